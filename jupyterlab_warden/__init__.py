@@ -1,0 +1,31 @@
+"""Jupyter Warden: the security layer for JupyterLab in ML work.
+
+The lab extension (frontend), the server extension and the kernel guard ship in this one
+distribution. The kernel guard (``jupyterlab_warden.guard``) and the pickle scanner
+(``jupyterlab_warden.scan``) import nothing outside the standard library, so they can run in
+any kernel.
+"""
+
+try:
+    from ._version import __version__
+except ImportError:  # running from a source tree that was never built
+    __version__ = "0.0.0+source"
+
+
+def _jupyter_labextension_paths():
+    return [{"src": "labextension", "dest": "jupyterlab-warden"}]
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "jupyterlab_warden"}]
+
+
+def _load_jupyter_server_extension(server_app):
+    # Imported here so that importing the kernel guard never pulls in jupyter_server.
+    from .server.extension import load_extension
+
+    load_extension(server_app)
+
+
+# Older jupyter_server versions look for this name.
+load_jupyter_server_extension = _load_jupyter_server_extension

@@ -1,0 +1,7 @@
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+import { statusPlugin } from './status';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [statusPlugin];
+
+export default plugins;
