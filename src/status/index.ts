@@ -13,16 +13,17 @@ const REFRESH_MS = 30_000;
 
 export const statusPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-warden:status',
-  description: 'Shows Jupyter Warden state and policy source in the status bar.',
+  description:
+    'Shows Jupyter Warden state and policy source in the status bar.',
   autoStart: true,
   optional: [IStatusBar],
   activate: (app: JupyterFrontEnd, statusBar: IStatusBar | null) => {
     const item = new WardenStatusItem();
     const refresh = async () => {
       try {
-        item.show(await requestWarden<IWardenStatus>('status'));
+        item.render(await requestWarden<IWardenStatus>('status'));
       } catch (reason) {
-        item.show(null, String((reason as Error).message ?? reason));
+        item.render(null, String((reason as Error).message ?? reason));
       }
     };
     void refresh();

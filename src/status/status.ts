@@ -15,7 +15,10 @@ export interface IWardenStatus {
 }
 
 /** The one-line text of the status bar item. */
-export function statusLabel(status: IWardenStatus | null, error?: string): string {
+export function statusLabel(
+  status: IWardenStatus | null,
+  error?: string
+): string {
   if (error) {
     return 'Warden: unreachable';
   }
@@ -27,7 +30,10 @@ export function statusLabel(status: IWardenStatus | null, error?: string): strin
 }
 
 /** The tooltip: everything the one line leaves out. */
-export function statusTooltip(status: IWardenStatus | null, error?: string): string {
+export function statusTooltip(
+  status: IWardenStatus | null,
+  error?: string
+): string {
   if (error) {
     return `Jupyter Warden's server extension did not answer: ${error}`;
   }

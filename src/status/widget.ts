@@ -8,10 +8,10 @@ export class WardenStatusItem extends Widget {
     super();
     this.addClass('jp-WardenStatus');
     this.node.dataset.testid = 'warden-status';
-    this.show(null);
+    this.render(null);
   }
 
-  show(status: IWardenStatus | null, error?: string): void {
+  render(status: IWardenStatus | null, error?: string): void {
     this.node.textContent = statusLabel(status, error);
     this.node.title = statusTooltip(status, error);
     const broken = !!error || !!status?.policy.errors.length;
