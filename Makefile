@@ -36,7 +36,7 @@ build: node-deps
 # Editable install: the wheel's layout (labextension, server config) pointing at this tree.
 install: python-deps build
 	$(PIP) install -q --no-build-isolation --no-deps -e .
-	jupyter labextension develop --overwrite . >/dev/null
+	jupyter-builder develop --overwrite . >/dev/null
 	@jupyter labextension list 2>&1 | grep -q "jupyterlab-warden.*enabled.*OK" || { jupyter labextension list; exit 1; }
 
 demo: install
@@ -44,7 +44,7 @@ demo: install
 
 lint:
 	npm run lint
-	$(VENV)/bin/ruff check jupyterlab_warden tests bench ui-tests/jupyter_server_test_config.py
+	$(VENV)/bin/ruff check jupyterlab_warden tests bench ui-tests/jupyter_server_test_config.py scripts
 	$(VENV)/bin/ruff format --check jupyterlab_warden tests bench
 
 test-unit:
