@@ -1,7 +1,8 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { policyPlugin } from './policy';
 import { statusPlugin } from './status';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [statusPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [policyPlugin, statusPlugin];
 
 export default plugins;
