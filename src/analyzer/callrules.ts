@@ -1,0 +1,519 @@
+/**
+ * Rules for Python calls. Each dangerous API is listed once, by the dotted path Python
+ * resolves it to (aliases and re-bindings are already resolved by the caller), with the check
+ * that decides whether a given call is unsafe and the fix that makes it safe.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { RawFinding } from './types';
+import {
+  constString,
+  dictEntries,
+  literalTruth,
+  sequenceElements,
+  text,
+  type Argument,
+  type CallArguments
+} from './syntax';
+import { isTrustedModelUrl, type TrustedSources } from './sources';
+import { analyzeShell, checkEnvAssignment } from './shell';
+
+export interface CallSite {
+  code: string;
+  node: SyntaxNode;
+  callee: SyntaxNode;
+  /** Dotted path of the callee (`torch.load`), null when it cannot be resolved. */
+  qname: string | null;
+  /** The attribute name when the callee is `obj.name`, whatever obj is. */
+  property: SyntaxNode | null;
+  args: CallArguments;
+  /** Resolve an expression to a dotted path (for Loader= and similar arguments). */
+  resolve: (node: SyntaxNode) => string | null;
+}
+
+export interface RuleContext {
+  trusted: TrustedSources;
+  out: RawFinding[];
+}
+
+type CallCheck = (site: CallSite, ctx: RuleContext) => void;
+
+/** The argument passed by keyword, or at a positional index (-1: keyword-only). */
+function argument(
+  site: CallSite,
+  keyword: string,
+  index: number
+): SyntaxNode | undefined {
+  const kw = site.args.keywords.get(keyword);
+  if (kw) {
+    return kw.value;
+  }
+  return index >= 0 && !site.args.starArgs
+    ? site.args.positional[index]
+    : undefined;
+}
+
+function flagCall(ruleId: string): CallCheck {
+  return (site, ctx) =>
+    ctx.out.push({ ruleId, from: site.node.from, to: site.node.to });
+}
+
+/** Fix that appends `name=value` as the last argument. */
+function appendKeyword(site: CallSite, keyword: string, title: string) {
+  const a = site.args;
+  const empty =
+    a.positional.length === 0 &&
+    a.keywords.size === 0 &&
+    !a.starArgs &&
+    !a.starKwargs;
+  const insert = empty
+    ? keyword
+    : a.trailingComma
+      ? ` ${keyword}`
+      : `, ${keyword}`;
+  return { from: a.close, to: a.close, insert, title };
+}
+
+function replaceValue(kw: SyntaxNode, insert: string, title: string) {
+  return { from: kw.from, to: kw.to, insert, title };
+}
+
+/**
+ * torch.load and the loaders built on it. `missing` is the rule when weights_only is not
+ * passed: torch.load defaults to the safe loader since torch 2.6,
+ * torch.hub.load_state_dict_from_url still defaults to weights_only=False.
+ */
+function torchLoad(missing: string, pickleModuleIndex: number): CallCheck {
+  return (site, ctx) => {
+    const { code } = site;
+    const weightsOnly = site.args.keywords.get('weights_only');
+    const pickleModule = argument(site, 'pickle_module', pickleModuleIndex);
+    const truth = weightsOnly
+      ? literalTruth(code, weightsOnly.value)
+      : undefined;
+    if (weightsOnly && truth === false && weightsOnly.value.name !== 'None') {
+      ctx.out.push({
+        ruleId: 'torch-load-weights-only-false',
+        from: weightsOnly.from,
+        to: weightsOnly.to,
+        fix: replaceValue(weightsOnly.value, 'True', 'Use weights_only=True')
+      });
+    } else if (pickleModule && pickleModule.name !== 'None') {
+      ctx.out.push({
+        ruleId: 'torch-load-pickle-module',
+        from: site.node.from,
+        to: site.node.to
+      });
+    } else if (!weightsOnly || weightsOnly.value.name === 'None') {
+      ctx.out.push({
+        ruleId: missing,
+        from: site.node.from,
+        to: site.node.to,
+        fix:
+          weightsOnly || site.args.starKwargs
+            ? undefined
+            : appendKeyword(site, 'weights_only=True', 'Add weights_only=True')
+      });
+    } else if (truth === undefined) {
+      // weights_only=<expression>: not provably safe.
+      ctx.out.push({
+        ruleId: 'torch-load-unsafe',
+        from: site.node.from,
+        to: site.node.to
+      });
+    }
+  };
+}
+
+const SAFE_YAML_LOADERS = new Set([
+  'SafeLoader',
+  'CSafeLoader',
+  'BaseLoader',
+  'CBaseLoader'
+]);
+
+function yamlLoad(safeName: string): CallCheck {
+  return (site, ctx) => {
+    const loader = argument(site, 'Loader', 1);
+    if (loader) {
+      const path = site.resolve(loader) ?? text(site.code, loader);
+      const last = path.slice(path.lastIndexOf('.') + 1);
+      if (SAFE_YAML_LOADERS.has(last)) {
+        return;
+      }
+      const loaderText = text(site.code, loader);
+      ctx.out.push({
+        ruleId: 'yaml-unsafe-load',
+        from: site.node.from,
+        to: site.node.to,
+        fix: /^[A-Za-z_][\w.]*\.\w+$/.test(loaderText)
+          ? replaceValue(
+              loader,
+              loaderText.replace(/\w+$/, 'SafeLoader'),
+              'Use SafeLoader'
+            )
+          : undefined
+      });
+      return;
+    }
+    yamlRename(safeName)(site, ctx);
+  };
+}
+
+/** yaml.unsafe_load(x) / yaml.load(x) -> yaml.safe_load(x), when the callee is `mod.name`. */
+function yamlRename(safeName: string): CallCheck {
+  return (site, ctx) => {
+    const p = site.property;
+    ctx.out.push({
+      ruleId: 'yaml-unsafe-load',
+      from: site.node.from,
+      to: site.node.to,
+      fix: p
+        ? {
+            from: p.from,
+            to: p.to,
+            insert: safeName,
+            title: `Use yaml.${safeName}`
+          }
+        : undefined
+    });
+  };
+}
+
+function numpyLoad(site: CallSite, ctx: RuleContext): void {
+  const allow = argument(site, 'allow_pickle', 2);
+  if (!allow) {
+    return;
+  }
+  const truth = literalTruth(site.code, allow);
+  if (truth === false) {
+    return;
+  }
+  const kw = site.args.keywords.get('allow_pickle');
+  ctx.out.push({
+    ruleId: 'numpy-load-allow-pickle',
+    from: kw ? kw.from : allow.from,
+    to: kw ? kw.to : allow.to,
+    fix:
+      truth === true
+        ? replaceValue(allow, 'False', 'Use allow_pickle=False')
+        : undefined
+  });
+}
+
+function kerasLoadModel(site: CallSite, ctx: RuleContext): void {
+  const safeMode = argument(site, 'safe_mode', 3);
+  if (safeMode && literalTruth(site.code, safeMode) === false) {
+    const kw = site.args.keywords.get('safe_mode');
+    ctx.out.push({
+      ruleId: 'keras-unsafe-deserialization',
+      from: kw ? kw.from : safeMode.from,
+      to: kw ? kw.to : safeMode.to,
+      fix: replaceValue(safeMode, 'True', 'Use safe_mode=True')
+    });
+  }
+}
+
+/** Local directories and files are not hub downloads. */
+function looksLocal(name: string): boolean {
+  return /^(?:[.~/\\]|[A-Za-z]:[\\/])/.test(name) || name.split('/').length > 2;
+}
+
+/** Packaged dataset builders of `datasets` that read local or given files. */
+const PACKAGED_BUILDERS = new Set([
+  'csv',
+  'json',
+  'parquet',
+  'text',
+  'arrow',
+  'pandas',
+  'sql',
+  'xml',
+  'imagefolder',
+  'audiofolder',
+  'videofolder',
+  'webdataset'
+]);
+
+function hubDownload(nameKeyword: string): CallCheck {
+  return (site, ctx) => {
+    if (site.args.starKwargs) {
+      return;
+    }
+    const revision = site.args.keywords.get('revision');
+    if (revision) {
+      const value = constString(site.code, revision.value);
+      if (value !== 'main' && value !== 'master') {
+        return;
+      }
+    }
+    const name = argument(site, nameKeyword, 0);
+    const literal = name ? constString(site.code, name) : null;
+    if (
+      literal !== null &&
+      (looksLocal(literal) || PACKAGED_BUILDERS.has(literal))
+    ) {
+      return;
+    }
+    ctx.out.push({
+      ruleId: 'hf-unpinned-revision',
+      from: site.node.from,
+      to: site.node.to
+    });
+  };
+}
+
+function modelUrl(site: CallSite, ctx: RuleContext): void {
+  const url = argument(site, 'url', 0);
+  const value = url ? constString(site.code, url) : null;
+  if (
+    url &&
+    value !== null &&
+    /^[a-z]+:\/\//i.test(value) &&
+    !isTrustedModelUrl(value, ctx.trusted)
+  ) {
+    ctx.out.push({ ruleId: 'model-untrusted-hub', from: url.from, to: url.to });
+  }
+}
+
+/** os.environ.update({...}) / update(K=v), setdefault(k, v), putenv(k, v). */
+function envCall(kind: 'update' | 'pair'): CallCheck {
+  return (site, ctx) => {
+    const { code } = site;
+    const set = (
+      name: string,
+      value: SyntaxNode | undefined,
+      from: number,
+      to: number
+    ) =>
+      checkEnvAssignment(
+        name,
+        value ? constString(code, value) : null,
+        from,
+        to,
+        ctx.trusted,
+        ctx.out
+      );
+    if (kind === 'pair') {
+      const [k, v] = site.args.positional;
+      const name = k ? constString(code, k) : null;
+      if (name !== null) {
+        set(name, v, site.node.from, site.node.to);
+      }
+      return;
+    }
+    const dict = site.args.positional[0];
+    if (dict && dict.name === 'DictionaryExpression') {
+      for (const [name, value] of dictEntries(code, dict)) {
+        set(name, value, site.node.from, site.node.to);
+      }
+    }
+    site.args.keywords.forEach((kw: Argument, name: string) =>
+      set(name, kw.value, kw.from, kw.to)
+    );
+  };
+}
+
+/** os.system('...'), subprocess.run([...]): constant command lines go through the shell rules. */
+function shellCommand(site: CallSite, ctx: RuleContext): void {
+  const cmd =
+    argument(site, 'args', 0) ??
+    argument(site, 'cmd', 0) ??
+    argument(site, 'command', 0);
+  if (!cmd) {
+    return;
+  }
+  let line = constString(site.code, cmd);
+  const elements = line === null ? sequenceElements(cmd) : null;
+  if (elements) {
+    // Non-constant words (sys.executable, a variable) become placeholders.
+    line = elements
+      .map((e, i) => {
+        const s = constString(site.code, e);
+        return s === null
+          ? i === 0
+            ? 'python'
+            : 'ARG'
+          : /\s/.test(s)
+            ? `'${s}'`
+            : s;
+      })
+      .join(' ');
+  }
+  if (line === null) {
+    return;
+  }
+  const found: RawFinding[] = [];
+  analyzeShell(line, 0, ctx.trusted, found);
+  for (const f of found) {
+    ctx.out.push({ ruleId: f.ruleId, from: cmd.from, to: cmd.to });
+  }
+}
+
+function table(entries: Array<[string[], CallCheck]>): Map<string, CallCheck> {
+  const map = new Map<string, CallCheck>();
+  for (const [names, check] of entries) {
+    for (const name of names) {
+      map.set(name, check);
+    }
+  }
+  return map;
+}
+
+const each = (modules: string[], names: string[]) =>
+  modules.flatMap(m => names.map(n => `${m}.${n}`));
+
+/** Every dangerous callable by the dotted path Python resolves it to. */
+export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
+  [
+    ['torch.load', 'torch.serialization.load'],
+    torchLoad('torch-load-unsafe', 2)
+  ],
+  [
+    ['torch.hub.load_state_dict_from_url'],
+    (s, c) => {
+      torchLoad('torch-load-weights-only-false', -1)(s, c);
+      modelUrl(s, c);
+    }
+  ],
+  [['torch.hub.download_url_to_file'], modelUrl],
+  [['torch.hub.load'], flagCall('torch-hub-load')],
+  [
+    each(
+      ['torch.distributed'],
+      [
+        'broadcast_object_list',
+        'all_gather_object',
+        'gather_object',
+        'scatter_object_list',
+        'send_object_list',
+        'recv_object_list'
+      ]
+    ),
+    flagCall('torch-distributed-object')
+  ],
+  [
+    each(
+      ['pickle', '_pickle', 'cPickle', 'pickle5'],
+      ['load', 'loads', 'Unpickler']
+    ),
+    flagCall('pickle-load')
+  ],
+  [
+    each(
+      ['dill'],
+      ['load', 'loads', 'Unpickler', 'load_session', 'load_module']
+    ),
+    flagCall('dill-load')
+  ],
+  [each(['cloudpickle'], ['load', 'loads']), flagCall('cloudpickle-load')],
+  [
+    ['jsonpickle.decode', 'jsonpickle.unpickler.decode'],
+    flagCall('jsonpickle-decode')
+  ],
+  [['shelve.open', 'shelve.DbfilenameShelf'], flagCall('shelve-open')],
+  [each(['marshal'], ['load', 'loads']), flagCall('marshal-load')],
+  [['joblib.load'], flagCall('joblib-load')],
+  [['numpy.load'], numpyLoad],
+  [['pandas.read_pickle'], flagCall('pandas-read-pickle')],
+  [
+    each(
+      [
+        'keras.models',
+        'keras.saving',
+        'tensorflow.keras.models',
+        'tensorflow.keras.saving',
+        'tf_keras.models'
+      ],
+      ['load_model']
+    ),
+    kerasLoadModel
+  ],
+  [
+    each(
+      [
+        'keras.config',
+        'tensorflow.keras.config',
+        'keras.src.saving.serialization_lib'
+      ],
+      ['enable_unsafe_deserialization']
+    ),
+    flagCall('keras-unsafe-deserialization')
+  ],
+  [
+    [
+      'tensorflow.saved_model.load',
+      'tensorflow.saved_model.loader.load',
+      'tensorflow.compat.v1.saved_model.load',
+      'tensorflow.compat.v1.saved_model.loader.load',
+      'tensorflow.compat.v2.saved_model.load'
+    ],
+    flagCall('tf-saved-model-load')
+  ],
+  [['yaml.load'], yamlLoad('safe_load')],
+  [['yaml.load_all'], yamlLoad('safe_load_all')],
+  [['yaml.unsafe_load', 'yaml.full_load'], yamlRename('safe_load')],
+  [['yaml.unsafe_load_all', 'yaml.full_load_all'], yamlRename('safe_load_all')],
+  [
+    ['huggingface_hub.hf_hub_download', 'huggingface_hub.snapshot_download'],
+    hubDownload('repo_id')
+  ],
+  [['datasets.load_dataset'], hubDownload('path')],
+  [['os.environ.update'], envCall('update')],
+  [
+    ['os.environ.setdefault', 'os.putenv', 'os.environ.__setitem__'],
+    envCall('pair')
+  ],
+  [
+    [
+      'os.system',
+      'os.popen',
+      'subprocess.run',
+      'subprocess.call',
+      'subprocess.check_call',
+      'subprocess.check_output',
+      'subprocess.Popen',
+      'subprocess.getoutput',
+      'subprocess.getstatusoutput'
+    ],
+    shellCommand
+  ]
+]);
+
+/** Rules that apply by method name whatever the object is (classes of any library). */
+const METHOD_RULES: ReadonlyMap<string, CallCheck> = new Map([
+  ['from_pretrained', hubDownload('pretrained_model_name_or_path')]
+]);
+
+/** Names `from module import *` binds that the rules care about: module -> names. */
+export const STAR_EXPORTS: ReadonlyMap<string, string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const qname of CALL_RULES.keys()) {
+    const dot = qname.lastIndexOf('.');
+    const mod = qname.slice(0, dot);
+    const list = map.get(mod) ?? [];
+    list.push(qname.slice(dot + 1));
+    map.set(mod, list);
+  }
+  return map;
+})();
+
+export function checkCall(site: CallSite, ctx: RuleContext): void {
+  if (site.qname !== null) {
+    CALL_RULES.get(site.qname)?.(site, ctx);
+  }
+  if (site.property !== null) {
+    METHOD_RULES.get(text(site.code, site.property))?.(site, ctx);
+  }
+  const trust = site.args.keywords.get('trust_remote_code');
+  if (trust && literalTruth(site.code, trust.value) !== false) {
+    ctx.out.push({
+      ruleId: 'hf-trust-remote-code',
+      from: trust.from,
+      to: trust.to,
+      fix:
+        literalTruth(site.code, trust.value) === true
+          ? replaceValue(trust.value, 'False', 'Use trust_remote_code=False')
+          : undefined
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/** The static rules of the shared rule catalog (schema/rules.json): read, never copied. */
+import catalogJson from '../../schema/rules.json';
+import type { Severity } from './types';
+
+export interface RuleReferences {
+  cwe?: string[];
+  cve?: string[];
+  ghsa?: string[];
+  urls?: string[];
+}
+
+export type RuleAction = 'off' | 'warn' | 'confirm' | 'block';
+
+export interface Rule {
+  id: string;
+  title: string;
+  layer: 'static' | 'runtime' | 'sandbox' | 'server';
+  severity: Severity;
+  action: RuleAction;
+  explanation: string;
+  remediation: string;
+  references: RuleReferences;
+}
+
+const ALL_RULES = (catalogJson as { rules: Rule[] }).rules;
+
+/** The static-layer rules, in catalog order. */
+export const STATIC_RULES: readonly Rule[] = ALL_RULES.filter(
+  r => r.layer === 'static'
+);
+
+const BY_ID = new Map<string, Rule>(STATIC_RULES.map(r => [r.id, r]));
+
+/** The catalog entry of a static rule; throws for an id the catalog does not list. */
+export function staticRule(id: string): Rule {
+  const rule = BY_ID.get(id);
+  if (!rule) {
+    throw new Error(`rule ${id} is not a static rule of schema/rules.json`);
+  }
+  return rule;
+}
+
+/** The message shown with a finding: what is wrong, why, and what to do instead. */
+export function ruleMessage(rule: Rule): string {
+  return `${rule.title}. ${rule.explanation} Instead: ${rule.remediation}`;
+}

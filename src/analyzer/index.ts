@@ -1,0 +1,18 @@
+/** Public API of the static analyzer (L1): pure functions, no JupyterLab, DOM or network. */
+export { analyzeCell, analyzeNotebook, type CellAnalysis } from './analyzer';
+export { EMPTY_SCOPE, type AnalyzerScope } from './scope';
+export {
+  STATIC_RULES,
+  staticRule,
+  ruleMessage,
+  type Rule,
+  type RuleAction
+} from './catalog';
+export { optionsFromPolicy } from './policy';
+export {
+  SEVERITIES,
+  type AnalyzerOptions,
+  type Finding,
+  type Fix,
+  type Severity
+} from './types';

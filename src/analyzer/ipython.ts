@@ -1,0 +1,355 @@
+/**
+ * IPython syntax masking. Lezer parses Python only, so `%magic`, `!shell`, `x = !cmd` and
+ * `obj?` are replaced by same-length Python (`0` and spaces) before parsing: every offset in
+ * the masked text is the offset in the original cell, so findings need no mapping back.
+ * The shell parts are handed to the shell rules with their offsets.
+ */
+
+/** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts. */
+export interface ShellText {
+  kind: 'shell' | 'env';
+  text: string;
+  offset: number;
+}
+
+export interface MaskedCell {
+  python: string;
+  shell: ShellText[];
+}
+
+/** Cell magics whose body is a shell script. */
+const SHELL_CELL_MAGICS = new Set(['bash', 'sh', 'zsh', 'system']);
+/** Interpreters `%%script NAME` runs as a shell. */
+const SCRIPT_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
+/** Cell magics whose body is ordinary Python run in the kernel. */
+const PYTHON_CELL_MAGICS = new Set([
+  'time',
+  'timeit',
+  'capture',
+  'prun',
+  'debug',
+  'memit',
+  'mprun',
+  'pypy'
+]);
+/** Line magics that run their arguments in a shell. */
+const SHELL_LINE_MAGICS = new Set(['sx', 'system']);
+/** Line magics that are package managers: their text, magic name included, is a command. */
+const PACKAGE_LINE_MAGICS = new Set(['pip', 'conda', 'mamba', 'uv']);
+const ENV_LINE_MAGICS = new Set(['env', 'set_env']);
+/** Line magics whose argument (after options) is a Python statement. */
+const PYTHON_LINE_MAGICS = new Set([
+  'time',
+  'timeit',
+  'prun',
+  'memit',
+  'debug'
+]);
+
+const MAGIC_NAME = /%([A-Za-z_][A-Za-z0-9_]*)/y;
+const ASSIGN_MAGIC =
+  /[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*(?=[!%])/y;
+const HELP_LINE =
+  /^(?:\?{1,2}[\w.*]+(?:\(\))?\?{0,2}|[\w.*]+(?:\(\))?\?{1,2})$/;
+/** Options of %time / %timeit before the statement, e.g. `-n 10 -r 3`. */
+const MAGIC_OPTIONS = /(?:\s*-[A-Za-z]+(?:\s+\d+)?)*\s*/y;
+
+interface Edit {
+  from: number;
+  to: number;
+  /** 'stmt' -> '0' then spaces (a valid expression statement); 'blank' -> spaces. */
+  kind: 'stmt' | 'blank' | 'semi';
+}
+
+/** Quick test: text without these characters has no IPython syntax. */
+const IPYTHON_CHARS = /[%!?]/;
+
+export function maskIPython(code: string): MaskedCell {
+  if (!IPYTHON_CHARS.test(code)) {
+    return { python: code, shell: [] };
+  }
+  const edits: Edit[] = [];
+  const shell: ShellText[] = [];
+  let start = 0;
+
+  const first = firstCodeLine(code);
+  if (first >= 0 && code.startsWith('%%', first)) {
+    const lineEnd = endOfLine(code, first);
+    const words = code
+      .slice(first + 2, lineEnd)
+      .trim()
+      .split(/\s+/);
+    const name = words[0] ?? '';
+    const bodyStart = Math.min(lineEnd + 1, code.length);
+    const isShell =
+      SHELL_CELL_MAGICS.has(name) ||
+      (name === 'script' && SCRIPT_SHELLS.has(words[1] ?? ''));
+    if (!PYTHON_CELL_MAGICS.has(name)) {
+      // Shell scripts and foreign languages (%%html, %%writefile, ...) are not Python.
+      if (isShell) {
+        shell.push({
+          kind: 'shell',
+          text: code.slice(bodyStart),
+          offset: bodyStart
+        });
+      }
+      return { python: blankOut(code, 0, code.length), shell };
+    }
+    edits.push({ from: first, to: lineEnd, kind: 'blank' });
+    start = bodyStart;
+  }
+
+  scanLines(code, start, edits, shell);
+  return { python: applyEdits(code, edits), shell };
+}
+
+/** Offset of the first non-blank character (IPython reads `%%` only there), or -1. */
+function firstCodeLine(code: string): number {
+  const m = /\S/.exec(code);
+  return m ? m.index : -1;
+}
+
+function endOfLine(code: string, pos: number): number {
+  const nl = code.indexOf('\n', pos);
+  return nl < 0 ? code.length : nl;
+}
+
+/**
+ * Walk the cell line by line, tracking brackets, strings and backslash continuations, so that
+ * only lines that start a Python statement are read as IPython syntax (a `!` inside a
+ * multi-line string stays text).
+ */
+function scanLines(
+  code: string,
+  start: number,
+  edits: Edit[],
+  shell: ShellText[]
+): void {
+  let depth = 0;
+  let triple: string | null = null;
+  let continued = false;
+  let lineStart = start;
+  while (lineStart <= code.length) {
+    const lineEnd = endOfLine(code, lineStart);
+    let scanFrom = lineStart;
+    if (depth === 0 && triple === null && !continued) {
+      const handled = maskStatementLine(code, lineStart, lineEnd, edits, shell);
+      if (handled === true) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      if (typeof handled === 'number') {
+        scanFrom = handled;
+      }
+    }
+    continued = false;
+    // Scan the rest of the line for strings, comments and brackets.
+    let p = scanFrom;
+    while (p < lineEnd) {
+      if (triple !== null) {
+        const close = findTripleEnd(code, p, lineEnd, triple);
+        if (close < 0) {
+          p = lineEnd;
+          break;
+        }
+        triple = null;
+        p = close;
+        continue;
+      }
+      const c = code[p];
+      if (c === '#') {
+        break;
+      } else if (c === '"' || c === "'") {
+        if (code.startsWith(c + c + c, p)) {
+          triple = c + c + c;
+          p += 3;
+        } else {
+          p = skipShortString(code, p + 1, lineEnd, c);
+        }
+        continue;
+      } else if (c === '(' || c === '[' || c === '{') {
+        depth++;
+      } else if (c === ')' || c === ']' || c === '}') {
+        depth = depth > 0 ? depth - 1 : 0;
+      } else if (c === '\\' && isLineEndAfter(code, p + 1, lineEnd)) {
+        continued = true;
+      }
+      p++;
+    }
+    lineStart = lineEnd + 1;
+  }
+}
+
+function isLineEndAfter(code: string, p: number, lineEnd: number): boolean {
+  return p >= lineEnd || (p + 1 === lineEnd && code[p] === '\r');
+}
+
+function findTripleEnd(
+  code: string,
+  p: number,
+  lineEnd: number,
+  triple: string
+): number {
+  while (p < lineEnd) {
+    if (code[p] === '\\') {
+      p += 2;
+    } else if (code.startsWith(triple, p)) {
+      return p + 3;
+    } else {
+      p++;
+    }
+  }
+  return -1;
+}
+
+function skipShortString(
+  code: string,
+  p: number,
+  lineEnd: number,
+  quote: string
+): number {
+  while (p < lineEnd) {
+    const c = code[p];
+    if (c === '\\') {
+      p += 2;
+    } else if (c === quote) {
+      return p + 1;
+    } else {
+      p++;
+    }
+  }
+  return lineEnd;
+}
+
+/**
+ * Mask one statement-starting line if it is IPython syntax. Returns true when the whole line
+ * was handled, a number when Python continues at that offset (`%time f(x)`), else false.
+ */
+function maskStatementLine(
+  code: string,
+  lineStart: number,
+  lineEnd: number,
+  edits: Edit[],
+  shell: ShellText[]
+): boolean | number {
+  let i = lineStart;
+  while (i < lineEnd && (code[i] === ' ' || code[i] === '\t')) {
+    i++;
+  }
+  if (i >= lineEnd) {
+    return false;
+  }
+  const c = code[i];
+  if (c === '!') {
+    const textStart = code[i + 1] === '!' ? i + 2 : i + 1;
+    shell.push({
+      kind: 'shell',
+      text: code.slice(textStart, lineEnd),
+      offset: textStart
+    });
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
+  }
+  if (c === '%') {
+    return maskMagic(code, i, lineEnd, edits, shell, true);
+  }
+  ASSIGN_MAGIC.lastIndex = i;
+  const assign = ASSIGN_MAGIC.exec(code);
+  if (assign && i + assign[0].length < lineEnd) {
+    const j = i + assign[0].length;
+    if (code[j] === '!') {
+      shell.push({
+        kind: 'shell',
+        text: code.slice(j + 1, lineEnd),
+        offset: j + 1
+      });
+      edits.push({ from: j, to: lineEnd, kind: 'stmt' });
+      return true;
+    }
+    return maskMagic(code, j, lineEnd, edits, shell, false);
+  }
+  const trimmed = code.slice(i, lineEnd).trimEnd();
+  if (
+    (trimmed.endsWith('?') || trimmed.startsWith('?')) &&
+    HELP_LINE.test(trimmed)
+  ) {
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
+  }
+  return false;
+}
+
+function maskMagic(
+  code: string,
+  i: number,
+  lineEnd: number,
+  edits: Edit[],
+  shell: ShellText[],
+  statement: boolean
+): boolean | number {
+  MAGIC_NAME.lastIndex = i;
+  const m = code[i + 1] === '%' ? null : MAGIC_NAME.exec(code);
+  const name = m ? m[1] : '';
+  const argsStart = m ? i + m[0].length : lineEnd;
+  if (PACKAGE_LINE_MAGICS.has(name)) {
+    shell.push({
+      kind: 'shell',
+      text: code.slice(i + 1, lineEnd),
+      offset: i + 1
+    });
+  } else if (SHELL_LINE_MAGICS.has(name)) {
+    shell.push({
+      kind: 'shell',
+      text: code.slice(argsStart, lineEnd),
+      offset: argsStart
+    });
+  } else if (ENV_LINE_MAGICS.has(name)) {
+    shell.push({
+      kind: 'env',
+      text: code.slice(argsStart, lineEnd),
+      offset: argsStart
+    });
+  } else if (statement && PYTHON_LINE_MAGICS.has(name)) {
+    MAGIC_OPTIONS.lastIndex = argsStart;
+    const opts = MAGIC_OPTIONS.exec(code);
+    const pyStart = Math.min(argsStart + (opts ? opts[0].length : 0), lineEnd);
+    if (pyStart - i >= 2) {
+      // `%time f(x)` -> `0;    f(x)`: the statement stays at its offset and its indentation.
+      edits.push({ from: i, to: pyStart, kind: 'semi' });
+      return pyStart;
+    }
+  }
+  edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+  return true;
+}
+
+function blankOut(code: string, from: number, to: number): string {
+  return (
+    code.slice(0, from) +
+    code.slice(from, to).replace(/[^\n\r]/g, ' ') +
+    code.slice(to)
+  );
+}
+
+function applyEdits(code: string, edits: Edit[]): string {
+  if (edits.length === 0) {
+    return code;
+  }
+  const parts: string[] = [];
+  let pos = 0;
+  for (const e of edits) {
+    parts.push(code.slice(pos, e.from));
+    const len = e.to - e.from;
+    const body = code.slice(e.from, e.to).replace(/[^\n\r]/g, ' ');
+    if (e.kind === 'stmt' && len > 0) {
+      parts.push('0' + body.slice(1));
+    } else if (e.kind === 'semi' && len > 1) {
+      parts.push('0;' + body.slice(2));
+    } else {
+      parts.push(body);
+    }
+    pos = e.to;
+  }
+  parts.push(code.slice(pos));
+  return parts.join('');
+}

@@ -1,0 +1,21 @@
+/** Analyzer options from a policy document (schema/policy.schema.json, trusted_sources). */
+import type { AnalyzerOptions } from './types';
+
+export interface PolicyTrustedSources {
+  trusted_sources?: { model_hubs?: string[]; package_indexes?: string[] };
+}
+
+/** Lists the policy leaves out keep the analyzer's defaults (PyPI, huggingface.co). */
+export function optionsFromPolicy(
+  policy: PolicyTrustedSources | null | undefined
+): AnalyzerOptions {
+  const sources = policy?.trusted_sources ?? {};
+  const options: AnalyzerOptions = {};
+  if (sources.package_indexes) {
+    options.trustedIndexes = sources.package_indexes;
+  }
+  if (sources.model_hubs) {
+    options.trustedModelHubs = sources.model_hubs;
+  }
+  return options;
+}

@@ -1,0 +1,438 @@
+/**
+ * The Python pass: walks the Lezer tree of one cell in source order, keeps name bindings
+ * (imports, assignments, definitions) in a Scope the way Python binds them, and hands every
+ * call, with its callee resolved to a dotted path, to the call rules.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { Scope } from './scope';
+import { checkCall, STAR_EXPORTS, type RuleContext } from './callrules';
+import { constString, parseArguments, text } from './syntax';
+import { checkEnvAssignment } from './shell';
+
+/** Deeper nesting than this is not walked (generated code); keeps recursion bounded. */
+const MAX_DEPTH = 400;
+
+const IMPORT_FUNCTIONS = new Set([
+  '__import__',
+  'builtins.__import__',
+  'importlib.__import__'
+]);
+
+export class PythonPass {
+  constructor(
+    private readonly code: string,
+    private readonly ctx: RuleContext
+  ) {}
+
+  run(tree: Tree, scope: Scope): void {
+    this.walkChildren(tree.topNode, scope, 0);
+  }
+
+  private walkChildren(node: SyntaxNode, scope: Scope, depth: number): void {
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      this.walk(c, scope, depth + 1);
+    }
+  }
+
+  private walk(node: SyntaxNode, scope: Scope, depth: number): void {
+    if (depth > MAX_DEPTH) {
+      return;
+    }
+    switch (node.name) {
+      case 'ImportStatement':
+        this.importStatement(node, scope);
+        return;
+      case 'AssignStatement':
+        this.assignStatement(node, scope, depth);
+        return;
+      case 'CallExpression':
+        this.callExpression(node, scope, depth);
+        return;
+      case 'FunctionDefinition':
+        this.functionDefinition(node, scope, depth);
+        return;
+      case 'LambdaExpression':
+        this.lambdaExpression(node, scope, depth);
+        return;
+      case 'ClassDefinition':
+        this.classDefinition(node, scope, depth);
+        return;
+      case 'NamedExpression':
+        this.namedExpression(node, scope, depth);
+        return;
+      case 'ForStatement':
+      case 'WithStatement':
+      case 'TryStatement':
+      case 'DeleteStatement':
+        this.bindingStatement(node, scope, depth);
+        return;
+      case 'String':
+      case 'Comment':
+      case 'Number':
+      case 'VariableName':
+      case 'PropertyName':
+        return;
+      default:
+        this.walkChildren(node, scope, depth);
+    }
+  }
+
+  /** The dotted path an expression denotes (`t.load` -> `torch.load`), or null. */
+  resolve(node: SyntaxNode, scope: Scope, depth = 0): string | null {
+    if (depth > 60) {
+      return null;
+    }
+    switch (node.name) {
+      case 'VariableName':
+        return scope.resolve(text(this.code, node));
+      case 'MemberExpression': {
+        const obj = node.firstChild;
+        const op = obj?.nextSibling;
+        if (!obj || !op) {
+          return null;
+        }
+        const base = this.resolve(obj, scope, depth + 1);
+        if (base === null) {
+          return null;
+        }
+        if (op.name === '.') {
+          const prop = op.nextSibling;
+          return prop && prop.name === 'PropertyName'
+            ? `${base}.${text(this.code, prop)}`
+            : null;
+        }
+        // sys.modules['pickle']
+        const key = op.nextSibling;
+        if (base === 'sys.modules' && op.name === '[' && key) {
+          return constString(this.code, key);
+        }
+        return null;
+      }
+      case 'CallExpression':
+        return this.resolveCallResult(node, scope, depth);
+      case 'ParenthesizedExpression': {
+        const inner = node.firstChild?.nextSibling;
+        return inner ? this.resolve(inner, scope, depth + 1) : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** `__import__('x')`, `importlib.import_module('x')`, `getattr(obj, 'name')`. */
+  private resolveCallResult(
+    node: SyntaxNode,
+    scope: Scope,
+    depth: number
+  ): string | null {
+    const callee = node.firstChild;
+    const argList = callee?.nextSibling;
+    if (!callee || !argList || argList.name !== 'ArgList') {
+      return null;
+    }
+    const fn = this.resolve(callee, scope, depth + 1);
+    if (fn === null) {
+      return null;
+    }
+    const args = parseArguments(this.code, argList);
+    const first = args.keywords.get('name')?.value ?? args.positional[0];
+    if (IMPORT_FUNCTIONS.has(fn)) {
+      const name = first ? constString(this.code, first) : null;
+      if (name === null) {
+        return null;
+      }
+      // __import__('a.b') returns package a unless a fromlist is given.
+      const fromlist =
+        args.keywords.get('fromlist')?.value ?? args.positional[3];
+      return fromlist ? name : name.split('.')[0];
+    }
+    if (fn === 'importlib.import_module') {
+      return first ? constString(this.code, first) : null;
+    }
+    if (fn === 'getattr' && args.positional.length >= 2) {
+      const base = this.resolve(args.positional[0], scope, depth + 1);
+      const attr = constString(this.code, args.positional[1]);
+      return base !== null && attr !== null ? `${base}.${attr}` : null;
+    }
+    return null;
+  }
+
+  private importStatement(node: SyntaxNode, scope: Scope): void {
+    const parts: SyntaxNode[] = [];
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      parts.push(c);
+    }
+    if (parts.length === 0) {
+      return;
+    }
+    if (parts[0].name === 'from') {
+      let i = 1;
+      let relative = false;
+      const modParts: string[] = [];
+      for (; i < parts.length && parts[i].name !== 'import'; i++) {
+        if (parts[i].name === 'VariableName') {
+          modParts.push(text(this.code, parts[i]));
+        } else if (modParts.length === 0) {
+          relative = true;
+        }
+      }
+      const mod = relative ? null : modParts.join('.');
+      for (i++; i < parts.length; i++) {
+        const p = parts[i];
+        if (p.name === '*' || (p.name === '⚠' && text(this.code, p) === '*')) {
+          for (const name of (mod && STAR_EXPORTS.get(mod)) || []) {
+            scope.bind(name, `${mod}.${name}`);
+          }
+        } else if (p.name === 'VariableName') {
+          const name = text(this.code, p);
+          let local = name;
+          if (
+            parts[i + 1]?.name === 'as' &&
+            parts[i + 2]?.name === 'VariableName'
+          ) {
+            local = text(this.code, parts[i + 2]);
+            i += 2;
+          }
+          scope.bind(local, mod ? `${mod}.${name}` : null);
+        }
+      }
+      return;
+    }
+    // import a.b.c [as x], ...
+    let dotted: string[] = [];
+    for (let i = 1; i <= parts.length; i++) {
+      const p = parts[i];
+      if (p && p.name === 'VariableName') {
+        dotted.push(text(this.code, p));
+      } else if (p && p.name === 'as') {
+        const alias = parts[i + 1];
+        if (alias && alias.name === 'VariableName' && dotted.length > 0) {
+          scope.bind(text(this.code, alias), dotted.join('.'));
+        }
+        dotted = [];
+        i++;
+      } else if (!p || p.name === ',') {
+        if (dotted.length > 0) {
+          scope.bind(dotted[0], dotted[0]);
+        }
+        dotted = [];
+      }
+    }
+  }
+
+  private assignStatement(node: SyntaxNode, scope: Scope, depth: number): void {
+    // Segments separated by `=`: targets..., value.
+    const segments: SyntaxNode[][] = [[]];
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      if (c.name === 'AssignOp') {
+        segments.push([]);
+      } else if (c.name !== 'TypeDef') {
+        segments[segments.length - 1].push(c);
+      }
+    }
+    const value = segments[segments.length - 1];
+    for (const v of value) {
+      this.walk(v, scope, depth + 1);
+    }
+    if (segments.length < 2) {
+      return;
+    }
+    const valueExprs = value.filter(v => v.name !== ',');
+    for (const target of segments.slice(0, -1)) {
+      const names = target.filter(t => t.name !== ',');
+      for (const t of names) {
+        if (t.name !== 'VariableName') {
+          this.walk(t, scope, depth + 1);
+        }
+      }
+      if (names.length === 1 && valueExprs.length === 1) {
+        this.bindTarget(names[0], valueExprs[0], scope);
+      } else if (names.length === valueExprs.length) {
+        names.forEach((t, i) => this.bindTarget(t, valueExprs[i], scope));
+      } else {
+        names.forEach(t => this.bindTarget(t, null, scope));
+      }
+    }
+  }
+
+  private bindTarget(
+    target: SyntaxNode,
+    value: SyntaxNode | null,
+    scope: Scope
+  ): void {
+    if (target.name === 'VariableName') {
+      scope.bind(
+        text(this.code, target),
+        value ? this.resolve(value, scope) : null
+      );
+      return;
+    }
+    // os.environ['NAME'] = value
+    const obj = target.firstChild;
+    const open = obj?.nextSibling;
+    const key = open?.nextSibling;
+    if (
+      target.name === 'MemberExpression' &&
+      obj &&
+      open?.name === '[' &&
+      key
+    ) {
+      if (this.resolve(obj, scope) === 'os.environ') {
+        const name = constString(this.code, key);
+        if (name !== null) {
+          checkEnvAssignment(
+            name,
+            value ? constString(this.code, value) : null,
+            target.from,
+            value ? value.to : target.to,
+            this.ctx.trusted,
+            this.ctx.out
+          );
+        }
+      }
+    }
+  }
+
+  private callExpression(node: SyntaxNode, scope: Scope, depth: number): void {
+    const callee = node.firstChild;
+    const argList = callee?.nextSibling;
+    this.walkChildren(node, scope, depth);
+    if (!callee || !argList || argList.name !== 'ArgList') {
+      return;
+    }
+    const args = parseArguments(this.code, argList);
+    if (args.close < 0) {
+      // Unfinished call (still being typed): its arguments are not known yet.
+      return;
+    }
+    const property =
+      callee.name === 'MemberExpression' &&
+      callee.lastChild?.name === 'PropertyName'
+        ? callee.lastChild
+        : null;
+    checkCall(
+      {
+        code: this.code,
+        node,
+        callee,
+        qname: this.resolve(callee, scope),
+        property,
+        args,
+        resolve: n => this.resolve(n, scope)
+      },
+      this.ctx
+    );
+  }
+
+  private functionDefinition(
+    node: SyntaxNode,
+    scope: Scope,
+    depth: number
+  ): void {
+    const inner = scope.child();
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      if (c.name === 'VariableName') {
+        scope.bind(text(this.code, c), null);
+      } else if (c.name === 'ParamList') {
+        this.parameters(c, scope, inner, depth);
+      } else if (c.name === 'Body') {
+        this.walkChildren(c, inner, depth);
+      } else {
+        this.walk(c, scope, depth + 1);
+      }
+    }
+  }
+
+  private lambdaExpression(
+    node: SyntaxNode,
+    scope: Scope,
+    depth: number
+  ): void {
+    const inner = scope.child();
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      if (c.name === 'ParamList') {
+        this.parameters(c, scope, inner, depth);
+      } else {
+        this.walk(c, inner, depth + 1);
+      }
+    }
+  }
+
+  /** Parameter names shadow outer names inside; default values are evaluated outside. */
+  private parameters(
+    list: SyntaxNode,
+    outer: Scope,
+    inner: Scope,
+    depth: number
+  ): void {
+    let expectName = true;
+    for (let c = list.firstChild; c !== null; c = c.nextSibling) {
+      const n = c.name;
+      if (n === '(' || n === ',' || n === '*' || n === '**' || n === '/') {
+        expectName = true;
+      } else if (n === 'VariableName' && expectName) {
+        inner.bind(text(this.code, c), null);
+        expectName = false;
+      } else if (n !== 'TypeDef' && n !== 'AssignOp') {
+        this.walk(c, outer, depth + 1);
+        expectName = false;
+      }
+    }
+  }
+
+  private classDefinition(node: SyntaxNode, scope: Scope, depth: number): void {
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      if (c.name === 'VariableName') {
+        scope.bind(text(this.code, c), null);
+      } else if (c.name === 'Body') {
+        this.walkChildren(c, scope.child(), depth);
+      } else {
+        this.walk(c, scope, depth + 1);
+      }
+    }
+  }
+
+  private namedExpression(node: SyntaxNode, scope: Scope, depth: number): void {
+    const target = node.firstChild;
+    const value = node.lastChild;
+    if (value && value !== target) {
+      this.walk(value, scope, depth + 1);
+    }
+    if (target && target.name === 'VariableName') {
+      scope.bind(
+        text(this.code, target),
+        value && value !== target ? this.resolve(value, scope) : null
+      );
+    }
+  }
+
+  /** for/with/except/del: the names they bind (loop targets, `as` names) become unknown. */
+  private bindingStatement(
+    node: SyntaxNode,
+    scope: Scope,
+    depth: number
+  ): void {
+    let binding =
+      node.name === 'ForStatement' || node.name === 'DeleteStatement';
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      const n = c.name;
+      if (n === 'as') {
+        binding = true;
+        continue;
+      }
+      if (n === 'in' || n === 'Body' || n === ':') {
+        binding = false;
+      }
+      if (binding && n === 'VariableName') {
+        scope.bind(text(this.code, c), null);
+        if (node.name === 'WithStatement' || node.name === 'TryStatement') {
+          binding = false;
+        }
+      } else if (n === 'Body') {
+        this.walkChildren(c, scope, depth);
+      } else {
+        this.walk(c, scope, depth + 1);
+      }
+    }
+  }
+}

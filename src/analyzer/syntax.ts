@@ -1,0 +1,246 @@
+/** Helpers over the Lezer Python tree: call arguments, constant literals, children. */
+import type { SyntaxNode } from '@lezer/common';
+
+export interface Argument {
+  /** Keyword name, or null for a positional argument. */
+  name: string | null;
+  /** The argument as written (`weights_only=False`), for ranges. */
+  from: number;
+  to: number;
+  value: SyntaxNode;
+}
+
+export interface CallArguments {
+  positional: SyntaxNode[];
+  keywords: Map<string, Argument>;
+  /** `*args` present: positional indexes are unreliable. */
+  starArgs: boolean;
+  /** `**kwargs` (other than a constant dict) present: any keyword may be set. */
+  starKwargs: boolean;
+  /** Offset of the closing parenthesis, or -1 when the call is unfinished. */
+  close: number;
+  /** True when the last argument is followed by a comma. */
+  trailingComma: boolean;
+}
+
+export function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+    out.push(c);
+  }
+  return out;
+}
+
+export function text(code: string, node: SyntaxNode): string {
+  return code.slice(node.from, node.to);
+}
+
+export function parseArguments(
+  code: string,
+  argList: SyntaxNode
+): CallArguments {
+  const args: CallArguments = {
+    positional: [],
+    keywords: new Map(),
+    starArgs: false,
+    starKwargs: false,
+    close: -1,
+    trailingComma: false
+  };
+  let group: SyntaxNode[] = [];
+  const flush = () => {
+    if (group.length > 0) {
+      addArgument(code, group, args);
+    }
+    group = [];
+  };
+  for (let c = argList.firstChild; c !== null; c = c.nextSibling) {
+    const n = c.name;
+    if (n === '(') {
+      continue;
+    } else if (n === ')') {
+      args.trailingComma =
+        group.length === 0 && args.positional.length + args.keywords.size > 0;
+      flush();
+      args.close = c.from;
+    } else if (n === ',') {
+      flush();
+    } else {
+      group.push(c);
+    }
+  }
+  flush();
+  return args;
+}
+
+function addArgument(
+  code: string,
+  group: SyntaxNode[],
+  args: CallArguments
+): void {
+  const first = group[0];
+  const last = group[group.length - 1];
+  if (first.name === '⚠') {
+    return;
+  }
+  if (first.name === '*') {
+    args.starArgs = true;
+  } else if (first.name === '**') {
+    const value = group[1];
+    if (value && value.name === 'DictionaryExpression') {
+      for (const [key, entry] of dictEntries(code, value)) {
+        args.keywords.set(key, {
+          name: key,
+          from: entry.from,
+          to: entry.to,
+          value: entry
+        });
+      }
+    } else {
+      args.starKwargs = true;
+    }
+  } else if (
+    group.length >= 3 &&
+    first.name === 'VariableName' &&
+    group[1].name === 'AssignOp'
+  ) {
+    const name = text(code, first);
+    args.keywords.set(name, {
+      name,
+      from: first.from,
+      to: last.to,
+      value: group[2]
+    });
+  } else {
+    args.positional.push(first);
+  }
+}
+
+/** Constant-string keys of a dict literal with their value nodes. */
+export function dictEntries(
+  code: string,
+  dict: SyntaxNode
+): Array<[string, SyntaxNode]> {
+  const out: Array<[string, SyntaxNode]> = [];
+  const parts = children(dict);
+  for (let i = 0; i + 2 < parts.length; i++) {
+    if (parts[i + 1].name === ':') {
+      const key = constString(code, parts[i]);
+      if (key !== null) {
+        out.push([key, parts[i + 2]]);
+      }
+      i += 2;
+    }
+  }
+  return out;
+}
+
+/** Elements of a list or tuple literal. */
+export function sequenceElements(node: SyntaxNode): SyntaxNode[] | null {
+  if (node.name !== 'ArrayExpression' && node.name !== 'TupleExpression') {
+    return null;
+  }
+  return children(node).filter(
+    c => !['[', ']', '(', ')', ','].includes(c.name)
+  );
+}
+
+/** The value of a constant string expression ('a', 'a' 'b', 'a' + 'b', ('a')), else null. */
+export function constString(
+  code: string,
+  node: SyntaxNode,
+  depth = 0
+): string | null {
+  if (depth > 50) {
+    return null;
+  }
+  switch (node.name) {
+    case 'String':
+      return decodeString(text(code, node));
+    case 'ContinuedString': {
+      let s = '';
+      for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+        const part = constString(code, c, depth + 1);
+        if (part === null) {
+          return null;
+        }
+        s += part;
+      }
+      return s;
+    }
+    case 'ParenthesizedExpression': {
+      const inner = node.firstChild?.nextSibling;
+      return inner ? constString(code, inner, depth + 1) : null;
+    }
+    case 'BinaryExpression': {
+      const [a, op, b] = children(node);
+      if (!a || !op || !b || text(code, op) !== '+') {
+        return null;
+      }
+      const left = constString(code, a, depth + 1);
+      const right = left === null ? null : constString(code, b, depth + 1);
+      return left === null || right === null ? null : left + right;
+    }
+    default:
+      return null;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0'
+};
+
+function decodeString(raw: string): string | null {
+  const m = /^([rRbBuU]{0,2})('''|"""|'|")/.exec(raw);
+  if (!m) {
+    return null;
+  }
+  const quote = m[2];
+  if (!raw.endsWith(quote) || raw.length < m[0].length + quote.length) {
+    return null;
+  }
+  const body = raw.slice(m[0].length, raw.length - quote.length);
+  if (/[rR]/.test(m[1])) {
+    return body;
+  }
+  return body.replace(
+    /\\(.)/gs,
+    (_, ch: string) => ESCAPES[ch] ?? (ch === '\n' ? '' : ch)
+  );
+}
+
+/** Python truthiness of a literal: true/false, or undefined when not a literal. */
+export function literalTruth(
+  code: string,
+  node: SyntaxNode
+): boolean | undefined {
+  switch (node.name) {
+    case 'Boolean':
+      return text(code, node) === 'True';
+    case 'None':
+      return false;
+    case 'Number': {
+      const v = Number(
+        text(code, node)
+          .replace(/_/g, '')
+          .replace(/[jJlL]$/, '')
+      );
+      return Number.isNaN(v) ? true : v !== 0;
+    }
+    case 'ParenthesizedExpression': {
+      const inner = node.firstChild?.nextSibling;
+      return inner ? literalTruth(code, inner) : undefined;
+    }
+    default: {
+      const s = constString(code, node);
+      return s === null ? undefined : s.length > 0;
+    }
+  }
+}
+
+export function isNoneLiteral(node: SyntaxNode): boolean {
+  return node.name === 'None';
+}

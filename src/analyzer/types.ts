@@ -1,0 +1,61 @@
+/** Public data shapes of the static analyzer (L1). Pure data: no JupyterLab, DOM or I/O. */
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Severities from least to most severe; index order is the comparison order. */
+export const SEVERITIES: readonly Severity[] = [
+  'info',
+  'low',
+  'medium',
+  'high',
+  'critical'
+];
+
+/** A text edit that makes the flagged code safe: replace [from, to) of the cell with `insert`. */
+export interface Fix {
+  from: number;
+  to: number;
+  insert: string;
+  title: string;
+}
+
+/**
+ * One finding in one cell (or .py file). Offsets are UTF-16 code-unit offsets into the text
+ * that was analysed; lines and columns are 1-based, the end is exclusive (column after the
+ * last character), as CodeMirror and SARIF regions expect.
+ */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  from: number;
+  to: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  fix?: Fix;
+}
+
+export interface AnalyzerOptions {
+  /**
+   * Package index URLs pip may use (policy `trusted_sources.package_indexes`). A URL is trusted
+   * when it starts with one of these (trailing slashes ignored). Default: PyPI.
+   */
+  trustedIndexes?: readonly string[];
+  /** Model hub host names (policy `trusted_sources.model_hubs`). Default: huggingface.co. */
+  trustedModelHubs?: readonly string[];
+  /**
+   * Treat the text as an IPython cell (magics, `!shell`, `obj?`). Default true; the CLI turns
+   * it off for plain .py files.
+   */
+  ipython?: boolean;
+}
+
+/** A finding before the catalog and the line index have been applied. */
+export interface RawFinding {
+  ruleId: string;
+  from: number;
+  to: number;
+  fix?: Fix;
+}
