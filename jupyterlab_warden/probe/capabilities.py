@@ -38,7 +38,7 @@ FALLBACK_LAST_CAP = 40
 
 
 def capability_name(bit: int) -> str:
-    return CAPABILITY_NAMES[bit] if bit < len(CAPABILITY_NAMES) else "CAP_%d" % bit
+    return CAPABILITY_NAMES[bit] if bit < len(CAPABILITY_NAMES) else f"CAP_{bit}"
 
 
 def decode(mask: int) -> List[str]:

@@ -164,7 +164,7 @@ def user_namespace(ctx: Context):
     identity = procfs.is_identity_map(facts.uid_map)
     evidence: Dict[str, object] = {
         "initial_user_namespace": identity,
-        "uid_map": ["%d %d %d" % tuple(r) for r in facts.uid_map[:10]],
+        "uid_map": [f"{r.inside} {r.outside} {r.count}" for r in facts.uid_map[:10]],
     }
     if facts.euid != 0:
         evidence["reason"] = "kernel does not run as uid 0"
@@ -217,7 +217,7 @@ def _socket_candidates(ctx: Context) -> List[str]:
     paths = list(RUNTIME_SOCKETS)
     euid = ctx.facts.euid
     if euid is not None:
-        paths += ["/run/user/%d/docker.sock" % euid, "/run/user/%d/podman/podman.sock" % euid]
+        paths += [f"/run/user/{euid}/docker.sock", f"/run/user/{euid}/podman/podman.sock"]
     docker_host = ctx.view.environ.get("DOCKER_HOST", "")
     if docker_host.startswith("unix://"):
         paths.append(docker_host[len("unix://") :])
@@ -273,12 +273,12 @@ def _sensitive_reason(m: procfs.Mount) -> Optional[str]:
     if m.fstype in PSEUDO_FS:
         return None
     if HOSTISH_MOUNT_POINT.match(m.mount_point):
-        return "host path %s at %s" % (m.root, m.mount_point)
+        return f"host path {m.root} at {m.mount_point}"
     if RUNTIME_BOOKKEEPING.search(m.root):
         return None
     for prefix in SENSITIVE_ROOTS:
         if m.root == prefix or m.root.startswith(prefix + "/"):
-            return "host %s at %s" % (m.root, m.mount_point)
+            return f"host {m.root} at {m.mount_point}"
     return None
 
 
@@ -547,7 +547,7 @@ def old_linux_kernel(ctx: Context):
     version = procfs.parse_kernel_release(release)
     if version is None:
         return UNKNOWN, {"release": release[:100], "reason": "kernel release unreadable"}
-    evidence = {"release": release[:100], "oldest_maintained": "%d.%d" % OLDEST_MAINTAINED}
+    evidence = {"release": release[:100], "oldest_maintained": "{}.{}".format(*OLDEST_MAINTAINED)}
     return (FAIL if version < OLDEST_MAINTAINED else PASS), evidence
 
 
@@ -559,6 +559,6 @@ def run_checks(view: HostView, facts: Facts) -> List[CheckResult]:
         try:
             status, evidence = fn(ctx)
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
-            status, evidence = UNKNOWN, {"reason": "check failed: %s" % type(exc).__name__}
+            status, evidence = UNKNOWN, {"reason": f"check failed: {type(exc).__name__}"}
         results.append(CheckResult(rule_id, status, evidence))
     return results

@@ -177,9 +177,7 @@ class Access:
         st = self.view.stat(logical)
         if st is None:
             return False
-        if self.facts.has_effective("DAC_OVERRIDE") or self.facts.has_effective(
-            "DAC_READ_SEARCH"
-        ):
+        if self.facts.has_effective("DAC_OVERRIDE") or self.facts.has_effective("DAC_READ_SEARCH"):
             return True
         return self._mode_allows(st, 4)
 

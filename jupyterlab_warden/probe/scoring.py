@@ -26,7 +26,7 @@ def enrich(
     for rule_id, status, evidence in results:
         rule = catalog.get(rule_id)
         if rule is None or rule["layer"] != layer:
-            raise KeyError("rule %r is not a %s rule in the catalog" % (rule_id, layer))
+            raise KeyError(f"rule {rule_id!r} is not a {layer} rule in the catalog")
         checks.append(
             {
                 "rule_id": rule_id,
