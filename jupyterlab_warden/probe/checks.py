@@ -237,7 +237,7 @@ def runtime_socket(ctx: Context):
     for path in _socket_candidates(ctx):
         if ctx.access.is_socket(path):
             present.append(path)
-            if ctx.access.writable(path):
+            if ctx.access.connectable(path):
                 writable.append(path)
     evidence: Dict[str, object] = {"present": present, "writable": writable}
     if ctx.view.environ.get("DOCKER_HOST", "").startswith(("tcp://", "ssh://")):

@@ -173,6 +173,14 @@ class Access:
             return True
         return self._mode_allows(st, 2)
 
+    def connectable(self, logical: str) -> bool:
+        """May the kernel connect to a Unix socket? Needs write permission on the inode only:
+        a read-only mount does not stop connect()."""
+        st = self.view.stat(logical)
+        if st is None or not stat.S_ISSOCK(st.st_mode):
+            return False
+        return self.facts.has_effective("DAC_OVERRIDE") or self._mode_allows(st, 2)
+
     def readable(self, logical: str) -> bool:
         st = self.view.stat(logical)
         if st is None:
