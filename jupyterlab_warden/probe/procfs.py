@@ -8,6 +8,7 @@ functions random bytes.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 
@@ -223,7 +224,8 @@ def parse_kernel_release(text: str) -> Optional[Tuple[int, int]]:
     parts = head.split(".")
     if len(parts) < 2:
         return None
-    major, minor = parse_int(parts[0]), parse_int("".join(c for c in parts[1] if c.isdigit()))
+    leading = re.match(r"\d+", parts[1])
+    major, minor = parse_int(parts[0]), parse_int(leading.group(0) if leading else None)
     if major is None or minor is None:
         return None
     return (major, minor)

@@ -12,7 +12,7 @@ import socket
 from pathlib import Path
 
 from jupyterlab_warden.probe import run_probe
-from jupyterlab_warden.probe.capabilities import DOCKER_DEFAULT, CAPABILITY_NAMES
+from jupyterlab_warden.probe.capabilities import CAPABILITY_NAMES, DOCKER_DEFAULT
 
 FULL_CAPS = "000001ffffffffff"  # 41 capabilities, cap_last_cap = 40
 DOCKER_CAPS = format(sum(1 << CAPABILITY_NAMES.index(n) for n in DOCKER_DEFAULT), "016x")
@@ -123,7 +123,10 @@ def hardened(root: Path) -> ProcTree:
     t.write("/proc/self/cgroup", "0::/\n")
     t.write("/proc/self/uid_map", "         0     100000      65536\n")
     t.write("/proc/self/attr/apparmor/current", "docker-default (enforce)\n")
-    t.write("/proc/self/cmdline", "python\0-m\0ipykernel_launcher\0-f\0/home/jovyan/.local/share/jupyter/runtime/kernel-own.json\0")
+    t.write(
+        "/proc/self/cmdline",
+        "python\0-m\0ipykernel_launcher\0-f\0/home/jovyan/.local/share/jupyter/runtime/kernel-own.json\0",
+    )
     t.write("/proc/sys/kernel/cap_last_cap", "40\n")
     t.write("/proc/sys/kernel/osrelease", "6.8.0-45-generic\n")
     t.write("/proc/meminfo", "MemTotal:       16384000 kB\nMemFree: 1 kB\n")

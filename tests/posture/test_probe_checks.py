@@ -40,7 +40,9 @@ def bare_host(tmp_path) -> ProcTree:
     """A process straight on a host: no container signs at all."""
     t = hardened(tmp_path)
     t.remove("/.dockerenv")
-    t.mountinfo(["1 0 254:1 / / rw,relatime - ext4 /dev/vda1 rw", "2 1 0:5 / /proc rw - proc proc rw"])
+    t.mountinfo(
+        ["1 0 254:1 / / rw,relatime - ext4 /dev/vda1 rw", "2 1 0:5 / /proc rw - proc proc rw"]
+    )
     return t
 
 
@@ -52,8 +54,12 @@ def test_runtime_none_fails_no_container_and_skips_container_only_checks(tmp_pat
     checks = t.run()
     assert checks["sandbox-no-container"]["status"] == "fail"
     assert checks["sandbox-no-container"]["evidence"]["runtime"] == "none"
-    for rule in ("sandbox-privileged-container", "sandbox-host-pid-namespace",
-                 "sandbox-host-network-namespace", "sandbox-sensitive-host-mount"):
+    for rule in (
+        "sandbox-privileged-container",
+        "sandbox-host-pid-namespace",
+        "sandbox-host-network-namespace",
+        "sandbox-sensitive-host-mount",
+    ):
         assert checks[rule]["status"] == "pass"
         assert checks[rule]["evidence"]["applicable"] is False
 
@@ -65,11 +71,20 @@ def test_runtime_none_fails_no_container_and_skips_container_only_checks(tmp_pat
         (lambda t: (t.remove("/.dockerenv"), t.write("/run/.containerenv", "")), "podman"),
         (lambda t: t.environ.update(KUBERNETES_SERVICE_HOST="10.0.0.1"), "kubernetes"),
         (lambda t: (t.remove("/.dockerenv"), t.environ.update(container="lxc")), "lxc"),
-        (lambda t: (t.remove("/.dockerenv"),
-                    t.write("/proc/self/cgroup", "4:memory:/lxc/box\n")), "lxc"),
-        (lambda t: (t.remove("/.dockerenv"),
-                    t.write("/proc/self/cgroup", "4:memory:/kubepods/burstable/pod1/x\n")),
-         "kubernetes"),
+        (
+            lambda t: (
+                t.remove("/.dockerenv"),
+                t.write("/proc/self/cgroup", "4:memory:/lxc/box\n"),
+            ),
+            "lxc",
+        ),
+        (
+            lambda t: (
+                t.remove("/.dockerenv"),
+                t.write("/proc/self/cgroup", "4:memory:/kubepods/burstable/pod1/x\n"),
+            ),
+            "kubernetes",
+        ),
         (lambda t: (t.remove("/.dockerenv"), t.mountinfo(HARDENED_MOUNTS[:1])), "other"),
     ],
 )
@@ -84,8 +99,7 @@ def test_runtime_detection(tmp_path, setup, runtime):
 def test_docker_detected_on_cgroup_v2_from_mountinfo_alone(tmp_path):
     t = hardened(tmp_path)
     t.remove("/.dockerenv")
-    t.mountinfo([m.replace("overlay overlay", "ext4 /dev/vda") for m in
-                 HARDENED_MOUNTS])
+    t.mountinfo([m.replace("overlay overlay", "ext4 /dev/vda") for m in HARDENED_MOUNTS])
     assert t.report()["summary"]["runtime"] == "docker"
 
 
@@ -118,7 +132,11 @@ def test_privileged_uses_cap_last_cap(tmp_path):
     t.write("/proc/sys/kernel/cap_last_cap", "40\n")  # same mask, newer kernel: not full
     check = t.run()["sandbox-privileged-container"]
     assert check["status"] == "pass"
-    assert check["evidence"]["missing_from_bounding_set"] == ["PERFMON", "BPF", "CHECKPOINT_RESTORE"]
+    assert check["evidence"]["missing_from_bounding_set"] == [
+        "PERFMON",
+        "BPF",
+        "CHECKPOINT_RESTORE",
+    ]
     t.remove("/proc/sys/kernel/cap_last_cap")
     assert t.run()["sandbox-privileged-container"]["status"] == "unknown"
 
@@ -249,8 +267,9 @@ def test_kubernetes_volume_mounts_are_not_host_leaks(tmp_path):
 
 def test_release_agent_on_read_only_cgroup_mount_passes(tmp_path):
     t = insecure(tmp_path)
-    lines = [m.replace("/sys/fs/cgroup/memory rw,", "/sys/fs/cgroup/memory ro,")
-             for m in INSECURE_MOUNTS]
+    lines = [
+        m.replace("/sys/fs/cgroup/memory rw,", "/sys/fs/cgroup/memory ro,") for m in INSECURE_MOUNTS
+    ]
     t.mountinfo(lines)
     check = t.run()["sandbox-cgroup-release-agent"]
     assert check["status"] == "pass"
@@ -272,8 +291,12 @@ def test_writable_rootfs_needs_write_access_not_just_rw_mount(tmp_path):
 def test_memory_limit_v2_walks_ancestors_and_compares_with_host_memory(tmp_path):
     t = hardened(tmp_path)
     t.write("/proc/self/cgroup", "0::/user.slice/jupyter/kernel\n")
-    t.mountinfo(["1 0 0:50 / / ro - overlay overlay ro",
-                 "5 1 0:26 / /sys/fs/cgroup ro - cgroup2 cgroup2 rw"])
+    t.mountinfo(
+        [
+            "1 0 0:50 / / ro - overlay overlay ro",
+            "5 1 0:26 / /sys/fs/cgroup ro - cgroup2 cgroup2 rw",
+        ]
+    )
     t.write("/sys/fs/cgroup/user.slice/jupyter/kernel/memory.max", "max\n")
     t.write("/sys/fs/cgroup/user.slice/jupyter/memory.max", "1073741824\n")
     t.write("/sys/fs/cgroup/user.slice/memory.max", "max\n")
@@ -356,7 +379,10 @@ def test_jupyter_tokens_report_paths_not_values(tmp_path):
     check = t.run()["sandbox-jupyter-token-readable"]
     runtime = "/home/jovyan/.local/share/jupyter/runtime"
     assert check["evidence"]["environment"] == ["JUPYTER_TOKEN"]
-    assert check["evidence"]["files"] == [runtime + "/jpserver-4242.json", runtime + "/kernel-0c3f.json"]
+    assert check["evidence"]["files"] == [
+        runtime + "/jpserver-4242.json",
+        runtime + "/kernel-0c3f.json",
+    ]
     text = repr(check)
     for secret in ("server-token", "other-kernel-key", "the-server-token", "own-kernel-key"):
         assert secret not in text
@@ -381,8 +407,13 @@ def test_own_kernel_connection_file_is_not_a_finding(tmp_path):
 
 @pytest.mark.parametrize(
     "release, status",
-    [("5.10.0-28-amd64", "pass"), ("6.18.44-fc-v657", "pass"), ("5.4.0-1-generic", "fail"),
-     ("3.10.0-1160.el7.x86_64", "fail"), ("garbage", "unknown")],
+    [
+        ("5.10.0-28-amd64", "pass"),
+        ("6.18.44-fc-v657", "pass"),
+        ("5.4.0-1-generic", "fail"),
+        ("3.10.0-1160.el7.x86_64", "fail"),
+        ("garbage", "unknown"),
+    ],
 )
 def test_kernel_release(tmp_path, release, status):
     t = hardened(tmp_path)
