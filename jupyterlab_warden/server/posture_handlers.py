@@ -80,7 +80,7 @@ class KernelPostureHandler(APIHandler):
     @web.authenticated
     def post(self) -> None:
         if len(self.request.body) > MAX_BODY:
-            raise web.HTTPError(413, "posture report larger than %d bytes", MAX_BODY)
+            raise web.HTTPError(413, f"posture report larger than {MAX_BODY} bytes")
         try:
             body = json.loads(self.request.body or b"null")
         except ValueError:
@@ -93,7 +93,11 @@ class KernelPostureHandler(APIHandler):
         try:
             report = rescore_probe_report(body["report"])
         except ValueError as exc:
-            raise web.HTTPError(400, "%s", str(exc)) from None
+            # Written directly: the message quotes the body and must not pass through
+            # HTTPError's %-formatting of log messages.
+            self.set_status(400)
+            self.finish(json.dumps({"message": str(exc), "reason": "invalid posture report"}))
+            return
         events = posture_events(report, kernel_id=kernel_id)
         self.finish(json.dumps({"report": report, "events": events}))
 
