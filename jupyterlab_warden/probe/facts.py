@@ -7,8 +7,7 @@ kernel, and whether the kernel's credentials may read or write a given path.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from . import capabilities, procfs
 from .hostview import HostView
@@ -21,8 +20,9 @@ K8S_SA_DIRS = (
 )
 
 
-@dataclass
-class Facts:
+class Facts(NamedTuple):
+    # A NamedTuple rather than a dataclass: dataclasses imports inspect, which costs the
+    # probe several milliseconds of its budget in a fresh interpreter.
     status: Dict[str, str]
     mounts: List[procfs.Mount]
     cgroups: List[procfs.CgroupEntry]
@@ -33,7 +33,7 @@ class Facts:
     runtime_signs: List[str]
     uids: Optional[Tuple[int, int, int, int]]
     gids: Optional[Tuple[int, int, int, int]]
-    groups: List[int] = field(default_factory=list)
+    groups: List[int]
 
     @property
     def euid(self) -> Optional[int]:
