@@ -7,10 +7,8 @@ machine yields the same fingerprints while ``event_id`` stays unique per emissio
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import uuid
 from datetime import datetime, timezone
 from typing import Dict, List, Mapping, Optional
 
@@ -46,6 +44,8 @@ def _normalise(value):
 
 
 def fingerprint(kind: str, rule_id: str, evidence: Mapping[str, object]) -> str:
+    import hashlib  # imported here: the probe in a fresh kernel does not need it
+
     stable = {k: _normalise(v) for k, v in evidence.items() if k != "limited_at"}
     blob = json.dumps([kind, rule_id, stable], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
@@ -55,6 +55,8 @@ def posture_events(
     report: Mapping, kernel_id: Optional[str] = None, now: Optional[datetime] = None
 ) -> List[dict]:
     """Events for the failing checks of a scored report (probe or server)."""
+    import uuid
+
     kind = report["kind"]
     when = (now or datetime.now(timezone.utc)).isoformat().replace("+00:00", "Z")
     events = []

@@ -153,13 +153,15 @@ def insecure_server():
 
 @pytest.fixture
 def default_server(home):
-    if os.geteuid() != 0:
-        pytest.fail("this test starts the default server as 'nobody' and needs root to do so")
+    # Defaults refuse to run as root, so as root the test drops to 'nobody'; as any other
+    # user it simply runs as that user.
+    user = NOBODY if os.geteuid() == 0 else None
     for sub in ("config", "data", "runtime"):
         (home / sub).mkdir()
-    for path in [home, *home.iterdir()]:
-        os.chown(path, NOBODY, NOBODY)
-    server = Server(home, [], user=NOBODY)
+    if user is not None:
+        for path in [home, *home.iterdir()]:
+            os.chown(path, user, user)
+    server = Server(home, [], user=user)
     try:
         server.wait_ready()
         yield server
@@ -196,7 +198,7 @@ def test_default_server_fires_no_server_rule(default_server):
     checks = by_rule(body["report"])
     assert sorted(checks) == SERVER_RULES
     assert {r: c["status"] for r, c in checks.items()} == {r: "pass" for r in SERVER_RULES}
-    assert checks["server-runs-as-root"]["evidence"]["euid"] == NOBODY
+    assert checks["server-runs-as-root"]["evidence"]["euid"] != 0
     assert checks["server-no-auth"]["evidence"]["token_set"] is True
     assert token not in json.dumps(body)  # the snapshot says whether, never what
     assert body["report"]["score"] == 100 and body["report"]["worst_severity"] is None
