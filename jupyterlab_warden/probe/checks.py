@@ -12,6 +12,7 @@ import re
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from . import capabilities, procfs
+from .events import event_evidence
 from .facts import K8S_SA_DIRS, Access, Facts
 from .hostview import HostView
 
@@ -560,5 +561,6 @@ def run_checks(view: HostView, facts: Facts) -> List[CheckResult]:
             status, evidence = fn(ctx)
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             status, evidence = UNKNOWN, {"reason": f"check failed: {type(exc).__name__}"}
-        results.append(CheckResult(rule_id, status, evidence))
+        # Bounded to the event and report schemas (paths from mountinfo can be long).
+        results.append(CheckResult(rule_id, status, event_evidence(evidence)))
     return results

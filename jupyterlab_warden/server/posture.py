@@ -199,7 +199,9 @@ def check_server(settings: ServerSettings) -> dict:
     return scoring.scored_report("server", scoring.enrich(results, "server"))
 
 
-def installed_versions(names) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Installed versions, looked up once per process: upgrades need a restart anyway."""
     versions = {}
     for name in names:
         try:
@@ -220,7 +222,7 @@ def snapshot_from_server_app(server_app) -> ServerSettings:
     idp = server_app.identity_provider
     headers = ws.get("headers") or {}
     acao = next((v for k, v in headers.items() if k.lower() == "access-control-allow-origin"), "")
-    packages = installed_versions(sorted({a["package"] for a in load_advisories()}))
+    packages = installed_versions(tuple(sorted({a["package"] for a in load_advisories()})))
     origin_pat = ws.get("allow_origin_pat", server_app.allow_origin_pat)
     return ServerSettings(
         ip=str(server_app.ip),

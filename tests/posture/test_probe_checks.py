@@ -430,3 +430,18 @@ def test_empty_root_gives_unknowns_not_errors(tmp_path):
     assert statuses["sandbox-dangerous-capabilities"] == "unknown"
     assert all(s in ("pass", "fail", "unknown") for s in statuses.values())
     assert not any("check failed" in str(c["evidence"]) for c in report["checks"])
+
+
+def test_long_mount_paths_are_bounded_in_evidence(tmp_path):
+    t = hardened(tmp_path)
+    long_root = "/etc/" + "x" * 3000
+    t.mountinfo(HARDENED_MOUNTS + [f"40 1 254:1 {long_root} /data rw - ext4 /dev/vda1 rw"])
+    report = t.report()
+    check = next(c for c in report["checks"] if c["rule_id"] == "sandbox-sensitive-host-mount")
+    assert check["status"] == "fail"
+    assert len(check["evidence"]["mounts"][0]) == 1000
+    import jsonschema
+
+    from jupyterlab_warden.contracts import load_contract
+
+    jsonschema.validate(report, load_contract("posture-report.schema.json"))
