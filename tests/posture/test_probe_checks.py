@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
 import pytest
 
-from jupyterlab_warden.contracts import rule_catalog
+from jupyterlab_warden.contracts import load_contract, rule_catalog
 from jupyterlab_warden.probe.checks import CHECKS
 
 from .proctree import (
@@ -282,8 +289,6 @@ def test_writable_rootfs_needs_write_access_not_just_rw_mount(tmp_path):
     check = t.run()["sandbox-writable-rootfs"]
     assert check["status"] == "pass"  # rw mount, but uid 1000 cannot write /, /usr, /etc
     assert check["evidence"]["root_read_only"] is False
-    import os
-
     os.chmod(t.path("/usr"), 0o777)
     assert t.run()["sandbox-writable-rootfs"]["evidence"]["writable_system_paths"] == ["/usr"]
 
@@ -345,9 +350,8 @@ def test_secret_env_names_only(tmp_path):
     check = t.run()["sandbox-secrets-in-environment"]
     assert check["evidence"]["variables"] == ["AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "HF_TOKEN"]
     flat = repr(check)
-    for value in t.environ.values():
-        if value and value not in ("10.0.0.1",):
-            assert value not in flat or value in ("/home/jovyan", "/usr/bin")
+    for secret in ("AKIA-not-a-real-secret", "hf_not_real", "postgres://u:p@db/x"):
+        assert secret not in flat
 
 
 @pytest.mark.parametrize(
@@ -440,8 +444,24 @@ def test_long_mount_paths_are_bounded_in_evidence(tmp_path):
     check = next(c for c in report["checks"] if c["rule_id"] == "sandbox-sensitive-host-mount")
     assert check["status"] == "fail"
     assert len(check["evidence"]["mounts"][0]) == 1000
-    import jsonschema
-
-    from jupyterlab_warden.contracts import load_contract
-
     jsonschema.validate(report, load_contract("posture-report.schema.json"))
+
+
+def test_fifo_in_place_of_a_proc_file_does_not_block(tmp_path):
+    t = hardened(tmp_path)
+    t.remove("/proc/self/status")
+    os.mkfifo(t.path("/proc/self/status"))  # opening it for reading would block forever
+    checks = t.run()
+    assert checks["kernel-runs-as-root"]["status"] == "unknown"
+
+
+def test_command_line_prints_the_report_for_a_root(tmp_path):
+    t = insecure(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_warden.probe", "--root", str(t.root)],
+        check=True, capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
+    )  # fmt: skip
+    report = json.loads(out.stdout)
+    assert report["summary"]["euid"] == 0
+    assert report["worst_severity"] == "critical"
