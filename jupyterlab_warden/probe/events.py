@@ -1,7 +1,7 @@
 """Build contract-3 events (kind ``sandbox`` / ``server``) from a posture report.
 
 One event per failing check. The fingerprint hashes the rule and its evidence with
-volatile parts (pids, kernel ids, UUIDs) masked, so re-running the probe on an unchanged
+volatile parts (pids, kernel and container ids) masked, so re-running the probe on an unchanged
 machine yields the same fingerprints while ``event_id`` stays unique per emission.
 """
 
@@ -12,7 +12,10 @@ import re
 from datetime import datetime, timezone
 from typing import Dict, List, Mapping, Optional
 
-VOLATILE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{3,}")
+# UUIDs (kernel ids), long hex runs (container ids in cgroup paths) and 3+ digit numbers (pids).
+VOLATILE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}|\d{3,}"
+)
 SOURCE_BY_KIND = {"sandbox": "kernel", "server": "server"}
 MAX_PROPERTIES = 32
 MAX_STRING = 1000

@@ -231,7 +231,7 @@ def snapshot_from_server_app(server_app) -> ServerSettings:
         token_set=bool(getattr(idp, "token", "")),
         password_set=bool(getattr(idp, "hashed_password", "")),
         identity_provider=type(idp).__name__,
-        auth_enabled=bool(idp.auth_enabled),
+        auth_enabled=bool(getattr(idp, "auth_enabled", True)),
         allow_unauthenticated_access=bool(
             ws.get("allow_unauthenticated_access", server_app.allow_unauthenticated_access)
         ),

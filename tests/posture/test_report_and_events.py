@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.probe import posture_events, report_json, run_probe, scoring
+from jupyterlab_warden.probe import events, posture_events, report_json, run_probe, scoring
 
 from .proctree import hardened, insecure
 
@@ -124,3 +124,16 @@ def test_probe_on_this_machine_is_valid():
     report = run_probe()
     jsonschema.validate(report, REPORT_SCHEMA)
     assert report["summary"]["kernel_release"]
+
+
+def test_fingerprint_masks_container_ids_in_cgroup_paths():
+    a = {"cgroup": "/docker/" + "3f" * 32, "limit": -1}
+    b = {"cgroup": "/docker/" + "9a" * 32, "limit": -1}
+    c = {"cgroup": "/docker/" + "9a" * 32, "limit": 1024}
+    fp = events.fingerprint
+    assert fp("sandbox", "sandbox-no-memory-limit", a) == fp(
+        "sandbox", "sandbox-no-memory-limit", b
+    )
+    assert fp("sandbox", "sandbox-no-memory-limit", b) != fp(
+        "sandbox", "sandbox-no-memory-limit", c
+    )
