@@ -20,10 +20,12 @@ STATUSES = ("pass", "fail", "unknown")
 def enrich(
     results: Iterable[Sequence], layer: str, catalog: Optional[Mapping[str, dict]] = None
 ) -> List[dict]:
-    """``(rule_id, status, evidence)`` triples → check dicts carrying catalog metadata."""
+    """``(rule_id, status, evidence)`` triples → check dicts carrying catalog metadata,
+    in catalog order."""
     catalog = rule_catalog() if catalog is None else catalog
+    order = {rule_id: i for i, rule_id in enumerate(catalog)}
     checks = []
-    for rule_id, status, evidence in results:
+    for rule_id, status, evidence in sorted(results, key=lambda r: order.get(r[0], -1)):
         rule = catalog.get(rule_id)
         if rule is None or rule["layer"] != layer:
             raise KeyError(f"rule {rule_id!r} is not a {layer} rule in the catalog")
