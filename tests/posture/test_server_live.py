@@ -255,3 +255,10 @@ def test_kernel_report_endpoint_rejects_bad_reports(insecure_server, body, messa
                             body=body)  # fmt: skip
     assert status == 400
     assert message in reply["message"]
+
+
+def test_kernel_report_endpoint_refuses_oversized_bodies(insecure_server):
+    huge = {"report": {"kind": "sandbox", "checks": [], "pad": "x" * (600 * 1024)}}
+    status, reply = request(insecure_server.port, "/warden/posture/kernel", "", "POST", huge)
+    assert status == 413
+    assert "larger than" in reply["message"]
