@@ -11,6 +11,7 @@ from .config import Warden
 from .handlers import StatusHandler
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
+from .posture_handlers import posture_handlers
 
 
 def load_extension(server_app) -> None:
@@ -30,6 +31,7 @@ def load_extension(server_app) -> None:
     web_app.settings["warden"] = {"config": config, "policy_store": store}
     handlers = [(url_path_join(base, "warden", "status"), StatusHandler, {"store": store})]
     handlers += policy_handlers(base, store)
+    handlers += posture_handlers(base)
     web_app.add_handlers(".*$", handlers)
     server_app.log.info(
         "Jupyter Warden loaded: policy from %s (revision %s)",
