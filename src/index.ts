@@ -6,6 +6,7 @@ import { guardPlugin } from './guard';
 import { inlinePlugin } from './inline';
 import { panelPlugin } from './panel';
 import { policyPlugin } from './policy';
+import { sandboxPlugin } from './sandbox';
 import { statusPlugin } from './status';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
@@ -16,7 +17,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   inlinePlugin,
   notebookGatePlugin,
   consoleGatePlugin,
-  panelPlugin
+  panelPlugin,
+  sandboxPlugin
 ];
 
 export default plugins;
