@@ -15,6 +15,7 @@ Order (first match wins):
 """
 
 import sys
+from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 from typing import Iterable, NamedTuple, Optional
 
 from . import globallists
@@ -131,6 +132,17 @@ class GlobalPolicy:
         return self.mode != "audit"
 
     def decide(self, module: str, name: str) -> Decision:
+        """Decide on the name as written and as Python 2 compatibility maps it; both must pass."""
+        first = self._decide(module, name)
+        if not first.allowed or not isinstance(module, str) or not isinstance(name, str):
+            return first
+        mapped = NAME_MAPPING.get((module, name)) or (IMPORT_MAPPING.get(module, module), name)
+        if mapped == (module, name):
+            return first
+        second = self._decide(*mapped)
+        return first if second.allowed else second
+
+    def _decide(self, module: str, name: str) -> Decision:
         if not isinstance(module, str) or not isinstance(name, str) or not _valid(module, name):
             return Decision(False, "invalid-name")
         full = normalise(module, name)

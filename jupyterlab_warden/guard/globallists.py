@@ -25,7 +25,8 @@ DENY = (
     # processes, system and files
     "os.*", "posix.*", "nt.*", "_posixsubprocess.*", "_winapi.*", "subprocess.*", "commands.*",
     "sys.*", "pty.*", "shutil.*", "tempfile.*", "signal.*", "resource.*", "fcntl.*",
-    "multiprocessing.*", "concurrent.*", "threading.*", "_thread.*", "asyncio.*",
+    "multiprocessing.connection.*", "multiprocessing.popen_fork.*", "multiprocessing.spawn.*",
+    "multiprocessing.util.*", "threading.*", "_thread.*", "asyncio.*",
     "io.*", "_io.*", "fileinput.*", "glob.*", "pathlib.Path.write_text",
     "pathlib.Path.write_bytes", "logging.FileHandler", "logging.config.*",
     "zipfile.*", "tarfile.*", "distutils.*", "setuptools.*", "pip.*", "ensurepip.*",
@@ -76,6 +77,11 @@ STDLIB_PLAIN_DATA = (
     "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.Path", "ipaddress.*",
     "zoneinfo.ZoneInfo", "zoneinfo.ZoneInfo._unpickle", "_datetime.*",
     "numbers.Number",
+    # Inter-process plumbing of multiprocessing / DataLoader workers: rebuilds an exception or
+    # a shared file descriptor handle, nothing else.
+    "multiprocessing.pool.rebuild_exc", "multiprocessing.pool.RemoteTraceback",
+    "concurrent.futures.process._rebuild_exc", "concurrent.futures.process._RemoteTraceback",
+    "multiprocessing.resource_sharer.DupFd",
 )
 
 # Strict mode: only these pass (plus STDLIB_PLAIN_DATA and the policy's allow_globals).
