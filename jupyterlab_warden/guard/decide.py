@@ -48,7 +48,7 @@ REASONS = {
     ),
     "not-in-allow-list": "strict mode allows only listed ML-safe globals",
     "third-party": "third-party globals are allowed unless denied",
-    "module-object": "it names a module, which no legitimate pickle needs",
+    "module-object": "it names a module, or a path through one, which no legitimate pickle needs",
     "reexported": "it is a re-export of a refused global",
 }
 

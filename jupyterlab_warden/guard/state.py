@@ -280,15 +280,15 @@ def _identity(module: str, name: str) -> Optional[str]:
     except Exception:  # noqa: BLE001 - the unpickler will report the failed import itself
         return None
     parts = name.split(".")
-    for idx, part in enumerate(parts):
+    for part in parts:
         try:
             obj = getattr(obj, part)
         except Exception:  # noqa: BLE001
             return None
         if isinstance(obj, types.ModuleType):
-            if idx == len(parts) - 1:
-                return "<module>"
-            return obj.__name__ + "." + ".".join(parts[idx + 1:])
+            # Pickles name classes by qualname; a path through a module (pkg.os.system) or a
+            # module itself is never needed by legitimate data.
+            return "<module>"
     if not isinstance(obj, _FUNCTION_TYPES):
         return None  # an instance: data, judged by the globals that built it
     owner = getattr(obj, "__self__", None)
