@@ -133,13 +133,16 @@ class GlobalPolicy:
 
     def decide(self, module: str, name: str) -> Decision:
         """Decide on the name as written and as Python 2 compatibility maps it; both must pass."""
+        if not isinstance(module, str) or not isinstance(name, str):
+            return Decision(False, "invalid-name")
+        renamed = NAME_MAPPING.get((module, name))
+        if renamed is not None:
+            # Only Python 2 names are keys here; Python 3 has no such attribute to resolve.
+            return self._decide(*renamed)
         first = self._decide(module, name)
-        if not first.allowed or not isinstance(module, str) or not isinstance(name, str):
+        if not first.allowed or module not in IMPORT_MAPPING:
             return first
-        mapped = NAME_MAPPING.get((module, name)) or (IMPORT_MAPPING.get(module, module), name)
-        if mapped == (module, name):
-            return first
-        second = self._decide(*mapped)
+        second = self._decide(IMPORT_MAPPING[module], name)
         return first if second.allowed else second
 
     def _decide(self, module: str, name: str) -> Decision:

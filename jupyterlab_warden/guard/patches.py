@@ -37,19 +37,22 @@ def patch_loaded() -> None:
 
 
 def patch_module(module_name: str, module) -> None:
+    state = registry.active()
     for mod, attr, label, kind in LOAD_TARGETS:
         if mod != module_name:
             continue
         current = getattr(module, attr, None)
-        if current is None or getattr(current, "__warden_original__", None) is not None:
-            continue  # missing, or already wrapped (install is idempotent)
-        ORIGINALS.setdefault((mod, attr), current)
-        setattr(module, attr, _WRAPPERS[kind](current, label))
-        state = registry.active()
-        if state is not None:
+        if current is None:
+            continue
+        if getattr(current, "__warden_original__", None) is None:
+            ORIGINALS.setdefault((mod, attr), current)
+            setattr(module, attr, _WRAPPERS[kind](current, label))
+        # else: already wrapped - install is idempotent, and torch binds torch.load from the
+        # already patched torch.serialization.load
+        if state is not None and "%s.%s" % (mod, attr) not in state.patched:
             state.patched.append("%s.%s" % (mod, attr))
-            if mod == "torch" and hasattr(module, "__version__"):
-                state.note_torch(module.__version__)
+    if module_name == "torch" and state is not None and hasattr(module, "__version__"):
+        state.note_torch(module.__version__)
 
 
 def restore() -> None:

@@ -58,7 +58,7 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
         source = zip_source if zip_source is not None else io.BytesIO(buf)
         yield from _zip_parts(source, buf, where, depth)
     elif head[:1] in (b"\x1f",) and head[1:2] == b"\x8b":
-        yield from _decompressed(buf, where, depth, "gzip", gzip.GzipFile)
+        yield from _decompressed(buf, where, depth, "gzip", lambda f: gzip.GzipFile(fileobj=f))
     elif head.startswith(b"BZh"):
         yield from _decompressed(buf, where, depth, "bz2", bz2.BZ2File)
     elif head.startswith(b"\xfd7zXZ\x00") or head[:1] == b"\x5d":
