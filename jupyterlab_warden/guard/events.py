@@ -71,12 +71,9 @@ def _bounded(evidence: dict) -> dict:
 def kernel_location() -> dict:
     """Kernel id (from the connection file name), notebook path and cell id when known."""
     location = {}
-    argv = sys.argv
-    for i, arg in enumerate(argv[:-1]):
-        if arg == "-f":
-            base = os.path.basename(argv[i + 1])
-            if base.startswith("kernel-") and base.endswith(".json"):
-                location["kernel_id"] = base[len("kernel-"):-len(".json")][:200]
+    base = os.path.basename(_connection_file() or "")
+    if base.startswith("kernel-") and base.endswith(".json"):
+        location["kernel_id"] = base[len("kernel-"):-len(".json")][:200]
     session = os.environ.get("JPY_SESSION_NAME")
     if session:
         location["path"] = session[:4096]
@@ -84,6 +81,20 @@ def kernel_location() -> dict:
     if cell_id:
         location["cell_id"] = cell_id[:200]
     return location
+
+
+def _connection_file() -> Optional[str]:
+    app_module = sys.modules.get("ipykernel.kernelapp")
+    try:
+        if app_module is not None and app_module.IPKernelApp.initialized():
+            return app_module.IPKernelApp.instance().connection_file
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+    argv = sys.argv
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "-f":
+            return argv[i + 1]
+    return None
 
 
 def _current_cell_id() -> Optional[str]:
