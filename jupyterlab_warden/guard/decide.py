@@ -101,6 +101,13 @@ def _has_dunder(name: str) -> bool:
     return any(p.startswith("__") and p.endswith("__") and len(p) > 4 for p in name.split("."))
 
 
+def _through_stdlib_module(name: str) -> bool:
+    """``payloads.os.system``: a qualname that walks through a module such as ``os``. Legitimate
+    pickles name nested classes (``Outer.Inner``), never a path through an imported module."""
+    parts = name.split(".")[:-1]
+    return any(p in _STDLIB and p.islower() for p in parts)
+
+
 def is_stdlib(full: str) -> bool:
     return full.partition(".")[0] in _STDLIB
 
@@ -170,6 +177,8 @@ class GlobalPolicy:
                 return Decision(True, "ml-safe", hit)
         if _has_dunder(name):
             return Decision(False, "dunder")
+        if _through_stdlib_module(name):
+            return Decision(False, "module-object")
         if self.mode == "strict":
             return Decision(False, "not-in-allow-list")
         if is_stdlib(full):

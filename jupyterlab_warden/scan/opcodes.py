@@ -170,8 +170,8 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             name = op.name
             # --- semantics that matter for globals ---------------------------------------
             if name == "STOP":
-                if not stack:
-                    raise PickleFormatError("STOP with an empty stack")
+                if not stack or stack[-1] is _MARK:
+                    raise PickleFormatError("STOP with nothing to return (empty stack or MARK)")
                 return StreamResult(found, pos, protocol, None, nested)
             if name == "PROTO":
                 protocol = value
