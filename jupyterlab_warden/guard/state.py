@@ -182,7 +182,7 @@ class GuardState:
         if source is None:
             return ctx
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
-        if self.scan_before_load:
+        if self.scan_before_load and _worth_prescanning(source):
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 
             self.counts["files_scanned"] += 1
@@ -256,6 +256,26 @@ class GuardState:
             "counts": dict(self.counts),
             "errors": list(self.errors[-10:]),
         }
+
+
+# A plain pickle stream is scanned op by op in Python; past this size the pre-scan would cost
+# more than the load, so it is left to the audit hook (which sees every global anyway). Zip
+# archives (torch) are always scanned: only their small *.pkl members are read.
+PRESCAN_MAX_PLAIN_BYTES = 256 * 1024 * 1024
+
+
+def _worth_prescanning(source) -> bool:
+    if source.size <= PRESCAN_MAX_PLAIN_BYTES:
+        return True
+    try:
+        if source.path is not None:
+            with open(source.path, "rb") as fh:
+                head = fh.read(4)
+        else:
+            head = bytes(source.data[:4])
+    except OSError:
+        return False
+    return head == b"PK\x03\x04"
 
 
 def parse_version(version: str):

@@ -20,7 +20,6 @@ MAX_STACK = 1_000_000
 MAX_MEMO = 4_000_000
 COMPUTED = "<computed>"
 
-_MARK = object()
 _ANY = object()
 
 
@@ -43,189 +42,270 @@ class StreamResult(NamedTuple):
     nested: int  # bytes constants that are themselves pickles (scanned too)
 
 
-# Argument readers, by pickletools argument name: (kind, fixed size or length-prefix size).
-_FIXED = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
-_PREFIXED = {  # name: (prefix struct, is text)
-    "long1": ("<B", None), "long4": ("<i", None),
-    "string1": ("<B", "latin-1"), "string4": ("<i", "latin-1"),
-    "bytes1": ("<B", None), "bytes4": ("<I", None), "bytes8": ("<Q", None),
-    "bytearray8": ("<Q", None),
-    "unicodestring1": ("<B", "utf-8"), "unicodestring4": ("<I", "utf-8"),
-    "unicodestring8": ("<Q", "utf-8"),
+# Opcode kinds of the stack machine; every pickletools opcode maps to one (see _build_table).
+(K_PUSH, K_FIXED_PUSH, K_TEXT, K_DATA, K_MEMOIZE, K_PUT, K_GET, K_MARK, K_MARKOP, K_POPPUSH,
+ K_STACK_GLOBAL, K_LINE, K_FRAME, K_PROTO, K_STOP, K_DUP, K_EXT) = range(17)
+
+_LENGTH_PREFIX = {  # argument name: (prefix width, struct format, text encoding or None)
+    "long1": (1, "<B", None), "long4": (4, "<i", None),
+    "string1": (1, "<B", "latin-1"), "string4": (4, "<i", "latin-1"),
+    "bytes1": (1, "<B", None), "bytes4": (4, "<I", None), "bytes8": (8, "<Q", None),
+    "bytearray8": (8, "<Q", None),
+    "unicodestring1": (1, "<B", "utf-8"), "unicodestring4": (4, "<I", "utf-8"),
+    "unicodestring8": (8, "<Q", "utf-8"),
 }
-_LINES = {"decimalnl_short": 1, "decimalnl_long": 1, "floatnl": 1, "stringnl": 1,
-          "stringnl_noescape": 1, "unicodestringnl": 1, "stringnl_noescape_pair": 2}
-
-
-class _Op(NamedTuple):
-    name: str
-    arg: Optional[str]
-    pops: int  # plain pops (after the mark part, if any)
-    mark: bool  # pops down to a MARK first
-    pushes: int
+_FIXED = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
+_MEMO_KEY = {"BINGET": "<B", "BINPUT": "<B", "LONG_BINGET": "<I", "LONG_BINPUT": "<I"}
 
 
 def _build_table():
+    """byte -> (kind, name, p1, p2, p3): the decoding each opcode needs, computed once."""
     table = [None] * 256
     for op in pickletools.opcodes:
-        before = [s.name for s in op.stack_before]
+        name = op.name
+        arg = op.arg.name if op.arg else None
+        before = [x.name for x in op.stack_before]
         mark = "mark" in before
         pops = before.index("mark") if mark else len(before)
-        table[ord(op.code)] = _Op(op.name, op.arg.name if op.arg else None, pops, mark,
-                                  len(op.stack_after))
+        pushes = len(op.stack_after)
+        if name == "STOP":
+            entry = (K_STOP, name, 0, 0, 0)
+        elif name == "PROTO":
+            entry = (K_PROTO, name, 0, 0, 0)
+        elif name == "FRAME":
+            entry = (K_FRAME, name, 0, 0, 0)
+        elif name == "MARK":
+            entry = (K_MARK, name, 0, 0, 0)
+        elif name == "DUP":
+            entry = (K_DUP, name, 0, 0, 0)
+        elif name == "MEMOIZE":
+            entry = (K_MEMOIZE, name, 0, 0, 0)
+        elif name == "STACK_GLOBAL":
+            entry = (K_STACK_GLOBAL, name, 0, 0, 0)
+        elif name in ("BINPUT", "LONG_BINPUT"):
+            entry = (K_PUT, name, _FIXED[arg], struct.Struct(_MEMO_KEY[name]), 0)
+        elif name in ("BINGET", "LONG_BINGET"):
+            entry = (K_GET, name, _FIXED[arg], struct.Struct(_MEMO_KEY[name]), 0)
+        elif name in ("EXT1", "EXT2", "EXT4"):
+            entry = (K_EXT, name, _FIXED[arg], 0, 0)
+        elif arg in _LENGTH_PREFIX:
+            width, fmt, encoding = _LENGTH_PREFIX[arg]
+            kind = K_TEXT if encoding else K_DATA
+            entry = (kind, name, width, struct.Struct(fmt), encoding)
+        elif arg in _FIXED:
+            assert pops == 0 and pushes == 1 and not mark, name
+            entry = (K_FIXED_PUSH, name, _FIXED[arg], 0, 0)
+        elif arg is not None:  # newline-terminated arguments
+            lines = 2 if arg == "stringnl_noescape_pair" else 1
+            entry = (K_LINE, name, lines, (mark, pops, pushes), 0)
+        elif mark:
+            entry = (K_MARKOP, name, pops, pushes, 0)
+        elif pops == 0 and pushes == 1:
+            entry = (K_PUSH, name, 0, 0, 0)
+        else:
+            entry = (K_POPPUSH, name, pops, pushes, 0)
+        table[ord(op.code)] = entry
     return table
 
 
 _TABLE = _build_table()
-_U1 = struct.Struct("<B")
-
-
-def _text(raw, encoding):
-    if len(raw) > MAX_NAME:
-        return _ANY
-    try:
-        return bytes(raw).decode(encoding)
-    except UnicodeDecodeError:
-        return _ANY
 
 
 def looks_like_pickle(buf, pos: int = 0) -> bool:
-    """A PROTO opcode with a known protocol, or a protocol-0/1 opening opcode."""
-    if pos >= len(buf):
-        return False
-    first = buf[pos]
-    if first == 0x80:
-        return pos + 1 < len(buf) and buf[pos + 1] <= 5
-    return False
+    """A PROTO opcode with a known protocol (how protocol 2+ pickles start)."""
+    return pos + 1 < len(buf) and buf[pos] == 0x80 and buf[pos + 1] <= 5
 
 
 def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
-    """Walk one pickle starting at ``pos`` in ``buf`` (bytes, bytearray, mmap or memoryview)."""
+    """Walk one pickle starting at ``pos`` in ``buf`` (bytes, bytearray, mmap or memoryview).
+
+    Like the real unpickler, MARK saves the stack height (``marks``) instead of pushing an
+    object, so every operation is O(1) whatever the input does.
+    """
     view = memoryview(buf)
     size = len(view)
     stack: list = []
+    marks: list = []
     memo: dict = {}
     found: List[Global] = []
     protocol = None
     nested = 0
+    table = _TABLE
+    append = stack.append
+    floor = 0  # stack height at the innermost MARK: nothing below it may be popped
+    ops = 0
     try:
         while True:
             if pos >= size:
                 raise PickleFormatError("truncated: no STOP opcode before the end of the data")
             start = pos
-            op = _TABLE[view[pos]]
+            entry = table[view[pos]]
             pos += 1
-            if op is None:
+            if entry is None:
                 raise PickleFormatError("unknown opcode 0x%02x at offset %d" % (view[start], start))
-            value = _ANY
-            arg = op.arg
-            if arg is not None:
-                if arg in _FIXED:
-                    n = _FIXED[arg]
-                    if pos + n > size:
-                        raise PickleFormatError("truncated argument of %s" % op.name)
-                    raw = view[pos:pos + n]
-                    pos += n
-                    if op.name in ("BINGET", "BINPUT", "PROTO", "EXT1"):
-                        value = raw[0]
-                    elif op.name in ("LONG_BINGET", "LONG_BINPUT"):
-                        value = struct.unpack("<I", raw)[0]
-                    elif op.name == "EXT2":
-                        value = struct.unpack("<H", raw)[0]
-                    elif op.name == "EXT4":
-                        value = struct.unpack("<i", raw)[0]
-                elif arg in _PREFIXED:
-                    fmt, encoding = _PREFIXED[arg]
-                    width = struct.calcsize(fmt)
+            kind = entry[0]
+            ops += 1
+            if not ops & 0xFFFF and (len(stack) > MAX_STACK or len(marks) > MAX_STACK):
+                raise PickleFormatError("stack deeper than %d items" % MAX_STACK)
+            # Branches in order of how often real pickles use them.
+            if kind == K_MEMOIZE:
+                if len(stack) <= floor:
+                    raise PickleFormatError("MEMOIZE with an empty stack")
+                n = len(memo)
+                if n >= MAX_MEMO:
+                    raise PickleFormatError("memo larger than %d entries" % MAX_MEMO)
+                memo[n] = stack[-1]
+            elif kind == K_GET:
+                if entry[2] == 1:
+                    if pos >= size:
+                        raise PickleFormatError("truncated argument of BINGET")
+                    key = view[pos]
+                    pos += 1
+                else:
+                    if pos + 4 > size:
+                        raise PickleFormatError("truncated argument of %s" % entry[1])
+                    key = entry[3].unpack_from(view, pos)[0]
+                    pos += 4
+                try:
+                    append(memo[key])
+                except KeyError:
+                    raise PickleFormatError("%s of memo key %r that was never stored"
+                                            % (entry[1], key)) from None
+            elif kind == K_MARK:
+                marks.append(len(stack))
+                floor = len(stack)
+            elif kind == K_FIXED_PUSH:
+                pos += entry[2]
+                append(_ANY)
+            elif kind == K_MARKOP:
+                if not marks:
+                    raise PickleFormatError("%s without a MARK on the stack" % entry[1])
+                del stack[marks.pop():]
+                floor = marks[-1] if marks else 0
+                count = entry[2]
+                if count:
+                    if len(stack) - count < floor:
+                        raise PickleFormatError("stack underflow at %s (offset %d)"
+                                                % (entry[1], start))
+                    del stack[-count:]
+                if entry[3]:
+                    append(_ANY)
+            elif kind == K_TEXT or kind == K_DATA:
+                width = entry[2]
+                if width == 1:
+                    if pos >= size:
+                        raise PickleFormatError("truncated length of %s" % entry[1])
+                    length = view[pos]
+                else:
                     if pos + width > size:
-                        raise PickleFormatError("truncated length of %s" % op.name)
-                    length = struct.unpack(fmt, view[pos:pos + width])[0]
-                    pos += width
-                    if length < 0:
-                        raise PickleFormatError("negative length in %s" % op.name)
-                    if pos + length > size:
-                        raise PickleFormatError(
-                            "%s at offset %d claims %d bytes; only %d remain"
-                            % (op.name, start, length, size - pos))
-                    raw = view[pos:pos + length]
-                    pos += length
-                    if encoding is not None:
-                        value = _text(raw, encoding)
-                    elif depth < 3 and length > 16 and looks_like_pickle(raw):
-                        # A pickle inside a bytes constant feeds a nested pickle.loads.
-                        inner = scan_stream(raw, 0, depth + 1)
-                        if inner.globals:
-                            nested += 1
-                            found.extend(Global(g.module, g.name, "NESTED:" + g.opcode,
-                                                start) for g in inner.globals)
-                else:  # newline-terminated
-                    lines = []
-                    for _ in range(_LINES[arg]):
-                        end = _find_newline(view, pos, size)
-                        if end < 0:
-                            raise PickleFormatError("truncated line argument of %s" % op.name)
-                        lines.append(view[pos:end])
-                        pos = end + 1
-                    value = _line_value(op.name, lines)
-            name = op.name
-            # --- semantics that matter for globals ---------------------------------------
-            if name == "STOP":
-                if not stack or stack[-1] is _MARK:
+                        raise PickleFormatError("truncated length of %s" % entry[1])
+                    length = entry[3].unpack_from(view, pos)[0]
+                pos += width
+                if length < 0 or pos + length > size:
+                    raise PickleFormatError("%s at offset %d claims %d bytes; only %d remain"
+                                            % (entry[1], start, length, size - pos))
+                value = _ANY
+                if kind == K_TEXT:
+                    if length <= MAX_NAME:
+                        try:
+                            value = str(view[pos:pos + length], entry[4])
+                        except UnicodeDecodeError:
+                            pass
+                elif depth < 3 and length > 16 and view[pos] == 0x80 and view[pos + 1] <= 5:
+                    # A pickle inside a bytes constant feeds a nested pickle.loads.
+                    inner = scan_stream(view[pos:pos + length], 0, depth + 1)
+                    if inner.error is None and inner.globals:
+                        nested += 1
+                        found.extend(Global(g.module, g.name, "NESTED:" + g.opcode, start)
+                                     for g in inner.globals)
+                pos += length
+                append(value)
+            elif kind == K_PUSH:
+                append(_ANY)
+            elif kind == K_POPPUSH:
+                count = entry[2]
+                if count:
+                    if len(stack) - count < floor:
+                        raise PickleFormatError("stack underflow at %s (offset %d)"
+                                                % (entry[1], start))
+                    del stack[-count:]
+                for _ in range(entry[3]):
+                    append(_ANY)
+            elif kind == K_PUT:
+                width = entry[2]
+                if pos + width > size:
+                    raise PickleFormatError("truncated argument of %s" % entry[1])
+                key = view[pos] if width == 1 else entry[3].unpack_from(view, pos)[0]
+                pos += width
+                if len(stack) <= floor:
+                    raise PickleFormatError("%s with an empty stack" % entry[1])
+                if len(memo) >= MAX_MEMO and key not in memo:
+                    raise PickleFormatError("memo larger than %d entries" % MAX_MEMO)
+                memo[key] = stack[-1]
+            elif kind == K_STACK_GLOBAL:
+                if len(stack) - 2 < floor:
+                    raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
+                qualname = stack.pop()
+                module = stack.pop()
+                found.append(Global(module if isinstance(module, str) else COMPUTED,
+                                    qualname if isinstance(qualname, str) else COMPUTED,
+                                    "STACK_GLOBAL", start))
+                append(_ANY)
+            elif kind == K_LINE:
+                lines = []
+                for _ in range(entry[2]):
+                    end = _find_newline(view, pos, size)
+                    if end < 0:
+                        raise PickleFormatError("truncated line argument of %s" % entry[1])
+                    lines.append(view[pos:end])
+                    pos = end + 1
+                value = _line_value(entry[1], lines)
+                mark, count, pushes = entry[3]
+                name = entry[1]
+                if name in ("GLOBAL", "INST"):
+                    found.append(Global(value[0], value[1], name, start))
+                if name == "PUT":
+                    if len(stack) <= floor:
+                        raise PickleFormatError("PUT with an empty stack")
+                    memo[value] = stack[-1]
+                    continue
+                if name == "GET":
+                    if value not in memo:
+                        raise PickleFormatError("GET of memo key %r that was never stored" % value)
+                    append(memo[value])
+                    continue
+                if mark:
+                    if not marks:
+                        raise PickleFormatError("%s without a MARK on the stack" % name)
+                    del stack[marks.pop():]
+                    floor = marks[-1] if marks else 0
+                if count:
+                    if len(stack) - count < floor:
+                        raise PickleFormatError("stack underflow at %s (offset %d)" % (name, start))
+                    del stack[-count:]
+                if pushes:
+                    append(value if isinstance(value, str) else _ANY)
+            elif kind == K_FRAME:
+                pos += 8
+            elif kind == K_PROTO:
+                if pos >= size:
+                    raise PickleFormatError("truncated argument of PROTO")
+                protocol = view[pos]
+                pos += 1
+            elif kind == K_STOP:
+                if len(stack) <= floor:
                     raise PickleFormatError("STOP with nothing to return (empty stack or MARK)")
                 return StreamResult(found, pos, protocol, None, nested)
-            if name == "PROTO":
-                protocol = value
-                continue
-            if name in ("FRAME",):
-                continue
-            if name == "MARK":
-                stack.append(_MARK)
-            elif name in ("BINPUT", "LONG_BINPUT", "PUT"):
-                if not stack:
-                    raise PickleFormatError("%s with an empty stack" % name)
-                _memo_put(memo, value, stack[-1])
-            elif name == "MEMOIZE":
-                if not stack:
-                    raise PickleFormatError("MEMOIZE with an empty stack")
-                _memo_put(memo, len(memo), stack[-1])
-            elif name in ("BINGET", "LONG_BINGET", "GET"):
-                if value not in memo:
-                    raise PickleFormatError("%s of memo key %r that was never stored" % (name, value))
-                stack.append(memo[value])
-            elif name == "DUP":
-                if not stack:
+            elif kind == K_DUP:
+                if len(stack) <= floor:
                     raise PickleFormatError("DUP with an empty stack")
-                stack.append(stack[-1])
-            elif name in ("GLOBAL", "INST"):
-                module, qualname = value
-                found.append(Global(module, qualname, name, start))
-                if op.mark:
-                    _pop_mark(stack)
-                stack.append(_ANY)
-            elif name == "STACK_GLOBAL":
-                if len(stack) < 2:
-                    raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
-                qualname, module = stack.pop(), stack.pop()
-                if not isinstance(module, str) or not isinstance(qualname, str):
-                    module = module if isinstance(module, str) else COMPUTED
-                    qualname = qualname if isinstance(qualname, str) else COMPUTED
-                found.append(Global(module, qualname, name, start))
-                stack.append(_ANY)
-            elif name in ("EXT1", "EXT2", "EXT4"):
+                append(stack[-1])
+            elif kind == K_EXT:
+                code = int.from_bytes(view[pos:pos + entry[2]], "little", signed=entry[1] == "EXT4")
+                pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
-                found.append(Global(COMPUTED, "extension code %s" % value, "EXT", start))
-                stack.append(_ANY)
-            else:
-                if op.mark:
-                    _pop_mark(stack)
-                if op.pops:
-                    if len(stack) < op.pops or _MARK in stack[-op.pops:]:
-                        raise PickleFormatError("stack underflow at %s (offset %d)" % (name, start))
-                    del stack[-op.pops:]
-                if op.pushes:
-                    stack.append(value if isinstance(value, str) else _ANY)
-            if len(stack) > MAX_STACK:
-                raise PickleFormatError("stack deeper than %d items" % MAX_STACK)
+                found.append(Global(COMPUTED, "extension code %d" % code, "EXT", start))
+                append(_ANY)
     except PickleFormatError as exc:
         return StreamResult(found, pos, protocol, str(exc), nested)
     except (struct.error, ValueError, IndexError) as exc:
@@ -262,20 +342,6 @@ def _line_value(opname: str, lines) -> object:
         except UnicodeDecodeError:
             return _ANY
     return _ANY
-
-
-def _memo_put(memo: dict, key, value) -> None:
-    if len(memo) >= MAX_MEMO and key not in memo:
-        raise PickleFormatError("memo larger than %d entries" % MAX_MEMO)
-    memo[key] = value
-
-
-def _pop_mark(stack: list) -> None:
-    for idx in range(len(stack) - 1, -1, -1):
-        if stack[idx] is _MARK:
-            del stack[idx:]
-            return
-    raise PickleFormatError("no MARK on the stack")
 
 
 def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
