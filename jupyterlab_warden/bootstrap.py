@@ -81,10 +81,10 @@ def embedded_sources() -> Dict[str, list]:
         for path in sorted((_PACKAGE_DIR / sub).glob("*.py")):
             if path.name in ("launch.py", "kernelspec.py", "__main__.py"):
                 continue  # launch-time tools, not needed inside a running kernel
-            name = "%s.%s" % (EMBEDDED_PACKAGE, sub)
+            name = f"{EMBEDDED_PACKAGE}.{sub}"
             if path.stem != "__init__":
                 name += "." + path.stem
-            out[name] = ["%s/%s" % (sub, path.name), path.read_text(encoding="utf-8")]
+            out[name] = [f"{sub}/{path.name}", path.read_text(encoding="utf-8")]
     return out
 
 
@@ -107,6 +107,6 @@ def bootstrap_source(policy: Optional[dict]) -> str:
 def confirm_source(fingerprint: str, justification: str = "") -> str:
     """Source that records a user's confirmation of one finding in the kernel's guard."""
     return (
-        "__import__('sys').modules[%r].state.confirm(%r, %r)"
-        % (_REGISTRY, str(fingerprint), str(justification)[:2000])
+        f"__import__('sys').modules[{_REGISTRY!r}].state.confirm("
+        f"{str(fingerprint)!r}, {str(justification)[:2000]!r})"
     )

@@ -29,7 +29,8 @@ __all__ = ["install", "install_from_env", "confirm", "status", "disable", "enabl
 POLICY_ENV = "WARDEN_POLICY_FILE"
 
 
-def install(policy: Optional[dict] = None, emit: Optional[Callable[[dict], None]] = None) -> GuardState:
+def install(policy: Optional[dict] = None,
+            emit: Optional[Callable[[dict], None]] = None) -> GuardState:
     """Install the guard into this process (or update the one already installed)."""
     started = time.perf_counter()
     state = registry.active()
@@ -65,9 +66,9 @@ def install_from_env(emit: Optional[Callable[[dict], None]] = None) -> GuardStat
             with open(path, encoding="utf-8") as fh:
                 policy = json.load(fh)
             if not isinstance(policy, dict):
-                policy, error = None, "policy file %s is not a JSON object" % path
+                policy, error = None, f"policy file {path} is not a JSON object"
         except (OSError, ValueError) as exc:
-            error = "policy file %s unreadable: %s" % (path, exc)
+            error = f"policy file {path} unreadable: {exc}"
     state = install(policy, emit)
     if error:
         state.errors.append(error)

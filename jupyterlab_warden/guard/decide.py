@@ -117,7 +117,7 @@ class GlobalPolicy:
 
     def __init__(self, mode="default", allow=(), deny=()):
         if mode not in MODES:
-            raise ValueError("pickle mode must be one of %s, not %r" % (", ".join(MODES), mode))
+            raise ValueError(f"pickle mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.policy_allow = PatternSet(allow)
         self.policy_deny = PatternSet(deny)

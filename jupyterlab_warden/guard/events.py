@@ -88,7 +88,7 @@ def _connection_file() -> Optional[str]:
     try:
         if app_module is not None and app_module.IPKernelApp.initialized():
             return app_module.IPKernelApp.instance().connection_file
-    except Exception:  # noqa: BLE001 - best effort
+    except Exception:  # noqa: BLE001, S110 - best effort: fall back to argv
         pass
     argv = sys.argv
     for i, arg in enumerate(argv[:-1]):
@@ -136,21 +136,21 @@ class EventSink:
             try:
                 callback(event)
             except Exception as exc:  # noqa: BLE001 - a broken callback must not stop a block
-                self._drop("emit callback failed: %s" % exc)
+                self._drop(f"emit callback failed: {exc}")
 
     def _to_spool(self, line: bytes) -> None:
         with self._lock:
             try:
                 if self._fd is None:
                     os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
-                    name = "%d-%s.jsonl" % (os.getpid(), secrets.token_hex(6))
+                    name = f"{os.getpid()}-{secrets.token_hex(6)}.jsonl"
                     path = os.path.join(self.spool_dir, name)
                     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
                     self._fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
                     self.spool_path = path
                 os.write(self._fd, line)  # one write per line: appends stay whole
             except OSError as exc:
-                self._drop("spool write failed: %s" % exc)
+                self._drop(f"spool write failed: {exc}")
 
     def _to_comm(self, event: dict) -> None:
         if not self.comm_enabled or "ipykernel" not in sys.modules:
@@ -163,7 +163,7 @@ class EventSink:
             self._comm.send({"type": "event", "event": event})
         except Exception as exc:  # noqa: BLE001 - no frontend or no kernel: the spool has it
             self._comm = None
-            self._drop("comm send failed: %s" % exc)
+            self._drop(f"comm send failed: {exc}")
 
     def _drop(self, why: str) -> None:
         self.dropped += 1

@@ -32,7 +32,8 @@ def describe(target) -> Optional[FileSource]:
             return None
         if not os.path.isfile(path):
             return None
-        return FileSource(path, None, st.st_size, (os.path.realpath(path), st.st_size, st.st_mtime_ns))
+        key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+        return FileSource(path, None, st.st_size, key)
     if isinstance(target, io.BytesIO):
         pos = target.tell()
         data = target.getvalue()[pos:]

@@ -72,8 +72,10 @@ def main(argv=None) -> int:
     where.add_argument("--user", action="store_true")
     where.add_argument("--sys-prefix", action="store_true")
     where.add_argument("--prefix")
-    inst.add_argument("--policy-file", help="policy JSON for kernels started outside the lab server")
-    inst.add_argument("--spool-dir", help="event spool folder for kernels started outside the lab server")
+    inst.add_argument("--policy-file",
+                      help="policy JSON for kernels started outside the lab server")
+    inst.add_argument("--spool-dir",
+                      help="event spool folder for kernels started outside the lab server")
     rem = sub.add_parser("remove", help="remove an installed kernelspec")
     rem.add_argument("--name", default="python3")
     args = parser.parse_args(argv)
@@ -81,16 +83,16 @@ def main(argv=None) -> int:
         prefix = sys.prefix if args.sys_prefix else args.prefix
         path = install(args.name, args.display_name, args.user, prefix, args.policy_file,
                        args.spool_dir)
-        print("Installed guarded kernelspec %r in %s" % (args.name, path))
+        print(f"Installed guarded kernelspec {args.name!r} in {path}")
         return 0
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         KernelSpecManager().remove_kernel_spec(args.name)
     except NoSuchKernel:
-        print("No kernelspec named %r" % args.name, file=sys.stderr)
+        print(f"No kernelspec named {args.name!r}", file=sys.stderr)
         return 1
-    print("Removed kernelspec %r" % args.name)
+    print(f"Removed kernelspec {args.name!r}")
     return 0
 
 

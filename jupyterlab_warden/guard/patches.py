@@ -49,8 +49,8 @@ def patch_module(module_name: str, module) -> None:
             setattr(module, attr, _WRAPPERS[kind](current, label))
         # else: already wrapped - install is idempotent, and torch binds torch.load from the
         # already patched torch.serialization.load
-        if state is not None and "%s.%s" % (mod, attr) not in state.patched:
-            state.patched.append("%s.%s" % (mod, attr))
+        if state is not None and f"{mod}.{attr}" not in state.patched:
+            state.patched.append(f"{mod}.{attr}")
     if module_name == "torch" and state is not None and hasattr(module, "__version__"):
         state.note_torch(module.__version__)
 
@@ -100,8 +100,8 @@ def _torch_wrapper(original, label):
             evidence.update(state._file_evidence(ctx, with_hash=True))
             state.apply_rule(RULE_TORCH_VULNERABLE, evidence,
                              "torch.load(weights_only=True) of a file that is not plainly safe",
-                             "weights_only is bypassable on torch %s (CVE-2025-32434)"
-                             % state.torch_version)
+                             f"weights_only is bypassable on torch {state.torch_version} "
+                             "(CVE-2025-32434)")
         with ctx:
             return original(f, *args, **kwargs)
 

@@ -51,7 +51,7 @@ class GuardState:
         try:
             compiled = GlobalPolicy.from_policy(policy)
         except (ValueError, TypeError, AttributeError) as exc:
-            self.errors.append("policy pickle section ignored: %s" % exc)
+            self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
         guard = policy.get("guard") or {}
         telemetry = policy.get("telemetry") or {}
@@ -90,7 +90,7 @@ class GuardState:
         if decision.reason == "policy-allow" and not (decision.pattern or "").endswith(".*"):
             return decision  # an admin named this exact global
         identity = _identity(module, name)
-        if identity is None or identity == "%s.%s" % (module, name):
+        if identity is None or identity == f"{module}.{name}":
             return decision
         if identity == "<module>":
             return Decision(False, "module-object")
@@ -102,7 +102,7 @@ class GuardState:
         return decision
 
     def _refuse_global(self, module, name, decision: Decision, ctx) -> None:
-        full = "%s.%s" % (module, name)
+        full = f"{module}.{name}"
         evidence = {"call": ctx.call if ctx else "pickle", "global": full,
                     "reason": decision.reason}
         if decision.reason == "reexported" and decision.pattern:
@@ -110,10 +110,10 @@ class GuardState:
         if ctx is not None:
             evidence.update(self._file_evidence(ctx, with_hash=True))
         self.counts["globals_refused"] += 1
-        what = "unpickling the global %s" % full
+        what = f"unpickling the global {full}"
         why = REASONS.get(decision.reason, decision.reason)
         if not self.globals.enforcing:  # audit mode: record, never refuse
-            self._emit(RULE_GLOBAL, "allowed", "Audit: %s would be refused: %s." % (what, why),
+            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.",
                        evidence)
             return
         self.apply_rule(RULE_GLOBAL, evidence, what, why)
@@ -132,22 +132,22 @@ class GuardState:
         rule = catalog.rule(rule_id)
         fp = fingerprint(rule_id, evidence)
         if action == "warn":
-            message = "Jupyter Warden warning: %s - %s. %s" % (what, why, rule["remediation"])
+            message = "Jupyter Warden warning: {} - {}. {}".format(what, why, rule["remediation"])
             self._emit(rule_id, "warned", message, evidence)
             warnings.warn(message, WardenWarning, stacklevel=4)
             return "warned"
         if action == "confirm" and fp in self.confirmations:
             justification = self.confirmations.pop(fp)
-            self._emit(rule_id, "confirmed", "Confirmed by the user: %s." % what, evidence,
+            self._emit(rule_id, "confirmed", f"Confirmed by the user: {what}.", evidence,
                        justification=justification)
             return "confirmed"
         proceed = rule["remediation"] or "Do not load this file."
         if action == "confirm":
-            proceed += (" To load it anyway, confirm finding %s in Jupyter Warden, or run "
-                        "jupyterlab_warden.guard.confirm(%r, 'reason') and run the cell again."
-                        % (fp, fp))
-        message = "Jupyter Warden blocked %s: %s. Nothing from it was run. How to proceed: %s" % (
-            what, why, proceed)
+            proceed += (f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
+                        f"jupyterlab_warden.guard.confirm({fp!r}, 'reason') "
+                        "and run the cell again.")
+        message = (f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
+                   f"How to proceed: {proceed}")
         event = self._emit(rule_id, "blocked", message, evidence)
         self.counts["loads_blocked"] += 1
         raise WardenBlockedLoad(message, rule_id, event)
@@ -199,7 +199,7 @@ class GuardState:
             evidence.update(self._file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
                 self.apply_rule(RULE_FILE, evidence, "loading this file",
-                                "its pickle data imports %s" % ", ".join(evidence["globals"][:5]))
+                                "its pickle data imports " + ", ".join(evidence["globals"][:5]))
             else:
                 self._emit(RULE_FILE, "allowed", "Audit: this file imports dangerous globals.",
                            evidence)
@@ -232,11 +232,11 @@ class GuardState:
         self.torch_vulnerable = parse_version(version) <= TORCH_LAST_VULNERABLE
         if self.torch_vulnerable:
             evidence = {"torch_version": self.torch_version, "call": "import torch"}
-            what = "torch %s" % self.torch_version
+            what = f"torch {self.torch_version}"
             why = "torch.load(weights_only=True) is bypassable on torch <= 2.5.1 (CVE-2025-32434)"
             action = catalog.action_for(RULE_TORCH_VULNERABLE, self.policy)
             if action != "off":
-                self._emit(RULE_TORCH_VULNERABLE, "warned", "%s: %s." % (what, why), evidence)
+                self._emit(RULE_TORCH_VULNERABLE, "warned", f"{what}: {why}.", evidence)
 
     def status(self) -> dict:
         return {
@@ -258,10 +258,11 @@ class GuardState:
         }
 
 
-# A plain pickle stream is scanned op by op in Python; past this size the pre-scan would cost
-# more than the load, so it is left to the audit hook (which sees every global anyway). Zip
+# A plain pickle stream is scanned op by op in Python, several times slower than the C
+# unpickler; past this size the pre-scan would dominate the load, so such files are left to the
+# audit hook (which sees every global anyway, it just stops at the first refused one). Zip
 # archives (torch) are always scanned: only their small *.pkl members are read.
-PRESCAN_MAX_PLAIN_BYTES = 256 * 1024 * 1024
+PRESCAN_MAX_PLAIN_BYTES = 16 * 1024 * 1024
 
 
 def _worth_prescanning(source) -> bool:
@@ -314,11 +315,11 @@ def _identity(module: str, name: str) -> Optional[str]:
     owner = getattr(obj, "__self__", None)
     if owner is not None and not isinstance(owner, (types.ModuleType, type)):
         kind = type(owner)
-        return "%s.%s.%s" % (kind.__module__, kind.__qualname__, getattr(obj, "__name__", "?"))
+        return "{}.{}.{}".format(kind.__module__, kind.__qualname__, getattr(obj, "__name__", "?"))
     mod = getattr(obj, "__module__", None)
     qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if not isinstance(mod, str) or not isinstance(qual, str):
         return None
-    return "%s.%s" % (mod, qual)
+    return f"{mod}.{qual}"
 
 

@@ -20,11 +20,11 @@ def scan_file(path: str, policy: Optional[GlobalPolicy] = None) -> ScanReport:
     try:
         return build_report(path, list(parts_of_file(path)), policy)
     except (OSError, ValueError, MemoryError, RecursionError) as exc:
-        return ScanReport(path, ERROR, "unknown", [], [], ["%s: %s" % (type(exc).__name__, exc)])
+        return ScanReport(path, ERROR, "unknown", [], [], [f"{type(exc).__name__}: {exc}"])
 
 
 def scan_bytes(data, name: str = "<bytes>", policy: Optional[GlobalPolicy] = None) -> ScanReport:
     try:
         return build_report(name, list(parts_of_buffer(data, "", 0)), policy)
     except (ValueError, MemoryError, RecursionError) as exc:
-        return ScanReport(name, ERROR, "unknown", [], [], ["%s: %s" % (type(exc).__name__, exc)])
+        return ScanReport(name, ERROR, "unknown", [], [], [f"{type(exc).__name__}: {exc}"])

@@ -13,19 +13,20 @@ from . import SAFE, scan_file
 
 
 def _text(report) -> str:
-    lines = ["%s: %s (%s)" % (report.path, report.verdict.upper(), report.format)]
+    lines = [f"{report.path}: {report.verdict.upper()} ({report.format})"]
     for g in report.globals:
-        where = " in %s" % g.where if g.where else ""
-        lines.append("  %-10s %s%s  [%s]" % (g.verdict, g.qualified, where, g.reason))
-    lines.extend("  note: %s" % n for n in report.notes)
-    lines.extend("  error: %s" % e for e in report.errors)
+        where = f" in {g.where}" if g.where else ""
+        lines.append(f"  {g.verdict:<10} {g.qualified}{where}  [{g.reason}]")
+    lines.extend(f"  note: {n}" for n in report.notes)
+    lines.extend(f"  error: {e}" for e in report.errors)
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.scan",
-        description="Report the globals pickle-based model files would import, without loading them.",
+        description="Report the globals pickle-based model files would import, "
+                    "without loading them.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--mode", choices=("default", "strict"), default="default",

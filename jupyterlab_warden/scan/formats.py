@@ -53,7 +53,7 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
         yield _npy_part(buf, where)
     elif head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         if depth >= MAX_NESTING:
-            yield Part(where, "zip", [], error="zip nested deeper than %d levels" % MAX_NESTING)
+            yield Part(where, "zip", [], error=f"zip nested deeper than {MAX_NESTING} levels")
             return
         source = zip_source if zip_source is not None else io.BytesIO(buf)
         yield from _zip_parts(source, buf, where, depth)
@@ -80,14 +80,14 @@ def _npy_part(buf, where: str) -> Part:
         elif major in (2, 3):
             (hlen,), start = struct.unpack("<I", bytes(buf[8:12])), 12
         else:
-            return Part(where, "npy", [], error="unknown .npy format version %d" % major)
+            return Part(where, "npy", [], error=f"unknown .npy format version {major}")
         if hlen > 1_000_000:
             return Part(where, "npy", [], error=".npy header too large")
         header = bytes(buf[start:start + hlen]).decode("latin-1")
         meta = ast.literal_eval(header)  # literals only: never runs code
         descr = meta["descr"] if isinstance(meta, dict) else None
     except (ValueError, SyntaxError, KeyError, struct.error, IndexError, MemoryError) as exc:
-        return Part(where, "npy", [], error="malformed .npy header: %s" % exc)
+        return Part(where, "npy", [], error=f"malformed .npy header: {exc}")
     if not _has_object_dtype(descr):
         return Part(where, "npy", [])
     streams, _ = scan_pickles(buf, start + hlen)
@@ -109,14 +109,15 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
         # torch sniffs the first bytes too; a "zip" we cannot open may still be a pickle.
         streams, _ = scan_pickles(buf, 0)
         yield Part(where, "pickle", streams,
-                   error=None if streams and not streams[0].error else "unreadable zip: %s" % exc)
+                   error=None if streams and not streams[0].error else f"unreadable zip: {exc}")
         return
     with zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
         note = None
         if any(n.endswith("constants.pkl") or "/code/" in n for n in names):
-            note = "TorchScript archive: torch.load runs its code on torch <= 2.5.1 (CVE-2025-32434)"
+            note = ("TorchScript archive: torch.load runs its code on torch <= 2.5.1 "
+                    "(CVE-2025-32434)")
         fmt = "torch-zip" if any(n.endswith("data.pkl") for n in names) else "zip"
         if all(n.endswith(".npy") for n in names) and names:
             fmt = "npz"
@@ -131,7 +132,7 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
                 yield Part(inner_where, "member", [], error=str(exc))
                 continue
             except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
-                yield Part(inner_where, "member", [], error="unreadable entry: %s" % exc)
+                yield Part(inner_where, "member", [], error=f"unreadable entry: {exc}")
                 continue
             if (info.filename.endswith((".pkl", ".pickle", ".npy", ".zip", ".pt", ".pth", ".bin"))
                     or looks_like_pickle(data) or data[:4] == b"PK\x03\x04"
@@ -154,7 +155,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, buf) -> bytes:
         # still load it, so read the raw bytes from the local header ourselves.
         data = _raw_member(info, buf)
     if len(data) > MAX_MEMBER_BYTES:
-        raise ScanLimitError("entry larger than %d bytes" % MAX_MEMBER_BYTES)
+        raise ScanLimitError(f"entry larger than {MAX_MEMBER_BYTES} bytes")
     return data
 
 
@@ -162,7 +163,7 @@ def _raw_member(info: zipfile.ZipInfo, buf) -> bytes:
     off = info.header_offset
     header = bytes(buf[off:off + 30])
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("no local header for %s" % info.filename)
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = off + 30 + name_len + extra_len
     raw = bytes(buf[start:start + min(info.compress_size, MAX_MEMBER_BYTES + 1)])
@@ -181,10 +182,11 @@ def _decompressed(buf, where, depth, fmt, opener) -> Iterator[Part]:
             streams, _ = scan_pickles(buf, 0)
             yield Part(where, "pickle", streams)
             return
-        yield Part(where, fmt, [], error="cannot decompress %s data: %s" % (fmt, exc))
+        yield Part(where, fmt, [], error=f"cannot decompress {fmt} data: {exc}")
         return
     if len(data) > MAX_MEMBER_BYTES:
-        yield Part(where, fmt, [], error="decompressed data larger than %d bytes" % MAX_MEMBER_BYTES)
+        yield Part(where, fmt, [],
+                   error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes")
         return
     yield from parts_of_buffer(data, where, depth + 1)
 
@@ -193,6 +195,6 @@ def _zlib(buf, where, depth) -> Iterator[Part]:
     try:
         data = zlib.decompressobj().decompress(bytes(buf), MAX_MEMBER_BYTES + 1)
     except zlib.error as exc:
-        yield Part(where, "zlib", [], error="cannot decompress zlib data: %s" % exc)
+        yield Part(where, "zlib", [], error=f"cannot decompress zlib data: {exc}")
         return
     yield from parts_of_buffer(data, where, depth + 1)

@@ -142,18 +142,18 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             entry = table[view[pos]]
             pos += 1
             if entry is None:
-                raise PickleFormatError("unknown opcode 0x%02x at offset %d" % (view[start], start))
+                raise PickleFormatError(f"unknown opcode 0x{view[start]:02x} at offset {start}")
             kind = entry[0]
             ops += 1
             if not ops & 0xFFFF and (len(stack) > MAX_STACK or len(marks) > MAX_STACK):
-                raise PickleFormatError("stack deeper than %d items" % MAX_STACK)
+                raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
             # Branches in order of how often real pickles use them.
             if kind == K_MEMOIZE:
                 if len(stack) <= floor:
                     raise PickleFormatError("MEMOIZE with an empty stack")
                 n = len(memo)
                 if n >= MAX_MEMO:
-                    raise PickleFormatError("memo larger than %d entries" % MAX_MEMO)
+                    raise PickleFormatError(f"memo larger than {MAX_MEMO} entries")
                 memo[n] = stack[-1]
             elif kind == K_GET:
                 if entry[2] == 1:
@@ -163,14 +163,14 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     pos += 1
                 else:
                     if pos + 4 > size:
-                        raise PickleFormatError("truncated argument of %s" % entry[1])
+                        raise PickleFormatError(f"truncated argument of {entry[1]}")
                     key = entry[3].unpack_from(view, pos)[0]
                     pos += 4
                 try:
                     append(memo[key])
                 except KeyError:
-                    raise PickleFormatError("%s of memo key %r that was never stored"
-                                            % (entry[1], key)) from None
+                    raise PickleFormatError(
+                        f"{entry[1]} of memo key {key!r} that was never stored") from None
             elif kind == K_MARK:
                 marks.append(len(stack))
                 floor = len(stack)
@@ -179,14 +179,14 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 append(_ANY)
             elif kind == K_MARKOP:
                 if not marks:
-                    raise PickleFormatError("%s without a MARK on the stack" % entry[1])
+                    raise PickleFormatError(f"{entry[1]} without a MARK on the stack")
                 del stack[marks.pop():]
                 floor = marks[-1] if marks else 0
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError("stack underflow at %s (offset %d)"
-                                                % (entry[1], start))
+                        raise PickleFormatError(
+                            f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 if entry[3]:
                     append(_ANY)
@@ -194,16 +194,17 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 width = entry[2]
                 if width == 1:
                     if pos >= size:
-                        raise PickleFormatError("truncated length of %s" % entry[1])
+                        raise PickleFormatError(f"truncated length of {entry[1]}")
                     length = view[pos]
                 else:
                     if pos + width > size:
-                        raise PickleFormatError("truncated length of %s" % entry[1])
+                        raise PickleFormatError(f"truncated length of {entry[1]}")
                     length = entry[3].unpack_from(view, pos)[0]
                 pos += width
                 if length < 0 or pos + length > size:
-                    raise PickleFormatError("%s at offset %d claims %d bytes; only %d remain"
-                                            % (entry[1], start, length, size - pos))
+                    raise PickleFormatError(
+                        f"{entry[1]} at offset {start} claims {length} bytes; "
+                        f"only {size - pos} remain")
                 value = _ANY
                 if kind == K_TEXT:
                     if length <= MAX_NAME:
@@ -226,21 +227,21 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError("stack underflow at %s (offset %d)"
-                                                % (entry[1], start))
+                        raise PickleFormatError(
+                            f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 for _ in range(entry[3]):
                     append(_ANY)
             elif kind == K_PUT:
                 width = entry[2]
                 if pos + width > size:
-                    raise PickleFormatError("truncated argument of %s" % entry[1])
+                    raise PickleFormatError(f"truncated argument of {entry[1]}")
                 key = view[pos] if width == 1 else entry[3].unpack_from(view, pos)[0]
                 pos += width
                 if len(stack) <= floor:
-                    raise PickleFormatError("%s with an empty stack" % entry[1])
+                    raise PickleFormatError(f"{entry[1]} with an empty stack")
                 if len(memo) >= MAX_MEMO and key not in memo:
-                    raise PickleFormatError("memo larger than %d entries" % MAX_MEMO)
+                    raise PickleFormatError(f"memo larger than {MAX_MEMO} entries")
                 memo[key] = stack[-1]
             elif kind == K_STACK_GLOBAL:
                 if len(stack) - 2 < floor:
@@ -256,7 +257,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 for _ in range(entry[2]):
                     end = _find_newline(view, pos, size)
                     if end < 0:
-                        raise PickleFormatError("truncated line argument of %s" % entry[1])
+                        raise PickleFormatError(f"truncated line argument of {entry[1]}")
                     lines.append(view[pos:end])
                     pos = end + 1
                 value = _line_value(entry[1], lines)
@@ -271,17 +272,17 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     continue
                 if name == "GET":
                     if value not in memo:
-                        raise PickleFormatError("GET of memo key %r that was never stored" % value)
+                        raise PickleFormatError(f"GET of memo key {value!r} that was never stored")
                     append(memo[value])
                     continue
                 if mark:
                     if not marks:
-                        raise PickleFormatError("%s without a MARK on the stack" % name)
+                        raise PickleFormatError(f"{name} without a MARK on the stack")
                     del stack[marks.pop():]
                     floor = marks[-1] if marks else 0
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError("stack underflow at %s (offset %d)" % (name, start))
+                        raise PickleFormatError(f"stack underflow at {name} (offset {start})")
                     del stack[-count:]
                 if pushes:
                     append(value if isinstance(value, str) else _ANY)
@@ -304,12 +305,12 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 code = int.from_bytes(view[pos:pos + entry[2]], "little", signed=entry[1] == "EXT4")
                 pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
-                found.append(Global(COMPUTED, "extension code %d" % code, "EXT", start))
+                found.append(Global(COMPUTED, f"extension code {code}", "EXT", start))
                 append(_ANY)
     except PickleFormatError as exc:
         return StreamResult(found, pos, protocol, str(exc), nested)
     except (struct.error, ValueError, IndexError) as exc:
-        return StreamResult(found, pos, protocol, "malformed pickle: %s" % exc, nested)
+        return StreamResult(found, pos, protocol, f"malformed pickle: {exc}", nested)
 
 
 def _find_newline(view, pos: int, size: int) -> int:
@@ -324,13 +325,13 @@ def _line_value(opname: str, lines) -> object:
         try:
             return tuple(bytes(line).decode("utf-8") for line in lines)
         except UnicodeDecodeError as exc:
-            raise PickleFormatError("%s names are not UTF-8" % opname) from exc
+            raise PickleFormatError(f"{opname} names are not UTF-8") from exc
     raw = bytes(lines[0])
     if opname in ("GET", "PUT"):
         try:
             return int(raw)
         except ValueError as exc:
-            raise PickleFormatError("%s with a non-integer key" % opname) from exc
+            raise PickleFormatError(f"{opname} with a non-integer key") from exc
     if opname == "STRING" and len(raw) <= MAX_NAME + 2 and len(raw) >= 2 and raw[:1] in b"'\"":
         try:
             return codecs.escape_decode(raw[1:-1])[0].decode("latin-1")

@@ -22,7 +22,7 @@ class GlobalFinding(NamedTuple):
 
     @property
     def qualified(self) -> str:
-        return "%s.%s" % (self.module, self.name)
+        return f"{self.module}.{self.name}"
 
 
 class ScanReport(NamedTuple):
@@ -70,12 +70,12 @@ def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> Sca
     for part in parts:
         fmt = fmt or part.fmt
         if part.note:
-            notes.append(("%s: %s" % (part.where, part.note)) if part.where else part.note)
+            notes.append((f"{part.where}: {part.note}") if part.where else part.note)
         if part.error:
-            errors.append(("%s: %s" % (part.where, part.error)) if part.where else part.error)
+            errors.append((f"{part.where}: {part.error}") if part.where else part.error)
         for stream in part.streams:
             if stream.error:
-                errors.append(("%s: %s" % (part.where, stream.error)) if part.where else stream.error)
+                errors.append((f"{part.where}: {stream.error}") if part.where else stream.error)
             else:
                 streams_ok += 1
             for g in stream.globals:

@@ -1,5 +1,4 @@
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -43,7 +42,7 @@ def guard(tmp_path):
 def marker(tmp_path):
     path = tmp_path / "PWNED"
     yield path
-    assert not path.exists(), "the payload ran: %s exists" % path
+    assert not path.exists(), f"the payload ran: {path} exists"
 
 
 def spooled(state):

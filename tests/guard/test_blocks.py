@@ -188,7 +188,7 @@ def test_spool_file_is_private_and_one_per_process(guard, marker, tmp_path):
     with pytest.raises(WardenBlockedLoad):
         pickle.loads(payloads.builtins_exec(marker))
     path = guard.sink.spool_path
-    assert os.path.basename(path).startswith("%d-" % os.getpid())
+    assert os.path.basename(path).startswith(f"{os.getpid()}-")
     assert os.stat(path).st_mode & 0o777 == 0o600
     lines = spooled(guard)
     assert [e["evidence"]["global"] for e in lines] == ["posix.system", "builtins.exec"]

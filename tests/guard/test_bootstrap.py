@@ -12,10 +12,10 @@ def test_bootstrap_runs_in_isolated_interpreter_without_the_package(tmp_path):
     boot.write_text(bootstrap_source({"schema_version": 1, "revision": 2,
                                       "pickle": {"mode": "strict"}}))
     marker = tmp_path / "PWNED"
-    code = """
+    code = f"""
 import json, pickle, sys
-ns = {}
-exec(open(%r).read(), ns)
+ns = {{}}
+exec(open({str(boot)!r}).read(), ns)
 status = json.loads(ns["_warden_guard_status"])
 try:
     import jupyterlab_warden
@@ -25,17 +25,17 @@ except ImportError:
 class P:
     def __reduce__(self):
         import os
-        return os.system, ("touch %s",)
+        return os.system, ("touch {marker}",)
 try:
     pickle.loads(pickle.dumps(P()))
     blocked = None
 except pickle.UnpicklingError as exc:
     blocked = type(exc).__name__
-exec(open(%r).read(), ns)  # a second bootstrap keeps one guard
+exec(open({str(boot)!r}).read(), ns)  # a second bootstrap keeps one guard
 again = json.loads(ns["_warden_guard_status"])
-print(json.dumps({"status": status, "importable": importable, "blocked": blocked,
-                  "again": again, "modules": sorted(m for m in sys.modules if "warden" in m)}))
-""" % (str(boot), marker, str(boot))
+print(json.dumps({{"status": status, "importable": importable, "blocked": blocked,
+                  "again": again, "modules": sorted(m for m in sys.modules if "warden" in m)}}))
+"""
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True,
                          text=True, timeout=120, cwd=str(tmp_path))
     assert out.returncode == 0, out.stderr

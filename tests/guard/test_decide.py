@@ -61,7 +61,8 @@ def test_default_mode_refuses_unlisted_stdlib_but_allows_third_party():
 
 def test_strict_mode_refuses_third_party_unless_allowed():
     assert STRICT.decide("sklearn.linear_model", "LinearRegression").reason == "not-in-allow-list"
-    widened = GlobalPolicy.from_policy({"pickle": {"mode": "strict", "allow_globals": ["sklearn.*"]}})
+    widened = GlobalPolicy.from_policy(
+        {"pickle": {"mode": "strict", "allow_globals": ["sklearn.*"]}})
     assert widened.decide("sklearn.linear_model", "LinearRegression").allowed
 
 

@@ -56,7 +56,7 @@ def _start(spec_dir, name, env, cwd):
     ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)])
     km = KernelManager(kernel_spec_manager=ksm, kernel_name=name, kernel_id=str(uuid.uuid4()))
     # named as jupyter_server's MultiKernelManager names it: the guard reads the kernel id here
-    km.connection_file = str(Path(cwd) / ("kernel-%s.json" % km.kernel_id))
+    km.connection_file = str(Path(cwd) / (f"kernel-{km.kernel_id}.json"))
     km.start_kernel(env=env, cwd=str(cwd))
     return Kernel(km)
 
@@ -120,9 +120,9 @@ def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_va
     content, _ = kernel.run(
         "import os\n"
         "class P:\n"
-        "    def __reduce__(self): return os.system, ('touch %s',)\n"
+        f"    def __reduce__(self): return os.system, ('touch {marker}',)\n"
         "data = __import__('pickle').dumps(P())\n"
-        "getattr(__import__('pick' + 'le'), 'loads')(data)\n" % marker)
+        "getattr(__import__('pick' + 'le'), 'loads')(data)\n")
     assert content["ename"] == "WardenBlockedLoad"
     assert not marker.exists()
     assert _spool(spool)[-1]["evidence"]["global"] == "posix.system"
@@ -187,7 +187,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     marker = tmp_path / "PWNED"
     code = ("import os, pickle\n"
             "from warden_testpkg import payloads\n"
-            "pickle.loads(payloads.stack_global_memo(%r))\n" % str(marker))
+            f"pickle.loads(payloads.stack_global_memo({str(marker)!r}))\n")
     content, messages = kernel.run(code)
     assert content["ename"] == "WardenBlockedLoad"
     assert "confirm finding" in content["evalue"]
@@ -205,7 +205,8 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     # confirm flow as the frontend drives it: harmless global behind a 'confirm' rule
     kernel.run(bootstrap_source({"schema_version": 1, "revision": 11, "rules": {
         "pickle-blocked-global": {"action": "confirm"}}}), silent=True)
-    harmless = "pickle.loads(b'\\x80\\x04\\x8c\\x08textwrap\\x8c\\x06dedent\\x93\\x8c\\x03  x\\x85R.')"
+    harmless = ("pickle.loads(b'\\x80\\x04\\x8c\\x08textwrap"
+                "\\x8c\\x06dedent\\x93\\x8c\\x03  x\\x85R.')")
     content, messages = kernel.run(harmless)
     [event] = _comm_events(messages)
     kernel.run(confirm_source(event["fingerprint"], "checked by hand"), silent=True)

@@ -90,11 +90,11 @@ def test_vulnerable_torch_is_flagged_and_unsafe_files_refused(guard, tmp_path):
         flag = guard.events[-1]
         assert flag["rule_id"] == "torch-weights-only-bypassable"
         assert flag["evidence"]["torch_version"] == "2.5.1+cpu"
-        import torch
-
         # a file that is not plainly safe (a stdlib global off the plain-data list): on a
         # vulnerable torch, weights_only=True is no protection, so the guard refuses it
         import string
+
+        import torch
 
         path = tmp_path / "odd.pt"
         torch.save({"w": torch.ones(1), "t": string.Template("x")}, path)

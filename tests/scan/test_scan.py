@@ -222,13 +222,13 @@ def test_at_least_picklescans_detections(tmp_path):
 
     files = []
     for case, data in payloads.all_bytes_payloads(tmp_path / "m", tmp_path).items():
-        files.append(payloads.save_to(data, tmp_path / ("%d.pkl" % len(files))))
+        files.append(payloads.save_to(data, tmp_path / f"{len(files)}.pkl"))
     payloads.torch_zip(tmp_path / "m", tmp_path / "evil.pt")
     payloads.npy_object_array(tmp_path / "m", tmp_path / "evil.npy")
     files += [str(tmp_path / "evil.pt"), str(tmp_path / "evil.npy")]
     for path in files:
         theirs = scan_file_path(path)
-        their_dangerous = {"%s.%s" % (g.module, g.name) for g in theirs.globals
+        their_dangerous = {f"{g.module}.{g.name}" for g in theirs.globals
                            if g.safety == SafetyLevel.Dangerous}
         ours = scan_file(path)
         ours_flagged = {g.qualified for g in ours.globals if g.verdict != SAFE}

@@ -20,7 +20,7 @@ class _Reduce:
 
 
 def _touch_cmd(marker):
-    return "touch %s" % marker
+    return f"touch {marker}"
 
 
 def os_system(marker, protocol=4):
@@ -28,7 +28,7 @@ def os_system(marker, protocol=4):
 
 
 def builtins_exec(marker, protocol=4):
-    return pickle.dumps(_Reduce(exec, ("open(%r, 'w').close()" % str(marker),)), protocol=protocol)
+    return pickle.dumps(_Reduce(exec, (f"open({str(marker)!r}, 'w').close()",)), protocol=protocol)
 
 
 def subprocess_call(marker, protocol=4):
@@ -40,7 +40,7 @@ def runpy_run_path(marker, script_dir, protocol=4):
 
     script = os.path.join(str(script_dir), "payload_script.py")
     with open(script, "w") as fh:
-        fh.write("open(%r, 'w').close()\n" % str(marker))
+        fh.write(f"open({str(marker)!r}, 'w').close()\n")
     return pickle.dumps(_Reduce(runpy.run_path, (script,)), protocol=protocol)
 
 
