@@ -59,8 +59,19 @@ def classify(module: str, name: str, policy: GlobalPolicy):
     return (DANGEROUS if decision.reason in _DANGEROUS_REASONS else SUSPICIOUS), decision.reason
 
 
+_default_policy: Optional[GlobalPolicy] = None
+
+
+def default_policy() -> GlobalPolicy:
+    """Built once: compiling the lists costs more than scanning a small pickle."""
+    global _default_policy
+    if _default_policy is None:
+        _default_policy = GlobalPolicy()
+    return _default_policy
+
+
 def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> ScanReport:
-    policy = policy or GlobalPolicy()
+    policy = policy or default_policy()
     findings: List[GlobalFinding] = []
     seen = set()
     notes: List[str] = []
