@@ -11,6 +11,7 @@ import sys
 from typing import Callable, Dict, Tuple
 
 from . import registry
+from .context import LoadContext
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE
 
 # (module, attribute, label, wrapper kind)
@@ -23,6 +24,9 @@ LOAD_TARGETS = (
     ("pandas.io.pickle", "read_pickle", "pandas.read_pickle", "plain"),
     ("pandas", "read_pickle", "pandas.read_pickle", "plain"),
     ("pickle", "load", "pickle.load", "plain"),
+    # Messages between this kernel and its own multiprocessing / concurrent.futures / torch
+    # DataLoader workers: data the kernel itself pickled, trusted (see _ipc_wrapper).
+    ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
 )
 _MODULES = {target[0] for target in LOAD_TARGETS}
 ORIGINALS: Dict[Tuple[str, str], Callable] = {}
@@ -41,12 +45,14 @@ def patch_module(module_name: str, module) -> None:
     for mod, attr, label, kind in LOAD_TARGETS:
         if mod != module_name:
             continue
-        current = getattr(module, attr, None)
+        owner_path, _, leaf = attr.rpartition(".")
+        owner = _walk(module, owner_path)
+        current = getattr(owner, leaf, None)
         if current is None:
             continue
         if getattr(current, "__warden_original__", None) is None:
             ORIGINALS.setdefault((mod, attr), current)
-            setattr(module, attr, _WRAPPERS[kind](current, label))
+            setattr(owner, leaf, _WRAPPERS[kind](current, label))
         # else: already wrapped - install is idempotent, and torch binds torch.load from the
         # already patched torch.serialization.load
         if state is not None and f"{mod}.{attr}" not in state.patched:
@@ -55,12 +61,20 @@ def patch_module(module_name: str, module) -> None:
         state.note_torch(module.__version__)
 
 
+def _walk(obj, dotted: str):
+    for part in filter(None, dotted.split(".")):
+        obj = getattr(obj, part, None)
+    return obj
+
+
 def restore() -> None:
     """Put the original loaders back (the audit hook stays: CPython cannot remove it)."""
     for (mod, attr), original in ORIGINALS.items():
         module = sys.modules.get(mod)
-        if module is not None:
-            setattr(module, attr, original)
+        owner_path, _, leaf = attr.rpartition(".")
+        owner = _walk(module, owner_path) if module is not None else None
+        if owner is not None:
+            setattr(owner, leaf, staticmethod(original) if owner is not module else original)
     state = registry.active()
     if state is not None:
         state.patched.clear()
@@ -131,7 +145,26 @@ def _plain_wrapper(original, label):
     return _wrap(original, load)
 
 
-_WRAPPERS = {"torch": _torch_wrapper, "numpy": _numpy_wrapper, "plain": _plain_wrapper}
+def _ipc_wrapper(original, label):
+    """Unpickling of multiprocessing messages: the bytes come from this kernel's own process
+    tree (pool tasks, results, exceptions), which already runs the user's code, so they load
+    as a trusted artifact would; default mode would otherwise refuse the stdlib plumbing
+    (``concurrent.futures.process._CallItem``, ``multiprocessing.pool.mapstar``...)."""
+
+    def loads(*args, **kwargs):
+        state = registry.active()
+        if state is None or not state.enabled:
+            return original(*args, **kwargs)
+        ctx = LoadContext(label)
+        ctx.trusted_name = "this kernel's own worker processes"
+        with ctx:
+            return original(*args, **kwargs)
+
+    return staticmethod(_wrap(original, loads))
+
+
+_WRAPPERS = {"torch": _torch_wrapper, "numpy": _numpy_wrapper, "plain": _plain_wrapper,
+             "ipc": _ipc_wrapper}
 
 
 class PatchOnImport:

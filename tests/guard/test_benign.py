@@ -121,3 +121,29 @@ def test_dataloader_workers_share_tensors(quiet):
     data = TensorDataset(torch.arange(32.0).reshape(16, 2))
     total = sum(batch[0].sum().item() for batch in DataLoader(data, batch_size=4, num_workers=2))
     assert total == float(sum(range(32)))
+
+
+def test_process_pools_work(quiet):
+    """Tasks, results and exceptions between the kernel and its own forked workers are the
+    kernel's own data: default mode must not refuse their stdlib plumbing."""
+    import concurrent.futures
+    import functools
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        assert list(pool.map(abs, [-1, -2, -3])) == [1, 2, 3]
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(divmod, 1, 0).result()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(functools.partial(pow, 2), [1, 2, 3]) == [2, 4, 8]
+
+
+def test_ipc_trust_does_not_leak_to_ordinary_loads(guard):
+    import multiprocessing.reduction
+
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R."
+    assert multiprocessing.reduction.ForkingPickler.loads(data) == "x"
+    from jupyterlab_warden.guard import WardenBlockedLoad
+
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(data)
