@@ -26,7 +26,7 @@ EMBEDDED_PACKAGE = "_jupyterlab_warden_embedded"
 STATUS_VARIABLE = "_warden_guard_status"
 _REGISTRY = "_jupyterlab_warden_guard_active"
 
-_TEMPLATE = r'''
+_TEMPLATE = r"""
 def _warden_bootstrap(policy_json, rules_json, sources_json):
     import importlib, importlib.util, json, sys, types
     policy = json.loads(policy_json)
@@ -71,7 +71,7 @@ except Exception as _warden_error:
     %(status)s = _warden_json.dumps({"installed": False, "error": repr(_warden_error)[:500]})
     del _warden_json, _warden_error
 del _warden_bootstrap
-'''
+"""
 
 
 def embedded_sources() -> Dict[str, list]:

@@ -23,14 +23,26 @@ from . import patches, registry
 from .errors import WardenBlockedLoad, WardenWarning
 from .state import GUARD_VERSION, GuardState
 
-__all__ = ["install", "install_from_env", "confirm", "status", "disable", "enable",
-           "WardenBlockedLoad", "WardenWarning", "GuardState", "POLICY_ENV", "GUARD_VERSION"]
+__all__ = [
+    "install",
+    "install_from_env",
+    "confirm",
+    "status",
+    "disable",
+    "enable",
+    "WardenBlockedLoad",
+    "WardenWarning",
+    "GuardState",
+    "POLICY_ENV",
+    "GUARD_VERSION",
+]
 
 POLICY_ENV = "WARDEN_POLICY_FILE"
 
 
-def install(policy: Optional[dict] = None,
-            emit: Optional[Callable[[dict], None]] = None) -> GuardState:
+def install(
+    policy: Optional[dict] = None, emit: Optional[Callable[[dict], None]] = None
+) -> GuardState:
     """Install the guard into this process (or update the one already installed)."""
     started = time.perf_counter()
     state = registry.active()

@@ -33,8 +33,15 @@ def rule(rule_id: str) -> dict:
     found = _load().get(rule_id)
     if found:
         return found
-    return {"id": rule_id, "title": rule_id.replace("-", " "), "layer": "runtime",
-            "severity": "high", "action": "block", "explanation": "", "remediation": ""}
+    return {
+        "id": rule_id,
+        "title": rule_id.replace("-", " "),
+        "layer": "runtime",
+        "severity": "high",
+        "action": "block",
+        "explanation": "",
+        "remediation": "",
+    }
 
 
 def action_for(rule_id: str, policy: Optional[dict]) -> str:

@@ -24,8 +24,11 @@ _FINGERPRINT_KEYS = ("call", "global", "globals", "sha256", "reason", "torch_ver
 
 
 def now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
+    return (
+        datetime.datetime.now(datetime.timezone.utc)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
 
 
 def fingerprint(rule_id: str, evidence: dict) -> str:
@@ -35,8 +38,15 @@ def fingerprint(rule_id: str, evidence: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
-def make_event(rule_id: str, action: str, severity: str, message: str, evidence: dict,
-               location: Optional[dict] = None, policy_revision: Optional[int] = None) -> dict:
+def make_event(
+    rule_id: str,
+    action: str,
+    severity: str,
+    message: str,
+    evidence: dict,
+    location: Optional[dict] = None,
+    policy_revision: Optional[int] = None,
+) -> dict:
     event = {
         "event_id": uuid.uuid4().hex,
         "time": now_iso(),
@@ -73,7 +83,7 @@ def kernel_location() -> dict:
     location = {}
     base = os.path.basename(_connection_file() or "")
     if base.startswith("kernel-") and base.endswith(".json"):
-        location["kernel_id"] = base[len("kernel-"):-len(".json")][:200]
+        location["kernel_id"] = base[len("kernel-") : -len(".json")][:200]
     session = os.environ.get("JPY_SESSION_NAME")
     if session:
         location["path"] = session[:4096]

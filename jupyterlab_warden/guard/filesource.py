@@ -51,8 +51,9 @@ def _open_file(fh) -> Optional[FileSource]:
         if pos == 0 and isinstance(name, str) and os.path.isfile(name):
             same = os.stat(name)
             if (same.st_ino, same.st_dev) == (st.st_ino, st.st_dev):
-                return FileSource(name, None, st.st_size,
-                                  (os.path.realpath(name), st.st_size, st.st_mtime_ns))
+                return FileSource(
+                    name, None, st.st_size, (os.path.realpath(name), st.st_size, st.st_mtime_ns)
+                )
         if st.st_size == 0 or pos >= st.st_size:
             return None
         # Map the file and look at it from the caller's position: no copy, position untouched.

@@ -24,8 +24,14 @@ def kernel_json(display_name: str, policy_file=None, spool_dir=None, python=None
     # so a folder named jupyterlab_warden next to a notebook cannot replace the launcher.
     safe_path = ["-P"] if sys.version_info >= (3, 11) and python is None else []
     spec = {
-        "argv": [python or sys.executable, *safe_path, "-m", LAUNCH_MODULE, "-f",
-                 "{connection_file}"],
+        "argv": [
+            python or sys.executable,
+            *safe_path,
+            "-m",
+            LAUNCH_MODULE,
+            "-f",
+            "{connection_file}",
+        ],
         "display_name": display_name,
         "language": "python",
         "interrupt_mode": "signal",
@@ -41,8 +47,14 @@ def kernel_json(display_name: str, policy_file=None, spool_dir=None, python=None
     return spec
 
 
-def install(name="python3", display_name="Python 3 (Warden guard)", user=False, prefix=None,
-            policy_file=None, spool_dir=None) -> str:
+def install(
+    name="python3",
+    display_name="Python 3 (Warden guard)",
+    user=False,
+    prefix=None,
+    policy_file=None,
+    spool_dir=None,
+) -> str:
     from jupyter_client.kernelspec import KernelSpecManager
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,17 +84,20 @@ def main(argv=None) -> int:
     where.add_argument("--user", action="store_true")
     where.add_argument("--sys-prefix", action="store_true")
     where.add_argument("--prefix")
-    inst.add_argument("--policy-file",
-                      help="policy JSON for kernels started outside the lab server")
-    inst.add_argument("--spool-dir",
-                      help="event spool folder for kernels started outside the lab server")
+    inst.add_argument(
+        "--policy-file", help="policy JSON for kernels started outside the lab server"
+    )
+    inst.add_argument(
+        "--spool-dir", help="event spool folder for kernels started outside the lab server"
+    )
     rem = sub.add_parser("remove", help="remove an installed kernelspec")
     rem.add_argument("--name", default="python3")
     args = parser.parse_args(argv)
     if args.command == "install":
         prefix = sys.prefix if args.sys_prefix else args.prefix
-        path = install(args.name, args.display_name, args.user, prefix, args.policy_file,
-                       args.spool_dir)
+        path = install(
+            args.name, args.display_name, args.user, prefix, args.policy_file, args.spool_dir
+        )
         print(f"Installed guarded kernelspec {args.name!r} in {path}")
         return 0
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel

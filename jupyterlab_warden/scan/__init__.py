@@ -11,8 +11,16 @@ from ..guard.decide import GlobalPolicy
 from .formats import parts_of_buffer, parts_of_file
 from .report import DANGEROUS, ERROR, SAFE, SUSPICIOUS, VERDICTS, ScanReport, build_report
 
-__all__ = ["scan_file", "scan_bytes", "ScanReport", "SAFE", "SUSPICIOUS", "DANGEROUS", "ERROR",
-           "VERDICTS"]
+__all__ = [
+    "scan_file",
+    "scan_bytes",
+    "ScanReport",
+    "SAFE",
+    "SUSPICIOUS",
+    "DANGEROUS",
+    "ERROR",
+    "VERDICTS",
+]
 
 
 def scan_file(path: str, policy: Optional[GlobalPolicy] = None) -> ScanReport:

@@ -26,11 +26,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.scan",
         description="Report the globals pickle-based model files would import, "
-                    "without loading them.",
+        "without loading them.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--mode", choices=("default", "strict"), default="default",
-                        help="strict: only ML-safe globals count as safe")
+    parser.add_argument(
+        "--mode",
+        choices=("default", "strict"),
+        default="default",
+        help="strict: only ML-safe globals count as safe",
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)  # exits 2 on usage errors
     policy = GlobalPolicy(mode=args.mode)

@@ -83,7 +83,7 @@ def _npy_part(buf, where: str) -> Part:
             return Part(where, "npy", [], error=f"unknown .npy format version {major}")
         if hlen > 1_000_000:
             return Part(where, "npy", [], error=".npy header too large")
-        header = bytes(buf[start:start + hlen]).decode("latin-1")
+        header = bytes(buf[start : start + hlen]).decode("latin-1")
         meta = ast.literal_eval(header)  # literals only: never runs code
         descr = meta["descr"] if isinstance(meta, dict) else None
     except (ValueError, SyntaxError, KeyError, struct.error, IndexError, MemoryError) as exc:
@@ -108,16 +108,21 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         # torch sniffs the first bytes too; a "zip" we cannot open may still be a pickle.
         streams, _ = scan_pickles(buf, 0)
-        yield Part(where, "pickle", streams,
-                   error=None if streams and not streams[0].error else f"unreadable zip: {exc}")
+        yield Part(
+            where,
+            "pickle",
+            streams,
+            error=None if streams and not streams[0].error else f"unreadable zip: {exc}",
+        )
         return
     with zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
         note = None
         if any(n.endswith("constants.pkl") or "/code/" in n for n in names):
-            note = ("TorchScript archive: torch.load runs its code on torch <= 2.5.1 "
-                    "(CVE-2025-32434)")
+            note = (
+                "TorchScript archive: torch.load runs its code on torch <= 2.5.1 (CVE-2025-32434)"
+            )
         fmt = "torch-zip" if any(n.endswith("data.pkl") for n in names) else "zip"
         if all(n.endswith(".npy") for n in names) and names:
             fmt = "npz"
@@ -134,9 +139,12 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
             except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
                 yield Part(inner_where, "member", [], error=f"unreadable entry: {exc}")
                 continue
-            if (info.filename.endswith((".pkl", ".pickle", ".npy", ".zip", ".pt", ".pth", ".bin"))
-                    or looks_like_pickle(data) or data[:4] == b"PK\x03\x04"
-                    or data[:6] == b"\x93NUMPY"):
+            if (
+                info.filename.endswith((".pkl", ".pickle", ".npy", ".zip", ".pt", ".pth", ".bin"))
+                or looks_like_pickle(data)
+                or data[:4] == b"PK\x03\x04"
+                or data[:6] == b"\x93NUMPY"
+            ):
                 yield from parts_of_buffer(data, inner_where, depth + 1)
 
 
@@ -161,12 +169,12 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, buf) -> bytes:
 
 def _raw_member(info: zipfile.ZipInfo, buf) -> bytes:
     off = info.header_offset
-    header = bytes(buf[off:off + 30])
+    header = bytes(buf[off : off + 30])
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"no local header for {info.filename}")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = off + 30 + name_len + extra_len
-    raw = bytes(buf[start:start + min(info.compress_size, MAX_MEMBER_BYTES + 1)])
+    raw = bytes(buf[start : start + min(info.compress_size, MAX_MEMBER_BYTES + 1)])
     if info.compress_type == zipfile.ZIP_DEFLATED:
         out = zlib.decompressobj(-15)
         return out.decompress(raw, MAX_MEMBER_BYTES + 1)
@@ -185,8 +193,7 @@ def _decompressed(buf, where, depth, fmt, opener) -> Iterator[Part]:
         yield Part(where, fmt, [], error=f"cannot decompress {fmt} data: {exc}")
         return
     if len(data) > MAX_MEMBER_BYTES:
-        yield Part(where, fmt, [],
-                   error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes")
+        yield Part(where, fmt, [], error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes")
         return
     yield from parts_of_buffer(data, where, depth + 1)
 

@@ -43,15 +43,37 @@ class StreamResult(NamedTuple):
 
 
 # Opcode kinds of the stack machine; every pickletools opcode maps to one (see _build_table).
-(K_PUSH, K_FIXED_PUSH, K_TEXT, K_DATA, K_MEMOIZE, K_PUT, K_GET, K_MARK, K_MARKOP, K_POPPUSH,
- K_STACK_GLOBAL, K_LINE, K_FRAME, K_PROTO, K_STOP, K_DUP, K_EXT) = range(17)
+(
+    K_PUSH,
+    K_FIXED_PUSH,
+    K_TEXT,
+    K_DATA,
+    K_MEMOIZE,
+    K_PUT,
+    K_GET,
+    K_MARK,
+    K_MARKOP,
+    K_POPPUSH,
+    K_STACK_GLOBAL,
+    K_LINE,
+    K_FRAME,
+    K_PROTO,
+    K_STOP,
+    K_DUP,
+    K_EXT,
+) = range(17)
 
 _LENGTH_PREFIX = {  # argument name: (prefix width, struct format, text encoding or None)
-    "long1": (1, "<B", None), "long4": (4, "<i", None),
-    "string1": (1, "<B", "latin-1"), "string4": (4, "<i", "latin-1"),
-    "bytes1": (1, "<B", None), "bytes4": (4, "<I", None), "bytes8": (8, "<Q", None),
+    "long1": (1, "<B", None),
+    "long4": (4, "<i", None),
+    "string1": (1, "<B", "latin-1"),
+    "string4": (4, "<i", "latin-1"),
+    "bytes1": (1, "<B", None),
+    "bytes4": (4, "<I", None),
+    "bytes8": (8, "<Q", None),
     "bytearray8": (8, "<Q", None),
-    "unicodestring1": (1, "<B", "utf-8"), "unicodestring4": (4, "<I", "utf-8"),
+    "unicodestring1": (1, "<B", "utf-8"),
+    "unicodestring4": (4, "<I", "utf-8"),
     "unicodestring8": (8, "<Q", "utf-8"),
 }
 _FIXED = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
@@ -170,7 +192,8 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     append(memo[key])
                 except KeyError:
                     raise PickleFormatError(
-                        f"{entry[1]} of memo key {key!r} that was never stored") from None
+                        f"{entry[1]} of memo key {key!r} that was never stored"
+                    ) from None
             elif kind == K_MARK:
                 marks.append(len(stack))
                 floor = len(stack)
@@ -180,13 +203,12 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             elif kind == K_MARKOP:
                 if not marks:
                     raise PickleFormatError(f"{entry[1]} without a MARK on the stack")
-                del stack[marks.pop():]
+                del stack[marks.pop() :]
                 floor = marks[-1] if marks else 0
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(
-                            f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 if entry[3]:
                     append(_ANY)
@@ -204,21 +226,24 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if length < 0 or pos + length > size:
                     raise PickleFormatError(
                         f"{entry[1]} at offset {start} claims {length} bytes; "
-                        f"only {size - pos} remain")
+                        f"only {size - pos} remain"
+                    )
                 value = _ANY
                 if kind == K_TEXT:
                     if length <= MAX_NAME:
                         try:
-                            value = str(view[pos:pos + length], entry[4])
+                            value = str(view[pos : pos + length], entry[4])
                         except UnicodeDecodeError:
                             pass
                 elif depth < 3 and length > 16 and view[pos] == 0x80 and view[pos + 1] <= 5:
                     # A pickle inside a bytes constant feeds a nested pickle.loads.
-                    inner = scan_stream(view[pos:pos + length], 0, depth + 1)
+                    inner = scan_stream(view[pos : pos + length], 0, depth + 1)
                     if inner.error is None and inner.globals:
                         nested += 1
-                        found.extend(Global(g.module, g.name, "NESTED:" + g.opcode, start)
-                                     for g in inner.globals)
+                        found.extend(
+                            Global(g.module, g.name, "NESTED:" + g.opcode, start)
+                            for g in inner.globals
+                        )
                 pos += length
                 append(value)
             elif kind == K_PUSH:
@@ -227,8 +252,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(
-                            f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 for _ in range(entry[3]):
                     append(_ANY)
@@ -248,9 +272,14 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
                 qualname = stack.pop()
                 module = stack.pop()
-                found.append(Global(module if isinstance(module, str) else COMPUTED,
-                                    qualname if isinstance(qualname, str) else COMPUTED,
-                                    "STACK_GLOBAL", start))
+                found.append(
+                    Global(
+                        module if isinstance(module, str) else COMPUTED,
+                        qualname if isinstance(qualname, str) else COMPUTED,
+                        "STACK_GLOBAL",
+                        start,
+                    )
+                )
                 append(_ANY)
             elif kind == K_LINE:
                 lines = []
@@ -278,7 +307,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if mark:
                     if not marks:
                         raise PickleFormatError(f"{name} without a MARK on the stack")
-                    del stack[marks.pop():]
+                    del stack[marks.pop() :]
                     floor = marks[-1] if marks else 0
                 if count:
                     if len(stack) - count < floor:
@@ -302,7 +331,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("DUP with an empty stack")
                 append(stack[-1])
             elif kind == K_EXT:
-                code = int.from_bytes(view[pos:pos + entry[2]], "little", signed=entry[1] == "EXT4")
+                code = int.from_bytes(
+                    view[pos : pos + entry[2]], "little", signed=entry[1] == "EXT4"
+                )
                 pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
                 found.append(Global(COMPUTED, f"extension code {code}", "EXT", start))

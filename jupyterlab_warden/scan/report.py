@@ -9,8 +9,14 @@ SAFE, SUSPICIOUS, DANGEROUS, ERROR = "safe", "suspicious", "dangerous", "error"
 VERDICTS = (SAFE, SUSPICIOUS, DANGEROUS, ERROR)
 
 # Refusal reasons that mean "known to run code"; the others mean "the guard would refuse it".
-_DANGEROUS_REASONS = {"deny-list", "policy-deny", "dunder", "invalid-name", "computed",
-                      "module-object"}
+_DANGEROUS_REASONS = {
+    "deny-list",
+    "policy-deny",
+    "dunder",
+    "invalid-name",
+    "computed",
+    "module-object",
+}
 
 
 class GlobalFinding(NamedTuple):

@@ -8,6 +8,7 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 
 from .config import Warden
+from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
@@ -32,6 +33,7 @@ def load_extension(server_app) -> None:
     handlers = [(url_path_join(base, "warden", "status"), StatusHandler, {"store": store})]
     handlers += policy_handlers(base, store)
     handlers += posture_handlers(base)
+    handlers += guard_handlers(base, store)
     web_app.add_handlers(".*$", handlers)
     server_app.log.info(
         "Jupyter Warden loaded: policy from %s (revision %s)",

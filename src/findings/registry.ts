@@ -7,6 +7,7 @@ import { INotebookModel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { AnalyzerOptions, Finding, optionsFromPolicy } from '../analyzer';
+import { IWardenEvent } from '../events/event';
 import { ICellSource, NotebookAnalysis } from './notebook-analysis';
 
 export class FindingsRegistry {
@@ -66,6 +67,17 @@ export class FindingsRegistry {
     const history = this._consoleHistory.get(owner) ?? [];
     history.push({ id: `${id}#${history.length}`, source, isCode: true });
     this._consoleHistory.set(owner, history);
+  }
+
+  /** What the kernel guards reported, newest last (bounded: the server keeps them all). */
+  readonly runtimeEvents: IWardenEvent[] = [];
+
+  addRuntimeEvent(event: IWardenEvent): void {
+    this.runtimeEvents.push(event);
+    if (this.runtimeEvents.length > 200) {
+      this.runtimeEvents.shift();
+    }
+    this._changed.emit();
   }
 
   /** Tell listeners (panel, status) that findings may have changed. */

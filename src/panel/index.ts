@@ -95,7 +95,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     const refresh = () => {
       const current = notebooks.currentWidget;
       const summary = summaryOf(current, findings, policy);
-      panel.render(summary, current?.title.label ?? '');
+      panel.render(
+        summary,
+        current?.title.label ?? '',
+        findings.registry.runtimeEvents
+      );
       count.node.textContent = summary?.total
         ? `⚠ ${summary.total} (${summary.worst})`
         : summary

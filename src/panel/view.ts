@@ -1,6 +1,7 @@
 import { Widget } from '@lumino/widgets';
 
 import { SEVERITIES } from '../contracts';
+import { IWardenEvent } from '../events/event';
 import { IFindingsSummary } from './summary';
 
 /** The findings panel; it renders a summary and reports clicks, nothing else. */
@@ -20,12 +21,19 @@ export class FindingsPanel extends Widget {
     this.render(null, '');
   }
 
-  render(summary: IFindingsSummary | null, notebookName: string): void {
+  render(
+    summary: IFindingsSummary | null,
+    notebookName: string,
+    runtime: readonly IWardenEvent[] = []
+  ): void {
     const doc = this.node.ownerDocument;
     this.node.replaceChildren();
     const heading = doc.createElement('h3');
     heading.textContent = notebookName ? `Warden · ${notebookName}` : 'Warden';
     this.node.appendChild(heading);
+    if (runtime.length) {
+      this.node.appendChild(runtimeSection(doc, runtime));
+    }
     if (!summary) {
       this.node.appendChild(
         paragraph(doc, 'Open a notebook to see its findings.')
@@ -70,4 +78,25 @@ function paragraph(doc: Document, text: string): HTMLParagraphElement {
   const p = doc.createElement('p');
   p.textContent = text;
   return p;
+}
+
+/** What the kernel guards reported, newest first. */
+function runtimeSection(
+  doc: Document,
+  runtime: readonly IWardenEvent[]
+): HTMLElement {
+  const section = doc.createElement('section');
+  section.className = 'jp-WardenFindings-runtime';
+  const title = doc.createElement('h4');
+  title.textContent = 'Kernel guard';
+  const list = doc.createElement('ul');
+  for (const event of [...runtime].reverse().slice(0, 20)) {
+    const item = doc.createElement('li');
+    item.className = `jp-WardenFindings-item jp-WardenSeverity-${event.severity}`;
+    item.dataset.rule = event.rule_id;
+    item.textContent = `${event.action} · ${event.severity}: ${event.message ?? event.rule_id}`;
+    list.appendChild(item);
+  }
+  section.append(title, list);
+  return section;
 }
