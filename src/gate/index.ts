@@ -4,12 +4,17 @@ import {
 } from '@jupyterlab/application';
 import { CodeCell } from '@jupyterlab/cells';
 import { IConsoleCellExecutor } from '@jupyterlab/console';
-import { INotebookCellExecutor, INotebookModel } from '@jupyterlab/notebook';
+import {
+  INotebookCellExecutor,
+  INotebookModel,
+  NotebookPanel
+} from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenGuard } from '../guard/tokens';
 import { IWardenPolicy } from '../policy';
+import { benchmarkGate } from './benchmark';
 import {
   CellGate,
   GatedConsoleExecutor,
@@ -67,6 +72,8 @@ function createGate(
 
 let sharedGate: CellGate | null = null;
 
+export const BENCHMARK_GATE = 'warden:benchmark-gate';
+
 export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
   {
     id: 'jupyterlab-warden:notebook-gate',
@@ -78,7 +85,25 @@ export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
     optional: [IWardenGuard, ISettingRegistry],
     activate: (app: JupyterFrontEnd, findings, policy, guard, settings) => {
       sharedGate ??= createGate(findings, policy, guard, settings);
-      return new GatedNotebookExecutor(sharedGate);
+      const executor = new GatedNotebookExecutor(sharedGate);
+      // Not in the palette: bench/gate-bench.mjs runs it to compare the gate with
+      // JupyterLab's own runCell in the same page.
+      app.commands.addCommand(BENCHMARK_GATE, {
+        label: 'Warden: Benchmark the Execution Gate',
+        execute: async args => {
+          const panel = app.shell.currentWidget;
+          if (!(panel instanceof NotebookPanel)) {
+            throw new Error('Open the benchmark notebook first');
+          }
+          await panel.sessionContext.ready;
+          return benchmarkGate(
+            panel,
+            executor,
+            Number(args.repeats ?? 3)
+          ) as any;
+        }
+      });
+      return executor;
     }
   };
 
