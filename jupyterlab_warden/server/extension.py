@@ -3,6 +3,7 @@
 from jupyter_server.utils import url_path_join
 
 from .handlers import StatusHandler
+from .sync import event_handlers
 
 
 def load_extension(server_app) -> None:
@@ -11,5 +12,6 @@ def load_extension(server_app) -> None:
     handlers = [
         (url_path_join(base_url, "warden", "status"), StatusHandler),
     ]
+    handlers += event_handlers(base_url, server_app)
     web_app.add_handlers(".*$", handlers)
     server_app.log.info("Jupyter Warden server extension loaded")
