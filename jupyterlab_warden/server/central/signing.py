@@ -26,7 +26,8 @@ class PolicyRejected(Exception):
 def b64url_decode(text: str) -> bytes:
     if not isinstance(text, str):
         raise ValueError("not a string")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # validate=True: characters outside the alphabet are an error, not silently skipped
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
 
 
 def b64url_encode(data: bytes) -> str:

@@ -2,19 +2,28 @@
 
 Kernels append JSON lines to ``*.jsonl`` files in the spool directory. Each tick, for every
 file: take its lock (skip it this tick if a writer holds it), read from the offset stored
-with the events, store the complete lines and the new offset in one transaction, and remove
-the file once it is fully read. Writers check after locking that the path still names
-their inode, so nothing written after our read lands in a removed file.
+with the events, and store the complete lines and the new offset in one transaction. A crash
+between that commit and anything after it re-reads lines on restart, which the store answers
+"duplicate" (idempotent on event_id): nothing is lost and nothing is stored twice.
+
+A file is removed once fully read and no line can land in it afterwards:
+- ``kernel-<pid>.jsonl`` files are written under the lock protocol of ``event_spool``
+  (writers re-check after locking that the path still names their file), so they are
+  removed at once, under the lock;
+- other ``<pid>-*.jsonl`` files may be held open by a writer that never locks (a long-lived
+  append descriptor): they are tailed by offset and removed only once process ``<pid>`` has
+  exited;
+- files whose name carries no pid are removed once they have been idle for ``orphan_idle``.
 
 A last line without its newline is a write in progress or the remains of a crash: it is left
-for the next tick, and counted as garbage only once the file has not changed for
-``partial_grace`` seconds. Lines that are not JSON objects or fail the event schema are
-counted as drops by reason; nothing in a spool file can stop ingestion. A crash between the
-commit and the removal re-reads the file on restart, which the store answers "duplicate".
+for the next tick, and counted as garbage once its writer has exited or the file has not
+changed for ``partial_grace`` seconds. Lines that are not JSON objects or fail the event
+schema are counted as drops by reason; nothing in a spool file can stop ingestion.
 """
 
 import json
 import os
+import re
 import stat
 import time
 from typing import Dict, Optional
@@ -34,6 +43,7 @@ class SpoolIngester:
         user: str,
         lab_id: str,
         partial_grace: float = 30.0,
+        orphan_idle: float = 3600.0,
         max_read_bytes: int = 4 * 1024 * 1024,
         log=None,
     ) -> None:
@@ -42,6 +52,7 @@ class SpoolIngester:
         self.user = user
         self.lab_id = lab_id
         self.partial_grace = partial_grace
+        self.orphan_idle = orphan_idle
         self.max_read_bytes = max_read_bytes
         self.log = log
 
@@ -90,7 +101,9 @@ class SpoolIngester:
                     return counts  # a writer is mid-line; next tick
                 if not _still_linked(fd, path):
                     return counts
-                info = os.fstat(fd)
+            # Before reading: a writer that is gone now cannot add lines after our read.
+            writer = _writer_state(name)
+            info = os.fstat(fd)
             key = (name, info.st_dev, info.st_ino)
             offset = self.store.spool_offset(*key)
             os.lseek(fd, offset, os.SEEK_SET)
@@ -100,13 +113,18 @@ class SpoolIngester:
             events, garbage = _parse_lines(data[:cut])
             consumed = cut
             tail = data[cut:]
+            idle = time.time() - info.st_mtime
             if tail and len(tail) > MAX_LINE_BYTES:
                 garbage["spool_line_too_large"] = garbage.get("spool_line_too_large", 0) + 1
                 consumed = len(data)
-            elif tail and not more and time.time() - info.st_mtime >= self.partial_grace:
+            elif tail and not more and (writer == "gone" or (
+                    writer != "alive" and idle >= self.partial_grace)):
                 garbage["spool_partial_line"] = garbage.get("spool_partial_line", 0) + 1
                 consumed = len(data)
-            finished = not more and consumed == len(data)
+            read_all = not more and consumed == len(data)
+            removable = writer in ("locking", "gone") or (
+                writer == "unknown" and idle >= self.orphan_idle)
+            finished = read_all and removable
             new_offset: Optional[int] = None if finished else offset + consumed
             if events or any(garbage.values()) or new_offset != offset:
                 results = self.store.add_spooled(
@@ -120,6 +138,28 @@ class SpoolIngester:
         finally:
             os.close(fd)
         return counts
+
+
+_LOCKING_NAME = re.compile(r"^kernel-\d+\.jsonl$")
+_PID_NAME = re.compile(r"^(\d+)-")
+
+
+def _writer_state(name: str) -> str:
+    """locking: writer follows the lock protocol; alive/gone: pid in the name; unknown."""
+    if _LOCKING_NAME.match(name):
+        return "locking"
+    match = _PID_NAME.match(name)
+    if not match:
+        return "unknown"
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return "gone"
+    except PermissionError:  # exists, owned by someone else
+        return "alive"
+    except (OverflowError, ValueError):
+        return "unknown"
+    return "alive"
 
 
 def _parse_lines(data: bytes):
