@@ -12,8 +12,7 @@ import time
 import pytest
 from events_for_tests import event, events
 from labserver_harness import LabServer, wait_for
-
-from jupyterlab_warden.event_spool import append_event
+from outage_scenario import run_outage
 
 OUTAGE = float(os.environ.get("WARDEN_OUTAGE_SECONDS", "6"))
 
@@ -33,53 +32,29 @@ def queue_drained(lab):
     return lab.pipeline_status()["store"]["queue_depth"] == 0
 
 
+class InjectorCentral:
+    """The fault injector seen through the scenario's interface."""
+
+    def __init__(self, central):
+        self.central = central
+
+    def stop(self):
+        self.central.stop()
+
+    def start(self):
+        self.central.start()
+
+    def stored(self):
+        # the injector is idempotent like central; accepted_answers proves one store each
+        return {i: [e] * self.central.accepted_answers[i]
+                for i, e in list(self.central.stored.items())}
+
+
+@pytest.mark.parametrize("outage", [OUTAGE])
 @pytest.mark.parametrize("restart", [signal.SIGTERM, signal.SIGKILL], ids=["stop", "crash"])
 def test_outage_with_lab_restart_delivers_every_event_exactly_once(
-        tmp_path, central, lab_config, restart):
-    lab = LabServer(tmp_path / "lab", lab_config).start()
-    spool = str(tmp_path / "lab" / "runtime" / "warden-spool")
-    try:
-        before = events(0, 20)
-        lab.post_events(before)
-        delivered(central, [e["event_id"] for e in before])
-
-        central.stop()
-        outage_start = time.monotonic()
-        during = events(100, 30)
-        lab.post_events(during[:15])
-        kernel_lines = events(200, 10, kind="runtime", rule_id="pickle-blocked-global")
-        for line in kernel_lines[:5]:
-            assert append_event(line, spool)
-        repeats = [event(300) for _ in range(5)]  # one finding seen 5 times
-        lab.post_events(repeats)
-        lab.post_events(during[15:])
-        time.sleep(min(2.0, OUTAGE / 3))
-
-        lab.stop(restart)
-        for line in kernel_lines[5:]:  # kernels keep writing while the server is down
-            assert append_event(line, spool)
-        lab.start()
-        after = events(400, 10)
-        lab.post_events(after)
-        assert lab.pipeline_status()["store"]["queue_depth"] > 0
-
-        time.sleep(max(0.0, OUTAGE - (time.monotonic() - outage_start)))
-        central.start()
-
-        singles = [e["event_id"] for e in before + during + kernel_lines + after]
-        delivered(central, singles)
-        wait_for(lambda: queue_drained(lab), 30, 0.2, "the lab's queue to drain")
-        assert_exactly_once(central, singles)
-        # the repeats went out collapsed: their counts add up to what was seen
-        repeat_rows = [e for e in central.stored.values()
-                       if e["fingerprint"] == repeats[0]["fingerprint"]]
-        assert sum(e.get("count", 1) for e in repeat_rows) == 5
-        assert len(central.stored) == len(singles) + len(repeat_rows)
-        assert lab.pipeline_status()["store"]["dropped"] == {}
-        kinds = {central.stored[e["event_id"]]["source"] for e in kernel_lines}
-        assert kinds == {"kernel"}
-    finally:
-        lab.stop()
+        tmp_path, central, lab_config, restart, outage):
+    run_outage(tmp_path, lab_config, InjectorCentral(central), restart, outage)
 
 
 def test_500_garbage_slow_and_dropped_answers_lose_nothing(tmp_path, central, lab_config):

@@ -199,6 +199,10 @@ class CentralPolicySource:
         if not isinstance(saved, dict):
             return
         self._state.update({k: saved.get(k) for k in self._state})
+        # The trusted keys may have changed since a refusal: fetch that answer again rather
+        # than let its ETag turn it into a 304 (the refusal digest still prevents a repeat
+        # event if it is refused again).
+        self._state["rejected_etag"] = None
         if self._state["envelope"] is None:
             return
         # Re-verify what is on disk: the file is data, and the trusted keys may have changed.
