@@ -47,8 +47,9 @@ CREATE TABLE IF NOT EXISTS events (
     reason TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_state ON events(state, seq);
-CREATE INDEX IF NOT EXISTS events_open_for_collapse
-    ON events(collapse_key, seq) WHERE state = 'pending' AND attempts = 0;
+-- Rows still open for folding repeats into: never offered to central (attempts = 0).
+CREATE INDEX IF NOT EXISTS events_unsent_by_collapse_key
+    ON events(collapse_key, seq) WHERE attempts = 0;
 CREATE TABLE IF NOT EXISTS merged_ids (
     event_id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL
@@ -105,6 +106,7 @@ class EventStore:
         self.validator = validator or EventValidator()
         self._clock = clock
         self._lock = threading.RLock()
+        self._batch_totals = [0, 0]  # (rows, bytes) while an add() transaction runs
         # Called (no arguments) after new pending events were committed: wakes the relay.
         self.on_pending: List[Callable[[], None]] = []
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -137,6 +139,7 @@ class EventStore:
         results: List[dict] = []
         added = False
         with self._lock, self._transaction():
+            self._batch_totals = list(self._totals())  # nobody else writes during our txn
             for event in events:
                 result = self._add_one(event, user, lab_id, source, now, drop_reason_invalid)
                 added = added or (result["status"] == "accepted")
@@ -167,6 +170,8 @@ class EventStore:
         if not self._make_room(size):
             self._count_drop("queue_full")
             return _result(event_id, "rejected", "the lab's event queue is full")
+        self._batch_totals[0] += 1
+        self._batch_totals[1] += size
         self._db.execute(
             "INSERT INTO events (event_id, collapse_key, received_at, user, lab_id, body, bytes,"
             " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,7 +191,8 @@ class EventStore:
     def _fold_into_open_row(self, key: str, event: dict, now: float) -> bool:
         state = PENDING if self.relay_enabled else LOCAL
         row = self._db.execute(
-            "SELECT seq, body FROM events WHERE collapse_key = ? AND state = ? AND attempts = 0"
+            # "attempts = 0" literally, so SQLite can use the partial index
+            "SELECT seq, body FROM events WHERE collapse_key = ? AND attempts = 0 AND state = ?"
             " AND received_at >= ? ORDER BY seq DESC LIMIT 1",
             (key, state, now - self.collapse_window),
         ).fetchone()
@@ -200,9 +206,10 @@ class EventStore:
         held["first_seen"] = min(held_first, event.get("first_seen", event["time"]), key=_instant)
         held["last_seen"] = max(held_last, event.get("last_seen", event["time"]), key=_instant)
         new_body = json.dumps(held, separators=(",", ":"), ensure_ascii=False)
+        new_size = len(new_body.encode("utf-8"))
+        self._batch_totals[1] += new_size - len(body.encode("utf-8"))
         self._db.execute(
-            "UPDATE events SET body = ?, bytes = ? WHERE seq = ?",
-            (new_body, len(new_body.encode("utf-8")), seq),
+            "UPDATE events SET body = ?, bytes = ? WHERE seq = ?", (new_body, new_size, seq)
         )
         self._db.execute(
             "INSERT INTO merged_ids (event_id, seq) VALUES (?, ?)", (event["event_id"], seq)
@@ -211,7 +218,7 @@ class EventStore:
 
     def _make_room(self, size: int) -> bool:
         """Evict delivered history until one more row of ``size`` fits; False if it cannot."""
-        rows, total = self._totals()
+        rows, total = self._batch_totals
         if rows + 1 <= self.max_rows and total + size <= self.max_bytes:
             return True
         # Evict a slice at a time so a full store does not evict on every single insert.
@@ -229,7 +236,8 @@ class EventStore:
             victims.append((seq,))
             freed += nbytes
         self._db.executemany("DELETE FROM events WHERE seq = ?", victims)
-        rows, total = self._totals()
+        self._batch_totals = list(self._totals())
+        rows, total = self._batch_totals
         return rows + 1 <= self.max_rows and total + size <= self.max_bytes
 
     def _totals(self):
