@@ -3,7 +3,7 @@
 ``event_handlers(base_url, server_app)`` is the one call ``extension.py`` makes: it builds
 the pipeline from the admin's ``c.Warden`` settings, starts it with the server's IO loop,
 stops it when the server shuts down, and returns the ``/warden/events`` handlers.
-``sync_for(server_app).policy_source`` is the central link of the policy chain.
+``central_policy_source(server_app)`` is the central link of the policy chain.
 """
 
 import asyncio
@@ -195,6 +195,12 @@ def event_handlers(base_url: str, server_app) -> list:
 def sync_for(server_app) -> Optional[WardenSync]:
     """The running pipeline of ``server_app`` (e.g. ``sync_for(app).policy_source``)."""
     return server_app.web_app.settings.get(SETTINGS_KEY)
+
+
+def central_policy_source(server_app) -> Optional[CentralPolicySource]:
+    """The central link of the policy chain (None before ``event_handlers`` ran)."""
+    sync = sync_for(server_app)
+    return sync.policy_source if sync is not None else None
 
 
 def _create(server_app) -> WardenSync:

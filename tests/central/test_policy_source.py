@@ -177,3 +177,10 @@ def test_an_expired_last_good_policy_is_no_longer_served(make_source, key):
     source._notice_expiry()
     source._notice_expiry()
     assert changes[-1] is None and changes.count(None) == 1
+
+
+def test_without_pinned_keys_every_policy_is_refused(make_source, key):
+    source = make_source(keys={})
+    assert not source.accept(key.envelope(policy(1)), None)
+    assert "c.Warden.central_public_keys" in source.status()["error"]
+    assert source.document is None

@@ -102,7 +102,7 @@ class CentralPolicySource:
             answer = await self.client.whoami()
             if not answer.ok:
                 return self._failed(f"whoami: {answer.error}", answer.retry_after)
-            self._identity = {k: answer.body.get(k) for k in ("lab", "user", "groups")}
+            self._identity = _identity(answer.body)
             self._state["identity"] = self._identity
         etag = self._state["rejected_etag"] or self._state["etag"]
         answer = await self.client.get_policy(etag, self.wait)
@@ -222,6 +222,16 @@ class CentralPolicySource:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self._path)
+
+
+def _identity(whoami: dict) -> dict:
+    """Who central says we are, with types checked (the answer is data from the network)."""
+    groups = whoami.get("groups")
+    return {
+        "lab": whoami.get("lab") if isinstance(whoami.get("lab"), str) else None,
+        "user": whoami.get("user") if isinstance(whoami.get("user"), str) else None,
+        "groups": [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else [],
+    }
 
 
 def _iso(moment: datetime) -> str:

@@ -73,6 +73,9 @@ def verified_payload(envelope: object, keys: Mapping[str, Ed25519PublicKey]) -> 
     if envelope.get("alg") != "Ed25519":
         raise PolicyRejected("bad_algorithm", "policy is not signed with Ed25519")
     key_id = envelope.get("key_id")
+    if not keys:
+        raise PolicyRejected(
+            "unknown_key", "no policy signing keys are configured (c.Warden.central_public_keys)")
     if not isinstance(key_id, str) or key_id not in keys:
         raise PolicyRejected("unknown_key", "policy is signed with a key this lab does not trust")
     try:
