@@ -48,6 +48,7 @@ class FaultCentral:
         self.duplicate_answers = {}
         self.requests = []  # (monotonic time, method, path, status)
         self.statuses = []
+        self.gzip_posts = 0
         self.event_faults = []  # queue of faults for POST /events: see _fault_answer
         self.reject_ids = set()
         self.max_batch = 1000
@@ -123,6 +124,8 @@ def _handler_for(central: FaultCentral):
             data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.headers.get("Content-Encoding") == "gzip":
                 data = gzip.decompress(data)
+                with central.lock:
+                    central.gzip_posts += 1
             return json.loads(data)
 
         def do_GET(self):

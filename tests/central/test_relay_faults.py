@@ -116,6 +116,7 @@ def test_batches_central_finds_too_large_are_split(tmp_path, central, lab_config
         delivered(central, [e["event_id"] for e in sent])
         assert_exactly_once(central, [e["event_id"] for e in sent])
         assert 413 in [p[3] for p in central.event_posts()]
+        assert central.gzip_posts > 0  # batches over 1 KiB go gzip-compressed
         assert lab.pipeline_status()["store"]["dropped"] == {}
     finally:
         lab.stop()
