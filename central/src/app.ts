@@ -114,6 +114,16 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   registerAdminRoutes(app, s);
   await app.register(fastifyStatic, { root: findPublicDir(), prefix: '/', index: ['index.html'] });
 
+  // The dashboard's own pages: no inline script or style, no framing, no sniffing.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.url.startsWith('/api/')) {
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+      reply.header('x-frame-options', 'DENY');
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
   app.addHook('onReady', async () => s.forwarder?.start());
   app.addHook('onClose', async () => {
     s.forwarder?.stop();

@@ -31,6 +31,14 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
   return reply.code(status).type('application/json').send({ error: code, message });
 }
 
+// Database or network trouble that a retry may cure: answer 503 + Retry-After, not 500.
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '3D000', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+function isUnavailable(err: { code?: string; message?: string }): boolean {
+  const code = String(err.code ?? '');
+  return UNAVAILABLE.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message ?? '');
+}
+
 export function errorHandler(err: FastifyError & { code?: string }, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof HttpError) return sendError(reply, err.statusCode, err.message, err.code);
   const status = err.statusCode ?? 500;
@@ -42,6 +50,10 @@ export function errorHandler(err: FastifyError & { code?: string }, req: Fastify
     // Parser messages (bad JSON, empty body) are safe to show; they name no internals.
     return sendError(reply, status, err.message || 'bad request');
   }
+  if (status === 503 || isUnavailable(err)) {
+    req.log.warn({ err: err.message, code: err.code }, 'database unavailable');
+    return sendError(reply, 503, 'the service cannot reach its database; retry later');
+  }
   req.log.error({ err }, 'request failed');
-  return sendError(reply, status === 503 ? 503 : 500, 'internal error', status === 503 ? 'unavailable' : 'internal');
+  return sendError(reply, 500, 'internal error', 'internal');
 }

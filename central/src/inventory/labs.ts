@@ -42,9 +42,19 @@ export function parseStatus(body: unknown): { error: string } | { status: LabSta
 }
 
 export class LabInventory {
-  constructor(private readonly db: Database) {}
+  private lastWrite = new Map<string, number>();
+
+  constructor(
+    private readonly db: Database,
+    /** last_seen is written at most this often per lab and replica: it is a hot row. */
+    private readonly seenEveryMs = 10_000,
+  ) {}
 
   async seen(lab: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastWrite.get(lab) ?? 0) < this.seenEveryMs) return;
+    if (this.lastWrite.size > 100_000) this.lastWrite.clear();
+    this.lastWrite.set(lab, now);
     await this.db.query('INSERT INTO labs (lab, last_seen) VALUES ($1, $2) ON CONFLICT (lab) DO UPDATE SET last_seen = excluded.last_seen', [lab, Date.now()]);
   }
 

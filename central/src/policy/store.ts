@@ -44,8 +44,16 @@ export class PolicyStore {
   }
 
   async current(): Promise<PolicySnapshot> {
+    if (this.snapshot && Date.now() - this.snapshot.readAt < this.cacheMs) return this.snapshot;
+    // Concurrent callers share one refresh instead of each querying the database.
+    this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private refreshing: Promise<PolicySnapshot> | undefined;
+
+  private async refresh(): Promise<PolicySnapshot> {
     const now = Date.now();
-    if (this.snapshot && now - this.snapshot.readAt < this.cacheMs) return this.snapshot;
     const head = await this.head();
     if (this.snapshot && this.snapshot.head === head) {
       this.snapshot = { ...this.snapshot, readAt: now };
@@ -58,6 +66,7 @@ export class PolicyStore {
 
   invalidate() {
     this.snapshot = undefined;
+    this.refreshing = undefined;
   }
 
   async list(): Promise<PolicyRow[]> {

@@ -77,9 +77,8 @@ export function registerLabRoutes(app: FastifyInstance, s: Services) {
     if (valid.length) {
       const dupes = await s.events.insert(who, valid);
       for (const v of valid) if (dupes.has(v.event_id)) results[v.index] = { event_id: v.event_id, status: 'duplicate' };
-    } else {
-      await s.labs.seen(who.lab);
     }
+    await s.labs.seen(who.lab);
     return { results };
   });
 
