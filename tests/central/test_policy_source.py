@@ -128,12 +128,17 @@ def test_newer_and_equal_revisions_are_accepted_and_announced(make_source, key):
                                "error": None}
 
 
-def test_scope_naming_our_user_or_group_applies(make_source, key):
-    source = make_source()
+def test_scope_applies_when_every_named_list_names_us(make_source, key):
+    source = make_source()  # we are lab-a, user alice, groups [ml]
     assert source.accept(key.envelope(policy(1, scope={"users": ["alice"]})), None)
     assert source.accept(key.envelope(policy(2, scope={"groups": ["ml", "x"]})), None)
-    assert source.accept(key.envelope(policy(3, scope={"labs": ["lab-a"]})), None)
-    assert not source.accept(key.envelope(policy(4, scope={"users": ["bob"]})), None)
+    assert source.accept(key.envelope(policy(3, scope={"labs": ["lab-a"], "users": ["alice"],
+                                                       "groups": ["ml"]})), None)
+    assert source.accept(key.envelope(policy(4, scope={"labs": [], "users": []})), None)
+    assert not source.accept(key.envelope(policy(5, scope={"users": ["bob"]})), None)
+    assert not source.accept(
+        key.envelope(policy(6, scope={"labs": ["lab-a"], "groups": ["finance"]})), None)
+    assert source.revision == 4
 
 
 def test_keys_given_as_pem_work_and_mislabelled_keys_are_refused(key):

@@ -62,15 +62,16 @@ def checked_policy(
 
 
 def applies_to(scope: dict, identity: dict) -> bool:
-    """Empty scope: everyone. Otherwise the lab, its user or one of its groups is named."""
+    """central/API.md: a scope matches when every non-empty list (labs, groups, users) names
+    the caller; an empty scope is for everyone."""
     labs, users, groups = (list(scope.get(k) or []) for k in ("labs", "users", "groups"))
-    if not (labs or users or groups):
-        return True
-    return (
-        identity.get("lab") in labs
-        or (identity.get("user") is not None and identity.get("user") in users)
-        or bool(_set(identity.get("groups")) & set(groups))
-    )
+    if labs and identity.get("lab") not in labs:
+        return False
+    if users and (identity.get("user") is None or identity.get("user") not in users):
+        return False
+    if groups and not (_set(identity.get("groups")) & set(groups)):
+        return False
+    return True
 
 
 def is_expired(document: dict, now: datetime) -> bool:
