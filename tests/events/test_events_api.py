@@ -154,3 +154,32 @@ def test_events_survive_a_restart_and_shutdown_is_clean(tmp_path):
         assert status["central"] is None and status["store"]["rows"] == 20
     finally:
         server.stop()
+
+
+def test_fuzzed_posts_never_break_the_endpoint(lab):
+    import random
+    rng = random.Random(99)
+    odd = [None, True, -1, 2**70, 1.5, "", "x" * 3000, [], {}, {"a": [1]}, "static", "\u0000"]
+    for _ in range(150):
+        roll = rng.random()
+        if roll < 0.2:
+            raw = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
+        elif roll < 0.4:
+            raw = json.dumps(rng.choice(odd + [{"events": rng.choice(odd)}])).encode()
+        else:
+            batch = []
+            for i in range(rng.randrange(1, 6)):
+                item = event(5000 + i)
+                for _ in range(rng.randrange(0, 3)):
+                    item[rng.choice(list(item) + ["user", "extra"])] = rng.choice(odd)
+                batch.append(item)
+            raw = json.dumps({"events": batch}).encode()
+        code, body = lab.request("POST", "/warden/events", raw=raw,
+                                 headers={"Content-Type": "application/json"})
+        assert code in (200, 400, 413), (code, body)
+        if code == 200:
+            sent = json.loads(raw)["events"]
+            assert len(body["results"]) == len(sent)
+            assert {r["status"] for r in body["results"]} <= {"accepted", "duplicate",
+                                                             "rejected"}
+    assert lab.pipeline_status()["store"]["rows"] > 0

@@ -5,6 +5,7 @@ Pure logic: schema, expiry, scope and revision. The signature is checked before 
 """
 
 import json
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Iterable, Optional
 
@@ -37,10 +38,7 @@ def checked_policy(
         document = json.loads(payload.decode("utf-8"))
     except ValueError as err:
         raise PolicyRejected("malformed", "signed policy is not JSON") from err
-    validator = Draft202012Validator(
-        load_contract("policy.schema.json"), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    error = next(iter(validator.iter_errors(document)), None)
+    error = next(iter(_policy_validator().iter_errors(document)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "policy"
         raise PolicyRejected("schema", f"policy fails the policy schema at {where}")
@@ -59,6 +57,13 @@ def checked_policy(
     if not applies_to(document.get("scope") or {}, identity):
         raise PolicyRejected("scope", f"policy revision {revision} is scoped to someone else")
     return document
+
+
+@lru_cache(maxsize=1)
+def _policy_validator() -> Draft202012Validator:
+    return Draft202012Validator(
+        load_contract("policy.schema.json"), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def applies_to(scope: dict, identity: dict) -> bool:

@@ -72,7 +72,8 @@ class EventRelay:
         if not isinstance(results, list):
             return self._failed(batch, CentralAnswer(answer.status, error="no results list"))
         sent = {item["event_id"] for item in batch}
-        ours = [r for r in results if isinstance(r, dict) and r.get("event_id") in sent]
+        ours = [r for r in results if isinstance(r, dict)
+                and isinstance(r.get("event_id"), str) and r["event_id"] in sent]
         applied = self.store.settle(ours)
         self.delivered += applied["delivered"]
         self.backoff.reset()
