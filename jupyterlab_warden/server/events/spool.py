@@ -44,7 +44,7 @@ class SpoolIngester:
         lab_id: str,
         partial_grace: float = 30.0,
         orphan_idle: float = 3600.0,
-        max_read_bytes: int = 4 * 1024 * 1024,
+        max_read_bytes: int = 1024 * 1024,  # per file per tick: bounds time on the IO loop
         log=None,
     ) -> None:
         self.directory = directory
