@@ -10,7 +10,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -129,6 +129,7 @@ async function pgDatabase() {
 }
 
 const rows = [];
+const loadBefore = loadavg();
 const fmt = (n, d = 0) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
 // Baseline: a bare Fastify route in its own process.
@@ -162,7 +163,7 @@ rmSync(sqliteDir, { recursive: true, force: true });
 const header = ['test', 'db', 'req/s', 'events/s', 'p99 ms', 'vs bare', 'errors'];
 const table = [header, ...rows.map((r) => [r[0], r[1], fmt(r[2]), fmt(r[3]), fmt(r[4]), fmt(r[5], 2), String(r[6])])];
 const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-console.log(`\nJupyter Warden central benchmark (${DURATION}s per row, node ${process.version})`);
+console.log(`\nJupyter Warden central benchmark (${DURATION}s per row, node ${process.version}, ${cpus().length} cores, load average before ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 for (const [i, r] of table.entries()) {
   console.log('| ' + r.map((c, j) => c.padEnd(widths[j])).join(' | ') + ' |');
   if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');

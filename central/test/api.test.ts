@@ -299,6 +299,12 @@ for (const dialect of DIALECTS) {
         assert.equal(stats.json.series.length, 7);
         assert.equal(stats.json.totals.by_severity.low, 3);
         assert.equal(stats.json.totals.by_lab['lab-a'], 7);
+        const hourly = await call(c, 'GET', '/api/v1/admin/events/stats?rule=kernel-runs-as-root&bucket=hour', c.admin);
+        assert.deepEqual(
+          hourly.json.series.map((p: any) => [p.t, p.severity, p.count]).sort(),
+          [['2026-01-02T03:00:00.000Z', 'low', 3], ['2026-01-02T03:00:00.000Z', 'medium', 4]],
+          'events of one hour fall in one bucket',
+        );
         assert.equal((await call(c, 'GET', '/api/v1/admin/events/stats?bucket=week', c.admin)).status, 400);
       });
     });
