@@ -53,7 +53,7 @@ function showSignedIn(on) {
 }
 
 // ---- tabs ------------------------------------------------------------------
-const loaders = { events: () => loadEvents(true), overview: loadOverview, labs: loadLabs, shadow: loadShadow, policies: loadPolicies, audit: loadAudit };
+const loaders = { events: () => loadEvents(true), overview: loadOverview, labs: loadLabs, shadow: loadShadow, policies: () => loadPolicies(), tokens: loadTokens, audit: loadAudit };
 function openTab(name) {
   document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b.dataset.tab === name));
   document.querySelectorAll('.tab').forEach((t) => (t.hidden = t.id !== `tab-${name}`));
@@ -165,6 +165,32 @@ async function loadShadow() {
 async function loadAudit() {
   const { entries } = await api('GET', '/api/v1/admin/audit?limit=200');
   $('#audit-table tbody').replaceChildren(...entries.map((a) => el('tr', {}, el('td', {}, fmtTime(a.time)), el('td', {}, a.actor), el('td', {}, a.action), el('td', {}, a.target), el('td', {}, el('code', {}, JSON.stringify(a.detail))))));
+}
+
+// ---- tokens ------------------------------------------------------------------
+async function loadTokens() {
+  const { tokens } = await api('GET', '/api/v1/admin/tokens');
+  $('#tokens-table tbody').replaceChildren(...tokens.map((t) => el('tr', { 'data-token-id': t.id },
+    el('td', {}, t.kind), el('td', {}, t.name), el('td', {}, t.user ?? ''), el('td', {}, t.groups.join(', ')),
+    el('td', {}, fmtTime(t.created_at)), el('td', {}, t.created_by), el('td', {}, fmtTime(t.last_used_at)),
+    el('td', {}, t.revoked_at ? `revoked ${fmtTime(t.revoked_at)}` : 'active'),
+    el('td', {}, t.revoked_at ? '' : el('button', { class: 'danger', onclick: () => revokeToken(t).catch(showError) }, 'Revoke')))));
+}
+
+async function revokeToken(t) {
+  if (!confirm(`Revoke the ${t.kind} token '${t.name}'? Its lab stops reporting until given a new one.`)) return;
+  await api('DELETE', `/api/v1/admin/tokens/${encodeURIComponent(t.id)}`);
+  await loadTokens();
+}
+
+async function issueToken(form) {
+  const f = new FormData(form);
+  const groups = String(f.get('groups') || '').split(',').map((g) => g.trim()).filter(Boolean);
+  const out = await api('POST', '/api/v1/admin/tokens', { kind: f.get('kind'), name: f.get('name'), user: f.get('user') || undefined, groups });
+  $('#issued-token code').textContent = out.token;
+  $('#issued-token').hidden = false;
+  form.reset();
+  await loadTokens();
 }
 
 // ---- policies ------------------------------------------------------------------
@@ -295,6 +321,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#validate').addEventListener('click', () => validatePolicy().catch((e) => message('err', e.message)));
   $('#save').addEventListener('click', () => savePolicy().catch((e) => message('err', e.message)));
   $('#delete').addEventListener('click', () => deletePolicy().catch((e) => message('err', e.message)));
+  $('#new-token').addEventListener('submit', (ev) => { ev.preventDefault(); issueToken(ev.target).catch((e) => alert(e.message)); });
   $('#diff-a').addEventListener('change', showDiff);
   $('#diff-b').addEventListener('change', showDiff);
   state.liveTimer = setInterval(() => pollEvents().catch(() => {}), 2000);

@@ -81,6 +81,10 @@ for (const dialect of DIALECTS) {
         assert.equal((await call(c, 'GET', '/api/v1/admin/labs', s.json.session_token)).status, 200);
         assert.equal((await call(c, 'DELETE', '/api/v1/auth/session', s.json.session_token)).status, 204);
         assert.equal((await call(c, 'GET', '/api/v1/admin/labs', s.json.session_token)).status, 401);
+        const { TokenStore } = await import('../src/auth/tokens.js');
+        const expired = await new TokenStore(c.services.db).issue({ kind: 'session', name: 'old', createdBy: 'test', ttlMs: 1 });
+        await new Promise((r) => setTimeout(r, 5));
+        assert.equal((await call(c, 'GET', '/api/v1/admin/labs', expired.token)).status, 401, 'expired session');
       });
     });
 
@@ -108,6 +112,18 @@ for (const dialect of DIALECTS) {
         assert.equal(b.doc.schema_version, 1);
         assert.ok(Date.parse(b.doc.expires_at) > Date.now() && Date.parse(b.doc.issued_at) <= Date.now());
         assert.deepEqual(c.services.contracts.validatePolicy(b.doc), [], 'served document matches policy.schema.json');
+      });
+
+      it('signs with a rotated key: new key id and ETag, old key still listed', async () => {
+        const before = await call(c, 'GET', '/api/v1/policy', c.lab);
+        const oldKey = before.json.key_id;
+        const newKey = c.services.keyring.rotate();
+        const after = await call(c, 'GET', '/api/v1/policy', c.lab, undefined, { 'if-none-match': before.headers.get('etag')! });
+        assert.equal(after.status, 200, 'a new key means a new ETag');
+        assert.equal(after.json.key_id, newKey);
+        const keys = (await call(c, 'GET', '/api/v1/keys', c.lab)).json.keys;
+        assert.ok(decodeEnvelope(after.json, keys).ok);
+        assert.deepEqual(keys.map((k: any) => [k.key_id, k.active]).sort(), [[newKey, true], [oldKey, false]].sort());
       });
 
       it('a tampered payload does not verify', async () => {
@@ -299,6 +315,12 @@ for (const dialect of DIALECTS) {
         assert.equal(stats.json.series.length, 7);
         assert.equal(stats.json.totals.by_severity.low, 3);
         assert.equal(stats.json.totals.by_lab['lab-a'], 7);
+        const hourly = await call(c, 'GET', '/api/v1/admin/events/stats?rule=kernel-runs-as-root&bucket=hour', c.admin);
+        assert.deepEqual(
+          hourly.json.series.map((p: any) => [p.t, p.severity, p.count]).sort(),
+          [['2026-01-02T03:00:00.000Z', 'low', 3], ['2026-01-02T03:00:00.000Z', 'medium', 4]],
+          'events of one hour fall in one bucket',
+        );
         assert.equal((await call(c, 'GET', '/api/v1/admin/events/stats?bucket=week', c.admin)).status, 400);
       });
     });
@@ -410,5 +432,28 @@ describe('JupyterHub tokens', () => {
     assert.equal((await call(c, 'GET', '/api/v1/admin/labs', undefined, undefined, { authorization: 'token hub-alice' })).status, 403);
     assert.equal((await call(c, 'GET', '/api/v1/admin/labs', undefined, undefined, { authorization: 'token hub-root' })).status, 200);
     assert.equal((await call(c, 'GET', '/api/v1/whoami', undefined, undefined, { authorization: 'token hub-wrong' })).status, 401);
+  });
+
+  it('answers 503 (not 401) when the Hub cannot be reached, and refuses Hub tokens when no Hub is configured', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const down = await startCentral('sqlite', { 'hub-url': `http://127.0.0.1:${port}` });
+    try {
+      const r = await call(down, 'GET', '/api/v1/whoami', undefined, undefined, { authorization: 'token hub-alice' });
+      assert.equal(r.status, 503);
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+    } finally {
+      await down.close();
+    }
+    const none = await startCentral('sqlite');
+    try {
+      const r = await call(none, 'GET', '/api/v1/whoami', undefined, undefined, { authorization: 'token hub-alice' });
+      assert.equal(r.status, 401);
+      assert.match(r.json.message, /no Hub URL/);
+    } finally {
+      await none.close();
+    }
   });
 });

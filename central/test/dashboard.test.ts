@@ -121,6 +121,24 @@ describe('dashboard in Chromium', () => {
     assert.ok(audit.some((a: any) => a.action === 'policy.update' && a.actor.startsWith('session:') && a.detail.comment === 'block unsafe torch.load'));
   });
 
+  it('issues a lab token shown once, and revokes it', async () => {
+    await page.click('nav button[data-tab=tokens]');
+    await page.waitForSelector('#tokens-table tbody tr');
+    await page.fill('#new-token input[name=name]', 'lab-new');
+    await page.fill('#new-token input[name=user]', 'dana');
+    await page.click('#new-token button[type=submit]');
+    await page.waitForSelector('#issued-token:not([hidden])');
+    const token = (await page.locator('#issued-token code').innerText()).trim();
+    assert.match(token, /^wdl_/);
+    const who = await call(c, 'GET', '/api/v1/whoami', token);
+    assert.deepEqual([who.status, who.json.lab, who.json.user], [200, 'lab-new', 'dana']);
+    const row = page.locator('#tokens-table tr', { hasText: 'lab-new' });
+    await row.locator('button:has-text("Revoke")').click();
+    await page.waitForSelector('#tokens-table tr:has-text("lab-new"):has-text("revoked")');
+    assert.equal((await call(c, 'GET', '/api/v1/whoami', token)).status, 401);
+    await page.screenshot({ path: SHOTS + 'dashboard-tokens.png', fullPage: true });
+  });
+
   it('ran without page errors and signs out', async () => {
     await page.click('#signout');
     await page.waitForSelector('#signin:not([hidden])');

@@ -135,8 +135,10 @@ export class EventStore {
   async stats(f: EventFilter, bucketMs: number) {
     const params: unknown[] = [];
     const w = where(f, params);
-    params.push(bucketMs);
-    const b = `$${params.length}`;
+    // Inlined as an integer literal: a bound JS number is a REAL in SQLite, which would turn
+    // the bucket arithmetic into float division.
+    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new Error('bucket must be a positive integer');
+    const b = String(bucketMs);
     const rows = await this.db.query(
       `SELECT (time_ms / ${b}) * ${b} AS t, rule_id, severity, lab, COUNT(*) AS n FROM events ${w}
        GROUP BY 1, 2, 3, 4 ORDER BY 1`,

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordAudit, listAudit } from '../audit.js';
 import { TokenStore } from '../auth/tokens.js';
@@ -159,11 +160,12 @@ export function registerAdminRoutes(app: FastifyInstance, s: Services) {
     return reply.code(204).send();
   });
 
-  async function sendExport(reply: FastifyReply, gen: AsyncGenerator<StoredEvent>, type: string, line: (e: StoredEvent) => string) {
-    reply.type(type);
-    const chunks: string[] = [];
-    for await (const ev of gen) chunks.push(line(ev));
-    return reply.send(chunks.join(''));
+  /** Streams one line per event, so an export of many events never sits in memory whole. */
+  function sendExport(reply: FastifyReply, gen: AsyncGenerator<StoredEvent>, type: string, line: (e: StoredEvent) => string) {
+    async function* lines() {
+      for await (const ev of gen) yield line(ev);
+    }
+    return reply.type(type).send(Readable.from(lines()));
   }
 
   app.get<{ Querystring: Record<string, string> }>(`${P}/export/ocsf`, async (req, reply) => {
