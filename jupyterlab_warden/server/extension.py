@@ -7,12 +7,15 @@ from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 
-from .config import Warden
 from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
 from .posture_handlers import posture_handlers
+from ..probe import posture_events
+from .posture import check_server, snapshot_from_server_app
+from .sync import central_policy_source, event_handlers, sync_for
+from .warden_config import Warden
 
 
 def load_extension(server_app) -> None:
@@ -34,9 +37,30 @@ def load_extension(server_app) -> None:
     handlers += policy_handlers(base, store)
     handlers += posture_handlers(base)
     handlers += guard_handlers(base, store)
+    handlers += event_handlers(base, server_app)
+    # Central sits above the admin file in the chain; a new verified revision recomposes.
+    central = central_policy_source(server_app)
+    if central is not None:
+        store.remote = central
+        central.on_change.append(lambda _document: store.recompose())
+        store.recompose()
     web_app.add_handlers(".*$", handlers)
+    _report_server_posture(server_app)
     server_app.log.info(
         "Jupyter Warden loaded: policy from %s (revision %s)",
         store.effective.source,
         store.effective.document.get("revision"),
     )
+
+
+def _report_server_posture(server_app) -> None:
+    """Record each failing server check once per start, for the admin's event stream."""
+    sync = sync_for(server_app)
+    if sync is None:
+        return
+    try:
+        report = check_server(snapshot_from_server_app(server_app))
+        for event in posture_events(report):
+            sync.raise_server_event(event)
+    except Exception:  # a posture bug must never take the lab down
+        server_app.log.exception("Jupyter Warden could not check the server's settings")

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+
+// JupyterHub token check: GET <hub>/hub/api/user with the caller's token. Answers (good and
+// bad) are cached briefly by the token's sha256 so a busy lab does not hammer the Hub.
+
+export interface HubUser {
+  name: string;
+  groups: string[];
+  admin: boolean;
+}
+
+export class HubClient {
+  private cache = new Map<string, { user: HubUser | null; until: number }>();
+
+  constructor(
+    private readonly hubUrl: string,
+    private readonly cacheMs = 60_000,
+    private readonly timeoutMs = 5_000,
+  ) {}
+
+  async check(token: string): Promise<HubUser | null> {
+    const key = createHash('sha256').update(token).digest('hex');
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.user;
+    const url = this.hubUrl.replace(/\/+$/, '') + '/hub/api/user';
+    const res = await fetch(url, { headers: { authorization: `token ${token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+    let user: HubUser | null = null;
+    if (res.ok) {
+      const body = (await res.json()) as { name?: unknown; groups?: unknown; admin?: unknown };
+      if (typeof body.name === 'string' && body.name)
+        user = { name: body.name, groups: Array.isArray(body.groups) ? body.groups.map(String) : [], admin: body.admin === true };
+    } else if (res.status !== 401 && res.status !== 403) {
+      throw new Error(`hub answered ${res.status}`);
+    }
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { user, until: now + this.cacheMs });
+    return user;
+  }
+}
