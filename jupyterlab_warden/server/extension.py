@@ -7,13 +7,13 @@ from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 
+from ..probe import posture_events
 from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
-from .posture_handlers import posture_handlers
-from ..probe import posture_events
 from .posture import check_server, snapshot_from_server_app
+from .posture_handlers import posture_handlers
 from .sync import central_policy_source, event_handlers, sync_for
 from .warden_config import Warden
 

@@ -81,7 +81,8 @@ def test_lab_follows_policy_revisions_and_reports_its_status(tmp_path, real_cent
         def inventory():
             entry = real_central.labs().get("lab-a") or {}
             return (entry.get("policy_revision") == 2 and entry.get("queue_depth") == 0
-                    and entry.get("event_count") == 3 and entry)
+                    # 3 posted, plus the lab's own posture findings raised at start
+                    and entry.get("event_count", 0) >= 3 and entry)
 
         entry = wait_for(inventory, 30, 0.3, "central's inventory to show the lab")
         assert entry["warden_version"]

@@ -25,7 +25,11 @@ from jupyterlab_warden.probe import run_probe
 from .proctree import insecure
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_RULES = sorted(r for r, rule in rule_catalog().items() if rule["layer"] == "server")
+# Server-layer rules about configuration ("server-*"); central-policy-rejected comes from the
+# event pipeline, not from these checks.
+SERVER_RULES = sorted(
+    r for r, rule in rule_catalog().items() if rule["layer"] == "server" and r.startswith("server-")
+)
 NOBODY = 65534
 
 
