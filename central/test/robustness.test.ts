@@ -135,3 +135,18 @@ describe('JupyterHub look-up flood', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('ends long polls with 304 instead of waiting them out', async () => {
+    const c = await startCentral('sqlite');
+    const first = await call(c, 'GET', '/api/v1/policy', c.lab);
+    const pending = call(c, 'GET', '/api/v1/policy?wait=60', c.lab, undefined, { 'if-none-match': first.headers.get('etag')! });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const closing = c.close();
+    const r = await pending;
+    await closing;
+    assert.equal(r.status, 304);
+    assert.ok(Date.now() - t0 < 5000, `closed in ${Date.now() - t0} ms`);
+  });
+});
