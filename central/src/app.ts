@@ -114,8 +114,16 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   registerAdminRoutes(app, s);
   await app.register(fastifyStatic, { root: findPublicDir(), prefix: '/', index: ['index.html'] });
 
+  // Responses finished after close() began ask the client to drop the connection; otherwise
+  // the kept-alive socket would hold the shutdown open for the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
   // The dashboard's own pages: no inline script or style, no framing, no sniffing.
   app.addHook('onSend', async (req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
     if (!req.url.startsWith('/api/')) {
       reply.header('content-security-policy', "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'");
       reply.header('x-frame-options', 'DENY');

@@ -106,3 +106,47 @@ describe('database outage', () => {
     }
   });
 });
+
+describe('JupyterHub look-up flood', () => {
+  it('caps Hub look-ups in flight so made-up tokens cannot flood the Hub', async () => {
+    const { createServer } = await import('node:http');
+    const { HubClient } = await import('../src/auth/hub.js');
+    let concurrent = 0;
+    let peak = 0;
+    const hub = createServer((_req, res) => {
+      concurrent++;
+      peak = Math.max(peak, concurrent);
+      setTimeout(() => {
+        concurrent--;
+        res.writeHead(403).end('{}');
+      }, 300);
+    });
+    await new Promise<void>((r) => hub.listen(0, '127.0.0.1', () => r()));
+    try {
+      const client = new HubClient(`http://127.0.0.1:${(hub.address() as { port: number }).port}`, 60_000, 5_000, 8);
+      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => client.check(`made-up-${i}`)));
+      const refused = results.filter((r) => r.status === 'rejected').length;
+      const answered = results.filter((r) => r.status === 'fulfilled' && r.value === null).length;
+      assert.equal(answered, 8);
+      assert.equal(refused, 32);
+      assert.ok(peak <= 8, `at most 8 look-ups reached the Hub at once (saw ${peak})`);
+    } finally {
+      hub.close();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('ends long polls with 304 instead of waiting them out', async () => {
+    const c = await startCentral('sqlite');
+    const first = await call(c, 'GET', '/api/v1/policy', c.lab);
+    const pending = call(c, 'GET', '/api/v1/policy?wait=60', c.lab, undefined, { 'if-none-match': first.headers.get('etag')! });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const closing = c.close();
+    const r = await pending;
+    await closing;
+    assert.equal(r.status, 304);
+    assert.ok(Date.now() - t0 < 5000, `closed in ${Date.now() - t0} ms`);
+  });
+});

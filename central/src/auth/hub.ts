@@ -16,13 +16,28 @@ export class HubClient {
     private readonly hubUrl: string,
     private readonly cacheMs = 60_000,
     private readonly timeoutMs = 5_000,
+    private readonly maxInflight = 32,
   ) {}
+
+  private inflight = 0;
 
   async check(token: string): Promise<HubUser | null> {
     const key = createHash('sha256').update(token).digest('hex');
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.user;
+    // Unknown tokens are checked before rate limiting can know who is calling, so cap the
+    // look-ups in flight: a flood of made-up tokens must not become a flood on the Hub.
+    if (this.inflight >= this.maxInflight) throw new Error('too many Hub look-ups in flight');
+    this.inflight++;
+    try {
+      return await this.lookup(token, key, now);
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private async lookup(token: string, key: string, now: number): Promise<HubUser | null> {
     const url = this.hubUrl.replace(/\/+$/, '') + '/hub/api/user';
     const res = await fetch(url, { headers: { authorization: `token ${token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
     let user: HubUser | null = null;

@@ -20,6 +20,11 @@ export function registerLabRoutes(app: FastifyInstance, s: Services) {
   const { config } = s;
   // Signed envelopes are reused while nothing that goes into them changed.
   const signed = new Map<string, { envelope: Envelope; etag: string }>();
+  // A shutdown must not wait out long polls: they answer 304 at once and the lab polls again.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
 
   async function policyFor(who: Identity) {
     const snap = await s.policies.current();
@@ -57,7 +62,7 @@ export function registerLabRoutes(app: FastifyInstance, s: Services) {
       const deadline = Date.now() + wait * 1000;
       let closed = false;
       req.raw.once('close', () => (closed = true));
-      while (!closed && Date.now() < deadline && etagMatches(inm, current.etag)) {
+      while (!closed && !closing && Date.now() < deadline && etagMatches(inm, current.etag)) {
         await new Promise((r) => setTimeout(r, Math.min(s.longPollStepMs, Math.max(0, deadline - Date.now()))));
         current = await policyFor(who);
       }
