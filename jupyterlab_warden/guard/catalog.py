@@ -45,10 +45,16 @@ def rule(rule_id: str) -> dict:
 
 
 def action_for(rule_id: str, policy: Optional[dict]) -> str:
-    """Policy's per-rule action, else the policy's default_action, else the catalog's."""
+    """Policy's per-rule action, else the catalog's raised (never lowered) by default_action:
+    lowering a rule takes naming it, so a broad default cannot switch off a runtime block."""
     policy = policy or {}
     setting = (policy.get("rules") or {}).get(rule_id) or {}
-    action = setting.get("action") or policy.get("default_action") or rule(rule_id)["action"]
+    action = setting.get("action")
+    if not action:
+        action = rule(rule_id)["action"]
+        default = policy.get("default_action")
+        if default in ACTIONS and action in ACTIONS and ACTIONS.index(default) > ACTIONS.index(action):
+            action = default
     return action if action in ACTIONS else "block"
 
 

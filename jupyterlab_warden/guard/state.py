@@ -19,7 +19,7 @@ from .events import EventSink, fingerprint, kernel_location, make_event
 GUARD_VERSION = "1"
 RULE_GLOBAL = "pickle-blocked-global"
 RULE_FILE = "model-file-dangerous-globals"
-RULE_WEIGHTS_ONLY_FALSE = "torch-load-weights-only-false"
+RULE_WEIGHTS_ONLY_FALSE = "torch-weights-only-disabled"
 RULE_TORCH_VULNERABLE = "torch-weights-only-bypassable"
 TORCH_LAST_VULNERABLE = (2, 5, 1)  # CVE-2025-32434
 SAFE, DANGEROUS = "safe", "dangerous"  # scanner verdicts (jupyterlab_warden.scan.report)

@@ -25,9 +25,14 @@ def higher_severity(a: str, b: str) -> str:
 def rule_decision(
     policy: Dict[str, Any], catalog: Dict[str, Dict[str, Any]], rule_id: str
 ) -> Tuple[str, str]:
-    """(action, severity) for a rule: the policy's own setting for the rule, else the policy's
-    ``default_action``, else the catalog's default."""
+    """(action, severity) for a rule: the policy's own setting for the rule, else the catalog's
+    default raised (never lowered) by the policy's ``default_action``. Lowering a rule takes
+    naming it, so a broad default cannot switch off, say, the runtime pickle block."""
     rule = catalog[rule_id]
     setting: Dict[str, Any] = policy.get("rules", {}).get(rule_id, {})
-    action: Optional[str] = setting.get("action") or policy.get("default_action")
-    return action or rule["action"], setting.get("severity", rule["severity"])
+    action: Optional[str] = setting.get("action")
+    if not action:
+        action = rule["action"]
+        if policy.get("default_action"):
+            action = stricter_action(action, policy["default_action"])
+    return action, setting.get("severity", rule["severity"])

@@ -55,8 +55,8 @@ export interface IRuleDecision {
 }
 
 /**
- * What the policy decides for a rule: its own setting, else the policy's default action, else
- * the catalog default; then the user's setting, which may only make it stricter.
+ * What the policy decides for a rule: its own setting, else the catalog default raised (never
+ * lowered) by the policy's default action; then the user's setting, which may only tighten.
  */
 export function decide(
   reply: IPolicyReply,
@@ -74,7 +74,11 @@ export function decide(
   if (setting.action) {
     action = setting.action;
     decidedBy = reply.provenance[`rules/${ruleId}/action`] ?? reply.source;
-  } else if (doc.default_action) {
+  } else if (
+    doc.default_action &&
+    stricterAction(doc.default_action, action) !== action
+  ) {
+    // A broad default only raises: lowering a rule takes naming it.
     action = doc.default_action;
     decidedBy = reply.provenance['default_action'] ?? reply.source;
   }

@@ -35,7 +35,7 @@ def test_torch_state_dict(quiet, tmp_path):
 def test_torch_full_checkpoint_with_weights_only_false_rule_off(quiet, tmp_path):
     import torch
 
-    quiet.set_policy({"rules": {"torch-load-weights-only-false": {"action": "off"}}})
+    quiet.set_policy({"rules": {"torch-weights-only-disabled": {"action": "off"}}})
     model = torch.nn.Linear(3, 3)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     model(torch.ones(1, 3)).sum().backward()

@@ -41,7 +41,7 @@ def test_explicit_weights_only_false_follows_policy(guard, tmp_path, action, out
     import torch
 
     path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-load-weights-only-false": {"action": action}}})
+    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": action}}})
     if outcome == "blocked":
         with pytest.raises(WardenBlockedLoad, match="weights_only=False"):
             torch.load(path, weights_only=False)
@@ -52,7 +52,7 @@ def test_explicit_weights_only_false_follows_policy(guard, tmp_path, action, out
         torch.load(path, weights_only=False)
     rules = [(e["rule_id"], e["action"]) for e in guard.events]
     if outcome:
-        assert rules == [("torch-load-weights-only-false", outcome)]
+        assert rules == [("torch-weights-only-disabled", outcome)]
         assert guard.events[0]["evidence"]["call"] == "torch.load"
     else:
         assert rules == []
@@ -64,7 +64,7 @@ def test_weights_only_false_confirm_then_load(guard, tmp_path):
     from jupyterlab_warden.guard import confirm
 
     path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-load-weights-only-false": {"action": "confirm"}}})
+    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": "confirm"}}})
     with pytest.raises(WardenBlockedLoad, match="confirm finding"):
         torch.load(path, weights_only=False)
     confirm(guard.events[-1]["fingerprint"], "trained it in this project")
@@ -78,7 +78,7 @@ def test_pickle_module_argument_counts_as_weights_only_false(guard, tmp_path):
     import torch
 
     path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-load-weights-only-false": {"action": "block"}}})
+    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": "block"}}})
     with pytest.raises(WardenBlockedLoad):
         torch.load(path, pickle_module=pickle)
 

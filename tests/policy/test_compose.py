@@ -63,6 +63,13 @@ def test_rule_decision_falls_back_to_default_action_then_catalog():
     assert rule_decision(named, catalog, RULE)[0] == "warn"
 
 
+def test_default_action_never_lowers_an_unnamed_rule():
+    catalog = rule_catalog()
+    # A broad "warn everything" must not switch off the runtime pickle block.
+    assert rule_decision({"default_action": "off"}, catalog, "pickle-blocked-global")[0] == "block"
+    assert rule_decision({"default_action": "warn"}, catalog, "pickle-blocked-global")[0] == "block"
+
+
 def test_user_settings_raise_but_never_lower():
     effective = doc(rules={RULE: {"action": "confirm", "severity": "high"}})
     raised = tighten(effective, {RULE: {"action": "block", "severity": "critical"}})
@@ -85,3 +92,11 @@ def test_validation_names_every_problem():
     schema_problems = validate_policy(doc(rules={RULE: {"action": "maybe"}}))
     assert schema_problems and f"rules/{RULE}/action" in schema_problems[0]
     assert validate_policy([1, 2]) and validate_policy("x")
+
+
+def test_kernel_guard_reads_default_action_the_same_way():
+    from jupyterlab_warden.guard.catalog import action_for
+
+    assert action_for("pickle-blocked-global", {"default_action": "warn"}) == "block"
+    assert action_for(RULE, {"default_action": "block"}) == "block"
+    assert action_for(RULE, {"default_action": "block", "rules": {RULE: {"action": "off"}}}) == "off"
