@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_runtime_dir
+from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 
@@ -22,7 +22,12 @@ def load_extension(server_app) -> None:
     config = Warden(parent=server_app)
     runtime = Path(server_app.runtime_dir or jupyter_runtime_dir()) / "warden" / str(os.getpid())
     kernel_policy = runtime / "policy.json"
-    store = PolicyStore(config.policy_file, kernel_policy_path=str(kernel_policy))
+    data_dir = Path(config.data_dir or Path(server_app.data_dir or jupyter_data_dir()) / "warden")
+    store = PolicyStore(
+        config.policy_file,
+        kernel_policy_path=str(kernel_policy),
+        last_good_path=str(data_dir / "admin-policy-last-good.json"),
+    )
     # jupyter_server passes its environment to every kernel it starts: this is how a kernel's
     # guard finds the lab's effective policy.
     os.environ["WARDEN_POLICY_FILE"] = str(kernel_policy)

@@ -63,10 +63,15 @@ class PolicyStore:
         admin_path: str,
         kernel_policy_path: Optional[str] = None,
         remote: Optional[RemotePolicySource] = None,
+        last_good_path: Optional[str] = None,
     ):
         self.builtin = SourceState("built-in", "schema/default-policy.json")
         self.builtin.document = check_policy("built-in", load_contract("default-policy.json"))
         self.admin = SourceState("admin", admin_path)
+        # The admin file's last good version survives restarts: a server that starts while the
+        # file is broken keeps the admin's protection instead of dropping to the built-in.
+        self.last_good_path = Path(last_good_path) if last_good_path else None
+        self._load_last_good()
         self.remote = remote
         self.kernel_policy_path = kernel_policy_path
         self.user_stricter: Dict[str, Dict[str, str]] = {}
@@ -102,9 +107,11 @@ class PolicyStore:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            if state.raw is not None:
+            if state.raw is not None or state.document is not None:
                 log.warning("Warden admin policy %s was removed; lower sources apply", path)
             state.raw, state.document, state.error = None, None, None
+            if self.last_good_path:
+                self.last_good_path.unlink(missing_ok=True)
             return
         except OSError as err:
             if state.raw is not None or state.error is None:
@@ -126,7 +133,34 @@ class PolicyStore:
             self._reject(state, "; ".join(err.problems))
             return
         state.error = None
+        self._save_last_good(raw)
         log.info("Warden admin policy %s revision %s in force", path, doc.get("revision"))
+
+    def _load_last_good(self) -> None:
+        if not self.last_good_path or not self.last_good_path.is_file():
+            return
+        try:
+            doc = json.loads(self.last_good_path.read_text(encoding="utf-8"))
+            # Expiry is not a reason to drop it here: _flag_expiry reports it while in force.
+            problems = [p for p in validate_policy(doc) if not p.startswith("expired")]
+        except (OSError, ValueError) as err:
+            problems = [str(err)]
+        if problems:
+            log.error("Warden ignores its saved admin policy %s: %s", self.last_good_path, problems)
+            return
+        self.admin.document = doc
+
+    def _save_last_good(self, raw: bytes) -> None:
+        if not self.last_good_path:
+            return
+        try:
+            self.last_good_path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.last_good_path.parent, prefix=".admin-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            os.replace(tmp, self.last_good_path)
+        except OSError as err:
+            log.error("Warden could not save the admin policy's last good copy: %s", err)
 
     def _flag_expiry(self, state: SourceState) -> None:
         """A policy that expires while in force stays in force (dropping it would silently
@@ -182,8 +216,9 @@ class PolicyStore:
     def _write_kernel_policy(self) -> None:
         """Write the effective policy where kernels' guards read it (WARDEN_POLICY_FILE).
 
-        Written atomically and world-readable but owned by the server's user: a kernel can read
-        the policy, not change what other kernels get.
+        Written atomically and rewritten whenever the policy changes. Kernels run as the same
+        user and could overwrite it for kernels started later: it carries the policy to
+        cooperating kernels, it is not a protection against the user (docs/threat-model.md).
         """
         if not self.kernel_policy_path:
             return

@@ -32,10 +32,8 @@ function summaryOf(
   for (const cell of model.cells) {
     order.push(cell.id);
   }
-  return summarize(
-    order,
-    findings.registry.notebook(model),
-    id => policy.decide(id).action
+  return summarize(order, findings.registry.notebook(model), id =>
+    policy.decide(id)
   );
 }
 

@@ -9,7 +9,7 @@ export interface ICellFindings {
   cellId: string;
   /** 0-based position among all cells, for "Cell 3" labels. */
   cellIndex: number;
-  findings: { finding: Finding; action: Action }[];
+  findings: { finding: Finding; action: Action; severity: Severity }[];
 }
 
 export interface IFindingsSummary {
@@ -22,7 +22,7 @@ export interface IFindingsSummary {
 export function summarize(
   cellOrder: readonly string[],
   findings: ReadonlyMap<string, readonly Finding[]>,
-  actionFor: (ruleId: string) => Action
+  decide: (ruleId: string) => { action: Action; severity: Severity }
 ): IFindingsSummary {
   const counts = Object.fromEntries(SEVERITIES.map(s => [s, 0])) as Record<
     Severity,
@@ -32,14 +32,15 @@ export function summarize(
   let worst = -1;
   cellOrder.forEach((cellId, cellIndex) => {
     const active = (findings.get(cellId) ?? [])
-      .map(finding => ({ finding, action: actionFor(finding.ruleId) }))
+      // The policy may change a rule's severity: count what it decides, not the default.
+      .map(finding => ({ finding, ...decide(finding.ruleId) }))
       .filter(f => f.action !== 'off');
     if (!active.length) {
       return;
     }
-    for (const { finding } of active) {
-      counts[finding.severity]++;
-      worst = Math.max(worst, SEVERITIES.indexOf(finding.severity));
+    for (const { severity } of active) {
+      counts[severity]++;
+      worst = Math.max(worst, SEVERITIES.indexOf(severity));
     }
     cells.push({ cellId, cellIndex, findings: active });
   });

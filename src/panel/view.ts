@@ -56,12 +56,12 @@ export class FindingsPanel extends Widget {
       title.textContent = `Cell ${cell.cellIndex + 1}`;
       group.appendChild(title);
       const list = doc.createElement('ul');
-      for (const { finding, action } of cell.findings) {
+      for (const { finding, action, severity } of cell.findings) {
         const item = doc.createElement('li');
-        item.className = `jp-WardenFindings-item jp-WardenSeverity-${finding.severity}`;
+        item.className = `jp-WardenFindings-item jp-WardenSeverity-${severity}`;
         item.dataset.rule = finding.ruleId;
         item.tabIndex = 0;
-        item.textContent = `Line ${finding.line} · ${finding.severity} · ${action}: ${finding.message}`;
+        item.textContent = `Line ${finding.line} · ${severity} · ${action}: ${finding.message}`;
         const select = () =>
           this._onSelect(cell.cellId, finding.line, finding.column);
         item.addEventListener('click', select);

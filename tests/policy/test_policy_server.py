@@ -127,3 +127,36 @@ async def test_kernel_policy_file_follows_admin_changes(jp_fetch, admin_policy):
     await get(jp_fetch, "policy")
     with open(os.environ["WARDEN_POLICY_FILE"]) as fh:
         assert json.load(fh)["rules"][RULE]["action"] == "block"
+
+
+@pytest.fixture
+def saved_last_good(tmp_path, admin_policy):
+    """A previous server run accepted revision 5; the file was broken while it was down."""
+    from jupyterlab_warden.server.policy_store import PolicyStore
+
+    last_good = tmp_path / "data" / "warden" / "admin-policy-last-good.json"
+    write(admin_policy, admin_doc(revision=5))
+    PolicyStore(str(admin_policy), last_good_path=str(last_good))
+    write(admin_policy, "{ broken")
+    return last_good
+
+
+@pytest.fixture
+def jp_server_config_with_data(admin_policy, tmp_path):
+    return {
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_warden": True}},
+        "Warden": {"policy_file": str(admin_policy), "data_dir": str(tmp_path / "data" / "warden")},
+    }
+
+
+async def test_last_good_admin_policy_survives_a_restart(
+    saved_last_good, jp_configurable_serverapp, jp_server_config_with_data
+):
+    app = jp_configurable_serverapp(config=__import__("traitlets").config.Config(
+        jp_server_config_with_data
+    ))
+    store = app.web_app.settings["warden"]["policy_store"]
+    assert saved_last_good.is_file()
+    assert store.effective.source == "admin"
+    assert store.effective.document["rules"][RULE]["action"] == "block"
+    assert "not valid JSON" in store.effective.errors[0]
