@@ -252,7 +252,7 @@ def test_joblib_files_with_raw_arrays(tmp_path):
         report = scan_file(str(tmp_path / name))
         assert (report.verdict, report.errors) == (SAFE, []), name
     evil = np.empty(2, dtype=object)
-    evil[0] = payloads._Reduce(os.system, ("touch %s" % (tmp_path / "m"),))
+    evil[0] = payloads._Reduce(os.system, (f"touch {tmp_path / 'm'}",))
     joblib.dump({"before": np.ones(4), "evil": evil, "after": np.zeros(2)}, tmp_path / "e.joblib")
     report = scan_file(str(tmp_path / "e.joblib"))
     assert report.verdict == DANGEROUS
