@@ -70,6 +70,13 @@ def main():
     pt_path = os.path.join(tmp, "sd.pt")
     torch.save(state_dict(args.mb), pt_path)
     pt_mb = os.path.getsize(pt_path) / 1e6
+    # hard links: the same bytes under a new name, so the guard's scan cache misses each time
+    fresh_names = (os.path.join(tmp, f"link{i}.pt") for i in range(10_000))
+
+    def fresh_link():
+        name = next(fresh_names)
+        os.link(pt_path, name)
+        return name
 
     def load_file(path):
         with open(path, "rb") as fh:
@@ -82,6 +89,8 @@ def main():
         ("pickle.load file, pre-scanned (%.1f MB)" % (len(small) / 1e6),
          lambda: load_file(small_path)),
         (f"torch.load state_dict ({pt_mb:.0f} MB)", lambda: torch.load(pt_path)),
+        (f"torch.load state_dict, new file ({pt_mb:.0f} MB)",
+         lambda: torch.load(fresh_link())),
         (f"torch.load weights_only=False ({pt_mb:.0f} MB)",
          lambda: torch.load(pt_path, weights_only=False)),
     ]

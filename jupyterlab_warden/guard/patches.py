@@ -103,7 +103,7 @@ def _torch_wrapper(original, label):
             kwargs["weights_only"] = True  # torch < 2.6 (or its env override) would not
         if unsafe and not state.check_trust(ctx):
             evidence = {"call": label, "weights_only": False}
-            evidence.update(state._file_evidence(ctx, with_hash=False))
+            evidence.update(state.file_evidence(ctx, with_hash=False))
             state.apply_rule(RULE_WEIGHTS_ONLY_FALSE, evidence,
                              "torch.load(weights_only=False)",
                              "it unpickles arbitrary objects from the file")
@@ -111,7 +111,7 @@ def _torch_wrapper(original, label):
               and ctx.report.verdict != "safe" and not ctx.trusted):
             evidence = {"call": label, "torch_version": state.torch_version,
                         "verdict": ctx.report.verdict}
-            evidence.update(state._file_evidence(ctx, with_hash=True))
+            evidence.update(state.file_evidence(ctx, with_hash=True))
             state.apply_rule(RULE_TORCH_VULNERABLE, evidence,
                              "torch.load(weights_only=True) of a file that is not plainly safe",
                              f"weights_only is bypassable on torch {state.torch_version} "

@@ -6,7 +6,6 @@ call into it. Its methods apply the policy - they never import torch, numpy or p
 
 import importlib
 import sys
-import threading
 import types
 import warnings
 from typing import Dict, Optional
@@ -41,7 +40,6 @@ class GuardState:
         self.install_ms: Optional[float] = None
         self.counts = {"globals_checked": 0, "globals_refused": 0, "files_scanned": 0,
                        "loads_blocked": 0}
-        self._lock = threading.Lock()
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
@@ -53,16 +51,27 @@ class GuardState:
         except (ValueError, TypeError, AttributeError) as exc:
             self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
-        guard = policy.get("guard") or {}
-        telemetry = policy.get("telemetry") or {}
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}
-        self.trusted = {k.lower(): v for k, v in (policy.get("trusted_artifacts") or {}).items()}
-        self.enabled = guard.get("enabled", True) is not False
-        self.weights_only_default = guard.get("torch_weights_only_default", True) is not False
-        self.scan_before_load = guard.get("scan_before_load", True) is not False
-        self.include_paths = telemetry.get("include_paths", True) is not False
+        self.scans: Dict = {}  # stat key -> ScanReport under this policy
+        try:
+            guard = policy.get("guard") or {}
+            telemetry = policy.get("telemetry") or {}
+            trusted = {k.lower(): v for k, v in (policy.get("trusted_artifacts") or {}).items()}
+            enabled = guard.get("enabled", True) is not False
+            weights_only_default = guard.get("torch_weights_only_default", True) is not False
+            scan_before_load = guard.get("scan_before_load", True) is not False
+            include_paths = telemetry.get("include_paths", True) is not False
+        except (AttributeError, TypeError) as exc:  # not the schema's shape: protect anyway
+            self.errors.append(f"policy guard/telemetry/trusted settings ignored: {exc}")
+            trusted, enabled, weights_only_default, scan_before_load, include_paths = (
+                {}, True, True, True, True)
+        self.trusted = trusted
+        self.enabled = enabled
+        self.weights_only_default = weights_only_default
+        self.scan_before_load = scan_before_load
+        self.include_paths = include_paths
         self.revision = policy.get("revision") if isinstance(policy.get("revision"), int) else None
 
     # -- the audit hook's question ------------------------------------------------------------
@@ -108,7 +117,7 @@ class GuardState:
         if decision.reason == "reexported" and decision.pattern:
             evidence["resolves_to"] = decision.pattern
         if ctx is not None:
-            evidence.update(self._file_evidence(ctx, with_hash=True))
+            evidence.update(self.file_evidence(ctx, with_hash=True))
         self.counts["globals_refused"] += 1
         what = f"unpickling the global {full}"
         why = REASONS.get(decision.reason, decision.reason)
@@ -185,18 +194,26 @@ class GuardState:
         if self.scan_before_load and _worth_prescanning(source):
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 
-            self.counts["files_scanned"] += 1
-            policy = self.globals if self.globals.mode != "audit" else GlobalPolicy()
-            if source.path is not None:
-                ctx.report = scan_file(source.path, policy)
+            cached = self.scans.get(source.stat_key) if source.stat_key else None
+            if cached is not None:
+                ctx.report = cached
             else:
-                ctx.report = scan_bytes(source.data, "<open file>", policy)
+                self.counts["files_scanned"] += 1
+                policy = self.globals if self.globals.mode != "audit" else GlobalPolicy()
+                if source.path is not None:
+                    ctx.report = scan_file(source.path, policy)
+                else:
+                    ctx.report = scan_bytes(source.data, "<open file>", policy)
+                if source.stat_key:
+                    if len(self.scans) >= 256:
+                        self.scans.clear()
+                    self.scans[source.stat_key] = ctx.report
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
             evidence = {"call": call, "globals": ctx.report.dangerous_globals(),
                         "verdict": ctx.report.verdict}
-            evidence.update(self._file_evidence(ctx, with_hash=True))
+            evidence.update(self.file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
                 self.apply_rule(RULE_FILE, evidence, "loading this file",
                                 "its pickle data imports " + ", ".join(evidence["globals"][:5]))
@@ -213,7 +230,7 @@ class GuardState:
                 ctx.trusted_name = self.trusted[ctx.sha256]
         return ctx.trusted
 
-    def _file_evidence(self, ctx, with_hash: bool) -> dict:
+    def file_evidence(self, ctx, with_hash: bool) -> dict:
         if ctx.hash_source is None:
             return {}
         if with_hash and ctx.sha256 is None:

@@ -241,3 +241,11 @@ def test_joblib_file_with_malicious_object_array(guard, marker, tmp_path):
     assert event["rule_id"] == "model-file-dangerous-globals"
     assert event["evidence"]["globals"] == ["posix.system"]
     assert event["evidence"]["call"] == "joblib.load"
+
+
+def test_malformed_policy_shape_still_protects(guard, marker):
+    guard.set_policy({"guard": "yes", "pickle": ["strict"], "trusted_artifacts": 3})
+    assert guard.globals.mode == "default" and guard.enabled
+    assert any("ignored" in e for e in guard.errors)
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(payloads.os_system(marker))
