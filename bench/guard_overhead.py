@@ -72,7 +72,7 @@ def main():
     pkl_path = os.path.join(tmp, "obj.pkl")
     with open(pkl_path, "wb") as fh:
         fh.write(blob)
-    small = pickle.dumps(big_object(20_000)["rows"], protocol=pickle.HIGHEST_PROTOCOL)
+    small = pickle.dumps(big_object(8_000)["rows"], protocol=pickle.HIGHEST_PROTOCOL)
     small_path = os.path.join(tmp, "small.pkl")
     with open(small_path, "wb") as fh:
         fh.write(small)

@@ -279,7 +279,7 @@ class GuardState:
 # unpickler; past this size the pre-scan would dominate the load, so such files are left to the
 # audit hook (which sees every global anyway, it just stops at the first refused one). Zip
 # archives (torch) are always scanned: only their small *.pkl members are read.
-PRESCAN_MAX_PLAIN_BYTES = 16 * 1024 * 1024
+PRESCAN_MAX_PLAIN_BYTES = 1024 * 1024
 
 
 def _worth_prescanning(source) -> bool:
