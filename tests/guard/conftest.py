@@ -43,13 +43,3 @@ def marker(tmp_path):
     path = tmp_path / "PWNED"
     yield path
     assert not path.exists(), f"the payload ran: {path} exists"
-
-
-def spooled(state):
-    """Events as written to the spool file (what the lab server ingests)."""
-    if not state.sink.spool_path:
-        return []
-    with open(state.sink.spool_path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-

@@ -4,7 +4,7 @@ import os
 import pickle
 
 import pytest
-from conftest import spooled
+from guard_helpers import spooled
 from warden_testpkg import payloads
 
 from jupyterlab_warden.guard import WardenBlockedLoad
