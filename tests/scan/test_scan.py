@@ -257,3 +257,19 @@ def test_joblib_files_with_raw_arrays(tmp_path):
     report = scan_file(str(tmp_path / "e.joblib"))
     assert report.verdict == DANGEROUS
     assert report.dangerous_globals() == ["posix.system"]
+
+
+def test_memory_stays_bounded_on_large_payloads(tmp_path):
+    import tracemalloc
+
+    big = tmp_path / "big.pkl"
+    blob = os.urandom(1024) * (64 * 1024)  # 64 MiB of bytes inside the pickle
+    with open(big, "wb") as fh:
+        pickle.dump({"blob": blob, "n": 1}, fh, protocol=4)
+    del blob
+    tracemalloc.start()
+    report = scan_file(str(big))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert report.verdict == SAFE
+    assert peak < 4 * 1024 * 1024  # payload skipped by offset on an mmap, never copied
