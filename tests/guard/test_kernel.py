@@ -6,7 +6,6 @@
   cannot import ``jupyterlab_warden`` at all.
 """
 
-import ast
 import json
 import os
 import sys
@@ -167,8 +166,8 @@ def plain_kernel(tmp_path):
 
 
 def _status(content):
-    text = content["user_expressions"]["warden"]["data"]["text/plain"]
-    return json.loads(ast.literal_eval(text))
+    # what the frontend reads: plain JSON in text/plain, no Python repr to undo
+    return json.loads(content["user_expressions"]["warden"]["data"]["text/plain"])
 
 
 def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tmp_path):
