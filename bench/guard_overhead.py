@@ -57,19 +57,35 @@ def main():
     parser.add_argument("--rows", type=int, default=150_000)
     args = parser.parse_args()
 
+    # Counts audit events per workload (installed first, so every phase carries its cost).
+    event_counts = collections.Counter()
+    counting = [False]
+
+    def count_events(event, _args):
+        if counting[0]:
+            event_counts["find_class" if event == "pickle.find_class" else "other"] += 1
+
+    sys.addaudithook(count_events)
     tmp = tempfile.mkdtemp(prefix="warden-bench-")
     obj = big_object(args.rows)
     blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     pkl_path = os.path.join(tmp, "obj.pkl")
     with open(pkl_path, "wb") as fh:
         fh.write(blob)
-    small = pickle.dumps(big_object(20_000)["rows"], protocol=pickle.HIGHEST_PROTOCOL)
+    small = pickle.dumps(big_object(8_000)["rows"], protocol=pickle.HIGHEST_PROTOCOL)
     small_path = os.path.join(tmp, "small.pkl")
     with open(small_path, "wb") as fh:
         fh.write(small)
     pt_path = os.path.join(tmp, "sd.pt")
     torch.save(state_dict(args.mb), pt_path)
     pt_mb = os.path.getsize(pt_path) / 1e6
+    # hard links: the same bytes under a new name, so the guard's scan cache misses each time
+    fresh_names = (os.path.join(tmp, f"link{i}.pt") for i in range(10_000))
+
+    def fresh_link():
+        name = next(fresh_names)
+        os.link(pt_path, name)
+        return name
 
     def load_file(path):
         with open(path, "rb") as fh:
@@ -79,14 +95,23 @@ def main():
         ("pickle.loads (%.0f MB object)" % (len(blob) / 1e6), lambda: pickle.loads(blob)),
         ("pickle.load file, not pre-scanned (%.0f MB)" % (len(blob) / 1e6),
          lambda: load_file(pkl_path)),
-        ("pickle.load file, pre-scanned (%.1f MB)" % (len(small) / 1e6),
+        ("pickle.load file, scanned (%.1f MB)" % (len(small) / 1e6),
          lambda: load_file(small_path)),
         (f"torch.load state_dict ({pt_mb:.0f} MB)", lambda: torch.load(pt_path)),
+        (f"torch.load state_dict, new file ({pt_mb:.0f} MB)",
+         lambda: torch.load(fresh_link())),
         (f"torch.load weights_only=False ({pt_mb:.0f} MB)",
          lambda: torch.load(pt_path, weights_only=False)),
     ]
     for _, fn in workloads:  # warm the page cache and lazy imports
         fn()
+    events = {}
+    for name, fn in workloads:
+        event_counts.clear()
+        counting[0] = True
+        fn()
+        counting[0] = False
+        events[name] = (event_counts["find_class"], event_counts["other"])
     baseline = {name: best_seconds(fn, args.reps) for name, fn in workloads}
 
     import jupyterlab_warden.guard as guard
@@ -112,17 +137,62 @@ def main():
     print("-" * len(head))
     worst = 0.0
     for name, _ in workloads:
-        target = "pre-scanned" not in name
         g = min(guarded[name])
         off = min(switched_off[name])
-        if target:
-            worst = max(worst, g / off)
+        worst = max(worst, g / off)
         print(f"{name:<42} {baseline[name]:10.4f} {off:10.4f} {g:10.4f} "
               f"{g / baseline[name]:9.3f}x {g / off:9.3f}x")
     print(f"\nevents emitted during benign loads: {state.sink.delivered} (expected 0)")
-    print(f"worst guarded/hook-off ratio: {worst:.3f}x (target <= 1.05x; the pre-scanned "
-          "pickle.load row is the price of\n"
-          "scan-before-load on an op-heavy plain pickle and is not part of the target)")
+    print_work_accounting(guard, state, workloads, baseline, events, pkl_path, small_path,
+                          pt_path, fresh_link)
+    print(f"worst guarded/hook-off ratio: {worst:.3f}x (target <= 1.05x). Repeated loads of a "
+          "file reuse its scan\n(cache keyed by path, size, mtime, ctime, inode); the table "
+          "below shows first-load costs.")
+
+
+def per_call(fn, n):
+    start = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - start) / n
+
+
+def print_work_accounting(guard, state, workloads, baseline, events, pkl_path, small_path,
+                          pt_path, fresh_link):
+    """The guard's own work per load, timed directly (robust to machine noise): audit events
+    the hook sees x its cost per event, plus the loader wrapper's scan-before-load."""
+    hook = guard._make_hook()  # an identical hook function, to time calls to it
+    other = per_call(lambda: hook("open", ("x", "r", 0)), 200_000)
+    match = per_call(lambda: hook("pickle.find_class", ("collections", "OrderedDict")), 100_000)
+
+    def open_file(label, path):
+        with open(path, "rb") as fh, state.open_load(label, fh):
+            pass
+
+    def wrapper_cost(name):
+        if name.startswith("pickle.loads"):
+            return 0.0
+        if "not pre-scanned" in name:
+            return per_call(lambda: open_file("pickle.load", pkl_path), 20)
+        if "scanned" in name:  # first load of the file: scan cache emptied each time
+            return per_call(lambda: (state.scans.clear(), open_file("pickle.load", small_path)),
+                            5)
+        if "new file" in name:
+            return per_call(lambda: state.open_load("torch.load", fresh_link()), 20)
+        return per_call(lambda: state.open_load("torch.load", pt_path), 200)
+
+    print(f"\nGuard work accounted directly: {other * 1e9:.0f} ns per unrelated audit event, "
+          f"{match * 1e6:.2f} us per pickle.find_class")
+    head = "{:<42} {:>8} {:>8} {:>12} {:>12} {:>10}".format(
+        "workload", "find_cls", "other ev", "hook us", "wrapper us", "overhead")
+    print(head)
+    print("-" * len(head))
+    for name, _ in workloads:
+        n_fc, n_other = events[name]
+        hook_s = n_fc * match + n_other * other
+        wrap_s = wrapper_cost(name)
+        print(f"{name:<42} {n_fc:>8} {n_other:>8} {hook_s * 1e6:>12.1f} {wrap_s * 1e6:>12.1f} "
+              f"{1 + (hook_s + wrap_s) / baseline[name]:>9.4f}x")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 kernel whose environment does not have ``jupyterlab_warden`` installed (a conda env, a remote
 kernel). If a guard is already active in the kernel (the admin's launcher, or an earlier
 bootstrap) it only updates that guard's policy. Either way it leaves ``_warden_guard_status``
-in the user namespace: a JSON string (see ``guard.status()``) for ``user_expressions``.
+in the user namespace: a JSON string (see ``guard.status()``) whose repr is the JSON itself,
+so ``user_expressions`` returns plain JSON in ``data["text/plain"]``.
 
 Frontend usage::
 
@@ -26,7 +27,7 @@ EMBEDDED_PACKAGE = "_jupyterlab_warden_embedded"
 STATUS_VARIABLE = "_warden_guard_status"
 _REGISTRY = "_jupyterlab_warden_guard_active"
 
-_TEMPLATE = r"""
+_TEMPLATE = r'''
 def _warden_bootstrap(policy_json, rules_json, sources_json):
     import importlib, importlib.util, json, sys, types
     policy = json.loads(policy_json)
@@ -64,14 +65,24 @@ def _warden_bootstrap(policy_json, rules_json, sources_json):
     return json.dumps(guard.status())
 
 
+class _WardenStatus(str):
+    """A JSON string whose repr is the JSON itself, so user_expressions' text/plain parses."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return str.__str__(self)
+
+
 try:
-    %(status)s = _warden_bootstrap(%(policy)r, %(rules)r, %(sources)r)
+    %(status)s = _WardenStatus(_warden_bootstrap(%(policy)r, %(rules)r, %(sources)r))
 except Exception as _warden_error:
     import json as _warden_json
-    %(status)s = _warden_json.dumps({"installed": False, "error": repr(_warden_error)[:500]})
+    %(status)s = _WardenStatus(_warden_json.dumps(
+        {"installed": False, "error": repr(_warden_error)[:500]}))
     del _warden_json, _warden_error
-del _warden_bootstrap
-"""
+del _warden_bootstrap, _WardenStatus
+'''
 
 
 def embedded_sources() -> Dict[str, list]:

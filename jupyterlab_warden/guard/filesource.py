@@ -2,7 +2,8 @@
 
 ``describe(target)`` accepts what ``torch.load`` & co. accept: a path (str, bytes, PathLike) or
 an open binary file. Open files are scanned from their current position, which is restored.
-Hashes are cached by (path, size, mtime) so re-loading a big trusted model costs one ``stat``.
+Hashes (and, in ``GuardState``, scan reports) are cached by path, size, mtime, ctime and inode,
+so re-loading a big model costs one ``stat``.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ class FileSource(NamedTuple):
     path: Optional[str]  # real file on disk, scanned by path
     data: Optional[object]  # bytes or a memoryview of an mmap when there is no usable path
     size: int
-    stat_key: Optional[Tuple]  # (path, size, mtime_ns) for the hash cache
+    stat_key: Optional[Tuple]  # (path, size, mtime, ctime, inode): key of the hash/scan caches
 
 
 def describe(target) -> Optional[FileSource]:
@@ -32,13 +33,18 @@ def describe(target) -> Optional[FileSource]:
             return None
         if not os.path.isfile(path):
             return None
-        key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
-        return FileSource(path, None, st.st_size, key)
+        return FileSource(path, None, st.st_size, _stat_key(path, st))
     if isinstance(target, io.BytesIO):
         pos = target.tell()
         data = target.getvalue()[pos:]
         return FileSource(None, data, len(data), None)
     return _open_file(target)
+
+
+def _stat_key(path: str, st) -> Tuple:
+    """Identity of one version of a file. ctime cannot be set back by a user, so a rewrite
+    that restores size and mtime still changes the key."""
+    return (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _open_file(fh) -> Optional[FileSource]:
@@ -51,9 +57,7 @@ def _open_file(fh) -> Optional[FileSource]:
         if pos == 0 and isinstance(name, str) and os.path.isfile(name):
             same = os.stat(name)
             if (same.st_ino, same.st_dev) == (st.st_ino, st.st_dev):
-                return FileSource(
-                    name, None, st.st_size, (os.path.realpath(name), st.st_size, st.st_mtime_ns)
-                )
+                return FileSource(name, None, st.st_size, _stat_key(name, st))
         if st.st_size == 0 or pos >= st.st_size:
             return None
         # Map the file and look at it from the caller's position: no copy, position untouched.

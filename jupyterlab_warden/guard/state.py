@@ -6,7 +6,6 @@ call into it. Its methods apply the policy - they never import torch, numpy or p
 
 import importlib
 import sys
-import threading
 import types
 import warnings
 from typing import Dict, Optional
@@ -39,13 +38,8 @@ class GuardState:
         self.torch_version: Optional[str] = None
         self.torch_vulnerable: Optional[bool] = None
         self.install_ms: Optional[float] = None
-        self.counts = {
-            "globals_checked": 0,
-            "globals_refused": 0,
-            "files_scanned": 0,
-            "loads_blocked": 0,
-        }
-        self._lock = threading.Lock()
+        self.counts = {"globals_checked": 0, "globals_refused": 0, "files_scanned": 0,
+                       "loads_blocked": 0}
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
@@ -57,16 +51,27 @@ class GuardState:
         except (ValueError, TypeError, AttributeError) as exc:
             self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
-        guard = policy.get("guard") or {}
-        telemetry = policy.get("telemetry") or {}
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}
-        self.trusted = {k.lower(): v for k, v in (policy.get("trusted_artifacts") or {}).items()}
-        self.enabled = guard.get("enabled", True) is not False
-        self.weights_only_default = guard.get("torch_weights_only_default", True) is not False
-        self.scan_before_load = guard.get("scan_before_load", True) is not False
-        self.include_paths = telemetry.get("include_paths", True) is not False
+        self.scans: Dict = {}  # stat key -> ScanReport under this policy
+        try:
+            guard = policy.get("guard") or {}
+            telemetry = policy.get("telemetry") or {}
+            trusted = {k.lower(): v for k, v in (policy.get("trusted_artifacts") or {}).items()}
+            enabled = guard.get("enabled", True) is not False
+            weights_only_default = guard.get("torch_weights_only_default", True) is not False
+            scan_before_load = guard.get("scan_before_load", True) is not False
+            include_paths = telemetry.get("include_paths", True) is not False
+        except (AttributeError, TypeError) as exc:  # not the schema's shape: protect anyway
+            self.errors.append(f"policy guard/telemetry/trusted settings ignored: {exc}")
+            trusted, enabled, weights_only_default, scan_before_load, include_paths = (
+                {}, True, True, True, True)
+        self.trusted = trusted
+        self.enabled = enabled
+        self.weights_only_default = weights_only_default
+        self.scan_before_load = scan_before_load
+        self.include_paths = include_paths
         self.revision = policy.get("revision") if isinstance(policy.get("revision"), int) else None
 
     # -- the audit hook's question ------------------------------------------------------------
@@ -107,20 +112,18 @@ class GuardState:
 
     def _refuse_global(self, module, name, decision: Decision, ctx) -> None:
         full = f"{module}.{name}"
-        evidence = {
-            "call": ctx.call if ctx else "pickle",
-            "global": full,
-            "reason": decision.reason,
-        }
+        evidence = {"call": ctx.call if ctx else "pickle", "global": full,
+                    "reason": decision.reason}
         if decision.reason == "reexported" and decision.pattern:
             evidence["resolves_to"] = decision.pattern
         if ctx is not None:
-            evidence.update(self._file_evidence(ctx, with_hash=True))
+            evidence.update(self.file_evidence(ctx, with_hash=True))
         self.counts["globals_refused"] += 1
         what = f"unpickling the global {full}"
         why = REASONS.get(decision.reason, decision.reason)
         if not self.globals.enforcing:  # audit mode: record, never refuse
-            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
+            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.",
+                       evidence)
             return
         self.apply_rule(RULE_GLOBAL, evidence, what, why)
 
@@ -144,25 +147,16 @@ class GuardState:
             return "warned"
         if action == "confirm" and fp in self.confirmations:
             justification = self.confirmations.pop(fp)
-            self._emit(
-                rule_id,
-                "confirmed",
-                f"Confirmed by the user: {what}.",
-                evidence,
-                justification=justification,
-            )
+            self._emit(rule_id, "confirmed", f"Confirmed by the user: {what}.", evidence,
+                       justification=justification)
             return "confirmed"
         proceed = rule["remediation"] or "Do not load this file."
         if action == "confirm":
-            proceed += (
-                f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
-                f"jupyterlab_warden.guard.confirm({fp!r}, 'reason') "
-                "and run the cell again."
-            )
-        message = (
-            f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
-            f"How to proceed: {proceed}"
-        )
+            proceed += (f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
+                        f"jupyterlab_warden.guard.confirm({fp!r}, 'reason') "
+                        "and run the cell again.")
+        message = (f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
+                   f"How to proceed: {proceed}")
         event = self._emit(rule_id, "blocked", message, evidence)
         self.counts["loads_blocked"] += 1
         raise WardenBlockedLoad(message, rule_id, event)
@@ -171,15 +165,8 @@ class GuardState:
         self.confirmations[str(fp)] = str(justification)[:2000]
 
     def _emit(self, rule_id, action, message, evidence, justification=None) -> dict:
-        event = make_event(
-            rule_id,
-            action,
-            catalog.severity_for(rule_id, self.policy),
-            message,
-            evidence,
-            self._location(),
-            self.revision,
-        )
+        event = make_event(rule_id, action, catalog.severity_for(rule_id, self.policy), message,
+                           evidence, self._location(), self.revision)
         if justification:
             event["justification"] = justification
         self.sink.deliver(event)
@@ -207,32 +194,32 @@ class GuardState:
         if self.scan_before_load and _worth_prescanning(source):
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 
-            self.counts["files_scanned"] += 1
-            policy = self.globals if self.globals.mode != "audit" else GlobalPolicy()
-            if source.path is not None:
-                ctx.report = scan_file(source.path, policy)
+            cached = self.scans.get(source.stat_key) if source.stat_key else None
+            if cached is not None:
+                ctx.report = cached
             else:
-                ctx.report = scan_bytes(source.data, "<open file>", policy)
+                self.counts["files_scanned"] += 1
+                policy = self.globals if self.globals.mode != "audit" else GlobalPolicy()
+                if source.path is not None:
+                    ctx.report = scan_file(source.path, policy)
+                else:
+                    ctx.report = scan_bytes(source.data, "<open file>", policy)
+                if source.stat_key:
+                    if len(self.scans) >= 256:
+                        self.scans.clear()
+                    self.scans[source.stat_key] = ctx.report
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
-            evidence = {
-                "call": call,
-                "globals": ctx.report.dangerous_globals(),
-                "verdict": ctx.report.verdict,
-            }
-            evidence.update(self._file_evidence(ctx, with_hash=True))
+            evidence = {"call": call, "globals": ctx.report.dangerous_globals(),
+                        "verdict": ctx.report.verdict}
+            evidence.update(self.file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
-                self.apply_rule(
-                    RULE_FILE,
-                    evidence,
-                    "loading this file",
-                    "its pickle data imports " + ", ".join(evidence["globals"][:5]),
-                )
+                self.apply_rule(RULE_FILE, evidence, "loading this file",
+                                "its pickle data imports " + ", ".join(evidence["globals"][:5]))
             else:
-                self._emit(
-                    RULE_FILE, "allowed", "Audit: this file imports dangerous globals.", evidence
-                )
+                self._emit(RULE_FILE, "allowed", "Audit: this file imports dangerous globals.",
+                           evidence)
         return ctx
 
     def check_trust(self, ctx: context.LoadContext) -> bool:
@@ -243,7 +230,7 @@ class GuardState:
                 ctx.trusted_name = self.trusted[ctx.sha256]
         return ctx.trusted
 
-    def _file_evidence(self, ctx, with_hash: bool) -> dict:
+    def file_evidence(self, ctx, with_hash: bool) -> dict:
         if ctx.hash_source is None:
             return {}
         if with_hash and ctx.sha256 is None:
@@ -292,7 +279,7 @@ class GuardState:
 # unpickler; past this size the pre-scan would dominate the load, so such files are left to the
 # audit hook (which sees every global anyway, it just stops at the first refused one). Zip
 # archives (torch) are always scanned: only their small *.pkl members are read.
-PRESCAN_MAX_PLAIN_BYTES = 16 * 1024 * 1024
+PRESCAN_MAX_PLAIN_BYTES = 1024 * 1024
 
 
 def _worth_prescanning(source) -> bool:
@@ -351,3 +338,5 @@ def _identity(module: str, name: str) -> Optional[str]:
     if not isinstance(mod, str) or not isinstance(qual, str):
         return None
     return f"{mod}.{qual}"
+
+

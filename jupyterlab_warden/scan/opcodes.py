@@ -43,37 +43,15 @@ class StreamResult(NamedTuple):
 
 
 # Opcode kinds of the stack machine; every pickletools opcode maps to one (see _build_table).
-(
-    K_PUSH,
-    K_FIXED_PUSH,
-    K_TEXT,
-    K_DATA,
-    K_MEMOIZE,
-    K_PUT,
-    K_GET,
-    K_MARK,
-    K_MARKOP,
-    K_POPPUSH,
-    K_STACK_GLOBAL,
-    K_LINE,
-    K_FRAME,
-    K_PROTO,
-    K_STOP,
-    K_DUP,
-    K_EXT,
-) = range(17)
+(K_PUSH, K_FIXED_PUSH, K_TEXT, K_DATA, K_MEMOIZE, K_PUT, K_GET, K_MARK, K_MARKOP, K_POPPUSH,
+ K_STACK_GLOBAL, K_LINE, K_FRAME, K_PROTO, K_STOP, K_DUP, K_EXT) = range(17)
 
 _LENGTH_PREFIX = {  # argument name: (prefix width, struct format, text encoding or None)
-    "long1": (1, "<B", None),
-    "long4": (4, "<i", None),
-    "string1": (1, "<B", "latin-1"),
-    "string4": (4, "<i", "latin-1"),
-    "bytes1": (1, "<B", None),
-    "bytes4": (4, "<I", None),
-    "bytes8": (8, "<Q", None),
+    "long1": (1, "<B", None), "long4": (4, "<i", None),
+    "string1": (1, "<B", "latin-1"), "string4": (4, "<i", "latin-1"),
+    "bytes1": (1, "<B", None), "bytes4": (4, "<I", None), "bytes8": (8, "<Q", None),
     "bytearray8": (8, "<Q", None),
-    "unicodestring1": (1, "<B", "utf-8"),
-    "unicodestring4": (4, "<I", "utf-8"),
+    "unicodestring1": (1, "<B", "utf-8"), "unicodestring4": (4, "<I", "utf-8"),
     "unicodestring8": (8, "<Q", "utf-8"),
 }
 _FIXED = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
@@ -156,6 +134,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
     append = stack.append
     floor = 0  # stack height at the innermost MARK: nothing below it may be popped
     ops = 0
+    joblib = None  # a _JoblibArrays once joblib's array wrapper class is named
     try:
         while True:
             if pos >= size:
@@ -167,6 +146,10 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 raise PickleFormatError(f"unknown opcode 0x{view[start]:02x} at offset {start}")
             kind = entry[0]
             ops += 1
+            if joblib is not None and entry[1] in _JOBLIB_OPS:
+                pos = joblib.step(entry, view, pos, start, stack, marks, found, depth)
+                floor = marks[-1] if marks else 0
+                continue
             if not ops & 0xFFFF and (len(stack) > MAX_STACK or len(marks) > MAX_STACK):
                 raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
             # Branches in order of how often real pickles use them.
@@ -192,8 +175,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     append(memo[key])
                 except KeyError:
                     raise PickleFormatError(
-                        f"{entry[1]} of memo key {key!r} that was never stored"
-                    ) from None
+                        f"{entry[1]} of memo key {key!r} that was never stored") from None
             elif kind == K_MARK:
                 marks.append(len(stack))
                 floor = len(stack)
@@ -203,12 +185,13 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             elif kind == K_MARKOP:
                 if not marks:
                     raise PickleFormatError(f"{entry[1]} without a MARK on the stack")
-                del stack[marks.pop() :]
+                del stack[marks.pop():]
                 floor = marks[-1] if marks else 0
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(
+                            f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 if entry[3]:
                     append(_ANY)
@@ -226,24 +209,21 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if length < 0 or pos + length > size:
                     raise PickleFormatError(
                         f"{entry[1]} at offset {start} claims {length} bytes; "
-                        f"only {size - pos} remain"
-                    )
+                        f"only {size - pos} remain")
                 value = _ANY
                 if kind == K_TEXT:
                     if length <= MAX_NAME:
                         try:
-                            value = str(view[pos : pos + length], entry[4])
+                            value = str(view[pos:pos + length], entry[4])
                         except UnicodeDecodeError:
                             pass
                 elif depth < 3 and length > 16 and view[pos] == 0x80 and view[pos + 1] <= 5:
                     # A pickle inside a bytes constant feeds a nested pickle.loads.
-                    inner = scan_stream(view[pos : pos + length], 0, depth + 1)
+                    inner = scan_stream(view[pos:pos + length], 0, depth + 1)
                     if inner.error is None and inner.globals:
                         nested += 1
-                        found.extend(
-                            Global(g.module, g.name, "NESTED:" + g.opcode, start)
-                            for g in inner.globals
-                        )
+                        found.extend(Global(g.module, g.name, "NESTED:" + g.opcode, start)
+                                     for g in inner.globals)
                 pos += length
                 append(value)
             elif kind == K_PUSH:
@@ -252,7 +232,8 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(
+                            f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 for _ in range(entry[3]):
                     append(_ANY)
@@ -272,15 +253,13 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
                 qualname = stack.pop()
                 module = stack.pop()
-                found.append(
-                    Global(
-                        module if isinstance(module, str) else COMPUTED,
-                        qualname if isinstance(qualname, str) else COMPUTED,
-                        "STACK_GLOBAL",
-                        start,
-                    )
-                )
-                append(_ANY)
+                found.append(Global(module if isinstance(module, str) else COMPUTED,
+                                    qualname if isinstance(qualname, str) else COMPUTED,
+                                    "STACK_GLOBAL", start))
+                ref = _CLASS_REFS.get((module, qualname), _ANY)
+                if ref is _WRAPPER_CLASS and joblib is None:
+                    joblib = _JoblibArrays()
+                append(ref)
             elif kind == K_LINE:
                 lines = []
                 for _ in range(entry[2]):
@@ -294,6 +273,12 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 name = entry[1]
                 if name in ("GLOBAL", "INST"):
                     found.append(Global(value[0], value[1], name, start))
+                    if name == "GLOBAL":
+                        ref = _CLASS_REFS.get(value, _ANY)
+                        if ref is _WRAPPER_CLASS and joblib is None:
+                            joblib = _JoblibArrays()
+                        append(ref)
+                        continue
                 if name == "PUT":
                     if len(stack) <= floor:
                         raise PickleFormatError("PUT with an empty stack")
@@ -307,7 +292,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if mark:
                     if not marks:
                         raise PickleFormatError(f"{name} without a MARK on the stack")
-                    del stack[marks.pop() :]
+                    del stack[marks.pop():]
                     floor = marks[-1] if marks else 0
                 if count:
                     if len(stack) - count < floor:
@@ -331,9 +316,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("DUP with an empty stack")
                 append(stack[-1])
             elif kind == K_EXT:
-                code = int.from_bytes(
-                    view[pos : pos + entry[2]], "little", signed=entry[1] == "EXT4"
-                )
+                code = int.from_bytes(view[pos:pos + entry[2]], "little", signed=entry[1] == "EXT4")
                 pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
                 found.append(Global(COMPUTED, f"extension code {code}", "EXT", start))
@@ -342,6 +325,143 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
         return StreamResult(found, pos, protocol, str(exc), nested)
     except (struct.error, ValueError, IndexError) as exc:
         return StreamResult(found, pos, protocol, f"malformed pickle: {exc}", nested)
+
+
+# --- joblib: numpy buffers written raw between pickle opcodes -------------------------------
+# joblib pickles a NumpyArrayWrapper(subclass, shape, order, dtype, allow_mmap...) and then
+# writes the array right after the wrapper's BUILD: an alignment byte n and n 0xff bytes
+# (joblib >= 1.2), then the raw buffer - or, for object arrays, a complete protocol-2 pickle.
+# To step over the buffer the scanner needs the shape and dtype, so once the wrapper class is
+# named it tracks small values (ints, strings, tuples, dicts) for the few opcodes below.
+_JOBLIB_OPS = frozenset({"EMPTY_DICT", "BININT1", "BININT2", "BININT", "TUPLE1", "TUPLE2",
+                         "TUPLE3", "TUPLE", "EMPTY_TUPLE", "REDUCE", "NEWOBJ", "BUILD",
+                         "SETITEM", "SETITEMS", "NONE", "NEWTRUE", "NEWFALSE"})
+_WRAPPER_CLASS = object()
+_DTYPE_CLASS = object()
+_CLASS_REFS = {("joblib.numpy_pickle", "NumpyArrayWrapper"): _WRAPPER_CLASS,
+               ("numpy", "dtype"): _DTYPE_CLASS}
+_MAX_ARRAY_BYTES = 1 << 50
+
+
+class _Dict(dict):
+    """A dict built by the pickle whose string-keyed items are tracked."""
+
+
+class _DType:
+    def __init__(self, typestr):
+        self.typestr = typestr
+        self.elsize = -1
+
+    def itemsize(self):
+        if self.elsize > 0:
+            return self.elsize
+        digits = "".join(ch for ch in self.typestr if ch.isdigit())
+        return int(digits) if digits else None
+
+
+class _Wrapper:
+    pass
+
+
+class _JoblibArrays:
+    def step(self, entry, view, pos, start, stack, marks, found, depth):
+        name = entry[1]
+        floor = marks[-1] if marks else 0
+
+        def pop(count):
+            if len(stack) - count < floor:
+                raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+            items = stack[len(stack) - count:]
+            del stack[len(stack) - count:]
+            return items
+
+        if name == "EMPTY_DICT":
+            stack.append(_Dict())
+        elif name in ("BININT1", "BININT2", "BININT"):
+            width = entry[2]
+            if pos + width > len(view):
+                raise PickleFormatError(f"truncated argument of {name}")
+            stack.append(int.from_bytes(view[pos:pos + width], "little", signed=width == 4))
+            pos += width
+        elif name == "EMPTY_TUPLE":
+            stack.append(())
+        elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
+            stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
+        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+            stack.append(tuple(pop(int(name[-1]))))
+        elif name in ("TUPLE", "SETITEMS"):
+            if not marks:
+                raise PickleFormatError(f"{name} without a MARK on the stack")
+            items = stack[marks[-1]:]
+            del stack[marks.pop():]
+            if name == "TUPLE":
+                stack.append(tuple(items))
+            else:
+                if len(stack) < (marks[-1] if marks else 0) + 1:
+                    raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+                target = stack[-1]
+                if isinstance(target, _Dict):
+                    for key, value in zip(items[::2], items[1::2]):
+                        if isinstance(key, str):
+                            target[key] = value
+        elif name == "SETITEM":
+            key, value = pop(2)
+            if len(stack) <= floor:
+                raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+            if isinstance(stack[-1], _Dict) and isinstance(key, str):
+                stack[-1][key] = value
+        elif name in ("REDUCE", "NEWOBJ"):
+            func, args = pop(2)
+            if func is _DTYPE_CLASS and args and isinstance(args[0], str):
+                stack.append(_DType(args[0]))
+            elif func is _WRAPPER_CLASS:
+                stack.append(_Wrapper())
+            else:
+                stack.append(_ANY)
+        elif name == "BUILD":
+            (state,) = pop(1)
+            if len(stack) <= floor:
+                raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+            obj = stack[-1]
+            if isinstance(obj, _DType) and isinstance(state, tuple) and len(state) > 5:
+                if isinstance(state[5], int):
+                    obj.elsize = state[5]
+            elif isinstance(obj, _Wrapper) and isinstance(state, _Dict):
+                pos = self._skip_array(state, view, pos, found, depth)
+        return pos
+
+    @staticmethod
+    def _skip_array(state, view, pos, found, depth):
+        dtype, shape = state.get("dtype"), state.get("shape")
+        if not isinstance(dtype, _DType) or not isinstance(shape, tuple):
+            raise PickleFormatError("joblib array wrapper without a readable shape and dtype")
+        if "numpy_array_alignment_bytes" in state and "O" not in dtype.typestr:
+            if pos >= len(view):
+                raise PickleFormatError("truncated joblib array padding")
+            pad = view[pos]
+            if pad > 64 or bytes(view[pos + 1:pos + 1 + pad]) != b"\xff" * pad:
+                raise PickleFormatError("malformed joblib array padding")
+            pos += 1 + pad
+        if "O" in dtype.typestr:
+            # object arrays are a complete pickle of their own: scan it, then go on after it
+            inner = scan_stream(view, pos, depth + 1) if depth < 3 else None
+            if inner is None or inner.error is not None:
+                raise PickleFormatError("malformed joblib object array"
+                                        + (f": {inner.error}" if inner else ""))
+            found.extend(inner.globals)
+            return inner.end
+        count = 1
+        for dim in shape:
+            if not isinstance(dim, int) or dim < 0:
+                raise PickleFormatError("joblib array with a malformed shape")
+            count *= dim
+        itemsize = dtype.itemsize()
+        if itemsize is None or count * itemsize > _MAX_ARRAY_BYTES:
+            raise PickleFormatError(f"joblib array of unknown size (dtype {dtype.typestr})")
+        end = pos + count * itemsize
+        if end > len(view):
+            raise PickleFormatError("joblib array runs past the end of the data")
+        return end
 
 
 def _find_newline(view, pos: int, size: int) -> int:

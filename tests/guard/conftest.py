@@ -17,7 +17,7 @@ def event_validator():
 
 
 @pytest.fixture()
-def guard(tmp_path):
+def guard(tmp_path, event_validator):
     """The process-wide guard (installed once; audit hooks cannot be removed), with the built-in
     default policy, a fresh spool folder and an event list for this test."""
     from jupyterlab_warden import guard as guard_pkg
@@ -33,6 +33,9 @@ def guard(tmp_path):
     state.sink.callbacks.append(events.append)
     state.events = events
     yield state
+    for event in events:  # every event any guard test produced obeys contract 3
+        event_validator.validate(event)
+        assert event["kind"] == "runtime" and event["source"] == "kernel"
     state.sink = old_sink
     state.set_policy({})
     state.confirmations.clear()
@@ -43,13 +46,3 @@ def marker(tmp_path):
     path = tmp_path / "PWNED"
     yield path
     assert not path.exists(), f"the payload ran: {path} exists"
-
-
-def spooled(state):
-    """Events as written to the spool file (what the lab server ingests)."""
-    if not state.sink.spool_path:
-        return []
-    with open(state.sink.spool_path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-

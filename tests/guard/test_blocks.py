@@ -4,7 +4,7 @@ import os
 import pickle
 
 import pytest
-from conftest import spooled
+from guard_helpers import spooled
 from warden_testpkg import payloads
 
 from jupyterlab_warden.guard import WardenBlockedLoad
@@ -226,3 +226,26 @@ def test_disable_and_enable(guard, marker):
     guard_pkg.enable()
     with pytest.raises(WardenBlockedLoad):
         pickle.loads(data)
+
+
+def test_joblib_file_with_malicious_object_array(guard, marker, tmp_path):
+    import joblib
+    import numpy as np
+
+    evil = np.empty(2, dtype=object)
+    evil[0] = payloads._Reduce(os.system, (f"touch {marker}",))
+    joblib.dump({"weights": np.ones(8), "evil": evil}, tmp_path / "model.joblib")
+    with pytest.raises(WardenBlockedLoad):
+        joblib.load(tmp_path / "model.joblib")
+    event = guard.events[-1]
+    assert event["rule_id"] == "model-file-dangerous-globals"
+    assert event["evidence"]["globals"] == ["posix.system"]
+    assert event["evidence"]["call"] == "joblib.load"
+
+
+def test_malformed_policy_shape_still_protects(guard, marker):
+    guard.set_policy({"guard": "yes", "pickle": ["strict"], "trusted_artifacts": 3})
+    assert guard.globals.mode == "default" and guard.enabled
+    assert any("ignored" in e for e in guard.errors)
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(payloads.os_system(marker))

@@ -6,7 +6,6 @@
   cannot import ``jupyterlab_warden`` at all.
 """
 
-import ast
 import json
 import os
 import sys
@@ -167,8 +166,8 @@ def plain_kernel(tmp_path):
 
 
 def _status(content):
-    text = content["user_expressions"]["warden"]["data"]["text/plain"]
-    return json.loads(ast.literal_eval(text))
+    # what the frontend reads: plain JSON in text/plain, no Python repr to undo
+    return json.loads(content["user_expressions"]["warden"]["data"]["text/plain"])
 
 
 def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tmp_path):
@@ -213,3 +212,15 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     content, messages = kernel.run(harmless)
     assert content["status"] == "ok"
     assert _comm_events(messages)[0]["action"] == "confirmed"
+
+
+def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_kernel):
+    kernel, _ = guarded_kernel
+    content, _ = kernel.run(bootstrap_source({"schema_version": 1, "revision": 12}),
+                            silent=True, user_expressions={"warden": "_warden_guard_status"})
+    status = _status(content)
+    assert status["installed"] is True and status["policy_revision"] == 12
+    content, messages = kernel.run(
+        "import sys\nprint(sorted(m for m in sys.modules if 'warden' in m and 'embedded' in m))")
+    out = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+    assert out.strip() == "[]"  # no second copy of the guard was loaded

@@ -29,6 +29,18 @@ SEEDS.append(_zip("archive/data.pkl", SEEDS[2]))
 SEEDS.append(b"\x93NUMPY\x01\x00v\x00{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
              + b" " * 50 + b"\n" + SEEDS[2])
 
+def _joblib_seed():
+    import joblib
+    import numpy as np
+
+    buf = io.BytesIO()
+    joblib.dump({"w": np.arange(6.0).reshape(2, 3), "o": np.array([{"a": 1}], dtype=object)},
+                buf)
+    return buf.getvalue()
+
+
+SEEDS.append(_joblib_seed())
+
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

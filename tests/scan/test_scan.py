@@ -236,3 +236,40 @@ def test_at_least_picklescans_detections(tmp_path):
             assert ours.verdict == DANGEROUS, path
         for name in their_dangerous:
             assert name in ours_flagged or "unknown" in name, (path, name)
+
+
+def test_joblib_files_with_raw_arrays(tmp_path):
+    import joblib
+    import numpy as np
+
+    benign = {"w": np.ones((50, 40)), "i": np.arange(7), "u": np.array(["ab", "c"]),
+              "t": np.array(["2026-01-01"], dtype="M8[D]"), "c": np.ones(3, dtype=complex),
+              "o": np.array([{"a": 1}, None], dtype=object), "n": 5}
+    joblib.dump(benign, tmp_path / "ok.joblib")
+    joblib.dump(benign, tmp_path / "ok.z", compress=3)
+    joblib.dump(benign, tmp_path / "ok2.joblib", protocol=2)
+    for name in ("ok.joblib", "ok.z", "ok2.joblib"):
+        report = scan_file(str(tmp_path / name))
+        assert (report.verdict, report.errors) == (SAFE, []), name
+    evil = np.empty(2, dtype=object)
+    evil[0] = payloads._Reduce(os.system, (f"touch {tmp_path / 'm'}",))
+    joblib.dump({"before": np.ones(4), "evil": evil, "after": np.zeros(2)}, tmp_path / "e.joblib")
+    report = scan_file(str(tmp_path / "e.joblib"))
+    assert report.verdict == DANGEROUS
+    assert report.dangerous_globals() == ["posix.system"]
+
+
+def test_memory_stays_bounded_on_large_payloads(tmp_path):
+    import tracemalloc
+
+    big = tmp_path / "big.pkl"
+    blob = os.urandom(1024) * (64 * 1024)  # 64 MiB of bytes inside the pickle
+    with open(big, "wb") as fh:
+        pickle.dump({"blob": blob, "n": 1}, fh, protocol=4)
+    del blob
+    tracemalloc.start()
+    report = scan_file(str(big))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert report.verdict == SAFE
+    assert peak < 4 * 1024 * 1024  # payload skipped by offset on an mmap, never copied
