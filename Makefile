@@ -28,10 +28,11 @@ python-deps: $(VENV)/bin/python
 node-deps:
 	npm ci --no-audit --no-fund
 	cd ui-tests && npm ci --no-audit --no-fund
-	@if [ -f central/package.json ]; then cd central && npm ci --no-audit --no-fund; fi
+	cd central && npm ci --no-audit --no-fund
 
 build: node-deps
 	npm run build
+	cd central && npm run build
 
 # Editable install: the wheel's layout (labextension, server config) pointing at this tree.
 install: python-deps build
@@ -54,7 +55,7 @@ test-python:
 	$(PY) -m pytest
 
 test-central:
-	@if [ -f central/package.json ]; then cd central && npm test; fi
+	cd central && npm test
 
 test-ui:
 	cd ui-tests && npx playwright test

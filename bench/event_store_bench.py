@@ -40,7 +40,7 @@ def make_events(n):
 
 
 def batches(events):
-    return [events[i:i + BATCH] for i in range(0, len(events), BATCH)]
+    return [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
 
 
 def bare_sqlite(path, events, synchronous):
@@ -51,8 +51,10 @@ def bare_sqlite(path, events, synchronous):
     start = time.perf_counter()
     for batch in batches(events):
         db.execute("BEGIN")
-        db.executemany("INSERT INTO events (event_id, body) VALUES (?, ?)",
-                       [(e["event_id"], json.dumps(e)) for e in batch])
+        db.executemany(
+            "INSERT INTO events (event_id, body) VALUES (?, ?)",
+            [(e["event_id"], json.dumps(e)) for e in batch],
+        )
         db.execute("COMMIT")
     elapsed = time.perf_counter() - start
     db.close()
@@ -95,8 +97,13 @@ def main():
             rows.append((f"EventStore.add, synchronous={sync}", t, base))
             t = event_store(str(Path(tmp) / f"rep-{sync}.sqlite"), make_events(n), sync, True)
             rows.append((f"EventStore.add, repeats collapsed, synchronous={sync}", t, base))
-        rows.append(("schema validation alone (EventValidator)", validation_only(make_events(n)),
-                     rows[0][1]))
+        rows.append(
+            (
+                "schema validation alone (EventValidator)",
+                validation_only(make_events(n)),
+                rows[0][1],
+            )
+        )
     print(f"{n} events in batches of {BATCH}; ratio = time / bare sqlite3 (same sync mode)\n")
     print(f"{'what':<55} {'events/s':>12} {'ratio':>8}")
     print("-" * 77)

@@ -27,8 +27,16 @@ from warden_testpkg import TinyEstimator  # noqa: E402  (a third-party-style cla
 
 def big_object(rows):
     return {
-        "rows": [{"id": i, "name": f"row{i}", "score": i * 0.5, "tags": ["a", "b"],
-                  "when": datetime.date(2026, 1, 1 + i % 28)} for i in range(rows)],
+        "rows": [
+            {
+                "id": i,
+                "name": f"row{i}",
+                "score": i * 0.5,
+                "tags": ["a", "b"],
+                "when": datetime.date(2026, 1, 1 + i % 28),
+            }
+            for i in range(rows)
+        ],
         "arrays": [np.random.rand(256, 256) for _ in range(40)],
         "index": collections.OrderedDict((str(i), i) for i in range(20000)),
         "models": [TinyEstimator(alpha=i).fit([1, 2, 3], [2, 4, 7]) for i in range(2000)],
@@ -93,15 +101,17 @@ def main():
 
     workloads = [
         ("pickle.loads (%.0f MB object)" % (len(blob) / 1e6), lambda: pickle.loads(blob)),
-        ("pickle.load file, not pre-scanned (%.0f MB)" % (len(blob) / 1e6),
-         lambda: load_file(pkl_path)),
-        ("pickle.load file, scanned (%.1f MB)" % (len(small) / 1e6),
-         lambda: load_file(small_path)),
+        (
+            "pickle.load file, not pre-scanned (%.0f MB)" % (len(blob) / 1e6),
+            lambda: load_file(pkl_path),
+        ),
+        ("pickle.load file, scanned (%.1f MB)" % (len(small) / 1e6), lambda: load_file(small_path)),
         (f"torch.load state_dict ({pt_mb:.0f} MB)", lambda: torch.load(pt_path)),
-        (f"torch.load state_dict, new file ({pt_mb:.0f} MB)",
-         lambda: torch.load(fresh_link())),
-        (f"torch.load weights_only=False ({pt_mb:.0f} MB)",
-         lambda: torch.load(pt_path, weights_only=False)),
+        (f"torch.load state_dict, new file ({pt_mb:.0f} MB)", lambda: torch.load(fresh_link())),
+        (
+            f"torch.load weights_only=False ({pt_mb:.0f} MB)",
+            lambda: torch.load(pt_path, weights_only=False),
+        ),
     ]
     for _, fn in workloads:  # warm the page cache and lazy imports
         fn()
@@ -129,10 +139,12 @@ def main():
             switched_off[name].append(best_seconds(fn, 1))
     guard.enable()
 
-    print(f"Kernel guard overhead (best of {args.reps} runs; "
-          f"install took {state.install_ms:.2f} ms)")
+    print(
+        f"Kernel guard overhead (best of {args.reps} runs; install took {state.install_ms:.2f} ms)"
+    )
     head = "{:<42} {:>10} {:>10} {:>10} {:>10} {:>10}".format(
-        "workload", "before s", "hook-off s", "guarded s", "g/before", "g/hook-off")
+        "workload", "before s", "hook-off s", "guarded s", "g/before", "g/hook-off"
+    )
     print(head)
     print("-" * len(head))
     worst = 0.0
@@ -140,14 +152,19 @@ def main():
         g = min(guarded[name])
         off = min(switched_off[name])
         worst = max(worst, g / off)
-        print(f"{name:<42} {baseline[name]:10.4f} {off:10.4f} {g:10.4f} "
-              f"{g / baseline[name]:9.3f}x {g / off:9.3f}x")
+        print(
+            f"{name:<42} {baseline[name]:10.4f} {off:10.4f} {g:10.4f} "
+            f"{g / baseline[name]:9.3f}x {g / off:9.3f}x"
+        )
     print(f"\nevents emitted during benign loads: {state.sink.delivered} (expected 0)")
-    print_work_accounting(guard, state, workloads, baseline, events, pkl_path, small_path,
-                          pt_path, fresh_link)
-    print(f"worst guarded/hook-off ratio: {worst:.3f}x (target <= 1.05x). Repeated loads of a "
-          "file reuse its scan\n(cache keyed by path, size, mtime, ctime, inode); the table "
-          "below shows first-load costs.")
+    print_work_accounting(
+        guard, state, workloads, baseline, events, pkl_path, small_path, pt_path, fresh_link
+    )
+    print(
+        f"worst guarded/hook-off ratio: {worst:.3f}x (target <= 1.05x). Repeated loads of a "
+        "file reuse its scan\n(cache keyed by path, size, mtime, ctime, inode); the table "
+        "below shows first-load costs."
+    )
 
 
 def per_call(fn, n):
@@ -157,8 +174,9 @@ def per_call(fn, n):
     return (time.perf_counter() - start) / n
 
 
-def print_work_accounting(guard, state, workloads, baseline, events, pkl_path, small_path,
-                          pt_path, fresh_link):
+def print_work_accounting(
+    guard, state, workloads, baseline, events, pkl_path, small_path, pt_path, fresh_link
+):
     """The guard's own work per load, timed directly (robust to machine noise): audit events
     the hook sees x its cost per event, plus the loader wrapper's scan-before-load."""
     hook = guard._make_hook()  # an identical hook function, to time calls to it
@@ -175,24 +193,28 @@ def print_work_accounting(guard, state, workloads, baseline, events, pkl_path, s
         if "not pre-scanned" in name:
             return per_call(lambda: open_file("pickle.load", pkl_path), 20)
         if "scanned" in name:  # first load of the file: scan cache emptied each time
-            return per_call(lambda: (state.scans.clear(), open_file("pickle.load", small_path)),
-                            5)
+            return per_call(lambda: (state.scans.clear(), open_file("pickle.load", small_path)), 5)
         if "new file" in name:
             return per_call(lambda: state.open_load("torch.load", fresh_link()), 20)
         return per_call(lambda: state.open_load("torch.load", pt_path), 200)
 
-    print(f"\nGuard work accounted directly: {other * 1e9:.0f} ns per unrelated audit event, "
-          f"{match * 1e6:.2f} us per pickle.find_class")
+    print(
+        f"\nGuard work accounted directly: {other * 1e9:.0f} ns per unrelated audit event, "
+        f"{match * 1e6:.2f} us per pickle.find_class"
+    )
     head = "{:<42} {:>8} {:>8} {:>12} {:>12} {:>10}".format(
-        "workload", "find_cls", "other ev", "hook us", "wrapper us", "overhead")
+        "workload", "find_cls", "other ev", "hook us", "wrapper us", "overhead"
+    )
     print(head)
     print("-" * len(head))
     for name, _ in workloads:
         n_fc, n_other = events[name]
         hook_s = n_fc * match + n_other * other
         wrap_s = wrapper_cost(name)
-        print(f"{name:<42} {n_fc:>8} {n_other:>8} {hook_s * 1e6:>12.1f} {wrap_s * 1e6:>12.1f} "
-              f"{1 + (hook_s + wrap_s) / baseline[name]:>9.4f}x")
+        print(
+            f"{name:<42} {n_fc:>8} {n_other:>8} {hook_s * 1e6:>12.1f} {wrap_s * 1e6:>12.1f} "
+            f"{1 + (hook_s + wrap_s) / baseline[name]:>9.4f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -37,22 +37,34 @@ def build_corpus(root):
     torch.save({f"l{i}.weight": torch.randn(512, 512) for i in range(24)}, f"{root}/sd.pt")
     add("sd.pt", "torch state_dict")
     model = torch.nn.Sequential(*[torch.nn.Linear(64, 64) for _ in range(40)])
-    torch.save({"model": model, "opt": torch.optim.Adam(model.parameters()).state_dict(),
-                "epoch": 3}, f"{root}/ckpt.pt")
+    torch.save(
+        {"model": model, "opt": torch.optim.Adam(model.parameters()).state_dict(), "epoch": 3},
+        f"{root}/ckpt.pt",
+    )
     add("ckpt.pt", "torch checkpoint")
     torch.save(model.state_dict(), f"{root}/legacy.pt", _use_new_zipfile_serialization=False)
     add("legacy.pt", "torch legacy")
     np.save(f"{root}/arr.npy", np.random.rand(1000, 1000))
     add("arr.npy", "numpy")
-    np.save(f"{root}/obj.npy", np.array([{"k": i} for i in range(20000)], dtype=object),
-            allow_pickle=True)
+    np.save(
+        f"{root}/obj.npy",
+        np.array([{"k": i} for i in range(20000)], dtype=object),
+        allow_pickle=True,
+    )
     add("obj.npy", "numpy object")
-    df = pd.DataFrame({"a": np.arange(200_000), "b": np.random.rand(200_000),
-                       "c": [f"s{i % 100}" for i in range(200_000)]})
+    df = pd.DataFrame(
+        {
+            "a": np.arange(200_000),
+            "b": np.random.rand(200_000),
+            "c": [f"s{i % 100}" for i in range(200_000)],
+        }
+    )
     df.to_pickle(f"{root}/df.pkl")
     add("df.pkl", "pandas")
-    rows = [{"id": i, "name": f"r{i}", "v": [i * 0.5], "d": datetime.date(2026, 1, 1)}
-            for i in range(60_000)]
+    rows = [
+        {"id": i, "name": f"r{i}", "v": [i * 0.5], "d": datetime.date(2026, 1, 1)}
+        for i in range(60_000)
+    ]
     with open(f"{root}/rows.pkl", "wb") as fh:
         pickle.dump(rows, fh, protocol=4)
     add("rows.pkl", "plain pickle (op-heavy)")
@@ -108,8 +120,9 @@ def main():
 
     by_cat = collections.OrderedDict()
     for path, cat in files.items():
-        entry = by_cat.setdefault(cat, {"n": 0, "mb": 0.0, "ours": 0.0, "theirs": 0.0,
-                                        "ours_det": 0, "theirs_det": 0})
+        entry = by_cat.setdefault(
+            cat, {"n": 0, "mb": 0.0, "ours": 0.0, "theirs": 0.0, "ours_det": 0, "theirs_det": 0}
+        )
         entry["n"] += 1
         entry["mb"] += os.path.getsize(path) / 1e6
         entry["ours"] += ours_t[path]
@@ -123,13 +136,18 @@ def main():
         # reports the same thing as "<computed>.<name>"
         flagged |= {n.replace("<computed>", "unknown") for n in flagged}
         # an "unknown.<name>" of theirs that we resolved to a real module is covered too
-        missed = {n for n in theirs - flagged
-                  if not (n.startswith("unknown.")
-                          and any(f.endswith(n[len("unknown"):]) for f in flagged))}
+        missed = {
+            n
+            for n in theirs - flagged
+            if not (
+                n.startswith("unknown.") and any(f.endswith(n[len("unknown") :]) for f in flagged)
+            )
+        }
         if missed:
             print("MISSED picklescan detection in", path, missed)
     head = "{:<26} {:>5} {:>8} {:>11} {:>11} {:>7} {:>9} {:>9}".format(
-        "files", "n", "MB", "ours s", "picklescan s", "ratio", "ours det", "ps det")
+        "files", "n", "MB", "ours s", "picklescan s", "ratio", "ours det", "ps det"
+    )
     print(f"Scan throughput, best of {args.reps} interleaved runs per file")
     print(head)
     print("-" * len(head))
@@ -137,14 +155,20 @@ def main():
     for cat, e in by_cat.items():
         for key in tot:
             tot[key] += e[key]
-        print(f"{cat:<26} {e['n']:>5} {e['mb']:>8.1f} {e['ours']:>11.4f} {e['theirs']:>11.4f} "
-              f"{e['theirs'] / e['ours']:>6.2f}x {e['ours_det']:>9} {e['theirs_det']:>9}")
+        print(
+            f"{cat:<26} {e['n']:>5} {e['mb']:>8.1f} {e['ours']:>11.4f} {e['theirs']:>11.4f} "
+            f"{e['theirs'] / e['ours']:>6.2f}x {e['ours_det']:>9} {e['theirs_det']:>9}"
+        )
     print("-" * len(head))
-    print(f"{'total':<26} {tot['n']:>5} {tot['mb']:>8.1f} {tot['ours']:>11.4f} "
-          f"{tot['theirs']:>11.4f} {tot['theirs'] / tot['ours']:>6.2f}x "
-          f"{tot['ours_det']:>9} {tot['theirs_det']:>9}")
-    print(f"\nthroughput: ours {tot['mb'] / tot['ours']:.1f} MB/s, picklescan "
-          f"{tot['mb'] / tot['theirs']:.1f} MB/s (target >= 2x with at least its detections)")
+    print(
+        f"{'total':<26} {tot['n']:>5} {tot['mb']:>8.1f} {tot['ours']:>11.4f} "
+        f"{tot['theirs']:>11.4f} {tot['theirs'] / tot['ours']:>6.2f}x "
+        f"{tot['ours_det']:>9} {tot['theirs_det']:>9}"
+    )
+    print(
+        f"\nthroughput: ours {tot['mb'] / tot['ours']:.1f} MB/s, picklescan "
+        f"{tot['mb'] / tot['theirs']:.1f} MB/s (target >= 2x with at least its detections)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,72 @@
 #!/usr/bin/env bash
-# Start JupyterLab with Warden on the demo notebook, listening on 127.0.0.1 only.
+# The README's first command (via `make demo`): start the central service (SQLite) and
+# JupyterLab with Warden wired to it, both on 127.0.0.1, with a demo notebook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-workdir=.warden-demo
-mkdir -p "$workdir"
-cp -n demo/*.ipynb "$workdir"/ 2>/dev/null || true
-port=${WARDEN_DEMO_PORT:-8888}
-echo "Starting JupyterLab with Jupyter Warden on http://127.0.0.1:${port}/lab (token below)"
-exec jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port="$port" --no-browser \
-  --ServerApp.root_dir="$workdir" "$workdir/warden-demo.ipynb"
+root=$PWD
+demo=$root/.warden-demo
+central_port=${WARDEN_CENTRAL_PORT:-8470}
+lab_port=${WARDEN_DEMO_PORT:-8888}
+mkdir -p "$demo/notebooks" "$demo/central"
+chmod 700 "$demo"
+cp -n demo/*.ipynb "$demo/notebooks/" 2>/dev/null || true
+db=$demo/central/warden.db
+
+# Tokens are shown once by central's CLI: keep them (mode 0600) for later demo runs.
+token() { # name kind
+  local file=$demo/central/$1.token
+  if [ ! -s "$file" ]; then
+    (umask 077; node central/dist/main.js "$2" create-token ${3:+--name "$3"} --db "$db" \
+      | grep -E '^wd[al]_' > "$file")
+  fi
+  cat "$file"
+}
+admin_token=$(token admin admin)
+lab_token=$(token lab lab demo-lab)
+
+node central/dist/main.js --db "$db" --host 127.0.0.1 --port "$central_port" \
+  > "$demo/central/central.log" 2>&1 &
+central_pid=$!
+trap 'kill $central_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  python3 - "$central_port" <<'PY' && break
+import sys, urllib.request
+try:
+    urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=1)
+except urllib.error.HTTPError:
+    pass  # answering at all is enough
+except Exception:
+    sys.exit(1)
+PY
+  sleep 0.2
+done
+
+# Pin central's signing key in the lab's config, as an admin would.
+keys=$(LAB_TOKEN=$lab_token python3 - "$central_port" <<'PY'
+import json, os, sys, urllib.request
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/keys",
+                             headers={"Authorization": f"Bearer {os.environ['LAB_TOKEN']}"})
+keys = json.load(urllib.request.urlopen(req, timeout=5))["keys"]
+print(json.dumps({k["key_id"]: k["public_key"] for k in keys}))
+PY
+)
+(umask 077; printf '%s\n' "$lab_token" > "$demo/central/lab-token-file")
+cat > "$demo/jupyter_server_config.py" <<PY
+c.ServerApp.ip = "127.0.0.1"
+c.ServerApp.port = $lab_port
+c.ServerApp.root_dir = "$demo/notebooks"
+c.Warden.central_url = "http://127.0.0.1:$central_port"
+c.Warden.central_token_file = "$demo/central/lab-token-file"
+c.Warden.central_public_keys = $keys
+c.Warden.data_dir = "$demo/lab-data"
+PY
+
+echo
+echo "Central dashboard: http://127.0.0.1:$central_port/  (sign in with the admin token:"
+echo "  $admin_token )"
+echo "JupyterLab with Jupyter Warden: the URL with its token follows."
+echo
+allow_root=()
+[ "$(id -u)" = 0 ] && allow_root=(--allow-root)
+jupyter lab --config "$demo/jupyter_server_config.py" --no-browser "${allow_root[@]}" \
+  "$demo/notebooks/warden-demo.ipynb"

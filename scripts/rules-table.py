@@ -31,8 +31,15 @@ def _cell(text: str) -> str:
 
 
 def table(catalog: dict, policy: dict) -> str:
-    header = ("rule", "layer", "severity", "catalog action", "built-in policy", "what it flags",
-              "references")
+    header = (
+        "rule",
+        "layer",
+        "severity",
+        "catalog action",
+        "built-in policy",
+        "what it flags",
+        "references",
+    )
     rows = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     settings = policy.get("rules") or {}
     dups = set(duplicate_ids(catalog))
@@ -44,8 +51,15 @@ def table(catalog: dict, policy: dict) -> str:
         ref_text = ", ".join(refs.get("cwe", []) + refs.get("cve", []) + refs.get("ghsa", []))
         mark = " †" if rule["id"] in dups else ""
         shown = built_in if built_in == rule["action"] else f"**{built_in}**"
-        cells = (f"`{rule['id']}`{mark}", rule["layer"], severity, rule["action"], shown,
-                 _cell(rule["title"]), ref_text)
+        cells = (
+            f"`{rule['id']}`{mark}",
+            rule["layer"],
+            severity,
+            rule["action"],
+            shown,
+            _cell(rule["title"]),
+            ref_text,
+        )
         rows.append("| " + " | ".join(cells) + " |")
     if dups:
         rows.append("")
@@ -80,8 +94,7 @@ def main(argv=None) -> int:
     for rule_id in duplicate_ids(catalog):
         # Two catalog entries under one id: a policy setting for it applies to both, and
         # readers keyed by id keep only the last entry's defaults.
-        print(f"warning: rule id {rule_id!r} appears more than once in rules.json",
-              file=sys.stderr)
+        print(f"warning: rule id {rule_id!r} appears more than once in rules.json", file=sys.stderr)
     if args.write:
         path = Path(args.write)
         path.write_text(splice(path.read_text(encoding="utf-8"), generated), encoding="utf-8")
@@ -89,8 +102,10 @@ def main(argv=None) -> int:
         path = Path(args.check)
         text = path.read_text(encoding="utf-8")
         if splice(text, generated) != text:
-            print(f"{path}: rules table is stale; run scripts/rules-table.py --write {path}",
-                  file=sys.stderr)
+            print(
+                f"{path}: rules table is stale; run scripts/rules-table.py --write {path}",
+                file=sys.stderr,
+            )
             return 1
     else:
         sys.stdout.write(generated)

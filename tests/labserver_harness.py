@@ -71,9 +71,13 @@ class LabServer:
                 "root_dir": str(self.workdir / "root"),
                 "allow_root": True,  # the CI container runs as root
                 # only what the tests need, so that a (re)start is quick
-                "jpserver_extensions": {"jupyterlab_warden": True, "jupyterlab": False,
-                                        "jupyter_lsp": False, "notebook_shim": False,
-                                        "jupyter_server_terminals": False},
+                "jpserver_extensions": {
+                    "jupyterlab_warden": True,
+                    "jupyterlab": False,
+                    "jupyter_lsp": False,
+                    "notebook_shim": False,
+                    "jupyter_server_terminals": False,
+                },
             },
             "IdentityProvider": {"token": self.token},
             "Warden": self.warden,
@@ -89,8 +93,11 @@ class LabServer:
         env.pop("WARDEN_EVENT_SPOOL", None)
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server"], env=env, stdout=log,
-            stderr=subprocess.STDOUT, cwd=str(self.workdir),
+            [sys.executable, "-m", "jupyter_server"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=str(self.workdir),
         )
         log.close()
 
@@ -120,8 +127,15 @@ class LabServer:
     def kill(self) -> int:
         return self.stop(signal.SIGKILL)
 
-    def request(self, method: str, path: str, body=None, headers=None, token=True,
-                raw: Optional[bytes] = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        headers=None,
+        token=True,
+        raw: Optional[bytes] = None,
+    ):
         headers = dict(headers or {})
         if token:
             headers["Authorization"] = f"token {self.token}"

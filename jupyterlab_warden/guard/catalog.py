@@ -53,7 +53,11 @@ def action_for(rule_id: str, policy: Optional[dict]) -> str:
     if not action:
         action = rule(rule_id)["action"]
         default = policy.get("default_action")
-        if default in ACTIONS and action in ACTIONS and ACTIONS.index(default) > ACTIONS.index(action):
+        if (
+            default in ACTIONS
+            and action in ACTIONS
+            and ACTIONS.index(default) > ACTIONS.index(action)
+        ):
             action = default
     return action if action in ACTIONS else "block"
 

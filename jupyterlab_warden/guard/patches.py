@@ -104,18 +104,31 @@ def _torch_wrapper(original, label):
         if unsafe and not state.check_trust(ctx):
             evidence = {"call": label, "weights_only": False}
             evidence.update(state.file_evidence(ctx, with_hash=False))
-            state.apply_rule(RULE_WEIGHTS_ONLY_FALSE, evidence,
-                             "torch.load(weights_only=False)",
-                             "it unpickles arbitrary objects from the file")
-        elif (not unsafe and state.torch_vulnerable and ctx.report is not None
-              and ctx.report.verdict != "safe" and not ctx.trusted):
-            evidence = {"call": label, "torch_version": state.torch_version,
-                        "verdict": ctx.report.verdict}
+            state.apply_rule(
+                RULE_WEIGHTS_ONLY_FALSE,
+                evidence,
+                "torch.load(weights_only=False)",
+                "it unpickles arbitrary objects from the file",
+            )
+        elif (
+            not unsafe
+            and state.torch_vulnerable
+            and ctx.report is not None
+            and ctx.report.verdict != "safe"
+            and not ctx.trusted
+        ):
+            evidence = {
+                "call": label,
+                "torch_version": state.torch_version,
+                "verdict": ctx.report.verdict,
+            }
             evidence.update(state.file_evidence(ctx, with_hash=True))
-            state.apply_rule(RULE_TORCH_VULNERABLE, evidence,
-                             "torch.load(weights_only=True) of a file that is not plainly safe",
-                             f"weights_only is bypassable on torch {state.torch_version} "
-                             "(CVE-2025-32434)")
+            state.apply_rule(
+                RULE_TORCH_VULNERABLE,
+                evidence,
+                "torch.load(weights_only=True) of a file that is not plainly safe",
+                f"weights_only is bypassable on torch {state.torch_version} (CVE-2025-32434)",
+            )
         with ctx:
             return original(f, *args, **kwargs)
 
@@ -163,8 +176,12 @@ def _ipc_wrapper(original, label):
     return staticmethod(_wrap(original, loads))
 
 
-_WRAPPERS = {"torch": _torch_wrapper, "numpy": _numpy_wrapper, "plain": _plain_wrapper,
-             "ipc": _ipc_wrapper}
+_WRAPPERS = {
+    "torch": _torch_wrapper,
+    "numpy": _numpy_wrapper,
+    "plain": _plain_wrapper,
+    "ipc": _ipc_wrapper,
+}
 
 
 class PatchOnImport:

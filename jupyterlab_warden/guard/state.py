@@ -38,8 +38,12 @@ class GuardState:
         self.torch_version: Optional[str] = None
         self.torch_vulnerable: Optional[bool] = None
         self.install_ms: Optional[float] = None
-        self.counts = {"globals_checked": 0, "globals_refused": 0, "files_scanned": 0,
-                       "loads_blocked": 0}
+        self.counts = {
+            "globals_checked": 0,
+            "globals_refused": 0,
+            "files_scanned": 0,
+            "loads_blocked": 0,
+        }
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
@@ -66,7 +70,12 @@ class GuardState:
         except (AttributeError, TypeError) as exc:  # not the schema's shape: protect anyway
             self.errors.append(f"policy guard/telemetry/trusted settings ignored: {exc}")
             trusted, enabled, weights_only_default, scan_before_load, include_paths = (
-                {}, True, True, True, True)
+                {},
+                True,
+                True,
+                True,
+                True,
+            )
         self.trusted = trusted
         self.enabled = enabled
         self.weights_only_default = weights_only_default
@@ -112,8 +121,11 @@ class GuardState:
 
     def _refuse_global(self, module, name, decision: Decision, ctx) -> None:
         full = f"{module}.{name}"
-        evidence = {"call": ctx.call if ctx else "pickle", "global": full,
-                    "reason": decision.reason}
+        evidence = {
+            "call": ctx.call if ctx else "pickle",
+            "global": full,
+            "reason": decision.reason,
+        }
         if decision.reason == "reexported" and decision.pattern:
             evidence["resolves_to"] = decision.pattern
         if ctx is not None:
@@ -122,8 +134,7 @@ class GuardState:
         what = f"unpickling the global {full}"
         why = REASONS.get(decision.reason, decision.reason)
         if not self.globals.enforcing:  # audit mode: record, never refuse
-            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.",
-                       evidence)
+            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
             return
         self.apply_rule(RULE_GLOBAL, evidence, what, why)
 
@@ -147,16 +158,25 @@ class GuardState:
             return "warned"
         if action == "confirm" and fp in self.confirmations:
             justification = self.confirmations.pop(fp)
-            self._emit(rule_id, "confirmed", f"Confirmed by the user: {what}.", evidence,
-                       justification=justification)
+            self._emit(
+                rule_id,
+                "confirmed",
+                f"Confirmed by the user: {what}.",
+                evidence,
+                justification=justification,
+            )
             return "confirmed"
         proceed = rule["remediation"] or "Do not load this file."
         if action == "confirm":
-            proceed += (f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
-                        f"jupyterlab_warden.guard.confirm({fp!r}, 'reason') "
-                        "and run the cell again.")
-        message = (f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
-                   f"How to proceed: {proceed}")
+            proceed += (
+                f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
+                f"jupyterlab_warden.guard.confirm({fp!r}, 'reason') "
+                "and run the cell again."
+            )
+        message = (
+            f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
+            f"How to proceed: {proceed}"
+        )
         event = self._emit(rule_id, "blocked", message, evidence)
         self.counts["loads_blocked"] += 1
         raise WardenBlockedLoad(message, rule_id, event)
@@ -165,8 +185,15 @@ class GuardState:
         self.confirmations[str(fp)] = str(justification)[:2000]
 
     def _emit(self, rule_id, action, message, evidence, justification=None) -> dict:
-        event = make_event(rule_id, action, catalog.severity_for(rule_id, self.policy), message,
-                           evidence, self._location(), self.revision)
+        event = make_event(
+            rule_id,
+            action,
+            catalog.severity_for(rule_id, self.policy),
+            message,
+            evidence,
+            self._location(),
+            self.revision,
+        )
         if justification:
             event["justification"] = justification
         self.sink.deliver(event)
@@ -211,15 +238,23 @@ class GuardState:
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
-            evidence = {"call": call, "globals": ctx.report.dangerous_globals(),
-                        "verdict": ctx.report.verdict}
+            evidence = {
+                "call": call,
+                "globals": ctx.report.dangerous_globals(),
+                "verdict": ctx.report.verdict,
+            }
             evidence.update(self.file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
-                self.apply_rule(RULE_FILE, evidence, "loading this file",
-                                "its pickle data imports " + ", ".join(evidence["globals"][:5]))
+                self.apply_rule(
+                    RULE_FILE,
+                    evidence,
+                    "loading this file",
+                    "its pickle data imports " + ", ".join(evidence["globals"][:5]),
+                )
             else:
-                self._emit(RULE_FILE, "allowed", "Audit: this file imports dangerous globals.",
-                           evidence)
+                self._emit(
+                    RULE_FILE, "allowed", "Audit: this file imports dangerous globals.", evidence
+                )
         return ctx
 
     def check_trust(self, ctx: context.LoadContext) -> bool:
@@ -338,5 +373,3 @@ def _identity(module: str, name: str) -> Optional[str]:
     if not isinstance(mod, str) or not isinstance(qual, str):
         return None
     return f"{mod}.{qual}"
-
-

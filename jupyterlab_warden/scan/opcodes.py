@@ -43,15 +43,37 @@ class StreamResult(NamedTuple):
 
 
 # Opcode kinds of the stack machine; every pickletools opcode maps to one (see _build_table).
-(K_PUSH, K_FIXED_PUSH, K_TEXT, K_DATA, K_MEMOIZE, K_PUT, K_GET, K_MARK, K_MARKOP, K_POPPUSH,
- K_STACK_GLOBAL, K_LINE, K_FRAME, K_PROTO, K_STOP, K_DUP, K_EXT) = range(17)
+(
+    K_PUSH,
+    K_FIXED_PUSH,
+    K_TEXT,
+    K_DATA,
+    K_MEMOIZE,
+    K_PUT,
+    K_GET,
+    K_MARK,
+    K_MARKOP,
+    K_POPPUSH,
+    K_STACK_GLOBAL,
+    K_LINE,
+    K_FRAME,
+    K_PROTO,
+    K_STOP,
+    K_DUP,
+    K_EXT,
+) = range(17)
 
 _LENGTH_PREFIX = {  # argument name: (prefix width, struct format, text encoding or None)
-    "long1": (1, "<B", None), "long4": (4, "<i", None),
-    "string1": (1, "<B", "latin-1"), "string4": (4, "<i", "latin-1"),
-    "bytes1": (1, "<B", None), "bytes4": (4, "<I", None), "bytes8": (8, "<Q", None),
+    "long1": (1, "<B", None),
+    "long4": (4, "<i", None),
+    "string1": (1, "<B", "latin-1"),
+    "string4": (4, "<i", "latin-1"),
+    "bytes1": (1, "<B", None),
+    "bytes4": (4, "<I", None),
+    "bytes8": (8, "<Q", None),
     "bytearray8": (8, "<Q", None),
-    "unicodestring1": (1, "<B", "utf-8"), "unicodestring4": (4, "<I", "utf-8"),
+    "unicodestring1": (1, "<B", "utf-8"),
+    "unicodestring4": (4, "<I", "utf-8"),
     "unicodestring8": (8, "<Q", "utf-8"),
 }
 _FIXED = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
@@ -175,7 +197,8 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     append(memo[key])
                 except KeyError:
                     raise PickleFormatError(
-                        f"{entry[1]} of memo key {key!r} that was never stored") from None
+                        f"{entry[1]} of memo key {key!r} that was never stored"
+                    ) from None
             elif kind == K_MARK:
                 marks.append(len(stack))
                 floor = len(stack)
@@ -185,13 +208,12 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             elif kind == K_MARKOP:
                 if not marks:
                     raise PickleFormatError(f"{entry[1]} without a MARK on the stack")
-                del stack[marks.pop():]
+                del stack[marks.pop() :]
                 floor = marks[-1] if marks else 0
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(
-                            f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 if entry[3]:
                     append(_ANY)
@@ -209,21 +231,24 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if length < 0 or pos + length > size:
                     raise PickleFormatError(
                         f"{entry[1]} at offset {start} claims {length} bytes; "
-                        f"only {size - pos} remain")
+                        f"only {size - pos} remain"
+                    )
                 value = _ANY
                 if kind == K_TEXT:
                     if length <= MAX_NAME:
                         try:
-                            value = str(view[pos:pos + length], entry[4])
+                            value = str(view[pos : pos + length], entry[4])
                         except UnicodeDecodeError:
                             pass
                 elif depth < 3 and length > 16 and view[pos] == 0x80 and view[pos + 1] <= 5:
                     # A pickle inside a bytes constant feeds a nested pickle.loads.
-                    inner = scan_stream(view[pos:pos + length], 0, depth + 1)
+                    inner = scan_stream(view[pos : pos + length], 0, depth + 1)
                     if inner.error is None and inner.globals:
                         nested += 1
-                        found.extend(Global(g.module, g.name, "NESTED:" + g.opcode, start)
-                                     for g in inner.globals)
+                        found.extend(
+                            Global(g.module, g.name, "NESTED:" + g.opcode, start)
+                            for g in inner.globals
+                        )
                 pos += length
                 append(value)
             elif kind == K_PUSH:
@@ -232,8 +257,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
-                        raise PickleFormatError(
-                            f"stack underflow at {entry[1]} (offset {start})")
+                        raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                     del stack[-count:]
                 for _ in range(entry[3]):
                     append(_ANY)
@@ -253,9 +277,14 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
                 qualname = stack.pop()
                 module = stack.pop()
-                found.append(Global(module if isinstance(module, str) else COMPUTED,
-                                    qualname if isinstance(qualname, str) else COMPUTED,
-                                    "STACK_GLOBAL", start))
+                found.append(
+                    Global(
+                        module if isinstance(module, str) else COMPUTED,
+                        qualname if isinstance(qualname, str) else COMPUTED,
+                        "STACK_GLOBAL",
+                        start,
+                    )
+                )
                 ref = _CLASS_REFS.get((module, qualname), _ANY)
                 if ref is _WRAPPER_CLASS and joblib is None:
                     joblib = _JoblibArrays()
@@ -292,7 +321,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 if mark:
                     if not marks:
                         raise PickleFormatError(f"{name} without a MARK on the stack")
-                    del stack[marks.pop():]
+                    del stack[marks.pop() :]
                     floor = marks[-1] if marks else 0
                 if count:
                     if len(stack) - count < floor:
@@ -316,7 +345,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("DUP with an empty stack")
                 append(stack[-1])
             elif kind == K_EXT:
-                code = int.from_bytes(view[pos:pos + entry[2]], "little", signed=entry[1] == "EXT4")
+                code = int.from_bytes(
+                    view[pos : pos + entry[2]], "little", signed=entry[1] == "EXT4"
+                )
                 pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
                 found.append(Global(COMPUTED, f"extension code {code}", "EXT", start))
@@ -333,13 +364,33 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
 # (joblib >= 1.2), then the raw buffer - or, for object arrays, a complete protocol-2 pickle.
 # To step over the buffer the scanner needs the shape and dtype, so once the wrapper class is
 # named it tracks small values (ints, strings, tuples, dicts) for the few opcodes below.
-_JOBLIB_OPS = frozenset({"EMPTY_DICT", "BININT1", "BININT2", "BININT", "TUPLE1", "TUPLE2",
-                         "TUPLE3", "TUPLE", "EMPTY_TUPLE", "REDUCE", "NEWOBJ", "BUILD",
-                         "SETITEM", "SETITEMS", "NONE", "NEWTRUE", "NEWFALSE"})
+_JOBLIB_OPS = frozenset(
+    {
+        "EMPTY_DICT",
+        "BININT1",
+        "BININT2",
+        "BININT",
+        "TUPLE1",
+        "TUPLE2",
+        "TUPLE3",
+        "TUPLE",
+        "EMPTY_TUPLE",
+        "REDUCE",
+        "NEWOBJ",
+        "BUILD",
+        "SETITEM",
+        "SETITEMS",
+        "NONE",
+        "NEWTRUE",
+        "NEWFALSE",
+    }
+)
 _WRAPPER_CLASS = object()
 _DTYPE_CLASS = object()
-_CLASS_REFS = {("joblib.numpy_pickle", "NumpyArrayWrapper"): _WRAPPER_CLASS,
-               ("numpy", "dtype"): _DTYPE_CLASS}
+_CLASS_REFS = {
+    ("joblib.numpy_pickle", "NumpyArrayWrapper"): _WRAPPER_CLASS,
+    ("numpy", "dtype"): _DTYPE_CLASS,
+}
 _MAX_ARRAY_BYTES = 1 << 50
 
 
@@ -371,8 +422,8 @@ class _JoblibArrays:
         def pop(count):
             if len(stack) - count < floor:
                 raise PickleFormatError(f"stack underflow at {name} (offset {start})")
-            items = stack[len(stack) - count:]
-            del stack[len(stack) - count:]
+            items = stack[len(stack) - count :]
+            del stack[len(stack) - count :]
             return items
 
         if name == "EMPTY_DICT":
@@ -381,7 +432,7 @@ class _JoblibArrays:
             width = entry[2]
             if pos + width > len(view):
                 raise PickleFormatError(f"truncated argument of {name}")
-            stack.append(int.from_bytes(view[pos:pos + width], "little", signed=width == 4))
+            stack.append(int.from_bytes(view[pos : pos + width], "little", signed=width == 4))
             pos += width
         elif name == "EMPTY_TUPLE":
             stack.append(())
@@ -392,8 +443,8 @@ class _JoblibArrays:
         elif name in ("TUPLE", "SETITEMS"):
             if not marks:
                 raise PickleFormatError(f"{name} without a MARK on the stack")
-            items = stack[marks[-1]:]
-            del stack[marks.pop():]
+            items = stack[marks[-1] :]
+            del stack[marks.pop() :]
             if name == "TUPLE":
                 stack.append(tuple(items))
             else:
@@ -439,15 +490,16 @@ class _JoblibArrays:
             if pos >= len(view):
                 raise PickleFormatError("truncated joblib array padding")
             pad = view[pos]
-            if pad > 64 or bytes(view[pos + 1:pos + 1 + pad]) != b"\xff" * pad:
+            if pad > 64 or bytes(view[pos + 1 : pos + 1 + pad]) != b"\xff" * pad:
                 raise PickleFormatError("malformed joblib array padding")
             pos += 1 + pad
         if "O" in dtype.typestr:
             # object arrays are a complete pickle of their own: scan it, then go on after it
             inner = scan_stream(view, pos, depth + 1) if depth < 3 else None
             if inner is None or inner.error is not None:
-                raise PickleFormatError("malformed joblib object array"
-                                        + (f": {inner.error}" if inner else ""))
+                raise PickleFormatError(
+                    "malformed joblib object array" + (f": {inner.error}" if inner else "")
+                )
             found.extend(inner.globals)
             return inner.end
         count = 1

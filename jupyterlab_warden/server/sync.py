@@ -54,8 +54,12 @@ class WardenSync:
             synchronous="FULL" if config.events_fsync else "NORMAL",
         )
         self.spool = SpoolIngester(
-            SpoolIngester.prepare(spool_dir), self.store, user=self.user, lab_id=self.lab_id,
-            partial_grace=config.spool_partial_grace, log=log,
+            SpoolIngester.prepare(spool_dir),
+            self.store,
+            user=self.user,
+            lab_id=self.lab_id,
+            partial_grace=config.spool_partial_grace,
+            log=log,
         )
         # Kernels started from now on inherit the variable and write to the spool.
         os.environ[SPOOL_ENV] = spool_dir
@@ -67,20 +71,31 @@ class WardenSync:
             self.errors.append(f"central_public_keys: {err}")
             log.error("Warden: %s", self.errors[-1])
         self.policy_source = CentralPolicySource(
-            data_dir, keys, url=config.central_url, client=self.client,
-            backoff=self._backoff(), wait=config.central_policy_wait,
-            poll_interval=config.central_poll_interval, raise_event=self.raise_server_event,
+            data_dir,
+            keys,
+            url=config.central_url,
+            client=self.client,
+            backoff=self._backoff(),
+            wait=config.central_policy_wait,
+            poll_interval=config.central_poll_interval,
+            raise_event=self.raise_server_event,
             log=log,
         )
         self.relay: Optional[EventRelay] = None
         self.status_reporter: Optional[StatusReporter] = None
         if self.client is not None:
             self.relay = EventRelay(
-                self.store, self.client, self._backoff(), batch_size=config.central_batch_size,
-                batch_bytes=config.central_batch_bytes, log=log,
+                self.store,
+                self.client,
+                self._backoff(),
+                batch_size=config.central_batch_size,
+                batch_bytes=config.central_batch_bytes,
+                log=log,
             )
             self.status_reporter = StatusReporter(
-                self.client, self.central_status, interval=config.central_status_interval,
+                self.client,
+                self.central_status,
+                interval=config.central_status_interval,
                 log=log,
             )
             self.policy_source.on_change.append(lambda _doc: self.status_reporter.wake())
@@ -100,13 +115,20 @@ class WardenSync:
         if not token:
             self.errors.append("central_url is set but no central token is configured")
             self.log.error("Warden: %s", self.errors[-1])
-        return CentralClient(config.central_url, token, timeout=config.central_timeout,
-                             ca_file=config.central_ca_file,
-                             user_agent=f"jupyter-warden/{__version__}")
+        return CentralClient(
+            config.central_url,
+            token,
+            timeout=config.central_timeout,
+            ca_file=config.central_ca_file,
+            user_agent=f"jupyter-warden/{__version__}",
+        )
 
     def _backoff(self) -> Backoff:
-        return Backoff(self.config.central_backoff_initial, self.config.central_backoff_max,
-                       self.config.central_retry_after_max)
+        return Backoff(
+            self.config.central_backoff_initial,
+            self.config.central_backoff_max,
+            self.config.central_retry_after_max,
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -116,8 +138,9 @@ class WardenSync:
         if self.client is not None:
             loops += [self.relay.run, self.policy_source.run, self.status_reporter.run]
         self._tasks = [asyncio.ensure_future(self._guarded(loop)) for loop in loops]
-        self.log.info("Warden event pipeline started (central: %s)",
-                      self.config.central_url or "none")
+        self.log.info(
+            "Warden event pipeline started (central: %s)", self.config.central_url or "none"
+        )
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -150,8 +173,9 @@ class WardenSync:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                self.log.exception("Warden: %s crashed; restarting it in 5 s",
-                                   getattr(loop, "__qualname__", loop))
+                self.log.exception(
+                    "Warden: %s crashed; restarting it in 5 s", getattr(loop, "__qualname__", loop)
+                )
                 await asyncio.sleep(5)
 
     # -- what others read ---------------------------------------------------------------
@@ -162,9 +186,12 @@ class WardenSync:
 
     def central_status(self) -> dict:
         """The body of POST /api/v1/status."""
-        return {"policy_revision": self.policy_source.revision,
-                "queue_depth": self.store.queue_depth(), "dropped": self.store.drops(),
-                "warden_version": __version__}
+        return {
+            "policy_revision": self.policy_source.revision,
+            "queue_depth": self.store.queue_depth(),
+            "dropped": self.store.drops(),
+            "warden_version": __version__,
+        }
 
     def status(self) -> dict:
         central = None
@@ -176,8 +203,13 @@ class WardenSync:
                 "delivered": self.relay.delivered,
                 "status_error": self.status_reporter.last_error,
             }
-        return {"lab_id": self.lab_id, "store": self.store.stats(), "central": central,
-                "spool_dir": self.spool.directory, "errors": self.errors}
+        return {
+            "lab_id": self.lab_id,
+            "store": self.store.stats(),
+            "central": central,
+            "spool_dir": self.spool.directory,
+            "errors": self.errors,
+        }
 
 
 def event_handlers(base_url: str, server_app) -> list:
@@ -187,8 +219,11 @@ def event_handlers(base_url: str, server_app) -> list:
         sync = _create(server_app)
     return [
         (url_path_join(base_url, "warden", "events"), EventsHandler, {"sync": sync}),
-        (url_path_join(base_url, "warden", "events", "status"), EventPipelineStatusHandler,
-         {"sync": sync}),
+        (
+            url_path_join(base_url, "warden", "events", "status"),
+            EventPipelineStatusHandler,
+            {"sync": sync},
+        ),
     ]
 
 
@@ -206,9 +241,11 @@ def central_policy_source(server_app) -> Optional[CentralPolicySource]:
 def _create(server_app) -> WardenSync:
     config = Warden(parent=server_app)
     data_dir = config.data_dir or os.path.join(
-        getattr(server_app, "data_dir", None) or jupyter_data_dir(), "warden")
+        getattr(server_app, "data_dir", None) or jupyter_data_dir(), "warden"
+    )
     spool_dir = config.spool_dir or os.path.join(
-        getattr(server_app, "runtime_dir", None) or jupyter_runtime_dir(), "warden-spool")
+        getattr(server_app, "runtime_dir", None) or jupyter_runtime_dir(), "warden-spool"
+    )
     sync = WardenSync(config, data_dir=data_dir, spool_dir=spool_dir, log=server_app.log)
     server_app.web_app.settings[SETTINGS_KEY] = sync
     IOLoop.current().add_callback(sync.start)

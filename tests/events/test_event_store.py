@@ -43,7 +43,12 @@ def test_results_per_event_in_order(db_path):
     good = unique_event(1)
     results = add(store, [good, good, {"event_id": "x" * 8}, "not an object", unique_event(2)])
     assert [r["status"] for r in results] == [
-        "accepted", "duplicate", "rejected", "rejected", "accepted"]
+        "accepted",
+        "duplicate",
+        "rejected",
+        "rejected",
+        "accepted",
+    ]
     assert results[0]["event_id"] == good["event_id"]
     assert "missing required field" in results[2]["reason"]
     assert results[3]["reason"] == "an event must be a JSON object"
@@ -129,23 +134,29 @@ def test_settle_delivers_exactly_the_acknowledged_events(db_path):
     add(store, events)
     batch = store.claim_batch(10, 1 << 20)
     assert [b["event_id"] for b in batch] == [e["event_id"] for e in events]
-    applied = store.settle([
-        {"event_id": events[0]["event_id"], "status": "accepted"},
-        {"event_id": events[1]["event_id"], "status": "duplicate"},
-        {"event_id": events[2]["event_id"], "status": "rejected", "reason": "bad"},
-        {"event_id": "not-ours-123", "status": "accepted"},
-        {"event_id": None, "status": "accepted"},
-    ])
+    applied = store.settle(
+        [
+            {"event_id": events[0]["event_id"], "status": "accepted"},
+            {"event_id": events[1]["event_id"], "status": "duplicate"},
+            {"event_id": events[2]["event_id"], "status": "rejected", "reason": "bad"},
+            {"event_id": "not-ours-123", "status": "accepted"},
+            {"event_id": None, "status": "accepted"},
+        ]
+    )
     assert applied == {"delivered": 2, "rejected": 1}
     assert store.queue_depth() == 2  # 3 and 4 were not answered: still pending
     assert store.drops() == {"central_rejected": 1}
     # answering again changes nothing (a late duplicate answer after a resend)
     assert store.settle([{"event_id": events[0]["event_id"], "status": "accepted"}]) == {
-        "delivered": 0, "rejected": 0}
+        "delivered": 0,
+        "rejected": 0,
+    }
     states = {r["event"]["event_id"]: r["relay"]["state"] for r in store.recent()}
     assert states[events[2]["event_id"]] == "rejected"
     assert [b["event_id"] for b in store.claim_batch(10, 1 << 20)] == [
-        events[3]["event_id"], events[4]["event_id"]]
+        events[3]["event_id"],
+        events[4]["event_id"],
+    ]
 
 
 def test_claim_respects_the_byte_budget_but_always_sends_one(db_path):
@@ -187,8 +198,9 @@ def test_survives_reopening_and_keeps_totals_consistent(db_path):
     reopened = EventStore(db_path)
     assert reopened.queue_depth() == 51
     assert [r["status"] for r in add(reopened, events[:3])] == ["duplicate"] * 3
-    rows, total = sqlite3.connect(db_path).execute(
-        "SELECT COUNT(*), SUM(bytes) FROM events").fetchone()
+    rows, total = (
+        sqlite3.connect(db_path).execute("SELECT COUNT(*), SUM(bytes) FROM events").fetchone()
+    )
     assert reopened.stats()["rows"] == rows and reopened.stats()["bytes"] == total
 
 

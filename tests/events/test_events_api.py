@@ -28,8 +28,9 @@ def event(i, **fields):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    server = LabServer(tmp_path_factory.mktemp("lab"), {"events_max_body_bytes": 64 * 1024,
-                                                        "spool_interval": 0.2})
+    server = LabServer(
+        tmp_path_factory.mktemp("lab"), {"events_max_body_bytes": 64 * 1024, "spool_interval": 0.2}
+    )
     server.start()
     yield server
     server.stop()
@@ -69,8 +70,9 @@ def test_identity_is_stamped_by_the_server(lab):
     ],
 )
 def test_malformed_posts_get_a_clear_error(lab, raw, status, needle):
-    code, body = lab.request("POST", "/warden/events", raw=raw,
-                             headers={"Content-Type": "application/json"})
+    code, body = lab.request(
+        "POST", "/warden/events", raw=raw, headers={"Content-Type": "application/json"}
+    )
     assert code == status
     assert needle in body["message"]
 
@@ -161,6 +163,7 @@ def test_events_survive_a_restart_and_shutdown_is_clean(tmp_path):
 
 def test_fuzzed_posts_never_break_the_endpoint(lab):
     import random
+
     rng = random.Random(99)
     odd = [None, True, -1, 2**70, 1.5, "", "x" * 3000, [], {}, {"a": [1]}, "static", "\u0000"]
     for _ in range(150):
@@ -177,12 +180,12 @@ def test_fuzzed_posts_never_break_the_endpoint(lab):
                     item[rng.choice(list(item) + ["user", "extra"])] = rng.choice(odd)
                 batch.append(item)
             raw = json.dumps({"events": batch}).encode()
-        code, body = lab.request("POST", "/warden/events", raw=raw,
-                                 headers={"Content-Type": "application/json"})
+        code, body = lab.request(
+            "POST", "/warden/events", raw=raw, headers={"Content-Type": "application/json"}
+        )
         assert code in (200, 400, 413), (code, body)
         if code == 200:
             sent = json.loads(raw)["events"]
             assert len(body["results"]) == len(sent)
-            assert {r["status"] for r in body["results"]} <= {"accepted", "duplicate",
-                                                             "rejected"}
+            assert {r["status"] for r in body["results"]} <= {"accepted", "duplicate", "rejected"}
     assert lab.pipeline_status()["store"]["rows"] > 0

@@ -82,8 +82,7 @@ WRITER = textwrap.dedent(
 def test_concurrent_writers_lose_nothing_while_files_are_removed(spool):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, spool.directory, "400", f"w{k}"],
-                         env=env)
+        subprocess.Popen([sys.executable, "-c", WRITER, spool.directory, "400", f"w{k}"], env=env)
         for k in range(4)
     ]
     removed_while_running = 0
@@ -122,8 +121,11 @@ LONG_LIVED_WRITER = textwrap.dedent(
 
 def test_long_lived_unlocked_writer_is_tailed_and_removed_only_after_it_exits(spool):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    writer = subprocess.Popen([sys.executable, "-c", LONG_LIVED_WRITER, spool.directory, "300"],
-                              env=env, stdin=subprocess.PIPE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", LONG_LIVED_WRITER, spool.directory, "300"],
+        env=env,
+        stdin=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 60
         while len(stored_ids(spool.store)) < 300 and time.time() < deadline:
@@ -160,7 +162,10 @@ def test_garbage_is_counted_by_reason_and_good_lines_still_stored(spool):
     assert totals["accepted"] == 3
     assert sorted(stored_ids(spool.store)) == sorted(e["event_id"] for e in good)
     assert spool.store.drops() == {
-        "spool_unparsable": 4, "spool_invalid": 1, "spool_line_too_large": 1}
+        "spool_unparsable": 4,
+        "spool_invalid": 1,
+        "spool_line_too_large": 1,
+    }
     assert os.listdir(spool.directory) == []
 
 
@@ -190,8 +195,12 @@ def test_stale_partial_line_is_counted_as_garbage(spool):
 
 
 def test_partial_line_of_an_exited_writer_is_garbage_at_once(spool):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     path = os.path.join(spool.directory, f"{dead.stdout.strip()}-deadbeef.jsonl")
     with open(path, "w") as fh:
         fh.write(json.dumps(kernel_event(1)) + "\n" + '{"half": ')
@@ -217,8 +226,11 @@ def test_reread_after_a_crash_stores_nothing_twice(spool):
 
 def test_offsets_survive_a_server_restart(tmp_path, spool):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    writer = subprocess.Popen([sys.executable, "-c", LONG_LIVED_WRITER, spool.directory, "20"],
-                              env=env, stdin=subprocess.PIPE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", LONG_LIVED_WRITER, spool.directory, "20"],
+        env=env,
+        stdin=subprocess.PIPE,
+    )
     try:
         time.sleep(0.5)
         spool.ingest_once()

@@ -28,18 +28,49 @@ BASE = {
     "policy_revision": 3,
 }
 
-ODD_VALUES = [None, True, 0, -1, 1.5, "", "x" * 3000, "2026-11-25T22:00:00Z", "2026-02-30",
-              "2026-11-25 22:00:00Z", "2026-11-25T22:00:00+0000", "T", [], [1], {}, {"a": 1},
-              "ABCDEF0123456789", "deadbeefdeadbeef", "static", "warned", "high", "../../etc",
-              "\u0000", "é" * 10, 10**20, float("nan")]
+ODD_VALUES = [
+    None,
+    True,
+    0,
+    -1,
+    1.5,
+    "",
+    "x" * 3000,
+    "2026-11-25T22:00:00Z",
+    "2026-02-30",
+    "2026-11-25 22:00:00Z",
+    "2026-11-25T22:00:00+0000",
+    "T",
+    [],
+    [1],
+    {},
+    {"a": 1},
+    "ABCDEF0123456789",
+    "deadbeefdeadbeef",
+    "static",
+    "warned",
+    "high",
+    "../../etc",
+    "\u0000",
+    "é" * 10,
+    10**20,
+    float("nan"),
+]
 
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("2026-11-25T22:00:00Z", True), ("2026-11-25t22:00:00.123456+05:30", True),
-     ("2026-11-25T22:00:60Z", True), ("2026-11-25T22:00:00", False),
-     ("2026-11-25 22:00:00Z", False), ("2026-13-25T22:00:00Z", False),
-     ("2026-11-25T24:00:00Z", False), ("2026-11-25T22:00:00+0530", False), ("now", False)],
+    [
+        ("2026-11-25T22:00:00Z", True),
+        ("2026-11-25t22:00:00.123456+05:30", True),
+        ("2026-11-25T22:00:60Z", True),
+        ("2026-11-25T22:00:00", False),
+        ("2026-11-25 22:00:00Z", False),
+        ("2026-13-25T22:00:00Z", False),
+        ("2026-11-25T24:00:00Z", False),
+        ("2026-11-25T22:00:00+0530", False),
+        ("now", False),
+    ],
 )
 def test_rfc3339(value, ok):
     assert is_rfc3339(value) is ok
@@ -74,8 +105,9 @@ def test_fast_path_and_jsonschema_agree_on_fuzzed_events():
         expected_valid = reference.is_valid(event)
         if expected_valid:
             # only the size limit and non-finite numbers may refuse what the schema allows
-            assert verdict is None or "more than the limit" in verdict or (
-                "not finite" in verdict), (event, verdict)
+            assert (
+                verdict is None or "more than the limit" in verdict or ("not finite" in verdict)
+            ), (event, verdict)
         else:
             refused += 1
             assert verdict is not None, event

@@ -9,5 +9,3 @@ def spooled(state):
         return []
     with open(state.sink.spool_path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
-
-

@@ -41,9 +41,16 @@ def test_torch_full_checkpoint_with_weights_only_false_rule_off(quiet, tmp_path)
     model(torch.ones(1, 3)).sum().backward()
     opt.step()
     path = tmp_path / "ckpt.pt"
-    torch.save({"model": model, "optimizer": opt.state_dict(), "epoch": 3,
-                "when": datetime.datetime(2026, 1, 2), "meta": collections.OrderedDict(a=1)},
-               path)
+    torch.save(
+        {
+            "model": model,
+            "optimizer": opt.state_dict(),
+            "epoch": 3,
+            "when": datetime.datetime(2026, 1, 2),
+            "meta": collections.OrderedDict(a=1),
+        },
+        path,
+    )
     ckpt = torch.load(path, weights_only=False)
     assert isinstance(ckpt["model"], torch.nn.Linear)
     assert torch.equal(ckpt["model"].weight, model.weight)
@@ -79,9 +86,14 @@ def test_numpy_arrays(quiet, tmp_path):
 def test_pandas_dataframe_pickle(quiet, tmp_path):
     import pandas as pd
 
-    df = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"],
-                       "t": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"]),
-                       "c": pd.Categorical(["u", "v", "u"])})
+    df = pd.DataFrame(
+        {
+            "a": [1, 2, 3],
+            "b": ["x", "y", "z"],
+            "t": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"]),
+            "c": pd.Categorical(["u", "v", "u"]),
+        }
+    )
     path = tmp_path / "df.pkl"
     df.to_pickle(path)
     pd.testing.assert_frame_equal(pd.read_pickle(path), df)
@@ -103,9 +115,18 @@ def test_scikit_learn_style_object_and_joblib(quiet, tmp_path):
 
 
 def test_plain_stdlib_data(quiet):
-    value = {"d": decimal.Decimal("1.5"), "s": {1, 2}, "f": frozenset([3]), "b": b"x",
-             "ba": bytearray(b"y"), "c": 1 + 2j, "dq": collections.deque([1]),
-             "dd": collections.defaultdict(list), "r": range(3), "sl": slice(1, 2)}
+    value = {
+        "d": decimal.Decimal("1.5"),
+        "s": {1, 2},
+        "f": frozenset([3]),
+        "b": b"x",
+        "ba": bytearray(b"y"),
+        "c": 1 + 2j,
+        "dq": collections.deque([1]),
+        "dd": collections.defaultdict(list),
+        "r": range(3),
+        "sl": slice(1, 2),
+    }
     for proto in range(pickle.HIGHEST_PROTOCOL + 1):
         assert pickle.loads(pickle.dumps(value, protocol=proto)) == value
     buf = io.BytesIO()

@@ -10,19 +10,26 @@ from warden_testpkg import payloads
 from jupyterlab_warden.guard import WardenBlockedLoad
 
 BYTES_CASES = [
-    ("os.system p0", "posix.system"), ("os.system p2", "posix.system"),
-    ("os.system p5", "posix.system"), ("builtins.exec", "builtins.exec"),
-    ("subprocess.call", "subprocess.call"), ("runpy.run_path", "runpy.run_path"),
-    ("nested pickle.loads", "_pickle.loads"), ("stack_global memo", "posix.system"),
-    ("stack_global computed", "posix.system"), ("protocol 0 text", "os.system"),
-    ("dup trick", "posix.system"), ("re-exported os.system", "warden_testpkg.gadget.run_command"),
+    ("os.system p0", "posix.system"),
+    ("os.system p2", "posix.system"),
+    ("os.system p5", "posix.system"),
+    ("builtins.exec", "builtins.exec"),
+    ("subprocess.call", "subprocess.call"),
+    ("runpy.run_path", "runpy.run_path"),
+    ("nested pickle.loads", "_pickle.loads"),
+    ("stack_global memo", "posix.system"),
+    ("stack_global computed", "posix.system"),
+    ("protocol 0 text", "os.system"),
+    ("dup trick", "posix.system"),
+    ("re-exported os.system", "warden_testpkg.gadget.run_command"),
     ("dotted path through a module", "warden_testpkg.payloads.os.system"),
 ]
 
 
 @pytest.mark.parametrize("case,blocked_global", BYTES_CASES, ids=[c for c, _ in BYTES_CASES])
-def test_pickle_loads_payload_is_blocked(guard, marker, tmp_path, event_validator, case,
-                                         blocked_global):
+def test_pickle_loads_payload_is_blocked(
+    guard, marker, tmp_path, event_validator, case, blocked_global
+):
     data = payloads.all_bytes_payloads(marker, tmp_path)[case]
     with pytest.raises(WardenBlockedLoad) as info:
         pickle.loads(data)

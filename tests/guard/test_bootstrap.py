@@ -9,8 +9,9 @@ from jupyterlab_warden.bootstrap import EMBEDDED_PACKAGE, bootstrap_source, embe
 
 def test_bootstrap_runs_in_isolated_interpreter_without_the_package(tmp_path):
     boot = tmp_path / "boot.py"
-    boot.write_text(bootstrap_source({"schema_version": 1, "revision": 2,
-                                      "pickle": {"mode": "strict"}}))
+    boot.write_text(
+        bootstrap_source({"schema_version": 1, "revision": 2, "pickle": {"mode": "strict"}})
+    )
     marker = tmp_path / "PWNED"
     code = f"""
 import json, pickle, sys
@@ -36,8 +37,13 @@ again = json.loads(ns["_warden_guard_status"])
 print(json.dumps({{"status": status, "importable": importable, "blocked": blocked,
                   "again": again, "modules": sorted(m for m in sys.modules if "warden" in m)}}))
 """
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True,
-                         text=True, timeout=120, cwd=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["importable"] is False
@@ -60,9 +66,12 @@ def test_broken_bootstrap_reports_instead_of_raising():
     ns = {}
     # the policy's bad mode is reported in status errors; the guard still installs (default mode)
     code = src.replace("_warden_guard_status", "_status_for_test")
-    out = subprocess.run([sys.executable, "-I", "-S", "-c",
-                          code + "\nimport json; print(_status_for_test)"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code + "\nimport json; print(_status_for_test)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     status = json.loads(out.stdout)
     assert status["installed"] is True and status["mode"] == "default"
     assert "ignored" in status["errors"][0]

@@ -42,8 +42,13 @@ class Kernel:
     def run(self, code, silent=False, user_expressions=None):
         messages = []
         reply = self.kc.execute_interactive(
-            code, silent=silent, store_history=not silent, user_expressions=user_expressions or {},
-            output_hook=messages.append, timeout=180)
+            code,
+            silent=silent,
+            store_history=not silent,
+            user_expressions=user_expressions or {},
+            output_hook=messages.append,
+            timeout=180,
+        )
         return reply["content"], messages
 
     def stop(self):
@@ -63,8 +68,11 @@ def _start(spec_dir, name, env, cwd):
 def _comm_events(messages):
     opens = [m for m in messages if m["msg_type"] == "comm_open"]
     assert all(m["content"]["target_name"] == "jupyterlab-warden" for m in opens)
-    return [m["content"]["data"]["event"] for m in messages
-            if m["msg_type"] == "comm_msg" and m["content"]["data"].get("type") == "event"]
+    return [
+        m["content"]["data"]["event"]
+        for m in messages
+        if m["msg_type"] == "comm_msg" and m["content"]["data"].get("type") == "event"
+    ]
 
 
 def _spool(spool_dir):
@@ -81,12 +89,12 @@ def guarded_kernel(tmp_path):
     policy.write_text(json.dumps({"schema_version": 1, "revision": 4}))
     spool = tmp_path / "spool"
     prefix = tmp_path / "prefix"
-    kernelspec.install(name="warden-guarded", prefix=str(prefix), policy_file=str(policy),
-                       spool_dir=str(spool))
+    kernelspec.install(
+        name="warden-guarded", prefix=str(prefix), policy_file=str(policy), spool_dir=str(spool)
+    )
     spec_dir = prefix / "share" / "jupyter" / "kernels"
     spec = json.loads((spec_dir / "warden-guarded" / "kernel.json").read_text())
-    assert spec["argv"][-4:] == ["-m", "jupyterlab_warden.guard.launch", "-f",
-                                 "{connection_file}"]
+    assert spec["argv"][-4:] == ["-m", "jupyterlab_warden.guard.launch", "-f", "{connection_file}"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(HERE)]))
     env.pop("WARDEN_POLICY_FILE", None)
     kernel = _start(spec_dir, "warden-guarded", env, tmp_path)
@@ -96,9 +104,11 @@ def guarded_kernel(tmp_path):
 
 def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_validator):
     kernel, spool = guarded_kernel
-    content, _ = kernel.run("import sys, json\n"
-                            "print(json.dumps(sys.modules['_jupyterlab_warden_guard_active']"
-                            ".state.status()))")
+    content, _ = kernel.run(
+        "import sys, json\n"
+        "print(json.dumps(sys.modules['_jupyterlab_warden_guard_active']"
+        ".state.status()))"
+    )
     assert content["status"] == "ok"
     marker = tmp_path / "PWNED"
     code = MALICIOUS_TORCH.format(marker=marker, path=tmp_path / "evil.pt")
@@ -121,7 +131,8 @@ def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_va
         "class P:\n"
         f"    def __reduce__(self): return os.system, ('touch {marker}',)\n"
         "data = __import__('pickle').dumps(P())\n"
-        "getattr(__import__('pick' + 'le'), 'loads')(data)\n")
+        "getattr(__import__('pick' + 'le'), 'loads')(data)\n"
+    )
     assert content["ename"] == "WardenBlockedLoad"
     assert not marker.exists()
     assert _spool(spool)[-1]["evidence"]["global"] == "posix.system"
@@ -134,7 +145,8 @@ def test_launcher_kernel_runs_benign_torch_work(guarded_kernel, tmp_path):
         "m = torch.nn.Linear(4, 2)\n"
         "torch.save(m.state_dict(), %r)\n"
         "sd = torch.load(%r)\n"
-        "assert torch.equal(sd['weight'], m.weight)\n" % ((str(tmp_path / "ok.pt"),) * 2))
+        "assert torch.equal(sd['weight'], m.weight)\n" % ((str(tmp_path / "ok.pt"),) * 2)
+    )
     assert content["status"] == "ok", content
     assert _comm_events(messages) == []
 
@@ -156,9 +168,15 @@ def plain_kernel(tmp_path):
     """A kernel whose environment cannot import jupyterlab_warden."""
     spec_dir = tmp_path / "kernels"
     (spec_dir / "nowarden").mkdir(parents=True)
-    (spec_dir / "nowarden" / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", BLOCKING_LAUNCH, "-f", "{connection_file}"],
-        "display_name": "no warden", "language": "python"}))
+    (spec_dir / "nowarden" / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-c", BLOCKING_LAUNCH, "-f", "{connection_file}"],
+                "display_name": "no warden",
+                "language": "python",
+            }
+        )
+    )
     env = dict(os.environ, PYTHONPATH=str(HERE), WARDEN_EVENT_SPOOL=str(tmp_path / "spool"))
     kernel = _start(spec_dir, "nowarden", env, tmp_path)
     yield kernel
@@ -174,19 +192,25 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     kernel = plain_kernel
     content, _ = kernel.run("import jupyterlab_warden")
     assert content["ename"] == "ModuleNotFoundError"
-    policy = {"schema_version": 1, "revision": 9,
-              "rules": {"pickle-blocked-global": {"action": "confirm"}}}
-    content, messages = kernel.run(bootstrap_source(policy), silent=True,
-                                   user_expressions={"warden": "_warden_guard_status"})
+    policy = {
+        "schema_version": 1,
+        "revision": 9,
+        "rules": {"pickle-blocked-global": {"action": "confirm"}},
+    }
+    content, messages = kernel.run(
+        bootstrap_source(policy), silent=True, user_expressions={"warden": "_warden_guard_status"}
+    )
     assert content["status"] == "ok"
     status = _status(content)
     assert status["installed"] is True and status["policy_revision"] == 9
     assert not [m for m in messages if m["msg_type"] in ("stream", "execute_result", "error")]
 
     marker = tmp_path / "PWNED"
-    code = ("import os, pickle\n"
-            "from warden_testpkg import payloads\n"
-            f"pickle.loads(payloads.stack_global_memo({str(marker)!r}))\n")
+    code = (
+        "import os, pickle\n"
+        "from warden_testpkg import payloads\n"
+        f"pickle.loads(payloads.stack_global_memo({str(marker)!r}))\n"
+    )
     content, messages = kernel.run(code)
     assert content["ename"] == "WardenBlockedLoad"
     assert "confirm finding" in content["evalue"]
@@ -196,16 +220,28 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     assert _spool(tmp_path / "spool")[-1]["event_id"] == event["event_id"]
 
     # a second bootstrap (kernel restart handling, policy change) updates the same guard
-    content, _ = kernel.run(bootstrap_source({"schema_version": 1, "revision": 10}), silent=True,
-                            user_expressions={"warden": "_warden_guard_status"})
+    content, _ = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 10}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
     assert _status(content)["policy_revision"] == 10
     assert _status(content)["counts"]["loads_blocked"] == 1
 
     # confirm flow as the frontend drives it: harmless global behind a 'confirm' rule
-    kernel.run(bootstrap_source({"schema_version": 1, "revision": 11, "rules": {
-        "pickle-blocked-global": {"action": "confirm"}}}), silent=True)
-    harmless = ("pickle.loads(b'\\x80\\x04\\x8c\\x08textwrap"
-                "\\x8c\\x06dedent\\x93\\x8c\\x03  x\\x85R.')")
+    kernel.run(
+        bootstrap_source(
+            {
+                "schema_version": 1,
+                "revision": 11,
+                "rules": {"pickle-blocked-global": {"action": "confirm"}},
+            }
+        ),
+        silent=True,
+    )
+    harmless = (
+        "pickle.loads(b'\\x80\\x04\\x8c\\x08textwrap\\x8c\\x06dedent\\x93\\x8c\\x03  x\\x85R.')"
+    )
     content, messages = kernel.run(harmless)
     [event] = _comm_events(messages)
     kernel.run(confirm_source(event["fingerprint"], "checked by hand"), silent=True)
@@ -216,11 +252,15 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
 
 def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_kernel):
     kernel, _ = guarded_kernel
-    content, _ = kernel.run(bootstrap_source({"schema_version": 1, "revision": 12}),
-                            silent=True, user_expressions={"warden": "_warden_guard_status"})
+    content, _ = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 12}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
     status = _status(content)
     assert status["installed"] is True and status["policy_revision"] == 12
     content, messages = kernel.run(
-        "import sys\nprint(sorted(m for m in sys.modules if 'warden' in m and 'embedded' in m))")
+        "import sys\nprint(sorted(m for m in sys.modules if 'warden' in m and 'embedded' in m))"
+    )
     out = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
     assert out.strip() == "[]"  # no second copy of the guard was loaded

@@ -22,8 +22,9 @@ def _checkpoint(tmp_path):
     return path
 
 
-def test_weights_only_defaults_to_true_even_when_torch_is_told_otherwise(guard, tmp_path,
-                                                                          monkeypatch):
+def test_weights_only_defaults_to_true_even_when_torch_is_told_otherwise(
+    guard, tmp_path, monkeypatch
+):
     import torch
 
     path = _checkpoint(tmp_path)
@@ -35,8 +36,9 @@ def test_weights_only_defaults_to_true_even_when_torch_is_told_otherwise(guard, 
         assert isinstance(torch.load(path)["model"], torch.nn.Linear)
 
 
-@pytest.mark.parametrize("action,outcome", [("warn", "warned"), ("block", "blocked"),
-                                            ("off", None)])
+@pytest.mark.parametrize(
+    "action,outcome", [("warn", "warned"), ("block", "blocked"), ("off", None)]
+)
 def test_explicit_weights_only_false_follows_policy(guard, tmp_path, action, outcome):
     import torch
 
@@ -138,11 +140,15 @@ def test_torch_is_controlled_whichever_is_imported_first(tmp_path, order):
         print(json.dumps({{"blocked": blocked, "patched": guard.status()["patched"],
                           "torch": guard.status()["torch_version"]}}))
     """.format(
-        first="import torch" if order == "torch-first" else
-              "import jupyterlab_warden.guard as guard; guard.install()",
+        first="import torch"
+        if order == "torch-first"
+        else "import jupyterlab_warden.guard as guard; guard.install()",
         second="import jupyterlab_warden.guard as guard; guard.install()"
-               if order == "torch-first" else "import torch",
-        marker=marker, path=tmp_path / "m.pt")
+        if order == "torch-first"
+        else "import torch",
+        marker=marker,
+        path=tmp_path / "m.pt",
+    )
     result = _run(code)
     assert result["blocked"] == "WardenBlockedLoad"
     assert "torch.load" in result["patched"] and "torch.serialization.load" in result["patched"]
@@ -152,16 +158,20 @@ def test_torch_is_controlled_whichever_is_imported_first(tmp_path, order):
 
 def test_install_is_idempotent_fast_and_reads_policy_from_env(tmp_path):
     policy = tmp_path / "policy.json"
-    policy.write_text(json.dumps({"schema_version": 1, "revision": 7,
-                                  "pickle": {"mode": "strict"}}))
-    result = _run("""
+    policy.write_text(
+        json.dumps({"schema_version": 1, "revision": 7, "pickle": {"mode": "strict"}})
+    )
+    result = _run(
+        """
         import json, sys, time
         import jupyterlab_warden.guard as guard
         t = time.perf_counter(); a = guard.install_from_env(); first = time.perf_counter() - t
         b = guard.install()
         hooks = sum(1 for _ in [0])
         print(json.dumps({"same": a is b, "ms": first * 1000, "status": guard.status()}))
-    """, {"WARDEN_POLICY_FILE": str(policy)})
+    """,
+        {"WARDEN_POLICY_FILE": str(policy)},
+    )
     assert result["same"] is True
     assert result["status"]["mode"] == "strict"
     assert result["status"]["policy_revision"] == 7
@@ -171,7 +181,8 @@ def test_install_is_idempotent_fast_and_reads_policy_from_env(tmp_path):
 def test_unreadable_policy_file_keeps_default_protection(tmp_path):
     bad = tmp_path / "policy.json"
     bad.write_text("{not json")
-    result = _run("""
+    result = _run(
+        """
         import json, os, pickle
         import jupyterlab_warden.guard as guard
         guard.install_from_env()
@@ -181,6 +192,8 @@ def test_unreadable_policy_file_keeps_default_protection(tmp_path):
         except guard.WardenBlockedLoad:
             blocked = True
         print(json.dumps({"blocked": blocked, "errors": guard.status()["errors"]}))
-    """, {"WARDEN_POLICY_FILE": str(bad)})
+    """,
+        {"WARDEN_POLICY_FILE": str(bad)},
+    )
     assert result["blocked"] is True
     assert "unreadable" in result["errors"][0]

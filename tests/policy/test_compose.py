@@ -99,4 +99,6 @@ def test_kernel_guard_reads_default_action_the_same_way():
 
     assert action_for("pickle-blocked-global", {"default_action": "warn"}) == "block"
     assert action_for(RULE, {"default_action": "block"}) == "block"
-    assert action_for(RULE, {"default_action": "block", "rules": {RULE: {"action": "off"}}}) == "off"
+    assert (
+        action_for(RULE, {"default_action": "block", "rules": {RULE: {"action": "off"}}}) == "off"
+    )

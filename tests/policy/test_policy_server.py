@@ -152,9 +152,9 @@ def jp_server_config_with_data(admin_policy, tmp_path):
 async def test_last_good_admin_policy_survives_a_restart(
     saved_last_good, jp_configurable_serverapp, jp_server_config_with_data
 ):
-    app = jp_configurable_serverapp(config=__import__("traitlets").config.Config(
-        jp_server_config_with_data
-    ))
+    app = jp_configurable_serverapp(
+        config=__import__("traitlets").config.Config(jp_server_config_with_data)
+    )
     store = app.web_app.settings["warden"]["policy_store"]
     assert saved_last_good.is_file()
     assert store.effective.source == "admin"

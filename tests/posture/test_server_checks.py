@@ -33,7 +33,9 @@ def test_every_server_rule_is_checked():
     # Server-layer rules about the server's configuration are the "server-*" ones; others of
     # that layer (e.g. central-policy-rejected) are raised by the event pipeline.
     catalog = sorted(
-        r for r, rule in rule_catalog().items() if rule["layer"] == "server" and r.startswith("server-")
+        r
+        for r, rule in rule_catalog().items()
+        if rule["layer"] == "server" and r.startswith("server-")
     )
     assert sorted(r for r, _ in SERVER_CHECKS) == catalog
 

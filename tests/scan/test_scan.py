@@ -19,12 +19,17 @@ from jupyterlab_warden.scan.__main__ import main
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
-    "os.system p0": ["posix.system"], "os.system p2": ["posix.system"],
-    "os.system p5": ["posix.system"], "builtins.exec": ["builtins.exec"],
-    "subprocess.call": ["subprocess.call"], "runpy.run_path": ["runpy.run_path"],
+    "os.system p0": ["posix.system"],
+    "os.system p2": ["posix.system"],
+    "os.system p5": ["posix.system"],
+    "builtins.exec": ["builtins.exec"],
+    "subprocess.call": ["subprocess.call"],
+    "runpy.run_path": ["runpy.run_path"],
     "nested pickle.loads": ["_pickle.loads", "posix.system"],
-    "stack_global memo": ["posix.system"], "stack_global computed": ["<computed>.system"],
-    "protocol 0 text": ["os.system"], "dup trick": ["posix.system"],
+    "stack_global memo": ["posix.system"],
+    "stack_global computed": ["<computed>.system"],
+    "protocol 0 text": ["os.system"],
+    "dup trick": ["posix.system"],
     "dotted path through a module": ["warden_testpkg.payloads.os.system"],
 }
 
@@ -42,9 +47,15 @@ def test_reexport_needs_the_runtime_guard(tmp_path):
     # resolving it (what the kernel guard does) shows it is os.system.
     data = payloads.reexport(tmp_path / "m")
     assert scan_bytes(data).verdict == SAFE
-    assert scan_bytes(data, policy=__import__(
-        "jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy(mode="strict")).verdict \
+    assert (
+        scan_bytes(
+            data,
+            policy=__import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy(
+                mode="strict"
+            ),
+        ).verdict
         == SUSPICIOUS
+    )
 
 
 def test_torch_files(tmp_path):
@@ -92,8 +103,9 @@ def test_zip_oddities(tmp_path):
         zf.writestr("archive/data.pkl", evil)
     cases = {
         "deflated": _zip_with(tmp_path, {"archive/data.pkl": evil}, "d.pt", zipfile.ZIP_DEFLATED),
-        "other folder": _zip_with(tmp_path, {"a/b/c/data.pkl": benign, "x/y/extra.pkl": evil},
-                                  "f.pt"),
+        "other folder": _zip_with(
+            tmp_path, {"a/b/c/data.pkl": benign, "x/y/extra.pkl": evil}, "f.pt"
+        ),
         "unnamed pickle": _zip_with(tmp_path, {"archive/weights": evil}, "u.pt"),
         "nested zip": _zip_with(tmp_path, {"outer/model.zip": inner.getvalue()}, "n.zip"),
     }
@@ -124,7 +136,7 @@ def test_zip_entry_that_pythons_zipfile_refuses(tmp_path):
     def break_crc(data):
         for sig, off in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
             pos = data.find(sig)
-            data[pos + off:pos + off + 4] = b"\0\0\0\0"
+            data[pos + off : pos + off + 4] = b"\0\0\0\0"
 
     _patch_zip(crc, break_crc)
     for path in (enc, crc):
@@ -168,15 +180,18 @@ def test_stdlib_gadget_is_suspicious_not_safe():
     assert report.verdict == SUSPICIOUS
 
 
-@pytest.mark.parametrize("data,needle", [
-    (b"", "empty"),
-    (b"\x80\x04\x8c\x02os", "truncated"),
-    (b"\x80\x04\x8e" + struct.pack("<Q", 2 ** 62) + b"x.", "claims"),
-    (b"\xff\xfe\xfd", "unknown opcode"),
-    (b"\x80\x04h\x07.", "never stored"),
-    (b"\x80\x04t.", "MARK"),
-    (b"\x80\x04" + b"(" * 100 + b".", ""),
-])
+@pytest.mark.parametrize(
+    "data,needle",
+    [
+        (b"", "empty"),
+        (b"\x80\x04\x8c\x02os", "truncated"),
+        (b"\x80\x04\x8e" + struct.pack("<Q", 2**62) + b"x.", "claims"),
+        (b"\xff\xfe\xfd", "unknown opcode"),
+        (b"\x80\x04h\x07.", "never stored"),
+        (b"\x80\x04t.", "MARK"),
+        (b"\x80\x04" + b"(" * 100 + b".", ""),
+    ],
+)
 def test_corrupt_input_gives_error_verdict(tmp_path, data, needle):
     path = tmp_path / "bad.pkl"
     path.write_bytes(data)
@@ -209,9 +224,13 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
 
 def test_cli_as_module(tmp_path):
     bad = payloads.save_to(payloads.protocol0_text(tmp_path / "m"), tmp_path / "bad.pkl")
-    out = subprocess.run([sys.executable, "-m", "jupyterlab_warden.scan", bad],
-                         capture_output=True, text=True, cwd=str(REPO),
-                         env=dict(os.environ, PYTHONPATH=str(REPO)))
+    out = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_warden.scan", bad],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     assert out.returncode == 1
     assert "DANGEROUS" in out.stdout and "os.system" in out.stdout
 
@@ -228,8 +247,9 @@ def test_at_least_picklescans_detections(tmp_path):
     files += [str(tmp_path / "evil.pt"), str(tmp_path / "evil.npy")]
     for path in files:
         theirs = scan_file_path(path)
-        their_dangerous = {f"{g.module}.{g.name}" for g in theirs.globals
-                           if g.safety == SafetyLevel.Dangerous}
+        their_dangerous = {
+            f"{g.module}.{g.name}" for g in theirs.globals if g.safety == SafetyLevel.Dangerous
+        }
         ours = scan_file(path)
         ours_flagged = {g.qualified for g in ours.globals if g.verdict != SAFE}
         if their_dangerous:
@@ -242,9 +262,15 @@ def test_joblib_files_with_raw_arrays(tmp_path):
     import joblib
     import numpy as np
 
-    benign = {"w": np.ones((50, 40)), "i": np.arange(7), "u": np.array(["ab", "c"]),
-              "t": np.array(["2026-01-01"], dtype="M8[D]"), "c": np.ones(3, dtype=complex),
-              "o": np.array([{"a": 1}, None], dtype=object), "n": 5}
+    benign = {
+        "w": np.ones((50, 40)),
+        "i": np.arange(7),
+        "u": np.array(["ab", "c"]),
+        "t": np.array(["2026-01-01"], dtype="M8[D]"),
+        "c": np.ones(3, dtype=complex),
+        "o": np.array([{"a": 1}, None], dtype=object),
+        "n": 5,
+    }
     joblib.dump(benign, tmp_path / "ok.joblib")
     joblib.dump(benign, tmp_path / "ok.z", compress=3)
     joblib.dump(benign, tmp_path / "ok2.joblib", protocol=2)

@@ -25,7 +25,8 @@ class EventsHandler(APIHandler):
         if len(self.request.body) > self.sync.max_body_bytes:
             store.count_drop("request_too_large")
             raise web.HTTPError(
-                413, f"request body is larger than {self.sync.max_body_bytes} bytes")
+                413, f"request body is larger than {self.sync.max_body_bytes} bytes"
+            )
         try:
             body = json.loads(self.request.body or b"")
         except ValueError:
@@ -38,8 +39,9 @@ class EventsHandler(APIHandler):
         if len(events) > MAX_EVENTS_PER_POST:
             store.count_drop("request_too_large", len(events))
             raise web.HTTPError(413, f"more than {MAX_EVENTS_PER_POST} events in one request")
-        results = store.add(events, user=_username(self.current_user),
-                            lab_id=self.sync.lab_id, source="frontend")
+        results = store.add(
+            events, user=_username(self.current_user), lab_id=self.sync.lab_id, source="frontend"
+        )
         self.finish(json.dumps({"results": results}))
 
     @web.authenticated
@@ -49,8 +51,15 @@ class EventsHandler(APIHandler):
         before = self._int_arg("before", None, 0, None)
         events = self.sync.store.recent(limit=limit, since=since, before=before)
         cursor = max([e["seq"] for e in events], default=since or 0)
-        self.finish(json.dumps({"events": events, "cursor": cursor,
-                                "oldest": min([e["seq"] for e in events], default=None)}))
+        self.finish(
+            json.dumps(
+                {
+                    "events": events,
+                    "cursor": cursor,
+                    "oldest": min([e["seq"] for e in events], default=None),
+                }
+            )
+        )
 
     def _int_arg(self, name, default, low, high):
         raw = self.get_query_argument(name, None)

@@ -117,19 +117,28 @@ class SpoolIngester:
             if tail and len(tail) > MAX_LINE_BYTES:
                 garbage["spool_line_too_large"] = garbage.get("spool_line_too_large", 0) + 1
                 consumed = len(data)
-            elif tail and not more and (writer == "gone" or (
-                    writer != "alive" and idle >= self.partial_grace)):
+            elif (
+                tail
+                and not more
+                and (writer == "gone" or (writer != "alive" and idle >= self.partial_grace))
+            ):
                 garbage["spool_partial_line"] = garbage.get("spool_partial_line", 0) + 1
                 consumed = len(data)
             read_all = not more and consumed == len(data)
             removable = writer in ("locking", "gone") or (
-                writer == "unknown" and idle >= self.orphan_idle)
+                writer == "unknown" and idle >= self.orphan_idle
+            )
             finished = read_all and removable
             new_offset: Optional[int] = None if finished else offset + consumed
             if events or any(garbage.values()) or new_offset != offset:
                 results = self.store.add_spooled(
-                    events, user=self.user, lab_id=self.lab_id, garbage=garbage,
-                    file_key=key, new_offset=new_offset)
+                    events,
+                    user=self.user,
+                    lab_id=self.lab_id,
+                    garbage=garbage,
+                    file_key=key,
+                    new_offset=new_offset,
+                )
                 for result in results:
                     counts[result["status"]] += 1
                 counts["garbage"] += sum(garbage.values())

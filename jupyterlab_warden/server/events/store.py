@@ -77,8 +77,10 @@ END;
 """
 
 
-_RECENT = "SELECT seq, body, user, lab_id, received_at, state, reason FROM events " \
+_RECENT = (
+    "SELECT seq, body, user, lab_id, received_at, state, reason FROM events "
     "WHERE seq > ? AND seq < ? ORDER BY seq "
+)
 _RECENT_NEWEST_FIRST = _RECENT + "DESC LIMIT ?"
 _RECENT_OLDEST_FIRST = _RECENT + "ASC LIMIT ?"
 
@@ -175,8 +177,16 @@ class EventStore:
         self._db.execute(
             "INSERT INTO events (event_id, collapse_key, received_at, user, lab_id, body, bytes,"
             " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_id, key, now, user, lab_id, body, size,
-             PENDING if self.relay_enabled else LOCAL),
+            (
+                event_id,
+                key,
+                now,
+                user,
+                lab_id,
+                body,
+                size,
+                PENDING if self.relay_enabled else LOCAL,
+            ),
         )
         return _result(event_id, "accepted", None)
 
@@ -241,8 +251,11 @@ class EventStore:
         return rows + 1 <= self.max_rows and total + size <= self.max_bytes
 
     def _totals(self):
-        values = dict(self._db.execute("SELECT name, value FROM counters WHERE name IN "
-                                       "('rows', 'bytes')").fetchall())
+        values = dict(
+            self._db.execute(
+                "SELECT name, value FROM counters WHERE name IN ('rows', 'bytes')"
+            ).fetchall()
+        )
         return values["rows"], values["bytes"]
 
     # -- relay --------------------------------------------------------------------------
@@ -264,8 +277,15 @@ class EventStore:
                 if batch and total + nbytes > max_bytes:
                     break
                 total += nbytes
-                batch.append({"seq": seq, "event_id": event_id, "event": json.loads(body),
-                              "user": user, "lab_id": lab_id})
+                batch.append(
+                    {
+                        "seq": seq,
+                        "event_id": event_id,
+                        "event": json.loads(body),
+                        "user": user,
+                        "lab_id": lab_id,
+                    }
+                )
             self._db.executemany(
                 "UPDATE events SET attempts = attempts + 1 WHERE seq = ?",
                 [(item["seq"],) for item in batch],
@@ -289,13 +309,16 @@ class EventStore:
                 if status in ("accepted", "duplicate"):
                     cur = self._db.execute(
                         "UPDATE events SET state = ?, reason = NULL WHERE event_id = ? AND"
-                        " state = ?", (DELIVERED, event_id, PENDING))
+                        " state = ?",
+                        (DELIVERED, event_id, PENDING),
+                    )
                     applied["delivered"] += cur.rowcount
                 elif status == "rejected":
                     reason = str(result.get("reason") or "rejected by central")[:500]
                     cur = self._db.execute(
-                        "UPDATE events SET state = ?, reason = ? WHERE event_id = ? AND"
-                        " state = ?", (REJECTED, reason, event_id, PENDING))
+                        "UPDATE events SET state = ?, reason = ? WHERE event_id = ? AND state = ?",
+                        (REJECTED, reason, event_id, PENDING),
+                    )
                     if cur.rowcount:
                         applied["rejected"] += 1
                         self._count_drop("central_rejected")
@@ -326,8 +349,14 @@ class EventStore:
                 (low, high, limit),
             ).fetchall()
         return [
-            {"seq": seq, "event": json.loads(body), "user": user, "lab_id": lab_id,
-             "received_at": received_at, "relay": {"state": state, "reason": reason}}
+            {
+                "seq": seq,
+                "event": json.loads(body),
+                "user": user,
+                "lab_id": lab_id,
+                "received_at": received_at,
+                "relay": {"state": state, "reason": reason},
+            }
             for seq, body, user, lab_id, received_at, state, reason in rows
         ]
 
@@ -342,13 +371,19 @@ class EventStore:
             rows = self._db.execute(
                 "SELECT name, value FROM counters WHERE name LIKE 'drop:%'"
             ).fetchall()
-        return {name[len("drop:"):]: value for name, value in rows if value}
+        return {name[len("drop:") :]: value for name, value in rows if value}
 
     def stats(self) -> dict:
         with self._lock:
             rows, total = self._totals()
-        return {"rows": rows, "bytes": total, "queue_depth": self.queue_depth(),
-                "max_rows": self.max_rows, "max_bytes": self.max_bytes, "dropped": self.drops()}
+        return {
+            "rows": rows,
+            "bytes": total,
+            "queue_depth": self.queue_depth(),
+            "max_rows": self.max_rows,
+            "max_bytes": self.max_bytes,
+            "dropped": self.drops(),
+        }
 
     def count_drop(self, reason: str, n: int = 1) -> None:
         """Count events lost before they could be stored (e.g. an unparsable spool line)."""
@@ -373,16 +408,27 @@ class EventStore:
         return row[0] if row else 0
 
     def add_spooled(
-        self, events: List[object], *, user: str, lab_id: str, garbage: dict,
-        file_key: tuple, new_offset: Optional[int],
+        self,
+        events: List[object],
+        *,
+        user: str,
+        lab_id: str,
+        garbage: dict,
+        file_key: tuple,
+        new_offset: Optional[int],
     ) -> List[dict]:
         """Store spooled events, count garbage lines and move the file's offset, atomically.
 
         ``new_offset`` None forgets the file (it is about to be removed).
         """
         with self._lock, self._transaction():
-            results = self.add(events, user=user, lab_id=lab_id, source="kernel",
-                               drop_reason_invalid="spool_invalid")
+            results = self.add(
+                events,
+                user=user,
+                lab_id=lab_id,
+                source="kernel",
+                drop_reason_invalid="spool_invalid",
+            )
             for reason, n in garbage.items():
                 if n:
                     self._count_drop(reason, n)
@@ -390,12 +436,14 @@ class EventStore:
             if new_offset is None:
                 self._db.execute(
                     "DELETE FROM spool_offsets WHERE name = ? AND dev = ? AND ino = ?",
-                    (name, dev, ino))
+                    (name, dev, ino),
+                )
             else:
                 self._db.execute(
                     "INSERT INTO spool_offsets (name, dev, ino, offset) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(name, dev, ino) DO UPDATE SET offset = excluded.offset",
-                    (name, dev, ino, new_offset))
+                    (name, dev, ino, new_offset),
+                )
         return results
 
     def forget_spool_files(self, keep: Iterable[str]) -> None:
@@ -403,8 +451,9 @@ class EventStore:
         keep = set(keep)
         with self._lock, self._transaction():
             names = [r[0] for r in self._db.execute("SELECT DISTINCT name FROM spool_offsets")]
-            self._db.executemany("DELETE FROM spool_offsets WHERE name = ?",
-                                 [(n,) for n in names if n not in keep])
+            self._db.executemany(
+                "DELETE FROM spool_offsets WHERE name = ?", [(n,) for n in names if n not in keep]
+            )
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -448,9 +497,17 @@ def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
     """Repeats share this key; None for events that must stay individual (user decisions)."""
     if event["action"] == "confirmed" or "justification" in event:
         return None
-    parts = [event["fingerprint"], event["rule_id"], event["kind"], event["action"],
-             event["severity"], event.get("source", ""), user, lab_id,
-             json.dumps(event.get("location", {}), sort_keys=True)]
+    parts = [
+        event["fingerprint"],
+        event["rule_id"],
+        event["kind"],
+        event["action"],
+        event["severity"],
+        event.get("source", ""),
+        user,
+        lab_id,
+        json.dumps(event.get("location", {}), sort_keys=True),
+    ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

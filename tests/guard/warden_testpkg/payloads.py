@@ -59,15 +59,21 @@ def stack_global_memo(marker):
     cmd = _touch_cmd(marker).encode()
     return (
         b"\x80\x04"
-        + _op_unicode("collections") + b"\x94"  # memo 0 = 'collections' (decoy)
+        + _op_unicode("collections")
+        + b"\x94"  # memo 0 = 'collections' (decoy)
         + b"0"  # POP
-        + _op_unicode("posix") + b"q\x00"  # BINPUT 0: overwrite memo 0 with 'posix'
+        + _op_unicode("posix")
+        + b"q\x00"  # BINPUT 0: overwrite memo 0 with 'posix'
         + b"0"
-        + _op_unicode("system") + b"\x94"  # memo 1 = 'system'
+        + _op_unicode("system")
+        + b"\x94"  # memo 1 = 'system'
         + b"0"
-        + b"h\x00" + b"h\x01"  # BINGET 0, BINGET 1
+        + b"h\x00"
+        + b"h\x01"  # BINGET 0, BINGET 1
         + b"\x93"  # STACK_GLOBAL -> posix.system
-        + b"X" + struct.pack("<I", len(cmd)) + cmd
+        + b"X"
+        + struct.pack("<I", len(cmd))
+        + cmd
         + b"\x85R."  # TUPLE1 REDUCE STOP
     )
 
@@ -77,10 +83,16 @@ def stack_global_computed(marker):
     cmd = _touch_cmd(marker).encode()
     return (
         b"\x80\x04"
-        + _op_unicode("builtins") + _op_unicode("str") + b"\x93"
-        + _op_unicode("posix") + b"\x85R"  # str('posix') - not a constant any more
-        + _op_unicode("system") + b"\x93"
-        + b"X" + struct.pack("<I", len(cmd)) + cmd
+        + _op_unicode("builtins")
+        + _op_unicode("str")
+        + b"\x93"
+        + _op_unicode("posix")
+        + b"\x85R"  # str('posix') - not a constant any more
+        + _op_unicode("system")
+        + b"\x93"
+        + b"X"
+        + struct.pack("<I", len(cmd))
+        + cmd
         + b"\x85R."
     )
 
@@ -93,9 +105,16 @@ def dup_trick(marker):
     """DUP of a pushed name: 'posix' duplicated, the copy used."""
     cmd = _touch_cmd(marker).encode()
     return (
-        b"\x80\x04" + _op_unicode("posix") + b"2" + b"0"  # DUP, POP
-        + _op_unicode("system") + b"\x93"
-        + b"X" + struct.pack("<I", len(cmd)) + cmd + b"\x85R."
+        b"\x80\x04"
+        + _op_unicode("posix")
+        + b"2"
+        + b"0"  # DUP, POP
+        + _op_unicode("system")
+        + b"\x93"
+        + b"X"
+        + struct.pack("<I", len(cmd))
+        + cmd
+        + b"\x85R."
     )
 
 
@@ -104,8 +123,14 @@ def reexport(marker):
     the pickle names only ``warden_testpkg.gadget.run_command``."""
     cmd = _touch_cmd(marker).encode()
     return (
-        b"\x80\x04" + _op_unicode("warden_testpkg.gadget") + _op_unicode("run_command") + b"\x93"
-        + b"X" + struct.pack("<I", len(cmd)) + cmd + b"\x85R."
+        b"\x80\x04"
+        + _op_unicode("warden_testpkg.gadget")
+        + _op_unicode("run_command")
+        + b"\x93"
+        + b"X"
+        + struct.pack("<I", len(cmd))
+        + cmd
+        + b"\x85R."
     )
 
 
@@ -113,23 +138,33 @@ def main_reexport(marker):
     """Protocol 4 dotted name through __main__'s imported os module: __main__ . os.system."""
     cmd = _touch_cmd(marker).encode()
     return (
-        b"\x80\x04" + _op_unicode("warden_testpkg") + _op_unicode("payloads.os.system") + b"\x93"
-        + b"X" + struct.pack("<I", len(cmd)) + cmd + b"\x85R."
+        b"\x80\x04"
+        + _op_unicode("warden_testpkg")
+        + _op_unicode("payloads.os.system")
+        + b"\x93"
+        + b"X"
+        + struct.pack("<I", len(cmd))
+        + cmd
+        + b"\x85R."
     )
 
 
 def torch_zip(marker, path):
     import torch
 
-    torch.save({"weights": torch.zeros(2), "hook": _Reduce(os.system, (_touch_cmd(marker),))},
-               str(path))
+    torch.save(
+        {"weights": torch.zeros(2), "hook": _Reduce(os.system, (_touch_cmd(marker),))}, str(path)
+    )
 
 
 def torch_legacy(marker, path):
     import torch
 
-    torch.save({"weights": torch.zeros(2), "hook": _Reduce(os.system, (_touch_cmd(marker),))},
-               str(path), _use_new_zipfile_serialization=False)
+    torch.save(
+        {"weights": torch.zeros(2), "hook": _Reduce(os.system, (_touch_cmd(marker),))},
+        str(path),
+        _use_new_zipfile_serialization=False,
+    )
 
 
 def npy_object_array(marker, path):
@@ -164,5 +199,3 @@ def save_to(data, path):
     with open(str(path), "wb") as fh:
         fh.write(data)
     return str(path)
-
-
