@@ -1,7 +1,13 @@
 import { IWardenEvent } from './event';
 
-/** Where a batch goes; resolves when the lab server has stored it. */
-export type PostEvents = (events: IWardenEvent[]) => Promise<void>;
+/**
+ * Where a batch goes; resolves when the lab server has stored it. `dropped` is how many events
+ * this queue dropped since the last successful post (the server counts them).
+ */
+export type PostEvents = (
+  events: IWardenEvent[],
+  dropped: number
+) => Promise<void>;
 
 /**
  * Batches events to the lab server (POST /warden/events) off the execution path. A failed post
@@ -12,6 +18,7 @@ export class EventSender {
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _failures = 0;
   private _sending = false;
+  /** Dropped and not yet reported to the server. */
   dropped = 0;
 
   constructor(
@@ -47,7 +54,9 @@ export class EventSender {
     try {
       while (this._queue.length) {
         const batch = this._queue.slice(0, this._options.maxBatch ?? 100);
-        await this._post(batch);
+        const dropped = this.dropped;
+        await this._post(batch, dropped);
+        this.dropped -= dropped;
         this._queue.splice(0, batch.length);
         this._failures = 0;
       }

@@ -27,10 +27,10 @@ export const findingsPlugin: JupyterFrontEndPlugin<IWardenFindings> = {
     policy.changed.connect(applyPolicy);
     applyPolicy();
 
-    const events = new EventSender(async batch => {
+    const events = new EventSender(async (batch, dropped) => {
       await requestWarden('events', {
         method: 'POST',
-        body: JSON.stringify({ events: batch })
+        body: JSON.stringify({ events: batch, client_dropped: dropped })
       });
     });
     window.addEventListener('beforeunload', () => void events.flush());

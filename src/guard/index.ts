@@ -17,17 +17,28 @@ export const guardPlugin: JupyterFrontEndPlugin<IWardenGuard> = {
   provides: IWardenGuard,
   requires: [IWardenFindings],
   activate: (app: JupyterFrontEnd, findings: IWardenFindings): IWardenGuard => {
-    const installer = new GuardInstaller(event => {
-      findings.registry.addRuntimeEvent(event);
-      // The kernel also spools it for the server; the same event_id is stored once.
-      findings.events.send(event);
-      const verb = event.action === 'blocked' ? 'blocked' : 'flagged';
-      const show =
-        event.action === 'blocked' ? Notification.error : Notification.warning;
-      show(`Warden ${verb} a model load: ${event.message ?? event.rule_id}`, {
-        autoClose: 12000
-      });
-    });
+    const installer = new GuardInstaller(
+      event => {
+        findings.registry.addRuntimeEvent(event);
+        // The kernel also spools it for the server; the same event_id is stored once.
+        findings.events.send(event);
+        const verb = event.action === 'blocked' ? 'blocked' : 'flagged';
+        const show =
+          event.action === 'blocked'
+            ? Notification.error
+            : Notification.warning;
+        show(`Warden ${verb} a model load: ${event.message ?? event.rule_id}`, {
+          autoClose: 12000
+        });
+      },
+      why => {
+        // Never a silent gap: the user learns that this kernel's loads are not guarded.
+        Notification.error(
+          `Warden could not install its kernel guard: ${why}. Cells still run, but model loads in this kernel are not checked. Restart the kernel to try again, or tell your admin.`,
+          { autoClose: false }
+        );
+      }
+    );
     return { ready: sessionContext => installer.ready(sessionContext) };
   }
 };

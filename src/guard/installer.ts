@@ -43,6 +43,7 @@ export class GuardInstaller {
 
   constructor(
     private readonly _onEvent: (event: IWardenEvent) => void,
+    private readonly _onFailure: (why: string) => void,
     private readonly _fetchBootstrap = () =>
       requestWarden<IBootstrap>('guard/bootstrap')
   ) {}
@@ -92,9 +93,8 @@ export class GuardInstaller {
     try {
       bootstrap = await this._fetchBootstrap();
     } catch (reason) {
-      console.error(
-        'Warden: could not get the kernel guard from the lab server',
-        reason
+      this._onFailure(
+        `the lab server did not send it (${(reason as Error).message ?? reason})`
       );
       return null;
     }
@@ -110,11 +110,11 @@ export class GuardInstaller {
     const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
     const expression = (reply.content as any).user_expressions?.warden;
     if (reply.content.status !== 'ok' || expression?.status !== 'ok') {
-      console.error('Warden: the kernel guard did not install', reply.content);
-      return {
-        installed: false,
-        errors: [String((reply.content as any).evalue ?? 'unknown')]
-      };
+      const why = String(
+        (reply.content as any).evalue ?? expression?.evalue ?? 'unknown error'
+      );
+      this._onFailure(`the kernel refused it (${why})`);
+      return { installed: false, errors: [why] };
     }
     try {
       return JSON.parse(

@@ -189,3 +189,9 @@ def test_fuzzed_posts_never_break_the_endpoint(lab):
             assert len(body["results"]) == len(sent)
             assert {r["status"] for r in body["results"]} <= {"accepted", "duplicate", "rejected"}
     assert lab.pipeline_status()["store"]["rows"] > 0
+
+
+def test_drops_reported_by_the_browser_are_counted(lab):
+    status, _ = lab.request("POST", "/warden/events", {"events": [], "client_dropped": 7})
+    assert status == 200
+    assert lab.pipeline_status()["store"]["dropped"].get("frontend_queue_full") == 7

@@ -119,6 +119,29 @@ test.describe('Warden in the notebook', () => {
       })
       .toBe(true);
     await page.screenshot(shot('gate-confirmed'));
+
+    // Both decisions reached the lab server's event store, the justification with the run.
+    const stored = async () => {
+      const response = await page.request.get('/warden/events?limit=200');
+      const body = await response.json();
+      return body.events
+        .map((row: any) => row.event)
+        .filter(
+          (e: any) =>
+            e.rule_id === 'torch-load-weights-only-false' &&
+            e.location?.path?.endsWith('confirm.ipynb')
+        );
+    };
+    await expect
+      .poll(async () => (await stored()).map((e: any) => e.action).sort(), {
+        timeout: 20000
+      })
+      .toEqual(['blocked', 'confirmed']);
+    const confirmed = (await stored()).find(
+      (e: any) => e.action === 'confirmed'
+    );
+    expect(confirmed.justification).toBe('Our own checkpoint, built in CI');
+    expect(confirmed.kind).toBe('static');
   });
 
   test('Run All keeps order and stops at a blocked cell', async ({

@@ -39,6 +39,11 @@ class EventsHandler(APIHandler):
         if len(events) > MAX_EVENTS_PER_POST:
             store.count_drop("request_too_large", len(events))
             raise web.HTTPError(413, f"more than {MAX_EVENTS_PER_POST} events in one request")
+        # The browser's own queue is bounded too: it reports what it had to drop, so every
+        # drop is counted here and relayed in the status to central.
+        client_dropped = body.get("client_dropped", 0)
+        if isinstance(client_dropped, int) and 0 < client_dropped <= 1_000_000:
+            store.count_drop("frontend_queue_full", client_dropped)
         results = store.add(
             events, user=_username(self.current_user), lab_id=self.sync.lab_id, source="frontend"
         )
