@@ -3,6 +3,7 @@
  * diagnostics, the gate, the findings panel and the status bar all read from here, so a cell
  * is analysed once per change.
  */
+import { ICellModel } from '@jupyterlab/cells';
 import { INotebookModel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -16,6 +17,8 @@ export class FindingsRegistry {
     { analysis: NotebookAnalysis; version: number }
   >();
   private _consoleHistory = new WeakMap<object, ICellSource[]>();
+  private _sources = new WeakMap<ICellModel, string>();
+  private _watched = new WeakSet<ICellModel>();
   private _options: AnalyzerOptions = {};
   private _version = 0;
   private _changed = new Signal<this, void>(this);
@@ -49,11 +52,31 @@ export class FindingsRegistry {
     for (const cell of model.cells) {
       cells.push({
         id: cell.id,
-        source: cell.sharedModel.getSource(),
+        source: this._sourceOf(cell),
         isCode: cell.type === 'code'
       });
+      if (cell.id === untilId) {
+        break;
+      }
     }
     return this._analysis(model).analyze(cells, untilId);
+  }
+
+  /**
+   * A cell's text, cached until the cell changes. Run All asks for the cells before each cell
+   * in turn: reading every source from the shared model each time made that quadratic.
+   */
+  private _sourceOf(cell: ICellModel): string {
+    let source = this._sources.get(cell);
+    if (source === undefined) {
+      source = cell.sharedModel.getSource();
+      this._sources.set(cell, source);
+      if (!this._watched.has(cell)) {
+        this._watched.add(cell);
+        cell.sharedModel.changed.connect(() => this._sources.delete(cell));
+      }
+    }
+    return source;
   }
 
   /** Findings of a console's prompt, seeing the imports of the inputs it already ran. */
