@@ -4,6 +4,8 @@
  * call, with its callee resolved to a dotted path, to the call rules.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@lezer/python';
+import type { RawFinding } from './types';
 import { Scope } from './scope';
 import { checkCall, STAR_EXPORTS, type RuleContext } from './callrules';
 import { constString, parseArguments, text } from './syntax';
@@ -18,10 +20,21 @@ const IMPORT_FUNCTIONS = new Set([
   'importlib.__import__'
 ]);
 
+/** Builtins that run a string as code: a constant string is analysed as Python too. */
+const CODE_RUNNERS = new Set([
+  'exec',
+  'eval',
+  'builtins.exec',
+  'builtins.eval'
+]);
+/** exec('exec("...")') nesting followed at most this deep. */
+const MAX_NESTED_CODE = 3;
+
 export class PythonPass {
   constructor(
     private readonly code: string,
-    private readonly ctx: RuleContext
+    private readonly ctx: RuleContext,
+    private readonly nesting = 0
   ) {}
 
   run(tree: Tree, scope: Scope): void {
@@ -305,6 +318,10 @@ export class PythonPass {
       // Unfinished call (still being typed): its arguments are not known yet.
       return;
     }
+    const qname = this.resolve(callee, scope);
+    if (qname !== null && CODE_RUNNERS.has(qname)) {
+      this.codeString(args.positional[0], scope);
+    }
     const property =
       callee.name === 'MemberExpression' &&
       callee.lastChild?.name === 'PropertyName'
@@ -315,13 +332,30 @@ export class PythonPass {
         code: this.code,
         node,
         callee,
-        qname: this.resolve(callee, scope),
+        qname,
         property,
         args,
         resolve: n => this.resolve(n, scope)
       },
       this.ctx
     );
+  }
+
+  /** exec("import pickle; pickle.loads(b)"): findings inside point at the string argument. */
+  private codeString(arg: SyntaxNode | undefined, scope: Scope): void {
+    const source = arg ? constString(this.code, arg) : null;
+    if (!arg || source === null || this.nesting >= MAX_NESTED_CODE) {
+      return;
+    }
+    const inner: RawFinding[] = [];
+    new PythonPass(
+      source,
+      { trusted: this.ctx.trusted, out: inner },
+      this.nesting + 1
+    ).run(parser.parse(source), scope.child());
+    for (const f of inner) {
+      this.ctx.out.push({ ruleId: f.ruleId, from: arg.from, to: arg.to });
+    }
   }
 
   private functionDefinition(

@@ -20,6 +20,8 @@ export const EMPTY_SCOPE: AnalyzerScope = { bindings: new Map() };
 const IMPLICIT_NAMES = new Map<string, string>([
   ['__import__', '__import__'],
   ['getattr', 'getattr'],
+  ['exec', 'exec'],
+  ['eval', 'eval'],
   ['torch', 'torch'],
   ['pickle', 'pickle'],
   ['_pickle', '_pickle'],
