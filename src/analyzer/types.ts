@@ -50,6 +50,12 @@ export interface AnalyzerOptions {
    * it off for plain .py files.
    */
   ipython?: boolean;
+  /**
+   * Time budget for parsing one cell, in ms (for editors: a badly broken cell is then analysed
+   * only up to where the parser got, see CellAnalysis.complete). Default: none, so results
+   * never depend on machine load.
+   */
+  parseBudgetMs?: number;
 }
 
 /** A finding before the catalog and the line index have been applied. */
