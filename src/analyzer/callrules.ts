@@ -412,7 +412,7 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
   ],
   [['shelve.open', 'shelve.DbfilenameShelf'], flagCall('shelve-open')],
   [each(['marshal'], ['load', 'loads']), flagCall('marshal-load')],
-  [['joblib.load'], flagCall('joblib-load')],
+  [['joblib.load', 'sklearn.externals.joblib.load'], flagCall('joblib-load')],
   [['numpy.load'], numpyLoad],
   [['pandas.read_pickle'], flagCall('pandas-read-pickle')],
   [

@@ -27,3 +27,5 @@ pickle.dump(data, fh)
 blob = pickle.dumps(data)
 joblib.dump(clf, "model.joblib")
 text = jsonpickle.encode(obj)
+from sklearn.externals import joblib as skjoblib
+clf = skjoblib.load("old_model.pkl")  # expect: joblib-load
