@@ -497,6 +497,22 @@ export const STAR_EXPORTS: ReadonlyMap<string, string[]> = (() => {
   return map;
 })();
 
+/**
+ * Whether a call can match any rule, decided before its arguments are parsed (most calls in
+ * a cell are print, range, model code): by callee, or by a trust_remote_code keyword.
+ */
+export function mayMatch(
+  qname: string | null,
+  property: string | null,
+  mentionsTrustRemoteCode: boolean
+): boolean {
+  return (
+    mentionsTrustRemoteCode ||
+    (qname !== null && CALL_RULES.has(qname)) ||
+    (property !== null && METHOD_RULES.has(property))
+  );
+}
+
 export function checkCall(site: CallSite, ctx: RuleContext): void {
   if (site.qname !== null) {
     CALL_RULES.get(site.qname)?.(site, ctx);

@@ -7,7 +7,12 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { RawFinding } from './types';
 import { Scope } from './scope';
-import { checkCall, STAR_EXPORTS, type RuleContext } from './callrules';
+import {
+  checkCall,
+  mayMatch,
+  STAR_EXPORTS,
+  type RuleContext
+} from './callrules';
 import { constString, parseArguments, text } from './syntax';
 import { checkEnvAssignment } from './shell';
 
@@ -35,7 +40,12 @@ export class PythonPass {
     private readonly code: string,
     private readonly ctx: RuleContext,
     private readonly nesting = 0
-  ) {}
+  ) {
+    this.mentionsTrustRemoteCode = code.includes('trust_remote_code');
+  }
+
+  /** Cheap pre-test: most cells never mention the keyword, so most calls skip the check. */
+  private readonly mentionsTrustRemoteCode: boolean;
 
   run(tree: Tree, scope: Scope): void {
     this.walkChildren(tree.topNode, scope, 0);
@@ -313,20 +323,34 @@ export class PythonPass {
     if (!callee || !argList || argList.name !== 'ArgList') {
       return;
     }
-    const args = parseArguments(this.code, argList);
-    if (args.close < 0) {
-      // Unfinished call (still being typed): its arguments are not known yet.
-      return;
-    }
     const qname = this.resolve(callee, scope);
-    if (qname !== null && CODE_RUNNERS.has(qname)) {
-      this.codeString(args.positional[0], scope);
-    }
     const property =
       callee.name === 'MemberExpression' &&
       callee.lastChild?.name === 'PropertyName'
         ? callee.lastChild
         : null;
+    const runsCode = qname !== null && CODE_RUNNERS.has(qname);
+    if (
+      !runsCode &&
+      !mayMatch(
+        qname,
+        property && text(this.code, property),
+        this.mentionsTrustRemoteCode &&
+          this.code
+            .slice(argList.from, argList.to)
+            .includes('trust_remote_code')
+      )
+    ) {
+      return;
+    }
+    const args = parseArguments(this.code, argList);
+    if (args.close < 0) {
+      // Unfinished call (still being typed): its arguments are not known yet.
+      return;
+    }
+    if (runsCode) {
+      this.codeString(args.positional[0], scope);
+    }
     checkCall(
       {
         code: this.code,
