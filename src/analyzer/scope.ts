@@ -65,7 +65,11 @@ export class Scope {
   }
 
   bind(name: string, target: string | null): void {
-    if (target === null && !this.bindings.has(name) && this.resolve(name) === null) {
+    if (
+      target === null &&
+      !this.bindings.has(name) &&
+      this.resolve(name) === null
+    ) {
       // Binding an unknown value to a name that already means nothing changes nothing; not
       // storing it keeps the scope carried across a long notebook small.
       return;

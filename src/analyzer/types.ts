@@ -39,7 +39,8 @@ export interface Finding {
 
 export interface AnalyzerOptions {
   /**
-   * Package index URLs pip may use (policy `trusted_sources.package_indexes`). A URL is trusted
+   * Package index URLs pip may use (policy `trusted_sources.package_indexes`; lists are read
+   * once and treated as immutable). A URL is trusted
    * when it starts with one of these (trailing slashes ignored). Default: PyPI.
    */
   trustedIndexes?: readonly string[];
