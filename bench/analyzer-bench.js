@@ -19,7 +19,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
-const LIB = path.join(ROOT, 'lib', 'src');
+// The CommonJS build of tsconfig.cli.json (the lab extension's ESM build is in lib/src).
+const LIB = path.join(ROOT, 'lib', 'cli', 'src');
 const CLI = path.join(LIB, 'cli', 'warden-scan.js');
 if (!fs.existsSync(CLI)) {
   console.error('build first: npx tsc -p tsconfig.cli.json');

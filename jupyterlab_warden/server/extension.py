@@ -1,15 +1,71 @@
-"""Wire Warden's handlers into a running jupyter_server."""
+"""Wire Warden into a running jupyter_server: config, policy store, handlers, periodic work."""
 
+import os
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 
+from ..probe import posture_events
+from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
+from .policy_handlers import policy_handlers
+from .policy_store import PolicyStore
+from .posture import check_server, snapshot_from_server_app
+from .posture_handlers import posture_handlers
+from .sync import central_policy_source, event_handlers, sync_for
+from .warden_config import Warden
 
 
 def load_extension(server_app) -> None:
+    config = Warden(parent=server_app)
+    runtime = Path(server_app.runtime_dir or jupyter_runtime_dir()) / "warden" / str(os.getpid())
+    kernel_policy = runtime / "policy.json"
+    data_dir = Path(config.data_dir or Path(server_app.data_dir or jupyter_data_dir()) / "warden")
+    store = PolicyStore(
+        config.policy_file,
+        kernel_policy_path=str(kernel_policy),
+        last_good_path=str(data_dir / "admin-policy-last-good.json"),
+    )
+    # jupyter_server passes its environment to every kernel it starts: this is how a kernel's
+    # guard finds the lab's effective policy.
+    os.environ["WARDEN_POLICY_FILE"] = str(kernel_policy)
+
+    watcher = PeriodicCallback(store.refresh, config.policy_check_interval * 1000)
+    watcher.start()
+
     web_app = server_app.web_app
-    base_url = web_app.settings["base_url"]
-    handlers = [
-        (url_path_join(base_url, "warden", "status"), StatusHandler),
-    ]
+    base = web_app.settings["base_url"]
+    web_app.settings["warden"] = {"config": config, "policy_store": store}
+    handlers = [(url_path_join(base, "warden", "status"), StatusHandler, {"store": store})]
+    handlers += policy_handlers(base, store)
+    handlers += posture_handlers(base)
+    handlers += guard_handlers(base, store)
+    handlers += event_handlers(base, server_app)
+    # Central sits above the admin file in the chain; a new verified revision recomposes.
+    central = central_policy_source(server_app)
+    if central is not None:
+        store.remote = central
+        central.on_change.append(lambda _document: store.recompose())
+        store.recompose()
     web_app.add_handlers(".*$", handlers)
-    server_app.log.info("Jupyter Warden server extension loaded")
+    _report_server_posture(server_app)
+    server_app.log.info(
+        "Jupyter Warden loaded: policy from %s (revision %s)",
+        store.effective.source,
+        store.effective.document.get("revision"),
+    )
+
+
+def _report_server_posture(server_app) -> None:
+    """Record each failing server check once per start, for the admin's event stream."""
+    sync = sync_for(server_app)
+    if sync is None:
+        return
+    try:
+        report = check_server(snapshot_from_server_app(server_app))
+        for event in posture_events(report):
+            sync.raise_server_event(event)
+    except Exception:  # a posture bug must never take the lab down
+        server_app.log.exception("Jupyter Warden could not check the server's settings")

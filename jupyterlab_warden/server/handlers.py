@@ -1,4 +1,4 @@
-"""HTTP endpoints under /warden. Every one requires Jupyter's own authentication."""
+"""``GET /warden/status``: what Warden is doing in this lab, for the status bar."""
 
 import json
 
@@ -6,19 +6,16 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .. import __version__
+from .policy_store import PolicyStore
 
 
 class StatusHandler(APIHandler):
-    """``GET /warden/status``: what Warden is doing in this lab, for the status bar."""
+    def initialize(self, store: PolicyStore) -> None:
+        self.store = store
 
     @web.authenticated
     def get(self) -> None:
+        self.store.refresh()
         self.finish(
-            json.dumps(
-                {
-                    "version": __version__,
-                    "mode": "active",
-                    "policy": {"source": "built-in", "revision": 0, "errors": []},
-                }
-            )
+            json.dumps({"version": __version__, "mode": "active", "policy": self.store.describe()})
         )

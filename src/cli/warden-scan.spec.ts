@@ -231,7 +231,7 @@ describe('warden-scan', () => {
       cwd: ROOT,
       stdio: 'pipe'
     });
-    const bin = path.join(ROOT, 'lib', 'src', 'cli', 'warden-scan.js');
+    const bin = path.join(ROOT, 'lib', 'cli', 'src', 'cli', 'warden-scan.js');
     expect(
       fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')
     ).toBe(true);

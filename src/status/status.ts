@@ -1,44 +1,52 @@
 /**
- * The lab server's view of Warden (GET /warden/status) and how the status bar words it.
+ * How the status bar words Warden's state: the server extension's status (GET /warden/status)
+ * and the policy in force.
  */
 
-export interface IPolicyState {
+export interface IWardenStatus {
+  version: string;
+  mode: string;
+}
+
+export interface IPolicySummary {
   source: string;
   revision: number;
   errors: string[];
 }
 
-export interface IWardenStatus {
-  version: string;
-  mode: string;
-  policy: IPolicyState;
-}
-
 /** The one-line text of the status bar item. */
-export function statusLabel(status: IWardenStatus | null, error?: string): string {
+export function statusLabel(
+  status: IWardenStatus | null,
+  policy: IPolicySummary | null,
+  error?: string | null
+): string {
   if (error) {
     return 'Warden: unreachable';
   }
-  if (!status) {
+  if (!status || !policy) {
     return 'Warden: …';
   }
-  const problem = status.policy.errors.length ? ' · policy error' : '';
-  return `Warden: ${status.mode} · policy: ${status.policy.source}${problem}`;
+  const problem = policy.errors.length ? ' · policy error' : '';
+  return `Warden: ${status.mode} · policy: ${policy.source}${problem}`;
 }
 
 /** The tooltip: everything the one line leaves out. */
-export function statusTooltip(status: IWardenStatus | null, error?: string): string {
+export function statusTooltip(
+  status: IWardenStatus | null,
+  policy: IPolicySummary | null,
+  error?: string | null
+): string {
   if (error) {
     return `Jupyter Warden's server extension did not answer: ${error}`;
   }
-  if (!status) {
+  if (!status || !policy) {
     return 'Jupyter Warden: asking the lab server…';
   }
   const lines = [
     `Jupyter Warden ${status.version}`,
-    `Policy: ${status.policy.source}, revision ${status.policy.revision}`
+    `Policy: ${policy.source}, revision ${policy.revision} (click to see every rule)`
   ];
-  for (const problem of status.policy.errors) {
+  for (const problem of policy.errors) {
     lines.push(`Policy problem: ${problem}`);
   }
   return lines.join('\n');

@@ -1,20 +1,30 @@
 import { Widget } from '@lumino/widgets';
 
-import { IWardenStatus, statusLabel, statusTooltip } from './status';
+import {
+  IPolicySummary,
+  IWardenStatus,
+  statusLabel,
+  statusTooltip
+} from './status';
 
 /** Status bar item showing Warden's state; it only renders what it is given. */
 export class WardenStatusItem extends Widget {
-  constructor() {
+  constructor(onClick: () => void) {
     super();
     this.addClass('jp-WardenStatus');
     this.node.dataset.testid = 'warden-status';
-    this.show(null);
+    this.node.addEventListener('click', onClick);
+    this.render(null, null);
   }
 
-  show(status: IWardenStatus | null, error?: string): void {
-    this.node.textContent = statusLabel(status, error);
-    this.node.title = statusTooltip(status, error);
-    const broken = !!error || !!status?.policy.errors.length;
+  render(
+    status: IWardenStatus | null,
+    policy: IPolicySummary | null,
+    error?: string | null
+  ): void {
+    this.node.textContent = statusLabel(status, policy, error);
+    this.node.title = statusTooltip(status, policy, error);
+    const broken = !!error || !!policy?.errors.length;
     this.node.classList.toggle('jp-WardenStatus-problem', broken);
   }
 }

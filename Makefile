@@ -1,0 +1,69 @@
+# Jupyter Warden: the single entry point. `make demo` to try it, `make test` to test everything.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help system-deps python-deps node-deps build install demo test lint test-unit test-python test-central test-ui bench clean
+
+help:
+	@echo "make demo   install everything and start JupyterLab with Warden on 127.0.0.1:8888"
+	@echo "make test   install what the tests need and run every test"
+	@echo "make bench  run the benchmarks (on demand, not part of test)"
+
+# Debian packages the tests drive: Chromium for Galata, PostgreSQL for central's tests.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	fi
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+python-deps: $(VENV)/bin/python
+	$(PIP) install -q -r requirements-dev.txt
+
+node-deps:
+	npm ci --no-audit --no-fund
+	cd ui-tests && npm ci --no-audit --no-fund
+	@if [ -f central/package.json ]; then cd central && npm ci --no-audit --no-fund; fi
+
+build: node-deps
+	npm run build
+
+# Editable install: the wheel's layout (labextension, server config) pointing at this tree.
+install: python-deps build
+	$(PIP) install -q --no-build-isolation --no-deps -e .
+	jupyter-builder develop --overwrite . >/dev/null
+	@jupyter labextension list 2>&1 | grep -q "jupyterlab-warden.*enabled.*OK" || { jupyter labextension list; exit 1; }
+
+demo: install
+	bash scripts/demo.sh
+
+lint:
+	npm run lint
+	$(VENV)/bin/ruff check jupyterlab_warden tests bench ui-tests/jupyter_server_test_config.py scripts
+	$(VENV)/bin/ruff format --check jupyterlab_warden tests bench
+
+test-unit:
+	npx jest
+
+test-python:
+	$(PY) -m pytest
+
+test-central:
+	@if [ -f central/package.json ]; then cd central && npm test; fi
+
+test-ui:
+	cd ui-tests && npx playwright test
+
+test: system-deps install lint test-unit test-central test-ui test-python
+
+bench: install
+	bash bench/run-all.sh
+
+clean:
+	npm run clean
+	rm -rf node_modules ui-tests/node_modules central/node_modules $(VENV)

@@ -1,0 +1,52 @@
+import { SEVERITIES } from '../contracts.js';
+import type { EventFilter } from '../events/store.js';
+
+// Pure: query-string filters of the admin events endpoints, checked.
+
+const KINDS = ['static', 'runtime', 'sandbox', 'server'];
+
+function time(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(t)) throw new Error(`${name} must be an ISO date-time or epoch milliseconds`);
+  return t;
+}
+
+export function parseEventFilter(q: Record<string, string | undefined>): EventFilter {
+  const f: EventFilter = {};
+  for (const k of ['user', 'lab', 'rule'] as const) {
+    const v = q[k];
+    if (v !== undefined && v !== '') {
+      if (v.length > 200) throw new Error(`${k} is too long`);
+      f[k] = v;
+    }
+  }
+  for (const k of ['severity', 'min_severity'] as const) {
+    const v = q[k];
+    if (v !== undefined && v !== '') {
+      if (!(SEVERITIES as readonly string[]).includes(v)) throw new Error(`${k} must be one of ${SEVERITIES.join(', ')}`);
+      f[k] = v;
+    }
+  }
+  if (q.kind !== undefined && q.kind !== '') {
+    if (!KINDS.includes(q.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')}`);
+    f.kind = q.kind;
+  }
+  f.since = time(q.since, 'since');
+  f.until = time(q.until, 'until');
+  return f;
+}
+
+export function parseLimit(v: string | undefined, dflt: number, max: number): number {
+  if (v === undefined || v === '') return dflt;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new Error(`limit must be an integer from 1 to ${max}`);
+  return Number(v);
+}
+
+export function parseCursor(v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d{1,16}\.\d{1,16}$/.test(v)) throw new Error('cursor is not one this service returned');
+  return v;
+}
+
+export const BUCKETS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+// The contracts are defined once in the repository's schema/ folder; central only reads them.
+
+// Both packages are CommonJS with a `default` export; under NodeNext the class sits on .default.
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: string): number {
+  return SEVERITIES.indexOf(s as Severity);
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  layer: string;
+  severity: Severity;
+  action: string;
+  explanation: string;
+  remediation: string;
+  references: { cwe?: string[]; cve?: string[]; ghsa?: string[]; urls?: string[] };
+}
+
+export interface ValidationError {
+  path: string;
+  message: string;
+}
+
+export interface Contracts {
+  schemaDir: string;
+  rules: Map<string, Rule>;
+  validatePolicy(doc: unknown): ValidationError[];
+  validateEvent(ev: unknown): ValidationError[];
+}
+
+/** Walks up from this file to the first folder holding schema/policy.schema.json. */
+export function findSchemaDir(start = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    const candidate = join(dir, 'schema');
+    if (existsSync(join(candidate, 'policy.schema.json'))) return candidate;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('schema/ folder with policy.schema.json not found; pass --schema-dir');
+    dir = up;
+  }
+}
+
+function toErrors(errors: ErrorObject[] | null | undefined): ValidationError[] {
+  return (errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+}
+
+export function formatErrors(errors: ValidationError[]): string {
+  return errors
+    .slice(0, 5)
+    .map((e) => `${e.path}: ${e.message}`)
+    .join('; ');
+}
+
+export function loadContracts(schemaDir?: string): Contracts {
+  const dir = resolve(schemaDir ?? findSchemaDir());
+  const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats(ajv);
+  const policy: ValidateFunction = ajv.compile(read('policy.schema.json'));
+  const event: ValidateFunction = ajv.compile(read('event.schema.json'));
+  const catalog = read('rules.json') as { rules: Rule[] };
+  return {
+    schemaDir: dir,
+    rules: new Map(catalog.rules.map((r) => [r.id, r])),
+    validatePolicy: (doc) => (policy(doc) ? [] : toErrors(policy.errors)),
+    validateEvent: (ev) => (event(ev) ? [] : toErrors(event.errors)),
+  };
+}

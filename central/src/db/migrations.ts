@@ -1,0 +1,119 @@
+import type { Database } from './database.js';
+
+// One schema for both engines. `{{serial}}` is the only dialect difference.
+// Times are epoch milliseconds (BIGINT) so range queries and buckets are plain integer maths.
+const MIGRATIONS: { version: number; sql: string[] }[] = [
+  {
+    version: 1,
+    sql: [
+      `CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        lab TEXT,
+        user_name TEXT,
+        groups_json TEXT NOT NULL DEFAULT '[]',
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at BIGINT,
+        revoked_at BIGINT,
+        last_used_at BIGINT
+      )`,
+      `CREATE TABLE policy_head (
+        id INTEGER PRIMARY KEY,
+        revision BIGINT NOT NULL,
+        changed_at BIGINT NOT NULL
+      )`,
+      `INSERT INTO policy_head (id, revision, changed_at) VALUES (1, 0, 0)`,
+      `CREATE TABLE policies (
+        name TEXT PRIMARY KEY,
+        document TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        updated_by TEXT NOT NULL
+      )`,
+      `CREATE TABLE policy_revisions (
+        revision BIGINT PRIMARY KEY,
+        name TEXT NOT NULL,
+        document TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        comment TEXT
+      )`,
+      `CREATE INDEX policy_revisions_name ON policy_revisions (name, revision)`,
+      `CREATE TABLE events (
+        id {{serial}},
+        lab TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        user_name TEXT,
+        time_ms BIGINT NOT NULL,
+        received_ms BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_rank INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (lab, event_id)
+      )`,
+      `CREATE INDEX events_time ON events (time_ms, id)`,
+      `CREATE INDEX events_rule ON events (rule_id, time_ms)`,
+      `CREATE INDEX events_user ON events (user_name, time_ms)`,
+      `CREATE TABLE labs (
+        lab TEXT PRIMARY KEY,
+        last_seen BIGINT NOT NULL,
+        policy_revision BIGINT,
+        queue_depth BIGINT,
+        dropped_json TEXT NOT NULL DEFAULT '{}',
+        warden_version TEXT,
+        status_at BIGINT
+      )`,
+      `CREATE TABLE audit (
+        id {{serial}},
+        time_ms BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+      )`,
+      `CREATE TABLE outbox (
+        id {{serial}},
+        sink TEXT NOT NULL,
+        event_pk BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms BIGINT NOT NULL,
+        lease_until_ms BIGINT NOT NULL DEFAULT 0,
+        last_error TEXT
+      )`,
+      `CREATE INDEX outbox_due ON outbox (sink, next_attempt_ms)`,
+    ],
+  },
+];
+
+function render(sql: string, db: Database): string {
+  const serial = db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  return sql.replaceAll('{{serial}}', serial);
+}
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Brings the schema up to date. Safe when several replicas start at once. */
+export async function migrate(db: Database): Promise<number> {
+  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+  let applied = 0;
+  await db.transaction(async (tx) => {
+    // Replicas racing to migrate queue on this lock (SQLite: BEGIN IMMEDIATE already serialises).
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const stmt of m.sql) await tx.query(render(stmt, tx));
+      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      applied++;
+    }
+  });
+  return applied;
+}

@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+// One error shape for every client-facing failure: {"error": code, "message": text}.
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+export function sendError(reply: FastifyReply, status: number, message: string, code = CODES[status] ?? 'error') {
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (status === 503) reply.header('retry-after', '5');
+  return reply.code(status).type('application/json').send({ error: code, message });
+}
+
+// Database or network trouble that a retry may cure: answer 503 + Retry-After, not 500.
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '3D000', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+function isUnavailable(err: { code?: string; message?: string }): boolean {
+  const code = String(err.code ?? '');
+  return UNAVAILABLE.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message ?? '');
+}
+
+export function errorHandler(err: FastifyError & { code?: string }, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof HttpError) return sendError(reply, err.statusCode, err.message, err.code);
+  const status = err.statusCode ?? 500;
+  if (status === 429) return sendError(reply, 429, err.message || 'too many requests');
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return sendError(reply, 413, 'request body is larger than the limit');
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) return sendError(reply, 415, 'body must be application/json');
+  if (err.validation) return sendError(reply, 400, err.message);
+  if (status >= 400 && status < 500) {
+    // Parser messages (bad JSON, empty body) are safe to show; they name no internals.
+    return sendError(reply, status, err.message || 'bad request');
+  }
+  if (status === 503 || isUnavailable(err)) {
+    req.log.warn({ err: err.message, code: err.code }, 'database unavailable');
+    return sendError(reply, 503, 'the service cannot reach its database; retry later');
+  }
+  req.log.error({ err }, 'request failed');
+  return sendError(reply, 500, 'internal error', 'internal');
+}

@@ -1,0 +1,20 @@
+"""What a refused load raises, and the warning a 'warn' action shows."""
+
+import pickle
+
+
+class WardenBlockedLoad(pickle.UnpicklingError):
+    """Jupyter Warden refused to load data; the message says what, why and how to proceed.
+
+    A subclass of ``pickle.UnpicklingError`` so code that already handles a failed unpickle
+    (torch, numpy, pandas, joblib and user code) handles this too.
+    """
+
+    def __init__(self, message: str, rule_id: str = "", event: dict = None):
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.event = event or {}
+
+
+class WardenWarning(UserWarning):
+    """Shown in the cell's output when a rule's action is 'warn'."""

@@ -1,0 +1,1 @@
+"""The lab's durable event store, its HTTP endpoints and the kernel spool reader."""

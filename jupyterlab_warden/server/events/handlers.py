@@ -1,0 +1,81 @@
+"""``/warden/events``: the frontend posts events here and the findings UI reads them back.
+
+Identity is stamped from Jupyter's authenticated user, never read from the body.
+"""
+
+import json
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+# Most events in one POST; matches central's batch limit.
+MAX_EVENTS_PER_POST = 1000
+MAX_LIMIT = 500
+
+
+class EventsHandler(APIHandler):
+    """``POST`` a batch ``{"events": [...]}``; ``GET ?limit=&since=&before=`` recent events."""
+
+    def initialize(self, sync) -> None:
+        self.sync = sync
+
+    @web.authenticated
+    def post(self) -> None:
+        store = self.sync.store
+        if len(self.request.body) > self.sync.max_body_bytes:
+            store.count_drop("request_too_large")
+            raise web.HTTPError(
+                413, f"request body is larger than {self.sync.max_body_bytes} bytes")
+        try:
+            body = json.loads(self.request.body or b"")
+        except ValueError:
+            store.count_drop("malformed_request")
+            raise web.HTTPError(400, "request body is not valid JSON") from None
+        events = body.get("events") if isinstance(body, dict) else None
+        if not isinstance(events, list):
+            store.count_drop("malformed_request")
+            raise web.HTTPError(400, 'request body must be {"events": [ ... ]}')
+        if len(events) > MAX_EVENTS_PER_POST:
+            store.count_drop("request_too_large", len(events))
+            raise web.HTTPError(413, f"more than {MAX_EVENTS_PER_POST} events in one request")
+        results = store.add(events, user=_username(self.current_user),
+                            lab_id=self.sync.lab_id, source="frontend")
+        self.finish(json.dumps({"results": results}))
+
+    @web.authenticated
+    def get(self) -> None:
+        limit = self._int_arg("limit", 100, 1, MAX_LIMIT)
+        since = self._int_arg("since", None, 0, None)
+        before = self._int_arg("before", None, 0, None)
+        events = self.sync.store.recent(limit=limit, since=since, before=before)
+        cursor = max([e["seq"] for e in events], default=since or 0)
+        self.finish(json.dumps({"events": events, "cursor": cursor,
+                                "oldest": min([e["seq"] for e in events], default=None)}))
+
+    def _int_arg(self, name, default, low, high):
+        raw = self.get_query_argument(name, None)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise web.HTTPError(400, f"{name} must be an integer") from None
+        if value < low or (high is not None and value > high):
+            raise web.HTTPError(400, f"{name} must be between {low} and {high or 'any'}")
+        return value
+
+
+class EventPipelineStatusHandler(APIHandler):
+    """``GET /warden/events/status``: queue depth, drops by reason, central link state."""
+
+    def initialize(self, sync) -> None:
+        self.sync = sync
+
+    @web.authenticated
+    def get(self) -> None:
+        self.finish(json.dumps(self.sync.status()))
+
+
+def _username(user) -> str:
+    name = getattr(user, "username", None) or getattr(user, "name", None)
+    return str(name or user)

@@ -1,0 +1,83 @@
+/**
+ * Analysis of a notebook's code cells in order, each seeing the imports of the cells before it,
+ * cached so that typing in one cell re-analyses only that cell and the ones after it, and the
+ * gate's look-up at run time is nearly free.
+ */
+import {
+  analyzeCell,
+  AnalyzerOptions,
+  AnalyzerScope,
+  CellAnalysis,
+  EMPTY_SCOPE,
+  Finding
+} from '../analyzer';
+
+export interface ICellSource {
+  id: string;
+  source: string;
+  isCode: boolean;
+}
+
+interface ICacheEntry {
+  source: string;
+  scopeBefore: AnalyzerScope;
+  result: CellAnalysis;
+}
+
+export class NotebookAnalysis {
+  private _cache = new Map<string, ICacheEntry>();
+  private _options: AnalyzerOptions;
+
+  constructor(options: AnalyzerOptions = {}) {
+    this._options = options;
+  }
+
+  /** New options (e.g. trusted indexes from a new policy) invalidate every cell. */
+  setOptions(options: AnalyzerOptions): void {
+    this._options = options;
+    this._cache.clear();
+  }
+
+  /**
+   * Findings for the cells up to and including `untilId` (all cells when omitted), by cell id.
+   * Cells after `untilId` are not analysed: the gate needs only what runs before.
+   */
+  analyze(
+    cells: readonly ICellSource[],
+    untilId?: string
+  ): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    const live = new Set<string>();
+    let scope = EMPTY_SCOPE;
+    for (const cell of cells) {
+      live.add(cell.id);
+      if (cell.isCode) {
+        let entry = this._cache.get(cell.id);
+        if (
+          !entry ||
+          entry.source !== cell.source ||
+          entry.scopeBefore !== scope
+        ) {
+          entry = {
+            source: cell.source,
+            scopeBefore: scope,
+            result: analyzeCell(cell.source, scope, this._options)
+          };
+          this._cache.set(cell.id, entry);
+        }
+        out.set(cell.id, entry.result.findings);
+        scope = entry.result.scopeAfter;
+      }
+      if (cell.id === untilId) {
+        return out;
+      }
+    }
+    // Forget deleted cells.
+    for (const id of this._cache.keys()) {
+      if (!live.has(id)) {
+        this._cache.delete(id);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Findings of every open notebook and console, kept current as cells change. The inline
+ * diagnostics, the gate, the findings panel and the status bar all read from here, so a cell
+ * is analysed once per change.
+ */
+import { INotebookModel } from '@jupyterlab/notebook';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { AnalyzerOptions, Finding, optionsFromPolicy } from '../analyzer';
+import { IWardenEvent } from '../events/event';
+import { ICellSource, NotebookAnalysis } from './notebook-analysis';
+
+export class FindingsRegistry {
+  private _analyses = new WeakMap<
+    object,
+    { analysis: NotebookAnalysis; version: number }
+  >();
+  private _consoleHistory = new WeakMap<object, ICellSource[]>();
+  private _options: AnalyzerOptions = {};
+  private _version = 0;
+  private _changed = new Signal<this, void>(this);
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Analyzer options from the policy's trusted sources. */
+  setPolicy(effective: Record<string, unknown> | null): void {
+    this._options = effective ? optionsFromPolicy(effective as any) : {};
+    this._version++;
+    this._changed.emit();
+  }
+
+  private _analysis(owner: object): NotebookAnalysis {
+    let entry = this._analyses.get(owner);
+    if (!entry || entry.version !== this._version) {
+      entry = {
+        analysis: new NotebookAnalysis(this._options),
+        version: this._version
+      };
+      this._analyses.set(owner, entry);
+    }
+    return entry.analysis;
+  }
+
+  /** Findings of a notebook's code cells, up to `untilId` when given. */
+  notebook(model: INotebookModel, untilId?: string): Map<string, Finding[]> {
+    const cells: ICellSource[] = [];
+    for (const cell of model.cells) {
+      cells.push({
+        id: cell.id,
+        source: cell.sharedModel.getSource(),
+        isCode: cell.type === 'code'
+      });
+    }
+    return this._analysis(model).analyze(cells, untilId);
+  }
+
+  /** Findings of a console's prompt, seeing the imports of the inputs it already ran. */
+  consoleInput(owner: object, id: string, source: string): Finding[] {
+    const history = this._consoleHistory.get(owner) ?? [];
+    const cells = [...history, { id, source, isCode: true }];
+    return this._analysis(owner).analyze(cells).get(id) ?? [];
+  }
+
+  consoleRan(owner: object, id: string, source: string): void {
+    const history = this._consoleHistory.get(owner) ?? [];
+    history.push({ id: `${id}#${history.length}`, source, isCode: true });
+    this._consoleHistory.set(owner, history);
+  }
+
+  /** What the kernel guards reported, newest last (bounded: the server keeps them all). */
+  readonly runtimeEvents: IWardenEvent[] = [];
+
+  addRuntimeEvent(event: IWardenEvent): void {
+    this.runtimeEvents.push(event);
+    if (this.runtimeEvents.length > 200) {
+      this.runtimeEvents.shift();
+    }
+    this._changed.emit();
+  }
+
+  /** Tell listeners (panel, status) that findings may have changed. */
+  notify(): void {
+    this._changed.emit();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What the gate does with a cell's findings: pure, no JupyterLab, so it is tested directly.
+ */
+import type { Finding } from '../analyzer';
+import { Action, ACTIONS, Severity } from '../contracts';
+
+export interface IDecidedFinding {
+  finding: Finding;
+  action: Action;
+  severity: Severity;
+}
+
+export interface IGateDecision {
+  /** The strictest action over the cell's findings ('off' when nothing applies). */
+  action: Action;
+  /** Findings whose action is not 'off', strictest first. */
+  findings: IDecidedFinding[];
+}
+
+export type DecideRule = (ruleId: string) => {
+  action: Action;
+  severity: Severity;
+};
+
+export function decideCell(
+  findings: readonly Finding[],
+  decide: DecideRule
+): IGateDecision {
+  const decided: IDecidedFinding[] = [];
+  for (const finding of findings) {
+    const { action, severity } = decide(finding.ruleId);
+    if (action !== 'off') {
+      decided.push({ finding, action, severity });
+    }
+  }
+  decided.sort(
+    (a, b) =>
+      ACTIONS.indexOf(b.action) - ACTIONS.indexOf(a.action) ||
+      a.finding.from - b.finding.from
+  );
+  return { action: decided[0]?.action ?? 'off', findings: decided };
+}
+
+/** The text shown in a blocked cell: what was found, why it matters and what to do. */
+export function blockedExplanation(decision: IGateDecision): string[] {
+  const lines = [
+    'Jupyter Warden blocked this cell: it was not sent to the kernel.',
+    ''
+  ];
+  for (const { finding, action } of decision.findings) {
+    // The analyzer's message already says why and what to do instead.
+    lines.push(
+      `Line ${finding.line}: ${finding.message} [${finding.ruleId}, ${action}]`
+    );
+    if (finding.fix) {
+      lines.push(`  Quick fix available in the editor: ${finding.fix.title}`);
+    }
+  }
+  lines.push(
+    '',
+    'Your admin set this policy; the Warden policy view shows every rule.'
+  );
+  return lines;
+}
+
+/** Is a justification long enough for the policy? */
+export function justificationProblem(
+  text: string,
+  confirm: {
+    require_justification?: boolean;
+    min_justification_length?: number;
+  } = {}
+): string | null {
+  if (!confirm.require_justification) {
+    return null;
+  }
+  const min = Math.max(1, confirm.min_justification_length ?? 1);
+  return text.trim().length >= min
+    ? null
+    : `Your admin asks for a reason of at least ${min} characters.`;
+}

@@ -1,0 +1,146 @@
+/**
+ * Installs the kernel guard into Python kernels before their first user cell, again after
+ * every restart, and relays the guard's runtime events.
+ */
+import { ISessionContext } from '@jupyterlab/apputils';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+
+import { requestWarden } from '../api/client';
+import { IWardenEvent } from '../events/event';
+
+export const COMM_TARGET = 'jupyterlab-warden';
+
+interface IBootstrap {
+  enabled: boolean;
+  source: string;
+  status_variable: string;
+  policy_revision: number;
+}
+
+export interface IGuardStatus {
+  installed?: boolean;
+  version?: string;
+  mode?: string;
+  install_ms?: number;
+  torch_vulnerable?: boolean;
+  errors?: string[];
+}
+
+/** A Python str's repr (what user_expressions return) back to its text. */
+export function parsePythonStr(repr: string): string {
+  const quote = repr[0];
+  if ((quote !== "'" && quote !== '"') || repr[repr.length - 1] !== quote) {
+    return repr;
+  }
+  return repr
+    .slice(1, -1)
+    .replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
+export class GuardInstaller {
+  private _installs = new Map<string, Promise<IGuardStatus | null>>();
+  private _commKernels = new WeakSet<Kernel.IKernelConnection>();
+
+  constructor(
+    private readonly _onEvent: (event: IWardenEvent) => void,
+    private readonly _fetchBootstrap = () =>
+      requestWarden<IBootstrap>('guard/bootstrap')
+  ) {}
+
+  /** Status of the guard in a kernel, once installed. */
+  status(kernelId: string): Promise<IGuardStatus | null> | undefined {
+    return this._installs.get(kernelId);
+  }
+
+  async ready(sessionContext: ISessionContext): Promise<void> {
+    // A notebook opened a moment ago may still be starting its kernel.
+    await sessionContext.ready;
+    const kernel = sessionContext.session?.kernel;
+    if (!kernel) {
+      return;
+    }
+    let install = this._installs.get(kernel.id);
+    if (!install) {
+      install = this._install(kernel);
+      this._installs.set(kernel.id, install);
+      kernel.statusChanged.connect(this._onStatus, this);
+    }
+    await install;
+  }
+
+  private _onStatus(
+    kernel: Kernel.IKernelConnection,
+    status: Kernel.Status
+  ): void {
+    // A restarted kernel is a new process without the guard: install again before user code.
+    if (status === 'restarting' || status === 'autorestarting') {
+      this._installs.delete(kernel.id);
+    } else if (status === 'idle' && !this._installs.has(kernel.id)) {
+      this._installs.set(kernel.id, this._install(kernel));
+    }
+  }
+
+  private async _install(
+    kernel: Kernel.IKernelConnection
+  ): Promise<IGuardStatus | null> {
+    this._listen(kernel);
+    const spec = await kernel.spec;
+    if (spec && !/python/i.test(spec.language)) {
+      return null;
+    }
+    let bootstrap: IBootstrap;
+    try {
+      bootstrap = await this._fetchBootstrap();
+    } catch (reason) {
+      console.error(
+        'Warden: could not get the kernel guard from the lab server',
+        reason
+      );
+      return null;
+    }
+    if (!bootstrap.enabled) {
+      return null;
+    }
+    const future = kernel.requestExecute({
+      code: bootstrap.source,
+      silent: true,
+      store_history: false,
+      user_expressions: { warden: bootstrap.status_variable }
+    });
+    const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
+    const expression = (reply.content as any).user_expressions?.warden;
+    if (reply.content.status !== 'ok' || expression?.status !== 'ok') {
+      console.error('Warden: the kernel guard did not install', reply.content);
+      return {
+        installed: false,
+        errors: [String((reply.content as any).evalue ?? 'unknown')]
+      };
+    }
+    try {
+      return JSON.parse(
+        parsePythonStr(expression.data['text/plain'])
+      ) as IGuardStatus;
+    } catch {
+      return { installed: true };
+    }
+  }
+
+  /** The guard opens a comm to report what it blocked (re-registered for each kernel). */
+  private _listen(kernel: Kernel.IKernelConnection): void {
+    if (this._commKernels.has(kernel)) {
+      return;
+    }
+    this._commKernels.add(kernel);
+    kernel.registerCommTarget(COMM_TARGET, comm => {
+      comm.onMsg = msg => {
+        const data = msg.content.data as {
+          type?: string;
+          event?: IWardenEvent;
+        };
+        if (data?.type === 'event' && data.event) {
+          this._onEvent(data.event);
+        }
+      };
+    });
+  }
+}

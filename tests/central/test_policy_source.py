@@ -1,0 +1,191 @@
+"""Verification of signed central policies: every refusal keeps the last good policy."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fault_central import SigningKey, b64url
+
+from jupyterlab_warden.contracts import rule_catalog
+from jupyterlab_warden.server.central.policy_source import REJECTED_RULE, CentralPolicySource
+from jupyterlab_warden.server.central.signing import load_public_keys
+from jupyterlab_warden.server.events.validation import EventValidator
+
+NOW = datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)
+
+
+def policy(revision, **fields):
+    document = {
+        "schema_version": 1,
+        "revision": revision,
+        "issued_at": "2026-11-25T00:00:00Z",
+        "expires_at": "2026-12-02T00:00:00Z",
+        "scope": {},
+        "rules": {"torch-load-unsafe": {"action": "block"}},
+    }
+    document.update(fields)
+    return document
+
+
+@pytest.fixture
+def key():
+    return SigningKey()
+
+
+@pytest.fixture
+def make_source(tmp_path, key):
+    raised = []
+
+    def make(keys=None, clock=lambda: NOW):
+        keys = keys if keys is not None else {key.key_id: key.public_b64}
+        source = CentralPolicySource(str(tmp_path), load_public_keys(keys), url="http://c",
+                                     raise_event=raised.append, clock=clock)
+        source._identity = {"lab": "lab-a", "user": "alice", "groups": ["ml"]}
+        source.raised = raised
+        return source
+
+    return make
+
+
+def tampered(envelope):
+    document = json.loads(_payload(envelope))
+    document["rules"]["torch-load-unsafe"]["action"] = "off"
+    return dict(envelope, payload=b64url(json.dumps(document).encode()))
+
+
+def _payload(envelope):
+    import base64
+    return base64.urlsafe_b64decode(envelope["payload"] + "=" * (-len(envelope["payload"]) % 4))
+
+
+def bad_answers(key):
+    other = SigningKey()
+    good = key.envelope(policy(5))
+    return {
+        "tampered payload": ("bad_signature", tampered(good)),
+        "signature of another document": (
+            "bad_signature", dict(good, signature=key.envelope(policy(9))["signature"])),
+        "signed by an untrusted key under a trusted id": (
+            "bad_signature", other.envelope(policy(6), key_id=key.key_id)),
+        "unknown key id": ("unknown_key", other.envelope(policy(6))),
+        "replayed older revision": ("old_revision", key.envelope(policy(4))),
+        "expired": ("expired", key.envelope(policy(6, expires_at="2026-11-25T21:00:00Z"))),
+        "scoped to another lab": ("scope", key.envelope(policy(6, scope={"labs": ["lab-b"]}))),
+        "not a policy": ("schema", key.envelope({"revision": 6})),
+        "unsigned": ("bad_algorithm", dict(good, alg="none")),
+        "not base64": ("malformed", dict(good, payload="%%%")),
+        "not an object": ("malformed", ["x"]),
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_answers(SigningKey())))
+def test_refused_policies_keep_the_last_good_one(make_source, key, case):
+    source = make_source()
+    assert source.accept(key.envelope(policy(5)), '"e5"')
+    changes = []
+    source.on_change.append(changes.append)
+    code, envelope = bad_answers(key)[case]
+    assert not source.accept(envelope, '"bad"')
+    assert source.revision == 5
+    assert source.document["rules"]["torch-load-unsafe"]["action"] == "block"
+    assert f"({code})" in source.status()["error"]
+    assert changes == []
+    [raised] = source.raised
+    assert raised["rule_id"] == REJECTED_RULE and raised["kind"] == "server"
+    assert raised["evidence"]["reason"] == code
+    assert EventValidator().reason(raised) is None
+    # and after a restart the last good one is still what is in force
+    again = make_source()
+    assert again.revision == 5 and again.document == source.document
+
+
+def test_the_rejection_rule_is_in_the_catalog():
+    rule = rule_catalog()[REJECTED_RULE]
+    assert rule["layer"] == "server"
+
+
+def test_the_same_refusal_raises_one_event(make_source, key):
+    source = make_source()
+    source.accept(key.envelope(policy(5)), '"e5"')
+    bad = tampered(key.envelope(policy(6)))
+    for _ in range(3):
+        source.accept(bad, '"bad"')
+    assert len(source.raised) == 1
+    source.accept(key.envelope(policy(3)), '"old"')
+    assert len(source.raised) == 2
+
+
+def test_newer_and_equal_revisions_are_accepted_and_announced(make_source, key):
+    source = make_source()
+    changes = []
+    source.on_change.append(changes.append)
+    assert source.accept(key.envelope(policy(5)), '"a"')
+    # an equal revision is central re-signing with a fresh expiry window
+    assert source.accept(key.envelope(policy(5, issued_at="2026-11-25T12:00:00Z")), '"b"')
+    assert source.accept(key.envelope(policy(7)), '"c"')
+    assert [c["revision"] for c in changes] == [5, 5, 7]
+    assert source.status() == {"url": "http://c", "revision": 7, "last_fetch": None,
+                               "error": None}
+
+
+def test_scope_applies_when_every_named_list_names_us(make_source, key):
+    source = make_source()  # we are lab-a, user alice, groups [ml]
+    assert source.accept(key.envelope(policy(1, scope={"users": ["alice"]})), None)
+    assert source.accept(key.envelope(policy(2, scope={"groups": ["ml", "x"]})), None)
+    assert source.accept(key.envelope(policy(3, scope={"labs": ["lab-a"], "users": ["alice"],
+                                                       "groups": ["ml"]})), None)
+    assert source.accept(key.envelope(policy(4, scope={"labs": [], "users": []})), None)
+    assert not source.accept(key.envelope(policy(5, scope={"users": ["bob"]})), None)
+    assert not source.accept(
+        key.envelope(policy(6, scope={"labs": ["lab-a"], "groups": ["finance"]})), None)
+    assert source.revision == 4
+
+
+def test_keys_given_as_pem_work_and_mislabelled_keys_are_refused(key):
+    from cryptography.hazmat.primitives import serialization
+    pem = key.private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    assert list(load_public_keys({key.key_id: pem})) == [key.key_id]
+    with pytest.raises(ValueError, match="has key id"):
+        load_public_keys({"0123456789abcdef": key.public_b64})
+
+
+def test_stored_policy_is_reverified_with_the_current_keys(make_source, key):
+    make_source().accept(key.envelope(policy(5)), '"e"')
+    other = SigningKey()
+    rotated = make_source(keys={other.key_id: other.public_b64})
+    assert rotated.document is None
+    assert "no longer verifies" in rotated.status()["error"]
+    # the revision high-water mark is kept: an old signed policy is still a replay
+    assert not rotated.accept(other.envelope(policy(4)), None)
+    assert rotated.accept(other.envelope(policy(5)), None)
+
+
+def test_stored_policy_on_disk_is_tamper_evident(tmp_path, make_source, key):
+    make_source().accept(key.envelope(policy(5)), '"e"')
+    path = tmp_path / "central-policy.json"
+    state = json.loads(path.read_text())
+    state["envelope"] = tampered(state["envelope"])
+    path.write_text(json.dumps(state))
+    assert make_source().document is None
+
+
+def test_an_expired_last_good_policy_is_no_longer_served(make_source, key):
+    now = [NOW]
+    source = make_source(clock=lambda: now[0])
+    changes = []
+    source.on_change.append(changes.append)
+    assert source.accept(key.envelope(policy(5)), None)
+    now[0] = NOW + timedelta(days=8)
+    assert source.document is None
+    assert "expired" in source.status()["error"]
+    source._notice_expiry()
+    source._notice_expiry()
+    assert changes[-1] is None and changes.count(None) == 1
+
+
+def test_without_pinned_keys_every_policy_is_refused(make_source, key):
+    source = make_source(keys={})
+    assert not source.accept(key.envelope(policy(1)), None)
+    assert "c.Warden.central_public_keys" in source.status()["error"]
+    assert source.document is None

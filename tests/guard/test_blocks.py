@@ -1,0 +1,251 @@
+"""Malicious pickles are stopped before their payload runs, and an event says what was blocked."""
+
+import os
+import pickle
+
+import pytest
+from guard_helpers import spooled
+from warden_testpkg import payloads
+
+from jupyterlab_warden.guard import WardenBlockedLoad
+
+BYTES_CASES = [
+    ("os.system p0", "posix.system"), ("os.system p2", "posix.system"),
+    ("os.system p5", "posix.system"), ("builtins.exec", "builtins.exec"),
+    ("subprocess.call", "subprocess.call"), ("runpy.run_path", "runpy.run_path"),
+    ("nested pickle.loads", "_pickle.loads"), ("stack_global memo", "posix.system"),
+    ("stack_global computed", "posix.system"), ("protocol 0 text", "os.system"),
+    ("dup trick", "posix.system"), ("re-exported os.system", "warden_testpkg.gadget.run_command"),
+    ("dotted path through a module", "warden_testpkg.payloads.os.system"),
+]
+
+
+@pytest.mark.parametrize("case,blocked_global", BYTES_CASES, ids=[c for c, _ in BYTES_CASES])
+def test_pickle_loads_payload_is_blocked(guard, marker, tmp_path, event_validator, case,
+                                         blocked_global):
+    data = payloads.all_bytes_payloads(marker, tmp_path)[case]
+    with pytest.raises(WardenBlockedLoad) as info:
+        pickle.loads(data)
+    assert blocked_global in str(info.value)
+    assert "How to proceed" in str(info.value)
+    event = guard.events[-1]
+    event_validator.validate(event)
+    assert event["rule_id"] == "pickle-blocked-global"
+    assert event["action"] == "blocked"
+    assert event["evidence"]["global"] == blocked_global
+    assert spooled(guard)[-1]["event_id"] == event["event_id"]
+
+
+def test_python_unpickler_is_guarded_too(guard, marker):
+    import io
+
+    data = payloads.os_system(marker)
+    with pytest.raises(WardenBlockedLoad):
+        pickle._Unpickler(io.BytesIO(data)).load()
+
+
+def test_obfuscated_load_is_blocked(guard, marker):
+    data = payloads.builtins_exec(marker)
+    with pytest.raises(pickle.UnpicklingError):
+        getattr(__import__("pick" + "le"), "lo" + "ads")(data)
+    assert guard.events[-1]["evidence"]["global"] == "builtins.exec"
+
+
+def test_refused_stdlib_gadget_not_on_any_deny_list(guard, marker):
+    # textwrap is on no scanner's deny list; default mode allows only plain-data stdlib globals
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R."
+    with pytest.raises(WardenBlockedLoad, match="standard-library"):
+        pickle.loads(data)
+    assert guard.events[-1]["evidence"]["reason"] == "stdlib-not-plain-data"
+
+
+def test_torch_zip_with_malicious_data_pkl(guard, marker, tmp_path, event_validator):
+    import torch
+
+    path = tmp_path / "model.pt"
+    payloads.torch_zip(marker, path)
+    for kwargs in ({}, {"weights_only": False}):
+        with pytest.raises(WardenBlockedLoad) as info:
+            torch.load(path, **kwargs)
+        event = guard.events[-1]
+        event_validator.validate(event)
+        assert event["rule_id"] == "model-file-dangerous-globals"
+        assert event["evidence"]["globals"] == ["posix.system"]
+        assert len(event["evidence"]["sha256"]) == 64
+        assert event["evidence"]["size"] == path.stat().st_size
+        assert "posix.system" in str(info.value)
+
+
+def test_hook_still_blocks_when_scan_before_load_is_off(guard, marker, tmp_path):
+    import torch
+
+    guard.set_policy({"guard": {"scan_before_load": False}})
+    path = tmp_path / "model.pt"
+    payloads.torch_zip(marker, path)
+    with pytest.raises(WardenBlockedLoad):
+        torch.load(path, weights_only=False)
+    rules = [e["rule_id"] for e in guard.events]
+    assert rules[-1] == "pickle-blocked-global"
+    assert guard.events[-1]["evidence"]["call"] == "torch.load"
+
+
+def test_torch_legacy_file(guard, marker, tmp_path):
+    import torch
+
+    path = tmp_path / "legacy.pt"
+    payloads.torch_legacy(marker, path)
+    with pytest.raises(WardenBlockedLoad):
+        torch.load(path, weights_only=False)
+    assert guard.events[-1]["evidence"]["globals"] == ["posix.system"]
+
+
+def test_npy_object_array(guard, marker, tmp_path):
+    import numpy as np
+
+    path = tmp_path / "arr.npy"
+    payloads.npy_object_array(marker, path)
+    with pytest.raises(WardenBlockedLoad):
+        np.load(path, allow_pickle=True)
+    assert guard.events[-1]["rule_id"] == "model-file-dangerous-globals"
+    # without allow_pickle numpy refuses by itself; the guard stays out of the way
+    with pytest.raises(ValueError):
+        np.load(path)
+
+
+def test_pickle_load_on_open_file_and_pandas_and_joblib(guard, marker, tmp_path):
+    import joblib
+    import pandas as pd
+
+    path = payloads.save_to(payloads.subprocess_call(marker), tmp_path / "x.pkl")
+    with open(path, "rb") as fh, pytest.raises(WardenBlockedLoad):
+        pickle.load(fh)
+    assert guard.events[-1]["evidence"]["call"] == "pickle.load"
+    with pytest.raises(WardenBlockedLoad):
+        pd.read_pickle(path)
+    assert guard.events[-1]["evidence"]["call"] == "pandas.read_pickle"
+    with pytest.raises(WardenBlockedLoad):
+        joblib.load(path)
+    assert guard.events[-1]["evidence"]["call"] == "joblib.load"
+
+
+def test_audit_mode_records_but_does_not_refuse(guard, tmp_path):
+    guard.set_policy({"pickle": {"mode": "audit"}})
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x03  x\x85R."
+    assert pickle.loads(data) == "x"
+    assert guard.events[-1]["action"] == "allowed"
+
+
+def test_rule_action_warn_lets_load_continue_but_hook_cannot_be_weakened_by_scan(guard, tmp_path):
+    guard.set_policy({"rules": {"pickle-blocked-global": {"action": "warn"}}})
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x03  x\x85R."
+    with pytest.warns(UserWarning, match="Jupyter Warden warning"):
+        assert pickle.loads(data) == "x"
+    assert guard.events[-1]["action"] == "warned"
+
+
+def test_confirm_blocks_until_confirmed(guard):
+    from jupyterlab_warden.guard import confirm
+
+    guard.set_policy({"rules": {"pickle-blocked-global": {"action": "confirm"}}})
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x03  x\x85R."
+    with pytest.raises(WardenBlockedLoad, match="confirm finding"):
+        pickle.loads(data)
+    fp = guard.events[-1]["fingerprint"]
+    confirm(fp, "I wrote this file myself")
+    assert pickle.loads(data) == "x"
+    assert guard.events[-1]["action"] == "confirmed"
+    assert guard.events[-1]["justification"] == "I wrote this file myself"
+    with pytest.raises(WardenBlockedLoad):  # one confirmation, one load
+        pickle.loads(data)
+
+
+def test_trusted_artifact_loads_without_objection(guard, tmp_path):
+    import hashlib
+
+    import torch
+
+    path = tmp_path / "needs_partial.pt"
+    import functools
+
+    torch.save({"fn": functools.partial(max, 1)}, path)  # functools.partial is on the deny list
+    with pytest.raises(WardenBlockedLoad):
+        torch.load(path, weights_only=False)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    guard.set_policy({"trusted_artifacts": {digest: "our own checkpoint"}})
+    before = len(guard.events)
+    loaded = torch.load(path, weights_only=False)
+    assert loaded["fn"](0) == 1
+    assert len(guard.events) == before  # no objection, no event
+    # the hash is cached by (path, size, mtime): a changed file is not trusted any more
+    torch.save({"fn": functools.partial(max, 2)}, path)
+    with pytest.raises(WardenBlockedLoad):
+        torch.load(path, weights_only=False)
+
+
+def test_spool_file_is_private_and_one_per_process(guard, marker, tmp_path):
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(payloads.os_system(marker))
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(payloads.builtins_exec(marker))
+    path = guard.sink.spool_path
+    assert os.path.basename(path).startswith(f"{os.getpid()}-")
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    lines = spooled(guard)
+    assert [e["evidence"]["global"] for e in lines] == ["posix.system", "builtins.exec"]
+    assert all(e["kind"] == "runtime" and e["source"] == "kernel" for e in lines)
+
+
+def test_fingerprint_is_stable_across_reruns(guard, marker):
+    fps = []
+    for _ in range(2):
+        with pytest.raises(WardenBlockedLoad):
+            pickle.loads(payloads.os_system(marker))
+        fps.append(guard.events[-1]["fingerprint"])
+    assert fps[0] == fps[1]
+    assert guard.events[-1]["event_id"] != guard.events[-2]["event_id"]
+
+
+def test_strict_mode_refuses_third_party_class(guard):
+    from warden_testpkg import TinyEstimator
+
+    data = pickle.dumps(TinyEstimator().fit([1, 2, 3], [2, 4, 6]))
+    guard.set_policy({"pickle": {"mode": "strict"}})
+    with pytest.raises(WardenBlockedLoad, match="strict"):
+        pickle.loads(data)
+    guard.set_policy({"pickle": {"mode": "strict", "allow_globals": ["warden_testpkg.*"]}})
+    assert pickle.loads(data).coef_ == pytest.approx(4 / 3)
+
+
+def test_disable_and_enable(guard, marker):
+    from jupyterlab_warden import guard as guard_pkg
+
+    guard_pkg.disable()
+    assert guard_pkg.status()["enabled"] is False
+    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x03  x\x85R."
+    assert pickle.loads(data) == "x"
+    guard_pkg.enable()
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(data)
+
+
+def test_joblib_file_with_malicious_object_array(guard, marker, tmp_path):
+    import joblib
+    import numpy as np
+
+    evil = np.empty(2, dtype=object)
+    evil[0] = payloads._Reduce(os.system, (f"touch {marker}",))
+    joblib.dump({"weights": np.ones(8), "evil": evil}, tmp_path / "model.joblib")
+    with pytest.raises(WardenBlockedLoad):
+        joblib.load(tmp_path / "model.joblib")
+    event = guard.events[-1]
+    assert event["rule_id"] == "model-file-dangerous-globals"
+    assert event["evidence"]["globals"] == ["posix.system"]
+    assert event["evidence"]["call"] == "joblib.load"
+
+
+def test_malformed_policy_shape_still_protects(guard, marker):
+    guard.set_policy({"guard": "yes", "pickle": ["strict"], "trusted_artifacts": 3})
+    assert guard.globals.mode == "default" and guard.enabled
+    assert any("ignored" in e for e in guard.errors)
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(payloads.os_system(marker))

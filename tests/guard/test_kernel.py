@@ -1,0 +1,226 @@
+"""The guard inside real ipykernel kernels started through jupyter_client.
+
+* admin enforcement: a kernelspec written by ``jupyterlab_warden.guard.kernelspec install``
+  starts the kernel through ``jupyterlab_warden.guard.launch``: guarded before any user code;
+* frontend path: ``bootstrap_source`` run as one silent execute request in a kernel that
+  cannot import ``jupyterlab_warden`` at all.
+"""
+
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+from jupyterlab_warden.bootstrap import bootstrap_source, confirm_source
+from jupyterlab_warden.guard import kernelspec
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+MALICIOUS_TORCH = """
+import os, torch
+class Payload:
+    def __reduce__(self):
+        return os.system, ("touch {marker}",)
+torch.save({{"w": torch.zeros(2), "p": Payload()}}, "{path}")
+torch.load("{path}", weights_only=False)
+"""
+
+
+class Kernel:
+    def __init__(self, km):
+        self.km = km
+        self.kc = km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=120)
+
+    def run(self, code, silent=False, user_expressions=None):
+        messages = []
+        reply = self.kc.execute_interactive(
+            code, silent=silent, store_history=not silent, user_expressions=user_expressions or {},
+            output_hook=messages.append, timeout=180)
+        return reply["content"], messages
+
+    def stop(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def _start(spec_dir, name, env, cwd):
+    ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)])
+    km = KernelManager(kernel_spec_manager=ksm, kernel_name=name, kernel_id=str(uuid.uuid4()))
+    # named as jupyter_server's MultiKernelManager names it: the guard reads the kernel id here
+    km.connection_file = str(Path(cwd) / (f"kernel-{km.kernel_id}.json"))
+    km.start_kernel(env=env, cwd=str(cwd))
+    return Kernel(km)
+
+
+def _comm_events(messages):
+    opens = [m for m in messages if m["msg_type"] == "comm_open"]
+    assert all(m["content"]["target_name"] == "jupyterlab-warden" for m in opens)
+    return [m["content"]["data"]["event"] for m in messages
+            if m["msg_type"] == "comm_msg" and m["content"]["data"].get("type") == "event"]
+
+
+def _spool(spool_dir):
+    events = []
+    for path in sorted(Path(spool_dir).glob("*.jsonl")):
+        assert path.stat().st_mode & 0o777 == 0o600
+        events += [json.loads(line) for line in path.read_text().splitlines()]
+    return events
+
+
+@pytest.fixture()
+def guarded_kernel(tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"schema_version": 1, "revision": 4}))
+    spool = tmp_path / "spool"
+    prefix = tmp_path / "prefix"
+    kernelspec.install(name="warden-guarded", prefix=str(prefix), policy_file=str(policy),
+                       spool_dir=str(spool))
+    spec_dir = prefix / "share" / "jupyter" / "kernels"
+    spec = json.loads((spec_dir / "warden-guarded" / "kernel.json").read_text())
+    assert spec["argv"][-4:] == ["-m", "jupyterlab_warden.guard.launch", "-f",
+                                 "{connection_file}"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(HERE)]))
+    env.pop("WARDEN_POLICY_FILE", None)
+    kernel = _start(spec_dir, "warden-guarded", env, tmp_path)
+    yield kernel, spool
+    kernel.stop()
+
+
+def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_validator):
+    kernel, spool = guarded_kernel
+    content, _ = kernel.run("import sys, json\n"
+                            "print(json.dumps(sys.modules['_jupyterlab_warden_guard_active']"
+                            ".state.status()))")
+    assert content["status"] == "ok"
+    marker = tmp_path / "PWNED"
+    code = MALICIOUS_TORCH.format(marker=marker, path=tmp_path / "evil.pt")
+    content, messages = kernel.run(code)
+    assert content["status"] == "error"
+    assert content["ename"] == "WardenBlockedLoad"
+    assert "posix.system" in content["evalue"]
+    assert not marker.exists()
+    comm_events = _comm_events(messages)
+    assert [e["rule_id"] for e in comm_events] == ["model-file-dangerous-globals"]
+    spooled = _spool(spool)
+    assert [e["event_id"] for e in spooled] == [e["event_id"] for e in comm_events]
+    for event in spooled:
+        event_validator.validate(event)
+        assert event["policy_revision"] == 4
+        assert event["location"]["kernel_id"] == kernel.km.kernel_id
+    # the obfuscated route is stopped by the audit hook itself
+    content, _ = kernel.run(
+        "import os\n"
+        "class P:\n"
+        f"    def __reduce__(self): return os.system, ('touch {marker}',)\n"
+        "data = __import__('pickle').dumps(P())\n"
+        "getattr(__import__('pick' + 'le'), 'loads')(data)\n")
+    assert content["ename"] == "WardenBlockedLoad"
+    assert not marker.exists()
+    assert _spool(spool)[-1]["evidence"]["global"] == "posix.system"
+
+
+def test_launcher_kernel_runs_benign_torch_work(guarded_kernel, tmp_path):
+    kernel, _ = guarded_kernel
+    content, messages = kernel.run(
+        "import torch\n"
+        "m = torch.nn.Linear(4, 2)\n"
+        "torch.save(m.state_dict(), %r)\n"
+        "sd = torch.load(%r)\n"
+        "assert torch.equal(sd['weight'], m.weight)\n" % ((str(tmp_path / "ok.pt"),) * 2))
+    assert content["status"] == "ok", content
+    assert _comm_events(messages) == []
+
+
+BLOCKING_LAUNCH = (
+    "import sys\n"
+    "class NoWarden:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] == 'jupyterlab_warden':\n"
+    "            raise ModuleNotFoundError('No module named %r' % name)\n"
+    "sys.meta_path.insert(0, NoWarden())\n"
+    "from ipykernel import kernelapp\n"
+    "kernelapp.launch_new_instance()\n"
+)
+
+
+@pytest.fixture()
+def plain_kernel(tmp_path):
+    """A kernel whose environment cannot import jupyterlab_warden."""
+    spec_dir = tmp_path / "kernels"
+    (spec_dir / "nowarden").mkdir(parents=True)
+    (spec_dir / "nowarden" / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", BLOCKING_LAUNCH, "-f", "{connection_file}"],
+        "display_name": "no warden", "language": "python"}))
+    env = dict(os.environ, PYTHONPATH=str(HERE), WARDEN_EVENT_SPOOL=str(tmp_path / "spool"))
+    kernel = _start(spec_dir, "nowarden", env, tmp_path)
+    yield kernel
+    kernel.stop()
+
+
+def _status(content):
+    # what the frontend reads: plain JSON in text/plain, no Python repr to undo
+    return json.loads(content["user_expressions"]["warden"]["data"]["text/plain"])
+
+
+def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tmp_path):
+    kernel = plain_kernel
+    content, _ = kernel.run("import jupyterlab_warden")
+    assert content["ename"] == "ModuleNotFoundError"
+    policy = {"schema_version": 1, "revision": 9,
+              "rules": {"pickle-blocked-global": {"action": "confirm"}}}
+    content, messages = kernel.run(bootstrap_source(policy), silent=True,
+                                   user_expressions={"warden": "_warden_guard_status"})
+    assert content["status"] == "ok"
+    status = _status(content)
+    assert status["installed"] is True and status["policy_revision"] == 9
+    assert not [m for m in messages if m["msg_type"] in ("stream", "execute_result", "error")]
+
+    marker = tmp_path / "PWNED"
+    code = ("import os, pickle\n"
+            "from warden_testpkg import payloads\n"
+            f"pickle.loads(payloads.stack_global_memo({str(marker)!r}))\n")
+    content, messages = kernel.run(code)
+    assert content["ename"] == "WardenBlockedLoad"
+    assert "confirm finding" in content["evalue"]
+    assert not marker.exists()
+    [event] = _comm_events(messages)
+    assert event["rule_id"] == "pickle-blocked-global" and event["action"] == "blocked"
+    assert _spool(tmp_path / "spool")[-1]["event_id"] == event["event_id"]
+
+    # a second bootstrap (kernel restart handling, policy change) updates the same guard
+    content, _ = kernel.run(bootstrap_source({"schema_version": 1, "revision": 10}), silent=True,
+                            user_expressions={"warden": "_warden_guard_status"})
+    assert _status(content)["policy_revision"] == 10
+    assert _status(content)["counts"]["loads_blocked"] == 1
+
+    # confirm flow as the frontend drives it: harmless global behind a 'confirm' rule
+    kernel.run(bootstrap_source({"schema_version": 1, "revision": 11, "rules": {
+        "pickle-blocked-global": {"action": "confirm"}}}), silent=True)
+    harmless = ("pickle.loads(b'\\x80\\x04\\x8c\\x08textwrap"
+                "\\x8c\\x06dedent\\x93\\x8c\\x03  x\\x85R.')")
+    content, messages = kernel.run(harmless)
+    [event] = _comm_events(messages)
+    kernel.run(confirm_source(event["fingerprint"], "checked by hand"), silent=True)
+    content, messages = kernel.run(harmless)
+    assert content["status"] == "ok"
+    assert _comm_events(messages)[0]["action"] == "confirmed"
+
+
+def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_kernel):
+    kernel, _ = guarded_kernel
+    content, _ = kernel.run(bootstrap_source({"schema_version": 1, "revision": 12}),
+                            silent=True, user_expressions={"warden": "_warden_guard_status"})
+    status = _status(content)
+    assert status["installed"] is True and status["policy_revision"] == 12
+    content, messages = kernel.run(
+        "import sys\nprint(sorted(m for m in sys.modules if 'warden' in m and 'embedded' in m))")
+    out = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+    assert out.strip() == "[]"  # no second copy of the guard was loaded

@@ -1,0 +1,42 @@
+import { expect, test } from '@jupyterlab/galata';
+
+test.describe('Kernel guard', () => {
+  test('an obfuscated malicious pickle is stopped in the kernel and reported', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.notebook.createNew('guard.ipynb');
+    // A protocol 0 pickle that calls os.system when loaded (typed on one line: no indents).
+    await page.notebook.setCell(
+      0,
+      'code',
+      'payload = b"cposix\\nsystem\\n(Vtouch guard-marker.txt\\ntR."'
+    );
+    await page.notebook.runCell(0);
+    // Loaded through an obfuscated call, so the static gate only warns.
+    await page.notebook.setCell(
+      1,
+      'code',
+      "getattr(__import__('pick' + 'le'), 'lo' + 'ads')(payload)"
+    );
+    await page.notebook.runCell(1);
+    const output = (await page.notebook.getCellTextOutput(1))?.join('\n') ?? '';
+    expect(output).toContain('Warden');
+    expect(output).toContain('posix.system');
+    expect(await page.contents.fileExists(`${tmpPath}/guard-marker.txt`)).toBe(
+      false
+    );
+    // The guard's event reaches the page: a toast and the findings panel.
+    await expect(
+      page.locator('.Toastify__toast').filter({ hasText: 'Warden blocked' })
+    ).toBeVisible({ timeout: 20000 });
+    await page.evaluate(() =>
+      window.jupyterapp.shell.activateById('jupyterlab-warden-findings')
+    );
+    const runtime = page.locator('.jp-WardenFindings-runtime');
+    await expect(runtime).toContainText('blocked');
+    await page.screenshot({
+      path: test.info().outputPath('guard-blocked.png')
+    });
+  });
+});

@@ -1,0 +1,172 @@
+import { expect, test } from '@jupyterlab/galata';
+
+import { removeAdminPolicy } from './helpers/admin-policy';
+import {
+  runAllNoWait,
+  runCellNoWait,
+  useAdminPolicy
+} from './helpers/notebook';
+
+const shot = (name: string) => ({
+  path: test.info().outputPath(`${name}.png`)
+});
+
+test.describe('Warden in the notebook', () => {
+  test.afterEach(() => removeAdminPolicy());
+
+  test('torch.load is underlined, explained on hover, and fixed by the quick fix', async ({
+    page
+  }) => {
+    await page.notebook.createNew('inline.ipynb');
+    await page.notebook.setCell(0, 'code', 'import torch\npath = "model.pt"');
+    await page.notebook.addCell('code', 'model = torch.load(path)');
+    const cell = await page.notebook.getCellLocator(1);
+    // CodeMirror splits one mark across syntax tokens: read all its pieces.
+    const underline = cell!.locator('.jp-WardenDiagnostic');
+    await expect(underline.first()).toBeVisible();
+    expect((await underline.allTextContents()).join('')).toBe(
+      'torch.load(path)'
+    );
+    await page.screenshot(shot('inline-underline'));
+
+    await underline.first().hover();
+    const tooltip = page.locator('.cm-tooltip-lint');
+    await expect(tooltip).toContainText('weights_only');
+    await expect(tooltip).toContainText('torch-load-unsafe');
+    await page.screenshot(shot('inline-hover'));
+
+    await tooltip.locator('.cm-diagnosticAction').first().click();
+    await expect(cell!.locator('.cm-content')).toContainText(
+      'torch.load(path, weights_only=True)'
+    );
+    await expect(cell!.locator('.jp-WardenDiagnostic')).toHaveCount(0);
+    await page.screenshot(shot('inline-fixed'));
+  });
+
+  test('a blocked cell never reaches the kernel and says why', async ({
+    page,
+    tmpPath
+  }) => {
+    await useAdminPolicy(page, 11, { 'pickle-load': { action: 'block' } });
+    await page.notebook.createNew('blocked.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      "open('blocked-marker.txt', 'w').write('ran')\nimport pickle\ndata = pickle.loads(b'')"
+    );
+    await runCellNoWait(page, 0);
+    const cell = await page.notebook.getCellLocator(0);
+    await expect(cell!.locator('.jp-OutputArea-output')).toContainText(
+      'Jupyter Warden blocked this cell'
+    );
+    await expect(cell!.locator('.jp-OutputArea-output')).toContainText(
+      'pickle-load'
+    );
+    await page.screenshot(shot('gate-blocked'));
+    // The kernel is alive and never saw the cell: the marker file was not written.
+    await page.notebook.addCell(
+      'code',
+      "import os; print(os.path.exists('blocked-marker.txt'))"
+    );
+    await page.notebook.runCell(1);
+    expect((await page.notebook.getCellTextOutput(1))?.[0]).toContain('False');
+    expect(
+      await page.contents.fileExists(`${tmpPath}/blocked-marker.txt`)
+    ).toBe(false);
+  });
+
+  test('confirm: Cancel does not run, Run anyway runs and keeps the justification', async ({
+    page,
+    tmpPath
+  }) => {
+    await useAdminPolicy(
+      page,
+      12,
+      { 'torch-load-weights-only-false': { action: 'confirm' } },
+      { confirm: { require_justification: true, min_justification_length: 5 } }
+    );
+    await page.notebook.createNew('confirm.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      "open('confirm-marker.txt', 'w').write('ran')\nif False:\n    import torch\n    torch.load('m.pt', weights_only=False)"
+    );
+    // Cancel
+    await runCellNoWait(page, 0);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(
+      'torch-load-weights-only-false'.length ? 'weights_only' : ''
+    );
+    await page.screenshot(shot('gate-confirm-dialog'));
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    const cell = await page.notebook.getCellLocator(0);
+    await expect(cell!.locator('.jp-OutputArea-output')).toContainText(
+      'Not run'
+    );
+    expect(
+      await page.contents.fileExists(`${tmpPath}/confirm-marker.txt`)
+    ).toBe(false);
+
+    // Run anyway, with a justification.
+    await runCellNoWait(page, 0);
+    await expect(dialog).toBeVisible();
+    await dialog.locator('textarea').fill('Our own checkpoint, built in CI');
+    await dialog.getByRole('button', { name: 'Run anyway' }).click();
+    await expect
+      .poll(() => page.contents.fileExists(`${tmpPath}/confirm-marker.txt`), {
+        timeout: 20000
+      })
+      .toBe(true);
+    await page.screenshot(shot('gate-confirmed'));
+  });
+
+  test('Run All keeps order and stops at a blocked cell', async ({
+    page,
+    tmpPath
+  }) => {
+    await useAdminPolicy(page, 13, { 'pickle-load': { action: 'block' } });
+    await page.notebook.createNew('runall.ipynb');
+    const write = (n: number) => `open('order.txt', 'a').write('${n}')`;
+    await page.notebook.setCell(0, 'code', write(0));
+    for (const n of [1, 2, 3, 4]) {
+      await page.notebook.addCell('code', write(n));
+    }
+    await page.notebook.setCell(
+      3,
+      'code',
+      `${write(3)}\nimport pickle\npickle.loads(b'')`
+    );
+    await runAllNoWait(page);
+    const cell3 = await page.notebook.getCellLocator(3);
+    await expect(cell3!.locator('.jp-OutputArea-output')).toContainText(
+      'blocked this cell'
+    );
+    await page.notebook.addCell('code', "print(open('order.txt').read())");
+    await page.notebook.runCell(5);
+    expect((await page.notebook.getCellTextOutput(5))?.[0].trim()).toBe('012');
+    await page.screenshot(shot('gate-run-all'));
+  });
+
+  test('a console input is gated too', async ({ page, tmpPath }) => {
+    await useAdminPolicy(page, 14, { 'pickle-load': { action: 'block' } });
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('console:create', {
+        kernelPreference: { name: 'python3' }
+      });
+    });
+    const prompt = page.locator('.jp-CodeConsole-promptCell .cm-content');
+    await prompt.click();
+    await page.keyboard.type(
+      "open('console-marker.txt', 'w').write('ran'); import pickle; pickle.loads(b'')"
+    );
+    await page.keyboard.press('Shift+Enter');
+    const console = page.locator('.jp-CodeConsole');
+    await expect(console.locator('.jp-OutputArea-output').last()).toContainText(
+      'blocked this cell',
+      { timeout: 30000 }
+    );
+    await page.screenshot(shot('console-blocked'));
+    expect(await page.contents.fileExists('console-marker.txt')).toBe(false);
+  });
+});
