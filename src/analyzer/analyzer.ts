@@ -1,4 +1,5 @@
 /** Entry points of the static analyzer: one cell (with the scope before it), or a notebook. */
+import type { Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
@@ -11,6 +12,12 @@ import { trustedSources } from './sources';
 
 export interface CellAnalysis {
   findings: Finding[];
+  /**
+   * False when Lezer's error recovery hit the time budget on badly broken code and only the
+   * start of the cell (up to `analyzedTo`) was analysed.
+   */
+  complete: boolean;
+  analyzedTo: number;
   /** Module-level names after this cell ran: pass it as `scopeBefore` of the next cell. */
   scopeAfter: AnalyzerScope;
 }
@@ -37,9 +44,37 @@ export function analyzeCell(
     }
   }
   const scope = Scope.fromSnapshot(scopeBefore);
-  const tree = parser.parse(masked.python);
+  const tree = parseWithinBudget(masked.python, options.parseBudgetMs);
   new PythonPass(masked.python, { trusted, out: raw }).run(tree, scope);
-  return { findings: toFindings(code, raw), scopeAfter: scope.snapshot() };
+  return {
+    findings: toFindings(code, raw),
+    complete: tree.length >= masked.python.length,
+    analyzedTo: Math.min(tree.length, code.length),
+    scopeAfter: scope.snapshot()
+  };
+}
+
+/**
+ * Lezer parses valid code in linear time, but its error recovery on some broken input (a
+ * pile of unclosed brackets) can take tens of milliseconds. With a budget the parse stops
+ * where it is when time runs out and the cell is analysed up to there, so an editor never
+ * stalls. Without one (the default, and the CLI) results do not depend on machine load.
+ */
+function parseWithinBudget(code: string, budgetMs: number | undefined): Tree {
+  if (budgetMs === undefined || !(budgetMs < Infinity)) {
+    return parser.parse(code);
+  }
+  const parse = parser.startParse(code);
+  const deadline = performance.now() + budgetMs;
+  for (;;) {
+    const tree = parse.advance();
+    if (tree) {
+      return tree;
+    }
+    if (parse.stoppedAt === null && performance.now() > deadline) {
+      parse.stopAt(parse.parsedPos);
+    }
+  }
 }
 
 /**

@@ -412,7 +412,7 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
   ],
   [['shelve.open', 'shelve.DbfilenameShelf'], flagCall('shelve-open')],
   [each(['marshal'], ['load', 'loads']), flagCall('marshal-load')],
-  [['joblib.load'], flagCall('joblib-load')],
+  [['joblib.load', 'sklearn.externals.joblib.load'], flagCall('joblib-load')],
   [['numpy.load'], numpyLoad],
   [['pandas.read_pickle'], flagCall('pandas-read-pickle')],
   [
@@ -496,6 +496,22 @@ export const STAR_EXPORTS: ReadonlyMap<string, string[]> = (() => {
   }
   return map;
 })();
+
+/**
+ * Whether a call can match any rule, decided before its arguments are parsed (most calls in
+ * a cell are print, range, model code): by callee, or by a trust_remote_code keyword.
+ */
+export function mayMatch(
+  qname: string | null,
+  property: string | null,
+  mentionsTrustRemoteCode: boolean
+): boolean {
+  return (
+    mentionsTrustRemoteCode ||
+    (qname !== null && CALL_RULES.has(qname)) ||
+    (property !== null && METHOD_RULES.has(property))
+  );
+}
 
 export function checkCall(site: CallSite, ctx: RuleContext): void {
   if (site.qname !== null) {

@@ -40,7 +40,14 @@ export function staticRule(id: string): Rule {
   return rule;
 }
 
+const MESSAGES = new Map<string, string>();
+
 /** The message shown with a finding: what is wrong, why, and what to do instead. */
 export function ruleMessage(rule: Rule): string {
-  return `${rule.title}. ${rule.explanation} Instead: ${rule.remediation}`;
+  let message = MESSAGES.get(rule.id);
+  if (message === undefined) {
+    message = `${rule.title}. ${rule.explanation} Instead: ${rule.remediation}`;
+    MESSAGES.set(rule.id, message);
+  }
+  return message;
 }

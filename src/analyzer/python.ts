@@ -4,8 +4,15 @@
  * call, with its callee resolved to a dotted path, to the call rules.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@lezer/python';
+import type { RawFinding } from './types';
 import { Scope } from './scope';
-import { checkCall, STAR_EXPORTS, type RuleContext } from './callrules';
+import {
+  checkCall,
+  mayMatch,
+  STAR_EXPORTS,
+  type RuleContext
+} from './callrules';
 import { constString, parseArguments, text } from './syntax';
 import { checkEnvAssignment } from './shell';
 
@@ -18,11 +25,27 @@ const IMPORT_FUNCTIONS = new Set([
   'importlib.__import__'
 ]);
 
+/** Builtins that run a string as code: a constant string is analysed as Python too. */
+const CODE_RUNNERS = new Set([
+  'exec',
+  'eval',
+  'builtins.exec',
+  'builtins.eval'
+]);
+/** exec('exec("...")') nesting followed at most this deep. */
+const MAX_NESTED_CODE = 3;
+
 export class PythonPass {
   constructor(
     private readonly code: string,
-    private readonly ctx: RuleContext
-  ) {}
+    private readonly ctx: RuleContext,
+    private readonly nesting = 0
+  ) {
+    this.mentionsTrustRemoteCode = code.includes('trust_remote_code');
+  }
+
+  /** Cheap pre-test: most cells never mention the keyword, so most calls skip the check. */
+  private readonly mentionsTrustRemoteCode: boolean;
 
   run(tree: Tree, scope: Scope): void {
     this.walkChildren(tree.topNode, scope, 0);
@@ -300,28 +323,63 @@ export class PythonPass {
     if (!callee || !argList || argList.name !== 'ArgList') {
       return;
     }
-    const args = parseArguments(this.code, argList);
-    if (args.close < 0) {
-      // Unfinished call (still being typed): its arguments are not known yet.
-      return;
-    }
+    const qname = this.resolve(callee, scope);
     const property =
       callee.name === 'MemberExpression' &&
       callee.lastChild?.name === 'PropertyName'
         ? callee.lastChild
         : null;
+    const runsCode = qname !== null && CODE_RUNNERS.has(qname);
+    if (
+      !runsCode &&
+      !mayMatch(
+        qname,
+        property && text(this.code, property),
+        this.mentionsTrustRemoteCode &&
+          this.code
+            .slice(argList.from, argList.to)
+            .includes('trust_remote_code')
+      )
+    ) {
+      return;
+    }
+    const args = parseArguments(this.code, argList);
+    if (args.close < 0) {
+      // Unfinished call (still being typed): its arguments are not known yet.
+      return;
+    }
+    if (runsCode) {
+      this.codeString(args.positional[0], scope);
+    }
     checkCall(
       {
         code: this.code,
         node,
         callee,
-        qname: this.resolve(callee, scope),
+        qname,
         property,
         args,
         resolve: n => this.resolve(n, scope)
       },
       this.ctx
     );
+  }
+
+  /** exec("import pickle; pickle.loads(b)"): findings inside point at the string argument. */
+  private codeString(arg: SyntaxNode | undefined, scope: Scope): void {
+    const source = arg ? constString(this.code, arg) : null;
+    if (!arg || source === null || this.nesting >= MAX_NESTED_CODE) {
+      return;
+    }
+    const inner: RawFinding[] = [];
+    new PythonPass(
+      source,
+      { trusted: this.ctx.trusted, out: inner },
+      this.nesting + 1
+    ).run(parser.parse(source), scope.child());
+    for (const f of inner) {
+      this.ctx.out.push({ ruleId: f.ruleId, from: arg.from, to: arg.to });
+    }
   }
 
   private functionDefinition(

@@ -20,6 +20,8 @@ export const EMPTY_SCOPE: AnalyzerScope = { bindings: new Map() };
 const IMPLICIT_NAMES = new Map<string, string>([
   ['__import__', '__import__'],
   ['getattr', 'getattr'],
+  ['exec', 'exec'],
+  ['eval', 'eval'],
   ['torch', 'torch'],
   ['pickle', 'pickle'],
   ['_pickle', '_pickle'],
@@ -63,6 +65,15 @@ export class Scope {
   }
 
   bind(name: string, target: string | null): void {
+    if (
+      target === null &&
+      !this.bindings.has(name) &&
+      this.resolve(name) === null
+    ) {
+      // Binding an unknown value to a name that already means nothing changes nothing; not
+      // storing it keeps the scope carried across a long notebook small.
+      return;
+    }
     this.bindings.set(name, target);
   }
 

@@ -72,14 +72,21 @@ export function analyzeEnvMagic(
   trusted: TrustedSources,
   out: RawFinding[]
 ): void {
-  const m = /^(\s*)([A-Za-z_]\w*)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(text);
+  // A trailing `# comment` is not part of the value people mean to set.
+  const m = /^(\s*)([A-Za-z_]\w*)(?:\s*=\s*|\s+)(.*?)\s*(?:\s#.*)?$/.exec(text);
   if (m) {
     const from = offset + m[1].length;
     checkEnvAssignment(
       m[2],
       unquote(m[3]),
       from,
-      offset + text.trimEnd().length,
+      offset +
+        m[1].length +
+        m[2].length +
+        text
+          .slice(m[1].length + m[2].length)
+          .replace(/\s+#.*$/, '')
+          .trimEnd().length,
       trusted,
       out
     );

@@ -12,16 +12,44 @@ export interface TrustedSources {
   hubs: readonly string[];
 }
 
+type ListCache = WeakMap<readonly string[], readonly string[]>;
+const INDEX_CACHE: ListCache = new WeakMap();
+const HUB_CACHE: ListCache = new WeakMap();
+
+/**
+ * Normalised lists, computed once per list object: a notebook reuses one options object for
+ * every cell. Option lists are treated as immutable.
+ */
+function normalized(
+  cache: ListCache,
+  list: readonly string[],
+  normalize: (s: string) => string
+): readonly string[] {
+  let done = cache.get(list);
+  if (done === undefined) {
+    done = list.map(normalize);
+    cache.set(list, done);
+  }
+  return done;
+}
+
+const normalizeHost = (h: string) =>
+  h
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/\/.*$/, '');
+
 export function trustedSources(options: AnalyzerOptions): TrustedSources {
   return {
-    indexes: (options.trustedIndexes ?? DEFAULT_TRUSTED_INDEXES).map(
+    indexes: normalized(
+      INDEX_CACHE,
+      options.trustedIndexes ?? DEFAULT_TRUSTED_INDEXES,
       normalizeUrl
     ),
-    hubs: (options.trustedModelHubs ?? DEFAULT_TRUSTED_MODEL_HUBS).map(h =>
-      h
-        .toLowerCase()
-        .replace(/^[a-z]+:\/\//, '')
-        .replace(/\/.*$/, '')
+    hubs: normalized(
+      HUB_CACHE,
+      options.trustedModelHubs ?? DEFAULT_TRUSTED_MODEL_HUBS,
+      normalizeHost
     )
   };
 }

@@ -39,7 +39,8 @@ export interface Finding {
 
 export interface AnalyzerOptions {
   /**
-   * Package index URLs pip may use (policy `trusted_sources.package_indexes`). A URL is trusted
+   * Package index URLs pip may use (policy `trusted_sources.package_indexes`; lists are read
+   * once and treated as immutable). A URL is trusted
    * when it starts with one of these (trailing slashes ignored). Default: PyPI.
    */
   trustedIndexes?: readonly string[];
@@ -50,6 +51,12 @@ export interface AnalyzerOptions {
    * it off for plain .py files.
    */
   ipython?: boolean;
+  /**
+   * Time budget for parsing one cell, in ms (for editors: a badly broken cell is then analysed
+   * only up to where the parser got, see CellAnalysis.complete). Default: none, so results
+   * never depend on machine load.
+   */
+  parseBudgetMs?: number;
 }
 
 /** A finding before the catalog and the line index have been applied. */

@@ -1,5 +1,10 @@
 /** Findings of a scan and their text and JSON renderings. */
-import { staticRule, type Finding, type Severity } from '../analyzer';
+import {
+  SEVERITIES,
+  staticRule,
+  type Finding,
+  type Severity
+} from '../analyzer';
 
 /** One finding located in a file (and a notebook code cell). */
 export interface ScanFinding {
@@ -41,7 +46,11 @@ export function renderText(report: ScanReport): string {
   for (const { finding } of report.findings) {
     counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
   }
-  const bySeverity = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .filter(s => counts.has(s))
+    .map(s => `${counts.get(s)} ${s}`)
+    .join(', ');
   const n = report.findings.length;
   lines.push(
     `${n} finding${n === 1 ? '' : 's'}${n ? ` (${bySeverity})` : ''} in ${report.filesScanned} file${

@@ -149,12 +149,12 @@ export function scanPaths(
   return report;
 }
 
-/** Version from the package.json next to the build (lib/src/cli) or the sources (src/cli). */
+/** Version from the nearest package.json of this package above the build or the sources. */
 function packageVersion(): string {
-  for (const rel of ['../../../package.json', '../../package.json']) {
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
     try {
       const pkg = JSON.parse(
-        fs.readFileSync(path.join(__dirname, rel), 'utf8')
+        fs.readFileSync(path.join(dir, 'package.json'), 'utf8')
       ) as {
         name?: string;
         version?: string;
@@ -163,7 +163,7 @@ function packageVersion(): string {
         return pkg.version;
       }
     } catch {
-      // try the next location
+      // not here: look one folder up
     }
   }
   return '0.0.0';
