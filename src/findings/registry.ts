@@ -29,7 +29,11 @@ export class FindingsRegistry {
 
   /** Analyzer options from the policy's trusted sources. */
   setPolicy(effective: Record<string, unknown> | null): void {
-    this._options = effective ? optionsFromPolicy(effective as any) : {};
+    // A pathological cell stops parsing after 50 ms instead of stalling typing or Run All.
+    this._options = {
+      ...(effective ? optionsFromPolicy(effective as any) : {}),
+      parseBudgetMs: 50
+    };
     this._version++;
     this._changed.emit();
   }
