@@ -29,6 +29,29 @@ test.describe('Warden in the notebook', () => {
     );
     await page.screenshot(shot('inline-underline'));
 
+    // The underline takes its colour from the theme, in light and in dark.
+    for (const theme of ['JupyterLab Dark', 'JupyterLab Light']) {
+      await page.theme.setTheme(theme);
+      const [decoration, warn] = await underline
+        .first()
+        .evaluate(el => [
+          getComputedStyle(el).textDecorationColor,
+          getComputedStyle(el).getPropertyValue('--jp-warn-color1').trim()
+        ]);
+      const expected = await page.evaluate(color => {
+        const probe = document.createElement('span');
+        probe.style.color = color;
+        document.body.appendChild(probe);
+        const rgb = getComputedStyle(probe).color;
+        probe.remove();
+        return rgb;
+      }, warn);
+      expect(decoration).toBe(expected);
+      await page.screenshot(
+        shot(`inline-${theme.endsWith('Dark') ? 'dark' : 'light'}`)
+      );
+    }
+
     await underline.first().hover();
     const tooltip = page.locator('.cm-tooltip-lint');
     await expect(tooltip).toContainText('weights_only');
