@@ -8,9 +8,7 @@ for script in bench/*.py; do
   echo "== $script"
   .venv/bin/python "$script" || status=1
 done
-for script in bench/*.js bench/*.mjs; do
-  [ -e "$script" ] || continue
-  echo "== $script"
-  node "$script" || status=1
-done
+echo "== bench/gate-bench.mjs"; node bench/gate-bench.mjs || status=1
+echo "== analyzer"; npm run --silent bench:analyzer || status=1
+echo "== central"; bash central/scripts/with-postgres.sh node bench/central_bench.mjs || status=1
 exit $status
