@@ -5,6 +5,7 @@ is loaded from the installed package, exactly as a user's lab loads it.
 """
 
 import os
+import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -21,3 +22,7 @@ c.Warden.policy_file = os.environ.get(  # noqa: F821
     "WARDEN_UI_ADMIN_POLICY",
     os.path.join(os.path.dirname(os.path.abspath(__file__)), ".admin-policy", "policy.json"),
 )
+
+# A fresh event store per test server: events of earlier runs on the same machine must not
+# show up in this run's assertions.
+c.Warden.data_dir = tempfile.mkdtemp(prefix="warden-ui-data-")  # noqa: F821

@@ -152,7 +152,7 @@ test.describe('Warden in the notebook', () => {
         .filter(
           (e: any) =>
             e.rule_id === 'torch-load-weights-only-false' &&
-            e.location?.path?.endsWith('confirm.ipynb')
+            e.location?.path === `${tmpPath}/confirm.ipynb`
         );
     };
     await expect
