@@ -23,6 +23,7 @@ import {
   newEventId
 } from '../events/event';
 import { IGateDecision, decideCell, DecideRule } from './decision';
+import { cellLanguage, isPython } from './language';
 import { RunSerializer } from './serializer';
 import {
   blockedOutput,
@@ -53,17 +54,6 @@ export interface IGateDeps {
 
 type Outcome =
   { send: true; justification?: string } | { send: false; cancelled: boolean };
-
-/** Python, or a kernel we cannot name yet (checked rather than waved through). */
-export function isPythonSession(sessionContext?: ISessionContext): boolean {
-  const kernel = sessionContext?.session?.kernel;
-  const language = (kernel as any)?.info?.language_info?.name as
-    string | undefined;
-  const specLanguage = (sessionContext as any)?.kernelPreference?.language as
-    string | undefined;
-  const name = language ?? specLanguage;
-  return !name || name.toLowerCase().startsWith('python');
-}
 
 export class CellGate {
   private _serializers = new WeakMap<object, RunSerializer>();
@@ -197,7 +187,10 @@ export class GatedNotebookExecutor implements INotebookCellExecutor {
 
   runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
     const { cell, sessionContext } = options;
-    if (cell.model.type !== 'code' || !isPythonSession(sessionContext)) {
+    if (
+      cell.model.type !== 'code' ||
+      !isPython(cellLanguage(sessionContext, options.notebook))
+    ) {
       return runNotebookCell(options);
     }
     return this._gate.gate(
@@ -229,7 +222,7 @@ export class GatedConsoleExecutor implements IConsoleCellExecutor {
 
   runCell(options: IConsoleCellExecutor.IRunCellOptions): Promise<boolean> {
     const { cell, sessionContext } = options;
-    if (!isPythonSession(sessionContext)) {
+    if (!isPython(cellLanguage(sessionContext))) {
       return runConsoleCell(options);
     }
     return this._gate.gate(
