@@ -2,26 +2,15 @@
 
 import json
 import sqlite3
-import uuid
 
 import pytest
+from events_for_tests import event
 
 from jupyterlab_warden.server.events.store import EventStore
 
 
 def make_event(fingerprint="ab" * 8, **fields):
-    event = {
-        "event_id": uuid.uuid4().hex,
-        "time": "2026-11-25T22:00:00Z",
-        "kind": "static",
-        "rule_id": "torch-load-unsafe",
-        "severity": "high",
-        "action": "warned",
-        "fingerprint": fingerprint,
-        "location": {"path": "work/train.ipynb", "cell_id": "c1", "line": 3},
-    }
-    event.update(fields)
-    return event
+    return event(fingerprint=fingerprint, **fields)
 
 
 def unique_event(i, **fields):

@@ -6,24 +6,9 @@ import textwrap
 import uuid
 
 import pytest
+from events_for_tests import event
 from jupyter_client import BlockingKernelClient
 from labserver_harness import LabServer, wait_for
-
-
-def event(i, **fields):
-    body = {
-        "event_id": uuid.uuid4().hex,
-        "time": "2026-11-25T22:00:00.123Z",
-        "kind": "static",
-        "rule_id": "torch-load-unsafe",
-        "severity": "high",
-        "action": "warned",
-        "fingerprint": f"{i:016x}",
-        "location": {"path": "nb.ipynb", "cell_id": "c1", "line": 2},
-        "evidence": {"call": "torch.load"},
-    }
-    body.update(fields)
-    return body
 
 
 @pytest.fixture(scope="module")

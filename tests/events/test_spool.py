@@ -7,31 +7,16 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from events_for_tests import kernel_event
 
 from jupyterlab_warden.event_spool import append_event, spool_file
 from jupyterlab_warden.server.events.spool import SpoolIngester
 from jupyterlab_warden.server.events.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def kernel_event(i, **fields):
-    event = {
-        "event_id": uuid.uuid4().hex,
-        "time": "2026-11-25T22:00:00Z",
-        "kind": "runtime",
-        "rule_id": "pickle-blocked-global",
-        "severity": "critical",
-        "action": "blocked",
-        "fingerprint": f"{i:016x}",
-        "evidence": {"global": "os.system"},
-    }
-    event.update(fields)
-    return event
 
 
 @pytest.fixture
