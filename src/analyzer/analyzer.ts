@@ -8,7 +8,10 @@ import { LineIndex } from './positions';
 import { PythonPass } from './python';
 import { EMPTY_SCOPE, Scope, type AnalyzerScope } from './scope';
 import { analyzeEnvMagic, analyzeShell } from './shell';
-import { trustedSources } from './sources';
+import { trustedSources, type TrustedSources } from './sources';
+import { JoinedText } from './joined';
+import { RelevanceFilter, statementsUsing } from './relevance';
+import { scanStatements, type Statement } from './statements';
 
 export interface CellAnalysis {
   findings: Finding[];
@@ -43,14 +46,109 @@ export function analyzeCell(
       analyzeShell(part.text, part.offset, trusted, raw);
     }
   }
-  const scope = Scope.fromSnapshot(scopeBefore);
-  const tree = parseWithinBudget(masked.python, options.parseBudgetMs);
-  new PythonPass(masked.python, { trusted, out: raw }).run(tree, scope);
+  const python = analyzePython(masked.python, scopeBefore, trusted, options);
   return {
-    findings: toFindings(code, raw),
-    complete: tree.length >= masked.python.length,
-    analyzedTo: Math.min(tree.length, code.length),
-    scopeAfter: scope.snapshot()
+    findings: toFindings(code, raw.concat(python.raw)),
+    complete: python.analyzedTo >= masked.python.length,
+    analyzedTo: Math.min(python.analyzedTo, code.length),
+    scopeAfter: python.scope.snapshot()
+  };
+}
+
+interface PythonResult {
+  raw: RawFinding[];
+  scope: Scope;
+  analyzedTo: number;
+}
+
+/** Rounds of "a statement rebound a name, look again" before parsing everything. */
+const MAX_REFINEMENTS = 2;
+
+/**
+ * The Python pass over the statements that can matter: they are parsed together (joined in
+ * order, so Lezer is called once) and findings are mapped back to the cell's offsets. When
+ * the pass rebinds a name to something new (`from pickle import loads`), statements that
+ * were skipped but use that name are added and the pass runs again.
+ */
+function analyzePython(
+  code: string,
+  scopeBefore: AnalyzerScope,
+  trusted: TrustedSources,
+  options: AnalyzerOptions
+): PythonResult {
+  if (options.exhaustive) {
+    return runPass(code, null, scopeBefore, trusted, options);
+  }
+  const scan = scanStatements(code);
+  const { statements } = scan;
+  const filter = new RelevanceFilter(
+    code,
+    scan,
+    Scope.fromSnapshot(scopeBefore)
+  );
+  const selected = statements.map(s => filter.mayMatter(s));
+  for (let round = 0; ; round++) {
+    const pieces = statements.filter((_, k) => selected[k]);
+    const result = runPass(
+      code,
+      pieces.length === statements.length ? null : pieces,
+      scopeBefore,
+      trusted,
+      options
+    );
+    let more = false;
+    const rebound = result.scope.rebound;
+    if (rebound !== null && rebound.size > 0) {
+      statementsUsing(code, scan, rebound).forEach((uses, k) => {
+        if (uses && !selected[k]) {
+          selected[k] = more = true;
+        }
+      });
+    }
+    if (!more) {
+      return result;
+    }
+    if (round + 1 >= MAX_REFINEMENTS) {
+      selected.fill(true);
+    }
+  }
+}
+
+/** Parse and walk `pieces` of `code` (all of it when null). */
+function runPass(
+  code: string,
+  pieces: Statement[] | null,
+  scopeBefore: AnalyzerScope,
+  trusted: TrustedSources,
+  options: AnalyzerOptions
+): PythonResult {
+  const scope = Scope.fromSnapshot(scopeBefore);
+  const raw: RawFinding[] = [];
+  if (pieces !== null && pieces.length === 0) {
+    return { raw, scope, analyzedTo: code.length };
+  }
+  const joined = pieces === null ? null : new JoinedText(code, pieces);
+  const text = joined === null ? code : joined.text;
+  const tree = parseWithinBudget(text, options.parseBudgetMs);
+  new PythonPass(text, { trusted, out: raw }).run(tree, scope);
+  if (joined === null) {
+    return { raw, scope, analyzedTo: tree.length };
+  }
+  for (const r of raw) {
+    r.from = joined.original(r.from, false);
+    r.to = joined.original(r.to, true);
+    if (r.fix) {
+      r.fix.from = joined.original(r.fix.from, false);
+      r.fix.to = joined.original(r.fix.to, true);
+    }
+  }
+  return {
+    raw,
+    scope,
+    analyzedTo:
+      tree.length >= text.length
+        ? code.length
+        : joined.original(tree.length, true)
   };
 }
 

@@ -8,6 +8,7 @@ import type { RawFinding } from './types';
 import {
   constString,
   dictEntries,
+  identifier,
   literalTruth,
   sequenceElements,
   text,
@@ -124,7 +125,8 @@ function torchLoad(missing: string, pickleModuleIndex: number): CallCheck {
   };
 }
 
-const SAFE_YAML_LOADERS = new Set([
+/** Loader classes yaml.load is safe with (matched by their last name). */
+export const SAFE_YAML_LOADERS: ReadonlySet<string> = new Set([
   'SafeLoader',
   'CSafeLoader',
   'BaseLoader',
@@ -480,7 +482,7 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
 ]);
 
 /** Rules that apply by method name whatever the object is (classes of any library). */
-const METHOD_RULES: ReadonlyMap<string, CallCheck> = new Map([
+export const METHOD_RULES: ReadonlyMap<string, CallCheck> = new Map([
   ['from_pretrained', hubDownload('pretrained_model_name_or_path')]
 ]);
 
@@ -518,7 +520,7 @@ export function checkCall(site: CallSite, ctx: RuleContext): void {
     CALL_RULES.get(site.qname)?.(site, ctx);
   }
   if (site.property !== null) {
-    METHOD_RULES.get(text(site.code, site.property))?.(site, ctx);
+    METHOD_RULES.get(identifier(site.code, site.property))?.(site, ctx);
   }
   const trust = site.args.keywords.get('trust_remote_code');
   if (trust && literalTruth(site.code, trust.value) !== false) {

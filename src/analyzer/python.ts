@@ -13,25 +13,20 @@ import {
   STAR_EXPORTS,
   type RuleContext
 } from './callrules';
-import { constString, parseArguments, text } from './syntax';
+import { constString, identifier, parseArguments, text } from './syntax';
 import { checkEnvAssignment } from './shell';
+import {
+  CODE_RUNNERS,
+  GETATTR,
+  IMPORT_FUNCTIONS,
+  IMPORT_MODULE,
+  OS_ENVIRON,
+  SYS_MODULES
+} from './paths';
 
 /** Deeper nesting than this is not walked (generated code); keeps recursion bounded. */
 const MAX_DEPTH = 400;
 
-const IMPORT_FUNCTIONS = new Set([
-  '__import__',
-  'builtins.__import__',
-  'importlib.__import__'
-]);
-
-/** Builtins that run a string as code: a constant string is analysed as Python too. */
-const CODE_RUNNERS = new Set([
-  'exec',
-  'eval',
-  'builtins.exec',
-  'builtins.eval'
-]);
 /** exec('exec("...")') nesting followed at most this deep. */
 const MAX_NESTED_CODE = 3;
 
@@ -107,7 +102,7 @@ export class PythonPass {
     }
     switch (node.name) {
       case 'VariableName':
-        return scope.resolve(text(this.code, node));
+        return scope.resolve(identifier(this.code, node));
       case 'MemberExpression': {
         const obj = node.firstChild;
         const op = obj?.nextSibling;
@@ -121,12 +116,12 @@ export class PythonPass {
         if (op.name === '.') {
           const prop = op.nextSibling;
           return prop && prop.name === 'PropertyName'
-            ? `${base}.${text(this.code, prop)}`
+            ? `${base}.${identifier(this.code, prop)}`
             : null;
         }
         // sys.modules['pickle']
         const key = op.nextSibling;
-        if (base === 'sys.modules' && op.name === '[' && key) {
+        if (base === SYS_MODULES && op.name === '[' && key) {
           return constString(this.code, key);
         }
         return null;
@@ -169,10 +164,10 @@ export class PythonPass {
         args.keywords.get('fromlist')?.value ?? args.positional[3];
       return fromlist ? name : name.split('.')[0];
     }
-    if (fn === 'importlib.import_module') {
+    if (fn === IMPORT_MODULE) {
       return first ? constString(this.code, first) : null;
     }
-    if (fn === 'getattr' && args.positional.length >= 2) {
+    if (fn === GETATTR && args.positional.length >= 2) {
       const base = this.resolve(args.positional[0], scope, depth + 1);
       const attr = constString(this.code, args.positional[1]);
       return base !== null && attr !== null ? `${base}.${attr}` : null;
@@ -194,7 +189,7 @@ export class PythonPass {
       const modParts: string[] = [];
       for (; i < parts.length && parts[i].name !== 'import'; i++) {
         if (parts[i].name === 'VariableName') {
-          modParts.push(text(this.code, parts[i]));
+          modParts.push(identifier(this.code, parts[i]));
         } else if (modParts.length === 0) {
           relative = true;
         }
@@ -207,13 +202,13 @@ export class PythonPass {
             scope.bind(name, `${mod}.${name}`);
           }
         } else if (p.name === 'VariableName') {
-          const name = text(this.code, p);
+          const name = identifier(this.code, p);
           let local = name;
           if (
             parts[i + 1]?.name === 'as' &&
             parts[i + 2]?.name === 'VariableName'
           ) {
-            local = text(this.code, parts[i + 2]);
+            local = identifier(this.code, parts[i + 2]);
             i += 2;
           }
           scope.bind(local, mod ? `${mod}.${name}` : null);
@@ -226,11 +221,11 @@ export class PythonPass {
     for (let i = 1; i <= parts.length; i++) {
       const p = parts[i];
       if (p && p.name === 'VariableName') {
-        dotted.push(text(this.code, p));
+        dotted.push(identifier(this.code, p));
       } else if (p && p.name === 'as') {
         const alias = parts[i + 1];
         if (alias && alias.name === 'VariableName' && dotted.length > 0) {
-          scope.bind(text(this.code, alias), dotted.join('.'));
+          scope.bind(identifier(this.code, alias), dotted.join('.'));
         }
         dotted = [];
         i++;
@@ -285,7 +280,7 @@ export class PythonPass {
   ): void {
     if (target.name === 'VariableName') {
       scope.bind(
-        text(this.code, target),
+        identifier(this.code, target),
         value ? this.resolve(value, scope) : null
       );
       return;
@@ -300,7 +295,7 @@ export class PythonPass {
       open?.name === '[' &&
       key
     ) {
-      if (this.resolve(obj, scope) === 'os.environ') {
+      if (this.resolve(obj, scope) === OS_ENVIRON) {
         const name = constString(this.code, key);
         if (name !== null) {
           checkEnvAssignment(
@@ -334,7 +329,7 @@ export class PythonPass {
       !runsCode &&
       !mayMatch(
         qname,
-        property && text(this.code, property),
+        property && identifier(this.code, property),
         this.mentionsTrustRemoteCode &&
           this.code
             .slice(argList.from, argList.to)
@@ -390,7 +385,7 @@ export class PythonPass {
     const inner = scope.child();
     for (let c = node.firstChild; c !== null; c = c.nextSibling) {
       if (c.name === 'VariableName') {
-        scope.bind(text(this.code, c), null);
+        scope.bind(identifier(this.code, c), null);
       } else if (c.name === 'ParamList') {
         this.parameters(c, scope, inner, depth);
       } else if (c.name === 'Body') {
@@ -429,7 +424,7 @@ export class PythonPass {
       if (n === '(' || n === ',' || n === '*' || n === '**' || n === '/') {
         expectName = true;
       } else if (n === 'VariableName' && expectName) {
-        inner.bind(text(this.code, c), null);
+        inner.bind(identifier(this.code, c), null);
         expectName = false;
       } else if (n !== 'TypeDef' && n !== 'AssignOp') {
         this.walk(c, outer, depth + 1);
@@ -441,7 +436,7 @@ export class PythonPass {
   private classDefinition(node: SyntaxNode, scope: Scope, depth: number): void {
     for (let c = node.firstChild; c !== null; c = c.nextSibling) {
       if (c.name === 'VariableName') {
-        scope.bind(text(this.code, c), null);
+        scope.bind(identifier(this.code, c), null);
       } else if (c.name === 'Body') {
         this.walkChildren(c, scope.child(), depth);
       } else {
@@ -458,7 +453,7 @@ export class PythonPass {
     }
     if (target && target.name === 'VariableName') {
       scope.bind(
-        text(this.code, target),
+        identifier(this.code, target),
         value && value !== target ? this.resolve(value, scope) : null
       );
     }
@@ -482,7 +477,7 @@ export class PythonPass {
         binding = false;
       }
       if (binding && n === 'VariableName') {
-        scope.bind(text(this.code, c), null);
+        scope.bind(identifier(this.code, c), null);
         if (node.name === 'WithStatement' || node.name === 'TryStatement') {
           binding = false;
         }

@@ -1,9 +1,13 @@
+import { relevantOrNull, type ScopeView } from './relevance';
+
 /**
  * Name resolution state. A scope maps a name to the dotted path Python would bind it to
  * (`t` -> `torch`, `L` -> `torch.load`), or to null when the name is bound to something the
  * analyzer cannot follow (a user's own `def load`). The module scope of a notebook is carried
  * from one cell to the next: cells are analysed in run order, each starting from the scope
- * its predecessor left behind.
+ * its predecessor left behind. Only paths that can lead to a finding are kept (see
+ * relevance.ts); a name bound to anything else is unknown, so statements the relevance
+ * filter skips cannot change a scope.
  */
 
 /** The module-level bindings after a cell; opaque to callers, pass it to the next cell. */
@@ -46,14 +50,21 @@ const IMPLICIT_NAMES = new Map<string, string>([
   ['subprocess', 'subprocess']
 ]);
 
-export class Scope {
+export class Scope implements ScopeView {
   private readonly bindings: Map<string, string | null>;
+  /**
+   * Module-level names bound during this cell to something other than what they meant
+   * before it (`from pickle import loads`, `np = pickle`, `torch = None`); null in child
+   * scopes.
+   */
+  readonly rebound: Set<string> | null;
 
-  constructor(
+  private constructor(
     private readonly parent: Scope | null,
-    initial?: ReadonlyMap<string, string | null>
+    private readonly before: ReadonlyMap<string, string | null> | null
   ) {
-    this.bindings = new Map(initial ?? []);
+    this.bindings = new Map(before ?? []);
+    this.rebound = parent === null ? new Set() : null;
   }
 
   static fromSnapshot(snapshot: AnalyzerScope): Scope {
@@ -61,17 +72,30 @@ export class Scope {
   }
 
   child(): Scope {
-    return new Scope(this);
+    return new Scope(this, null);
   }
 
-  bind(name: string, target: string | null): void {
+  bind(name: string, path: string | null): void {
+    const target = relevantOrNull(path);
+    if (this.parent === null) {
+      if (target !== this.resolveBefore(name)) {
+        this.rebound?.add(name);
+      }
+      // Module level: only what differs from the implicit meaning is stored, so equal
+      // scopes have equal snapshots.
+      if (target === (IMPLICIT_NAMES.get(name) ?? null)) {
+        this.bindings.delete(name);
+      } else {
+        this.bindings.set(name, target);
+      }
+      return;
+    }
     if (
       target === null &&
       !this.bindings.has(name) &&
       this.resolve(name) === null
     ) {
-      // Binding an unknown value to a name that already means nothing changes nothing; not
-      // storing it keeps the scope carried across a long notebook small.
+      // Binding an unknown value to a name that already means nothing changes nothing.
       return;
     }
     this.bindings.set(name, target);
@@ -87,6 +111,25 @@ export class Scope {
       return this.parent.resolve(name);
     }
     return IMPLICIT_NAMES.get(name) ?? null;
+  }
+
+  /** Names that resolve to a path at module level (the relevance filter looks for them). */
+  *resolvedNames(): Iterable<string> {
+    for (const name of IMPLICIT_NAMES.keys()) {
+      if (!this.bindings.has(name)) {
+        yield name;
+      }
+    }
+    for (const [name, path] of this.bindings) {
+      if (path !== null) {
+        yield name;
+      }
+    }
+  }
+
+  private resolveBefore(name: string): string | null {
+    const before = this.before?.get(name);
+    return before !== undefined ? before : (IMPLICIT_NAMES.get(name) ?? null);
   }
 
   snapshot(): AnalyzerScope {

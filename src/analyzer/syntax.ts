@@ -35,6 +35,17 @@ export function text(code: string, node: SyntaxNode): string {
   return code.slice(node.from, node.to);
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * The text of a name as Python reads it: identifiers are NFKC-normalised (PEP 3131), so
+ * `ｐｉｃｋｌｅ.ｌｏａｄｓ(b)` written in fullwidth letters is `pickle.loads(b)`.
+ */
+export function identifier(code: string, node: SyntaxNode): string {
+  const t = code.slice(node.from, node.to);
+  return NON_ASCII.test(t) ? t.normalize('NFKC') : t;
+}
+
 export function parseArguments(
   code: string,
   argList: SyntaxNode

@@ -57,6 +57,11 @@ export interface AnalyzerOptions {
    * never depend on machine load.
    */
   parseBudgetMs?: number;
+  /**
+   * Parse every statement, not only those that can matter (see relevance.ts). The findings
+   * are the same; it is slower, and exists so tests and the benchmark can compare.
+   */
+  exhaustive?: boolean;
 }
 
 /** A finding before the catalog and the line index have been applied. */

@@ -53,3 +53,8 @@ subprocess.check_call([sys.executable, "-m", "pip", "install", "--index-url", "h
 os.system("pip install --trusted-host pypi.internal pkg")  # expect: pip-trusted-host
 exec("import pickle; pickle.loads(blob)")  # expect: pickle-load
 eval("__import__('torch').load(p)")  # expect: torch-load-unsafe
+# Python reads identifiers NFKC-normalised: fullwidth letters spell the same names.
+import pickle
+ｐｉｃｋｌｅ.loads(blob)  # expect: pickle-load
+pickle.ｌｏａｄｓ(blob)  # expect: pickle-load
+ｔｏｒｃｈ.load(p)  # expect: torch-load-unsafe

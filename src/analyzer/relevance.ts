@@ -1,0 +1,382 @@
+/**
+ * Which top-level statements can matter to the analysis, decided from their words without
+ * parsing them.
+ *
+ * A finding needs a call whose callee resolves to a rule's dotted path (or a method named by
+ * a method rule, or a trust_remote_code keyword), and resolution always starts from a name:
+ * a variable bound in the scope (`t`, `pkl`, `L`) or an implicit one (`torch`, `getattr`,
+ * `__import__`). So a statement can only produce a finding, or bind a name to something
+ * that later can, if it contains
+ *   - `import` (new bindings), or a word a rule matches on whatever the object
+ *     (`from_pretrained`, `trust_remote_code`), or
+ *   - a name the scope resolves to a relevant path, where the attribute chain written after
+ *     it (`torch.hub.load`, but not `torch.relu` or `np.array_split`) stays relevant.
+ * A path is relevant when it is a rule target, a prefix of one, a function the resolver
+ * follows (paths.ts), or a safe YAML loader (yaml.load's Loader= argument is resolved).
+ *
+ * Everything else is skipped: `model = Net()`, `torch.relu(x)`, a training loop. Such a
+ * statement can bind names only to values the analyzer does not follow (they are stored as
+ * unknown, see Scope.bind), so skipping it changes neither findings nor the scope. A plain
+ * import (`import numpy as np`, `from pathlib import Path`) is read here without a parse
+ * and skipped when it binds every name to what it already meant.
+ *
+ * Names are found with indexOf (a handful of names per cell, native string search) rather
+ * than by listing every identifier: an occurrence counts unless it is part of a longer
+ * identifier, an attribute (`x.torch`) or inside a comment. Inside strings it counts, which
+ * keeps f-string fields covered and costs at most a parse.
+ */
+import { CALL_RULES, METHOD_RULES, SAFE_YAML_LOADERS } from './callrules';
+import { RESOLVER_PATHS } from './paths';
+import { isIdentChar, type StatementScan, type Statement } from './statements';
+
+/** Every rule target and resolver path, and each of their dotted prefixes. */
+const RELEVANT_PREFIXES: ReadonlySet<string> = (() => {
+  const set = new Set<string>();
+  for (const path of [...CALL_RULES.keys(), ...RESOLVER_PATHS]) {
+    for (
+      let dot = path.indexOf('.');
+      dot > 0;
+      dot = path.indexOf('.', dot + 1)
+    ) {
+      set.add(path.slice(0, dot));
+    }
+    set.add(path);
+  }
+  return set;
+})();
+
+/** Whether a value with this dotted path can lead to a finding. */
+export function isRelevantPath(path: string): boolean {
+  return (
+    RELEVANT_PREFIXES.has(path) ||
+    SAFE_YAML_LOADERS.has(path.slice(path.lastIndexOf('.') + 1))
+  );
+}
+
+/** The path a name is stored under: relevant paths as they are, anything else unknown. */
+export function relevantOrNull(path: string | null): string | null {
+  return path !== null && isRelevantPath(path) ? path : null;
+}
+
+/**
+ * Words that make a statement matter whatever the scope holds. They are looked for as plain
+ * substrings (attribute names and comments included): `x.from_pretrained` is an attribute,
+ * and a stray match only costs a parse.
+ */
+const TRIGGER_WORDS: readonly string[] = [
+  'import',
+  'trust_remote_code',
+  ...METHOD_RULES.keys()
+];
+
+const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
+const ASCII_NAME_CHAR = /[A-Za-z0-9_]/;
+
+const SPACE = 32;
+const TAB = 9;
+const DOT = 46;
+
+/** Name resolution before the cell, as the filter needs it. */
+export interface ScopeView {
+  resolve(name: string): string | null;
+  /** Every name that resolves to a path (imports, aliases, implicit module names). */
+  resolvedNames(): Iterable<string>;
+}
+
+/**
+ * Decides, statement by statement, whether a statement may produce a finding or a relevant
+ * binding, given how names resolved before the cell. Conservative: true whenever in doubt.
+ */
+export class RelevanceFilter {
+  /** Offsets of trigger words, ascending. */
+  private readonly triggers: number[];
+  /** Name occurrences as [start, end) pairs, ascending. */
+  private readonly names: number[];
+  private nextTrigger = 0;
+  private nextName = 0;
+
+  constructor(
+    private readonly code: string,
+    scan: StatementScan,
+    private readonly scope: ScopeView
+  ) {
+    const found: number[] = [];
+    for (const w of TRIGGER_WORDS) {
+      for (let i = code.indexOf(w); i >= 0; i = code.indexOf(w, i + w.length)) {
+        found.push(i);
+      }
+    }
+    // Python reads identifiers NFKC-normalised: non-ASCII letters that normalise to ASCII
+    // ones (fullwidth `ｐｉｃｋｌｅ`, ligatures) may spell any name, so they count as triggers.
+    NON_ASCII_RUN.lastIndex = 0;
+    for (
+      let m = NON_ASCII_RUN.exec(code);
+      m !== null;
+      m = NON_ASCII_RUN.exec(code)
+    ) {
+      if (ASCII_NAME_CHAR.test(m[0].normalize('NFKC'))) {
+        found.push(m.index);
+      }
+    }
+    this.triggers = found.sort((a, b) => a - b);
+    this.names = nameOccurrences(code, scope.resolvedNames(), scan.comments);
+  }
+
+  /** Call for the statements in text order. */
+  mayMatter(statement: Statement): boolean {
+    const { code, triggers, names } = this;
+    while (
+      this.nextTrigger < triggers.length &&
+      triggers[this.nextTrigger] < statement.from
+    ) {
+      this.nextTrigger++;
+    }
+    while (
+      this.nextName < names.length &&
+      names[this.nextName] < statement.from
+    ) {
+      this.nextName += 2;
+    }
+    const imported = plainImport(code, statement);
+    if (imported !== null) {
+      return imported.some(
+        ([name, path]) => relevantOrNull(path) !== this.scope.resolve(name)
+      );
+    }
+    if (
+      this.nextTrigger < triggers.length &&
+      triggers[this.nextTrigger] < statement.to
+    ) {
+      return true;
+    }
+    for (
+      let k = this.nextName;
+      k < names.length && names[k] < statement.to;
+      k += 2
+    ) {
+      const path = this.scope.resolve(code.slice(names[k], names[k + 1]));
+      if (path !== null && chainIsRelevant(code, names[k + 1], path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * Follow `.attr` after a name (spaces and tabs allowed around the dot, as Python does) and
+ * tell whether the path it ends on is relevant. Anything else after the name (a bracket, a
+ * line break, `=`) ends the chain where it is, so `(torch).load` and `x = torch` count.
+ */
+function chainIsRelevant(code: string, from: number, base: string): boolean {
+  let path = base;
+  let i = from;
+  for (;;) {
+    i = skipBlanks(code, i);
+    if (code.charCodeAt(i) !== DOT || code.charCodeAt(i + 1) === DOT) {
+      break;
+    }
+    const start = skipBlanks(code, i + 1);
+    let end = start;
+    while (end < code.length && isIdentChar(code.charCodeAt(end))) {
+      end++;
+    }
+    if (end === start) {
+      break;
+    }
+    path = `${path}.${code.slice(start, end)}`;
+    i = end;
+  }
+  return isRelevantPath(path);
+}
+
+/**
+ * Which statements use one of `names` as a name (not an attribute, not in a comment): after
+ * a pass bound these names to new values, statements skipped on the old values are looked
+ * at again.
+ */
+export function statementsUsing(
+  code: string,
+  scan: StatementScan,
+  names: Iterable<string>
+): boolean[] {
+  const found = nameOccurrences(code, names, scan.comments);
+  let k = 0;
+  return scan.statements.map(s => {
+    while (k < found.length && found[k] < s.from) {
+      k += 2;
+    }
+    return k < found.length && found[k] < s.to;
+  });
+}
+
+/** Compiled name patterns by their name list (a notebook's scopes repeat). */
+const PATTERNS = new Map<string, RegExp>();
+const MAX_PATTERNS = 64;
+
+/** One regular expression matching any of `names` as a whole identifier. */
+function namesPattern(names: Iterable<string>): RegExp | null {
+  const list = [...names];
+  if (list.length === 0) {
+    return null;
+  }
+  // Scopes list their names in a stable order, so equal scopes share a key without a sort.
+  const key = list.join(' ');
+  let pattern = PATTERNS.get(key);
+  if (pattern === undefined) {
+    if (PATTERNS.size >= MAX_PATTERNS) {
+      PATTERNS.clear();
+    }
+    const alternatives = list.map(n =>
+      n.replace(/[^\w\u00a1-\uffff]/g, c => `\\${c}`)
+    );
+    pattern = new RegExp(
+      `(?<![\\w\\u00a1-\\uffff])(?:${alternatives.join('|')})(?![\\w\\u00a1-\\uffff])`,
+      'g'
+    );
+    PATTERNS.set(key, pattern);
+  }
+  return pattern;
+}
+
+/** Occurrences of `names` in `code` as names, as [start, end) pairs, ascending. */
+function nameOccurrences(
+  code: string,
+  names: Iterable<string>,
+  comments: readonly number[]
+): number[] {
+  const out: number[] = [];
+  const pattern = namesPattern(names);
+  if (pattern === null) {
+    return out;
+  }
+  pattern.lastIndex = 0;
+  let c = 0;
+  for (let m = pattern.exec(code); m !== null; m = pattern.exec(code)) {
+    const start = m.index;
+    while (c < comments.length && comments[c + 1] <= start) {
+      c += 2;
+    }
+    if (
+      (c < comments.length && comments[c] <= start) ||
+      isAttributeName(code, start)
+    ) {
+      continue;
+    }
+    out.push(start, start + m[0].length);
+  }
+  return out;
+}
+
+/**
+ * `name` in `expr.name`: a single dot after the end of an expression (identifier, closing
+ * bracket, quote or digit). An ellipsis or a dot after an operator is not an attribute
+ * access, so the name after it counts.
+ */
+function isAttributeName(code: string, start: number): boolean {
+  let j = start - 1;
+  while (
+    j >= 0 &&
+    (code.charCodeAt(j) === SPACE || code.charCodeAt(j) === TAB)
+  ) {
+    j--;
+  }
+  if (j < 1 || code.charCodeAt(j) !== DOT) {
+    return false;
+  }
+  j--;
+  while (
+    j >= 0 &&
+    (code.charCodeAt(j) === SPACE || code.charCodeAt(j) === TAB)
+  ) {
+    j--;
+  }
+  if (j < 0) {
+    return false;
+  }
+  const before = code.charCodeAt(j);
+  return (
+    (isIdentChar(before) && before !== DOT) ||
+    before === 41 ||
+    before === 93 ||
+    before === 125 ||
+    before === 39 ||
+    before === 34
+  );
+}
+
+function skipBlanks(code: string, i: number): number {
+  while (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB) {
+    i++;
+  }
+  return i;
+}
+
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const DOTTED = `${NAME}(?:\\.${NAME})*`;
+const AS = `(?:[ \\t]+as[ \\t]+${NAME})?`;
+/**
+ * The rest of a statement after a one-line import: a comment, then blank or comment lines
+ * up to the next statement (an indented line does not match, so the statement is parsed).
+ */
+const TAIL =
+  '[ \\t]*(?:#[^\\n\\r]*)?(?:(?:\\r\\n?|\\n)[ \\t]*(?:#[^\\n\\r]*)?)*';
+const PLAIN_IMPORT = new RegExp(
+  `import[ \\t]+(${DOTTED}${AS}(?:[ \\t]*,[ \\t]*${DOTTED}${AS})*)${TAIL}`,
+  'y'
+);
+const PLAIN_FROM_IMPORT = new RegExp(
+  `from[ \\t]+(${DOTTED})[ \\t]+import[ \\t]+(${NAME}${AS}(?:[ \\t]*,[ \\t]*${NAME}${AS})*)${TAIL}`,
+  'y'
+);
+const AS_SEPARATOR = /[ \t]+as[ \t]+/;
+const KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else ' +
+    'except finally for from global if import in is lambda nonlocal not or pass raise ' +
+    'return try while with yield'
+  ).split(' ')
+);
+
+/**
+ * The bindings of a one-line `import a.b [as c], ...` or `from a.b import c [as d], ...`
+ * statement (ASCII names, no parentheses, star or relative module), as [name, path]
+ * pairs; null for any other statement, which is then parsed.
+ */
+function plainImport(
+  code: string,
+  statement: Statement
+): Array<[string, string]> | null {
+  const first = code.charCodeAt(statement.from);
+  const pattern =
+    first === 105 ? PLAIN_IMPORT : first === 102 ? PLAIN_FROM_IMPORT : null;
+  if (pattern === null) {
+    return null;
+  }
+  pattern.lastIndex = statement.from;
+  const m = pattern.exec(code);
+  if (m === null || pattern.lastIndex !== statement.to) {
+    return null;
+  }
+  const out: Array<[string, string]> = [];
+  const module = pattern === PLAIN_FROM_IMPORT ? m[1] : null;
+  for (const part of (module === null ? m[1] : m[2]).split(',')) {
+    const [name, alias] = part.trim().split(AS_SEPARATOR);
+    if (KEYWORDS.has(name) || (alias !== undefined && KEYWORDS.has(alias))) {
+      // A keyword where a name belongs is a syntax error: let Lezer handle it.
+      return null;
+    }
+    if (module !== null) {
+      out.push([alias ?? name, `${module}.${name}`]);
+    } else if (alias !== undefined) {
+      out.push([alias, name]);
+    } else {
+      const top = name.split('.')[0];
+      out.push([top, top]);
+    }
+  }
+  if (module !== null && module.split('.').some(w => KEYWORDS.has(w))) {
+    return null;
+  }
+  return out;
+}
