@@ -18,6 +18,26 @@ export interface AnalyzerScope {
 export const EMPTY_SCOPE: AnalyzerScope = { bindings: new Map() };
 
 /**
+ * Whether two scopes bind the same names to the same paths. Scopes hold only what differs
+ * from the implicit names and only paths the rules follow, so most edits to a cell leave its
+ * scope equal, and the cells after it need no new analysis.
+ */
+export function sameScope(a: AnalyzerScope, b: AnalyzerScope): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (a.bindings.size !== b.bindings.size) {
+    return false;
+  }
+  for (const [name, path] of a.bindings) {
+    if (b.bindings.get(name) !== path || !b.bindings.has(name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Names that resolve without an import: builtins, and modules under the names notebooks use
  * for them by convention, for cells whose import ran in a cell the analyzer has not seen.
  */

@@ -1,7 +1,7 @@
 /**
  * Analysis of a notebook's code cells in order, each seeing the imports of the cells before it,
- * cached so that typing in one cell re-analyses only that cell and the ones after it, and the
- * gate's look-up at run time is nearly free.
+ * cached so that typing in one cell re-analyses only that cell (and the ones after it when the
+ * edit changed what a name means), and the gate's look-up at run time is nearly free.
  */
 import {
   analyzeCell,
@@ -9,7 +9,8 @@ import {
   AnalyzerScope,
   CellAnalysis,
   EMPTY_SCOPE,
-  Finding
+  Finding,
+  sameScope
 } from '../analyzer';
 
 export interface ICellSource {
@@ -58,11 +59,13 @@ export class NotebookAnalysis {
           entry.source !== cell.source ||
           entry.scopeBefore !== scope
         ) {
-          entry = {
-            source: cell.source,
-            scopeBefore: scope,
-            result: analyzeCell(cell.source, scope, this._options)
-          };
+          const result = analyzeCell(cell.source, scope, this._options);
+          if (entry && sameScope(result.scopeAfter, entry.result.scopeAfter)) {
+            // Same names as before the edit: keep the old object, so the cells after this
+            // one still find their cached results (they are keyed by scope identity).
+            result.scopeAfter = entry.result.scopeAfter;
+          }
+          entry = { source: cell.source, scopeBefore: scope, result };
           this._cache.set(cell.id, entry);
         }
         out.set(cell.id, entry.result.findings);
