@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * Static analyzer benchmark (run on demand, after `npx tsc -p tsconfig.cli.json`):
+ * Static analyzer benchmark (run on demand; `npm run bench:analyzer` builds and runs it):
  *
  *   node bench/analyzer-bench.js [--cells 1000] [--runs 5] [--bandit PATH]
  *
@@ -25,9 +25,10 @@ const { spawnSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..');
 // The CommonJS build of tsconfig.cli.json (the lab extension's ESM build is in lib/src).
 const LIB = path.join(ROOT, 'lib', 'cli', 'src');
-const CLI = path.join(LIB, 'cli', 'warden-scan.js');
-if (!fs.existsSync(CLI)) {
-  console.error('build first: npx tsc -p tsconfig.cli.json');
+// The shipped CLI: the bundle of scripts/bundle-cli.mjs (npm run bench:analyzer rebuilds both).
+const CLI = path.join(ROOT, 'bin', 'warden-scan.js');
+if (!fs.existsSync(path.join(LIB, 'analyzer', 'index.js')) || !fs.existsSync(CLI)) {
+  console.error('build first: npx tsc -p tsconfig.cli.json && node scripts/bundle-cli.mjs');
   process.exit(2);
 }
 const { analyzeCell, EMPTY_SCOPE } = require(path.join(LIB, 'analyzer', 'index.js'));
