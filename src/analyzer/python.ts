@@ -13,7 +13,13 @@ import {
   STAR_EXPORTS,
   type RuleContext
 } from './callrules';
-import { constString, identifier, parseArguments, text } from './syntax';
+import {
+  constString,
+  identifier,
+  nextCode,
+  parseArguments,
+  text
+} from './syntax';
 import { checkEnvAssignment } from './shell';
 import {
   CODE_RUNNERS,
@@ -105,7 +111,7 @@ export class PythonPass {
         return scope.resolve(identifier(this.code, node));
       case 'MemberExpression': {
         const obj = node.firstChild;
-        const op = obj?.nextSibling;
+        const op = nextCode(obj);
         if (!obj || !op) {
           return null;
         }
@@ -114,13 +120,13 @@ export class PythonPass {
           return null;
         }
         if (op.name === '.') {
-          const prop = op.nextSibling;
+          const prop = nextCode(op);
           return prop && prop.name === 'PropertyName'
             ? `${base}.${identifier(this.code, prop)}`
             : null;
         }
         // sys.modules['pickle']
-        const key = op.nextSibling;
+        const key = nextCode(op);
         if (base === SYS_MODULES && op.name === '[' && key) {
           return constString(this.code, key);
         }
@@ -129,7 +135,7 @@ export class PythonPass {
       case 'CallExpression':
         return this.resolveCallResult(node, scope, depth);
       case 'ParenthesizedExpression': {
-        const inner = node.firstChild?.nextSibling;
+        const inner = nextCode(node.firstChild);
         return inner ? this.resolve(inner, scope, depth + 1) : null;
       }
       default:
@@ -144,7 +150,7 @@ export class PythonPass {
     depth: number
   ): string | null {
     const callee = node.firstChild;
-    const argList = callee?.nextSibling;
+    const argList = nextCode(callee);
     if (!callee || !argList || argList.name !== 'ArgList') {
       return null;
     }
@@ -287,8 +293,8 @@ export class PythonPass {
     }
     // os.environ['NAME'] = value
     const obj = target.firstChild;
-    const open = obj?.nextSibling;
-    const key = open?.nextSibling;
+    const open = nextCode(obj);
+    const key = nextCode(open);
     if (
       target.name === 'MemberExpression' &&
       obj &&
@@ -313,7 +319,7 @@ export class PythonPass {
 
   private callExpression(node: SyntaxNode, scope: Scope, depth: number): void {
     const callee = node.firstChild;
-    const argList = callee?.nextSibling;
+    const argList = nextCode(callee);
     this.walkChildren(node, scope, depth);
     if (!callee || !argList || argList.name !== 'ArgList') {
       return;

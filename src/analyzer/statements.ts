@@ -173,23 +173,32 @@ export function scanStatements(code: string): StatementScan {
   const kinds: number[] = [];
   const flags: number[] = [];
   let depth = 0;
-  // The current statement so far is only decorator lines.
-  let decorators = false;
+  // The last line with code on it (at any indentation) began with a decorator.
+  let afterDecorator = false;
+  // A backslash continuation is pending: Lezer skips the blank and comment lines after it
+  // and goes on with the next line, so those do not end the statement.
+  let continued = false;
+  // Start of the current line (after the last line break that counts at the top level).
+  let lineBegin = 0;
   let lineStart = true;
   let i = 0;
   while (i < n) {
     if (lineStart) {
       lineStart = false;
-      const ch = code.charCodeAt(i);
-      if (canStartStatement(ch)) {
-        if (i === 0 || decorators) {
-          // The cell's first statement, or the def/class (or next decorator) after one.
-          decorators = ch === AT;
-        } else if (!isContinuation(code, i, ch)) {
+      const j = skipBlanks(code, i);
+      const ch = code.charCodeAt(j);
+      if (j < n && ch !== LF && ch !== CR && ch !== HASH) {
+        if (
+          j === i &&
+          i > 0 &&
+          !afterDecorator &&
+          canStartStatement(ch) &&
+          !isContinuation(code, i, ch)
+        ) {
           statements.push({ from, to: i });
           from = i;
-          decorators = ch === AT;
         }
+        afterDecorator = ch === AT;
       }
     }
     const kind = depth === 0 ? BRACKET : kinds[depth - 1];
@@ -254,10 +263,24 @@ export function scanStatements(code: string): StatementScan {
     const ch = code.charCodeAt(i);
     switch (ch) {
       case LF:
-      case CR:
+      case CR: {
+        // An LF right after a CR that a string or an escape took is, to Lezer, the start
+        // of a blank line, not the end of this one.
+        const afterStringCR =
+          ch === LF && i > 0 && code.charCodeAt(i - 1) === CR;
+        const lineEnd = i;
         i += ch === CR && code.charCodeAt(i + 1) === LF ? 2 : 1;
-        lineStart = depth === 0;
+        if (depth > 0 || afterStringCR) {
+          break;
+        }
+        const blank = continued && isBlankLine(code, lineBegin, lineEnd);
+        lineBegin = i;
+        if (!blank) {
+          continued = false;
+          lineStart = true;
+        }
         break;
+      }
       case HASH: {
         const start = i;
         while (
@@ -270,13 +293,16 @@ export function scanStatements(code: string): StatementScan {
         comments.push(start, i);
         break;
       }
-      case BACKSLASH:
+      case BACKSLASH: {
         // A continuation joins the next line; any other backslash is an error Lezer skips.
-        i +=
-          code.charCodeAt(i + 1) === CR && code.charCodeAt(i + 2) === LF
-            ? 3
-            : 2;
+        const next = code.charCodeAt(i + 1);
+        i += next === CR && code.charCodeAt(i + 2) === LF ? 3 : 2;
+        if (depth === 0 && (next === LF || next === CR)) {
+          continued = true;
+          lineBegin = i;
+        }
         break;
+      }
       case SQUOTE:
       case DQUOTE: {
         let f = stringFlags(code, i);
@@ -325,6 +351,22 @@ export function scanStatements(code: string): StatementScan {
   }
   statements.push({ from, to: n });
   return { statements, comments };
+}
+
+function skipBlanks(code: string, i: number): number {
+  for (;;) {
+    const ch = code.charCodeAt(i);
+    if (ch !== 32 && ch !== 9 && ch !== 12) {
+      return i;
+    }
+    i++;
+  }
+}
+
+/** Whether [from, to) holds only blanks and maybe a comment. */
+function isBlankLine(code: string, from: number, to: number): boolean {
+  const j = skipBlanks(code, from);
+  return j >= to || code.charCodeAt(j) === HASH;
 }
 
 /** End of an escape in a string with flags `f`; `i` is at the backslash. */

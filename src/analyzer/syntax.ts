@@ -31,6 +31,20 @@ export function children(node: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/**
+ * The next sibling that is not a comment: inside brackets a comment can sit anywhere
+ * (`torch.load  # why` then `(p)` on the next line), and Lezer keeps it in the tree.
+ */
+export function nextCode(
+  node: SyntaxNode | null | undefined
+): SyntaxNode | null {
+  let n = node ? node.nextSibling : null;
+  while (n !== null && n.name === 'Comment') {
+    n = n.nextSibling;
+  }
+  return n;
+}
+
 export function text(code: string, node: SyntaxNode): string {
   return code.slice(node.from, node.to);
 }
@@ -67,7 +81,7 @@ export function parseArguments(
   };
   for (let c = argList.firstChild; c !== null; c = c.nextSibling) {
     const n = c.name;
-    if (n === '(') {
+    if (n === '(' || n === 'Comment') {
       continue;
     } else if (n === ')') {
       args.trailingComma =
@@ -180,7 +194,7 @@ export function constString(
       return s;
     }
     case 'ParenthesizedExpression': {
-      const inner = node.firstChild?.nextSibling;
+      const inner = nextCode(node.firstChild);
       return inner ? constString(code, inner, depth + 1) : null;
     }
     case 'BinaryExpression': {
@@ -242,7 +256,7 @@ export function literalTruth(
       return Number.isNaN(v) ? true : v !== 0;
     }
     case 'ParenthesizedExpression': {
-      const inner = node.firstChild?.nextSibling;
+      const inner = nextCode(node.firstChild);
       return inner ? literalTruth(code, inner) : undefined;
     }
     default: {

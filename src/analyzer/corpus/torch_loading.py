@@ -31,3 +31,12 @@ os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "true")  # expect: tor
 os.environ.update(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="yes")  # expect: torch-force-no-weights-only
 os.putenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")  # expect: torch-force-no-weights-only
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"
+# Comments inside brackets are part of the tree: they do not hide a call or its arguments.
+state = (torch.load  # expect: torch-load-unsafe
+         # the checkpoint
+         (p))
+state = torch.load(p,  # the path
+                   weights_only=True)
+state = (torch  # expect: torch-load-unsafe
+         # the module
+         .load)(p)
