@@ -4,147 +4,20 @@
  * and printed, not asserted (see bench/ for speed targets).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { analyzeCell, analyzeNotebook } from './analyzer';
 import { EMPTY_SCOPE } from './scope';
+import {
+  ANALYZER_TOKENS,
+  corpusSeeds,
+  FUZZ_SEED as SEED,
+  fuzzCount,
+  mutate,
+  prng,
+  randomText,
+  tokenSoup
+} from '../testing/fuzz-inputs';
 
-const N = Number(process.env.WARDEN_FUZZ_N ?? 3000);
-const SEED = Number(process.env.WARDEN_FUZZ_SEED ?? 20261125);
-
-/** mulberry32: small seeded PRNG so a failure can be replayed with WARDEN_FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const TOKENS = [
-  'torch.load(',
-  'pickle.loads(',
-  '__import__("pickle")',
-  'getattr(torch, "load")',
-  'import ',
-  'from ',
-  ' as ',
-  '*',
-  'weights_only=',
-  'True',
-  'False',
-  'None',
-  '(',
-  ')',
-  '[',
-  ']',
-  '{',
-  '}',
-  ',',
-  ':',
-  '=',
-  '\n',
-  '\n    ',
-  '\t',
-  '"',
-  "'",
-  '"""',
-  "'''",
-  '#',
-  '\\',
-  '\\\n',
-  '!',
-  '!pip install ',
-  '%',
-  '%%',
-  '%%bash\n',
-  '%pip install --index-url http://x ',
-  '?',
-  '??',
-  ' | sh',
-  'curl ',
-  'lambda ',
-  'def ',
-  'class ',
-  'yaml.load(',
-  'np.load(',
-  'allow_pickle=',
-  '**{',
-  'os.environ[',
-  'exec("',
-  'f"{',
-  '}"',
-  '$(',
-  '<(',
-  '`',
-  ';',
-  '&&',
-  '\r\n',
-  '\u00e9',
-  '\ud83d\ude00',
-  '\ud800',
-  '\0',
-  'x'.repeat(200),
-  '('.repeat(50),
-  ')'.repeat(50),
-  '[' + '1,'.repeat(100)
-];
-
-function corpusSeeds(): string[] {
-  const dir = path.join(__dirname, 'corpus');
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.py'))
-    .map(f => fs.readFileSync(path.join(dir, f), 'utf8'));
-}
-
-function randomText(rand: () => number): string {
-  const len = Math.floor(rand() * 400);
-  let s = '';
-  for (let i = 0; i < len; i++) {
-    s += String.fromCharCode(
-      rand() < 0.9 ? 32 + Math.floor(rand() * 95) : Math.floor(rand() * 0xffff)
-    );
-  }
-  return s;
-}
-
-function tokenSoup(rand: () => number): string {
-  const n = Math.floor(rand() * 80);
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    s += TOKENS[Math.floor(rand() * TOKENS.length)];
-  }
-  return s;
-}
-
-function mutate(seed: string, rand: () => number): string {
-  let s = seed;
-  const edits = 1 + Math.floor(rand() * 8);
-  for (let i = 0; i < edits; i++) {
-    const at = Math.floor(rand() * (s.length + 1));
-    const kind = rand();
-    if (kind < 0.3) {
-      s = s.slice(0, at) + s.slice(at + 1 + Math.floor(rand() * 20));
-    } else if (kind < 0.6) {
-      s =
-        s.slice(0, at) +
-        TOKENS[Math.floor(rand() * TOKENS.length)] +
-        s.slice(at);
-    } else if (kind < 0.8) {
-      const from = Math.floor(rand() * s.length);
-      s =
-        s.slice(0, at) +
-        s.slice(from, from + Math.floor(rand() * 60)) +
-        s.slice(at);
-    } else {
-      s = s.slice(0, at);
-    }
-  }
-  return s;
-}
+const N = fuzzCount(3000);
 
 describe('fuzz', () => {
   it(`analyses ${N} random and mutated inputs without throwing`, () => {
@@ -165,8 +38,12 @@ describe('fuzz', () => {
         r < 0.2
           ? randomText(rand)
           : r < 0.4
-            ? tokenSoup(rand)
-            : mutate(seeds[Math.floor(rand() * seeds.length)], rand);
+            ? tokenSoup(rand, ANALYZER_TOKENS)
+            : mutate(
+                seeds[Math.floor(rand() * seeds.length)],
+                rand,
+                ANALYZER_TOKENS
+              );
       try {
         const start = process.hrtime.bigint();
         const cpuStart = process.cpuUsage();

@@ -3,25 +3,19 @@
  * input. WARDEN_FUZZ_N sets the number of fuzzed inputs per generator (default 600),
  * WARDEN_FUZZ_SEED the seed (a failure prints its input, and the seed replays it).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parser } from '@lezer/python';
 import { scanStatements } from './statements';
+import {
+  corpusSeeds,
+  FUZZ_SEED as SEED,
+  fuzzCount,
+  mutate,
+  pick,
+  prng,
+  tokenSoup
+} from '../testing/fuzz-inputs';
 
-const N = Number(process.env.WARDEN_FUZZ_N ?? 600);
-const SEED = Number(process.env.WARDEN_FUZZ_SEED ?? 20261125);
-
-/** mulberry32: small seeded PRNG so a failure can be replayed with WARDEN_FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const N = fuzzCount(600);
 
 /** The text of each statement. */
 function pieces(code: string): string[] {
@@ -381,51 +375,6 @@ const TOKENS = [
   '\u00e9',
   '\ufeff'
 ];
-
-function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)];
-}
-
-function tokenSoup(rand: () => number): string {
-  const n = Math.floor(rand() * 60);
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    s += pick(rand, TOKENS);
-  }
-  return s;
-}
-
-function corpusSeeds(): string[] {
-  const dir = path.join(__dirname, 'corpus');
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.py'))
-    .sort()
-    .map(f => fs.readFileSync(path.join(dir, f), 'utf8'));
-}
-
-function mutate(seed: string, rand: () => number): string {
-  let s = seed;
-  const edits = 1 + Math.floor(rand() * 6);
-  for (let i = 0; i < edits; i++) {
-    const at = Math.floor(rand() * (s.length + 1));
-    const kind = rand();
-    if (kind < 0.3) {
-      s = s.slice(0, at) + s.slice(at + 1 + Math.floor(rand() * 10));
-    } else if (kind < 0.7) {
-      s = s.slice(0, at) + pick(rand, TOKENS) + s.slice(at);
-    } else if (kind < 0.9) {
-      const from = Math.floor(rand() * s.length);
-      s =
-        s.slice(0, at) +
-        s.slice(from, from + Math.floor(rand() * 60)) +
-        s.slice(at);
-    } else {
-      s = s.slice(0, at);
-    }
-  }
-  return s;
-}
 
 /**
  * Random Python that is mostly valid (so Lezer's tree has no error node and the property is
@@ -911,16 +860,16 @@ function* generated(kind: string, rand: () => number): Generator<string> {
     const nl = rand() < 0.2 ? '\r\n' : '\n';
     switch (kind) {
       case 'token soup':
-        yield tokenSoup(rand);
+        yield tokenSoup(rand, TOKENS);
         break;
       case 'mutated corpus':
-        yield mutate(pick(rand, seeds), rand);
+        yield mutate(pick(rand, seeds), rand, TOKENS);
         break;
       case 'generated programs':
         yield new ProgramGen(rand, nl).program();
         break;
       case 'mutated programs':
-        yield mutate(new ProgramGen(rand, nl).program(), rand);
+        yield mutate(new ProgramGen(rand, nl).program(), rand, TOKENS);
         break;
     }
   }
@@ -1017,9 +966,9 @@ describe('scanStatements against Lezer', () => {
       const r = rand();
       const input =
         r < 0.3
-          ? tokenSoup(rand)
+          ? tokenSoup(rand, TOKENS)
           : r < 0.6
-            ? mutate(pick(rand, seeds), rand)
+            ? mutate(pick(rand, seeds), rand, TOKENS)
             : r < 0.8
               ? new ProgramGen(rand, '\n').program()
               : Array.from({ length: Math.floor(rand() * 300) }, () =>
