@@ -5513,6 +5513,13 @@ function children(node) {
   }
   return out;
 }
+function nextCode(node) {
+  let n = node ? node.nextSibling : null;
+  while (n !== null && n.name === "Comment") {
+    n = n.nextSibling;
+  }
+  return n;
+}
 function text(code, node) {
   return code.slice(node.from, node.to);
 }
@@ -5539,7 +5546,7 @@ function parseArguments(code, argList) {
   };
   for (let c = argList.firstChild; c !== null; c = c.nextSibling) {
     const n = c.name;
-    if (n === "(") {
+    if (n === "(" || n === "Comment") {
       continue;
     } else if (n === ")") {
       args.trailingComma = group.length === 0 && args.positional.length + args.keywords.size > 0;
@@ -5629,7 +5636,7 @@ function constString(code, node, depth = 0) {
       return s;
     }
     case "ParenthesizedExpression": {
-      const inner = node.firstChild?.nextSibling;
+      const inner = nextCode(node.firstChild);
       return inner ? constString(code, inner, depth + 1) : null;
     }
     case "BinaryExpression": {
@@ -5682,7 +5689,7 @@ function literalTruth(code, node) {
       return Number.isNaN(v) ? true : v !== 0;
     }
     case "ParenthesizedExpression": {
-      const inner = node.firstChild?.nextSibling;
+      const inner = nextCode(node.firstChild);
       return inner ? literalTruth(code, inner) : void 0;
     }
     default: {
@@ -6529,7 +6536,7 @@ var PythonPass = class _PythonPass {
         return scope.resolve(identifier(this.code, node));
       case "MemberExpression": {
         const obj = node.firstChild;
-        const op = obj?.nextSibling;
+        const op = nextCode(obj);
         if (!obj || !op) {
           return null;
         }
@@ -6538,10 +6545,10 @@ var PythonPass = class _PythonPass {
           return null;
         }
         if (op.name === ".") {
-          const prop = op.nextSibling;
+          const prop = nextCode(op);
           return prop && prop.name === "PropertyName" ? `${base}.${identifier(this.code, prop)}` : null;
         }
-        const key = op.nextSibling;
+        const key = nextCode(op);
         if (base === SYS_MODULES && op.name === "[" && key) {
           return constString(this.code, key);
         }
@@ -6550,7 +6557,7 @@ var PythonPass = class _PythonPass {
       case "CallExpression":
         return this.resolveCallResult(node, scope, depth);
       case "ParenthesizedExpression": {
-        const inner = node.firstChild?.nextSibling;
+        const inner = nextCode(node.firstChild);
         return inner ? this.resolve(inner, scope, depth + 1) : null;
       }
       default:
@@ -6560,7 +6567,7 @@ var PythonPass = class _PythonPass {
   /** `__import__('x')`, `importlib.import_module('x')`, `getattr(obj, 'name')`. */
   resolveCallResult(node, scope, depth) {
     const callee = node.firstChild;
-    const argList = callee?.nextSibling;
+    const argList = nextCode(callee);
     if (!callee || !argList || argList.name !== "ArgList") {
       return null;
     }
@@ -6688,8 +6695,8 @@ var PythonPass = class _PythonPass {
       return;
     }
     const obj = target.firstChild;
-    const open = obj?.nextSibling;
-    const key = open?.nextSibling;
+    const open = nextCode(obj);
+    const key = nextCode(open);
     if (target.name === "MemberExpression" && obj && open?.name === "[" && key) {
       if (this.resolve(obj, scope) === OS_ENVIRON) {
         const name2 = constString(this.code, key);
@@ -6708,7 +6715,7 @@ var PythonPass = class _PythonPass {
   }
   callExpression(node, scope, depth) {
     const callee = node.firstChild;
-    const argList = callee?.nextSibling;
+    const argList = nextCode(callee);
     this.walkChildren(node, scope, depth);
     if (!callee || !argList || argList.name !== "ArgList") {
       return;
@@ -6947,21 +6954,22 @@ function scanStatements(code) {
   const kinds = [];
   const flags = [];
   let depth = 0;
-  let decorators = false;
+  let afterDecorator = false;
+  let continued = false;
+  let lineBegin = 0;
   let lineStart = true;
   let i = 0;
   while (i < n) {
     if (lineStart) {
       lineStart = false;
-      const ch2 = code.charCodeAt(i);
-      if (canStartStatement(ch2)) {
-        if (i === 0 || decorators) {
-          decorators = ch2 === AT;
-        } else if (!isContinuation(code, i, ch2)) {
+      const j = skipBlanks(code, i);
+      const ch2 = code.charCodeAt(j);
+      if (j < n && ch2 !== LF && ch2 !== CR && ch2 !== HASH) {
+        if (j === i && i > 0 && !afterDecorator && canStartStatement(ch2) && !isContinuation(code, i, ch2)) {
           statements.push({ from, to: i });
           from = i;
-          decorators = ch2 === AT;
         }
+        afterDecorator = ch2 === AT;
       }
     }
     const kind = depth === 0 ? BRACKET : kinds[depth - 1];
@@ -7020,10 +7028,21 @@ function scanStatements(code) {
     const ch = code.charCodeAt(i);
     switch (ch) {
       case LF:
-      case CR:
+      case CR: {
+        const afterStringCR = ch === LF && i > 0 && code.charCodeAt(i - 1) === CR;
+        const lineEnd = i;
         i += ch === CR && code.charCodeAt(i + 1) === LF ? 2 : 1;
-        lineStart = depth === 0;
+        if (depth > 0 || afterStringCR) {
+          break;
+        }
+        const blank = continued && isBlankLine(code, lineBegin, lineEnd);
+        lineBegin = i;
+        if (!blank) {
+          continued = false;
+          lineStart = true;
+        }
         break;
+      }
       case HASH: {
         const start = i;
         while (i < n && code.charCodeAt(i) !== LF && code.charCodeAt(i) !== CR) {
@@ -7032,9 +7051,15 @@ function scanStatements(code) {
         comments.push(start, i);
         break;
       }
-      case BACKSLASH:
-        i += code.charCodeAt(i + 1) === CR && code.charCodeAt(i + 2) === LF ? 3 : 2;
+      case BACKSLASH: {
+        const next = code.charCodeAt(i + 1);
+        i += next === CR && code.charCodeAt(i + 2) === LF ? 3 : 2;
+        if (depth === 0 && (next === LF || next === CR)) {
+          continued = true;
+          lineBegin = i;
+        }
         break;
+      }
       case SQUOTE:
       case DQUOTE: {
         let f = stringFlags2(code, i);
@@ -7080,6 +7105,19 @@ function scanStatements(code) {
   }
   statements.push({ from, to: n });
   return { statements, comments };
+}
+function skipBlanks(code, i) {
+  for (; ; ) {
+    const ch = code.charCodeAt(i);
+    if (ch !== 32 && ch !== 9 && ch !== 12) {
+      return i;
+    }
+    i++;
+  }
+}
+function isBlankLine(code, from, to) {
+  const j = skipBlanks(code, from);
+  return j >= to || code.charCodeAt(j) === HASH;
 }
 function escapeEnd(code, i, f) {
   if (i + 1 >= code.length) {
@@ -7180,11 +7218,11 @@ function chainIsRelevant(code, from, base) {
   let path4 = base;
   let i = from;
   for (; ; ) {
-    i = skipBlanks(code, i);
+    i = skipBlanks2(code, i);
     if (code.charCodeAt(i) !== DOT || code.charCodeAt(i + 1) === DOT) {
       break;
     }
-    const start = skipBlanks(code, i + 1);
+    const start = skipBlanks2(code, i + 1);
     let end = start;
     while (end < code.length && isIdentChar(code.charCodeAt(end))) {
       end++;
@@ -7269,7 +7307,7 @@ function isAttributeName(code, start) {
   const before = code.charCodeAt(j);
   return isIdentChar(before) && before !== DOT || before === 41 || before === 93 || before === 125 || before === 39 || before === 34;
 }
-function skipBlanks(code, i) {
+function skipBlanks2(code, i) {
   while (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB) {
     i++;
   }
@@ -7724,17 +7762,24 @@ function collectFiles(paths, errors) {
       seenDirs.add(real);
       let entries;
       try {
-        entries = fs.readdirSync(p).sort();
+        entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       } catch (e) {
         errors.push(new InputError(p, describe(e)));
         return;
       }
-      for (const name2 of entries) {
-        const child = path.join(p, name2);
+      for (const entry of entries) {
+        const name2 = entry.name;
         if (name2.startsWith(".") || SKIPPED_DIRS.has(name2)) {
           continue;
         }
-        if (SCANNED.test(name2) || isDir(child)) {
+        const child = path.join(p, name2);
+        if (entry.isFile()) {
+          if (SCANNED.test(name2)) {
+            files.push(child);
+          }
+        } else if (entry.isDirectory() || entry.isSymbolicLink() && isDir(child)) {
+          visit(child, false);
+        } else if (entry.isSymbolicLink() && SCANNED.test(name2)) {
           visit(child, false);
         }
       }

@@ -52,19 +52,32 @@ export function collectFiles(paths: string[], errors: InputError[]): string[] {
         return;
       }
       seenDirs.add(real);
-      let entries: string[];
+      let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(p).sort();
+        entries = fs
+          .readdirSync(p, { withFileTypes: true })
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (e) {
         errors.push(new InputError(p, describe(e)));
         return;
       }
-      for (const name of entries) {
-        const child = path.join(p, name);
+      for (const entry of entries) {
+        const name = entry.name;
         if (name.startsWith('.') || SKIPPED_DIRS.has(name)) {
           continue;
         }
-        if (SCANNED.test(name) || isDir(child)) {
+        const child = path.join(p, name);
+        if (entry.isFile()) {
+          // The folder listing already says what it is: no stat per file.
+          if (SCANNED.test(name)) {
+            files.push(child);
+          }
+        } else if (
+          entry.isDirectory() ||
+          (entry.isSymbolicLink() && isDir(child))
+        ) {
+          visit(child, false);
+        } else if (entry.isSymbolicLink() && SCANNED.test(name)) {
           visit(child, false);
         }
       }
