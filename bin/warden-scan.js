@@ -7520,8 +7520,10 @@ function analyzeCell(code, scopeBefore = EMPTY_SCOPE, options = {}) {
 }
 var MAX_REFINEMENTS = 2;
 function analyzePython(code, scopeBefore, trusted, options) {
+  const deadline = options.parseBudgetMs === void 0 ? void 0 : performance.now() + options.parseBudgetMs;
+  const budget = () => deadline === void 0 ? void 0 : Math.max(0, deadline - performance.now());
   if (options.exhaustive) {
-    return runPass(code, null, scopeBefore, trusted, options);
+    return runPass(code, null, scopeBefore, trusted, budget());
   }
   const scan = scanStatements(code);
   const { statements } = scan;
@@ -7538,7 +7540,7 @@ function analyzePython(code, scopeBefore, trusted, options) {
       pieces.length === statements.length ? null : pieces,
       scopeBefore,
       trusted,
-      options
+      budget()
     );
     let more = false;
     const rebound = result.scope.rebound;
@@ -7557,7 +7559,7 @@ function analyzePython(code, scopeBefore, trusted, options) {
     }
   }
 }
-function runPass(code, pieces, scopeBefore, trusted, options) {
+function runPass(code, pieces, scopeBefore, trusted, budgetMs) {
   const scope = Scope.fromSnapshot(scopeBefore);
   const raw = [];
   if (pieces !== null && pieces.length === 0) {
@@ -7565,7 +7567,7 @@ function runPass(code, pieces, scopeBefore, trusted, options) {
   }
   const joined = pieces === null ? null : new JoinedText(code, pieces);
   const text2 = joined === null ? code : joined.text;
-  const tree = parseWithinBudget(text2, options.parseBudgetMs);
+  const tree = parseWithinBudget(text2, budgetMs);
   new PythonPass(text2, { trusted, out: raw }).run(tree, scope);
   if (joined === null) {
     return { raw, scope, analyzedTo: tree.length };

@@ -76,8 +76,17 @@ function analyzePython(
   trusted: TrustedSources,
   options: AnalyzerOptions
 ): PythonResult {
+  // One parse budget for the cell, shared by the rounds.
+  const deadline =
+    options.parseBudgetMs === undefined
+      ? undefined
+      : performance.now() + options.parseBudgetMs;
+  const budget = () =>
+    deadline === undefined
+      ? undefined
+      : Math.max(0, deadline - performance.now());
   if (options.exhaustive) {
-    return runPass(code, null, scopeBefore, trusted, options);
+    return runPass(code, null, scopeBefore, trusted, budget());
   }
   const scan = scanStatements(code);
   const { statements } = scan;
@@ -94,7 +103,7 @@ function analyzePython(
       pieces.length === statements.length ? null : pieces,
       scopeBefore,
       trusted,
-      options
+      budget()
     );
     let more = false;
     const rebound = result.scope.rebound;
@@ -120,7 +129,7 @@ function runPass(
   pieces: Statement[] | null,
   scopeBefore: AnalyzerScope,
   trusted: TrustedSources,
-  options: AnalyzerOptions
+  budgetMs: number | undefined
 ): PythonResult {
   const scope = Scope.fromSnapshot(scopeBefore);
   const raw: RawFinding[] = [];
@@ -129,7 +138,7 @@ function runPass(
   }
   const joined = pieces === null ? null : new JoinedText(code, pieces);
   const text = joined === null ? code : joined.text;
-  const tree = parseWithinBudget(text, options.parseBudgetMs);
+  const tree = parseWithinBudget(text, budgetMs);
   new PythonPass(text, { trusted, out: raw }).run(tree, scope);
   if (joined === null) {
     return { raw, scope, analyzedTo: tree.length };
