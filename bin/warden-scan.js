@@ -7169,9 +7169,16 @@ var DOT = 46;
 var RelevanceFilter = class {
   constructor(code, scan, scope) {
     this.code = code;
+    this.scan = scan;
     this.scope = scope;
     this.nextTrigger = 0;
     this.nextName = 0;
+    /**
+     * Names the cell's own plain imports bind (`import pickle as pkl`, `from torch import
+     * load`), with the paths they bind: statements after the import are judged with them, so a
+     * cell that imports and uses an alias is analysed in one pass.
+     */
+    this.imported = /* @__PURE__ */ new Map();
     const found = [];
     for (const w of TRIGGER_WORDS) {
       for (let i = code.indexOf(w); i >= 0; i = code.indexOf(w, i + w.length)) {
@@ -7185,7 +7192,8 @@ var RelevanceFilter = class {
       }
     }
     this.triggers = found.sort((a, b) => a - b);
-    this.names = nameOccurrences(code, scope.resolvedNames(), scan.comments);
+    this.lookedFor = new Set(scope.resolvedNames());
+    this.names = nameOccurrences(code, this.lookedFor, scan.comments);
   }
   /** Call for the statements in text order. */
   mayMatter(statement) {
@@ -7198,20 +7206,52 @@ var RelevanceFilter = class {
     }
     const imported = plainImport(code, statement);
     if (imported !== null) {
-      return imported.some(
-        ([name2, path4]) => relevantOrNull(path4) !== this.scope.resolve(name2)
-      );
+      const changed = imported.map(([name2, path4]) => [
+        name2,
+        relevantOrNull(path4)
+      ]).filter(([name2, path4]) => path4 !== this.resolve(name2));
+      this.assume(changed, statement.to);
+      return changed.length > 0;
     }
     if (this.nextTrigger < triggers.length && triggers[this.nextTrigger] < statement.to) {
       return true;
     }
     for (let k = this.nextName; k < names.length && names[k] < statement.to; k += 2) {
-      const path4 = this.scope.resolve(code.slice(names[k], names[k + 1]));
+      const path4 = this.resolve(code.slice(names[k], names[k + 1]));
       if (path4 !== null && chainIsRelevant(code, names[k + 1], path4)) {
         return true;
       }
     }
     return false;
+  }
+  resolve(name2) {
+    const own = this.imported.get(name2);
+    return own !== void 0 ? own : this.scope.resolve(name2);
+  }
+  /** Judge the statements after `from` with these bindings. */
+  assume(bindings, from) {
+    const added = [];
+    for (const [name2, path4] of bindings) {
+      if (path4 !== null && !this.lookedFor.has(name2)) {
+        this.lookedFor.add(name2);
+        added.push(name2);
+      }
+      this.imported.set(name2, path4);
+    }
+    if (added.length > 0) {
+      const more = nameOccurrences(this.code, added, this.scan.comments).filter(
+        (_, k, all) => all[k - k % 2] >= from
+      );
+      const pairs = [];
+      for (const list of [this.names.slice(this.nextName), more]) {
+        for (let k = 0; k < list.length; k += 2) {
+          pairs.push([list[k], list[k + 1]]);
+        }
+      }
+      pairs.sort((a, b) => a[0] - b[0]);
+      this.names = pairs.flat();
+      this.nextName = 0;
+    }
   }
 };
 function chainIsRelevant(code, from, base) {
@@ -7518,7 +7558,7 @@ function analyzeCell(code, scopeBefore = EMPTY_SCOPE, options = {}) {
     scopeAfter: python.scope.snapshot()
   };
 }
-var MAX_REFINEMENTS = 2;
+var MAX_REFINEMENTS = 1;
 function analyzePython(code, scopeBefore, trusted, options) {
   const deadline = options.parseBudgetMs === void 0 ? void 0 : performance.now() + options.parseBudgetMs;
   const budget = () => deadline === void 0 ? void 0 : Math.max(0, deadline - performance.now());

@@ -61,8 +61,11 @@ interface PythonResult {
   analyzedTo: number;
 }
 
-/** Rounds of "a statement rebound a name, look again" before parsing everything. */
-const MAX_REFINEMENTS = 2;
+/**
+ * Rounds of "a statement rebound a name, look again" before parsing everything: one, so a
+ * cell is parsed at most twice (the second time whole when a rebinding needs more again).
+ */
+const MAX_REFINEMENTS = 1;
 
 /**
  * The Python pass over the statements that can matter: they are parsed together (joined in
@@ -108,6 +111,8 @@ function analyzePython(
     let more = false;
     const rebound = result.scope.rebound;
     if (rebound !== null && rebound.size > 0) {
+      // Statements skipped on what a name meant before the cell, that use a name the cell
+      // rebinds (those the filter saw rebound by a plain import are mostly selected already).
       statementsUsing(code, scan, rebound).forEach((uses, k) => {
         if (uses && !selected[k]) {
           selected[k] = more = true;

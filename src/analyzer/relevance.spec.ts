@@ -595,6 +595,39 @@ describe('relevance filter, by hand', () => {
     expect(bindings(a.scopeAfter)).toEqual(bindings(b.scopeAfter));
   });
 
+  it('judges the statements after a plain import with what it binds: one parse', () => {
+    const cell =
+      'import pickle as pkl\n' +
+      NEUTRAL_LINES.slice(0, 20).join('\n') +
+      '\nfrom torch import load\nx = pkl.loads(b)\nload(p)\n';
+    const texts = parsedTexts(() => {
+      expect(filtered(cell, EMPTY_SCOPE).findings.map(f => f.ruleId)).toEqual([
+        'pickle-load',
+        'torch-load-unsafe'
+      ]);
+    });
+    expect(texts).toHaveLength(1);
+    expect(compareNotebook([cell]).diff).toBeNull();
+  });
+
+  it('does not trust a re-import after an assignment changed the name in between', () => {
+    // The filter sees the second `import torch` as no change (it assumed torch after the
+    // first); the pass sees `torch = None` between them: the cell is looked at again.
+    const cells = [
+      'torch = None',
+      'import torch\ntorch = None\nimport torch\nk = 1',
+      'torch.load(p)'
+    ];
+    expect(compareNotebook(cells).diff).toBeNull();
+    let scope = EMPTY_SCOPE;
+    const perCell = cells.map(cell => {
+      const r = filtered(cell, scope);
+      scope = r.scopeAfter;
+      return r.findings.map(f => f.ruleId);
+    });
+    expect(perCell).toEqual([[], [], ['torch-load-unsafe']]);
+  });
+
   it('sees a shadowing statement that names the module, and the import after it', () => {
     const cells = [
       'import pickle as p\n' + NEUTRAL_LINES.slice(0, 30).join('\n'),

@@ -91,13 +91,21 @@ export class RelevanceFilter {
   /** Offsets of trigger words, ascending. */
   private readonly triggers: number[];
   /** Name occurrences as [start, end) pairs, ascending. */
-  private readonly names: number[];
+  private names: number[];
+  /** The names whose occurrences `names` holds. */
+  private readonly lookedFor: Set<string>;
   private nextTrigger = 0;
   private nextName = 0;
+  /**
+   * Names the cell's own plain imports bind (`import pickle as pkl`, `from torch import
+   * load`), with the paths they bind: statements after the import are judged with them, so a
+   * cell that imports and uses an alias is analysed in one pass.
+   */
+  readonly imported = new Map<string, string | null>();
 
   constructor(
     private readonly code: string,
-    scan: StatementScan,
+    private readonly scan: StatementScan,
     private readonly scope: ScopeView
   ) {
     const found: number[] = [];
@@ -119,7 +127,8 @@ export class RelevanceFilter {
       }
     }
     this.triggers = found.sort((a, b) => a - b);
-    this.names = nameOccurrences(code, scope.resolvedNames(), scan.comments);
+    this.lookedFor = new Set(scope.resolvedNames());
+    this.names = nameOccurrences(code, this.lookedFor, scan.comments);
   }
 
   /** Call for the statements in text order. */
@@ -139,9 +148,14 @@ export class RelevanceFilter {
     }
     const imported = plainImport(code, statement);
     if (imported !== null) {
-      return imported.some(
-        ([name, path]) => relevantOrNull(path) !== this.scope.resolve(name)
-      );
+      const changed = imported
+        .map(([name, path]): [string, string | null] => [
+          name,
+          relevantOrNull(path)
+        ])
+        .filter(([name, path]) => path !== this.resolve(name));
+      this.assume(changed, statement.to);
+      return changed.length > 0;
     }
     if (
       this.nextTrigger < triggers.length &&
@@ -154,12 +168,44 @@ export class RelevanceFilter {
       k < names.length && names[k] < statement.to;
       k += 2
     ) {
-      const path = this.scope.resolve(code.slice(names[k], names[k + 1]));
+      const path = this.resolve(code.slice(names[k], names[k + 1]));
       if (path !== null && chainIsRelevant(code, names[k + 1], path)) {
         return true;
       }
     }
     return false;
+  }
+
+  private resolve(name: string): string | null {
+    const own = this.imported.get(name);
+    return own !== undefined ? own : this.scope.resolve(name);
+  }
+
+  /** Judge the statements after `from` with these bindings. */
+  private assume(bindings: Array<[string, string | null]>, from: number): void {
+    const added: string[] = [];
+    for (const [name, path] of bindings) {
+      if (path !== null && !this.lookedFor.has(name)) {
+        this.lookedFor.add(name);
+        added.push(name);
+      }
+      this.imported.set(name, path);
+    }
+    if (added.length > 0) {
+      // New names to look for, from here on.
+      const more = nameOccurrences(this.code, added, this.scan.comments).filter(
+        (_, k, all) => all[k - (k % 2)] >= from
+      );
+      const pairs: Array<[number, number]> = [];
+      for (const list of [this.names.slice(this.nextName), more]) {
+        for (let k = 0; k < list.length; k += 2) {
+          pairs.push([list[k], list[k + 1]]);
+        }
+      }
+      pairs.sort((a, b) => a[0] - b[0]);
+      this.names = pairs.flat();
+      this.nextName = 0;
+    }
   }
 }
 
