@@ -2,8 +2,6 @@
 /*
  * Static analyzer benchmark (run on demand; `npm run bench:analyzer` builds and runs it):
  *
- *   node bench/analyzer-bench.js [--cells 1000] [--runs 5] [--bandit PATH]
- *
  * Prints, from one run on the same generated cells (~1 KB of notebook-style Python each):
  *   - analyzeCell per 1 KB cell, warm: median and p99, next to the bare Lezer parse of the
  *     whole cell and analyzeCell with every statement parsed ({exhaustive: true}); the share
@@ -13,8 +11,12 @@
  *     read + JSON.parse + Lezer parse;
  *   - throughput against bandit (pickle/marshal/yaml/torch/huggingface checks) on the same
  *     code written as .py files: both tools run as processes over the same folder (start-up
- *     and JIT warm-up included), and both in steady state inside one warm process
- *     (bench/bandit_steady.py runs bandit's own manager in Python).
+ *     and JIT warm-up included), both in steady state inside one warm process
+ *     (bench/bandit_steady.py runs bandit's own manager in Python), and both as processes
+ *     on --scale times as many files of the same kind (default 3; 0 skips it), where each
+ *     tool's fixed cost per run weighs less.
+ *
+ *   node bench/analyzer-bench.js [--cells 1000] [--runs 5] [--scale 3] [--bandit PATH]
  */
 'use strict';
 const fs = require('node:fs');
@@ -42,7 +44,7 @@ function arg(name, dflt) {
   return i > 0 ? process.argv[i + 1] : dflt;
 }
 const CELLS = Number(arg('--cells', 1000));
-const RUNS = Number(arg('--runs', 5));
+let RUNS = Number(arg('--runs', 5));
 const BANDIT = arg('--bandit', '/work/main/.venv/bin/bandit');
 // Bandit's checks for the same ground: B301 pickle (and dill, shelve, jsonpickle, pandas),
 // B302 marshal, B403 import pickle, B506 yaml.load, B614 torch.load, B615 huggingface downloads.
@@ -191,6 +193,27 @@ const pyDir = path.join(tmp, 'py');
 fs.mkdirSync(pyDir);
 cells.forEach((c, i) => fs.writeFileSync(path.join(pyDir, `cell_${String(i).padStart(4, '0')}.py`), c));
 const cliPy = timeProcess(process.execPath, [CLI, '--format', 'json', pyDir]);
+// The same kind of code at SCALE times the files: both tools pay a fixed cost per run (node's
+// start and JIT warm-up, Python's start and bandit's plugin loading), so the whole-run ratio
+// grows with the input. Measured directly, 3 runs each (--scale 0 skips it).
+const SCALE = Number(arg('--scale', 3));
+const bigDir = path.join(tmp, 'py-big');
+if (SCALE > 1) {
+  fs.mkdirSync(bigDir);
+  for (let i = 0; i < CELLS * SCALE; i++) {
+    fs.writeFileSync(path.join(bigDir, `cell_${String(i).padStart(5, '0')}.py`), makeCell(i));
+  }
+}
+const timeScaled = (cmd, args, opts) => {
+  const saved = RUNS;
+  RUNS = Math.min(RUNS, 3);
+  try {
+    return timeProcess(cmd, args, opts);
+  } finally {
+    RUNS = saved;
+  }
+};
+const cliBig = SCALE > 1 ? timeScaled(process.execPath, [CLI, '--format', 'json', bigDir]) : null;
 const cliPyFindings = JSON.parse(cliPy.result.stdout).findings.length;
 let bandit = null;
 if (fs.existsSync(BANDIT)) {
@@ -210,7 +233,11 @@ if (fs.existsSync(BANDIT)) {
     encoding: 'utf8'
   });
   const steadyCpu = steady.status === 0 ? Number(steady.stdout.trim()) : NaN;
-  bandit = { ms: b.ms, cpu: b.cpu, issues, unparsed, steadyCpu };
+  const big =
+    SCALE > 1
+      ? timeScaled(BANDIT, ['-q', '-f', 'json', '-t', BANDIT_TESTS, '-r', bigDir], { env: process.env })
+      : null;
+  bandit = { ms: b.ms, cpu: b.cpu, issues, unparsed, steadyCpu, big };
 }
 // Warden in steady state: the same files' text through analyzeCell in this warm process.
 const pyTexts = fs.readdirSync(pyDir).map(f => fs.readFileSync(path.join(pyDir, f), 'utf8'));
@@ -283,6 +310,15 @@ rows.push([
   bandit ? `${(bandit.steadyCpu / wardenSteadyCpu).toFixed(1)}x faster` : '',
   bandit ? verdict(bandit.steadyCpu / wardenSteadyCpu >= 10, '>= 10x') : ''
 ]);
+if (bandit && bandit.big && cliBig) {
+  rows.push([
+    `warden-scan, ${CELLS * SCALE} .py files of the same kind`,
+    `${f(cliBig.ms)} | ${f(cliBig.cpu)} ms`,
+    `bandit ${f(bandit.big.ms)} | ${f(bandit.big.cpu)} ms`,
+    `${(bandit.big.ms / cliBig.ms).toFixed(1)}x | ${(bandit.big.cpu / cliBig.cpu).toFixed(1)}x faster`,
+    verdict(bandit.big.cpu / cliBig.cpu >= 10, '>= 10x (cpu)')
+  ]);
+}
 rows.push([
   'throughput (cpu)',
   `${mbps(cliPy.cpu)} MB/s`,
