@@ -3,9 +3,11 @@
  *
  * The analyzer uses this to parse only the statements that can matter (see relevance.ts):
  * Lezer's Python parser costs about half a microsecond per character on a small machine,
- * while this scan only stops at brackets, quotes, comments and line breaks. A boundary is put only where a new statement begins at
- * column 0 outside any bracket, string or backslash continuation, so every piece is a whole
- * statement (with its decorators and its else/elif/except/finally clauses).
+ * while this scan only stops at brackets, quotes, comments and line breaks. A boundary is
+ * put only where a new statement begins at column 0 outside any bracket, string or
+ * backslash continuation (and not after a decorator, a continuation carried over blank
+ * lines, or a CR a string took), so every piece is a whole statement with its decorators
+ * and its else/elif/except/finally clauses.
  *
  * The scan follows @lezer/python's tokenizer (src/tokens.js, python.grammar) on everything
  * that decides where a statement ends: string prefixes, long strings, escapes (raw strings
