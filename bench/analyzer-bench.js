@@ -44,7 +44,7 @@ function arg(name, dflt) {
   return i > 0 ? process.argv[i + 1] : dflt;
 }
 const CELLS = Number(arg('--cells', 1000));
-let RUNS = Number(arg('--runs', 5));
+const RUNS = Number(arg('--runs', 5));
 const BANDIT = arg('--bandit', '/work/main/.venv/bin/bandit');
 // Bandit's checks for the same ground: B301 pickle (and dill, shelve, jsonpickle, pandas),
 // B302 marshal, B403 import pickle, B506 yaml.load, B614 torch.load, B615 huggingface downloads.
@@ -86,11 +86,11 @@ const median = xs => quantile(xs, 0.5);
 // CPU time (user + sys) of a child is read with /usr/bin/time when present: on a shared,
 // loaded machine it is far steadier than wall time, which is printed beside it.
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-function timeProcess(cmd, args, opts = {}) {
+function timeProcess(cmd, args, opts = {}, runs = RUNS) {
   const walls = [];
   const cpus = [];
   let last;
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     const out = path.join(os.tmpdir(), `warden-bench-time-${process.pid}`);
     const [c, a] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', out, cmd, ...args]] : [cmd, args];
     const t = now();
@@ -204,15 +204,7 @@ if (SCALE > 1) {
     fs.writeFileSync(path.join(bigDir, `cell_${String(i).padStart(5, '0')}.py`), makeCell(i));
   }
 }
-const timeScaled = (cmd, args, opts) => {
-  const saved = RUNS;
-  RUNS = Math.min(RUNS, 3);
-  try {
-    return timeProcess(cmd, args, opts);
-  } finally {
-    RUNS = saved;
-  }
-};
+const timeScaled = (cmd, args, opts = {}) => timeProcess(cmd, args, opts, Math.min(RUNS, 3));
 const cliBig = SCALE > 1 ? timeScaled(process.execPath, [CLI, '--format', 'json', bigDir]) : null;
 const cliPyFindings = JSON.parse(cliPy.result.stdout).findings.length;
 let bandit = null;

@@ -7239,17 +7239,8 @@ var RelevanceFilter = class {
       this.imported.set(name2, path4);
     }
     if (added.length > 0) {
-      const more = nameOccurrences(this.code, added, this.scan.comments).filter(
-        (_, k, all) => all[k - k % 2] >= from
-      );
-      const pairs = [];
-      for (const list of [this.names.slice(this.nextName), more]) {
-        for (let k = 0; k < list.length; k += 2) {
-          pairs.push([list[k], list[k + 1]]);
-        }
-      }
-      pairs.sort((a, b) => a[0] - b[0]);
-      this.names = pairs.flat();
+      const more = nameOccurrences(this.code, added, this.scan.comments, from);
+      this.names = mergePairs(this.names.slice(this.nextName), more);
       this.nextName = 0;
     }
   }
@@ -7258,11 +7249,11 @@ function chainIsRelevant(code, from, base) {
   let path4 = base;
   let i = from;
   for (; ; ) {
-    i = skipBlanks2(code, i);
+    i = skipBlanks(code, i);
     if (code.charCodeAt(i) !== DOT || code.charCodeAt(i + 1) === DOT) {
       break;
     }
-    const start = skipBlanks2(code, i + 1);
+    const start = skipBlanks(code, i + 1);
     let end = start;
     while (end < code.length && isIdentChar(code.charCodeAt(end))) {
       end++;
@@ -7284,6 +7275,21 @@ function statementsUsing(code, scan, names) {
     }
     return k < found.length && found[k] < s.to;
   });
+}
+function mergePairs(a, b) {
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || i < a.length && a[i] <= b[j]) {
+      out.push(a[i], a[i + 1]);
+      i += 2;
+    } else {
+      out.push(b[j], b[j + 1]);
+      j += 2;
+    }
+  }
+  return out;
 }
 var PATTERNS = /* @__PURE__ */ new Map();
 var MAX_PATTERNS = 64;
@@ -7309,13 +7315,13 @@ function namesPattern(names) {
   }
   return pattern;
 }
-function nameOccurrences(code, names, comments) {
+function nameOccurrences(code, names, comments, from = 0) {
   const out = [];
   const pattern = namesPattern(names);
   if (pattern === null) {
     return out;
   }
-  pattern.lastIndex = 0;
+  pattern.lastIndex = from;
   let c = 0;
   for (let m = pattern.exec(code); m !== null; m = pattern.exec(code)) {
     const start = m.index;
@@ -7346,12 +7352,6 @@ function isAttributeName(code, start) {
   }
   const before = code.charCodeAt(j);
   return isIdentChar(before) && before !== DOT || before === 41 || before === 93 || before === 125 || before === 39 || before === 34;
-}
-function skipBlanks2(code, i) {
-  while (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB) {
-    i++;
-  }
-  return i;
 }
 var NAME = "[A-Za-z_][A-Za-z0-9_]*";
 var DOTTED = `${NAME}(?:\\.${NAME})*`;

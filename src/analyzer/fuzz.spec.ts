@@ -7,14 +7,11 @@ import * as fs from 'node:fs';
 import { analyzeCell, analyzeNotebook } from './analyzer';
 import { EMPTY_SCOPE } from './scope';
 import {
-  ANALYZER_TOKENS,
   corpusSeeds,
   FUZZ_SEED as SEED,
+  fuzzCell,
   fuzzCount,
-  mutate,
-  prng,
-  randomText,
-  tokenSoup
+  prng
 } from '../testing/fuzz-inputs';
 
 const N = fuzzCount(3000);
@@ -33,17 +30,7 @@ describe('fuzz', () => {
     let maxCpuInput = '';
     const failures: Array<{ input: string; error: string }> = [];
     for (let i = 0; i < N; i++) {
-      const r = rand();
-      const input =
-        r < 0.2
-          ? randomText(rand)
-          : r < 0.4
-            ? tokenSoup(rand, ANALYZER_TOKENS)
-            : mutate(
-                seeds[Math.floor(rand() * seeds.length)],
-                rand,
-                ANALYZER_TOKENS
-              );
+      const input = fuzzCell(rand, seeds, 0.2);
       try {
         const start = process.hrtime.bigint();
         const cpuStart = process.cpuUsage();

@@ -10,19 +10,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
-import { analyzeCell, type CellAnalysis } from './analyzer';
+import { analyzeCell, analyzeNotebook, type CellAnalysis } from './analyzer';
 import { EMPTY_SCOPE, type AnalyzerScope } from './scope';
 import type { Finding } from './types';
 import {
-  ANALYZER_TOKENS,
   corpusSeeds,
   FUZZ_SEED as SEED,
+  fuzzCell,
   fuzzCount,
-  mutate,
   pick,
-  prng,
-  randomText,
-  tokenSoup
+  prng
 } from '../testing/fuzz-inputs';
 
 const N = fuzzCount(500);
@@ -410,17 +407,7 @@ describe('relevance filter on fuzzed cells', () => {
     let scopesDiffer = 0;
     const start = performance.now();
     for (let i = 0; i < N; i++) {
-      const r = rand();
-      const input =
-        r < 0.15
-          ? randomText(rand)
-          : r < 0.4
-            ? tokenSoup(rand, ANALYZER_TOKENS)
-            : mutate(
-                seeds[Math.floor(rand() * seeds.length)],
-                rand,
-                ANALYZER_TOKENS
-              );
+      const input = fuzzCell(rand, seeds, 0.15);
       const valid = !hasError(parser.parse(input));
       for (const scope of [EMPTY_SCOPE, RICH_SCOPE]) {
         const a = filtered(input, scope);
@@ -619,12 +606,7 @@ describe('relevance filter, by hand', () => {
       'torch.load(p)'
     ];
     expect(compareNotebook(cells).diff).toBeNull();
-    let scope = EMPTY_SCOPE;
-    const perCell = cells.map(cell => {
-      const r = filtered(cell, scope);
-      scope = r.scopeAfter;
-      return r.findings.map(f => f.ruleId);
-    });
+    const perCell = analyzeNotebook(cells).map(fs => fs.map(f => f.ruleId));
     expect(perCell).toEqual([[], [], ['torch-load-unsafe']]);
   });
 
@@ -637,12 +619,7 @@ describe('relevance filter, by hand', () => {
         '\np.loads(b)'
     ];
     expect(compareNotebook(cells).diff).toBeNull();
-    let scope = EMPTY_SCOPE;
-    const perCell = cells.map(cell => {
-      const r = filtered(cell, scope);
-      scope = r.scopeAfter;
-      return r.findings.map(f => f.ruleId);
-    });
+    const perCell = analyzeNotebook(cells).map(fs => fs.map(f => f.ruleId));
     expect(perCell).toEqual([[], [], ['pickle-load']]);
   });
 

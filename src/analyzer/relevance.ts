@@ -27,7 +27,12 @@
  */
 import { CALL_RULES, METHOD_RULES, SAFE_YAML_LOADERS } from './callrules';
 import { RESOLVER_PATHS } from './paths';
-import { isIdentChar, type StatementScan, type Statement } from './statements';
+import {
+  isIdentChar,
+  skipBlanks,
+  type StatementScan,
+  type Statement
+} from './statements';
 
 /** Every rule target and resolver path, and each of their dotted prefixes. */
 const RELEVANT_PREFIXES: ReadonlySet<string> = (() => {
@@ -101,7 +106,7 @@ export class RelevanceFilter {
    * load`), with the paths they bind: statements after the import are judged with them, so a
    * cell that imports and uses an alias is analysed in one pass.
    */
-  readonly imported = new Map<string, string | null>();
+  private readonly imported = new Map<string, string | null>();
 
   constructor(
     private readonly code: string,
@@ -193,17 +198,8 @@ export class RelevanceFilter {
     }
     if (added.length > 0) {
       // New names to look for, from here on.
-      const more = nameOccurrences(this.code, added, this.scan.comments).filter(
-        (_, k, all) => all[k - (k % 2)] >= from
-      );
-      const pairs: Array<[number, number]> = [];
-      for (const list of [this.names.slice(this.nextName), more]) {
-        for (let k = 0; k < list.length; k += 2) {
-          pairs.push([list[k], list[k + 1]]);
-        }
-      }
-      pairs.sort((a, b) => a[0] - b[0]);
-      this.names = pairs.flat();
+      const more = nameOccurrences(this.code, added, this.scan.comments, from);
+      this.names = mergePairs(this.names.slice(this.nextName), more);
       this.nextName = 0;
     }
   }
@@ -256,6 +252,23 @@ export function statementsUsing(
   });
 }
 
+/** Two ascending lists of [start, end) pairs (flattened) as one. */
+function mergePairs(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+      out.push(a[i], a[i + 1]);
+      i += 2;
+    } else {
+      out.push(b[j], b[j + 1]);
+      j += 2;
+    }
+  }
+  return out;
+}
+
 /** Compiled name patterns by their name list (a notebook's scopes repeat). */
 const PATTERNS = new Map<string, RegExp>();
 const MAX_PATTERNS = 64;
@@ -285,18 +298,22 @@ function namesPattern(names: Iterable<string>): RegExp | null {
   return pattern;
 }
 
-/** Occurrences of `names` in `code` as names, as [start, end) pairs, ascending. */
+/**
+ * Occurrences of `names` in `code` from offset `from` on, as names, as [start, end) pairs,
+ * ascending.
+ */
 function nameOccurrences(
   code: string,
   names: Iterable<string>,
-  comments: readonly number[]
+  comments: readonly number[],
+  from = 0
 ): number[] {
   const out: number[] = [];
   const pattern = namesPattern(names);
   if (pattern === null) {
     return out;
   }
-  pattern.lastIndex = 0;
+  pattern.lastIndex = from;
   let c = 0;
   for (let m = pattern.exec(code); m !== null; m = pattern.exec(code)) {
     const start = m.index;
@@ -349,13 +366,6 @@ function isAttributeName(code: string, start: number): boolean {
     before === 39 ||
     before === 34
   );
-}
-
-function skipBlanks(code: string, i: number): number {
-  while (code.charCodeAt(i) === SPACE || code.charCodeAt(i) === TAB) {
-    i++;
-  }
-  return i;
 }
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';

@@ -355,7 +355,8 @@ export function scanStatements(code: string): StatementScan {
   return { statements, comments };
 }
 
-function skipBlanks(code: string, i: number): number {
+/** The first position from `i` that is not a space, tab or form feed. */
+export function skipBlanks(code: string, i: number): number {
   for (;;) {
     const ch = code.charCodeAt(i);
     if (ch !== 32 && ch !== 9 && ch !== 12) {

@@ -162,3 +162,20 @@ export function mutate(
   }
   return s;
 }
+
+/**
+ * One fuzz input: random text (share `randomShare`), a token soup (up to 0.4) or a mutated
+ * corpus file.
+ */
+export function fuzzCell(
+  rand: () => number,
+  seeds: readonly string[],
+  randomShare: number
+): string {
+  const r = rand();
+  return r < randomShare
+    ? randomText(rand)
+    : r < 0.4
+      ? tokenSoup(rand, ANALYZER_TOKENS)
+      : mutate(pick(rand, seeds), rand, ANALYZER_TOKENS);
+}
