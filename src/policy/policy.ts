@@ -5,28 +5,14 @@
 import {
   Action,
   higherSeverity,
+  IPolicyDocument,
+  IRuleSetting,
   RULES,
   Severity,
   stricterAction
 } from '../contracts';
 
-export interface IRuleSetting {
-  action?: Action;
-  severity?: Severity;
-}
-
-export interface IPolicyDocument {
-  schema_version: number;
-  revision: number;
-  default_action?: Action;
-  rules?: Record<string, IRuleSetting>;
-  confirm?: {
-    require_justification?: boolean;
-    min_justification_length?: number;
-  };
-  trusted_sources?: { model_hubs?: string[]; package_indexes?: string[] };
-  [key: string]: unknown;
-}
+export type { IPolicyDocument, IRuleSetting } from '../contracts';
 
 export interface ISourceState {
   name: string;
