@@ -49,13 +49,13 @@ class GatedExecutor<O extends IRunOptions> {
       return kind.run(options);
     }
     const cell = options.cell as CodeCell;
-    return this._gate.gate(
-      kind.owner(options),
+    return this._gate.gate({
+      owner: kind.owner(options),
       cell,
-      options.sessionContext?.path ?? '',
-      options.sessionContext,
-      () => kind.run(options),
-      (decision, cancelled) => {
+      path: options.sessionContext?.path ?? '',
+      sessionContext: options.sessionContext,
+      send: () => kind.run(options),
+      refused: (decision, cancelled) => {
         // A cell skipped because an earlier one stopped the run has no findings to show.
         if (decision.findings.length) {
           showRefusal(cell, decision, cancelled);
@@ -63,7 +63,7 @@ class GatedExecutor<O extends IRunOptions> {
         kind.refused(options, cancelled);
         return false;
       }
-    );
+    });
   }
 }
 

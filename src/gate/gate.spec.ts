@@ -82,21 +82,21 @@ function harness(
     ...overrides
   });
   h.run = (owner, id, send) =>
-    h.gate.gate(
+    h.gate.gate({
       owner,
-      cell(id),
-      'nb.ipynb',
-      undefined,
-      send ??
+      cell: cell(id),
+      path: 'nb.ipynb',
+      send:
+        send ??
         (async () => {
           h.sent.push(id);
           return true;
         }),
-      (decision, cancelled) => {
+      refused: (decision, cancelled) => {
         h.refused.push({ id, action: decision.action, cancelled });
         return false;
       }
-    );
+    });
   return h;
 }
 
@@ -270,17 +270,17 @@ describe('CellGate', () => {
       }
     );
     const session = {} as any;
-    const done = h.gate.gate(
-      {},
-      cell('a'),
-      'nb.ipynb',
-      session,
-      async () => {
+    const done = h.gate.gate({
+      owner: {},
+      cell: cell('a'),
+      path: 'nb.ipynb',
+      sessionContext: session,
+      send: async () => {
         h.sent.push('a');
         return true;
       },
-      () => false
-    );
+      refused: () => false
+    });
     await settle();
     expect(decided).toEqual([]);
     expect(h.sent).toEqual([]);

@@ -22,7 +22,7 @@ import {
   IGateDecision
 } from './decision';
 import { RunSerializer } from './serializer';
-import type { IWardenGate } from './tokens';
+import type { IGateRequest, IWardenGate } from './tokens';
 
 export interface IGateDeps {
   /** Findings of a cell, given the code that runs before it. */
@@ -55,14 +55,8 @@ export class CellGate implements IWardenGate {
   constructor(private readonly _deps: IGateDeps) {}
 
   /** Decide for one cell, serialised per `owner` (a notebook or console). */
-  gate<T>(
-    owner: object,
-    cell: CodeCell,
-    path: string,
-    sessionContext: ISessionContext | undefined,
-    send: () => Promise<T>,
-    refused: (decision: IGateDecision, cancelled: boolean) => T
-  ): Promise<T> {
+  gate<T>(request: IGateRequest<T>): Promise<T> {
+    const { owner, cell, path, sessionContext, send, refused } = request;
     let serializer = this._serializers.get(owner);
     if (!serializer) {
       serializer = new RunSerializer();
