@@ -4,11 +4,13 @@
  */
 import {
   Action,
+  ACTIONS,
   higherSeverity,
   IPolicyDocument,
   IRuleSetting,
   RULES,
   Severity,
+  SEVERITIES,
   stricterAction
 } from '../contracts';
 
@@ -69,6 +71,12 @@ export function decide(
     decidedBy = reply.provenance['default_action'] ?? reply.source;
   }
   let severity: Severity = setting.severity ?? rule.severity;
+  if (!ACTIONS.includes(action) || !SEVERITIES.includes(severity)) {
+    // The lab server only serves valid policies; should one slip through, fail closed.
+    action = ACTIONS.includes(action) ? action : 'block';
+    severity = SEVERITIES.includes(severity) ? severity : 'critical';
+    decidedBy = 'invalid policy';
+  }
   const mine = user[ruleId];
   if (mine?.action && stricterAction(mine.action, action) !== action) {
     action = mine.action;
