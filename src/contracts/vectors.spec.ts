@@ -5,6 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+import vectorsSchema from '../../schema/vectors/vectors.schema.json';
 import { decide, IPolicyReply } from '../policy/policy';
 import { policyProblems, userSettingsValid } from '../testing/policy-validity';
 
@@ -13,6 +17,33 @@ const VECTORS = path.resolve(__dirname, '../../schema/vectors');
 function load(name: string) {
   return JSON.parse(fs.readFileSync(path.join(VECTORS, name), 'utf8'));
 }
+
+describe('schema/vectors files', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(vectorsSchema);
+
+  it.each(['rule-decision.json', 'policy-validity.json'])(
+    '%s has the documented shape and unique names',
+    name => {
+      const file = load(name);
+      expect(validate(file) ? [] : validate.errors).toEqual([]);
+      const names = file.vectors.map((v: { name: string }) => v.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  );
+
+  it('a malformed vector fails the shape check', () => {
+    const bad = {
+      description: 'x',
+      now: '2026-06-01T00:00:00Z',
+      vectors: [
+        { name: 'n', policy: {}, rule: 'r', expect: { action: 'deny' } }
+      ]
+    };
+    expect(validate(bad)).toBe(false);
+  });
+});
 
 function reply(policy: any): IPolicyReply {
   return {
