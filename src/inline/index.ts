@@ -15,7 +15,7 @@ import { IWardenFindings } from '../findings/tokens';
 import { IWardenPolicy } from '../policy';
 import { wardenLinter } from './extension';
 import {
-  INLINE_SETTINGS_ID,
+  INLINE_PLUGIN_ID,
   InlineSettings,
   IWardenInlineSettings
 } from './settings';
@@ -45,7 +45,7 @@ function notebookOf(
 }
 
 export const inlinePlugin: JupyterFrontEndPlugin<void> = {
-  id: INLINE_SETTINGS_ID,
+  id: INLINE_PLUGIN_ID,
   description:
     'Underlines unsafe model loading in cells and Python files, with quick fixes.',
   autoStart: true,
@@ -67,7 +67,7 @@ export const inlinePlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const owners = new WeakMap<CodeEditor.IModel, INotebookModel | null>();
     registry.addExtension({
-      name: INLINE_SETTINGS_ID,
+      name: INLINE_PLUGIN_ID,
       factory: ({ model }) => {
         return EditorExtensionRegistry.createImmutableExtension(
           wardenLinter(

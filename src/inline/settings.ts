@@ -8,8 +8,8 @@ import { Token } from '@lumino/coreutils';
 import type { IInlineSettings } from '../contracts';
 import { SettingsReader } from '../settings/reader';
 
-/** schema/settings/inline.json is the settings schema of the inline plugin's id. */
-export const INLINE_SETTINGS_ID = 'jupyterlab-warden:inline';
+/** The inline plugin's id: schema/settings/inline.json is its settings schema. */
+export const INLINE_PLUGIN_ID = 'jupyterlab-warden:inline';
 
 export const INLINE_DEFAULTS: Required<IInlineSettings> = {
   inlineWarnings: true,
@@ -36,7 +36,7 @@ export const inlineSettingsPlugin: JupyterFrontEndPlugin<InlineSettings> = {
     registry: ISettingRegistry | null
   ): InlineSettings => {
     const reader = new SettingsReader(INLINE_DEFAULTS);
-    void reader.connect(registry, INLINE_SETTINGS_ID);
+    void reader.connect(registry, INLINE_PLUGIN_ID);
     return reader;
   }
 };
