@@ -16,5 +16,5 @@ module.exports = {
     eqeqeq: 'error',
     'prefer-arrow-callback': 'error'
   },
-  ignorePatterns: ['node_modules', 'lib', 'coverage', '*.js', 'jupyterlab_warden', 'ui-tests', 'central', 'bench', '.venv']
+  ignorePatterns: ['node_modules', 'lib', 'src/contracts/_schema.ts', 'coverage', '*.js', 'jupyterlab_warden', 'ui-tests', 'central', 'bench', '.venv']
 };

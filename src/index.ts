@@ -1,9 +1,10 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { eventsPlugin } from './events';
 import { findingsPlugin } from './findings';
-import { consoleGatePlugin, notebookGatePlugin } from './gate';
+import { consoleGatePlugin, gatePlugin, notebookGatePlugin } from './gate';
 import { guardPlugin } from './guard';
-import { inlinePlugin } from './inline';
+import { inlinePlugin, inlineSettingsPlugin } from './inline';
 import { panelPlugin } from './panel';
 import { policyPlugin } from './policy';
 import { sandboxPlugin } from './sandbox';
@@ -11,10 +12,13 @@ import { statusPlugin } from './status';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   policyPlugin,
+  eventsPlugin,
   statusPlugin,
   findingsPlugin,
   guardPlugin,
+  inlineSettingsPlugin,
   inlinePlugin,
+  gatePlugin,
   notebookGatePlugin,
   consoleGatePlugin,
   panelPlugin,

@@ -1,31 +1,11 @@
 /** The static rules of the shared rule catalog (schema/rules.json): read, never copied. */
-import catalogJson from '../../schema/rules.json';
-import type { Severity } from './types';
+import { RULES, type Action, type IRule } from '../contracts';
 
-export interface RuleReferences {
-  cwe?: string[];
-  cve?: string[];
-  ghsa?: string[];
-  urls?: string[];
-}
-
-export type RuleAction = 'off' | 'warn' | 'confirm' | 'block';
-
-export interface Rule {
-  id: string;
-  title: string;
-  layer: 'static' | 'runtime' | 'sandbox' | 'server';
-  severity: Severity;
-  action: RuleAction;
-  explanation: string;
-  remediation: string;
-  references: RuleReferences;
-}
-
-const ALL_RULES = (catalogJson as { rules: Rule[] }).rules;
+export type Rule = IRule;
+export type RuleAction = Action;
 
 /** The static-layer rules, in catalog order. */
-export const STATIC_RULES: readonly Rule[] = ALL_RULES.filter(
+export const STATIC_RULES: readonly Rule[] = [...RULES.values()].filter(
   r => r.layer === 'static'
 );
 

@@ -8,7 +8,7 @@ export {
   type Rule,
   type RuleAction
 } from './catalog';
-export { optionsFromPolicy } from './policy';
+export { optionsFromPolicy, type PolicyTrustedSources } from './policy';
 export {
   SEVERITIES,
   type AnalyzerOptions,

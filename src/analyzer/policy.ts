@@ -1,9 +1,8 @@
 /** Analyzer options from a policy document (schema/policy.schema.json, trusted_sources). */
+import type { IPolicyDocument } from '../contracts';
 import type { AnalyzerOptions } from './types';
 
-export interface PolicyTrustedSources {
-  trusted_sources?: { model_hubs?: string[]; package_indexes?: string[] };
-}
+export type PolicyTrustedSources = Pick<IPolicyDocument, 'trusted_sources'>;
 
 /** Lists the policy leaves out keep the analyzer's defaults (PyPI, huggingface.co). */
 export function optionsFromPolicy(

@@ -1,15 +1,8 @@
 /** Public data shapes of the static analyzer (L1). Pure data: no JupyterLab, DOM or I/O. */
 
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+import type { Severity } from '../contracts';
 
-/** Severities from least to most severe; index order is the comparison order. */
-export const SEVERITIES: readonly Severity[] = [
-  'info',
-  'low',
-  'medium',
-  'high',
-  'critical'
-];
+export { SEVERITIES, type Severity } from '../contracts';
 
 /** A text edit that makes the flagged code safe: replace [from, to) of the cell with `insert`. */
 export interface Fix {

@@ -1,28 +1,29 @@
 /**
- * Typed access to the shared contracts in `schema/` (defined once for every layer).
+ * Typed access to the shared contracts in `schema/` (defined once for every layer). The types
+ * are generated from the JSON Schemas (`npm run build:schema` writes `_schema.ts`); the
+ * orders of actions and severities are read from the policy schema's enums.
  */
 import policySchema from '../../schema/policy.schema.json';
 import catalog from '../../schema/rules.json';
+import type { Action, IRuleCatalog, IWardenEvent, Severity } from './_schema';
 
-export type Action = 'off' | 'warn' | 'confirm' | 'block';
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-export type Layer = 'static' | 'runtime' | 'sandbox' | 'server';
+export type {
+  Action,
+  IInlineSettings,
+  IPolicyDocument,
+  IPolicySettings,
+  IPostureReport,
+  IRuleCatalog,
+  IWardenEvent,
+  RuleSetting as IRuleSetting,
+  Severity
+} from './_schema';
 
-export interface IRule {
-  id: string;
-  title: string;
-  layer: Layer;
-  severity: Severity;
-  action: Action;
-  explanation: string;
-  remediation: string;
-  references: {
-    cwe?: string[];
-    cve?: string[];
-    ghsa?: string[];
-    urls?: string[];
-  };
-}
+/** One entry of the rule catalog (schema/rules.json). */
+export type IRule = IRuleCatalog['rules'][number];
+export type Layer = IRule['layer'];
+export type EventKind = IWardenEvent['kind'];
+export type EventAction = IWardenEvent['action'];
 
 /** Least to most strict, as the policy schema orders them. */
 export const ACTIONS = policySchema.$defs.action.enum as readonly Action[];
@@ -30,8 +31,9 @@ export const ACTIONS = policySchema.$defs.action.enum as readonly Action[];
 export const SEVERITIES = policySchema.$defs.severity
   .enum as readonly Severity[];
 
+/** Every rule of the catalog, by id, in catalog order. */
 export const RULES: ReadonlyMap<string, IRule> = new Map(
-  (catalog.rules as IRule[]).map(rule => [rule.id, rule])
+  (catalog as IRuleCatalog).rules.map(rule => [rule.id, rule])
 );
 
 export function stricterAction(a: Action, b: Action): Action {

@@ -2,38 +2,7 @@
  * Contract 3 events as the frontend makes them (schema/event.schema.json). Identity is stamped
  * by the lab server; evidence names calls and rules, never cell contents.
  */
-import { Severity } from '../contracts';
-
-export type EventKind = 'static' | 'runtime' | 'sandbox' | 'server';
-export type EventAction = 'allowed' | 'warned' | 'confirmed' | 'blocked';
-
-export interface IWardenEvent {
-  event_id: string;
-  time: string;
-  kind: EventKind;
-  rule_id: string;
-  severity: Severity;
-  action: EventAction;
-  fingerprint: string;
-  message?: string;
-  location?: {
-    path?: string;
-    cell_id?: string;
-    line?: number;
-    column?: number;
-    kernel_id?: string;
-  };
-  evidence?: Record<
-    string,
-    string | number | boolean | null | (string | number | boolean)[]
-  >;
-  justification?: string;
-  count?: number;
-  first_seen?: string;
-  last_seen?: string;
-  source?: 'frontend' | 'kernel' | 'server' | 'cli';
-  policy_revision?: number;
-}
+export type { EventAction, EventKind, IWardenEvent } from '../contracts';
 
 /**
  * 64-bit FNV-1a as 16 hex digits: a stable, synchronous fingerprint (no crypto.subtle await on

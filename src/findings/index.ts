@@ -3,8 +3,6 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 
-import { requestWarden } from '../api/client';
-import { EventSender } from '../events/sender';
 import { IWardenPolicy } from '../policy';
 import { FindingsRegistry } from './registry';
 import { IWardenFindings } from './tokens';
@@ -13,8 +11,7 @@ export { IWardenFindings } from './tokens';
 
 export const findingsPlugin: JupyterFrontEndPlugin<IWardenFindings> = {
   id: 'jupyterlab-warden:findings',
-  description:
-    'Analyses open notebooks and consoles and sends Warden events to the lab server.',
+  description: 'Analyses open notebooks and consoles.',
   autoStart: true,
   provides: IWardenFindings,
   requires: [IWardenPolicy],
@@ -26,14 +23,6 @@ export const findingsPlugin: JupyterFrontEndPlugin<IWardenFindings> = {
       registry.setPolicy(policy.reply?.effective ?? null);
     policy.changed.connect(applyPolicy);
     applyPolicy();
-
-    const events = new EventSender(async (batch, dropped) => {
-      await requestWarden('events', {
-        method: 'POST',
-        body: JSON.stringify({ events: batch, client_dropped: dropped })
-      });
-    });
-    window.addEventListener('beforeunload', () => void events.flush());
-    return { registry, events };
+    return { registry };
   }
 };

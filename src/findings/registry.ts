@@ -7,7 +7,12 @@ import { ICellModel } from '@jupyterlab/cells';
 import { INotebookModel } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { AnalyzerOptions, Finding, optionsFromPolicy } from '../analyzer';
+import {
+  AnalyzerOptions,
+  Finding,
+  optionsFromPolicy,
+  type PolicyTrustedSources
+} from '../analyzer';
 import { IWardenEvent } from '../events/event';
 import { ICellSource, NotebookAnalysis } from './notebook-analysis';
 
@@ -28,10 +33,10 @@ export class FindingsRegistry {
   }
 
   /** Analyzer options from the policy's trusted sources. */
-  setPolicy(effective: Record<string, unknown> | null): void {
+  setPolicy(effective: PolicyTrustedSources | null): void {
     // A pathological cell stops parsing after 50 ms instead of stalling typing or Run All.
     this._options = {
-      ...(effective ? optionsFromPolicy(effective as any) : {}),
+      ...(effective ? optionsFromPolicy(effective) : {}),
       parseBudgetMs: 50
     };
     this._version++;

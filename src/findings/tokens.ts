@@ -1,15 +1,13 @@
 import { Token } from '@lumino/coreutils';
 
-import { EventSender } from '../events/sender';
 import { FindingsRegistry } from './registry';
 
-/** The shared analysis of open notebooks and consoles, and the event channel to the server. */
+/** The shared analysis of open notebooks and consoles. */
 export interface IWardenFindings {
   readonly registry: FindingsRegistry;
-  readonly events: EventSender;
 }
 
 export const IWardenFindings = new Token<IWardenFindings>(
   'jupyterlab-warden:IWardenFindings',
-  'Findings of open notebooks and consoles, and the Warden event channel.'
+  'Findings of open notebooks and consoles.'
 );

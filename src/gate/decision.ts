@@ -2,7 +2,7 @@
  * What the gate does with a cell's findings: pure, no JupyterLab, so it is tested directly.
  */
 import type { Finding } from '../analyzer';
-import { Action, ACTIONS, Severity } from '../contracts';
+import { Action, ACTIONS, IPolicyDocument, Severity } from '../contracts';
 
 export interface IDecidedFinding {
   finding: Finding;
@@ -15,6 +15,15 @@ export interface IGateDecision {
   action: Action;
   /** Findings whose action is not 'off', strictest first. */
   findings: IDecidedFinding[];
+}
+
+/** The policy's `confirm` section (schema/policy.schema.json). */
+export type IConfirmPolicy = NonNullable<IPolicyDocument['confirm']>;
+
+/** What the user answered in the confirm dialog. */
+export interface IConfirmOutcome {
+  run: boolean;
+  justification?: string;
 }
 
 export type DecideRule = (ruleId: string) => {
@@ -66,10 +75,7 @@ export function blockedExplanation(decision: IGateDecision): string[] {
 /** Is a justification long enough for the policy? */
 export function justificationProblem(
   text: string,
-  confirm: {
-    require_justification?: boolean;
-    min_justification_length?: number;
-  } = {}
+  confirm: IConfirmPolicy = {}
 ): string | null {
   if (!confirm.require_justification) {
     return null;

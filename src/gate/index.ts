@@ -9,68 +9,73 @@ import {
   INotebookModel,
   NotebookPanel
 } from '@jupyterlab/notebook';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenGuard } from '../guard/tokens';
+import { IWardenInlineSettings, InlineSettings } from '../inline/settings';
 import { IWardenPolicy } from '../policy';
 import { benchmarkGate } from './benchmark';
-import {
-  CellGate,
-  GatedConsoleExecutor,
-  GatedNotebookExecutor
-} from './executor';
+import { gatedConsoleExecutor, gatedNotebookExecutor } from './executors';
+import { CellGate } from './gate';
+import { IWardenGate } from './tokens';
+import { confirmRun, toastWarning } from './ui';
 
-/** One gate for notebooks and consoles, so both follow the same policy and settings. */
-function createGate(
-  findings: IWardenFindings,
-  policy: IWardenPolicy,
-  guard: IWardenGuard | null,
-  settings: ISettingRegistry | null
-): CellGate {
-  let toasts = true;
-  if (settings) {
-    void settings.load('jupyterlab-warden:inline').then(loaded => {
-      const apply = () => (toasts = loaded.composite.toasts !== false);
-      loaded.changed.connect(apply);
-      apply();
-    });
-  }
-  return new CellGate({
-    findings: (owner, cell: CodeCell) => {
-      const id = cell.model.id;
-      if ((owner as INotebookModel).cells) {
-        return (
-          findings.registry.notebook(owner as INotebookModel, id).get(id) ?? []
-        );
-      }
-      return findings.registry.consoleInput(
-        owner,
-        id,
-        cell.model.sharedModel.getSource()
-      );
-    },
-    ran: (owner, cell) => {
-      if (!(owner as INotebookModel).cells) {
-        findings.registry.consoleRan(
-          owner,
-          cell.model.id,
-          cell.model.sharedModel.getSource()
-        );
-      }
-    },
-    decide: ruleId => policy.decide(ruleId),
-    confirmPolicy: () => policy.reply?.effective.confirm ?? {},
-    policyRevision: () => policy.reply?.revision ?? 0,
-    record: event => findings.events.send(event),
-    beforeRun: guard
-      ? sessionContext => guard.ready(sessionContext)
-      : undefined,
-    toasts: () => toasts
-  });
+export { IWardenGate } from './tokens';
+
+function isNotebook(owner: object): owner is INotebookModel {
+  return !!(owner as INotebookModel).cells;
 }
 
-let sharedGate: CellGate | null = null;
+/** One gate for notebooks and consoles, so both follow the same policy and settings. */
+export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
+  id: 'jupyterlab-warden:gate',
+  description: 'Decides, per the Warden policy, whether a cell may run.',
+  autoStart: true,
+  provides: IWardenGate,
+  requires: [IWardenFindings, IWardenPolicy, IWardenEvents],
+  optional: [IWardenGuard, IWardenInlineSettings],
+  activate: (
+    app: JupyterFrontEnd,
+    findings: IWardenFindings,
+    policy: IWardenPolicy,
+    events: IWardenEvents,
+    guard: IWardenGuard | null,
+    settings: InlineSettings | null
+  ): IWardenGate =>
+    new CellGate({
+      findings: (owner, cell: CodeCell) => {
+        const id = cell.model.id;
+        if (isNotebook(owner)) {
+          return findings.registry.notebook(owner, id).get(id) ?? [];
+        }
+        return findings.registry.consoleInput(
+          owner,
+          id,
+          cell.model.sharedModel.getSource()
+        );
+      },
+      ran: (owner, cell) => {
+        if (!isNotebook(owner)) {
+          findings.registry.consoleRan(
+            owner,
+            cell.model.id,
+            cell.model.sharedModel.getSource()
+          );
+        }
+      },
+      decide: ruleId => policy.decide(ruleId),
+      confirmPolicy: () => policy.reply?.effective.confirm ?? {},
+      policyRevision: () => policy.reply?.revision ?? 0,
+      record: event => events.send(event),
+      beforeRun: guard
+        ? sessionContext => guard.ready(sessionContext)
+        : undefined,
+      toasts: () => settings?.current.toasts ?? true,
+      confirm: confirmRun,
+      toast: toastWarning
+    })
+};
 
 export const BENCHMARK_GATE = 'warden:benchmark-gate';
 
@@ -81,11 +86,9 @@ export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
       'Checks notebook cells against the Warden policy before they run.',
     autoStart: true,
     provides: INotebookCellExecutor,
-    requires: [IWardenFindings, IWardenPolicy],
-    optional: [IWardenGuard, ISettingRegistry],
-    activate: (app: JupyterFrontEnd, findings, policy, guard, settings) => {
-      sharedGate ??= createGate(findings, policy, guard, settings);
-      const executor = new GatedNotebookExecutor(sharedGate);
+    requires: [IWardenGate],
+    activate: (app: JupyterFrontEnd, gate: IWardenGate) => {
+      const executor = gatedNotebookExecutor(gate);
       // Not in the palette: bench/gate-bench.mjs runs it to compare the gate with
       // JupyterLab's own runCell in the same page.
       app.commands.addCommand(BENCHMARK_GATE, {
@@ -113,10 +116,7 @@ export const consoleGatePlugin: JupyterFrontEndPlugin<IConsoleCellExecutor> = {
     'Checks console inputs against the Warden policy before they run.',
   autoStart: true,
   provides: IConsoleCellExecutor,
-  requires: [IWardenFindings, IWardenPolicy],
-  optional: [IWardenGuard, ISettingRegistry],
-  activate: (app: JupyterFrontEnd, findings, policy, guard, settings) => {
-    sharedGate ??= createGate(findings, policy, guard, settings);
-    return new GatedConsoleExecutor(sharedGate);
-  }
+  requires: [IWardenGate],
+  activate: (app: JupyterFrontEnd, gate: IWardenGate) =>
+    gatedConsoleExecutor(gate)
 };

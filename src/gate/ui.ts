@@ -8,19 +8,11 @@ import { Widget } from '@lumino/widgets';
 import { RULES } from '../contracts';
 import {
   blockedExplanation,
+  IConfirmOutcome,
+  IConfirmPolicy,
   IGateDecision,
   justificationProblem
 } from './decision';
-
-export interface IConfirmOutcome {
-  run: boolean;
-  justification?: string;
-}
-
-export interface IConfirmPolicy {
-  require_justification?: boolean;
-  min_justification_length?: number;
-}
 
 /** The confirm dialog's body: the findings, their explanation and fix, and a reason field. */
 class ConfirmBody extends Widget {

@@ -4,6 +4,7 @@ import {
 } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 
+import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
 import { GuardInstaller } from './installer';
 import { IWardenGuard } from './tokens';
@@ -15,13 +16,17 @@ export const guardPlugin: JupyterFrontEndPlugin<IWardenGuard> = {
   description: 'Installs the Jupyter Warden kernel guard into Python kernels.',
   autoStart: true,
   provides: IWardenGuard,
-  requires: [IWardenFindings],
-  activate: (app: JupyterFrontEnd, findings: IWardenFindings): IWardenGuard => {
+  requires: [IWardenFindings, IWardenEvents],
+  activate: (
+    app: JupyterFrontEnd,
+    findings: IWardenFindings,
+    events: IWardenEvents
+  ): IWardenGuard => {
     const installer = new GuardInstaller(
       event => {
         findings.registry.addRuntimeEvent(event);
         // The kernel also spools it for the server; the same event_id is stored once.
-        findings.events.send(event);
+        events.send(event);
         const verb = event.action === 'blocked' ? 'blocked' : 'flagged';
         const show =
           event.action === 'blocked'

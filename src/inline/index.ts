@@ -9,14 +9,19 @@ import {
 } from '@jupyterlab/codemirror';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookModel, INotebookTracker } from '@jupyterlab/notebook';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { analyzeCell } from '../analyzer';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenPolicy } from '../policy';
 import { wardenLinter } from './extension';
+import {
+  INLINE_PLUGIN_ID,
+  InlineSettings,
+  IWardenInlineSettings
+} from './settings';
 
-const PLUGIN_ID = 'jupyterlab-warden:inline';
+export { inlineSettingsPlugin, IWardenInlineSettings } from './settings';
+
 /** Notebook and console code cells (IPython) and .py files. */
 const PYTHON_MIME = new Set(['text/x-ipython', 'text/x-python']);
 
@@ -40,38 +45,37 @@ function notebookOf(
 }
 
 export const inlinePlugin: JupyterFrontEndPlugin<void> = {
-  id: PLUGIN_ID,
+  id: INLINE_PLUGIN_ID,
   description:
     'Underlines unsafe model loading in cells and Python files, with quick fixes.',
   autoStart: true,
-  requires: [IEditorExtensionRegistry, IWardenFindings, IWardenPolicy],
-  optional: [INotebookTracker, IConsoleTracker, ISettingRegistry],
+  requires: [
+    IEditorExtensionRegistry,
+    IWardenFindings,
+    IWardenPolicy,
+    IWardenInlineSettings
+  ],
+  optional: [INotebookTracker, IConsoleTracker],
   activate: (
     app: JupyterFrontEnd,
     registry: IEditorExtensionRegistry,
     findings: IWardenFindings,
     policy: IWardenPolicy,
+    settings: InlineSettings,
     notebooks: INotebookTracker | null,
-    consoles: IConsoleTracker | null,
-    settings: ISettingRegistry | null
+    consoles: IConsoleTracker | null
   ) => {
-    let enabled = true;
-    if (settings) {
-      void settings.load('jupyterlab-warden:inline').then(loaded => {
-        const apply = () =>
-          (enabled = loaded.composite.inlineWarnings !== false);
-        loaded.changed.connect(apply);
-        apply();
-      });
-    }
     const owners = new WeakMap<CodeEditor.IModel, INotebookModel | null>();
     registry.addExtension({
-      name: PLUGIN_ID,
+      name: INLINE_PLUGIN_ID,
       factory: ({ model }) => {
         return EditorExtensionRegistry.createImmutableExtension(
           wardenLinter(
             view => {
-              if (!enabled || !PYTHON_MIME.has(model.mimeType)) {
+              if (
+                !settings.current.inlineWarnings ||
+                !PYTHON_MIME.has(model.mimeType)
+              ) {
                 return null;
               }
               let nb = owners.get(model);

@@ -7,8 +7,10 @@ import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { requestWarden } from '../api/client';
+import type { IPolicySettings } from '../contracts';
+import { SettingsReader } from '../settings/reader';
 import { PolicyModel } from './model';
-import { IRuleSetting } from './policy';
+import { IPolicyReply } from './policy';
 import { IWardenPolicy } from './tokens';
 import { PolicyView } from './view';
 
@@ -25,36 +27,33 @@ export const policyPlugin: JupyterFrontEndPlugin<IWardenPolicy> = {
   optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
-    settings: ISettingRegistry | null,
+    registry: ISettingRegistry | null,
     palette: ICommandPalette | null
   ): IWardenPolicy => {
-    const model = new PolicyModel();
+    const model = new PolicyModel(() => requestWarden<IPolicyReply>('policy'));
     void model.refresh();
-    model.startPolling(5);
 
-    if (settings) {
-      void settings.load(PLUGIN_ID).then(loaded => {
-        const apply = async () => {
-          const rules = (loaded.composite.stricterRules ?? {}) as Record<
-            string,
-            IRuleSetting
-          >;
-          model.setUserRules(rules);
-          model.startPolling((loaded.composite.refreshSeconds as number) ?? 5);
-          // The server applies them to the kernel guard too; it ignores anything weaker.
-          try {
-            await requestWarden('policy/user', {
-              method: 'PUT',
-              body: JSON.stringify({ rules })
-            });
-          } catch (reason) {
-            console.warn('Warden: could not send your stricter rules', reason);
-          }
-        };
-        loaded.changed.connect(() => void apply());
-        void apply();
-      });
-    }
+    const settings = new SettingsReader<Required<IPolicySettings>>({
+      stricterRules: {},
+      refreshSeconds: 5
+    });
+    const apply = async () => {
+      const { stricterRules: rules, refreshSeconds } = settings.current;
+      model.setUserRules(rules);
+      model.startPolling(refreshSeconds);
+      // The server applies them to the kernel guard too; it ignores anything weaker.
+      try {
+        await requestWarden('policy/user', {
+          method: 'PUT',
+          body: JSON.stringify({ rules })
+        });
+      } catch (reason) {
+        console.warn('Warden: could not send your stricter rules', reason);
+      }
+    };
+    model.startPolling(settings.current.refreshSeconds);
+    settings.changed.connect(() => void apply());
+    void settings.connect(registry, PLUGIN_ID);
 
     let view: MainAreaWidget<PolicyView> | null = null;
     app.commands.addCommand(SHOW_POLICY, {

@@ -1,6 +1,5 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { requestWarden } from '../api/client';
 import { decide, IPolicyReply, IRuleDecision, IRuleSetting } from './policy';
 import { IWardenPolicy } from './tokens';
 
@@ -20,11 +19,10 @@ export class PolicyModel implements IWardenPolicy {
   private _error: string | null = null;
   private _userRules: Record<string, IRuleSetting> = {};
   private _changed = new Signal<this, void>(this);
-  private _timer: number | undefined;
+  private _timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly _fetch = () => requestWarden<IPolicyReply>('policy')
-  ) {}
+  /** `fetch` answers GET /warden/policy (the plugin passes the lab server's; tests a fake). */
+  constructor(private readonly _fetch: () => Promise<IPolicyReply>) {}
 
   get reply(): IPolicyReply | null {
     return this._reply;
@@ -69,12 +67,12 @@ export class PolicyModel implements IWardenPolicy {
   /** Poll every `seconds` so an admin's change shows without the user doing anything. */
   startPolling(seconds: number): void {
     this.stopPolling();
-    this._timer = window.setInterval(() => void this.refresh(), seconds * 1000);
+    this._timer = setInterval(() => void this.refresh(), seconds * 1000);
   }
 
   stopPolling(): void {
     if (this._timer !== undefined) {
-      window.clearInterval(this._timer);
+      clearInterval(this._timer);
       this._timer = undefined;
     }
   }

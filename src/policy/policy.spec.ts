@@ -69,6 +69,18 @@ describe('policy decisions', () => {
     );
   });
 
+  it('fails closed on a policy the schema would refuse (an unknown action or severity)', () => {
+    const bad = reply({
+      rules: { [RULE]: { action: 'deny', severity: 'severe' } as any }
+    });
+    expect(decide(bad, RULE)).toEqual({
+      ruleId: RULE,
+      action: 'block',
+      severity: 'critical',
+      decidedBy: 'invalid policy'
+    });
+  });
+
   it('decides every catalog rule', () => {
     expect(decideAll(reply({})).map(d => d.ruleId)).toEqual([...RULES.keys()]);
   });

@@ -4,29 +4,17 @@
  */
 import {
   Action,
+  ACTIONS,
   higherSeverity,
+  IPolicyDocument,
+  IRuleSetting,
   RULES,
   Severity,
+  SEVERITIES,
   stricterAction
 } from '../contracts';
 
-export interface IRuleSetting {
-  action?: Action;
-  severity?: Severity;
-}
-
-export interface IPolicyDocument {
-  schema_version: number;
-  revision: number;
-  default_action?: Action;
-  rules?: Record<string, IRuleSetting>;
-  confirm?: {
-    require_justification?: boolean;
-    min_justification_length?: number;
-  };
-  trusted_sources?: { model_hubs?: string[]; package_indexes?: string[] };
-  [key: string]: unknown;
-}
+export type { IPolicyDocument, IRuleSetting } from '../contracts';
 
 export interface ISourceState {
   name: string;
@@ -83,6 +71,12 @@ export function decide(
     decidedBy = reply.provenance['default_action'] ?? reply.source;
   }
   let severity: Severity = setting.severity ?? rule.severity;
+  if (!ACTIONS.includes(action) || !SEVERITIES.includes(severity)) {
+    // The lab server only serves valid policies; should one slip through, fail closed.
+    action = ACTIONS.includes(action) ? action : 'block';
+    severity = SEVERITIES.includes(severity) ? severity : 'critical';
+    decidedBy = 'invalid policy';
+  }
   const mine = user[ruleId];
   if (mine?.action && stricterAction(mine.action, action) !== action) {
     action = mine.action;

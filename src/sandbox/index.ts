@@ -9,7 +9,7 @@ import { Widget } from '@lumino/widgets';
 
 import { requestWarden } from '../api/client';
 import { IWardenEvent } from '../events/event';
-import { IWardenFindings } from '../findings/tokens';
+import { IWardenEvents } from '../events/tokens';
 import { probeKernel } from './probe';
 import { IPostureReport, worstOf } from './report';
 import { ISandboxState, SandboxPanel } from './view';
@@ -27,11 +27,11 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Reports how well the kernel is isolated and how safely the server is set up.',
   autoStart: true,
-  requires: [IWardenFindings, INotebookTracker],
+  requires: [IWardenEvents, INotebookTracker],
   optional: [IStatusBar],
   activate: (
     app: JupyterFrontEnd,
-    findings: IWardenFindings,
+    wardenEvents: IWardenEvents,
     notebooks: INotebookTracker,
     statusBar: IStatusBar | null
   ) => {
@@ -66,7 +66,7 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
         // Once per finding and session: re-checks do not flood the event store.
         if (!reported.has(event.fingerprint)) {
           reported.add(event.fingerprint);
-          findings.events.send(event);
+          wardenEvents.send(event);
         }
       }
     };

@@ -2,25 +2,21 @@
  * Posture reports (schema/posture-report.schema.json, GET /warden/posture) as the Sandbox
  * panel shows them. Pure.
  */
-import { Severity, SEVERITIES } from '../contracts';
+import {
+  IPostureReport as IKernelPostureReport,
+  Severity,
+  SEVERITIES
+} from '../contracts';
 
-export interface IPostureCheck {
-  rule_id: string;
-  title?: string;
-  status: 'pass' | 'fail' | 'unknown';
-  severity?: Severity;
-  evidence: Record<string, unknown>;
-  remediation?: string;
-}
+export type IPostureCheck = IKernelPostureReport['checks'][number];
 
-export interface IPostureReport {
+/**
+ * The kernel probe's report (the schema), or the lab server's own report of its checks, which
+ * has the same shape with kind 'server'.
+ */
+export type IPostureReport = Omit<IKernelPostureReport, 'kind'> & {
   kind: 'sandbox' | 'server';
-  checks: IPostureCheck[];
-  score?: number;
-  worst_severity?: Severity | null;
-  summary?: Record<string, unknown>;
-  generated_at?: string;
-}
+};
 
 export interface ISeverityGroup {
   severity: Severity;

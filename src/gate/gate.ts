@@ -1,19 +1,11 @@
 /**
- * The execution gate: wraps JupyterLab's default cell executors. Each code cell of a Python
- * kernel is checked against the policy before its execute request is sent: warn runs it and
- * tells, confirm asks, block does not send it.
+ * The execution gate's logic: each code cell of a Python kernel is checked against the policy
+ * before its execute request is sent: warn runs it and tells, confirm asks, block does not
+ * send it. No JupyterLab runtime imports (the dialogs come in through IGateDeps), so jest
+ * tests it without a browser; executors.ts wires it in front of JupyterLab's runCell.
  */
-import { CodeCell } from '@jupyterlab/cells';
-import { ISessionContext } from '@jupyterlab/apputils';
-import {
-  IConsoleCellExecutor,
-  runCell as runConsoleCell
-} from '@jupyterlab/console';
-import {
-  INotebookCellExecutor,
-  KernelError,
-  runCell as runNotebookCell
-} from '@jupyterlab/notebook';
+import type { CodeCell } from '@jupyterlab/cells';
+import type { ISessionContext } from '@jupyterlab/apputils';
 
 import type { Finding } from '../analyzer';
 import {
@@ -22,16 +14,15 @@ import {
   IWardenEvent,
   newEventId
 } from '../events/event';
-import { IGateDecision, decideCell, DecideRule } from './decision';
-import { cellLanguage, isPython } from './language';
-import { RunSerializer } from './serializer';
 import {
-  blockedOutput,
-  confirmRun,
+  decideCell,
+  DecideRule,
   IConfirmOutcome,
   IConfirmPolicy,
-  toastWarning
-} from './ui';
+  IGateDecision
+} from './decision';
+import { RunSerializer } from './serializer';
+import type { IGateRequest, IWardenGate } from './tokens';
 
 export interface IGateDeps {
   /** Findings of a cell, given the code that runs before it. */
@@ -46,29 +37,26 @@ export interface IGateDeps {
   beforeRun?(sessionContext: ISessionContext): Promise<void>;
   /** Show a toast for warnings (a user preference; the event is recorded either way). */
   toasts(): boolean;
-  confirm?: (
+  /** Ask the user whether to run a cell the policy wants confirmed. */
+  confirm(
     decision: IGateDecision,
     policy: IConfirmPolicy
-  ) => Promise<IConfirmOutcome>;
+  ): Promise<IConfirmOutcome>;
+  /** Tell the user a warned cell runs. */
+  toast(decision: IGateDecision): void;
 }
 
 type Outcome =
   { send: true; justification?: string } | { send: false; cancelled: boolean };
 
-export class CellGate {
+export class CellGate implements IWardenGate {
   private _serializers = new WeakMap<object, RunSerializer>();
 
   constructor(private readonly _deps: IGateDeps) {}
 
   /** Decide for one cell, serialised per `owner` (a notebook or console). */
-  gate<T>(
-    owner: object,
-    cell: CodeCell,
-    path: string,
-    sessionContext: ISessionContext | undefined,
-    send: () => Promise<T>,
-    refused: (decision: IGateDecision, cancelled: boolean) => T
-  ): Promise<T> {
+  gate<T>(request: IGateRequest<T>): Promise<T> {
+    const { owner, cell, path, sessionContext, send, refused } = request;
     let serializer = this._serializers.get(owner);
     if (!serializer) {
       serializer = new RunSerializer();
@@ -114,15 +102,17 @@ export class CellGate {
       case 'block':
         return { send: false, cancelled: false };
       case 'confirm': {
-        const ask = this._deps.confirm ?? confirmRun;
-        const answer = await ask(decision, this._deps.confirmPolicy());
+        const answer = await this._deps.confirm(
+          decision,
+          this._deps.confirmPolicy()
+        );
         return answer.run
           ? { send: true, justification: answer.justification }
           : { send: false, cancelled: true };
       }
       case 'warn':
         if (this._deps.toasts()) {
-          toastWarning(decision);
+          this._deps.toast(decision);
         }
         return { send: true };
       default:
@@ -179,90 +169,4 @@ export class CellGate {
       });
     }
   }
-}
-
-/** INotebookCellExecutor with the gate in front of JupyterLab's default `runCell`. */
-export class GatedNotebookExecutor implements INotebookCellExecutor {
-  constructor(private readonly _gate: CellGate) {}
-
-  runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
-    const { cell, sessionContext } = options;
-    if (
-      cell.model.type !== 'code' ||
-      !isPython(cellLanguage(sessionContext, options.notebook))
-    ) {
-      return runNotebookCell(options);
-    }
-    return this._gate.gate(
-      options.notebook,
-      cell as CodeCell,
-      sessionContext?.path ?? '',
-      sessionContext,
-      () => runNotebookCell(options),
-      (decision, cancelled) => {
-        if (decision.findings.length) {
-          showRefusal(cell as CodeCell, decision, cancelled);
-        }
-        const error = new KernelError({
-          status: 'error',
-          ename: 'BlockedByJupyterWarden',
-          evalue: cancelled ? 'cancelled' : 'blocked',
-          traceback: []
-        } as any);
-        options.onCellExecuted({ cell, success: false, error });
-        return false;
-      }
-    );
-  }
-}
-
-/** IConsoleCellExecutor with the gate in front of the console's default `runCell`. */
-export class GatedConsoleExecutor implements IConsoleCellExecutor {
-  constructor(private readonly _gate: CellGate) {}
-
-  runCell(options: IConsoleCellExecutor.IRunCellOptions): Promise<boolean> {
-    const { cell, sessionContext } = options;
-    if (!isPython(cellLanguage(sessionContext))) {
-      return runConsoleCell(options);
-    }
-    return this._gate.gate(
-      sessionContext,
-      cell,
-      sessionContext.path,
-      sessionContext,
-      () => runConsoleCell(options),
-      (decision, cancelled) => {
-        showRefusal(cell, decision, cancelled);
-        options.onCellExecuted({
-          cell,
-          executionDate: new Date(),
-          success: false,
-          error: new Error(
-            cancelled ? 'Cancelled by the user' : 'Blocked by Jupyter Warden'
-          )
-        });
-        return false;
-      }
-    );
-  }
-}
-
-/** Put the reason in the cell, where the user looks for the result. */
-function showRefusal(
-  cell: CodeCell,
-  decision: IGateDecision,
-  cancelled: boolean
-): void {
-  const outputs = cell.model.outputs;
-  outputs.clear();
-  if (cancelled) {
-    outputs.add({
-      output_type: 'stream',
-      name: 'stderr',
-      text: 'Not run: you cancelled it in the Jupyter Warden dialog.\n'
-    });
-  } else {
-    outputs.add(blockedOutput(decision));
-  }
-  cell.model.executionCount = null;
 }

@@ -1,0 +1,303 @@
+/**
+ * CellGate without a browser: fake cells and owners, the real decision, serializer and event
+ * making. Each test pins a behaviour the notebook and console executors rely on.
+ */
+import type { CodeCell } from '@jupyterlab/cells';
+
+import type { Action, IWardenEvent } from '../contracts';
+import type { Finding } from '../analyzer';
+import type { IConfirmOutcome } from './decision';
+import { CellGate, IGateDeps } from './gate';
+
+function finding(ruleId: string, line = 1): Finding {
+  return {
+    ruleId,
+    severity: 'high',
+    message: `${ruleId} found`,
+    from: 0,
+    to: 5,
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: 6
+  };
+}
+
+function cell(id: string): CodeCell {
+  return { model: { id } } as unknown as CodeCell;
+}
+
+/** A promise whose resolution the test controls. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>(r => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets every queued microtask and timer-free promise chain run. */
+const settle = () => new Promise(resolve => setImmediate(resolve));
+
+interface IHarness {
+  gate: CellGate;
+  events: IWardenEvent[];
+  sent: string[];
+  refused: { id: string; action: Action; cancelled: boolean }[];
+  toasts: number;
+  confirms: string[];
+  ran: string[];
+  run(
+    owner: object,
+    id: string,
+    send?: () => Promise<boolean>
+  ): Promise<boolean>;
+}
+
+/** findingsByCell: cell id -> its findings; actions: rule id -> policy action. */
+function harness(
+  findingsByCell: Record<string, Finding[]>,
+  actions: Record<string, Action>,
+  overrides: Partial<IGateDeps> = {}
+): IHarness {
+  const h = {
+    events: [] as IWardenEvent[],
+    sent: [] as string[],
+    refused: [] as IHarness['refused'],
+    toasts: 0,
+    confirms: [] as string[],
+    ran: [] as string[]
+  } as IHarness;
+  h.gate = new CellGate({
+    findings: (owner, c) => findingsByCell[c.model.id] ?? [],
+    ran: (owner, c) => h.ran.push(c.model.id),
+    decide: ruleId => ({ action: actions[ruleId] ?? 'off', severity: 'high' }),
+    confirmPolicy: () => ({ require_justification: true }),
+    policyRevision: () => 7,
+    record: event => h.events.push(event),
+    toasts: () => true,
+    toast: () => h.toasts++,
+    confirm: async decision => {
+      h.confirms.push(decision.findings[0].finding.ruleId);
+      return { run: true, justification: 'reviewed' };
+    },
+    ...overrides
+  });
+  h.run = (owner, id, send) =>
+    h.gate.gate({
+      owner,
+      cell: cell(id),
+      path: 'nb.ipynb',
+      send:
+        send ??
+        (async () => {
+          h.sent.push(id);
+          return true;
+        }),
+      refused: (decision, cancelled) => {
+        h.refused.push({ id, action: decision.action, cancelled });
+        return false;
+      }
+    });
+  return h;
+}
+
+describe('CellGate', () => {
+  it('does not send a blocked cell, and records the block', async () => {
+    const h = harness(
+      { a: [finding('pickle-load', 3)] },
+      { 'pickle-load': 'block' }
+    );
+    expect(await h.run({}, 'a')).toBe(false);
+    expect(h.sent).toEqual([]);
+    expect(h.ran).toEqual([]);
+    expect(h.refused).toEqual([{ id: 'a', action: 'block', cancelled: false }]);
+    expect(h.events).toHaveLength(1);
+    expect(h.events[0]).toMatchObject({
+      kind: 'static',
+      rule_id: 'pickle-load',
+      action: 'blocked',
+      severity: 'high',
+      source: 'frontend',
+      policy_revision: 7,
+      location: { path: 'nb.ipynb', cell_id: 'a', line: 3, column: 1 },
+      evidence: { policy_action: 'block', cancelled_by_user: false }
+    });
+    expect(h.events[0].fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(h.events[0].event_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('sends a warned cell, shows a toast only when the user wants them', async () => {
+    const h = harness(
+      { a: [finding('pickle-load')] },
+      { 'pickle-load': 'warn' }
+    );
+    expect(await h.run({}, 'a')).toBe(true);
+    expect(h.sent).toEqual(['a']);
+    expect(h.ran).toEqual(['a']);
+    expect(h.toasts).toBe(1);
+    expect(h.events.map(e => e.action)).toEqual(['warned']);
+
+    const quiet = harness(
+      { a: [finding('pickle-load')] },
+      { 'pickle-load': 'warn' },
+      { toasts: () => false }
+    );
+    await quiet.run({}, 'a');
+    expect(quiet.sent).toEqual(['a']);
+    expect(quiet.toasts).toBe(0);
+    // Recorded either way.
+    expect(quiet.events.map(e => e.action)).toEqual(['warned']);
+  });
+
+  it('asks before a confirm cell and records the justification', async () => {
+    const h = harness(
+      { a: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' }
+    );
+    expect(await h.run({}, 'a')).toBe(true);
+    expect(h.confirms).toEqual(['torch-hub-load']);
+    expect(h.sent).toEqual(['a']);
+    expect(h.events[0]).toMatchObject({
+      action: 'confirmed',
+      justification: 'reviewed'
+    });
+  });
+
+  it('does not send a cell the user cancels, and says it was the user', async () => {
+    const h = harness(
+      { a: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' },
+      { confirm: async () => ({ run: false }) }
+    );
+    expect(await h.run({}, 'a')).toBe(false);
+    expect(h.sent).toEqual([]);
+    expect(h.refused).toEqual([
+      { id: 'a', action: 'confirm', cancelled: true }
+    ]);
+    expect(h.events[0]).toMatchObject({
+      action: 'blocked',
+      evidence: { policy_action: 'confirm', cancelled_by_user: true }
+    });
+    expect(h.events[0].justification).toBeUndefined();
+  });
+
+  it('sends a cell without findings, or whose rules are off, and records nothing', async () => {
+    const h = harness(
+      { b: [finding('pickle-load')] },
+      { 'pickle-load': 'off' }
+    );
+    await h.run({}, 'a');
+    await h.run({}, 'b');
+    expect(h.sent).toEqual(['a', 'b']);
+    expect(h.events).toEqual([]);
+  });
+
+  it('keeps Run All in order while a confirm dialog is open', async () => {
+    const answer = deferred<IConfirmOutcome>();
+    const h = harness(
+      { b: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' },
+      { confirm: () => answer.promise }
+    );
+    const owner = {};
+    // NotebookActions.runCells calls the executor for every cell in one loop.
+    const all = ['a', 'b', 'c'].map(id => h.run(owner, id));
+    await settle();
+    expect(h.sent).toEqual(['a']);
+    answer.resolve({ run: true });
+    expect(await Promise.all(all)).toEqual([true, true, true]);
+    expect(h.sent).toEqual(['a', 'b', 'c']);
+  });
+
+  it('skips the rest of a run after a blocked cell, but not the next run', async () => {
+    const h = harness(
+      { b: [finding('pickle-load')] },
+      { 'pickle-load': 'block' }
+    );
+    const owner = {};
+    const all = ['a', 'b', 'c'].map(id => h.run(owner, id));
+    expect(await Promise.all(all)).toEqual([true, false, false]);
+    expect(h.sent).toEqual(['a']);
+    // c had nothing to show: it was skipped, not decided.
+    expect(h.refused).toEqual([
+      { id: 'b', action: 'block', cancelled: false },
+      { id: 'c', action: 'off', cancelled: true }
+    ]);
+    expect(h.events.map(e => e.rule_id)).toEqual(['pickle-load']);
+    // A later run (another tick) is decided afresh.
+    expect(await h.run(owner, 'c')).toBe(true);
+    expect(h.sent).toEqual(['a', 'c']);
+  });
+
+  it('skips the rest of a run when a sent cell fails in the kernel', async () => {
+    const h = harness({}, {});
+    const owner = {};
+    const failing = async () => {
+      h.sent.push('a');
+      return false;
+    };
+    const all = [h.run(owner, 'a', failing), h.run(owner, 'b')];
+    expect(await Promise.all(all)).toEqual([false, false]);
+    expect(h.sent).toEqual(['a']);
+  });
+
+  it('does not hold one notebook behind another one waiting for the user', async () => {
+    const answer = deferred<IConfirmOutcome>();
+    const h = harness(
+      { a: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' },
+      { confirm: () => answer.promise }
+    );
+    const first = h.run({}, 'a');
+    expect(await h.run({}, 'b')).toBe(true);
+    expect(h.sent).toEqual(['b']);
+    answer.resolve({ run: true });
+    await first;
+    expect(h.sent).toEqual(['b', 'a']);
+  });
+
+  it('waits for the kernel guard before deciding and sending the first cell', async () => {
+    const guard = deferred<void>();
+    const decided: string[] = [];
+    const h = harness(
+      {},
+      {},
+      {
+        beforeRun: () => guard.promise,
+        findings: (owner, c) => {
+          decided.push(c.model.id);
+          return [];
+        }
+      }
+    );
+    const session = {} as any;
+    const done = h.gate.gate({
+      owner: {},
+      cell: cell('a'),
+      path: 'nb.ipynb',
+      sessionContext: session,
+      send: async () => {
+        h.sent.push('a');
+        return true;
+      },
+      refused: () => false
+    });
+    await settle();
+    expect(decided).toEqual([]);
+    expect(h.sent).toEqual([]);
+    guard.resolve();
+    expect(await done).toBe(true);
+    expect(h.sent).toEqual(['a']);
+  });
+
+  it('records one event per finding, strictest action deciding the cell', async () => {
+    const h = harness(
+      { a: [finding('pickle-load', 1), finding('torch-hub-load', 2)] },
+      { 'pickle-load': 'warn', 'torch-hub-load': 'block' }
+    );
+    expect(await h.run({}, 'a')).toBe(false);
+    expect(h.events.map(e => [e.rule_id, e.action])).toEqual([
+      ['torch-hub-load', 'blocked'],
+      ['pickle-load', 'blocked']
+    ]);
+  });
+});
