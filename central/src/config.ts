@@ -26,6 +26,19 @@ export interface Config {
   webhook?: { url: string; minSeverity: string; secret?: string };
   forwardIntervalMs: number;
   logLevel: string;
+  /** How often a held long poll re-reads the policy when no change notification arrives. */
+  longPollStepMs: number;
+  /** Events older than this (by arrival) are deleted; 0 keeps them forever. */
+  retentionMs: number;
+  /** Total stored event bytes; the oldest events go first when over. 0 = no cap. */
+  retentionMaxBytes: number;
+  /** How often retention runs on each replica. */
+  retentionIntervalMs: number;
+  /** Per lab: stored events and bytes; over either, POST events answers 429. 0 = no quota. */
+  labQuotaEvents: number;
+  labQuotaBytes: number;
+  /** Events per minute per credential (token bucket, burst = one minute's worth). */
+  eventRate: number;
 }
 
 const FLAGS: Record<string, { env: string; help: string }> = {
@@ -49,6 +62,12 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   'webhook-url': { env: 'WARDEN_WEBHOOK_URL', help: 'webhook receiving {"events":[...]}' },
   'webhook-min-severity': { env: 'WARDEN_WEBHOOK_MIN_SEVERITY', help: 'info|low|medium|high|critical (default high)' },
   'webhook-secret': { env: 'WARDEN_WEBHOOK_SECRET', help: 'HMAC-SHA256 key for the X-Warden-Signature header' },
+  'retention-days': { env: 'WARDEN_RETENTION_DAYS', help: 'delete events older than this (default 90; 0 = keep)' },
+  'retention-max-mb': { env: 'WARDEN_RETENTION_MAX_MB', help: 'cap on stored event bytes, oldest deleted first (default 10240; 0 = none)' },
+  'retention-interval-seconds': { env: 'WARDEN_RETENTION_INTERVAL_SECONDS', help: 'how often retention runs (default 60)' },
+  'lab-quota-events': { env: 'WARDEN_LAB_QUOTA_EVENTS', help: 'stored events per lab (default 1000000; 0 = none)' },
+  'lab-quota-mb': { env: 'WARDEN_LAB_QUOTA_MB', help: 'stored event MiB per lab (default 1024; 0 = none)' },
+  'event-rate': { env: 'WARDEN_EVENT_RATE', help: 'events per minute per credential (default 6000)' },
   'log-level': { env: 'WARDEN_LOG_LEVEL', help: 'fatal|error|warn|info|debug (default info)' },
 };
 
@@ -80,6 +99,8 @@ export function parseArgs(argv: string[]): { words: string[]; flags: Record<stri
   }
   return { words, flags };
 }
+
+const MIB = 1024 * 1024;
 
 function severity(v: string | undefined, dflt: string, name: string): string {
   const s = (v ?? dflt).toLowerCase();
@@ -130,5 +151,12 @@ export function loadConfig(flags: Record<string, string>, env: NodeJS.ProcessEnv
     webhook: webhookUrl ? { url: webhookUrl, minSeverity: severity(get('webhook-min-severity'), 'high', 'webhook-min-severity'), secret: get('webhook-secret') } : undefined,
     forwardIntervalMs: 500,
     logLevel: get('log-level') ?? 'info',
+    longPollStepMs: 1000,
+    retentionMs: int(get('retention-days'), 90, 'retention-days') * 86_400_000,
+    retentionMaxBytes: int(get('retention-max-mb'), 10240, 'retention-max-mb') * MIB,
+    retentionIntervalMs: int(get('retention-interval-seconds'), 60, 'retention-interval-seconds') * 1000,
+    labQuotaEvents: int(get('lab-quota-events'), 1_000_000, 'lab-quota-events'),
+    labQuotaBytes: int(get('lab-quota-mb'), 1024, 'lab-quota-mb') * MIB,
+    eventRate: int(get('event-rate'), 6000, 'event-rate'),
   };
 }

@@ -36,6 +36,8 @@ export interface ValidationError {
 
 export interface Contracts {
   schemaDir: string;
+  /** The JSON Schemas as read from schema/, for route schemas built from them. */
+  schemas: { policy: Record<string, unknown>; event: Record<string, unknown> };
   rules: Map<string, Rule>;
   validatePolicy(doc: unknown): ValidationError[];
   validateEvent(ev: unknown): ValidationError[];
@@ -64,16 +66,24 @@ export function formatErrors(errors: ValidationError[]): string {
     .join('; ');
 }
 
+/** The validator used for contracts and for Fastify route schemas: JSON Schema 2020-12. */
+export function newAjv() {
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
 export function loadContracts(schemaDir?: string): Contracts {
   const dir = resolve(schemaDir ?? findSchemaDir());
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats(ajv);
-  const policy: ValidateFunction = ajv.compile(read('policy.schema.json'));
-  const event: ValidateFunction = ajv.compile(read('event.schema.json'));
+  const ajv = newAjv();
+  const schemas = { policy: read('policy.schema.json'), event: read('event.schema.json') };
+  const policy: ValidateFunction = ajv.compile(schemas.policy);
+  const event: ValidateFunction = ajv.compile(schemas.event);
   const catalog = read('rules.json') as { rules: Rule[] };
   return {
     schemaDir: dir,
+    schemas,
     rules: new Map(catalog.rules.map((r) => [r.id, r])),
     validatePolicy: (doc) => (policy(doc) ? [] : toErrors(policy.errors)),
     validateEvent: (ev) => (event(ev) ? [] : toErrors(event.errors)),

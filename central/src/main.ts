@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { buildApp, createServices } from './app.js';
+import { buildApp } from './app.js';
 import { TokenStore } from './auth/tokens.js';
 import { recordAudit } from './audit.js';
 import { loadConfig, parseArgs, usage } from './config.js';
@@ -42,8 +42,7 @@ async function main(argv: string[]) {
   }
   if (cmd !== '' && cmd !== 'serve') throw new Error(`unknown command '${cmd}'\n${usage()}`);
   const config = loadConfig(flags);
-  const services = await createServices(config);
-  const app = await buildApp(services);
+  const app = await buildApp(config);
   const stop = async () => {
     await app.close();
     process.exit(0);
@@ -51,7 +50,7 @@ async function main(argv: string[]) {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const address = await app.listen({ host: config.host, port: config.port });
-  app.log.info(`Jupyter Warden central on ${address} (db: ${services.db.dialect}, signing key ${services.keyring.activeKeyId})`);
+  app.log.info(`Jupyter Warden central on ${address} (db: ${app.db.dialect}, signing key ${app.keyring.activeKeyId})`);
 }
 
 main(process.argv.slice(2)).catch((e) => {

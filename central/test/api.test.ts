@@ -41,7 +41,7 @@ for (const dialect of DIALECTS) {
       });
 
       it('stores only the sha256 of a token', async () => {
-        const rows = await c.services.db.query<{ token_hash: string }>('SELECT token_hash FROM tokens');
+        const rows = await c.app.db.query<{ token_hash: string }>('SELECT token_hash FROM tokens');
         assert.ok(rows.length >= 2);
         for (const r of rows) {
           assert.match(r.token_hash, /^[0-9a-f]{64}$/);
@@ -82,7 +82,7 @@ for (const dialect of DIALECTS) {
         assert.equal((await call(c, 'DELETE', '/api/v1/auth/session', s.json.session_token)).status, 204);
         assert.equal((await call(c, 'GET', '/api/v1/admin/labs', s.json.session_token)).status, 401);
         const { TokenStore } = await import('../src/auth/tokens.js');
-        const expired = await new TokenStore(c.services.db).issue({ kind: 'session', name: 'old', createdBy: 'test', ttlMs: 1 });
+        const expired = await new TokenStore(c.app.db).issue({ kind: 'session', name: 'old', createdBy: 'test', ttlMs: 1 });
         await new Promise((r) => setTimeout(r, 5));
         assert.equal((await call(c, 'GET', '/api/v1/admin/labs', expired.token)).status, 401, 'expired session');
       });
@@ -111,13 +111,13 @@ for (const dialect of DIALECTS) {
         assert.equal(b.doc.rules['torch-load-unsafe'].action, 'block');
         assert.equal(b.doc.schema_version, 1);
         assert.ok(Date.parse(b.doc.expires_at) > Date.now() && Date.parse(b.doc.issued_at) <= Date.now());
-        assert.deepEqual(c.services.contracts.validatePolicy(b.doc), [], 'served document matches policy.schema.json');
+        assert.deepEqual(c.app.contracts.validatePolicy(b.doc), [], 'served document matches policy.schema.json');
       });
 
       it('signs with a rotated key: new key id and ETag, old key still listed', async () => {
         const before = await call(c, 'GET', '/api/v1/policy', c.lab);
         const oldKey = before.json.key_id;
-        const newKey = c.services.keyring.rotate();
+        const newKey = c.app.keyring.rotate();
         const after = await call(c, 'GET', '/api/v1/policy', c.lab, undefined, { 'if-none-match': before.headers.get('etag')! });
         assert.equal(after.status, 200, 'a new key means a new ETag');
         assert.equal(after.json.key_id, newKey);
@@ -173,7 +173,7 @@ for (const dialect of DIALECTS) {
       it('long polls until the policy changes, and times out with 304', async () => {
         const r = await call(c, 'GET', '/api/v1/policy', c.lab);
         const etag = r.headers.get('etag')!;
-        c.services.longPollStepMs = 100;
+        c.app.config.longPollStepMs = 100;
         const t0 = Date.now();
         const idle = await call(c, 'GET', '/api/v1/policy?wait=1', c.lab, undefined, { 'if-none-match': etag });
         assert.equal(idle.status, 304);
@@ -241,7 +241,7 @@ for (const dialect of DIALECTS) {
         assert.match(r.json.results[3].reason, /severity/);
         const again = await call(c, 'POST', '/api/v1/events', c.lab, { events: [b, a] });
         assert.deepEqual(again.json.results.map((x: any) => x.status), ['duplicate', 'duplicate']);
-        const rows = await c.services.db.query('SELECT COUNT(*) AS n FROM events WHERE event_id = $1', [a.event_id]);
+        const rows = await c.app.db.query('SELECT COUNT(*) AS n FROM events WHERE event_id = $1', [a.event_id]);
         assert.equal(Number(rows[0].n), 1, 'stored exactly once');
       });
 
@@ -274,7 +274,7 @@ for (const dialect of DIALECTS) {
       });
 
       it('refuses malformed bodies with 400 and stores nothing', async () => {
-        const before = Number((await c.services.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
+        const before = Number((await c.app.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
         for (const body of ['{not json', '[]', '{"events": {}}', '"str"', 'null', '{}']) {
           const r = await call(c, 'POST', '/api/v1/events', c.lab, body);
           assert.equal(r.status, 400, body);
@@ -283,7 +283,7 @@ for (const dialect of DIALECTS) {
         }
         const wrongType = await call(c, 'POST', '/api/v1/events', c.lab, 'events=1', { 'content-type': 'application/x-www-form-urlencoded' });
         assert.equal(wrongType.status, 415);
-        const after = Number((await c.services.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
+        const after = Number((await c.app.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
         assert.equal(after, before);
       });
 

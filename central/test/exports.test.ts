@@ -137,9 +137,9 @@ describe('forwarding', () => {
       const critRec = records.find((r: any) => r.severityText === 'FATAL');
       assert.equal(critRec.severityNumber, 21);
       assert.equal(critRec.timeUnixNano, String(BigInt(Date.parse(crit.time)) * 1_000_000n));
-      await until(() => c.services.forwarder!.stats.otlp.delivered === 2);
-      assert.equal(c.services.forwarder!.stats.otlp.retried, 2);
-      const left = await c.services.db.query('SELECT COUNT(*) AS n FROM outbox');
+      await until(() => c.app.forwarder!.stats.otlp.delivered === 2);
+      assert.equal(c.app.forwarder!.stats.otlp.retried, 2);
+      const left = await c.app.db.query('SELECT COUNT(*) AS n FROM outbox');
       assert.equal(Number(left[0].n), 0);
     } finally {
       await c.close();
@@ -155,12 +155,12 @@ describe('forwarding', () => {
     const c = await startCentral('sqlite', { 'otlp-url': base + '/v1/logs', 'otlp-min-severity': 'info' }, (cfg) => (cfg.forwardIntervalMs = 100));
     try {
       await call(c, 'POST', '/api/v1/events', c.lab, { events: [makeEvent()] });
-      await until(() => c.services.forwarder!.stats.otlp.partial === 1);
+      await until(() => c.app.forwarder!.stats.otlp.partial === 1);
       await call(c, 'POST', '/api/v1/events', c.lab, { events: [makeEvent()] });
-      await until(() => c.services.forwarder!.stats.otlp.dropped === 1);
+      await until(() => c.app.forwarder!.stats.otlp.dropped === 1);
       await new Promise((r) => setTimeout(r, 400));
       assert.equal(otlp.got.length, 2, 'neither was sent again');
-      assert.equal(c.services.forwarder!.stats.otlp.retried, 0);
+      assert.equal(c.app.forwarder!.stats.otlp.retried, 0);
     } finally {
       await c.close();
       otlp.server.close();
@@ -174,7 +174,7 @@ describe('forwarding', () => {
     try {
       const crit = makeEvent({ severity: 'critical' });
       await call(c, 'POST', '/api/v1/events', c.lab, { events: [makeEvent({ severity: 'high' }), crit] });
-      await until(() => c.services.forwarder!.stats.webhook.delivered === 1, 15_000);
+      await until(() => c.app.forwarder!.stats.webhook.delivered === 1, 15_000);
       const last = hook.got[hook.got.length - 1];
       assert.equal(last.path, '/hook');
       assert.deepEqual(last.body.events.map((e: any) => e.event_id), [crit.event_id]);

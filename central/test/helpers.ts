@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { buildApp, createServices } from '../src/app.js';
+import { buildApp, type BuildOptions } from '../src/app.js';
 import { TokenStore } from '../src/auth/tokens.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../src/services.js';
 
 // Starts a real central service on 127.0.0.1 over a fresh SQLite file or a fresh PostgreSQL
 // database (on the server started by scripts/with-postgres.sh).
@@ -20,7 +19,6 @@ export interface Central {
   admin: string;
   lab: string;
   app: FastifyInstance;
-  services: Services;
   dbTarget: string;
   close(): Promise<void>;
 }
@@ -50,15 +48,21 @@ export async function freshDbTarget(dialect: Dialect): Promise<{ target: string;
   };
 }
 
-export async function startCentral(dialect: Dialect, flags: Record<string, string> = {}, tweak: (c: Config) => void = () => undefined): Promise<Central> {
-  const { target, drop } = await freshDbTarget(dialect);
-  const keyDir = mkdtempSync(join(tmpdir(), 'warden-keys-'));
+export async function startCentral(
+  dialect: Dialect,
+  flags: Record<string, string> = {},
+  tweak: (c: Config) => void = () => undefined,
+  opts: BuildOptions & { dbTarget?: string; keyDir?: string } = {},
+): Promise<Central> {
+  // A given database or key folder (replica tests) belongs to the caller, who removes it.
+  const fresh = opts.dbTarget ? undefined : await freshDbTarget(dialect);
+  const target = opts.dbTarget ?? fresh!.target;
+  const keyDir = opts.keyDir ?? mkdtempSync(join(tmpdir(), 'warden-keys-'));
   const config = loadConfig({ db: target, 'key-dir': keyDir, port: '0', 'log-level': 'fatal', ...flags }, {});
   tweak(config);
-  const services = await createServices(config);
-  const app = await buildApp(services);
+  const app = await buildApp(config, opts);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const tokens = new TokenStore(services.db);
+  const tokens = new TokenStore(app.db);
   const admin = (await tokens.issue({ kind: 'admin', name: 'ops', createdBy: 'test' })).token;
   const lab = (await tokens.issue({ kind: 'lab', name: 'lab-a', user: 'alice', groups: ['ds'], createdBy: 'test' })).token;
   return {
@@ -66,12 +70,11 @@ export async function startCentral(dialect: Dialect, flags: Record<string, strin
     admin,
     lab,
     app,
-    services,
     dbTarget: target,
     async close() {
       await app.close();
-      await drop();
-      rmSync(keyDir, { recursive: true, force: true });
+      await fresh?.drop();
+      if (!opts.keyDir) rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }

@@ -59,7 +59,7 @@ describe('robustness', () => {
         if (res.status === 'accepted') accepted++;
       });
     }
-    const n = Number((await c.services.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
+    const n = Number((await c.app.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
     assert.equal(n, accepted, 'exactly the accepted events are stored');
   });
 

@@ -37,8 +37,9 @@ describe('policy envelope', () => {
     assert.deepEqual(issueWindow(now + 1000, ttl), w, 'same window, same bytes, same ETag');
   });
   it('puts the service-owned fields first and ignores ones the admin sent', () => {
-    const d = servedDocument({ revision: 1, issued_at: 'x', schema_version: 9, default_action: 'warn', scope: { labs: ['a'] } }, 7, 0, 1000);
-    assert.deepEqual(Object.keys(d).slice(0, 5), ['schema_version', 'revision', 'issued_at', 'expires_at', 'scope']);
+    const d = servedDocument({ revision: 1, issued_at: 'x', schema_version: 9, default_action: 'warn', scope: { labs: ['a'] } }, 7, 0, 1000, 'lab-a');
+    assert.deepEqual(Object.keys(d).slice(0, 6), ['schema_version', 'revision', 'issued_at', 'expires_at', 'audience', 'scope']);
+    assert.equal(d.audience, 'lab-a');
     assert.equal(d.revision, 7);
     assert.equal(d.schema_version, 1);
     assert.equal(d.default_action, 'warn');

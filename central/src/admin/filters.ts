@@ -7,7 +7,8 @@ const KINDS = ['static', 'runtime', 'sandbox', 'server'];
 
 function time(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
-  const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  // At most 15 digits: a larger number would overflow the database's BIGINT (a 500).
+  const t = /^\d{1,15}$/.test(v) ? Number(v) : /^\d+$/.test(v) ? NaN : Date.parse(v);
   if (!Number.isFinite(t)) throw new Error(`${name} must be an ISO date-time or epoch milliseconds`);
   return t;
 }

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Database, Row } from './database.js';
+import type { Database, Row } from './types.js';
 
 // better-sqlite3 is synchronous; one connection per process serialises everything,
 // which is what SQLite wants anyway (WAL lets readers of other processes proceed).

@@ -1,6 +1,5 @@
 import { SEVERITIES, severityRank } from '../contracts.js';
 import { type Database, num } from '../db/database.js';
-import type { Identity } from '../identity.js';
 import type { ValidEvent } from './ingest.js';
 
 // Stored events: idempotent insert on (lab, event_id), filtered queries, counts over time.
@@ -61,30 +60,62 @@ export class EventStore {
     private readonly sinks: Sink[] = [],
   ) {}
 
-  /** Stores the valid events; returns the event_ids that already existed (duplicates). */
-  async insert(who: Identity, events: ValidEvent[]): Promise<Set<string>> {
-    const lab = who.lab ?? who.actor;
+  /**
+   * Stores the valid events for `lab`; returns the event_ids that already existed (duplicates).
+   * `userOf` gives each event's user (the lab's word for its own users, or the credential's).
+   */
+  async insert(lab: string, events: ValidEvent[], userOf: (e: ValidEvent) => string | null): Promise<Set<string>> {
     const now = Date.now();
     const inserted = new Map<string, number>();
+    // One lock order for every writer: two replicas inserting overlapping batches wait on
+    // each other instead of deadlocking.
+    const ordered = [...events].sort((a, b) => (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
     await this.db.transaction(async (tx) => {
+      let bytes = 0;
       // Multi-row inserts: one statement per chunk keeps round trips (PostgreSQL) and
-      // statement overhead (SQLite) low. 200 rows x 12 columns stays under both engines' limits.
-      for (let i = 0; i < events.length; i += 200) {
-        const chunk = events.slice(i, i + 200);
+      // statement overhead (SQLite) low. 200 rows x 13 columns stays under both engines' limits.
+      for (let i = 0; i < ordered.length; i += 200) {
+        const chunk = ordered.slice(i, i + 200);
         const params: unknown[] = [];
         const values = chunk.map((e) => {
           const b = e.body;
-          const row = [lab, e.event_id, who.user, e.time_ms, now, b.kind, b.rule_id, b.severity, e.severity_rank, b.action, b.fingerprint, JSON.stringify(b)];
+          const text = JSON.stringify(b);
+          const row = [
+            lab,
+            e.event_id,
+            userOf(e),
+            e.time_ms,
+            now,
+            b.kind,
+            b.rule_id,
+            b.severity,
+            e.severity_rank,
+            b.action,
+            b.fingerprint,
+            text,
+            Buffer.byteLength(text),
+          ];
           const start = params.length;
           params.push(...row);
           return '(' + row.map((_, j) => `$${start + j + 1}`).join(', ') + ')';
         });
         const rows = await tx.query(
-          `INSERT INTO events (lab, event_id, user_name, time_ms, received_ms, kind, rule_id, severity, severity_rank, action, fingerprint, body)
-           VALUES ${values.join(', ')} ON CONFLICT (lab, event_id) DO NOTHING RETURNING id, event_id`,
+          `INSERT INTO events (lab, event_id, user_name, time_ms, received_ms, kind, rule_id, severity,
+             severity_rank, action, fingerprint, body, size_bytes)
+           VALUES ${values.join(', ')} ON CONFLICT (lab, event_id) DO NOTHING RETURNING id, event_id, size_bytes`,
           params,
         );
-        for (const r of rows) inserted.set(String(r.event_id), num(r.id));
+        for (const r of rows) {
+          inserted.set(String(r.event_id), num(r.id));
+          bytes += num(r.size_bytes);
+        }
+      }
+      if (inserted.size) {
+        await tx.query(
+          `INSERT INTO lab_usage (lab, events, bytes) VALUES ($1, $2, $3) ON CONFLICT (lab)
+           DO UPDATE SET events = lab_usage.events + excluded.events, bytes = lab_usage.bytes + excluded.bytes`,
+          [lab, inserted.size, bytes],
+        );
       }
       // Forwarding is an outbox in the same transaction: an accepted event is forwarded even
       // if this replica dies right after answering.
@@ -152,6 +183,12 @@ export class EventStore {
       totals.by_lab[s.lab] = (totals.by_lab[s.lab] ?? 0) + s.count;
     }
     return { series, totals };
+  }
+
+  /** What a lab has stored now (kept up to date by insert and retention). */
+  async usage(lab: string): Promise<{ events: number; bytes: number }> {
+    const rows = await this.db.query('SELECT events, bytes FROM lab_usage WHERE lab = $1', [lab]);
+    return { events: num(rows[0]?.events), bytes: num(rows[0]?.bytes) };
   }
 
   async countsByLab(): Promise<Map<string, number>> {

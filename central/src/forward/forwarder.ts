@@ -60,21 +60,27 @@ export class Forwarder {
 
   private async drainSink(sink: SinkTarget): Promise<number> {
     const now = Date.now();
-    const due = await this.db.query(
-      'SELECT id FROM outbox WHERE sink = $1 AND next_attempt_ms <= $2 AND lease_until_ms <= $2 ORDER BY id LIMIT $3',
-      [sink.name, now, this.opts.batch],
-    );
-    if (!due.length) return 0;
-    const ids = due.map((r) => num(r.id));
-    const marks = ids.map((_, i) => `$${i + 3}`).join(', ');
+    // One statement claims due rows with a lease. On PostgreSQL, rows another replica is
+    // claiming are skipped (FOR UPDATE SKIP LOCKED), and the lease condition is re-checked on
+    // the row after any wait, so a row is claimed by one replica at a time fleet-wide; SQLite
+    // serialises writers anyway.
+    const lock = this.db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
     const claimed = await this.db.query(
-      `UPDATE outbox SET lease_until_ms = $1 WHERE lease_until_ms <= $2 AND id IN (${marks}) RETURNING id, event_pk, attempts`,
-      [now + this.opts.leaseMs, now, ...ids],
+      `UPDATE outbox SET lease_until_ms = $1 WHERE lease_until_ms <= $2 AND id IN (
+         SELECT id FROM outbox WHERE sink = $3 AND next_attempt_ms <= $2 AND lease_until_ms <= $2
+         ORDER BY id LIMIT $4 ${lock})
+       RETURNING id, event_pk, attempts`,
+      [now + this.opts.leaseMs, now, sink.name, this.opts.batch],
     );
     if (!claimed.length) return 0;
     const pks = claimed.map((r) => num(r.event_pk));
     const rows = await this.db.query(`SELECT * FROM events WHERE id IN (${pks.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY id`, pks);
     const events = rows.map(rowToEvent);
+    if (!events.length) {
+      // Their events were removed by retention: nothing left to send.
+      await this.db.query(`DELETE FROM outbox WHERE id IN (${claimed.map((_, i) => `$${i + 1}`).join(', ')})`, claimed.map((r) => num(r.id)));
+      return claimed.length;
+    }
     const attempt = Math.max(...claimed.map((r) => num(r.attempts)));
     const outcome = await sink.send(events, attempt);
     const claimedIds = claimed.map((r) => num(r.id));

@@ -17,20 +17,25 @@ export function issueWindow(now: number, ttlMs: number): { issuedAt: number; exp
   return { issuedAt, expiresAt: issuedAt + ttlMs };
 }
 
-/** The document a caller receives: fixed header fields first, then the admin's settings. */
+/**
+ * The document a caller receives: fixed header fields first, then the admin's settings.
+ * `audience` names the lab it was signed for, so it cannot be replayed to another lab.
+ */
 export function servedDocument(
   adminDoc: Record<string, unknown> | undefined,
   headRevision: number,
   issuedAt: number,
   expiresAt: number,
+  audience: string,
 ): Record<string, unknown> {
   const rest = { ...(adminDoc ?? {}) };
-  for (const k of ['schema_version', 'revision', 'issued_at', 'expires_at', 'scope']) delete rest[k];
+  for (const k of ['schema_version', 'revision', 'issued_at', 'expires_at', 'audience', 'scope']) delete rest[k];
   return {
     schema_version: 1,
     revision: headRevision,
     issued_at: new Date(issuedAt).toISOString(),
     expires_at: new Date(expiresAt).toISOString(),
+    audience,
     scope: (adminDoc?.scope as object) ?? {},
     ...rest,
   };

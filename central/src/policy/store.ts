@@ -1,5 +1,6 @@
 import { recordAudit } from '../audit.js';
 import { type Database, num, queryOne } from '../db/database.js';
+import { POLICY_CHANNEL } from './changes.js';
 import type { NamedPolicy } from './selection.js';
 
 // Named policies, their full revision history, and the fleet-wide head revision.
@@ -36,6 +37,8 @@ export class PolicyStore {
     private readonly db: Database,
     /** How long a snapshot may be reused; other replicas' changes show within this. */
     private readonly cacheMs = 1000,
+    /** Called after a change made through this store committed. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   async head(): Promise<number> {
@@ -100,7 +103,10 @@ export class PolicyStore {
   private async bump(tx: Database, now: number): Promise<number> {
     // A row lock on the head (PostgreSQL) / the write transaction (SQLite) serialises writers.
     await tx.query('UPDATE policy_head SET revision = revision + 1, changed_at = $1 WHERE id = 1', [now]);
-    return this.headIn(tx);
+    const head = await this.headIn(tx);
+    // Delivered to every replica's listener when (and only if) the transaction commits.
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [POLICY_CHANNEL, String(head)]);
+    return head;
   }
 
   private async headIn(tx: Database): Promise<number> {
@@ -143,6 +149,7 @@ export class PolicyStore {
       return { name, document: stored, revision, updated_at: new Date(now).toISOString(), updated_by: actor };
     });
     this.invalidate();
+    this.onChange();
     return out;
   }
 
@@ -160,5 +167,6 @@ export class PolicyStore {
       await recordAudit(tx, actor, 'policy.delete', name, { revision, previous_revision: num(existing.revision) });
     });
     this.invalidate();
+    this.onChange();
   }
 }
