@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { frameworkError } from './http/errors.js';
 import access from './plugins/access.js';
 import auth from './plugins/auth.js';
 import core from './plugins/core.js';
@@ -32,6 +33,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     return503OnClosing: true,
+    // Router errors (a malformed path: FST_ERR_BAD_URL) in the API's error shape.
+    frameworkErrors: frameworkError,
   });
   await app.register(core, { config });
   await app.register(http);

@@ -84,3 +84,9 @@ export function errorHandler(err: FastifyError & { code?: string }, req: Fastify
   req.log.error({ err }, 'request failed');
   return sendError(reply, 500, 'internal error', 'internal');
 }
+
+/** Errors the router raises before any route runs (Fastify's frameworkErrors). */
+export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  const [status, message] = FASTIFY_ERRORS[String(err.code)] ?? [400, 'the request cannot be routed'];
+  return sendError(reply, status, message);
+}
