@@ -95,7 +95,9 @@ describe('route declarations', () => {
         a.get('/api/v1/forgotten', async () => ({ secret: 1 }));
       },
     });
-    await assert.rejects(() => app.ready().then(() => undefined), /without an access declaration.*GET \/api\/v1\/forgotten/);
+    await assert.rejects(async () => {
+      await app.ready();
+    }, /without an access declaration.*GET \/api\/v1\/forgotten/);
     await app.close().catch(() => undefined);
   });
 });
