@@ -34,7 +34,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: false,
     return503OnClosing: true,
     // Router errors (a malformed path: FST_ERR_BAD_URL) in the API's error shape.
-    frameworkErrors: frameworkError,
+    frameworkErrors: frameworkError
   });
   await app.register(core, { config });
   await app.register(http);

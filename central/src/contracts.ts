@@ -48,21 +48,28 @@ export function findSchemaDir(start = dirname(fileURLToPath(import.meta.url))): 
   let dir = start;
   for (;;) {
     const candidate = join(dir, 'schema');
-    if (existsSync(join(candidate, 'policy.schema.json'))) return candidate;
+    if (existsSync(join(candidate, 'policy.schema.json'))) {
+      return candidate;
+    }
     const up = dirname(dir);
-    if (up === dir) throw new Error('schema/ folder with policy.schema.json not found; pass --schema-dir');
+    if (up === dir) {
+      throw new Error('schema/ folder with policy.schema.json not found; pass --schema-dir');
+    }
     dir = up;
   }
 }
 
 function toErrors(errors: ErrorObject[] | null | undefined): ValidationError[] {
-  return (errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+  return (errors ?? []).map(e => ({
+    path: e.instancePath || '/',
+    message: e.message ?? 'invalid'
+  }));
 }
 
 export function formatErrors(errors: ValidationError[]): string {
   return errors
     .slice(0, 5)
-    .map((e) => `${e.path}: ${e.message}`)
+    .map(e => `${e.path}: ${e.message}`)
     .join('; ');
 }
 
@@ -84,8 +91,8 @@ export function loadContracts(schemaDir?: string): Contracts {
   return {
     schemaDir: dir,
     schemas,
-    rules: new Map(catalog.rules.map((r) => [r.id, r])),
-    validatePolicy: (doc) => (policy(doc) ? [] : toErrors(policy.errors)),
-    validateEvent: (ev) => (event(ev) ? [] : toErrors(event.errors)),
+    rules: new Map(catalog.rules.map(r => [r.id, r])),
+    validatePolicy: doc => (policy(doc) ? [] : toErrors(policy.errors)),
+    validateEvent: ev => (event(ev) ? [] : toErrors(event.errors))
   };
 }

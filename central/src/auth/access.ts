@@ -18,15 +18,23 @@ export type Decision = { ok: true } | { ok: false; status: 401 | 403; message: s
  * session: a dashboard session token (to end it).
  */
 export function decide(access: Access, who: Identity | undefined): Decision {
-  if (access === 'public') return { ok: true };
-  if (!who) return { ok: false, status: 401, message: 'a credential is required' };
+  if (access === 'public') {
+    return { ok: true };
+  }
+  if (!who) {
+    return { ok: false, status: 401, message: 'a credential is required' };
+  }
   switch (access) {
     case 'any':
       return { ok: true };
     case 'lab':
-      return who.lab ? { ok: true } : { ok: false, status: 403, message: 'this endpoint is for lab credentials' };
+      return who.lab
+        ? { ok: true }
+        : { ok: false, status: 403, message: 'this endpoint is for lab credentials' };
     case 'admin':
-      return who.role === 'admin' ? { ok: true } : { ok: false, status: 403, message: 'admin role required' };
+      return who.role === 'admin'
+        ? { ok: true }
+        : { ok: false, status: 403, message: 'admin role required' };
     case 'session':
       return who.via === 'session'
         ? { ok: true }

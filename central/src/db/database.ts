@@ -4,14 +4,20 @@ import type { Database, Row } from './types.js';
 
 export type { Database, Dialect, Row } from './types.js';
 
-export async function queryOne<T = Row>(db: Database, sql: string, params?: unknown[]): Promise<T | undefined> {
+export async function queryOne<T = Row>(
+  db: Database,
+  sql: string,
+  params?: unknown[]
+): Promise<T | undefined> {
   const rows = await db.query<T>(sql, params);
   return rows[0];
 }
 
 /** BIGINT columns come back as strings from pg and numbers from SQLite. */
 export function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
+  if (v === null || v === undefined) {
+    return 0;
+  }
   return typeof v === 'number' ? v : Number(v);
 }
 

@@ -88,8 +88,8 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
         lease_until_ms BIGINT NOT NULL DEFAULT 0,
         last_error TEXT
       )`,
-      `CREATE INDEX outbox_due ON outbox (sink, next_attempt_ms)`,
-    ],
+      `CREATE INDEX outbox_due ON outbox (sink, next_attempt_ms)`
+    ]
   },
   {
     // Bounded storage: each event's size, running totals per lab (quotas, size retention)
@@ -106,13 +106,14 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
         bytes BIGINT NOT NULL
       )`,
       `INSERT INTO lab_usage (lab, events, bytes)
-       SELECT lab, COUNT(*), COALESCE(SUM(size_bytes), 0) FROM events GROUP BY lab`,
-    ],
-  },
+       SELECT lab, COUNT(*), COALESCE(SUM(size_bytes), 0) FROM events GROUP BY lab`
+    ]
+  }
 ];
 
 function render(sql: string, db: Database): string {
-  const serial = db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const serial =
+    db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
   return sql.replaceAll('{{serial}}', serial);
 }
 
@@ -126,18 +127,32 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
  */
 export async function migrate(db: Database): Promise<number> {
   let applied = 0;
-  await db.transaction(async (tx) => {
+  await db.transaction(async tx => {
     // Replicas racing to migrate queue on this lock (SQLite: BEGIN IMMEDIATE already
     // serialises). Taken before CREATE TABLE IF NOT EXISTS, which is not race-safe in PostgreSQL.
-    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    if (tx.dialect === 'postgres') {
+      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    }
     await tx.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at
+        BIGINT NOT NULL)`
     );
-    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map(r =>
+        Number(r.version)
+      )
+    );
     for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      for (const stmt of m.sql) await tx.query(render(stmt, tx));
-      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      if (done.has(m.version)) {
+        continue;
+      }
+      for (const stmt of m.sql) {
+        await tx.query(render(stmt, tx));
+      }
+      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        m.version,
+        Date.now()
+      ]);
       applied++;
     }
   });

@@ -13,7 +13,9 @@ function wrap(
       return res.rows as T[];
     },
     async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
-      if (!('totalCount' in client)) return fn(db); // already inside one
+      if (!('totalCount' in client)) {
+        return fn(db);
+      } // already inside one
       const conn = await (client as pg.Pool).connect();
       try {
         await conn.query('BEGIN');
@@ -28,15 +30,22 @@ function wrap(
       }
     },
     async close() {
-      if (release) await release();
-    },
+      if (release) {
+        await release();
+      }
+    }
   };
-  if (url) db.listen = (channel, onNotify, onLost) => listen(url, channel, onNotify, onLost);
+  if (url) {
+    db.listen = (channel, onNotify, onLost) => listen(url, channel, onNotify, onLost);
+  }
   return db;
 }
 
 export async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.WARDEN_PG_POOL ?? 10) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.WARDEN_PG_POOL ?? 10)
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');

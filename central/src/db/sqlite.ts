@@ -9,7 +9,9 @@ import type { Database, Row } from './types.js';
 const PLACEHOLDER = /\$(\d+)/g;
 
 export function openSqlite(path: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+  }
   const conn = new BetterSqlite3(path);
   conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = NORMAL');
@@ -32,8 +34,12 @@ export function openSqlite(path: string): Database {
   }
 
   function bind(v: unknown): unknown {
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (v === undefined) return null;
+    if (typeof v === 'boolean') {
+      return v ? 1 : 0;
+    }
+    if (v === undefined) {
+      return null;
+    }
     return v;
   }
 
@@ -43,8 +49,10 @@ export function openSqlite(path: string): Database {
     dialect: 'sqlite',
     async query<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
       const { stmt, order } = prepare(sql);
-      const args = order.map((i) => bind(params[i]));
-      if (stmt.reader) return stmt.all(...args) as T[];
+      const args = order.map(i => bind(params[i]));
+      if (stmt.reader) {
+        return stmt.all(...args) as T[];
+      }
       stmt.run(...args);
       return [];
     },
@@ -68,14 +76,14 @@ export function openSqlite(path: string): Database {
     },
     async close() {
       conn.close();
-    },
+    }
   };
   // Handed to a transaction's callback: nested transaction() calls join the open one.
   const inner: Database = {
     dialect: 'sqlite',
     query: db.query,
-    transaction: (fn) => fn(inner),
-    close: async () => undefined,
+    transaction: fn => fn(inner),
+    close: async () => undefined
   };
   return db;
 }

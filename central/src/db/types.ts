@@ -14,6 +14,10 @@ export interface Database {
    * PostgreSQL only: calls onNotify for every NOTIFY on `channel` (from any replica) and
    * onLost when the listening connection drops. Returns a function that stops listening.
    */
-  listen?(channel: string, onNotify: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>>;
+  listen?(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: () => void
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -21,15 +21,25 @@ export interface ValidEvent {
 }
 
 /** Validates each event alone; a repeat of an event_id inside the batch is a duplicate. */
-export function triageBatch(events: unknown[], contracts: Contracts): { results: EventResult[]; valid: ValidEvent[] } {
+export function triageBatch(
+  events: unknown[],
+  contracts: Contracts
+): { results: EventResult[]; valid: ValidEvent[] } {
   const results: EventResult[] = [];
   const valid: ValidEvent[] = [];
   const seen = new Set<string>();
   events.forEach((ev, index) => {
-    const id = ev && typeof ev === 'object' && typeof (ev as { event_id?: unknown }).event_id === 'string' ? (ev as { event_id: string }).event_id : null;
+    const id =
+      ev && typeof ev === 'object' && typeof (ev as { event_id?: unknown }).event_id === 'string'
+        ? (ev as { event_id: string }).event_id
+        : null;
     // A lone surrogate cannot be stored as UTF-8 text: refuse the event, not the batch.
     if (!wellFormed(ev)) {
-      results.push({ event_id: id?.isWellFormed() ? id : null, status: 'rejected', reason: 'contains a string that is not well-formed Unicode (lone surrogate)' });
+      results.push({
+        event_id: id?.isWellFormed() ? id : null,
+        status: 'rejected',
+        reason: 'contains a string that is not well-formed Unicode (lone surrogate)'
+      });
       return;
     }
     const errors = contracts.validateEvent(ev);
@@ -50,7 +60,14 @@ export function triageBatch(events: unknown[], contracts: Contracts): { results:
     seen.add(id!);
     results.push({ event_id: id, status: 'accepted' });
     const size = Buffer.byteLength(JSON.stringify(body));
-    valid.push({ index, event_id: id!, time_ms, severity_rank: severityRank(String(body.severity)), body, size });
+    valid.push({
+      index,
+      event_id: id!,
+      time_ms,
+      severity_rank: severityRank(String(body.severity)),
+      body,
+      size
+    });
   });
   return { results, valid };
 }

@@ -13,18 +13,22 @@ export class EventRate {
 
   constructor(
     private readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = Date.now
   ) {}
 
   /** Takes `n` events from `key`'s bucket, all or nothing. */
   take(key: string, n: number): RateAnswer {
-    if (this.perMinute <= 0) return { ok: true, retryAfterSeconds: 0 };
+    if (this.perMinute <= 0) {
+      return { ok: true, retryAfterSeconds: 0 };
+    }
     const now = this.now();
     const perMs = this.perMinute / 60_000;
     const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
     b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * perMs);
     b.at = now;
-    if (this.buckets.size > 100_000) this.buckets.clear();
+    if (this.buckets.size > 100_000) {
+      this.buckets.clear();
+    }
     this.buckets.set(key, b);
     // A batch larger than the burst waits for a full bucket, then passes.
     const need = Math.min(n, this.perMinute);
@@ -32,6 +36,9 @@ export class EventRate {
       b.tokens -= need;
       return { ok: true, retryAfterSeconds: 0 };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((need - b.tokens) / perMs / 1000)) };
+    return {
+      ok: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((need - b.tokens) / perMs / 1000))
+    };
   }
 }

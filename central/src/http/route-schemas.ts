@@ -12,7 +12,7 @@ const SERVICE_FIELDS = ['schema_version', 'revision', 'issued_at', 'expires_at',
 export function policyDocumentSchema(policy: Record<string, unknown>): Record<string, unknown> {
   const out = structuredClone(policy);
   out.$id = POLICY_DOCUMENT_ID;
-  out.required = ((policy.required as string[]) ?? []).filter((f) => !SERVICE_FIELDS.includes(f));
+  out.required = ((policy.required as string[]) ?? []).filter(f => !SERVICE_FIELDS.includes(f));
   return out;
 }
 
@@ -21,7 +21,7 @@ const digits = (max: number) => ({ type: 'string', pattern: `^[0-9]{1,${max}}$` 
 const object = (properties: Record<string, unknown>, required: string[] = []) => ({
   type: 'object',
   properties,
-  required,
+  required
 });
 
 const EVENT_KINDS = ['static', 'runtime', 'sandbox', 'server'];
@@ -37,7 +37,7 @@ const eventFilter = {
   since: str(40),
   until: str(40),
   limit: digits(3),
-  cursor: { type: 'string', pattern: '^([0-9]{1,15}\\.[0-9]{1,15})?$' },
+  cursor: { type: 'string', pattern: '^([0-9]{1,15}\\.[0-9]{1,15})?$' }
 };
 
 export function routeSchemas() {
@@ -50,10 +50,10 @@ export function routeSchemas() {
         {
           events: { type: 'array' },
           // The Jupyter user the lab authenticated for each event (lab tokens only).
-          users: { type: 'array', items: { type: ['string', 'null'], maxLength: 200 } },
+          users: { type: 'array', items: { type: ['string', 'null'], maxLength: 200 } }
         },
-        ['events'],
-      ),
+        ['events']
+      )
     },
     status: {
       body: object({
@@ -63,27 +63,30 @@ export function routeSchemas() {
           type: 'object',
           maxProperties: 64,
           propertyNames: { pattern: '^[a-z0-9_.-]{1,64}$' },
-          additionalProperties: { type: 'integer', minimum: 0 },
+          additionalProperties: { type: 'integer', minimum: 0 }
         },
-        warden_version: { type: ['string', 'null'], maxLength: 100 },
-      }),
+        warden_version: { type: ['string', 'null'], maxLength: 100 }
+      })
     },
     createPolicy: {
       body: object(
         { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }, document, comment },
-        ['name', 'document'],
-      ),
+        ['name', 'document']
+      )
     },
     updatePolicy: {
       params: object({ name: str(64) }),
-      body: object({ document, base_revision: { type: 'integer' }, comment }, ['document']),
+      body: object({ document, base_revision: { type: 'integer' }, comment }, ['document'])
     },
     validatePolicy: { body: { type: 'object' } },
     policyName: { params: object({ name: str(64) }) },
     audit: { querystring: object({ limit: digits(3), before: digits(15) }) },
     events_query: { querystring: object(eventFilter) },
     stats: {
-      querystring: object({ ...eventFilter, bucket: { type: 'string', enum: ['minute', 'hour', 'day'] } }),
+      querystring: object({
+        ...eventFilter,
+        bucket: { type: 'string', enum: ['minute', 'hour', 'day'] }
+      })
     },
     issueToken: {
       body: object(
@@ -91,11 +94,11 @@ export function routeSchemas() {
           kind: { type: 'string', enum: ['lab', 'admin'] },
           name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$' },
           user: { type: ['string', 'null'], maxLength: 200 },
-          groups: { type: 'array', maxItems: 100, items: str(200) },
+          groups: { type: 'array', maxItems: 100, items: str(200) }
         },
-        ['name'],
-      ),
+        ['name']
+      )
     },
-    tokenId: { params: object({ id: str(64) }) },
+    tokenId: { params: object({ id: str(64) }) }
   };
 }

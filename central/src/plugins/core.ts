@@ -9,5 +9,5 @@ export default fp(
     app.decorate('config', opts.config);
     app.decorate('contracts', loadContracts(opts.config.schemaDir));
   },
-  { name: 'warden-core', fastify: '5.x' },
+  { name: 'warden-core', fastify: '5.x' }
 );

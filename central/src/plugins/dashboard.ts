@@ -11,17 +11,26 @@ import '../plugins/types.js';
 function findPublicDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'public', 'index.html'))) return join(dir, 'public');
+    if (existsSync(join(dir, 'public', 'index.html'))) {
+      return join(dir, 'public');
+    }
     const up = dirname(dir);
-    if (up === dir) throw new Error('dashboard files (public/index.html) not found');
+    if (up === dir) {
+      throw new Error('dashboard files (public/index.html) not found');
+    }
     dir = up;
   }
 }
 
 // Encapsulated on purpose: this onRoute hook marks only the static routes as public.
 export default async function dashboard(app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
+  app.addHook('onRoute', route => {
     route.config = { ...(route.config ?? {}), auth: 'public' };
   });
-  await app.register(fastifyStatic, { root: findPublicDir(), prefix: '/', index: ['index.html'], wildcard: false });
+  await app.register(fastifyStatic, {
+    root: findPublicDir(),
+    prefix: '/',
+    index: ['index.html'],
+    wildcard: false
+  });
 }

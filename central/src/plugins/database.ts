@@ -11,5 +11,5 @@ export default fp(
     app.decorate('db', db);
     app.addHook('onClose', async () => db.close());
   },
-  { name: 'warden-db', dependencies: ['warden-core'] },
+  { name: 'warden-db', dependencies: ['warden-core'] }
 );

@@ -5,17 +5,27 @@ import { jsonDepth, MAX_JSON_DEPTH } from '../http/json.js';
 import { policyDocumentSchema } from '../http/route-schemas.js';
 import './types.js';
 
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' blob: data:",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'"
+].join('; ');
+
 // HTTP conventions shared by every route: one error shape, JSON bodies of bounded depth,
 // route schemas compiled with the contracts' JSON Schema dialect, security headers.
 export default fp(
-  async (app) => {
+  async app => {
     const ajv = newAjv();
     ajv.addSchema(policyDocumentSchema(app.contracts.schemas.policy));
     app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 
     app.setErrorHandler(errorHandler);
     // Unknown routes and methods: a fixed answer that echoes nothing but the method.
-    app.setNotFoundHandler((req, reply) => sendError(reply, 404, `no such route for ${req.method}`));
+    app.setNotFoundHandler((req, reply) =>
+      sendError(reply, 404, `no such route for ${req.method}`)
+    );
 
     // Fastify's parser, after a depth check: validation and storage recurse over the value.
     const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -23,7 +33,10 @@ export default fp(
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       const text = String(body);
       if (jsonDepth(text) > MAX_JSON_DEPTH) {
-        return done(new HttpError(400, 'bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+        return done(
+          new HttpError(400, 'bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`),
+          undefined
+        );
       }
       parseJson(req, text, done);
     });
@@ -35,18 +48,17 @@ export default fp(
       closing = true;
     });
     app.addHook('onSend', async (req, reply, payload) => {
-      if (closing) reply.header('connection', 'close');
+      if (closing) {
+        reply.header('connection', 'close');
+      }
       if (req.routeOptions.config.auth === 'public') {
         // The dashboard's own pages: no inline script or style, no framing, no sniffing.
-        reply.header(
-          'content-security-policy',
-          "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-        );
+        reply.header('content-security-policy', CSP);
         reply.header('x-frame-options', 'DENY');
       }
       reply.header('x-content-type-options', 'nosniff');
       return payload;
     });
   },
-  { name: 'warden-http', dependencies: ['warden-core'] },
+  { name: 'warden-http', dependencies: ['warden-core'] }
 );

@@ -7,21 +7,22 @@ import './types.js';
 // Signed fleet policy: the keyring (shared key folder), the named policies, and the change
 // signal that wakes long polls on every replica.
 export default fp(
-  async (app) => {
+  async app => {
     const { config } = app;
-    let store: PolicyStore | undefined;
-    const changes = new PolicyChanges(() => store?.invalidate());
-    store = new PolicyStore(app.db, config.policyCacheMs, () => changes.notify());
+    const changes: PolicyChanges = new PolicyChanges(() => store.invalidate());
+    const store: PolicyStore = new PolicyStore(app.db, config.policyCacheMs, () =>
+      changes.notify()
+    );
     app.decorate('keyring', new Keyring(config.keyDir));
     app.decorate('policies', store);
     app.decorate('policyChanges', changes);
     app.addHook('onReady', async () => {
-      await changes.listen(app.db).catch((e) => {
+      await changes.listen(app.db).catch(e => {
         // Long polls fall back to re-reading the head every step.
         app.log.warn({ err: (e as Error).message }, 'policy change notifications unavailable');
       });
     });
     app.addHook('preClose', async () => changes.close());
   },
-  { name: 'warden-policy', dependencies: ['warden-db'] },
+  { name: 'warden-policy', dependencies: ['warden-db'] }
 );

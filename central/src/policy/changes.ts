@@ -17,7 +17,7 @@ export class PolicyChanges {
 
   /** Resolves on the next change, or after `ms`. */
   wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise(resolve => {
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
@@ -29,15 +29,21 @@ export class PolicyChanges {
   }
 
   notify() {
-    for (const w of [...this.waiters]) w();
+    for (const w of [...this.waiters]) {
+      w();
+    }
   }
 
   /** Subscribes to other replicas' changes (PostgreSQL); re-subscribes after a lost link. */
   async listen(db: Database, retryMs = 2000): Promise<void> {
-    if (!db.listen || this.closed) return;
+    if (!db.listen || this.closed) {
+      return;
+    }
     const again = () => {
       this.listening = false;
-      if (!this.closed) setTimeout(() => void this.listen(db, retryMs).catch(again), retryMs).unref();
+      if (!this.closed) {
+        setTimeout(() => void this.listen(db, retryMs).catch(again), retryMs).unref();
+      }
     };
     this.stopListening = await db.listen(
       POLICY_CHANNEL,
@@ -45,7 +51,7 @@ export class PolicyChanges {
         this.onRemoteChange();
         this.notify();
       },
-      again,
+      again
     );
     this.listening = true;
   }

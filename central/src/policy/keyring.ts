@@ -1,5 +1,19 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject
+} from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 
 // Ed25519 signing keys live as PKCS#8 PEM files in one folder (`<key_id>.pem`); the file
@@ -37,29 +51,43 @@ export class Keyring {
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.load();
-    if (this.keys.size === 0) this.rotate();
+    if (this.keys.size === 0) {
+      this.rotate();
+    }
   }
 
   /** What the folder holds now: the key files and the active id. */
   private stamp(): string {
-    const files = readdirSync(this.dir).filter((f) => f.endsWith('.pem')).sort();
+    const files = readdirSync(this.dir)
+      .filter(f => f.endsWith('.pem'))
+      .sort();
     const activeFile = join(this.dir, 'active');
-    return files.join(',') + '|' + (existsSync(activeFile) ? readFileSync(activeFile, 'utf8').trim() : '');
+    return (
+      files.join(',') +
+      '|' +
+      (existsSync(activeFile) ? readFileSync(activeFile, 'utf8').trim() : '')
+    );
   }
 
   /** Re-reads the folder if another process changed it (at most once per maxAgeMs). */
   refresh(maxAgeMs = 1000) {
     const now = Date.now();
-    if (now - this.checkedAt < maxAgeMs) return;
+    if (now - this.checkedAt < maxAgeMs) {
+      return;
+    }
     this.checkedAt = now;
-    if (this.stamp() !== this.seen) this.load();
+    if (this.stamp() !== this.seen) {
+      this.load();
+    }
   }
 
   private load() {
     this.seen = this.stamp();
     this.keys.clear();
     for (const f of readdirSync(this.dir)) {
-      if (!f.endsWith('.pem')) continue;
+      if (!f.endsWith('.pem')) {
+        continue;
+      }
       const priv = createPrivateKey(readFileSync(join(this.dir, f)));
       const pub = createPublicKey(priv);
       this.keys.set(keyIdOf(pub), { priv, pub });
@@ -103,7 +131,7 @@ export class Keyring {
       alg: 'Ed25519',
       public_key: rawPublicKey(k.pub).toString('base64url'),
       public_key_pem: String(k.pub.export({ format: 'pem', type: 'spki' })),
-      active: id === this.activeId,
+      active: id === this.activeId
     }));
   }
 }

@@ -6,7 +6,13 @@ import { decodeBody } from '../http/bodies.js';
 import { routeSchemas } from '../http/route-schemas.js';
 import type { Identity } from '../identity.js';
 import { parseStatus } from '../inventory/labs.js';
-import { etagMatches, issueWindow, servedDocument, signEnvelope, type Envelope } from '../policy/envelope.js';
+import {
+  etagMatches,
+  issueWindow,
+  servedDocument,
+  signEnvelope,
+  type Envelope
+} from '../policy/envelope.js';
 import { selectPolicy } from '../policy/selection.js';
 import '../plugins/types.js';
 
@@ -18,7 +24,7 @@ function labOf(req: FastifyRequest): Identity & { lab: string } {
 }
 
 export default fp(
-  async (app) => {
+  async app => {
     const { config } = app;
     const schemas = routeSchemas();
     // Signed envelopes are reused while nothing that goes into them changed.
@@ -35,10 +41,19 @@ export default fp(
       const chosen = selectPolicy(snap.policies, who);
       const { issuedAt, expiresAt } = issueWindow(Date.now(), config.policyTtlMs);
       const keyId = app.keyring.activeKeyId;
-      const key = JSON.stringify([chosen?.name ?? '', chosen?.revision ?? 0, snap.head, issuedAt, keyId, who.lab]);
+      const key = JSON.stringify([
+        chosen?.name ?? '',
+        chosen?.revision ?? 0,
+        snap.head,
+        issuedAt,
+        keyId,
+        who.lab
+      ]);
       let hit = signed.get(key);
       if (!hit) {
-        if (signed.size > 1000) signed.clear();
+        if (signed.size > 1000) {
+          signed.clear();
+        }
         const doc = servedDocument(chosen?.document, snap.head, issuedAt, expiresAt, who.lab);
         hit = signEnvelope(doc, app.keyring);
         signed.set(key, hit);
@@ -46,12 +61,14 @@ export default fp(
       return hit;
     }
 
-    app.get('/api/v1/whoami', { config: { auth: 'any' } }, async (req) => {
+    app.get('/api/v1/whoami', { config: { auth: 'any' } }, async req => {
       const w = req.identity!;
       return { lab: w.lab, user: w.user, groups: w.groups, role: w.role, via: w.via };
     });
 
-    app.get('/api/v1/keys', { config: { auth: 'any' } }, async () => ({ keys: app.keyring.publicKeys() }));
+    app.get('/api/v1/keys', { config: { auth: 'any' } }, async () => ({
+      keys: app.keyring.publicKeys()
+    }));
 
     app.get<{ Querystring: { wait?: string } }>(
       '/api/v1/policy',
@@ -59,7 +76,13 @@ export default fp(
       async (req, reply) => {
         const who = labOf(req);
         const wait = req.query.wait === undefined ? 0 : Number(req.query.wait);
-        if (wait > 60) throw new HttpError(400, 'bad_request', 'wait must be an integer number of seconds from 0 to 60');
+        if (wait > 60) {
+          throw new HttpError(
+            400,
+            'bad_request',
+            'wait must be an integer number of seconds from 0 to 60'
+          );
+        }
         void app.labs.seen(who.lab).catch(() => undefined);
         const inm = req.headers['if-none-match'];
         let current = await policyFor(who);
@@ -70,14 +93,18 @@ export default fp(
           let closed = false;
           req.raw.once('close', () => (closed = true));
           while (!closed && !closing && Date.now() < deadline && etagMatches(inm, current.etag)) {
-            await app.policyChanges.wait(Math.min(config.longPollStepMs, Math.max(0, deadline - Date.now())));
+            await app.policyChanges.wait(
+              Math.min(config.longPollStepMs, Math.max(0, deadline - Date.now()))
+            );
             current = await policyFor(who);
           }
         }
         reply.header('etag', current.etag).header('cache-control', 'no-cache');
-        if (etagMatches(inm, current.etag)) return reply.code(304).send();
+        if (etagMatches(inm, current.etag)) {
+          return reply.code(304).send();
+        }
         return current.envelope;
-      },
+      }
     );
 
     app.post<{ Body: { events: unknown[]; users?: (string | null)[] } }>(
@@ -86,18 +113,22 @@ export default fp(
         config: { auth: 'lab' },
         schema: schemas.events,
         bodyLimit: config.inflatedLimit,
-        preParsing: decodeBody(config.bodyLimit),
+        preParsing: decodeBody(config.bodyLimit)
       },
-      async (req) => {
+      async req => {
         const who = labOf(req);
         const { events, users } = req.body;
         if (events.length > config.maxBatch) {
-          throw new HttpError(413, 'payload_too_large', `at most ${config.maxBatch} events per request`);
+          throw new HttpError(
+            413,
+            'payload_too_large',
+            `at most ${config.maxBatch} events per request`
+          );
         }
         if (users !== undefined && users.length !== events.length) {
           throw new HttpError(400, 'bad_request', 'users must have one entry per event');
         }
-        if (users?.some((u) => typeof u === 'string' && !u.isWellFormed())) {
+        if (users?.some(u => typeof u === 'string' && !u.isWellFormed())) {
           throw new HttpError(400, 'bad_request', 'users must be well-formed Unicode strings');
         }
         // Every event counts, rejected ones too: the rate bounds work, not only storage.
@@ -106,8 +137,9 @@ export default fp(
           throw new HttpError(
             429,
             'rate_limited',
-            `event rate of ${config.eventRate} per minute exceeded; retry in ${rate.retryAfterSeconds} s`,
-            rate.retryAfterSeconds,
+            `event rate of ${config.eventRate} per minute exceeded; ` +
+              `retry in ${rate.retryAfterSeconds} s`,
+            rate.retryAfterSeconds
           );
         }
         const { results, valid } = triageBatch(events, app.contracts);
@@ -118,27 +150,35 @@ export default fp(
           const fromLab = who.via === 'lab-token' && users !== undefined;
           const userOf = (e: ValidEvent) => (fromLab ? (users[e.index] ?? who.user) : who.user);
           const dupes = await app.events.insert(who.lab, valid, userOf);
-          for (const v of valid) if (dupes.has(v.event_id)) results[v.index] = { event_id: v.event_id, status: 'duplicate' };
+          for (const v of valid) {
+            if (dupes.has(v.event_id)) {
+              results[v.index] = { event_id: v.event_id, status: 'duplicate' };
+            }
+          }
         }
         await app.labs.seen(who.lab);
         return { results };
-      },
+      }
     );
 
     /** Per-lab storage quota: over it, the lab keeps its events and retries later. */
     async function checkQuota(lab: string, valid: ValidEvent[]) {
-      if (config.labQuotaEvents <= 0 && config.labQuotaBytes <= 0) return;
+      if (config.labQuotaEvents <= 0 && config.labQuotaBytes <= 0) {
+        return;
+      }
       const used = await app.events.usage(lab);
       const bytes = valid.reduce((n, v) => n + v.size, 0);
-      const overEvents = config.labQuotaEvents > 0 && used.events + valid.length > config.labQuotaEvents;
+      const overEvents =
+        config.labQuotaEvents > 0 && used.events + valid.length > config.labQuotaEvents;
       const overBytes = config.labQuotaBytes > 0 && used.bytes + bytes > config.labQuotaBytes;
       if (overEvents || overBytes) {
         const retry = Math.max(1, Math.ceil(config.retentionIntervalMs / 1000));
         throw new HttpError(
           429,
           'quota_exceeded',
-          `lab '${lab}' is over its storage quota (${used.events} events, ${used.bytes} bytes stored)`,
-          retry,
+          `lab '${lab}' is over its storage quota ` +
+            `(${used.events} events, ${used.bytes} bytes stored)`,
+          retry
         );
       }
     }
@@ -149,11 +189,17 @@ export default fp(
       async (req, reply) => {
         const who = labOf(req);
         const parsed = parseStatus(req.body);
-        if ('error' in parsed) throw new HttpError(400, 'bad_request', parsed.error);
+        if ('error' in parsed) {
+          throw new HttpError(400, 'bad_request', parsed.error);
+        }
         await app.labs.report(who.lab, parsed.status);
         return reply.code(204).send();
-      },
+      }
     );
   },
-  { name: 'warden-lab-routes', encapsulate: true, dependencies: ['warden-access', 'warden-policy', 'warden-events'] },
+  {
+    name: 'warden-lab-routes',
+    encapsulate: true,
+    dependencies: ['warden-access', 'warden-policy', 'warden-events']
+  }
 );

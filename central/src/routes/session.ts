@@ -5,7 +5,7 @@ import '../plugins/types.js';
 // Dashboard sign-in: an admin credential is exchanged for a short-lived session token.
 
 export default fp(
-  async (app) => {
+  async app => {
     app.post('/api/v1/auth/session', { config: { auth: 'admin' } }, async (req, reply) => {
       const who = req.identity!;
       const out = await app.tokens.issue({
@@ -14,7 +14,7 @@ export default fp(
         user: who.user,
         groups: who.groups,
         createdBy: who.actor,
-        ttlMs: app.config.sessionTtlMs,
+        ttlMs: app.config.sessionTtlMs
       });
       await recordAudit(app.db, who.actor, 'session.open', who.actor, { session: out.id });
       return reply.code(201).send({ session_token: out.token, expires_at: out.expires_at });
@@ -27,5 +27,5 @@ export default fp(
       return reply.code(204).send();
     });
   },
-  { name: 'warden-session-routes', encapsulate: true, dependencies: ['warden-access'] },
+  { name: 'warden-session-routes', encapsulate: true, dependencies: ['warden-access'] }
 );
