@@ -34,7 +34,7 @@ export function decide(access: Access, who: Identity | undefined): Decision {
     case 'admin':
       return who.role === 'admin'
         ? { ok: true }
-        : { ok: false, status: 403, message: 'admin role required' };
+        : { ok: false, status: 403, message: 'only admins may use this endpoint' };
     case 'session':
       return who.via === 'session'
         ? { ok: true }
