@@ -81,7 +81,7 @@ export class Retention {
           }
           // Oldest first, in chunks sized to what is over (at least one event).
           const rows = await tx.query(
-            'SELECT id, size_bytes FROM events ORDER BY received_ms, id LIMIT $1',
+            'SELECT id, size_bytes FROM events ORDER BY id LIMIT $1',
             [CHUNK]
           );
           if (!rows.length) {
