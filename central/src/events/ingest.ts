@@ -16,7 +16,8 @@ export interface ValidEvent {
   time_ms: number;
   severity_rank: number;
   body: Record<string, unknown>;
-  /** Bytes of the stored JSON text, for quotas. */
+  /** The JSON text stored, and its bytes (for quotas). */
+  text: string;
   size: number;
 }
 
@@ -59,13 +60,15 @@ export function triageBatch(
     }
     seen.add(id!);
     results.push({ event_id: id, status: 'accepted' });
-    const size = Buffer.byteLength(JSON.stringify(body));
+    const text = JSON.stringify(body);
+    const size = Buffer.byteLength(text);
     valid.push({
       index,
       event_id: id!,
       time_ms,
       severity_rank: severityRank(String(body.severity)),
       body,
+      text,
       size
     });
   });

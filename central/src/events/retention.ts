@@ -80,10 +80,9 @@ export class Retention {
             break;
           }
           // Oldest first, in chunks sized to what is over (at least one event).
-          const rows = await tx.query(
-            'SELECT id, size_bytes FROM events ORDER BY id LIMIT $1',
-            [CHUNK]
-          );
+          const rows = await tx.query('SELECT id, size_bytes FROM events ORDER BY id LIMIT $1', [
+            CHUNK
+          ]);
           if (!rows.length) {
             break;
           }

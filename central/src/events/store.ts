@@ -101,7 +101,6 @@ export class EventStore {
         const params: unknown[] = [];
         const values = chunk.map(e => {
           const b = e.body;
-          const text = JSON.stringify(b);
           const row = [
             lab,
             e.event_id,
@@ -114,8 +113,8 @@ export class EventStore {
             e.severity_rank,
             b.action,
             b.fingerprint,
-            text,
-            Buffer.byteLength(text)
+            e.text,
+            e.size
           ];
           const start = params.length;
           params.push(...row);
