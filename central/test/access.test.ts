@@ -275,13 +275,16 @@ describe('routing and authorization fuzz', () => {
   });
   after(async () => c?.close());
 
-  it('answers no 2xx to a spelling of any route unless the caller has its role', async () => {
+  it('answers no 2xx to a spelling of any route unless the caller has its role', async t => {
     const seed = Number(process.env.WARDEN_FUZZ_SEED ?? 1313);
     const n = Number(process.env.WARDEN_FUZZ_N ?? 400);
     const rnd = prng(seed);
     const routes = c.app.routeTable.filter(r => r.method !== 'HEAD');
     const tokenId = (await call(c, 'GET', '/api/v1/admin/tokens', c.admin)).json.tokens[0].id;
     let twoXX = 0;
+    // Respellings the router resolved to a route: the cases a URL-string check got wrong.
+    let respelledHits = 0;
+    let respelledRefused = 0;
     const matched = new Set<string>();
     for (let i = 0; i < n; i++) {
       const route = routes[Math.floor(rnd() * routes.length)];
@@ -304,6 +307,12 @@ describe('routing and authorization fuzz', () => {
         }
         const r = await rawRequest(c.url, method, path, headers, body);
         const hit = r.headers['x-test-route'] as string | undefined;
+        if (hit && path !== concrete) {
+          respelledHits++;
+          if (r.status === 401 || r.status === 403) {
+            respelledRefused++;
+          }
+        }
         const note = `${method} ${path} as ${w} -> ${r.status} (${hit ?? 'no route'})`;
         assert.ok(r.status < 500, note);
         if (!ok(r.status)) {
@@ -319,6 +328,12 @@ describe('routing and authorization fuzz', () => {
         assert.ok(allowed(expected(m, url), w), `2xx without the role: ${note}`);
       }
     }
+    t.diagnostic(
+      `seed ${seed}: ${n} spellings x 4 callers, ${respelledHits} respelled hits, ` +
+        `${respelledRefused} refused by role, ${twoXX} 2xx, ${matched.size} routes answered 2xx`
+    );
+    assert.ok(respelledHits > n / 4, `respellings reached routes (${respelledHits})`);
+    assert.ok(respelledRefused > n / 10, `and were refused by role (${respelledRefused})`);
     assert.ok(twoXX > n / 10, `the fuzz reached real handlers (${twoXX} 2xx answers)`);
     assert.ok(matched.size > 5, `several routes answered (${[...matched].join(', ')})`);
     const tokens = (await call(c, 'GET', '/api/v1/admin/tokens', c.admin)).json.tokens;
