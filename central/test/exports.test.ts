@@ -167,7 +167,7 @@ describe('exports', () => {
 });
 
 describe('forwarding', () => {
-  it('sends events at or above the minimum severity to OTLP/HTTP, retrying 503 after Retry-After', async () => {
+  it('sends events from the min severity to OTLP, retries 503 after Retry-After', async () => {
     const otlp = receiver(n =>
       n === 1 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200, body: '{}' }
     );

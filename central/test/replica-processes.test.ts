@@ -77,7 +77,7 @@ describe('two central processes on one PostgreSQL', () => {
     rmSync(keyDir, { recursive: true, force: true });
   });
 
-  it('stores an event posted to both processes at once once, and answers one duplicate', async () => {
+  it('stores an event posted to both processes at once once (one duplicate)', async () => {
     const evs = Array.from({ length: 50 }, () => makeEvent());
     const [a, b] = await Promise.all(
       urls.map(u => req(u, 'POST', '/api/v1/events', lab, { events: evs }))

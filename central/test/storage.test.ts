@@ -17,7 +17,7 @@ const count = async (c: Central, where = '', params: unknown[] = []) =>
 
 for (const dialect of DIALECTS) {
   describe(`bounded storage on ${dialect}`, () => {
-    it('deletes events older than the retention age, periodically, and updates the lab totals', async () => {
+    it('deletes events past the retention age, periodically, and updates lab totals', async () => {
       const c = await startCentral(dialect, {}, cfg => {
         cfg.retentionMs = 3_600_000;
         cfg.retentionIntervalMs = 100;
@@ -78,7 +78,7 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('holds a lab to its quota (the 225 MB attack) with 429 + Retry-After; other labs unaffected', async () => {
+    it('holds a lab to its quota (the 225 MB attack): 429 + Retry-After', async () => {
       const c = await startCentral(dialect, { 'lab-quota-events': '25' }, cfg => {
         cfg.labQuotaBytes = 40_000;
       });
