@@ -3,7 +3,11 @@
 module.exports = {
   root: true,
   parser: '@typescript-eslint/parser',
-  parserOptions: { project: 'tsconfig.test.json', tsconfigRootDir: __dirname, sourceType: 'module' },
+  parserOptions: {
+    project: 'tsconfig.test.json',
+    tsconfigRootDir: __dirname,
+    sourceType: 'module'
+  },
   plugins: ['@typescript-eslint'],
   extends: [
     'eslint:recommended',
@@ -19,5 +23,14 @@ module.exports = {
     'prefer-arrow-callback': 'error',
     'max-len': ['error', { code: 100, ignoreUrls: true }]
   },
-  ignorePatterns: ['node_modules', 'dist', 'dist-test', 'public', 'test-results', '*.js', '*.cjs', '*.mjs']
+  ignorePatterns: [
+    'node_modules',
+    'dist',
+    'dist-test',
+    'public',
+    'test-results',
+    '*.js',
+    '*.cjs',
+    '*.mjs'
+  ]
 };
