@@ -755,6 +755,26 @@ describe('JupyterHub tokens', () => {
     );
   });
 
+  it('stores the Hub user for a Hub credential, ignoring relayed users', async () => {
+    const ev = makeEvent();
+    const r = await call(
+      c,
+      'POST',
+      '/api/v1/events',
+      undefined,
+      { events: [ev], users: ['mallory'] },
+      { authorization: 'token hub-alice' }
+    );
+    assert.equal(r.status, 200, r.text);
+    const rows = await c.app.db.query('SELECT lab, user_name FROM events WHERE event_id = $1', [
+      ev.event_id
+    ]);
+    assert.deepEqual(
+      rows.map(x => [x.lab, x.user_name]),
+      [['hub/alice', 'alice']]
+    );
+  });
+
   it('answers 503 when the Hub is unreachable, 401 to Hub tokens without a Hub', async () => {
     const closed = createServer();
     await new Promise<void>(r => closed.listen(0, '127.0.0.1', () => r()));
