@@ -25,7 +25,7 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Iterable, List, Optional
 
-from .validation import EventValidator
+from .validation import EventValidator, parse_rfc3339
 
 PENDING, DELIVERED, REJECTED, LOCAL = "pending", "delivered", "rejected", "local"
 
@@ -512,12 +512,5 @@ def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
 
 
 def _instant(value: str):
-    """Sort key of an RFC 3339 time (already schema-checked); naive times count as UTC."""
-    text = value.strip().replace("z", "Z").replace("Z", "+00:00").replace(" ", "T")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:  # e.g. 7 fractional digits on Python 3.10: compare what we can
-        moment = datetime.fromisoformat(text[:19])
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+    """Sort key of an RFC 3339 time (already checked by the validator)."""
+    return parse_rfc3339(value) or datetime.min.replace(tzinfo=timezone.utc)
