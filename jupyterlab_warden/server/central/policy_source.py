@@ -139,7 +139,9 @@ class CentralPolicySource:
             self._identity = _identity(answer.body)
             self._state["identity"] = self._identity
         etag = self._state["rejected_etag"] or self._state["etag"]
-        answer = await self.client.get_policy(etag, self.wait)
+        # Right after a failure, probe without a long poll: the answer (even a 304) is what
+        # tells the event relay that central is back.
+        answer = await self.client.get_policy(etag, 0 if self.backoff.failures else self.wait)
         self.last_fetch = _iso(self._clock())
         if not answer.ok:
             return self._failed(answer.error, answer.retry_after)

@@ -19,6 +19,11 @@ class EventsHandler(APIHandler):
     def initialize(self, sync) -> None:
         self.sync = sync
 
+    def prepare(self):
+        super().prepare()
+        if self.sync.store is None:  # the lab runs on without a queue; say why
+            raise web.HTTPError(503, "; ".join(self.sync.errors) or "no event store")
+
     @web.authenticated
     def post(self) -> None:
         store = self.sync.store
@@ -39,14 +44,11 @@ class EventsHandler(APIHandler):
         if len(events) > MAX_EVENTS_PER_POST:
             store.count_drop("request_too_large", len(events))
             raise web.HTTPError(413, f"more than {MAX_EVENTS_PER_POST} events in one request")
+        user = _username(self.current_user)
         # The browser's own queue is bounded too: it reports what it had to drop, so every
-        # drop is counted here and relayed in the status to central.
-        client_dropped = body.get("client_dropped", 0)
-        if isinstance(client_dropped, int) and 0 < client_dropped <= 1_000_000:
-            store.count_drop("frontend_queue_full", client_dropped)
-        results = store.add(
-            events, user=_username(self.current_user), lab_id=self.sync.lab_id, source="frontend"
-        )
+        # drop is counted here (bounded, per user) and relayed in the status to central.
+        self.sync.count_client_dropped(user, body.get("client_dropped", 0))
+        results = self.sync.add_events(events, user=user, source="frontend")
         self.finish(json.dumps({"results": results}))
 
     @web.authenticated

@@ -437,6 +437,30 @@ class EventStore:
                         self._count_drop("central_rejected")
         return applied
 
+    def withhold(self, event_ids: List[str], reason: str) -> None:
+        """Keep pending events in the lab only (the policy's telemetry settings); counted
+        under ``withheld``, not as drops: the admin chose it."""
+        with self._lock, self._transaction():
+            n = 0
+            for event_id in event_ids:
+                n += self._db.execute(
+                    "UPDATE events SET state = ?, reason = ? WHERE event_id = ? AND state = ?",
+                    (LOCAL, f"not sent to central: {reason}", event_id, PENDING),
+                ).rowcount
+            if n:
+                self._db.execute(
+                    "INSERT INTO counters (name, value) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                    (f"withheld:{reason}", n),
+                )
+
+    def withheld(self) -> dict:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, value FROM counters WHERE name LIKE 'withheld:%'"
+            ).fetchall()
+        return {name[len("withheld:") :]: value for name, value in rows if value}
+
     def give_up(self, event_id: str, reason: str, drop_reason: str) -> None:
         """Mark one pending event as never deliverable (e.g. too large for central)."""
         with self._lock, self._transaction():
@@ -500,6 +524,7 @@ class EventStore:
             "max_rows": self.max_rows,
             "max_bytes": self.max_bytes,
             "dropped": self.drops(),
+            "withheld": self.withheld(),
         }
 
     def count_drop(self, reason: str, n: int = 1) -> None:
