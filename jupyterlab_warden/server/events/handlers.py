@@ -19,14 +19,14 @@ class EventsHandler(APIHandler):
     def initialize(self, sync) -> None:
         self.sync = sync
 
-    def prepare(self):
-        super().prepare()
+    def _store(self):
         if self.sync.store is None:  # the lab runs on without a queue; say why
             raise web.HTTPError(503, "; ".join(self.sync.errors) or "no event store")
+        return self.sync.store
 
     @web.authenticated
     def post(self) -> None:
-        store = self.sync.store
+        store = self._store()
         if len(self.request.body) > self.sync.max_body_bytes:
             store.count_drop("request_too_large")
             raise web.HTTPError(
@@ -56,7 +56,7 @@ class EventsHandler(APIHandler):
         limit = self._int_arg("limit", 100, 1, MAX_LIMIT)
         since = self._int_arg("since", None, 0, None)
         before = self._int_arg("before", None, 0, None)
-        events = self.sync.store.recent(limit=limit, since=since, before=before)
+        events = self._store().recent(limit=limit, since=since, before=before)
         cursor = max([e["seq"] for e in events], default=since or 0)
         self.finish(
             json.dumps(
