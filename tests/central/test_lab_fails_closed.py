@@ -53,6 +53,9 @@ def test_a_corrupt_event_store_is_moved_aside_recovered_and_reported(tmp_path):
         sent = events(0, 400, message="m" * 400)
         for start in range(0, 400, 100):
             lab.post_events(sent[start:start + 100])
+        # and what the server raised itself at start (posture findings)
+        before = {r["event"]["event_id"] for r in lab.all_events()} | {
+            e["event_id"] for e in sent}
     finally:
         lab.stop()
     store_path = tmp_path / "lab" / "data" / "warden" / "events.sqlite"
@@ -74,7 +77,7 @@ def test_a_corrupt_event_store_is_moved_aside_recovered_and_reported(tmp_path):
         # what was readable is back in the queue; new events are taken
         status, body = lab.request("GET", "/warden/events?limit=500")
         kept = {r["event"]["event_id"] for r in body["events"]}
-        assert len(kept & {e["event_id"] for e in sent}) == recovered
+        assert len(kept & before) == recovered
         assert lab.post_events([event(999)])[0]["status"] == "accepted"
     finally:
         lab.stop()
