@@ -229,8 +229,7 @@ class PolicyStore:
             if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
                 raise ValueError("rules is not an object of objects")
         except (OSError, ValueError, TypeError, KeyError) as err:
-            log.error("Warden ignores the saved user settings %s: %s", self.user_settings_path,
-                      err)
+            log.error("Warden ignores the saved user settings %s: %s", self.user_settings_path, err)
             return {}
         # tighten() ignores anything that is not a stricter known value, so the file cannot
         # loosen the policy whatever it holds.

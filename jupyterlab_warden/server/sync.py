@@ -206,7 +206,9 @@ class WardenSync:
         if n < reported:
             self.log.warning(
                 "Warden: %s reported %d events dropped by the browser; counted %d",
-                user, reported, n,
+                user,
+                reported,
+                n,
             )
         return n
 
@@ -231,8 +233,7 @@ class WardenSync:
                 "policy": self.policy_source.status(),
                 "relay_error": self.relay.last_error if self.relay else None,
                 "delivered": self.relay.delivered if self.relay else 0,
-                "status_error": self.status_reporter.last_error if self.status_reporter
-                else None,
+                "status_error": self.status_reporter.last_error if self.status_reporter else None,
             }
         return {
             "lab_id": self.lab_id,
@@ -260,12 +261,25 @@ async def guarded(loop, log) -> None:
 
 
 def start_pipeline(
-    server_app, config: Warden, link: CentralLink, *, data_dir: str, spool_dir: str,
-    lab_id: str, policy: Callable[[], dict]
+    server_app,
+    config: Warden,
+    link: CentralLink,
+    *,
+    data_dir: str,
+    spool_dir: str,
+    lab_id: str,
+    policy: Callable[[], dict],
 ) -> list:
     """Build and start the pipeline for ``server_app``; return its HTTP handlers."""
-    sync = WardenSync(config, link, data_dir=data_dir, spool_dir=spool_dir, lab_id=lab_id,
-                      policy=policy, log=server_app.log)
+    sync = WardenSync(
+        config,
+        link,
+        data_dir=data_dir,
+        spool_dir=spool_dir,
+        lab_id=lab_id,
+        policy=policy,
+        log=server_app.log,
+    )
     server_app.web_app.settings[SETTINGS_KEY] = sync
     IOLoop.current().add_callback(sync.start)
     # jupyter_server only calls stop hooks of ExtensionApp extensions; this module-style

@@ -263,8 +263,11 @@ def test_browser_events_cannot_take_the_share_kept_for_kernel_and_server(db_path
     assert flood[-1]["reason"] == "the browser's share of the lab's event queue is full"
     assert store.drops() == {"frontend_share_full": 125}
     kernel = add(store, [unique_event(1000 + i) for i in range(20)], source="kernel")
-    server = add(store, [unique_event(2000 + i, kind="server", rule_id="server-no-auth")
-                         for i in range(5)], source="server")
+    server = add(
+        store,
+        [unique_event(2000 + i, kind="server", rule_id="server-no-auth") for i in range(5)],
+        source="server",
+    )
     assert all(r["status"] == "accepted" for r in kernel + server)
     assert store.stats()["by_source"]["frontend"]["rows"] == 75
 

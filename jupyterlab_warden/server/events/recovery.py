@@ -75,23 +75,30 @@ def _carry_over(old_path: str, store: EventStore) -> Tuple[int, bool]:
         rows, unreadable = _readable_rows(old)
         for row in rows:
             channel = row.get("channel") or "frontend"
-            if row.get("state") not in (PENDING, LOCAL) or channel not in ("frontend", "kernel",
-                                                                           "server"):
+            if row.get("state") not in (PENDING, LOCAL) or channel not in (
+                "frontend",
+                "kernel",
+                "server",
+            ):
                 continue
             try:
                 event = json.loads(row["body"])
             except (TypeError, ValueError):
                 unreadable = True
                 continue
-            result = store.add([event], user=str(row.get("user") or "unknown"),
-                               lab_id=str(row.get("lab_id") or ""), source=channel)
+            result = store.add(
+                [event],
+                user=str(row.get("user") or "unknown"),
+                lab_id=str(row.get("lab_id") or ""),
+                source=channel,
+            )
             recovered += result[0]["status"] == "accepted"
         try:
             for name, value in old.execute(
                 "SELECT name, value FROM counters WHERE name LIKE 'drop:%'"
             ).fetchall():
                 if isinstance(value, int) and value > 0:
-                    store.count_drop(name[len("drop:"):], value)
+                    store.count_drop(name[len("drop:") :], value)
         except sqlite3.DatabaseError:
             unreadable = True
     finally:

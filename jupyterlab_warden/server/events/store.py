@@ -77,7 +77,7 @@ MERGED_ID_OVERHEAD = 80
 # Totals kept by triggers so that several processes sharing the file see the same bounds:
 # 'rows'/'bytes' for the whole store and 'rows:<channel>'/'bytes:<channel>' per channel.
 # Recreated (and the totals recounted) each time a store is opened.
-_TRIGGERS = f"""
+_TRIGGERS = """
 DROP TRIGGER IF EXISTS events_ins;
 DROP TRIGGER IF EXISTS events_del;
 DROP TRIGGER IF EXISTS events_upd;
@@ -99,14 +99,14 @@ CREATE TRIGGER events_upd AFTER UPDATE OF bytes ON events BEGIN
         WHERE name IN ('bytes', 'bytes:' || NEW.channel);
 END;
 CREATE TRIGGER merged_ins AFTER INSERT ON merged_ids BEGIN
-    UPDATE counters SET value = value + length(NEW.event_id) + {MERGED_ID_OVERHEAD}
+    UPDATE counters SET value = value + length(NEW.event_id) + {overhead}
         WHERE name IN ('bytes', 'bytes:' || NEW.channel);
 END;
 CREATE TRIGGER merged_del AFTER DELETE ON merged_ids BEGIN
-    UPDATE counters SET value = value - length(OLD.event_id) - {MERGED_ID_OVERHEAD}
+    UPDATE counters SET value = value - length(OLD.event_id) - {overhead}
         WHERE name IN ('bytes', 'bytes:' || OLD.channel);
 END;
-"""
+""".replace("{overhead}", str(MERGED_ID_OVERHEAD))
 
 CHANNELS = ("frontend", "kernel", "server")
 
@@ -188,8 +188,7 @@ class EventStore:
         self._db.executemany(
             "INSERT OR IGNORE INTO counters (name, value) VALUES (?, 0)", [(n,) for n in names]
         )
-        self._db.execute("UPDATE counters SET value = 0 WHERE name IN (%s)" % ",".join(
-            "?" * len(names)), names)
+        self._db.executemany("UPDATE counters SET value = 0 WHERE name = ?", [(n,) for n in names])
         for channel, rows, nbytes in self._db.execute(
             "SELECT channel, COUNT(*), COALESCE(SUM(bytes), 0) FROM events GROUP BY channel"
         ).fetchall():
@@ -346,7 +345,11 @@ class EventStore:
         need_bytes = max(0, totals["bytes"] + size - self.max_bytes)
         candidates = self._db.execute(
             "SELECT seq, bytes FROM events WHERE state != ? AND seq != ? ORDER BY seq LIMIT ?",
-            (PENDING, -1 if spare is None else spare, need_rows + 1000 if need_bytes else need_rows),
+            (
+                PENDING,
+                -1 if spare is None else spare,
+                need_rows + 1000 if need_bytes else need_rows,
+            ),
         ).fetchall()
         victims, freed = [], 0
         for seq, nbytes in candidates:
