@@ -34,7 +34,11 @@ def load_extension(server_app) -> None:
         Path(server_app.runtime_dir or jupyter_runtime_dir()) / "warden-spool"
     )
     lab_id = config.lab_id or socket.gethostname()
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    problems: list = []  # what went wrong loading the parts below the protection
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as err:  # saved copies are lost on restart; the pipeline will say so too
+        problems.append(f"cannot create the data dir {data_dir}: {err.strerror}")
     store = PolicyStore(
         config.policy_file,
         kernel_policy_path=str(kernel_policy),
@@ -58,7 +62,6 @@ def load_extension(server_app) -> None:
 
     web_app = server_app.web_app
     base = web_app.settings["base_url"]
-    problems: list = []  # what went wrong loading the pipeline itself
     web_app.settings["warden"] = {"config": config, "policy_store": store}
     handlers = [
         (

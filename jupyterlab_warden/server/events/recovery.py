@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .store import LOCAL, PENDING, CorruptStore, EventStore
+from .store import CHANNELS, LOCAL, PENDING, CorruptStore, EventStore
 
 # After an unreadable stretch of rows, skip ahead this many times at most (each skip doubles).
 _MAX_SKIPS = 40
+_BATCH = 500
 
 
 @dataclass
@@ -73,26 +74,26 @@ def _carry_over(old_path: str, store: EventStore) -> Tuple[int, bool]:
     recovered, unreadable = 0, False
     try:
         rows, unreadable = _readable_rows(old)
+        # One transaction per batch of the same identity: a full store carries over in
+        # seconds, not one fsync per event.
+        batch, identity = [], None
         for row in rows:
             channel = row.get("channel") or "frontend"
-            if row.get("state") not in (PENDING, LOCAL) or channel not in (
-                "frontend",
-                "kernel",
-                "server",
-            ):
+            if row.get("state") not in (PENDING, LOCAL) or channel not in CHANNELS:
                 continue
             try:
                 event = json.loads(row["body"])
             except (TypeError, ValueError):
                 unreadable = True
                 continue
-            result = store.add(
-                [event],
-                user=str(row.get("user") or "unknown"),
-                lab_id=str(row.get("lab_id") or ""),
-                source=channel,
-            )
-            recovered += result[0]["status"] == "accepted"
+            key = (str(row.get("user") or "unknown"), str(row.get("lab_id") or ""), channel)
+            if batch and (key != identity or len(batch) >= _BATCH):
+                recovered += _add(store, batch, identity)
+                batch = []
+            identity = key
+            batch.append(event)
+        if batch:
+            recovered += _add(store, batch, identity)
         try:
             for name, value in old.execute(
                 "SELECT name, value FROM counters WHERE name LIKE 'drop:%'"
@@ -104,6 +105,12 @@ def _carry_over(old_path: str, store: EventStore) -> Tuple[int, bool]:
     finally:
         old.close()
     return recovered, unreadable
+
+
+def _add(store: EventStore, events: list, identity: tuple) -> int:
+    user, lab_id, channel = identity
+    results = store.add(events, user=user, lab_id=lab_id, source=channel)
+    return sum(r["status"] == "accepted" for r in results)
 
 
 def _readable_rows(db: sqlite3.Connection):
