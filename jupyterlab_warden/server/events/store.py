@@ -257,7 +257,7 @@ class EventStore:
             return _result(event_id, "duplicate", None)
         event = dict(event)
         event["source"] = event.get("source", source) if source == "frontend" else source
-        key = _collapse_key(event, user, lab_id)
+        key = _collapse_key(event, user, lab_id, source)
         if key is not None:
             folded = self._fold_into_open_row(key, event, now, source)
             if folded is not None:
@@ -655,8 +655,11 @@ def _source_problem(event: dict, channel: str) -> Optional[str]:
     return None
 
 
-def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
-    """Repeats share this key; None for events that must stay individual (user decisions)."""
+def _collapse_key(event: dict, user: str, lab_id: str, channel: str) -> Optional[str]:
+    """Repeats share this key; None for events that must stay individual (user decisions).
+
+    The channel is part of it: a browser post never folds into a kernel or server row, so
+    it cannot spend the share of the bounds kept for them."""
     if event["action"] == "confirmed" or "justification" in event:
         return None
     parts = [
@@ -668,6 +671,7 @@ def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
         event.get("source", ""),
         user,
         lab_id,
+        channel,
         json.dumps(event.get("location", {}), sort_keys=True),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
