@@ -11,6 +11,7 @@ same strict RFC 3339 date-time check, and a fuzz test holds them to the same ver
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Optional
 
 import fastjsonschema
@@ -61,6 +62,7 @@ _RFC3339 = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # repeats carry the same few times; parsing is the hot path
 def parse_rfc3339(value: str) -> Optional[datetime]:
     """The instant of an RFC 3339 date-time central also accepts, else None.
 
