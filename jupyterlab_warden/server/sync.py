@@ -90,6 +90,7 @@ class WardenSync:
                 lab_id=self.lab_id,
                 partial_grace=config.spool_partial_grace,
                 log=log,
+                shape=self._shape,
             )
             # Kernels started from now on inherit the variable and write to the spool.
             os.environ[SPOOL_ENV] = spool_dir
@@ -189,6 +190,12 @@ class WardenSync:
                 kept.append(shaped)
         stored = iter(self.store.add(kept, user=user, lab_id=self.lab_id, source=source))
         return [r if r is not None else next(stored) for r in results]
+
+    def _shape(self, events: list) -> list:
+        """Spooled events as the policy wants them; posture rules switched off left out."""
+        policy, catalog = self.policy(), rule_catalog()
+        shaped = (apply_rule_policy(event, policy, catalog) for event in events)
+        return [event for event in shaped if event is not None]
 
     def raise_server_event(self, event: dict) -> None:
         """Record an event the lab server itself raises (kind "server")."""

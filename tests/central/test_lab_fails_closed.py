@@ -260,6 +260,16 @@ def test_telemetry_settings_and_posture_rule_actions_apply(tmp_path, central, la
         off = event(3, kind="sandbox", rule_id="sandbox-no-container", severity="medium")
         [result] = lab.post_events([off])
         assert result["reason"] == "not recorded: the rule is off in this lab's policy"
+        # the same from a kernel, through the spool
+        spool = lab.pipeline_status()["spool_dir"]
+        spooled_off = kernel_event(5, kind="sandbox", rule_id="sandbox-no-container",
+                                   severity="medium")
+        marker = kernel_event(6)
+        assert append_event(spooled_off, spool) and append_event(marker, spool)
+        wait_for(lambda: marker["event_id"] in {r["event"]["event_id"]
+                                                for r in lab.all_events()}, 30, 0.2,
+                 "the spooled marker event")
+        assert spooled_off["event_id"] not in {r["event"]["event_id"] for r in lab.all_events()}
         sent = event(4, severity="high")
         lab.post_events([sent])
         wait_for(lambda: sent["event_id"] in central.stored, 30, 0.2, "the high event")
