@@ -75,6 +75,7 @@ class WardenSync:
                 relay_enabled=bool(config.central_url),
                 synchronous="FULL" if config.events_fsync else "NORMAL",
                 frontend_share=config.events_frontend_share,
+                kernel_share=config.events_kernel_share,
             )
         except Exception as err:  # the lab runs on without a queue, and says so
             self._error(f"the event store cannot be opened: {err}")

@@ -83,6 +83,12 @@ class Warden(LoggingConfigurable):
         "fill; the rest is kept for kernel and server events, so one user flooding "
         "/warden/events cannot make them drop.",
     )
+    events_kernel_share = Float(
+        0.95,
+        config=True,
+        help="Share of the bounds that kernel events (the spool) may fill; the rest is kept "
+        "for the lab server's own events.",
+    )
     events_client_dropped_max = Integer(
         5000,
         config=True,

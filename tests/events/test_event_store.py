@@ -158,11 +158,11 @@ def test_claim_respects_the_byte_budget_but_always_sends_one(db_path):
 
 def test_bounded_by_rows_evicts_history_first_then_counts_queue_full(db_path):
     store = EventStore(db_path, max_rows=10)
-    add(store, [unique_event(i) for i in range(10)], source="kernel")
+    add(store, [unique_event(i) for i in range(10)], source="server")
     batch = store.claim_batch(4, 1 << 20)
     store.settle([{"event_id": b["event_id"], "status": "accepted"} for b in batch])
     # 4 delivered rows may go to make room; pending ones never are evicted
-    results = add(store, [unique_event(100 + i) for i in range(6)], source="kernel")
+    results = add(store, [unique_event(100 + i) for i in range(6)], source="server")
     assert [r["status"] for r in results] == ["accepted"] * 4 + ["rejected"] * 2
     assert results[-1]["reason"] == "the lab's event queue is full"
     assert store.drops() == {"queue_full": 2}
@@ -172,7 +172,7 @@ def test_bounded_by_rows_evicts_history_first_then_counts_queue_full(db_path):
 
 def test_bounded_by_bytes(db_path):
     store = EventStore(db_path, max_bytes=4000, max_rows=1000)
-    results = add(store, [unique_event(i, message="m" * 500) for i in range(20)], source="kernel")
+    results = add(store, [unique_event(i, message="m" * 500) for i in range(20)], source="server")
     accepted = sum(r["status"] == "accepted" for r in results)
     assert 0 < accepted < 20
     assert store.stats()["bytes"] <= 4000
@@ -200,8 +200,8 @@ def test_survives_reopening_and_keeps_totals_consistent(db_path):
 def test_two_processes_sharing_the_file_see_the_same_bounds(db_path):
     one = EventStore(db_path, max_rows=5)
     two = EventStore(db_path, max_rows=5)
-    add(one, [unique_event(i) for i in range(3)], source="kernel")
-    results = add(two, [unique_event(10 + i) for i in range(3)], source="kernel")
+    add(one, [unique_event(i) for i in range(3)], source="server")
+    results = add(two, [unique_event(10 + i) for i in range(3)], source="server")
     assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
 
 
@@ -241,7 +241,7 @@ def test_folded_repeats_count_toward_the_byte_bound(db_path):
     store = EventStore(db_path, max_bytes=64 * 1024)
     results = []
     for start in range(0, 35_000, 1000):
-        results += add(store, [make_event() for _ in range(1000)], source="kernel")
+        results += add(store, [make_event() for _ in range(1000)], source="server")
     accepted = sum(r["status"] == "accepted" for r in results)
     refused = [r for r in results if r["status"] == "rejected"]
     assert store.stats()["bytes"] <= 64 * 1024
@@ -284,3 +284,13 @@ def test_older_files_are_migrated_and_recounted(db_path):
     body_bytes = sqlite3.connect(db_path).execute("SELECT SUM(bytes) FROM events").fetchone()[0]
     assert reopened.stats()["rows"] == 1
     assert reopened.stats()["bytes"] > body_bytes  # four folded ids counted
+
+
+def test_kernel_events_cannot_take_the_last_of_the_bounds_from_the_server(db_path):
+    store = EventStore(db_path, max_rows=100, kernel_share=0.95)
+    flood = add(store, [unique_event(i) for i in range(120)], source="kernel")
+    assert sum(r["status"] == "accepted" for r in flood) == 95
+    assert flood[-1]["reason"] == "the kernels' share of the lab's event queue is full"
+    server = add(store, [unique_event(500 + i) for i in range(5)], source="server")
+    assert all(r["status"] == "accepted" for r in server)
+    assert store.drops() == {"kernel_share_full": 25}

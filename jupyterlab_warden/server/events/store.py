@@ -136,6 +136,7 @@ class EventStore:
         relay_enabled: bool = True,
         synchronous: str = "FULL",
         frontend_share: float = 0.75,
+        kernel_share: float = 0.95,
         validator: Optional[EventValidator] = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -147,6 +148,9 @@ class EventStore:
         # Browser events may fill at most this share of the bounds: whatever one user posts
         # to /warden/events, kernel and server events keep the rest.
         self.frontend_share = frontend_share
+        # Kernel code is the user's code too: it may not take the last of the bounds either,
+        # so the lab's own server events (integrity findings) always fit.
+        self.kernel_share = kernel_share
         self.validator = validator or EventValidator()
         self._clock = clock
         self._lock = threading.RLock()
@@ -333,8 +337,8 @@ class EventStore:
 
     def _make_room(self, channel: str, rows: int, size: int, spare: Optional[int] = None):
         """Evict delivered history until ``rows`` more rows of ``size`` bytes fit; None when
-        they fit, else the drop reason ("queue_full", or "frontend_share_full" when the
-        browser's share of the bounds is used up)."""
+        they fit, else the drop reason ("queue_full", or "<channel>_share_full" when the
+        browser's or the kernels' share of the bounds is used up)."""
         full = self._over_limit(channel, rows, size)
         if full is None:
             return None
@@ -364,11 +368,12 @@ class EventStore:
         totals = self._totals()
         if totals["rows"] + rows > self.max_rows or totals["bytes"] + size > self.max_bytes:
             return "queue_full"
-        if channel == "frontend" and (
-            totals["rows:frontend"] + rows > self.max_rows * self.frontend_share
-            or totals["bytes:frontend"] + size > self.max_bytes * self.frontend_share
+        share = {"frontend": self.frontend_share, "kernel": self.kernel_share}.get(channel)
+        if share is not None and (
+            totals[f"rows:{channel}"] + rows > self.max_rows * share
+            or totals[f"bytes:{channel}"] + size > self.max_bytes * share
         ):
-            return "frontend_share_full"
+            return f"{channel}_share_full"
         return None
 
     def _totals(self) -> dict:
@@ -522,7 +527,7 @@ class EventStore:
             "by_source": {
                 c: {"rows": totals[f"rows:{c}"], "bytes": totals[f"bytes:{c}"]} for c in CHANNELS
             },
-            "frontend_share": self.frontend_share,
+            "shares": {"frontend": self.frontend_share, "kernel": self.kernel_share},
             "queue_depth": self.queue_depth(),
             "max_rows": self.max_rows,
             "max_bytes": self.max_bytes,
@@ -639,6 +644,7 @@ def _statements(script: str) -> List[str]:
 _FULL_MESSAGE = {
     "queue_full": "the lab's event queue is full",
     "frontend_share_full": "the browser's share of the lab's event queue is full",
+    "kernel_share_full": "the kernels' share of the lab's event queue is full",
 }
 
 
