@@ -203,6 +203,19 @@ class WardenSync:
         if self.store is not None:
             self.add_events([event], user=self.user, source="server")
 
+    def store_failed(self, err: Exception) -> str:
+        """Record that the store failed while running; the message for the client."""
+        detail = " ".join(str(err).split())[:200]
+        if "locked" in detail or "busy" in detail:
+            return f"the event store is busy ({detail}); retry"
+        message = (
+            f"the event store failed while running ({detail}); restart the server to move "
+            "it aside and recover what is readable"
+        )
+        if message not in self.errors:
+            self._error(message)
+        return message
+
     def count_client_dropped(self, user: str, reported: object) -> int:
         """Count what a browser says its own queue dropped, bounded: one report cannot
         claim more than the browser's queue holds, and the count is attributed to the user."""

@@ -3,7 +3,9 @@
 Identity is stamped from Jupyter's authenticated user, never read from the body.
 """
 
+import functools
 import json
+import sqlite3
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -11,6 +13,20 @@ from tornado import web
 # Most events in one POST; matches central's batch limit.
 MAX_EVENTS_PER_POST = 1000
 MAX_LIMIT = 500
+
+
+def _store_errors(method):
+    """A store that fails while the server runs (its file damaged under it) answers 503 with
+    the reason and is reported in /warden/status, instead of an unexplained 500."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as err:
+            raise web.HTTPError(503, self.sync.store_failed(err)) from None
+
+    return wrapper
 
 
 class EventsHandler(APIHandler):
@@ -25,6 +41,7 @@ class EventsHandler(APIHandler):
         return self.sync.store
 
     @web.authenticated
+    @_store_errors
     def post(self) -> None:
         store = self._store()
         if len(self.request.body) > self.sync.max_body_bytes:
@@ -52,6 +69,7 @@ class EventsHandler(APIHandler):
         self.finish(json.dumps({"results": results}))
 
     @web.authenticated
+    @_store_errors
     def get(self) -> None:
         limit = self._int_arg("limit", 100, 1, MAX_LIMIT)
         since = self._int_arg("since", None, 0, None)
