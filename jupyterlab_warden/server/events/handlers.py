@@ -10,9 +10,12 @@ import sqlite3
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
+from ..json_body import parse_json_body
+
 # Most events in one POST; matches central's batch limit.
 MAX_EVENTS_PER_POST = 1000
 MAX_LIMIT = 500
+MAX_SEQ = 2**62  # SQLite integers are 64-bit: a larger cursor is a 400, not an overflow
 
 
 def _store_errors(method):
@@ -50,10 +53,10 @@ class EventsHandler(APIHandler):
                 413, f"request body is larger than {self.sync.max_body_bytes} bytes"
             )
         try:
-            body = json.loads(self.request.body or b"")
-        except ValueError:
+            body = parse_json_body(self.request.body, check_text=False)
+        except web.HTTPError:
             store.count_drop("malformed_request")
-            raise web.HTTPError(400, "request body is not valid JSON") from None
+            raise
         events = body.get("events") if isinstance(body, dict) else None
         if not isinstance(events, list):
             store.count_drop("malformed_request")
@@ -72,8 +75,8 @@ class EventsHandler(APIHandler):
     @_store_errors
     def get(self) -> None:
         limit = self._int_arg("limit", 100, 1, MAX_LIMIT)
-        since = self._int_arg("since", None, 0, None)
-        before = self._int_arg("before", None, 0, None)
+        since = self._int_arg("since", None, 0, MAX_SEQ)
+        before = self._int_arg("before", None, 0, MAX_SEQ)
         events = self._store().recent(limit=limit, since=since, before=before)
         cursor = max([e["seq"] for e in events], default=since or 0)
         self.finish(

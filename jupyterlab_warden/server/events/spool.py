@@ -186,7 +186,7 @@ def _parse_lines(data: bytes):
             continue
         try:
             value = json.loads(raw)
-        except ValueError:  # includes UnicodeDecodeError
+        except (ValueError, RecursionError):  # includes UnicodeDecodeError; deep nesting
             value = None
         if not isinstance(value, dict):
             garbage["spool_unparsable"] = garbage.get("spool_unparsable", 0) + 1

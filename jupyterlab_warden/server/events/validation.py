@@ -41,7 +41,12 @@ class EventValidator:
             text = json.dumps(event, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         except ValueError:  # NaN/Infinity: Python parses them, no JSON consumer would
             return "event holds a number that is not finite (NaN or Infinity)"
-        size = len(text.encode("utf-8"))
+        except RecursionError:
+            return "event is nested too deeply"
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): central would refuse it
+            return "event holds text that is not valid Unicode (a lone surrogate)"
         if size > self.max_event_bytes:
             return f"event is {size} bytes, more than the limit of {self.max_event_bytes}"
         try:
