@@ -1,6 +1,7 @@
 """``GET /warden/status``: what Warden is doing in this lab, for the status bar."""
 
 import json
+from typing import Callable, List
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -10,12 +11,21 @@ from .policy_store import PolicyStore
 
 
 class StatusHandler(APIHandler):
-    def initialize(self, store: PolicyStore) -> None:
+    def initialize(self, store: PolicyStore, problems: Callable[[], List[str]] = list) -> None:
         self.store = store
+        self.problems = problems
 
     @web.authenticated
     def get(self) -> None:
         self.store.refresh()
         self.finish(
-            json.dumps({"version": __version__, "mode": "active", "policy": self.store.describe()})
+            json.dumps(
+                {
+                    "version": __version__,
+                    "mode": "active",
+                    "policy": self.store.describe(),
+                    # Warden's own problems besides the policy's (event queue, central link)
+                    "problems": self.problems(),
+                }
+            )
         )
