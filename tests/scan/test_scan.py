@@ -43,19 +43,23 @@ def test_malicious_pickles_are_dangerous(tmp_path, case):
 
 
 def test_reexport_needs_the_runtime_guard(tmp_path):
-    # Statically 'warden_testpkg.gadget.run_command' is an ordinary third-party name; only
-    # resolving it (what the kernel guard does) shows it is os.system.
+    # Statically 'warden_testpkg.gadget.run_command' is a name in the user's own code (a folder
+    # outside site-packages), which the scanner lets through by name; only resolving it (what
+    # the kernel guard does) shows it is os.system. Strict mode refuses any called global that
+    # is not curated: dangerous. (Old model: third-party allowed, strict 'suspicious'.)
     data = payloads.reexport(tmp_path / "m")
     assert scan_bytes(data).verdict == SAFE
-    assert (
-        scan_bytes(
-            data,
-            policy=__import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy(
-                mode="strict"
-            ),
-        ).verdict
-        == SUSPICIOUS
-    )
+    strict = __import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy("strict")
+    assert scan_bytes(data, policy=strict).verdict == DANGEROUS
+
+
+def test_installed_third_party_function_called_is_dangerous():
+    # a function of an installed, non-curated package that the pickle calls: no allow list
+    # vouches for it, so the call is dangerous (new model: default-deny for calls)
+    data = b"\x80\x04\x8c\x06pytest\x8c\x04main\x93\x8c\x01x\x85R."
+    report = scan_bytes(data)
+    assert report.verdict == DANGEROUS
+    assert report.globals[0].reason == "not-curated-callable"
 
 
 def test_torch_files(tmp_path):
@@ -175,9 +179,13 @@ def test_pandas_and_compressed(tmp_path):
     assert scan_file(str(evil)).verdict == DANGEROUS
 
 
-def test_stdlib_gadget_is_suspicious_not_safe():
+def test_called_stdlib_function_is_dangerous_but_a_data_class_value_is_not():
+    # new model: any refused global the pickle calls is dangerous (old model: suspicious)
     report = scan_bytes(b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R.")
-    assert report.verdict == SUSPICIOUS
+    assert report.verdict == DANGEROUS
+    assert report.globals[0].roles == ["call", "value"]
+    value_only = scan_bytes(b"\x80\x04\x8c\x0bcollections\x8c\x08ChainMap\x93.")
+    assert value_only.verdict == SAFE
 
 
 @pytest.mark.parametrize(
