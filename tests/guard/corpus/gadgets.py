@@ -140,7 +140,9 @@ def runpy_run_code(fid, ctx):
 
 
 def _operator_chain(fid, mod):
-    counter_globals = Call(Call(G(mod, "attrgetter"), "__init__.__globals__"), G("collections", "Counter"))
+    counter_globals = Call(
+        Call(G(mod, "attrgetter"), "__init__.__globals__"), G("collections", "Counter")
+    )
     the_sys = Call(Call(G(mod, "itemgetter"), "_sys"), counter_globals)
     posix = Call(Call(G(mod, "attrgetter"), "modules.get"), the_sys)
     posix = Call(posix, "posix")
@@ -177,7 +179,9 @@ def pip_main(fid, ctx):
     src = os.path.join(ctx["workdir"], f"{fid}-pkg")
     os.makedirs(src, exist_ok=True)
     with open(os.path.join(src, "setup.py"), "w") as fh:
-        fh.write(pycode(fid) + "\nfrom setuptools import setup\nsetup(name='corpuspkg', version='0')\n")
+        fh.write(
+            pycode(fid) + "\nfrom setuptools import setup\nsetup(name='corpuspkg', version='0')\n"
+        )
     target = os.path.join(ctx["workdir"], f"{fid}-target")
     args = ["install", "-q", "--no-index", "--no-build-isolation", "--no-deps"]
     args += ["--target", target, src]
@@ -224,8 +228,8 @@ def idlelib_calltip_get_entity(fid, ctx):
 
 
 def posixsubprocess_fork_exec(fid, ctx):
-    # Python 3.11 signature; env None keeps the environment, errpipe_read is stdin (the child closes it), errpipe_write is stderr (written
-    # to only if exec fails), nothing closed
+    # Python 3.11's signature. env None keeps the environment; errpipe_read is stdin (the
+    # child closes it); errpipe_write is stderr (written to only if exec fails); nothing closed
     argv = [b"/bin/sh", b"-c", shell(fid).encode()]
     args = [argv, [b"/bin/sh"], False, (), None, None, -1, -1, -1, -1, -1, -1, 0, 2]
     args += [False, False, -1, None, None, None, -1, None, False]

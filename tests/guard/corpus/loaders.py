@@ -48,6 +48,13 @@ def _torch_load(path):
     return torch.load(path, weights_only=False)
 
 
+def _torch_load_weights_only(path):
+    import torch
+
+    # the default since torch 2.6: what a user's plain torch.load(path) does
+    return torch.load(path, weights_only=True)
+
+
 def _numpy_load(path):
     import numpy as np
 
@@ -119,6 +126,7 @@ LOADERS = {
     "_pickle.loads": lambda p: __import__("_pickle").loads(_read(p)),
     "pickle._Unpickler": _py_unpickler,
     "torch.load": _torch_load,
+    "torch.load:weights_only": _torch_load_weights_only,
     "numpy.load": _numpy_load,
     "numpy.load:npz": _numpy_load_npz,
     "joblib.load": _joblib_load,
