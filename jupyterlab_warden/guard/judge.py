@@ -30,7 +30,13 @@ from . import curated
 from .curated import BUILD, CALL, NEW, VALUE, ZGETATTR
 
 WORST = CALL | NEW | BUILD
-ROLE_NAMES = ((CALL, "call"), (NEW, "new"), (BUILD, "build"), (VALUE, "value"), (ZGETATTR, "zgetattr"))
+ROLE_NAMES = (
+    (CALL, "call"),
+    (NEW, "new"),
+    (BUILD, "build"),
+    (VALUE, "value"),
+    (ZGETATTR, "zgetattr"),
+)
 
 try:
     _STDLIB = frozenset(sys.stdlib_module_names)
@@ -80,6 +86,18 @@ REASONS = {
     "not-the-curated-object": "it resolves to something other than the curated object of that name",
     "not-in-scan": "the pre-load scan of this data did not clear it (fail closed)",
     "unresolved": "it could not be resolved as the unpickler would",
+    "not-imported": (
+        "its third-party package is not imported yet, and importing it to judge it could run code"
+    ),
+    "needs-scan": (
+        "this load was not pre-scanned, so the guard cannot tell the pickle only reads this "
+        "shared object"
+    ),
+    "guard-internal": "it is part of Jupyter Warden itself, which data never needs",
+    "state-altered": (
+        "the guard's state was changed outside its policy channel, so it refuses everything"
+    ),
+    "mutates-global": "the pickle changes this global object in place (BUILD or SETITEM on it)",
 }
 
 
@@ -224,7 +242,10 @@ def path_origin(path: str) -> str:
 ORACLE = OriginOracle()
 
 
-def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = Admin()):
+_NO_ADMIN = Admin()
+
+
+def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = _NO_ADMIN):
     """Judge a global by its name and roles; allowed means 'the object may still be checked'."""
     if not isinstance(module, str) or not isinstance(name, str) or not _valid(module, name):
         return Decision(False, "invalid-name")
@@ -236,6 +257,8 @@ def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = A
         return Decision(False, "dunder")
     if any(p in _STDLIB and p.islower() for p in parts[:-1]):
         return Decision(False, "module-path")
+    if module.partition(".")[0] in _GUARD_PACKAGES:
+        return Decision(False, "guard-internal")
     # 2. the admin's deny list
     if full in admin.deny or _in_package(module, admin.deny_packages):
         return Decision(False, "policy-deny", full)
@@ -251,7 +274,9 @@ def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = A
     if full in admin.allow:
         return Decision(True, "policy-allow", full)
     pkg = _in_package(module, admin.allow_packages)
-    if pkg:
+    if pkg and (not roles & CALL or parts[-1][:1].isupper()):
+        # the entry allows classes only; a called name must at least look like one (the hook
+        # checks it is one)
         return Decision(True, "policy-package-class", pkg + ".*")
     if mode == "strict":
         return Decision(False, "strict")
@@ -343,7 +368,10 @@ def _function_safe(func, call_path: bool) -> bool:
         if isinstance(mod, str) and mod.startswith("namedtuple_"):
             return True  # collections.namedtuple's generated __new__
         if isinstance(func, types.BuiltinFunctionType):
-            return False  # a builtin function stored on a class: never a method
+            # a C type's slot (``ndarray.__new__`` is bound to ndarray): judged by that type;
+            # any other builtin stored on a class (``__setstate__ = os.system``) never passes
+            owner = getattr(func, "__self__", None)
+            return isinstance(owner, type) and _owner_safe(owner, call_path)
         origin = _module_origin(mod)
         return origin in ("stdlib-data", "user") or (origin == "ml" and not call_path)
     return True  # slot wrappers and method descriptors: judged by their owner class
@@ -406,6 +434,9 @@ def judge_object(obj, roles: int, name_decision: Decision) -> Decision:
     """
     if isinstance(obj, types.ModuleType):
         return Decision(False, "module-object", "a module")
+    for home in (getattr(obj, "__module__", None), type(obj).__module__):
+        if isinstance(home, str) and home.partition(".")[0] in _GUARD_PACKAGES:
+            return Decision(False, "guard-internal", home)
     if isinstance(obj, (dict, types.MappingProxyType)):
         return Decision(False, "module-object", "a dict")
     owner = getattr(obj, "__self__", None)
@@ -428,7 +459,8 @@ def judge_object(obj, roles: int, name_decision: Decision) -> Decision:
         return Decision(False, "function-not-allowed", "package entries allow classes only")
     if callable(obj):
         real = canonical(obj)
-        if real in curated.CALLABLES and isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        plain = isinstance(obj, (types.FunctionType, types.BuiltinFunctionType))
+        if real in curated.CALLABLES and plain:
             return Decision(True, "curated", real)  # a re-export of a curated reconstructor
         if isinstance(obj, types.BuiltinFunctionType) or isinstance(obj, types.BuiltinMethodType):
             return Decision(False, "builtin-not-allowed", real)

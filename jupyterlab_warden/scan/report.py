@@ -122,9 +122,7 @@ def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> Sca
     cleared: Dict = {}
     for (module, name, where), roles in roles_by_key.items():
         verdict, reason, allowed = classify(module, name, roles, policy)
-        findings.append(
-            GlobalFinding(module, name, where, verdict, reason, _roles_list(roles))
-        )
+        findings.append(GlobalFinding(module, name, where, verdict, reason, _roles_list(roles)))
         if allowed:
             cleared[(module, name)] = cleared.get((module, name), 0) | roles
     verdicts = {f.verdict for f in findings}
