@@ -501,7 +501,7 @@ _LIST += [
 ]
 _LIST += [
     _b(f"p_frame_rich_{c}", f"pandas.read_pickle:{c}", f".pkl.{c}", p_frame_rich, _pandas_writer(c))
-    for c in ("gzip", "bz2", "xz", "zip", "tar")
+    for c in ("gzip", "bz2", "xz", "zip", "tar", "zstd")
 ]
 _LIST += [
     _b("p_series_sparse", "pickle.load", ".pkl", p_series_sparse, _pickle_writer(4)),

@@ -225,6 +225,10 @@ def write_pandas(path, expr, compression):
         # pandas reads the single member whatever its name
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("README.txt", data)
+    elif compression == "zstd":
+        import zstandard
+
+        write_bytes(path, zstandard.ZstdCompressor().compress(data))
     elif compression == "tar":
         with tarfile.open(path, "w") as tar:
             info = tarfile.TarInfo("frame.bin")

@@ -136,6 +136,7 @@ LOADERS = {
     "pandas.read_pickle:xz": _pandas("xz"),
     "pandas.read_pickle:zip": _pandas("zip"),
     "pandas.read_pickle:tar": _pandas("tar"),
+    "pandas.read_pickle:zstd": _pandas("zstd"),
     "dill.load": _dill_load,
     "cloudpickle.load": _cloudpickle_load,
     "shelve": _shelve,

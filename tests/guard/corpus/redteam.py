@@ -37,6 +37,7 @@ WRITERS = {
     "pandas-xz": (".pkl.xz", lambda p, e: containers.write_pandas(p, e, "xz")),
     "pandas-zip": (".zip", lambda p, e: containers.write_pandas(p, e, "zip")),
     "pandas-tar": (".tar", lambda p, e: containers.write_pandas(p, e, "tar")),
+    "pandas-zstd": (".pkl.zst", lambda p, e: containers.write_pandas(p, e, "zstd")),
     "shelve": ("", containers.write_shelve),
 }
 
@@ -116,6 +117,13 @@ ENTRIES = [
     _E("res_pkgutil_resolve_name", "resolver", g.pkgutil_resolve_name, "pickle.load", "pickle"),
     _E("res_pkgutil_resolve_name_npz", "resolver", g.pkgutil_resolve_name, "numpy.load:npz", "npz"),
     _E("res_pydoc_locate", "resolver", g.pydoc_locate, "pickle._Unpickler", "pickle"),
+    _E(
+        "res_pydoc_locate_pandas_zstd",
+        "resolver",
+        g.pydoc_locate,
+        "pandas.read_pickle:zstd",
+        "pandas-zstd",
+    ),
     # code runners
     _E("run_timeit", "code-runner", g.timeit_timer, "pickle.load", "pickle"),
     _E("run_cprofile", "code-runner", g.cprofile_run, "joblib.load", "joblib-zlib"),
