@@ -522,6 +522,8 @@ _LIST += [
     _b("x_dill", "dill.load", ".pkl", mixed_data, _dill_write),
     _b("x_cloudpickle", "cloudpickle.load", ".pkl", mixed_data, _cloudpickle_write),
     _b("x_shelve", "shelve", "", mixed_data, _shelve_write),
+    _b("x_pool_user_types", "mp.pool", ".pkl", u_user_types, _pickle_writer(5)),
+    _b("x_pool_frame", "mp.pool", ".pkl", p_frame_rich, _pickle_writer(5)),
 ]
 
 BUILDERS = {item.fid: item for item in _LIST}

@@ -119,6 +119,15 @@ def _mp_connection_recv(path):
         peer.wait()
 
 
+def _pool_worker_load(path):
+    """Loaded in a worker of the kernel's own pool; the result comes back over the pool's pipe
+    (ForkingPickler), the IPC the guard trusts only for connections its pools made."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(_pickle_load, (path,))
+
+
 LOADERS = {
     "pickle.load": _pickle_load,
     "pickle.loads": lambda p: pickle.loads(_read(p)),
@@ -141,4 +150,5 @@ LOADERS = {
     "cloudpickle.load": _cloudpickle_load,
     "shelve": _shelve,
     "mp.connection.recv": _mp_connection_recv,
+    "mp.pool": _pool_worker_load,
 }
