@@ -294,6 +294,10 @@ def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = _
     if origin == "user":
         return Decision(True, "user-code")
     if origin == "missing":
+        # not installed here: loading would fail anyway; a call of it is refused (fail closed -
+        # scan a project's own pickles with the project on the path)
+        if roles & CALL:
+            return Decision(False, "not-curated-callable")
         return Decision(True, "unresolvable")
     if roles & CALL:
         return Decision(False, "not-curated-callable")
