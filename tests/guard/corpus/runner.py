@@ -61,14 +61,7 @@ def _load_one(entry, mode, events, blocked_type):
             result["status"] = "raised"
             result.update(_describe(exc, blocked_type))
     result["warnings"] = sorted({type(w.message).__name__ for w in caught})
-    result["events"] = [
-        {
-            "rule_id": e.get("rule_id"),
-            "action": e.get("action"),
-            "global": (e.get("evidence") or {}).get("global"),
-        }
-        for e in events[first_event:]
-    ]
+    result["events"] = events[first_event:]  # contract-3 events: no file contents
     if entry["kind"] == "redteam":
         wait = MARKER_WAIT_S if mode == "none" else 0.0
         result["marker"] = _wait_for(_marker(entry["fid"]), wait)

@@ -129,22 +129,24 @@ def test_payload_runs_without_guard(red_unguarded, fid):
     assert result["marker"], f"the payload did not run through {fid}'s loader: {result}"
 
 
-def _assert_refused(result):
+def _assert_refused(result, validator):
     assert result["status"] == "raised", f"loaded: {result}"
     assert result["blocked"], f"not a WardenBlockedLoad: {result}"
     assert "Warden" in result["message"]
     assert not result["marker"] and not result["marker_at_end"], "the payload ran"
     assert any(event["action"] == "blocked" for event in result["events"]), result["events"]
+    for event in result["events"]:
+        validator.validate(event)
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
-def test_default_guard_refuses(red_default, fid):
-    _assert_refused(red_default[fid])
+def test_default_guard_refuses(red_default, event_validator, fid):
+    _assert_refused(red_default[fid], event_validator)
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
-def test_strict_guard_refuses(red_strict, fid):
-    _assert_refused(red_strict[fid])
+def test_strict_guard_refuses(red_strict, event_validator, fid):
+    _assert_refused(red_strict[fid], event_validator)
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
@@ -154,11 +156,13 @@ def test_scanner_calls_it_dangerous(red_scan, fid):
 
 
 @pytest.mark.parametrize("fid", BENIGN_IDS)
-def test_benign_loads_untouched(good_default, fid):
+def test_benign_loads_untouched(good_default, event_validator, fid):
     result = good_default[fid]
     assert result["status"] == "loaded", result
     assert result.get("equal"), f"differs from the original: {result}"
     assert not [e for e in result["events"] if e["action"] == "blocked"], result["events"]
+    for event in result["events"]:
+        event_validator.validate(event)
 
 
 @pytest.mark.parametrize("fid", BENIGN_IDS)
