@@ -70,6 +70,8 @@ CALLABLES = frozenset(
         "sklearn.neighbors._kd_tree.newObj",
         "sklearn.neighbors._ball_tree.newObj",
         "torch.storage._load_from_bytes",
+        "torch.serialization._get_layout",
+        "dill._dill._create_array",
     )
     + _TORCH_REBUILD
 )
@@ -100,6 +102,8 @@ ARG_ROLES = {
     "sklearn.metrics._dist_metrics.newObj": ((_CLASS_MADE,), VALUE),
     "sklearn.neighbors._kd_tree.newObj": ((_CLASS_MADE,), VALUE),
     "sklearn.neighbors._ball_tree.newObj": ((_CLASS_MADE,), VALUE),
+    # dill's numpy array: f(*args), then __setstate__
+    "dill._dill._create_array": ((CALL, _CLASS_MADE), VALUE),
     # the one curated class that calls an argument (later, with no arguments)
     "collections.defaultdict": ((CALL,), VALUE),
 }

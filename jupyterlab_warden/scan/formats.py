@@ -15,6 +15,7 @@ import lzma
 import mmap
 import os
 import struct
+import tarfile
 import zipfile
 import zlib
 from typing import Iterator, List, NamedTuple, Optional
@@ -38,6 +39,10 @@ class ScanLimitError(Exception):
 
 
 def parts_of_file(path: str) -> Iterator[Part]:
+    shelf = _shelve_index(path)
+    if shelf is not None:
+        yield from _shelve_parts(path, shelf)
+        return
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
@@ -65,6 +70,10 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
         yield from _decompressed(buf, where, depth, "xz", lzma.LZMAFile)
     elif head[:1] == b"\x78" and head[1:2] in (b"\x01", b"\x5e", b"\x9c", b"\xda"):
         yield from _zlib(buf, where, depth)
+    elif head.startswith(b"\x28\xb5\x2f\xfd"):
+        yield from _zstd(buf, where, depth)
+    elif len(buf) >= 512 and bytes(buf[257:262]) == b"ustar":
+        yield from _tar_parts(buf, where, depth)
     else:
         streams, _ = scan_pickles(buf, 0)
         fmt = "pickle" if len(streams) <= 1 else "legacy-torch"
@@ -139,12 +148,16 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
             except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
                 yield Part(inner_where, "member", [], error=f"unreadable entry: {exc}")
                 continue
-            if (
+            if fmt == "torch-zip" and not (
                 info.filename.endswith((".pkl", ".pickle", ".npy", ".zip", ".pt", ".pth", ".bin"))
                 or looks_like_pickle(data)
                 or data[:4] == b"PK\x03\x04"
                 or data[:6] == b"\x93NUMPY"
             ):
+                continue  # torch reads only its pickles; other members are data it never unpickles
+            if data:
+                # any other zip: every member, whatever its name (pandas compression='zip'
+                # unpickles the archive's only member, named anything)
                 yield from parts_of_buffer(data, inner_where, depth + 1)
 
 
@@ -205,3 +218,82 @@ def _zlib(buf, where, depth) -> Iterator[Part]:
         yield Part(where, "zlib", [], error=f"cannot decompress zlib data: {exc}")
         return
     yield from parts_of_buffer(data, where, depth + 1)
+
+
+def _zstd(buf, where, depth) -> Iterator[Part]:
+    try:
+        import zstandard  # optional: pandas reads zstd only with it installed too
+    except ImportError:
+        yield Part(where, "zstd", [], error="zstd data, and the zstandard module is not installed")
+        return
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(bytes(buf)))
+        data = reader.read(MAX_MEMBER_BYTES + 1)
+    except zstandard.ZstdError as exc:
+        yield Part(where, "zstd", [], error=f"cannot decompress zstd data: {exc}")
+        return
+    if len(data) > MAX_MEMBER_BYTES:
+        yield Part(
+            where, "zstd", [], error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes"
+        )
+        return
+    yield from parts_of_buffer(data, where, depth + 1)
+
+
+def _tar_parts(buf, where, depth) -> Iterator[Part]:
+    """Every regular member of a tar (pandas compression='tar', torch's legacy tar layout)."""
+    if depth >= MAX_NESTING:
+        yield Part(where, "tar", [], error=f"archives nested deeper than {MAX_NESTING} levels")
+        return
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(bytes(buf)), mode="r:")
+    except (tarfile.TarError, OSError, ValueError) as exc:
+        streams, _ = scan_pickles(buf, 0)  # 'ustar' at 257 by chance: maybe a pickle after all
+        yield Part(where, "pickle", streams, error=None if streams else f"unreadable tar: {exc}")
+        return
+    with archive:
+        yield Part(where, "tar", [])
+        for member in archive.getmembers():
+            if not member.isfile():
+                continue
+            inner_where = (where + "!" if where else "") + member.name
+            if member.size > MAX_MEMBER_BYTES:
+                yield Part(inner_where, "member", [], error="entry larger than the scan limit")
+                continue
+            fh = archive.extractfile(member)
+            data = fh.read() if fh is not None else b""
+            if data:
+                yield from parts_of_buffer(data, inner_where, depth + 1)
+
+
+def _shelve_index(path: str):
+    """A shelve (dbm.dumb) data file: its '.dir' index lists where each value's pickle is."""
+    if not path.endswith(".dat"):
+        return None
+    index = path[:-4] + ".dir"
+    try:
+        with open(index, encoding="latin-1") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    spans = []
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            _key, (pos, size) = ast.literal_eval(line)  # literals only: never runs code
+        except (ValueError, SyntaxError, TypeError):
+            return None
+        if isinstance(pos, int) and isinstance(size, int) and pos >= 0 and size >= 0:
+            spans.append((pos, size))
+    return spans
+
+
+def _shelve_parts(path: str, spans) -> Iterator[Part]:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    yield Part("", "shelve", [])
+    for pos, size in spans:
+        chunk = data[pos : pos + size]
+        streams, _ = scan_pickles(chunk, 0)
+        yield Part(f"@{pos}", "pickle", streams)

@@ -748,10 +748,16 @@ class _JoblibArrays:
 
 
 def _find_newline(view, pos: int, size: int) -> int:
-    limit = min(size, pos + 65536)  # text arguments are short; bound the search
-    chunk = bytes(view[pos:limit])
-    idx = chunk.find(b"\n")
-    return -1 if idx < 0 else pos + idx
+    """Index of the next newline: lines of any length (a protocol-0 argument may be huge)."""
+    step = 4096
+    while pos < size:
+        limit = min(size, pos + step)
+        idx = bytes(view[pos:limit]).find(b"\n")
+        if idx >= 0:
+            return pos + idx
+        pos = limit
+        step = min(step * 4, 1 << 24)
+    return -1
 
 
 def _line_value(opname: str, lines) -> object:
@@ -779,11 +785,28 @@ def _line_value(opname: str, lines) -> object:
     return _ANY
 
 
+# torch's legacy format: magic number, protocol version, sys info, the data, storage keys - five
+# pickles, each read by its own pickle.load whatever its protocol (a protocol-0 second pickle
+# must not end the scan); raw storage bytes follow.
+_TORCH_MAGIC = (b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", b"119547037146038801333356")
+TORCH_LEGACY_PICKLES = 5
+
+
+def is_torch_legacy(first: "StreamResult", buf, start: int) -> bool:
+    head = bytes(memoryview(buf)[start : min(first.end, start + 64)])
+    return first.error is None and any(magic in head for magic in _TORCH_MAGIC)
+
+
 def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
-    """Consecutive pickles from ``pos`` (legacy torch files hold several); stops at non-pickle."""
+    """Consecutive pickles from ``pos``; stops at non-pickle. A legacy torch file is read as
+    torch reads it: exactly five pickles, whatever their protocols."""
     results = []
     size = len(buf)
+    start = pos
+    legacy = False
     while pos < size:
+        if legacy and len(results) >= TORCH_LEGACY_PICKLES:
+            break
         result = scan_stream(buf, pos)
         if result.error is not None and results:
             # After a good pickle, trailing bytes may be raw tensor data rather than a pickle;
@@ -794,7 +817,9 @@ def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
         results.append(result)
         if result.error is not None:
             break
+        if len(results) == 1:
+            legacy = is_torch_legacy(result, buf, start)
         pos = result.end
-        if not looks_like_pickle(buf, pos):
+        if not legacy and not looks_like_pickle(buf, pos):
             break
     return results, pos
