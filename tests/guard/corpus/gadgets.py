@@ -68,6 +68,13 @@ def tamper_then_system(fid, ctx):
     return Seq(SetItem(sys_modules, GUARD_STATE_KEY, None), os_system(fid))
 
 
+def tamper_install_audit(fid, ctx):
+    """Data that calls the guard's own API to loosen it (audit mode records, never refuses),
+    then os.system. Without a guard the call installs one in audit mode, so the payload runs."""
+    loosen = Call(G("jupyterlab_warden.guard", "install"), {"pickle": {"mode": "audit"}})
+    return Seq(loosen, os_system(fid))
+
+
 # --- family: resolvers (a string names the real target) ---
 
 

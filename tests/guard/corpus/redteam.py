@@ -96,6 +96,7 @@ ENTRIES = [
         "torch.load",
         "torch-legacy-p0-then-payload",
     ),
+    _E("tamper_guard_install_audit", "tamper", g.tamper_install_audit, "pickle.loads", "pickle"),
     # resolvers
     _E("res_torch_dotted_pickle", "resolver", g.torch_import_dotted_name, "pickle.load", "pickle"),
     _E("res_torch_dotted_npy", "resolver", g.torch_import_dotted_name, "numpy.load", "npy"),
