@@ -141,6 +141,7 @@ def _call(func, args, push):
             push(_Inst(()))
             return
         _add_roles(func, CALL)  # calling an instance runs its class's code with our arguments
+        _add_roles(args, CALL | NEW | BUILD)  # which may call them in turn
         push(_Inst(func.refs))
     else:
         push(_ANY)
@@ -284,7 +285,11 @@ def looks_like_pickle(buf, pos: int = 0) -> bool:
     return pos + 1 < len(buf) and buf[pos] == 0x80 and buf[pos + 1] <= 5
 
 
-def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
+class OverBudget(Exception):
+    """The stream has more opcodes than the caller wanted to walk in Python."""
+
+
+def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None) -> StreamResult:
     """Walk one pickle starting at ``pos`` in ``buf`` (bytes, bytearray, mmap or memoryview).
 
     Like the real unpickler, MARK saves the stack height (``marks``) instead of pushing an
@@ -318,8 +323,11 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 pos = joblib.step(entry, view, pos, start, stack, marks, found, depth)
                 floor = marks[-1] if marks else 0
                 continue
-            if not ops & 0xFFFF and (len(stack) > MAX_STACK or len(marks) > MAX_STACK):
-                raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
+            if not ops & 0xFFFF:
+                if len(stack) > MAX_STACK or len(marks) > MAX_STACK:
+                    raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
+                if budget is not None and ops > budget:
+                    raise OverBudget()
             # Branches in order of how often real pickles use them.
             if kind == K_MEMOIZE:
                 if len(stack) <= floor:
@@ -785,6 +793,22 @@ def _line_value(opname: str, lines) -> object:
     return _ANY
 
 
+# Opcodes walked in Python before an object-heavy stream is handed to the C dry run (dryrun.py);
+# array-heavy pickles have few opcodes (their payloads are skipped by offset) and stay here.
+PYTHON_OPS_BUDGET = 200_000
+
+
+def _scan_one(buf, pos: int) -> StreamResult:
+    try:
+        return scan_stream(buf, pos, budget=PYTHON_OPS_BUDGET)
+    except OverBudget:
+        pass
+    from .dryrun import dry_scan
+
+    result = dry_scan(buf, pos)
+    return result if result is not None else scan_stream(buf, pos)
+
+
 # torch's legacy format: magic number, protocol version, sys info, the data, storage keys - five
 # pickles, each read by its own pickle.load whatever its protocol (a protocol-0 second pickle
 # must not end the scan); raw storage bytes follow.
@@ -807,7 +831,7 @@ def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
     while pos < size:
         if legacy and len(results) >= TORCH_LEGACY_PICKLES:
             break
-        result = scan_stream(buf, pos)
+        result = _scan_one(buf, pos)
         if result.error is not None and results:
             # After a good pickle, trailing bytes may be raw tensor data rather than a pickle;
             # keep any globals they seemed to name, but do not call the file malformed.

@@ -194,7 +194,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     policy = {
         "schema_version": 1,
         "revision": 9,
-        "rules": {"pickle-blocked-global": {"action": "confirm"}},
+        "rules": {"model-file-dangerous-globals": {"action": "confirm"}},
     }
     content, messages = kernel.run(
         bootstrap_source(policy), silent=True, user_expressions={"warden": "_warden_guard_status"}
@@ -215,7 +215,8 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     assert "confirm finding" in content["evalue"]
     assert not marker.exists()
     [event] = _comm_events(messages)
-    assert event["rule_id"] == "pickle-blocked-global" and event["action"] == "blocked"
+    # pickle.loads is pre-scanned: the scan's rule blocks (old model: the hook's rule)
+    assert event["rule_id"] == "model-file-dangerous-globals" and event["action"] == "blocked"
     assert _spool(tmp_path / "spool")[-1]["event_id"] == event["event_id"]
 
     # a second bootstrap (kernel restart handling, policy change) updates the same guard
@@ -233,7 +234,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
             {
                 "schema_version": 1,
                 "revision": 11,
-                "rules": {"pickle-blocked-global": {"action": "confirm"}},
+                "rules": {"model-file-dangerous-globals": {"action": "confirm"}},
             }
         ),
         silent=True,
