@@ -78,6 +78,8 @@ def body(expr, proto=4):
         if zero or not -(2**31) <= expr < 2**31:
             return b"I%d\n" % expr
         return b"J" + struct.pack("<i", expr)
+    if isinstance(expr, float):
+        return b"F%r\n" % expr if zero else b"G" + struct.pack(">d", expr)
     if isinstance(expr, str):
         return _str0(expr) if zero else _str4(expr)
     if isinstance(expr, bytes):

@@ -231,6 +231,35 @@ def idlelib_calltip_get_entity(fid, ctx):
     return Call(G("idlelib.calltip", "get_entity"), pycode(fid))
 
 
+# --- family: file writes (the loader runs in the marker folder: a relative name lands there) ---
+
+
+def pathlib_write_text(fid, ctx):
+    path = Call(G("pathlib", "PosixPath"), fid)
+    return Call(G("pathlib", "Path.write_text"), path, "import os  # planted\n")
+
+
+def io_fileio(fid, ctx):
+    return Call(G("_io", "FileIO"), fid, "w")
+
+
+def torch_save(fid, ctx):
+    return Call(G("torch", "save"), {"planted": 1}, fid)
+
+
+def numpy_savetxt(fid, ctx):
+    return Call(G("numpy", "savetxt"), fid, [1.0, 2.0])
+
+
+def numpy_tofile(fid, ctx):
+    return Call(G("numpy", "ndarray.tofile"), Call(G("numpy", "arange"), 3), fid)
+
+
+def pandas_to_csv(fid, ctx):
+    frame = Call(G("pandas", "DataFrame"), {"a": [1, 2]})
+    return Call(G("pandas", "DataFrame.to_csv"), frame, fid)
+
+
 # --- family: process spawners ---
 
 

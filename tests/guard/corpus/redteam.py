@@ -192,6 +192,19 @@ ENTRIES = [
         "_pickle.loads",
         "pickle",
     ),
+    # file writes through stdlib and curated ML libraries' own functions
+    _E("write_pathlib_write_text", "file-write", g.pathlib_write_text, "pickle.load", "pickle"),
+    _E("write_io_fileio", "file-write", g.io_fileio, "pickle.load", "pickle"),
+    _E("write_torch_save", "file-write", g.torch_save, "torch.load", "torch-zip"),
+    _E("write_numpy_savetxt", "file-write", g.numpy_savetxt, "numpy.load", "npy"),
+    _E("write_numpy_tofile", "file-write", g.numpy_tofile, "joblib.load", "joblib-gzip"),
+    _E(
+        "write_pandas_to_csv",
+        "file-write",
+        g.pandas_to_csv,
+        "pandas.read_pickle:gzip",
+        "pandas-gzip",
+    ),
     # process spawners
     _E(
         "spawn_posixsubprocess_fork_exec",

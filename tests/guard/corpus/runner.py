@@ -85,6 +85,7 @@ def _run_in_child(entry, mode, events, blocked_type):
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         signal.alarm(CHILD_TIMEOUT_S)
+        os.chdir(os.environ["WARDEN_CORPUS_MARKERS"])  # file-write payloads use relative names
         try:
             result = _load_one(entry, mode, events, blocked_type)
         except BaseException as exc:
