@@ -9,7 +9,7 @@ payloads that start another process (pip's build hook, venv, spawn) reach it too
 import os
 import sys
 
-from asm import Build, Call, G, Seq, SetItem
+from asm import Build, Call, G, Raw, Seq, SetItem
 
 MARKER_ENV = "WARDEN_CORPUS_MARKERS"
 
@@ -73,6 +73,28 @@ def tamper_install_audit(fid, ctx):
     then os.system. Without a guard the call installs one in audit mode, so the payload runs."""
     loosen = Call(G("jupyterlab_warden.guard", "install"), {"pickle": {"mode": "audit"}})
     return Seq(loosen, os_system(fid))
+
+
+# --- family: other calling opcodes and spellings (whole pickles, see ``asm.Raw``) ---
+
+
+def inst_os_system(fid, ctx):
+    """Protocol 0 INST: MARK args, then 'i module\\nname\\n' calls the global with them."""
+    cmd = shell(fid).replace("\\", "\\u005c").encode("raw-unicode-escape")
+    return Raw(b"(V" + cmd + b"\nios\nsystem\n")
+
+
+def obj_resolve_name(fid, ctx):
+    """Protocol 1 OBJ: MARK callable args 'o' calls the callable."""
+    import asm
+
+    resolve = asm.body(Call(G("pkgutil", "resolve_name"), "os:system"))
+    return Raw(b"(" + resolve + asm.body(shell(fid)) + b"o")
+
+
+def py2_builtin_eval(fid, ctx):
+    """Protocol 2 GLOBAL with a Python 2 module name, mapped to builtins by fix_imports."""
+    return Call(Raw(b"c__builtin__\neval\n"), pycode(fid))
 
 
 # --- family: resolvers (a string names the real target) ---

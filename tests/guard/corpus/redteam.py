@@ -16,6 +16,7 @@ Entry = namedtuple("Entry", "fid family gadget loader writer")
 # writer name -> (file suffix, function(path, expr))
 WRITERS = {
     "pickle": (".pkl", containers.write_pickle),
+    "pickle-p2": (".pkl", lambda p, e: containers.write_bytes(p, asm.dumps(e, proto=2))),
     "big-pickle": (".pkl", containers.write_big_pickle),
     "p0-long-line": (".pkl", containers.write_long_first_line),
     "torch-zip": (".pt", containers.write_torch_zip),
@@ -97,6 +98,10 @@ ENTRIES = [
         "torch-legacy-p0-then-payload",
     ),
     _E("tamper_guard_install_audit", "tamper", g.tamper_install_audit, "pickle.loads", "pickle"),
+    # other calling opcodes and spellings
+    _E("op_inst_os_system", "opcodes", g.inst_os_system, "pickle.load", "pickle"),
+    _E("op_obj_resolve_name", "opcodes", g.obj_resolve_name, "pickle.load", "pickle"),
+    _E("op_py2_builtin_eval", "opcodes", g.py2_builtin_eval, "pickle.load", "pickle-p2"),
     # resolvers
     _E("res_torch_dotted_pickle", "resolver", g.torch_import_dotted_name, "pickle.load", "pickle"),
     _E("res_torch_dotted_npy", "resolver", g.torch_import_dotted_name, "numpy.load", "npy"),
