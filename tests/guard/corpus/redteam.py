@@ -87,7 +87,7 @@ ENTRIES = [
         "joblib.load",
         "joblib",
     ),
-    # guard-state tampering, three delivery routes
+    # guard-state tampering: the three routes of the issue, and the guard's own API
     _E("tamper_pickle_loads", "tamper", g.tamper_then_system, "pickle.loads", "pickle"),
     _E("tamper_pickle_over_1mb", "tamper", g.tamper_then_system, "pickle.load", "big-pickle"),
     _E(
