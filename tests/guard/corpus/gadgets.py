@@ -97,6 +97,14 @@ def py2_builtin_eval(fid, ctx):
     return Call(Raw(b"c__builtin__\neval\n"), pycode(fid))
 
 
+# --- family: the user's own modules (outside site-packages, trusted by location) ---
+
+
+def user_module_reexport(fid, ctx):
+    """project_utils.getoutput *is* subprocess.getoutput: judged by what it is, not where."""
+    return Call(G("project_utils", "getoutput"), shell(fid))
+
+
 # --- family: resolvers (a string names the real target) ---
 
 

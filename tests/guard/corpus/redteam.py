@@ -102,6 +102,8 @@ ENTRIES = [
     _E("op_inst_os_system", "opcodes", g.inst_os_system, "pickle.load", "pickle"),
     _E("op_obj_resolve_name", "opcodes", g.obj_resolve_name, "pickle.load", "pickle"),
     _E("op_py2_builtin_eval", "opcodes", g.py2_builtin_eval, "pickle.load", "pickle-p2"),
+    # the user's own module re-exporting a stdlib function
+    _E("user_module_reexport", "user-module", g.user_module_reexport, "pickle.load", "pickle"),
     # resolvers
     _E("res_torch_dotted_pickle", "resolver", g.torch_import_dotted_name, "pickle.load", "pickle"),
     _E("res_torch_dotted_npy", "resolver", g.torch_import_dotted_name, "numpy.load", "npy"),
