@@ -85,8 +85,14 @@ class _OnGlobal:
 
 
 class _StandinMeta(type):
+    __warden_fast__ = None  # a curated class whose arguments stay data: one shared product
+
     def __call__(cls, *args, **kwargs):
         ref = cls.__warden_global__
+        fast = cls.__warden_fast__
+        if fast is not None and not kwargs:
+            ref.roles |= CALL  # (its arguments keep their VALUE role: nothing to mark)
+            return fast
         if ref.special is _GETATTR and len(args) == 2 and not kwargs:
             target = args[0]
             if (
@@ -149,6 +155,8 @@ class _DryUnpickler(_c_unpickler()):
                 "add": _OnGlobal(),
                 "__setitem__": _OnGlobal(),
             }
+            if ref.full in CLASSES and ref.full not in ARG_ROLES:
+                namespace["__warden_fast__"] = _Made((ref,))
             cls = self.classes[key] = _StandinMeta("standin", (), namespace)
         return cls
 

@@ -323,7 +323,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 pos = joblib.step(entry, view, pos, start, stack, marks, found, depth)
                 floor = marks[-1] if marks else 0
                 continue
-            if not ops & 0xFFFF:
+            if not ops & 0xFFF:
                 if len(stack) > MAX_STACK or len(marks) > MAX_STACK:
                     raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
                 if budget is not None and ops > budget:
@@ -793,9 +793,10 @@ def _line_value(opname: str, lines) -> object:
     return _ANY
 
 
-# Opcodes walked in Python before an object-heavy stream is handed to the C dry run (dryrun.py);
-# array-heavy pickles have few opcodes (their payloads are skipped by offset) and stay here.
-PYTHON_OPS_BUDGET = 200_000
+# Opcodes walked in Python before a stream is handed to the C dry run (dryrun.py), which costs
+# about one plain load; array-heavy pickles have few opcodes (their payloads are skipped by
+# offset, nearly free) and stay here.
+PYTHON_OPS_BUDGET = 4096
 
 
 def _scan_one(buf, pos: int) -> StreamResult:
