@@ -19,6 +19,7 @@ A global is judged by WHAT IT RESOLVES TO and HOW THE PICKLE USES IT (its roles)
 runs on what the unpickler really resolves (the hook). Both are pure: no imports of targets.
 """
 
+import ast
 import os
 import sys
 import sysconfig
@@ -56,7 +57,7 @@ class Decision(NamedTuple):
 
 # Allowed reasons whose final word belongs to the hook (the object is checked at load time);
 # the scanner reports them as safe, except NEEDS_RESOLUTION (suspicious).
-NEEDS_RESOLUTION = ("third-party-needs-resolution", "unresolvable")
+NEEDS_RESOLUTION = ("third-party-needs-resolution", "unresolvable", "user-code-needs-resolution")
 
 REASONS = {
     "invalid-name": "the name is not a valid Python dotted name",
@@ -71,6 +72,10 @@ REASONS = {
     "ml-class": "it is a class of a curated ML library, used without calling its constructor",
     "stdlib-data": "it is a class of a standard-library data module",
     "user-code": "it comes from your own code (outside site-packages and the standard library)",
+    "user-code-needs-resolution": (
+        "a name in your own code that is not a def or class statement, judged by what it is at "
+        "load time"
+    ),
     "third-party-needs-resolution": "a third-party name, judged by what it is at load time",
     "unresolvable": "its package is not installed here",
     "not-curated-callable": (
@@ -179,6 +184,7 @@ class OriginOracle:
 
     def __init__(self):
         self._cache = {}
+        self._bindings = {}
 
     def of_module(self, module: str) -> str:
         top = module.partition(".")[0]
@@ -192,6 +198,45 @@ class OriginOracle:
         if found is None:
             found = self._cache[top] = self._locate(top)
         return found
+
+    def binding(self, module: str, name: str):
+        """How ``name`` is bound at the top level of the user's module ``module``, read from its
+        source with ``ast`` (nothing is imported): ('def', None), ('import', 'pkg.mod.attr'),
+        ('module', None), or ('unknown', None)."""
+        key = (module, name)
+        if key not in self._bindings:
+            self._bindings[key] = self._binding(module, name)
+        return self._bindings[key]
+
+    def _binding(self, module: str, name: str):
+        path = _source_of(module)
+        if path is None:
+            return ("unknown", None)
+        try:
+            with open(path, "rb") as fh:
+                tree = ast.parse(fh.read(), path)
+        except (OSError, SyntaxError, ValueError):
+            return ("unknown", None)
+        found = ("unknown", None)
+        for node in _top_level(tree.body):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name == name:
+                    found = ("def", None)
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if (alias.asname or alias.name) == name:
+                        base = _absolute(module, node.module, node.level, path)
+                        found = ("import", f"{base}.{alias.name}") if base else ("unknown", None)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    bound = alias.asname or alias.name.partition(".")[0]
+                    if bound == name:
+                        found = ("module", None)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    found = ("unknown", None)
+        return found  # the last binding wins, as at run time
 
     @staticmethod
     def _locate(top: str) -> str:
@@ -214,6 +259,64 @@ class OriginOracle:
         if not paths:
             return "third-party"  # built into the interpreter or made at runtime: not the user's
         return path_origin(paths[0])
+
+
+def _top_level(body):
+    """Top-level statements, including those inside if/try/with blocks."""
+    for node in body:
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list) and isinstance(node, (ast.If, ast.Try, ast.With)):
+                yield from _top_level(inner)
+            elif field == "handlers" and isinstance(inner, list):
+                for handler in inner:
+                    yield from _top_level(handler.body)
+
+
+def _absolute(module: str, target: Optional[str], level: int, path: str) -> Optional[str]:
+    if not level:
+        return target
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    if not package:
+        return None
+    return package + ("." + target if target else "")
+
+
+def _source_of(module: str) -> Optional[str]:
+    """The .py file of a module, without importing it or its parents."""
+    loaded = sys.modules.get(module)
+    if loaded is not None:
+        path = getattr(loaded, "__file__", None)
+        return path if isinstance(path, str) and path.endswith(".py") else None
+    parts = module.split(".")
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec(parts[0])  # a top-level name runs no package code
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if len(parts) == 1:
+        origin = spec.origin
+        return origin if isinstance(origin, str) and origin.endswith(".py") else None
+    dirs = list(spec.submodule_search_locations or ())
+    for index, part in enumerate(parts[1:], 1):
+        last = index == len(parts) - 1
+        nxt = []
+        for folder in dirs:
+            package_init = os.path.join(folder, part, "__init__.py")
+            if last:
+                for candidate in (os.path.join(folder, part + ".py"), package_init):
+                    if os.path.isfile(candidate):
+                        return candidate
+            elif os.path.isdir(os.path.join(folder, part)):
+                nxt.append(os.path.join(folder, part))
+        dirs = nxt
+    return None
 
 
 def _stdlib_dirs():
@@ -245,7 +348,9 @@ ORACLE = OriginOracle()
 _NO_ADMIN = Admin()
 
 
-def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = _NO_ADMIN):
+def judge_name(
+    module, name, roles: int, mode: str = "default", admin: Admin = _NO_ADMIN, depth: int = 0
+):
     """Judge a global by its name and roles; allowed means 'the object may still be checked'."""
     if not isinstance(module, str) or not isinstance(name, str) or not _valid(module, name):
         return Decision(False, "invalid-name")
@@ -292,7 +397,7 @@ def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = _
         return Decision(True, "ml-class")
     origin = ORACLE.of_module(module)
     if origin == "user":
-        return Decision(True, "user-code")
+        return _judge_user_name(module, name, parts, roles, mode, admin, depth)
     if origin == "missing":
         # not installed here: loading would fail anyway; a call of it is refused (fail closed -
         # scan a project's own pickles with the project on the path)
@@ -302,6 +407,22 @@ def judge_name(module, name, roles: int, mode: str = "default", admin: Admin = _
     if roles & CALL:
         return Decision(False, "not-curated-callable")
     return Decision(True, "third-party-needs-resolution")
+
+
+def _judge_user_name(module, name, parts, roles, mode, admin, depth) -> Decision:
+    """A name in the user's own module, read statically: a def/class is the user's code; a
+    name the module imported is judged as what it imports (``from subprocess import
+    getoutput`` makes ``project.getoutput`` subprocess.getoutput)."""
+    kind, target = ORACLE.binding(module, parts[0])
+    if kind == "def":
+        return Decision(True, "user-code")
+    if kind == "module":
+        return Decision(False, "module-path")
+    if kind == "import" and depth < 8:
+        target_module, _, target_name = target.rpartition(".")
+        rest = ".".join([target_name] + parts[1:])
+        return judge_name(target_module, rest, roles, mode, admin, depth + 1)
+    return Decision(True, "user-code-needs-resolution")
 
 
 # --- judging the resolved object (the hook) ------------------------------------------------
@@ -469,7 +590,7 @@ def judge_object(obj, roles: int, name_decision: Decision) -> Decision:
         if isinstance(obj, types.BuiltinFunctionType) or isinstance(obj, types.BuiltinMethodType):
             return Decision(False, "builtin-not-allowed", real)
         if isinstance(obj, types.FunctionType):
-            if _module_origin(obj.__module__) == "user" and reason == "user-code":
+            if _module_origin(obj.__module__) == "user" and reason.startswith("user-code"):
                 return Decision(True, "user-code", real)
             return Decision(False, "function-not-allowed", real)
         # a callable instance (partial, bound method, op overload...): a call is a call

@@ -431,6 +431,8 @@ def parse_version(version: str):
     return tuple(parts)
 
 
+# third-party packages are never imported by the guard to judge them (their import runs code)
+_NO_IMPORT_REASONS = ("third-party-needs-resolution", "unresolvable")
 _DETAIL_REASONS = frozenset(
     (
         "module-object",
@@ -453,7 +455,7 @@ def _resolve(module: str, name: str, by_name: Decision):
     mod = sys.modules.get(mod_name)
     if mod is None:
         top = mod_name.partition(".")[0]
-        if by_name.reason in judge.NEEDS_RESOLUTION and top not in sys.modules:
+        if by_name.reason in _NO_IMPORT_REASONS and top not in sys.modules:
             return None, Decision(False, "not-imported", mod_name)
         try:
             mod = importlib.import_module(mod_name)
