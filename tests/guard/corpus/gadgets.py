@@ -290,6 +290,24 @@ def pandas_to_csv(fid, ctx):
     return Call(G("pandas", "DataFrame.to_csv"), frame, fid)
 
 
+def logging_file_handler(fid, ctx):
+    """A class whose construction opens (creates) a file."""
+    return Call(G("logging", "FileHandler"), fid)
+
+
+def zipfile_create(fid, ctx):
+    return Call(G("zipfile", "ZipFile"), fid, "w")
+
+
+def numpy_memmap_create(fid, ctx):
+    """A curated library's array class whose construction creates a file."""
+    return Call(G("numpy", "memmap"), fid, "uint8", "w+", 0, (4,))
+
+
+def torch_from_file_shared(fid, ctx):
+    return Call(G("torch", "from_file"), fid, True, 4)
+
+
 # --- family: process spawners ---
 
 

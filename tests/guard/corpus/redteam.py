@@ -212,6 +212,16 @@ ENTRIES = [
         "pandas.read_pickle:gzip",
         "pandas-gzip",
     ),
+    _E("write_logging_file_handler", "file-write", g.logging_file_handler, "pickle.load", "pickle"),
+    _E("write_zipfile_create", "file-write", g.zipfile_create, "dill.load", "pickle"),
+    _E("write_numpy_memmap", "file-write", g.numpy_memmap_create, "numpy.load", "npy"),
+    _E(
+        "write_torch_from_file",
+        "file-write",
+        g.torch_from_file_shared,
+        "torch.load",
+        "torch-legacy",
+    ),
     # process spawners
     _E(
         "spawn_posixsubprocess_fork_exec",
