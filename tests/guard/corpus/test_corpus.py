@@ -7,7 +7,7 @@ the file dangerous. Benign, per file: it loads under the default guard, equal to
 with no 'blocked' event; the scanner calls it neither dangerous nor error.
 
 Each run is one subprocess (runner.py) that forks a child per file, so the whole corpus costs a
-handful of interpreter starts.
+handful of interpreter starts; the runs and the two scans are started together.
 """
 
 import copy
@@ -36,86 +36,107 @@ def _env(markers):
     return env
 
 
-def _run(mode, manifest, work, name):
+class _Job:
+    """One subprocess of the corpus run, started now, collected when its results are needed."""
+
+    def __init__(self, argv, env, out=None):
+        self.out = out
+        self.proc = subprocess.Popen(
+            argv,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def result(self):
+        stdout, stderr = self.proc.communicate(timeout=900)
+        ok = (0,) if self.out else (0, 1)  # the scanner exits 1 when any file is not safe
+        assert self.proc.returncode in ok, stderr[-3000:]
+        return json.loads(self.out.read_text() if self.out else stdout)
+
+
+def _runner(mode, manifest, work, name):
     markers = work / f"markers-{name}-{mode}"
     markers.mkdir()
     manifest_path = work / f"{name}-manifest.json"
     manifest_path.write_text(json.dumps(manifest))
     out = work / f"{name}-{mode}.json"
-    proc = subprocess.run(
-        [sys.executable, str(RUNNER), mode, str(manifest_path), str(out)],
-        env=_env(markers),
-        cwd=str(work),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(out.read_text())
+    argv = [sys.executable, str(RUNNER), mode, str(manifest_path), str(out)]
+    return _Job(argv, _env(markers), out)
 
 
-def _scan(manifest):
-    proc = subprocess.run(
-        [sys.executable, "-m", "jupyterlab_warden.scan", "--format", "json"]
-        + [entry["scan_path"] for entry in manifest],
-        env=_env(os.devnull),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode in (0, 1), proc.stderr[-3000:]
-    reports = json.loads(proc.stdout)
+def _scanner(manifest):
+    argv = [sys.executable, "-m", "jupyterlab_warden.scan", "--format", "json"]
+    return _Job(argv + [entry["scan_path"] for entry in manifest], _env(os.devnull))
+
+
+def _by_fid(reports, manifest):
     by_path = {report["path"]: report for report in reports}
     return {entry["fid"]: by_path[entry["scan_path"]] for entry in manifest}
 
 
 @pytest.fixture(scope="module")
-def red(tmp_path_factory):
-    work = tmp_path_factory.mktemp("redteam")
-    manifest = redteam.build(str(work))
-    for entry in manifest:
+def runs(tmp_path_factory):
+    """Build both corpora, then start every run at once (each is one process; on two cores
+    they overlap) and collect them all."""
+    red_work = tmp_path_factory.mktemp("redteam")
+    red = redteam.build(str(red_work))
+    for entry in red:
         entry["kind"] = "redteam"
-    return work, manifest
-
-
-@pytest.fixture(scope="module")
-def red_unguarded(red):
-    return _run("none", red[1], red[0], "red")
-
-
-@pytest.fixture(scope="module")
-def red_default(red):
-    return _run("default", red[1], red[0], "red")
-
-
-@pytest.fixture(scope="module")
-def red_strict(red):
-    return _run("strict", red[1], red[0], "red")
-
-
-@pytest.fixture(scope="module")
-def red_scan(red):
-    return _scan(red[1])
-
-
-@pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    work = tmp_path_factory.mktemp("benign")
-    manifest = benign.build(str(work))
-    for entry in manifest:
+    good_work = tmp_path_factory.mktemp("benign")
+    good = benign.build(str(good_work))
+    for entry in good:
         entry["kind"] = "benign"
-    return work, manifest
+    jobs = {
+        "red_none": _runner("none", red, red_work, "red"),
+        "red_default": _runner("default", red, red_work, "red"),
+        "red_strict": _runner("strict", red, red_work, "red"),
+        "good_default": _runner("default", good, good_work, "benign"),
+        "red_scan": _scanner(red),
+        "good_scan": _scanner(good),
+    }
+    try:
+        results = {name: job.result() for name, job in jobs.items()}
+    finally:
+        for job in jobs.values():
+            if job.proc.poll() is None:
+                job.proc.kill()
+                job.proc.wait()
+    results["red_scan"] = _by_fid(results["red_scan"], red)
+    results["good_scan"] = _by_fid(results["good_scan"], good)
+    return results
 
 
 @pytest.fixture(scope="module")
-def good_default(good):
-    return _run("default", good[1], good[0], "benign")
+def red_unguarded(runs):
+    return runs["red_none"]
 
 
 @pytest.fixture(scope="module")
-def good_scan(good):
-    return _scan(good[1])
+def red_default(runs):
+    return runs["red_default"]
+
+
+@pytest.fixture(scope="module")
+def red_strict(runs):
+    return runs["red_strict"]
+
+
+@pytest.fixture(scope="module")
+def red_scan(runs):
+    return runs["red_scan"]
+
+
+@pytest.fixture(scope="module")
+def good_default(runs):
+    return runs["good_default"]
+
+
+@pytest.fixture(scope="module")
+def good_scan(runs):
+    return runs["good_scan"]
 
 
 def test_corpus_sizes():
