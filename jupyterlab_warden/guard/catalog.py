@@ -95,3 +95,9 @@ def _from_catalog_file() -> Dict[str, dict]:
         return {rid: r for rid, r in rule_catalog().items() if r.get("layer") == "runtime"}
     except (ImportError, ValueError, OSError):  # ValueError: also bad JSON
         return {}
+
+
+def action_for(rule_id: str, policy: Optional[dict]) -> str:
+    """The action for ``rule_id`` under ``policy`` with the catalog file's rules (for the lab
+    server and tests; a guard uses the ``Rules`` its state holds)."""
+    return Rules().action_for(rule_id, policy)
