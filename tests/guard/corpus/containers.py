@@ -12,6 +12,7 @@ import gzip
 import io
 import lzma
 import pickle
+import pickletools
 import struct
 import tarfile
 import zipfile
@@ -92,19 +93,17 @@ def write_torch_legacy(path, expr):
     )
 
 
-def _split_pickles(data):
-    """Offsets of the consecutive pickles of a legacy torch file (up to the raw storages)."""
-    fh = io.BytesIO(data)
-    bounds = []
-    for _ in range(5):
-        start = fh.tell()
-        try:
-            pickle.Unpickler(fh, encoding="latin1").load()
-        except pickle.UnpicklingError:
-            break
-        bounds.append((start, fh.tell()))
-        if len(bounds) == 5:
-            break
+def _first_pickles(data, count=2):
+    """(start, end) of the first ``count`` pickles of a legacy torch file (magic number and
+    protocol version), found by walking opcodes: nothing is unpickled."""
+    bounds, start = [], 0
+    for _ in range(count):
+        for opcode, _arg, pos in pickletools.genops(data[start:]):
+            if opcode.name == "STOP":
+                end = start + pos + 1
+                break
+        bounds.append((start, end))
+        start = end
     return bounds
 
 
@@ -122,8 +121,8 @@ def write_torch_legacy_p0_then_payload(path, expr):
         _use_new_zipfile_serialization=False,
     )
     data = buf.getvalue()
-    (m0, m1), (v0, v1) = _split_pickles(data)[:2]
-    version = pickle.loads(data[v0:v1])
+    _, (v0, v1) = _first_pickles(data)
+    version = pickle.loads(data[v0:v1])  # torch's own protocol-version int
     write_bytes(path, data[:v0] + pickle.dumps(version, protocol=0) + data[v1:])
 
 
@@ -135,8 +134,8 @@ def write_torch_legacy_p0_second(path, expr_p0):
     buf = io.BytesIO()
     torch.save({"w": torch.zeros(2)}, buf, _use_new_zipfile_serialization=False)
     data = buf.getvalue()
-    (m0, m1), (v0, v1) = _split_pickles(data)[:2]
-    version = pickle.loads(data[v0:v1])
+    _, (v0, v1) = _first_pickles(data)
+    version = pickle.loads(data[v0:v1])  # torch's own protocol-version int
     payload = asm.dumps(asm.Seq(expr_p0, version), proto=0)
     write_bytes(path, data[:v0] + payload + data[v1:])
 

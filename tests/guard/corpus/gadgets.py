@@ -7,7 +7,6 @@ payloads that start another process (pip's build hook, venv, spawn) reach it too
 """
 
 import os
-import sys
 
 from asm import Build, Call, G, Raw, Seq, SetItem
 
@@ -369,7 +368,3 @@ def torch_elastic_subprocess_handler(fid, ctx):
 
 def plain_os_system(fid, ctx):
     return os_system(fid)
-
-
-def python_version():
-    return sys.version_info[:2]
