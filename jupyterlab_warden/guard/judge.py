@@ -566,7 +566,11 @@ def judge_object(obj, roles: int, name_decision: Decision) -> Decision:
         return Decision(False, "module-object", "a dict")
     owner = getattr(obj, "__self__", None)
     if isinstance(owner, (types.ModuleType, dict)) and not isinstance(obj, type):
-        if name_decision.reason != "curated" or isinstance(owner, dict):
+        # a C module's functions are bound to their module: judged below as builtins
+        module_builtin = isinstance(owner, types.ModuleType) and isinstance(
+            obj, types.BuiltinFunctionType
+        )
+        if not module_builtin and (name_decision.reason != "curated" or isinstance(owner, dict)):
             return Decision(False, "module-object", "a method bound to a module or dict")
     reason = name_decision.reason
     if reason == "curated":

@@ -34,8 +34,19 @@ def blocked_globals(event):
     return evidence.get("globals") or [evidence.get("global")]
 
 
-# Only resolving the name shows what it is: the audit hook refuses these, not the scan.
-HOOK_ONLY = {"re-exported os.system"}
+# Only resolving the name shows what it is: the audit hook refuses these, not the scan. (An
+# import-based re-export in the user's module is read statically by the scanner now.)
+HOOK_ONLY = set()
+
+
+def test_reexport_by_assignment_is_refused_by_the_hook(guard, marker, tmp_path):
+    data = payloads.reexport(marker, "run_assigned")
+    with pytest.raises(WardenBlockedLoad, match="builtin function"):
+        pickle.loads(data)
+    event = guard.events[-1]
+    assert event["rule_id"] == "pickle-blocked-global"
+    assert event["evidence"]["global"] == "warden_testpkg.gadget.run_assigned"
+    assert event["evidence"]["reason"] == "builtin-not-allowed"
 
 
 @pytest.mark.parametrize("case,blocked_global", BYTES_CASES, ids=[c for c, _ in BYTES_CASES])

@@ -42,15 +42,18 @@ def test_malicious_pickles_are_dangerous(tmp_path, case):
     assert report.dangerous_globals() == EXPECTED[case]
 
 
-def test_reexport_needs_the_runtime_guard(tmp_path):
-    # Statically 'warden_testpkg.gadget.run_command' is a name in the user's own code (a folder
-    # outside site-packages), which the scanner lets through by name; only resolving it (what
-    # the kernel guard does) shows it is os.system. Strict mode refuses any called global that
-    # is not curated: dangerous. (Old model: third-party allowed, strict 'suspicious'.)
-    data = payloads.reexport(tmp_path / "m")
-    assert scan_bytes(data).verdict == SAFE
+def test_reexport_in_the_users_module(tmp_path):
+    # 'warden_testpkg.gadget' is the user's own module (outside site-packages). The scanner reads
+    # its source (nothing imported): run_command is bound by 'from os import system', so it is
+    # judged as os.system - dangerous. run_assigned is bound by an assignment: only resolving
+    # it (the kernel guard) shows what it is - suspicious. Strict mode: dangerous both.
+    assert scan_bytes(payloads.reexport(tmp_path / "m")).verdict == DANGEROUS
+    assigned = payloads.reexport(tmp_path / "m", "run_assigned")
+    report = scan_bytes(assigned)
+    assert report.verdict == SUSPICIOUS
+    assert report.globals[0].reason == "user-code-needs-resolution"
     strict = __import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy("strict")
-    assert scan_bytes(data, policy=strict).verdict == DANGEROUS
+    assert scan_bytes(assigned, policy=strict).verdict == DANGEROUS
 
 
 def test_installed_third_party_function_called_is_dangerous():
