@@ -175,3 +175,15 @@ def dry_scan(buf, pos: int = 0):
         return None
     protocol = buf[pos + 1] if len(buf) > pos + 1 and buf[pos] == 0x80 else None
     return StreamResult(unpickler.found, pos + stream.tell(), protocol, None, 0)
+
+
+def small_int(buf, pos: int, stream: StreamResult):
+    """The int a small pickle without globals holds (a record count), or None. Read by the dry
+    run, which builds only builtin values and stand-ins."""
+    if stream.error is not None or stream.globals or stream.end - pos > 64:
+        return None
+    try:
+        value = _DryUnpickler(io.BytesIO(bytes(buf[pos : stream.end]))).load()
+    except Exception:  # noqa: BLE001 - not a plain int pickle
+        return None
+    return value if type(value) is int and 0 <= value < 10_000_000 else None

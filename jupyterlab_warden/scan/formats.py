@@ -252,8 +252,10 @@ def _tar_parts(buf, where, depth) -> Iterator[Part]:
         yield Part(where, "pickle", streams, error=None if streams else f"unreadable tar: {exc}")
         return
     with archive:
-        yield Part(where, "tar", [])
-        for member in archive.getmembers():
+        members = archive.getmembers()
+        torch_layout = {m.name for m in members} >= {"storages", "tensors", "pickle"}
+        yield Part(where, "torch-legacy-tar" if torch_layout else "tar", [])
+        for member in members:
             if not member.isfile():
                 continue
             inner_where = (where + "!" if where else "") + member.name
@@ -262,7 +264,9 @@ def _tar_parts(buf, where, depth) -> Iterator[Part]:
                 continue
             fh = archive.extractfile(member)
             data = fh.read() if fh is not None else b""
-            if data:
+            if torch_layout and member.name in ("storages", "tensors"):
+                yield _torch_tar_member(member.name, data, inner_where)
+            elif data:
                 yield from parts_of_buffer(data, inner_where, depth + 1)
 
 
@@ -297,3 +301,52 @@ def _shelve_parts(path: str, spans) -> Iterator[Part]:
         chunk = data[pos : pos + size]
         streams, _ = scan_pickles(chunk, 0)
         yield Part(f"@{pos}", "pickle", streams)
+
+
+# torch's legacy tar layout: 'storages' = count, then per storage a pickle (key, location,
+# storage class) followed by an int64 element count and the raw elements, then a pickle of
+# views; 'tensors' = count, then per tensor a pickle (key, storage id, tensor class) followed by
+# ndim (int32), 4 bytes, ndim int64 sizes, ndim int64 strides, an int64 offset. Every pickle is
+# scanned; the raw parts are stepped over as torch steps over them.
+_ELEMENT_SIZES = {
+    "Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
+    "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
+    "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1,
+}  # fmt: skip
+
+
+def _torch_tar_member(name: str, data: bytes, where: str) -> Part:
+    from .dryrun import small_int
+    from .opcodes import scan_stream
+
+    streams = []
+    try:
+        first = scan_stream(data, 0)
+        streams.append(first)
+        count = small_int(data, 0, first)
+        if count is None:
+            return Part(where, "torch-legacy-" + name, streams, error="unreadable record count")
+        pos = first.end
+        for _ in range(count):
+            record = scan_stream(data, pos)
+            streams.append(record)
+            if record.error is not None:
+                return Part(where, "torch-legacy-" + name, streams)
+            pos = record.end
+            if name == "storages":
+                kinds = [g.name for g in record.globals if g.name.endswith("Storage")]
+                size = _ELEMENT_SIZES.get(kinds[-1][: -len("Storage")]) if kinds else None
+                if size is None:
+                    return Part(where, "torch-legacy-storages", streams, error="unknown storage")
+                (elements,) = struct.unpack_from("<q", data, pos)
+                pos += 8 + elements * size
+            else:
+                (ndim,) = struct.unpack_from("<i", data, pos)
+                pos += 8 + 16 * ndim + 8
+            if pos > len(data) or pos < 0:
+                return Part(where, "torch-legacy-" + name, streams, error="truncated record")
+        if name == "storages":
+            streams.append(scan_stream(data, pos))  # the storage views
+    except struct.error as exc:
+        return Part(where, "torch-legacy-" + name, streams, error=f"truncated record: {exc}")
+    return Part(where, "torch-legacy-" + name, streams)

@@ -310,3 +310,57 @@ def test_memory_stays_bounded_on_large_payloads(tmp_path):
     tracemalloc.stop()
     assert report.verdict == SAFE
     assert peak < 4 * 1024 * 1024  # payload skipped by offset on an mmap, never copied
+
+
+def _legacy_tar(path, storage_record):
+    import tarfile
+
+    import torch
+
+    storages = (
+        pickle.dumps(2, protocol=2)
+        + pickle.dumps(("0", "cpu", torch.FloatStorage), protocol=2)
+        + struct.pack("<q", 4)
+        + b"\0" * 16
+        + storage_record
+        + struct.pack("<q", 2)
+        + b"\0" * 16
+        + pickle.dumps([], protocol=2)
+    )
+    tensors = (
+        pickle.dumps(1, protocol=2)
+        + pickle.dumps(("1", "0", torch.FloatTensor), protocol=2)
+        + struct.pack("<i", 1)
+        + b"\0" * 4
+        + struct.pack("<qqq", 4, 1, 0)
+    )
+    members = {
+        "sys_info": pickle.dumps({"protocol_version": 1001}, protocol=2),
+        "storages": storages,
+        "tensors": tensors,
+        "pickle": pickle.dumps({"w": 1}, protocol=2),
+    }
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, blob in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return str(path)
+
+
+def test_torch_legacy_tar_every_record_is_scanned(tmp_path):
+    import torch
+
+    good = pickle.dumps(("1", "cpu", torch.DoubleStorage), protocol=2)
+    report = scan_file(_legacy_tar(tmp_path / "good.tar", good))
+    assert report.verdict == SAFE and report.format == "torch-legacy-tar", report
+    assert {g.qualified for g in report.globals} == {
+        "torch.FloatStorage",
+        "torch.DoubleStorage",
+        "torch.FloatTensor",
+    }
+    # the second storage's record is a payload (after the first storage's raw bytes)
+    evil = b"\x80\x02cposix\nsystem\nX\x04\x00\x00\x00trueq\x00\x85R."
+    report = scan_file(_legacy_tar(tmp_path / "evil.tar", evil))
+    assert report.verdict == DANGEROUS
+    assert report.dangerous_globals() == ["posix.system"]
