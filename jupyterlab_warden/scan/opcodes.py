@@ -327,7 +327,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 if len(stack) > MAX_STACK or len(marks) > MAX_STACK:
                     raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
                 if budget is not None and ops > budget:
-                    raise OverBudget()
+                    raise OverBudget(joblib is not None)
             # Branches in order of how often real pickles use them.
             if kind == K_MEMOIZE:
                 if len(stack) <= floor:
@@ -802,8 +802,10 @@ PYTHON_OPS_BUDGET = 4096
 def _scan_one(buf, pos: int) -> StreamResult:
     try:
         return scan_stream(buf, pos, budget=PYTHON_OPS_BUDGET)
-    except OverBudget:
-        pass
+    except OverBudget as exc:
+        if exc.args and exc.args[0]:
+            # joblib writes raw array bytes between opcodes: only the Python walk steps over them
+            return scan_stream(buf, pos)
     from .dryrun import dry_scan
 
     result = dry_scan(buf, pos)
