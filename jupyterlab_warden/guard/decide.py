@@ -23,11 +23,15 @@ class GlobalPolicy:
         self.mode = mode
         admin = judge.Admin.from_lists(allow, deny)
         stdlib_pkgs = {p for p in admin.allow_packages if judge.is_stdlib(p)}
+        self.problems = []
         if stdlib_pkgs:
-            raise ValueError(
+            # dropped, the rest of the policy kept (failing the whole section would also drop
+            # the admin's deny entries and strict mode)
+            self.problems.append(
                 "pickle.allow_globals: 'pkg.*' entries cannot cover standard-library modules "
-                f"({', '.join(sorted(stdlib_pkgs))}); name the classes exactly"
+                f"({', '.join(sorted(stdlib_pkgs))}); ignored - name the classes exactly"
             )
+            admin = admin._replace(allow_packages=admin.allow_packages - stdlib_pkgs)
         self.admin = admin
         self._cache = {}
 

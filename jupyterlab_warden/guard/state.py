@@ -63,6 +63,7 @@ class GuardState:
         except (ValueError, TypeError, AttributeError) as exc:
             self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
+        self.errors.extend(compiled.problems)
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}

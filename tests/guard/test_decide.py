@@ -138,9 +138,13 @@ def test_policy_lists():
     assert policy.decide("numpy", "dtype").reason == "policy-deny"
     # an exact allow entry is a deliberate admin choice
     assert policy.decide("functools", "partial").allowed
-    # a package entry never covers the standard library
-    with pytest.raises(ValueError, match="standard-library"):
-        GlobalPolicy.from_policy({"pickle": {"allow_globals": ["os.*"]}})
+    # a package entry never covers the standard library: dropped, the rest kept
+    widened = GlobalPolicy.from_policy(
+        {"pickle": {"mode": "strict", "allow_globals": ["os.*"], "deny_globals": ["x.y"]}}
+    )
+    assert widened.mode == "strict" and "x.y" in widened.admin.deny
+    assert not widened.decide("os", "system").allowed
+    assert "standard-library" in widened.problems[0]
 
 
 @pytest.mark.parametrize(
