@@ -1,5 +1,6 @@
 """Malicious pickles are stopped before their payload runs, and an event says what was blocked."""
 
+import io
 import os
 import pickle
 
@@ -315,3 +316,36 @@ def test_malformed_policy_shape_still_protects(guard, marker):
     assert any("ignored" in e for e in guard.errors)
     with pytest.raises(WardenBlockedLoad):
         pickle.loads(payloads.os_system(marker))
+
+
+class _Stream:
+    """A stream that cannot seek (a socket or pipe): read/readline only."""
+
+    def __init__(self, data):
+        self._buf = io.BytesIO(data)
+
+    def read(self, n=-1):
+        return self._buf.read(n)
+
+    def readline(self, *args):
+        return self._buf.readline(*args)
+
+    def readinto(self, b):
+        return self._buf.readinto(b)
+
+    def seekable(self):
+        return False
+
+
+def test_unpickler_on_a_stream_that_cannot_seek_reads_exactly_one_pickle(guard, marker):
+    import collections
+
+    first = pickle.dumps(collections.OrderedDict(a=1), protocol=2)
+    second = pickle.dumps([1, 2], protocol=0)
+    stream = _Stream(first + second + payloads.os_system(marker))
+    unpickler = pickle.Unpickler(stream)
+    assert unpickler.load() == {"a": 1}
+    assert pickle.Unpickler(stream).load() == [1, 2]  # the first load took nothing more
+    with pytest.raises(WardenBlockedLoad):
+        pickle.Unpickler(stream).load()
+    assert blocked_globals(guard.events[-1]) == ["posix.system"]
