@@ -48,5 +48,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; required on every route (see auth/access.ts). */
     auth?: Access;
+    /** A body field whose items the handler checks one by one (not refused whole). */
+    checkedApart?: string;
   }
 }

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { triageBatch, type ValidEvent } from '../events/ingest.js';
 import { HttpError } from '../http/errors.js';
 import { decodeBody } from '../http/bodies.js';
+import { storableString, UNSTORABLE } from '../http/json.js';
 import { routeSchemas } from '../http/route-schemas.js';
 import type { Identity } from '../identity.js';
 import { parseStatus } from '../inventory/labs.js';
@@ -110,7 +111,8 @@ export default fp(
     app.post<{ Body: { events: unknown[]; users?: (string | null)[] } }>(
       '/api/v1/events',
       {
-        config: { auth: 'lab' },
+        // Events are checked one by one (a bad one is rejected, not the batch).
+        config: { auth: 'lab', checkedApart: 'events' },
         schema: schemas.events,
         bodyLimit: config.inflatedLimit,
         preParsing: decodeBody(config.bodyLimit)
@@ -128,8 +130,8 @@ export default fp(
         if (users !== undefined && users.length !== events.length) {
           throw new HttpError(400, 'bad_request', 'users must have one entry per event');
         }
-        if (users?.some(u => typeof u === 'string' && !u.isWellFormed())) {
-          throw new HttpError(400, 'bad_request', 'users must be well-formed Unicode strings');
+        if (users?.some(u => typeof u === 'string' && !storableString(u))) {
+          throw new HttpError(400, 'bad_request', `users ${UNSTORABLE}`);
         }
         // Every event counts, rejected ones too: the rate bounds work, not only storage.
         const rate = app.eventRate.take(who.key, events.length);
