@@ -78,7 +78,9 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   },
   'unauth-rate-limit': {
     env: 'WARDEN_UNAUTH_RATE_LIMIT',
-    help: 'API requests per minute per IP without a valid credential (default 60)'
+    help:
+      'API requests per minute per IP without a valid credential, and failed credentials ' +
+      'per minute per IP before any look-up (default 60)'
   },
   'body-limit': {
     env: 'WARDEN_BODY_LIMIT',

@@ -100,7 +100,7 @@ describe('route declarations', () => {
     assert.ok(table.length >= 25, `${table.length} routes`);
     for (const r of table) {
       assert.ok(
-        ['public', 'any', 'lab', 'admin', 'session'].includes(String(r.auth)),
+        ['public', 'any', 'lab', 'admin', 'admin-credential', 'session'].includes(String(r.auth)),
         `${r.method} ${r.url}`
       );
     }

@@ -78,8 +78,10 @@ export async function* sarifChunks(
   rules: Map<string, Rule>,
   toolVersion = '0.1.0'
 ): AsyncGenerator<string> {
-  yield '{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0",' +
-    '"runs":[{"results":[';
+  yield (
+    '{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0",' +
+    '"runs":[{"results":['
+  );
   const index = new Map<string, number>();
   let first = true;
   for await (const e of events) {

@@ -43,7 +43,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity?: Identity;
-    authError?: { status: number; message: string };
+    authError?: { status: number; message: string; retryAfter?: number };
   }
   interface FastifyContextConfig {
     /** Who may call the route; required on every route (see auth/access.ts). */
