@@ -110,11 +110,14 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
     ]
   },
   {
-    // Sessions remember the admin token that opened them, so revoking it ends them too.
+    // Sessions remember the admin token that opened them, so revoking it ends them too;
+    // size retention evicts per lab.
     version: 3,
     sql: [
       `ALTER TABLE tokens ADD COLUMN parent_id TEXT`,
-      `CREATE INDEX tokens_parent ON tokens (parent_id)`
+      `CREATE INDEX tokens_parent ON tokens (parent_id)`,
+      // Fair size retention takes the oldest events of one lab.
+      `CREATE INDEX events_lab ON events (lab, id)`
     ]
   }
 ];
