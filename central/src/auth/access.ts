@@ -38,9 +38,12 @@ export function decide(access: Access, who: Identity | undefined): Decision {
         ? { ok: true }
         : { ok: false, status: 403, message: 'only admins may use this endpoint' };
     case 'admin-credential':
-      return who.role === 'admin' && who.via !== 'session'
+      if (who.role !== 'admin') {
+        return { ok: false, status: 403, message: 'only admins may use this endpoint' };
+      }
+      return who.via !== 'session'
         ? { ok: true }
-        : { ok: false, status: 403, message: 'a session is opened with an admin token' };
+        : { ok: false, status: 403, message: 'a session cannot open another session' };
     case 'session':
       return who.via === 'session'
         ? { ok: true }
