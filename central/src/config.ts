@@ -78,7 +78,9 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   },
   'unauth-rate-limit': {
     env: 'WARDEN_UNAUTH_RATE_LIMIT',
-    help: 'API requests per minute per IP without a valid credential (default 60)'
+    help:
+      'API requests per minute per IP without a valid credential, and failed credentials ' +
+      'per minute per IP before any look-up (default 60)'
   },
   'body-limit': {
     env: 'WARDEN_BODY_LIMIT',
@@ -125,7 +127,7 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   },
   'lab-quota-mb': {
     env: 'WARDEN_LAB_QUOTA_MB',
-    help: 'stored event MiB per lab (default 1024; 0 = none)'
+    help: 'stored event MiB per lab (default 512: 20 full labs fill the 10 GiB cap; 0 = none)'
   },
   'event-rate': {
     env: 'WARDEN_EVENT_RATE',
@@ -259,7 +261,7 @@ export function loadConfig(
     retentionIntervalMs:
       int(get('retention-interval-seconds'), 60, 'retention-interval-seconds') * 1000,
     labQuotaEvents: int(get('lab-quota-events'), 1_000_000, 'lab-quota-events'),
-    labQuotaBytes: int(get('lab-quota-mb'), 1024, 'lab-quota-mb') * MIB,
+    labQuotaBytes: int(get('lab-quota-mb'), 512, 'lab-quota-mb') * MIB,
     eventRate: int(get('event-rate'), 6000, 'event-rate')
   };
 }

@@ -100,7 +100,7 @@ describe('route declarations', () => {
     assert.ok(table.length >= 25, `${table.length} routes`);
     for (const r of table) {
       assert.ok(
-        ['public', 'any', 'lab', 'admin', 'session'].includes(String(r.auth)),
+        ['public', 'any', 'lab', 'admin', 'admin-credential', 'session'].includes(String(r.auth)),
         `${r.method} ${r.url}`
       );
     }
@@ -139,7 +139,10 @@ function prng(seed: number) {
 }
 
 /** The roles the test expects, by route pattern: written here, not read from the service. */
-function expected(method: string, url: string): 'public' | 'any' | 'lab' | 'admin' | 'session' {
+function expected(
+  method: string,
+  url: string
+): 'public' | 'any' | 'lab' | 'admin' | 'admin-credential' | 'session' {
   if (url.startsWith('/api/v1/admin/')) {
     return 'admin';
   }
@@ -150,7 +153,7 @@ function expected(method: string, url: string): 'public' | 'any' | 'lab' | 'admi
     return 'lab';
   }
   if (url === '/api/v1/auth/session') {
-    return method === 'DELETE' ? 'session' : 'admin';
+    return method === 'DELETE' ? 'session' : 'admin-credential';
   }
   if (!url.startsWith('/api')) {
     return 'public';
@@ -171,6 +174,9 @@ function allowed(role: ReturnType<typeof expected>, who: Who): boolean {
   }
   if (role === 'lab') {
     return who === 'lab';
+  }
+  if (role === 'admin-credential') {
+    return false; // a session cannot open another session
   }
   return who === 'session'; // admin and session routes
 }

@@ -631,7 +631,7 @@ for (const dialect of DIALECTS) {
         const inv = (await call(c, 'GET', '/api/v1/admin/shadow-ml', c.admin)).json;
         const m = inv.models.find((x: any) => x.sha256 === sha);
         assert.deepEqual(m.paths, ['models/evil.pt']);
-        assert.deepEqual(m.users, ['alice']);
+        assert.deepEqual(m.users, ['lab-a/alice']);
         assert.deepEqual(m.labs, ['lab-a']);
         const hub = inv.hubs.find((h: any) => h.host === 'huggingface.co');
         assert.deepEqual(hub.repos, ['org/model', 'other/model']);

@@ -139,6 +139,9 @@ describe('exports', () => {
   it('writes static findings as SARIF 2.1.0 that validates against the SARIF schema', async () => {
     const r = await call(c, 'GET', '/api/v1/admin/export/sarif', c.admin);
     assert.equal(r.status, 200);
+    // Streamed (red-team finding 3): no Content-Length, since the whole log is never built.
+    assert.equal(r.headers.get('content-length'), null);
+    assert.equal(r.headers.get('transfer-encoding'), 'chunked');
     const log: any = r.json;
     const schema = JSON.parse(
       readFileSync(new URL('../../test/fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8')

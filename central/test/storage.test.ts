@@ -53,7 +53,10 @@ for (const dialect of DIALECTS) {
         cfg.retentionIntervalMs = 100;
       });
       try {
-        const first = Array.from({ length: 20 }, () => makeEvent({ message: 'a'.repeat(900) }));
+        // Ids that sort in posting order: a batch is inserted in event_id order.
+        const first = Array.from({ length: 20 }, (_, i) =>
+          makeEvent({ event_id: `first-${String(i).padStart(2, '0')}`, message: 'a'.repeat(900) })
+        );
         await call(c, 'POST', '/api/v1/events', c.lab, { events: first });
         const second = Array.from({ length: 10 }, () => makeEvent({ message: 'b'.repeat(900) }));
         await call(c, 'POST', '/api/v1/events', c.lab, { events: second });

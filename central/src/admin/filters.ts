@@ -28,6 +28,21 @@ export function parseEventFilter(q: Record<string, string | undefined>): EventFi
       f[k] = v;
     }
   }
+  // A user is a lab's user: `lab-a/bob` is bob of lab-a only (split at the last '/', so Hub
+  // labs `hub/<name>` work); a bare `bob` matches every lab's bob, each event naming its lab.
+  if (f.user?.includes('/')) {
+    const cut = f.user.lastIndexOf('/');
+    const lab = f.user.slice(0, cut);
+    const user = f.user.slice(cut + 1);
+    if (!lab || !user) {
+      throw new Error("user must be 'name' or 'lab/name'");
+    }
+    if (f.lab !== undefined && f.lab !== lab) {
+      throw new Error(`user names lab '${lab}' but the lab filter is '${f.lab}'`);
+    }
+    f.lab = lab;
+    f.user = user;
+  }
   for (const k of ['severity', 'min_severity'] as const) {
     const v = q[k];
     if (v !== undefined && v !== '') {

@@ -3,7 +3,7 @@ import type { Identity } from '../identity.js';
 // Pure: who may call a route. Every route declares one of these in its config (`auth`);
 // the decision is made on the route the router matched, never on how the path was spelled.
 
-export const ACCESS = ['public', 'any', 'lab', 'admin', 'session'] as const;
+export const ACCESS = ['public', 'any', 'lab', 'admin', 'admin-credential', 'session'] as const;
 export type Access = (typeof ACCESS)[number];
 
 export function isAccess(v: unknown): v is Access {
@@ -15,6 +15,8 @@ export type Decision = { ok: true } | { ok: false; status: 401 | 403; message: s
 /**
  * public: no credential needed (dashboard files only). any: any valid credential.
  * lab: a credential that names a lab (lab token or Hub user). admin: role admin.
+ * admin-credential: an admin token or Hub admin, not a session (opening a session: a session
+ * that could open sessions would make the session lifetime bound nothing).
  * session: a dashboard session token (to end it).
  */
 export function decide(access: Access, who: Identity | undefined): Decision {
@@ -35,6 +37,13 @@ export function decide(access: Access, who: Identity | undefined): Decision {
       return who.role === 'admin'
         ? { ok: true }
         : { ok: false, status: 403, message: 'only admins may use this endpoint' };
+    case 'admin-credential':
+      if (who.role !== 'admin') {
+        return { ok: false, status: 403, message: 'only admins may use this endpoint' };
+      }
+      return who.via !== 'session'
+        ? { ok: true }
+        : { ok: false, status: 403, message: 'a session cannot open another session' };
     case 'session':
       return who.via === 'session'
         ? { ok: true }

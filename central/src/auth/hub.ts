@@ -9,35 +9,63 @@ export interface HubUser {
   admin: boolean;
 }
 
+/** Too many look-ups in flight (overall or from one address): the caller retries later. */
+export class HubBusy extends Error {}
+
+const MAX_CACHED = 10_000;
+
 export class HubClient {
-  private cache = new Map<string, { user: HubUser | null; until: number }>();
+  // Accepted and refused tokens are cached apart, so a flood of made-up tokens can only
+  // evict other made-up tokens, never a genuine user's cached answer.
+  private users = new Map<string, { user: HubUser; until: number }>();
+  private refused = new Map<string, number>();
+  private inflight = 0;
+  private inflightBySource = new Map<string, number>();
 
   constructor(
     private readonly hubUrl: string,
     private readonly cacheMs = 60_000,
     private readonly timeoutMs = 5_000,
-    private readonly maxInflight = 32
+    private readonly maxInflight = 32,
+    private readonly maxInflightPerSource = 4
   ) {}
 
-  private inflight = 0;
-
-  async check(token: string): Promise<HubUser | null> {
-    const key = createHash('sha256').update(token).digest('hex');
+  /** A cached answer, without any look-up: undefined when not cached. */
+  cached(token: string): HubUser | null | undefined {
+    const key = keyOf(token);
     const now = Date.now();
-    const hit = this.cache.get(key);
+    const hit = this.users.get(key);
     if (hit && hit.until > now) {
       return hit.user;
     }
-    // Unknown tokens are checked before rate limiting can know who is calling, so cap the
-    // look-ups in flight: a flood of made-up tokens must not become a flood on the Hub.
-    if (this.inflight >= this.maxInflight) {
-      throw new Error('too many Hub look-ups in flight');
+    const no = this.refused.get(key);
+    return no !== undefined && no > now ? null : undefined;
+  }
+
+  /** `source` (the caller's address) has its own share of the look-ups in flight. */
+  async check(token: string, source = ''): Promise<HubUser | null> {
+    const hit = this.cached(token);
+    if (hit !== undefined) {
+      return hit;
+    }
+    // A flood of made-up tokens must not become a flood on the Hub, nor fill the shared
+    // budget that other callers' first look-ups need.
+    const mine = this.inflightBySource.get(source) ?? 0;
+    if (this.inflight >= this.maxInflight || mine >= this.maxInflightPerSource) {
+      throw new HubBusy('too many JupyterHub look-ups in flight; retry shortly');
     }
     this.inflight++;
+    this.inflightBySource.set(source, mine + 1);
     try {
-      return await this.lookup(token, key, now);
+      return await this.lookup(token, keyOf(token), Date.now());
     } finally {
       this.inflight--;
+      const left = (this.inflightBySource.get(source) ?? 1) - 1;
+      if (left <= 0) {
+        this.inflightBySource.delete(source);
+      } else {
+        this.inflightBySource.set(source, left);
+      }
     }
   }
 
@@ -60,10 +88,22 @@ export class HubClient {
     } else if (res.status !== 401 && res.status !== 403) {
       throw new Error(`hub answered ${res.status}`);
     }
-    if (this.cache.size > 10_000) {
-      this.cache.clear();
+    if (user) {
+      remember(this.users, key, { user, until: now + this.cacheMs });
+    } else {
+      remember(this.refused, key, now + this.cacheMs);
     }
-    this.cache.set(key, { user, until: now + this.cacheMs });
     return user;
   }
+}
+
+const keyOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Bounded cache: past the bound, the oldest entry goes (not the whole cache). */
+export function remember<V>(map: Map<string, V>, key: string, value: V, max = MAX_CACHED): void {
+  map.delete(key);
+  if (map.size >= max) {
+    map.delete(map.keys().next().value!);
+  }
+  map.set(key, value);
 }

@@ -26,6 +26,8 @@ export interface TokenRecord {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  /** For a session: the admin token that opened it (null when opened by a Hub admin). */
+  parent_id: string | null;
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(num(v)).toISOString());
@@ -42,7 +44,8 @@ function toRecord(r: Record<string, unknown>): TokenRecord {
     created_by: String(r.created_by),
     expires_at: iso(r.expires_at),
     revoked_at: iso(r.revoked_at),
-    last_used_at: iso(r.last_used_at)
+    last_used_at: iso(r.last_used_at),
+    parent_id: (r.parent_id as string) ?? null
   };
 }
 
@@ -57,6 +60,7 @@ export class TokenStore {
     groups?: string[];
     createdBy: string;
     ttlMs?: number;
+    parentId?: string | null;
   }): Promise<{ id: string; token: string; expires_at: string | null }> {
     const token = newTokenValue(opts.kind);
     const id = randomUUID();
@@ -65,8 +69,8 @@ export class TokenStore {
     const lab = opts.kind === 'lab' ? (opts.lab ?? opts.name) : null;
     await this.db.query(
       `INSERT INTO tokens (id, kind, name, token_hash, lab, user_name, groups_json, created_at,
-        created_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        created_by, expires_at, parent_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         id,
         opts.kind,
@@ -77,7 +81,8 @@ export class TokenStore {
         JSON.stringify(opts.groups ?? []),
         now,
         opts.createdBy,
-        expires
+        expires,
+        opts.parentId ?? null
       ]
     );
     return { id, token, expires_at: expires ? new Date(expires).toISOString() : null };
@@ -102,10 +107,9 @@ export class TokenStore {
     await this.db.query('UPDATE tokens SET last_used_at = $1 WHERE id = $2', [Date.now(), id]);
   }
 
+  /** Every token, sessions included (an admin must see who is signed in to revoke it). */
   async list(): Promise<TokenRecord[]> {
-    const rows = await this.db.query(
-      `SELECT * FROM tokens WHERE kind <> 'session' ORDER BY created_at DESC`
-    );
+    const rows = await this.db.query(`SELECT * FROM tokens ORDER BY created_at DESC`);
     return rows.map(toRecord);
   }
 
@@ -114,10 +118,11 @@ export class TokenStore {
     if (!row) {
       return undefined;
     }
-    await this.db.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
-      Date.now(),
-      id
-    ]);
+    // The sessions this token opened end with it: a session is only as good as its parent.
+    await this.db.query(
+      'UPDATE tokens SET revoked_at = $1 WHERE (id = $2 OR parent_id = $2) AND revoked_at IS NULL',
+      [Date.now(), id]
+    );
     return toRecord(row);
   }
 

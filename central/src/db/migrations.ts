@@ -108,6 +108,17 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
       `INSERT INTO lab_usage (lab, events, bytes)
        SELECT lab, COUNT(*), COALESCE(SUM(size_bytes), 0) FROM events GROUP BY lab`
     ]
+  },
+  {
+    // Sessions remember the admin token that opened them, so revoking it ends them too;
+    // size retention evicts per lab.
+    version: 3,
+    sql: [
+      `ALTER TABLE tokens ADD COLUMN parent_id TEXT`,
+      `CREATE INDEX tokens_parent ON tokens (parent_id)`,
+      // Fair size retention takes the oldest events of one lab.
+      `CREATE INDEX events_lab ON events (lab, id)`
+    ]
   }
 ];
 

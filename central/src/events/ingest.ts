@@ -1,5 +1,5 @@
 import { type Contracts, formatErrors, severityRank } from '../contracts.js';
-import { wellFormed } from '../http/json.js';
+import { storable, storableString, UNSTORABLE } from '../http/json.js';
 
 // Pure: sort a posted batch into events to store and per-event answers.
 
@@ -34,12 +34,12 @@ export function triageBatch(
       ev && typeof ev === 'object' && typeof (ev as { event_id?: unknown }).event_id === 'string'
         ? (ev as { event_id: string }).event_id
         : null;
-    // A lone surrogate cannot be stored as UTF-8 text: refuse the event, not the batch.
-    if (!wellFormed(ev)) {
+    // A lone surrogate or a NUL cannot be stored as text: refuse the event, not the batch.
+    if (!storable(ev)) {
       results.push({
-        event_id: id?.isWellFormed() ? id : null,
+        event_id: id !== null && storableString(id) ? id : null,
         status: 'rejected',
-        reason: 'contains a string that is not well-formed Unicode (lone surrogate)'
+        reason: UNSTORABLE
       });
       return;
     }

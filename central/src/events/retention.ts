@@ -1,7 +1,8 @@
 import { type Database, num } from '../db/database.js';
 
 // Bounded storage: events older than the retention age (by arrival, which a lab cannot set)
-// are deleted, then the oldest events until the total is under the size cap. Deletions
+// are deleted, then, while the total is over the size cap, the oldest events of the lab that
+// stores the most (fair: labs within their share of the cap keep theirs). Deletions
 // update the per-lab totals (lab_usage) that quotas read. Runs on every replica; on
 // PostgreSQL one replica at a time (advisory lock), the others skip that round.
 
@@ -79,14 +80,26 @@ export class Retention {
           if (total <= this.limits.maxBytes) {
             break;
           }
-          // Oldest first, in chunks sized to what is over (at least one event).
-          const rows = await tx.query('SELECT id, size_bytes FROM events ORDER BY id LIMIT $1', [
-            CHUNK
-          ]);
+          // Fair: the lab storing the most goes first (it is over its share whenever the
+          // total is over the cap), its oldest events, down to the share or what is over.
+          // A lab within its share never loses evidence to another lab's flood.
+          const labs = await tx.query(
+            'SELECT lab, bytes FROM lab_usage WHERE bytes > 0 ORDER BY bytes DESC, lab LIMIT 1'
+          );
+          const counted = await tx.query('SELECT COUNT(*) AS n FROM lab_usage WHERE bytes > 0');
+          if (!labs.length) {
+            break;
+          }
+          const lab = String(labs[0].lab);
+          const share = this.limits.maxBytes / Math.max(1, num(counted[0]?.n));
+          const rows = await tx.query(
+            'SELECT id, size_bytes FROM events WHERE lab = $1 ORDER BY id LIMIT $2',
+            [lab, CHUNK]
+          );
           if (!rows.length) {
             break;
           }
-          let over = total - this.limits.maxBytes;
+          let over = Math.min(total - this.limits.maxBytes, num(labs[0].bytes) - share);
           let last = 0;
           for (const r of rows) {
             last = num(r.id);
@@ -95,7 +108,7 @@ export class Retention {
               break;
             }
           }
-          const n = await this.deleteChunk(tx, 'WHERE id <= $1', [last]);
+          const n = await this.deleteChunk(tx, 'WHERE lab = $1 AND id <= $2', [lab, last]);
           deleted += n;
           if (n === 0) {
             break;

@@ -1,5 +1,5 @@
 import { SEVERITIES, severityRank } from '../contracts.js';
-import { type Database, num } from '../db/database.js';
+import { type Database, num, queryOne } from '../db/database.js';
 import type { ValidEvent } from './ingest.js';
 
 // Stored events: idempotent insert on (lab, event_id), filtered queries, counts over time.
@@ -70,6 +70,37 @@ function where(f: EventFilter, params: unknown[]): string {
   return clauses.length ? 'WHERE ' + clauses.join(' AND ') : '';
 }
 
+/** Per-lab storage limits; 0 means no limit. */
+export interface Quota {
+  events: number;
+  bytes: number;
+}
+
+export class QuotaExceeded extends Error {
+  constructor(readonly used: { events: number; bytes: number }) {
+    super('over quota');
+  }
+}
+
+/**
+ * Fixed cost of one stored row beyond its text: row header, integer columns and the entries
+ * of the time, received and primary-key indexes (measured on PostgreSQL 15 and SQLite).
+ */
+export const ROW_OVERHEAD_BYTES = 160;
+
+/**
+ * Bytes one event really costs in the database, as quotas and size retention count it: the
+ * stored body, the text columns copied out of it, those that are indexed twice (lab and
+ * event_id in the unique index, rule_id and user_name in theirs), and a fixed row overhead.
+ */
+export function storedSize(lab: string, e: ValidEvent, user: string | null): number {
+  const b = e.body;
+  const len = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  const indexed = len(lab) + len(e.event_id) + len(b.rule_id) + len(user);
+  const copied = len(b.kind) + len(b.severity) + len(b.action) + len(b.fingerprint);
+  return e.size + 2 * indexed + copied + ROW_OVERHEAD_BYTES;
+}
+
 export class EventStore {
   constructor(
     private readonly db: Database,
@@ -83,7 +114,8 @@ export class EventStore {
   async insert(
     lab: string,
     events: ValidEvent[],
-    userOf: (e: ValidEvent) => string | null
+    userOf: (e: ValidEvent) => string | null,
+    quota: Quota = { events: 0, bytes: 0 }
   ): Promise<Set<string>> {
     const now = Date.now();
     const inserted = new Map<string, number>();
@@ -92,7 +124,16 @@ export class EventStore {
     const ordered = [...events].sort((a, b) =>
       a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0
     );
+    const sizes = new Map(events.map(e => [e.event_id, storedSize(lab, e, userOf(e))]));
     await this.db.transaction(async tx => {
+      if (quota.events > 0 || quota.bytes > 0) {
+        await reserve(
+          tx,
+          lab,
+          events.length,
+          [...sizes.values()].reduce((a, b) => a + b, 0)
+        );
+      }
       let bytes = 0;
       // Multi-row inserts: one statement per chunk keeps round trips (PostgreSQL) and
       // statement overhead (SQLite) low. 200 rows x 13 columns stays under both engines' limits.
@@ -114,7 +155,7 @@ export class EventStore {
             b.action,
             b.fingerprint,
             e.text,
-            e.size
+            sizes.get(e.event_id)
           ];
           const start = params.length;
           params.push(...row);
@@ -156,6 +197,29 @@ export class EventStore {
       }
     });
     return new Set(events.filter(e => !inserted.has(e.event_id)).map(e => e.event_id));
+
+    /**
+     * The quota check inside the insert's transaction, on the lab's usage row locked first:
+     * concurrent batches of one lab (any replica) queue here, so together they cannot pass
+     * the quota. SQLite transactions are already serial (BEGIN IMMEDIATE).
+     */
+    async function reserve(tx: Database, lab: string, n: number, bytes: number) {
+      await tx.query(
+        'INSERT INTO lab_usage (lab, events, bytes) VALUES ($1, 0, 0) ON CONFLICT (lab) DO NOTHING',
+        [lab]
+      );
+      const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+      const row = await queryOne(tx, `SELECT events, bytes FROM lab_usage WHERE lab = $1${lock}`, [
+        lab
+      ]);
+      const used = { events: num(row?.events ?? 0), bytes: num(row?.bytes ?? 0) };
+      if (
+        (quota.events > 0 && used.events + n > quota.events) ||
+        (quota.bytes > 0 && used.bytes + bytes > quota.bytes)
+      ) {
+        throw new QuotaExceeded(used);
+      }
+    }
   }
 
   /** Newest first; the cursor is the last row's (time_ms, id). */

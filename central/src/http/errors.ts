@@ -120,6 +120,12 @@ export function errorHandler(
     // Parser messages (bad JSON, empty body) are safe to show; they name no internals.
     return sendError(reply, status, err.message || 'bad request');
   }
+  // PostgreSQL class 22 (data exception: NUL in text, bad encoding, value out of range) is
+  // input the checks above missed: the client's error, logged so the gap gets closed.
+  if (/^22[0-9A-Z]{3}$/.test(String(err.code ?? ''))) {
+    req.log.warn({ code: err.code, route: req.routeOptions.url }, 'database refused a value');
+    return sendError(reply, 400, 'a value in the request cannot be stored');
+  }
   if (status === 503 || isUnavailable(err)) {
     req.log.warn({ err: err.message, code: err.code }, 'database unavailable');
     return sendError(reply, 503, 'the service cannot reach its database; retry later');

@@ -47,3 +47,25 @@ export function wellFormed(v: unknown): boolean {
   }
   return true;
 }
+
+/** A string PostgreSQL TEXT (and UTF-8) can hold: well-formed UTF-16 and no U+0000. */
+export function storableString(s: string): boolean {
+  return s.isWellFormed() && !s.includes('\u0000');
+}
+
+/** True when every string (keys included) in a parsed JSON value is storable. */
+export function storable(v: unknown): boolean {
+  if (typeof v === 'string') {
+    return storableString(v);
+  }
+  if (Array.isArray(v)) {
+    return v.every(storable);
+  }
+  if (v && typeof v === 'object') {
+    return Object.entries(v).every(([k, x]) => storableString(k) && storable(x));
+  }
+  return true;
+}
+
+export const UNSTORABLE =
+  'contains a string that cannot be stored (lone surrogate or U+0000 NUL character)';

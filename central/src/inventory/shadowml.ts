@@ -37,7 +37,8 @@ function note(
     map.set(key, s);
   }
   if (ev.user) {
-    s.users.add(ev.user);
+    // Users are per lab: lab-a's bob is not lab-b's bob (a lab relays its own users).
+    s.users.add(`${ev.lab}/${ev.user}`);
   }
   s.labs.add(ev.lab);
   s.count += 1;

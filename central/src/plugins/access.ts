@@ -43,9 +43,11 @@ export default fp(
       if (access === 'public' || access === 'not-found') {
         return;
       }
-      const r = await app.auth.authenticate(req.headers.authorization);
+      const r = await app.auth.authenticate(req.headers.authorization, req.ip);
       if ('identity' in r) {
         req.identity = r.identity;
+      } else if (r.error === 'busy') {
+        req.authError = { status: 429, message: r.message, retryAfter: r.retryAfterSeconds };
       } else {
         req.authError = { status: r.error === 'unavailable' ? 503 : 401, message: r.message };
       }
@@ -76,7 +78,8 @@ export default fp(
         return sendError(reply, 403, 'this route declares no access');
       }
       if (access !== 'public' && req.authError) {
-        return sendError(reply, req.authError.status, req.authError.message);
+        const { status, message, retryAfter } = req.authError;
+        return sendError(reply, status, message, undefined, retryAfter);
       }
       const d = decide(access, req.identity);
       if (!d.ok) {

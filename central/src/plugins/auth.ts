@@ -13,7 +13,13 @@ export default fp(
     app.decorate('tokens', tokens);
     app.decorate(
       'auth',
-      createAuthenticator(tokens, hub, config.hubAdminGroups, config.tokenCacheMs)
+      createAuthenticator(
+        tokens,
+        hub,
+        config.hubAdminGroups,
+        config.tokenCacheMs,
+        config.unauthRateLimit
+      )
     );
   },
   { name: 'warden-auth', dependencies: ['warden-db'] }

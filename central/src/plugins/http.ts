@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { newAjv } from '../contracts.js';
 import { errorHandler, HttpError, sendError } from '../http/errors.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '../http/json.js';
+import { jsonDepth, MAX_JSON_DEPTH, storable, UNSTORABLE } from '../http/json.js';
 import { policyDocumentSchema } from '../http/route-schemas.js';
 import './types.js';
 
@@ -39,6 +39,22 @@ export default fp(
         );
       }
       parseJson(req, text, done);
+    });
+
+    // Strings the database cannot hold (NUL, lone surrogates) are the client's error: 400
+    // before any handler, on every route (query, path and body), never a database 500.
+    app.addHook('preValidation', async (req, reply) => {
+      if (!storable(req.query) || !storable(req.params)) {
+        return sendError(reply, 400, `the request URL ${UNSTORABLE}`);
+      }
+      let body = req.body;
+      const apart = req.routeOptions.config.checkedApart;
+      if (apart && body && typeof body === 'object' && !Array.isArray(body)) {
+        body = { ...(body as Record<string, unknown>), [apart]: undefined };
+      }
+      if (!storable(body)) {
+        return sendError(reply, 400, `the request body ${UNSTORABLE}`);
+      }
     });
 
     // Responses finished after close() began ask the client to drop the connection; otherwise

@@ -43,10 +43,12 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity?: Identity;
-    authError?: { status: number; message: string };
+    authError?: { status: number; message: string; retryAfter?: number };
   }
   interface FastifyContextConfig {
     /** Who may call the route; required on every route (see auth/access.ts). */
     auth?: Access;
+    /** A body field whose items the handler checks one by one (not refused whole). */
+    checkedApart?: string;
   }
 }

@@ -5,7 +5,7 @@ import { recordAudit, listAudit } from '../audit.js';
 import { TokenStore } from '../auth/tokens.js';
 import { BUCKETS, parseCursor, parseEventFilter, parseLimit } from '../admin/filters.js';
 import { toOcsf } from '../exports/ocsf.js';
-import { toSarif } from '../exports/sarif.js';
+import { sarifChunks } from '../exports/sarif.js';
 import type { StoredEvent } from '../events/store.js';
 import { HttpError } from '../http/errors.js';
 import { ShadowMlInventory } from '../inventory/shadowml.js';
@@ -270,14 +270,11 @@ export default fp(
       { config: admin, schema: schemas.events_query },
       async (req, reply) => {
         const filter = { ...(bad(() => parseEventFilter(req.query)) as Filter), kind: 'static' };
-        const events: StoredEvent[] = [];
-        for await (const e of s.events.scan(filter)) {
-          events.push(e);
-        }
         reply.header('content-disposition', 'attachment; filename="warden-static.sarif"');
+        // Streamed like OCSF: a large export must not hold every event in memory.
         return reply
           .type('application/sarif+json')
-          .send(JSON.stringify(toSarif(events, s.contracts.rules)));
+          .send(Readable.from(sarifChunks(s.events.scan(filter), s.contracts.rules)));
       }
     );
 

@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { triageBatch, type ValidEvent } from '../events/ingest.js';
+import { QuotaExceeded } from '../events/store.js';
 import { HttpError } from '../http/errors.js';
 import { decodeBody } from '../http/bodies.js';
+import { storableString, UNSTORABLE } from '../http/json.js';
 import { routeSchemas } from '../http/route-schemas.js';
 import type { Identity } from '../identity.js';
 import { parseStatus } from '../inventory/labs.js';
@@ -110,7 +112,8 @@ export default fp(
     app.post<{ Body: { events: unknown[]; users?: (string | null)[] } }>(
       '/api/v1/events',
       {
-        config: { auth: 'lab' },
+        // Events are checked one by one (a bad one is rejected, not the batch).
+        config: { auth: 'lab', checkedApart: 'events' },
         schema: schemas.events,
         bodyLimit: config.inflatedLimit,
         preParsing: decodeBody(config.bodyLimit)
@@ -128,8 +131,8 @@ export default fp(
         if (users !== undefined && users.length !== events.length) {
           throw new HttpError(400, 'bad_request', 'users must have one entry per event');
         }
-        if (users?.some(u => typeof u === 'string' && !u.isWellFormed())) {
-          throw new HttpError(400, 'bad_request', 'users must be well-formed Unicode strings');
+        if (users?.some(u => typeof u === 'string' && !storableString(u))) {
+          throw new HttpError(400, 'bad_request', `users ${UNSTORABLE}`);
         }
         // Every event counts, rejected ones too: the rate bounds work, not only storage.
         const rate = app.eventRate.take(who.key, events.length);
@@ -144,12 +147,11 @@ export default fp(
         }
         const { results, valid } = triageBatch(events, app.contracts);
         if (valid.length) {
-          await checkQuota(who.lab, valid);
           // The lab is the authority for its own users, so its word is taken for lab tokens;
           // a Hub credential is a user already.
           const fromLab = who.via === 'lab-token' && users !== undefined;
           const userOf = (e: ValidEvent) => (fromLab ? (users[e.index] ?? who.user) : who.user);
-          const dupes = await app.events.insert(who.lab, valid, userOf);
+          const dupes = await insertWithinQuota(who.lab, valid, userOf);
           for (const v of valid) {
             if (dupes.has(v.event_id)) {
               results[v.index] = { event_id: v.event_id, status: 'duplicate' };
@@ -162,22 +164,26 @@ export default fp(
     );
 
     /** Per-lab storage quota: over it, the lab keeps its events and retries later. */
-    async function checkQuota(lab: string, valid: ValidEvent[]) {
-      if (config.labQuotaEvents <= 0 && config.labQuotaBytes <= 0) {
-        return;
-      }
-      const used = await app.events.usage(lab);
-      const bytes = valid.reduce((n, v) => n + v.size, 0);
-      const overEvents =
-        config.labQuotaEvents > 0 && used.events + valid.length > config.labQuotaEvents;
-      const overBytes = config.labQuotaBytes > 0 && used.bytes + bytes > config.labQuotaBytes;
-      if (overEvents || overBytes) {
+    async function insertWithinQuota(
+      lab: string,
+      valid: ValidEvent[],
+      userOf: (e: ValidEvent) => string | null
+    ) {
+      try {
+        return await app.events.insert(lab, valid, userOf, {
+          events: config.labQuotaEvents,
+          bytes: config.labQuotaBytes
+        });
+      } catch (e) {
+        if (!(e instanceof QuotaExceeded)) {
+          throw e;
+        }
         const retry = Math.max(1, Math.ceil(config.retentionIntervalMs / 1000));
         throw new HttpError(
           429,
           'quota_exceeded',
           `lab '${lab}' is over its storage quota ` +
-            `(${used.events} events, ${used.bytes} bytes stored)`,
+            `(${e.used.events} events, ${e.used.bytes} bytes stored)`,
           retry
         );
       }

@@ -3,22 +3,29 @@ import { recordAudit } from '../audit.js';
 import '../plugins/types.js';
 
 // Dashboard sign-in: an admin credential is exchanged for a short-lived session token.
+// A session cannot open another (its lifetime is a hard bound, never renewed), and it records
+// the admin token that opened it, so revoking that token ends it.
 
 export default fp(
   async app => {
-    app.post('/api/v1/auth/session', { config: { auth: 'admin' } }, async (req, reply) => {
-      const who = req.identity!;
-      const out = await app.tokens.issue({
-        kind: 'session',
-        name: who.actor.slice(0, 100),
-        user: who.user,
-        groups: who.groups,
-        createdBy: who.actor,
-        ttlMs: app.config.sessionTtlMs
-      });
-      await recordAudit(app.db, who.actor, 'session.open', who.actor, { session: out.id });
-      return reply.code(201).send({ session_token: out.token, expires_at: out.expires_at });
-    });
+    app.post(
+      '/api/v1/auth/session',
+      { config: { auth: 'admin-credential' } },
+      async (req, reply) => {
+        const who = req.identity!;
+        const out = await app.tokens.issue({
+          kind: 'session',
+          name: who.actor.slice(0, 100),
+          user: who.user,
+          groups: who.groups,
+          createdBy: who.actor,
+          ttlMs: app.config.sessionTtlMs,
+          parentId: who.via === 'admin-token' ? who.tokenId : null
+        });
+        await recordAudit(app.db, who.actor, 'session.open', who.actor, { session: out.id });
+        return reply.code(201).send({ session_token: out.token, expires_at: out.expires_at });
+      }
+    );
 
     app.delete('/api/v1/auth/session', { config: { auth: 'session' } }, async (req, reply) => {
       const token = String(req.headers.authorization).split(/\s+/)[1];
