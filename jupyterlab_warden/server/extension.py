@@ -8,8 +8,10 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 
 from ..probe import posture_events
+from .gate import install_server_gate
 from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
+from .kernel_launch import launch_with_guard
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
 from .posture import check_server, snapshot_from_server_app
@@ -43,6 +45,8 @@ def load_extension(server_app) -> None:
     handlers += posture_handlers(base)
     handlers += guard_handlers(base, store)
     handlers += event_handlers(base, server_app)
+    handlers += install_server_gate(server_app, store, _event_recorder(server_app))
+    launch_with_guard(server_app, str(kernel_policy), runtime / "kernels")
     # Central sits above the admin file in the chain; a new verified revision recomposes.
     central = central_policy_source(server_app)
     if central is not None:
@@ -56,6 +60,15 @@ def load_extension(server_app) -> None:
         store.effective.source,
         store.effective.document.get("revision"),
     )
+
+
+def _event_recorder(server_app):
+    def record(event: dict) -> None:
+        sync = sync_for(server_app)
+        if sync is not None:
+            sync.raise_server_event(event)
+
+    return record
 
 
 def _report_server_posture(server_app) -> None:

@@ -6,6 +6,9 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .. import __version__
+from ..kernel_boot.status import kernels_status
+from .gate import gate_status
+from .kernel_launch import SETTINGS_KEY as KERNEL_STATUS_DIR
 from .policy_store import PolicyStore
 
 
@@ -16,6 +19,17 @@ class StatusHandler(APIHandler):
     @web.authenticated
     def get(self) -> None:
         self.store.refresh()
+        status_dir = self.settings.get(KERNEL_STATUS_DIR)
         self.finish(
-            json.dumps({"version": __version__, "mode": "active", "policy": self.store.describe()})
+            json.dumps(
+                {
+                    "version": __version__,
+                    "mode": "active",
+                    "policy": self.store.describe(),
+                    "gate": gate_status(self.settings),
+                    "kernels": (
+                        kernels_status(self.kernel_manager, status_dir) if status_dir else []
+                    ),
+                }
+            )
         )
