@@ -44,22 +44,23 @@ def _warden_boot():
             errors=list(state.get("errors") or []),
         )
         if state.get("errors"):
-            sys.stderr.write("Jupyter Warden guard: %s\n" % "; ".join(map(str, state["errors"])))
+            problems = "; ".join(map(str, state["errors"]))
+            sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
     except BaseException as err:  # noqa: BLE001 - any failure must be reported, not raised
-        report.update(installed=False, errors=["%s: %s" % (type(err).__name__, err)])
+        report.update(installed=False, errors=[f"{type(err).__name__}: {err}"])
         sys.stderr.write(
             "Jupyter Warden: the kernel guard could NOT be installed in this Python "
-            "(%s: %s). Model files loaded here are not checked.\n" % (type(err).__name__, err)
+            f"({type(err).__name__}: {err}). Model files loaded here are not checked.\n"
         )
     report["startup_ms"] = round((time.time() - started) * 1000, 2)
     if status_path:
         try:
-            tmp = status_path + ".tmp%d" % os.getpid()
+            tmp = f"{status_path}.tmp{os.getpid()}"
             with open(tmp, "w") as fh:
                 json.dump(report, fh)
             os.replace(tmp, status_path)
         except OSError as err:
-            sys.stderr.write("Jupyter Warden: cannot write kernel status: %s\n" % err)
+            sys.stderr.write(f"Jupyter Warden: cannot write kernel status: {err}\n")
 
     # Chain the sitecustomize this one shadows (a distribution's or an admin's).
     rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
@@ -70,7 +71,7 @@ def _warden_boot():
         try:
             spec.loader.exec_module(module)
         except Exception as err:  # as site.py does for a failing sitecustomize
-            sys.stderr.write("Error in sitecustomize (%s): %s\n" % (spec.origin, err))
+            sys.stderr.write(f"Error in sitecustomize ({spec.origin}): {err}\n")
 
 
 _warden_boot()

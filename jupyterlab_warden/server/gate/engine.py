@@ -40,8 +40,7 @@ class AnalyzerEngine:
             from py_mini_racer import MiniRacer
         except ImportError as err:
             raise EngineUnavailable(
-                f"the embedded JavaScript engine is not installed ({err}): "
-                "pip install mini-racer"
+                f"the embedded JavaScript engine is not installed ({err}): pip install mini-racer"
             ) from err
         try:
             ctx = MiniRacer()

@@ -8,7 +8,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 from .confirmations import ConfirmationStore, code_sha256
 from .engine import AnalyzerEngine, EngineUnavailable

@@ -11,12 +11,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from jupyter_client.jsonutil import json_default
 from jupyter_server.services.kernels.connection.base import (
     deserialize_binary_message,
     deserialize_msg_from_ws_v1,
     serialize_msg_to_ws_v1,
 )
-from jupyter_client.jsonutil import json_default
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
