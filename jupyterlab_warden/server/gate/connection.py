@@ -5,6 +5,8 @@ decides on messages that would run code (``wire.code_request``) before they reac
 both wire protocols, and answers a refused one itself so the kernel never sees it.
 """
 
+import re
+
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
@@ -13,8 +15,18 @@ from . import wire
 SETTINGS_KEY = "warden_server_gate"
 
 
-def _username(user) -> str:
-    return getattr(user, "username", None) or str(user or "")
+_ANONYMOUS = re.compile(r"^[0-9a-f]{32}$")
+
+
+def principal(user) -> str:
+    """Who a confirmation is bound to. jupyter_server's token login makes a fresh anonymous
+    user (random username, name "Anonymous ...") for each token-authenticated request, so
+    those are one principal: whoever holds the server's token."""
+    username = getattr(user, "username", None) or str(user or "")
+    name = getattr(user, "name", "") or ""
+    if _ANONYMOUS.match(username) and name.startswith("Anonymous "):
+        return "token-holder"
+    return username
 
 
 class WardenGatedConnection(ZMQChannelsWebsocketConnection):
@@ -37,7 +49,7 @@ class WardenGatedConnection(ZMQChannelsWebsocketConnection):
                 "run (fail closed); see the server log."
             )
             return self._refuse(request, reason)
-        user = _username(self.websocket_handler.current_user)
+        user = principal(self.websocket_handler.current_user)
         verdict = gate.check(
             kernel_id=self.kernel_id, user=user, code=request.code, request=request.label
         )

@@ -11,7 +11,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .confirmations import code_sha256
-from .connection import SETTINGS_KEY, _username
+from .connection import SETTINGS_KEY, principal
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MAX_BODY = 1024 * 1024
@@ -44,7 +44,7 @@ class GateConfirmHandler(APIHandler):
             raise web.HTTPError(400, "justification: a string")
         try:
             ttl = gate.confirmations.record(
-                sha, kernel_id, _username(self.current_user), justification
+                sha, kernel_id, principal(self.current_user), justification
             )
         except OverflowError as err:
             raise web.HTTPError(429, str(err)) from err
