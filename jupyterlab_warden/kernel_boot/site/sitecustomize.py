@@ -36,6 +36,11 @@ def _warden_boot():
         from jupyterlab_warden.guard import install_from_env, status
 
         install_from_env()
+        from jupyterlab_warden import guard
+        from jupyterlab_warden.kernel_boot import mp_children
+
+        if mp_children.is_multiprocessing_child():
+            mp_children.trust_parent_messages(guard)
         state = status()
         report.update(
             installed=bool(state.get("installed")),

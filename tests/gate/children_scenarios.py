@@ -1,0 +1,73 @@
+"""Imported inside a kernel by test_launch_guard.py: load a malicious pickle file in each kind
+of child Python a kernel can start. Each returns what happened (an exception name or
+"loaded"); the payload writes a marker file if it runs."""
+
+import multiprocessing as mp
+import os
+import pickle
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+
+def load(path):
+    try:
+        with open(path, "rb") as fh:
+            pickle.load(fh)
+        return "loaded"
+    except Exception as err:
+        return type(err).__name__
+
+
+def in_subprocess(path, env=None):
+    code = (
+        "import pickle, sys\n"
+        "try:\n"
+        f"    pickle.load(open({path!r}, 'rb')); print('loaded')\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return out.stdout.strip() or out.stderr[-500:]
+
+
+def without_warden_env():
+    """The kernel's environment minus what Warden added: the control that proves a payload."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_")}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def in_pool(method, path):
+    with mp.get_context(method).Pool(1) as pool:
+        return pool.apply(load, (path,))
+
+
+def in_executor_spawn(path):
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as executor:
+        return executor.submit(load, path).result()
+
+
+def in_dataloader_spawn(path):
+    import torch.utils.data
+
+    loader = torch.utils.data.DataLoader(
+        PickleFiles([path]),
+        batch_size=None,
+        num_workers=2,
+        multiprocessing_context="spawn",
+    )
+    return [item for item in loader][0]
+
+
+class PickleFiles:
+    """A map-style dataset whose items are loads of pickle files (in the worker)."""
+
+    def __init__(self, paths):
+        self.paths = paths
+
+    def __len__(self):
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        return load(self.paths[index])
