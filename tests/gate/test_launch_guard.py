@@ -47,9 +47,7 @@ def new_kernel(lab):
     return kernel["id"]
 
 
-def test_first_cell_of_a_kernel_started_without_a_browser_refuses_a_malicious_pickle(
-    lab, tmp_path
-):
+def test_first_cell_of_a_kernel_started_without_a_browser_refuses_a_malicious_pickle(lab, tmp_path):
     path, marker = payload(tmp_path, "first-cell")
     kernel_id = new_kernel(lab)
     content, _ = execute(lab, kernel_id, f"import pickle\npickle.load(open({str(path)!r}, 'rb'))")
@@ -83,7 +81,8 @@ def test_every_kind_of_child_python_refuses_it_too(lab, tmp_path):
     )
     content, iopub = execute(lab, kernel_id, code, timeout=240)
     assert content["status"] == "ok", content
-    out = "".join(m["content"].get("text", "") for m in iopub if m["header"]["msg_type"] == "stream")
+    streams = [m for m in iopub if m["header"]["msg_type"] == "stream"]
+    out = "".join(m["content"]["text"] for m in streams)
     results = json.loads(out.strip().splitlines()[-1])
     for name in CHILDREN:
         assert results[name] == "WardenBlockedLoad", (name, results[name])
@@ -101,6 +100,9 @@ def test_status_reports_each_kernel_guard(lab):
     assert kernel["mode"] == "default" and kernel["since"]
 
 
+STATUS_SNIPPET = "import jupyterlab_warden.guard as g; print(g.status()['installed'])"
+
+
 def test_site_dir_chains_an_existing_sitecustomize_and_reports_a_failed_install(tmp_path):
     theirs = tmp_path / "theirs"
     theirs.mkdir()
@@ -116,7 +118,7 @@ def test_site_dir_chains_an_existing_sitecustomize_and_reports_a_failed_install(
     )
     assert env["PYTHONPATH"].split(os.pathsep)[:2] == [SITE_DIR, str(theirs)]
     out = subprocess.run(
-        [sys.executable, "-c", "import jupyterlab_warden.guard as g; print(g.status()['installed'])"],
+        [sys.executable, "-c", STATUS_SNIPPET],
         env=env,
         capture_output=True,
         text=True,
