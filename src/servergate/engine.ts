@@ -43,7 +43,9 @@ export function decideCode(
   };
   const before: AnalyzerScope = { bindings: new Map(scope) };
   const analysis = analyzeCell(code, before, optionsFromPolicy(policy));
-  const decision = decideCell(analysis.findings, ruleId => decide(reply, ruleId));
+  const decision = decideCell(analysis.findings, ruleId =>
+    decide(reply, ruleId)
+  );
   return {
     action: decision.action,
     findings: decision.findings.map(({ finding, action, severity }) => ({
