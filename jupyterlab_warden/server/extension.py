@@ -45,8 +45,10 @@ def load_extension(server_app) -> None:
     handlers += posture_handlers(base)
     handlers += guard_handlers(base, store)
     handlers += event_handlers(base, server_app)
-    handlers += install_server_gate(server_app, store, _event_recorder(server_app))
-    launch_with_guard(server_app, str(kernel_policy), runtime / "kernels")
+    if config.server_gate:
+        handlers += install_server_gate(server_app, store, _event_recorder(server_app))
+    if config.kernel_launch_guard:
+        launch_with_guard(server_app, str(kernel_policy), runtime / "kernels")
     # Central sits above the admin file in the chain; a new verified revision recomposes.
     central = central_policy_source(server_app)
     if central is not None:

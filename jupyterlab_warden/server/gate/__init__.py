@@ -54,7 +54,7 @@ def gate_status(settings) -> Dict[str, Any]:
     """The gate's part of GET /warden/status."""
     gate = settings.get(SETTINGS_KEY)
     if gate is None:
-        return {"active": False, "error": "not set up"}
+        return {"active": False, "error": "the server gate is off (c.Warden.server_gate = False)"}
     error = gate.connection_error or gate.engine.error
     return {
         "active": error is None,
