@@ -122,6 +122,13 @@ def in_process():
                 if i >= 50:
                     times.append((time.perf_counter() - start) * 1000)
             out[(protocol, size)] = times
+    # The noise floor: one empty call into V8 (mini-racer runs V8 on its own thread).
+    times = []
+    for _ in range(N * 5):
+        start = time.perf_counter()
+        engine._ctx.call("JSON.stringify", 1)
+        times.append((time.perf_counter() - start) * 1000)
+    out[("empty V8 call", 0)] = times
     return out, engine.heap_bytes()
 
 
@@ -141,6 +148,7 @@ def startup():
 
 
 def main():
+    print(f"load average: {os.getloadavg()} on {os.cpu_count()} cores")
     gate_times, heap = in_process()
     rows, memory, reports = end_to_end()
     timings, reported = startup()
@@ -159,8 +167,8 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     for (protocol, size), t in gate_times.items():
         print(
-            f"| {protocol} | {size // 1024} KB | {pct(t, 0.5):.3f} | {pct(t, 0.99):.3f} "
-            f"| {max(t):.3f} |"
+            f"| {protocol} | {size // 1024 if size else '-'} KB | {pct(t, 0.5):.3f} "
+            f"| {pct(t, 0.99):.3f} | {max(t):.3f} |"
         )
     print("\n## Memory\n")
     print(
