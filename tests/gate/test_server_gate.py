@@ -163,6 +163,32 @@ def test_execute_request_on_the_control_channel_is_gated_too(lab, tmp_path, prot
 
 
 @pytest.mark.parametrize("protocol", ["json", "v1"])
+def test_user_expressions_are_gated_as_code(lab, tmp_path, protocol):
+    # IPython evaluates user_expressions after the cell, even an empty one.
+    marker = tmp_path / "expression"
+    expression = f"open({str(marker)!r}, 'w').write('ran') or pickle.loads(b'N.')"
+
+    async def scenario():
+        async with KernelWebsocket(lab, lab.kernel_id, protocol) as ws:
+            content = {"code": "", "silent": True, "user_expressions": {"x": expression}}
+            msg = ws.message("shell", "execute_request", content)
+            return await ws.request(msg, "execute_reply")
+
+    reply, _ = run(scenario())
+    assert reply["content"]["ename"] == "WardenBlocked"
+    assert not marker.exists()
+    # Straight to the kernel's ZMQ ports, the expression runs.
+    client = BlockingKernelClient(connection_file=_connection_file(lab))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.execute_interactive("", user_expressions={"x": expression}, timeout=60)
+    finally:
+        client.stop_channels()
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("protocol", ["json", "v1"])
 def test_debugger_evaluate_is_gated(lab, tmp_path, protocol):
     marker = tmp_path / "evaluate"
     expression = f"open({str(marker)!r}, 'w').write('ran') or pickle.loads(b'N.')"

@@ -75,6 +75,14 @@ def code_request(channel: str, msg: Dict, parts: Optional[List], unpack) -> Opti
     if msg_type == "execute_request":
         code = content.get("code", "")
         label = msg_type
+        # IPython evaluates user_expressions after the code: they are code too.
+        expressions = content.get("user_expressions") or {}
+        if not isinstance(expressions, dict) or not all(
+            isinstance(v, str) for v in expressions.values()
+        ):
+            raise MalformedRequest("execute_request: user_expressions must map names to strings")
+        if isinstance(code, str) and expressions:
+            code = "\n".join([code, *expressions.values()])
     else:
         command = content.get("command")
         argument = DEBUG_CODE_ARGUMENTS.get(command)
