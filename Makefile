@@ -45,6 +45,7 @@ demo: install
 
 lint:
 	npm run lint
+	cd central && npm run lint
 	$(VENV)/bin/ruff check jupyterlab_warden tests bench ui-tests/jupyter_server_test_config.py scripts
 	$(VENV)/bin/ruff format --check jupyterlab_warden tests bench
 

@@ -116,7 +116,7 @@ async function central(db) {
   const common = ['--db', db, '--key-dir', keyDir];
   const token = execFileSync(process.execPath, [main, 'lab', 'create-token', '--name', 'bench-lab', ...common], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   const port = await freePort();
-  const child = startProcess([main, ...common, '--port', String(port), '--rate-limit', '100000000', '--log-level', 'warn']);
+  const child = startProcess([main, ...common, '--port', String(port), '--rate-limit', '100000000', '--event-rate', '0', '--lab-quota-events', '0', '--lab-quota-mb', '0', '--log-level', 'warn']);
   const base = `http://127.0.0.1:${port}`;
   await waitUp(base + '/');
   return { base, token, stop: () => child.kill('SIGTERM'), cleanup: () => rmSync(keyDir, { recursive: true, force: true }) };

@@ -57,6 +57,7 @@ c.ServerApp.port = $lab_port
 c.ServerApp.root_dir = "$demo/notebooks"
 c.Warden.central_url = "http://127.0.0.1:$central_port"
 c.Warden.central_token_file = "$demo/central/lab-token-file"
+c.Warden.lab_id = "demo-lab"  # the lab token's name: central signs policies for it
 c.Warden.central_public_keys = $keys
 c.Warden.data_dir = "$demo/lab-data"
 PY

@@ -36,6 +36,8 @@ export interface ValidationError {
 
 export interface Contracts {
   schemaDir: string;
+  /** The JSON Schemas as read from schema/, for route schemas built from them. */
+  schemas: { policy: Record<string, unknown>; event: Record<string, unknown> };
   rules: Map<string, Rule>;
   validatePolicy(doc: unknown): ValidationError[];
   validateEvent(ev: unknown): ValidationError[];
@@ -46,36 +48,51 @@ export function findSchemaDir(start = dirname(fileURLToPath(import.meta.url))): 
   let dir = start;
   for (;;) {
     const candidate = join(dir, 'schema');
-    if (existsSync(join(candidate, 'policy.schema.json'))) return candidate;
+    if (existsSync(join(candidate, 'policy.schema.json'))) {
+      return candidate;
+    }
     const up = dirname(dir);
-    if (up === dir) throw new Error('schema/ folder with policy.schema.json not found; pass --schema-dir');
+    if (up === dir) {
+      throw new Error('schema/ folder with policy.schema.json not found; pass --schema-dir');
+    }
     dir = up;
   }
 }
 
 function toErrors(errors: ErrorObject[] | null | undefined): ValidationError[] {
-  return (errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+  return (errors ?? []).map(e => ({
+    path: e.instancePath || '/',
+    message: e.message ?? 'invalid'
+  }));
 }
 
 export function formatErrors(errors: ValidationError[]): string {
   return errors
     .slice(0, 5)
-    .map((e) => `${e.path}: ${e.message}`)
+    .map(e => `${e.path}: ${e.message}`)
     .join('; ');
+}
+
+/** The validator used for contracts and for Fastify route schemas: JSON Schema 2020-12. */
+export function newAjv() {
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats(ajv);
+  return ajv;
 }
 
 export function loadContracts(schemaDir?: string): Contracts {
   const dir = resolve(schemaDir ?? findSchemaDir());
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats(ajv);
-  const policy: ValidateFunction = ajv.compile(read('policy.schema.json'));
-  const event: ValidateFunction = ajv.compile(read('event.schema.json'));
+  const ajv = newAjv();
+  const schemas = { policy: read('policy.schema.json'), event: read('event.schema.json') };
+  const policy: ValidateFunction = ajv.compile(schemas.policy);
+  const event: ValidateFunction = ajv.compile(schemas.event);
   const catalog = read('rules.json') as { rules: Rule[] };
   return {
     schemaDir: dir,
-    rules: new Map(catalog.rules.map((r) => [r.id, r])),
-    validatePolicy: (doc) => (policy(doc) ? [] : toErrors(policy.errors)),
-    validateEvent: (ev) => (event(ev) ? [] : toErrors(event.errors)),
+    schemas,
+    rules: new Map(catalog.rules.map(r => [r.id, r])),
+    validatePolicy: doc => (policy(doc) ? [] : toErrors(policy.errors)),
+    validateEvent: ev => (event(ev) ? [] : toErrors(event.errors))
   };
 }

@@ -21,21 +21,48 @@ describe('dashboard in Chromium', () => {
     c = await startCentral('sqlite');
     await call(c, 'POST', '/api/v1/events', c.lab, {
       events: [
-        makeEvent({ severity: 'critical', kind: 'runtime', rule_id: 'pickle-blocked-global', action: 'blocked', message: 'blocked os.system in evil.pt', evidence: { sha256: 'cd'.repeat(32), model_path: 'models/evil.pt' } }),
+        makeEvent({
+          severity: 'critical',
+          kind: 'runtime',
+          rule_id: 'pickle-blocked-global',
+          action: 'blocked',
+          message: 'blocked os.system in evil.pt',
+          evidence: { sha256: 'cd'.repeat(32), model_path: 'models/evil.pt' }
+        }),
         makeEvent({ severity: 'high', message: 'torch.load without weights_only' }),
-        makeEvent({ severity: 'low', kind: 'sandbox', rule_id: 'kernel-runs-as-root', message: '<img src=x onerror=alert(1)>' }),
-      ],
+        makeEvent({
+          severity: 'low',
+          kind: 'sandbox',
+          rule_id: 'kernel-runs-as-root',
+          message: '<img src=x onerror=alert(1)>'
+        })
+      ]
     });
-    await call(c, 'POST', '/api/v1/status', c.lab, { policy_revision: 0, queue_depth: 2, dropped: { queue_full: 1 }, warden_version: '0.1.0' });
-    const created = await call(c, 'POST', '/api/v1/admin/policies', c.admin, { name: 'fleet', document: { scope: {}, default_action: 'warn', rules: {} } });
+    await call(c, 'POST', '/api/v1/status', c.lab, {
+      policy_revision: 0,
+      queue_depth: 2,
+      dropped: { queue_full: 1 },
+      warden_version: '0.1.0'
+    });
+    const created = await call(c, 'POST', '/api/v1/admin/policies', c.admin, {
+      name: 'fleet',
+      document: { scope: {}, default_action: 'warn', rules: {} }
+    });
     assert.equal(created.status, 201);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('dialog', (d) => d.accept());
+    page.on('pageerror', e => pageErrors.push(e.message));
+    page.on('dialog', d => d.accept());
   });
 
   after(async () => {
@@ -57,18 +84,29 @@ describe('dashboard in Chromium', () => {
     assert.equal(await page.locator('#events-table tbody tr').count(), 3);
     // Lab-supplied text is shown as text, never run as HTML.
     assert.equal(await page.locator('#events-table img').count(), 0);
-    assert.ok(await page.locator('#events-table td:has-text("<img src=x onerror=alert(1)>")').count());
+    assert.ok(
+      await page.locator('#events-table td:has-text("<img src=x onerror=alert(1)>")').count()
+    );
     await page.screenshot({ path: SHOTS + 'dashboard-events.png', fullPage: true });
   });
 
   it('filters events and shows new matching events live', async () => {
     await page.selectOption('#event-filters select[name=severity]', 'critical');
     await page.click('#event-filters button[type=submit]');
-    await page.waitForFunction(() => document.querySelectorAll('#events-table tbody tr').length === 1);
-    assert.match(await page.locator('#events-table tbody tr').first().innerText(), /pickle-blocked-global/);
+    await page.waitForFunction(
+      () => document.querySelectorAll('#events-table tbody tr').length === 1
+    );
+    assert.match(
+      await page.locator('#events-table tbody tr').first().innerText(),
+      /pickle-blocked-global/
+    );
     const live = makeEvent({ severity: 'critical', message: 'arrived while watching' });
-    await call(c, 'POST', '/api/v1/events', c.lab, { events: [live, makeEvent({ severity: 'info', message: 'filtered out' })] });
-    await page.waitForSelector(`#events-table tr[data-event-id="${live.event_id}"]`, { timeout: 10_000 });
+    await call(c, 'POST', '/api/v1/events', c.lab, {
+      events: [live, makeEvent({ severity: 'info', message: 'filtered out' })]
+    });
+    await page.waitForSelector(`#events-table tr[data-event-id="${live.event_id}"]`, {
+      timeout: 10_000
+    });
     assert.equal(await page.locator('#events-table tbody tr').count(), 2);
     await page.screenshot({ path: SHOTS + 'dashboard-filtered.png', fullPage: true });
   });
@@ -81,29 +119,45 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: SHOTS + 'dashboard-overview.png', fullPage: true });
     await page.click('nav button[data-tab=labs]');
     await page.waitForSelector('#labs-table tbody tr');
-    assert.match(await page.locator('#labs-table tbody tr').first().innerText(), /lab-a[\s\S]*queue_full: 1/);
+    assert.match(
+      await page.locator('#labs-table tbody tr').first().innerText(),
+      /lab-a[\s\S]*queue_full: 1/
+    );
     await page.click('nav button[data-tab=shadow]');
     await page.waitForSelector('#shadow-models tbody tr');
     assert.match(await page.locator('#shadow-models').innerText(), /models\/evil\.pt[\s\S]*alice/);
     await page.screenshot({ path: SHOTS + 'dashboard-shadow-ml.png', fullPage: true });
   });
 
-  it('edits a policy: validation errors, save, diff, and the lab is served the new revision', async () => {
+  it('edits a policy: errors, save, diff; the lab is served the new revision', async () => {
     await page.click('nav button[data-tab=policies]');
     await page.click('#policy-list button[data-policy=fleet]');
-    await page.waitForFunction(() => (document.querySelector('#policy-doc') as HTMLTextAreaElement).value.includes('default_action'));
+    await page.waitForFunction(() =>
+      (document.querySelector('#policy-doc') as HTMLTextAreaElement).value.includes(
+        'default_action'
+      )
+    );
     const doc = JSON.parse(await page.inputValue('#policy-doc'));
-    await page.fill('#policy-doc', JSON.stringify({ ...doc, default_action: 'sometimes' }, null, 2));
+    await page.fill(
+      '#policy-doc',
+      JSON.stringify({ ...doc, default_action: 'sometimes' }, null, 2)
+    );
     await page.click('#validate');
     await page.waitForSelector('#policy-messages li.err');
     assert.match(await page.locator('#policy-messages').innerText(), /default_action/);
     const before = (await call(c, 'GET', '/api/v1/admin/policies', c.admin)).json.head_revision;
-    const next = { ...doc, default_action: 'block', rules: { 'torch-load-unsafe': { action: 'block', severity: 'critical' } } };
+    const next = {
+      ...doc,
+      default_action: 'block',
+      rules: { 'torch-load-unsafe': { action: 'block', severity: 'critical' } }
+    };
     await page.fill('#policy-doc', JSON.stringify(next, null, 2));
     await page.fill('#policy-comment', 'block unsafe torch.load');
     await page.click('#save');
     await page.waitForSelector('#policy-messages li.ok:has-text("Saved as revision")');
-    const savedText = await page.locator('#policy-messages li.ok:has-text("Saved as revision")').innerText();
+    const savedText = await page
+      .locator('#policy-messages li.ok:has-text("Saved as revision")')
+      .innerText();
     const revision = Number(/revision (\d+)/.exec(savedText)![1]);
     assert.ok(revision > before);
     // The diff between the two revisions shows the change.
@@ -118,7 +172,14 @@ describe('dashboard in Chromium', () => {
     assert.equal(payload.default_action, 'block');
     assert.equal(payload.rules['torch-load-unsafe'].severity, 'critical');
     const audit = (await call(c, 'GET', '/api/v1/admin/audit', c.admin)).json.entries;
-    assert.ok(audit.some((a: any) => a.action === 'policy.update' && a.actor.startsWith('session:') && a.detail.comment === 'block unsafe torch.load'));
+    assert.ok(
+      audit.some(
+        (a: any) =>
+          a.action === 'policy.update' &&
+          a.actor.startsWith('session:') &&
+          a.detail.comment === 'block unsafe torch.load'
+      )
+    );
   });
 
   it('issues a lab token shown once, and revokes it', async () => {

@@ -14,7 +14,23 @@ function prng(seed: number) {
   };
 }
 
-const WEIRD: unknown[] = [null, true, 0, -1, 1e308, 'x'.repeat(3000), '', [], {}, [1, [2]], { $ref: '#' }, '\u0000', '💥', '2026-13-45T99:99:99Z', { __proto__: { polluted: 1 } }];
+const WEIRD: unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  'x'.repeat(3000),
+  '',
+  [],
+  {},
+  [1, [2]],
+  { $ref: '#' },
+  '\u0000',
+  '💥',
+  '2026-13-45T99:99:99Z',
+  { __proto__: { polluted: 1 } }
+];
 
 function mutate(ev: Record<string, unknown>, rnd: () => number): unknown {
   const keys = [...Object.keys(ev), 'extra', '__proto__', 'constructor'];
@@ -23,8 +39,11 @@ function mutate(ev: Record<string, unknown>, rnd: () => number): unknown {
   for (let i = 0; i < n; i++) {
     const k = keys[Math.floor(rnd() * keys.length)];
     const r = rnd();
-    if (r < 0.3) delete out[k];
-    else out[k] = WEIRD[Math.floor(rnd() * WEIRD.length)];
+    if (r < 0.3) {
+      delete out[k];
+    } else {
+      out[k] = WEIRD[Math.floor(rnd() * WEIRD.length)];
+    }
   }
   return rnd() < 0.05 ? WEIRD[Math.floor(rnd() * WEIRD.length)] : out;
 }
@@ -46,33 +65,61 @@ describe('robustness', () => {
         if (rnd() < 0.4) {
           valid.add(i);
           events.push(makeEvent());
-        } else events.push(mutate(makeEvent(), rnd));
+        } else {
+          events.push(mutate(makeEvent(), rnd));
+        }
       }
       const raw = JSON.stringify({ events });
-      const r = rnd() < 0.5 ? await call(c, 'POST', '/api/v1/events', c.lab, gzipSync(raw), { 'content-encoding': 'gzip' }) : await call(c, 'POST', '/api/v1/events', c.lab, raw);
+      const r =
+        rnd() < 0.5
+          ? await call(c, 'POST', '/api/v1/events', c.lab, gzipSync(raw), {
+              'content-encoding': 'gzip'
+            })
+          : await call(c, 'POST', '/api/v1/events', c.lab, raw);
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.results.length, 10);
       r.json.results.forEach((res: any, i: number) => {
         assert.ok(['accepted', 'rejected'].includes(res.status), JSON.stringify(res));
-        if (valid.has(i)) assert.equal(res.status, 'accepted', 'a bad neighbour does not affect a valid event');
-        if (res.status === 'rejected') assert.equal(typeof res.reason, 'string');
-        if (res.status === 'accepted') accepted++;
+        if (valid.has(i)) {
+          assert.equal(res.status, 'accepted', 'a bad neighbour does not affect a valid event');
+        }
+        if (res.status === 'rejected') {
+          assert.equal(typeof res.reason, 'string');
+        }
+        if (res.status === 'accepted') {
+          accepted++;
+        }
       });
     }
-    const n = Number((await c.services.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
+    const n = Number((await c.app.db.query('SELECT COUNT(*) AS n FROM events'))[0].n);
     assert.equal(n, accepted, 'exactly the accepted events are stored');
   });
 
   it('never answers 500 to random bodies, encodings and types', async () => {
     const rnd = prng(7);
-    const bodies = [() => Buffer.from(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256))), () => JSON.stringify(WEIRD[Math.floor(rnd() * WEIRD.length)]), () => '{"events":' + '['.repeat(5000)];
+    const bodies = [
+      () =>
+        Buffer.from(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256))),
+      () => JSON.stringify(WEIRD[Math.floor(rnd() * WEIRD.length)]),
+      () => '{"events":' + '['.repeat(5000)
+    ];
     for (let i = 0; i < 80; i++) {
       const body = bodies[i % bodies.length]();
-      const path = ['/api/v1/events', '/api/v1/status', '/api/v1/admin/policies', '/api/v1/admin/policies/validate', '/api/v1/admin/tokens'][i % 5];
+      const path = [
+        '/api/v1/events',
+        '/api/v1/status',
+        '/api/v1/admin/policies',
+        '/api/v1/admin/policies/validate',
+        '/api/v1/admin/tokens'
+      ][i % 5];
       const token = path.includes('admin') ? c.admin : c.lab;
       const headers: Record<string, string> = {};
-      if (rnd() < 0.3) headers['content-encoding'] = 'gzip';
-      if (rnd() < 0.2) headers['content-type'] = 'text/plain';
+      if (rnd() < 0.3) {
+        headers['content-encoding'] = 'gzip';
+      }
+      if (rnd() < 0.2) {
+        headers['content-type'] = 'text/plain';
+      }
       const r = await call(c, 'POST', path, token, body, headers);
       assert.ok(r.status < 500, `${path} answered ${r.status}: ${r.text.slice(0, 200)}`);
       if (r.status >= 400) {
@@ -121,12 +168,19 @@ describe('JupyterHub look-up flood', () => {
         res.writeHead(403).end('{}');
       }, 300);
     });
-    await new Promise<void>((r) => hub.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>(r => hub.listen(0, '127.0.0.1', () => r()));
     try {
-      const client = new HubClient(`http://127.0.0.1:${(hub.address() as { port: number }).port}`, 60_000, 5_000, 8);
-      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => client.check(`made-up-${i}`)));
-      const refused = results.filter((r) => r.status === 'rejected').length;
-      const answered = results.filter((r) => r.status === 'fulfilled' && r.value === null).length;
+      const client = new HubClient(
+        `http://127.0.0.1:${(hub.address() as { port: number }).port}`,
+        60_000,
+        5_000,
+        8
+      );
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => client.check(`made-up-${i}`))
+      );
+      const refused = results.filter(r => r.status === 'rejected').length;
+      const answered = results.filter(r => r.status === 'fulfilled' && r.value === null).length;
       assert.equal(answered, 8);
       assert.equal(refused, 32);
       assert.ok(peak <= 8, `at most 8 look-ups reached the Hub at once (saw ${peak})`);
@@ -140,8 +194,10 @@ describe('shutdown', () => {
   it('ends long polls with 304 instead of waiting them out', async () => {
     const c = await startCentral('sqlite');
     const first = await call(c, 'GET', '/api/v1/policy', c.lab);
-    const pending = call(c, 'GET', '/api/v1/policy?wait=60', c.lab, undefined, { 'if-none-match': first.headers.get('etag')! });
-    await new Promise((r) => setTimeout(r, 300));
+    const pending = call(c, 'GET', '/api/v1/policy?wait=60', c.lab, undefined, {
+      'if-none-match': first.headers.get('etag')!
+    });
+    await new Promise(r => setTimeout(r, 300));
     const t0 = Date.now();
     const closing = c.close();
     const r = await pending;

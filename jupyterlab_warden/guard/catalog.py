@@ -1,67 +1,103 @@
-"""Rule metadata from the shared catalog (schema/rules.json), and the policy's action for it.
+"""Runtime rule metadata (schema/rules.json), and the policy's action for a rule.
 
-The guard may run in a kernel whose environment lacks ``jupyterlab_warden`` (installed by the
-frontend's bootstrap): then the bootstrap passes the runtime rules in with ``use_rules``, and if
-even that is missing a neutral fallback keeps the guard working.
+The guard may run where the catalog file is not next to the package (a source checkout
+without ``schema/``, the frontend's embedded bootstrap): then it uses the runtime rules the
+bootstrap passed in, else the defaults embedded below - never a silent 'block everything' -
+and ``status()`` reports ``catalog_missing``. The rules a guard uses live in its state
+(``Rules``), not in a module global that notebook code or data could rewrite.
 """
 
 from typing import Dict, Optional
 
 ACTIONS = ("off", "warn", "confirm", "block")
-_rules: Optional[Dict[str, dict]] = None
+
+# The runtime rules' defaults, kept in step with schema/rules.json by
+# tests/guard/test_guard_state.py::test_embedded_runtime_rules_match_the_catalog.
+EMBEDDED_RUNTIME_RULES = {
+    "pickle-blocked-global": ("critical", "block"),
+    "model-file-dangerous-globals": ("critical", "block"),
+    "torch-weights-only-disabled": ("high", "warn"),
+    "torch-weights-only-bypassable": ("high", "warn"),
+}
+_REMEDIATION = (
+    "Do not load this file. Run python -m jupyterlab_warden.scan on it to see every global it "
+    "names, get the model in safetensors format from a trusted source, or ask your admin to "
+    "list its sha256 under trusted_artifacts if it is known to be good."
+)
 
 
-def use_rules(rules: Dict[str, dict]) -> None:
-    """Use these rules (id -> rule) instead of reading the catalog file."""
-    global _rules
-    _rules = dict(rules)
-
-
-def _load() -> Dict[str, dict]:
-    global _rules
-    if _rules is None:
-        try:
-            from ..contracts import rule_catalog  # absent when embedded by the bootstrap
-
-            _rules = rule_catalog()
-        except (ImportError, ValueError, OSError):  # ValueError: also bad JSON
-            _rules = {}
-    return _rules
-
-
-def rule(rule_id: str) -> dict:
-    found = _load().get(rule_id)
-    if found:
-        return found
+def embedded_rules() -> Dict[str, dict]:
     return {
-        "id": rule_id,
-        "title": rule_id.replace("-", " "),
-        "layer": "runtime",
-        "severity": "high",
-        "action": "block",
-        "explanation": "",
-        "remediation": "",
+        rid: {
+            "id": rid,
+            "title": rid.replace("-", " "),
+            "layer": "runtime",
+            "severity": severity,
+            "action": action,
+            "explanation": "",
+            "remediation": _REMEDIATION,
+        }
+        for rid, (severity, action) in EMBEDDED_RUNTIME_RULES.items()
     }
 
 
+class Rules:
+    """The rule catalog one guard uses."""
+
+    def __init__(self, rules: Optional[Dict[str, dict]] = None):
+        self.missing = False
+        if rules is None:
+            rules = _from_catalog_file()
+        if not rules:
+            rules, self.missing = embedded_rules(), True
+        self._rules = dict(rules)
+
+    def rule(self, rule_id: str) -> dict:
+        found = self._rules.get(rule_id)
+        if found:
+            return found
+        return embedded_rules().get(rule_id) or {
+            "id": rule_id,
+            "title": rule_id.replace("-", " "),
+            "layer": "runtime",
+            "severity": "high",
+            "action": "block",
+            "explanation": "",
+            "remediation": "",
+        }
+
+    def action_for(self, rule_id: str, policy: Optional[dict]) -> str:
+        """Policy's per-rule action, else the catalog's raised (never lowered) by
+        default_action: lowering a rule takes naming it."""
+        policy = policy or {}
+        setting = (policy.get("rules") or {}).get(rule_id) or {}
+        action = setting.get("action")
+        if not action:
+            action = self.rule(rule_id)["action"]
+            default = policy.get("default_action")
+            if (
+                default in ACTIONS
+                and action in ACTIONS
+                and ACTIONS.index(default) > ACTIONS.index(action)
+            ):
+                action = default
+        return action if action in ACTIONS else "block"
+
+    def severity_for(self, rule_id: str, policy: Optional[dict]) -> str:
+        setting = ((policy or {}).get("rules") or {}).get(rule_id) or {}
+        return setting.get("severity") or self.rule(rule_id)["severity"]
+
+
+def _from_catalog_file() -> Dict[str, dict]:
+    try:
+        from ..contracts import rule_catalog  # absent when embedded by the bootstrap
+
+        return {rid: r for rid, r in rule_catalog().items() if r.get("layer") == "runtime"}
+    except (ImportError, ValueError, OSError):  # ValueError: also bad JSON
+        return {}
+
+
 def action_for(rule_id: str, policy: Optional[dict]) -> str:
-    """Policy's per-rule action, else the catalog's raised (never lowered) by default_action:
-    lowering a rule takes naming it, so a broad default cannot switch off a runtime block."""
-    policy = policy or {}
-    setting = (policy.get("rules") or {}).get(rule_id) or {}
-    action = setting.get("action")
-    if not action:
-        action = rule(rule_id)["action"]
-        default = policy.get("default_action")
-        if (
-            default in ACTIONS
-            and action in ACTIONS
-            and ACTIONS.index(default) > ACTIONS.index(action)
-        ):
-            action = default
-    return action if action in ACTIONS else "block"
-
-
-def severity_for(rule_id: str, policy: Optional[dict]) -> str:
-    setting = ((policy or {}).get("rules") or {}).get(rule_id) or {}
-    return setting.get("severity") or rule(rule_id)["severity"]
+    """The action for ``rule_id`` under ``policy`` with the catalog file's rules (for the lab
+    server and tests; a guard uses the ``Rules`` its state holds)."""
+    return Rules().action_for(rule_id, policy)

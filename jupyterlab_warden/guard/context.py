@@ -1,13 +1,13 @@
-"""The load in progress on this thread: which call, which file, whether it is trusted.
+"""The loads in progress on each thread: which call, which file, what its scan cleared.
 
-The wrappers around ``torch.load`` & co. push a ``LoadContext``; the audit hook reads it to say
-which call and file a refused global came from, and to let a trusted artifact load unhindered.
+The loader wrappers push a ``LoadContext``; the audit hook reads the innermost one to refuse
+any global the scan did not clear (``cleared``: (module, name) -> role bits), to say which call
+and file a refused global came from, and to let a trusted artifact load unhindered. The stack
+lives in the guard's state (``ContextStack``), not in a module global data could reach.
 """
 
 import threading
-from typing import Optional
-
-_local = threading.local()
+from typing import Dict, Optional
 
 
 class LoadContext:
@@ -17,24 +17,40 @@ class LoadContext:
         self.size: Optional[int] = None
         self.sha256: Optional[str] = None
         self.trusted_name: Optional[str] = None
-        self.report = None  # the scanner's ScanReport, when the file was scanned
+        self.report = None  # the scanner's ScanReport, when the data was scanned
+        self.cleared: Optional[Dict] = None  # None: not scanned, the hook assumes the worst
         self.hash_source = None  # how to hash the file later: path or bytes
+        self._stack = None
 
     @property
     def trusted(self) -> bool:
         return self.trusted_name is not None
 
     def __enter__(self) -> "LoadContext":
-        stack = getattr(_local, "stack", None)
-        if stack is None:
-            stack = _local.stack = []
-        stack.append(self)
+        self._stack.push(self)
         return self
 
     def __exit__(self, *exc) -> None:
-        _local.stack.pop()
+        self._stack.pop(self)
 
 
-def current() -> Optional[LoadContext]:
-    stack = getattr(_local, "stack", None)
-    return stack[-1] if stack else None
+class ContextStack(threading.local):
+    """Per-thread stack of loads in progress."""
+
+    def __init__(self):
+        self.items = []
+
+    def new(self, call: str) -> LoadContext:
+        ctx = LoadContext(call)
+        ctx._stack = self
+        return ctx
+
+    def push(self, ctx: LoadContext) -> None:
+        self.items.append(ctx)
+
+    def pop(self, ctx: LoadContext) -> None:
+        if self.items and self.items[-1] is ctx:
+            self.items.pop()
+
+    def current(self) -> Optional[LoadContext]:
+        return self.items[-1] if self.items else None

@@ -51,6 +51,15 @@ def _open_file(fh) -> Optional[FileSource]:
     try:
         if not fh.seekable():
             return None
+        if not isinstance(fh, (io.BufferedReader, io.BufferedRandom, io.FileIO)):
+            # a decompressing or archive stream (gzip, zip member, joblib's zlib file): its
+            # fileno() is the compressed file, so read what the unpickler will read instead
+            pos = fh.tell()
+            data = fh.read()
+            fh.seek(pos)
+            if not isinstance(data, (bytes, bytearray)):
+                return None
+            return FileSource(None, bytes(data), len(data), None)
         pos = fh.tell()
         st = os.fstat(fh.fileno())
         name = getattr(fh, "name", None)

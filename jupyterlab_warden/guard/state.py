@@ -1,7 +1,9 @@
 """The guard's state in this process: policy, decisions, confirmations, and the rule actions.
 
-One ``GuardState`` exists per process (see ``registry``); the audit hook and the load wrappers
-call into it. Its methods apply the policy - they never import torch, numpy or pandas.
+One ``GuardState`` exists per process. It is held only by the closures of the audit hook and
+the loader wrappers (see ``guard/__init__.py``): no module attribute or ``sys.modules`` entry
+leads to it, so no pickle global can. Its methods apply the policy - they never import torch,
+numpy or pandas.
 """
 
 import importlib
@@ -10,28 +12,31 @@ import types
 import warnings
 from typing import Dict, Optional
 
-from . import catalog, context, filesource
+from . import catalog, filesource, judge
+from .context import ContextStack, LoadContext
 from .decide import REASONS, Decision, GlobalPolicy
 from .errors import WardenBlockedLoad, WardenWarning
 from .events import EventSink, fingerprint, kernel_location, make_event
 
-GUARD_VERSION = "1"
+GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
 RULE_FILE = "model-file-dangerous-globals"
 RULE_WEIGHTS_ONLY_FALSE = "torch-weights-only-disabled"
 RULE_TORCH_VULNERABLE = "torch-weights-only-bypassable"
 TORCH_LAST_VULNERABLE = (2, 5, 1)  # CVE-2025-32434
 SAFE, DANGEROUS = "safe", "dangerous"  # scanner verdicts (jupyterlab_warden.scan.report)
-_RESOLVE_REASONS = ("third-party", "policy-allow")
-_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
+_IMMUTABLE_VALUES = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
+_VALUE_TYPES = frozenset(("torch.dtype", "torch.layout", "torch.memory_format", "torch.qscheme"))
 
 
 class GuardState:
-    def __init__(self, policy: Optional[dict] = None, spool_dir: Optional[str] = None):
+    def __init__(self, policy: Optional[dict] = None, spool_dir: Optional[str] = None, rules=None):
         self.version = GUARD_VERSION
         self.enabled = True
         self.sink = EventSink(spool_dir)
         self.hashes = filesource.HashCache()
+        self.rules = catalog.Rules(rules)
+        self.contexts = ContextStack()
         self.confirmations: Dict[str, str] = {}
         self.errors = []
         self.patched = []
@@ -44,17 +49,21 @@ class GuardState:
             "files_scanned": 0,
             "loads_blocked": 0,
         }
+        self._seal = None
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
     def set_policy(self, policy: Optional[dict]) -> None:
-        """Adopt a policy document; a malformed pickle section falls back to the default mode."""
+        """Adopt a policy document (launch-time file or the lab server's bootstrap: may loosen).
+
+        A malformed pickle section falls back to the default mode."""
         policy = dict(policy or {})
         try:
             compiled = GlobalPolicy.from_policy(policy)
         except (ValueError, TypeError, AttributeError) as exc:
             self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
+        self.errors.extend(compiled.problems)
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}
@@ -82,41 +91,104 @@ class GuardState:
         self.scan_before_load = scan_before_load
         self.include_paths = include_paths
         self.revision = policy.get("revision") if isinstance(policy.get("revision"), int) else None
+        self._seal = self.seal()
+
+    def use_rules(self, rules: Optional[dict]) -> None:
+        """The runtime rules the lab server's bootstrap passes (the catalog it ships)."""
+        if isinstance(rules, dict) and rules:
+            self.rules = catalog.Rules(rules)
+
+    def seal(self):
+        """What the hook compares on every global: changed only through set_policy."""
+        return (self.enabled, self.globals, self.policy, self.trusted, self.scan_before_load)
+
+    def intact(self) -> bool:
+        return self._seal is not None and self._seal == self.seal()
+
+    def tighten(self, policy: Optional[dict]) -> bool:
+        """In-kernel ``install(policy)``: adopt ``policy`` only if it is at least as tight as
+        the one in force (mode, allow/deny lists, rule actions, guard switches, trusted
+        artifacts); otherwise keep the current policy and record why."""
+        why = self._looser(dict(policy or {}))
+        if why:
+            self.errors.append(f"in-kernel policy change ignored: it would loosen {why}")
+            return False
+        self.set_policy(policy)
+        return True
+
+    def _looser(self, new: dict) -> Optional[str]:
+        try:
+            candidate = GlobalPolicy.from_policy(new)
+        except (ValueError, TypeError, AttributeError):
+            return "the pickle section (malformed)"
+        if not self.globals.tighter_or_equal(candidate):
+            return "the pickle mode or allow/deny lists"
+        old_guard, new_guard = self.policy.get("guard") or {}, new.get("guard") or {}
+        if not isinstance(new_guard, dict):
+            return "the guard settings (malformed)"
+        for key in ("enabled", "torch_weights_only_default", "scan_before_load"):
+            if old_guard.get(key, True) is not False and new_guard.get(key, True) is False:
+                return f"guard.{key}"
+        if not set(new.get("trusted_artifacts") or {}) <= set(self.trusted):
+            return "trusted_artifacts"
+        for rule_id in catalog.EMBEDDED_RUNTIME_RULES:
+            old = self.rules.action_for(rule_id, self.policy)
+            now = self.rules.action_for(rule_id, new)
+            if catalog.ACTIONS.index(now) < catalog.ACTIONS.index(old):
+                return f"the action of rule {rule_id}"
+        return None
 
     # -- the audit hook's question ------------------------------------------------------------
     def check_global(self, module, name) -> None:
-        """Raise WardenBlockedLoad unless the policy lets the unpickler resolve module.name."""
+        """Raise WardenBlockedLoad unless module.name may be resolved for this load."""
+        if not self.intact():
+            # someone changed the state outside the policy channel (e.g. state.enabled = False)
+            self._refuse_global(module, name, Decision(False, "state-altered"), None)
+            return
         if not self.enabled:
             return
-        ctx = context.current()
+        ctx = self.contexts.current()
         if ctx is not None and ctx.trusted:
             return
         self.counts["globals_checked"] += 1
-        key = (module, name)
+        scanned = ctx is not None and ctx.cleared is not None
+        if scanned:
+            roles = ctx.cleared.get((module, name))
+            if roles is None:
+                # the scan did not clear it: say why the judge refuses it, if it does by name
+                by_name = self.globals.decide(module, name, judge.WORST)
+                refusal = by_name if not by_name.allowed else Decision(False, "not-in-scan")
+                self._refuse_global(module, name, refusal, ctx)
+                return
+        else:
+            roles = judge.WORST
+        key = (module, name, roles, scanned)
         decision = self.decisions.get(key)
         if decision is None:
-            decision = self._decide(module, name)
+            decision = self._decide(module, name, roles, scanned)
             if len(self.decisions) < 50_000:
                 self.decisions[key] = decision
         if not decision.allowed:
             self._refuse_global(module, name, decision, ctx)
 
-    def _decide(self, module, name) -> Decision:
-        decision = self.globals.decide(module, name)
-        if not decision.allowed or decision.reason not in _RESOLVE_REASONS:
-            return decision
-        if decision.reason == "policy-allow" and not (decision.pattern or "").endswith(".*"):
-            return decision  # an admin named this exact global
-        identity = _identity(module, name)
-        if identity is None or identity == f"{module}.{name}":
-            return decision
-        if identity == "<module>":
-            return Decision(False, "module-object")
-        mod, _, qual = identity.rpartition(".")
-        real = self.globals.decide(mod, qual) if mod else decision
-        # Re-exports (``somelib.system`` is ``os.system``) are judged by what they really are.
-        if not real.allowed:
-            return Decision(False, "reexported", identity)
+    def _decide(self, module, name, roles: int, scanned: bool) -> Decision:
+        by_name = self.globals.decide(module, name, roles)
+        if not by_name.allowed:
+            return by_name
+        obj, failure = _resolve(module, name, by_name)
+        if failure is not None:
+            return failure
+        decision = judge.judge_object(obj, roles, by_name)
+        if (
+            decision.allowed
+            and not scanned
+            and decision.reason == "data-value"
+            and not isinstance(obj, _IMMUTABLE_VALUES)
+            and judge.canonical(type(obj)) not in _VALUE_TYPES
+        ):
+            # Without a scan the hook cannot know the pickle only reads this object: a shared
+            # instance could be changed in place (BUILD / SETITEM) - refuse.
+            return Decision(False, "needs-scan", type(obj).__name__)
         return decision
 
     def _refuse_global(self, module, name, decision: Decision, ctx) -> None:
@@ -126,13 +198,21 @@ class GuardState:
             "global": full,
             "reason": decision.reason,
         }
-        if decision.reason == "reexported" and decision.pattern:
-            evidence["resolves_to"] = decision.pattern
+        if decision.detail and decision.reason in _DETAIL_REASONS:
+            evidence["resolves_to"] = decision.detail[:200]
         if ctx is not None:
             evidence.update(self.file_evidence(ctx, with_hash=True))
         self.counts["globals_refused"] += 1
         what = f"unpickling the global {full}"
         why = REASONS.get(decision.reason, decision.reason)
+        if decision.reason == "state-altered":
+            # fail closed whatever the mode or rule actions say: they are what was altered
+            message = (
+                f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. How to "
+                "proceed: restart the kernel; the guard's policy changes only through the lab "
+                "server (or install() with a tighter policy)."
+            )
+            raise WardenBlockedLoad(message, RULE_GLOBAL, {})
         if not self.globals.enforcing:  # audit mode: record, never refuse
             self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
             return
@@ -146,10 +226,10 @@ class GuardState:
         finding's fingerprint; once the frontend (or the user) calls ``confirm(fingerprint)``
         the next identical load goes through, recorded as 'confirmed'.
         """
-        action = catalog.action_for(rule_id, self.policy)
+        action = self.rules.action_for(rule_id, self.policy)
         if action == "off":
             return "off"
-        rule = catalog.rule(rule_id)
+        rule = self.rules.rule(rule_id)
         fp = fingerprint(rule_id, evidence)
         if action == "warn":
             message = "Jupyter Warden warning: {} - {}. {}".format(what, why, rule["remediation"])
@@ -188,7 +268,7 @@ class GuardState:
         event = make_event(
             rule_id,
             action,
-            catalog.severity_for(rule_id, self.policy),
+            self.rules.severity_for(rule_id, self.policy),
             message,
             evidence,
             self._location(),
@@ -206,19 +286,42 @@ class GuardState:
         return location
 
     # -- scan before load --------------------------------------------------------------------
-    def open_load(self, call: str, target, unpickles: bool = True) -> context.LoadContext:
-        """Scan the file behind a load call; refuse a dangerous one unless trusted."""
-        outer = context.current()
+    def open_load(self, call: str, target, unpickles: bool = True) -> LoadContext:
+        """Scan the data behind a load call; refuse a dangerous one unless trusted.
+
+        Returns the context to enter around the real load. A loader inside a loader (torch ->
+        pickle.Unpickler) reuses the outer context: the outer scan covered its stream.
+        """
+        outer = self.contexts.current()
         if outer is not None:
-            return outer  # a loader inside a loader (torch -> pickle.load): scanned already
-        ctx = context.LoadContext(call)
+            return outer
+        ctx = self.contexts.new(call)
         if not self.enabled or not unpickles:
             return ctx
         source = filesource.describe(target)
         if source is None:
+            return ctx  # nothing to scan (a non-seekable stream): the hook judges the worst
+        return self._scan_into(ctx, source)
+
+    def open_bytes(self, call: str, data) -> LoadContext:
+        """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
+        outer = self.contexts.current()
+        ctx = self.contexts.new(call)
+        if outer is not None and outer.trusted:
+            ctx.trusted_name = outer.trusted_name
             return ctx
+        if not self.enabled:
+            return ctx
+        try:
+            view = memoryview(data)
+        except TypeError:
+            return ctx  # not a buffer: the unpickler will refuse it itself
+        return self._scan_into(ctx, filesource.FileSource(None, view, view.nbytes, None))
+
+    def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
+        call = ctx.call
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
-        if self.scan_before_load and _worth_prescanning(source):
+        if self.scan_before_load:
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 
             cached = self.scans.get(source.stat_key) if source.stat_key else None
@@ -230,11 +333,12 @@ class GuardState:
                 if source.path is not None:
                     ctx.report = scan_file(source.path, policy)
                 else:
-                    ctx.report = scan_bytes(source.data, "<open file>", policy)
+                    ctx.report = scan_bytes(source.data, "<data>", policy)
                 if source.stat_key:
                     if len(self.scans) >= 256:
                         self.scans.clear()
                     self.scans[source.stat_key] = ctx.report
+            ctx.cleared = ctx.report.cleared if ctx.report.cleared is not None else {}
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
@@ -245,19 +349,21 @@ class GuardState:
             }
             evidence.update(self.file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
-                self.apply_rule(
+                outcome = self.apply_rule(
                     RULE_FILE,
                     evidence,
-                    "loading this file",
-                    "its pickle data imports " + ", ".join(evidence["globals"][:5]),
+                    "loading this data",
+                    "its pickle data uses " + ", ".join(evidence["globals"][:5]),
                 )
+                if outcome == "confirmed":
+                    ctx.trusted_name = "confirmed by the user"
             else:
                 self._emit(
-                    RULE_FILE, "allowed", "Audit: this file imports dangerous globals.", evidence
+                    RULE_FILE, "allowed", "Audit: this data imports dangerous globals.", evidence
                 )
         return ctx
 
-    def check_trust(self, ctx: context.LoadContext) -> bool:
+    def check_trust(self, ctx: LoadContext) -> bool:
         """Hash the file (cached) if the policy lists trusted artifacts; mark ctx trusted."""
         if self.trusted and ctx.hash_source is not None and ctx.sha256 is None:
             ctx.sha256 = self.hashes.sha256(ctx.hash_source)
@@ -286,7 +392,7 @@ class GuardState:
             evidence = {"torch_version": self.torch_version, "call": "import torch"}
             what = f"torch {self.torch_version}"
             why = "torch.load(weights_only=True) is bypassable on torch <= 2.5.1 (CVE-2025-32434)"
-            action = catalog.action_for(RULE_TORCH_VULNERABLE, self.policy)
+            action = self.rules.action_for(RULE_TORCH_VULNERABLE, self.policy)
             if action != "off":
                 self._emit(RULE_TORCH_VULNERABLE, "warned", f"{what}: {why}.", evidence)
 
@@ -307,28 +413,9 @@ class GuardState:
             "install_ms": self.install_ms,
             "counts": dict(self.counts),
             "errors": list(self.errors[-10:]),
+            "catalog_missing": self.rules.missing,
+            "intact": self.intact(),
         }
-
-
-# A plain pickle stream is scanned op by op in Python, several times slower than the C
-# unpickler; past this size the pre-scan would dominate the load, so such files are left to the
-# audit hook (which sees every global anyway, it just stops at the first refused one). Zip
-# archives (torch) are always scanned: only their small *.pkl members are read.
-PRESCAN_MAX_PLAIN_BYTES = 1024 * 1024
-
-
-def _worth_prescanning(source) -> bool:
-    if source.size <= PRESCAN_MAX_PLAIN_BYTES:
-        return True
-    try:
-        if source.path is not None:
-            with open(source.path, "rb") as fh:
-                head = fh.read(4)
-        else:
-            head = bytes(source.data[:4])
-    except OSError:
-        return False
-    return head == b"PK\x03\x04"
 
 
 def parse_version(version: str):
@@ -345,31 +432,42 @@ def parse_version(version: str):
     return tuple(parts)
 
 
-def _identity(module: str, name: str) -> Optional[str]:
-    """What module.name really is: ``<module>`` for a module, else its defining module and
-    qualified name. Imports the module as the unpickler is about to; None if unresolvable."""
-    try:
-        obj = sys.modules.get(module) or importlib.import_module(module)
-    except Exception:  # noqa: BLE001 - the unpickler will report the failed import itself
-        return None
-    parts = name.split(".")
-    for part in parts:
+# third-party packages are never imported by the guard to judge them (their import runs code)
+_NO_IMPORT_REASONS = ("third-party-needs-resolution", "unresolvable")
+_DETAIL_REASONS = frozenset(
+    (
+        "module-object",
+        "builtin-not-allowed",
+        "function-not-allowed",
+        "unsafe-origin",
+        "not-curated-callable",
+        "not-the-curated-object",
+    )
+)
+
+
+def _resolve(module: str, name: str, by_name: Decision):
+    """(object, None) as the unpickler will resolve module.name, or (None, refusal).
+
+    Imports only what the unpickler is about to import anyway, and never a third-party package
+    that is not already imported: its import could run code before any judgment.
+    """
+    mod_name, qual = judge.normalise(module, name)
+    mod = sys.modules.get(mod_name)
+    if mod is None:
+        top = mod_name.partition(".")[0]
+        if by_name.reason in _NO_IMPORT_REASONS and top not in sys.modules:
+            return None, Decision(False, "not-imported", mod_name)
+        try:
+            mod = importlib.import_module(mod_name)
+        except Exception as exc:  # noqa: BLE001 - any import failure: refuse, say why
+            return None, Decision(False, "unresolved", f"{type(exc).__name__}: {exc}"[:200])
+    obj = mod
+    for part in qual.split("."):
         try:
             obj = getattr(obj, part)
         except Exception:  # noqa: BLE001
-            return None
+            return None, Decision(False, "unresolved", f"no attribute {part!r}")
         if isinstance(obj, types.ModuleType):
-            # Pickles name classes by qualname; a path through a module (pkg.os.system) or a
-            # module itself is never needed by legitimate data.
-            return "<module>"
-    if not isinstance(obj, _FUNCTION_TYPES):
-        return None  # an instance: data, judged by the globals that built it
-    owner = getattr(obj, "__self__", None)
-    if owner is not None and not isinstance(owner, (types.ModuleType, type)):
-        kind = type(owner)
-        return "{}.{}.{}".format(kind.__module__, kind.__qualname__, getattr(obj, "__name__", "?"))
-    mod = getattr(obj, "__module__", None)
-    qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if not isinstance(mod, str) or not isinstance(qual, str):
-        return None
-    return f"{mod}.{qual}"
+            return None, Decision(False, "module-object", "a module")
+    return obj, None

@@ -2,14 +2,22 @@
 the user's target: the preparation data and the Process object. They come from the kernel's
 own process tree (as ForkingPickler messages do, which the guard trusts), but spawn reads them
 with plain ``pickle.load``, whose standard-library globals (``AuthenticationString``...) the
-guard's default mode refuses, so every spawned worker would die at start.
+guard refuses, so every spawned worker would die at start.
 
-Here the guard steps aside for exactly those two loads and is back on before the parent's
-main module is imported (``prepare``) and before the target runs (``_bootstrap``).
+Here exactly those two loads use an unpickler that resolves names itself (its ``find_class``
+override means the ``pickle.find_class`` audit event is not raised for them); the parent's
+main module is imported (``prepare``) and the target runs with the guard fully on.
+This mirrors ``multiprocessing.spawn._main`` (the same in CPython 3.8-3.13).
 Standard library only, Python >= 3.8.
 """
 
+import _pickle
+import os
 import sys
+
+# Captured before the guard is installed (sitecustomize imports this module first): the guard
+# wraps the unpicklers it finds on the pickle modules, and these two loads must not be scanned.
+_ORIGINAL_UNPICKLER = _pickle.Unpickler
 
 
 def is_multiprocessing_child() -> bool:
@@ -19,29 +27,33 @@ def is_multiprocessing_child() -> bool:
     )
 
 
-def trust_parent_messages(guard) -> None:
+class _ParentMessage(_ORIGINAL_UNPICKLER):
+    """Reads a message from this process's own parent (trusted, like ForkingPickler's)."""
+
+    def find_class(self, module, name):
+        __import__(module)
+        obj = sys.modules[module]
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+
+def trust_parent_messages() -> None:
     from multiprocessing import process, spawn
 
     if getattr(spawn._main, "_warden", False):
         return
-    original_main, original_prepare = spawn._main, spawn.prepare
-    original_bootstrap = process.BaseProcess._bootstrap
 
     def _main(fd, parent_sentinel):
-        guard.disable()  # the preparation data: from the parent
-        return original_main(fd, parent_sentinel)
-
-    def prepare(data):
-        guard.enable()  # importing the parent's main module is user code
-        try:
-            return original_prepare(data)
-        finally:
-            guard.disable()  # the Process object: from the parent
-
-    def _bootstrap(self, *args, **kwargs):
-        guard.enable()
-        return original_bootstrap(self, *args, **kwargs)
+        with os.fdopen(fd, "rb", closefd=True) as from_parent:
+            process.current_process()._inheriting = True
+            try:
+                preparation_data = _ParentMessage(from_parent).load()
+                spawn.prepare(preparation_data)
+                self = _ParentMessage(from_parent).load()
+            finally:
+                del process.current_process()._inheriting
+        return self._bootstrap(parent_sentinel)
 
     _main._warden = True
-    spawn._main, spawn.prepare = _main, prepare
-    process.BaseProcess._bootstrap = _bootstrap
+    spawn._main = _main

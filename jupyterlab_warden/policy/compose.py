@@ -16,8 +16,9 @@ from .model import higher_severity, stricter_action
 _UNION_LISTS = {("pickle", "deny_globals")}
 # Maps whose keys are independent entries (merged key by key rather than replaced whole).
 _KEYED_MAPS = {("rules",), ("trusted_artifacts",)}
-# Per-source bookkeeping, not policy content.
-_NOT_COMPOSED = {"schema_version", "description"}
+# Per-source bookkeeping, not policy content (``audience``: the lab a central policy was
+# signed for, checked when it is accepted).
+_NOT_COMPOSED = {"schema_version", "description", "audience"}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import lzma
 import mmap
 import os
 import struct
+import tarfile
 import zipfile
 import zlib
 from typing import Iterator, List, NamedTuple, Optional
@@ -38,6 +39,10 @@ class ScanLimitError(Exception):
 
 
 def parts_of_file(path: str) -> Iterator[Part]:
+    shelf = _shelve_index(path)
+    if shelf is not None:
+        yield from _shelve_parts(path, shelf)
+        return
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
@@ -65,6 +70,10 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
         yield from _decompressed(buf, where, depth, "xz", lzma.LZMAFile)
     elif head[:1] == b"\x78" and head[1:2] in (b"\x01", b"\x5e", b"\x9c", b"\xda"):
         yield from _zlib(buf, where, depth)
+    elif head.startswith(b"\x28\xb5\x2f\xfd"):
+        yield from _zstd(buf, where, depth)
+    elif len(buf) >= 512 and bytes(buf[257:262]) == b"ustar":
+        yield from _tar_parts(buf, where, depth)
     else:
         streams, _ = scan_pickles(buf, 0)
         fmt = "pickle" if len(streams) <= 1 else "legacy-torch"
@@ -139,12 +148,16 @@ def _zip_parts(source, buf, where: str, depth: int) -> Iterator[Part]:
             except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError) as exc:
                 yield Part(inner_where, "member", [], error=f"unreadable entry: {exc}")
                 continue
-            if (
+            if fmt == "torch-zip" and not (
                 info.filename.endswith((".pkl", ".pickle", ".npy", ".zip", ".pt", ".pth", ".bin"))
                 or looks_like_pickle(data)
                 or data[:4] == b"PK\x03\x04"
                 or data[:6] == b"\x93NUMPY"
             ):
+                continue  # torch reads only its pickles; other members are data it never unpickles
+            if data:
+                # any other zip: every member, whatever its name (pandas compression='zip'
+                # unpickles the archive's only member, named anything)
                 yield from parts_of_buffer(data, inner_where, depth + 1)
 
 
@@ -205,3 +218,135 @@ def _zlib(buf, where, depth) -> Iterator[Part]:
         yield Part(where, "zlib", [], error=f"cannot decompress zlib data: {exc}")
         return
     yield from parts_of_buffer(data, where, depth + 1)
+
+
+def _zstd(buf, where, depth) -> Iterator[Part]:
+    try:
+        import zstandard  # optional: pandas reads zstd only with it installed too
+    except ImportError:
+        yield Part(where, "zstd", [], error="zstd data, and the zstandard module is not installed")
+        return
+    try:
+        reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(bytes(buf)))
+        data = reader.read(MAX_MEMBER_BYTES + 1)
+    except zstandard.ZstdError as exc:
+        yield Part(where, "zstd", [], error=f"cannot decompress zstd data: {exc}")
+        return
+    if len(data) > MAX_MEMBER_BYTES:
+        yield Part(
+            where, "zstd", [], error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes"
+        )
+        return
+    yield from parts_of_buffer(data, where, depth + 1)
+
+
+def _tar_parts(buf, where, depth) -> Iterator[Part]:
+    """Every regular member of a tar (pandas compression='tar', torch's legacy tar layout)."""
+    if depth >= MAX_NESTING:
+        yield Part(where, "tar", [], error=f"archives nested deeper than {MAX_NESTING} levels")
+        return
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(bytes(buf)), mode="r:")
+    except (tarfile.TarError, OSError, ValueError) as exc:
+        streams, _ = scan_pickles(buf, 0)  # 'ustar' at 257 by chance: maybe a pickle after all
+        yield Part(where, "pickle", streams, error=None if streams else f"unreadable tar: {exc}")
+        return
+    with archive:
+        members = archive.getmembers()
+        torch_layout = {m.name for m in members} >= {"storages", "tensors", "pickle"}
+        yield Part(where, "torch-legacy-tar" if torch_layout else "tar", [])
+        for member in members:
+            if not member.isfile():
+                continue
+            inner_where = (where + "!" if where else "") + member.name
+            if member.size > MAX_MEMBER_BYTES:
+                yield Part(inner_where, "member", [], error="entry larger than the scan limit")
+                continue
+            fh = archive.extractfile(member)
+            data = fh.read() if fh is not None else b""
+            if torch_layout and member.name in ("storages", "tensors"):
+                yield _torch_tar_member(member.name, data, inner_where)
+            elif data:
+                yield from parts_of_buffer(data, inner_where, depth + 1)
+
+
+def _shelve_index(path: str):
+    """A shelve (dbm.dumb) data file: its '.dir' index lists where each value's pickle is."""
+    if not path.endswith(".dat"):
+        return None
+    index = path[:-4] + ".dir"
+    try:
+        with open(index, encoding="latin-1") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    spans = []
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            _key, (pos, size) = ast.literal_eval(line)  # literals only: never runs code
+        except (ValueError, SyntaxError, TypeError):
+            return None
+        if isinstance(pos, int) and isinstance(size, int) and pos >= 0 and size >= 0:
+            spans.append((pos, size))
+    return spans
+
+
+def _shelve_parts(path: str, spans) -> Iterator[Part]:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    yield Part("", "shelve", [])
+    for pos, size in spans:
+        chunk = data[pos : pos + size]
+        streams, _ = scan_pickles(chunk, 0)
+        yield Part(f"@{pos}", "pickle", streams)
+
+
+# torch's legacy tar layout: 'storages' = count, then per storage a pickle (key, location,
+# storage class) followed by an int64 element count and the raw elements, then a pickle of
+# views; 'tensors' = count, then per tensor a pickle (key, storage id, tensor class) followed by
+# ndim (int32), 4 bytes, ndim int64 sizes, ndim int64 strides, an int64 offset. Every pickle is
+# scanned; the raw parts are stepped over as torch steps over them.
+_ELEMENT_SIZES = {
+    "Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
+    "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
+    "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1,
+}  # fmt: skip
+
+
+def _torch_tar_member(name: str, data: bytes, where: str) -> Part:
+    from .dryrun import small_int
+    from .opcodes import scan_stream
+
+    streams = []
+    try:
+        first = scan_stream(data, 0)
+        streams.append(first)
+        count = small_int(data, 0, first)
+        if count is None:
+            return Part(where, "torch-legacy-" + name, streams, error="unreadable record count")
+        pos = first.end
+        for _ in range(count):
+            record = scan_stream(data, pos)
+            streams.append(record)
+            if record.error is not None:
+                return Part(where, "torch-legacy-" + name, streams)
+            pos = record.end
+            if name == "storages":
+                kinds = [g.name for g in record.globals if g.name.endswith("Storage")]
+                size = _ELEMENT_SIZES.get(kinds[-1][: -len("Storage")]) if kinds else None
+                if size is None:
+                    return Part(where, "torch-legacy-storages", streams, error="unknown storage")
+                (elements,) = struct.unpack_from("<q", data, pos)
+                pos += 8 + elements * size
+            else:
+                (ndim,) = struct.unpack_from("<i", data, pos)
+                pos += 8 + 16 * ndim + 8
+            if pos > len(data) or pos < 0:
+                return Part(where, "torch-legacy-" + name, streams, error="truncated record")
+        if name == "storages":
+            streams.append(scan_stream(data, pos))  # the storage views
+    except struct.error as exc:
+        return Part(where, "torch-legacy-" + name, streams, error=f"truncated record: {exc}")
+    return Part(where, "torch-legacy-" + name, streams)

@@ -15,6 +15,23 @@ import pickletools
 import struct
 from typing import List, NamedTuple, Optional, Tuple
 
+from ..guard.curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, VALUE, ZGETATTR
+from ..guard.judge import normalise
+
+MUTATE = 32  # role bit: the pickle changes this global's object in place (always refused)
+
+_WRAPPER_CLASS = object()  # joblib's NumpyArrayWrapper: raw array bytes follow its BUILD
+_DTYPE_CLASS = object()
+_GETATTR = object()
+_ZONEINFO = object()
+_SPECIAL = {
+    ("builtins", "getattr"): _GETATTR,
+    ("__builtin__", "getattr"): _GETATTR,
+    ("zoneinfo", "ZoneInfo"): _ZONEINFO,
+}
+_CURATED_CLASS_ARGS = ((), VALUE)
+_ITEM_OPS = frozenset(("TUPLE", "OBJ", "APPENDS", "SETITEMS", "ADDITEMS"))
+
 MAX_NAME = 512
 MAX_STACK = 1_000_000
 MAX_MEMO = 4_000_000
@@ -27,11 +44,126 @@ class PickleFormatError(ValueError):
     """The data is not a well-formed pickle (truncated, unknown opcode, stack misuse)."""
 
 
-class Global(NamedTuple):
-    module: str
-    name: str
-    opcode: str  # GLOBAL, STACK_GLOBAL, INST or EXT
-    offset: int
+class Global:
+    """One global the pickle names, and how the pickle uses it (role bits of guard.judge)."""
+
+    __slots__ = ("module", "name", "opcode", "offset", "roles", "special", "full")
+
+    def __init__(self, module: str, name: str, opcode: str, offset: int, roles: int = VALUE):
+        self.module = module
+        self.name = name
+        self.opcode = opcode  # GLOBAL, STACK_GLOBAL, INST or EXT (NESTED:... inside bytes)
+        self.offset = offset
+        self.roles = roles
+        self.special = _SPECIAL.get((module, name))
+        mod, qual = normalise(module, name)
+        self.full = mod + "." + qual
+
+    def __repr__(self):
+        return f"Global({self.module!r}, {self.name!r}, {self.opcode!r}, roles={self.roles})"
+
+
+class _Inst:
+    """An object made by REDUCE / NEWOBJ / OBJ / INST: which globals it may be an instance of."""
+
+    __slots__ = ("refs", "zoneinfo_unpickle")
+
+    def __init__(self, refs, zoneinfo_unpickle=False):
+        self.refs = refs
+        self.zoneinfo_unpickle = zoneinfo_unpickle
+
+
+class _Tup:
+    """A tuple holding globals or made objects (only tracked when it does)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+
+_TRACKED = {Global, _Inst}  # extended below by _DType and _Wrapper
+
+
+def _tuple_of(items):
+    for item in items:
+        if type(item) in _TRACKED:
+            return _Tup(items)
+    return _ANY
+
+
+def _add_roles(item, roles: int) -> None:
+    kind = type(item)
+    if kind is Global:
+        item.roles |= roles
+    elif kind in _TRACKED:
+        for ref in item.refs:
+            ref.roles |= roles
+    elif kind is _Tup:
+        for sub in item.items:
+            _add_roles(sub, roles)
+
+
+def _call(func, args, push):
+    """REDUCE: ``func(*args)``. Marks roles and pushes what it makes."""
+    kind = type(func)
+    if kind is Global:
+        special = func.special
+        if special is _GETATTR:
+            items = args.items if type(args) is _Tup else ()
+            if (
+                len(items) == 2
+                and type(items[0]) is Global
+                and items[0].special is _ZONEINFO
+                and items[1] == "_unpickle"
+            ):
+                func.roles |= ZGETATTR
+                push(_Inst((), zoneinfo_unpickle=True))
+                return
+        func.roles |= CALL
+        if special is _DTYPE_CLASS and type(args) is _Tup and type(args.items[0]) is str:
+            push(_DType(args.items[0], func))  # joblib arrays named later reuse it (memo)
+            return
+        spec = ARG_ROLES.get(func.full)
+        if spec is None and func.full in CLASSES:
+            spec = _CURATED_CLASS_ARGS  # curated constructors keep their arguments as data
+        made = [func]
+        if type(args) is _Tup:
+            positional, rest = spec if spec is not None else ((), CALL | NEW | BUILD)
+            for index, item in enumerate(args.items):
+                role = positional[index] if index < len(positional) else rest
+                _add_roles(item, role)
+                if role & NEW and type(item) is Global:
+                    made.append(item)
+        push(_Inst(made))
+    elif kind in _TRACKED:
+        if func.zoneinfo_unpickle:
+            push(_Inst(()))
+            return
+        _add_roles(func, CALL)  # calling an instance runs its class's code with our arguments
+        _add_roles(args, CALL | NEW | BUILD)  # which may call them in turn
+        push(_Inst(func.refs))
+    else:
+        push(_ANY)
+
+
+def _new(cls, push):
+    if type(cls) is Global:
+        cls.roles |= NEW
+        push(_Inst([cls]))
+    else:
+        _add_roles(cls, NEW)
+        push(_ANY)
+
+
+def _build_on(target):
+    """BUILD / SETITEM(S) / APPEND(S) / ADDITEMS on ``target``."""
+    kind = type(target)
+    if kind is Global:
+        target.roles |= MUTATE  # changing a class, module or shared object in place
+    elif kind in _TRACKED:
+        for ref in target.refs:
+            ref.roles |= BUILD
 
 
 class StreamResult(NamedTuple):
@@ -61,7 +193,12 @@ class StreamResult(NamedTuple):
     K_STOP,
     K_DUP,
     K_EXT,
-) = range(17)
+    K_TUPLEN,
+    K_REDUCE,
+    K_NEWOBJ,
+    K_BUILD,
+    K_SETITEM,
+) = range(22)
 
 _LENGTH_PREFIX = {  # argument name: (prefix width, struct format, text encoding or None)
     "long1": (1, "<B", None),
@@ -100,6 +237,16 @@ def _build_table():
             entry = (K_MARK, name, 0, 0, 0)
         elif name == "DUP":
             entry = (K_DUP, name, 0, 0, 0)
+        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+            entry = (K_TUPLEN, name, int(name[-1]), 0, 0)
+        elif name == "REDUCE":
+            entry = (K_REDUCE, name, 0, 0, 0)
+        elif name in ("NEWOBJ", "NEWOBJ_EX"):
+            entry = (K_NEWOBJ, name, 2 if name == "NEWOBJ_EX" else 1, 0, 0)
+        elif name == "BUILD":
+            entry = (K_BUILD, name, 1, 0, 0)
+        elif name in ("SETITEM", "APPEND"):
+            entry = (K_SETITEM, name, 2 if name == "SETITEM" else 1, 0, 0)
         elif name == "MEMOIZE":
             entry = (K_MEMOIZE, name, 0, 0, 0)
         elif name == "STACK_GLOBAL":
@@ -138,7 +285,11 @@ def looks_like_pickle(buf, pos: int = 0) -> bool:
     return pos + 1 < len(buf) and buf[pos] == 0x80 and buf[pos + 1] <= 5
 
 
-def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
+class OverBudget(Exception):
+    """The stream has more opcodes than the caller wanted to walk in Python."""
+
+
+def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None) -> StreamResult:
     """Walk one pickle starting at ``pos`` in ``buf`` (bytes, bytearray, mmap or memoryview).
 
     Like the real unpickler, MARK saves the stack height (``marks``) instead of pushing an
@@ -172,8 +323,11 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 pos = joblib.step(entry, view, pos, start, stack, marks, found, depth)
                 floor = marks[-1] if marks else 0
                 continue
-            if not ops & 0xFFFF and (len(stack) > MAX_STACK or len(marks) > MAX_STACK):
-                raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
+            if not ops & 0xFFF:
+                if len(stack) > MAX_STACK or len(marks) > MAX_STACK:
+                    raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
+                if budget is not None and ops > budget:
+                    raise OverBudget(joblib is not None)
             # Branches in order of how often real pickles use them.
             if kind == K_MEMOIZE:
                 if len(stack) <= floor:
@@ -208,8 +362,26 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
             elif kind == K_MARKOP:
                 if not marks:
                     raise PickleFormatError(f"{entry[1]} without a MARK on the stack")
-                del stack[marks.pop() :]
+                mark_at = marks.pop()
+                opname = entry[1]
+                items = stack[mark_at:] if opname in _ITEM_OPS else None
+                del stack[mark_at:]
                 floor = marks[-1] if marks else 0
+                if items is not None:
+                    if opname == "TUPLE":
+                        append(_tuple_of(items))
+                        continue
+                    if opname == "OBJ":
+                        if not items:
+                            raise PickleFormatError(f"OBJ without a class (offset {start})")
+                        _call(items[0], _tuple_of(items[1:]), append)
+                        continue
+                    if len(stack) <= floor:
+                        raise PickleFormatError(f"stack underflow at {opname} (offset {start})")
+                    target = stack[-1]
+                    if type(target) in _TRACKED:
+                        _build_on(target)
+                    continue
                 count = entry[2]
                 if count:
                     if len(stack) - count < floor:
@@ -245,14 +417,43 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     inner = scan_stream(view[pos : pos + length], 0, depth + 1)
                     if inner.error is None and inner.globals:
                         nested += 1
-                        found.extend(
-                            Global(g.module, g.name, "NESTED:" + g.opcode, start)
-                            for g in inner.globals
-                        )
+                        for g in inner.globals:
+                            g.opcode = "NESTED:" + g.opcode
+                            found.append(g)
                 pos += length
                 append(value)
+            elif kind == K_TUPLEN:
+                count = entry[2]
+                if len(stack) - count < floor:
+                    raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                items = stack[-count:]
+                del stack[-count:]
+                if count == 3 and type(items[0]) is str:
+                    append(_Tup(items))  # numpy.dtype('f8', False, True) arguments
+                else:
+                    append(_tuple_of(items))
             elif kind == K_PUSH:
                 append(_ANY)
+            elif kind == K_REDUCE:
+                if len(stack) - 2 < floor:
+                    raise PickleFormatError(f"stack underflow at REDUCE (offset {start})")
+                args = stack.pop()
+                _call(stack.pop(), args, append)
+            elif kind == K_NEWOBJ:
+                count = entry[2] + 1
+                if len(stack) - count < floor:
+                    raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                cls = stack[-count]
+                del stack[-count:]
+                _new(cls, append)
+            elif kind == K_BUILD or kind == K_SETITEM:
+                count = entry[2]
+                if len(stack) - count - 1 < floor:
+                    raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                del stack[-count:]
+                target = stack[-1]
+                if type(target) in _TRACKED:
+                    _build_on(target)
             elif kind == K_POPPUSH:
                 count = entry[2]
                 if count:
@@ -277,16 +478,14 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                     raise PickleFormatError("STACK_GLOBAL with fewer than two items on the stack")
                 qualname = stack.pop()
                 module = stack.pop()
-                found.append(
-                    Global(
-                        module if isinstance(module, str) else COMPUTED,
-                        qualname if isinstance(qualname, str) else COMPUTED,
-                        "STACK_GLOBAL",
-                        start,
-                    )
+                ref = Global(
+                    module if type(module) is str else COMPUTED,
+                    qualname if type(qualname) is str else COMPUTED,
+                    "STACK_GLOBAL",
+                    start,
                 )
-                ref = _CLASS_REFS.get((module, qualname), _ANY)
-                if ref is _WRAPPER_CLASS and joblib is None:
+                found.append(ref)
+                if ref.special is _WRAPPER_CLASS and joblib is None:
                     joblib = _JoblibArrays()
                 append(ref)
             elif kind == K_LINE:
@@ -301,13 +500,22 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 mark, count, pushes = entry[3]
                 name = entry[1]
                 if name in ("GLOBAL", "INST"):
-                    found.append(Global(value[0], value[1], name, start))
+                    ref = Global(value[0], value[1], name, start)
+                    found.append(ref)
                     if name == "GLOBAL":
-                        ref = _CLASS_REFS.get(value, _ANY)
-                        if ref is _WRAPPER_CLASS and joblib is None:
+                        if ref.special is _WRAPPER_CLASS and joblib is None:
                             joblib = _JoblibArrays()
                         append(ref)
                         continue
+                    # INST: MARK args INST module name -> module.name(*args)
+                    if not marks:
+                        raise PickleFormatError("INST without a MARK on the stack")
+                    mark_at = marks.pop()
+                    items = stack[mark_at:]
+                    del stack[mark_at:]
+                    floor = marks[-1] if marks else 0
+                    _call(ref, _tuple_of(items), append)
+                    continue
                 if name == "PUT":
                     if len(stack) <= floor:
                         raise PickleFormatError("PUT with an empty stack")
@@ -350,8 +558,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0) -> StreamResult:
                 )
                 pos += entry[2]
                 # The copyreg extension registry maps a code to any global chosen at runtime.
-                found.append(Global(COMPUTED, f"extension code {code}", "EXT", start))
-                append(_ANY)
+                ref = Global(COMPUTED, f"extension code {code}", "EXT", start)
+                found.append(ref)
+                append(ref)
     except PickleFormatError as exc:
         return StreamResult(found, pos, protocol, str(exc), nested)
     except (struct.error, ValueError, IndexError) as exc:
@@ -385,12 +594,12 @@ _JOBLIB_OPS = frozenset(
         "NEWFALSE",
     }
 )
-_WRAPPER_CLASS = object()
-_DTYPE_CLASS = object()
-_CLASS_REFS = {
-    ("joblib.numpy_pickle", "NumpyArrayWrapper"): _WRAPPER_CLASS,
-    ("numpy", "dtype"): _DTYPE_CLASS,
-}
+_SPECIAL.update(
+    {
+        ("joblib.numpy_pickle", "NumpyArrayWrapper"): _WRAPPER_CLASS,
+        ("numpy", "dtype"): _DTYPE_CLASS,
+    }
+)
 _MAX_ARRAY_BYTES = 1 << 50
 
 
@@ -398,20 +607,36 @@ class _Dict(dict):
     """A dict built by the pickle whose string-keyed items are tracked."""
 
 
-class _DType:
-    def __init__(self, typestr):
+class _DType(_Inst):
+    """numpy.dtype(typestr, ...): enough to know the item size of a joblib array."""
+
+    __slots__ = ("typestr", "elsize", "ref")
+
+    def __init__(self, typestr, ref):
+        super().__init__((ref,))
         self.typestr = typestr
         self.elsize = -1
+        self.ref = ref
 
     def itemsize(self):
         if self.elsize > 0:
             return self.elsize
         digits = "".join(ch for ch in self.typestr if ch.isdigit())
-        return int(digits) if digits else None
+        if not digits:
+            return None
+        # 'U5' is five UCS-4 characters; every other kind gives its size in bytes
+        return int(digits) * (4 if self.typestr.lstrip("<>|=").startswith("U") else 1)
 
 
-class _Wrapper:
-    pass
+class _Wrapper(_Inst):
+    __slots__ = ("ref",)
+
+    def __init__(self, ref):
+        super().__init__((ref,))
+        self.ref = ref
+
+
+_TRACKED.update((_DType, _Wrapper))
 
 
 class _JoblibArrays:
@@ -455,30 +680,44 @@ class _JoblibArrays:
                     for key, value in zip(items[::2], items[1::2]):
                         if isinstance(key, str):
                             target[key] = value
+                elif type(target) in _TRACKED:
+                    _build_on(target)
         elif name == "SETITEM":
             key, value = pop(2)
             if len(stack) <= floor:
                 raise PickleFormatError(f"stack underflow at {name} (offset {start})")
             if isinstance(stack[-1], _Dict) and isinstance(key, str):
                 stack[-1][key] = value
+            elif type(stack[-1]) in _TRACKED:
+                _build_on(stack[-1])
         elif name in ("REDUCE", "NEWOBJ"):
             func, args = pop(2)
-            if func is _DTYPE_CLASS and args and isinstance(args[0], str):
-                stack.append(_DType(args[0]))
-            elif func is _WRAPPER_CLASS:
-                stack.append(_Wrapper())
+            special = func.special if type(func) is Global else None
+            if special is _DTYPE_CLASS and isinstance(args, tuple) and args:
+                func.roles |= CALL if name == "REDUCE" else NEW
+                stack.append(_DType(args[0], func) if isinstance(args[0], str) else _ANY)
+            elif special is _WRAPPER_CLASS:
+                func.roles |= CALL if name == "REDUCE" else NEW
+                stack.append(_Wrapper(func))
+            elif name == "REDUCE":
+                _call(func, _tuple_of(args) if isinstance(args, tuple) else args, stack.append)
             else:
-                stack.append(_ANY)
+                _new(func, stack.append)
         elif name == "BUILD":
             (state,) = pop(1)
             if len(stack) <= floor:
                 raise PickleFormatError(f"stack underflow at {name} (offset {start})")
             obj = stack[-1]
-            if isinstance(obj, _DType) and isinstance(state, tuple) and len(state) > 5:
-                if isinstance(state[5], int):
+            if isinstance(obj, _DType):
+                obj.ref.roles |= BUILD
+                if isinstance(state, tuple) and len(state) > 5 and isinstance(state[5], int):
                     obj.elsize = state[5]
-            elif isinstance(obj, _Wrapper) and isinstance(state, _Dict):
-                pos = self._skip_array(state, view, pos, found, depth)
+            elif isinstance(obj, _Wrapper):
+                obj.ref.roles |= BUILD
+                if isinstance(state, _Dict):
+                    pos = self._skip_array(state, view, pos, found, depth)
+            elif type(obj) in _TRACKED:
+                _build_on(obj)
         return pos
 
     @staticmethod
@@ -517,10 +756,16 @@ class _JoblibArrays:
 
 
 def _find_newline(view, pos: int, size: int) -> int:
-    limit = min(size, pos + 65536)  # text arguments are short; bound the search
-    chunk = bytes(view[pos:limit])
-    idx = chunk.find(b"\n")
-    return -1 if idx < 0 else pos + idx
+    """Index of the next newline: lines of any length (a protocol-0 argument may be huge)."""
+    step = 4096
+    while pos < size:
+        limit = min(size, pos + step)
+        idx = bytes(view[pos:limit]).find(b"\n")
+        if idx >= 0:
+            return pos + idx
+        pos = limit
+        step = min(step * 4, 1 << 24)
+    return -1
 
 
 def _line_value(opname: str, lines) -> object:
@@ -548,12 +793,48 @@ def _line_value(opname: str, lines) -> object:
     return _ANY
 
 
+# Opcodes walked in Python before a stream is handed to the C dry run (dryrun.py), which costs
+# about one plain load; array-heavy pickles have few opcodes (their payloads are skipped by
+# offset, nearly free) and stay here.
+PYTHON_OPS_BUDGET = 4096
+
+
+def _scan_one(buf, pos: int) -> StreamResult:
+    try:
+        return scan_stream(buf, pos, budget=PYTHON_OPS_BUDGET)
+    except OverBudget as exc:
+        if exc.args and exc.args[0]:
+            # joblib writes raw array bytes between opcodes: only the Python walk steps over them
+            return scan_stream(buf, pos)
+    from .dryrun import dry_scan
+
+    result = dry_scan(buf, pos)
+    return result if result is not None else scan_stream(buf, pos)
+
+
+# torch's legacy format: magic number, protocol version, sys info, the data, storage keys - five
+# pickles, each read by its own pickle.load whatever its protocol (a protocol-0 second pickle
+# must not end the scan); raw storage bytes follow.
+_TORCH_MAGIC = (b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", b"119547037146038801333356")
+TORCH_LEGACY_PICKLES = 5
+
+
+def is_torch_legacy(first: "StreamResult", buf, start: int) -> bool:
+    head = bytes(memoryview(buf)[start : min(first.end, start + 64)])
+    return first.error is None and any(magic in head for magic in _TORCH_MAGIC)
+
+
 def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
-    """Consecutive pickles from ``pos`` (legacy torch files hold several); stops at non-pickle."""
+    """Consecutive pickles from ``pos``; stops at non-pickle. A legacy torch file is read as
+    torch reads it: exactly five pickles, whatever their protocols."""
     results = []
     size = len(buf)
+    start = pos
+    legacy = False
     while pos < size:
-        result = scan_stream(buf, pos)
+        if legacy and len(results) >= TORCH_LEGACY_PICKLES:
+            break
+        result = _scan_one(buf, pos)
         if result.error is not None and results:
             # After a good pickle, trailing bytes may be raw tensor data rather than a pickle;
             # keep any globals they seemed to name, but do not call the file malformed.
@@ -563,7 +844,9 @@ def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
         results.append(result)
         if result.error is not None:
             break
+        if len(results) == 1:
+            legacy = is_torch_legacy(result, buf, start)
         pos = result.end
-        if not looks_like_pickle(buf, pos):
+        if not legacy and not looks_like_pickle(buf, pos):
             break
     return results, pos

@@ -3,19 +3,24 @@
 from typing import Dict, List, NamedTuple, Optional
 
 from ..guard.decide import GlobalPolicy
-from .opcodes import COMPUTED
+from ..guard.judge import CALL, NEEDS_RESOLUTION, role_names
+from .opcodes import COMPUTED, MUTATE
 
 SAFE, SUSPICIOUS, DANGEROUS, ERROR = "safe", "suspicious", "dangerous", "error"
 VERDICTS = (SAFE, SUSPICIOUS, DANGEROUS, ERROR)
 
-# Refusal reasons that mean "known to run code"; the others mean "the guard would refuse it".
+# Refusal reasons that mean "can run code"; the others mean "the guard would refuse it". Any
+# refused global the pickle CALLS is dangerous too: that is how every code-execution chain ends.
 _DANGEROUS_REASONS = {
-    "deny-list",
     "policy-deny",
     "dunder",
     "invalid-name",
     "computed",
+    "module-path",
     "module-object",
+    "getattr-shape",
+    "not-curated-callable",
+    "mutates-global",
 }
 
 
@@ -25,6 +30,7 @@ class GlobalFinding(NamedTuple):
     where: str  # container member, "" for the file itself
     verdict: str  # safe | suspicious | dangerous
     reason: str
+    roles: List[str] = []  # how the pickle uses it: call, new, build, value, zgetattr, mutate
 
     @property
     def qualified(self) -> str:
@@ -38,6 +44,9 @@ class ScanReport(NamedTuple):
     globals: List[GlobalFinding]
     notes: List[str]
     errors: List[str]
+    # (module, name) -> role bits, for globals the judge let through by name: the audit hook
+    # refuses any global the unpickler resolves that is not here (see guard.state)
+    cleared: Optional[Dict] = None
 
     def dangerous_globals(self) -> List[str]:
         return sorted({g.qualified for g in self.globals if g.verdict == DANGEROUS})
@@ -56,13 +65,25 @@ class ScanReport(NamedTuple):
         }
 
 
-def classify(module: str, name: str, policy: GlobalPolicy):
+def classify(module: str, name: str, roles: int, policy: GlobalPolicy):
+    """(verdict, reason, allowed by name) of one global used in ``roles``."""
     if module == COMPUTED or name == COMPUTED:
-        return DANGEROUS, "computed"
-    decision = policy.decide(module, name)
+        return DANGEROUS, "computed", False
+    if roles & MUTATE:
+        return DANGEROUS, "mutates-global", False
+    decision = policy.decide(module, name, roles)
     if decision.allowed:
-        return SAFE, decision.reason
-    return (DANGEROUS if decision.reason in _DANGEROUS_REASONS else SUSPICIOUS), decision.reason
+        verdict = SUSPICIOUS if decision.reason in NEEDS_RESOLUTION else SAFE
+        return verdict, decision.reason, True
+    dangerous = decision.reason in _DANGEROUS_REASONS or roles & CALL
+    return (DANGEROUS if dangerous else SUSPICIOUS), decision.reason, False
+
+
+def _roles_list(roles: int) -> List[str]:
+    out = role_names(roles)
+    if roles & MUTATE:
+        out.append("mutate")
+    return out
 
 
 _default_policy: Optional[GlobalPolicy] = None
@@ -79,7 +100,7 @@ def default_policy() -> GlobalPolicy:
 def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> ScanReport:
     policy = policy or default_policy()
     findings: List[GlobalFinding] = []
-    seen = set()
+    roles_by_key: Dict = {}
     notes: List[str] = []
     errors: List[str] = []
     fmt = None
@@ -97,11 +118,13 @@ def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> Sca
                 streams_ok += 1
             for g in stream.globals:
                 key = (g.module, g.name, part.where)
-                if key in seen:
-                    continue
-                seen.add(key)
-                verdict, reason = classify(g.module, g.name, policy)
-                findings.append(GlobalFinding(g.module, g.name, part.where, verdict, reason))
+                roles_by_key[key] = roles_by_key.get(key, 0) | g.roles
+    cleared: Dict = {}
+    for (module, name, where), roles in roles_by_key.items():
+        verdict, reason, allowed = classify(module, name, roles, policy)
+        findings.append(GlobalFinding(module, name, where, verdict, reason, _roles_list(roles)))
+        if allowed:
+            cleared[(module, name)] = cleared.get((module, name), 0) | roles
     verdicts = {f.verdict for f in findings}
     if DANGEROUS in verdicts:
         verdict = DANGEROUS
@@ -111,4 +134,4 @@ def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> Sca
         verdict = ERROR
     else:
         verdict = SAFE
-    return ScanReport(path, verdict, fmt or "unknown", findings, notes, errors)
+    return ScanReport(path, verdict, fmt or "unknown", findings, notes, errors, cleared)

@@ -1,6 +1,7 @@
 """``GET /warden/status``: what Warden is doing in this lab, for the status bar."""
 
 import json
+from typing import Callable, List
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -13,8 +14,9 @@ from .policy_store import PolicyStore
 
 
 class StatusHandler(APIHandler):
-    def initialize(self, store: PolicyStore) -> None:
+    def initialize(self, store: PolicyStore, problems: Callable[[], List[str]] = list) -> None:
         self.store = store
+        self.problems = problems
 
     @web.authenticated
     def get(self) -> None:
@@ -26,6 +28,8 @@ class StatusHandler(APIHandler):
                     "version": __version__,
                     "mode": "active",
                     "policy": self.store.describe(),
+                    # Warden's own problems besides the policy's (event queue, central link)
+                    "problems": self.problems(),
                     "gate": gate_status(self.settings),
                     "kernels": (
                         kernels_status(self.kernel_manager, status_dir) if status_dir else []

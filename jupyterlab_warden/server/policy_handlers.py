@@ -7,6 +7,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ..policy import ACTIONS, SEVERITIES
+from .json_body import parse_json_body
 from .policy_store import PolicyStore
 
 _MAX_BODY = 256 * 1024
@@ -42,10 +43,7 @@ class UserPolicyHandler(APIHandler):
     def put(self) -> None:
         if len(self.request.body) > _MAX_BODY:
             raise web.HTTPError(413, "user policy settings too large")
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError as err:
-            raise web.HTTPError(400, f"body is not JSON: {err}") from err
+        body = parse_json_body(self.request.body, default=b"{}")
         rules = body.get("rules") if isinstance(body, dict) else None
         if not isinstance(rules, dict):
             raise web.HTTPError(400, 'expected {"rules": {rule_id: {"action", "severity"}}}')

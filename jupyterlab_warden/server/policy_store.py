@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
 from ..contracts import load_contract
-from ..policy import PolicyError, PolicyLayer, compose, tighten, validate_policy
+from ..policy import (
+    ACTIONS,
+    SEVERITIES,
+    PolicyError,
+    PolicyLayer,
+    compose,
+    tighten,
+    validate_policy,
+)
 from ..policy.validate import check_policy
 
 log = logging.getLogger("jupyterlab_warden.policy")
@@ -64,6 +72,7 @@ class PolicyStore:
         kernel_policy_path: Optional[str] = None,
         remote: Optional[RemotePolicySource] = None,
         last_good_path: Optional[str] = None,
+        user_settings_path: Optional[str] = None,
     ):
         self.builtin = SourceState("built-in", "schema/default-policy.json")
         self.builtin.document = check_policy("built-in", load_contract("default-policy.json"))
@@ -74,7 +83,9 @@ class PolicyStore:
         self._load_last_good()
         self.remote = remote
         self.kernel_policy_path = kernel_policy_path
-        self.user_stricter: Dict[str, Dict[str, str]] = {}
+        # The user's own stricter settings survive restarts (they only ever tighten).
+        self.user_settings_path = Path(user_settings_path) if user_settings_path else None
+        self.user_stricter: Dict[str, Dict[str, str]] = self._load_user_settings()
         self._listeners: List[Callable[[EffectivePolicy], None]] = []
         self.effective = self._compose()
         self.refresh()
@@ -205,8 +216,39 @@ class PolicyStore:
         """Record the lab user's own rule settings (a Jupyter server serves one user). They
         reach the kernel guard too, but ``tighten`` only lets them raise an action."""
         self.user_stricter = stricter
+        self._save_user_settings()
         self._write_kernel_policy()
         return self.for_user()
+
+    def _load_user_settings(self) -> Dict[str, Dict[str, str]]:
+        if not self.user_settings_path or not self.user_settings_path.is_file():
+            return {}
+        try:
+            saved = json.loads(self.user_settings_path.read_text(encoding="utf-8"))
+            rules = saved["rules"]
+            if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
+                raise ValueError("rules is not an object of objects")
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            log.error("Warden ignores the saved user settings %s: %s", self.user_settings_path, err)
+            return {}
+        # tighten() ignores anything that is not a stricter known value, so the file cannot
+        # loosen the policy whatever it holds.
+        allowed = {"action": ACTIONS, "severity": SEVERITIES}
+        return {
+            str(k): {f: v[f] for f in allowed if v.get(f) in allowed[f]} for k, v in rules.items()
+        }
+
+    def _save_user_settings(self) -> None:
+        if not self.user_settings_path:
+            return
+        try:
+            self.user_settings_path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.user_settings_path.parent, prefix=".user-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"rules": self.user_stricter}, fh)
+            os.replace(tmp, self.user_settings_path)
+        except OSError as err:
+            log.error("Warden could not save the user's settings: %s", err)
 
     def for_user(self) -> Dict[str, Any]:
         """The effective policy with the user's own settings applied (only ever stricter)."""

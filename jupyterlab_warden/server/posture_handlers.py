@@ -17,6 +17,7 @@ from tornado import web
 
 from ..contracts import load_contract, rule_catalog
 from ..probe import posture_events, scoring
+from .json_body import parse_json_body
 from .posture import check_server, snapshot_from_server_app
 
 MAX_BODY = 512 * 1024
@@ -81,10 +82,7 @@ class KernelPostureHandler(APIHandler):
     def post(self) -> None:
         if len(self.request.body) > MAX_BODY:
             raise web.HTTPError(413, f"posture report larger than {MAX_BODY} bytes")
-        try:
-            body = json.loads(self.request.body or b"null")
-        except ValueError:
-            raise web.HTTPError(400, "request body is not JSON") from None
+        body = parse_json_body(self.request.body, default=b"null")
         if not isinstance(body, dict) or not isinstance(body.get("report"), dict):
             raise web.HTTPError(400, 'expected {"report": {...}, "kernel_id": "..."}')
         kernel_id = body.get("kernel_id")

@@ -90,6 +90,25 @@ class Warden(LoggingConfigurable):
         help="Sync every commit to disk (SQLite synchronous=FULL). False uses NORMAL: faster, "
         "may lose the last commits on power loss (not on a process crash).",
     )
+    events_frontend_share = Float(
+        0.75,
+        config=True,
+        help="Share of events_max_rows/events_max_bytes that events posted by browsers may "
+        "fill; the rest is kept for kernel and server events, so one user flooding "
+        "/warden/events cannot make them drop.",
+    )
+    events_kernel_share = Float(
+        0.95,
+        config=True,
+        help="Share of the bounds that kernel events (the spool) may fill; the rest is kept "
+        "for the lab server's own events.",
+    )
+    events_client_dropped_max = Integer(
+        5000,
+        config=True,
+        help="Most events one POST /warden/events may report as dropped by the browser's own "
+        "queue (client_dropped); the browser's queue holds 5000.",
+    )
     spool_interval = Float(1.0, config=True, help="Seconds between kernel spool scans.")
     spool_partial_grace = Float(
         30.0,
@@ -139,6 +158,33 @@ class Warden(LoggingConfigurable):
     )
     central_backoff_max = Float(
         300.0, config=True, help="Longest retry delay after repeated failures (seconds)."
+    )
+    central_probe_max = Float(
+        10.0,
+        config=True,
+        help="Longest delay between policy requests while central does not answer (seconds). "
+        "The first answer after an outage wakes the event relay, so events flow again within "
+        "about this long of central's return.",
+    )
+    central_policy_max_validity = Float(
+        14 * 86400.0,
+        config=True,
+        help="Longest validity (expires_at - issued_at, seconds) of a central policy the lab "
+        "accepts; 0: no limit. Default 14 days, twice central's default policy TTL. Bounds how "
+        "long a captured signed policy can be replayed.",
+    )
+    central_policy_floor_file = Unicode(
+        "",
+        config=True,
+        help="File holding the highest central policy revision accepted (the rollback floor). "
+        "Default: <data_dir>/central-policy-floor.json. Kept apart from the saved policy so "
+        "losing one keeps the other; an admin may pin it where the lab cannot write.",
+    )
+    central_min_revision = Integer(
+        0,
+        config=True,
+        help="Central policy revisions below this are refused (the admin's own rollback floor, "
+        "e.g. after the saved policy and the floor file were both lost).",
     )
     central_retry_after_max = Float(
         3600.0, config=True, help="Longest Retry-After from central that is honoured (seconds)."

@@ -21,6 +21,21 @@ describe('status bar wording', () => {
     expect(statusTooltip(status, broken)).toContain('admin.json: not JSON');
   });
 
+  it('flags a problem of the event queue in the label and the tooltip', () => {
+    const degraded = {
+      ...status,
+      problems: [
+        'the event store was corrupt (…): moved to events.sqlite.corrupt-x'
+      ]
+    };
+    expect(statusLabel(degraded, policy)).toBe(
+      'Warden: active · policy: built-in · events problem'
+    );
+    expect(statusTooltip(degraded, policy)).toContain(
+      'Problem: the event store was corrupt'
+    );
+  });
+
   it('says when the server extension does not answer', () => {
     expect(statusLabel(null, null, '404 Not Found')).toBe(
       'Warden: unreachable'

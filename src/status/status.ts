@@ -6,6 +6,8 @@
 export interface IWardenStatus {
   version: string;
   mode: string;
+  /** Warden's own problems besides the policy's (event queue, link to central). */
+  problems?: string[];
 }
 
 export interface IPolicySummary {
@@ -27,7 +29,8 @@ export function statusLabel(
     return 'Warden: …';
   }
   const problem = policy.errors.length ? ' · policy error' : '';
-  return `Warden: ${status.mode} · policy: ${policy.source}${problem}`;
+  const other = status.problems?.length ? ' · events problem' : '';
+  return `Warden: ${status.mode} · policy: ${policy.source}${problem}${other}`;
 }
 
 /** The tooltip: everything the one line leaves out. */
@@ -48,6 +51,9 @@ export function statusTooltip(
   ];
   for (const problem of policy.errors) {
     lines.push(`Policy problem: ${problem}`);
+  }
+  for (const problem of status.problems ?? []) {
+    lines.push(`Problem: ${problem}`);
   }
   return lines.join('\n');
 }

@@ -24,7 +24,8 @@ export class WardenStatusItem extends Widget {
   ): void {
     this.node.textContent = statusLabel(status, policy, error);
     this.node.title = statusTooltip(status, policy, error);
-    const broken = !!error || !!policy?.errors.length;
+    const broken =
+      !!error || !!policy?.errors.length || !!status?.problems?.length;
     this.node.classList.toggle('jp-WardenStatus-problem', broken);
   }
 }

@@ -44,6 +44,7 @@ class FaultCentral:
         self.token = token
         self.lock = threading.Condition()
         self.stored = {}  # event_id -> event
+        self.users = {}  # event_id -> the user the lab relayed with it ("users" in the POST)
         self.accepted_answers = {}  # event_id -> how often answered "accepted"
         self.duplicate_answers = {}
         self.requests = []  # (monotonic time, method, path, status)
@@ -162,6 +163,9 @@ def _handler_for(central: FaultCentral):
             if path != "/api/v1/events":
                 return self._send(404, {"error": "not_found", "message": "no such route"})
             events = body["events"]
+            users = body.get("users")
+            if users is not None and (not isinstance(users, list) or len(users) != len(events)):
+                return self._send(400, {"error": "bad_request", "message": "users"})
             with central.lock:
                 fault = central.event_faults.pop(0) if central.event_faults else None
             if fault is not None and fault.get("before_store"):
@@ -170,7 +174,7 @@ def _handler_for(central: FaultCentral):
                 return self._send(413, {"error": "payload_too_large", "message": "batch"})
             results = []
             with central.lock:
-                for event in events:
+                for index, event in enumerate(events):
                     event_id = event.get("event_id")
                     if event_id in central.reject_ids:
                         results.append({"event_id": event_id, "status": "rejected",
@@ -181,6 +185,8 @@ def _handler_for(central: FaultCentral):
                         results.append({"event_id": event_id, "status": "duplicate"})
                     else:
                         central.stored[event_id] = event
+                        if users is not None:
+                            central.users[event_id] = users[index]
                         central.accepted_answers[event_id] = (
                             central.accepted_answers.get(event_id, 0) + 1)
                         results.append({"event_id": event_id, "status": "accepted"})

@@ -21,6 +21,7 @@ def policy(revision, **fields):
         "issued_at": "2026-11-25T00:00:00Z",
         "expires_at": "2026-12-02T00:00:00Z",
         "scope": {},
+        "audience": "lab-a",
         "rules": {"torch-load-unsafe": {"action": "block"}},
     }
     document.update(fields)
@@ -36,10 +37,11 @@ def key():
 def make_source(tmp_path, key):
     raised = []
 
-    def make(keys=None, clock=lambda: NOW):
+    def make(keys=None, clock=lambda: NOW, **options):
         keys = keys if keys is not None else {key.key_id: key.public_b64}
         source = CentralPolicySource(str(tmp_path), load_public_keys(keys), url="http://c",
-                                     raise_event=raised.append, clock=clock)
+                                     raise_event=raised.append, clock=clock, lab_id="lab-a",
+                                     **options)
         source._identity = {"lab": "lab-a", "user": "alice", "groups": ["ml"]}
         source.raised = raised
         return source
@@ -71,10 +73,20 @@ def bad_answers(key):
         "replayed older revision": ("old_revision", key.envelope(policy(4))),
         "expired": ("expired", key.envelope(policy(6, expires_at="2026-11-25T21:00:00Z"))),
         "scoped to another lab": ("scope", key.envelope(policy(6, scope={"labs": ["lab-b"]}))),
-        "not a policy": ("schema", key.envelope({"revision": 6})),
+        "not a policy": ("schema", key.envelope({"revision": 6, "audience": "lab-a"})),
         "unsigned": ("bad_algorithm", dict(good, alg="none")),
         "not base64": ("malformed", dict(good, payload="%%%")),
         "not an object": ("malformed", ["x"]),
+        # issue 13: one lab's signed policy replayed to another
+        "signed for another lab": ("audience", key.envelope(policy(6, audience="lab-b"))),
+        "names no audience": (
+            "audience", key.envelope({k: v for k, v in policy(6).items() if k != "audience"})),
+        "valid for a year": (
+            "validity", key.envelope(policy(6, expires_at="2027-11-25T00:00:00Z"))),
+        "never expires": ("validity", key.envelope(policy(6, expires_at=None))),
+        "same revision, weaker content": (
+            "changed_revision",
+            key.envelope(policy(5, rules={"torch-load-unsafe": {"action": "off"}}))),
     }
 
 
@@ -124,8 +136,8 @@ def test_newer_and_equal_revisions_are_accepted_and_announced(make_source, key):
     assert source.accept(key.envelope(policy(5, issued_at="2026-11-25T12:00:00Z")), '"b"')
     assert source.accept(key.envelope(policy(7)), '"c"')
     assert [c["revision"] for c in changes] == [5, 5, 7]
-    assert source.status() == {"url": "http://c", "revision": 7, "last_fetch": None,
-                               "error": None}
+    assert source.status() == {"url": "http://c", "revision": 7, "floor_revision": 7,
+                               "last_fetch": None, "error": None}
 
 
 def test_scope_applies_when_every_named_list_names_us(make_source, key):
@@ -170,18 +182,84 @@ def test_stored_policy_on_disk_is_tamper_evident(tmp_path, make_source, key):
     assert make_source().document is None
 
 
-def test_an_expired_last_good_policy_is_no_longer_served(make_source, key):
+def test_an_expired_policy_stays_enforced_and_says_so(make_source, key):
+    """Like an expired admin file: expiry must not make the lab weaker than the policy."""
     now = [NOW]
     source = make_source(clock=lambda: now[0])
-    changes = []
-    source.on_change.append(changes.append)
     assert source.accept(key.envelope(policy(5)), None)
     now[0] = NOW + timedelta(days=8)
-    assert source.document is None
-    assert "expired" in source.status()["error"]
-    source._notice_expiry()
-    source._notice_expiry()
-    assert changes[-1] is None and changes.count(None) == 1
+    assert source.document["revision"] == 5
+    assert "expired at 2026-12-02T00:00:00Z; still enforced" in source.status()["error"]
+    assert make_source(clock=lambda: now[0]).document["revision"] == 5  # after a restart too
+
+
+def test_max_validity_is_configurable(make_source, key):
+    source = make_source(max_validity=3 * 86400)
+    assert not source.accept(key.envelope(policy(5)), None)  # 7 days
+    assert "more than the 3 days this lab accepts" in source.status()["error"]
+    assert make_source(max_validity=0).accept(key.envelope(policy(5, expires_at=None)), None)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "corrupted", "replaced by an older one"])
+def test_no_rollback_when_the_saved_policy_is_lost(tmp_path, make_source, key, damage):
+    """Issue 13: with central-policy.json deleted or corrupted, 8 -> 4 was accepted."""
+    old_state = None
+    source = make_source()
+    assert source.accept(key.envelope(policy(4)), '"e4"')
+    old_state = (tmp_path / "central-policy.json").read_text()
+    assert source.accept(key.envelope(policy(8, rules={})), '"e8"')
+    path = tmp_path / "central-policy.json"
+    if damage == "deleted":
+        path.unlink()
+    elif damage == "corrupted":
+        path.write_text('{"envelope": {"alg": "Ed25')
+    else:
+        path.write_text(old_state)
+    restarted = make_source()
+    assert restarted.floor_revision == 8
+    assert restarted.document is None
+    assert not restarted.accept(key.envelope(policy(4)), '"e4"')
+    assert "(old_revision)" in restarted.status()["error"]
+    if damage != "deleted":  # the damage is reported, and a fetch error does not hide it
+        load_error = restarted.status()["error"].split("; policy refused")[0]
+        assert "central-policy.json" in load_error or "older than revision 8" in load_error
+        restarted._failed("HTTP 503", None)
+        assert load_error in restarted.status()["error"]
+    assert restarted.accept(key.envelope(policy(8, rules={})), '"e8"')
+    assert restarted.status()["error"] is None  # a good policy clears it
+
+
+def test_losing_the_floor_file_keeps_the_saved_policy_floor(tmp_path, make_source, key):
+    make_source().accept(key.envelope(policy(8)), None)
+    (tmp_path / "central-policy-floor.json").write_text("garbage")
+    restarted = make_source()
+    assert restarted.floor_revision == 8 and restarted.document["revision"] == 8
+    assert "cannot read the policy floor" in restarted.status()["error"]
+    assert not restarted.accept(key.envelope(policy(4)), None)
+
+
+def test_the_admin_sets_a_floor_by_hand(tmp_path, make_source, key):
+    make_source().accept(key.envelope(policy(4)), None)
+    (tmp_path / "central-policy-floor.json").unlink()
+    (tmp_path / "central-policy.json").unlink()
+    source = make_source(min_revision=8)  # both files lost: only the admin's floor is left
+    assert not source.accept(key.envelope(policy(4)), None)
+    assert source.accept(key.envelope(policy(9)), None)
+
+
+def test_a_floor_file_the_lab_cannot_write_is_still_read(tmp_path, key):
+    pinned = tmp_path / "pinned" / "floor.json"
+    pinned.parent.mkdir()
+    pinned.write_text(json.dumps({"revision": 8, "content": None}))
+    # the tests run as root, which ignores file modes: make the write fail another way
+    (pinned.parent / "floor.json.tmp").mkdir()
+    source = CentralPolicySource(
+        str(tmp_path), load_public_keys({key.key_id: key.public_b64}), lab_id="lab-a",
+        floor_path=str(pinned), clock=lambda: NOW)
+    assert not source.accept(key.envelope(policy(4)), None)
+    assert source.accept(key.envelope(policy(9)), None)  # the floor in memory rises
+    assert not source.accept(key.envelope(policy(8)), None)
+    assert json.loads(pinned.read_text())["revision"] == 8
 
 
 def test_without_pinned_keys_every_policy_is_refused(make_source, key):

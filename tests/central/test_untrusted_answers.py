@@ -46,6 +46,7 @@ def mutate(rng, value, depth=0):
 def test_fuzzed_policy_answers_never_replace_the_last_good(tmp_path):
     key = SigningKey()
     source = CentralPolicySource(str(tmp_path), load_public_keys({key.key_id: key.public_b64}),
+                                 lab_id="lab-a",
                                  raise_event=lambda event: None)
     source._identity = {"lab": "lab-a", "user": None, "groups": []}
     assert source.accept(key.envelope(policy(5)), None)
@@ -104,7 +105,7 @@ def test_relay_survives_fuzzed_answers_end_to_end(tmp_path):
     rng = random.Random(3)
 
     class Answers:
-        async def post_events(self, events):
+        async def post_events(self, events, users=None):
             status = rng.choice([200, 200, 400, 413, 429, 500, 0])
             body = mutate(rng, {"results": [{"event_id": e["event_id"], "status": "accepted"}
                                             for e in events]})

@@ -35,6 +35,9 @@ def lab_settings(central, **extra):
         "central_status_interval": 0.5,
         "central_policy_wait": 5,
         "spool_interval": 0.2,
+        # central signs each policy for the lab of the token that fetched it (audience);
+        # RealCentral names its lab token "lab-a"
+        "lab_id": "lab-a",
     }
     settings.update(extra)
     return settings
@@ -117,5 +120,24 @@ def test_a_rotated_key_the_lab_does_not_trust_is_refused(tmp_path, real_central)
         lab.warden["central_public_keys"] = real_central.public_keys()
         lab.start()
         wait_for(lambda: policy()["revision"] == 2, 30, 0.2, "revision 2 at the lab")
+    finally:
+        lab.stop()
+
+
+def test_central_records_the_jupyter_user_the_lab_authenticated(tmp_path, real_central):
+    """The lab relays, with each event, the user it authenticated (``users`` in POST
+    /api/v1/events); central stores that, never a user named in the event body."""
+    real_central.put_policy("default", {"rules": {}})
+    lab = LabServer(tmp_path / "lab", lab_settings(real_central)).start()
+    try:
+        sent = events(0, 3)
+        lab.post_events(sent)
+        ids = {e["event_id"] for e in sent}
+        wait_for(lambda: ids <= {r["event_id"] for r in real_central.events()}, 30, 0.2,
+                 "the events at central")
+        local = {r["event"]["event_id"]: r["user"] for r in lab.all_events()}
+        for row in real_central.events():
+            if row["event_id"] in ids:
+                assert row["user"] == local[row["event_id"]] and row["user"]
     finally:
         lab.stop()

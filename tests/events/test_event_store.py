@@ -1,12 +1,13 @@
 """The durable event store on a real SQLite file: idempotency, collapsing, bounds, restarts."""
 
 import json
+import os
 import sqlite3
 
 import pytest
 from events_for_tests import event
 
-from jupyterlab_warden.server.events.store import EventStore
+from jupyterlab_warden.server.events.store import MERGED_ID_OVERHEAD, EventStore
 
 
 def make_event(fingerprint="ab" * 8, **fields):
@@ -157,11 +158,11 @@ def test_claim_respects_the_byte_budget_but_always_sends_one(db_path):
 
 def test_bounded_by_rows_evicts_history_first_then_counts_queue_full(db_path):
     store = EventStore(db_path, max_rows=10)
-    add(store, [unique_event(i) for i in range(10)])
+    add(store, [unique_event(i) for i in range(10)], source="server")
     batch = store.claim_batch(4, 1 << 20)
     store.settle([{"event_id": b["event_id"], "status": "accepted"} for b in batch])
     # 4 delivered rows may go to make room; pending ones never are evicted
-    results = add(store, [unique_event(100 + i) for i in range(6)])
+    results = add(store, [unique_event(100 + i) for i in range(6)], source="server")
     assert [r["status"] for r in results] == ["accepted"] * 4 + ["rejected"] * 2
     assert results[-1]["reason"] == "the lab's event queue is full"
     assert store.drops() == {"queue_full": 2}
@@ -171,7 +172,7 @@ def test_bounded_by_rows_evicts_history_first_then_counts_queue_full(db_path):
 
 def test_bounded_by_bytes(db_path):
     store = EventStore(db_path, max_bytes=4000, max_rows=1000)
-    results = add(store, [unique_event(i, message="m" * 500) for i in range(20)])
+    results = add(store, [unique_event(i, message="m" * 500) for i in range(20)], source="server")
     accepted = sum(r["status"] == "accepted" for r in results)
     assert 0 < accepted < 20
     assert store.stats()["bytes"] <= 4000
@@ -187,17 +188,20 @@ def test_survives_reopening_and_keeps_totals_consistent(db_path):
     reopened = EventStore(db_path)
     assert reopened.queue_depth() == 51
     assert [r["status"] for r in add(reopened, events[:3])] == ["duplicate"] * 3
-    rows, total = (
-        sqlite3.connect(db_path).execute("SELECT COUNT(*), SUM(bytes) FROM events").fetchone()
-    )
+    db = sqlite3.connect(db_path)
+    rows, total = db.execute("SELECT COUNT(*), SUM(bytes) FROM events").fetchone()
+    # every folded repeat's remembered id counts too
+    total += db.execute(
+        "SELECT COALESCE(SUM(length(event_id) + ?), 0) FROM merged_ids", (MERGED_ID_OVERHEAD,)
+    ).fetchone()[0]
     assert reopened.stats()["rows"] == rows and reopened.stats()["bytes"] == total
 
 
 def test_two_processes_sharing_the_file_see_the_same_bounds(db_path):
     one = EventStore(db_path, max_rows=5)
     two = EventStore(db_path, max_rows=5)
-    add(one, [unique_event(i) for i in range(3)])
-    results = add(two, [unique_event(10 + i) for i in range(3)])
+    add(one, [unique_event(i) for i in range(3)], source="server")
+    results = add(two, [unique_event(10 + i) for i in range(3)], source="server")
     assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
 
 
@@ -229,3 +233,64 @@ def test_without_central_events_are_kept_locally_and_evictable(db_path):
     assert store.queue_depth() == 0
     assert store.drops() == {}
     assert store.stats()["rows"] <= 5
+
+
+def test_folded_repeats_count_toward_the_byte_bound(db_path):
+    """Issue 13: 35,000 repeats folded into one row grew the file while the counters stayed
+    at the cap. Each remembered id now costs bytes, and repeats past the bound are refused."""
+    store = EventStore(db_path, max_bytes=64 * 1024)
+    results = []
+    for start in range(0, 35_000, 1000):
+        results += add(store, [make_event() for _ in range(1000)], source="server")
+    accepted = sum(r["status"] == "accepted" for r in results)
+    refused = [r for r in results if r["status"] == "rejected"]
+    assert store.stats()["bytes"] <= 64 * 1024
+    assert 0 < accepted < 1000  # ~100 bytes a repeat: a few hundred fit in 64 KiB
+    assert len(refused) == 35_000 - accepted
+    assert refused[0]["reason"] == "the lab's event queue is full"
+    assert store.drops() == {"queue_full": 35_000 - accepted}
+    merged = sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM merged_ids").fetchone()[0]
+    assert merged == accepted - 1
+    store.close()
+    # the file on disk follows the bound, not the number of repeats posted
+    assert os.path.getsize(db_path) < 1024 * 1024
+
+
+def test_browser_events_cannot_take_the_share_kept_for_kernel_and_server(db_path):
+    store = EventStore(db_path, max_rows=100, frontend_share=0.75)
+    flood = add(store, [unique_event(i) for i in range(200)], source="frontend")
+    assert sum(r["status"] == "accepted" for r in flood) == 75
+    assert flood[-1]["reason"] == "the browser's share of the lab's event queue is full"
+    assert store.drops() == {"frontend_share_full": 125}
+    kernel = add(store, [unique_event(1000 + i) for i in range(20)], source="kernel")
+    server = add(
+        store,
+        [unique_event(2000 + i, kind="server", rule_id="server-no-auth") for i in range(5)],
+        source="server",
+    )
+    assert all(r["status"] == "accepted" for r in kernel + server)
+    assert store.stats()["by_source"]["frontend"]["rows"] == 75
+
+
+def test_older_files_are_migrated_and_recounted(db_path):
+    store = EventStore(db_path)
+    add(store, [make_event() for _ in range(5)])
+    store.close()
+    db = sqlite3.connect(db_path)  # make it look like a file of the previous release
+    db.execute("UPDATE counters SET value = 0")
+    db.commit()
+    db.close()
+    reopened = EventStore(db_path)
+    body_bytes = sqlite3.connect(db_path).execute("SELECT SUM(bytes) FROM events").fetchone()[0]
+    assert reopened.stats()["rows"] == 1
+    assert reopened.stats()["bytes"] > body_bytes  # four folded ids counted
+
+
+def test_kernel_events_cannot_take_the_last_of_the_bounds_from_the_server(db_path):
+    store = EventStore(db_path, max_rows=100, kernel_share=0.95)
+    flood = add(store, [unique_event(i) for i in range(120)], source="kernel")
+    assert sum(r["status"] == "accepted" for r in flood) == 95
+    assert flood[-1]["reason"] == "the kernels' share of the lab's event queue is full"
+    server = add(store, [unique_event(500 + i) for i in range(5)], source="server")
+    assert all(r["status"] == "accepted" for r in server)
+    assert store.drops() == {"kernel_share_full": 25}

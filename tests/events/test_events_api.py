@@ -180,3 +180,30 @@ def test_drops_reported_by_the_browser_are_counted(lab):
     status, _ = lab.request("POST", "/warden/events", {"events": [], "client_dropped": 7})
     assert status == 200
     assert lab.pipeline_status()["store"]["dropped"].get("frontend_queue_full") == 7
+
+
+def test_odd_input_gets_a_clear_answer_never_a_500(lab):
+    """Issue 13 (low): a lone surrogate, an overflowing cursor and very deep JSON were 500s."""
+    one = event(1, message="x")
+    raw = json.dumps({"events": [one, event(2)]}).replace('"message": "x"', '"message": "\\ud800"')
+    status, body = lab.request(
+        "POST", "/warden/events", raw=raw.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert status == 200
+    assert [r["status"] for r in body["results"]] == ["rejected", "accepted"]
+    assert body["results"][0]["reason"] == (
+        "event holds text that is not valid Unicode (a lone surrogate)"
+    )
+    for cursor in ("since", "before"):
+        status, body = lab.request("GET", f"/warden/events?{cursor}=" + "9" * 30)
+        assert status == 400 and f"{cursor} must be between" in body["message"]
+    deep = b"[" * 30000 + b"]" * 30000
+    for method, path in (
+        ("POST", "/warden/events"),
+        ("PUT", "/warden/policy/user"),
+        ("POST", "/warden/posture/kernel"),
+    ):
+        status, body = lab.request(method, path, raw=deep)
+        assert status == 400 and body["message"] == "request body is nested too deeply", path
+    status, body = lab.request("PUT", "/warden/policy/user", raw=b'{"rules": {"\\udc00": {}}}')
+    assert status == 400 and "not valid Unicode" in body["message"]

@@ -43,9 +43,19 @@ def in_pool(method, path):
         return pool.apply(load, (path,))
 
 
+def _name_of_failure(run):
+    try:
+        return run()
+    except Exception as err:
+        return type(err).__name__
+
+
 def in_executor_spawn(path):
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as executor:
-        return executor.submit(load, path).result()
+    def run():
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as executor:
+            return executor.submit(load, path).result()
+
+    return _name_of_failure(run)
 
 
 def in_dataloader_spawn(path):
@@ -56,8 +66,9 @@ def in_dataloader_spawn(path):
         batch_size=None,
         num_workers=2,
         multiprocessing_context="spawn",
+        timeout=120,
     )
-    return [item for item in loader][0]
+    return _name_of_failure(lambda: [item for item in loader][0])
 
 
 class PickleFiles:

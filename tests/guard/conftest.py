@@ -16,17 +16,29 @@ def event_validator():
     return jsonschema.Draft202012Validator(schema)
 
 
+_OWNER = []
+
+
+def owner_state():
+    """The guard's state, held by whoever installed it first: this test process. In a kernel
+    only the launcher / the lab server's bootstrap holds it; notebook code gets no handle."""
+    if not _OWNER:
+        from jupyterlab_warden import guard as guard_pkg
+
+        state = guard_pkg.install()
+        assert state is not None, "a guard was installed before the test fixture"
+        _OWNER.append(state)
+    return _OWNER[0]
+
+
 @pytest.fixture()
 def guard(tmp_path, event_validator):
     """The process-wide guard (installed once; audit hooks cannot be removed), with the built-in
     default policy, a fresh spool folder and an event list for this test."""
-    from jupyterlab_warden import guard as guard_pkg
     from jupyterlab_warden.guard.events import EventSink
 
-    state = guard_pkg.install()
+    state = owner_state()
     state.set_policy({})
-    state.enabled = True
-    guard_pkg.enable()
     old_sink = state.sink
     state.sink = EventSink(str(tmp_path / "spool"))
     events = []

@@ -159,12 +159,40 @@ def test_process_pools_work(quiet):
         assert pool.map(functools.partial(pow, 2), [1, 2, 3]) == [2, 4, 8]
 
 
-def test_ipc_trust_does_not_leak_to_ordinary_loads(guard):
+def test_ipc_trust_only_on_the_kernels_own_pipes(guard, marker):
+    """Messages on pipes this process made (its pools and queues) are trusted; bytes handed to
+    ForkingPickler.loads from anywhere else, and a connection to someone else's listener, are
+    judged like any data. (Old model: every ForkingPickler.loads was trusted.)"""
+    import multiprocessing
+    import multiprocessing.connection as mpc
     import multiprocessing.reduction
+    import threading
 
-    data = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R."
-    assert multiprocessing.reduction.ForkingPickler.loads(data) == "x"
+    from warden_testpkg import payloads
+
     from jupyterlab_warden.guard import WardenBlockedLoad
 
+    plumbing = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R."
     with pytest.raises(WardenBlockedLoad):
-        pickle.loads(data)
+        multiprocessing.reduction.ForkingPickler.loads(plumbing)
+    ours, theirs = multiprocessing.Pipe()
+    theirs.send_bytes(plumbing)
+    assert ours.recv() == "x"  # the kernel's own pipe: trusted
+    queue = multiprocessing.get_context("fork").SimpleQueue()
+    queue._writer.send_bytes(plumbing)
+    assert queue.get() == "x"
+
+    payload = payloads.os_system(marker)
+    with mpc.Listener(("127.0.0.1", 0)) as listener:
+
+        def foreign_server():
+            with listener.accept() as conn:
+                conn.send_bytes(payload)
+
+        server = threading.Thread(target=foreign_server)
+        server.start()
+        with mpc.Client(listener.address) as client:
+            with pytest.raises(WardenBlockedLoad):
+                client.recv()
+        server.join(timeout=30)
+    assert not marker.exists()

@@ -61,13 +61,15 @@ def test_embedded_sources_are_the_guard_and_scanner_only():
     assert not any(n.endswith((".launch", ".kernelspec", "__main__")) for n in names)
 
 
-def test_broken_bootstrap_reports_instead_of_raising():
+def test_broken_bootstrap_reports_instead_of_raising(tmp_path):
     src = bootstrap_source({"pickle": {"mode": "nonsense"}})
     ns = {}
     # the policy's bad mode is reported in status errors; the guard still installs (default mode)
     code = src.replace("_warden_guard_status", "_status_for_test")
+    script = tmp_path / "boot.py"  # the source is larger than one command-line argument may be
+    script.write_text(code + "\nimport json; print(_status_for_test)")
     out = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", code + "\nimport json; print(_status_for_test)"],
+        [sys.executable, "-I", "-S", str(script)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -81,19 +81,48 @@ def test_plain_and_ml_globals_pass_in_both_modes(module, name):
     assert STRICT.decide(module, name).allowed
 
 
-def test_default_mode_refuses_unlisted_stdlib_but_allows_third_party():
-    assert DEFAULT.decide("textwrap", "dedent").reason == "stdlib-not-plain-data"
-    assert DEFAULT.decide("typing", "NamedTuple").reason == "stdlib-not-plain-data"
-    assert DEFAULT.decide("sklearn.linear_model", "LinearRegression").allowed
-    assert DEFAULT.decide("pandas.core.frame", "DataFrame").allowed
+def test_default_mode_judges_by_role_not_by_third_party_or_not():
+    # new model (issue 12): a called global must be curated; classes only made without their
+    # constructor (NEW/BUILD) pass by name and are judged by object at load time
+    from jupyterlab_warden.guard.judge import BUILD, CALL, NEW, VALUE
+
+    assert DEFAULT.decide("textwrap", "dedent").reason == "not-curated-callable"
+    assert DEFAULT.decide("typing", "NamedTuple").reason == "not-curated-callable"
+    assert DEFAULT.decide("sklearn.linear_model", "LinearRegression").reason == (
+        "not-curated-callable"
+    )
+    made = NEW | BUILD | VALUE
+    assert DEFAULT.decide("sklearn.linear_model", "LinearRegression", made).reason == "ml-class"
+    assert DEFAULT.decide("pandas.core.frame", "DataFrame", made).allowed
+    assert DEFAULT.decide("pytest", "main", CALL).reason == "not-curated-callable"
+    assert DEFAULT.decide("pytest", "Item", made).reason == "third-party-needs-resolution"
+    assert DEFAULT.decide("collections", "ChainMap", VALUE).reason == "stdlib-data"
+
+
+def test_wildcards_never_match_a_multi_part_qualname():
+    # the issue's repro: datetime.* used to match datetime.__builtins__.get (eval)
+    assert DEFAULT.decide("datetime", "__builtins__.get").reason == "dunder"
+    assert DEFAULT.decide("datetime", "sys.call_tracing").reason == "module-path"
+    assert DEFAULT.decide("ipaddress", "functools.reduce").reason == "module-path"
+    widened = GlobalPolicy.from_policy({"pickle": {"allow_globals": ["warden_testpkg.*"]}})
+    assert widened.decide("warden_testpkg", "payloads.os.system").reason == "module-path"
+
+
+def test_zoneinfo_getattr_only_in_its_one_shape():
+    from jupyterlab_warden.guard.judge import VALUE, ZGETATTR
+
+    assert DEFAULT.decide("builtins", "getattr", ZGETATTR | VALUE).allowed
+    assert DEFAULT.decide("builtins", "getattr").reason == "getattr-shape"
 
 
 def test_strict_mode_refuses_third_party_unless_allowed():
-    assert STRICT.decide("sklearn.linear_model", "LinearRegression").reason == "not-in-allow-list"
+    assert STRICT.decide("sklearn.linear_model", "LinearRegression").reason == "strict"
     widened = GlobalPolicy.from_policy(
         {"pickle": {"mode": "strict", "allow_globals": ["sklearn.*"]}}
     )
     assert widened.decide("sklearn.linear_model", "LinearRegression").allowed
+    # a package entry allows classes: a called lower-case name is not one
+    assert not widened.decide("sklearn.utils", "run_tests").allowed
 
 
 def test_policy_lists():
@@ -101,16 +130,21 @@ def test_policy_lists():
         {
             "pickle": {
                 "deny_globals": ["pandas.*", "numpy.dtype"],
-                "allow_globals": ["functools.partial", "os.*"],
+                "allow_globals": ["functools.partial"],
             }
         }
     )
     assert policy.decide("pandas.core.frame", "DataFrame").reason == "policy-deny"
     assert policy.decide("numpy", "dtype").reason == "policy-deny"
-    # an exact allow entry is a deliberate admin choice and lifts a built-in deny...
+    # an exact allow entry is a deliberate admin choice
     assert policy.decide("functools", "partial").allowed
-    # ...a wildcard never does
-    assert policy.decide("os", "system").reason == "deny-list"
+    # a package entry never covers the standard library: dropped, the rest kept
+    widened = GlobalPolicy.from_policy(
+        {"pickle": {"mode": "strict", "allow_globals": ["os.*"], "deny_globals": ["x.y"]}}
+    )
+    assert widened.mode == "strict" and "x.y" in widened.admin.deny
+    assert not widened.decide("os", "system").allowed
+    assert "standard-library" in widened.problems[0]
 
 
 @pytest.mark.parametrize(

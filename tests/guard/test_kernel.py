@@ -105,9 +105,7 @@ def guarded_kernel(tmp_path):
 def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_validator):
     kernel, spool = guarded_kernel
     content, _ = kernel.run(
-        "import sys, json\n"
-        "print(json.dumps(sys.modules['_jupyterlab_warden_guard_active']"
-        ".state.status()))"
+        "import json, jupyterlab_warden.guard as g\nprint(json.dumps(g.status()))"
     )
     assert content["status"] == "ok"
     marker = tmp_path / "PWNED"
@@ -135,7 +133,8 @@ def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_va
     )
     assert content["ename"] == "WardenBlockedLoad"
     assert not marker.exists()
-    assert _spool(spool)[-1]["evidence"]["global"] == "posix.system"
+    # pickle.loads is pre-scanned: the scan refuses the data before the hook sees a global
+    assert _spool(spool)[-1]["evidence"]["globals"] == ["posix.system"]
 
 
 def test_launcher_kernel_runs_benign_torch_work(guarded_kernel, tmp_path):
@@ -195,7 +194,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     policy = {
         "schema_version": 1,
         "revision": 9,
-        "rules": {"pickle-blocked-global": {"action": "confirm"}},
+        "rules": {"model-file-dangerous-globals": {"action": "confirm"}},
     }
     content, messages = kernel.run(
         bootstrap_source(policy), silent=True, user_expressions={"warden": "_warden_guard_status"}
@@ -216,7 +215,8 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     assert "confirm finding" in content["evalue"]
     assert not marker.exists()
     [event] = _comm_events(messages)
-    assert event["rule_id"] == "pickle-blocked-global" and event["action"] == "blocked"
+    # pickle.loads is pre-scanned: the scan's rule blocks (old model: the hook's rule)
+    assert event["rule_id"] == "model-file-dangerous-globals" and event["action"] == "blocked"
     assert _spool(tmp_path / "spool")[-1]["event_id"] == event["event_id"]
 
     # a second bootstrap (kernel restart handling, policy change) updates the same guard
@@ -234,7 +234,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
             {
                 "schema_version": 1,
                 "revision": 11,
-                "rules": {"pickle-blocked-global": {"action": "confirm"}},
+                "rules": {"model-file-dangerous-globals": {"action": "confirm"}},
             }
         ),
         silent=True,

@@ -22,6 +22,43 @@ def _checkpoint(tmp_path):
     return path
 
 
+def _unscanned_checkpoint(guard, tmp_path):
+    """A weights_only=False load the pre-scan does not clear (scan switched off): the only
+    case the torch-weights-only-disabled rule speaks in now. (Old model: every
+    weights_only=False load.) Holds the user's own class, which the hook alone allows."""
+    import torch
+    from warden_testpkg import TinyEstimator
+
+    guard.set_policy({"guard": {"scan_before_load": False}})
+    path = tmp_path / "own.pt"
+    torch.save({"w": torch.ones(2), "est": TinyEstimator(0.5)}, path)
+    return path
+
+
+def _with(guard, extra):
+    policy = dict(guard.policy)
+    policy.update(extra)
+    guard.set_policy(policy)
+
+
+def test_whole_model_of_the_users_own_classes_loads_untouched(guard, tmp_path):
+    import warnings
+
+    import torch
+    from warden_testpkg.user_model import TinyNet, TrainConfig
+
+    net = TinyNet()
+    path = tmp_path / "whole.pt"
+    torch.save({"model": net, "config": TrainConfig(), "opt": {"lr": 0.1}}, path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = torch.load(path, weights_only=False)
+    x = torch.ones(1, 4)
+    assert torch.equal(loaded["model"](x), net(x))
+    assert loaded["config"] == TrainConfig()
+    assert guard.events == []
+
+
 def test_weights_only_defaults_to_true_even_when_torch_is_told_otherwise(
     guard, tmp_path, monkeypatch
 ):
@@ -42,8 +79,8 @@ def test_weights_only_defaults_to_true_even_when_torch_is_told_otherwise(
 def test_explicit_weights_only_false_follows_policy(guard, tmp_path, action, outcome):
     import torch
 
-    path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": action}}})
+    path = _unscanned_checkpoint(guard, tmp_path)
+    _with(guard, {"rules": {"torch-weights-only-disabled": {"action": action}}})
     if outcome == "blocked":
         with pytest.raises(WardenBlockedLoad, match="weights_only=False"):
             torch.load(path, weights_only=False)
@@ -65,12 +102,12 @@ def test_weights_only_false_confirm_then_load(guard, tmp_path):
 
     from jupyterlab_warden.guard import confirm
 
-    path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": "confirm"}}})
+    path = _unscanned_checkpoint(guard, tmp_path)
+    _with(guard, {"rules": {"torch-weights-only-disabled": {"action": "confirm"}}})
     with pytest.raises(WardenBlockedLoad, match="confirm finding"):
         torch.load(path, weights_only=False)
     confirm(guard.events[-1]["fingerprint"], "trained it in this project")
-    assert isinstance(torch.load(path, weights_only=False)["model"], torch.nn.Linear)
+    assert torch.load(path, weights_only=False)["est"].alpha == 0.5
     assert guard.events[-1]["action"] == "confirmed"
 
 
@@ -79,8 +116,8 @@ def test_pickle_module_argument_counts_as_weights_only_false(guard, tmp_path):
 
     import torch
 
-    path = _checkpoint(tmp_path)
-    guard.set_policy({"rules": {"torch-weights-only-disabled": {"action": "block"}}})
+    path = _unscanned_checkpoint(guard, tmp_path)
+    _with(guard, {"rules": {"torch-weights-only-disabled": {"action": "block"}}})
     with pytest.raises(WardenBlockedLoad):
         torch.load(path, pickle_module=pickle)
 
@@ -168,11 +205,13 @@ def test_install_is_idempotent_fast_and_reads_policy_from_env(tmp_path):
         t = time.perf_counter(); a = guard.install_from_env(); first = time.perf_counter() - t
         b = guard.install()
         hooks = sum(1 for _ in [0])
-        print(json.dumps({"same": a is b, "ms": first * 1000, "status": guard.status()}))
+        print(json.dumps({"first": a is not None, "second": b, "ms": first * 1000,
+                          "status": guard.status()}))
     """,
         {"WARDEN_POLICY_FILE": str(policy)},
     )
-    assert result["same"] is True
+    # the first installer holds the state; a second install() gets no handle (tighten only)
+    assert result["first"] is True and result["second"] is None
     assert result["status"]["mode"] == "strict"
     assert result["status"]["policy_revision"] == 7
     assert result["status"]["install_ms"] < 100

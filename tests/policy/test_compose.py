@@ -102,3 +102,9 @@ def test_kernel_guard_reads_default_action_the_same_way():
     assert (
         action_for(RULE, {"default_action": "block", "rules": {RULE: {"action": "off"}}}) == "off"
     )
+
+
+def test_a_central_policys_audience_is_not_part_of_the_effective_policy():
+    central = {"schema_version": 1, "revision": 3, "audience": "lab-a", "rules": {}}
+    effective, provenance = compose([PolicyLayer("central", central)])
+    assert "audience" not in effective and "audience" not in provenance

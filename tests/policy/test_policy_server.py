@@ -160,3 +160,42 @@ async def test_last_good_admin_policy_survives_a_restart(
     assert store.effective.source == "admin"
     assert store.effective.document["rules"][RULE]["action"] == "block"
     assert "not valid JSON" in store.effective.errors[0]
+
+
+def test_user_settings_survive_a_restart_and_only_tighten(tmp_path, admin_policy):
+    """docs/threat-model.md: a user's own stricter settings are kept across restarts."""
+    from jupyterlab_warden.server.policy_store import PolicyStore
+
+    saved = tmp_path / "data" / "user-settings.json"
+    write(admin_policy, admin_doc(action="warn"))
+    first = PolicyStore(str(admin_policy), user_settings_path=str(saved))
+    first.set_user_stricter({RULE: {"action": "block"}})
+    again = PolicyStore(str(admin_policy), user_settings_path=str(saved))
+    assert again.for_user()["rules"][RULE]["action"] == "block"
+    # a file edited to loosen (or to hold nonsense) cannot weaken the policy
+    write(saved, {"rules": {RULE: {"action": "off", "severity": "nonsense"}}})
+    loosened = PolicyStore(str(admin_policy), user_settings_path=str(saved))
+    assert loosened.for_user()["rules"][RULE]["action"] == "warn"
+    write(saved, "{ broken")
+    assert PolicyStore(str(admin_policy), user_settings_path=str(saved)).user_stricter == {}
+
+
+def test_an_expired_admin_file_stays_enforced_with_an_error(admin_policy):
+    """Like an expired central policy (tests/central/test_policy_source.py): fail closed."""
+    import time
+
+    from jupyterlab_warden.server.policy_store import PolicyStore
+
+    now = datetime.now(timezone.utc)
+    doc = admin_doc(action="block")
+    doc["issued_at"] = (now - timedelta(days=1)).isoformat()
+    doc["expires_at"] = (now + timedelta(seconds=1.5)).isoformat()
+    write(admin_policy, doc)
+    store = PolicyStore(str(admin_policy))
+    assert store.effective.errors == []
+    deadline = time.monotonic() + 10
+    while not store.effective.errors and time.monotonic() < deadline:
+        store.refresh()
+        time.sleep(0.1)
+    assert "still enforced until replaced" in store.effective.errors[0]
+    assert store.effective.document["rules"][RULE]["action"] == "block"

@@ -114,3 +114,50 @@ def test_valid_pickles_of_random_data_are_safe():
         assert report.verdict == "safe", report
 
     inner()
+
+
+@FUZZ
+@given(
+    st.sampled_from(SEEDS[:8]),
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
+)
+def test_dry_run_on_mutated_pickles_only_ever_returns_or_declines(seed, flips):
+    # the C dry run (object-heavy streams) must never raise, never resolve a real global, and
+    # when it answers, agree with the Python walk on which globals the stream names
+    from jupyterlab_warden.scan.dryrun import dry_scan
+
+    data = bytearray(seed)
+    for pos, value in flips:
+        if data:
+            data[pos % len(data)] = value
+    data = bytes(data)
+    dry = dry_scan(data)
+    if dry is None:
+        return
+    python = scan_stream(data)
+    if python.error is None:
+        assert {(g.module, g.name) for g in dry.globals} <= {
+            (g.module, g.name) for g in python.globals
+        }
+
+
+def test_dry_run_never_runs_the_payload(tmp_path):
+    from jupyterlab_warden.scan.dryrun import dry_scan
+
+    marker = tmp_path / "PWNED"
+    data = pickle.dumps(_Touch(str(marker)), protocol=2) + b""
+    result = dry_scan(data)
+    assert not marker.exists()
+    assert result is not None
+    [ref] = [g for g in result.globals if g.name == "system"]
+    assert ref.roles & 1  # CALL
+
+
+class _Touch:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        import os
+
+        return os.system, (f"touch {self.path}",)

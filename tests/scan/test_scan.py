@@ -42,20 +42,27 @@ def test_malicious_pickles_are_dangerous(tmp_path, case):
     assert report.dangerous_globals() == EXPECTED[case]
 
 
-def test_reexport_needs_the_runtime_guard(tmp_path):
-    # Statically 'warden_testpkg.gadget.run_command' is an ordinary third-party name; only
-    # resolving it (what the kernel guard does) shows it is os.system.
-    data = payloads.reexport(tmp_path / "m")
-    assert scan_bytes(data).verdict == SAFE
-    assert (
-        scan_bytes(
-            data,
-            policy=__import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy(
-                mode="strict"
-            ),
-        ).verdict
-        == SUSPICIOUS
-    )
+def test_reexport_in_the_users_module(tmp_path):
+    # 'warden_testpkg.gadget' is the user's own module (outside site-packages). The scanner reads
+    # its source (nothing imported): run_command is bound by 'from os import system', so it is
+    # judged as os.system - dangerous. run_assigned is bound by an assignment: only resolving
+    # it (the kernel guard) shows what it is - suspicious. Strict mode: dangerous both.
+    assert scan_bytes(payloads.reexport(tmp_path / "m")).verdict == DANGEROUS
+    assigned = payloads.reexport(tmp_path / "m", "run_assigned")
+    report = scan_bytes(assigned)
+    assert report.verdict == SUSPICIOUS
+    assert report.globals[0].reason == "user-code-needs-resolution"
+    strict = __import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy("strict")
+    assert scan_bytes(assigned, policy=strict).verdict == DANGEROUS
+
+
+def test_installed_third_party_function_called_is_dangerous():
+    # a function of an installed, non-curated package that the pickle calls: no allow list
+    # vouches for it, so the call is dangerous (new model: default-deny for calls)
+    data = b"\x80\x04\x8c\x06pytest\x8c\x04main\x93\x8c\x01x\x85R."
+    report = scan_bytes(data)
+    assert report.verdict == DANGEROUS
+    assert report.globals[0].reason == "not-curated-callable"
 
 
 def test_torch_files(tmp_path):
@@ -175,9 +182,13 @@ def test_pandas_and_compressed(tmp_path):
     assert scan_file(str(evil)).verdict == DANGEROUS
 
 
-def test_stdlib_gadget_is_suspicious_not_safe():
+def test_called_stdlib_function_is_dangerous_but_a_data_class_value_is_not():
+    # new model: any refused global the pickle calls is dangerous (old model: suspicious)
     report = scan_bytes(b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R.")
-    assert report.verdict == SUSPICIOUS
+    assert report.verdict == DANGEROUS
+    assert report.globals[0].roles == ["call", "value"]
+    value_only = scan_bytes(b"\x80\x04\x8c\x0bcollections\x8c\x08ChainMap\x93.")
+    assert value_only.verdict == SAFE
 
 
 @pytest.mark.parametrize(
@@ -299,3 +310,57 @@ def test_memory_stays_bounded_on_large_payloads(tmp_path):
     tracemalloc.stop()
     assert report.verdict == SAFE
     assert peak < 4 * 1024 * 1024  # payload skipped by offset on an mmap, never copied
+
+
+def _legacy_tar(path, storage_record):
+    import tarfile
+
+    import torch
+
+    storages = (
+        pickle.dumps(2, protocol=2)
+        + pickle.dumps(("0", "cpu", torch.FloatStorage), protocol=2)
+        + struct.pack("<q", 4)
+        + b"\0" * 16
+        + storage_record
+        + struct.pack("<q", 2)
+        + b"\0" * 16
+        + pickle.dumps([], protocol=2)
+    )
+    tensors = (
+        pickle.dumps(1, protocol=2)
+        + pickle.dumps(("1", "0", torch.FloatTensor), protocol=2)
+        + struct.pack("<i", 1)
+        + b"\0" * 4
+        + struct.pack("<qqq", 4, 1, 0)
+    )
+    members = {
+        "sys_info": pickle.dumps({"protocol_version": 1001}, protocol=2),
+        "storages": storages,
+        "tensors": tensors,
+        "pickle": pickle.dumps({"w": 1}, protocol=2),
+    }
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, blob in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(blob)
+            tar.addfile(info, io.BytesIO(blob))
+    return str(path)
+
+
+def test_torch_legacy_tar_every_record_is_scanned(tmp_path):
+    import torch
+
+    good = pickle.dumps(("1", "cpu", torch.DoubleStorage), protocol=2)
+    report = scan_file(_legacy_tar(tmp_path / "good.tar", good))
+    assert report.verdict == SAFE and report.format == "torch-legacy-tar", report
+    assert {g.qualified for g in report.globals} == {
+        "torch.FloatStorage",
+        "torch.DoubleStorage",
+        "torch.FloatTensor",
+    }
+    # the second storage's record is a payload (after the first storage's raw bytes)
+    evil = b"\x80\x02cposix\nsystem\nX\x04\x00\x00\x00trueq\x00\x85R."
+    report = scan_file(_legacy_tar(tmp_path / "evil.tar", evil))
+    assert report.verdict == DANGEROUS
+    assert report.dangerous_globals() == ["posix.system"]

@@ -6,9 +6,14 @@ import type { EventFilter } from '../events/store.js';
 const KINDS = ['static', 'runtime', 'sandbox', 'server'];
 
 function time(v: string | undefined, name: string): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(t)) throw new Error(`${name} must be an ISO date-time or epoch milliseconds`);
+  if (v === undefined || v === '') {
+    return undefined;
+  }
+  // At most 15 digits: a larger number would overflow the database's BIGINT (a 500).
+  const t = /^\d{1,15}$/.test(v) ? Number(v) : /^\d+$/.test(v) ? NaN : Date.parse(v);
+  if (!Number.isFinite(t)) {
+    throw new Error(`${name} must be an ISO date-time or epoch milliseconds`);
+  }
   return t;
 }
 
@@ -17,19 +22,25 @@ export function parseEventFilter(q: Record<string, string | undefined>): EventFi
   for (const k of ['user', 'lab', 'rule'] as const) {
     const v = q[k];
     if (v !== undefined && v !== '') {
-      if (v.length > 200) throw new Error(`${k} is too long`);
+      if (v.length > 200) {
+        throw new Error(`${k} is too long`);
+      }
       f[k] = v;
     }
   }
   for (const k of ['severity', 'min_severity'] as const) {
     const v = q[k];
     if (v !== undefined && v !== '') {
-      if (!(SEVERITIES as readonly string[]).includes(v)) throw new Error(`${k} must be one of ${SEVERITIES.join(', ')}`);
+      if (!(SEVERITIES as readonly string[]).includes(v)) {
+        throw new Error(`${k} must be one of ${SEVERITIES.join(', ')}`);
+      }
       f[k] = v;
     }
   }
   if (q.kind !== undefined && q.kind !== '') {
-    if (!KINDS.includes(q.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')}`);
+    if (!KINDS.includes(q.kind)) {
+      throw new Error(`kind must be one of ${KINDS.join(', ')}`);
+    }
     f.kind = q.kind;
   }
   f.since = time(q.since, 'since');
@@ -38,14 +49,22 @@ export function parseEventFilter(q: Record<string, string | undefined>): EventFi
 }
 
 export function parseLimit(v: string | undefined, dflt: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new Error(`limit must be an integer from 1 to ${max}`);
+  if (v === undefined || v === '') {
+    return dflt;
+  }
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+    throw new Error(`limit must be an integer from 1 to ${max}`);
+  }
   return Number(v);
 }
 
 export function parseCursor(v: string | undefined): string | undefined {
-  if (v === undefined || v === '') return undefined;
-  if (!/^\d{1,16}\.\d{1,16}$/.test(v)) throw new Error('cursor is not one this service returned');
+  if (v === undefined || v === '') {
+    return undefined;
+  }
+  if (!/^\d{1,16}\.\d{1,16}$/.test(v)) {
+    throw new Error('cursor is not one this service returned');
+  }
   return v;
 }
 

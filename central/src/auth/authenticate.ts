@@ -6,7 +6,8 @@ import type { TokenRecord, TokenStore } from './tokens.js';
 // Turns an Authorization header into an Identity. Token look-ups are cached for a few
 // seconds per replica; revocation through this replica drops the entry at once.
 
-export type AuthResult = { identity: Identity } | { error: 'unauthorized' | 'unavailable'; message: string };
+export type AuthResult =
+  { identity: Identity } | { error: 'unauthorized' | 'unavailable'; message: string };
 
 export interface Authenticator {
   authenticate(header: string | undefined): Promise<AuthResult>;
@@ -24,11 +25,16 @@ export function identityFromToken(t: TokenRecord): Identity {
     user: t.user,
     groups: t.groups,
     actor: t.kind === 'lab' ? `lab:${t.lab}` : `${t.kind}:${t.name}`,
-    tokenId: t.id,
+    tokenId: t.id
   };
 }
 
-export function createAuthenticator(tokens: TokenStore, hub: HubClient | undefined, hubAdminGroups: string[], cacheMs = 5000): Authenticator {
+export function createAuthenticator(
+  tokens: TokenStore,
+  hub: HubClient | undefined,
+  hubAdminGroups: string[],
+  cacheMs = 5000
+): Authenticator {
   const cache = new Map<string, { rec: TokenRecord | undefined; until: number }>();
   const touched = new Map<string, number>();
   const keyOf = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -37,9 +43,13 @@ export function createAuthenticator(tokens: TokenStore, hub: HubClient | undefin
     const k = keyOf(token);
     const now = Date.now();
     const hit = cache.get(k);
-    if (hit && hit.until > now && (!hit.rec?.expires_at || Date.parse(hit.rec.expires_at) > now)) return hit.rec;
+    if (hit && hit.until > now && (!hit.rec?.expires_at || Date.parse(hit.rec.expires_at) > now)) {
+      return hit.rec;
+    }
     const rec = await tokens.lookup(token);
-    if (cache.size > 10_000) cache.clear();
+    if (cache.size > 10_000) {
+      cache.clear();
+    }
     cache.set(k, { rec, until: now + cacheMs });
     // last_used_at is informational: write it at most once a minute per token.
     if (rec && (touched.get(rec.id) ?? 0) < now - 60_000) {
@@ -57,29 +67,48 @@ export function createAuthenticator(tokens: TokenStore, hub: HubClient | undefin
       cache.clear();
     },
     async authenticate(header) {
-      if (!header) return { error: 'unauthorized', message: 'missing Authorization header' };
+      if (!header) {
+        return { error: 'unauthorized', message: 'missing Authorization header' };
+      }
       const m = /^(Bearer|token)\s+(\S+)\s*$/i.exec(header);
-      if (!m) return { error: 'unauthorized', message: "Authorization must be 'Bearer <token>' or 'token <jupyterhub token>'" };
+      if (!m) {
+        return {
+          error: 'unauthorized',
+          message: "Authorization must be 'Bearer <token>' or 'token <jupyterhub token>'"
+        };
+      }
       const scheme = m[1].toLowerCase();
       const value = m[2];
       if (scheme === 'bearer' || /^wd[las]_/.test(value)) {
         try {
           const rec = await lookup(value);
-          if (rec) return { identity: identityFromToken(rec) };
+          if (rec) {
+            return { identity: identityFromToken(rec) };
+          }
         } catch {
           return { error: 'unavailable', message: 'credential store unavailable' };
         }
         return { error: 'unauthorized', message: 'unknown, revoked or expired token' };
       }
-      if (!hub) return { error: 'unauthorized', message: 'JupyterHub tokens are not accepted (no Hub URL configured)' };
+      if (!hub) {
+        return {
+          error: 'unauthorized',
+          message: 'JupyterHub tokens are not accepted (no Hub URL configured)'
+        };
+      }
       let user;
       try {
         user = await hub.check(value);
       } catch {
-        return { error: 'unavailable', message: 'JupyterHub could not be reached to check the token' };
+        return {
+          error: 'unavailable',
+          message: 'JupyterHub could not be reached to check the token'
+        };
       }
-      if (!user) return { error: 'unauthorized', message: 'JupyterHub did not accept the token' };
-      const admin = user.groups.some((g) => hubAdminGroups.includes(g));
+      if (!user) {
+        return { error: 'unauthorized', message: 'JupyterHub did not accept the token' };
+      }
+      const admin = user.groups.some(g => hubAdminGroups.includes(g));
       return {
         identity: {
           key: `hub:${user.name}`,
@@ -88,9 +117,9 @@ export function createAuthenticator(tokens: TokenStore, hub: HubClient | undefin
           lab: `hub/${user.name}`,
           user: user.name,
           groups: user.groups,
-          actor: `hub:${user.name}`,
-        },
+          actor: `hub:${user.name}`
+        }
       };
-    },
+    }
   };
 }

@@ -42,7 +42,7 @@ function toRecord(r: Record<string, unknown>): TokenRecord {
     created_by: String(r.created_by),
     expires_at: iso(r.expires_at),
     revoked_at: iso(r.revoked_at),
-    last_used_at: iso(r.last_used_at),
+    last_used_at: iso(r.last_used_at)
   };
 }
 
@@ -64,19 +64,37 @@ export class TokenStore {
     const expires = opts.ttlMs ? now + opts.ttlMs : null;
     const lab = opts.kind === 'lab' ? (opts.lab ?? opts.name) : null;
     await this.db.query(
-      `INSERT INTO tokens (id, kind, name, token_hash, lab, user_name, groups_json, created_at, created_by, expires_at)
+      `INSERT INTO tokens (id, kind, name, token_hash, lab, user_name, groups_json, created_at,
+        created_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, opts.kind, opts.name, hashToken(token), lab, opts.user ?? null, JSON.stringify(opts.groups ?? []), now, opts.createdBy, expires],
+      [
+        id,
+        opts.kind,
+        opts.name,
+        hashToken(token),
+        lab,
+        opts.user ?? null,
+        JSON.stringify(opts.groups ?? []),
+        now,
+        opts.createdBy,
+        expires
+      ]
     );
     return { id, token, expires_at: expires ? new Date(expires).toISOString() : null };
   }
 
   /** The live record for a presented token, or undefined if unknown, revoked or expired. */
   async lookup(token: string): Promise<TokenRecord | undefined> {
-    const row = await queryOne(this.db, 'SELECT * FROM tokens WHERE token_hash = $1', [hashToken(token)]);
-    if (!row || row.revoked_at !== null) return undefined;
+    const row = await queryOne(this.db, 'SELECT * FROM tokens WHERE token_hash = $1', [
+      hashToken(token)
+    ]);
+    if (!row || row.revoked_at !== null) {
+      return undefined;
+    }
     const exp = numOrNull(row.expires_at);
-    if (exp !== null && exp <= Date.now()) return undefined;
+    if (exp !== null && exp <= Date.now()) {
+      return undefined;
+    }
     return toRecord(row);
   }
 
@@ -85,18 +103,28 @@ export class TokenStore {
   }
 
   async list(): Promise<TokenRecord[]> {
-    const rows = await this.db.query(`SELECT * FROM tokens WHERE kind <> 'session' ORDER BY created_at DESC`);
+    const rows = await this.db.query(
+      `SELECT * FROM tokens WHERE kind <> 'session' ORDER BY created_at DESC`
+    );
     return rows.map(toRecord);
   }
 
   async revoke(id: string): Promise<TokenRecord | undefined> {
     const row = await queryOne(this.db, 'SELECT * FROM tokens WHERE id = $1', [id]);
-    if (!row) return undefined;
-    await this.db.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [Date.now(), id]);
+    if (!row) {
+      return undefined;
+    }
+    await this.db.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
+      Date.now(),
+      id
+    ]);
     return toRecord(row);
   }
 
   async revokeByValue(token: string): Promise<void> {
-    await this.db.query('UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2', [Date.now(), hashToken(token)]);
+    await this.db.query('UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2', [
+      Date.now(),
+      hashToken(token)
+    ]);
   }
 }

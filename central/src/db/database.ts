@@ -1,25 +1,23 @@
-// The one interface the repositories use, implemented by SQLite and PostgreSQL.
-// SQL is written once with $1..$n placeholders; the SQLite driver rewrites them.
+// Opening a database, and small helpers shared by the repositories.
 
-export type Row = Record<string, unknown>;
-export type Dialect = 'sqlite' | 'postgres';
+import type { Database, Row } from './types.js';
 
-export interface Database {
-  readonly dialect: Dialect;
-  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Runs fn inside one transaction; everything fn does through `tx` commits or rolls back together. */
-  transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Database, Dialect, Row } from './types.js';
 
-export async function queryOne<T = Row>(db: Database, sql: string, params?: unknown[]): Promise<T | undefined> {
+export async function queryOne<T = Row>(
+  db: Database,
+  sql: string,
+  params?: unknown[]
+): Promise<T | undefined> {
   const rows = await db.query<T>(sql, params);
   return rows[0];
 }
 
 /** BIGINT columns come back as strings from pg and numbers from SQLite. */
 export function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
+  if (v === null || v === undefined) {
+    return 0;
+  }
   return typeof v === 'number' ? v : Number(v);
 }
 

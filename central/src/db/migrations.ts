@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import type { Database } from './types.js';
 
 // One schema for both engines. `{{serial}}` is the only dialect difference.
 // Times are epoch milliseconds (BIGINT) so range queries and buckets are plain integer maths.
@@ -88,30 +88,71 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
         lease_until_ms BIGINT NOT NULL DEFAULT 0,
         last_error TEXT
       )`,
-      `CREATE INDEX outbox_due ON outbox (sink, next_attempt_ms)`,
-    ],
+      `CREATE INDEX outbox_due ON outbox (sink, next_attempt_ms)`
+    ]
   },
+  {
+    // Bounded storage: each event's size, running totals per lab (quotas, size retention)
+    // and an index for age retention.
+    version: 2,
+    sql: [
+      `ALTER TABLE events ADD COLUMN size_bytes BIGINT NOT NULL DEFAULT 0`,
+      `UPDATE events SET size_bytes = LENGTH(body)`,
+      `CREATE INDEX events_received ON events (received_ms, id)`,
+      `CREATE INDEX outbox_event ON outbox (event_pk)`,
+      `CREATE TABLE lab_usage (
+        lab TEXT PRIMARY KEY,
+        events BIGINT NOT NULL,
+        bytes BIGINT NOT NULL
+      )`,
+      `INSERT INTO lab_usage (lab, events, bytes)
+       SELECT lab, COUNT(*), COALESCE(SUM(size_bytes), 0) FROM events GROUP BY lab`
+    ]
+  }
 ];
 
 function render(sql: string, db: Database): string {
-  const serial = db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const serial =
+    db.dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
   return sql.replaceAll('{{serial}}', serial);
 }
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-/** Brings the schema up to date. Safe when several replicas start at once. */
+/**
+ * Brings the schema up to date. Safe when several replicas start at once: the whole
+ * migration, including creating its own bookkeeping table, runs under one lock.
+ * Each migration only adds (columns with defaults, tables, indexes), so replicas still
+ * running the previous version keep working while a newer one migrates.
+ */
 export async function migrate(db: Database): Promise<number> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
   let applied = 0;
-  await db.transaction(async (tx) => {
-    // Replicas racing to migrate queue on this lock (SQLite: BEGIN IMMEDIATE already serialises).
-    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727274)');
-    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+  await db.transaction(async tx => {
+    // Replicas racing to migrate queue on this lock (SQLite: BEGIN IMMEDIATE already
+    // serialises). Taken before CREATE TABLE IF NOT EXISTS, which is not race-safe in PostgreSQL.
+    if (tx.dialect === 'postgres') {
+      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    }
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at
+        BIGINT NOT NULL)`
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map(r =>
+        Number(r.version)
+      )
+    );
     for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      for (const stmt of m.sql) await tx.query(render(stmt, tx));
-      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      if (done.has(m.version)) {
+        continue;
+      }
+      for (const stmt of m.sql) {
+        await tx.query(render(stmt, tx));
+      }
+      await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        m.version,
+        Date.now()
+      ]);
       applied++;
     }
   });

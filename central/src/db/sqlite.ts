@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Database, Row } from './database.js';
+import type { Database, Row } from './types.js';
 
 // better-sqlite3 is synchronous; one connection per process serialises everything,
 // which is what SQLite wants anyway (WAL lets readers of other processes proceed).
@@ -9,7 +9,9 @@ import type { Database, Row } from './database.js';
 const PLACEHOLDER = /\$(\d+)/g;
 
 export function openSqlite(path: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+  }
   const conn = new BetterSqlite3(path);
   conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = NORMAL');
@@ -32,8 +34,12 @@ export function openSqlite(path: string): Database {
   }
 
   function bind(v: unknown): unknown {
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (v === undefined) return null;
+    if (typeof v === 'boolean') {
+      return v ? 1 : 0;
+    }
+    if (v === undefined) {
+      return null;
+    }
     return v;
   }
 
@@ -43,8 +49,10 @@ export function openSqlite(path: string): Database {
     dialect: 'sqlite',
     async query<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
       const { stmt, order } = prepare(sql);
-      const args = order.map((i) => bind(params[i]));
-      if (stmt.reader) return stmt.all(...args) as T[];
+      const args = order.map(i => bind(params[i]));
+      if (stmt.reader) {
+        return stmt.all(...args) as T[];
+      }
       stmt.run(...args);
       return [];
     },
@@ -68,14 +76,14 @@ export function openSqlite(path: string): Database {
     },
     async close() {
       conn.close();
-    },
+    }
   };
   // Handed to a transaction's callback: nested transaction() calls join the open one.
   const inner: Database = {
     dialect: 'sqlite',
     query: db.query,
-    transaction: (fn) => fn(inner),
-    close: async () => undefined,
+    transaction: fn => fn(inner),
+    close: async () => undefined
   };
   return db;
 }

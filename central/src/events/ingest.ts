@@ -1,4 +1,5 @@
 import { type Contracts, formatErrors, severityRank } from '../contracts.js';
+import { wellFormed } from '../http/json.js';
 
 // Pure: sort a posted batch into events to store and per-event answers.
 
@@ -15,15 +16,33 @@ export interface ValidEvent {
   time_ms: number;
   severity_rank: number;
   body: Record<string, unknown>;
+  /** The JSON text stored, and its bytes (for quotas). */
+  text: string;
+  size: number;
 }
 
 /** Validates each event alone; a repeat of an event_id inside the batch is a duplicate. */
-export function triageBatch(events: unknown[], contracts: Contracts): { results: EventResult[]; valid: ValidEvent[] } {
+export function triageBatch(
+  events: unknown[],
+  contracts: Contracts
+): { results: EventResult[]; valid: ValidEvent[] } {
   const results: EventResult[] = [];
   const valid: ValidEvent[] = [];
   const seen = new Set<string>();
   events.forEach((ev, index) => {
-    const id = ev && typeof ev === 'object' && typeof (ev as { event_id?: unknown }).event_id === 'string' ? (ev as { event_id: string }).event_id : null;
+    const id =
+      ev && typeof ev === 'object' && typeof (ev as { event_id?: unknown }).event_id === 'string'
+        ? (ev as { event_id: string }).event_id
+        : null;
+    // A lone surrogate cannot be stored as UTF-8 text: refuse the event, not the batch.
+    if (!wellFormed(ev)) {
+      results.push({
+        event_id: id?.isWellFormed() ? id : null,
+        status: 'rejected',
+        reason: 'contains a string that is not well-formed Unicode (lone surrogate)'
+      });
+      return;
+    }
     const errors = contracts.validateEvent(ev);
     if (errors.length) {
       results.push({ event_id: id, status: 'rejected', reason: formatErrors(errors) });
@@ -41,7 +60,17 @@ export function triageBatch(events: unknown[], contracts: Contracts): { results:
     }
     seen.add(id!);
     results.push({ event_id: id, status: 'accepted' });
-    valid.push({ index, event_id: id!, time_ms, severity_rank: severityRank(String(body.severity)), body });
+    const text = JSON.stringify(body);
+    const size = Buffer.byteLength(text);
+    valid.push({
+      index,
+      event_id: id!,
+      time_ms,
+      severity_rank: severityRank(String(body.severity)),
+      body,
+      text,
+      size
+    });
   });
   return { results, valid };
 }

@@ -11,31 +11,51 @@ export interface LabStatus {
 
 /** Pure: checks a status body; returns an error message or the cleaned status. */
 export function parseStatus(body: unknown): { error: string } | { status: LabStatus } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { error: 'body must be a JSON object' };
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return { error: 'body must be a JSON object' };
+  }
   const b = body as Record<string, unknown>;
   const out: LabStatus = {};
   const intField = (k: 'policy_revision' | 'queue_depth') => {
     const v = b[k];
-    if (v === undefined) return null;
-    if (v !== null && !(Number.isSafeInteger(v) && (v as number) >= 0)) return `${k} must be an integer >= 0 or null`;
+    if (v === undefined) {
+      return null;
+    }
+    if (v !== null && !(Number.isSafeInteger(v) && (v as number) >= 0)) {
+      return `${k} must be an integer >= 0 or null`;
+    }
     out[k] = v as number | null;
     return null;
   };
   const e1 = intField('policy_revision') ?? intField('queue_depth');
-  if (e1) return { error: e1 };
+  if (e1) {
+    return { error: e1 };
+  }
   if (b.dropped !== undefined) {
-    if (!b.dropped || typeof b.dropped !== 'object' || Array.isArray(b.dropped)) return { error: 'dropped must be an object of reason -> count' };
+    if (!b.dropped || typeof b.dropped !== 'object' || Array.isArray(b.dropped)) {
+      return { error: 'dropped must be an object of reason -> count' };
+    }
     const entries = Object.entries(b.dropped as Record<string, unknown>);
-    if (entries.length > 64) return { error: 'dropped has more than 64 reasons' };
+    if (entries.length > 64) {
+      return { error: 'dropped has more than 64 reasons' };
+    }
     for (const [k, v] of entries) {
-      if (!/^[a-z0-9_.-]{1,64}$/.test(k)) return { error: `dropped reason '${k.slice(0, 70)}' must match ^[a-z0-9_.-]{1,64}$` };
-      if (!(Number.isSafeInteger(v) && (v as number) >= 0)) return { error: `dropped.${k} must be an integer >= 0` };
+      if (!/^[a-z0-9_.-]{1,64}$/.test(k)) {
+        return { error: `dropped reason '${k.slice(0, 70)}' must match ^[a-z0-9_.-]{1,64}$` };
+      }
+      if (!(Number.isSafeInteger(v) && (v as number) >= 0)) {
+        return { error: `dropped.${k} must be an integer >= 0` };
+      }
     }
     out.dropped = Object.fromEntries(entries) as Record<string, number>;
   }
   if (b.warden_version !== undefined) {
-    if (b.warden_version !== null && (typeof b.warden_version !== 'string' || b.warden_version.length > 100))
+    if (
+      b.warden_version !== null &&
+      (typeof b.warden_version !== 'string' || b.warden_version.length > 100)
+    ) {
       return { error: 'warden_version must be a string of at most 100 characters' };
+    }
     out.warden_version = b.warden_version as string | null;
   }
   return { status: out };
@@ -47,32 +67,49 @@ export class LabInventory {
   constructor(
     private readonly db: Database,
     /** last_seen is written at most this often per lab and replica: it is a hot row. */
-    private readonly seenEveryMs = 10_000,
+    private readonly seenEveryMs = 10_000
   ) {}
 
   async seen(lab: string): Promise<void> {
     const now = Date.now();
-    if (now - (this.lastWrite.get(lab) ?? 0) < this.seenEveryMs) return;
-    if (this.lastWrite.size > 100_000) this.lastWrite.clear();
+    if (now - (this.lastWrite.get(lab) ?? 0) < this.seenEveryMs) {
+      return;
+    }
+    if (this.lastWrite.size > 100_000) {
+      this.lastWrite.clear();
+    }
     this.lastWrite.set(lab, now);
-    await this.db.query('INSERT INTO labs (lab, last_seen) VALUES ($1, $2) ON CONFLICT (lab) DO UPDATE SET last_seen = excluded.last_seen', [lab, Date.now()]);
+    await this.db.query(
+      `INSERT INTO labs (lab, last_seen) VALUES ($1, $2) ON CONFLICT (lab) DO UPDATE SET
+        last_seen = excluded.last_seen`,
+      [lab, Date.now()]
+    );
   }
 
   async report(lab: string, s: LabStatus): Promise<void> {
     const now = Date.now();
     await this.db.query(
-      `INSERT INTO labs (lab, last_seen, policy_revision, queue_depth, dropped_json, warden_version, status_at)
+      `INSERT INTO labs (lab, last_seen, policy_revision, queue_depth, dropped_json,
+        warden_version, status_at)
        VALUES ($1, $2, $3, $4, $5, $6, $2)
-       ON CONFLICT (lab) DO UPDATE SET last_seen = excluded.last_seen, policy_revision = excluded.policy_revision,
+       ON CONFLICT (lab) DO UPDATE SET last_seen = excluded.last_seen, policy_revision =
+         excluded.policy_revision,
          queue_depth = excluded.queue_depth, dropped_json = excluded.dropped_json,
          warden_version = excluded.warden_version, status_at = excluded.status_at`,
-      [lab, now, s.policy_revision ?? null, s.queue_depth ?? null, JSON.stringify(s.dropped ?? {}), s.warden_version ?? null],
+      [
+        lab,
+        now,
+        s.policy_revision ?? null,
+        s.queue_depth ?? null,
+        JSON.stringify(s.dropped ?? {}),
+        s.warden_version ?? null
+      ]
     );
   }
 
   async list(eventCounts: Map<string, number>) {
     const rows = await this.db.query('SELECT * FROM labs ORDER BY lab');
-    return rows.map((r) => ({
+    return rows.map(r => ({
       lab: String(r.lab),
       last_seen: new Date(num(r.last_seen)).toISOString(),
       policy_revision: numOrNull(r.policy_revision),
@@ -80,7 +117,7 @@ export class LabInventory {
       dropped: JSON.parse(String(r.dropped_json ?? '{}')) as Record<string, number>,
       warden_version: (r.warden_version as string) ?? null,
       status_at: r.status_at === null ? null : new Date(num(r.status_at)).toISOString(),
-      event_count: eventCounts.get(String(r.lab)) ?? 0,
+      event_count: eventCounts.get(String(r.lab)) ?? 0
     }));
   }
 }

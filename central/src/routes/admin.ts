@@ -1,21 +1,19 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
 import { recordAudit, listAudit } from '../audit.js';
 import { TokenStore } from '../auth/tokens.js';
 import { BUCKETS, parseCursor, parseEventFilter, parseLimit } from '../admin/filters.js';
-import { formatErrors } from '../contracts.js';
 import { toOcsf } from '../exports/ocsf.js';
 import { toSarif } from '../exports/sarif.js';
 import type { StoredEvent } from '../events/store.js';
 import { HttpError } from '../http/errors.js';
 import { ShadowMlInventory } from '../inventory/shadowml.js';
 import { PolicyConflict, PolicyNotFound } from '../policy/store.js';
-import type { Services } from '../services.js';
+import { routeSchemas } from '../http/route-schemas.js';
+import '../plugins/types.js';
 
 // /api/v1/admin/*: policies with history and audit, events, inventories, tokens, exports.
-
-const POLICY_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 
 function bad(fn: () => unknown) {
   try {
@@ -25,162 +23,271 @@ function bad(fn: () => unknown) {
   }
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object');
-  return body as Record<string, unknown>;
-}
+type Q = { Querystring: Record<string, string> };
+type Filter = ReturnType<typeof parseEventFilter>;
 
-export function registerAdminRoutes(app: FastifyInstance, s: Services) {
-  const P = '/api/v1/admin';
+export default fp(
+  async app => {
+    const s = app;
+    const P = '/api/v1/admin';
+    const schemas = routeSchemas();
+    // Every route here is for admins; each still declares it (deny by default).
+    const admin = { auth: 'admin' as const };
 
-  /** Checks an admin's policy document; revision and times are the service's to set. */
-  function checkDocument(doc: unknown): Record<string, unknown> {
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new HttpError(400, 'bad_request', 'document must be a JSON object');
-    const candidate = { schema_version: 1, revision: 0, ...(doc as object) };
-    const errors = s.contracts.validatePolicy(candidate);
-    if (errors.length) throw new HttpError(400, 'bad_request', `policy is invalid: ${formatErrors(errors)}`);
-    const out = { ...(doc as Record<string, unknown>) };
-    delete out.issued_at;
-    delete out.expires_at;
-    return out;
-  }
-
-  function comment(b: Record<string, unknown>): string | undefined {
-    if (b.comment === undefined || b.comment === null) return undefined;
-    if (typeof b.comment !== 'string' || b.comment.length > 500) throw new HttpError(400, 'bad_request', 'comment must be a string of at most 500 characters');
-    return b.comment;
-  }
-
-  const mapPolicyErrors = (e: unknown) => {
-    if (e instanceof PolicyConflict) throw new HttpError(409, 'conflict', e.message);
-    if (e instanceof PolicyNotFound) throw new HttpError(404, 'not_found', e.message);
-    throw e;
-  };
-
-  app.get(`${P}/policies`, async () => ({ policies: await s.policies.list(), head_revision: await s.policies.head() }));
-
-  app.post(`${P}/policies/validate`, async (req) => {
-    const b = objectBody(req.body);
-    const doc = b.document;
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { valid: false, errors: [{ path: '/', message: 'document must be a JSON object' }] };
-    const errors = s.contracts.validatePolicy({ schema_version: 1, revision: 0, ...(doc as object) });
-    const unknownRules = Object.keys(((doc as Record<string, unknown>).rules as object) ?? {}).filter((r) => !s.contracts.rules.has(r));
-    return { valid: errors.length === 0, errors, warnings: unknownRules.map((r) => ({ path: `/rules/${r}`, message: 'rule id is not in the catalog' })) };
-  });
-
-  app.post(`${P}/policies`, async (req, reply) => {
-    const b = objectBody(req.body);
-    if (typeof b.name !== 'string' || !POLICY_NAME.test(b.name)) throw new HttpError(400, 'bad_request', 'name must match ^[a-z0-9][a-z0-9_-]{0,63}$');
-    const doc = checkDocument(b.document);
-    const out = await s.policies.write('create', b.name, doc, req.identity!.actor, { comment: comment(b) }).catch(mapPolicyErrors);
-    return reply.code(201).send(out);
-  });
-
-  app.put<{ Params: { name: string } }>(`${P}/policies/:name`, async (req) => {
-    const b = objectBody(req.body);
-    const doc = checkDocument(b.document);
-    let base: number | undefined;
-    if (b.base_revision !== undefined) {
-      if (!Number.isSafeInteger(b.base_revision)) throw new HttpError(400, 'bad_request', 'base_revision must be an integer');
-      base = b.base_revision as number;
-    }
-    return s.policies.write('update', req.params.name, doc, req.identity!.actor, { baseRevision: base, comment: comment(b) }).catch(mapPolicyErrors);
-  });
-
-  app.delete<{ Params: { name: string } }>(`${P}/policies/:name`, async (req, reply) => {
-    await s.policies.remove(req.params.name, req.identity!.actor).catch(mapPolicyErrors);
-    return reply.code(204).send();
-  });
-
-  app.get<{ Params: { name: string } }>(`${P}/policies/:name/revisions`, async (req) => {
-    const revisions = await s.policies.revisions(req.params.name);
-    if (!revisions.length) throw new HttpError(404, 'not_found', `policy '${req.params.name}' has no history`);
-    return { revisions };
-  });
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/audit`, async (req) => {
-    const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
-    const before = req.query.before ? Number(req.query.before) : undefined;
-    if (before !== undefined && !Number.isSafeInteger(before)) throw new HttpError(400, 'bad_request', 'before must be an integer');
-    return listAudit(s.db, limit, before);
-  });
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/events`, async (req) => {
-    const filter = bad(() => parseEventFilter(req.query)) as ReturnType<typeof parseEventFilter>;
-    const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
-    const cursor = bad(() => parseCursor(req.query.cursor)) as string | undefined;
-    return s.events.query(filter, limit, cursor);
-  });
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/events/stats`, async (req) => {
-    const filter = bad(() => parseEventFilter(req.query)) as ReturnType<typeof parseEventFilter>;
-    const bucket = req.query.bucket ?? 'hour';
-    if (!(bucket in BUCKETS)) throw new HttpError(400, 'bad_request', 'bucket must be minute, hour or day');
-    return { bucket, ...(await s.events.stats(filter, BUCKETS[bucket])) };
-  });
-
-  app.get(`${P}/labs`, async () => ({ labs: await s.labs.list(await s.events.countsByLab()) }));
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/shadow-ml`, async (req) => {
-    const filter = bad(() => parseEventFilter(req.query)) as ReturnType<typeof parseEventFilter>;
-    const inv = new ShadowMlInventory();
-    for await (const ev of s.events.scan(filter)) inv.add(ev);
-    return inv.result();
-  });
-
-  app.get(`${P}/tokens`, async () => ({ tokens: await s.tokens.list() }));
-
-  app.post(`${P}/tokens`, async (req, reply) => {
-    const b = objectBody(req.body);
-    const kind = b.kind ?? 'lab';
-    if (kind !== 'lab' && kind !== 'admin') throw new HttpError(400, 'bad_request', "kind must be 'lab' or 'admin'");
-    if (typeof b.name !== 'string' || !TOKEN_NAME.test(b.name)) throw new HttpError(400, 'bad_request', 'name must match ^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$');
-    if (b.user !== undefined && b.user !== null && (typeof b.user !== 'string' || b.user.length > 200)) throw new HttpError(400, 'bad_request', 'user must be a string');
-    if (b.groups !== undefined && !(Array.isArray(b.groups) && b.groups.length <= 100 && b.groups.every((g) => typeof g === 'string' && g.length <= 200)))
-      throw new HttpError(400, 'bad_request', 'groups must be a list of strings');
-    const issued = await s.db.transaction(async (tx) => {
-      const out = await new TokenStore(tx).issue({
-        kind,
-        name: b.name as string,
-        user: (b.user as string) ?? null,
-        groups: (b.groups as string[]) ?? [],
-        createdBy: req.identity!.actor,
-      });
-      await recordAudit(tx, req.identity!.actor, 'token.issue', `${kind}:${b.name}`, { id: out.id, user: b.user ?? null, groups: b.groups ?? [] });
+    /** Checks an admin's policy document; revision and times are the service's to set. */
+    /** The route schema checked the document; revision, times and audience are ours to set. */
+    function checkDocument(doc: Record<string, unknown>): Record<string, unknown> {
+      const out = { ...doc };
+      for (const k of ['issued_at', 'expires_at', 'audience']) {
+        delete out[k];
+      }
       return out;
-    });
-    return reply.code(201).send({ id: issued.id, kind, name: b.name, token: issued.token });
-  });
-
-  app.delete<{ Params: { id: string } }>(`${P}/tokens/:id`, async (req, reply) => {
-    const rec = await s.tokens.revoke(req.params.id);
-    if (!rec) throw new HttpError(404, 'not_found', 'no such token');
-    await recordAudit(s.db, req.identity!.actor, 'token.revoke', `${rec.kind}:${rec.name}`, { id: rec.id });
-    s.auth.forgetAll();
-    return reply.code(204).send();
-  });
-
-  /** Streams one line per event, so an export of many events never sits in memory whole. */
-  function sendExport(reply: FastifyReply, gen: AsyncGenerator<StoredEvent>, type: string, line: (e: StoredEvent) => string) {
-    async function* lines() {
-      for await (const ev of gen) yield line(ev);
     }
-    return reply.type(type).send(Readable.from(lines()));
+
+    const mapPolicyErrors = (e: unknown) => {
+      if (e instanceof PolicyConflict) {
+        throw new HttpError(409, 'conflict', e.message);
+      }
+      if (e instanceof PolicyNotFound) {
+        throw new HttpError(404, 'not_found', e.message);
+      }
+      throw e;
+    };
+
+    app.get(`${P}/policies`, { config: admin }, async () => ({
+      policies: await s.policies.list(),
+      head_revision: await s.policies.head()
+    }));
+
+    app.post<{ Body: Record<string, unknown> }>(
+      `${P}/policies/validate`,
+      { config: admin, schema: schemas.validatePolicy },
+      async req => {
+        const b = req.body;
+        const doc = b.document;
+        if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+          return {
+            valid: false,
+            errors: [{ path: '/', message: 'document must be a JSON object' }]
+          };
+        }
+        const errors = s.contracts.validatePolicy({
+          schema_version: 1,
+          revision: 0,
+          ...(doc as object)
+        });
+        const unknownRules = Object.keys(
+          ((doc as Record<string, unknown>).rules as object) ?? {}
+        ).filter(r => !s.contracts.rules.has(r));
+        return {
+          valid: errors.length === 0,
+          errors,
+          warnings: unknownRules.map(r => ({
+            path: `/rules/${r}`,
+            message: 'rule id is not in the catalog'
+          }))
+        };
+      }
+    );
+
+    type PolicyBody = {
+      name: string;
+      document: Record<string, unknown>;
+      base_revision?: number;
+      comment?: string | null;
+    };
+    app.post<{ Body: PolicyBody }>(
+      `${P}/policies`,
+      { config: admin, schema: schemas.createPolicy },
+      async (req, reply) => {
+        const b = req.body;
+        const doc = checkDocument(b.document);
+        const out = await s.policies
+          .write('create', b.name, doc, req.identity!.actor, { comment: b.comment ?? undefined })
+          .catch(mapPolicyErrors);
+        return reply.code(201).send(out);
+      }
+    );
+
+    app.put<{ Params: { name: string }; Body: PolicyBody }>(
+      `${P}/policies/:name`,
+      { config: admin, schema: schemas.updatePolicy },
+      async req => {
+        const b = req.body;
+        const doc = checkDocument(b.document);
+        if (b.base_revision !== undefined && !Number.isSafeInteger(b.base_revision)) {
+          throw new HttpError(400, 'bad_request', 'base_revision must be an integer');
+        }
+        return s.policies
+          .write('update', req.params.name, doc, req.identity!.actor, {
+            baseRevision: b.base_revision,
+            comment: b.comment ?? undefined
+          })
+          .catch(mapPolicyErrors);
+      }
+    );
+
+    app.delete<{ Params: { name: string } }>(
+      `${P}/policies/:name`,
+      { config: admin, schema: schemas.policyName },
+      async (req, reply) => {
+        await s.policies.remove(req.params.name, req.identity!.actor).catch(mapPolicyErrors);
+        return reply.code(204).send();
+      }
+    );
+
+    app.get<{ Params: { name: string } }>(
+      `${P}/policies/:name/revisions`,
+      { config: admin, schema: schemas.policyName },
+      async req => {
+        const revisions = await s.policies.revisions(req.params.name);
+        if (!revisions.length) {
+          throw new HttpError(404, 'not_found', `policy '${req.params.name}' has no history`);
+        }
+        return { revisions };
+      }
+    );
+
+    app.get<Q>(`${P}/audit`, { config: admin, schema: schemas.audit }, async req => {
+      const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
+      const before = req.query.before ? Number(req.query.before) : undefined;
+      if (before !== undefined && !Number.isSafeInteger(before)) {
+        throw new HttpError(400, 'bad_request', 'before must be an integer');
+      }
+      return listAudit(s.db, limit, before);
+    });
+
+    app.get<Q>(`${P}/events`, { config: admin, schema: schemas.events_query }, async req => {
+      const filter = bad(() => parseEventFilter(req.query)) as Filter;
+      const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
+      const cursor = bad(() => parseCursor(req.query.cursor)) as string | undefined;
+      return s.events.query(filter, limit, cursor);
+    });
+
+    app.get<Q>(`${P}/events/stats`, { config: admin, schema: schemas.stats }, async req => {
+      const filter = bad(() => parseEventFilter(req.query)) as Filter;
+      const bucket = req.query.bucket ?? 'hour';
+      if (!(bucket in BUCKETS)) {
+        throw new HttpError(400, 'bad_request', 'bucket must be minute, hour or day');
+      }
+      return { bucket, ...(await s.events.stats(filter, BUCKETS[bucket])) };
+    });
+
+    app.get(`${P}/labs`, { config: admin }, async () => ({
+      labs: await s.labs.list(await s.events.countsByLab())
+    }));
+
+    app.get<Q>(`${P}/shadow-ml`, { config: admin, schema: schemas.events_query }, async req => {
+      const filter = bad(() => parseEventFilter(req.query)) as Filter;
+      const inv = new ShadowMlInventory();
+      for await (const ev of s.events.scan(filter)) {
+        inv.add(ev);
+      }
+      return inv.result();
+    });
+
+    app.get(`${P}/tokens`, { config: admin }, async () => ({ tokens: await s.tokens.list() }));
+
+    type TokenBody = {
+      kind?: 'lab' | 'admin';
+      name: string;
+      user?: string | null;
+      groups?: string[];
+    };
+    app.post<{ Body: TokenBody }>(
+      `${P}/tokens`,
+      { config: admin, schema: schemas.issueToken },
+      async (req, reply) => {
+        const b = req.body;
+        const kind = b.kind ?? 'lab';
+        const issued = await s.db.transaction(async tx => {
+          const out = await new TokenStore(tx).issue({
+            kind,
+            name: b.name as string,
+            user: (b.user as string) ?? null,
+            groups: (b.groups as string[]) ?? [],
+            createdBy: req.identity!.actor
+          });
+          await recordAudit(tx, req.identity!.actor, 'token.issue', `${kind}:${b.name}`, {
+            id: out.id,
+            user: b.user ?? null,
+            groups: b.groups ?? []
+          });
+          return out;
+        });
+        return reply.code(201).send({ id: issued.id, kind, name: b.name, token: issued.token });
+      }
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      `${P}/tokens/:id`,
+      { config: admin, schema: schemas.tokenId },
+      async (req, reply) => {
+        const rec = await s.tokens.revoke(req.params.id);
+        if (!rec) {
+          throw new HttpError(404, 'not_found', 'no such token');
+        }
+        await recordAudit(s.db, req.identity!.actor, 'token.revoke', `${rec.kind}:${rec.name}`, {
+          id: rec.id
+        });
+        s.auth.forgetAll();
+        return reply.code(204).send();
+      }
+    );
+
+    /** Streams one line per event, so an export of many events never sits in memory whole. */
+    function sendExport(
+      reply: FastifyReply,
+      gen: AsyncGenerator<StoredEvent>,
+      type: string,
+      line: (e: StoredEvent) => string
+    ) {
+      async function* lines() {
+        for await (const ev of gen) {
+          yield line(ev);
+        }
+      }
+      return reply.type(type).send(Readable.from(lines()));
+    }
+
+    app.get<Q>(
+      `${P}/export/ocsf`,
+      { config: admin, schema: schemas.events_query },
+      async (req, reply) => {
+        const filter = bad(() => parseEventFilter(req.query)) as Filter;
+        reply.header('content-disposition', 'attachment; filename="warden-findings.ocsf.jsonl"');
+        return sendExport(
+          reply,
+          s.events.scan(filter),
+          'application/x-ndjson',
+          e => JSON.stringify(toOcsf(e, s.contracts.rules)) + '\n'
+        );
+      }
+    );
+
+    app.get<Q>(
+      `${P}/export/sarif`,
+      { config: admin, schema: schemas.events_query },
+      async (req, reply) => {
+        const filter = { ...(bad(() => parseEventFilter(req.query)) as Filter), kind: 'static' };
+        const events: StoredEvent[] = [];
+        for await (const e of s.events.scan(filter)) {
+          events.push(e);
+        }
+        reply.header('content-disposition', 'attachment; filename="warden-static.sarif"');
+        return reply
+          .type('application/sarif+json')
+          .send(JSON.stringify(toSarif(events, s.contracts.rules)));
+      }
+    );
+
+    app.get(`${P}/forwarding`, { config: admin }, async () => ({
+      sinks: s.forwarder?.stats ?? {}
+    }));
+  },
+  {
+    name: 'warden-admin-routes',
+    encapsulate: true,
+    dependencies: ['warden-access', 'warden-policy', 'warden-events']
   }
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/export/ocsf`, async (req, reply) => {
-    const filter = bad(() => parseEventFilter(req.query)) as ReturnType<typeof parseEventFilter>;
-    reply.header('content-disposition', 'attachment; filename="warden-findings.ocsf.jsonl"');
-    return sendExport(reply, s.events.scan(filter), 'application/x-ndjson', (e) => JSON.stringify(toOcsf(e, s.contracts.rules)) + '\n');
-  });
-
-  app.get<{ Querystring: Record<string, string> }>(`${P}/export/sarif`, async (req, reply) => {
-    const filter = { ...(bad(() => parseEventFilter(req.query)) as ReturnType<typeof parseEventFilter>), kind: 'static' };
-    const events: StoredEvent[] = [];
-    for await (const e of s.events.scan(filter)) events.push(e);
-    reply.header('content-disposition', 'attachment; filename="warden-static.sarif"');
-    return reply.type('application/sarif+json').send(JSON.stringify(toSarif(events, s.contracts.rules)));
-  });
-
-  app.get(`${P}/forwarding`, async () => ({ sinks: s.forwarder?.stats ?? {} }));
-}
+);

@@ -1,97 +1,205 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { triageBatch } from '../events/ingest.js';
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { triageBatch, type ValidEvent } from '../events/ingest.js';
 import { HttpError } from '../http/errors.js';
 import { decodeBody } from '../http/bodies.js';
+import { routeSchemas } from '../http/route-schemas.js';
 import type { Identity } from '../identity.js';
 import { parseStatus } from '../inventory/labs.js';
-import { etagMatches, issueWindow, servedDocument, signEnvelope, type Envelope } from '../policy/envelope.js';
+import {
+  etagMatches,
+  issueWindow,
+  servedDocument,
+  signEnvelope,
+  type Envelope
+} from '../policy/envelope.js';
 import { selectPolicy } from '../policy/selection.js';
-import type { Services } from '../services.js';
+import '../plugins/types.js';
 
 // The lab-facing half of API v1: whoami, keys, policy, events, status.
 
+/** The lab a `lab`-access route's caller names (the access check guarantees one). */
 function labOf(req: FastifyRequest): Identity & { lab: string } {
-  const who = req.identity!;
-  if (!who.lab) throw new HttpError(403, 'forbidden', 'this endpoint is for lab credentials');
-  return who as Identity & { lab: string };
+  return req.identity as Identity & { lab: string };
 }
 
-export function registerLabRoutes(app: FastifyInstance, s: Services) {
-  const { config } = s;
-  // Signed envelopes are reused while nothing that goes into them changed.
-  const signed = new Map<string, { envelope: Envelope; etag: string }>();
-  // A shutdown must not wait out long polls: they answer 304 at once and the lab polls again.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
+export default fp(
+  async app => {
+    const { config } = app;
+    const schemas = routeSchemas();
+    // Signed envelopes are reused while nothing that goes into them changed.
+    const signed = new Map<string, { envelope: Envelope; etag: string }>();
+    // A shutdown must not wait out long polls: they answer 304 at once and the lab polls again.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+      app.policyChanges.notify();
+    });
 
-  async function policyFor(who: Identity) {
-    const snap = await s.policies.current();
-    const chosen = selectPolicy(snap.policies, who);
-    const { issuedAt, expiresAt } = issueWindow(Date.now(), config.policyTtlMs);
-    const key = `${chosen?.name ?? ''}|${chosen?.revision ?? 0}|${snap.head}|${issuedAt}|${s.keyring.activeKeyId}`;
-    let hit = signed.get(key);
-    if (!hit) {
-      if (signed.size > 1000) signed.clear();
-      hit = signEnvelope(servedDocument(chosen?.document, snap.head, issuedAt, expiresAt), s.keyring);
-      signed.set(key, hit);
+    async function policyFor(who: Identity & { lab: string }) {
+      const snap = await app.policies.current();
+      const chosen = selectPolicy(snap.policies, who);
+      const { issuedAt, expiresAt } = issueWindow(Date.now(), config.policyTtlMs);
+      const keyId = app.keyring.activeKeyId;
+      const key = JSON.stringify([
+        chosen?.name ?? '',
+        chosen?.revision ?? 0,
+        snap.head,
+        issuedAt,
+        keyId,
+        who.lab
+      ]);
+      let hit = signed.get(key);
+      if (!hit) {
+        if (signed.size > 1000) {
+          signed.clear();
+        }
+        const doc = servedDocument(chosen?.document, snap.head, issuedAt, expiresAt, who.lab);
+        hit = signEnvelope(doc, app.keyring);
+        signed.set(key, hit);
+      }
+      return hit;
     }
-    return hit;
-  }
 
-  app.get('/api/v1/whoami', async (req) => {
-    const w = req.identity!;
-    return { lab: w.lab, user: w.user, groups: w.groups, role: w.role, via: w.via };
-  });
+    app.get('/api/v1/whoami', { config: { auth: 'any' } }, async req => {
+      const w = req.identity!;
+      return { lab: w.lab, user: w.user, groups: w.groups, role: w.role, via: w.via };
+    });
 
-  app.get('/api/v1/keys', async () => ({ keys: s.keyring.publicKeys() }));
+    app.get('/api/v1/keys', { config: { auth: 'any' } }, async () => ({
+      keys: app.keyring.publicKeys()
+    }));
 
-  app.get<{ Querystring: { wait?: string } }>('/api/v1/policy', async (req, reply) => {
-    const who = req.identity!;
-    let wait = 0;
-    if (req.query.wait !== undefined) {
-      if (!/^\d{1,2}$/.test(req.query.wait) || Number(req.query.wait) > 60) throw new HttpError(400, 'bad_request', 'wait must be an integer number of seconds from 0 to 60');
-      wait = Number(req.query.wait);
-    }
-    if (who.lab) void s.labs.seen(who.lab).catch(() => undefined);
-    const inm = req.headers['if-none-match'];
-    let current = await policyFor(who);
-    if (wait > 0 && etagMatches(inm, current.etag)) {
-      // Long poll: hold the request until this caller's ETag changes or time runs out.
-      const deadline = Date.now() + wait * 1000;
-      let closed = false;
-      req.raw.once('close', () => (closed = true));
-      while (!closed && !closing && Date.now() < deadline && etagMatches(inm, current.etag)) {
-        await new Promise((r) => setTimeout(r, Math.min(s.longPollStepMs, Math.max(0, deadline - Date.now()))));
-        current = await policyFor(who);
+    app.get<{ Querystring: { wait?: string } }>(
+      '/api/v1/policy',
+      { config: { auth: 'lab' }, schema: schemas.policy },
+      async (req, reply) => {
+        const who = labOf(req);
+        const wait = req.query.wait === undefined ? 0 : Number(req.query.wait);
+        if (wait > 60) {
+          throw new HttpError(
+            400,
+            'bad_request',
+            'wait must be an integer number of seconds from 0 to 60'
+          );
+        }
+        void app.labs.seen(who.lab).catch(() => undefined);
+        const inm = req.headers['if-none-match'];
+        let current = await policyFor(who);
+        if (wait > 0 && etagMatches(inm, current.etag)) {
+          // Long poll: hold the request until this caller's ETag changes or time runs out. A
+          // change through any replica wakes it (see policy/changes.ts); each step re-reads anyway.
+          const deadline = Date.now() + wait * 1000;
+          let closed = false;
+          req.raw.once('close', () => (closed = true));
+          while (!closed && !closing && Date.now() < deadline && etagMatches(inm, current.etag)) {
+            await app.policyChanges.wait(
+              Math.min(config.longPollStepMs, Math.max(0, deadline - Date.now()))
+            );
+            current = await policyFor(who);
+          }
+        }
+        reply.header('etag', current.etag).header('cache-control', 'no-cache');
+        if (etagMatches(inm, current.etag)) {
+          return reply.code(304).send();
+        }
+        return current.envelope;
+      }
+    );
+
+    app.post<{ Body: { events: unknown[]; users?: (string | null)[] } }>(
+      '/api/v1/events',
+      {
+        config: { auth: 'lab' },
+        schema: schemas.events,
+        bodyLimit: config.inflatedLimit,
+        preParsing: decodeBody(config.bodyLimit)
+      },
+      async req => {
+        const who = labOf(req);
+        const { events, users } = req.body;
+        if (events.length > config.maxBatch) {
+          throw new HttpError(
+            413,
+            'payload_too_large',
+            `at most ${config.maxBatch} events per request`
+          );
+        }
+        if (users !== undefined && users.length !== events.length) {
+          throw new HttpError(400, 'bad_request', 'users must have one entry per event');
+        }
+        if (users?.some(u => typeof u === 'string' && !u.isWellFormed())) {
+          throw new HttpError(400, 'bad_request', 'users must be well-formed Unicode strings');
+        }
+        // Every event counts, rejected ones too: the rate bounds work, not only storage.
+        const rate = app.eventRate.take(who.key, events.length);
+        if (!rate.ok) {
+          throw new HttpError(
+            429,
+            'rate_limited',
+            `event rate of ${config.eventRate} per minute exceeded; ` +
+              `retry in ${rate.retryAfterSeconds} s`,
+            rate.retryAfterSeconds
+          );
+        }
+        const { results, valid } = triageBatch(events, app.contracts);
+        if (valid.length) {
+          await checkQuota(who.lab, valid);
+          // The lab is the authority for its own users, so its word is taken for lab tokens;
+          // a Hub credential is a user already.
+          const fromLab = who.via === 'lab-token' && users !== undefined;
+          const userOf = (e: ValidEvent) => (fromLab ? (users[e.index] ?? who.user) : who.user);
+          const dupes = await app.events.insert(who.lab, valid, userOf);
+          for (const v of valid) {
+            if (dupes.has(v.event_id)) {
+              results[v.index] = { event_id: v.event_id, status: 'duplicate' };
+            }
+          }
+        }
+        await app.labs.seen(who.lab);
+        return { results };
+      }
+    );
+
+    /** Per-lab storage quota: over it, the lab keeps its events and retries later. */
+    async function checkQuota(lab: string, valid: ValidEvent[]) {
+      if (config.labQuotaEvents <= 0 && config.labQuotaBytes <= 0) {
+        return;
+      }
+      const used = await app.events.usage(lab);
+      const bytes = valid.reduce((n, v) => n + v.size, 0);
+      const overEvents =
+        config.labQuotaEvents > 0 && used.events + valid.length > config.labQuotaEvents;
+      const overBytes = config.labQuotaBytes > 0 && used.bytes + bytes > config.labQuotaBytes;
+      if (overEvents || overBytes) {
+        const retry = Math.max(1, Math.ceil(config.retentionIntervalMs / 1000));
+        throw new HttpError(
+          429,
+          'quota_exceeded',
+          `lab '${lab}' is over its storage quota ` +
+            `(${used.events} events, ${used.bytes} bytes stored)`,
+          retry
+        );
       }
     }
-    reply.header('etag', current.etag).header('cache-control', 'no-cache');
-    if (etagMatches(inm, current.etag)) return reply.code(304).send();
-    return current.envelope;
-  });
 
-  app.post<{ Body: unknown }>('/api/v1/events', { bodyLimit: config.inflatedLimit, preParsing: decodeBody(config.bodyLimit) }, async (req) => {
-    const who = labOf(req);
-    const body = req.body as { events?: unknown } | null;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.events))
-      throw new HttpError(400, 'bad_request', 'body must be {"events": [...]}');
-    if (body.events.length > config.maxBatch) throw new HttpError(413, 'payload_too_large', `at most ${config.maxBatch} events per request`);
-    const { results, valid } = triageBatch(body.events, s.contracts);
-    if (valid.length) {
-      const dupes = await s.events.insert(who, valid);
-      for (const v of valid) if (dupes.has(v.event_id)) results[v.index] = { event_id: v.event_id, status: 'duplicate' };
-    }
-    await s.labs.seen(who.lab);
-    return { results };
-  });
-
-  app.post<{ Body: unknown }>('/api/v1/status', { preParsing: decodeBody(config.bodyLimit) }, async (req, reply) => {
-    const who = labOf(req);
-    const parsed = parseStatus(req.body);
-    if ('error' in parsed) throw new HttpError(400, 'bad_request', parsed.error);
-    await s.labs.report(who.lab, parsed.status);
-    return reply.code(204).send();
-  });
-}
+    app.post<{ Body: unknown }>(
+      '/api/v1/status',
+      { config: { auth: 'lab' }, schema: schemas.status, preParsing: decodeBody(config.bodyLimit) },
+      async (req, reply) => {
+        const who = labOf(req);
+        const parsed = parseStatus(req.body);
+        if ('error' in parsed) {
+          throw new HttpError(400, 'bad_request', parsed.error);
+        }
+        await app.labs.report(who.lab, parsed.status);
+        return reply.code(204).send();
+      }
+    );
+  },
+  {
+    name: 'warden-lab-routes',
+    encapsulate: true,
+    dependencies: ['warden-access', 'warden-policy', 'warden-events']
+  }
+);

@@ -33,14 +33,15 @@ def _warden_boot():
             pkg = importlib.util.module_from_spec(spec)
             sys.modules["jupyterlab_warden"] = pkg
             spec.loader.exec_module(pkg)
-        from jupyterlab_warden.guard import install_from_env, status
-
-        install_from_env()
-        from jupyterlab_warden import guard
+        # Before the guard wraps the unpicklers: spawn children read their parent's messages
+        # with the original one (kernel_boot/mp_children.py).
         from jupyterlab_warden.kernel_boot import mp_children
 
         if mp_children.is_multiprocessing_child():
-            mp_children.trust_parent_messages(guard)
+            mp_children.trust_parent_messages()
+        from jupyterlab_warden.guard import install_from_env, status
+
+        install_from_env()
         state = status()
         report.update(
             installed=bool(state.get("installed")),

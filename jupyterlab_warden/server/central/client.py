@@ -66,9 +66,13 @@ class CentralClient:
         return await self._call("GET", path, headers=headers, expect_json=True,
                                 extra_timeout=wait if etag else 0, ok_statuses=(200, 304))
 
-    async def post_events(self, events: list) -> CentralAnswer:
-        return await self._call("POST", "/api/v1/events", body={"events": events},
-                                expect_json=True)
+    async def post_events(self, events: list, users: Optional[list] = None) -> CentralAnswer:
+        """``users`` (parallel to ``events``): the Jupyter user the lab authenticated for each
+        event when it received it, or None; central records it, never a user from the body."""
+        body = {"events": events}
+        if users is not None:
+            body["users"] = users
+        return await self._call("POST", "/api/v1/events", body=body, expect_json=True)
 
     async def post_status(self, status: dict) -> CentralAnswer:
         return await self._call("POST", "/api/v1/status", body=status, expect_json=False,

@@ -1,12 +1,13 @@
 """Decide whether a verified central policy may replace the last good one.
 
-Pure logic: schema, expiry, scope and revision. The signature is checked before this
-(``signing.verified_payload``).
+Pure logic: audience, schema, validity, scope and revision. The signature is checked before
+this (``signing.verified_payload``).
 """
 
+import hashlib
 import json
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from jsonschema import Draft202012Validator
@@ -27,18 +28,38 @@ def checked_policy(
     now: datetime,
     last_revision: Optional[int],
     identity: dict,
+    audience: str,
+    max_validity: float,
+    last_content: Optional[str] = None,
 ) -> dict:
     """The policy document in ``payload`` if it may be used now, else PolicyRejected.
 
-    ``identity`` is who central says this lab is (``GET /api/v1/whoami``: lab, user,
-    groups); a policy scoped to someone else is refused. An equal revision is a legitimate
-    re-issue with a fresh expiry; a lower one is a replay.
+    - ``audience``: this lab's name; central signs each served policy for the lab whose token
+      fetched it, so a policy signed for another lab cannot be replayed here;
+    - ``max_validity``: most seconds between ``issued_at`` and ``expires_at`` (0: no limit);
+      a document without an expiry is refused when there is a limit;
+    - ``last_revision``/``last_content``: the high-water mark. A lower revision is a replay;
+      an equal one is central re-signing the same policy with a fresh window, so it must have
+      the same content (``content_digest``);
+    - ``identity``: who central says this lab is (``GET /api/v1/whoami``); a policy scoped to
+      someone else is refused.
     """
     try:
         document = json.loads(payload.decode("utf-8"))
     except ValueError as err:
         raise PolicyRejected("malformed", "signed policy is not JSON") from err
-    error = next(iter(_policy_validator().iter_errors(document)), None)
+    if not isinstance(document, dict):
+        raise PolicyRejected("schema", "policy fails the policy schema at policy")
+    signed_for = document.get("audience")
+    if signed_for != audience:
+        raise PolicyRejected(
+            "audience",
+            "policy is signed for another lab" if isinstance(signed_for, str)
+            else "policy names no audience (central must sign it for this lab)",
+        )
+    # The audience is checked here, by name; the schema check sees the policy itself.
+    policy_part = {k: v for k, v in document.items() if k != "audience"}
+    error = next(iter(_policy_validator().iter_errors(policy_part)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "policy"
         raise PolicyRejected("schema", f"policy fails the policy schema at {where}")
@@ -47,6 +68,16 @@ def checked_policy(
         raise PolicyRejected(
             "old_revision", f"policy revision {revision} is older than {last_revision}"
         )
+    if (
+        last_revision is not None
+        and revision == last_revision
+        and last_content is not None
+        and content_digest(document) != last_content
+    ):
+        raise PolicyRejected(
+            "changed_revision",
+            f"policy revision {revision} differs from the revision {revision} already accepted",
+        )
     expires_at = document.get("expires_at")
     if expires_at is not None and parse_time(expires_at) <= now:
         raise PolicyRejected("expired", f"policy revision {revision} expired at {expires_at}")
@@ -54,9 +85,32 @@ def checked_policy(
     if issued_at is not None and expires_at is not None:
         if parse_time(issued_at) > parse_time(expires_at):
             raise PolicyRejected("schema", "policy is issued after it expires")
+    if max_validity:
+        if expires_at is None or issued_at is None:
+            raise PolicyRejected(
+                "validity", "policy lacks issued_at or expires_at; this lab requires both"
+            )
+        span = (parse_time(expires_at) - parse_time(issued_at)).total_seconds()
+        if span > max_validity:
+            raise PolicyRejected(
+                "validity",
+                f"policy is valid for {span / 86400:.1f} days, more than the "
+                f"{max_validity / 86400:g} days this lab accepts",
+            )
     if not applies_to(document.get("scope") or {}, identity):
         raise PolicyRejected("scope", f"policy revision {revision} is scoped to someone else")
     return document
+
+
+# Central re-signs an unchanged policy with a fresh window under the same revision.
+_WINDOW = ("issued_at", "expires_at")
+
+
+def content_digest(document: dict) -> str:
+    """What must not change under one revision: everything but the validity window."""
+    content = {k: v for k, v in document.items() if k not in _WINDOW}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -46,6 +46,7 @@ class SpoolIngester:
         orphan_idle: float = 3600.0,
         max_read_bytes: int = 1024 * 1024,  # per file per tick: bounds time on the IO loop
         log=None,
+        shape=None,
     ) -> None:
         self.directory = directory
         self.store = store
@@ -55,6 +56,9 @@ class SpoolIngester:
         self.orphan_idle = orphan_idle
         self.max_read_bytes = max_read_bytes
         self.log = log
+        # (events) -> the events to store, as the policy wants them (posture rules switched
+        # off are left out); the identity when None.
+        self.shape = shape or (lambda events: events)
 
     @staticmethod
     def prepare(directory: str) -> str:
@@ -111,6 +115,7 @@ class SpoolIngester:
             more = offset + len(data) < info.st_size
             cut = data.rfind(b"\n") + 1
             events, garbage = _parse_lines(data[:cut])
+            events = self.shape(events)
             consumed = cut
             tail = data[cut:]
             idle = time.time() - info.st_mtime
@@ -181,7 +186,7 @@ def _parse_lines(data: bytes):
             continue
         try:
             value = json.loads(raw)
-        except ValueError:  # includes UnicodeDecodeError
+        except (ValueError, RecursionError):  # includes UnicodeDecodeError; deep nesting
             value = None
         if not isinstance(value, dict):
             garbage["spool_unparsable"] = garbage.get("spool_unparsable", 0) + 1

@@ -25,7 +25,7 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Iterable, List, Optional
 
-from .validation import EventValidator
+from .validation import EventValidator, parse_rfc3339
 
 PENDING, DELIVERED, REJECTED, LOCAL = "pending", "delivered", "rejected", "local"
 
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS events (
     bytes INTEGER NOT NULL,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    reason TEXT
+    reason TEXT,
+    channel TEXT NOT NULL DEFAULT 'frontend'
 );
 CREATE INDEX IF NOT EXISTS events_by_state ON events(state, seq);
 -- Rows still open for folding repeats into: never offered to central (attempts = 0).
@@ -52,29 +53,66 @@ CREATE INDEX IF NOT EXISTS events_unsent_by_collapse_key
     ON events(collapse_key, seq) WHERE attempts = 0;
 CREATE TABLE IF NOT EXISTS merged_ids (
     event_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL
+    seq INTEGER NOT NULL,
+    channel TEXT NOT NULL DEFAULT 'frontend'
 );
 CREATE INDEX IF NOT EXISTS merged_ids_by_seq ON merged_ids(seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO counters VALUES ('rows', 0), ('bytes', 0);
 CREATE TABLE IF NOT EXISTS spool_offsets (
     name TEXT NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL, offset INTEGER NOT NULL,
     PRIMARY KEY (name, dev, ino)
 );
--- Totals kept by triggers so that several processes sharing the file see the same bounds.
-CREATE TRIGGER IF NOT EXISTS events_ins AFTER INSERT ON events BEGIN
-    UPDATE counters SET value = value + 1 WHERE name = 'rows';
-    UPDATE counters SET value = value + NEW.bytes WHERE name = 'bytes';
+"""
+
+# Columns added after the first release: added to an older file when it is opened.
+_ADDED_COLUMNS = (
+    ("events", "channel", "TEXT NOT NULL DEFAULT 'frontend'"),
+    ("merged_ids", "channel", "TEXT NOT NULL DEFAULT 'frontend'"),
+)
+
+# A folded repeat is a merged_ids row: its id plus SQLite's per-row and index overhead
+# (measured: ~70 bytes a row on top of the id). It counts toward max_bytes like a body.
+MERGED_ID_OVERHEAD = 80
+
+# Totals kept by triggers so that several processes sharing the file see the same bounds:
+# 'rows'/'bytes' for the whole store and 'rows:<channel>'/'bytes:<channel>' per channel.
+# Recreated (and the totals recounted) each time a store is opened.
+_TRIGGERS = """
+DROP TRIGGER IF EXISTS events_ins;
+DROP TRIGGER IF EXISTS events_del;
+DROP TRIGGER IF EXISTS events_upd;
+DROP TRIGGER IF EXISTS merged_ins;
+DROP TRIGGER IF EXISTS merged_del;
+CREATE TRIGGER events_ins AFTER INSERT ON events BEGIN
+    UPDATE counters SET value = value + 1 WHERE name IN ('rows', 'rows:' || NEW.channel);
+    UPDATE counters SET value = value + NEW.bytes
+        WHERE name IN ('bytes', 'bytes:' || NEW.channel);
 END;
-CREATE TRIGGER IF NOT EXISTS events_del AFTER DELETE ON events BEGIN
-    UPDATE counters SET value = value - 1 WHERE name = 'rows';
-    UPDATE counters SET value = value - OLD.bytes WHERE name = 'bytes';
+CREATE TRIGGER events_del AFTER DELETE ON events BEGIN
+    UPDATE counters SET value = value - 1 WHERE name IN ('rows', 'rows:' || OLD.channel);
+    UPDATE counters SET value = value - OLD.bytes
+        WHERE name IN ('bytes', 'bytes:' || OLD.channel);
     DELETE FROM merged_ids WHERE seq = OLD.seq;
 END;
-CREATE TRIGGER IF NOT EXISTS events_upd AFTER UPDATE OF bytes ON events BEGIN
-    UPDATE counters SET value = value + NEW.bytes - OLD.bytes WHERE name = 'bytes';
+CREATE TRIGGER events_upd AFTER UPDATE OF bytes ON events BEGIN
+    UPDATE counters SET value = value + NEW.bytes - OLD.bytes
+        WHERE name IN ('bytes', 'bytes:' || NEW.channel);
 END;
-"""
+CREATE TRIGGER merged_ins AFTER INSERT ON merged_ids BEGIN
+    UPDATE counters SET value = value + length(NEW.event_id) + {overhead}
+        WHERE name IN ('bytes', 'bytes:' || NEW.channel);
+END;
+CREATE TRIGGER merged_del AFTER DELETE ON merged_ids BEGIN
+    UPDATE counters SET value = value - length(OLD.event_id) - {overhead}
+        WHERE name IN ('bytes', 'bytes:' || OLD.channel);
+END;
+""".replace("{overhead}", str(MERGED_ID_OVERHEAD))
+
+CHANNELS = ("frontend", "kernel", "server")
+
+
+class CorruptStore(sqlite3.DatabaseError):
+    """The store's file fails SQLite's integrity check (or is not a database at all)."""
 
 
 _RECENT = (
@@ -97,6 +135,8 @@ class EventStore:
         collapse_window: float = 3600.0,
         relay_enabled: bool = True,
         synchronous: str = "FULL",
+        frontend_share: float = 0.75,
+        kernel_share: float = 0.95,
         validator: Optional[EventValidator] = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -105,16 +145,74 @@ class EventStore:
         self.max_bytes = max_bytes
         self.collapse_window = collapse_window
         self.relay_enabled = relay_enabled
+        # Browser events may fill at most this share of the bounds: whatever one user posts
+        # to /warden/events, kernel and server events keep the rest.
+        self.frontend_share = frontend_share
+        # Kernel code is the user's code too: it may not take the last of the bounds either,
+        # so the lab's own server events (integrity findings) always fit.
+        self.kernel_share = kernel_share
         self.validator = validator or EventValidator()
         self._clock = clock
         self._lock = threading.RLock()
-        self._batch_totals = [0, 0]  # (rows, bytes) while an add() transaction runs
         # Called (no arguments) after new pending events were committed: wakes the relay.
         self.on_pending: List[Callable[[], None]] = []
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            self._open(synchronous)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open(self, synchronous: str) -> None:
+        try:
+            verdict = self._db.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise
+            raise CorruptStore(str(err)) from err
+        except sqlite3.DatabaseError as err:  # "file is not a database", "malformed"
+            raise CorruptStore(str(err)) from err
+        if not verdict or verdict[0] != "ok":
+            raise CorruptStore(f"integrity check: {verdict[0] if verdict else 'no answer'}")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.executescript(_SCHEMA)
+        with self._transaction():
+            for table, column, kind in _ADDED_COLUMNS:
+                have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            for statement in _statements(_TRIGGERS):  # executescript would COMMIT first
+                self._db.execute(statement)
+            self._recount()
+
+    def _recount(self) -> None:
+        """Set the totals from the rows themselves (older files did not count merged ids)."""
+        names = ["rows", "bytes"] + [f"{k}:{c}" for c in CHANNELS for k in ("rows", "bytes")]
+        self._db.executemany(
+            "INSERT OR IGNORE INTO counters (name, value) VALUES (?, 0)", [(n,) for n in names]
+        )
+        self._db.executemany("UPDATE counters SET value = 0 WHERE name = ?", [(n,) for n in names])
+        for channel, rows, nbytes in self._db.execute(
+            "SELECT channel, COUNT(*), COALESCE(SUM(bytes), 0) FROM events GROUP BY channel"
+        ).fetchall():
+            self._bump(channel, rows, nbytes)
+        for channel, nbytes in self._db.execute(
+            "SELECT channel, COALESCE(SUM(length(event_id) + ?), 0) FROM merged_ids"
+            " GROUP BY channel",
+            (MERGED_ID_OVERHEAD,),
+        ).fetchall():
+            self._bump(channel, 0, nbytes)
+
+    def _bump(self, channel: str, rows: int, nbytes: int) -> None:
+        self._db.execute(
+            "UPDATE counters SET value = value + ? WHERE name IN ('rows', 'rows:' || ?)",
+            (rows, channel),
+        )
+        self._db.execute(
+            "UPDATE counters SET value = value + ? WHERE name IN ('bytes', 'bytes:' || ?)",
+            (nbytes, channel),
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -141,7 +239,6 @@ class EventStore:
         results: List[dict] = []
         added = False
         with self._lock, self._transaction():
-            self._batch_totals = list(self._totals())  # nobody else writes during our txn
             for event in events:
                 result = self._add_one(event, user, lab_id, source, now, drop_reason_invalid)
                 added = added or (result["status"] == "accepted")
@@ -164,19 +261,20 @@ class EventStore:
             return _result(event_id, "duplicate", None)
         event = dict(event)
         event["source"] = event.get("source", source) if source == "frontend" else source
-        key = _collapse_key(event, user, lab_id)
-        if key is not None and self._fold_into_open_row(key, event, now):
-            return _result(event_id, "accepted", None)
+        key = _collapse_key(event, user, lab_id, source)
+        if key is not None:
+            folded = self._fold_into_open_row(key, event, now, source)
+            if folded is not None:
+                return folded
         body = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         size = len(body.encode("utf-8"))
-        if not self._make_room(size):
-            self._count_drop("queue_full")
-            return _result(event_id, "rejected", "the lab's event queue is full")
-        self._batch_totals[0] += 1
-        self._batch_totals[1] += size
+        full = self._make_room(source, 1, size)
+        if full is not None:
+            self._count_drop(full)
+            return _result(event_id, "rejected", _FULL_MESSAGE[full])
         self._db.execute(
             "INSERT INTO events (event_id, collapse_key, received_at, user, lab_id, body, bytes,"
-            " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " state, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event_id,
                 key,
@@ -186,6 +284,7 @@ class EventStore:
                 body,
                 size,
                 PENDING if self.relay_enabled else LOCAL,
+                source,
             ),
         )
         return _result(event_id, "accepted", None)
@@ -198,17 +297,22 @@ class EventStore:
         ).fetchone()
         return row is not None
 
-    def _fold_into_open_row(self, key: str, event: dict, now: float) -> bool:
+    def _fold_into_open_row(self, key: str, event: dict, now: float, source: str):
+        """Fold a repeat into its open row: its result, or None when there is no such row.
+
+        The folded event's id is remembered (a merged_ids row), which costs bytes like a new
+        row does: repeats are bounded by the same limits, and refused when they are reached.
+        """
         state = PENDING if self.relay_enabled else LOCAL
         row = self._db.execute(
             # "attempts = 0" literally, so SQLite can use the partial index
-            "SELECT seq, body FROM events WHERE collapse_key = ? AND attempts = 0 AND state = ?"
-            " AND received_at >= ? ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, body, channel FROM events WHERE collapse_key = ? AND attempts = 0"
+            " AND state = ? AND received_at >= ? ORDER BY seq DESC LIMIT 1",
             (key, state, now - self.collapse_window),
         ).fetchone()
         if row is None:
-            return False
-        seq, body = row
+            return None
+        seq, body, channel = row
         held = json.loads(body)
         held_first = held.get("first_seen", held["time"])
         held_last = held.get("last_seen", held["time"])
@@ -217,27 +321,39 @@ class EventStore:
         held["last_seen"] = max(held_last, event.get("last_seen", event["time"]), key=_instant)
         new_body = json.dumps(held, separators=(",", ":"), ensure_ascii=False)
         new_size = len(new_body.encode("utf-8"))
-        self._batch_totals[1] += new_size - len(body.encode("utf-8"))
+        cost = new_size - len(body.encode("utf-8")) + len(event["event_id"]) + MERGED_ID_OVERHEAD
+        full = self._make_room(source, 0, cost, spare=seq)
+        if full is not None:
+            self._count_drop(full)
+            return _result(event["event_id"], "rejected", _FULL_MESSAGE[full])
         self._db.execute(
             "UPDATE events SET body = ?, bytes = ? WHERE seq = ?", (new_body, new_size, seq)
         )
         self._db.execute(
-            "INSERT INTO merged_ids (event_id, seq) VALUES (?, ?)", (event["event_id"], seq)
+            "INSERT INTO merged_ids (event_id, seq, channel) VALUES (?, ?, ?)",
+            (event["event_id"], seq, channel),
         )
-        return True
+        return _result(event["event_id"], "accepted", None)
 
-    def _make_room(self, size: int) -> bool:
-        """Evict delivered history until one more row of ``size`` fits; False if it cannot."""
-        rows, total = self._batch_totals
-        if rows + 1 <= self.max_rows and total + size <= self.max_bytes:
-            return True
+    def _make_room(self, channel: str, rows: int, size: int, spare: Optional[int] = None):
+        """Evict delivered history until ``rows`` more rows of ``size`` bytes fit; None when
+        they fit, else the drop reason ("queue_full", or "<channel>_share_full" when the
+        browser's or the kernels' share of the bounds is used up)."""
+        full = self._over_limit(channel, rows, size)
+        if full is None:
+            return None
         # Evict a slice at a time so a full store does not evict on every single insert.
+        totals = self._totals()
         slack = max(1, self.max_rows // 100)
-        need_rows = max(0, rows + 1 - self.max_rows) + slack
-        need_bytes = max(0, total + size - self.max_bytes)
+        need_rows = max(0, totals["rows"] + rows - self.max_rows) + slack
+        need_bytes = max(0, totals["bytes"] + size - self.max_bytes)
         candidates = self._db.execute(
-            "SELECT seq, bytes FROM events WHERE state != ? ORDER BY seq LIMIT ?",
-            (PENDING, need_rows + 1000 if need_bytes else need_rows),
+            "SELECT seq, bytes FROM events WHERE state != ? AND seq != ? ORDER BY seq LIMIT ?",
+            (
+                PENDING,
+                -1 if spare is None else spare,
+                need_rows + 1000 if need_bytes else need_rows,
+            ),
         ).fetchall()
         victims, freed = [], 0
         for seq, nbytes in candidates:
@@ -246,17 +362,22 @@ class EventStore:
             victims.append((seq,))
             freed += nbytes
         self._db.executemany("DELETE FROM events WHERE seq = ?", victims)
-        self._batch_totals = list(self._totals())
-        rows, total = self._batch_totals
-        return rows + 1 <= self.max_rows and total + size <= self.max_bytes
+        return self._over_limit(channel, rows, size)
 
-    def _totals(self):
-        values = dict(
-            self._db.execute(
-                "SELECT name, value FROM counters WHERE name IN ('rows', 'bytes')"
-            ).fetchall()
-        )
-        return values["rows"], values["bytes"]
+    def _over_limit(self, channel: str, rows: int, size: int):
+        totals = self._totals()
+        if totals["rows"] + rows > self.max_rows or totals["bytes"] + size > self.max_bytes:
+            return "queue_full"
+        share = {"frontend": self.frontend_share, "kernel": self.kernel_share}.get(channel)
+        if share is not None and (
+            totals[f"rows:{channel}"] + rows > self.max_rows * share
+            or totals[f"bytes:{channel}"] + size > self.max_bytes * share
+        ):
+            return f"{channel}_share_full"
+        return None
+
+    def _totals(self) -> dict:
+        return dict(self._db.execute("SELECT name, value FROM counters").fetchall())
 
     # -- relay --------------------------------------------------------------------------
 
@@ -324,6 +445,30 @@ class EventStore:
                         self._count_drop("central_rejected")
         return applied
 
+    def withhold(self, event_ids: List[str], reason: str) -> None:
+        """Keep pending events in the lab only (the policy's telemetry settings); counted
+        under ``withheld``, not as drops: the admin chose it."""
+        with self._lock, self._transaction():
+            n = 0
+            for event_id in event_ids:
+                n += self._db.execute(
+                    "UPDATE events SET state = ?, reason = ? WHERE event_id = ? AND state = ?",
+                    (LOCAL, f"not sent to central: {reason}", event_id, PENDING),
+                ).rowcount
+            if n:
+                self._db.execute(
+                    "INSERT INTO counters (name, value) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                    (f"withheld:{reason}", n),
+                )
+
+    def withheld(self) -> dict:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, value FROM counters WHERE name LIKE 'withheld:%'"
+            ).fetchall()
+        return {name[len("withheld:") :]: value for name, value in rows if value}
+
     def give_up(self, event_id: str, reason: str, drop_reason: str) -> None:
         """Mark one pending event as never deliverable (e.g. too large for central)."""
         with self._lock, self._transaction():
@@ -375,14 +520,19 @@ class EventStore:
 
     def stats(self) -> dict:
         with self._lock:
-            rows, total = self._totals()
+            totals = self._totals()
         return {
-            "rows": rows,
-            "bytes": total,
+            "rows": totals["rows"],
+            "bytes": totals["bytes"],
+            "by_source": {
+                c: {"rows": totals[f"rows:{c}"], "bytes": totals[f"bytes:{c}"]} for c in CHANNELS
+            },
+            "shares": {"frontend": self.frontend_share, "kernel": self.kernel_share},
             "queue_depth": self.queue_depth(),
             "max_rows": self.max_rows,
             "max_bytes": self.max_bytes,
             "dropped": self.drops(),
+            "withheld": self.withheld(),
         }
 
     def count_drop(self, reason: str, n: int = 1) -> None:
@@ -480,6 +630,24 @@ class _Transaction:
         return False
 
 
+def _statements(script: str) -> List[str]:
+    """Split ``_TRIGGERS`` into statements (a trigger body's ';' does not end it)."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        if line.startswith("DROP ") or line == "END;":
+            statements.append("\n".join(current))
+            current = []
+    return statements
+
+
+_FULL_MESSAGE = {
+    "queue_full": "the lab's event queue is full",
+    "frontend_share_full": "the browser's share of the lab's event queue is full",
+    "kernel_share_full": "the kernels' share of the lab's event queue is full",
+}
+
+
 def _result(event_id, status, reason) -> dict:
     return {"event_id": event_id, "status": status, "reason": reason}
 
@@ -493,8 +661,11 @@ def _source_problem(event: dict, channel: str) -> Optional[str]:
     return None
 
 
-def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
-    """Repeats share this key; None for events that must stay individual (user decisions)."""
+def _collapse_key(event: dict, user: str, lab_id: str, channel: str) -> Optional[str]:
+    """Repeats share this key; None for events that must stay individual (user decisions).
+
+    The channel is part of it: a browser post never folds into a kernel or server row, so
+    it cannot spend the share of the bounds kept for them."""
     if event["action"] == "confirmed" or "justification" in event:
         return None
     parts = [
@@ -506,18 +677,12 @@ def _collapse_key(event: dict, user: str, lab_id: str) -> Optional[str]:
         event.get("source", ""),
         user,
         lab_id,
+        channel,
         json.dumps(event.get("location", {}), sort_keys=True),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _instant(value: str):
-    """Sort key of an RFC 3339 time (already schema-checked); naive times count as UTC."""
-    text = value.strip().replace("z", "Z").replace("Z", "+00:00").replace(" ", "T")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:  # e.g. 7 fractional digits on Python 3.10: compare what we can
-        moment = datetime.fromisoformat(text[:19])
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+    """Sort key of an RFC 3339 time (already checked by the validator)."""
+    return parse_rfc3339(value) or datetime.min.replace(tzinfo=timezone.utc)

@@ -118,14 +118,14 @@ def dup_trick(marker):
     )
 
 
-def reexport(marker):
-    """A third-party module re-exporting os.system under another name (scanner bypass):
-    the pickle names only ``warden_testpkg.gadget.run_command``."""
+def reexport(marker, name="run_command"):
+    """A module re-exporting os.system under another name (scanner bypass): the pickle names
+    only ``warden_testpkg.gadget.run_command`` (or ``run_assigned``)."""
     cmd = _touch_cmd(marker).encode()
     return (
         b"\x80\x04"
         + _op_unicode("warden_testpkg.gadget")
-        + _op_unicode("run_command")
+        + _op_unicode(name)
         + b"\x93"
         + b"X"
         + struct.pack("<I", len(cmd))

@@ -1,0 +1,296 @@
+"""The curated allow data of the judge (``judge.py``): exact names only, no patterns.
+
+Taken from real artifacts (tests/guard/test_curated.py rebuilds them and checks that every
+global they use is judged allowed for the roles it is used in): torch state_dicts, optimizer
+and scheduler states, full modules, numpy arrays / scalars / RNGs / masked arrays, pandas
+frames (time zones, categoricals, periods, nullable and sparse arrays, MultiIndex), scipy
+sparse matrices, scikit-learn estimators and pipelines, joblib files, and every stdlib plain
+type in protocols 0-5.
+
+* ``CALLABLES`` - functions a pickle may call with its own arguments (REDUCE): known-safe
+  reconstructors. ``ARG_ROLES`` says how each one uses the globals passed to it directly.
+* ``CLASSES`` - classes whose construction with any arguments is harmless (REDUCE / INST / OBJ
+  on them is fine), and every other role too.
+* ``VALUES`` - objects that are data (dtypes, layouts, singletons), never called.
+* ``SAFE_ORIGIN_MODULES`` / ``ML_PACKAGES`` - where a method may come from to count as a safe
+  origin (see judge.py).
+"""
+
+# Role bits (judge.py re-exports them).
+CALL, NEW, BUILD, VALUE, ZGETATTR = 1, 2, 4, 8, 16
+
+_TORCH_REBUILD = (
+    "torch._utils._rebuild_tensor",
+    "torch._utils._rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor_v3",
+    "torch._utils._rebuild_parameter",
+    "torch._utils._rebuild_parameter_with_state",
+    "torch._utils._rebuild_sparse_tensor",
+    "torch._utils._rebuild_nested_tensor",
+    "torch._utils._rebuild_qtensor",
+    "torch._utils._rebuild_device_tensor_from_numpy",
+    "torch._utils._rebuild_device_tensor_from_cpu_tensor",
+    "torch._utils._rebuild_meta_tensor_no_storage",
+    "torch._utils._rebuild_wrapper_subclass",
+    "torch._tensor._rebuild_from_type",
+    "torch._tensor._rebuild_from_type_v2",
+)
+
+CALLABLES = frozenset(
+    (
+        "copyreg._reconstructor",
+        "copyreg.__newobj__",
+        "copyreg.__newobj_ex__",
+        "_codecs.encode",
+        "array._array_reconstructor",
+        "re._compile",
+        "zoneinfo.ZoneInfo._unpickle",
+        "numpy._core.multiarray._reconstruct",
+        "numpy.core.multiarray._reconstruct",
+        "numpy._core.multiarray.scalar",
+        "numpy.core.multiarray.scalar",
+        "numpy._core.numeric._frombuffer",
+        "numpy.core.numeric._frombuffer",
+        "numpy.ma.core._mareconstruct",
+        "numpy.random._pickle.__bit_generator_ctor",
+        "numpy.random._pickle.__generator_ctor",
+        "numpy.random._pickle.__randomstate_ctor",
+        "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
+        "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked",
+        "pandas._libs.internals._unpickle_block",
+        "pandas._libs.interval.__pyx_unpickle_IntervalMixin",
+        "pandas._libs.tslibs.timedeltas._timedelta_unpickle",
+        "pandas._libs.tslibs.timestamps._unpickle_timestamp",
+        "pandas._libs.tslibs.nattype.__nat_unpickle",
+        "pandas.core.indexes.base._new_Index",
+        "pandas.core.indexes.datetimes._new_DatetimeIndex",
+        "pandas.core.indexes.period._new_PeriodIndex",
+        "pandas.core.indexes.interval._new_IntervalIndex",
+        "sklearn.metrics._dist_metrics.newObj",
+        "sklearn.neighbors._kd_tree.newObj",
+        "sklearn.neighbors._ball_tree.newObj",
+        "torch.storage._load_from_bytes",
+        "torch.serialization._get_layout",
+        "dill._dill._create_array",
+    )
+    + _TORCH_REBUILD
+)
+
+# How a curated callable uses the globals given to it as direct arguments: a tuple of roles by
+# position, and the role of any further argument. Callables not listed: every direct global
+# argument is assumed to be called (CALL | NEW | BUILD) - the safe default.
+_CLASS_MADE = NEW | BUILD
+ARG_ROLES = {
+    "copyreg._reconstructor": ((_CLASS_MADE, CALL), VALUE),
+    "copyreg.__newobj__": ((_CLASS_MADE,), VALUE),
+    "copyreg.__newobj_ex__": ((_CLASS_MADE,), VALUE),
+    "numpy._core.multiarray._reconstruct": ((_CLASS_MADE,), VALUE),
+    "numpy.core.multiarray._reconstruct": ((_CLASS_MADE,), VALUE),
+    "numpy.ma.core._mareconstruct": ((_CLASS_MADE, _CLASS_MADE), VALUE),
+    "numpy._core.multiarray.scalar": ((), VALUE),
+    "numpy.core.multiarray.scalar": ((), VALUE),
+    "numpy._core.numeric._frombuffer": ((), VALUE),
+    "numpy.core.numeric._frombuffer": ((), VALUE),
+    "pandas.core.indexes.base._new_Index": ((_CLASS_MADE,), VALUE),
+    "pandas.core.indexes.datetimes._new_DatetimeIndex": ((_CLASS_MADE,), VALUE),
+    "pandas.core.indexes.period._new_PeriodIndex": ((_CLASS_MADE,), VALUE),
+    "pandas.core.indexes.interval._new_IntervalIndex": ((_CLASS_MADE,), VALUE),
+    "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked": ((_CLASS_MADE,), VALUE),
+    "pandas._libs.interval.__pyx_unpickle_IntervalMixin": ((_CLASS_MADE,), VALUE),
+    "numpy.random.bit_generator.__pyx_unpickle_SeedSequence": ((_CLASS_MADE,), VALUE),
+    "pandas._libs.internals._unpickle_block": ((), VALUE),
+    "sklearn.metrics._dist_metrics.newObj": ((_CLASS_MADE,), VALUE),
+    "sklearn.neighbors._kd_tree.newObj": ((_CLASS_MADE,), VALUE),
+    "sklearn.neighbors._ball_tree.newObj": ((_CLASS_MADE,), VALUE),
+    # dill's numpy array: f(*args), then __setstate__
+    "dill._dill._create_array": ((CALL, _CLASS_MADE), VALUE),
+    # the one curated class that calls an argument (later, with no arguments)
+    "collections.defaultdict": ((CALL,), VALUE),
+}
+
+_BUILTIN_CLASSES = tuple(
+    "builtins." + n
+    for n in (
+        "dict list tuple set frozenset int float complex bool str bytes bytearray slice "
+        "range object Exception ValueError KeyError TypeError RuntimeError IndexError "
+        "AttributeError ArithmeticError LookupError StopIteration NotImplementedError "
+        "OverflowError ZeroDivisionError UnicodeDecodeError AssertionError"
+    ).split()
+)
+
+_TORCH_STORAGES = tuple(
+    "torch." + n
+    for n in (
+        "BFloat16Storage BoolStorage ByteStorage CharStorage ComplexDoubleStorage "
+        "ComplexFloatStorage DoubleStorage FloatStorage HalfStorage IntStorage LongStorage "
+        "QInt32Storage QInt8Storage QUInt2x4Storage QUInt4x2Storage QUInt8Storage ShortStorage "
+        "TypedStorage UntypedStorage"
+    ).split()
+)
+
+CLASSES = frozenset(
+    _BUILTIN_CLASSES
+    + _TORCH_STORAGES
+    + (
+        "collections.OrderedDict",
+        "collections.defaultdict",
+        "collections.deque",
+        "collections.Counter",
+        "datetime.date",
+        "datetime.datetime",
+        "datetime.time",
+        "datetime.timedelta",
+        "datetime.timezone",
+        "datetime.tzinfo",
+        "decimal.Decimal",
+        "fractions.Fraction",
+        "uuid.UUID",
+        "argparse.Namespace",
+        "types.SimpleNamespace",
+        "array.array",
+        "pathlib.PurePath",
+        "pathlib.PurePosixPath",
+        "pathlib.PureWindowsPath",
+        "pathlib.Path",
+        "pathlib.PosixPath",
+        "pathlib.WindowsPath",
+        "ipaddress.IPv4Address",
+        "ipaddress.IPv6Address",
+        "ipaddress.IPv4Network",
+        "ipaddress.IPv6Network",
+        "ipaddress.IPv4Interface",
+        "ipaddress.IPv6Interface",
+        "zoneinfo.ZoneInfo",
+        "torch.Size",
+        "torch.device",
+        "torch.Tensor",
+        "torch.nn.parameter.Parameter",
+        "torch.nn.parameter.Buffer",
+        "torch.storage.TypedStorage",
+        "torch.storage.UntypedStorage",
+        "torch._C.Generator",
+        "torch.Generator",
+        "numpy.dtype",
+        "numpy.ndarray",
+        "numpy.ma.core.MaskedArray",
+        "numpy.ma.MaskedArray",
+        "numpy.random._mt19937.MT19937",
+        "numpy.random._pcg64.PCG64",
+        "numpy.random._pcg64.PCG64DXSM",
+        "numpy.random._philox.Philox",
+        "numpy.random._sfc64.SFC64",
+        "numpy.random._generator.Generator",
+        "numpy.random.mtrand.RandomState",
+        "numpy.random.bit_generator.SeedSequence",
+        "pandas._libs.tslibs.offsets.Day",
+        "pandas._libs.tslibs.offsets.Hour",
+        "pandas._libs.tslibs.offsets.Minute",
+        "pandas._libs.tslibs.offsets.Second",
+        "pandas._libs.tslibs.offsets.MonthEnd",
+        "pandas._libs.tslibs.offsets.MonthBegin",
+        "pandas._libs.tslibs.offsets.YearEnd",
+        "pandas._libs.tslibs.offsets.YearBegin",
+        "pandas._libs.tslibs.offsets.QuarterEnd",
+        "pandas._libs.tslibs.offsets.Week",
+        "pandas._libs.tslibs.offsets.BusinessDay",
+        "pandas._libs.sparse.IntIndex",
+        "pandas._libs.sparse.BlockIndex",
+        "pandas.Period",
+        "pandas.Timestamp",
+        "pandas.Timedelta",
+        "pandas.Interval",
+        "pandas.CategoricalDtype",
+        "pandas.DatetimeTZDtype",
+        "pandas.PeriodDtype",
+        "pandas.IntervalDtype",
+        "pandas.SparseDtype",
+        "pandas.StringDtype",
+        "pandas.BooleanDtype",
+        "pandas.Int8Dtype",
+        "pandas.Int16Dtype",
+        "pandas.Int32Dtype",
+        "pandas.Int64Dtype",
+        "pandas.UInt8Dtype",
+        "pandas.UInt16Dtype",
+        "pandas.UInt32Dtype",
+        "pandas.UInt64Dtype",
+        "pandas.Float32Dtype",
+        "pandas.Float64Dtype",
+        "pandas.core.internals.managers.BlockManager",
+        "pandas.core.internals.managers.SingleBlockManager",
+        # scikit-learn's Cython classes, rebuilt by calling them with their sizes
+        "sklearn.tree._tree.Tree",
+        "joblib.numpy_pickle.NumpyArrayWrapper",
+        "joblib.numpy_pickle_compat.NDArrayWrapper",
+        "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+        "sklearn._loss._loss.CyHalfBinomialLoss",
+        "sklearn._loss._loss.CyHalfMultinomialLoss",
+        "sklearn._loss._loss.CyHalfSquaredError",
+        "sklearn._loss._loss.CyAbsoluteError",
+        "sklearn._loss._loss.CyPinballLoss",
+        "sklearn._loss._loss.CyHuberLoss",
+        "sklearn._loss._loss.CyHalfPoissonLoss",
+        "sklearn._loss._loss.CyHalfGammaLoss",
+        "sklearn._loss._loss.CyHalfTweedieLoss",
+        "sklearn._loss._loss.CyHalfTweedieLossIdentity",
+        "sklearn._loss._loss.CyExponentialLoss",
+    )
+)
+
+VALUES = frozenset(
+    (
+        "builtins.Ellipsis",
+        "builtins.NotImplemented",
+        "pandas.NA",
+        "pandas.NaT",
+    )
+    + tuple(
+        "torch." + n
+        for n in (
+            "bfloat16 bool cdouble cfloat chalf complex128 complex32 complex64 double float "
+            "float16 float32 float64 float8_e4m3fn float8_e4m3fnuz float8_e5m2 float8_e5m2fnuz "
+            "half int int16 int32 int64 int8 long qint32 qint8 quint2x4 quint4x2 quint8 short "
+            "uint16 uint32 uint64 uint8 channels_last channels_last_3d contiguous_format "
+            "preserve_format per_channel_affine per_channel_affine_float_qparams "
+            "per_channel_symmetric per_tensor_affine per_tensor_symmetric sparse_coo sparse_csr "
+            "sparse_csc sparse_bsr sparse_bsc strided"
+        ).split()
+    )
+)
+
+# builtins.getattr is allowed in exactly one shape, which the scanner checks:
+# getattr(<zoneinfo.ZoneInfo class>, '_unpickle') - how every ZoneInfo pickles.
+ZONEINFO_GETATTR = ("builtins.getattr", "zoneinfo.ZoneInfo", "_unpickle")
+
+# Python 2 names of curated entries the unpickler maps (decide.normalise handles modules).
+ML_PACKAGES = frozenset(("torch", "numpy", "pandas", "sklearn", "scipy", "joblib"))
+
+# Standard-library modules whose classes are plain data: methods of their classes are a safe
+# origin. Builtin types are not listed: only object and the curated builtin classes are.
+SAFE_ORIGIN_MODULES = frozenset(
+    (
+        "collections",
+        "datetime",
+        "_datetime",
+        "zoneinfo",
+        "_zoneinfo",
+        "decimal",
+        "_decimal",
+        "_pydecimal",
+        "fractions",
+        "numbers",
+        "enum",
+        "dataclasses",
+        "pathlib",
+        "uuid",
+        "ipaddress",
+        "argparse",
+        "array",
+        "abc",
+        "_abc",
+        "typing",
+        "_collections",
+        "_collections_abc",
+        "collections.abc",
+    )
+)
