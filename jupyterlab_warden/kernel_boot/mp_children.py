@@ -28,31 +28,54 @@ def is_multiprocessing_child() -> bool:
 
 
 class _ParentMessage(_ORIGINAL_UNPICKLER):
-    """Reads a message from this process's own parent (trusted, like ForkingPickler's)."""
+    """Reads a message from this process's own parent (trusted, like ForkingPickler's).
+
+    The connections it rebuilds (the pipes of the parent's pool or queues, pickled into the
+    Process object) are collected: messages on them come from the kernel's own process tree,
+    like those on pipes a process creates itself, which the guard trusts."""
+
+    def __init__(self, file, rebuilt):
+        super().__init__(file)
+        self.rebuilt = rebuilt
 
     def find_class(self, module, name):
         __import__(module)
         obj = sys.modules[module]
         for part in name.split("."):
             obj = getattr(obj, part)
+        if module == "multiprocessing.connection" and name == "rebuild_connection":
+            return self._collecting(obj)
         return obj
 
+    def _collecting(self, rebuild):
+        def rebuild_connection(*args, **kwargs):
+            conn = rebuild(*args, **kwargs)
+            self.rebuilt.append(conn)
+            return conn
 
-def trust_parent_messages() -> None:
+        return rebuild_connection
+
+
+def trust_parent_messages(trust_connections=None) -> None:
+    """Replace spawn's child entry point; ``trust_connections(conns)`` is told of the pipes the
+    parent handed this child (the guard's IPC trust), before the user's target runs."""
     from multiprocessing import process, spawn
 
     if getattr(spawn._main, "_warden", False):
         return
 
     def _main(fd, parent_sentinel):
+        rebuilt = []
         with os.fdopen(fd, "rb", closefd=True) as from_parent:
             process.current_process()._inheriting = True
             try:
-                preparation_data = _ParentMessage(from_parent).load()
+                preparation_data = _ParentMessage(from_parent, rebuilt).load()
                 spawn.prepare(preparation_data)
-                self = _ParentMessage(from_parent).load()
+                self = _ParentMessage(from_parent, rebuilt).load()
             finally:
                 del process.current_process()._inheriting
+        if trust_connections is not None and rebuilt:
+            trust_connections(rebuilt)
         return self._bootstrap(parent_sentinel)
 
     _main._warden = True

@@ -82,3 +82,32 @@ class PickleFiles:
 
     def __getitem__(self, index):
         return load(self.paths[index])
+
+
+def square(x):
+    return x * x
+
+
+class Numbers:
+    """A map-style dataset of plain ints."""
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, index):
+        return index
+
+
+def benign_in_spawn_workers():
+    import torch.utils.data
+
+    spawn = mp.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=spawn) as executor:
+        squares = list(executor.map(square, [1, 2, 3]))
+    loader = torch.utils.data.DataLoader(
+        Numbers(), batch_size=None, num_workers=2, multiprocessing_context="spawn", timeout=120
+    )
+    items = sorted(int(x) for x in loader)
+    with spawn.Pool(1) as pool:
+        total = pool.apply(sum, ([1, 2, 3],))
+    return {"executor": squares, "dataloader": items, "pool": total}

@@ -86,18 +86,10 @@ def test_every_kind_of_child_python_refuses_it_too(lab, tmp_path):
     results = json.loads(out.strip().splitlines()[-1])
     for name in CHILDREN:
         assert not files[name][1].exists(), (name, results[name])
-    for name in ("subprocess", "spawn", "forkserver"):
+    # Every child refuses the payload itself: spawned pool workers trust only the pipes their
+    # parent handed them, so their own task messages load and the malicious file is refused.
+    for name in CHILDREN:
         assert results[name] == "WardenBlockedLoad", (name, results[name])
-    # KNOWN BROKEN since the guard-v2 merge: the guard trusts multiprocessing messages only on
-    # pipes the process created itself, so a spawned worker refuses its own task message (a
-    # pipe inherited from the parent) and dies before it loads anything. The payload does not
-    # run, but neither does benign work: the guard must trust pipes a spawn child receives
-    # from its parent (reported to the lead).
-    for name in ("executor-spawn", "dataloader-spawn"):
-        assert results[name] in ("WardenBlockedLoad", "BrokenProcessPool", "RuntimeError"), (
-            name,
-            results[name],
-        )
     # Without Warden's launch environment the same kind of file runs its payload.
     assert files["control"][1].exists(), results["control"]
 
@@ -159,3 +151,19 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
     assert "could NOT be installed" in out.stderr
     report = json.loads((tmp_path / "k.json").read_text())
     assert report["installed"] is False and "broken on purpose" in report["errors"][0]
+
+
+def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, tmp_path):
+    """Benign work in spawn workers (their task messages are stdlib objects such as
+    concurrent.futures' _CallItem) runs; a connection the worker opens itself to a foreign
+    listener is still judged like any data."""
+    kernel_id = new_kernel(lab)
+    code = (
+        f"import sys, json\nsys.path.insert(0, {str(HERE)!r})\nimport children_scenarios\n"
+        "print(json.dumps(children_scenarios.benign_in_spawn_workers()))\n"
+    )
+    content, iopub = execute(lab, kernel_id, code, timeout=240)
+    assert content["status"] == "ok", content
+    out = "".join(m["content"]["text"] for m in iopub if m["header"]["msg_type"] == "stream")
+    results = json.loads(out.strip().splitlines()[-1])
+    assert results == {"executor": [1, 4, 9], "dataloader": [0, 1, 2], "pool": 6}, results

@@ -35,13 +35,13 @@ def _warden_boot():
             spec.loader.exec_module(pkg)
         # Before the guard wraps the unpicklers: spawn children read their parent's messages
         # with the original one (kernel_boot/mp_children.py).
+        from jupyterlab_warden.guard import install_from_env, status
         from jupyterlab_warden.kernel_boot import mp_children
 
+        guard = install_from_env()
         if mp_children.is_multiprocessing_child():
-            mp_children.trust_parent_messages()
-        from jupyterlab_warden.guard import install_from_env, status
-
-        install_from_env()
+            ipc = getattr(guard, "ipc", None)
+            mp_children.trust_parent_messages(ipc.trust if ipc is not None else None)
         state = status()
         report.update(
             installed=bool(state.get("installed")),
