@@ -56,6 +56,9 @@ _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 def install(state) -> None:
     """Patch what is imported now, and what is imported later."""
     patcher = _Patcher(state)
+    # The one handle on the IPC trust set: the launch-time bootstrap of a spawn/forkserver child
+    # adds the connections its parent handed it (kernel_boot/mp_children.py).
+    state.ipc = patcher.ipc
     for module_name in sorted(_MODULES):
         module = sys.modules.get(module_name)
         if module is not None:
@@ -320,6 +323,11 @@ class _IpcTrust:
     def __init__(self):
         self.connections = weakref.WeakSet()
         self.local = threading.local()
+
+    def trust(self, connections) -> None:
+        """Trust connections this process's own parent handed it at spawn (its pool's pipes)."""
+        for conn in connections:
+            self.connections.add(conn)
 
     def pipe_wrapper(self, original, label, state):
         def Pipe(*args, **kwargs):  # noqa: N802 - the name it replaces

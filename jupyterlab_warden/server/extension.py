@@ -15,8 +15,10 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 
 from ..probe import posture_events
 from .central.link import CentralLink
+from .gate import install_server_gate
 from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
+from .kernel_launch import launch_with_guard
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
 from .posture import check_server, snapshot_from_server_app
@@ -73,6 +75,10 @@ def load_extension(server_app) -> None:
     handlers += policy_handlers(base, store)
     handlers += posture_handlers(base)
     handlers += guard_handlers(base, store)
+    if config.server_gate:
+        handlers += install_server_gate(server_app, store, _event_recorder(server_app))
+    if config.kernel_launch_guard:
+        launch_with_guard(server_app, str(kernel_policy), runtime / "kernels")
     web_app.add_handlers(".*$", handlers)
 
     try:
@@ -96,6 +102,17 @@ def load_extension(server_app) -> None:
         store.effective.source,
         store.effective.document.get("revision"),
     )
+
+
+def _event_recorder(server_app):
+    """Server gate events go to the pipeline (looked up per event: it may start later)."""
+
+    def record(event: dict) -> None:
+        sync = sync_for(server_app)
+        if sync is not None:
+            sync.raise_server_event(event)
+
+    return record
 
 
 def _problems(server_app, problems: list) -> list:

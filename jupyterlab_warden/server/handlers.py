@@ -7,6 +7,9 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .. import __version__
+from ..kernel_boot.status import kernels_status
+from .gate import gate_status
+from .kernel_launch import SETTINGS_KEY as KERNEL_STATUS_DIR
 from .policy_store import PolicyStore
 
 
@@ -18,6 +21,7 @@ class StatusHandler(APIHandler):
     @web.authenticated
     def get(self) -> None:
         self.store.refresh()
+        status_dir = self.settings.get(KERNEL_STATUS_DIR)
         self.finish(
             json.dumps(
                 {
@@ -26,6 +30,10 @@ class StatusHandler(APIHandler):
                     "policy": self.store.describe(),
                     # Warden's own problems besides the policy's (event queue, central link)
                     "problems": self.problems(),
+                    "gate": gate_status(self.settings),
+                    "kernels": (
+                        kernels_status(self.kernel_manager, status_dir) if status_dir else []
+                    ),
                 }
             )
         )

@@ -36,6 +36,20 @@ class Warden(LoggingConfigurable):
         help="Seconds between checks of the admin policy file for changes.",
     )
 
+    # -- enforcement for every client -------------------------------------------------------
+    server_gate = Bool(
+        True,
+        config=True,
+        help="Check every execute request and debugger evaluate that passes through this "
+        "server's kernel websocket with the analyzer and the policy before the kernel sees it.",
+    )
+    kernel_launch_guard = Bool(
+        True,
+        config=True,
+        help="Start every kernel with the Warden sitecustomize on PYTHONPATH, so the kernel "
+        "guard is active from interpreter start in the kernel and every Python it starts.",
+    )
+
     # -- where state lives ----------------------------------------------------------------
     data_dir = Unicode(
         "",

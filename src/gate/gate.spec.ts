@@ -162,6 +162,33 @@ describe('CellGate', () => {
     });
   });
 
+  it('records a confirmation with the server before it sends the cell', async () => {
+    const order: string[] = [];
+    const h = harness(
+      { a: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' },
+      {
+        confirmWithServer: async (_session, code, justification) => {
+          order.push(`confirm:${code}:${justification}`);
+        }
+      }
+    );
+    const sourced = {
+      model: { id: 'a', sharedModel: { getSource: () => 'torch.hub.load(x)' } }
+    } as unknown as CodeCell;
+    await h.gate.gate({
+      owner: {},
+      cell: sourced,
+      path: 'nb.ipynb',
+      send: async () => {
+        order.push('send');
+        return true;
+      },
+      refused: () => false
+    });
+    expect(order).toEqual(['confirm:torch.hub.load(x):reviewed', 'send']);
+  });
+
   it('does not send a cell the user cancels, and says it was the user', async () => {
     const h = harness(
       { a: [finding('torch-hub-load')] },

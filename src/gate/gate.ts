@@ -44,6 +44,15 @@ export interface IGateDeps {
   ): Promise<IConfirmOutcome>;
   /** Tell the user a warned cell runs. */
   toast(decision: IGateDecision): void;
+  /**
+   * Record the user's confirmation with the lab server (POST /warden/gate/confirm) before the
+   * cell is sent: the server gate refuses confirm-rule code it holds no confirmation for.
+   */
+  confirmWithServer?(
+    sessionContext: ISessionContext | undefined,
+    code: string,
+    justification?: string
+  ): Promise<void>;
 }
 
 type Outcome =
@@ -73,6 +82,22 @@ export class CellGate implements IWardenGate {
             this._deps.decide
           );
           const outcome = await this._outcome(decision);
+          if (
+            outcome.send &&
+            decision.action === 'confirm' &&
+            this._deps.confirmWithServer
+          ) {
+            // If this fails the server refuses the cell and its reply says why.
+            await this._deps
+              .confirmWithServer(
+                sessionContext,
+                cell.model.sharedModel.getSource(),
+                outcome.justification
+              )
+              .catch(err =>
+                console.warn('Warden: confirmation not recorded', err)
+              );
+          }
           this._record(decision, outcome, path, cell);
           if (!outcome.send) {
             run.stopped = true;

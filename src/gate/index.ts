@@ -10,6 +10,7 @@ import {
   NotebookPanel
 } from '@jupyterlab/notebook';
 
+import { requestWarden } from '../api/client';
 import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenGuard } from '../guard/tokens';
@@ -73,7 +74,16 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
         : undefined,
       toasts: () => settings?.current.toasts ?? true,
       confirm: confirmRun,
-      toast: toastWarning
+      toast: toastWarning,
+      confirmWithServer: async (sessionContext, code, justification) => {
+        const kernelId = sessionContext?.session?.kernel?.id;
+        if (kernelId) {
+          await requestWarden('gate/confirm', {
+            method: 'POST',
+            body: JSON.stringify({ kernel_id: kernelId, code, justification })
+          });
+        }
+      }
     })
 };
 

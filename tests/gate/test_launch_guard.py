@@ -1,0 +1,169 @@
+"""The guard from interpreter start, without any browser: a kernel started by POST /api/kernels
+refuses a malicious pickle in its first cell, and so does every child Python it starts."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kernel_ws import KernelWebsocket, run
+from labserver_harness import LabServer
+
+from jupyterlab_warden.kernel_boot.launch_env import SITE_DIR, kernel_env
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "guard"))
+from warden_testpkg import payloads  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    server = LabServer(tmp_path_factory.mktemp("launch-lab")).start()
+    yield server
+    server.stop()
+
+
+def payload(tmp_path, name):
+    marker = tmp_path / f"marker-{name}"
+    path = tmp_path / f"{name}.pkl"
+    path.write_bytes(payloads.os_system(marker))
+    return path, marker
+
+
+def execute(lab, kernel_id, code, timeout=180):
+    async def scenario():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            return await ws.execute(code, timeout=timeout)
+
+    reply, iopub = run(scenario())
+    return reply["content"], iopub
+
+
+def new_kernel(lab):
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    return kernel["id"]
+
+
+def test_first_cell_of_a_kernel_started_without_a_browser_refuses_a_malicious_pickle(lab, tmp_path):
+    path, marker = payload(tmp_path, "first-cell")
+    kernel_id = new_kernel(lab)
+    content, _ = execute(lab, kernel_id, f"import pickle\npickle.load(open({str(path)!r}, 'rb'))")
+    assert content["status"] == "error"
+    assert content["ename"] == "WardenBlockedLoad"
+    assert not marker.exists()
+
+
+CHILDREN = {
+    "subprocess": "children_scenarios.in_subprocess({path!r})",
+    "spawn": "children_scenarios.in_pool('spawn', {path!r})",
+    "forkserver": "children_scenarios.in_pool('forkserver', {path!r})",
+    "executor-spawn": "children_scenarios.in_executor_spawn({path!r})",
+    "dataloader-spawn": "children_scenarios.in_dataloader_spawn({path!r})",
+}
+
+
+def test_every_kind_of_child_python_refuses_it_too(lab, tmp_path):
+    kernel_id = new_kernel(lab)
+    files = {name: payload(tmp_path, name) for name in [*CHILDREN, "control"]}
+    calls = ",\n".join(
+        f"  {name!r}: " + call.format(path=str(files[name][0])) for name, call in CHILDREN.items()
+    )
+    control = files["control"][0]
+    code = (
+        f"import sys, json\nsys.path.insert(0, {str(HERE)!r})\nimport children_scenarios\n"
+        f"results = {{\n{calls}\n}}\n"
+        "results['control'] = children_scenarios.in_subprocess("
+        f"{str(control)!r}, env=children_scenarios.without_warden_env())\n"
+        "print(json.dumps(results))\n"
+    )
+    content, iopub = execute(lab, kernel_id, code, timeout=240)
+    assert content["status"] == "ok", content
+    streams = [m for m in iopub if m["header"]["msg_type"] == "stream"]
+    out = "".join(m["content"]["text"] for m in streams)
+    results = json.loads(out.strip().splitlines()[-1])
+    for name in CHILDREN:
+        assert not files[name][1].exists(), (name, results[name])
+    # Every child refuses the payload itself: spawned pool workers trust only the pipes their
+    # parent handed them, so their own task messages load and the malicious file is refused.
+    for name in CHILDREN:
+        assert results[name] == "WardenBlockedLoad", (name, results[name])
+    # Without Warden's launch environment the same kind of file runs its payload.
+    assert files["control"][1].exists(), results["control"]
+
+
+def test_status_reports_each_kernel_guard(lab):
+    kernel_id = new_kernel(lab)
+    execute(lab, kernel_id, "1")
+    status, body = lab.request("GET", "/warden/status")
+    (kernel,) = [k for k in body["kernels"] if k["kernel_id"] == kernel_id]
+    assert kernel["guard_active"] is True and kernel["errors"] == []
+    assert kernel["mode"] == "default" and kernel["since"]
+
+
+STATUS_SNIPPET = "import jupyterlab_warden.guard as g; print(g.status()['installed'])"
+
+
+def test_site_dir_chains_an_existing_sitecustomize_and_reports_a_failed_install(tmp_path):
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "sitecustomize.py").write_text(
+        f"open({str(tmp_path / 'chained')!r}, 'w').write('yes')\n"
+    )
+    env = kernel_env(
+        dict(os.environ, PYTHONPATH=str(theirs)),
+        kernel_id="k1",
+        policy_file=str(tmp_path / "missing-policy.json"),
+        spool_dir=None,
+        status_dir=str(tmp_path),
+    )
+    assert env["PYTHONPATH"].split(os.pathsep)[:2] == [SITE_DIR, str(theirs)]
+    out = subprocess.run(
+        [sys.executable, "-c", STATUS_SNIPPET],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+    )
+    assert out.stdout.strip() == "True", out.stderr
+    assert (tmp_path / "chained").read_text() == "yes"
+    report = json.loads((tmp_path / "k1.json").read_text())
+    # A missing policy file is not silent: stderr and the report say so.
+    assert report["errors"] and "Jupyter Warden guard" in out.stderr
+
+
+def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
+    # A broken guard package next to the site folder: the copy of site/ below points at it.
+    pkg = tmp_path / "jupyterlab_warden"
+    (pkg / "kernel_boot" / "site").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "guard.py").write_text("raise ImportError('broken on purpose')\n")
+    site = pkg / "kernel_boot" / "site"
+    (site / "sitecustomize.py").write_text(Path(SITE_DIR, "sitecustomize.py").read_text())
+    boot = Path(SITE_DIR).parent
+    (pkg / "kernel_boot" / "mp_children.py").write_text((boot / "mp_children.py").read_text())
+    env = dict(os.environ, PYTHONPATH=str(site), WARDEN_KERNEL_STATUS=str(tmp_path / "k.json"))
+    out = subprocess.run(
+        [sys.executable, "-c", "print('user code ran')"], env=env, capture_output=True, text=True
+    )
+    assert "could NOT be installed" in out.stderr
+    report = json.loads((tmp_path / "k.json").read_text())
+    assert report["installed"] is False and "broken on purpose" in report["errors"][0]
+
+
+def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, tmp_path):
+    """Benign work in spawn workers (their task messages are stdlib objects such as
+    concurrent.futures' _CallItem) runs; a connection the worker opens itself to a foreign
+    listener is still judged like any data."""
+    kernel_id = new_kernel(lab)
+    code = (
+        f"import sys, json\nsys.path.insert(0, {str(HERE)!r})\nimport children_scenarios\n"
+        "print(json.dumps(children_scenarios.benign_in_spawn_workers()))\n"
+    )
+    content, iopub = execute(lab, kernel_id, code, timeout=240)
+    assert content["status"] == "ok", content
+    out = "".join(m["content"]["text"] for m in iopub if m["header"]["msg_type"] == "stream")
+    results = json.loads(out.strip().splitlines()[-1])
+    assert results == {"executor": [1, 4, 9], "dataloader": [0, 1, 2], "pool": 6}, results
