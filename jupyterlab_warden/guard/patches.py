@@ -202,10 +202,18 @@ def _numpy_wrapper(original, label, state):
     return load
 
 
+_ONE_PICKLE_LOADS = frozenset(("pickle.load", "dill.load", "cloudpickle.load"))
+
+
 def _file_wrapper(original, label, state):
     def load(file, *args, **kwargs):
         if not state.enabled:
             return original(file, *args, **kwargs)
+        if label in _ONE_PICKLE_LOADS and hasattr(file, "read") and not _seekable(file):
+            # a pipe, socket or stream: read exactly one pickle, scan it, load those bytes
+            replay = _Replay(file)
+            with state.open_bytes(label, replay.fill()):
+                return original(replay, *args, **kwargs)
         with state.open_load(label, file):
             return original(file, *args, **kwargs)
 
@@ -238,9 +246,9 @@ def _unpickler_class(base, state, label):
                     replay.fill()
                 return super().load()
             if replay is not None:
-                outer = state.contexts.current()
-                data = replay.fill()
-                ctx = outer if outer is not None else state.open_bytes(label, data)
+                # read op by op up to STOP, then scanned on its own (never an outer scan's
+                # cleared set: those bytes are not what the outer load scanned)
+                ctx = state.open_bytes(label, replay.fill())
             else:
                 ctx = state.open_load(label, file)
             with ctx:

@@ -289,18 +289,34 @@ class GuardState:
     def open_load(self, call: str, target, unpickles: bool = True) -> LoadContext:
         """Scan the data behind a load call; refuse a dangerous one unless trusted.
 
-        Returns the context to enter around the real load. A loader inside a loader (torch ->
-        pickle.Unpickler) reuses the outer context: the outer scan covered its stream.
+        Returns the context to enter around the real load. A load inside a load (a curated
+        reconstructor such as torch.storage._load_from_bytes that loads bytes of its own,
+        joblib's NDArrayWrapper calling numpy.load on a side file, torch -> pickle.Unpickler on
+        data.pkl) gets its OWN scan and context: the outer scan's cleared set describes the
+        outer stream only. Only the same file read again from its start reuses that scan.
         """
         outer = self.contexts.current()
-        if outer is not None:
-            return outer
-        ctx = self.contexts.new(call)
+        # events name the user's call (torch.load), not the loader's inner unpickler
+        ctx = self.contexts.new(outer.call if outer is not None else call)
+        if outer is not None and outer.trusted:
+            ctx.trusted_name = outer.trusted_name  # a trusted artifact's own inner loads
+            return ctx
         if not self.enabled or not unpickles:
             return ctx
         source = filesource.describe(target)
         if source is None:
             return ctx  # nothing to scan (a non-seekable stream): the hook judges the worst
+        if (
+            outer is not None
+            and source.stat_key is not None
+            and outer.hash_source is not None
+            and outer.hash_source.stat_key == source.stat_key
+            and outer.cleared is not None
+        ):
+            # the loader handing its own file to its unpickler: the outer scan read this file
+            ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
         return self._scan_into(ctx, source)
 
     def open_bytes(self, call: str, data) -> LoadContext:

@@ -282,3 +282,59 @@ def test_real_pandas_and_numpy_artifacts_load_guarded(tmp_path):
         result = _load(path, "default")
         assert result["loaded"], (name, result)
     assert pandas is not None
+
+
+# --- findings 01/02: a load inside a load gets its own scan ------------------------------
+
+
+def _load_from_bytes_payload(marker):
+    import io
+
+    import torch
+    from torch.distributed.elastic.multiprocessing.subprocess_handler import SubprocessHandler
+
+    class Inner:
+        def __reduce__(self):
+            return (
+                SubprocessHandler,
+                ("/bin/sh", ("-c", f"touch {marker}"), {}, None, None, 0, None),
+            )
+
+    buf = io.BytesIO()
+    torch.save(Inner(), buf)
+    blob = buf.getvalue()
+    # the outer pickle names the class once as a value, the inner torch zip calls it
+    return _asm(
+        b"(",
+        _g(
+            "torch.distributed.elastic.multiprocessing.subprocess_handler.subprocess_handler",
+            "SubprocessHandler",
+        ),
+        _g("torch.storage", "_load_from_bytes"),
+        b"B" + struct.pack("<I", len(blob)) + blob + b"\x85R",
+        b"l",
+    )
+
+
+def test_load_from_bytes_inner_torch_zip_is_refused(tmp_path):
+    _proves_itself(tmp_path, _load_from_bytes_payload, wait=10.0)
+
+
+def test_nested_load_gets_its_own_scan_not_the_outer_cleared_set(tmp_path):
+    """The mechanism: a loader inside a loader scans its own data; the outer cleared set is
+    never used for it (else a name cleared as a value outside is called inside)."""
+    import io
+
+    from jupyterlab_warden.guard.curated import VALUE
+    from jupyterlab_warden.guard.state import GuardState
+
+    state = GuardState()
+    outer = state.open_bytes("pickle.loads", pickle.dumps([1]))
+    outer.cleared = {("posix", "system"): VALUE}  # as if the outer stream named it as data
+    inner_bytes = _asm(_g("posix", "system"), _tuple(_s("true")), b"R")
+    with outer:
+        with pytest.raises(Exception) as raised:
+            state.open_load("torch.load", io.BytesIO(inner_bytes))
+        assert "Jupyter Warden" in str(raised.value)  # the inner scan refuses it on its own
+        inner = state.open_load("numpy.load", io.BytesIO(pickle.dumps({"a": 1})))
+        assert inner is not outer and inner.cleared == {}
