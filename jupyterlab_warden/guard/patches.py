@@ -146,7 +146,7 @@ def _wrap(original, wrapper, kind):
 
 def _torch_wrapper(original, label, state):
     def load(f, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(f, *args, **kwargs)
         pickle_module = args[1] if len(args) > 1 else kwargs.get("pickle_module")
         weights_only = kwargs.get("weights_only")
@@ -193,7 +193,7 @@ def _torch_wrapper(original, label, state):
 
 def _numpy_wrapper(original, label, state):
     def load(file, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(file, *args, **kwargs)
         allow_pickle = args[1] if len(args) > 1 else kwargs.get("allow_pickle", False)
         with state.open_load(label, file, unpickles=bool(allow_pickle)):
@@ -207,7 +207,7 @@ _ONE_PICKLE_LOADS = frozenset(("pickle.load", "dill.load", "cloudpickle.load"))
 
 def _file_wrapper(original, label, state):
     def load(file, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(file, *args, **kwargs)
         if label in _ONE_PICKLE_LOADS and hasattr(file, "read") and not _seekable(file):
             # a pipe, socket or stream: read exactly one pickle, scan it, load those bytes
@@ -222,7 +222,7 @@ def _file_wrapper(original, label, state):
 
 def _bytes_wrapper(original, label, state):
     def loads(data, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(data, *args, **kwargs)
         with state.open_bytes(label, data):
             return original(data, *args, **kwargs)
@@ -241,7 +241,7 @@ def _unpickler_class(base, state, label):
 
         def load(self):
             file, replay = self.__warden_source
-            if not state.enabled:
+            if not state.enabled and state.intact():
                 if replay is not None:
                     replay.fill()
                 return super().load()

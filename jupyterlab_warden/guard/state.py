@@ -6,6 +6,7 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
+import hashlib
 import importlib
 import sys
 import types
@@ -97,10 +98,34 @@ class GuardState:
         """The runtime rules the lab server's bootstrap passes (the catalog it ships)."""
         if isinstance(rules, dict) and rules:
             self.rules = catalog.Rules(rules)
+            self._seal = self.seal()  # the rule actions are part of the seal
 
     def seal(self):
-        """What the hook compares on every global: changed only through set_policy."""
-        return (self.enabled, self.globals, self.policy, self.trusted, self.scan_before_load)
+        """What the hook compares on every global: a fingerprint of the security-relevant
+        VALUES (not object identity, so an in-place edit such as ``state.globals.mode =
+        'audit'`` or ``state.trusted[h] = ...`` is seen), changed only through set_policy."""
+        admin = self.globals.admin
+        try:
+            actions = tuple(
+                (rule_id, self.rules.action_for(rule_id, self.policy))
+                for rule_id in sorted(catalog.EMBEDDED_RUNTIME_RULES)
+            )
+            values = (
+                self.enabled,
+                self.globals.mode,
+                tuple(sorted(admin.allow)),
+                tuple(sorted(admin.allow_packages)),
+                tuple(sorted(admin.deny)),
+                tuple(sorted(admin.deny_packages)),
+                tuple(sorted(self.trusted.items())),
+                self.scan_before_load,
+                self.weights_only_default,
+                actions,
+                repr(self.policy),
+            )
+        except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
+            return ("unreadable", type(exc).__name__)
+        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
 
     def intact(self) -> bool:
         return self._seal is not None and self._seal == self.seal()
@@ -295,6 +320,7 @@ class GuardState:
         data.pkl) gets its OWN scan and context: the outer scan's cleared set describes the
         outer stream only. Only the same file read again from its start reuses that scan.
         """
+        self._require_intact(call)
         outer = self.contexts.current()
         # events name the user's call (torch.load), not the loader's inner unpickler
         ctx = self.contexts.new(outer.call if outer is not None else call)
@@ -321,6 +347,7 @@ class GuardState:
 
     def open_bytes(self, call: str, data) -> LoadContext:
         """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
+        self._require_intact(call)
         outer = self.contexts.current()
         ctx = self.contexts.new(call)
         if outer is not None and outer.trusted:
@@ -333,6 +360,11 @@ class GuardState:
         except TypeError:
             return ctx  # not a buffer: the unpickler will refuse it itself
         return self._scan_into(ctx, filesource.FileSource(None, view, view.nbytes, None))
+
+    def _require_intact(self, call: str) -> None:
+        """Every load refuses while the state is altered (even one naming no global)."""
+        if not self.intact():
+            self._refuse_global("<load>", call, Decision(False, "state-altered"), None)
 
     def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
         call = ctx.call

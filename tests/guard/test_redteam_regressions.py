@@ -338,3 +338,95 @@ def test_nested_load_gets_its_own_scan_not_the_outer_cleared_set(tmp_path):
         assert "Jupyter Warden" in str(raised.value)  # the inner scan refuses it on its own
         inner = state.open_load("numpy.load", io.BytesIO(pickle.dumps({"a": 1})))
         assert inner is not outer and inner.cleared == {}
+
+
+# --- finding 04: in-place changes of the guard's state are seen --------------------------
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        "st.globals.mode = 'audit'",
+        "st.enabled = False",
+        "st.trusted['0' * 64] = 'x'",
+        "st.policy.setdefault('rules', {})['pickle-blocked-global'] = {'action': 'off'}",
+        "st.globals.admin = st.globals.admin._replace(allow=frozenset({'posix.system'}))",
+        "st.scan_before_load = False",
+    ],
+)
+def test_in_place_state_change_makes_the_hook_refuse(tmp_path, alter):
+    marker = tmp_path / "marker"
+    code = f"""
+import os, pickle, sys
+import jupyterlab_warden.guard as g
+assert g.install() is not None
+st = next(c.cell_contents for c in pickle.loads.__closure__
+          if type(c.cell_contents).__name__ == 'GuardState')
+{alter}
+assert g.status()["intact"] is False
+try:
+    pickle.loads(pickle.dumps([1, 2]))  # even benign data: the guard fails closed
+    print("LOADED")
+except Exception as exc:
+    print("REFUSED", type(exc).__name__, exc)
+class P:
+    def __reduce__(self):
+        return (os.system, ("touch {marker}",))
+try:
+    pickle.loads(pickle.dumps(P()))
+except Exception as exc:
+    print("REFUSED", type(exc).__name__)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "LOADED" not in proc.stdout
+    assert proc.stdout.count("REFUSED WardenBlockedLoad") == 2, proc.stdout
+    assert "restart the kernel" in proc.stdout
+    assert not marker.exists()
+
+
+# --- finding 12: dill's find_class returns __main__.__dict__ without an audit event --------
+
+_DILL_PIPE = r"""
+import os, sys, threading
+if sys.argv[1] == "default":
+    import jupyterlab_warden.guard as g
+    assert g.install() is not None
+import dill
+VERIFY_TLS = True
+data = (b'\x80\x04c__builtin__\n__main__\n'
+        b'(\x8c\nVERIFY_TLS\x89\x8c\x04flag\x8c\x05ownedu0\x8c\x02ok.')
+r, w = os.pipe()
+threading.Thread(target=lambda: (os.write(w, data), os.close(w))).start()
+with open(r, 'rb') as stream:  # a pipe: not seekable
+    try:
+        dill.load(stream)
+    except Exception as exc:
+        print("RAISED", type(exc).__name__)
+if VERIFY_TLS is False or globals().get("flag") == "owned":
+    open(sys.argv[2], "w").close()
+"""
+
+
+def test_dill_load_from_a_pipe_is_pre_scanned(tmp_path):
+    for guard in ("none", "default"):
+        marker = tmp_path / f"marker-{guard}"
+        proc = subprocess.run(
+            [sys.executable, "-c", _DILL_PIPE, guard, str(marker)],
+            env=dict(os.environ, PYTHONPATH=ROOT),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        if guard == "none":
+            assert marker.exists(), "the payload does not overwrite globals without the guard"
+        else:
+            assert "RAISED WardenBlockedLoad" in proc.stdout, proc.stdout
+            assert not marker.exists()
