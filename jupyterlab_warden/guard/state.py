@@ -389,6 +389,17 @@ class GuardState:
             ctx.cleared = ctx.report.cleared if ctx.report.cleared is not None else {}
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
+        if ctx.report is not None and not ctx.trusted and _unparsable(ctx.report):
+            # fail closed with a clear message (the library would die on the same input with
+            # a bare RecursionError / MemoryError)
+            evidence = {"call": call, "verdict": ctx.report.verdict, "reason": "unparsable"}
+            evidence.update(self.file_evidence(ctx, with_hash=True))
+            self.apply_rule(
+                RULE_FILE,
+                evidence,
+                "loading this data",
+                "the pre-load scan could not parse it (nested too deeply or too large)",
+            )
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
             evidence = {
                 "call": call,
@@ -464,6 +475,15 @@ class GuardState:
             "catalog_missing": self.rules.missing,
             "intact": self.intact(),
         }
+
+
+def _unparsable(report) -> bool:
+    from ..scan.formats import UNPARSABLE
+
+    return any(
+        UNPARSABLE in str(e) or "RecursionError" in str(e) or "MemoryError" in str(e)
+        for e in report.errors or ()
+    )
 
 
 def parse_version(version: str):

@@ -430,3 +430,73 @@ def test_dill_load_from_a_pipe_is_pre_scanned(tmp_path):
         else:
             assert "RAISED WardenBlockedLoad" in proc.stdout, proc.stdout
             assert not marker.exists()
+
+
+# --- findings 06/10/11: the scanner parses what the loaders read, and fails closed --------
+
+
+def _system_body(marker):
+    return f"cposix\nsystem\n(V touch {marker}\ntR.".encode()
+
+
+def test_joblib_zfile_is_parsed_not_error(tmp_path):
+    import zlib
+
+    def payload(marker):
+        body = b"\x80\x02" + _system_body(marker)
+        return b"ZF" + hex(len(body)).encode().ljust(len(hex(2**64))) + zlib.compress(body)
+
+    _proves_itself(tmp_path, payload, loader="joblib")
+
+
+def test_pickle_starting_like_bz2_is_scanned_as_the_pickle_it_is(tmp_path):
+    def payload(marker):
+        filler = struct.unpack("<I", b"Zh\x00\x00")[0]
+        return b"BZh\x00\x00" + b"x" * filler + b"0" + _system_body(marker)
+
+    _proves_itself(tmp_path, payload)
+
+
+def test_deep_npy_header_is_an_error_and_a_clear_refusal(tmp_path):
+    header = ("{'descr': " + "1+" * 200_000 + "1, 'fortran_order': False, 'shape': ()}").encode()
+    path = tmp_path / "deep.npy"
+    path.write_bytes(b"\x93NUMPY\x02\x00" + struct.pack("<I", len(header)) + header)
+    report = scan_file(str(path))
+    assert report.verdict == "error" and "nested too deeply" in " ".join(report.errors)
+    code = (
+        "import jupyterlab_warden.guard as g; g.install(); import numpy\n"
+        f"try:\n    numpy.load({str(path)!r}, allow_pickle=True)\n"
+        "except Exception as exc:\n    print(type(exc).__name__, exc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.startswith("WardenBlockedLoad"), proc.stdout + proc.stderr[-1000:]
+    assert "could not parse it" in proc.stdout
+
+
+def test_shelve_index_is_split_as_dbm_dumb_reads_it(tmp_path):
+    import shelve
+
+    marker = tmp_path / "marker"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    base = str(tmp_path / "db")
+    with shelve.open(base, "n", protocol=4) as db:  # noqa: S301 - writing the test file
+        db["benign"] = [1, 2]
+        db["key\x85with next-line"] = Payload()
+    with open(base + ".dir", encoding="latin-1") as fh:
+        text = fh.read()
+    with open(base + ".dir", "w", encoding="latin-1") as fh:
+        fh.write(text.replace("\\x85", "\x85"))  # a raw U+0085: one line for dbm.dumb
+    loader = f"import shelve; db = shelve.open({base!r}, 'r'); db['key\\x85with next-line']"
+    subprocess.run([sys.executable, "-c", loader], capture_output=True, timeout=60)
+    assert _appears(str(marker), 5), "the payload does not run without the guard"
+    assert scan_file(base + ".dat").verdict == "dangerous"
