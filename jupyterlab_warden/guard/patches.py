@@ -13,6 +13,7 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
+import inspect
 import io
 import pickletools
 import sys
@@ -138,6 +139,12 @@ def _wrap(original, wrapper, kind):
             setattr(wrapper, name, getattr(original, name))
         except (AttributeError, TypeError):
             pass
+    try:
+        # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
+        # show the real signature, without a __wrapped__ that would lead around the wrapper
+        wrapper.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
     return wrapper
 
 

@@ -500,3 +500,26 @@ def test_shelve_index_is_split_as_dbm_dumb_reads_it(tmp_path):
     subprocess.run([sys.executable, "-c", loader], capture_output=True, timeout=60)
     assert _appears(str(marker), 5), "the payload does not run without the guard"
     assert scan_file(base + ".dat").verdict == "dangerous"
+
+
+def test_wrapped_loaders_show_the_real_signature():
+    """joblib reads numpy.load's parameters (allow_pickle): the wrapper must show them, and
+    give no __wrapped__ path around itself."""
+    import inspect
+
+    code = (
+        "import inspect, jupyterlab_warden.guard as g; g.install(); import numpy, pickle\n"
+        "print(list(inspect.signature(numpy.load).parameters)[:3],"
+        " getattr(numpy.load, '__warden_kind__', None), hasattr(numpy.load, '__wrapped__'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.strip() == "['file', 'mmap_mode', 'allow_pickle'] numpy False", (
+        proc.stdout + proc.stderr[-800:]
+    )
+    assert inspect
