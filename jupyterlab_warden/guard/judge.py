@@ -425,6 +425,7 @@ _FAMILIES = (
     ("sklearn.", "sklearn.base.BaseEstimator"),
     ("numpy", "numpy.generic"),  # numpy scalar types (numpy.float64...), module 'numpy'
     ("scipy.sparse.", "scipy.sparse._base._spbase"),
+    ("scipy._lib._sparse", "scipy.sparse._base._spbase"),  # SparseABC, their abstract base
 )
 
 

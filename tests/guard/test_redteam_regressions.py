@@ -523,3 +523,16 @@ def test_wrapped_loaders_show_the_real_signature():
         proc.stdout + proc.stderr[-800:]
     )
     assert inspect
+
+
+def test_scipy_sparse_matrices_and_arrays_load_guarded(tmp_path):
+    import numpy
+    import scipy.sparse
+
+    for kind in ("csr_matrix", "csr_array", "coo_matrix", "csc_array"):
+        path = tmp_path / f"{kind}.pkl"
+        with open(path, "wb") as fh:
+            pickle.dump(getattr(scipy.sparse, kind)(numpy.eye(3)), fh, protocol=5)
+        assert scan_file(str(path)).verdict == "safe", kind
+        result = _load(path, "default")
+        assert result["loaded"], (kind, result)
