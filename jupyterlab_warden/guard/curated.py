@@ -332,6 +332,12 @@ MADE_CLASSES = frozenset(
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
         "sklearn.utils._bunch.Bunch",
         "torch.utils.data.dataset.Dataset",  # base of a user's Dataset: no constructor effects
+        # ndarray subclasses numpy writes with _reconstruct (no __new__ arguments)
+        "numpy.matrix",
+        "numpy.recarray",
+        "numpy.rec.recarray",
+        "numpy.record",
+        "numpy.rec.record",
     )
     # torch's legacy tensor types, named as values by the legacy (tar) layout
     + tuple(

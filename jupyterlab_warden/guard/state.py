@@ -334,6 +334,18 @@ class GuardState:
             return ctx  # nothing to scan (a non-seekable stream): the hook judges the worst
         if (
             outer is not None
+            and outer.call == "joblib.load"
+            and call in _JOBLIB_OWN_READS
+            and outer.cleared is not None
+        ):
+            # joblib's NumpyUnpickler and its object arrays' pickle.load read joblib's own
+            # stream (raw array bytes between pickles), which the joblib-aware outer scan read
+            # whole; a different loader inside it (numpy.load of a side file) is scanned below
+            ctx.path, ctx.size, ctx.hash_source = outer.path, outer.size, outer.hash_source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
+        if (
+            outer is not None
             and source.stat_key is not None
             and outer.hash_source is not None
             and outer.hash_source.stat_key == source.stat_key
@@ -475,6 +487,9 @@ class GuardState:
             "catalog_missing": self.rules.missing,
             "intact": self.intact(),
         }
+
+
+_JOBLIB_OWN_READS = frozenset(("pickle.load", "pickle.Unpickler", "pickle._Unpickler"))
 
 
 def _unparsable(report) -> bool:

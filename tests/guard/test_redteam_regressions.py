@@ -536,3 +536,30 @@ def test_scipy_sparse_matrices_and_arrays_load_guarded(tmp_path):
         assert scan_file(str(path)).verdict == "safe", kind
         result = _load(path, "default")
         assert result["loaded"], (kind, result)
+
+
+def test_ndarray_subclasses_and_joblib_object_arrays_load_guarded(tmp_path):
+    """numpy.matrix / recarray (vouched by exact name), and joblib's inner unpickling of its
+    own stream (object arrays) reusing the joblib-aware scan."""
+    import joblib
+    import numpy
+    import pandas
+
+    objects = {
+        "matrix": numpy.matrix([[1, 2], [3, 4]]),
+        "recarray": numpy.rec.fromrecords([(1, 2.0)], names="a,b"),
+        "multiindex": pandas.DataFrame(
+            {"v": [1, 2]}, index=pandas.MultiIndex.from_tuples([("a", 1), ("b", 2)])
+        ),
+    }
+    for name, obj in objects.items():
+        for writer in ("pickle", "joblib"):
+            path = tmp_path / f"{name}.{writer}"
+            if writer == "pickle":
+                with open(path, "wb") as fh:
+                    pickle.dump(obj, fh, protocol=5)
+            else:
+                joblib.dump(obj, path, compress=3)
+            assert scan_file(str(path)).verdict == "safe", (name, writer)
+            result = _load(path, "default", "pickle" if writer == "pickle" else "joblib")
+            assert result["loaded"], (name, writer, result)
