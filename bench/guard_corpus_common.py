@@ -4,8 +4,10 @@ import os
 import pickle
 import sys
 
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "guard", "corpus")
-sys.path.insert(0, os.path.abspath(CORPUS))
+CORPUS = os.path.abspath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "guard", "corpus")
+)
+sys.path.insert(0, CORPUS)
 
 
 def object_rows(n=600_000):

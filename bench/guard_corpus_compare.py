@@ -27,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guard_corpus_common import build_corpora, write_object_pickle  # noqa: E402
+from guard_corpus_common import CORPUS, build_corpora, write_object_pickle  # noqa: E402
 
 _PICKLESCAN = r"""
 import json, sys
@@ -45,10 +45,15 @@ print(json.dumps(out))
 
 
 def run_warden(paths):
+    # the user's project (the corpus's user_models) on the path, as for a scan in the project:
+    # Warden's scanner reads names of the user's own modules statically
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), CORPUS) if p)
     proc = subprocess.run(
         [sys.executable, "-m", "jupyterlab_warden.scan", "--format", "json", *paths],
         capture_output=True,
         text=True,
+        env=env,
     )
     out = {}
     for report in json.loads(proc.stdout):

@@ -18,6 +18,11 @@ type in protocols 0-5.
 
 # Role bits (judge.py re-exports them).
 CALL, NEW, BUILD, VALUE, ZGETATTR = 1, 2, 4, 8, 16
+# NEW with the pickle's own arguments: ``cls.__new__(cls, *args, **kwargs)`` (NEWOBJ with a
+# non-empty tuple, NEWOBJ_EX, copyreg.__newobj__ with args, pandas' _new_Index(cls, d)). A
+# ``__new__`` that uses its arguments is a constructor (numpy.memmap opens a file): judged
+# against NEW_ARGS_CLASSES, not by its package. (32 is the scanner's MUTATE bit.)
+NEWARGS = 64
 
 _TORCH_REBUILD = (
     "torch._utils._rebuild_tensor",
@@ -66,6 +71,8 @@ CALLABLES = frozenset(
         "pandas.core.indexes.datetimes._new_DatetimeIndex",
         "pandas.core.indexes.period._new_PeriodIndex",
         "pandas.core.indexes.interval._new_IntervalIndex",
+        "pandas.core.indexes.timedeltas._new_TimedeltaIndex",
+        "numpy._core._internal._convert_to_stringdtype_kwargs",
         "sklearn.metrics._dist_metrics.newObj",
         "sklearn.neighbors._kd_tree.newObj",
         "sklearn.neighbors._ball_tree.newObj",
@@ -91,10 +98,12 @@ ARG_ROLES = {
     "numpy.core.multiarray.scalar": ((), VALUE),
     "numpy._core.numeric._frombuffer": ((), VALUE),
     "numpy.core.numeric._frombuffer": ((), VALUE),
-    "pandas.core.indexes.base._new_Index": ((_CLASS_MADE,), VALUE),
-    "pandas.core.indexes.datetimes._new_DatetimeIndex": ((_CLASS_MADE,), VALUE),
-    "pandas.core.indexes.period._new_PeriodIndex": ((_CLASS_MADE,), VALUE),
-    "pandas.core.indexes.interval._new_IntervalIndex": ((_CLASS_MADE,), VALUE),
+    # cls.__new__(cls, **d) / cls._simple_new(**d) / cls.from_arrays(**d)
+    "pandas.core.indexes.base._new_Index": ((_CLASS_MADE | NEWARGS,), VALUE),
+    "pandas.core.indexes.datetimes._new_DatetimeIndex": ((_CLASS_MADE | NEWARGS,), VALUE),
+    "pandas.core.indexes.period._new_PeriodIndex": ((_CLASS_MADE | NEWARGS,), VALUE),
+    "pandas.core.indexes.interval._new_IntervalIndex": ((_CLASS_MADE | NEWARGS,), VALUE),
+    "pandas.core.indexes.timedeltas._new_TimedeltaIndex": ((_CLASS_MADE | NEWARGS,), VALUE),
     "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked": ((_CLASS_MADE,), VALUE),
     "pandas._libs.interval.__pyx_unpickle_IntervalMixin": ((_CLASS_MADE,), VALUE),
     "numpy.random.bit_generator.__pyx_unpickle_SeedSequence": ((_CLASS_MADE,), VALUE),
@@ -193,9 +202,37 @@ CLASSES = frozenset(
         "pandas._libs.tslibs.offsets.QuarterEnd",
         "pandas._libs.tslibs.offsets.Week",
         "pandas._libs.tslibs.offsets.BusinessDay",
+        "pandas._libs.tslibs.offsets.BusinessHour",
+        "pandas._libs.tslibs.offsets.CustomBusinessDay",
+        "pandas._libs.tslibs.offsets.CustomBusinessHour",
+        "pandas._libs.tslibs.offsets.DateOffset",
+        "pandas._libs.tslibs.offsets.QuarterBegin",
+        "pandas._libs.tslibs.offsets.BQuarterBegin",
+        "pandas._libs.tslibs.offsets.BQuarterEnd",
+        "pandas._libs.tslibs.offsets.BMonthBegin",
+        "pandas._libs.tslibs.offsets.BMonthEnd",
+        "pandas._libs.tslibs.offsets.BusinessMonthBegin",
+        "pandas._libs.tslibs.offsets.BusinessMonthEnd",
+        "pandas._libs.tslibs.offsets.BYearBegin",
+        "pandas._libs.tslibs.offsets.BYearEnd",
+        "pandas._libs.tslibs.offsets.SemiMonthBegin",
+        "pandas._libs.tslibs.offsets.SemiMonthEnd",
+        "pandas._libs.tslibs.offsets.WeekOfMonth",
+        "pandas._libs.tslibs.offsets.LastWeekOfMonth",
+        "pandas._libs.tslibs.offsets.Milli",
+        "pandas._libs.tslibs.offsets.Micro",
+        "pandas._libs.tslibs.offsets.Nano",
+        "pandas._libs.tslibs.offsets.Easter",
+        "pandas._libs.tslibs.offsets.FY5253",
+        "pandas._libs.tslibs.offsets.FY5253Quarter",
         "pandas._libs.sparse.IntIndex",
         "pandas._libs.sparse.BlockIndex",
         "pandas.Period",
+        "pandas.DateOffset",
+        # dateutil's plain date-arithmetic values, inside pandas offsets and tz-aware frames
+        "dateutil.relativedelta.relativedelta",
+        "dateutil.tz.tz.tzutc",
+        "dateutil.tz.tz.tzoffset",
         "pandas.Timestamp",
         "pandas.Timedelta",
         "pandas.Interval",
@@ -256,6 +293,69 @@ VALUES = frozenset(
             "sparse_csc sparse_bsr sparse_bsc strided"
         ).split()
     )
+)
+
+# Classes of curated ML packages that may be MADE (NEW, BUILD) or held as values: their whole
+# MRO is vouched for (judge._mro_unvetted). Besides these, a curated ML package's class passes
+# only through a family rule (judge._FAMILIES): torch.nn.Module subclasses defined in torch.nn,
+# scikit-learn BaseEstimator subclasses defined in sklearn, numpy scalar types, scipy.sparse
+# matrices/arrays. Taken from the benign corpus (tests/guard/corpus/benign.py).
+MADE_CLASSES = frozenset(
+    tuple(
+        "pandas." + n
+        for n in (
+            "DataFrame Series Index MultiIndex RangeIndex DatetimeIndex TimedeltaIndex "
+            "PeriodIndex CategoricalIndex IntervalIndex Categorical arrays.BooleanArray "
+            "arrays.IntegerArray arrays.FloatingArray arrays.DatetimeArray arrays.TimedeltaArray "
+            "arrays.PeriodArray arrays.IntervalArray arrays.SparseArray arrays.StringArray "
+            "arrays.NumpyExtensionArray arrays.ArrowStringArray"
+        ).split()
+    )
+    + (
+        "sklearn._loss.link.Interval",
+        "sklearn._loss.link.IdentityLink",
+        "sklearn._loss.link.LogLink",
+        "sklearn._loss.link.LogitLink",
+        "sklearn._loss.link.HalfLogitLink",
+        "sklearn._loss.link.MultinomialLogit",
+        "sklearn._loss.loss.HalfSquaredError",
+        "sklearn._loss.loss.AbsoluteError",
+        "sklearn._loss.loss.PinballLoss",
+        "sklearn._loss.loss.HuberLoss",
+        "sklearn._loss.loss.HalfPoissonLoss",
+        "sklearn._loss.loss.HalfGammaLoss",
+        "sklearn._loss.loss.HalfTweedieLoss",
+        "sklearn._loss.loss.HalfTweedieLossIdentity",
+        "sklearn._loss.loss.HalfBinomialLoss",
+        "sklearn._loss.loss.ExponentialLoss",
+        "sklearn._loss.loss.HalfMultinomialLoss",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.utils._bunch.Bunch",
+        "torch.utils.data.dataset.Dataset",  # base of a user's Dataset: no constructor effects
+        # ndarray subclasses numpy writes with _reconstruct (no __new__ arguments)
+        "numpy.matrix",
+        "numpy.recarray",
+        "numpy.rec.recarray",
+        "numpy.record",
+        "numpy.rec.record",
+    )
+    # torch's legacy tensor types, named as values by the legacy (tar) layout
+    + tuple(
+        "torch." + n + "Tensor"
+        for n in "Float Double Half BFloat16 Long Int Short Char Byte Bool".split()
+    )
+)
+
+# Classes whose ``__new__`` is harmless WITH the pickle's arguments (NEWARGS): pandas' indexes,
+# rebuilt by _new_Index(cls, d) -> cls.__new__(cls, **d) from arrays and names. (Classes in
+# CLASSES qualify too: their whole construction is harmless.) numpy.memmap is NOT here: its
+# __new__ opens a file.
+NEW_ARGS_CLASSES = frozenset(
+    "pandas." + n
+    for n in (
+        "Index MultiIndex RangeIndex DatetimeIndex TimedeltaIndex PeriodIndex CategoricalIndex "
+        "IntervalIndex"
+    ).split()
 )
 
 # builtins.getattr is allowed in exactly one shape, which the scanner checks:

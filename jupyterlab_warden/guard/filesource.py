@@ -51,7 +51,8 @@ def _open_file(fh) -> Optional[FileSource]:
     try:
         if not fh.seekable():
             return None
-        if not isinstance(fh, (io.BufferedReader, io.BufferedRandom, io.FileIO)):
+        if not isinstance(fh, (io.BufferedReader, io.BufferedRandom, io.FileIO)) or not _has_fd(fh):
+            # (a tarfile member is a BufferedReader without a file descriptor)
             # a decompressing or archive stream (gzip, zip member, joblib's zlib file): its
             # fileno() is the compressed file, so read what the unpickler will read instead
             pos = fh.tell()
@@ -78,6 +79,13 @@ def _open_file(fh) -> Optional[FileSource]:
         return FileSource(None, data, len(data), None)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
+
+
+def _has_fd(fh) -> bool:
+    try:
+        return isinstance(fh.fileno(), int)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 class HashCache:

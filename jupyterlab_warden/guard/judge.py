@@ -28,12 +28,13 @@ from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 from typing import NamedTuple, Optional
 
 from . import curated
-from .curated import BUILD, CALL, NEW, VALUE, ZGETATTR
+from .curated import BUILD, CALL, NEW, NEWARGS, VALUE, ZGETATTR
 
-WORST = CALL | NEW | BUILD
+WORST = CALL | NEW | NEWARGS | BUILD
 ROLE_NAMES = (
     (CALL, "call"),
     (NEW, "new"),
+    (NEWARGS, "new-with-args"),
     (BUILD, "build"),
     (VALUE, "value"),
     (ZGETATTR, "zgetattr"),
@@ -88,6 +89,10 @@ REASONS = {
     "builtin-not-allowed": "it is a builtin function that is not itself allowed",
     "function-not-allowed": "it is a function the pickle could call, and it is not allowed",
     "unsafe-origin": "a method the unpickler would run comes from code that is not a safe origin",
+    "ml-not-curated": (
+        "it is a class of an ML library that is not curated (by exact name or a documented "
+        "family such as torch.nn modules and scikit-learn estimators)"
+    ),
     "not-the-curated-object": "it resolves to something other than the curated object of that name",
     "not-in-scan": "the pre-load scan of this data did not clear it (fail closed)",
     "unresolved": "it could not be resolved as the unpickler would",
@@ -392,8 +397,10 @@ def judge_name(
             return Decision(True, "stdlib-data")
         return Decision(False, "not-curated-callable" if roles & CALL else "stdlib-not-data")
     if top in curated.ML_PACKAGES:
-        if roles & CALL:
+        if roles & CALL or (roles & NEWARGS and full not in curated.NEW_ARGS_CLASSES):
             return Decision(False, "not-curated-callable")
+        if not _ml_name_may_be_made(module, full):
+            return Decision(False, "ml-not-curated", full)
         return Decision(True, "ml-class")
     origin = ORACLE.of_module(module)
     if origin == "user":
@@ -401,12 +408,70 @@ def judge_name(
     if origin == "missing":
         # not installed here: loading would fail anyway; a call of it is refused (fail closed -
         # scan a project's own pickles with the project on the path)
-        if roles & CALL:
+        if roles & (CALL | NEWARGS):
             return Decision(False, "not-curated-callable")
         return Decision(True, "unresolvable")
-    if roles & CALL:
+    if roles & (CALL | NEWARGS):
         return Decision(False, "not-curated-callable")
     return Decision(True, "third-party-needs-resolution")
+
+
+# Family rules: a class of a curated ML package that is not curated by its exact name is a safe
+# origin only inside one of these families, checked on the real class by the hook
+# (``_mro_unvetted``); by name the scanner only checks the module prefix.
+_FAMILIES = (
+    # (module prefix of the class, a base every family member has)
+    ("torch.nn.", "torch.nn.modules.module.Module"),
+    ("sklearn.", "sklearn.base.BaseEstimator"),
+    ("numpy", "numpy.generic"),  # numpy scalar types (numpy.float64...), module 'numpy'
+    ("scipy.sparse.", "scipy.sparse._base._spbase"),
+    ("scipy._lib._sparse", "scipy.sparse._base._spbase"),  # SparseABC, their abstract base
+)
+
+
+def _in_family(module: str, prefix: str) -> bool:
+    return module == prefix or (prefix.endswith(".") and module.startswith(prefix))
+
+
+def _made_by_short_name():
+    out = set()
+    for full in curated.MADE_CLASSES | curated.NEW_ARGS_CLASSES:
+        out.add((full.partition(".")[0], full.rpartition(".")[2]))
+    return frozenset(out)
+
+
+_MADE_SHORT = _made_by_short_name()
+
+
+def _ml_name_may_be_made(module: str, full: str) -> bool:
+    """By name only (the scanner): a curated made class, maybe under its defining module
+    (``pandas.core.frame.DataFrame`` for ``pandas.DataFrame``), or a family's module. The hook
+    decides on the real class (``_mro_unvetted``)."""
+    if full in curated.MADE_CLASSES or full in curated.NEW_ARGS_CLASSES:
+        return True
+    if (module.partition(".")[0], full.rpartition(".")[2]) in _MADE_SHORT:
+        return True
+    return any(_in_family(module, prefix) for prefix, _ in _FAMILIES)
+
+
+def _mro_unvetted(cls) -> Optional[str]:
+    """The first class in ``cls``'s MRO from a curated ML package that is neither curated nor
+    in a family (None: all vetted). A curated ML package is not a safe origin wholesale: any of
+    its classes' methods could be what a made object runs (``list(x)`` iterates x)."""
+    mro = cls.__mro__
+    names = [canonical(c) for c in mro]
+    if names[0] in curated.CLASSES or names[0] in curated.MADE_CLASSES:
+        return None
+    for owner, name in zip(mro, names):
+        if owner is object or name in curated.CLASSES or name in curated.MADE_CLASSES:
+            continue
+        module = getattr(owner, "__module__", None)
+        if _module_origin(module) != "ml":
+            continue  # other origins: judged method by method below
+        if any(_in_family(module, p) and base in names for p, base in _FAMILIES):
+            continue
+        return name or repr(owner)
+    return None
 
 
 def _judge_user_name(module, name, parts, roles, mode, admin, depth) -> Decision:
@@ -530,7 +595,54 @@ def _descriptors_safe(cls) -> bool:
     return True
 
 
+# Special methods that curated constructors and library code call on objects given to them
+# (list/dict/set/tuple iterate, int/str/Path convert, dict(x) calls keys/__getitem__...): a
+# made object's class must have them from a safe origin too.
+_USE_METHODS = (
+    "__iter__",
+    "__next__",
+    "__getitem__",
+    "keys",
+    "__len__",
+    "__index__",
+    "__int__",
+    "__float__",
+    "__complex__",
+    "__str__",
+    "__repr__",
+    "__format__",
+    "__bytes__",
+    "__fspath__",
+    "__contains__",
+    "__array__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__call__",
+)
+
+
+def _new_args_safe(cls) -> bool:
+    """``cls.__new__(cls, *args)`` with the pickle's arguments: the ``__new__`` that runs must be
+    object's, a curated class's, an admitted NEW_ARGS class's, or from stdlib data / user code."""
+    for owner in cls.__mro__:
+        value = owner.__dict__.get("__new__", _NO_METHOD)
+        if value is _NO_METHOD:
+            continue
+        if owner is object:
+            return True
+        name = canonical(owner)
+        if name in curated.CLASSES or name in curated.NEW_ARGS_CLASSES:
+            return True
+        return _owner_safe(owner, True) and _function_safe(value, True)
+    return True
+
+
 def judge_class(cls, roles: int) -> Decision:
+    unvetted = _mro_unvetted(cls)
+    if unvetted is not None:
+        return Decision(False, "ml-not-curated", unvetted)
+    if roles & NEWARGS and not _new_args_safe(cls):
+        return Decision(False, "not-curated-callable", f"{canonical(cls)}.__new__ (with arguments)")
     if roles & CALL:
         meta = type(cls)
         if meta is not type and not _method_safe(meta, "__call__", True):
@@ -538,8 +650,12 @@ def judge_class(cls, roles: int) -> Decision:
         for attr in ("__new__", "__init__"):
             if not _method_safe(cls, attr, True):
                 return Decision(False, "not-curated-callable", f"{canonical(cls)}.{attr}")
-    if roles & (NEW | CALL | BUILD):
+    if roles & (NEW | NEWARGS | CALL | BUILD):
         for attr in ("__new__", "__del__", "__array_finalize__", "__hash__", "__eq__"):
+            if not _method_safe(cls, attr, False):
+                return Decision(False, "unsafe-origin", f"{canonical(cls)}.{attr}")
+    if roles & (NEW | NEWARGS | CALL | BUILD):
+        for attr in _USE_METHODS:
             if not _method_safe(cls, attr, False):
                 return Decision(False, "unsafe-origin", f"{canonical(cls)}.{attr}")
     if roles & (BUILD | CALL):

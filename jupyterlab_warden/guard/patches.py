@@ -13,6 +13,7 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
+import inspect
 import io
 import pickletools
 import sys
@@ -141,6 +142,12 @@ def _wrap(original, wrapper, kind):
             setattr(wrapper, name, getattr(original, name))
         except (AttributeError, TypeError):
             pass
+    try:
+        # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
+        # show the real signature, without a __wrapped__ that would lead around the wrapper
+        wrapper.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
     return wrapper
 
 
@@ -149,7 +156,7 @@ def _wrap(original, wrapper, kind):
 
 def _torch_wrapper(original, label, state):
     def load(f, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(f, *args, **kwargs)
         pickle_module = args[1] if len(args) > 1 else kwargs.get("pickle_module")
         weights_only = kwargs.get("weights_only")
@@ -196,7 +203,7 @@ def _torch_wrapper(original, label, state):
 
 def _numpy_wrapper(original, label, state):
     def load(file, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(file, *args, **kwargs)
         allow_pickle = args[1] if len(args) > 1 else kwargs.get("allow_pickle", False)
         with state.open_load(label, file, unpickles=bool(allow_pickle)):
@@ -205,10 +212,18 @@ def _numpy_wrapper(original, label, state):
     return load
 
 
+_ONE_PICKLE_LOADS = frozenset(("pickle.load", "dill.load", "cloudpickle.load"))
+
+
 def _file_wrapper(original, label, state):
     def load(file, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(file, *args, **kwargs)
+        if label in _ONE_PICKLE_LOADS and hasattr(file, "read") and not _seekable(file):
+            # a pipe, socket or stream: read exactly one pickle, scan it, load those bytes
+            replay = _Replay(file)
+            with state.open_bytes(label, replay.fill()):
+                return original(replay, *args, **kwargs)
         with state.open_load(label, file):
             return original(file, *args, **kwargs)
 
@@ -217,7 +232,7 @@ def _file_wrapper(original, label, state):
 
 def _bytes_wrapper(original, label, state):
     def loads(data, *args, **kwargs):
-        if not state.enabled:
+        if not state.enabled and state.intact():
             return original(data, *args, **kwargs)
         with state.open_bytes(label, data):
             return original(data, *args, **kwargs)
@@ -236,14 +251,14 @@ def _unpickler_class(base, state, label):
 
         def load(self):
             file, replay = self.__warden_source
-            if not state.enabled:
+            if not state.enabled and state.intact():
                 if replay is not None:
                     replay.fill()
                 return super().load()
             if replay is not None:
-                outer = state.contexts.current()
-                data = replay.fill()
-                ctx = outer if outer is not None else state.open_bytes(label, data)
+                # read op by op up to STOP, then scanned on its own (never an outer scan's
+                # cleared set: those bytes are not what the outer load scanned)
+                ctx = state.open_bytes(label, replay.fill())
             else:
                 ctx = state.open_load(label, file)
             with ctx:

@@ -6,6 +6,7 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
+import hashlib
 import importlib
 import sys
 import types
@@ -97,10 +98,34 @@ class GuardState:
         """The runtime rules the lab server's bootstrap passes (the catalog it ships)."""
         if isinstance(rules, dict) and rules:
             self.rules = catalog.Rules(rules)
+            self._seal = self.seal()  # the rule actions are part of the seal
 
     def seal(self):
-        """What the hook compares on every global: changed only through set_policy."""
-        return (self.enabled, self.globals, self.policy, self.trusted, self.scan_before_load)
+        """What the hook compares on every global: a fingerprint of the security-relevant
+        VALUES (not object identity, so an in-place edit such as ``state.globals.mode =
+        'audit'`` or ``state.trusted[h] = ...`` is seen), changed only through set_policy."""
+        admin = self.globals.admin
+        try:
+            actions = tuple(
+                (rule_id, self.rules.action_for(rule_id, self.policy))
+                for rule_id in sorted(catalog.EMBEDDED_RUNTIME_RULES)
+            )
+            values = (
+                self.enabled,
+                self.globals.mode,
+                tuple(sorted(admin.allow)),
+                tuple(sorted(admin.allow_packages)),
+                tuple(sorted(admin.deny)),
+                tuple(sorted(admin.deny_packages)),
+                tuple(sorted(self.trusted.items())),
+                self.scan_before_load,
+                self.weights_only_default,
+                actions,
+                repr(self.policy),
+            )
+        except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
+            return ("unreadable", type(exc).__name__)
+        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
 
     def intact(self) -> bool:
         return self._seal is not None and self._seal == self.seal()
@@ -289,22 +314,52 @@ class GuardState:
     def open_load(self, call: str, target, unpickles: bool = True) -> LoadContext:
         """Scan the data behind a load call; refuse a dangerous one unless trusted.
 
-        Returns the context to enter around the real load. A loader inside a loader (torch ->
-        pickle.Unpickler) reuses the outer context: the outer scan covered its stream.
+        Returns the context to enter around the real load. A load inside a load (a curated
+        reconstructor such as torch.storage._load_from_bytes that loads bytes of its own,
+        joblib's NDArrayWrapper calling numpy.load on a side file, torch -> pickle.Unpickler on
+        data.pkl) gets its OWN scan and context: the outer scan's cleared set describes the
+        outer stream only. Only the same file read again from its start reuses that scan.
         """
+        self._require_intact(call)
         outer = self.contexts.current()
-        if outer is not None:
-            return outer
-        ctx = self.contexts.new(call)
+        # events name the user's call (torch.load), not the loader's inner unpickler
+        ctx = self.contexts.new(outer.call if outer is not None else call)
+        if outer is not None and outer.trusted:
+            ctx.trusted_name = outer.trusted_name  # a trusted artifact's own inner loads
+            return ctx
         if not self.enabled or not unpickles:
             return ctx
         source = filesource.describe(target)
         if source is None:
             return ctx  # nothing to scan (a non-seekable stream): the hook judges the worst
+        if (
+            outer is not None
+            and outer.call == "joblib.load"
+            and call in _JOBLIB_OWN_READS
+            and outer.cleared is not None
+        ):
+            # joblib's NumpyUnpickler and its object arrays' pickle.load read joblib's own
+            # stream (raw array bytes between pickles), which the joblib-aware outer scan read
+            # whole; a different loader inside it (numpy.load of a side file) is scanned below
+            ctx.path, ctx.size, ctx.hash_source = outer.path, outer.size, outer.hash_source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
+        if (
+            outer is not None
+            and source.stat_key is not None
+            and outer.hash_source is not None
+            and outer.hash_source.stat_key == source.stat_key
+            and outer.cleared is not None
+        ):
+            # the loader handing its own file to its unpickler: the outer scan read this file
+            ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
         return self._scan_into(ctx, source)
 
     def open_bytes(self, call: str, data) -> LoadContext:
         """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
+        self._require_intact(call)
         outer = self.contexts.current()
         ctx = self.contexts.new(call)
         if outer is not None and outer.trusted:
@@ -317,6 +372,11 @@ class GuardState:
         except TypeError:
             return ctx  # not a buffer: the unpickler will refuse it itself
         return self._scan_into(ctx, filesource.FileSource(None, view, view.nbytes, None))
+
+    def _require_intact(self, call: str) -> None:
+        """Every load refuses while the state is altered (even one naming no global)."""
+        if not self.intact():
+            self._refuse_global("<load>", call, Decision(False, "state-altered"), None)
 
     def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
         call = ctx.call
@@ -341,6 +401,17 @@ class GuardState:
             ctx.cleared = ctx.report.cleared if ctx.report.cleared is not None else {}
         if ctx.report is not None and ctx.report.verdict != SAFE:
             self.check_trust(ctx)
+        if ctx.report is not None and not ctx.trusted and _unparsable(ctx.report):
+            # fail closed with a clear message (the library would die on the same input with
+            # a bare RecursionError / MemoryError)
+            evidence = {"call": call, "verdict": ctx.report.verdict, "reason": "unparsable"}
+            evidence.update(self.file_evidence(ctx, with_hash=True))
+            self.apply_rule(
+                RULE_FILE,
+                evidence,
+                "loading this data",
+                "the pre-load scan could not parse it (nested too deeply or too large)",
+            )
         if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
             evidence = {
                 "call": call,
@@ -416,6 +487,18 @@ class GuardState:
             "catalog_missing": self.rules.missing,
             "intact": self.intact(),
         }
+
+
+_JOBLIB_OWN_READS = frozenset(("pickle.load", "pickle.Unpickler", "pickle._Unpickler"))
+
+
+def _unparsable(report) -> bool:
+    from ..scan.formats import UNPARSABLE
+
+    return any(
+        UNPARSABLE in str(e) or "RecursionError" in str(e) or "MemoryError" in str(e)
+        for e in report.errors or ()
+    )
 
 
 def parse_version(version: str):

@@ -16,10 +16,10 @@ returns None and the caller uses the exact Python scanner.
 import _pickle
 import io
 
-from ..guard.curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, ZGETATTR
+from ..guard.curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, ZGETATTR
 from .opcodes import _CURATED_CLASS_ARGS, _GETATTR, _ZONEINFO, MUTATE, Global, StreamResult
 
-_DEFAULT_ARGS = ((), CALL | NEW | BUILD)
+_DEFAULT_ARGS = ((), CALL | NEW | NEWARGS | BUILD)
 
 
 class _Made:
@@ -107,6 +107,10 @@ class _StandinMeta(type):
         if spec is None:
             spec = _CURATED_CLASS_ARGS if ref.full in CLASSES else _DEFAULT_ARGS
         positional, rest = spec
+        if args and isinstance(args[0], _StandinMeta):
+            newobj_args = ref.full == "copyreg.__newobj__" and (len(args) > 1 or kwargs)
+            if newobj_args or ref.full == "copyreg.__newobj_ex__":
+                args[0].__warden_global__.roles |= NEWARGS  # cls.__new__(cls, *args)
         _mark_args(args, positional, rest)
         made = [ref]
         for index, item in enumerate(args):
@@ -122,7 +126,8 @@ class _StandinMeta(type):
 
 
 def _standin_new(cls, *args, **kwargs):
-    cls.__warden_global__.roles |= NEW
+    # NEWOBJ / copyreg.__newobj__ pass the pickle's arguments to the real __new__
+    cls.__warden_global__.roles |= NEW | NEWARGS if args or kwargs else NEW
     return object.__new__(cls)
 
 

@@ -38,6 +38,10 @@ class ScanLimitError(Exception):
     """Input exceeds a safety limit of the scanner."""
 
 
+# errors that mean "too deeply nested or too large to parse": the guard refuses such a load
+UNPARSABLE = "nested too deeply or too large to parse"
+
+
 def parts_of_file(path: str) -> Iterator[Part]:
     shelf = _shelve_index(path)
     if shelf is not None:
@@ -62,6 +66,8 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
             return
         source = zip_source if zip_source is not None else io.BytesIO(buf)
         yield from _zip_parts(source, buf, where, depth)
+    elif head.startswith(b"ZF") and len(buf) > _ZF_HEADER:
+        yield from _joblib_zfile(buf, where, depth)
     elif head[:1] in (b"\x1f",) and head[1:2] == b"\x8b":
         yield from _decompressed(buf, where, depth, "gzip", lambda f: gzip.GzipFile(fileobj=f))
     elif head.startswith(b"BZh"):
@@ -95,8 +101,10 @@ def _npy_part(buf, where: str) -> Part:
         header = bytes(buf[start : start + hlen]).decode("latin-1")
         meta = ast.literal_eval(header)  # literals only: never runs code
         descr = meta["descr"] if isinstance(meta, dict) else None
-    except (ValueError, SyntaxError, KeyError, struct.error, IndexError, MemoryError) as exc:
+    except (ValueError, SyntaxError, KeyError, struct.error, IndexError) as exc:
         return Part(where, "npy", [], error=f"malformed .npy header: {exc}")
+    except (MemoryError, RecursionError) as exc:  # a nesting bomb in the header
+        return Part(where, "npy", [], error=f"{UNPARSABLE}: .npy header ({type(exc).__name__})")
     if not _has_object_dtype(descr):
         return Part(where, "npy", [])
     streams, _ = scan_pickles(buf, start + hlen)
@@ -199,14 +207,31 @@ def _decompressed(buf, where, depth, fmt, opener) -> Iterator[Part]:
         with opener(io.BytesIO(buf)) as fh:
             data = fh.read(MAX_MEMBER_BYTES + 1)
     except (OSError, EOFError, lzma.LZMAError, ValueError) as exc:
-        if fmt == "xz" and bytes(buf[:1]) == b"\x5d":  # 0x5d is also a pickle opcode (EMPTY_LIST)
-            streams, _ = scan_pickles(buf, 0)
+        # a magic number is also a pickle's first opcodes (0x5d EMPTY_LIST, 'B' BINBYTES whose
+        # length spells 'Zh..'): what the unpickler would read is a pickle, so scan it as one
+        streams, _ = scan_pickles(buf, 0)
+        if streams and streams[0].error is None:
             yield Part(where, "pickle", streams)
             return
         yield Part(where, fmt, [], error=f"cannot decompress {fmt} data: {exc}")
         return
     if len(data) > MAX_MEMBER_BYTES:
         yield Part(where, fmt, [], error=f"decompressed data larger than {MAX_MEMBER_BYTES} bytes")
+        return
+    yield from parts_of_buffer(data, where, depth + 1)
+
+
+# joblib < 0.10's compressed "ZF" file (still read by joblib.load's load_compatibility): b"ZF",
+# the hex length padded to 18 bytes, then zlib data
+_ZF_HEADER = 2 + len(hex(2**64))
+
+
+def _joblib_zfile(buf, where, depth) -> Iterator[Part]:
+    try:
+        data = zlib.decompressobj().decompress(bytes(buf[_ZF_HEADER:]), MAX_MEMBER_BYTES + 1)
+    except zlib.error:
+        streams, _ = scan_pickles(buf, 0)  # not a zfile after all: what a pickle reader reads
+        yield Part(where, "pickle", streams)
         return
     yield from parts_of_buffer(data, where, depth + 1)
 
@@ -277,7 +302,8 @@ def _shelve_index(path: str):
     index = path[:-4] + ".dir"
     try:
         with open(index, encoding="latin-1") as fh:
-            lines = fh.read().splitlines()
+            lines = fh.read().split("\n")  # as dbm.dumb reads it: str.splitlines() also
+            # breaks at U+0085, \x0b, \x1c... which a key may hold
     except OSError:
         return None
     spans = []
@@ -288,6 +314,8 @@ def _shelve_index(path: str):
             _key, (pos, size) = ast.literal_eval(line)  # literals only: never runs code
         except (ValueError, SyntaxError, TypeError):
             return None
+        except (MemoryError, RecursionError) as exc:  # a nesting bomb: fail closed, not "plain"
+            raise ValueError(f"{UNPARSABLE}: shelve index ({type(exc).__name__})") from None
         if isinstance(pos, int) and isinstance(size, int) and pos >= 0 and size >= 0:
             spans.append((pos, size))
     return spans

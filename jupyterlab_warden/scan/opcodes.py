@@ -15,7 +15,7 @@ import pickletools
 import struct
 from typing import List, NamedTuple, Optional, Tuple
 
-from ..guard.curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, VALUE, ZGETATTR
+from ..guard.curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, VALUE, ZGETATTR
 from ..guard.judge import normalise
 
 MUTATE = 32  # role bit: the pickle changes this global's object in place (always refused)
@@ -30,6 +30,7 @@ _SPECIAL = {
     ("zoneinfo", "ZoneInfo"): _ZONEINFO,
 }
 _CURATED_CLASS_ARGS = ((), VALUE)
+_EMPTY_OPS = frozenset(("EMPTY_TUPLE",))  # not EMPTY_DICT: SETITEMS fills it later
 _ITEM_OPS = frozenset(("TUPLE", "OBJ", "APPENDS", "SETITEMS", "ADDITEMS"))
 
 MAX_NAME = 512
@@ -38,6 +39,7 @@ MAX_MEMO = 4_000_000
 COMPUTED = "<computed>"
 
 _ANY = object()
+_EMPTY = object()  # () pushed by EMPTY_TUPLE (immutable): NEWOBJ without arguments
 
 
 class PickleFormatError(ValueError):
@@ -129,7 +131,13 @@ def _call(func, args, push):
             spec = _CURATED_CLASS_ARGS  # curated constructors keep their arguments as data
         made = [func]
         if type(args) is _Tup:
-            positional, rest = spec if spec is not None else ((), CALL | NEW | BUILD)
+            items = args.items
+            if type(items[0]) is Global and (
+                (func.full == "copyreg.__newobj__" and len(items) > 1)
+                or func.full == "copyreg.__newobj_ex__"
+            ):
+                items[0].roles |= NEWARGS  # cls.__new__(cls, *args, **kwargs)
+            positional, rest = spec if spec is not None else ((), CALL | NEW | NEWARGS | BUILD)
             for index, item in enumerate(args.items):
                 role = positional[index] if index < len(positional) else rest
                 _add_roles(item, role)
@@ -141,18 +149,20 @@ def _call(func, args, push):
             push(_Inst(()))
             return
         _add_roles(func, CALL)  # calling an instance runs its class's code with our arguments
-        _add_roles(args, CALL | NEW | BUILD)  # which may call them in turn
+        _add_roles(args, CALL | NEW | NEWARGS | BUILD)  # which may call them in turn
         push(_Inst(func.refs))
     else:
         push(_ANY)
 
 
-def _new(cls, push):
+def _new(cls, push, with_args: bool):
+    """NEWOBJ(_EX): ``cls.__new__(cls, *args, **kwargs)``; with arguments that is NEWARGS."""
+    role = NEW | NEWARGS if with_args else NEW
     if type(cls) is Global:
-        cls.roles |= NEW
+        cls.roles |= role
         push(_Inst([cls]))
     else:
-        _add_roles(cls, NEW)
+        _add_roles(cls, role)
         push(_ANY)
 
 
@@ -433,7 +443,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 else:
                     append(_tuple_of(items))
             elif kind == K_PUSH:
-                append(_ANY)
+                append(_EMPTY if entry[1] in _EMPTY_OPS else _ANY)
             elif kind == K_REDUCE:
                 if len(stack) - 2 < floor:
                     raise PickleFormatError(f"stack underflow at REDUCE (offset {start})")
@@ -444,8 +454,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 if len(stack) - count < floor:
                     raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                 cls = stack[-count]
+                with_args = any(item is not _EMPTY for item in stack[-count + 1 :])
                 del stack[-count:]
-                _new(cls, append)
+                _new(cls, append, with_args)
             elif kind == K_BUILD or kind == K_SETITEM:
                 count = entry[2]
                 if len(stack) - count - 1 < floor:
@@ -702,7 +713,7 @@ class _JoblibArrays:
             elif name == "REDUCE":
                 _call(func, _tuple_of(args) if isinstance(args, tuple) else args, stack.append)
             else:
-                _new(func, stack.append)
+                _new(func, stack.append, not (type(args) is tuple and not args))
         elif name == "BUILD":
             (state,) = pop(1)
             if len(stack) <= floor:

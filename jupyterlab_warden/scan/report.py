@@ -2,6 +2,7 @@
 
 from typing import Dict, List, NamedTuple, Optional
 
+from ..guard.curated import NEWARGS
 from ..guard.decide import GlobalPolicy
 from ..guard.judge import CALL, NEEDS_RESOLUTION, role_names
 from .opcodes import COMPUTED, MUTATE
@@ -13,6 +14,7 @@ VERDICTS = (SAFE, SUSPICIOUS, DANGEROUS, ERROR)
 # refused global the pickle CALLS is dangerous too: that is how every code-execution chain ends.
 _DANGEROUS_REASONS = {
     "policy-deny",
+    "ml-not-curated",
     "dunder",
     "invalid-name",
     "computed",
@@ -75,7 +77,7 @@ def classify(module: str, name: str, roles: int, policy: GlobalPolicy):
     if decision.allowed:
         verdict = SUSPICIOUS if decision.reason in NEEDS_RESOLUTION else SAFE
         return verdict, decision.reason, True
-    dangerous = decision.reason in _DANGEROUS_REASONS or roles & CALL
+    dangerous = decision.reason in _DANGEROUS_REASONS or roles & (CALL | NEWARGS)
     return (DANGEROUS if dangerous else SUSPICIOUS), decision.reason, False
 
 
