@@ -20,8 +20,19 @@ import sys
 _ORIGINAL_UNPICKLER = _pickle.Unpickler
 
 
+def _argv():
+    return list(getattr(sys, "orig_argv", None) or sys.argv)
+
+
+def is_loky_worker() -> bool:
+    """joblib's loky workers (``joblib.Parallel``'s default backend, scikit-learn's n_jobs)
+    read their parent's messages with a plain ``pickle.load`` in their own ``__main__``
+    (popen_loky_posix), which the guard cannot tell from untrusted data yet."""
+    return any("loky.backend.popen_loky" in arg for arg in _argv())
+
+
 def is_multiprocessing_child() -> bool:
-    argv = list(getattr(sys, "orig_argv", None) or sys.argv)
+    argv = _argv()
     return "--multiprocessing-fork" in argv or any(
         "multiprocessing.forkserver" in arg or "multiprocessing.spawn" in arg for arg in argv
     )

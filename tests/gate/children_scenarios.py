@@ -110,4 +110,7 @@ def benign_in_spawn_workers():
     items = sorted(int(x) for x in loader)
     with spawn.Pool(1) as pool:
         total = pool.apply(sum, ([1, 2, 3],))
-    return {"executor": squares, "dataloader": items, "pool": total}
+    from joblib import Parallel, delayed
+
+    loky = Parallel(n_jobs=2)(delayed(square)(x) for x in [1, 2, 3])
+    return {"executor": squares, "dataloader": items, "pool": total, "loky": loky}

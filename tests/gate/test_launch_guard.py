@@ -154,9 +154,9 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
 
 
 def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, tmp_path):
-    """Benign work in spawn workers (their task messages are stdlib objects such as
-    concurrent.futures' _CallItem) runs; a connection the worker opens itself to a foreign
-    listener is still judged like any data."""
+    """Benign work runs in spawn workers (their task messages are stdlib objects such as
+    concurrent.futures' _CallItem, on pipes their parent handed them) and in joblib's loky
+    workers (left unguarded on purpose, see docs/kernel-guard.md)."""
     kernel_id = new_kernel(lab)
     code = (
         f"import sys, json\nsys.path.insert(0, {str(HERE)!r})\nimport children_scenarios\n"
@@ -166,4 +166,9 @@ def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, 
     assert content["status"] == "ok", content
     out = "".join(m["content"]["text"] for m in iopub if m["header"]["msg_type"] == "stream")
     results = json.loads(out.strip().splitlines()[-1])
-    assert results == {"executor": [1, 4, 9], "dataloader": [0, 1, 2], "pool": 6}, results
+    assert results == {
+        "executor": [1, 4, 9],
+        "dataloader": [0, 1, 2],
+        "pool": 6,
+        "loky": [1, 4, 9],
+    }, results

@@ -38,20 +38,26 @@ def _warden_boot():
         from jupyterlab_warden.guard import install_from_env, status
         from jupyterlab_warden.kernel_boot import mp_children
 
-        guard = install_from_env()
-        if mp_children.is_multiprocessing_child():
-            ipc = getattr(guard, "ipc", None)
-            mp_children.trust_parent_messages(ipc.trust if ipc is not None else None)
-        state = status()
-        report.update(
-            installed=bool(state.get("installed")),
-            mode=state.get("mode"),
-            policy_revision=state.get("policy_revision"),
-            errors=list(state.get("errors") or []),
-        )
-        if state.get("errors"):
-            problems = "; ".join(map(str, state["errors"]))
-            sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
+        if mp_children.is_loky_worker():
+            # Known gap, recorded in the report: a guarded loky worker would refuse its own
+            # task messages and every joblib.Parallel / n_jobs call would fail. Loky workers
+            # run unguarded, as every child did before the launch guard.
+            report.update(installed=False, errors=["loky worker: the guard is not installed"])
+        else:
+            guard = install_from_env()
+            if mp_children.is_multiprocessing_child():
+                ipc = getattr(guard, "ipc", None)
+                mp_children.trust_parent_messages(ipc.trust if ipc is not None else None)
+            state = status()
+            report.update(
+                installed=bool(state.get("installed")),
+                mode=state.get("mode"),
+                policy_revision=state.get("policy_revision"),
+                errors=list(state.get("errors") or []),
+            )
+            if state.get("errors"):
+                problems = "; ".join(map(str, state["errors"]))
+                sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
     except BaseException as err:  # noqa: BLE001 - any failure must be reported, not raised
         report.update(installed=False, errors=[f"{type(err).__name__}: {err}"])
         sys.stderr.write(
