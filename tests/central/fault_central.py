@@ -48,6 +48,7 @@ class FaultCentral:
         self.accepted_answers = {}  # event_id -> how often answered "accepted"
         self.duplicate_answers = {}
         self.requests = []  # (monotonic time, method, path, status)
+        self.parked = 0  # policy long polls being held right now
         self.statuses = []
         self.gzip_posts = 0
         self.event_faults = []  # queue of faults for POST /events: see _fault_answer
@@ -142,7 +143,11 @@ def _handler_for(central: FaultCentral):
             deadline = time.monotonic() + wait
             with central.lock:
                 while asked and asked == central.etag() and time.monotonic() < deadline:
-                    central.lock.wait(deadline - time.monotonic())
+                    central.parked += 1
+                    try:
+                        central.lock.wait(deadline - time.monotonic())
+                    finally:
+                        central.parked -= 1
                 envelope, etag = central.envelope, central.etag()
             if envelope is None:
                 return self._send(503, {"error": "unavailable", "message": "no policy"},

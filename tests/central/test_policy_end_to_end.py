@@ -69,7 +69,7 @@ def test_long_poll_picks_up_a_new_revision_without_waiting_for_the_interval(
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         wait_for(lambda: policy_status(lab)["revision"] == 1, 30, 0.2, "revision 1")
-        time.sleep(1)  # the lab is now parked in a long poll
+        wait_for(lambda: central.parked > 0, 10, 0.05, "the lab parked in a long poll")
         central.set_policy(signing_key.envelope(policy(2)))
         wait_for(lambda: policy_status(lab)["revision"] == 2, 5, 0.1, "revision 2")
         # one request answered 200 for revision 1, the held one answered with revision 2

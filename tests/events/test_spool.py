@@ -217,8 +217,10 @@ def test_offsets_survive_a_server_restart(tmp_path, spool):
         stdin=subprocess.PIPE,
     )
     try:
-        time.sleep(0.5)
-        spool.ingest_once()
+        deadline = time.time() + 30
+        while not stored_ids(spool.store) and time.time() < deadline:
+            spool.ingest_once()  # wait until the writer has written something, then stop
+            time.sleep(0.01)
         seen = len(stored_ids(spool.store))
         assert seen > 0
         spool.store.close()
