@@ -65,6 +65,9 @@ class GuardState:
             self.errors.append(f"policy pickle section ignored: {exc}")
             compiled = GlobalPolicy()
         self.errors.extend(compiled.problems)
+        # The lab validates first; a guard handed an invalid document anyway says so here
+        # and decides its unreadable values fail closed (catalog.Rules).
+        self.errors.extend(catalog.policy_faults(policy))
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}

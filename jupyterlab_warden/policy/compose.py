@@ -69,11 +69,16 @@ def tighten(effective: Dict[str, Any], stricter: Dict[str, Dict[str, str]]) -> D
     """Apply a user's own rule settings, which may only raise an action or severity.
 
     ``stricter`` maps rule id -> {"action"?, "severity"?}; a weaker value is ignored, never an
-    error, so a user's settings from an older, stricter policy stay harmless.
+    error, so a user's settings from an older, stricter policy stay harmless. Settings that
+    fail their schema (an unknown action or severity) raise PolicyError.
     """
     from ..contracts import rule_catalog
     from .model import rule_decision
+    from .validate import PolicyError, user_settings_problems
 
+    problems = user_settings_problems(stricter)
+    if problems:  # refused whole, with the reason, rather than a bare tuple.index error
+        raise PolicyError("user settings", problems)
     catalog = rule_catalog()
     result = copy.deepcopy(effective)
     rules = result.setdefault("rules", {})

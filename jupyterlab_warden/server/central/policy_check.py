@@ -1,25 +1,17 @@
 """Decide whether a verified central policy may replace the last good one.
 
-Pure logic: audience, schema, validity, scope and revision. The signature is checked before
-this (``signing.verified_payload``).
+Pure logic: audience, revision, validity window, scope. Whether the document itself is valid
+(schema, known rule ids, expiry, issued before expiry) is the lab's one validator's question
+(``policy/validate.py``). The signature is checked before this (``signing.verified_payload``).
 """
 
 import hashlib
 import json
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import datetime
 from typing import Iterable, Optional
 
-from jsonschema import Draft202012Validator
-
-from ...contracts import load_contract
+from ...policy.validate import parse_time, policy_problems
 from .signing import PolicyRejected
-
-
-def parse_time(value: str) -> datetime:
-    text = value.strip().replace("z", "Z").replace("Z", "+00:00")
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def checked_policy(
@@ -59,10 +51,13 @@ def checked_policy(
         )
     # The audience is checked here, by name; the schema check sees the policy itself.
     policy_part = {k: v for k, v in document.items() if k != "audience"}
-    error = next(iter(_policy_validator().iter_errors(policy_part)), None)
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "policy"
-        raise PolicyRejected("schema", f"policy fails the policy schema at {where}")
+    problems = policy_problems(policy_part, now)
+    fault = next((p for p in problems if p.code == "schema"), None)
+    if fault is not None:
+        raise PolicyRejected("schema", f"policy fails the policy schema at {fault.path or '/'}")
+    fault = next((p for p in problems if p.code == "unknown_rule"), None)
+    if fault is not None:
+        raise PolicyRejected("schema", f"policy names {fault.message}")
     revision = document["revision"]
     if last_revision is not None and revision < last_revision:
         raise PolicyRejected(
@@ -79,12 +74,11 @@ def checked_policy(
             f"policy revision {revision} differs from the revision {revision} already accepted",
         )
     expires_at = document.get("expires_at")
-    if expires_at is not None and parse_time(expires_at) <= now:
+    if any(p.code == "expired" for p in problems):
         raise PolicyRejected("expired", f"policy revision {revision} expired at {expires_at}")
+    if any(p.code == "issued_not_before_expiry" for p in problems):
+        raise PolicyRejected("schema", "policy is not issued before it expires")
     issued_at = document.get("issued_at")
-    if issued_at is not None and expires_at is not None:
-        if parse_time(issued_at) > parse_time(expires_at):
-            raise PolicyRejected("schema", "policy is issued after it expires")
     if max_validity:
         if expires_at is None or issued_at is None:
             raise PolicyRejected(
@@ -111,13 +105,6 @@ def content_digest(document: dict) -> str:
     content = {k: v for k, v in document.items() if k not in _WINDOW}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _policy_validator() -> Draft202012Validator:
-    return Draft202012Validator(
-        load_contract("policy.schema.json"), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
 
 
 def applies_to(scope: dict, identity: dict) -> bool:
