@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/guard_load_overhead.py [--reps 7]
 
 Two long-lived worker processes load the same files: one plain, one that called
-``jupyterlab_warden.guard.install()`` (default policy) before importing anything else. The
+``jupyterlab_warden.kernel.guard.install()`` (default policy) before importing anything else. The
 parent asks them in turn, repetition by repetition (which goes first alternates), so machine
 noise hits both alike. Each load is of a fresh hard link (same bytes, new name), so the guard's
 per-file scan cache never answers; the page cache is warm for both. Workloads and targets

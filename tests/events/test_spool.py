@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from events_for_tests import kernel_event
 
-from jupyterlab_warden.event_spool import append_event, spool_file
-from jupyterlab_warden.server.events.spool import SpoolIngester
-from jupyterlab_warden.server.events.store import EventStore
+from jupyterlab_warden.kernel.event_spool import append_event, spool_file
+from jupyterlab_warden.lab.events.spool import SpoolIngester
+from jupyterlab_warden.lab.events.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_lines_are_stored_with_server_identity_and_file_removed(spool):
 WRITER = textwrap.dedent(
     """
     import json, random, sys, time, uuid
-    from jupyterlab_warden.event_spool import append_event
+    from jupyterlab_warden.kernel.event_spool import append_event
     directory, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     for i in range(n):
         ok = append_event({"event_id": f"{tag}-{i:06d}", "time": "2026-11-25T22:00:00Z",

@@ -35,7 +35,7 @@ def owner_state():
 def guard(tmp_path, event_validator):
     """The process-wide guard (installed once; audit hooks cannot be removed), with the built-in
     default policy, a fresh spool folder and an event list for this test."""
-    from jupyterlab_warden.guard.events import EventSink
+    from jupyterlab_warden.kernel.guard.events import EventSink
 
     state = owner_state()
     state.set_policy({})

@@ -8,7 +8,7 @@ import pytest
 from guard_helpers import spooled
 from warden_testpkg import payloads
 
-from jupyterlab_warden.guard import WardenBlockedLoad
+from jupyterlab_warden.kernel.guard import WardenBlockedLoad
 
 BYTES_CASES = [
     ("os.system p0", "posix.system"),
@@ -192,7 +192,7 @@ def test_rule_action_warn_lets_load_continue_but_hook_cannot_be_weakened_by_scan
 
 
 def test_confirm_blocks_until_confirmed(guard):
-    from jupyterlab_warden.guard import confirm
+    from jupyterlab_warden.kernel.guard import confirm
 
     # pickle.loads is pre-scanned: the scan's finding is the one to confirm
     guard.set_policy({"rules": {"model-file-dangerous-globals": {"action": "confirm"}}})

@@ -1,7 +1,7 @@
 """The guard inside real ipykernel kernels started through jupyter_client.
 
-* admin enforcement: a kernelspec written by ``jupyterlab_warden.guard.kernelspec install``
-  starts the kernel through ``jupyterlab_warden.guard.launch``: guarded before any user code;
+* admin enforcement: a kernelspec written by ``jupyterlab_warden.kernel.guard.kernelspec install``
+  starts the kernel through ``jupyterlab_warden.kernel.guard.launch``: guarded before any user code;
 * frontend path: ``bootstrap_source`` run as one silent execute request in a kernel that
   cannot import ``jupyterlab_warden`` at all.
 """
@@ -16,8 +16,8 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from jupyterlab_warden.bootstrap import bootstrap_source, confirm_source
-from jupyterlab_warden.guard import kernelspec
+from jupyterlab_warden.kernel.guard import kernelspec
+from jupyterlab_warden.lab.bootstrap import bootstrap_source, confirm_source
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -94,7 +94,12 @@ def guarded_kernel(tmp_path):
     )
     spec_dir = prefix / "share" / "jupyter" / "kernels"
     spec = json.loads((spec_dir / "warden-guarded" / "kernel.json").read_text())
-    assert spec["argv"][-4:] == ["-m", "jupyterlab_warden.guard.launch", "-f", "{connection_file}"]
+    assert spec["argv"][-4:] == [
+        "-m",
+        "jupyterlab_warden.kernel.guard.launch",
+        "-f",
+        "{connection_file}",
+    ]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(HERE)]))
     env.pop("WARDEN_POLICY_FILE", None)
     kernel = _start(spec_dir, "warden-guarded", env, tmp_path)
@@ -105,7 +110,7 @@ def guarded_kernel(tmp_path):
 def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_validator):
     kernel, spool = guarded_kernel
     content, _ = kernel.run(
-        "import json, jupyterlab_warden.guard as g\nprint(json.dumps(g.status()))"
+        "import json, jupyterlab_warden.kernel.guard as g\nprint(json.dumps(g.status()))"
     )
     assert content["status"] == "ok"
     marker = tmp_path / "PWNED"
