@@ -29,7 +29,7 @@ from guard_corpus_common import write_object_pickle  # noqa: E402
 _WORKER = r"""
 import json, pickle, sys, time
 if sys.argv[1] == "guarded":
-    from jupyterlab_warden import guard
+    from jupyterlab_warden.kernel import guard
     guard.install()
 import numpy, torch
 

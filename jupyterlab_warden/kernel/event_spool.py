@@ -20,7 +20,8 @@ import json
 import os
 import threading
 
-SPOOL_ENV = "WARDEN_EVENT_SPOOL"
+from .environ import EVENT_SPOOL_ENV as SPOOL_ENV
+
 SPOOL_SUFFIX = ".jsonl"
 # A line longer than this is refused by the reader; the writer refuses it first.
 MAX_LINE_BYTES = 64 * 1024

@@ -24,6 +24,7 @@ from ..kernel.contracts import rule_catalog
 
 # The kernel package, embedded whole under another name (it imports only itself and stdlib).
 _KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernel"
+_EMBEDDED_MODULES = ("environ", "event_spool")
 EMBEDDED_PACKAGE = "_jupyterlab_warden_embedded"
 STATUS_VARIABLE = "_warden_guard_status"
 AUDIT_EVENT = "jupyterlab_warden.kernel.guard"  # guard/__init__.py: the guard's command channel
@@ -91,8 +92,12 @@ del _warden_bootstrap, _WardenStatus
 
 
 def embedded_sources() -> Dict[str, list]:
-    """Module name -> [relative path, source] for the guard and scanner packages."""
+    """Module name -> [relative path, source] for the guard and scanner packages and the kernel
+    package's own modules they import (the embedded package stands in for ``kernel``)."""
     out = {}
+    for name in _EMBEDDED_MODULES:
+        path = _KERNEL_DIR / f"{name}.py"
+        out[f"{EMBEDDED_PACKAGE}.{name}"] = [path.name, path.read_text(encoding="utf-8")]
     for sub in ("guard", "scan"):
         for path in sorted((_KERNEL_DIR / sub).glob("*.py")):
             if path.name in ("launch.py", "kernelspec.py", "__main__.py"):

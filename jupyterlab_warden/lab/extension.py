@@ -13,6 +13,7 @@ from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop, PeriodicCallback
 
+from ..kernel.environ import POLICY_FILE_ENV
 from ..kernel.probe import posture_events
 from .central.link import CentralLink
 from .gate import install_server_gate
@@ -49,7 +50,7 @@ def load_extension(server_app) -> None:
     )
     # jupyter_server passes its environment to every kernel it starts: this is how a kernel's
     # guard finds the lab's effective policy.
-    os.environ["WARDEN_POLICY_FILE"] = str(kernel_policy)
+    os.environ[POLICY_FILE_ENV] = str(kernel_policy)
 
     watcher = PeriodicCallback(store.refresh, config.policy_check_interval * 1000)
     watcher.start()

@@ -23,7 +23,7 @@ def owner_state():
     """The guard's state, held by whoever installed it first: this test process. In a kernel
     only the launcher / the lab server's bootstrap holds it; notebook code gets no handle."""
     if not _OWNER:
-        from jupyterlab_warden import guard as guard_pkg
+        from jupyterlab_warden.kernel import guard as guard_pkg
 
         state = guard_pkg.install()
         assert state is not None, "a guard was installed before the test fixture"

@@ -237,7 +237,7 @@ def test_spool_file_is_private_and_one_per_process(guard, marker, tmp_path):
     with pytest.raises(WardenBlockedLoad):
         pickle.loads(payloads.builtins_exec(marker))
     path = guard.sink.spool_path
-    assert os.path.basename(path).startswith(f"{os.getpid()}-")
+    assert os.path.basename(path) == f"kernel-{os.getpid()}.jsonl"  # the one spool writer
     assert os.stat(path).st_mode & 0o777 == 0o600
     lines = spooled(guard)
     assert [blocked_globals(e) for e in lines] == [["posix.system"], ["builtins.exec"]]
@@ -267,7 +267,7 @@ def test_strict_mode_refuses_third_party_class(guard):
 
 def test_notebook_code_cannot_switch_the_guard_off(guard, marker):
     # new model: disable() and install() with a looser policy no longer weaken the guard
-    from jupyterlab_warden import guard as guard_pkg
+    from jupyterlab_warden.kernel import guard as guard_pkg
 
     with pytest.raises(RuntimeError, match="cannot be switched off"):
         guard_pkg.disable()

@@ -12,8 +12,8 @@ import warnings
 import pytest
 
 from jupyterlab_warden.kernel.guard import WardenBlockedLoad, catalog
-from jupyterlab_warden.kernel.scan import curated, judge
 from jupyterlab_warden.kernel.guard.state import GuardState
+from jupyterlab_warden.kernel.scan import curated, judge
 
 REPO_SCHEMA = __import__("pathlib").Path(__file__).resolve().parents[2] / "schema" / "rules.json"
 

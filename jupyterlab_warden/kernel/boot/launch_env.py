@@ -10,8 +10,10 @@ import uuid
 from pathlib import Path
 from typing import Dict, Mapping, Optional
 
+from ..environ import EVENT_SPOOL_ENV, KERNEL_STATUS_ENV, POLICY_FILE_ENV
+
 SITE_DIR = str(Path(__file__).resolve().with_name("site"))
-STATUS_ENV = "WARDEN_KERNEL_STATUS"
+STATUS_ENV = KERNEL_STATUS_ENV
 
 
 def kernel_env(
@@ -26,9 +28,9 @@ def kernel_env(
     # First on PYTHONPATH so it is the `sitecustomize` Python imports; it chains any other.
     rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
     env["PYTHONPATH"] = os.pathsep.join([SITE_DIR, *rest])
-    env["WARDEN_POLICY_FILE"] = policy_file
+    env[POLICY_FILE_ENV] = policy_file
     if spool_dir:
-        env["WARDEN_EVENT_SPOOL"] = spool_dir
+        env[EVENT_SPOOL_ENV] = spool_dir
     env[STATUS_ENV] = os.path.join(status_dir, f"{kernel_id}.json")
     return env
 

@@ -27,6 +27,7 @@ import sys
 import time
 from typing import Callable, Optional
 
+from ..environ import POLICY_FILE_ENV as POLICY_ENV
 from . import patches
 from .errors import WardenBlockedLoad, WardenWarning
 from .state import GUARD_VERSION, GuardState
@@ -47,7 +48,6 @@ __all__ = [
     "AUDIT_EVENT",
 ]
 
-POLICY_ENV = "WARDEN_POLICY_FILE"
 AUDIT_EVENT = "jupyterlab_warden.kernel.guard"
 
 

@@ -1,25 +1,28 @@
 """Runtime events (contract 3, schema/event.schema.json) and where they go.
 
-Every event is appended as one JSON line to ``$WARDEN_EVENT_SPOOL/<pid>-<random>.jsonl``
-(created 0600; the lab server ingests the folder) so it is recorded even when no frontend
-listens, then sent to the frontend over the ``jupyterlab-warden`` comm when running in
-ipykernel, then handed to the ``emit`` callbacks given to ``install``. A delivery that fails
-is counted in ``EventSink.dropped``, never raised into the user's code.
+Every event is appended to the lab server's spool by the kernel's one spool writer
+(``kernel/event_spool.py``: ``$WARDEN_EVENT_SPOOL/kernel-<pid>.jsonl``, 0600, under its lock
+protocol), so it is recorded even when no frontend listens. It is also sent to the frontend over
+the ``jupyterlab-warden`` comm when running in ipykernel, for display; the message says whether
+the spool took it (``recorded``), and the frontend forwards to the server only events the spool
+did not take (a remote kernel, a kernel started without a lab server), so each event reaches the
+server once. Then the ``emit`` callbacks given to ``install`` run. A delivery that fails is
+counted in ``EventSink.dropped``, never raised into the user's code.
 """
 
 import datetime
 import hashlib
 import json
 import os
-import secrets
 import sys
 import threading
 import uuid
 from collections import deque
 from typing import Callable, List, Optional
 
+from .. import event_spool
+
 COMM_TARGET = "jupyterlab-warden"
-SPOOL_ENV = "WARDEN_EVENT_SPOOL"
 _FINGERPRINT_KEYS = ("call", "global", "globals", "sha256", "reason", "torch_version", "path")
 
 
@@ -119,58 +122,53 @@ def _current_cell_id() -> Optional[str]:
 
 
 class EventSink:
-    """Delivers events to the spool file, the frontend comm and callbacks."""
+    """Delivers events to the spool, the frontend comm and callbacks."""
 
     def __init__(self, spool_dir: Optional[str] = None):
-        self.spool_dir = spool_dir if spool_dir is not None else os.environ.get(SPOOL_ENV)
-        self.spool_path: Optional[str] = None
-        self._fd: Optional[int] = None
+        self.spool_dir = spool_dir if spool_dir is not None else event_spool.spool_dir()
         self._comm = None
         self._lock = threading.Lock()
-        self.comm_enabled = False  # the kernel's sockets belong to the parent
+        self.comm_enabled = True
         self.callbacks: List[Callable[[dict], None]] = []
         self.recent: deque = deque(maxlen=100)
         self.delivered = 0
         self.dropped = 0
         self.last_error: Optional[str] = None
-        self.comm_enabled = True
+
+    @property
+    def spool_path(self) -> Optional[str]:
+        """The file this process appends to (one per process; a forked child gets its own)."""
+        return event_spool.spool_file(self.spool_dir) if self.spool_dir else None
 
     def deliver(self, event: dict) -> None:
         self.recent.append(event)
         self.delivered += 1
-        line = (json.dumps(event, separators=(",", ":")) + "\n").encode("utf-8")
-        if self.spool_dir:
-            self._to_spool(line)
-        self._to_comm(event)
+        recorded = self._to_spool(event)
+        self._to_comm(event, recorded)
         for callback in list(self.callbacks):
             try:
                 callback(event)
             except Exception as exc:  # noqa: BLE001 - a broken callback must not stop a block
                 self._drop(f"emit callback failed: {exc}")
 
-    def _to_spool(self, line: bytes) -> None:
-        with self._lock:
-            try:
-                if self._fd is None:
-                    os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
-                    name = f"{os.getpid()}-{secrets.token_hex(6)}.jsonl"
-                    path = os.path.join(self.spool_dir, name)
-                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
-                    self._fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-                    self.spool_path = path
-                os.write(self._fd, line)  # one write per line: appends stay whole
-            except OSError as exc:
-                self._drop(f"spool write failed: {exc}")
+    def _to_spool(self, event: dict) -> bool:
+        if not self.spool_dir:
+            return False
+        if event_spool.append_event(event, self.spool_dir):
+            return True
+        self._drop("spool write failed")
+        return False
 
-    def _to_comm(self, event: dict) -> None:
+    def _to_comm(self, event: dict, recorded: bool) -> None:
         if not self.comm_enabled or "ipykernel" not in sys.modules:
             return
         try:
-            if self._comm is None or getattr(self._comm, "_closed", False):
-                from comm import create_comm  # optional: ships with ipykernel
+            with self._lock:
+                if self._comm is None or getattr(self._comm, "_closed", False):
+                    from comm import create_comm  # optional: ships with ipykernel
 
-                self._comm = create_comm(target_name=COMM_TARGET, data={"type": "hello"})
-            self._comm.send({"type": "event", "event": event})
+                    self._comm = create_comm(target_name=COMM_TARGET, data={"type": "hello"})
+                self._comm.send({"type": "event", "event": event, "recorded": recorded})
         except Exception as exc:  # noqa: BLE001 - no frontend or no kernel: the spool has it
             self._comm = None
             self._drop(f"comm send failed: {exc}")
@@ -180,9 +178,8 @@ class EventSink:
         self.last_error = why[:300]
 
     def after_fork(self) -> None:
-        """A forked child writes its own spool file and opens its own comm."""
-        self._fd = None
-        self.spool_path = None
+        """A forked child writes its own spool file (named by its pid) and has no comm: the
+        kernel's sockets belong to the parent."""
         self._comm = None
         self._lock = threading.Lock()
-        self.comm_enabled = False  # the kernel's sockets belong to the parent
+        self.comm_enabled = False

@@ -17,6 +17,8 @@ import shutil
 import sys
 import tempfile
 
+from ..environ import EVENT_SPOOL_ENV, POLICY_FILE_ENV
+
 LAUNCH_MODULE = "jupyterlab_warden.kernel.guard.launch"
 
 
@@ -40,9 +42,9 @@ def kernel_json(display_name: str, policy_file=None, spool_dir=None, python=None
     }
     env = {}
     if policy_file:
-        env["WARDEN_POLICY_FILE"] = os.path.abspath(policy_file)
+        env[POLICY_FILE_ENV] = os.path.abspath(policy_file)
     if spool_dir:
-        env["WARDEN_EVENT_SPOOL"] = os.path.abspath(spool_dir)
+        env[EVENT_SPOOL_ENV] = os.path.abspath(spool_dir)
     if env:
         spec["env"] = env
     return spec

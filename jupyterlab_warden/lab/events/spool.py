@@ -6,19 +6,18 @@ with the events, and store the complete lines and the new offset in one transact
 between that commit and anything after it re-reads lines on restart, which the store answers
 "duplicate" (idempotent on event_id): nothing is lost and nothing is stored twice.
 
-A file is removed once fully read and no line can land in it afterwards:
-- ``kernel-<pid>.jsonl`` files are written under the lock protocol of ``event_spool``
-  (writers re-check after locking that the path still names their file), so they are
-  removed at once, under the lock;
-- other ``<pid>-*.jsonl`` files may be held open by a writer that never locks (a long-lived
-  append descriptor): they are tailed by offset and removed only once process ``<pid>`` has
-  exited;
-- files whose name carries no pid are removed once they have been idle for ``orphan_idle``.
+Kernels have one writer (``event_spool.append_line``): ``kernel-<pid>.jsonl`` files, each line
+written whole by one ``write`` under the file's lock, and the writer re-checks after locking that
+the path still names the file it opened. So a file is removed as soon as it has been read to its
+end, still under the lock: no line can land in it afterwards. Files not named like that are not
+a writer's and are left alone.
 
-A last line without its newline is a write in progress or the remains of a crash: it is left
-for the next tick, and counted as garbage once its writer has exited or the file has not
-changed for ``partial_grace`` seconds. Lines that are not JSON objects or fail the event
-schema are counted as drops by reason; nothing in a spool file can stop ingestion.
+A last line without its newline cannot be a write in progress (writes are whole, under the
+lock); it is the remains of a crash or of a foreign write. It is left for the next tick and
+counted as garbage once the file has not changed for ``partial_grace`` seconds.
+
+Lines that are not JSON objects or fail the event schema are counted as drops by reason;
+nothing in a spool file can stop ingestion.
 """
 
 import json
@@ -43,7 +42,6 @@ class SpoolIngester:
         user: str,
         lab_id: str,
         partial_grace: float = 30.0,
-        orphan_idle: float = 3600.0,
         max_read_bytes: int = 1024 * 1024,  # per file per tick: bounds time on the IO loop
         log=None,
         shape=None,
@@ -53,7 +51,6 @@ class SpoolIngester:
         self.user = user
         self.lab_id = lab_id
         self.partial_grace = partial_grace
-        self.orphan_idle = orphan_idle
         self.max_read_bytes = max_read_bytes
         self.log = log
         # (events) -> the events to store, as the policy wants them (posture rules switched
@@ -71,7 +68,7 @@ class SpoolIngester:
         """One pass over the spool; returns counts of accepted/duplicate/rejected/garbage."""
         totals = {"accepted": 0, "duplicate": 0, "rejected": 0, "garbage": 0}
         try:
-            names = sorted(n for n in os.listdir(self.directory) if n.endswith(SPOOL_SUFFIX))
+            names = sorted(n for n in os.listdir(self.directory) if _WRITER_NAME.match(n))
         except FileNotFoundError:
             self.prepare(self.directory)
             return totals
@@ -105,8 +102,6 @@ class SpoolIngester:
                     return counts  # a writer is mid-line; next tick
                 if not _still_linked(fd, path):
                     return counts
-            # Before reading: a writer that is gone now cannot add lines after our read.
-            writer = _writer_state(name)
             info = os.fstat(fd)
             key = (name, info.st_dev, info.st_ino)
             offset = self.store.spool_offset(*key)
@@ -122,18 +117,10 @@ class SpoolIngester:
             if tail and len(tail) > MAX_LINE_BYTES:
                 garbage["spool_line_too_large"] = garbage.get("spool_line_too_large", 0) + 1
                 consumed = len(data)
-            elif (
-                tail
-                and not more
-                and (writer == "gone" or (writer != "alive" and idle >= self.partial_grace))
-            ):
+            elif tail and not more and idle >= self.partial_grace:
                 garbage["spool_partial_line"] = garbage.get("spool_partial_line", 0) + 1
                 consumed = len(data)
-            read_all = not more and consumed == len(data)
-            removable = writer in ("locking", "gone") or (
-                writer == "unknown" and idle >= self.orphan_idle
-            )
-            finished = read_all and removable
+            finished = not more and consumed == len(data)
             new_offset: Optional[int] = None if finished else offset + consumed
             if events or any(garbage.values()) or new_offset != offset:
                 results = self.store.add_spooled(
@@ -154,26 +141,8 @@ class SpoolIngester:
         return counts
 
 
-_LOCKING_NAME = re.compile(r"^kernel-\d+\.jsonl$")
-_PID_NAME = re.compile(r"^(\d+)-")
-
-
-def _writer_state(name: str) -> str:
-    """locking: writer follows the lock protocol; alive/gone: pid in the name; unknown."""
-    if _LOCKING_NAME.match(name):
-        return "locking"
-    match = _PID_NAME.match(name)
-    if not match:
-        return "unknown"
-    try:
-        os.kill(int(match.group(1)), 0)
-    except ProcessLookupError:
-        return "gone"
-    except PermissionError:  # exists, owned by someone else
-        return "alive"
-    except (OverflowError, ValueError):
-        return "unknown"
-    return "alive"
+# The one writer's file names (event_spool.spool_file).
+_WRITER_NAME = re.compile(r"^kernel-\d+" + re.escape(SPOOL_SUFFIX) + "$")
 
 
 def _parse_lines(data: bytes):

@@ -106,7 +106,7 @@ def main(argv):
     mode, manifest_path, out_path = argv
     events, blocked_type = [], None
     if mode != "none":
-        from jupyterlab_warden import guard
+        from jupyterlab_warden.kernel import guard
 
         policy = {"pickle": {"mode": "strict"}} if mode == "strict" else {}
         guard.install(policy, emit=events.append)

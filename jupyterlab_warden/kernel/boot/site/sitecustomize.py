@@ -16,6 +16,7 @@ def _warden_boot():
     import time
 
     here = os.path.dirname(os.path.abspath(__file__))
+    # environ.KERNEL_STATUS_ENV, read before the package loads: a broken package is reported too
     status_path = os.environ.pop("WARDEN_KERNEL_STATUS", None)  # the kernel only, not children
     started = time.time()
     report = {"pid": os.getpid(), "python": sys.version.split()[0], "since": started}
