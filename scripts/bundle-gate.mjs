@@ -16,7 +16,7 @@ import * as path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.resolve(
   process.argv[2] ??
-    path.join(root, 'jupyterlab_warden', 'server', 'gate', 'analyzer.bundle.js')
+    path.join(root, 'jupyterlab_warden', 'lab', 'gate', 'analyzer.bundle.js')
 );
 
 await build({
