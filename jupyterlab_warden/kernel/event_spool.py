@@ -35,9 +35,8 @@ _lock = threading.Lock()
 
 
 def spool_dir():
-    """The directory named by the lab server, or None when this kernel has no lab server."""
-    path = os.environ.get(SPOOL_ENV)
-    return path if path and os.path.isdir(path) else None
+    """The directory named by the lab server (or an admin's kernelspec), or None."""
+    return os.environ.get(SPOOL_ENV) or None
 
 
 def spool_file(directory, pid=None):
@@ -58,6 +57,9 @@ def append_event(event, directory=None):
     if len(line) > MAX_LINE_BYTES:
         return False
     try:
+        if not os.path.isdir(directory):
+            # The lab server prepares it; a kernelspec's folder may not exist yet. Private.
+            os.makedirs(directory, mode=0o700, exist_ok=True)
         append_line(spool_file(directory), line)
     except OSError:
         return False

@@ -40,7 +40,9 @@ def guard(tmp_path, event_validator):
     state = owner_state()
     state.set_policy({})
     old_sink = state.sink
-    state.sink = EventSink(str(tmp_path / "spool"))
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)  # the lab server prepares it before kernels start
+    state.sink = EventSink(str(spool))
     events = []
     state.sink.callbacks.append(events.append)
     state.events = events

@@ -65,14 +65,18 @@ def _start(spec_dir, name, env, cwd):
     return Kernel(km)
 
 
-def _comm_events(messages):
+def _comm_messages(messages):
     opens = [m for m in messages if m["msg_type"] == "comm_open"]
     assert all(m["content"]["target_name"] == "jupyterlab-warden" for m in opens)
     return [
-        m["content"]["data"]["event"]
+        m
         for m in messages
         if m["msg_type"] == "comm_msg" and m["content"]["data"].get("type") == "event"
     ]
+
+
+def _comm_events(messages):
+    return [m["content"]["data"]["event"] for m in _comm_messages(messages)]
 
 
 def _spool(spool_dir):
@@ -124,6 +128,9 @@ def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_va
     assert [e["rule_id"] for e in comm_events] == ["model-file-dangerous-globals"]
     spooled = _spool(spool)
     assert [e["event_id"] for e in spooled] == [e["event_id"] for e in comm_events]
+    # The spool took them, so the comm says so and the browser does not forward them again.
+    assert [m["content"]["data"]["recorded"] for m in _comm_messages(messages)] == [True]
+    assert os.stat(spool).st_mode & 0o777 == 0o700
     for event in spooled:
         event_validator.validate(event)
         assert event["policy_revision"] == 4
