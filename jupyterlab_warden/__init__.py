@@ -17,15 +17,7 @@ def _jupyter_labextension_paths():
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "jupyterlab_warden"}]
-
-
-def _load_jupyter_server_extension(server_app):
     # Imported here so that importing the kernel guard never pulls in jupyter_server.
-    from .lab.extension import load_extension
+    from .lab.extension import WardenExtension
 
-    load_extension(server_app)
-
-
-# Older jupyter_server versions look for this name.
-load_jupyter_server_extension = _load_jupyter_server_extension
+    return [{"module": "jupyterlab_warden", "app": WardenExtension}]

@@ -290,8 +290,10 @@ def start_pipeline(
     spool_dir: str,
     lab_id: str,
     policy: Callable[[], dict],
+    base: str,
 ) -> list:
-    """Build and start the pipeline for ``server_app``; return its HTTP handlers."""
+    """Build and start the pipeline for ``server_app``; return its HTTP handlers (patterns
+    under ``base``). The extension app stops it at shutdown (``sync.stop()``)."""
     sync = WardenSync(
         config,
         link,
@@ -303,21 +305,10 @@ def start_pipeline(
     )
     server_app.web_app.settings[SETTINGS_KEY] = sync
     IOLoop.current().add_callback(sync.start)
-    # jupyter_server only calls stop hooks of ExtensionApp extensions; this module-style
-    # extension stops its tasks from the server's own cleanup instead.
-    original_cleanup = server_app.cleanup_extensions
-
-    async def cleanup_extensions() -> None:
-        await sync.stop()
-        await link.stop()
-        await original_cleanup()
-
-    server_app.cleanup_extensions = cleanup_extensions
-    base_url = server_app.web_app.settings["base_url"]
     return [
-        (url_path_join(base_url, "warden", "events"), EventsHandler, {"sync": sync}),
+        (url_path_join(base, "warden", "events"), EventsHandler, {"sync": sync}),
         (
-            url_path_join(base_url, "warden", "events", "status"),
+            url_path_join(base, "warden", "events", "status"),
             EventPipelineStatusHandler,
             {"sync": sync},
         ),

@@ -16,11 +16,11 @@ from .handlers import GateConfirmHandler
 __all__ = ["install_server_gate", "gate_status", "ServerGate", "WardenGatedConnection"]
 
 
-def install_server_gate(server_app, store, record) -> list:
+def install_server_gate(server_app, store, record, base: str) -> list:
     """Set the gated connection class and the gate; returns the gate's HTTP handlers.
 
     ``record(event)`` stores an event; the policy is ``store.for_user()`` (what the browser
-    gate uses too)."""
+    gate uses too); ``base`` prefixes the handlers' patterns."""
     web_app = server_app.web_app
     log = server_app.log
     engine = AnalyzerEngine()
@@ -46,7 +46,6 @@ def install_server_gate(server_app, store, record) -> list:
     if engine.error:
         log.error("Jupyter Warden server gate refuses all code (fail closed): %s", engine.error)
     web_app.settings[SETTINGS_KEY] = gate
-    base = web_app.settings["base_url"]
     return [(url_path_join(base, "warden", "gate", "confirm"), GateConfirmHandler)]
 
 
