@@ -86,6 +86,10 @@ class WardenExtension(ExtensionApp):
             )
         if config.kernel_launch_guard:
             launch_with_guard(server_app, str(self._kernel_policy), self._runtime / "kernels")
+        # ExtensionApp copied web_app.settings before this method and writes that copy back
+        # after it: what the parts above set there (the gated websocket connection class...)
+        # must be in the copy, or it is silently undone.
+        self.settings.update(server_app.web_app.settings)
 
     def initialize_handlers(self) -> None:
         # Patterns are relative: ExtensionApp puts the server's base_url in front of each.

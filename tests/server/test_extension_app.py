@@ -4,6 +4,7 @@ the server's base_url, and stopped by the server at shutdown (no patched cleanup
 import asyncio
 
 from jupyterlab_warden.lab.extension import WardenExtension
+from jupyterlab_warden.lab.gate import WardenGatedConnection
 from jupyterlab_warden.lab.sync import sync_for
 
 
@@ -18,6 +19,10 @@ async def test_loaded_as_an_extension_app(jp_serverapp, jp_fetch):
     assert isinstance(app, WardenExtension)
     response = await jp_fetch("warden", "status")  # routed under base_url
     assert response.code == 200
+    # ExtensionApp writes its copy of the settings back after initialize_settings: the gated
+    # websocket connection set there must survive it.
+    settings = jp_serverapp.web_app.settings
+    assert settings["kernel_websocket_connection_class"] is WardenGatedConnection
 
 
 async def test_the_server_stops_the_pipeline_and_the_policy_watcher(jp_serverapp):
