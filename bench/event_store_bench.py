@@ -15,8 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
-from jupyterlab_warden.server.events.store import EventStore
-from jupyterlab_warden.server.events.validation import EventValidator
+from jupyterlab_warden.lab.events.store import EventStore
+from jupyterlab_warden.lab.events.validation import EventValidator
 
 BATCH = 100
 

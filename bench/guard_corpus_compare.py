@@ -50,7 +50,7 @@ def run_warden(paths):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), CORPUS) if p)
     proc = subprocess.run(
-        [sys.executable, "-m", "jupyterlab_warden.scan", "--format", "json", *paths],
+        [sys.executable, "-m", "jupyterlab_warden.kernel.scan", "--format", "json", *paths],
         capture_output=True,
         text=True,
         env=env,

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/guard_load_overhead.py [--reps 7]
 
 Two long-lived worker processes load the same files: one plain, one that called
-``jupyterlab_warden.guard.install()`` (default policy) before importing anything else. The
+``jupyterlab_warden.kernel.guard.install()`` (default policy) before importing anything else. The
 parent asks them in turn, repetition by repetition (which goes first alternates), so machine
 noise hits both alike. Each load is of a fresh hard link (same bytes, new name), so the guard's
 per-file scan cache never answers; the page cache is warm for both. Workloads and targets
@@ -29,7 +29,7 @@ from guard_corpus_common import write_object_pickle  # noqa: E402
 _WORKER = r"""
 import json, pickle, sys, time
 if sys.argv[1] == "guarded":
-    from jupyterlab_warden import guard
+    from jupyterlab_warden.kernel import guard
     guard.install()
 import numpy, torch
 

@@ -124,7 +124,7 @@ def main():
         events[name] = (event_counts["find_class"], event_counts["other"])
     baseline = {name: best_seconds(fn, args.reps) for name, fn in workloads}
 
-    import jupyterlab_warden.guard as guard
+    import jupyterlab_warden.kernel.guard as guard
 
     on = {"rules": {"torch-load-weights-only-false": {"action": "off"}}}
     off = dict(on, guard={"enabled": False})

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from jupyterlab_warden.probe import run_probe  # noqa: E402
+from jupyterlab_warden.kernel.probe import run_probe  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -49,7 +49,7 @@ def run_python(code: str) -> None:
 KERNEL_LIKE = """
 import json, re, pathlib, datetime, uuid, hashlib, typing, platform, time  # a kernel has these
 start = time.perf_counter()
-from jupyterlab_warden.probe import run_probe
+from jupyterlab_warden.kernel.probe import run_probe
 run_probe()
 print((time.perf_counter() - start) * 1000)
 """
@@ -70,7 +70,7 @@ def main() -> int:
     warm = timings_ms(run_probe, 50)
     bare = timings_ms(lambda: run_python("pass"), 10)
     cold = timings_ms(
-        lambda: run_python("from jupyterlab_warden.probe import run_probe; run_probe()"), 10
+        lambda: run_python("from jupyterlab_warden.kernel.probe import run_probe; run_probe()"), 10
     )
     in_kernel = [kernel_like_cold_ms() for _ in range(10)]
     kernel_like = (statistics.median(in_kernel), statistics.quantiles(in_kernel, n=10)[-1])

@@ -4,7 +4,7 @@
 
 Builds a corpus of real model files (torch zip and legacy checkpoints, numpy, pandas, joblib,
 plain pickles) and malicious files (the test suite's payloads), then times
-``jupyterlab_warden.scan.scan_file`` and ``picklescan.scanner.scan_file_path`` over every
+``jupyterlab_warden.kernel.scan.scan_file`` and ``picklescan.scanner.scan_file_path`` over every
 file. Target: >= 2x picklescan's throughput with at least its detections.
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 import torch
 from picklescan.scanner import SafetyLevel, scan_file_path
 
-from jupyterlab_warden.scan import DANGEROUS, SAFE, scan_file
+from jupyterlab_warden.kernel.scan import DANGEROUS, SAFE, scan_file
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "guard"))
 from warden_testpkg import TinyEstimator, payloads  # noqa: E402

@@ -28,11 +28,11 @@ from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_
 from kernel_ws import KernelWebsocket  # noqa: E402
 from labserver_harness import LabServer  # noqa: E402
 
-from jupyterlab_warden.kernel_boot.launch_env import kernel_env  # noqa: E402
-from jupyterlab_warden.server.gate import wire  # noqa: E402
-from jupyterlab_warden.server.gate.confirmations import ConfirmationStore  # noqa: E402
-from jupyterlab_warden.server.gate.engine import AnalyzerEngine  # noqa: E402
-from jupyterlab_warden.server.gate.gate import ServerGate  # noqa: E402
+from jupyterlab_warden.kernel.boot.launch_env import kernel_env  # noqa: E402
+from jupyterlab_warden.lab.gate import wire  # noqa: E402
+from jupyterlab_warden.lab.gate.confirmations import ConfirmationStore  # noqa: E402
+from jupyterlab_warden.lab.gate.engine import AnalyzerEngine  # noqa: E402
+from jupyterlab_warden.lab.gate.gate import ServerGate  # noqa: E402
 
 N = 200
 

@@ -1,8 +1,8 @@
 """Jupyter Warden: the security layer for JupyterLab in ML work.
 
 The lab extension (frontend), the server extension and the kernel guard ship in this one
-distribution. The kernel guard (``jupyterlab_warden.guard``) and the pickle scanner
-(``jupyterlab_warden.scan``) import nothing outside the standard library, so they can run in
+distribution. The kernel guard (``jupyterlab_warden.kernel.guard``) and the pickle scanner
+(``jupyterlab_warden.kernel.scan``) import nothing outside the standard library, so they can run in
 any kernel.
 """
 
@@ -17,15 +17,7 @@ def _jupyter_labextension_paths():
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "jupyterlab_warden"}]
-
-
-def _load_jupyter_server_extension(server_app):
     # Imported here so that importing the kernel guard never pulls in jupyter_server.
-    from .server.extension import load_extension
+    from .lab.extension import WardenExtension
 
-    load_extension(server_app)
-
-
-# Older jupyter_server versions look for this name.
-load_jupyter_server_extension = _load_jupyter_server_extension
+    return [{"module": "jupyterlab_warden", "app": WardenExtension}]

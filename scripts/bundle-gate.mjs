@@ -4,7 +4,7 @@
  * logic and @lezer/*) into one script for the embedded V8 the lab server runs
  * (py_mini_racer): browser platform, no fs/process, one global `WardenGateEngine`.
  *
- *   node scripts/bundle-gate.mjs [OUTFILE]   (default jupyterlab_warden/server/gate/analyzer.bundle.js)
+ *   node scripts/bundle-gate.mjs [OUTFILE]   (default jupyterlab_warden/lab/gate/analyzer.bundle.js)
  *
  * Built, never committed (.gitignore): `npm run build` / the wheel build / `make install` make
  * it; without it the server gate refuses every request and says why.
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.resolve(
   process.argv[2] ??
-    path.join(root, 'jupyterlab_warden', 'server', 'gate', 'analyzer.bundle.js')
+    path.join(root, 'jupyterlab_warden', 'lab', 'gate', 'analyzer.bundle.js')
 );
 
 await build({

@@ -8,7 +8,7 @@
 The table sits between ``<!-- rules-table:begin -->`` and ``<!-- rules-table:end -->`` in the
 doc, so the doc never repeats rule metadata by hand (schema/rules.json is its one source).
 The "built-in" column is what schema/default-policy.json decides: its own rule setting, else
-its ``default_action``, else the catalog's action (the order jupyterlab_warden.policy uses).
+its ``default_action``, else the catalog's action (the order jupyterlab_warden.lab.policy uses).
 Standard library only, so it runs before anything is installed.
 """
 

@@ -23,10 +23,13 @@ export const guardPlugin: JupyterFrontEndPlugin<IWardenGuard> = {
     events: IWardenEvents
   ): IWardenGuard => {
     const installer = new GuardInstaller(
-      event => {
+      (event, recorded) => {
         findings.registry.addRuntimeEvent(event);
-        // The kernel also spools it for the server; the same event_id is stored once.
-        events.send(event);
+        // Only a kernel that cannot reach the lab server's spool (remote) needs the browser
+        // to forward its events; a spooled event would reach the server twice.
+        if (!recorded) {
+          events.send(event);
+        }
         const verb = event.action === 'blocked' ? 'blocked' : 'flagged';
         const show =
           event.action === 'blocked'

@@ -42,7 +42,8 @@ export class GuardInstaller {
   private _commKernels = new WeakSet<Kernel.IKernelConnection>();
 
   constructor(
-    private readonly _onEvent: (event: IWardenEvent) => void,
+    /** `recorded`: the kernel's spool took the event, so the server has it already. */
+    private readonly _onEvent: (event: IWardenEvent, recorded: boolean) => void,
     private readonly _onFailure: (why: string) => void,
     private readonly _fetchBootstrap = () =>
       requestWarden<IBootstrap>('guard/bootstrap')
@@ -136,9 +137,10 @@ export class GuardInstaller {
         const data = msg.content.data as {
           type?: string;
           event?: IWardenEvent;
+          recorded?: boolean;
         };
         if (data?.type === 'event' && data.event) {
-          this._onEvent(data.event);
+          this._onEvent(data.event, data.recorded === true);
         }
       };
     });

@@ -15,7 +15,7 @@ export async function probeKernel(
     store_history: false,
     user_expressions: {
       warden_probe:
-        "__import__('jupyterlab_warden.probe', fromlist=['report_json']).report_json()"
+        "__import__('jupyterlab_warden.kernel.probe', fromlist=['report_json']).report_json()"
     }
   });
   const reply = await future.done;

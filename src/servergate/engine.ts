@@ -1,5 +1,5 @@
 /**
- * The analyzer as the lab server runs it (jupyterlab_warden/server/gate/engine.py, embedded
+ * The analyzer as the lab server runs it (jupyterlab_warden/lab/gate/engine.py, embedded
  * V8): one pure function over strings, so the server decides with the very code and policy
  * logic the browser gate uses (analyzeCell + decideCell + the policy's decide).
  * scripts/bundle-gate.mjs bundles it for a browser-like engine (no fs, no process).

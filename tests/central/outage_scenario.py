@@ -10,7 +10,7 @@ import time
 from events_for_tests import event, events
 from labserver_harness import LabServer, wait_for
 
-from jupyterlab_warden.event_spool import append_event
+from jupyterlab_warden.kernel.event_spool import append_event
 
 
 def run_outage(tmp_path, lab_config, central, restart, outage: float) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jupyterlab_warden.server.central.link import central_url_problem
+from jupyterlab_warden.lab.central.link import central_url_problem
 
 
 @pytest.mark.parametrize("url", [

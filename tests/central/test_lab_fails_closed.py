@@ -20,8 +20,8 @@ from events_for_tests import event, events, kernel_event
 from labserver_harness import LabServer, free_port, wait_for
 from test_policy_source import policy
 
-from jupyterlab_warden.event_spool import append_event
-from jupyterlab_warden.server.central.policy_source import REJECTED_RULE
+from jupyterlab_warden.kernel.event_spool import append_event
+from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
 
 
 def warden_status(lab):

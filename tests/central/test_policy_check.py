@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from jupyterlab_warden.server.central.policy_check import checked_policy
-from jupyterlab_warden.server.central.signing import PolicyRejected
+from jupyterlab_warden.lab.central.policy_check import checked_policy
+from jupyterlab_warden.lab.central.signing import PolicyRejected
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from fault_central import SigningKey
 from labserver_harness import LabServer, wait_for
 from test_policy_source import policy, tampered
 
-from jupyterlab_warden.server.central.policy_source import REJECTED_RULE
+from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
 
 
 def policy_status(lab):

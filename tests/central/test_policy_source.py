@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fault_central import SigningKey, b64url
 
-from jupyterlab_warden.contracts import rule_catalog
-from jupyterlab_warden.server.central.policy_source import REJECTED_RULE, CentralPolicySource
-from jupyterlab_warden.server.central.signing import load_public_keys
-from jupyterlab_warden.server.events.validation import EventValidator
+from jupyterlab_warden.kernel.contracts import rule_catalog
+from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE, CentralPolicySource
+from jupyterlab_warden.lab.central.signing import load_public_keys
+from jupyterlab_warden.lab.events.validation import EventValidator
 
 NOW = datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)
 

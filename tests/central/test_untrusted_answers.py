@@ -12,12 +12,12 @@ import random
 from fault_central import SigningKey, b64url
 from test_policy_source import policy
 
-from jupyterlab_warden.server.central.backoff import Backoff
-from jupyterlab_warden.server.central.client import CentralAnswer
-from jupyterlab_warden.server.central.policy_source import CentralPolicySource
-from jupyterlab_warden.server.central.relay import EventRelay
-from jupyterlab_warden.server.central.signing import load_public_keys
-from jupyterlab_warden.server.events.store import EventStore
+from jupyterlab_warden.lab.central.backoff import Backoff
+from jupyterlab_warden.lab.central.client import CentralAnswer
+from jupyterlab_warden.lab.central.policy_source import CentralPolicySource
+from jupyterlab_warden.lab.central.relay import EventRelay
+from jupyterlab_warden.lab.central.signing import load_public_keys
+from jupyterlab_warden.lab.events.store import EventStore
 
 ODD = [None, True, 0, -1, 2**70, 1.5, "", "x" * 5000, "Ed25519", "accepted", "duplicate",
        "rejected", [], [None], {}, {"a": {"b": []}}, "%%%", "====", "\u0000\uffff"]

@@ -9,7 +9,7 @@ from labserver_harness import LabServer, wait_for
 from outage_scenario import run_outage
 from real_central import RealCentral, central_problem
 
-from jupyterlab_warden.server.central.policy_source import REJECTED_RULE
+from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
 
 OUTAGE = float(os.environ.get("WARDEN_OUTAGE_SECONDS", "6"))
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 
-from jupyterlab_warden.contracts import contracts_dir, load_contract
-from jupyterlab_warden.policy import validate_policy
+from jupyterlab_warden.kernel.contracts import contracts_dir, load_contract
+from jupyterlab_warden.lab.policy import validate_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,10 +13,10 @@ from datetime import datetime
 
 import pytest
 
-from jupyterlab_warden.contracts import contracts_dir, rule_catalog
-from jupyterlab_warden.guard import catalog as guard_catalog
-from jupyterlab_warden.policy import PolicyError, rule_decision, tighten
-from jupyterlab_warden.policy.validate import policy_problems, user_settings_problems
+from jupyterlab_warden.kernel.contracts import contracts_dir, rule_catalog
+from jupyterlab_warden.kernel.guard import catalog as guard_catalog
+from jupyterlab_warden.lab.policy import PolicyError, rule_decision, tighten
+from jupyterlab_warden.lab.policy.validate import policy_problems, user_settings_problems
 
 
 def _load(name):

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from events_for_tests import event
 
-from jupyterlab_warden.server.events.store import MERGED_ID_OVERHEAD, EventStore
+from jupyterlab_warden.lab.events.store import MERGED_ID_OVERHEAD, EventStore
 
 
 def make_event(fingerprint="ab" * 8, **fields):

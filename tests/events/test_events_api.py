@@ -106,7 +106,7 @@ def test_a_real_kernel_reaches_the_store_through_the_spool(lab):
         event_id = uuid.uuid4().hex
         code = textwrap.dedent(f"""
             import os
-            from jupyterlab_warden.event_spool import append_event
+            from jupyterlab_warden.kernel.event_spool import append_event
             assert os.environ["WARDEN_EVENT_SPOOL"]
             assert append_event({{"event_id": "{event_id}", "time": "2026-11-25T22:00:00Z",
                 "kind": "runtime", "rule_id": "pickle-blocked-global",

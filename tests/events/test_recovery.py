@@ -4,8 +4,8 @@ import os
 
 from events_for_tests import event
 
-from jupyterlab_warden.server.events.recovery import open_event_store
-from jupyterlab_warden.server.events.store import EventStore
+from jupyterlab_warden.lab.events.recovery import open_event_store
+from jupyterlab_warden.lab.events.store import EventStore
 
 
 def filled(path, n=300):

@@ -2,8 +2,8 @@
 
 from events_for_tests import event
 
-from jupyterlab_warden.contracts import rule_catalog
-from jupyterlab_warden.server.events.rule_policy import apply_rule_policy
+from jupyterlab_warden.kernel.contracts import rule_catalog
+from jupyterlab_warden.lab.events.rule_policy import apply_rule_policy
 
 CATALOG = rule_catalog()
 

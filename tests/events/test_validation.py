@@ -6,8 +6,8 @@ import random
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from jupyterlab_warden.contracts import load_contract
-from jupyterlab_warden.server.events.validation import EventValidator, is_rfc3339
+from jupyterlab_warden.kernel.contracts import load_contract
+from jupyterlab_warden.lab.events.validation import EventValidator, is_rfc3339
 
 BASE = {
     "event_id": "abcdef0123456789",

@@ -1,8 +1,8 @@
 """The server gate's own logic, without a server: fail closed, confirmations."""
 
-from jupyterlab_warden.server.gate.confirmations import ConfirmationStore, code_sha256
-from jupyterlab_warden.server.gate.engine import AnalyzerEngine
-from jupyterlab_warden.server.gate.gate import ServerGate
+from jupyterlab_warden.lab.gate.confirmations import ConfirmationStore, code_sha256
+from jupyterlab_warden.lab.gate.engine import AnalyzerEngine
+from jupyterlab_warden.lab.gate.gate import ServerGate
 
 
 def test_a_missing_bundle_fails_closed_and_says_why(tmp_path):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_warden.server.gate.confirmations import ConfirmationStore
-from jupyterlab_warden.server.gate.engine import AnalyzerEngine
-from jupyterlab_warden.server.gate.gate import ServerGate
+from jupyterlab_warden.lab.gate.confirmations import ConfirmationStore
+from jupyterlab_warden.lab.gate.engine import AnalyzerEngine
+from jupyterlab_warden.lab.gate.gate import ServerGate
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "schema" / "vectors" / "gate-decision.json").read_text())["vectors"]

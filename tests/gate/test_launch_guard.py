@@ -11,7 +11,7 @@ import pytest
 from kernel_ws import KernelWebsocket, run
 from labserver_harness import LabServer
 
-from jupyterlab_warden.kernel_boot.launch_env import SITE_DIR, kernel_env
+from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR, kernel_env
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "guard"))
@@ -103,7 +103,7 @@ def test_status_reports_each_kernel_guard(lab):
     assert kernel["mode"] == "default" and kernel["since"]
 
 
-STATUS_SNIPPET = "import jupyterlab_warden.guard as g; print(g.status()['installed'])"
+STATUS_SNIPPET = "import jupyterlab_warden.kernel.guard as g; print(g.status()['installed'])"
 
 
 def test_site_dir_chains_an_existing_sitecustomize_and_reports_a_failed_install(tmp_path):
@@ -137,13 +137,14 @@ def test_site_dir_chains_an_existing_sitecustomize_and_reports_a_failed_install(
 def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
     # A broken guard package next to the site folder: the copy of site/ below points at it.
     pkg = tmp_path / "jupyterlab_warden"
-    (pkg / "kernel_boot" / "site").mkdir(parents=True)
+    (pkg / "kernel" / "boot" / "site").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "guard.py").write_text("raise ImportError('broken on purpose')\n")
-    site = pkg / "kernel_boot" / "site"
+    (pkg / "kernel" / "__init__.py").write_text("")
+    (pkg / "kernel" / "guard.py").write_text("raise ImportError('broken on purpose')\n")
+    site = pkg / "kernel" / "boot" / "site"
     (site / "sitecustomize.py").write_text(Path(SITE_DIR, "sitecustomize.py").read_text())
     boot = Path(SITE_DIR).parent
-    (pkg / "kernel_boot" / "mp_children.py").write_text((boot / "mp_children.py").read_text())
+    (pkg / "kernel" / "boot" / "mp_children.py").write_text((boot / "mp_children.py").read_text())
     env = dict(os.environ, PYTHONPATH=str(site), WARDEN_KERNEL_STATUS=str(tmp_path / "k.json"))
     out = subprocess.run(
         [sys.executable, "-c", "print('user code ran')"], env=env, capture_output=True, text=True

@@ -23,7 +23,7 @@ def owner_state():
     """The guard's state, held by whoever installed it first: this test process. In a kernel
     only the launcher / the lab server's bootstrap holds it; notebook code gets no handle."""
     if not _OWNER:
-        from jupyterlab_warden import guard as guard_pkg
+        from jupyterlab_warden.kernel import guard as guard_pkg
 
         state = guard_pkg.install()
         assert state is not None, "a guard was installed before the test fixture"
@@ -35,12 +35,14 @@ def owner_state():
 def guard(tmp_path, event_validator):
     """The process-wide guard (installed once; audit hooks cannot be removed), with the built-in
     default policy, a fresh spool folder and an event list for this test."""
-    from jupyterlab_warden.guard.events import EventSink
+    from jupyterlab_warden.kernel.guard.events import EventSink
 
     state = owner_state()
     state.set_policy({})
     old_sink = state.sink
-    state.sink = EventSink(str(tmp_path / "spool"))
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)  # the lab server prepares it before kernels start
+    state.sink = EventSink(str(spool))
     events = []
     state.sink.callbacks.append(events.append)
     state.events = events

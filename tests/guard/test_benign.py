@@ -170,7 +170,7 @@ def test_ipc_trust_only_on_the_kernels_own_pipes(guard, marker):
 
     from warden_testpkg import payloads
 
-    from jupyterlab_warden.guard import WardenBlockedLoad
+    from jupyterlab_warden.kernel.guard import WardenBlockedLoad
 
     plumbing = b"\x80\x04\x8c\x08textwrap\x8c\x06dedent\x93\x8c\x01x\x85R."
     with pytest.raises(WardenBlockedLoad):

@@ -8,7 +8,7 @@ import pytest
 from guard_helpers import spooled
 from warden_testpkg import payloads
 
-from jupyterlab_warden.guard import WardenBlockedLoad
+from jupyterlab_warden.kernel.guard import WardenBlockedLoad
 
 BYTES_CASES = [
     ("os.system p0", "posix.system"),
@@ -192,7 +192,7 @@ def test_rule_action_warn_lets_load_continue_but_hook_cannot_be_weakened_by_scan
 
 
 def test_confirm_blocks_until_confirmed(guard):
-    from jupyterlab_warden.guard import confirm
+    from jupyterlab_warden.kernel.guard import confirm
 
     # pickle.loads is pre-scanned: the scan's finding is the one to confirm
     guard.set_policy({"rules": {"model-file-dangerous-globals": {"action": "confirm"}}})
@@ -237,7 +237,7 @@ def test_spool_file_is_private_and_one_per_process(guard, marker, tmp_path):
     with pytest.raises(WardenBlockedLoad):
         pickle.loads(payloads.builtins_exec(marker))
     path = guard.sink.spool_path
-    assert os.path.basename(path).startswith(f"{os.getpid()}-")
+    assert os.path.basename(path) == f"kernel-{os.getpid()}.jsonl"  # the one spool writer
     assert os.stat(path).st_mode & 0o777 == 0o600
     lines = spooled(guard)
     assert [blocked_globals(e) for e in lines] == [["posix.system"], ["builtins.exec"]]
@@ -267,7 +267,7 @@ def test_strict_mode_refuses_third_party_class(guard):
 
 def test_notebook_code_cannot_switch_the_guard_off(guard, marker):
     # new model: disable() and install() with a looser policy no longer weaken the guard
-    from jupyterlab_warden import guard as guard_pkg
+    from jupyterlab_warden.kernel import guard as guard_pkg
 
     with pytest.raises(RuntimeError, match="cannot be switched off"):
         guard_pkg.disable()

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from jupyterlab_warden.bootstrap import EMBEDDED_PACKAGE, bootstrap_source, embedded_sources
+from jupyterlab_warden.lab.bootstrap import EMBEDDED_PACKAGE, bootstrap_source, embedded_sources
 
 
 def test_bootstrap_runs_in_isolated_interpreter_without_the_package(tmp_path):

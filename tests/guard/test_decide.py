@@ -2,7 +2,7 @@
 
 import pytest
 
-from jupyterlab_warden.guard.decide import GlobalPolicy
+from jupyterlab_warden.kernel.scan.decide import GlobalPolicy
 
 DEFAULT = GlobalPolicy()
 STRICT = GlobalPolicy(mode="strict")
@@ -84,7 +84,7 @@ def test_plain_and_ml_globals_pass_in_both_modes(module, name):
 def test_default_mode_judges_by_role_not_by_third_party_or_not():
     # new model (issue 12): a called global must be curated; classes only made without their
     # constructor (NEW/BUILD) pass by name and are judged by object at load time
-    from jupyterlab_warden.guard.judge import BUILD, CALL, NEW, VALUE
+    from jupyterlab_warden.kernel.scan.judge import BUILD, CALL, NEW, VALUE
 
     assert DEFAULT.decide("textwrap", "dedent").reason == "not-curated-callable"
     assert DEFAULT.decide("typing", "NamedTuple").reason == "not-curated-callable"
@@ -109,7 +109,7 @@ def test_wildcards_never_match_a_multi_part_qualname():
 
 
 def test_zoneinfo_getattr_only_in_its_one_shape():
-    from jupyterlab_warden.guard.judge import VALUE, ZGETATTR
+    from jupyterlab_warden.kernel.scan.judge import VALUE, ZGETATTR
 
     assert DEFAULT.decide("builtins", "getattr", ZGETATTR | VALUE).allowed
     assert DEFAULT.decide("builtins", "getattr").reason == "getattr-shape"

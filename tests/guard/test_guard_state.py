@@ -11,8 +11,9 @@ import warnings
 
 import pytest
 
-from jupyterlab_warden.guard import WardenBlockedLoad, catalog, curated, judge
-from jupyterlab_warden.guard.state import GuardState
+from jupyterlab_warden.kernel.guard import WardenBlockedLoad, catalog
+from jupyterlab_warden.kernel.guard.state import GuardState
+from jupyterlab_warden.kernel.scan import curated, judge
 
 REPO_SCHEMA = __import__("pathlib").Path(__file__).resolve().parents[2] / "schema" / "rules.json"
 
@@ -50,7 +51,7 @@ def _bypasses(marker):
         + b"\x85R.",
         "SETITEM into sys.modules": b"\x80\x04"
         + _sg("sys", "modules")
-        + _text("jupyterlab_warden.guard")
+        + _text("jupyterlab_warden.kernel.guard")
         + b"N"
         + b"s.",
         "joblib loky fork_exec": b"\x80\x04"
@@ -71,7 +72,7 @@ def test_issue_bypasses_are_refused_with_and_without_the_pre_scan(guard, marker,
         with pytest.raises(WardenBlockedLoad):
             pickle.loads(data)
         assert not marker.exists(), name
-    assert "jupyterlab_warden.guard" in sys.modules
+    assert "jupyterlab_warden.kernel.guard" in sys.modules
 
 
 def test_no_module_attribute_leads_to_the_guard_state(guard):
@@ -84,7 +85,7 @@ def test_no_module_attribute_leads_to_the_guard_state(guard):
 
 
 def test_a_guard_internal_name_is_refused():
-    decision = judge.judge_name("jupyterlab_warden.guard", "status", judge.VALUE)
+    decision = judge.judge_name("jupyterlab_warden.kernel.guard", "status", judge.VALUE)
     assert decision.reason == "guard-internal"
 
 
@@ -184,8 +185,8 @@ def test_dry_run_and_python_scanner_agree(protocol):
     import zoneinfo
     from warden_testpkg import TinyEstimator
 
-    from jupyterlab_warden.scan.dryrun import dry_scan
-    from jupyterlab_warden.scan.opcodes import scan_stream
+    from jupyterlab_warden.kernel.scan.dryrun import dry_scan
+    from jupyterlab_warden.kernel.scan.opcodes import scan_stream
 
     obj = {
         "est": TinyEstimator().fit([1, 2, 3], [2, 4, 6]),

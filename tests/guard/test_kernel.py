@@ -1,7 +1,7 @@
 """The guard inside real ipykernel kernels started through jupyter_client.
 
-* admin enforcement: a kernelspec written by ``jupyterlab_warden.guard.kernelspec install``
-  starts the kernel through ``jupyterlab_warden.guard.launch``: guarded before any user code;
+* admin enforcement: a kernelspec written by ``jupyterlab_warden.kernel.guard.kernelspec install``
+  starts the kernel through ``jupyterlab_warden.kernel.guard.launch``: guarded before any user code;
 * frontend path: ``bootstrap_source`` run as one silent execute request in a kernel that
   cannot import ``jupyterlab_warden`` at all.
 """
@@ -16,8 +16,8 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from jupyterlab_warden.bootstrap import bootstrap_source, confirm_source
-from jupyterlab_warden.guard import kernelspec
+from jupyterlab_warden.kernel.guard import kernelspec
+from jupyterlab_warden.lab.bootstrap import bootstrap_source, confirm_source
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -65,14 +65,18 @@ def _start(spec_dir, name, env, cwd):
     return Kernel(km)
 
 
-def _comm_events(messages):
+def _comm_messages(messages):
     opens = [m for m in messages if m["msg_type"] == "comm_open"]
     assert all(m["content"]["target_name"] == "jupyterlab-warden" for m in opens)
     return [
-        m["content"]["data"]["event"]
+        m
         for m in messages
         if m["msg_type"] == "comm_msg" and m["content"]["data"].get("type") == "event"
     ]
+
+
+def _comm_events(messages):
+    return [m["content"]["data"]["event"] for m in _comm_messages(messages)]
 
 
 def _spool(spool_dir):
@@ -94,7 +98,12 @@ def guarded_kernel(tmp_path):
     )
     spec_dir = prefix / "share" / "jupyter" / "kernels"
     spec = json.loads((spec_dir / "warden-guarded" / "kernel.json").read_text())
-    assert spec["argv"][-4:] == ["-m", "jupyterlab_warden.guard.launch", "-f", "{connection_file}"]
+    assert spec["argv"][-4:] == [
+        "-m",
+        "jupyterlab_warden.kernel.guard.launch",
+        "-f",
+        "{connection_file}",
+    ]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(HERE)]))
     env.pop("WARDEN_POLICY_FILE", None)
     kernel = _start(spec_dir, "warden-guarded", env, tmp_path)
@@ -105,7 +114,7 @@ def guarded_kernel(tmp_path):
 def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_validator):
     kernel, spool = guarded_kernel
     content, _ = kernel.run(
-        "import json, jupyterlab_warden.guard as g\nprint(json.dumps(g.status()))"
+        "import json, jupyterlab_warden.kernel.guard as g\nprint(json.dumps(g.status()))"
     )
     assert content["status"] == "ok"
     marker = tmp_path / "PWNED"
@@ -119,6 +128,9 @@ def test_launcher_guards_before_any_user_code(guarded_kernel, tmp_path, event_va
     assert [e["rule_id"] for e in comm_events] == ["model-file-dangerous-globals"]
     spooled = _spool(spool)
     assert [e["event_id"] for e in spooled] == [e["event_id"] for e in comm_events]
+    # The spool took them, so the comm says so and the browser does not forward them again.
+    assert [m["content"]["data"]["recorded"] for m in _comm_messages(messages)] == [True]
+    assert os.stat(spool).st_mode & 0o777 == 0o700
     for event in spooled:
         event_validator.validate(event)
         assert event["policy_revision"] == 4

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from jupyterlab_warden.scan import scan_file
+from jupyterlab_warden.kernel.scan import scan_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -58,7 +58,7 @@ _LOADER = r"""
 import json, sys
 guard, loader, path = sys.argv[1], sys.argv[2], sys.argv[3]
 if guard == "default":
-    import jupyterlab_warden.guard as g
+    import jupyterlab_warden.kernel.guard as g
     assert g.install() is not None
 out = {"loaded": False, "error": None, "blocked": False}
 try:
@@ -159,8 +159,8 @@ MEMMAP_SPELLINGS = {
 def test_pandas_new_index_passes_arguments_to_new():
     """_new_Index(cls, d) runs cls.__new__(cls, **d): its class gets NEWARGS (numpy.memmap's
     __new__ rejects the copy=False pandas adds, so this spelling is checked by the scanner)."""
-    from jupyterlab_warden.guard.curated import NEWARGS
-    from jupyterlab_warden.scan import scan_bytes
+    from jupyterlab_warden.kernel.scan import scan_bytes
+    from jupyterlab_warden.kernel.scan.curated import NEWARGS
 
     data = _asm(
         _g("pandas.core.indexes.base", "_new_Index"),
@@ -187,11 +187,11 @@ def test_memmap_new_is_refused_through_every_loader(tmp_path, loader):
 
 def test_new_without_arguments_is_still_judged_as_plain_new():
     """An ML class made by NEWOBJ with () keeps its plain NEW role (sklearn estimators)."""
-    from jupyterlab_warden.guard import judge
-    from jupyterlab_warden.guard.curated import NEW, NEWARGS
+    from jupyterlab_warden.kernel.scan import judge
+    from jupyterlab_warden.kernel.scan.curated import NEW, NEWARGS
 
     data = _asm(_g("sklearn.linear_model._ridge", "Ridge"), b")", b"\x81")
-    from jupyterlab_warden.scan import scan_bytes
+    from jupyterlab_warden.kernel.scan import scan_bytes
 
     report = scan_bytes(data)
     assert report.verdict == "safe", report
@@ -239,8 +239,8 @@ def test_ml_classes_pass_only_curated_or_by_family():
     import torch
     from torch.utils.data.datapipes.iter.callable import MapperIterDataPipe
 
-    from jupyterlab_warden.guard import judge
-    from jupyterlab_warden.guard.curated import BUILD, NEW, VALUE
+    from jupyterlab_warden.kernel.scan import judge
+    from jupyterlab_warden.kernel.scan.curated import BUILD, NEW, VALUE
 
     made = NEW | BUILD
     assert not judge.judge_class(MapperIterDataPipe, made).allowed
@@ -325,8 +325,8 @@ def test_nested_load_gets_its_own_scan_not_the_outer_cleared_set(tmp_path):
     never used for it (else a name cleared as a value outside is called inside)."""
     import io
 
-    from jupyterlab_warden.guard.curated import VALUE
-    from jupyterlab_warden.guard.state import GuardState
+    from jupyterlab_warden.kernel.guard.state import GuardState
+    from jupyterlab_warden.kernel.scan.curated import VALUE
 
     state = GuardState()
     outer = state.open_bytes("pickle.loads", pickle.dumps([1]))
@@ -358,7 +358,7 @@ def test_in_place_state_change_makes_the_hook_refuse(tmp_path, alter):
     marker = tmp_path / "marker"
     code = f"""
 import os, pickle, sys
-import jupyterlab_warden.guard as g
+import jupyterlab_warden.kernel.guard as g
 assert g.install() is not None
 st = next(c.cell_contents for c in pickle.loads.__closure__
           if type(c.cell_contents).__name__ == 'GuardState')
@@ -396,7 +396,7 @@ except Exception as exc:
 _DILL_PIPE = r"""
 import os, sys, threading
 if sys.argv[1] == "default":
-    import jupyterlab_warden.guard as g
+    import jupyterlab_warden.kernel.guard as g
     assert g.install() is not None
 import dill
 VERIFY_TLS = True
@@ -464,7 +464,7 @@ def test_deep_npy_header_is_an_error_and_a_clear_refusal(tmp_path):
     report = scan_file(str(path))
     assert report.verdict == "error" and "nested too deeply" in " ".join(report.errors)
     code = (
-        "import jupyterlab_warden.guard as g; g.install(); import numpy\n"
+        "import jupyterlab_warden.kernel.guard as g; g.install(); import numpy\n"
         f"try:\n    numpy.load({str(path)!r}, allow_pickle=True)\n"
         "except Exception as exc:\n    print(type(exc).__name__, exc)\n"
     )
@@ -508,7 +508,7 @@ def test_wrapped_loaders_show_the_real_signature():
     import inspect
 
     code = (
-        "import inspect, jupyterlab_warden.guard as g; g.install(); import numpy, pickle\n"
+        "import inspect, jupyterlab_warden.kernel.guard as g; g.install(); import numpy, pickle\n"
         "print(list(inspect.signature(numpy.load).parameters)[:3],"
         " getattr(numpy.load, '__warden_kind__', None), hasattr(numpy.load, '__wrapped__'))\n"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_warden.guard import WardenBlockedLoad
+from jupyterlab_warden.kernel.guard import WardenBlockedLoad
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -100,7 +100,7 @@ def test_explicit_weights_only_false_follows_policy(guard, tmp_path, action, out
 def test_weights_only_false_confirm_then_load(guard, tmp_path):
     import torch
 
-    from jupyterlab_warden.guard import confirm
+    from jupyterlab_warden.kernel.guard import confirm
 
     path = _unscanned_checkpoint(guard, tmp_path)
     _with(guard, {"rules": {"torch-weights-only-disabled": {"action": "confirm"}}})
@@ -179,8 +179,8 @@ def test_torch_is_controlled_whichever_is_imported_first(tmp_path, order):
     """.format(
         first="import torch"
         if order == "torch-first"
-        else "import jupyterlab_warden.guard as guard; guard.install()",
-        second="import jupyterlab_warden.guard as guard; guard.install()"
+        else "import jupyterlab_warden.kernel.guard as guard; guard.install()",
+        second="import jupyterlab_warden.kernel.guard as guard; guard.install()"
         if order == "torch-first"
         else "import torch",
         marker=marker,
@@ -201,7 +201,7 @@ def test_install_is_idempotent_fast_and_reads_policy_from_env(tmp_path):
     result = _run(
         """
         import json, sys, time
-        import jupyterlab_warden.guard as guard
+        import jupyterlab_warden.kernel.guard as guard
         t = time.perf_counter(); a = guard.install_from_env(); first = time.perf_counter() - t
         b = guard.install()
         hooks = sum(1 for _ in [0])
@@ -223,7 +223,7 @@ def test_unreadable_policy_file_keeps_default_protection(tmp_path):
     result = _run(
         """
         import json, os, pickle
-        import jupyterlab_warden.guard as guard
+        import jupyterlab_warden.kernel.guard as guard
         guard.install_from_env()
         try:
             pickle.loads(b"cos\\nsystem\\n(S'true'\\ntR.")

@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.policy import (
+from jupyterlab_warden.kernel.contracts import load_contract, rule_catalog
+from jupyterlab_warden.lab.policy import (
     ACTIONS,
     PolicyLayer,
     compose,
@@ -95,7 +95,7 @@ def test_validation_names_every_problem():
 
 
 def test_kernel_guard_reads_default_action_the_same_way():
-    from jupyterlab_warden.guard.catalog import action_for
+    from jupyterlab_warden.kernel.guard.catalog import action_for
 
     assert action_for("pickle-blocked-global", {"default_action": "warn"}) == "block"
     assert action_for(RULE, {"default_action": "block"}) == "block"

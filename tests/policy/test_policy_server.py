@@ -132,7 +132,7 @@ async def test_kernel_policy_file_follows_admin_changes(jp_fetch, admin_policy):
 @pytest.fixture
 def saved_last_good(tmp_path, admin_policy):
     """A previous server run accepted revision 5; the file was broken while it was down."""
-    from jupyterlab_warden.server.policy_store import PolicyStore
+    from jupyterlab_warden.lab.policy_store import PolicyStore
 
     last_good = tmp_path / "data" / "warden" / "admin-policy-last-good.json"
     write(admin_policy, admin_doc(revision=5))
@@ -164,7 +164,7 @@ async def test_last_good_admin_policy_survives_a_restart(
 
 def test_user_settings_survive_a_restart_and_only_tighten(tmp_path, admin_policy):
     """docs/threat-model.md: a user's own stricter settings are kept across restarts."""
-    from jupyterlab_warden.server.policy_store import PolicyStore
+    from jupyterlab_warden.lab.policy_store import PolicyStore
 
     saved = tmp_path / "data" / "user-settings.json"
     write(admin_policy, admin_doc(action="warn"))
@@ -184,7 +184,7 @@ def test_an_expired_admin_file_stays_enforced_with_an_error(admin_policy):
     """Like an expired central policy (tests/central/test_policy_source.py): fail closed."""
     import time
 
-    from jupyterlab_warden.server.policy_store import PolicyStore
+    from jupyterlab_warden.lab.policy_store import PolicyStore
 
     now = datetime.now(timezone.utc)
     doc = admin_doc(action="block")

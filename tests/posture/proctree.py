@@ -11,8 +11,8 @@ import os
 import socket
 from pathlib import Path
 
-from jupyterlab_warden.probe import run_probe
-from jupyterlab_warden.probe.capabilities import CAPABILITY_NAMES, DOCKER_DEFAULT
+from jupyterlab_warden.kernel.probe import run_probe
+from jupyterlab_warden.kernel.probe.capabilities import CAPABILITY_NAMES, DOCKER_DEFAULT
 
 FULL_CAPS = "000001ffffffffff"  # 41 capabilities, cap_last_cap = 40
 DOCKER_CAPS = format(sum(1 << CAPABILITY_NAMES.index(n) for n in DOCKER_DEFAULT), "016x")

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.probe.checks import CHECKS
+from jupyterlab_warden.kernel.contracts import load_contract, rule_catalog
+from jupyterlab_warden.kernel.probe.checks import CHECKS
 
 from .proctree import (
     DOCKER_CAPS,
@@ -458,7 +458,7 @@ def test_fifo_in_place_of_a_proc_file_does_not_block(tmp_path):
 def test_command_line_prints_the_report_for_a_root(tmp_path):
     t = insecure(tmp_path)
     out = subprocess.run(
-        [sys.executable, "-m", "jupyterlab_warden.probe", "--root", str(t.root)],
+        [sys.executable, "-m", "jupyterlab_warden.kernel.probe", "--root", str(t.root)],
         check=True, capture_output=True, text=True, timeout=60,
         env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
     )  # fmt: skip

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from jupyterlab_warden.contracts import load_contract
+from jupyterlab_warden.kernel.contracts import load_contract
 
 REPO = Path(__file__).resolve().parents[2]
-EXPRESSION = '__import__("jupyterlab_warden.probe", fromlist=["report_json"]).report_json()'
+EXPRESSION = '__import__("jupyterlab_warden.kernel.probe", fromlist=["report_json"]).report_json()'
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def hook(event, args):
     elif event.startswith(WATCHED):
         events.append([event, repr(args)[:200]])
 
-from jupyterlab_warden.probe import run_probe   # imports happen before the hook: only
+from jupyterlab_warden.kernel.probe import run_probe   # imports happen before the hook: only
 sys.addaudithook(hook)                          # the probe's own run is judged
 report = run_probe(sys.argv[1], json.loads(sys.argv[2]))
 print(json.dumps({"events": events, "checks": len(report["checks"])}))

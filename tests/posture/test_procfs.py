@@ -8,8 +8,8 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_warden.contracts import load_contract
-from jupyterlab_warden.probe import capabilities, procfs, run_probe
+from jupyterlab_warden.kernel.contracts import load_contract
+from jupyterlab_warden.kernel.probe import capabilities, procfs, run_probe
 
 from .proctree import insecure
 

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import jsonschema
 import pytest
 
-from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.probe import events, posture_events, report_json, run_probe, scoring
+from jupyterlab_warden.kernel.contracts import load_contract, rule_catalog
+from jupyterlab_warden.kernel.probe import events, posture_events, report_json, run_probe, scoring
 
 from .proctree import hardened, insecure
 

@@ -7,9 +7,9 @@ import dataclasses
 import jsonschema
 import pytest
 
-from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.probe import posture_events
-from jupyterlab_warden.server.posture import (
+from jupyterlab_warden.kernel.contracts import load_contract, rule_catalog
+from jupyterlab_warden.kernel.probe import posture_events
+from jupyterlab_warden.lab.posture import (
     SERVER_CHECKS,
     ServerSettings,
     check_server,

@@ -19,8 +19,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from jupyterlab_warden.contracts import load_contract, rule_catalog
-from jupyterlab_warden.probe import run_probe
+from jupyterlab_warden.kernel.contracts import load_contract, rule_catalog
+from jupyterlab_warden.kernel.probe import run_probe
 
 from .proctree import insecure
 

@@ -7,8 +7,8 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_warden.scan import VERDICTS, scan_bytes
-from jupyterlab_warden.scan.opcodes import scan_stream
+from jupyterlab_warden.kernel.scan import VERDICTS, scan_bytes
+from jupyterlab_warden.kernel.scan.opcodes import scan_stream
 
 SEEDS = [pickle.dumps({"a": [1, 2.5, "x", b"y", None, True]}, protocol=p) for p in range(6)] + [
     b"cos\nsystem\n(S'echo'\ntR.",
@@ -124,7 +124,7 @@ def test_valid_pickles_of_random_data_are_safe():
 def test_dry_run_on_mutated_pickles_only_ever_returns_or_declines(seed, flips):
     # the C dry run (object-heavy streams) must never raise, never resolve a real global, and
     # when it answers, agree with the Python walk on which globals the stream names
-    from jupyterlab_warden.scan.dryrun import dry_scan
+    from jupyterlab_warden.kernel.scan.dryrun import dry_scan
 
     data = bytearray(seed)
     for pos, value in flips:
@@ -142,7 +142,7 @@ def test_dry_run_on_mutated_pickles_only_ever_returns_or_declines(seed, flips):
 
 
 def test_dry_run_never_runs_the_payload(tmp_path):
-    from jupyterlab_warden.scan.dryrun import dry_scan
+    from jupyterlab_warden.kernel.scan.dryrun import dry_scan
 
     marker = tmp_path / "PWNED"
     data = pickle.dumps(_Touch(str(marker)), protocol=2) + b""

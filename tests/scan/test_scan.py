@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from warden_testpkg import payloads
 
-from jupyterlab_warden.scan import DANGEROUS, ERROR, SAFE, SUSPICIOUS, scan_bytes, scan_file
-from jupyterlab_warden.scan.__main__ import main
+from jupyterlab_warden.kernel.scan import DANGEROUS, ERROR, SAFE, SUSPICIOUS, scan_bytes, scan_file
+from jupyterlab_warden.kernel.scan.__main__ import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,9 @@ def test_reexport_in_the_users_module(tmp_path):
     report = scan_bytes(assigned)
     assert report.verdict == SUSPICIOUS
     assert report.globals[0].reason == "user-code-needs-resolution"
-    strict = __import__("jupyterlab_warden.guard.decide", fromlist=["x"]).GlobalPolicy("strict")
+    strict = __import__("jupyterlab_warden.kernel.scan.decide", fromlist=["x"]).GlobalPolicy(
+        "strict"
+    )
     assert scan_bytes(assigned, policy=strict).verdict == DANGEROUS
 
 
@@ -236,7 +238,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
 def test_cli_as_module(tmp_path):
     bad = payloads.save_to(payloads.protocol0_text(tmp_path / "m"), tmp_path / "bad.pkl")
     out = subprocess.run(
-        [sys.executable, "-m", "jupyterlab_warden.scan", bad],
+        [sys.executable, "-m", "jupyterlab_warden.kernel.scan", bad],
         capture_output=True,
         text=True,
         cwd=str(REPO),

@@ -70,7 +70,7 @@ def tamper_then_system(fid, ctx):
 def tamper_install_audit(fid, ctx):
     """Data that calls the guard's own API to loosen it (audit mode records, never refuses),
     then os.system. Without a guard the call installs one in audit mode, so the payload runs."""
-    loosen = Call(G("jupyterlab_warden.guard", "install"), {"pickle": {"mode": "audit"}})
+    loosen = Call(G("jupyterlab_warden.kernel.guard", "install"), {"pickle": {"mode": "audit"}})
     return Seq(loosen, os_system(fid))
 
 

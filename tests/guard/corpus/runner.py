@@ -2,7 +2,7 @@
 
     python runner.py MODE MANIFEST RESULTS      (MODE: none | default | strict)
 
-``none`` loads without Warden; ``default``/``strict`` call jupyterlab_warden.guard.install()
+``none`` loads without Warden; ``default``/``strict`` call jupyterlab_warden.kernel.guard.install()
 first, with an emit callback that records every event. Each file is loaded in a child forked
 from this process (libraries already imported, so a fork is cheap), so what one payload did
 cannot change how the next file loads. Red-team children wait for their marker file (a payload
@@ -106,7 +106,7 @@ def main(argv):
     mode, manifest_path, out_path = argv
     events, blocked_type = [], None
     if mode != "none":
-        from jupyterlab_warden import guard
+        from jupyterlab_warden.kernel import guard
 
         policy = {"pickle": {"mode": "strict"}} if mode == "strict" else {}
         guard.install(policy, emit=events.append)

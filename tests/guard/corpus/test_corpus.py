@@ -68,7 +68,7 @@ def _runner(mode, manifest, work, name):
 
 
 def _scanner(manifest):
-    argv = [sys.executable, "-m", "jupyterlab_warden.scan", "--format", "json"]
+    argv = [sys.executable, "-m", "jupyterlab_warden.kernel.scan", "--format", "json"]
     return _Job(argv + [entry["scan_path"] for entry in manifest], _env(os.devnull))
 
 

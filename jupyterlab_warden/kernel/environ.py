@@ -1,0 +1,12 @@
+"""The environment variables through which the lab server configures the kernels it starts.
+
+Defined once here: the lab sets them (``kernel/boot/launch_env.py``, the server extension),
+the kernel reads them (the guard, the spool writer, the launch-time ``sitecustomize``).
+"""
+
+# The policy file the guard installs at start (written by the lab server, read-only to kernels).
+POLICY_FILE_ENV = "WARDEN_POLICY_FILE"
+# The private folder kernels append their events to (kernel/event_spool.py).
+EVENT_SPOOL_ENV = "WARDEN_EVENT_SPOOL"
+# Where the launch-time guard reports how its start went; popped, so children do not inherit it.
+KERNEL_STATUS_ENV = "WARDEN_KERNEL_STATUS"

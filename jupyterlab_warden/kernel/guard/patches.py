@@ -1,0 +1,428 @@
+"""Wrappers around every entry point that unpickles, applied now or when the module loads.
+
+Each wrapper pre-scans the data it is about to unpickle and pushes a load context holding the
+globals the scan cleared (with their roles); the audit hook then refuses any global the
+unpickler resolves that the scan did not clear. The wrappers close over the guard's state:
+no module attribute leads to it. Modules imported after ``install()`` are patched by a
+meta-path finder right after they execute, so torch imported before or after the guard is
+covered alike.
+
+Covered: ``pickle``/``_pickle`` ``load``/``loads``/``Unpickler`` (and ``pickle._Unpickler``,
+which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``joblib.load``,
+``pandas.read_pickle``, ``dill``, ``cloudpickle``, and multiprocessing IPC (trusted only on
+pipes this process created: its own pools, queues and DataLoader workers).
+"""
+
+import inspect
+import io
+import pickletools
+import sys
+import threading
+import weakref
+
+from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
+
+# (module, attribute, label, wrapper kind)
+LOAD_TARGETS = (
+    ("torch.serialization", "load", "torch.load", "torch"),
+    ("torch", "load", "torch.load", "torch"),
+    ("numpy", "load", "numpy.load", "numpy"),
+    ("joblib.numpy_pickle", "load", "joblib.load", "file"),
+    ("joblib", "load", "joblib.load", "file"),
+    ("pandas.io.pickle", "read_pickle", "pandas.read_pickle", "file"),
+    ("pandas", "read_pickle", "pandas.read_pickle", "file"),
+    ("pickle", "load", "pickle.load", "file"),
+    ("_pickle", "load", "pickle.load", "file"),
+    ("pickle", "loads", "pickle.loads", "bytes"),
+    ("_pickle", "loads", "pickle.loads", "bytes"),
+    ("pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
+    ("_pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
+    ("pickle", "_Unpickler", "pickle._Unpickler", "unpickler"),
+    ("shelve", "Unpickler", "shelve", "unpickler"),
+    ("dill", "load", "dill.load", "file"),
+    ("dill", "loads", "dill.loads", "bytes"),
+    ("dill._dill", "load", "dill.load", "file"),
+    ("dill._dill", "loads", "dill.loads", "bytes"),
+    ("cloudpickle", "load", "cloudpickle.load", "file"),
+    ("cloudpickle", "loads", "cloudpickle.loads", "bytes"),
+    # IPC: trusted only on connections made by this process's own Pipe() (pools, queues)
+    ("multiprocessing.connection", "Pipe", "multiprocessing.Pipe", "pipe"),
+    ("multiprocessing.connection", "Connection.recv", "multiprocessing IPC", "recv"),
+    ("multiprocessing.connection", "Connection.recv_bytes", "multiprocessing IPC", "recv_bytes"),
+    ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
+)
+_MODULES = frozenset(target[0] for target in LOAD_TARGETS)
+
+
+def install(state) -> None:
+    """Patch what is imported now, and what is imported later."""
+    patcher = _Patcher(state)
+    # The one handle on the IPC trust set: the launch-time bootstrap of a spawn/forkserver child
+    # adds the connections its parent handed it (kernel/boot/mp_children.py).
+    state.ipc = patcher.ipc
+    for module_name in sorted(_MODULES):
+        module = sys.modules.get(module_name)
+        if module is not None:
+            patcher.patch_module(module_name, module)
+    if not any(type(f).__name__ == "WardenPatchOnImport" for f in sys.meta_path):
+        sys.meta_path.insert(0, _finder(patcher))
+
+
+def _walk(obj, dotted: str):
+    for part in filter(None, dotted.split(".")):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+class _Patcher:
+    def __init__(self, state):
+        self.state = state
+        self.ipc = _IpcTrust()
+        # one wrapper per original: pickle.loads and _pickle.loads stay the same object, so
+        # pickling them by reference (and identity checks) keep working
+        self.made = {}
+
+    def patch_module(self, module_name: str, module) -> None:
+        state = self.state
+        for mod, attr, label, kind in LOAD_TARGETS:
+            if mod != module_name:
+                continue
+            owner_path, _, leaf = attr.rpartition(".")
+            owner = _walk(module, owner_path)
+            current = getattr(owner, leaf, None) if owner is not None else None
+            if current is None:
+                continue
+            if getattr(current, "__warden_kind__", None) != kind:
+                # not yet ours for this job (a module may have bound another wrapper of ours,
+                # e.g. ForkingPickler.loads = pickle.loads)
+                wrapped = self.wrap(kind, current, label)
+                if owner is not module and kind in ("ipc",):
+                    wrapped = staticmethod(wrapped)
+                try:
+                    setattr(owner, leaf, wrapped)
+                except (AttributeError, TypeError):
+                    state.errors.append(f"could not patch {mod}.{attr}")
+                    continue
+            if f"{mod}.{attr}" not in state.patched:
+                state.patched.append(f"{mod}.{attr}")
+        if module_name == "torch" and hasattr(module, "__version__"):
+            state.note_torch(module.__version__)
+
+    def wrap(self, kind, original, label):
+        key = (id(original), kind)
+        made = self.made.get(key)
+        if made is not None and made[0] is original:
+            return made[1]
+        wrapped = self._make(kind, original, label)
+        self.made[key] = (original, wrapped)
+        return wrapped
+
+    def _make(self, kind, original, label):
+        state = self.state
+        if kind == "unpickler":
+            return _unpickler_class(original, state, label)
+        maker = {
+            "torch": _torch_wrapper,
+            "numpy": _numpy_wrapper,
+            "file": _file_wrapper,
+            "bytes": _bytes_wrapper,
+            "pipe": self.ipc.pipe_wrapper,
+            "recv": self.ipc.recv_wrapper,
+            "recv_bytes": self.ipc.recv_bytes_wrapper,
+            "ipc": self.ipc.loads_wrapper,
+        }[kind]
+        return _wrap(original, maker(original, label, state), kind)
+
+
+def _wrap(original, wrapper, kind):
+    wrapper.__warden_original__ = original
+    wrapper.__warden_kind__ = kind
+    for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(wrapper, name, getattr(original, name))
+        except (AttributeError, TypeError):
+            pass
+    try:
+        # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
+        # show the real signature, without a __wrapped__ that would lead around the wrapper
+        wrapper.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
+    return wrapper
+
+
+# --- the loaders ------------------------------------------------------------------------------
+
+
+def _torch_wrapper(original, label, state):
+    def load(f, *args, **kwargs):
+        if not state.enabled and state.intact():
+            return original(f, *args, **kwargs)
+        pickle_module = args[1] if len(args) > 1 else kwargs.get("pickle_module")
+        weights_only = kwargs.get("weights_only")
+        unsafe = weights_only is False or (weights_only is None and pickle_module is not None)
+        ctx = state.open_load(label, f)
+        if weights_only is None and pickle_module is None and state.weights_only_default:
+            kwargs["weights_only"] = True  # torch < 2.6 (or its env override) would not
+        cleared = ctx.report is not None and ctx.report.verdict == SAFE
+        if unsafe and not cleared and not state.check_trust(ctx):
+            # Under the new model a weights_only=False load is pre-scanned and judged like any
+            # pickle; the rule speaks only when the scan could not clear the file.
+            evidence = {"call": label, "weights_only": False}
+            evidence.update(state.file_evidence(ctx, with_hash=False))
+            state.apply_rule(
+                RULE_WEIGHTS_ONLY_FALSE,
+                evidence,
+                "torch.load(weights_only=False)",
+                "it unpickles arbitrary objects from a file the pre-load scan could not clear",
+            )
+        elif (
+            not unsafe
+            and state.torch_vulnerable
+            and ctx.report is not None
+            and ctx.report.verdict != "safe"
+            and not ctx.trusted
+        ):
+            evidence = {
+                "call": label,
+                "torch_version": state.torch_version,
+                "verdict": ctx.report.verdict,
+            }
+            evidence.update(state.file_evidence(ctx, with_hash=True))
+            state.apply_rule(
+                RULE_TORCH_VULNERABLE,
+                evidence,
+                "torch.load(weights_only=True) of a file that is not plainly safe",
+                f"weights_only is bypassable on torch {state.torch_version} (CVE-2025-32434)",
+            )
+        with ctx:
+            return original(f, *args, **kwargs)
+
+    return load
+
+
+def _numpy_wrapper(original, label, state):
+    def load(file, *args, **kwargs):
+        if not state.enabled and state.intact():
+            return original(file, *args, **kwargs)
+        allow_pickle = args[1] if len(args) > 1 else kwargs.get("allow_pickle", False)
+        with state.open_load(label, file, unpickles=bool(allow_pickle)):
+            return original(file, *args, **kwargs)
+
+    return load
+
+
+_ONE_PICKLE_LOADS = frozenset(("pickle.load", "dill.load", "cloudpickle.load"))
+
+
+def _file_wrapper(original, label, state):
+    def load(file, *args, **kwargs):
+        if not state.enabled and state.intact():
+            return original(file, *args, **kwargs)
+        if label in _ONE_PICKLE_LOADS and hasattr(file, "read") and not _seekable(file):
+            # a pipe, socket or stream: read exactly one pickle, scan it, load those bytes
+            replay = _Replay(file)
+            with state.open_bytes(label, replay.fill()):
+                return original(replay, *args, **kwargs)
+        with state.open_load(label, file):
+            return original(file, *args, **kwargs)
+
+    return load
+
+
+def _bytes_wrapper(original, label, state):
+    def loads(data, *args, **kwargs):
+        if not state.enabled and state.intact():
+            return original(data, *args, **kwargs)
+        with state.open_bytes(label, data):
+            return original(data, *args, **kwargs)
+
+    return loads
+
+
+def _unpickler_class(base, state, label):
+    """A subclass of the Unpickler class whose load() pre-scans exactly what it will read."""
+
+    class Unpickler(base):
+        def __init__(self, file, *args, **kwargs):
+            replay = None if _seekable(file) else _Replay(file)
+            super().__init__(replay or file, *args, **kwargs)
+            self.__warden_source = (file, replay)
+
+        def load(self):
+            file, replay = self.__warden_source
+            if not state.enabled and state.intact():
+                if replay is not None:
+                    replay.fill()
+                return super().load()
+            if replay is not None:
+                # read op by op up to STOP, then scanned on its own (never an outer scan's
+                # cleared set: those bytes are not what the outer load scanned)
+                ctx = state.open_bytes(label, replay.fill())
+            else:
+                ctx = state.open_load(label, file)
+            with ctx:
+                return super().load()
+
+    Unpickler.__name__ = base.__name__
+    Unpickler.__qualname__ = base.__qualname__
+    Unpickler.__module__ = base.__module__
+    Unpickler.__doc__ = base.__doc__
+    Unpickler.__warden_original__ = base
+    Unpickler.__warden_kind__ = "unpickler"
+    return Unpickler
+
+
+def _seekable(file) -> bool:
+    try:
+        return bool(file.seekable()) and isinstance(file.tell(), int)
+    except Exception:  # noqa: BLE001 - any file-like without a usable seek is replayed
+        return False
+
+
+class _Recorder:
+    """Reads from a stream and keeps every byte read (pickletools.genops reads op by op)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.chunks = []
+
+    def read(self, n=-1):
+        data = self.raw.read(n)
+        self.chunks.append(data)
+        return data
+
+    def readline(self, *args):
+        data = self.raw.readline(*args)
+        self.chunks.append(data)
+        return data
+
+
+class _Replay:
+    """For a stream that cannot seek: read exactly one pickle op by op (nothing after its STOP),
+    scan it, then let the unpickler read those same bytes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.buf = io.BytesIO(b"")
+
+    def fill(self) -> bytes:
+        recorder = _Recorder(self.raw)
+        try:
+            for _ in pickletools.genops(recorder):
+                pass
+        except Exception:  # noqa: BLE001, S110 - malformed: the unpickler reports it on these bytes
+            pass
+        data = b"".join(recorder.chunks)
+        self.buf = io.BytesIO(data)
+        return data
+
+    def read(self, *args):
+        return self.buf.read(*args)
+
+    def readinto(self, b):
+        return self.buf.readinto(b)
+
+    def readline(self, *args):
+        return self.buf.readline(*args)
+
+
+# --- IPC ------------------------------------------------------------------------------------
+
+
+class _IpcTrust:
+    """Trust multiprocessing messages only on pipes this process created (its own pools,
+    queues, concurrent.futures and DataLoader workers; forked children inherit the set).
+    A connection to someone else's listener or manager is judged like any other data."""
+
+    def __init__(self):
+        self.connections = weakref.WeakSet()
+        self.local = threading.local()
+
+    def trust(self, connections) -> None:
+        """Trust connections this process's own parent handed it at spawn (its pool's pipes)."""
+        for conn in connections:
+            self.connections.add(conn)
+
+    def pipe_wrapper(self, original, label, state):
+        def Pipe(*args, **kwargs):  # noqa: N802 - the name it replaces
+            ends = original(*args, **kwargs)
+            for end in ends:
+                self.connections.add(end)
+            return ends
+
+        return Pipe
+
+    def recv_wrapper(self, original, label, state):
+        def recv(conn):
+            if conn in self.connections:
+                ctx = state.contexts.new(label)
+                ctx.trusted_name = "this kernel's own worker processes"
+                with ctx:
+                    return original(conn)
+            return original(conn)
+
+        return recv
+
+    def recv_bytes_wrapper(self, original, label, state):
+        def recv_bytes(conn, *args, **kwargs):
+            data = original(conn, *args, **kwargs)
+            if conn in self.connections:
+                self.local.trusted = data  # Queue.get unpickles exactly this object next
+            return data
+
+        return recv_bytes
+
+    def loads_wrapper(self, original, label, state):
+        def loads(data, *args, **kwargs):
+            if getattr(self.local, "trusted", None) is data and data is not None:
+                self.local.trusted = None
+                ctx = state.contexts.new(label)
+                ctx.trusted_name = "this kernel's own worker processes"
+                with ctx:
+                    return original(data, *args, **kwargs)
+            current = state.contexts.current()
+            if not state.enabled or (current is not None and current.trusted):
+                return original(data, *args, **kwargs)
+            with state.open_bytes(label, data):
+                return original(data, *args, **kwargs)
+
+        return loads
+
+
+# --- modules imported later -----------------------------------------------------------------
+
+
+def _finder(patcher):
+    class WardenPatchOnImport:
+        """Patch target modules right after they are first imported."""
+
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname not in _MODULES:
+                return None
+            for finder in sys.meta_path:
+                if finder is self or not hasattr(finder, "find_spec"):
+                    continue
+                spec = finder.find_spec(fullname, path, target)
+                if spec is None:
+                    continue
+                loader = spec.loader
+                if loader is not None and hasattr(loader, "exec_module"):
+                    _patch_after_exec(loader, fullname, patcher)
+                return spec
+            return None
+
+    return WardenPatchOnImport()
+
+
+def _patch_after_exec(loader, fullname: str, patcher) -> None:
+    original_exec = loader.exec_module
+
+    def exec_module(module):
+        original_exec(module)
+        patcher.patch_module(fullname, module)
+
+    try:
+        loader.exec_module = exec_module
+    except (AttributeError, TypeError):
+        pass  # a loader that refuses attributes: the audit hook still guards these loads

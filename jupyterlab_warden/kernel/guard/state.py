@@ -1,0 +1,560 @@
+"""The guard's state in this process: policy, decisions, confirmations, and the rule actions.
+
+One ``GuardState`` exists per process. It is held only by the closures of the audit hook and
+the loader wrappers (see ``guard/__init__.py``): no module attribute or ``sys.modules`` entry
+leads to it, so no pickle global can. Its methods apply the policy - they never import torch,
+numpy or pandas.
+"""
+
+import hashlib
+import importlib
+import sys
+import types
+import warnings
+from typing import Dict, Optional
+
+from ..scan import judge
+from ..scan.decide import REASONS, Decision, GlobalPolicy
+from . import catalog, filesource
+from .context import ContextStack, LoadContext
+from .errors import WardenBlockedLoad, WardenWarning
+from .events import EventSink, fingerprint, kernel_location, make_event
+
+GUARD_VERSION = "2"
+RULE_GLOBAL = "pickle-blocked-global"
+RULE_FILE = "model-file-dangerous-globals"
+RULE_WEIGHTS_ONLY_FALSE = "torch-weights-only-disabled"
+RULE_TORCH_VULNERABLE = "torch-weights-only-bypassable"
+TORCH_LAST_VULNERABLE = (2, 5, 1)  # CVE-2025-32434
+SAFE, DANGEROUS = "safe", "dangerous"  # scanner verdicts (jupyterlab_warden.kernel.scan.report)
+_IMMUTABLE_VALUES = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
+_VALUE_TYPES = frozenset(("torch.dtype", "torch.layout", "torch.memory_format", "torch.qscheme"))
+
+
+class GuardState:
+    def __init__(self, policy: Optional[dict] = None, spool_dir: Optional[str] = None, rules=None):
+        self.version = GUARD_VERSION
+        self.enabled = True
+        self.sink = EventSink(spool_dir)
+        self.hashes = filesource.HashCache()
+        self.rules = catalog.Rules(rules)
+        self.contexts = ContextStack()
+        self.confirmations: Dict[str, str] = {}
+        self.errors = []
+        self.patched = []
+        self.torch_version: Optional[str] = None
+        self.torch_vulnerable: Optional[bool] = None
+        self.install_ms: Optional[float] = None
+        self.counts = {
+            "globals_checked": 0,
+            "globals_refused": 0,
+            "files_scanned": 0,
+            "loads_blocked": 0,
+        }
+        self._seal = None
+        self.set_policy(policy)
+
+    # -- policy ----------------------------------------------------------------------------
+    def set_policy(self, policy: Optional[dict]) -> None:
+        """Adopt a policy document (launch-time file or the lab server's bootstrap: may loosen).
+
+        A malformed pickle section falls back to the default mode."""
+        policy = dict(policy or {})
+        try:
+            compiled = GlobalPolicy.from_policy(policy)
+        except (ValueError, TypeError, AttributeError) as exc:
+            self.errors.append(f"policy pickle section ignored: {exc}")
+            compiled = GlobalPolicy()
+        self.errors.extend(compiled.problems)
+        # The lab validates first; a guard handed an invalid document anyway says so here
+        # and decides its unreadable values fail closed (catalog.Rules).
+        self.errors.extend(catalog.policy_faults(policy))
+        self.policy = policy
+        self.globals = compiled
+        self.decisions: Dict = {}
+        self.scans: Dict = {}  # stat key -> ScanReport under this policy
+        try:
+            guard = policy.get("guard") or {}
+            telemetry = policy.get("telemetry") or {}
+            trusted = {k.lower(): v for k, v in (policy.get("trusted_artifacts") or {}).items()}
+            enabled = guard.get("enabled", True) is not False
+            weights_only_default = guard.get("torch_weights_only_default", True) is not False
+            scan_before_load = guard.get("scan_before_load", True) is not False
+            include_paths = telemetry.get("include_paths", True) is not False
+        except (AttributeError, TypeError) as exc:  # not the schema's shape: protect anyway
+            self.errors.append(f"policy guard/telemetry/trusted settings ignored: {exc}")
+            trusted, enabled, weights_only_default, scan_before_load, include_paths = (
+                {},
+                True,
+                True,
+                True,
+                True,
+            )
+        self.trusted = trusted
+        self.enabled = enabled
+        self.weights_only_default = weights_only_default
+        self.scan_before_load = scan_before_load
+        self.include_paths = include_paths
+        self.revision = policy.get("revision") if isinstance(policy.get("revision"), int) else None
+        self._seal = self.seal()
+
+    def use_rules(self, rules: Optional[dict]) -> None:
+        """The runtime rules the lab server's bootstrap passes (the catalog it ships)."""
+        if isinstance(rules, dict) and rules:
+            self.rules = catalog.Rules(rules)
+            self._seal = self.seal()  # the rule actions are part of the seal
+
+    def seal(self):
+        """What the hook compares on every global: a fingerprint of the security-relevant
+        VALUES (not object identity, so an in-place edit such as ``state.globals.mode =
+        'audit'`` or ``state.trusted[h] = ...`` is seen), changed only through set_policy."""
+        admin = self.globals.admin
+        try:
+            actions = tuple(
+                (rule_id, self.rules.action_for(rule_id, self.policy))
+                for rule_id in sorted(catalog.EMBEDDED_RUNTIME_RULES)
+            )
+            values = (
+                self.enabled,
+                self.globals.mode,
+                tuple(sorted(admin.allow)),
+                tuple(sorted(admin.allow_packages)),
+                tuple(sorted(admin.deny)),
+                tuple(sorted(admin.deny_packages)),
+                tuple(sorted(self.trusted.items())),
+                self.scan_before_load,
+                self.weights_only_default,
+                actions,
+                repr(self.policy),
+            )
+        except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
+            return ("unreadable", type(exc).__name__)
+        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
+
+    def intact(self) -> bool:
+        return self._seal is not None and self._seal == self.seal()
+
+    def tighten(self, policy: Optional[dict]) -> bool:
+        """In-kernel ``install(policy)``: adopt ``policy`` only if it is at least as tight as
+        the one in force (mode, allow/deny lists, rule actions, guard switches, trusted
+        artifacts); otherwise keep the current policy and record why."""
+        why = self._looser(dict(policy or {}))
+        if why:
+            self.errors.append(f"in-kernel policy change ignored: it would loosen {why}")
+            return False
+        self.set_policy(policy)
+        return True
+
+    def _looser(self, new: dict) -> Optional[str]:
+        try:
+            candidate = GlobalPolicy.from_policy(new)
+        except (ValueError, TypeError, AttributeError):
+            return "the pickle section (malformed)"
+        if not self.globals.tighter_or_equal(candidate):
+            return "the pickle mode or allow/deny lists"
+        old_guard, new_guard = self.policy.get("guard") or {}, new.get("guard") or {}
+        if not isinstance(new_guard, dict):
+            return "the guard settings (malformed)"
+        for key in ("enabled", "torch_weights_only_default", "scan_before_load"):
+            if old_guard.get(key, True) is not False and new_guard.get(key, True) is False:
+                return f"guard.{key}"
+        if not set(new.get("trusted_artifacts") or {}) <= set(self.trusted):
+            return "trusted_artifacts"
+        for rule_id in catalog.EMBEDDED_RUNTIME_RULES:
+            old = self.rules.action_for(rule_id, self.policy)
+            now = self.rules.action_for(rule_id, new)
+            if catalog.ACTIONS.index(now) < catalog.ACTIONS.index(old):
+                return f"the action of rule {rule_id}"
+        return None
+
+    # -- the audit hook's question ------------------------------------------------------------
+    def check_global(self, module, name) -> None:
+        """Raise WardenBlockedLoad unless module.name may be resolved for this load."""
+        if not self.intact():
+            # someone changed the state outside the policy channel (e.g. state.enabled = False)
+            self._refuse_global(module, name, Decision(False, "state-altered"), None)
+            return
+        if not self.enabled:
+            return
+        ctx = self.contexts.current()
+        if ctx is not None and ctx.trusted:
+            return
+        self.counts["globals_checked"] += 1
+        scanned = ctx is not None and ctx.cleared is not None
+        if scanned:
+            roles = ctx.cleared.get((module, name))
+            if roles is None:
+                # the scan did not clear it: say why the judge refuses it, if it does by name
+                by_name = self.globals.decide(module, name, judge.WORST)
+                refusal = by_name if not by_name.allowed else Decision(False, "not-in-scan")
+                self._refuse_global(module, name, refusal, ctx)
+                return
+        else:
+            roles = judge.WORST
+        key = (module, name, roles, scanned)
+        decision = self.decisions.get(key)
+        if decision is None:
+            decision = self._decide(module, name, roles, scanned)
+            if len(self.decisions) < 50_000:
+                self.decisions[key] = decision
+        if not decision.allowed:
+            self._refuse_global(module, name, decision, ctx)
+
+    def _decide(self, module, name, roles: int, scanned: bool) -> Decision:
+        by_name = self.globals.decide(module, name, roles)
+        if not by_name.allowed:
+            return by_name
+        obj, failure = _resolve(module, name, by_name)
+        if failure is not None:
+            return failure
+        decision = judge.judge_object(obj, roles, by_name)
+        if (
+            decision.allowed
+            and not scanned
+            and decision.reason == "data-value"
+            and not isinstance(obj, _IMMUTABLE_VALUES)
+            and judge.canonical(type(obj)) not in _VALUE_TYPES
+        ):
+            # Without a scan the hook cannot know the pickle only reads this object: a shared
+            # instance could be changed in place (BUILD / SETITEM) - refuse.
+            return Decision(False, "needs-scan", type(obj).__name__)
+        return decision
+
+    def _refuse_global(self, module, name, decision: Decision, ctx) -> None:
+        full = f"{module}.{name}"
+        evidence = {
+            "call": ctx.call if ctx else "pickle",
+            "global": full,
+            "reason": decision.reason,
+        }
+        if decision.detail and decision.reason in _DETAIL_REASONS:
+            evidence["resolves_to"] = decision.detail[:200]
+        if ctx is not None:
+            evidence.update(self.file_evidence(ctx, with_hash=True))
+        self.counts["globals_refused"] += 1
+        what = f"unpickling the global {full}"
+        why = REASONS.get(decision.reason, decision.reason)
+        if decision.reason == "state-altered":
+            # fail closed whatever the mode or rule actions say: they are what was altered
+            message = (
+                f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. How to "
+                "proceed: restart the kernel; the guard's policy changes only through the lab "
+                "server (or install() with a tighter policy)."
+            )
+            raise WardenBlockedLoad(message, RULE_GLOBAL, {})
+        if not self.globals.enforcing:  # audit mode: record, never refuse
+            self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
+            return
+        self.apply_rule(RULE_GLOBAL, evidence, what, why)
+
+    # -- rules -------------------------------------------------------------------------------
+    def apply_rule(self, rule_id: str, evidence: dict, what: str, why: str) -> str:
+        """Apply the policy's action for a finding; raises WardenBlockedLoad to block.
+
+        'confirm' cannot ask anyone from inside a kernel: it blocks, and the message names the
+        finding's fingerprint; once the frontend (or the user) calls ``confirm(fingerprint)``
+        the next identical load goes through, recorded as 'confirmed'.
+        """
+        action = self.rules.action_for(rule_id, self.policy)
+        if action == "off":
+            return "off"
+        rule = self.rules.rule(rule_id)
+        fp = fingerprint(rule_id, evidence)
+        if action == "warn":
+            message = "Jupyter Warden warning: {} - {}. {}".format(what, why, rule["remediation"])
+            self._emit(rule_id, "warned", message, evidence)
+            warnings.warn(message, WardenWarning, stacklevel=4)
+            return "warned"
+        if action == "confirm" and fp in self.confirmations:
+            justification = self.confirmations.pop(fp)
+            self._emit(
+                rule_id,
+                "confirmed",
+                f"Confirmed by the user: {what}.",
+                evidence,
+                justification=justification,
+            )
+            return "confirmed"
+        proceed = rule["remediation"] or "Do not load this file."
+        if action == "confirm":
+            proceed += (
+                f" To load it anyway, confirm finding {fp} in Jupyter Warden, or run "
+                f"jupyterlab_warden.kernel.guard.confirm({fp!r}, 'reason') "
+                "and run the cell again."
+            )
+        message = (
+            f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
+            f"How to proceed: {proceed}"
+        )
+        event = self._emit(rule_id, "blocked", message, evidence)
+        self.counts["loads_blocked"] += 1
+        raise WardenBlockedLoad(message, rule_id, event)
+
+    def confirm(self, fp: str, justification: str = "") -> None:
+        self.confirmations[str(fp)] = str(justification)[:2000]
+
+    def _emit(self, rule_id, action, message, evidence, justification=None) -> dict:
+        event = make_event(
+            rule_id,
+            action,
+            self.rules.severity_for(rule_id, self.policy),
+            message,
+            evidence,
+            self._location(),
+            self.revision,
+        )
+        if justification:
+            event["justification"] = justification
+        self.sink.deliver(event)
+        return event
+
+    def _location(self) -> dict:
+        location = kernel_location()
+        if not self.include_paths:
+            location.pop("path", None)
+        return location
+
+    # -- scan before load --------------------------------------------------------------------
+    def open_load(self, call: str, target, unpickles: bool = True) -> LoadContext:
+        """Scan the data behind a load call; refuse a dangerous one unless trusted.
+
+        Returns the context to enter around the real load. A load inside a load (a curated
+        reconstructor such as torch.storage._load_from_bytes that loads bytes of its own,
+        joblib's NDArrayWrapper calling numpy.load on a side file, torch -> pickle.Unpickler on
+        data.pkl) gets its OWN scan and context: the outer scan's cleared set describes the
+        outer stream only. Only the same file read again from its start reuses that scan.
+        """
+        self._require_intact(call)
+        outer = self.contexts.current()
+        # events name the user's call (torch.load), not the loader's inner unpickler
+        ctx = self.contexts.new(outer.call if outer is not None else call)
+        if outer is not None and outer.trusted:
+            ctx.trusted_name = outer.trusted_name  # a trusted artifact's own inner loads
+            return ctx
+        if not self.enabled or not unpickles:
+            return ctx
+        source = filesource.describe(target)
+        if source is None:
+            return ctx  # nothing to scan (a non-seekable stream): the hook judges the worst
+        if (
+            outer is not None
+            and outer.call == "joblib.load"
+            and call in _JOBLIB_OWN_READS
+            and outer.cleared is not None
+        ):
+            # joblib's NumpyUnpickler and its object arrays' pickle.load read joblib's own
+            # stream (raw array bytes between pickles), which the joblib-aware outer scan read
+            # whole; a different loader inside it (numpy.load of a side file) is scanned below
+            ctx.path, ctx.size, ctx.hash_source = outer.path, outer.size, outer.hash_source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
+        if (
+            outer is not None
+            and source.stat_key is not None
+            and outer.hash_source is not None
+            and outer.hash_source.stat_key == source.stat_key
+            and outer.cleared is not None
+        ):
+            # the loader handing its own file to its unpickler: the outer scan read this file
+            ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+            ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
+            return ctx
+        return self._scan_into(ctx, source)
+
+    def open_bytes(self, call: str, data) -> LoadContext:
+        """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
+        self._require_intact(call)
+        outer = self.contexts.current()
+        ctx = self.contexts.new(call)
+        if outer is not None and outer.trusted:
+            ctx.trusted_name = outer.trusted_name
+            return ctx
+        if not self.enabled:
+            return ctx
+        try:
+            view = memoryview(data)
+        except TypeError:
+            return ctx  # not a buffer: the unpickler will refuse it itself
+        return self._scan_into(ctx, filesource.FileSource(None, view, view.nbytes, None))
+
+    def _require_intact(self, call: str) -> None:
+        """Every load refuses while the state is altered (even one naming no global)."""
+        if not self.intact():
+            self._refuse_global("<load>", call, Decision(False, "state-altered"), None)
+
+    def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
+        call = ctx.call
+        ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        if self.scan_before_load:
+            from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
+
+            cached = self.scans.get(source.stat_key) if source.stat_key else None
+            if cached is not None:
+                ctx.report = cached
+            else:
+                self.counts["files_scanned"] += 1
+                policy = self.globals if self.globals.mode != "audit" else GlobalPolicy()
+                if source.path is not None:
+                    ctx.report = scan_file(source.path, policy)
+                else:
+                    ctx.report = scan_bytes(source.data, "<data>", policy)
+                if source.stat_key:
+                    if len(self.scans) >= 256:
+                        self.scans.clear()
+                    self.scans[source.stat_key] = ctx.report
+            ctx.cleared = ctx.report.cleared if ctx.report.cleared is not None else {}
+        if ctx.report is not None and ctx.report.verdict != SAFE:
+            self.check_trust(ctx)
+        if ctx.report is not None and not ctx.trusted and _unparsable(ctx.report):
+            # fail closed with a clear message (the library would die on the same input with
+            # a bare RecursionError / MemoryError)
+            evidence = {"call": call, "verdict": ctx.report.verdict, "reason": "unparsable"}
+            evidence.update(self.file_evidence(ctx, with_hash=True))
+            self.apply_rule(
+                RULE_FILE,
+                evidence,
+                "loading this data",
+                "the pre-load scan could not parse it (nested too deeply or too large)",
+            )
+        if ctx.report is not None and ctx.report.verdict == DANGEROUS and not ctx.trusted:
+            evidence = {
+                "call": call,
+                "globals": ctx.report.dangerous_globals(),
+                "verdict": ctx.report.verdict,
+            }
+            evidence.update(self.file_evidence(ctx, with_hash=True))
+            if self.globals.enforcing:
+                outcome = self.apply_rule(
+                    RULE_FILE,
+                    evidence,
+                    "loading this data",
+                    "its pickle data uses " + ", ".join(evidence["globals"][:5]),
+                )
+                if outcome == "confirmed":
+                    ctx.trusted_name = "confirmed by the user"
+            else:
+                self._emit(
+                    RULE_FILE, "allowed", "Audit: this data imports dangerous globals.", evidence
+                )
+        return ctx
+
+    def check_trust(self, ctx: LoadContext) -> bool:
+        """Hash the file (cached) if the policy lists trusted artifacts; mark ctx trusted."""
+        if self.trusted and ctx.hash_source is not None and ctx.sha256 is None:
+            ctx.sha256 = self.hashes.sha256(ctx.hash_source)
+            if ctx.sha256 in self.trusted:
+                ctx.trusted_name = self.trusted[ctx.sha256]
+        return ctx.trusted
+
+    def file_evidence(self, ctx, with_hash: bool) -> dict:
+        if ctx.hash_source is None:
+            return {}
+        if with_hash and ctx.sha256 is None:
+            ctx.sha256 = self.hashes.sha256(ctx.hash_source)
+        out = {"size": ctx.size}
+        if ctx.sha256:
+            out["sha256"] = ctx.sha256
+        if self.include_paths and ctx.path:
+            out["path"] = ctx.path
+        return out
+
+    # -- torch -------------------------------------------------------------------------------
+    def note_torch(self, version: str) -> None:
+        """Record torch's version; flag versions whose weights_only is bypassable, once."""
+        self.torch_version = str(version)
+        self.torch_vulnerable = parse_version(version) <= TORCH_LAST_VULNERABLE
+        if self.torch_vulnerable:
+            evidence = {"torch_version": self.torch_version, "call": "import torch"}
+            what = f"torch {self.torch_version}"
+            why = "torch.load(weights_only=True) is bypassable on torch <= 2.5.1 (CVE-2025-32434)"
+            action = self.rules.action_for(RULE_TORCH_VULNERABLE, self.policy)
+            if action != "off":
+                self._emit(RULE_TORCH_VULNERABLE, "warned", f"{what}: {why}.", evidence)
+
+    def status(self) -> dict:
+        return {
+            "installed": True,
+            "enabled": self.enabled,
+            "version": self.version,
+            "mode": self.globals.mode,
+            "policy_revision": self.revision,
+            "torch_version": self.torch_version,
+            "torch_vulnerable": self.torch_vulnerable,
+            "patched": sorted(self.patched),
+            "trusted_artifacts": len(self.trusted),
+            "events": self.sink.delivered,
+            "events_dropped": self.sink.dropped,
+            "spool_file": self.sink.spool_path,
+            "install_ms": self.install_ms,
+            "counts": dict(self.counts),
+            "errors": list(self.errors[-10:]),
+            "catalog_missing": self.rules.missing,
+            "intact": self.intact(),
+        }
+
+
+_JOBLIB_OWN_READS = frozenset(("pickle.load", "pickle.Unpickler", "pickle._Unpickler"))
+
+
+def _unparsable(report) -> bool:
+    from ..scan.formats import UNPARSABLE
+
+    return any(
+        UNPARSABLE in str(e) or "RecursionError" in str(e) or "MemoryError" in str(e)
+        for e in report.errors or ()
+    )
+
+
+def parse_version(version: str):
+    parts = []
+    for piece in str(version).split("+")[0].split(".")[:3]:
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(int(digits or 0))
+    while len(parts) < 3:
+        parts.append(0)
+    return tuple(parts)
+
+
+# third-party packages are never imported by the guard to judge them (their import runs code)
+_NO_IMPORT_REASONS = ("third-party-needs-resolution", "unresolvable")
+_DETAIL_REASONS = frozenset(
+    (
+        "module-object",
+        "builtin-not-allowed",
+        "function-not-allowed",
+        "unsafe-origin",
+        "not-curated-callable",
+        "not-the-curated-object",
+    )
+)
+
+
+def _resolve(module: str, name: str, by_name: Decision):
+    """(object, None) as the unpickler will resolve module.name, or (None, refusal).
+
+    Imports only what the unpickler is about to import anyway, and never a third-party package
+    that is not already imported: its import could run code before any judgment.
+    """
+    mod_name, qual = judge.normalise(module, name)
+    mod = sys.modules.get(mod_name)
+    if mod is None:
+        top = mod_name.partition(".")[0]
+        if by_name.reason in _NO_IMPORT_REASONS and top not in sys.modules:
+            return None, Decision(False, "not-imported", mod_name)
+        try:
+            mod = importlib.import_module(mod_name)
+        except Exception as exc:  # noqa: BLE001 - any import failure: refuse, say why
+            return None, Decision(False, "unresolved", f"{type(exc).__name__}: {exc}"[:200])
+    obj = mod
+    for part in qual.split("."):
+        try:
+            obj = getattr(obj, part)
+        except Exception:  # noqa: BLE001
+            return None, Decision(False, "unresolved", f"no attribute {part!r}")
+        if isinstance(obj, types.ModuleType):
+            return None, Decision(False, "module-object", "a module")
+    return obj, None

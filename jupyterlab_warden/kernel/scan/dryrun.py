@@ -1,0 +1,194 @@
+"""A fast path for object-heavy pickles: run the C unpickler on stand-ins, never on real globals.
+
+The Python stack machine (opcodes.py) costs a few hundred nanoseconds per opcode; a pickle of
+600k small dicts has millions of opcodes. Here the C unpickler walks the stream instead, with
+``find_class`` returning a stand-in class per global (nothing is imported or resolved) and
+``persistent_load`` returning a stand-in object. Whatever the real load would call, the dry
+run calls a stand-in, which records the role: metaclass ``__call__`` = CALL (with the curated
+reconstructors' argument roles), ``__new__`` = NEW, ``__setstate__`` / ``__setitem__`` /
+``append`` / ``extend`` / ``add`` on a made object = BUILD, the same on a global itself =
+MUTATE. Only builtin containers and these stand-ins are ever created.
+
+Any failure (a stream the stand-ins cannot follow, raw bytes between opcodes as joblib writes)
+returns None and the caller uses the exact Python scanner.
+"""
+
+import _pickle
+import io
+
+from .curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, ZGETATTR
+from .opcodes import _CURATED_CLASS_ARGS, _GETATTR, _ZONEINFO, MUTATE, Global, StreamResult
+
+_DEFAULT_ARGS = ((), CALL | NEW | NEWARGS | BUILD)
+
+
+class _Made:
+    """An object a stand-in made: which globals it may be an instance of."""
+
+    __slots__ = ("refs", "zoneinfo_unpickle")
+
+    def __init__(self, refs, zoneinfo_unpickle=False):
+        self.refs = refs
+        self.zoneinfo_unpickle = zoneinfo_unpickle
+
+    def __call__(self, *args, **kwargs):
+        if self.zoneinfo_unpickle:
+            return _Made(())
+        for ref in self.refs:
+            ref.roles |= CALL  # calling an instance runs its class's code with our arguments
+        _mark_args(args, (), CALL | NEW | BUILD)
+        return _Made(self.refs)
+
+    def _build(self, *args, **kwargs):
+        for ref in self.refs:
+            ref.roles |= BUILD
+
+    __setstate__ = __setitem__ = append = extend = add = _build
+
+
+def _refs_of(item):
+    kind = type(item)
+    if kind is _Made:
+        return item.refs
+    if isinstance(item, _StandinMeta):
+        return (item.__warden_global__,)
+    return ()
+
+
+def _mark_args(args, positional, rest):
+    for index, item in enumerate(args):
+        role = positional[index] if index < len(positional) else rest
+        _mark(item, role)
+
+
+def _mark(item, role):
+    if type(item) is tuple:
+        for sub in item:
+            _mark(sub, role)
+        return
+    for ref in _refs_of(item):
+        ref.roles |= role
+
+
+class _OnGlobal:
+    """A method looked up on the stand-in class itself (BUILD / SETITEM on a global): MUTATE;
+    looked up on an instance made by ``__new__``: BUILD."""
+
+    def __get__(self, inst, owner):
+        ref = owner.__warden_global__
+        role = MUTATE if inst is None else BUILD
+
+        def record(*args, **kwargs):
+            ref.roles |= role
+
+        return record
+
+
+class _StandinMeta(type):
+    __warden_fast__ = None  # a curated class whose arguments stay data: one shared product
+
+    def __call__(cls, *args, **kwargs):
+        ref = cls.__warden_global__
+        fast = cls.__warden_fast__
+        if fast is not None and not kwargs:
+            ref.roles |= CALL  # (its arguments keep their VALUE role: nothing to mark)
+            return fast
+        if ref.special is _GETATTR and len(args) == 2 and not kwargs:
+            target = args[0]
+            if (
+                isinstance(target, _StandinMeta)
+                and target.__warden_global__.special is _ZONEINFO
+                and args[1] == "_unpickle"
+            ):
+                ref.roles |= ZGETATTR
+                return _Made((), zoneinfo_unpickle=True)
+        ref.roles |= CALL
+        spec = ARG_ROLES.get(ref.full)
+        if spec is None:
+            spec = _CURATED_CLASS_ARGS if ref.full in CLASSES else _DEFAULT_ARGS
+        positional, rest = spec
+        if args and isinstance(args[0], _StandinMeta):
+            newobj_args = ref.full == "copyreg.__newobj__" and (len(args) > 1 or kwargs)
+            if newobj_args or ref.full == "copyreg.__newobj_ex__":
+                args[0].__warden_global__.roles |= NEWARGS  # cls.__new__(cls, *args)
+        _mark_args(args, positional, rest)
+        made = [ref]
+        for index, item in enumerate(args):
+            role = positional[index] if index < len(positional) else rest
+            if role & NEW and isinstance(item, _StandinMeta):
+                made.append(item.__warden_global__)
+        if kwargs:
+            _mark_args(tuple(kwargs.values()), (), rest)
+        return _Made(made)
+
+    def __setitem__(cls, key, value):
+        cls.__warden_global__.roles |= MUTATE
+
+
+def _standin_new(cls, *args, **kwargs):
+    # NEWOBJ / copyreg.__newobj__ pass the pickle's arguments to the real __new__
+    cls.__warden_global__.roles |= NEW | NEWARGS if args or kwargs else NEW
+    return object.__new__(cls)
+
+
+def _c_unpickler():
+    """The C Unpickler itself, not the guard's pre-scanning subclass (which would recurse)."""
+    cls = _pickle.Unpickler
+    while getattr(cls, "__warden_original__", None) is not None:
+        cls = cls.__warden_original__
+    return cls
+
+
+class _DryUnpickler(_c_unpickler()):
+    def __init__(self, file):
+        super().__init__(file)
+        self.found = []
+        self.classes = {}
+
+    def find_class(self, module, name):
+        key = (module, name)
+        cls = self.classes.get(key)
+        if cls is None:
+            ref = Global(module, name, "GLOBAL", 0)
+            self.found.append(ref)
+            namespace = {
+                "__warden_global__": ref,
+                "__new__": _standin_new,
+                "__setstate__": _OnGlobal(),
+                "extend": _OnGlobal(),
+                "append": _OnGlobal(),
+                "add": _OnGlobal(),
+                "__setitem__": _OnGlobal(),
+            }
+            if ref.full in CLASSES and ref.full not in ARG_ROLES:
+                namespace["__warden_fast__"] = _Made((ref,))
+            cls = self.classes[key] = _StandinMeta("standin", (), namespace)
+        return cls
+
+    def persistent_load(self, pid):
+        _mark(pid, 0)
+        return _Made(())
+
+
+def dry_scan(buf, pos: int = 0):
+    """A StreamResult for the pickle at ``pos``, or None when the dry run cannot follow it."""
+    stream = io.BytesIO(buf[pos:] if pos else buf)
+    unpickler = _DryUnpickler(stream)
+    try:
+        unpickler.load()
+    except Exception:  # noqa: BLE001 - anything unexpected: the exact Python scanner decides
+        return None
+    protocol = buf[pos + 1] if len(buf) > pos + 1 and buf[pos] == 0x80 else None
+    return StreamResult(unpickler.found, pos + stream.tell(), protocol, None, 0)
+
+
+def small_int(buf, pos: int, stream: StreamResult):
+    """The int a small pickle without globals holds (a record count), or None. Read by the dry
+    run, which builds only builtin values and stand-ins."""
+    if stream.error is not None or stream.globals or stream.end - pos > 64:
+        return None
+    try:
+        value = _DryUnpickler(io.BytesIO(bytes(buf[pos : stream.end]))).load()
+    except Exception:  # noqa: BLE001 - not a plain int pickle
+        return None
+    return value if type(value) is int and 0 <= value < 10_000_000 else None

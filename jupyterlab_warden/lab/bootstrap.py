@@ -1,0 +1,133 @@
+"""Python source the frontend runs (one silent execute request) to guard a running kernel.
+
+``bootstrap_source(policy)`` embeds the guard's and the scanner's own sources, so it works in a
+kernel whose environment does not have ``jupyterlab_warden`` installed (a conda env, a remote
+kernel). If a guard is already active in the kernel (the admin's launcher, or an earlier
+bootstrap) it only updates that guard's policy. Either way it leaves ``_warden_guard_status``
+in the user namespace: a JSON string (see ``guard.status()``) whose repr is the JSON itself,
+so ``user_expressions`` returns plain JSON in ``data["text/plain"]``.
+
+Frontend usage::
+
+    kernel.requestExecute({code: source, silent: true, store_history: false,
+                           user_expressions: {warden: "_warden_guard_status"}})
+
+``confirm_source(fingerprint, justification)`` is the source for recording a user's
+confirmation of a finding whose rule action is 'confirm'.
+"""
+
+import json
+from pathlib import Path
+from typing import Dict, Optional
+
+from ..kernel.contracts import rule_catalog
+
+# The kernel package, embedded whole under another name (it imports only itself and stdlib).
+_KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernel"
+_EMBEDDED_MODULES = ("environ", "event_spool")
+EMBEDDED_PACKAGE = "_jupyterlab_warden_embedded"
+STATUS_VARIABLE = "_warden_guard_status"
+AUDIT_EVENT = "jupyterlab_warden.kernel.guard"  # guard/__init__.py: the guard's command channel
+
+_TEMPLATE = r'''
+def _warden_bootstrap(policy_json, rules_json, sources_json):
+    import importlib, importlib.util, json, sys, types
+    policy = json.loads(policy_json)
+    rules = json.loads(rules_json)
+    box = []
+    sys.audit(%(event)r, "ping", None, box)  # a guard already active answers (any copy)
+    if box:
+        # the lab server's channel: may loosen (issue 15 will authenticate it)
+        sys.audit(%(event)r, "server_rules", rules, [])
+        answer = []
+        sys.audit(%(event)r, "server_policy", policy, answer)
+        return json.dumps(answer[0])
+    pkg = %(package)r
+    sources = json.loads(sources_json)
+
+    class _Loader:
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            path = sources[module.__name__]
+            code = compile(path[1], "<jupyterlab-warden>/" + path[0], "exec")
+            exec(code, module.__dict__)
+
+    class _Finder:
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname not in sources:
+                return None
+            is_pkg = sources[fullname][0].endswith("__init__.py")
+            return importlib.util.spec_from_loader(fullname, _Loader(), is_package=is_pkg)
+
+    if pkg not in sys.modules:
+        root = types.ModuleType(pkg)
+        root.__path__ = []
+        sys.modules[pkg] = root
+        sys.meta_path.append(_Finder())
+    guard = importlib.import_module(pkg + ".guard")
+    guard.install(policy, rules=rules)
+    return json.dumps(guard.status())
+
+
+class _WardenStatus(str):
+    """A JSON string whose repr is the JSON itself, so user_expressions' text/plain parses."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return str.__str__(self)
+
+
+try:
+    %(status)s = _WardenStatus(_warden_bootstrap(%(policy)r, %(rules)r, %(sources)r))
+except Exception as _warden_error:
+    import json as _warden_json
+    %(status)s = _WardenStatus(_warden_json.dumps(
+        {"installed": False, "error": repr(_warden_error)[:500]}))
+    del _warden_json, _warden_error
+del _warden_bootstrap, _WardenStatus
+'''
+
+
+def embedded_sources() -> Dict[str, list]:
+    """Module name -> [relative path, source] for the guard and scanner packages and the kernel
+    package's own modules they import (the embedded package stands in for ``kernel``)."""
+    out = {}
+    for name in _EMBEDDED_MODULES:
+        path = _KERNEL_DIR / f"{name}.py"
+        out[f"{EMBEDDED_PACKAGE}.{name}"] = [path.name, path.read_text(encoding="utf-8")]
+    for sub in ("guard", "scan"):
+        for path in sorted((_KERNEL_DIR / sub).glob("*.py")):
+            if path.name in ("launch.py", "kernelspec.py", "__main__.py"):
+                continue  # launch-time tools, not needed inside a running kernel
+            name = f"{EMBEDDED_PACKAGE}.{sub}"
+            if path.stem != "__init__":
+                name += "." + path.stem
+            out[name] = [f"{sub}/{path.name}", path.read_text(encoding="utf-8")]
+    return out
+
+
+def runtime_rules() -> Dict[str, dict]:
+    return {rid: rule for rid, rule in rule_catalog().items() if rule["layer"] == "runtime"}
+
+
+def bootstrap_source(policy: Optional[dict]) -> str:
+    """Source code that installs (or updates) the guard with ``policy`` in a running kernel."""
+    return _TEMPLATE % {
+        "event": AUDIT_EVENT,
+        "package": EMBEDDED_PACKAGE,
+        "status": STATUS_VARIABLE,
+        "policy": json.dumps(policy or {}),
+        "rules": json.dumps(runtime_rules()),
+        "sources": json.dumps(embedded_sources()),
+    }
+
+
+def confirm_source(fingerprint: str, justification: str = "") -> str:
+    """Source that records a user's confirmation of one finding in the kernel's guard."""
+    return (
+        f"__import__('sys').audit({AUDIT_EVENT!r}, 'confirm', "
+        f"({str(fingerprint)!r}, {str(justification)[:2000]!r}), [])"
+    )

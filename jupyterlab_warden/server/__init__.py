@@ -1,1 +1,0 @@
-"""Jupyter server extension (L3): policy authority, server checks, event store and relay."""
