@@ -79,6 +79,8 @@ export function routeSchemas() {
       body: object({ document, base_revision: { type: 'integer' }, comment }, ['document'])
     },
     validatePolicy: { body: { type: 'object' } },
+    // A draft: any object (its faults are the answer), not the stored document's schema.
+    decisions: { body: object({ document: { type: 'object' } }, ['document']) },
     policyName: { params: object({ name: str(64) }) },
     audit: { querystring: object({ limit: digits(3), before: digits(15) }) },
     events_query: { querystring: object(eventFilter) },
