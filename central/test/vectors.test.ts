@@ -42,7 +42,7 @@ describe('schema/vectors/policy-validity.json', () => {
   }
 });
 
-describe('schema/vectors/rule-decision.json (the policy alone: central has no user settings)', () => {
+describe('schema/vectors/rule-decision.json, the policy alone (no user settings)', () => {
   const file = load('rule-decision.json');
   const now = new Date(file.now);
   // A user's own stricter settings are applied in their lab, never at central.
