@@ -665,6 +665,62 @@ for (const dialect of DIALECTS) {
         }
       });
 
+      it('keeps the latest kernel guard coverage per lab, unguarded labs first', async () => {
+        const kernels = {
+          total: 3,
+          guarded: 1,
+          truncated: false,
+          unguarded: [
+            { kernel: '1a2b3c4d', reason: 'no_report', since: null, mode: null },
+            {
+              kernel: '9f8e7d6c',
+              reason: 'guard_errors',
+              since: '2026-11-30T08:00:00+00:00',
+              mode: 'enforce',
+              policy_revision: 4
+            }
+          ]
+        };
+        const other = (
+          await call(c, 'POST', '/api/v1/admin/tokens', c.admin, { kind: 'lab', name: 'aaa-lab' })
+        ).json.token;
+        // A lab whose name sorts first, fully guarded: still listed after lab-a.
+        const guarded = { total: 1, guarded: 1, unguarded: [] };
+        assert.equal(
+          (await call(c, 'POST', '/api/v1/status', other, { kernels: guarded })).status,
+          204
+        );
+        assert.equal((await call(c, 'POST', '/api/v1/status', c.lab, { kernels })).status, 204);
+        let labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        assert.equal(labs[0].lab, 'lab-a');
+        assert.equal(labs[0].unguarded_kernels, 2);
+        assert.deepEqual(labs[0].kernels, kernels);
+        const aaa = labs.find((l: any) => l.lab === 'aaa-lab');
+        assert.deepEqual([aaa.unguarded_kernels, aaa.kernels], [0, guarded]);
+        // The latest report wins; one without `kernels` makes coverage unknown, not "guarded".
+        await call(c, 'POST', '/api/v1/status', c.lab, { kernels: guarded });
+        labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        assert.equal(labs.find((l: any) => l.lab === 'lab-a').unguarded_kernels, 0);
+        await call(c, 'POST', '/api/v1/status', c.lab, { queue_depth: 0 });
+        labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        const me = labs.find((l: any) => l.lab === 'lab-a');
+        assert.deepEqual([me.unguarded_kernels, me.kernels], [null, null]);
+        const row = (over: object) => ({ kernel: 'k', reason: 'no_report', ...over });
+        for (const bad of [
+          { total: 1, guarded: 2, unguarded: [] },
+          { total: 1, guarded: 0, unguarded: [row({}), row({})] },
+          { total: 1, guarded: 0, unguarded: [row({ reason: 'forgot' })] },
+          { total: 1, guarded: 0, unguarded: [row({ kernel: 'x'.repeat(17) })] },
+          { total: 1, guarded: 0, unguarded: [row({ path: '/home/alice/secret' })] },
+          { total: 1, guarded: 0, unguarded: [row({ mode: 'm'.repeat(21) })] },
+          { total: 60, guarded: 0, unguarded: Array.from({ length: 51 }, () => row({})) },
+          { total: 1, unguarded: [] }
+        ]) {
+          const b = await call(c, 'POST', '/api/v1/status', c.lab, { kernels: bad });
+          assert.equal(b.status, 400, JSON.stringify(bad));
+        }
+      });
+
       it('builds the Shadow ML inventory from event evidence', async () => {
         const sha = 'ab'.repeat(32);
         await call(c, 'POST', '/api/v1/events', c.lab, {

@@ -24,15 +24,17 @@ from tornado.ioloop import IOLoop
 from .. import __version__
 from ..contracts import rule_catalog
 from ..event_spool import SPOOL_ENV
+from ..kernel_boot.status import kernels_status
 from .central.backoff import Backoff
 from .central.link import CentralLink
 from .central.relay import EventRelay
-from .central.status_reporter import StatusReporter
+from .central.status_reporter import StatusReporter, kernel_coverage
 from .events.handlers import EventPipelineStatusHandler, EventsHandler
 from .events.recovery import Recovery, open_event_store
 from .events.rule_policy import apply_rule_policy
 from .events.spool import SpoolIngester
 from .events.store import EventStore
+from .kernel_launch import SETTINGS_KEY as KERNEL_STATUS_DIR
 from .warden_config import Warden
 
 SETTINGS_KEY = "warden_sync"
@@ -302,6 +304,8 @@ def start_pipeline(
         log=server_app.log,
     )
     server_app.web_app.settings[SETTINGS_KEY] = sync
+    if sync.status_reporter is not None:
+        sync.status_reporter.kernels = lambda: _kernel_coverage(server_app)
     IOLoop.current().add_callback(sync.start)
     # jupyter_server only calls stop hooks of ExtensionApp extensions; this module-style
     # extension stops its tasks from the server's own cleanup instead.
@@ -322,6 +326,15 @@ def start_pipeline(
             {"sync": sync},
         ),
     ]
+
+
+def _kernel_coverage(server_app) -> dict:
+    """Which running kernels have the guard, for central (the kernels of /warden/status)."""
+    status_dir = server_app.web_app.settings.get(KERNEL_STATUS_DIR)
+    if status_dir is None:  # the launch-time guard is off: no kernel reports one
+        ids = server_app.kernel_manager.list_kernel_ids()
+        return kernel_coverage([{"kernel_id": k} for k in ids], launch_guard=False)
+    return kernel_coverage(kernels_status(server_app.kernel_manager, status_dir))
 
 
 def sync_for(server_app) -> Optional[WardenSync]:
