@@ -34,6 +34,7 @@ const eventFilter = {
   severity: { type: 'string', enum: [...SEVERITIES, ''] },
   min_severity: { type: 'string', enum: [...SEVERITIES, ''] },
   kind: { type: 'string', enum: [...EVENT_KINDS, ''] },
+  action: { type: 'string', enum: ['allowed', 'warned', 'confirmed', 'blocked', ''] },
   since: str(40),
   until: str(40),
   limit: digits(3),
@@ -126,6 +127,10 @@ export function routeSchemas() {
     policyName: { params: object({ name: str(64) }) },
     audit: { querystring: object({ limit: digits(3), before: digits(15) }) },
     events_query: { querystring: object(eventFilter) },
+    // The events list may roll up repeated posture findings (see EventStore.query).
+    events_list: {
+      querystring: object({ ...eventFilter, rollup: { type: 'string', enum: ['0', '1', ''] } })
+    },
     stats: {
       querystring: object({
         ...eventFilter,

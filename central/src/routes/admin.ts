@@ -188,11 +188,11 @@ export default fp(
       return listAudit(s.db, limit, before);
     });
 
-    app.get<Q>(`${P}/events`, { config: admin, schema: schemas.events_query }, async req => {
+    app.get<Q>(`${P}/events`, { config: admin, schema: schemas.events_list }, async req => {
       const filter = bad(() => parseEventFilter(req.query)) as Filter;
       const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
       const cursor = bad(() => parseCursor(req.query.cursor)) as string | undefined;
-      return s.events.query(filter, limit, cursor);
+      return s.events.query(filter, limit, cursor, req.query.rollup === '1');
     });
 
     app.get<Q>(`${P}/events/stats`, { config: admin, schema: schemas.stats }, async req => {
