@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -22,6 +23,13 @@ function findPublicDir(): string {
   }
 }
 
+/** The chart library's browser build, served from its npm package: no CDN, no copy in git. */
+export const VENDOR_FILES = ['chart.umd.min.js'];
+
+function chartJsDist(): string {
+  return dirname(createRequire(import.meta.url).resolve('chart.js'));
+}
+
 // Encapsulated on purpose: this onRoute hook marks only the static routes as public.
 export default async function dashboard(app: FastifyInstance) {
   app.addHook('onRoute', route => {
@@ -32,5 +40,13 @@ export default async function dashboard(app: FastifyInstance) {
     prefix: '/',
     index: ['index.html'],
     wildcard: false
+  });
+  await app.register(fastifyStatic, {
+    root: chartJsDist(),
+    prefix: '/vendor/',
+    wildcard: false,
+    decorateReply: false,
+    // Only the one file the page loads; the rest of the package's dist stays unreachable.
+    allowedPath: path => VENDOR_FILES.includes(path.replace(/^\/+/, ''))
   });
 }
