@@ -18,7 +18,7 @@ export function el(tag, attrs = {}, ...children) {
       e.setAttribute(k, v === true ? '' : v);
     }
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     e.append(
       c instanceof Node
         ? c
