@@ -53,9 +53,11 @@ class WardenSync:
         spool_dir: str,
         lab_id: str,
         policy: Callable[[], dict] = dict,
+        root_dir: str = "",
         log,
     ) -> None:
         self.config = config
+        self.root_dir = root_dir  # the server's root: event locations are made relative to it
         self.log = log
         self.link = link
         self.data_dir = data_dir
@@ -185,7 +187,7 @@ class WardenSync:
         results: List[Optional[dict]] = []
         kept = []
         for event in events:
-            shaped = apply_rule_policy(event, policy, catalog)
+            shaped = apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
             if shaped is None:
                 results.append(_not_recorded(event))
             else:
@@ -197,7 +199,10 @@ class WardenSync:
     def _shape(self, events: list) -> list:
         """Spooled events as the policy wants them; posture rules switched off left out."""
         policy, catalog = self.policy(), rule_catalog()
-        shaped = (apply_rule_policy(event, policy, catalog) for event in events)
+        shaped = (
+            apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
+            for event in events
+        )
         return [event for event in shaped if event is not None]
 
     def raise_server_event(self, event: dict) -> None:
@@ -268,6 +273,26 @@ class WardenSync:
         }
 
 
+def relative_where(event: object, root_dir: str) -> object:
+    """``event`` with ``location.path`` relative to the server's root, as the event schema
+    says and as static findings already are. A kernel reports its notebook by the absolute
+    path jupyter_server gives it (``JPY_SESSION_NAME``); made relative, one notebook reads the
+    same in every event and across labs, and no home directory reaches central. A path
+    outside the root stays as it is (there is nothing to be relative to)."""
+    location = event.get("location") if isinstance(event, dict) else None
+    path = location.get("path") if isinstance(location, dict) else None
+    if not root_dir or not isinstance(path, str) or not os.path.isabs(path):
+        return event
+    root = os.path.realpath(root_dir)
+    try:
+        rel = os.path.relpath(os.path.realpath(path), root)
+    except ValueError:  # another drive (Windows)
+        return event
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return event
+    return dict(event, location=dict(location, path=rel.replace(os.sep, "/")))
+
+
 async def guarded(loop, log) -> None:
     """Run ``loop()`` forever: an unexpected error is logged and the loop restarted."""
     while True:
@@ -301,6 +326,7 @@ def start_pipeline(
         spool_dir=spool_dir,
         lab_id=lab_id,
         policy=policy,
+        root_dir=server_app.root_dir,
         log=server_app.log,
     )
     server_app.web_app.settings[SETTINGS_KEY] = sync

@@ -5,6 +5,7 @@ import json
 import sys
 
 import pytest
+from events_for_tests import kernel_event
 from labserver_harness import LabServer, wait_for
 from real_central import RealCentral, central_problem
 
@@ -127,6 +128,19 @@ def test_central_lists_the_lab_with_its_unguarded_kernel(tmp_path, real_central)
                 "policy_revision": None,
             }
         ]
+        # A runtime event as a kernel reports it (absolute notebook path) reaches central with
+        # `where` relative to the lab's root, like static findings, and with its user.
+        notebook = lab.workdir / "root" / "work" / "train.ipynb"
+        runtime = kernel_event(1, location={"path": str(notebook), "cell_id": "c1"})
+        assert lab.post_events([runtime])[0]["status"] == "accepted"
+
+        def stored():
+            found = [e for e in real_central.events() if e["event_id"] == runtime["event_id"]]
+            return found[0] if found else None
+
+        at_central = wait_for(stored, 60, 0.3, "central to store the runtime event")
+        assert at_central["location"] == {"path": "work/train.ipynb", "cell_id": "c1"}
+        assert isinstance(at_central["user"], str) and at_central["user"]
         # The bare kernel stops: the next report says every kernel is guarded.
         assert lab.request("DELETE", f"/api/kernels/{ids[1]}")[0] == 204
         wait_for(

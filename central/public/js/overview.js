@@ -82,7 +82,7 @@ function timeChart(id, axis, bucket, rows) {
       animation: false,
       maintainAspectRatio: false,
       scales: {
-        x: { stacked: true },
+        x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
         y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
       },
       plugins: { legend: { position: 'bottom' } }
