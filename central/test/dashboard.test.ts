@@ -287,7 +287,7 @@ describe('dashboard in Chromium', () => {
     assert.equal(await page.getAttribute('#tab-btn-policies', 'aria-selected'), 'true');
   });
 
-  it('checks a new policy name in the browser (the pattern is valid under the v flag)', async () => {
+  it('checks a new policy name (its pattern is valid under the v flag)', async () => {
     const valid = (name: string) =>
       page.evaluate(n => {
         const input = document.querySelector('#new-policy input') as HTMLInputElement;
@@ -300,7 +300,7 @@ describe('dashboard in Chromium', () => {
     await page.fill('#new-policy input', '');
   });
 
-  it('picks rules, reviews the diff, publishes; the lab client verifies the new revision', async () => {
+  it('picks rules, reviews the diff, publishes; the lab client accepts it', async () => {
     await page.click('#policy-list button[data-policy=fleet]');
     await page.waitForSelector('#rules-table tbody tr[data-rule=torch-load-unsafe] .result .act');
     const rowOf = (id: string) => page.locator(`#rules-table tbody tr[data-rule="${id}"]`);
