@@ -41,12 +41,9 @@ export default async function dashboard(app: FastifyInstance) {
     index: ['index.html'],
     wildcard: false
   });
-  await app.register(fastifyStatic, {
-    root: chartJsDist(),
-    prefix: '/vendor/',
-    wildcard: false,
-    decorateReply: false,
-    // Only the one file the page loads; the rest of the package's dist stays unreachable.
-    allowedPath: path => VENDOR_FILES.includes(path.replace(/^\/+/, ''))
-  });
+  // One route per vendor file (not the package's whole dist folder).
+  const vendor = chartJsDist();
+  for (const file of VENDOR_FILES) {
+    app.get(`/vendor/${file}`, (_req, reply) => reply.sendFile(file, vendor));
+  }
 }
