@@ -1,10 +1,9 @@
-// The dashboard: plain browser scripts (no modules, no build), same rules as the rest.
+// The dashboard: browser ES modules served as they are (no build), same rules as the rest.
 module.exports = {
   root: true,
   env: { browser: true, es2022: true },
-  parserOptions: { ecmaVersion: 2022, sourceType: 'script' },
+  parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
   extends: ['eslint:recommended', 'plugin:prettier/recommended'],
-  globals: { lineDiff: 'readonly', module: 'readonly' },
   rules: {
     curly: ['error', 'all'],
     eqeqeq: 'error',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { policyProblems, type PolicyProblem } from './policy/validity.js';
 
 // The contracts are defined once in the repository's schema/ folder; central only reads them.
 
@@ -39,7 +40,10 @@ export interface Contracts {
   /** The JSON Schemas as read from schema/, for route schemas built from them. */
   schemas: { policy: Record<string, unknown>; event: Record<string, unknown> };
   rules: Map<string, Rule>;
-  validatePolicy(doc: unknown): ValidationError[];
+  /** schema/default-policy.json: the built-in default every lab starts from. */
+  defaultPolicy: Record<string, unknown>;
+  /** Every reason a policy document is not usable at `now` (default: the clock); [] if usable. */
+  policyProblems(doc: unknown, now?: Date): PolicyProblem[];
   validateEvent(ev: unknown): ValidationError[];
 }
 
@@ -74,8 +78,8 @@ export function formatErrors(errors: ValidationError[]): string {
 }
 
 /** The validator used for contracts and for Fastify route schemas: JSON Schema 2020-12. */
-export function newAjv() {
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
+export function newAjv(allErrors = false) {
+  const ajv = new Ajv2020({ allErrors, strict: false });
   addFormats(ajv);
   return ajv;
 }
@@ -85,14 +89,18 @@ export function loadContracts(schemaDir?: string): Contracts {
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const ajv = newAjv();
   const schemas = { policy: read('policy.schema.json'), event: read('event.schema.json') };
-  const policy: ValidateFunction = ajv.compile(schemas.policy);
+  // Every fault of a policy is reported at once (an admin fixes them in one go); the schema's
+  // bounds (maxItems, maxLength) keep that cheap.
+  const policy: ValidateFunction = newAjv(true).compile(schemas.policy);
   const event: ValidateFunction = ajv.compile(schemas.event);
   const catalog = read('rules.json') as { rules: Rule[] };
+  const rules = new Map(catalog.rules.map(r => [r.id, r]));
   return {
     schemaDir: dir,
     schemas,
-    rules: new Map(catalog.rules.map(r => [r.id, r])),
-    validatePolicy: doc => (policy(doc) ? [] : toErrors(policy.errors)),
+    rules,
+    defaultPolicy: read('default-policy.json'),
+    policyProblems: (doc, now = new Date()) => policyProblems(doc, now, policy, rules),
     validateEvent: ev => (event(ev) ? [] : toErrors(event.errors))
   };
 }

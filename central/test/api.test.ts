@@ -187,7 +187,7 @@ for (const dialect of DIALECTS) {
           Date.parse(b.doc.expires_at) > Date.now() && Date.parse(b.doc.issued_at) <= Date.now()
         );
         assert.deepEqual(
-          c.app.contracts.validatePolicy(b.doc),
+          c.app.contracts.policyProblems(b.doc),
           [],
           'served document matches policy.schema.json'
         );
@@ -347,7 +347,60 @@ for (const dialect of DIALECTS) {
           document: { rules: { 'no-such-rule': { action: 'warn' } }, pickle: { mode: 'bogus' } }
         });
         assert.equal(v.json.valid, false);
-        assert.ok(v.json.errors.length >= 1);
+        assert.ok(v.json.errors.some((e: any) => e.code === 'schema' && e.path === '/pickle/mode'));
+        // Only a schema-valid document is checked further (schema/vectors/README.md).
+        const unknown = await call(c, 'POST', '/api/v1/admin/policies/validate', c.admin, {
+          document: { rules: { 'no-such-rule': { action: 'warn' } } }
+        });
+        assert.deepEqual(
+          [unknown.json.valid, unknown.json.errors.map((e: any) => [e.code, e.path])],
+          [false, [['unknown_rule', '/rules/no-such-rule']]]
+        );
+        // Labs refuse a policy naming a rule the catalog does not know: so does central.
+        const typo = await call(c, 'POST', '/api/v1/admin/policies', c.admin, {
+          name: 'typo',
+          document: { rules: { 'torch-load-unsafe-typo': { action: 'off' } } }
+        });
+        assert.equal(typo.status, 400);
+        assert.match(typo.json.message, /not in the catalog/);
+        const draft = await call(c, 'POST', '/api/v1/admin/policies/decisions', c.admin, {
+          document: {
+            default_action: 'confirm',
+            rules: { 'pickle-load': { action: 'off' }, 'shelve-open': { severity: 'low' } }
+          }
+        });
+        assert.equal(draft.status, 200);
+        const by = new Map(draft.json.decisions.map((d: any) => [d.rule_id, d]));
+        assert.equal(by.size, c.app.contracts.rules.size);
+        assert.deepEqual(by.get('pickle-load'), {
+          rule_id: 'pickle-load',
+          action: 'off',
+          severity: 'high',
+          decided_by: 'rule'
+        });
+        assert.deepEqual(by.get('shelve-open'), {
+          rule_id: 'shelve-open',
+          action: 'confirm',
+          severity: 'low',
+          decided_by: 'default_action'
+        });
+        assert.equal((by.get('pickle-blocked-global') as any).action, 'block', 'never lowered');
+        const broken = await call(c, 'POST', '/api/v1/admin/policies/decisions', c.admin, {
+          document: { default_action: 'maybe' }
+        });
+        assert.deepEqual([broken.json.valid, broken.json.decisions], [false, []]);
+        const catalog = (await call(c, 'GET', '/api/v1/admin/catalog', c.admin)).json;
+        assert.equal(catalog.rules.length, c.app.contracts.rules.size);
+        assert.equal(catalog.default_policy.revision, undefined);
+        assert.deepEqual(
+          (
+            await call(c, 'POST', '/api/v1/admin/policies/validate', c.admin, {
+              document: catalog.default_policy
+            })
+          ).json,
+          { valid: true, errors: [], warnings: [] },
+          'the default policy to start from is one central accepts'
+        );
         const cur = (await call(c, 'GET', '/api/v1/admin/policies', c.admin)).json.policies.find(
           (p: any) => p.name === 'fleet'
         );
@@ -609,6 +662,62 @@ for (const dialect of DIALECTS) {
         ]) {
           const b = await call(c, 'POST', '/api/v1/status', c.lab, body);
           assert.equal(b.status, 400, JSON.stringify(body));
+        }
+      });
+
+      it('keeps the latest kernel guard coverage per lab, unguarded labs first', async () => {
+        const kernels = {
+          total: 3,
+          guarded: 1,
+          truncated: false,
+          unguarded: [
+            { kernel: '1a2b3c4d', reason: 'no_report', since: null, mode: null },
+            {
+              kernel: '9f8e7d6c',
+              reason: 'guard_errors',
+              since: '2026-11-30T08:00:00+00:00',
+              mode: 'enforce',
+              policy_revision: 4
+            }
+          ]
+        };
+        const other = (
+          await call(c, 'POST', '/api/v1/admin/tokens', c.admin, { kind: 'lab', name: 'aaa-lab' })
+        ).json.token;
+        // A lab whose name sorts first, fully guarded: still listed after lab-a.
+        const guarded = { total: 1, guarded: 1, unguarded: [] };
+        assert.equal(
+          (await call(c, 'POST', '/api/v1/status', other, { kernels: guarded })).status,
+          204
+        );
+        assert.equal((await call(c, 'POST', '/api/v1/status', c.lab, { kernels })).status, 204);
+        let labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        assert.equal(labs[0].lab, 'lab-a');
+        assert.equal(labs[0].unguarded_kernels, 2);
+        assert.deepEqual(labs[0].kernels, kernels);
+        const aaa = labs.find((l: any) => l.lab === 'aaa-lab');
+        assert.deepEqual([aaa.unguarded_kernels, aaa.kernels], [0, guarded]);
+        // The latest report wins; one without `kernels` makes coverage unknown, not "guarded".
+        await call(c, 'POST', '/api/v1/status', c.lab, { kernels: guarded });
+        labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        assert.equal(labs.find((l: any) => l.lab === 'lab-a').unguarded_kernels, 0);
+        await call(c, 'POST', '/api/v1/status', c.lab, { queue_depth: 0 });
+        labs = (await call(c, 'GET', '/api/v1/admin/labs', c.admin)).json.labs;
+        const me = labs.find((l: any) => l.lab === 'lab-a');
+        assert.deepEqual([me.unguarded_kernels, me.kernels], [null, null]);
+        const row = (over: object) => ({ kernel: 'k', reason: 'no_report', ...over });
+        for (const bad of [
+          { total: 1, guarded: 2, unguarded: [] },
+          { total: 1, guarded: 0, unguarded: [row({}), row({})] },
+          { total: 1, guarded: 0, unguarded: [row({ reason: 'forgot' })] },
+          { total: 1, guarded: 0, unguarded: [row({ kernel: 'x'.repeat(17) })] },
+          { total: 1, guarded: 0, unguarded: [row({ path: '/home/alice/secret' })] },
+          { total: 1, guarded: 0, unguarded: [row({ mode: 'm'.repeat(21) })] },
+          { total: 60, guarded: 0, unguarded: Array.from({ length: 51 }, () => row({})) },
+          { total: 1, unguarded: [] }
+        ]) {
+          const b = await call(c, 'POST', '/api/v1/status', c.lab, { kernels: bad });
+          assert.equal(b.status, 400, JSON.stringify(bad));
         }
       });
 

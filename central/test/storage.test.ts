@@ -234,7 +234,7 @@ for (const dialect of DIALECTS) {
       };
       assert.equal((await docOf(c.lab)).audience, 'lab-a');
       assert.equal((await docOf(b)).audience, 'lab-b');
-      assert.deepEqual(c.app.contracts.validatePolicy(await docOf(b)), []);
+      assert.deepEqual(c.app.contracts.policyProblems(await docOf(b)), []);
       const admin = await call(c, 'GET', '/api/v1/policy', c.admin);
       assert.equal(admin.status, 403, 'a policy is signed for a lab; an admin token names none');
     });

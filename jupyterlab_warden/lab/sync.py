@@ -22,17 +22,19 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
 from .. import __version__
+from ..kernel.boot.status import kernels_status
 from ..kernel.contracts import rule_catalog
 from ..kernel.event_spool import SPOOL_ENV
 from .central.backoff import Backoff
 from .central.link import CentralLink
 from .central.relay import EventRelay
-from .central.status_reporter import StatusReporter
+from .central.status_reporter import StatusReporter, kernel_coverage
 from .events.handlers import EventPipelineStatusHandler, EventsHandler
 from .events.recovery import Recovery, open_event_store
 from .events.rule_policy import apply_rule_policy
 from .events.spool import SpoolIngester
 from .events.store import EventStore
+from .kernel_launch import SETTINGS_KEY as KERNEL_STATUS_DIR
 from .warden_config import Warden
 
 SETTINGS_KEY = "warden_sync"
@@ -51,9 +53,11 @@ class WardenSync:
         spool_dir: str,
         lab_id: str,
         policy: Callable[[], dict] = dict,
+        root_dir: str = "",
         log,
     ) -> None:
         self.config = config
+        self.root_dir = root_dir  # the server's root: event locations are made relative to it
         self.log = log
         self.link = link
         self.data_dir = data_dir
@@ -183,7 +187,7 @@ class WardenSync:
         results: List[Optional[dict]] = []
         kept = []
         for event in events:
-            shaped = apply_rule_policy(event, policy, catalog)
+            shaped = apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
             if shaped is None:
                 results.append(_not_recorded(event))
             else:
@@ -195,7 +199,10 @@ class WardenSync:
     def _shape(self, events: list) -> list:
         """Spooled events as the policy wants them; posture rules switched off left out."""
         policy, catalog = self.policy(), rule_catalog()
-        shaped = (apply_rule_policy(event, policy, catalog) for event in events)
+        shaped = (
+            apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
+            for event in events
+        )
         return [event for event in shaped if event is not None]
 
     def raise_server_event(self, event: dict) -> None:
@@ -266,6 +273,26 @@ class WardenSync:
         }
 
 
+def relative_where(event: object, root_dir: str) -> object:
+    """``event`` with ``location.path`` relative to the server's root, as the event schema
+    says and as static findings already are. A kernel reports its notebook by the absolute
+    path jupyter_server gives it (``JPY_SESSION_NAME``); made relative, one notebook reads the
+    same in every event and across labs, and no home directory reaches central. A path
+    outside the root stays as it is (there is nothing to be relative to)."""
+    location = event.get("location") if isinstance(event, dict) else None
+    path = location.get("path") if isinstance(location, dict) else None
+    if not root_dir or not isinstance(path, str) or not os.path.isabs(path):
+        return event
+    root = os.path.realpath(root_dir)
+    try:
+        rel = os.path.relpath(os.path.realpath(path), root)
+    except ValueError:  # another drive (Windows)
+        return event
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return event
+    return dict(event, location=dict(location, path=rel.replace(os.sep, "/")))
+
+
 async def guarded(loop, log) -> None:
     """Run ``loop()`` forever: an unexpected error is logged and the loop restarted."""
     while True:
@@ -301,9 +328,12 @@ def start_pipeline(
         spool_dir=spool_dir,
         lab_id=lab_id,
         policy=policy,
+        root_dir=server_app.root_dir,
         log=server_app.log,
     )
     server_app.web_app.settings[SETTINGS_KEY] = sync
+    if sync.status_reporter is not None:
+        sync.status_reporter.kernels = lambda: _kernel_coverage(server_app)
     IOLoop.current().add_callback(sync.start)
     return [
         (url_path_join(base, "warden", "events"), EventsHandler, {"sync": sync}),
@@ -313,6 +343,15 @@ def start_pipeline(
             {"sync": sync},
         ),
     ]
+
+
+def _kernel_coverage(server_app) -> dict:
+    """Which running kernels have the guard, for central (the kernels of /warden/status)."""
+    status_dir = server_app.web_app.settings.get(KERNEL_STATUS_DIR)
+    if status_dir is None:  # the launch-time guard is off: no kernel reports one
+        ids = server_app.kernel_manager.list_kernel_ids()
+        return kernel_coverage([{"kernel_id": k} for k in ids], launch_guard=False)
+    return kernel_coverage(kernels_status(server_app.kernel_manager, status_dir))
 
 
 def sync_for(server_app) -> Optional[WardenSync]:

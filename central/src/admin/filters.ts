@@ -17,6 +17,9 @@ function time(v: string | undefined, name: string): number | undefined {
   return t;
 }
 
+/** What an event says was done (contract 3). */
+export const EVENT_ACTIONS = ['allowed', 'warned', 'confirmed', 'blocked'];
+
 export function parseEventFilter(q: Record<string, string | undefined>): EventFilter {
   const f: EventFilter = {};
   for (const k of ['user', 'lab', 'rule'] as const) {
@@ -57,6 +60,12 @@ export function parseEventFilter(q: Record<string, string | undefined>): EventFi
       throw new Error(`kind must be one of ${KINDS.join(', ')}`);
     }
     f.kind = q.kind;
+  }
+  if (q.action !== undefined && q.action !== '') {
+    if (!EVENT_ACTIONS.includes(q.action)) {
+      throw new Error(`action must be one of ${EVENT_ACTIONS.join(', ')}`);
+    }
+    f.action = q.action;
   }
   f.since = time(q.since, 'since');
   f.until = time(q.until, 'until');

@@ -119,6 +119,14 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
       // Fair size retention takes the oldest events of one lab.
       `CREATE INDEX events_lab ON events (lab, id)`
     ]
+  },
+  {
+    // Kernel guard coverage each lab last reported (NULL: never reported, unknown).
+    version: 4,
+    sql: [
+      `ALTER TABLE labs ADD COLUMN kernels_json TEXT`,
+      `ALTER TABLE labs ADD COLUMN kernels_unguarded INTEGER`
+    ]
   }
 ];
 

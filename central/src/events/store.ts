@@ -4,6 +4,9 @@ import type { ValidEvent } from './ingest.js';
 
 // Stored events: idempotent insert on (lab, event_id), filtered queries, counts over time.
 
+/** Findings about the set-up, raised again at every start: rolled up in the events list. */
+export const POSTURE_KINDS = ['sandbox', 'server'];
+
 export interface StoredEvent extends Record<string, unknown> {
   id: number;
   lab: string;
@@ -18,6 +21,7 @@ export interface EventFilter {
   severity?: string;
   min_severity?: string;
   kind?: string;
+  action?: string;
   since?: number;
   until?: number;
 }
@@ -60,6 +64,9 @@ function where(f: EventFilter, params: unknown[]): string {
   }
   if (f.kind) {
     add('kind = ?', f.kind);
+  }
+  if (f.action) {
+    add('action = ?', f.action);
   }
   if (f.since !== undefined) {
     add('time_ms >= ?', f.since);
@@ -222,32 +229,85 @@ export class EventStore {
     }
   }
 
-  /** Newest first; the cursor is the last row's (time_ms, id). */
+  /**
+   * Newest first; the cursor is the last row's (time_ms, id). With `rollup`, repeated posture
+   * findings (kinds sandbox and server: the same rule and fingerprint of the same lab, raised
+   * again at every start) are one row, the newest, carrying `repeats` and
+   * `first_time` of its group.
+   */
   async query(
     f: EventFilter,
     limit: number,
-    cursor?: string
+    cursor?: string,
+    rollup = false
   ): Promise<{ events: StoredEvent[]; next_cursor: string | null }> {
     const params: unknown[] = [];
-    let w = where(f, params);
+    const clauses: string[] = [];
+    const w = where(f, params);
+    if (w) {
+      clauses.push(w.slice('WHERE '.length));
+    }
     if (cursor) {
       const [t, id] = cursor.split('.').map(Number);
       params.push(t, t, id);
       const [t1, t2, i1] = [params.length - 2, params.length - 1, params.length];
-      const c = `(time_ms < $${t1} OR (time_ms = $${t2} AND id < $${i1}))`;
-      w = w ? `${w} AND ${c}` : `WHERE ${c}`;
+      clauses.push(`(time_ms < $${t1} OR (time_ms = $${t2} AND id < $${i1}))`);
+    }
+    if (rollup) {
+      const inner = where(f, params);
+      const posture = `kind IN (${POSTURE_KINDS.map(k => `'${k}'`).join(', ')})`;
+      clauses.push(
+        // The newest row of each group stands for it (same order as the list itself).
+        `(NOT ${posture} OR id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY ` +
+          'lab, kind, rule_id, fingerprint ORDER BY time_ms DESC, id DESC) AS rn FROM events ' +
+          `${inner ? `${inner} AND` : 'WHERE'} ${posture}) newest WHERE rn = 1))`
+      );
     }
     params.push(limit);
     const rows = await this.db.query(
-      `SELECT * FROM events ${w} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}`,
+      `SELECT * FROM events ${clauses.length ? 'WHERE ' + clauses.join(' AND ') : ''}
+       ORDER BY time_ms DESC, id DESC LIMIT $${params.length}`,
       params
     );
     const events = rows.map(rowToEvent);
+    if (rollup) {
+      await this.countRepeats(f, events);
+    }
     const last = rows[rows.length - 1];
     return {
       events,
       next_cursor: rows.length === limit ? `${num(last.time_ms)}.${num(last.id)}` : null
     };
+  }
+
+  /** Sets `repeats` and `first_time` on the posture rows of a rolled-up page. */
+  private async countRepeats(f: EventFilter, events: StoredEvent[]) {
+    const posture = events.filter(e => POSTURE_KINDS.includes(String(e.kind)));
+    if (!posture.length) {
+      return;
+    }
+    const params: unknown[] = [];
+    const w = where(f, params);
+    const fps = posture.map(e => {
+      params.push(e.fingerprint);
+      return `$${params.length}`;
+    });
+    const rows = await this.db.query(
+      `SELECT lab, kind, rule_id, fingerprint, COUNT(*) AS n, MIN(time_ms) AS first FROM events
+       ${w ? `${w} AND` : 'WHERE'} kind IN (${POSTURE_KINDS.map(k => `'${k}'`).join(', ')})
+       AND fingerprint IN (${fps.join(', ')}) GROUP BY lab, kind, rule_id, fingerprint`,
+      params
+    );
+    const key = (r: Record<string, unknown>) =>
+      [r.lab, r.kind, r.rule_id, r.fingerprint].join('\n');
+    const groups = new Map(rows.map(r => [key(r), r]));
+    for (const e of posture) {
+      const g = groups.get(key(e));
+      if (g) {
+        e.repeats = num(g.n);
+        e.first_time = new Date(num(g.first)).toISOString();
+      }
+    }
   }
 
   /** Every matching event, oldest first, in pages (for exports and inventories). */
@@ -283,8 +343,8 @@ export class EventStore {
     }
     const b = String(bucketMs);
     const rows = await this.db.query(
-      `SELECT (time_ms / ${b}) * ${b} AS t, rule_id, severity, lab, COUNT(*) AS n FROM events ${w}
-       GROUP BY 1, 2, 3, 4 ORDER BY 1`,
+      `SELECT (time_ms / ${b}) * ${b} AS t, rule_id, severity, lab, action, kind, COUNT(*) AS n
+       FROM events ${w} GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1`,
       params
     );
     const series = rows.map(r => ({
@@ -292,17 +352,24 @@ export class EventStore {
       rule_id: String(r.rule_id),
       severity: String(r.severity),
       lab: String(r.lab),
+      action: String(r.action),
+      kind: String(r.kind),
       count: num(r.n)
     }));
     const totals = {
       by_rule: {} as Record<string, number>,
       by_severity: {} as Record<string, number>,
-      by_lab: {} as Record<string, number>
+      by_lab: {} as Record<string, number>,
+      by_action: {} as Record<string, number>,
+      by_kind: {} as Record<string, number>
     };
+    const add = (m: Record<string, number>, k: string, n: number) => (m[k] = (m[k] ?? 0) + n);
     for (const s of series) {
-      totals.by_rule[s.rule_id] = (totals.by_rule[s.rule_id] ?? 0) + s.count;
-      totals.by_severity[s.severity] = (totals.by_severity[s.severity] ?? 0) + s.count;
-      totals.by_lab[s.lab] = (totals.by_lab[s.lab] ?? 0) + s.count;
+      add(totals.by_rule, s.rule_id, s.count);
+      add(totals.by_severity, s.severity, s.count);
+      add(totals.by_lab, s.lab, s.count);
+      add(totals.by_action, s.action, s.count);
+      add(totals.by_kind, s.kind, s.count);
     }
     return { series, totals };
   }

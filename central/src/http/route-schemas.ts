@@ -34,10 +34,52 @@ const eventFilter = {
   severity: { type: 'string', enum: [...SEVERITIES, ''] },
   min_severity: { type: 'string', enum: [...SEVERITIES, ''] },
   kind: { type: 'string', enum: [...EVENT_KINDS, ''] },
+  action: { type: 'string', enum: ['allowed', 'warned', 'confirmed', 'blocked', ''] },
   since: str(40),
   until: str(40),
   limit: digits(3),
   cursor: { type: 'string', pattern: '^([0-9]{1,15}\\.[0-9]{1,15})?$' }
+};
+
+/** Reasons a lab gives for a kernel without the guard (status_reporter.py writes them). */
+export const UNGUARDED_REASONS = [
+  'launch_guard_off',
+  'no_report',
+  'report_unreadable',
+  'report_mismatch',
+  'guard_errors',
+  'not_installed'
+] as const;
+
+/**
+ * `kernels` of POST /status: the lab's running kernels and the ones without the guard.
+ * Bounded and free of free text (a kernel is named by a short label, never its id).
+ */
+const kernelCoverage = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['total', 'guarded', 'unguarded'],
+  properties: {
+    total: { type: 'integer', minimum: 0, maximum: 100000 },
+    guarded: { type: 'integer', minimum: 0, maximum: 100000 },
+    truncated: { type: 'boolean' },
+    unguarded: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kernel', 'reason'],
+        properties: {
+          kernel: { type: 'string', pattern: '^[A-Za-z0-9_-]{0,16}$' },
+          reason: { enum: UNGUARDED_REASONS },
+          since: { type: ['string', 'null'], maxLength: 40 },
+          mode: { type: ['string', 'null'], maxLength: 20 },
+          policy_revision: { type: ['integer', 'null'], minimum: 0 }
+        }
+      }
+    }
+  }
 };
 
 export function routeSchemas() {
@@ -65,7 +107,8 @@ export function routeSchemas() {
           propertyNames: { pattern: '^[a-z0-9_.-]{1,64}$' },
           additionalProperties: { type: 'integer', minimum: 0 }
         },
-        warden_version: { type: ['string', 'null'], maxLength: 100 }
+        warden_version: { type: ['string', 'null'], maxLength: 100 },
+        kernels: kernelCoverage
       })
     },
     createPolicy: {
@@ -79,9 +122,15 @@ export function routeSchemas() {
       body: object({ document, base_revision: { type: 'integer' }, comment }, ['document'])
     },
     validatePolicy: { body: { type: 'object' } },
+    // A draft: any object (its faults are the answer), not the stored document's schema.
+    decisions: { body: object({ document: { type: 'object' } }, ['document']) },
     policyName: { params: object({ name: str(64) }) },
     audit: { querystring: object({ limit: digits(3), before: digits(15) }) },
     events_query: { querystring: object(eventFilter) },
+    // The events list may roll up repeated posture findings (see EventStore.query).
+    events_list: {
+      querystring: object({ ...eventFilter, rollup: { type: 'string', enum: ['0', '1', ''] } })
+    },
     stats: {
       querystring: object({
         ...eventFilter,

@@ -2,11 +2,27 @@ import { type Database, num, numOrNull } from '../db/database.js';
 
 // Lab inventory: when each lab was last heard from and what it last reported about itself.
 
+/** The lab's running kernels and those without the guard (route schema: `kernelCoverage`). */
+export interface KernelCoverage {
+  total: number;
+  guarded: number;
+  truncated?: boolean;
+  unguarded: {
+    kernel: string;
+    reason: string;
+    since?: string | null;
+    mode?: string | null;
+    policy_revision?: number | null;
+  }[];
+}
+
 export interface LabStatus {
   policy_revision?: number | null;
   queue_depth?: number | null;
   dropped?: Record<string, number>;
   warden_version?: string | null;
+  /** Absent when the lab does not report it (older labs): coverage unknown. */
+  kernels?: KernelCoverage;
 }
 
 /** Pure: checks a status body; returns an error message or the cleaned status. */
@@ -58,6 +74,14 @@ export function parseStatus(body: unknown): { error: string } | { status: LabSta
     }
     out.warden_version = b.warden_version as string | null;
   }
+  if (b.kernels !== undefined) {
+    // Its shape is checked by the route schema (kernelCoverage), before this runs.
+    const k = b.kernels as KernelCoverage;
+    if (k.guarded > k.total || k.unguarded.length > k.total - k.guarded) {
+      return { error: 'kernels: guarded and unguarded kernels do not add up to total' };
+    }
+    out.kernels = k;
+  }
   return { status: out };
 }
 
@@ -88,27 +112,36 @@ export class LabInventory {
 
   async report(lab: string, s: LabStatus): Promise<void> {
     const now = Date.now();
+    // A report without kernels leaves coverage unknown (NULL), never "all guarded".
+    const unguarded = s.kernels ? s.kernels.total - s.kernels.guarded : null;
     await this.db.query(
       `INSERT INTO labs (lab, last_seen, policy_revision, queue_depth, dropped_json,
-        warden_version, status_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $2)
+        warden_version, status_at, kernels_json, kernels_unguarded)
+       VALUES ($1, $2, $3, $4, $5, $6, $2, $7, $8)
        ON CONFLICT (lab) DO UPDATE SET last_seen = excluded.last_seen, policy_revision =
          excluded.policy_revision,
          queue_depth = excluded.queue_depth, dropped_json = excluded.dropped_json,
-         warden_version = excluded.warden_version, status_at = excluded.status_at`,
+         warden_version = excluded.warden_version, status_at = excluded.status_at,
+         kernels_json = excluded.kernels_json, kernels_unguarded = excluded.kernels_unguarded`,
       [
         lab,
         now,
         s.policy_revision ?? null,
         s.queue_depth ?? null,
         JSON.stringify(s.dropped ?? {}),
-        s.warden_version ?? null
+        s.warden_version ?? null,
+        s.kernels ? JSON.stringify(s.kernels) : null,
+        unguarded
       ]
     );
   }
 
+  /** Labs with unguarded kernels first (most first), then by name. */
   async list(eventCounts: Map<string, number>) {
-    const rows = await this.db.query('SELECT * FROM labs ORDER BY lab');
+    const rows = await this.db.query(
+      `SELECT * FROM labs ORDER BY CASE WHEN kernels_unguarded > 0 THEN 0 ELSE 1 END,
+        COALESCE(kernels_unguarded, 0) DESC, lab`
+    );
     return rows.map(r => ({
       lab: String(r.lab),
       last_seen: new Date(num(r.last_seen)).toISOString(),
@@ -117,7 +150,12 @@ export class LabInventory {
       dropped: JSON.parse(String(r.dropped_json ?? '{}')) as Record<string, number>,
       warden_version: (r.warden_version as string) ?? null,
       status_at: r.status_at === null ? null : new Date(num(r.status_at)).toISOString(),
-      event_count: eventCounts.get(String(r.lab)) ?? 0
+      event_count: eventCounts.get(String(r.lab)) ?? 0,
+      unguarded_kernels: numOrNull(r.kernels_unguarded),
+      kernels:
+        r.kernels_json === null || r.kernels_json === undefined
+          ? null
+          : (JSON.parse(String(r.kernels_json)) as KernelCoverage)
     }));
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -22,6 +23,13 @@ function findPublicDir(): string {
   }
 }
 
+/** The chart library's browser build, served from its npm package: no CDN, no copy in git. */
+export const VENDOR_FILES = ['chart.umd.min.js'];
+
+function chartJsDist(): string {
+  return dirname(createRequire(import.meta.url).resolve('chart.js'));
+}
+
 // Encapsulated on purpose: this onRoute hook marks only the static routes as public.
 export default async function dashboard(app: FastifyInstance) {
   app.addHook('onRoute', route => {
@@ -33,4 +41,9 @@ export default async function dashboard(app: FastifyInstance) {
     index: ['index.html'],
     wildcard: false
   });
+  // One route per vendor file (not the package's whole dist folder).
+  const vendor = chartJsDist();
+  for (const file of VENDOR_FILES) {
+    app.get(`/vendor/${file}`, (_req, reply) => reply.sendFile(file, vendor));
+  }
 }

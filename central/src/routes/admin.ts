@@ -9,6 +9,7 @@ import { sarifChunks } from '../exports/sarif.js';
 import type { StoredEvent } from '../events/store.js';
 import { HttpError } from '../http/errors.js';
 import { ShadowMlInventory } from '../inventory/shadowml.js';
+import { allDecisions } from '../policy/decision.js';
 import { PolicyConflict, PolicyNotFound } from '../policy/store.js';
 import { routeSchemas } from '../http/route-schemas.js';
 import '../plugins/types.js';
@@ -34,14 +35,30 @@ export default fp(
     // Every route here is for admins; each still declares it (deny by default).
     const admin = { auth: 'admin' as const };
 
-    /** Checks an admin's policy document; revision and times are the service's to set. */
-    /** The route schema checked the document; revision, times and audience are ours to set. */
-    function checkDocument(doc: Record<string, unknown>): Record<string, unknown> {
+    /** The document as central stores it: revision, times and audience are ours to set. */
+    function asStored(doc: Record<string, unknown>): Record<string, unknown> {
       const out = { ...doc };
       for (const k of ['issued_at', 'expires_at', 'audience']) {
         delete out[k];
       }
       return out;
+    }
+
+    /** Why `doc` could not be served to a lab (the labs' own check), or []. */
+    function problemsOf(doc: Record<string, unknown>) {
+      return s.contracts
+        .policyProblems({ schema_version: 1, revision: 0, ...asStored(doc) })
+        .map(({ code, path, message }) => ({ code, path: path || '/', message }));
+    }
+
+    /** Refuses (400) a document every lab would refuse, before it is stored or signed. */
+    function usable(doc: Record<string, unknown>): Record<string, unknown> {
+      const problems = problemsOf(doc);
+      if (problems.length) {
+        const said = problems.slice(0, 5).map(p => `${p.path}: ${p.message}`);
+        throw new HttpError(400, 'bad_request', `policy document refused: ${said.join('; ')}`);
+      }
+      return asStored(doc);
     }
 
     const mapPolicyErrors = (e: unknown) => {
@@ -63,29 +80,43 @@ export default fp(
       `${P}/policies/validate`,
       { config: admin, schema: schemas.validatePolicy },
       async req => {
-        const b = req.body;
-        const doc = b.document;
+        const doc = req.body.document;
         if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
           return {
             valid: false,
-            errors: [{ path: '/', message: 'document must be a JSON object' }]
+            errors: [{ code: 'schema', path: '/', message: 'document must be a JSON object' }],
+            warnings: []
           };
         }
-        const errors = s.contracts.validatePolicy({
-          schema_version: 1,
-          revision: 0,
-          ...(doc as object)
-        });
-        const unknownRules = Object.keys(
-          ((doc as Record<string, unknown>).rules as object) ?? {}
-        ).filter(r => !s.contracts.rules.has(r));
+        const errors = problemsOf(doc as Record<string, unknown>);
+        // `warnings` stays for API v1 clients; an unknown rule id is an error now (labs refuse it).
+        return { valid: errors.length === 0, errors, warnings: [] };
+      }
+    );
+
+    // The policy editor's rule picker: the catalog with its defaults, and the built-in default
+    // policy an admin may start from.
+    app.get(`${P}/catalog`, { config: admin }, async () => {
+      const defaults = { ...s.contracts.defaultPolicy };
+      // Central sets these itself when a policy is saved.
+      delete defaults.schema_version;
+      delete defaults.revision;
+      return { rules: [...s.contracts.rules.values()], default_policy: defaults };
+    });
+
+    // What a draft document decides for every rule, as the labs will decide it; nothing stored.
+    app.post<{ Body: { document: Record<string, unknown> } }>(
+      `${P}/policies/decisions`,
+      { config: admin, schema: schemas.decisions },
+      async req => {
+        const errors = problemsOf(req.body.document);
+        if (errors.length) {
+          return { valid: false, errors, decisions: [] };
+        }
         return {
-          valid: errors.length === 0,
+          valid: true,
           errors,
-          warnings: unknownRules.map(r => ({
-            path: `/rules/${r}`,
-            message: 'rule id is not in the catalog'
-          }))
+          decisions: allDecisions(req.body.document, s.contracts.rules)
         };
       }
     );
@@ -101,7 +132,7 @@ export default fp(
       { config: admin, schema: schemas.createPolicy },
       async (req, reply) => {
         const b = req.body;
-        const doc = checkDocument(b.document);
+        const doc = usable(b.document);
         const out = await s.policies
           .write('create', b.name, doc, req.identity!.actor, { comment: b.comment ?? undefined })
           .catch(mapPolicyErrors);
@@ -114,7 +145,7 @@ export default fp(
       { config: admin, schema: schemas.updatePolicy },
       async req => {
         const b = req.body;
-        const doc = checkDocument(b.document);
+        const doc = usable(b.document);
         if (b.base_revision !== undefined && !Number.isSafeInteger(b.base_revision)) {
           throw new HttpError(400, 'bad_request', 'base_revision must be an integer');
         }
@@ -157,11 +188,11 @@ export default fp(
       return listAudit(s.db, limit, before);
     });
 
-    app.get<Q>(`${P}/events`, { config: admin, schema: schemas.events_query }, async req => {
+    app.get<Q>(`${P}/events`, { config: admin, schema: schemas.events_list }, async req => {
       const filter = bad(() => parseEventFilter(req.query)) as Filter;
       const limit = bad(() => parseLimit(req.query.limit, 100, 500)) as number;
       const cursor = bad(() => parseCursor(req.query.cursor)) as string | undefined;
-      return s.events.query(filter, limit, cursor);
+      return s.events.query(filter, limit, cursor, req.query.rollup === '1');
     });
 
     app.get<Q>(`${P}/events/stats`, { config: admin, schema: schemas.stats }, async req => {
