@@ -70,7 +70,5 @@ def _zip_format(path, data) -> Optional[FormatScan]:
             return FormatScan("keras", findings, [], errors, False)
         if torchscript.is_torchscript(names):
             findings, errors = torchscript.scan_code(zf)
-            return FormatScan(
-                "torchscript", findings, [], errors, True, torchscript.regrade_global
-            )
+            return FormatScan("torchscript", findings, [], errors, True, torchscript.regrade_global)
     return None
