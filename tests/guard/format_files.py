@@ -97,7 +97,9 @@ def yaml_files(out):
     with open(shorthand, "w") as fh:
         # the %TAG shorthand spells the tag differently; it resolves to the same python tag
         second = marker + "2"
-        fh.write(f"%TAG !p! tag:yaml.org,2002:python/\n---\nx: !p!object/apply:os.mknod [{second!r}]\n")
+        fh.write(
+            f"%TAG !p! tag:yaml.org,2002:python/\n---\nx: !p!object/apply:os.mknod [{second!r}]\n"
+        )
     benign = os.path.join(out, "config.yaml")
     with open(benign, "w") as fh:
         fh.write("import: [a, b]\nmodel: {layers: 2, shape: !!python/tuple [1, 2]}\n")

@@ -15,6 +15,8 @@ closed); a file listed in ``trusted_artifacts`` or a confirmed finding loads unc
   the Loader really has, not by its name.
 """
 
+import io
+
 from . import filesource
 
 RULE_KERAS = "keras-model-code"
@@ -161,11 +163,10 @@ def _yaml_wrapper(original, label, state):
 
         found = scan_yaml(text=text)
         report = _report_of("<yaml>", "yaml", found.findings, found.errors)
-        data = stream if isinstance(stream, (bytes, str)) else text
+        raw = stream if isinstance(stream, bytes) else text.encode("utf-8")
         what = f"{label} with {getattr(Loader, '__name__', Loader)}"
-        ctx, _ = _judge(
-            state, label, data.encode() if isinstance(data, str) else data, report, RULE_YAML, what
-        )
+        # hashed as the bytes read (a trusted artifact's sha256 is of the file's bytes)
+        ctx, _ = _judge(state, label, io.BytesIO(raw), report, RULE_YAML, what)
         with ctx:
             return original(stream, Loader, *args, **kwargs)
 
