@@ -301,3 +301,60 @@ def test_trusted_artifact_loads_unchanged(guard, files):
     made = files[0] / "yaml.marker"
     assert made.exists()
     made.unlink()
+
+
+# --- chat templates (scanner only in this slice) ----------------------------------------------
+
+# A Llama-style template, as Hugging Face tokenizers ship them
+BENIGN_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}"
+    "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] | trim + ' [/INST]' }}"
+    "{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}"
+)
+
+
+def _escape_template(marker):
+    # CVE-2024-34359 shape: from a plain object to os through attributes
+    return (
+        "{% for c in ().__class__.__base__.__subclasses__() %}"
+        "{% if c.__name__ == 'catch_warnings' %}"
+        "{{ c()._module.__builtins__['__import__']('os').mknod('" + str(marker) + "') }}"
+        "{% endif %}{% endfor %}"
+    )
+
+
+def test_chat_template_escape_runs_unsandboxed_and_is_flagged(tmp_path):
+    import jinja2
+    import jinja2.sandbox
+
+    marker = tmp_path / "template.marker"
+    evil = _escape_template(marker)
+    # rendered by a plain Environment (as llama-cpp-python < 0.2.72 did): the payload runs
+    jinja2.Environment().from_string(evil).render(messages=[])  # noqa: S701
+    assert marker.exists()
+    marker.unlink()
+    with pytest.raises(jinja2.exceptions.SecurityError):  # a sandbox refuses it
+        jinja2.sandbox.ImmutableSandboxedEnvironment().from_string(evil).render(messages=[])
+    folder = tmp_path / "model"
+    folder.mkdir()
+    cfg = folder / "tokenizer_config.json"
+    cfg.write_text(json.dumps({"chat_template": [{"name": "default", "template": evil}]}))
+    report = scan_file(str(cfg), by_name=True)
+    assert report.verdict == "dangerous" and report.format == "tokenizer-config"
+    assert "attribute __subclasses__" in {f.detail for f in report.findings}
+    assert not marker.exists()
+
+
+def test_benign_chat_template_is_safe(tmp_path):
+    import jinja2.sandbox
+
+    out = (
+        jinja2.sandbox.ImmutableSandboxedEnvironment()
+        .from_string(BENIGN_TEMPLATE)
+        .render(messages=[{"role": "user", "content": "hi"}], bos_token="<s>", eos_token="</s>")
+    )
+    assert out == "<s>[INST] hi [/INST]"
+    cfg = tmp_path / "tokenizer_config.json"
+    cfg.write_text(json.dumps({"chat_template": BENIGN_TEMPLATE, "model_max_length": 8}))
+    report = scan_file(str(cfg), by_name=True)
+    assert (report.verdict, report.findings) == ("safe", [])

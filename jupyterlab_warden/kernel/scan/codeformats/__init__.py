@@ -3,8 +3,8 @@
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
 (Keras zip, HDF5, TorchScript zip); by file name only when the caller asks (``by_name``, the
-CLI): YAML. A pickle loader's pre-scan never passes ``by_name``: what ``pickle.load`` reads
-is a pickle whatever the file is called.
+CLI): YAML, ``tokenizer_config.json`` chat templates. A pickle loader's pre-scan never passes
+``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
 """
 
 import io
@@ -12,7 +12,7 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import keras, torchscript, yamltags
+from . import chattemplate, keras, torchscript, yamltags
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -37,16 +37,28 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
         return _zip_format(path, data)
     if by_name and path is not None and path.lower().endswith(YAML_SUFFIXES):
         return scan_yaml(path=path)
+    if by_name and path is not None and path.replace("\\", "/").endswith("tokenizer_config.json"):
+        text, error = _read_text(path)
+        if error:
+            return FormatScan("tokenizer-config", [], [], [error], False)
+        findings, errors = chattemplate.scan_tokenizer_config(text)
+        return FormatScan("tokenizer-config", findings, [], errors, False)
     return None
+
+
+def _read_text(path: str):
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        return "", f"larger than {MAX_TEXT_BYTES} bytes"
+    return raw.decode("utf-8", "replace"), None
 
 
 def scan_yaml(path: Optional[str] = None, text: Optional[str] = None) -> FormatScan:
     if text is None:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_TEXT_BYTES + 1)
-        if len(raw) > MAX_TEXT_BYTES:
-            return FormatScan("yaml", [], [], [f"larger than {MAX_TEXT_BYTES} bytes"], False)
-        text = raw.decode("utf-8", "replace")
+        text, error = _read_text(path)
+        if error:
+            return FormatScan("yaml", [], [], [error], False)
     findings, errors = yamltags.scan_text(text)
     return FormatScan("yaml", findings, [], errors, False)
 
