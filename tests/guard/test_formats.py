@@ -358,3 +358,58 @@ def test_benign_chat_template_is_safe(tmp_path):
     cfg.write_text(json.dumps({"chat_template": BENIGN_TEMPLATE, "model_max_length": 8}))
     report = scan_file(str(cfg), by_name=True)
     assert (report.verdict, report.findings) == ("safe", [])
+
+
+def _write_gguf(path, template):
+    import gguf
+    import numpy as np
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_chat_template(template)
+    writer.add_token_list(["<s>", "</s>", "hi"])  # an array of strings to step over
+    writer.add_uint32("llama.context_length", 8)
+    writer.add_tensor("tok_embd", np.zeros((3, 2), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def test_gguf_chat_template_escape_runs_unsandboxed_and_is_flagged(tmp_path):
+    import gguf
+    import jinja2
+
+    marker = tmp_path / "gguf.marker"
+    evil, benign = tmp_path / "evil.gguf", tmp_path / "benign.gguf"
+    _write_gguf(evil, _escape_template(marker))
+    _write_gguf(benign, BENIGN_TEMPLATE)
+    # what an unsandboxed runtime does with the file's template: the payload runs
+    field = gguf.GGUFReader(str(evil)).fields["tokenizer.chat_template"]
+    template = bytes(field.parts[field.data[0]]).decode()
+    jinja2.Environment().from_string(template).render(messages=[])  # noqa: S701
+    assert marker.exists()
+    marker.unlink()
+    report = scan_file(str(evil))
+    assert (report.verdict, report.format) == ("dangerous", "gguf")
+    assert {f.where.split(":")[0] for f in report.findings} == {"tokenizer.chat_template"}
+    clean = scan_file(str(benign))
+    assert (clean.verdict, clean.findings, clean.errors) == ("safe", [], [])
+
+
+def test_a_zip_that_is_keras_and_torch_still_has_its_pickles_scanned(tmp_path):
+    """A pickle loader reads what it reads: Keras' config.json does not hide a data.pkl."""
+    import pickle
+    import zipfile
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, ("true",))
+
+    path = tmp_path / "both.keras"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("config.json", json.dumps({"class_name": "Sequential", "config": {}}))
+        zf.writestr("metadata.json", "{}")
+        zf.writestr("archive/data.pkl", pickle.dumps(Payload()))
+    report = scan_file(str(path))
+    assert report.verdict == "dangerous" and report.format == "keras"
+    assert "posix.system" in report.dangerous_globals()

@@ -73,6 +73,14 @@ def _format_report(path: str, special) -> ScanReport:
 def _merge(report: ScanReport, special) -> ScanReport:
     if special is None:
         return report
+    if not special.pickle_errors:
+        report = report._replace(errors=[e for e in report.errors if _unparsable(e)])
     return with_format_findings(
         report, special.fmt, special.findings, special.notes, special.errors, special.regrade
     )
+
+
+def _unparsable(error: str) -> bool:
+    from .formats import UNPARSABLE
+
+    return UNPARSABLE in error or "RecursionError" in error or "MemoryError" in error

@@ -2,7 +2,7 @@
 
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
-(Keras zip, HDF5, TorchScript zip); by file name only when the caller asks (``by_name``, the
+(Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks (``by_name``, the
 CLI): YAML, ``tokenizer_config.json`` chat templates. A pickle loader's pre-scan never passes
 ``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
 """
@@ -12,7 +12,7 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, keras, torchscript, yamltags
+from . import chattemplate, gguf, keras, torchscript, yamltags
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -23,8 +23,14 @@ class FormatScan(NamedTuple):
     findings: List[Finding]
     notes: List[str]
     errors: List[str]
-    with_pickles: bool  # the file's pickles are scanned too (TorchScript keeps data.pkl)
+    # The file is scanned as pickles too: a pickle loader (torch.load of a zip that is also a
+    # Keras file, bytes that are both GGUF and a pickle) reads what it reads, whatever else
+    # the file is. Only files recognised by name alone (YAML, tokenizer config) skip it.
+    with_pickles: bool
     regrade: Optional[Callable] = None  # re-judges pickle globals by the format's loader
+    # whether the pickle scan's errors count: "not a pickle" is expected of a Keras zip's
+    # config.json or an HDF5 file (what cannot be parsed at all still counts, see report)
+    pickle_errors: bool = False
 
 
 def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
@@ -32,7 +38,10 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
     head = _head(path, data)
     if head.startswith(keras.HDF5_MAGIC):
         findings, errors, note = keras.scan_hdf5(path if path is not None else data)
-        return FormatScan("keras-h5", findings, [note] if note else [], errors, False)
+        return FormatScan("keras-h5", findings, [note] if note else [], errors, True)
+    if head.startswith(gguf.MAGIC):
+        findings, errors = gguf.scan_gguf(path=path, data=data)
+        return FormatScan("gguf", findings, [], errors, True)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_format(path, data)
     if by_name and path is not None and path.lower().endswith(YAML_SUFFIXES):
@@ -79,7 +88,7 @@ def _zip_format(path, data) -> Optional[FormatScan]:
         names = zf.namelist()
         if keras.is_keras_zip(names):
             findings, errors = keras.scan_keras_zip(zf)
-            return FormatScan("keras", findings, [], errors, False)
+            return FormatScan("keras", findings, [], errors, True)
         if torchscript.is_torchscript(names):
             findings, errors = torchscript.scan_code(zf)
             return FormatScan("torchscript", findings, [], errors, True, torchscript.regrade_global)
