@@ -413,3 +413,24 @@ def test_a_zip_that_is_keras_and_torch_still_has_its_pickles_scanned(tmp_path):
     report = scan_file(str(path))
     assert report.verdict == "dangerous" and report.format == "keras"
     assert "posix.system" in report.dangerous_globals()
+
+
+def test_hf_auto_map_code_is_flagged_by_what_it_imports(tmp_path):
+    evil, benign = tmp_path / "evil", tmp_path / "benign"
+    for folder, body in (
+        (evil, "import os\nos.system('true')\nclass M: pass\n"),
+        (benign, "import math\nclass M:\n    scale = math.sqrt(2)\n"),
+    ):
+        folder.mkdir()
+        (folder / "modeling_m.py").write_text(body)
+        (folder / "config.json").write_text(
+            json.dumps({"model_type": "m", "auto_map": {"AutoModel": "modeling_m.M"}})
+        )
+    bad = scan_file(str(evil / "config.json"), by_name=True)
+    assert bad.verdict == "dangerous" and "uses os" in bad.findings[0].detail
+    custom = scan_file(str(benign / "config.json"), by_name=True)
+    assert custom.verdict == "suspicious" and not custom.dangerous_findings()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_size": 8}))
+    assert scan_file(str(plain / "config.json"), by_name=True).verdict == "safe"

@@ -2,17 +2,19 @@
 
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
-(Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks (``by_name``, the
-CLI): YAML, ``tokenizer_config.json`` chat templates. A pickle loader's pre-scan never passes
-``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
+(Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks
+(``by_name``, the CLI): YAML, ``tokenizer_config.json`` chat templates, Hugging Face
+``config.json`` ``auto_map``. A pickle loader's pre-scan never passes ``by_name``: what
+``pickle.load`` reads is a pickle whatever the file is called.
 """
 
 import io
+import os
 import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, gguf, keras, torchscript, yamltags
+from . import chattemplate, gguf, hfremote, keras, torchscript, yamltags
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -52,6 +54,12 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
             return FormatScan("tokenizer-config", [], [], [error], False)
         findings, errors = chattemplate.scan_tokenizer_config(text)
         return FormatScan("tokenizer-config", findings, [], errors, False)
+    if by_name and path is not None and os.path.basename(path) == "config.json":
+        text, error = _read_text(path)
+        if error:
+            return FormatScan("hf-config", [], [], [error], False)
+        findings, errors = hfremote.scan_config(path, text)
+        return FormatScan("hf-config", findings, [], errors, False)
     return None
 
 
