@@ -53,21 +53,21 @@ def maker(kind: str):
 
 def _judge(state, call: str, target, report, rule: str, what: str):
     """Open a load context for ``target`` with its scan report; apply ``rule`` if the report
-    says the file carries code or could not be read. Returns (context, cleared)."""
+    says the file carries code or could not be read. Returns the context to load in."""
     ctx = state.open_load(call, target, unpickles=False)
     if ctx.trusted or not state.enabled:
-        return ctx, True
+        return ctx
     source = filesource.describe(target) if not hasattr(target, "attrs") else None
     if source is not None:
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
     ctx.report = report
     if report.verdict == "safe":
-        return ctx, True
+        return ctx
     if state.check_trust(ctx):
-        return ctx, True
+        return ctx
     dangerous = report.dangerous_findings() + report.dangerous_globals()
     if report.verdict not in ("dangerous", "error"):
-        return ctx, True  # suspicious: a custom object or op the loader itself resolves
+        return ctx  # suspicious: a custom object or op the loader itself resolves
     evidence = {"call": ctx.call, "verdict": report.verdict, "format": report.format}
     if dangerous:
         evidence["findings"] = dangerous[:10]
@@ -79,7 +79,7 @@ def _judge(state, call: str, target, report, rule: str, what: str):
     outcome = state.apply_rule(rule, evidence, what, why)
     if outcome == "confirmed":
         ctx.trusted_name = "confirmed by the user"
-    return ctx, outcome == "confirmed"
+    return ctx
 
 
 def _scan_target(target):
@@ -113,23 +113,36 @@ def _live(state) -> bool:
 
 
 def _keras_wrapper(original, label, state):
+    # older Keras loaders (legacy .h5 before 3.x safe_mode support) take no safe_mode
+    safe_mode_at = _parameter_index(original, "safe_mode")
+
     def load_model(filepath, *args, **kwargs):
         if not _live(state):
             return original(filepath, *args, **kwargs)
         report = _scan_target(filepath)
-        ctx, cleared_or_confirmed = _judge(
-            state, label, filepath, report, RULE_KERAS, "loading this Keras model"
-        )
-        if not ctx.trusted and report.verdict not in ("dangerous", "error"):
+        ctx = _judge(state, label, filepath, report, RULE_KERAS, "loading this Keras model")
+        if not ctx.trusted and report.verdict not in ("dangerous", "error") and safe_mode_at:
             # the scan found no code: the file needs nothing safe_mode forbids
-            if len(args) >= 3:
-                args = args[:2] + (True,) + args[3:]
+            at = safe_mode_at - 1  # position among *args (after filepath)
+            if len(args) > at:
+                args = args[:at] + (True,) + args[at + 1 :]
             else:
                 kwargs["safe_mode"] = True
         with ctx:
             return original(filepath, *args, **kwargs)
 
     return load_model
+
+
+def _parameter_index(function, name: str):
+    """Position of parameter ``name`` of ``function`` (None if it has none)."""
+    import inspect
+
+    try:
+        params = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+    return params.index(name) if name in params else None
 
 
 # --- TorchScript ----------------------------------------------------------------------------
@@ -140,9 +153,7 @@ def _torchscript_wrapper(original, label, state):
         if not _live(state):
             return original(f, *args, **kwargs)
         report = _scan_target(f)
-        ctx, _ = _judge(
-            state, label, f, report, RULE_TORCHSCRIPT, "loading this TorchScript archive"
-        )
+        ctx = _judge(state, label, f, report, RULE_TORCHSCRIPT, "loading this TorchScript archive")
         with ctx:
             return original(f, *args, **kwargs)
 
@@ -166,7 +177,7 @@ def _yaml_wrapper(original, label, state):
         raw = stream if isinstance(stream, bytes) else text.encode("utf-8")
         what = f"{label} with {getattr(Loader, '__name__', Loader)}"
         # hashed as the bytes read (a trusted artifact's sha256 is of the file's bytes)
-        ctx, _ = _judge(state, label, io.BytesIO(raw), report, RULE_YAML, what)
+        ctx = _judge(state, label, io.BytesIO(raw), report, RULE_YAML, what)
         with ctx:
             return original(stream, Loader, *args, **kwargs)
 
