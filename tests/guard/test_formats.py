@@ -434,3 +434,22 @@ def test_hf_auto_map_code_is_flagged_by_what_it_imports(tmp_path):
     plain.mkdir()
     (plain / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_size": 8}))
     assert scan_file(str(plain / "config.json"), by_name=True).verdict == "safe"
+
+
+def test_unreadable_keras_config_fails_closed(guard, tmp_path):
+    import zipfile
+
+    path = tmp_path / "broken.keras"
+    config = json.dumps({"class_name": "Sequential", "config": {"layers": []}}) * 50
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", config)
+        zf.writestr("metadata.json", "{}")
+    data = bytearray(path.read_bytes())
+    start = data.index(b"config.json") + len("config.json")
+    data[start + 5 : start + 25] = b"\xff" * 20  # garble the deflated config
+    path.write_bytes(bytes(data))
+    report = scan_file(str(path))
+    assert report.verdict == "error" and "config.json unreadable" in report.errors[0]
+    with pytest.raises(WardenBlockedLoad, match="could not read"):
+        _keras().saving.load_model(str(path))
+    assert guard.events[-1]["evidence"]["reason"] == "unreadable"

@@ -12,6 +12,7 @@ Nothing is deserialised; h5py is imported only to read an ``.h5`` attribute.
 import io
 import json
 import zipfile
+import zlib
 from typing import Iterator, List, Optional, Tuple
 
 from ..report import DANGEROUS, SUSPICIOUS, Finding
@@ -33,7 +34,14 @@ def scan_keras_zip(zf: zipfile.ZipFile) -> Tuple[List[Finding], List[str]]:
         return [], [f"config.json larger than {MAX_CONFIG_BYTES} bytes"]
     try:
         config = json.loads(zf.read(info).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
+    except (
+        ValueError,
+        zipfile.BadZipFile,
+        OSError,
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
         return [], [f"config.json unreadable: {exc}"]
     return list(judge_config(config, "config.json")), []
 

@@ -16,6 +16,7 @@ Python unpickler would import.
 
 import re
 import zipfile
+import zlib
 from typing import List, Tuple
 
 from ..report import DANGEROUS, SAFE, SUSPICIOUS, Finding
@@ -65,7 +66,14 @@ def scan_code(zf: zipfile.ZipFile) -> Tuple[List[Finding], List[str]]:
             continue
         try:
             text = zf.read(info).decode("utf-8", "replace")
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            RuntimeError,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
             errors.append(f"{name}: unreadable code entry: {exc}")
             continue
         findings.extend(judge_code(text, name))
