@@ -380,6 +380,10 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
   [['torch.hub.download_url_to_file'], modelUrl],
   [['torch.hub.load'], flagCall('torch-hub-load')],
   [
+    ['torch.jit.load', 'torch.jit._serialization.load'],
+    flagCall('torch-jit-load')
+  ],
+  [
     each(
       ['torch.distributed'],
       [

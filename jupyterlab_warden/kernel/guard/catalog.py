@@ -19,6 +19,9 @@ EMBEDDED_RUNTIME_RULES = {
     "model-file-dangerous-globals": ("critical", "block"),
     "torch-weights-only-disabled": ("high", "warn"),
     "torch-weights-only-bypassable": ("high", "warn"),
+    "keras-model-code": ("critical", "block"),
+    "torchscript-file-access": ("critical", "block"),
+    "yaml-python-tag": ("critical", "block"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

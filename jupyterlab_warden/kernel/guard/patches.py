@@ -20,6 +20,7 @@ import sys
 import threading
 import weakref
 
+from . import format_loaders
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
@@ -50,7 +51,7 @@ LOAD_TARGETS = (
     ("multiprocessing.connection", "Connection.recv", "multiprocessing IPC", "recv"),
     ("multiprocessing.connection", "Connection.recv_bytes", "multiprocessing IPC", "recv_bytes"),
     ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
-)
+) + format_loaders.LOAD_TARGETS  # Keras, TorchScript, PyYAML (issue 18)
 _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 
 
@@ -121,6 +122,9 @@ class _Patcher:
         state = self.state
         if kind == "unpickler":
             return _unpickler_class(original, state, label)
+        fmt_maker = format_loaders.maker(kind)
+        if fmt_maker is not None:
+            return _wrap(original, fmt_maker(original, label, state), kind)
         maker = {
             "torch": _torch_wrapper,
             "numpy": _numpy_wrapper,

@@ -422,14 +422,14 @@ class GuardState:
                 "globals": ctx.report.dangerous_globals(),
                 "verdict": ctx.report.verdict,
             }
+            why = "its pickle data uses " + ", ".join(evidence["globals"][:5])
+            found = ctx.report.dangerous_findings()  # a format's code (TorchScript, issue 18)
+            if found:
+                evidence["findings"] = found[:10]
+                why = "it carries " + "; ".join(found[:3]) if not evidence["globals"] else why
             evidence.update(self.file_evidence(ctx, with_hash=True))
             if self.globals.enforcing:
-                outcome = self.apply_rule(
-                    RULE_FILE,
-                    evidence,
-                    "loading this data",
-                    "its pickle data uses " + ", ".join(evidence["globals"][:5]),
-                )
+                outcome = self.apply_rule(RULE_FILE, evidence, "loading this data", why)
                 if outcome == "confirmed":
                     ctx.trusted_name = "confirmed by the user"
             else:

@@ -17,6 +17,9 @@ def _text(report) -> str:
     for g in report.globals:
         where = f" in {g.where}" if g.where else ""
         lines.append(f"  {g.verdict:<10} {g.qualified}{where}  [{g.reason}]")
+    for f in report.findings:
+        where = f" in {f.where}" if f.where else ""
+        lines.append(f"  {f.verdict:<10} {f.kind}: {f.detail}{where}")
     lines.extend(f"  note: {n}" for n in report.notes)
     lines.extend(f"  error: {e}" for e in report.errors)
     return "\n".join(lines)
@@ -25,8 +28,8 @@ def _text(report) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.kernel.scan",
-        description="Report the globals pickle-based model files would import, "
-        "without loading them.",
+        description="Report the globals pickle-based model files would import, and the "
+        "code Keras, TorchScript and YAML files would run, without loading them.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
@@ -38,7 +41,7 @@ def main(argv=None) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)  # exits 2 on usage errors
     policy = GlobalPolicy(mode=args.mode)
-    reports = [scan_file(p, policy) for p in args.paths]
+    reports = [scan_file(p, policy, by_name=True) for p in args.paths]
     if args.format == "json":
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:

@@ -39,6 +39,16 @@ class GlobalFinding(NamedTuple):
         return f"{self.module}.{self.name}"
 
 
+class Finding(NamedTuple):
+    """What a non-pickle format can do when loaded (a Keras Lambda, a TorchScript file op, a
+    YAML python tag): the generic finding list beside ``globals``."""
+
+    kind: str  # keras-lambda, keras-callable, torchscript-op, yaml-python-tag, ...
+    where: str  # member or config path inside the file, "" for the file itself
+    verdict: str  # safe | suspicious | dangerous
+    detail: str  # what was found, never file contents beyond the construct's name
+
+
 class ScanReport(NamedTuple):
     path: str
     verdict: str
@@ -49,9 +59,13 @@ class ScanReport(NamedTuple):
     # (module, name) -> role bits, for globals the judge let through by name: the audit hook
     # refuses any global the unpickler resolves that is not here (see guard.state)
     cleared: Optional[Dict] = None
+    findings: List[Finding] = []
 
     def dangerous_globals(self) -> List[str]:
         return sorted({g.qualified for g in self.globals if g.verdict == DANGEROUS})
+
+    def dangerous_findings(self) -> List[str]:
+        return sorted({f"{f.kind}: {f.detail}" for f in self.findings if f.verdict == DANGEROUS})
 
     def refused_globals(self) -> List[str]:
         return sorted({g.qualified for g in self.globals if g.verdict != SAFE})
@@ -64,6 +78,7 @@ class ScanReport(NamedTuple):
             "globals": [g._asdict() for g in self.globals],
             "notes": list(self.notes),
             "errors": list(self.errors),
+            "findings": [f._asdict() for f in self.findings],
         }
 
 
@@ -127,13 +142,34 @@ def build_report(path: str, parts, policy: Optional[GlobalPolicy] = None) -> Sca
         findings.append(GlobalFinding(module, name, where, verdict, reason, _roles_list(roles)))
         if allowed:
             cleared[(module, name)] = cleared.get((module, name), 0) | roles
-    verdicts = {f.verdict for f in findings}
-    if DANGEROUS in verdicts:
-        verdict = DANGEROUS
-    elif SUSPICIOUS in verdicts or any("TorchScript" in n for n in notes):
-        verdict = SUSPICIOUS
-    elif errors:
-        verdict = ERROR
-    else:
-        verdict = SAFE
+    verdict = overall_verdict(findings, [], notes, errors)
     return ScanReport(path, verdict, fmt or "unknown", findings, notes, errors, cleared)
+
+
+def overall_verdict(global_findings, format_findings, notes, errors) -> str:
+    """The worst of what was found; errors only when nothing worse was."""
+    verdicts = {f.verdict for f in global_findings} | {f.verdict for f in format_findings}
+    if DANGEROUS in verdicts:
+        return DANGEROUS
+    if SUSPICIOUS in verdicts or any("TorchScript" in n for n in notes):
+        return SUSPICIOUS
+    if errors:
+        return ERROR
+    return SAFE
+
+
+def with_format_findings(report: ScanReport, fmt: str, findings, notes, errors, regrade=None):
+    """``report`` (its pickles) plus what a format scanner found; ``regrade`` may re-judge the
+    pickle globals by the format's own loader rules (TorchScript's unpickler)."""
+    globals_ = [regrade(g) for g in report.globals] if regrade else list(report.globals)
+    all_notes = list(report.notes) + list(notes)
+    all_errors = list(report.errors) + list(errors)
+    verdict = overall_verdict(globals_, findings, all_notes, all_errors)
+    return report._replace(
+        verdict=verdict,
+        format=fmt,
+        globals=globals_,
+        notes=all_notes,
+        errors=all_errors,
+        findings=list(findings),
+    )

@@ -18,6 +18,7 @@ state = torch.hub.load_state_dict_from_url("https://download.pytorch.org/models/
 state = torch.hub.load_state_dict_from_url("https://huggingface.co/x/y/resolve/main/r.pth", weights_only=True)
 torch.hub.download_url_to_file("http://example.com/m.pt", "m.pt")  # expect: model-untrusted-hub
 net = torch.hub.load("pytorch/vision", "resnet50")  # expect: torch-hub-load
+scripted = torch.jit.load("scripted.pt")  # expect: torch-jit-load
 objs = [None]
 torch.distributed.broadcast_object_list(objs, src=0)  # expect: torch-distributed-object
 import torch.distributed as dist
