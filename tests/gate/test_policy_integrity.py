@@ -3,7 +3,6 @@ server puts in the launch environment, and updates pushed to a running guard mus
 server's HMAC for that kernel, with a growing counter. Real lab server, real kernels."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
