@@ -16,8 +16,8 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from jupyterlab_warden.kernel.guard import kernelspec
 from jupyterlab_warden.kernel.boot.launch_keys import KernelKeys
+from jupyterlab_warden.kernel.guard import kernelspec
 from jupyterlab_warden.lab.bootstrap import bootstrap_source, confirm_source, runtime_rules
 
 REPO = Path(__file__).resolve().parents[2]
