@@ -13,9 +13,7 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
-import inspect
 import io
-import pickletools
 import sys
 import threading
 import weakref
@@ -145,6 +143,9 @@ def _wrap(original, wrapper, kind):
     try:
         # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
         # show the real signature, without a __wrapped__ that would lead around the wrapper
+        # (inspect imported here, on the first patch: not at every interpreter start)
+        import inspect
+
         wrapper.__signature__ = inspect.signature(original)
     except (TypeError, ValueError):
         pass
@@ -307,6 +308,8 @@ class _Replay:
         self.buf = io.BytesIO(b"")
 
     def fill(self) -> bytes:
+        import pickletools  # on first use: not at every interpreter start
+
         recorder = _Recorder(self.raw)
         try:
             for _ in pickletools.genops(recorder):

@@ -5,11 +5,19 @@
 for scan-before-load. CLI: ``python -m jupyterlab_warden.kernel.scan [--format text|json] PATH...``.
 """
 
-from typing import Optional
+# The format readers and the report are imported on first use, not with the package: the kernel
+# guard imports ``scan.judge`` at every interpreter start (guarded kernels and children) and
+# scans only when something is loaded.
+_REPORT_NAMES = frozenset(("DANGEROUS", "ERROR", "SAFE", "SUSPICIOUS", "VERDICTS", "ScanReport"))
 
-from .decide import GlobalPolicy
-from .formats import parts_of_buffer, parts_of_file
-from .report import DANGEROUS, ERROR, SAFE, SUSPICIOUS, VERDICTS, ScanReport, build_report
+
+def __getattr__(name):
+    if name in _REPORT_NAMES:
+        from . import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "scan_file",
@@ -23,15 +31,22 @@ __all__ = [
 ]
 
 
-def scan_file(path: str, policy: Optional[GlobalPolicy] = None) -> ScanReport:
-    """Scan one file; I/O problems and malformed data give verdict ``error``, never raise."""
+def scan_file(path: str, policy=None):
+    """Scan one file (``policy``: a ``decide.GlobalPolicy``); I/O problems and malformed data
+    give verdict ``error`` (a ``report.ScanReport``), never raise."""
+    from .formats import parts_of_file
+    from .report import ERROR, ScanReport, build_report
+
     try:
         return build_report(path, list(parts_of_file(path)), policy)
     except (OSError, ValueError, MemoryError, RecursionError) as exc:
         return ScanReport(path, ERROR, "unknown", [], [], [f"{type(exc).__name__}: {exc}"])
 
 
-def scan_bytes(data, name: str = "<bytes>", policy: Optional[GlobalPolicy] = None) -> ScanReport:
+def scan_bytes(data, name: str = "<bytes>", policy=None):
+    from .formats import parts_of_buffer
+    from .report import ERROR, ScanReport, build_report
+
     try:
         return build_report(name, list(parts_of_buffer(data, "", 0)), policy)
     except (ValueError, MemoryError, RecursionError) as exc:

@@ -1,0 +1,85 @@
+"""Guard start-up in a new Python: ``python -c pass`` with and without the launch-time site dir
+(what every kernel and every child Python the lab server guards pays), interleaved run by run so
+machine noise hits both alike; median and p90 of --runs each.
+
+    .venv/bin/python bench/guard_startup.py [--runs 40]
+
+Also prints the sitecustomize's own time as the guard reports it (``startup_ms``) and, with
+--imports, the slowest imports under the site dir (``-X importtime``).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR  # noqa: E402
+
+
+def one(env) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+    return (time.perf_counter() - started) * 1000
+
+
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--imports", action="store_true")
+    args = parser.parse_args()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_")}
+    base.pop("PYTHONPATH", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = Path(tmp, "policy.json")
+        policy.write_text(json.dumps({"schema_version": 1, "revision": 1}))
+        guarded = dict(base, PYTHONPATH=SITE_DIR, WARDEN_POLICY_FILE=str(policy))
+        without, with_site, reported = [], [], []
+        for _ in range(3):  # warm the page cache
+            one(base), one(guarded)
+        for i in range(args.runs):
+            status = Path(tmp, f"s{i}.json")
+            without.append(one(base))
+            with_site.append(one(dict(guarded, WARDEN_KERNEL_STATUS=str(status))))
+            reported.append(json.loads(status.read_text())["startup_ms"])
+        if args.imports:
+            out = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", "pass"],
+                env=guarded,
+                capture_output=True,
+                text=True,
+            ).stderr
+    print(f"python -c pass, {args.runs} interleaved runs each (ms)")
+    print("| | median | p90 |\n| --- | --- | --- |")
+    print(f"| without the site dir | {statistics.median(without):.1f} | {pct(without, 0.9):.1f} |")
+    print(f"| with the site dir | {statistics.median(with_site):.1f} | {pct(with_site, 0.9):.1f} |")
+    added = [w - o for w, o in zip(with_site, without)]
+    print(f"| added (paired) | {statistics.median(added):.1f} | {pct(added, 0.9):.1f} |")
+    print(
+        f"| sitecustomize's own time (reported) | {statistics.median(reported):.1f} | "
+        f"{pct(reported, 0.9):.1f} |"
+    )
+    if args.imports:
+        rows = []
+        for line in out.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[1].strip().isdigit():
+                rows.append((int(parts[1]), parts[2].rstrip()))
+        print("\nslowest cumulative imports (us):")
+        for cumulative, name in sorted(rows, reverse=True)[:15]:
+            print(f"{cumulative:>9} {name}")
+
+
+if __name__ == "__main__":
+    main()
