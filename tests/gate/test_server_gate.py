@@ -219,3 +219,37 @@ def test_status_lists_the_gate_and_the_guarded_kernel(lab):
 def _connection_file(lab) -> str:
     runtime = Path(lab.workdir) / "runtime"
     return str(wait_for(lambda: next(runtime.glob(f"kernel-{lab.kernel_id}.json"), None), 30))
+
+
+def test_per_kernel_gate_state_is_dropped_when_the_kernel_shuts_down(lab, tmp_path):
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    kernel_id = kernel["id"]
+    code = "x = 1"
+
+    async def scenario():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            return await ws.execute(code)
+
+    reply, _ = run(scenario())
+    assert reply["content"]["status"] == "ok"
+    # a confirmation left pending for this kernel: also state the gate holds per kernel
+    status, _ = lab.request(
+        "POST",
+        "/warden/gate/confirm",
+        {"kernel_id": kernel_id, "code_sha256": hashlib.sha256(b"y = 2").hexdigest()},
+    )
+    assert status in (200, 201), status
+    _, body = lab.request("GET", "/warden/status")
+    assert kernel_id in body["gate"]["kernels_tracked"]
+    assert any(k["kernel_id"] == kernel_id for k in body["kernels"])
+
+    status, _ = lab.request("DELETE", f"/api/kernels/{kernel_id}")
+    assert status == 204
+    _, body = lab.request("GET", "/warden/status")
+    assert kernel_id not in body["gate"]["kernels_tracked"]
+    assert not any(k["kernel_id"] == kernel_id for k in body["kernels"])
+    # the kernel's start-up report and update key are gone from the server's runtime folder
+    runtime = lab.workdir / "runtime" / "warden"
+    assert not list(runtime.glob(f"*/kernels/{kernel_id}.json"))
+    assert not list(runtime.glob(f"*/keys/{kernel_id}.key"))

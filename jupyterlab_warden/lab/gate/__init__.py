@@ -63,4 +63,6 @@ def gate_status(settings) -> Dict[str, Any]:
         "error": error,
         "engine": "py_mini_racer (V8)" if gate.engine.available else None,
         "decisions": dict(gate.counts),
+        # per-kernel state, dropped when a kernel is removed
+        "kernels_tracked": gate.tracked_kernels(),
     }
