@@ -253,3 +253,76 @@ def test_per_kernel_gate_state_is_dropped_when_the_kernel_shuts_down(lab, tmp_pa
     runtime = lab.workdir / "runtime" / "warden"
     assert not list(runtime.glob(f"*/kernels/{kernel_id}.json"))
     assert not list(runtime.glob(f"*/keys/{kernel_id}.key"))
+
+
+DAP_INIT = {
+    "clientID": "raw-client",
+    "adapterID": "python",
+    "pathFormat": "path",
+    "linesStartAt1": True,
+    "columnsStartAt1": True,
+}
+
+
+def test_breakpoint_conditions_are_gated_as_code(lab, tmp_path):
+    """debugpy evaluates a breakpoint's condition each time the line runs: code."""
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    kernel_id = kernel["id"]
+    marker = tmp_path / "condition"
+    # the marker is written, then 0 stops the chain: pickle.loads is only there for the gate
+    condition = f"open({str(marker)!r}, 'w').write('ran') and 0 and pickle.loads(b'N.')"
+    benign = "x = 1\ny = 2\n"
+
+    async def with_debugger(ws):
+        assert (await ws.debug("initialize", DAP_INIT))["content"]["success"]
+        assert (await ws.debug("attach", {}))["content"]["success"]
+        dumped = await ws.debug("dumpCell", {"code": benign})
+        return dumped["content"]["body"]["sourcePath"]
+
+    def breakpoints(path):
+        return {"source": {"path": path}, "breakpoints": [{"line": 2, "condition": condition}]}
+
+    async def scenario():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            path = await with_debugger(ws)
+            refused = await ws.debug("setBreakpoints", breakpoints(path))
+            assert (await ws.debug("configurationDone", {}))["content"]["success"]
+            reply, _ = await ws.execute(benign)
+            return path, refused, reply
+
+    path, refused, reply = run(scenario())
+    assert refused["content"]["success"] is False
+    assert "pickle-load" in refused["content"]["message"]
+    assert reply["content"]["status"] == "ok"
+    assert not marker.exists()
+
+    # Straight to the kernel's ZMQ ports the same breakpoint is set, and the next run of the
+    # cell evaluates its condition.
+    runtime = Path(lab.workdir) / "runtime"
+    client = BlockingKernelClient(
+        connection_file=str(next(runtime.glob(f"kernel-{kernel_id}.json")))
+    )
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        content = {"type": "request", "seq": 1, "command": "setBreakpoints"}
+        msg = client.session.msg("debug_request", dict(content, arguments=breakpoints(path)))
+        client.control_channel.send(msg)
+        wait_for(
+            lambda: (
+                client.control_channel.get_msg(timeout=30)["parent_header"].get("msg_id")
+                == msg["header"]["msg_id"]
+            ),
+            60,
+            what="the debug_reply",
+        )
+    finally:
+        client.stop_channels()
+
+    async def rerun():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            return await ws.execute(benign)
+
+    run(rerun())
+    assert marker.exists()
