@@ -22,11 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR  # noqa: E402
 
+CPU = {}  # env id -> CPU ms of each run (user + system): less sensitive to a loaded machine
+
 
 def one(env) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
-    return (time.perf_counter() - started) * 1000
+    proc = subprocess.Popen([sys.executable, "-c", "pass"], env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = (time.perf_counter() - started) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0
+    CPU.setdefault(id(env), []).append((usage.ru_utime + usage.ru_stime) * 1000)
+    return wall
 
 
 def pct(values, q):
@@ -42,17 +49,25 @@ def main() -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_")}
     base.pop("PYTHONPATH", None)
     with tempfile.TemporaryDirectory() as tmp:
+        # Bytecode cached for both sides, as for an installed package (pip writes .pyc): a
+        # PYTHONDONTWRITEBYTECODE environment would otherwise compile the guard on every start.
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        base["PYTHONPYCACHEPREFIX"] = str(Path(tmp, "pycache"))
         policy = Path(tmp, "policy.json")
         policy.write_text(json.dumps({"schema_version": 1, "revision": 1}))
         guarded = dict(base, PYTHONPATH=SITE_DIR, WARDEN_POLICY_FILE=str(policy))
         without, with_site, reported = [], [], []
-        for _ in range(3):  # warm the page cache
+        for _ in range(3):  # warm the page cache and the bytecode cache
             one(base), one(guarded)
+        CPU.clear()
         for i in range(args.runs):
             status = Path(tmp, f"s{i}.json")
             without.append(one(base))
-            with_site.append(one(dict(guarded, WARDEN_KERNEL_STATUS=str(status))))
+            guarded_env = dict(guarded, WARDEN_KERNEL_STATUS=str(status))
+            with_site.append(one(guarded_env))
+            CPU.setdefault("with", []).append(CPU.pop(id(guarded_env))[0])
             reported.append(json.loads(status.read_text())["startup_ms"])
+        cpu_without, cpu_with = CPU[id(base)], CPU["with"]
         if args.imports:
             out = subprocess.run(
                 [sys.executable, "-X", "importtime", "-c", "pass"],
@@ -70,6 +85,13 @@ def main() -> None:
         f"| sitecustomize's own time (reported) | {statistics.median(reported):.1f} | "
         f"{pct(reported, 0.9):.1f} |"
     )
+    cpu_added = [w - o for w, o in zip(cpu_with, cpu_without)]
+    print(
+        f"| CPU (user+sys) without / with / added (paired) | {statistics.median(cpu_without):.1f}"
+        f" / {statistics.median(cpu_with):.1f} / {statistics.median(cpu_added):.1f} | "
+        f"{pct(cpu_added, 0.9):.1f} (added) |"
+    )
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if args.imports:
         rows = []
         for line in out.splitlines():

@@ -16,6 +16,7 @@ pipes this process created: its own pools, queues and DataLoader workers).
 import io
 import sys
 import threading
+import types
 import weakref
 
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
@@ -140,15 +141,17 @@ def _wrap(original, wrapper, kind):
             setattr(wrapper, name, getattr(original, name))
         except (AttributeError, TypeError):
             pass
-    try:
+    if not isinstance(original, types.BuiltinFunctionType):
         # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
-        # show the real signature, without a __wrapped__ that would lead around the wrapper
-        # (inspect imported here, on the first patch: not at every interpreter start)
-        import inspect
+        # show the real signature, without a __wrapped__ that would lead around the wrapper.
+        # Not for C functions (pickle.load...): parsing their text signature costs more than
+        # the rest of the guard's start-up, and no loader inspects them.
+        import inspect  # on the first Python-function patch: not at every interpreter start
 
-        wrapper.__signature__ = inspect.signature(original)
-    except (TypeError, ValueError):
-        pass
+        try:
+            wrapper.__signature__ = inspect.signature(original)
+        except (TypeError, ValueError):
+            pass
     return wrapper
 
 
