@@ -102,6 +102,7 @@ def test_status_reports_each_kernel_guard(lab):
     (kernel,) = [k for k in body["kernels"] if k["kernel_id"] == kernel_id]
     assert kernel["guard_active"] is True and kernel["errors"] == []
     assert kernel["mode"] == "default" and kernel["since"]
+    assert kernel["policy_pinned"] is True and kernel["updates_authenticated"] is True
 
 
 STATUS_SNIPPET = "import jupyterlab_warden.kernel.guard as g; print(g.status()['installed'])"

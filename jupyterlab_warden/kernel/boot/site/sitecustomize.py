@@ -52,6 +52,8 @@ def _warden_boot():
             installed=bool(state.get("installed")),
             mode=state.get("mode"),
             policy_revision=state.get("policy_revision"),
+            policy_pinned=state.get("policy_pinned"),
+            updates_authenticated=state.get("updates_authenticated"),
             errors=list(state.get("errors") or []),
         )
         if state.get("errors"):
