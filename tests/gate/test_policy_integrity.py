@@ -177,3 +177,26 @@ def test_the_labs_signed_update_loosens_once_and_cannot_be_replayed(lab):
     assert replayed["mode"] == "strict" and replayed["policy_revision"] == 5
     assert replayed["policy_updates_refused"] == 1
     assert any("replay" in e for e in replayed["errors"])
+
+
+def test_a_restarted_kernel_gets_a_fresh_key_and_the_policy_in_force(lab):
+    kernel_id = new_kernel(lab)
+    lab.admin_policy.write_text(
+        json.dumps({"schema_version": 1, "revision": 6, "pickle": {"mode": "strict"}})
+    )
+    lab.request("GET", "/warden/status")  # the server re-reads the admin file
+    status, _ = lab.request("POST", f"/api/kernels/{kernel_id}/restart")
+    assert status == 200
+    restarted = guard_status(lab, kernel_id)
+    # a new process: pinned to the policy in force now, holding a new key, counter from zero
+    assert restarted["policy_pinned"] is True and restarted["updates_authenticated"] is True
+    assert restarted["policy_revision"] == 6 and restarted["update_counter"] == 0
+    lab.admin_policy.write_text(
+        json.dumps({"schema_version": 1, "revision": 7, "pickle": {"mode": "default"}})
+    )
+    _, bootstrap = lab.request("GET", f"/warden/guard/bootstrap?kernel_id={kernel_id}")
+    content, _ = execute(lab, kernel_id, bootstrap["source"])
+    assert content["status"] == "ok", content
+    updated = guard_status(lab, kernel_id)
+    assert updated["policy_revision"] == 7 and updated["mode"] == "default"
+    assert updated["policy_updates_refused"] == 0
