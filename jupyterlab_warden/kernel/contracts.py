@@ -5,28 +5,38 @@ They are defined once, in the repository's ``schema/`` folder; a built wheel car
 """
 
 import json
+import os
 from functools import lru_cache
-from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-_SOURCE_SCHEMA = _PACKAGE_DIR.parent.parent / "schema"  # a source checkout
+# os.path, not pathlib: the kernel guard reads the catalog at every interpreter start, and
+# pathlib's imports cost more than the rest of this read.
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+_SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), "schema")
 
 
-def contracts_dir() -> Path:
-    """The folder holding rules.json and the JSON Schemas (wheel first, then source tree)."""
-    for candidate in (_PACKAGE_DIR / "contracts", _SOURCE_SCHEMA):
-        if (candidate / "rules.json").is_file():
+@lru_cache(maxsize=None)
+def _contracts_path() -> str:
+    for candidate in (os.path.join(_PACKAGE_DIR, "contracts"), _SOURCE_SCHEMA):
+        if os.path.isfile(os.path.join(candidate, "rules.json")):
             return candidate
     raise FileNotFoundError(
         "Jupyter Warden contract files not found: expected rules.json in "
-        f"{_PACKAGE_DIR / 'contracts'} or {_SOURCE_SCHEMA}"
+        f"{os.path.join(_PACKAGE_DIR, 'contracts')} or {_SOURCE_SCHEMA}"
     )
+
+
+def contracts_dir():
+    """The folder (a ``pathlib.Path``) holding rules.json and the JSON Schemas (wheel first,
+    then source tree)."""
+    from pathlib import Path
+
+    return Path(_contracts_path())
 
 
 @lru_cache(maxsize=None)
 def load_contract(name: str) -> dict:
     """Parse one contract file, e.g. ``load_contract("rules.json")``."""
-    with open(contracts_dir() / name, encoding="utf-8") as fh:
+    with open(os.path.join(_contracts_path(), name), encoding="utf-8") as fh:
         return json.load(fh)
 
 

@@ -10,3 +10,9 @@ POLICY_FILE_ENV = "WARDEN_POLICY_FILE"
 EVENT_SPOOL_ENV = "WARDEN_EVENT_SPOOL"
 # Where the launch-time guard reports how its start went; popped, so children do not inherit it.
 KERNEL_STATUS_ENV = "WARDEN_KERNEL_STATUS"
+# The SHA-256 of the policy file's exact bytes, from the lab server's memory: the guard refuses a
+# file that does not match (a notebook rewrote it). Inherited by children, which re-read the file.
+POLICY_DIGEST_ENV = "WARDEN_POLICY_SHA256"
+# A 0600 file holding this kernel's policy-update key; read, unlinked and popped by the guard at
+# start, before any user code, so children and later code do not find it.
+KERNEL_KEY_ENV = "WARDEN_KERNEL_KEY_FILE"

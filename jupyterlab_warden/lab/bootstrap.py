@@ -30,17 +30,20 @@ STATUS_VARIABLE = "_warden_guard_status"
 AUDIT_EVENT = "jupyterlab_warden.kernel.guard"  # guard/__init__.py: the guard's command channel
 
 _TEMPLATE = r'''
-def _warden_bootstrap(policy_json, rules_json, sources_json):
+def _warden_bootstrap(policy_json, rules_json, sources_json, update, key_hex):
     import importlib, importlib.util, json, sys, types
     policy = json.loads(policy_json)
     rules = json.loads(rules_json)
     box = []
     sys.audit(%(event)r, "ping", None, box)  # a guard already active answers (any copy)
     if box:
-        # the lab server's channel: may loosen (issue 15 will authenticate it)
-        sys.audit(%(event)r, "server_rules", rules, [])
         answer = []
-        sys.audit(%(event)r, "server_policy", policy, answer)
+        if update is not None:
+            # the lab server's update, signed with this kernel's key (guard/authority.py)
+            sys.audit(%(event)r, "server_policy", update, answer)
+        else:
+            # no key for this kernel on the server: the guard's policy can only tighten
+            sys.audit(%(event)r, "tighten", (policy, None), answer)
         return json.dumps(answer[0])
     pkg = %(package)r
     sources = json.loads(sources_json)
@@ -67,7 +70,8 @@ def _warden_bootstrap(policy_json, rules_json, sources_json):
         sys.modules[pkg] = root
         sys.meta_path.append(_Finder())
     guard = importlib.import_module(pkg + ".guard")
-    guard.install(policy, rules=rules)
+    key = bytes.fromhex(key_hex) if key_hex else None
+    guard.install(policy, rules=rules, update_key=key)
     return json.dumps(guard.status())
 
 
@@ -81,7 +85,8 @@ class _WardenStatus(str):
 
 
 try:
-    %(status)s = _WardenStatus(_warden_bootstrap(%(policy)r, %(rules)r, %(sources)r))
+    %(status)s = _WardenStatus(
+        _warden_bootstrap(%(policy)r, %(rules)r, %(sources)r, %(update)r, %(key)r))
 except Exception as _warden_error:
     import json as _warden_json
     %(status)s = _WardenStatus(_warden_json.dumps(
@@ -113,8 +118,15 @@ def runtime_rules() -> Dict[str, dict]:
     return {rid: rule for rid, rule in rule_catalog().items() if rule["layer"] == "runtime"}
 
 
-def bootstrap_source(policy: Optional[dict]) -> str:
-    """Source code that installs (or updates) the guard with ``policy`` in a running kernel."""
+def bootstrap_source(
+    policy: Optional[dict], update: Optional[dict] = None, install_key: Optional[bytes] = None
+) -> str:
+    """Source code that installs (or updates) the guard with ``policy`` in a running kernel.
+
+    ``update``: the same policy signed for this kernel (``KernelKeys.seal``), which a guard
+    already active adopts even if it loosens; without it an active guard only tightens.
+    ``install_key``: the key a guard installed by this source accepts updates with (a kernel
+    this server did not launch, e.g. a remote one)."""
     return _TEMPLATE % {
         "event": AUDIT_EVENT,
         "package": EMBEDDED_PACKAGE,
@@ -122,6 +134,8 @@ def bootstrap_source(policy: Optional[dict]) -> str:
         "policy": json.dumps(policy or {}),
         "rules": json.dumps(runtime_rules()),
         "sources": json.dumps(embedded_sources()),
+        "update": update,
+        "key": install_key.hex() if install_key else None,
     }
 
 

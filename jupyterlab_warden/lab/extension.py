@@ -14,6 +14,7 @@ from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop, PeriodicCallback
 
+from ..kernel.boot.launch_keys import KernelKeys
 from ..kernel.environ import POLICY_FILE_ENV
 from ..kernel.probe import posture_events
 from .central.link import CentralLink
@@ -84,8 +85,10 @@ class WardenExtension(ExtensionApp):
             self._gate_handlers = install_server_gate(
                 server_app, store, _event_recorder(server_app), base="/"
             )
+        # Per-kernel policy-update keys, also for kernels the browser guards (remote ones).
+        self._keys = KernelKeys(str(self._runtime / "keys"))
         if config.kernel_launch_guard:
-            launch_with_guard(server_app, str(self._kernel_policy), self._runtime / "kernels")
+            launch_with_guard(server_app, store, self._keys, self._runtime)
         # ExtensionApp copied web_app.settings before this method and writes that copy back
         # after it: what the parts above set there (the gated websocket connection class...)
         # must be in the copy, or it is silently undone.
@@ -104,7 +107,7 @@ class WardenExtension(ExtensionApp):
         )
         self.handlers.extend(policy_handlers("/", store))
         self.handlers.extend(posture_handlers("/"))
-        self.handlers.extend(guard_handlers("/", store))
+        self.handlers.extend(guard_handlers("/", store, self._keys))
         self.handlers.extend(self._gate_handlers)
         try:
             self.handlers.extend(

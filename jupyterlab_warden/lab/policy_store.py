@@ -6,6 +6,7 @@ which leaves the sources below it), and the problem is reported in ``errors`` so
 and /warden/status show it.
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -63,6 +64,16 @@ class EffectivePolicy:
     errors: List[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class KernelPolicy:
+    """The kernel policy as this server wrote it: the file kernels are launched with (never
+    rewritten), the SHA-256 of its bytes and those bytes as text (signed into updates)."""
+
+    path: str
+    sha256: str
+    text: str
+
+
 class PolicyStore:
     """Holds every source and the composed effective policy; ``refresh()`` re-reads the file."""
 
@@ -83,6 +94,7 @@ class PolicyStore:
         self._load_last_good()
         self.remote = remote
         self.kernel_policy_path = kernel_policy_path
+        self.kernel_policy: Optional[KernelPolicy] = None  # what was last written, and its digest
         # The user's own stricter settings survive restarts (they only ever tighten).
         self.user_settings_path = Path(user_settings_path) if user_settings_path else None
         self.user_stricter: Dict[str, Dict[str, str]] = self._load_user_settings()
@@ -100,7 +112,8 @@ class PolicyStore:
         before = self.effective.document
         self.effective = self._compose()
         changed = self.effective.document != before
-        if changed or (self.kernel_policy_path and not os.path.exists(self.kernel_policy_path)):
+        missing = self.kernel_policy is None or not os.path.exists(self.kernel_policy.path)
+        if changed or (self.kernel_policy_path and missing):
             self._write_kernel_policy()
         if changed:
             for listener in list(self._listeners):
@@ -258,23 +271,47 @@ class PolicyStore:
     def _write_kernel_policy(self) -> None:
         """Write the effective policy where kernels' guards read it (WARDEN_POLICY_FILE).
 
-        Written atomically and rewritten whenever the policy changes. Kernels run as the same
-        user and could overwrite it for kernels started later: it carries the policy to
-        cooperating kernels, it is not a protection against the user (docs/threat-model.md).
+        Written atomically, twice: ``policy.json`` (rewritten on every change, for launchers
+        that name a fixed path) and ``policy-<sha256>.json`` (never rewritten), which the launch
+        guard names together with that digest, from this server's memory. Kernels run as the
+        same user and can rewrite either file; a kernel launched with the digest refuses a file
+        that does not match it (kernel/guard/authority.py, docs/threat-model.md).
         """
         if not self.kernel_policy_path:
             return
         target = Path(self.kernel_policy_path)
+        text = json.dumps(self.for_user(), sort_keys=True)
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        pinned = target.with_name(f"policy-{digest}.json")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".policy-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.for_user(), fh)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        for path in (target, pinned):
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".policy-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        self.kernel_policy = KernelPolicy(str(pinned), digest, text)
+
+    def pinned_kernel_policy(self) -> KernelPolicy:
+        """The kernel policy for a launch: the file on disk checked against this server's
+        memory and rewritten if a kernel altered or removed it (a kernel launched with the
+        digest would refuse it and fall back to the built-in default)."""
+        written = self.kernel_policy
+        if written is not None:
+            try:
+                on_disk = hashlib.sha256(Path(written.path).read_bytes()).hexdigest()
+            except OSError:
+                on_disk = None
+            if on_disk == written.sha256:
+                return written
+            log.warning("Warden: the kernel policy file %s was altered; rewriting it", written.path)
+        self._write_kernel_policy()
+        return self.kernel_policy
 
     def describe(self) -> Dict[str, Any]:
         eff = self.effective

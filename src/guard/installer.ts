@@ -45,8 +45,11 @@ export class GuardInstaller {
     /** `recorded`: the kernel's spool took the event, so the server has it already. */
     private readonly _onEvent: (event: IWardenEvent, recorded: boolean) => void,
     private readonly _onFailure: (why: string) => void,
-    private readonly _fetchBootstrap = () =>
-      requestWarden<IBootstrap>('guard/bootstrap')
+    // The kernel's id lets the server sign the policy update with that kernel's key.
+    private readonly _fetchBootstrap = (kernelId: string) =>
+      requestWarden<IBootstrap>(
+        `guard/bootstrap?kernel_id=${encodeURIComponent(kernelId)}`
+      )
   ) {}
 
   /** Status of the guard in a kernel, once installed. */
@@ -92,7 +95,7 @@ export class GuardInstaller {
     }
     let bootstrap: IBootstrap;
     try {
-      bootstrap = await this._fetchBootstrap();
+      bootstrap = await this._fetchBootstrap(kernel.id);
     } catch (reason) {
       this._onFailure(
         `the lab server did not send it (${(reason as Error).message ?? reason})`

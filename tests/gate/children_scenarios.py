@@ -58,6 +58,13 @@ def in_executor_spawn(path):
     return _name_of_failure(run)
 
 
+def in_loky(path):
+    """joblib.Parallel's default backend: loky workers, started with their own __main__."""
+    from joblib import Parallel, delayed
+
+    return _name_of_failure(lambda: Parallel(n_jobs=2)(delayed(load)(path) for _ in range(2))[0])
+
+
 def in_dataloader_spawn(path):
     import torch.utils.data
 

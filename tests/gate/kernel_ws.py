@@ -103,6 +103,15 @@ class KernelWebsocket:
         msg = self.message(channel, "execute_request", content)
         return await self.request(msg, "execute_reply", timeout)
 
+    async def debug(self, command: str, arguments: dict, timeout: float = 60) -> dict:
+        """One debugger (DAP) request on the control channel; returns the debug_reply."""
+        self.seq = getattr(self, "seq", 100) + 1
+        content = {"type": "request", "seq": self.seq, "command": command, "arguments": arguments}
+        reply, _ = await self.request(
+            self.message("control", "debug_request", content), "debug_reply", timeout
+        )
+        return reply
+
     async def debug_evaluate(self, expression: str, timeout: float = 60) -> dict:
         content = {
             "type": "request",

@@ -62,6 +62,7 @@ CHILDREN = {
     "forkserver": "children_scenarios.in_pool('forkserver', {path!r})",
     "executor-spawn": "children_scenarios.in_executor_spawn({path!r})",
     "dataloader-spawn": "children_scenarios.in_dataloader_spawn({path!r})",
+    "loky": "children_scenarios.in_loky({path!r})",
 }
 
 
@@ -101,6 +102,7 @@ def test_status_reports_each_kernel_guard(lab):
     (kernel,) = [k for k in body["kernels"] if k["kernel_id"] == kernel_id]
     assert kernel["guard_active"] is True and kernel["errors"] == []
     assert kernel["mode"] == "default" and kernel["since"]
+    assert kernel["policy_pinned"] is True and kernel["updates_authenticated"] is True
 
 
 STATUS_SNIPPET = "import jupyterlab_warden.kernel.guard as g; print(g.status()['installed'])"
@@ -157,7 +159,8 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
 def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, tmp_path):
     """Benign work runs in spawn workers (their task messages are stdlib objects such as
     concurrent.futures' _CallItem, on pipes their parent handed them) and in joblib's loky
-    workers (left unguarded on purpose, see docs/kernel-guard.md)."""
+    workers (guarded too: they trust only their parent's start-up messages and the pipes
+    those handed them, kernel/boot/mp_children.py)."""
     kernel_id = new_kernel(lab)
     code = (
         f"import sys, json\nsys.path.insert(0, {str(HERE)!r})\nimport children_scenarios\n"

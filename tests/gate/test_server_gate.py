@@ -219,3 +219,110 @@ def test_status_lists_the_gate_and_the_guarded_kernel(lab):
 def _connection_file(lab) -> str:
     runtime = Path(lab.workdir) / "runtime"
     return str(wait_for(lambda: next(runtime.glob(f"kernel-{lab.kernel_id}.json"), None), 30))
+
+
+def test_per_kernel_gate_state_is_dropped_when_the_kernel_shuts_down(lab, tmp_path):
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    kernel_id = kernel["id"]
+    code = "x = 1"
+
+    async def scenario():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            return await ws.execute(code)
+
+    reply, _ = run(scenario())
+    assert reply["content"]["status"] == "ok"
+    # a confirmation left pending for this kernel: also state the gate holds per kernel
+    status, _ = lab.request(
+        "POST",
+        "/warden/gate/confirm",
+        {"kernel_id": kernel_id, "code_sha256": hashlib.sha256(b"y = 2").hexdigest()},
+    )
+    assert status in (200, 201), status
+    _, body = lab.request("GET", "/warden/status")
+    assert kernel_id in body["gate"]["kernels_tracked"]
+    assert any(k["kernel_id"] == kernel_id for k in body["kernels"])
+
+    status, _ = lab.request("DELETE", f"/api/kernels/{kernel_id}")
+    assert status == 204
+    _, body = lab.request("GET", "/warden/status")
+    assert kernel_id not in body["gate"]["kernels_tracked"]
+    assert not any(k["kernel_id"] == kernel_id for k in body["kernels"])
+    # the kernel's start-up report and update key are gone from the server's runtime folder
+    runtime = lab.workdir / "runtime" / "warden"
+    assert not list(runtime.glob(f"*/kernels/{kernel_id}.json"))
+    assert not list(runtime.glob(f"*/keys/{kernel_id}.key"))
+
+
+DAP_INIT = {
+    "clientID": "raw-client",
+    "adapterID": "python",
+    "pathFormat": "path",
+    "linesStartAt1": True,
+    "columnsStartAt1": True,
+}
+
+
+def test_breakpoint_conditions_are_gated_as_code(lab, tmp_path):
+    """debugpy evaluates a breakpoint's condition each time the line runs: code."""
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    kernel_id = kernel["id"]
+    marker = tmp_path / "condition"
+    # the marker is written, then 0 stops the chain: pickle.loads is only there for the gate
+    condition = f"open({str(marker)!r}, 'w').write('ran') and 0 and pickle.loads(b'N.')"
+    benign = "x = 1\ny = 2\n"
+
+    async def with_debugger(ws):
+        assert (await ws.debug("initialize", DAP_INIT))["content"]["success"]
+        assert (await ws.debug("attach", {}))["content"]["success"]
+        dumped = await ws.debug("dumpCell", {"code": benign})
+        return dumped["content"]["body"]["sourcePath"]
+
+    def breakpoints(path):
+        return {"source": {"path": path}, "breakpoints": [{"line": 2, "condition": condition}]}
+
+    async def scenario():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            path = await with_debugger(ws)
+            refused = await ws.debug("setBreakpoints", breakpoints(path))
+            assert (await ws.debug("configurationDone", {}))["content"]["success"]
+            reply, _ = await ws.execute(benign)
+            return path, refused, reply
+
+    path, refused, reply = run(scenario())
+    assert refused["content"]["success"] is False
+    assert "pickle-load" in refused["content"]["message"]
+    assert reply["content"]["status"] == "ok"
+    assert not marker.exists()
+
+    # Straight to the kernel's ZMQ ports the same breakpoint is set, and the next run of the
+    # cell evaluates its condition.
+    runtime = Path(lab.workdir) / "runtime"
+    client = BlockingKernelClient(
+        connection_file=str(next(runtime.glob(f"kernel-{kernel_id}.json")))
+    )
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        content = {"type": "request", "seq": 1, "command": "setBreakpoints"}
+        msg = client.session.msg("debug_request", dict(content, arguments=breakpoints(path)))
+        client.control_channel.send(msg)
+        wait_for(
+            lambda: (
+                client.control_channel.get_msg(timeout=30)["parent_header"].get("msg_id")
+                == msg["header"]["msg_id"]
+            ),
+            60,
+            what="the debug_reply",
+        )
+    finally:
+        client.stop_channels()
+
+    async def rerun():
+        async with KernelWebsocket(lab, kernel_id) as ws:
+            return await ws.execute(benign)
+
+    run(rerun())
+    assert marker.exists()

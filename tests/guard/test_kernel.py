@@ -16,8 +16,9 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
+from jupyterlab_warden.kernel.boot.launch_keys import KernelKeys
 from jupyterlab_warden.kernel.guard import kernelspec
-from jupyterlab_warden.lab.bootstrap import bootstrap_source, confirm_source
+from jupyterlab_warden.lab.bootstrap import bootstrap_source, confirm_source, runtime_rules
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -201,6 +202,19 @@ def _status(content):
 
 def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tmp_path):
     kernel = plain_kernel
+    # what GET /warden/guard/bootstrap?kernel_id= sends for a kernel this server did not launch
+    keys = KernelKeys(str(tmp_path / "keys"))
+    key = keys.adopt("k1")
+
+    def signed(policy):
+        update = keys.seal(
+            "k1",
+            policy_json=json.dumps(policy, sort_keys=True),
+            policy_file=None,
+            rules=runtime_rules(),
+        )
+        return bootstrap_source(policy, update=update, install_key=key)
+
     content, _ = kernel.run("import jupyterlab_warden")
     assert content["ename"] == "ModuleNotFoundError"
     policy = {
@@ -209,7 +223,7 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
         "rules": {"model-file-dangerous-globals": {"action": "confirm"}},
     }
     content, messages = kernel.run(
-        bootstrap_source(policy), silent=True, user_expressions={"warden": "_warden_guard_status"}
+        signed(policy), silent=True, user_expressions={"warden": "_warden_guard_status"}
     )
     assert content["status"] == "ok"
     status = _status(content)
@@ -233,16 +247,17 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
 
     # a second bootstrap (kernel restart handling, policy change) updates the same guard
     content, _ = kernel.run(
-        bootstrap_source({"schema_version": 1, "revision": 10}),
+        signed({"schema_version": 1, "revision": 10}),
         silent=True,
         user_expressions={"warden": "_warden_guard_status"},
     )
     assert _status(content)["policy_revision"] == 10
+    assert _status(content)["update_counter"] == 2  # the first was unused: a fresh install
     assert _status(content)["counts"]["loads_blocked"] == 1
 
     # confirm flow as the frontend drives it: harmless global behind a 'confirm' rule
     kernel.run(
-        bootstrap_source(
+        signed(
             {
                 "schema_version": 1,
                 "revision": 11,
@@ -260,6 +275,14 @@ def test_bootstrap_installs_guard_in_kernel_without_the_package(plain_kernel, tm
     content, messages = kernel.run(harmless)
     assert content["status"] == "ok"
     assert _comm_events(messages)[0]["action"] == "confirmed"
+
+    # the same kernel's code cannot loosen with an unsigned policy (or replay a used update)
+    content, _ = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 12, "pickle": {"mode": "audit"}}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
+    assert _status(content)["mode"] != "audit" and _status(content)["policy_revision"] == 11
 
 
 def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_kernel):

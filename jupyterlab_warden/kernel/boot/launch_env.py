@@ -8,9 +8,15 @@ import functools
 import os
 import uuid
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Callable, Dict, Mapping, Optional, Tuple
 
-from ..environ import EVENT_SPOOL_ENV, KERNEL_STATUS_ENV, POLICY_FILE_ENV
+from ..environ import (
+    EVENT_SPOOL_ENV,
+    KERNEL_KEY_ENV,
+    KERNEL_STATUS_ENV,
+    POLICY_DIGEST_ENV,
+    POLICY_FILE_ENV,
+)
 
 SITE_DIR = str(Path(__file__).resolve().with_name("site"))
 STATUS_ENV = KERNEL_STATUS_ENV
@@ -23,40 +29,85 @@ def kernel_env(
     policy_file: str,
     spool_dir: Optional[str],
     status_dir: str,
+    policy_digest: Optional[str] = None,
+    key_file: Optional[str] = None,
 ) -> Dict[str, str]:
     env = dict(base)
     # First on PYTHONPATH so it is the `sitecustomize` Python imports; it chains any other.
     rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
     env["PYTHONPATH"] = os.pathsep.join([SITE_DIR, *rest])
     env[POLICY_FILE_ENV] = policy_file
+    # From the server's memory, never from the file: the guard refuses a file that differs.
+    env.pop(POLICY_DIGEST_ENV, None)
+    env.pop(KERNEL_KEY_ENV, None)
+    if policy_digest:
+        env[POLICY_DIGEST_ENV] = policy_digest
+    if key_file:
+        env[KERNEL_KEY_ENV] = key_file
     if spool_dir:
         env[EVENT_SPOOL_ENV] = spool_dir
     env[STATUS_ENV] = os.path.join(status_dir, f"{kernel_id}.json")
     return env
 
 
-def guard_kernel_launches(kernel_manager, *, policy_file: str, spool_dir, status_dir: str) -> None:
+def guard_kernel_launches(
+    kernel_manager,
+    *,
+    policy: Callable[[], Tuple[str, Optional[str]]],
+    keys,
+    spool_dir,
+    status_dir: str,
+) -> None:
     """Wrap ``kernel_manager.start_kernel`` so every kernel it starts gets ``kernel_env``.
 
-    Restarts reuse the launch arguments, env included, so a restarted kernel is guarded too.
+    ``policy()`` is (the policy file, its SHA-256) as the server wrote it; ``keys`` is the
+    server's ``launch_keys.KernelKeys``. A restart relaunches with the saved arguments: each
+    one gets a fresh key and the current policy (the kernel's pre-start step is wrapped too).
     """
     os.makedirs(status_dir, mode=0o700, exist_ok=True)
     original = kernel_manager.start_kernel
     if getattr(original, "_warden_guarded", False):
         return
 
+    def launch_env(base, kernel_id):
+        path, digest = policy()
+        return kernel_env(
+            base,
+            kernel_id=kernel_id,
+            policy_file=path,
+            policy_digest=digest,
+            key_file=keys.issue(kernel_id),
+            spool_dir=spool_dir() if callable(spool_dir) else spool_dir,
+            status_dir=status_dir,
+        )
+
     @functools.wraps(original)
     async def start_kernel(*args, kernel_id=None, **kwargs):
         if kernel_id is None or kernel_id not in kernel_manager:
             kernel_id = kernel_id or str(uuid.uuid4())
-            kwargs["env"] = kernel_env(
-                kwargs.get("env") or os.environ,
-                kernel_id=kernel_id,
-                policy_file=policy_file,
-                spool_dir=spool_dir() if callable(spool_dir) else spool_dir,
-                status_dir=status_dir,
-            )
+            kwargs["env"] = launch_env(kwargs.get("env") or os.environ, kernel_id)
+            started = await original(*args, kernel_id=kernel_id, **kwargs)
+            _rekey_restarts(kernel_manager, kernel_id, launch_env)
+            return started
         return await original(*args, kernel_id=kernel_id, **kwargs)
 
     start_kernel._warden_guarded = True
     kernel_manager.start_kernel = start_kernel
+
+
+def _rekey_restarts(kernel_manager, kernel_id: str, launch_env) -> None:
+    """jupyter_client restarts a kernel through its ``_async_pre_start_kernel`` with the saved
+    launch arguments: give each restart a fresh key file (the old one was unlinked) and the
+    policy in force now."""
+    try:
+        km = kernel_manager.get_kernel(kernel_id)
+        pre_start = km._async_pre_start_kernel
+    except (KeyError, AttributeError):
+        return
+
+    async def pre_start_with_guard(**kw):
+        if isinstance(kw.get("env"), dict):
+            kw["env"] = launch_env(kw["env"], kernel_id)
+        return await pre_start(**kw)
+
+    km._async_pre_start_kernel = pre_start_with_guard

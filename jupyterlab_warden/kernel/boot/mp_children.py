@@ -24,11 +24,25 @@ def _argv():
     return list(getattr(sys, "orig_argv", None) or sys.argv)
 
 
-def is_loky_worker() -> bool:
-    """joblib's loky workers (``joblib.Parallel``'s default backend, scikit-learn's n_jobs)
-    read their parent's messages with a plain ``pickle.load`` in their own ``__main__``
-    (popen_loky_posix), which the guard cannot tell from untrusted data yet."""
-    return any("loky.backend.popen_loky" in arg for arg in _argv())
+def loky_parent_pipe():
+    """The fd a joblib loky worker (``joblib.Parallel``'s default backend, scikit-learn's
+    n_jobs) reads its parent's two start-up messages from, or None if this is not one.
+
+    Its ``__main__`` (``python -m ...popen_loky_posix --pipe N``) reads them with a plain
+    ``pickle.load``; ``trust_loky_parent`` takes exactly those two reads."""
+    argv = _argv()
+    if not any(arg.endswith("loky.backend.popen_loky_posix") for arg in argv):
+        return None
+    for i, arg in enumerate(argv):
+        value = arg[len("--pipe=") :] if arg.startswith("--pipe=") else None
+        if arg == "--pipe" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value is not None:
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def is_multiprocessing_child() -> bool:
@@ -36,6 +50,17 @@ def is_multiprocessing_child() -> bool:
     return "--multiprocessing-fork" in argv or any(
         "multiprocessing.forkserver" in arg or "multiprocessing.spawn" in arg for arg in argv
     )
+
+
+# The functions that rebuild a pipe handed over by the parent (judged on the resolved
+# function's own module and name): multiprocessing's, and loky's own for its queues.
+_REBUILDERS = frozenset(
+    (
+        ("multiprocessing.connection", "rebuild_connection"),
+        ("joblib.externals.loky.backend._posix_reduction", "rebuild_connection"),
+        ("loky.backend._posix_reduction", "rebuild_connection"),
+    )
+)
 
 
 class _ParentMessage(_ORIGINAL_UNPICKLER):
@@ -54,7 +79,7 @@ class _ParentMessage(_ORIGINAL_UNPICKLER):
         obj = sys.modules[module]
         for part in name.split("."):
             obj = getattr(obj, part)
-        if module == "multiprocessing.connection" and name == "rebuild_connection":
+        if (getattr(obj, "__module__", None), getattr(obj, "__name__", None)) in _REBUILDERS:
             return self._collecting(obj)
         return obj
 
@@ -91,3 +116,36 @@ def trust_parent_messages(trust_connections=None) -> None:
 
     _main._warden = True
     spawn._main = _main
+
+
+def trust_loky_parent(pipe_fd: int, trust_connections=None) -> None:
+    """Let the loky worker's first two ``pickle.load`` calls ON ITS PARENT'S PIPE read with the
+    parent-message unpickler (as ``trust_parent_messages`` does for spawn), then hand the
+    pipes they rebuilt to the guard's IPC trust and put the guarded ``pickle.load`` back.
+    Any other load (another file, a third read) goes to the guarded one."""
+    import pickle
+
+    guarded = pickle.load
+    rebuilt = []
+    remaining = [2]
+
+    def load(file, *args, **kwargs):
+        if remaining[0] and _fileno(file) == pipe_fd:
+            remaining[0] -= 1
+            try:
+                return _ParentMessage(file, rebuilt).load()
+            finally:
+                if not remaining[0]:
+                    pickle.load = guarded
+                    if trust_connections is not None and rebuilt:
+                        trust_connections(rebuilt)
+        return guarded(file, *args, **kwargs)
+
+    pickle.load = load
+
+
+def _fileno(file):
+    try:
+        return file.fileno()
+    except Exception:  # noqa: BLE001 - not a real file: never the parent's pipe
+        return None

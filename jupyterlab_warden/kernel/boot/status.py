@@ -41,6 +41,9 @@ def kernel_guard_report(status_dir: str, kernel_id: str, kernel_pid=None) -> Dic
         ),
         mode=report.get("mode"),
         policy_revision=report.get("policy_revision"),
+        # the launch policy matched the digest the server pinned; updates need the server's key
+        policy_pinned=report.get("policy_pinned") is True,
+        updates_authenticated=report.get("updates_authenticated") is True,
         pid=report.get("pid"),
         startup_ms=report.get("startup_ms"),
         errors=report.get("errors") or [],

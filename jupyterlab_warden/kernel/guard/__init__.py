@@ -7,9 +7,12 @@ Standard library only, Python >= 3.8. Public functions:
   returns its ``GuardState`` to that caller only (the launcher, the lab server's bootstrap).
   Every later call can only TIGHTEN the policy: a looser one is ignored and listed in
   ``status()["errors"]``; it returns ``None``.
-* ``server_policy(policy)`` - the lab server's channel (its bootstrap): adopt ``policy``, which
-  may loosen. Until issue 15 authenticates this channel, code in the kernel can call it too.
-* ``install_from_env()`` - install with the policy file named by ``WARDEN_POLICY_FILE``.
+* ``server_policy(envelope)`` - the lab server's channel (its bootstrap): adopt the policy in
+  an update the server signed with this kernel's key (``authority.py``), which may loosen. An
+  unsigned, altered or replayed update is refused: the last good policy stays, ``status()``
+  and an event say why.
+* ``install_from_env()`` - install with the policy file named by ``WARDEN_POLICY_FILE``, if its
+  bytes match ``WARDEN_POLICY_SHA256``; take the update key named by ``WARDEN_KERNEL_KEY_FILE``.
 * ``confirm(fingerprint, justification)`` - let the next load with that finding through.
 * ``status() -> dict`` - what is active, for the frontend and tests.
 * ``disable()`` / ``enable()`` - kept for compatibility: the guard can no longer be switched
@@ -21,14 +24,14 @@ installed package, the bootstrap's embedded copy) finds the one active guard, an
 pickle can name by a dotted path leads to it.
 """
 
-import json
 import os
 import sys
 import time
 from typing import Callable, Optional
 
+from ..environ import KERNEL_KEY_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
-from . import patches
+from . import authority, patches
 from .errors import WardenBlockedLoad, WardenWarning
 from .state import GUARD_VERSION, GuardState
 
@@ -62,8 +65,14 @@ def install(
     policy: Optional[dict] = None,
     emit: Optional[Callable[[dict], None]] = None,
     rules: Optional[dict] = None,
+    update_key: Optional[bytes] = None,
+    pinned: bool = False,
 ) -> Optional[GuardState]:
-    """Install the guard into this process; if one is active, tighten its policy only."""
+    """Install the guard into this process; if one is active, tighten its policy only.
+
+    ``update_key``: the key the lab server signs later policy updates with (without one, the
+    guard accepts none: its policy can then only be tightened). ``pinned``: the policy came
+    from a file whose digest the server pinned (reported in ``status()``)."""
     started = time.perf_counter()
     if _ask("ping") is not None:
         _ask("tighten", (policy, emit))
@@ -71,7 +80,7 @@ def install(
     state = GuardState(policy, rules=rules)
     if emit is not None:
         state.sink.callbacks.append(emit)
-    sys.addaudithook(_make_hook(state))
+    sys.addaudithook(_make_hook(state, _Channel(authority.UpdateAuthority(update_key), pinned)))
     patches.install(state)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=state.sink.after_fork)
@@ -86,18 +95,22 @@ def install_from_env(emit: Optional[Callable[[dict], None]] = None) -> Optional[
     policy applies and the problem is listed in ``status()["errors"]``.
     """
     path = os.environ.get(POLICY_ENV)
+    expected = os.environ.get(POLICY_DIGEST_ENV) or None
+    # popped: the key is this process's alone (children get no key, so accept no updates)
+    key_file = os.environ.pop(KERNEL_KEY_ENV, None)
+    key, key_error = authority.take_key_file(key_file) if key_file else (None, None)
     policy, error = None, None
     if path:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                policy = json.load(fh)
-            if not isinstance(policy, dict):
-                policy, error = None, f"policy file {path} is not a JSON object"
-        except (OSError, ValueError) as exc:
-            error = f"policy file {path} unreadable: {exc}"
-    state = install(policy, emit)
-    if error and state is not None:
-        state.errors.append(error)
+        policy, error = authority.read_pinned_policy(path, expected)
+    elif expected:
+        error = "the lab server pinned a policy but named no policy file"
+    state = install(policy, emit, update_key=key, pinned=bool(path and expected and not error))
+    if state is not None:
+        if error:
+            # fail closed: the built-in default policy (enforcing), never what the file says
+            _refused(state, "policy-file", error + "; the built-in default policy applies")
+        if key_error:
+            state.errors.append(key_error)
     return state
 
 
@@ -130,36 +143,84 @@ def enable() -> None:
     """The guard is always enabled unless the lab server's policy says otherwise: no-op."""
 
 
-def _make_hook(state: GuardState):
+class _Channel:
+    """How this guard's policy may change: the server's key (held here, in the hook's closure
+    only) and whether the launch policy was pinned."""
+
+    def __init__(self, updates: authority.UpdateAuthority, pinned: bool):
+        self.updates = updates
+        self.pinned = pinned
+        self.refused = 0
+
+    def status(self, state: GuardState) -> dict:
+        answer = state.status()
+        answer.update(
+            policy_pinned=self.pinned,
+            updates_authenticated=self.updates.keyed,
+            update_counter=self.updates.counter,
+            policy_updates_refused=self.refused,
+        )
+        return answer
+
+
+def _make_hook(state: GuardState, channel: _Channel):
     def warden_audit_hook(event, args):
         # Called for every audit event in the process: leave fast unless it is ours.
         if event == "pickle.find_class":
             state.check_global(*args)
         elif event == AUDIT_EVENT:
-            _command(state, args)
+            _command(state, channel, args)
 
     return warden_audit_hook
 
 
-def _command(state: GuardState, args) -> None:
+POLICY_REFUSED_RULE = "guard-policy-refused"
+
+
+def _refused(state: GuardState, source: str, why: str) -> None:
+    """A policy the guard will not take: keep the last good, say so in status() and an event."""
+    from .events import make_event
+
+    message = f"Jupyter Warden kept its policy: it refused a {source} change: {why}."
+    state.errors.append(message)
+    evidence = {"reason": why[:300], "call": source}
+    event = make_event(
+        POLICY_REFUSED_RULE, "blocked", "high", message, evidence, None, state.revision
+    )
+    state.sink.deliver(event)
+
+
+def _server_update(state: GuardState, channel: _Channel, envelope) -> None:
+    body, why = channel.updates.accept(envelope)
+    if body is None:
+        channel.refused += 1
+        _refused(state, "policy-update", why)
+        return
+    state.use_rules(body.get("rules"))
+    state.set_policy(body["policy"])
+    target = body.get("policy_file")
+    if isinstance(target, str) and target:
+        # children started from now on read the new policy, pinned to the signed bytes
+        os.environ[POLICY_ENV] = target
+        os.environ[POLICY_DIGEST_ENV] = authority.digest(body["policy_json"].encode("utf-8"))
+
+
+def _command(state: GuardState, channel: _Channel, args) -> None:
     if len(args) != 3 or not isinstance(args[2], list):
         return
     command, payload, box = args
     if command == "ping":
-        box.append(state.status())
+        box.append(channel.status(state))
     elif command == "tighten":
         policy, emit = payload
         if policy is not None:
             state.tighten(policy)
         if emit is not None and emit not in state.sink.callbacks:
             state.sink.callbacks.append(emit)
-        box.append(state.status())
+        box.append(channel.status(state))
     elif command == "server_policy":
-        state.set_policy(payload)
-        box.append(state.status())
-    elif command == "server_rules":
-        state.use_rules(payload)
-        box.append(state.status())
+        _server_update(state, channel, payload)
+        box.append(channel.status(state))
     elif command == "confirm":
         fp, justification = payload
         state.confirm(fp, justification)

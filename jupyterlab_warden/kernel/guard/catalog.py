@@ -22,6 +22,7 @@ EMBEDDED_RUNTIME_RULES = {
     "keras-model-code": ("critical", "block"),
     "torchscript-file-access": ("critical", "block"),
     "yaml-python-tag": ("critical", "block"),
+    "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

@@ -10,13 +10,11 @@ server once. Then the ``emit`` callbacks given to ``install`` run. A delivery th
 counted in ``EventSink.dropped``, never raised into the user's code.
 """
 
-import datetime
 import hashlib
 import json
 import os
 import sys
 import threading
-import uuid
 from collections import deque
 from typing import Callable, List, Optional
 
@@ -27,6 +25,8 @@ _FINGERPRINT_KEYS = ("call", "global", "globals", "sha256", "reason", "torch_ver
 
 
 def now_iso() -> str:
+    import datetime  # datetime and uuid on the first event: not at every interpreter start
+
     return (
         datetime.datetime.now(datetime.timezone.utc)
         .isoformat(timespec="milliseconds")
@@ -50,6 +50,8 @@ def make_event(
     location: Optional[dict] = None,
     policy_revision: Optional[int] = None,
 ) -> dict:
+    import uuid
+
     event = {
         "event_id": uuid.uuid4().hex,
         "time": now_iso(),

@@ -13,11 +13,10 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
-import inspect
 import io
-import pickletools
 import sys
 import threading
+import types
 import weakref
 
 from . import format_loaders
@@ -146,12 +145,17 @@ def _wrap(original, wrapper, kind):
             setattr(wrapper, name, getattr(original, name))
         except (AttributeError, TypeError):
             pass
-    try:
+    if not isinstance(original, types.BuiltinFunctionType):
         # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
-        # show the real signature, without a __wrapped__ that would lead around the wrapper
-        wrapper.__signature__ = inspect.signature(original)
-    except (TypeError, ValueError):
-        pass
+        # show the real signature, without a __wrapped__ that would lead around the wrapper.
+        # Not for C functions (pickle.load...): parsing their text signature costs more than
+        # the rest of the guard's start-up, and no loader inspects them.
+        import inspect  # on the first Python-function patch: not at every interpreter start
+
+        try:
+            wrapper.__signature__ = inspect.signature(original)
+        except (TypeError, ValueError):
+            pass
     return wrapper
 
 
@@ -311,6 +315,8 @@ class _Replay:
         self.buf = io.BytesIO(b"")
 
     def fill(self) -> bytes:
+        import pickletools  # on first use: not at every interpreter start
+
         recorder = _Recorder(self.raw)
         try:
             for _ in pickletools.genops(recorder):

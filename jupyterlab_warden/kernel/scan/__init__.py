@@ -6,20 +6,19 @@ what other code-carrying formats (Keras, TorchScript, YAML: ``codeformats/``) wo
 for scan-before-load. CLI: ``python -m jupyterlab_warden.kernel.scan [--format text|json] PATH...``.
 """
 
-from typing import Optional
+# The format readers and the report are imported on first use, not with the package: the kernel
+# guard imports ``scan.judge`` at every interpreter start (guarded kernels and children) and
+# scans only when something is loaded.
+_REPORT_NAMES = frozenset(("DANGEROUS", "ERROR", "SAFE", "SUSPICIOUS", "VERDICTS", "ScanReport"))
 
-from .decide import GlobalPolicy
-from .formats import parts_of_buffer, parts_of_file
-from .report import (
-    DANGEROUS,
-    ERROR,
-    SAFE,
-    SUSPICIOUS,
-    VERDICTS,
-    ScanReport,
-    build_report,
-    with_format_findings,
-)
+
+def __getattr__(name):
+    if name in _REPORT_NAMES:
+        from . import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "scan_file",
@@ -33,14 +32,15 @@ __all__ = [
 ]
 
 
-def scan_file(
-    path: str, policy: Optional[GlobalPolicy] = None, by_name: bool = False
-) -> ScanReport:
-    """Scan one file; I/O problems and malformed data give verdict ``error``, never raise.
+def scan_file(path: str, policy=None, by_name: bool = False):
+    """Scan one file (``policy``: a ``decide.GlobalPolicy``); I/O problems and malformed data
+    give verdict ``error`` (a ``report.ScanReport``), never raise.
 
     ``by_name``: also recognise text formats by file name (YAML); only for callers that scan
     a file as what it is called (the CLI), never for a pickle loader's pre-scan."""
-    from .codeformats import scan_format  # here: keeps `import scan` as light as before
+    from .codeformats import scan_format
+    from .formats import parts_of_file
+    from .report import ERROR, ScanReport, build_report
 
     try:
         special = scan_format(path=path, by_name=by_name)
@@ -52,8 +52,10 @@ def scan_file(
         return ScanReport(path, ERROR, "unknown", [], [], [f"{type(exc).__name__}: {exc}"])
 
 
-def scan_bytes(data, name: str = "<bytes>", policy: Optional[GlobalPolicy] = None) -> ScanReport:
+def scan_bytes(data, name: str = "<bytes>", policy=None):
     from .codeformats import scan_format
+    from .formats import parts_of_buffer
+    from .report import ERROR, ScanReport, build_report
 
     try:
         special = scan_format(data=data)
@@ -65,12 +67,16 @@ def scan_bytes(data, name: str = "<bytes>", policy: Optional[GlobalPolicy] = Non
         return ScanReport(name, ERROR, "unknown", [], [], [f"{type(exc).__name__}: {exc}"])
 
 
-def _format_report(path: str, special) -> ScanReport:
+def _format_report(path: str, special):
+    from .report import SAFE, ScanReport
+
     empty = ScanReport(path, SAFE, special.fmt, [], [], [])
     return _merge(empty, special)
 
 
-def _merge(report: ScanReport, special) -> ScanReport:
+def _merge(report, special):
+    from .report import with_format_findings
+
     if special is None:
         return report
     if not special.pickle_errors:

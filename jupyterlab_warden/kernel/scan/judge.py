@@ -19,10 +19,8 @@ A global is judged by WHAT IT RESOLVES TO and HOW THE PICKLE USES IT (its roles)
 runs on what the unpickler really resolves (the hook). Both are pure: no imports of targets.
 """
 
-import ast
 import os
 import sys
-import sysconfig
 import types
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 from typing import NamedTuple, Optional
@@ -214,6 +212,8 @@ class OriginOracle:
         return self._bindings[key]
 
     def _binding(self, module: str, name: str):
+        import ast  # on first use: the guard imports this module at every interpreter start
+
         path = _source_of(module)
         if path is None:
             return ("unknown", None)
@@ -268,6 +268,8 @@ class OriginOracle:
 
 def _top_level(body):
     """Top-level statements, including those inside if/try/with blocks."""
+    import ast
+
     for node in body:
         yield node
         for field in ("body", "orelse", "finalbody", "handlers"):
@@ -325,6 +327,8 @@ def _source_of(module: str) -> Optional[str]:
 
 
 def _stdlib_dirs():
+    import sysconfig  # on first use, as ast above
+
     out = set()
     for key in ("stdlib", "platstdlib"):
         try:

@@ -12,7 +12,7 @@ from typing import Dict, Optional
 from ..policy import rule_decision
 
 POSTURE_KINDS = ("sandbox", "server")
-INTEGRITY_RULES = ("central-policy-rejected", "event-store-corrupt")
+INTEGRITY_RULES = ("central-policy-rejected", "event-store-corrupt", "guard-policy-refused")
 
 
 def apply_rule_policy(event: object, policy: dict, catalog: Dict[str, dict]) -> Optional[object]:

@@ -7,6 +7,7 @@ from typing import Any, Dict
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.utils import url_path_join
 
+from ..kernel_lifecycle import on_kernel_removed
 from .confirmations import ConfirmationStore
 from .connection import SETTINGS_KEY, WardenGatedConnection
 from .engine import AnalyzerEngine
@@ -46,6 +47,7 @@ def install_server_gate(server_app, store, record, base: str) -> list:
     if engine.error:
         log.error("Jupyter Warden server gate refuses all code (fail closed): %s", engine.error)
     web_app.settings[SETTINGS_KEY] = gate
+    on_kernel_removed(server_app.kernel_manager, gate.forget)
     return [(url_path_join(base, "warden", "gate", "confirm"), GateConfirmHandler)]
 
 
@@ -61,4 +63,6 @@ def gate_status(settings) -> Dict[str, Any]:
         "error": error,
         "engine": "py_mini_racer (V8)" if gate.engine.available else None,
         "decisions": dict(gate.counts),
+        # per-kernel state, dropped when a kernel is removed
+        "kernels_tracked": gate.tracked_kernels(),
     }

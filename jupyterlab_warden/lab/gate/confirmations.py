@@ -47,6 +47,16 @@ class ConfirmationStore:
             return None
         return {"justification": entry[1]}
 
+    def forget_kernel(self, kernel_id: str) -> None:
+        """Drop the pending confirmations for a kernel that is gone."""
+        with self._lock:
+            for key in [k for k in self._pending if k[1] == kernel_id]:
+                del self._pending[key]
+
+    def kernels(self) -> set:
+        with self._lock:
+            return {k[1] for k in self._pending}
+
     def _expire(self) -> None:
         now = self._clock()
         for key in [k for k, (until, _) in self._pending.items() if until <= now]:

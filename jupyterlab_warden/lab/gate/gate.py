@@ -88,8 +88,16 @@ class ServerGate:
         return verdict
 
     def forget(self, kernel_id: str) -> None:
+        """The kernel is gone (``lab/kernel_lifecycle.py``): drop its scope and confirmations."""
         with self._lock:
             self._scopes.pop(kernel_id, None)
+        self.confirmations.forget_kernel(kernel_id)
+
+    def tracked_kernels(self) -> List[str]:
+        """Kernels the gate holds state for (their analysis scope or pending confirmations)."""
+        with self._lock:
+            kernels = set(self._scopes)
+        return sorted(kernels | self.confirmations.kernels())
 
     def _record(self, verdict, kernel_id, code, request, policy, justification) -> None:
         now = datetime.now(timezone.utc).isoformat()

@@ -8,6 +8,7 @@ buffers) as the kernel will receive them.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
@@ -26,6 +27,15 @@ DEBUG_CODE_ARGUMENTS = {
     "setExpression": "value",
     "setVariable": "value",
 }
+# Breakpoint requests: each breakpoint's condition and hit condition are evaluated when it is
+# reached, and a log point's message evaluates every {expression} in it (DAP, debugpy).
+DEBUG_BREAKPOINT_LISTS = {
+    "setBreakpoints": "breakpoints",
+    "setFunctionBreakpoints": "breakpoints",
+    "setDataBreakpoints": "breakpoints",
+    "setExceptionBreakpoints": "filterOptions",
+}
+_LOG_EXPRESSION = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass
@@ -85,14 +95,43 @@ def code_request(channel: str, msg: Dict, parts: Optional[List], unpack) -> Opti
             code = "\n".join([code, *expressions.values()])
     else:
         command = content.get("command")
-        argument = DEBUG_CODE_ARGUMENTS.get(command)
-        if argument is None:
-            return None
-        code = (content.get("arguments") or {}).get(argument, "")
+        arguments = content.get("arguments") or {}
+        if not isinstance(arguments, dict):
+            raise MalformedRequest("debug_request: arguments is not an object")
         label = f"debug_request {command}"
+        if command in DEBUG_CODE_ARGUMENTS:
+            code = arguments.get(DEBUG_CODE_ARGUMENTS[command], "")
+        elif command in DEBUG_BREAKPOINT_LISTS:
+            code = _breakpoint_code(label, arguments.get(DEBUG_BREAKPOINT_LISTS[command]))
+            if not code:
+                return None  # plain breakpoints: nothing is evaluated
+        else:
+            return None
     if not isinstance(code, str):
         raise MalformedRequest(f"{label}: the code is not a string")
     return CodeRequest(channel, msg_type, header, content, code, label)
+
+
+def _breakpoint_code(label: str, breakpoints) -> str:
+    """The Python a list of breakpoints would evaluate, one expression a line."""
+    if breakpoints is None:
+        return ""
+    if not isinstance(breakpoints, list) or not all(isinstance(b, dict) for b in breakpoints):
+        raise MalformedRequest(f"{label}: breakpoints must be a list of objects")
+    lines = []
+    for point in breakpoints:
+        for key in ("condition", "hitCondition"):
+            value = point.get(key)
+            if value is not None and not isinstance(value, str):
+                raise MalformedRequest(f"{label}: {key} is not a string")
+            if value:
+                lines.append(value)
+        message = point.get("logMessage")
+        if message is not None and not isinstance(message, str):
+            raise MalformedRequest(f"{label}: logMessage is not a string")
+        if message:
+            lines.extend(_LOG_EXPRESSION.findall(message))
+    return "\n".join(lines)
 
 
 def refusal_messages(session, request: CodeRequest, reason: str) -> "List[tuple[str, Dict]]":

@@ -39,26 +39,26 @@ def _warden_boot():
         from jupyterlab_warden.kernel.boot import mp_children
         from jupyterlab_warden.kernel.guard import install_from_env, status
 
-        if mp_children.is_loky_worker():
-            # Known gap, recorded in the report: a guarded loky worker would refuse its own
-            # task messages and every joblib.Parallel / n_jobs call would fail. Loky workers
-            # run unguarded, as every child did before the launch guard.
-            report.update(installed=False, errors=["loky worker: the guard is not installed"])
-        else:
-            guard = install_from_env()
-            if mp_children.is_multiprocessing_child():
-                ipc = getattr(guard, "ipc", None)
-                mp_children.trust_parent_messages(ipc.trust if ipc is not None else None)
-            state = status()
-            report.update(
-                installed=bool(state.get("installed")),
-                mode=state.get("mode"),
-                policy_revision=state.get("policy_revision"),
-                errors=list(state.get("errors") or []),
-            )
-            if state.get("errors"):
-                problems = "; ".join(map(str, state["errors"]))
-                sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
+        guard = install_from_env()
+        ipc = getattr(guard, "ipc", None)
+        trust = ipc.trust if ipc is not None else None
+        loky_pipe = mp_children.loky_parent_pipe()
+        if loky_pipe is not None:
+            mp_children.trust_loky_parent(loky_pipe, trust)
+        elif mp_children.is_multiprocessing_child():
+            mp_children.trust_parent_messages(trust)
+        state = status()
+        report.update(
+            installed=bool(state.get("installed")),
+            mode=state.get("mode"),
+            policy_revision=state.get("policy_revision"),
+            policy_pinned=state.get("policy_pinned"),
+            updates_authenticated=state.get("updates_authenticated"),
+            errors=list(state.get("errors") or []),
+        )
+        if state.get("errors"):
+            problems = "; ".join(map(str, state["errors"]))
+            sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
     except BaseException as err:  # noqa: BLE001 - any failure must be reported, not raised
         report.update(installed=False, errors=[f"{type(err).__name__}: {err}"])
         sys.stderr.write(

@@ -1,0 +1,127 @@
+"""What the lab server tells a kernel's guard, and how the guard knows the server said it.
+
+Two channels notebook code cannot forge (docs/threat-model.md says what still can):
+
+* the policy file is pinned by its SHA-256, which the server puts in the kernel's launch
+  environment from its own memory (``WARDEN_POLICY_SHA256``): a rewritten file is refused;
+* later policy updates are HMAC-SHA256'd with a per-kernel key the server delivers in a 0600
+  file named in the launch environment (``WARDEN_KERNEL_KEY_FILE``); the guard reads and
+  unlinks it at start, before any user code. Each update carries a counter that must grow, so
+  an old (looser) update cannot be replayed.
+
+The update envelope is defined here once (the lab's ``bootstrap.py`` builds it with ``seal``):
+``{"message": <JSON text>, "mac": <hex>}``, the message holding ``kernel_id``, ``counter``,
+``policy_json`` (the exact policy bytes, as text), ``policy_file`` (where the server wrote those
+bytes, for children started later) and ``rules`` (the runtime rule catalog).
+Standard library only, Python >= 3.8.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+from typing import Optional, Tuple
+
+# Domain separation: this key signs nothing else.
+_CONTEXT = b"jupyter-warden policy update v1\n"
+KEY_BYTES = 32
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def mac(key: bytes, message: str) -> str:
+    return hmac.new(key, _CONTEXT + message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def seal(key: bytes, *, kernel_id: str, counter: int, policy_json: str, policy_file, rules):
+    """The envelope for one policy update (the lab server's side)."""
+    message = json.dumps(
+        {
+            "kernel_id": kernel_id,
+            "counter": int(counter),
+            "policy_json": policy_json,
+            "policy_file": policy_file,
+            "rules": rules,
+        },
+        sort_keys=True,
+    )
+    return {"message": message, "mac": mac(key, message)}
+
+
+def read_pinned_policy(path: str, expected: Optional[str]) -> Tuple[Optional[dict], Optional[str]]:
+    """(policy, None) from the file if its bytes match ``expected`` (when given), else
+    (None, why). No digest means the launcher did not pin it (an admin kernelspec): accepted,
+    and ``status()`` says the policy is not pinned."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return None, f"policy file {path} unreadable: {exc}"
+    if expected is not None and not hmac.compare_digest(digest(data), expected.lower()):
+        return None, (
+            f"policy file {path} was altered after the lab server wrote it (its SHA-256 is not "
+            "the one this kernel was launched with)"
+        )
+    try:
+        policy = json.loads(data.decode("utf-8"))
+    except ValueError as exc:
+        return None, f"policy file {path} unreadable: {exc}"
+    if not isinstance(policy, dict):
+        return None, f"policy file {path} is not a JSON object"
+    return policy, None
+
+
+def take_key_file(path: str) -> Tuple[Optional[bytes], Optional[str]]:
+    """Read the launch key and unlink its file (one use: code that runs later cannot read it)."""
+    try:
+        with open(path, "rb") as fh:
+            key = fh.read(KEY_BYTES + 1)
+    except OSError as exc:
+        return None, f"policy-update key file unreadable ({exc.strerror}): updates refused"
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    if len(key) != KEY_BYTES:
+        return None, "policy-update key file malformed: updates refused"
+    return key, None
+
+
+class UpdateAuthority:
+    """Checks policy updates pushed to a running guard: right MAC, this key, a new counter."""
+
+    def __init__(self, key: Optional[bytes]):
+        self._key = key
+        self.counter = 0
+
+    @property
+    def keyed(self) -> bool:
+        return self._key is not None
+
+    def accept(self, envelope) -> Tuple[Optional[dict], Optional[str]]:
+        """(message, None) for an authentic new update, else (None, why it is refused)."""
+        if self._key is None:
+            return None, "this kernel holds no policy-update key from the lab server"
+        if not isinstance(envelope, dict):
+            return None, "the update is not signed by the lab server"
+        message, tag = envelope.get("message"), envelope.get("mac")
+        if not isinstance(message, str) or not isinstance(tag, str):
+            return None, "the update is not signed by the lab server"
+        if not hmac.compare_digest(mac(self._key, message), tag):
+            return None, "the update's signature does not match this kernel's key"
+        try:
+            body = json.loads(message)
+            counter = body["counter"]
+            policy = json.loads(body["policy_json"])
+        except (ValueError, KeyError, TypeError) as exc:
+            return None, f"the signed update is malformed ({type(exc).__name__})"
+        if not isinstance(counter, int) or counter <= self.counter:
+            return None, "the update is older than one already applied (a replay)"
+        if not isinstance(policy, dict):
+            return None, "the signed policy is not a JSON object"
+        self.counter = counter
+        body["policy"] = policy
+        return body, None
