@@ -21,7 +21,7 @@ import {
   IConfirmPolicy,
   IGateDecision
 } from './decision';
-import { RunSerializer } from './serializer';
+import { RunSerializer, settleRunning } from './serializer';
 import type { IGateRequest, IWardenGate } from './tokens';
 
 export interface IGateDeps {
@@ -55,6 +55,9 @@ export interface IGateDeps {
   ): Promise<void>;
 }
 
+/** The decision reported for a cell skipped because an earlier cell of its run stopped it. */
+const SKIPPED: IGateDecision = { action: 'off', findings: [] };
+
 type Outcome =
   { send: true; justification?: string } | { send: false; cancelled: boolean };
 
@@ -81,6 +84,13 @@ export class CellGate implements IWardenGate {
             this._deps.findings(owner, cell),
             this._deps.decide
           );
+          if (decision.action !== 'off' && run.running.size) {
+            // Ask, tell or refuse only if the cells before it in this run succeed.
+            await settleRunning(run);
+            if (run.stopped) {
+              return { result: refused(SKIPPED, true) };
+            }
+          }
           const outcome = await this._outcome(decision);
           if (
             outcome.send &&
@@ -107,17 +117,22 @@ export class CellGate implements IWardenGate {
           // let the next cell's decision go ahead without waiting for this cell to finish.
           this._deps.ran?.(owner, cell);
           const started = send();
+          run.running.add(started);
           started.then(
             ok => {
+              run.running.delete(started);
               if (ok === false) {
                 run.stopped = true;
               }
             },
-            () => (run.stopped = true)
+            () => {
+              run.running.delete(started);
+              run.stopped = true;
+            }
           );
           return { result: started };
         },
-        () => ({ result: refused({ action: 'off', findings: [] }, true) })
+        () => ({ result: refused(SKIPPED, true) })
       )
       .then(({ result }) => result);
   }
