@@ -46,7 +46,8 @@ test.describe('A notebook opened from disk', () => {
         : route.continue()
     );
     await page.evaluate(
-      p => void window.jupyterapp.commands.execute('docmanager:open', { path: p }),
+      p =>
+        void window.jupyterapp.commands.execute('docmanager:open', { path: p }),
       path
     );
     const cell = page.locator('.jp-Notebook .jp-Cell').first();
@@ -76,9 +77,9 @@ test.describe('A notebook opened from disk', () => {
         () =>
           page.evaluate(
             () =>
-              (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(
-                0
-              ).mimeType
+              (
+                window.jupyterapp.shell.currentWidget as any
+              ).content.model.cells.get(0).mimeType
           ),
         { timeout: 30000 }
       )

@@ -23,7 +23,10 @@ test.describe('Run All', () => {
       "open('confirm-marker.txt', 'w').write('ran')\nif False:\n    import torch\n    torch.hub.load('owner/repo', 'model')"
     );
     // 3: a harmless cell after it must not run either.
-    await page.notebook.addCell('code', "open('later-marker.txt', 'w').write('ran')");
+    await page.notebook.addCell(
+      'code',
+      "open('later-marker.txt', 'w').write('ran')"
+    );
 
     await runAllNoWait(page);
     const failed = await page.notebook.getCellLocator(1);
@@ -49,7 +52,9 @@ test.describe('Run All', () => {
       'confirm-marker.txt',
       'later-marker.txt'
     ]) {
-      expect(await page.contents.fileExists(`${tmpPath}/${marker}`)).toBe(false);
+      expect(await page.contents.fileExists(`${tmpPath}/${marker}`)).toBe(
+        false
+      );
     }
     const counts = await page.evaluate(() => {
       const nb = (window.jupyterapp.shell.currentWidget as any).content;

@@ -8,13 +8,16 @@ import type { Locator } from '@playwright/test';
 export async function shootBothThemes(
   page: IJupyterLabPageFixture,
   name: string,
-  target?: Locator
+  target?: Locator,
+  /** Brings the state back after the theme change (e.g. hovers again). */
+  restore?: () => Promise<void>
 ): Promise<void> {
   for (const [theme, suffix] of [
     ['JupyterLab Dark', 'dark'],
     ['JupyterLab Light', 'light']
   ]) {
     await page.theme.setTheme(theme);
+    await restore?.();
     const path = test.info().outputPath(`${name}-${suffix}.png`);
     await (target ?? page).screenshot({ path });
   }
