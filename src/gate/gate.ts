@@ -42,8 +42,8 @@ export interface IGateDeps {
     decision: IGateDecision,
     policy: IConfirmPolicy
   ): Promise<IConfirmOutcome>;
-  /** Tell the user a warned cell runs. */
-  toast(decision: IGateDecision): void;
+  /** Tell the user a warned cell of `path` runs. */
+  toast(decision: IGateDecision, path: string, cellId: string): void;
   /**
    * Record the user's confirmation with the lab server (POST /warden/gate/confirm) before the
    * cell is sent: the server gate refuses confirm-rule code it holds no confirmation for.
@@ -91,7 +91,7 @@ export class CellGate implements IWardenGate {
               return { result: refused(SKIPPED, true) };
             }
           }
-          const outcome = await this._outcome(decision);
+          const outcome = await this._outcome(decision, path, cell.model.id);
           if (
             outcome.send &&
             decision.action === 'confirm' &&
@@ -137,7 +137,11 @@ export class CellGate implements IWardenGate {
       .then(({ result }) => result);
   }
 
-  private async _outcome(decision: IGateDecision): Promise<Outcome> {
+  private async _outcome(
+    decision: IGateDecision,
+    path: string,
+    cellId: string
+  ): Promise<Outcome> {
     switch (decision.action) {
       case 'block':
         return { send: false, cancelled: false };
@@ -152,7 +156,7 @@ export class CellGate implements IWardenGate {
       }
       case 'warn':
         if (this._deps.toasts()) {
-          this._deps.toast(decision);
+          this._deps.toast(decision, path, cellId);
         }
         return { send: true };
       default:

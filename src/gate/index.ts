@@ -15,12 +15,13 @@ import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenGuard } from '../guard/tokens';
 import { IWardenInlineSettings, InlineSettings } from '../inline/settings';
+import { IWardenToasts } from '../notify/tokens';
 import { IWardenPolicy } from '../policy';
 import { benchmarkGate } from './benchmark';
 import { gatedConsoleExecutor, gatedNotebookExecutor } from './executors';
 import { CellGate } from './gate';
 import { IWardenGate } from './tokens';
-import { confirmRun, toastWarning } from './ui';
+import { confirmRun } from './ui';
 
 export { IWardenGate } from './tokens';
 
@@ -35,14 +36,15 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
   autoStart: true,
   provides: IWardenGate,
   requires: [IWardenFindings, IWardenPolicy, IWardenEvents],
-  optional: [IWardenGuard, IWardenInlineSettings],
+  optional: [IWardenGuard, IWardenInlineSettings, IWardenToasts],
   activate: (
     app: JupyterFrontEnd,
     findings: IWardenFindings,
     policy: IWardenPolicy,
     events: IWardenEvents,
     guard: IWardenGuard | null,
-    settings: InlineSettings | null
+    settings: InlineSettings | null,
+    toasts: IWardenToasts | null
   ): IWardenGate =>
     new CellGate({
       findings: (owner, cell: CodeCell) => {
@@ -74,7 +76,16 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
         : undefined,
       toasts: () => settings?.current.toasts ?? true,
       confirm: confirmRun,
-      toast: toastWarning,
+      toast: (decision, path, cellId) =>
+        toasts?.gateWarning(
+          path,
+          cellId,
+          decision.findings.map(({ finding, severity }) => ({
+            ruleId: finding.ruleId,
+            severity,
+            line: finding.line
+          }))
+        ),
       confirmWithServer: async (sessionContext, code, justification) => {
         const kernelId = sessionContext?.session?.kernel?.id;
         if (kernelId) {

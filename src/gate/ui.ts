@@ -1,8 +1,8 @@
 /**
- * What the user sees of the gate: a toast for warn, a dialog for confirm, an explanation in the
- * cell for block.
+ * What the user sees of the gate: a dialog for confirm, an explanation in the cell for block
+ * (warnings are toasts, see notify/).
  */
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { RULES } from '../contracts';
@@ -84,20 +84,6 @@ export async function confirmRun(
       return { run: true, justification: justification.trim() || undefined };
     }
   }
-}
-
-export function toastWarning(decision: IGateDecision): void {
-  const first = decision.findings[0];
-  const more =
-    decision.findings.length > 1
-      ? ` (+${decision.findings.length - 1} more)`
-      : '';
-  Notification.warning(
-    `Warden: line ${first.finding.line}: ${first.finding.message}${more}`,
-    {
-      autoClose: 8000
-    }
-  );
 }
 
 /** Text for a blocked cell's error output. */
