@@ -70,7 +70,10 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
       decide: ruleId => policy.decide(ruleId),
       confirmPolicy: () => policy.reply?.effective.confirm ?? {},
       policyRevision: () => policy.reply?.revision ?? 0,
-      record: event => events.send(event),
+      record: event => {
+        events.send(event);
+        findings.registry.recordDecision(event);
+      },
       beforeRun: guard
         ? sessionContext => guard.ready(sessionContext)
         : undefined,
