@@ -18,6 +18,7 @@ import { IWardenInlineSettings, InlineSettings } from '../inline/settings';
 import { IWardenToasts } from '../notify/tokens';
 import { IWardenPolicy } from '../policy';
 import { benchmarkGate } from './benchmark';
+import { devCommandsWanted } from './dev';
 import { gatedConsoleExecutor, gatedNotebookExecutor } from './executors';
 import { CellGate } from './gate';
 import { IWardenGate } from './tokens';
@@ -113,8 +114,11 @@ export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
     requires: [IWardenGate],
     activate: (app: JupyterFrontEnd, gate: IWardenGate) => {
       const executor = gatedNotebookExecutor(gate);
-      // Not in the palette: bench/gate-bench.mjs runs it to compare the gate with
-      // JupyterLab's own runCell in the same page.
+      if (!devCommandsWanted(window.location.search)) {
+        return executor;
+      }
+      // A developer's tool, registered only when the page is opened with ?warden-dev=1
+      // (bench/gate-bench.mjs does): users never see it in the palette or shortcuts.
       app.commands.addCommand(BENCHMARK_GATE, {
         label: 'Warden: Benchmark the Execution Gate',
         execute: async args => {
