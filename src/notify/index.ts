@@ -12,15 +12,20 @@ export { IWardenToasts } from './tokens';
 
 export const SHOW_FINDINGS = 'warden:show-findings';
 
-/** "Cell 3" as the user counts: the open notebook with that path, 1-based; null if not open. */
+/**
+ * "Cell 3" as the user counts, in whichever open notebook holds that cell id (ids are unique;
+ * the kernel may name its notebook by another spelling of the path); null if none does.
+ */
 function cellNumberIn(app: JupyterFrontEnd) {
-  return (path: string, cellId: string): number | null => {
+  return (_path: string, cellId: string): number | null => {
     for (const widget of app.shell.widgets('main')) {
-      if (widget instanceof NotebookPanel && widget.context.path === path) {
+      if (widget instanceof NotebookPanel) {
         const index = widget.content.widgets.findIndex(
           cell => cell.model.id === cellId
         );
-        return index < 0 ? null : index + 1;
+        if (index >= 0) {
+          return index + 1;
+        }
       }
     }
     return null;

@@ -77,7 +77,7 @@ describe('toast text', () => {
       { ruleId: 'pickle-load', severity: 'high', line: 2 },
       { ruleId: 'torch-load-unsafe', severity: 'medium', line: 4 }
     ]);
-    expect(toast.key).toBe('work/train.ipynb#c2');
+    expect(toast.key).toBe('cell:c2');
     expect(toast.type).toBe('warning');
     expect(toast.message).toBe(
       `Warden warning, cell 3: ${RULES.get('pickle-load')!.title} (+1 more)`
@@ -93,7 +93,7 @@ describe('toast text', () => {
   it("a refused load names the call and keeps the guard's full message for the details", () => {
     const toast = runtimeToast(runtimeEvent(), cellNumber);
     expect(toast).toMatchObject({
-      key: 'work/train.ipynb#c2',
+      key: 'cell:c2',
       type: 'error',
       message: `Warden blocked pickle.loads: ${RULES.get('pickle-blocked-global')!.title}`
     });

@@ -83,7 +83,8 @@ export function gateWarningToast(
   const cell = cellNumber !== null ? `cell ${cellNumber}` : 'this cell';
   const title = RULES.get(first.ruleId)?.title ?? first.ruleId;
   return {
-    key: `${path}#${cellId}`,
+    // By cell id alone: the kernel's events may spell the notebook's path differently.
+    key: `cell:${cellId}`,
     type: 'warning',
     message: shorten(`Warden warning, ${cell}: ${title}${more}`),
     items: findings.map(f => ({
@@ -127,10 +128,9 @@ export function runtimeToast(
   cellNumber: (path: string, cellId: string) => number | null
 ): IToast {
   const location = event.location ?? {};
-  const key =
-    location.path && location.cell_id
-      ? `${location.path}#${location.cell_id}`
-      : `kernel:${location.kernel_id ?? ''}`;
+  const key = location.cell_id
+    ? `cell:${location.cell_id}`
+    : `kernel:${location.kernel_id ?? ''}`;
   const blocked = event.action === 'blocked';
   const rule = ruleWords(event.rule_id);
   // The guard's own message names what it saw (the call, the global) and how to proceed.

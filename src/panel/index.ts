@@ -94,12 +94,16 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({ command: SHOW_FINDINGS, category: 'Warden' });
 
-    /** "cell 3" of an open notebook, as the user counts. */
-    const cellNumber = (path: string, cellId: string): number | null => {
-      const nb = notebooks.find(w => w.context.path === path);
-      const index =
-        nb?.content.widgets.findIndex(c => c.model.id === cellId) ?? -1;
-      return index < 0 ? null : index + 1;
+    /** "cell 3" of whichever open notebook holds the cell id, as the user counts. */
+    const cellNumber = (_path: string, cellId: string): number | null => {
+      let number: number | null = null;
+      notebooks.forEach(nb => {
+        const index = nb.content.widgets.findIndex(c => c.model.id === cellId);
+        if (index >= 0) {
+          number = index + 1;
+        }
+      });
+      return number;
     };
 
     const count = new Widget();
@@ -120,11 +124,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
               registry.lastDecision(cell, rule, line)
             )
           ),
-          ...runtimeRows(
-            registry.runtimeEvents,
-            cellNumber,
-            current?.context.path ?? null
-          )
+          ...runtimeRows(registry.runtimeEvents, cellNumber)
         ],
         current?.title.label ?? '',
         !!summary

@@ -124,8 +124,7 @@ describe('runtime rows', () => {
   it('name the notebook, cell, loaded file and time, newest first', () => {
     const rows = runtimeRows(
       [event('old'), event('new', { location: { kernel_id: 'k' } })],
-      (path, cell) => (path === 'work/train.ipynb' && cell === 'c3' ? 4 : null),
-      'work/train.ipynb'
+      (path, cell) => (path === 'work/train.ipynb' && cell === 'c3' ? 4 : null)
     );
     expect(rows.map(r => r.key)).toEqual([
       'runtime\u241fnew',
@@ -150,8 +149,8 @@ describe('runtime rows', () => {
     expect(rows[1].explanation).toContain('posix.system');
   });
 
-  it('jump only into the current notebook, and say when the cell is gone', () => {
-    const [row] = runtimeRows([event('e')], () => null, 'other.ipynb');
+  it('jump only to a cell that is open, and say when the cell is gone', () => {
+    const [row] = runtimeRows([event('e')], () => null);
     expect(row.target).toBeUndefined();
     expect(row.where).toContain('a deleted cell');
   });
@@ -172,8 +171,7 @@ describe('filters and order', () => {
           fingerprint: '0123456789abcdef'
         } as IWardenEvent
       ],
-      () => null,
-      null
+      () => null
     )
   ];
 

@@ -129,12 +129,11 @@ export function staticRows(
 /**
  * What the kernel guards reported, newest first, each naming its notebook, cell, loaded file
  * and time. `cellNumber` says which cell of an open notebook an id is (null when unknown);
- * `currentPath` makes the current notebook's rows jump targets.
+ * such rows can jump to their cell.
  */
 export function runtimeRows(
   events: readonly IWardenEvent[],
-  cellNumber: (path: string, cellId: string) => number | null,
-  currentPath: string | null
+  cellNumber: (path: string, cellId: string) => number | null
 ): IFindingRow[] {
   return [...events].reverse().map(event => {
     const rule = RULES.get(event.rule_id);
@@ -166,7 +165,7 @@ export function runtimeRows(
       evidence: evidenceLines(evidence),
       time: event.time,
       target:
-        path && path === currentPath && cellId && n !== null
+        cellId && n !== null
           ? { cellId, line: location.line ?? 1, column: location.column ?? 1 }
           : undefined
     };

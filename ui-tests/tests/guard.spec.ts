@@ -50,12 +50,18 @@ test.describe('Kernel guard', () => {
       .getByRole('button', { name: 'Close' })
       .click();
     await page.evaluate(() =>
-      window.jupyterapp.shell.activateById('jupyterlab-warden-findings')
+      window.jupyterapp.commands.execute('warden:show-findings')
     );
-    const runtime = page.locator('.jp-WardenFindings-runtime');
-    await expect(runtime).toContainText('blocked');
-    await page.screenshot({
-      path: test.info().outputPath('guard-blocked.png')
-    });
+    // The kernel guard's row names the notebook, cell and time, and says it was blocked.
+    const runtime = page.locator(
+      '.jp-WardenFindings-row[data-layer="runtime"]'
+    );
+    await expect(runtime.first()).toHaveAttribute('data-outcome', 'blocked');
+    await expect(runtime.first()).toContainText('guard.ipynb · cell 2');
+    await runtime.first().click();
+    await expect(
+      page.locator('.jp-WardenFindings-details:visible')
+    ).toContainText('posix.system');
+    await shootBothThemes(page, 'guard-findings-panel');
   });
 });
