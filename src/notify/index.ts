@@ -4,6 +4,7 @@ import {
 } from '@jupyterlab/application';
 import { NotebookPanel } from '@jupyterlab/notebook';
 
+import { IOpenNotebook, locateCell } from '../findings/locate';
 import { gateWarningToast, runtimeToast, ToastGroups } from './toasts';
 import { IWardenToasts } from './tokens';
 import { notificationSink } from './view';
@@ -12,24 +13,18 @@ export { IWardenToasts } from './tokens';
 
 export const SHOW_FINDINGS = 'warden:show-findings';
 
-/**
- * "Cell 3" as the user counts, in whichever open notebook holds that cell id (ids are unique;
- * the kernel may name its notebook by another spelling of the path); null if none does.
- */
-function cellNumberIn(app: JupyterFrontEnd) {
-  return (_path: string, cellId: string): number | null => {
-    for (const widget of app.shell.widgets('main')) {
-      if (widget instanceof NotebookPanel) {
-        const index = widget.content.widgets.findIndex(
-          cell => cell.model.id === cellId
-        );
-        if (index >= 0) {
-          return index + 1;
-        }
-      }
+/** The open notebooks, for finding a cell by its id. */
+function openNotebooks(app: JupyterFrontEnd): IOpenNotebook[] {
+  const out: IOpenNotebook[] = [];
+  for (const widget of app.shell.widgets('main')) {
+    if (widget instanceof NotebookPanel) {
+      out.push({
+        path: widget.context.path,
+        cellIds: widget.content.widgets.map(cell => cell.model.id)
+      });
     }
-    return null;
-  };
+  }
+  return out;
 }
 
 export const notifyPlugin: JupyterFrontEndPlugin<IWardenToasts> = {
@@ -42,13 +37,18 @@ export const notifyPlugin: JupyterFrontEndPlugin<IWardenToasts> = {
     const groups = new ToastGroups(
       notificationSink(() => void app.commands.execute(SHOW_FINDINGS))
     );
-    const cellNumber = cellNumberIn(app);
+    const locate = (cellId: string) => locateCell(openNotebooks(app), cellId);
     return {
       gateWarning: (path, cellId, findings) =>
         void groups.show(
-          gateWarningToast(path, cellId, cellNumber(path, cellId), findings)
+          gateWarningToast(
+            path,
+            cellId,
+            locate(cellId)?.number ?? null,
+            findings
+          )
         ),
-      runtime: event => void groups.show(runtimeToast(event, cellNumber))
+      runtime: event => void groups.show(runtimeToast(event, locate))
     };
   }
 };

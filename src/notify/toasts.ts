@@ -7,6 +7,7 @@
  */
 import { RULES, Severity, SEVERITIES } from '../contracts';
 import type { IWardenEvent } from '../events/event';
+import type { CellLocator } from '../findings/locate';
 
 /** JupyterLab truncates longer toast messages. */
 export const TOAST_MAX_CHARS = 140;
@@ -104,17 +105,13 @@ export function gateWarningToast(
 }
 
 /** Where a kernel guard event happened, as the user knows it. */
-export function runtimeWhere(
-  event: IWardenEvent,
-  cellNumber: (path: string, cellId: string) => number | null
-): string {
+export function runtimeWhere(event: IWardenEvent, locate: CellLocator): string {
   const location = event.location ?? {};
-  const path = location.path ?? '';
-  const cellId = location.cell_id ?? '';
-  const n = path && cellId ? cellNumber(path, cellId) : null;
+  const place = location.cell_id ? locate(location.cell_id) : null;
+  const path = place?.path ?? location.path ?? '';
   const parts = [
     path ? baseName(path) : 'kernel',
-    n !== null ? `cell ${n}` : ''
+    place ? `cell ${place.number}` : ''
   ];
   const file = (event.evidence as Record<string, unknown> | undefined)?.path;
   if (typeof file === 'string' && file) {
@@ -123,10 +120,7 @@ export function runtimeWhere(
   return parts.filter(Boolean).join(' · ');
 }
 
-export function runtimeToast(
-  event: IWardenEvent,
-  cellNumber: (path: string, cellId: string) => number | null
-): IToast {
+export function runtimeToast(event: IWardenEvent, locate: CellLocator): IToast {
   const location = event.location ?? {};
   const key = location.cell_id
     ? `cell:${location.cell_id}`
@@ -151,7 +145,7 @@ export function runtimeToast(
         severity: event.severity,
         outcome: event.action,
         ...words,
-        where: runtimeWhere(event, cellNumber),
+        where: runtimeWhere(event, locate),
         time: event.time
       }
     ]
@@ -196,7 +190,6 @@ export function detailsOrder(items: readonly IToastItem[]): IToastItem[] {
 /** How toasts are shown (JupyterLab's Notification API in the lab, a fake in tests). */
 export interface IToastSink {
   show(toast: IToast): string;
-  update(id: string, toast: IToast): boolean;
   dismiss(id: string): void;
 }
 
@@ -214,14 +207,10 @@ export class ToastGroups {
     this._live = this._live.filter(t => now - t.at < TOAST_MERGE_MS);
     const same = this._live.find(t => t.toast.key === toast.key);
     if (same) {
-      const merged = mergeToasts(same.toast, toast);
-      if (this._sink.update(same.id, merged)) {
-        same.toast = merged;
-        same.at = now;
-        return same.id;
-      }
-      // Dismissed by the user meanwhile: a new toast.
+      // Replaced rather than updated in place: JupyterLab drops a toast updated while shown.
       this._live = this._live.filter(t => t !== same);
+      this._sink.dismiss(same.id);
+      toast = mergeToasts(same.toast, toast);
     }
     const id = this._sink.show(toast);
     this._live.push({ id, toast, at: now });

@@ -76,13 +76,6 @@ export function notificationSink(showFindings: () => void): IToastSink {
   });
   return {
     show: toast => Notification.emit(toast.message, toast.type, options(toast)),
-    update: (id, toast) =>
-      Notification.update({
-        id,
-        message: toast.message,
-        type: toast.type,
-        ...options(toast)
-      }),
     dismiss: id => Notification.dismiss(id)
   };
 }

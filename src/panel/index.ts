@@ -9,6 +9,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
+import { locateCell } from '../findings/locate';
 import { IWardenFindings } from '../findings/tokens';
 import { SHOW_FINDINGS } from '../notify';
 import { IWardenPolicy } from '../policy';
@@ -94,17 +95,16 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({ command: SHOW_FINDINGS, category: 'Warden' });
 
-    /** "cell 3" of whichever open notebook holds the cell id, as the user counts. */
-    const cellNumber = (_path: string, cellId: string): number | null => {
-      let number: number | null = null;
-      notebooks.forEach(nb => {
-        const index = nb.content.widgets.findIndex(c => c.model.id === cellId);
-        if (index >= 0) {
-          number = index + 1;
-        }
-      });
-      return number;
-    };
+    const locate = (cellId: string) =>
+      locateCell(
+        notebooks
+          .filter(() => true)
+          .map(nb => ({
+            path: nb.context.path,
+            cellIds: nb.content.widgets.map(c => c.model.id)
+          })),
+        cellId
+      );
 
     const count = new Widget();
     count.addClass('jp-WardenFindingsStatus');
@@ -124,7 +124,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
               registry.lastDecision(cell, rule, line)
             )
           ),
-          ...runtimeRows(registry.runtimeEvents, cellNumber)
+          ...runtimeRows(registry.runtimeEvents, locate)
         ],
         current?.title.label ?? '',
         !!summary

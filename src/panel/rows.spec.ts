@@ -124,7 +124,7 @@ describe('runtime rows', () => {
   it('name the notebook, cell, loaded file and time, newest first', () => {
     const rows = runtimeRows(
       [event('old'), event('new', { location: { kernel_id: 'k' } })],
-      (path, cell) => (path === 'work/train.ipynb' && cell === 'c3' ? 4 : null)
+      cell => (cell === 'c3' ? { path: 'work/renamed.ipynb', number: 4 } : null)
     );
     expect(rows.map(r => r.key)).toEqual([
       'runtime\u241fnew',

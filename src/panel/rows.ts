@@ -5,6 +5,7 @@
  */
 import { Action, RULES, Severity, SEVERITIES } from '../contracts';
 import type { IWardenEvent } from '../events/event';
+import type { CellLocator } from '../findings/locate';
 import type { IFindingsSummary } from './summary';
 
 export type Layer = 'static' | 'runtime';
@@ -128,20 +129,21 @@ export function staticRows(
 
 /**
  * What the kernel guards reported, newest first, each naming its notebook, cell, loaded file
- * and time. `cellNumber` says which cell of an open notebook an id is (null when unknown);
- * such rows can jump to their cell.
+ * and time. `locate` finds the cell in the open notebooks by id (the kernel may know the
+ * notebook by an older name); rows whose cell is open can jump to it.
  */
 export function runtimeRows(
   events: readonly IWardenEvent[],
-  cellNumber: (path: string, cellId: string) => number | null
+  locate: CellLocator
 ): IFindingRow[] {
   return [...events].reverse().map(event => {
     const rule = RULES.get(event.rule_id);
     const location = event.location ?? {};
     const evidence = (event.evidence ?? {}) as Record<string, unknown>;
-    const path = location.path ?? '';
     const cellId = location.cell_id ?? '';
-    const n = path && cellId ? cellNumber(path, cellId) : null;
+    const place = cellId ? locate(cellId) : null;
+    const path = place?.path ?? location.path ?? '';
+    const n = place?.number ?? null;
     const file = typeof evidence.path === 'string' ? evidence.path : '';
     const where = [
       path ? baseName(path) : 'kernel',
