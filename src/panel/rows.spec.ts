@@ -132,7 +132,7 @@ describe('runtime rows', () => {
     ]);
     const time = new Date('2026-11-30T08:01:12.000Z').toLocaleTimeString();
     expect(rows[1].where).toBe(
-      `train.ipynb · cell 4 · file weights.pt · ${time}`
+      `renamed.ipynb · cell 4 · file weights.pt · ${time}`
     );
     expect(rows[0].where).toBe(`kernel · file weights.pt · ${time}`);
     expect(rows[1]).toMatchObject({
