@@ -18,7 +18,7 @@ import {
 } from './rows';
 
 const SEVERITY_MARK: Record<Severity, string> = {
-  critical: '⛔',
+  critical: '✖',
   high: '▲',
   medium: '●',
   low: '◆',
