@@ -142,9 +142,8 @@ export class FindingsPanel extends Widget {
     const head = table.createTHead().insertRow();
     for (const [label, cls] of [
       ['', 'icon'],
-      ['Rule', 'rule'],
       ['Where', 'where'],
-      ['Finding', 'title'],
+      ['Rule · finding', 'title'],
       ['Outcome', 'outcome']
     ]) {
       const th = doc.createElement('th');
@@ -175,18 +174,18 @@ export class FindingsPanel extends Widget {
     icon.textContent = SEVERITY_MARK[row.severity];
     icon.title = row.severity;
     icon.setAttribute('aria-label', row.severity);
-    const rule = tr.insertCell();
-    rule.className = 'jp-WardenFindings-rule';
-    rule.textContent = row.ruleId;
-    rule.title = row.ruleId;
     const where = tr.insertCell();
     where.className = 'jp-WardenFindings-where';
     where.textContent = row.where;
     where.title = row.where;
+    // Rule id and one-line title share a cell: a sidebar is too narrow for both columns.
     const title = tr.insertCell();
     title.className = 'jp-WardenFindings-title';
-    title.textContent = row.title;
-    title.title = row.title;
+    title.title = `${row.ruleId}: ${row.title}`;
+    const rule = doc.createElement('code');
+    rule.className = 'jp-WardenFindings-rule';
+    rule.textContent = row.ruleId;
+    title.append(rule, ` ${row.title}`);
     const outcome = tr.insertCell();
     outcome.className = 'jp-WardenFindings-outcome';
     const badge = doc.createElement('span');
@@ -201,7 +200,7 @@ export class FindingsPanel extends Widget {
     details.className = 'jp-WardenFindings-details';
     details.hidden = !open;
     const cell = details.insertCell();
-    cell.colSpan = 5;
+    cell.colSpan = 4;
     cell.appendChild(this._details(doc, row));
 
     const toggle = () => {

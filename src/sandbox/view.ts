@@ -41,7 +41,7 @@ export class SandboxPanel extends Widget {
     const header = doc.createElement('div');
     header.className = 'jp-WardenSandbox-header';
     const h = doc.createElement('h3');
-    h.textContent = 'Sandbox report';
+    h.textContent = 'Sandbox';
     h.title = 'How this kernel is isolated and how the server is set up';
     header.append(
       h,
@@ -192,7 +192,8 @@ function checkItem(doc: Document, check: IPostureCheck): HTMLLIElement {
       const dt = doc.createElement('dt');
       dt.textContent = key.replace(/_/g, ' ');
       const dd = doc.createElement('dd');
-      dd.textContent = Array.isArray(value) ? value.join(', ') : String(value);
+      // One list item a line.
+      dd.textContent = Array.isArray(value) ? value.join('\n') : String(value);
       dl.append(dt, dd);
     }
     seen.append(label, dl);

@@ -38,6 +38,11 @@ test.describe('Findings panel', () => {
     await expect(rows.nth(1).locator('.jp-WardenFindings-icon')).toHaveText(
       /./
     );
+    // Rule id and title are shown, with room to read them, even in the narrow sidebar.
+    const title = rows.nth(0).locator('.jp-WardenFindings-title');
+    await expect(title).toContainText('pickle-load');
+    await expect(title).toContainText('pickle load');
+    expect((await title.boundingBox())!.width).toBeGreaterThan(80);
     // One line per row: the title is cut, not wrapped.
     const heights = await rows.evaluateAll(els =>
       els.map(el => el.getBoundingClientRect().height)
