@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: help system-deps python-deps node-deps build install demo test lint test-unit test-python test-central test-ui bench clean
@@ -19,28 +19,52 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
 	fi
 
-$(VENV)/bin/python:
+# Each step leaves a stamp in .stamps/ and reruns only when one of its inputs is newer, so a
+# second `make demo` starts in seconds. `make clean` (or deleting .stamps/) forces a full run.
+STAMPS := .stamps
+PY_INPUTS := requirements-dev.txt
+NODE_INPUTS := package-lock.json ui-tests/package-lock.json central/package-lock.json
+BUILD_INPUTS := package.json tsconfig.json tsconfig.cli.json install.json \
+  $(shell find src style schema scripts -type f -not -name '*.spec.ts' -not -name '_schema.ts' 2>/dev/null) \
+  central/package.json central/tsconfig.json $(shell find central/src -type f 2>/dev/null)
+INSTALL_INPUTS := pyproject.toml $(shell find jupyter-config -type f 2>/dev/null)
+
+$(STAMPS):
+	mkdir -p $(STAMPS)
+
+# pyvenv.cfg, not bin/python (a symlink with the system binary's old time): a new venv
+# makes the dependencies install again.
+$(VENV)/pyvenv.cfg:
 	python3 -m venv $(VENV)
 
-python-deps: $(VENV)/bin/python
+$(STAMPS)/python-deps: $(PY_INPUTS) $(VENV)/pyvenv.cfg | $(STAMPS)
 	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
 
-node-deps:
+$(STAMPS)/node-deps: $(NODE_INPUTS) | $(STAMPS)
 	npm ci --no-audit --no-fund
 	cd ui-tests && npm ci --no-audit --no-fund
 	cd central && npm ci --no-audit --no-fund
+	@touch $@
 
-build: node-deps
+$(STAMPS)/build: $(STAMPS)/node-deps $(BUILD_INPUTS)
 	npm run build
 	cd central && npm run build
+	@touch $@
 
 # Editable install: the wheel's layout (labextension, server config) pointing at this tree.
-install: python-deps build
+$(STAMPS)/install: $(STAMPS)/python-deps $(STAMPS)/build $(INSTALL_INPUTS)
 	$(PIP) install -q --no-build-isolation --no-deps -e .
 	jupyter-builder develop --overwrite . >/dev/null
 	@jupyter labextension list 2>&1 | grep -q "jupyterlab-warden.*enabled.*OK" || { jupyter labextension list; exit 1; }
+	@touch $@
 
-demo: install
+python-deps: $(STAMPS)/python-deps
+node-deps: $(STAMPS)/node-deps
+build: $(STAMPS)/build
+install: $(STAMPS)/install
+
+demo: $(STAMPS)/install
 	bash scripts/demo.sh
 
 lint:
@@ -68,4 +92,4 @@ bench: install
 
 clean:
 	npm run clean
-	rm -rf node_modules ui-tests/node_modules central/node_modules $(VENV)
+	rm -rf node_modules ui-tests/node_modules central/node_modules $(VENV) $(STAMPS)

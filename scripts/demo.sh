@@ -9,7 +9,10 @@ central_port=${WARDEN_CENTRAL_PORT:-8470}
 lab_port=${WARDEN_DEMO_PORT:-8888}
 mkdir -p "$demo/notebooks" "$demo/central"
 chmod 700 "$demo"
-cp -n demo/*.ipynb "$demo/notebooks/" 2>/dev/null || true
+# Newer demo notebooks replace older copies; a copy the user changed since is kept.
+for nb in demo/*.ipynb; do
+  [ "$demo/notebooks/$(basename "$nb")" -nt "$nb" ] || cp "$nb" "$demo/notebooks/"
+done
 db=$demo/central/warden.db
 
 # Tokens are shown once by central's CLI: keep them (mode 0600) for later demo runs.
@@ -51,23 +54,37 @@ print(json.dumps({k["key_id"]: k["public_key"] for k in keys}))
 PY
 )
 (umask 077; printf '%s\n' "$lab_token" > "$demo/central/lab-token-file")
-cat > "$demo/jupyter_server_config.py" <<PY
+# The lab's own login token, made once and kept (mode 0600) so the printed URL stays valid
+# across demo runs. In the config file, not the environment: kernels inherit the environment.
+jupyter_token_file=$demo/jupyter-token
+if [ ! -s "$jupyter_token_file" ]; then
+  (umask 077; python3 -c 'import secrets; print(secrets.token_hex(24))' > "$jupyter_token_file")
+fi
+jupyter_token=$(cat "$jupyter_token_file")
+notebook_url="http://127.0.0.1:$lab_port/lab/tree/warden-demo.ipynb?token=$jupyter_token"
+(umask 077; cat > "$demo/jupyter_server_config.py" <<PY
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = $lab_port
+c.ServerApp.port_retries = 0  # the printed URL names this port: fail rather than move
 c.ServerApp.root_dir = "$demo/notebooks"
+# Open (and print) the demo notebook, not the Launcher.
+c.ServerApp.default_url = "/lab/tree/warden-demo.ipynb"
+c.IdentityProvider.token = "$jupyter_token"
 c.Warden.central_url = "http://127.0.0.1:$central_port"
 c.Warden.central_token_file = "$demo/central/lab-token-file"
 c.Warden.lab_id = "demo-lab"  # the lab token's name: central signs policies for it
 c.Warden.central_public_keys = $keys
 c.Warden.data_dir = "$demo/lab-data"
 PY
+)
 
 echo
 echo "Central dashboard: http://127.0.0.1:$central_port/  (sign in with the admin token:"
 echo "  $admin_token )"
-echo "JupyterLab with Jupyter Warden: the URL with its token follows."
+echo
+echo "Demo notebook (JupyterLab with Jupyter Warden), open this URL:"
+echo "  $notebook_url"
 echo
 allow_root=()
 [ "$(id -u)" = 0 ] && allow_root=(--allow-root)
-jupyter lab --config "$demo/jupyter_server_config.py" --no-browser "${allow_root[@]}" \
-  "$demo/notebooks/warden-demo.ipynb"
+jupyter lab --config "$demo/jupyter_server_config.py" --no-browser "${allow_root[@]}"

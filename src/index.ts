@@ -5,6 +5,7 @@ import { findingsPlugin } from './findings';
 import { consoleGatePlugin, gatePlugin, notebookGatePlugin } from './gate';
 import { guardPlugin } from './guard';
 import { inlinePlugin, inlineSettingsPlugin } from './inline';
+import { notifyPlugin } from './notify';
 import { panelPlugin } from './panel';
 import { policyPlugin } from './policy';
 import { sandboxPlugin } from './sandbox';
@@ -14,6 +15,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   policyPlugin,
   eventsPlugin,
   statusPlugin,
+  notifyPlugin,
   findingsPlugin,
   guardPlugin,
   inlineSettingsPlugin,

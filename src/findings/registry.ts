@@ -101,6 +101,33 @@ export class FindingsRegistry {
     this._consoleHistory.set(owner, history);
   }
 
+  private _decisions = new Map<string, IWardenEvent>();
+
+  /** The gate decided for a static finding (its event): the panel shows the outcome. */
+  recordDecision(event: IWardenEvent): void {
+    const cellId = event.location?.cell_id;
+    if (event.kind !== 'static' || !cellId) {
+      return;
+    }
+    this._decisions.set(
+      decisionKey(cellId, event.rule_id, event.location?.line),
+      event
+    );
+    if (this._decisions.size > 2000) {
+      this._decisions.delete(this._decisions.keys().next().value!);
+    }
+    this._changed.emit();
+  }
+
+  /** The gate's last decision for a finding of a cell, if the cell ran. */
+  lastDecision(
+    cellId: string,
+    ruleId: string,
+    line: number
+  ): IWardenEvent | undefined {
+    return this._decisions.get(decisionKey(cellId, ruleId, line));
+  }
+
   /** What the kernel guards reported, newest last (bounded: the server keeps them all). */
   readonly runtimeEvents: IWardenEvent[] = [];
 
@@ -116,4 +143,12 @@ export class FindingsRegistry {
   notify(): void {
     this._changed.emit();
   }
+}
+
+function decisionKey(
+  cellId: string,
+  ruleId: string,
+  line: number | undefined
+): string {
+  return `${cellId}\u241f${ruleId}\u241f${line ?? 0}`;
 }

@@ -267,6 +267,91 @@ describe('CellGate', () => {
     expect(h.sent).toEqual(['a']);
   });
 
+  it('asks nothing and runs nothing after an earlier cell of the run fails in the kernel', async () => {
+    const kernel = deferred<boolean>();
+    const h = harness(
+      {
+        b: [finding('torch-hub-load')],
+        d: [finding('pickle-load')]
+      },
+      { 'torch-hub-load': 'confirm', 'pickle-load': 'warn' }
+    );
+    const owner = {};
+    const slow = async () => {
+      h.sent.push('a');
+      return kernel.promise;
+    };
+    // Run All: a is sent and runs a while; b needs a confirmation, c and d come after it.
+    const all = [
+      h.run(owner, 'a', slow),
+      h.run(owner, 'b'),
+      h.run(owner, 'c'),
+      h.run(owner, 'd')
+    ];
+    await settle();
+    // No dialog while a still runs: its outcome decides whether b is asked about at all.
+    expect(h.confirms).toEqual([]);
+    expect(h.sent).toEqual(['a']);
+    kernel.resolve(false); // a fails (the guard's error, any exception)
+    expect(await Promise.all(all)).toEqual([false, false, false, false]);
+    expect(h.confirms).toEqual([]);
+    expect(h.toasts).toBe(0);
+    expect(h.sent).toEqual(['a']);
+    // Skipped, not decided: nothing shown in the cells, nothing recorded.
+    expect(h.refused).toEqual([
+      { id: 'b', action: 'off', cancelled: true },
+      { id: 'c', action: 'off', cancelled: true },
+      { id: 'd', action: 'off', cancelled: true }
+    ]);
+    expect(h.events).toEqual([]);
+  });
+
+  it('stops the same way when the earlier cell rejects (an error reply)', async () => {
+    const h = harness(
+      { b: [finding('pickle-load')] },
+      { 'pickle-load': 'block' }
+    );
+    const owner = {};
+    const kernel = deferred<void>();
+    const failing = async (): Promise<boolean> => {
+      h.sent.push('a');
+      await kernel.promise;
+      throw new Error('KernelReplyNotOK');
+    };
+    const a = h.run(owner, 'a', failing);
+    const b = h.run(owner, 'b');
+    await settle();
+    expect(h.refused).toEqual([]);
+    kernel.resolve();
+    await expect(a).rejects.toThrow('KernelReplyNotOK');
+    expect(await b).toBe(false);
+    // b's block message would say it was refused; the run had already stopped at a.
+    expect(h.refused).toEqual([{ id: 'b', action: 'off', cancelled: true }]);
+    expect(h.events).toEqual([]);
+  });
+
+  it('asks about the later cell once the earlier cells of the run succeeded', async () => {
+    const kernel = deferred<boolean>();
+    const h = harness(
+      { c: [finding('torch-hub-load')] },
+      { 'torch-hub-load': 'confirm' }
+    );
+    const owner = {};
+    const slow = async () => {
+      h.sent.push('a');
+      return kernel.promise;
+    };
+    const all = [h.run(owner, 'a', slow), h.run(owner, 'b'), h.run(owner, 'c')];
+    await settle();
+    // Cells without findings still go straight to the kernel, in order.
+    expect(h.sent).toEqual(['a', 'b']);
+    expect(h.confirms).toEqual([]);
+    kernel.resolve(true);
+    expect(await Promise.all(all)).toEqual([true, true, true]);
+    expect(h.confirms).toEqual(['torch-hub-load']);
+    expect(h.sent).toEqual(['a', 'b', 'c']);
+  });
+
   it('does not hold one notebook behind another one waiting for the user', async () => {
     const answer = deferred<IConfirmOutcome>();
     const h = harness(

@@ -21,7 +21,7 @@ import {
   IConfirmPolicy,
   IGateDecision
 } from './decision';
-import { RunSerializer } from './serializer';
+import { RunSerializer, settleRunning } from './serializer';
 import type { IGateRequest, IWardenGate } from './tokens';
 
 export interface IGateDeps {
@@ -42,8 +42,8 @@ export interface IGateDeps {
     decision: IGateDecision,
     policy: IConfirmPolicy
   ): Promise<IConfirmOutcome>;
-  /** Tell the user a warned cell runs. */
-  toast(decision: IGateDecision): void;
+  /** Tell the user a warned cell of `path` runs. */
+  toast(decision: IGateDecision, path: string, cellId: string): void;
   /**
    * Record the user's confirmation with the lab server (POST /warden/gate/confirm) before the
    * cell is sent: the server gate refuses confirm-rule code it holds no confirmation for.
@@ -54,6 +54,9 @@ export interface IGateDeps {
     justification?: string
   ): Promise<void>;
 }
+
+/** The decision reported for a cell skipped because an earlier cell of its run stopped it. */
+const SKIPPED: IGateDecision = { action: 'off', findings: [] };
 
 type Outcome =
   { send: true; justification?: string } | { send: false; cancelled: boolean };
@@ -81,7 +84,14 @@ export class CellGate implements IWardenGate {
             this._deps.findings(owner, cell),
             this._deps.decide
           );
-          const outcome = await this._outcome(decision);
+          if (decision.action !== 'off' && run.running.size) {
+            // Ask, tell or refuse only if the cells before it in this run succeed.
+            await settleRunning(run);
+            if (run.stopped) {
+              return { result: refused(SKIPPED, true) };
+            }
+          }
+          const outcome = await this._outcome(decision, path, cell.model.id);
           if (
             outcome.send &&
             decision.action === 'confirm' &&
@@ -107,22 +117,31 @@ export class CellGate implements IWardenGate {
           // let the next cell's decision go ahead without waiting for this cell to finish.
           this._deps.ran?.(owner, cell);
           const started = send();
+          run.running.add(started);
           started.then(
             ok => {
+              run.running.delete(started);
               if (ok === false) {
                 run.stopped = true;
               }
             },
-            () => (run.stopped = true)
+            () => {
+              run.running.delete(started);
+              run.stopped = true;
+            }
           );
           return { result: started };
         },
-        () => ({ result: refused({ action: 'off', findings: [] }, true) })
+        () => ({ result: refused(SKIPPED, true) })
       )
       .then(({ result }) => result);
   }
 
-  private async _outcome(decision: IGateDecision): Promise<Outcome> {
+  private async _outcome(
+    decision: IGateDecision,
+    path: string,
+    cellId: string
+  ): Promise<Outcome> {
     switch (decision.action) {
       case 'block':
         return { send: false, cancelled: false };
@@ -137,7 +156,7 @@ export class CellGate implements IWardenGate {
       }
       case 'warn':
         if (this._deps.toasts()) {
-          this._deps.toast(decision);
+          this._deps.toast(decision, path, cellId);
         }
         return { send: true };
       default:

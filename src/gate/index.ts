@@ -15,12 +15,14 @@ import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenGuard } from '../guard/tokens';
 import { IWardenInlineSettings, InlineSettings } from '../inline/settings';
+import { IWardenToasts } from '../notify/tokens';
 import { IWardenPolicy } from '../policy';
 import { benchmarkGate } from './benchmark';
+import { devCommandsWanted } from './dev';
 import { gatedConsoleExecutor, gatedNotebookExecutor } from './executors';
 import { CellGate } from './gate';
 import { IWardenGate } from './tokens';
-import { confirmRun, toastWarning } from './ui';
+import { confirmRun } from './ui';
 
 export { IWardenGate } from './tokens';
 
@@ -35,14 +37,15 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
   autoStart: true,
   provides: IWardenGate,
   requires: [IWardenFindings, IWardenPolicy, IWardenEvents],
-  optional: [IWardenGuard, IWardenInlineSettings],
+  optional: [IWardenGuard, IWardenInlineSettings, IWardenToasts],
   activate: (
     app: JupyterFrontEnd,
     findings: IWardenFindings,
     policy: IWardenPolicy,
     events: IWardenEvents,
     guard: IWardenGuard | null,
-    settings: InlineSettings | null
+    settings: InlineSettings | null,
+    toasts: IWardenToasts | null
   ): IWardenGate =>
     new CellGate({
       findings: (owner, cell: CodeCell) => {
@@ -68,13 +71,25 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
       decide: ruleId => policy.decide(ruleId),
       confirmPolicy: () => policy.reply?.effective.confirm ?? {},
       policyRevision: () => policy.reply?.revision ?? 0,
-      record: event => events.send(event),
+      record: event => {
+        events.send(event);
+        findings.registry.recordDecision(event);
+      },
       beforeRun: guard
         ? sessionContext => guard.ready(sessionContext)
         : undefined,
       toasts: () => settings?.current.toasts ?? true,
       confirm: confirmRun,
-      toast: toastWarning,
+      toast: (decision, path, cellId) =>
+        toasts?.gateWarning(
+          path,
+          cellId,
+          decision.findings.map(({ finding, severity }) => ({
+            ruleId: finding.ruleId,
+            severity,
+            line: finding.line
+          }))
+        ),
       confirmWithServer: async (sessionContext, code, justification) => {
         const kernelId = sessionContext?.session?.kernel?.id;
         if (kernelId) {
@@ -99,8 +114,11 @@ export const notebookGatePlugin: JupyterFrontEndPlugin<INotebookCellExecutor> =
     requires: [IWardenGate],
     activate: (app: JupyterFrontEnd, gate: IWardenGate) => {
       const executor = gatedNotebookExecutor(gate);
-      // Not in the palette: bench/gate-bench.mjs runs it to compare the gate with
-      // JupyterLab's own runCell in the same page.
+      if (!devCommandsWanted(window.location.search)) {
+        return executor;
+      }
+      // A developer's tool, registered only when the page is opened with ?warden-dev=1
+      // (bench/gate-bench.mjs does): users never see it in the palette or shortcuts.
       app.commands.addCommand(BENCHMARK_GATE, {
         label: 'Warden: Benchmark the Execution Gate',
         execute: async args => {

@@ -4,11 +4,11 @@
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 
-const kernelLanguages = new WeakMap<object, string>();
+import { IMetadataSource, recordedLanguage } from '../findings/language';
 
-interface IMetadataSource {
-  getMetadata(key: string): any;
-}
+export { isPython } from '../findings/language';
+
+const kernelLanguages = new WeakMap<object, string>();
 
 /**
  * The notebook's recorded language (language_info, else kernelspec), else the running
@@ -18,10 +18,8 @@ export function cellLanguage(
   sessionContext?: ISessionContext,
   notebook?: IMetadataSource
 ): string | undefined {
-  const recorded =
-    notebook?.getMetadata('language_info')?.name ??
-    notebook?.getMetadata('kernelspec')?.language;
-  if (typeof recorded === 'string' && recorded) {
+  const recorded = recordedLanguage(notebook);
+  if (recorded) {
     return recorded;
   }
   const kernel = sessionContext?.session?.kernel;
@@ -35,9 +33,4 @@ export function cellLanguage(
       .catch(() => undefined);
   }
   return known;
-}
-
-/** Python, or not known yet (checked rather than waved through). */
-export function isPython(language: string | undefined): boolean {
-  return !language || language.toLowerCase().startsWith('python');
 }

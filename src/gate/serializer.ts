@@ -8,19 +8,27 @@
  * has been. Calls made in the same tick form one run: when a cell of a run is blocked,
  * cancelled or fails, the cells of that run still waiting are skipped, as the kernel aborts
  * queued cells after an error.
+ *
+ * A cell that needs the user (a confirm dialog, a toast, a block message) is decided only once
+ * the run's earlier cells have finished in the kernel: if one of them fails, the run stops
+ * there, as JupyterLab's own Run All does, and nothing later asks, tells or runs.
  */
+export interface IRun {
+  /** A cell of this run was refused or failed: the cells still waiting are skipped. */
+  stopped: boolean;
+  /** Cells of this run handed to the kernel and not finished yet. */
+  running: Set<Promise<unknown>>;
+}
+
 export class RunSerializer {
   private _tail: Promise<void> = Promise.resolve();
-  private _run: { stopped: boolean } | null = null;
+  private _run: IRun | null = null;
 
   /**
    * Queue `task` behind every earlier one; it gets the run it belongs to and returns whether
    * the run may go on. Resolves with the task's result, or `false` when the run had stopped.
    */
-  enqueue<T>(
-    task: (run: { stopped: boolean }) => Promise<T>,
-    skipped: () => T
-  ): Promise<T> {
+  enqueue<T>(task: (run: IRun) => Promise<T>, skipped: () => T): Promise<T> {
     const run = this._currentRun();
     const result = this._tail.then(() => (run.stopped ? skipped() : task(run)));
     this._tail = result.then(
@@ -30,9 +38,9 @@ export class RunSerializer {
     return result;
   }
 
-  private _currentRun(): { stopped: boolean } {
+  private _currentRun(): IRun {
     if (!this._run) {
-      const run = { stopped: false };
+      const run: IRun = { stopped: false, running: new Set() };
       this._run = run;
       // Everything called before the event loop turns belongs to this run.
       queueMicrotask(() => {
@@ -42,5 +50,22 @@ export class RunSerializer {
       });
     }
     return this._run;
+  }
+}
+
+/**
+ * Wait until the cells of `run` sent so far have finished in the kernel (failed or not); their
+ * own handlers mark the run stopped when one fails.
+ */
+export async function settleRunning(run: IRun): Promise<void> {
+  while (run.running.size) {
+    await Promise.all(
+      [...run.running].map(p =>
+        p.then(
+          () => undefined,
+          () => undefined
+        )
+      )
+    );
   }
 }

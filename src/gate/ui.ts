@@ -1,8 +1,8 @@
 /**
- * What the user sees of the gate: a toast for warn, a dialog for confirm, an explanation in the
- * cell for block.
+ * What the user sees of the gate: a dialog for confirm, an explanation in the cell for block
+ * (warnings are toasts, see notify/).
  */
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { RULES } from '../contracts';
@@ -30,7 +30,8 @@ class ConfirmBody extends Widget {
       const title = doc.createElement('strong');
       title.textContent = `Line ${finding.line}: ${rule?.title ?? finding.ruleId} (${action})`;
       const why = doc.createElement('p');
-      why.textContent = finding.message;
+      // The catalog's explanation alone: the finding's message repeats the remediation.
+      why.textContent = rule?.explanation ?? finding.message;
       item.append(title, why);
       if (rule) {
         const fix = doc.createElement('p');
@@ -57,6 +58,16 @@ class ConfirmBody extends Widget {
   }
 }
 
+/** What the dialog asks: about the one finding, or how many need a confirmation. */
+export function confirmTitle(decision: IGateDecision): string {
+  const asking = decision.findings.filter(f => f.action === 'confirm');
+  if (asking.length === 1) {
+    const id = asking[0].finding.ruleId;
+    return `Jupyter Warden: run this cell? ${RULES.get(id)?.title ?? id}`;
+  }
+  return `Jupyter Warden: run this cell? ${asking.length} findings need your confirmation`;
+}
+
 export async function confirmRun(
   decision: IGateDecision,
   confirm: IConfirmPolicy
@@ -65,9 +76,7 @@ export async function confirmRun(
   for (;;) {
     const body = new ConfirmBody(decision, confirm);
     const result = await showDialog({
-      title: problem
-        ? `Jupyter Warden: ${problem}`
-        : 'Jupyter Warden: this cell loads code it cannot check',
+      title: problem ? `Jupyter Warden: ${problem}` : confirmTitle(decision),
       body,
       buttons: [
         Dialog.cancelButton({ label: 'Cancel' }),
@@ -84,20 +93,6 @@ export async function confirmRun(
       return { run: true, justification: justification.trim() || undefined };
     }
   }
-}
-
-export function toastWarning(decision: IGateDecision): void {
-  const first = decision.findings[0];
-  const more =
-    decision.findings.length > 1
-      ? ` (+${decision.findings.length - 1} more)`
-      : '';
-  Notification.warning(
-    `Warden: line ${first.finding.line}: ${first.finding.message}${more}`,
-    {
-      autoClose: 8000
-    }
-  );
 }
 
 /** Text for a blocked cell's error output. */

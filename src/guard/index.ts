@@ -6,6 +6,8 @@ import { Notification } from '@jupyterlab/apputils';
 
 import { IWardenEvents } from '../events/tokens';
 import { IWardenFindings } from '../findings/tokens';
+import { IWardenToasts } from '../notify/tokens';
+import { showToastDetails } from '../notify/view';
 import { GuardInstaller } from './installer';
 import { IWardenGuard } from './tokens';
 
@@ -16,11 +18,12 @@ export const guardPlugin: JupyterFrontEndPlugin<IWardenGuard> = {
   description: 'Installs the Jupyter Warden kernel guard into Python kernels.',
   autoStart: true,
   provides: IWardenGuard,
-  requires: [IWardenFindings, IWardenEvents],
+  requires: [IWardenFindings, IWardenEvents, IWardenToasts],
   activate: (
     app: JupyterFrontEnd,
     findings: IWardenFindings,
-    events: IWardenEvents
+    events: IWardenEvents,
+    toasts: IWardenToasts
   ): IWardenGuard => {
     const installer = new GuardInstaller(
       (event, recorded) => {
@@ -30,20 +33,38 @@ export const guardPlugin: JupyterFrontEndPlugin<IWardenGuard> = {
         if (!recorded) {
           events.send(event);
         }
-        const verb = event.action === 'blocked' ? 'blocked' : 'flagged';
-        const show =
-          event.action === 'blocked'
-            ? Notification.error
-            : Notification.warning;
-        show(`Warden ${verb} a model load: ${event.message ?? event.rule_id}`, {
-          autoClose: 12000
-        });
+        toasts.runtime(event);
       },
       why => {
         // Never a silent gap: the user learns that this kernel's loads are not guarded.
         Notification.error(
-          `Warden could not install its kernel guard: ${why}. Cells still run, but model loads in this kernel are not checked. Restart the kernel to try again, or tell your admin.`,
-          { autoClose: false }
+          'Warden: model loads in this kernel are NOT checked',
+          {
+            autoClose: false,
+            actions: [
+              {
+                label: 'Details',
+                callback: () =>
+                  showToastDetails({
+                    key: 'guard-install',
+                    type: 'error',
+                    message: 'Warden could not install its kernel guard',
+                    items: [
+                      {
+                        ruleId: 'guard-not-installed',
+                        severity: 'high',
+                        outcome: 'not guarded',
+                        title: 'The kernel guard could not be installed',
+                        explanation: `${why}. Cells still run, but model loads in this kernel are not checked.`,
+                        remediation:
+                          'Restart the kernel to try again, or tell your admin.',
+                        where: 'this kernel'
+                      }
+                    ]
+                  })
+              }
+            ]
+          }
         );
       }
     );

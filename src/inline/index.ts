@@ -9,8 +9,10 @@ import {
 } from '@jupyterlab/codemirror';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookModel, INotebookTracker } from '@jupyterlab/notebook';
+import { ISignal, Signal } from '@lumino/signaling';
 
-import { analyzeCell } from '../analyzer';
+import { analyzeCell, Finding } from '../analyzer';
+import { editorIsPython } from '../findings/language';
 import { IWardenFindings } from '../findings/tokens';
 import { IWardenPolicy } from '../policy';
 import { wardenLinter } from './extension';
@@ -21,9 +23,6 @@ import {
 } from './settings';
 
 export { inlineSettingsPlugin, IWardenInlineSettings } from './settings';
-
-/** Notebook and console code cells (IPython) and .py files. */
-const PYTHON_MIME = new Set(['text/x-ipython', 'text/x-python']);
 
 /** Which notebook holds a cell model (scanned on a miss, then remembered). */
 function notebookOf(
@@ -42,6 +41,40 @@ function notebookOf(
     }
   }
   return null;
+}
+
+/** One empty list, so that "still nothing" is the same array and needs no re-lint. */
+const NONE: readonly Finding[] = [];
+
+/** How long a notebook's text must rest before its other cells are re-linted. */
+const SETTLE_MS = 300;
+
+/**
+ * Emitted once a notebook's content or metadata has rested after a change: an edit in one cell
+ * can change what another cell's names mean, and a kernelspec can arrive after the cells.
+ */
+class NotebookSettled {
+  private _signals = new WeakMap<
+    INotebookModel,
+    Signal<INotebookModel, void>
+  >();
+
+  of(nb: INotebookModel): ISignal<INotebookModel, void> {
+    let signal = this._signals.get(nb);
+    if (!signal) {
+      const settled = new Signal<INotebookModel, void>(nb);
+      signal = settled;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const soon = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => settled.emit(), SETTLE_MS);
+      };
+      nb.contentChanged.connect(soon);
+      nb.metadataChanged.connect(soon);
+      this._signals.set(nb, signal);
+    }
+    return signal;
+  }
 }
 
 export const inlinePlugin: JupyterFrontEndPlugin<void> = {
@@ -66,26 +99,33 @@ export const inlinePlugin: JupyterFrontEndPlugin<void> = {
     consoles: IConsoleTracker | null
   ) => {
     const owners = new WeakMap<CodeEditor.IModel, INotebookModel | null>();
+    const ownerOf = (model: CodeEditor.IModel) => {
+      let nb = owners.get(model);
+      if (!nb && notebooks) {
+        nb = notebookOf(notebooks, model);
+        owners.set(model, nb);
+      }
+      return nb ?? null;
+    };
+    const settled = new NotebookSettled();
     registry.addExtension({
       name: INLINE_PLUGIN_ID,
       factory: ({ model }) => {
         return EditorExtensionRegistry.createImmutableExtension(
           wardenLinter(
             view => {
+              const nb = ownerOf(model);
               if (
                 !settings.current.inlineWarnings ||
-                !PYTHON_MIME.has(model.mimeType)
+                !editorIsPython(model.mimeType, nb)
               ) {
                 return null;
               }
-              let nb = owners.get(model);
-              if (nb === undefined && notebooks) {
-                nb = notebookOf(notebooks, model);
-                owners.set(model, nb);
-              }
               const cellId = (model as any).id as string | undefined;
               if (nb && cellId) {
-                return findings.registry.notebook(nb, cellId).get(cellId) ?? [];
+                return (
+                  findings.registry.notebook(nb, cellId).get(cellId) ?? NONE
+                );
               }
               const console = consoles?.find(
                 widget => widget.console.promptCell?.model === (model as any)
@@ -99,7 +139,30 @@ export const inlinePlugin: JupyterFrontEndPlugin<void> = {
               }
               return analyzeCell(view.state.doc.toString()).findings;
             },
-            ruleId => policy.decide(ruleId).action
+            ruleId => policy.decide(ruleId),
+            refresh => {
+              const force = () => refresh(true);
+              const check = () => refresh(false);
+              const nb = ownerOf(model);
+              // A new language or setting turns the findings on or off (null <-> array): a
+              // check is enough. A new policy keeps the findings but changes their actions.
+              model.mimeTypeChanged.connect(check);
+              settings.changed.connect(check);
+              findings.registry.changed.connect(check);
+              policy.changed.connect(force);
+              if (nb) {
+                settled.of(nb).connect(check);
+              }
+              return () => {
+                model.mimeTypeChanged.disconnect(check);
+                settings.changed.disconnect(check);
+                findings.registry.changed.disconnect(check);
+                policy.changed.disconnect(force);
+                if (nb) {
+                  settled.of(nb).disconnect(check);
+                }
+              };
+            }
           )
         );
       }

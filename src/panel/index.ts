@@ -3,13 +3,17 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
+import { locateCell } from '../findings/locate';
 import { IWardenFindings } from '../findings/tokens';
+import { SHOW_FINDINGS } from '../notify';
 import { IWardenPolicy } from '../policy';
+import { runtimeRows, sortRows, staticRows } from './rows';
 import { IFindingsSummary, summarize } from './summary';
 import { FindingsPanel } from './view';
 
@@ -65,14 +69,15 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     'Lists the findings of the current notebook and counts them in the status bar.',
   autoStart: true,
   requires: [IWardenFindings, IWardenPolicy, INotebookTracker],
-  optional: [ILabShell, IStatusBar],
+  optional: [ILabShell, IStatusBar, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     findings: IWardenFindings,
     policy: IWardenPolicy,
     notebooks: INotebookTracker,
     labShell: ILabShell | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    palette: ICommandPalette | null
   ) => {
     const panel = new FindingsPanel((cellId, line, column) => {
       if (notebooks.currentWidget) {
@@ -82,6 +87,24 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
     panel.title.icon = shieldIcon;
     app.shell.add(panel, 'right', { rank: 600 });
+    app.commands.addCommand(SHOW_FINDINGS, {
+      label: 'Warden: Show Findings',
+      caption:
+        "The current notebook's findings and what the kernel guard reported",
+      execute: () => app.shell.activateById(panel.id)
+    });
+    palette?.addItem({ command: SHOW_FINDINGS, category: 'Warden' });
+
+    const locate = (cellId: string) =>
+      locateCell(
+        notebooks
+          .filter(() => true)
+          .map(nb => ({
+            path: nb.context.path,
+            cellIds: nb.content.widgets.map(c => c.model.id)
+          })),
+        cellId
+      );
 
     const count = new Widget();
     count.addClass('jp-WardenFindingsStatus');
@@ -93,10 +116,18 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     const refresh = () => {
       const current = notebooks.currentWidget;
       const summary = summaryOf(current, findings, policy);
+      const registry = findings.registry;
       panel.render(
-        summary,
+        [
+          ...sortRows(
+            staticRows(summary, (cell, rule, line) =>
+              registry.lastDecision(cell, rule, line)
+            )
+          ),
+          ...runtimeRows(registry.runtimeEvents, locate)
+        ],
         current?.title.label ?? '',
-        findings.registry.runtimeEvents
+        !!summary
       );
       count.node.textContent = summary?.total
         ? `⚠ ${summary.total} (${summary.worst})`

@@ -2,6 +2,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { Clipboard, ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { LabIcon } from '@jupyterlab/ui-components';
@@ -11,7 +12,13 @@ import { requestWarden } from '../api/client';
 import { IWardenEvent } from '../events/event';
 import { IWardenEvents } from '../events/tokens';
 import { probeKernel } from './probe';
-import { IPostureReport, worstOf } from './report';
+import {
+  adminSummary,
+  badgeState,
+  failingKey,
+  IPostureReport,
+  worstOf
+} from './report';
 import { ISandboxState, SandboxPanel } from './view';
 
 const boxIcon = new LabIcon({
@@ -28,19 +35,32 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
     'Reports how well the kernel is isolated and how safely the server is set up.',
   autoStart: true,
   requires: [IWardenEvents, INotebookTracker],
-  optional: [IStatusBar],
+  optional: [IStatusBar, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     wardenEvents: IWardenEvents,
     notebooks: INotebookTracker,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    palette: ICommandPalette | null
   ) => {
     const state: ISandboxState = {
       kernel: null,
       kernelName: '',
       kernelError: null,
       server: null,
-      serverError: null
+      serverError: null,
+      failing: false,
+      noted: false
+    };
+    // The user's "noted" outlives the page: the same failing checks do not alarm again.
+    const NOTED_KEY = 'jupyterlab-warden:sandbox-noted';
+    let notedInPage: string | null = null;
+    const noted = () => {
+      try {
+        return window.localStorage.getItem(NOTED_KEY) ?? notedInPage;
+      } catch {
+        return notedInPage;
+      }
     };
     const reported = new Set<string>();
     const badge = new Widget();
@@ -48,17 +68,21 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
     badge.node.dataset.testid = 'warden-sandbox-badge';
 
     const render = () => {
+      const failing = failingKey([state.kernel, state.server]);
+      state.failing = failing !== '';
+      state.noted = state.failing && noted() === failing;
       panel.render(state);
-      const worst = worstOf([state.kernel, state.server]);
-      const score = state.kernel?.score;
-      badge.node.textContent =
-        score !== undefined
-          ? `Sandbox ${score}/100${worst ? ` · ${worst}` : ''}`
-          : 'Sandbox …';
-      badge.node.dataset.worst = worst ?? 'none';
-      badge.node.title = worst
-        ? `Jupyter Warden: the worst failing sandbox check is ${worst}. Click for the report.`
-        : 'Jupyter Warden: no failing sandbox check. Click for the report.';
+      const badgeView = badgeState(
+        state.kernel?.score,
+        worstOf([state.kernel, state.server]),
+        failing,
+        noted()
+      );
+      badge.node.textContent = badgeView.text;
+      badge.node.title = badgeView.title;
+      badge.node.dataset.level = badgeView.level;
+      badge.node.dataset.worst =
+        worstOf([state.kernel, state.server]) ?? 'none';
     };
 
     const sendEvents = (events: IWardenEvent[]) => {
@@ -117,7 +141,32 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
       render();
     };
 
-    const panel = new SandboxPanel(() => void refresh());
+    const panel = new SandboxPanel({
+      refresh: () => void refresh(),
+      note: () => {
+        notedInPage = failingKey([state.kernel, state.server]);
+        try {
+          window.localStorage.setItem(NOTED_KEY, notedInPage);
+        } catch {
+          // No storage (private mode): noted for this page only.
+        }
+        render();
+      },
+      copy: () => {
+        Clipboard.copyToSystem(
+          adminSummary([
+            {
+              name: `Kernel: ${state.kernelName || 'none'}`,
+              report: state.kernel
+            },
+            { name: 'Jupyter server', report: state.server }
+          ])
+        );
+        Notification.info('Sandbox report copied: paste it to your admin.', {
+          autoClose: 4000
+        });
+      }
+    });
     panel.title.icon = boxIcon;
     app.shell.add(panel, 'left', { rank: 900 });
     badge.node.addEventListener('click', () =>
@@ -125,11 +174,13 @@ export const sandboxPlugin: JupyterFrontEndPlugin<void> = {
     );
     app.commands.addCommand(CHECK_SANDBOX, {
       label: 'Warden: Check Sandbox',
+      caption: 'How this kernel is isolated and how the server is set up',
       execute: async () => {
         app.shell.activateById(panel.id);
         await refresh();
       }
     });
+    palette?.addItem({ command: CHECK_SANDBOX, category: 'Warden' });
 
     // Probe each kernel when it starts (and restarts), and when the current notebook changes.
     const watch = (nb: NonNullable<typeof notebooks.currentWidget>) => {

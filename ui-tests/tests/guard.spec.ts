@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { shootBothThemes } from './helpers/screenshots';
+
 test.describe('Kernel guard', () => {
   test('an obfuscated malicious pickle is stopped in the kernel and reported', async ({
     page,
@@ -26,17 +28,40 @@ test.describe('Kernel guard', () => {
     expect(await page.contents.fileExists(`${tmpPath}/guard-marker.txt`)).toBe(
       false
     );
-    // The guard's event reaches the page: a toast and the findings panel.
+    // The guard's event reaches the page: one toast for the load (the gate's warning for the
+    // same cell merged into it), short, with the full text behind "Details".
+    const toast = page
+      .locator('.Toastify__toast')
+      .filter({ hasText: 'Warden blocked' });
+    await expect(toast).toBeVisible({ timeout: 20000 });
     await expect(
-      page.locator('.Toastify__toast').filter({ hasText: 'Warden blocked' })
-    ).toBeVisible({ timeout: 20000 });
-    await page.evaluate(() =>
-      window.jupyterapp.shell.activateById('jupyterlab-warden-findings')
-    );
-    const runtime = page.locator('.jp-WardenFindings-runtime');
-    await expect(runtime).toContainText('blocked');
-    await page.screenshot({
-      path: test.info().outputPath('guard-blocked.png')
+      page.locator('.Toastify__toast').filter({ hasText: 'Warden' })
+    ).toHaveCount(1);
+    await shootBothThemes(page, 'guard-toast');
+    await toast.getByRole('button', { name: 'Details' }).click();
+    const details = page.locator('.jp-Dialog .jp-WardenToastDetails');
+    await expect(details).toContainText('posix.system');
+    await expect(details).toContainText('guard.ipynb · cell 2');
+    await shootBothThemes(page, 'guard-toast-details', undefined, async () => {
+      await expect(details).toBeVisible();
     });
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Close' })
+      .click();
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('warden:show-findings')
+    );
+    // The kernel guard's row names the notebook, cell and time, and says it was blocked.
+    const runtime = page.locator(
+      '.jp-WardenFindings-row[data-layer="runtime"]'
+    );
+    await expect(runtime.first()).toHaveAttribute('data-outcome', 'blocked');
+    await expect(runtime.first()).toContainText('guard.ipynb · cell 2');
+    await runtime.first().click();
+    await expect(
+      page.locator('.jp-WardenFindings-details:visible')
+    ).toContainText('posix.system');
+    await shootBothThemes(page, 'guard-findings-panel');
   });
 });
