@@ -104,13 +104,15 @@ def embedded_sources() -> Dict[str, list]:
         path = _KERNEL_DIR / f"{name}.py"
         out[f"{EMBEDDED_PACKAGE}.{name}"] = [path.name, path.read_text(encoding="utf-8")]
     for sub in ("guard", "scan"):
-        for path in sorted((_KERNEL_DIR / sub).glob("*.py")):
+        for path in sorted((_KERNEL_DIR / sub).rglob("*.py")):  # with subpackages
             if path.name in ("launch.py", "kernelspec.py", "__main__.py"):
                 continue  # launch-time tools, not needed inside a running kernel
-            name = f"{EMBEDDED_PACKAGE}.{sub}"
-            if path.stem != "__init__":
-                name += "." + path.stem
-            out[name] = [f"{sub}/{path.name}", path.read_text(encoding="utf-8")]
+            relative = path.relative_to(_KERNEL_DIR)
+            parts = relative.with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            name = ".".join((EMBEDDED_PACKAGE,) + parts)
+            out[name] = [relative.as_posix(), path.read_text(encoding="utf-8")]
     return out
 
 
