@@ -89,14 +89,15 @@ function analyzePython(
       ? undefined
       : Math.max(0, deadline - performance.now());
   if (options.exhaustive) {
-    return runPass(code, null, scopeBefore, trusted, budget());
+    return runPass(code, null, scopeBefore, trusted, options, budget());
   }
   const scan = scanStatements(code);
   const { statements } = scan;
   const filter = new RelevanceFilter(
     code,
     scan,
-    Scope.fromSnapshot(scopeBefore)
+    Scope.fromSnapshot(scopeBefore),
+    options.ownModules
   );
   const selected = statements.map(s => filter.mayMatter(s));
   for (let round = 0; ; round++) {
@@ -106,6 +107,7 @@ function analyzePython(
       pieces.length === statements.length ? null : pieces,
       scopeBefore,
       trusted,
+      options,
       budget()
     );
     let more = false;
@@ -134,6 +136,7 @@ function runPass(
   pieces: Statement[] | null,
   scopeBefore: AnalyzerScope,
   trusted: TrustedSources,
+  options: AnalyzerOptions,
   budgetMs: number | undefined
 ): PythonResult {
   const scope = Scope.fromSnapshot(scopeBefore);
@@ -144,7 +147,11 @@ function runPass(
   const joined = pieces === null ? null : new JoinedText(code, pieces);
   const text = joined === null ? code : joined.text;
   const tree = parseWithinBudget(text, budgetMs);
-  new PythonPass(text, { trusted, out: raw }).run(tree, scope);
+  new PythonPass(text, {
+    trusted,
+    out: raw,
+    ownModules: options.ownModules
+  }).run(tree, scope);
   if (joined === null) {
     return { raw, scope, analyzedTo: tree.length };
   }

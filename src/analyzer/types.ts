@@ -40,6 +40,17 @@ export interface AnalyzerOptions {
   /** Model hub host names (policy `trusted_sources.model_hubs`). Default: huggingface.co. */
   trustedModelHubs?: readonly string[];
   /**
+   * Top-level module names that belong to the project being analysed (model.py next to a
+   * training script): a class imported from them is the project's own, and its
+   * from_pretrained is not a Hugging Face download. The CLI fills it from the file's folder.
+   */
+  ownModules?: ReadonlySet<string>;
+  /**
+   * Rule ids the notebook's metadata ignores (`metadata.warden.ignore`, see ignore.ts), with
+   * the reason given there.
+   */
+  notebookIgnores?: ReadonlyMap<string, string>;
+  /**
    * Treat the text as an IPython cell (magics, `!shell`, `obj?`). Default true; the CLI turns
    * it off for plain .py files.
    */
