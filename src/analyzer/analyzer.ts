@@ -5,6 +5,7 @@ import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
 import { maskIPython } from './ipython';
 import { LineIndex } from './positions';
+import { markIgnored } from './ignore';
 import { PythonPass } from './python';
 import { EMPTY_SCOPE, Scope, type AnalyzerScope } from './scope';
 import { analyzeEnvMagic, analyzeShell } from './shell';
@@ -47,8 +48,10 @@ export function analyzeCell(
     }
   }
   const python = analyzePython(masked.python, scopeBefore, trusted, options);
+  const findings = toFindings(code, raw.concat(python.raw));
+  markIgnored(code, findings, options.notebookIgnores);
   return {
-    findings: toFindings(code, raw.concat(python.raw)),
+    findings,
     complete: python.analyzedTo >= masked.python.length,
     analyzedTo: Math.min(python.analyzedTo, code.length),
     scopeAfter: python.scope.snapshot()

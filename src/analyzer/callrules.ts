@@ -352,7 +352,7 @@ function isPlaceholder(name: string): boolean {
   return (
     /[<>{}]/.test(name) ||
     /(?:^|\/)path\/to\b/i.test(name) ||
-    /^(?:your|my)[-_ ]/i.test(name) ||
+    /^your[-_ ]/i.test(name) ||
     name.trim() === '' ||
     name === '...'
   );
@@ -676,7 +676,12 @@ export function checkCall(site: CallSite, ctx: RuleContext): void {
     METHOD_RULES.get(identifier(site.code, site.property))?.(site, ctx);
   }
   const trust = keyword(site, 'trust_remote_code');
-  if (trust && trust.truth !== false) {
+  // dict(trust_remote_code=True) builds kwargs: the call that receives them is flagged.
+  const buildsKwargs =
+    site.callee.name === 'VariableName' &&
+    text(site.code, site.callee) === 'dict' &&
+    site.qname === null;
+  if (trust && trust.truth !== false && !buildsKwargs) {
     ctx.out.push({
       ruleId: 'hf-trust-remote-code',
       from: trust.from,

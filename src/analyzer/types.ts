@@ -19,6 +19,12 @@ export interface Fix {
  */
 export interface Finding {
   ruleId: string;
+  /**
+   * Set when an ignore comment on the finding's lines, or the notebook's metadata, names its
+   * rule (ignore.ts). The finding is still reported: the policy decides whether the ignore is
+   * honoured (ignoreHonoured).
+   */
+  ignored?: FindingIgnore;
   severity: Severity;
   message: string;
   from: number;
@@ -66,6 +72,12 @@ export interface AnalyzerOptions {
    * are the same; it is slower, and exists so tests and the benchmark can compare.
    */
   exhaustive?: boolean;
+}
+
+/** Why a finding is ignored: where the ignore was written and the reason given. */
+export interface FindingIgnore {
+  scope: 'line' | 'notebook';
+  reason: string;
 }
 
 /** A finding before the catalog and the line index have been applied. */
