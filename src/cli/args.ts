@@ -11,13 +11,18 @@ export interface ScanArguments {
   policyFile?: string;
   trustedIndexes: string[];
   trustedHubs: string[];
+  include: string[];
+  exclude: string[];
 }
 
 export const USAGE = `usage: warden-scan [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
                    [--policy POLICY.json] [--trusted-index URL]... [--trusted-hub HOST]...
-                   PATH...
+                   [--include GLOB]... [--exclude GLOB]... PATH...
 
-Scans .py and .ipynb files (folders recursively) for unsafe model and data loading.
+Scans .py and .ipynb files (folders recursively; symlinks only inside the folder) for unsafe
+model and data loading. --include/--exclude match paths relative to each folder given
+('tests/**', '*.ipynb'; a pattern without '/' matches a name at any depth).
+'# warden: ignore[rule-id] reason' on a line lifts that rule there when the policy allows.
 Exit status: 0 nothing at or above --min-severity (default: low), 1 findings, 2 usage error
 or a file that could not be read or parsed (the other files are still scanned).`;
 
@@ -36,6 +41,8 @@ export function parseScanArguments(argv: string[]): ScanArguments | 'help' {
         policy: { type: 'string' },
         'trusted-index': { type: 'string', multiple: true, default: [] },
         'trusted-hub': { type: 'string', multiple: true, default: [] },
+        include: { type: 'string', multiple: true, default: [] },
+        exclude: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false }
       }
     });
@@ -67,6 +74,8 @@ export function parseScanArguments(argv: string[]): ScanArguments | 'help' {
     paths: parsed.positionals,
     policyFile: v.policy as string | undefined,
     trustedIndexes: v['trusted-index'] as string[],
-    trustedHubs: v['trusted-hub'] as string[]
+    trustedHubs: v['trusted-hub'] as string[],
+    include: v.include as string[],
+    exclude: v.exclude as string[]
   };
 }
