@@ -28,7 +28,10 @@ def test_server_gate_decides_as_the_browser(vector):
     got = []
     for code in vector["cells"]:
         verdict = gate.check(kernel_id="k", user="u", code=code, request="execute_request")
-        decided = {"action": verdict.action, "rules": sorted({f["ruleId"] for f in verdict.findings})}
+        decided = {
+            "action": verdict.action,
+            "rules": sorted({f["ruleId"] for f in verdict.findings}),
+        }
         if verdict.ignored:
             decided["ignored"] = sorted({f["ruleId"] for f in verdict.ignored})
         got.append(decided)
