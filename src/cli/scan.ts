@@ -8,7 +8,8 @@ import {
   optionsFromPolicy,
   SEVERITIES,
   EMPTY_SCOPE,
-  type AnalyzerOptions
+  type AnalyzerOptions,
+  type Severity
 } from '../analyzer';
 import type { IPolicyDocument } from '../contracts';
 import { decide } from '../policy/policy';
@@ -42,7 +43,14 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-export function runScan(argv: string[], io: ScanIO): number {
+/** What a scan needs once its arguments are read: or the exit status to stop with. */
+export interface PreparedScan {
+  args: ScanArguments;
+  options: AnalyzerOptions;
+  policy: IPolicyDocument;
+}
+
+export function prepareScan(argv: string[], io: ScanIO): PreparedScan | number {
   let args: ScanArguments | 'help';
   try {
     args = parseScanArguments(argv);
@@ -57,18 +65,21 @@ export function runScan(argv: string[], io: ScanIO): number {
     io.stdout(USAGE + '\n');
     return EXIT_CLEAN;
   }
-  let options: AnalyzerOptions;
-  let policy: IPolicyDocument;
   try {
-    [options, policy] = analyzerOptions(args);
+    const [options, policy] = analyzerOptions(args);
+    return { args, options, policy };
   } catch (e) {
     io.stderr(`warden-scan: ${(e as Error).message}\n`);
     return EXIT_ERROR;
   }
-  const report = scanPaths(args.paths, options, args.minSeverity, policy, {
-    include: args.include,
-    exclude: args.exclude
-  });
+}
+
+/** Write the report in the chosen format; the exit status. */
+export function finishScan(
+  report: ScanReport,
+  args: ScanArguments,
+  io: ScanIO
+): number {
   for (const error of report.errors) {
     io.stderr(`warden-scan: ${error}\n`);
   }
@@ -83,6 +94,20 @@ export function runScan(argv: string[], io: ScanIO): number {
     return EXIT_ERROR;
   }
   return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** warden-scan in this thread (tests, small scans); workers.ts spreads big ones over cores. */
+export function runScan(argv: string[], io: ScanIO): number {
+  const prepared = prepareScan(argv, io);
+  if (typeof prepared === 'number') {
+    return prepared;
+  }
+  const { args, options, policy } = prepared;
+  const report = scanPaths(args.paths, options, args.minSeverity, policy, {
+    include: args.include,
+    exclude: args.exclude
+  });
+  return finishScan(report, args, io);
 }
 
 function analyzerOptions(
@@ -121,17 +146,34 @@ function analyzerOptions(
 export function scanPaths(
   paths: string[],
   options: AnalyzerOptions,
-  minSeverity: (typeof SEVERITIES)[number] = 'info',
-  policy: IPolicyDocument = { schema_version: 1, revision: 0 },
+  minSeverity: Severity = 'info',
+  policy: IPolicyDocument = DEFAULT_POLICY,
   filter: PathFilter = {}
 ): ScanReport {
   const inputErrors: InputError[] = [];
   const files = collectFiles(paths, inputErrors, filter);
+  const report = scanFiles(files, options, minSeverity, policy);
+  report.errors.unshift(...inputErrors.map(e => e.message));
+  return report;
+}
+
+export const DEFAULT_POLICY: IPolicyDocument = {
+  schema_version: 1,
+  revision: 0
+};
+
+/** Scan these files, in order (a worker gets a contiguous slice of a folder's files). */
+export function scanFiles(
+  files: readonly string[],
+  options: AnalyzerOptions,
+  minSeverity: Severity,
+  policy: IPolicyDocument
+): ScanReport {
   const report: ScanReport = {
     findings: [],
     ignored: [],
     folders: new Map(),
-    errors: inputErrors.map(e => e.message),
+    errors: [],
     filesScanned: 0
   };
   const reply = {
