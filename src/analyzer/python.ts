@@ -657,8 +657,14 @@ export class PythonPass {
   private classDefinition(node: SyntaxNode, scope: Scope, depth: number): void {
     for (let c = node.firstChild; c !== null; c = c.nextSibling) {
       if (c.name === 'VariableName') {
-        // The project's own class: its from_pretrained is not a hub download.
-        scope.bind(identifier(this.code, c), OWN);
+        // A class that defines (or names) from_pretrained itself is the project's own:
+        // its from_pretrained is not a hub download. (One that only inherits it, from a
+        // PreTrainedModel, still downloads.) The word also makes the relevance filter
+        // select the statement, so both ways of analysing bind the same.
+        scope.bind(
+          identifier(this.code, c),
+          text(this.code, node).includes('from_pretrained') ? OWN : null
+        );
       } else if (c.name === 'Body') {
         this.walkChildren(c, scope.child(), depth);
       } else {

@@ -123,9 +123,6 @@ export function isStringAssignment(statement: string): boolean {
   return STRING_ASSIGNMENT_WHOLE.test(statement);
 }
 
-/** Lines that define a class, at any indentation: classes bind a name from_pretrained checks. */
-const CLASS_LINE = /(?:^|\n)[ \t]*class[ \t]+[A-Za-z_\u0080-\uffff]/g;
-
 const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
 const ASCII_NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -183,10 +180,6 @@ export class RelevanceFilter {
       if (ASCII_NAME_CHAR.test(m[0].normalize('NFKC'))) {
         found.push(m.index);
       }
-    }
-    CLASS_LINE.lastIndex = 0;
-    for (let m = CLASS_LINE.exec(code); m !== null; m = CLASS_LINE.exec(code)) {
-      found.push(m.index + m[0].indexOf('class'));
     }
     this.triggers = found.sort((a, b) => a - b);
     this.lookedFor = new Set(scope.resolvedNames());
