@@ -170,6 +170,35 @@ export function renderSarif(report: ScanReport, version: string): string {
           ? { severity: f.severity, cell }
           : { severity: f.severity, cell, cellRegion }
     };
+    if (located.sameRepository?.length) {
+      // The file's other calls for the same unpinned repository (one finding per repository).
+      result.relatedLocations = located.sameRepository.map(
+        ([c, line, column], id) =>
+          c === null
+            ? {
+                id,
+                physicalLocation: {
+                  artifactLocation: path.isAbsolute(p)
+                    ? { uri }
+                    : { uri, uriBaseId: 'SRCROOT' },
+                  region: { startLine: line, startColumn: column }
+                },
+                message: { text: 'same repository, also unpinned' }
+              }
+            : {
+                id,
+                logicalLocations: [
+                  {
+                    fullyQualifiedName: `${uri}#cell=${c}`,
+                    kind: 'notebookCell'
+                  }
+                ],
+                message: {
+                  text: `same repository, also unpinned: cell ${c}, line ${line}, column ${column}`
+                }
+              }
+      );
+    }
     if (f.ignored && honoured.has(located)) {
       // An ignore comment (or the notebook's metadata) names this rule: SARIF's own way.
       result.suppressions = [

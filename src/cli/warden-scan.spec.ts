@@ -404,5 +404,13 @@ describe('warden-scan on a tutorial notebook (issue 17)', () => {
     const found = JSON.parse(r.stdout).findings;
     expect(found).toHaveLength(2);
     expect(found[0].sameRepository).toEqual([[null, 3, 9]]);
+    const sarif = JSON.parse(
+      scan(['--format', 'sarif', '--min-severity', 'info', 'hub.py'], dir)
+        .stdout
+    );
+    expect(sarif.runs[0].results).toHaveLength(2);
+    expect(
+      sarif.runs[0].results[0].relatedLocations[0].physicalLocation.region
+    ).toEqual({ startLine: 3, startColumn: 9 });
   });
 });
