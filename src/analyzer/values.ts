@@ -40,7 +40,7 @@ export function stringValue(s: string): string | null {
 }
 
 export function readString(value: string | null | undefined): string | null {
-  return value != null && value.startsWith(STRING)
+  return typeof value === 'string' && value.startsWith(STRING)
     ? value.slice(STRING.length)
     : null;
 }
@@ -52,7 +52,7 @@ export function kwargsValue(facts: Record<string, KeywordFact>): string {
 export function readKwargs(
   value: string | null | undefined
 ): Record<string, KeywordFact> | null {
-  if (value == null || !value.startsWith(KWARGS)) {
+  if (typeof value !== 'string' || !value.startsWith(KWARGS)) {
     return null;
   }
   try {
