@@ -70,9 +70,12 @@ describe('ignore comments', () => {
     expect(second[0].ignored).toBeUndefined();
   });
 
-  it('is honoured for warn and confirm by default, for block only when the policy lists it', () => {
+  it('is honoured for warn by default, for confirm and block only when the policy lists them', () => {
     expect(ignoreHonoured('warn', undefined)).toBe(true);
-    expect(ignoreHonoured('confirm', undefined)).toBe(true);
+    expect(ignoreHonoured('confirm', undefined)).toBe(false);
+    expect(
+      ignoreHonoured('confirm', { allowed_actions: ['warn', 'confirm'] })
+    ).toBe(true);
     expect(ignoreHonoured('block', undefined)).toBe(false);
     expect(ignoreHonoured('block', { allowed_actions: ['block'] })).toBe(true);
     expect(ignoreHonoured('warn', { allowed_actions: [] })).toBe(false);

@@ -100,12 +100,16 @@ export function markIgnored(
 /** The policy's `ignore` section (schema/policy.schema.json). */
 export type IgnorePolicy = NonNullable<IPolicyDocument['ignore']>;
 
-/** Actions an ignore may lift when the policy says nothing: never `block`. */
-export const DEFAULT_IGNORABLE_ACTIONS: readonly Action[] = ['warn', 'confirm'];
+/**
+ * Actions an ignore may lift when the policy says nothing: `warn` only. A notebook shared by
+ * someone else carries its ignore comments with it, so by default a comment cannot skip a
+ * confirmation (or a block); an admin may allow that (`ignore.allowed_actions`).
+ */
+export const DEFAULT_IGNORABLE_ACTIONS: readonly Action[] = ['warn'];
 
 /**
  * Whether an ignore is honoured for a finding whose policy action is `action`: only the
- * actions the policy lists (default warn and confirm; `block` only when the admin lists it).
+ * actions the policy lists (default warn only; `confirm` and `block` when an admin lists them).
  */
 export function ignoreHonoured(
   action: Action,
