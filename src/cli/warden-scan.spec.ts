@@ -412,5 +412,15 @@ describe('warden-scan on a tutorial notebook (issue 17)', () => {
     expect(
       sarif.runs[0].results[0].relatedLocations[0].physicalLocation.region
     ).toEqual({ startLine: 3, startColumn: 9 });
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, 'testdata', 'sarif-schema-2.1.0.json'),
+        'utf8'
+      )
+    );
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(sarif) ? [] : validate.errors).toEqual([]);
   });
 });
