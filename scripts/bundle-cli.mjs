@@ -4,9 +4,9 @@
  *
  *   node scripts/bundle-cli.mjs [OUTFILE]        (default bin/warden-scan.js)
  *
- * The bundle is committed: npm installs a package from git (as pre-commit does for a
- * `language: node` hook) without its dev dependencies, so the CLI must not need a build
- * there. src/cli/bundle.spec.ts rebuilds it and fails when the committed file is stale.
+ * The bundle is built, never committed: `prepare` / `prepack` run this script, so a packed or
+ * git-installed copy (pre-commit's `language: node` hook) carries it
+ * (src/cli/git-install.spec.ts). The same file is the scan worker of src/cli/workers.ts.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

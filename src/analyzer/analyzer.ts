@@ -5,6 +5,7 @@ import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
 import { maskIPython } from './ipython';
 import { LineIndex } from './positions';
+import { markIgnored } from './ignore';
 import { PythonPass } from './python';
 import { EMPTY_SCOPE, Scope, type AnalyzerScope } from './scope';
 import { analyzeEnvMagic, analyzeShell } from './shell';
@@ -47,8 +48,10 @@ export function analyzeCell(
     }
   }
   const python = analyzePython(masked.python, scopeBefore, trusted, options);
+  const findings = toFindings(code, raw.concat(python.raw));
+  markIgnored(code, findings, options.notebookIgnores);
   return {
-    findings: toFindings(code, raw.concat(python.raw)),
+    findings,
     complete: python.analyzedTo >= masked.python.length,
     analyzedTo: Math.min(python.analyzedTo, code.length),
     scopeAfter: python.scope.snapshot()
@@ -89,14 +92,15 @@ function analyzePython(
       ? undefined
       : Math.max(0, deadline - performance.now());
   if (options.exhaustive) {
-    return runPass(code, null, scopeBefore, trusted, budget());
+    return runPass(code, null, scopeBefore, trusted, options, budget());
   }
   const scan = scanStatements(code);
   const { statements } = scan;
   const filter = new RelevanceFilter(
     code,
     scan,
-    Scope.fromSnapshot(scopeBefore)
+    Scope.fromSnapshot(scopeBefore),
+    options.ownModules
   );
   const selected = statements.map(s => filter.mayMatter(s));
   for (let round = 0; ; round++) {
@@ -106,6 +110,7 @@ function analyzePython(
       pieces.length === statements.length ? null : pieces,
       scopeBefore,
       trusted,
+      options,
       budget()
     );
     let more = false;
@@ -134,6 +139,7 @@ function runPass(
   pieces: Statement[] | null,
   scopeBefore: AnalyzerScope,
   trusted: TrustedSources,
+  options: AnalyzerOptions,
   budgetMs: number | undefined
 ): PythonResult {
   const scope = Scope.fromSnapshot(scopeBefore);
@@ -144,7 +150,11 @@ function runPass(
   const joined = pieces === null ? null : new JoinedText(code, pieces);
   const text = joined === null ? code : joined.text;
   const tree = parseWithinBudget(text, budgetMs);
-  new PythonPass(text, { trusted, out: raw }).run(tree, scope);
+  new PythonPass(text, {
+    trusted,
+    out: raw,
+    ownModules: options.ownModules
+  }).run(tree, scope);
   if (joined === null) {
     return { raw, scope, analyzedTo: tree.length };
   }

@@ -17,6 +17,7 @@ import {
 } from './syntax';
 import { isTrustedModelUrl, type TrustedSources } from './sources';
 import { analyzeShell, checkEnvAssignment } from './shell';
+import type { KeywordFact } from './values';
 
 export interface CallSite {
   code: string;
@@ -29,11 +30,96 @@ export interface CallSite {
   args: CallArguments;
   /** Resolve an expression to a dotted path (for Loader= and similar arguments). */
   resolve: (node: SyntaxNode) => string | null;
+  /** A constant string, written out or held by a name assigned one above. */
+  stringOf: (node: SyntaxNode) => string | null;
+  /** What the call's `**kwargs` hold when they are dicts built above; null otherwise. */
+  kwargs: Readonly<Record<string, KeywordFact>> | null;
+  /** The callee is `X.method` with X a class of the project itself (values.ts OWN). */
+  ownReceiver: boolean;
+  /** Whether the code wrote this folder earlier (save_pretrained, output_dir=...). */
+  wasWritten: (folder: string) => boolean;
+}
+
+/** Keyword arguments a rule reads; also looked for in dicts passed as `**kwargs`. */
+export const RULE_KEYWORDS: readonly string[] = [
+  'weights_only',
+  'pickle_module',
+  'revision',
+  'safe_mode',
+  'local_files_only'
+];
+
+/** Methods whose first argument is a folder they write (a later from_pretrained reads it). */
+export const FOLDER_WRITERS: readonly string[] = [
+  'save_pretrained',
+  'save_model'
+];
+
+/** Keyword arguments naming a folder a call writes (TrainingArguments, snapshot_download). */
+export const FOLDER_KEYWORDS: readonly string[] = [
+  'output_dir',
+  'save_directory',
+  'local_dir'
+];
+
+/** A keyword's value, written in the call or known from a `**kwargs` dict built above. */
+interface KeywordView {
+  /** Python truthiness when it is a literal, else undefined. */
+  truth: boolean | undefined;
+  isNone: boolean;
+  /** The value when it is a constant string. */
+  str: string | null;
+  /** Range to report: the keyword as written, or the whole call for a **kwargs value. */
+  from: number;
+  to: number;
+  /** The value's node when written in the call (fixes edit it). */
+  node: SyntaxNode | null;
+}
+
+function keyword(site: CallSite, key: string): KeywordView | undefined {
+  const kw = site.args.keywords.get(key);
+  if (kw) {
+    return {
+      truth: literalTruth(site.code, kw.value),
+      isNone: kw.value.name === 'None',
+      str: site.stringOf(kw.value),
+      from: kw.from,
+      to: kw.to,
+      node: kw.value
+    };
+  }
+  const fact = site.kwargs?.[key];
+  if (fact === undefined) {
+    return undefined;
+  }
+  const str = typeof fact === 'object' && fact !== null ? fact.s : null;
+  return {
+    truth:
+      fact === '?'
+        ? undefined
+        : fact === null
+          ? false
+          : typeof fact === 'boolean'
+            ? fact
+            : str !== null && str.length > 0,
+    isNone: fact === null,
+    str,
+    from: site.node.from,
+    to: site.node.to,
+    node: null
+  };
+}
+
+/** `**kwargs` whose content is not known: any keyword may be set. */
+function unknownKwargs(site: CallSite): boolean {
+  return site.args.starKwargs && site.kwargs === null;
 }
 
 export interface RuleContext {
   trusted: TrustedSources;
   out: RawFinding[];
+  /** The project's own top-level modules (AnalyzerOptions.ownModules). */
+  ownModules?: ReadonlySet<string>;
 }
 
 type CallCheck = (site: CallSite, ctx: RuleContext) => void;
@@ -85,26 +171,28 @@ function replaceValue(kw: SyntaxNode, insert: string, title: string) {
  */
 function torchLoad(missing: string, pickleModuleIndex: number): CallCheck {
   return (site, ctx) => {
-    const { code } = site;
-    const weightsOnly = site.args.keywords.get('weights_only');
-    const pickleModule = argument(site, 'pickle_module', pickleModuleIndex);
-    const truth = weightsOnly
-      ? literalTruth(code, weightsOnly.value)
-      : undefined;
-    if (weightsOnly && truth === false && weightsOnly.value.name !== 'None') {
+    const weightsOnly = keyword(site, 'weights_only');
+    const written = argument(site, 'pickle_module', pickleModuleIndex);
+    const pickleModuleSet = written
+      ? written.name !== 'None'
+      : keyword(site, 'pickle_module')?.isNone === false;
+    const truth = weightsOnly?.truth;
+    if (weightsOnly && truth === false && !weightsOnly.isNone) {
       ctx.out.push({
         ruleId: 'torch-load-weights-only-false',
         from: weightsOnly.from,
         to: weightsOnly.to,
-        fix: replaceValue(weightsOnly.value, 'True', 'Use weights_only=True')
+        fix: weightsOnly.node
+          ? replaceValue(weightsOnly.node, 'True', 'Use weights_only=True')
+          : undefined
       });
-    } else if (pickleModule && pickleModule.name !== 'None') {
+    } else if (pickleModuleSet) {
       ctx.out.push({
         ruleId: 'torch-load-pickle-module',
         from: site.node.from,
         to: site.node.to
       });
-    } else if (!weightsOnly || weightsOnly.value.name === 'None') {
+    } else if (!weightsOnly || weightsOnly.isNone) {
       ctx.out.push({
         ruleId: missing,
         from: site.node.from,
@@ -202,6 +290,10 @@ function numpyLoad(site: CallSite, ctx: RuleContext): void {
   });
 }
 
+/** A legacy HDF5 Keras file: by its value, or by how an f-string ends. */
+const H5_PATH = /\.(?:h5|hdf5)$/i;
+const H5_TEXT = /\.(?:h5|hdf5)(?:'{1,3}|"{1,3})$/i;
+
 function kerasLoadModel(site: CallSite, ctx: RuleContext): void {
   const safeMode = argument(site, 'safe_mode', 3);
   if (safeMode && literalTruth(site.code, safeMode) === false) {
@@ -212,6 +304,22 @@ function kerasLoadModel(site: CallSite, ctx: RuleContext): void {
       to: kw ? kw.to : safeMode.to,
       fix: replaceValue(safeMode, 'True', 'Use safe_mode=True')
     });
+    return;
+  }
+  // Legacy .h5 files are read without safe_mode: a Lambda layer's marshalled bytecode runs.
+  const file = argument(site, 'filepath', 0);
+  if (file) {
+    const value = site.stringOf(file);
+    if (
+      (value !== null && H5_PATH.test(value.trim())) ||
+      (value === null && H5_TEXT.test(text(site.code, file)))
+    ) {
+      ctx.out.push({
+        ruleId: 'keras-h5-load',
+        from: site.node.from,
+        to: site.node.to
+      });
+    }
   }
 }
 
@@ -236,23 +344,53 @@ const PACKAGED_BUILDERS = new Set([
   'webdataset'
 ]);
 
+/** A pinned revision is a full commit sha; branches, tags and refs/pr/N move. */
+const COMMIT_SHA = /^[0-9a-f]{40}$/i;
+
+/** Documentation placeholders (`<model-id>`, `{model}`, `path/to/model`, `your-model`). */
+function isPlaceholder(name: string): boolean {
+  return (
+    /[<>{}]/.test(name) ||
+    /(?:^|\/)path\/to\b/i.test(name) ||
+    /^your[-_ ]/i.test(name) ||
+    name.trim() === '' ||
+    name === '...'
+  );
+}
+
+/** An f-string that starts with a local path (`f"./runs/{name}"`). */
+const LOCAL_FSTRING =
+  /^[fFrR]{1,2}(?:'{1,3}|"{1,3})(?:\.{1,2}[\\/]|[~/\\]|[A-Za-z]:[\\/])/;
+
 function hubDownload(nameKeyword: string): CallCheck {
   return (site, ctx) => {
-    if (site.args.starKwargs) {
+    if (site.ownReceiver || unknownKwargs(site)) {
       return;
     }
-    const revision = site.args.keywords.get('revision');
-    if (revision) {
-      const value = constString(site.code, revision.value);
-      if (value !== 'main' && value !== 'master') {
-        return;
-      }
+    if (keyword(site, 'local_files_only')?.truth === true) {
+      return;
+    }
+    const revision = keyword(site, 'revision');
+    // A revision the analyzer cannot read (revision=args.revision) gets the benefit of doubt.
+    if (revision && (revision.str === null || COMMIT_SHA.test(revision.str))) {
+      return;
     }
     const name = argument(site, nameKeyword, 0);
-    const literal = name ? constString(site.code, name) : null;
+    if (
+      name &&
+      (name.name === 'Ellipsis' ||
+        (name.name === 'FormatString' &&
+          LOCAL_FSTRING.test(text(site.code, name))))
+    ) {
+      return;
+    }
+    const literal = name ? site.stringOf(name) : null;
     if (
       literal !== null &&
-      (looksLocal(literal) || PACKAGED_BUILDERS.has(literal))
+      (looksLocal(literal) ||
+        PACKAGED_BUILDERS.has(literal) ||
+        isPlaceholder(literal) ||
+        site.wasWritten(literal))
     ) {
       return;
     }
@@ -262,6 +400,20 @@ function hubDownload(nameKeyword: string): CallCheck {
       to: site.node.to
     });
   };
+}
+
+/** evaluate.load downloads a metric script from the Hub and runs it; a local one is yours. */
+function evaluateLoad(site: CallSite, ctx: RuleContext): void {
+  const name = argument(site, 'path', 0);
+  const literal = name ? site.stringOf(name) : null;
+  if (literal !== null && looksLocal(literal)) {
+    return;
+  }
+  ctx.out.push({
+    ruleId: 'hf-evaluate-load',
+    from: site.node.from,
+    to: site.node.to
+  });
 }
 
 function modelUrl(site: CallSite, ctx: RuleContext): void {
@@ -464,6 +616,7 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
     hubDownload('repo_id')
   ],
   [['datasets.load_dataset'], hubDownload('path')],
+  [['evaluate.load'], evaluateLoad],
   [['os.environ.update'], envCall('update')],
   [
     ['os.environ.setdefault', 'os.putenv', 'os.environ.__setitem__'],
@@ -526,15 +679,20 @@ export function checkCall(site: CallSite, ctx: RuleContext): void {
   if (site.property !== null) {
     METHOD_RULES.get(identifier(site.code, site.property))?.(site, ctx);
   }
-  const trust = site.args.keywords.get('trust_remote_code');
-  if (trust && literalTruth(site.code, trust.value) !== false) {
+  const trust = keyword(site, 'trust_remote_code');
+  // dict(trust_remote_code=True) builds kwargs: the call that receives them is flagged.
+  const buildsKwargs =
+    site.callee.name === 'VariableName' &&
+    text(site.code, site.callee) === 'dict' &&
+    site.qname === null;
+  if (trust && trust.truth !== false && !buildsKwargs) {
     ctx.out.push({
       ruleId: 'hf-trust-remote-code',
       from: trust.from,
       to: trust.to,
       fix:
-        literalTruth(site.code, trust.value) === true
-          ? replaceValue(trust.value, 'False', 'Use trust_remote_code=False')
+        trust.truth === true && trust.node
+          ? replaceValue(trust.node, 'False', 'Use trust_remote_code=False')
           : undefined
     });
   }

@@ -13,6 +13,14 @@ export {
   SEVERITIES,
   type AnalyzerOptions,
   type Finding,
+  type FindingIgnore,
   type Fix,
   type Severity
 } from './types';
+export {
+  ignoreComments,
+  ignoreHonoured,
+  notebookIgnores,
+  DEFAULT_IGNORABLE_ACTIONS,
+  type IgnorePolicy
+} from './ignore';

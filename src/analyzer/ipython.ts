@@ -61,8 +61,15 @@ interface Edit {
   kind: 'stmt' | 'blank' | 'semi';
 }
 
-/** Quick test: text without these characters has no IPython syntax. */
-const IPYTHON_CHARS = /[%!?]/;
+/** Quick test: text without these characters (or an automagic line) has no IPython syntax. */
+const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba)[ \t]/m;
+
+/**
+ * IPython's automagic runs `pip install x` without the `%` (the line is not valid Python, so
+ * nothing else can mean it): the package-manager line magics written bare.
+ */
+const AUTOMAGIC_PACKAGE_LINE =
+  /(?:pip|conda|mamba)[ \t]+(?:install|download|wheel|create|update)\b/y;
 
 export function maskIPython(code: string): MaskedCell {
   if (!IPYTHON_CHARS.test(code)) {
@@ -252,6 +259,12 @@ function maskStatementLine(
   }
   if (c === '%') {
     return maskMagic(code, i, lineEnd, edits, shell, true);
+  }
+  AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
+  if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
+    shell.push({ kind: 'shell', text: code.slice(i, lineEnd), offset: i });
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
   }
   ASSIGN_MAGIC.lastIndex = i;
   const assign = ASSIGN_MAGIC.exec(code);

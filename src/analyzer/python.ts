@@ -9,17 +9,34 @@ import type { RawFinding } from './types';
 import { Scope } from './scope';
 import {
   checkCall,
+  FOLDER_KEYWORDS,
+  FOLDER_WRITERS,
   mayMatch,
+  RULE_KEYWORDS,
   STAR_EXPORTS,
   type RuleContext
 } from './callrules';
 import {
+  children,
   constString,
+  dictEntries,
   identifier,
   nextCode,
   parseArguments,
-  text
+  text,
+  type CallArguments
 } from './syntax';
+import { importBinding, isStringAssignment } from './relevance';
+import {
+  kwargsValue,
+  mergeKwargs,
+  OWN,
+  readKwargs,
+  readString,
+  stringValue,
+  UNKNOWN_KEYS,
+  type KeywordFact
+} from './values';
 import { checkEnvAssignment } from './shell';
 import {
   CODE_RUNNERS,
@@ -29,6 +46,12 @@ import {
   OS_ENVIRON,
   SYS_MODULES
 } from './paths';
+
+/** Keys of a kwargs dict worth remembering: the keywords the rules read. */
+const KWARG_RULE_KEYS: ReadonlySet<string> = new Set([
+  ...RULE_KEYWORDS,
+  'trust_remote_code'
+]);
 
 /** Deeper nesting than this is not walked (generated code); keeps recursion bounded. */
 const MAX_DEPTH = 400;
@@ -43,7 +66,13 @@ export class PythonPass {
     private readonly nesting = 0
   ) {
     this.mentionsTrustRemoteCode = code.includes('trust_remote_code');
+    this.mentionsFolderWriter = [...FOLDER_WRITERS, ...FOLDER_KEYWORDS].some(
+      w => code.includes(w)
+    );
   }
+
+  /** Same for the calls that write a folder (save_pretrained, output_dir=...). */
+  private readonly mentionsFolderWriter: boolean;
 
   /** Cheap pre-test: most cells never mention the keyword, so most calls skip the check. */
   private readonly mentionsTrustRemoteCode: boolean;
@@ -217,7 +246,11 @@ export class PythonPass {
             local = identifier(this.code, parts[i + 2]);
             i += 2;
           }
-          scope.bind(local, mod ? `${mod}.${name}` : null);
+          // A relative import is the project's own code.
+          scope.bind(
+            local,
+            mod ? importBinding(`${mod}.${name}`, this.ctx.ownModules) : OWN
+          );
         }
       }
       return;
@@ -231,13 +264,16 @@ export class PythonPass {
       } else if (p && p.name === 'as') {
         const alias = parts[i + 1];
         if (alias && alias.name === 'VariableName' && dotted.length > 0) {
-          scope.bind(identifier(this.code, alias), dotted.join('.'));
+          scope.bind(
+            identifier(this.code, alias),
+            importBinding(dotted.join('.'), this.ctx.ownModules)
+          );
         }
         dotted = [];
         i++;
       } else if (!p || p.name === ',') {
         if (dotted.length > 0) {
-          scope.bind(dotted[0], dotted[0]);
+          scope.bind(dotted[0], importBinding(dotted[0], this.ctx.ownModules));
         }
         dotted = [];
       }
@@ -270,7 +306,12 @@ export class PythonPass {
         }
       }
       if (names.length === 1 && valueExprs.length === 1) {
-        this.bindTarget(names[0], valueExprs[0], scope);
+        this.bindTarget(
+          names[0],
+          valueExprs[0],
+          scope,
+          segments.length === 2 && isStringAssignment(text(this.code, node))
+        );
       } else if (names.length === valueExprs.length) {
         names.forEach((t, i) => this.bindTarget(t, valueExprs[i], scope));
       } else {
@@ -282,12 +323,16 @@ export class PythonPass {
   private bindTarget(
     target: SyntaxNode,
     value: SyntaxNode | null,
-    scope: Scope
+    scope: Scope,
+    stringConstant = false
   ): void {
     if (target.name === 'VariableName') {
       scope.bind(
         identifier(this.code, target),
-        value ? this.resolve(value, scope) : null
+        value
+          ? (this.resolve(value, scope) ??
+              this.literalValue(value, scope, stringConstant))
+          : null
       );
       return;
     }
@@ -331,15 +376,18 @@ export class PythonPass {
         ? callee.lastChild
         : null;
     const runsCode = qname !== null && CODE_RUNNERS.has(qname);
+    if (this.mentionsFolderWriter) {
+      this.noteWrittenFolders(property, argList, scope);
+    }
     if (
       !runsCode &&
       !mayMatch(
         qname,
         property && identifier(this.code, property),
         this.mentionsTrustRemoteCode &&
-          this.code
-            .slice(argList.from, argList.to)
-            .includes('trust_remote_code')
+          /trust_remote_code|\*\*/.test(
+            this.code.slice(argList.from, argList.to)
+          )
       )
     ) {
       return;
@@ -360,10 +408,178 @@ export class PythonPass {
         qname,
         property,
         args,
-        resolve: n => this.resolve(n, scope)
+        resolve: n => this.resolve(n, scope),
+        stringOf: n => this.stringOf(n, scope),
+        kwargs: this.kwargsFacts(args, scope),
+        ownReceiver:
+          callee.name === 'MemberExpression' &&
+          callee.firstChild !== null &&
+          (this.resolve(callee.firstChild, scope) ?? '').startsWith(OWN),
+        wasWritten: folder => scope.wasWritten(folder)
       },
       this.ctx
     );
+  }
+
+  /** A constant string, written out or held by a name (`model_dir = "out/m"`). */
+  private stringOf(node: SyntaxNode, scope: Scope): string | null {
+    const s = constString(this.code, node);
+    if (s !== null || node.name !== 'VariableName') {
+      return s;
+    }
+    return readString(scope.resolve(identifier(this.code, node)));
+  }
+
+  /**
+   * What the `**name` arguments of a call are known to hold (dicts built above), merged;
+   * null when any of them is unknown.
+   */
+  private kwargsFacts(
+    args: CallArguments,
+    scope: Scope
+  ): Record<string, KeywordFact> | null {
+    if (args.starKwargsValues.length === 0) {
+      return null;
+    }
+    let facts: Record<string, KeywordFact> = {};
+    for (const v of args.starKwargsValues) {
+      const known =
+        readKwargs(this.resolve(v, scope)) ?? this.dictFacts(v, scope, 0);
+      if (known === null || UNKNOWN_KEYS in known) {
+        return null;
+      }
+      facts = { ...facts, ...known };
+    }
+    return facts;
+  }
+
+  /**
+   * The literal value an expression stores (values.ts): a string constant, or a dict of
+   * keyword arguments (`{...}`, `dict(...)`, `a if c else b` of those); null otherwise.
+   */
+  private literalValue(
+    node: SyntaxNode,
+    scope: Scope,
+    stringConstant: boolean
+  ): string | null {
+    if (stringConstant) {
+      const s = constString(this.code, node);
+      return s === null ? null : stringValue(s);
+    }
+    const facts = this.dictFacts(node, scope, 0);
+    // Only dicts that set a keyword a rule reads are kept: their statements are the ones
+    // the relevance filter selects by those words.
+    return facts !== null &&
+      Object.keys(facts).some(k => KWARG_RULE_KEYS.has(k))
+      ? kwargsValue(facts)
+      : null;
+  }
+
+  private dictFacts(
+    node: SyntaxNode,
+    scope: Scope,
+    depth: number
+  ): Record<string, KeywordFact> | null {
+    if (depth > 8) {
+      return null;
+    }
+    if (node.name === 'VariableName') {
+      return readKwargs(scope.resolve(identifier(this.code, node)));
+    }
+    if (node.name === 'ParenthesizedExpression') {
+      const inner = nextCode(node.firstChild);
+      return inner ? this.dictFacts(inner, scope, depth + 1) : null;
+    }
+    if (node.name === 'ConditionalExpression') {
+      const parts = children(node).filter(
+        c => c.name !== 'if' && c.name !== 'else' && c.name !== 'Comment'
+      );
+      const [a, , b] = parts;
+      const fa = a ? this.dictFacts(a, scope, depth + 1) : null;
+      const fb = b ? this.dictFacts(b, scope, depth + 1) : null;
+      return fa && fb ? mergeKwargs(fa, fb) : null;
+    }
+    const facts: Record<string, KeywordFact> = {};
+    if (node.name === 'DictionaryExpression') {
+      const entries = dictEntries(this.code, node);
+      const written = children(node).filter(c => c.name === ':').length;
+      if (
+        entries.length !== written ||
+        children(node).some(c => c.name === '**')
+      ) {
+        facts[UNKNOWN_KEYS] = '?';
+      }
+      for (const [key, value] of entries) {
+        facts[key] = this.fact(value, scope);
+      }
+      return facts;
+    }
+    if (node.name === 'CallExpression') {
+      const callee = node.firstChild;
+      const argList = nextCode(callee);
+      if (
+        !callee ||
+        callee.name !== 'VariableName' ||
+        identifier(this.code, callee) !== 'dict' ||
+        scope.resolve('dict') !== null ||
+        !argList ||
+        argList.name !== 'ArgList'
+      ) {
+        return null;
+      }
+      const args = parseArguments(this.code, argList);
+      if (args.positional.length > 0 || args.starArgs || args.starKwargs) {
+        facts[UNKNOWN_KEYS] = '?';
+      }
+      args.keywords.forEach((kw, key) => {
+        facts[key] = this.fact(kw.value, scope);
+      });
+      return facts;
+    }
+    return null;
+  }
+
+  private fact(value: SyntaxNode, scope: Scope): KeywordFact {
+    if (value.name === 'Boolean') {
+      return text(this.code, value) === 'True';
+    }
+    if (value.name === 'None') {
+      return null;
+    }
+    const s = this.stringOf(value, scope);
+    return s === null ? '?' : { s };
+  }
+
+  /** `x.save_pretrained("m")`, `TrainingArguments(output_dir="m")`: "m" is a local folder. */
+  private noteWrittenFolders(
+    property: SyntaxNode | null,
+    argList: SyntaxNode,
+    scope: Scope
+  ): void {
+    const listText = this.code.slice(argList.from, argList.to);
+    const writer =
+      property !== null &&
+      FOLDER_WRITERS.includes(identifier(this.code, property));
+    if (!writer && !FOLDER_KEYWORDS.some(k => listText.includes(k))) {
+      return;
+    }
+    const args = parseArguments(this.code, argList);
+    const folders: SyntaxNode[] = [];
+    if (writer && args.positional[0]) {
+      folders.push(args.positional[0]);
+    }
+    for (const k of FOLDER_KEYWORDS) {
+      const kw = args.keywords.get(k);
+      if (kw) {
+        folders.push(kw.value);
+      }
+    }
+    for (const f of folders) {
+      const folder = this.stringOf(f, scope);
+      if (folder !== null) {
+        scope.noteWrittenFolder(folder);
+      }
+    }
   }
 
   /** exec("import pickle; pickle.loads(b)"): findings inside point at the string argument. */
@@ -373,11 +589,10 @@ export class PythonPass {
       return;
     }
     const inner: RawFinding[] = [];
-    new PythonPass(
-      source,
-      { trusted: this.ctx.trusted, out: inner },
-      this.nesting + 1
-    ).run(parser.parse(source), scope.child());
+    new PythonPass(source, { ...this.ctx, out: inner }, this.nesting + 1).run(
+      parser.parse(source),
+      scope.child()
+    );
     for (const f of inner) {
       this.ctx.out.push({ ruleId: f.ruleId, from: arg.from, to: arg.to });
     }
@@ -442,7 +657,14 @@ export class PythonPass {
   private classDefinition(node: SyntaxNode, scope: Scope, depth: number): void {
     for (let c = node.firstChild; c !== null; c = c.nextSibling) {
       if (c.name === 'VariableName') {
-        scope.bind(identifier(this.code, c), null);
+        // A class that defines (or names) from_pretrained itself is the project's own:
+        // its from_pretrained is not a hub download. (One that only inherits it, from a
+        // PreTrainedModel, still downloads.) The word also makes the relevance filter
+        // select the statement, so both ways of analysing bind the same.
+        scope.bind(
+          identifier(this.code, c),
+          text(this.code, node).includes('from_pretrained') ? OWN : null
+        );
       } else if (c.name === 'Body') {
         this.walkChildren(c, scope.child(), depth);
       } else {

@@ -25,8 +25,16 @@
  * identifier, an attribute (`x.torch`) or inside a comment. Inside strings it counts, which
  * keeps f-string fields covered and costs at most a parse.
  */
-import { CALL_RULES, METHOD_RULES, SAFE_YAML_LOADERS } from './callrules';
+import {
+  CALL_RULES,
+  FOLDER_KEYWORDS,
+  FOLDER_WRITERS,
+  METHOD_RULES,
+  RULE_KEYWORDS,
+  SAFE_YAML_LOADERS
+} from './callrules';
 import { RESOLVER_PATHS } from './paths';
+import { isLiteralValue, OWN } from './values';
 import {
   isIdentChar,
   skipBlanks,
@@ -53,9 +61,24 @@ const RELEVANT_PREFIXES: ReadonlySet<string> = (() => {
 /** Whether a value with this dotted path can lead to a finding. */
 export function isRelevantPath(path: string): boolean {
   return (
+    isLiteralValue(path) ||
     RELEVANT_PREFIXES.has(path) ||
     SAFE_YAML_LOADERS.has(path.slice(path.lastIndexOf('.') + 1))
   );
+}
+
+/**
+ * What an import binds: the project's own modules (`ownModules`, e.g. model.py next to the
+ * script) bind OWN, so `from model import GPT; GPT.from_pretrained(...)` is not a hub call.
+ */
+export function importBinding(
+  path: string,
+  ownModules: ReadonlySet<string> | undefined
+): string | null {
+  if (ownModules !== undefined && ownModules.has(path.split('.')[0])) {
+    return OWN;
+  }
+  return relevantOrNull(path);
 }
 
 /** The path a name is stored under: relevant paths as they are, anything else unknown. */
@@ -71,8 +94,34 @@ export function relevantOrNull(path: string | null): string | null {
 const TRIGGER_WORDS: readonly string[] = [
   'import',
   'trust_remote_code',
-  ...METHOD_RULES.keys()
+  ...METHOD_RULES.keys(),
+  // keyword arguments a rule reads, also when they sit in a dict passed as **kwargs
+  ...RULE_KEYWORDS,
+  // calls that write a folder a later from_pretrained may load (values.ts)
+  ...FOLDER_WRITERS,
+  ...FOLDER_KEYWORDS
 ];
+
+/**
+ * A one-line assignment of a string constant without spaces (`model_dir = "out/m"`: model
+ * ids, paths and revisions have none, log messages do): the value is kept in
+ * the scope (values.ts) so a later from_pretrained(model_dir) or revision=REV can be judged.
+ * The filter selects exactly these statements and the Python pass stores exactly their
+ * values (isStringAssignment), so both ways of analysing agree.
+ */
+const STRING_ASSIGNMENT_CORE =
+  '[A-Za-z_][A-Za-z0-9_]*[ \\t]*(?::[^=\\n]*)?=[ \\t]*[rRuU]?(?:"[^"\\\\\\s]+"|\'[^\'\\\\\\s]+\')';
+const STRING_ASSIGNMENT = new RegExp(
+  STRING_ASSIGNMENT_CORE +
+    '[ \\t]*(?:#[^\\n\\r]*)?(?:(?:\\r\\n?|\\n)[ \\t]*(?:#[^\\n\\r]*)?)*',
+  'y'
+);
+const STRING_ASSIGNMENT_WHOLE = new RegExp(`^${STRING_ASSIGNMENT_CORE}$`);
+
+/** Whether an assignment statement's text is one the filter selects as a string constant. */
+export function isStringAssignment(statement: string): boolean {
+  return STRING_ASSIGNMENT_WHOLE.test(statement);
+}
 
 const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
 const ASCII_NAME_CHAR = /[A-Za-z0-9_]/;
@@ -111,7 +160,8 @@ export class RelevanceFilter {
   constructor(
     private readonly code: string,
     private readonly scan: StatementScan,
-    private readonly scope: ScopeView
+    private readonly scope: ScopeView,
+    private readonly ownModules?: ReadonlySet<string>
   ) {
     const found: number[] = [];
     for (const w of TRIGGER_WORDS) {
@@ -156,7 +206,7 @@ export class RelevanceFilter {
       const changed = imported
         .map(([name, path]): [string, string | null] => [
           name,
-          relevantOrNull(path)
+          importBinding(path, this.ownModules)
         ])
         .filter(([name, path]) => path !== this.resolve(name));
       this.assume(changed, statement.to);
@@ -165,6 +215,13 @@ export class RelevanceFilter {
     if (
       this.nextTrigger < triggers.length &&
       triggers[this.nextTrigger] < statement.to
+    ) {
+      return true;
+    }
+    STRING_ASSIGNMENT.lastIndex = statement.from;
+    if (
+      STRING_ASSIGNMENT.test(code) &&
+      STRING_ASSIGNMENT.lastIndex === statement.to
     ) {
       return true;
     }

@@ -1,4 +1,10 @@
 import { relevantOrNull, type ScopeView } from './relevance';
+import {
+  folderAndParents,
+  isFactKey,
+  WRITTEN_DIR,
+  writtenFolderKey
+} from './values';
 
 /**
  * Name resolution state. A scope maps a name to the dotted path Python would bind it to
@@ -141,10 +147,35 @@ export class Scope implements ScopeView {
       }
     }
     for (const [name, path] of this.bindings) {
-      if (path !== null) {
+      if (path !== null && !isFactKey(name)) {
         yield name;
       }
     }
+  }
+
+  /** Record a folder the code writes (save_pretrained, output_dir=...), for every later cell. */
+  noteWrittenFolder(folder: string): void {
+    if (folder.length === 0 || folder.length > 400) {
+      return;
+    }
+    this.root().bindings.set(writtenFolderKey(folder), WRITTEN_DIR);
+  }
+
+  /** Whether `folder`, or a folder above it, was written earlier. */
+  wasWritten(folder: string): boolean {
+    const root = this.root();
+    return folderAndParents(folder).some(
+      f => root.bindings.get(writtenFolderKey(f)) === WRITTEN_DIR
+    );
+  }
+
+  private root(): Scope {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let s: Scope = this;
+    while (s.parent !== null) {
+      s = s.parent;
+    }
+    return s;
   }
 
   private resolveBefore(name: string): string | null {

@@ -3,7 +3,9 @@ import type { AnalyzerOptions } from './types';
 
 export const DEFAULT_TRUSTED_INDEXES: readonly string[] = [
   'https://pypi.org/simple',
-  'https://files.pythonhosted.org'
+  'https://files.pythonhosted.org',
+  // PyTorch's official wheel index (CUDA/CPU builds are published only there)
+  'https://download.pytorch.org/whl'
 ];
 export const DEFAULT_TRUSTED_MODEL_HUBS: readonly string[] = ['huggingface.co'];
 

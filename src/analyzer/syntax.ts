@@ -17,6 +17,8 @@ export interface CallArguments {
   starArgs: boolean;
   /** `**kwargs` (other than a constant dict) present: any keyword may be set. */
   starKwargs: boolean;
+  /** The expressions after `**` that are not dict literals (`kw` in `f(**kw)`). */
+  starKwargsValues: SyntaxNode[];
   /** Offset of the closing parenthesis, or -1 when the call is unfinished. */
   close: number;
   /** True when the last argument is followed by a comma. */
@@ -69,6 +71,7 @@ export function parseArguments(
     keywords: new Map(),
     starArgs: false,
     starKwargs: false,
+    starKwargsValues: [],
     close: -1,
     trailingComma: false
   };
@@ -123,6 +126,9 @@ function addArgument(
       }
     } else {
       args.starKwargs = true;
+      if (value) {
+        args.starKwargsValues.push(value);
+      }
     }
   } else if (
     group.length >= 3 &&

@@ -19,6 +19,12 @@ export interface Fix {
  */
 export interface Finding {
   ruleId: string;
+  /**
+   * Set when an ignore comment on the finding's lines, or the notebook's metadata, names its
+   * rule (ignore.ts). The finding is still reported: the policy decides whether the ignore is
+   * honoured (ignoreHonoured).
+   */
+  ignored?: FindingIgnore;
   severity: Severity;
   message: string;
   from: number;
@@ -40,6 +46,17 @@ export interface AnalyzerOptions {
   /** Model hub host names (policy `trusted_sources.model_hubs`). Default: huggingface.co. */
   trustedModelHubs?: readonly string[];
   /**
+   * Top-level module names that belong to the project being analysed (model.py next to a
+   * training script): a class imported from them is the project's own, and its
+   * from_pretrained is not a Hugging Face download. The CLI fills it from the file's folder.
+   */
+  ownModules?: ReadonlySet<string>;
+  /**
+   * Rule ids the notebook's metadata ignores (`metadata.warden.ignore`, see ignore.ts), with
+   * the reason given there.
+   */
+  notebookIgnores?: ReadonlyMap<string, string>;
+  /**
    * Treat the text as an IPython cell (magics, `!shell`, `obj?`). Default true; the CLI turns
    * it off for plain .py files.
    */
@@ -55,6 +72,12 @@ export interface AnalyzerOptions {
    * are the same; it is slower, and exists so tests and the benchmark can compare.
    */
   exhaustive?: boolean;
+}
+
+/** Why a finding is ignored: where the ignore was written and the reason given. */
+export interface FindingIgnore {
+  scope: 'line' | 'notebook';
+  reason: string;
 }
 
 /** A finding before the catalog and the line index have been applied. */

@@ -11,13 +11,21 @@ export interface ScanArguments {
   policyFile?: string;
   trustedIndexes: string[];
   trustedHubs: string[];
+  include: string[];
+  exclude: string[];
+  /** Threads to scan with (--jobs); undefined: every core node may use, for big scans. */
+  jobs?: number;
 }
 
 export const USAGE = `usage: warden-scan [--format text|json|sarif] [--min-severity info|low|medium|high|critical]
                    [--policy POLICY.json] [--trusted-index URL]... [--trusted-hub HOST]...
-                   PATH...
+                   [--include GLOB]... [--exclude GLOB]... [--jobs N] PATH...
 
-Scans .py and .ipynb files (folders recursively) for unsafe model and data loading.
+Scans .py and .ipynb files (folders recursively; symlinks only inside the folder) for unsafe
+model and data loading. --include/--exclude match paths relative to each folder given
+('tests/**', '*.ipynb'; a pattern without '/' matches a name at any depth).
+'# warden: ignore[rule-id] reason' on a line lifts that rule there when the policy allows.
+--jobs N: threads (default: every core, for scans of 300 files or more).
 Exit status: 0 nothing at or above --min-severity (default: low), 1 findings, 2 usage error
 or a file that could not be read or parsed (the other files are still scanned).`;
 
@@ -36,6 +44,9 @@ export function parseScanArguments(argv: string[]): ScanArguments | 'help' {
         policy: { type: 'string' },
         'trusted-index': { type: 'string', multiple: true, default: [] },
         'trusted-hub': { type: 'string', multiple: true, default: [] },
+        include: { type: 'string', multiple: true, default: [] },
+        exclude: { type: 'string', multiple: true, default: [] },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h', default: false }
       }
     });
@@ -58,6 +69,16 @@ export function parseScanArguments(argv: string[]): ScanArguments | 'help' {
       `--min-severity must be one of ${SEVERITIES.join(', ')}, not '${minSeverity}'`
     );
   }
+  const jobsText = v.jobs as string | undefined;
+  const jobs = jobsText === undefined ? undefined : Number(jobsText);
+  if (
+    jobs !== undefined &&
+    !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)
+  ) {
+    throw new UsageError(
+      `--jobs must be a whole number from 1 to 256, not '${jobsText}'`
+    );
+  }
   if (parsed.positionals.length === 0) {
     throw new UsageError('no PATH given');
   }
@@ -67,6 +88,9 @@ export function parseScanArguments(argv: string[]): ScanArguments | 'help' {
     paths: parsed.positionals,
     policyFile: v.policy as string | undefined,
     trustedIndexes: v['trusted-index'] as string[],
-    trustedHubs: v['trusted-hub'] as string[]
+    trustedHubs: v['trusted-hub'] as string[],
+    include: v.include as string[],
+    exclude: v.exclude as string[],
+    jobs
   };
 }

@@ -1,6 +1,7 @@
 /** Finding the .py and .ipynb files to scan and reading their code. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { notebookIgnores } from '../analyzer';
 
 /** One file to scan: a .py file is one unit, a notebook one unit per code cell. */
 export interface SourceFile {
@@ -10,6 +11,50 @@ export interface SourceFile {
   units: string[];
   /** Kernel language a notebook declares (lower case), null when it declares none. */
   language: string | null;
+  /** Rules the notebook's metadata.warden.ignore names, with their reasons. */
+  ignores?: Map<string, string>;
+}
+
+/** --include / --exclude globs, matched against paths relative to the folder given. */
+export interface PathFilter {
+  include?: string[];
+  exclude?: string[];
+}
+
+/**
+ * A glob as a regular expression over '/'-separated relative paths: `**` any number of
+ * folders, `*` and `?` within one name. A pattern without '/' matches a name at any depth.
+ */
+export function globPattern(glob: string): RegExp {
+  let g = glob.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (!g.includes('/')) {
+    g = `**/${g}`;
+  }
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*' && g[i + 1] === '*') {
+      const slash = g[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') {
+      re += '[^/]*';
+    } else if (c === '?') {
+      re += '[^/]';
+    } else {
+      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  // A folder pattern also matches everything below it.
+  return new RegExp(`^${re}(?:/.*)?$`);
+}
+
+function filterFunction(filter: PathFilter): (rel: string) => boolean {
+  const inc = (filter.include ?? []).map(globPattern);
+  const exc = (filter.exclude ?? []).map(globPattern);
+  return rel =>
+    (inc.length === 0 || inc.some(r => r.test(rel))) &&
+    !exc.some(r => r.test(rel));
 }
 
 export class InputError extends Error {
@@ -30,23 +75,43 @@ const SCANNED = /\.(py|ipynb)$/i;
  * Expand the PATH arguments into files. Files named explicitly are scanned whatever their
  * extension; folders contribute their .py and .ipynb files, sorted, recursively.
  */
-export function collectFiles(paths: string[], errors: InputError[]): string[] {
+export function collectFiles(
+  paths: string[],
+  errors: InputError[],
+  filter: PathFilter = {}
+): string[] {
   const files: string[] = [];
   const seenDirs = new Set<string>();
-  const visit = (p: string, explicit: boolean) => {
+  const keep = filterFunction(filter);
+  const excluded = (filter.exclude ?? []).map(globPattern);
+  for (const p of paths) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
     } catch (e) {
       errors.push(new InputError(p, describe(e)));
-      return;
+      continue;
     }
-    if (stat.isDirectory()) {
+    if (!stat.isDirectory()) {
+      // Files named explicitly are scanned whatever their extension.
+      files.push(p);
+      continue;
+    }
+    let rootReal: string;
+    try {
+      rootReal = fs.realpathSync(p);
+    } catch (e) {
+      errors.push(new InputError(p, describe(e)));
+      continue;
+    }
+    const inside = (real: string) =>
+      real === rootReal || real.startsWith(rootReal + path.sep);
+    const visit = (dir: string, rel: string) => {
       let real: string;
       try {
-        real = fs.realpathSync(p);
+        real = fs.realpathSync(dir);
       } catch {
-        real = p;
+        return;
       }
       if (seenDirs.has(real)) {
         return;
@@ -55,10 +120,10 @@ export function collectFiles(paths: string[], errors: InputError[]): string[] {
       let entries: fs.Dirent[];
       try {
         entries = fs
-          .readdirSync(p, { withFileTypes: true })
+          .readdirSync(dir, { withFileTypes: true })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (e) {
-        errors.push(new InputError(p, describe(e)));
+        errors.push(new InputError(dir, describe(e)));
         return;
       }
       for (const entry of entries) {
@@ -66,27 +131,34 @@ export function collectFiles(paths: string[], errors: InputError[]): string[] {
         if (name.startsWith('.') || SKIPPED_DIRS.has(name)) {
           continue;
         }
-        const child = path.join(p, name);
-        if (entry.isFile()) {
-          // The folder listing already says what it is: no stat per file.
-          if (SCANNED.test(name)) {
-            files.push(child);
+        const child = path.join(dir, name);
+        const childRel = rel ? `${rel}/${name}` : name;
+        let isFile = entry.isFile();
+        let isDirectory = entry.isDirectory();
+        if (entry.isSymbolicLink()) {
+          // Symlinks are followed only when they stay inside the folder given.
+          let target: string;
+          try {
+            target = fs.realpathSync(child);
+          } catch {
+            continue;
           }
-        } else if (
-          entry.isDirectory() ||
-          (entry.isSymbolicLink() && isDir(child))
-        ) {
-          visit(child, false);
-        } else if (entry.isSymbolicLink() && SCANNED.test(name)) {
-          visit(child, false);
+          if (!inside(target)) {
+            continue;
+          }
+          isFile = !isDir(target);
+          isDirectory = !isFile;
+        }
+        if (isDirectory) {
+          if (!excluded.some(r => r.test(childRel))) {
+            visit(child, childRel);
+          }
+        } else if (isFile && SCANNED.test(name) && keep(childRel)) {
+          files.push(child);
         }
       }
-    } else if (explicit || SCANNED.test(p)) {
-      files.push(p);
-    }
-  };
-  for (const p of paths) {
-    visit(p, true);
+    };
+    visit(p, '');
   }
   return files;
 }
@@ -111,12 +183,27 @@ function describe(e: unknown): string {
 }
 
 /** Read one file; throws InputError with a message naming the file and the problem. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function readSource(p: string): SourceFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(p, 'utf8');
+    bytes = fs.readFileSync(p);
   } catch (e) {
     throw new InputError(p, describe(e));
+  }
+  // A source with NUL bytes or invalid UTF-8 is not text: say so rather than pass it.
+  let text: string;
+  try {
+    if (bytes.subarray(0, 8192).includes(0)) {
+      throw new Error('NUL byte');
+    }
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new InputError(p, 'not text (binary data or not UTF-8): not scanned');
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
   }
   if (!/\.ipynb$/i.test(p)) {
     return { path: p, kind: 'python', units: [text], language: 'python' };
@@ -128,7 +215,7 @@ export function readSource(p: string): SourceFile {
 export function parseNotebook(
   p: string,
   text: string
-): { units: string[]; language: string | null } {
+): { units: string[]; language: string | null; ignores: Map<string, string> } {
   let nb: unknown;
   try {
     nb = JSON.parse(text);
@@ -186,6 +273,7 @@ export function parseNotebook(
   const lang = meta?.language_info?.name ?? meta?.kernelspec?.language;
   return {
     units: code,
-    language: typeof lang === 'string' ? lang.toLowerCase() : null
+    language: typeof lang === 'string' ? lang.toLowerCase() : null,
+    ignores: notebookIgnores(meta)
   };
 }

@@ -203,12 +203,19 @@ describe('warden-scan', () => {
     expect(nbResult.locations[0].physicalLocation.artifactLocation.uri).toBe(
       'nb.ipynb'
     );
-    expect(nbResult.locations[0].physicalLocation.region).toEqual({
+    // The region is in the raw JSON (one line here); the cell's own position is kept.
+    expect(nbResult.properties.cellRegion).toEqual({
       startLine: 3,
       startColumn: 8,
       endLine: 3,
       endColumn: 22
     });
+    const region = nbResult.locations[0].physicalLocation.region;
+    const raw = fs.readFileSync(path.join(dir, 'nb.ipynb'), 'utf8');
+    expect(region.startLine).toBe(1);
+    expect(raw.slice(region.startColumn - 1, region.endColumn - 1)).toBe(
+      'pk.loads(blob)'
+    );
     expect(nbResult.locations[0].logicalLocations[0].fullyQualifiedName).toBe(
       'nb.ipynb#cell=1'
     );
@@ -221,5 +228,199 @@ describe('warden-scan', () => {
     ).toBe(', weights_only=True');
     // An invalid document is rejected: the validation is real.
     expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+  });
+});
+
+describe('warden-scan on a tutorial notebook (issue 17)', () => {
+  const TESTDATA = path.join(__dirname, 'testdata');
+
+  it('puts every SARIF region of a notebook on the raw .ipynb text of the flagged call', () => {
+    const r = scan(
+      ['--format', 'sarif', '--min-severity', 'info', 'imdb-finetune.ipynb'],
+      TESTDATA
+    );
+    const log = JSON.parse(r.stdout);
+    const raw = fs.readFileSync(
+      path.join(TESTDATA, 'imdb-finetune.ipynb'),
+      'utf8'
+    );
+    const nb = JSON.parse(raw);
+    const codeCells: string[] = nb.cells
+      .filter((c: { cell_type: string }) => c.cell_type === 'code')
+      .map((c: { source: string | string[] }) =>
+        Array.isArray(c.source) ? c.source.join('') : c.source
+      );
+    const lines = raw.split('\n');
+    const results = log.runs[0].results;
+    expect(results.length).toBeGreaterThanOrEqual(7);
+    for (const res of results) {
+      const region = res.locations[0].physicalLocation.region;
+      // The raw text under the region (UTF-16 columns), decoded as JSON string content...
+      let under = '';
+      for (let l = region.startLine; l <= region.endLine; l++) {
+        const line = lines[l - 1];
+        const from = l === region.startLine ? region.startColumn - 1 : 0;
+        const to = l === region.endLine ? region.endColumn - 1 : line.length;
+        under += line.slice(from, to) + (l < region.endLine ? '\n' : '');
+      }
+      // ...(source lists span JSON lines: drop the `",\n   "` between their strings)
+      const decoded = JSON.parse(
+        `"${under.replace(/",\s*\n\s*"/g, '')}"`
+      ) as string;
+      // is exactly the flagged code of the cell, found through the cell region.
+      const cell = codeCells[res.properties.cell];
+      const cr = res.properties.cellRegion;
+      const cellLines = cell.split('\n');
+      let flagged = '';
+      for (let l = cr.startLine; l <= cr.endLine; l++) {
+        const line = cellLines[l - 1];
+        const from = l === cr.startLine ? cr.startColumn - 1 : 0;
+        const to = l === cr.endLine ? cr.endColumn - 1 : line.length;
+        flagged += line.slice(from, to) + (l < cr.endLine ? '\n' : '');
+      }
+      expect(decoded).toBe(flagged);
+      expect(flagged.length).toBeGreaterThan(3);
+      expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toBe(
+        `imdb-finetune.ipynb#cell=${res.properties.cell}`
+      );
+    }
+    // The ignore comment of the last cell is SARIF's in-source suppression, not a failure.
+    const suppressed = results.filter(
+      (x: { suppressions?: unknown[] }) => x.suppressions
+    );
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0].suppressions[0]).toMatchObject({
+      kind: 'inSource',
+      justification: 'constant bytes we wrote above'
+    });
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(TESTDATA, 'sarif-schema-2.1.0.json'), 'utf8')
+    );
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      unicodeRegExp: false
+    });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('reports text columns in code points and honours the ignore comment', () => {
+    const r = scan(['--min-severity', 'info', 'imdb-finetune.ipynb'], TESTDATA);
+    // `sd = torch.load("ckpt/épreuve.pt", ..., weights_only=False)`: é is one code point.
+    expect(r.stdout).toMatch(
+      /\[cell 2\]:4:58: critical torch-load-weights-only-false/
+    );
+    expect(r.stdout).not.toMatch(/\[cell 4\]/);
+    expect(r.stdout).toMatch(/1 ignored by a warden: ignore comment/);
+    expect(r.code).toBe(1);
+  });
+
+  it('does not honour an ignore on a block unless the policy allows it', () => {
+    fs.writeFileSync(
+      path.join(dir, 'a.py'),
+      'import pickle\nx = pickle.loads(b)  # warden: ignore[pickle-load] our fixture\n'
+    );
+    const block = {
+      schema_version: 1,
+      revision: 1,
+      rules: { 'pickle-load': { action: 'block' } }
+    };
+    fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify(block));
+    expect(scan(['a.py'], dir).code).toBe(0);
+    expect(scan(['--policy', 'p.json', 'a.py'], dir).code).toBe(1);
+    fs.writeFileSync(
+      path.join(dir, 'p.json'),
+      JSON.stringify({ ...block, ignore: { allowed_actions: ['block'] } })
+    );
+    expect(scan(['--policy', 'p.json', 'a.py'], dir).code).toBe(0);
+  });
+
+  it('refuses a binary source with a clear error and a non-zero exit', () => {
+    fs.writeFileSync(
+      path.join(dir, 'bad.py'),
+      Buffer.from([0x70, 0, 0xff, 0x01])
+    );
+    const r = scan(['bad.py'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.py: not text/);
+  });
+
+  it('walks folders with include/exclude globs, keeps symlinks inside the root, sums per folder', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-outside-'));
+    fs.writeFileSync(
+      path.join(outside, 'evil.py'),
+      'import pickle\npickle.loads(b)\n'
+    );
+    fs.symlinkSync(outside, path.join(dir, 'pkg', 'linked'));
+    fs.symlinkSync(
+      path.join(dir, 'pkg', 'train.py'),
+      path.join(dir, 'alias.py')
+    );
+    fs.mkdirSync(path.join(dir, 'tests'));
+    fs.writeFileSync(
+      path.join(dir, 'tests', 't.py'),
+      'import pickle\npickle.loads(b)\n'
+    );
+    const all = scan(['--format', 'json', '.'], dir);
+    const paths = JSON.parse(all.stdout).findings.map(
+      (f: { path: string }) => f.path
+    );
+    expect(paths.some((p: string) => p.includes('evil'))).toBe(false);
+    expect(paths).toContain('alias.py');
+    expect(paths).toContain(path.join('tests', 't.py'));
+    const some = scan(
+      ['--format', 'json', '--exclude', 'tests/**', '--include', '*.py', '.'],
+      dir
+    );
+    const kept = JSON.parse(some.stdout).findings.map(
+      (f: { path: string }) => f.path
+    );
+    expect(kept.some((p: string) => p.startsWith('tests'))).toBe(false);
+    expect(kept.some((p: string) => p.endsWith('.ipynb'))).toBe(false);
+    const text = scan(['.'], dir);
+    expect(text.stdout).toMatch(
+      /per folder:\n(?:.*\n)*\s+tests: 1 finding in 1 file/
+    );
+    expect(text.code).toBe(1);
+  });
+
+  it('reports an unpinned repository once per file, with its other loads', () => {
+    fs.writeFileSync(
+      path.join(dir, 'hub.py'),
+      [
+        'from transformers import AutoModel, AutoTokenizer',
+        'tok = AutoTokenizer.from_pretrained("bert-base-uncased")',
+        'model = AutoModel.from_pretrained("bert-base-uncased")',
+        'other = AutoModel.from_pretrained("roberta-base")',
+        ''
+      ].join('\n')
+    );
+    const r = scan(
+      ['--format', 'json', '--min-severity', 'info', 'hub.py'],
+      dir
+    );
+    const found = JSON.parse(r.stdout).findings;
+    expect(found).toHaveLength(2);
+    expect(found[0].sameRepository).toEqual([[null, 3, 9]]);
+    const sarif = JSON.parse(
+      scan(['--format', 'sarif', '--min-severity', 'info', 'hub.py'], dir)
+        .stdout
+    );
+    expect(sarif.runs[0].results).toHaveLength(2);
+    expect(
+      sarif.runs[0].results[0].relatedLocations[0].physicalLocation.region
+    ).toEqual({ startLine: 3, startColumn: 9 });
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, 'testdata', 'sarif-schema-2.1.0.json'),
+        'utf8'
+      )
+    );
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(sarif) ? [] : validate.errors).toEqual([]);
   });
 });

@@ -1,16 +1,33 @@
 #!/usr/bin/env node
-/** warden-scan: the static analyzer as a CI / pre-commit gate. See docs/static-analyzer.md. */
-import { runScan } from './scan';
+/**
+ * warden-scan: the static analyzer as a CI / pre-commit gate. See docs/static-analyzer.md.
+ * The same bundle is the scan worker (workers.ts): in a worker thread it scans its slice.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { runScanOnAllCores, runWorkerTask, type WorkerTask } from './workers';
 
-// `warden-scan ... | head` closes the pipe early: that is not an error worth a stack trace.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') {
-    throw e;
-  }
-  process.exit();
-});
-
-process.exitCode = runScan(process.argv.slice(2), {
-  stdout: text => process.stdout.write(text),
-  stderr: text => process.stderr.write(text)
-});
+if (isMainThread) {
+  // `warden-scan ... | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') {
+      throw e;
+    }
+    process.exit();
+  });
+  runScanOnAllCores(
+    process.argv.slice(2),
+    {
+      stdout: text => process.stdout.write(text),
+      stderr: text => process.stderr.write(text)
+    },
+    __filename
+  ).then(
+    code => (process.exitCode = code),
+    err => {
+      process.stderr.write(`warden-scan: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    }
+  );
+} else {
+  parentPort!.postMessage(runWorkerTask(workerData as WorkerTask));
+}

@@ -10,6 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   AnalyzerOptions,
   Finding,
+  notebookIgnores,
   optionsFromPolicy,
   type PolicyTrustedSources
 } from '../analyzer';
@@ -19,7 +20,7 @@ import { ICellSource, NotebookAnalysis } from './notebook-analysis';
 export class FindingsRegistry {
   private _analyses = new WeakMap<
     object,
-    { analysis: NotebookAnalysis; version: number }
+    { analysis: NotebookAnalysis; version: number; ignoresKey: string }
   >();
   private _consoleHistory = new WeakMap<object, ICellSource[]>();
   private _sources = new WeakMap<ICellModel, string>();
@@ -43,12 +44,29 @@ export class FindingsRegistry {
     this._changed.emit();
   }
 
-  private _analysis(owner: object): NotebookAnalysis {
+  /**
+   * The analysis of one notebook or console; `ignores` are the notebook's
+   * metadata.warden.ignore (a change of them re-analyses the notebook).
+   */
+  private _analysis(
+    owner: object,
+    ignores?: Map<string, string>
+  ): NotebookAnalysis {
     let entry = this._analyses.get(owner);
-    if (!entry || entry.version !== this._version) {
+    const ignoresKey = ignores ? JSON.stringify([...ignores]) : '';
+    if (
+      !entry ||
+      entry.version !== this._version ||
+      entry.ignoresKey !== ignoresKey
+    ) {
       entry = {
-        analysis: new NotebookAnalysis(this._options),
-        version: this._version
+        analysis: new NotebookAnalysis(
+          ignores && ignores.size > 0
+            ? { ...this._options, notebookIgnores: ignores }
+            : this._options
+        ),
+        version: this._version,
+        ignoresKey
       };
       this._analyses.set(owner, entry);
     }
@@ -68,7 +86,11 @@ export class FindingsRegistry {
         break;
       }
     }
-    return this._analysis(model).analyze(cells, untilId);
+    // Notebook-wide ignores (`metadata.warden.ignore`): the gate decides with the policy.
+    const ignores = notebookIgnores({
+      warden: model.getMetadata?.('warden')
+    });
+    return this._analysis(model, ignores).analyze(cells, untilId);
   }
 
   /**

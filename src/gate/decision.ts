@@ -1,7 +1,7 @@
 /**
  * What the gate does with a cell's findings: pure, no JupyterLab, so it is tested directly.
  */
-import type { Finding } from '../analyzer';
+import { ignoreHonoured, type Finding, type IgnorePolicy } from '../analyzer';
 import { Action, ACTIONS, IPolicyDocument, Severity } from '../contracts';
 
 export interface IDecidedFinding {
@@ -15,6 +15,12 @@ export interface IGateDecision {
   action: Action;
   /** Findings whose action is not 'off', strictest first. */
   findings: IDecidedFinding[];
+  /**
+   * Findings an ignore comment or the notebook's metadata lifted, as the policy's
+   * `ignore.allowed_actions` allows (`finding.ignored` says where and why); they do not count
+   * towards `action`, and each is recorded as an event with action 'allowed'.
+   */
+  ignored?: IDecidedFinding[];
 }
 
 /** The policy's `confirm` section (schema/policy.schema.json). */
@@ -33,12 +39,19 @@ export type DecideRule = (ruleId: string) => {
 
 export function decideCell(
   findings: readonly Finding[],
-  decide: DecideRule
+  decide: DecideRule,
+  ignorePolicy?: IgnorePolicy
 ): IGateDecision {
   const decided: IDecidedFinding[] = [];
+  const ignored: IDecidedFinding[] = [];
   for (const finding of findings) {
     const { action, severity } = decide(finding.ruleId);
-    if (action !== 'off') {
+    if (action === 'off') {
+      continue;
+    }
+    if (finding.ignored && ignoreHonoured(action, ignorePolicy)) {
+      ignored.push({ finding, action, severity });
+    } else {
       decided.push({ finding, action, severity });
     }
   }
@@ -47,7 +60,11 @@ export function decideCell(
       ACTIONS.indexOf(b.action) - ACTIONS.indexOf(a.action) ||
       a.finding.from - b.finding.from
   );
-  return { action: decided[0]?.action ?? 'off', findings: decided };
+  return {
+    action: decided[0]?.action ?? 'off',
+    findings: decided,
+    ...(ignored.length > 0 ? { ignored } : {})
+  };
 }
 
 /** The text shown in a blocked cell: what was found, why it matters and what to do. */

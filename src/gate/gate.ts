@@ -7,7 +7,7 @@
 import type { CodeCell } from '@jupyterlab/cells';
 import type { ISessionContext } from '@jupyterlab/apputils';
 
-import type { Finding } from '../analyzer';
+import type { Finding, IgnorePolicy } from '../analyzer';
 import {
   EventAction,
   fingerprint,
@@ -31,6 +31,8 @@ export interface IGateDeps {
   ran?(owner: object, cell: CodeCell): void;
   decide: DecideRule;
   confirmPolicy(): IConfirmPolicy;
+  /** The policy's `ignore` section: which actions an ignore comment may lift. */
+  ignorePolicy?(): IgnorePolicy | undefined;
   policyRevision(): number;
   record(event: IWardenEvent): void;
   /** Resolves when the kernel is ready for user code (e.g. its guard installed). */
@@ -82,7 +84,8 @@ export class CellGate implements IWardenGate {
           }
           const decision = decideCell(
             this._deps.findings(owner, cell),
-            this._deps.decide
+            this._deps.decide,
+            this._deps.ignorePolicy?.()
           );
           if (decision.action !== 'off' && run.running.size) {
             // Ask, tell or refuse only if the cells before it in this run succeed.
@@ -208,6 +211,39 @@ export class CellGate implements IWardenGate {
           quick_fix: finding.fix ? finding.fix.title : null
         },
         justification: outcome.send ? outcome.justification : undefined,
+        source: 'frontend',
+        policy_revision: this._deps.policyRevision()
+      });
+    }
+    // Every honoured ignore is an event: the admin sees what was lifted and why.
+    for (const { finding, action, severity } of decision.ignored ?? []) {
+      const cellId = cell.model.id;
+      this._deps.record({
+        event_id: newEventId(),
+        time: now,
+        kind: 'static',
+        rule_id: finding.ruleId,
+        severity,
+        action: 'allowed',
+        fingerprint: fingerprint(
+          finding.ruleId,
+          path,
+          cellId,
+          finding.line,
+          finding.column
+        ),
+        message: finding.message,
+        location: {
+          path,
+          cell_id: cellId,
+          line: finding.line,
+          column: finding.column
+        },
+        evidence: { policy_action: action },
+        suppression: {
+          scope: finding.ignored!.scope,
+          reason: finding.ignored!.reason
+        },
         source: 'frontend',
         policy_revision: this._deps.policyRevision()
       });

@@ -70,6 +70,7 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
       },
       decide: ruleId => policy.decide(ruleId),
       confirmPolicy: () => policy.reply?.effective.confirm ?? {},
+      ignorePolicy: () => policy.reply?.effective.ignore,
       policyRevision: () => policy.reply?.revision ?? 0,
       record: event => {
         events.send(event);

@@ -17,7 +17,7 @@ interface IVector {
   name: string;
   policy: IPolicyDocument;
   cells: string[];
-  expect: { action: string; rules: string[] }[];
+  expect: { action: string; rules: string[]; ignored?: string[] }[];
 }
 
 const FILE = path.resolve(__dirname, '../../schema/vectors/gate-decision.json');
@@ -36,10 +36,18 @@ function browserDecisions(vector: IVector) {
   return vector.cells.map(code => {
     const analysis = analyzeCell(code, scope, optionsFromPolicy(vector.policy));
     scope = analysis.scopeAfter;
-    const decision = decideCell(analysis.findings, id => decide(reply, id));
+    const decision = decideCell(
+      analysis.findings,
+      id => decide(reply, id),
+      vector.policy.ignore
+    );
+    const ignored = [
+      ...new Set((decision.ignored ?? []).map(f => f.finding.ruleId))
+    ].sort();
     return {
       action: decision.action,
-      rules: [...new Set(decision.findings.map(f => f.finding.ruleId))].sort()
+      rules: [...new Set(decision.findings.map(f => f.finding.ruleId))].sort(),
+      ...(ignored.length > 0 ? { ignored } : {})
     };
   });
 }
@@ -51,13 +59,17 @@ function serverDecisions(vector: IVector) {
       decideJson(JSON.stringify({ code, scope, policy: vector.policy }))
     );
     scope = out.scope;
+    const ignored = [
+      ...new Set<string>(out.ignored.map((f: { ruleId: string }) => f.ruleId))
+    ].sort();
     return {
       action: out.action,
       rules: [
         ...new Set<string>(
           out.findings.map((f: { ruleId: string }) => f.ruleId)
         )
-      ].sort()
+      ].sort(),
+      ...(ignored.length > 0 ? { ignored } : {})
     };
   });
 }

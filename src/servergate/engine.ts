@@ -22,6 +22,17 @@ export interface IServerDecision {
     message: string;
     fix: string | null;
   }[];
+  /** Findings an ignore lifted (the policy allows it): recorded with action 'allowed'. */
+  ignored: {
+    ruleId: string;
+    action: string;
+    severity: string;
+    line: number;
+    column: number;
+    message: string;
+    scope: string;
+    reason: string;
+  }[];
   /** The scope after this code ran, as [name, path] pairs, for the kernel's next request. */
   scope: [string, string | null][];
   complete: boolean;
@@ -31,7 +42,8 @@ export interface IServerDecision {
 export function decideCode(
   code: string,
   scope: [string, string | null][],
-  policy: IPolicyDocument
+  policy: IPolicyDocument,
+  notebookIgnores?: [string, string][]
 ): IServerDecision {
   const reply = {
     effective: policy,
@@ -42,9 +54,14 @@ export function decideCode(
     sources: []
   };
   const before: AnalyzerScope = { bindings: new Map(scope) };
-  const analysis = analyzeCell(code, before, optionsFromPolicy(policy));
-  const decision = decideCell(analysis.findings, ruleId =>
-    decide(reply, ruleId)
+  const analysis = analyzeCell(code, before, {
+    ...optionsFromPolicy(policy),
+    notebookIgnores: notebookIgnores ? new Map(notebookIgnores) : undefined
+  });
+  const decision = decideCell(
+    analysis.findings,
+    ruleId => decide(reply, ruleId),
+    policy.ignore
   );
   return {
     action: decision.action,
@@ -57,6 +74,16 @@ export function decideCode(
       message: finding.message,
       fix: finding.fix ? finding.fix.title : null
     })),
+    ignored: (decision.ignored ?? []).map(({ finding, action, severity }) => ({
+      ruleId: finding.ruleId,
+      action,
+      severity,
+      line: finding.line,
+      column: finding.column,
+      message: finding.message,
+      scope: finding.ignored!.scope,
+      reason: finding.ignored!.reason
+    })),
     scope: [...analysis.scopeAfter.bindings.entries()],
     complete: analysis.complete
   };
@@ -64,6 +91,8 @@ export function decideCode(
 
 /** The entry point the server calls: JSON in, JSON out (one crossing of the engine boundary). */
 export function decideJson(request: string): string {
-  const { code, scope, policy } = JSON.parse(request);
-  return JSON.stringify(decideCode(code, scope ?? [], policy ?? {}));
+  const { code, scope, policy, notebookIgnores } = JSON.parse(request);
+  return JSON.stringify(
+    decideCode(code, scope ?? [], policy ?? {}, notebookIgnores)
+  );
 }

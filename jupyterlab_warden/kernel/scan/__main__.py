@@ -1,15 +1,118 @@
-"""``python -m jupyterlab_warden.kernel.scan [--format text|json] [--mode default|strict] PATH...``
+"""``python -m jupyterlab_warden.kernel.scan [--format text|json] [--mode default|strict]
+[--include GLOB]... [--exclude GLOB]... PATH...``
+
+A PATH may be a folder (a model repository, a checkpoints directory): it is walked
+recursively, like picklescan's and modelscan's ``-p DIR``. Files named explicitly are scanned
+whatever their name; in folders, files with a model-file suffix (``.pt``, ``.bin``, ``.pkl``,
+``.keras``, ``.yaml``...) are, or those matching ``--include`` when given; ``--exclude`` drops
+files and folders. Hidden folders are skipped; symlinks are followed only when they stay inside
+the folder given.
 
 Exit status: 0 when every file is safe, 1 when any is suspicious, dangerous or unreadable
 (verdict error), 2 on usage errors.
 """
 
 import argparse
+import fnmatch
 import json
+import os
 import sys
+from collections import Counter
+from typing import Dict, Iterator, List, Sequence, Tuple
 
-from . import SAFE, scan_file
+from . import SAFE, VERDICTS, scan_file
 from .decide import GlobalPolicy
+
+# Files a folder walk scans by default: the containers pickles travel in.
+MODEL_SUFFIXES = (
+    ".pkl",
+    ".pickle",
+    ".p",
+    ".pt",
+    ".pth",
+    ".bin",
+    ".ckpt",
+    ".joblib",
+    ".jbl",
+    ".dill",
+    ".sav",
+    ".npy",
+    ".npz",
+    ".pkl.gz",
+    ".pkl.bz2",
+    ".pkl.xz",
+    ".tar",
+    ".zip",
+    ".mar",
+    # code-carrying formats other than pickle (codeformats/)
+    ".keras",
+    ".h5",
+    ".hdf5",
+    ".gguf",
+    ".yaml",
+    ".yml",
+)
+
+
+def _matches(rel: str, patterns: Sequence[str]) -> bool:
+    """A pattern with '/' matches the relative path; without, any name along it."""
+    for pattern in patterns:
+        pattern = pattern.replace("\\", "/")
+        if pattern.startswith("./"):
+            pattern = pattern[2:]
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*"):
+                return True
+            # "dir/**" covers everything below dir
+            if pattern.endswith("/**") and (rel + "/").startswith(pattern[:-2]):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/")):
+            return True
+    return False
+
+
+def files_under(
+    root: str, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Iterator[Tuple[str, str]]:
+    """(path, skip reason or "") for the files a folder walk scans or skips, sorted."""
+    root_real = os.path.realpath(root)
+    seen = set()
+
+    def inside(real: str) -> bool:
+        return real == root_real or real.startswith(root_real + os.sep)
+
+    def walk(folder: str, rel: str) -> Iterator[Tuple[str, str]]:
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError as exc:
+            yield folder, f"unreadable folder ({exc.strerror or exc})"
+            return
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            child_rel = f"{rel}/{name}" if rel else name
+            if os.path.islink(path) and not inside(os.path.realpath(path)):
+                yield path, "symlink to outside the folder, not followed"
+                continue
+            if exclude and _matches(child_rel, exclude):
+                continue
+            if os.path.isdir(path):
+                yield from walk(path, child_rel)
+            elif os.path.isfile(path):
+                chosen = (
+                    _matches(child_rel, include)
+                    if include
+                    else name.lower().endswith(MODEL_SUFFIXES)
+                )
+                if chosen:
+                    yield path, ""
+
+    yield from walk(root, "")
 
 
 def _text(report) -> str:
@@ -25,11 +128,26 @@ def _text(report) -> str:
     return "\n".join(lines)
 
 
+def _folder_summary(reports, skipped: List[Tuple[str, str]]) -> List[str]:
+    by_folder: Dict[str, Counter] = {}
+    for r in reports:
+        by_folder.setdefault(os.path.dirname(r.path) or ".", Counter())[r.verdict] += 1
+    lines = ["per folder:"]
+    for folder in sorted(by_folder):
+        counts = by_folder[folder]
+        total = sum(counts.values())
+        parts = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+        lines.append(f"  {folder}: {total} file{'s' if total != 1 else ''} ({parts})")
+    lines.extend(f"  skipped {path}: {why}" for path, why in skipped)
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.kernel.scan",
         description="Report the globals pickle-based model files would import, and the "
-        "code Keras, TorchScript and YAML files would run, without loading them.",
+        "code Keras, TorchScript and YAML files would run, without loading them. Folders are "
+        "scanned recursively.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
@@ -38,14 +156,37 @@ def main(argv=None) -> int:
         default="default",
         help="strict: only ML-safe globals count as safe",
     )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, scan the files matching GLOB instead of the model-file suffixes",
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths"
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)  # exits 2 on usage errors
     policy = GlobalPolicy(mode=args.mode)
-    reports = [scan_file(p, policy, by_name=True) for p in args.paths]
+    files: List[str] = []
+    skipped: List[Tuple[str, str]] = []
+    walked = False
+    for path in args.paths:
+        if os.path.isdir(path):
+            walked = True
+            for found, why in files_under(path, args.include, args.exclude):
+                (skipped.append((found, why)) if why else files.append(found))
+        else:
+            files.append(path)  # named explicitly: scanned whatever it is (or reported missing)
+    reports = [scan_file(p, policy, by_name=True) for p in files]
     if args.format == "json":
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
-        print("\n".join(_text(r) for r in reports))
+        out = [_text(r) for r in reports]
+        if walked:
+            out.extend(_folder_summary(reports, skipped))
+        print("\n".join(out))
     return 0 if all(r.verdict == SAFE for r in reports) else 1
 
 

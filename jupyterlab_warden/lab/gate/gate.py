@@ -23,6 +23,8 @@ class Verdict:
     findings: List[Dict[str, Any]] = field(default_factory=list)
     reason: str = ""  # for a refusal: what, why and what to do
     taken: str = "allowed"  # allowed | warned | confirmed | blocked
+    # findings an ignore comment lifted, as the policy allows (recorded with action "allowed")
+    ignored: List[Dict[str, Any]] = field(default_factory=list)
 
 
 class ServerGate:
@@ -66,15 +68,17 @@ class ServerGate:
             return verdict
         action = result["action"]
         findings = result["findings"]
-        verdict = Verdict(True, action, findings)
+        verdict = Verdict(True, action, findings, ignored=result.get("ignored", []))
         justification = None
         if action == "block":
-            verdict = Verdict(False, action, findings, _blocked_text(findings), "blocked")
+            verdict = Verdict(
+                False, action, findings, _blocked_text(findings), "blocked", verdict.ignored
+            )
         elif action == "confirm":
             used = self.confirmations.consume(code_sha256(code), kernel_id, user)
             if used is None:
                 reason = _confirm_text(findings, code_sha256(code), kernel_id, self.confirm_url)
-                verdict = Verdict(False, action, findings, reason, "blocked")
+                verdict = Verdict(False, action, findings, reason, "blocked", verdict.ignored)
             else:
                 justification = used.get("justification")
                 verdict.taken = "confirmed"
@@ -131,6 +135,38 @@ class ServerGate:
             if justification:
                 event["justification"] = str(justification)[:2000]
             self.record(event)
+        # Findings an ignore comment lifted (the policy's ignore.allowed_actions allowed it).
+        for finding in verdict.ignored:
+            self.record(
+                {
+                    "event_id": secrets.token_hex(16),
+                    "time": now,
+                    "kind": "static",
+                    "rule_id": finding["ruleId"],
+                    "severity": finding["severity"],
+                    "action": "allowed",
+                    "fingerprint": hashlib.sha256(
+                        f"{finding['ruleId']}|server-gate|{sha}|{finding['line']}".encode()
+                    ).hexdigest()[:32],
+                    "message": finding["message"][:2000],
+                    "location": {
+                        "kernel_id": kernel_id,
+                        "line": finding["line"],
+                        "column": finding["column"],
+                    },
+                    "evidence": {
+                        "gate": "server",
+                        "request": request,
+                        "policy_action": finding["action"],
+                        "code_sha256": sha,
+                    },
+                    "suppression": {
+                        "scope": finding["scope"],
+                        "reason": str(finding["reason"])[:500],
+                    },
+                    "policy_revision": int(policy.get("revision", 0) or 0),
+                }
+            )
 
 
 def _finding_lines(findings) -> List[str]:

@@ -1,0 +1,78 @@
+/**
+ * warden-scan on several threads: the shipped bundle (built here into a temporary file) is
+ * run as a process with --jobs 2 and --jobs 1 over the same folder of realistic files; the
+ * outputs must be identical (slices joined in file order).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { threadCount, MIN_FILES_PER_WORKER } from './workers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CORPUS = path.join(ROOT, 'src', 'analyzer', 'corpus');
+
+let dir: string;
+let bundle: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-workers-'));
+  bundle = path.join(dir, 'warden-scan.js');
+  const built = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'bundle-cli.mjs'), bundle],
+    { cwd: ROOT, encoding: 'utf8' }
+  );
+  expect(built.status).toBe(0);
+  const sources = fs
+    .readdirSync(CORPUS)
+    .filter(f => f.endsWith('.py'))
+    .map(f => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
+  const tree = path.join(dir, 'tree');
+  for (let i = 0; i < 2 * MIN_FILES_PER_WORKER + 20; i++) {
+    const sub = path.join(tree, `part${i % 7}`);
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(
+      path.join(sub, `f${i}.py`),
+      sources[i % sources.length].replace(/^# %%.*$/gm, '')
+    );
+  }
+}, 60000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(jobs: string) {
+  return spawnSync(
+    process.execPath,
+    [
+      bundle,
+      '--format',
+      'json',
+      '--min-severity',
+      'info',
+      '--jobs',
+      jobs,
+      'tree'
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28
+    }
+  );
+}
+
+it('gives the same report on two threads as on one', () => {
+  const one = run('1');
+  const two = run('2');
+  expect(one.status).toBe(1);
+  expect(two.status).toBe(1);
+  expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(100);
+  expect(two.stdout).toBe(one.stdout);
+}, 60000);
+
+it('uses one thread for small scans and at most the cores asked for', () => {
+  expect(threadCount(10, undefined)).toBe(1);
+  expect(threadCount(MIN_FILES_PER_WORKER * 8, 2)).toBe(2);
+  expect(threadCount(MIN_FILES_PER_WORKER * 3, 8)).toBe(3);
+});
