@@ -52,7 +52,9 @@ describe('NotebookAnalysis for the gate (complete)', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  const padding = Array.from({ length: 200 }, (_, k) => `x${k} = ${k}\n`).join('');
+  const padding = Array.from({ length: 200 }, (_, k) => `x${k} = ${k}\n`).join(
+    ''
+  );
   const risky = cell('r', `${padding}import pickle\npickle.loads(b'')\n`);
 
   it('an editor analysis cut short by the budget misses the call (the race)', () => {
@@ -65,7 +67,10 @@ describe('NotebookAnalysis for the gate (complete)', () => {
     // The editor's analysis came first and was cut (cached as it is).
     expect(analysis.analyze([risky]).get('r')).toEqual([]);
     expect(
-      analysis.analyze([risky], 'r', true).get('r')?.map(f => f.ruleId)
+      analysis
+        .analyze([risky], 'r', true)
+        .get('r')
+        ?.map(f => f.ruleId)
     ).toEqual(['pickle-load']);
   });
 
@@ -75,7 +80,10 @@ describe('NotebookAnalysis for the gate (complete)', () => {
     const uses = cell('u', "loads(b'')\n");
     expect(analysis.analyze([imports, uses]).get('u')).toEqual([]);
     expect(
-      analysis.analyze([imports, uses], 'u', true).get('u')?.map(f => f.ruleId)
+      analysis
+        .analyze([imports, uses], 'u', true)
+        .get('u')
+        ?.map(f => f.ruleId)
     ).toEqual(['pickle-load']);
   });
 });

@@ -104,7 +104,9 @@ export class FindingsRegistry {
   ): Finding[] {
     const history = this._consoleHistory.get(owner) ?? [];
     const cells = [...history, { id, source, isCode: true }];
-    return this._analysis(owner).analyze(cells, undefined, complete).get(id) ?? [];
+    return (
+      this._analysis(owner).analyze(cells, undefined, complete).get(id) ?? []
+    );
   }
 
   consoleRan(owner: object, id: string, source: string): void {

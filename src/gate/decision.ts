@@ -15,6 +15,8 @@ export interface IGateDecision {
   action: Action;
   /** Findings whose action is not 'off', strictest first. */
   findings: IDecidedFinding[];
+  /** Why the gate could not decide (it then blocks: fail closed). */
+  undecided?: string;
 }
 
 /** The policy's `confirm` section (schema/policy.schema.json). */
@@ -52,6 +54,15 @@ export function decideCell(
 
 /** The text shown in a blocked cell: what was found, why it matters and what to do. */
 export function blockedExplanation(decision: IGateDecision): string[] {
+  if (decision.undecided !== undefined) {
+    return [
+      'Jupyter Warden could not check this cell, so it was not sent to the kernel.',
+      '',
+      `Reason: ${decision.undecided}`,
+      '',
+      'Run it again; if this persists, tell your admin.'
+    ];
+  }
   const lines = [
     'Jupyter Warden blocked this cell: it was not sent to the kernel.',
     ''

@@ -78,6 +78,7 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
         events.send(event);
         findings.registry.recordDecision(event);
       },
+      policyLoaded: () => policy.loaded,
       beforeRun: guard
         ? sessionContext => guard.ready(sessionContext)
         : undefined,
