@@ -34,8 +34,7 @@ export class NotebookAnalysis {
   }
 
   private _unbudgeted(): AnalyzerOptions {
-    const { parseBudgetMs: _, ...options } = this._options;
-    return options;
+    return { ...this._options, parseBudgetMs: undefined };
   }
 
   /** New options (e.g. trusted indexes from a new policy) invalidate every cell. */
