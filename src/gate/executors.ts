@@ -68,9 +68,8 @@ class GatedExecutor<O extends IRunOptions> {
 }
 
 const NOTEBOOK: IExecutorKind<INotebookCellExecutor.IRunCellOptions> = {
-  checks: ({ cell, sessionContext, notebook }) =>
-    cell.model.type === 'code' &&
-    isPython(cellLanguage(sessionContext, notebook)),
+  checks: ({ cell, sessionContext }) =>
+    cell.model.type === 'code' && isPython(cellLanguage(sessionContext)),
   owner: ({ notebook }) => notebook,
   run: options => runNotebookCell(options),
   refused: ({ cell, onCellExecuted }, cancelled) => {
