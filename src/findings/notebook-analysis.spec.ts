@@ -42,3 +42,48 @@ describe('NotebookAnalysis', () => {
     expect(reverted.get('b')).toEqual([]);
   });
 });
+
+describe('NotebookAnalysis for the gate (complete)', () => {
+  // A busy page: every clock read is 10 ms later, so the 50 ms parse budget runs out early.
+  let clock = 0;
+  beforeEach(() => {
+    clock = 0;
+    jest.spyOn(performance, 'now').mockImplementation(() => (clock += 10));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const padding = Array.from({ length: 200 }, (_, k) => `x${k} = ${k}\n`).join(
+    ''
+  );
+  const risky = cell('r', `${padding}import pickle\npickle.loads(b'')\n`);
+
+  it('an editor analysis cut short by the budget misses the call (the race)', () => {
+    const analysis = new NotebookAnalysis({ parseBudgetMs: 50 });
+    expect(analysis.analyze([risky]).get('r')).toEqual([]);
+  });
+
+  it('re-analyses a cell cut short, so the gate sees the whole cell', () => {
+    const analysis = new NotebookAnalysis({ parseBudgetMs: 50 });
+    // The editor's analysis came first and was cut (cached as it is).
+    expect(analysis.analyze([risky]).get('r')).toEqual([]);
+    expect(
+      analysis
+        .analyze([risky], 'r', true)
+        .get('r')
+        ?.map(f => f.ruleId)
+    ).toEqual(['pickle-load']);
+  });
+
+  it('analyses the earlier cells in full too: their imports decide what a call is', () => {
+    const analysis = new NotebookAnalysis({ parseBudgetMs: 50 });
+    const imports = cell('i', `${padding}from pickle import loads\n`);
+    const uses = cell('u', "loads(b'')\n");
+    expect(analysis.analyze([imports, uses]).get('u')).toEqual([]);
+    expect(
+      analysis
+        .analyze([imports, uses], 'u', true)
+        .get('u')
+        ?.map(f => f.ruleId)
+    ).toEqual(['pickle-load']);
+  });
+});

@@ -33,6 +33,10 @@ export class NotebookAnalysis {
     this._options = options;
   }
 
+  private _unbudgeted(): AnalyzerOptions {
+    return { ...this._options, parseBudgetMs: undefined };
+  }
+
   /** New options (e.g. trusted indexes from a new policy) invalidate every cell. */
   setOptions(options: AnalyzerOptions): void {
     this._options = options;
@@ -42,10 +46,16 @@ export class NotebookAnalysis {
   /**
    * Findings for the cells up to and including `untilId` (all cells when omitted), by cell id.
    * Cells after `untilId` are not analysed: the gate needs only what runs before.
+   *
+   * `complete`: the gate decides on these findings, so every cell up to `untilId` must be
+   * analysed in full. The options' parse budget (there so that typing never stalls) cuts a
+   * parse short when the page is busy (a GC pause, a starved CPU), and a call after the cut
+   * then has no finding: a cell analysed only in part is analysed again, without the budget.
    */
   analyze(
     cells: readonly ICellSource[],
-    untilId?: string
+    untilId?: string,
+    complete = false
   ): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
     const live = new Set<string>();
@@ -57,9 +67,18 @@ export class NotebookAnalysis {
         if (
           !entry ||
           entry.source !== cell.source ||
-          entry.scopeBefore !== scope
+          entry.scopeBefore !== scope ||
+          (complete && !entry.result.complete)
         ) {
-          const result = analyzeCell(cell.source, scope, this._options);
+          const result = analyzeCell(
+            cell.source,
+            scope,
+            complete ? this._unbudgeted() : this._options
+          );
+          if (complete && !result.complete) {
+            // Cannot happen without a budget; never decide on part of a cell.
+            throw new Error(`Warden could not analyse all of cell ${cell.id}`);
+          }
           if (entry && sameScope(result.scopeAfter, entry.result.scopeAfter)) {
             // Same names as before the edit: keep the old object, so the cells after this
             // one still find their cached results (they are keyed by scope identity).

@@ -73,8 +73,15 @@ export class FindingsRegistry {
     return entry.analysis;
   }
 
-  /** Findings of a notebook's code cells, up to `untilId` when given. */
-  notebook(model: INotebookModel, untilId?: string): Map<string, Finding[]> {
+  /**
+   * Findings of a notebook's code cells, up to `untilId` when given. `complete` (the gate):
+   * every cell analysed in full, whatever the parse budget (NotebookAnalysis.analyze).
+   */
+  notebook(
+    model: INotebookModel,
+    untilId?: string,
+    complete = false
+  ): Map<string, Finding[]> {
     const cells: ICellSource[] = [];
     for (const cell of model.cells) {
       cells.push({
@@ -90,7 +97,7 @@ export class FindingsRegistry {
     const ignores = notebookIgnores({
       warden: model.getMetadata?.('warden')
     });
-    return this._analysis(model, ignores).analyze(cells, untilId);
+    return this._analysis(model, ignores).analyze(cells, untilId, complete);
   }
 
   /**
@@ -111,10 +118,17 @@ export class FindingsRegistry {
   }
 
   /** Findings of a console's prompt, seeing the imports of the inputs it already ran. */
-  consoleInput(owner: object, id: string, source: string): Finding[] {
+  consoleInput(
+    owner: object,
+    id: string,
+    source: string,
+    complete = false
+  ): Finding[] {
     const history = this._consoleHistory.get(owner) ?? [];
     const cells = [...history, { id, source, isCode: true }];
-    return this._analysis(owner).analyze(cells).get(id) ?? [];
+    return (
+      this._analysis(owner).analyze(cells, undefined, complete).get(id) ?? []
+    );
   }
 
   consoleRan(owner: object, id: string, source: string): void {

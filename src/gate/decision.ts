@@ -21,6 +21,8 @@ export interface IGateDecision {
    * towards `action`, and each is recorded as an event with action 'allowed'.
    */
   ignored?: IDecidedFinding[];
+  /** Why the gate could not decide (it then blocks: fail closed). */
+  undecided?: string;
 }
 
 /** The policy's `confirm` section (schema/policy.schema.json). */
@@ -69,6 +71,15 @@ export function decideCell(
 
 /** The text shown in a blocked cell: what was found, why it matters and what to do. */
 export function blockedExplanation(decision: IGateDecision): string[] {
+  if (decision.undecided !== undefined) {
+    return [
+      'Jupyter Warden could not check this cell, so it was not sent to the kernel.',
+      '',
+      `Reason: ${decision.undecided}`,
+      '',
+      'Run it again; if this persists, tell your admin.'
+    ];
+  }
   const lines = [
     'Jupyter Warden blocked this cell: it was not sent to the kernel.',
     ''

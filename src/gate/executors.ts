@@ -57,7 +57,7 @@ class GatedExecutor<O extends IRunOptions> {
       send: () => kind.run(options),
       refused: (decision, cancelled) => {
         // A cell skipped because an earlier one stopped the run has no findings to show.
-        if (decision.findings.length) {
+        if (decision.findings.length || decision.undecided !== undefined) {
           showRefusal(cell, decision, cancelled);
         }
         kind.refused(options, cancelled);
@@ -68,9 +68,8 @@ class GatedExecutor<O extends IRunOptions> {
 }
 
 const NOTEBOOK: IExecutorKind<INotebookCellExecutor.IRunCellOptions> = {
-  checks: ({ cell, sessionContext, notebook }) =>
-    cell.model.type === 'code' &&
-    isPython(cellLanguage(sessionContext, notebook)),
+  checks: ({ cell, sessionContext }) =>
+    cell.model.type === 'code' && isPython(cellLanguage(sessionContext)),
   owner: ({ notebook }) => notebook,
   run: options => runNotebookCell(options),
   refused: ({ cell, onCellExecuted }, cancelled) => {

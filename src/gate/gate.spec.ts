@@ -6,7 +6,8 @@ import type { CodeCell } from '@jupyterlab/cells';
 
 import type { Action, IWardenEvent } from '../contracts';
 import type { Finding } from '../analyzer';
-import type { IConfirmOutcome } from './decision';
+import { blockedExplanation } from './decision';
+import type { IConfirmOutcome, IGateDecision } from './decision';
 import { CellGate, IGateDeps } from './gate';
 
 function finding(ruleId: string, line = 1): Finding {
@@ -411,5 +412,235 @@ describe('CellGate', () => {
       ['torch-hub-load', 'blocked'],
       ['pickle-load', 'blocked']
     ]);
+  });
+
+  describe('races: a block cell never reaches the kernel', () => {
+    // The fail-closed paths log why; keep the test output clean.
+    beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => {}));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('decides again before sending when the cell changed while it waited for the run', async () => {
+      const kernel = deferred<boolean>();
+      const byCell: Record<string, Finding[]> = { b: [finding('exec-call')] };
+      const h = harness(byCell, {
+        'exec-call': 'warn',
+        'pickle-load': 'block'
+      });
+      const owner = {};
+      const slow = async () => {
+        h.sent.push('a');
+        return kernel.promise;
+      };
+      const all = [h.run(owner, 'a', slow), h.run(owner, 'b')];
+      await settle();
+      // b (warn) waits for a; meanwhile it is edited into a blocked call.
+      byCell.b = [finding('pickle-load', 2)];
+      kernel.resolve(true);
+      expect(await Promise.all(all)).toEqual([true, false]);
+      expect(h.sent).toEqual(['a']);
+      expect(h.refused).toEqual([
+        { id: 'b', action: 'block', cancelled: false }
+      ]);
+      expect(h.toasts).toBe(1); // told about the warning before the edit was seen
+      expect(h.events.map(e => [e.rule_id, e.action])).toEqual([
+        ['pickle-load', 'blocked']
+      ]);
+    });
+
+    it('does not send what the user did not see: an edit while the dialog is open', async () => {
+      const answer = deferred<IConfirmOutcome>();
+      const byCell: Record<string, Finding[]> = {
+        a: [finding('torch-hub-load')]
+      };
+      const h = harness(
+        byCell,
+        { 'torch-hub-load': 'confirm', 'pickle-load': 'block' },
+        {
+          confirm: decision => {
+            h.confirms.push(decision.findings[0].finding.ruleId);
+            return answer.promise;
+          }
+        }
+      );
+      const done = h.run({}, 'a');
+      await settle();
+      expect(h.confirms).toEqual(['torch-hub-load']);
+      byCell.a = [finding('torch-hub-load'), finding('pickle-load', 2)];
+      answer.resolve({ run: true, justification: 'reviewed' });
+      expect(await done).toBe(false);
+      expect(h.sent).toEqual([]);
+      expect(h.refused).toEqual([
+        { id: 'a', action: 'block', cancelled: false }
+      ]);
+    });
+
+    it('asks again when the edit changed what there is to confirm', async () => {
+      const byCell: Record<string, Finding[]> = {
+        a: [finding('torch-hub-load', 1)]
+      };
+      const h = harness(
+        byCell,
+        { 'torch-hub-load': 'confirm' },
+        {
+          confirm: async decision => {
+            h.confirms.push(`line ${decision.findings[0].finding.line}`);
+            if (h.confirms.length === 1) {
+              byCell.a = [finding('torch-hub-load', 9)]; // edited behind the dialog
+            }
+            return { run: true, justification: 'reviewed' };
+          }
+        }
+      );
+      expect(await h.run({}, 'a')).toBe(true);
+      expect(h.confirms).toEqual(['line 1', 'line 9']);
+      expect(h.sent).toEqual(['a']);
+      // Recorded once, for what was sent.
+      expect(h.events.map(e => e.location?.line)).toEqual([9]);
+    });
+
+    it('fails closed when the findings cannot be had, says why and stops the run', async () => {
+      const seen: IGateDecision[] = [];
+      const h = harness(
+        {},
+        {},
+        {
+          findings: (owner, c) => {
+            if (c.model.id === 'b') {
+              throw new Error('analysis failed');
+            }
+            return [];
+          }
+        }
+      );
+      const owner = {};
+      const all = ['a', 'b', 'c'].map(id =>
+        h.gate.gate({
+          owner,
+          cell: cell(id),
+          path: 'nb.ipynb',
+          send: async () => {
+            h.sent.push(id);
+            return true;
+          },
+          refused: decision => {
+            seen.push(decision);
+            return false;
+          }
+        })
+      );
+      expect(await Promise.all(all)).toEqual([true, false, false]);
+      expect(h.sent).toEqual(['a']);
+      expect(seen[0]).toMatchObject({
+        action: 'block',
+        undecided: 'analysis failed'
+      });
+      expect(blockedExplanation(seen[0]).join('\n')).toContain(
+        'could not check this cell'
+      );
+      // c was skipped, not decided.
+      expect(seen[1]).toEqual({ action: 'off', findings: [] });
+    });
+
+    it('fails closed when the policy throws (an unknown rule id)', async () => {
+      const h = harness(
+        { a: [finding('not-a-rule')] },
+        {},
+        {
+          decide: ruleId => {
+            throw new Error(`Unknown Warden rule id: ${ruleId}`);
+          }
+        }
+      );
+      expect(await h.run({}, 'a')).toBe(false);
+      expect(h.sent).toEqual([]);
+      expect(h.refused).toEqual([
+        { id: 'a', action: 'block', cancelled: false }
+      ]);
+    });
+
+    it('fails closed when the kernel guard never became ready (beforeRun rejects)', async () => {
+      const h = harness(
+        {},
+        {},
+        {
+          beforeRun: () => Promise.reject(new Error('guard not installed'))
+        }
+      );
+      const owner = {};
+      const all = ['a', 'b'].map(id =>
+        h.gate.gate({
+          owner,
+          cell: cell(id),
+          path: 'nb.ipynb',
+          sessionContext: {} as any,
+          send: async () => {
+            h.sent.push(id);
+            return true;
+          },
+          refused: (decision, cancelled) => {
+            h.refused.push({ id, action: decision.action, cancelled });
+            return false;
+          }
+        })
+      );
+      expect(await Promise.all(all)).toEqual([false, false]);
+      expect(h.sent).toEqual([]);
+      expect(h.refused).toEqual([
+        { id: 'a', action: 'block', cancelled: false },
+        { id: 'b', action: 'off', cancelled: true }
+      ]);
+    });
+
+    it('decides nothing before the policy is loaded, then on the loaded policy', async () => {
+      const loaded = deferred<void>();
+      // The catalog default would only warn; the admin's policy, still loading, blocks.
+      const actions: Record<string, Action> = { 'pickle-load': 'warn' };
+      const h = harness({ b: [finding('pickle-load')] }, actions, {
+        policyLoaded: () => loaded.promise
+      });
+      const owner = {};
+      const all = ['a', 'b', 'c'].map(id => h.run(owner, id));
+      await settle();
+      expect(h.sent).toEqual([]);
+      actions['pickle-load'] = 'block';
+      loaded.resolve();
+      expect(await Promise.all(all)).toEqual([true, false, false]);
+      expect(h.sent).toEqual(['a']);
+      expect(h.toasts).toBe(0);
+      expect(h.refused[0]).toEqual({
+        id: 'b',
+        action: 'block',
+        cancelled: false
+      });
+    });
+
+    it('a cell run again while its first run waits is decided for itself, after it', async () => {
+      const kernel = deferred<boolean>();
+      const h = harness(
+        { b: [finding('pickle-load')] },
+        { 'pickle-load': 'block' }
+      );
+      const owner = {};
+      const slow = async () => {
+        h.sent.push('a');
+        return kernel.promise;
+      };
+      const first = [h.run(owner, 'a', slow), h.run(owner, 'b')];
+      await settle();
+      const again = h.run(owner, 'b'); // the user presses Shift+Enter on b meanwhile
+      await settle();
+      expect(h.refused).toEqual([]);
+      kernel.resolve(true);
+      expect(await Promise.all([...first, again])).toEqual([
+        true,
+        false,
+        false
+      ]);
+      expect(h.sent).toEqual(['a']);
+      expect(h.refused).toEqual([
+        { id: 'b', action: 'block', cancelled: false },
+        { id: 'b', action: 'block', cancelled: false }
+      ]);
+    });
   });
 });

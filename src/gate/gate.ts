@@ -21,7 +21,7 @@ import {
   IConfirmPolicy,
   IGateDecision
 } from './decision';
-import { RunSerializer, settleRunning } from './serializer';
+import { IRun, RunSerializer, settleRunning } from './serializer';
 import type { IGateRequest, IWardenGate } from './tokens';
 
 export interface IGateDeps {
@@ -35,6 +35,8 @@ export interface IGateDeps {
   ignorePolicy?(): IgnorePolicy | undefined;
   policyRevision(): number;
   record(event: IWardenEvent): void;
+  /** Resolves once the lab's policy is known (the first answer, or error, of the server). */
+  policyLoaded?(): Promise<void>;
   /** Resolves when the kernel is ready for user code (e.g. its guard installed). */
   beforeRun?(sessionContext: ISessionContext): Promise<void>;
   /** Show a toast for warnings (a user preference; the event is recorded either way). */
@@ -60,6 +62,26 @@ export interface IGateDeps {
 /** The decision reported for a cell skipped because an earlier cell of its run stopped it. */
 const SKIPPED: IGateDecision = { action: 'off', findings: [] };
 
+/** The decision for a cell the gate could not decide for: refused, with the reason. */
+function undecided(reason: string): IGateDecision {
+  return { action: 'block', findings: [], undecided: reason };
+}
+
+/** Same action for the same findings (rule and place): what the user was asked still holds. */
+function sameDecision(a: IGateDecision, b: IGateDecision): boolean {
+  const key = (d: IGateDecision) =>
+    JSON.stringify([
+      d.action,
+      d.findings.map(({ finding: f, action }) => [
+        f.ruleId,
+        f.line,
+        f.column,
+        action
+      ])
+    ]);
+  return key(a) === key(b);
+}
+
 type Outcome =
   { send: true; justification?: string } | { send: false; cancelled: boolean };
 
@@ -70,7 +92,7 @@ export class CellGate implements IWardenGate {
 
   /** Decide for one cell, serialised per `owner` (a notebook or console). */
   gate<T>(request: IGateRequest<T>): Promise<T> {
-    const { owner, cell, path, sessionContext, send, refused } = request;
+    const { owner, refused } = request;
     let serializer = this._serializers.get(owner);
     if (!serializer) {
       serializer = new RunSerializer();
@@ -78,66 +100,101 @@ export class CellGate implements IWardenGate {
     }
     return serializer
       .enqueue(
-        async run => {
-          if (sessionContext && this._deps.beforeRun) {
-            await this._deps.beforeRun(sessionContext);
-          }
-          const decision = decideCell(
-            this._deps.findings(owner, cell),
-            this._deps.decide,
-            this._deps.ignorePolicy?.()
-          );
-          if (decision.action !== 'off' && run.running.size) {
-            // Ask, tell or refuse only if the cells before it in this run succeed.
-            await settleRunning(run);
-            if (run.stopped) {
-              return { result: refused(SKIPPED, true) };
-            }
-          }
-          const outcome = await this._outcome(decision, path, cell.model.id);
-          if (
-            outcome.send &&
-            decision.action === 'confirm' &&
-            this._deps.confirmWithServer
-          ) {
-            // If this fails the server refuses the cell and its reply says why.
-            await this._deps
-              .confirmWithServer(
-                sessionContext,
-                cell.model.sharedModel.getSource(),
-                outcome.justification
-              )
-              .catch(err =>
-                console.warn('Warden: confirmation not recorded', err)
-              );
-          }
-          this._record(decision, outcome, path, cell);
-          if (!outcome.send) {
+        run =>
+          this._decideAndSend(request, run).catch(err => {
+            // Fail closed: a cell the gate could not decide for is not sent, says why, and
+            // stops its run like any refusal.
             run.stopped = true;
-            return { result: refused(decision, outcome.cancelled) };
-          }
-          // Start the default executor now (it sends the request before its first await) and
-          // let the next cell's decision go ahead without waiting for this cell to finish.
-          this._deps.ran?.(owner, cell);
-          const started = send();
-          run.running.add(started);
-          started.then(
-            ok => {
-              run.running.delete(started);
-              if (ok === false) {
-                run.stopped = true;
-              }
-            },
-            () => {
-              run.running.delete(started);
-              run.stopped = true;
-            }
-          );
-          return { result: started };
-        },
+            const reason = err instanceof Error ? err.message : String(err);
+            console.error('Warden: the gate could not decide', reason);
+            return { result: refused(undecided(reason), false) };
+          }),
         () => ({ result: refused(SKIPPED, true) })
       )
       .then(({ result }) => result);
+  }
+
+  /**
+   * Decide for one cell and send it or refuse it. The decision is taken again right before the
+   * cell is sent: between the first decision and the send the gate may wait (the kernel guard,
+   * the earlier cells of the run, the user's answer), and the cell may have been edited
+   * meanwhile; what is sent is what the last decision saw.
+   */
+  private async _decideAndSend<T>(
+    request: IGateRequest<T>,
+    run: IRun
+  ): Promise<{ result: T | Promise<T> }> {
+    const { owner, cell, path, sessionContext, send, refused } = request;
+    if (this._deps.policyLoaded) {
+      // Decide on the lab's policy, not the catalog defaults of a page still loading it.
+      await this._deps.policyLoaded();
+    }
+    if (sessionContext && this._deps.beforeRun) {
+      await this._deps.beforeRun(sessionContext);
+    }
+    const decideNow = () =>
+      decideCell(
+        this._deps.findings(owner, cell),
+        this._deps.decide,
+        this._deps.ignorePolicy?.()
+      );
+    let decision = decideNow();
+    for (;;) {
+      if (decision.action !== 'off' && run.running.size) {
+        // Ask, tell or refuse only if the cells before it in this run succeed.
+        await settleRunning(run);
+        if (run.stopped) {
+          return { result: refused(SKIPPED, true) };
+        }
+      }
+      const outcome = await this._outcome(decision, path, cell.model.id);
+      if (
+        outcome.send &&
+        decision.action === 'confirm' &&
+        this._deps.confirmWithServer
+      ) {
+        // If this fails the server refuses the cell and its reply says why.
+        await this._deps
+          .confirmWithServer(
+            sessionContext,
+            cell.model.sharedModel.getSource(),
+            outcome.justification
+          )
+          .catch(err => console.warn('Warden: confirmation not recorded', err));
+      }
+      if (outcome.send) {
+        // Synchronously before send(): nothing can change the cell in between.
+        const now = decideNow();
+        if (!sameDecision(now, decision)) {
+          decision = now;
+          continue;
+        }
+      }
+      this._record(decision, outcome, path, cell);
+      if (!outcome.send) {
+        run.stopped = true;
+        return { result: refused(decision, outcome.cancelled) };
+      }
+      break;
+    }
+    // Start the default executor now (it sends the request before its first await) and
+    // let the next cell's decision go ahead without waiting for this cell to finish.
+    this._deps.ran?.(owner, cell);
+    const started = send();
+    run.running.add(started);
+    started.then(
+      ok => {
+        run.running.delete(started);
+        if (ok === false) {
+          run.stopped = true;
+        }
+      },
+      () => {
+        run.running.delete(started);
+        run.stopped = true;
+      }
+    );
+    return { result: started };
   }
 
   private async _outcome(

@@ -50,13 +50,16 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
     new CellGate({
       findings: (owner, cell: CodeCell) => {
         const id = cell.model.id;
+        // Complete analyses only: a parse cut short by the editor's time budget would miss
+        // what comes after the cut and let it run.
         if (isNotebook(owner)) {
-          return findings.registry.notebook(owner, id).get(id) ?? [];
+          return findings.registry.notebook(owner, id, true).get(id) ?? [];
         }
         return findings.registry.consoleInput(
           owner,
           id,
-          cell.model.sharedModel.getSource()
+          cell.model.sharedModel.getSource(),
+          true
         );
       },
       ran: (owner, cell) => {
@@ -76,6 +79,7 @@ export const gatePlugin: JupyterFrontEndPlugin<IWardenGate> = {
         events.send(event);
         findings.registry.recordDecision(event);
       },
+      policyLoaded: () => policy.loaded,
       beforeRun: guard
         ? sessionContext => guard.ready(sessionContext)
         : undefined,

@@ -100,7 +100,10 @@ export function blockedOutput(decision: IGateDecision) {
   return {
     output_type: 'error' as const,
     ename: 'BlockedByJupyterWarden',
-    evalue: decision.findings.map(f => f.finding.ruleId).join(', '),
+    evalue:
+      decision.undecided !== undefined
+        ? 'not checked'
+        : decision.findings.map(f => f.finding.ruleId).join(', '),
     traceback: blockedExplanation(decision)
   };
 }

@@ -26,6 +26,26 @@ function server(...answers: (IPolicyReply | Error)[]) {
 }
 
 describe('PolicyModel', () => {
+  it('is loaded once the first answer is in, or the first error', async () => {
+    const states: string[] = [];
+    const model = new PolicyModel(
+      server(reply(5, { 'pickle-load': { action: 'block' } })).fetch
+    );
+    void model.loaded.then(() =>
+      states.push(model.decide('pickle-load').action)
+    );
+    await new Promise(resolve => setImmediate(resolve));
+    expect(states).toEqual([]); // nobody asked the server yet: not loaded
+    await model.refresh();
+    await model.loaded;
+    expect(states).toEqual(['block']);
+
+    const failing = new PolicyModel(server(new Error('503 down')).fetch);
+    await failing.refresh();
+    await failing.loaded; // would time out the test if an error never loaded it
+    expect(failing.decide('pickle-load').decidedBy).toBe('catalog');
+  });
+
   it('decides from catalog defaults before the server first answers', () => {
     const model = new PolicyModel(server(reply(1)).fetch);
     expect(model.reply).toBeNull();

@@ -20,6 +20,8 @@ export class PolicyModel implements IWardenPolicy {
   private _userRules: Record<string, IRuleSetting> = {};
   private _changed = new Signal<this, void>(this);
   private _timer: ReturnType<typeof setInterval> | undefined;
+  private _markLoaded!: () => void;
+  private _loaded = new Promise<void>(resolve => (this._markLoaded = resolve));
 
   /** `fetch` answers GET /warden/policy (the plugin passes the lab server's; tests a fake). */
   constructor(private readonly _fetch: () => Promise<IPolicyReply>) {}
@@ -35,6 +37,9 @@ export class PolicyModel implements IWardenPolicy {
   }
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+  get loaded(): Promise<void> {
+    return this._loaded;
   }
 
   decide(ruleId: string): IRuleDecision {
@@ -57,6 +62,7 @@ export class PolicyModel implements IWardenPolicy {
     if (changed) {
       this._changed.emit();
     }
+    this._markLoaded();
   }
 
   setUserRules(rules: Record<string, IRuleSetting>): void {

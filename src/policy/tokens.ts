@@ -12,6 +12,11 @@ export interface IWardenPolicy {
   readonly userRules: Record<string, IRuleSetting>;
   /** Emitted whenever the reply, the error or the user's settings change. */
   readonly changed: ISignal<IWardenPolicy, void>;
+  /**
+   * Resolves once the server's first answer (or error) is in. Until then `decide` has only
+   * the catalog defaults, which an admin's policy may make stricter: the gate waits for it.
+   */
+  readonly loaded: Promise<void>;
   decide(ruleId: string): IRuleDecision;
   /** Fetch now instead of waiting for the next poll. */
   refresh(): Promise<void>;
