@@ -108,6 +108,10 @@ REASONS = {
         "the guard's state was changed outside its policy channel, so it refuses everything"
     ),
     "mutates-global": "the pickle changes this global object in place (BUILD or SETITEM on it)",
+    "unsafe-state": (
+        "the pickle restores a numpy dtype state that numpy itself refuses to build (an object "
+        "field overlapping other data), which forges object pointers and can crash the kernel"
+    ),
 }
 
 
