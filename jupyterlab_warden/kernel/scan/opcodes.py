@@ -16,7 +16,6 @@ import struct
 from typing import List, NamedTuple, Optional, Tuple
 
 from . import dtype_state
-
 from .curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, VALUE, ZGETATTR
 from .judge import normalise
 

@@ -5,11 +5,11 @@
 
 ``none`` loads without Warden; ``default``/``strict`` call jupyterlab_warden.kernel.guard.install()
 first, with an emit callback that records every event; ``*-fast`` sends every ``pickle.load``
-and ``pickle.loads`` through the guard's fast path whatever the size (state.open_fast). Each file is loaded in a child forked
-from this process (libraries already imported, so a fork is cheap), so what one payload did
-cannot change how the next file loads. Red-team children wait for their marker file (a payload
-may start a process that writes it a moment later); benign children compare what they loaded
-with the original, rebuilt by the same deterministic builder.
+and ``pickle.loads`` through the guard's fast path whatever the size (state.open_fast). Each
+file is loaded in a child forked from this process (libraries already imported, so a fork is
+cheap), so what one payload did cannot change how the next file loads. Red-team children wait
+for their marker file (a payload may start a process that writes it a moment later); benign
+children compare what they loaded with the original, rebuilt by the same deterministic builder.
 """
 
 import json
