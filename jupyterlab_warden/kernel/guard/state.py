@@ -194,6 +194,10 @@ class GuardState:
             # role-aware (or refused) by the hook alone: scan the whole data now, then judge
             # this and every later global exactly as a pre-scanned load would
             source, ctx.pending = ctx.pending, None
+            if not filesource.unchanged(source):
+                # the scan would read another version than the one being unpickled
+                self._refuse_global(module, name, Decision(False, "changed-during-load"), ctx)
+                return
             self._scan_into(ctx, source)  # raises WardenBlockedLoad on a dangerous verdict
             if ctx.trusted:
                 return

@@ -95,8 +95,15 @@ def unsafe_state(state, describe: Callable[[object], Optional[DTypeInfo]]):
 
 
 def _subarray(state, fields_index):
-    """(base dtype, shape) of a subarray dtype: the item before names/fields in every version."""
-    for item in state[: fields_index if fields_index is not None else len(state)]:
+    """(base dtype, shape) of a subarray dtype: (version, byteorder, subarray, ...) in every
+    version numpy writes; in a state without a version, the item before names and fields."""
+    if type(state[0]) is int:
+        candidates = state[2:3]
+    elif fields_index is not None:
+        candidates = state[:fields_index]
+    else:
+        candidates = state[1:2]  # version 0: (byteorder, subarray, fields, elsize, alignment)
+    for item in candidates:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], tuple):
             return item
     return None

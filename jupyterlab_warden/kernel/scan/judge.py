@@ -95,6 +95,9 @@ REASONS = {
     ),
     "not-the-curated-object": "it resolves to something other than the curated object of that name",
     "not-in-scan": "the pre-load scan of this data did not clear it (fail closed)",
+    "changed-during-load": (
+        "the file was replaced while it was being loaded, so no scan can vouch for what is read"
+    ),
     "unresolved": "it could not be resolved as the unpickler would",
     "not-imported": (
         "its third-party package is not imported yet, and importing it to judge it could run code"
