@@ -20,6 +20,7 @@ import sys
 import threading
 import weakref
 
+from . import tracebacks
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
@@ -134,7 +135,15 @@ class _Patcher:
         return _wrap(original, maker(original, label, state), kind)
 
 
-def _wrap(original, wrapper, kind):
+def _wrap(original, inner, kind):
+    def wrapper(*args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
+        try:
+            return inner(*args, **kwargs)
+        except BaseException as exc:
+            tracebacks.hide_warden_frames(exc)  # display only (guard/tracebacks.py)
+            raise
+
     wrapper.__warden_original__ = original
     wrapper.__warden_kind__ = kind
     for name in ("__name__", "__qualname__", "__doc__", "__module__"):
@@ -258,6 +267,7 @@ def _unpickler_class(base, state, label):
             self.__warden_source = (file, replay)
 
         def load(self):
+            __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
             file, replay = self.__warden_source
             if not state.enabled and state.intact():
                 if replay is not None:
@@ -269,8 +279,12 @@ def _unpickler_class(base, state, label):
                 ctx = state.open_bytes(label, replay.fill())
             else:
                 ctx = state.open_load(label, file)
-            with ctx:
-                return super().load()
+            try:
+                with ctx:
+                    return super().load()
+            except BaseException as exc:
+                tracebacks.hide_warden_frames(exc)
+                raise
 
     Unpickler.__name__ = base.__name__
     Unpickler.__qualname__ = base.__qualname__
