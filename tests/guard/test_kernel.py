@@ -294,6 +294,13 @@ _REFUSED_LOADS = {
         "open('{path}', 'wb').write(pickle.dumps([rows, P()], protocol=4))\n"
         "pickle.load(open('{path}', 'rb'))\n"
     ),
+    # a file the scan cannot clear (an installed third-party class, judged by the hook), loaded
+    # with weights_only=False: the hook refuses it; no 'weights_only=False' warning on top
+    "torch.load suspicious": (
+        "import torch, packaging.version\n"
+        "torch.save({{'v': packaging.version.Version('1.0')}}, '{path}')\n"
+        "torch.load('{path}', weights_only=False)\n"
+    ),
     "pandas.read_pickle": (
         "import os, pickle, pandas\n"
         "class P:\n"

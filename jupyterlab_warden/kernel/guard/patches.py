@@ -174,17 +174,24 @@ def _torch_wrapper(original, label, state):
         if weights_only is None and pickle_module is None and state.weights_only_default:
             kwargs["weights_only"] = True  # torch < 2.6 (or its env override) would not
         cleared = ctx.report is not None and ctx.report.verdict == SAFE
+        warn_after = None
         if unsafe and not cleared and not state.check_trust(ctx):
             # Under the new model a weights_only=False load is pre-scanned and judged like any
             # pickle; the rule speaks only when the scan could not clear the file.
             evidence = {"call": label, "weights_only": False}
             evidence.update(state.file_evidence(ctx, with_hash=False))
-            state.apply_rule(
+            finding = (
                 RULE_WEIGHTS_ONLY_FALSE,
                 evidence,
                 "torch.load(weights_only=False)",
                 "it unpickles arbitrary objects from a file the pre-load scan could not clear",
             )
+            if state.rules.action_for(RULE_WEIGHTS_ONLY_FALSE, state.policy) == "warn":
+                # said once the load succeeded: a load the hook then refuses makes one event
+                # (its refusal), not a warning and a refusal for the same load
+                warn_after = finding
+            else:
+                state.apply_rule(*finding)  # block / confirm: before anything is read
         elif (
             not unsafe
             and state.torch_vulnerable
@@ -205,7 +212,10 @@ def _torch_wrapper(original, label, state):
                 f"weights_only is bypassable on torch {state.torch_version} (CVE-2025-32434)",
             )
         with ctx:
-            return original(f, *args, **kwargs)
+            result = original(f, *args, **kwargs)
+        if warn_after is not None:
+            state.apply_rule(*warn_after)
+        return result
 
     return load
 
