@@ -10,7 +10,10 @@ per-file scan cache never answers; the page cache is warm for both. Workloads an
 (issue 12): a torch state_dict >= 100 MB with ``torch.load`` <= 1.05x; a 512 MB numpy-array
 pickle with ``pickle.load`` <= 1.05x; a 27 MB object-heavy pickle (600k small dicts) with
 ``pickle.load`` <= 1.5x (and ``pickle.loads`` of its bytes, shown for reference).
-Ratios: median of per-repetition guarded/plain, and fastest guarded / fastest plain.
+Ratios: median of per-repetition guarded/plain, and fastest guarded / fastest plain; the
+guard's own time is the median of per-repetition (guarded - plain); spread is (max-min)/median
+of each side. Each worker warms up with two loads of every file first (lazy imports, the page
+cache, the allocator's arenas), and which worker goes first alternates every repetition.
 """
 
 import argparse
@@ -124,9 +127,10 @@ def main():
     workers = {"plain": Worker("plain"), "guarded": Worker("guarded")}
     times = {w: {k: [] for k in kinds} for w in workers}
     try:
-        for name in workers.values():  # warm-up: lazy imports, page cache
-            for key, kind in kinds.items():
-                name.load(kind, fresh(files[key]))
+        for _ in range(2):  # warm-up: lazy imports, page cache, allocator arenas
+            for name in workers.values():
+                for key, kind in kinds.items():
+                    name.load(kind, fresh(files[key]))
         for rep in range(args.reps):
             order = ["plain", "guarded"] if rep % 2 == 0 else ["guarded", "plain"]
             for key, kind in kinds.items():
@@ -139,26 +143,26 @@ def main():
         shutil.rmtree(tmp)
 
     print(f"Guarded vs plain loads, {args.reps} interleaved repetitions, fresh file name each load")
-    head = "{:<40} {:>9} {:>9} {:>9} {:>10} {:>8}".format(
-        "workload", "plain s", "guarded s", "median x", "fastest x", "target"
+    head = "{:<40} {:>8} {:>9} {:>9} {:>8} {:>9} {:>9} {:>8}".format(
+        "workload", "plain s", "guarded s", "guard ms", "median x", "fastest x", "spread", "target"
     )
     print(head)
     print("-" * len(head))
     for key, kind in kinds.items():
         plain, guarded = times["plain"][key], times["guarded"][key]
         per_rep = statistics.median(g / p for g, p in zip(guarded, plain))
+        own_ms = 1000 * statistics.median(g - p for g, p in zip(guarded, plain))
         fastest = min(guarded) / min(plain)
+        spread_p = (max(plain) - min(plain)) / statistics.median(plain)
+        spread_g = (max(guarded) - min(guarded)) / statistics.median(guarded)
+        spread = f"{spread_p:.0%}/{spread_g:.0%}"
         target = f"<= {TARGETS[key]:.2f}x" if TARGETS[key] else "-"
         label = f"{kind} {key} ({sizes[key]:.0f} MB)"
         print(
-            f"{label:<40} {statistics.median(plain):9.3f} {statistics.median(guarded):9.3f} "
-            f"{per_rep:8.3f}x {fastest:9.3f}x {target:>8}"
+            f"{label:<40} {statistics.median(plain):8.3f} {statistics.median(guarded):9.3f} "
+            f"{own_ms:9.1f} {per_rep:7.3f}x {fastest:8.3f}x {spread:>9} {target:>8}"
         )
-    spread = {who: max((max(v) - min(v)) / min(v) for v in times[who].values()) for who in times}
-    print(
-        f"\nworst spread between repetitions (max-min)/min: plain {spread['plain']:.0%}, "
-        f"guarded {spread['guarded']:.0%} (machine noise)"
-    )
+    print("\nspread: (max-min)/median over the repetitions, plain/guarded (machine noise)")
 
 
 if __name__ == "__main__":

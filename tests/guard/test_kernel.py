@@ -299,3 +299,104 @@ def test_bootstrap_into_launcher_guarded_kernel_updates_the_same_guard(guarded_k
     )
     out = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
     assert out.strip() == "[]"  # no second copy of the guard was loaded
+
+
+_REFUSED_LOADS = {
+    "torch.load": MALICIOUS_TORCH,
+    "pickle.loads": (
+        "import os, pickle\n"
+        "class P:\n"
+        "    def __reduce__(self): return os.system, ('touch {marker}',)\n"
+        "pickle.loads(pickle.dumps(P()))\n"
+    ),
+    "pickle.load big (fast path)": (
+        "import os, pickle\n"
+        "class P:\n"
+        "    def __reduce__(self): return os.system, ('touch {marker}',)\n"
+        "rows = [{{'i': i, 'name': str(i)}} for i in range(80000)]\n"
+        "open('{path}', 'wb').write(pickle.dumps([rows, P()], protocol=4))\n"
+        "pickle.load(open('{path}', 'rb'))\n"
+    ),
+    # a file the scan cannot clear (an installed third-party class, judged by the hook), loaded
+    # with weights_only=False: the hook refuses it; no 'weights_only=False' warning on top
+    "torch.load suspicious": (
+        "import torch, packaging.version\n"
+        "torch.save({{'v': packaging.version.Version('1.0')}}, '{path}')\n"
+        "torch.load('{path}', weights_only=False)\n"
+    ),
+    "pandas.read_pickle": (
+        "import os, pickle, pandas\n"
+        "class P:\n"
+        "    def __reduce__(self): return os.system, ('touch {marker}',)\n"
+        "open('{path}', 'wb').write(pickle.dumps(P()))\n"
+        "pandas.read_pickle('{path}')\n"
+    ),
+    "joblib.load": (
+        "import os, joblib\n"
+        "class P:\n"
+        "    def __reduce__(self): return os.system, ('touch {marker}',)\n"
+        "joblib.dump(P(), '{path}')\n"
+        "joblib.load('{path}')\n"
+    ),
+}
+
+
+def _shown(content):
+    """The traceback as IPython shows it in the notebook (colours stripped)."""
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(content["traceback"]))
+
+
+def _assert_no_warden_frames(text):
+    # frames show as "File <path>:<line>, in <function>" (the message may name the scanner CLI)
+    assert "jupyterlab_warden/" not in text and "<jupyterlab-warden>" not in text, text
+    assert "Could not get source" not in text, text
+
+
+@pytest.mark.parametrize("call", sorted(_REFUSED_LOADS))
+def test_a_refusal_shows_the_users_line_and_makes_one_event(guarded_kernel, tmp_path, call):
+    kernel, spool = guarded_kernel
+    marker = tmp_path / "PWNED"
+    code = _REFUSED_LOADS[call].format(marker=marker, path=tmp_path / "evil.bin")
+    before = len(_spool(spool))
+    content, messages = kernel.run(code)
+    assert content["ename"] == "WardenBlockedLoad", content
+    assert not marker.exists()
+    shown = _shown(content)
+    _assert_no_warden_frames(shown)
+    last_line = code.strip().splitlines()[-1]
+    assert last_line in shown  # the traceback ends at the user's own call
+    assert len(_comm_events(messages)) == 1  # one toast
+    assert len(_spool(spool)) == before + 1  # one recorded event
+
+
+def test_a_failing_load_warden_did_not_refuse_gains_no_warden_frame(guarded_kernel, tmp_path):
+    kernel, spool = guarded_kernel
+    for code in (
+        f"import torch\ntorch.load({str(tmp_path / 'missing.pt')!r})",
+        f"import pickle\npickle.load(open({str(tmp_path / 'missing.pkl')!r}, 'rb'))",
+        "import pickle\npickle.loads(b'\\x80\\x04K\\x01')",  # truncated: no STOP
+    ):
+        content, messages = kernel.run(code)
+        assert content["status"] == "error"
+        assert content["ename"] != "WardenBlockedLoad", content
+        _assert_no_warden_frames(_shown(content))
+        assert _comm_events(messages) == []
+    assert _spool(spool) == []
+
+
+def test_bootstrapped_guard_refusal_shows_no_embedded_frames(plain_kernel, tmp_path):
+    kernel = plain_kernel
+    content, _ = kernel.run(
+        bootstrap_source({"schema_version": 1, "revision": 3}),
+        silent=True,
+        user_expressions={"warden": "_warden_guard_status"},
+    )
+    assert _status(content)["installed"] is True, _status(content)
+    marker = tmp_path / "PWNED"
+    content, messages = kernel.run(_REFUSED_LOADS["pickle.loads"].format(marker=marker, path=""))
+    assert content["ename"] == "WardenBlockedLoad"
+    _assert_no_warden_frames(_shown(content))
+    assert len(_comm_events(messages)) == 1
+    assert not marker.exists()

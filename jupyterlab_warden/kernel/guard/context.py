@@ -20,6 +20,9 @@ class LoadContext:
         self.report = None  # the scanner's ScanReport, when the data was scanned
         self.cleared: Optional[Dict] = None  # None: not scanned, the hook assumes the worst
         self.hash_source = None  # how to hash the file later: path or bytes
+        # Fast path (state.open_fast): the data not yet scanned; the hook admits only globals
+        # safe in every role and scans this source the moment one is not (then judges as usual)
+        self.pending = None
         self._stack = None
 
     @property

@@ -15,6 +15,13 @@ class WardenBlockedLoad(pickle.UnpicklingError):
         self.rule_id = rule_id
         self.event = event or {}
 
+    def _render_traceback_(self):
+        """IPython shows this instead of the raw traceback: it ends at the user's own call,
+        without Warden's frames (guard/tracebacks.py)."""
+        from .tracebacks import render
+
+        return render(self)
+
 
 class WardenWarning(UserWarning):
     """Shown in the cell's output when a rule's action is 'warn'."""

@@ -41,6 +41,16 @@ def describe(target) -> Optional[FileSource]:
     return _open_file(target)
 
 
+def unchanged(source: FileSource) -> bool:
+    """Is the file behind ``source`` still the version described (same stat key)?"""
+    if source.stat_key is None:
+        return True  # bytes or a mapping of the open file: what the unpickler reads
+    try:
+        return _stat_key(source.path, os.stat(source.path)) == source.stat_key
+    except OSError:
+        return False
+
+
 def _stat_key(path: str, st) -> Tuple:
     """Identity of one version of a file. ctime cannot be set back by a user, so a rewrite
     that restores size and mtime still changes the key."""

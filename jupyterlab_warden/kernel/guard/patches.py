@@ -19,7 +19,7 @@ import threading
 import types
 import weakref
 
-from . import format_loaders
+from . import format_loaders, tracebacks
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
@@ -137,7 +137,15 @@ class _Patcher:
         return _wrap(original, maker(original, label, state), kind)
 
 
-def _wrap(original, wrapper, kind):
+def _wrap(original, inner, kind):
+    def wrapper(*args, **kwargs):
+        __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
+        try:
+            return inner(*args, **kwargs)
+        except BaseException as exc:
+            tracebacks.hide_warden_frames(exc)  # display only (guard/tracebacks.py)
+            raise
+
     wrapper.__warden_original__ = original
     wrapper.__warden_kind__ = kind
     for name in ("__name__", "__qualname__", "__doc__", "__module__"):
@@ -173,17 +181,24 @@ def _torch_wrapper(original, label, state):
         if weights_only is None and pickle_module is None and state.weights_only_default:
             kwargs["weights_only"] = True  # torch < 2.6 (or its env override) would not
         cleared = ctx.report is not None and ctx.report.verdict == SAFE
+        warn_after = None
         if unsafe and not cleared and not state.check_trust(ctx):
             # Under the new model a weights_only=False load is pre-scanned and judged like any
             # pickle; the rule speaks only when the scan could not clear the file.
             evidence = {"call": label, "weights_only": False}
             evidence.update(state.file_evidence(ctx, with_hash=False))
-            state.apply_rule(
+            finding = (
                 RULE_WEIGHTS_ONLY_FALSE,
                 evidence,
                 "torch.load(weights_only=False)",
                 "it unpickles arbitrary objects from a file the pre-load scan could not clear",
             )
+            if state.rules.action_for(RULE_WEIGHTS_ONLY_FALSE, state.policy) == "warn":
+                # said once the load succeeded: a load the hook then refuses makes one event
+                # (its refusal), not a warning and a refusal for the same load
+                warn_after = finding
+            else:
+                state.apply_rule(*finding)  # block / confirm: before anything is read
         elif (
             not unsafe
             and state.torch_vulnerable
@@ -204,7 +219,10 @@ def _torch_wrapper(original, label, state):
                 f"weights_only is bypassable on torch {state.torch_version} (CVE-2025-32434)",
             )
         with ctx:
-            return original(f, *args, **kwargs)
+            result = original(f, *args, **kwargs)
+        if warn_after is not None:
+            state.apply_rule(*warn_after)
+        return result
 
     return load
 
@@ -232,7 +250,11 @@ def _file_wrapper(original, label, state):
             replay = _Replay(file)
             with state.open_bytes(label, replay.fill()):
                 return original(replay, *args, **kwargs)
-        with state.open_load(label, file):
+        if label == "pickle.load":  # the C unpickler's own find_class: the hook sees every global
+            ctx = state.open_fast(label, file)
+        else:
+            ctx = state.open_load(label, file)
+        with ctx:
             return original(file, *args, **kwargs)
 
     return load
@@ -242,7 +264,11 @@ def _bytes_wrapper(original, label, state):
     def loads(data, *args, **kwargs):
         if not state.enabled and state.intact():
             return original(data, *args, **kwargs)
-        with state.open_bytes(label, data):
+        if label == "pickle.loads":
+            ctx = state.open_fast(label, data, is_bytes=True)
+        else:
+            ctx = state.open_bytes(label, data)
+        with ctx:
             return original(data, *args, **kwargs)
 
     return loads
@@ -258,6 +284,7 @@ def _unpickler_class(base, state, label):
             self.__warden_source = (file, replay)
 
         def load(self):
+            __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
             file, replay = self.__warden_source
             if not state.enabled and state.intact():
                 if replay is not None:
@@ -269,8 +296,12 @@ def _unpickler_class(base, state, label):
                 ctx = state.open_bytes(label, replay.fill())
             else:
                 ctx = state.open_load(label, file)
-            with ctx:
-                return super().load()
+            try:
+                with ctx:
+                    return super().load()
+            except BaseException as exc:
+                tracebacks.hide_warden_frames(exc)
+                raise
 
     Unpickler.__name__ = base.__name__
     Unpickler.__qualname__ = base.__qualname__

@@ -13,7 +13,7 @@ import types
 import warnings
 from typing import Dict, Optional
 
-from ..scan import judge
+from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
 from . import catalog, filesource
 from .context import ContextStack, LoadContext
@@ -29,6 +29,12 @@ TORCH_LAST_VULNERABLE = (2, 5, 1)  # CVE-2025-32434
 SAFE, DANGEROUS = "safe", "dangerous"  # scanner verdicts (jupyterlab_warden.kernel.scan.report)
 _IMMUTABLE_VALUES = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
 _VALUE_TYPES = frozenset(("torch.dtype", "torch.layout", "torch.memory_format", "torch.qscheme"))
+# Plain pickle.load / pickle.loads of at least this many bytes take the fast path (open_fast):
+# below it the pre-scan costs less than a millisecond or two and gives the file-level verdict
+# up front. Not a security setting: both paths refuse the same data (tests/guard/corpus runs
+# the corpora through both).
+FAST_PATH_MIN_BYTES = 1 << 20
+_HEAPTYPE, _IMMUTABLETYPE = 1 << 9, 1 << 8  # CPython type flags
 
 
 class GuardState:
@@ -52,6 +58,7 @@ class GuardState:
             "loads_blocked": 0,
         }
         self._seal = None
+        self.fast_path_min_bytes = FAST_PATH_MIN_BYTES
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
@@ -72,6 +79,7 @@ class GuardState:
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}
+        self.fast_admits: Dict = {}  # (module, name) -> safe in every role and unchangeable
         self.scans: Dict = {}  # stat key -> ScanReport under this policy
         try:
             guard = policy.get("guard") or {}
@@ -180,6 +188,19 @@ class GuardState:
         if ctx is not None and ctx.trusted:
             return
         self.counts["globals_checked"] += 1
+        if ctx is not None and ctx.pending is not None:
+            if self._fast_admit(module, name):
+                return
+            # role-aware (or refused) by the hook alone: scan the whole data now, then judge
+            # this and every later global exactly as a pre-scanned load would
+            source, ctx.pending = ctx.pending, None
+            if not filesource.unchanged(source):
+                # the scan would read another version than the one being unpickled
+                self._refuse_global(module, name, Decision(False, "changed-during-load"), ctx)
+                return
+            self._scan_into(ctx, source)  # raises WardenBlockedLoad on a dangerous verdict
+            if ctx.trusted:
+                return
         scanned = ctx is not None and ctx.cleared is not None
         if scanned:
             roles = ctx.cleared.get((module, name))
@@ -191,14 +212,41 @@ class GuardState:
                 return
         else:
             roles = judge.WORST
+        decision = self._decide_cached(module, name, roles, scanned)
+        if not decision.allowed:
+            self._refuse_global(module, name, decision, ctx)
+
+    def _fast_admit(self, module, name) -> bool:
+        """May the fast path let this global through without a scan? Only if the hook alone
+        allows it in EVERY role (called with any arguments, made, restored: judge.WORST), the
+        pickle cannot change it in place (BUILD/SETITEM on the global itself, which only a
+        scan sees: a builtin function of a module, an immutable (C or IMMUTABLETYPE) class, or
+        an immutable value), and the scanner judges nothing about its restored state
+        (curated.STATE_JUDGED: numpy.dtype)."""
+        key = (module, name)
+        hit = self.fast_admits.get(key)
+        if hit is None:
+            hit = False
+            if self._decide_cached(module, name, judge.WORST, False).allowed:
+                by_name = self.globals.decide(module, name, judge.WORST)
+                obj, failure = _resolve(module, name, by_name)
+                hit = (
+                    failure is None
+                    and _unchangeable(obj)
+                    and judge.canonical(obj) not in curated.STATE_JUDGED
+                )
+            if len(self.fast_admits) < 50_000:
+                self.fast_admits[key] = hit
+        return hit
+
+    def _decide_cached(self, module, name, roles: int, scanned: bool) -> Decision:
         key = (module, name, roles, scanned)
         decision = self.decisions.get(key)
         if decision is None:
             decision = self._decide(module, name, roles, scanned)
             if len(self.decisions) < 50_000:
                 self.decisions[key] = decision
-        if not decision.allowed:
-            self._refuse_global(module, name, decision, ctx)
+        return decision
 
     def _decide(self, module, name, roles: int, scanned: bool) -> Decision:
         by_name = self.globals.decide(module, name, roles)
@@ -361,6 +409,44 @@ class GuardState:
             return ctx
         return self._scan_into(ctx, source)
 
+    def open_fast(self, call: str, target, is_bytes: bool = False) -> LoadContext:
+        """``pickle.load(file)`` / ``pickle.loads(data)`` (the C unpickler with its own
+        find_class, so the hook sees every global) of big data: no scan up front. The hook
+        admits globals safe in every role (``_fast_admit``); the first other global makes it
+        scan the whole data right then and judge from there on as a pre-scanned load does.
+        What ran before that point was safe whatever the scan would have said. Small data,
+        nested loads, audit mode and already-scanned files take the pre-scan path."""
+        outer = self.contexts.current()
+        if (
+            outer is not None
+            or not self.enabled
+            or not self.scan_before_load
+            or not self.globals.enforcing
+            or not self.intact()
+        ):
+            return self._open_slow(call, target, is_bytes)
+        if is_bytes:
+            try:
+                view = memoryview(target)
+            except TypeError:
+                return self._open_slow(call, target, is_bytes)
+            source = filesource.FileSource(None, view, view.nbytes, None)
+        else:
+            source = filesource.describe(target)
+        if (
+            source is None
+            or source.size < self.fast_path_min_bytes
+            or (source.stat_key is not None and source.stat_key in self.scans)
+        ):
+            return self._open_slow(call, target, is_bytes)
+        ctx = self.contexts.new(call)
+        ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        ctx.pending = source
+        return ctx
+
+    def _open_slow(self, call, target, is_bytes: bool) -> LoadContext:
+        return self.open_bytes(call, target) if is_bytes else self.open_load(call, target)
+
     def open_bytes(self, call: str, data) -> LoadContext:
         """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
         self._require_intact(call)
@@ -503,6 +589,17 @@ def _unparsable(report) -> bool:
         UNPARSABLE in str(e) or "RecursionError" in str(e) or "MemoryError" in str(e)
         for e in report.errors or ()
     )
+
+
+def _unchangeable(obj) -> bool:
+    """Can a pickle not change this object in place (BUILD's setattr / __dict__ update)?"""
+    if isinstance(obj, type):
+        flags = obj.__flags__
+        return not flags & _HEAPTYPE or bool(flags & _IMMUTABLETYPE)
+    if isinstance(obj, types.BuiltinFunctionType):
+        owner = getattr(obj, "__self__", None)
+        return owner is None or isinstance(owner, types.ModuleType)
+    return type(obj) in _IMMUTABLE_VALUES
 
 
 def parse_version(version: str):

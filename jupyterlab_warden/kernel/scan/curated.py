@@ -358,6 +358,10 @@ NEW_ARGS_CLASSES = frozenset(
     ).split()
 )
 
+# Curated classes whose restored STATE the scanner judges (scan/dtype_state.py): the audit hook
+# cannot see BUILD states, so the guard's fast path never admits them without a scan.
+STATE_JUDGED = frozenset(("numpy.dtype",))
+
 # builtins.getattr is allowed in exactly one shape, which the scanner checks:
 # getattr(<zoneinfo.ZoneInfo class>, '_unpickle') - how every ZoneInfo pickles.
 ZONEINFO_GETATTR = ("builtins.getattr", "zoneinfo.ZoneInfo", "_unpickle")

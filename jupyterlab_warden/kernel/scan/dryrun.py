@@ -15,9 +15,26 @@ returns None and the caller uses the exact Python scanner.
 
 import _pickle
 import io
+import threading
 
+from . import dtype_state
 from .curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, ZGETATTR
-from .opcodes import _CURATED_CLASS_ARGS, _GETATTR, _ZONEINFO, MUTATE, Global, StreamResult
+from .opcodes import (
+    _CURATED_CLASS_ARGS,
+    _DTYPE_CLASS,
+    _GETATTR,
+    _ZONEINFO,
+    MUTATE,
+    UNSAFE_STATE,
+    Global,
+    StreamResult,
+    nested_globals,
+    nested_kind,
+)
+
+# bytes handed to stand-ins (a reconstructor's argument, a restored state) that look loadable:
+# scanned after the dry run as the Python walk scans every bytes constant (one list per run)
+_LOADABLE = threading.local()
 
 _DEFAULT_ARGS = ((), CALL | NEW | NEWARGS | BUILD)
 
@@ -40,10 +57,43 @@ class _Made:
         return _Made(self.refs)
 
     def _build(self, *args, **kwargs):
+        _mark_args(args, (), 0)
         for ref in self.refs:
             ref.roles |= BUILD
+            if ref.special is _DTYPE_CLASS:
+                ref.roles |= UNSAFE_STATE  # a dtype made another way and restored (opcodes.py)
 
     __setstate__ = __setitem__ = append = extend = add = _build
+
+
+class _DTypeMade(_Made):
+    """numpy.dtype(typestr, ...) as the dry run holds it: its BUILD state is judged."""
+
+    __slots__ = ("typestr", "info")
+
+    def __init__(self, ref, args):
+        super().__init__((ref,))
+        first = args[0] if args else None
+        self.typestr = first if isinstance(first, str) else ""
+        self.info = None
+
+    def __setstate__(self, state):
+        ref = self.refs[0]
+        ref.roles |= BUILD
+        unsafe, self.info = dtype_state.unsafe_state(state, _describe_dtype)
+        if unsafe:
+            ref.roles |= UNSAFE_STATE
+
+    __setitem__ = append = extend = add = _Made._build
+
+
+def _describe_dtype(item):
+    if type(item) is not _DTypeMade:
+        return None
+    built = item.info
+    if built is not None and built.has_object:
+        return built
+    return dtype_state.from_typestr(item.typestr, built.size if built is not None else None)
 
 
 def _refs_of(item):
@@ -62,9 +112,14 @@ def _mark_args(args, positional, rest):
 
 
 def _mark(item, role):
-    if type(item) is tuple:
+    kind = type(item)
+    if kind is tuple:
         for sub in item:
             _mark(sub, role)
+        return
+    if kind is bytes or kind is bytearray:
+        if len(item) > 16 and nested_kind(item, 0):
+            _LOADABLE.runs[-1].append(item)
         return
     for ref in _refs_of(item):
         ref.roles |= role
@@ -79,6 +134,7 @@ class _OnGlobal:
         role = MUTATE if inst is None else BUILD
 
         def record(*args, **kwargs):
+            _mark_args(args, (), 0)
             ref.roles |= role
 
         return record
@@ -89,6 +145,10 @@ class _StandinMeta(type):
 
     def __call__(cls, *args, **kwargs):
         ref = cls.__warden_global__
+        if ref.special is _DTYPE_CLASS:
+            ref.roles |= CALL
+            _mark_args(args, (), 0)
+            return _DTypeMade(ref, args)
         fast = cls.__warden_fast__
         if fast is not None and not kwargs:
             ref.roles |= CALL  # (its arguments keep their VALUE role: nothing to mark)
@@ -127,7 +187,10 @@ class _StandinMeta(type):
 
 def _standin_new(cls, *args, **kwargs):
     # NEWOBJ / copyreg.__newobj__ pass the pickle's arguments to the real __new__
-    cls.__warden_global__.roles |= NEW | NEWARGS if args or kwargs else NEW
+    ref = cls.__warden_global__
+    ref.roles |= NEW | NEWARGS if args or kwargs else NEW
+    if ref.special is _DTYPE_CLASS:
+        return _DTypeMade(ref, args)
     return object.__new__(cls)
 
 
@@ -170,16 +233,27 @@ class _DryUnpickler(_c_unpickler()):
         return _Made(())
 
 
-def dry_scan(buf, pos: int = 0):
+def dry_scan(buf, pos: int = 0, depth: int = 0):
     """A StreamResult for the pickle at ``pos``, or None when the dry run cannot follow it."""
     stream = io.BytesIO(buf[pos:] if pos else buf)
     unpickler = _DryUnpickler(stream)
+    if not hasattr(_LOADABLE, "runs"):
+        _LOADABLE.runs = []
+    _LOADABLE.runs.append([])
     try:
         unpickler.load()
     except Exception:  # noqa: BLE001 - anything unexpected: the exact Python scanner decides
         return None
+    finally:
+        loadable = _LOADABLE.runs.pop()
+    found, nested = unpickler.found, 0
+    for data in loadable:  # after the load: a nested dry run has its own list
+        inner = nested_globals(data, depth)
+        if inner:
+            nested += 1
+            found.extend(inner)
     protocol = buf[pos + 1] if len(buf) > pos + 1 and buf[pos] == 0x80 else None
-    return StreamResult(unpickler.found, pos + stream.tell(), protocol, None, 0)
+    return StreamResult(found, pos + stream.tell(), protocol, None, nested)
 
 
 def small_int(buf, pos: int, stream: StreamResult):

@@ -81,7 +81,7 @@ def parts_of_buffer(buf, where: str, depth: int, zip_source=None) -> Iterator[Pa
     elif len(buf) >= 512 and bytes(buf[257:262]) == b"ustar":
         yield from _tar_parts(buf, where, depth)
     else:
-        streams, _ = scan_pickles(buf, 0)
+        streams, _ = scan_pickles(buf, 0, depth)
         fmt = "pickle" if len(streams) <= 1 else "legacy-torch"
         yield Part(where, fmt, streams)
 

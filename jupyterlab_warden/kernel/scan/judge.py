@@ -93,6 +93,9 @@ REASONS = {
     ),
     "not-the-curated-object": "it resolves to something other than the curated object of that name",
     "not-in-scan": "the pre-load scan of this data did not clear it (fail closed)",
+    "changed-during-load": (
+        "the file was replaced while it was being loaded, so no scan can vouch for what is read"
+    ),
     "unresolved": "it could not be resolved as the unpickler would",
     "not-imported": (
         "its third-party package is not imported yet, and importing it to judge it could run code"
@@ -106,6 +109,10 @@ REASONS = {
         "the guard's state was changed outside its policy channel, so it refuses everything"
     ),
     "mutates-global": "the pickle changes this global object in place (BUILD or SETITEM on it)",
+    "unsafe-state": (
+        "the pickle restores a numpy dtype state that numpy itself refuses to build (an object "
+        "field overlapping other data), which forges object pointers and can crash the kernel"
+    ),
 }
 
 

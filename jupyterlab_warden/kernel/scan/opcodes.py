@@ -15,10 +15,14 @@ import pickletools
 import struct
 from typing import List, NamedTuple, Optional, Tuple
 
+from . import dtype_state
 from .curated import ARG_ROLES, BUILD, CALL, CLASSES, NEW, NEWARGS, VALUE, ZGETATTR
 from .judge import normalise
 
 MUTATE = 32  # role bit: the pickle changes this global's object in place (always refused)
+# role bit: the pickle restores a numpy dtype state numpy's constructor would refuse
+# (overlapping object fields: a forged PyObject*, dtype_state.py) - always refused
+UNSAFE_STATE = 128
 
 _WRAPPER_CLASS = object()  # joblib's NumpyArrayWrapper: raw array bytes follow its BUILD
 _DTYPE_CLASS = object()
@@ -174,6 +178,10 @@ def _build_on(target):
     elif kind in _TRACKED:
         for ref in target.refs:
             ref.roles |= BUILD
+            if ref.special is _DTYPE_CLASS:
+                # a dtype made another way (copyreg, INST...) and restored: never in real
+                # numpy pickles, and its state cannot be judged here
+                ref.roles |= UNSAFE_STATE
 
 
 class StreamResult(NamedTuple):
@@ -317,7 +325,10 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
     append = stack.append
     floor = 0  # stack height at the innermost MARK: nothing below it may be popped
     ops = 0
-    joblib = None  # a _JoblibArrays once joblib's array wrapper class is named
+    # a _JoblibArrays (value tracking) once joblib's array wrapper class or numpy.dtype is
+    # named: the first to step over raw array bytes, the second to judge dtype states
+    joblib = None
+    wrapper_seen = False  # raw bytes between opcodes: only this Python walk can read on
     try:
         while True:
             if pos >= size:
@@ -337,7 +348,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 if len(stack) > MAX_STACK or len(marks) > MAX_STACK:
                     raise PickleFormatError(f"stack deeper than {MAX_STACK} items")
                 if budget is not None and ops > budget:
-                    raise OverBudget(joblib is not None)
+                    raise OverBudget(wrapper_seen)
             # Branches in order of how often real pickles use them.
             if kind == K_MEMOIZE:
                 if len(stack) <= floor:
@@ -422,14 +433,11 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                             value = str(view[pos : pos + length], entry[4])
                         except UnicodeDecodeError:
                             pass
-                elif depth < 3 and length > 16 and view[pos] == 0x80 and view[pos + 1] <= 5:
-                    # A pickle inside a bytes constant feeds a nested pickle.loads.
-                    inner = scan_stream(view[pos : pos + length], 0, depth + 1)
-                    if inner.error is None and inner.globals:
+                elif length > 16 and nested_kind(view, pos):
+                    inner = nested_globals(view[pos : pos + length], depth)
+                    if inner:
                         nested += 1
-                        for g in inner.globals:
-                            g.opcode = "NESTED:" + g.opcode
-                            found.append(g)
+                        found.extend(inner)
                 pos += length
                 append(value)
             elif kind == K_TUPLEN:
@@ -496,8 +504,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                     start,
                 )
                 found.append(ref)
-                if ref.special is _WRAPPER_CLASS and joblib is None:
+                if ref.special in _TRACKING and joblib is None:
                     joblib = _JoblibArrays()
+                wrapper_seen = wrapper_seen or ref.special is _WRAPPER_CLASS
                 append(ref)
             elif kind == K_LINE:
                 lines = []
@@ -514,8 +523,9 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                     ref = Global(value[0], value[1], name, start)
                     found.append(ref)
                     if name == "GLOBAL":
-                        if ref.special is _WRAPPER_CLASS and joblib is None:
+                        if ref.special in _TRACKING and joblib is None:
                             joblib = _JoblibArrays()
+                        wrapper_seen = wrapper_seen or ref.special is _WRAPPER_CLASS
                         append(ref)
                         continue
                     # INST: MARK args INST module name -> module.name(*args)
@@ -611,6 +621,7 @@ _SPECIAL.update(
         ("numpy", "dtype"): _DTYPE_CLASS,
     }
 )
+_TRACKING = (_WRAPPER_CLASS, _DTYPE_CLASS)
 _MAX_ARRAY_BYTES = 1 << 50
 
 
@@ -621,13 +632,14 @@ class _Dict(dict):
 class _DType(_Inst):
     """numpy.dtype(typestr, ...): enough to know the item size of a joblib array."""
 
-    __slots__ = ("typestr", "elsize", "ref")
+    __slots__ = ("typestr", "elsize", "ref", "info")
 
     def __init__(self, typestr, ref):
         super().__init__((ref,))
         self.typestr = typestr
         self.elsize = -1
         self.ref = ref
+        self.info = None  # dtype_state.DTypeInfo once restored by BUILD
 
     def itemsize(self):
         if self.elsize > 0:
@@ -704,9 +716,11 @@ class _JoblibArrays:
         elif name in ("REDUCE", "NEWOBJ"):
             func, args = pop(2)
             special = func.special if type(func) is Global else None
-            if special is _DTYPE_CLASS and isinstance(args, tuple) and args:
+            if special is _DTYPE_CLASS:
                 func.roles |= CALL if name == "REDUCE" else NEW
-                stack.append(_DType(args[0], func) if isinstance(args[0], str) else _ANY)
+                first = args[0] if isinstance(args, tuple) and args else None
+                # an unknown type string still gets its BUILD state judged
+                stack.append(_DType(first if isinstance(first, str) else "", func))
             elif special is _WRAPPER_CLASS:
                 func.roles |= CALL if name == "REDUCE" else NEW
                 stack.append(_Wrapper(func))
@@ -723,6 +737,10 @@ class _JoblibArrays:
                 obj.ref.roles |= BUILD
                 if isinstance(state, tuple) and len(state) > 5 and isinstance(state[5], int):
                     obj.elsize = state[5]
+                unsafe, info = dtype_state.unsafe_state(state, _describe_dtype)
+                if unsafe:
+                    obj.ref.roles |= UNSAFE_STATE
+                obj.info = info
             elif isinstance(obj, _Wrapper):
                 obj.ref.roles |= BUILD
                 if isinstance(state, _Dict):
@@ -734,16 +752,17 @@ class _JoblibArrays:
     @staticmethod
     def _skip_array(state, view, pos, found, depth):
         dtype, shape = state.get("dtype"), state.get("shape")
-        if not isinstance(dtype, _DType) or not isinstance(shape, tuple):
+        has_object = _joblib_has_object(dtype)
+        if has_object is None or not isinstance(shape, tuple):
             raise PickleFormatError("joblib array wrapper without a readable shape and dtype")
-        if "numpy_array_alignment_bytes" in state and "O" not in dtype.typestr:
+        if "numpy_array_alignment_bytes" in state and not has_object:
             if pos >= len(view):
                 raise PickleFormatError("truncated joblib array padding")
             pad = view[pos]
             if pad > 64 or bytes(view[pos + 1 : pos + 1 + pad]) != b"\xff" * pad:
                 raise PickleFormatError("malformed joblib array padding")
             pos += 1 + pad
-        if "O" in dtype.typestr:
+        if has_object:
             # object arrays are a complete pickle of their own: scan it, then go on after it
             inner = scan_stream(view, pos, depth + 1) if depth < 3 else None
             if inner is None or inner.error is not None:
@@ -764,6 +783,31 @@ class _JoblibArrays:
         if end > len(view):
             raise PickleFormatError("joblib array runs past the end of the data")
         return end
+
+
+# numpy >= 2 pickles a StringDType as _convert_to_stringdtype_kwargs(coerce[, na_object])
+_STRINGDTYPE = frozenset(
+    m + "._internal._convert_to_stringdtype_kwargs" for m in ("numpy._core", "numpy.core")
+)
+
+
+def _joblib_has_object(dtype) -> Optional[bool]:
+    """Does joblib write this array as a pickle (``dtype.hasobject``)? None: cannot tell."""
+    if isinstance(dtype, _DType):
+        built = dtype.info
+        return "O" in dtype.typestr or (built is not None and built.has_object)
+    if type(dtype) is _Inst and dtype.refs and all(r.full in _STRINGDTYPE for r in dtype.refs):
+        return True  # StringDType holds references: joblib pickles the array
+    return None
+
+
+def _describe_dtype(item):
+    if not isinstance(item, _DType):
+        return None
+    built = item.info
+    if built is not None and built.has_object:
+        return built
+    return dtype_state.from_typestr(item.typestr, built.size if built is not None else None)
 
 
 def _find_newline(view, pos: int, size: int) -> int:
@@ -810,17 +854,55 @@ def _line_value(opname: str, lines) -> object:
 PYTHON_OPS_BUDGET = 4096
 
 
-def _scan_one(buf, pos: int) -> StreamResult:
+def _scan_one(buf, pos: int, depth: int = 0) -> StreamResult:
     try:
-        return scan_stream(buf, pos, budget=PYTHON_OPS_BUDGET)
+        return scan_stream(buf, pos, depth, budget=PYTHON_OPS_BUDGET)
     except OverBudget as exc:
         if exc.args and exc.args[0]:
             # joblib writes raw array bytes between opcodes: only the Python walk steps over them
-            return scan_stream(buf, pos)
+            return scan_stream(buf, pos, depth)
     from .dryrun import dry_scan
 
-    result = dry_scan(buf, pos)
-    return result if result is not None else scan_stream(buf, pos)
+    result = dry_scan(buf, pos, depth)
+    return result if result is not None else scan_stream(buf, pos, depth)
+
+
+# Data in a bytes constant that a reconstructor loads (torch.storage._load_from_bytes ->
+# torch.load(BytesIO), a nested pickle.loads): a pickle (also a legacy torch file) or a zip
+# (a torch archive). Scanned as the file it is, up to MAX_NESTED levels; deeper fails closed.
+MAX_NESTED = 4
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def nested_kind(view, pos: int) -> Optional[str]:
+    if view[pos] == 0x80 and view[pos + 1] <= 5:
+        return "pickle"
+    if bytes(view[pos : pos + 4]) in _ZIP_MAGIC:
+        return "zip"
+    return None
+
+
+def nested_globals(data, depth: int) -> List[Global]:
+    """The globals of loadable data held in a bytes constant (its own errors ignored, as the
+    loader would fail on them too; globals of a malformed zip member are kept)."""
+    from .formats import MAX_NESTING, UNPARSABLE
+
+    kind = nested_kind(data, 0)
+    if depth + 1 >= (MAX_NESTED if kind == "pickle" else MAX_NESTING):
+        raise PickleFormatError(f"{UNPARSABLE}: data in bytes constants nested too deeply")
+    if kind == "pickle":
+        inner = scan_pickles(data, 0, depth + 1)[0]
+        streams = [s for s in inner if s.error is None]
+    else:
+        from .formats import parts_of_buffer
+
+        streams = [s for part in parts_of_buffer(data, "", depth + 1) for s in part.streams]
+    found = []
+    for stream in streams:
+        for g in stream.globals:
+            g.opcode = "NESTED:" + g.opcode
+            found.append(g)
+    return found
 
 
 # torch's legacy format: magic number, protocol version, sys info, the data, storage keys - five
@@ -835,7 +917,7 @@ def is_torch_legacy(first: "StreamResult", buf, start: int) -> bool:
     return first.error is None and any(magic in head for magic in _TORCH_MAGIC)
 
 
-def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
+def scan_pickles(buf, pos: int = 0, depth: int = 0) -> Tuple[List[StreamResult], int]:
     """Consecutive pickles from ``pos``; stops at non-pickle. A legacy torch file is read as
     torch reads it: exactly five pickles, whatever their protocols."""
     results = []
@@ -845,7 +927,7 @@ def scan_pickles(buf, pos: int = 0) -> Tuple[List[StreamResult], int]:
     while pos < size:
         if legacy and len(results) >= TORCH_LEGACY_PICKLES:
             break
-        result = _scan_one(buf, pos)
+        result = _scan_one(buf, pos, depth)
         if result.error is not None and results:
             # After a good pickle, trailing bytes may be raw tensor data rather than a pickle;
             # keep any globals they seemed to name, but do not call the file malformed.

@@ -5,7 +5,7 @@ from typing import Dict, List, NamedTuple, Optional
 from .curated import NEWARGS
 from .decide import GlobalPolicy
 from .judge import CALL, NEEDS_RESOLUTION, role_names
-from .opcodes import COMPUTED, MUTATE
+from .opcodes import COMPUTED, MUTATE, UNSAFE_STATE
 
 SAFE, SUSPICIOUS, DANGEROUS, ERROR = "safe", "suspicious", "dangerous", "error"
 VERDICTS = (SAFE, SUSPICIOUS, DANGEROUS, ERROR)
@@ -23,6 +23,7 @@ _DANGEROUS_REASONS = {
     "getattr-shape",
     "not-curated-callable",
     "mutates-global",
+    "unsafe-state",
 }
 
 
@@ -88,6 +89,8 @@ def classify(module: str, name: str, roles: int, policy: GlobalPolicy):
         return DANGEROUS, "computed", False
     if roles & MUTATE:
         return DANGEROUS, "mutates-global", False
+    if roles & UNSAFE_STATE:
+        return DANGEROUS, "unsafe-state", False
     decision = policy.decide(module, name, roles)
     if decision.allowed:
         verdict = SUSPICIOUS if decision.reason in NEEDS_RESOLUTION else SAFE
@@ -100,6 +103,8 @@ def _roles_list(roles: int) -> List[str]:
     out = role_names(roles)
     if roles & MUTATE:
         out.append("mutate")
+    if roles & UNSAFE_STATE:
+        out.append("unsafe-state")
     return out
 
 

@@ -52,8 +52,53 @@ def _p0_locate_system(fid, ctx):
     return asm.Call(asm.Call(asm.G("pydoc", "locate"), "os.system"), g.shell(fid))
 
 
+def _fast_admitted_prefix_then_system(fid, ctx):
+    """Fast path (big pickle.load/loads): globals the hook admits without a scan first (C
+    classes safe in every role), then the payload: the hook must switch to the scan there."""
+    prefix = [asm.Call(asm.G("datetime", "date"), 2020, 1, 1 + i) for i in range(20)]
+    prefix += [
+        asm.Call(asm.G("decimal", "Decimal"), "1.5"),
+        asm.Call(asm.G("builtins", "complex"), 1, 2),
+    ]
+    return asm.Seq(*prefix, asm.Call(asm.G("posix", "system"), g.shell(fid)))
+
+
+def _fast_zoneinfo_then_getattr_system(fid, ctx):
+    """Fast path: the zoneinfo getattr shape (cleared only by the scan) first, then getattr in
+    another shape reaching os.system: the scan's roles must not clear the second use."""
+    zone = asm.Call(
+        asm.Call(asm.G("builtins", "getattr"), asm.G("zoneinfo", "ZoneInfo"), "_unpickle"), "UTC", 1
+    )
+    os_module = asm.Call(asm.G("builtins", "__import__"), "os")
+    system = asm.Call(asm.G("builtins", "getattr"), os_module, "system")
+    run = asm.Call(system, g.shell(fid))
+    return asm.Seq(zone, run)
+
+
 _E = Entry
 ENTRIES = [
+    # the guard's fast path for big pickle.load(s) (state.open_fast), attacked
+    _E(
+        "fast_prefix_then_system_load",
+        "fast-path",
+        _fast_admitted_prefix_then_system,
+        "pickle.load",
+        "big-pickle",
+    ),
+    _E(
+        "fast_prefix_then_system_loads",
+        "fast-path",
+        _fast_admitted_prefix_then_system,
+        "pickle.loads",
+        "big-pickle",
+    ),
+    _E(
+        "fast_zoneinfo_then_getattr",
+        "fast-path",
+        _fast_zoneinfo_then_getattr_system,
+        "pickle.loads",
+        "big-pickle",
+    ),
     # wildcard-module escapes
     _E(
         "wc_datetime_builtins_get", "wildcard", g.wc_datetime_builtins_get, "pickle.loads", "pickle"

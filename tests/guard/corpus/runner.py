@@ -1,13 +1,15 @@
 """Load corpus files in a fresh Python process and report per-file results as JSON.
 
-    python runner.py MODE MANIFEST RESULTS      (MODE: none | default | strict)
+    python runner.py MODE MANIFEST RESULTS
+        (MODE: none | default | strict | default-fast | strict-fast)
 
 ``none`` loads without Warden; ``default``/``strict`` call jupyterlab_warden.kernel.guard.install()
-first, with an emit callback that records every event. Each file is loaded in a child forked
-from this process (libraries already imported, so a fork is cheap), so what one payload did
-cannot change how the next file loads. Red-team children wait for their marker file (a payload
-may start a process that writes it a moment later); benign children compare what they loaded
-with the original, rebuilt by the same deterministic builder.
+first, with an emit callback that records every event; ``*-fast`` sends every ``pickle.load``
+and ``pickle.loads`` through the guard's fast path whatever the size (state.open_fast). Each
+file is loaded in a child forked from this process (libraries already imported, so a fork is
+cheap), so what one payload did cannot change how the next file loads. Red-team children wait
+for their marker file (a payload may start a process that writes it a moment later); benign
+children compare what they loaded with the original, rebuilt by the same deterministic builder.
 """
 
 import json
@@ -108,8 +110,10 @@ def main(argv):
     if mode != "none":
         from jupyterlab_warden.kernel import guard
 
-        policy = {"pickle": {"mode": "strict"}} if mode == "strict" else {}
-        guard.install(policy, emit=events.append)
+        policy = {"pickle": {"mode": "strict"}} if mode.startswith("strict") else {}
+        state = guard.install(policy, emit=events.append)
+        if mode.endswith("-fast"):
+            state.fast_path_min_bytes = 0  # every pickle.load(s) takes the fast path
         blocked_type = guard.WardenBlockedLoad
     # imported once here, after the guard as in a guarded kernel, so each fork is cheap
     import cloudpickle  # noqa: F401

@@ -94,6 +94,10 @@ def runs(tmp_path_factory):
         "red_default": _runner("default", red, red_work, "red"),
         "red_strict": _runner("strict", red, red_work, "red"),
         "good_default": _runner("default", good, good_work, "benign"),
+        # the same corpora with every pickle.load(s) on the fast path (no scan up front)
+        "red_default_fast": _runner("default-fast", red, red_work, "red"),
+        "red_strict_fast": _runner("strict-fast", red, red_work, "red"),
+        "good_default_fast": _runner("default-fast", good, good_work, "benign"),
         "red_scan": _scanner(red),
         "good_scan": _scanner(good),
     }
@@ -114,24 +118,24 @@ def red_unguarded(runs):
     return runs["red_none"]
 
 
-@pytest.fixture(scope="module")
-def red_default(runs):
-    return runs["red_default"]
+@pytest.fixture(scope="module", params=["default", "default-fast"])
+def red_default_any(runs, request):
+    return runs["red_default" if request.param == "default" else "red_default_fast"]
 
 
-@pytest.fixture(scope="module")
-def red_strict(runs):
-    return runs["red_strict"]
+@pytest.fixture(scope="module", params=["strict", "strict-fast"])
+def red_strict_any(runs, request):
+    return runs["red_strict" if request.param == "strict" else "red_strict_fast"]
+
+
+@pytest.fixture(scope="module", params=["default", "default-fast"])
+def good_default_any(runs, request):
+    return runs["good_default" if request.param == "default" else "good_default_fast"]
 
 
 @pytest.fixture(scope="module")
 def red_scan(runs):
     return runs["red_scan"]
-
-
-@pytest.fixture(scope="module")
-def good_default(runs):
-    return runs["good_default"]
 
 
 @pytest.fixture(scope="module")
@@ -170,13 +174,13 @@ def _assert_refused(result, validator):
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
-def test_default_guard_refuses(red_default, event_validator, fid):
-    _assert_refused(red_default[fid], event_validator)
+def test_default_guard_refuses(red_default_any, event_validator, fid):
+    _assert_refused(red_default_any[fid], event_validator)
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
-def test_strict_guard_refuses(red_strict, event_validator, fid):
-    _assert_refused(red_strict[fid], event_validator)
+def test_strict_guard_refuses(red_strict_any, event_validator, fid):
+    _assert_refused(red_strict_any[fid], event_validator)
 
 
 @pytest.mark.parametrize("fid", RED_IDS)
@@ -186,8 +190,8 @@ def test_scanner_calls_it_dangerous(red_scan, fid):
 
 
 @pytest.mark.parametrize("fid", BENIGN_IDS)
-def test_benign_loads_untouched(good_default, event_validator, fid):
-    result = good_default[fid]
+def test_benign_loads_untouched(good_default_any, event_validator, fid):
+    result = good_default_any[fid]
     assert result["status"] == "loaded", _why(result)
     assert result.get("equal"), f"differs from the original: {_why(result)}"
     assert not [e for e in result["events"] if e["action"] == "blocked"], result["events"]

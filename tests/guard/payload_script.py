@@ -1,0 +1,1 @@
+open("m", "w").close()
