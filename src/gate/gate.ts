@@ -19,6 +19,7 @@ import {
   DecideRule,
   IConfirmOutcome,
   IConfirmPolicy,
+  IDecidedFinding,
   IGateDecision
 } from './decision';
 import { IRun, RunSerializer, settleRunning } from './serializer';
@@ -231,7 +232,38 @@ export class CellGate implements IWardenGate {
     cell: CodeCell
   ) {
     const now = new Date().toISOString();
-    for (const { finding, action, severity } of decision.findings) {
+    const cellId = cell.model.id;
+    const event = (
+      { finding, severity }: IDecidedFinding,
+      action: EventAction,
+      evidence: IWardenEvent['evidence']
+    ): IWardenEvent => ({
+      event_id: newEventId(),
+      time: now,
+      kind: 'static',
+      rule_id: finding.ruleId,
+      severity,
+      action,
+      fingerprint: fingerprint(
+        finding.ruleId,
+        path,
+        cellId,
+        finding.line,
+        finding.column
+      ),
+      message: finding.message,
+      location: {
+        path,
+        cell_id: cellId,
+        line: finding.line,
+        column: finding.column
+      },
+      evidence,
+      source: 'frontend',
+      policy_revision: this._deps.policyRevision()
+    });
+    for (const decided of decision.findings) {
+      const { finding, action } = decided;
       let taken: EventAction;
       if (!outcome.send) {
         taken = 'blocked';
@@ -240,69 +272,23 @@ export class CellGate implements IWardenGate {
       } else {
         taken = 'warned';
       }
-      const cellId = cell.model.id;
       this._deps.record({
-        event_id: newEventId(),
-        time: now,
-        kind: 'static',
-        rule_id: finding.ruleId,
-        severity,
-        action: taken,
-        fingerprint: fingerprint(
-          finding.ruleId,
-          path,
-          cellId,
-          finding.line,
-          finding.column
-        ),
-        message: finding.message,
-        location: {
-          path,
-          cell_id: cellId,
-          line: finding.line,
-          column: finding.column
-        },
-        evidence: {
+        ...event(decided, taken, {
           policy_action: action,
           cancelled_by_user: !outcome.send && action !== 'block',
           quick_fix: finding.fix ? finding.fix.title : null
-        },
-        justification: outcome.send ? outcome.justification : undefined,
-        source: 'frontend',
-        policy_revision: this._deps.policyRevision()
+        }),
+        justification: outcome.send ? outcome.justification : undefined
       });
     }
     // Every honoured ignore is an event: the admin sees what was lifted and why.
-    for (const { finding, action, severity } of decision.ignored ?? []) {
-      const cellId = cell.model.id;
+    for (const decided of decision.ignored ?? []) {
       this._deps.record({
-        event_id: newEventId(),
-        time: now,
-        kind: 'static',
-        rule_id: finding.ruleId,
-        severity,
-        action: 'allowed',
-        fingerprint: fingerprint(
-          finding.ruleId,
-          path,
-          cellId,
-          finding.line,
-          finding.column
-        ),
-        message: finding.message,
-        location: {
-          path,
-          cell_id: cellId,
-          line: finding.line,
-          column: finding.column
-        },
-        evidence: { policy_action: action },
+        ...event(decided, 'allowed', { policy_action: decided.action }),
         suppression: {
-          scope: finding.ignored!.scope,
-          reason: finding.ignored!.reason
-        },
-        source: 'frontend',
-        policy_revision: this._deps.policyRevision()
+          scope: decided.finding.ignored!.scope,
+          reason: decided.finding.ignored!.reason
+        }
       });
     }
   }

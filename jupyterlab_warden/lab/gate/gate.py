@@ -106,14 +106,16 @@ class ServerGate:
     def _record(self, verdict, kernel_id, code, request, policy, justification) -> None:
         now = datetime.now(timezone.utc).isoformat()
         sha = code_sha256(code)
-        for finding in verdict.findings:
-            event = {
+        revision = int(policy.get("revision", 0) or 0)
+
+        def event(finding, action: str) -> dict:
+            return {
                 "event_id": secrets.token_hex(16),
                 "time": now,
                 "kind": "static",
                 "rule_id": finding["ruleId"],
                 "severity": finding["severity"],
-                "action": verdict.taken,
+                "action": action,
                 "fingerprint": hashlib.sha256(
                     f"{finding['ruleId']}|server-gate|{sha}|{finding['line']}".encode()
                 ).hexdigest()[:32],
@@ -130,43 +132,22 @@ class ServerGate:
                     "policy_action": finding["action"],
                     "code_sha256": sha,
                 },
-                "policy_revision": int(policy.get("revision", 0) or 0),
+                "policy_revision": revision,
             }
+
+        for finding in verdict.findings:
+            taken = event(finding, verdict.taken)
             if justification:
-                event["justification"] = str(justification)[:2000]
-            self.record(event)
+                taken["justification"] = str(justification)[:2000]
+            self.record(taken)
         # Findings an ignore comment lifted (the policy's ignore.allowed_actions allowed it).
         for finding in verdict.ignored:
-            self.record(
-                {
-                    "event_id": secrets.token_hex(16),
-                    "time": now,
-                    "kind": "static",
-                    "rule_id": finding["ruleId"],
-                    "severity": finding["severity"],
-                    "action": "allowed",
-                    "fingerprint": hashlib.sha256(
-                        f"{finding['ruleId']}|server-gate|{sha}|{finding['line']}".encode()
-                    ).hexdigest()[:32],
-                    "message": finding["message"][:2000],
-                    "location": {
-                        "kernel_id": kernel_id,
-                        "line": finding["line"],
-                        "column": finding["column"],
-                    },
-                    "evidence": {
-                        "gate": "server",
-                        "request": request,
-                        "policy_action": finding["action"],
-                        "code_sha256": sha,
-                    },
-                    "suppression": {
-                        "scope": finding["scope"],
-                        "reason": str(finding["reason"])[:500],
-                    },
-                    "policy_revision": int(policy.get("revision", 0) or 0),
-                }
-            )
+            lifted = event(finding, "allowed")
+            lifted["suppression"] = {
+                "scope": finding["scope"],
+                "reason": str(finding["reason"])[:500],
+            }
+            self.record(lifted)
 
 
 def _finding_lines(findings) -> List[str]:
