@@ -76,6 +76,9 @@ test.describe('Hover on a Warden mark', () => {
     );
     expect(gap).toBeLessThan(12);
     await shootBothThemes(page, 'hover-two-findings', undefined, async () => {
+      // A theme change re-renders the editor and leaves it in command mode: back in the
+      // editor first, as a user would be, then hover the mark again.
+      await cell.locator('.cm-content').click();
       await page.mouse.move(0, 0);
       await mark.hover();
       await expect(tooltip).toBeVisible();
