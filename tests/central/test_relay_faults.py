@@ -19,8 +19,12 @@ OUTAGE = float(os.environ.get("WARDEN_OUTAGE_SECONDS", "6"))
 
 def delivered(central, ids, timeout=60):
     ids = set(ids)
-    wait_for(lambda: ids <= set(central.stored), timeout, 0.2,
-             f"{len(ids - set(central.stored))} events to reach central")
+    wait_for(
+        lambda: ids <= set(central.stored),
+        timeout,
+        0.2,
+        f"{len(ids - set(central.stored))} events to reach central",
+    )
 
 
 def assert_exactly_once(central, ids):
@@ -46,14 +50,16 @@ class InjectorCentral:
 
     def stored(self):
         # the injector is idempotent like central; accepted_answers proves one store each
-        return {i: [e] * self.central.accepted_answers[i]
-                for i, e in list(self.central.stored.items())}
+        return {
+            i: [e] * self.central.accepted_answers[i] for i, e in list(self.central.stored.items())
+        }
 
 
 @pytest.mark.parametrize("outage", [OUTAGE])
 @pytest.mark.parametrize("restart", [signal.SIGTERM, signal.SIGKILL], ids=["stop", "crash"])
 def test_outage_with_lab_restart_delivers_every_event_exactly_once(
-        tmp_path, central, lab_config, restart, outage):
+    tmp_path, central, lab_config, restart, outage
+):
     run_outage(tmp_path, lab_config, InjectorCentral(central), restart, outage)
 
 
@@ -80,9 +86,7 @@ def test_500_garbage_slow_and_dropped_answers_lose_nothing(tmp_path, central, la
         wait_for(lambda: queue_drained(lab), 30, 0.2, "the lab's queue to drain")
         assert_exactly_once(central, sent)
         # Nothing but what was sent, and what the lab raises itself at start (source "server").
-        assert len([e for e in central.stored.values() if e.get("source") != "server"]) == len(
-            sent
-        )
+        assert len([e for e in central.stored.values() if e.get("source") != "server"]) == len(sent)
         # answers were lost after central stored: the resends were answered "duplicate"
         assert sum(central.duplicate_answers.values()) > 0
         assert central.event_faults == []
@@ -95,8 +99,9 @@ def test_500_garbage_slow_and_dropped_answers_lose_nothing(tmp_path, central, la
 
 
 def test_retry_after_is_honoured(tmp_path, central, lab_config):
-    central.event_faults = [{"kind": "status", "status": 429, "before_store": True,
-                             "headers": {"Retry-After": "3"}}]
+    central.event_faults = [
+        {"kind": "status", "status": 429, "before_store": True, "headers": {"Retry-After": "3"}}
+    ]
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         one = event(1)
@@ -133,17 +138,25 @@ def test_rejected_events_are_counted_and_reported_to_central(tmp_path, central, 
         lab.post_events(sent)
         wait_for(lambda: queue_drained(lab), 30, 0.2, "the lab's queue to drain")
         assert lab.pipeline_status()["store"]["dropped"] == {"central_rejected": 1}
-        row = next(r for r in lab.all_events()
-                   if r["event"]["event_id"] == sent[2]["event_id"])
+        row = next(r for r in lab.all_events() if r["event"]["event_id"] == sent[2]["event_id"])
         assert row["relay"] == {"state": "rejected", "reason": "/rule_id: refused by test"}
 
         def reported():
-            return any(s.get("dropped") == {"central_rejected": 1} and s["queue_depth"] == 0
-                       for s in list(central.statuses))
+            return any(
+                s.get("dropped") == {"central_rejected": 1} and s["queue_depth"] == 0
+                for s in list(central.statuses)
+            )
 
         wait_for(reported, 30, 0.2, "a status post with the drop")
         last = central.statuses[-1]
-        assert set(last) == {"policy_revision", "queue_depth", "dropped", "warden_version"}
+        assert set(last) == {
+            "policy_revision",
+            "queue_depth",
+            "dropped",
+            "warden_version",
+            "kernels",  # kernel guard coverage for central's Labs view (counts, no names)
+        }
+        assert set(last["kernels"]) >= {"total", "unguarded"}
     finally:
         lab.stop()
 
@@ -154,8 +167,12 @@ def test_wrong_token_keeps_events_until_central_accepts_it(tmp_path, central, la
     try:
         sent = events(0, 5)
         lab.post_events(sent)
-        wait_for(lambda: (lab.pipeline_status()["central"]["relay_error"] or "").startswith(
-            "HTTP 401"), 30, 0.2, "the relay to report the 401")
+        wait_for(
+            lambda: (lab.pipeline_status()["central"]["relay_error"] or "").startswith("HTTP 401"),
+            30,
+            0.2,
+            "the relay to report the 401",
+        )
         assert central.stored == {}
         central.token = lab_config["central_token"]
         delivered(central, [e["event_id"] for e in sent])

@@ -46,7 +46,7 @@ def _revision(value):
 
 def kernel_coverage(kernels: List[dict], *, launch_guard: bool = True) -> dict:
     """Pure: the ``kernels`` field of the status body from /warden/status's kernel entries
-    (``kernel_boot.status.kernels_status``); unguarded kernels are listed, at most
+    (``kernel.boot.status.kernels_status``); unguarded kernels are listed, at most
     ``MAX_KERNELS_LISTED``."""
     unguarded = []
     for entry in kernels:
