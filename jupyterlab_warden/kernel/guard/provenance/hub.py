@@ -44,6 +44,13 @@ LOAD_TARGETS = (
         "huggingface_hub.snapshot_download",
         "hub_snapshot",
     ),
+    # names bound before the guard was installed (a kernel importing the hub early)
+    (
+        "huggingface_hub._snapshot_download",
+        "hf_hub_download",
+        "huggingface_hub.hf_hub_download",
+        "hub_file",
+    ),
 )
 
 

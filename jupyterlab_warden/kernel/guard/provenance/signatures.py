@@ -25,6 +25,10 @@ import threading
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 SIGNATURE_NAME = "model.sig"
+# huggingface_hub's own files in a local_dir download (metadata, locks): never model files,
+# never covered by a folder signature (a load of a file inside them counts as unsigned)
+HUB_BOOKKEEPING = (".cache/huggingface",)
+_NEVER_COVERED = HUB_BOOKKEEPING + (".git", ".github")
 _PARENT_LEVELS = 3  # the file's folder and two above it
 _MAX_CACHE = 512
 # Exceptions by which a verifier says "not signed by me" (any other is an error: unverifiable)
@@ -54,6 +58,9 @@ def find_signature(path: str) -> Optional[Tuple[str, str]]:
     for _ in range(_PARENT_LEVELS):
         candidate = os.path.join(folder, SIGNATURE_NAME)
         if os.path.isfile(candidate):
+            inner = os.path.relpath(path, folder).replace(os.sep, "/")
+            if any(inner == p or inner.startswith(p + "/") for p in _NEVER_COVERED):
+                return None  # a folder signature ignores these paths: they are not signed
             return candidate, folder
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -139,11 +146,14 @@ class SignatureVerifier:
                 attempts.append((identity, exc))
                 continue
             attempts.append((identity, config))
+        hashing = _hashing_config(bundle)
         errors = []
         for signer, config in attempts:
             if isinstance(config, Exception):
                 errors.append(type(config).__name__)
                 continue
+            if hashing is not None:
+                config.set_hashing_config(hashing)
             try:
                 config.verify(model, signature)
             except Exception as exc:  # noqa: BLE001 - classified below
@@ -198,6 +208,39 @@ def _read_bundle(path: str) -> Optional[dict]:
     if not isinstance(data, dict) or "verificationMaterial" not in data:
         return None
     return data
+
+
+def _hashing_config(bundle: dict):
+    """The signer's hashing settings, but following symlinks: a Hugging Face cache snapshot
+    is a folder of symlinks into its blob store, and what a load reads is the link's target -
+    which is what is then hashed. None: let the library guess (it would refuse symlinks)."""
+    try:
+        from model_signing import hashing
+
+        statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+        how = statement["predicate"]["serialization"]
+        ignore = [str(p) for p in how.get("ignore_paths") or ()] + list(HUB_BOOKKEEPING)
+        if how["method"] == "files":
+            return (
+                hashing.Config()
+                .use_file_serialization(hashing_algorithm=how["hash_type"], allow_symlinks=True)
+                .set_ignored_paths(paths=ignore)
+                .set_allow_symlinks(True)
+            )
+        if how["method"] == "shards":
+            return (
+                hashing.Config()
+                .use_shard_serialization(
+                    hashing_algorithm=how["hash_type"],
+                    shard_size=how["shard_size"],
+                    allow_symlinks=True,
+                )
+                .set_ignored_paths(paths=ignore)
+                .set_allow_symlinks(True)
+            )
+    except Exception:  # noqa: BLE001 - unknown shape: the library's own guess decides
+        return None
+    return None
 
 
 def _certificate_subject(bundle: dict) -> Optional[str]:
