@@ -33,6 +33,7 @@ EMBEDDED_RUNTIME_RULES = {
     "hub-remote-code-not-allowed": ("critical", "block"),
     "hub-download-refused-file": ("high", "block"),
     "hub-download": ("info", "warn"),
+    "artifact-fleet-banned": ("critical", "block"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

@@ -137,6 +137,7 @@ class GuardState:
                 self.weights_only_default,
                 actions,
                 repr(self.policy),
+                self.provenance.sealed_values(),
             )
         except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
             return ("unreadable", type(exc).__name__)
@@ -469,6 +470,8 @@ class GuardState:
         ctx = self.contexts.new(call)
         self.provenance.check_load(self, ctx, source)
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        if self.provenance.fleet_check(self, ctx, source):
+            return ctx  # trusted by the fleet (a ban raised above): nothing left to scan
         ctx.pending = source
         return ctx
 
@@ -499,6 +502,8 @@ class GuardState:
     def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
         call = ctx.call
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        if self.provenance.fleet_check(self, ctx, source):
+            return ctx  # the fleet's word (issue 19): trusted, or scanned safe elsewhere
         if self.scan_before_load:
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 

@@ -12,6 +12,7 @@ reads of the same file are not checked twice).
 
 from typing import Optional
 
+from .fleet import FleetVerdicts
 from .ledger import DownloadLedger
 from .policy import ProvenancePolicy, hub_repo_from_cache_path, kind_of_call
 from .signatures import SignatureVerifier
@@ -25,6 +26,7 @@ RULE_HUB_UNPINNED = "hub-revision-not-pinned"
 RULE_HUB_REMOTE_CODE = "hub-remote-code-not-allowed"
 RULE_HUB_DOWNLOAD = "hub-download"
 RULE_HUB_REFUSED_FILE = "hub-download-refused-file"
+RULE_FLEET_BANNED = "artifact-fleet-banned"
 
 # status -> (rule, the policy's action attribute)
 _BY_STATUS = {
@@ -40,10 +42,58 @@ class Provenance:
         self.policy = ProvenancePolicy(None)
         self.ledger = DownloadLedger()
         self.verifier = SignatureVerifier()
+        self.fleet = FleetVerdicts()
+        self.accept_fleet_scans = True
 
     def set_policy(self, policy: Optional[dict]) -> list:
         self.policy = ProvenancePolicy(policy)
+        artifacts = (policy or {}).get("artifacts")
+        self.accept_fleet_scans = not (
+            isinstance(artifacts, dict) and artifacts.get("accept_fleet_scans") is False
+        )
         return list(self.policy.problems)
+
+    def sealed_values(self) -> tuple:
+        """What the state's seal covers: the fleet's word changes only through a signed update."""
+        fleet = self.fleet
+        return (
+            tuple(sorted(fleet.decisions.items())),
+            tuple(sorted((k, tuple(sorted(v.items()))) for k, v in fleet.scans.items())),
+            self.accept_fleet_scans,
+        )
+
+    def use_fleet(self, pushed: Optional[dict]) -> None:
+        """The fleet decisions and scan verdicts the lab server pushed (signed update only)."""
+        self.fleet = FleetVerdicts(pushed)
+
+    def fleet_check(self, state, ctx, source) -> bool:
+        """Before scanning ``source``: refuse a fleet-banned file; True when the fleet's word
+        (trusted, or another lab's safe scan by this same scanner) makes the scan unneeded."""
+        if not self.fleet or source is None:
+            return False
+        if ctx.sha256 is None:
+            ctx.sha256 = state.hashes.sha256(source)
+        if ctx.sha256 is None:
+            return False
+        word = self.fleet.consult(ctx.sha256, self.accept_fleet_scans)
+        if word == "banned":
+            evidence = {"call": ctx.call, "reason": "fleet-banned"}
+            evidence.update(state.file_evidence(ctx, with_hash=True))
+            state.apply_rule(
+                RULE_FLEET_BANNED,
+                evidence,
+                "loading this file",
+                "an admin banned this exact file for the whole fleet",
+                action="block",  # a fleet ban always refuses (contract-registry.md)
+                artifact=self.artifact(ctx),
+            )
+        if word == "trusted":
+            ctx.trusted_name = "trusted for the fleet by an admin"
+            return True
+        if word == "fleet-safe":
+            ctx.trusted_name = "found safe by the fleet's scanner (same version)"
+            return True
+        return False
 
     def hub_source(self, path: Optional[str]) -> Optional[dict]:
         """Where ``path`` came from: the recorded download, else the hub cache folder it is in."""
