@@ -137,6 +137,9 @@ class WardenExtension(ExtensionApp):
             problems.append(f"the event pipeline did not start: {err}")
         else:
             _report_server_posture(server_app)
+            sync = sync_for(server_app)
+            if sync is not None:  # kernels' events that name a file become artifact reports
+                sync.observers = [self._artifacts.observe]
         self.log.info(
             "Jupyter Warden loaded: policy from %s (revision %s)",
             store.effective.source,
