@@ -34,6 +34,7 @@ EMBEDDED_RUNTIME_RULES = {
     "hub-download-refused-file": ("high", "block"),
     "hub-download": ("info", "warn"),
     "artifact-fleet-banned": ("critical", "block"),
+    "artifact-loaded": ("info", "warn"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

@@ -435,7 +435,10 @@ class GuardState:
             ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
             ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
             return ctx
-        return self._scan_into(ctx, source)
+        ctx = self._scan_into(ctx, source)
+        if outer is None:
+            self.provenance.loaded(self, ctx)  # the fleet registry's load record (issue 19)
+        return ctx
 
     def open_fast(self, call: str, target, is_bytes: bool = False) -> LoadContext:
         """``pickle.load(file)`` / ``pickle.loads(data)`` (the C unpickler with its own

@@ -35,10 +35,19 @@ def report_from_event(event: dict) -> Optional[dict]:
     signature = artifact.get("signature")
     if isinstance(signature, dict) and signature.get("status") in _STATUSES:
         report["signature"] = {"status": signature["status"], "signer": signature.get("signer")}
+    if isinstance(evidence.get("verdict"), str) and isinstance(
+        evidence.get("scanner_version"), str
+    ):
+        report["scan"] = {
+            "verdict": evidence["verdict"],
+            "scanner_version": evidence["scanner_version"],
+            "rules": [] if event.get("rule_id") == "artifact-loaded" else [event.get("rule_id")],
+        }
     source = artifact.get("source")
     if isinstance(source, dict) and isinstance(source.get("hub"), dict):
         report["source"] = {"hub": dict(source["hub"])}
     if event.get("rule_id") != "hub-download":  # a download is the source, not a load
+        # (a record of an allowed load says "allowed"; refusals say blocked/confirmed/warned)
         kernel = (event.get("location") or {}).get("kernel_id") or "kernel"
         load = {
             "decision": event.get("action"),

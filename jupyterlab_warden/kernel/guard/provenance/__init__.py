@@ -27,6 +27,7 @@ RULE_HUB_REMOTE_CODE = "hub-remote-code-not-allowed"
 RULE_HUB_DOWNLOAD = "hub-download"
 RULE_HUB_REFUSED_FILE = "hub-download-refused-file"
 RULE_FLEET_BANNED = "artifact-fleet-banned"
+RULE_LOADED = "artifact-loaded"
 
 # status -> (rule, the policy's action attribute)
 _BY_STATUS = {
@@ -51,6 +52,7 @@ class Provenance:
         self.accept_fleet_scans = not (
             isinstance(artifacts, dict) and artifacts.get("accept_fleet_scans") is False
         )
+        self.report_loads = isinstance(artifacts, dict) and artifacts.get("report_loads") is True
         return list(self.policy.problems)
 
     def sealed_values(self) -> tuple:
@@ -65,6 +67,26 @@ class Provenance:
     def use_fleet(self, pushed: Optional[dict]) -> None:
         """The fleet decisions and scan verdicts the lab server pushed (signed update only)."""
         self.fleet = FleetVerdicts(pushed)
+
+    def loaded(self, state, ctx) -> None:
+        """A record of a file the guard let a load read (``artifacts.report_loads``): its
+        sha256 and this scanner's verdict, which the lab reports to the fleet registry."""
+        if not self.report_loads or ctx.path is None or ctx.hash_source is None:
+            return
+        from .fleet import scanner_version
+
+        evidence = {"call": ctx.call}
+        if ctx.report is not None:
+            evidence.update(verdict=ctx.report.verdict, scanner_version=scanner_version())
+        elif ctx.trusted_name:
+            evidence["scan_skipped"] = ctx.trusted_name
+        evidence.update(state.file_evidence(ctx, with_hash=True))
+        state.record(
+            RULE_LOADED,
+            f"Loaded {_basename(ctx.path)} ({evidence.get('verdict', 'not scanned here')}).",
+            evidence,
+            self.artifact(ctx),
+        )
 
     def fleet_check(self, state, ctx, source) -> bool:
         """Before scanning ``source``: refuse a fleet-banned file; True when the fleet's word
