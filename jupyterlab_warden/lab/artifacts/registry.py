@@ -14,6 +14,7 @@ MAX_LOOKUP = 500  # contract: at most 500 sha256 a lookup
 
 class ArtifactRegistry:
     def __init__(self, data_dir: str, keys: Mapping[str, object]):
+        os.makedirs(data_dir, mode=0o700, exist_ok=True)
         self.decisions = FleetDecisionStore(os.path.join(data_dir, "artifact-decisions.json"), keys)
         self.scans = FleetScanCache(os.path.join(data_dir, "artifact-scans.json"))
         self.outbox = ReportOutbox(os.path.join(data_dir, "artifact-reports.jsonl"))
