@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SEVERITIES } from './generated/contract-enums.js';
 import { policyProblems, type PolicyProblem } from './policy/validity.js';
 
 // The contracts are defined once in the repository's schema/ folder; central only reads them.
@@ -12,7 +13,8 @@ import { policyProblems, type PolicyProblem } from './policy/validity.js';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+// Severities, least first, as schema/event.schema.json lists them (generated at build time).
+export { SEVERITIES };
 export type Severity = (typeof SEVERITIES)[number];
 
 export function severityRank(s: string): number {

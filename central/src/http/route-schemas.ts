@@ -1,4 +1,4 @@
-import { SEVERITIES } from '../contracts.js';
+import { EVENT_ACTIONS, EVENT_KINDS, SEVERITIES } from '../generated/contract-enums.js';
 
 // Pure: the Fastify route schemas, built from the contracts in schema/. Validation errors
 // answer 400 before a handler runs. Unknown body fields stay ignored (API v1 compatibility).
@@ -24,8 +24,6 @@ const object = (properties: Record<string, unknown>, required: string[] = []) =>
   required
 });
 
-const EVENT_KINDS = ['static', 'runtime', 'sandbox', 'server'];
-
 /** Query of the admin event views; times are checked further by admin/filters.ts. */
 const eventFilter = {
   user: str(200),
@@ -34,7 +32,7 @@ const eventFilter = {
   severity: { type: 'string', enum: [...SEVERITIES, ''] },
   min_severity: { type: 'string', enum: [...SEVERITIES, ''] },
   kind: { type: 'string', enum: [...EVENT_KINDS, ''] },
-  action: { type: 'string', enum: ['allowed', 'warned', 'confirmed', 'blocked', ''] },
+  action: { type: 'string', enum: [...EVENT_ACTIONS, ''] },
   since: str(40),
   until: str(40),
   limit: digits(3),
