@@ -1,4 +1,10 @@
-import { EVENT_ACTIONS, EVENT_KINDS, SEVERITIES } from '../generated/contract-enums.js';
+import {
+  EVENT_ACTIONS,
+  EVENT_KINDS,
+  FLEET_DECISIONS,
+  SCAN_VERDICTS,
+  SEVERITIES
+} from '../generated/contract-enums.js';
 
 // Pure: the Fastify route schemas, built from the contracts in schema/. Validation errors
 // answer 400 before a handler runs. Unknown body fields stay ignored (API v1 compatibility).
@@ -80,6 +86,22 @@ const kernelCoverage = {
   }
 };
 
+/** $id of a contract in schema/ (added to the validator by plugins/http.ts). */
+const contract = (file: string, pointer = '') => ({
+  $ref: `https://jupyter-warden.invalid/schema/${file}${pointer ? '#' + pointer : ''}`
+});
+const SHA256 = '^[0-9a-f]{64}$';
+
+/** Query of the admin artifact list (issue 19). */
+const artifactFilter = {
+  sha256: { type: 'string', pattern: `^([0-9a-f]{64})?$` },
+  decision: { type: 'string', enum: [...FLEET_DECISIONS, 'none', ''] },
+  verdict: { type: 'string', enum: [...SCAN_VERDICTS, 'none', ''] },
+  repo: str(200),
+  limit: digits(3),
+  cursor: digits(15)
+};
+
 export function routeSchemas() {
   const document = { $ref: POLICY_DOCUMENT_ID };
   const comment = { type: ['string', 'null'], maxLength: 500 };
@@ -106,7 +128,23 @@ export function routeSchemas() {
           additionalProperties: { type: 'integer', minimum: 0 }
         },
         warden_version: { type: ['string', 'null'], maxLength: 100 },
-        kernels: kernelCoverage
+        kernels: kernelCoverage,
+        packages: contract('package-inventory.schema.json')
+      })
+    },
+    artifactLookup: { body: contract('artifact-lookup.schema.json') },
+    artifactReports: { body: contract('artifact-report.schema.json') },
+    artifactDecisions: { querystring: object({ since: digits(15) }) },
+    adminArtifacts: { querystring: object(artifactFilter) },
+    artifactDecision: {
+      params: object({ sha256: { type: 'string', pattern: SHA256 } }, ['sha256']),
+      body: contract('artifact-decisions.schema.json', '/$defs/decisionUpdate')
+    },
+    packages: {
+      querystring: object({
+        name: str(200),
+        flagged: { type: 'string', enum: ['true', 'false', ''] },
+        limit: digits(4)
       })
     },
     createPolicy: {
