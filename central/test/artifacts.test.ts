@@ -57,7 +57,7 @@ for (const dialect of DIALECTS) {
     });
     after(async () => c?.close());
 
-    it('a report from one lab answers the lookup of another; unknown files are absent', async () => {
+    it('a report of one lab answers the lookup of another; unknown files are absent', async () => {
       const r = await call(c, 'POST', '/api/v1/artifacts/reports', c.lab, {
         reports: [
           report({
@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       assert.equal(await count(c, "artifacts WHERE sha256 = '" + Z + "'"), 0);
     });
 
-    it('refuses names with directories, bad hashes and oversized batches, storing nothing', async () => {
+    it('refuses directory names, bad hashes and big batches, storing nothing', async () => {
       const before = await count(c, 'artifact_loads');
       const bad = [
         { reports: [report({ name: 'home/alice/model.pt', sha256: Y })] },
