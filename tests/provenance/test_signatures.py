@@ -215,3 +215,19 @@ def test_default_policy_changes_nothing(guard, models):
     guard.set_policy(default)
     assert torch.load(_torch_model(models / "model.pt"))["weight"].numel() == 64
     assert guard.events == [] and not guard.errors[-1:] == ["provenance"]
+
+
+def test_hub_bookkeeping_inside_a_signed_folder_is_not_covered(guard, models, keys):
+    """huggingface_hub's .cache/huggingface is ignored by folder signatures: a model file hidden
+    there is unsigned, not 'covered by model.sig two folders up'."""
+    trusted, _ = keys
+    _torch_model(models / "model.pt")
+    trusted.sign(models, models / "model.sig")
+    hidden = models / ".cache" / "huggingface"
+    hidden.mkdir(parents=True)
+    _torch_model(hidden / "extra.pt")
+    guard.set_policy(signature_policy({"paths": [str(models) + "/*"]}, keys=[trusted]))
+    assert torch.load(models / "model.pt")["weight"].numel() == 64  # its bookkeeping ignored
+    with pytest.raises(WardenBlockedLoad):
+        torch.load(hidden / "extra.pt")
+    assert _only(guard.events, "model-signature-missing")["artifact"]["name"] == "extra.pt"
