@@ -197,13 +197,20 @@ class WardenSync:
         return [r if r is not None else next(stored) for r in results]
 
     def _shape(self, events: list) -> list:
-        """Spooled events as the policy wants them; posture rules switched off left out."""
+        """Spooled events as the policy wants them; posture rules switched off left out.
+        ``observers`` (the artifact registry, issue 19) see the kernels' events kept."""
         policy, catalog = self.policy(), rule_catalog()
         shaped = (
             apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
             for event in events
         )
-        return [event for event in shaped if event is not None]
+        kept = [event for event in shaped if event is not None]
+        for observe in getattr(self, "observers", ()):
+            try:
+                observe(kept)
+            except Exception:  # noqa: BLE001 - an observer never costs the events themselves
+                self.log.exception("Warden: an event observer failed")
+        return kept
 
     def raise_server_event(self, event: dict) -> None:
         """Record an event the lab server itself raises (kind "server")."""

@@ -28,6 +28,17 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** A definition list of [label, value] pairs; empty values are left out. */
+export function fields(pairs) {
+  return el(
+    'dl',
+    { class: 'fields' },
+    pairs
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])
+  );
+}
+
 export const fmtTime = t => (t ? new Date(t).toLocaleString() : '–');
 export const toIso = local => (local ? new Date(local).toISOString() : '');
 

@@ -1,7 +1,7 @@
 // Events: filtered list (newest first, live), repeated posture findings rolled up, and the
 // detail view of one event.
 import { api, download, getCatalog, hasSession } from './api.js';
-import { $, el, fmtTime, severityBadge, toIso } from './dom.js';
+import { $, el, fields, fmtTime, severityBadge, toIso } from './dom.js';
 
 const state = { filters: { rollup: '1' }, cursor: null, shown: new Map() };
 
@@ -124,16 +124,6 @@ export function exportEvents(format) {
 
 // ---- detail ------------------------------------------------------------------------
 let detailRule = null;
-
-function fields(pairs) {
-  return el(
-    'dl',
-    { class: 'fields' },
-    pairs
-      .filter(([, v]) => v !== undefined && v !== null && v !== '')
-      .map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])
-  );
-}
 
 function evidenceTable(evidence) {
   const entries = Object.entries(evidence ?? {});

@@ -1,11 +1,13 @@
 // The dashboard's wiring: sign-in, tabs (keyboard: arrow keys, Home, End), and each view's
 // controls. The views live in their own modules.
 import { api, hasSession, signIn, signOut, whenSignedOut } from './api.js';
+import { applyArtifactFilters, decideArtifact, loadArtifacts } from './artifacts.js';
 import { $, $$, clearError, showError } from './dom.js';
 import { applyFilters, exportEvents, loadEvents, pollEvents, showRuleEvents } from './events.js';
 import { loadAudit, loadShadow } from './inventory.js';
 import { loadLabs, refreshExposed } from './labs.js';
 import { loadOverview } from './overview.js';
+import { applyPackageFilters, loadPackages } from './packages.js';
 import {
   cancelReview,
   deletePolicy,
@@ -26,6 +28,8 @@ const loaders = {
   events: () => loadEvents(true),
   labs: loadLabs,
   shadow: loadShadow,
+  artifacts: () => loadArtifacts(true),
+  packages: loadPackages,
   policies: () => loadPolicies(),
   tokens: loadTokens,
   audit: loadAudit
@@ -110,6 +114,17 @@ document.addEventListener('DOMContentLoaded', () => {
   on('#export-ocsf', 'click', () => exportEvents('ocsf'));
   on('#export-sarif', 'click', () => exportEvents('sarif'));
   on('#detail-rule-events', 'click', showRuleEvents);
+
+  on('#artifact-filters', 'submit', ev => {
+    ev.preventDefault();
+    return applyArtifactFilters(ev.target);
+  });
+  on('#artifacts-more', 'click', () => loadArtifacts(false));
+  on('#artifact-decision', 'submit', decideArtifact);
+  on('#package-filters', 'submit', ev => {
+    ev.preventDefault();
+    return applyPackageFilters(ev.target);
+  });
 
   on('#new-policy', 'submit', ev => {
     ev.preventDefault();

@@ -197,6 +197,8 @@ def _server_update(state: GuardState, channel: _Channel, envelope) -> None:
         _refused(state, "policy-update", why)
         return
     state.use_rules(body.get("rules"))
+    if "artifacts" in body:  # the fleet's word on artifacts (issue 19); sealed by set_policy
+        state.provenance.use_fleet(body["artifacts"])
     state.set_policy(body["policy"])
     target = body.get("policy_file")
     if isinstance(target, str) and target:

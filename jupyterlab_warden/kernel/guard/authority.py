@@ -12,7 +12,8 @@ Two channels notebook code cannot forge (docs/threat-model.md says what still ca
 The update envelope is defined here once (the lab's ``bootstrap.py`` builds it with ``seal``):
 ``{"message": <JSON text>, "mac": <hex>}``, the message holding ``kernel_id``, ``counter``,
 ``policy_json`` (the exact policy bytes, as text), ``policy_file`` (where the server wrote those
-bytes, for children started later) and ``rules`` (the runtime rule catalog).
+bytes, for children started later), ``rules`` (the runtime rule catalog) and, optionally,
+``artifacts`` (the fleet's artifact decisions and scan verdicts, issue 19).
 Standard library only, Python >= 3.8.
 """
 
@@ -35,18 +36,28 @@ def mac(key: bytes, message: str) -> str:
     return hmac.new(key, _CONTEXT + message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def seal(key: bytes, *, kernel_id: str, counter: int, policy_json: str, policy_file, rules):
-    """The envelope for one policy update (the lab server's side)."""
-    message = json.dumps(
-        {
-            "kernel_id": kernel_id,
-            "counter": int(counter),
-            "policy_json": policy_json,
-            "policy_file": policy_file,
-            "rules": rules,
-        },
-        sort_keys=True,
-    )
+def seal(
+    key: bytes,
+    *,
+    kernel_id: str,
+    counter: int,
+    policy_json: str,
+    policy_file,
+    rules,
+    artifacts=None,
+):
+    """The envelope for one policy update (the lab server's side). ``artifacts``: the fleet's
+    decisions and scan verdicts (guard/provenance/fleet.py), when the lab has them."""
+    body = {
+        "kernel_id": kernel_id,
+        "counter": int(counter),
+        "policy_json": policy_json,
+        "policy_file": policy_file,
+        "rules": rules,
+    }
+    if artifacts is not None:
+        body["artifacts"] = artifacts
+    message = json.dumps(body, sort_keys=True)
     return {"message": message, "mac": mac(key, message)}
 
 

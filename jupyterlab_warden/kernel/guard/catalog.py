@@ -23,6 +23,18 @@ EMBEDDED_RUNTIME_RULES = {
     "torchscript-file-access": ("critical", "block"),
     "yaml-python-tag": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
+    # provenance (issue 19: guard/provenance/)
+    "model-signature-missing": ("high", "block"),
+    "model-signature-invalid": ("critical", "block"),
+    "model-signature-untrusted": ("high", "block"),
+    "model-signature-unverifiable": ("high", "block"),
+    "hub-repository-not-allowed": ("high", "block"),
+    "hub-revision-not-pinned": ("medium", "block"),
+    "hub-remote-code-not-allowed": ("critical", "block"),
+    "hub-download-refused-file": ("high", "block"),
+    "hub-download": ("info", "warn"),
+    "artifact-fleet-banned": ("critical", "block"),
+    "artifact-loaded": ("info", "warn"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

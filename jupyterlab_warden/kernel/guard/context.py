@@ -18,6 +18,7 @@ class LoadContext:
         self.sha256: Optional[str] = None
         self.trusted_name: Optional[str] = None
         self.report = None  # the scanner's ScanReport, when the data was scanned
+        self.signature = None  # provenance.signatures.Verdict, when the policy required one
         self.cleared: Optional[Dict] = None  # None: not scanned, the hook assumes the worst
         self.hash_source = None  # how to hash the file later: path or bytes
         # Fast path (state.open_fast): the data not yet scanned; the hook admits only globals
