@@ -10,7 +10,6 @@ server once. Then the ``emit`` callbacks given to ``install`` run. A delivery th
 counted in ``EventSink.dropped``, never raised into the user's code.
 """
 
-import hashlib
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from collections import deque
 from typing import Callable, List, Optional
 
 from .. import event_spool
+from .sha import sha256
 
 COMM_TARGET = "jupyterlab-warden"
 _FINGERPRINT_KEYS = ("call", "global", "globals", "sha256", "reason", "torch_version", "path")
@@ -38,7 +38,7 @@ def fingerprint(rule_id: str, evidence: dict) -> str:
     """Stable across re-runs: the rule and the evidence that identifies the finding."""
     stable = {k: evidence[k] for k in _FINGERPRINT_KEYS if k in evidence}
     blob = json.dumps([rule_id, stable], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+    return sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
 def make_event(

@@ -6,7 +6,6 @@ Hashes (and, in ``GuardState``, scan reports) are cached by path, size, mtime, c
 so re-loading a big model costs one ``stat``.
 """
 
-import hashlib
 import io
 import mmap
 import os
@@ -104,9 +103,13 @@ class HashCache:
 
     def sha256(self, source: FileSource) -> Optional[str]:
         if source.data is not None:
+            import hashlib  # on the first hashed load: OpenSSL is not loaded at start (sha.py)
+
             return hashlib.sha256(source.data).hexdigest()
         if source.stat_key in self._by_stat:
             return self._by_stat[source.stat_key]
+        import hashlib
+
         digest = hashlib.sha256()
         try:
             with open(source.path, "rb") as fh:

@@ -6,7 +6,6 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
-import hashlib
 import importlib
 import sys
 import types
@@ -19,6 +18,7 @@ from . import catalog, filesource
 from .context import ContextStack, LoadContext
 from .errors import WardenBlockedLoad, WardenWarning
 from .events import EventSink, fingerprint, kernel_location, make_event
+from .sha import sha256
 
 GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
@@ -137,7 +137,7 @@ class GuardState:
             )
         except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
             return ("unreadable", type(exc).__name__)
-        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
+        return sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
 
     def intact(self) -> bool:
         return self._seal is not None and self._seal == self.seal()

@@ -345,7 +345,7 @@ def _stdlib_dirs():
     return tuple(out)
 
 
-_STDLIB_DIRS = _stdlib_dirs()
+_STDLIB_DIRS = []  # filled on first use: sysconfig is not imported at every interpreter start
 
 
 def path_origin(path: str) -> str:
@@ -353,7 +353,9 @@ def path_origin(path: str) -> str:
     parts = real.replace("\\", "/").split("/")
     if "site-packages" in parts or "dist-packages" in parts:
         return "third-party"
-    if any(real.startswith(d + os.sep) for d in _STDLIB_DIRS):
+    if not _STDLIB_DIRS:
+        _STDLIB_DIRS.append(_stdlib_dirs())
+    if any(real.startswith(d + os.sep) for d in _STDLIB_DIRS[0]):
         return "stdlib"
     return "user"
 
