@@ -16,11 +16,16 @@ bytes, for children started later) and ``rules`` (the runtime rule catalog).
 Standard library only, Python >= 3.8.
 """
 
+from __future__ import annotations
+
 import json
 import os
-from typing import Optional, Tuple
 
 from .sha import equal_digests, sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional, Tuple
 
 # Domain separation: this key signs nothing else.
 _CONTEXT = b"jupyter-warden policy update v1\n"

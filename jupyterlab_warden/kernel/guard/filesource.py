@@ -6,20 +6,26 @@ Hashes (and, in ``GuardState``, scan reports) are cached by path, size, mtime, c
 so re-loading a big model costs one ``stat``.
 """
 
+from __future__ import annotations
+
 import io
 import mmap
 import os
-from typing import Dict, NamedTuple, Optional, Tuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional, Tuple
 
 _HASH_CHUNK = 1 << 20
 _MAX_CACHE = 1024
 
 
-class FileSource(NamedTuple):
-    path: Optional[str]  # real file on disk, scanned by path
-    data: Optional[object]  # bytes or a memoryview of an mmap when there is no usable path
-    size: int
-    stat_key: Optional[Tuple]  # (path, size, mtime, ctime, inode): key of the hash/scan caches
+# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
+# path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an mmap
+# when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the key of
+# the hash/scan caches (or None)
+FileSource = namedtuple("FileSource", "path data size stat_key")
 
 
 def describe(target) -> Optional[FileSource]:

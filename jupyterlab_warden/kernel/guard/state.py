@@ -6,11 +6,12 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
+from __future__ import annotations
+
 import importlib
 import sys
 import types
 import warnings
-from typing import Dict, Optional
 
 from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
@@ -19,6 +20,10 @@ from .context import ContextStack, LoadContext
 from .errors import WardenBlockedLoad, WardenWarning
 from .events import EventSink, fingerprint, kernel_location, make_event
 from .sha import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 
 GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
