@@ -24,16 +24,21 @@ installed package, the bootstrap's embedded copy) finds the one active guard, an
 pickle can name by a dotted path leads to it.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import time
-from typing import Callable, Optional
 
 from ..environ import KERNEL_KEY_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
 from . import authority, patches
 from .errors import WardenBlockedLoad, WardenWarning
 from .state import GUARD_VERSION, GuardState
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Callable, Optional
 
 __all__ = [
     "install",

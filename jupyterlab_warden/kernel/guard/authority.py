@@ -17,11 +17,16 @@ bytes, for children started later), ``rules`` (the runtime rule catalog) and, op
 Standard library only, Python >= 3.8.
 """
 
-import hashlib
-import hmac
+from __future__ import annotations
+
 import json
 import os
-from typing import Optional, Tuple
+
+from .sha import equal_digests, sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional, Tuple
 
 # Domain separation: this key signs nothing else.
 _CONTEXT = b"jupyter-warden policy update v1\n"
@@ -29,10 +34,13 @@ KEY_BYTES = 32
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def mac(key: bytes, message: str) -> str:
+    import hashlib
+    import hmac  # updates only: not on the start-up path (sha.py)
+
     return hmac.new(key, _CONTEXT + message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -70,7 +78,7 @@ def read_pinned_policy(path: str, expected: Optional[str]) -> Tuple[Optional[dic
             data = fh.read()
     except OSError as exc:
         return None, f"policy file {path} unreadable: {exc}"
-    if expected is not None and not hmac.compare_digest(digest(data), expected.lower()):
+    if expected is not None and not equal_digests(digest(data), expected.lower()):
         return None, (
             f"policy file {path} was altered after the lab server wrote it (its SHA-256 is not "
             "the one this kernel was launched with)"
@@ -121,7 +129,7 @@ class UpdateAuthority:
         message, tag = envelope.get("message"), envelope.get("mac")
         if not isinstance(message, str) or not isinstance(tag, str):
             return None, "the update is not signed by the lab server"
-        if not hmac.compare_digest(mac(self._key, message), tag):
+        if not equal_digests(mac(self._key, message), tag):
             return None, "the update's signature does not match this kernel's key"
         try:
             body = json.loads(message)

@@ -7,7 +7,12 @@ and ``status()`` reports ``catalog_missing``. The rules a guard uses live in its
 (``Rules``), not in a module global that notebook code or data could rewrite.
 """
 
-from typing import Dict, List, Optional
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional
+
 
 ACTIONS = ("off", "warn", "confirm", "block")
 SEVERITIES = ("info", "low", "medium", "high", "critical")

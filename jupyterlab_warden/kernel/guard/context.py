@@ -6,8 +6,13 @@ and file a refused global came from, and to let a trusted artifact load unhinder
 lives in the guard's state (``ContextStack``), not in a module global data could reach.
 """
 
+from __future__ import annotations
+
 import threading
-from typing import Dict, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 
 
 class LoadContext:
@@ -30,7 +35,7 @@ class LoadContext:
     def trusted(self) -> bool:
         return self.trusted_name is not None
 
-    def __enter__(self) -> "LoadContext":
+    def __enter__(self) -> LoadContext:
         self._stack.push(self)
         return self
 

@@ -6,12 +6,12 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
-import hashlib
+from __future__ import annotations
+
 import importlib
 import sys
 import types
 import warnings
-from typing import Dict, Optional
 
 from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
@@ -20,6 +20,11 @@ from .context import ContextStack, LoadContext
 from .errors import WardenBlockedLoad, WardenWarning
 from .events import EventSink, fingerprint, kernel_location, make_event
 from .provenance import Provenance
+from .sha import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 
 GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
@@ -141,7 +146,7 @@ class GuardState:
             )
         except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
             return ("unreadable", type(exc).__name__)
-        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
+        return sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
 
     def intact(self) -> bool:
         return self._seal is not None and self._seal == self.seal()
