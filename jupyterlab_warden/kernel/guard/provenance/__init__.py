@@ -10,12 +10,16 @@
 reads of the same file are not checked twice).
 """
 
-from typing import Optional
+from __future__ import annotations
 
 from .fleet import FleetVerdicts
 from .ledger import DownloadLedger
 from .policy import ProvenancePolicy, hub_repo_from_cache_path, kind_of_call
 from .signatures import SignatureVerifier
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional
 
 RULE_UNSIGNED = "model-signature-missing"
 RULE_INVALID = "model-signature-invalid"

@@ -2,11 +2,16 @@
 policy section and verifier the guard uses at load time, applied to files named on the command
 line (issue 19)."""
 
+from __future__ import annotations
+
 import json
-from typing import Dict, List, Optional
 
 from .policy import ProvenancePolicy, kind_of_call
 from .signatures import SignatureVerifier
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional
 
 # the scanner names formats; the policy names loaders' kinds
 _KIND_BY_SUFFIX = (

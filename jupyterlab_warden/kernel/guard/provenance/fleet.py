@@ -10,11 +10,14 @@ verdict skips it only when that scanner's version equals this one and the policy
 docs/threat-model.md). Pure logic, no I/O but the one-time scanner version digest.
 """
 
-import hashlib
+from __future__ import annotations
+
 import os
 import re
-from typing import Dict, Optional
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = []
 
@@ -27,6 +30,8 @@ def scanner_version() -> str:
             from ... import scan
 
             folder = os.path.dirname(os.path.abspath(scan.__file__))
+            import hashlib  # not at start: OpenSSL loads on first use
+
             digest = hashlib.sha256()
             found = 0
             for root, dirs, files in os.walk(folder):

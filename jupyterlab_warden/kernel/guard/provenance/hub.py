@@ -19,11 +19,16 @@ metadata), its sha256. The hub policy (``provenance.hub``) is applied:
 A file refused after it reached the cache is remembered: a later load of it is refused too.
 """
 
+from __future__ import annotations
+
 import os
 import threading
-from typing import Optional
 
 from .policy import is_commit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional
 
 RULE_HUB_REPO = "hub-repository-not-allowed"
 RULE_HUB_UNPINNED = "hub-revision-not-pinned"

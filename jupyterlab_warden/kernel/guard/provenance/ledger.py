@@ -6,11 +6,15 @@ file came from). Keys are real paths, so a file reached through the cache's syml
 renamed path is the same entry. Bounded; the newest record of a path wins.
 """
 
+from __future__ import annotations
+
 import os
 import threading
 from collections import OrderedDict
-from typing import Dict, List, Optional
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional
 _MAX_RECORDS = 4096
 
 

@@ -12,11 +12,15 @@ for (or the Hugging Face cache folder the file sits in), compared case-insensiti
 hub resolves names.
 """
 
+from __future__ import annotations
+
 import fnmatch
 import os
 import re
-from typing import Dict, List, Optional, Tuple
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional, Tuple
 ACTIONS = ("block", "confirm")
 # loader label (patches.LOAD_TARGETS) -> file kind the policy names
 _KIND_BY_CALL = (

@@ -16,14 +16,19 @@ signed it), ``unsigned`` (no signature file), ``unverifiable`` (the guard could 
 Results are cached by the stat keys of the signature and of every signed file.
 """
 
+from __future__ import annotations
+
 import base64
+import collections
 import json
 import os
 import shutil
 import tempfile
 import threading
-from typing import Dict, List, NamedTuple, Optional, Tuple
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional, Tuple
 SIGNATURE_NAME = "model.sig"
 # huggingface_hub's own files in a local_dir download (metadata, locks): never model files,
 # never covered by a folder signature (a load of a file inside them counts as unsigned)
@@ -41,11 +46,9 @@ NOT_INSTALLED = (
 )
 
 
-class Verdict(NamedTuple):
-    status: str  # valid | invalid | untrusted | unsigned | unverifiable
-    signer: Optional[str]
-    signature: Optional[str]  # path of the signature file used
-    detail: str  # why, for events and messages (no file contents)
+# status: valid | invalid | untrusted | unsigned | unverifiable; signer; signature: path of the
+# signature file used; detail: why, for events and messages (no file contents)
+Verdict = collections.namedtuple("Verdict", "status signer signature detail")
 
 
 def find_signature(path: str) -> Optional[Tuple[str, str]]:
