@@ -104,7 +104,10 @@ describe('justificationProblem', () => {
 
 describe('ignores at the gate', () => {
   const LOAD = 'import pickle\nobj = pickle.load(open("m.pkl", "rb"))';
-  const warnAll = () => ({ action: 'warn' as const, severity: 'high' as const });
+  const warnAll = () => ({
+    action: 'warn' as const,
+    severity: 'high' as const
+  });
 
   it('lifts a finding an ignore comment on its line names, as the policy allows', () => {
     const code = `${LOAD}  # warden: ignore[pickle-load] made by cell 1`;
@@ -123,7 +126,9 @@ describe('ignores at the gate', () => {
       reason: 'fixtures'
     });
     // ...but neither gate lets it change what runs, so they cannot disagree.
-    const browser = decideCell(findings, warnAll, { allowed_actions: ['warn'] });
+    const browser = decideCell(findings, warnAll, {
+      allowed_actions: ['warn']
+    });
     expect(browser.action).toBe('warn');
     expect(browser.ignored).toBeUndefined();
     const server = JSON.parse(
