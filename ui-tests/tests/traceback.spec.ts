@@ -12,6 +12,9 @@ function expectNoWardenFrames(text: string): void {
 }
 
 test.describe('Tracebacks in a real kernel', () => {
+  // Kernels, the confirm dialog and two themes: more than one default timeout on a busy box.
+  test.slow();
+
   test.afterEach(() => removeAdminPolicy());
 
   test('a refused torch.load and a missing file show the user’s code, no Warden frame', async ({
