@@ -55,7 +55,6 @@ test.describe('Ignoring a finding', () => {
     const silenced = cell.locator('.jp-WardenDiagnostic-ignored').first();
     await expect(silenced).toBeVisible();
     const hoverSilenced = async () => {
-      await cell.locator('.cm-content').click();
       await page.mouse.move(0, 0);
       await silenced.hover();
       await expect(
@@ -124,7 +123,6 @@ test.describe('Ignoring a finding', () => {
     const cell = (await page.notebook.getCellLocator(0))!;
     const mark = cell.locator('.jp-WardenDiagnostic-confirm').first();
     const hover = async () => {
-      await cell.locator('.cm-content').click();
       await page.mouse.move(0, 0);
       await mark.hover();
       await expect(
