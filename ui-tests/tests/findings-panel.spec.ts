@@ -79,7 +79,7 @@ test.describe('Findings panel', () => {
           }),
         [at, source] as const
       );
-    await insertCell(2, 'import yaml\nyaml.load(open("c.yml"))');
+    await insertCell(2, 'import numpy\nnumpy.load("a.npy", allow_pickle=True)');
     await expect(rows).toHaveCount(3);
     const open = panel.locator(
       '.jp-WardenFindings-row[data-rule="pickle-load"]'
