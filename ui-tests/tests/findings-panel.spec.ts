@@ -5,6 +5,8 @@ import { runCellNoWait, useAdminPolicy } from './helpers/notebook';
 import { shootBothThemes } from './helpers/screenshots';
 
 test.describe('Findings panel', () => {
+  // Two kernels runs, two themes and a redraw check: past the default timeout on a busy box.
+  test.slow();
   test.afterEach(() => removeAdminPolicy());
 
   test('a compact table with outcomes, filters, details and keyboard access', async ({
