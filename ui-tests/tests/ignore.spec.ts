@@ -4,7 +4,7 @@ import { runCellNoWait, useAdminPolicy } from './helpers/notebook';
 import { shootBothThemes } from './helpers/screenshots';
 
 /** A load of our own pickle, on a lower line: the cell toolbar covers the first ones. */
-const LOAD = 'import pickle\n\n\n\nprint(pickle.load(open("m.pkl", "rb")))';
+const LOAD = 'import pickle\n\n\n\npickle.load(open("m.pkl", "rb"))';
 
 test.describe('Ignoring a finding', () => {
   // Kernels, the confirm dialog and two themes: more than one default timeout on a busy box.
@@ -45,9 +45,9 @@ test.describe('Ignoring a finding', () => {
     await mark.hover();
     const tooltip = page.locator('.cm-tooltip:has(.jp-WardenHover)');
     await tooltip.getByRole('button', { name: /Ignore on this line/ }).click();
-    await page.keyboard.type('made by cell 1');
+    await page.keyboard.type('mine');
     await expect(cell.locator('.cm-content')).toContainText(
-      '# warden: ignore[pickle-load] made by cell 1'
+      '# warden: ignore[pickle-load] mine'
     );
 
     // The wavy underline goes; the finding stays, dimmed, and says what silences it.
@@ -63,7 +63,7 @@ test.describe('Ignoring a finding', () => {
     };
     await hoverSilenced();
     await expect(tooltip.locator('.jp-WardenHover-ignore-honoured')).toHaveText(
-      'Silenced by the comment `# warden: ignore[pickle-load] made by cell 1` on line 5. ' +
+      'Silenced by the comment `# warden: ignore[pickle-load] mine` on line 5. ' +
         'Running it is recorded as allowed by this ignore.'
     );
     await shootBothThemes(
