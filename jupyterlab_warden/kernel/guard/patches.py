@@ -19,7 +19,7 @@ import threading
 import types
 import weakref
 
-from . import format_loaders, tracebacks
+from . import format_loaders, installs, tracebacks
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
@@ -51,6 +51,7 @@ LOAD_TARGETS = (
     ("multiprocessing.connection", "Connection.recv_bytes", "multiprocessing IPC", "recv_bytes"),
     ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
 ) + format_loaders.LOAD_TARGETS  # Keras, TorchScript, PyYAML (issue 18)
+LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue 20)
 _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 
 
@@ -121,7 +122,7 @@ class _Patcher:
         state = self.state
         if kind == "unpickler":
             return _unpickler_class(original, state, label)
-        fmt_maker = format_loaders.maker(kind)
+        fmt_maker = format_loaders.maker(kind) or installs.maker(kind)
         if fmt_maker is not None:
             return _wrap(original, fmt_maker(original, label, state), kind)
         maker = {

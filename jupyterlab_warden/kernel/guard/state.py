@@ -168,6 +168,11 @@ class GuardState:
                 return f"guard.{key}"
         if not set(new.get("trusted_artifacts") or {}) <= set(self.trusted):
             return "trusted_artifacts"
+        from .installs.decide import looser as installs_looser
+
+        install_why = installs_looser(self.policy, new)
+        if install_why:
+            return install_why
         for rule_id in catalog.EMBEDDED_RUNTIME_RULES:
             old = self.rules.action_for(rule_id, self.policy)
             now = self.rules.action_for(rule_id, new)
