@@ -198,12 +198,13 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
             )
     if not name:
         return out
+    where = "" if req.origin == "command line" else f" ({req.origin})"
     for entry in data.malicious(name):
         out.append(
             Finding(
                 RULE_MALICIOUS,
                 f"malicious:{name}",
-                f"'{name}' is a known-malicious package ({entry['id']}: {entry['summary']})",
+                f"'{name}'{where} is a known-malicious package ({entry['id']}: {entry['summary']})",
                 "Do not install it. If you meant another package, check its exact name on "
                 "the index; tell your security team if you found this name in instructions.",
                 name,
@@ -214,7 +215,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
             Finding(
                 RULE_DENIED,
                 f"denied:{name}",
-                f"'{name}' is on your organisation's deny list (dependencies.deny_packages)",
+                f"'{name}'{where} is on your organisation's deny list (dependencies.deny_packages)",
                 "Use an approved alternative, or ask your admin.",
                 name,
             )
@@ -226,7 +227,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                 Finding(
                     RULE_IMITATION,
                     f"imitation:{name}~{target}",
-                    f"'{name}' looks like an imitation of the popular package '{target}' "
+                    f"'{name}'{where} looks like an imitation of the popular package '{target}' "
                     "(typosquatting)",
                     f"Check the spelling: did you mean '{target}'? If '{name}' is really what "
                     "you need, ask your admin to add it to dependencies.allow_packages.",
@@ -241,7 +242,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                 Finding(
                     RULE_VULNERABLE,
                     f"vulnerable:{name}=={req.pin}",
-                    f"{name} {req.pin} is affected by {', '.join(ids)}",
+                    f"{name} {req.pin}{where} is affected by {', '.join(ids)}",
                     f"Install a version of {name} that is not affected (see the advisories).",
                     f"{name}=={req.pin}",
                 )
