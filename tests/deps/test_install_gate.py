@@ -121,7 +121,9 @@ def test_pip_index_url_in_the_environment_is_decided(guarded, index, tmp_path):
 def test_requirements_file_lines_are_each_decided(guarded, index, tmp_path):
     index.requests.clear()
     (tmp_path / "more.txt").write_text("warden-demo-pkg\n")
-    (tmp_path / "requirements.txt").write_text("-r more.txt\n# a comment\ntorcj==1.0 \\\n  ; python_version > '3'\n")
+    (tmp_path / "requirements.txt").write_text(
+        "-r more.txt\n# a comment\ntorcj==1.0 \\\n  ; python_version > '3'\n"
+    )
     command = [
         sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(tmp_path / "target"),
         "--log", str(tmp_path / "pip.log"), "-i", index.simple, "-r", "requirements.txt",
@@ -142,7 +144,12 @@ def test_an_install_hidden_behind_a_shell_expansion_is_refused(guarded, index, t
 
 
 @pytest.mark.parametrize(
-    "command", [["ls", "/"], "git --version >/dev/null 2>&1; echo $HOME", [sys.executable, "-m", "pip", "list"]]
+    "command",
+    [
+        ["ls", "/"],
+        "git --version >/dev/null 2>&1; echo $HOME",
+        [sys.executable, "-m", "pip", "list"],
+    ],
 )
 def test_other_commands_run_untouched(guarded, index, command):
     result = guarded(POLICY, command)

@@ -5,13 +5,10 @@ guard decides at the exec, in the forked child, before the shell starts; the cel
 """
 
 import json
-import os
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-from conftest import REPO, child_env, spooled
+from conftest import child_env, spooled
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
@@ -38,7 +35,9 @@ def kernel(tmp_path, index):
     home.mkdir()
     env = child_env(spool, home)
     ksm = KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")])
-    km = KernelManager(kernel_spec_manager=ksm, kernel_name="warden-deps", kernel_id=str(uuid.uuid4()))
+    km = KernelManager(
+        kernel_spec_manager=ksm, kernel_name="warden-deps", kernel_id=str(uuid.uuid4())
+    )
     km.connection_file = str(tmp_path / f"kernel-{km.kernel_id}.json")
     km.start_kernel(env=env, cwd=str(tmp_path))
     kc = km.client()
@@ -88,10 +87,11 @@ def test_percent_pip_from_the_trusted_index_installs(kernel, index, tmp_path):
 
 def test_subprocess_pip_in_the_kernel_raises_before_pip_starts(kernel, index, tmp_path):
     kc, _spool = kernel
+    log = str(tmp_path / "pip.log")
     code = (
         "import subprocess, sys\n"
         "try:\n"
-        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '--log', {str(tmp_path / 'pip.log')!r}, 'scikit-lean'])\n"
+        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '--log', {log!r}, 'scikit-lean'])\n"
         "except PermissionError as exc:\n"
         "    print('REFUSED', type(exc).__name__, exc)\n"
     )

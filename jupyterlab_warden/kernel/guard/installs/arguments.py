@@ -286,7 +286,9 @@ def conda_spec(word: str, origin: str, request: InstallRequest):
     pin = m.group(2).lstrip("=") if m.group(2).startswith(("==", "=")) else None
     if pin and any(c in pin for c in "*<>,|"):
         pin = None
-    return Requirement(word, normalize(m.group(1)), "name", origin, pin.split("=")[0] if pin else None)
+    return Requirement(
+        word, normalize(m.group(1)), "name", origin, pin.split("=")[0] if pin else None
+    )
 
 
 def _conda_spec_file(request, path, cwd) -> None:
@@ -301,4 +303,6 @@ def _conda_spec_file(request, path, cwd) -> None:
     for number, line in enumerate(lines, 1):
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("@"):
-            request.requirements.append(conda_spec(line, f"{os.path.basename(path)} line {number}", request))
+            request.requirements.append(
+                conda_spec(line, f"{os.path.basename(path)} line {number}", request)
+            )

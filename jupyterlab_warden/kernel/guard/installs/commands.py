@@ -21,7 +21,9 @@ _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
 SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"))
 WRAPPERS = frozenset(("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf"))
 CONDAS = frozenset(("conda", "mamba", "micromamba"))
-_WORDS = re.compile(r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)")
+_WORDS = re.compile(
+    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)"
+)
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))

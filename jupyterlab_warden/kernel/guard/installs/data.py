@@ -25,7 +25,9 @@ class DepsData:
         try:
             self.popular = PopularNames.load(top_path or data_path(TOP_FILE))
         except (OSError, ValueError) as exc:
-            self.problems.append(f"the popular package list cannot be read ({exc.__class__.__name__})")
+            self.problems.append(
+                f"the popular package list cannot be read ({exc.__class__.__name__})"
+            )
 
     def malicious(self, name: str) -> list:
         return self.snapshot.malicious(name) if self.snapshot else []

@@ -36,7 +36,11 @@ RULES = (
     RULE_VULNERABLE,
     RULE_ALLOWED,
 )
-DEFAULT_INDEXES = ("https://pypi.org/simple", "https://files.pythonhosted.org", "https://download.pytorch.org/whl")
+DEFAULT_INDEXES = (
+    "https://pypi.org/simple",
+    "https://files.pythonhosted.org",
+    "https://download.pytorch.org/whl",
+)
 DEFAULT_CHANNELS = ("defaults", "conda-forge", "pytorch", "nvidia")
 
 

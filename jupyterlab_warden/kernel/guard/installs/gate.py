@@ -73,7 +73,9 @@ class InstallGate:
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
         try:
             found = (
-                commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+                commands.shell_invocations(shell)
+                if shell is not None
+                else commands.invocations(argv)
             )
             requests = [self._request(inv, env, cwd) for inv in found]
         except commands.Unreadable as exc:
@@ -142,7 +144,9 @@ class InstallGate:
         for event in events:
             state.sink.deliver(event)
         for request, finding in warnings:
-            _stderr(f"Jupyter Warden warning ({request.command}): {finding.message}. {finding.remedy}\n")
+            _stderr(
+                f"Jupyter Warden warning ({request.command}): {finding.message}. {finding.remedy}\n"
+            )
         if refusals:
             self.counts["installs_refused"] += 1
             message = _refusal_message(refusals)
@@ -197,9 +201,16 @@ class InstallGate:
             "indexes": indexes[:20],
             "process_event": call,
         }
-        message = f"Jupyter Warden allowed `{request.command}` of {', '.join(request.names()[:10]) or 'local files'}."
+        what = ", ".join(request.names()[:10]) or "local files"
+        message = f"Jupyter Warden allowed `{request.command}` of {what}."
         return make_event(
-            decide.RULE_ALLOWED, "allowed", "info", message, evidence, kernel_location(), self.state.revision
+            decide.RULE_ALLOWED,
+            "allowed",
+            "info",
+            message,
+            evidence,
+            kernel_location(),
+            self.state.revision,
         )
 
     def status(self) -> dict:

@@ -63,11 +63,7 @@ def _is_reference(text: str) -> bool:
 
 
 def _looks_like_path(spec: str) -> bool:
-    return (
-        spec.startswith((".", "/", "~"))
-        or os.sep in spec
-        or spec.lower().endswith(_ARCHIVES)
-    )
+    return spec.startswith((".", "/", "~")) or os.sep in spec or spec.lower().endswith(_ARCHIVES)
 
 
 def _egg_name(spec: str) -> Optional[str]:

@@ -59,7 +59,9 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
     xdg_dirs = env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep)
     files = [os.path.join(d, "pip", "pip.conf") for d in xdg_dirs if d] + ["/etc/pip.conf"]
     files += [os.path.join(home, ".pip", "pip.conf")]
-    files += [os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "pip", "pip.conf")]
+    files += [
+        os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "pip", "pip.conf")
+    ]
     prefixes = {env.get("VIRTUAL_ENV") or ""}
     if os.sep in program:  # /venv/bin/python -> /venv/pip.conf
         prefixes.add(os.path.dirname(os.path.dirname(os.path.abspath(program))))
