@@ -91,7 +91,8 @@ def test_subprocess_pip_in_the_kernel_raises_before_pip_starts(kernel, index, tm
     code = (
         "import subprocess, sys\n"
         "try:\n"
-        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '--log', {log!r}, 'scikit-lean'])\n"
+        "    subprocess.run([sys.executable, '-m', 'pip', 'install',\n"
+        f"                    '--log', {log!r}, 'scikit-lean'])\n"
         "except PermissionError as exc:\n"
         "    print('REFUSED', type(exc).__name__, exc)\n"
     )
