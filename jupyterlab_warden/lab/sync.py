@@ -25,10 +25,10 @@ from .. import __version__
 from ..kernel.boot.status import kernels_status
 from ..kernel.contracts import rule_catalog
 from ..kernel.event_spool import SPOOL_ENV
+from . import inventory
 from .central.backoff import Backoff
 from .central.link import CentralLink
 from .central.relay import EventRelay
-from . import inventory
 from .central.status_reporter import StatusReporter, kernel_coverage
 from .events.handlers import EventPipelineStatusHandler, EventsHandler
 from .events.recovery import Recovery, open_event_store
