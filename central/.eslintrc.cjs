@@ -16,6 +16,7 @@ module.exports = {
     'dist-test',
     'public',
     'test-results',
+    'src/generated',
     '*.js',
     '*.cjs',
     '*.mjs'

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { frameworkError } from './http/errors.js';
 import access from './plugins/access.js';
+import artifacts from './plugins/artifacts.js';
 import auth from './plugins/auth.js';
 import core from './plugins/core.js';
 import dashboard from './plugins/dashboard.js';
@@ -12,6 +13,7 @@ import forwarding from './plugins/forwarding.js';
 import http from './plugins/http.js';
 import policy from './plugins/policy.js';
 import adminRoutes from './routes/admin.js';
+import artifactRoutes from './routes/artifacts.js';
 import labRoutes from './routes/lab.js';
 import sessionRoutes from './routes/session.js';
 
@@ -44,10 +46,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(policy);
   await app.register(forwarding);
   await app.register(events);
+  await app.register(artifacts);
   await opts.beforeRoutes?.(app);
   await app.register(labRoutes);
   await app.register(sessionRoutes);
   await app.register(adminRoutes);
+  await app.register(artifactRoutes);
   await app.register(dashboard);
   return app;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SEVERITIES } from './generated/contract-enums.js';
 import { policyProblems, type PolicyProblem } from './policy/validity.js';
 
 // The contracts are defined once in the repository's schema/ folder; central only reads them.
@@ -12,7 +13,8 @@ import { policyProblems, type PolicyProblem } from './policy/validity.js';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+// Severities, least first, as schema/event.schema.json lists them (generated at build time).
+export { SEVERITIES };
 export type Severity = (typeof SEVERITIES)[number];
 
 export function severityRank(s: string): number {
@@ -39,6 +41,11 @@ export interface Contracts {
   schemaDir: string;
   /** The JSON Schemas as read from schema/, for route schemas built from them. */
   schemas: { policy: Record<string, unknown>; event: Record<string, unknown> };
+  /**
+   * Contracts of API bodies, each with its own $id (route schemas $ref them): artifact
+   * reports, lookup and decisions (issue 19), the package inventory (issue 20).
+   */
+  bodySchemas: Record<string, unknown>[];
   rules: Map<string, Rule>;
   /** schema/default-policy.json: the built-in default every lab starts from. */
   defaultPolicy: Record<string, unknown>;
@@ -84,6 +91,14 @@ export function newAjv(allErrors = false) {
   return ajv;
 }
 
+/** schema/ files whose $id route schemas refer to (see http/route-schemas.ts). */
+export const BODY_SCHEMAS = [
+  'artifact-report.schema.json',
+  'artifact-lookup.schema.json',
+  'artifact-decisions.schema.json',
+  'package-inventory.schema.json'
+];
+
 export function loadContracts(schemaDir?: string): Contracts {
   const dir = resolve(schemaDir ?? findSchemaDir());
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -100,6 +115,7 @@ export function loadContracts(schemaDir?: string): Contracts {
     schemas,
     rules,
     defaultPolicy: read('default-policy.json'),
+    bodySchemas: BODY_SCHEMAS.map(read),
     policyProblems: (doc, now = new Date()) => policyProblems(doc, now, policy, rules),
     validateEvent: ev => (event(ev) ? [] : toErrors(event.errors))
   };

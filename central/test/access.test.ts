@@ -149,7 +149,15 @@ function expected(
   if (url === '/api/v1/whoami' || url === '/api/v1/keys') {
     return 'any';
   }
-  if (['/api/v1/policy', '/api/v1/events', '/api/v1/status'].includes(url)) {
+  const labRoutes = [
+    '/api/v1/policy',
+    '/api/v1/events',
+    '/api/v1/status',
+    '/api/v1/artifacts/lookup',
+    '/api/v1/artifacts/reports',
+    '/api/v1/artifacts/decisions'
+  ];
+  if (labRoutes.includes(url)) {
     return 'lab';
   }
   if (url === '/api/v1/auth/session') {
@@ -239,6 +247,17 @@ function bodyFor(url: string): string | undefined {
   if (url.endsWith('/events')) {
     return JSON.stringify({ events: [makeEvent()] });
   }
+  if (url.endsWith('/decision')) {
+    return JSON.stringify({ decision: 'trusted', note: 'fuzz' });
+  }
+  if (url.endsWith('/artifacts/lookup')) {
+    return JSON.stringify({ sha256: ['ab'.repeat(32)] });
+  }
+  if (url.endsWith('/artifacts/reports')) {
+    return JSON.stringify({
+      reports: [{ sha256: 'ab'.repeat(32), size: 1, name: 'fuzz.pt', kind: 'torch' }]
+    });
+  }
   if (url.endsWith('/status')) {
     return JSON.stringify({ queue_depth: 1 });
   }
@@ -294,7 +313,10 @@ describe('routing and authorization fuzz', () => {
     const matched = new Set<string>();
     for (let i = 0; i < n; i++) {
       const route = routes[Math.floor(rnd() * routes.length)];
-      const concrete = route.url.replace(':name', 'default').replace(':id', tokenId);
+      const concrete = route.url
+        .replace(':name', 'default')
+        .replace(':id', tokenId)
+        .replace(':sha256', 'ab'.repeat(32));
       const method = rnd() < 0.6 ? route.method : METHODS[Math.floor(rnd() * METHODS.length)];
       const path = spell(concrete, rnd);
       for (const w of ['none', 'lab', 'revoked', 'session'] as Who[]) {

@@ -1,9 +1,7 @@
-import { SEVERITIES } from '../contracts.js';
 import type { EventFilter } from '../events/store.js';
+import { EVENT_ACTIONS, EVENT_KINDS, SEVERITIES } from '../generated/contract-enums.js';
 
 // Pure: query-string filters of the admin events endpoints, checked.
-
-const KINDS = ['static', 'runtime', 'sandbox', 'server'];
 
 function time(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') {
@@ -17,8 +15,10 @@ function time(v: string | undefined, name: string): number | undefined {
   return t;
 }
 
-/** What an event says was done (contract 3). */
-export const EVENT_ACTIONS = ['allowed', 'warned', 'confirmed', 'blocked'];
+/** What an event says was done (contract 3, from schema/event.schema.json). */
+export { EVENT_ACTIONS };
+
+const oneOf = (values: readonly string[], v: string) => values.includes(v);
 
 export function parseEventFilter(q: Record<string, string | undefined>): EventFilter {
   const f: EventFilter = {};
@@ -49,20 +49,20 @@ export function parseEventFilter(q: Record<string, string | undefined>): EventFi
   for (const k of ['severity', 'min_severity'] as const) {
     const v = q[k];
     if (v !== undefined && v !== '') {
-      if (!(SEVERITIES as readonly string[]).includes(v)) {
+      if (!oneOf(SEVERITIES, v)) {
         throw new Error(`${k} must be one of ${SEVERITIES.join(', ')}`);
       }
       f[k] = v;
     }
   }
   if (q.kind !== undefined && q.kind !== '') {
-    if (!KINDS.includes(q.kind)) {
-      throw new Error(`kind must be one of ${KINDS.join(', ')}`);
+    if (!oneOf(EVENT_KINDS, q.kind)) {
+      throw new Error(`kind must be one of ${EVENT_KINDS.join(', ')}`);
     }
     f.kind = q.kind;
   }
   if (q.action !== undefined && q.action !== '') {
-    if (!EVENT_ACTIONS.includes(q.action)) {
+    if (!oneOf(EVENT_ACTIONS, q.action)) {
       throw new Error(`action must be one of ${EVENT_ACTIONS.join(', ')}`);
     }
     f.action = q.action;

@@ -127,6 +127,91 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
       `ALTER TABLE labs ADD COLUMN kernels_json TEXT`,
       `ALTER TABLE labs ADD COLUMN kernels_unguarded INTEGER`
     ]
+  },
+  {
+    // Fleet artifact registry (issue 19): one row per file (sha256) with the fleet's verdicts
+    // and the admins' decision, where it came from and where it was loaded (collapsed
+    // repeats: '' stands for "not known" so the UNIQUE keys hold), and the decisions' revision.
+    // Package inventory (issue 20): each lab's last package snapshot.
+    version: 5,
+    sql: [
+      `CREATE TABLE artifacts (
+        id {{serial}},
+        sha256 TEXT NOT NULL UNIQUE,
+        name TEXT,
+        size BIGINT,
+        kind TEXT,
+        first_seen BIGINT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        scan_verdict TEXT,
+        scan_version TEXT,
+        scan_rules_json TEXT,
+        scan_at BIGINT,
+        scan_lab TEXT,
+        sig_status TEXT,
+        sig_signer TEXT,
+        sig_at BIGINT,
+        decision TEXT,
+        decision_note TEXT,
+        decision_at BIGINT,
+        decision_by TEXT
+      )`,
+      `CREATE INDEX artifacts_decision ON artifacts (decision)`,
+      `CREATE TABLE artifact_sources (
+        id {{serial}},
+        sha256 TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        commit_sha TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        lab TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        kernel TEXT NOT NULL,
+        cell TEXT NOT NULL,
+        first_at BIGINT NOT NULL,
+        last_at BIGINT NOT NULL,
+        count BIGINT NOT NULL,
+        UNIQUE (sha256, repo, revision, commit_sha, filename, lab, user_name, kernel, cell)
+      )`,
+      `CREATE INDEX artifact_sources_repo ON artifact_sources (repo, sha256)`,
+      `CREATE TABLE artifact_loads (
+        id {{serial}},
+        sha256 TEXT NOT NULL,
+        lab TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        kernel TEXT NOT NULL,
+        cell TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        first_at BIGINT NOT NULL,
+        last_at BIGINT NOT NULL,
+        count BIGINT NOT NULL,
+        UNIQUE (sha256, lab, user_name, kernel, cell, decision)
+      )`,
+      `CREATE TABLE artifact_head (
+        id INTEGER PRIMARY KEY,
+        revision BIGINT NOT NULL,
+        changed_at BIGINT NOT NULL
+      )`,
+      `INSERT INTO artifact_head (id, revision, changed_at) VALUES (1, 0, 0)`,
+      `CREATE TABLE package_snapshots (
+        lab TEXT PRIMARY KEY,
+        user_name TEXT,
+        digest TEXT NOT NULL,
+        truncated INTEGER NOT NULL,
+        reported_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE lab_packages (
+        lab TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        imported INTEGER NOT NULL,
+        kernels INTEGER NOT NULL,
+        advisories_json TEXT NOT NULL,
+        flagged INTEGER NOT NULL,
+        PRIMARY KEY (lab, name, version)
+      )`,
+      `CREATE INDEX lab_packages_name ON lab_packages (name, version)`
+    ]
   }
 ];
 

@@ -1,4 +1,10 @@
-import { SEVERITIES } from '../contracts.js';
+import {
+  EVENT_ACTIONS,
+  EVENT_KINDS,
+  FLEET_DECISIONS,
+  SCAN_VERDICTS,
+  SEVERITIES
+} from '../generated/contract-enums.js';
 
 // Pure: the Fastify route schemas, built from the contracts in schema/. Validation errors
 // answer 400 before a handler runs. Unknown body fields stay ignored (API v1 compatibility).
@@ -24,8 +30,6 @@ const object = (properties: Record<string, unknown>, required: string[] = []) =>
   required
 });
 
-const EVENT_KINDS = ['static', 'runtime', 'sandbox', 'server'];
-
 /** Query of the admin event views; times are checked further by admin/filters.ts. */
 const eventFilter = {
   user: str(200),
@@ -34,7 +38,7 @@ const eventFilter = {
   severity: { type: 'string', enum: [...SEVERITIES, ''] },
   min_severity: { type: 'string', enum: [...SEVERITIES, ''] },
   kind: { type: 'string', enum: [...EVENT_KINDS, ''] },
-  action: { type: 'string', enum: ['allowed', 'warned', 'confirmed', 'blocked', ''] },
+  action: { type: 'string', enum: [...EVENT_ACTIONS, ''] },
   since: str(40),
   until: str(40),
   limit: digits(3),
@@ -82,6 +86,22 @@ const kernelCoverage = {
   }
 };
 
+/** $id of a contract in schema/ (added to the validator by plugins/http.ts). */
+const contract = (file: string, pointer = '') => ({
+  $ref: `https://jupyter-warden.invalid/schema/${file}${pointer ? '#' + pointer : ''}`
+});
+const SHA256 = '^[0-9a-f]{64}$';
+
+/** Query of the admin artifact list (issue 19). */
+const artifactFilter = {
+  sha256: { type: 'string', pattern: `^([0-9a-f]{64})?$` },
+  decision: { type: 'string', enum: [...FLEET_DECISIONS, 'none', ''] },
+  verdict: { type: 'string', enum: [...SCAN_VERDICTS, 'none', ''] },
+  repo: str(200),
+  limit: digits(3),
+  cursor: digits(15)
+};
+
 export function routeSchemas() {
   const document = { $ref: POLICY_DOCUMENT_ID };
   const comment = { type: ['string', 'null'], maxLength: 500 };
@@ -108,7 +128,23 @@ export function routeSchemas() {
           additionalProperties: { type: 'integer', minimum: 0 }
         },
         warden_version: { type: ['string', 'null'], maxLength: 100 },
-        kernels: kernelCoverage
+        kernels: kernelCoverage,
+        packages: contract('package-inventory.schema.json')
+      })
+    },
+    artifactLookup: { body: contract('artifact-lookup.schema.json') },
+    artifactReports: { body: contract('artifact-report.schema.json') },
+    artifactDecisions: { querystring: object({ since: digits(15) }) },
+    adminArtifacts: { querystring: object(artifactFilter) },
+    artifactDecision: {
+      params: object({ sha256: { type: 'string', pattern: SHA256 } }, ['sha256']),
+      body: contract('artifact-decisions.schema.json', '/$defs/decisionUpdate')
+    },
+    packages: {
+      querystring: object({
+        name: str(200),
+        flagged: { type: 'string', enum: ['true', 'false', ''] },
+        limit: digits(4)
       })
     },
     createPolicy: {

@@ -1,4 +1,5 @@
 import { type Database, num, numOrNull } from '../db/database.js';
+import type { PackageSnapshot } from './packages.js';
 
 // Lab inventory: when each lab was last heard from and what it last reported about itself.
 
@@ -23,6 +24,8 @@ export interface LabStatus {
   warden_version?: string | null;
   /** Absent when the lab does not report it (older labs): coverage unknown. */
   kernels?: KernelCoverage;
+  /** Installed and imported packages (schema/package-inventory.schema.json); kept apart. */
+  packages?: PackageSnapshot;
 }
 
 /** Pure: checks a status body; returns an error message or the cleaned status. */
@@ -81,6 +84,10 @@ export function parseStatus(body: unknown): { error: string } | { status: LabSta
       return { error: 'kernels: guarded and unguarded kernels do not add up to total' };
     }
     out.kernels = k;
+  }
+  if (b.packages !== undefined) {
+    // Checked by the route schema (package-inventory.schema.json) before this runs.
+    out.packages = b.packages as PackageSnapshot;
   }
   return { status: out };
 }

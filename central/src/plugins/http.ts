@@ -19,6 +19,9 @@ export default fp(
   async app => {
     const ajv = newAjv();
     ajv.addSchema(policyDocumentSchema(app.contracts.schemas.policy));
+    for (const body of app.contracts.bodySchemas) {
+      ajv.addSchema(body);
+    }
     app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 
     app.setErrorHandler(errorHandler);

@@ -1,3 +1,5 @@
+import type { SignedDecisions } from '../artifacts/decisions.js';
+import type { ArtifactStore } from '../artifacts/store.js';
 import type { Access } from '../auth/access.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import type { TokenStore } from '../auth/tokens.js';
@@ -11,6 +13,7 @@ import type { Forwarder } from '../forward/forwarder.js';
 import type { SinkTarget } from '../forward/sinks.js';
 import type { Identity } from '../identity.js';
 import type { LabInventory } from '../inventory/labs.js';
+import type { PackageInventory } from '../inventory/packages.js';
 import type { PolicyChanges } from '../policy/changes.js';
 import type { Keyring } from '../policy/keyring.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -40,6 +43,9 @@ declare module 'fastify' {
     labs: LabInventory;
     eventRate: EventRate;
     retention: Retention;
+    artifacts: ArtifactStore;
+    signedDecisions: SignedDecisions;
+    packages: PackageInventory;
   }
   interface FastifyRequest {
     identity?: Identity;

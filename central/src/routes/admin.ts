@@ -15,6 +15,7 @@ import { routeSchemas } from '../http/route-schemas.js';
 import '../plugins/types.js';
 
 // /api/v1/admin/*: policies with history and audit, events, inventories, tokens, exports.
+// The artifact registry's admin routes live with the rest of the registry (routes/artifacts.ts).
 
 function bad(fn: () => unknown) {
   try {
@@ -217,6 +218,14 @@ export default fp(
       return inv.result();
     });
 
+    // Package inventory (issue 20): the packages each lab last reported, flagged versions.
+    app.get<Q>(`${P}/packages`, { config: admin, schema: schemas.packages }, async req => {
+      const q = req.query;
+      const limit = bad(() => parseLimit(q.limit, 500, 5000)) as number;
+      const flagged = q.flagged === 'true' ? true : q.flagged === 'false' ? false : undefined;
+      return s.packages.query({ name: q.name || undefined, flagged }, limit);
+    });
+
     app.get(`${P}/tokens`, { config: admin }, async () => ({ tokens: await s.tokens.list() }));
 
     type TokenBody = {
@@ -316,6 +325,6 @@ export default fp(
   {
     name: 'warden-admin-routes',
     encapsulate: true,
-    dependencies: ['warden-access', 'warden-policy', 'warden-events']
+    dependencies: ['warden-access', 'warden-policy', 'warden-events', 'warden-artifacts']
   }
 );

@@ -199,6 +199,9 @@ export default fp(
           throw new HttpError(400, 'bad_request', parsed.error);
         }
         await app.labs.report(who.lab, parsed.status);
+        if (parsed.status.packages) {
+          await app.packages.report(who.lab, who.user, parsed.status.packages);
+        }
         return reply.code(204).send();
       }
     );
@@ -206,6 +209,6 @@ export default fp(
   {
     name: 'warden-lab-routes',
     encapsulate: true,
-    dependencies: ['warden-access', 'warden-policy', 'warden-events']
+    dependencies: ['warden-access', 'warden-policy', 'warden-events', 'warden-artifacts']
   }
 );
