@@ -71,37 +71,9 @@ class InstallGate:
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
         env = dict(os.environ if env is None else _str_env(env))
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
-        try:
-            found = (
-                commands.shell_invocations(shell)
-                if shell is not None
-                else commands.invocations(argv)
-            )
-            requests = [self._request(inv, env, cwd) for inv in found]
-        except commands.Unreadable as exc:
-            request = InstallRequest("shell", "shell command")
-            request.problems.append(str(exc))
-            requests = [request]
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
-            request = InstallRequest("unknown", "process start")
-            request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
-            requests = [request]
-        requests = [r for r in requests if r is not None]
-        if not requests:
-            return
-        self._enforce(requests, call, in_process)
-
-    def _request(self, inv: commands.Invocation, env: Dict[str, str], cwd: str):
-        env = dict(env, **inv.env)
-        if inv.tool == "pip":
-            request = arguments.pip_request(inv.args, cwd, env)
-        elif inv.tool == "uv":
-            request = arguments.uv_request(inv.args, cwd, env)
-        else:
-            request = arguments.conda_request(inv.tool, inv.args, cwd, env)
-        if request is not None:
-            sources.add_implicit_sources(request, env, inv.program)
-        return request
+        requests = read_requests(argv, shell, env, cwd)
+        if requests:
+            self._enforce(requests, call, in_process)
 
     # -- policy, events, refusal -------------------------------------------------------------
     def _enforce(self, requests: List[InstallRequest], call: str, in_process: bool) -> None:
@@ -216,6 +188,39 @@ class InstallGate:
     def status(self) -> dict:
         data = self._data
         return dict(self.counts, data_problems=list(data.problems) if data else [])
+
+
+def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> List[InstallRequest]:
+    """Pure reading (no decision): the installs a command line or shell string would run,
+    with their files, environment and config read. A command Warden cannot read becomes a
+    request holding only the problem (refused by ``decide``)."""
+    try:
+        found = (
+            commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+        )
+        requests = [_request(inv, env, cwd) for inv in found]
+    except commands.Unreadable as exc:
+        request = InstallRequest("shell", "shell command")
+        request.problems.append(str(exc))
+        requests = [request]
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+        request = InstallRequest("unknown", "process start")
+        request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
+        requests = [request]
+    return [r for r in requests if r is not None]
+
+
+def _request(inv: commands.Invocation, env: Dict[str, str], cwd: str):
+    env = dict(env, **inv.env)
+    if inv.tool == "pip":
+        request = arguments.pip_request(inv.args, cwd, env)
+    elif inv.tool == "uv":
+        request = arguments.uv_request(inv.args, cwd, env)
+    else:
+        request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if request is not None:
+        sources.add_implicit_sources(request, env, inv.program)
+    return request
 
 
 def _refusal_message(refusals) -> str:
