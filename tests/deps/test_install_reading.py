@@ -218,3 +218,29 @@ def test_an_in_kernel_policy_cannot_loosen_the_install_settings():
     assert decide.looser({}, {"trusted_sources": {"package_indexes": ["https://evil/simple"]}})
     assert decide.looser({}, {"dependencies": {"allow_packages": ["torcj"]}})
     assert decide.looser(old, {"dependencies": {"deny_packages": ["x", "y"]}}) is None
+
+
+def test_the_program_is_what_runs_not_what_argv0_says(tmp_path, data):
+    from jupyterlab_warden.kernel.guard.installs.gate import _process
+
+    argv, _env, _cwd, _shell = _process(
+        "subprocess.Popen", ("/usr/bin/pip", ["ls", "install", "torcj"], None, None)
+    )
+    assert commands.may_install(argv[0])
+    assert _tools(argv) == [("pip", ["install", "torcj"])]
+    link = tmp_path / "harmless-name"
+    link.symlink_to("/usr/bin/pip3")
+    assert commands.may_install(str(link))
+    assert _tools([str(link), "install", "x"]) == [("pip", ["install", "x"])]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeout", "-s", "KILL", "60", "pip", "install", "x"],
+        ["su", "ml", "-c", "pip install x"],
+        ["busybox", "sh", "-c", "pip install x"],
+    ],
+)
+def test_more_wrappers_are_seen_through(argv):
+    assert _tools(argv) == [("pip", ["install", "x"])]

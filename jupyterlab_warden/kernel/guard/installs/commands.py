@@ -14,12 +14,16 @@ the caller refuses it (fail closed). Commands with no installer in them pass unt
 import os
 import re
 import shlex
-from typing import Dict, List, NamedTuple
+from typing import Dict, List, NamedTuple, Optional
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
 SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"))
-WRAPPERS = frozenset(("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf"))
+WRAPPERS = frozenset(
+    ("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout")
+)
+SHELL_STRING_RUNNERS = frozenset(("su", "runuser"))  # su -c 'command string'
+
 CONDAS = frozenset(("conda", "mamba", "micromamba"))
 _WORDS = re.compile(
     r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)"
@@ -47,13 +51,21 @@ def program_name(path: str) -> str:
 
 def may_install(argv0: str) -> bool:
     """Cheap first look (every process start pays it): could this program install or run
-    a shell that does?"""
-    name = program_name(argv0)
+    a shell that does? Judged on the name and, for a renamed link, on what it resolves to."""
+    if _may_install_name(program_name(argv0)):
+        return True
+    if os.sep in argv0 and os.path.islink(argv0):
+        return _may_install_name(program_name(os.path.realpath(argv0)))
+    return False
+
+
+def _may_install_name(name: str) -> bool:
     return (
         name in SHELLS
         or name in WRAPPERS
         or name in CONDAS
         or name in ("uv", "uvx", "eval", "xargs")
+        or name in SHELL_STRING_RUNNERS
         or _PIP.match(name) is not None
         or _PYTHON.match(name) is not None
     )
@@ -122,6 +134,13 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     if not argv:
         return []
     name = program_name(argv[0])
+    if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
+        name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
+    if name == "busybox" and len(argv) > 1:
+        return _simple(argv[1:], env, depth)
+    if name in SHELL_STRING_RUNNERS:
+        script = _option_value(argv[1:], ("-c", "--command"))
+        return shell_invocations(script, depth + 1) if script is not None else []
     if name in WRAPPERS:
         return _simple(_unwrap(name, argv[1:], env), env, depth)
     if name in SHELLS:
@@ -161,10 +180,24 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
             i += 1
         elif name in ("sudo", "doas") and args[i] in ("-u", "-g", "-C", "-D", "-h", "-p"):
             i += 1
-        elif name == "nice" and args[i] == "-n":
+        elif name in ("nice",) and args[i] == "-n":
+            i += 1
+        elif name == "timeout" and args[i] in ("-s", "--signal", "-k", "--kill-after"):
             i += 1
         i += 1
+    if name == "timeout" and i < len(args):
+        i += 1  # the duration
     return args[i:]
+
+
+def _option_value(args: List[str], names) -> Optional[str]:
+    for i, word in enumerate(args):
+        if word in names and i + 1 < len(args):
+            return args[i + 1]
+        for name in names:
+            if name.startswith("--") and word.startswith(name + "="):
+                return word.split("=", 1)[1]
+    return None
 
 
 def _shell_script(argv: List[str]):

@@ -256,17 +256,28 @@ def _process(event: str, args: tuple):
     if event == "os.system":
         command = args[0] if args else ""
         return None, None, None, os.fsdecode(command)
+    # The program that runs is the event's executable/path, not argv[0] (which the caller
+    # chooses freely: Popen(["ls", "install", "x"], executable="pip") runs pip).
     if event == "subprocess.Popen":
         executable, argv, cwd, env = (list(args) + [None] * 4)[:4]
-        argv = _argv(argv)
-        return argv, env, cwd, None
+        return _program_argv(executable, argv), env, cwd, None
     if event == "os.spawn":
         _mode, path, argv, env = (list(args) + [None] * 4)[:4]
-        return _argv(argv) or [os.fsdecode(path)], env, None, None
+        return _program_argv(path, argv), env, None, None
     # os.exec / os.posix_spawn: (path, argv, env)
     path, argv, env = (list(args) + [None] * 3)[:3]
-    argv = _argv(argv) or ([os.fsdecode(path)] if path else [])
-    return argv, env, None, None
+    return _program_argv(path, argv), env, None, None
+
+
+def _program_argv(program, argv) -> List[str]:
+    argv = _argv(argv)
+    if program is None:
+        return argv
+    try:
+        program = os.fsdecode(program)
+    except TypeError:
+        return argv
+    return [program] + argv[1:]
 
 
 def _argv(argv) -> List[str]:
