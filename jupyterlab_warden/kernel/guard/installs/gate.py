@@ -63,9 +63,18 @@ class InstallGate:
     # -- the audit hook's entry ------------------------------------------------------------
     def check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
+        if event != "os.system" and args:
+            # the common case first, cheaply: the program is neither an installer nor a shell
+            program = args[1] if event == "os.spawn" and len(args) > 1 else args[0]
+            try:
+                name = os.fsdecode(program) if program is not None else ""
+            except TypeError:
+                name = ""
+            if name and not commands.may_install(name):
+                return
         argv, env, cwd, shell = _process(event, args)
         if shell is None and (not argv or not commands.may_install(argv[0])):
-            return  # the common case: not an installer, not a shell
+            return
         self.decide_command(argv, shell, env, cwd, event)
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
