@@ -54,17 +54,19 @@ def _run(kc, code):
     return "".join(m["content"].get("text", "") for m in out if m["msg_type"] == "stream")
 
 
-def _pip_line(tmp_path, index, name):
+def _pip_line(tmp_path, index, name, form="%pip install"):
     return (
-        f"%pip install --no-deps --target {tmp_path / 'target'} --log {tmp_path / 'pip.log'} "
+        f"{form} --no-deps --target {tmp_path / 'target'} --log {tmp_path / 'pip.log'} "
         f"--index-url {index.simple} {name}"
     )
 
 
-def test_percent_pip_of_an_imitation_name_is_refused_in_the_cell(kernel, index, tmp_path):
+@pytest.mark.parametrize("form", ["%pip install", "!pip install", "pip install"])
+def test_a_cell_install_of_an_imitation_name_is_refused_in_the_cell(kernel, index, tmp_path, form):
+    """%pip, a shell escape, and automagic (a bare ``pip install`` line runs %pip)."""
     kc, spool = kernel
     index.requests.clear()
-    text = _run(kc, _pip_line(tmp_path, index, "torcj"))
+    text = _run(kc, _pip_line(tmp_path, index, "torcj", form))
     assert "Jupyter Warden refused" in text and "'torch'" in text, text
     assert not (tmp_path / "pip.log").exists(), "pip started"
     assert index.requests == []

@@ -4,8 +4,10 @@
 command (``commands``), the installer's arguments and files (``arguments``, ``requirements``,
 ``environment_file``), environment and config (``sources``), and decides by policy and the
 shipped data (``decide``, ``data``: OSV snapshot and popular names in ``kernel/deps/``).
+Only ``gate`` and ``fastpath`` load at interpreter start; the rest on the first install.
 """
 
-from .gate import PATCH_TARGETS, PROCESS_EVENTS, InstallGate, WardenBlockedInstall, maker
+from .fastpath import PROCESS_EVENTS
+from .gate import PATCH_TARGETS, InstallGate, WardenBlockedInstall, maker
 
 __all__ = ["InstallGate", "PROCESS_EVENTS", "PATCH_TARGETS", "WardenBlockedInstall", "maker"]

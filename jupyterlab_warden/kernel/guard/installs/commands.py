@@ -16,6 +16,8 @@ import re
 import shlex
 from typing import Dict, List, NamedTuple, Optional
 
+from . import fastpath
+
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
 SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"))
@@ -50,25 +52,11 @@ def program_name(path: str) -> str:
 
 
 def may_install(argv0: str) -> bool:
-    """Cheap first look (every process start pays it): could this program install or run
-    a shell that does? Judged on the name and, for a renamed link, on what it resolves to."""
-    if _may_install_name(program_name(argv0)):
-        return True
-    if os.sep in argv0 and os.path.islink(argv0):
-        return _may_install_name(program_name(os.path.realpath(argv0)))
-    return False
+    return fastpath.may_install(argv0)
 
 
 def _may_install_name(name: str) -> bool:
-    return (
-        name in SHELLS
-        or name in WRAPPERS
-        or name in CONDAS
-        or name in ("uv", "uvx", "eval", "xargs")
-        or name in SHELL_STRING_RUNNERS
-        or _PIP.match(name) is not None
-        or _PYTHON.match(name) is not None
-    )
+    return fastpath.is_installer_name(name)
 
 
 def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:

@@ -17,15 +17,12 @@ finding otherwise (rule ids in decide.py and schema/rules.json).
 
 import os
 import sys
-from typing import Dict, List, Optional
+from typing import Dict, List
 
-from . import arguments, commands, decide, sources
-from .data import DepsData
-from .request import InstallRequest
+from .fastpath import may_install
 
-PROCESS_EVENTS = frozenset(
-    ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn")
-)
+# The reading and deciding modules load on the first process start that may install
+# (``_lazy``): every guarded Python imports this module at start-up, most never install.
 EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 
@@ -45,7 +42,7 @@ class WardenBlockedInstall(PermissionError):
 class InstallGate:
     def __init__(self, state):
         self.state = state
-        self._data: Optional[DepsData] = None
+        self._data = None  # DepsData, loaded on the first install
         self.forked = False
         self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
         if hasattr(os, "register_at_fork"):
@@ -55,8 +52,10 @@ class InstallGate:
         self.forked = True
 
     @property
-    def data(self) -> DepsData:
+    def data(self):
         if self._data is None:
+            from .data import DepsData
+
             self._data = DepsData()
         return self._data
 
@@ -70,10 +69,10 @@ class InstallGate:
                 name = os.fsdecode(program) if program is not None else ""
             except TypeError:
                 name = ""
-            if name and not commands.may_install(name):
+            if name and not may_install(name):
                 return
         argv, env, cwd, shell = _process(event, args)
-        if shell is None and (not argv or not commands.may_install(argv[0])):
+        if shell is None and (not argv or not may_install(argv[0])):
             return
         self.decide_command(argv, shell, env, cwd, event)
 
@@ -85,7 +84,9 @@ class InstallGate:
             self._enforce(requests, call, in_process)
 
     # -- policy, events, refusal -------------------------------------------------------------
-    def _enforce(self, requests: List[InstallRequest], call: str, in_process: bool) -> None:
+    def _enforce(self, requests: list, call: str, in_process: bool) -> None:
+        from . import decide
+
         state = self.state
         policy = state.policy if state.intact() else None
         refusals, warnings, events = [], [], []
@@ -173,6 +174,7 @@ class InstallGate:
 
     def _allowed_event(self, request, call: str) -> dict:
         from ..events import kernel_location, make_event
+        from . import decide
 
         indexes = sorted({decide.redact_url(s.url) for s in request.sources})
         evidence = {
@@ -199,10 +201,13 @@ class InstallGate:
         return dict(self.counts, data_problems=list(data.problems) if data else [])
 
 
-def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> List[InstallRequest]:
+def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
     request holding only the problem (refused by ``decide``)."""
+    from . import commands
+    from .request import InstallRequest
+
     try:
         found = (
             commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
@@ -219,7 +224,9 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> List[InstallReq
     return [r for r in requests if r is not None]
 
 
-def _request(inv: commands.Invocation, env: Dict[str, str], cwd: str):
+def _request(inv, env: Dict[str, str], cwd: str):
+    from . import arguments, sources
+
     env = dict(env, **inv.env)
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env)
