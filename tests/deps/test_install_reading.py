@@ -1,5 +1,7 @@
 """What the install gate reads from a command: pure functions, no processes."""
 
+import os
+
 import pytest
 
 from jupyterlab_warden.kernel.guard.installs import arguments, commands, decide, sources
@@ -244,3 +246,13 @@ def test_the_program_is_what_runs_not_what_argv0_says(tmp_path, data):
 )
 def test_more_wrappers_are_seen_through(argv):
     assert _tools(argv) == [("pip", ["install", "x"])]
+
+
+def test_a_requirements_file_that_is_not_a_regular_file_is_not_read(tmp_path):
+    """-r /dev/stdin (a here-document) or a FIFO would block the kernel: refused instead."""
+    fifo = tmp_path / "reqs"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/stdin"):
+        request = arguments.pip_request(["install", "-r", path], str(tmp_path), {})
+        assert len(request.problems) == 1, request.problems
+        assert "not a regular file" in request.problems[0]

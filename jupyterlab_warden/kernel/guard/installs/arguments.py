@@ -295,9 +295,8 @@ def _conda_spec_file(request, path, cwd) -> None:
     import os
 
     try:
-        with open(os.path.join(cwd, path), encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = requirements.read_regular_file(os.path.join(cwd, path)).splitlines()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {os.path.basename(path)}: {exc.__class__.__name__}")
         return
     for number, line in enumerate(lines, 1):

@@ -16,9 +16,10 @@ from .request import InstallRequest, Source
 def read(request: InstallRequest, path: str, cwd: str, env: dict) -> None:
     label = os.path.basename(path)
     try:
-        with open(os.path.join(cwd, os.path.expanduser(path)), encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = requirements.read_regular_file(
+            os.path.join(cwd, os.path.expanduser(path))
+        ).splitlines()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
         return
     parse_lines(request, lines, label)

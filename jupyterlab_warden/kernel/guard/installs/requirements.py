@@ -103,10 +103,10 @@ def read_file(
         return
     full = os.path.join(cwd, os.path.expanduser(path))
     try:
-        with open(full, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        request.problems.append(f"cannot read requirements file {label}: {exc.__class__.__name__}")
+        text = read_regular_file(full)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__
+        request.problems.append(f"cannot read requirements file {label}: {why}")
         return
     base = os.path.dirname(full)
     for number, line in _logical_lines(text):
@@ -128,6 +128,27 @@ def read_file(
             req = parse_requirement(" ".join(_strip_line_options(words)), origin)
             if req.kind in ("url", "vcs"):
                 request.requirements.append(req)  # a direct reference is decided even here
+
+
+MAX_FILE_BYTES = 1 << 20
+
+
+def read_regular_file(path: str) -> str:
+    """A regular file's text; never a FIFO, device or /dev/stdin (reading one would block the
+    kernel), never more than ``MAX_FILE_BYTES``."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError("larger than 1 MB")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_FILE_BYTES + 1).decode("utf-8")
+    finally:
+        os.close(fd)
 
 
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
