@@ -25,6 +25,7 @@ from .. import __version__
 from ..kernel.boot.status import kernels_status
 from ..kernel.contracts import rule_catalog
 from ..kernel.event_spool import SPOOL_ENV
+from . import inventory
 from .central.backoff import Backoff
 from .central.link import CentralLink
 from .central.relay import EventRelay
@@ -341,6 +342,10 @@ def start_pipeline(
     server_app.web_app.settings[SETTINGS_KEY] = sync
     if sync.status_reporter is not None:
         sync.status_reporter.kernels = lambda: _kernel_coverage(server_app)
+        snapshot = inventory.load_snapshot()
+        sync.status_reporter.packages = lambda: inventory.package_inventory(
+            inventory.read_kernel_inventories(spool_dir), snapshot
+        )
     IOLoop.current().add_callback(sync.start)
     return [
         (url_path_join(base, "warden", "events"), EventsHandler, {"sync": sync}),

@@ -40,6 +40,15 @@ EMBEDDED_RUNTIME_RULES = {
     "hub-download": ("info", "warn"),
     "artifact-fleet-banned": ("critical", "block"),
     "artifact-loaded": ("info", "warn"),
+    # package installs (guard/installs, issue 20)
+    "install-index-not-allowed": ("high", "block"),
+    "install-known-malicious": ("critical", "block"),
+    "install-imitation-name": ("high", "block"),
+    "install-direct-reference": ("high", "block"),
+    "install-package-denied": ("high", "block"),
+    "install-vulnerable-version": ("medium", "warn"),
+    "install-unreadable": ("high", "block"),
+    "install-allowed": ("info", "off"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

@@ -19,7 +19,7 @@ import threading
 import types
 import weakref
 
-from . import format_loaders, tracebacks
+from . import format_loaders, installs, tracebacks
 from .provenance import hub
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
@@ -61,6 +61,7 @@ LOAD_TARGETS = (
     + format_loaders.LOAD_TARGETS
     + hub.LOAD_TARGETS
 )  # issue 18 formats; issue 19 hub downloads
+LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue 20)
 _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 
 
@@ -131,7 +132,7 @@ class _Patcher:
         state = self.state
         if kind == "unpickler":
             return _unpickler_class(original, state, label)
-        fmt_maker = format_loaders.maker(kind) or hub.maker(kind)
+        fmt_maker = format_loaders.maker(kind) or hub.maker(kind) or installs.maker(kind)
         if fmt_maker is not None:
             return _wrap(original, fmt_maker(original, label, state), kind)
         maker = {

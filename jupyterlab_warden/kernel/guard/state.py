@@ -179,6 +179,11 @@ class GuardState:
             return "trusted_artifacts"
         if (new.get("provenance") or {}) != (self.policy.get("provenance") or {}):
             return "the provenance section (it changes only through the lab server)"
+        from .installs.decide import looser as installs_looser
+
+        install_why = installs_looser(self.policy, new)
+        if install_why:
+            return install_why
         for rule_id in catalog.EMBEDDED_RUNTIME_RULES:
             old = self.rules.action_for(rule_id, self.policy)
             now = self.rules.action_for(rule_id, new)
