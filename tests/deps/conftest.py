@@ -1,5 +1,4 @@
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +7,9 @@ import jsonschema
 import pytest
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
+from install_env import REPO, child_env, spooled  # noqa: E402
 from local_index import LocalIndex, build_wheel  # noqa: E402
 
 # Served by the local index: a benign package, a listed malicious name and imitation names.
@@ -31,31 +30,6 @@ def index(tmp_path_factory):
     server = LocalIndex(root, wheels)
     yield server
     server.close()
-
-
-def child_env(spool: Path, home: Path) -> dict:
-    """A child environment without this machine's pip config or caches: only what the test
-    names decides where pip looks."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "WARDEN_"))}
-    env.update(
-        PYTHONPATH=str(REPO),
-        WARDEN_EVENT_SPOOL=str(spool),
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CONFIG_DIRS=str(home / "xdg"),
-        PIP_CONFIG_FILE=os.devnull,
-        PIP_NO_CACHE_DIR="1",
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        PIP_NO_INPUT="1",
-    )
-    return env
-
-
-def spooled(spool: Path) -> list:
-    events = []
-    for path in sorted(spool.glob("*.jsonl")):
-        events += [json.loads(line) for line in path.read_text().splitlines()]
-    return events
 
 
 class GuardedRun:

@@ -6,7 +6,7 @@ import uuid
 
 import jsonschema
 import pytest
-from conftest import REPO, child_env
+from install_env import REPO, child_env
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 

@@ -8,7 +8,7 @@ import json
 import uuid
 
 import pytest
-from conftest import child_env, spooled
+from install_env import child_env, spooled
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 

@@ -1,0 +1,33 @@
+"""Environment and event helpers of the install tests (a plain module, not conftest: test
+modules import it by name, and every test folder has its own conftest)."""
+
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def child_env(spool: Path, home: Path) -> dict:
+    """A child environment without this machine's pip config or caches: only what the test
+    names decides where pip looks."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "WARDEN_"))}
+    env.update(
+        PYTHONPATH=str(REPO),
+        WARDEN_EVENT_SPOOL=str(spool),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CONFIG_DIRS=str(home / "xdg"),
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_NO_CACHE_DIR="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+    )
+    return env
+
+
+def spooled(spool: Path) -> list:
+    events = []
+    for path in sorted(spool.glob("*.jsonl")):
+        events += [json.loads(line) for line in path.read_text().splitlines()]
+    return events
