@@ -36,6 +36,21 @@ def one(env) -> float:
     return wall
 
 
+def instructions(env) -> int:
+    """Guest instructions of one ``python -c pass``: a loaded machine cannot change it."""
+    out = subprocess.run(
+        ["valgrind", "--tool=lackey", "--basic-counts=yes", sys.executable, "-c", "pass"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    for line in out.splitlines():
+        if "guest instrs:" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", ""))
+    raise RuntimeError("valgrind printed no instruction count")
+
+
 def pct(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -45,6 +60,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--imports", action="store_true")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind (lackey): independent of machine load",
+    )
     args = parser.parse_args()
     base = {k: v for k, v in os.environ.items() if not k.startswith("WARDEN_")}
     base.pop("PYTHONPATH", None)
@@ -68,6 +88,8 @@ def main() -> None:
             CPU.setdefault("with", []).append(CPU.pop(id(guarded_env))[0])
             reported.append(json.loads(status.read_text())["startup_ms"])
         cpu_without, cpu_with = CPU[id(base)], CPU["with"]
+        if args.instructions:  # here: the bytecode cache lives in tmp
+            plain, site = instructions(base), instructions(guarded)
         if args.imports:
             out = subprocess.run(
                 [sys.executable, "-X", "importtime", "-c", "pass"],
@@ -92,6 +114,12 @@ def main() -> None:
         f"{pct(cpu_added, 0.9):.1f} (added) |"
     )
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if args.instructions:
+        print(
+            f"\ninstructions (valgrind lackey, one run each): {plain / 1e6:.1f} M without, "
+            f"{site / 1e6:.1f} M with the site dir ({(site - plain) / 1e6:+.1f} M, "
+            f"{site / plain:.2f}x)"
+        )
     if args.imports:
         rows = []
         for line in out.splitlines():

@@ -1,15 +1,18 @@
 """Server gate and launch-time guard costs, one run (python bench/server_gate.py).
 
-1. End to end: execute_request round trips (raw websocket, JSON protocol) of ~1 KB and ~10 KB
+1. The gate's own work per request, in process (parse + analyse + decide, both protocols),
+   after the warm-up the server runs at start: what the gate adds to a request, wall and CPU.
+   This is the main figure: a kernel round trip's own noise is larger than the gate.
+2. End to end: execute_request round trips (raw websocket, JSON protocol) of ~1 KB and ~10 KB
    cells against two real servers started in this run, the same config except
-   ``c.Warden.server_gate``; p50/p99 and the difference.
-2. The gate's own work per request, in process (parse + analyse + decide, both protocols):
-   what the gate adds to a request, without the kernel's noise.
+   ``c.Warden.server_gate``, *interleaved* (gated and ungated request alternate, order flipped
+   every pair) so both see the same machine; p50/p99 of each and of the paired difference.
 3. Memory: the server process's RSS with the engine loaded vs with the gate off; V8 heap.
 4. Guard start-up: a new Python with the Warden sitecustomize vs without (median of 20), and
    what kernels report at start-up.
 """
 
+import argparse
 import asyncio
 import json
 import os
@@ -35,6 +38,7 @@ from jupyterlab_warden.lab.gate.engine import AnalyzerEngine  # noqa: E402
 from jupyterlab_warden.lab.gate.gate import ServerGate  # noqa: E402
 
 N = 200
+WARM_UP_MS = []
 CPU_MS = {}  # (protocol, size) -> process CPU ms per request, in process
 
 
@@ -61,16 +65,22 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def round_trips(server, kernel_id, code, n):
-    times = []
-    async with KernelWebsocket(server, kernel_id) as ws:
+async def interleaved_round_trips(servers, kernels, code, n):
+    """Round trips to the ungated [0] and gated [1] server, alternating (order flipped every
+    pair) so that load on the machine falls on both alike."""
+    times = ([], [])
+    sockets = [KernelWebsocket(s, k) for s, k in zip(servers, kernels)]
+    async with sockets[0] as off, sockets[1] as on:
+        pair = (off, on)
         for _ in range(10):  # warm up
-            await ws.execute(code)
-        for _ in range(n):
-            start = time.perf_counter()
-            reply, _ = await ws.execute(code)
-            times.append((time.perf_counter() - start) * 1000)
-            assert reply["content"]["status"] == "ok", reply["content"]
+            for ws in pair:
+                await ws.execute(code)
+        for i in range(n):
+            for side in (0, 1) if i % 2 == 0 else (1, 0):
+                start = time.perf_counter()
+                reply, _ = await pair[side].execute(code)
+                times[side].append((time.perf_counter() - start) * 1000)
+                assert reply["content"]["status"] == "ok", reply["content"]
     return times
 
 
@@ -81,27 +91,37 @@ def rss_kb(pid):
     return 0
 
 
-def end_to_end():
-    rows, memory, reports = {}, {}, []
-    for gated in (False, True):
-        work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
-        server = LabServer(work, warden={"server_gate": gated}).start()
-        try:
+def end_to_end(n):
+    rows, memory, reports, servers = {}, {}, [], []
+    try:
+        for gated in (False, True):
+            work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
+            servers.append(LabServer(work, warden={"server_gate": gated}).start())
+        kernels = []
+        for server in servers:
             status, kernel = server.request("POST", "/api/kernels", {"name": "python3"})
             assert status == 201
-            for size in (1024, 10 * 1024):
-                times = asyncio.run(round_trips(server, kernel["id"], cell_of(size), N))
-                rows[(gated, size)] = times
+            kernels.append(kernel["id"])
+        for size in (1024, 10 * 1024):
+            off, on = asyncio.run(interleaved_round_trips(servers, kernels, cell_of(size), n))
+            rows[(False, size)], rows[(True, size)] = off, on
+        for gated, server in zip((False, True), servers):
             memory[gated] = rss_kb(server.proc.pid)
-            body = server.request("GET", "/warden/status")[1]
-            reports += [k.get("startup_ms") for k in body.get("kernels", [])]
-        finally:
+        body = servers[1].request("GET", "/warden/status")[1]
+        reports += [k.get("startup_ms") for k in body.get("kernels", [])]
+    finally:
+        for server in servers:
             server.stop()
     return rows, memory, reports
 
 
 def in_process():
     engine = AnalyzerEngine()
+    assert engine.available, engine.error
+    # What the server does at start (lab/gate/__init__.py), here in the foreground.
+    started = time.perf_counter()
+    engine.warm_up()
+    WARM_UP_MS.append((time.perf_counter() - started) * 1000)
     policy = json.loads((ROOT / "schema" / "default-policy.json").read_text())
     gate = ServerGate(engine, lambda: policy, ConfirmationStore(), lambda e: None)
     session = Session(key=b"")
@@ -131,7 +151,7 @@ def in_process():
     times = []
     for _ in range(N * 5):
         start = time.perf_counter()
-        engine._ctx.call("JSON.stringify", 1)
+        engine.ping()
         times.append((time.perf_counter() - start) * 1000)
     out[("empty V8 call", 0)] = times
     return out, engine.heap_bytes()
@@ -156,21 +176,43 @@ def startup():
     return timings, reported
 
 
-def main():
-    print(f"load average: {os.getloadavg()} on {os.cpu_count()} cores")
-    gate_times, heap = in_process()
-    rows, memory, reports = end_to_end()
-    timings, reported = startup()
-    print("\n## Server gate, end to end (execute_request round trip, JSON protocol, ms)\n")
-    print("| cell | no gate p50 | gate p50 | no gate p99 | gate p99 | p99 added |")
-    print("| --- | --- | --- | --- | --- | --- |")
+def print_end_to_end(rows, pairs):
+    print(
+        f"\n## Server gate, end to end (execute_request round trip, JSON protocol, ms; "
+        f"{pairs} interleaved pairs)\n"
+    )
+    print(
+        "| cell | no gate p50 | gate p50 | no gate p99 | gate p99 | p99 added "
+        "| paired difference p50 | paired difference p99 |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in (1024, 10 * 1024):
         off, on = rows[(False, size)], rows[(True, size)]
+        paired = [b - a for a, b in zip(off, on)]
         print(
             f"| {size // 1024} KB | {pct(off, 0.5):.2f} | {pct(on, 0.5):.2f} "
             f"| {pct(off, 0.99):.2f} | {pct(on, 0.99):.2f} "
-            f"| {pct(on, 0.99) - pct(off, 0.99):+.2f} |"
+            f"| {pct(on, 0.99) - pct(off, 0.99):+.2f} "
+            f"| {pct(paired, 0.5):+.2f} | {pct(paired, 0.99):+.2f} |"
         )
+    print(
+        "(the paired difference's p99 is mostly the kernel's own spread; the in-process table "
+        "below is what the gate itself adds)"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pairs", type=int, default=400, help="interleaved round-trip pairs")
+    parser.add_argument("--no-end-to-end", action="store_true", help="in-process part only")
+    args = parser.parse_args()
+    print(f"load average: {os.getloadavg()} on {os.cpu_count()} cores")
+    gate_times, heap = in_process()
+    print(f"warm-up (the server runs it in the background at start): {WARM_UP_MS[0]:.0f} ms")
+    if not args.no_end_to_end:
+        rows, memory, reports = end_to_end(args.pairs)
+        timings, reported = startup()
+        print_end_to_end(rows, args.pairs)
     print("\n## The gate's own work per request (parse + analyse + decide, in process, ms)\n")
     print("| protocol | cell | p50 | p99 | max | CPU p50 | CPU p99 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -181,6 +223,8 @@ def main():
             f"| {protocol} | {size // 1024 if size else '-'} KB | {pct(t, 0.5):.3f} "
             f"| {pct(t, 0.99):.3f} | {max(t):.3f} | {cpu} |"
         )
+    if args.no_end_to_end:
+        return
     print("\n## Memory\n")
     print(
         f"server RSS without the gate: {memory[False] / 1024:.1f} MB; with the engine loaded: "

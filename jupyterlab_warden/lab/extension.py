@@ -17,6 +17,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from ..kernel.boot.launch_keys import KernelKeys
 from ..kernel.environ import POLICY_FILE_ENV
 from ..kernel.probe import posture_events
+from .artifacts.registry import ArtifactRegistry
 from .central.link import CentralLink
 from .gate import install_server_gate
 from .guard_handlers import guard_handlers
@@ -85,6 +86,15 @@ class WardenExtension(ExtensionApp):
             self._gate_handlers = install_server_gate(
                 server_app, store, _event_recorder(server_app), base="/"
             )
+        # The fleet artifact registry's offline copies (issue 19): pushed to kernels with the
+        # policy; synced with central when linked.
+        self._artifacts = ArtifactRegistry(str(self._data_dir), link.policy_source.keys)
+        self._artifact_sync = None
+        if link.client is not None:
+            self._artifact_sync = PeriodicCallback(
+                self._sync_artifacts, config.central_poll_interval * 1000
+            )
+            self._artifact_sync.start()
         # Per-kernel policy-update keys, also for kernels the browser guards (remote ones).
         self._keys = KernelKeys(str(self._runtime / "keys"))
         if config.kernel_launch_guard:
@@ -107,7 +117,7 @@ class WardenExtension(ExtensionApp):
         )
         self.handlers.extend(policy_handlers("/", store))
         self.handlers.extend(posture_handlers("/"))
-        self.handlers.extend(guard_handlers("/", store, self._keys))
+        self.handlers.extend(guard_handlers("/", store, self._keys, self._artifacts))
         self.handlers.extend(self._gate_handlers)
         try:
             self.handlers.extend(
@@ -127,15 +137,31 @@ class WardenExtension(ExtensionApp):
             problems.append(f"the event pipeline did not start: {err}")
         else:
             _report_server_posture(server_app)
+            sync = sync_for(server_app)
+            if sync is not None:  # kernels' events that name a file become artifact reports
+                sync.observers = [self._artifacts.observe]
         self.log.info(
             "Jupyter Warden loaded: policy from %s (revision %s)",
             store.effective.source,
             store.effective.document.get("revision"),
         )
 
+    async def _sync_artifacts(self) -> None:
+        """One round with central's artifact registry; a failure waits for the next round
+        (decisions and reports stay on disk meanwhile)."""
+        try:
+            done = await self._artifacts.sync_once(self._link.client)
+        except Exception:  # noqa: BLE001 - never let the periodic round die
+            self.log.exception("Warden: artifact registry sync failed")
+            return
+        for error in done["errors"]:
+            self.log.warning("Warden: artifact registry: %s", error)
+
     async def stop_extension(self) -> None:
         """Called by jupyter_server at shutdown: stop the periodic work and the central link."""
         self._watcher.stop()
+        if self._artifact_sync is not None:
+            self._artifact_sync.stop()
         sync = sync_for(self.serverapp)
         if sync is not None:
             await sync.stop()

@@ -14,9 +14,10 @@ from .policy_store import PolicyStore
 
 
 class GuardBootstrapHandler(APIHandler):
-    def initialize(self, store: PolicyStore, keys: KernelKeys) -> None:
+    def initialize(self, store: PolicyStore, keys: KernelKeys, artifacts=None) -> None:
         self.store = store
         self.keys = keys
+        self.artifacts = artifacts  # lab/artifacts/registry.py: the fleet's word, when linked
 
     @web.authenticated
     def get(self) -> None:
@@ -51,15 +52,17 @@ class GuardBootstrapHandler(APIHandler):
             # children started after the update read this file (its bytes are the signed ones)
             policy_file=written.path if written is not None and written.text == text else None,
             rules=runtime_rules(),
+            # the fleet's artifact decisions and scan verdicts ride in the same signed update
+            artifacts=self.artifacts.for_kernels() if self.artifacts is not None else None,
         )
         return bootstrap_source(policy, update=update, install_key=install_key)
 
 
-def guard_handlers(base: str, store: PolicyStore, keys: KernelKeys) -> list:
+def guard_handlers(base: str, store: PolicyStore, keys: KernelKeys, artifacts=None) -> list:
     return [
         (
             url_path_join(base, "warden", "guard", "bootstrap"),
             GuardBootstrapHandler,
-            {"store": store, "keys": keys},
+            {"store": store, "keys": keys, "artifacts": artifacts},
         )
     ]

@@ -25,6 +25,7 @@ from .. import __version__
 from ..kernel.boot.status import kernels_status
 from ..kernel.contracts import rule_catalog
 from ..kernel.event_spool import SPOOL_ENV
+from . import inventory
 from .central.backoff import Backoff
 from .central.link import CentralLink
 from .central.relay import EventRelay
@@ -197,13 +198,20 @@ class WardenSync:
         return [r if r is not None else next(stored) for r in results]
 
     def _shape(self, events: list) -> list:
-        """Spooled events as the policy wants them; posture rules switched off left out."""
+        """Spooled events as the policy wants them; posture rules switched off left out.
+        ``observers`` (the artifact registry, issue 19) see the kernels' events kept."""
         policy, catalog = self.policy(), rule_catalog()
         shaped = (
             apply_rule_policy(relative_where(event, self.root_dir), policy, catalog)
             for event in events
         )
-        return [event for event in shaped if event is not None]
+        kept = [event for event in shaped if event is not None]
+        for observe in getattr(self, "observers", ()):
+            try:
+                observe(kept)
+            except Exception:  # noqa: BLE001 - an observer never costs the events themselves
+                self.log.exception("Warden: an event observer failed")
+        return kept
 
     def raise_server_event(self, event: dict) -> None:
         """Record an event the lab server itself raises (kind "server")."""
@@ -334,6 +342,10 @@ def start_pipeline(
     server_app.web_app.settings[SETTINGS_KEY] = sync
     if sync.status_reporter is not None:
         sync.status_reporter.kernels = lambda: _kernel_coverage(server_app)
+        snapshot = inventory.load_snapshot()
+        sync.status_reporter.packages = lambda: inventory.package_inventory(
+            inventory.read_kernel_inventories(spool_dir), snapshot
+        )
     IOLoop.current().add_callback(sync.start)
     return [
         (url_path_join(base, "warden", "events"), EventsHandler, {"sync": sync}),

@@ -1,8 +1,10 @@
-import type { Finding } from '../analyzer';
+import { analyzeCell, type Finding } from '../analyzer';
 import type { Action } from '../contracts';
+import { decideJson } from '../servergate/engine';
 import {
   blockedExplanation,
   decideCell,
+  ignoreRefusal,
   justificationProblem
 } from './decision';
 
@@ -97,5 +99,66 @@ describe('justificationProblem', () => {
     const policy = { require_justification: true, min_justification_length: 0 };
     expect(justificationProblem('   ', policy)).toMatch(/at least 1/);
     expect(justificationProblem('x', policy)).toBeNull();
+  });
+});
+
+describe('ignores at the gate', () => {
+  const LOAD = 'import pickle\nobj = pickle.load(open("m.pkl", "rb"))';
+  const warnAll = () => ({
+    action: 'warn' as const,
+    severity: 'high' as const
+  });
+
+  it('lifts a finding an ignore comment on its line names, as the policy allows', () => {
+    const code = `${LOAD}  # warden: ignore[pickle-load] made by cell 1`;
+    const d = decideCell(analyzeCell(code).findings, warnAll, undefined);
+    expect(d.action).toBe('off');
+    expect(d.ignored?.map(f => f.finding.ruleId)).toEqual(['pickle-load']);
+  });
+
+  it('never lifts a finding for a notebook-wide ignore: the server gate cannot see one', () => {
+    const findings = analyzeCell(LOAD, undefined, {
+      notebookIgnores: new Map([['pickle-load', 'fixtures']])
+    }).findings;
+    // The analyzer still marks it (the editor and reports show it silenced)...
+    expect(findings.find(f => f.ruleId === 'pickle-load')?.ignored).toEqual({
+      scope: 'notebook',
+      reason: 'fixtures'
+    });
+    // ...but neither gate lets it change what runs, so they cannot disagree.
+    const browser = decideCell(findings, warnAll, {
+      allowed_actions: ['warn']
+    });
+    expect(browser.action).toBe('warn');
+    expect(browser.ignored).toBeUndefined();
+    const server = JSON.parse(
+      decideJson(
+        JSON.stringify({
+          code: LOAD,
+          scope: [],
+          policy: { rules: { 'pickle-load': { action: 'warn' } } },
+          notebookIgnores: [['pickle-load', 'fixtures']]
+        })
+      )
+    );
+    expect(server.action).toBe(browser.action);
+    expect(server.ignored).toEqual([]);
+  });
+
+  it('says why an ignore does not lift a finding', () => {
+    const f = finding('pickle-load', 0);
+    expect(ignoreRefusal(f, 'warn', undefined)).toBe('nothing ignores it');
+    const line = { ...f, ignored: { scope: 'line' as const, reason: 'ok' } };
+    expect(ignoreRefusal(line, 'warn', undefined)).toBeNull();
+    expect(ignoreRefusal(line, 'confirm', undefined)).toMatch(
+      /policy does not let an ignore lift a 'confirm' rule/
+    );
+    expect(
+      ignoreRefusal(line, 'confirm', { allowed_actions: ['warn', 'confirm'] })
+    ).toBeNull();
+    const nb = { ...f, ignored: { scope: 'notebook' as const, reason: 'ok' } };
+    expect(ignoreRefusal(nb, 'warn', undefined)).toMatch(
+      /notebook-wide ignore does not change what runs.*# warden: ignore\[pickle-load\]/
+    );
   });
 });

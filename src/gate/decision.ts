@@ -16,9 +16,9 @@ export interface IGateDecision {
   /** Findings whose action is not 'off', strictest first. */
   findings: IDecidedFinding[];
   /**
-   * Findings an ignore comment or the notebook's metadata lifted, as the policy's
-   * `ignore.allowed_actions` allows (`finding.ignored` says where and why); they do not count
-   * towards `action`, and each is recorded as an event with action 'allowed'.
+   * Findings an ignore comment in the cell lifted, as the policy's `ignore.allowed_actions`
+   * allows (`finding.ignored` says where and why); they do not count towards `action`, and
+   * each is recorded as an event with action 'allowed'.
    */
   ignored?: IDecidedFinding[];
   /** Why the gate could not decide (it then blocks: fail closed). */
@@ -39,6 +39,33 @@ export type DecideRule = (ruleId: string) => {
   severity: Severity;
 };
 
+/**
+ * Why an ignore written for a finding does not lift it at the gate, or null when it does.
+ * Only an ignore comment in the cell's own code counts: the server gate sees the code of an
+ * execute request but never the notebook's metadata, and metadata is hidden from the person
+ * who runs a shared notebook, so a notebook-wide ignore (metadata.warden.ignore) marks the
+ * finding in the editor and reports but never changes what runs (docs/user-guide.md).
+ */
+export function ignoreRefusal(
+  finding: Finding,
+  action: Action,
+  ignorePolicy: IgnorePolicy | undefined
+): string | null {
+  if (!finding.ignored) {
+    return 'nothing ignores it';
+  }
+  if (finding.ignored.scope !== 'line') {
+    return (
+      'a notebook-wide ignore does not change what runs: put ' +
+      `\`# warden: ignore[${finding.ruleId}] reason\` on the line to lift it`
+    );
+  }
+  if (!ignoreHonoured(action, ignorePolicy)) {
+    return `your admin's policy does not let an ignore lift a '${action}' rule`;
+  }
+  return null;
+}
+
 export function decideCell(
   findings: readonly Finding[],
   decide: DecideRule,
@@ -51,7 +78,7 @@ export function decideCell(
     if (action === 'off') {
       continue;
     }
-    if (finding.ignored && ignoreHonoured(action, ignorePolicy)) {
+    if (ignoreRefusal(finding, action, ignorePolicy) === null) {
       ignored.push({ finding, action, severity });
     } else {
       decided.push({ finding, action, severity });

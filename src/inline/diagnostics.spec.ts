@@ -1,6 +1,15 @@
 import type { Finding } from '../analyzer';
 import { RULES } from '../contracts';
-import { hoverContent, toDiagnostic, tooltipOrder } from './diagnostics';
+import { EditorState } from '@codemirror/state';
+import type { TransactionSpec } from '@codemirror/state';
+
+import { analyzeCell } from '../analyzer';
+import {
+  hoverContent,
+  IGNORE_ACTION,
+  toDiagnostic,
+  tooltipOrder
+} from './diagnostics';
 
 const FINDING: Finding = {
   ruleId: 'torch-load-unsafe',
@@ -54,7 +63,10 @@ describe('toDiagnostic', () => {
       { action: 'warn', severity: 'medium' },
       100
     )!;
-    expect(d.actions?.map(a => a.name)).toEqual(['Add weights_only=True']);
+    expect(d.actions?.map(a => a.name)).toEqual([
+      'Add weights_only=True',
+      IGNORE_ACTION
+    ]);
     const dispatched: unknown[] = [];
     const view = { dispatch: (spec: unknown) => dispatched.push(spec) };
     d.actions![0].apply(view as any, d.from, d.to);
@@ -67,7 +79,7 @@ describe('toDiagnostic', () => {
     const warn = { action: 'warn', severity: 'medium' } as const;
     const d = toDiagnostic(FINDING, warn, 20)!;
     expect([d.from, d.to]).toEqual([10, 20]);
-    expect(d.actions).toBeUndefined();
+    expect(d.actions?.map(a => a.name)).toEqual([IGNORE_ACTION]);
     const gone = toDiagnostic(FINDING, warn, 5)!;
     expect([gone.from, gone.to]).toEqual([5, 5]);
   });
@@ -75,6 +87,7 @@ describe('toDiagnostic', () => {
   it('has no quick fix when the finding has none', () => {
     const { fix, ...plain } = FINDING;
     expect(fix).toBeDefined();
+    // Nor an ignore: by default an ignore cannot lift a block, so none is offered.
     expect(
       toDiagnostic(plain, { action: 'block', severity: 'high' }, 100)!.actions
     ).toBeUndefined();
@@ -136,5 +149,82 @@ describe('tooltip order', () => {
       'Jupyter Warden · a',
       'lsp'
     ]);
+  });
+});
+
+describe('ignores in the editor', () => {
+  const LOAD = 'import pickle\nobj = pickle.load(open("m.pkl", "rb"))';
+  const warn = { action: 'warn', severity: 'high' } as const;
+  const loadFinding = (code: string, notebook?: Map<string, string>) =>
+    analyzeCell(code, undefined, { notebookIgnores: notebook }).findings.find(
+      f => f.ruleId === 'pickle-load'
+    )!;
+
+  it('the ignore quick fix writes the comment at the end of the line, cursor on the reason', () => {
+    // The view's part the action uses (jest runs without a DOM): state, dispatch, focus.
+    const view = {
+      state: EditorState.create({ doc: LOAD }),
+      dispatch(spec: TransactionSpec) {
+        this.state = this.state.update(spec).state;
+      },
+      focus: () => undefined
+    };
+    const d = toDiagnostic(loadFinding(LOAD), warn, LOAD.length)!;
+    const ignore = d.actions!.find(a => a.name === IGNORE_ACTION)!;
+    ignore.apply(view as any, d.from, d.to);
+    const text = view.state.doc.toString();
+    expect(text).toBe(`${LOAD}  # warden: ignore[pickle-load] `);
+    expect(view.state.selection.main.head).toBe(text.length);
+    // Without a reason it is not an ignore yet; with one, the finding is silenced.
+    expect(loadFinding(text).ignored).toBeUndefined();
+    expect(loadFinding(`${text}made in cell 1`).ignored).toEqual({
+      scope: 'line',
+      reason: 'made in cell 1'
+    });
+  });
+
+  it('dims a silenced finding and its hover names the comment that silences it', () => {
+    const code = `${LOAD}  # warden: ignore[pickle-load] made in cell 1`;
+    const d = toDiagnostic(loadFinding(code), warn, code.length)!;
+    expect(d.severity).toBe('hint');
+    expect(d.markClass).toBe('jp-WardenDiagnostic jp-WardenDiagnostic-ignored');
+    expect(d.actions).toBeUndefined(); // already ignored: no second comment offered
+    const content = hoverContent(loadFinding(code), warn);
+    expect(content.verb).toBe('Ignored');
+    expect(content.ignore).toEqual({
+      honoured: true,
+      text:
+        'Silenced by the comment `# warden: ignore[pickle-load] made in cell 1` on line 2. ' +
+        'Running it is recorded as allowed by this ignore.'
+    });
+    expect(d.message).toContain(content.ignore!.text);
+  });
+
+  it('keeps the underline and says why when the policy does not honour the ignore', () => {
+    const code = `${LOAD}  # warden: ignore[pickle-load] made in cell 1`;
+    const confirm = { action: 'confirm', severity: 'high' } as const;
+    const d = toDiagnostic(loadFinding(code), confirm, code.length)!;
+    expect(d.severity).toBe('warning');
+    expect(d.markClass).toBe('jp-WardenDiagnostic jp-WardenDiagnostic-confirm');
+    expect(hoverContent(loadFinding(code), confirm).ignore).toEqual({
+      honoured: false,
+      text: expect.stringMatching(
+        /^Not silenced by the comment .*: your admin's policy does not let an ignore lift a 'confirm' rule\.$/
+      )
+    });
+    // An admin who lists 'confirm' makes the same comment silence it.
+    const allowed = toDiagnostic(loadFinding(code), confirm, code.length, {
+      allowed_actions: ['warn', 'confirm']
+    })!;
+    expect(allowed.severity).toBe('hint');
+  });
+
+  it('marks a notebook-wide ignore without silencing it: it never changes what runs', () => {
+    const f = loadFinding(LOAD, new Map([['pickle-load', 'fixtures']]));
+    const d = toDiagnostic(f, warn, LOAD.length)!;
+    expect(d.severity).toBe('warning');
+    expect(hoverContent(f, warn).ignore?.text).toMatch(
+      /^Not silenced by the notebook's ignore \(metadata.warden.ignore: fixtures\): a notebook-wide ignore does not change what runs/
+    );
   });
 });

@@ -7,7 +7,7 @@ import { linter, lintGutter } from '@codemirror/lint';
 import { Extension, StateEffect } from '@codemirror/state';
 import { EditorView, ViewPlugin } from '@codemirror/view';
 
-import type { Finding } from '../analyzer';
+import type { Finding, IgnorePolicy } from '../analyzer';
 import { IRuleDecision, toDiagnostic, tooltipOrder } from './diagnostics';
 
 /** Findings for the editor's current text, or null when this editor is not Python. */
@@ -29,7 +29,8 @@ const relint = StateEffect.define<null>();
 export function wardenLinter(
   findingsFor: FindingsFor,
   decisionFor: (ruleId: string) => IRuleDecision,
-  watch?: WatchChanges
+  watch?: WatchChanges,
+  ignorePolicy: () => IgnorePolicy | undefined = () => undefined
 ): Extension {
   // The findings each view last linted: the registry returns the same array while they hold.
   const shownBy = new WeakMap<EditorView, readonly Finding[] | null>();
@@ -42,8 +43,9 @@ export function wardenLinter(
           return [];
         }
         const length = view.state.doc.length;
+        const ignores = ignorePolicy();
         return findings
-          .map(f => toDiagnostic(f, decisionFor(f.ruleId), length))
+          .map(f => toDiagnostic(f, decisionFor(f.ruleId), length, ignores))
           .filter((d): d is NonNullable<typeof d> => d !== null);
       },
       {

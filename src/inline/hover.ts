@@ -33,5 +33,13 @@ export function renderHover(doc: Document, content: IHoverContent): Node {
     fix.append(label, content.remediation);
     root.appendChild(fix);
   }
+  if (content.ignore) {
+    const note = doc.createElement('p');
+    note.className = `jp-WardenHover-ignore jp-WardenHover-ignore-${
+      content.ignore.honoured ? 'honoured' : 'refused'
+    }`;
+    note.textContent = content.ignore.text;
+    root.appendChild(note);
+  }
   return root;
 }

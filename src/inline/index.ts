@@ -162,7 +162,8 @@ export const inlinePlugin: JupyterFrontEndPlugin<void> = {
                   settled.of(nb).disconnect(check);
                 }
               };
-            }
+            },
+            () => policy.reply?.effective.ignore
           )
         );
       }

@@ -29,6 +29,8 @@ export class FindingsPanel extends Widget {
   private _filter: IRowFilter = { ...NO_FILTER };
   private _expanded = new Set<string>();
   private _rows: readonly IFindingRow[] = [];
+  /** What the table shows now: a render with the same rows keeps the DOM (focus, clicks). */
+  private _shown = '';
   private _name = '';
   private _hasNotebook = false;
   private _body: HTMLElement;
@@ -66,6 +68,14 @@ export class FindingsPanel extends Widget {
     name: string,
     hasNotebook: boolean
   ): void {
+    // The panel re-renders on every registry, policy or shell change, most of them changing
+    // nothing here: rebuilding the rows then would drop the focused row and a click in
+    // progress (its mousedown on the old row, mouseup on the new one).
+    const shown = JSON.stringify([rows, name, hasNotebook]);
+    if (shown === this._shown) {
+      return;
+    }
+    this._shown = shown;
     this._rows = rows;
     this._name = name;
     this._hasNotebook = hasNotebook;
@@ -119,6 +129,12 @@ export class FindingsPanel extends Widget {
     this._heading.textContent = this._name
       ? `Warden · ${this._name}`
       : 'Warden findings';
+    // The row with the keyboard focus keeps it when the rows are redrawn.
+    const focused = (doc.activeElement as HTMLElement | null)?.closest?.(
+      '.jp-WardenFindings-row'
+    ) as HTMLElement | null;
+    const focusedKey =
+      focused && this._body.contains(focused) ? focused.dataset.key : undefined;
     const shown = filterRows(this._rows, this._filter);
     this._counts.textContent =
       shown.length === this._rows.length
@@ -157,6 +173,11 @@ export class FindingsPanel extends Widget {
       this._row(doc, body, row);
     }
     this._body.appendChild(table);
+    if (focusedKey !== undefined) {
+      Array.from(body.querySelectorAll<HTMLElement>('.jp-WardenFindings-row'))
+        .find(tr => tr.dataset.key === focusedKey)
+        ?.focus();
+    }
   }
 
   private _row(doc: Document, body: HTMLTableSectionElement, row: IFindingRow) {
@@ -164,6 +185,7 @@ export class FindingsPanel extends Widget {
     const open = this._expanded.has(row.key);
     tr.className = `jp-WardenFindings-row jp-WardenSeverity-${row.severity}`;
     tr.tabIndex = 0;
+    tr.dataset.key = row.key;
     tr.dataset.rule = row.ruleId;
     tr.dataset.layer = row.layer;
     tr.dataset.outcome = row.outcome;

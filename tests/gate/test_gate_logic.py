@@ -58,3 +58,40 @@ def test_a_confirmed_run_is_recorded_with_the_justification():
     assert [e["action"] for e in events] == ["blocked", "confirmed"]
     assert events[1]["justification"] == "from our own registry"
     assert "torch.load" not in str(events[1]["evidence"])
+
+
+def test_the_engine_decides_from_inside_a_running_event_loop_and_from_other_threads():
+    # The server calls the engine from tornado's asyncio loop; the engine briefly marks its own
+    # (never running) loop as the current one, and must give the caller's loop back.
+    import asyncio
+    import threading
+
+    engine = AnalyzerEngine()
+    risky = "import pickle\nobj = pickle.load(open('m.pkl', 'rb'))\n"
+
+    async def on_loop():
+        loop = asyncio.get_running_loop()
+        result = engine.decide(risky, [], {})
+        assert asyncio.get_running_loop() is loop
+        return result
+
+    in_loop = asyncio.run(on_loop())
+    assert [f["ruleId"] for f in in_loop["findings"]] == ["pickle-load"]
+    results = []
+    workers = [
+        threading.Thread(target=lambda: results.append(engine.decide(risky, [], {})))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [r["findings"][0]["ruleId"] for r in results] == ["pickle-load"] * 4
+    assert engine.decide("x = 1", [], {})["findings"] == []
+
+
+def test_warm_up_runs_the_analyzer_and_leaves_it_deciding():
+    engine = AnalyzerEngine()
+    engine.start_warm_up()
+    assert engine.warmed_up.wait(timeout=120)
+    assert engine.decide("import pickle\npickle.loads(b)\n", [], {})["action"] != "off"

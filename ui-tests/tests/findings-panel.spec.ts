@@ -5,6 +5,8 @@ import { runCellNoWait, useAdminPolicy } from './helpers/notebook';
 import { shootBothThemes } from './helpers/screenshots';
 
 test.describe('Findings panel', () => {
+  // Two kernels runs, two themes and a redraw check: past the default timeout on a busy box.
+  test.slow();
   test.afterEach(() => removeAdminPolicy());
 
   test('a compact table with outcomes, filters, details and keyboard access', async ({
@@ -66,6 +68,34 @@ test.describe('Findings panel', () => {
     await rows.nth(0).focus();
     await page.keyboard.press('Enter');
     await expect(rows.nth(0)).toHaveAttribute('aria-expanded', 'true');
+    // A change elsewhere in the notebook redraws the table: the open row stays open and
+    // keeps the keyboard focus (a new cell with a finding, made without leaving the panel).
+    const insertCell = (at: number, source: string) =>
+      page.evaluate(
+        ([i, code]) =>
+          (
+            window.jupyterapp.shell.currentWidget as any
+          ).content.model.sharedModel.insertCell(i, {
+            cell_type: 'code',
+            source: code
+          }),
+        [at, source] as const
+      );
+    await insertCell(2, 'import numpy\nnumpy.load("a.npy", allow_pickle=True)');
+    await expect(rows).toHaveCount(3);
+    const open = panel.locator(
+      '.jp-WardenFindings-row[data-rule="pickle-load"]'
+    );
+    await expect(open).toHaveAttribute('aria-expanded', 'true');
+    await expect(open).toBeFocused();
+    await page.evaluate(() =>
+      (
+        window.jupyterapp.shell.currentWidget as any
+      ).content.model.sharedModel.deleteCell(2)
+    );
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('aria-expanded', 'true');
+    await expect(rows.nth(0)).toBeFocused();
     const details = panel.locator('.jp-WardenFindings-details:visible');
     await expect(details).toContainText('What to do');
     await shootBothThemes(page, 'findings-table', undefined, async () => {

@@ -24,16 +24,21 @@ installed package, the bootstrap's embedded copy) finds the one active guard, an
 pickle can name by a dotted path leads to it.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import time
-from typing import Callable, Optional
 
 from ..environ import KERNEL_KEY_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
-from . import authority, patches
+from . import authority, installs, patches
 from .errors import WardenBlockedLoad, WardenWarning
 from .state import GUARD_VERSION, GuardState
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Callable, Optional
 
 __all__ = [
     "install",
@@ -80,7 +85,10 @@ def install(
     state = GuardState(policy, rules=rules)
     if emit is not None:
         state.sink.callbacks.append(emit)
-    sys.addaudithook(_make_hook(state, _Channel(authority.UpdateAuthority(update_key), pinned)))
+    # the install gate (issue 20): held by the hook's closure and the pip.main wrapper
+    state.installs = installs.InstallGate(state)
+    channel = _Channel(authority.UpdateAuthority(update_key), pinned)
+    sys.addaudithook(_make_hook(state, channel, state.installs))
     patches.install(state)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=state.sink.after_fork)
@@ -154,6 +162,9 @@ class _Channel:
 
     def status(self, state: GuardState) -> dict:
         answer = state.status()
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            answer["installs"] = gate.status()
         answer.update(
             policy_pinned=self.pinned,
             updates_authenticated=self.updates.keyed,
@@ -163,11 +174,16 @@ class _Channel:
         return answer
 
 
-def _make_hook(state: GuardState, channel: _Channel):
+def _make_hook(state: GuardState, channel: _Channel, gate: installs.InstallGate):
+    process_events = installs.PROCESS_EVENTS
+
     def warden_audit_hook(event, args):
         # Called for every audit event in the process: leave fast unless it is ours.
         if event == "pickle.find_class":
             state.check_global(*args)
+        elif event in process_events:
+            if state.enabled or not state.intact():
+                gate.check(event, args)
         elif event == AUDIT_EVENT:
             _command(state, channel, args)
 
@@ -197,6 +213,8 @@ def _server_update(state: GuardState, channel: _Channel, envelope) -> None:
         _refused(state, "policy-update", why)
         return
     state.use_rules(body.get("rules"))
+    if "artifacts" in body:  # the fleet's word on artifacts (issue 19); sealed by set_policy
+        state.provenance.use_fleet(body["artifacts"])
     state.set_policy(body["policy"])
     target = body.get("policy_file")
     if isinstance(target, str) and target:

@@ -12,15 +12,21 @@ Two channels notebook code cannot forge (docs/threat-model.md says what still ca
 The update envelope is defined here once (the lab's ``bootstrap.py`` builds it with ``seal``):
 ``{"message": <JSON text>, "mac": <hex>}``, the message holding ``kernel_id``, ``counter``,
 ``policy_json`` (the exact policy bytes, as text), ``policy_file`` (where the server wrote those
-bytes, for children started later) and ``rules`` (the runtime rule catalog).
+bytes, for children started later), ``rules`` (the runtime rule catalog) and, optionally,
+``artifacts`` (the fleet's artifact decisions and scan verdicts, issue 19).
 Standard library only, Python >= 3.8.
 """
 
-import hashlib
-import hmac
+from __future__ import annotations
+
 import json
 import os
-from typing import Optional, Tuple
+
+from .sha import equal_digests, sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional, Tuple
 
 # Domain separation: this key signs nothing else.
 _CONTEXT = b"jupyter-warden policy update v1\n"
@@ -28,25 +34,38 @@ KEY_BYTES = 32
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def mac(key: bytes, message: str) -> str:
+    import hashlib
+    import hmac  # updates only: not on the start-up path (sha.py)
+
     return hmac.new(key, _CONTEXT + message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def seal(key: bytes, *, kernel_id: str, counter: int, policy_json: str, policy_file, rules):
-    """The envelope for one policy update (the lab server's side)."""
-    message = json.dumps(
-        {
-            "kernel_id": kernel_id,
-            "counter": int(counter),
-            "policy_json": policy_json,
-            "policy_file": policy_file,
-            "rules": rules,
-        },
-        sort_keys=True,
-    )
+def seal(
+    key: bytes,
+    *,
+    kernel_id: str,
+    counter: int,
+    policy_json: str,
+    policy_file,
+    rules,
+    artifacts=None,
+):
+    """The envelope for one policy update (the lab server's side). ``artifacts``: the fleet's
+    decisions and scan verdicts (guard/provenance/fleet.py), when the lab has them."""
+    body = {
+        "kernel_id": kernel_id,
+        "counter": int(counter),
+        "policy_json": policy_json,
+        "policy_file": policy_file,
+        "rules": rules,
+    }
+    if artifacts is not None:
+        body["artifacts"] = artifacts
+    message = json.dumps(body, sort_keys=True)
     return {"message": message, "mac": mac(key, message)}
 
 
@@ -59,7 +78,7 @@ def read_pinned_policy(path: str, expected: Optional[str]) -> Tuple[Optional[dic
             data = fh.read()
     except OSError as exc:
         return None, f"policy file {path} unreadable: {exc}"
-    if expected is not None and not hmac.compare_digest(digest(data), expected.lower()):
+    if expected is not None and not equal_digests(digest(data), expected.lower()):
         return None, (
             f"policy file {path} was altered after the lab server wrote it (its SHA-256 is not "
             "the one this kernel was launched with)"
@@ -110,7 +129,7 @@ class UpdateAuthority:
         message, tag = envelope.get("message"), envelope.get("mac")
         if not isinstance(message, str) or not isinstance(tag, str):
             return None, "the update is not signed by the lab server"
-        if not hmac.compare_digest(mac(self._key, message), tag):
+        if not equal_digests(mac(self._key, message), tag):
             return None, "the update's signature does not match this kernel's key"
         try:
             body = json.loads(message)

@@ -7,7 +7,12 @@ and ``status()`` reports ``catalog_missing``. The rules a guard uses live in its
 (``Rules``), not in a module global that notebook code or data could rewrite.
 """
 
-from typing import Dict, List, Optional
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional
+
 
 ACTIONS = ("off", "warn", "confirm", "block")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -23,6 +28,27 @@ EMBEDDED_RUNTIME_RULES = {
     "torchscript-file-access": ("critical", "block"),
     "yaml-python-tag": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
+    # provenance (issue 19: guard/provenance/)
+    "model-signature-missing": ("high", "block"),
+    "model-signature-invalid": ("critical", "block"),
+    "model-signature-untrusted": ("high", "block"),
+    "model-signature-unverifiable": ("high", "block"),
+    "hub-repository-not-allowed": ("high", "block"),
+    "hub-revision-not-pinned": ("medium", "block"),
+    "hub-remote-code-not-allowed": ("critical", "block"),
+    "hub-download-refused-file": ("high", "block"),
+    "hub-download": ("info", "warn"),
+    "artifact-fleet-banned": ("critical", "block"),
+    "artifact-loaded": ("info", "warn"),
+    # package installs (guard/installs, issue 20)
+    "install-index-not-allowed": ("high", "block"),
+    "install-known-malicious": ("critical", "block"),
+    "install-imitation-name": ("high", "block"),
+    "install-direct-reference": ("high", "block"),
+    "install-package-denied": ("high", "block"),
+    "install-vulnerable-version": ("medium", "warn"),
+    "install-unreadable": ("high", "block"),
+    "install-allowed": ("info", "off"),
 }
 _REMEDIATION = (
     "Do not load this file. Run python -m jupyterlab_warden.kernel.scan on it to see every "

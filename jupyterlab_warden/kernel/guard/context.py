@@ -6,8 +6,13 @@ and file a refused global came from, and to let a trusted artifact load unhinder
 lives in the guard's state (``ContextStack``), not in a module global data could reach.
 """
 
+from __future__ import annotations
+
 import threading
-from typing import Dict, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 
 
 class LoadContext:
@@ -18,6 +23,7 @@ class LoadContext:
         self.sha256: Optional[str] = None
         self.trusted_name: Optional[str] = None
         self.report = None  # the scanner's ScanReport, when the data was scanned
+        self.signature = None  # provenance.signatures.Verdict, when the policy required one
         self.cleared: Optional[Dict] = None  # None: not scanned, the hook assumes the worst
         self.hash_source = None  # how to hash the file later: path or bytes
         # Fast path (state.open_fast): the data not yet scanned; the hook admits only globals
@@ -29,7 +35,7 @@ class LoadContext:
     def trusted(self) -> bool:
         return self.trusted_name is not None
 
-    def __enter__(self) -> "LoadContext":
+    def __enter__(self) -> LoadContext:
         self._stack.push(self)
         return self
 

@@ -10,15 +10,20 @@ server once. Then the ``emit`` callbacks given to ``install`` run. A delivery th
 counted in ``EventSink.dropped``, never raised into the user's code.
 """
 
-import hashlib
+from __future__ import annotations
+
 import json
 import os
 import sys
 import threading
 from collections import deque
-from typing import Callable, List, Optional
 
 from .. import event_spool
+from .sha import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Callable, List, Optional
 
 COMM_TARGET = "jupyterlab-warden"
 _FINGERPRINT_KEYS = ("call", "global", "globals", "sha256", "reason", "torch_version", "path")
@@ -38,7 +43,7 @@ def fingerprint(rule_id: str, evidence: dict) -> str:
     """Stable across re-runs: the rule and the evidence that identifies the finding."""
     stable = {k: evidence[k] for k in _FINGERPRINT_KEYS if k in evidence}
     blob = json.dumps([rule_id, stable], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+    return sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
 def make_event(

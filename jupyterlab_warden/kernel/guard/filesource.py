@@ -6,21 +6,26 @@ Hashes (and, in ``GuardState``, scan reports) are cached by path, size, mtime, c
 so re-loading a big model costs one ``stat``.
 """
 
-import hashlib
+from __future__ import annotations
+
 import io
 import mmap
 import os
-from typing import Dict, NamedTuple, Optional, Tuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional, Tuple
 
 _HASH_CHUNK = 1 << 20
 _MAX_CACHE = 1024
 
 
-class FileSource(NamedTuple):
-    path: Optional[str]  # real file on disk, scanned by path
-    data: Optional[object]  # bytes or a memoryview of an mmap when there is no usable path
-    size: int
-    stat_key: Optional[Tuple]  # (path, size, mtime, ctime, inode): key of the hash/scan caches
+# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
+# path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an mmap
+# when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the key of
+# the hash/scan caches (or None)
+FileSource = namedtuple("FileSource", "path data size stat_key")
 
 
 def describe(target) -> Optional[FileSource]:
@@ -104,9 +109,13 @@ class HashCache:
 
     def sha256(self, source: FileSource) -> Optional[str]:
         if source.data is not None:
+            import hashlib  # on the first hashed load: OpenSSL is not loaded at start (sha.py)
+
             return hashlib.sha256(source.data).hexdigest()
         if source.stat_key in self._by_stat:
             return self._by_stat[source.stat_key]
+        import hashlib
+
         digest = hashlib.sha256()
         try:
             with open(source.path, "rb") as fh:

@@ -19,38 +19,49 @@ import threading
 import types
 import weakref
 
-from . import format_loaders, tracebacks
+from . import format_loaders, installs, tracebacks
+from .provenance import hub
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
 LOAD_TARGETS = (
-    ("torch.serialization", "load", "torch.load", "torch"),
-    ("torch", "load", "torch.load", "torch"),
-    ("numpy", "load", "numpy.load", "numpy"),
-    ("joblib.numpy_pickle", "load", "joblib.load", "file"),
-    ("joblib", "load", "joblib.load", "file"),
-    ("pandas.io.pickle", "read_pickle", "pandas.read_pickle", "file"),
-    ("pandas", "read_pickle", "pandas.read_pickle", "file"),
-    ("pickle", "load", "pickle.load", "file"),
-    ("_pickle", "load", "pickle.load", "file"),
-    ("pickle", "loads", "pickle.loads", "bytes"),
-    ("_pickle", "loads", "pickle.loads", "bytes"),
-    ("pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
-    ("_pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
-    ("pickle", "_Unpickler", "pickle._Unpickler", "unpickler"),
-    ("shelve", "Unpickler", "shelve", "unpickler"),
-    ("dill", "load", "dill.load", "file"),
-    ("dill", "loads", "dill.loads", "bytes"),
-    ("dill._dill", "load", "dill.load", "file"),
-    ("dill._dill", "loads", "dill.loads", "bytes"),
-    ("cloudpickle", "load", "cloudpickle.load", "file"),
-    ("cloudpickle", "loads", "cloudpickle.loads", "bytes"),
-    # IPC: trusted only on connections made by this process's own Pipe() (pools, queues)
-    ("multiprocessing.connection", "Pipe", "multiprocessing.Pipe", "pipe"),
-    ("multiprocessing.connection", "Connection.recv", "multiprocessing IPC", "recv"),
-    ("multiprocessing.connection", "Connection.recv_bytes", "multiprocessing IPC", "recv_bytes"),
-    ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
-) + format_loaders.LOAD_TARGETS  # Keras, TorchScript, PyYAML (issue 18)
+    (
+        ("torch.serialization", "load", "torch.load", "torch"),
+        ("torch", "load", "torch.load", "torch"),
+        ("numpy", "load", "numpy.load", "numpy"),
+        ("joblib.numpy_pickle", "load", "joblib.load", "file"),
+        ("joblib", "load", "joblib.load", "file"),
+        ("pandas.io.pickle", "read_pickle", "pandas.read_pickle", "file"),
+        ("pandas", "read_pickle", "pandas.read_pickle", "file"),
+        ("pickle", "load", "pickle.load", "file"),
+        ("_pickle", "load", "pickle.load", "file"),
+        ("pickle", "loads", "pickle.loads", "bytes"),
+        ("_pickle", "loads", "pickle.loads", "bytes"),
+        ("pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
+        ("_pickle", "Unpickler", "pickle.Unpickler", "unpickler"),
+        ("pickle", "_Unpickler", "pickle._Unpickler", "unpickler"),
+        ("shelve", "Unpickler", "shelve", "unpickler"),
+        ("dill", "load", "dill.load", "file"),
+        ("dill", "loads", "dill.loads", "bytes"),
+        ("dill._dill", "load", "dill.load", "file"),
+        ("dill._dill", "loads", "dill.loads", "bytes"),
+        ("cloudpickle", "load", "cloudpickle.load", "file"),
+        ("cloudpickle", "loads", "cloudpickle.loads", "bytes"),
+        # IPC: trusted only on connections made by this process's own Pipe() (pools, queues)
+        ("multiprocessing.connection", "Pipe", "multiprocessing.Pipe", "pipe"),
+        ("multiprocessing.connection", "Connection.recv", "multiprocessing IPC", "recv"),
+        (
+            "multiprocessing.connection",
+            "Connection.recv_bytes",
+            "multiprocessing IPC",
+            "recv_bytes",
+        ),
+        ("multiprocessing.reduction", "ForkingPickler.loads", "multiprocessing IPC", "ipc"),
+    )
+    + format_loaders.LOAD_TARGETS
+    + hub.LOAD_TARGETS
+)  # issue 18 formats; issue 19 hub downloads
+LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue 20)
 _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 
 
@@ -121,7 +132,7 @@ class _Patcher:
         state = self.state
         if kind == "unpickler":
             return _unpickler_class(original, state, label)
-        fmt_maker = format_loaders.maker(kind)
+        fmt_maker = format_loaders.maker(kind) or hub.maker(kind) or installs.maker(kind)
         if fmt_maker is not None:
             return _wrap(original, fmt_maker(original, label, state), kind)
         maker = {

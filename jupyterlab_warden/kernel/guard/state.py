@@ -6,12 +6,12 @@ leads to it, so no pickle global can. Its methods apply the policy - they never 
 numpy or pandas.
 """
 
-import hashlib
+from __future__ import annotations
+
 import importlib
 import sys
 import types
 import warnings
-from typing import Dict, Optional
 
 from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
@@ -19,6 +19,12 @@ from . import catalog, filesource
 from .context import ContextStack, LoadContext
 from .errors import WardenBlockedLoad, WardenWarning
 from .events import EventSink, fingerprint, kernel_location, make_event
+from .provenance import Provenance
+from .sha import sha256
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, Optional
 
 GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
@@ -59,6 +65,7 @@ class GuardState:
         }
         self._seal = None
         self.fast_path_min_bytes = FAST_PATH_MIN_BYTES
+        self.provenance = Provenance()  # signatures and hub sources (issue 19)
         self.set_policy(policy)
 
     # -- policy ----------------------------------------------------------------------------
@@ -76,6 +83,7 @@ class GuardState:
         # The lab validates first; a guard handed an invalid document anyway says so here
         # and decides its unreadable values fail closed (catalog.Rules).
         self.errors.extend(catalog.policy_faults(policy))
+        self.errors.extend(self.provenance.set_policy(policy))
         self.policy = policy
         self.globals = compiled
         self.decisions: Dict = {}
@@ -134,10 +142,11 @@ class GuardState:
                 self.weights_only_default,
                 actions,
                 repr(self.policy),
+                self.provenance.sealed_values(),
             )
         except Exception as exc:  # noqa: BLE001 - an altered shape is itself an alteration
             return ("unreadable", type(exc).__name__)
-        return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
+        return sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
 
     def intact(self) -> bool:
         return self._seal is not None and self._seal == self.seal()
@@ -168,6 +177,13 @@ class GuardState:
                 return f"guard.{key}"
         if not set(new.get("trusted_artifacts") or {}) <= set(self.trusted):
             return "trusted_artifacts"
+        if (new.get("provenance") or {}) != (self.policy.get("provenance") or {}):
+            return "the provenance section (it changes only through the lab server)"
+        from .installs.decide import looser as installs_looser
+
+        install_why = installs_looser(self.policy, new)
+        if install_why:
+            return install_why
         for rule_id in catalog.EMBEDDED_RUNTIME_RULES:
             old = self.rules.action_for(rule_id, self.policy)
             now = self.rules.action_for(rule_id, new)
@@ -296,14 +312,25 @@ class GuardState:
         self.apply_rule(RULE_GLOBAL, evidence, what, why)
 
     # -- rules -------------------------------------------------------------------------------
-    def apply_rule(self, rule_id: str, evidence: dict, what: str, why: str) -> str:
+    def apply_rule(
+        self,
+        rule_id: str,
+        evidence: dict,
+        what: str,
+        why: str,
+        action: Optional[str] = None,
+        artifact: Optional[dict] = None,
+    ) -> str:
         """Apply the policy's action for a finding; raises WardenBlockedLoad to block.
 
         'confirm' cannot ask anyone from inside a kernel: it blocks, and the message names the
         finding's fingerprint; once the frontend (or the user) calls ``confirm(fingerprint)``
-        the next identical load goes through, recorded as 'confirmed'.
+        the next identical load goes through, recorded as 'confirmed'. ``action``: the
+        provenance section's own action for this finding (else the rule's); ``artifact``: the
+        event's artifact field (what was loaded, its signature and hub source).
         """
-        action = self.rules.action_for(rule_id, self.policy)
+        if action is None:
+            action = self.rules.action_for(rule_id, self.policy)
         if action == "off":
             return "off"
         rule = self.rules.rule(rule_id)
@@ -321,6 +348,7 @@ class GuardState:
                 f"Confirmed by the user: {what}.",
                 evidence,
                 justification=justification,
+                artifact=artifact,
             )
             return "confirmed"
         proceed = rule["remediation"] or "Do not load this file."
@@ -334,14 +362,19 @@ class GuardState:
             f"Jupyter Warden blocked {what}: {why}. Nothing from it was run. "
             f"How to proceed: {proceed}"
         )
-        event = self._emit(rule_id, "blocked", message, evidence)
+        event = self._emit(rule_id, "blocked", message, evidence, artifact=artifact)
         self.counts["loads_blocked"] += 1
         raise WardenBlockedLoad(message, rule_id, event)
+
+    def record(self, rule_id: str, message: str, evidence: dict, artifact=None) -> None:
+        """An 'allowed' record (a hub download), unless the policy turns its rule off."""
+        if self.rules.action_for(rule_id, self.policy) != "off":
+            self._emit(rule_id, "allowed", message, evidence, artifact=artifact)
 
     def confirm(self, fp: str, justification: str = "") -> None:
         self.confirmations[str(fp)] = str(justification)[:2000]
 
-    def _emit(self, rule_id, action, message, evidence, justification=None) -> dict:
+    def _emit(self, rule_id, action, message, evidence, justification=None, artifact=None):
         event = make_event(
             rule_id,
             action,
@@ -353,6 +386,8 @@ class GuardState:
         )
         if justification:
             event["justification"] = justification
+        if artifact:
+            event["artifact"] = artifact
         self.sink.deliver(event)
         return event
 
@@ -379,6 +414,9 @@ class GuardState:
         if outer is not None and outer.trusted:
             ctx.trusted_name = outer.trusted_name  # a trusted artifact's own inner loads
             return ctx
+        if outer is None and self.enabled:
+            # the user's own load of a file: signature and hub source (issue 19)
+            self.provenance.check_load(self, ctx, filesource.describe(target))
         if not self.enabled or not unpickles:
             return ctx
         source = filesource.describe(target)
@@ -407,7 +445,10 @@ class GuardState:
             ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
             ctx.report, ctx.cleared, ctx.sha256 = outer.report, outer.cleared, outer.sha256
             return ctx
-        return self._scan_into(ctx, source)
+        ctx = self._scan_into(ctx, source)
+        if outer is None:
+            self.provenance.loaded(self, ctx)  # the fleet registry's load record (issue 19)
+        return ctx
 
     def open_fast(self, call: str, target, is_bytes: bool = False) -> LoadContext:
         """``pickle.load(file)`` / ``pickle.loads(data)`` (the C unpickler with its own
@@ -440,7 +481,10 @@ class GuardState:
         ):
             return self._open_slow(call, target, is_bytes)
         ctx = self.contexts.new(call)
+        self.provenance.check_load(self, ctx, source)
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        if self.provenance.fleet_check(self, ctx, source):
+            return ctx  # trusted by the fleet (a ban raised above): nothing left to scan
         ctx.pending = source
         return ctx
 
@@ -471,6 +515,8 @@ class GuardState:
     def _scan_into(self, ctx: LoadContext, source) -> LoadContext:
         call = ctx.call
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
+        if self.provenance.fleet_check(self, ctx, source):
+            return ctx  # the fleet's word (issue 19): trusted, or scanned safe elsewhere
         if self.scan_before_load:
             from ..scan import scan_bytes, scan_file  # imported on first load: keeps install fast
 
@@ -542,6 +588,9 @@ class GuardState:
             out["sha256"] = ctx.sha256
         if self.include_paths and ctx.path:
             out["path"] = ctx.path
+        hub = self.provenance.hub_source(ctx.path)
+        if hub is not None:  # where the file came from (issue 19): names and ids only
+            out.update(hub_repo=hub.get("repo"), hub_commit=hub.get("commit"))
         return out
 
     # -- torch -------------------------------------------------------------------------------

@@ -8,8 +8,14 @@ whatever their name; in folders, files with a model-file suffix (``.pt``, ``.bin
 files and folders. Hidden folders are skipped; symlinks are followed only when they stay inside
 the folder given.
 
-Exit status: 0 when every file is safe, 1 when any is suspicious, dangerous or unreadable
-(verdict error), 2 on usage errors.
+Signatures (issue 19): with ``--policy POLICY.json`` (its ``provenance.signatures`` section),
+``--trusted-key PEM`` / ``--trusted-root PEM`` and ``--require-signature`` (every file named must
+be signed), each file's OpenSSF model signature is verified as the kernel guard does at load
+time (needs the ``model_signing`` library) and reported beside its scan.
+
+Exit status: 0 when every file is safe (and validly signed where a signature is required),
+1 when any is suspicious, dangerous or unreadable (verdict error) or fails a required
+signature, 2 on usage errors.
 """
 
 import argparse
@@ -166,8 +172,36 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip matching paths"
     )
+    parser.add_argument(
+        "--policy", metavar="POLICY.json", help="verify signatures as this policy requires"
+    )
+    parser.add_argument(
+        "--trusted-key", action="append", default=[], metavar="PEM", help="trust this public key"
+    )
+    parser.add_argument(
+        "--trusted-root",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="trust signing certificates that chain to this root",
+    )
+    parser.add_argument(
+        "--require-signature",
+        action="store_true",
+        help="every file scanned must carry a valid signature by a trusted identity",
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     args = parser.parse_args(argv)  # exits 2 on usage errors
+    signatures = None
+    if args.policy or args.trusted_key or args.trusted_root or args.require_signature:
+        from ..guard.provenance import cli as signature_cli  # only when asked: stdlib otherwise
+
+        try:
+            provenance = signature_cli.load_policy(
+                args.policy, args.trusted_key, args.trusted_root, args.require_signature
+            )
+        except (OSError, ValueError) as exc:
+            parser.error(f"cannot read the signature settings: {exc}")
     policy = GlobalPolicy(mode=args.mode)
     files: List[str] = []
     skipped: List[Tuple[str, str]] = []
@@ -180,13 +214,25 @@ def main(argv=None) -> int:
         else:
             files.append(path)  # named explicitly: scanned whatever it is (or reported missing)
     reports = [scan_file(p, policy, by_name=True) for p in files]
+    if args.policy or args.trusted_key or args.trusted_root or args.require_signature:
+        signatures = signature_cli.check_files(files, provenance)
     if args.format == "json":
-        print(json.dumps([r.to_dict() for r in reports], indent=2))
+        docs = [r.to_dict() for r in reports]
+        if signatures is not None:
+            for doc, path in zip(docs, files):
+                doc["signature"] = signatures[path]
+        print(json.dumps(docs, indent=2))
     else:
         out = [_text(r) for r in reports]
+        if signatures is not None:
+            out = [
+                f"{text}\n{signature_cli.text_line(signatures[p])}" for text, p in zip(out, files)
+            ]
         if walked:
             out.extend(_folder_summary(reports, skipped))
         print("\n".join(out))
+    if signatures is not None and any(signature_cli.failed(r) for r in signatures.values()):
+        return 1
     return 0 if all(r.verdict == SAFE for r in reports) else 1
 
 

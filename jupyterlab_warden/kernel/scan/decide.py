@@ -6,10 +6,14 @@ name alone. Entries are exact ``module.qualname`` names, or ``pkg.*`` = the CLAS
 package (never its functions; never a standard-library package), judged as curated.
 """
 
-from typing import Optional
+from __future__ import annotations
 
 from . import judge
 from .judge import REASONS, WORST, Decision  # noqa: F401 - re-exported for callers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional
 
 MODES = ("default", "strict", "audit")
 
@@ -36,7 +40,7 @@ class GlobalPolicy:
         self._cache = {}
 
     @classmethod
-    def from_policy(cls, policy: Optional[dict]) -> "GlobalPolicy":
+    def from_policy(cls, policy: Optional[dict]) -> GlobalPolicy:
         section = (policy or {}).get("pickle") or {}
         return cls(
             mode=section.get("mode", "default"),
@@ -58,7 +62,7 @@ class GlobalPolicy:
                 self._cache[key] = hit
         return hit
 
-    def tighter_or_equal(self, other: "GlobalPolicy") -> bool:
+    def tighter_or_equal(self, other: GlobalPolicy) -> bool:
         """Is ``other`` at least as tight as this policy (for in-kernel install())?"""
         rank = {"audit": 0, "default": 1, "strict": 2}
         return (

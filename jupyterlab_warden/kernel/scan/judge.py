@@ -19,14 +19,20 @@ A global is judged by WHAT IT RESOLVES TO and HOW THE PICKLE USES IT (its roles)
 runs on what the unpickler really resolves (the hook). Both are pure: no imports of targets.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import types
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
-from typing import NamedTuple, Optional
+from collections import namedtuple
 
 from . import curated
 from .curated import BUILD, CALL, NEW, NEWARGS, VALUE, ZGETATTR
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Optional
 
 WORST = CALL | NEW | NEWARGS | BUILD
 ROLE_NAMES = (
@@ -48,10 +54,9 @@ _GUARD_PACKAGES = frozenset(("jupyterlab_warden", "_jupyterlab_warden_embedded")
 _DUNDER_OK = frozenset(("copyreg.__newobj__", "copyreg.__newobj_ex__"))
 
 
-class Decision(NamedTuple):
-    allowed: bool
-    reason: str  # short code, see REASONS
-    detail: Optional[str] = None  # the entry or object that decided
+# allowed: bool; reason: short code, see REASONS; detail: the entry or object that decided
+# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
+Decision = namedtuple("Decision", "allowed reason detail", defaults=(None,))
 
 
 # Allowed reasons whose final word belongs to the hook (the object is checked at load time);
@@ -147,16 +152,16 @@ def _is_dunder(part: str) -> bool:
     return len(part) > 4 and part.startswith("__") and part.endswith("__")
 
 
-class Admin(NamedTuple):
-    """The policy's own entries: exact names, and ``pkg.*`` = that package's CLASSES."""
+class Admin(
+    namedtuple("Admin", "allow allow_packages deny deny_packages", defaults=(frozenset(),) * 4)
+):
+    """The policy's own entries: exact names, and ``pkg.*`` = that package's CLASSES
+    (frozensets)."""
 
-    allow: frozenset = frozenset()
-    allow_packages: frozenset = frozenset()
-    deny: frozenset = frozenset()
-    deny_packages: frozenset = frozenset()
+    __slots__ = ()
 
     @classmethod
-    def from_lists(cls, allow=(), deny=()) -> "Admin":
+    def from_lists(cls, allow=(), deny=()) -> Admin:
         def split(entries):
             exact, packages = set(), set()
             for entry in entries:
@@ -345,7 +350,7 @@ def _stdlib_dirs():
     return tuple(out)
 
 
-_STDLIB_DIRS = _stdlib_dirs()
+_STDLIB_DIRS = []  # filled on first use: sysconfig is not imported at every interpreter start
 
 
 def path_origin(path: str) -> str:
@@ -353,7 +358,9 @@ def path_origin(path: str) -> str:
     parts = real.replace("\\", "/").split("/")
     if "site-packages" in parts or "dist-packages" in parts:
         return "third-party"
-    if any(real.startswith(d + os.sep) for d in _STDLIB_DIRS):
+    if not _STDLIB_DIRS:
+        _STDLIB_DIRS.append(_stdlib_dirs())
+    if any(real.startswith(d + os.sep) for d in _STDLIB_DIRS[0]):
         return "stdlib"
     return "user"
 

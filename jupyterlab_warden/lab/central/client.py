@@ -78,6 +78,25 @@ class CentralClient:
         return await self._call("POST", "/api/v1/status", body=status, expect_json=False,
                                 ok_statuses=(200, 204))
 
+    # -- fleet artifact registry (issue 19, contract-registry.md) --------------------------
+    async def get_artifact_decisions(self, since: Optional[int]) -> CentralAnswer:
+        """200 with the signed decisions envelope, or 304 when ``since`` is current."""
+        path = "/api/v1/artifacts/decisions"
+        if since is not None:
+            path += "?" + urlencode({"since": str(since)})
+        return await self._call("GET", path, expect_json=True, ok_statuses=(200, 304))
+
+    async def lookup_artifacts(self, shas: list) -> CentralAnswer:
+        return await self._call(
+            "POST", "/api/v1/artifacts/lookup", body={"sha256": shas}, expect_json=True
+        )
+
+    async def post_artifact_reports(self, reports: list) -> CentralAnswer:
+        return await self._call(
+            "POST", "/api/v1/artifacts/reports", body={"reports": reports}, expect_json=False,
+            ok_statuses=(202,),
+        )
+
     async def _call(
         self, method: str, path: str, *, body: Any = None, headers: Optional[dict] = None,
         expect_json: bool, extra_timeout: float = 0, ok_statuses=(200,),

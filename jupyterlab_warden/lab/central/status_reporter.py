@@ -83,6 +83,8 @@ class StatusReporter:
         # () -> the ``kernels`` field (kernel_coverage), set once the server's kernel manager
         # is known; None leaves the field out (central then shows coverage as unknown).
         self.kernels: Optional[Callable[[], dict]] = None
+        # () -> the ``packages`` field (lab/inventory.py), when the lab reads kernel inventories
+        self.packages: Optional[Callable[[], dict]] = None
         self.interval = interval
         self.log = log or logging.getLogger(__name__)
         self.last_error: Optional[str] = None
@@ -109,6 +111,11 @@ class StatusReporter:
                 body["kernels"] = self.kernels()
             except Exception as err:  # coverage unknown this time; the rest still goes out
                 self.log.warning("Warden: kernel coverage for central failed: %s", err)
+        if self.packages is not None:
+            try:
+                body["packages"] = self.packages()
+            except Exception as err:  # inventory unknown this time; the rest still goes out
+                self.log.warning("Warden: package inventory for central failed: %s", err)
         return body
 
     async def send_once(self) -> bool:

@@ -25,6 +25,8 @@ def install_server_gate(server_app, store, record, base: str) -> list:
     web_app = server_app.web_app
     log = server_app.log
     engine = AnalyzerEngine()
+    # V8 optimises the analyzer in the background now, not on the first users' cells.
+    engine.start_warm_up()
     gate = ServerGate(
         engine,
         store.for_user,

@@ -47,6 +47,11 @@ def _warden_boot():
             mp_children.trust_loky_parent(loky_pipe, trust)
         elif mp_children.is_multiprocessing_child():
             mp_children.trust_parent_messages(trust)
+        if status_path:  # the kernel itself, not its children: its packages (issue 20)
+            from jupyterlab_warden.kernel import event_spool
+            from jupyterlab_warden.kernel.guard.installs import inventory
+
+            inventory.start_recorder(event_spool.spool_dir())
         state = status()
         report.update(
             installed=bool(state.get("installed")),

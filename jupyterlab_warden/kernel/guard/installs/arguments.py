@@ -1,0 +1,307 @@
+"""The arguments of pip, uv, conda and mamba, read into an ``InstallRequest``.
+
+pip reads its options with optparse, which accepts any unambiguous prefix of a long option
+(``--extra-index`` is ``--extra-index-url``). Warden resolves prefixes the same way against
+the table below; an option it does not know is a problem (the install is refused and says
+so) rather than a guess, so no spelling of an index option gets past it.
+"""
+
+from typing import Dict, List, Optional
+
+from . import requirements
+from .request import InstallRequest, Source
+
+# pip long options (install, download, wheel, lock and the general ones): takes a value?
+PIP_LONG = {
+    "--requirement": True, "--constraint": True, "--editable": True, "--index-url": True,
+    "--extra-index-url": True, "--no-index": False, "--find-links": True,
+    "--trusted-host": True, "--pre": False, "--prefer-binary": False,
+    "--require-hashes": False, "--only-binary": True, "--no-binary": True, "--no-deps": False,
+    "--upgrade": False, "--upgrade-strategy": True, "--force-reinstall": False,
+    "--ignore-installed": False, "--ignore-requires-python": False, "--no-build-isolation": False,
+    "--use-pep517": False, "--no-use-pep517": False, "--check-build-dependencies": False,
+    "--break-system-packages": False, "--config-settings": True, "--global-option": True,
+    "--build-option": True, "--install-option": True, "--compile": False, "--no-compile": False,
+    "--no-warn-script-location": False, "--no-warn-conflicts": False, "--user": False,
+    "--target": True, "--prefix": True, "--root": True, "--src": True, "--platform": True,
+    "--python-version": True, "--implementation": True, "--abi": True, "--dest": True,
+    "--wheel-dir": True, "--output": True, "--root-user-action": True, "--report": True,
+    "--dry-run": False, "--progress-bar": True, "--no-clean": False, "--group": True,
+    "--only-deps": False, "--all-releases": True, "--only-final": True, "--exists-action": True,
+    "--isolated": False, "--require-virtualenv": False, "--python": True, "--verbose": False,
+    "--version": False, "--quiet": False, "--log": True, "--log-file": True,
+    "--no-input": False, "--keyring-provider": True, "--proxy": True, "--retries": True,
+    "--timeout": True, "--cert": True, "--client-cert": True, "--cache-dir": True,
+    "--no-cache-dir": False, "--disable-pip-version-check": False, "--no-color": False,
+    "--no-python-version-warning": False, "--use-feature": True, "--use-deprecated": True,
+    "--debug": False, "--help": False, "--resume-retries": True, "--uploaded-prior-to": True,
+}  # fmt: skip
+PIP_SHORT = {
+    "r": True, "c": True, "e": True, "i": True, "f": True, "U": False, "t": True, "d": True,
+    "w": True, "v": False, "V": False, "q": False, "h": False, "C": True, "o": True,
+}  # fmt: skip
+_SHORT_TO_LONG = {
+    "r": "--requirement", "c": "--constraint", "e": "--editable", "i": "--index-url",
+    "f": "--find-links",
+}  # fmt: skip
+PIP_INSTALLING = ("install", "download", "wheel", "lock")
+
+# uv and conda: options that take a value (others are flags); index options by name
+UV_VALUED = {
+    "-r", "--requirement", "-c", "--constraint", "--override", "-e", "--editable", "-i",
+    "--index-url", "--extra-index-url", "--index", "--default-index", "-f", "--find-links",
+    "-p", "--python", "--target", "--prefix", "--index-strategy", "--resolution",
+    "--prerelease", "--keyring-provider", "--cache-dir", "--directory", "--project",
+    "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
+    "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
+    "--python-platform", "--python-version", "--color", "--allow-insecure-host", "--dev",
+    "--script", "--branch", "--tag", "--rev", "--marker", "-m",
+}  # fmt: skip
+CONDA_VALUED = {
+    "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
+    "--solver", "--experimental", "--subdir", "--platform",
+}  # fmt: skip
+CONDA_INSTALLING = ("install", "create", "update", "upgrade")
+
+
+def resolve_pip_long(option: str) -> Optional[str]:
+    """``option`` (without ``=value``) as pip's optparse would resolve it, or None."""
+    if option in PIP_LONG:
+        return option
+    matches = [name for name in PIP_LONG if name.startswith(option)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", prefix="pip"):
+    """The install ``pip <args>`` would run, or None when the command installs nothing."""
+    words = _pip_words(args)
+    if isinstance(words, str):
+        request = InstallRequest(tool, f"{prefix}")
+        request.problems.append(words)
+        return request
+    command = next((w[1] for w in words if w[0] == "arg"), None)
+    if command not in PIP_INSTALLING:
+        return None
+    request = InstallRequest(tool, f"{prefix} {command}")
+    seen_command = False
+    for kind, option, value in words:
+        if kind == "arg":
+            if not seen_command:
+                seen_command = True
+                continue
+            request.requirements.append(requirements.parse_requirement(option, "command line"))
+            continue
+        _apply_index_option(request, option, value, cwd, env)
+    return request
+
+
+def _pip_words(args: List[str]):
+    """[(kind, option-or-arg, value)], or a string saying what Warden cannot read."""
+    out = []
+    i = 0
+    only_args = False
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if only_args or not word.startswith("-") or word == "-":
+            out.append(("arg", word, None))
+            continue
+        if word == "--":
+            only_args = True
+            continue
+        if word.startswith("--"):
+            name, eq, value = word.partition("=")
+            long = resolve_pip_long(name)
+            if long is None:
+                return f"pip option {name} is unknown or ambiguous to Warden"
+            if PIP_LONG[long] and not eq:
+                if i >= len(args):
+                    return f"pip option {long} needs a value"
+                value = args[i]
+                i += 1
+            out.append(("opt", long, value if PIP_LONG[long] else None))
+            continue
+        # short options, possibly bundled (-qU) or with an attached value (-rreq.txt)
+        j = 1
+        while j < len(word):
+            letter = word[j]
+            if letter not in PIP_SHORT:
+                return f"pip option -{letter} is unknown to Warden"
+            if PIP_SHORT[letter]:
+                value = word[j + 1 :]
+                if not value:
+                    if i >= len(args):
+                        return f"pip option -{letter} needs a value"
+                    value = args[i]
+                    i += 1
+                out.append(("opt", _SHORT_TO_LONG.get(letter, "-" + letter), value))
+                break
+            out.append(("opt", "-" + letter, None))
+            j += 1
+    return out
+
+
+def _apply_index_option(request, option, value, cwd, env) -> None:
+    if option in ("--requirement", "-r", "--with-requirements"):
+        requirements.read_file(request, value, cwd, env)
+    elif option in ("--constraint", "-c", "--override"):
+        requirements.read_file(request, value, cwd, env, constraint=True)
+    elif option in ("--editable", "-e", "--with", "--from"):
+        for part in value.split(",") if option == "--with" else [value]:
+            request.requirements.append(requirements.parse_requirement(part, "command line"))
+    elif option in ("--index-url", "-i", "--default-index"):
+        request.sources.append(Source(value, "index", "command line"))
+    elif option in ("--extra-index-url", "--index"):
+        # uv's --index takes [name=]url
+        url = value.split("=", 1)[1] if option == "--index" and "=" in value else value
+        request.sources.append(Source(url, "extra-index", "command line"))
+    elif option in ("--find-links", "-f"):
+        request.sources.append(Source(value, "find-links", "command line"))
+    elif option == "--no-index":
+        request.no_index = True
+
+
+def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
+    """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``."""
+    if args[:1] == ["pip"] and len(args) > 1:
+        if args[1] not in ("install", "sync", "compile"):
+            return None
+        request = InstallRequest("uv", f"uv pip {args[1]}")
+        positional_are_files = args[1] in ("sync", "compile")
+        rest = args[2:]
+    elif args[:1] == ["add"]:
+        request, positional_are_files, rest = InstallRequest("uv", "uv add"), False, args[1:]
+    elif args[:2] in (["tool", "install"], ["tool", "run"]) or args[:1] == ["x"]:
+        name = "uvx" if args[:1] == ["x"] else f"uv {' '.join(args[:2])}"
+        request = InstallRequest("uv", name)
+        return _uv_tool(request, args[1:] if args[:1] == ["x"] else args[2:], cwd, env)
+    elif args[:1] == ["run"]:
+        request = InstallRequest("uv", "uv run")
+        _uv_options_only(request, args[1:], cwd, env)
+        return request if request.requirements or request.sources else None
+    else:
+        return None
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        i += 1
+        if word.startswith("-"):
+            name, eq, value = word.partition("=")
+            if name in UV_VALUED:
+                if not eq:
+                    if i >= len(rest):
+                        request.problems.append(f"uv option {name} needs a value")
+                        break
+                    value = rest[i]
+                    i += 1
+                _apply_index_option(request, name, value, cwd, env)
+            elif name == "--no-index":
+                request.no_index = True
+            continue
+        if positional_are_files:
+            requirements.read_file(request, word, cwd, env)
+        else:
+            request.requirements.append(requirements.parse_requirement(word, "command line"))
+    return request
+
+
+def _uv_options_only(request, args, cwd, env) -> int:
+    """Read leading options; return the index of the first positional argument."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if not word.startswith("-"):
+            return i
+        i += 1
+        name, eq, value = word.partition("=")
+        if name in UV_VALUED:
+            if not eq:
+                if i >= len(args):
+                    request.problems.append(f"uv option {name} needs a value")
+                    return i
+                value = args[i]
+                i += 1
+            _apply_index_option(request, name, value, cwd, env)
+    return i
+
+
+def _uv_tool(request, args, cwd, env):
+    first = _uv_options_only(request, args, cwd, env)
+    if first < len(args):
+        request.requirements.append(requirements.parse_requirement(args[first], "command line"))
+    return request
+
+
+def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
+    """``conda|mamba install|create|update`` and ``conda env create|update -f file``."""
+    if args[:1] == ["env"] and args[1:2] and args[1] in ("create", "update"):
+        command, rest, env_file = f"{tool} env {args[1]}", args[2:], True
+    elif args[:1] and args[0] in CONDA_INSTALLING:
+        command, rest, env_file = f"{tool} {args[0]}", args[1:], False
+    else:
+        return None
+    request = InstallRequest(tool, command)
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        i += 1
+        if word.startswith("-"):
+            name, eq, value = word.partition("=")
+            if name in CONDA_VALUED:
+                if not eq:
+                    if i >= len(rest):
+                        request.problems.append(f"{tool} option {name} needs a value")
+                        break
+                    value = rest[i]
+                    i += 1
+                if name in ("-c", "--channel"):
+                    request.sources.append(Source(value, "channel", "command line"))
+                elif name == "--file" or (name == "-f" and env_file):
+                    if env_file:
+                        from . import environment_file
+
+                        environment_file.read(request, value, cwd, env)
+                    else:
+                        _conda_spec_file(request, value, cwd)
+            elif name == "--override-channels":
+                request.override_channels = True
+            continue
+        request.requirements.append(conda_spec(word, "command line", request))
+    return request
+
+
+def conda_spec(word: str, origin: str, request: InstallRequest):
+    """``[channel::]name[=version[=build]]`` or a match spec with an operator."""
+    import re
+
+    from .names import normalize
+    from .request import Requirement
+
+    if "::" in word:
+        channel, word = word.split("::", 1)
+        request.sources.append(Source(channel, "channel", origin))
+    m = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", word.strip())
+    if not m:
+        return Requirement(word, None, "invalid", origin)
+    pin = m.group(2).lstrip("=") if m.group(2).startswith(("==", "=")) else None
+    if pin and any(c in pin for c in "*<>,|"):
+        pin = None
+    return Requirement(
+        word, normalize(m.group(1)), "name", origin, pin.split("=")[0] if pin else None
+    )
+
+
+def _conda_spec_file(request, path, cwd) -> None:
+    import os
+
+    try:
+        lines = requirements.read_regular_file(os.path.join(cwd, path)).splitlines()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        request.problems.append(f"cannot read {os.path.basename(path)}: {exc.__class__.__name__}")
+        return
+    for number, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("@"):
+            request.requirements.append(
+                conda_spec(line, f"{os.path.basename(path)} line {number}", request)
+            )

@@ -1,0 +1,222 @@
+"""Which installs a process start asks for: its real argv, or the shell string it runs.
+
+``invocations(argv)`` returns the installer calls in a command line (``pip``, ``pip3.11``,
+``python -m pip``, full paths, ``uv``, ``uvx``, ``conda``, ``mamba``, ``micromamba``), through
+``sh -c`` strings (split with shlex into simple commands at ``;``, ``&&``, ``||``, ``|``,
+``&`` and newlines), ``env``/``sudo``/``nohup``/``time``/``exec``/``command`` prefixes and
+``VAR=value`` assignments (which change what the installer reads: ``PIP_INDEX_URL=...``).
+
+A command whose meaning depends on an expansion Warden cannot see (``$VAR``, ``$(...)``,
+backticks, ``{a,b}`` braces, ``eval``) raises ``Unreadable`` when it could run an installer:
+the caller refuses it (fail closed). Commands with no installer in them pass untouched.
+"""
+
+import os
+import re
+import shlex
+from typing import Dict, List, NamedTuple, Optional
+
+from . import fastpath
+
+_PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
+_PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
+SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"))
+WRAPPERS = frozenset(
+    ("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout")
+)
+SHELL_STRING_RUNNERS = frozenset(("su", "runuser"))  # su -c 'command string'
+
+CONDAS = frozenset(("conda", "mamba", "micromamba"))
+_WORDS = re.compile(
+    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)"
+)
+_EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
+_OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
+_REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
+MAX_NESTING = 5
+
+
+class Unreadable(Exception):
+    """The command could run an installer Warden cannot see the arguments of."""
+
+
+class Invocation(NamedTuple):
+    tool: str  # "pip" | "uv" | "conda" | "mamba" | "micromamba"
+    args: List[str]  # after the tool's own name (after "-m pip" for python)
+    env: Dict[str, str]  # assignments the command line makes (VAR=value, env VAR=value)
+    program: str  # the executable as written
+
+
+def program_name(path: str) -> str:
+    return os.path.basename(str(path))
+
+
+def may_install(argv0: str) -> bool:
+    return fastpath.may_install(argv0)
+
+
+def _may_install_name(name: str) -> bool:
+    return fastpath.is_installer_name(name)
+
+
+def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:
+    argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+    return _simple(argv, {}, depth)
+
+
+def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
+    """Installer calls in a shell command string (``os.system``, ``sh -c``)."""
+    if depth > MAX_NESTING:
+        raise Unreadable("shell commands nested too deeply")
+    try:
+        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
+        lexer.whitespace = " \t\r"
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        tokens = list(lexer)
+    except ValueError as exc:
+        if _WORDS.search(script):
+            raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
+        return []
+    found = []
+    for command in _split(tokens):
+        expanded = [t for t in command if _EXPANSION.search(t)]
+        mentions_installer = _WORDS.search(" ".join(command)) is not None
+        if expanded and (mentions_installer or _EXPANSION.search(command[0])):
+            # the installer's arguments, or which program runs, depend on the expansion
+            raise Unreadable(
+                f"it uses a shell expansion ({expanded[0][:60]}) Warden cannot resolve before "
+                "the shell runs it"
+            )
+        found += _simple(command, {}, depth)
+    return found
+
+
+def _split(tokens: List[str]) -> List[List[str]]:
+    commands, current, skip_next = [], [], False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
+            if current:
+                commands.append(current)
+            current = []
+        elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
+            skip_next = True  # the redirection's target is a file name, not an argument
+        else:
+            current.append(token)
+    if current:
+        commands.append(current)
+    return commands
+
+
+def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation]:
+    env = dict(env)
+    i = 0
+    while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
+        key, _, value = argv[i].partition("=")
+        env[key] = value
+        i += 1
+    argv = argv[i:]
+    if not argv:
+        return []
+    name = program_name(argv[0])
+    if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
+        name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
+    if name == "busybox" and len(argv) > 1:
+        return _simple(argv[1:], env, depth)
+    if name in SHELL_STRING_RUNNERS:
+        script = _option_value(argv[1:], ("-c", "--command"))
+        return shell_invocations(script, depth + 1) if script is not None else []
+    if name in WRAPPERS:
+        return _simple(_unwrap(name, argv[1:], env), env, depth)
+    if name in SHELLS:
+        script = _shell_script(argv)
+        return shell_invocations(script, depth + 1) if script is not None else []
+    if name == "eval":
+        return shell_invocations(" ".join(argv[1:]), depth + 1)
+    if name == "xargs":
+        if _WORDS.search(" ".join(argv[1:])):
+            raise Unreadable("xargs builds the installer's arguments from its input")
+        return []
+    if _PIP.match(name):
+        return [Invocation("pip", argv[1:], env, argv[0])]
+    if name in ("uv", "uvx"):
+        args = argv[1:] if name == "uv" else ["x"] + argv[1:]
+        return [Invocation("uv", args, env, argv[0])]
+    if name in CONDAS:
+        return [Invocation(name, argv[1:], env, argv[0])]
+    if _PYTHON.match(name):
+        module, rest = _python_module(argv[1:])
+        if module in ("pip", "pip.__main__"):
+            return [Invocation("pip", rest, env, argv[0])]
+        if module == "uv":
+            return [Invocation("uv", rest, env, argv[0])]
+        if module in ("conda", "mamba"):
+            return [Invocation(module, rest, env, argv[0])]
+    return []
+
+
+def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
+    """The command a wrapper runs; ``env``'s assignments are added to ``env``."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if name == "env" and args[i] in ("-u", "--unset", "-C", "--chdir", "-S"):
+            if args[i] == "-S" and i + 1 < len(args):
+                return shlex.split(args[i + 1]) + args[i + 2 :]
+            i += 1
+        elif name in ("sudo", "doas") and args[i] in ("-u", "-g", "-C", "-D", "-h", "-p"):
+            i += 1
+        elif name in ("nice",) and args[i] == "-n":
+            i += 1
+        elif name == "timeout" and args[i] in ("-s", "--signal", "-k", "--kill-after"):
+            i += 1
+        i += 1
+    if name == "timeout" and i < len(args):
+        i += 1  # the duration
+    return args[i:]
+
+
+def _option_value(args: List[str], names) -> Optional[str]:
+    for i, word in enumerate(args):
+        if word in names and i + 1 < len(args):
+            return args[i + 1]
+        for name in names:
+            if name.startswith("--") and word.startswith(name + "="):
+                return word.split("=", 1)[1]
+    return None
+
+
+def _shell_script(argv: List[str]):
+    """The script of ``sh [-opts] -c SCRIPT``, or None (a script file: see threat model)."""
+    for i, word in enumerate(argv[1:], 1):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+            return argv[i + 1] if i + 1 < len(argv) else ""
+        if not word.startswith("-"):
+            return None
+    return None
+
+
+def _python_module(args: List[str]):
+    """(module, its arguments) for ``python [options] -m module ...``; (None, []) otherwise."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "-m":
+            return (args[i + 1], args[i + 2 :]) if i + 1 < len(args) else (None, [])
+        if word.startswith("-m") and len(word) > 2:
+            return word[2:], args[i + 1 :]
+        if word in ("-c",) or not word.startswith("-") or word == "-":
+            return None, []
+        if word in ("-X", "-W", "-Q"):
+            i += 1
+        elif word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+            return None, []  # bundled flags ending in -c: code, not a module
+        elif word.startswith("-") and not word.startswith("--") and "m" in word[1:]:
+            j = word.index("m")
+            module = word[j + 1 :] or (args[i + 1] if i + 1 < len(args) else None)
+            rest = args[i + 1 :] if word[j + 1 :] else args[i + 2 :]
+            return module, rest
+        i += 1
+    return None, []

@@ -1,0 +1,46 @@
+"""The first look every process start pays (in every guarded Python): could this program
+install packages, or run a shell or wrapper that could? String tests only, nothing compiled
+or imported at start-up; the full reading (``commands``) loads on the first start that
+matters."""
+
+import os
+
+PROCESS_EVENTS = frozenset(
+    ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn")
+)
+_NAMES = frozenset(
+    (
+        # shells and wrappers whose command line may hold an install (commands.py)
+        "sh", "bash", "dash", "zsh", "ksh", "ash", "busybox",
+        "env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout",
+        "su", "runuser", "eval", "xargs",
+        # installers
+        "conda", "mamba", "micromamba", "uv", "uvx",
+    )
+)  # fmt: skip
+
+
+def _versioned(name: str, stem: str) -> bool:
+    """``stem``, ``stem3``, ``stem3.11`` (and python's ``3.11d``/``m``/``u`` suffixes)."""
+    if not name.startswith(stem):
+        return False
+    rest = name[len(stem) :]
+    if stem == "python" and rest[-1:] in ("d", "m", "u"):
+        rest = rest[:-1]
+    if not rest:
+        return True
+    major, _, minor = rest.partition(".")
+    return major.isdigit() and (not minor or minor.isdigit()) and rest.count(".") <= 1
+
+
+def is_installer_name(name: str) -> bool:
+    return name in _NAMES or _versioned(name, "pip") or _versioned(name, "python")
+
+
+def may_install(program: str) -> bool:
+    """Judged on the name and, for a link under another name, on what it resolves to."""
+    if is_installer_name(os.path.basename(program)):
+        return True
+    if os.sep in program and os.path.islink(program):
+        return is_installer_name(os.path.basename(os.path.realpath(program)))
+    return False

