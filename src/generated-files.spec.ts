@@ -17,6 +17,7 @@ const GENERATED: [string, RegExp][] = [
     /^jupyterlab_warden\/labextension\//
   ],
   ['central/dist/server.js', /^central\/dist\//],
+  ['central/src/generated/contract-enums.ts', /^central\/src\/generated\//],
   ['tsconfig.tsbuildinfo', /\.tsbuildinfo$/],
   ['node_modules/x/index.js', /(^|\/)node_modules\//],
   ['jupyterlab-warden-0.1.0.tgz', /\.tgz$/]

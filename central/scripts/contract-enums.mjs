@@ -4,7 +4,7 @@
  * the enums central filters and validates on, taken from the contracts in schema/ so that a value
  * added to a schema (a new event action) works in central without an edit here.
  *
- *   node scripts/contract-enums.mjs [SCHEMA_DIR]
+ *   node scripts/contract-enums.mjs [SCHEMA_DIR [OUT_FILE]]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -56,6 +56,8 @@ for (const [name, [doc, file, pointer, what]] of Object.entries(ENUMS)) {
   out += `/** ${what} (${file}#${pointer}) */\n`;
   out += `export const ${name} = ${JSON.stringify(values)} as const;\n\n`;
 }
-const target = join(here, '..', 'src', 'generated', 'contract-enums.ts');
+const target = resolve(
+  process.argv[3] ?? join(here, '..', 'src', 'generated', 'contract-enums.ts')
+);
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, out);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { call, startCentral, type Central } from './helpers.js';
@@ -11,6 +13,19 @@ import { call, startCentral, type Central } from './helpers.js';
 
 const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const PYTHON = process.env.WARDEN_PYTHON ?? 'python3';
+const run = promisify(execFile);
+
+// The lab's own verification (jupyterlab_warden/lab/central/signing.py), as the lab runs it on
+// the policy: pinned keys, Ed25519 envelope; prints the verified payload.
+const LAB_VERIFY = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from jupyterlab_warden.lab.central.signing import load_public_keys, verified_payload
+keys = load_public_keys(json.loads(sys.argv[2]))
+print(verified_payload(json.loads(sys.argv[3]), keys).decode())
+`;
 const X = 'ab'.repeat(32);
 const Y = 'cd'.repeat(32);
 const COMMIT = '9f'.repeat(20);
@@ -218,6 +233,30 @@ describe('artifacts and packages views in Chromium', () => {
     await page.click('#artifact-decision button[value=banned]');
     await page.waitForSelector('#artifact-decision-status:has-text("Marked banned")');
     let d = await labDecisions();
+    // The same envelope passes the lab's own Python verification with the pinned keys.
+    const keys = Object.fromEntries(
+      (await call(c, 'GET', '/api/v1/keys', labB)).json.keys.map((k: any) => [
+        k.key_id,
+        k.public_key
+      ])
+    );
+    const env = (await call(c, 'GET', '/api/v1/artifacts/decisions', labB)).json;
+    const verified = await run(PYTHON, [
+      '-c',
+      LAB_VERIFY,
+      ROOT,
+      JSON.stringify(keys),
+      JSON.stringify(env)
+    ]);
+    assert.deepEqual(JSON.parse(verified.stdout), d);
+    const forged = {
+      ...env,
+      payload: Buffer.from(JSON.stringify({ ...d, artifacts: [] })).toString('base64url')
+    };
+    await assert.rejects(
+      run(PYTHON, ['-c', LAB_VERIFY, ROOT, JSON.stringify(keys), JSON.stringify(forged)]),
+      /bad_signature|does not verify/
+    );
     assert.deepEqual(
       d.artifacts.map((a: any) => [a.sha256, a.decision, a.note]),
       [[X, 'banned', 'tampered upload, see IR-42']]

@@ -277,6 +277,51 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('counts concurrent reports of one file exactly (collapsed loads)', async () => {
+      const W = sha('e');
+      const body = (verdict: string) => ({
+        reports: [
+          report({
+            sha256: W,
+            scan: { verdict, scanner_version: '2.0.0' },
+            load: { decision: 'allowed', at: new Date().toISOString(), kernel: 'k-par' }
+          }),
+          report({
+            sha256: X,
+            load: { decision: 'warned', at: new Date().toISOString(), kernel: 'k-par' }
+          })
+        ]
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call(
+            c,
+            'POST',
+            '/api/v1/artifacts/reports',
+            i % 2 ? labB : c.lab,
+            body(i === 7 ? 'suspicious' : 'safe')
+          )
+        )
+      );
+      assert.deepEqual(
+        answers.map(a => a.status),
+        answers.map(() => 202)
+      );
+      const rows = await c.app.db.query(
+        "SELECT lab, count FROM artifact_loads WHERE sha256 = $1 AND kernel = 'k-par' ORDER BY lab",
+        [W]
+      );
+      assert.deepEqual(
+        rows.map(r => [r.lab, Number(r.count)]),
+        [
+          ['lab-a', 10],
+          ['lab-b', 10]
+        ]
+      );
+      const l = await call(c, 'POST', '/api/v1/artifacts/lookup', c.lab, { sha256: [W] });
+      assert.equal(l.json.artifacts[W].scan.verdict, 'suspicious', 'the worst verdict stays');
+    });
+
     it('denies by default: lab routes need a lab credential, admin routes an admin', async () => {
       const cases: [string, string, string | undefined, unknown, number | number[]][] = [
         ['POST', '/api/v1/artifacts/lookup', undefined, { sha256: [X] }, 401],
@@ -309,8 +354,9 @@ for (const dialect of DIALECTS) {
         assert.ok([status].flat().includes(r.status), `${method} ${path}: ${r.status} ${r.text}`);
       }
       const routes = c.app.routeTable.filter(
-        r => r.url.includes('artifacts') || r.url.includes('packages')
+        r => r.method !== 'HEAD' && r.url.startsWith('/api/') && /artifacts|packages/.test(r.url)
       );
+      assert.equal(routes.length, 6, routes.map(r => `${r.method} ${r.url}`).join(', '));
       for (const r of routes) {
         assert.ok(
           r.url.startsWith('/api/v1/admin/') ? r.auth === 'admin' : r.auth === 'lab',

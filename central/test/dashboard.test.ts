@@ -280,7 +280,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('moves between tabs with the arrow keys', async () => {
-    await page.focus('#tab-btn-shadow');
+    await page.focus('#tab-btn-packages');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('#tab-policies:not([hidden])');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-btn-policies');

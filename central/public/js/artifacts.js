@@ -105,21 +105,15 @@ function chainTable(caption, head, rows) {
   if (!rows.length) {
     return el('p', { class: 'muted' }, `${caption}: none reported.`);
   }
-  return el(
+  const table = el(
     'table',
     { class: 'chain' },
     el('caption', {}, caption),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        head.map(h => el('th', {}, h))
-      )
-    ),
+    el('thead', {}, el('tr', {}, ...head.map(h => el('th', {}, h)))),
     el('tbody', {}, rows)
   );
+  // Wide chains scroll inside the dialog instead of overflowing it.
+  return el('div', { class: 'chain-wrap' }, table);
 }
 
 function renderDetail(a) {

@@ -55,6 +55,25 @@ function row(e, isNew) {
 
 const key = e => `${e.lab}/${e.event_id}`;
 
+/** Adds the schema's values the page does not list yet to the severity/kind/action filters. */
+export async function fillEventChoices() {
+  const { event } = await getCatalog();
+  const form = $('#event-filters');
+  for (const [name, values] of [
+    ['severity', event?.severities],
+    ['kind', event?.kinds],
+    ['action', event?.actions]
+  ]) {
+    const select = form.elements[name];
+    const have = new Set([...select.options].map(o => o.value));
+    for (const v of values ?? []) {
+      if (!have.has(v)) {
+        select.append(el('option', {}, v));
+      }
+    }
+  }
+}
+
 export async function loadEvents(reset) {
   const body = $('#events-table tbody');
   if (reset) {

@@ -3,7 +3,14 @@
 import { api, hasSession, signIn, signOut, whenSignedOut } from './api.js';
 import { applyArtifactFilters, decideArtifact, loadArtifacts } from './artifacts.js';
 import { $, $$, clearError, showError } from './dom.js';
-import { applyFilters, exportEvents, loadEvents, pollEvents, showRuleEvents } from './events.js';
+import {
+  applyFilters,
+  exportEvents,
+  fillEventChoices,
+  loadEvents,
+  pollEvents,
+  showRuleEvents
+} from './events.js';
 import { loadAudit, loadShadow } from './inventory.js';
 import { loadLabs, refreshExposed } from './labs.js';
 import { loadOverview } from './overview.js';
@@ -25,7 +32,7 @@ import { issueToken, loadTokens } from './tokens.js';
 
 const loaders = {
   overview: loadOverview,
-  events: () => loadEvents(true),
+  events: () => Promise.all([fillEventChoices(), loadEvents(true)]),
   labs: loadLabs,
   shadow: loadShadow,
   artifacts: () => loadArtifacts(true),

@@ -7,6 +7,7 @@ import { BUCKETS, parseCursor, parseEventFilter, parseLimit } from '../admin/fil
 import { toOcsf } from '../exports/ocsf.js';
 import { sarifChunks } from '../exports/sarif.js';
 import type { StoredEvent } from '../events/store.js';
+import { EVENT_ACTIONS, EVENT_KINDS, SEVERITIES } from '../generated/contract-enums.js';
 import { HttpError } from '../http/errors.js';
 import { ShadowMlInventory } from '../inventory/shadowml.js';
 import { allDecisions } from '../policy/decision.js';
@@ -102,7 +103,10 @@ export default fp(
       // Central sets these itself when a policy is saved.
       delete defaults.schema_version;
       delete defaults.revision;
-      return { rules: [...s.contracts.rules.values()], default_policy: defaults };
+      // The event fields' values, from schema/event.schema.json: the dashboard's filters
+      // offer what the schema has (a new action appears without a dashboard edit).
+      const event = { severities: SEVERITIES, actions: EVENT_ACTIONS, kinds: EVENT_KINDS };
+      return { rules: [...s.contracts.rules.values()], default_policy: defaults, event };
     });
 
     // What a draft document decides for every rule, as the labs will decide it; nothing stored.
