@@ -27,10 +27,23 @@ MALICIOUS = (
     "lambda.h5",
     "from_file_ts.pt",
     "from_file_ts_via_torch_load.pt",
+    "save_ts.pt",
+    "save_spaced_ts.pt",
+    "save_ops_ts.pt",
+    "save_paren_ts.pt",
     "apply.yaml",
     "tag_directive.yaml",
 )
-BENIGN = ("dense.keras", "dense.h5", "linear_ts.pt", "config.yaml")
+BENIGN_TORCHSCRIPT = (
+    "linear_ts.pt",
+    "conv_scripted_ts.pt",
+    "conv_traced_ts.pt",
+    "lstm_scripted_ts.pt",
+    "lstm_traced_ts.pt",
+    "flow_scripted_ts.pt",
+    "transformer_scripted_ts.pt",
+)
+BENIGN = ("dense.keras", "dense.h5", "config.yaml") + BENIGN_TORCHSCRIPT
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +233,56 @@ def test_torchscript_benign_loads_through_jit_and_torch_load(guard, files):
         again = torch.load(path, weights_only=False)
     assert tuple(again(torch.zeros(1, 2)).shape) == (1, 2)
     assert [e for e in guard.events if e["action"] == "blocked"] == []
+
+
+@pytest.mark.parametrize(
+    "name", ["save_ts.pt", "save_spaced_ts.pt", "save_ops_ts.pt", "save_paren_ts.pt"]
+)
+def test_torchscript_operator_outside_the_allow_list_refused(guard, files, name):
+    """aten::save writes a file at load time; however the archive's code spells it."""
+    import torch
+
+    out = files[0]
+    with pytest.raises(WardenBlockedLoad, match="TorchScript"):
+        torch.jit.load(str(out / name))
+    assert markers(out) == []
+    assert any("aten::save" in f for f in guard.events[-1]["evidence"]["findings"])
+
+
+@pytest.mark.parametrize("name", BENIGN_TORCHSCRIPT)
+def test_torchscript_benign_real_models_load_and_run(guard, files, name):
+    import torch
+
+    inputs = {
+        "linear": torch.zeros(1, 2),
+        "conv": torch.zeros(1, 3, 8, 8),
+        "lstm": torch.zeros(1, 5, 4),
+        "flow": torch.ones(1, 4),
+        "transformer": torch.zeros(1, 5, dtype=torch.long),
+    }
+    model = torch.jit.load(str(files[0] / name)).eval()
+    result = model(inputs[name.split("_")[0]])
+    assert torch.isfinite(result).all()
+    assert [e for e in guard.events if e["action"] == "blocked"] == []
+
+
+def test_torchscript_allow_list_judgements():
+    """What the allow list decides, on code an attacker could write by hand."""
+    from jupyterlab_warden.kernel.scan.codeformats.torchscript import judge_code
+
+    def verdicts(code):
+        return [(f.verdict, f.detail.split(":")[0]) for f in judge_code(code, "code")]
+
+    assert verdicts("y = torch.linear(x, w, b)\nz = ops.prim.NumToTensor(y)") == []
+    assert verdicts("y = math.sqrt(2.)\nt = torch.autograd.grad([y], [x])") == []
+    assert verdicts("y = torch.not_an_operator(x)") == [("dangerous", "torch.not_an_operator")]
+    # torch's own namespaces that reach the network or are not listed
+    assert verdicts("ops.c10d.broadcast_(x)") == [("dangerous", "ops.c10d.broadcast_")]
+    assert verdicts("torch.ops.prim.rpc_sync(x)") == [("dangerous", "torch.ops.prim.rpc_sync")]
+    # a custom library's operator needs that library loaded by the user: suspicious
+    assert verdicts("ops.torchvision.nms(b, s, 0.5)") == [("suspicious", "ops.torchvision.nms")]
+    assert verdicts("f = torch\nf.from_file(p)")[0] == ("dangerous", "torch")
+    assert verdicts("y = __torch__.torch.nn.functional.relu(x)") == []
 
 
 def test_torchscript_from_open_file_object_is_scanned(guard, files):
