@@ -352,6 +352,84 @@ def test_yaml_subclass_of_safe_loader_with_a_python_constructor_is_judged(guard,
     assert markers(files[0]) == []
 
 
+def _prebound(out, mode):
+    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH=str(HERE.parent.parent))
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "prebound_loaders.py"), str(out), mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_loader_references_taken_before_the_guard_and_loaders_used_directly(files):
+    """``from keras.saving import load_model`` (or saving_lib's, or the legacy .h5 loader)
+    bound before the guard, ``deserialize_keras_object``, ``yaml.UnsafeLoader(...)`` used
+    directly, a Loader subclass with its own python-tag constructor, the C loader: without the
+    guard each runs its payload; with the guard installed after the references were taken,
+    each is refused where the code would be made (func_load, construct_document)."""
+    out = files[0]
+    plain, guarded = _prebound(out, "plain"), _prebound(out, "guard")
+    calls = [k for k in plain if not k.endswith(" markers")]
+    assert len(calls) >= 10
+    for call in calls:
+        assert plain[call] == "loaded" and plain[call + " markers"], (call, plain)
+        rule = "yaml-python-tag" if "oader" in call or "yaml" in call else "keras-model-code"
+        assert guarded[call] == "blocked:" + rule, (call, guarded[call])
+        assert guarded[call + " markers"] == [], call
+    assert markers(out) == []
+
+
+def test_yaml_direct_loader_benign_and_custom_tags_load(guard, files):
+    import yaml
+
+    text = (files[0] / "config.yaml").read_text()
+    expected = {"import": ["a", "b"], "model": {"layers": 2, "shape": (1, 2)}}
+    assert yaml.UnsafeLoader(text).get_single_data() == expected
+
+    class WithInclude(yaml.SafeLoader):
+        pass
+
+    WithInclude.add_constructor("!include", lambda loader, node: "included:" + node.value)
+    assert yaml.load("a: !include x.yaml\n", Loader=WithInclude) == {"a": "included:x.yaml"}
+    assert guard.events == []
+
+
+def test_yaml_direct_loader_honours_a_trusted_artifact(guard, files):
+    import hashlib
+
+    import yaml
+
+    path = files[0] / "apply.yaml"
+    with pytest.raises(WardenBlockedLoad):
+        yaml.UnsafeLoader(path.read_text()).get_single_data()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    guard.set_policy({"trusted_artifacts": {digest: "our own config"}})
+    yaml.load(path.read_bytes(), Loader=yaml.UnsafeLoader)  # the hash is matched by yaml.load
+    made = files[0] / "yaml.marker"
+    assert made.exists()
+    made.unlink()
+
+
+def test_keras_lambda_code_under_confirm_names_its_fingerprint(guard, files):
+    """confirm at func_load: the finding names the code's hash (never the code)."""
+    import zipfile
+
+    from keras.src.saving.serialization_lib import deserialize_keras_object
+
+    with zipfile.ZipFile(files[0] / "lambda.keras") as zf:
+        config = json.loads(zf.read("config.json"))
+    guard.set_policy({"rules": {"keras-model-code": {"action": "confirm"}}})
+    with pytest.raises(WardenBlockedLoad) as info:
+        deserialize_keras_object(config, safe_mode=False)
+    event = guard.events[-1]
+    assert "code_sha256" in event["evidence"] and event["fingerprint"] in str(info.value)
+    assert markers(files[0]) == []
+
+
 def test_trusted_artifact_loads_unchanged(guard, files):
     import hashlib
 
