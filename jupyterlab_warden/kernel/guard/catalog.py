@@ -22,6 +22,8 @@ EMBEDDED_RUNTIME_RULES = {
     "keras-model-code": ("critical", "block"),
     "torchscript-file-access": ("critical", "block"),
     "yaml-python-tag": ("critical", "block"),
+    "onnx-external-data": ("critical", "block"),
+    "onnx-custom-op": ("medium", "warn"),
     "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (

@@ -3,9 +3,9 @@
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
 (Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks
-(``by_name``, the CLI): YAML, ``tokenizer_config.json`` chat templates, Hugging Face
-``config.json`` ``auto_map``. A pickle loader's pre-scan never passes ``by_name``: what
-``pickle.load`` reads is a pickle whatever the file is called.
+(``by_name``, the CLI): ONNX (protobuf has no magic), YAML, ``tokenizer_config.json`` chat
+templates, Hugging Face ``config.json`` ``auto_map``. A pickle loader's pre-scan never passes
+``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
 """
 
 import io
@@ -14,7 +14,7 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, gguf, hfremote, keras, torchscript, yamltags
+from . import chattemplate, gguf, hfremote, keras, onnxmodel, torchscript, yamltags
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -46,6 +46,9 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
         return FormatScan("gguf", findings, [], errors, True)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_format(path, data)
+    if by_name and path is not None and path.lower().endswith(onnxmodel.SUFFIXES):
+        findings, errors = onnxmodel.scan_onnx(path=path)
+        return FormatScan("onnx", findings, [], errors, False)
     if by_name and path is not None and path.lower().endswith(YAML_SUFFIXES):
         return scan_yaml(path=path)
     if by_name and path is not None and path.replace("\\", "/").endswith("tokenizer_config.json"):
