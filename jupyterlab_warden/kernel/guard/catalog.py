@@ -24,6 +24,7 @@ EMBEDDED_RUNTIME_RULES = {
     "yaml-python-tag": ("critical", "block"),
     "onnx-external-data": ("critical", "block"),
     "onnx-custom-op": ("medium", "warn"),
+    "skops-untrusted-type": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (

@@ -14,7 +14,7 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, gguf, hfremote, keras, onnxmodel, torchscript, yamltags
+from . import chattemplate, gguf, hfremote, keras, onnxmodel, skopsfile, torchscript, yamltags
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -103,4 +103,7 @@ def _zip_format(path, data) -> Optional[FormatScan]:
         if torchscript.is_torchscript(names):
             findings, errors = torchscript.scan_code(zf)
             return FormatScan("torchscript", findings, [], errors, True, torchscript.regrade_global)
+        if skopsfile.is_skops_zip(names):
+            findings, errors = skopsfile.scan_skops_zip(zf)
+            return FormatScan("skops", findings, [], errors, True)
     return None
