@@ -25,6 +25,7 @@ EMBEDDED_RUNTIME_RULES = {
     "onnx-external-data": ("critical", "block"),
     "onnx-custom-op": ("medium", "warn"),
     "skops-untrusted-type": ("critical", "block"),
+    "hydra-target-outside-allowlist": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (

@@ -7,9 +7,23 @@ closed); a file listed in ``trusted_artifacts`` or a confirmed finding loads unc
 One module per format family; this one only gathers their targets and wrapper factories.
 """
 
-from . import keras_models, onnx_models, skops_files, torchscript_archives, yaml_documents
+from . import (
+    hydra_targets,
+    keras_models,
+    onnx_models,
+    skops_files,
+    torchscript_archives,
+    yaml_documents,
+)
 
-_FAMILIES = (keras_models, onnx_models, skops_files, torchscript_archives, yaml_documents)
+_FAMILIES = (
+    hydra_targets,
+    keras_models,
+    onnx_models,
+    skops_files,
+    torchscript_archives,
+    yaml_documents,
+)
 
 # (module, attribute, label, wrapper kind): appended to patches.LOAD_TARGETS
 LOAD_TARGETS = tuple(target for family in _FAMILIES for target in family.LOAD_TARGETS)

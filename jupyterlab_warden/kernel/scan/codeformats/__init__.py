@@ -14,7 +14,17 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, gguf, hfremote, keras, onnxmodel, skopsfile, torchscript, yamltags
+from . import (
+    chattemplate,
+    gguf,
+    hfremote,
+    hydratargets,
+    keras,
+    onnxmodel,
+    skopsfile,
+    torchscript,
+    yamltags,
+)
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -49,6 +59,9 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
     if by_name and path is not None and path.lower().endswith(onnxmodel.SUFFIXES):
         findings, errors = onnxmodel.scan_onnx(path=path)
         return FormatScan("onnx", findings, [], errors, False)
+    if by_name and path is not None and path.lower().endswith(hydratargets.NEMO_SUFFIXES):
+        findings, errors = hydratargets.scan_nemo(path=path)
+        return FormatScan("nemo", findings, [], errors, False)
     if by_name and path is not None and path.lower().endswith(YAML_SUFFIXES):
         return scan_yaml(path=path)
     if by_name and path is not None and path.replace("\\", "/").endswith("tokenizer_config.json"):
@@ -80,7 +93,8 @@ def scan_yaml(path: Optional[str] = None, text: Optional[str] = None) -> FormatS
         if error:
             return FormatScan("yaml", [], [], [error], False)
     findings, errors = yamltags.scan_text(text)
-    return FormatScan("yaml", findings, [], errors, False)
+    targets, target_errors = hydratargets.scan_yaml_targets(text)
+    return FormatScan("yaml", findings + targets, [], errors + target_errors, False)
 
 
 def _head(path, data) -> bytes:
