@@ -26,6 +26,7 @@ EMBEDDED_RUNTIME_RULES = {
     "onnx-custom-op": ("medium", "warn"),
     "skops-untrusted-type": ("critical", "block"),
     "hydra-target-outside-allowlist": ("critical", "block"),
+    "chat-template-code": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (

@@ -1,4 +1,4 @@
-"""``python -m jupyterlab_warden.kernel.scan [--format text|json] [--mode default|strict]
+"""``python -m jupyterlab_warden.kernel.scan [--format text|json|sarif] [--mode default|strict]
 [--include GLOB]... [--exclude GLOB]... PATH...``
 
 A PATH may be a folder (a model repository, a checkpoints directory): it is walked
@@ -7,6 +7,9 @@ whatever their name; in folders, files with a model-file suffix (``.pt``, ``.bin
 ``.keras``, ``.yaml``...) are, or those matching ``--include`` when given; ``--exclude`` drops
 files and folders. Hidden folders are skipped; symlinks are followed only when they stay inside
 the folder given.
+
+``--format sarif`` writes SARIF 2.1.0 (``scan/sarif.py``: one result per dangerous or
+suspicious global or finding, named by its catalog rule; paths relative to the working folder).
 
 Exit status: 0 when every file is safe, 1 when any is suspicious, dangerous or unreadable
 (verdict error), 2 on usage errors.
@@ -51,6 +54,9 @@ MODEL_SUFFIXES = (
     ".gguf",
     ".yaml",
     ".yml",
+    ".onnx",
+    ".skops",
+    ".nemo",
 )
 
 
@@ -146,10 +152,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.kernel.scan",
         description="Report the globals pickle-based model files would import, and the "
-        "code Keras, TorchScript and YAML files would run, without loading them. Folders are "
-        "scanned recursively.",
+        "code Keras, TorchScript, ONNX, skops, NeMo and YAML files would run or reach, without "
+        "loading them. Folders are scanned recursively.",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument(
         "--mode",
         choices=("default", "strict"),
@@ -182,6 +188,11 @@ def main(argv=None) -> int:
     reports = [scan_file(p, policy, by_name=True) for p in files]
     if args.format == "json":
         print(json.dumps([r.to_dict() for r in reports], indent=2))
+    elif args.format == "sarif":
+        from ... import __version__
+        from .sarif import render
+
+        print(json.dumps(render(reports, __version__), indent=2))
     else:
         out = [_text(r) for r in reports]
         if walked:
