@@ -189,7 +189,8 @@ def main(argv=None) -> int:
     if args.format == "json":
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     elif args.format == "sarif":
-        from ... import __version__
+        from jupyterlab_warden import __version__
+
         from .sarif import render
 
         print(json.dumps(render(reports, __version__), indent=2))
