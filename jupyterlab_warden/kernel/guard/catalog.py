@@ -27,6 +27,7 @@ EMBEDDED_RUNTIME_RULES = {
     "skops-untrusted-type": ("critical", "block"),
     "hydra-target-outside-allowlist": ("critical", "block"),
     "chat-template-code": ("critical", "block"),
+    "hf-script-code": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
 }
 _REMEDIATION = (

@@ -8,6 +8,7 @@ One module per format family; this one only gathers their targets and wrapper fa
 """
 
 from . import (
+    hf_scripts,
     hydra_targets,
     keras_models,
     onnx_models,
@@ -17,6 +18,7 @@ from . import (
 )
 
 _FAMILIES = (
+    hf_scripts,
     hydra_targets,
     keras_models,
     onnx_models,
