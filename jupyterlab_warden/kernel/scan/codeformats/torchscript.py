@@ -16,7 +16,6 @@ TorchScript's own unpickler (C++, not Python's) resolves only its own globals: t
 Python unpickler would import.
 """
 
-import os
 import re
 import zipfile
 import zlib
@@ -44,25 +43,15 @@ _REASONS = {
     "aten::save": "reaches files",
     "debugprims::load_tensor": "reaches files",
 }
-_ALLOWED = None  # (operators, torch's namespaces), read on first use
 
 
 def allowed_operators():
     """The allow list (generated from torch's registered operators by
-    scripts/torchscript-ops.py): operator names, and the namespaces torch itself registers."""
-    global _ALLOWED
-    if _ALLOWED is None:
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torchscript_ops.txt")
-        ops, namespaces = set(), set()
-        with open(path) as fh:
-            for line in fh:
-                line = line.strip()
-                if line.startswith("namespace:"):
-                    namespaces.add(line[len("namespace:") :])
-                elif line and not line.startswith("#"):
-                    ops.add(line)
-        _ALLOWED = (frozenset(ops), frozenset(namespaces))
-    return _ALLOWED
+    scripts/torchscript-ops.py): operator names, and the namespaces torch itself registers.
+    Imported on first use: only a TorchScript scan pays for it."""
+    from . import torchscript_ops
+
+    return torchscript_ops.OPERATORS, torchscript_ops.NAMESPACES
 
 
 # globals TorchScript's C++ unpickler knows (torch/csrc/jit/serialization/unpickler.cpp)
