@@ -42,6 +42,37 @@ def keras_files(out):
     return ran
 
 
+def _benign_torchscript(out):
+    """Real models, scripted and traced: the operator allow list must clear all of them."""
+    import torch
+    from format_models import Conv, Flow, Lstm, Transformer
+
+    made = {
+        "conv_scripted_ts.pt": torch.jit.script(Conv()),
+        "conv_traced_ts.pt": torch.jit.trace(Conv().eval(), torch.zeros(1, 3, 8, 8)),
+        "lstm_scripted_ts.pt": torch.jit.script(Lstm()),
+        "lstm_traced_ts.pt": torch.jit.trace(Lstm(), torch.zeros(1, 5, 4)),
+        "flow_scripted_ts.pt": torch.jit.script(Flow()),
+        "transformer_scripted_ts.pt": torch.jit.script(Transformer().eval()),
+    }
+    for name, module in made.items():
+        module.save(os.path.join(out, name))
+
+
+def _rewrite_code(src, dst, old, new):
+    """A copy of a TorchScript archive with its code spelled differently (what an attacker
+    writing the archive by hand can do: TorchScript compiles the text it finds)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith("code/__torch__.py"):
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data)
+
+
 def torchscript_files(out):
     from typing import List
 
@@ -83,6 +114,43 @@ def torchscript_files(out):
         torch.load(evil_via_load, weights_only=False)
     ran[evil_via_load] = os.path.exists(marker)
     os.remove(marker)
+
+    class FileWrite(torch.nn.Module):
+        """aten::save (torch.save inside TorchScript) writes any file at load time: an
+        operator a deny list of from_file spellings missed."""
+
+        def __init__(self, path: str):
+            super().__init__()
+            self.path = path
+
+        @torch.jit.export
+        def __getstate__(self) -> List[str]:
+            return [self.path]
+
+        @torch.jit.export
+        def __setstate__(self, state: List[str]) -> None:
+            self.path = state[0]
+            self.training = False
+            torch.save(torch.zeros(1), self.path)
+
+        def forward(self, x):
+            return x
+
+    save = os.path.join(out, "save_ts.pt")
+    torch.jit.script(FileWrite(marker)).save(save)
+    variants = {
+        save: None,
+        os.path.join(out, "save_spaced_ts.pt"): "torch . save(",
+        os.path.join(out, "save_ops_ts.pt"): "ops.aten.save(",
+        os.path.join(out, "save_paren_ts.pt"): "(torch).save(",
+    }
+    for path, spelling in variants.items():
+        if spelling is not None:
+            _rewrite_code(save, path, "torch.save(", spelling)
+        torch.jit.load(path)
+        ran[path] = os.path.exists(marker)
+        os.remove(marker)
+    _benign_torchscript(out)
     return ran
 
 

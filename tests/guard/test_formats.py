@@ -27,10 +27,23 @@ MALICIOUS = (
     "lambda.h5",
     "from_file_ts.pt",
     "from_file_ts_via_torch_load.pt",
+    "save_ts.pt",
+    "save_spaced_ts.pt",
+    "save_ops_ts.pt",
+    "save_paren_ts.pt",
     "apply.yaml",
     "tag_directive.yaml",
 )
-BENIGN = ("dense.keras", "dense.h5", "linear_ts.pt", "config.yaml")
+BENIGN_TORCHSCRIPT = (
+    "linear_ts.pt",
+    "conv_scripted_ts.pt",
+    "conv_traced_ts.pt",
+    "lstm_scripted_ts.pt",
+    "lstm_traced_ts.pt",
+    "flow_scripted_ts.pt",
+    "transformer_scripted_ts.pt",
+)
+BENIGN = ("dense.keras", "dense.h5", "config.yaml") + BENIGN_TORCHSCRIPT
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +235,56 @@ def test_torchscript_benign_loads_through_jit_and_torch_load(guard, files):
     assert [e for e in guard.events if e["action"] == "blocked"] == []
 
 
+@pytest.mark.parametrize(
+    "name", ["save_ts.pt", "save_spaced_ts.pt", "save_ops_ts.pt", "save_paren_ts.pt"]
+)
+def test_torchscript_operator_outside_the_allow_list_refused(guard, files, name):
+    """aten::save writes a file at load time; however the archive's code spells it."""
+    import torch
+
+    out = files[0]
+    with pytest.raises(WardenBlockedLoad, match="TorchScript"):
+        torch.jit.load(str(out / name))
+    assert markers(out) == []
+    assert any("aten::save" in f for f in guard.events[-1]["evidence"]["findings"])
+
+
+@pytest.mark.parametrize("name", BENIGN_TORCHSCRIPT)
+def test_torchscript_benign_real_models_load_and_run(guard, files, name):
+    import torch
+
+    inputs = {
+        "linear": torch.zeros(1, 2),
+        "conv": torch.zeros(1, 3, 8, 8),
+        "lstm": torch.zeros(1, 5, 4),
+        "flow": torch.ones(1, 4),
+        "transformer": torch.zeros(1, 5, dtype=torch.long),
+    }
+    model = torch.jit.load(str(files[0] / name)).eval()
+    result = model(inputs[name.split("_")[0]])
+    assert torch.isfinite(result).all()
+    assert [e for e in guard.events if e["action"] == "blocked"] == []
+
+
+def test_torchscript_allow_list_judgements():
+    """What the allow list decides, on code an attacker could write by hand."""
+    from jupyterlab_warden.kernel.scan.codeformats.torchscript import judge_code
+
+    def verdicts(code):
+        return [(f.verdict, f.detail.split(":")[0]) for f in judge_code(code, "code")]
+
+    assert verdicts("y = torch.linear(x, w, b)\nz = ops.prim.NumToTensor(y)") == []
+    assert verdicts("y = math.sqrt(2.)\nt = torch.autograd.grad([y], [x])") == []
+    assert verdicts("y = torch.not_an_operator(x)") == [("dangerous", "torch.not_an_operator")]
+    # torch's own namespaces that reach the network or are not listed
+    assert verdicts("ops.c10d.broadcast_(x)") == [("dangerous", "ops.c10d.broadcast_")]
+    assert verdicts("torch.ops.prim.rpc_sync(x)") == [("dangerous", "torch.ops.prim.rpc_sync")]
+    # a custom library's operator needs that library loaded by the user: suspicious
+    assert verdicts("ops.torchvision.nms(b, s, 0.5)") == [("suspicious", "ops.torchvision.nms")]
+    assert verdicts("f = torch\nf.from_file(p)")[0] == ("dangerous", "torch")
+    assert verdicts("y = __torch__.torch.nn.functional.relu(x)") == []
+
+
 def test_torchscript_from_open_file_object_is_scanned(guard, files):
     import torch
 
@@ -286,6 +349,84 @@ def test_yaml_subclass_of_safe_loader_with_a_python_constructor_is_judged(guard,
     )
     with pytest.raises(WardenBlockedLoad):
         yaml.load((files[0] / "apply.yaml").read_text(), Loader=Sneaky)
+    assert markers(files[0]) == []
+
+
+def _prebound(out, mode):
+    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH=str(HERE.parent.parent))
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "prebound_loaders.py"), str(out), mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_loader_references_taken_before_the_guard_and_loaders_used_directly(files):
+    """``from keras.saving import load_model`` (or saving_lib's, or the legacy .h5 loader)
+    bound before the guard, ``deserialize_keras_object``, ``yaml.UnsafeLoader(...)`` used
+    directly, a Loader subclass with its own python-tag constructor, the C loader: without the
+    guard each runs its payload; with the guard installed after the references were taken,
+    each is refused where the code would be made (func_load, construct_document)."""
+    out = files[0]
+    plain, guarded = _prebound(out, "plain"), _prebound(out, "guard")
+    calls = [k for k in plain if not k.endswith(" markers")]
+    assert len(calls) >= 10
+    for call in calls:
+        assert plain[call] == "loaded" and plain[call + " markers"], (call, plain)
+        rule = "yaml-python-tag" if "oader" in call or "yaml" in call else "keras-model-code"
+        assert guarded[call] == "blocked:" + rule, (call, guarded[call])
+        assert guarded[call + " markers"] == [], call
+    assert markers(out) == []
+
+
+def test_yaml_direct_loader_benign_and_custom_tags_load(guard, files):
+    import yaml
+
+    text = (files[0] / "config.yaml").read_text()
+    expected = {"import": ["a", "b"], "model": {"layers": 2, "shape": (1, 2)}}
+    assert yaml.UnsafeLoader(text).get_single_data() == expected
+
+    class WithInclude(yaml.SafeLoader):
+        pass
+
+    WithInclude.add_constructor("!include", lambda loader, node: "included:" + node.value)
+    assert yaml.load("a: !include x.yaml\n", Loader=WithInclude) == {"a": "included:x.yaml"}
+    assert guard.events == []
+
+
+def test_yaml_direct_loader_honours_a_trusted_artifact(guard, files):
+    import hashlib
+
+    import yaml
+
+    path = files[0] / "apply.yaml"
+    with pytest.raises(WardenBlockedLoad):
+        yaml.UnsafeLoader(path.read_text()).get_single_data()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    guard.set_policy({"trusted_artifacts": {digest: "our own config"}})
+    yaml.load(path.read_bytes(), Loader=yaml.UnsafeLoader)  # the hash is matched by yaml.load
+    made = files[0] / "yaml.marker"
+    assert made.exists()
+    made.unlink()
+
+
+def test_keras_lambda_code_under_confirm_names_its_fingerprint(guard, files):
+    """confirm at func_load: the finding names the code's hash (never the code)."""
+    import zipfile
+
+    from keras.src.saving.serialization_lib import deserialize_keras_object
+
+    with zipfile.ZipFile(files[0] / "lambda.keras") as zf:
+        config = json.loads(zf.read("config.json"))
+    guard.set_policy({"rules": {"keras-model-code": {"action": "confirm"}}})
+    with pytest.raises(WardenBlockedLoad) as info:
+        deserialize_keras_object(config, safe_mode=False)
+    event = guard.events[-1]
+    assert "code_sha256" in event["evidence"] and event["fingerprint"] in str(info.value)
     assert markers(files[0]) == []
 
 

@@ -27,6 +27,12 @@ EMBEDDED_RUNTIME_RULES = {
     "keras-model-code": ("critical", "block"),
     "torchscript-file-access": ("critical", "block"),
     "yaml-python-tag": ("critical", "block"),
+    "onnx-external-data": ("critical", "block"),
+    "onnx-custom-op": ("medium", "warn"),
+    "skops-untrusted-type": ("critical", "block"),
+    "hydra-target-outside-allowlist": ("critical", "block"),
+    "chat-template-code": ("critical", "block"),
+    "hf-script-code": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
     # provenance (issue 19: guard/provenance/)
     "model-signature-missing": ("high", "block"),

@@ -1,4 +1,4 @@
-"""``python -m jupyterlab_warden.kernel.scan [--format text|json] [--mode default|strict]
+"""``python -m jupyterlab_warden.kernel.scan [--format text|json|sarif] [--mode default|strict]
 [--include GLOB]... [--exclude GLOB]... PATH...``
 
 A PATH may be a folder (a model repository, a checkpoints directory): it is walked
@@ -12,6 +12,9 @@ Signatures (issue 19): with ``--policy POLICY.json`` (its ``provenance.signature
 ``--trusted-key PEM`` / ``--trusted-root PEM`` and ``--require-signature`` (every file named must
 be signed), each file's OpenSSF model signature is verified as the kernel guard does at load
 time (needs the ``model_signing`` library) and reported beside its scan.
+
+``--format sarif`` writes SARIF 2.1.0 (``scan/sarif.py``: one result per dangerous or
+suspicious global or finding, named by its catalog rule; paths relative to the working folder).
 
 Exit status: 0 when every file is safe (and validly signed where a signature is required),
 1 when any is suspicious, dangerous or unreadable (verdict error) or fails a required
@@ -57,6 +60,9 @@ MODEL_SUFFIXES = (
     ".gguf",
     ".yaml",
     ".yml",
+    ".onnx",
+    ".skops",
+    ".nemo",
 )
 
 
@@ -152,10 +158,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.kernel.scan",
         description="Report the globals pickle-based model files would import, and the "
-        "code Keras, TorchScript and YAML files would run, without loading them. Folders are "
-        "scanned recursively.",
+        "code Keras, TorchScript, ONNX, skops, NeMo and YAML files would run or reach, without "
+        "loading them. Folders are scanned recursively.",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument(
         "--mode",
         choices=("default", "strict"),
@@ -222,6 +228,12 @@ def main(argv=None) -> int:
             for doc, path in zip(docs, files):
                 doc["signature"] = signatures[path]
         print(json.dumps(docs, indent=2))
+    elif args.format == "sarif":
+        from jupyterlab_warden import __version__
+
+        from .sarif import render
+
+        print(json.dumps(render(reports, __version__), indent=2))
     else:
         out = [_text(r) for r in reports]
         if signatures is not None:

@@ -3,9 +3,9 @@
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
 (Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks
-(``by_name``, the CLI): YAML, ``tokenizer_config.json`` chat templates, Hugging Face
-``config.json`` ``auto_map``. A pickle loader's pre-scan never passes ``by_name``: what
-``pickle.load`` reads is a pickle whatever the file is called.
+(``by_name``, the CLI): ONNX (protobuf has no magic), YAML, ``tokenizer_config.json`` chat
+templates, Hugging Face ``config.json`` ``auto_map``. A pickle loader's pre-scan never passes
+``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
 """
 
 import io
@@ -14,7 +14,17 @@ import zipfile
 from typing import Callable, List, NamedTuple, Optional
 
 from ..report import Finding
-from . import chattemplate, gguf, hfremote, keras, torchscript, yamltags
+from . import (
+    chattemplate,
+    gguf,
+    hfremote,
+    hydratargets,
+    keras,
+    onnxmodel,
+    skopsfile,
+    torchscript,
+    yamltags,
+)
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -46,6 +56,12 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
         return FormatScan("gguf", findings, [], errors, True)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_format(path, data)
+    if by_name and path is not None and path.lower().endswith(onnxmodel.SUFFIXES):
+        findings, errors = onnxmodel.scan_onnx(path=path)
+        return FormatScan("onnx", findings, [], errors, False)
+    if by_name and path is not None and path.lower().endswith(hydratargets.NEMO_SUFFIXES):
+        findings, errors = hydratargets.scan_nemo(path=path)
+        return FormatScan("nemo", findings, [], errors, False)
     if by_name and path is not None and path.lower().endswith(YAML_SUFFIXES):
         return scan_yaml(path=path)
     if by_name and path is not None and path.replace("\\", "/").endswith("tokenizer_config.json"):
@@ -77,7 +93,8 @@ def scan_yaml(path: Optional[str] = None, text: Optional[str] = None) -> FormatS
         if error:
             return FormatScan("yaml", [], [], [error], False)
     findings, errors = yamltags.scan_text(text)
-    return FormatScan("yaml", findings, [], errors, False)
+    targets, target_errors = hydratargets.scan_yaml_targets(text)
+    return FormatScan("yaml", findings + targets, [], errors + target_errors, False)
 
 
 def _head(path, data) -> bytes:
@@ -100,4 +117,7 @@ def _zip_format(path, data) -> Optional[FormatScan]:
         if torchscript.is_torchscript(names):
             findings, errors = torchscript.scan_code(zf)
             return FormatScan("torchscript", findings, [], errors, True, torchscript.regrade_global)
+        if skopsfile.is_skops_zip(names):
+            findings, errors = skopsfile.scan_skops_zip(zf)
+            return FormatScan("skops", findings, [], errors, True)
     return None

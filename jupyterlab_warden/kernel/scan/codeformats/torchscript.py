@@ -3,10 +3,12 @@
 ``torch.jit.load`` (and ``torch.load(weights_only=False)``, which hands TorchScript archives
 to it) compiles the ``code/`` entries and runs the scripted ``__setstate__`` of every object
 while loading, and ``forward`` when called. TorchScript has no ``import`` and no ``exec``;
-what reaches files or processes are operators. Those found in real archives that touch the
-file system (``aten::from_file`` creates or extends any writable file with ``shared=True``;
-storage ``from_file``) are dangerous; operators of a namespace other than torch's own need
-a custom library, which the archive cannot load by itself: suspicious.
+what reaches files, the network or processes are operators. Every operator the code names
+must be on an allow list generated from torch's own registered operators, less those that
+reach files (``aten::from_file`` creates or extends any writable file with ``shared=True``),
+the network (``prim::rpc_*``) or Python callbacks: anything else of torch's namespaces is
+dangerous (a name the list does not know cannot be cleared). Operators of a namespace other
+than torch's own need a custom library, which the archive cannot load by itself: suspicious.
 
 TorchScript's own unpickler (C++, not Python's) resolves only its own globals: the
 ``torch.jit._pickle`` helpers, tensor/storage rebuilders, ``collections.OrderedDict`` and
@@ -23,17 +25,34 @@ from ..report import DANGEROUS, SAFE, SUSPICIOUS, Finding
 
 MAX_CODE_BYTES = 64 * 1024 * 1024
 
-# operator spellings in serialized TorchScript code that reach files
-_FILE_OPS = re.compile(
-    r"\b(?:torch\.from_file|ops\.aten\.from_file|aten::from_file|from_file)\s*\("
-    r"|\b(?:torch\.ops\.aten\._?save\w*|torch\.ops\.aten\.load\w*)\s*\("
+# Every dotted name in the code (``torch . from_file`` is the same call as ``torch.from_file``)
+_CHAIN = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)")
+# a method call: TorchScript resolves ``t.op(...)`` to the operator aten::op(self=t, ...)
+_METHOD = re.compile(r"\.\s*([A-Za-z_]\w*)\s*\(")
+# names TorchScript's importer resolves to operator namespaces (torch/csrc/jit/serialization/
+# import_source.cpp): torch.X and math.X are aten::X, ops.NS.X is NS::X
+_OPERATOR_ROOTS = frozenset(("torch", "ops", "math"))
+# builtins printed with a longer path than torch.X
+_KNOWN_DOTTED = frozenset(
+    ("torch.backends.mha.get_fastpath_enabled", "torch.backends.cudnn.is_acceptable")
 )
-# ops.<namespace>.<op>: namespaces that ship with torch
-_OPS_CALL = re.compile(r"\bops\.(\w+)\.(\w+)")
-_TORCH_NAMESPACES = frozenset(("aten", "prim", "quantized", "_quantized", "_caffe2", "profiler"))
 # custom C++ classes (torch.classes.<ns>.<cls>) registered by a library the archive cannot load
-_CLASSES = re.compile(r"\b__torch__\.torch\.classes\.(\w+)\.(\w+)|\btorch\.classes\.(\w+)\.(\w+)")
 _OWN_CLASSES_NAMESPACES = frozenset(("quantized", "xnnpack", "_nnapi", "rnn", "dist_c10d"))
+_REASONS = {
+    "aten::from_file": "reaches files",
+    "aten::save": "reaches files",
+    "debugprims::load_tensor": "reaches files",
+}
+
+
+def allowed_operators():
+    """The allow list (generated from torch's registered operators by
+    scripts/torchscript-ops.py): operator names, and the namespaces torch itself registers.
+    Imported on first use: only a TorchScript scan pays for it."""
+    from . import torchscript_ops
+
+    return torchscript_ops.OPERATORS, torchscript_ops.NAMESPACES
+
 
 # globals TorchScript's C++ unpickler knows (torch/csrc/jit/serialization/unpickler.cpp)
 _OWN_MODULES = frozenset(("torch.jit._pickle", "torch._utils"))
@@ -81,36 +100,81 @@ def scan_code(zf: zipfile.ZipFile) -> Tuple[List[Finding], List[str]]:
 
 
 def judge_code(text: str, where: str) -> List[Finding]:
+    """Every operator the code names must be on the allow list: one outside it (or a torch
+    namespace name used as a value, where the operator cannot be told) is dangerous; an
+    operator of a custom library (which the archive cannot load by itself) is suspicious."""
+    allowed, torch_namespaces = allowed_operators()
     out: List[Finding] = []
-    for line_no, line in enumerate(text.splitlines(), 1):
-        at = f"{where}:{line_no}"
-        match = _FILE_OPS.search(line)
-        if match:
-            op = match.group(0).rstrip("( ")
-            out.append(Finding("torchscript-op", at, DANGEROUS, f"{op}: reaches files"))
-        for namespace, op in _OPS_CALL.findall(line):
-            if namespace not in _TORCH_NAMESPACES:
-                out.append(
-                    Finding(
-                        "torchscript-op",
-                        at,
-                        SUSPICIOUS,
-                        f"ops.{namespace}.{op}: custom operator from a library outside torch",
-                    )
+    judged = set()  # where a chain was judged: its own ".op(" is not a method call
+
+    def at(pos: int) -> str:
+        return f"{where}:{text.count(chr(10), 0, pos) + 1}"
+
+    for match in _CHAIN.finditer(text):
+        root = match.group(1)
+        if root not in _OPERATOR_ROOTS:
+            continue
+        parts = [root] + [p.strip() for p in match.group(2).split(".")[1:]]
+        judged.update(range(match.start(), match.end()))
+        dotted = ".".join(parts)
+        if dotted in _KNOWN_DOTTED:
+            continue
+        operator = _operator_of(parts)
+        if operator is None:
+            out.append(
+                Finding(
+                    "torchscript-op",
+                    at(match.start()),
+                    DANGEROUS,
+                    f"{dotted}: a torch namespace used as a value (the operator cannot be told)",
                 )
-        for groups in _CLASSES.findall(line):
-            namespace = groups[0] or groups[2]
-            cls = groups[1] or groups[3]
+            )
+            continue
+        if operator.startswith("class:"):
+            namespace, cls = operator[6:].split(".", 1)
             if namespace not in _OWN_CLASSES_NAMESPACES:
-                out.append(
-                    Finding(
-                        "torchscript-class",
-                        at,
-                        SUSPICIOUS,
-                        f"torch.classes.{namespace}.{cls}: custom class from a library",
-                    )
-                )
+                detail = f"torch.classes.{namespace}.{cls}: custom class from a library"
+                out.append(Finding("torchscript-class", at(match.start()), SUSPICIOUS, detail))
+            continue
+        finding = _judge_operator(operator, dotted, allowed, torch_namespaces)
+        if finding is not None:
+            out.append(Finding("torchscript-op", at(match.start()), *finding))
+    for match in _METHOD.finditer(text):
+        if match.start() in judged:
+            continue
+        operator = "aten::" + match.group(1)
+        if operator in _REASONS:
+            detail = f"{match.group(0).rstrip('( ')}: aten method {operator} {_REASONS[operator]}"
+            out.append(Finding("torchscript-op", at(match.start()), DANGEROUS, detail))
     return out
+
+
+def _operator_of(parts: List[str]):
+    """``namespace::name`` a dotted name resolves to, ``class:ns.cls`` for a custom class,
+    None for a bare namespace (``torch`` alone, ``ops.aten``) used as a value."""
+    root, rest = parts[0], parts[1:]
+    if root == "ops":
+        return f"{rest[0]}::{rest[1]}" if len(rest) >= 2 else None
+    if not rest:
+        return None
+    if root == "torch" and rest[0] == "ops":
+        return f"{rest[1]}::{rest[2]}" if len(rest) >= 3 else None
+    if root == "torch" and rest[0] == "classes":
+        return f"class:{rest[1]}.{rest[2]}" if len(rest) >= 3 else None
+    if root == "torch" and rest[0] == "autograd":  # torch.autograd.X is aten::X
+        return f"aten::{rest[1]}" if len(rest) >= 2 else None
+    return f"aten::{rest[0]}"
+
+
+def _judge_operator(operator: str, dotted: str, allowed, torch_namespaces):
+    if operator in allowed:
+        return None
+    namespace = operator.split("::", 1)[0]
+    if operator in _REASONS:
+        return DANGEROUS, f"{dotted}: {operator} {_REASONS[operator]}"
+    if namespace in torch_namespaces:
+        return DANGEROUS, f"{dotted}: {operator} is outside the TorchScript operator allow list"
+    return SUSPICIOUS, f"{dotted}: {operator}: custom operator from a library outside torch"
 
 
 def regrade_global(g):

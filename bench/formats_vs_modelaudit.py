@@ -1,0 +1,200 @@
+"""Warden's model scanner vs ModelAudit on the code-carrying formats of issue 18.
+
+Builds the malicious and benign files with the real libraries (the test builders in
+tests/guard: format_files.py, onnx_files.py, skops_files.py, nemo_files.py; each malicious
+file there proves its payload runs without Warden), plus chat templates (GGUF and
+tokenizer_config.json) and a Hugging Face auto_map folder; then scans the whole folder once
+with each tool as a whole process and reports, per tool: malicious files flagged, missed,
+benign files flagged (false alarms), wall and CPU time.
+
+    PYTHONPATH=. .venv/bin/python bench/formats_vs_modelaudit.py [--modelaudit PATH]
+
+(default PATH /tmp/ma-venv/bin/modelaudit: ``python -m venv /tmp/ma-venv &&
+/tmp/ma-venv/bin/pip install modelaudit==0.2.54``).
+
+Flagged: Warden verdict ``dangerous`` (or ``error``: the guard refuses what it cannot read);
+ModelAudit an issue of severity ``critical`` or ``warning`` located in the file. Warden's
+``suspicious`` is counted apart (the guard loads those).
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+TESTS = os.path.join(REPO, "tests", "guard")
+
+# (path relative to the bench folder, malicious?)
+LABELS = {
+    "formats/lambda.keras": True,
+    "formats/lambda.h5": True,
+    "formats/from_file_ts.pt": True,
+    "formats/from_file_ts_via_torch_load.pt": True,
+    "formats/save_ts.pt": True,
+    "formats/save_spaced_ts.pt": True,
+    "formats/save_ops_ts.pt": True,
+    "formats/save_paren_ts.pt": True,
+    "formats/apply.yaml": True,
+    "formats/tag_directive.yaml": True,
+    "formats/dense.keras": False,
+    "formats/dense.h5": False,
+    "formats/config.yaml": False,
+    "formats/linear_ts.pt": False,
+    "formats/conv_scripted_ts.pt": False,
+    "formats/conv_traced_ts.pt": False,
+    "formats/lstm_scripted_ts.pt": False,
+    "formats/lstm_traced_ts.pt": False,
+    "formats/flow_scripted_ts.pt": False,
+    "formats/transformer_scripted_ts.pt": False,
+    "onnx/escape_symlink/model.onnx": True,
+    "onnx/escape_dotdot/model.onnx": True,
+    "onnx/escape_absolute/model.onnx": True,
+    "onnx/benign/model.onnx": False,
+    "skops/reduce_system.skops": True,
+    "skops/pipeline.skops": False,
+    "skops/forest.skops": False,
+    "nemo/mknod.nemo": True,
+    "nemo/benign.nemo": False,
+    "templates/evil.gguf": True,
+    "templates/benign.gguf": False,
+    "templates/evil/tokenizer_config.json": True,
+    "templates/benign/tokenizer_config.json": False,
+    "hf/evil/config.json": True,
+    "hf/benign/config.json": False,
+}
+TEMPLATE_ESCAPE = (
+    "{% for c in ().__class__.__base__.__subclasses__() %}"
+    "{% if c.__name__ == 'catch_warnings' %}"
+    "{{ c()._module.__builtins__['__import__']('os').system('true') }}"
+    "{% endif %}{% endfor %}"
+)
+TEMPLATE_BENIGN = (
+    "{{ bos_token }}{% for message in messages %}{{ message['content'] + eos_token }}{% endfor %}"
+)
+
+
+def _builder(script, *args):
+    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH="")
+    subprocess.run([sys.executable, os.path.join(TESTS, script), *args], env=env, check=True,
+                   capture_output=True, timeout=600)  # fmt: skip
+
+
+def build(root):
+    for sub in ("formats", "onnx", "skops", "nemo", "templates", "hf"):
+        os.makedirs(os.path.join(root, sub))
+    _builder("format_files.py", os.path.join(root, "formats"))
+    _builder("onnx_files.py", "build", os.path.join(root, "onnx"))
+    _builder("skops_files.py", os.path.join(root, "skops"))
+    _builder("nemo_files.py", os.path.join(root, "nemo"))
+    os.remove(os.path.join(root, "nemo", "lookalike.nemo"))  # needs installed code: not a file
+    os.remove(os.path.join(root, "nemo", "hydra_mknod.yaml"))
+    shutil.rmtree(os.path.join(root, "nemo", "pkg"))
+    shutil.rmtree(os.path.join(root, "onnx", "custom_domain"))
+    _templates(os.path.join(root, "templates"))
+    _auto_map(os.path.join(root, "hf"))
+
+
+def _templates(folder):
+    import gguf
+    import numpy as np
+
+    for name, template in (("evil", TEMPLATE_ESCAPE), ("benign", TEMPLATE_BENIGN)):
+        writer = gguf.GGUFWriter(os.path.join(folder, name + ".gguf"), "llama")
+        writer.add_chat_template(template)
+        writer.add_token_list(["<s>", "</s>", "hi"])
+        writer.add_tensor("tok_embd", np.zeros((3, 2), dtype=np.float32))
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+        os.makedirs(os.path.join(folder, name))
+        with open(os.path.join(folder, name, "tokenizer_config.json"), "w") as fh:
+            json.dump({"chat_template": template}, fh)
+
+
+def _auto_map(folder):
+    for name, body in (
+        ("evil", "import os\nos.system('true')\nclass M: pass\n"),
+        ("benign", "import math\nclass M:\n    scale = math.sqrt(2)\n"),
+    ):
+        os.makedirs(os.path.join(folder, name))
+        with open(os.path.join(folder, name, "modeling_m.py"), "w") as fh:
+            fh.write(body)
+        with open(os.path.join(folder, name, "config.json"), "w") as fh:
+            json.dump({"model_type": "m", "auto_map": {"AutoModel": "modeling_m.M"}}, fh)
+
+
+def _timed(cmd, cwd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=3600)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, wall, cpu
+
+
+def warden(root, files):
+    cmd = [sys.executable, "-m", "jupyterlab_warden.kernel.scan", "--format", "json", *files]
+    proc, wall, cpu = _timed(cmd, root)
+    verdicts = {os.path.relpath(os.path.join(root, r["path"]), root): r["verdict"]
+                for r in json.loads(proc.stdout)}  # fmt: skip
+    flagged = {f for f, v in verdicts.items() if v in ("dangerous", "error")}
+    suspicious = {f for f, v in verdicts.items() if v == "suspicious"}
+    return flagged, suspicious, wall, cpu
+
+
+def modelaudit(root, files, exe):
+    cmd = [exe, "scan", "--format", "json", *files]
+    proc, wall, cpu = _timed(cmd, root)
+    report = json.loads(proc.stdout)
+    flagged = set()
+    for issue in report.get("issues", []):
+        if issue.get("severity") not in ("critical", "warning"):
+            continue
+        location = str(issue.get("location") or "")
+        for f in files:
+            if location.startswith(os.path.join(root, f)) or location.startswith(f):
+                flagged.add(f)
+    return flagged, set(), wall, cpu
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modelaudit", default="/tmp/ma-venv/bin/modelaudit")
+    args = parser.parse_args()
+    root = tempfile.mkdtemp(prefix="warden-formats-bench-")
+    build(root)
+    files = sorted(LABELS)
+    missing = [f for f in files if not os.path.exists(os.path.join(root, f))]
+    assert not missing, missing
+    malicious = {f for f in files if LABELS[f]}
+    benign = set(files) - malicious
+    rows = []
+    for name, run in (("Warden", warden), ("ModelAudit 0.2.54", modelaudit)):
+        extra = (args.modelaudit,) if run is modelaudit else ()
+        flagged, suspicious, wall, cpu = run(root, files, *extra)
+        rows.append((name, flagged & malicious, malicious - flagged, flagged & benign,
+                     suspicious & benign, wall, cpu))  # fmt: skip
+    print(f"{len(malicious)} malicious, {len(benign)} benign files in {root}\n")
+    print(
+        "| tool | malicious flagged | missed | false alarms | benign suspicious | wall s | CPU s |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, hit, miss, fa, susp, wall, cpu in rows:
+        print(f"| {name} | {len(hit)}/{len(malicious)} | {len(miss)} | {len(fa)} | {len(susp)} "
+              f"| {wall:.1f} | {cpu:.1f} |")  # fmt: skip
+    for name, hit, miss, fa, *_ in rows:
+        print(f"\n{name} missed: {', '.join(sorted(miss)) or '-'}")
+        print(f"{name} false alarms: {', '.join(sorted(fa)) or '-'}")
+
+
+if __name__ == "__main__":
+    main()
