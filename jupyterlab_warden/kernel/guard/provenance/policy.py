@@ -101,6 +101,8 @@ class SignaturePolicy:
         self.paths = _strings(required.get("paths"))
         self.hub_repos = [r.lower() for r in _strings(required.get("hub_repos"))]
         self.kinds = frozenset(_strings(required.get("kinds")))
+        # loads that name no file (bytes, BytesIO, a pipe): refused when True (opt-in)
+        self.unnamed_loads = required.get("unnamed_loads") is True
         trusted = section.get("trusted") or {}
         self.trusted = TrustedIdentities(trusted if isinstance(trusted, dict) else {}, problems)
         self.on_unsigned = _action(section.get("on_unsigned"), problems, "on_unsigned")
@@ -109,7 +111,7 @@ class SignaturePolicy:
 
     @property
     def active(self) -> bool:
-        return bool(self.paths or self.hub_repos or self.kinds)
+        return bool(self.paths or self.hub_repos or self.kinds or self.unnamed_loads)
 
     def required(self, path: str, kind: str, hub_repo: Optional[str]) -> Optional[str]:
         """Why a signature is required for this load ('path <glob>' ...), or None."""
