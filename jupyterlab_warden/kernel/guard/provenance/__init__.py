@@ -13,8 +13,8 @@ reads of the same file are not checked twice).
 from typing import Optional
 
 from .fleet import FleetVerdicts
-from .links import required_by_link
 from .ledger import DownloadLedger
+from .links import required_by_link
 from .policy import ProvenancePolicy, hub_repo_from_cache_path, kind_of_call
 from .signatures import SignatureVerifier
 
