@@ -24,7 +24,8 @@ def _merge(base: dict, extra: dict) -> dict:
 
 
 def run_cell(code: str, tmp: Path, policy=None, env=None, guarded=True) -> dict:
-    """rc, stdout, stderr and the events the guard spooled."""
+    """rc, stdout, stderr and the events the guard spooled (each checked against contract 3,
+    schema/event.schema.json)."""
     tmp.mkdir(parents=True, exist_ok=True)
     spool = tmp / "spool"
     spool.mkdir(mode=0o700, exist_ok=True)
@@ -55,4 +56,9 @@ def run_cell(code: str, tmp: Path, policy=None, env=None, guarded=True) -> dict:
         if name.endswith(".jsonl"):
             with open(spool / name, encoding="utf-8") as fh:
                 events += [json.loads(line) for line in fh if line.strip()]
+    import jsonschema
+
+    schema = json.loads((REPO / "schema" / "event.schema.json").read_text())
+    for event in events:
+        jsonschema.Draft202012Validator(schema).validate(event)
     return {"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr, "events": events}
