@@ -155,3 +155,27 @@ def test_reviewed_content_loads_from_any_endpoint_and_its_record_says_where(tmp_
     assert event["artifact"]["source"]["hub"]["commit"] is None
     assert "not believed" in event["message"]
     assert json.dumps(event).count(hub.endpoint) >= 1
+
+
+def test_content_pins_decide_even_for_an_allowed_endpoint(tmp_path):
+    """commits + files: the reviewed bytes load from a mirror the policy does not list; other
+    bytes at the reviewed commit are refused even from a listed endpoint."""
+    mark = tmp_path / "PWNED"
+    files = {"modeling_custom.py": hashlib.sha256(REVIEWED).hexdigest()}
+    with FakeHub() as mirror:
+        repo = mirror.repo("acme/custom-arch")
+        repo.commits[C] = {"modeling_custom.py": REVIEWED}
+        repo.branches["main"] = C
+        values = {"C": C, "endpoint": mirror.endpoint, "cache": str(tmp_path / "c1")}
+        code = DOWNLOAD["endpoint="] % values + IMPORT
+        ok = run_cell(code, tmp_path / "mirror", _policy({"commits": [C], "files": files}))
+    assert "IMPORTED" in ok["stdout"], ok["stderr"][-2000:]
+    with _attacker_hub(mark) as listed:
+        values = {"C": C, "endpoint": listed.endpoint, "cache": str(tmp_path / "c2")}
+        code = DOWNLOAD["endpoint="] % values + IMPORT
+        policy = _policy({"commits": [C], "files": files}, endpoints=[listed.endpoint])
+        result = run_cell(code, tmp_path / "listed", policy)
+    assert not mark.exists()
+    (event,) = result["events"]
+    assert (event["rule_id"], event["action"]) == ("hub-remote-code-not-allowed", "blocked")
+    assert "content (sha256)" in event["message"]

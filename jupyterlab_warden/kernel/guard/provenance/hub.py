@@ -180,7 +180,10 @@ def _before(state, label, repo_id, revision, filename=None, endpoint=None) -> No
     if refusal is not None and not _pinned_by_content(hub, repo_id, filename):
         evidence["reason"] = "endpoint-not-allowed"
         state.apply_rule(
-            refusal[0], evidence, f"downloading from the hub endpoint {endpoint}", refusal[1]
+            refusal[0],
+            evidence,
+            f"downloading from the hub endpoint {endpoint or '(unreadable)'}",
+            refusal[1],
         )
 
 
@@ -190,7 +193,7 @@ def _pinned_by_content(hub, repo_id, filename) -> bool:
     if hub.require_pinned or hub.remote_code is None or filename is None:
         return False
     entry = hub.remote_code.get(str(repo_id).strip().lower())
-    return entry is not None and entry.files is not None and not entry.commits
+    return entry is not None and entry.files is not None
 
 
 def _commit_of(path: str, filename: str, local_dir) -> Optional[str]:
