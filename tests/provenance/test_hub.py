@@ -40,7 +40,13 @@ def _records(guard):
     return [e for e in guard.events if e["rule_id"] == "hub-download"]
 
 
+def _believe(guard, hub, **hub_policy):
+    """A policy that believes the fake hub's word (it stands in for the official hub)."""
+    guard.set_policy({"provenance": {"hub": dict(hub_policy, endpoints=[hub.endpoint])}})
+
+
 def test_moving_branch_is_recorded_at_each_commit(guard, hub):
+    _believe(guard, hub)
     repo = hub.repo("acme/resnet")
     first = repo.commit({"model.pt": _weights(1.0), "config.json": b"{}"})
     path_a = _download(hub, "acme/resnet", "model.pt")
@@ -69,6 +75,7 @@ def test_moving_branch_is_recorded_at_each_commit(guard, hub):
 def test_snapshot_download_records_every_file_with_the_asked_revision(guard, hub):
     from huggingface_hub import snapshot_download
 
+    _believe(guard, hub)
     repo = hub.repo("acme/bert")
     commit = repo.commit({"model.pt": _weights(3.0), "tokenizer.json": b"{}"}, branch="v1")
     folder = snapshot_download(
@@ -84,7 +91,9 @@ def test_snapshot_download_records_every_file_with_the_asked_revision(guard, hub
 def test_pinned_revisions_required(guard, hub):
     repo = hub.repo("acme/resnet")
     commit = repo.commit({"model.pt": _weights(1.0)})
-    guard.set_policy({"provenance": {"hub": {"require_pinned_revision": True}}})
+    guard.set_policy(
+        {"provenance": {"hub": {"require_pinned_revision": True, "endpoints": [hub.endpoint]}}}
+    )
     hub.requests.clear()
     with pytest.raises(WardenBlockedLoad) as refused:
         _download(hub, "acme/resnet", "model.pt")  # main: a branch
@@ -115,7 +124,10 @@ def test_remote_code_only_from_listed_repository_at_listed_commit(guard, hub):
     guard.set_policy(
         {
             "provenance": {
-                "hub": {"trust_remote_code": [{"repo": "acme/custom", "commits": [reviewed]}]}
+                "hub": {
+                    "endpoints": [hub.endpoint],
+                    "trust_remote_code": [{"repo": "acme/custom", "commits": [reviewed]}],
+                }
             }
         }
     )
@@ -135,7 +147,9 @@ def test_remote_code_only_from_listed_repository_at_listed_commit(guard, hub):
 def test_refused_download_stays_refused_in_the_cache(guard, hub):
     repo = hub.repo("acme/resnet")
     repo.commit({"model.pt": _weights(1.0)})
-    guard.set_policy({"provenance": {"hub": {"trust_remote_code": []}}})
+    guard.set_policy(
+        {"provenance": {"hub": {"trust_remote_code": [], "endpoints": [hub.endpoint]}}}
+    )
     repo.commit({"model.pt": _weights(1.0), "evil.py": b"pass\n"})
     with pytest.raises(WardenBlockedLoad):
         _download(hub, "acme/resnet", "evil.py")

@@ -20,7 +20,7 @@ import types
 import weakref
 
 from . import format_loaders, installs, tracebacks
-from .provenance import hub
+from .provenance import hub, weights
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
 # (module, attribute, label, wrapper kind)
@@ -60,7 +60,8 @@ LOAD_TARGETS = (
     )
     + format_loaders.LOAD_TARGETS
     + hub.LOAD_TARGETS
-)  # issue 18 formats; issue 19 hub downloads
+    + weights.LOAD_TARGETS
+)  # issue 18 formats; issue 19 hub downloads and signature checks of safetensors loads
 LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue 20)
 _MODULES = frozenset(target[0] for target in LOAD_TARGETS)
 
@@ -132,7 +133,12 @@ class _Patcher:
         state = self.state
         if kind == "unpickler":
             return _unpickler_class(original, state, label)
-        fmt_maker = format_loaders.maker(kind) or hub.maker(kind) or installs.maker(kind)
+        fmt_maker = (
+            format_loaders.maker(kind)
+            or hub.maker(kind)
+            or weights.maker(kind)
+            or installs.maker(kind)
+        )
         if fmt_maker is not None:
             return _wrap(original, fmt_maker(original, label, state), kind)
         maker = {

@@ -505,7 +505,10 @@ class GuardState:
             view = memoryview(data)
         except TypeError:
             return ctx  # not a buffer: the unpickler will refuse it itself
-        return self._scan_into(ctx, filesource.FileSource(None, view, view.nbytes, None))
+        source = filesource.FileSource(None, view, view.nbytes, None)
+        if outer is None:
+            self.provenance.check_load(self, ctx, source)  # required_for.unnamed_loads
+        return self._scan_into(ctx, source)
 
     def _require_intact(self, call: str) -> None:
         """Every load refuses while the state is altered (even one naming no global)."""

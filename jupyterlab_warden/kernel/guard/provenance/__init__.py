@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .fleet import FleetVerdicts
 from .ledger import DownloadLedger
+from .links import required_by_link
 from .policy import ProvenancePolicy, hub_repo_from_cache_path, kind_of_call
 from .signatures import SignatureVerifier
 
@@ -152,6 +153,7 @@ class Provenance:
         """Refuse (or ask to confirm) the load of a file the policy says must be signed and
         is not validly signed by a trusted identity; a download the hub policy refused."""
         if source is None or source.path is None:
+            self._check_unnamed(state, ctx, source)
             return
         ctx.path, ctx.size, ctx.hash_source = source.path, source.size, source
         if self.ledger.is_refused(source.path):
@@ -171,6 +173,8 @@ class Provenance:
         hub = self.hub_source(source.path)
         why = rules.required(source.path, kind_of_call(ctx.call), hub and hub.get("repo"))
         if why is None:
+            why = required_by_link(source.path, rules.paths)
+        if why is None:
             return
         verdict = self.verifier.verify(source.path, rules.trusted)
         ctx.signature = verdict
@@ -178,6 +182,27 @@ class Provenance:
             return
         if state.check_trust(ctx):
             return  # the admin listed this exact file's sha256 as trusted
+        self._refuse(state, ctx, verdict, why)
+
+    def _check_unnamed(self, state, ctx, source) -> None:
+        """A load with no file name (bytes, a stream): no signature can be looked up, and no
+        path requirement can match it. ``required_for.unnamed_loads`` refuses it (unless the
+        admin trusts its sha256); without it the load is not a signature matter."""
+        rules = self.policy.signatures
+        if not rules.unnamed_loads or not state.enabled:
+            return
+        if source is not None:
+            ctx.size, ctx.hash_source = source.size, source
+            if state.check_trust(ctx):
+                return
+        from .signatures import Verdict
+
+        verdict = Verdict("unsigned", None, None, "a load that names no file has no signature")
+        ctx.signature = verdict
+        self._refuse(state, ctx, verdict, "loads that name no file (unnamed_loads)")
+
+    def _refuse(self, state, ctx, verdict, why: str) -> None:
+        rules = self.policy.signatures
         rule, attr = _BY_STATUS[verdict.status]
         action = getattr(rules, attr) if attr else "block"
         evidence = {
@@ -188,6 +213,8 @@ class Provenance:
         }
         if verdict.signer:
             evidence["signer"] = verdict.signer
+        if ctx.path is None:
+            evidence["reason"] = "no-file-name"
         evidence.update(state.file_evidence(ctx, with_hash=True))
         outcome = state.apply_rule(
             rule,

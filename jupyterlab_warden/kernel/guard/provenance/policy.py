@@ -14,6 +14,7 @@ hub resolves names.
 
 from __future__ import annotations
 
+import collections
 import fnmatch
 import os
 import re
@@ -30,8 +31,11 @@ _KIND_BY_CALL = (
     ("keras.", "keras"),
     ("yaml.", "yaml"),
     ("joblib.", "joblib"),
+    ("safetensors.", "safetensors"),
 )
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+OFFICIAL_ENDPOINT = "https://huggingface.co"
 
 
 def kind_of_call(call: str) -> str:
@@ -102,6 +106,8 @@ class SignaturePolicy:
         self.paths = _strings(required.get("paths"))
         self.hub_repos = [r.lower() for r in _strings(required.get("hub_repos"))]
         self.kinds = frozenset(_strings(required.get("kinds")))
+        # loads that name no file (bytes, BytesIO, a pipe): refused when True (opt-in)
+        self.unnamed_loads = required.get("unnamed_loads") is True
         trusted = section.get("trusted") or {}
         self.trusted = TrustedIdentities(trusted if isinstance(trusted, dict) else {}, problems)
         self.on_unsigned = _action(section.get("on_unsigned"), problems, "on_unsigned")
@@ -110,7 +116,7 @@ class SignaturePolicy:
 
     @property
     def active(self) -> bool:
-        return bool(self.paths or self.hub_repos or self.kinds)
+        return bool(self.paths or self.hub_repos or self.kinds or self.unnamed_loads)
 
     def required(self, path: str, kind: str, hub_repo: Optional[str]) -> Optional[str]:
         """Why a signature is required for this load ('path <glob>' ...), or None."""
@@ -127,14 +133,46 @@ class SignaturePolicy:
         return None
 
 
+def endpoint_origin(url) -> Optional[str]:
+    """``scheme://host[:port]`` of a hub endpoint URL, lower-cased, without user info or path
+    (never a token); None when it is not an http(s) URL with a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url).strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return None
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+# One reviewed repository: ``commits`` reviewed (frozenset), and/or ``files``: the sha256 of each
+# reviewed file, name in the repository -> sha256, None when not pinned (content: a forged commit
+# claim or a file planted in the cache cannot match it)
+RemoteCode = collections.namedtuple("RemoteCode", "commits files")
+
+
 class HubPolicy:
     def __init__(self, section: dict, problems: List[str]):
+        listed_endpoints = section.get("endpoints")
+        if listed_endpoints is None:
+            listed_endpoints = [OFFICIAL_ENDPOINT]
+        # the hub servers whose word (X-Repo-Commit, the files) the hub policy believes
+        self.endpoints = frozenset(
+            filter(None, (endpoint_origin(e) for e in _strings(listed_endpoints)))
+        )
+        if isinstance(listed_endpoints, list) and len(self.endpoints) < len(listed_endpoints):
+            problems.append("provenance hub.endpoints has entries that are not http(s) URLs")
         allowed = section.get("allowed_repos")
         # None: any repository (the default); a list: only these (org/* globs)
         self.allowed = None if allowed is None else [r.lower() for r in _strings(allowed)]
         self.require_pinned = section.get("require_pinned_revision") is True
         # None (the default): Python files download as before; a list: only from these
-        self.remote_code: Optional[Dict[str, frozenset]] = None
+        self.remote_code: Optional[Dict[str, RemoteCode]] = None
         listed = section.get("trust_remote_code")
         if listed is not None:
             self.remote_code = {}
@@ -143,18 +181,57 @@ class HubPolicy:
                 problems.append(f"provenance hub.trust_remote_code[{i}] needs a repo: ignored")
                 continue
             commits = frozenset(c for c in _strings(entry.get("commits")) if is_commit(c))
-            self.remote_code[entry["repo"].lower()] = commits
+            files = entry.get("files")
+            if files is not None:
+                files = {
+                    str(k): v.lower()
+                    for k, v in (files.items() if isinstance(files, dict) else ())
+                    if isinstance(v, str) and _SHA256.match(v.lower())
+                }
+                if len(files) < len(entry.get("files") or ()) or not isinstance(
+                    entry.get("files"), dict
+                ):
+                    problems.append(
+                        f"provenance hub.trust_remote_code[{i}].files has entries that are "
+                        "not sha256 hex digests: those files are not allowed"
+                    )
+            self.remote_code[entry["repo"].lower()] = RemoteCode(commits, files)
 
     def repo_allowed(self, repo: str) -> bool:
         if self.allowed is None:
             return True
         return any(fnmatch.fnmatchcase(repo.lower(), p) for p in self.allowed)
 
-    def remote_code_allowed(self, repo: str, commit: Optional[str]) -> bool:
+    def endpoint_allowed(self, origin: Optional[str]) -> bool:
+        return origin is not None and origin in self.endpoints
+
+    def remote_code_refusal(
+        self,
+        repo: str,
+        commit: Optional[str],
+        filename: str,
+        sha256: Optional[str],
+        endpoint_ok: bool,
+    ) -> Optional[str]:
+        """Why this Python file may not be used (None: allowed). A reviewed file's content
+        (sha256) decides wherever it came from; a commit alone only when the server that
+        claimed it is one the policy believes (``endpoints``)."""
         if self.remote_code is None:
-            return True
-        commits = self.remote_code.get(repo.lower())
-        return commits is not None and commit is not None and commit in commits
+            return None
+        entry = self.remote_code.get(repo.lower())
+        if entry is None:
+            return "the repository is not listed"
+        if entry.commits and (commit is None or commit not in entry.commits):
+            return "the commit it resolved to is not a reviewed commit"
+        if entry.files is not None:
+            if sha256 is None or entry.files.get(filename) != sha256:
+                return "its content (sha256) is not the reviewed content of " + filename[:200]
+            return None
+        if not entry.commits:
+            return "the entry lists neither commits nor file hashes"
+        if not endpoint_ok:
+            return "the commit was claimed by a hub endpoint the policy does not allow"
+        return None
 
 
 class ProvenancePolicy:
