@@ -1,3 +1,6 @@
+import sys
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -7,3 +10,20 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 def jp_server_config(jp_server_config):
     # Load Warden into the real jupyter server each test starts.
     return {"ServerApp": {"jpserver_extensions": {"jupyterlab_warden": True}}}
+
+
+@pytest.fixture
+def real_central(tmp_path):
+    """The real central service (Node, SQLite) on 127.0.0.1 for one test. It fails, never
+    skips, when central cannot run here (not built, no Node)."""
+    for folder in (Path(__file__).resolve().parent, Path(__file__).resolve().parent / "central"):
+        if str(folder) not in sys.path:  # real_central.py and the harness it imports
+            sys.path.insert(0, str(folder))
+    from real_central import RealCentral, central_problem
+
+    problem = central_problem()
+    if problem:
+        pytest.fail(problem)
+    service = RealCentral(tmp_path / "central").start()
+    yield service
+    service.stop()

@@ -7,7 +7,6 @@ import sys
 import pytest
 from events_for_tests import kernel_event
 from labserver_harness import LabServer, wait_for
-from real_central import RealCentral, central_problem
 
 from jupyterlab_warden.lab.central.status_reporter import (
     MAX_KERNELS_LISTED,
@@ -61,16 +60,6 @@ def test_coverage_is_bounded_and_says_when_launch_guard_is_off():
     # With the launch guard off nothing vouches for a kernel, whatever its entry says.
     claimed = kernel_coverage([{"kernel_id": "k", "guard_active": True}], launch_guard=False)
     assert claimed["guarded"] == 0
-
-
-@pytest.fixture
-def real_central(tmp_path):
-    problem = central_problem()
-    if problem:
-        pytest.fail(problem)
-    central = RealCentral(tmp_path / "central").start()
-    yield central
-    central.stop()
 
 
 def bare_kernelspec(data_dir):

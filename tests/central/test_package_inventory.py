@@ -4,7 +4,6 @@ post carries it, flagged from the shipped OSV snapshot; the real central shows i
 
 import pytest
 from labserver_harness import LabServer, wait_for
-from real_central import RealCentral, central_problem
 
 FAKE_SKOPS = '''
 import os, sys
@@ -12,16 +11,6 @@ site = os.path.join(os.environ["WARDEN_TEST_SITE"])
 sys.path.insert(0, site)
 import skops  # the fake 0.12.0 below: affected by CVE-2025-54886
 '''
-
-
-@pytest.fixture
-def real_central(tmp_path):
-    problem = central_problem()
-    if problem:
-        pytest.fail(problem)
-    central = RealCentral(tmp_path / "central").start()
-    yield central
-    central.stop()
 
 
 def _fake_site(tmp_path):

@@ -7,21 +7,10 @@ import pytest
 from events_for_tests import events
 from labserver_harness import LabServer, wait_for
 from outage_scenario import run_outage
-from real_central import RealCentral, central_problem
 
 from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
 
 OUTAGE = float(os.environ.get("WARDEN_OUTAGE_SECONDS", "6"))
-
-
-@pytest.fixture
-def real_central(tmp_path):
-    problem = central_problem()
-    if problem:
-        pytest.fail(problem)
-    central = RealCentral(tmp_path / "central").start()
-    yield central
-    central.stop()
 
 
 def lab_settings(central, **extra):

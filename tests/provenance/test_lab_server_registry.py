@@ -7,27 +7,15 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 from jupyterlab_warden.kernel import event_spool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 from labserver_harness import LabServer, wait_for  # noqa: E402
-from real_central import RealCentral, central_problem  # noqa: E402
 from test_with_real_central import lab_settings  # noqa: E402
 
 
-@pytest.fixture
-def central(tmp_path):
-    problem = central_problem()
-    if problem:
-        pytest.fail(problem)
-    service = RealCentral(tmp_path / "central").start()
-    yield service
-    service.stop()
-
-
-def test_spooled_load_reaches_central_as_an_artifact_report(tmp_path, central):
+def test_spooled_load_reaches_central_as_an_artifact_report(tmp_path, real_central):
+    central = real_central
     spool = tmp_path / "spool"
     settings = lab_settings(central, spool_dir=str(spool), central_poll_interval=0.5)
     lab = LabServer(tmp_path / "lab", settings).start()

@@ -9,8 +9,6 @@ Each "kernel" is this process's guard, reset between labs, fed what ``_server_up
 import asyncio
 import io
 import pickle
-import sys
-from pathlib import Path
 
 import pytest
 from fake_hub import FakeHub
@@ -20,19 +18,11 @@ from jupyterlab_warden.lab.artifacts.registry import ArtifactRegistry
 from jupyterlab_warden.lab.central.client import CentralClient
 from jupyterlab_warden.lab.central.signing import load_public_keys
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
-from real_central import RealCentral, central_problem  # noqa: E402
-
 
 @pytest.fixture
-def central(tmp_path):
-    problem = central_problem()
-    if problem:
-        pytest.fail(problem)
-    service = RealCentral(tmp_path / "central").start()
-    service.lab_b_token = service._cli("lab", "create-token", "--name", "lab-b")
-    yield service
-    service.stop()
+def central(real_central):
+    real_central.lab_b_token = real_central._cli("lab", "create-token", "--name", "lab-b")
+    return real_central
 
 
 def _sync(registry, url, token):
