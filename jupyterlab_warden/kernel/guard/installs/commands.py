@@ -85,11 +85,21 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
             # the installer's arguments, or which program runs, depend on the expansion
             raise Unreadable(
-                f"it uses a shell expansion ({expanded[0][:60]}) Warden cannot resolve before "
-                "the shell runs it"
+                f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
+                "before the shell runs it"
             )
         found += _simple(command, {}, depth)
     return found
+
+
+def _construct(token: str) -> str:
+    """Names the shell construct in ``token`` without quoting it: a word may hold a secret
+    (``https://bob:S3CRE$T@host``), and messages go into events."""
+    if "$(" in token or "`" in token:
+        return "a command substitution"
+    if "$" in token:
+        return "a $ parameter"
+    return "a brace list"
 
 
 def _split(tokens: List[str]) -> List[List[str]]:

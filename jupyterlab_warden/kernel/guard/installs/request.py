@@ -44,11 +44,27 @@ class InstallRequest:
 
 
 def redact_url(url: str) -> str:
-    """Drop credentials (``user:token@``) from a URL before it goes into a message or event."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
+    """A URL fit for a message or event: scheme, host, port and path only.
+
+    Split as pip splits it (``urllib.parse.urlsplit``); credentials (``user:token@``, even with
+    a ``/`` in the password), the query (``?private_token=``) and the fragment are dropped, each
+    replaced by a marker so the user still sees that one was there.
+    """
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
         return url
-    host, slash, path = rest.partition("/")
-    if "@" in host:
-        host = "***@" + host.rpartition("@")[2]
-    return f"{scheme}://{host}{slash}{path}"
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "<a URL Warden cannot parse>"
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    shown = f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
+    shown += f":{port}" if port is not None else ""
+    shown += "/***" if "@" in parts.path else parts.path  # "user:pw/with/slash@host"
+    shown += "?***" if parts.query else ""
+    shown += "#***" if parts.fragment else ""
+    return shown

