@@ -99,3 +99,120 @@ def test_an_attacker_index_posing_as_pypi_is_refused_before_pip(guarded, index, 
         guarded, index, tmp_path, result, "install-index-not-allowed", ["127.0.0.1"]
     )
     assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+# -- D1, D2: every pip setting pip would read, in any spelling -------------------------------
+
+
+def _env_pip(tmp_path, **env_words):
+    assigns = " ".join(f"'{k}={v}'" for k, v in env_words.items())
+    return (
+        f"env {assigns} {sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} "
+        f"--log {tmp_path / 'pip.log'} warden-demo-pkg"
+    )
+
+
+@pytest.mark.parametrize("var", ["PIP_Index_Url", "PIP_INDEX-URL", "PIP_index_url"])
+def test_pip_environment_names_are_read_as_pip_normalises_them(guarded, index, tmp_path, var):
+    index.requests.clear()
+    result = guarded(POLICY, _env_pip(tmp_path, **{var: index.simple}))
+    _assert_refused_before_pip(guarded, index, tmp_path, result, "install-index-not-allowed", [var])
+
+
+def test_a_requirements_file_named_by_pip_requirement_is_read(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+    command = (
+        f"PIP_REQUIREMENT=r.txt {sys.executable} -m pip install --no-deps "
+        f"--target {tmp_path / 'target'} --log {tmp_path / 'pip.log'}"
+    )
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )
+
+
+def test_a_pip_conf_requirement_is_read(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+    conf = tmp_path / "pip.conf"
+    conf.write_text(f"[install]\nrequirement = {tmp_path / 'r.txt'}\n")
+    command = (
+        f"PIP_CONFIG_FILE={conf} {sys.executable} -m pip install --no-deps "
+        f"--target {tmp_path / 'target'} --log {tmp_path / 'pip.log'}"
+    )
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )
+
+
+def test_a_pip_setting_warden_does_not_read_refuses_the_install(guarded, index, tmp_path):
+    index.requests.clear()
+    result = guarded(POLICY, _env_pip(tmp_path, PIP_USE_DEPRECATED="legacy-certs"))
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["use-deprecated"]
+    )
+
+
+# -- D2, D6: in pip, the decision is on pip's own merged options ------------------------------
+
+IN_PROCESS = r"""
+import json, os, sys
+from jupyterlab_warden.kernel import guard
+policy = json.loads(sys.argv[1])
+assert guard.install(policy) is not None
+os.environ["PIP_index_url"] = sys.argv[2]  # set after start: pip reads it, Warden's parent never
+from pip._internal.commands import create_command
+from pip._internal.cli import main as cli_main
+args = ["--no-deps", "--target", sys.argv[3], "--log", sys.argv[4], "warden-demo-pkg"]
+how = sys.argv[5]
+try:
+    if how == "create_command":
+        code = create_command("install").main(args)
+    else:
+        code = cli_main.main.__warden_original__(["install"] + args)
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("how", ["create_command", "warden_original"])
+def test_pip_run_inside_the_interpreter_is_decided_on_its_merged_options(
+    guarded, index, tmp_path, how
+):
+    import subprocess
+
+    from conftest import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", IN_PROCESS, json.dumps(POLICY), index.simple,
+        str(tmp_path / "target"), str(tmp_path / "pip.log"), how,
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["refused"] and "PIP_index_url" not in result["refused"], result
+    assert "127.0.0.1" in result["refused"]
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    events = guarded.events()
+    assert [e["evidence"]["process_event"] for e in events] == ["pip options"]
+
+
+# -- D3: every option of an option line ------------------------------------------------------
+
+
+def test_every_option_on_a_requirements_line_counts(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--pre --index-url {index.simple}\nwarden-demo-pkg\n")
+    command = [
+        sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(tmp_path / "target"),
+        "--log", str(tmp_path / "pip.log"), "-r", "r.txt",
+    ]  # fmt: skip
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )

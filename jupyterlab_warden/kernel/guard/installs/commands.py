@@ -185,6 +185,11 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
         i += 1
     if name == "timeout" and i < len(args):
         i += 1  # the duration
+    while name == "env" and i < len(args) and "=" in args[i]:
+        # env(1) sets ANY NAME=value, not only shell-valid names: PIP_INDEX-URL=... reaches pip
+        key, _, value = args[i].partition("=")
+        env[key] = value
+        i += 1
     return args[i:]
 
 

@@ -83,6 +83,18 @@ class InstallGate:
         if requests:
             self._enforce(requests, call, in_process)
 
+    def decide_resolved(self, command: str, options, args) -> None:
+        """An install decided on the options pip resolved (``resolved``): refusals only."""
+        from .request import InstallRequest
+        from .resolved import pip_request_from_options
+
+        try:
+            request = pip_request_from_options(command, options, args, os.getcwd(), os.environ)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request = InstallRequest("pip", f"pip {command}")
+            request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
+        self._enforce([request], "pip options", in_process=True)
+
     # -- policy, events, refusal -------------------------------------------------------------
     def _enforce(self, requests: list, call: str, in_process: bool) -> None:
         from . import decide
@@ -235,7 +247,7 @@ def _request(inv, env: Dict[str, str], cwd: str):
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:
-        sources.add_implicit_sources(request, env, inv.program)
+        sources.add_implicit_sources(request, env, inv.program, cwd)
     return request
 
 
@@ -322,8 +334,29 @@ def pip_main_wrapper(original, label, state):
     return main
 
 
-PATCH_TARGETS = (("pip._internal.cli.main", "main", "pip.main", "pip-main"),)
+def pip_parse_args_wrapper(original, label, state):
+    """``pip._internal.cli.base_command.Command.parse_args``: every pip command, however it is
+    started (pip's CLI, ``pip.main``, ``create_command("install").main(...)``, the original of
+    any wrapper), parses its options here; the install is decided on what pip resolved from
+    its command line, environment and config files. Refusals only."""
+
+    def parse_args(self, args, *rest, **kwargs):
+        options, positional = original(self, args, *rest, **kwargs)
+        name = getattr(self, "name", None)
+        gate = getattr(state, "installs", None)
+        if gate is not None and name in PIP_INSTALLING:
+            gate.decide_resolved(name, options, positional)
+        return options, positional
+
+    return parse_args
+
+
+PIP_INSTALLING = ("install", "download", "wheel", "lock")
+PATCH_TARGETS = (
+    ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
+    ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
+)
 
 
 def maker(kind: str):
-    return pip_main_wrapper if kind == "pip-main" else None
+    return {"pip-main": pip_main_wrapper, "pip-options": pip_parse_args_wrapper}.get(kind)

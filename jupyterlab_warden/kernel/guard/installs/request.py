@@ -43,7 +43,17 @@ class InstallRequest:
         return [r.name for r in self.requirements if r.name]
 
 
-def redact_url(url: str) -> str:
+def redact_url(text: str) -> str:
+    """``text`` (a URL, or a requirement such as ``pkg @ git+https://...``) with each URL in it
+    reduced by ``_redact_one``."""
+    import re
+
+    if "://" not in text:
+        return text
+    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S*", lambda m: _redact_one(m.group(0)), text)
+
+
+def _redact_one(url: str) -> str:
     """A URL fit for a message or event: scheme, host, port and path only.
 
     Split as pip splits it (``urllib.parse.urlsplit``); credentials (``user:token@``, even with
@@ -52,8 +62,6 @@ def redact_url(url: str) -> str:
     """
     from urllib.parse import urlsplit
 
-    if "://" not in url:
-        return url
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""

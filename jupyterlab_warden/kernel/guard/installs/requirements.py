@@ -182,20 +182,35 @@ def _strip_line_options(words: List[str]) -> List[str]:
 
 
 def _file_option(request, words, origin, base, env, depth) -> None:
-    option = words[0]
-    value = None
-    if option.startswith("--") and "=" in option:
-        option, value = option.split("=", 1)
-    elif len(option) > 2 and not option.startswith("--"):
-        option, value = option[:2], option[2:]  # -rfile.txt
-    if option not in _FILE_OPTIONS:
-        request.problems.append(f"{origin}: unknown option {option}")
-        return
-    if _FILE_OPTIONS[option] and value is None:
-        if len(words) < 2:
-            request.problems.append(f"{origin}: {option} needs a value")
+    """An option line: EVERY option on it counts, as pip's optparse reads the whole line
+    (``--pre --index-url EVIL`` sets the index)."""
+    i = 0
+    while i < len(words):
+        word, value = words[i], None
+        i += 1
+        if not word.startswith("-") or word == "-":
+            continue  # pip ignores a stray word on an option line
+        option = word
+        if word.startswith("--") and "=" in word:
+            option, value = word.split("=", 1)
+        elif len(word) > 2 and not word.startswith("--"):
+            option, value = word[:2], word[2:]  # -rfile.txt
+        takes_value = _FILE_OPTIONS.get(option, True if option in _LINE_OPTIONS else None)
+        if takes_value is None:
+            request.problems.append(f"{origin}: unknown option {option}")
             return
-        value = words[1]
+        if takes_value and value is None:
+            if i >= len(words):
+                request.problems.append(f"{origin}: {option} needs a value")
+                return
+            value, i = words[i], i + 1
+        elif not takes_value and value is not None:
+            request.problems.append(f"{origin}: {option} takes no value")
+            return
+        _apply_file_option(request, option, value, origin, base, env, depth)
+
+
+def _apply_file_option(request, option, value, origin, base, env, depth) -> None:
     if option in ("-r", "--requirement"):
         read_file(request, value, base, env, depth=depth + 1)
     elif option in ("-c", "--constraint"):
