@@ -216,3 +216,77 @@ def test_every_option_on_a_requirements_line_counts(guarded, index, tmp_path):
     _assert_refused_before_pip(
         guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
     )
+
+
+# -- D5: a Python that starts without the guard is decided by its parent ---------------------
+
+
+def _tools(argv):
+    return [(i.tool, i.args) for i in commands.invocations(argv)]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python", "-E", "--check-hash-based-pycs", "never", "-m", "pip", "install", "torcj"],
+        ["python", "-I", "-Ximporttime", "-m", "pip", "install", "torcj"],
+        ["python", "-Impip", "install", "torcj"],
+    ],
+)
+def test_every_interpreter_option_is_parsed_to_find_pip(argv):
+    assert _tools(argv) == [("pip", ["install", "torcj"])]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python", "-I", "-c", "from pip._internal.cli.main import main; main(['install','x'])"],
+        ["python", "-Es", "-c", "import runpy; runpy.run_module('pip')"],
+        ["python", "-S", "-"],
+        ["python", "--no-such-option", "-m", "pip", "install", "x"],
+    ],
+)
+def test_a_guardless_python_that_may_install_is_unreadable(argv):
+    with pytest.raises(commands.Unreadable):
+        commands.invocations(argv)
+
+
+def test_a_guardless_script_that_mentions_pip_is_unreadable(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
+    with pytest.raises(commands.Unreadable):
+        commands.invocations(["python", "-I", str(script)])
+    script.write_text("print('hello')\n")
+    assert commands.invocations(["python", "-I", str(script)]) == []
+    assert commands.invocations(["python", "-c", "import pip"]) == []  # guarded: decides itself
+
+
+def test_a_guardless_python_running_pip_is_refused_before_it_starts(guarded, index, tmp_path):
+    index.requests.clear()
+    code = (
+        "from pip._internal.cli.main import main; main(['install', '--no-deps', '--target', "
+        f"{str(tmp_path / 'target')!r}, '--log', {str(tmp_path / 'pip.log')!r}, "
+        f"'-i', {index.simple!r}, 'warden-demo-pkg'])"
+    )
+    policy = dict(POLICY, trusted_sources={"package_indexes": [index.simple]})
+    unguarded = guarded(policy, [sys.executable, "-I", "-c", code], guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg")  # the payload runs
+    import shutil
+
+    shutil.rmtree(tmp_path / "target")
+    (tmp_path / "pip.log").unlink()
+    index.requests.clear()
+    result = guarded(policy, [sys.executable, "-I", "-c", code])
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["without Warden's guard"]
+    )
+
+
+# -- finding 14: separators do not hide an imitation -----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["torc_j", "torc-j", "t.orcj", "tor_chh"])
+def test_separators_do_not_hide_an_imitation(name):
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+
+    assert DepsData().popular.imitated(name) == "torch"
