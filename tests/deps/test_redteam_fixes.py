@@ -290,3 +290,60 @@ def test_separators_do_not_hide_an_imitation(name):
     from jupyterlab_warden.kernel.guard.installs.data import DepsData
 
     assert DepsData().popular.imitated(name) == "torch"
+
+
+# -- finding 6 (D9): pip's own read of a requirements file is decided on its bytes -----------
+
+REWRITTEN = r"""
+import json, sys
+from jupyterlab_warden.kernel import guard
+policy, evil, target, log = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+assert guard.install(policy) is not None
+open("r.txt", "w").write("warden-demo-pkg\n")
+from pip._internal.req import req_file
+warden_read = req_file.get_file_content
+
+
+def racing_writer(url, *args, **kwargs):
+    # the file changes after every earlier read and just before pip's own read
+    open("r.txt", "w").write("--index-url " + evil + "\nwarden-demo-pkg\n")
+    return warden_read(url, *args, **kwargs)
+
+
+req_file.get_file_content = racing_writer
+from pip._internal.commands import create_command
+try:
+    code = create_command("install").main(
+        ["--no-deps", "--target", target, "--log", log, "-r", "r.txt"]
+    )
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+def test_a_requirements_file_rewritten_before_pip_reads_it_is_decided_on_pips_bytes(
+    guarded, index, tmp_path
+):
+    import subprocess
+
+    from conftest import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", REWRITTEN, json.dumps(POLICY), index.simple,
+        str(tmp_path / "target"), str(tmp_path / "pip.log"),
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # raised inside pip's run, so pip's catch-all reports it and pip exits with an error
+    assert result["code"] not in (None, 0), result
+    assert "Jupyter Warden refused" in done.stderr and "r.txt line 1" in done.stderr
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    events = guarded.events()
+    assert [e["evidence"]["process_event"] for e in events] == ["pip requirements file"]
+    assert [e["rule_id"] for e in events] == ["install-index-not-allowed"]

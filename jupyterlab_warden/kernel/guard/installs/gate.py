@@ -95,6 +95,24 @@ class InstallGate:
             request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
         self._enforce([request], "pip options", in_process=True)
 
+    def decide_file_content(self, url: str, text: str) -> None:
+        """A requirements file as pip read it (``get_file_content``): its indexes, find-links
+        and direct references are decided on the very bytes pip parses, so a file rewritten
+        after Warden's earlier reads cannot swap in an index. Names were decided on the earlier
+        read (constraints files name what they do not install): see the threat model."""
+        from . import requirements
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        label = os.path.basename(url.rstrip("/")) or url
+        try:
+            requirements.read_text(
+                request, text, label, os.path.dirname(url), dict(os.environ), True, 0, False
+            )
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {label} ({type(exc).__name__})")
+        self._enforce([request], "pip requirements file", in_process=True)
+
     # -- policy, events, refusal -------------------------------------------------------------
     def _enforce(self, requests: list, call: str, in_process: bool) -> None:
         from . import decide
@@ -226,7 +244,8 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
         )
         requests = [_request(inv, env, cwd) for inv in found]
     except commands.Unreadable as exc:
-        request = InstallRequest("shell", "shell command")
+        label = "shell command" if shell is not None else "command line"
+        request = InstallRequest("shell" if shell is not None else "unknown", label)
         request.problems.append(str(exc))
         requests = [request]
     except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
@@ -351,12 +370,31 @@ def pip_parse_args_wrapper(original, label, state):
     return parse_args
 
 
+def pip_file_wrapper(original, label, state):
+    """``pip._internal.req.req_file.get_file_content``: pip's own read of each requirements
+    file (``-r``, ``-c``, nested, from the environment or config); decided on those bytes."""
+
+    def get_file_content(url, *rest, **kwargs):
+        result = original(url, *rest, **kwargs)
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            gate.decide_file_content(str(url), str(result[1]))
+        return result
+
+    return get_file_content
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
+    ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
 )
 
 
 def maker(kind: str):
-    return {"pip-main": pip_main_wrapper, "pip-options": pip_parse_args_wrapper}.get(kind)
+    return {
+        "pip-main": pip_main_wrapper,
+        "pip-options": pip_parse_args_wrapper,
+        "pip-file": pip_file_wrapper,
+    }.get(kind)

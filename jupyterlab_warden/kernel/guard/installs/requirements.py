@@ -108,7 +108,21 @@ def read_file(
         why = str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__
         request.problems.append(f"cannot read requirements file {label}: {why}")
         return
-    base = os.path.dirname(full)
+    read_text(request, text, label, os.path.dirname(full), env, constraint, depth)
+
+
+def read_text(
+    request: InstallRequest,
+    text: str,
+    label: str,
+    base: str,
+    env: Dict[str, str],
+    constraint: bool = False,
+    depth: int = 0,
+    follow: bool = True,
+) -> None:
+    """Add what a requirements file's ``text`` asks for; ``follow=False`` leaves ``-r``/``-c``
+    includes to whoever reads them (pip, decided when it reads each file)."""
     for number, line in _logical_lines(text):
         origin = f"{label} line {number}"
         line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
@@ -120,7 +134,7 @@ def read_file(
         if not words:
             continue
         if words[0].startswith("-"):
-            _file_option(request, words, origin, base, env, depth)
+            _file_option(request, words, origin, base, env, depth, follow)
         elif not constraint:
             spec = " ".join(_strip_line_options(words))
             request.requirements.append(parse_requirement(spec, origin))
@@ -181,7 +195,7 @@ def _strip_line_options(words: List[str]) -> List[str]:
     return kept
 
 
-def _file_option(request, words, origin, base, env, depth) -> None:
+def _file_option(request, words, origin, base, env, depth, follow=True) -> None:
     """An option line: EVERY option on it counts, as pip's optparse reads the whole line
     (``--pre --index-url EVIL`` sets the index)."""
     i = 0
@@ -207,7 +221,8 @@ def _file_option(request, words, origin, base, env, depth) -> None:
         elif not takes_value and value is not None:
             request.problems.append(f"{origin}: {option} takes no value")
             return
-        _apply_file_option(request, option, value, origin, base, env, depth)
+        if follow or option not in ("-r", "--requirement", "-c", "--constraint"):
+            _apply_file_option(request, option, value, origin, base, env, depth)
 
 
 def _apply_file_option(request, option, value, origin, base, env, depth) -> None:
