@@ -15,11 +15,16 @@ Every decision is an event: ``install-allowed`` for an install that runs, one ev
 finding otherwise (rule ids in decide.py and schema/rules.json).
 """
 
+from __future__ import annotations
+
 import os
 import sys
-from typing import Dict, List
 
 from .fastpath import may_install
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import Dict, List
 
 # The reading and deciding modules load on the first process start that may install
 # (``_lazy``): every guarded Python imports this module at start-up, most never install.
