@@ -347,3 +347,20 @@ def test_a_requirements_file_rewritten_before_pip_reads_it_is_decided_on_pips_by
     events = guarded.events()
     assert [e["evidence"]["process_event"] for e in events] == ["pip requirements file"]
     assert [e["rule_id"] for e in events] == ["install-index-not-allowed"]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "if pip install torcj; then echo ok; fi",
+        "{ pip install torcj; }",
+        "! pip install torcj",
+        "for i in 1; do pip install torcj; done",
+        "f() { pip install torcj; }; f",
+        "while true; do pip install torcj; break; done",
+    ],
+)
+def test_shell_reserved_words_do_not_hide_pip_from_the_parent(script):
+    assert [(i.tool, i.args) for i in commands.shell_invocations(script)] == [
+        ("pip", ["install", "torcj"])
+    ]

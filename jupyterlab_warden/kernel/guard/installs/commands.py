@@ -34,6 +34,8 @@ _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
 MAX_NESTING = 5
+# reserved words that may start a simple command; the command is the word after them
+_SHELL_KEYWORDS = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}"))
 
 
 class Unreadable(Exception):
@@ -88,6 +90,8 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
                 f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
                 "before the shell runs it"
             )
+        while command and command[0] in _SHELL_KEYWORDS:
+            command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         found += _simple(command, {}, depth)
     return found
 
