@@ -149,10 +149,8 @@ def test_a_pip_conf_requirement_is_read(guarded, index, tmp_path):
 
 def test_a_pip_setting_warden_does_not_read_refuses_the_install(guarded, index, tmp_path):
     index.requests.clear()
-    result = guarded(POLICY, _env_pip(tmp_path, PIP_USE_DEPRECATED="legacy-certs"))
-    _assert_refused_before_pip(
-        guarded, index, tmp_path, result, "install-unreadable", ["use-deprecated"]
-    )
+    result = guarded(POLICY, _env_pip(tmp_path, PIP_PYTHON="/usr/bin/python3"))
+    _assert_refused_before_pip(guarded, index, tmp_path, result, "install-unreadable", ["python"])
 
 
 # -- D2, D6: in pip, the decision is on pip's own merged options ------------------------------

@@ -50,6 +50,9 @@ class InstallGate:
         self._data = None  # DepsData, loaded on the first install
         self.forked = False
         self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
+        # findings the user confirmed for the install now running: pip's own re-decisions of
+        # that install (resolved options, file reads) honour them without a second confirmation
+        self._just_confirmed = set()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -98,7 +101,7 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request = InstallRequest("pip", f"pip {command}")
             request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
-        self._enforce([request], "pip options", in_process=True)
+        self._enforce([request], "pip options", in_process=True, quiet=True)
 
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
@@ -116,10 +119,12 @@ class InstallGate:
             )
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request.problems.append(f"Warden failed to read {label} ({type(exc).__name__})")
-        self._enforce([request], "pip requirements file", in_process=True)
+        self._enforce([request], "pip requirements file", in_process=True, quiet=True)
 
     # -- policy, events, refusal -------------------------------------------------------------
-    def _enforce(self, requests: list, call: str, in_process: bool) -> None:
+    def _enforce(self, requests: list, call: str, in_process: bool, quiet=False) -> None:
+        """``quiet``: a re-decision of an install already decided (pip's resolved options,
+        pip's read of a file): only refusals are recorded, warnings were given once."""
         from . import decide
 
         state = self.state
@@ -139,10 +144,10 @@ class InstallGate:
                 ]
             else:
                 findings = decide.decide(request, policy, self.data)
-            worst = []
+            worst, mark = [], len(events)
             for finding in findings:
                 action = state.rules.action_for(finding.rule_id, policy)
-                if action == "confirm" and self._confirmed(finding, request):
+                if action == "confirm" and self._confirmed(finding, request, quiet):
                     action = "off"
                     events.append(self._event(finding, request, "confirmed", call))
                     continue
@@ -152,6 +157,9 @@ class InstallGate:
                 events.append(self._event(finding, request, verdict, call))
                 worst.append((finding, action))
             blocked = [(f, a) for f, a in worst if _ORDER[a] >= _ORDER["confirm"]]
+            if quiet and not blocked:
+                del events[mark:]
+                continue
             if blocked:
                 refusals.append((request, blocked))
             else:
@@ -172,9 +180,12 @@ class InstallGate:
                 os._exit(EXIT_REFUSED)
             raise WardenBlockedInstall(message, events)
 
-    def _confirmed(self, finding, request) -> bool:
+    def _confirmed(self, finding, request, quiet=False) -> bool:
         fp = self._fingerprint(finding, request)
-        return self.state.confirmations.pop(fp, None) is not None
+        if self.state.confirmations.pop(fp, None) is not None:
+            self._just_confirmed = {fp}
+            return True
+        return quiet and fp in self._just_confirmed
 
     def _fingerprint(self, finding, request) -> str:
         from ..events import fingerprint

@@ -57,6 +57,8 @@ _INERT_KEYS = frozenset(
         "only-binary", "no-binary", "require-hashes", "no-compile", "compile", "exists-action",
         "src", "isolated", "config-file", "version", "help", "force-reinstall",
         "ignore-installed", "no-build-isolation", "use-pep517", "no-clean", "dry-run",
+        "use-feature", "use-deprecated", "format", "platform", "python-version",
+        "implementation", "abi", "ignore-requires-python",
     )
 )  # fmt: skip
 _TRUE = ("1", "true", "yes", "on", "y", "t")
