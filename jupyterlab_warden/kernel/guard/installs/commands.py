@@ -34,6 +34,8 @@ _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
 MAX_NESTING = 5
+# reserved words that may start a simple command; the command is the word after them
+_SHELL_KEYWORDS = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}"))
 
 
 class Unreadable(Exception):
@@ -85,11 +87,23 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
             # the installer's arguments, or which program runs, depend on the expansion
             raise Unreadable(
-                f"it uses a shell expansion ({expanded[0][:60]}) Warden cannot resolve before "
-                "the shell runs it"
+                f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
+                "before the shell runs it"
             )
+        while command and command[0] in _SHELL_KEYWORDS:
+            command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         found += _simple(command, {}, depth)
     return found
+
+
+def _construct(token: str) -> str:
+    """Names the shell construct in ``token`` without quoting it: a word may hold a secret
+    (``https://bob:S3CRE$T@host``), and messages go into events."""
+    if "$(" in token or "`" in token:
+        return "a command substitution"
+    if "$" in token:
+        return "a $ parameter"
+    return "a brace list"
 
 
 def _split(tokens: List[str]) -> List[List[str]]:
@@ -148,6 +162,7 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     if name in CONDAS:
         return [Invocation(name, argv[1:], env, argv[0])]
     if _PYTHON.match(name):
+        _guardless_python(argv)
         module, rest = _python_module(argv[1:])
         if module in ("pip", "pip.__main__"):
             return [Invocation("pip", rest, env, argv[0])]
@@ -175,6 +190,11 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
         i += 1
     if name == "timeout" and i < len(args):
         i += 1  # the duration
+    while name == "env" and i < len(args) and "=" in args[i]:
+        # env(1) sets ANY NAME=value, not only shell-valid names: PIP_INDEX-URL=... reaches pip
+        key, _, value = args[i].partition("=")
+        env[key] = value
+        i += 1
     return args[i:]
 
 
@@ -198,25 +218,88 @@ def _shell_script(argv: List[str]):
     return None
 
 
-def _python_module(args: List[str]):
-    """(module, its arguments) for ``python [options] -m module ...``; (None, []) otherwise."""
+# CPython's command line: one-letter flags, options taking a value, long options
+_PY_FLAGS = frozenset("bBdEhiIOPqsSuvVxR?")
+_PY_VALUED = frozenset("WXQ")
+_PY_LONG_VALUED = frozenset(("--check-hash-based-pycs",))
+_PY_LONG_FLAGS = frozenset(("--help", "--version", "--help-env", "--help-xoptions", "--help-all"))
+_GUARD_DROPPING = frozenset("IES")  # -I/-E ignore PYTHONPATH, -S skips site: no sitecustomize
+
+
+def python_start(args: List[str]):
+    """How ``python ARGS`` runs code: (mode, target, one-letter flags, the rest) with mode ``"m"``,
+    ``"c"``, ``"script"``, ``"stdin"``, ``"unknown"`` (an option CPython does not have; target
+    is the option) or None (interactive). Every interpreter option is parsed, values too."""
+    flags = set()
     i = 0
     while i < len(args):
         word = args[i]
-        if word == "-m":
-            return (args[i + 1], args[i + 2 :]) if i + 1 < len(args) else (None, [])
-        if word.startswith("-m") and len(word) > 2:
-            return word[2:], args[i + 1 :]
-        if word in ("-c",) or not word.startswith("-") or word == "-":
-            return None, []
-        if word in ("-X", "-W", "-Q"):
-            i += 1
-        elif word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
-            return None, []  # bundled flags ending in -c: code, not a module
-        elif word.startswith("-") and not word.startswith("--") and "m" in word[1:]:
-            j = word.index("m")
-            module = word[j + 1 :] or (args[i + 1] if i + 1 < len(args) else None)
-            rest = args[i + 1 :] if word[j + 1 :] else args[i + 2 :]
-            return module, rest
-        i += 1
-    return None, []
+        if word == "-":
+            return "stdin", None, flags, args[i + 1 :]
+        if not word.startswith("-"):
+            return "script", word, flags, args[i + 1 :]
+        if word == "--":
+            if i + 1 < len(args):
+                return "script", args[i + 1], flags, args[i + 2 :]
+            return None, None, flags, []
+        if word.startswith("--"):
+            option = word.split("=", 1)[0]
+            if option in _PY_LONG_VALUED:
+                i += 1 if "=" in word else 2
+                continue
+            if option in _PY_LONG_FLAGS:
+                i += 1
+                continue
+            return "unknown", option, flags, []
+        j, consumed_next = 1, False
+        while j < len(word):
+            letter = word[j]
+            if letter in "cm":
+                if word[j + 1 :]:
+                    return letter, word[j + 1 :], flags, args[i + 1 :]
+                value = args[i + 1] if i + 1 < len(args) else None
+                return letter, value, flags, args[i + 2 :]
+            if letter in _PY_VALUED:
+                consumed_next = not word[j + 1 :]
+                break
+            if letter not in _PY_FLAGS:
+                return "unknown", "-" + letter, flags, []
+            flags.add(letter)
+            j += 1
+        i += 2 if consumed_next else 1
+    return None, None, flags, []
+
+
+def _guardless_python(argv: List[str]) -> None:
+    """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``) cannot decide its
+    own installs: whatever it runs that could install is decided here or refused. ``-m pip``
+    is read as pip by the caller; code (``-c``), a script or stdin that mentions an installer
+    is unreadable. An option CPython does not have, next to an installer word, too."""
+    mode, target, flags, _rest = python_start(argv[1:])
+    if mode == "unknown":
+        if _WORDS.search(" ".join(argv[1:])):
+            raise Unreadable(f"the Python option {target} is not one Warden knows")
+        return
+    dropped = sorted(flags & _GUARD_DROPPING)
+    if not dropped or mode in ("m", None):
+        return
+    why = f"python -{''.join(dropped)} starts without Warden's guard"
+    if mode == "c" and _WORDS.search(target or ""):
+        raise Unreadable(f"{why} and its code runs an installer")
+    if mode == "stdin":
+        raise Unreadable(f"{why} and runs code from its input")
+    if mode == "script":
+        from .requirements import read_regular_file
+
+        try:
+            text = read_regular_file(target)
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise Unreadable(f"{why} and Warden cannot read its script") from None
+        if _WORDS.search(text):
+            raise Unreadable(f"{why} and its script mentions an installer")
+
+
+def _python_module(args: List[str]):
+    """(module, its arguments) for ``python [options] -m module ...``; (None, []) otherwise."""
+    mode, target, _flags, rest = python_start(args)
+    return (target, rest) if mode == "m" and target else (None, [])

@@ -14,6 +14,7 @@ Policy (schema/policy.schema.json):
 """
 
 from typing import List, NamedTuple, Optional
+from urllib.parse import urlsplit
 
 from .names import normalize
 from .request import InstallRequest, Requirement, redact_url
@@ -75,18 +76,44 @@ def allowed_channels(policy: dict) -> List[str]:
 
 
 def _url_key(url: str) -> str:
-    scheme, sep, rest = url.strip().partition("://")
-    if not sep:
-        return url.strip().rstrip("/")
-    host, slash, path = rest.partition("/")
-    host = host.rpartition("@")[2].lower()
-    return f"{scheme.lower()}://{host}{slash}{path}".rstrip("/")
+    """What pip connects to: scheme, host, port and path as ``urllib.parse.urlsplit`` reads them
+    (the user info never counts; ``#@host`` or ``?@host`` cannot pose as ``host``)."""
+    text = url.strip()
+    if "://" not in text:
+        return text.rstrip("/")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return "<unparseable>"
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    netloc = host if port is None or port == default else f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{netloc}{parts.path}".rstrip("/")
+
+
+def _has_extras(url: str) -> bool:
+    """A query or fragment on an index URL: pip sends them (or strips them) as it likes, and
+    they are where ``?@host`` spellings hide; only a trusted entry written exactly so passes."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return True
+    return bool(parts.query or parts.fragment) or url.count("@") > 1
 
 
 def url_allowed(url: str, allowed: List[str]) -> bool:
     key = _url_key(url)
+    if key == "<unparseable>":
+        return False
+    if _has_extras(url):
+        return any(url.strip() == str(entry).strip() for entry in allowed)
     for prefix in allowed:
         base = _url_key(prefix)
+        if base == "<unparseable>" or _has_extras(prefix):
+            continue
         if key == base or key.startswith(base + "/"):
             return True
     return False

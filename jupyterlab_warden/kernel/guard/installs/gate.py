@@ -50,6 +50,9 @@ class InstallGate:
         self._data = None  # DepsData, loaded on the first install
         self.forked = False
         self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
+        # findings the user confirmed for the install now running: pip's own re-decisions of
+        # that install (resolved options, file reads) honour them without a second confirmation
+        self._just_confirmed = set()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -88,8 +91,40 @@ class InstallGate:
         if requests:
             self._enforce(requests, call, in_process)
 
+    def decide_resolved(self, command: str, options, args) -> None:
+        """An install decided on the options pip resolved (``resolved``): refusals only."""
+        from .request import InstallRequest
+        from .resolved import pip_request_from_options
+
+        try:
+            request = pip_request_from_options(command, options, args, os.getcwd(), os.environ)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request = InstallRequest("pip", f"pip {command}")
+            request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
+        self._enforce([request], "pip options", in_process=True, quiet=True)
+
+    def decide_file_content(self, url: str, text: str) -> None:
+        """A requirements file as pip read it (``get_file_content``): its indexes, find-links
+        and direct references are decided on the very bytes pip parses, so a file rewritten
+        after Warden's earlier reads cannot swap in an index. Names were decided on the earlier
+        read (constraints files name what they do not install): see the threat model."""
+        from . import requirements
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        label = os.path.basename(url.rstrip("/")) or url
+        try:
+            requirements.read_text(
+                request, text, label, os.path.dirname(url), dict(os.environ), True, 0, False
+            )
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {label} ({type(exc).__name__})")
+        self._enforce([request], "pip requirements file", in_process=True, quiet=True)
+
     # -- policy, events, refusal -------------------------------------------------------------
-    def _enforce(self, requests: list, call: str, in_process: bool) -> None:
+    def _enforce(self, requests: list, call: str, in_process: bool, quiet=False) -> None:
+        """``quiet``: a re-decision of an install already decided (pip's resolved options,
+        pip's read of a file): only refusals are recorded, warnings were given once."""
         from . import decide
 
         state = self.state
@@ -109,10 +144,10 @@ class InstallGate:
                 ]
             else:
                 findings = decide.decide(request, policy, self.data)
-            worst = []
+            worst, mark = [], len(events)
             for finding in findings:
                 action = state.rules.action_for(finding.rule_id, policy)
-                if action == "confirm" and self._confirmed(finding, request):
+                if action == "confirm" and self._confirmed(finding, request, quiet):
                     action = "off"
                     events.append(self._event(finding, request, "confirmed", call))
                     continue
@@ -122,6 +157,9 @@ class InstallGate:
                 events.append(self._event(finding, request, verdict, call))
                 worst.append((finding, action))
             blocked = [(f, a) for f, a in worst if _ORDER[a] >= _ORDER["confirm"]]
+            if quiet and not blocked:
+                del events[mark:]
+                continue
             if blocked:
                 refusals.append((request, blocked))
             else:
@@ -142,9 +180,12 @@ class InstallGate:
                 os._exit(EXIT_REFUSED)
             raise WardenBlockedInstall(message, events)
 
-    def _confirmed(self, finding, request) -> bool:
+    def _confirmed(self, finding, request, quiet=False) -> bool:
         fp = self._fingerprint(finding, request)
-        return self.state.confirmations.pop(fp, None) is not None
+        if self.state.confirmations.pop(fp, None) is not None:
+            self._just_confirmed = {fp}
+            return True
+        return quiet and fp in self._just_confirmed
 
     def _fingerprint(self, finding, request) -> str:
         from ..events import fingerprint
@@ -219,7 +260,8 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
         )
         requests = [_request(inv, env, cwd) for inv in found]
     except commands.Unreadable as exc:
-        request = InstallRequest("shell", "shell command")
+        label = "shell command" if shell is not None else "command line"
+        request = InstallRequest("shell" if shell is not None else "unknown", label)
         request.problems.append(str(exc))
         requests = [request]
     except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
@@ -240,7 +282,7 @@ def _request(inv, env: Dict[str, str], cwd: str):
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:
-        sources.add_implicit_sources(request, env, inv.program)
+        sources.add_implicit_sources(request, env, inv.program, cwd)
     return request
 
 
@@ -327,8 +369,48 @@ def pip_main_wrapper(original, label, state):
     return main
 
 
-PATCH_TARGETS = (("pip._internal.cli.main", "main", "pip.main", "pip-main"),)
+def pip_parse_args_wrapper(original, label, state):
+    """``pip._internal.cli.base_command.Command.parse_args``: every pip command, however it is
+    started (pip's CLI, ``pip.main``, ``create_command("install").main(...)``, the original of
+    any wrapper), parses its options here; the install is decided on what pip resolved from
+    its command line, environment and config files. Refusals only."""
+
+    def parse_args(self, args, *rest, **kwargs):
+        options, positional = original(self, args, *rest, **kwargs)
+        name = getattr(self, "name", None)
+        gate = getattr(state, "installs", None)
+        if gate is not None and name in PIP_INSTALLING:
+            gate.decide_resolved(name, options, positional)
+        return options, positional
+
+    return parse_args
+
+
+def pip_file_wrapper(original, label, state):
+    """``pip._internal.req.req_file.get_file_content``: pip's own read of each requirements
+    file (``-r``, ``-c``, nested, from the environment or config); decided on those bytes."""
+
+    def get_file_content(url, *rest, **kwargs):
+        result = original(url, *rest, **kwargs)
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            gate.decide_file_content(str(url), str(result[1]))
+        return result
+
+    return get_file_content
+
+
+PIP_INSTALLING = ("install", "download", "wheel", "lock")
+PATCH_TARGETS = (
+    ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
+    ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
+    ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
+)
 
 
 def maker(kind: str):
-    return pip_main_wrapper if kind == "pip-main" else None
+    return {
+        "pip-main": pip_main_wrapper,
+        "pip-options": pip_parse_args_wrapper,
+        "pip-file": pip_file_wrapper,
+    }.get(kind)

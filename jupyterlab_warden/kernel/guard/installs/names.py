@@ -2,7 +2,8 @@
 
 The popular names are the shipped download ranking (``kernel/deps/top-packages.txt``, source
 named in its header). A name is an imitation when it is NOT itself on that list and it is one
-edit (insert, delete, substitute, swap of neighbours) from, or spelled with look-alike
+edit (insert, delete, substitute, swap of neighbours) from (as written, or with separators
+removed and look-alikes folded), or spelled with look-alike
 characters as, one of the most popular ``TARGETS`` names. Names on the list are never
 flagged, so ``torchvision`` or ``tokenizers`` pass while ``torcj`` does not.
 """
@@ -59,6 +60,7 @@ class PopularNames:
         self._skeletons = {}
         for target in self.targets:
             self._skeletons.setdefault(skeleton(target), target)
+        self._target_shapes = [(t, skeleton(t)) for t in self.targets if len(t) >= MIN_LENGTH]
 
     @classmethod
     def load(cls, path: str) -> "PopularNames":
@@ -78,8 +80,13 @@ class PopularNames:
             return look_alike
         if len(name) < MIN_LENGTH:
             return None
-        for target in self.targets:
-            if len(target) >= MIN_LENGTH and edit_distance_at_most_one(name, target):
+        # one edit on the name as written, and on its skeleton: separators are free to add
+        # (``torc_j`` is ``torcj`` to a reader, two edits from ``torch`` only as written)
+        shape = skeleton(name)
+        for target, target_shape in self._target_shapes:
+            if edit_distance_at_most_one(name, target):
+                return target
+            if edit_distance_at_most_one(shape, target_shape):
                 return target
         return None
 

@@ -43,12 +43,36 @@ class InstallRequest:
         return [r.name for r in self.requirements if r.name]
 
 
-def redact_url(url: str) -> str:
-    """Drop credentials (``user:token@``) from a URL before it goes into a message or event."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    host, slash, path = rest.partition("/")
-    if "@" in host:
-        host = "***@" + host.rpartition("@")[2]
-    return f"{scheme}://{host}{slash}{path}"
+def redact_url(text: str) -> str:
+    """``text`` (a URL, or a requirement such as ``pkg @ git+https://...``) with each URL in it
+    reduced by ``_redact_one``."""
+    import re
+
+    if "://" not in text:
+        return text
+    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S*", lambda m: _redact_one(m.group(0)), text)
+
+
+def _redact_one(url: str) -> str:
+    """A URL fit for a message or event: scheme, host, port and path only.
+
+    Split as pip splits it (``urllib.parse.urlsplit``); credentials (``user:token@``, even with
+    a ``/`` in the password), the query (``?private_token=``) and the fragment are dropped, each
+    replaced by a marker so the user still sees that one was there.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "<a URL Warden cannot parse>"
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    shown = f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
+    shown += f":{port}" if port is not None else ""
+    shown += "/***" if "@" in parts.path else parts.path  # "user:pw/with/slash@host"
+    shown += "?***" if parts.query else ""
+    shown += "#***" if parts.fragment else ""
+    return shown

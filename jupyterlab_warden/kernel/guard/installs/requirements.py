@@ -108,7 +108,21 @@ def read_file(
         why = str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__
         request.problems.append(f"cannot read requirements file {label}: {why}")
         return
-    base = os.path.dirname(full)
+    read_text(request, text, label, os.path.dirname(full), env, constraint, depth)
+
+
+def read_text(
+    request: InstallRequest,
+    text: str,
+    label: str,
+    base: str,
+    env: Dict[str, str],
+    constraint: bool = False,
+    depth: int = 0,
+    follow: bool = True,
+) -> None:
+    """Add what a requirements file's ``text`` asks for; ``follow=False`` leaves ``-r``/``-c``
+    includes to whoever reads them (pip, decided when it reads each file)."""
     for number, line in _logical_lines(text):
         origin = f"{label} line {number}"
         line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
@@ -120,7 +134,7 @@ def read_file(
         if not words:
             continue
         if words[0].startswith("-"):
-            _file_option(request, words, origin, base, env, depth)
+            _file_option(request, words, origin, base, env, depth, follow)
         elif not constraint:
             spec = " ".join(_strip_line_options(words))
             request.requirements.append(parse_requirement(spec, origin))
@@ -181,21 +195,37 @@ def _strip_line_options(words: List[str]) -> List[str]:
     return kept
 
 
-def _file_option(request, words, origin, base, env, depth) -> None:
-    option = words[0]
-    value = None
-    if option.startswith("--") and "=" in option:
-        option, value = option.split("=", 1)
-    elif len(option) > 2 and not option.startswith("--"):
-        option, value = option[:2], option[2:]  # -rfile.txt
-    if option not in _FILE_OPTIONS:
-        request.problems.append(f"{origin}: unknown option {option}")
-        return
-    if _FILE_OPTIONS[option] and value is None:
-        if len(words) < 2:
-            request.problems.append(f"{origin}: {option} needs a value")
+def _file_option(request, words, origin, base, env, depth, follow=True) -> None:
+    """An option line: EVERY option on it counts, as pip's optparse reads the whole line
+    (``--pre --index-url EVIL`` sets the index)."""
+    i = 0
+    while i < len(words):
+        word, value = words[i], None
+        i += 1
+        if not word.startswith("-") or word == "-":
+            continue  # pip ignores a stray word on an option line
+        option = word
+        if word.startswith("--") and "=" in word:
+            option, value = word.split("=", 1)
+        elif len(word) > 2 and not word.startswith("--"):
+            option, value = word[:2], word[2:]  # -rfile.txt
+        takes_value = _FILE_OPTIONS.get(option, True if option in _LINE_OPTIONS else None)
+        if takes_value is None:
+            request.problems.append(f"{origin}: unknown option {option}")
             return
-        value = words[1]
+        if takes_value and value is None:
+            if i >= len(words):
+                request.problems.append(f"{origin}: {option} needs a value")
+                return
+            value, i = words[i], i + 1
+        elif not takes_value and value is not None:
+            request.problems.append(f"{origin}: {option} takes no value")
+            return
+        if follow or option not in ("-r", "--requirement", "-c", "--constraint"):
+            _apply_file_option(request, option, value, origin, base, env, depth)
+
+
+def _apply_file_option(request, option, value, origin, base, env, depth) -> None:
     if option in ("-r", "--requirement"):
         read_file(request, value, base, env, depth=depth + 1)
     elif option in ("-c", "--constraint"):

