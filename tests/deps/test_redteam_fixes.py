@@ -182,7 +182,7 @@ def test_pip_run_inside_the_interpreter_is_decided_on_its_merged_options(
 ):
     import subprocess
 
-    from conftest import child_env
+    from install_env import child_env
 
     index.requests.clear()
     argv = [
@@ -325,7 +325,7 @@ def test_a_requirements_file_rewritten_before_pip_reads_it_is_decided_on_pips_by
 ):
     import subprocess
 
-    from conftest import child_env
+    from install_env import child_env
 
     index.requests.clear()
     argv = [
