@@ -47,11 +47,11 @@ class GuardedRun:
         policy_file = self.tmp / "policy.json"
         policy_file.write_text(json.dumps(policy))
         env = child_env(self.spool, self.home)
-        if guarded:
-            args = [sys.executable, str(HERE / "guarded_run.py"), str(policy_file)]
-            args.append(json.dumps(command))
-        else:
-            args = command if isinstance(command, list) else ["/bin/sh", "-c", command]
+        # The command travels as JSON to a helper process, never as this process's own argv:
+        # in a whole-suite run this pytest process holds a guard installed by other tests, whose
+        # install gate would decide an unguarded control run itself.
+        mode = str(policy_file) if guarded else "--unguarded"
+        args = [sys.executable, str(HERE / "guarded_run.py"), mode, json.dumps(command)]
         done = subprocess.run(
             args, env=env, capture_output=True, text=True, timeout=240, cwd=str(self.tmp)
         )

@@ -1,8 +1,9 @@
 """Run one command in a fresh Python process whose guard holds the given policy.
 
-    python guarded_run.py POLICY_JSON_FILE SHELL|ARGV_JSON
+    python guarded_run.py POLICY_JSON_FILE|--unguarded SHELL|ARGV_JSON
 
-Prints one JSON line: {"refused": message or null, "returncode": int or null}.
+Guarded, prints one JSON line: {"refused": message or null, "returncode": int or null};
+--unguarded (the control run) exits with the command's own status.
 """
 
 import json
@@ -11,10 +12,12 @@ import sys
 
 from jupyterlab_warden.kernel import guard
 
+command = json.loads(sys.argv[2])
+if sys.argv[1] == "--unguarded":  # the control run: the command's own exit status, no guard
+    sys.exit(subprocess.run(command, shell=isinstance(command, str), check=False).returncode)
 with open(sys.argv[1], encoding="utf-8") as fh:
     policy = json.load(fh)
 assert guard.install(policy) is not None
-command = json.loads(sys.argv[2])
 try:
     completed = subprocess.run(command, shell=isinstance(command, str), check=False)
     print(json.dumps({"refused": None, "returncode": completed.returncode}))
