@@ -31,16 +31,14 @@ def is_torch_package(names: List[str]) -> bool:
 
 def scan_package(zf: zipfile.ZipFile) -> Tuple[List[Finding], List[str]]:
     names = zf.namelist()
-    modules = sorted(
-        _inner(n) for n in names if n.lower().endswith((".py", ".pyc", ".so", ".pyd"))
-    )
+    modules = sorted(_inner(n) for n in names if n.lower().endswith((".py", ".pyc", ".so", ".pyd")))
     findings = [
         Finding(
             "torch-package-module",
             module[:300],
             DANGEROUS,
-            "Python module shipped in the archive: PackageImporter runs it when a pickle or "
-            "import_module names it",
+            f"{module[:200]}: Python module shipped in the archive (PackageImporter runs it "
+            "when a pickle or import_module names it)",
         )
         for module in modules[:MAX_FINDINGS]
     ]
