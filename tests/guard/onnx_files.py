@@ -5,8 +5,8 @@ onnx; and their loads, reported in a fresh interpreter:
     python onnx_files.py load OUT plain|guard -> {model: what onnx.load read} as JSON
 
 ``plain`` never installs the guard. Run with an older onnx first on sys.path (onnx 1.15 follows
-symlinks; every version follows a hard link) to see an escaping model read a file outside its folder. A load reports the weight
-values it read (SECRET when they are the outside file's), "blocked:<rule>" or "error:...".
+symlinks) to see an escaping model read a file outside its folder; onnxruntime follows a hard
+link (``ort_hardlink``). A load reports the weight values it read (SECRET when they are the outside file's), "blocked:<rule>" or "error:...".
 """
 
 import json
