@@ -6,7 +6,8 @@ onnx; and their loads, reported in a fresh interpreter:
 
 ``plain`` never installs the guard. Run with an older onnx first on sys.path (onnx 1.15 follows
 symlinks) to see an escaping model read a file outside its folder; onnxruntime follows a hard
-link (``ort_hardlink``). A load reports the weight values it read (SECRET when they are the outside file's), "blocked:<rule>" or "error:...".
+link (``ort_hardlink``). A load reports the weight values it read (SECRET when they are the
+outside file's), "blocked:<rule>" or "error:...".
 """
 
 import json

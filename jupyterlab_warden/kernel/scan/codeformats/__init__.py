@@ -3,8 +3,8 @@
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
 (Keras zip, HDF5, TorchScript zip, torch.package zip, skops zip, GGUF); by file name only when
-the caller asks (``by_name``, the CLI): ONNX (protobuf has no magic), YAML, ``tokenizer_config.json`` chat
-templates, Hugging Face ``config.json`` ``auto_map``. A pickle loader's pre-scan never passes
+the caller asks (``by_name``, the CLI): ONNX (protobuf has no magic), YAML,
+``tokenizer_config.json`` chat templates, Hugging Face ``config.json`` ``auto_map``. A pickle loader's pre-scan never passes
 ``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
 """
 
