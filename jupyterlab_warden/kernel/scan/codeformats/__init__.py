@@ -5,7 +5,8 @@ recognises, else ``None`` (the caller scans it as pickles). Formats are recognis
 (Keras zip, HDF5, TorchScript zip, torch.package zip, skops zip, GGUF); by file name only when
 the caller asks (``by_name``, the CLI): ONNX (protobuf has no magic), YAML,
 ``tokenizer_config.json`` chat templates, Hugging Face ``config.json`` ``auto_map``. A pickle
-loader's pre-scan never passes ``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
+loader's pre-scan never passes ``by_name``: what ``pickle.load`` reads is a pickle whatever the
+file is called.
 """
 
 import io
