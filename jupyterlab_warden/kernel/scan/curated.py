@@ -79,6 +79,14 @@ CALLABLES = frozenset(
         "torch.storage._load_from_bytes",
         "torch.serialization._get_layout",
         "dill._dill._create_array",
+        # pandas 3 with pyarrow: a string column's arrow type and buffers. type_for_alias looks
+        # a string up in pyarrow's fixed alias table (no import, no pickle: CVE-2023-47248 is
+        # the IPC extension-type path, not this); py_buffer wraps a bytes-like object. NOT
+        # pyarrow.lib._restore_array: it builds an array from declared lengths/offsets without
+        # validating them against its buffers, so a crafted pickle reads process memory out of
+        # bounds (measured with pyarrow 26.0.1) - it stays refused.
+        "pyarrow.lib.type_for_alias",
+        "pyarrow.lib.py_buffer",
     )
     + _TORCH_REBUILD
 )
@@ -95,6 +103,8 @@ ARG_ROLES = {
     "numpy.core.multiarray._reconstruct": ((_CLASS_MADE,), VALUE),
     "numpy.ma.core._mareconstruct": ((_CLASS_MADE, _CLASS_MADE), VALUE),
     "numpy._core.multiarray.scalar": ((), VALUE),
+    "pyarrow.lib.type_for_alias": ((), VALUE),
+    "pyarrow.lib.py_buffer": ((), VALUE),
     "numpy.core.multiarray.scalar": ((), VALUE),
     "numpy._core.numeric._frombuffer": ((), VALUE),
     "numpy.core.numeric._frombuffer": ((), VALUE),
