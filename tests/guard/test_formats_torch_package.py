@@ -129,6 +129,20 @@ def test_reader_that_cannot_be_scanned_refused(guard, archives):
     assert guard.events[-1]["evidence"]["reason"] == "unreadable"
 
 
+def test_unpacked_archive_folder_refused(guard, archives, tmp_path):
+    """PackageImporter also opens a folder (DirectoryReader): not scanned, so refused."""
+    import zipfile
+
+    from torch.package import PackageImporter
+
+    out, _ = archives
+    zipfile.ZipFile(out / "evil.pt").extractall(tmp_path)
+    with pytest.raises(WardenBlockedLoad):
+        PackageImporter(str(tmp_path / "evil")).load_pickle("model", "model.pkl")
+    assert guard.events[-1]["evidence"]["reason"] == "unreadable"
+    assert not (out / "package.marker").exists()
+
+
 def test_benign_archive_loads_and_runs(guard, archives):
     import torch
     from torch.package import PackageImporter
