@@ -5,8 +5,9 @@ onnx; and their loads, reported in a fresh interpreter:
     python onnx_files.py load OUT plain|guard -> {model: what onnx.load read} as JSON
 
 ``plain`` never installs the guard. Run with an older onnx first on sys.path (onnx 1.15 follows
-symlinks) to see an escaping model read a file outside its folder. A load reports the weight
-values it read (SECRET when they are the outside file's), "blocked:<rule>" or "error:...".
+symlinks) to see an escaping model read a file outside its folder; onnxruntime follows a hard
+link (``ort_hardlink``). A load reports the weight values it read (SECRET when they are the
+outside file's), "blocked:<rule>" or "error:...".
 """
 
 import json
@@ -14,7 +15,7 @@ import os
 import sys
 
 SECRET = [13.5, 42.0, 7.25, -1.0]  # the outside file's values: seen in a weight = it was read
-ESCAPING = ("escape_symlink", "escape_dotdot", "escape_absolute")
+ESCAPING = ("escape_symlink", "escape_dotdot", "escape_absolute", "escape_hardlink")
 
 
 def _model(folder, location, domain=""):
@@ -48,6 +49,9 @@ def build(out):
     _model(os.path.join(out, "escape_absolute"), secret)
     _model(os.path.join(out, "escape_symlink"), "weights.bin")
     os.symlink(secret, os.path.join(out, "escape_symlink", "weights.bin"))
+    # a HARD link (tar archives carry them): no path to resolve, the same inode as the secret
+    _model(os.path.join(out, "escape_hardlink"), "weights.bin")
+    os.link(secret, os.path.join(out, "escape_hardlink", "weights.bin"))
     for name, domain in (("benign", ""), ("custom_domain", "com.example.ops")):
         _model(os.path.join(out, name), "weights.bin", domain)
         np.ones(4, dtype=np.float32).tofile(os.path.join(out, name, "weights.bin"))
@@ -76,7 +80,25 @@ def load(out, mode):
             result[label] = "blocked:" + exc.rule_id
         except Exception as exc:  # noqa: BLE001 - reported to the test
             result[label] = "error:" + type(exc).__name__
+    # onnx >= 1.17 refuses hard links itself; onnxruntime reads the linked file
+    result["ort_hardlink"] = _run_session(os.path.join(out, "escape_hardlink"), blocked)
     print(json.dumps(result))
+
+
+def _run_session(folder, blocked):
+    import numpy as np
+    import onnxruntime
+
+    try:
+        session = onnxruntime.InferenceSession(
+            os.path.join(folder, "model.onnx"), providers=["CPUExecutionProvider"]
+        )
+        values = session.run(None, {"X": np.zeros(4, dtype=np.float32)})[0].tolist()
+        return "SECRET" if values == SECRET else values
+    except blocked as exc:
+        return "blocked:" + exc.rule_id
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        return "error:" + type(exc).__name__
 
 
 if __name__ == "__main__":

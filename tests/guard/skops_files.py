@@ -45,7 +45,24 @@ def build(out):
     sio.load(evil, trusted=untrusted)
     ran = os.path.exists(marker)
     os.remove(marker)
-    return {"ran": ran, "untrusted": untrusted}
+    return {"ran": ran, "untrusted": untrusted, "wrote": _file_write(out)}
+
+
+def _file_write(out):
+    """A model holding ``torch.save`` as its function: nothing runs while loading, the first
+    ``transform`` writes the user's data to a path the file chose. True if it wrote."""
+    import skops.io as sio
+    import torch
+    from sklearn.preprocessing import FunctionTransformer
+
+    target = os.path.join(out, "overwritten.bin")
+    evil = os.path.join(out, "torch_save.skops")
+    sio.dump(FunctionTransformer(func=torch.save, kw_args={"f": target}, validate=False), evil)
+    model = sio.load(evil, trusted=sio.get_untrusted_types(file=evil))
+    model.transform([[1.0]])
+    wrote = os.path.exists(target)
+    os.remove(target)
+    return wrote
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from jupyterlab_warden.kernel.scan.codeformats.onnxmodel import escapes
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 OLD_ONNX = "1.15.0"
-ESCAPING = ("escape_symlink", "escape_dotdot", "escape_absolute")
+ESCAPING = ("escape_symlink", "escape_dotdot", "escape_absolute", "escape_hardlink")
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +76,13 @@ def test_old_onnx_reads_outside_the_folder_and_the_guard_refuses(models, old_onn
 
 
 def test_current_onnx_under_the_guard(models):
+    # without Warden onnxruntime reads the hard-linked secret as the model's weights
+    assert _run("load", str(models), "plain")["ort_hardlink"] == "SECRET"
     guarded = _run("load", str(models), "guard")
+    assert guarded["ort_hardlink"] == "blocked:onnx-external-data"
     assert [guarded[n] for n in ESCAPING + ("prebound_symlink",)] == [
         "blocked:onnx-external-data"
-    ] * 4
+    ] * 5
     assert guarded["benign"] == [1.0, 1.0, 1.0, 1.0]
 
 
@@ -201,3 +204,17 @@ def test_truncated_model_is_an_error(models, tmp_path):
 )
 def test_escape_rules(tmp_path, location, escaping):
     assert bool(escapes(location, str(tmp_path))) is escaping
+
+
+def test_hard_linked_or_special_external_data_is_refused(tmp_path):
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"\0" * 16)
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "own.bin").write_bytes(b"\0" * 16)
+    assert escapes("own.bin", str(model_dir)) is None
+    os.link(outside, model_dir / "weights.bin")
+    assert "hard link" in escapes("weights.bin", str(model_dir))
+    os.mkfifo(model_dir / "fifo.bin")  # reading it would hang the loader
+    assert "not a regular file" in escapes("fifo.bin", str(model_dir))
+    assert escapes("missing.bin", str(model_dir)) is None  # nothing to read: onnx fails itself

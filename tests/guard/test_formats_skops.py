@@ -37,7 +37,7 @@ def _marker(out):
 
 def test_malicious_file_runs_its_payload_without_warden(files):
     out, proof = files
-    assert proof == {"ran": True, "untrusted": ["posix.system"]}
+    assert proof == {"ran": True, "untrusted": ["posix.system"], "wrote": True}
     assert not _marker(out).exists()
 
 
@@ -95,3 +95,45 @@ def test_benign_files_load_with_their_listed_types(guard, files):
         model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
         assert model.predict(x).shape == (4,)
     assert [e for e in guard.events if e["action"] == "blocked"] == []
+
+
+def test_callable_that_writes_files_refused(guard, files):
+    """torch.save handed to FunctionTransformer: an ML package's function is no longer enough,
+    only pure numeric functions (curated.PURE_CALLABLES) pass as a model's callable."""
+    import skops.io as sio
+
+    out, _ = files
+    path = str(out / "torch_save.skops")
+    report = scan_file(path)
+    assert report.verdict == "dangerous"
+    assert [f.where for f in report.findings if f.verdict == "dangerous"] == [
+        "schema.json:torch.serialization.save"
+    ]
+    with pytest.raises(WardenBlockedLoad):
+        sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    event = guard.events[-1]
+    assert event["rule_id"] == "skops-untrusted-type" and event["action"] == "blocked"
+    assert not (out / "overwritten.bin").exists()
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "refused"),
+    [
+        ("numpy", "log1p", False),
+        ("numpy", "float32", False),
+        ("math", "sqrt", False),
+        ("sklearn.preprocessing._data", "normalize", False),
+        ("torch", "save", True),
+        ("numpy", "save", True),
+        ("numpy", "fromfile", True),
+        ("sklearn.utils._testing", "assert_run_python_script_without_output", True),
+        ("joblib", "dump", True),
+        ("_operator", "call", True),
+    ],
+)
+def test_model_callables_allow_list(module, name, refused):
+    from jupyterlab_warden.kernel.scan.codeformats.skopsfile import judge_type
+
+    for loader in ("FunctionNode", "TypeNode", "PartialNode"):
+        finding = judge_type(module, name, loader)
+        assert (finding is not None and finding.verdict == "dangerous") is refused, loader

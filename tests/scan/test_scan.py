@@ -366,3 +366,26 @@ def test_torch_legacy_tar_every_record_is_scanned(tmp_path):
     report = scan_file(_legacy_tar(tmp_path / "evil.tar", evil))
     assert report.verdict == DANGEROUS
     assert report.dangerous_globals() == ["posix.system"]
+
+
+def _call_pickle(module: str, name: str, arg: bytes) -> bytes:
+    """``module.name(arg)`` as pandas 3 pickles pyarrow pieces (STACK_GLOBAL, one argument)."""
+
+    def text(s: bytes) -> bytes:
+        return b"\x8c" + bytes([len(s)]) + s
+
+    return b"\x80\x04" + text(module.encode()) + text(name.encode()) + b"\x93" + arg + b"\x85R."
+
+
+@pytest.mark.parametrize(
+    ("name", "arg", "safe"),
+    [
+        ("type_for_alias", b"\x8c\x05int64", True),  # a fixed alias table lookup
+        ("py_buffer", b"C\x04abcd", True),  # wraps bytes
+        # builds an array from unchecked lengths: reads memory out of bounds - not curated
+        # (dangerous without pyarrow, suspicious when the judge finds it installed)
+        ("_restore_array", b"\x8c\x05int64", False),
+    ],
+)
+def test_pyarrow_pieces_of_a_pandas_pickle(name, arg, safe):
+    assert (scan_bytes(_call_pickle("pyarrow.lib", name, arg)).verdict == SAFE) is safe

@@ -79,6 +79,14 @@ CALLABLES = frozenset(
         "torch.storage._load_from_bytes",
         "torch.serialization._get_layout",
         "dill._dill._create_array",
+        # pandas 3 with pyarrow: a string column's arrow type and buffers. type_for_alias looks
+        # a string up in pyarrow's fixed alias table (no import, no pickle: CVE-2023-47248 is
+        # the IPC extension-type path, not this); py_buffer wraps a bytes-like object. NOT
+        # pyarrow.lib._restore_array: it builds an array from declared lengths/offsets without
+        # validating them against its buffers, so a crafted pickle reads process memory out of
+        # bounds (measured with pyarrow 26.0.1) - it stays refused.
+        "pyarrow.lib.type_for_alias",
+        "pyarrow.lib.py_buffer",
     )
     + _TORCH_REBUILD
 )
@@ -95,6 +103,8 @@ ARG_ROLES = {
     "numpy.core.multiarray._reconstruct": ((_CLASS_MADE,), VALUE),
     "numpy.ma.core._mareconstruct": ((_CLASS_MADE, _CLASS_MADE), VALUE),
     "numpy._core.multiarray.scalar": ((), VALUE),
+    "pyarrow.lib.type_for_alias": ((), VALUE),
+    "pyarrow.lib.py_buffer": ((), VALUE),
     "numpy.core.multiarray.scalar": ((), VALUE),
     "numpy._core.numeric._frombuffer": ((), VALUE),
     "numpy.core.numeric._frombuffer": ((), VALUE),
@@ -397,4 +407,62 @@ SAFE_ORIGIN_MODULES = frozenset(
         "_collections_abc",
         "collections.abc",
     )
+)
+
+# Functions (and types) a model may hold as a CALLABLE it calls later with the user's data:
+# skops ``FunctionNode`` / ``TypeNode`` / ``OperatorFuncNode``... (``FunctionTransformer(func=)``,
+# ``make_scorer(score_func)``, ``dtype=``). Only pure numeric functions: they compute on their
+# arguments and reach no file, process, network or import. Exact resolved names
+# (``module.name`` as skops imports them), nothing by package: torch, numpy and sklearn also
+# ship ``torch.save``, ``numpy.save``/``fromfile``, ``sklearn.utils._testing`` helpers.
+_NUMPY_UFUNCS = (
+    "abs absolute acos acosh add arccos arccosh arcsin arcsinh arctan arctan2 arctanh asin asinh "
+    "atan atan2 atanh bitwise_and bitwise_count bitwise_invert bitwise_left_shift bitwise_not "
+    "bitwise_or bitwise_right_shift bitwise_xor cbrt ceil conj conjugate copysign cos cosh "
+    "deg2rad degrees divide divmod equal exp exp2 expm1 fabs float_power floor floor_divide fmax "
+    "fmin fmod frexp gcd greater greater_equal heaviside hypot invert isfinite isinf isnan isnat "
+    "lcm ldexp left_shift less less_equal log log10 log1p log2 logaddexp logaddexp2 logical_and "
+    "logical_not logical_or logical_xor matmul maximum minimum mod modf multiply negative "
+    "nextafter not_equal positive pow power rad2deg radians reciprocal remainder right_shift rint "
+    "sign signbit sin sinh spacing sqrt square subtract tan tanh true_divide trunc"
+)
+_NUMPY_ARRAY_MATH = (
+    "sum nansum mean nanmean median nanmedian std nanstd var nanvar min max amin amax nanmin "
+    "nanmax prod nanprod cumsum cumprod nancumsum nancumprod ptp percentile nanpercentile quantile "
+    "nanquantile average clip round around diff sort argsort argmax argmin nanargmax nanargmin "
+    "transpose reshape ravel squeeze expand_dims stack hstack vstack column_stack concatenate "
+    "asarray asanyarray ascontiguousarray atleast_1d atleast_2d dot outer inner tanh where "
+    "nan_to_num real imag angle"
+)
+_NUMPY_TYPES = (
+    "float16 float32 float64 longdouble int8 int16 int32 int64 uint8 uint16 uint32 uint64 intp "
+    "uintp bool_ bool complex64 complex128 clongdouble"
+)
+_MATH = (
+    "acos acosh asin asinh atan atan2 atanh cbrt ceil comb copysign cos cosh degrees dist erf "
+    "erfc exp exp2 expm1 fabs factorial floor fmod frexp fsum gamma gcd hypot isclose isfinite "
+    "isinf isnan isqrt lcm ldexp lgamma log log10 log1p log2 modf nextafter perm pow prod radians "
+    "remainder sin sinh sqrt sumprod tan tanh trunc ulp"
+)
+_OPERATOR = (
+    "abs add and_ eq floordiv ge gt inv invert le lshift lt matmul mod mul ne neg not_ or_ pos "
+    "pow rshift sub truediv truth xor"
+)
+_SKLEARN = {
+    "sklearn.preprocessing._data": "normalize scale minmax_scale maxabs_scale robust_scale "
+    "quantile_transform power_transform binarize add_dummy_feature",
+    "sklearn.metrics._regression": "mean_squared_error root_mean_squared_error "
+    "mean_absolute_error median_absolute_error mean_absolute_percentage_error "
+    "mean_squared_log_error root_mean_squared_log_error r2_score explained_variance_score "
+    "max_error mean_pinball_loss d2_absolute_error_score",
+    "sklearn.metrics._classification": "accuracy_score balanced_accuracy_score f1_score "
+    "fbeta_score precision_score recall_score log_loss hinge_loss brier_score_loss "
+    "matthews_corrcoef cohen_kappa_score jaccard_score hamming_loss zero_one_loss",
+    "sklearn.metrics._ranking": "roc_auc_score average_precision_score",
+}
+PURE_CALLABLES = frozenset(
+    [f"numpy.{n}" for n in (_NUMPY_UFUNCS + " " + _NUMPY_ARRAY_MATH + " " + _NUMPY_TYPES).split()]
+    + [f"{m}.{n}" for m in ("math",) for n in _MATH.split()]
+    + [f"{m}.{n}" for m in ("operator", "_operator") for n in _OPERATOR.split()]
+    + [f"{m}.{n}" for m, names in _SKLEARN.items() for n in names.split()]
 )

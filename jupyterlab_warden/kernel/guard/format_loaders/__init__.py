@@ -13,6 +13,7 @@ from . import (
     keras_models,
     onnx_models,
     skops_files,
+    torch_packages,
     torchscript_archives,
     yaml_documents,
 )
@@ -23,6 +24,7 @@ _FAMILIES = (
     keras_models,
     onnx_models,
     skops_files,
+    torch_packages,
     torchscript_archives,
     yaml_documents,
 )

@@ -2,10 +2,11 @@
 
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
-(Keras zip, HDF5, TorchScript zip, GGUF); by file name only when the caller asks
-(``by_name``, the CLI): ONNX (protobuf has no magic), YAML, ``tokenizer_config.json`` chat
-templates, Hugging Face ``config.json`` ``auto_map``. A pickle loader's pre-scan never passes
-``by_name``: what ``pickle.load`` reads is a pickle whatever the file is called.
+(Keras zip, HDF5, TorchScript zip, torch.package zip, skops zip, GGUF); by file name only when
+the caller asks (``by_name``, the CLI): ONNX (protobuf has no magic), YAML,
+``tokenizer_config.json`` chat templates, Hugging Face ``config.json`` ``auto_map``. A pickle
+loader's pre-scan never passes ``by_name``: what ``pickle.load`` reads is a pickle whatever the
+file is called.
 """
 
 import io
@@ -22,6 +23,7 @@ from . import (
     keras,
     onnxmodel,
     skopsfile,
+    torchpackage,
     torchscript,
     yamltags,
 )
@@ -120,4 +122,7 @@ def _zip_format(path, data) -> Optional[FormatScan]:
         if skopsfile.is_skops_zip(names):
             findings, errors = skopsfile.scan_skops_zip(zf)
             return FormatScan("skops", findings, [], errors, True)
+        if torchpackage.is_torch_package(names):
+            findings, errors = torchpackage.scan_package(zf)
+            return FormatScan("torch-package", findings, [], errors, True)
     return None

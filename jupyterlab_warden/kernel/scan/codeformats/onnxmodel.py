@@ -12,6 +12,7 @@ outside ONNX's and onnxruntime's own need a custom-op library the user registers
 import mmap
 import os
 import re
+import stat
 from typing import List, Optional, Tuple
 
 from ..report import DANGEROUS, SUSPICIOUS, Finding
@@ -218,6 +219,27 @@ def escapes(location: str, folder: Optional[str]) -> Optional[str]:
     target = os.path.realpath(os.path.join(root, location))
     if os.path.commonpath([root, target]) != root:
         return "location resolves outside the model folder (a symlink)"
+    return _linked_elsewhere(root, target)
+
+
+def _linked_elsewhere(root: str, target: str) -> Optional[str]:
+    """Why the file at ``target`` (inside ``root`` by name) may be another file's bytes: a
+    HARD link has no path to resolve (tar archives create them, ``protected_hardlinks`` lets a
+    user link any file they own), so its link count says it; a file on another device is a
+    mount. A missing file reads nothing (the loader fails)."""
+    try:
+        info = os.stat(target)
+        folder = os.stat(root)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"location cannot be checked ({type(exc).__name__})"
+    if not stat.S_ISREG(info.st_mode):
+        return "location is not a regular file"
+    if info.st_nlink > 1:
+        return "location is a hard link (the same file may live outside the model folder)"
+    if info.st_dev != folder.st_dev:
+        return "location is on another device than the model folder (a mount)"
     return None
 
 

@@ -29,8 +29,9 @@ CALLING_LOADERS = frozenset(
         "SliceNode",
     )
 )
-# the type is handed to the model as a callable (FunctionTransformer(func=...)): a function of
-# a curated ML package (numpy.log1p) is math; anything else is judged as a call
+# the type is handed to the model as a callable (FunctionTransformer(func=...)): a pure numeric
+# function of curated.PURE_CALLABLES (numpy.log1p) is math; anything else is judged as a call
+# (torch.save with kw_args={"f": path} writes any file at transform time)
 CALLABLE_LOADERS = frozenset(
     ("FunctionNode", "MethodNode", "PartialNode", "OperatorFuncNode", "TypeNode")
 )
@@ -99,7 +100,7 @@ def judge_type(module: str, cls: str, loader: str):
     decision = judge_name(module, cls, roles)
     if (
         loader in CALLABLE_LOADERS
-        and module.partition(".")[0] in curated.ML_PACKAGES
+        and f"{module}.{cls}" in curated.PURE_CALLABLES
         and decision.reason not in _NAME_REFUSALS
     ):
         return None
