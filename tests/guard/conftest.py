@@ -4,6 +4,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from guard_owner import owner_state
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -14,21 +15,6 @@ sys.path.insert(0, str(HERE))  # warden_testpkg: a non-stdlib package for benign
 def event_validator():
     schema = json.loads((REPO / "schema" / "event.schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
-
-
-_OWNER = []
-
-
-def owner_state():
-    """The guard's state, held by whoever installed it first: this test process. In a kernel
-    only the launcher / the lab server's bootstrap holds it; notebook code gets no handle."""
-    if not _OWNER:
-        from jupyterlab_warden.kernel import guard as guard_pkg
-
-        state = guard_pkg.install()
-        assert state is not None, "a guard was installed before the test fixture"
-        _OWNER.append(state)
-    return _OWNER[0]
 
 
 @pytest.fixture()

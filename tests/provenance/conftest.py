@@ -4,34 +4,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from guard_owner import owner_state
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-
-_OWNER = []
-
-
-def owner_state():
-    """The guard's state, held by whoever installed it first in this test process (this
-    conftest, or tests/guard's when both folders run in one session)."""
-    if not _OWNER:
-        for module in list(sys.modules.values()):
-            other = getattr(module, "owner_state", None)
-            if (
-                module is not sys.modules.get(__name__)
-                and callable(other)
-                and getattr(module, "_OWNER", None)
-            ):
-                _OWNER.append(other())
-                break
-        else:
-            from jupyterlab_warden.kernel import guard as guard_pkg
-
-            state = guard_pkg.install()
-            assert state is not None, "a guard was installed before the test fixture"
-            _OWNER.append(state)
-    return _OWNER[0]
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,7 @@ Keras turns it into a function, whichever way the load was reached.
   ``from_config`` all end there: refused unless an enclosing load is trusted or confirmed.
 """
 
-import hashlib
-
+from ..sha import sha256
 from .judging import inner_context, judge, live, scan_target
 
 RULE_KERAS = "keras-model-code"
@@ -63,7 +62,7 @@ def _code_wrapper(original, label, state):
                 "call": ctx.call,
                 "findings": ["keras-lambda: marshalled Python bytecode"],
                 # the code's hash (never the code): the same Lambda confirms the same finding
-                "code_sha256": hashlib.sha256(raw).hexdigest(),
+                "code_sha256": sha256(raw).hexdigest(),
             }
             outcome = state.apply_rule(
                 RULE_KERAS,

@@ -8,9 +8,14 @@ link - nearly all - cost one ``stat``. The search is bounded: when a required fo
 to search, the link is treated as inside it (fail closed: a signature is required).
 """
 
+from __future__ import annotations
+
 import fnmatch
 import os
-from typing import List, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
+    from typing import List, Optional
 
 _MAX_ENTRIES = 20000  # per load of a hard-linked file: a bounded walk of the required folders
 _MAGIC = ("*", "?", "[")
