@@ -104,7 +104,7 @@ def main() -> None:
         state.events = []
         state.sink.callbacks[:] = [state.events.append]
         state.provenance.use_fleet(registry.for_kernels())
-        state.set_policy({"artifacts": {"report_loads": True}})
+        state.set_policy({"artifacts": {"report_loads": True, "accept_fleet_scans": True}})
 
     try:
         path_a = os.path.join(work, "lab-a-model.pkl")

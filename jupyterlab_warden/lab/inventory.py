@@ -10,6 +10,7 @@ inventory.py``). ``read_kernel_inventories`` reads those of live processes;
 import json
 import os
 import re
+import stat
 from typing import Iterable, List, Optional
 
 from ..kernel.guard.installs.advisories import AdvisorySnapshot
@@ -38,10 +39,7 @@ def read_kernel_inventories(spool_dir: Optional[str]) -> List[dict]:
                 pass
             continue
         try:
-            if os.path.getsize(path) > MAX_FILE_BYTES:
-                continue
-            with open(path, encoding="utf-8") as fh:
-                body = json.load(fh)
+            body = json.loads(_read_regular(path))
         except (OSError, ValueError):
             continue
         if isinstance(body, dict) and isinstance(body.get("items"), list):
@@ -96,3 +94,19 @@ def load_snapshot() -> Optional[AdvisorySnapshot]:
         return AdvisorySnapshot.load(data_path("osv-snapshot.json"))
     except (OSError, ValueError):
         return None
+
+
+def _read_regular(path: str) -> bytes:
+    """The file's bytes, if it is a regular file of at most MAX_FILE_BYTES: kernels write these
+    files, so a symlink, a FIFO (open would block the server) or /dev/zero (read forever) is
+    refused rather than followed."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file")
+        data = os.read(fd, MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError("too large")
+    return data

@@ -97,3 +97,28 @@ def test_a_guarded_kernel_writes_its_inventory_and_the_lab_reads_it(tmp_path, sc
     while time.monotonic() < deadline and inventory.read_kernel_inventories(str(spool)):
         time.sleep(0.2)
     assert inventory.read_kernel_inventories(str(spool)) == []
+
+
+def test_hostile_inventory_files_are_skipped_not_followed(tmp_path):
+    """Kernels write these files: a FIFO (open would block the server), a symlink to an
+    endless device or another file, and an oversized file are skipped; a good one is read."""
+    import os
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    pid = os.getpid()  # alive: the reader only reads files of running processes
+    good = {"items": [{"name": "torch", "version": "2.13.0", "imported": True}]}
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps(good))
+    os.mkfifo(spool / f"packages-{pid}.json")
+    found = inventory.read_kernel_inventories(str(spool))  # returns: did not block on the FIFO
+    assert found == []
+    os.unlink(spool / f"packages-{pid}.json")
+    for target in ("/dev/zero", str(secret)):
+        os.symlink(target, spool / f"packages-{pid}.json")
+        assert inventory.read_kernel_inventories(str(spool)) == []
+        os.unlink(spool / f"packages-{pid}.json")
+    (spool / f"packages-{pid}.json").write_text(" " * (inventory.MAX_FILE_BYTES + 1))
+    assert inventory.read_kernel_inventories(str(spool)) == []
+    (spool / f"packages-{pid}.json").write_text(json.dumps(good))
+    assert inventory.read_kernel_inventories(str(spool)) == [good]

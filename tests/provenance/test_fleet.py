@@ -84,6 +84,7 @@ def test_trusted_and_same_version_safe_scans_skip_the_scan(guard, tmp_path):
                 sha_s: {"verdict": "safe", "scanner_version": "warden-scan-older"},
             },
         },
+        {"artifacts": {"accept_fleet_scans": True}},
     )
     before = guard.counts["files_scanned"]
     _load(trusted)
@@ -93,12 +94,13 @@ def test_trusted_and_same_version_safe_scans_skip_the_scan(guard, tmp_path):
     assert guard.counts["files_scanned"] == before + 1
 
 
-def test_fleet_scans_ignored_when_the_policy_refuses_them(guard, tmp_path):
+@pytest.mark.parametrize(
+    "policy", [{}, {"artifacts": {"accept_fleet_scans": False}}], ids=["default", "off"]
+)
+def test_fleet_scans_ignored_unless_the_policy_accepts_them(guard, tmp_path, policy):
     path, sha = _data_file(tmp_path / "data.pkl")
     _push(
-        guard,
-        {"scans": {sha: {"verdict": "safe", "scanner_version": scanner_version()}}},
-        {"artifacts": {"accept_fleet_scans": False}},
+        guard, {"scans": {sha: {"verdict": "safe", "scanner_version": scanner_version()}}}, policy
     )
     before = guard.counts["files_scanned"]
     _load(path)
@@ -153,3 +155,13 @@ def test_pushed_over_the_signed_guard_channel_only(tmp_path):
         check=True,
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == ["loaded", "artifact-fleet-banned"]
+
+
+def test_notebook_code_cannot_turn_fleet_scans_on(guard, tmp_path):
+    path, sha = _data_file(tmp_path / "data.pkl")
+    _push(guard, {"scans": {sha: {"verdict": "safe", "scanner_version": scanner_version()}}})
+    assert guard.tighten({"artifacts": {"accept_fleet_scans": True}}) is False
+    assert any("accept_fleet_scans" in e for e in guard.errors)
+    before = guard.counts["files_scanned"]
+    _load(path)
+    assert guard.counts["files_scanned"] == before + 1  # still scanned here

@@ -53,7 +53,7 @@ def _kernel(guard, registry):
     """(Re)start this lab's kernel view: the fleet's word and the policy, as pushed."""
     guard.events.clear()
     guard.provenance.use_fleet(registry.for_kernels())
-    guard.set_policy({"artifacts": {"report_loads": True}})
+    guard.set_policy({"artifacts": {"report_loads": True, "accept_fleet_scans": True}})
 
 
 def test_two_labs_and_real_central(guard, central, tmp_path, monkeypatch):

@@ -53,7 +53,7 @@ def test_second_lab_first_load_skips_the_scan(guard, tmp_path, monkeypatch):
     try:
         with FakeHub() as hub:
             hub.repo("acme/tabular").commit({"model.pkl": buffer.getvalue()})
-            policy = {"artifacts": {"report_loads": True}}
+            policy = {"artifacts": {"report_loads": True, "accept_fleet_scans": True}}
 
             guard.provenance.use_fleet(lab_a.for_kernels())
             guard.set_policy(policy)

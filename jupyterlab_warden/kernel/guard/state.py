@@ -179,6 +179,10 @@ class GuardState:
             return "trusted_artifacts"
         if (new.get("provenance") or {}) != (self.policy.get("provenance") or {}):
             return "the provenance section (it changes only through the lab server)"
+        if (new.get("artifacts") or {}).get("accept_fleet_scans") is True and (
+            self.policy.get("artifacts") or {}
+        ).get("accept_fleet_scans") is not True:
+            return "artifacts.accept_fleet_scans (other labs' scans instead of this kernel's)"
         from .installs.decide import looser as installs_looser
 
         install_why = installs_looser(self.policy, new)

@@ -49,13 +49,15 @@ class Provenance:
         self.ledger = DownloadLedger()
         self.verifier = SignatureVerifier()
         self.fleet = FleetVerdicts()
-        self.accept_fleet_scans = True
+        self.accept_fleet_scans = False
 
     def set_policy(self, policy: Optional[dict]) -> list:
         self.policy = ProvenancePolicy(policy)
         artifacts = (policy or {}).get("artifacts")
-        self.accept_fleet_scans = not (
-            isinstance(artifacts, dict) and artifacts.get("accept_fleet_scans") is False
+        # Off unless the admin turns it on: a "safe" fleet verdict stands in for the local scan,
+        # and reports come from kernels (docs/threat-model.md: who can vouch for a file).
+        self.accept_fleet_scans = (
+            isinstance(artifacts, dict) and artifacts.get("accept_fleet_scans") is True
         )
         self.report_loads = isinstance(artifacts, dict) and artifacts.get("report_loads") is True
         return list(self.policy.problems)

@@ -6,7 +6,7 @@ verdicts other labs reported, and hands them to its kernels inside the signed po
 "scans": {sha: {"verdict", "scanner_version"}}}``. The guard consults them before it scans a
 file: a fleet ``banned`` always refuses; ``trusted`` skips the scan; another lab's ``safe``
 verdict skips it only when that scanner's version equals this one and the policy's
-``artifacts.accept_fleet_scans`` is true (the default: any lab token can vouch for a file -
+``artifacts.accept_fleet_scans`` is true (off by default: any notebook in any lab can vouch -
 docs/threat-model.md). Pure logic, no I/O but the one-time scanner version digest.
 """
 
