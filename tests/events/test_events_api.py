@@ -100,7 +100,10 @@ def test_a_real_kernel_reaches_the_store_through_the_spool(lab):
     assert code == 201, kernel
     client = BlockingKernelClient()
     client.load_connection_file(str(lab.workdir / "runtime" / f"kernel-{kernel['id']}.json"))
-    client.start_channels()
+    # No heartbeat: a client without a kernel manager calls the kernel dead as soon as one
+    # heartbeat goes unanswered within a second, which a kernel still starting misses on a busy
+    # machine; the kernel_info reply (and the execute reply below) prove it is alive.
+    client.start_channels(hb=False)
     try:
         client.wait_for_ready(timeout=60)
         event_id = uuid.uuid4().hex
