@@ -68,8 +68,17 @@ def test_broken_bootstrap_reports_instead_of_raising(tmp_path):
     code = src.replace("_warden_guard_status", "_status_for_test")
     script = tmp_path / "boot.py"  # the source is larger than one command-line argument may be
     script.write_text(code + "\nimport json; print(_status_for_test)")
+    # The child reads the file itself: this test process may hold a guard (installed by other
+    # tests) whose install gate refuses a guard-less Python whose script mentions an installer.
     out = subprocess.run(
-        [sys.executable, "-I", "-S", str(script)],
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            "-c",
+            "import sys; exec(open(sys.argv[1]).read())",
+            str(script),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
