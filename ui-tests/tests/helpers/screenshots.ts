@@ -19,6 +19,9 @@ export async function shootBothThemes(
     await page.theme.setTheme(theme);
     await restore?.();
     const path = test.info().outputPath(`${name}-${suffix}.png`);
-    await (target ?? page).screenshot({ path });
+    // caret 'initial': Playwright's default hides the caret with an injected style sheet;
+    // that sheet coming and going across a theme change leaves CodeMirror's hover unable
+    // to open again in the same editor (reproduced: hover, screenshot, theme, hover).
+    await (target ?? page).screenshot({ path, caret: 'initial' });
   }
 }
