@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import jsonschema
-
 from registry_stub import SHA_A, SHA_B, RegistryStub, Signer, _b64, _decisions
 
 from jupyterlab_warden.lab.artifacts import registry as registry_module
