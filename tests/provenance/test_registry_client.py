@@ -186,7 +186,12 @@ def test_reports_are_made_valid_for_central_field_by_field():
     assert dots["name"] == SHA_A[:16] and dots["kind"] == "other" and "source" in dots
     untimed = report_from_event(_hub_event(SHA_B, {"repo": "org/m"}, time="yesterday"))
     assert "load" not in untimed and untimed["source"] == {"hub": {"repo": "org/m"}}
-    wrap["reports"] += [spaced, bom, dots, untimed]
+    scanned = _hub_event(SHA_B, {"repo": "org/m"})
+    scanned.update(rule_id=None, evidence={"sha256": SHA_B, "size": 7, "verdict": "safe"})
+    scanned["evidence"]["scanner_version"] = "v" * 150
+    scanned = report_from_event(scanned)  # the scan is kept: its verdict matters most
+    assert scanned["scan"] == {"verdict": "safe", "scanner_version": "v" * 100, "rules": []}
+    wrap["reports"] += [spaced, bom, dots, untimed, scanned]
     schema = json.load(open(REPO / "schema" / "artifact-report.schema.json"))
     jsonschema.validate(wrap, schema, format_checker=jsonschema.FormatChecker())
 

@@ -62,7 +62,11 @@ def report_from_event(event: dict) -> Optional[dict]:
         report["scan"] = {
             "verdict": evidence["verdict"],
             "scanner_version": evidence["scanner_version"],
-            "rules": [] if event.get("rule_id") == "artifact-loaded" else [event.get("rule_id")],
+            "rules": [
+                rule
+                for rule in [event.get("rule_id")]
+                if isinstance(rule, str) and rule != "artifact-loaded"
+            ],
         }
     source = artifact.get("source")
     if isinstance(source, dict) and isinstance(source.get("hub"), dict):
