@@ -107,12 +107,17 @@ class WardenExtension(ExtensionApp):
     def initialize_handlers(self) -> None:
         # Patterns are relative: ExtensionApp puts the server's base_url in front of each.
         server_app, store, link = self.serverapp, self._store, self._link
-        problems = self._problems
+        problems, artifacts = self._problems, self._artifacts
         self.handlers.append(
             (
                 "/warden/status",
                 StatusHandler,
-                {"store": store, "problems": lambda: link.errors + _problems(server_app, problems)},
+                {
+                    "store": store,
+                    "problems": lambda: (
+                        link.errors + artifacts.problems() + _problems(server_app, problems)
+                    ),
+                },
             )
         )
         self.handlers.extend(policy_handlers("/", store))

@@ -16,6 +16,7 @@ from typing import Iterable, List, Optional
 from ..kernel.guard.installs.advisories import AdvisorySnapshot
 from ..kernel.guard.installs.inventory import FILE_PREFIX, MAX_ITEMS
 from ..kernel.guard.installs.names import data_path, normalize
+from .contract_check import definition_validator
 
 _FILE = re.compile(r"^" + re.escape(FILE_PREFIX) + r"(\d+)\.json$")
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
@@ -74,7 +75,8 @@ def package_inventory(
             version = "".join(version.split())
             if not version or not _NAME.match(normalize(name)):
                 continue  # not a distribution name (the schema's pattern)
-            key = (normalize(name)[:200], version[:100])
+            # cut to the schema's lengths; a cut name must not end in "-"
+            key = (normalize(name)[:200].rstrip("-"), version[:100])
             entry = merged.setdefault(
                 key, {"name": key[0], "version": key[1], "imported": False, "kernels": 0}
             )
@@ -82,9 +84,12 @@ def package_inventory(
                 entry["imported"] = True
                 entry["kernels"] += 1
     items = []
+    valid = definition_validator("package-inventory.schema.json", "package")
     for entry in merged.values():
         ids = snapshot.affecting(entry["name"], entry["version"]) if snapshot else []
-        items.append(dict(entry, advisories=sorted(set(ids))))
+        item = dict(entry, advisories=sorted(set(ids)))
+        if valid.is_valid(item):  # one item central would refuse would refuse the whole post
+            items.append(item)
     items.sort(key=lambda i: (not i["advisories"], not i["imported"], i["name"], i["version"]))
     return {"truncated": len(items) > limit, "items": items[:limit]}
 

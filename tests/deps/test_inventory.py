@@ -122,3 +122,23 @@ def test_hostile_inventory_files_are_skipped_not_followed(tmp_path):
     assert inventory.read_kernel_inventories(str(spool)) == []
     (spool / f"packages-{pid}.json").write_text(json.dumps(good))
     assert inventory.read_kernel_inventories(str(spool)) == [good]
+
+
+def test_items_central_would_refuse_are_cut_or_dropped_not_the_whole_post(schema):
+    """Central (JavaScript regexes) refuses the whole status post for one bad item: a name cut
+    to 200 characters that ends in "-", a version holding U+FEFF (white space to JavaScript's
+    \\s, not to Python's, so plain jsonschema in Python would pass it)."""
+    long_name = "a" * 199 + "-tail"
+    kernels = [
+        {"items": [
+            {"name": long_name, "version": "1.0", "imported": True},
+            {"name": "torch", "version": "2.13.0\ufeff", "imported": True},
+            {"name": "numpy", "version": "2.1.0\u3000", "imported": False},
+            {"name": "keras", "version": "3.8.0", "imported": True},
+        ]},
+    ]  # fmt: skip
+    body = inventory.package_inventory(kernels, None)
+    jsonschema.validate(body, schema)
+    rows = {(i["name"], i["version"]) for i in body["items"]}
+    assert rows == {("a" * 199, "1.0"), ("keras", "3.8.0"), ("numpy", "2.1.0")}
+    assert "\ufeff" not in json.dumps(body, ensure_ascii=False)

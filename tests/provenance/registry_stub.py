@@ -8,12 +8,18 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlparse
 
+import jsonschema
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jupyterlab_warden.lab.central.signing import load_public_keys
+
+REPORT_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "schema" / "artifact-report.schema.json").read_text()
+)
 
 SHA_A, SHA_B = hashlib.sha256(b"a").hexdigest(), hashlib.sha256(b"b").hexdigest()
 
@@ -68,7 +74,7 @@ class RegistryStub:
                 "first_seen": "2026-11-30T12:00:00Z",
             }
         }
-        self.reports, self.lookups = [], []
+        self.reports, self.lookups, self.refused = [], [], 0
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -103,6 +109,13 @@ class RegistryStub:
                     found = {s: stub.verdict(s) for s in body["sha256"] if stub.verdict(s)}
                     return self._answer(200, {"artifacts": found})
                 if self.path == "/api/v1/artifacts/reports":
+                    try:  # like central: one invalid report refuses the whole batch
+                        jsonschema.validate(
+                            body, REPORT_SCHEMA, format_checker=jsonschema.FormatChecker()
+                        )
+                    except jsonschema.ValidationError as err:
+                        stub.refused += 1
+                        return self._answer(400, {"error": err.message[:200]})
                     stub.reports.extend(body["reports"])
                     return self._answer(202)
                 return self._answer(404, {"error": "not found"})

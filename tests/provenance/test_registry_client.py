@@ -6,13 +6,18 @@ the real central round trip (two labs), which is still to do."""
 
 import asyncio
 import json
+from pathlib import Path
 
+import jsonschema
 from registry_stub import SHA_A, SHA_B, RegistryStub, Signer, _b64, _decisions
 
+from jupyterlab_warden.lab.artifacts import registry as registry_module
 from jupyterlab_warden.lab.artifacts.decisions import FleetDecisionStore
 from jupyterlab_warden.lab.artifacts.registry import ArtifactRegistry
 from jupyterlab_warden.lab.artifacts.reports import ReportOutbox, report_from_event
 from jupyterlab_warden.lab.central.client import CentralClient
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_decisions_verified_like_the_policy_and_kept_offline(tmp_path):
@@ -114,8 +119,11 @@ def test_sync_round_trip_and_nothing_lost_while_central_is_down(tmp_path):
     assert down["reported"] == 0 and len(down["errors"]) == 3 and down["kept"] == 2
     assert up["decisions"] is True and up["reported"] == 2 and up["errors"] == []
     assert [r["sha256"] for r in stub.reports] == [SHA_A, SHA_B]
-    assert stub.lookups == [sorted([SHA_A, SHA_B])]
-    assert again == {"decisions": None, "looked_up": 0, "reported": 0, "errors": []}  # 304
+    # asked again next round (A had no verdict yet, B's may have changed); decisions: 304
+    assert stub.lookups == [sorted([SHA_A, SHA_B])] * 2
+    assert again == {
+        "decisions": None, "looked_up": 2, "reported": 0, "set_aside": 0, "errors": []
+    }  # fmt: skip
     pushed = registry.for_kernels()
     assert pushed == {
         "decisions": {SHA_A: "banned"},
@@ -143,3 +151,123 @@ def test_refused_reports_stay_queued(tmp_path):
     done = asyncio.run(one())
     assert done["reported"] == 0 and any("401" in e for e in done["errors"])
     assert len(registry.outbox) == 1
+
+
+def _hub_event(sha, hub, name="model.bin", kind="torch", time="2026-11-30T12:00:00.000Z"):
+    return {
+        "kind": "runtime",
+        "rule_id": "artifact-loaded",
+        "action": "allowed",
+        "time": time,
+        "evidence": {"sha256": sha, "size": 7},
+        "artifact": {"name": name, "kind": kind, "source": {"hub": hub}},
+    }
+
+
+def test_reports_are_made_valid_for_central_field_by_field():
+    """Each field central's schema would refuse is cut or dropped, not the report (and not,
+    at central, the whole batch)."""
+    wrap = {"reports": []}
+    long = _hub_event(
+        SHA_A, {"repo": "org/m", "revision": "r" * 300, "filename": "f" * 600, "extra": 1}
+    )
+    report = report_from_event(long)
+    assert report["source"]["hub"] == {
+        "repo": "org/m",
+        "revision": "r" * 200,
+        "filename": "f" * 500,
+    }
+    wrap["reports"].append(report)
+    spaced = report_from_event(_hub_event(SHA_A, {"repo": "org/my model"}))
+    assert "source" not in spaced and spaced["load"]["decision"] == "allowed"
+    bom = report_from_event(_hub_event(SHA_A, {"repo": "org/m\ufeff"}))  # \s to JavaScript
+    assert "source" not in bom
+    dots = report_from_event(_hub_event(SHA_A, {"repo": "org/m"}, name="..", kind="Torch!"))
+    assert dots["name"] == SHA_A[:16] and dots["kind"] == "other" and "source" in dots
+    untimed = report_from_event(_hub_event(SHA_B, {"repo": "org/m"}, time="yesterday"))
+    assert "load" not in untimed and untimed["source"] == {"hub": {"repo": "org/m"}}
+    scanned = _hub_event(SHA_B, {"repo": "org/m"})
+    scanned.update(rule_id=None, evidence={"sha256": SHA_B, "size": 7, "verdict": "safe"})
+    scanned["evidence"]["scanner_version"] = "v" * 150
+    scanned = report_from_event(scanned)  # the scan is kept: its verdict matters most
+    assert scanned["scan"] == {"verdict": "safe", "scanner_version": "v" * 100, "rules": []}
+    wrap["reports"] += [spaced, bom, dots, untimed, scanned]
+    schema = json.load(open(REPO / "schema" / "artifact-report.schema.json"))
+    jsonschema.validate(wrap, schema, format_checker=jsonschema.FormatChecker())
+
+
+def _round(registry, stub, rounds=1):
+    async def run():
+        client = CentralClient(f"http://127.0.0.1:{stub.port}", "wdl_lab", timeout=5)
+        try:
+            return [await registry.sync_once(client) for _ in range(rounds)]
+        finally:
+            client.close()
+
+    stub.start()
+    try:
+        return asyncio.run(run())
+    finally:
+        stub.stop()
+
+
+def test_a_report_central_refuses_is_set_aside_and_the_rest_delivered(tmp_path):
+    signer = Signer()
+    stub = RegistryStub(signer)
+    registry = ArtifactRegistry(str(tmp_path), signer.keys)
+    good = [report_from_event(_load_event(SHA_A)), report_from_event(_load_event(SHA_B))]
+    bad = dict(good[0], name="..")  # queued by an older lab, or a rule central added since
+    registry.outbox.add([good[0], bad, good[1]])
+    first, second = _round(registry, stub, rounds=2)
+    assert [r["sha256"] for r in stub.reports] == [SHA_A, SHA_B]
+    assert first["reported"] == 2 and first["set_aside"] == 1 and stub.refused >= 1
+    assert second["reported"] == 0 and second["set_aside"] == 0 and second["errors"] == []
+    assert len(registry.outbox) == 0
+    assert registry.status() == {"queued": 0, "dropped": 0, "set_aside": 1}
+    assert "set aside" in registry.problems()[0]
+    assert ReportOutbox(str(tmp_path / "artifact-reports-refused.jsonl")).peek() == [bad]
+
+
+def test_outbox_is_bounded_oldest_dropped_and_counted(tmp_path):
+    path = str(tmp_path / "out.jsonl")
+    reports = [{"sha256": f"{i:064x}"} for i in range(6)]
+    by_count = ReportOutbox(path, max_reports=4)
+    by_count.add(reports[:3])
+    by_count.add(reports[3:])
+    assert by_count.peek() == reports[2:] and by_count.dropped == 2
+    line = len(json.dumps(reports[0], separators=(",", ":"))) + 1
+    by_bytes = ReportOutbox(str(tmp_path / "b.jsonl"), max_bytes=3 * line)
+    by_bytes.add(reports)
+    assert by_bytes.peek() == reports[3:] and by_bytes.dropped == 3
+    assert ReportOutbox(path).peek() == reports[2:]  # what is kept survives a restart
+
+
+def test_cached_verdicts_are_looked_up_again_and_a_later_dangerous_wins(tmp_path):
+    signer = Signer()
+    stub = RegistryStub(signer)
+    registry = ArtifactRegistry(str(tmp_path), signer.keys)
+    registry.observe([_load_event(SHA_B)])
+    _round(registry, stub)
+    assert registry.for_kernels()["scans"][SHA_B]["verdict"] == "safe"
+    stub.verdicts[SHA_B]["scan"] = dict(stub.verdicts[SHA_B]["scan"], verdict="dangerous")
+    _round(registry, stub)
+    assert registry.for_kernels()["scans"][SHA_B]["verdict"] == "dangerous"
+    restarted = ArtifactRegistry(str(tmp_path), signer.keys)  # the refresh is on disk
+    assert restarted.for_kernels()["scans"][SHA_B]["verdict"] == "dangerous"
+    del stub.verdicts[SHA_B]  # central no longer holds one: the lab forgets its copy
+    _round(restarted, stub)
+    assert restarted.for_kernels()["scans"] == {}
+
+
+def test_refresh_asks_new_sha256s_first_then_the_least_recently_asked(tmp_path, monkeypatch):
+    signer = Signer()
+    stub = RegistryStub(signer)
+    registry = ArtifactRegistry(str(tmp_path), signer.keys)
+    old = [f"{i:064x}" for i in range(3)]
+    for when, sha in enumerate(old):
+        registry.scans.update({"artifacts": {}}, [sha], now=float(when))
+    monkeypatch.setattr(registry_module, "MAX_LOOKUP", 3)
+    registry.observe([_load_event(SHA_A)])
+    _round(registry, stub, rounds=2)
+    # round 2: old[2] (asked longest ago), then those asked in round 1 (ties: by sha256)
+    assert stub.lookups == [[SHA_A, old[0], old[1]], [old[2], old[0], old[1]]]
