@@ -46,7 +46,10 @@ _SHORT_TO_LONG = {
 }  # fmt: skip
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 
-# uv and conda: options that take a value (others are flags); index options by name
+# uv and conda: options that take a value (others are flags); index options by name.
+# A flag listed here would swallow the package after it (`uv add --dev pkg` read as no
+# package at all), so only options that take a value in every uv command belong here;
+# an unlisted valued option only makes its value read as one more requirement (stricter).
 UV_VALUED = {
     "-r", "--requirement", "-c", "--constraint", "--override", "-e", "--editable", "-i",
     "--index-url", "--extra-index-url", "--index", "--default-index", "-f", "--find-links",
@@ -54,7 +57,7 @@ UV_VALUED = {
     "--prerelease", "--keyring-provider", "--cache-dir", "--directory", "--project",
     "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
     "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
-    "--python-platform", "--python-version", "--color", "--allow-insecure-host", "--dev",
+    "--python-platform", "--python-version", "--color", "--allow-insecure-host",
     "--script", "--branch", "--tag", "--rev", "--marker", "-m",
 }  # fmt: skip
 CONDA_VALUED = {
@@ -177,58 +180,88 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
         return _uv_tool(request, args[1:] if args[:1] == ["x"] else args[2:], cwd, env)
     elif args[:1] == ["run"]:
         request = InstallRequest("uv", "uv run")
-        _uv_options_only(request, args[1:], cwd, env)
-        return request if request.requirements or request.sources else None
+        _uv_leading(request, args[1:], cwd, env)
+        return request if request.requirements or request.sources or request.problems else None
     else:
         return None
-    i = 0
-    while i < len(rest):
-        word = rest[i]
-        i += 1
-        if word.startswith("-"):
-            name, eq, value = word.partition("=")
-            if name in UV_VALUED:
-                if not eq:
-                    if i >= len(rest):
-                        request.problems.append(f"uv option {name} needs a value")
-                        break
-                    value = rest[i]
-                    i += 1
-                _apply_index_option(request, name, value, cwd, env)
-            elif name == "--no-index":
-                request.no_index = True
-            continue
-        if positional_are_files:
-            requirements.read_file(request, word, cwd, env)
+    files = 0
+    for name, value in _option_words(request, "uv", rest, UV_VALUED):
+        if name is None and positional_are_files:
+            files += 1
+            requirements.read_file(request, value, cwd, env)
+        elif name is None:
+            request.requirements.append(requirements.parse_requirement(value, "command line"))
         else:
-            request.requirements.append(requirements.parse_requirement(word, "command line"))
+            files += name in _UV_FILE_OPTIONS
+            _apply_option(request, name, value, cwd, env)
+    if not request.requirements and not files and not request.problems:
+        # Every installing uv command names a package or a file; finding neither means
+        # Warden misread the options, so it cannot say what would be installed.
+        request.problems.append(f"no package found in `{request.command}`")
     return request
 
 
-def _uv_options_only(request, args, cwd, env) -> int:
-    """Read leading options; return the index of the first positional argument."""
+# Options whose value is a file of requirements.
+_UV_FILE_OPTIONS = (
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "--override",
+    "--with-requirements",
+)
+
+
+def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
+    """Yield ``(option, value)`` for each option (value None for a flag) and ``(None, word)``
+    for each positional word of a uv or conda command line, values taken as ``valued``
+    says. A missing value, or another option where a value belongs (Warden's table and
+    the tool disagree), is a problem and ends the reading."""
     i = 0
     while i < len(args):
         word = args[i]
-        if not word.startswith("-"):
-            return i
         i += 1
+        if not word.startswith("-") or word == "-":
+            yield None, word
+            continue
         name, eq, value = word.partition("=")
-        if name in UV_VALUED:
-            if not eq:
-                if i >= len(args):
-                    request.problems.append(f"uv option {name} needs a value")
-                    return i
-                value = args[i]
-                i += 1
-            _apply_index_option(request, name, value, cwd, env)
-    return i
+        if name not in valued:
+            yield name, None
+            continue
+        if not eq:
+            if i >= len(args):
+                request.problems.append(f"{tool} option {name} needs a value")
+                return
+            if args[i].startswith("-") and args[i] != "-":
+                request.problems.append(
+                    f"{tool} option {name} is followed by {args[i]}, not a value"
+                )
+                return
+            value = args[i]
+            i += 1
+        yield name, value
+
+
+def _apply_option(request, name, value, cwd, env) -> None:
+    if name == "--no-index":
+        request.no_index = True
+    elif value is not None:
+        _apply_index_option(request, name, value, cwd, env)
+
+
+def _uv_leading(request, args, cwd, env) -> Optional[str]:
+    """Apply the leading options; return the first positional word (the tool or script)."""
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            return value
+        _apply_option(request, name, value, cwd, env)
+    return None
 
 
 def _uv_tool(request, args, cwd, env):
-    first = _uv_options_only(request, args, cwd, env)
-    if first < len(args):
-        request.requirements.append(requirements.parse_requirement(args[first], "command line"))
+    first = _uv_leading(request, args, cwd, env)
+    if first is not None:
+        request.requirements.append(requirements.parse_requirement(first, "command line"))
     return request
 
 
@@ -241,32 +274,20 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     else:
         return None
     request = InstallRequest(tool, command)
-    i = 0
-    while i < len(rest):
-        word = rest[i]
-        i += 1
-        if word.startswith("-"):
-            name, eq, value = word.partition("=")
-            if name in CONDA_VALUED:
-                if not eq:
-                    if i >= len(rest):
-                        request.problems.append(f"{tool} option {name} needs a value")
-                        break
-                    value = rest[i]
-                    i += 1
-                if name in ("-c", "--channel"):
-                    request.sources.append(Source(value, "channel", "command line"))
-                elif name == "--file" or (name == "-f" and env_file):
-                    if env_file:
-                        from . import environment_file
+    for name, value in _option_words(request, tool, rest, CONDA_VALUED):
+        if name is None:
+            request.requirements.append(conda_spec(value, "command line", request))
+        elif name in ("-c", "--channel"):
+            request.sources.append(Source(value, "channel", "command line"))
+        elif name in ("--file", "-f") and env_file:
+            from . import environment_file
 
-                        environment_file.read(request, value, cwd, env)
-                    else:
-                        _conda_spec_file(request, value, cwd)
-            elif name == "--override-channels":
-                request.override_channels = True
-            continue
-        request.requirements.append(conda_spec(word, "command line", request))
+            environment_file.read(request, value, cwd, env)
+        elif name in ("--file", "-f"):
+            # micromamba's -f is --file; conda has no -f here, so reading it is only stricter.
+            _conda_spec_file(request, value, cwd)
+        elif name == "--override-channels":
+            request.override_channels = True
     return request
 
 
