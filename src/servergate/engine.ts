@@ -42,8 +42,7 @@ export interface IServerDecision {
 export function decideCode(
   code: string,
   scope: [string, string | null][],
-  policy: IPolicyDocument,
-  notebookIgnores?: [string, string][]
+  policy: IPolicyDocument
 ): IServerDecision {
   const reply = {
     effective: policy,
@@ -54,10 +53,9 @@ export function decideCode(
     sources: []
   };
   const before: AnalyzerScope = { bindings: new Map(scope) };
-  const analysis = analyzeCell(code, before, {
-    ...optionsFromPolicy(policy),
-    notebookIgnores: notebookIgnores ? new Map(notebookIgnores) : undefined
-  });
+  // No notebook-wide ignores: the server sees only the code, and they never change what
+  // runs (src/gate/decision.ts), so a request naming some is read without them.
+  const analysis = analyzeCell(code, before, optionsFromPolicy(policy));
   const decision = decideCell(
     analysis.findings,
     ruleId => decide(reply, ruleId),
@@ -91,8 +89,6 @@ export function decideCode(
 
 /** The entry point the server calls: JSON in, JSON out (one crossing of the engine boundary). */
 export function decideJson(request: string): string {
-  const { code, scope, policy, notebookIgnores } = JSON.parse(request);
-  return JSON.stringify(
-    decideCode(code, scope ?? [], policy ?? {}, notebookIgnores)
-  );
+  const { code, scope, policy } = JSON.parse(request);
+  return JSON.stringify(decideCode(code, scope ?? [], policy ?? {}));
 }
