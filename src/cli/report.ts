@@ -1,10 +1,6 @@
 /** Findings of a scan and their text and JSON renderings. */
-import {
-  SEVERITIES,
-  staticRule,
-  type Finding,
-  type Severity
-} from '../analyzer';
+import { SEVERITIES, type Finding, type Severity } from '../analyzer';
+import { scanRule } from './dependencies';
 
 /** One finding located in a file (and a notebook code cell). */
 export interface ScanFinding {
@@ -61,7 +57,7 @@ export function renderJson(report: ScanReport): string {
 export function renderText(report: ScanReport): string {
   const lines = report.findings.map(
     ({ path, cell, finding: f, codePointColumn, sameRepository }) => {
-      const rule = staticRule(f.ruleId);
+      const rule = scanRule(f.ruleId);
       const where = cell === null ? path : `${path} [cell ${cell}]`;
       const more = sameRepository?.length
         ? ` (${sameRepository.length} more load${sameRepository.length === 1 ? '' : 's'} of this repository in the file)`

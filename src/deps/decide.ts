@@ -275,7 +275,9 @@ function requirement(
       place
     });
   }
-  if (!allow.has(name) && malicious.length === 0) {
+  // the popular names are PyPI's ranking: conda's own names (python, cudatoolkit) are not
+  // imitations of PyPI packages (ipython, cuda-toolkit)
+  if (req.kind !== 'conda' && !allow.has(name) && malicious.length === 0) {
     const target = data.imitated(name);
     if (target) {
       out.push({

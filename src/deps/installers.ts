@@ -351,7 +351,7 @@ export function condaSpec(raw: string, place: Place, request: InstallRequest): R
   if (pin && /[*<>,|]/.test(pin)) {
     pin = null;
   }
-  return { text: word, name: normalize(m[1]), kind: 'name', place, pin: pin ? pin.split('=')[0] : null };
+  return { text: word, name: normalize(m[1]), kind: 'conda', place, pin: pin ? pin.split('=')[0] : null };
 }
 
 function condaSpecFile(request: InstallRequest, fullPath: string, context: CommandContext): void {

@@ -12,7 +12,8 @@ export interface Place {
   origin: string;
 }
 
-export type RequirementKind = 'name' | 'url' | 'vcs' | 'path' | 'invalid';
+/** 'conda': a name in conda's namespace (PyPI's popular-name list does not apply). */
+export type RequirementKind = 'name' | 'conda' | 'url' | 'vcs' | 'path' | 'invalid';
 
 /** One thing to install: a package name, or a direct reference (URL, VCS, local path). */
 export interface Requirement {
