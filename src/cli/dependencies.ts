@@ -5,7 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { STATIC_RULES, type AnalyzerOptions, type Finding, SEVERITIES } from '../analyzer';
+import {
+  STATIC_RULES,
+  type AnalyzerOptions,
+  type Finding,
+  SEVERITIES
+} from '../analyzer';
 import { RULES, type IPolicyDocument, type IRule } from '../contracts';
 import {
   INSTALL_RULE_IDS,
@@ -72,7 +77,11 @@ export class DependencyScan {
 
   /** `perUnit` (the analyzer's findings per code cell) with each cell's install findings;
    * those placed in another file (a `-r` file the cell names) go into the report directly. */
-  withCellInstalls(notebook: string, units: string[], perUnit: Finding[][]): Finding[][] {
+  withCellInstalls(
+    notebook: string,
+    units: string[],
+    perUnit: Finding[][]
+  ): Finding[][] {
     return perUnit.map((findings, i) => {
       const extra: Finding[] = [];
       for (const located of scanCellInstalls(notebook, units[i], this.policy)) {
@@ -88,7 +97,10 @@ export class DependencyScan {
 
   private add({ path: file, finding }: LocatedInstallFinding): void {
     const decided = decide(this.reply, finding.ruleId);
-    if (decided.action === 'off' || SEVERITIES.indexOf(decided.severity) < this.threshold) {
+    if (
+      decided.action === 'off' ||
+      SEVERITIES.indexOf(decided.severity) < this.threshold
+    ) {
       return;
     }
     const key = `${file}:${finding.line}:${finding.ruleId}:${finding.message}`;

@@ -101,8 +101,13 @@ it('installs the warden-scan hook from a clean clone and flags pickle.loads', ()
 
   // The install policy's data (OSV snapshot, popular names) ships with the package: a
   // typosquat in a requirements file is decided by the installed copy.
-  expect(listing).toContain('package/jupyterlab_warden/kernel/deps/top-packages.txt');
-  fs.writeFileSync(path.join(project, 'requirements.txt'), 'numpy\ntorcj==2.0\n');
+  expect(listing).toContain(
+    'package/jupyterlab_warden/kernel/deps/top-packages.txt'
+  );
+  fs.writeFileSync(
+    path.join(project, 'requirements.txt'),
+    'numpy\ntorcj==2.0\n'
+  );
   const deps = spawnSync(bin, ['--format', 'json', 'requirements.txt'], {
     cwd: project,
     encoding: 'utf8'

@@ -187,7 +187,13 @@ export function scanFiles(
   };
   const threshold = SEVERITIES.indexOf(minSeverity);
   const own = new OwnModules();
-  const dependencies = new DependencyScan(policy, options, report, reply, threshold);
+  const dependencies = new DependencyScan(
+    policy,
+    options,
+    report,
+    reply,
+    threshold
+  );
   for (const file of files) {
     if (dependencies.scanManifest(file)) {
       continue; // requirements*.txt, pyproject.toml, environment.yml: src/deps

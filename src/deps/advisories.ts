@@ -85,11 +85,16 @@ function inRanges(version: string, ranges: AdvisoryEntry['ranges']): boolean {
 
 /** OSV: affected from each `introduced` up to the next `fixed` (exclusive) or
  * `last_affected` (inclusive). */
-function inEvents(key: VersionKey, events: Array<Record<string, string>>): boolean {
+function inEvents(
+  key: VersionKey,
+  events: Array<Record<string, string>>
+): boolean {
   const points: Array<[VersionKey, string]> = [];
   for (const event of events) {
     for (const [kind, value] of Object.entries(event)) {
-      const bound = versionKey(kind === 'introduced' && value === '0' ? '0' : value);
+      const bound = versionKey(
+        kind === 'introduced' && value === '0' ? '0' : value
+      );
       if (bound === null) {
         return true; // an advisory Warden cannot read: assume affected
       }

@@ -23,13 +23,36 @@ import { shellWords } from './words';
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
-const WRAPPERS = new Set(['env', 'sudo', 'nohup', 'time', 'exec', 'command', 'nice', 'doas', 'stdbuf', 'timeout']);
+const WRAPPERS = new Set([
+  'env',
+  'sudo',
+  'nohup',
+  'time',
+  'exec',
+  'command',
+  'nice',
+  'doas',
+  'stdbuf',
+  'timeout'
+]);
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
-const INSTALLER_WORDS = /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)/;
+const INSTALLER_WORDS =
+  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)/;
 const EXPANSION = /\$|`|\{[^}]*,[^}]*\}/;
 const REDIRECT = /^\d*(?:<<<|<<|>>|<&|>&|>\||&>>|&>|<|>)(.*)$/s;
-const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{', '}']);
+const SHELL_KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'while',
+  'until',
+  'do',
+  '!',
+  '{',
+  '}'
+]);
 const MAX_NESTING = 5;
 
 /** The command could run an installer whose arguments Warden cannot see. */
@@ -183,7 +206,9 @@ function simple(
   }
   const name = basename(argv[0]);
   const nested = (script: string) =>
-    shellInvocations(script, span?.[0] ?? 0, depth + 1, span ?? [0, 0]).map(([inv]) => inv);
+    shellInvocations(script, span?.[0] ?? 0, depth + 1, span ?? [0, 0]).map(
+      ([inv]) => inv
+    );
   if (name === 'busybox' && argv.length > 1) {
     return simple(argv.slice(1), env, depth, span);
   }
@@ -203,7 +228,9 @@ function simple(
   }
   if (name === 'xargs') {
     if (INSTALLER_WORDS.test(argv.slice(1).join(' '))) {
-      throw new Unreadable("xargs builds the installer's arguments from its input");
+      throw new Unreadable(
+        "xargs builds the installer's arguments from its input"
+      );
     }
     return [];
   }
@@ -211,7 +238,13 @@ function simple(
     return [{ tool: 'pip', args: argv.slice(1), env }];
   }
   if (name === 'uv' || name === 'uvx') {
-    return [{ tool: 'uv', args: name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)], env }];
+    return [
+      {
+        tool: 'uv',
+        args: name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)],
+        env
+      }
+    ];
   }
   if (CONDAS.has(name)) {
     return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
@@ -232,20 +265,33 @@ function simple(
 }
 
 /** The command a wrapper runs; `env`'s assignments are added to `env`. */
-function unwrap(name: string, args: string[], env: Record<string, string>): string[] {
+function unwrap(
+  name: string,
+  args: string[],
+  env: Record<string, string>
+): string[] {
   let i = 0;
   while (i < args.length && args[i].startsWith('-')) {
     const a = args[i];
-    if (name === 'env' && ['-u', '--unset', '-C', '--chdir', '-S'].includes(a)) {
+    if (
+      name === 'env' &&
+      ['-u', '--unset', '-C', '--chdir', '-S'].includes(a)
+    ) {
       if (a === '-S' && i + 1 < args.length) {
         return [...shellWords(args[i + 1]), ...args.slice(i + 2)];
       }
       i++;
-    } else if ((name === 'sudo' || name === 'doas') && ['-u', '-g', '-C', '-D', '-h', '-p'].includes(a)) {
+    } else if (
+      (name === 'sudo' || name === 'doas') &&
+      ['-u', '-g', '-C', '-D', '-h', '-p'].includes(a)
+    ) {
       i++;
     } else if (name === 'nice' && a === '-n') {
       i++;
-    } else if (name === 'timeout' && ['-s', '--signal', '-k', '--kill-after'].includes(a)) {
+    } else if (
+      name === 'timeout' &&
+      ['-s', '--signal', '-k', '--kill-after'].includes(a)
+    ) {
       i++;
     }
     i++;
@@ -280,7 +326,11 @@ function optionValue(args: string[], names: string[]): string | null {
 function shellScript(argv: string[]): string | null {
   for (let i = 1; i < argv.length; i++) {
     const word = argv[i];
-    if (word.startsWith('-') && !word.startsWith('--') && word.slice(1).includes('c')) {
+    if (
+      word.startsWith('-') &&
+      !word.startsWith('--') &&
+      word.slice(1).includes('c')
+    ) {
       return i + 1 < argv.length ? argv[i + 1] : '';
     }
     if (!word.startsWith('-')) {
@@ -297,14 +347,21 @@ const PY_VALUED = new Set(['W', 'X', 'Q']);
 function pythonModule(args: string[]): [string | null, string[]] {
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
-    if (!word.startsWith('-') || word === '-' || word === '--' || word.startsWith('--')) {
+    if (
+      !word.startsWith('-') ||
+      word === '-' ||
+      word === '--' ||
+      word.startsWith('--')
+    ) {
       return [null, []];
     }
     for (let j = 1; j < word.length; j++) {
       const letter = word[j];
       if (letter === 'm') {
         const inline = word.slice(j + 1);
-        return inline ? [inline, args.slice(i + 1)] : [args[i + 1] ?? null, args.slice(i + 2)];
+        return inline
+          ? [inline, args.slice(i + 1)]
+          : [args[i + 1] ?? null, args.slice(i + 2)];
       }
       if (letter === 'c') {
         return [null, []];

@@ -20,12 +20,16 @@ export class DepsData {
     try {
       this.snapshot = new AdvisorySnapshot(JSON.parse(read(SNAPSHOT_FILE)));
     } catch (e) {
-      this.problems.push(`the advisory snapshot cannot be read (${errorName(e)})`);
+      this.problems.push(
+        `the advisory snapshot cannot be read (${errorName(e)})`
+      );
     }
     try {
       this.popular = PopularNames.parse(read(TOP_FILE));
     } catch (e) {
-      this.problems.push(`the popular package list cannot be read (${errorName(e)})`);
+      this.problems.push(
+        `the popular package list cannot be read (${errorName(e)})`
+      );
     }
   }
 

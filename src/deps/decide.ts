@@ -31,7 +31,12 @@ export const DEFAULT_INDEXES = [
   'https://files.pythonhosted.org',
   'https://download.pytorch.org/whl'
 ];
-export const DEFAULT_CHANNELS = ['defaults', 'conda-forge', 'pytorch', 'nvidia'];
+export const DEFAULT_CHANNELS = [
+  'defaults',
+  'conda-forge',
+  'pytorch',
+  'nvidia'
+];
 
 export interface InstallFinding {
   ruleId: string;
@@ -56,7 +61,9 @@ function section(policy: Policy): Record<string, any> {
 
 function names(policy: Policy, key: string): Set<string> {
   const values = section(policy)[key];
-  return new Set(Array.isArray(values) ? values.map(v => normalize(String(v))) : []);
+  return new Set(
+    Array.isArray(values) ? values.map(v => normalize(String(v))) : []
+  );
 }
 
 export function allowedChannels(policy: Policy): string[] {
@@ -79,7 +86,9 @@ export function urlKey(url: string): string {
   const scheme = parts.scheme.toLowerCase();
   const defaultPort = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
   const netloc =
-    parts.port === null || parts.port === defaultPort ? parts.host : `${parts.host}:${parts.port}`;
+    parts.port === null || parts.port === defaultPort
+      ? parts.host
+      : `${parts.host}:${parts.port}`;
   return `${scheme}://${netloc}${parts.path}`.replace(/\/+$/, '');
 }
 
@@ -89,7 +98,9 @@ function hasExtras(url: string): boolean {
   if (parts === null) {
     return true;
   }
-  return Boolean(parts.query || parts.fragment) || url.split('@').length - 1 > 1;
+  return (
+    Boolean(parts.query || parts.fragment) || url.split('@').length - 1 > 1
+  );
 }
 
 export function urlAllowed(url: string, allowed: readonly string[]): boolean {
@@ -110,10 +121,15 @@ export function urlAllowed(url: string, allowed: readonly string[]): boolean {
 }
 
 export function isLocal(location: string): boolean {
-  return !location.includes('://') || location.toLowerCase().startsWith('file:');
+  return (
+    !location.includes('://') || location.toLowerCase().startsWith('file:')
+  );
 }
 
-export function channelAllowed(channel: string, allowed: readonly string[]): boolean {
+export function channelAllowed(
+  channel: string,
+  allowed: readonly string[]
+): boolean {
   if (channel.includes('://')) {
     return urlAllowed(
       channel,
@@ -121,7 +137,10 @@ export function channelAllowed(channel: string, allowed: readonly string[]): boo
     );
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
-  return allowed.filter(c => !c.includes('://')).map(strip).includes(strip(channel));
+  return allowed
+    .filter(c => !c.includes('://'))
+    .map(strip)
+    .includes(strip(channel));
 }
 
 /** Everything wrong with `request` under `policy`; empty when it may run. */
@@ -159,7 +178,11 @@ export function decideInstall(
 
 function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
   const out: InstallFinding[] = [];
-  if (request.tool === 'conda' || request.tool === 'mamba' || request.tool === 'micromamba') {
+  if (
+    request.tool === 'conda' ||
+    request.tool === 'mamba' ||
+    request.tool === 'micromamba'
+  ) {
     const allowed = allowedChannels(policy);
     for (const source of request.sources) {
       if (source.role === 'channel' && !channelAllowed(source.url, allowed)) {
@@ -182,7 +205,9 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
   for (const source of request.sources) {
     if (
       request.noIndex &&
-      (source.role === 'index' || source.role === 'extra-index' || source.role === 'default-index')
+      (source.role === 'index' ||
+        source.role === 'extra-index' ||
+        source.role === 'default-index')
     ) {
       continue;
     }
@@ -225,16 +250,20 @@ function requirement(
         ruleId: RULE_UNREADABLE,
         reason: 'unreadable-requirement',
         message: `Warden cannot read the requirement '${req.text.slice(0, 100)}' (${place.origin})`,
-        remedy: 'Write it as a plain requirement (name, version specifier) Warden can check.',
+        remedy:
+          'Write it as a plain requirement (name, version specifier) Warden can check.',
         subject: req.text.slice(0, 100),
         place
       }
     ];
   }
   if (req.kind === 'url' || req.kind === 'vcs') {
-    const directOk = req.kind === 'url' && urlAllowed(refUrl(req.text), allowedIndexes(policy));
+    const directOk =
+      req.kind === 'url' &&
+      urlAllowed(refUrl(req.text), allowedIndexes(policy));
     if (!directOk) {
-      const what = req.kind === 'vcs' ? 'a version-control reference' : 'a direct URL';
+      const what =
+        req.kind === 'vcs' ? 'a version-control reference' : 'a direct URL';
       out.push({
         ruleId: RULE_DIRECT,
         reason: `direct:${req.kind}:${urlKey(refUrl(req.text))}`,
@@ -291,7 +320,9 @@ function requirement(
     }
   }
   if (req.pin) {
-    const ids = data.advisories(name, req.pin).filter(i => !i.startsWith('MAL-'));
+    const ids = data
+      .advisories(name, req.pin)
+      .filter(i => !i.startsWith('MAL-'));
     if (ids.length > 0) {
       out.push({
         ruleId: RULE_VULNERABLE,
@@ -307,7 +338,10 @@ function requirement(
 }
 
 function refUrl(text: string): string {
-  let ref = text.includes(' @ ') || text.includes('@ ') ? text.slice(text.indexOf('@') + 1).trim() : text;
+  let ref =
+    text.includes(' @ ') || text.includes('@ ')
+      ? text.slice(text.indexOf('@') + 1).trim()
+      : text;
   for (const prefix of ['git+', 'hg+', 'svn+', 'bzr+']) {
     if (ref.startsWith(prefix)) {
       ref = ref.slice(prefix.length);

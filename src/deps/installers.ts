@@ -174,7 +174,8 @@ function applyIndexOption(
   context: CommandContext
 ): void {
   const place = context.place;
-  const file = () => (value.includes('://') ? value : path.resolve(context.cwd, value));
+  const file = () =>
+    value.includes('://') ? value : path.resolve(context.cwd, value);
   if (['--requirement', '-r', '--with-requirements'].includes(option)) {
     readFileInto(request, file(), context, place);
   } else if (['--constraint', '-c', '--override'].includes(option)) {
@@ -187,7 +188,10 @@ function applyIndexOption(
     request.sources.push({ url: value, role: 'index', place });
   } else if (option === '--extra-index-url' || option === '--index') {
     // uv's --index takes [name=]url
-    const url = option === '--index' && value.includes('=') ? value.slice(value.indexOf('=') + 1) : value;
+    const url =
+      option === '--index' && value.includes('=')
+        ? value.slice(value.indexOf('=') + 1)
+        : value;
     request.sources.push({ url, role: 'extra-index', place });
   } else if (option === '--find-links' || option === '-f') {
     request.sources.push({ url: value, role: 'find-links', place });
@@ -197,7 +201,10 @@ function applyIndexOption(
 }
 
 /** `uv pip install|sync|compile`, `uv add`, `uv tool install|run`, `uvx`, `uv run --with`. */
-export function uvRequest(args: string[], context: CommandContext): InstallRequest | null {
+export function uvRequest(
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
   let request: InstallRequest;
   let positionalAreFiles = false;
   let rest: string[];
@@ -211,22 +218,29 @@ export function uvRequest(args: string[], context: CommandContext): InstallReque
   } else if (args[0] === 'add') {
     request = newRequest('uv', 'uv add');
     rest = args.slice(1);
-  } else if ((args[0] === 'tool' && ['install', 'run'].includes(args[1])) || args[0] === 'x') {
+  } else if (
+    (args[0] === 'tool' && ['install', 'run'].includes(args[1])) ||
+    args[0] === 'x'
+  ) {
     request = newRequest('uv', args[0] === 'x' ? 'uvx' : `uv tool ${args[1]}`);
     const toolArgs = args.slice(args[0] === 'x' ? 1 : 2);
     const first = uvOptionsOnly(request, toolArgs, context);
     if (first < toolArgs.length) {
-      request.requirements.push(parseRequirement(toolArgs[first], context.place));
+      request.requirements.push(
+        parseRequirement(toolArgs[first], context.place)
+      );
     }
     return request;
   } else if (args[0] === 'run') {
     request = newRequest('uv', 'uv run');
     uvOptionsOnly(request, args.slice(1), context);
-    return request.requirements.length || request.sources.length ? request : null;
+    return request.requirements.length || request.sources.length
+      ? request
+      : null;
   } else {
     return null;
   }
-  for (let i = 0; i < rest.length; ) {
+  for (let i = 0; i < rest.length;) {
     const word = rest[i++];
     if (word.startsWith('-')) {
       const eq = word.indexOf('=');
@@ -235,7 +249,10 @@ export function uvRequest(args: string[], context: CommandContext): InstallReque
       if (UV_VALUED.has(name)) {
         if (value === null) {
           if (i >= rest.length) {
-            request.problems.push({ text: `uv option ${name} needs a value`, place: context.place });
+            request.problems.push({
+              text: `uv option ${name} needs a value`,
+              place: context.place
+            });
             break;
           }
           value = rest[i++];
@@ -247,7 +264,12 @@ export function uvRequest(args: string[], context: CommandContext): InstallReque
       continue;
     }
     if (positionalAreFiles) {
-      readFileInto(request, path.resolve(context.cwd, word), context, context.place);
+      readFileInto(
+        request,
+        path.resolve(context.cwd, word),
+        context,
+        context.place
+      );
     } else {
       request.requirements.push(parseRequirement(word, context.place));
     }
@@ -255,7 +277,11 @@ export function uvRequest(args: string[], context: CommandContext): InstallReque
   return request;
 }
 
-function uvOptionsOnly(request: InstallRequest, args: string[], context: CommandContext): number {
+function uvOptionsOnly(
+  request: InstallRequest,
+  args: string[],
+  context: CommandContext
+): number {
   let i = 0;
   while (i < args.length) {
     const word = args[i];
@@ -269,7 +295,10 @@ function uvOptionsOnly(request: InstallRequest, args: string[], context: Command
     if (UV_VALUED.has(name)) {
       if (value === null) {
         if (i >= args.length) {
-          request.problems.push({ text: `uv option ${name} needs a value`, place: context.place });
+          request.problems.push({
+            text: `uv option ${name} needs a value`,
+            place: context.place
+          });
           return i;
         }
         value = args[i++];
@@ -302,7 +331,7 @@ export function condaRequest(
   }
   const request = newRequest(tool, command);
   const place = context.place;
-  for (let i = 0; i < rest.length; ) {
+  for (let i = 0; i < rest.length;) {
     const word = rest[i++];
     if (word.startsWith('-')) {
       const eq = word.indexOf('=');
@@ -311,7 +340,10 @@ export function condaRequest(
       if (CONDA_VALUED.has(name)) {
         if (value === null) {
           if (i >= rest.length) {
-            request.problems.push({ text: `${tool} option ${name} needs a value`, place });
+            request.problems.push({
+              text: `${tool} option ${name} needs a value`,
+              place
+            });
             break;
           }
           value = rest[i++];
@@ -336,7 +368,11 @@ export function condaRequest(
 }
 
 /** `[channel::]name[=version[=build]]` or a match spec with an operator. */
-export function condaSpec(raw: string, place: Place, request: InstallRequest): Requirement {
+export function condaSpec(
+  raw: string,
+  place: Place,
+  request: InstallRequest
+): Requirement {
   let word = raw;
   if (word.includes('::')) {
     const channel = word.slice(0, word.indexOf('::'));
@@ -351,10 +387,20 @@ export function condaSpec(raw: string, place: Place, request: InstallRequest): R
   if (pin && /[*<>,|]/.test(pin)) {
     pin = null;
   }
-  return { text: word, name: normalize(m[1]), kind: 'conda', place, pin: pin ? pin.split('=')[0] : null };
+  return {
+    text: word,
+    name: normalize(m[1]),
+    kind: 'conda',
+    place,
+    pin: pin ? pin.split('=')[0] : null
+  };
 }
 
-function condaSpecFile(request: InstallRequest, fullPath: string, context: CommandContext): void {
+function condaSpecFile(
+  request: InstallRequest,
+  fullPath: string,
+  context: CommandContext
+): void {
   let text: string;
   try {
     text = context.readFile(fullPath);
@@ -369,7 +415,11 @@ function condaSpecFile(request: InstallRequest, fullPath: string, context: Comma
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.split('#')[0].trim();
     if (line && !line.startsWith('@')) {
-      const place = { file: label, line: i + 1, origin: `${label} line ${i + 1}` };
+      const place = {
+        file: label,
+        line: i + 1,
+        origin: `${label} line ${i + 1}`
+      };
       request.requirements.push(condaSpec(line, place, request));
     }
   });
@@ -391,11 +441,14 @@ const INERT_KEYS = new Set(
   upgrade upgrade-strategy no-deps pre prefer-binary only-binary no-binary require-hashes
   no-compile compile exists-action src isolated config-file version help force-reinstall
   ignore-installed no-build-isolation use-pep517 no-clean dry-run use-feature use-deprecated
-  format platform python-version implementation abi ignore-requires-python`.split(/\s+/)
+  format platform python-version implementation abi ignore-requires-python`.split(
+    /\s+/
+  )
 );
 const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 
-const splitList = (value: string) => value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+const splitList = (value: string) =>
+  value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
 
 /** pip's option name for an environment key (pip's `_normalize_name`). */
 export function pipKey(name: string): string {
@@ -412,7 +465,13 @@ export function addImplicitSources(
   if (request.tool === 'pip') {
     for (const variable of Object.keys(env).sort()) {
       if (variable.startsWith('PIP_') && variable.length > 4) {
-        pipSetting(request, pipKey(variable.slice(4)), env[variable], variable, context);
+        pipSetting(
+          request,
+          pipKey(variable.slice(4)),
+          env[variable],
+          variable,
+          context
+        );
       }
     }
   } else if (request.tool === 'uv') {
@@ -438,15 +497,26 @@ export function addImplicitSources(
   } else {
     if (request.overrideChannels) {
       if (!request.sources.some(s => s.role === 'channel')) {
-        request.problems.push({ text: '--override-channels without any -c channel', place: context.place });
+        request.problems.push({
+          text: '--override-channels without any -c channel',
+          place: context.place
+        });
       }
       return;
     }
     for (const channel of splitList(env.CONDA_CHANNELS ?? '')) {
-      request.sources.push({ url: channel, role: 'channel', place: envPlace('CONDA_CHANNELS', context) });
+      request.sources.push({
+        url: channel,
+        role: 'channel',
+        place: envPlace('CONDA_CHANNELS', context)
+      });
     }
     // no .condarc is read statically: conda's default channel, as with none configured
-    request.sources.push({ url: 'defaults', role: 'channel', place: { ...context.place, origin: "conda's default" } });
+    request.sources.push({
+      url: 'defaults',
+      role: 'channel',
+      place: { ...context.place, origin: "conda's default" }
+    });
   }
   if ((request.tool === 'pip' || request.tool === 'uv') && !request.noIndex) {
     if (!request.sources.some(s => s.role === 'index')) {
@@ -476,10 +546,17 @@ function pipSetting(
       request.sources.push({ url, role: SOURCE_KEYS[key], place });
     }
   } else if (key === 'no-index') {
-    request.noIndex = request.noIndex || TRUE.includes(value.trim().toLowerCase());
+    request.noIndex =
+      request.noIndex || TRUE.includes(value.trim().toLowerCase());
   } else if (key === 'requirement' || key === 'constraint') {
     for (const p of value.split(/\s+/).filter(Boolean)) {
-      readFileInto(request, path.resolve(context.cwd, p), context, place, key === 'constraint');
+      readFileInto(
+        request,
+        path.resolve(context.cwd, p),
+        context,
+        place,
+        key === 'constraint'
+      );
     }
   } else if (key === 'editable') {
     for (const spec of value.split(/\s+/).filter(Boolean)) {

@@ -4,5 +4,8 @@ declare module 'js-yaml' {
     mark?: { line: number; column: number };
   }
   export const FAILSAFE_SCHEMA: unknown;
-  export function load(text: string, options?: { schema?: unknown; json?: boolean }): unknown;
+  export function load(
+    text: string,
+    options?: { schema?: unknown; json?: boolean }
+  ): unknown;
 }

@@ -101,7 +101,11 @@ function placeAt(label: string, line: number): Place {
 
 const quoted = (s: string) => [`"${s}"`, `'${s}'`, s];
 
-function readPyproject(fullPath: string, text: string, context: FileContext): InstallRequest[] {
+function readPyproject(
+  fullPath: string,
+  text: string,
+  context: FileContext
+): InstallRequest[] {
   const label = context.label(fullPath);
   const request = newRequest('pip', 'pip install (pyproject.toml)');
   let doc: Record<string, any>;
@@ -117,7 +121,10 @@ function readPyproject(fullPath: string, text: string, context: FileContext): In
   }
   const lines = new Lines(text);
   const header = (name: string) => {
-    const m = new RegExp(`^\\s*\\[\\s*${name.replace(/\./g, '\\s*\\.\\s*')}\\s*\\]`, 'm').exec(text);
+    const m = new RegExp(
+      `^\\s*\\[\\s*${name.replace(/\./g, '\\s*\\.\\s*')}\\s*\\]`,
+      'm'
+    ).exec(text);
     return m ? m.index : 0;
   };
   const addList = (values: unknown, sectionName: string, what: string) => {
@@ -126,32 +133,64 @@ function readPyproject(fullPath: string, text: string, context: FileContext): In
     }
     const start = header(sectionName);
     if (!Array.isArray(values)) {
-      request.problems.push({ text: `${label}: ${what} is not a list`, place: placeAt(label, lines.lineAt(start)) });
+      request.problems.push({
+        text: `${label}: ${what} is not a list`,
+        place: placeAt(label, lines.lineAt(start))
+      });
       return;
     }
     for (const value of values) {
       if (typeof value === 'string') {
-        request.requirements.push(parseRequirement(value, placeAt(label, lines.find(quoted(value), start))));
-      } else if (!(value && typeof value === 'object' && 'include-group' in value)) {
-        request.problems.push({ text: `${label}: an entry of ${what} is not a requirement string`, place: placeAt(label, lines.lineAt(start)) });
+        request.requirements.push(
+          parseRequirement(
+            value,
+            placeAt(label, lines.find(quoted(value), start))
+          )
+        );
+      } else if (!(
+        value &&
+        typeof value === 'object' &&
+        'include-group' in value
+      )) {
+        request.problems.push({
+          text: `${label}: an entry of ${what} is not a requirement string`,
+          place: placeAt(label, lines.lineAt(start))
+        });
       }
     }
   };
   const project = doc.project ?? {};
   addList(project.dependencies, 'project', '[project] dependencies');
-  for (const [extra, deps] of Object.entries(project['optional-dependencies'] ?? {})) {
-    addList(deps, 'project.optional-dependencies', `optional-dependencies.${extra}`);
+  for (const [extra, deps] of Object.entries(
+    project['optional-dependencies'] ?? {}
+  )) {
+    addList(
+      deps,
+      'project.optional-dependencies',
+      `optional-dependencies.${extra}`
+    );
   }
-  addList(doc['build-system']?.requires, 'build-system', '[build-system] requires');
+  addList(
+    doc['build-system']?.requires,
+    'build-system',
+    '[build-system] requires'
+  );
   for (const [group, deps] of Object.entries(doc['dependency-groups'] ?? {})) {
     addList(deps, 'dependency-groups', `dependency-groups.${group}`);
   }
   const uv = doc.tool?.uv ?? {};
   addList(uv['dev-dependencies'], 'tool.uv', '[tool.uv] dev-dependencies');
   const uvStart = header('tool.uv');
-  const uvSource = (url: unknown, role: 'index' | 'extra-index' | 'find-links') => {
+  const uvSource = (
+    url: unknown,
+    role: 'index' | 'extra-index' | 'find-links'
+  ) => {
     if (typeof url === 'string') {
-      request.sources.push({ url, role, place: placeAt(label, lines.find(quoted(url), uvStart)) });
+      request.sources.push({
+        url,
+        role,
+        place: placeAt(label, lines.find(quoted(url), uvStart))
+      });
     }
   };
   uvSource(uv['index-url'], 'index');
@@ -166,18 +205,29 @@ function readPyproject(fullPath: string, text: string, context: FileContext): In
   }
   for (const [name, spec] of Object.entries(uv.sources ?? {})) {
     for (const entry of [spec].flat() as Array<Record<string, unknown>>) {
-      const at = lines.find([`${name} =`, `${name}=`, `"${name}"`], header('tool.uv.sources'));
+      const at = lines.find(
+        [`${name} =`, `${name}=`, `"${name}"`],
+        header('tool.uv.sources')
+      );
       if (typeof entry?.git === 'string') {
-        request.requirements.push(parseRequirement(`${name} @ git+${entry.git}`, placeAt(label, at)));
+        request.requirements.push(
+          parseRequirement(`${name} @ git+${entry.git}`, placeAt(label, at))
+        );
       } else if (typeof entry?.url === 'string') {
-        request.requirements.push(parseRequirement(`${name} @ ${entry.url}`, placeAt(label, at)));
+        request.requirements.push(
+          parseRequirement(`${name} @ ${entry.url}`, placeAt(label, at))
+        );
       }
     }
   }
   return [request];
 }
 
-function readEnvironment(fullPath: string, text: string, context: FileContext): InstallRequest[] {
+function readEnvironment(
+  fullPath: string,
+  text: string,
+  context: FileContext
+): InstallRequest[] {
   const label = context.label(fullPath);
   const conda = newRequest('conda', 'conda env create');
   const pip = newRequest('pip', 'pip install (environment.yml)');
@@ -197,7 +247,10 @@ function readEnvironment(fullPath: string, text: string, context: FileContext): 
     return [];
   }
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    conda.problems.push({ text: `${label} is not a conda environment file`, place: placeAt(label, 1) });
+    conda.problems.push({
+      text: `${label} is not a conda environment file`,
+      place: placeAt(label, 1)
+    });
     return [conda];
   }
   const env = doc as Record<string, unknown>;
@@ -212,7 +265,10 @@ function readEnvironment(fullPath: string, text: string, context: FileContext): 
       return [];
     }
     if (!Array.isArray(value)) {
-      conda.problems.push({ text: `${label}: ${key} is not a list`, place: placeAt(label, lines.lineAt(top(key))) });
+      conda.problems.push({
+        text: `${label}: ${key} is not a list`,
+        place: placeAt(label, lines.lineAt(top(key)))
+      });
       return [];
     }
     return value;
@@ -221,18 +277,30 @@ function readEnvironment(fullPath: string, text: string, context: FileContext): 
     lines.find([`- ${item}`, `- "${item}"`, `- '${item}'`, item], from);
   for (const channel of list('channels')) {
     if (typeof channel === 'string') {
-      conda.sources.push({ url: channel, role: 'channel', place: placeAt(label, itemLine(channel, top('channels'))) });
+      conda.sources.push({
+        url: channel,
+        role: 'channel',
+        place: placeAt(label, itemLine(channel, top('channels')))
+      });
     }
   }
   const depsStart = top('dependencies');
   for (const dep of list('dependencies')) {
     if (typeof dep === 'string') {
-      conda.requirements.push(condaSpec(dep, placeAt(label, itemLine(dep, depsStart)), conda));
+      conda.requirements.push(
+        condaSpec(dep, placeAt(label, itemLine(dep, depsStart)), conda)
+      );
       continue;
     }
-    const pipList = dep && typeof dep === 'object' ? (dep as Record<string, unknown>).pip : undefined;
+    const pipList =
+      dep && typeof dep === 'object'
+        ? (dep as Record<string, unknown>).pip
+        : undefined;
     if (!Array.isArray(pipList)) {
-      conda.problems.push({ text: `${label}: a dependency Warden cannot read`, place: placeAt(label, lines.lineAt(depsStart)) });
+      conda.problems.push({
+        text: `${label}: a dependency Warden cannot read`,
+        place: placeAt(label, lines.lineAt(depsStart))
+      });
       continue;
     }
     const pipStart = Math.max(depsStart, text.indexOf('pip:', depsStart));
@@ -243,11 +311,20 @@ function readEnvironment(fullPath: string, text: string, context: FileContext): 
       const place = placeAt(label, itemLine(item, pipStart));
       if (item.trim().startsWith('-')) {
         // `--index-url URL`, `-r requirements.txt` (relative to the environment file)
-        fileOption(pip, item.trim().split(/\s+/), place, path.dirname(fullPath), context, 0);
+        fileOption(
+          pip,
+          item.trim().split(/\s+/),
+          place,
+          path.dirname(fullPath),
+          context,
+          0
+        );
       } else {
         pip.requirements.push(parseRequirement(item, place));
       }
     }
   }
-  return pip.requirements.length || pip.sources.length || pip.problems.length ? [conda, pip] : [conda];
+  return pip.requirements.length || pip.sources.length || pip.problems.length
+    ? [conda, pip]
+    : [conda];
 }

@@ -57,7 +57,9 @@ export function editDistanceAtMostOne(a: string, b: string): boolean {
       a.slice(i + 2) === b.slice(i + 2)
     );
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb
+    ? a.slice(i + 1) === b.slice(i)
+    : a.slice(i) === b.slice(i + 1);
 }
 
 /** The shipped ranking: `known` (every listed name) and the top `TARGETS` names. */

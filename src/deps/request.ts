@@ -13,7 +13,8 @@ export interface Place {
 }
 
 /** 'conda': a name in conda's namespace (PyPI's popular-name list does not apply). */
-export type RequirementKind = 'name' | 'conda' | 'url' | 'vcs' | 'path' | 'invalid';
+export type RequirementKind =
+  'name' | 'conda' | 'url' | 'vcs' | 'path' | 'invalid';
 
 /** One thing to install: a package name, or a direct reference (URL, VCS, local path). */
 export interface Requirement {
@@ -25,11 +26,7 @@ export interface Requirement {
 }
 
 export type SourceRole =
-  | 'index'
-  | 'extra-index'
-  | 'find-links'
-  | 'channel'
-  | 'default-index';
+  'index' | 'extra-index' | 'find-links' | 'channel' | 'default-index';
 
 /** A place packages come from: an index, a find-links location or a conda channel. */
 export interface Source {
@@ -64,7 +61,11 @@ export function newRequest(
   };
 }
 
-export const COMMAND_LINE: Place = { file: null, line: 0, origin: 'command line' };
+export const COMMAND_LINE: Place = {
+  file: null,
+  line: 0,
+  origin: 'command line'
+};
 
 /** `text` with each URL in it reduced to scheme, host, port and path (credentials, query and
  * fragment replaced by markers, so the user still sees one was there). */
@@ -103,7 +104,15 @@ export interface UrlParts {
 export function splitUrl(url: string): UrlParts | null {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(url);
   if (!m) {
-    return { scheme: '', netloc: '', host: '', port: null, path: url, query: '', fragment: '' };
+    return {
+      scheme: '',
+      netloc: '',
+      host: '',
+      port: null,
+      path: url,
+      query: '',
+      fragment: ''
+    };
   }
   let rest = m[2];
   let fragment = '';

@@ -16,7 +16,8 @@ import {
 } from './request';
 import { shellWords } from './words';
 
-const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s;
+const NAME =
+  /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s;
 const PIN = /^===?\s*([A-Za-z0-9._+!-]+)\s*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const VCS = ['git+', 'hg+', 'svn+', 'bzr+'];
@@ -46,7 +47,12 @@ const FILE_OPTIONS: Record<string, boolean> = {
   '--use-feature': true
 };
 /** Per-requirement options after a specifier on the same line. */
-const LINE_OPTIONS = ['--hash', '--config-settings', '--global-option', '--install-option'];
+const LINE_OPTIONS = [
+  '--hash',
+  '--config-settings',
+  '--global-option',
+  '--install-option'
+];
 
 /** Reads a file's text for an include; throws with a short reason when it cannot. */
 export type ReadFile = (fullPath: string) => string;
@@ -73,13 +79,21 @@ export function parseRequirement(raw: string, place: Place): Requirement {
     const ref = spec.slice(at + 1).trim();
     const kind = startsWithAny(ref, VCS) ? 'vcs' : 'url';
     const m = NAME.exec(spec.slice(0, at));
-    return req(redactUrl(text), m ? normalize(m[1]) : null, m ? kind : 'invalid');
+    return req(
+      redactUrl(text),
+      m ? normalize(m[1]) : null,
+      m ? kind : 'invalid'
+    );
   }
   if (startsWithAny(spec, VCS)) {
     return req(redactUrl(text), eggName(spec), 'vcs');
   }
   if (spec.includes('://')) {
-    return req(redactUrl(text), archiveName(spec), spec.startsWith('file:') ? 'path' : 'url');
+    return req(
+      redactUrl(text),
+      archiveName(spec),
+      spec.startsWith('file:') ? 'path' : 'url'
+    );
   }
   if (looksLikePath(spec)) {
     return req(text, archiveName(spec), 'path');
@@ -112,7 +126,10 @@ function eggName(spec: string): string | null {
 /** The project name a wheel or sdist file name carries (`torch-2.6.0-cp311-...whl`). */
 function archiveName(spec: string): string | null {
   const trimmed = spec.replace(/\/+$/, '');
-  const base = trimmed.slice(trimmed.lastIndexOf('/') + 1).split('#')[0].split('?')[0];
+  const base = trimmed
+    .slice(trimmed.lastIndexOf('/') + 1)
+    .split('#')[0]
+    .split('?')[0];
   for (const suffix of ARCHIVES) {
     if (base.toLowerCase().endsWith(suffix)) {
       const stem = base.slice(0, -suffix.length);
@@ -186,13 +203,23 @@ export function readTextInto(
 ): void {
   const label = context.label(fullPath);
   for (const [number, rawLine] of logicalLines(text)) {
-    const place: Place = { file: label, line: number, origin: `${label} line ${number}` };
-    const line = rawLine.replace(ENV_VAR, (all, name: string) => context.env[name] ?? all);
+    const place: Place = {
+      file: label,
+      line: number,
+      origin: `${label} line ${number}`
+    };
+    const line = rawLine.replace(
+      ENV_VAR,
+      (all, name: string) => context.env[name] ?? all
+    );
     let words: string[];
     try {
       words = shellWords(line);
     } catch {
-      request.problems.push({ text: `${place.origin}: cannot parse the line`, place });
+      request.problems.push({
+        text: `${place.origin}: cannot parse the line`,
+        place
+      });
       continue;
     }
     if (words.length === 0) {
@@ -278,19 +305,32 @@ export function fileOption(
       value = word.slice(2); // -rfile.txt
     }
     const takesValue =
-      option in FILE_OPTIONS ? FILE_OPTIONS[option] : LINE_OPTIONS.includes(option) ? true : null;
+      option in FILE_OPTIONS
+        ? FILE_OPTIONS[option]
+        : LINE_OPTIONS.includes(option)
+          ? true
+          : null;
     if (takesValue === null) {
-      request.problems.push({ text: `${place.origin}: unknown option ${option}`, place });
+      request.problems.push({
+        text: `${place.origin}: unknown option ${option}`,
+        place
+      });
       return;
     }
     if (takesValue && value === null) {
       if (i >= words.length) {
-        request.problems.push({ text: `${place.origin}: ${option} needs a value`, place });
+        request.problems.push({
+          text: `${place.origin}: ${option} needs a value`,
+          place
+        });
         return;
       }
       value = words[i++];
     } else if (!takesValue && value !== null) {
-      request.problems.push({ text: `${place.origin}: ${option} takes no value`, place });
+      request.problems.push({
+        text: `${place.origin}: ${option} takes no value`,
+        place
+      });
       return;
     }
     applyFileOption(request, option, value ?? '', place, base, context, depth);

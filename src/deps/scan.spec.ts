@@ -19,7 +19,10 @@ const CHURN = path.join(DATA, 'churn-model');
 function scan(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runScan(args, { stdout: t => out.push(t), stderr: t => err.push(t) });
+  const code = runScan(args, {
+    stdout: t => out.push(t),
+    stderr: t => err.push(t)
+  });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
@@ -50,7 +53,10 @@ function lineOf(file: string, needle: string): number {
 const summary = (list: JsonFinding[]) =>
   list
     .filter(f => f.ruleId.startsWith('install-'))
-    .map(f => `${path.basename(f.path)}${f.cell === null ? '' : `[${f.cell}]`}:${f.line} ${f.ruleId}`)
+    .map(
+      f =>
+        `${path.basename(f.path)}${f.cell === null ? '' : `[${f.cell}]`}:${f.line} ${f.ruleId}`
+    )
     .sort();
 
 describe('warden-scan: dependency manifests', () => {
@@ -103,9 +109,16 @@ describe('warden-scan: dependency manifests', () => {
   });
 
   it('places SARIF regions on the requirement line, and notebook findings on the cell source line', () => {
-    const result = scan(['--format', 'sarif', path.join(CHURN, 'requirements.txt'), path.join(CHURN, 'train.ipynb')]);
+    const result = scan([
+      '--format',
+      'sarif',
+      path.join(CHURN, 'requirements.txt'),
+      path.join(CHURN, 'train.ipynb')
+    ]);
     const run = JSON.parse(result.stdout).runs[0];
-    const ids: string[] = run.tool.driver.rules.map((r: { id: string }) => r.id);
+    const ids: string[] = run.tool.driver.rules.map(
+      (r: { id: string }) => r.id
+    );
     for (const r of run.results) {
       expect(ids[r.ruleIndex]).toBe(r.ruleId);
     }
@@ -113,14 +126,19 @@ describe('warden-scan: dependency manifests', () => {
       const hit = run.results.find((r: any) => r.message.text.includes(needle));
       expect(hit).toBeDefined();
       const loc = hit.locations[0].physicalLocation;
-      return { uri: loc.artifactLocation.uri as string, line: loc.region.startLine as number };
+      return {
+        uri: loc.artifactLocation.uri as string,
+        line: loc.region.startLine as number
+      };
     };
     const scikit = region("'scikit-lean'");
     expect(scikit.uri).toMatch(/requirements\.txt$/);
     expect(scikit.line).toBe(lineOf('requirements.txt', 'scikit-lean'));
     const torcj = region("'torcj'");
     expect(torcj.uri).toMatch(/train\.ipynb$/);
-    const raw = fs.readFileSync(path.join(CHURN, 'train.ipynb'), 'utf8').split('\n');
+    const raw = fs
+      .readFileSync(path.join(CHURN, 'train.ipynb'), 'utf8')
+      .split('\n');
     expect(raw[torcj.line - 1]).toContain('%pip install torcj');
   });
 
@@ -140,15 +158,27 @@ describe('warden-scan: dependency manifests', () => {
       const file = path.join(CHURN, 'requirements.txt');
       const before = summary(findings([file]));
       const after = summary(findings(['--policy', policy, file]));
-      expect(before.some(s => s.endsWith('install-vulnerable-version'))).toBe(true);
-      expect(after.some(s => s.endsWith('install-vulnerable-version'))).toBe(false);
+      expect(before.some(s => s.endsWith('install-vulnerable-version'))).toBe(
+        true
+      );
+      expect(after.some(s => s.endsWith('install-vulnerable-version'))).toBe(
+        false
+      );
       expect(after.filter(s => s.includes('imitation'))).toHaveLength(1); // tranformers stays
       const dev = path.join(CHURN, 'requirements-dev.txt');
       const trusted = summary(
-        findings(['--trusted-index', 'https://pypi.internal-mirror.example/simple', dev])
+        findings([
+          '--trusted-index',
+          'https://pypi.internal-mirror.example/simple',
+          dev
+        ])
       );
-      expect(trusted.some(s => s.endsWith('install-index-not-allowed'))).toBe(false);
-      expect(trusted.some(s => s.endsWith('install-direct-reference'))).toBe(true);
+      expect(trusted.some(s => s.endsWith('install-index-not-allowed'))).toBe(
+        false
+      );
+      expect(trusted.some(s => s.endsWith('install-direct-reference'))).toBe(
+        true
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -157,7 +187,10 @@ describe('warden-scan: dependency manifests', () => {
   it('refuses what it cannot read: broken TOML, an unknown option, a missing include', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-deps-'));
     try {
-      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["torch",\n');
+      fs.writeFileSync(
+        path.join(dir, 'pyproject.toml'),
+        '[project]\nname = "x"\ndependencies = ["torch",\n'
+      );
       fs.writeFileSync(
         path.join(dir, 'requirements.txt'),
         'numpy\n--index-urll https://x.example/simple\n-r missing.txt\n'
@@ -181,7 +214,9 @@ describe('warden-scan: dependency manifests', () => {
     });
     const request = newRequest('pip', 'pip install');
     request.requirements.push(parseRequirement('numpy', COMMAND_LINE));
-    const rules = decideInstall(request, {}, data, COMMAND_LINE).map(f => f.ruleId);
+    const rules = decideInstall(request, {}, data, COMMAND_LINE).map(
+      f => f.ruleId
+    );
     expect(rules).toEqual(['install-unreadable', 'install-unreadable']);
   });
 });

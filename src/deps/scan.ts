@@ -40,7 +40,13 @@ export function installPolicy(
     return doc;
   }
   const indexes = [...new Set([...allowedIndexes(doc), ...extraIndexes])];
-  return { ...doc, trusted_sources: { ...(doc.trusted_sources ?? {}), package_indexes: indexes } };
+  return {
+    ...doc,
+    trusted_sources: {
+      ...(doc.trusted_sources ?? {}),
+      package_indexes: indexes
+    }
+  };
 }
 
 /** Reads files for includes, remembering their text to place findings in them. */
@@ -50,7 +56,9 @@ class FileTexts {
   constructor(private readonly absolute: boolean) {}
 
   label = (fullPath: string): string =>
-    this.absolute ? fullPath : path.relative(process.cwd(), fullPath) || fullPath;
+    this.absolute
+      ? fullPath
+      : path.relative(process.cwd(), fullPath) || fullPath;
 
   read = (fullPath: string): string => {
     const stat = fs.statSync(fullPath);
@@ -82,8 +90,17 @@ export function scanManifest(
   }
   const texts = new FileTexts(path.isAbsolute(file));
   texts.texts.set(texts.label(path.resolve(file)), text);
-  const requests = readManifest(kind, path.resolve(file), text, texts.context());
-  const where: Place = { file: texts.label(path.resolve(file)), line: 1, origin: file };
+  const requests = readManifest(
+    kind,
+    path.resolve(file),
+    text,
+    texts.context()
+  );
+  const where: Place = {
+    file: texts.label(path.resolve(file)),
+    line: 1,
+    origin: file
+  };
   return locate(
     requests.flatMap(r => decideInstall(r, policy, shippedData(), where)),
     texts,
@@ -111,11 +128,15 @@ export function scanCellInstalls(
     cwd: path.dirname(path.resolve(notebook)),
     place: cellPlace
   };
-  const found: FoundInstall[] = shells.flatMap(s => shellInstalls(s.text, s.offset, {}, context));
+  const found: FoundInstall[] = shells.flatMap(s =>
+    shellInstalls(s.text, s.offset, {}, context)
+  );
   const out: LocatedInstallFinding[] = [];
   for (const { request, from, to } of found) {
     const findings = decideInstall(request, policy, shippedData(), cellPlace);
-    out.push(...locate(findings, texts, { path: notebook, text: cell, from, to }));
+    out.push(
+      ...locate(findings, texts, { path: notebook, text: cell, from, to })
+    );
   }
   return out;
 }
@@ -139,12 +160,19 @@ function locate(
     if (!rule) {
       throw new Error(`rule ${f.ruleId} is not in schema/rules.json`);
     }
-    const inFile = f.place.file !== null ? texts.texts.get(f.place.file) : undefined;
+    const inFile =
+      f.place.file !== null ? texts.texts.get(f.place.file) : undefined;
     let located: LocatedInstallFinding;
     if (f.place.file !== null && inFile !== undefined) {
-      located = { path: f.place.file, finding: lineFinding(f, rule.severity, inFile, f.place.line) };
+      located = {
+        path: f.place.file,
+        finding: lineFinding(f, rule.severity, inFile, f.place.line)
+      };
     } else if (cell !== null) {
-      located = { path: cell.path, finding: spanFinding(f, rule.severity, cell.text, cell.from, cell.to) };
+      located = {
+        path: cell.path,
+        finding: spanFinding(f, rule.severity, cell.text, cell.from, cell.to)
+      };
     } else {
       continue; // a place in no text Warden read: cannot happen for a manifest's own findings
     }
@@ -162,7 +190,12 @@ function message(f: InstallFinding): string {
 }
 
 /** The finding on line `line` of `text`, from its first to its last non-blank character. */
-function lineFinding(f: InstallFinding, severity: Severity, text: string, line: number): Finding {
+function lineFinding(
+  f: InstallFinding,
+  severity: Severity,
+  text: string,
+  line: number
+): Finding {
   let start = 0;
   for (let n = 1; n < line; n++) {
     const nl = text.indexOf('\n', start);
@@ -188,7 +221,13 @@ function lineFinding(f: InstallFinding, severity: Severity, text: string, line: 
   };
 }
 
-function spanFinding(f: InstallFinding, severity: Severity, text: string, from: number, to: number): Finding {
+function spanFinding(
+  f: InstallFinding,
+  severity: Severity,
+  text: string,
+  from: number,
+  to: number
+): Finding {
   const pos = (offset: number) => {
     const before = text.slice(0, offset);
     const line = before.split('\n').length;

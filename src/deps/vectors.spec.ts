@@ -23,7 +23,10 @@ interface Vector {
   expect: { rules: string[]; runs: boolean };
 }
 
-function outcome(vector: Vector, workdir: string): { rules: string[]; runs: boolean } {
+function outcome(
+  vector: Vector,
+  workdir: string
+): { rules: string[]; runs: boolean } {
   for (const [name, text] of Object.entries(vector.files ?? {})) {
     fs.writeFileSync(path.join(workdir, name), text);
   }
@@ -45,7 +48,11 @@ function outcome(vector: Vector, workdir: string): { rules: string[]; runs: bool
       ? shellInstalls(vector.command, 0, env, context).map(f => f.request)
       : argvInstalls(vector.command, env, context);
   const reply = {
-    effective: { schema_version: 1, revision: 1, ...vector.policy } as IPolicyDocument,
+    effective: {
+      schema_version: 1,
+      revision: 1,
+      ...vector.policy
+    } as IPolicyDocument,
     provenance: {},
     source: 'test',
     revision: 1,
@@ -55,7 +62,12 @@ function outcome(vector: Vector, workdir: string): { rules: string[]; runs: bool
   const rules = new Set<string>();
   let runs = true;
   for (const request of requests) {
-    for (const finding of decideInstall(request, vector.policy, shippedData(), COMMAND_LINE)) {
+    for (const finding of decideInstall(
+      request,
+      vector.policy,
+      shippedData(),
+      COMMAND_LINE
+    )) {
       const { action } = decide(reply, finding.ruleId);
       if (action === 'off') {
         continue;
@@ -78,12 +90,15 @@ describe('install-decision vectors (static side)', () => {
     expect(shippedData().problems).toEqual([]);
   });
 
-  it.each(all.map(v => [v.name, v] as [string, Vector]))('%s', (_name, vector) => {
-    const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-vectors-'));
-    try {
-      expect(outcome(vector, workdir)).toEqual(vector.expect);
-    } finally {
-      fs.rmSync(workdir, { recursive: true, force: true });
+  it.each(all.map(v => [v.name, v] as [string, Vector]))(
+    '%s',
+    (_name, vector) => {
+      const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-vectors-'));
+      try {
+        expect(outcome(vector, workdir)).toEqual(vector.expect);
+      } finally {
+        fs.rmSync(workdir, { recursive: true, force: true });
+      }
     }
-  });
+  );
 });

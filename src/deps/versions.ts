@@ -31,7 +31,8 @@ export function versionKey(text: string): VersionKey | null {
   if (!m) {
     return null;
   }
-  const [, epoch, release, preL, preN, postImplicit, postL, postN, devL, devN] = m;
+  const [, epoch, release, preL, preN, postImplicit, postL, postN, devL, devN] =
+    m;
   const parts = release.split('.').map(Number);
   while (parts.length > 1 && parts[parts.length - 1] === 0) {
     parts.pop(); // 2.6 == 2.6.0

@@ -25,7 +25,11 @@ export function shellWords(line: string): string[] {
       inWord = true;
       i++;
       while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1])) {
+        if (
+          line[i] === '\\' &&
+          i + 1 < line.length &&
+          '\\"$`\n'.includes(line[i + 1])
+        ) {
           i++;
         }
         word += line[i];
