@@ -1,5 +1,6 @@
 /** Findings of a scan and their text and JSON renderings. */
 import { SEVERITIES, type Finding, type Severity } from '../analyzer';
+import { INSTALL_RULE_IDS } from '../deps/scan';
 import { scanRule } from './dependencies';
 
 /** One finding located in a file (and a notebook code cell). */
@@ -62,7 +63,11 @@ export function renderText(report: ScanReport): string {
       const more = sameRepository?.length
         ? ` (${sameRepository.length} more load${sameRepository.length === 1 ? '' : 's'} of this repository in the file)`
         : '';
-      return `${where}:${f.line}:${codePointColumn}: ${f.severity} ${f.ruleId}: ${rule.title}${more}. ${rule.remediation}`;
+      // an install finding's own message names the package and what to do (did you mean ...)
+      const detail = INSTALL_RULE_IDS.includes(f.ruleId)
+        ? f.message
+        : `${rule.title}${more}. ${rule.remediation}`;
+      return `${where}:${f.line}:${codePointColumn}: ${f.severity} ${f.ruleId}: ${detail}`;
     }
   );
   if (report.folders.size > 1) {

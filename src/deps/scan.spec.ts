@@ -94,6 +94,10 @@ describe('warden-scan: dependency manifests', () => {
     expect(pin.message).toContain('GHSA-53q9-r3pm-6pq6');
     const malicious = list.find(f => f.ruleId === 'install-known-malicious')!;
     expect(malicious.message).toContain('MAL-2023-1578');
+    const text = scan([path.join(CHURN, 'requirements.txt')]).stdout;
+    expect(text).toMatch(
+      /requirements\.txt:\d+:1: high install-imitation-name: 'tranformers' .*did you mean 'transformers'\?/
+    );
   });
 
   it('a benign hash-pinned project (markers, continuations, trusted indexes) gives nothing', () => {
