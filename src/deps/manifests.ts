@@ -2,7 +2,8 @@
  * Dependency manifests read into install requests, each requirement with its line:
  * `requirements*.txt` (pip's format, includes followed), `pyproject.toml` ([project]
  * dependencies and optional-dependencies, [build-system] requires, PEP 735
- * [dependency-groups], [tool.uv] indexes, sources and dev-dependencies) and conda's
+ * [dependency-groups], [tool.uv] indexes, sources and dev-dependencies, Poetry's
+ * dependencies, groups and sources) and conda's
  * `environment.yml` (channels, conda dependencies, the `pip:` list).
  *
  * A manifest says what gets installed, not from which machine: the indexes pip would use
@@ -86,7 +87,8 @@ class Lines {
   find(needles: string[], from = 0): number {
     let best = -1;
     for (const n of needles) {
-      const at = this.text.indexOf(n, from);
+      const found = this.text.indexOf(n, from);
+      const at = found >= 0 && n.startsWith('\n') ? found + 1 : found; // a needle at a line start
       if (at >= 0 && (best < 0 || at < best)) {
         best = at;
       }
@@ -220,7 +222,82 @@ function readPyproject(
       }
     }
   }
+  readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
   return [request];
+}
+
+/** Poetry: `[tool.poetry.dependencies]`, dev-dependencies and groups (`name = "^1.0"` or a
+ * table with `git` / `url` / `path`), and `[[tool.poetry.source]]` indexes. */
+function readPoetry(
+  poetry: Record<string, any>,
+  request: InstallRequest,
+  label: string,
+  lines: Lines,
+  header: (name: string) => number
+): void {
+  const tables: Array<[string, unknown]> = [
+    ['tool.poetry.dependencies', poetry.dependencies],
+    ['tool.poetry.dev-dependencies', poetry['dev-dependencies']]
+  ];
+  for (const [group, body] of Object.entries(poetry.group ?? {})) {
+    tables.push([
+      `tool.poetry.group.${group}.dependencies`,
+      (body as any)?.dependencies
+    ]);
+  }
+  for (const [section, deps] of tables) {
+    if (!deps || typeof deps !== 'object') {
+      continue;
+    }
+    const start = header(section);
+    for (const [name, spec] of Object.entries(
+      deps as Record<string, unknown>
+    )) {
+      if (name.toLowerCase() === 'python') {
+        continue; // the interpreter version, not a package
+      }
+      const at = placeAt(
+        label,
+        lines.find([`\n${name} =`, `\n${name}=`, `\n"${name}"`], start)
+      );
+      for (const entry of [spec].flat()) {
+        const table =
+          entry && typeof entry === 'object'
+            ? (entry as Record<string, unknown>)
+            : {};
+        if (typeof table.git === 'string') {
+          request.requirements.push(
+            parseRequirement(`${name} @ git+${table.git}`, at)
+          );
+        } else if (typeof table.url === 'string') {
+          request.requirements.push(
+            parseRequirement(`${name} @ ${table.url}`, at)
+          );
+        } else if (typeof table.path !== 'string') {
+          const version = typeof entry === 'string' ? entry : table.version;
+          const pin =
+            typeof version === 'string' &&
+            /^(==)?\s*\d[\w.+!-]*$/.test(version.trim())
+              ? `==${version.trim().replace(/^==\s*/, '')}`
+              : '';
+          request.requirements.push(parseRequirement(`${name}${pin}`, at));
+        }
+      }
+    }
+  }
+  const start = header('tool.poetry');
+  for (const source of Array.isArray(poetry.source) ? poetry.source : []) {
+    if (typeof source?.url === 'string') {
+      const primary = ['primary', 'default'].includes(
+        String(source.priority ?? 'primary')
+      );
+      request.sources.push({
+        url: source.url,
+        role: primary ? 'index' : 'extra-index',
+        place: placeAt(label, lines.find(quoted(source.url), start))
+      });
+    }
+  }
 }
 
 function readEnvironment(

@@ -108,6 +108,21 @@ describe('warden-scan: dependency manifests', () => {
     expect(scan([path.join(DATA, 'locked')]).stdout).toContain('in 3 files');
   });
 
+  it("reads Poetry's dependencies, groups and sources", () => {
+    const file = path.join(DATA, 'poetry-app', 'pyproject.toml');
+    const text = fs.readFileSync(file, 'utf8').split('\n');
+    const line = (needle: string) =>
+      text.findIndex(l => l.startsWith(needle)) + 1;
+    expect(summary(findings([file]))).toEqual(
+      [
+        `pyproject.toml:${line('torch = "2.5.1"')} install-vulnerable-version`,
+        `pyproject.toml:${line('prophet-tools =')} install-direct-reference`,
+        `pyproject.toml:${line('scikit-lean =')} install-imitation-name`,
+        `pyproject.toml:${line('url = "https://pypi.corp')} install-index-not-allowed`
+      ].sort()
+    );
+  });
+
   it('exits 1 on dependency findings, as on any finding', () => {
     expect(scan([path.join(CHURN, 'requirements-base.txt')]).code).toBe(1);
   });
