@@ -24,6 +24,9 @@ export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
   id => id.startsWith('install-') && id !== 'install-allowed'
 );
 
+/** What a cell needs before its shell text can start an installer (commands.ts decides). */
+const MAY_INSTALL = /pip|uv|conda|mamba|\$|`/;
+
 /** A finding and the file it belongs to (an include's findings belong to the include). */
 export interface LocatedInstallFinding {
   path: string;
@@ -117,6 +120,9 @@ export function scanCellInstalls(
   cell: string,
   policy: Record<string, any>
 ): LocatedInstallFinding[] {
+  if (!MAY_INSTALL.test(cell)) {
+    return []; // most cells: no installer word, no expansion that could hide one
+  }
   const shells = maskIPython(cell).shell.filter(s => s.kind === 'shell');
   if (shells.length === 0) {
     return [];
