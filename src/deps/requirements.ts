@@ -102,7 +102,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   if (!m || (m[3] && !/^(\(|[<>=!~]|$)/.test(m[3].trim()))) {
     return req(text, null, 'invalid');
   }
-  const pin = PIN.exec(m[3].trim().replace(/^\(+|\)+$/g, ''));
+  const pin = PIN.exec(m[3].trim().replace(/^[()]+|[()]+$/g, '')); // Python's strip('()')
   return req(text, normalize(m[1]), 'name', pin ? pin[1] : null);
 }
 
