@@ -99,6 +99,26 @@ it('installs the warden-scan hook from a clean clone and flags pickle.loads', ()
   });
   expect(clean.status).toBe(0);
 
+  // The install policy's data (OSV snapshot, popular names) ships with the package: a
+  // typosquat in a requirements file is decided by the installed copy.
+  expect(listing).toContain(
+    'package/jupyterlab_warden/kernel/deps/top-packages.txt'
+  );
+  fs.writeFileSync(
+    path.join(project, 'requirements.txt'),
+    'numpy\ntorcj==2.0\n'
+  );
+  const deps = spawnSync(bin, ['--format', 'json', 'requirements.txt'], {
+    cwd: project,
+    encoding: 'utf8'
+  });
+  expect(deps.stderr).toBe('');
+  expect(
+    JSON.parse(deps.stdout).findings.map(
+      (f: { ruleId: string; line: number }) => [f.ruleId, f.line]
+    )
+  ).toEqual([['install-imitation-name', 2]]);
+
   // Output cut short by a closed pipe (pre-commit, `| head`) is not a crash.
   const piped = spawnSync(
     'sh',

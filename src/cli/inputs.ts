@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { notebookIgnores } from '../analyzer';
+import { manifestKind } from '../deps/manifests';
 
 /** One file to scan: a .py file is one unit, a notebook one unit per code cell. */
 export interface SourceFile {
@@ -153,7 +154,11 @@ export function collectFiles(
           if (!excluded.some(r => r.test(childRel))) {
             visit(child, childRel);
           }
-        } else if (isFile && SCANNED.test(name) && keep(childRel)) {
+        } else if (
+          isFile &&
+          (SCANNED.test(name) || manifestKind(name) !== null) && // dependency manifests: src/deps
+          keep(childRel)
+        ) {
           files.push(child);
         }
       }

@@ -1,10 +1,7 @@
 /** Findings of a scan and their text and JSON renderings. */
-import {
-  SEVERITIES,
-  staticRule,
-  type Finding,
-  type Severity
-} from '../analyzer';
+import { SEVERITIES, type Finding, type Severity } from '../analyzer';
+import { INSTALL_RULE_IDS } from '../deps/scan';
+import { scanRule } from './dependencies';
 
 /** One finding located in a file (and a notebook code cell). */
 export interface ScanFinding {
@@ -61,12 +58,16 @@ export function renderJson(report: ScanReport): string {
 export function renderText(report: ScanReport): string {
   const lines = report.findings.map(
     ({ path, cell, finding: f, codePointColumn, sameRepository }) => {
-      const rule = staticRule(f.ruleId);
+      const rule = scanRule(f.ruleId);
       const where = cell === null ? path : `${path} [cell ${cell}]`;
       const more = sameRepository?.length
         ? ` (${sameRepository.length} more load${sameRepository.length === 1 ? '' : 's'} of this repository in the file)`
         : '';
-      return `${where}:${f.line}:${codePointColumn}: ${f.severity} ${f.ruleId}: ${rule.title}${more}. ${rule.remediation}`;
+      // an install finding's own message names the package and what to do (did you mean ...)
+      const detail = INSTALL_RULE_IDS.includes(f.ruleId)
+        ? f.message
+        : `${rule.title}${more}. ${rule.remediation}`;
+      return `${where}:${f.line}:${codePointColumn}: ${f.severity} ${f.ruleId}: ${detail}`;
     }
   );
   if (report.folders.size > 1) {

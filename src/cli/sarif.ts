@@ -11,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STATIC_RULES, type Severity } from '../analyzer';
+import { type Severity } from '../analyzer';
+import { SCAN_RULES } from './dependencies';
 import { LineIndex } from '../analyzer/positions';
 import { codeCellSourceMaps, type CellSourceMap } from './notebook-positions';
 import type { ScanReport } from './report';
@@ -105,8 +106,8 @@ function rawLength(text: string, at: number): number {
 }
 
 export function renderSarif(report: ScanReport, version: string): string {
-  const ruleIndex = new Map(STATIC_RULES.map((r, i) => [r.id, i]));
-  const rules = STATIC_RULES.map(r => ({
+  const ruleIndex = new Map(SCAN_RULES.map((r, i) => [r.id, i]));
+  const rules = SCAN_RULES.map(r => ({
     id: r.id,
     name: r.id
       .split('-')

@@ -33,6 +33,7 @@ import {
   type ScanReport
 } from './report';
 import { renderSarif } from './sarif';
+import { DependencyScan } from './dependencies';
 
 export interface ScanIO {
   stdout: (text: string) => void;
@@ -186,7 +187,17 @@ export function scanFiles(
   };
   const threshold = SEVERITIES.indexOf(minSeverity);
   const own = new OwnModules();
+  const dependencies = new DependencyScan(
+    policy,
+    options,
+    report,
+    reply,
+    threshold
+  );
   for (const file of files) {
+    if (dependencies.scanManifest(file)) {
+      continue; // requirements*.txt, pyproject.toml, environment.yml: src/deps
+    }
     let source: SourceFile;
     try {
       source = readSource(file);
@@ -217,7 +228,11 @@ export function scanFiles(
               ipython: false
             }).findings
           ]
-        : analyzeNotebook(source.units, fileOptions);
+        : dependencies.withCellInstalls(
+            file,
+            source.units,
+            analyzeNotebook(source.units, fileOptions)
+          );
     const unpinned = new Map<string, ScanFinding>();
     perUnit.forEach((findings, i) => {
       const unit = source.units[i];

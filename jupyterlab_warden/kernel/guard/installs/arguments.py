@@ -307,8 +307,9 @@ def conda_spec(word: str, origin: str, request: InstallRequest):
     pin = m.group(2).lstrip("=") if m.group(2).startswith(("==", "=")) else None
     if pin and any(c in pin for c in "*<>,|"):
         pin = None
+    # kind "conda": a name in conda's namespace, where PyPI's popular-name list does not apply
     return Requirement(
-        word, normalize(m.group(1)), "name", origin, pin.split("=")[0] if pin else None
+        word, normalize(m.group(1)), "conda", origin, pin.split("=")[0] if pin else None
     )
 
 

@@ -251,7 +251,9 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                 name,
             )
         )
-    if name not in allow and not data.malicious(name):
+    # the popular names are PyPI's ranking: conda's own names (python, cudatoolkit) are not
+    # imitations of PyPI packages (ipython, cuda-toolkit)
+    if req.kind != "conda" and name not in allow and not data.malicious(name):
         target = data.imitated(name)
         if target:
             out.append(

@@ -9,7 +9,7 @@ class Requirement:
     def __init__(self, text: str, name: Optional[str], kind: str, origin: str, pin=None):
         self.text = text  # as written (a URL's credentials removed: see redact_url)
         self.name = name  # PEP 503 normalized, when known
-        self.kind = kind  # "name" | "url" | "vcs" | "path"
+        self.kind = kind  # "name" | "conda" (a conda package name) | "url" | "vcs" | "path"
         self.origin = origin  # "command line", "requirements.txt line 3", ...
         self.pin = pin  # the version of an exact "==" pin, else None
 

@@ -1,0 +1,381 @@
+/**
+ * Which installs a command asks for (a port of the kernel's `installs/commands.py` and
+ * `gate.read_requests`): a shell string (a notebook's `!cmd`, `%pip ...`, `sh -c` strings),
+ * split by the analyzer's own shell reader (`parsePipelines`), or an argv list. Installers are
+ * found through `VAR=value` assignments, `env`/`sudo`/`nohup`/... wrappers, `sh -c`,
+ * `python -m pip`, full paths and versioned names (`pip3.11`).
+ *
+ * A command whose meaning depends on an expansion Warden cannot see (`$VAR`, `$(...)`,
+ * backticks, `{a,b}` braces) when it could run an installer is unreadable: refused (fail
+ * closed). Commands with no installer in them give nothing.
+ */
+import { parsePipelines } from '../analyzer/shell';
+import {
+  addImplicitSources,
+  condaRequest,
+  pipRequest,
+  uvRequest,
+  type CommandContext
+} from './installers';
+import { newRequest, type InstallRequest } from './request';
+import { shellWords } from './words';
+
+const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
+const PIP = /^pip(\d+(\.\d+)?)?$/;
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
+const WRAPPERS = new Set([
+  'env',
+  'sudo',
+  'nohup',
+  'time',
+  'exec',
+  'command',
+  'nice',
+  'doas',
+  'stdbuf',
+  'timeout'
+]);
+const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
+const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
+const INSTALLER_WORDS =
+  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)/;
+const EXPANSION = /\$|`|\{[^}]*,[^}]*\}/;
+const REDIRECT = /^\d*(?:<<<|<<|>>|<&|>&|>\||&>>|&>|<|>)(.*)$/s;
+const SHELL_KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'while',
+  'until',
+  'do',
+  '!',
+  '{',
+  '}'
+]);
+const MAX_NESTING = 5;
+
+/** The command could run an installer whose arguments Warden cannot see. */
+export class Unreadable extends Error {}
+
+interface Invocation {
+  tool: 'pip' | 'uv' | 'conda' | 'mamba' | 'micromamba';
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** An install a command asks for, with the span of the command in the text read. */
+export interface FoundInstall {
+  request: InstallRequest;
+  from: number;
+  to: number;
+}
+
+/**
+ * The installs in a shell string (`offset`: where `text` starts in its cell or file), or one
+ * unreadable request when the command cannot be read. `env`: what the installer inherits.
+ */
+export function shellInstalls(
+  text: string,
+  offset: number,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): FoundInstall[] {
+  try {
+    return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
+      const request = requestOf(inv, env, context);
+      return request ? [{ request, from, to }] : [];
+    });
+  } catch (e) {
+    if (!(e instanceof Unreadable)) {
+      throw e;
+    }
+    const request = newRequest('shell', 'shell command');
+    request.problems.push({ text: e.message, place: context.place });
+    return [{ request, from: offset, to: offset + text.length }];
+  }
+}
+
+/** The installs an argv list (a process start) asks for. */
+export function argvInstalls(
+  argv: string[],
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): InstallRequest[] {
+  try {
+    return simple(argv, {}, 0)
+      .map(inv => requestOf(inv, env, context))
+      .filter((r): r is InstallRequest => r !== null);
+  } catch (e) {
+    if (!(e instanceof Unreadable)) {
+      throw e;
+    }
+    const request = newRequest('unknown', 'command line');
+    request.problems.push({ text: e.message, place: context.place });
+    return [request];
+  }
+}
+
+function requestOf(
+  inv: Invocation,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): InstallRequest | null {
+  const merged = { ...env, ...inv.env };
+  const request =
+    inv.tool === 'pip'
+      ? pipRequest(inv.args, context)
+      : inv.tool === 'uv'
+        ? uvRequest(inv.args, context)
+        : condaRequest(inv.tool, inv.args, context);
+  if (request !== null) {
+    addImplicitSources(request, merged, context);
+  }
+  return request;
+}
+
+function shellInvocations(
+  script: string,
+  offset: number,
+  depth: number,
+  span?: [number, number]
+): Array<[Invocation, number, number]> {
+  if (depth > MAX_NESTING) {
+    throw new Unreadable('shell commands nested too deeply');
+  }
+  const found: Array<[Invocation, number, number]> = [];
+  for (const pipeline of parsePipelines(script, offset)) {
+    for (const tokens of pipeline) {
+      let words: string[] = [];
+      for (let i = 0; i < tokens.length; i++) {
+        const redirect = REDIRECT.exec(tokens[i].value);
+        if (redirect) {
+          i += redirect[1] ? 0 : 1; // the target is a file name, not an argument
+          continue;
+        }
+        words.push(tokens[i].value.replace(/^\(+|\)+$/g, ''));
+      }
+      words = words.filter(w => w !== '');
+      const expanded = words.filter(w => EXPANSION.test(w));
+      const mentions = INSTALLER_WORDS.test(words.join(' '));
+      if (expanded.length > 0 && (mentions || EXPANSION.test(words[0]))) {
+        throw new Unreadable(
+          `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
+        );
+      }
+      while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
+        words = words.slice(1);
+      }
+      const [from, to] = span ?? [tokens[0].from, tokens[tokens.length - 1].to];
+      for (const inv of simple(words, {}, depth, [from, to])) {
+        found.push([inv, from, to]);
+      }
+    }
+  }
+  return found;
+}
+
+/** Names the shell construct without quoting it: a word may hold a secret. */
+function construct(token: string): string {
+  if (token.includes('$(') || token.includes('`')) {
+    return 'a command substitution';
+  }
+  return token.includes('$') ? 'a $ parameter' : 'a brace list';
+}
+
+function basename(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+function simple(
+  argvIn: string[],
+  envIn: Record<string, string>,
+  depth: number,
+  span?: [number, number]
+): Invocation[] {
+  const env = { ...envIn };
+  let i = 0;
+  while (i < argvIn.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(argvIn[i])) {
+    const eq = argvIn[i].indexOf('=');
+    env[argvIn[i].slice(0, eq)] = argvIn[i].slice(eq + 1);
+    i++;
+  }
+  const argv = argvIn.slice(i);
+  if (argv.length === 0) {
+    return [];
+  }
+  const name = basename(argv[0]);
+  const nested = (script: string) =>
+    shellInvocations(script, span?.[0] ?? 0, depth + 1, span ?? [0, 0]).map(
+      ([inv]) => inv
+    );
+  if (name === 'busybox' && argv.length > 1) {
+    return simple(argv.slice(1), env, depth, span);
+  }
+  if (SHELL_STRING_RUNNERS.has(name)) {
+    const script = optionValue(argv.slice(1), ['-c', '--command']);
+    return script !== null ? nested(script) : [];
+  }
+  if (WRAPPERS.has(name)) {
+    return simple(unwrap(name, argv.slice(1), env), env, depth, span);
+  }
+  if (SHELLS.has(name)) {
+    const script = shellScript(argv);
+    return script !== null ? nested(script) : [];
+  }
+  if (name === 'eval') {
+    return nested(argv.slice(1).join(' '));
+  }
+  if (name === 'xargs') {
+    if (INSTALLER_WORDS.test(argv.slice(1).join(' '))) {
+      throw new Unreadable(
+        "xargs builds the installer's arguments from its input"
+      );
+    }
+    return [];
+  }
+  if (PIP.test(name)) {
+    return [{ tool: 'pip', args: argv.slice(1), env }];
+  }
+  if (name === 'uv' || name === 'uvx') {
+    return [
+      {
+        tool: 'uv',
+        args: name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)],
+        env
+      }
+    ];
+  }
+  if (CONDAS.has(name)) {
+    return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
+  }
+  if (PYTHON.test(name)) {
+    const [module, rest] = pythonModule(argv.slice(1));
+    if (module === 'pip' || module === 'pip.__main__') {
+      return [{ tool: 'pip', args: rest, env }];
+    }
+    if (module === 'uv') {
+      return [{ tool: 'uv', args: rest, env }];
+    }
+    if (module === 'conda' || module === 'mamba') {
+      return [{ tool: module, args: rest, env }];
+    }
+  }
+  return [];
+}
+
+/** The command a wrapper runs; `env`'s assignments are added to `env`. */
+function unwrap(
+  name: string,
+  args: string[],
+  env: Record<string, string>
+): string[] {
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-')) {
+    const a = args[i];
+    if (
+      name === 'env' &&
+      ['-u', '--unset', '-C', '--chdir', '-S'].includes(a)
+    ) {
+      if (a === '-S' && i + 1 < args.length) {
+        return [...shellWords(args[i + 1]), ...args.slice(i + 2)];
+      }
+      i++;
+    } else if (
+      (name === 'sudo' || name === 'doas') &&
+      ['-u', '-g', '-C', '-D', '-h', '-p'].includes(a)
+    ) {
+      i++;
+    } else if (name === 'nice' && a === '-n') {
+      i++;
+    } else if (
+      name === 'timeout' &&
+      ['-s', '--signal', '-k', '--kill-after'].includes(a)
+    ) {
+      i++;
+    }
+    i++;
+  }
+  if (name === 'timeout' && i < args.length) {
+    i++; // the duration
+  }
+  while (name === 'env' && i < args.length && args[i].includes('=')) {
+    // env(1) sets ANY NAME=value, not only shell-valid names
+    const eq = args[i].indexOf('=');
+    env[args[i].slice(0, eq)] = args[i].slice(eq + 1);
+    i++;
+  }
+  return args.slice(i);
+}
+
+function optionValue(args: string[], names: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (names.includes(args[i]) && i + 1 < args.length) {
+      return args[i + 1];
+    }
+    for (const n of names) {
+      if (n.startsWith('--') && args[i].startsWith(n + '=')) {
+        return args[i].slice(n.length + 1);
+      }
+    }
+  }
+  return null;
+}
+
+/** The script of `sh [-opts] -c SCRIPT`, or null (a script file). */
+function shellScript(argv: string[]): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i];
+    if (
+      word.startsWith('-') &&
+      !word.startsWith('--') &&
+      word.slice(1).includes('c')
+    ) {
+      return i + 1 < argv.length ? argv[i + 1] : '';
+    }
+    if (!word.startsWith('-')) {
+      return null;
+    }
+  }
+  return null;
+}
+
+const PY_FLAGS = new Set('bBdEhiIOPqsSuvVxR?'.split(''));
+const PY_VALUED = new Set(['W', 'X', 'Q']);
+
+/** [module, its arguments] for `python [options] -m module ...`; [null, []] otherwise. */
+function pythonModule(args: string[]): [string | null, string[]] {
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (
+      !word.startsWith('-') ||
+      word === '-' ||
+      word === '--' ||
+      word.startsWith('--')
+    ) {
+      return [null, []];
+    }
+    for (let j = 1; j < word.length; j++) {
+      const letter = word[j];
+      if (letter === 'm') {
+        const inline = word.slice(j + 1);
+        return inline
+          ? [inline, args.slice(i + 1)]
+          : [args[i + 1] ?? null, args.slice(i + 2)];
+      }
+      if (letter === 'c') {
+        return [null, []];
+      }
+      if (PY_VALUED.has(letter)) {
+        if (!word.slice(j + 1)) {
+          i++;
+        }
+        break;
+      }
+      if (!PY_FLAGS.has(letter)) {
+        return [null, []];
+      }
+    }
+  }
+  return [null, []];
+}

@@ -1,0 +1,573 @@
+/**
+ * The arguments of pip, uv, conda and mamba, read into an `InstallRequest` (a port of the
+ * kernel's `installs/arguments.py` and the environment part of `installs/sources.py`).
+ *
+ * pip's optparse accepts any unambiguous prefix of a long option (`--extra-index` is
+ * `--extra-index-url`); Warden resolves prefixes against the same table, and an option it does
+ * not know is a problem (refused, saying so) rather than a guess. Statically there is no
+ * machine to read pip.conf or .condarc from: the environment a command line sets (and the
+ * one a caller passes) is read; pip's default index (PyPI) and conda's `defaults` channel are
+ * decided like any other source.
+ */
+import * as path from 'node:path';
+import { normalize } from './names';
+import {
+  COMMAND_LINE,
+  newRequest,
+  type InstallRequest,
+  type Place,
+  type Requirement
+} from './request';
+import {
+  parseRequirement,
+  readFileInto,
+  type FileContext
+} from './requirements';
+
+// pip long options (install, download, wheel, lock and the general ones): takes a value?
+const PIP_VALUED = `requirement constraint editable index-url extra-index-url find-links
+  trusted-host only-binary no-binary upgrade-strategy config-settings global-option
+  build-option install-option target prefix root src platform python-version implementation
+  abi dest wheel-dir output root-user-action report progress-bar group all-releases
+  only-final exists-action python log log-file keyring-provider proxy retries timeout cert
+  client-cert cache-dir use-feature use-deprecated resume-retries uploaded-prior-to`;
+const PIP_FLAGS = `no-index pre prefer-binary require-hashes no-deps upgrade force-reinstall
+  ignore-installed ignore-requires-python no-build-isolation use-pep517 no-use-pep517
+  check-build-dependencies break-system-packages compile no-compile no-warn-script-location
+  no-warn-conflicts user dry-run no-clean only-deps isolated require-virtualenv verbose
+  version quiet no-input no-cache-dir disable-pip-version-check no-color
+  no-python-version-warning debug help`;
+export const PIP_LONG: ReadonlyMap<string, boolean> = new Map([
+  ...PIP_VALUED.split(/\s+/).map(n => [`--${n}`, true] as [string, boolean]),
+  ...PIP_FLAGS.split(/\s+/).map(n => [`--${n}`, false] as [string, boolean])
+]);
+const PIP_SHORT: Record<string, boolean> = {
+  r: true, c: true, e: true, i: true, f: true, U: false, t: true, d: true,
+  w: true, v: false, V: false, q: false, h: false, C: true, o: true
+}; // prettier-ignore
+const SHORT_TO_LONG: Record<string, string> = {
+  r: '--requirement', c: '--constraint', e: '--editable', i: '--index-url', f: '--find-links'
+}; // prettier-ignore
+const PIP_INSTALLING = ['install', 'download', 'wheel', 'lock'];
+
+const UV_VALUED = new Set(
+  `-r --requirement -c --constraint --override -e --editable -i --index-url
+  --extra-index-url --index --default-index -f --find-links -p --python --target --prefix
+  --index-strategy --resolution --prerelease --keyring-provider --cache-dir --directory
+  --project --config-file --with --with-requirements --from --group --extra --optional
+  --package --exclude-newer --link-mode -C --config-setting --python-platform
+  --python-version --color --allow-insecure-host --dev --script --branch --tag --rev
+  --marker -m`.split(/\s+/)
+);
+const CONDA_VALUED = new Set(
+  `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
+  --subdir --platform`.split(/\s+/)
+);
+const CONDA_INSTALLING = ['install', 'create', 'update', 'upgrade'];
+
+/** Where the command is, for the findings its arguments give (a cell's line, a file's). */
+export interface CommandContext extends FileContext {
+  cwd: string;
+  place: Place;
+}
+
+/** `option` (without `=value`) as pip's optparse would resolve it, or null. */
+export function resolvePipLong(option: string): string | null {
+  if (PIP_LONG.has(option)) {
+    return option;
+  }
+  const matches = [...PIP_LONG.keys()].filter(n => n.startsWith(option));
+  return matches.length === 1 ? matches[0] : null;
+}
+
+type Word = ['arg', string, null] | ['opt', string, string | null];
+
+function pipWords(args: string[]): Word[] | string {
+  const out: Word[] = [];
+  let i = 0;
+  let onlyArgs = false;
+  while (i < args.length) {
+    const word = args[i++];
+    if (onlyArgs || !word.startsWith('-') || word === '-') {
+      out.push(['arg', word, null]);
+      continue;
+    }
+    if (word === '--') {
+      onlyArgs = true;
+      continue;
+    }
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      let value: string | null = eq < 0 ? null : word.slice(eq + 1);
+      const long = resolvePipLong(name);
+      if (long === null) {
+        return `pip option ${name} is unknown or ambiguous to Warden`;
+      }
+      if (PIP_LONG.get(long) && value === null) {
+        if (i >= args.length) {
+          return `pip option ${long} needs a value`;
+        }
+        value = args[i++];
+      }
+      out.push(['opt', long, PIP_LONG.get(long) ? value : null]);
+      continue;
+    }
+    // short options, possibly bundled (-qU) or with an attached value (-rreq.txt)
+    for (let j = 1; j < word.length; j++) {
+      const letter = word[j];
+      if (!(letter in PIP_SHORT)) {
+        return `pip option -${letter} is unknown to Warden`;
+      }
+      if (PIP_SHORT[letter]) {
+        let value = word.slice(j + 1);
+        if (!value) {
+          if (i >= args.length) {
+            return `pip option -${letter} needs a value`;
+          }
+          value = args[i++];
+        }
+        out.push(['opt', SHORT_TO_LONG[letter] ?? `-${letter}`, value]);
+        break;
+      }
+      out.push(['opt', `-${letter}`, null]);
+    }
+  }
+  return out;
+}
+
+/** The install `pip <args>` would run, or null when the command installs nothing. */
+export function pipRequest(
+  args: string[],
+  context: CommandContext,
+  tool: 'pip' | 'uv' = 'pip'
+): InstallRequest | null {
+  const words = pipWords(args);
+  if (typeof words === 'string') {
+    const request = newRequest(tool, 'pip');
+    request.problems.push({ text: words, place: context.place });
+    return request;
+  }
+  const command = words.find(w => w[0] === 'arg')?.[1];
+  if (command === undefined || !PIP_INSTALLING.includes(command)) {
+    return null;
+  }
+  const request = newRequest(tool, `pip ${command}`);
+  let seenCommand = false;
+  for (const [kind, option, value] of words) {
+    if (kind === 'arg') {
+      if (seenCommand) {
+        request.requirements.push(parseRequirement(option, context.place));
+      }
+      seenCommand = true;
+      continue;
+    }
+    applyIndexOption(request, option, value ?? '', context);
+  }
+  return request;
+}
+
+function applyIndexOption(
+  request: InstallRequest,
+  option: string,
+  value: string,
+  context: CommandContext
+): void {
+  const place = context.place;
+  const file = () =>
+    value.includes('://') ? value : path.resolve(context.cwd, value);
+  if (['--requirement', '-r', '--with-requirements'].includes(option)) {
+    readFileInto(request, file(), context, place);
+  } else if (['--constraint', '-c', '--override'].includes(option)) {
+    readFileInto(request, file(), context, place, true);
+  } else if (['--editable', '-e', '--with', '--from'].includes(option)) {
+    for (const part of option === '--with' ? value.split(',') : [value]) {
+      request.requirements.push(parseRequirement(part, place));
+    }
+  } else if (['--index-url', '-i', '--default-index'].includes(option)) {
+    request.sources.push({ url: value, role: 'index', place });
+  } else if (option === '--extra-index-url' || option === '--index') {
+    // uv's --index takes [name=]url
+    const url =
+      option === '--index' && value.includes('=')
+        ? value.slice(value.indexOf('=') + 1)
+        : value;
+    request.sources.push({ url, role: 'extra-index', place });
+  } else if (option === '--find-links' || option === '-f') {
+    request.sources.push({ url: value, role: 'find-links', place });
+  } else if (option === '--no-index') {
+    request.noIndex = true;
+  }
+}
+
+/** `uv pip install|sync|compile`, `uv add`, `uv tool install|run`, `uvx`, `uv run --with`. */
+export function uvRequest(
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
+  let request: InstallRequest;
+  let positionalAreFiles = false;
+  let rest: string[];
+  if (args[0] === 'pip' && args.length > 1) {
+    if (!['install', 'sync', 'compile'].includes(args[1])) {
+      return null;
+    }
+    request = newRequest('uv', `uv pip ${args[1]}`);
+    positionalAreFiles = args[1] !== 'install';
+    rest = args.slice(2);
+  } else if (args[0] === 'add') {
+    request = newRequest('uv', 'uv add');
+    rest = args.slice(1);
+  } else if (
+    (args[0] === 'tool' && ['install', 'run'].includes(args[1])) ||
+    args[0] === 'x'
+  ) {
+    request = newRequest('uv', args[0] === 'x' ? 'uvx' : `uv tool ${args[1]}`);
+    const toolArgs = args.slice(args[0] === 'x' ? 1 : 2);
+    const first = uvOptionsOnly(request, toolArgs, context);
+    if (first < toolArgs.length) {
+      request.requirements.push(
+        parseRequirement(toolArgs[first], context.place)
+      );
+    }
+    return request;
+  } else if (args[0] === 'run') {
+    request = newRequest('uv', 'uv run');
+    uvOptionsOnly(request, args.slice(1), context);
+    return request.requirements.length || request.sources.length
+      ? request
+      : null;
+  } else {
+    return null;
+  }
+  for (let i = 0; i < rest.length;) {
+    const word = rest[i++];
+    if (word.startsWith('-')) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      let value = eq < 0 ? null : word.slice(eq + 1);
+      if (UV_VALUED.has(name)) {
+        if (value === null) {
+          if (i >= rest.length) {
+            request.problems.push({
+              text: `uv option ${name} needs a value`,
+              place: context.place
+            });
+            break;
+          }
+          value = rest[i++];
+        }
+        applyIndexOption(request, name, value, context);
+      } else if (name === '--no-index') {
+        request.noIndex = true;
+      }
+      continue;
+    }
+    if (positionalAreFiles) {
+      readFileInto(
+        request,
+        path.resolve(context.cwd, word),
+        context,
+        context.place
+      );
+    } else {
+      request.requirements.push(parseRequirement(word, context.place));
+    }
+  }
+  return request;
+}
+
+function uvOptionsOnly(
+  request: InstallRequest,
+  args: string[],
+  context: CommandContext
+): number {
+  let i = 0;
+  while (i < args.length) {
+    const word = args[i];
+    if (!word.startsWith('-')) {
+      return i;
+    }
+    i++;
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word : word.slice(0, eq);
+    let value = eq < 0 ? null : word.slice(eq + 1);
+    if (UV_VALUED.has(name)) {
+      if (value === null) {
+        if (i >= args.length) {
+          request.problems.push({
+            text: `uv option ${name} needs a value`,
+            place: context.place
+          });
+          return i;
+        }
+        value = args[i++];
+      }
+      applyIndexOption(request, name, value, context);
+    }
+  }
+  return i;
+}
+
+/** `conda|mamba install|create|update` (`conda env create -f` files: see threat model). */
+export function condaRequest(
+  tool: 'conda' | 'mamba' | 'micromamba',
+  args: string[],
+  context: CommandContext,
+  readEnvironmentFile?: (request: InstallRequest, fullPath: string) => void
+): InstallRequest | null {
+  let command: string;
+  let rest: string[];
+  let envFile = false;
+  if (args[0] === 'env' && ['create', 'update'].includes(args[1])) {
+    command = `${tool} env ${args[1]}`;
+    rest = args.slice(2);
+    envFile = true;
+  } else if (args.length > 0 && CONDA_INSTALLING.includes(args[0])) {
+    command = `${tool} ${args[0]}`;
+    rest = args.slice(1);
+  } else {
+    return null;
+  }
+  const request = newRequest(tool, command);
+  const place = context.place;
+  for (let i = 0; i < rest.length;) {
+    const word = rest[i++];
+    if (word.startsWith('-')) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      let value = eq < 0 ? null : word.slice(eq + 1);
+      if (CONDA_VALUED.has(name)) {
+        if (value === null) {
+          if (i >= rest.length) {
+            request.problems.push({
+              text: `${tool} option ${name} needs a value`,
+              place
+            });
+            break;
+          }
+          value = rest[i++];
+        }
+        if (name === '-c' || name === '--channel') {
+          request.sources.push({ url: value, role: 'channel', place });
+        } else if (name === '--file' || (name === '-f' && envFile)) {
+          if (envFile && readEnvironmentFile) {
+            readEnvironmentFile(request, path.resolve(context.cwd, value));
+          } else {
+            condaSpecFile(request, path.resolve(context.cwd, value), context);
+          }
+        }
+      } else if (name === '--override-channels') {
+        request.overrideChannels = true;
+      }
+      continue;
+    }
+    request.requirements.push(condaSpec(word, place, request));
+  }
+  return request;
+}
+
+/** `[channel::]name[=version[=build]]` or a match spec with an operator. */
+export function condaSpec(
+  raw: string,
+  place: Place,
+  request: InstallRequest
+): Requirement {
+  let word = raw;
+  if (word.includes('::')) {
+    const channel = word.slice(0, word.indexOf('::'));
+    word = word.slice(word.indexOf('::') + 2);
+    request.sources.push({ url: channel, role: 'channel', place });
+  }
+  const m = /^([A-Za-z0-9_.-]+)\s*(.*)$/s.exec(word.trim());
+  if (!m) {
+    return { text: word, name: null, kind: 'invalid', place, pin: null };
+  }
+  let pin = m[2].startsWith('=') ? m[2].replace(/^=+/, '') : null;
+  if (pin && /[*<>,|]/.test(pin)) {
+    pin = null;
+  }
+  return {
+    text: word,
+    name: normalize(m[1]),
+    kind: 'conda',
+    place,
+    pin: pin ? pin.split('=')[0] : null
+  };
+}
+
+function condaSpecFile(
+  request: InstallRequest,
+  fullPath: string,
+  context: CommandContext
+): void {
+  let text: string;
+  try {
+    text = context.readFile(fullPath);
+  } catch (e) {
+    request.problems.push({
+      text: `cannot read ${path.basename(fullPath)}: ${(e as Error).message}`,
+      place: context.place
+    });
+    return;
+  }
+  const label = context.label(fullPath);
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.split('#')[0].trim();
+    if (line && !line.startsWith('@')) {
+      const place = {
+        file: label,
+        line: i + 1,
+        origin: `${label} line ${i + 1}`
+      };
+      request.requirements.push(condaSpec(line, place, request));
+    }
+  });
+}
+
+// --- where an installer looks besides its command line: the environment ----------------
+
+const SOURCE_KEYS: Record<string, 'index' | 'extra-index' | 'find-links'> = {
+  'index-url': 'index',
+  'extra-index-url': 'extra-index',
+  'find-links': 'find-links'
+};
+/** pip settings that change neither what is installed nor where it comes from. */
+const INERT_KEYS = new Set(
+  `no-cache-dir cache-dir disable-pip-version-check no-input quiet verbose timeout
+  default-timeout retries progress-bar root-user-action no-color no-warn-script-location
+  no-warn-conflicts require-virtualenv break-system-packages trusted-host cert client-cert
+  proxy keyring-provider log log-file no-python-version-warning target user prefix root
+  upgrade upgrade-strategy no-deps pre prefer-binary only-binary no-binary require-hashes
+  no-compile compile exists-action src isolated config-file version help force-reinstall
+  ignore-installed no-build-isolation use-pep517 no-clean dry-run use-feature use-deprecated
+  format platform python-version implementation abi ignore-requires-python`.split(
+    /\s+/
+  )
+);
+const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
+
+const splitList = (value: string) =>
+  value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+
+/** pip's option name for an environment key (pip's `_normalize_name`). */
+export function pipKey(name: string): string {
+  const key = name.toLowerCase().replace(/_/g, '-');
+  return key.startsWith('--') ? key.slice(2) : key;
+}
+
+/** Sources the environment adds, then pip's default index / conda's default channel. */
+export function addImplicitSources(
+  request: InstallRequest,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): void {
+  if (request.tool === 'pip') {
+    for (const variable of Object.keys(env).sort()) {
+      if (variable.startsWith('PIP_') && variable.length > 4) {
+        pipSetting(
+          request,
+          pipKey(variable.slice(4)),
+          env[variable],
+          variable,
+          context
+        );
+      }
+    }
+  } else if (request.tool === 'uv') {
+    const uvVars: Array<[string, 'index' | 'extra-index' | 'find-links']> = [
+      ['UV_INDEX_URL', 'index'],
+      ['UV_DEFAULT_INDEX', 'index'],
+      ['UV_EXTRA_INDEX_URL', 'extra-index'],
+      ['UV_INDEX', 'extra-index'],
+      ['UV_FIND_LINKS', 'find-links']
+    ];
+    for (const [variable, role] of uvVars) {
+      for (let url of splitList(env[variable] ?? '')) {
+        const eq = url.indexOf('=');
+        if (eq >= 0 && !url.slice(0, eq).includes('://')) {
+          url = url.slice(eq + 1);
+        }
+        request.sources.push({ url, role, place: envPlace(variable, context) });
+      }
+    }
+    if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
+      request.noIndex = true;
+    }
+  } else {
+    if (request.overrideChannels) {
+      if (!request.sources.some(s => s.role === 'channel')) {
+        request.problems.push({
+          text: '--override-channels without any -c channel',
+          place: context.place
+        });
+      }
+      return;
+    }
+    for (const channel of splitList(env.CONDA_CHANNELS ?? '')) {
+      request.sources.push({
+        url: channel,
+        role: 'channel',
+        place: envPlace('CONDA_CHANNELS', context)
+      });
+    }
+    // no .condarc is read statically: conda's default channel, as with none configured
+    request.sources.push({
+      url: 'defaults',
+      role: 'channel',
+      place: { ...context.place, origin: "conda's default" }
+    });
+  }
+  if ((request.tool === 'pip' || request.tool === 'uv') && !request.noIndex) {
+    if (!request.sources.some(s => s.role === 'index')) {
+      request.sources.push({
+        url: 'https://pypi.org/simple',
+        role: 'default-index',
+        place: { ...context.place, origin: "pip's default" }
+      });
+    }
+  }
+}
+
+function envPlace(variable: string, context: CommandContext): Place {
+  return { ...context.place, origin: `environment variable ${variable}` };
+}
+
+function pipSetting(
+  request: InstallRequest,
+  key: string,
+  value: string,
+  variable: string,
+  context: CommandContext
+): void {
+  const place = envPlace(variable, context);
+  if (key in SOURCE_KEYS) {
+    for (const url of splitList(value)) {
+      request.sources.push({ url, role: SOURCE_KEYS[key], place });
+    }
+  } else if (key === 'no-index') {
+    request.noIndex =
+      request.noIndex || TRUE.includes(value.trim().toLowerCase());
+  } else if (key === 'requirement' || key === 'constraint') {
+    for (const p of value.split(/\s+/).filter(Boolean)) {
+      readFileInto(
+        request,
+        path.resolve(context.cwd, p),
+        context,
+        place,
+        key === 'constraint'
+      );
+    }
+  } else if (key === 'editable') {
+    for (const spec of value.split(/\s+/).filter(Boolean)) {
+      request.requirements.push(parseRequirement(spec, place));
+    }
+  } else if (!INERT_KEYS.has(key)) {
+    request.problems.push({
+      text: `pip setting '${key}' (environment variable ${variable}) is one Warden does not read; remove it or pass the option on the command line`,
+      place
+    });
+  }
+}
+
+export { COMMAND_LINE };

@@ -1,0 +1,407 @@
+/**
+ * Dependency manifests read into install requests, each requirement with its line:
+ * `requirements*.txt` (pip's format, includes followed), `pyproject.toml` ([project]
+ * dependencies and optional-dependencies, [build-system] requires, PEP 735
+ * [dependency-groups], [tool.uv] indexes, sources and dev-dependencies, Poetry's
+ * dependencies, groups and sources) and conda's
+ * `environment.yml` (channels, conda dependencies, the `pip:` list).
+ *
+ * A manifest says what gets installed, not from which machine: the indexes pip would use
+ * by default (pip.conf, PyPI) are decided when an install runs (the kernel guard), so only the
+ * sources a manifest names itself are decided here. A manifest Warden cannot parse is
+ * install-unreadable (fail closed).
+ */
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { parse as parseToml } from 'smol-toml';
+import { condaSpec } from './installers';
+import { newRequest, type InstallRequest, type Place } from './request';
+import {
+  fileOption,
+  parseRequirement,
+  readTextInto,
+  type FileContext
+} from './requirements';
+
+export type ManifestKind = 'requirements' | 'pyproject' | 'environment';
+
+/** The kind of dependency manifest a file name is, or null. */
+export function manifestKind(file: string): ManifestKind | null {
+  const name = path.basename(file).toLowerCase();
+  if (/^requirements.*\.(txt|in)$/.test(name)) {
+    return 'requirements';
+  }
+  if (name === 'pyproject.toml') {
+    return 'pyproject';
+  }
+  if (/^environment.*\.ya?ml$/.test(name)) {
+    return 'environment';
+  }
+  return null;
+}
+
+/** What a manifest asks to install: one request per installer it feeds. */
+export function readManifest(
+  kind: ManifestKind,
+  fullPath: string,
+  text: string,
+  context: FileContext
+): InstallRequest[] {
+  if (kind === 'requirements') {
+    const request = newRequest('pip', 'pip install -r');
+    readTextInto(request, text, fullPath, context);
+    return [request];
+  }
+  return kind === 'pyproject'
+    ? readPyproject(fullPath, text, context)
+    : readEnvironment(fullPath, text, context);
+}
+
+/** The 1-based line where `needle` is first written as a quoted string at or after `from`. */
+class Lines {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\n') {
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo + 1;
+  }
+
+  /** The line of the first of `needles` found after `from` (fallback: the line of `from`). */
+  find(needles: string[], from = 0): number {
+    let best = -1;
+    for (const n of needles) {
+      const found = this.text.indexOf(n, from);
+      const at = found >= 0 && n.startsWith('\n') ? found + 1 : found; // a needle at a line start
+      if (at >= 0 && (best < 0 || at < best)) {
+        best = at;
+      }
+    }
+    return this.lineAt(best >= 0 ? best : from);
+  }
+}
+
+function placeAt(label: string, line: number): Place {
+  return { file: label, line, origin: `${label} line ${line}` };
+}
+
+const quoted = (s: string) => [`"${s}"`, `'${s}'`, s];
+
+function readPyproject(
+  fullPath: string,
+  text: string,
+  context: FileContext
+): InstallRequest[] {
+  const label = context.label(fullPath);
+  const request = newRequest('pip', 'pip install (pyproject.toml)');
+  let doc: Record<string, any>;
+  try {
+    doc = parseToml(text) as Record<string, any>;
+  } catch (e) {
+    const line = (e as { line?: number }).line ?? 1;
+    request.problems.push({
+      text: `${label} is not valid TOML (line ${line}): Warden cannot read its dependencies`,
+      place: placeAt(label, line)
+    });
+    return [request];
+  }
+  const lines = new Lines(text);
+  const header = (name: string) => {
+    const m = new RegExp(
+      `^\\s*\\[\\s*${name.replace(/\./g, '\\s*\\.\\s*')}\\s*\\]`,
+      'm'
+    ).exec(text);
+    return m ? m.index : 0;
+  };
+  const addList = (values: unknown, sectionName: string, what: string) => {
+    if (values === undefined) {
+      return;
+    }
+    const start = header(sectionName);
+    if (!Array.isArray(values)) {
+      request.problems.push({
+        text: `${label}: ${what} is not a list`,
+        place: placeAt(label, lines.lineAt(start))
+      });
+      return;
+    }
+    for (const value of values) {
+      if (typeof value === 'string') {
+        request.requirements.push(
+          parseRequirement(
+            value,
+            placeAt(label, lines.find(quoted(value), start))
+          )
+        );
+      } else if (!(
+        value &&
+        typeof value === 'object' &&
+        'include-group' in value
+      )) {
+        request.problems.push({
+          text: `${label}: an entry of ${what} is not a requirement string`,
+          place: placeAt(label, lines.lineAt(start))
+        });
+      }
+    }
+  };
+  const project = doc.project ?? {};
+  addList(project.dependencies, 'project', '[project] dependencies');
+  for (const [extra, deps] of Object.entries(
+    project['optional-dependencies'] ?? {}
+  )) {
+    addList(
+      deps,
+      'project.optional-dependencies',
+      `optional-dependencies.${extra}`
+    );
+  }
+  addList(
+    doc['build-system']?.requires,
+    'build-system',
+    '[build-system] requires'
+  );
+  for (const [group, deps] of Object.entries(doc['dependency-groups'] ?? {})) {
+    addList(deps, 'dependency-groups', `dependency-groups.${group}`);
+  }
+  const uv = doc.tool?.uv ?? {};
+  addList(uv['dev-dependencies'], 'tool.uv', '[tool.uv] dev-dependencies');
+  const uvStart = header('tool.uv');
+  const uvSource = (
+    url: unknown,
+    role: 'index' | 'extra-index' | 'find-links'
+  ) => {
+    if (typeof url === 'string') {
+      request.sources.push({
+        url,
+        role,
+        place: placeAt(label, lines.find(quoted(url), uvStart))
+      });
+    }
+  };
+  uvSource(uv['index-url'], 'index');
+  for (const url of [uv['extra-index-url'] ?? []].flat()) {
+    uvSource(url, 'extra-index');
+  }
+  for (const url of [uv['find-links'] ?? []].flat()) {
+    uvSource(url, 'find-links');
+  }
+  for (const index of Array.isArray(uv.index) ? uv.index : []) {
+    uvSource(index?.url, index?.default ? 'index' : 'extra-index');
+  }
+  for (const [name, spec] of Object.entries(uv.sources ?? {})) {
+    for (const entry of [spec].flat() as Array<Record<string, unknown>>) {
+      const at = lines.find(
+        [`${name} =`, `${name}=`, `"${name}"`],
+        header('tool.uv.sources')
+      );
+      if (typeof entry?.git === 'string') {
+        request.requirements.push(
+          parseRequirement(`${name} @ git+${entry.git}`, placeAt(label, at))
+        );
+      } else if (typeof entry?.url === 'string') {
+        request.requirements.push(
+          parseRequirement(`${name} @ ${entry.url}`, placeAt(label, at))
+        );
+      }
+    }
+  }
+  readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
+  return [request];
+}
+
+/** Poetry: `[tool.poetry.dependencies]`, dev-dependencies and groups (`name = "^1.0"` or a
+ * table with `git` / `url` / `path`), and `[[tool.poetry.source]]` indexes. */
+function readPoetry(
+  poetry: Record<string, any>,
+  request: InstallRequest,
+  label: string,
+  lines: Lines,
+  header: (name: string) => number
+): void {
+  const tables: Array<[string, unknown]> = [
+    ['tool.poetry.dependencies', poetry.dependencies],
+    ['tool.poetry.dev-dependencies', poetry['dev-dependencies']]
+  ];
+  for (const [group, body] of Object.entries(poetry.group ?? {})) {
+    tables.push([
+      `tool.poetry.group.${group}.dependencies`,
+      (body as any)?.dependencies
+    ]);
+  }
+  for (const [section, deps] of tables) {
+    if (!deps || typeof deps !== 'object') {
+      continue;
+    }
+    const start = header(section);
+    for (const [name, spec] of Object.entries(
+      deps as Record<string, unknown>
+    )) {
+      if (name.toLowerCase() === 'python') {
+        continue; // the interpreter version, not a package
+      }
+      const at = placeAt(
+        label,
+        lines.find([`\n${name} =`, `\n${name}=`, `\n"${name}"`], start)
+      );
+      for (const entry of [spec].flat()) {
+        const table =
+          entry && typeof entry === 'object'
+            ? (entry as Record<string, unknown>)
+            : {};
+        if (typeof table.git === 'string') {
+          request.requirements.push(
+            parseRequirement(`${name} @ git+${table.git}`, at)
+          );
+        } else if (typeof table.url === 'string') {
+          request.requirements.push(
+            parseRequirement(`${name} @ ${table.url}`, at)
+          );
+        } else if (typeof table.path !== 'string') {
+          const version = typeof entry === 'string' ? entry : table.version;
+          const pin =
+            typeof version === 'string' &&
+            /^(==)?\s*\d[\w.+!-]*$/.test(version.trim())
+              ? `==${version.trim().replace(/^==\s*/, '')}`
+              : '';
+          request.requirements.push(parseRequirement(`${name}${pin}`, at));
+        }
+      }
+    }
+  }
+  const start = header('tool.poetry');
+  for (const source of Array.isArray(poetry.source) ? poetry.source : []) {
+    if (typeof source?.url === 'string') {
+      const primary = ['primary', 'default'].includes(
+        String(source.priority ?? 'primary')
+      );
+      request.sources.push({
+        url: source.url,
+        role: primary ? 'index' : 'extra-index',
+        place: placeAt(label, lines.find(quoted(source.url), start))
+      });
+    }
+  }
+}
+
+function readEnvironment(
+  fullPath: string,
+  text: string,
+  context: FileContext
+): InstallRequest[] {
+  const label = context.label(fullPath);
+  const conda = newRequest('conda', 'conda env create');
+  const pip = newRequest('pip', 'pip install (environment.yml)');
+  let doc: unknown;
+  try {
+    // the failsafe schema: strings, lists and maps only (no tags, no type guessing)
+    doc = yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA });
+  } catch (e) {
+    const line = ((e as yaml.YAMLException).mark?.line ?? 0) + 1;
+    conda.problems.push({
+      text: `${label} is not valid YAML (line ${line}): Warden cannot read its dependencies`,
+      place: placeAt(label, line)
+    });
+    return [conda];
+  }
+  if (doc === null || doc === undefined) {
+    return [];
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    conda.problems.push({
+      text: `${label} is not a conda environment file`,
+      place: placeAt(label, 1)
+    });
+    return [conda];
+  }
+  const env = doc as Record<string, unknown>;
+  const lines = new Lines(text);
+  const top = (key: string) => {
+    const m = new RegExp(`^${key}\\s*:`, 'm').exec(text);
+    return m ? m.index : 0;
+  };
+  const list = (key: string): unknown[] => {
+    const value = env[key];
+    if (value === undefined) {
+      return [];
+    }
+    if (!Array.isArray(value)) {
+      conda.problems.push({
+        text: `${label}: ${key} is not a list`,
+        place: placeAt(label, lines.lineAt(top(key)))
+      });
+      return [];
+    }
+    return value;
+  };
+  const itemLine = (item: string, from: number) =>
+    lines.find([`- ${item}`, `- "${item}"`, `- '${item}'`, item], from);
+  for (const channel of list('channels')) {
+    if (typeof channel === 'string') {
+      conda.sources.push({
+        url: channel,
+        role: 'channel',
+        place: placeAt(label, itemLine(channel, top('channels')))
+      });
+    }
+  }
+  const depsStart = top('dependencies');
+  for (const dep of list('dependencies')) {
+    if (typeof dep === 'string') {
+      conda.requirements.push(
+        condaSpec(dep, placeAt(label, itemLine(dep, depsStart)), conda)
+      );
+      continue;
+    }
+    const pipList =
+      dep && typeof dep === 'object'
+        ? (dep as Record<string, unknown>).pip
+        : undefined;
+    if (!Array.isArray(pipList)) {
+      conda.problems.push({
+        text: `${label}: a dependency Warden cannot read`,
+        place: placeAt(label, lines.lineAt(depsStart))
+      });
+      continue;
+    }
+    const pipStart = Math.max(depsStart, text.indexOf('pip:', depsStart));
+    for (const item of pipList) {
+      if (typeof item !== 'string') {
+        continue;
+      }
+      const place = placeAt(label, itemLine(item, pipStart));
+      if (item.trim().startsWith('-')) {
+        // `--index-url URL`, `-r requirements.txt` (relative to the environment file)
+        fileOption(
+          pip,
+          item.trim().split(/\s+/),
+          place,
+          path.dirname(fullPath),
+          context,
+          0
+        );
+      } else {
+        pip.requirements.push(parseRequirement(item, place));
+      }
+    }
+  }
+  return pip.requirements.length || pip.sources.length || pip.problems.length
+    ? [conda, pip]
+    : [conda];
+}

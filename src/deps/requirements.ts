@@ -1,0 +1,373 @@
+/**
+ * Requirement specifiers and pip requirements files, read the way pip reads them (a port of
+ * the kernel's `installs/requirements.py`): each line decided like a command-line argument,
+ * `-r`/`-c` includes followed relative to the file that names them, index options inside a
+ * file counted as sources, `--hash` and environment markers read past (a requirement is
+ * decided whatever its marker: some machine will install it). What Warden cannot read (a file
+ * fetched from a URL, an unknown option, an unreadable file) is a problem: refused, saying why.
+ */
+import * as path from 'node:path';
+import { normalize } from './names';
+import {
+  redactUrl,
+  type InstallRequest,
+  type Place,
+  type Requirement
+} from './request';
+import { shellWords } from './words';
+
+const NAME =
+  /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s;
+const PIN = /^===?\s*([A-Za-z0-9._+!-]+)\s*$/;
+const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
+const VCS = ['git+', 'hg+', 'svn+', 'bzr+'];
+const ARCHIVES = ['.whl', '.tar.gz', '.zip', '.tar.bz2', '.tgz', '.tar'];
+export const MAX_DEPTH = 10;
+
+/** Options a requirements file may hold (pip's "requirement file format"): takes a value? */
+const FILE_OPTIONS: Record<string, boolean> = {
+  '-r': true,
+  '--requirement': true,
+  '-c': true,
+  '--constraint': true,
+  '-e': true,
+  '--editable': true,
+  '-i': true,
+  '--index-url': true,
+  '--extra-index-url': true,
+  '--no-index': false,
+  '-f': true,
+  '--find-links': true,
+  '--trusted-host': true,
+  '--pre': false,
+  '--prefer-binary': false,
+  '--require-hashes': false,
+  '--only-binary': true,
+  '--no-binary': true,
+  '--use-feature': true
+};
+/** Per-requirement options after a specifier on the same line. */
+const LINE_OPTIONS = [
+  '--hash',
+  '--config-settings',
+  '--global-option',
+  '--install-option'
+];
+
+/** Reads a file's text for an include; throws with a short reason when it cannot. */
+export type ReadFile = (fullPath: string) => string;
+
+const startsWithAny = (s: string, prefixes: readonly string[]) =>
+  prefixes.some(p => s.startsWith(p));
+
+/** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
+ * or a local path. */
+export function parseRequirement(raw: string, place: Place): Requirement {
+  const text = raw.trim();
+  const spec = isReference(text) ? text : text.split(';', 1)[0].trim();
+  const req = (
+    t: string,
+    name: string | null,
+    kind: Requirement['kind'],
+    pin: string | null = null
+  ): Requirement => ({ text: t, name, kind, place, pin });
+  if (
+    spec.includes(' @ ') ||
+    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+:\/\//.test(spec)
+  ) {
+    const at = spec.indexOf('@');
+    const ref = spec.slice(at + 1).trim();
+    const kind = startsWithAny(ref, VCS) ? 'vcs' : 'url';
+    const m = NAME.exec(spec.slice(0, at));
+    return req(
+      redactUrl(text),
+      m ? normalize(m[1]) : null,
+      m ? kind : 'invalid'
+    );
+  }
+  if (startsWithAny(spec, VCS)) {
+    return req(redactUrl(text), eggName(spec), 'vcs');
+  }
+  if (spec.includes('://')) {
+    return req(
+      redactUrl(text),
+      archiveName(spec),
+      spec.startsWith('file:') ? 'path' : 'url'
+    );
+  }
+  if (looksLikePath(spec)) {
+    return req(text, archiveName(spec), 'path');
+  }
+  const m = NAME.exec(spec);
+  if (!m || (m[3] && !/^(\(|[<>=!~]|$)/.test(m[3].trim()))) {
+    return req(text, null, 'invalid');
+  }
+  const pin = PIN.exec(m[3].trim().replace(/^[()]+|[()]+$/g, '')); // Python's strip('()')
+  return req(text, normalize(m[1]), 'name', pin ? pin[1] : null);
+}
+
+function isReference(text: string): boolean {
+  return text.includes('://') || startsWithAny(text, VCS);
+}
+
+function looksLikePath(spec: string): boolean {
+  return (
+    startsWithAny(spec, ['.', '/', '~']) ||
+    spec.includes('/') ||
+    ARCHIVES.some(a => spec.toLowerCase().endsWith(a))
+  );
+}
+
+function eggName(spec: string): string | null {
+  const m = /[#&]egg=([A-Za-z0-9._-]+)/.exec(spec);
+  return m ? normalize(m[1]) : null;
+}
+
+/** The project name a wheel or sdist file name carries (`torch-2.6.0-cp311-...whl`). */
+function archiveName(spec: string): string | null {
+  const trimmed = spec.replace(/\/+$/, '');
+  const base = trimmed
+    .slice(trimmed.lastIndexOf('/') + 1)
+    .split('#')[0]
+    .split('?')[0];
+  for (const suffix of ARCHIVES) {
+    if (base.toLowerCase().endsWith(suffix)) {
+      const stem = base.slice(0, -suffix.length);
+      const name =
+        suffix === '.whl'
+          ? stem.split('-')[0]
+          : stem.includes('-')
+            ? stem.slice(0, stem.lastIndexOf('-'))
+            : stem;
+      return name ? normalize(name) : null;
+    }
+  }
+  return eggName(spec);
+}
+
+/** Everything a requirements file read needs besides its text. */
+export interface FileContext {
+  env: Readonly<Record<string, string>>;
+  readFile: ReadFile;
+  /** Labels a file path for messages and places (the scan's own naming of it). */
+  label: (fullPath: string) => string;
+}
+
+/** Add what the requirements (or constraints) file at `fullPath` asks for. */
+export function readFileInto(
+  request: InstallRequest,
+  fullPath: string,
+  context: FileContext,
+  from: Place,
+  constraint = false,
+  depth = 0
+): void {
+  const label = context.label(fullPath);
+  if (fullPath.includes('://')) {
+    request.problems.push({
+      text:
+        `requirements file ${redactUrl(fullPath)} is fetched by pip from the network; ` +
+        'Warden cannot read it before pip does: download it, review it and pass the local file',
+      place: from
+    });
+    return;
+  }
+  if (depth > MAX_DEPTH) {
+    request.problems.push({
+      text: `requirements files nest deeper than ${MAX_DEPTH} levels`,
+      place: from
+    });
+    return;
+  }
+  let text: string;
+  try {
+    text = context.readFile(fullPath);
+  } catch (e) {
+    request.problems.push({
+      text: `cannot read requirements file ${label}: ${(e as Error).message}`,
+      place: from
+    });
+    return;
+  }
+  readTextInto(request, text, fullPath, context, constraint, depth);
+}
+
+/** Add what a requirements file's `text` asks for; its lines are its places. */
+export function readTextInto(
+  request: InstallRequest,
+  text: string,
+  fullPath: string,
+  context: FileContext,
+  constraint = false,
+  depth = 0
+): void {
+  const label = context.label(fullPath);
+  for (const [number, rawLine] of logicalLines(text)) {
+    const place: Place = {
+      file: label,
+      line: number,
+      origin: `${label} line ${number}`
+    };
+    const line = rawLine.replace(
+      ENV_VAR,
+      (all, name: string) => context.env[name] ?? all
+    );
+    let words: string[];
+    try {
+      words = shellWords(line);
+    } catch {
+      request.problems.push({
+        text: `${place.origin}: cannot parse the line`,
+        place
+      });
+      continue;
+    }
+    if (words.length === 0) {
+      continue;
+    }
+    if (words[0].startsWith('-')) {
+      fileOption(request, words, place, path.dirname(fullPath), context, depth);
+    } else {
+      const req = parseRequirement(stripLineOptions(words).join(' '), place);
+      if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
+        request.requirements.push(req); // a direct reference is decided even in constraints
+      }
+    }
+  }
+}
+
+function logicalLines(text: string): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  let pending = '';
+  let start = 0;
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') {
+    lines.pop(); // Python's splitlines: no empty last line
+  }
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/(^|\s)#.*$/s, '');
+    if (!pending) {
+      start = i + 1;
+    }
+    if (line.endsWith('\\')) {
+      pending += line.slice(0, -1) + ' ';
+      return;
+    }
+    out.push([start, pending + line]);
+    pending = '';
+  });
+  if (pending) {
+    out.push([start, pending]);
+  }
+  return out;
+}
+
+function stripLineOptions(words: string[]): string[] {
+  const kept: string[] = [];
+  let skip = false;
+  for (const word of words) {
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    if (startsWithAny(word, LINE_OPTIONS)) {
+      skip = !word.includes('=');
+      continue;
+    }
+    kept.push(word);
+  }
+  return kept;
+}
+
+/** An option line: EVERY option on it counts, as pip's optparse reads the whole line
+ * (`--pre --index-url EVIL` sets the index). */
+export function fileOption(
+  request: InstallRequest,
+  words: string[],
+  place: Place,
+  base: string,
+  context: FileContext,
+  depth: number
+): void {
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i++];
+    let value: string | null = null;
+    if (!word.startsWith('-') || word === '-') {
+      continue; // pip ignores a stray word on an option line
+    }
+    let option = word;
+    if (word.startsWith('--') && word.includes('=')) {
+      option = word.slice(0, word.indexOf('='));
+      value = word.slice(word.indexOf('=') + 1);
+    } else if (word.length > 2 && !word.startsWith('--')) {
+      option = word.slice(0, 2);
+      value = word.slice(2); // -rfile.txt
+    }
+    const takesValue =
+      option in FILE_OPTIONS
+        ? FILE_OPTIONS[option]
+        : LINE_OPTIONS.includes(option)
+          ? true
+          : null;
+    if (takesValue === null) {
+      request.problems.push({
+        text: `${place.origin}: unknown option ${option}`,
+        place
+      });
+      return;
+    }
+    if (takesValue && value === null) {
+      if (i >= words.length) {
+        request.problems.push({
+          text: `${place.origin}: ${option} needs a value`,
+          place
+        });
+        return;
+      }
+      value = words[i++];
+    } else if (!takesValue && value !== null) {
+      request.problems.push({
+        text: `${place.origin}: ${option} takes no value`,
+        place
+      });
+      return;
+    }
+    applyFileOption(request, option, value ?? '', place, base, context, depth);
+  }
+}
+
+function applyFileOption(
+  request: InstallRequest,
+  option: string,
+  value: string,
+  place: Place,
+  base: string,
+  context: FileContext,
+  depth: number
+): void {
+  const include = (constraint: boolean) =>
+    readFileInto(
+      request,
+      value.includes('://') ? value : path.resolve(base, value),
+      context,
+      place,
+      constraint,
+      depth + 1
+    );
+  if (option === '-r' || option === '--requirement') {
+    include(false);
+  } else if (option === '-c' || option === '--constraint') {
+    include(true);
+  } else if (option === '-e' || option === '--editable') {
+    request.requirements.push(parseRequirement(value, place));
+  } else if (option === '-i' || option === '--index-url') {
+    request.sources.push({ url: value, role: 'index', place });
+  } else if (option === '--extra-index-url') {
+    request.sources.push({ url: value, role: 'extra-index', place });
+  } else if (option === '-f' || option === '--find-links') {
+    request.sources.push({ url: value, role: 'find-links', place });
+  } else if (option === '--no-index') {
+    request.noIndex = true;
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * warden-scan's dependency findings: the install decision (decide.ts) applied to dependency
+ * manifests and to a notebook's install cells (`%pip`, `!pip`, `%conda`, automagic `pip`, as
+ * the analyzer's IPython reader finds them), each finding placed on the line of the
+ * requirement, option or command that causes it, in the file where it is written (a `-r`
+ * include's findings are placed in the included file).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { maskIPython } from '../analyzer/ipython';
+import { RULES, type IPolicyDocument, type Severity } from '../contracts';
+import type { Finding } from '../analyzer/types';
+import { shellInstalls, type FoundInstall } from './commands';
+import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
+import { manifestKind, readManifest } from './manifests';
+import type { FileContext } from './requirements';
+import type { InstallRequest, Place } from './request';
+import { shippedData } from './shipped';
+
+export { manifestKind };
+
+/** The install rules of the catalog: the static side reports under the same ids. */
+export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
+  id => id.startsWith('install-') && id !== 'install-allowed'
+);
+
+/** What a cell needs before its shell text can start an installer (commands.ts decides). */
+const MAY_INSTALL = /pip|uv|conda|mamba|\$|`/;
+
+/** A finding and the file it belongs to (an include's findings belong to the include). */
+export interface LocatedInstallFinding {
+  path: string;
+  finding: Finding;
+}
+
+/** The policy the decision reads, with the CLI's extra trusted indexes added. */
+export function installPolicy(
+  policy: IPolicyDocument,
+  extraIndexes: readonly string[] = []
+): Record<string, any> {
+  const doc = policy as Record<string, any>;
+  if (extraIndexes.length === 0) {
+    return doc;
+  }
+  const indexes = [...new Set([...allowedIndexes(doc), ...extraIndexes])];
+  return {
+    ...doc,
+    trusted_sources: {
+      ...(doc.trusted_sources ?? {}),
+      package_indexes: indexes
+    }
+  };
+}
+
+/** Reads files for includes, remembering their text to place findings in them. */
+class FileTexts {
+  readonly texts = new Map<string, string>();
+
+  constructor(private readonly absolute: boolean) {}
+
+  label = (fullPath: string): string =>
+    this.absolute
+      ? fullPath
+      : path.relative(process.cwd(), fullPath) || fullPath;
+
+  read = (fullPath: string): string => {
+    const stat = fs.statSync(fullPath);
+    if (!stat.isFile()) {
+      throw new Error('not a regular file');
+    }
+    if (stat.size > 1 << 20) {
+      throw new Error('larger than 1 MB');
+    }
+    const text = fs.readFileSync(fullPath, 'utf8');
+    this.texts.set(this.label(fullPath), text);
+    return text;
+  };
+
+  context(env: Record<string, string> = {}): FileContext {
+    return { env, readFile: this.read, label: this.label };
+  }
+}
+
+/** Findings of a dependency manifest (`file` as the scan names it, `text` its content). */
+export function scanManifest(
+  file: string,
+  text: string,
+  policy: Record<string, any>
+): LocatedInstallFinding[] {
+  const kind = manifestKind(file);
+  if (kind === null) {
+    return [];
+  }
+  const texts = new FileTexts(path.isAbsolute(file));
+  texts.texts.set(texts.label(path.resolve(file)), text);
+  const requests = readManifest(
+    kind,
+    path.resolve(file),
+    text,
+    texts.context()
+  );
+  const where: Place = {
+    file: texts.label(path.resolve(file)),
+    line: 1,
+    origin: file
+  };
+  return locate(
+    requests.flatMap(r => decideInstall(r, policy, shippedData(), where)),
+    texts,
+    null
+  );
+}
+
+/**
+ * Findings of one notebook cell's install commands. `notebook` is the notebook's path (pip
+ * runs in its folder: `-r requirements.txt` is read from there).
+ */
+export function scanCellInstalls(
+  notebook: string,
+  cell: string,
+  policy: Record<string, any>
+): LocatedInstallFinding[] {
+  if (!MAY_INSTALL.test(cell)) {
+    return []; // most cells: no installer word, no expansion that could hide one
+  }
+  const shells = maskIPython(cell).shell.filter(s => s.kind === 'shell');
+  if (shells.length === 0) {
+    return [];
+  }
+  const texts = new FileTexts(path.isAbsolute(notebook));
+  const cellPlace: Place = { file: null, line: 0, origin: 'this cell' };
+  const context = {
+    ...texts.context(),
+    cwd: path.dirname(path.resolve(notebook)),
+    place: cellPlace
+  };
+  const found: FoundInstall[] = shells.flatMap(s =>
+    shellInstalls(s.text, s.offset, {}, context)
+  );
+  const out: LocatedInstallFinding[] = [];
+  for (const { request, from, to } of found) {
+    const findings = decideInstall(request, policy, shippedData(), cellPlace);
+    out.push(
+      ...locate(findings, texts, { path: notebook, text: cell, from, to })
+    );
+  }
+  return out;
+}
+
+interface CellSpan {
+  path: string;
+  text: string;
+  from: number;
+  to: number;
+}
+
+function locate(
+  findings: InstallFinding[],
+  texts: FileTexts,
+  cell: CellSpan | null
+): LocatedInstallFinding[] {
+  const seen = new Set<string>();
+  const out: LocatedInstallFinding[] = [];
+  for (const f of findings) {
+    const rule = RULES.get(f.ruleId);
+    if (!rule) {
+      throw new Error(`rule ${f.ruleId} is not in schema/rules.json`);
+    }
+    const inFile =
+      f.place.file !== null ? texts.texts.get(f.place.file) : undefined;
+    let located: LocatedInstallFinding;
+    if (f.place.file !== null && inFile !== undefined) {
+      located = {
+        path: f.place.file,
+        finding: lineFinding(f, rule.severity, inFile, f.place.line)
+      };
+    } else if (cell !== null) {
+      located = {
+        path: cell.path,
+        finding: spanFinding(f, rule.severity, cell.text, cell.from, cell.to)
+      };
+    } else {
+      continue; // a place in no text Warden read: cannot happen for a manifest's own findings
+    }
+    const key = `${located.path}:${located.finding.line}:${f.ruleId}:${f.reason}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(located);
+    }
+  }
+  return out;
+}
+
+function message(f: InstallFinding): string {
+  return `${f.message}. What to do: ${f.remedy}`;
+}
+
+/** The finding on line `line` of `text`, from its first to its last non-blank character. */
+function lineFinding(
+  f: InstallFinding,
+  severity: Severity,
+  text: string,
+  line: number
+): Finding {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      break;
+    }
+    start = nl + 1;
+  }
+  const nl = text.indexOf('\n', start);
+  const raw = text.slice(start, nl < 0 ? text.length : nl).replace(/\r$/, '');
+  const lead = raw.length - raw.trimStart().length;
+  const end = Math.max(lead, raw.trimEnd().length);
+  return {
+    ruleId: f.ruleId,
+    severity,
+    message: message(f),
+    from: start + lead,
+    to: start + end,
+    line,
+    column: lead + 1,
+    endLine: line,
+    endColumn: end + 1
+  };
+}
+
+function spanFinding(
+  f: InstallFinding,
+  severity: Severity,
+  text: string,
+  from: number,
+  to: number
+): Finding {
+  const pos = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+  };
+  const a = pos(from);
+  const b = pos(to);
+  return {
+    ruleId: f.ruleId,
+    severity,
+    message: message(f),
+    from,
+    to,
+    line: a.line,
+    column: a.column,
+    endLine: b.line,
+    endColumn: b.column
+  };
+}
+
+export type { InstallRequest };
