@@ -50,13 +50,17 @@ const SHORT_TO_LONG: Record<string, string> = {
 }; // prettier-ignore
 const PIP_INSTALLING = ['install', 'download', 'wheel', 'lock'];
 
+// uv and conda: options that take a value (others are flags). A flag listed here would
+// swallow the package after it (`uv add --dev pkg` read as no package at all), so only
+// options that take a value in every uv command belong here; an unlisted valued option
+// only makes its value read as one more requirement (stricter).
 const UV_VALUED = new Set(
   `-r --requirement -c --constraint --override -e --editable -i --index-url
   --extra-index-url --index --default-index -f --find-links -p --python --target --prefix
   --index-strategy --resolution --prerelease --keyring-provider --cache-dir --directory
   --project --config-file --with --with-requirements --from --group --extra --optional
   --package --exclude-newer --link-mode -C --config-setting --python-platform
-  --python-version --color --allow-insecure-host --dev --script --branch --tag --rev
+  --python-version --color --allow-insecure-host --script --branch --tag --rev
   --marker -m`.split(/\s+/)
 );
 const CONDA_VALUED = new Set(
@@ -223,90 +227,149 @@ export function uvRequest(
     args[0] === 'x'
   ) {
     request = newRequest('uv', args[0] === 'x' ? 'uvx' : `uv tool ${args[1]}`);
-    const toolArgs = args.slice(args[0] === 'x' ? 1 : 2);
-    const first = uvOptionsOnly(request, toolArgs, context);
-    if (first < toolArgs.length) {
-      request.requirements.push(
-        parseRequirement(toolArgs[first], context.place)
-      );
+    const first = uvLeading(
+      request,
+      args.slice(args[0] === 'x' ? 1 : 2),
+      context
+    );
+    if (first !== null) {
+      request.requirements.push(parseRequirement(first, context.place));
     }
     return request;
   } else if (args[0] === 'run') {
     request = newRequest('uv', 'uv run');
-    uvOptionsOnly(request, args.slice(1), context);
-    return request.requirements.length || request.sources.length
+    uvLeading(request, args.slice(1), context);
+    return request.requirements.length ||
+      request.sources.length ||
+      request.problems.length
       ? request
       : null;
   } else {
     return null;
   }
-  for (let i = 0; i < rest.length;) {
-    const word = rest[i++];
-    if (word.startsWith('-')) {
-      const eq = word.indexOf('=');
-      const name = eq < 0 ? word : word.slice(0, eq);
-      let value = eq < 0 ? null : word.slice(eq + 1);
-      if (UV_VALUED.has(name)) {
-        if (value === null) {
-          if (i >= rest.length) {
-            request.problems.push({
-              text: `uv option ${name} needs a value`,
-              place: context.place
-            });
-            break;
-          }
-          value = rest[i++];
-        }
-        applyIndexOption(request, name, value, context);
-      } else if (name === '--no-index') {
-        request.noIndex = true;
-      }
-      continue;
-    }
-    if (positionalAreFiles) {
+  let files = 0;
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    rest,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === null && positionalAreFiles) {
+      files++;
       readFileInto(
         request,
-        path.resolve(context.cwd, word),
+        path.resolve(context.cwd, value!),
         context,
         context.place
       );
+    } else if (name === null) {
+      request.requirements.push(parseRequirement(value!, context.place));
     } else {
-      request.requirements.push(parseRequirement(word, context.place));
+      files += UV_FILE_OPTIONS.includes(name) ? 1 : 0;
+      applyUvOption(request, name, value, context);
     }
+  }
+  if (!request.requirements.length && !files && !request.problems.length) {
+    // Every installing uv command names a package or a file; finding neither means
+    // Warden misread the options, so it cannot say what would be installed.
+    request.problems.push({
+      text: `no package found in \`${request.command}\``,
+      place: context.place
+    });
   }
   return request;
 }
 
-function uvOptionsOnly(
+/** Options whose value is a file of requirements. */
+const UV_FILE_OPTIONS = [
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '--override',
+  '--with-requirements'
+];
+
+/**
+ * `[option, value]` for each option (value null for a flag) and `[null, word]` for each
+ * positional word of a uv or conda command line, values taken as `valued` says. A missing
+ * value, or another option where a value belongs (Warden's table and the tool disagree),
+ * is a problem and ends the reading.
+ */
+function* optionWords(
+  request: InstallRequest,
+  tool: string,
+  args: string[],
+  valued: Set<string>,
+  place: Place
+): Generator<[string | null, string | null]> {
+  for (let i = 0; i < args.length;) {
+    const word = args[i++];
+    if (!word.startsWith('-') || word === '-') {
+      yield [null, word];
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word : word.slice(0, eq);
+    if (!valued.has(name)) {
+      yield [name, null];
+      continue;
+    }
+    if (eq >= 0) {
+      yield [name, word.slice(eq + 1)];
+      continue;
+    }
+    if (i >= args.length) {
+      request.problems.push({
+        text: `${tool} option ${name} needs a value`,
+        place
+      });
+      return;
+    }
+    if (args[i].startsWith('-') && args[i] !== '-') {
+      request.problems.push({
+        text: `${tool} option ${name} is followed by ${args[i]}, not a value`,
+        place
+      });
+      return;
+    }
+    yield [name, args[i++]];
+  }
+}
+
+function applyUvOption(
+  request: InstallRequest,
+  name: string,
+  value: string | null,
+  context: CommandContext
+): void {
+  if (name === '--no-index') {
+    request.noIndex = true;
+  } else if (value !== null) {
+    applyIndexOption(request, name, value, context);
+  }
+}
+
+/** Apply the leading options; return the first positional word (the tool or script). */
+function uvLeading(
   request: InstallRequest,
   args: string[],
   context: CommandContext
-): number {
-  let i = 0;
-  while (i < args.length) {
-    const word = args[i];
-    if (!word.startsWith('-')) {
-      return i;
+): string | null {
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === null) {
+      return value;
     }
-    i++;
-    const eq = word.indexOf('=');
-    const name = eq < 0 ? word : word.slice(0, eq);
-    let value = eq < 0 ? null : word.slice(eq + 1);
-    if (UV_VALUED.has(name)) {
-      if (value === null) {
-        if (i >= args.length) {
-          request.problems.push({
-            text: `uv option ${name} needs a value`,
-            place: context.place
-          });
-          return i;
-        }
-        value = args[i++];
-      }
-      applyIndexOption(request, name, value, context);
-    }
+    applyUvOption(request, name, value, context);
   }
-  return i;
+  return null;
 }
 
 /** `conda|mamba install|create|update` (`conda env create -f` files: see threat model). */
@@ -331,38 +394,29 @@ export function condaRequest(
   }
   const request = newRequest(tool, command);
   const place = context.place;
-  for (let i = 0; i < rest.length;) {
-    const word = rest[i++];
-    if (word.startsWith('-')) {
-      const eq = word.indexOf('=');
-      const name = eq < 0 ? word : word.slice(0, eq);
-      let value = eq < 0 ? null : word.slice(eq + 1);
-      if (CONDA_VALUED.has(name)) {
-        if (value === null) {
-          if (i >= rest.length) {
-            request.problems.push({
-              text: `${tool} option ${name} needs a value`,
-              place
-            });
-            break;
-          }
-          value = rest[i++];
-        }
-        if (name === '-c' || name === '--channel') {
-          request.sources.push({ url: value, role: 'channel', place });
-        } else if (name === '--file' || (name === '-f' && envFile)) {
-          if (envFile && readEnvironmentFile) {
-            readEnvironmentFile(request, path.resolve(context.cwd, value));
-          } else {
-            condaSpecFile(request, path.resolve(context.cwd, value), context);
-          }
-        }
-      } else if (name === '--override-channels') {
-        request.overrideChannels = true;
+  for (const [name, value] of optionWords(
+    request,
+    tool,
+    rest,
+    CONDA_VALUED,
+    place
+  )) {
+    if (name === null) {
+      request.requirements.push(condaSpec(value!, place, request));
+    } else if (name === '-c' || name === '--channel') {
+      request.sources.push({ url: value!, role: 'channel', place });
+    } else if ((name === '--file' || name === '-f') && envFile) {
+      if (readEnvironmentFile) {
+        readEnvironmentFile(request, path.resolve(context.cwd, value!));
+      } else {
+        condaSpecFile(request, path.resolve(context.cwd, value!), context);
       }
-      continue;
+    } else if (name === '--file' || name === '-f') {
+      // micromamba's -f is --file; conda has no -f here, so reading it is only stricter.
+      condaSpecFile(request, path.resolve(context.cwd, value!), context);
+    } else if (name === '--override-channels') {
+      request.overrideChannels = true;
     }
-    request.requirements.push(condaSpec(word, place, request));
   }
   return request;
 }
