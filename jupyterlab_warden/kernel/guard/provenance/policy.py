@@ -159,12 +159,15 @@ RemoteCode = collections.namedtuple("RemoteCode", "commits files")
 class HubPolicy:
     def __init__(self, section: dict, problems: List[str]):
         listed_endpoints = section.get("endpoints")
+        # the hub servers whose word (X-Repo-Commit, the files) the hub policy believes; the
+        # default is already an origin: parsing it would load urllib.parse and ipaddress at
+        # every interpreter's start (tests/provenance checks it parses to itself)
         if listed_endpoints is None:
-            listed_endpoints = [OFFICIAL_ENDPOINT]
-        # the hub servers whose word (X-Repo-Commit, the files) the hub policy believes
-        self.endpoints = frozenset(
-            filter(None, (endpoint_origin(e) for e in _strings(listed_endpoints)))
-        )
+            self.endpoints = frozenset((OFFICIAL_ENDPOINT,))
+        else:
+            self.endpoints = frozenset(
+                filter(None, (endpoint_origin(e) for e in _strings(listed_endpoints)))
+            )
         if isinstance(listed_endpoints, list) and len(self.endpoints) < len(listed_endpoints):
             problems.append("provenance hub.endpoints has entries that are not http(s) URLs")
         allowed = section.get("allowed_repos")

@@ -18,12 +18,9 @@ Results are cached by the stat keys of the signature and of every signed file.
 
 from __future__ import annotations
 
-import base64
 import collections
 import json
 import os
-import shutil
-import tempfile
 import threading
 
 TYPE_CHECKING = False
@@ -181,6 +178,9 @@ class SignatureVerifier:
         key = trusted.key()
         if self._material_key == key and self._material is not None:
             return self._material
+        import shutil  # here, not at import: every interpreter's start loads this module
+        import tempfile
+
         if self._material is not None:
             shutil.rmtree(self._material["dir"], ignore_errors=True)
         folder = tempfile.mkdtemp(prefix="warden-trust-")  # 0700: this process's own
@@ -218,6 +218,8 @@ def _hashing_config(bundle: dict):
     is a folder of symlinks into its blob store, and what a load reads is the link's target -
     which is what is then hashed. None: let the library guess (it would refuse symlinks)."""
     try:
+        import base64
+
         from model_signing import hashing
 
         statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
@@ -250,6 +252,8 @@ def _certificate_subject(bundle: dict) -> Optional[str]:
     """The signing certificate's subject, to name the signer (verification checks the chain)."""
     try:
         chain = bundle["verificationMaterial"]["x509CertificateChain"]["certificates"]
+        import base64
+
         raw = base64.b64decode(chain[0]["rawBytes"])
         from cryptography import x509
 
