@@ -19,6 +19,8 @@ import fnmatch
 import os
 import re
 
+from ..sha import is_hex
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
     from typing import Dict, List, Optional, Tuple
@@ -33,8 +35,6 @@ _KIND_BY_CALL = (
     ("joblib.", "joblib"),
     ("safetensors.", "safetensors"),
 )
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 OFFICIAL_ENDPOINT = "https://huggingface.co"
 
 
@@ -46,7 +46,7 @@ def kind_of_call(call: str) -> str:
 
 
 def is_commit(revision) -> bool:
-    return isinstance(revision, str) and bool(_COMMIT.match(revision))
+    return is_hex(revision, 40)
 
 
 def _strings(value) -> List[str]:
@@ -189,7 +189,7 @@ class HubPolicy:
                 files = {
                     str(k): v.lower()
                     for k, v in (files.items() if isinstance(files, dict) else ())
-                    if isinstance(v, str) and _SHA256.match(v.lower())
+                    if isinstance(v, str) and is_hex(v.lower(), 64)
                 }
                 if len(files) < len(entry.get("files") or ()) or not isinstance(
                     entry.get("files"), dict
@@ -255,14 +255,12 @@ class ProvenancePolicy:
         self.record_downloads = section.get("record_downloads", True) is not False
 
 
-HF_CACHE_REPO = re.compile(
-    r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})/"
-)
+HF_CACHE_REPO = r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})/"
 
 
 def hub_repo_from_cache_path(path: str) -> Optional[Tuple[str, str]]:
     """(org/name, commit) when ``path`` lies in a Hugging Face cache snapshot folder."""
-    found = HF_CACHE_REPO.search(os.path.abspath(path).replace(os.sep, "/"))
+    found = re.search(HF_CACHE_REPO, os.path.abspath(path).replace(os.sep, "/"))  # re's cache
     if not found:
         return None
     return f"{found.group(2)}/{found.group(3)}", found.group(4)
