@@ -15,9 +15,7 @@ hub resolves names.
 from __future__ import annotations
 
 import collections
-import fnmatch
 import os
-import re
 
 from ..sha import is_hex
 
@@ -36,6 +34,14 @@ _KIND_BY_CALL = (
     ("safetensors.", "safetensors"),
 )
 OFFICIAL_ENDPOINT = "https://huggingface.co"
+
+
+def glob_match(name: str, pattern: str) -> bool:
+    """``fnmatch.fnmatchcase``, imported on the first match: fnmatch loads ``re``, which
+    nothing else needs at an interpreter's start."""
+    import fnmatch
+
+    return fnmatch.fnmatchcase(name, pattern)
 
 
 def kind_of_call(call: str) -> str:
@@ -124,11 +130,11 @@ class SignaturePolicy:
             return f"kind {kind}"
         candidates = {os.path.abspath(path), os.path.realpath(path)}
         for pattern in self.paths:
-            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+            if any(glob_match(c, pattern) for c in candidates):
                 return f"path {pattern}"
         if hub_repo:
             for pattern in self.hub_repos:
-                if fnmatch.fnmatchcase(hub_repo.lower(), pattern):
+                if glob_match(hub_repo.lower(), pattern):
                     return f"hub repository {pattern}"
         return None
 
@@ -203,7 +209,7 @@ class HubPolicy:
     def repo_allowed(self, repo: str) -> bool:
         if self.allowed is None:
             return True
-        return any(fnmatch.fnmatchcase(repo.lower(), p) for p in self.allowed)
+        return any(glob_match(repo.lower(), p) for p in self.allowed)
 
     def endpoint_allowed(self, origin: Optional[str]) -> bool:
         return origin is not None and origin in self.endpoints
@@ -260,7 +266,9 @@ HF_CACHE_REPO = r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/(
 
 def hub_repo_from_cache_path(path: str) -> Optional[Tuple[str, str]]:
     """(org/name, commit) when ``path`` lies in a Hugging Face cache snapshot folder."""
-    found = re.search(HF_CACHE_REPO, os.path.abspath(path).replace(os.sep, "/"))  # re's cache
+    import re  # on use (re's cache): not at every interpreter's start
+
+    found = re.search(HF_CACHE_REPO, os.path.abspath(path).replace(os.sep, "/"))
     if not found:
         return None
     return f"{found.group(2)}/{found.group(3)}", found.group(4)

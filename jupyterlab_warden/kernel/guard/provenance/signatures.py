@@ -19,9 +19,10 @@ Results are cached by the stat keys of the signature and of every signed file.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import threading
+
+from ... import json_read
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -205,7 +206,7 @@ def _write(folder: str, name: str, text: str) -> str:
 def _read_bundle(path: str) -> Optional[dict]:
     try:
         with open(path, "rb") as fh:
-            data = json.loads(fh.read(1 << 22))
+            data = json_read.loads(fh.read(1 << 22))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or "verificationMaterial" not in data:
@@ -222,7 +223,7 @@ def _hashing_config(bundle: dict):
 
         from model_signing import hashing
 
-        statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+        statement = json_read.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
         how = statement["predicate"]["serialization"]
         ignore = [str(p) for p in how.get("ignore_paths") or ()] + list(HUB_BOOKKEEPING)
         if how["method"] == "files":
