@@ -20,7 +20,6 @@ class _Settings:
     parse_float = float
     parse_int = int
     parse_constant = _CONSTANTS.__getitem__
-    memo = None  # read by the pure-Python scanner only
 
 
 def loads(text):
