@@ -4,9 +4,10 @@ They are defined once, in the repository's ``schema/`` folder; a built wheel car
 ``jupyterlab_warden/kernel/contracts/``. Standard library only: the kernel guard reads the catalog.
 """
 
-import json
 import os
 from functools import lru_cache
+
+from .json_read import loads
 
 # os.path, not pathlib: the kernel guard reads the catalog at every interpreter start, and
 # pathlib's imports cost more than the rest of this read.
@@ -37,7 +38,7 @@ def contracts_dir():
 def load_contract(name: str) -> dict:
     """Parse one contract file, e.g. ``load_contract("rules.json")``."""
     with open(os.path.join(_contracts_path(), name), encoding="utf-8") as fh:
-        return json.load(fh)
+        return loads(fh.read())
 
 
 def rule_catalog() -> dict:

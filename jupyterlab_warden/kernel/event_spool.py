@@ -16,7 +16,6 @@ The protocol that makes removal safe while kernels keep writing:
 Standard library only and Python >= 3.8: the kernel guard imports this module.
 """
 
-import json
 import os
 import threading
 
@@ -53,6 +52,8 @@ def append_event(event, directory=None):
     directory = directory or spool_dir()
     if not directory:
         return False
+    import json  # when an event is written, not at interpreter start
+
     line = (json.dumps(event, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
     if len(line) > MAX_LINE_BYTES:
         return False

@@ -24,7 +24,7 @@ from ..kernel.contracts import rule_catalog
 
 # The kernel package, embedded whole under another name (it imports only itself and stdlib).
 _KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernel"
-_EMBEDDED_MODULES = ("environ", "event_spool")
+_EMBEDDED_MODULES = ("environ", "event_spool", "json_read")
 EMBEDDED_PACKAGE = "_jupyterlab_warden_embedded"
 STATUS_VARIABLE = "_warden_guard_status"
 AUDIT_EVENT = "jupyterlab_warden.kernel.guard"  # guard/__init__.py: the guard's command channel

@@ -1,8 +1,14 @@
-"""Guard start-up cost stays small (issue 15: < 50 ms in a new kernel): a Python started with the
-launch site dir installs the guard from a pinned policy file without loading OpenSSL
-(hashlib/hmac), typing or sysconfig, which together were a quarter of what the guard added to
-every interpreter's start (bench/guard_startup.py). And the pinned digest is still enforced on
-that lean path: an altered file is refused."""
+"""Guard start-up cost stays small (issue 15: < 50 ms in a new kernel). A Python started with
+the launch site dir installs the guard from a pinned policy file without loading (each was
+measured on bench/guard_startup.py):
+- OpenSSL (hashlib/hmac), typing, sysconfig;
+- json, re, enum (json imports them: 40% of what remained; kernel/json_read.py reads JSON
+  with json's C scanner), fnmatch, pickle.py;
+- the format loaders' family modules (they load on the first import of a module they patch:
+  tests/guard/test_lazy_format_loaders.py);
+- the signature verifier's file helpers (shutil, tempfile, base64), urllib.parse (the default
+  hub endpoint is not parsed), importlib.util.
+And the pinned digest is still enforced on that lean path: an altered file is refused."""
 
 import hashlib
 import json
@@ -12,12 +18,32 @@ import sys
 
 from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 
+FAMILIES = (
+    "hf_scripts",
+    "hydra_targets",
+    "keras_models",
+    "onnx_models",
+    "skops_files",
+    "torch_packages",
+    "torchscript_archives",
+    "yaml_documents",
+)
+# loaded later, when (if ever) they are needed
+LATE = (
+    ("_hashlib", "hashlib", "hmac", "typing", "sysconfig")
+    + ("json", "re", "enum", "fnmatch", "pickle")  # kernel/json_read.py: json's C scanner
+    + ("shutil", "tempfile", "base64", "urllib.parse", "ipaddress", "importlib.util")
+    + tuple(f"jupyterlab_warden.kernel.guard.format_loaders.{f}" for f in FAMILIES)
+    + ("jupyterlab_warden.kernel.guard.format_loaders.judging",)
+)
+
 PROBE = (
-    "import json, sys\n"
+    "import sys\n"
+    f"late = {LATE!r}\n"
+    "late = [m for m in late if m in sys.modules]\n"
     "box = []\n"
     "sys.audit('jupyterlab_warden.kernel.guard', 'ping', None, box)\n"
-    "late = ('_hashlib', 'hashlib', 'hmac', 'typing', 'sysconfig')\n"
-    "late = [m for m in late if m in sys.modules]\n"
+    "import json\n"
     "print(json.dumps({'status': box[0] if box else None, 'loaded': late}))\n"
 )
 
@@ -55,3 +81,22 @@ def test_an_altered_pinned_policy_is_still_refused_on_the_lean_path(tmp_path):
     assert status["installed"] is True and status["policy_pinned"] is False
     assert any("altered" in str(e) for e in status["errors"])
     assert status["policy_revision"] != 7
+
+
+def test_the_startup_check_lists_every_format_family():
+    from jupyterlab_warden.kernel.guard.format_loaders import targets
+
+    assert set(FAMILIES) == set(targets.FAMILIES)
+
+
+def test_the_default_hub_endpoint_taken_unparsed_is_what_parsing_it_gives():
+    from jupyterlab_warden.kernel.guard.provenance.policy import (
+        OFFICIAL_ENDPOINT,
+        HubPolicy,
+        endpoint_origin,
+    )
+
+    assert endpoint_origin(OFFICIAL_ENDPOINT) == OFFICIAL_ENDPOINT
+    problems = []
+    assert HubPolicy({}, problems).endpoints == frozenset((OFFICIAL_ENDPOINT,))
+    assert problems == []

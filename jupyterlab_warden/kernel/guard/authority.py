@@ -19,9 +19,9 @@ Standard library only, Python >= 3.8.
 
 from __future__ import annotations
 
-import json
 import os
 
+from .. import json_read
 from .sha import equal_digests, sha256
 
 TYPE_CHECKING = False
@@ -65,6 +65,8 @@ def seal(
     }
     if artifacts is not None:
         body["artifacts"] = artifacts
+    import json  # the lab server's side: not on a kernel's start-up path
+
     message = json.dumps(body, sort_keys=True)
     return {"message": message, "mac": mac(key, message)}
 
@@ -84,7 +86,7 @@ def read_pinned_policy(path: str, expected: Optional[str]) -> Tuple[Optional[dic
             "the one this kernel was launched with)"
         )
     try:
-        policy = json.loads(data.decode("utf-8"))
+        policy = json_read.loads(data.decode("utf-8"))
     except ValueError as exc:
         return None, f"policy file {path} unreadable: {exc}"
     if not isinstance(policy, dict):
@@ -132,9 +134,9 @@ class UpdateAuthority:
         if not equal_digests(mac(self._key, message), tag):
             return None, "the update's signature does not match this kernel's key"
         try:
-            body = json.loads(message)
+            body = json_read.loads(message)
             counter = body["counter"]
-            policy = json.loads(body["policy_json"])
+            policy = json_read.loads(body["policy_json"])
         except (ValueError, KeyError, TypeError) as exc:
             return None, f"the signed update is malformed ({type(exc).__name__})"
         if not isinstance(counter, int) or counter <= self.counter:

@@ -1,9 +1,12 @@
 """What a refused load raises, and the warning a 'warn' action shows."""
 
-import pickle
+try:  # the C module (already loaded): pickle.py's own import costs a regex scan of its names
+    from _pickle import UnpicklingError
+except ImportError:
+    from pickle import UnpicklingError
 
 
-class WardenBlockedLoad(pickle.UnpicklingError):
+class WardenBlockedLoad(UnpicklingError):
     """Jupyter Warden refused to load data; the message says what, why and how to proceed.
 
     A subclass of ``pickle.UnpicklingError`` so code that already handles a failed unpickle

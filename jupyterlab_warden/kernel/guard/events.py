@@ -12,7 +12,6 @@ counted in ``EventSink.dropped``, never raised into the user's code.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -42,6 +41,8 @@ def now_iso() -> str:
 def fingerprint(rule_id: str, evidence: dict) -> str:
     """Stable across re-runs: the rule and the evidence that identifies the finding."""
     stable = {k: evidence[k] for k in _FINGERPRINT_KEYS if k in evidence}
+    import json  # when an event is made, not at interpreter start
+
     blob = json.dumps([rule_id, stable], sort_keys=True, separators=(",", ":"))
     return sha256(blob.encode("utf-8")).hexdigest()[:32]
 

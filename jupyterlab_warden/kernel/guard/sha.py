@@ -16,6 +16,11 @@ def sha256(data: bytes = b""):
     return impl(data)
 
 
+def is_hex(value, length: int) -> bool:
+    """``value`` is ``length`` lower-case hex digits, nothing else (no regex at start-up)."""
+    return isinstance(value, str) and len(value) == length and not value.strip("0123456789abcdef")
+
+
 def equal_digests(a: str, b: str) -> bool:
     """Constant-time comparison (what ``hmac.compare_digest`` is, without its OpenSSL import)."""
     try:

@@ -8,12 +8,21 @@ never silent. An existing ``sitecustomize`` further down sys.path is chained, no
 
 
 def _warden_boot():
-    import importlib.machinery
-    import importlib.util
-    import json
     import os
     import sys
     import time
+
+    # The import system's own modules (always loaded): ``importlib.util`` would import
+    # contextlib, collections and functools first, a tenth of the guard's start-up.
+    bootstrap = sys.modules.get("_frozen_importlib")
+    external = sys.modules.get("_frozen_importlib_external")
+    if bootstrap is not None and external is not None:
+        module_from_spec = bootstrap.module_from_spec
+        PathFinder = external.PathFinder  # noqa: N806 - the class
+        spec_from_file_location = external.spec_from_file_location
+    else:  # not CPython's frozen import system
+        from importlib.machinery import PathFinder
+        from importlib.util import module_from_spec, spec_from_file_location
 
     here = os.path.dirname(os.path.abspath(__file__))
     # environ.KERNEL_STATUS_ENV, read before the package loads: a broken package is reported too
@@ -26,12 +35,12 @@ def _warden_boot():
         root = os.path.dirname(os.path.dirname(os.path.dirname(here)))  # kernel/boot/site
         pkg = sys.modules.get("jupyterlab_warden")
         if pkg is None:
-            spec = importlib.util.spec_from_file_location(
+            spec = spec_from_file_location(
                 "jupyterlab_warden",
                 os.path.join(root, "__init__.py"),
                 submodule_search_locations=[root],
             )
-            pkg = importlib.util.module_from_spec(spec)
+            pkg = module_from_spec(spec)
             sys.modules["jupyterlab_warden"] = pkg
             spec.loader.exec_module(pkg)
         # Before the guard wraps the unpicklers: spawn children read their parent's messages
@@ -74,6 +83,8 @@ def _warden_boot():
     if status_path:
         try:
             tmp = f"{status_path}.tmp{os.getpid()}"
+            import json  # the kernel only: a child writes no status
+
             with open(tmp, "w") as fh:
                 json.dump(report, fh)
             os.replace(tmp, status_path)
@@ -82,9 +93,9 @@ def _warden_boot():
 
     # Chain the sitecustomize this one shadows (a distribution's or an admin's).
     rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    spec = PathFinder.find_spec("sitecustomize", rest)
     if spec is not None and spec.loader is not None:
-        module = importlib.util.module_from_spec(spec)
+        module = module_from_spec(spec)
         sys.modules["_warden_chained_sitecustomize"] = module
         try:
             spec.loader.exec_module(module)

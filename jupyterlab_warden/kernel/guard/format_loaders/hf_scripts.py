@@ -19,11 +19,6 @@ from .judging import judge, live, report_of
 
 RULE_SCRIPT = "hf-script-code"
 
-LOAD_TARGETS = (
-    ("evaluate.loading", "import_main_class", "evaluate.load", "hf-script"),
-    ("datasets.load", "import_main_class", "datasets.load_dataset", "hf-script"),
-)
-
 
 def _script_wrapper(original, label, state):
     def import_main_class(module_path, *args, **kwargs):

@@ -16,15 +16,6 @@ from .judging import inner_context, live
 RULE_HYDRA = "hydra-target-outside-allowlist"
 _ADMIN_OR_CURATED = ("policy-allow", "policy-package-class", "curated")
 
-LOAD_TARGETS = (
-    (
-        "hydra._internal.instantiate._instantiate2",
-        "_resolve_target",
-        "hydra.utils.instantiate",
-        "hydra-target",
-    ),
-)
-
 
 def _target_wrapper(original, label, state):
     def _resolve_target(target, full_key, *args, **kwargs):

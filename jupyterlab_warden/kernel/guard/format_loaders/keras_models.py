@@ -17,17 +17,6 @@ from .judging import inner_context, judge, live, scan_target
 
 RULE_KERAS = "keras-model-code"
 
-LOAD_TARGETS = (
-    ("keras.src.saving.saving_lib", "load_model", "keras.saving.load_model", "keras"),
-    (
-        "keras.src.legacy.saving.legacy_h5_format",
-        "load_model_from_hdf5",
-        "keras.saving.load_model",
-        "keras",
-    ),
-    ("keras.src.utils.python_utils", "func_load", "keras Lambda deserialization", "keras-code"),
-)
-
 
 def _keras_wrapper(original, label, state):
     # older Keras loaders (legacy .h5 before 3.x safe_mode support) take no safe_mode

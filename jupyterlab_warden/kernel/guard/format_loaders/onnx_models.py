@@ -22,20 +22,6 @@ from .judging import inner_context, judge, live, report_of
 RULE_EXTERNAL = "onnx-external-data"
 RULE_CUSTOM_OP = "onnx-custom-op"
 
-LOAD_TARGETS = (
-    ("onnx", "load_model", "onnx.load", "onnx-file"),
-    ("onnx", "load", "onnx.load", "onnx-file"),
-    ("onnx.external_data_helper", "load_external_data_for_model", "onnx.load", "onnx-data"),
-    ("onnx", "load_external_data_for_model", "onnx.load", "onnx-data"),
-    ("onnx.external_data_helper", "load_external_data_for_tensor", "onnx.load", "onnx-tensor"),
-    (
-        "onnxruntime.capi.onnxruntime_inference_collection",
-        "InferenceSession.__init__",
-        "onnxruntime.InferenceSession",
-        "ort-session",
-    ),
-)
-
 
 def _versions() -> dict:
     out = {}

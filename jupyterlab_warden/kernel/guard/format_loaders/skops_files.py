@@ -13,16 +13,6 @@
 from .judging import inner_context, judge, live, scan_target
 
 RULE_SKOPS = "skops-untrusted-type"
-_PERSIST = "skops.io._persist"
-
-LOAD_TARGETS = (
-    (_PERSIST, "load", "skops.io.load", "skops-file"),
-    ("skops.io", "load", "skops.io.load", "skops-file"),
-    (_PERSIST, "loads", "skops.io.loads", "skops-bytes"),
-    ("skops.io", "loads", "skops.io.loads", "skops-bytes"),
-    (_PERSIST, "audit_tree", "skops.io.load", "skops-audit"),
-    ("skops.io._audit", "audit_tree", "skops.io.load", "skops-audit"),
-)
 
 
 def _file_wrapper(original, label, state):

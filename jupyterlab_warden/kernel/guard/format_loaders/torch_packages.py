@@ -12,15 +12,6 @@ from .judging import judge, live, scan_target
 # the archive's pickles name the modules it ships: the pickle rule's own consequence
 RULE_TORCH_PACKAGE = "model-file-dangerous-globals"
 
-LOAD_TARGETS = (
-    (
-        "torch.package.package_importer",
-        "PackageImporter.__init__",
-        "torch.package.PackageImporter",
-        "torch-package",
-    ),
-)
-
 
 def _importer_wrapper(original, label, state):
     def __init__(importer, file_or_buffer, *args, **kwargs):  # noqa: N807 - the method it wraps

@@ -5,11 +5,6 @@ from .judging import judge, live, scan_target
 
 RULE_TORCHSCRIPT = "torchscript-file-access"
 
-LOAD_TARGETS = (
-    ("torch.jit._serialization", "load", "torch.jit.load", "torchscript"),
-    ("torch.jit", "load", "torch.jit.load", "torchscript"),
-)
-
 
 def _torchscript_wrapper(original, label, state):
     def load(f, *args, **kwargs):

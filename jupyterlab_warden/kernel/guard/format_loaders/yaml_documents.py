@@ -19,11 +19,6 @@ from .judging import inner_context, judge, live, report_of
 
 RULE_YAML = "yaml-python-tag"
 
-LOAD_TARGETS = (
-    ("yaml", "load", "yaml.load", "yaml"),
-    ("yaml", "load_all", "yaml.load_all", "yaml"),
-    ("yaml.constructor", "BaseConstructor.construct_document", "yaml construct", "yaml-doc"),
-)
 _CODE_CONSTRUCTORS = ("name", "module", "object", "object_apply", "object_new")
 _MAX_NODES = 1_000_000
 

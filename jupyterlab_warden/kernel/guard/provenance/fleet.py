@@ -13,12 +13,12 @@ docs/threat-model.md). Pure logic, no I/O but the one-time scanner version diges
 from __future__ import annotations
 
 import os
-import re
+
+from ..sha import is_hex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
     from typing import Dict, Optional
-_SHA = re.compile(r"^[0-9a-f]{64}$")
 _VERSION = []
 
 
@@ -56,11 +56,11 @@ class FleetVerdicts:
         pushed = pushed if isinstance(pushed, dict) else {}
         self.decisions: Dict[str, str] = {}
         for sha, decision in (pushed.get("decisions") or {}).items():
-            if _SHA.match(str(sha)) and decision in ("trusted", "banned"):
+            if is_hex(str(sha), 64) and decision in ("trusted", "banned"):
                 self.decisions[sha] = decision
         self.scans: Dict[str, dict] = {}
         for sha, scan in (pushed.get("scans") or {}).items():
-            if _SHA.match(str(sha)) and isinstance(scan, dict):
+            if is_hex(str(sha), 64) and isinstance(scan, dict):
                 self.scans[sha] = {
                     "verdict": scan.get("verdict"),
                     "scanner_version": scan.get("scanner_version"),

@@ -10,8 +10,9 @@ to search, the link is treated as inside it (fail closed: a signature is require
 
 from __future__ import annotations
 
-import fnmatch
 import os
+
+from .policy import glob_match
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -48,7 +49,7 @@ def required_by_link(path: str, patterns: List[str]) -> Optional[str]:
                 if seen > _MAX_ENTRIES:
                     return f"path {pattern} (a hard link; the folder is too big to search)"
                 candidate = os.path.join(root, name)
-                if not fnmatch.fnmatchcase(candidate, pattern):
+                if not glob_match(candidate, pattern):
                     continue
                 try:
                     other = os.stat(candidate)

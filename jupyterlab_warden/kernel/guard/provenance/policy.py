@@ -15,9 +15,9 @@ hub resolves names.
 from __future__ import annotations
 
 import collections
-import fnmatch
 import os
-import re
+
+from ..sha import is_hex
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -33,9 +33,15 @@ _KIND_BY_CALL = (
     ("joblib.", "joblib"),
     ("safetensors.", "safetensors"),
 )
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 OFFICIAL_ENDPOINT = "https://huggingface.co"
+
+
+def glob_match(name: str, pattern: str) -> bool:
+    """``fnmatch.fnmatchcase``, imported on the first match: fnmatch loads ``re``, which
+    nothing else needs at an interpreter's start."""
+    import fnmatch
+
+    return fnmatch.fnmatchcase(name, pattern)
 
 
 def kind_of_call(call: str) -> str:
@@ -46,7 +52,7 @@ def kind_of_call(call: str) -> str:
 
 
 def is_commit(revision) -> bool:
-    return isinstance(revision, str) and bool(_COMMIT.match(revision))
+    return is_hex(revision, 40)
 
 
 def _strings(value) -> List[str]:
@@ -124,11 +130,11 @@ class SignaturePolicy:
             return f"kind {kind}"
         candidates = {os.path.abspath(path), os.path.realpath(path)}
         for pattern in self.paths:
-            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates):
+            if any(glob_match(c, pattern) for c in candidates):
                 return f"path {pattern}"
         if hub_repo:
             for pattern in self.hub_repos:
-                if fnmatch.fnmatchcase(hub_repo.lower(), pattern):
+                if glob_match(hub_repo.lower(), pattern):
                     return f"hub repository {pattern}"
         return None
 
@@ -159,12 +165,15 @@ RemoteCode = collections.namedtuple("RemoteCode", "commits files")
 class HubPolicy:
     def __init__(self, section: dict, problems: List[str]):
         listed_endpoints = section.get("endpoints")
+        # the hub servers whose word (X-Repo-Commit, the files) the hub policy believes; the
+        # default is already an origin: parsing it would load urllib.parse and ipaddress at
+        # every interpreter's start (tests/provenance checks it parses to itself)
         if listed_endpoints is None:
-            listed_endpoints = [OFFICIAL_ENDPOINT]
-        # the hub servers whose word (X-Repo-Commit, the files) the hub policy believes
-        self.endpoints = frozenset(
-            filter(None, (endpoint_origin(e) for e in _strings(listed_endpoints)))
-        )
+            self.endpoints = frozenset((OFFICIAL_ENDPOINT,))
+        else:
+            self.endpoints = frozenset(
+                filter(None, (endpoint_origin(e) for e in _strings(listed_endpoints)))
+            )
         if isinstance(listed_endpoints, list) and len(self.endpoints) < len(listed_endpoints):
             problems.append("provenance hub.endpoints has entries that are not http(s) URLs")
         allowed = section.get("allowed_repos")
@@ -186,7 +195,7 @@ class HubPolicy:
                 files = {
                     str(k): v.lower()
                     for k, v in (files.items() if isinstance(files, dict) else ())
-                    if isinstance(v, str) and _SHA256.match(v.lower())
+                    if isinstance(v, str) and is_hex(v.lower(), 64)
                 }
                 if len(files) < len(entry.get("files") or ()) or not isinstance(
                     entry.get("files"), dict
@@ -200,7 +209,7 @@ class HubPolicy:
     def repo_allowed(self, repo: str) -> bool:
         if self.allowed is None:
             return True
-        return any(fnmatch.fnmatchcase(repo.lower(), p) for p in self.allowed)
+        return any(glob_match(repo.lower(), p) for p in self.allowed)
 
     def endpoint_allowed(self, origin: Optional[str]) -> bool:
         return origin is not None and origin in self.endpoints
@@ -252,14 +261,14 @@ class ProvenancePolicy:
         self.record_downloads = section.get("record_downloads", True) is not False
 
 
-HF_CACHE_REPO = re.compile(
-    r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})/"
-)
+HF_CACHE_REPO = r"(?:^|/)(models|datasets|spaces)--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})/"
 
 
 def hub_repo_from_cache_path(path: str) -> Optional[Tuple[str, str]]:
     """(org/name, commit) when ``path`` lies in a Hugging Face cache snapshot folder."""
-    found = HF_CACHE_REPO.search(os.path.abspath(path).replace(os.sep, "/"))
+    import re  # on use (re's cache): not at every interpreter's start
+
+    found = re.search(HF_CACHE_REPO, os.path.abspath(path).replace(os.sep, "/"))
     if not found:
         return None
     return f"{found.group(2)}/{found.group(3)}", found.group(4)

@@ -18,13 +18,11 @@ Results are cached by the stat keys of the signature and of every signed file.
 
 from __future__ import annotations
 
-import base64
 import collections
-import json
 import os
-import shutil
-import tempfile
 import threading
+
+from ... import json_read
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -181,6 +179,9 @@ class SignatureVerifier:
         key = trusted.key()
         if self._material_key == key and self._material is not None:
             return self._material
+        import shutil  # here, not at import: every interpreter's start loads this module
+        import tempfile
+
         if self._material is not None:
             shutil.rmtree(self._material["dir"], ignore_errors=True)
         folder = tempfile.mkdtemp(prefix="warden-trust-")  # 0700: this process's own
@@ -205,7 +206,7 @@ def _write(folder: str, name: str, text: str) -> str:
 def _read_bundle(path: str) -> Optional[dict]:
     try:
         with open(path, "rb") as fh:
-            data = json.loads(fh.read(1 << 22))
+            data = json_read.loads(fh.read(1 << 22))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or "verificationMaterial" not in data:
@@ -218,9 +219,11 @@ def _hashing_config(bundle: dict):
     is a folder of symlinks into its blob store, and what a load reads is the link's target -
     which is what is then hashed. None: let the library guess (it would refuse symlinks)."""
     try:
+        import base64
+
         from model_signing import hashing
 
-        statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+        statement = json_read.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
         how = statement["predicate"]["serialization"]
         ignore = [str(p) for p in how.get("ignore_paths") or ()] + list(HUB_BOOKKEEPING)
         if how["method"] == "files":
@@ -250,6 +253,8 @@ def _certificate_subject(bundle: dict) -> Optional[str]:
     """The signing certificate's subject, to name the signer (verification checks the chain)."""
     try:
         chain = bundle["verificationMaterial"]["x509CertificateChain"]["certificates"]
+        import base64
+
         raw = base64.b64decode(chain[0]["rawBytes"])
         from cryptography import x509
 
