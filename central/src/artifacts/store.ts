@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit.js';
 import { type Database, type Row, num, numOrNull } from '../db/database.js';
-import { reportedTime, scanReplaces } from './merge.js';
+import { reportedTime, scanReplaces, signatureReplaces } from './merge.js';
 import type {
   ArtifactFilter,
   ArtifactReport,
@@ -33,21 +33,25 @@ export class ArtifactStore {
     const user = who.user ?? '';
     await this.db.transaction(async tx => {
       for (const r of sorted) {
+        // The first report names the file: a later lab cannot rename (or resize) a row other
+        // labs and the admins already saw; a row an admin created by a decision is filled in.
         await tx.query(
           `INSERT INTO artifacts (sha256, name, size, kind, first_seen, last_seen)
            VALUES ($1, $2, $3, $4, $5, $5)
-           ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, size = excluded.size,
-             kind = excluded.kind, last_seen = excluded.last_seen`,
+           ON CONFLICT (sha256) DO UPDATE SET
+             name = COALESCE(artifacts.name, excluded.name),
+             size = COALESCE(artifacts.size, excluded.size),
+             kind = COALESCE(artifacts.kind, excluded.kind), last_seen = excluded.last_seen`,
           [r.sha256, r.name, r.size, r.kind, now]
         );
+        const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+        const cur = (
+          await tx.query(
+            `SELECT scan_verdict, scan_version, sig_status FROM artifacts WHERE sha256 = $1${lock}`,
+            [r.sha256]
+          )
+        )[0];
         if (r.scan) {
-          const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
-          const cur = (
-            await tx.query(
-              `SELECT scan_verdict, scan_version FROM artifacts WHERE sha256 = $1${lock}`,
-              [r.sha256]
-            )
-          )[0];
           const stored =
             cur && cur.scan_verdict !== null
               ? { verdict: String(cur.scan_verdict), scanner_version: String(cur.scan_version) }
@@ -67,7 +71,9 @@ export class ArtifactStore {
             );
           }
         }
-        if (r.signature) {
+        const sigStored =
+          cur?.sig_status === null || cur?.sig_status === undefined ? null : String(cur.sig_status);
+        if (r.signature && signatureReplaces(sigStored, r.signature.status)) {
           await tx.query(
             `UPDATE artifacts SET sig_status = $2, sig_signer = $3, sig_at = $4
              WHERE sha256 = $1`,
@@ -137,18 +143,28 @@ export class ArtifactStore {
     return { revision: num(r?.revision), changed_at: num(r?.changed_at) };
   }
 
-  /** Every current decision, by sha256. */
-  async decisions(): Promise<DecisionEntry[]> {
+  /**
+   * Every current decision, by sha256, with the revision they are at. One statement, so one
+   * snapshot on PostgreSQL too: a revision is never signed with another revision's decisions
+   * (labs refuse a second, different document under a revision they hold: equivocation).
+   */
+  async decisions(): Promise<{ revision: number; artifacts: DecisionEntry[] }> {
     const rows = await this.db.query(
-      `SELECT sha256, decision, decision_note, decision_at FROM artifacts
-       WHERE decision IS NOT NULL ORDER BY sha256`
+      `SELECT h.revision AS head_revision, a.sha256, a.decision, a.decision_note, a.decision_at
+       FROM artifact_head h LEFT JOIN artifacts a ON a.decision IS NOT NULL
+       WHERE h.id = 1 ORDER BY a.sha256`
     );
-    return rows.map(r => ({
-      sha256: String(r.sha256),
-      decision: String(r.decision) as FleetDecision,
-      note: String(r.decision_note ?? ''),
-      at: iso(r.decision_at)
-    }));
+    return {
+      revision: num(rows[0]?.head_revision),
+      artifacts: rows
+        .filter(r => r.sha256 !== null && r.sha256 !== undefined)
+        .map(r => ({
+          sha256: String(r.sha256),
+          decision: String(r.decision) as FleetDecision,
+          note: String(r.decision_note ?? ''),
+          at: iso(r.decision_at)
+        }))
+    };
   }
 
   /**

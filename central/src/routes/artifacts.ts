@@ -60,7 +60,8 @@ export default fp(
       '/api/v1/artifacts/decisions',
       { config: lab, schema: schemas.artifactDecisions },
       async (req, reply) => {
-        // The head is read before the decisions, so a payload is never older than its revision.
+        // The head only picks the cached signature; a new one signs the revision read in one
+        // snapshot with its decisions (artifacts/store.ts, decisions()).
         const head = await app.artifacts.head();
         const signed = await app.signedDecisions.get(head.revision, () =>
           app.artifacts.decisions()
