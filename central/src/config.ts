@@ -39,6 +39,13 @@ export interface Config {
   labQuotaBytes: number;
   /** Events per minute per credential (token bucket, burst = one minute's worth). */
   eventRate: number;
+  /**
+   * Per lab, in each artifact registry table (files it first reported, sources, loads): new
+   * rows past this are not stored (repeats of stored ones still count). 0 = no cap.
+   */
+  artifactRowsPerLab: number;
+  /** Registry rows and package snapshots not seen for this long are deleted; 0 keeps them. */
+  artifactRetentionMs: number;
 }
 
 const FLAGS: Record<string, { env: string; help: string }> = {
@@ -132,6 +139,14 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   'event-rate': {
     env: 'WARDEN_EVENT_RATE',
     help: 'events per minute per credential (default 6000)'
+  },
+  'artifact-rows-per-lab': {
+    env: 'WARDEN_ARTIFACT_ROWS_PER_LAB',
+    help: 'artifact registry rows per lab and table (default 20000; 0 = none)'
+  },
+  'artifact-retention-days': {
+    env: 'WARDEN_ARTIFACT_RETENTION_DAYS',
+    help: 'delete registry rows and package snapshots unseen this long (default 180; 0 = keep)'
   },
   'log-level': { env: 'WARDEN_LOG_LEVEL', help: 'fatal|error|warn|info|debug (default info)' }
 };
@@ -262,6 +277,9 @@ export function loadConfig(
       int(get('retention-interval-seconds'), 60, 'retention-interval-seconds') * 1000,
     labQuotaEvents: int(get('lab-quota-events'), 1_000_000, 'lab-quota-events'),
     labQuotaBytes: int(get('lab-quota-mb'), 512, 'lab-quota-mb') * MIB,
-    eventRate: int(get('event-rate'), 6000, 'event-rate')
+    eventRate: int(get('event-rate'), 6000, 'event-rate'),
+    artifactRowsPerLab: int(get('artifact-rows-per-lab'), 20_000, 'artifact-rows-per-lab'),
+    artifactRetentionMs:
+      int(get('artifact-retention-days'), 180, 'artifact-retention-days') * 86_400_000
   };
 }

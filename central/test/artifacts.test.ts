@@ -74,7 +74,7 @@ for (const dialect of DIALECTS) {
         ]
       });
       assert.equal(r.status, 202, r.text);
-      assert.deepEqual(r.json, { accepted: 1 });
+      assert.deepEqual(r.json, { accepted: 1, dropped: 0 });
       const l = await call(c, 'POST', '/api/v1/artifacts/lookup', labB, { sha256: [X, Z] });
       assert.equal(l.status, 200, l.text);
       assert.deepEqual(Object.keys(l.json.artifacts), [X]);

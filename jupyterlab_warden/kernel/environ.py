@@ -16,3 +16,7 @@ POLICY_DIGEST_ENV = "WARDEN_POLICY_SHA256"
 # A 0600 file holding this kernel's policy-update key; read, unlinked and popped by the guard at
 # start, before any user code, so children and later code do not find it.
 KERNEL_KEY_ENV = "WARDEN_KERNEL_KEY_FILE"
+# The file where the lab server leaves this kernel's latest signed policy update (the fleet's
+# artifact decisions reach running kernels through it); popped by the guard at start, which
+# checks it before each load and takes it only with this kernel's key (guard/authority.py).
+KERNEL_UPDATE_ENV = "WARDEN_KERNEL_UPDATE_FILE"

@@ -23,6 +23,7 @@ from .gate import install_server_gate
 from .guard_handlers import guard_handlers
 from .handlers import StatusHandler
 from .kernel_launch import launch_with_guard
+from .kernel_updates import KernelUpdates
 from .policy_handlers import policy_handlers
 from .policy_store import PolicyStore
 from .posture import check_server, snapshot_from_server_app
@@ -97,8 +98,13 @@ class WardenExtension(ExtensionApp):
             self._artifact_sync.start()
         # Per-kernel policy-update keys, also for kernels the browser guards (remote ones).
         self._keys = KernelKeys(str(self._runtime / "keys"))
+        # What kernels' guards are told, sealed per kernel; running kernels the server launched
+        # get the fleet's new word through their update file (after each sync round).
+        self._updates = KernelUpdates(store, self._keys, self._artifacts, log=self.log)
         if config.kernel_launch_guard:
-            launch_with_guard(server_app, store, self._keys, self._runtime)
+            launch_with_guard(
+                server_app, store, self._keys, self._runtime, on_key=self._updates.leave_for
+            )
         # ExtensionApp copied web_app.settings before this method and writes that copy back
         # after it: what the parts above set there (the gated websocket connection class...)
         # must be in the copy, or it is silently undone.
@@ -122,7 +128,7 @@ class WardenExtension(ExtensionApp):
         )
         self.handlers.extend(policy_handlers("/", store))
         self.handlers.extend(posture_handlers("/"))
-        self.handlers.extend(guard_handlers("/", store, self._keys, self._artifacts))
+        self.handlers.extend(guard_handlers("/", store, self._updates))
         self.handlers.extend(self._gate_handlers)
         try:
             self.handlers.extend(
@@ -161,6 +167,8 @@ class WardenExtension(ExtensionApp):
             return
         for error in done["errors"]:
             self.log.warning("Warden: artifact registry: %s", error)
+        # running kernels learn a new ban (or trust, or verdict) now, not at their next start
+        self._updates.push_if_changed()
 
     async def stop_extension(self) -> None:
         """Called by jupyter_server at shutdown: stop the periodic work and the central link."""

@@ -8,16 +8,16 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..kernel.boot.launch_keys import KernelKeys
-from .bootstrap import STATUS_VARIABLE, bootstrap_source, runtime_rules
+from .bootstrap import STATUS_VARIABLE, bootstrap_source
+from .kernel_updates import KernelUpdates
 from .policy_store import PolicyStore
 
 
 class GuardBootstrapHandler(APIHandler):
-    def initialize(self, store: PolicyStore, keys: KernelKeys, artifacts=None) -> None:
+    def initialize(self, store: PolicyStore, updates: KernelUpdates) -> None:
         self.store = store
-        self.keys = keys
-        self.artifacts = artifacts  # lab/artifacts/registry.py: the fleet's word, when linked
+        self.updates = updates  # seals the update (policy, rules, the fleet's word)
+        self.keys = updates.keys
 
     @web.authenticated
     def get(self) -> None:
@@ -44,25 +44,15 @@ class GuardBootstrapHandler(APIHandler):
             # not launched by this server (or launched before it had keys): the guard this
             # source installs takes its key from here
             install_key = self.keys.adopt(kernel_id)
-        text = json.dumps(policy, sort_keys=True)
-        written = self.store.kernel_policy
-        update = self.keys.seal(
-            kernel_id,
-            policy_json=text,
-            # children started after the update read this file (its bytes are the signed ones)
-            policy_file=written.path if written is not None and written.text == text else None,
-            rules=runtime_rules(),
-            # the fleet's artifact decisions and scan verdicts ride in the same signed update
-            artifacts=self.artifacts.for_kernels() if self.artifacts is not None else None,
-        )
+        update = self.updates.seal(kernel_id)
         return bootstrap_source(policy, update=update, install_key=install_key)
 
 
-def guard_handlers(base: str, store: PolicyStore, keys: KernelKeys, artifacts=None) -> list:
+def guard_handlers(base: str, store: PolicyStore, updates: KernelUpdates) -> list:
     return [
         (
             url_path_join(base, "warden", "guard", "bootstrap"),
             GuardBootstrapHandler,
-            {"store": store, "keys": keys, "artifacts": artifacts},
+            {"store": store, "updates": updates},
         )
     ]

@@ -13,7 +13,9 @@ from .kernel_lifecycle import on_kernel_removed
 SETTINGS_KEY = "warden_kernel_status_dir"
 
 
-def launch_with_guard(server_app, store, keys: KernelKeys, runtime_dir) -> None:
+def launch_with_guard(server_app, store, keys: KernelKeys, runtime_dir, on_key=None) -> None:
+    """``on_key(kernel_id)``: called when a kernel's key is issued, before it starts (the lab
+    leaves its first signed update there: lab/kernel_updates.py)."""
     status_dir = os.path.join(str(runtime_dir), "kernels")
 
     def policy():
@@ -27,6 +29,7 @@ def launch_with_guard(server_app, store, keys: KernelKeys, runtime_dir) -> None:
         # The event pipeline names the spool folder when it starts; read it at launch time.
         spool_dir=lambda: os.environ.get(SPOOL_ENV),
         status_dir=status_dir,
+        on_key=on_key,
     )
     on_kernel_removed(server_app.kernel_manager, keys.forget)
     on_kernel_removed(

@@ -165,3 +165,43 @@ def test_notebook_code_cannot_turn_fleet_scans_on(guard, tmp_path):
     before = guard.counts["files_scanned"]
     _load(path)
     assert guard.counts["files_scanned"] == before + 1  # still scanned here
+
+
+class _Payload:
+    """Writes the marker when unpickled (os.system through the pickle's REDUCE)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_fleet_safe_verdict_skips_the_scan_but_not_the_load_time_checks(guard, tmp_path, marker):
+    """Central says "safe" (same scanner version) for a file that is really malicious: the
+    pre-scan is skipped, but the unpickler's per-global check still refuses os.system."""
+    evil = tmp_path / "evil.pkl"
+    evil.write_bytes(pickle.dumps({"weights": [1, 2], "x": _Payload(marker)}, protocol=4))
+    sha = hashlib.sha256(evil.read_bytes()).hexdigest()
+    # the payload proves itself without Warden (an isolated interpreter: no guard)
+    subprocess.run(
+        [sys.executable, "-I", "-c", "import pickle,sys; pickle.load(open(sys.argv[1], 'rb'))"]
+        + [str(evil)],
+        timeout=120,
+        check=True,
+    )
+    assert marker.exists()
+    marker.unlink()
+    _push(
+        guard,
+        {"scans": {sha: {"verdict": "safe", "scanner_version": scanner_version()}}},
+        {"artifacts": {"accept_fleet_scans": True}},
+    )
+    before = guard.counts["files_scanned"]
+    with pytest.raises(WardenBlockedLoad) as refused:
+        _load(evil)
+    assert "system" in str(refused.value)
+    assert guard.counts["files_scanned"] == before  # the fleet's word did skip the scan
+    with pytest.raises(WardenBlockedLoad):
+        pickle.loads(evil.read_bytes())  # the bytes route too
+    assert not marker.exists()

@@ -42,6 +42,36 @@ def test_decisions_verified_like_the_policy_and_kept_offline(tmp_path):
     assert refused.decisions() == {} and "bad_signature" in refused.last_error
 
 
+def test_decisions_floor_refuses_rollback_and_equivocation_across_restarts(tmp_path):
+    signer = Signer()
+    path = str(tmp_path / "decisions.json")
+    store = FleetDecisionStore(path, signer.keys)
+    old = signer.envelope(_decisions(3, []))  # an older signed document an attacker kept
+    assert store.accept(old)
+    assert store.accept(signer.envelope(_decisions(5, [(SHA_A, "banned")])))
+    # Same revision, same decisions, signed again later (another replica, a new key): taken.
+    again = _decisions(5, [(SHA_A, "banned")])
+    again["issued_at"] = "2026-11-30T13:00:00Z"
+    assert store.accept(signer.envelope(again)), store.last_error
+    # Same revision, other decisions: equivocation, refused; the ban stays.
+    assert not store.accept(signer.envelope(_decisions(5, [(SHA_A, "trusted")])))
+    assert "equivocation" in store.last_error
+    assert store.decisions() == {SHA_A: "banned"}
+    # The offline copy replaced by the older signed one (or deleted): the floor file holds.
+    json.dump(old, open(path, "w"))
+    restarted = FleetDecisionStore(path, signer.keys)
+    assert restarted.decisions() == {} and "rollback" in restarted.last_error
+    assert not restarted.accept(old) and "replay" in restarted.last_error
+    assert not restarted.accept(signer.envelope(_decisions(5, [(SHA_B, "trusted")])))
+    assert "equivocation" in restarted.last_error
+    assert restarted.accept(signer.envelope(_decisions(5, [(SHA_A, "banned")])))
+    assert restarted.decisions() == {SHA_A: "banned"}
+    (tmp_path / "decisions.json").unlink()
+    fresh = FleetDecisionStore(path, signer.keys)
+    assert not fresh.accept(signer.envelope(_decisions(4, []))) and "replay" in fresh.last_error
+    assert fresh.accept(signer.envelope(_decisions(6, [])))
+
+
 def test_report_from_event_names_the_file_never_its_folder():
     event = {
         "kind": "runtime",

@@ -14,7 +14,11 @@ export function decisionsPayload(
   return { kind: 'artifact-decisions', revision, issued_at: issuedAt.toISOString(), artifacts };
 }
 
-/** Signs each revision once per active key; a replica re-signs only when either changes. */
+/**
+ * Signs each revision once per active key; a replica re-signs only when either changes. The
+ * revision signed is the one read with the decisions (one snapshot), never the head read
+ * before them: same revision, same decisions, on every replica.
+ */
 export class SignedDecisions {
   private cache: { key: string; envelope: Envelope; etag: string; revision: number } | undefined;
 
@@ -22,12 +26,16 @@ export class SignedDecisions {
 
   async get(
     revision: number,
-    load: () => Promise<DecisionEntry[]>
+    load: () => Promise<{ revision: number; artifacts: DecisionEntry[] }>
   ): Promise<{ envelope: Envelope; etag: string; revision: number }> {
-    const key = `${revision}.${this.keyring.activeKeyId}`;
-    if (this.cache?.key !== key) {
-      const payload = decisionsPayload(revision, new Date(), await load());
-      this.cache = { key, revision, ...signEnvelope({ ...payload }, this.keyring) };
+    if (this.cache?.key !== `${revision}.${this.keyring.activeKeyId}`) {
+      const snapshot = await load();
+      const payload = decisionsPayload(snapshot.revision, new Date(), snapshot.artifacts);
+      this.cache = {
+        key: `${snapshot.revision}.${this.keyring.activeKeyId}`,
+        revision: snapshot.revision,
+        ...signEnvelope({ ...payload }, this.keyring)
+      };
     }
     return this.cache;
   }

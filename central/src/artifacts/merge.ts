@@ -22,6 +22,18 @@ export function scanReplaces(stored: StoredScan | null, incoming: StoredScan): b
   return (RANK[incoming.verdict] ?? 0) >= (RANK[stored.verdict] ?? 0);
 }
 
+// Signature statuses, worst first wins the same way: a file one lab found wrongly signed stays
+// so whatever later labs say (a valid signature reported elsewhere does not clear it).
+const SIG_RANK: Record<string, number> = { valid: 0, unsigned: 1, untrusted: 2, invalid: 3 };
+
+/** True when a reported signature status should replace the stored one (worst wins). */
+export function signatureReplaces(stored: string | null, incoming: string): boolean {
+  if (stored === null) {
+    return true;
+  }
+  return (SIG_RANK[incoming] ?? SIG_RANK.invalid) >= (SIG_RANK[stored] ?? SIG_RANK.invalid);
+}
+
 /** Epoch ms of a report's time, never later than `now` (a lab's clock may run ahead). */
 export function reportedTime(iso: string | undefined, now: number): number {
   const t = iso === undefined ? NaN : Date.parse(iso);

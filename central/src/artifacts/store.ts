@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit.js';
 import { type Database, type Row, num, numOrNull } from '../db/database.js';
-import { reportedTime, scanReplaces } from './merge.js';
+import { reportedTime, scanReplaces, signatureReplaces } from './merge.js';
 import type {
   ArtifactFilter,
   ArtifactReport,
@@ -23,31 +23,76 @@ export interface Reporter {
   user: string | null;
 }
 
-export class ArtifactStore {
-  constructor(private readonly db: Database) {}
+/**
+ * A condition true while `lab` holds fewer than `cap` rows in `table` (0: no cap). The count
+ * reads at most `cap` index entries; concurrent transactions of one lab on PostgreSQL may
+ * each pass it once, so a lab's rows stay within cap + its concurrent batches.
+ */
+function underCap(
+  table: 'artifacts' | 'artifact_sources' | 'artifact_loads',
+  labParam: string,
+  cap: number
+): string {
+  return cap > 0
+    ? `(SELECT COUNT(*) FROM (SELECT 1 FROM ${table} WHERE lab = CAST(${labParam} AS TEXT)
+        LIMIT ${cap}) q) < ${cap}`
+    : '1 = 1';
+}
 
-  /** Records a lab's reports in one transaction; `who` comes from the credential. */
-  async record(who: Reporter, reports: ArtifactReport[], now = Date.now()): Promise<void> {
+export class ArtifactStore {
+  constructor(
+    private readonly db: Database,
+    /** New rows per lab and table; 0 = no cap (config artifactRowsPerLab). */
+    private readonly rowsPerLab = 0
+  ) {}
+
+  /**
+   * Records a lab's reports in one transaction; `who` comes from the credential. New rows past
+   * the lab's quota are not stored (`dropped` counts the reports that lost a row); repeats of
+   * stored rows are still counted.
+   */
+  async record(
+    who: Reporter,
+    reports: ArtifactReport[],
+    now = Date.now()
+  ): Promise<{ dropped: number }> {
     // One order for every writer: two replicas never lock the same rows in opposite orders.
     const sorted = [...reports].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
     const user = who.user ?? '';
+    const cap = Math.max(0, Math.floor(this.rowsPerLab));
+    let dropped = 0;
     await this.db.transaction(async tx => {
       for (const r of sorted) {
-        await tx.query(
-          `INSERT INTO artifacts (sha256, name, size, kind, first_seen, last_seen)
-           VALUES ($1, $2, $3, $4, $5, $5)
-           ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, size = excluded.size,
-             kind = excluded.kind, last_seen = excluded.last_seen`,
+        let lost = false;
+        // The first report names the file: a later lab cannot rename (or resize) a row other
+        // labs and the admins already saw; a row an admin created by a decision is filled in.
+        const known = await tx.query(
+          `UPDATE artifacts SET name = COALESCE(name, $2), size = COALESCE(size, $3),
+             kind = COALESCE(kind, $4), last_seen = $5 WHERE sha256 = $1 RETURNING id`,
           [r.sha256, r.name, r.size, r.kind, now]
         );
+        if (!known.length) {
+          await tx.query(
+            `INSERT INTO artifacts (sha256, name, size, kind, first_seen, last_seen, lab)
+             SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS TEXT),
+               CAST($5 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS TEXT)
+             WHERE ${underCap('artifacts', '$6', cap)}
+             ON CONFLICT (sha256) DO UPDATE SET last_seen = excluded.last_seen`,
+            [r.sha256, r.name, r.size, r.kind, now, who.lab]
+          );
+        }
+        const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+        const cur = (
+          await tx.query(
+            `SELECT scan_verdict, scan_version, sig_status FROM artifacts WHERE sha256 = $1${lock}`,
+            [r.sha256]
+          )
+        )[0];
+        if (!cur) {
+          dropped++; // over the lab's quota: nothing of this file is stored
+          continue;
+        }
         if (r.scan) {
-          const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
-          const cur = (
-            await tx.query(
-              `SELECT scan_verdict, scan_version FROM artifacts WHERE sha256 = $1${lock}`,
-              [r.sha256]
-            )
-          )[0];
           const stored =
             cur && cur.scan_verdict !== null
               ? { verdict: String(cur.scan_verdict), scanner_version: String(cur.scan_version) }
@@ -67,7 +112,9 @@ export class ArtifactStore {
             );
           }
         }
-        if (r.signature) {
+        const sigStored =
+          cur?.sig_status === null || cur?.sig_status === undefined ? null : String(cur.sig_status);
+        if (r.signature && signatureReplaces(sigStored, r.signature.status)) {
           await tx.query(
             `UPDATE artifacts SET sig_status = $2, sig_signer = $3, sig_at = $4
              WHERE sha256 = $1`,
@@ -77,40 +124,72 @@ export class ArtifactStore {
         const hub = r.source?.hub;
         if (hub) {
           const at = reportedTime(r.source?.at, now);
-          await tx.query(
-            `INSERT INTO artifact_sources (sha256, repo, revision, commit_sha, filename, lab,
-               user_name, kernel, cell, first_at, last_at, count)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1)
-             ON CONFLICT (sha256, repo, revision, commit_sha, filename, lab, user_name, kernel,
-               cell) DO UPDATE SET last_at = excluded.last_at,
-               count = artifact_sources.count + 1`,
-            [
-              r.sha256,
-              hub.repo,
-              hub.revision ?? '',
-              hub.commit ?? '',
-              hub.filename ?? '',
-              who.lab,
-              user,
-              r.source?.kernel ?? '',
-              r.source?.cell ?? '',
-              at
-            ]
+          const key = [
+            r.sha256,
+            hub.repo,
+            hub.revision ?? '',
+            hub.commit ?? '',
+            hub.filename ?? '',
+            who.lab,
+            user,
+            r.source?.kernel ?? '',
+            r.source?.cell ?? ''
+          ];
+          const seen = await tx.query(
+            `UPDATE artifact_sources SET last_at = $10, count = count + 1
+             WHERE sha256 = $1 AND repo = $2 AND revision = $3 AND commit_sha = $4
+               AND filename = $5 AND lab = $6 AND user_name = $7 AND kernel = $8 AND cell = $9
+             RETURNING id`,
+            [...key, at]
           );
+          if (!seen.length) {
+            const added = await tx.query(
+              `INSERT INTO artifact_sources (sha256, repo, revision, commit_sha, filename, lab,
+                 user_name, kernel, cell, first_at, last_at, count)
+               SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT),
+                 CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT),
+                 CAST($9 AS TEXT),
+                 CAST($10 AS BIGINT), CAST($10 AS BIGINT), 1
+               WHERE ${underCap('artifact_sources', '$6', cap)}
+               ON CONFLICT (sha256, repo, revision, commit_sha, filename, lab, user_name, kernel,
+                 cell) DO UPDATE SET last_at = excluded.last_at,
+                 count = artifact_sources.count + 1
+               RETURNING id`,
+              [...key, at]
+            );
+            lost ||= !added.length;
+          }
         }
         if (r.load) {
           const at = reportedTime(r.load.at, now);
-          await tx.query(
-            `INSERT INTO artifact_loads (sha256, lab, user_name, kernel, cell, decision,
-               first_at, last_at, count)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1)
-             ON CONFLICT (sha256, lab, user_name, kernel, cell, decision) DO UPDATE SET
-               last_at = excluded.last_at, count = artifact_loads.count + 1`,
-            [r.sha256, who.lab, user, r.load.kernel, r.load.cell ?? '', r.load.decision, at]
+          const key = [r.sha256, who.lab, user, r.load.kernel, r.load.cell ?? '', r.load.decision];
+          const seen = await tx.query(
+            `UPDATE artifact_loads SET last_at = $7, count = count + 1
+             WHERE sha256 = $1 AND lab = $2 AND user_name = $3 AND kernel = $4 AND cell = $5
+               AND decision = $6 RETURNING id`,
+            [...key, at]
           );
+          if (!seen.length) {
+            const added = await tx.query(
+              `INSERT INTO artifact_loads (sha256, lab, user_name, kernel, cell, decision,
+                 first_at, last_at, count)
+               SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT),
+                 CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS BIGINT), CAST($7 AS BIGINT), 1
+               WHERE ${underCap('artifact_loads', '$2', cap)}
+               ON CONFLICT (sha256, lab, user_name, kernel, cell, decision) DO UPDATE SET
+                 last_at = excluded.last_at, count = artifact_loads.count + 1
+               RETURNING id`,
+              [...key, at]
+            );
+            lost ||= !added.length;
+          }
+        }
+        if (lost) {
+          dropped++;
         }
       }
     });
+    return { dropped };
   }
 
   /** What the fleet knows of each given sha256; unknown ones are absent. */
@@ -137,18 +216,28 @@ export class ArtifactStore {
     return { revision: num(r?.revision), changed_at: num(r?.changed_at) };
   }
 
-  /** Every current decision, by sha256. */
-  async decisions(): Promise<DecisionEntry[]> {
+  /**
+   * Every current decision, by sha256, with the revision they are at. One statement, so one
+   * snapshot on PostgreSQL too: a revision is never signed with another revision's decisions
+   * (labs refuse a second, different document under a revision they hold: equivocation).
+   */
+  async decisions(): Promise<{ revision: number; artifacts: DecisionEntry[] }> {
     const rows = await this.db.query(
-      `SELECT sha256, decision, decision_note, decision_at FROM artifacts
-       WHERE decision IS NOT NULL ORDER BY sha256`
+      `SELECT h.revision AS head_revision, a.sha256, a.decision, a.decision_note, a.decision_at
+       FROM artifact_head h LEFT JOIN artifacts a ON a.decision IS NOT NULL
+       WHERE h.id = 1 ORDER BY a.sha256`
     );
-    return rows.map(r => ({
-      sha256: String(r.sha256),
-      decision: String(r.decision) as FleetDecision,
-      note: String(r.decision_note ?? ''),
-      at: iso(r.decision_at)
-    }));
+    return {
+      revision: num(rows[0]?.head_revision),
+      artifacts: rows
+        .filter(r => r.sha256 !== null && r.sha256 !== undefined)
+        .map(r => ({
+          sha256: String(r.sha256),
+          decision: String(r.decision) as FleetDecision,
+          note: String(r.decision_note ?? ''),
+          at: iso(r.decision_at)
+        }))
+    };
   }
 
   /**
@@ -287,22 +376,25 @@ export class ArtifactStore {
     };
   }
 
-  /** The most recent CHAIN_LIMIT rows of a chain table per sha256. */
+  /**
+   * The most recent CHAIN_LIMIT rows of a chain table per sha256, cut in SQL (a window per
+   * file): a file loaded in thousands of kernels costs the dashboard CHAIN_LIMIT rows.
+   */
   private async chainRows(table: 'artifact_sources' | 'artifact_loads', shas: string[]) {
     const out = new Map<string, Row[]>();
     if (!shas.length) {
       return out;
     }
     const rows = await this.db.query(
-      `SELECT * FROM ${table} WHERE sha256 IN (${shas.map((_, i) => `$${i + 1}`).join(', ')})
-       ORDER BY last_at DESC, id DESC`,
+      `SELECT * FROM (
+         SELECT t.*, ROW_NUMBER() OVER (PARTITION BY sha256 ORDER BY last_at DESC, id DESC) AS rn
+         FROM ${table} t WHERE sha256 IN (${shas.map((_, i) => `$${i + 1}`).join(', ')})
+       ) ranked WHERE rn <= ${CHAIN_LIMIT} ORDER BY sha256, rn`,
       shas
     );
     for (const r of rows) {
       const list = out.get(String(r.sha256)) ?? [];
-      if (list.length < CHAIN_LIMIT) {
-        list.push(r);
-      }
+      list.push(r);
       out.set(String(r.sha256), list);
     }
     return out;

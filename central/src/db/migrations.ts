@@ -212,6 +212,24 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
       )`,
       `CREATE INDEX lab_packages_name ON lab_packages (name, version)`
     ]
+  },
+  {
+    // Registry quotas and retention: the lab whose report created an artifact row (its quota
+    // counts it), and indexes for the per-lab counts and the age-based deletes.
+    version: 6,
+    sql: [
+      `ALTER TABLE artifacts ADD COLUMN lab TEXT`,
+      `UPDATE artifacts SET lab = scan_lab WHERE decision IS NULL`,
+      `CREATE INDEX artifacts_lab ON artifacts (lab)`,
+      `CREATE INDEX artifacts_last_seen ON artifacts (last_seen)`,
+      `CREATE INDEX artifact_sources_lab ON artifact_sources (lab)`,
+      `CREATE INDEX artifact_sources_sha ON artifact_sources (sha256, last_at)`,
+      `CREATE INDEX artifact_sources_last ON artifact_sources (last_at)`,
+      `CREATE INDEX artifact_loads_lab ON artifact_loads (lab)`,
+      `CREATE INDEX artifact_loads_sha ON artifact_loads (sha256, last_at)`,
+      `CREATE INDEX artifact_loads_last ON artifact_loads (last_at)`,
+      `CREATE INDEX package_snapshots_reported ON package_snapshots (reported_at)`
+    ]
   }
 ];
 

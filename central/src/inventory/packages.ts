@@ -65,6 +65,11 @@ export interface PackageRow {
   }[];
 }
 
+/** Labs listed per (name, version), the most recently reporting first. */
+export const LABS_PER_PACKAGE = 200;
+/** Labs listed with their snapshot's state. */
+export const SNAPSHOTS_LISTED = 1000;
+
 export class PackageInventory {
   constructor(private readonly db: Database) {}
 
@@ -126,11 +131,23 @@ export class PackageInventory {
       params.push(filter.flagged ? 1 : 0);
       where.push(`p.flagged = $${params.length}`);
     }
+    // Bounded in SQL: at most limit + 1 (name, version) keys (the extra one says "truncated")
+    // and the most recent LABS_PER_PACKAGE labs of each, so a large fleet costs the
+    // dashboard a bounded answer rather than every lab's every package.
     const rows = await this.db.query(
-      `SELECT p.*, s.user_name, s.reported_at FROM lab_packages p
-       JOIN package_snapshots s ON s.lab = p.lab
-       ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-       ORDER BY p.name, p.version, p.lab`,
+      `WITH keys AS (
+         SELECT DISTINCT p.name, p.version FROM lab_packages p
+         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+         ORDER BY p.name, p.version LIMIT ${Math.floor(limit) + 1}
+       )
+       SELECT * FROM (
+         SELECT p.*, s.user_name, s.reported_at, ROW_NUMBER() OVER (
+           PARTITION BY p.name, p.version ORDER BY s.reported_at DESC, p.lab) AS rn
+         FROM lab_packages p JOIN keys k ON k.name = p.name AND k.version = p.version
+         JOIN package_snapshots s ON s.lab = p.lab
+         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ) ranked WHERE rn <= ${LABS_PER_PACKAGE}
+       ORDER BY name, version, lab`,
       params
     );
     const out = new Map<string, PackageRow>();
@@ -164,7 +181,8 @@ export class PackageInventory {
       });
     }
     const snapshots = await this.db.query(
-      'SELECT lab, truncated, reported_at FROM package_snapshots ORDER BY lab'
+      `SELECT lab, truncated, reported_at FROM package_snapshots ORDER BY lab
+       LIMIT ${SNAPSHOTS_LISTED}`
     );
     return {
       packages: [...out.values()],

@@ -1,4 +1,5 @@
 import type { SignedDecisions } from '../artifacts/decisions.js';
+import type { ArtifactRetention } from '../artifacts/retention.js';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { Access } from '../auth/access.js';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -45,6 +46,7 @@ declare module 'fastify' {
     retention: Retention;
     artifacts: ArtifactStore;
     signedDecisions: SignedDecisions;
+    artifactRetention: ArtifactRetention;
     packages: PackageInventory;
   }
   interface FastifyRequest {

@@ -50,9 +50,10 @@ export default fp(
       },
       async (req, reply) => {
         const who = labOf(req);
-        await app.artifacts.record(who, req.body.reports);
+        const { dropped } = await app.artifacts.record(who, req.body.reports);
         await app.labs.seen(who.lab);
-        return reply.code(202).send({ accepted: req.body.reports.length });
+        // Over the lab's row quota: taken (a retry cannot help) and counted, not stored.
+        return reply.code(202).send({ accepted: req.body.reports.length - dropped, dropped });
       }
     );
 
@@ -60,7 +61,8 @@ export default fp(
       '/api/v1/artifacts/decisions',
       { config: lab, schema: schemas.artifactDecisions },
       async (req, reply) => {
-        // The head is read before the decisions, so a payload is never older than its revision.
+        // The head only picks the cached signature; a new one signs the revision read in one
+        // snapshot with its decisions (artifacts/store.ts, decisions()).
         const head = await app.artifacts.head();
         const signed = await app.signedDecisions.get(head.revision, () =>
           app.artifacts.decisions()

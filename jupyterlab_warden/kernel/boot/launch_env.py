@@ -14,6 +14,7 @@ from ..environ import (
     EVENT_SPOOL_ENV,
     KERNEL_KEY_ENV,
     KERNEL_STATUS_ENV,
+    KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
 )
@@ -31,6 +32,7 @@ def kernel_env(
     status_dir: str,
     policy_digest: Optional[str] = None,
     key_file: Optional[str] = None,
+    update_file: Optional[str] = None,
 ) -> Dict[str, str]:
     env = dict(base)
     # First on PYTHONPATH so it is the `sitecustomize` Python imports; it chains any other.
@@ -40,10 +42,13 @@ def kernel_env(
     # From the server's memory, never from the file: the guard refuses a file that differs.
     env.pop(POLICY_DIGEST_ENV, None)
     env.pop(KERNEL_KEY_ENV, None)
+    env.pop(KERNEL_UPDATE_ENV, None)
     if policy_digest:
         env[POLICY_DIGEST_ENV] = policy_digest
     if key_file:
         env[KERNEL_KEY_ENV] = key_file
+        if update_file:
+            env[KERNEL_UPDATE_ENV] = update_file
     if spool_dir:
         env[EVENT_SPOOL_ENV] = spool_dir
     env[STATUS_ENV] = os.path.join(status_dir, f"{kernel_id}.json")
@@ -57,12 +62,15 @@ def guard_kernel_launches(
     keys,
     spool_dir,
     status_dir: str,
+    on_key: Optional[Callable[[str], None]] = None,
 ) -> None:
     """Wrap ``kernel_manager.start_kernel`` so every kernel it starts gets ``kernel_env``.
 
     ``policy()`` is (the policy file, its SHA-256) as the server wrote it; ``keys`` is the
     server's ``launch_keys.KernelKeys``. A restart relaunches with the saved arguments: each
     one gets a fresh key and the current policy (the kernel's pre-start step is wrapped too).
+    ``on_key(kernel_id)``: called once the kernel's key exists (the lab leaves its first
+    signed update, with the fleet's artifact decisions, before the kernel starts).
     """
     os.makedirs(status_dir, mode=0o700, exist_ok=True)
     original = kernel_manager.start_kernel
@@ -71,12 +79,16 @@ def guard_kernel_launches(
 
     def launch_env(base, kernel_id):
         path, digest = policy()
+        key_file = keys.issue(kernel_id)
+        if on_key is not None:
+            on_key(kernel_id)
         return kernel_env(
             base,
             kernel_id=kernel_id,
             policy_file=path,
             policy_digest=digest,
-            key_file=keys.issue(kernel_id),
+            key_file=key_file,
+            update_file=keys.update_path(kernel_id),
             spool_dir=spool_dir() if callable(spool_dir) else spool_dir,
             status_dir=status_dir,
         )

@@ -12,7 +12,10 @@ Standard library only, Python >= 3.8. Public functions:
   unsigned, altered or replayed update is refused: the last good policy stays, ``status()``
   and an event say why.
 * ``install_from_env()`` - install with the policy file named by ``WARDEN_POLICY_FILE``, if its
-  bytes match ``WARDEN_POLICY_SHA256``; take the update key named by ``WARDEN_KERNEL_KEY_FILE``.
+  bytes match ``WARDEN_POLICY_SHA256``; take the update key named by ``WARDEN_KERNEL_KEY_FILE``
+  and the update file named by ``WARDEN_KERNEL_UPDATE_FILE``, where the server leaves newer
+  signed updates for this running kernel (checked before each load; same MAC and counter
+  checks as ``server_policy``).
 * ``confirm(fingerprint, justification)`` - let the next load with that finding through.
 * ``status() -> dict`` - what is active, for the frontend and tests.
 * ``disable()`` / ``enable()`` - kept for compatibility: the guard can no longer be switched
@@ -30,11 +33,11 @@ import os
 import sys
 import time
 
-from ..environ import KERNEL_KEY_ENV, POLICY_DIGEST_ENV
+from ..environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
 from . import authority, installs, patches
 from .errors import WardenBlockedLoad, WardenWarning
-from .state import GUARD_VERSION, GuardState
+from .state import AUDIT_EVENT, GUARD_VERSION, GuardState
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -56,8 +59,6 @@ __all__ = [
     "AUDIT_EVENT",
 ]
 
-AUDIT_EVENT = "jupyterlab_warden.kernel.guard"
-
 
 def _ask(command: str, payload=None):
     """Send a command to the active guard (whichever copy installed it); None if none."""
@@ -72,12 +73,14 @@ def install(
     rules: Optional[dict] = None,
     update_key: Optional[bytes] = None,
     pinned: bool = False,
+    update_file: Optional[str] = None,
 ) -> Optional[GuardState]:
     """Install the guard into this process; if one is active, tighten its policy only.
 
     ``update_key``: the key the lab server signs later policy updates with (without one, the
     guard accepts none: its policy can then only be tightened). ``pinned``: the policy came
-    from a file whose digest the server pinned (reported in ``status()``)."""
+    from a file whose digest the server pinned (reported in ``status()``). ``update_file``:
+    where the server leaves newer signed updates for this kernel (read before each load)."""
     started = time.perf_counter()
     if _ask("ping") is not None:
         _ask("tighten", (policy, emit))
@@ -87,7 +90,7 @@ def install(
         state.sink.callbacks.append(emit)
     # the install gate (issue 20): held by the hook's closure and the pip.main wrapper
     state.installs = installs.InstallGate(state)
-    channel = _Channel(authority.UpdateAuthority(update_key), pinned)
+    channel = _Channel(authority.UpdateAuthority(update_key), pinned, update_file)
     sys.addaudithook(_make_hook(state, channel, state.installs))
     patches.install(state)
     if hasattr(os, "register_at_fork"):
@@ -107,12 +110,19 @@ def install_from_env(emit: Optional[Callable[[dict], None]] = None) -> Optional[
     # popped: the key is this process's alone (children get no key, so accept no updates)
     key_file = os.environ.pop(KERNEL_KEY_ENV, None)
     key, key_error = authority.take_key_file(key_file) if key_file else (None, None)
+    update_file = os.environ.pop(KERNEL_UPDATE_ENV, None)  # this process's mailbox alone
     policy, error = None, None
     if path:
         policy, error = authority.read_pinned_policy(path, expected)
     elif expected:
         error = "the lab server pinned a policy but named no policy file"
-    state = install(policy, emit, update_key=key, pinned=bool(path and expected and not error))
+    state = install(
+        policy,
+        emit,
+        update_key=key,
+        pinned=bool(path and expected and not error),
+        update_file=update_file if key else None,
+    )
     if state is not None:
         if error:
             # fail closed: the built-in default policy (enforcing), never what the file says
@@ -155,10 +165,12 @@ class _Channel:
     """How this guard's policy may change: the server's key (held here, in the hook's closure
     only) and whether the launch policy was pinned."""
 
-    def __init__(self, updates: authority.UpdateAuthority, pinned: bool):
+    def __init__(self, updates: authority.UpdateAuthority, pinned: bool, update_file=None):
         self.updates = updates
         self.pinned = pinned
         self.refused = 0
+        self.update_file = update_file
+        self.update_seen = None  # the update file's stat when last read
 
     def status(self, state: GuardState) -> dict:
         answer = state.status()
@@ -223,6 +235,34 @@ def _server_update(state: GuardState, channel: _Channel, envelope) -> None:
         os.environ[POLICY_DIGEST_ENV] = authority.digest(body["policy_json"].encode("utf-8"))
 
 
+def _poll_update_file(state: GuardState, channel: _Channel) -> None:
+    """Take the update the server left in this kernel's update file, if it changed since the
+    last look and is newer than the update applied (an older one is not news, not an attack:
+    the bootstrap may have delivered a later one). Anything else goes through
+    ``_server_update``: a wrong MAC is refused with an event, the last good policy kept."""
+    path = channel.update_file
+    if not path or not channel.updates.keyed:
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # none left yet
+    seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+    if seen == channel.update_seen:
+        return
+    import json  # first update only: not on the start-up path
+
+    try:
+        with open(path, "rb") as fh:
+            envelope = json.loads(fh.read(1 << 24).decode("utf-8"))
+    except (OSError, ValueError):
+        return  # unreadable now; looked at again when it changes
+    channel.update_seen = seen
+    if authority.counter_of(envelope) <= channel.updates.counter:
+        return
+    _server_update(state, channel, envelope)
+
+
 def _command(state: GuardState, channel: _Channel, args) -> None:
     if len(args) != 3 or not isinstance(args[2], list):
         return
@@ -239,6 +279,9 @@ def _command(state: GuardState, channel: _Channel, args) -> None:
     elif command == "server_policy":
         _server_update(state, channel, payload)
         box.append(channel.status(state))
+    elif command == "poll_updates":
+        _poll_update_file(state, channel)
+        box.append(True)
     elif command == "confirm":
         fp, justification = payload
         state.confirm(fp, justification)

@@ -111,6 +111,16 @@ def take_key_file(path: str) -> Tuple[Optional[bytes], Optional[str]]:
     return key, None
 
 
+def counter_of(envelope) -> int:
+    """The counter an envelope claims (unverified: only to skip one older than the update
+    applied; a claimed newer one is then checked in full). -1 when it names none."""
+    try:
+        counter = json.loads(envelope["message"])["counter"]
+    except (ValueError, KeyError, TypeError):
+        return -1
+    return counter if isinstance(counter, int) and not isinstance(counter, bool) else -1
+
+
 class UpdateAuthority:
     """Checks policy updates pushed to a running guard: right MAC, this key, a new counter."""
 

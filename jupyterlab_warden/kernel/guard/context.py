@@ -22,6 +22,9 @@ class LoadContext:
         self.size: Optional[int] = None
         self.sha256: Optional[str] = None
         self.trusted_name: Optional[str] = None
+        # another lab's same-version "safe" scan stood in for the pre-scan (issue 19): the
+        # hook still judges each global (cleared stays None)
+        self.fleet_vouched = False
         self.report = None  # the scanner's ScanReport, when the data was scanned
         self.signature = None  # provenance.signatures.Verdict, when the policy required one
         self.cleared: Optional[Dict] = None  # None: not scanned, the hook assumes the worst

@@ -26,6 +26,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
     from typing import Dict, Optional
 
+# The audit event through which every copy of the guard's code reaches the active guard
+# (guard/__init__.py); the state uses it to have the hook check the server's update file.
+AUDIT_EVENT = "jupyterlab_warden.kernel.guard"
+
 GUARD_VERSION = "2"
 RULE_GLOBAL = "pickle-blocked-global"
 RULE_FILE = "model-file-dangerous-globals"
@@ -413,6 +417,8 @@ class GuardState:
         """
         self._require_intact(call)
         outer = self.contexts.current()
+        if outer is None:
+            self._poll_server()
         # events name the user's call (torch.load), not the loader's inner unpickler
         ctx = self.contexts.new(outer.call if outer is not None else call)
         if outer is not None and outer.trusted:
@@ -462,6 +468,8 @@ class GuardState:
         What ran before that point was safe whatever the scan would have said. Small data,
         nested loads, audit mode and already-scanned files take the pre-scan path."""
         outer = self.contexts.current()
+        if outer is None:
+            self._poll_server()
         if (
             outer is not None
             or not self.enabled
@@ -499,6 +507,8 @@ class GuardState:
         """``pickle.loads(data)``: always scanned on its own (it may run inside another load)."""
         self._require_intact(call)
         outer = self.contexts.current()
+        if outer is None:
+            self._poll_server()
         ctx = self.contexts.new(call)
         if outer is not None and outer.trusted:
             ctx.trusted_name = outer.trusted_name
@@ -513,6 +523,13 @@ class GuardState:
         if outer is None:
             self.provenance.check_load(self, ctx, source)  # required_for.unnamed_loads
         return self._scan_into(ctx, source)
+
+    @staticmethod
+    def _poll_server() -> None:
+        """Before a user's load: the hook (which alone holds the update key) takes a newer
+        signed update the lab server left in this kernel's update file, e.g. a fleet ban
+        issued while the kernel runs. A stat when nothing changed."""
+        sys.audit(AUDIT_EVENT, "poll_updates", None, [])
 
     def _require_intact(self, call: str) -> None:
         """Every load refuses while the state is altered (even one naming no global)."""

@@ -2,9 +2,14 @@
 the same code and keys; its payload (schema/artifact-decisions.schema.json) is the full set.
 
 Refused: a bad signature, a payload whose ``kind`` is not ``artifact-decisions`` (the policy is
-signed by the same keys), a revision older than the one held. The last good envelope is kept
-on disk and verified again when the lab starts (an offline copy, like the policy)."""
+signed by the same keys), a revision older than the highest one accepted (a rollback), and a
+document with the revision already accepted but other decisions (equivocation: central signs
+one set per revision). The last good envelope is kept on disk and verified again when the lab
+starts (an offline copy, like the policy); the highest accepted revision and its content digest
+are also kept in a separate floor file (``artifact-decisions-floor.json``), like the policy's,
+so deleting or replacing the offline copy with an older signed one does not lower the floor."""
 
+import hashlib
 import json
 import os
 import re
@@ -44,14 +49,33 @@ def parse_payload(payload: bytes) -> dict:
     return doc
 
 
+def content_digest(doc: dict) -> str:
+    """What must not change under one revision: the decisions (not when they were signed)."""
+    items = sorted(
+        (
+            {k: item.get(k) for k in ("sha256", "decision", "note", "at")}
+            for item in doc["artifacts"]
+        ),
+        key=lambda item: str(item["sha256"]),
+    )
+    text = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class FleetDecisionStore:
-    def __init__(self, path: str, keys: Mapping[str, object]):
+    def __init__(self, path: str, keys: Mapping[str, object], floor_path: Optional[str] = None):
         self.path = path
+        self.floor_path = floor_path or os.path.join(
+            os.path.dirname(path) or ".", "artifact-decisions-floor.json"
+        )
         self.keys = keys
         self.revision: Optional[int] = None
         self._decisions: Dict[str, str] = {}
         self.last_error: Optional[str] = None
+        # the high-water mark: highest revision accepted and its content digest
+        self._floor: Dict[str, object] = {"revision": None, "content": None}
         self._load()
+        self._load_floor()
 
     def decisions(self) -> Dict[str, str]:
         return dict(self._decisions)
@@ -63,13 +87,22 @@ class FleetDecisionStore:
         except (PolicyRejected, DecisionsRejected) as err:
             self.last_error = f"{err.code}: {err}"
             return False
-        if self.revision is not None and doc["revision"] < self.revision:
+        floor, content = self._floor["revision"], content_digest(doc)
+        if isinstance(floor, int) and doc["revision"] < floor:
             self.last_error = (
-                f"replay: revision {doc['revision']} is older than {self.revision} already held"
+                f"replay: revision {doc['revision']} is older than revision {floor} already"
+                " accepted (a rollback)"
+            )
+            return False
+        if doc["revision"] == floor and self._floor["content"] not in (None, content):
+            self.last_error = (
+                f"equivocation: revision {floor} was already accepted with other decisions"
             )
             return False
         self._use(doc)
         self._save(envelope)
+        self._floor = {"revision": doc["revision"], "content": content}
+        self._save_floor()
         self.last_error = None
         return True
 
@@ -94,6 +127,52 @@ class FleetDecisionStore:
             self.last_error = f"offline copy unreadable: {err}"
             return
         try:  # verified again: the file is only a cache of what central signed
-            self._use(parse_payload(verified_payload(envelope, self.keys)))
+            doc = parse_payload(verified_payload(envelope, self.keys))
         except (PolicyRejected, DecisionsRejected) as err:
             self.last_error = f"offline copy refused: {err.code}: {err}"
+            return
+        self._use(doc)
+        self._floor = {"revision": doc["revision"], "content": content_digest(doc)}
+
+    def _load_floor(self) -> None:
+        """Raise the floor to the floor file's; an offline copy below it (or with other content
+        at the same revision) is not used."""
+        try:
+            with open(self.floor_path, encoding="utf-8") as fh:
+                saved = json.load(fh)
+            revision, content = saved["revision"], saved.get("content")
+            if not isinstance(revision, int) or isinstance(revision, bool):
+                raise ValueError("revision is not an integer")
+        except FileNotFoundError:
+            if self._floor["revision"] is not None:
+                self._save_floor()  # a copy from before the floor file existed: record it
+            return
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            self.last_error = f"decisions floor {self.floor_path} unreadable: {err}"
+            return
+        held = self._floor["revision"]
+        if (
+            held is None
+            or revision > held
+            or (revision == held and isinstance(content, str) and content != self._floor["content"])
+        ):
+            if held is not None:
+                self.last_error = (
+                    f"offline copy refused: revision {held} is a rollback or equivocation"
+                    f" (revision {revision} was accepted)"
+                )
+                self.revision = None
+                self._decisions = {}
+            self._floor = {
+                "revision": revision,
+                "content": content if isinstance(content, str) else None,
+            }
+
+    def _save_floor(self) -> None:
+        tmp = self.floor_path + ".tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self._floor, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.floor_path)

@@ -87,6 +87,8 @@ class Provenance:
             evidence.update(verdict=ctx.report.verdict, scanner_version=scanner_version())
         elif ctx.trusted_name:
             evidence["scan_skipped"] = ctx.trusted_name
+        elif ctx.fleet_vouched:
+            evidence["scan_skipped"] = "found safe by the fleet's scanner (same version)"
         evidence.update(state.file_evidence(ctx, with_hash=True))
         state.record(
             RULE_LOADED,
@@ -97,7 +99,8 @@ class Provenance:
 
     def fleet_check(self, state, ctx, source) -> bool:
         """Before scanning ``source``: refuse a fleet-banned file; True when the fleet's word
-        (trusted, or another lab's safe scan by this same scanner) makes the scan unneeded."""
+        (trusted, or another lab's safe scan by this same scanner) makes the pre-scan unneeded.
+        Only an admin's "trusted" trusts the load; a fleet "safe" skips the pre-scan alone."""
         if not self.fleet or source is None:
             return False
         if ctx.sha256 is None:
@@ -120,7 +123,11 @@ class Provenance:
             ctx.trusted_name = "trusted for the fleet by an admin"
             return True
         if word == "fleet-safe":
-            ctx.trusted_name = "found safe by the fleet's scanner (same version)"
+            # Another lab's scan stands in for this one's pre-scan only: the load is NOT
+            # trusted, so the unpickler's hook still judges every global it resolves, as for
+            # data it could not scan (the worst roles). A false "safe" at central cannot run
+            # code here; at worst a benign file needs its local scan (a restart, the policy).
+            ctx.fleet_vouched = True
             return True
         return False
 
