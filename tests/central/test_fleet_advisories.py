@@ -142,7 +142,7 @@ def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
             lab, kernel["id"],
             f"%pip install --no-deps --target {target} --log {log} "
             f"--index-url {index.simple} acme-internal-tools")
-        assert "Jupyter Warden refused" in text and MALWARE_ID in text, text
+        assert "Jupyter Warden refused" in text and MALWARE_ID in text, (content, text)
         assert not log.exists(), "pip started"
         assert index.requests == [] and not target.exists()
 
