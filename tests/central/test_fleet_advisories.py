@@ -20,8 +20,8 @@ from test_with_real_central import lab_settings
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "deps"))
 sys.path.insert(0, str(HERE.parent / "gate"))
-from kernel_ws import KernelWebsocket, run  # noqa: E402
 from install_env import child_env  # noqa: E402
+from kernel_ws import KernelWebsocket, run  # noqa: E402
 from local_index import LocalIndex, build_wheel  # noqa: E402
 
 MALWARE_ID = "MAL-2026-4242"
@@ -56,8 +56,11 @@ OSV_FILE = {
                 {
                     "package": {"ecosystem": "PyPI", "name": "acme-ml"},
                     "ranges": [
-                        {"type": "GIT", "repo": "https://git.example/acme-ml",
-                         "events": [{"introduced": "0"}]},
+                        {
+                            "type": "GIT",
+                            "repo": "https://git.example/acme-ml",
+                            "events": [{"introduced": "0"}],
+                        },
                         {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]},
                     ],
                 }
@@ -66,11 +69,11 @@ OSV_FILE = {
     ]
 }
 
-IMPORT_ACME_ML = '''
+IMPORT_ACME_ML = """
 import os, sys
 sys.path.insert(0, os.environ["WARDEN_TEST_SITE"])
 import acme_ml  # 1.0 below: affected by the policy's advisory only
-'''
+"""
 
 
 def _site(tmp_path: Path) -> Path:
@@ -87,9 +90,22 @@ def _site(tmp_path: Path) -> Path:
 def import_advisories(central, *files, name="default"):
     env = dict(os.environ, WARDEN_ADMIN_TOKEN=central.admin_token)
     return subprocess.run(
-        ["node", "dist/main.js", "advisories", "import", *map(str, files), "--policy", name,
-         "--central", central.url],
-        cwd=CENTRAL_DIR, env=env, capture_output=True, text=True, timeout=60,
+        [
+            "node",
+            "dist/main.js",
+            "advisories",
+            "import",
+            *map(str, files),
+            "--policy",
+            name,
+            "--central",
+            central.url,
+        ],
+        cwd=CENTRAL_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -113,9 +129,9 @@ def index(tmp_path):
 
 
 def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
-        tmp_path, real_central, index, monkeypatch):
-    real_central.put_policy(
-        "default", {"trusted_sources": {"package_indexes": [index.simple]}})
+    tmp_path, real_central, index, monkeypatch
+):
+    real_central.put_policy("default", {"trusted_sources": {"package_indexes": [index.simple]}})
     osv = tmp_path / "osv.json"
     osv.write_text(json.dumps(OSV_FILE))
     done = import_advisories(real_central, osv)
@@ -130,8 +146,12 @@ def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     lab = LabServer(tmp_path / "lab", lab_settings(real_central)).start()
     try:
-        wait_for(lambda: lab.pipeline_status()["central"]["policy"]["revision"] == 2, 60, 0.2,
-                 "revision 2 at the lab")
+        wait_for(
+            lambda: lab.pipeline_status()["central"]["policy"]["revision"] == 2,
+            60,
+            0.2,
+            "revision 2 at the lab",
+        )
         status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
         assert status == 201, kernel
         target, log = tmp_path / "target", tmp_path / "pip.log"
@@ -139,16 +159,17 @@ def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
         # without the advisory the index serves this wheel (proved below: the policy alone
         # makes the difference, the name is no imitation and the index is allowed)
         content, text = execute(
-            lab, kernel["id"],
+            lab,
+            kernel["id"],
             f"%pip install --no-deps --target {target} --log {log} "
-            f"--index-url {index.simple} acme-internal-tools")
+            f"--index-url {index.simple} acme-internal-tools",
+        )
         assert "Jupyter Warden refused" in text and MALWARE_ID in text, (content, text)
         assert not log.exists(), "pip started"
         assert index.requests == [] and not target.exists()
 
         def refusal_at_central():
-            found = [e for e in real_central.events()
-                     if e["rule_id"] == "install-known-malicious"]
+            found = [e for e in real_central.events() if e["rule_id"] == "install-known-malicious"]
             return found or None
 
         [event] = wait_for(refusal_at_central, 90, 0.5, "the refusal event at central")
@@ -173,24 +194,47 @@ def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
     home.mkdir()
     (tmp_path / "control-spool").mkdir(mode=0o700)
     policy_file = tmp_path / "control-policy.json"
-    policy_file.write_text(json.dumps(
-        {"schema_version": 1, "revision": 1,
-         "trusted_sources": {"package_indexes": [index.simple]}}))
-    command = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target),
-               "--index-url", index.simple, "acme-internal-tools"]
+    policy_file.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "revision": 1,
+                "trusted_sources": {"package_indexes": [index.simple]},
+            }
+        )
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "--target",
+        str(target),
+        "--index-url",
+        index.simple,
+        "acme-internal-tools",
+    ]
     control = subprocess.run(
-        [sys.executable, str(HERE.parent / "deps" / "guarded_run.py"), str(policy_file),
-         json.dumps(command)],
-        env=child_env(tmp_path / "control-spool", home), capture_output=True, text=True,
-        timeout=240)
+        [
+            sys.executable,
+            str(HERE.parent / "deps" / "guarded_run.py"),
+            str(policy_file),
+            json.dumps(command),
+        ],
+        env=child_env(tmp_path / "control-spool", home),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert control.returncode == 0, control.stderr
-    assert json.loads(control.stdout.strip().splitlines()[-1]) == {
-        "refused": None, "returncode": 0}
+    assert json.loads(control.stdout.strip().splitlines()[-1]) == {"refused": None, "returncode": 0}
     assert (target / "acme_internal_tools_mod" / "__init__.py").exists()
 
 
 def test_central_refuses_an_oversized_or_malformed_list_and_keeps_the_revision(
-        tmp_path, real_central):
+    tmp_path, real_central
+):
     real_central.put_policy("default", {"rules": {}})
     record = OSV_FILE["vulns"][1]
     oversized = {"vulns": [dict(record, id=f"GHSA-wrdn-many-{i:04d}") for i in range(401)]}
@@ -201,10 +245,19 @@ def test_central_refuses_an_oversized_or_malformed_list_and_keeps_the_revision(
     assert "would be invalid" in done.stderr and "/dependencies/advisories" in done.stderr
 
     # the API itself (a hand-written document, as the dashboard's editor sends it)
-    bad = {"dependencies": {"advisories": [{"id": "MAL-1", "affected": [
-        {"package": {"ecosystem": "npm", "name": "left-pad"}, "versions": ["1.0"]}]}]}}
-    status, body = real_central.request("PUT", "/api/v1/admin/policies/default",
-                                        {"document": bad})
+    bad = {
+        "dependencies": {
+            "advisories": [
+                {
+                    "id": "MAL-1",
+                    "affected": [
+                        {"package": {"ecosystem": "npm", "name": "left-pad"}, "versions": ["1.0"]}
+                    ],
+                }
+            ]
+        }
+    }
+    status, body = real_central.request("PUT", "/api/v1/admin/policies/default", {"document": bad})
     assert status == 400, body
     assert "/dependencies/advisories/0/affected/0/package/ecosystem" in json.dumps(body)
     status, body = real_central.request("GET", "/api/v1/admin/policies")
@@ -213,7 +266,8 @@ def test_central_refuses_an_oversized_or_malformed_list_and_keeps_the_revision(
 
 
 def test_the_lab_refuses_a_signed_policy_with_a_malformed_list_and_keeps_the_last_good(
-        tmp_path, central, signing_key, lab_config):
+    tmp_path, central, signing_key, lab_config
+):
     """A central that signs anything (a bug, a compromised editor): the lab's own validator
     refuses the document, says why, and keeps enforcing the last good revision."""
     from test_policy_source import policy
@@ -223,10 +277,12 @@ def test_the_lab_refuses_a_signed_policy_with_a_malformed_list_and_keeps_the_las
     try:
         state = lambda: lab.pipeline_status()["central"]["policy"]  # noqa: E731
         wait_for(lambda: state()["revision"] == 5, 30, 0.2, "revision 5")
-        record = {"id": "MAL-2026-0001", "summary": "x" * 301, "affected": [
-            {"package": {"ecosystem": "PyPI", "name": "acme"}, "versions": ["1.0"]}]}
-        central.set_policy(signing_key.envelope(
-            policy(6, dependencies={"advisories": [record]})))
+        record = {
+            "id": "MAL-2026-0001",
+            "summary": "x" * 301,
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "acme"}, "versions": ["1.0"]}],
+        }
+        central.set_policy(signing_key.envelope(policy(6, dependencies={"advisories": [record]})))
         error = wait_for(lambda: state()["error"], 30, 0.2, "the refusal")
         assert "dependencies/advisories/0/summary" in error, error
         assert state()["revision"] == 5

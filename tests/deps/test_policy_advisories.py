@@ -26,14 +26,18 @@ VULN = {
 MALWARE = {
     "id": "MAL-2026-4242",
     "summary": "Malicious code in acme-internal-tools",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": "acme-internal-tools"},
-                  "versions": ["1.0"]}],
+    "affected": [
+        {"package": {"ecosystem": "PyPI", "name": "acme-internal-tools"}, "versions": ["1.0"]}
+    ],
 }
 
 
 def policy(*records, **deps):
-    return {"schema_version": 1, "revision": 2,
-            "dependencies": dict({"advisories": list(records)}, **deps)}
+    return {
+        "schema_version": 1,
+        "revision": 2,
+        "dependencies": dict({"advisories": list(records)}, **deps),
+    }
 
 
 def install(name, pin=""):
@@ -65,8 +69,10 @@ def test_a_policy_record_adds_an_advisory_and_names_its_id():
 
 def test_a_policy_malicious_record_refuses_every_version_even_when_allowed():
     [finding] = decide.decide(
-        install("acme-internal-tools"), policy(MALWARE, allow_packages=["acme-internal-tools"]),
-        DepsData())
+        install("acme-internal-tools"),
+        policy(MALWARE, allow_packages=["acme-internal-tools"]),
+        DepsData(),
+    )
     assert (finding.rule_id, finding.advisories) == (decide.RULE_MALICIOUS, ("MAL-2026-4242",))
 
 
@@ -83,10 +89,23 @@ def test_a_policy_cannot_narrow_or_remove_a_shipped_record():
 
 
 def test_unreadable_policy_advisories_refuse_every_install():
-    bad = {"schema_version": 1, "revision": 2,
-           "dependencies": {"advisories": [{"id": "X", "affected": [
-               {"package": {"ecosystem": "PyPI", "name": "numpy"},
-                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": 0}]}]}]}]}}
+    bad = {
+        "schema_version": 1,
+        "revision": 2,
+        "dependencies": {
+            "advisories": [
+                {
+                    "id": "X",
+                    "affected": [
+                        {
+                            "package": {"ecosystem": "PyPI", "name": "numpy"},
+                            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": 0}]}],
+                        }
+                    ],
+                }
+            ]
+        },
+    }
     [finding] = decide.decide(install("numpy"), bad, DepsData())
     assert finding.rule_id == decide.RULE_UNREADABLE
     assert "the policy's advisories cannot be read" in finding.message
@@ -101,8 +120,14 @@ def test_in_kernel_tightening_cannot_drop_an_advisory():
 
 
 def test_the_inventory_flags_by_the_policy_advisories_too():
-    kernels = [{"items": [{"name": "acme-ml", "version": "1.0", "imported": True},
-                          {"name": "torch", "version": "2.5.0", "imported": True}]}]
+    kernels = [
+        {
+            "items": [
+                {"name": "acme-ml", "version": "1.0", "imported": True},
+                {"name": "torch", "version": "2.5.0", "imported": True},
+            ]
+        }
+    ]
     shipped = inventory.load_snapshot()
     before = inventory.package_inventory(kernels, inventory.policy_advisories(shipped, {}))
     after = inventory.package_inventory(kernels, inventory.policy_advisories(shipped, policy(VULN)))
