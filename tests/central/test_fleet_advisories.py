@@ -131,7 +131,15 @@ def index(tmp_path):
 def test_a_policy_advisory_refuses_the_install_and_flags_the_inventory(
     tmp_path, real_central, index, monkeypatch
 ):
-    real_central.put_policy("default", {"trusted_sources": {"package_indexes": [index.simple]}})
+    # the local index is plain HTTP on 127.0.0.1: the static rule against HTTP indexes would
+    # stop the cell at the server gate before the kernel guard is reached
+    real_central.put_policy(
+        "default",
+        {
+            "trusted_sources": {"package_indexes": [index.simple]},
+            "rules": {"pip-http-index": {"action": "off"}},
+        },
+    )
     osv = tmp_path / "osv.json"
     osv.write_text(json.dumps(OSV_FILE))
     done = import_advisories(real_central, osv)
