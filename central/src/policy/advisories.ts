@@ -34,7 +34,8 @@ export const LIMITS = {
   events: 6,
   versions: 16
 } as const;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const ID = /^[A-Z][A-Z0-9]*-[A-Za-z0-9._:-]{1,80}$/; // $defs/advisoryId, at most 64 long
+const isId = (x: unknown): x is string => typeof x === 'string' && x.length <= 64 && ID.test(x);
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;
 const EVENT_KINDS = new Set(['introduced', 'fixed', 'last_affected']);
@@ -78,7 +79,7 @@ export function toPolicyAdvisories(records: unknown[]): ImportResult {
 }
 
 function reduce(r: Record<string, unknown>): PolicyAdvisory | string {
-  if (typeof r.id !== 'string' || !ID.test(r.id)) {
+  if (!isId(r.id)) {
     return 'no usable id';
   }
   if (r.withdrawn) {
@@ -147,9 +148,7 @@ function reduce(r: Record<string, unknown>): PolicyAdvisory | string {
     record.summary =
       summary.length > LIMITS.summary ? summary.slice(0, LIMITS.summary - 1) + '…' : summary;
   }
-  const aliases = (Array.isArray(r.aliases) ? r.aliases : [])
-    .filter((x): x is string => typeof x === 'string' && ID.test(x))
-    .slice(0, LIMITS.aliases);
+  const aliases = (Array.isArray(r.aliases) ? r.aliases : []).filter(isId).slice(0, LIMITS.aliases);
   if (aliases.length) {
     record.aliases = aliases;
   }
