@@ -158,6 +158,8 @@ export function usage(): string {
     '       node dist/main.js admin create-token [--name N] [options]',
     '       node dist/main.js lab create-token --name LAB [--user U] [--groups g1,g2] [options]',
     '       node dist/main.js key rotate [options]',
+    '       node dist/main.js advisories import FILE... --policy NAME [--central URL] [--dry-run]',
+    '         (OSV JSON into the policy NAME via the admin API; token in WARDEN_ADMIN_TOKEN)',
     '',
     'options:',
     ...lines

@@ -6,6 +6,7 @@ import { loadConfig, parseArgs, usage } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { Keyring } from './policy/keyring.js';
+import { importAdvisories } from './policy/advisories-cli.js';
 
 // Command line: serve (default), or bootstrap credentials and keys without a running server.
 
@@ -53,6 +54,9 @@ async function main(argv: string[]) {
   }
   if (cmd === 'lab create-token') {
     return issue('lab', flags);
+  }
+  if (cmd.startsWith('advisories import')) {
+    return importAdvisories(words.slice(2), flags);
   }
   if (cmd === 'key rotate') {
     const id = new Keyring(loadConfig(flags).keyDir).rotate();

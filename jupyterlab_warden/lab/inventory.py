@@ -1,5 +1,6 @@
 """The lab's package inventory for central: what its running kernels have installed and
-imported, with advisories from the OSV snapshot Warden ships.
+imported, with advisories from the OSV snapshot Warden ships plus the effective policy's own
+(``dependencies.advisories``, ``policy_advisories``).
 
 Kernels write ``packages-<pid>.json`` into the event spool (``kernel/guard/installs/
 inventory.py``). ``read_kernel_inventories`` reads those of live processes;
@@ -13,7 +14,7 @@ import re
 import stat
 from typing import Iterable, List, Optional
 
-from ..kernel.guard.installs.advisories import AdvisorySnapshot
+from ..kernel.guard.installs.advisories import AdvisorySnapshot, policy_records
 from ..kernel.guard.installs.inventory import FILE_PREFIX, MAX_ITEMS
 from ..kernel.guard.installs.names import data_path, normalize
 from .contract_check import definition_validator
@@ -99,6 +100,23 @@ def load_snapshot() -> Optional[AdvisorySnapshot]:
         return AdvisorySnapshot.load(data_path("osv-snapshot.json"))
     except (OSError, ValueError):
         return None
+
+
+def policy_advisories(
+    shipped: Optional[AdvisorySnapshot], policy: Optional[dict]
+) -> Optional[AdvisorySnapshot]:
+    """Pure: the shipped snapshot plus ``policy``'s records, the set the kernels' install gate
+    decides with. The lab only uses validated policies, so records it cannot read mean a bug:
+    the shipped snapshot is kept rather than losing every flag."""
+    try:
+        records = policy_records(policy)
+        if not records:
+            return shipped
+        if shipped is None:
+            return AdvisorySnapshot({"advisories": records})
+        return shipped.with_records(records)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return shipped
 
 
 def _read_regular(path: str) -> bytes:

@@ -1,12 +1,14 @@
 """The shipped data the install decision reads, loaded once on the first install.
 
 If a file is missing or unreadable the guard cannot decide on names: every install is then
-refused with that reason (``problems``), never waved through.
+refused with that reason (``problems``), never waved through. ``with_policy`` adds the
+policy's own advisories to the shipped snapshot for one decision (same rule: advisories it
+cannot read refuse every install).
 """
 
 from typing import List, Optional
 
-from .advisories import AdvisorySnapshot
+from .advisories import AdvisorySnapshot, policy_records
 from .names import PopularNames, data_path
 
 SNAPSHOT_FILE = "osv-snapshot.json"
@@ -28,6 +30,24 @@ class DepsData:
             self.problems.append(
                 f"the popular package list cannot be read ({exc.__class__.__name__})"
             )
+
+    def with_policy(self, policy) -> "DepsData":
+        """This data with ``policy``'s ``dependencies.advisories`` added to the snapshot (itself
+        when the policy has none)."""
+        try:
+            records = policy_records(policy)
+            if not records:
+                return self
+            snapshot = self.snapshot.with_records(records) if self.snapshot else None
+            problems = list(self.problems)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            snapshot = self.snapshot
+            problems = self.problems + [
+                f"the policy's advisories cannot be read ({exc.__class__.__name__})"
+            ]
+        view = DepsData.__new__(DepsData)
+        view.problems, view.snapshot, view.popular = problems, snapshot, self.popular
+        return view
 
     def malicious(self, name: str) -> list:
         return self.snapshot.malicious(name) if self.snapshot else []

@@ -11,11 +11,13 @@ Policy (schema/policy.schema.json):
 * ``dependencies.conda_channels``: the conda channels (names or URLs) installs may use.
 * ``dependencies.deny_packages`` / ``allow_packages``: names refused / names exempt from the
   imitation check (not from the malicious list: a known-malicious name is refused always).
+* ``dependencies.advisories``: OSV records added to the shipped snapshot (never removing one).
 """
 
 from typing import List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
+from .advisories import policy_records
 from .names import normalize
 from .request import InstallRequest, Requirement, redact_url
 
@@ -51,6 +53,7 @@ class Finding(NamedTuple):
     message: str  # what is wrong, for the user
     remedy: str  # what to do
     subject: str  # the package or source it is about
+    advisories: tuple = ()  # the OSV ids behind it (install-known-malicious, -vulnerable-version)
 
 
 def allowed_indexes(policy: dict) -> List[str]:
@@ -132,6 +135,7 @@ def channel_allowed(channel: str, allowed: List[str]) -> bool:
 def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Finding]:
     """Everything wrong with ``request`` under ``policy``; empty when it may run."""
     policy = policy if isinstance(policy, dict) else {}
+    data = data.with_policy(policy)  # the shipped advisories plus the organisation's own
     findings = []
     for problem in request.problems + list(data.problems):
         findings.append(
@@ -239,6 +243,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                 "Do not install it. If you meant another package, check its exact name on "
                 "the index; tell your security team if you found this name in instructions.",
                 name,
+                (entry["id"],),
             )
         )
     if name in deny:
@@ -268,8 +273,8 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                 )
             )
     if req.pin:
-        ids = data.advisories(name, req.pin)
-        ids = [i for i in ids if not i.startswith("MAL-")]
+        malware = {e["id"] for e in data.malicious(name)}  # reported above, as malicious
+        ids = [i for i in data.advisories(name, req.pin) if i not in malware]
         if ids:
             out.append(
                 Finding(
@@ -278,6 +283,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                     f"{name} {req.pin}{where} is affected by {', '.join(ids)}",
                     f"Install a version of {name} that is not affected (see the advisories).",
                     f"{name}=={req.pin}",
+                    tuple(ids),
                 )
             )
     return out
@@ -301,4 +307,10 @@ def looser(old: dict, new: dict) -> Optional[str]:
         return "dependencies.allow_packages"
     if not _names(old, "deny_packages") <= _names(new, "deny_packages"):
         return "dependencies.deny_packages"
+    try:
+        kept = policy_records(new)
+        if not all(record in kept for record in policy_records(old)):
+            return "dependencies.advisories (a record would be dropped or changed)"
+    except ValueError:
+        return "dependencies.advisories (malformed)"
     return None

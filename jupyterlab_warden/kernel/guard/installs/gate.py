@@ -193,13 +193,16 @@ class InstallGate:
         return fingerprint(finding.rule_id, self._evidence(finding, request, ""))
 
     def _evidence(self, finding, request, call) -> dict:
-        return {
+        evidence = {
             "call": request.command,
             "reason": finding.reason,
             "subject": finding.subject,
             "packages": request.names()[:100],
             "process_event": call,
         }
+        if finding.advisories:  # the OSV ids an admin looks up (shipped or from the policy)
+            evidence["advisories"] = list(finding.advisories)[:100]
+        return evidence
 
     def _event(self, finding, request, verdict: str, call: str) -> dict:
         from ..events import kernel_location, make_event
