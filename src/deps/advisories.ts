@@ -4,6 +4,10 @@
  * `malicious(name)` answers whatever the version (OpenSSF `MAL-` records);
  * `affecting(name, version)` lists the advisories whose ranges hold that version. A version
  * Warden cannot read counts as affected (fail closed).
+ *
+ * `withRecords` adds the policy's own records (`dependencies.advisories`): a union, so a
+ * policy can add advisories and never remove or narrow a shipped one (a policy record reusing
+ * a shipped id is one more entry; the shipped entry still applies).
  */
 import { normalize } from './names';
 import { compareVersions, versionKey, type VersionKey } from './versions';
@@ -26,19 +30,32 @@ export class AdvisorySnapshot {
       throw new Error("not an advisory snapshot: no 'advisories' list");
     }
     this.snapshotDate = String(doc.snapshot_date ?? '');
-    for (const record of doc.advisories as Array<Record<string, any>>) {
+    this.add(doc.advisories as unknown[]);
+  }
+
+  /** Index `records`; throws on a record of the wrong shape, so a caller refuses. */
+  private add(records: unknown[]): void {
+    for (const raw of records) {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new Error('an advisory is not an OSV record');
+      }
+      const record = raw as Record<string, any>;
       for (const affected of record.affected ?? []) {
         const pkg = affected.package ?? {};
         if (pkg.ecosystem !== 'PyPI' || !pkg.name) {
           continue;
         }
+        if (record.id === undefined || record.id === null) {
+          throw new Error('an advisory has no id');
+        }
         const entry: AdvisoryEntry = {
           id: String(record.id),
           summary: String(record.summary ?? ''),
           malicious: isMalicious(record),
-          ranges: affected.ranges ?? [],
+          ranges: [...(affected.ranges ?? [])],
           versions: new Set(affected.versions ?? [])
         };
+        entry.ranges.forEach(checkRange);
         const key = normalize(pkg.name);
         const list = this.byName.get(key) ?? [];
         list.push(entry);
@@ -47,18 +64,92 @@ export class AdvisorySnapshot {
     }
   }
 
-  malicious(name: string): AdvisoryEntry[] {
-    return (this.byName.get(normalize(name)) ?? []).filter(e => e.malicious);
+  /** A new snapshot: this one's entries plus `records` (the policy's); throws like the
+   * constructor on a malformed record. */
+  withRecords(records: unknown): AdvisorySnapshot {
+    if (!Array.isArray(records)) {
+      throw new Error('the advisories are not a list');
+    }
+    const merged = new AdvisorySnapshot({
+      snapshot_date: this.snapshotDate,
+      advisories: []
+    });
+    for (const [name, entries] of this.byName) {
+      merged.byName.set(name, [...entries]);
+    }
+    merged.add(records);
+    return merged;
   }
 
-  /** Ids of the advisories that hold `version` of `name`. */
+  /** The malicious records of `name`, one per id (the first of a repeated id). */
+  malicious(name: string): AdvisoryEntry[] {
+    const seen = new Set<string>();
+    return (this.byName.get(normalize(name)) ?? []).filter(e => {
+      if (!e.malicious || seen.has(e.id)) {
+        return false;
+      }
+      seen.add(e.id);
+      return true;
+    });
+  }
+
+  /** Ids of the advisories that hold `version` of `name` (each id once, in order). */
   affecting(name: string, version: string): string[] {
-    return (this.byName.get(normalize(name)) ?? [])
-      .filter(
-        e =>
-          e.malicious || e.versions.has(version) || inRanges(version, e.ranges)
-      )
-      .map(e => e.id);
+    const ids: string[] = [];
+    for (const e of this.byName.get(normalize(name)) ?? []) {
+      if (
+        !ids.includes(e.id) &&
+        (e.malicious || e.versions.has(version) || inRanges(version, e.ranges))
+      ) {
+        ids.push(e.id);
+      }
+    }
+    return ids;
+  }
+}
+
+/** The policy's own advisories (`dependencies.advisories`); [] when it has none. Throws on a
+ * section of the wrong shape (the policy was validated; the decision still refuses rather
+ * than guessing). */
+export function policyRecords(policy: unknown): unknown[] {
+  if (!policy || typeof policy !== 'object' || Array.isArray(policy)) {
+    return [];
+  }
+  const section = (policy as Record<string, unknown>).dependencies;
+  if (section === undefined || section === null) {
+    return [];
+  }
+  if (typeof section !== 'object' || Array.isArray(section)) {
+    throw new Error("the policy's dependencies section is not an object");
+  }
+  const records = (section as Record<string, unknown>).advisories;
+  if (records === undefined || records === null) {
+    return [];
+  }
+  if (
+    !Array.isArray(records) ||
+    !records.every(r => r && typeof r === 'object' && !Array.isArray(r))
+  ) {
+    throw new Error(
+      "the policy's dependencies.advisories is not a list of records"
+    );
+  }
+  return records;
+}
+
+function checkRange(range: unknown): void {
+  const r = range as { events?: unknown };
+  if (!range || typeof range !== 'object' || !Array.isArray(r.events ?? [])) {
+    throw new Error('an advisory range is not an OSV range');
+  }
+  for (const event of (r.events as unknown[]) ?? []) {
+    if (
+      !event ||
+      typeof event !== 'object' ||
+      !Object.values(event).every(v => typeof v === 'string')
+    ) {
+      throw new Error('an advisory range event is not an OSV event');
+    }
   }
 }
 

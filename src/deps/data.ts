@@ -4,7 +4,11 @@
  * the same files). A file that cannot be read is a problem: every install is then refused with
  * that reason, never waved through.
  */
-import { AdvisorySnapshot, type AdvisoryEntry } from './advisories';
+import {
+  AdvisorySnapshot,
+  policyRecords,
+  type AdvisoryEntry
+} from './advisories';
 import { PopularNames } from './names';
 
 export const SNAPSHOT_FILE = 'osv-snapshot.json';
@@ -12,8 +16,8 @@ export const TOP_FILE = 'top-packages.txt';
 
 export class DepsData {
   readonly problems: string[] = [];
-  private readonly snapshot: AdvisorySnapshot | null = null;
-  private readonly popular: PopularNames | null = null;
+  private snapshot: AdvisorySnapshot | null = null;
+  private popular: PopularNames | null = null;
 
   /** `read(name)` returns a shipped file's text or throws. */
   constructor(read: (file: string) => string) {
@@ -31,6 +35,27 @@ export class DepsData {
         `the popular package list cannot be read (${errorName(e)})`
       );
     }
+  }
+
+  /** This data with `policy`'s `dependencies.advisories` added to the snapshot (itself when
+   * the policy has none); advisories it cannot read refuse every install. */
+  withPolicy(policy: unknown): DepsData {
+    let snapshot = this.snapshot;
+    const problems = [...this.problems];
+    try {
+      const records = policyRecords(policy);
+      if (records.length === 0) {
+        return this;
+      }
+      snapshot = snapshot ? snapshot.withRecords(records) : null;
+    } catch (e) {
+      problems.push(
+        `the policy's advisories cannot be read (${(e as Error).name ?? 'Error'})`
+      );
+    }
+    const view = Object.create(DepsData.prototype) as DepsData;
+    Object.assign(view, { problems, snapshot, popular: this.popular });
+    return view;
   }
 
   malicious(name: string): AdvisoryEntry[] {

@@ -147,9 +147,10 @@ export function channelAllowed(
 export function decideInstall(
   request: InstallRequest,
   policy: Policy,
-  data: DepsData,
+  shipped: DepsData,
   where: Place
 ): InstallFinding[] {
+  const data = shipped.withPolicy(policy); // the shipped advisories plus the organisation's
   const findings: InstallFinding[] = [];
   const problems = [
     ...request.problems,
@@ -320,9 +321,9 @@ function requirement(
     }
   }
   if (req.pin) {
-    const ids = data
-      .advisories(name, req.pin)
-      .filter(i => !i.startsWith('MAL-'));
+    // reported above, as malicious
+    const malware = new Set(malicious.map(e => e.id));
+    const ids = data.advisories(name, req.pin).filter(i => !malware.has(i));
     if (ids.length > 0) {
       out.push({
         ruleId: RULE_VULNERABLE,
