@@ -102,16 +102,21 @@ class _Tup:
 _TRACKED = {Global, _Inst}  # extended below by _DType and _Wrapper
 
 
+def _is_tracked(item) -> bool:
+    kind = type(item)
+    return kind in _TRACKED or kind is _Tup or (kind is _Dict and item.held is not None)
+
+
 def _tuple_of(items):
     for item in items:
-        if type(item) in _TRACKED or type(item) is _Tup:
+        if _is_tracked(item):
             return _Tup(items)
     return _ANY
 
 
 def _tracked_in(items):
     """The tracked things among ``items`` (None when there are none)."""
-    out = [item for item in items if type(item) in _TRACKED or type(item) is _Tup]
+    out = [item for item in items if _is_tracked(item)]
     return out or None
 
 
@@ -133,14 +138,19 @@ def _add_roles(item, roles: int) -> None:
                 ref.roles |= roles
             if item.held:
                 todo.extend(item.held)
-        elif kind is _Tup:
+        elif kind is _Tup or kind is _Dict:
             if id(item) not in seen:
                 seen.add(id(item))
-                todo.extend(item.items)
+                todo.extend(item.items if kind is _Tup else item.held or ())
 
 
 def _hold(target, items) -> None:
     """APPENDS / SETITEMS / BUILD put ``items`` into ``target``: it holds the tracked ones."""
+    if type(target) is _Dict:  # the joblib walk's value-tracking dict
+        tracked = _hiding(items)
+        if tracked is not None:
+            target.held = (target.held or []) + tracked
+        return
     if type(target) not in _TRACKED or type(target) is Global:
         return
     tracked = _tracked_in(items)
@@ -178,7 +188,7 @@ def _call(func, args, push):
         if spec is None and func.full in CLASSES:
             spec = _CURATED_CLASS_ARGS  # curated constructors keep their arguments as data
         made = [func]
-        held = [args] if type(args) in _TRACKED or type(args) is _Tup else None
+        held = [args] if _is_tracked(args) else None
         if type(args) is not _Tup and held is not None:
             # arguments made at load time (``tuple(list)``): which item lands in which
             # position is unknown, so each gets every role the callable gives any argument
@@ -207,7 +217,7 @@ def _call(func, args, push):
             return
         _add_roles(func, CALL)  # calling an instance runs its class's code with our arguments
         _add_roles(args, CALL | NEW | NEWARGS | BUILD)  # which may call them in turn
-        held = [args] if type(args) in _TRACKED or type(args) is _Tup else None
+        held = [args] if _is_tracked(args) else None
         push(_Inst(func.refs, held=held))
     else:
         push(_ANY)
@@ -695,7 +705,10 @@ _MAX_ARRAY_BYTES = 1 << 50
 
 
 class _Dict(dict):
-    """A dict built by the pickle whose string-keyed items are tracked."""
+    """A dict built by the pickle whose string-keyed items are tracked; ``held``: the tracked
+    keys and values put in it (a later call handed the dict may reach them)."""
+
+    held = None
 
 
 class _DType(_Inst):
@@ -731,6 +744,14 @@ class _Wrapper(_Inst):
 _TRACKED.update((_DType, _Wrapper))
 
 
+def _hiding(items):
+    """The joblib walk keeps plain values (shapes, dtype states) as real tuples and dicts;
+    those holding a global or a made object other than a dtype are tracked instead (a dtype
+    holds nothing: its BUILD state is judged where it is restored)."""
+    out = [item for item in items if _is_tracked(item) and type(item) is not _DType]
+    return out or None
+
+
 class _JoblibArrays:
     def step(self, entry, view, pos, start, stack, marks, found, depth):
         name = entry[1]
@@ -756,18 +777,20 @@ class _JoblibArrays:
         elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
             stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
         elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
-            stack.append(tuple(pop(int(name[-1]))))
+            items = pop(int(name[-1]))
+            stack.append(_tuple_of(items) if _hiding(items) else tuple(items))
         elif name in ("TUPLE", "SETITEMS"):
             if not marks:
                 raise PickleFormatError(f"{name} without a MARK on the stack")
             items = stack[marks[-1] :]
             del stack[marks.pop() :]
             if name == "TUPLE":
-                stack.append(tuple(items))
+                stack.append(_tuple_of(items) if _hiding(items) else tuple(items))
             else:
                 if len(stack) < (marks[-1] if marks else 0) + 1:
                     raise PickleFormatError(f"stack underflow at {name} (offset {start})")
                 target = stack[-1]
+                _hold(target, items)
                 if isinstance(target, _Dict):
                     for key, value in zip(items[::2], items[1::2]):
                         if isinstance(key, str):
@@ -778,6 +801,7 @@ class _JoblibArrays:
             key, value = pop(2)
             if len(stack) <= floor:
                 raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+            _hold(stack[-1], (key, value))
             if isinstance(stack[-1], _Dict) and isinstance(key, str):
                 stack[-1][key] = value
             elif type(stack[-1]) in _TRACKED:
@@ -797,6 +821,7 @@ class _JoblibArrays:
                 _call(func, _tuple_of(args) if isinstance(args, tuple) else args, stack.append)
             else:
                 _new(func, stack.append, not (type(args) is tuple and not args))
+                _hold(stack[-1], (args,))
         elif name == "BUILD":
             (state,) = pop(1)
             if len(stack) <= floor:
@@ -816,6 +841,7 @@ class _JoblibArrays:
                     pos = self._skip_array(state, view, pos, found, depth)
             elif type(obj) in _TRACKED:
                 _build_on(obj)
+                _hold(obj, (state,))
         return pos
 
     @staticmethod
