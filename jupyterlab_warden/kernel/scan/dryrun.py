@@ -279,7 +279,7 @@ def dry_scan(buf, pos: int = 0, depth: int = 0):
         _LOADABLE.runs = []
     _LOADABLE.runs.append([])
     outer_budget = getattr(_LOADABLE, "budget", None)
-    _LOADABLE.budget = [4 * (len(buf) - pos) + 100_000]  # items _mark may visit in this run
+    _LOADABLE.budget = [len(buf) - pos + 100_000]  # items _mark may visit in this run
     try:
         unpickler.load()
     except Exception:  # noqa: BLE001 - anything unexpected: the exact Python scanner decides

@@ -93,10 +93,11 @@ class _Inst:
 class _Tup:
     """A tuple holding globals or made objects (only tracked when it does)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "given")
 
     def __init__(self, items):
         self.items = items
+        self.given = 0  # roles already passed on to the items (a tuple never changes)
 
 
 _TRACKED = {Global, _Inst}  # extended below by _DType and _Wrapper
@@ -138,10 +139,14 @@ def _add_roles(item, roles: int) -> None:
                 ref.roles |= roles
             if item.held:
                 todo.extend(item.held)
-        elif kind is _Tup or kind is _Dict:
+        elif kind is _Tup:
+            if item.given & roles != roles:
+                item.given |= roles
+                todo.extend(item.items)
+        elif kind is _Dict:
             if id(item) not in seen:
                 seen.add(id(item))
-                todo.extend(item.items if kind is _Tup else item.held or ())
+                todo.extend(item.held or ())
 
 
 def _hold(target, items) -> None:
