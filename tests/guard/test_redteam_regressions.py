@@ -626,6 +626,19 @@ HIDDEN_CALLEE_SPELLINGS = {
             + b"R"
         ),
     ),
+    # autograd calls each of a tensor's backward hooks with the gradient at .backward()
+    "torch backward hooks filled by SETITEMS": lambda p: _asm(
+        _g("torch._utils", "_rebuild_tensor_v2"),
+        _tuple(
+            b"N",
+            _i(0),
+            _tuple(_i(1)),
+            _tuple(_i(1)),
+            b"\x89",
+            _g("collections", "OrderedDict") + b")R(" + _i(0) + _filetype_instance() + b"u",
+        ),
+        b"R",
+    ),
     "fast path: literal tuple": lambda p: _asm(
         _PAD, _ctor_called(_tuple(_s(p), _filetype_instance()))
     ),
