@@ -566,3 +566,108 @@ def test_ndarray_subclasses_and_joblib_object_arrays_load_guarded(tmp_path):
             assert scan_file(str(path)).verdict == "safe", (name, writer)
             result = _load(path, "default", "pickle" if writer == "pickle" else "joblib")
             assert result["loaded"], (name, writer, result)
+
+
+# --- red team 2: a callee handed to a curated reconstructor through a container -------------
+# numpy.random._pickle.__generator_ctor(name, ctor) calls ctor(name). The callee here is an
+# argparse.FileType('w') instance made by NEWOBJ + BUILD (argparse is a safe origin, so the
+# instance is fine as data); called, it opens - creates or truncates - any path it is given.
+# Each spelling hides the callee from a literal argument tuple; the scanner must still see
+# that the callee is called.
+
+
+def _filetype_instance():
+    state = _dict(_mode=_s("w"), _bufsize=_i(-1), _encoding=b"N", _errors=b"N")
+    return _g("argparse", "FileType") + b")\x81" + state + b"b"
+
+
+def _list(*items):
+    return b"](" + b"".join(items) + b"e"
+
+
+def _ctor_called(args):  # __generator_ctor(*args): args is the bytes of a tuple made at load
+    return _g("numpy.random._pickle", "__generator_ctor") + args + b"R"
+
+
+_DTYPE_FIRST = _g("numpy", "dtype") + _tuple(_s("f8"), b"\x89", b"\x88") + b"R0"  # joblib walk
+_PAD = b"](" + b"K\x01" * 10000 + b"e0"  # over the Python walk's budget: the fast path decides
+
+HIDDEN_CALLEE_SPELLINGS = {
+    "tuple(list)": lambda p: _asm(
+        _ctor_called(_g("builtins", "tuple") + _tuple(_list(_s(p), _filetype_instance())) + b"R")
+    ),
+    "tuple(memoised list filled later)": lambda p: _asm(
+        b"]\x94(" + _s(p) + _filetype_instance() + b"e0",  # memo 0, filled, popped
+        _ctor_called(_g("builtins", "tuple") + _tuple(b"h\x00") + b"R"),
+    ),
+    "copyreg._reconstructor(tuple, tuple, list)": lambda p: _asm(
+        _ctor_called(
+            _g("copyreg", "_reconstructor")
+            + _tuple(
+                _g("builtins", "tuple"),
+                _g("builtins", "tuple"),
+                _list(_s(p), _filetype_instance()),
+            )
+            + b"R"
+        )
+    ),
+    "NEWOBJ tuple(list)": lambda p: _asm(
+        _ctor_called(_g("builtins", "tuple") + _tuple(_list(_s(p), _filetype_instance())) + b"\x81")
+    ),
+    "joblib walk: tuple((nested tuple,))": lambda p: _asm(
+        _DTYPE_FIRST,
+        _ctor_called(_g("builtins", "tuple") + _tuple(_tuple(_s(p), _filetype_instance())) + b"R"),
+    ),
+    "joblib walk: tuple(dict keys)": lambda p: _asm(
+        _DTYPE_FIRST,
+        _ctor_called(
+            _g("builtins", "tuple")
+            + _tuple(b"}(" + _s(p) + _i(0) + _filetype_instance() + _i(0) + b"u")
+            + b"R"
+        ),
+    ),
+    # autograd calls each of a tensor's backward hooks with the gradient at .backward()
+    "torch backward hooks filled by SETITEMS": lambda p: _asm(
+        _g("torch._utils", "_rebuild_tensor_v2"),
+        _tuple(
+            b"N",
+            _i(0),
+            _tuple(_i(1)),
+            _tuple(_i(1)),
+            b"\x89",
+            _g("collections", "OrderedDict") + b")R(" + _i(0) + _filetype_instance() + b"u",
+        ),
+        b"R",
+    ),
+    "fast path: literal tuple": lambda p: _asm(
+        _PAD, _ctor_called(_tuple(_s(p), _filetype_instance()))
+    ),
+    "fast path: list in a literal tuple": lambda p: _asm(
+        _PAD,
+        _g("copyreg", "_reconstructor"),
+        _tuple(
+            _g("builtins", "tuple"), _g("builtins", "tuple"), _list(_s(p), _filetype_instance())
+        ),
+        b"R",
+        b"0",
+        _ctor_called(_tuple(_s(p), _filetype_instance())),
+    ),
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(HIDDEN_CALLEE_SPELLINGS))
+def test_callee_hidden_in_made_arguments_is_judged_as_called(spelling):
+    from jupyterlab_warden.kernel.scan import scan_bytes
+
+    report = scan_bytes(HIDDEN_CALLEE_SPELLINGS[spelling]("/tmp/never-written"))
+    assert report.verdict == "dangerous", report
+    (finding,) = [g for g in report.globals if g.name == "FileType"]
+    assert "call" in finding.roles, finding
+
+
+@pytest.mark.parametrize(
+    "spelling", ["tuple(list)", "joblib walk: tuple(dict keys)", "fast path: literal tuple"]
+)
+def test_callee_hidden_in_made_arguments_is_refused(tmp_path, spelling):
+    result = _proves_itself(tmp_path, HIDDEN_CALLEE_SPELLINGS[spelling])
+    assert "argparse.FileType" in result["error"]

@@ -40,13 +40,16 @@ _DEFAULT_ARGS = ((), CALL | NEW | NEWARGS | BUILD)
 
 
 class _Made:
-    """An object a stand-in made: which globals it may be an instance of."""
+    """An object a stand-in made: which globals it may be an instance of, and what it may
+    hold (its call's arguments, what SETITEMS / APPENDS / BUILD gave it): a later call that
+    receives it may reach them (``tuple(list)`` as another call's arguments)."""
 
-    __slots__ = ("refs", "zoneinfo_unpickle")
+    __slots__ = ("refs", "zoneinfo_unpickle", "held")
 
-    def __init__(self, refs, zoneinfo_unpickle=False):
+    def __init__(self, refs, zoneinfo_unpickle=False, held=None):
         self.refs = refs
         self.zoneinfo_unpickle = zoneinfo_unpickle
+        self.held = held
 
     def __call__(self, *args, **kwargs):
         if self.zoneinfo_unpickle:
@@ -54,10 +57,14 @@ class _Made:
         for ref in self.refs:
             ref.roles |= CALL  # calling an instance runs its class's code with our arguments
         _mark_args(args, (), CALL | NEW | BUILD)
-        return _Made(self.refs)
+        _mark_args(tuple(kwargs.values()), (), CALL | NEW | BUILD)
+        return _Made(self.refs, held=[args, kwargs])
 
     def _build(self, *args, **kwargs):
         _mark_args(args, (), 0)
+        if self.held is None:
+            self.held = []
+        self.held.append(args)
         for ref in self.refs:
             ref.roles |= BUILD
             if ref.special is _DTYPE_CLASS:
@@ -96,33 +103,59 @@ def _describe_dtype(item):
     return dtype_state.from_typestr(item.typestr, built.size if built is not None else None)
 
 
-def _refs_of(item):
-    kind = type(item)
-    if kind is _Made:
-        return item.refs
-    if isinstance(item, _StandinMeta):
-        return (item.__warden_global__,)
-    return ()
-
-
 def _mark_args(args, positional, rest):
     for index, item in enumerate(args):
         role = positional[index] if index < len(positional) else rest
         _mark(item, role)
 
 
+_CONTAINERS = (tuple, list, set, frozenset)
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
 def _mark(item, role):
-    kind = type(item)
-    if kind is tuple:
-        for sub in item:
-            _mark(sub, role)
-        return
-    if kind is bytes or kind is bytearray:
-        if len(item) > 16 and nested_kind(item, 0):
-            _LOADABLE.runs[-1].append(item)
-        return
-    for ref in _refs_of(item):
-        ref.roles |= role
+    """Give ``role`` to what ``item`` may be an instance of, and to everything it may hold:
+    tuples, lists, dicts and sets the pickle built, made objects' arguments and state
+    (iterative, each object once: containers can contain themselves)."""
+    todo = [item]
+    seen = set()
+    budget = _LOADABLE.budget
+    while todo:
+        item = todo.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            # the same big containers handed to many calls: the Python walk (which passes
+            # roles on once per holder) decides instead
+            raise _TooMuchWork
+        kind = type(item)
+        if kind is bytes or kind is bytearray:
+            if len(item) > 16 and nested_kind(item, 0):
+                _LOADABLE.runs[-1].append(item)
+            continue
+        if kind is str or kind is int or kind is float or item is None:
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if kind in _CONTAINERS:
+            todo.extend(item)
+        elif kind is dict:
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif kind is _Made or kind is _DTypeMade:
+            for ref in item.refs:
+                ref.roles |= role
+            if item.held:
+                todo.extend(item.held)
+        elif isinstance(item, _StandinMeta):
+            item.__warden_global__.roles |= role
+        elif isinstance(kind, _StandinMeta):
+            # an instance made by NEWOBJ (``_standin_new``): its class, its arguments, state
+            kind.__warden_global__.roles |= role
+            todo.extend(item.__dict__.values())
 
 
 class _OnGlobal:
@@ -136,6 +169,8 @@ class _OnGlobal:
         def record(*args, **kwargs):
             _mark_args(args, (), 0)
             ref.roles |= role
+            if inst is not None:  # the made object now holds its state / items
+                inst.__dict__.setdefault("warden_state", []).append(args)
 
         return record
 
@@ -150,7 +185,7 @@ class _StandinMeta(type):
             _mark_args(args, (), 0)
             return _DTypeMade(ref, args)
         fast = cls.__warden_fast__
-        if fast is not None and not kwargs:
+        if fast is not None and not kwargs and not args:
             ref.roles |= CALL  # (its arguments keep their VALUE role: nothing to mark)
             return fast
         if ref.special is _GETATTR and len(args) == 2 and not kwargs:
@@ -179,7 +214,7 @@ class _StandinMeta(type):
                 made.append(item.__warden_global__)
         if kwargs:
             _mark_args(tuple(kwargs.values()), (), rest)
-        return _Made(made)
+        return _Made(made, held=[args, kwargs] if args or kwargs else None)
 
     def __setitem__(cls, key, value):
         cls.__warden_global__.roles |= MUTATE
@@ -191,7 +226,10 @@ def _standin_new(cls, *args, **kwargs):
     ref.roles |= NEW | NEWARGS if args or kwargs else NEW
     if ref.special is _DTYPE_CLASS:
         return _DTypeMade(ref, args)
-    return object.__new__(cls)
+    made = object.__new__(cls)
+    if args or kwargs:
+        made.__dict__["warden_held"] = (args, kwargs)  # tuple.__new__(tuple, list) holds it
+    return made
 
 
 def _c_unpickler():
@@ -240,12 +278,15 @@ def dry_scan(buf, pos: int = 0, depth: int = 0):
     if not hasattr(_LOADABLE, "runs"):
         _LOADABLE.runs = []
     _LOADABLE.runs.append([])
+    outer_budget = getattr(_LOADABLE, "budget", None)
+    _LOADABLE.budget = [len(buf) - pos + 100_000]  # items _mark may visit in this run
     try:
         unpickler.load()
     except Exception:  # noqa: BLE001 - anything unexpected: the exact Python scanner decides
         return None
     finally:
         loadable = _LOADABLE.runs.pop()
+        _LOADABLE.budget = outer_budget
     found, nested = unpickler.found, 0
     for data in loadable:  # after the load: a nested dry run has its own list
         inner = nested_globals(data, depth)

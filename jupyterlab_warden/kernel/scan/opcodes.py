@@ -35,6 +35,10 @@ _SPECIAL = {
 }
 _CURATED_CLASS_ARGS = ((), VALUE)
 _EMPTY_OPS = frozenset(("EMPTY_TUPLE",))  # not EMPTY_DICT: SETITEMS fills it later
+# Mutable containers: what is put in them stays reachable (``tuple(list)`` as a call's
+# arguments hands the list's items to the callee), so each is tracked as a holder.
+_CONTAINER_OPS = frozenset(("EMPTY_LIST", "EMPTY_DICT", "EMPTY_SET"))
+_HOLDING_MARKOPS = frozenset(("LIST", "DICT", "FROZENSET"))
 _ITEM_OPS = frozenset(("TUPLE", "OBJ", "APPENDS", "SETITEMS", "ADDITEMS"))
 
 MAX_NAME = 512
@@ -70,44 +74,99 @@ class Global:
 
 
 class _Inst:
-    """An object made by REDUCE / NEWOBJ / OBJ / INST: which globals it may be an instance of."""
+    """An object made by REDUCE / NEWOBJ / OBJ / INST (which globals it may be an instance
+    of), or a list / dict / set (no refs). ``held``: the tracked things it may hold - its
+    call's arguments, what APPENDS / SETITEMS put in it - since a later call that receives it
+    may reach them (``tuple(list)``, ``copyreg._reconstructor(tuple, tuple, list)``).
+    ``given``: the roles already passed on to what it holds (items added later get them too).
+    """
 
-    __slots__ = ("refs", "zoneinfo_unpickle")
+    __slots__ = ("refs", "zoneinfo_unpickle", "held", "given")
 
-    def __init__(self, refs, zoneinfo_unpickle=False):
+    def __init__(self, refs, zoneinfo_unpickle=False, held=None):
         self.refs = refs
         self.zoneinfo_unpickle = zoneinfo_unpickle
+        self.held = held
+        self.given = 0
 
 
 class _Tup:
     """A tuple holding globals or made objects (only tracked when it does)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "given")
 
     def __init__(self, items):
         self.items = items
+        self.given = 0  # roles already passed on to the items (a tuple never changes)
 
 
 _TRACKED = {Global, _Inst}  # extended below by _DType and _Wrapper
 
 
+def _is_tracked(item) -> bool:
+    kind = type(item)
+    return kind in _TRACKED or kind is _Tup or (kind is _Dict and item.held is not None)
+
+
 def _tuple_of(items):
     for item in items:
-        if type(item) in _TRACKED:
+        if _is_tracked(item):
             return _Tup(items)
     return _ANY
 
 
+def _tracked_in(items):
+    """The tracked things among ``items`` (None when there are none)."""
+    out = [item for item in items if _is_tracked(item)]
+    return out or None
+
+
 def _add_roles(item, roles: int) -> None:
-    kind = type(item)
-    if kind is Global:
-        item.roles |= roles
-    elif kind in _TRACKED:
-        for ref in item.refs:
-            ref.roles |= roles
-    elif kind is _Tup:
-        for sub in item.items:
-            _add_roles(sub, roles)
+    """Give ``roles`` to a global, to the globals an object may be an instance of, and to
+    everything a tuple or holder may contain (iterative: holders can contain themselves)."""
+    todo = [item]
+    seen = set()
+    while todo:
+        item = todo.pop()
+        kind = type(item)
+        if kind is Global:
+            item.roles |= roles
+        elif kind in _TRACKED:
+            if item.given & roles == roles:
+                continue  # already passed on (and to anything added since: _hold)
+            item.given |= roles
+            for ref in item.refs:
+                ref.roles |= roles
+            if item.held:
+                todo.extend(item.held)
+        elif kind is _Tup:
+            if item.given & roles != roles:
+                item.given |= roles
+                todo.extend(item.items)
+        elif kind is _Dict:
+            if id(item) not in seen:
+                seen.add(id(item))
+                todo.extend(item.held or ())
+
+
+def _hold(target, items) -> None:
+    """APPENDS / SETITEMS / BUILD put ``items`` into ``target``: it holds the tracked ones."""
+    if type(target) is _Dict:  # the joblib walk's value-tracking dict
+        tracked = _hiding(items)
+        if tracked is not None:
+            target.held = (target.held or []) + tracked
+        return
+    if type(target) not in _TRACKED or type(target) is Global:
+        return
+    tracked = _tracked_in(items)
+    if tracked is None:
+        return
+    if target.held is None:
+        target.held = []
+    target.held.extend(tracked)
+    if target.given:
+        for item in tracked:
+            _add_roles(item, target.given)
 
 
 def _call(func, args, push):
@@ -134,6 +193,15 @@ def _call(func, args, push):
         if spec is None and func.full in CLASSES:
             spec = _CURATED_CLASS_ARGS  # curated constructors keep their arguments as data
         made = [func]
+        held = [args] if _is_tracked(args) else None
+        if type(args) is not _Tup and held is not None:
+            # arguments made at load time (``tuple(list)``): which item lands in which
+            # position is unknown, so each gets every role the callable gives any argument
+            positional, rest = spec if spec is not None else ((), CALL | NEW | NEWARGS | BUILD)
+            every = rest
+            for role in positional:
+                every |= role
+            _add_roles(args, every)
         if type(args) is _Tup:
             items = args.items
             if type(items[0]) is Global and (
@@ -147,14 +215,15 @@ def _call(func, args, push):
                 _add_roles(item, role)
                 if role & NEW and type(item) is Global:
                     made.append(item)
-        push(_Inst(made))
+        push(_Inst(made, held=held))
     elif kind in _TRACKED:
         if func.zoneinfo_unpickle:
             push(_Inst(()))
             return
         _add_roles(func, CALL)  # calling an instance runs its class's code with our arguments
         _add_roles(args, CALL | NEW | NEWARGS | BUILD)  # which may call them in turn
-        push(_Inst(func.refs))
+        held = [args] if _is_tracked(args) else None
+        push(_Inst(func.refs, held=held))
     else:
         push(_ANY)
 
@@ -386,6 +455,12 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 mark_at = marks.pop()
                 opname = entry[1]
                 items = stack[mark_at:] if opname in _ITEM_OPS else None
+                if opname in _HOLDING_MARKOPS:
+                    held = _tracked_in(stack[mark_at:])
+                    del stack[mark_at:]
+                    floor = marks[-1] if marks else 0
+                    append(_Inst((), held=held))  # a list / dict / frozenset holder
+                    continue
                 del stack[mark_at:]
                 floor = marks[-1] if marks else 0
                 if items is not None:
@@ -402,6 +477,7 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                     target = stack[-1]
                     if type(target) in _TRACKED:
                         _build_on(target)
+                        _hold(target, items)
                     continue
                 count = entry[2]
                 if count:
@@ -451,7 +527,11 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 else:
                     append(_tuple_of(items))
             elif kind == K_PUSH:
-                append(_EMPTY if entry[1] in _EMPTY_OPS else _ANY)
+                name = entry[1]
+                if name in _CONTAINER_OPS:
+                    append(_Inst(()))  # a holder: APPENDS / SETITEMS may fill it later
+                else:
+                    append(_EMPTY if name in _EMPTY_OPS else _ANY)
             elif kind == K_REDUCE:
                 if len(stack) - 2 < floor:
                     raise PickleFormatError(f"stack underflow at REDUCE (offset {start})")
@@ -462,17 +542,21 @@ def scan_stream(buf, pos: int = 0, depth: int = 0, budget: Optional[int] = None)
                 if len(stack) - count < floor:
                     raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
                 cls = stack[-count]
-                with_args = any(item is not _EMPTY for item in stack[-count + 1 :])
+                new_args = stack[-count + 1 :]
+                with_args = any(item is not _EMPTY for item in new_args)
                 del stack[-count:]
                 _new(cls, append, with_args)
+                _hold(stack[-1], new_args)
             elif kind == K_BUILD or kind == K_SETITEM:
                 count = entry[2]
                 if len(stack) - count - 1 < floor:
                     raise PickleFormatError(f"stack underflow at {entry[1]} (offset {start})")
+                items = stack[-count:]
                 del stack[-count:]
                 target = stack[-1]
                 if type(target) in _TRACKED:
                     _build_on(target)
+                    _hold(target, items)
             elif kind == K_POPPUSH:
                 count = entry[2]
                 if count:
@@ -626,7 +710,10 @@ _MAX_ARRAY_BYTES = 1 << 50
 
 
 class _Dict(dict):
-    """A dict built by the pickle whose string-keyed items are tracked."""
+    """A dict built by the pickle whose string-keyed items are tracked; ``held``: the tracked
+    keys and values put in it (a later call handed the dict may reach them)."""
+
+    held = None
 
 
 class _DType(_Inst):
@@ -662,6 +749,14 @@ class _Wrapper(_Inst):
 _TRACKED.update((_DType, _Wrapper))
 
 
+def _hiding(items):
+    """The joblib walk keeps plain values (shapes, dtype states) as real tuples and dicts;
+    those holding a global or a made object other than a dtype are tracked instead (a dtype
+    holds nothing: its BUILD state is judged where it is restored)."""
+    out = [item for item in items if _is_tracked(item) and type(item) is not _DType]
+    return out or None
+
+
 class _JoblibArrays:
     def step(self, entry, view, pos, start, stack, marks, found, depth):
         name = entry[1]
@@ -687,18 +782,20 @@ class _JoblibArrays:
         elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
             stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
         elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
-            stack.append(tuple(pop(int(name[-1]))))
+            items = pop(int(name[-1]))
+            stack.append(_tuple_of(items) if _hiding(items) else tuple(items))
         elif name in ("TUPLE", "SETITEMS"):
             if not marks:
                 raise PickleFormatError(f"{name} without a MARK on the stack")
             items = stack[marks[-1] :]
             del stack[marks.pop() :]
             if name == "TUPLE":
-                stack.append(tuple(items))
+                stack.append(_tuple_of(items) if _hiding(items) else tuple(items))
             else:
                 if len(stack) < (marks[-1] if marks else 0) + 1:
                     raise PickleFormatError(f"stack underflow at {name} (offset {start})")
                 target = stack[-1]
+                _hold(target, items)
                 if isinstance(target, _Dict):
                     for key, value in zip(items[::2], items[1::2]):
                         if isinstance(key, str):
@@ -709,6 +806,7 @@ class _JoblibArrays:
             key, value = pop(2)
             if len(stack) <= floor:
                 raise PickleFormatError(f"stack underflow at {name} (offset {start})")
+            _hold(stack[-1], (key, value))
             if isinstance(stack[-1], _Dict) and isinstance(key, str):
                 stack[-1][key] = value
             elif type(stack[-1]) in _TRACKED:
@@ -728,6 +826,7 @@ class _JoblibArrays:
                 _call(func, _tuple_of(args) if isinstance(args, tuple) else args, stack.append)
             else:
                 _new(func, stack.append, not (type(args) is tuple and not args))
+                _hold(stack[-1], (args,))
         elif name == "BUILD":
             (state,) = pop(1)
             if len(stack) <= floor:
@@ -747,6 +846,7 @@ class _JoblibArrays:
                     pos = self._skip_array(state, view, pos, found, depth)
             elif type(obj) in _TRACKED:
                 _build_on(obj)
+                _hold(obj, (state,))
         return pos
 
     @staticmethod
