@@ -155,6 +155,12 @@ def guarded(out):
     attempt("evil config listed", lambda: AutoModel.from_pretrained(evil, trust_remote_code=True))
     both = dict(config_only)
     both[_sha256(os.path.join(evil, "modeling_evil.py"))] = "evil modeling"
+    # pinned by the hub section's reviewed files (the same content hashes): listed
+    pinned = dict(zip(("configuration_evil.py", "modeling_evil.py"), both))
+    hub = {"trust_remote_code": [{"repo": "acme/evil", "files": pinned}]}
+    state.set_policy({"provenance": {"hub": hub}})
+    attempt("evil pinned", lambda: AutoModel.from_pretrained(evil, trust_remote_code=True))
+    # listed under trusted_artifacts (transformers keeps the module imported: no second run)
     state.set_policy({"trusted_artifacts": both})
     attempt("evil listed", lambda: AutoModel.from_pretrained(evil, trust_remote_code=True))
     result["blocked events"] = [e["rule_id"] for e in events if e["action"] == "blocked"]

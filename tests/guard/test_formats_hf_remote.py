@@ -61,9 +61,11 @@ def test_every_file_that_runs_must_be_listed(runs):
     assert guarded["evil config listed"] == "blocked:hf-remote-code"
     assert guarded["evil config listed evidence"]["unlisted"] == ["modeling_evil.py"]
     assert guarded["evil config listed marker"] is False
-    # both listed by sha256 (reviewed content): the code is the admin's to trust, and runs
+    # both pinned by provenance.hub.trust_remote_code (reviewed content): the code runs
+    assert guarded["evil pinned"] == "loaded:EvilModel"
+    assert guarded["evil pinned marker"] is True
+    # both listed under trusted_artifacts: admitted too (the module is already imported)
     assert guarded["evil listed"] == "loaded:EvilModel"
-    assert guarded["evil listed marker"] is True
     assert guarded["blocked events"] == ["hf-remote-code", "hf-remote-code"]
 
 

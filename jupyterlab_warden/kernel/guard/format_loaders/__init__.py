@@ -8,6 +8,8 @@ One module per format family; this one only gathers their targets and wrapper fa
 """
 
 from . import (
+    arrow_arrays,
+    hf_remote_code,
     hf_scripts,
     hydra_targets,
     keras_models,
@@ -19,6 +21,8 @@ from . import (
 )
 
 _FAMILIES = (
+    arrow_arrays,
+    hf_remote_code,
     hf_scripts,
     hydra_targets,
     keras_models,
@@ -31,6 +35,9 @@ _FAMILIES = (
 
 # (module, attribute, label, wrapper kind): appended to patches.LOAD_TARGETS
 LOAD_TARGETS = tuple(target for family in _FAMILIES for target in family.LOAD_TARGETS)
+# kinds whose wrapper replaces a global a pickle may name: the hook admits that global only
+# when it resolves to the wrapper itself (GuardState.validated)
+VALIDATING_KINDS = arrow_arrays.VALIDATING_KINDS
 _MAKERS = {kind: make for family in _FAMILIES for kind, make in family.MAKERS.items()}
 
 

@@ -10,9 +10,10 @@ files are judged - the module, what transformers' own ``get_relative_import_file
 every other ``.py`` beside it in the cache folder (a ``from . import x`` that transformers'
 regex does not see still imports from there):
 
-* listed - every file's sha256 is in ``trusted_artifacts``: it runs. For a local folder this
-  is what "listed" means: reviewed content, wherever it lives (a path rule would trust
-  whatever is later written there). A Hub download is also checked when it is fetched, by
+* listed - every file's sha256 is in ``trusted_artifacts`` or pinned by a
+  ``provenance.hub.trust_remote_code`` entry's ``files``: it runs. For a local folder this is
+  what "listed" means: reviewed content, wherever it lives (a path rule would trust whatever
+  is later written there). A Hub download is also checked when it is fetched, by
   ``provenance.hub.trust_remote_code`` (repository, commit, file hashes) when configured;
 * otherwise refused (``hf-remote-code``, block; ``confirm`` lets a user accept it once):
   custom code is the model author's program, and no parse of it proves it harmless (``open``
@@ -57,6 +58,7 @@ def _judge(state, ctx, label, module_path, files, error):
     from ...scan.codeformats.hfremote import judge_module
 
     errors = [error] if error else []
+    listed = listed_hashes(state)
     unlisted, findings, digests = [], [], []
     for path in files:
         source = filesource.describe(path)
@@ -67,13 +69,13 @@ def _judge(state, ctx, label, module_path, files, error):
         if source.size == 0:
             continue  # an empty file runs nothing (transformers writes empty __init__.py files)
         digests.append(digest)
-        if digest not in state.trusted:
+        if digest not in listed:
             unlisted.append(os.path.basename(path))
             found, errs = judge_module(path, "auto_map")
             findings.extend(found)
             errors.extend(errs)
     if not unlisted and not errors:
-        ctx.trusted_name = state.trusted.get(digests[0]) if digests else "empty modules"
+        ctx.trusted_name = listed.get(digests[0]) if digests else "empty modules"
         return
     name = os.path.basename(str(module_path))[:200]
     ctx.report = report_of(name, "hf-remote-code", findings, errors)
@@ -95,6 +97,22 @@ def _judge(state, ctx, label, module_path, files, error):
     what = f"running the model's own Python module {name} (trust_remote_code=True)"
     if state.apply_rule(RULE_REMOTE_CODE, evidence, what, why) == "confirmed":
         ctx.trusted_name = "confirmed by the user"
+
+
+def listed_hashes(state) -> dict:
+    """sha256 -> name of reviewed Python files: ``trusted_artifacts`` and the files the
+    policy's ``provenance.hub.trust_remote_code`` entries pin (reviewed content either way)."""
+    listed = {}
+    try:
+        hub = (state.policy.get("provenance") or {}).get("hub") or {}
+        for entry in hub.get("trust_remote_code") or ():
+            for name, digest in ((entry or {}).get("files") or {}).items():
+                if isinstance(digest, str):
+                    listed[digest.lower()] = f"{entry.get('repo')}/{name}"
+    except (AttributeError, TypeError):
+        pass  # not the schema's shape: the lab's validator says so; only trusted_artifacts count
+    listed.update(state.trusted)
+    return listed
 
 
 def files_to_run(get_class_in_module, module_path):
