@@ -4,8 +4,7 @@ by transformers itself (safetensors, and a torch.save ``pytorch_model.bin``). Ru
 in a fresh interpreter (``HF_HOME`` is the test's: transformers copies remote code into its
 modules cache there):
 
-    python hf_remote_files.py OUT build -> {} (the folders)
-    python hf_remote_files.py OUT plain -> {"marker": payload ran} (no Warden)
+    python hf_remote_files.py OUT plain -> {"marker": payload ran} (builds, no Warden)
     python hf_remote_files.py OUT guard -> {check: outcome} (the guard installed first)
 
 The payload writes with ``open`` - nothing a parse of the module would call dangerous: the
@@ -94,7 +93,6 @@ def build(out):
     pickled = os.path.join(out, "bert_bin")
     tiny.save_pretrained(pickled)
     torch.save(model.state_dict(), os.path.join(pickled, "pytorch_model.bin"))
-    return {}
 
 
 def _ids():
@@ -106,6 +104,7 @@ def _ids():
 def prove(out):
     from transformers import AutoModel
 
+    build(out)
     model = AutoModel.from_pretrained(os.path.join(out, "evil_model"), trust_remote_code=True)
     ran = os.path.exists(marker(out))
     if ran:
@@ -168,5 +167,5 @@ def guarded(out):
 
 
 if __name__ == "__main__":
-    step = {"build": build, "plain": prove, "guard": guarded}[sys.argv[2]]
+    step = {"plain": prove, "guard": guarded}[sys.argv[2]]
     print(json.dumps(step(sys.argv[1])))

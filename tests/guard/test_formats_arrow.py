@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# a pip install of pyarrow on first use and two fresh interpreters: minutes on a busy machine
+pytestmark = pytest.mark.timeout(900)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PYARROW = "pyarrow==26.0.1"  # the version requirements-dev.txt's sibling tests use

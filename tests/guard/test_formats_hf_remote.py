@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# two fresh interpreters importing transformers and torch: minutes on a busy 2-core machine
+pytestmark = pytest.mark.timeout(900)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
@@ -34,7 +37,6 @@ def _run(out, step, home, with_warden):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("hfremote")
-    _run(out, "build", tmp_path_factory.mktemp("home0"), with_warden=False)
     plain = _run(out, "plain", tmp_path_factory.mktemp("home1"), with_warden=False)
     guarded = _run(out, "guard", tmp_path_factory.mktemp("home2"), with_warden=True)
     return out, plain, guarded
