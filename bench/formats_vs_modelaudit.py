@@ -1,7 +1,8 @@
 """Warden's model scanner vs ModelAudit on the code-carrying formats of issue 18.
 
 Builds the malicious and benign files with the real libraries (the test builders in
-tests/guard: format_files.py, onnx_files.py, skops_files.py, nemo_files.py; each malicious
+tests/guard: format_files.py, onnx_files.py, skops_files.py, nemo_files.py, hf_remote_files.py,
+arrow_pickles.py; each malicious
 file there proves its payload runs without Warden), plus chat templates (GGUF and
 tokenizer_config.json) and a Hugging Face auto_map folder; then scans the whole folder once
 with each tool as a whole process and reports, per tool: malicious files flagged, missed,
@@ -68,7 +69,21 @@ LABELS = {
     "templates/benign/tokenizer_config.json": False,
     "hf/evil/config.json": True,
     "hf/benign/config.json": False,
+    # transformers' own folders (hf_remote_files.py): auto_map code that writes with open()
+    "hfmodels/evil_model/config.json": True,
+    "hfmodels/bert_safetensors/config.json": False,
+    "hfmodels/bert_bin/config.json": False,
+    "hfmodels/bert_bin/pytorch_model.bin": False,
+    # pandas 3 + pyarrow pickles (arrow_pickles.py): a layout that reads out of bounds
+    "arrow/crafted.pkl": True,
+    "arrow/strings.pkl": False,
+    "arrow/arrow.pkl": False,
 }
+# pyarrow stays out of the shared venv (it changes how pandas pickles): the arrow pickles are
+# built, and scanned by Warden, with it on the path (tests/guard/test_formats_arrow.py's folder)
+ARROW_LIBS = os.environ.get("WARDEN_ARROW_LIBS") or os.path.join(
+    tempfile.gettempdir(), "warden-arrow-libs"
+)
 TEMPLATE_ESCAPE = (
     "{% for c in ().__class__.__base__.__subclasses__() %}"
     "{% if c.__name__ == 'catch_warnings' %}"
@@ -80,14 +95,15 @@ TEMPLATE_BENIGN = (
 )
 
 
-def _builder(script, *args):
-    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH="")
+def _builder(script, *args, path=""):
+    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH=path, HF_HUB_OFFLINE="1")
+    env["HF_HOME"] = tempfile.mkdtemp(prefix="warden-bench-hf-")
     subprocess.run([sys.executable, os.path.join(TESTS, script), *args], env=env, check=True,
                    capture_output=True, timeout=600)  # fmt: skip
 
 
 def build(root):
-    for sub in ("formats", "onnx", "skops", "nemo", "templates", "hf"):
+    for sub in ("formats", "onnx", "skops", "nemo", "templates", "hf", "hfmodels", "arrow"):
         os.makedirs(os.path.join(root, sub))
     _builder("format_files.py", os.path.join(root, "formats"))
     _builder("onnx_files.py", "build", os.path.join(root, "onnx"))
@@ -99,6 +115,8 @@ def build(root):
     shutil.rmtree(os.path.join(root, "onnx", "custom_domain"))
     _templates(os.path.join(root, "templates"))
     _auto_map(os.path.join(root, "hf"))
+    _builder("hf_remote_files.py", os.path.join(root, "hfmodels"), "plain")
+    _builder("arrow_pickles.py", os.path.join(root, "arrow"), "plain", path=ARROW_LIBS)
 
 
 def _templates(folder):
@@ -131,10 +149,10 @@ def _auto_map(folder):
             json.dump({"model_type": "m", "auto_map": {"AutoModel": "modeling_m.M"}}, fh)
 
 
-def _timed(cmd, cwd):
+def _timed(cmd, cwd, env=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -143,7 +161,7 @@ def _timed(cmd, cwd):
 
 def warden(root, files):
     cmd = [sys.executable, "-m", "jupyterlab_warden.kernel.scan", "--format", "json", *files]
-    proc, wall, cpu = _timed(cmd, root)
+    proc, wall, cpu = _timed(cmd, root, env=dict(os.environ, PYTHONPATH=f"{ARROW_LIBS}:{REPO}"))
     verdicts = {os.path.relpath(os.path.join(root, r["path"]), root): r["verdict"]
                 for r in json.loads(proc.stdout)}  # fmt: skip
     flagged = {f for f, v in verdicts.items() if v in ("dangerous", "error")}

@@ -323,6 +323,47 @@ function kerasLoadModel(site: CallSite, ctx: RuleContext): void {
   }
 }
 
+/**
+ * hydra.utils.instantiate / call build what each `_target_` names: flagged unless the config
+ * is a dict written in the call (the reader sees its targets).
+ */
+function hydraInstantiate(site: CallSite, ctx: RuleContext): void {
+  const config = argument(site, 'config', 0);
+  if (config && config.name === 'DictionaryExpression') {
+    return;
+  }
+  ctx.out.push({
+    ruleId: 'hydra-instantiate-config',
+    from: site.node.from,
+    to: site.node.to
+  });
+}
+
+/**
+ * skops.io.load / loads with trusted=: fine when absent, None/False, or a written list of
+ * constant type names (reviewed); anything computed trusts what the file names.
+ */
+function skopsLoad(site: CallSite, ctx: RuleContext): void {
+  const trusted = argument(site, 'trusted', 1);
+  if (
+    !trusted ||
+    trusted.name === 'None' ||
+    literalTruth(site.code, trusted) === false
+  ) {
+    return;
+  }
+  const names = sequenceElements(trusted);
+  if (names !== null && names.every(n => constString(site.code, n) !== null)) {
+    return;
+  }
+  const kw = site.args.keywords.get('trusted');
+  ctx.out.push({
+    ruleId: 'skops-trusted-types',
+    from: kw ? kw.from : trusted.from,
+    to: kw ? kw.to : trusted.to
+  });
+}
+
 /** Local directories and files are not hub downloads. */
 function looksLocal(name: string): boolean {
   return /^(?:[.~/\\]|[A-Za-z]:[\\/])/.test(name) || name.split('/').length > 2;
@@ -607,6 +648,8 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
     ],
     flagCall('tf-saved-model-load')
   ],
+  [['hydra.utils.instantiate', 'hydra.utils.call'], hydraInstantiate],
+  [['skops.io.load', 'skops.io.loads'], skopsLoad],
   [['yaml.load'], yamlLoad('safe_load')],
   [['yaml.load_all'], yamlLoad('safe_load_all')],
   [['yaml.unsafe_load', 'yaml.full_load'], yamlRename('safe_load')],

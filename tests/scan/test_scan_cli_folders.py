@@ -40,7 +40,8 @@ def _repo(tmp_path: Path):
     (repo / "checkpoints").mkdir(parents=True)
     (repo / "data").mkdir()
     torch.save({"w": torch.zeros(2, 2)}, repo / "checkpoints" / "epoch1.pt")
-    (repo / "config.json").write_text('{"hidden": 8}')  # not a model file: not scanned
+    (repo / "config.json").write_text('{"hidden": 8}')  # a HF config: scanned (auto_map)
+    (repo / "notes.txt").write_text("loss 0.1")  # not a model file: not scanned
     marker = tmp_path / "marker"
     evil = repo / "data" / "features.pkl"
     evil.write_bytes(pickle.dumps(_Payload(marker)))
@@ -63,7 +64,8 @@ def test_folder_is_walked_recursively_with_a_summary(tmp_path):
     assert r.returncode == 1, r.stderr
     assert f"{evil}: DANGEROUS" in r.stdout
     assert f"{repo / 'checkpoints' / 'epoch1.pt'}: SAFE (torch-zip)" in r.stdout
-    assert "config.json" not in r.stdout
+    assert f"{repo / 'config.json'}: SAFE (hf-config)" in r.stdout
+    assert "notes.txt" not in r.stdout
     assert "per folder:" in r.stdout
     assert f"{repo / 'data'}: 1 file (1 dangerous)" in r.stdout
     assert f"{repo / 'checkpoints'}: 1 file (1 safe)" in r.stdout
@@ -103,7 +105,7 @@ def test_json_output_keeps_its_shape_for_folders(tmp_path):
     r = _cli("--format", "json", str(repo))
     reports = json.loads(r.stdout)
     assert sorted(x["path"] for x in reports) == sorted(
-        [str(evil), str(repo / "checkpoints" / "epoch1.pt")]
+        [str(evil), str(repo / "checkpoints" / "epoch1.pt"), str(repo / "config.json")]
     )
     assert r.returncode == 1
 

@@ -115,7 +115,7 @@ def counter_of(envelope) -> int:
     """The counter an envelope claims (unverified: only to skip one older than the update
     applied; a claimed newer one is then checked in full). -1 when it names none."""
     try:
-        counter = json.loads(envelope["message"])["counter"]
+        counter = json_read.loads(envelope["message"])["counter"]
     except (ValueError, KeyError, TypeError):
         return -1
     return counter if isinstance(counter, int) and not isinstance(counter, bool) else -1

@@ -33,6 +33,7 @@ EMBEDDED_RUNTIME_RULES = {
     "hydra-target-outside-allowlist": ("critical", "block"),
     "chat-template-code": ("critical", "block"),
     "hf-script-code": ("critical", "block"),
+    "hf-remote-code": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
     # provenance (issue 19: guard/provenance/)
     "model-signature-missing": ("high", "block"),

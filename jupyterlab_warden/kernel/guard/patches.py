@@ -115,6 +115,8 @@ class _Patcher:
                 except (AttributeError, TypeError):
                     state.errors.append(f"could not patch {mod}.{attr}")
                     continue
+            if kind in format_loaders.VALIDATING_KINDS:
+                state.validated[f"{mod}.{attr}"] = getattr(owner, leaf, None)
             if f"{mod}.{attr}" not in state.patched:
                 state.patched.append(f"{mod}.{attr}")
         if module_name == "torch" and hasattr(module, "__version__"):

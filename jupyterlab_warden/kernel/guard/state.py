@@ -58,6 +58,9 @@ class GuardState:
         self.confirmations: Dict[str, str] = {}
         self.errors = []
         self.patched = []
+        # "module.name" -> the validating wrapper the guard put there (format_loaders
+        # VALIDATING_KINDS): the hook admits that name only when it resolves to this object
+        self.validated: Dict[str, object] = {}
         self.torch_version: Optional[str] = None
         self.torch_vulnerable: Optional[bool] = None
         self.install_ms: Optional[float] = None
@@ -268,7 +271,8 @@ class GuardState:
         decision = self.decisions.get(key)
         if decision is None:
             decision = self._decide(module, name, roles, scanned)
-            if len(self.decisions) < 50_000:
+            # a validated admission holds for the object it resolved to: checked every time
+            if len(self.decisions) < 50_000 and decision.reason != "validated":
                 self.decisions[key] = decision
         return decision
 
@@ -279,6 +283,9 @@ class GuardState:
         obj, failure = _resolve(module, name, by_name)
         if failure is not None:
             return failure
+        wrapper = self.validated.get(f"{module}.{name}")
+        if wrapper is not None and obj is wrapper:
+            return Decision(True, "validated", f"{module}.{name}")
         decision = judge.judge_object(obj, roles, by_name)
         if (
             decision.allowed

@@ -64,6 +64,9 @@ MODEL_SUFFIXES = (
     ".skops",
     ".nemo",
 )
+# ... and by exact name: Hugging Face configs that make loaders run code (``auto_map`` modules,
+# chat templates); other .json files are data
+MODEL_CONFIG_NAMES = ("config.json", "tokenizer_config.json")
 
 
 def _matches(rel: str, patterns: Sequence[str]) -> bool:
@@ -119,7 +122,7 @@ def files_under(
                 chosen = (
                     _matches(child_rel, include)
                     if include
-                    else name.lower().endswith(MODEL_SUFFIXES)
+                    else name.lower().endswith(MODEL_SUFFIXES) or name in MODEL_CONFIG_NAMES
                 )
                 if chosen:
                     yield path, ""

@@ -84,9 +84,18 @@ CALLABLES = frozenset(
         # the IPC extension-type path, not this); py_buffer wraps a bytes-like object. NOT
         # pyarrow.lib._restore_array: it builds an array from declared lengths/offsets without
         # validating them against its buffers, so a crafted pickle reads process memory out of
-        # bounds (measured with pyarrow 26.0.1) - it stays refused.
+        # bounds (measured with pyarrow 26.0.1): the hook admits it only as the guard's
+        # validating wrapper (guard/format_loaders/arrow_arrays.py), never as itself.
         "pyarrow.lib.type_for_alias",
         "pyarrow.lib.py_buffer",
+        # pd.ArrowDtype columns: arrow type factories. They build a DataType from scalars
+        # (units, time zone names, precisions) or from other types and fields; nothing is
+        # imported, read or called.
+        "pyarrow.lib.timestamp",
+        "pyarrow.lib.decimal128",
+        "pyarrow.lib.list_",
+        "pyarrow.lib.field",
+        "pyarrow.lib.struct",
     )
     + _TORCH_REBUILD
 )
@@ -105,6 +114,8 @@ ARG_ROLES = {
     "numpy._core.multiarray.scalar": ((), VALUE),
     "pyarrow.lib.type_for_alias": ((), VALUE),
     "pyarrow.lib.py_buffer": ((), VALUE),
+    "pyarrow.lib.timestamp": ((), VALUE),
+    "pyarrow.lib.decimal128": ((), VALUE),
     "numpy.core.multiarray.scalar": ((), VALUE),
     "numpy._core.numeric._frombuffer": ((), VALUE),
     "numpy.core.numeric._frombuffer": ((), VALUE),
@@ -318,7 +329,8 @@ MADE_CLASSES = frozenset(
             "PeriodIndex CategoricalIndex IntervalIndex Categorical arrays.BooleanArray "
             "arrays.IntegerArray arrays.FloatingArray arrays.DatetimeArray arrays.TimedeltaArray "
             "arrays.PeriodArray arrays.IntervalArray arrays.SparseArray arrays.StringArray "
-            "arrays.NumpyExtensionArray arrays.ArrowStringArray"
+            "arrays.NumpyExtensionArray arrays.ArrowStringArray arrays.ArrowExtensionArray "
+            "ArrowDtype"
         ).split()
     )
     + (

@@ -73,6 +73,10 @@ REASONS = {
     "policy-allow": "your admin's policy allows it",
     "policy-package-class": "your admin's policy allows this package's classes",
     "curated": "it is a known-safe reconstructor, class or value",
+    "validated": (
+        "the guard replaced it with a wrapper that validates what it builds before anyone can "
+        "use it"
+    ),
     "ml-class": "it is a class of a curated ML library, used without calling its constructor",
     "stdlib-data": "it is a class of a standard-library data module",
     "user-code": "it comes from your own code (outside site-packages and the standard library)",

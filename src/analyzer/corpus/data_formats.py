@@ -29,3 +29,20 @@ m = keras.models.load_model("m.keras")
 m = keras.models.load_model("m.keras", safe_mode=True)
 sm = tf.saved_model.load("export/")  # expect: tf-saved-model-load
 sm = tf.compat.v1.saved_model.loader.load(sess, ["serve"], "export/")  # expect: tf-saved-model-load
+# %%
+import hydra
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+import skops.io as sio
+
+cfg = OmegaConf.load("model_config.yaml")
+model = instantiate(cfg.model)  # expect: hydra-instantiate-config
+model = hydra.utils.instantiate(config=cfg)  # expect: hydra-instantiate-config
+optim = hydra.utils.call(cfg.optimizer, params)  # expect: hydra-instantiate-config
+layer = instantiate({"_target_": "torch.nn.Linear", "in_features": 4, "out_features": 2})
+clf = sio.load("model.skops", trusted=sio.get_untrusted_types(file="model.skops"))  # expect: skops-trusted-types
+clf = sio.load("model.skops", True)  # expect: skops-trusted-types
+clf = sio.loads(blob, trusted=types_from_somewhere)  # expect: skops-trusted-types
+clf = sio.load("model.skops")
+clf = sio.load("model.skops", trusted=None)
+clf = sio.load("model.skops", trusted=["sklearn.ensemble.RandomForestClassifier"])

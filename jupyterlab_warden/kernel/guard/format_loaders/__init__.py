@@ -12,9 +12,9 @@ the target is patched with a wrapper that refuses every call and says why (fail 
 import importlib
 
 from ..errors import WardenBlockedLoad
-from .targets import FAMILY_OF_KIND, LOAD_TARGETS
+from .targets import FAMILY_OF_KIND, LOAD_TARGETS, VALIDATING_KINDS
 
-__all__ = ["LOAD_TARGETS", "maker"]
+__all__ = ["LOAD_TARGETS", "VALIDATING_KINDS", "maker"]
 
 
 def maker(kind: str):

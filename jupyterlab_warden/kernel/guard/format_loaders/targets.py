@@ -8,6 +8,17 @@ _SKOPS_PERSIST = "skops.io._persist"
 
 # family module (in this package) -> its targets
 FAMILIES = {
+    "arrow_arrays": (
+        ("pyarrow.lib", "_restore_array", "pyarrow.lib._restore_array", "arrow-restore"),
+    ),
+    "hf_remote_code": (
+        (
+            "transformers.dynamic_module_utils",
+            "get_class_in_module",
+            "transformers trust_remote_code",
+            "hf-remote-module",
+        ),
+    ),
     "hf_scripts": (
         ("evaluate.loading", "import_main_class", "evaluate.load", "hf-script"),
         ("datasets.load", "import_main_class", "datasets.load_dataset", "hf-script"),
@@ -73,3 +84,6 @@ FAMILIES = {
 LOAD_TARGETS = tuple(target for targets in FAMILIES.values() for target in targets)
 # wrapper kind -> the family module that makes it
 FAMILY_OF_KIND = {target[3]: family for family, targets in FAMILIES.items() for target in targets}
+# kinds whose wrapper replaces a global a pickle may name: the hook admits that global only
+# when it resolves to the wrapper itself (GuardState.validated)
+VALIDATING_KINDS = frozenset(("arrow-restore",))
