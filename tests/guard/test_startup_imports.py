@@ -19,6 +19,8 @@ import sys
 from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 
 FAMILIES = (
+    "arrow_arrays",
+    "hf_remote_code",
     "hf_scripts",
     "hydra_targets",
     "keras_models",
