@@ -67,9 +67,9 @@ interface PythonResult {
 /**
  * Rounds of "a statement rebound a name, look again" before parsing everything. A rebinding
  * (`loader = torch.load`, then `loader(f)` further down) usually needs one more round over
- * the few statements that use the name; parsing the whole cell at the first rebinding parsed
- * ~4x more text for those cells. Bounded, and a round that would parse more than half the
- * cell parses it whole, so a cell costs at most a few parses of its relevant part.
+ * the few statements that use the name, where parsing the whole cell at the first rebinding
+ * parsed several times the relevant text. Bounded, and a round that would parse more than
+ * half the cell parses it whole, so a cell costs at most a few parses of its relevant part.
  */
 const MAX_REFINEMENTS = 3;
 
