@@ -65,10 +65,13 @@ interface PythonResult {
 }
 
 /**
- * Rounds of "a statement rebound a name, look again" before parsing everything: one, so a
- * cell is parsed at most twice (the second time whole when a rebinding needs more again).
+ * Rounds of "a statement rebound a name, look again" before parsing everything. A rebinding
+ * (`loader = torch.load`, then `loader(f)` further down) usually needs one more round over
+ * the few statements that use the name, where parsing the whole cell at the first rebinding
+ * parsed several times the relevant text. Bounded, and a round that would parse more than
+ * half the cell parses it whole, so a cell costs at most a few parses of its relevant part.
  */
-const MAX_REFINEMENTS = 1;
+const MAX_REFINEMENTS = 3;
 
 /**
  * The Python pass over the statements that can matter: they are parsed together (joined in
@@ -127,10 +130,27 @@ function analyzePython(
     if (!more) {
       return result;
     }
-    if (round + 1 >= MAX_REFINEMENTS) {
+    if (
+      round + 1 >= MAX_REFINEMENTS ||
+      selectedLength(statements, selected) * 2 > code.length
+    ) {
       selected.fill(true);
     }
   }
+}
+
+/** Characters in the selected statements. */
+function selectedLength(
+  statements: readonly Statement[],
+  selected: readonly boolean[]
+): number {
+  let n = 0;
+  statements.forEach((s, k) => {
+    if (selected[k]) {
+      n += s.to - s.from;
+    }
+  });
+  return n;
 }
 
 /** Parse and walk `pieces` of `code` (all of it when null). */

@@ -163,12 +163,16 @@ export const DEFAULT_POLICY: IPolicyDocument = {
   revision: 0
 };
 
-/** Scan these files, in order (a worker gets a contiguous slice of a folder's files). */
+/**
+ * Scan these files, in order (a thread gets batches of consecutive files); `own` caches
+ * each folder's own modules across the batches of one thread.
+ */
 export function scanFiles(
   files: readonly string[],
   options: AnalyzerOptions,
   minSeverity: Severity,
-  policy: IPolicyDocument
+  policy: IPolicyDocument,
+  own: OwnModules = new OwnModules()
 ): ScanReport {
   const report: ScanReport = {
     findings: [],
@@ -186,7 +190,6 @@ export function scanFiles(
     sources: []
   };
   const threshold = SEVERITIES.indexOf(minSeverity);
-  const own = new OwnModules();
   const dependencies = new DependencyScan(
     policy,
     options,
@@ -317,7 +320,7 @@ function codePointColumn(text: string, offset: number): number {
  * The project's own top-level modules per folder: .py files and packages next to the file
  * (model.py beside train.py), so `from model import GPT` is known to be the project's code.
  */
-class OwnModules {
+export class OwnModules {
   private readonly cache = new Map<string, ReadonlySet<string>>();
 
   of(folder: string): ReadonlySet<string> {

@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { threadCount, MIN_FILES_PER_WORKER } from './workers';
+import {
+  BATCH_FILES,
+  joinBatches,
+  threadCount,
+  MIN_FILES_PER_WORKER
+} from './workers';
+import type { ScanReport } from './report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CORPUS = path.join(ROOT, 'src', 'analyzer', 'corpus');
@@ -62,14 +68,55 @@ function run(jobs: string) {
   );
 }
 
-it('gives the same report on two threads as on one', () => {
+it('gives the same report on two and three threads as on one', () => {
   const one = run('1');
   const two = run('2');
+  const three = run('3');
   expect(one.status).toBe(1);
   expect(two.status).toBe(1);
+  expect(three.status).toBe(1);
   expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(100);
+  // More batches than threads, so the threads really interleave batches.
+  expect(2 * MIN_FILES_PER_WORKER + 20).toBeGreaterThan(6 * BATCH_FILES);
   expect(two.stdout).toBe(one.stdout);
-}, 60000);
+  expect(three.stdout).toBe(one.stdout);
+}, 90000);
+
+function batch(file: string): ScanReport {
+  return {
+    findings: [],
+    ignored: [],
+    folders: new Map([['d', { files: 1, findings: 0 }]]),
+    errors: [file],
+    filesScanned: 1
+  };
+}
+
+it('joins batches from any thread in batch order, and refuses a missing or doubled one', () => {
+  const joined = joinBatches(
+    [
+      [2, batch('c')],
+      [0, batch('a')],
+      [1, batch('b')]
+    ],
+    3
+  );
+  expect(joined.errors).toEqual(['a', 'b', 'c']);
+  expect(joined.filesScanned).toBe(3);
+  expect(joined.folders.get('d')).toEqual({ files: 3, findings: 0 });
+  expect(() => joinBatches([[0, batch('a')]], 2)).toThrow(
+    /batch 1 was never scanned/
+  );
+  expect(() =>
+    joinBatches(
+      [
+        [0, batch('a')],
+        [0, batch('a')]
+      ],
+      1
+    )
+  ).toThrow(/reported twice/);
+});
 
 it('uses one thread for small scans and at most the cores asked for', () => {
   expect(threadCount(10, undefined)).toBe(1);

@@ -1,8 +1,11 @@
 /**
- * warden-scan over many files on every core: the file list is cut into contiguous slices, the
- * main thread scans the first and node worker_threads the others (each runs this same bundle,
- * see warden-scan.ts), and the reports are joined in file order, so the output is the same
- * as a scan in one thread.
+ * warden-scan over many files on every core. The file list is cut into small batches of
+ * consecutive files; the main thread and node worker_threads (each runs this same bundle,
+ * see warden-scan.ts) take the next batch from one shared counter (Atomics.add on a
+ * SharedArrayBuffer) until none is left, so a thread that starts late or gets less CPU on a
+ * busy machine simply scans fewer batches and no thread waits for another's fixed share.
+ * The batch reports are joined in batch order, so the output is the same as a scan in one
+ * thread.
  */
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -10,21 +13,56 @@ import type { AnalyzerOptions, Severity } from '../analyzer';
 import type { IPolicyDocument } from '../contracts';
 import { collectFiles, type InputError } from './inputs';
 import type { ScanReport } from './report';
-import { finishScan, prepareScan, scanFiles, type ScanIO } from './scan';
+import {
+  finishScan,
+  OwnModules,
+  prepareScan,
+  scanFiles,
+  type ScanIO
+} from './scan';
 
-/** Below this many files per thread a worker's start-up (~50 ms) costs more than it saves. */
+/**
+ * Below this many files per thread a worker's start-up (bundle load and its own JIT
+ * warm-up, ~0.1-0.3 s of CPU) costs more than it saves.
+ */
 export const MIN_FILES_PER_WORKER = 150;
 
-/** What a worker is given (structured-cloned into it). */
+/**
+ * Files per batch: small enough that the threads finish within a few files of each other,
+ * big enough that claiming one (an atomic add) and its report cost nothing next to the scan.
+ */
+export const BATCH_FILES = 16;
+
+/** What a worker is given (structured-cloned into it; `next` is shared, not copied). */
 export interface WorkerTask {
   files: string[];
   options: AnalyzerOptions;
   minSeverity: Severity;
   policy: IPolicyDocument;
+  /** Int32 batch counter shared by every thread of the scan. */
+  next: SharedArrayBuffer;
 }
 
-export function runWorkerTask(task: WorkerTask): ScanReport {
-  return scanFiles(task.files, task.options, task.minSeverity, task.policy);
+/** A thread's share: [batch index, its report] in the order the batches were taken. */
+export type BatchReports = Array<[number, ScanReport]>;
+
+/** Scan batches of `task.files` until the shared counter runs past the end. */
+export function runWorkerTask(task: WorkerTask): BatchReports {
+  const next = new Int32Array(task.next);
+  const own = new OwnModules();
+  const out: BatchReports = [];
+  for (;;) {
+    const batch = Atomics.add(next, 0, 1);
+    const from = batch * BATCH_FILES;
+    if (from >= task.files.length) {
+      return out;
+    }
+    const files = task.files.slice(from, from + BATCH_FILES);
+    out.push([
+      batch,
+      scanFiles(files, task.options, task.minSeverity, task.policy, own)
+    ]);
+  }
 }
 
 /** How many threads for `files` files: --jobs, else the cores node may use. */
@@ -54,32 +92,31 @@ export async function runScanOnAllCores(
     exclude: args.exclude
   });
   const threads = threadCount(files.length, args.jobs);
-  const slices: string[][] = [];
-  for (let t = 0; t < threads; t++) {
-    slices.push(
-      files.slice(
-        Math.floor((t * files.length) / threads),
-        Math.floor(((t + 1) * files.length) / threads)
-      )
-    );
+  let report: ScanReport;
+  if (threads === 1) {
+    report = scanFiles(files, options, args.minSeverity, policy);
+  } else {
+    const task: WorkerTask = {
+      files,
+      options,
+      minSeverity: args.minSeverity,
+      policy,
+      next: new SharedArrayBuffer(4)
+    };
+    // Workers start on their own threads while this one scans.
+    const others: Array<Promise<BatchReports>> = [];
+    for (let t = 1; t < threads; t++) {
+      others.push(inWorker(script, task));
+    }
+    const mine = runWorkerTask(task);
+    const batches = mine.concat(...(await Promise.all(others)));
+    report = joinBatches(batches, Math.ceil(files.length / BATCH_FILES));
   }
-  const task = (slice: string[]): WorkerTask => ({
-    files: slice,
-    options,
-    minSeverity: args.minSeverity,
-    policy
-  });
-  const others = slices.slice(1).map(slice => inWorker(script, task(slice)));
-  const reports = [
-    runWorkerTask(task(slices[0])),
-    ...(await Promise.all(others))
-  ];
-  const report = joinReports(reports);
   report.errors.unshift(...inputErrors.map(e => e.message));
   return finishScan(report, args, io);
 }
 
-function inWorker(script: string, task: WorkerTask): Promise<ScanReport> {
+function inWorker(script: string, task: WorkerTask): Promise<BatchReports> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: task });
     worker.once('message', resolve);
@@ -90,6 +127,26 @@ function inWorker(script: string, task: WorkerTask): Promise<ScanReport> {
       }
     });
   });
+}
+
+/**
+ * The batch reports of every thread as one report in file order. Fails (rather than report
+ * a partial scan as complete) unless each of the `count` batches is there exactly once.
+ */
+export function joinBatches(batches: BatchReports, count: number): ScanReport {
+  const ordered: ScanReport[] = new Array(count);
+  for (const [index, report] of batches) {
+    if (!(index >= 0 && index < count) || ordered[index] !== undefined) {
+      throw new Error(`scan batch ${index} reported twice or out of range`);
+    }
+    ordered[index] = report;
+  }
+  for (let i = 0; i < count; i++) {
+    if (ordered[i] === undefined) {
+      throw new Error(`scan batch ${i} was never scanned`);
+    }
+  }
+  return joinReports(ordered);
 }
 
 /** Reports of consecutive slices, as one. */
