@@ -14,6 +14,7 @@
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { parse as parseToml } from 'smol-toml';
+import { LineIndex } from '../analyzer/positions';
 import { condaSpec } from './installers';
 import { newRequest, type InstallRequest, type Place } from './request';
 import {
@@ -57,30 +58,16 @@ export function readManifest(
     : readEnvironment(fullPath, text, context);
 }
 
-/** The 1-based line where `needle` is first written as a quoted string at or after `from`. */
+/** Lines of a manifest: the line of an offset, and where a written value first stands. */
 class Lines {
-  private readonly starts: number[] = [0];
+  private readonly index: LineIndex;
 
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      if (text[i] === '\n') {
-        this.starts.push(i + 1);
-      }
-    }
+    this.index = new LineIndex(text);
   }
 
   lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo + 1;
+    return this.index.position(offset).line;
   }
 
   /** The line of the first of `needles` found after `from` (fallback: the line of `from`). */

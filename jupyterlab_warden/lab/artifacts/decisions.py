@@ -15,6 +15,7 @@ import os
 import re
 from typing import Dict, Mapping, Optional
 
+from ..central.revision_floor import read_floor, write_floor
 from ..central.signing import PolicyRejected, verified_payload
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -138,18 +139,15 @@ class FleetDecisionStore:
         """Raise the floor to the floor file's; an offline copy below it (or with other content
         at the same revision) is not used."""
         try:
-            with open(self.floor_path, encoding="utf-8") as fh:
-                saved = json.load(fh)
-            revision, content = saved["revision"], saved.get("content")
-            if not isinstance(revision, int) or isinstance(revision, bool):
-                raise ValueError("revision is not an integer")
-        except FileNotFoundError:
+            saved = read_floor(self.floor_path)
+        except (OSError, ValueError) as err:
+            self.last_error = f"decisions floor {self.floor_path} unreadable: {err}"
+            return
+        if saved is None:
             if self._floor["revision"] is not None:
                 self._save_floor()  # a copy from before the floor file existed: record it
             return
-        except (OSError, ValueError, TypeError, KeyError) as err:
-            self.last_error = f"decisions floor {self.floor_path} unreadable: {err}"
-            return
+        revision, content = saved
         held = self._floor["revision"]
         if (
             held is None
@@ -169,10 +167,4 @@ class FleetDecisionStore:
             }
 
     def _save_floor(self) -> None:
-        tmp = self.floor_path + ".tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self._floor, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.floor_path)
+        write_floor(self.floor_path, self._floor["revision"], self._floor["content"])

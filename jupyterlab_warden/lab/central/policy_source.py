@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .backoff import Backoff
 from .client import CentralClient
 from .policy_check import checked_policy, content_digest, is_expired
+from .revision_floor import read_floor, write_floor
 from .signing import PolicyRejected, verified_payload
 
 REJECTED_RULE = "central-policy-rejected"
@@ -270,33 +271,24 @@ class CentralPolicySource:
 
     def _read_floor_file(self) -> None:
         try:
-            with open(self._floor_path, encoding="utf-8") as fh:
-                saved = json.load(fh)
-            revision, content = saved["revision"], saved.get("content")
-            if not isinstance(revision, int) or isinstance(revision, bool):
-                raise ValueError("revision is not an integer")
-        except FileNotFoundError:
-            if self._floor["revision"] is not None:
-                self._save_floor()  # e.g. the first start of this version: record it
-            return
-        except (OSError, ValueError, TypeError, KeyError) as err:
+            saved = read_floor(self._floor_path)
+        except (OSError, ValueError) as err:
             problem = f"cannot read the policy floor {self._floor_path}: {err}"
             self.load_error = "; ".join(p for p in (self.load_error, problem) if p)
             return
+        if saved is None:
+            if self._floor["revision"] is not None:
+                self._save_floor()  # e.g. the first start of this version: record it
+            return
+        revision, content = saved
         if self._floor["revision"] is None or revision > self._floor["revision"]:
-            self._floor = {"revision": revision,
-                           "content": content if isinstance(content, str) else None}
+            self._floor = {"revision": revision, "content": content}
 
     def _save_floor(self) -> None:
         # The floor may live where only the admin writes (a pinned floor): then it is read,
         # never written, and the floor in memory still rises for this run.
         try:
-            tmp = self._floor_path + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(self._floor, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self._floor_path)
+            write_floor(self._floor_path, self._floor["revision"], self._floor["content"])
             self._floor_save_failed = False
         except OSError as err:
             if not self._floor_save_failed:
