@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { LockedPeriodicPass } from '../db/periodic-pass.js';
 
 // Age-based retention of the artifact registry and the package inventory, like the events'
 // (events/retention.ts): chain rows (sources, loads) not seen for the retention age, files no
@@ -9,84 +10,49 @@ import type { Database } from '../db/database.js';
 const CHUNK = 2000;
 const LOCK = 727276;
 
-export class ArtifactRetention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-
+export class ArtifactRetention extends LockedPeriodicPass {
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly maxAgeMs: number,
-    private readonly onError: (e: Error) => void = () => undefined
-  ) {}
-
-  start(intervalMs: number) {
-    if (this.timer || intervalMs <= 0 || this.maxAgeMs <= 0) {
-      return;
-    }
-    this.timer = setInterval(
-      () => void this.enforce().catch(e => this.onError(e as Error)),
-      intervalMs
-    );
-    this.timer.unref();
+    onError: (e: Error) => void = () => undefined
+  ) {
+    super(db, LOCK, onError);
   }
 
-  async stop() {
-    if (this.timer) {
-      clearInterval(this.timer);
-    }
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  protected enabled(): boolean {
+    return this.maxAgeMs > 0;
   }
 
-  /** One pass; returns how many rows it deleted. */
-  enforce(now = Date.now()): Promise<number> {
-    this.running ??= this.pass(now).finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(now: number): Promise<number> {
-    if (this.maxAgeMs <= 0) {
-      return 0;
-    }
+  protected async pass(tx: Database, now: number): Promise<number> {
     const cutoff = now - this.maxAgeMs;
-    return this.db.transaction(async tx => {
-      if (tx.dialect === 'postgres') {
-        const got = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-          LOCK
-        ]);
-        if (!got[0]?.ok) {
-          return 0;
-        }
-      }
-      const steps: [string, string][] = [
-        ['artifact_sources', 'last_at < $1'],
-        ['artifact_loads', 'last_at < $1'],
-        // a file still named by a chain row stays (its chain went first, above)
-        [
-          'artifacts',
-          `last_seen < $1 AND decision IS NULL
+    const steps: [string, string][] = [
+      ['artifact_sources', 'last_at < $1'],
+      ['artifact_loads', 'last_at < $1'],
+      // a file still named by a chain row stays (its chain went first, above)
+      [
+        'artifacts',
+        `last_seen < $1 AND decision IS NULL
            AND NOT EXISTS (SELECT 1 FROM artifact_sources s WHERE s.sha256 = artifacts.sha256)
            AND NOT EXISTS (SELECT 1 FROM artifact_loads l WHERE l.sha256 = artifacts.sha256)`
-        ],
-        ['lab_packages', 'lab IN (SELECT lab FROM package_snapshots WHERE reported_at < $1)'],
-        ['package_snapshots', 'reported_at < $1']
-      ];
-      let deleted = 0;
-      for (const [table, where] of steps) {
-        const key = table === 'lab_packages' || table === 'package_snapshots' ? 'lab' : 'id';
-        for (;;) {
-          const gone = await tx.query(
-            `DELETE FROM ${table} WHERE ${key} IN
+      ],
+      ['lab_packages', 'lab IN (SELECT lab FROM package_snapshots WHERE reported_at < $1)'],
+      ['package_snapshots', 'reported_at < $1']
+    ];
+    let deleted = 0;
+    for (const [table, where] of steps) {
+      const key = table === 'lab_packages' || table === 'package_snapshots' ? 'lab' : 'id';
+      for (;;) {
+        const gone = await tx.query(
+          `DELETE FROM ${table} WHERE ${key} IN
                (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${CHUNK}) RETURNING 1 AS x`,
-            [cutoff]
-          );
-          deleted += gone.length;
-          if (gone.length < CHUNK) {
-            break;
-          }
+          [cutoff]
+        );
+        deleted += gone.length;
+        if (gone.length < CHUNK) {
+          break;
         }
       }
-      return deleted;
-    });
+    }
+    return deleted;
   }
 }

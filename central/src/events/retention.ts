@@ -1,4 +1,5 @@
 import { type Database, num } from '../db/database.js';
+import { LockedPeriodicPass } from '../db/periodic-pass.js';
 
 // Bounded storage: events older than the retention age (by arrival, which a lab cannot set)
 // are deleted, then, while the total is over the size cap, the oldest events of the lab that
@@ -14,110 +15,79 @@ export interface RetentionLimits {
 const CHUNK = 2000;
 const LOCK = 727275;
 
-export class Retention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+export class Retention extends LockedPeriodicPass {
   /** Events deleted by this replica since start. */
   deleted = 0;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly limits: RetentionLimits,
-    private readonly onError: (e: Error) => void = () => undefined
-  ) {}
+    onError: (e: Error) => void = () => undefined
+  ) {
+    super(db, LOCK, onError);
+  }
 
-  start(intervalMs: number) {
-    if (this.timer || intervalMs <= 0) {
-      return;
+  protected enabled(): boolean {
+    return true; // the size cap and the age are checked in the pass (either may be off)
+  }
+
+  protected async pass(tx: Database, now: number): Promise<number> {
+    let deleted = 0;
+    if (this.limits.maxAgeMs > 0) {
+      const cutoff = now - this.limits.maxAgeMs;
+      for (;;) {
+        const n = await this.deleteChunk(tx, 'WHERE received_ms < $1', [cutoff]);
+        deleted += n;
+        if (n < CHUNK) {
+          break;
+        }
+      }
     }
-    this.timer = setInterval(
-      () => void this.enforce().catch(e => this.onError(e as Error)),
-      intervalMs
-    );
-    this.timer.unref();
-  }
-
-  async stop() {
-    if (this.timer) {
-      clearInterval(this.timer);
+    if (this.limits.maxBytes > 0) {
+      for (;;) {
+        const total = num(
+          (await tx.query('SELECT COALESCE(SUM(bytes), 0) AS b FROM lab_usage'))[0]?.b
+        );
+        if (total <= this.limits.maxBytes) {
+          break;
+        }
+        // Fair: the lab storing the most goes first (it is over its share whenever the
+        // total is over the cap), its oldest events, down to the share or what is over.
+        // A lab within its share never loses evidence to another lab's flood.
+        const labs = await tx.query(
+          'SELECT lab, bytes FROM lab_usage WHERE bytes > 0 ORDER BY bytes DESC, lab LIMIT 1'
+        );
+        const counted = await tx.query('SELECT COUNT(*) AS n FROM lab_usage WHERE bytes > 0');
+        if (!labs.length) {
+          break;
+        }
+        const lab = String(labs[0].lab);
+        const share = this.limits.maxBytes / Math.max(1, num(counted[0]?.n));
+        const rows = await tx.query(
+          'SELECT id, size_bytes FROM events WHERE lab = $1 ORDER BY id LIMIT $2',
+          [lab, CHUNK]
+        );
+        if (!rows.length) {
+          break;
+        }
+        let over = Math.min(total - this.limits.maxBytes, num(labs[0].bytes) - share);
+        let last = 0;
+        for (const r of rows) {
+          last = num(r.id);
+          over -= num(r.size_bytes);
+          if (over <= 0) {
+            break;
+          }
+        }
+        const n = await this.deleteChunk(tx, 'WHERE lab = $1 AND id <= $2', [lab, last]);
+        deleted += n;
+        if (n === 0) {
+          break;
+        }
+      }
     }
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One pass; returns how many events it deleted. */
-  enforce(now = Date.now()): Promise<number> {
-    this.running ??= this.pass(now).finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(now: number): Promise<number> {
-    return this.db.transaction(async tx => {
-      if (tx.dialect === 'postgres') {
-        const got = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-          LOCK
-        ]);
-        if (!got[0]?.ok) {
-          return 0;
-        }
-      }
-      let deleted = 0;
-      if (this.limits.maxAgeMs > 0) {
-        const cutoff = now - this.limits.maxAgeMs;
-        for (;;) {
-          const n = await this.deleteChunk(tx, 'WHERE received_ms < $1', [cutoff]);
-          deleted += n;
-          if (n < CHUNK) {
-            break;
-          }
-        }
-      }
-      if (this.limits.maxBytes > 0) {
-        for (;;) {
-          const total = num(
-            (await tx.query('SELECT COALESCE(SUM(bytes), 0) AS b FROM lab_usage'))[0]?.b
-          );
-          if (total <= this.limits.maxBytes) {
-            break;
-          }
-          // Fair: the lab storing the most goes first (it is over its share whenever the
-          // total is over the cap), its oldest events, down to the share or what is over.
-          // A lab within its share never loses evidence to another lab's flood.
-          const labs = await tx.query(
-            'SELECT lab, bytes FROM lab_usage WHERE bytes > 0 ORDER BY bytes DESC, lab LIMIT 1'
-          );
-          const counted = await tx.query('SELECT COUNT(*) AS n FROM lab_usage WHERE bytes > 0');
-          if (!labs.length) {
-            break;
-          }
-          const lab = String(labs[0].lab);
-          const share = this.limits.maxBytes / Math.max(1, num(counted[0]?.n));
-          const rows = await tx.query(
-            'SELECT id, size_bytes FROM events WHERE lab = $1 ORDER BY id LIMIT $2',
-            [lab, CHUNK]
-          );
-          if (!rows.length) {
-            break;
-          }
-          let over = Math.min(total - this.limits.maxBytes, num(labs[0].bytes) - share);
-          let last = 0;
-          for (const r of rows) {
-            last = num(r.id);
-            over -= num(r.size_bytes);
-            if (over <= 0) {
-              break;
-            }
-          }
-          const n = await this.deleteChunk(tx, 'WHERE lab = $1 AND id <= $2', [lab, last]);
-          deleted += n;
-          if (n === 0) {
-            break;
-          }
-        }
-      }
-      this.deleted += deleted;
-      return deleted;
-    });
+    this.deleted += deleted;
+    return deleted;
   }
 
   /** Deletes up to CHUNK matching events (oldest first) and their outbox rows. */
