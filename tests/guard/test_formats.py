@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from format_runs import run_script
 
 from jupyterlab_warden.kernel.guard import WardenBlockedLoad
 from jupyterlab_warden.kernel.scan import DANGEROUS, scan_file
@@ -353,16 +354,9 @@ def test_yaml_subclass_of_safe_loader_with_a_python_constructor_is_judged(guard,
 
 
 def _prebound(out, mode):
-    env = dict(os.environ, KERAS_BACKEND="torch", PYTHONPATH=str(HERE.parent.parent))
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "prebound_loaders.py"), str(out), mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    # the script installs the guard itself in its "guard" mode
+    env = {"KERAS_BACKEND": "torch"}
+    return run_script("prebound_loaders.py", out, mode, with_warden=True, env=env, timeout=240)
 
 
 def test_loader_references_taken_before_the_guard_and_loaders_used_directly(files):

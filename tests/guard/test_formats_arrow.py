@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from format_runs import run_script
 
 # a pip install of pyarrow on first use and two fresh interpreters: minutes on a busy machine
 pytestmark = pytest.mark.timeout(900)
@@ -35,17 +36,7 @@ def arrow_libs():
 
 
 def _run(out, step, libs, with_warden):
-    path = [str(libs)] + ([str(REPO)] if with_warden else [])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "arrow_pickles.py"), str(out), step],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_script("arrow_pickles.py", out, step, with_warden=with_warden, path=[libs])
 
 
 @pytest.fixture(scope="module")

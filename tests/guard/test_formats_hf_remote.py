@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from format_runs import run_script
 
 # two fresh interpreters importing transformers and torch: minutes on a busy 2-core machine
 pytestmark = pytest.mark.timeout(900)
@@ -19,19 +20,8 @@ REPO = HERE.parent.parent
 
 
 def _run(out, step, home, with_warden):
-    env = dict(os.environ, HF_HOME=str(home), HF_HUB_OFFLINE="1")
-    env.pop("PYTHONPATH", None)
-    if with_warden:
-        env["PYTHONPATH"] = str(REPO)
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "hf_remote_files.py"), str(out), step],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    env = {"HF_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return run_script("hf_remote_files.py", out, step, with_warden=with_warden, env=env)
 
 
 @pytest.fixture(scope="module")

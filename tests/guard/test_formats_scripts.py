@@ -5,7 +5,6 @@ changes how pandas pickles DataFrames for any process that can import it) never 
 shared environment - they are installed with pip into a cache folder of their own on first use
 (``$WARDEN_HF_LIBS`` names a ready one) and put on the children's path only."""
 
-import json
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from format_runs import run_script
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -33,23 +33,9 @@ def hf_libs():
 
 
 def _run(out, mode, libs, cache, with_warden):
-    path = [str(libs)] + ([str(REPO)] if with_warden else [])
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join(path),
-        HF_HOME=str(cache),  # evaluate copies a metric into its modules cache: one per run
-        HF_HUB_OFFLINE="1",
-        HF_DATASETS_OFFLINE="1",
-    )
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "script_files.py"), str(out), mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    # evaluate copies a metric into its modules cache: one per run
+    env = {"HF_HOME": str(cache), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    return run_script("script_files.py", out, mode, with_warden=with_warden, path=[libs], env=env)
 
 
 @pytest.fixture(scope="module")
