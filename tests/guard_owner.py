@@ -2,6 +2,12 @@
 that needs an in-process guard installs it and every folder (tests/guard, tests/provenance)
 shares that state: a second ``install()`` in the same process returns None by design."""
 
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
 _OWNER = []
 
 
@@ -15,3 +21,45 @@ def owner_state():
         assert state is not None, "a guard was installed before the test fixture"
         _OWNER.append(state)
     return _OWNER[0]
+
+
+# Fixtures the folders that test the in-process guard share (imported by their conftest).
+_REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def event_validator():
+    schema = json.loads((_REPO / "schema" / "event.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture()
+def marker(tmp_path):
+    path = tmp_path / "PWNED"
+    yield path
+    assert not path.exists(), f"the payload ran: {path} exists"
+
+
+def guard_for_test(tmp_path, validator, check=None):
+    """The body of a ``guard`` fixture: the process-wide guard with the built-in default
+    policy, a fresh spool folder and an event list for this test; afterwards every event it
+    recorded obeys the event contract (and ``check``), and the guard is reset."""
+    from jupyterlab_warden.kernel.guard.events import EventSink
+
+    state = owner_state()
+    state.set_policy({})
+    old_sink = state.sink
+    spool = tmp_path / "spool"
+    spool.mkdir(mode=0o700)  # the lab server prepares it before kernels start
+    state.sink = EventSink(str(spool))
+    events = []
+    state.sink.callbacks.append(events.append)
+    state.events = events
+    yield state
+    for event in events:
+        validator.validate(event)
+        if check:
+            check(event)
+    state.sink = old_sink
+    state.set_policy({})
+    state.confirmations.clear()

@@ -3,24 +3,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from install_env import REPO, child_env, spooled  # noqa: E402
+from guard_owner import event_validator  # noqa: E402, F401 (fixture)
+from install_env import child_env, spooled  # noqa: E402
 from local_index import LocalIndex, build_wheel  # noqa: E402
 
 # Served by the local index: a benign package, a listed malicious name and imitation names.
 # Their module records that it was imported, so "installed" is checked on disk.
 PACKAGES = ("warden-demo-pkg", "aiohtt", "torcj", "scikit-lean", "tranformers")
-
-
-@pytest.fixture(scope="session")
-def event_validator():
-    schema = json.loads((REPO / "schema" / "event.schema.json").read_text())
-    return jsonschema.Draft202012Validator(schema)
 
 
 @pytest.fixture(scope="module")
@@ -69,5 +63,5 @@ class GuardedRun:
 
 
 @pytest.fixture()
-def guarded(tmp_path, event_validator):
+def guarded(tmp_path, event_validator):  # noqa: F811 (the fixture imported above)
     return GuardedRun(tmp_path, event_validator)

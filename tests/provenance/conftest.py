@@ -1,46 +1,14 @@
-import json
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
-from guard_owner import owner_state
+from guard_owner import event_validator, guard_for_test, marker  # noqa: F401 (fixtures)
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 
-@pytest.fixture(scope="session")
-def event_validator():
-    schema = json.loads((REPO / "schema" / "event.schema.json").read_text())
-    return jsonschema.Draft202012Validator(schema)
-
-
 @pytest.fixture()
-def guard(tmp_path, event_validator):
+def guard(tmp_path, event_validator):  # noqa: F811 (the fixture imported above)
     """The process-wide guard with a fresh spool and event list; set_policy per test."""
-    from jupyterlab_warden.kernel.guard.events import EventSink
-
-    state = owner_state()
-    state.set_policy({})
-    old_sink = state.sink
-    spool = tmp_path / "spool"
-    spool.mkdir(mode=0o700)
-    state.sink = EventSink(str(spool))
-    events = []
-    state.sink.callbacks.append(events.append)
-    state.events = events
-    yield state
-    for event in events:  # every event obeys contract 3 (with the new artifact field)
-        event_validator.validate(event)
-    state.sink = old_sink
-    state.set_policy({})
-    state.confirmations.clear()
-
-
-@pytest.fixture()
-def marker(tmp_path):
-    path = tmp_path / "PWNED"
-    yield path
-    assert not path.exists(), f"the payload ran: {path} exists"
+    yield from guard_for_test(tmp_path, event_validator)
