@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CHAIN_LIMIT } from '../src/artifacts/store.js';
-import { TokenStore } from '../src/auth/tokens.js';
 import { LABS_PER_PACKAGE } from '../src/inventory/packages.js';
-import { call, DIALECTS, startCentral, type Central } from './helpers.js';
+import { call, DIALECTS, issueLab, startCentral, type Central } from './helpers.js';
 
 // Bounded storage for the artifact registry and the package inventory: per-lab row caps
 // enforced by the inserts, age-based retention, and dashboard queries cut in SQL. Real HTTP,
@@ -49,14 +48,7 @@ for (const dialect of DIALECTS) {
         'artifact-rows-per-lab': '3',
         'artifact-retention-days': '30'
       });
-      labB = (
-        await new TokenStore(c.app.db).issue({
-          kind: 'lab',
-          name: 'lab-b',
-          user: 'bob',
-          createdBy: 'test'
-        })
-      ).token;
+      labB = await issueLab(c);
     });
     after(async () => c?.close());
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TokenStore } from '../src/auth/tokens.js';
-import { call, DIALECTS, startCentral, type Central } from './helpers.js';
+import { call, DIALECTS, issueLab, startCentral, type Central } from './helpers.js';
 
 // The fleet registry's merge of several labs' reports (issue 19): worst wins whichever lab
 // reports first, and an admin's mark overrides every report. Real HTTP, SQLite and PostgreSQL.
@@ -23,14 +22,7 @@ for (const dialect of DIALECTS) {
     let labB: string;
     before(async () => {
       c = await startCentral(dialect);
-      labB = (
-        await new TokenStore(c.app.db).issue({
-          kind: 'lab',
-          name: 'lab-b',
-          user: 'bob',
-          createdBy: 'test'
-        })
-      ).token;
+      labB = await issueLab(c);
     });
     after(async () => c?.close());
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { TokenStore } from '../src/auth/tokens.js';
-import { call, DIALECTS, startCentral, type Central } from './helpers.js';
+import { call, DIALECTS, issueLab, startCentral, type Central } from './helpers.js';
 
 // The fleet artifact registry (issue 19) and the package inventory (issue 20), through the
 // real HTTP API on SQLite and on PostgreSQL.
@@ -46,14 +45,7 @@ for (const dialect of DIALECTS) {
     let labB: string;
     before(async () => {
       c = await startCentral(dialect);
-      labB = (
-        await new TokenStore(c.app.db).issue({
-          kind: 'lab',
-          name: 'lab-b',
-          user: 'bob',
-          createdBy: 'test'
-        })
-      ).token;
+      labB = await issueLab(c);
     });
     after(async () => c?.close());
 

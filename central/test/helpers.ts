@@ -103,6 +103,12 @@ export async function startCentral(
   };
 }
 
+/** A second lab's token on `c` (the first is `c.lab`). */
+export async function issueLab(c: Central, name = 'lab-b', user = 'bob'): Promise<string> {
+  return (await new TokenStore(c.app.db).issue({ kind: 'lab', name, user, createdBy: 'test' }))
+    .token;
+}
+
 export function bearer(token: string, extra: Record<string, string> = {}) {
   return { authorization: `Bearer ${token}`, ...extra };
 }
