@@ -204,11 +204,70 @@ function applyIndexOption(
   }
 }
 
+/** `uv <global options> <command>`: the command read where `--directory` puts uv, then the
+ * global options applied to it. */
+function uvAfterGlobalOptions(
+  leading: string[],
+  rest: string[],
+  context: CommandContext
+): InstallRequest | null {
+  let directory: string | null = null;
+  for (const [name, value] of optionWords(
+    newRequest('uv', 'uv'),
+    'uv',
+    leading,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === '--directory') {
+      directory = value;
+    }
+  }
+  const request = uvRequest(
+    rest,
+    directory === null
+      ? context
+      : { ...context, cwd: path.resolve(context.cwd, directory) }
+  );
+  if (!request) {
+    return null;
+  }
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    leading,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === '--config-file') {
+      request.problems.push({
+        text: "uv --config-file: Warden does not read uv's configuration files (its index settings could point anywhere)",
+        place: context.place
+      });
+    } else if (
+      name !== null &&
+      name !== '--directory' &&
+      name !== '--project'
+    ) {
+      applyUvOption(request, name, value, context);
+    }
+  }
+  return request;
+}
+
 /** `uv pip install|sync|compile`, `uv add`, `uv tool install|run`, `uvx`, `uv run --with`. */
 export function uvRequest(
   args: string[],
   context: CommandContext
 ): InstallRequest | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  if (start > 0) {
+    return uvAfterGlobalOptions(
+      args.slice(0, start),
+      args.slice(start),
+      context
+    );
+  }
   let request: InstallRequest;
   let positionalAreFiles = false;
   let rest: string[];
@@ -293,9 +352,10 @@ const UV_FILE_OPTIONS = [
 
 /**
  * `[option, value]` for each option (value null for a flag) and `[null, word]` for each
- * positional word of a uv or conda command line, values taken as `valued` says. A missing
- * value, or another option where a value belongs (Warden's table and the tool disagree),
- * is a problem and ends the reading.
+ * positional word of a uv or conda command line, values taken as `valued` says. Short
+ * options may be bundled or carry their value (`-qU`, `-ihttps://...`, `-rreq.txt`), as clap
+ * and argparse read them. A missing value, or another option where a value belongs
+ * (Warden's table and the tool disagree), is a problem and ends the reading.
  */
 function* optionWords(
   request: InstallRequest,
@@ -310,15 +370,33 @@ function* optionWords(
       yield [null, word];
       continue;
     }
-    const eq = word.indexOf('=');
-    const name = eq < 0 ? word : word.slice(0, eq);
-    if (!valued.has(name)) {
-      yield [name, null];
-      continue;
-    }
-    if (eq >= 0) {
-      yield [name, word.slice(eq + 1)];
-      continue;
+    let name: string | null = null;
+    if (word.startsWith('--') || word.length === 2 || word[2] === '=') {
+      const eq = word.indexOf('=');
+      name = eq < 0 ? word : word.slice(0, eq);
+      if (!valued.has(name)) {
+        yield [name, null];
+        continue;
+      }
+      if (eq >= 0) {
+        yield [name, word.slice(eq + 1)];
+        continue;
+      }
+    } else {
+      for (let k = 1; k < word.length; k++) {
+        const option = '-' + word[k];
+        if (!valued.has(option)) {
+          yield [option, null];
+        } else if (k + 1 < word.length) {
+          yield [option, word.slice(k + 1)];
+          break;
+        } else {
+          name = option; // its value is the next word
+        }
+      }
+      if (name === null) {
+        continue;
+      }
     }
     if (i >= args.length) {
       request.problems.push({
@@ -336,6 +414,56 @@ function* optionWords(
     }
     yield [name, args[i++]];
   }
+}
+
+// uv's commands: those that install and those that do not, to find the command after global
+// options (an unknown valued global option must not make `uv --x v pip install P` unread).
+const UV_COMMANDS = new Set(
+  `pip add tool x run sync lock remove tree venv python cache self version help init export
+  build publish format generate-shell-completion`.split(/\s+/)
+);
+const CONDA_COMMANDS = new Set(
+  `install create update upgrade env remove uninstall list info search config clean run init
+  activate deactivate export shell self-update repoquery doctor notices package compare rename
+  help`.split(/\s+/)
+);
+// options that only come before the command (micromamba's root prefix, config files)
+const CONDA_GLOBAL_VALUED = new Set([
+  ...CONDA_VALUED,
+  '-r',
+  '--root-prefix',
+  '--rc-file',
+  '--log-level'
+]);
+
+/**
+ * Where the command starts after leading global options: past each option (and its value,
+ * as `valued` says); a word that is no command there (the value of a valued option Warden
+ * does not know) is skipped up to the next command word.
+ */
+function subcommandStart(
+  args: string[],
+  valued: Set<string>,
+  commands: Set<string>
+): number {
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-') {
+    const eq = args[i].indexOf('=');
+    const name = eq < 0 ? args[i] : args[i].slice(0, eq);
+    i++;
+    if (valued.has(name) && eq < 0) {
+      i++;
+    }
+  }
+  if (i === 0 || i >= args.length || commands.has(args[i])) {
+    return i;
+  }
+  for (let j = i; j < args.length; j++) {
+    if (commands.has(args[j])) {
+      return j;
+    }
+  }
+  return i;
 }
 
 function applyUvOption(
@@ -379,6 +507,32 @@ export function condaRequest(
   context: CommandContext,
   readEnvironmentFile?: (request: InstallRequest, fullPath: string) => void
 ): InstallRequest | null {
+  const start = subcommandStart(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS);
+  if (start > 0) {
+    const request = condaRequest(
+      tool,
+      args.slice(start),
+      context,
+      readEnvironmentFile
+    );
+    if (request) {
+      for (const [name] of optionWords(
+        request,
+        tool,
+        args.slice(0, start),
+        CONDA_GLOBAL_VALUED,
+        context.place
+      )) {
+        if (name === '--rc-file') {
+          request.problems.push({
+            text: `${tool} --rc-file: Warden does not read conda configuration files (their channels could point anywhere)`,
+            place: context.place
+          });
+        }
+      }
+    }
+    return request;
+  }
   let command: string;
   let rest: string[];
   let envFile = false;

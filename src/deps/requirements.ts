@@ -236,30 +236,58 @@ export function readTextInto(
   }
 }
 
+/** Python's str.isspace() characters (pip's regexes and strip() use them, not JavaScript's). */
+const PY_SPACE =
+  '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+/** pip's req_file.COMMENT_RE: a comment starts a line or follows white space. */
+const COMMENT = new RegExp(`(^|[${PY_SPACE}]+)#.*$`, 's');
+const WHOLE_LINE_COMMENT = new RegExp(`^([${PY_SPACE}]+)?#`);
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+/** Python's str.splitlines() line boundaries. */
+// eslint-disable-next-line no-control-regex -- the control characters Python splits lines at
+const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/;
+
+/**
+ * The lines pip reads, as its `req_file.preprocess` makes them: a line ending in a backslash
+ * joins the next (backslashes stripped, no space added) unless the whole line is a comment;
+ * comments are cut after joining (a port of the kernel's `_logical_lines`).
+ */
 function logicalLines(text: string): Array<[number, string]> {
-  const out: Array<[number, string]> = [];
-  let pending = '';
-  let start = 0;
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = text.split(PY_LINE_BREAK);
   if (lines[lines.length - 1] === '') {
     lines.pop(); // Python's splitlines: no empty last line
   }
+  const joined: Array<[number, string]> = [];
+  let parts: string[] = [];
+  let start = 0;
   lines.forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/s, '');
-    if (!pending) {
-      start = i + 1;
+    let line = raw;
+    const comment = WHOLE_LINE_COMMENT.test(line);
+    if (!line.endsWith('\\') || comment) {
+      if (comment) {
+        line = ' ' + line;
+      }
+      if (parts.length) {
+        parts.push(line);
+        joined.push([start, parts.join('')]);
+        parts = [];
+      } else {
+        joined.push([i + 1, line]);
+      }
+    } else {
+      if (!parts.length) {
+        start = i + 1;
+      }
+      parts.push(line.replace(/^\\+|\\+$/g, ''));
     }
-    if (line.endsWith('\\')) {
-      pending += line.slice(0, -1) + ' ';
-      return;
-    }
-    out.push([start, pending + line]);
-    pending = '';
   });
-  if (pending) {
-    out.push([start, pending]);
+  if (parts.length) {
+    joined.push([start, parts.join('')]);
   }
-  return out;
+  return joined.map(([n, line]) => [
+    n,
+    line.replace(COMMENT, '').replace(PY_STRIP, '')
+  ]);
 }
 
 function stripLineOptions(words: string[]): string[] {

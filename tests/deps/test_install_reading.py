@@ -256,3 +256,27 @@ def test_a_requirements_file_that_is_not_a_regular_file_is_not_read(tmp_path):
         request = arguments.pip_request(["install", "-r", path], str(tmp_path), {})
         assert len(request.problems) == 1, request.problems
         assert "not a regular file" in request.problems[0]
+
+
+def test_environment_files_are_read_as_yaml_allows_or_refused(tmp_path):
+    """List items at column 0 are read; a `pip:` flow list or a quoted key is refused rather
+    than skipped; a `-r` inside `pip:` is found beside the environment file, where conda runs
+    pip (red-team findings F8, F9)."""
+    from jupyterlab_warden.kernel.guard.installs.arguments import conda_request
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "environment.yml").write_text(
+        "channels:\n- conda-forge\ndependencies:\n- numpy>=1.20\n- pip:\n  - -r requirements.txt\n"
+    )
+    (sub / "requirements.txt").write_text("scikit-lean\n")
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    (tmp_path / "flow.yml").write_text('"dependencies":\n  - pip: [aiohtt==1.0]\n')
+
+    read = conda_request("conda", ["env", "create", "-f", "sub/environment.yml"], str(tmp_path), {})
+    assert [r.text for r in read.requirements] == ["numpy>=1.20", "scikit-lean"]
+    assert [s.url for s in read.sources] == ["conda-forge"]
+    assert read.problems == []
+
+    flow = conda_request("conda", ["env", "create", "-f", "flow.yml"], str(tmp_path), {})
+    assert flow.problems and "does not read" in flow.problems[0]

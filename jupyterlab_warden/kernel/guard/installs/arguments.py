@@ -6,6 +6,7 @@ the table below; an option it does not know is a problem (the install is refused
 so) rather than a guess, so no spelling of an index option gets past it.
 """
 
+import os
 from typing import Dict, List, Optional
 
 from . import requirements
@@ -165,7 +166,24 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
 
 
 def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
-    """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``."""
+    """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``,
+    after any global options (``uv -q --directory D pip install X``)."""
+    start = _subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    leading, args = args[:start], args[start:]
+    if leading:
+        # --directory: uv runs (and reads its files) there
+        here = next(
+            (
+                v
+                for n, v in _option_words(InstallRequest("uv", "uv"), "uv", leading, UV_VALUED)
+                if n == "--directory"
+            ),
+            None,
+        )
+        request = uv_request(args, os.path.join(cwd, here) if here else cwd, env)
+        if request is not None:
+            _uv_global_options(request, leading, cwd, env)
+        return request
     if args[:1] == ["pip"] and len(args) > 1:
         if args[1] not in ("install", "sync", "compile"):
             return None
@@ -215,8 +233,10 @@ _UV_FILE_OPTIONS = (
 def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
     """Yield ``(option, value)`` for each option (value None for a flag) and ``(None, word)``
     for each positional word of a uv or conda command line, values taken as ``valued``
-    says. A missing value, or another option where a value belongs (Warden's table and
-    the tool disagree), is a problem and ends the reading."""
+    says. Short options may be bundled or carry their value (``-qU``, ``-ihttps://...``,
+    ``-rreq.txt``), as clap and argparse read them. A missing value, or another option where
+    a value belongs (Warden's table and the tool disagree), is a problem and ends the
+    reading."""
     i = 0
     while i < len(args):
         word = args[i]
@@ -224,22 +244,77 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
         if not word.startswith("-") or word == "-":
             yield None, word
             continue
-        name, eq, value = word.partition("=")
-        if name not in valued:
-            yield name, None
-            continue
-        if not eq:
-            if i >= len(args):
-                request.problems.append(f"{tool} option {name} needs a value")
-                return
-            if args[i].startswith("-") and args[i] != "-":
-                request.problems.append(
-                    f"{tool} option {name} is followed by {args[i]}, not a value"
-                )
-                return
-            value = args[i]
+        if word.startswith("--") or len(word) == 2 or word[2] == "=":
+            name, eq, value = word.partition("=")
+            if name not in valued:
+                yield name, None
+                continue
+            if eq:
+                yield name, value
+                continue
+        else:
+            name = None
+            for k in range(1, len(word)):
+                option = "-" + word[k]
+                if option not in valued:
+                    yield option, None
+                elif k + 1 < len(word):
+                    yield option, word[k + 1 :]
+                    break
+                else:
+                    name = option  # its value is the next word
+            if name is None:
+                continue
+        if i >= len(args):
+            request.problems.append(f"{tool} option {name} needs a value")
+            return
+        if args[i].startswith("-") and args[i] != "-":
+            request.problems.append(f"{tool} option {name} is followed by {args[i]}, not a value")
+            return
+        yield name, args[i]
+        i += 1
+
+
+# uv's commands: those that install and those that do not, to find the command after global
+# options (an unknown valued global option must not make `uv --x v pip install P` unread).
+UV_COMMANDS = {
+    "pip", "add", "tool", "x", "run", "sync", "lock", "remove", "tree", "venv", "python",
+    "cache", "self", "version", "help", "init", "export", "build", "publish", "format",
+    "generate-shell-completion",
+}  # fmt: skip
+CONDA_COMMANDS = {
+    "install", "create", "update", "upgrade", "env", "remove", "uninstall", "list", "info",
+    "search", "config", "clean", "run", "init", "activate", "deactivate", "export", "shell",
+    "self-update", "repoquery", "doctor", "notices", "package", "compare", "rename", "help",
+}  # fmt: skip
+# options that only come before the command (micromamba's root prefix, config files)
+CONDA_GLOBAL_VALUED = CONDA_VALUED | {"-r", "--root-prefix", "--rc-file", "--log-level"}
+
+
+def _subcommand_start(args: List[str], valued, commands) -> int:
+    """Where the command starts after leading global options: past each option (and its
+    value, as ``valued`` says); a word that is no command there (the value of a valued option
+    Warden does not know) is skipped up to the next command word."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        name, eq, _ = args[i].partition("=")
+        i += 1
+        if name in valued and not eq:
             i += 1
-        yield name, value
+    if i == 0 or i >= len(args) or args[i] in commands:
+        return i
+    return next((j for j in range(i, len(args)) if args[j] in commands), i)
+
+
+def _uv_global_options(request, leading, cwd, env) -> None:
+    for name, value in _option_words(request, "uv", leading, UV_VALUED):
+        if name == "--config-file":
+            request.problems.append(
+                "uv --config-file: Warden does not read uv's configuration files (its index "
+                "settings could point anywhere)"
+            )
+        elif name is not None and name not in ("--directory", "--project"):
+            _apply_option(request, name, value, cwd, env)
 
 
 def _apply_option(request, name, value, cwd, env) -> None:
@@ -266,7 +341,20 @@ def _uv_tool(request, args, cwd, env):
 
 
 def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
-    """``conda|mamba install|create|update`` and ``conda env create|update -f file``."""
+    """``conda|mamba install|create|update`` and ``conda env create|update -f file``, after any
+    global options (``conda -v install X``, ``micromamba -r ROOT install X``)."""
+    start = _subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
+    leading, args = args[:start], args[start:]
+    if leading:
+        request = conda_request(tool, args, cwd, env)
+        if request is not None:
+            for name, _value in _option_words(request, tool, leading, CONDA_GLOBAL_VALUED):
+                if name == "--rc-file":
+                    request.problems.append(
+                        f"{tool} --rc-file: Warden does not read conda configuration files "
+                        "(their channels could point anywhere)"
+                    )
+        return request
     if args[:1] == ["env"] and args[1:2] and args[1] in ("create", "update"):
         command, rest, env_file = f"{tool} env {args[1]}", args[2:], True
     elif args[:1] and args[0] in CONDA_INSTALLING:

@@ -22,10 +22,11 @@ def read(request: InstallRequest, path: str, cwd: str, env: dict) -> None:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
         return
-    parse_lines(request, lines, label)
+    parse_lines(request, lines, label, os.path.dirname(os.path.join(cwd, os.path.expanduser(path))))
 
 
-def parse_lines(request: InstallRequest, lines, label: str) -> None:
+def parse_lines(request: InstallRequest, lines, label: str, base: str = ".") -> None:
+    """``base``: the file's folder, where conda runs pip (its ``-r`` files are found there)."""
     from .arguments import conda_spec
 
     section, in_pip, pip_indent = None, False, 0
@@ -36,14 +37,17 @@ def parse_lines(request: InstallRequest, lines, label: str) -> None:
         origin = f"{label} line {number}"
         indent = len(line) - len(line.lstrip())
         text = line.strip()
-        if any(mark in text for mark in ("&", "*", "[", "{")) and not text.startswith("- "):
+        if _yaml_beyond_reader(text):
+            # anchors, aliases, tags, flow lists and maps (`- pip: [pkg]`), block scalars
             request.problems.append(f"{origin}: YAML Warden does not read (anchors, flow lists)")
             continue
-        if indent == 0:
-            key = text.split(":", 1)[0]
+        if indent == 0 and not text.startswith("- "):
+            key = text.split(":", 1)[0].strip().strip("'\"")
             section, in_pip = key, False
             continue
         if not text.startswith("- "):
+            if section in ("channels", "dependencies"):
+                request.problems.append(f"{origin}: YAML Warden does not read in {section}")
             continue
         item = text[2:].strip().strip("'\"")
         if section == "channels":
@@ -55,9 +59,19 @@ def parse_lines(request: InstallRequest, lines, label: str) -> None:
             if in_pip and indent > pip_indent:
                 if item.startswith("-"):
                     words = item.split(None, 1)
-                    requirements._file_option(request, words, origin, ".", {}, 0)
+                    requirements._file_option(request, words, origin, base, {}, 0)
                 else:
                     request.requirements.append(requirements.parse_requirement(item, origin))
                 continue
             in_pip = False
             request.requirements.append(conda_spec(item, origin, request))
+
+
+def _yaml_beyond_reader(text: str) -> bool:
+    """Anchors, aliases, tags, flow lists and maps (``- pip: [pkg]``) or block scalars: YAML
+    this reader does not follow, so the file is refused rather than half read. A list item's
+    own value may hold version operators and extras (``numpy>=1.2``, ``x[torch]``)."""
+    if not text.startswith("- "):
+        return any(mark in text for mark in ("&", "*", "[", "{", "|", ">"))
+    value = text[2:].lstrip()
+    return value[:1] in ("&", "*", "!", "[", "{") or re.search(r":\s*[\[{&*!|>]", value) is not None

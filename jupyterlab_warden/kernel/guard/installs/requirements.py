@@ -165,20 +165,33 @@ def read_regular_file(path: str) -> str:
         os.close(fd)
 
 
+# pip's req_file.COMMENT_RE: a comment starts a line or follows white space
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+
+
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
-    out, pending, start = [], "", 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = re.sub(r"(^|\s)#.*$", "", raw)
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        out.append((start, pending + line))
-        pending = ""
-    if pending:
-        out.append((start, pending))
-    return out
+    """The lines pip reads, as its ``req_file.preprocess`` makes them: a line ending in a
+    backslash joins the next (backslashes stripped, no space added) unless the whole line is
+    a comment; comments are cut after joining. Any other order lets a line be read
+    differently from pip (``--trusted-host x\\ #c`` continues nothing for pip)."""
+    joined, parts, start = [], [], 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.endswith("\\") or _COMMENT.match(line):
+            if _COMMENT.match(line):
+                line = " " + line
+            if parts:
+                parts.append(line)
+                joined.append((start, "".join(parts)))
+                parts = []
+            else:
+                joined.append((number, line))
+        else:
+            if not parts:
+                start = number
+            parts.append(line.strip("\\"))
+    if parts:
+        joined.append((start, "".join(parts)))
+    return [(number, _COMMENT.sub("", line).strip()) for number, line in joined]
 
 
 def _strip_line_options(words: List[str]) -> List[str]:
