@@ -59,9 +59,12 @@ class KernelUpdates:
         digest = self._digest()
         if digest == self._pushed:
             return 0
-        written = sum(self.leave_for(kernel_id) for kernel_id in self.keys.launched())
-        self._pushed = digest
-        return written
+        results = [self.leave_for(kernel_id) for kernel_id in self.keys.launched()]
+        if all(results):
+            # only then: a kernel whose file could not be written (disk full, its own code
+            # blocking the path) is tried again next round, not left without the change
+            self._pushed = digest
+        return sum(results)
 
     def _digest(self) -> str:
         state = {
