@@ -171,6 +171,9 @@ test.describe('Warden in the notebook', () => {
     page,
     tmpPath
   }) => {
+    // Six cells through the gate and a real kernel: 55 s of the 90 s default on a quiet box,
+    // over it on a busy one (a CI run beside other work timed out here with nothing wrong).
+    test.slow();
     await useAdminPolicy(page, 13, { 'pickle-load': { action: 'block' } });
     await page.notebook.createNew('runall.ipynb');
     const write = (n: number) => `open('order.txt', 'a').write('${n}')`;

@@ -4,6 +4,9 @@ import { runAllNoWait } from './helpers/notebook';
 import { shootBothThemes } from './helpers/screenshots';
 
 test.describe('Run All', () => {
+  // torch imported in a guarded kernel, then two more runs: 43 s of the 90 s default on a quiet
+  // box, over it on a busy one (a CI run beside other work timed out here with nothing wrong).
+  test.slow();
   test('stops at the first cell the kernel guard fails: no later dialog, no later cell', async ({
     page,
     tmpPath
