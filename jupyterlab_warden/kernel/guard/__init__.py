@@ -33,6 +33,7 @@ import os
 import sys
 import time
 
+from .. import json_read
 from ..environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
 from . import authority, installs, patches
@@ -250,14 +251,21 @@ def _poll_update_file(state: GuardState, channel: _Channel) -> None:
     seen = (st.st_mtime_ns, st.st_size, st.st_ino)
     if seen == channel.update_seen:
         return
-    import json  # first update only: not on the start-up path
-
     try:
         with open(path, "rb") as fh:
-            envelope = json.loads(fh.read(1 << 24).decode("utf-8"))
-    except (OSError, ValueError):
-        return  # unreadable now; looked at again when it changes
+            data = fh.read(1 << 24)
+    except OSError:
+        return  # unreadable now; looked at again at the next load
+    # seen before parsing: a file that cannot be parsed is refused once, not at every load
     channel.update_seen = seen
+    try:
+        # json_read turns too-deep nesting into a ValueError (red-team finding F2)
+        envelope = json_read.loads(data)
+    except ValueError as exc:
+        # the server writes this file atomically: what cannot be parsed was not its doing
+        channel.refused += 1
+        _refused(state, "policy-update", f"the update file is not readable JSON ({exc})")
+        return
     if authority.counter_of(envelope) <= channel.updates.counter:
         return
     _server_update(state, channel, envelope)
