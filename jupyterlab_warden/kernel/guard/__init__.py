@@ -92,8 +92,9 @@ def install(
     # the install gate (issue 20): held by the hook's closure and the pip.main wrapper
     state.installs = installs.InstallGate(state)
     channel = _Channel(authority.UpdateAuthority(update_key), pinned, update_file)
-    sys.addaudithook(_make_hook(state, channel, state.installs))
-    patches.install(state)
+    # patched before the hook exists: the hook holds the import watch (no other handle on it)
+    imports = patches.install(state)
+    sys.addaudithook(_make_hook(state, channel, state.installs, imports))
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=state.sink.after_fork)
     state.install_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -187,18 +188,23 @@ class _Channel:
         return answer
 
 
-def _make_hook(state: GuardState, channel: _Channel, gate: installs.InstallGate):
+def _make_hook(
+    state: GuardState, channel: _Channel, gate: installs.InstallGate, imports: patches.ImportWatch
+):
     process_events = installs.PROCESS_EVENTS
+    front = imports.front
 
     def warden_audit_hook(event, args):
         # Called for every audit event in the process: leave fast unless it is ours.
         if event == "pickle.find_class":
             state.check_global(*args)
+        elif event == "import":
+            front()  # Warden's patch-on-import finder first again (one identity check)
         elif event in process_events:
             if state.enabled or not state.intact():
                 gate.check(event, args)
         elif event == AUDIT_EVENT:
-            _command(state, channel, args)
+            _command(state, channel, imports, args)
 
     return warden_audit_hook
 
@@ -271,12 +277,15 @@ def _poll_update_file(state: GuardState, channel: _Channel) -> None:
     _server_update(state, channel, envelope)
 
 
-def _command(state: GuardState, channel: _Channel, args) -> None:
+def _command(state: GuardState, channel: _Channel, imports: patches.ImportWatch, args) -> None:
     if len(args) != 3 or not isinstance(args[2], list):
         return
     command, payload, box = args
     if command == "ping":
-        box.append(channel.status(state))
+        imports.sweep(force=True)  # status() tells what is patched now, not what was
+        answer = channel.status(state)
+        answer["import_finder_restored"] = imports.restored
+        box.append(answer)
     elif command == "tighten":
         policy, emit = payload
         if policy is not None:
@@ -287,7 +296,8 @@ def _command(state: GuardState, channel: _Channel, args) -> None:
     elif command == "server_policy":
         _server_update(state, channel, payload)
         box.append(channel.status(state))
-    elif command == "poll_updates":
+    elif command == "poll_updates":  # before each user load (state._poll_server)
+        imports.sweep()
         _poll_update_file(state, channel)
         box.append(True)
     elif command == "confirm":
