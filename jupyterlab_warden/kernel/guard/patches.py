@@ -113,10 +113,9 @@ class ImportWatch:
         if meta_path and meta_path[0] is self.finder:
             return
         try:
-            while self.finder in meta_path:
-                meta_path.remove(self.finder)
-            meta_path.insert(0, self.finder)
-        except (AttributeError, TypeError):  # sys.meta_path replaced by something not a list
+            # by identity: other finders' __eq__ is not called from inside the audit hook
+            meta_path[:] = [self.finder] + [f for f in meta_path if f is not self.finder]
+        except Exception:  # noqa: BLE001 - sys.meta_path replaced by something else: the sweep
             return
         self.restored += 1
 
@@ -130,13 +129,23 @@ class ImportWatch:
             module = modules.get(name)
             if module is None or self._done.get(name) is module:
                 continue
-            self.patcher.patch_module(name, module)
+            try:
+                self.patcher.patch_module(name, module)
+            except Exception as exc:  # noqa: BLE001 - a lazy module's __getattr__, mid-import
+                complete = False
+                self._failed(name, exc)
+                continue
             if getattr(getattr(module, "__spec__", None), "_initializing", False):
                 complete = False  # still executing: what it defines later is patched next time
             else:
                 self._done[name] = module
         if complete:
             self._swept_at = count
+
+    def _failed(self, name: str, exc: Exception) -> None:
+        message = f"could not patch {name} ({type(exc).__name__}): its loaders may be unguarded"
+        if message not in self.patcher.state.errors:
+            self.patcher.state.errors.append(message)
 
 
 def _walk(obj, dotted: str):
