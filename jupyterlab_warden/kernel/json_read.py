@@ -23,7 +23,9 @@ class _Settings:
 
 
 def loads(text):
-    """``json.loads(text)`` for UTF-8 bytes or str; a ValueError for anything it refuses."""
+    """``json.loads(text)`` for UTF-8 bytes or str; a ValueError for anything it refuses,
+    including input nested too deeply for the parser (where ``json.loads`` raises
+    RecursionError)."""
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8")
     if not isinstance(text, str):
@@ -33,12 +35,19 @@ def loads(text):
     except ImportError:  # an interpreter without the C accelerator
         import json
 
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except (RecursionError, MemoryError) as err:
+            raise ValueError(f"nested too deeply or too large ({type(err).__name__})") from None
     start = len(text) - len(text.lstrip(_WHITESPACE))
     try:
         value, end = make_scanner(_Settings)(text, start)
     except StopIteration as err:
         raise ValueError(f"Expecting value: char {err.value}") from None
+    except (RecursionError, MemoryError) as err:
+        # json.loads would let these out; a reader's callers refuse a ValueError like any
+        # other unreadable input (a deeply nested file must not make every later read raise)
+        raise ValueError(f"nested too deeply or too large ({type(err).__name__})") from None
     if text[end:].strip(_WHITESPACE):
         raise ValueError(f"Extra data: char {end}")
     return value

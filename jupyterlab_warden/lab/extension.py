@@ -159,12 +159,13 @@ class WardenExtension(ExtensionApp):
 
     async def _sync_artifacts(self) -> None:
         """One round with central's artifact registry; a failure waits for the next round
-        (decisions and reports stay on disk meanwhile)."""
+        (decisions and reports stay on disk meanwhile). Kernels are told what the lab holds
+        even when the round failed part way (red-team finding F17)."""
         try:
             done = await self._artifacts.sync_once(self._link.client)
         except Exception:  # noqa: BLE001 - never let the periodic round die
             self.log.exception("Warden: artifact registry sync failed")
-            return
+            done = {"errors": []}
         for error in done["errors"]:
             self.log.warning("Warden: artifact registry: %s", error)
         # running kernels learn a new ban (or trust, or verdict) now, not at their next start

@@ -137,6 +137,9 @@ export function policyRecords(policy: unknown): unknown[] {
   return records;
 }
 
+/** The range types placed by version (GIT ranges name commits). */
+const VERSION_RANGES = new Set(['ECOSYSTEM', 'SEMVER']);
+
 function checkRange(range: unknown): void {
   const r = range as { events?: unknown };
   if (!range || typeof range !== 'object' || !Array.isArray(r.events ?? [])) {
@@ -150,6 +153,17 @@ function checkRange(range: unknown): void {
     ) {
       throw new Error('an advisory range event is not an OSV event');
     }
+    if (
+      VERSION_RANGES.has(String((range as { type?: unknown }).type)) &&
+      Object.values(event as Record<string, string>).some(
+        v => versionKey(v) === null
+      )
+    ) {
+      // refused when loaded, not at each decision (as the kernel's advisories.py)
+      throw new Error(
+        'an advisory range bound is not a version Warden can read'
+      );
+    }
   }
 }
 
@@ -161,7 +175,7 @@ function isMalicious(record: Record<string, any>): boolean {
 function inRanges(version: string, ranges: AdvisoryEntry['ranges']): boolean {
   const key = versionKey(version);
   for (const range of ranges) {
-    if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') {
+    if (!VERSION_RANGES.has(String(range.type))) {
       continue;
     }
     if (key === null) {

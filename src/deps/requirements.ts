@@ -212,9 +212,10 @@ export function readTextInto(
       ENV_VAR,
       (all, name: string) => context.env[name] ?? all
     );
+    const [spec, options] = splitLine(line);
     let words: string[];
     try {
-      words = shellWords(line);
+      words = shellWords(options);
     } catch {
       request.problems.push({
         text: `${place.origin}: cannot parse the line`,
@@ -222,17 +223,73 @@ export function readTextInto(
       });
       continue;
     }
-    if (words.length === 0) {
+    if (!spec) {
+      if (words.length > 0) {
+        fileOption(
+          request,
+          words,
+          place,
+          path.dirname(fullPath),
+          context,
+          depth
+        );
+      }
       continue;
     }
-    if (words[0].startsWith('-')) {
-      fileOption(request, words, place, path.dirname(fullPath), context, depth);
-    } else {
-      const req = parseRequirement(stripLineOptions(words).join(' '), place);
-      if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
-        request.requirements.push(req); // a direct reference is decided even in constraints
-      }
+    requirementOptions(request, words, place);
+    const req = parseRequirement(spec, place);
+    if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
+      request.requirements.push(req); // a direct reference is decided even in constraints
     }
+  }
+}
+
+/**
+ * [requirement, options] as pip's `req_file.break_args_options` splits a line: the words
+ * (split at single spaces, not shell words: markers hold quotes) up to the first that starts
+ * with `-` are the requirement, the rest its options. `aiohtt==1.0 -i URL` names aiohtt; read
+ * whole, the URL would hide the name (red-team finding F10).
+ */
+export function splitLine(line: string): [string, string] {
+  const tokens = line.split(' ');
+  const i = tokens.findIndex(token => token.startsWith('-'));
+  return i < 0
+    ? [line, '']
+    : [tokens.slice(0, i).join(' '), tokens.slice(i).join(' ')];
+}
+
+/**
+ * The options after a requirement: pip applies only the per-requirement ones (`--hash`,
+ * `--config-settings`, `--global-option`) and silently ignores any other it knows (`-i`,
+ * `-r`...), which then does not do what the line seems to say: refused, saying so. Stray
+ * words are ignored, as pip's option parser leaves them.
+ */
+function requirementOptions(
+  request: InstallRequest,
+  words: string[],
+  place: Place
+): void {
+  let skip = false;
+  for (const word of words) {
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      continue;
+    }
+    const option = word.split('=', 1)[0];
+    if (LINE_OPTIONS.includes(option)) {
+      skip = !word.includes('=');
+      continue;
+    }
+    request.problems.push({
+      text:
+        `${place.origin}: ${option} after a requirement is not applied by pip (only ` +
+        `${LINE_OPTIONS.slice(0, 3).join(', ')} are); put it on a line of its own`,
+      place
+    });
+    return;
   }
 }
 
@@ -288,23 +345,6 @@ function logicalLines(text: string): Array<[number, string]> {
     n,
     line.replace(COMMENT, '').replace(PY_STRIP, '')
   ]);
-}
-
-function stripLineOptions(words: string[]): string[] {
-  const kept: string[] = [];
-  let skip = false;
-  for (const word of words) {
-    if (skip) {
-      skip = false;
-      continue;
-    }
-    if (startsWithAny(word, LINE_OPTIONS)) {
-      skip = !word.includes('=');
-      continue;
-    }
-    kept.push(word);
-  }
-  return kept;
 }
 
 /** An option line: EVERY option on it counts, as pip's optparse reads the whole line

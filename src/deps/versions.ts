@@ -17,13 +17,25 @@ const PRE: Record<string, number> = {
   preview: 2
 };
 
-/** A comparable key: [epoch, release..., pre kind, pre number, post, dev]. */
+/**
+ * A numeric component as its digits without leading zeros, compared by length then text:
+ * exact at any size (`Number` loses precision above 2**53; the kernel's side avoids `int()`,
+ * which CPython refuses above 4300 digits), so both sides order every version alike.
+ */
+export type Digits = string;
+
+/** A comparable key: [epoch, release..., pre kind, pre number, post, dev]. `post` null: no
+ * post release (before post 0); `dev` null: no dev release (after every dev release). */
 export interface VersionKey {
-  epoch: number;
-  release: number[];
-  pre: [number, number];
-  post: number;
-  dev: number;
+  epoch: Digits;
+  release: Digits[];
+  pre: [number, Digits];
+  post: Digits | null;
+  dev: Digits | null;
+}
+
+function digits(text: string): Digits {
+  return text.replace(/^0+/, '');
 }
 
 export function versionKey(text: string): VersionKey | null {
@@ -33,39 +45,57 @@ export function versionKey(text: string): VersionKey | null {
   }
   const [, epoch, release, preL, preN, postImplicit, postL, postN, devL, devN] =
     m;
-  const parts = release.split('.').map(Number);
-  while (parts.length > 1 && parts[parts.length - 1] === 0) {
+  const parts = release.split('.').map(digits);
+  while (parts.length > 1 && parts[parts.length - 1] === '') {
     parts.pop(); // 2.6 == 2.6.0
   }
-  let pre: [number, number];
+  let pre: [number, Digits];
   if (preL) {
-    pre = [PRE[preL], Number(preN || 0)];
+    pre = [PRE[preL], digits(preN || '0')];
   } else if (devL && !(postImplicit || postL)) {
-    pre = [-1, 0]; // 1.0.dev1 sorts before 1.0a1
+    pre = [-1, '']; // 1.0.dev1 sorts before 1.0a1
   } else {
-    pre = [Infinity, 0];
+    pre = [Infinity, ''];
   }
   const post = postImplicit
-    ? Number(postImplicit)
+    ? digits(postImplicit)
     : postL
-      ? Number(postN || 0)
-      : -1;
-  const dev = devL ? Number(devN || 0) : Infinity;
-  return { epoch: Number(epoch || 0), release: parts, pre, post, dev };
+      ? digits(postN || '0')
+      : null;
+  const dev = devL ? digits(devN || '0') : null;
+  return { epoch: digits(epoch || '0'), release: parts, pre, post, dev };
 }
 
-function compareNumbers(a: number[], b: number[]): number {
+function compareDigits(a: Digits, b: Digits): number {
+  if (a.length !== b.length) {
+    return a.length < b.length ? -1 : 1;
+  }
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/** `missing` sorts before (-1) or after (1) every value. */
+function compareOptional(
+  a: Digits | null,
+  b: Digits | null,
+  missing: number
+): number {
+  if (a === null || b === null) {
+    return a === b ? 0 : a === null ? missing : -missing;
+  }
+  return compareDigits(a, b);
+}
+
+function compareRelease(a: Digits[], b: Digits[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined) {
+    if (a[i] === undefined) {
       return -1; // Python tuples: the shorter prefix sorts first
     }
-    if (y === undefined) {
+    if (b[i] === undefined) {
       return 1;
     }
-    if (x !== y) {
-      return x < y ? -1 : 1;
+    const c = compareDigits(a[i], b[i]);
+    if (c !== 0) {
+      return c;
     }
   }
   return 0;
@@ -73,11 +103,13 @@ function compareNumbers(a: number[], b: number[]): number {
 
 /** Negative, zero or positive as `a` sorts before, with or after `b` (Python's tuple order). */
 export function compareVersions(a: VersionKey, b: VersionKey): number {
+  const preKind = a.pre[0] === b.pre[0] ? 0 : a.pre[0] < b.pre[0] ? -1 : 1;
   return (
-    compareNumbers([a.epoch], [b.epoch]) ||
-    compareNumbers(a.release, b.release) ||
-    compareNumbers(a.pre, b.pre) ||
-    compareNumbers([a.post], [b.post]) ||
-    compareNumbers([a.dev], [b.dev])
+    compareDigits(a.epoch, b.epoch) ||
+    compareRelease(a.release, b.release) ||
+    preKind ||
+    compareDigits(a.pre[1], b.pre[1]) ||
+    compareOptional(a.post, b.post, -1) ||
+    compareOptional(a.dev, b.dev, 1)
   );
 }

@@ -362,3 +362,30 @@ def test_shell_reserved_words_do_not_hide_pip_from_the_parent(script):
     assert [(i.tool, i.args) for i in commands.shell_invocations(script)] == [
         ("pip", ["install", "torcj"])
     ]
+
+
+class _FailingData:
+    """Shipped data whose use raises: stands for any bug or input the decision cannot handle."""
+
+    problems = ()
+
+    def with_policy(self, policy):
+        raise RuntimeError("boom")
+
+
+def test_an_exception_inside_the_decision_is_an_unreadable_refusal_with_an_event(tmp_path):
+    """Red-team finding F6: a decision that raises refuses the install with a reason and an
+    event (install-unreadable), never a raw exception with no event."""
+    from jupyterlab_warden.kernel.guard.installs.gate import InstallGate, WardenBlockedInstall
+    from jupyterlab_warden.kernel.guard.state import GuardState
+
+    state = GuardState(dict(POLICY))
+    events = []
+    state.sink.callbacks.append(events.append)
+    gate = InstallGate(state)
+    gate._data = _FailingData()
+    with pytest.raises(WardenBlockedInstall, match="could not decide on this install"):
+        gate.decide_command(["pip", "install", "numpy"], None, {}, str(tmp_path), "subprocess")
+    assert [(e["rule_id"], e["action"]) for e in events] == [("install-unreadable", "blocked")]
+    assert events[0]["evidence"]["reason"] == "decision-failed"
+    assert "boom" not in json.dumps(events)  # the exception's text is not an event's business

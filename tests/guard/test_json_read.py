@@ -77,3 +77,10 @@ def test_reading_json_does_not_import_json():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_input_nested_too_deeply_is_a_value_error_not_a_recursion_error():
+    # json.loads raises RecursionError here; readers of update files refuse only ValueError
+    for text in ("[" * 100000 + "]" * 100000, '{"a":' * 100000 + "1" + "}" * 100000):
+        with pytest.raises(ValueError, match="nested too deeply"):
+            loads(text)

@@ -301,3 +301,34 @@ def test_refresh_asks_new_sha256s_first_then_the_least_recently_asked(tmp_path, 
     _round(registry, stub, rounds=2)
     # round 2: old[2] (asked longest ago), then those asked in round 1 (ties: by sha256)
     assert stub.lookups == [[SHA_A, old[0], old[1]], [old[2], old[0], old[1]]]
+
+
+def test_decisions_that_cannot_be_saved_hold_in_memory_and_the_round_goes_on(tmp_path):
+    """Red-team finding F17: an OSError writing the offline copy or the floor is recorded, not
+    raised out of the round (which would skip the reports and the kernels' push)."""
+    signer = Signer()
+    stub = RegistryStub(signer)
+    registry = ArtifactRegistry(str(tmp_path), signer.keys)
+    registry.observe([_load_event(SHA_B)])
+    # a folder where each write's temporary file goes: both writes fail (EISDIR), even as root
+    blocked = [
+        tmp_path / "artifact-decisions.json.tmp",
+        tmp_path / "artifact-decisions-floor.json.tmp",
+    ]
+    for path in blocked:
+        path.mkdir()
+    (first,) = _round(registry, stub)
+    assert first["decisions"] is True and first["reported"] == 1  # the round went on
+    assert registry.for_kernels()["decisions"] == {SHA_A: "banned"}  # held in memory
+    assert any("not saved" in e and "offline copy" in e and "floor" in e for e in first["errors"])
+    assert any("not saved" in p for p in registry.problems())
+    assert not (tmp_path / "artifact-decisions.json").exists()
+
+    for path in blocked:
+        path.rmdir()
+    (second,) = _round(registry, stub)  # central answers 304: the pending writes happen now
+    assert second["decisions"] is None and second["errors"] == []
+    assert registry.problems() == [] and registry.decisions.save_error is None
+    restarted = ArtifactRegistry(str(tmp_path), signer.keys)  # offline, from what was saved
+    assert restarted.for_kernels()["decisions"] == {SHA_A: "banned"}
+    assert restarted.decisions.last_error is None  # the floor was written too

@@ -33,6 +33,7 @@ import os
 import sys
 import time
 
+from .. import json_read
 from ..environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
 from . import authority, installs, patches
@@ -91,8 +92,9 @@ def install(
     # the install gate (issue 20): held by the hook's closure and the pip.main wrapper
     state.installs = installs.InstallGate(state)
     channel = _Channel(authority.UpdateAuthority(update_key), pinned, update_file)
-    sys.addaudithook(_make_hook(state, channel, state.installs))
-    patches.install(state)
+    # patched before the hook exists: the hook holds the import watch (no other handle on it)
+    imports = patches.install(state)
+    sys.addaudithook(_make_hook(state, channel, state.installs, imports))
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=state.sink.after_fork)
     state.install_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -186,18 +188,23 @@ class _Channel:
         return answer
 
 
-def _make_hook(state: GuardState, channel: _Channel, gate: installs.InstallGate):
+def _make_hook(
+    state: GuardState, channel: _Channel, gate: installs.InstallGate, imports: patches.ImportWatch
+):
     process_events = installs.PROCESS_EVENTS
+    front = imports.front
 
     def warden_audit_hook(event, args):
         # Called for every audit event in the process: leave fast unless it is ours.
         if event == "pickle.find_class":
             state.check_global(*args)
+        elif event == "import":
+            front()  # Warden's patch-on-import finder first again (one identity check)
         elif event in process_events:
             if state.enabled or not state.intact():
                 gate.check(event, args)
         elif event == AUDIT_EVENT:
-            _command(state, channel, args)
+            _command(state, channel, imports, args)
 
     return warden_audit_hook
 
@@ -250,25 +257,35 @@ def _poll_update_file(state: GuardState, channel: _Channel) -> None:
     seen = (st.st_mtime_ns, st.st_size, st.st_ino)
     if seen == channel.update_seen:
         return
-    import json  # first update only: not on the start-up path
-
     try:
         with open(path, "rb") as fh:
-            envelope = json.loads(fh.read(1 << 24).decode("utf-8"))
-    except (OSError, ValueError):
-        return  # unreadable now; looked at again when it changes
+            data = fh.read(1 << 24)
+    except OSError:
+        return  # unreadable now; looked at again at the next load
+    # seen before parsing: a file that cannot be parsed is refused once, not at every load
     channel.update_seen = seen
+    try:
+        # json_read turns too-deep nesting into a ValueError (red-team finding F2)
+        envelope = json_read.loads(data)
+    except ValueError as exc:
+        # the server writes this file atomically: what cannot be parsed was not its doing
+        channel.refused += 1
+        _refused(state, "policy-update", f"the update file is not readable JSON ({exc})")
+        return
     if authority.counter_of(envelope) <= channel.updates.counter:
         return
     _server_update(state, channel, envelope)
 
 
-def _command(state: GuardState, channel: _Channel, args) -> None:
+def _command(state: GuardState, channel: _Channel, imports: patches.ImportWatch, args) -> None:
     if len(args) != 3 or not isinstance(args[2], list):
         return
     command, payload, box = args
     if command == "ping":
-        box.append(channel.status(state))
+        imports.sweep(force=True)  # status() tells what is patched now, not what was
+        answer = channel.status(state)
+        answer["import_finder_restored"] = imports.restored
+        box.append(answer)
     elif command == "tighten":
         policy, emit = payload
         if policy is not None:
@@ -279,7 +296,8 @@ def _command(state: GuardState, channel: _Channel, args) -> None:
     elif command == "server_policy":
         _server_update(state, channel, payload)
         box.append(channel.status(state))
-    elif command == "poll_updates":
+    elif command == "poll_updates":  # before each user load (state._poll_server)
+        imports.sweep()
         _poll_update_file(state, channel)
         box.append(True)
     elif command == "confirm":

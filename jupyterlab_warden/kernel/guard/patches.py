@@ -63,11 +63,15 @@ LOAD_TARGETS = (
     + weights.LOAD_TARGETS
 )  # issue 18 formats; issue 19 hub downloads and signature checks of safetensors loads
 LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue 20)
-_MODULES = frozenset(target[0] for target in LOAD_TARGETS)
+_BY_MODULE = {}
+for _target in LOAD_TARGETS:
+    _BY_MODULE.setdefault(_target[0], []).append(_target)
+_MODULES = frozenset(_BY_MODULE)
 
 
-def install(state) -> None:
-    """Patch what is imported now, and what is imported later."""
+def install(state) -> "ImportWatch":
+    """Patch what is imported now, and what is imported later. Returns the watch the audit
+    hook keeps (``front`` on each ``import`` event, ``sweep`` before loads and in status)."""
     patcher = _Patcher(state)
     # The one handle on the IPC trust set: the launch-time bootstrap of a spawn/forkserver child
     # adds the connections its parent handed it (kernel/boot/mp_children.py).
@@ -76,8 +80,72 @@ def install(state) -> None:
         module = sys.modules.get(module_name)
         if module is not None:
             patcher.patch_module(module_name, module)
-    if not any(type(f).__name__ == "WardenPatchOnImport" for f in sys.meta_path):
-        sys.meta_path.insert(0, _finder(patcher))
+    finder = next((f for f in sys.meta_path if type(f).__name__ == "WardenPatchOnImport"), None)
+    if finder is None:
+        finder = _finder(patcher)
+        sys.meta_path.insert(0, finder)
+    return ImportWatch(patcher, finder)
+
+
+class ImportWatch:
+    """Target modules must not import unpatched past Warden's finder (red-team finding F15): an
+    import hook inserted at ``sys.meta_path[0]`` later (a lazy-import or vendoring hook, an
+    editable install's finder) would otherwise find them first and the finder never sees them.
+
+    * ``front()``, on every ``import`` audit event (fired before each import statement looks
+      for a module not yet loaded): puts the finder back in front. One identity check when
+      nothing moved it.
+    * ``sweep()``, before each user load and in ``status()``: patches target modules imported
+      without the finder anyway (``importlib.import_module`` fires no ``import`` event; a
+      loader that refuses the exec_module wrapper). Skipped while ``sys.modules`` has not grown
+      since the last complete sweep; ``status()`` forces one.
+    """
+
+    def __init__(self, patcher, finder):
+        self.patcher = patcher
+        self.finder = finder
+        self.restored = 0  # times the finder was put back in front
+        self._swept_at = -1  # len(sys.modules) at the last complete sweep
+        self._done = {}  # target module name -> the module object patched after it loaded
+
+    def front(self) -> None:
+        meta_path = sys.meta_path
+        if meta_path and meta_path[0] is self.finder:
+            return
+        try:
+            # by identity: other finders' __eq__ is not called from inside the audit hook
+            meta_path[:] = [self.finder] + [f for f in meta_path if f is not self.finder]
+        except Exception:  # noqa: BLE001 - sys.meta_path replaced by something else: the sweep
+            return
+        self.restored += 1
+
+    def sweep(self, force: bool = False) -> None:
+        modules = sys.modules
+        count = len(modules)
+        if count == self._swept_at and not force:
+            return
+        complete = True
+        for name in modules.keys() & _MODULES:
+            module = modules.get(name)
+            if module is None or self._done.get(name) is module:
+                continue
+            try:
+                self.patcher.patch_module(name, module)
+            except Exception as exc:  # noqa: BLE001 - a lazy module's __getattr__, mid-import
+                complete = False
+                self._failed(name, exc)
+                continue
+            if getattr(getattr(module, "__spec__", None), "_initializing", False):
+                complete = False  # still executing: what it defines later is patched next time
+            else:
+                self._done[name] = module
+        if complete:
+            self._swept_at = count
+
+    def _failed(self, name: str, exc: Exception) -> None:
+        message = f"could not patch {name} ({type(exc).__name__}): its loaders may be unguarded"
+        if message not in self.patcher.state.errors:
+            self.patcher.state.errors.append(message)
 
 
 def _walk(obj, dotted: str):
@@ -96,9 +164,7 @@ class _Patcher:
 
     def patch_module(self, module_name: str, module) -> None:
         state = self.state
-        for mod, attr, label, kind in LOAD_TARGETS:
-            if mod != module_name:
-                continue
+        for mod, attr, label, kind in _BY_MODULE.get(module_name, ()):
             owner_path, _, leaf = attr.rpartition(".")
             owner = _walk(module, owner_path)
             current = getattr(owner, leaf, None) if owner is not None else None
@@ -469,6 +535,8 @@ def _finder(patcher):
                 loader = spec.loader
                 if loader is not None and hasattr(loader, "exec_module"):
                     _patch_after_exec(loader, fullname, patcher)
+                elif loader is not None:
+                    _unwrapped(patcher, fullname, loader)
                 return spec
             return None
 
@@ -485,4 +553,13 @@ def _patch_after_exec(loader, fullname: str, patcher) -> None:
     try:
         loader.exec_module = exec_module
     except (AttributeError, TypeError):
-        pass  # a loader that refuses attributes: the audit hook still guards these loads
+        _unwrapped(patcher, fullname, loader)
+
+
+def _unwrapped(patcher, fullname: str, loader) -> None:
+    """A loader Warden cannot wrap: the module loads unpatched (the pickle audit hook still
+    guards pickle, not yaml/onnx/keras...) until the next sweep; said in status()."""
+    patcher.state.errors.append(
+        f"could not wrap the loader of {fullname} ({type(loader).__name__}): its loaders are "
+        "patched only at the next load or status check, unguarded until then"
+    )

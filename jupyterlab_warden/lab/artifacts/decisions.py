@@ -73,6 +73,8 @@ class FleetDecisionStore:
         self.revision: Optional[int] = None
         self._decisions: Dict[str, str] = {}
         self.last_error: Optional[str] = None
+        self.save_error: Optional[str] = None  # accepted decisions that could not be written
+        self._unsaved: Dict[str, object] = {}
         # the high-water mark: highest revision accepted and its content digest
         self._floor: Dict[str, object] = {"revision": None, "content": None}
         self._load()
@@ -101,11 +103,40 @@ class FleetDecisionStore:
             )
             return False
         self._use(doc)
-        self._save(envelope)
         self._floor = {"revision": doc["revision"], "content": content}
-        self._save_floor()
         self.last_error = None
+        self._unsaved = {"copy": envelope, "floor": True}
+        self.save_pending()
         return True
+
+    def save_pending(self) -> bool:
+        """Write what was accepted but not yet saved (the offline copy, the floor). A write
+        that fails (a full disk, a read-only data dir) is recorded in ``save_error`` and
+        ``last_error``, never raised: the decisions hold in memory for this run, the sync round
+        goes on (running kernels still get them) and the next round writes again. True when
+        nothing is left unsaved."""
+        errors = []
+        if self._unsaved.get("copy") is not None:
+            try:
+                self._save(self._unsaved["copy"])
+                self._unsaved["copy"] = None
+            except OSError as err:
+                errors.append(f"offline copy {self.path}: {err.strerror or err}")
+        if self._unsaved.get("floor"):
+            try:
+                self._save_floor()
+                self._unsaved["floor"] = False
+            except OSError as err:
+                errors.append(f"floor {self.floor_path}: {err.strerror or err}")
+        self.save_error = (
+            "decisions accepted but not saved (kept in memory, written again next round): "
+            + "; ".join(errors)
+            if errors
+            else None
+        )
+        if errors:
+            self.last_error = self.save_error
+        return not errors
 
     def _use(self, doc: dict) -> None:
         self.revision = doc["revision"]
@@ -145,7 +176,9 @@ class FleetDecisionStore:
             return
         if saved is None:
             if self._floor["revision"] is not None:
-                self._save_floor()  # a copy from before the floor file existed: record it
+                # a copy from before the floor file existed: record it
+                self._unsaved["floor"] = True
+                self.save_pending()
             return
         revision, content = saved
         held = self._floor["revision"]

@@ -52,6 +52,8 @@ class ArtifactRegistry:
     def problems(self) -> list:
         """Lost reports, for the status bar (``/warden/status`` problems)."""
         out = []
+        if self.decisions.save_error:
+            out.append(f"artifact registry: {self.decisions.save_error}")
         if self.set_aside:
             out.append(
                 f"artifact registry: {self.set_aside} report(s) refused by central as invalid,"
@@ -71,6 +73,7 @@ class ArtifactRegistry:
         (400) is found by halving the batch and set aside, not retried forever: it would hold
         back every later report."""
         done = {"decisions": None, "looked_up": 0, "reported": 0, "set_aside": 0, "errors": []}
+        self.decisions.save_pending()  # what an earlier round could not write
         answer = await client.get_artifact_decisions(self.decisions.revision)
         if answer.status == 200:
             done["decisions"] = self.decisions.accept(answer.body)
@@ -78,6 +81,8 @@ class ArtifactRegistry:
                 done["errors"].append(f"decisions refused: {self.decisions.last_error}")
         elif answer.status != 304:
             done["errors"].append(f"decisions: {answer.error}")
+        if self.decisions.save_error:
+            done["errors"].append(self.decisions.save_error)
         wanted = sorted(self.wanted)[:MAX_LOOKUP]
         asked = wanted + self.scans.oldest(MAX_LOOKUP - len(wanted), exclude=wanted)
         if asked:

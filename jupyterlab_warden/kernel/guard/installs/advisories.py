@@ -106,6 +106,12 @@ def _check_range(rng) -> None:
     for event in rng.get("events") or []:
         if not isinstance(event, dict) or not all(isinstance(v, str) for v in event.values()):
             raise ValueError("an advisory range event is not an OSV event")
+        if rng.get("type") in _VERSION_RANGES and any(
+            version_key(v) is None for v in event.values()
+        ):
+            # refused when loaded, not at each decision: a record Warden cannot place a version
+            # in would otherwise call every version of its package affected, silently
+            raise ValueError("an advisory range bound is not a version Warden can read")
 
 
 def _is_malicious(record: dict) -> bool:
@@ -113,10 +119,13 @@ def _is_malicious(record: dict) -> bool:
     return kind == "malicious" or str(record.get("id", "")).startswith("MAL-")
 
 
+_VERSION_RANGES = ("ECOSYSTEM", "SEMVER")  # the range types placed by version (GIT: commits)
+
+
 def _in_ranges(version: str, ranges: list) -> bool:
     key = version_key(version)
     for rng in ranges:
-        if rng.get("type") not in ("ECOSYSTEM", "SEMVER"):
+        if rng.get("type") not in _VERSION_RANGES:
             continue
         if key is None:
             return True  # an unreadable version: assume affected

@@ -143,7 +143,7 @@ class InstallGate:
                     )
                 ]
             else:
-                findings = decide.decide(request, policy, self.data)
+                findings = _decided(decide, request, policy, self.data)
             worst, mark = [], len(events)
             for finding in findings:
                 action = state.rules.action_for(finding.rule_id, policy)
@@ -248,6 +248,24 @@ class InstallGate:
     def status(self) -> dict:
         data = self._data
         return dict(self.counts, data_problems=list(data.problems) if data else [])
+
+
+def _decided(decide, request, policy: dict, data) -> list:
+    """The decision's findings; a bug or an input the decision cannot handle is a refusal
+    (install-unreadable, with its event), never a raw exception that leaves the audit hook
+    with no event and no reason (red-team finding F6)."""
+    try:
+        return decide.decide(request, policy, data)
+    except Exception as exc:  # noqa: BLE001 - a decision bug must not wave an install through
+        return [
+            decide.Finding(
+                decide.RULE_UNREADABLE,
+                "decision-failed",
+                f"Warden could not decide on this install ({type(exc).__name__})",
+                "Report this to your Jupyter Warden admin; the install stays refused until then.",
+                request.command,
+            )
+        ]
 
 
 def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:

@@ -126,22 +126,55 @@ def read_text(
     for number, line in _logical_lines(text):
         origin = f"{label} line {number}"
         line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
+        spec, options = split_line(line)
         try:
-            words = shlex.split(line, comments=False)
+            words = shlex.split(options, comments=False)
         except ValueError:
             request.problems.append(f"{origin}: cannot parse the line")
             continue
-        if not words:
+        if not spec:
+            if words:
+                _file_option(request, words, origin, base, env, depth, follow)
             continue
-        if words[0].startswith("-"):
-            _file_option(request, words, origin, base, env, depth, follow)
-        elif not constraint:
-            spec = " ".join(_strip_line_options(words))
-            request.requirements.append(parse_requirement(spec, origin))
-        else:
-            req = parse_requirement(" ".join(_strip_line_options(words)), origin)
-            if req.kind in ("url", "vcs"):
-                request.requirements.append(req)  # a direct reference is decided even here
+        _requirement_options(request, words, origin)
+        req = parse_requirement(spec, origin)
+        if not constraint or req.kind in ("url", "vcs"):
+            request.requirements.append(req)  # a direct reference is decided even in constraints
+
+
+def split_line(line: str) -> Tuple[str, str]:
+    """(requirement, options) as pip's ``req_file.break_args_options`` splits a line: the words
+    (split at single spaces, not shell words: markers hold quotes) up to the first that starts
+    with ``-`` are the requirement, the rest its options. ``aiohtt==1.0 -i URL`` names aiohtt;
+    read whole, the URL would hide the name (red-team finding F10)."""
+    tokens = line.split(" ")
+    for i, token in enumerate(tokens):
+        if token.startswith("-"):
+            return " ".join(tokens[:i]), " ".join(tokens[i:])
+    return line, ""
+
+
+def _requirement_options(request: InstallRequest, words: List[str], origin: str) -> None:
+    """The options after a requirement: pip applies only the per-requirement ones (``--hash``,
+    ``--config-settings``, ``--global-option``) and silently ignores any other it knows
+    (``-i``, ``-r``...), which then does not do what the line seems to say: refused, saying
+    so. Stray words are ignored, as pip's option parser leaves them."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if not word.startswith("-") or word == "-":
+            continue
+        option = word.split("=", 1)[0]
+        if option in _LINE_OPTIONS:
+            skip = "=" not in word
+            continue
+        request.problems.append(
+            f"{origin}: {option} after a requirement is not applied by pip (only "
+            f"{', '.join(_LINE_OPTIONS[:3])} are); put it on a line of its own"
+        )
+        return
 
 
 MAX_FILE_BYTES = 1 << 20
@@ -192,20 +225,6 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     if parts:
         joined.append((start, "".join(parts)))
     return [(number, _COMMENT.sub("", line).strip()) for number, line in joined]
-
-
-def _strip_line_options(words: List[str]) -> List[str]:
-    kept = []
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-            continue
-        if word.startswith(_LINE_OPTIONS):
-            skip = "=" not in word
-            continue
-        kept.append(word)
-    return kept
 
 
 def _file_option(request, words, origin, base, env, depth, follow=True) -> None:

@@ -19,26 +19,39 @@ _PRE = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "previ
 _INF = float("inf")
 
 
+def _number(digits: str) -> Tuple[int, str]:
+    """A numeric component as (length, digits) without leading zeros: ordered like the number,
+    with no ``int()`` (CPython refuses to convert more than 4300 digits, and the TS port would
+    lose precision above 2**53; the two sides order every length alike)."""
+    digits = digits.lstrip("0")
+    return (len(digits), digits)
+
+
+_ZERO = _number("0")
+_NONE = (-1, "")  # no post release: before post 0
+_LAST = (_INF, "")  # no dev release: after every dev release
+
+
 def version_key(text: str) -> Optional[Tuple]:
     """A sort key for ``text``, or None when it is not a PEP 440 version."""
     m = _VERSION.match(str(text).strip().lower())
     if not m:
         return None
     epoch, release, pre_l, pre_n, post_implicit, post_l, post_n, dev_l, dev_n = m.groups()
-    parts = [int(p) for p in release.split(".")]
-    while len(parts) > 1 and parts[-1] == 0:
+    parts = [_number(p) for p in release.split(".")]
+    while len(parts) > 1 and parts[-1] == _ZERO:
         parts.pop()  # 2.6 == 2.6.0
     if pre_l:
-        pre = (_PRE[pre_l], int(pre_n or 0))
+        pre = (_PRE[pre_l], _number(pre_n or "0"))
     elif dev_l and not (post_implicit or post_l):
-        pre = (-1, 0)  # 1.0.dev1 sorts before 1.0a1
+        pre = (-1, _ZERO)  # 1.0.dev1 sorts before 1.0a1
     else:
-        pre = (_INF, 0)
+        pre = (_INF, _ZERO)
     if post_implicit:
-        post = int(post_implicit)
+        post = _number(post_implicit)
     elif post_l:
-        post = int(post_n or 0)
+        post = _number(post_n or "0")
     else:
-        post = -1
-    dev = int(dev_n or 0) if dev_l else _INF
-    return (int(epoch or 0), tuple(parts), pre, post, dev)
+        post = _NONE
+    dev = _number(dev_n or "0") if dev_l else _LAST
+    return (_number(epoch or "0"), tuple(parts), pre, post, dev)
