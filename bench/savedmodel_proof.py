@@ -34,7 +34,11 @@ CASES = {
     "write_on_call: keras.layers.TFSMLayer": ("write_on_call", "tfsm", "warden_sm_marker_call.txt"),
     "write_on_load: tf.compat.v1 loader": ("write_on_load", "v1", "warden_sm_marker_load.txt"),
     "read_on_call: load + serve()": ("read_on_call", "call", None),
-    "keras_lambda: tf_keras load_model": ("keras_lambda", "tf_keras", "warden_sm_marker_lambda.txt"),
+    "keras_lambda: tf_keras load_model": (
+        "keras_lambda",
+        "tf_keras",
+        "warden_sm_marker_lambda.txt",
+    ),
     "py_function: load + serve()": ("py_function", "call", None),
     "benign: load + serve()": ("benign", "call", None),
     "benign_keras: keras.layers.TFSMLayer": ("benign_keras", "tfsm", None),
@@ -59,8 +63,7 @@ try:
         out["result"] = value.decode() if isinstance(value, bytes) else value.tolist()
     elif how == "tfsm":
         import keras
-        endpoint = "serve" if "benign_keras" not in folder else "serve"
-        layer = keras.layers.TFSMLayer(folder, call_endpoint=endpoint)
+        layer = keras.layers.TFSMLayer(folder, call_endpoint="serve")
         arg = tf.ones((1, 3)) if "benign_keras" in folder else x
         out["result"] = layer(arg).numpy().round(3).tolist()
     elif how == "v1":

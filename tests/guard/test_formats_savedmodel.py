@@ -23,7 +23,7 @@ from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 FIXTURES = Path(__file__).resolve().parent.parent / "scan" / "savedmodels"
 FAMILY = "jupyterlab_warden.kernel.guard.format_loaders.tf_savedmodels"
 
-STAND_IN = '''
+STAND_IN = """
 import os
 
 class Parsed:
@@ -36,7 +36,7 @@ class Parsed:
 def parse_saved_model(export_dir):
     with open(os.path.join(os.fspath(export_dir), "saved_model.pb"), "rb") as fh:
         return Parsed(fh.read())
-'''
+"""
 
 CELL = f"""
 import json, sys

@@ -101,6 +101,27 @@ def test_saver_function_also_called_elsewhere_loses_its_pass(tmp_path):
     assert report.verdict == "dangerous" and {"SaveV2", "MergeV2Checkpoints"} <= ops
 
 
+def test_saver_function_the_object_graph_exposes_loses_its_pass(tmp_path):
+    # a resource's _initialize (run while loading) or a method pointing at the save function
+    model = _model("benign")
+    save = _function(model, "__inference__traced_save_")
+    node = model.meta_graphs[0].object_graph_def.nodes.add()
+    node.function.concrete_functions.append(save.signature.name)
+    report = _scan(_write(tmp_path, model))
+    assert report.verdict == "dangerous"
+    assert {"SaveV2", "MergeV2Checkpoints"} <= {f.detail.split()[0] for f in report.findings}
+
+
+def test_signature_reaching_into_the_saver_graph_loses_its_pass(tmp_path):
+    # TF1: a signature (or an init op, run at load) that runs the save tensor itself
+    model = _model("benign")
+    meta_graph = model.meta_graphs[0]
+    meta_graph.signature_def["evil"].outputs["out"].name = meta_graph.saver_def.save_tensor_name
+    report = _scan(_write(tmp_path, model))
+    assert report.verdict == "dangerous"
+    assert {"SaveV2", "RestoreV2"} <= {f.detail.split()[0] for f in report.findings}
+
+
 def test_merge_checkpoints_in_the_restore_function_is_dangerous(tmp_path):
     # MergeV2Checkpoints deletes the folders it merges: never part of a restore
     model = _model("benign")

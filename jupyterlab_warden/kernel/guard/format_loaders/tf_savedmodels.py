@@ -33,8 +33,12 @@ def _scan(parsed, folder):
     try:
         data = parsed.SerializeToString()
     except Exception as exc:  # noqa: BLE001 - anything TF's message does: cannot judge it
-        return report_of(folder or "<SavedModel>", "tf-savedmodel", [], [f"cannot serialise "
-                         f"the parsed SavedModel: {type(exc).__name__}"])  # fmt: skip
+        return report_of(
+            folder or "<SavedModel>",
+            "tf-savedmodel",
+            [],
+            [f"cannot serialise the parsed SavedModel: {type(exc).__name__}"],
+        )
     findings, errors = savedmodel.scan_saved_model(data, folder)
     meta = os.path.join(folder, savedmodel.KERAS_METADATA) if folder else None
     if meta and os.path.isfile(meta):

@@ -244,19 +244,28 @@ class _MetaGraph:
     def judge(self) -> List[Finding]:
         graph_nodes = list(self.mg.graph_def.node)
         save_roots, restore_roots = self._saver_roots(graph_nodes)
+        if self._named_elsewhere() & (save_roots | restore_roots):
+            # a signature or an init op (run at TF1 load) reaches into the saver's graph: its
+            # checkpoint ops would run with what the model chose - no pass for them
+            save_roots, restore_roots = set(), set()
         saving = self._reached(save_roots)
         restoring = self._reached(restore_roots)
-        # what anything other than the saver can call: every other graph node, and every
+        # what anything other than the saver can call: every other graph node, every function
+        # the object graph exposes (a method, a resource's initializer run at load), and every
         # library function the saver does not reach (a loader may call any of them)
         others = [n for n in graph_nodes if n.name not in save_roots | restore_roots]
-        other_calls = set(self._called(others))
+        other_calls = set(self._called(others)) | self._object_functions()
         other_calls |= {name for name in self.library if name not in saving | restoring}
         elsewhere = self._closure(other_calls)
         asset_tensors = {a.tensor_info.name.split(":")[0] for a in self.mg.asset_file_def}
         graph_by_name = {n.name: n for n in graph_nodes}
         for node in graph_nodes:
             in_saver = (
-                "save" if node.name in save_roots else "restore" if node.name in restore_roots else ""
+                "save"
+                if node.name in save_roots
+                else "restore"
+                if node.name in restore_roots
+                else ""
             )
             self._node(node, "graph", in_saver, graph_by_name, set(), asset_tensors)
         for name, function in self.library.items():
@@ -292,6 +301,26 @@ class _MetaGraph:
 
         return closure(saver.save_tensor_name), closure(saver.restore_op_name)
 
+    def _named_elsewhere(self) -> Set[str]:
+        """Graph nodes a signature or a collection (TF1 init and main ops) names."""
+        names: Set[str] = set()
+        for signature in self.mg.signature_def.values():
+            for info in list(signature.inputs.values()) + list(signature.outputs.values()):
+                names.add(_node_name(info.name))
+        for collection in self.mg.collection_def.values():
+            names.update(_node_name(v) for v in collection.node_list.value)
+        return names
+
+    def _object_functions(self) -> Set[str]:
+        """Library functions the object graph makes callable (or runs while restoring)."""
+        graph = self.mg.object_graph_def
+        names = set(graph.concrete_functions.keys())
+        for node in graph.nodes:
+            names.update(node.function.concrete_functions)
+            if node.bare_concrete_function.concrete_function_name:
+                names.add(node.bare_concrete_function.concrete_function_name)
+        return names
+
     def _called(self, nodes) -> Iterable[str]:
         """Library functions these nodes call: by op name, or named in a function attr."""
         for node in nodes:
@@ -325,14 +354,23 @@ class _MetaGraph:
                 in_saver == "restore" and op in RESTORE_OPS
             ):
                 return
-            self._add("tf-op", here, DANGEROUS, f"{op} outside the model's own checkpoint "
-                      "functions: writes, reads or deletes checkpoint files at any path")  # fmt: skip
+            self._add(
+                "tf-op",
+                here,
+                DANGEROUS,
+                f"{op} outside the model's own checkpoint "
+                "functions: writes, reads or deletes checkpoint files at any path",
+            )
             return
         if op in _TEXT_FILE_OPS:
             if _from_argument(node, nodes, args, assets):
                 return
-            self._add("tf-op", here, DANGEROUS, f"{op} reads a file the model names itself "
-                      "(not an asset the loader passes)")  # fmt: skip
+            self._add(
+                "tf-op",
+                here,
+                DANGEROUS,
+                f"{op} reads a file the model names itself (not an asset the loader passes)",
+            )
             return
         if op == "PrintV2":
             stream = node.attr["output_stream"].s if "output_stream" in node.attr else b""
@@ -352,8 +390,12 @@ class _MetaGraph:
             from .savedmodel_ops import KNOWN_OPS
 
             if op not in KNOWN_OPS:
-                self._add("tf-custom-op", here, SUSPICIOUS,
-                          f"op {op[:100]!r} is not TensorFlow's: needs a custom op library")  # fmt: skip
+                self._add(
+                    "tf-custom-op",
+                    here,
+                    SUSPICIOUS,
+                    f"op {op[:100]!r} is not TensorFlow's: needs a custom op library",
+                )
 
     def _assets(self) -> None:
         from .onnxmodel import escapes
@@ -362,8 +404,12 @@ class _MetaGraph:
         for index, asset in enumerate(self.mg.asset_file_def):
             why = escapes(asset.filename, assets_dir)
             if why:
-                self._add("tf-asset", f"{self.where}/asset_file_def[{index}]", DANGEROUS,
-                          f"asset file {why.replace('model folder', 'assets folder')}")  # fmt: skip
+                self._add(
+                    "tf-asset",
+                    f"{self.where}/asset_file_def[{index}]",
+                    DANGEROUS,
+                    f"asset file {why.replace('model folder', 'assets folder')}",
+                )
 
     def _user_objects(self) -> None:
         for index, node in enumerate(self.mg.object_graph_def.nodes):

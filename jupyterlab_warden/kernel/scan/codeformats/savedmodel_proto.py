@@ -7,7 +7,8 @@ here are kept as unknown fields and ignored. TensorFlow itself is never imported
 Field numbers from TensorFlow 2.21's .proto files (checked against its generated descriptors):
 ``tensorflow/core/protobuf/saved_model.proto`` (SavedModel), ``meta_graph.proto``
 (MetaGraphDef, AssetFileDef, TensorInfo), ``saver.proto`` (SaverDef),
-``saved_object_graph.proto`` (SavedObjectGraph, SavedObject, SavedUserObject, SavedAsset),
+``saved_object_graph.proto`` (SavedObjectGraph, SavedObject, SavedUserObject, SavedAsset,
+SavedFunction, SavedBareConcreteFunction), ``meta_graph.proto`` also SignatureDef, CollectionDef,
 ``tensorflow/core/framework/graph.proto`` (GraphDef), ``node_def.proto`` (NodeDef),
 ``function.proto`` (FunctionDefLibrary, FunctionDef), ``op_def.proto`` (OpDef: name,
 input_arg), ``attr_value.proto`` (AttrValue, ListValue, NameAttrList); and tf-keras'
@@ -28,9 +29,36 @@ _SCHEMA = (
         (
             ("graph_def", 2, _MSG, _O, "GraphDef"),
             ("saver_def", 3, _MSG, _O, "SaverDef"),
+            ("collection_def", 4, _MSG, _R, "MetaGraphDef.CollectionDefEntry"),
+            ("signature_def", 5, _MSG, _R, "MetaGraphDef.SignatureDefEntry"),
             ("asset_file_def", 6, _MSG, _R, "AssetFileDef"),
             ("object_graph_def", 7, _MSG, _O, "SavedObjectGraph"),
         ),
+    ),
+    (
+        "MetaGraphDef.CollectionDefEntry",
+        (("key", 1, _STR, _O, None), ("value", 2, _MSG, _O, "CollectionDef")),
+    ),
+    (
+        "MetaGraphDef.SignatureDefEntry",
+        (("key", 1, _STR, _O, None), ("value", 2, _MSG, _O, "SignatureDef")),
+    ),
+    ("CollectionDef", (("node_list", 1, _MSG, _O, "CollectionDef.NodeList"),)),
+    ("CollectionDef.NodeList", (("value", 1, _STR, _R, None),)),
+    (
+        "SignatureDef",
+        (
+            ("inputs", 1, _MSG, _R, "SignatureDef.InputsEntry"),
+            ("outputs", 2, _MSG, _R, "SignatureDef.OutputsEntry"),
+        ),
+    ),
+    (
+        "SignatureDef.InputsEntry",
+        (("key", 1, _STR, _O, None), ("value", 2, _MSG, _O, "TensorInfo")),
+    ),
+    (
+        "SignatureDef.OutputsEntry",
+        (("key", 1, _STR, _O, None), ("value", 2, _MSG, _O, "TensorInfo")),
     ),
     ("TensorInfo", (("name", 1, _STR, _O, None),)),
     (
@@ -89,14 +117,29 @@ _SCHEMA = (
     ),
     ("OpDef", (("name", 1, _STR, _O, None), ("input_arg", 2, _MSG, _R, "OpDef.ArgDef"))),
     ("OpDef.ArgDef", (("name", 1, _STR, _O, None),)),
-    ("SavedObjectGraph", (("nodes", 1, _MSG, _R, "SavedObject"),)),
+    (
+        "SavedObjectGraph",
+        (
+            ("nodes", 1, _MSG, _R, "SavedObject"),
+            ("concrete_functions", 2, _MSG, _R, "SavedObjectGraph.ConcreteFunctionsEntry"),
+        ),
+    ),
+    (
+        "SavedObjectGraph.ConcreteFunctionsEntry",
+        (("key", 1, _STR, _O, None), ("value", 2, _MSG, _O, "SavedConcreteFunction")),
+    ),
+    ("SavedConcreteFunction", ()),  # only its name (the map key) is read
     (
         "SavedObject",
         (
             ("user_object", 4, _MSG, _O, "SavedUserObject"),
             ("asset", 5, _MSG, _O, "SavedAsset"),
+            ("function", 6, _MSG, _O, "SavedFunction"),
+            ("bare_concrete_function", 8, _MSG, _O, "SavedBareConcreteFunction"),
         ),
     ),
+    ("SavedFunction", (("concrete_functions", 1, _STR, _R, None),)),
+    ("SavedBareConcreteFunction", (("concrete_function_name", 1, _STR, _O, None),)),
     (
         "SavedUserObject",
         (("identifier", 1, _STR, _O, None), ("metadata", 3, _STR, _O, None)),
@@ -113,7 +156,17 @@ _SCHEMA = (
         ),
     ),
 )
-_MAP_ENTRIES = ("NodeDef.AttrEntry", "NameAttrList.AttrEntry")
+_MAP_ENTRIES = frozenset(
+    (
+        "NodeDef.AttrEntry",
+        "NameAttrList.AttrEntry",
+        "MetaGraphDef.CollectionDefEntry",
+        "MetaGraphDef.SignatureDefEntry",
+        "SignatureDef.InputsEntry",
+        "SignatureDef.OutputsEntry",
+        "SavedObjectGraph.ConcreteFunctionsEntry",
+    )
+)
 
 
 def messages() -> dict:
