@@ -199,11 +199,15 @@ def _build() -> dict:
                 entry.type_name = f".{_PACKAGE}.{type_name}"
     pool = descriptor_pool.DescriptorPool()
     pool.Add(proto)
+    # GetMessageClass since protobuf 4.22; TF environments may hold an older one
+    make = getattr(message_factory, "GetMessageClass", None)
+    if make is None:
+        make = message_factory.MessageFactory(pool).GetPrototype
     out = {}
     for name, _fields in _SCHEMA:
         descriptor = pool.FindMessageTypeByName(f"{_PACKAGE}.{name}")
         if name not in _MAP_ENTRIES:
-            out[name] = message_factory.GetMessageClass(descriptor)
+            out[name] = make(descriptor)
     return out
 
 
