@@ -90,3 +90,35 @@ def test_guard_refuses_malicious_savedmodels_and_parses_benign_ones(stand_in):
         assert results[name] == "WardenBlockedLoad:tf-savedmodel-code", (name, results)
     for name in names[5:]:
         assert results[name] == plain_results[name], (name, results)
+
+
+class _Parsed:
+    def __init__(self, data):
+        self.data = data
+
+    def SerializeToString(self):  # noqa: N802 - protobuf's name
+        return self.data
+
+
+def _parse(export_dir):
+    return _Parsed((Path(export_dir) / "saved_model.pb").read_bytes())
+
+
+def test_event_names_findings_and_a_trusted_artifact_loads(guard):
+    import hashlib
+
+    from jupyterlab_warden.kernel.guard import WardenBlockedLoad
+    from jupyterlab_warden.kernel.guard.format_loaders.tf_savedmodels import MAKERS
+
+    wrapped = MAKERS["tf-savedmodel"](_parse, "tf.saved_model.load", guard)
+    folder = FIXTURES / "write_on_load"
+    with pytest.raises(WardenBlockedLoad):
+        wrapped(str(folder))
+    event = guard.events[-1]
+    assert (event["rule_id"], event["action"]) == ("tf-savedmodel-code", "blocked")
+    assert event["evidence"]["findings"] == ["tf-op: WriteFile: writes any file"]
+    assert event["evidence"]["format"] == "tf-savedmodel"
+    digest = hashlib.sha256((folder / "saved_model.pb").read_bytes()).hexdigest()
+    assert event["evidence"]["sha256"] == digest
+    guard.set_policy({"trusted_artifacts": {digest: "our own model"}})
+    assert wrapped(str(folder)).data == (folder / "saved_model.pb").read_bytes()

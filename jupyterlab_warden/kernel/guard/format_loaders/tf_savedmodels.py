@@ -64,7 +64,7 @@ def _parse_wrapper(original, label, state):
         parsed = original(export_dir, *args, **kwargs)  # reads the file; builds nothing
         folder = _folder(export_dir)
         report = _scan(parsed, folder)
-        target = _model_file(folder)
+        target = _model_file(folder) or folder or ""  # a folder or "": nothing to hash
         with judge(state, label, target, report, RULE_TF, "loading this TensorFlow SavedModel"):
             return parsed
 

@@ -152,26 +152,6 @@ _TEXT_FILE_OPS = ("InitializeTableFromTextFile", "InitializeTableFromTextFileV2"
 _PASS_THROUGH = ("Identity", "IdentityN", "StopGradient", "Snapshot")
 
 
-def scan_folder(folder: str) -> Tuple[List[Finding], List[str]]:
-    """(findings, errors) of a SavedModel folder: its saved_model.pb (or .pbtxt, as TF picks)
-    and keras_metadata.pb. A folder with neither model file is an error (fail closed)."""
-    findings: List[Finding] = []
-    errors: List[str] = []
-    pb = next((n for n in PB_NAMES if os.path.isfile(os.path.join(folder, n))), None)
-    if pb is None:
-        errors.append("no saved_model.pb or saved_model.pbtxt in the folder")
-    else:
-        f, e = scan_file(os.path.join(folder, pb))
-        findings += f
-        errors += e
-    meta = os.path.join(folder, KERAS_METADATA)
-    if os.path.isfile(meta):
-        f, e = scan_file(meta)
-        findings += f
-        errors += e
-    return findings[:MAX_FINDINGS], errors
-
-
 def scan_file(path: str) -> Tuple[List[Finding], List[str]]:
     """(findings, errors) of one of ``NAMES``, judged by its name."""
     name = os.path.basename(path)
