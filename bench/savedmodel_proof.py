@@ -33,6 +33,8 @@ CASES = {
     "write_on_call: load + serve()": ("write_on_call", "call", "warden_sm_marker_call.txt"),
     "write_on_call: keras.layers.TFSMLayer": ("write_on_call", "tfsm", "warden_sm_marker_call.txt"),
     "write_on_load: tf.compat.v1 loader": ("write_on_load", "v1", "warden_sm_marker_load.txt"),
+    "save_on_call: load + serve()": ("save_on_call", "call", "warden_sm_marker_save.index"),
+    "tf1_init_op: tf.compat.v1 loader": ("tf1_init_op", "v1", "warden_sm_marker_tf1.txt"),
     "read_on_call: load + serve()": ("read_on_call", "call", None),
     "keras_lambda: tf_keras load_model": (
         "keras_lambda",
@@ -43,6 +45,7 @@ CASES = {
     "benign: load + serve()": ("benign", "call", None),
     "benign_keras: keras.layers.TFSMLayer": ("benign_keras", "tfsm", None),
     "benign_lookup: load + serve()": ("benign_lookup", "lookup", None),
+    "tf1_benign: tf.compat.v1 loader": ("tf1_benign", "v1", None),
 }
 
 CHILD = r"""

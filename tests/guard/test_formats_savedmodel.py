@@ -81,14 +81,16 @@ def _run(stand_in, guarded, names):
 
 def test_guard_refuses_malicious_savedmodels_and_parses_benign_ones(stand_in):
     names = ["write_on_load", "write_on_call", "read_on_call", "py_function", "keras_lambda"]
-    names += ["benign", "benign_keras", "benign_lookup"]
+    names += ["save_on_call", "tf1_init_op"]
+    bad = len(names)
+    names += ["benign", "benign_keras", "benign_lookup", "tf1_benign"]
     plain, plain_results = _run(stand_in, False, names)
     assert all(v.startswith("parsed") for v in plain_results.values()), plain_results
     guarded, results = _run(stand_in, True, names)
     assert guarded["family_before"] is False  # loaded lazily, when the module was imported
-    for name in names[:5]:
+    for name in names[:bad]:
         assert results[name] == "WardenBlockedLoad:tf-savedmodel-code", (name, results)
-    for name in names[5:]:
+    for name in names[bad:]:
         assert results[name] == plain_results[name], (name, results)
 
 

@@ -18,9 +18,17 @@ scratch folder sees its marker there (bench/savedmodel_proof.py):
 * ``keras_lambda``: a tf-keras (Keras 2) model saved as a SavedModel whose ``keras_metadata.pb``
   holds a Lambda layer's marshalled bytecode; ``tf_keras.models.load_model`` rebuilds it, and
   calling the model writes ``warden_sm_marker_lambda.txt``;
+* ``save_on_call``: ``serve(x)`` writes a checkpoint ``warden_sm_marker_save.*`` with
+  ``tf.raw_ops.SaveV2`` (a checkpoint op outside the model's own saver functions);
+* ``tf1_init_op``: a TF1 SavedModel (``tf.compat.v1.saved_model.Builder``) whose init op writes
+  ``warden_sm_marker_tf1.txt``: ``tf.compat.v1.saved_model.load`` runs it while loading;
 * ``benign``: a tf.Module with a variable and a function; ``benign_keras``: a Keras 3 model
   exported with ``model.export`` (what ``keras.layers.TFSMLayer`` loads); ``benign_lookup``:
-  a StringLookup vocabulary (an asset file read by ``InitializeTableFromTextFileV2``).
+  a StringLookup vocabulary (an asset file read by ``InitializeTableFromTextFileV2``);
+  ``tf1_benign``: a TF1 SavedModel with variables (its Saver's SaveV2/RestoreV2 are graph
+  nodes, not functions).
+
+Give folder names after OUT to build only those.
 """
 
 import os
@@ -49,6 +57,18 @@ class WriteOnCall(Affine):
     @tf.function(input_signature=SPEC)
     def serve(self, x):
         tf.io.write_file("warden_sm_marker_call.txt", "written by a SavedModel function")
+        return x * self.w + self.b
+
+
+class SaveOnCall(Affine):
+    @tf.function(input_signature=SPEC)
+    def serve(self, x):
+        tf.raw_ops.SaveV2(
+            prefix="warden_sm_marker_save",
+            tensor_names=["x"],
+            shape_and_slices=[""],
+            tensors=[x],
+        )
         return x * self.w + self.b
 
 
@@ -123,6 +143,26 @@ def _lookup(out):
     os.remove(vocab)
 
 
+def _tf1(out, name, malicious):
+    v1 = tf.compat.v1
+    path = os.path.join(out, name)
+    shutil.rmtree(path, ignore_errors=True)
+    with tf.Graph().as_default() as graph, v1.Session(graph=graph) as sess:
+        x = v1.placeholder(tf.float32, [None], name="x")
+        w = v1.get_variable("w", initializer=2.0)
+        y = tf.identity(x * w, name="y")
+        sess.run(v1.global_variables_initializer())
+        init = tf.no_op(name="init")
+        if malicious:
+            init = tf.io.write_file("warden_sm_marker_tf1.txt", "written by a TF1 init op")
+        builder = v1.saved_model.Builder(path)
+        signature = v1.saved_model.predict_signature_def({"x": x}, {"y": y})
+        builder.add_meta_graph_and_variables(
+            sess, ["serve"], signature_def_map={"serving_default": signature}, main_op=init
+        )
+        builder.save()
+
+
 def _keras_lambda(out):
     try:
         import tf_keras
@@ -141,25 +181,31 @@ def _keras_lambda(out):
     path = os.path.join(out, "keras_lambda")
     shutil.rmtree(path, ignore_errors=True)
     model.save(path, save_format="tf")
-    if os.path.exists("warden_sm_marker_lambda.txt"):  # tracing called it while saving
-        os.remove("warden_sm_marker_lambda.txt")
 
 
-def main(out):
+def main(out, only=()):
     os.makedirs(out, exist_ok=True)
-    _save(Affine(), out, "benign")
-    _save(WriteOnCall(), out, "write_on_call")
-    _save(ReadOnCall(), out, "read_on_call")
-    _save(PyFunction(), out, "py_function")
-    _save(WriteOnLoad(), out, "write_on_load")
-    for name in ("warden_sm_marker_call.txt", "warden_sm_marker_load.txt"):
-        if os.path.exists(name):  # made while tracing, not by the saved files
+    builders = {
+        "benign": lambda: _save(Affine(), out, "benign"),
+        "write_on_call": lambda: _save(WriteOnCall(), out, "write_on_call"),
+        "save_on_call": lambda: _save(SaveOnCall(), out, "save_on_call"),
+        "read_on_call": lambda: _save(ReadOnCall(), out, "read_on_call"),
+        "py_function": lambda: _save(PyFunction(), out, "py_function"),
+        "write_on_load": lambda: _save(WriteOnLoad(), out, "write_on_load"),
+        "tf1_init_op": lambda: _tf1(out, "tf1_init_op", True),
+        "tf1_benign": lambda: _tf1(out, "tf1_benign", False),
+        "benign_keras": lambda: _keras3(out),
+        "benign_lookup": lambda: _lookup(out),
+        "keras_lambda": lambda: _keras_lambda(out),
+    }
+    for name, build in builders.items():
+        if not only or name in only:
+            build()
+    for name in os.listdir("."):
+        if name.startswith("warden_sm_marker_"):  # made while tracing, not by the saved files
             os.remove(name)
-    _keras3(out)
-    _lookup(out)
-    _keras_lambda(out)
     print("TensorFlow", tf.__version__, "->", out)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])
