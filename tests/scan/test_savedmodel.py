@@ -128,6 +128,20 @@ def test_signature_reaching_into_the_saver_graph_loses_its_pass(tmp_path):
     assert {"SaveV2", "RestoreV2"} <= {f.detail.split()[0] for f in report.findings}
 
 
+def test_a_function_name_given_twice_is_judged_in_both_bodies(tmp_path):
+    model = _model("benign")
+    library = model.meta_graphs[0].graph_def.library
+    save = _function(model, "__inference__traced_save_")
+    serve = _function(model, "__inference_serve_")
+    evil = library.function.add()
+    evil.CopyFrom(serve)
+    evil.node_def.add(name="w", op="WriteFile")
+    library.function.add().CopyFrom(save)  # the saver's body twice: no pass for either
+    report = _scan(_write(tmp_path, model))
+    ops = {f.detail.split()[0].rstrip(":") for f in report.findings}
+    assert {"WriteFile", "SaveV2", "MergeV2Checkpoints"} <= ops
+
+
 def test_merge_checkpoints_in_the_restore_function_is_dangerous(tmp_path):
     # MergeV2Checkpoints deletes the folders it merges: never part of a restore
     model = _model("benign")

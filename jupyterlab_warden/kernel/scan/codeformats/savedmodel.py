@@ -26,6 +26,7 @@ function is judged, called or not (a loader or signature may reach any of them):
 
 import json
 import os
+from collections import Counter
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from ..report import DANGEROUS, SUSPICIOUS, Finding
@@ -240,18 +241,16 @@ class _MetaGraph:
         asset_tensors = {a.tensor_info.name.split(":")[0] for a in self.mg.asset_file_def}
         graph_by_name = {n.name: n for n in graph_nodes}
         for node in graph_nodes:
-            in_saver = (
-                "save"
-                if node.name in save_roots
-                else "restore"
-                if node.name in restore_roots
-                else ""
-            )
+            in_saver = _role(node.name, save_roots, restore_roots)
             self._node(node, "graph", in_saver, graph_by_name, set(), asset_tensors)
-        for name, function in self.library.items():
+        functions = list(self.mg.graph_def.library.function)
+        names = [f.signature.name for f in functions]
+        counts = Counter(names)
+        for name, function in zip(names, functions):
+            # a name given twice: TF refuses a different body; judge both, with no pass
             in_saver = ""
-            if name not in elsewhere:
-                in_saver = "save" if name in saving else "restore" if name in restoring else ""
+            if name not in elsewhere and counts[name] == 1:
+                in_saver = _role(name, saving, restoring)
             nodes = {n.name: n for n in function.node_def}
             args = {a.name for a in function.signature.input_arg}
             for node in function.node_def:
@@ -400,6 +399,10 @@ class _MetaGraph:
     def _add(self, kind: str, where: str, verdict: str, detail: str) -> None:
         if len(self.findings) < MAX_FINDINGS:
             self.findings.append(Finding(kind, where, verdict, detail))
+
+
+def _role(name: str, saving: Set[str], restoring: Set[str]) -> str:
+    return "save" if name in saving else "restore" if name in restoring else ""
 
 
 def _node_name(tensor: str) -> str:
