@@ -4,11 +4,14 @@ Builds the malicious and benign files with the real libraries (the test builders
 tests/guard: format_files.py, onnx_files.py, skops_files.py, nemo_files.py, hf_remote_files.py,
 arrow_pickles.py; each malicious
 file there proves its payload runs without Warden), plus chat templates (GGUF and
-tokenizer_config.json) and a Hugging Face auto_map folder; then scans the whole folder once
+tokenizer_config.json), a Hugging Face auto_map folder and the TF SavedModel fixtures
+(tests/scan/savedmodels, made by real TensorFlow); then scans the whole folder once
 with each tool as a whole process and reports, per tool: malicious files flagged, missed,
 benign files flagged (false alarms), wall and CPU time.
 
-    PYTHONPATH=. .venv/bin/python bench/formats_vs_modelaudit.py [--modelaudit PATH]
+    PYTHONPATH=. .venv/bin/python bench/formats_vs_modelaudit.py [--modelaudit PATH] [--only DIR/]
+
+(``--only savedmodel/``: only the files under that folder, e.g. the SavedModels)
 
 (default PATH /tmp/ma-venv/bin/modelaudit: ``python -m venv /tmp/ma-venv &&
 /tmp/ma-venv/bin/pip install modelaudit==0.2.54``).
@@ -78,7 +81,21 @@ LABELS = {
     "arrow/crafted.pkl": True,
     "arrow/strings.pkl": False,
     "arrow/arrow.pkl": False,
+    # TF SavedModels made by real TensorFlow 2.21 (tests/scan/savedmodels, committed fixtures;
+    # bench/savedmodel_proof.py runs each with TensorFlow, plain and guarded)
+    "savedmodel/write_on_call/saved_model.pb": True,
+    "savedmodel/write_on_load/saved_model.pb": True,
+    "savedmodel/read_on_call/saved_model.pb": True,
+    "savedmodel/py_function/saved_model.pb": True,
+    "savedmodel/keras_lambda/keras_metadata.pb": True,
+    "savedmodel/save_on_call/saved_model.pb": True,
+    "savedmodel/tf1_init_op/saved_model.pb": True,
+    "savedmodel/tf1_benign/saved_model.pb": False,
+    "savedmodel/benign/saved_model.pb": False,
+    "savedmodel/benign_keras/saved_model.pb": False,
+    "savedmodel/benign_lookup/saved_model.pb": False,
 }
+SAVEDMODELS = os.path.join(REPO, "tests", "scan", "savedmodels")
 # pyarrow stays out of the shared venv (it changes how pandas pickles): the arrow pickles are
 # built, and scanned by Warden, with it on the path (tests/guard/test_formats_arrow.py's folder)
 ARROW_LIBS = os.environ.get("WARDEN_ARROW_LIBS") or os.path.join(
@@ -102,7 +119,10 @@ def _builder(script, *args, path=""):
                    capture_output=True, timeout=600)  # fmt: skip
 
 
-def build(root):
+def build(root, only=""):
+    shutil.copytree(SAVEDMODELS, os.path.join(root, "savedmodel"))
+    if only == "savedmodel/":
+        return
     for sub in ("formats", "onnx", "skops", "nemo", "templates", "hf", "hfmodels", "arrow"):
         os.makedirs(os.path.join(root, sub))
     _builder("format_files.py", os.path.join(root, "formats"))
@@ -187,10 +207,11 @@ def modelaudit(root, files, exe):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--modelaudit", default="/tmp/ma-venv/bin/modelaudit")
+    parser.add_argument("--only", default="", metavar="DIR/", help="only files under DIR/")
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="warden-formats-bench-")
-    build(root)
-    files = sorted(LABELS)
+    build(root, args.only)
+    files = sorted(f for f in LABELS if f.startswith(args.only))
     missing = [f for f in files if not os.path.exists(os.path.join(root, f))]
     assert not missing, missing
     malicious = {f for f in files if LABELS[f]}

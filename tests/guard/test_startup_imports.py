@@ -26,6 +26,7 @@ FAMILIES = (
     "keras_models",
     "onnx_models",
     "skops_files",
+    "tf_savedmodels",
     "torch_packages",
     "torchscript_archives",
     "yaml_documents",

@@ -29,6 +29,7 @@ EMBEDDED_RUNTIME_RULES = {
     "yaml-python-tag": ("critical", "block"),
     "onnx-external-data": ("critical", "block"),
     "onnx-custom-op": ("medium", "warn"),
+    "tf-savedmodel-code": ("critical", "block"),
     "skops-untrusted-type": ("critical", "block"),
     "hydra-target-outside-allowlist": ("critical", "block"),
     "chat-template-code": ("critical", "block"),

@@ -65,8 +65,15 @@ MODEL_SUFFIXES = (
     ".nemo",
 )
 # ... and by exact name: Hugging Face configs that make loaders run code (``auto_map`` modules,
-# chat templates); other .json files are data
-MODEL_CONFIG_NAMES = ("config.json", "tokenizer_config.json")
+# chat templates), a TF SavedModel's graph and Keras metadata; other .json/.pb files are data
+MODEL_CONFIG_NAMES = (
+    "config.json",
+    "tokenizer_config.json",
+    # TF SavedModel folders (codeformats/savedmodel.py)
+    "saved_model.pb",
+    "saved_model.pbtxt",
+    "keras_metadata.pb",
+)
 
 
 def _matches(rel: str, patterns: Sequence[str]) -> bool:
@@ -161,7 +168,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jupyterlab_warden.kernel.scan",
         description="Report the globals pickle-based model files would import, and the "
-        "code Keras, TorchScript, ONNX, skops, NeMo and YAML files would run or reach, without "
+        "code Keras, TorchScript, ONNX, TF SavedModel, skops, NeMo and YAML files would run or "
+        "reach, without "
         "loading them. Folders are scanned recursively.",
     )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")

@@ -62,6 +62,14 @@ FAMILIES = {
         (_SKOPS_PERSIST, "audit_tree", "skops.io.load", "skops-audit"),
         ("skops.io._audit", "audit_tree", "skops.io.load", "skops-audit"),
     ),
+    "tf_savedmodels": (
+        (
+            "tensorflow.python.saved_model.loader_impl",
+            "parse_saved_model",
+            "tf.saved_model.load",
+            "tf-savedmodel",
+        ),
+    ),
     "torch_packages": (
         (
             "torch.package.package_importer",

@@ -3,7 +3,7 @@
 ``scan_format(path=..., data=..., by_name=...)`` returns a ``FormatScan`` for a file it
 recognises, else ``None`` (the caller scans it as pickles). Formats are recognised by content
 (Keras zip, HDF5, TorchScript zip, torch.package zip, skops zip, GGUF); by file name only when
-the caller asks (``by_name``, the CLI): ONNX (protobuf has no magic), YAML,
+the caller asks (``by_name``, the CLI): ONNX and TF SavedModel (protobuf has no magic), YAML,
 ``tokenizer_config.json`` chat templates, Hugging Face ``config.json`` ``auto_map``. A pickle
 loader's pre-scan never passes ``by_name``: what ``pickle.load`` reads is a pickle whatever the
 file is called.
@@ -22,6 +22,7 @@ from . import (
     hydratargets,
     keras,
     onnxmodel,
+    savedmodel,
     skopsfile,
     torchpackage,
     torchscript,
@@ -61,6 +62,9 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
     if by_name and path is not None and path.lower().endswith(onnxmodel.SUFFIXES):
         findings, errors = onnxmodel.scan_onnx(path=path)
         return FormatScan("onnx", findings, [], errors, False)
+    if by_name and path is not None and os.path.basename(path) in savedmodel.NAMES:
+        findings, errors = savedmodel.scan_file(path)
+        return FormatScan("tf-savedmodel", findings, [], errors, False)
     if by_name and path is not None and path.lower().endswith(hydratargets.NEMO_SUFFIXES):
         findings, errors = hydratargets.scan_nemo(path=path)
         return FormatScan("nemo", findings, [], errors, False)
