@@ -541,6 +541,12 @@ function applyUvOption(
 ): void {
   if (name === '--no-index') {
     request.noIndex = true;
+  } else if (name === '--config-file') {
+    // statically there is no machine to read uv's config from (the kernel reads it)
+    request.problems.push({
+      text: "uv --config-file: Warden does not read uv's configuration files statically (its index settings could point anywhere)",
+      place: context.place
+    });
   } else if (value !== null) {
     applyIndexOption(request, name, value, context);
   }
