@@ -15,6 +15,7 @@ import {
   condaRequest,
   pipRequest,
   uvRequest,
+  uvRunCommand,
   type CommandContext
 } from './installers';
 import { FRONT_ENDS, frontEndRequest } from './frontends';
@@ -257,12 +258,12 @@ function simple(
     return [{ tool: 'pip', args: argv.slice(1), env }];
   }
   if (name === 'uv' || name === 'uvx') {
+    const args = name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)];
+    const inner = name === 'uv' ? uvRunCommand(args) : null;
+    // uv run CMD: uv installs the project or script, then CMD runs in its environment
     return [
-      {
-        tool: 'uv',
-        args: name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)],
-        env
-      }
+      { tool: 'uv', args, env },
+      ...(inner?.length ? simple(inner, env, depth, span) : [])
     ];
   }
   if (CONDAS.has(name)) {

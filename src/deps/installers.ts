@@ -407,6 +407,26 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     : null;
 }
 
+/** The command `uv [global opts] run [opts] CMD...` runs, or null. */
+export function uvRunCommand(args: string[]): string[] | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  if (args[start] !== 'run') {
+    return null;
+  }
+  const rest = args.slice(start + 1);
+  let i = 0;
+  while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '-') {
+    const eq = rest[i].indexOf('=');
+    const name = eq < 0 ? rest[i] : rest[i].slice(0, eq);
+    if (name === '--') {
+      i++;
+      break;
+    }
+    i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+  }
+  return rest.slice(i);
+}
+
 /** Options whose value is a file of requirements. */
 const UV_FILE_OPTIONS = [
   '-r',

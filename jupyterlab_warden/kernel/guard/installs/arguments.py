@@ -180,7 +180,7 @@ def _pip_group(request, value: str, cwd: str) -> None:
 def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
     """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``,
     after any global options (``uv -q --directory D pip install X``)."""
-    start = _subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     leading, args = args[:start], args[start:]
     if leading:
         # --directory: uv runs (and reads its files) there
@@ -303,7 +303,7 @@ CONDA_COMMANDS = {
 CONDA_GLOBAL_VALUED = CONDA_VALUED | {"-r", "--root-prefix", "--rc-file", "--log-level"}
 
 
-def _subcommand_start(args: List[str], valued, commands) -> int:
+def subcommand_start(args: List[str], valued, commands) -> int:
     """Where the command starts after leading global options: past each option (and its
     value, as ``valued`` says); a word that is no command there (the value of a valued option
     Warden does not know) is skipped up to the next command word."""
@@ -415,7 +415,7 @@ def _uv_tool(request, args, cwd, env):
 def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     """``conda|mamba install|create|update`` and ``conda env create|update -f file``, after any
     global options (``conda -v install X``, ``micromamba -r ROOT install X``)."""
-    start = _subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
+    start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
     leading, args = args[:start], args[start:]
     if leading:
         request = conda_request(tool, args, cwd, env)

@@ -159,7 +159,11 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
-        return [Invocation("uv", args, env, argv[0])]
+        inner = _uv_run_command(args) if name == "uv" else None
+        # uv run CMD: uv installs the project or script, then CMD runs in its environment
+        return [Invocation("uv", args, env, argv[0])] + (
+            _simple(inner, env, depth) if inner else []
+        )
     if name in CONDAS:
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
@@ -230,6 +234,23 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     if tool == "hatch" and rest and ":" in rest[0] and not rest[0].startswith(("/", ".")):
         rest = [rest[0].split(":", 1)[1]] + rest[1:]  # hatch run ENV:CMD
     return rest
+
+
+def _uv_run_command(args: List[str]) -> Optional[List[str]]:
+    """The command ``uv [global opts] run [opts] CMD...`` runs, or None."""
+    from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    if args[start : start + 1] != ["run"]:
+        return None
+    rest, i = args[start + 1 :], 0
+    while i < len(rest) and rest[i].startswith("-") and rest[i] != "-":
+        name, eq, _ = rest[i].partition("=")
+        if name == "--":
+            i += 1
+            break
+        i += 2 if name in UV_VALUED and not eq else 1
+    return rest[i:]
 
 
 def _front_end_run(tool: str, args: List[str], env: Dict[str, str], depth: int):
