@@ -219,6 +219,14 @@ def test_uv_sync_follows_the_lock_file_sources(tmp_path):
     assert EVIL in urls and "numpy" in names and "demo" not in names and not runs
 
 
+def test_a_large_lock_file_is_read_not_refused(tmp_path):
+    """A big ML project's uv.lock (every wheel's hash) passes 1 MB: it is still read."""
+    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n' + "#" * (2 << 20)
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "demo"\n', "uv.lock": lock + "\n"})
+    rules, runs, _, names = _decided("uv sync", tmp_path)
+    assert names == {"torcj"} and rules == ["install-imitation-name"] and not runs
+
+
 def test_uv_sync_without_a_project_or_readable_pyproject_is_unreadable(tmp_path):
     assert _decided("uv sync", tmp_path)[:2] == (["install-unreadable"], False)
     _write(tmp_path, {"pyproject.toml": "[project\n"})

@@ -20,11 +20,14 @@ _SCRIPT_BLOCK = re.compile(
 )
 
 
-def load(request: InstallRequest, path: str, label: str = "") -> Optional[dict]:
+MAX_LOCK_BYTES = 32 << 20  # a uv.lock of a large ML project (hashes of every wheel) exceeds 1 MB
+
+
+def load(request: InstallRequest, path: str, label: str = "", limit: int = 0) -> Optional[dict]:
     """The parsed document, or None with a problem on ``request``."""
     label = label or os.path.basename(path)
     try:
-        text = requirements.read_regular_file(path)
+        text = requirements.read_regular_file(path, limit)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
         return None
@@ -163,7 +166,7 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
 def add_lock(request: InstallRequest, path: str) -> None:
     """uv.lock: each locked package's name and where it is fetched from (registry, URL, git)."""
     label = os.path.basename(path)
-    doc = load(request, path, label)
+    doc = load(request, path, label, MAX_LOCK_BYTES)
     for package in (doc or {}).get("package", []) if doc else []:
         if not isinstance(package, dict):
             continue
