@@ -22,7 +22,8 @@ import {
   findProject,
   readGroupInto,
   readProjectInto,
-  readScriptInto
+  readScriptInto,
+  readUvProjectConfig
 } from './projectfiles';
 import {
   parseRequirement,
@@ -561,6 +562,8 @@ function applyUvOption(
 ): void {
   if (name === '--no-index') {
     request.noIndex = true;
+  } else if (name === '--no-config') {
+    request.uvNoConfig = true;
   } else if (name === '--config-file') {
     // statically there is no machine to read uv's config from (the kernel reads it)
     request.problems.push({
@@ -794,6 +797,9 @@ export function addImplicitSources(
     }
     if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
       request.noIndex = true;
+    }
+    if (!request.uvNoConfig) {
+      readUvProjectConfig(request, { ...context, env });
     }
   } else {
     if (request.overrideChannels) {

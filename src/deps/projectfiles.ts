@@ -167,7 +167,7 @@ function readLock(
   }
 }
 
-/** uv's index settings in a settings table (`[tool.uv]` of a script's metadata). */
+/** uv's index settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`). */
 function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   const urls = (value: unknown) =>
     (typeof value === 'string'
@@ -202,7 +202,68 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   if (table['no-index'] === true) {
     request.noIndex = true;
   }
+  if (table.pip && typeof table.pip === 'object') {
+    uvSettings(request, table.pip, place);
+  }
 }
+
+const MENTIONS_UV = /(^|[^A-Za-z0-9_-])uv([^A-Za-z0-9_-]|$)|\\[uU]/;
+
+/**
+ * uv's project config (the kernel's `uv_config.py`, project part): `uv.toml` and
+ * `pyproject.toml [tool.uv]` from the working directory up. The user's and system's uv.toml
+ * belong to the machine the install runs on: the kernel reads those.
+ */
+export function readUvProjectConfig(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  if (TRUE.includes((context.env.UV_NO_CONFIG ?? '').toLowerCase())) {
+    return;
+  }
+  let here = path.resolve(context.cwd);
+  for (;;) {
+    for (const name of ['uv.toml', 'pyproject.toml']) {
+      const file = path.join(here, name);
+      if (!exists(file, context)) {
+        continue;
+      }
+      const text = readText(request, file, context);
+      if (
+        text === null ||
+        (name === 'pyproject.toml' && !MENTIONS_UV.test(text))
+      ) {
+        continue;
+      }
+      const label = context.label(file);
+      const place = { file: label, line: 1, origin: `uv config ${label}` };
+      const doc = toml(request, text, label, place);
+      if (doc) {
+        const before = request.sources.length;
+        uvSettings(
+          request,
+          name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
+          place
+        );
+        // `uv sync` already took pyproject's [tool.uv] indexes with the project: once each
+        const added = request.sources.splice(before);
+        request.sources.push(
+          ...added.filter(
+            a =>
+              !request.sources.some(s => s.url === a.url && s.role === a.role)
+          )
+        );
+      }
+    }
+    const parent = path.dirname(here);
+    if (parent === here) {
+      return;
+    }
+    here = parent;
+  }
+}
+
+const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 
 /**
  * A script's PEP 723 dependencies and `[tool.uv]` index settings; false when the file has no
