@@ -219,6 +219,14 @@ def test_uv_sync_follows_the_lock_file_sources(tmp_path):
     assert EVIL in urls and "numpy" in names and "demo" not in names and not runs
 
 
+def test_uv_sync_decides_the_projects_own_indexes_even_without_config(tmp_path):
+    text = PROJECT + f'[[tool.uv.index]]\nname = "m"\nurl = "{EVIL}"\ndefault = true\n'
+    _write(tmp_path, {"pyproject.toml": text})
+    for command in ("uv sync", "uv --no-config sync"):
+        rules, runs, urls, _ = _decided(command, tmp_path)
+        assert EVIL in urls and "install-index-not-allowed" in rules and not runs
+
+
 def test_a_large_lock_file_is_read_not_refused(tmp_path):
     """A big ML project's uv.lock (every wheel's hash) passes 1 MB: it is still read."""
     lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n' + "#" * (2 << 20)

@@ -355,6 +355,9 @@ def _uv_project(request, cwd) -> None:
     doc = toml_files.load(request, path)
     if doc is not None:
         toml_files.add_project(request, doc, os.path.basename(path))
+        # the project's own indexes, even under --no-config (uv_config.py keeps one of each)
+        label = f"{os.path.basename(path)} [tool.uv]"
+        toml_files.add_uv_settings(request, toml_files.uv_table(doc), label)
     lock = os.path.join(os.path.dirname(path), "uv.lock")
     if os.path.exists(lock):
         toml_files.add_lock(request, lock)

@@ -70,6 +70,12 @@ def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
         doc = toml_files.load(request, path, f"uv config {path}")
         if doc is not None:
             toml_files.add_uv_settings(request, doc, f"uv config {path}")
+    kept, unique = set(), []
+    for source in request.sources:  # a project's indexes may be read twice: decide them once
+        if (source.url, source.role) not in kept:
+            kept.add((source.url, source.role))
+            unique.append(source)
+    request.sources[:] = unique
 
 
 def _pyproject(request: InstallRequest, path: str) -> None:
