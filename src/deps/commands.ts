@@ -15,8 +15,11 @@ import {
   condaRequest,
   pipRequest,
   uvRequest,
+  uvRunCommand,
   type CommandContext
 } from './installers';
+import { FRONT_ENDS, frontEndRequest } from './frontends';
+import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
 
@@ -38,7 +41,7 @@ const WRAPPERS = new Set([
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLER_WORDS =
-  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)/;
+  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch)([^A-Za-z0-9_]|$)/;
 const EXPANSION = /\$|`|\{[^}]*,[^}]*\}/;
 const REDIRECT = /^\d*(?:<<<|<<|>>|<&|>&|>\||&>>|&>|<|>)(.*)$/s;
 const SHELL_KEYWORDS = new Set([
@@ -59,7 +62,9 @@ const MAX_NESTING = 5;
 export class Unreadable extends Error {}
 
 interface Invocation {
-  tool: 'pip' | 'uv' | 'conda' | 'mamba' | 'micromamba';
+  tool: 'pip' | 'uv' | 'conda' | 'mamba' | 'micromamba' | 'front-end';
+  /** the front end's name (pipx, poetry, pdm, pipenv, hatch) when `tool` is 'front-end' */
+  frontEnd?: string;
   args: string[];
   env: Record<string, string>;
 }
@@ -127,7 +132,11 @@ function requestOf(
       ? pipRequest(inv.args, context)
       : inv.tool === 'uv'
         ? uvRequest(inv.args, context)
-        : condaRequest(inv.tool, inv.args, context);
+        : inv.tool === 'front-end'
+          ? frontEndRequest(inv.frontEnd!, inv.args, context)
+          : condaRequest(inv.tool, inv.args, context, (r, file) =>
+              readEnvironmentInto(r, file, context)
+            );
   if (request !== null) {
     addImplicitSources(request, merged, context);
   }
@@ -204,7 +213,18 @@ function simple(
   if (argv.length === 0) {
     return [];
   }
-  const name = basename(argv[0]);
+  let name = basename(argv[0]);
+  if (argv[0].includes('{')) {
+    // IPython interpolates `{expr}` in `!` commands: `!{sys.executable} -m pip ...` runs
+    // Python; any other program word built so is unknown until the cell runs.
+    const [module] = pythonModule(argv.slice(1));
+    if (!module || !PYTHON_MODULES.has(module)) {
+      throw new Unreadable(
+        'its program is an IPython {expression} Warden cannot resolve before the cell runs'
+      );
+    }
+    name = 'python';
+  }
   const nested = (script: string) =>
     shellInvocations(script, span?.[0] ?? 0, depth + 1, span ?? [0, 0]).map(
       ([inv]) => inv
@@ -238,16 +258,28 @@ function simple(
     return [{ tool: 'pip', args: argv.slice(1), env }];
   }
   if (name === 'uv' || name === 'uvx') {
+    const args = name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)];
+    const inner = name === 'uv' ? uvRunCommand(args) : null;
+    // uv run CMD: uv installs the project or script, then CMD runs in its environment
     return [
-      {
-        tool: 'uv',
-        args: name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)],
-        env
-      }
+      { tool: 'uv', args, env },
+      ...(inner?.length ? simple(inner, env, depth, span) : [])
     ];
   }
   if (CONDAS.has(name)) {
+    const inner = runCommand('conda', argv.slice(1), name);
+    if (inner !== null) {
+      return simple(inner, env, depth, span); // conda run [opts] CMD
+    }
     return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
+  }
+  if (FRONT_ENDS.has(name)) {
+    const inner =
+      name === 'pipx' ? null : runCommand(name, argv.slice(1), name);
+    return [
+      { tool: 'front-end', frontEnd: name, args: argv.slice(1), env },
+      ...(inner ? simple(inner, env, depth, span) : [])
+    ];
   }
   if (PYTHON.test(name)) {
     const [module, rest] = pythonModule(argv.slice(1));
@@ -257,8 +289,12 @@ function simple(
     if (module === 'uv') {
       return [{ tool: 'uv', args: rest, env }];
     }
-    if (module === 'conda' || module === 'mamba') {
-      return [{ tool: module, args: rest, env }];
+    if (
+      module === 'conda' ||
+      module === 'mamba' ||
+      FRONT_ENDS.has(module ?? '')
+    ) {
+      return simple([module!, ...rest], env, depth, span);
     }
   }
   return [];
@@ -340,6 +376,82 @@ function shellScript(argv: string[]): string | null {
   return null;
 }
 
+const PYTHON_MODULES = new Set(['pip', 'pip.__main__', 'uv', 'conda', 'mamba']);
+const RUN_VALUED: Record<string, string[]> = {
+  conda: ['-n', '--name', '-p', '--prefix', '--cwd', '-a', '--attach', '--label', '-r',
+    '--root-prefix', '--rc-file'],
+  poetry: ['-C', '--directory', '-P', '--project'],
+  pdm: ['-p', '--project', '-v', '--venv'],
+  pipenv: ['--python'],
+  hatch: ['-e', '--env', '-p', '--project']
+}; // prettier-ignore
+const CONDA_RUN_FLAGS = ['-v', '--verbose', '--dev', '--debug-wrapper-scripts',
+  '--no-capture-output', '--live-stream', '--clean-env', '-d', '--detach', '-q', '--quiet']; // prettier-ignore
+
+/**
+ * The command after `TOOL [global opts] run [opts]`, or null when `args` is no `run`. An
+ * option Warden does not know there (conda), before an installer word, is unreadable: its
+ * value could be taken for the command.
+ */
+function runCommand(
+  tool: string,
+  args: string[],
+  label: string
+): string[] | null {
+  const valued = RUN_VALUED[tool];
+  let i = 0;
+  let seenRun = false;
+  while (i < args.length) {
+    const word = args[i];
+    if (!word.startsWith('-')) {
+      if (seenRun) {
+        break;
+      }
+      if (word !== 'run') {
+        return null;
+      }
+      seenRun = true;
+      i++;
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word : word.slice(0, eq);
+    if (name === '--') {
+      i++;
+      break;
+    }
+    if (valued.includes(name) && eq < 0) {
+      i += 2;
+      continue;
+    }
+    if (
+      seenRun &&
+      tool === 'conda' &&
+      !valued.includes(name) &&
+      !CONDA_RUN_FLAGS.includes(name) &&
+      INSTALLER_WORDS.test(args.slice(i).join(' '))
+    ) {
+      throw new Unreadable(
+        `${label} run option ${name} is not one Warden knows`
+      );
+    }
+    i++;
+  }
+  if (!seenRun) {
+    return null;
+  }
+  const rest = args.slice(i);
+  if (
+    tool === 'hatch' &&
+    rest.length &&
+    rest[0].includes(':') &&
+    !/^[/.]/.test(rest[0])
+  ) {
+    rest[0] = rest[0].slice(rest[0].indexOf(':') + 1); // hatch run ENV:CMD
+  }
+  return rest;
+}
+
 const PY_FLAGS = new Set('bBdEhiIOPqsSuvVxR?'.split(''));
 const PY_VALUED = new Set(['W', 'X', 'Q']);
 
@@ -347,6 +459,13 @@ const PY_VALUED = new Set(['W', 'X', 'Q']);
 function pythonModule(args: string[]): [string | null, string[]] {
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
+    if (word === '--check-hash-based-pycs') {
+      i++; // CPython's one long option with a value (as the kernel's python_start reads it)
+      continue;
+    }
+    if (word.startsWith('--check-hash-based-pycs=')) {
+      continue;
+    }
     if (
       !word.startsWith('-') ||
       word === '-' ||

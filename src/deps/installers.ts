@@ -19,6 +19,13 @@ import {
   type Requirement
 } from './request';
 import {
+  findProject,
+  readGroupInto,
+  readProjectInto,
+  readScriptInto,
+  readUvProjectConfig
+} from './projectfiles';
+import {
   parseRequirement,
   readFileInto,
   type FileContext
@@ -201,6 +208,8 @@ function applyIndexOption(
     request.sources.push({ url: value, role: 'find-links', place });
   } else if (option === '--no-index') {
     request.noIndex = true;
+  } else if (option === '--group' && request.tool === 'pip') {
+    readGroupInto(request, value, context);
   }
 }
 
@@ -296,13 +305,9 @@ export function uvRequest(
     }
     return request;
   } else if (args[0] === 'run') {
-    request = newRequest('uv', 'uv run');
-    uvLeading(request, args.slice(1), context);
-    return request.requirements.length ||
-      request.sources.length ||
-      request.problems.length
-      ? request
-      : null;
+    return uvRun(args.slice(1), context);
+  } else if (args[0] === 'sync') {
+    return uvSync(args.slice(1), context);
   } else {
     return null;
   }
@@ -338,6 +343,89 @@ export function uvRequest(
     });
   }
   return request;
+}
+
+/** `uv sync`: the project's dependencies (or `--script FILE`'s inline ones). */
+function uvSync(args: string[], context: CommandContext): InstallRequest {
+  const request = newRequest('uv', 'uv sync');
+  let script: string | null = null;
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === '--script') {
+      script = value;
+    } else if (name !== null) {
+      applyUvOption(request, name, value, context);
+    }
+  }
+  if (script !== null) {
+    if (!readScriptInto(request, script, context)) {
+      request.problems.push({
+        text: `uv sync --script: ${path.basename(script)} has no \`# /// script\` block Warden can read`,
+        place: context.place
+      });
+    }
+  } else {
+    readProjectInto(request, context);
+  }
+  return request;
+}
+
+/** `uv run [--with X] [--script] FILE|CMD`: a script's PEP 723 dependencies, else the project
+ * uv syncs before running (unless `--no-project` / `--no-sync` / `--isolated`). */
+function uvRun(args: string[], context: CommandContext): InstallRequest | null {
+  const request = newRequest('uv', 'uv run');
+  let target: string | null = null;
+  let noProject = false;
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === null || name === '--script') {
+      target = value;
+      break;
+    }
+    if (['--no-project', '--no-sync', '--isolated'].includes(name)) {
+      noProject = true;
+    }
+    applyUvOption(request, name, value, context);
+  }
+  const isScript = target !== null && readScriptInto(request, target, context);
+  if (!isScript && !noProject && findProject(context.cwd, context) !== null) {
+    readProjectInto(request, context);
+  }
+  return request.requirements.length ||
+    request.sources.length ||
+    request.problems.length
+    ? request
+    : null;
+}
+
+/** The command `uv [global opts] run [opts] CMD...` runs, or null. */
+export function uvRunCommand(args: string[]): string[] | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  if (args[start] !== 'run') {
+    return null;
+  }
+  const rest = args.slice(start + 1);
+  let i = 0;
+  while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '-') {
+    const eq = rest[i].indexOf('=');
+    const name = eq < 0 ? rest[i] : rest[i].slice(0, eq);
+    if (name === '--') {
+      i++;
+      break;
+    }
+    i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+  }
+  return rest.slice(i);
 }
 
 /** Options whose value is a file of requirements. */
@@ -474,6 +562,14 @@ function applyUvOption(
 ): void {
   if (name === '--no-index') {
     request.noIndex = true;
+  } else if (name === '--no-config') {
+    request.uvNoConfig = true;
+  } else if (name === '--config-file') {
+    // statically there is no machine to read uv's config from (the kernel reads it)
+    request.problems.push({
+      text: "uv --config-file: Warden does not read uv's configuration files statically (its index settings could point anywhere)",
+      place: context.place
+    });
   } else if (value !== null) {
     applyIndexOption(request, name, value, context);
   }
@@ -701,6 +797,9 @@ export function addImplicitSources(
     }
     if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
       request.noIndex = true;
+    }
+    if (!request.uvNoConfig) {
+      readUvProjectConfig(request, { ...context, env });
     }
   } else {
     if (request.overrideChannels) {

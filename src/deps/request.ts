@@ -44,6 +44,8 @@ export interface InstallRequest {
   problems: Array<{ text: string; place: Place }>;
   noIndex: boolean;
   overrideChannels: boolean;
+  /** uv --no-config: uv's config files are not discovered */
+  uvNoConfig?: boolean;
 }
 
 export function newRequest(

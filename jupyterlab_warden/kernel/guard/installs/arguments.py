@@ -163,12 +163,24 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         request.sources.append(Source(value, "find-links", "command line"))
     elif option == "--no-index":
         request.no_index = True
+    elif option == "--group" and request.tool == "pip":
+        _pip_group(request, value, cwd)
+
+
+def _pip_group(request, value: str, cwd: str) -> None:
+    """pip's ``--group [PATH:]NAME`` (pip 25.1+): a PEP 735 group of ./pyproject.toml."""
+    from . import toml_files
+
+    path, _, name = value.rpartition(":")
+    doc = toml_files.load(request, os.path.join(cwd, path or "pyproject.toml"))
+    if doc is not None:
+        toml_files.add_group(request, doc, name, os.path.basename(path or "pyproject.toml"))
 
 
 def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
     """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``,
     after any global options (``uv -q --directory D pip install X``)."""
-    start = _subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     leading, args = args[:start], args[start:]
     if leading:
         # --directory: uv runs (and reads its files) there
@@ -197,9 +209,9 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
         request = InstallRequest("uv", name)
         return _uv_tool(request, args[1:] if args[:1] == ["x"] else args[2:], cwd, env)
     elif args[:1] == ["run"]:
-        request = InstallRequest("uv", "uv run")
-        _uv_leading(request, args[1:], cwd, env)
-        return request if request.requirements or request.sources or request.problems else None
+        return _uv_run(args[1:], cwd, env)
+    elif args[:1] == ["sync"]:
+        return _uv_sync(args[1:], cwd, env)
     else:
         return None
     files = 0
@@ -291,7 +303,7 @@ CONDA_COMMANDS = {
 CONDA_GLOBAL_VALUED = CONDA_VALUED | {"-r", "--root-prefix", "--rc-file", "--log-level"}
 
 
-def _subcommand_start(args: List[str], valued, commands) -> int:
+def subcommand_start(args: List[str], valued, commands) -> int:
     """Where the command starts after leading global options: past each option (and its
     value, as ``valued`` says); a word that is no command there (the value of a valued option
     Warden does not know) is skipped up to the next command word."""
@@ -308,18 +320,17 @@ def _subcommand_start(args: List[str], valued, commands) -> int:
 
 def _uv_global_options(request, leading, cwd, env) -> None:
     for name, value in _option_words(request, "uv", leading, UV_VALUED):
-        if name == "--config-file":
-            request.problems.append(
-                "uv --config-file: Warden does not read uv's configuration files (its index "
-                "settings could point anywhere)"
-            )
-        elif name is not None and name not in ("--directory", "--project"):
+        if name is not None and name not in ("--directory", "--project"):
             _apply_option(request, name, value, cwd, env)
 
 
 def _apply_option(request, name, value, cwd, env) -> None:
     if name == "--no-index":
         request.no_index = True
+    elif name == "--no-config":
+        request.uv_no_config = True
+    elif name == "--config-file" and value is not None:
+        request.uv_config_file = value  # read with uv's other config (uv_config.py)
     elif value is not None:
         _apply_index_option(request, name, value, cwd, env)
 
@@ -333,6 +344,70 @@ def _uv_leading(request, args, cwd, env) -> Optional[str]:
     return None
 
 
+def _uv_project(request, cwd) -> None:
+    """The project uv syncs: the nearest pyproject.toml (and its uv.lock), or a problem."""
+    from . import toml_files
+
+    path = toml_files.find_project(cwd)
+    if path is None:
+        request.problems.append(f"`{request.command}` found no pyproject.toml to read")
+        return
+    doc = toml_files.load(request, path)
+    if doc is not None:
+        toml_files.add_project(request, doc, os.path.basename(path))
+        # the project's own indexes, even under --no-config (uv_config.py keeps one of each)
+        label = f"{os.path.basename(path)} [tool.uv]"
+        toml_files.add_uv_settings(request, toml_files.uv_table(doc), label)
+    lock = os.path.join(os.path.dirname(path), "uv.lock")
+    if os.path.exists(lock):
+        toml_files.add_lock(request, lock)
+
+
+def _uv_sync(args, cwd, env):
+    """``uv sync``: the project's dependencies (or ``--script FILE``'s inline ones)."""
+    from . import toml_files
+
+    request = InstallRequest("uv", "uv sync")
+    script = None
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name == "--script":
+            script = value
+        elif name is not None:
+            _apply_option(request, name, value, cwd, env)
+    if script is not None:
+        if not toml_files.add_script(request, script, cwd):
+            request.problems.append(
+                f"uv sync --script: {os.path.basename(script)} has no "
+                "`# /// script` block Warden can read"
+            )
+    else:
+        _uv_project(request, cwd)
+    return request
+
+
+def _uv_run(args, cwd, env):
+    """``uv run [--with X] [--script] FILE|CMD``: a script's PEP 723 dependencies, else the
+    project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``)."""
+    from . import toml_files
+
+    request = InstallRequest("uv", "uv run")
+    target, no_project = None, False
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            target = value
+            break
+        if name == "--script":
+            target = value
+            break
+        if name in ("--no-project", "--no-sync", "--isolated"):
+            no_project = True
+        _apply_option(request, name, value, cwd, env)
+    is_script = target is not None and toml_files.add_script(request, target, cwd)
+    if not is_script and not no_project and toml_files.find_project(cwd) is not None:
+        _uv_project(request, cwd)
+    return request if request.requirements or request.sources or request.problems else None
+
+
 def _uv_tool(request, args, cwd, env):
     first = _uv_leading(request, args, cwd, env)
     if first is not None:
@@ -343,7 +418,7 @@ def _uv_tool(request, args, cwd, env):
 def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     """``conda|mamba install|create|update`` and ``conda env create|update -f file``, after any
     global options (``conda -v install X``, ``micromamba -r ROOT install X``)."""
-    start = _subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
+    start = subcommand_start(args, CONDA_GLOBAL_VALUED, CONDA_COMMANDS)
     leading, args = args[:start], args[start:]
     if leading:
         request = conda_request(tool, args, cwd, env)

@@ -28,7 +28,8 @@ SHELL_STRING_RUNNERS = frozenset(("su", "runuser"))  # su -c 'command string'
 
 CONDAS = frozenset(("conda", "mamba", "micromamba"))
 _WORDS = re.compile(
-    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba)([^A-Za-z0-9_]|$)"
+    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch)"
+    r"([^A-Za-z0-9_]|$)"
 )
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
@@ -43,7 +44,7 @@ class Unreadable(Exception):
 
 
 class Invocation(NamedTuple):
-    tool: str  # "pip" | "uv" | "conda" | "mamba" | "micromamba"
+    tool: str  # "pip" | "uv" | "conda" | "mamba" | "micromamba" | a FRONT_ENDS name
     args: List[str]  # after the tool's own name (after "-m pip" for python)
     env: Dict[str, str]  # assignments the command line makes (VAR=value, env VAR=value)
     program: str  # the executable as written
@@ -158,9 +159,20 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
-        return [Invocation("uv", args, env, argv[0])]
+        inner = _uv_run_command(args) if name == "uv" else None
+        # uv run CMD: uv installs the project or script, then CMD runs in its environment
+        return [Invocation("uv", args, env, argv[0])] + (
+            _simple(inner, env, depth) if inner else []
+        )
     if name in CONDAS:
+        inner = _run_command("conda", argv[1:], name)
+        if inner is not None:  # conda run [opts] CMD: the command runs in that environment
+            return _simple(inner, env, depth)
         return [Invocation(name, argv[1:], env, argv[0])]
+    if name in FRONT_ENDS:
+        return [Invocation(name, argv[1:], env, argv[0])] + _front_end_run(
+            name, argv[1:], env, depth
+        )
     if _PYTHON.match(name):
         _guardless_python(argv)
         module, rest = _python_module(argv[1:])
@@ -169,8 +181,83 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         if module == "uv":
             return [Invocation("uv", rest, env, argv[0])]
         if module in ("conda", "mamba"):
-            return [Invocation(module, rest, env, argv[0])]
+            return _simple([module] + rest, env, depth)
+        if module in FRONT_ENDS:
+            return _simple([module] + rest, env, depth)
     return []
+
+
+FRONT_ENDS = frozenset(("pipx", "poetry", "pdm", "pipenv", "hatch"))
+_RUN_VALUED = {
+    "conda": {"-n", "--name", "-p", "--prefix", "--cwd", "-a", "--attach", "--label",
+              "-r", "--root-prefix", "--rc-file"},
+    "poetry": {"-C", "--directory", "-P", "--project"},
+    "pdm": {"-p", "--project", "-v", "--venv"},
+    "pipenv": {"--python"},
+    "hatch": {"-e", "--env", "-p", "--project"},
+}  # fmt: skip
+_RUN_FLAGS = {
+    "conda": {"-v", "--verbose", "--dev", "--debug-wrapper-scripts", "--no-capture-output",
+              "--live-stream", "--clean-env", "-d", "--detach", "-q", "--quiet"},
+}  # fmt: skip
+
+
+def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[str]]:
+    """The command after ``TOOL [global opts] run [opts]``, or None when ``args`` is no
+    ``run``. An option Warden does not know there, before an installer word, is unreadable:
+    its value could be taken for the command."""
+    valued, flags = _RUN_VALUED[tool], _RUN_FLAGS.get(tool)
+    i, seen_run = 0, False
+    while i < len(args):
+        word = args[i]
+        if not seen_run and not word.startswith("-"):
+            if word != "run":
+                return None
+            seen_run, i = True, i + 1
+            continue
+        if seen_run and not word.startswith("-"):
+            break
+        name, eq, _ = word.partition("=")
+        if name == "--":
+            i += 1
+            break
+        if name in valued and not eq:
+            i += 2
+            continue
+        if seen_run and flags is not None and name not in valued and name not in flags:
+            if _WORDS.search(" ".join(args[i:])):
+                raise Unreadable(f"{label or tool} run option {name} is not one Warden knows")
+        i += 1
+    if not seen_run:
+        return None
+    rest = args[i:]
+    if tool == "hatch" and rest and ":" in rest[0] and not rest[0].startswith(("/", ".")):
+        rest = [rest[0].split(":", 1)[1]] + rest[1:]  # hatch run ENV:CMD
+    return rest
+
+
+def _uv_run_command(args: List[str]) -> Optional[List[str]]:
+    """The command ``uv [global opts] run [opts] CMD...`` runs, or None."""
+    from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    if args[start : start + 1] != ["run"]:
+        return None
+    rest, i = args[start + 1 :], 0
+    while i < len(rest) and rest[i].startswith("-") and rest[i] != "-":
+        name, eq, _ = rest[i].partition("=")
+        if name == "--":
+            i += 1
+            break
+        i += 2 if name in UV_VALUED and not eq else 1
+    return rest[i:]
+
+
+def _front_end_run(tool: str, args: List[str], env: Dict[str, str], depth: int):
+    if tool == "pipx":
+        return []  # pipx run APP: the app is the package (frontends.py)
+    inner = _run_command(tool, args)
+    return _simple(inner, env, depth) if inner else []
 
 
 def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:

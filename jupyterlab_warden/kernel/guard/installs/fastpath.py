@@ -16,6 +16,8 @@ _NAMES = frozenset(
         "su", "runuser", "eval", "xargs",
         # installers
         "conda", "mamba", "micromamba", "uv", "uvx",
+        # front ends that install (frontends.py) or run a command in an environment
+        "pipx", "poetry", "pdm", "pipenv", "hatch",
     )
 )  # fmt: skip
 

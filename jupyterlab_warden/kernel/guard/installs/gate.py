@@ -293,13 +293,15 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, sources
+    from . import arguments, commands, frontends, sources
 
     env = dict(env, **inv.env)
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env)
     elif inv.tool == "uv":
         request = arguments.uv_request(inv.args, cwd, env)
+    elif inv.tool in commands.FRONT_ENDS:
+        request = frontends.request(inv.tool, inv.args, cwd, env)
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:

@@ -38,6 +38,8 @@ class InstallRequest:
         self.problems: List[str] = []  # what Warden could not read: the install is refused
         self.no_index = False
         self.override_channels = False
+        self.uv_no_config = False  # uv --no-config: its config files are not discovered
+        self.uv_config_file = None  # uv --config-file PATH
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]

@@ -180,9 +180,10 @@ def _requirement_options(request: InstallRequest, words: List[str], origin: str)
 MAX_FILE_BYTES = 1 << 20
 
 
-def read_regular_file(path: str) -> str:
+def read_regular_file(path: str, limit: int = 0) -> str:
     """A regular file's text; never a FIFO, device or /dev/stdin (reading one would block the
-    kernel), never more than ``MAX_FILE_BYTES``."""
+    kernel), never more than ``limit`` bytes (``MAX_FILE_BYTES`` by default)."""
+    limit = limit or MAX_FILE_BYTES
     import stat
 
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -190,10 +191,10 @@ def read_regular_file(path: str) -> str:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ValueError("not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise ValueError("larger than 1 MB")
+        if info.st_size > limit:
+            raise ValueError(f"larger than {limit >> 20} MB")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(MAX_FILE_BYTES + 1).decode("utf-8")
+            return fh.read(limit + 1).decode("utf-8")
     finally:
         os.close(fd)
 

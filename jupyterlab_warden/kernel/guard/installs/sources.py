@@ -29,9 +29,12 @@ def add_implicit_sources(
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd)
     elif request.tool == "uv":
+        from . import uv_config
+
         _uv_env(request, env)
+        uv_config.add_sources(request, env, cwd)
     else:
-        _conda(request, env)
+        _conda(request, env, program)
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
@@ -159,48 +162,20 @@ def _uv_env(request, env) -> None:
         request.no_index = True
 
 
-def _conda(request, env) -> None:
+def _conda(request, env, program: str) -> None:
+    from . import condarc
+
     if request.override_channels:
         if not any(s.role == "channel" for s in request.sources):
             request.problems.append("--override-channels without any -c channel")
         return
     for channel in _split(env.get("CONDA_CHANNELS", "")):
         request.sources.append(Source(channel, "channel", "environment variable CONDA_CHANNELS"))
-    home = env.get("HOME") or os.path.expanduser("~")
-    rcs = ["/etc/conda/.condarc", "/etc/conda/condarc", os.path.join(home, ".condarc")]
-    rcs += [os.path.join(home, ".config", "conda", ".condarc")]
-    for var in ("CONDA_PREFIX", "CONDARC"):
-        if env.get(var):
-            rcs.append(env[var] if var == "CONDARC" else os.path.join(env[var], ".condarc"))
     found_channels = False
-    for rc in rcs:
-        channels = _condarc_channels(rc, request)
+    for rc in condarc.files(env, program):
+        channels = condarc.channels(rc, request.problems)
         found_channels = found_channels or bool(channels)
         for channel in channels:
             request.sources.append(Source(channel, "channel", f"conda config {rc}"))
     if not found_channels:
         request.sources.append(Source(DEFAULT_CONDA_CHANNEL, "channel", "conda's default"))
-
-
-def _condarc_channels(path: str, request) -> List[str]:
-    if not os.path.isfile(path):
-        return []
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        request.problems.append(f"cannot read {path}: {exc.__class__.__name__}")
-        return []
-    channels, inside = [], False
-    for line in lines:
-        stripped = line.split("#", 1)[0].rstrip()
-        if not stripped:
-            continue
-        if not line.startswith((" ", "\t", "-")):
-            inside = stripped.startswith(("channels:", "default_channels:", "channel_alias:"))
-            if stripped.startswith("channel_alias:"):
-                channels.append(stripped.split(":", 1)[1].strip())
-            continue
-        if inside and stripped.strip().startswith("- "):
-            channels.append(stripped.strip()[2:].strip().strip("'\""))
-    return channels

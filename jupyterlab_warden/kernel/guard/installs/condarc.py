@@ -1,0 +1,148 @@
+"""conda's configuration files (``.condarc``): the channels they name.
+
+Where conda looks (its ``SEARCH_PATH``, in order): ``/etc/conda``, ``/var/lib/conda``,
+``$CONDA_ROOT`` (the base install, also taken from the program's path),
+``$XDG_CONFIG_HOME/conda``,
+``~/.config/conda``, ``~/.conda``, each as ``.condarc``, ``condarc`` and a ``condarc.d/``
+folder of ``*.yml``/``*.yaml``; then ``~/.condarc``, ``$CONDA_PREFIX`` (same three) and
+``$CONDARC``. mamba and micromamba also read ``~/.mambarc`` and ``$MAMBARC``: read for every
+conda-like tool (stricter). Every channel named anywhere is decided.
+
+Stdlib only, so a small reader: the top-level keys that name channels (``channels``,
+``default_channels``, ``channel_alias``, ``custom_channels``, ``custom_multichannels``,
+``mirrored_channels``), as block lists/maps or one-line flow lists/maps of plain scalars.
+Anything else under those keys (anchors, aliases, tags, nested flow, block scalars) is a
+problem: the install is refused rather than decided on a half-read file.
+"""
+
+import os
+import re
+from typing import Dict, List
+
+from . import requirements
+
+_CHANNEL_KEYS = frozenset(
+    (
+        "channels", "default_channels", "channel_alias", "custom_channels",
+        "custom_multichannels", "mirrored_channels",
+    )
+)  # fmt: skip
+_BEYOND = re.compile(r"[&*!|>\[\]{}]")
+_SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
+
+
+def files(env: Dict[str, str], program: str) -> List[str]:
+    home = env.get("HOME") or os.path.expanduser("~")
+    roots = ["/etc/conda", "/var/lib/conda"]
+    if env.get("CONDA_ROOT"):
+        roots.append(env["CONDA_ROOT"])
+    if os.sep in program:  # /opt/conda/bin/conda -> /opt/conda (its root install)
+        roots.append(os.path.dirname(os.path.dirname(os.path.abspath(program))))
+    if env.get("XDG_CONFIG_HOME"):
+        roots.append(os.path.join(env["XDG_CONFIG_HOME"], "conda"))
+    roots += [os.path.join(home, ".config", "conda"), os.path.join(home, ".conda")]
+    out = []
+    for root in roots:
+        out += _three(root)
+    out.append(os.path.join(home, ".condarc"))
+    if env.get("CONDA_PREFIX"):
+        out += _three(env["CONDA_PREFIX"])
+    out.append(os.path.join(home, ".mambarc"))
+    for var in ("CONDARC", "MAMBARC"):
+        if env.get(var):
+            path = os.path.expanduser(env[var])
+            out += _folder(path) if os.path.isdir(path) else [path]
+    seen, unique = set(), []
+    for path in out:
+        if path not in seen:
+            seen.add(path)
+            unique.append(path)
+    return unique
+
+
+def _three(root: str) -> List[str]:
+    return [os.path.join(root, ".condarc"), os.path.join(root, "condarc")] + _folder(
+        os.path.join(root, "condarc.d")
+    )
+
+
+def _folder(path: str) -> List[str]:
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []
+    return [os.path.join(path, n) for n in names if n.endswith((".yml", ".yaml"))]
+
+
+def channels(path: str, problems: List[str]) -> List[str]:
+    """The channels (names or URLs) a condarc file names; what cannot be read goes to
+    ``problems``."""
+    if not os.path.isfile(path):
+        return []
+    try:
+        text = requirements.read_regular_file(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"cannot read {path}: {exc.__class__.__name__}")
+        return []
+    return parse(text, path, problems)
+
+
+def parse(text: str, label: str, problems: List[str]) -> List[str]:
+    found, key = [], None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not line.strip() or line.strip() in ("---", "..."):
+            continue
+        where = f"{label} line {number}"
+        if not line[0].isspace() and not line.startswith("-"):
+            name, colon, value = line.partition(":")
+            key = name.strip().strip("'\"")
+            if name.lstrip().startswith("?") or not colon:
+                if _mentions_channels(line):
+                    problems.append(f"{where}: YAML Warden does not read")
+                key = None
+                continue
+            if key in _CHANNEL_KEYS and value.strip():
+                found += _inline(value.strip(), where, problems)
+            continue
+        if key not in _CHANNEL_KEYS:
+            continue
+        item = line.strip()
+        if item.startswith("- "):
+            item = item[2:].strip()
+        elif item == "-":
+            problems.append(f"{where}: YAML Warden does not read in {key}")
+            continue
+        else:
+            # a map entry (custom_channels: name: url) or a nested map key
+            _name, colon, value = item.partition(":")
+            if colon and not value.strip():
+                continue  # custom_multichannels: name: (its list follows)
+            item = value.strip() if colon and not value.startswith("//") else item
+        found += _inline(item, where, problems)
+    return found
+
+
+def _inline(value: str, where: str, problems: List[str]) -> List[str]:
+    """A scalar, or a one-line flow list/map of scalars (``[a, b]``, ``{name: url}``)."""
+    if value[:1] in "[{" and value[-1:] == {"[": "]", "{": "}"}[value[0]]:
+        out = []
+        for part in value[1:-1].split(","):
+            part = part.strip()
+            if value[0] == "{" and ":" in part and not part.split(":", 1)[1].startswith("//"):
+                part = part.split(":", 1)[1].strip()
+            if not part:
+                continue
+            if not _SCALAR.match(part):
+                problems.append(f"{where}: YAML Warden does not read (nested or unusual value)")
+                return []
+            out.append(part.strip("'\""))
+        return out
+    if _BEYOND.search(value[:1]) or not _SCALAR.match(value):
+        problems.append(f"{where}: YAML Warden does not read (anchors, tags, flow lists)")
+        return []
+    return [value.strip("'\"")]
+
+
+def _mentions_channels(line: str) -> bool:
+    return any(key in line for key in _CHANNEL_KEYS)

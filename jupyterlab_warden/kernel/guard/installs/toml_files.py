@@ -1,0 +1,221 @@
+"""TOML files installers read: pyproject.toml (dependencies, groups, ``[tool.uv]``), uv.toml,
+uv.lock and PEP 723 inline script metadata (``# /// script``).
+
+The kernel is stdlib-only and supports Python 3.8: ``tomllib`` exists from 3.11. Where there is
+no TOML reader, or a file cannot be read or parsed, the request gets a problem (refused as
+unreadable, fail closed): it is never decided as if the file said nothing. Loaded only when an
+install is being decided, never at kernel start.
+"""
+
+import os
+import re
+from typing import Optional
+
+from . import requirements
+from .request import InstallRequest, Source
+
+MAX_INCLUDE_DEPTH = 10
+_SCRIPT_BLOCK = re.compile(
+    r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\s(?P<content>(^#(| .*)$\s)+)^# ///[ \t]*$"
+)
+
+
+MAX_LOCK_BYTES = 32 << 20  # a uv.lock of a large ML project (hashes of every wheel) exceeds 1 MB
+
+
+def load(request: InstallRequest, path: str, label: str = "", limit: int = 0) -> Optional[dict]:
+    """The parsed document, or None with a problem on ``request``."""
+    label = label or os.path.basename(path)
+    try:
+        text = requirements.read_regular_file(path, limit)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
+        return None
+    return loads(request, text, label)
+
+
+def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11: no TOML reader in the standard library
+        request.problems.append(
+            f"{label} is TOML and this Python has no TOML reader (3.11+ has one): Warden "
+            "cannot read what it configures"
+        )
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        request.problems.append(f"{label} is not valid TOML ({exc}): Warden cannot read it")
+        return None
+
+
+def find_project(cwd: str) -> Optional[str]:
+    """The nearest pyproject.toml from ``cwd`` up (the project uv syncs), or None."""
+    here = os.path.abspath(cwd)
+    while True:
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _strings(request, values, origin: str, what: str) -> list:
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        request.problems.append(f"{origin}: {what} is not a list")
+        return []
+    return values
+
+
+def add_list(request: InstallRequest, values, origin: str, what: str) -> None:
+    for value in _strings(request, values, origin, what):
+        if isinstance(value, str):
+            request.requirements.append(requirements.parse_requirement(value, origin))
+        elif not (isinstance(value, dict) and "include-group" in value):
+            request.problems.append(f"{origin}: an entry of {what} is not a requirement string")
+
+
+def add_group(request: InstallRequest, doc: dict, name: str, label: str, depth: int = 0) -> None:
+    """PEP 735 ``[dependency-groups]``: group ``name`` with its ``include-group`` entries."""
+    from .names import normalize
+
+    groups = doc.get("dependency-groups")
+    groups = groups if isinstance(groups, dict) else {}
+    by_name = {normalize(str(k)): v for k, v in groups.items()}
+    if depth > MAX_INCLUDE_DEPTH:
+        request.problems.append(f"{label}: dependency groups include each other too deeply")
+        return
+    if normalize(name) not in by_name:
+        request.problems.append(f"{label} has no dependency group '{name}'")
+        return
+    origin = f"{label} [dependency-groups] {name}"
+    values = by_name[normalize(name)]
+    add_list(request, values, origin, f"dependency group {name}")
+    for value in values if isinstance(values, list) else []:
+        if isinstance(value, dict) and isinstance(value.get("include-group"), str):
+            add_group(request, doc, value["include-group"], label, depth + 1)
+
+
+def add_project(request: InstallRequest, doc: dict, label: str) -> None:
+    """Everything ``uv sync`` may install from a project: dependencies, every extra and
+    dependency group (the options choosing them are not followed: stricter), uv's
+    dev-dependencies and its ``[tool.uv.sources]`` direct references."""
+    project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
+    add_list(request, project.get("dependencies"), f"{label} [project]", "dependencies")
+    extras = project.get("optional-dependencies")
+    for extra, values in (extras if isinstance(extras, dict) else {}).items():
+        add_list(request, values, f"{label} optional-dependencies.{extra}", "an extra")
+    groups = doc.get("dependency-groups")
+    for group, values in (groups if isinstance(groups, dict) else {}).items():
+        add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
+    uv = uv_table(doc)
+    add_list(request, uv.get("dev-dependencies"), f"{label} [tool.uv]", "dev-dependencies")
+    sources = uv.get("sources")
+    for name, spec in (sources if isinstance(sources, dict) else {}).items():
+        for entry in spec if isinstance(spec, list) else [spec]:
+            entry = entry if isinstance(entry, dict) else {}
+            if isinstance(entry.get("git"), str):
+                text = f"{name} @ git+{entry['git']}"
+            elif isinstance(entry.get("url"), str):
+                text = f"{name} @ {entry['url']}"
+            else:
+                continue  # a path, workspace member or named index (decided as a source)
+            request.requirements.append(
+                requirements.parse_requirement(text, f"{label} [tool.uv.sources]")
+            )
+
+
+def uv_table(doc: dict) -> dict:
+    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+    return tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+
+
+def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
+    """uv's index settings in a settings table (uv.toml's top level or ``[pip]``,
+    ``[tool.uv]``): each URL decided like one on the command line."""
+    for key, role in (
+        ("index-url", "index"),
+        ("extra-index-url", "extra-index"),
+        ("find-links", "find-links"),
+    ):
+        value = table.get(key)
+        for url in [value] if isinstance(value, str) else _strings(request, value, origin, key):
+            if isinstance(url, str):
+                request.sources.append(Source(url, role, origin))
+            else:
+                request.problems.append(f"{origin}: an entry of {key} is not a URL")
+    indexes = table.get("index")
+    for index in _strings(request, indexes, origin, "[[index]]"):
+        url = index.get("url") if isinstance(index, dict) else None
+        if not isinstance(url, str):
+            request.problems.append(f"{origin}: an [[index]] entry without a url")
+            continue
+        role = "index" if index.get("default") is True else "extra-index"
+        request.sources.append(Source(url, role, origin))
+    if table.get("no-index") is True:
+        request.no_index = True
+    if isinstance(table.get("pip"), dict):
+        add_uv_settings(request, table["pip"], f"{origin} [pip]")
+
+
+def add_lock(request: InstallRequest, path: str) -> None:
+    """uv.lock: each locked package's name and where it is fetched from (registry, URL, git)."""
+    label = os.path.basename(path)
+    doc = load(request, path, label, MAX_LOCK_BYTES)
+    for package in (doc or {}).get("package", []) if doc else []:
+        if not isinstance(package, dict):
+            continue
+        name, source = package.get("name"), package.get("source")
+        source = source if isinstance(source, dict) else {}
+        origin = f"{label} package {name}"
+        if isinstance(source.get("registry"), str):
+            request.sources.append(Source(source["registry"], "extra-index", origin))
+        if isinstance(source.get("url"), str):
+            text = f"{name} @ {source['url']}"
+        elif isinstance(source.get("git"), str):
+            text = f"{name} @ git+{source['git']}"
+        elif isinstance(name, str) and not any(k in source for k in ("editable", "virtual")):
+            text = name if "path" not in source and "directory" not in source else ""
+        else:
+            text = ""
+        if text:
+            request.requirements.append(requirements.parse_requirement(text, origin))
+
+
+def script_metadata(text: str) -> Optional[str]:
+    """The TOML of a PEP 723 ``# /// script`` block (the reference regex), or None."""
+    blocks = [m for m in _SCRIPT_BLOCK.finditer(text) if m.group("type") == "script"]
+    if not blocks:
+        return None
+    lines = blocks[0].group("content").splitlines(keepends=True)
+    return "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+
+
+def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
+    """A script's inline dependencies and ``[tool.uv]`` index settings; False when the file
+    has no ``# /// script`` block (or is no readable file: uv runs it as a command)."""
+    full = os.path.join(cwd, os.path.expanduser(path))
+    label = os.path.basename(path)
+    if not os.path.isfile(full):
+        return False
+    try:
+        text = requirements.read_regular_file(full)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        request.problems.append(f"cannot read script {label}: {exc.__class__.__name__}")
+        return True
+    if "# /// script" not in text:
+        return False
+    metadata = script_metadata(text)
+    if metadata is None:
+        request.problems.append(f"{label}: its `# /// script` block is not one Warden can read")
+        return True
+    doc = loads(request, metadata, f"{label} (inline script metadata)")
+    if doc is not None:
+        add_list(request, doc.get("dependencies"), f"{label} script metadata", "dependencies")
+        add_uv_settings(request, uv_table(doc), f"{label} script metadata [tool.uv]")
+    return True

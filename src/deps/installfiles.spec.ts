@@ -1,0 +1,108 @@
+/**
+ * Static reading of the install shapes the red team found unread (notes/red3 F14, F16, F12):
+ * notebook cells with IPython's `{expr}` program word, `conda env create -f` of an environment
+ * file under any name, and uv projects in a folder laid out like a cloned repository. The
+ * shared vectors (vectors.spec.ts) pin the decisions both sides make; these pin what only the
+ * static side sees (cells, places).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { shellInstalls } from './commands';
+import { COMMAND_LINE } from './request';
+import { scanCellInstalls } from './scan';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-installfiles-'));
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function read(command: string) {
+  const context = {
+    cwd: dir,
+    place: COMMAND_LINE,
+    env: {},
+    readFile: (p: string) => fs.readFileSync(p, 'utf8'),
+    label: (p: string) => path.basename(p)
+  };
+  return shellInstalls(command, 0, {}, context).map(f => ({
+    command: f.request.command,
+    names: f.request.requirements.map(r => r.name),
+    sources: f.request.sources.map(s => s.url),
+    problems: f.request.problems.map(p => p.text)
+  }));
+}
+
+const notebook = () => path.join(dir, 'train.ipynb');
+const rules = (cell: string) =>
+  scanCellInstalls(notebook(), cell, {}).map(f => f.finding.ruleId);
+
+describe('F16: IPython {expr} program words', () => {
+  it('reads !{sys.executable} -m pip as python -m pip', () => {
+    expect(read('{sys.executable} -m pip install aiohtt')).toEqual([
+      { command: 'pip install', names: ['aiohtt'], sources: ['https://pypi.org/simple'], problems: [] }
+    ]); // prettier-ignore
+    expect(
+      rules('import sys\n!{sys.executable} -m pip install aiohtt\n')
+    ).toEqual(['install-known-malicious']);
+    expect(rules('!python{v} -m pip install aiohtt')).toEqual([
+      'install-known-malicious'
+    ]);
+    expect(rules('!{sys.executable} -m uv pip install torcj')).toEqual([
+      'install-imitation-name'
+    ]);
+  });
+
+  it.each([
+    '!{PIP} install aiohtt',
+    "!{'pip'} install numpy",
+    '!{conda} install numpy',
+    '!{sys.executable} -c "import pip"'
+  ])('refuses any other {expr} program word as unreadable: %s', cell => {
+    expect(rules(cell)).toEqual(['install-unreadable']);
+  });
+
+  it('leaves a cell with no installer and no interpolated program alone', () => {
+    expect(rules('x = {"a": 1}\nprint(x)')).toEqual([]);
+  });
+});
+
+describe('F14: conda env create -f reads the YAML environment file', () => {
+  it('reads channels, conda and pip dependencies of a file under any name', () => {
+    fs.writeFileSync(
+      path.join(dir, 'conda.yaml'),
+      'name: ml\nchannels: [https://evil.example/conda]\ndependencies:\n  - numpy=1.26\n  - pip:\n      - evilpip==6.6.6\n'
+    );
+    const [found] = read('conda env create -f conda.yaml');
+    expect(found.names).toEqual(['numpy', 'evilpip']);
+    expect(found.sources).toContain('https://evil.example/conda');
+    expect(found.problems).toEqual([]);
+  });
+});
+
+describe('F12/F7: uv projects and front ends in a cell', () => {
+  it('names the packages a project, a script and a front end install', () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'pyproject.toml'),
+      '[project]\nname = "demo"\ndependencies = ["numpy"]\n[dependency-groups]\ndev = ["pytest"]\n'
+    );
+    fs.writeFileSync(
+      path.join(dir, 'uv.lock'),
+      'version = 1\n[[package]]\nname = "numpy"\nversion = "2.0"\nsource = { registry = "https://evil.example/simple" }\n'
+    );
+    const [sync] = read('uv sync');
+    expect(sync.names).toEqual(['numpy', 'pytest', 'numpy']);
+    expect(sync.sources).toContain('https://evil.example/simple');
+    expect(read('conda run -n other pipx install torcj')[0].names).toEqual([
+      'torcj'
+    ]);
+    expect(read('pdm run pip install aiohtt')[0].names).toEqual(['aiohtt']);
+    expect(read('pipenv run python train.py')).toEqual([]);
+  });
+});

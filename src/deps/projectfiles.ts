@@ -1,0 +1,407 @@
+/**
+ * Project files an install command reads besides its own arguments (a port of the kernel's
+ * `installs/toml_files.py`): the project `uv sync` / `uv run` install (the nearest
+ * pyproject.toml up from the working directory, with its uv.lock), a script's PEP 723
+ * `# /// script` block (`uv run FILE`), pip's `--group [PATH:]NAME` (PEP 735) and the
+ * environment file of `conda env create|update -f`. A file that cannot be read or parsed is a
+ * problem (install-unreadable), never an empty install.
+ */
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import type { CommandContext } from './installers';
+import { readManifest } from './manifests';
+import { normalize } from './names';
+import type { InstallRequest, Place } from './request';
+import { parseRequirement } from './requirements';
+
+const SCRIPT_BLOCK =
+  /^# \/\/\/ (?<type>[a-zA-Z0-9-]+)[ \t]*$\s(?<content>(^#(| .*)$\s)+)^# \/\/\/[ \t]*$/gm;
+const MAX_INCLUDE_DEPTH = 10;
+
+type Doc = Record<string, any>;
+
+function merge(into: InstallRequest, from: InstallRequest[]): void {
+  for (const request of from) {
+    into.requirements.push(...request.requirements);
+    into.sources.push(...request.sources);
+    into.problems.push(...request.problems);
+    into.noIndex = into.noIndex || request.noIndex;
+  }
+}
+
+function readText(
+  request: InstallRequest,
+  fullPath: string,
+  context: CommandContext
+): string | null {
+  try {
+    return context.readFile(fullPath);
+  } catch (e) {
+    request.problems.push({
+      text: `cannot read ${path.basename(fullPath)}: ${(e as Error).message}`,
+      place: context.place
+    });
+    return null;
+  }
+}
+
+function exists(fullPath: string, context: CommandContext): boolean {
+  try {
+    context.readFile(fullPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toml(
+  request: InstallRequest,
+  text: string,
+  label: string,
+  place: Place
+): Doc | null {
+  try {
+    return parseToml(text) as Doc;
+  } catch {
+    request.problems.push({
+      text: `${label} is not valid TOML: Warden cannot read it`,
+      place
+    });
+    return null;
+  }
+}
+
+/** `conda env create|update -f FILE`: the environment file's channels and packages. */
+export function readEnvironmentInto(
+  request: InstallRequest,
+  fullPath: string,
+  context: CommandContext
+): void {
+  const text = readText(request, fullPath, context);
+  if (text !== null) {
+    merge(request, readManifest('environment', fullPath, text, context));
+  }
+}
+
+/** The nearest pyproject.toml from `cwd` up, or null. */
+export function findProject(
+  cwd: string,
+  context: CommandContext
+): string | null {
+  let here = path.resolve(cwd);
+  for (;;) {
+    const candidate = path.join(here, 'pyproject.toml');
+    if (exists(candidate, context)) {
+      return candidate;
+    }
+    const parent = path.dirname(here);
+    if (parent === here) {
+      return null;
+    }
+    here = parent;
+  }
+}
+
+/** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock. */
+export function readProjectInto(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  const project = findProject(context.cwd, context);
+  if (project === null) {
+    request.problems.push({
+      text: `\`${request.command}\` found no pyproject.toml to read`,
+      place: context.place
+    });
+    return;
+  }
+  const text = readText(request, project, context);
+  if (text !== null) {
+    merge(request, readManifest('pyproject', project, text, context));
+  }
+  const lock = path.join(path.dirname(project), 'uv.lock');
+  if (exists(lock, context)) {
+    readLock(request, lock, context);
+  }
+}
+
+function readLock(
+  request: InstallRequest,
+  lock: string,
+  context: CommandContext
+): void {
+  const label = context.label(lock);
+  const place = { file: label, line: 1, origin: label };
+  const doc = toml(
+    request,
+    readText(request, lock, context) ?? '',
+    label,
+    place
+  );
+  for (const pkg of Array.isArray(doc?.package) ? doc!.package : []) {
+    const name = pkg?.name;
+    const source =
+      pkg?.source && typeof pkg.source === 'object' ? pkg.source : {};
+    const origin = { ...place, origin: `${label} package ${String(name)}` };
+    if (typeof source.registry === 'string') {
+      request.sources.push({
+        url: source.registry,
+        role: 'extra-index',
+        place: origin
+      });
+    }
+    let text = '';
+    if (typeof source.url === 'string') {
+      text = `${name} @ ${source.url}`;
+    } else if (typeof source.git === 'string') {
+      text = `${name} @ git+${source.git}`;
+    } else if (
+      typeof name === 'string' &&
+      !['editable', 'virtual', 'path', 'directory'].some(k => k in source)
+    ) {
+      text = name;
+    }
+    if (text) {
+      request.requirements.push(parseRequirement(text, origin));
+    }
+  }
+}
+
+/** uv's index settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`). */
+function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
+  const urls = (value: unknown) =>
+    (typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value
+        : []
+    ).filter((u): u is string => typeof u === 'string');
+  for (const url of urls(table['index-url'])) {
+    request.sources.push({ url, role: 'index', place });
+  }
+  for (const url of urls(table['extra-index-url'])) {
+    request.sources.push({ url, role: 'extra-index', place });
+  }
+  for (const url of urls(table['find-links'])) {
+    request.sources.push({ url, role: 'find-links', place });
+  }
+  for (const index of Array.isArray(table.index) ? table.index : []) {
+    if (typeof index?.url === 'string') {
+      request.sources.push({
+        url: index.url,
+        role: index.default === true ? 'index' : 'extra-index',
+        place
+      });
+    } else {
+      request.problems.push({
+        text: 'an [[index]] entry without a url',
+        place
+      });
+    }
+  }
+  if (table['no-index'] === true) {
+    request.noIndex = true;
+  }
+  if (table.pip && typeof table.pip === 'object') {
+    uvSettings(request, table.pip, place);
+  }
+}
+
+const MENTIONS_UV = /(^|[^A-Za-z0-9_-])uv([^A-Za-z0-9_-]|$)|\\[uU]/;
+
+/**
+ * uv's project config (the kernel's `uv_config.py`, project part): `uv.toml` and
+ * `pyproject.toml [tool.uv]` from the working directory up. The user's and system's uv.toml
+ * belong to the machine the install runs on: the kernel reads those.
+ */
+export function readUvProjectConfig(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  if (TRUE.includes((context.env.UV_NO_CONFIG ?? '').toLowerCase())) {
+    return;
+  }
+  let here = path.resolve(context.cwd);
+  for (;;) {
+    for (const name of ['uv.toml', 'pyproject.toml']) {
+      const file = path.join(here, name);
+      if (!exists(file, context)) {
+        continue;
+      }
+      const text = readText(request, file, context);
+      if (
+        text === null ||
+        (name === 'pyproject.toml' && !MENTIONS_UV.test(text))
+      ) {
+        continue;
+      }
+      const label = context.label(file);
+      const place = { file: label, line: 1, origin: `uv config ${label}` };
+      const doc = toml(request, text, label, place);
+      if (doc) {
+        const before = request.sources.length;
+        uvSettings(
+          request,
+          name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
+          place
+        );
+        // `uv sync` already took pyproject's [tool.uv] indexes with the project: once each
+        const added = request.sources.splice(before);
+        request.sources.push(
+          ...added.filter(
+            a =>
+              !request.sources.some(s => s.url === a.url && s.role === a.role)
+          )
+        );
+      }
+    }
+    const parent = path.dirname(here);
+    if (parent === here) {
+      return;
+    }
+    here = parent;
+  }
+}
+
+const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
+
+/**
+ * A script's PEP 723 dependencies and `[tool.uv]` index settings; false when the file has no
+ * `# /// script` block (or is no readable file: uv runs it as a command).
+ */
+export function readScriptInto(
+  request: InstallRequest,
+  file: string,
+  context: CommandContext
+): boolean {
+  const fullPath = path.resolve(context.cwd, file);
+  let text: string;
+  try {
+    text = context.readFile(fullPath);
+  } catch {
+    return false;
+  }
+  if (!text.includes('# /// script')) {
+    return false;
+  }
+  const label = context.label(fullPath);
+  const place = { file: label, line: 1, origin: `${label} script metadata` };
+  const block = [...text.matchAll(SCRIPT_BLOCK)].find(
+    m => m.groups?.type === 'script'
+  );
+  if (!block) {
+    request.problems.push({
+      text: `${label}: its \`# /// script\` block is not one Warden can read`,
+      place
+    });
+    return true;
+  }
+  const metadata = block
+    .groups!.content.split(/(?<=\n)/)
+    .map(line => (line.startsWith('# ') ? line.slice(2) : line.slice(1)))
+    .join('');
+  const doc = toml(
+    request,
+    metadata,
+    `${label} (inline script metadata)`,
+    place
+  );
+  if (doc) {
+    const deps = doc.dependencies;
+    if (deps !== undefined && !Array.isArray(deps)) {
+      request.problems.push({
+        text: `${label}: dependencies is not a list`,
+        place
+      });
+    }
+    for (const dep of Array.isArray(deps) ? deps : []) {
+      if (typeof dep === 'string') {
+        request.requirements.push(parseRequirement(dep, place));
+      } else {
+        request.problems.push({
+          text: `${label}: a dependency is not a requirement string`,
+          place
+        });
+      }
+    }
+    const uv = doc.tool?.uv;
+    if (uv && typeof uv === 'object') {
+      uvSettings(request, uv, place);
+    }
+  }
+  return true;
+}
+
+/** pip's `--group [PATH:]NAME`: a PEP 735 group with its `include-group` entries. */
+export function readGroupInto(
+  request: InstallRequest,
+  value: string,
+  context: CommandContext
+): void {
+  const colon = value.lastIndexOf(':');
+  const file = colon >= 0 ? value.slice(0, colon) : 'pyproject.toml';
+  const name = colon >= 0 ? value.slice(colon + 1) : value;
+  const fullPath = path.resolve(context.cwd, file || 'pyproject.toml');
+  const label = context.label(fullPath);
+  const text = readText(request, fullPath, context);
+  const doc = text === null ? null : toml(request, text, label, context.place);
+  if (doc) {
+    addGroup(request, doc, name, label, context, 0);
+  }
+}
+
+function addGroup(
+  request: InstallRequest,
+  doc: Doc,
+  name: string,
+  label: string,
+  context: CommandContext,
+  depth: number
+): void {
+  const groups =
+    doc['dependency-groups'] && typeof doc['dependency-groups'] === 'object'
+      ? (doc['dependency-groups'] as Doc)
+      : {};
+  const key = Object.keys(groups).find(k => normalize(k) === normalize(name));
+  const place = {
+    ...context.place,
+    origin: `${label} [dependency-groups] ${name}`
+  };
+  if (depth > MAX_INCLUDE_DEPTH) {
+    request.problems.push({
+      text: `${label}: dependency groups include each other too deeply`,
+      place
+    });
+    return;
+  }
+  if (key === undefined || !Array.isArray(groups[key])) {
+    request.problems.push({
+      text: `${label} has no dependency group '${name}'`,
+      place
+    });
+    return;
+  }
+  for (const entry of groups[key] as unknown[]) {
+    if (typeof entry === 'string') {
+      request.requirements.push(parseRequirement(entry, place));
+    } else if (
+      entry &&
+      typeof entry === 'object' &&
+      typeof (entry as Doc)['include-group'] === 'string'
+    ) {
+      addGroup(
+        request,
+        doc,
+        (entry as Doc)['include-group'],
+        label,
+        context,
+        depth + 1
+      );
+    } else {
+      request.problems.push({
+        text: `${label}: an entry of dependency group ${name} is not a requirement string`,
+        place
+      });
+    }
+  }
+}

