@@ -313,6 +313,13 @@ export function selectAfterPass(
   changes: readonly NameChange[],
   ownModules?: ReadonlySet<string>
 ): boolean {
+  if (changes.length === 0) {
+    // Names meant what they meant before the cell everywhere, as the filter assumed (an
+    // import it took as a change would have changed the scope).
+    return false;
+  }
+  // Before the first change the same holds: nothing there can be judged differently.
+  const first = changes[0].at;
   const names = new Set<string>();
   for (const c of changes) {
     if (c.path !== null) {
@@ -320,7 +327,7 @@ export function selectAfterPass(
     }
   }
   const found =
-    names.size > 0 ? nameOccurrences(code, names, scan.comments) : [];
+    names.size > 0 ? nameOccurrences(code, names, scan.comments, first) : [];
   const now = new Map<string, string | null>();
   const resolve = (name: string): string | null => {
     const path = now.get(name);
@@ -336,7 +343,7 @@ export function selectAfterPass(
     while (k < found.length && found[k] < s.from) {
       k += 2;
     }
-    if (selected[i]) {
+    if (selected[i] || s.from < first) {
       return;
     }
     const imported = plainImport(code, s);
