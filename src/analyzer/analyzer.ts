@@ -1,5 +1,5 @@
 /** Entry points of the static analyzer: one cell (with the scope before it), or a notebook. */
-import type { Tree } from '@lezer/common';
+import { Tree, type TreeBuffer } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
@@ -10,8 +10,7 @@ import { PythonPass } from './python';
 import { EMPTY_SCOPE, Scope, type AnalyzerScope } from './scope';
 import { analyzeEnvMagic, analyzeShell } from './shell';
 import { trustedSources, type TrustedSources } from './sources';
-import { JoinedText } from './joined';
-import { RelevanceFilter, statementsUsing } from './relevance';
+import { RelevanceFilter, selectAfterPass, type NameChange } from './relevance';
 import { scanStatements, type Statement } from './statements';
 
 export interface CellAnalysis {
@@ -65,19 +64,20 @@ interface PythonResult {
 }
 
 /**
- * Rounds of "a statement rebound a name, look again" before parsing everything. A rebinding
- * (`loader = torch.load`, then `loader(f)` further down) usually needs one more round over
- * the few statements that use the name, where parsing the whole cell at the first rebinding
- * parsed several times the relevant text. Bounded, and a round that would parse more than
- * half the cell parses it whole, so a cell costs at most a few parses of its relevant part.
+ * Rounds of "the pass changed what a name means, look again" before every statement is
+ * selected. Most cells need none; a chain of aliases (`f = t.load`, `g = f`, `g(p)`) one
+ * per link.
  */
 const MAX_REFINEMENTS = 3;
 
 /**
- * The Python pass over the statements that can matter: they are parsed together (joined in
- * order, so Lezer is called once) and findings are mapped back to the cell's offsets. When
- * the pass rebinds a name to something new (`from pickle import loads`), statements that
- * were skipped but use that name are added and the pass runs again.
+ * The Python pass over the statements that can matter. Each run of consecutive selected
+ * statements is parsed once, as the slice of the cell it is, and the runs' trees are joined
+ * into one tree at their offsets in the cell (a run is whole top-level statements, so its
+ * nodes are those a parse of the whole cell has). When the pass changes what a name means
+ * (`loader = getattr(pkl, "load")`, `torch = None`), the skipped statements are judged
+ * again with what names really meant there; those that may matter now are parsed and the
+ * pass runs again over all of them.
  */
 function analyzePython(
   code: string,
@@ -94,106 +94,165 @@ function analyzePython(
     deadline === undefined
       ? undefined
       : Math.max(0, deadline - performance.now());
+  const before = Scope.fromSnapshot(scopeBefore);
   if (options.exhaustive) {
-    return runPass(code, null, scopeBefore, trusted, options, budget());
+    const tree = parseWithinBudget(code, budget());
+    const result = runPass(
+      code,
+      [{ from: 0, tree }],
+      scopeBefore,
+      trusted,
+      options
+    );
+    return { ...result, analyzedTo: tree.length };
   }
   const scan = scanStatements(code);
   const { statements } = scan;
-  const filter = new RelevanceFilter(
-    code,
-    scan,
-    Scope.fromSnapshot(scopeBefore),
-    options.ownModules
-  );
+  const filter = new RelevanceFilter(code, scan, before, options.ownModules);
   const selected = statements.map(s => filter.mayMatter(s));
+  const parsed = new Array<boolean>(statements.length).fill(false);
+  const runs: ParsedRun[] = [];
   for (let round = 0; ; round++) {
-    const pieces = statements.filter((_, k) => selected[k]);
-    const result = runPass(
+    const stoppedAt = parseRuns(
       code,
-      pieces.length === statements.length ? null : pieces,
-      scopeBefore,
-      trusted,
-      options,
-      budget()
+      statements,
+      selected,
+      parsed,
+      runs,
+      budget
     );
-    let more = false;
-    const rebound = result.scope.rebound;
-    if (rebound !== null && rebound.size > 0) {
-      // Statements skipped on what a name meant before the cell, that use a name the cell
-      // rebinds (those the filter saw rebound by a plain import are mostly selected already).
-      statementsUsing(code, scan, rebound).forEach((uses, k) => {
-        if (uses && !selected[k]) {
-          selected[k] = more = true;
-        }
-      });
-    }
-    if (!more) {
-      return result;
+    const result = runPass(code, runs, scopeBefore, trusted, options);
+    if (stoppedAt !== null) {
+      // Out of budget: analysed up to where the parse stopped.
+      return { ...result, analyzedTo: stoppedAt };
     }
     if (
-      round + 1 >= MAX_REFINEMENTS ||
-      selectedLength(statements, selected) * 2 > code.length
+      !selectAfterPass(
+        code,
+        scan,
+        selected,
+        before,
+        result.changes,
+        options.ownModules
+      )
     ) {
+      return result;
+    }
+    if (round + 1 >= MAX_REFINEMENTS) {
       selected.fill(true);
     }
   }
 }
 
-/** Characters in the selected statements. */
-function selectedLength(
-  statements: readonly Statement[],
-  selected: readonly boolean[]
-): number {
-  let n = 0;
-  statements.forEach((s, k) => {
-    if (selected[k]) {
-      n += s.to - s.from;
-    }
-  });
-  return n;
+/** A parsed run of consecutive statements: the tree of code.slice(from, from + tree.length). */
+interface ParsedRun {
+  from: number;
+  tree: Tree;
 }
 
-/** Parse and walk `pieces` of `code` (all of it when null). */
+/**
+ * Parse the runs of selected statements not parsed yet, adding them to `runs` in cell
+ * order. Returns where a parse stopped on the budget, or null.
+ */
+function parseRuns(
+  code: string,
+  statements: readonly Statement[],
+  selected: readonly boolean[],
+  parsed: boolean[],
+  runs: ParsedRun[],
+  budget: () => number | undefined
+): number | null {
+  let added = false;
+  for (let k = 0; k < statements.length; k++) {
+    if (!selected[k] || parsed[k]) {
+      continue;
+    }
+    let end = k;
+    while (
+      end + 1 < statements.length &&
+      selected[end + 1] &&
+      !parsed[end + 1]
+    ) {
+      end++;
+    }
+    const from = statements[k].from;
+    const to = statements[end].to;
+    const tree = parseWithinBudget(code.slice(from, to), budget());
+    runs.push({ from, tree });
+    added = true;
+    for (let j = k; j <= end; j++) {
+      parsed[j] = true;
+    }
+    if (tree.length < to - from) {
+      runs.sort((a, b) => a.from - b.from);
+      const stoppedAt = from + tree.length;
+      // Nothing after the stop is analysed.
+      while (runs.length > 0 && runs[runs.length - 1].from > from) {
+        runs.pop();
+      }
+      return stoppedAt;
+    }
+    k = end;
+  }
+  if (added) {
+    runs.sort((a, b) => a.from - b.from);
+  }
+  return null;
+}
+
+interface PassResult extends PythonResult {
+  /** What the pass changed at module level, dated by the statement that did it. */
+  changes: NameChange[];
+}
+
+/** Walk the parsed runs, in cell order, as one tree of the cell. */
 function runPass(
   code: string,
-  pieces: Statement[] | null,
+  runs: readonly ParsedRun[],
   scopeBefore: AnalyzerScope,
   trusted: TrustedSources,
-  options: AnalyzerOptions,
-  budgetMs: number | undefined
-): PythonResult {
+  options: AnalyzerOptions
+): PassResult {
   const scope = Scope.fromSnapshot(scopeBefore);
   const raw: RawFinding[] = [];
-  if (pieces !== null && pieces.length === 0) {
-    return { raw, scope, analyzedTo: code.length };
+  const changes: NameChange[] = [];
+  if (runs.length === 0) {
+    return { raw, scope, analyzedTo: code.length, changes };
   }
-  const joined = pieces === null ? null : new JoinedText(code, pieces);
-  const text = joined === null ? code : joined.text;
-  const tree = parseWithinBudget(text, budgetMs);
-  new PythonPass(text, {
+  const log = scope.changes!;
+  let at = 0;
+  let logged = 0;
+  const date = (upTo: number) => {
+    for (; logged < upTo; logged++) {
+      changes.push({ at, name: log[logged][0], path: log[logged][1] });
+    }
+  };
+  new PythonPass(code, {
     trusted,
     out: raw,
     ownModules: options.ownModules
-  }).run(tree, scope);
-  if (joined === null) {
-    return { raw, scope, analyzedTo: tree.length };
+  }).run(oneTree(runs, code.length), scope, from => {
+    date(log.length);
+    at = from;
+  });
+  date(log.length);
+  return { raw, scope, analyzedTo: code.length, changes };
+}
+
+/** The runs' trees as one tree of the cell (their top-level nodes at their cell offsets). */
+function oneTree(runs: readonly ParsedRun[], length: number): Tree {
+  if (runs.length === 1 && runs[0].from === 0) {
+    return runs[0].tree;
   }
-  for (const r of raw) {
-    r.from = joined.original(r.from, false);
-    r.to = joined.original(r.to, true);
-    if (r.fix) {
-      r.fix.from = joined.original(r.fix.from, false);
-      r.fix.to = joined.original(r.fix.to, true);
-    }
+  const children: Array<Tree | TreeBuffer> = [];
+  const positions: number[] = [];
+  for (const { from, tree } of runs) {
+    tree.children.forEach((child, i) => {
+      children.push(child);
+      positions.push(from + tree.positions[i]);
+    });
   }
-  return {
-    raw,
-    scope,
-    analyzedTo:
-      tree.length >= text.length
-        ? code.length
-        : joined.original(tree.length, true)
-  };
+  return new Tree(runs[0].tree.type, children, positions, length);
 }
 
 /**

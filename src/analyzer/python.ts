@@ -77,8 +77,19 @@ export class PythonPass {
   /** Cheap pre-test: most cells never mention the keyword, so most calls skip the check. */
   private readonly mentionsTrustRemoteCode: boolean;
 
-  run(tree: Tree, scope: Scope): void {
-    this.walkChildren(tree.topNode, scope, 0);
+  /**
+   * Walk a cell's tree. `atStatement` is told where each top-level statement starts before
+   * it is walked (the analyzer dates the scope's changes by it).
+   */
+  run(tree: Tree, scope: Scope, atStatement?: (from: number) => void): void {
+    if (atStatement === undefined) {
+      this.walkChildren(tree.topNode, scope, 0);
+      return;
+    }
+    for (let c = tree.topNode.firstChild; c !== null; c = c.nextSibling) {
+      atStatement(c.from);
+      this.walk(c, scope, 1);
+    }
   }
 
   private walkChildren(node: SyntaxNode, scope: Scope, depth: number): void {

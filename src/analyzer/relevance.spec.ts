@@ -582,7 +582,7 @@ describe('relevance filter, by hand', () => {
     expect(bindings(a.scopeAfter)).toEqual(bindings(b.scopeAfter));
   });
 
-  it('judges the statements after a plain import with what it binds: one parse', () => {
+  it('judges the statements after a plain import with what it binds: one round', () => {
     const cell =
       'import pickle as pkl\n' +
       NEUTRAL_LINES.slice(0, 20).join('\n') +
@@ -593,8 +593,69 @@ describe('relevance filter, by hand', () => {
         'torch-load-unsafe'
       ]);
     });
-    expect(texts).toHaveLength(1);
+    // Each run of consecutive selected statements once, nothing else.
+    expect(texts).toEqual([
+      'import pickle as pkl\n',
+      'from torch import load\nx = pkl.loads(b)\nload(p)\n'
+    ]);
     expect(compareNotebook([cell]).diff).toBeNull();
+  });
+
+  it('parses a statement once however many rounds the cell takes', () => {
+    // f, then g: each link of the alias chain is found in a round of its own.
+    const code = [
+      ...NEUTRAL_LINES.slice(0, 20),
+      'f = torch.load',
+      ...NEUTRAL_LINES.slice(20, 40),
+      'g = f',
+      ...NEUTRAL_LINES.slice(40, 60),
+      'g(p)'
+    ].join('\n');
+    const texts = parsedTexts(() => {
+      expect(filtered(code, EMPTY_SCOPE).findings.map(f => f.ruleId)).toEqual([
+        'torch-load-unsafe'
+      ]);
+    });
+    expect(texts).toEqual(['f = torch.load\n', 'g = f\n', 'g(p)']);
+    expect(compareNotebook([code]).diff).toBeNull();
+  });
+
+  it('looks again only where a changed name is used after the change', () => {
+    // `loader` and `torch` mean something new after the cell's own assignments, and the
+    // neutral statements that use them come before: they are not parsed.
+    const early = [
+      'for xb in loader:\n    opt.step()',
+      'y = torch.relu(x)',
+      'def train(model, loader):\n    return [model(b) for b in loader]'
+    ];
+    const code = [
+      ...early,
+      'import pickle as pkl',
+      'loader = getattr(pkl, "load")',
+      'torch = None',
+      'obj = loader(fh)'
+    ].join('\n');
+    let a: CellAnalysis | undefined;
+    const texts = parsedTexts(() => {
+      a = filtered(code, EMPTY_SCOPE);
+    });
+    expect(a!.findings.map(f => f.ruleId)).toEqual(['pickle-load']);
+    expect(texts.join('')).toBe(code.slice(code.indexOf('import pickle')));
+    expect(compareNotebook([code]).diff).toBeNull();
+    // After the change the same statements are looked at again, and parsed.
+    const late = [
+      'import pickle as pkl',
+      'loader = getattr(pkl, "load")',
+      ...early,
+      'obj = loader(fh)'
+    ].join('\n');
+    const lateTexts = parsedTexts(() => {
+      expect(filtered(late, EMPTY_SCOPE).findings.map(f => f.ruleId)).toEqual([
+        'pickle-load'
+      ]);
+    });
+    expect(lateTexts.join('')).toContain('for xb in loader:');
+    expect(compareNotebook([late]).diff).toBeNull();
   });
 
   it('does not trust a re-import after an assignment changed the name in between', () => {

@@ -289,24 +289,83 @@ function chainIsRelevant(code: string, from: number, base: string): boolean {
   return isRelevantPath(path);
 }
 
+/** A change of what a module-level name means, made by the statement starting at `at`. */
+export interface NameChange {
+  at: number;
+  name: string;
+  path: string | null;
+}
+
 /**
- * Which statements use one of `names` as a name (not an attribute, not in a comment): after
- * a pass bound these names to new values, statements skipped on the old values are looked
- * at again.
+ * After a pass over the selected statements, the skipped ones judged again with what names
+ * really meant where each stands: `before` changed by the pass's dated `changes`, where the
+ * filter had only assumed (an assignment it cannot read, `loader = getattr(pkl, "load")`,
+ * or `torch = None` between two imports). Only what those changes touch can judge
+ * differently: occurrences of a name they bound to a relevant path, and plain imports
+ * (which matter when they change a name). Marks the statements that may matter now in
+ * `selected`; true when it marked any.
  */
-export function statementsUsing(
+export function selectAfterPass(
   code: string,
   scan: StatementScan,
-  names: Iterable<string>
-): boolean[] {
-  const found = nameOccurrences(code, names, scan.comments);
+  selected: boolean[],
+  before: ScopeView,
+  changes: readonly NameChange[],
+  ownModules?: ReadonlySet<string>
+): boolean {
+  if (changes.length === 0) {
+    // Names meant what they meant before the cell everywhere, as the filter assumed (an
+    // import it took as a change would have changed the scope).
+    return false;
+  }
+  // Before the first change the same holds: nothing there can be judged differently.
+  const first = changes[0].at;
+  const names = new Set<string>();
+  for (const c of changes) {
+    if (c.path !== null) {
+      names.add(c.name);
+    }
+  }
+  const found =
+    names.size > 0 ? nameOccurrences(code, names, scan.comments, first) : [];
+  const now = new Map<string, string | null>();
+  const resolve = (name: string): string | null => {
+    const path = now.get(name);
+    return path !== undefined ? path : before.resolve(name);
+  };
+  let added = false;
+  let c = 0;
   let k = 0;
-  return scan.statements.map(s => {
+  scan.statements.forEach((s, i) => {
+    for (; c < changes.length && changes[c].at < s.from; c++) {
+      now.set(changes[c].name, changes[c].path);
+    }
     while (k < found.length && found[k] < s.from) {
       k += 2;
     }
-    return k < found.length && found[k] < s.to;
+    if (selected[i] || s.from < first) {
+      return;
+    }
+    const imported = plainImport(code, s);
+    if (imported !== null) {
+      if (
+        imported.some(
+          ([name, path]) => importBinding(path, ownModules) !== resolve(name)
+        )
+      ) {
+        selected[i] = added = true;
+      }
+      return;
+    }
+    for (let j = k; j < found.length && found[j] < s.to; j += 2) {
+      const path = resolve(code.slice(found[j], found[j + 1]));
+      if (path !== null && chainIsRelevant(code, found[j + 1], path)) {
+        selected[i] = added = true;
+        return;
+      }
+    }
   });
+  return added;
 }
 
 /** Two ascending lists of [start, end) pairs (flattened) as one. */

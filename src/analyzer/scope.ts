@@ -79,18 +79,18 @@ const IMPLICIT_NAMES = new Map<string, string>([
 export class Scope implements ScopeView {
   private readonly bindings: Map<string, string | null>;
   /**
-   * Module-level names bound during this cell to something other than what they meant
-   * before it (`from pickle import loads`, `np = pickle`, `torch = None`); null in child
-   * scopes.
+   * Module-level bindings made during this cell that changed what a name meant
+   * (`from pickle import loads`, `np = pickle`, `torch = None`), in the order they were
+   * made: [name, what it means from then on]. Null in child scopes.
    */
-  readonly rebound: Set<string> | null;
+  readonly changes: Array<[string, string | null]> | null;
 
   private constructor(
     private readonly parent: Scope | null,
-    private readonly before: ReadonlyMap<string, string | null> | null
+    before: ReadonlyMap<string, string | null> | null
   ) {
     this.bindings = new Map(before ?? []);
-    this.rebound = parent === null ? new Set() : null;
+    this.changes = parent === null ? [] : null;
   }
 
   static fromSnapshot(snapshot: AnalyzerScope): Scope {
@@ -104,8 +104,8 @@ export class Scope implements ScopeView {
   bind(name: string, path: string | null): void {
     const target = relevantOrNull(path);
     if (this.parent === null) {
-      if (target !== this.resolveBefore(name)) {
-        this.rebound?.add(name);
+      if (target !== this.resolve(name)) {
+        this.changes?.push([name, target]);
       }
       // Module level: only what differs from the implicit meaning is stored, so equal
       // scopes have equal snapshots.
@@ -176,11 +176,6 @@ export class Scope implements ScopeView {
       s = s.parent;
     }
     return s;
-  }
-
-  private resolveBefore(name: string): string | null {
-    const before = this.before?.get(name);
-    return before !== undefined ? before : (IMPLICIT_NAMES.get(name) ?? null);
   }
 
   snapshot(): AnalyzerScope {
