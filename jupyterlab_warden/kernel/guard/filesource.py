@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import mmap
 import os
-from collections import namedtuple
+
+from ..scan.records import Record, field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -21,11 +22,22 @@ _HASH_CHUNK = 1 << 20
 _MAX_CACHE = 1024
 
 
-# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
-# path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an mmap
-# when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the key of
-# the hash/scan caches (or None)
-FileSource = namedtuple("FileSource", "path data size stat_key")
+class FileSource(Record):
+    """path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an
+    mmap when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the
+    key of the hash/scan caches (or None). A record (scan/records.py), not a namedtuple:
+    collections is not imported at interpreter start."""
+
+    __slots__ = ()
+    _fields = ("path", "data", "size", "stat_key")
+
+    def __new__(cls, path, data, size, stat_key):
+        return tuple.__new__(cls, (path, data, size, stat_key))
+
+    path = field(0)
+    data = field(1)
+    size = field(2)
+    stat_key = field(3)
 
 
 def describe(target) -> Optional[FileSource]:

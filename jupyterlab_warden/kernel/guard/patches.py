@@ -13,9 +13,9 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import io
 import sys
-import threading
 import types
 import weakref
 
@@ -397,7 +397,7 @@ class _IpcTrust:
 
     def __init__(self):
         self.connections = weakref.WeakSet()
-        self.local = threading.local()
+        self.local = _thread._local()  # = threading.local()
 
     def trust(self, connections) -> None:
         """Trust connections this process's own parent handed it at spawn (its pool's pipes)."""

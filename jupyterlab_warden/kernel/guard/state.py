@@ -17,7 +17,7 @@ from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
 from . import catalog, filesource
 from .context import ContextStack, LoadContext
-from .errors import WardenBlockedLoad, WardenWarning
+from .errors import WardenWarning, blocked_load
 from .events import EventSink, fingerprint, kernel_location, make_event
 from .provenance import Provenance
 from .sha import sha256
@@ -320,7 +320,7 @@ class GuardState:
                 "proceed: restart the kernel; the guard's policy changes only through the lab "
                 "server (or install() with a tighter policy)."
             )
-            raise WardenBlockedLoad(message, RULE_GLOBAL, {})
+            raise blocked_load(message, RULE_GLOBAL, {})
         if not self.globals.enforcing:  # audit mode: record, never refuse
             self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
             return
@@ -379,7 +379,7 @@ class GuardState:
         )
         event = self._emit(rule_id, "blocked", message, evidence, artifact=artifact)
         self.counts["loads_blocked"] += 1
-        raise WardenBlockedLoad(message, rule_id, event)
+        raise blocked_load(message, rule_id, event)
 
     def record(self, rule_id: str, message: str, evidence: dict, artifact=None) -> None:
         """An 'allowed' record (a hub download), unless the policy turns its rule off."""

@@ -11,7 +11,7 @@ the target is patched with a wrapper that refuses every call and says why (fail 
 
 import importlib
 
-from ..errors import WardenBlockedLoad
+from ..errors import blocked_load
 from .targets import FAMILY_OF_KIND, LOAD_TARGETS, VALIDATING_KINDS
 
 __all__ = ["LOAD_TARGETS", "VALIDATING_KINDS", "maker"]
@@ -42,7 +42,7 @@ def _refusing_maker(family: str, error: str):
         def refuse(*args, **kwargs):
             if not state.enabled and state.intact():  # audit mode: the policy lets loads run
                 return original(*args, **kwargs)
-            raise WardenBlockedLoad(reason)
+            raise blocked_load(reason)
 
         return refuse
 
