@@ -9,7 +9,6 @@ so re-loading a big model costs one ``stat``.
 from __future__ import annotations
 
 import io
-import mmap
 import os
 
 from ..scan.records import Record, field
@@ -98,6 +97,8 @@ def _open_file(fh) -> Optional[FileSource]:
         if st.st_size == 0 or pos >= st.st_size:
             return None
         # Map the file and look at it from the caller's position: no copy, position untouched.
+        import mmap  # on first use: not at interpreter start
+
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             data = bytes(mapped[pos:]) if st.st_size - pos < (1 << 20) else None
         if data is None:

@@ -17,7 +17,6 @@ import _thread  # threading's own primitives: threading imports functools at sta
 import io
 import sys
 import types
-import weakref
 
 from . import format_loaders, installs, tracebacks
 from .provenance import hub, weights
@@ -396,8 +395,21 @@ class _IpcTrust:
     A connection to someone else's listener or manager is judged like any other data."""
 
     def __init__(self):
-        self.connections = weakref.WeakSet()
+        self._connections = None  # a WeakSet, made on first use (weakref: not at start-up)
+        self._made = _thread.allocate_lock()
         self.local = _thread._local()  # = threading.local()
+
+    @property
+    def connections(self):
+        found = self._connections
+        if found is None:
+            with self._made:
+                if self._connections is None:
+                    from weakref import WeakSet
+
+                    self._connections = WeakSet()
+                found = self._connections
+        return found
 
     def trust(self, connections) -> None:
         """Trust connections this process's own parent handed it at spawn (its pool's pipes)."""

@@ -8,10 +8,8 @@ numpy or pandas.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
-import warnings
 
 from ..scan import curated, judge
 from ..scan.decide import REASONS, Decision, GlobalPolicy
@@ -353,6 +351,8 @@ class GuardState:
         if action == "warn":
             message = "Jupyter Warden warning: {} - {}. {}".format(what, why, rule["remediation"])
             self._emit(rule_id, "warned", message, evidence)
+            import warnings  # a warn action only: not at interpreter start
+
             warnings.warn(message, WardenWarning, stacklevel=4)
             return "warned"
         if action == "confirm" and fp in self.confirmations:
@@ -723,7 +723,8 @@ def _resolve(module: str, name: str, by_name: Decision):
         if by_name.reason in _NO_IMPORT_REASONS and top not in sys.modules:
             return None, Decision(False, "not-imported", mod_name)
         try:
-            mod = importlib.import_module(mod_name)
+            __import__(mod_name)  # importlib.import_module's job, without importlib
+            mod = sys.modules[mod_name]
         except Exception as exc:  # noqa: BLE001 - any import failure: refuse, say why
             return None, Decision(False, "unresolved", f"{type(exc).__name__}: {exc}"[:200])
     obj = mod

@@ -9,8 +9,6 @@ module loads when one of its target modules is first imported (``maker``). If it
 the target is patched with a wrapper that refuses every call and says why (fail closed).
 """
 
-import importlib
-
 from ..errors import blocked_load
 from .targets import FAMILY_OF_KIND, LOAD_TARGETS, VALIDATING_KINDS
 
@@ -23,6 +21,8 @@ def maker(kind: str):
     if family is None:
         return None
     try:
+        import importlib  # a family's first target: not at interpreter start
+
         return importlib.import_module(f"{__name__}.{family}").MAKERS[kind]
     except Exception as err:  # noqa: BLE001 - any failure: the loader is refused, not unguarded
         return _refusing_maker(family, f"{type(err).__name__}: {err}")
