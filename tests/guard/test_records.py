@@ -44,3 +44,14 @@ def test_fields_are_read_only_and_arity_is_checked():
         Decision(True)
     with pytest.raises(TypeError):
         Decision._make([1, 2])
+
+
+def test_pytypes_are_the_types_modules_own_objects():
+    import types
+
+    from jupyterlab_warden.kernel.scan import pytypes
+
+    names = [n for n in vars(pytypes) if n.endswith("Type")]
+    assert len(names) == 7
+    for name in names:
+        assert getattr(pytypes, name) is getattr(types, name), name

@@ -16,8 +16,8 @@ pipes this process created: its own pools, queues and DataLoader workers).
 import _thread  # threading's own primitives: threading imports functools at start-up
 import io
 import sys
-import types
 
+from ..scan import pytypes as types  # the types module's types, without it
 from . import format_loaders, installs, tracebacks
 from .provenance import hub, weights
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE

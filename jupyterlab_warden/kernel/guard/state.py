@@ -9,9 +9,9 @@ numpy or pandas.
 from __future__ import annotations
 
 import sys
-import types
 
 from ..scan import curated, judge
+from ..scan import pytypes as types  # the types module's types, without it
 from ..scan.decide import REASONS, Decision, GlobalPolicy
 from . import catalog, filesource
 from .context import ContextStack, LoadContext

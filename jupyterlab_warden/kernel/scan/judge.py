@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import sys
-import types
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 
 from . import curated
+from . import pytypes as types  # the types module's types, without it
 from .curated import BUILD, CALL, NEW, NEWARGS, VALUE, ZGETATTR
 from .records import Record
 from .records import field as _field
