@@ -25,6 +25,11 @@ SPOOL_SUFFIX = ".jsonl"
 # A line longer than this is refused by the reader; the writer refuses it first.
 MAX_LINE_BYTES = 64 * 1024
 
+try:  # POSIX; on Windows the spool works without locking (see append_line).
+    import fcntl
+except ImportError:  # pragma: no cover - not on the platforms the tests run on
+    fcntl = None
+
 _lock = _thread.allocate_lock()
 
 
@@ -64,10 +69,6 @@ def append_event(event, directory=None):
 
 def append_line(path, line):
     """Append ``line`` (bytes ending in a newline) to ``path`` under the spool lock protocol."""
-    try:  # POSIX; on Windows the spool works without locking. Here: not at interpreter start
-        import fcntl
-    except ImportError:  # pragma: no cover - not on the platforms the tests run on
-        fcntl = None
     with _lock:  # threads of one kernel share the file; the flock serialises processes
         for _ in range(100):
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

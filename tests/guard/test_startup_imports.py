@@ -11,7 +11,7 @@ measured on bench/guard_startup.py):
 - _pickle (functools, collections: WardenBlockedLoad is made on first use, guard/errors.py;
   only multiprocessing children keep the original unpickler at start, boot/mp_children.py),
   threading (the guard uses _thread's lock and local), collections (scan/records.py);
-- weakref, importlib, warnings, mmap, fcntl (on first use), types (scan/pytypes.py);
+- weakref, importlib, warnings, mmap (on first use), types (scan/pytypes.py);
 - in a kernel (WARDEN_KERNEL_STATUS): json for its status file (kernel/json_write.py) and the
   package inventory recorder, which starts a little later on its own thread.
 And the pinned digest is still enforced on that lean path: an altered file is refused, and a
@@ -44,7 +44,7 @@ LATE = (
     + ("json", "re", "enum", "fnmatch", "pickle")  # kernel/json_read.py: json's C scanner
     + ("shutil", "tempfile", "base64", "urllib.parse", "ipaddress", "importlib.util")
     + ("_pickle", "threading", "functools", "collections")
-    + ("weakref", "_weakrefset", "importlib", "warnings", "types", "mmap", "fcntl")
+    + ("weakref", "_weakrefset", "importlib", "warnings", "types", "mmap")
     + tuple(f"jupyterlab_warden.kernel.guard.format_loaders.{f}" for f in FAMILIES)
     + ("jupyterlab_warden.kernel.guard.format_loaders.judging",)
 )
