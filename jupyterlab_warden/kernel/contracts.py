@@ -5,7 +5,6 @@ They are defined once, in the repository's ``schema/`` folder; a built wheel car
 """
 
 import os
-from functools import lru_cache
 
 from .json_read import loads
 
@@ -15,11 +14,19 @@ _PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 _SOURCE_SCHEMA = os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), "schema")
 
 
-@lru_cache(maxsize=None)
+# Read once per process (dicts, not functools.lru_cache: the kernel guard reads the catalog at
+# every interpreter start, where functools is not loaded)
+_FOLDER = {}  # "found" -> the contracts folder
+_CACHE = {}  # file name -> parsed contract
+
+
 def _contracts_path() -> str:
+    found = _FOLDER.get("found")
+    if found is not None:
+        return found
     for candidate in (os.path.join(_PACKAGE_DIR, "contracts"), _SOURCE_SCHEMA):
         if os.path.isfile(os.path.join(candidate, "rules.json")):
-            return candidate
+            return _FOLDER.setdefault("found", candidate)
     raise FileNotFoundError(
         "Jupyter Warden contract files not found: expected rules.json in "
         f"{os.path.join(_PACKAGE_DIR, 'contracts')} or {_SOURCE_SCHEMA}"
@@ -34,11 +41,13 @@ def contracts_dir():
     return Path(_contracts_path())
 
 
-@lru_cache(maxsize=None)
 def load_contract(name: str) -> dict:
-    """Parse one contract file, e.g. ``load_contract("rules.json")``."""
-    with open(os.path.join(_contracts_path(), name), encoding="utf-8") as fh:
-        return loads(fh.read())
+    """Parse one contract file, e.g. ``load_contract("rules.json")`` (once per process)."""
+    found = _CACHE.get(name)
+    if found is None:
+        with open(os.path.join(_contracts_path(), name), encoding="utf-8") as fh:
+            found = _CACHE.setdefault(name, loads(fh.read()))
+    return found
 
 
 def rule_catalog() -> dict:

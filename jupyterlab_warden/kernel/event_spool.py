@@ -16,8 +16,8 @@ The protocol that makes removal safe while kernels keep writing:
 Standard library only and Python >= 3.8: the kernel guard imports this module.
 """
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import os
-import threading
 
 from .environ import EVENT_SPOOL_ENV as SPOOL_ENV
 
@@ -30,7 +30,7 @@ try:  # POSIX; on Windows the spool works without locking (see append_line).
 except ImportError:  # pragma: no cover - not on the platforms the tests run on
     fcntl = None
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 
 
 def spool_dir():

@@ -11,13 +11,24 @@ This mirrors ``multiprocessing.spawn._main`` (the same in CPython 3.8-3.13).
 Standard library only, Python >= 3.8.
 """
 
-import _pickle
 import os
 import sys
 
-# Captured before the guard is installed (sitecustomize imports this module first): the guard
-# wraps the unpicklers it finds on the pickle modules, and these two loads must not be scanned.
-_ORIGINAL_UNPICKLER = _pickle.Unpickler
+# The C unpickler as it was before the guard wrapped it: the sitecustomize calls
+# ``keep_original_unpickler`` before it installs the guard, in these children only (``_pickle``
+# costs every other Python a quarter of the guard's start-up: it imports functools).
+_KEPT = {}  # "unpickler": the original; "parent_message": the subclass made from it
+
+
+def keep_original_unpickler() -> None:
+    """Keep ``_pickle.Unpickler`` before the guard is installed (it wraps it, on import)."""
+    if "unpickler" not in _KEPT:
+        import _pickle
+
+        # a wrapper of the guard's (only if a guard was installed before this runs) says
+        # what it wraps
+        unpickler = _pickle.Unpickler
+        _KEPT["unpickler"] = getattr(unpickler, "__warden_original__", unpickler)
 
 
 def _argv():
@@ -63,33 +74,45 @@ _REBUILDERS = frozenset(
 )
 
 
-class _ParentMessage(_ORIGINAL_UNPICKLER):
-    """Reads a message from this process's own parent (trusted, like ForkingPickler's).
+def _parent_message_class():
+    """The unpickler for the parent's messages: a subclass of the original one (kept by
+    ``keep_original_unpickler``; made once, before the first message is read)."""
+    made = _KEPT.get("parent_message")
+    if made is not None:
+        return made
+    if "unpickler" not in _KEPT:
+        raise RuntimeError("the original unpickler was not kept before the guard was installed")
 
-    The connections it rebuilds (the pipes of the parent's pool or queues, pickled into the
-    Process object) are collected: messages on them come from the kernel's own process tree,
-    like those on pipes a process creates itself, which the guard trusts."""
+    class ParentMessage(_KEPT["unpickler"]):
+        """Reads a message from this process's own parent (trusted, like ForkingPickler's).
 
-    def __init__(self, file, rebuilt):
-        super().__init__(file)
-        self.rebuilt = rebuilt
+        The connections it rebuilds (the pipes of the parent's pool or queues, pickled into the
+        Process object) are collected: messages on them come from the kernel's own process tree,
+        like those on pipes a process creates itself, which the guard trusts."""
 
-    def find_class(self, module, name):
-        __import__(module)
-        obj = sys.modules[module]
-        for part in name.split("."):
-            obj = getattr(obj, part)
-        if (getattr(obj, "__module__", None), getattr(obj, "__name__", None)) in _REBUILDERS:
-            return self._collecting(obj)
-        return obj
+        def __init__(self, file, rebuilt):
+            super().__init__(file)
+            self.rebuilt = rebuilt
 
-    def _collecting(self, rebuild):
-        def rebuild_connection(*args, **kwargs):
-            conn = rebuild(*args, **kwargs)
-            self.rebuilt.append(conn)
-            return conn
+        def find_class(self, module, name):
+            __import__(module)
+            obj = sys.modules[module]
+            for part in name.split("."):
+                obj = getattr(obj, part)
+            if (getattr(obj, "__module__", None), getattr(obj, "__name__", None)) in _REBUILDERS:
+                return self._collecting(obj)
+            return obj
 
-        return rebuild_connection
+        def _collecting(self, rebuild):
+            def rebuild_connection(*args, **kwargs):
+                conn = rebuild(*args, **kwargs)
+                self.rebuilt.append(conn)
+                return conn
+
+            return rebuild_connection
+
+    _KEPT["parent_message"] = ParentMessage
+    return ParentMessage
 
 
 def trust_parent_messages(trust_connections=None) -> None:
@@ -100,14 +123,16 @@ def trust_parent_messages(trust_connections=None) -> None:
     if getattr(spawn._main, "_warden", False):
         return
 
+    parent_message = _parent_message_class()  # before prepare() imports the parent's main
+
     def _main(fd, parent_sentinel):
         rebuilt = []
         with os.fdopen(fd, "rb", closefd=True) as from_parent:
             process.current_process()._inheriting = True
             try:
-                preparation_data = _ParentMessage(from_parent, rebuilt).load()
+                preparation_data = parent_message(from_parent, rebuilt).load()
                 spawn.prepare(preparation_data)
-                self = _ParentMessage(from_parent, rebuilt).load()
+                self = parent_message(from_parent, rebuilt).load()
             finally:
                 del process.current_process()._inheriting
         if trust_connections is not None and rebuilt:
@@ -126,6 +151,7 @@ def trust_loky_parent(pipe_fd: int, trust_connections=None) -> None:
     import pickle
 
     guarded = pickle.load
+    parent_message = _parent_message_class()
     rebuilt = []
     remaining = [2]
 
@@ -133,7 +159,7 @@ def trust_loky_parent(pipe_fd: int, trust_connections=None) -> None:
         if remaining[0] and _fileno(file) == pipe_fd:
             remaining[0] -= 1
             try:
-                return _ParentMessage(file, rebuilt).load()
+                return parent_message(file, rebuilt).load()
             finally:
                 if not remaining[0]:
                     pickle.load = guarded

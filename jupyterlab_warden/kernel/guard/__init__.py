@@ -36,8 +36,8 @@ import time
 from .. import json_read
 from ..environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
-from . import authority, installs, patches
-from .errors import WardenBlockedLoad, WardenWarning
+from . import authority, errors, installs, patches
+from .errors import WardenWarning
 from .state import AUDIT_EVENT, GUARD_VERSION, GuardState
 
 TYPE_CHECKING = False
@@ -59,6 +59,12 @@ __all__ = [
     "GUARD_VERSION",
     "AUDIT_EVENT",
 ]
+
+
+def __getattr__(name):  # PEP 562: WardenBlockedLoad is made on first use (errors.py)
+    if name == "WardenBlockedLoad":
+        return errors.blocked_load_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _ask(command: str, payload=None):

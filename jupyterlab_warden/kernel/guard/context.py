@@ -8,7 +8,7 @@ lives in the guard's state (``ContextStack``), not in a module global data could
 
 from __future__ import annotations
 
-import threading
+import _thread  # threading's own primitives: threading imports functools at start-up
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -46,7 +46,7 @@ class LoadContext:
         self._stack.pop(self)
 
 
-class ContextStack(threading.local):
+class ContextStack(_thread._local):  # = threading.local
     """Per-thread stack of loads in progress."""
 
     def __init__(self):

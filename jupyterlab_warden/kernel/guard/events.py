@@ -12,10 +12,10 @@ counted in ``EventSink.dropped``, never raised into the user's code.
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import os
 import sys
-import threading
-from collections import deque
+from _collections import deque  # = collections.deque, without collections' imports
 
 from .. import event_spool
 from .sha import sha256
@@ -135,7 +135,7 @@ class EventSink:
     def __init__(self, spool_dir: Optional[str] = None):
         self.spool_dir = spool_dir if spool_dir is not None else event_spool.spool_dir()
         self._comm = None
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.comm_enabled = True
         self.callbacks: List[Callable[[dict], None]] = []
         self.recent: deque = deque(maxlen=100)
@@ -189,5 +189,5 @@ class EventSink:
         """A forked child writes its own spool file (named by its pid) and has no comm: the
         kernel's sockets belong to the parent."""
         self._comm = None
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.comm_enabled = False

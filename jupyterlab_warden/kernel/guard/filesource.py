@@ -9,9 +9,9 @@ so re-loading a big model costs one ``stat``.
 from __future__ import annotations
 
 import io
-import mmap
 import os
-from collections import namedtuple
+
+from ..scan.records import Record, field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -21,11 +21,22 @@ _HASH_CHUNK = 1 << 20
 _MAX_CACHE = 1024
 
 
-# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
-# path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an mmap
-# when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the key of
-# the hash/scan caches (or None)
-FileSource = namedtuple("FileSource", "path data size stat_key")
+class FileSource(Record):
+    """path: real file on disk, scanned by path (or None); data: bytes or a memoryview of an
+    mmap when there is no usable path; size; stat_key: (path, size, mtime, ctime, inode), the
+    key of the hash/scan caches (or None). A record (scan/records.py), not a namedtuple:
+    collections is not imported at interpreter start."""
+
+    __slots__ = ()
+    _fields = ("path", "data", "size", "stat_key")
+
+    def __new__(cls, path, data, size, stat_key):
+        return tuple.__new__(cls, (path, data, size, stat_key))
+
+    path = field(0)
+    data = field(1)
+    size = field(2)
+    stat_key = field(3)
 
 
 def describe(target) -> Optional[FileSource]:
@@ -86,6 +97,8 @@ def _open_file(fh) -> Optional[FileSource]:
         if st.st_size == 0 or pos >= st.st_size:
             return None
         # Map the file and look at it from the caller's position: no copy, position untouched.
+        import mmap  # on first use: not at interpreter start
+
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             data = bytes(mapped[pos:]) if st.st_size - pos < (1 << 20) else None
         if data is None:

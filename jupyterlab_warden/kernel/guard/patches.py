@@ -13,12 +13,11 @@ which joblib and dill subclass), ``shelve``, ``torch.load``, ``numpy.load``, ``j
 pipes this process created: its own pools, queues and DataLoader workers).
 """
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import io
 import sys
-import threading
-import types
-import weakref
 
+from ..scan import pytypes as types  # the types module's types, without it
 from . import format_loaders, installs, tracebacks
 from .provenance import hub, weights
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
@@ -462,8 +461,21 @@ class _IpcTrust:
     A connection to someone else's listener or manager is judged like any other data."""
 
     def __init__(self):
-        self.connections = weakref.WeakSet()
-        self.local = threading.local()
+        self._connections = None  # a WeakSet, made on first use (weakref: not at start-up)
+        self._made = _thread.allocate_lock()
+        self.local = _thread._local()  # = threading.local()
+
+    @property
+    def connections(self):
+        found = self._connections
+        if found is None:
+            with self._made:
+                if self._connections is None:
+                    from weakref import WeakSet
+
+                    self._connections = WeakSet()
+                found = self._connections
+        return found
 
     def trust(self, connections) -> None:
         """Trust connections this process's own parent handed it at spawn (its pool's pipes)."""

@@ -8,16 +8,14 @@ numpy or pandas.
 
 from __future__ import annotations
 
-import importlib
 import sys
-import types
-import warnings
 
 from ..scan import curated, judge
+from ..scan import pytypes as types  # the types module's types, without it
 from ..scan.decide import REASONS, Decision, GlobalPolicy
 from . import catalog, filesource
 from .context import ContextStack, LoadContext
-from .errors import WardenBlockedLoad, WardenWarning
+from .errors import WardenWarning, blocked_load
 from .events import EventSink, fingerprint, kernel_location, make_event
 from .provenance import Provenance
 from .sha import sha256
@@ -320,7 +318,7 @@ class GuardState:
                 "proceed: restart the kernel; the guard's policy changes only through the lab "
                 "server (or install() with a tighter policy)."
             )
-            raise WardenBlockedLoad(message, RULE_GLOBAL, {})
+            raise blocked_load(message, RULE_GLOBAL, {})
         if not self.globals.enforcing:  # audit mode: record, never refuse
             self._emit(RULE_GLOBAL, "allowed", f"Audit: {what} would be refused: {why}.", evidence)
             return
@@ -353,6 +351,8 @@ class GuardState:
         if action == "warn":
             message = "Jupyter Warden warning: {} - {}. {}".format(what, why, rule["remediation"])
             self._emit(rule_id, "warned", message, evidence)
+            import warnings  # a warn action only: not at interpreter start
+
             warnings.warn(message, WardenWarning, stacklevel=4)
             return "warned"
         if action == "confirm" and fp in self.confirmations:
@@ -379,7 +379,7 @@ class GuardState:
         )
         event = self._emit(rule_id, "blocked", message, evidence, artifact=artifact)
         self.counts["loads_blocked"] += 1
-        raise WardenBlockedLoad(message, rule_id, event)
+        raise blocked_load(message, rule_id, event)
 
     def record(self, rule_id: str, message: str, evidence: dict, artifact=None) -> None:
         """An 'allowed' record (a hub download), unless the policy turns its rule off."""
@@ -723,7 +723,8 @@ def _resolve(module: str, name: str, by_name: Decision):
         if by_name.reason in _NO_IMPORT_REASONS and top not in sys.modules:
             return None, Decision(False, "not-imported", mod_name)
         try:
-            mod = importlib.import_module(mod_name)
+            __import__(mod_name)  # importlib.import_module's job, without importlib
+            mod = sys.modules[mod_name]
         except Exception as exc:  # noqa: BLE001 - any import failure: refuse, say why
             return None, Decision(False, "unresolved", f"{type(exc).__name__}: {exc}"[:200])
     obj = mod

@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import os
 import sys
-import types
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
-from collections import namedtuple
 
 from . import curated
+from . import pytypes as types  # the types module's types, without it
 from .curated import BUILD, CALL, NEW, NEWARGS, VALUE, ZGETATTR
+from .records import Record
+from .records import field as _field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
     from typing import Optional
 
 WORST = CALL | NEW | NEWARGS | BUILD
+_EMPTY = frozenset()
 ROLE_NAMES = (
     (CALL, "call"),
     (NEW, "new"),
@@ -54,9 +56,19 @@ _GUARD_PACKAGES = frozenset(("jupyterlab_warden", "_jupyterlab_warden_embedded")
 _DUNDER_OK = frozenset(("copyreg.__newobj__", "copyreg.__newobj_ex__"))
 
 
-# allowed: bool; reason: short code, see REASONS; detail: the entry or object that decided
-# (collections.namedtuple, not typing.NamedTuple: typing is not imported at interpreter start)
-Decision = namedtuple("Decision", "allowed reason detail", defaults=(None,))
+class Decision(Record):
+    """allowed: bool; reason: short code, see REASONS; detail: the entry or object that decided
+    (a record, not a namedtuple: collections is not imported at interpreter start)."""
+
+    __slots__ = ()
+    _fields = ("allowed", "reason", "detail")
+
+    def __new__(cls, allowed, reason, detail=None):
+        return tuple.__new__(cls, (allowed, reason, detail))
+
+    allowed = _field(0)
+    reason = _field(1)
+    detail = _field(2)
 
 
 # Allowed reasons whose final word belongs to the hook (the object is checked at load time);
@@ -156,13 +168,20 @@ def _is_dunder(part: str) -> bool:
     return len(part) > 4 and part.startswith("__") and part.endswith("__")
 
 
-class Admin(
-    namedtuple("Admin", "allow allow_packages deny deny_packages", defaults=(frozenset(),) * 4)
-):
+class Admin(Record):
     """The policy's own entries: exact names, and ``pkg.*`` = that package's CLASSES
     (frozensets)."""
 
     __slots__ = ()
+    _fields = ("allow", "allow_packages", "deny", "deny_packages")
+
+    def __new__(cls, allow=_EMPTY, allow_packages=_EMPTY, deny=_EMPTY, deny_packages=_EMPTY):
+        return tuple.__new__(cls, (allow, allow_packages, deny, deny_packages))
+
+    allow = _field(0)
+    allow_packages = _field(1)
+    deny = _field(2)
+    deny_packages = _field(3)
 
     @classmethod
     def from_lists(cls, allow=(), deny=()) -> Admin:

@@ -43,24 +43,25 @@ def _warden_boot():
             pkg = module_from_spec(spec)
             sys.modules["jupyterlab_warden"] = pkg
             spec.loader.exec_module(pkg)
-        # Before the guard wraps the unpicklers: spawn children read their parent's messages
-        # with the original one (kernel/boot/mp_children.py).
         from jupyterlab_warden.kernel.boot import mp_children
+
+        loky_pipe = mp_children.loky_parent_pipe()
+        mp_child = loky_pipe is None and mp_children.is_multiprocessing_child()
+        if loky_pipe is not None or mp_child:
+            # Before the guard wraps the unpicklers: these children read their parent's two
+            # messages with the original one. Only here: other Pythons never load _pickle.
+            mp_children.keep_original_unpickler()
         from jupyterlab_warden.kernel.guard import install_from_env, status
 
         guard = install_from_env()
         ipc = getattr(guard, "ipc", None)
         trust = ipc.trust if ipc is not None else None
-        loky_pipe = mp_children.loky_parent_pipe()
         if loky_pipe is not None:
             mp_children.trust_loky_parent(loky_pipe, trust)
-        elif mp_children.is_multiprocessing_child():
+        elif mp_child:
             mp_children.trust_parent_messages(trust)
         if status_path:  # the kernel itself, not its children: its packages (issue 20)
-            from jupyterlab_warden.kernel import event_spool
-            from jupyterlab_warden.kernel.guard.installs import inventory
-
-            inventory.start_recorder(event_spool.spool_dir())
+            _record_packages_later(os.environ.get("WARDEN_EVENT_SPOOL"))  # environ.EVENT_SPOOL_ENV
         state = status()
         report.update(
             installed=bool(state.get("installed")),
@@ -83,12 +84,16 @@ def _warden_boot():
     if status_path:
         try:
             tmp = f"{status_path}.tmp{os.getpid()}"
-            import json  # the kernel only: a child writes no status
+            try:  # not json: its import (re, enum) costs as much as the guard's own start-up
+                from jupyterlab_warden.kernel.json_write import dumps
+            except Exception:  # noqa: BLE001 - a broken package is reported all the same
+                from json import dumps
 
+            text = dumps(report)
             with open(tmp, "w") as fh:
-                json.dump(report, fh)
+                fh.write(text)
             os.replace(tmp, status_path)
-        except OSError as err:
+        except Exception as err:  # noqa: BLE001 - a report that cannot be written is said
             sys.stderr.write(f"Jupyter Warden: cannot write kernel status: {err}\n")
 
     # Chain the sitecustomize this one shadows (a distribution's or an admin's).
@@ -101,6 +106,33 @@ def _warden_boot():
             spec.loader.exec_module(module)
         except Exception as err:  # as site.py does for a failing sitecustomize
             sys.stderr.write(f"Error in sitecustomize ({spec.origin}): {err}\n")
+
+
+# The package inventory's first look waits this long (seconds): it reads every installed
+# distribution's metadata, work that must not delay the kernel's own start.
+_INVENTORY_DELAY = 2.0
+
+
+def _record_packages_later(spool_dir):
+    """Start the kernel's package inventory recorder (issue 20) after ``_INVENTORY_DELAY``, on
+    a bare thread: ``threading`` and the recorder's imports load then, not at start-up."""
+    if not spool_dir:
+        return
+    import _thread
+    import time
+
+    def later():
+        time.sleep(_INVENTORY_DELAY)
+        try:
+            from jupyterlab_warden.kernel.guard.installs import inventory
+
+            inventory.start_recorder(spool_dir)
+        except Exception as err:  # noqa: BLE001 - best effort, as the recorder itself
+            import sys
+
+            sys.stderr.write(f"Jupyter Warden: package inventory not recorded: {err}\n")
+
+    _thread.start_new_thread(later, ())
 
 
 _warden_boot()

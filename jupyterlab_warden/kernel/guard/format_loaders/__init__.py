@@ -9,9 +9,7 @@ module loads when one of its target modules is first imported (``maker``). If it
 the target is patched with a wrapper that refuses every call and says why (fail closed).
 """
 
-import importlib
-
-from ..errors import WardenBlockedLoad
+from ..errors import blocked_load
 from .targets import FAMILY_OF_KIND, LOAD_TARGETS, VALIDATING_KINDS
 
 __all__ = ["LOAD_TARGETS", "VALIDATING_KINDS", "maker"]
@@ -23,6 +21,8 @@ def maker(kind: str):
     if family is None:
         return None
     try:
+        import importlib  # a family's first target: not at interpreter start
+
         return importlib.import_module(f"{__name__}.{family}").MAKERS[kind]
     except Exception as err:  # noqa: BLE001 - any failure: the loader is refused, not unguarded
         return _refusing_maker(family, f"{type(err).__name__}: {err}")
@@ -42,7 +42,7 @@ def _refusing_maker(family: str, error: str):
         def refuse(*args, **kwargs):
             if not state.enabled and state.intact():  # audit mode: the policy lets loads run
                 return original(*args, **kwargs)
-            raise WardenBlockedLoad(reason)
+            raise blocked_load(reason)
 
         return refuse
 

@@ -29,9 +29,9 @@ A file refused after it reached the cache is remembered: a later load of it is r
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import os
 import sys
-import threading
 
 from .policy import endpoint_origin, is_commit
 
@@ -78,7 +78,7 @@ class _Requests:
     the outer revision."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()
         self.active = {}
 
     def push(self, key, revision):

@@ -8,9 +8,9 @@ renamed path is the same entry. Bounded; the newest record of a path wins.
 
 from __future__ import annotations
 
+import _thread  # threading's own primitives: threading imports functools at start-up
 import os
-import threading
-from collections import OrderedDict
+from _collections import OrderedDict  # = collections.OrderedDict
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -21,7 +21,7 @@ _MAX_RECORDS = 4096
 class DownloadLedger:
     def __init__(self):
         self._by_path: Dict[str, dict] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.refused = set()  # real paths of downloads the policy refused: their loads refuse
 
     def record(self, path: str, source: dict) -> None:

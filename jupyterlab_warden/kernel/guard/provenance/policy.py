@@ -14,9 +14,9 @@ hub resolves names.
 
 from __future__ import annotations
 
-import collections
 import os
 
+from ...scan.records import Record, field
 from ..sha import is_hex
 
 TYPE_CHECKING = False
@@ -156,10 +156,19 @@ def endpoint_origin(url) -> Optional[str]:
     return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
-# One reviewed repository: ``commits`` reviewed (frozenset), and/or ``files``: the sha256 of each
-# reviewed file, name in the repository -> sha256, None when not pinned (content: a forged commit
-# claim or a file planted in the cache cannot match it)
-RemoteCode = collections.namedtuple("RemoteCode", "commits files")
+class RemoteCode(Record):
+    """One reviewed repository: ``commits`` reviewed (frozenset), and/or ``files``: the sha256
+    of each reviewed file, name in the repository -> sha256, None when not pinned (content: a
+    forged commit claim or a file planted in the cache cannot match it)."""
+
+    __slots__ = ()
+    _fields = ("commits", "files")
+
+    def __new__(cls, commits, files):
+        return tuple.__new__(cls, (commits, files))
+
+    commits = field(0)
+    files = field(1)
 
 
 class HubPolicy:

@@ -18,11 +18,11 @@ Results are cached by the stat keys of the signature and of every signed file.
 
 from __future__ import annotations
 
-import collections
+import _thread  # threading's own primitives: threading imports functools at start-up
 import os
-import threading
 
 from ... import json_read
+from ...scan.records import Record, field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -44,9 +44,20 @@ NOT_INSTALLED = (
 )
 
 
-# status: valid | invalid | untrusted | unsigned | unverifiable; signer; signature: path of the
-# signature file used; detail: why, for events and messages (no file contents)
-Verdict = collections.namedtuple("Verdict", "status signer signature detail")
+class Verdict(Record):
+    """status: valid | invalid | untrusted | unsigned | unverifiable; signer; signature: path of
+    the signature file used; detail: why, for events and messages (no file contents)."""
+
+    __slots__ = ()
+    _fields = ("status", "signer", "signature", "detail")
+
+    def __new__(cls, status, signer, signature, detail):
+        return tuple.__new__(cls, (status, signer, signature, detail))
+
+    status = field(0)
+    signer = field(1)
+    signature = field(2)
+    detail = field(3)
 
 
 def find_signature(path: str) -> Optional[Tuple[str, str]]:
@@ -96,7 +107,7 @@ class SignatureVerifier:
         self._cache: Dict[tuple, Verdict] = {}
         self._material_key = None
         self._material: Optional[dict] = None
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def verify(self, path: str, trusted) -> Verdict:
         found = find_signature(path)
