@@ -35,6 +35,14 @@ CASES = {
     "write_on_load: tf.compat.v1 loader": ("write_on_load", "v1", "warden_sm_marker_load.txt"),
     "save_on_call: load + serve()": ("save_on_call", "call", "warden_sm_marker_save.index"),
     "tf1_init_op: tf.compat.v1 loader": ("tf1_init_op", "v1", "warden_sm_marker_tf1.txt"),
+    # red-team findings (2026-11-30): a WriteFile in a graph carried in a string, run at load;
+    # dataset.cache(path) writing cache files where the model says
+    "graph_in_string: tf.saved_model.load": (
+        "graph_in_string",
+        "load",
+        "warden_sm_marker_graph.txt",
+    ),
+    "cache_on_call: load + serve()": ("cache_on_call", "call", "warden_sm_marker_cache.index"),
     "read_on_call: load + serve()": ("read_on_call", "call", None),
     "keras_lambda: tf_keras load_model": (
         "keras_lambda",

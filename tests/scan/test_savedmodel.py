@@ -27,6 +27,9 @@ MALICIOUS = {
     "py_function": "EagerPyFunc",
     "save_on_call": "SaveV2",  # a checkpoint op outside the model's saver functions
     "tf1_init_op": "WriteFile",  # a TF1 graph node, run by the loader as the init op
+    # red-team findings: a WriteFile hidden in a string tensor, run while a resource restores
+    "graph_in_string": "DatasetFromGraph",
+    "cache_on_call": "CacheDatasetV2",  # dataset.cache(path) at a path the model names
 }
 
 

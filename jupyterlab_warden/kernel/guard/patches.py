@@ -105,7 +105,6 @@ class ImportWatch:
         self.finder = finder
         self.restored = 0  # times the finder was put back in front
         self._swept_at = -1  # len(sys.modules) at the last complete sweep
-        self._done = {}  # target module name -> the module object patched after it loaded
 
     def front(self) -> None:
         meta_path = sys.meta_path
@@ -126,18 +125,16 @@ class ImportWatch:
         complete = True
         for name in modules.keys() & _MODULES:
             module = modules.get(name)
-            if module is None or self._done.get(name) is module:
-                continue
+            if module is None or self.patcher.done.get(name) is module:
+                continue  # patched once already: at install, by the finder or an earlier sweep
             try:
                 self.patcher.patch_module(name, module)
             except Exception as exc:  # noqa: BLE001 - a lazy module's __getattr__, mid-import
                 complete = False
                 self._failed(name, exc)
                 continue
-            if getattr(getattr(module, "__spec__", None), "_initializing", False):
+            if self.patcher.done.get(name) is not module:
                 complete = False  # still executing: what it defines later is patched next time
-            else:
-                self._done[name] = module
         if complete:
             self._swept_at = count
 
@@ -160,8 +157,12 @@ class _Patcher:
         # one wrapper per original: pickle.loads and _pickle.loads stay the same object, so
         # pickling them by reference (and identity checks) keep working
         self.made = {}
+        # target module name -> the module object patched once it had finished loading. A
+        # module is patched once: re-wrapping a loader Warden itself replaced afterwards (the
+        # loky worker's parent-pipe reader, boot/mp_children.py) would undo that replacement.
+        self.done = {}
 
-    def patch_module(self, module_name: str, module) -> None:
+    def patch_module(self, module_name: str, module, finished=None) -> None:
         state = self.state
         for mod, attr, label, kind in _BY_MODULE.get(module_name, ()):
             owner_path, _, leaf = attr.rpartition(".")
@@ -186,6 +187,10 @@ class _Patcher:
                 state.patched.append(f"{mod}.{attr}")
         if module_name == "torch" and hasattr(module, "__version__"):
             state.note_torch(module.__version__)
+        if finished is None:  # at install or in a sweep: the import system says if it ended
+            finished = not getattr(getattr(module, "__spec__", None), "_initializing", False)
+        if finished:
+            self.done[module_name] = module
 
     def wrap(self, kind, original, label):
         key = (id(original), kind)
@@ -560,7 +565,7 @@ def _patch_after_exec(loader, fullname: str, patcher) -> None:
 
     def exec_module(module):
         original_exec(module)
-        patcher.patch_module(fullname, module)
+        patcher.patch_module(fullname, module, finished=True)  # its body has run to the end
 
     try:
         loader.exec_module = exec_module

@@ -106,6 +106,49 @@ class WriteOnLoad(Affine):
         self.res = _MarkerResource()
 
 
+class CacheOnCall(tf.Module):
+    """``dataset.cache(path)``: writes (and later reads) cache files at a path the model names
+    (red-team finding, 2026-11-30)."""
+
+    @tf.function(input_signature=SPEC)
+    def serve(self, x):
+        ds = tf.data.Dataset.from_tensor_slices(x).cache("warden_sm_marker_cache")
+        return ds.reduce(tf.constant(0.0), lambda a, b: a + b)
+
+
+def _graph_in_string(out):
+    """A dataset graph carried in a string and run by ``DatasetFromGraph`` while the model
+    restores a resource: its ``WriteFile`` is in no node or function of saved_model.pb
+    (red-team finding, 2026-11-30)."""
+
+    def payload(x):
+        tf.io.write_file("warden_sm_marker_graph.txt", tf.strings.as_string(x))
+        return x
+
+    inner = tf.data.Dataset.range(1).map(payload)
+    graph = tf.raw_ops.DatasetToGraphV2(
+        input_dataset=inner._variant_tensor, external_state_policy=0
+    ).numpy()
+    spec = inner.element_spec
+
+    class Hidden(tf.saved_model.experimental.TrackableResource):
+        def _create_resource(self):
+            return tf.raw_ops.VarHandleOp(dtype=tf.int64, shape=[], shared_name="")
+
+        def _initialize(self):
+            noise = tf.strings.as_string(tf.random.uniform([]))  # not constant-folded away
+            blob = tf.strings.substr(tf.strings.join([tf.constant(graph), noise]), 0, len(graph))
+            ds = tf.data.experimental.from_variant(
+                tf.raw_ops.DatasetFromGraph(graph_def=blob), spec
+            )
+            total = ds.reduce(tf.constant(0, tf.int64), lambda a, b: a + b)
+            return tf.raw_ops.AssignVariableOp(resource=self.resource_handle, value=total)
+
+    module = Affine()
+    module.hidden = Hidden()
+    return _save(module, out, "graph_in_string")
+
+
 def _save(module, out, name):
     path = os.path.join(out, name)
     shutil.rmtree(path, ignore_errors=True)
@@ -198,6 +241,8 @@ def main(out, only=()):
         "benign_keras": lambda: _keras3(out),
         "benign_lookup": lambda: _lookup(out),
         "keras_lambda": lambda: _keras_lambda(out),
+        "cache_on_call": lambda: _save(CacheOnCall(), out, "cache_on_call"),
+        "graph_in_string": lambda: _graph_in_string(out),
     }
     for name, build in builders.items():
         if not only or name in only:

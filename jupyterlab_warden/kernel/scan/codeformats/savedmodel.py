@@ -77,6 +77,14 @@ DANGEROUS_OPS = {
     "DeleteRpcFutureResource": _NET,
     "RegisterDataset": _NET,
     "RegisterDatasetV2": _NET,
+    # A graph or iterator state carried in a string tensor (a constant, a variable, anything
+    # computed): the ops it runs are in no node or function this scan can see.
+    "DatasetFromGraph": "runs a dataset graph carried in a string: its ops are not in the model",
+    "DeserializeIterator": "restores an iterator from serialized state that may carry graphs",
+    # `dataset.cache(path)`: cache files written and read at a path the model names
+    "CacheDataset": "writes and reads cache files at a path the model names",
+    "CacheDatasetV2": "writes and reads cache files at a path the model names",
+    "DTensorRestoreV2": "reads a checkpoint at a path the model names",
 }
 for _prefix in (
     "WholeFileReader",
