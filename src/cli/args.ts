@@ -25,7 +25,7 @@ Scans .py and .ipynb files (folders recursively; symlinks only inside the folder
 model and data loading. --include/--exclude match paths relative to each folder given
 ('tests/**', '*.ipynb'; a pattern without '/' matches a name at any depth).
 '# warden: ignore[rule-id] reason' on a line lifts that rule there when the policy allows.
---jobs N: threads (default: every core, for scans of 300 files or more).
+--jobs N: threads (default: every core, with 1,000 files or more per thread).
 Exit status: 0 nothing at or above --min-severity (default: low), 1 findings, 2 usage error
 or a file that could not be read or parsed (the other files are still scanned).`;
 

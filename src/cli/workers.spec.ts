@@ -17,6 +17,8 @@ import type { ScanReport } from './report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CORPUS = path.join(ROOT, 'src', 'analyzer', 'corpus');
+// enough batches for every thread count the runs below ask for
+const FILES = 8 * BATCH_FILES + 20;
 
 let dir: string;
 let bundle: string;
@@ -35,7 +37,7 @@ beforeAll(() => {
     .filter(f => f.endsWith('.py'))
     .map(f => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
   const tree = path.join(dir, 'tree');
-  for (let i = 0; i < 2 * MIN_FILES_PER_WORKER + 20; i++) {
+  for (let i = 0; i < FILES; i++) {
     const sub = path.join(tree, `part${i % 7}`);
     fs.mkdirSync(sub, { recursive: true });
     fs.writeFileSync(
@@ -77,7 +79,7 @@ it('gives the same report on two and three threads as on one', () => {
   expect(three.status).toBe(1);
   expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(100);
   // More batches than threads, so the threads really interleave batches.
-  expect(2 * MIN_FILES_PER_WORKER + 20).toBeGreaterThan(6 * BATCH_FILES);
+  expect(FILES).toBeGreaterThan(6 * BATCH_FILES);
   expect(two.stdout).toBe(one.stdout);
   expect(three.stdout).toBe(one.stdout);
 }, 90000);
@@ -120,6 +122,12 @@ it('joins batches from any thread in batch order, and refuses a missing or doubl
 
 it('uses one thread for small scans and at most the cores asked for', () => {
   expect(threadCount(10, undefined)).toBe(1);
+  expect(threadCount(MIN_FILES_PER_WORKER * 2 - 1, undefined)).toBe(1);
+  expect(threadCount(MIN_FILES_PER_WORKER * 2, undefined)).toBe(
+    Math.min(2, os.availableParallelism())
+  );
+  // --jobs is taken as asked, up to one thread per batch
   expect(threadCount(MIN_FILES_PER_WORKER * 8, 2)).toBe(2);
-  expect(threadCount(MIN_FILES_PER_WORKER * 3, 8)).toBe(3);
+  expect(threadCount(3 * BATCH_FILES, 8)).toBe(3);
+  expect(threadCount(10, 4)).toBe(1);
 });

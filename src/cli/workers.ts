@@ -22,10 +22,13 @@ import {
 } from './scan';
 
 /**
- * Below this many files per thread a worker's start-up (bundle load and its own JIT
- * warm-up, ~0.1-0.3 s of CPU) costs more than it saves.
+ * Below this many files per thread a worker costs more than it saves: its start-up and its
+ * own JIT warm-up, and the main thread's V8 compiler and GC threads competing with it for
+ * the cores. Measured on 2 idle cores (bench/whole_process_vs_peers.py, 2026-11-30):
+ * 1,000 files 1.55 s on one thread vs 1.90 s on two; 10,000 files 8.36 s vs 5.50 s. Lines
+ * through those points cross near 2,000 files.
  */
-export const MIN_FILES_PER_WORKER = 150;
+export const MIN_FILES_PER_WORKER = 1000;
 
 /**
  * Files per batch: small enough that the threads finish within a few files of each other,
@@ -65,13 +68,18 @@ export function runWorkerTask(task: WorkerTask): BatchReports {
   }
 }
 
-/** How many threads for `files` files: --jobs, else the cores node may use. */
+/**
+ * How many threads for `files` files: --jobs as asked (never more threads than batches);
+ * by default the cores node may use, when there are enough files for each to pay for itself.
+ */
 export function threadCount(files: number, jobs: number | undefined): number {
+  if (jobs !== undefined) {
+    return Math.max(1, Math.min(jobs, Math.ceil(files / BATCH_FILES)));
+  }
   const cores =
-    jobs ??
-    (typeof os.availableParallelism === 'function'
+    typeof os.availableParallelism === 'function'
       ? os.availableParallelism()
-      : os.cpus().length);
+      : os.cpus().length;
   return Math.max(1, Math.min(cores, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 
