@@ -168,7 +168,16 @@ function readPyproject(
     addList(deps, 'dependency-groups', `dependency-groups.${group}`);
   }
   const uv = doc.tool?.uv ?? {};
-  addList(uv['dev-dependencies'], 'tool.uv', '[tool.uv] dev-dependencies');
+  // overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
+  // decided as something uv installs (stricter for constraints)
+  for (const key of [
+    'dev-dependencies',
+    'override-dependencies',
+    'constraint-dependencies',
+    'build-constraint-dependencies'
+  ]) {
+    addList(uv[key], 'tool.uv', `[tool.uv] ${key}`);
+  }
   const uvStart = header('tool.uv');
   const uvSource = (
     url: unknown,
