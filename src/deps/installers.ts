@@ -255,12 +255,12 @@ const UV_DIRECTORY_OPTIONS = ['--directory', '--project'];
 // uv commands that install and resolve nothing (deny by default: any other command, or an
 // unknown one, is decided or refused).
 const UV_HARMLESS = ['help', 'cache', 'generate-shell-completion'];
-const UV_HARMLESS_SUB: Record<string, string[]> = {
-  pip: ['list', 'freeze', 'show', 'uninstall', 'check', 'tree'],
-  tool: ['list', 'uninstall', 'dir', 'update-shell'],
-  python: ['list', 'find', 'pin', 'dir', 'uninstall'],
-  self: ['version']
-};
+const UV_HARMLESS_SUB = new Map<string, string[]>([
+  ['pip', ['list', 'freeze', 'show', 'uninstall', 'check', 'tree']],
+  ['tool', ['list', 'uninstall', 'dir', 'update-shell']],
+  ['python', ['list', 'find', 'pin', 'dir', 'uninstall']],
+  ['self', ['version']]
+]);
 // project commands that lock (and may build sdists or sync) from the project's index
 const UV_PROJECT_COMMANDS = ['sync', 'lock', 'remove', 'tree', 'export'];
 
@@ -348,7 +348,7 @@ function uvCommand(
     return null; // `uv --version`, `uv help`, `uv cache clean`
   }
   const sub = args.slice(1).find(a => !a.startsWith('-'));
-  if (sub !== undefined && (UV_HARMLESS_SUB[args[0]] ?? []).includes(sub)) {
+  if (sub !== undefined && (UV_HARMLESS_SUB.get(args[0]) ?? []).includes(sub)) {
     return null;
   }
   if (

@@ -224,11 +224,7 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
     (``uv sync|lock|remove|tree|export``); None for the commands listed as harmless; any other
     command is refused (deny by default)."""
     moved = [f"environment variable {v}" for v in _UV_DIRECTORY_ENV if env.get(v)]
-    moved += [
-        a.partition("=")[0]
-        for a in args
-        if a.partition("=")[0] in _UV_DIRECTORY_OPTIONS
-    ]
+    moved += [a.partition("=")[0] for a in args if a.partition("=")[0] in _UV_DIRECTORY_OPTIONS]
     request = _uv_command(args, cwd, env)
     if moved:
         request = request or InstallRequest("uv", "uv")
@@ -252,8 +248,9 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
     sub = next((a for a in args[1:] if not a.startswith("-")), None)
     if sub in _UV_HARMLESS_SUB.get(args[0], ()):
         return None
-    if args[0] == "version" and all(a in ("--short", "--output-format", "json", "text")
-                                    for a in args[1:]):
+    if args[0] == "version" and all(
+        a in ("--short", "--output-format", "json", "text") for a in args[1:]
+    ):
         return None  # shows the project version; with --bump or a value it locks and syncs
     if args[0] == "venv" and not any(a.startswith("--seed") for a in args[1:]):
         return None  # an empty environment (--seed installs pip/setuptools from the index)
