@@ -594,7 +594,8 @@ function* optionWords(
 // options (an unknown valued global option must not make `uv --x v pip install P` unread).
 const UV_COMMANDS = new Set(
   `pip add tool x run sync lock remove tree venv python cache self version help init export
-  build publish format generate-shell-completion`.split(/\s+/)
+  build publish format generate-shell-completion auth check audit
+  workspace`.split(/\s+/)
 );
 const CONDA_COMMANDS = new Set(
   `install create update upgrade env remove uninstall list info search config clean run init

@@ -360,7 +360,7 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
 UV_COMMANDS = {
     "pip", "add", "tool", "x", "run", "sync", "lock", "remove", "tree", "venv", "python",
     "cache", "self", "version", "help", "init", "export", "build", "publish", "format",
-    "generate-shell-completion",
+    "generate-shell-completion", "auth", "check", "audit", "workspace",
 }  # fmt: skip
 CONDA_COMMANDS = {
     "install", "create", "update", "upgrade", "env", "remove", "uninstall", "list", "info",
