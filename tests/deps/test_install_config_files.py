@@ -142,6 +142,25 @@ def test_a_cloned_repo_uv_toml_stops_a_real_uv_process(guarded, tmp_path):
     assert "evil.example" in json.dumps(events)
 
 
+def test_uv_directory_to_a_cloned_repo_stops_a_real_uv_process(guarded, tmp_path):
+    """Red team 4 F2: `!uv pip install numpy --directory repo`, repo/uv.toml naming another
+    index. Warden does not follow uv to another folder: the install is refused, never decided
+    on the caller's (clean) folder."""
+    marker = tmp_path / "uv-ran"
+    fake = tmp_path / "bin" / "uv"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    fake.chmod(0o755)
+    _write(tmp_path, {"repo/uv.toml": f'index-url = "{EVIL}"\n'})
+    command = f"{fake} pip install numpy --directory repo"
+    assert guarded(POLICY, command, guarded=False)["exit"] == 0 and marker.exists()
+    marker.unlink()
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall" and "--directory" in result["refused"]
+    assert not marker.exists()
+    assert "install-unreadable" in {e["rule_id"] for e in guarded.events()}
+
+
 # -- F18: .condarc everywhere conda looks, flow lists ----------------------------------------
 
 CONDARCS = {
