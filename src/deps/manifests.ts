@@ -179,6 +179,13 @@ function readPyproject(
     addList(uv[key], 'tool.uv', `[tool.uv] ${key}`);
   }
   const uvStart = header('tool.uv');
+  if (uv.workspace !== undefined) {
+    // uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
+    request.problems.push({
+      text: `${label}: uv workspace members are not read by Warden, so what uv would install from them is unknown`,
+      place: placeAt(label, lines.lineAt(header('tool.uv.workspace')))
+    });
+  }
   const uvSource = (
     url: unknown,
     role: 'index' | 'extra-index' | 'find-links'

@@ -114,6 +114,12 @@ def add_project(request: InstallRequest, doc: dict, label: str) -> None:
     for group, values in (groups if isinstance(groups, dict) else {}).items():
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
     uv = uv_table(doc)
+    if "workspace" in uv:
+        # uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
+        request.problems.append(
+            f"{label}: uv workspace members are not read by Warden, so what uv would install "
+            "from them is unknown"
+        )
     # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
     # decided as something uv installs (stricter for constraints)
     for key in (
