@@ -137,8 +137,32 @@ function requestOf(
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  if (inv.tool === 'uv') {
+    return uvDirectoryEnv(request, merged, context);
+  }
   if (request !== null) {
     addImplicitSources(request, merged, context);
+  }
+  return request;
+}
+
+/** `UV_PROJECT` / `UV_WORKING_DIR` make uv read its project and config from another folder,
+ * which Warden does not follow: refused (the options are refused in installers.ts). */
+function uvDirectoryEnv(
+  request: InstallRequest | null,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): InstallRequest | null {
+  const moved = ['UV_PROJECT', 'UV_WORKING_DIR'].filter(v => env[v]);
+  if (moved.length) {
+    request = request ?? newRequest('uv', 'uv');
+    request.problems.push({
+      text: `uv ${moved.map(v => `environment variable ${v}`).join(', ')} makes uv read its project and config from another folder, which Warden does not follow: run the install from that folder`,
+      place: context.place
+    });
+  }
+  if (request !== null) {
+    addImplicitSources(request, env, context);
   }
   return request;
 }

@@ -22,6 +22,7 @@ import {
   findProject,
   readGroupInto,
   readProjectInto,
+  readPyprojectInto,
   readScriptInto,
   readUvProjectConfig
 } from './projectfiles';
@@ -187,7 +188,14 @@ function applyIndexOption(
   const place = context.place;
   const file = () =>
     value.includes('://') ? value : path.resolve(context.cwd, value);
-  if (['--requirement', '-r', '--with-requirements'].includes(option)) {
+  if (request.tool === 'uv' && UV_FILE_OPTIONS.includes(option)) {
+    uvReadFile(
+      request,
+      value,
+      context,
+      !['-r', '--requirement', '--with-requirements'].includes(option)
+    );
+  } else if (['--requirement', '-r', '--with-requirements'].includes(option)) {
     readFileInto(request, file(), context, place);
   } else if (['--constraint', '-c', '--override'].includes(option)) {
     readFileInto(request, file(), context, place, true);
@@ -213,31 +221,91 @@ function applyIndexOption(
   }
 }
 
-/** `uv <global options> <command>`: the command read where `--directory` puts uv, then the
- * global options applied to it. */
+/** A file given to uv's `-r`/`-c`/`--override`/`--with-requirements`, read as uv reads it: uv
+ * picks the format by the file name, so a `pyproject.toml` is project metadata (its
+ * dependencies, not its lines); `setup.py`/`setup.cfg`/other TOML (pylock) or scripts cannot be
+ * read without running or parsing them as uv does: refused. */
+function uvReadFile(
+  request: InstallRequest,
+  value: string,
+  context: CommandContext,
+  constraint = false
+): void {
+  const base = path.basename(value);
+  const full = value.includes('://') ? value : path.resolve(context.cwd, value);
+  if (base === 'pyproject.toml' && !value.includes('://')) {
+    readPyprojectInto(request, full, context);
+  } else if (
+    ['setup.py', 'setup.cfg'].includes(base) ||
+    base.endsWith('.toml') ||
+    base.endsWith('.py')
+  ) {
+    request.problems.push({
+      text: `uv reads ${base} as project metadata, which Warden cannot read without running it: list the requirements in a requirements file or a pyproject.toml`,
+      place: context.place
+    });
+  } else {
+    readFileInto(request, full, context, context.place, constraint);
+  }
+}
+
+// uv's global options that move where uv reads its project and config from: Warden reads
+// them from the caller's folder only, so they are refused (anywhere on the line).
+const UV_DIRECTORY_OPTIONS = ['--directory', '--project'];
+// uv commands that install and resolve nothing (deny by default: any other command, or an
+// unknown one, is decided or refused).
+const UV_HARMLESS = ['help', 'cache', 'generate-shell-completion'];
+const UV_HARMLESS_SUB = new Map<string, string[]>([
+  ['pip', ['list', 'freeze', 'show', 'uninstall', 'check', 'tree']],
+  ['tool', ['list', 'uninstall', 'dir', 'update-shell']],
+  ['python', ['list', 'find', 'pin', 'dir', 'uninstall']],
+  ['self', ['version']]
+]);
+// project commands that lock (and may build sdists or sync) from the project's index
+const UV_PROJECT_COMMANDS = ['sync', 'lock', 'remove', 'tree', 'export'];
+
+function uvRefused(command: string, context: CommandContext): InstallRequest {
+  const request = newRequest('uv', command);
+  request.problems.push({
+    text: `\`${command}\` may resolve, build or install packages and Warden does not read what it would install: run an install command Warden reads (uv pip install, uv sync, uv add)`,
+    place: context.place
+  });
+  return request;
+}
+
+/** The install a uv command line may run (the kernel's `uv_request`): `uv pip
+ * install|sync|compile`, `uv add`, `uv tool install|run`, `uvx`, `uv run`, and the project
+ * commands that lock or sync (`uv sync|lock|remove|tree|export`); null for the commands listed
+ * as harmless; any other command is refused (deny by default). */
+export function uvRequest(
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
+  const moved = [
+    ...new Set(
+      args
+        .map(a => a.split('=')[0])
+        .filter(a => UV_DIRECTORY_OPTIONS.includes(a))
+    )
+  ].sort();
+  let request = uvCommand(args, context);
+  if (moved.length) {
+    request = request ?? newRequest('uv', 'uv');
+    request.problems.push({
+      text: `uv ${moved.join(', ')} makes uv read its project and config from another folder, which Warden does not follow: run the install from that folder`,
+      place: context.place
+    });
+  }
+  return request;
+}
+
+/** `uv <global options> <command>`: the command, then the global options applied to it. */
 function uvAfterGlobalOptions(
   leading: string[],
   rest: string[],
   context: CommandContext
 ): InstallRequest | null {
-  let directory: string | null = null;
-  for (const [name, value] of optionWords(
-    newRequest('uv', 'uv'),
-    'uv',
-    leading,
-    UV_VALUED,
-    context.place
-  )) {
-    if (name === '--directory') {
-      directory = value;
-    }
-  }
-  const request = uvRequest(
-    rest,
-    directory === null
-      ? context
-      : { ...context, cwd: path.resolve(context.cwd, directory) }
-  );
+  const request = uvCommand(rest, context);
   if (!request) {
     return null;
   }
@@ -264,8 +332,7 @@ function uvAfterGlobalOptions(
   return request;
 }
 
-/** `uv pip install|sync|compile`, `uv add`, `uv tool install|run`, `uvx`, `uv run --with`. */
-export function uvRequest(
+function uvCommand(
   args: string[],
   context: CommandContext
 ): InstallRequest | null {
@@ -277,12 +344,30 @@ export function uvRequest(
       context
     );
   }
+  if (!args.length || UV_HARMLESS.includes(args[0])) {
+    return null; // `uv --version`, `uv help`, `uv cache clean`
+  }
+  const sub = args.slice(1).find(a => !a.startsWith('-'));
+  if (sub !== undefined && (UV_HARMLESS_SUB.get(args[0]) ?? []).includes(sub)) {
+    return null;
+  }
+  if (
+    args[0] === 'version' &&
+    args
+      .slice(1)
+      .every(a => ['--short', '--output-format', 'json', 'text'].includes(a))
+  ) {
+    return null; // shows the project version; with --bump or a value it locks and syncs
+  }
+  if (args[0] === 'venv' && !args.slice(1).some(a => a.startsWith('--seed'))) {
+    return null; // an empty environment (--seed installs pip/setuptools from the index)
+  }
   let request: InstallRequest;
   let positionalAreFiles = false;
   let rest: string[];
   if (args[0] === 'pip' && args.length > 1) {
     if (!['install', 'sync', 'compile'].includes(args[1])) {
-      return null;
+      return uvRefused(`uv pip ${args[1]}`, context);
     }
     request = newRequest('uv', `uv pip ${args[1]}`);
     positionalAreFiles = args[1] !== 'install';
@@ -306,10 +391,10 @@ export function uvRequest(
     return request;
   } else if (args[0] === 'run') {
     return uvRun(args.slice(1), context);
-  } else if (args[0] === 'sync') {
-    return uvSync(args.slice(1), context);
+  } else if (UV_PROJECT_COMMANDS.includes(args[0])) {
+    return uvSync(args.slice(1), context, `uv ${args[0]}`);
   } else {
-    return null;
+    return uvRefused(`uv ${args.slice(0, 2).join(' ')}`, context);
   }
   let files = 0;
   for (const [name, value] of optionWords(
@@ -321,12 +406,7 @@ export function uvRequest(
   )) {
     if (name === null && positionalAreFiles) {
       files++;
-      readFileInto(
-        request,
-        path.resolve(context.cwd, value!),
-        context,
-        context.place
-      );
+      uvReadFile(request, value!, context);
     } else if (name === null) {
       request.requirements.push(parseRequirement(value!, context.place));
     } else {
@@ -345,9 +425,15 @@ export function uvRequest(
   return request;
 }
 
-/** `uv sync`: the project's dependencies (or `--script FILE`'s inline ones). */
-function uvSync(args: string[], context: CommandContext): InstallRequest {
-  const request = newRequest('uv', 'uv sync');
+/** `uv sync` (and the commands that lock like it): the project's dependencies (or `--script
+ * FILE`'s inline ones). Positional words (`uv remove P`) are ignored: the whole project is
+ * decided (stricter). */
+function uvSync(
+  args: string[],
+  context: CommandContext,
+  command = 'uv sync'
+): InstallRequest {
+  const request = newRequest('uv', command);
   let script: string | null = null;
   for (const [name, value] of optionWords(
     request,
@@ -365,7 +451,7 @@ function uvSync(args: string[], context: CommandContext): InstallRequest {
   if (script !== null) {
     if (!readScriptInto(request, script, context)) {
       request.problems.push({
-        text: `uv sync --script: ${path.basename(script)} has no \`# /// script\` block Warden can read`,
+        text: `${command} --script: ${path.basename(script)} has no \`# /// script\` block Warden can read`,
         place: context.place
       });
     }
@@ -508,7 +594,8 @@ function* optionWords(
 // options (an unknown valued global option must not make `uv --x v pip install P` unread).
 const UV_COMMANDS = new Set(
   `pip add tool x run sync lock remove tree venv python cache self version help init export
-  build publish format generate-shell-completion`.split(/\s+/)
+  build publish format generate-shell-completion auth check audit
+  workspace`.split(/\s+/)
 );
 const CONDA_COMMANDS = new Set(
   `install create update upgrade env remove uninstall list info search config clean run init

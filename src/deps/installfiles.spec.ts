@@ -106,3 +106,33 @@ describe('F12/F7: uv projects and front ends in a cell', () => {
     expect(read('pipenv run python train.py')).toEqual([]);
   });
 });
+
+describe('uv commands are denied by default (issue 20, red team 4 F2/F4)', () => {
+  it('reads harmless uv commands as no install and refuses the others', () => {
+    for (const command of [
+      'uv --version',
+      'uv help sync',
+      'uv cache clean',
+      'uv pip list',
+      'uv tool list',
+      'uv python list',
+      'uv venv .venv',
+      'uv version --short',
+      'uv'
+    ]) {
+      expect([command, read(command)]).toEqual([command, []]);
+    }
+    for (const command of [
+      'uv build',
+      'uv venv --seed',
+      'uv python install 3.12',
+      'uv self update',
+      'uv constructor x',
+      'uv run --project ../evil python -c 1',
+      'uv -q pip install --directory=evil six'
+    ]) {
+      const [request] = read(command);
+      expect([command, request.problems.length > 0]).toEqual([command, true]);
+    }
+  });
+});

@@ -168,8 +168,24 @@ function readPyproject(
     addList(deps, 'dependency-groups', `dependency-groups.${group}`);
   }
   const uv = doc.tool?.uv ?? {};
-  addList(uv['dev-dependencies'], 'tool.uv', '[tool.uv] dev-dependencies');
+  // overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
+  // decided as something uv installs (stricter for constraints)
+  for (const key of [
+    'dev-dependencies',
+    'override-dependencies',
+    'constraint-dependencies',
+    'build-constraint-dependencies'
+  ]) {
+    addList(uv[key], 'tool.uv', `[tool.uv] ${key}`);
+  }
   const uvStart = header('tool.uv');
+  if (uv.workspace !== undefined) {
+    // uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
+    request.problems.push({
+      text: `${label}: uv workspace members are not read by Warden, so what uv would install from them is unknown`,
+      place: placeAt(label, lines.lineAt(header('tool.uv.workspace')))
+    });
+  }
   const uvSource = (
     url: unknown,
     role: 'index' | 'extra-index' | 'find-links'

@@ -102,6 +102,19 @@ export function findProject(
   }
 }
 
+/** A `pyproject.toml` given to uv's `-r`/`-c`/`--with-requirements`: uv reads it as project
+ * metadata (its dependencies), not as requirement lines. */
+export function readPyprojectInto(
+  request: InstallRequest,
+  file: string,
+  context: CommandContext
+): void {
+  const text = readText(request, file, context);
+  if (text !== null) {
+    merge(request, readManifest('pyproject', file, text, context));
+  }
+}
+
 /** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock. */
 export function readProjectInto(
   request: InstallRequest,

@@ -28,6 +28,7 @@ function outcome(
   workdir: string
 ): { rules: string[]; runs: boolean } {
   for (const [name, text] of Object.entries(vector.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(workdir, name)), { recursive: true });
     fs.writeFileSync(path.join(workdir, name), text);
   }
   const env = {

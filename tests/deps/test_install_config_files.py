@@ -142,6 +142,25 @@ def test_a_cloned_repo_uv_toml_stops_a_real_uv_process(guarded, tmp_path):
     assert "evil.example" in json.dumps(events)
 
 
+def test_uv_directory_to_a_cloned_repo_stops_a_real_uv_process(guarded, tmp_path):
+    """Red team 4 F2: `!uv pip install numpy --directory repo`, repo/uv.toml naming another
+    index. Warden does not follow uv to another folder: the install is refused, never decided
+    on the caller's (clean) folder."""
+    marker = tmp_path / "uv-ran"
+    fake = tmp_path / "bin" / "uv"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    fake.chmod(0o755)
+    _write(tmp_path, {"repo/uv.toml": f'index-url = "{EVIL}"\n'})
+    command = f"{fake} pip install numpy --directory repo"
+    assert guarded(POLICY, command, guarded=False)["exit"] == 0 and marker.exists()
+    marker.unlink()
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall" and "--directory" in result["refused"]
+    assert not marker.exists()
+    assert "install-unreadable" in {e["rule_id"] for e in guarded.events()}
+
+
 # -- F18: .condarc everywhere conda looks, flow lists ----------------------------------------
 
 CONDARCS = {
@@ -305,3 +324,25 @@ def test_front_ends_are_decided(tmp_path, command, names, rules):
 def test_front_end_commands_that_install_nothing_pass(tmp_path):
     for command in ("poetry show", "pipenv run python x.py", "conda run -n x python t.py"):
         assert _decided(command, tmp_path)[:2] == ([], True)
+
+
+# -- issue 20 (red team 4, F2/F4): uv commands are denied by default --------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["uv --version", "uv -V", "uv help sync", "uv cache clean", "uv pip list", "uv pip freeze",
+     "uv tool list", "uv python list", "uv venv .venv", "uv version --short", "uv"],
+)  # fmt: skip
+def test_harmless_uv_commands_are_not_installs(tmp_path, command):
+    assert read_requests(None, command, {"HOME": str(tmp_path)}, str(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["uv build", "uv venv --seed", "uv python install 3.12", "uv tool upgrade ruff",
+     "uv self update", "uv version --bump minor", "uv pip download x", "uv frobnicate",
+     "uv run --project ../evil python -c 1", "uv -q pip install --directory=evil six"],
+)  # fmt: skip
+def test_other_uv_commands_and_moved_projects_are_refused_as_unreadable(tmp_path, command):
+    assert _decided(command, tmp_path)[:2] == (["install-unreadable"], False)

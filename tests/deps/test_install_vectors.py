@@ -20,6 +20,7 @@ RULES = catalog.Rules()
 
 def outcome(vector, workdir: Path) -> dict:
     for name, text in (vector.get("files") or {}).items():
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
         (workdir / name).write_text(text)
     home = workdir / "home"
     home.mkdir(exist_ok=True)

@@ -146,7 +146,9 @@ def _pip_words(args: List[str]):
 
 
 def _apply_index_option(request, option, value, cwd, env) -> None:
-    if option in ("--requirement", "-r", "--with-requirements"):
+    if request.tool == "uv" and option in _UV_FILE_OPTIONS:
+        uv_read_file(request, value, cwd, env, constraint=option not in _UV_INSTALL_FILES)
+    elif option in ("--requirement", "-r", "--with-requirements"):
         requirements.read_file(request, value, cwd, env)
     elif option in ("--constraint", "-c", "--override"):
         requirements.read_file(request, value, cwd, env, constraint=True)
@@ -177,28 +179,84 @@ def _pip_group(request, value: str, cwd: str) -> None:
         toml_files.add_group(request, doc, name, os.path.basename(path or "pyproject.toml"))
 
 
+def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) -> None:
+    """A file given to uv's ``-r``/``-c``/``--override``/``--with-requirements``, read as uv
+    reads it: uv picks the format by the file name, so a ``pyproject.toml`` is project
+    metadata (its dependencies, not its lines), and ``setup.py``/``setup.cfg``/other TOML
+    (pylock) or scripts cannot be read without running or parsing them as uv does: refused."""
+    from . import toml_files
+
+    base = os.path.basename(path)
+    if base == "pyproject.toml":
+        doc = toml_files.load(request, os.path.join(cwd, os.path.expanduser(path)))
+        if doc is not None:
+            toml_files.add_project(request, doc, base)
+    elif base in ("setup.py", "setup.cfg") or base.endswith((".toml", ".py")):
+        request.problems.append(
+            f"uv reads {base} as project metadata, which Warden cannot read without running "
+            "it: list the requirements in a requirements file or a pyproject.toml"
+        )
+    else:
+        requirements.read_file(request, path, cwd, env, constraint=constraint)
+
+
+# uv's global options and environment variables that move where uv reads its project and
+# config from. Warden reads them from the caller's folder only, so they are refused (F2).
+_UV_DIRECTORY_OPTIONS = ("--directory", "--project")
+_UV_DIRECTORY_ENV = ("UV_PROJECT", "UV_WORKING_DIR")
+# uv commands that install nothing and resolve nothing (deny by default: any other command,
+# or an unknown one, is decided or refused). `uv pip list|freeze|show|uninstall|check|tree`,
+# `uv tool list|uninstall|dir`, `uv python list|find|pin|dir|uninstall` only look or remove.
+_UV_HARMLESS = {"help", "cache", "generate-shell-completion"}
+_UV_HARMLESS_SUB = {
+    "pip": {"list", "freeze", "show", "uninstall", "check", "tree"},
+    "tool": {"list", "uninstall", "dir", "update-shell"},
+    "python": {"list", "find", "pin", "dir", "uninstall"},
+    "self": {"version"},
+}
+# project commands that lock (and may build sdists or sync) from the project's index
+_UV_PROJECT_COMMANDS = ("sync", "lock", "remove", "tree", "export")
+
+
 def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
-    """``uv pip install|sync``, ``uv add``, ``uv tool install|run``, ``uvx``, ``uv run --with``,
-    after any global options (``uv -q --directory D pip install X``)."""
+    """The install a uv command line may run: ``uv pip install|sync|compile``, ``uv add``,
+    ``uv tool install|run``, ``uvx``, ``uv run``, and the project commands that lock or sync
+    (``uv sync|lock|remove|tree|export``); None for the commands listed as harmless; any other
+    command is refused (deny by default)."""
+    moved = [f"environment variable {v}" for v in _UV_DIRECTORY_ENV if env.get(v)]
+    moved += [a.partition("=")[0] for a in args if a.partition("=")[0] in _UV_DIRECTORY_OPTIONS]
+    request = _uv_command(args, cwd, env)
+    if moved:
+        request = request or InstallRequest("uv", "uv")
+        request.problems.append(
+            f"uv {', '.join(sorted(set(moved)))} makes uv read its project and config from "
+            "another folder, which Warden does not follow: run the install from that folder"
+        )
+    return request
+
+
+def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
     start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     leading, args = args[:start], args[start:]
     if leading:
-        # --directory: uv runs (and reads its files) there
-        here = next(
-            (
-                v
-                for n, v in _option_words(InstallRequest("uv", "uv"), "uv", leading, UV_VALUED)
-                if n == "--directory"
-            ),
-            None,
-        )
-        request = uv_request(args, os.path.join(cwd, here) if here else cwd, env)
+        request = _uv_command(args, cwd, env)
         if request is not None:
             _uv_global_options(request, leading, cwd, env)
         return request
+    if not args or args[0] in _UV_HARMLESS:
+        return None  # `uv --version`, `uv help`, `uv cache clean`
+    sub = next((a for a in args[1:] if not a.startswith("-")), None)
+    if sub in _UV_HARMLESS_SUB.get(args[0], ()):
+        return None
+    if args[0] == "version" and all(
+        a in ("--short", "--output-format", "json", "text") for a in args[1:]
+    ):
+        return None  # shows the project version; with --bump or a value it locks and syncs
+    if args[0] == "venv" and not any(a.startswith("--seed") for a in args[1:]):
+        return None  # an empty environment (--seed installs pip/setuptools from the index)
     if args[:1] == ["pip"] and len(args) > 1:
         if args[1] not in ("install", "sync", "compile"):
-            return None
+            return _uv_refused(f"uv pip {args[1]}")
         request = InstallRequest("uv", f"uv pip {args[1]}")
         positional_are_files = args[1] in ("sync", "compile")
         rest = args[2:]
@@ -210,15 +268,15 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
         return _uv_tool(request, args[1:] if args[:1] == ["x"] else args[2:], cwd, env)
     elif args[:1] == ["run"]:
         return _uv_run(args[1:], cwd, env)
-    elif args[:1] == ["sync"]:
-        return _uv_sync(args[1:], cwd, env)
+    elif args[0] in _UV_PROJECT_COMMANDS:
+        return _uv_sync(args[1:], cwd, env, f"uv {args[0]}")
     else:
-        return None
+        return _uv_refused(f"uv {' '.join(args[:2])}")
     files = 0
     for name, value in _option_words(request, "uv", rest, UV_VALUED):
         if name is None and positional_are_files:
             files += 1
-            requirements.read_file(request, value, cwd, env)
+            uv_read_file(request, value, cwd, env)
         elif name is None:
             request.requirements.append(requirements.parse_requirement(value, "command line"))
         else:
@@ -231,6 +289,15 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
     return request
 
 
+def _uv_refused(command: str) -> InstallRequest:
+    request = InstallRequest("uv", command)
+    request.problems.append(
+        f"`{command}` may resolve, build or install packages and Warden does not read what it "
+        "would install: run an install command Warden reads (uv pip install, uv sync, uv add)"
+    )
+    return request
+
+
 # Options whose value is a file of requirements.
 _UV_FILE_OPTIONS = (
     "-r",
@@ -240,6 +307,7 @@ _UV_FILE_OPTIONS = (
     "--override",
     "--with-requirements",
 )
+_UV_INSTALL_FILES = ("-r", "--requirement", "--with-requirements")
 
 
 def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
@@ -292,7 +360,7 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
 UV_COMMANDS = {
     "pip", "add", "tool", "x", "run", "sync", "lock", "remove", "tree", "venv", "python",
     "cache", "self", "version", "help", "init", "export", "build", "publish", "format",
-    "generate-shell-completion",
+    "generate-shell-completion", "auth", "check", "audit", "workspace",
 }  # fmt: skip
 CONDA_COMMANDS = {
     "install", "create", "update", "upgrade", "env", "remove", "uninstall", "list", "info",
@@ -363,13 +431,17 @@ def _uv_project(request, cwd) -> None:
         toml_files.add_lock(request, lock)
 
 
-def _uv_sync(args, cwd, env):
-    """``uv sync``: the project's dependencies (or ``--script FILE``'s inline ones)."""
+def _uv_sync(args, cwd, env, command="uv sync"):
+    """``uv sync`` (and the commands that lock like it): the project's dependencies (or
+    ``--script FILE``'s inline ones). Positional words (``uv remove P``) are ignored: the
+    whole project is decided (stricter)."""
     from . import toml_files
 
-    request = InstallRequest("uv", "uv sync")
+    request = InstallRequest("uv", command)
     script = None
     for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            continue
         if name == "--script":
             script = value
         elif name is not None:
@@ -377,7 +449,7 @@ def _uv_sync(args, cwd, env):
     if script is not None:
         if not toml_files.add_script(request, script, cwd):
             request.problems.append(
-                f"uv sync --script: {os.path.basename(script)} has no "
+                f"{command} --script: {os.path.basename(script)} has no "
                 "`# /// script` block Warden can read"
             )
     else:

@@ -114,7 +114,21 @@ def add_project(request: InstallRequest, doc: dict, label: str) -> None:
     for group, values in (groups if isinstance(groups, dict) else {}).items():
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
     uv = uv_table(doc)
-    add_list(request, uv.get("dev-dependencies"), f"{label} [tool.uv]", "dev-dependencies")
+    if "workspace" in uv:
+        # uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
+        request.problems.append(
+            f"{label}: uv workspace members are not read by Warden, so what uv would install "
+            "from them is unknown"
+        )
+    # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
+    # decided as something uv installs (stricter for constraints)
+    for key in (
+        "dev-dependencies",
+        "override-dependencies",
+        "constraint-dependencies",
+        "build-constraint-dependencies",
+    ):
+        add_list(request, uv.get(key), f"{label} [tool.uv]", key)
     sources = uv.get("sources")
     for name, spec in (sources if isinstance(sources, dict) else {}).items():
         for entry in spec if isinstance(spec, list) else [spec]:
