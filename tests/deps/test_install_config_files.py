@@ -198,6 +198,20 @@ def test_condarc_yaml_beyond_the_reader_is_refused(tmp_path, text):
     assert "install-unreadable" in rules and not runs
 
 
+@pytest.mark.parametrize(
+    "variable", ["CONDA_CHANNEL_ALIAS", "CONDA_DEFAULT_CHANNELS", "MAMBA_CUSTOM_CHANNELS"]
+)
+def test_conda_channel_redirects_in_the_environment_are_refused(tmp_path, variable):
+    # red team 2026-11-30 (F7): a channel alias or `defaults` list set in the environment
+    # points `conda-forge`/`defaults` at another server; Warden does not read it, so it refuses
+    rules, runs, _, _ = _decided(
+        "conda install -c conda-forge numpy", tmp_path, **{variable: "https://evil.example/conda"}
+    )
+    assert "install-unreadable" in rules and not runs
+    clean_rules, _, _, _ = _decided("conda install -c conda-forge numpy", tmp_path)
+    assert "install-unreadable" not in clean_rules
+
+
 # -- F12: uv sync, uv run (project and PEP 723 scripts) --------------------------------------
 
 PROJECT = """[project]

@@ -162,6 +162,22 @@ def _uv_env(request, env) -> None:
         request.no_index = True
 
 
+# Settings that change where a channel name points (an alias, the `defaults` list, custom
+# channel maps): set in the environment they are not read, so the install is refused.
+_CONDA_CHANNEL_SETTINGS = tuple(
+    prefix + key
+    for prefix in ("CONDA_", "MAMBA_")
+    for key in (
+        "CHANNEL_ALIAS",
+        "DEFAULT_CHANNELS",
+        "CUSTOM_CHANNELS",
+        "CUSTOM_MULTICHANNELS",
+        "MIGRATED_CHANNEL_ALIASES",
+        "MIGRATED_CUSTOM_CHANNELS",
+    )
+)
+
+
 def _conda(request, env, program: str) -> None:
     from . import condarc
 
@@ -171,6 +187,11 @@ def _conda(request, env, program: str) -> None:
         return
     for channel in _split(env.get("CONDA_CHANNELS", "")):
         request.sources.append(Source(channel, "channel", "environment variable CONDA_CHANNELS"))
+    for name in _CONDA_CHANNEL_SETTINGS:  # conda reads any setting from CONDA_<KEY>, mamba MAMBA_
+        if env.get(name, "").strip():
+            request.problems.append(
+                f"environment variable {name} redirects conda channels: Warden does not read it"
+            )
     found_channels = False
     for rc in condarc.files(env, program):
         channels = condarc.channels(rc, request.problems)
