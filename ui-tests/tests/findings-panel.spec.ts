@@ -101,6 +101,9 @@ test.describe('Findings panel', () => {
     await shootBothThemes(page, 'findings-table', undefined, async () => {
       await expect(details).toBeVisible();
     });
+    // The theme changes for the screenshots can leave the focus elsewhere (a slow CI box lost
+    // it twice here): put it back on the row, as a user would, before walking on with the keys.
+    await rows.nth(0).focus();
     await page.keyboard.press('ArrowDown');
     await expect(rows.nth(1)).toBeFocused();
     await page.keyboard.press(' ');
