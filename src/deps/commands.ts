@@ -133,7 +133,7 @@ function requestOf(
       : inv.tool === 'uv'
         ? uvRequest(inv.args, context)
         : inv.tool === 'front-end'
-          ? frontEndRequest(inv.frontEnd!, inv.args, context)
+          ? frontEndRequest(inv.frontEnd!, inv.args, context, merged)
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
