@@ -340,6 +340,25 @@ def test_front_end_commands_that_install_nothing_pass(tmp_path):
         assert _decided(command, tmp_path)[:2] == ([], True)
 
 
+def _problems(command, tmp_path, **env_words):
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": os.devnull, **env_words}
+    return [p for r in read_requests(None, command, env, str(tmp_path)) for p in r.problems]
+
+
+def test_front_ends_are_denied_by_default_with_a_reason(tmp_path):
+    """issue 20: an unknown front-end command is refused naming the front end, the command and
+    what to do; a redirecting variable is named, never its value."""
+    assert _problems("hatch python install 3.12", tmp_path) == [
+        "`hatch python install` is not a hatch command Warden knows to install nothing, and "
+        "Warden does not read what it may resolve, build or install; install with %pip or uv "
+        "(commands Warden reads), or ask your admin"
+    ]
+    assert _problems("hatch python show", tmp_path) == []
+    [text] = _problems("pipx install black", tmp_path, PIPX_DEFAULT_PYTHON="/opt/secret-place/py")
+    assert "PIPX_DEFAULT_PYTHON" in text and "secret-place" not in text
+    assert _problems("pipx install black", tmp_path) == []
+
+
 # -- issue 20 (red team 4, F2/F4): uv commands are denied by default --------------------------
 
 
