@@ -65,7 +65,7 @@ const READ_ONLY: Record<string, Set<string>> = {
     new, init, env info, env list, env remove, env activate, cache list, cache clear,
     source show, source add, source remove, debug info, debug tags, python list, self show`),
   pdm: set(`help, list, show, info, search, outdated, config, cache, completion, export, run,
-    use, import, venv list, venv remove, venv activate, venv purge, python list, python find,
+    import, venv list, venv remove, venv activate, venv purge, python list, python find,
     python remove, py list, py find, py remove, self list`),
   pipenv: set('graph, open, requirements, run, scripts, shell, verify, clean'),
   hatch: set(`help, clean, config, status, version, new, env find, env show, env prune,
@@ -200,6 +200,35 @@ function commandKey(tool: string, positional: string[]): string | null {
   return positional[0];
 }
 
+/** The words the front end reads itself: for a `run` command, up to the command it runs
+ * (`poetry run make -C dir`: that `-C` is make's). */
+function ownWords(
+  tool: string,
+  args: string[],
+  start: number,
+  key: string | null
+): string[] {
+  if (key === null || key.split(' ').pop() !== 'run') {
+    return args;
+  }
+  let seen = 0;
+  for (let i = start; i < args.length; i++) {
+    const word = args[i];
+    if (word === '--') {
+      return args.slice(0, i);
+    }
+    if (!word.startsWith('-') || word === '-') {
+      seen++;
+      if (seen > key.split(' ').length) {
+        return args.slice(0, i);
+      }
+    } else if (VALUED[tool].has(word.split('=')[0]) && !word.includes('=')) {
+      i++;
+    }
+  }
+  return args;
+}
+
 function redirectOptions(tool: string, args: string[]): string[] {
   const names: string[] = [];
   for (const word of args) {
@@ -259,7 +288,7 @@ export function frontEndRequest(
   const all = words(tool, args.slice(start));
   const positional = all.filter(w => w[0] === null).map(w => w[1]);
   const key = commandKey(tool, positional);
-  const redirects = redirectOptions(tool, args);
+  const redirects = redirectOptions(tool, ownWords(tool, args, start, key));
   if (key === null || READ_ONLY[tool].has(key)) {
     return redirects.length
       ? refused(`${tool} ${key ?? ''}`.trim(), redirects.join('; '))

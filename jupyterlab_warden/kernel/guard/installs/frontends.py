@@ -70,7 +70,7 @@ _READ_ONLY = {
                "env activate", "cache list", "cache clear", "source show", "source add",
                "source remove", "debug info", "debug tags", "python list", "self show"},
     "pdm": {"help", "list", "show", "info", "search", "outdated", "config", "cache",
-            "completion", "export", "run", "use", "import", "venv list", "venv remove",
+            "completion", "export", "run", "import", "venv list", "venv remove",
             "venv activate", "venv purge", "python list", "python find", "python remove",
             "py list", "py find", "py remove", "self list"},
     "pipenv": {"graph", "open", "requirements", "run", "scripts", "shell", "verify", "clean"},
@@ -140,7 +140,7 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     words = _words(tool, args[start:])
     positional = [v for n, v in words if n is None]
     key = _command_key(tool, positional)
-    redirects = _redirect_options(tool, args)
+    redirects = _redirect_options(tool, _own_words(tool, args, start, key))
     if key is None or key in _READ_ONLY[tool]:
         if redirects:
             return _refused(f"{tool} {key or ''}".strip(), "; ".join(redirects))
@@ -203,6 +203,26 @@ def _refused(command: str, problem: str) -> InstallRequest:
     req = InstallRequest("pip", command)
     req.problems.append(problem)
     return req
+
+
+def _own_words(tool: str, args: List[str], start: int, key: Optional[str]) -> List[str]:
+    """The words the front end reads itself: for a ``run`` command, up to the command it runs
+    (``poetry run make -C dir``: that ``-C`` is make's)."""
+    if key is None or key.split()[-1] != "run":
+        return args
+    i, seen = start, 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            return args[:i]
+        if not word.startswith("-") or word == "-":
+            seen += 1
+            if seen > len(key.split()):
+                return args[:i]
+        elif word.partition("=")[0] in _VALUED[tool] and "=" not in word:
+            i += 1
+        i += 1
+    return args
 
 
 def _redirect_options(tool: str, args: List[str]) -> List[str]:
