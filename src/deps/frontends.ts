@@ -33,8 +33,8 @@ const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
   ],
   pdm: [
     set(`-h, --help, -V, --version, -v, -vv, -vvv, --verbose, -q, --quiet, -I,
-      --ignore-python, -n, --non-interactive`),
-    set('-c, --config')
+      --ignore-python, -n, --non-interactive, --no-cache`),
+    set('-c, --config, --pep582')
   ],
   pipenv: [
     set(`-h, --help, --version, --where, --venv, --py, --envs, --rm, --bare, --man, --support,
@@ -42,8 +42,8 @@ const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
     set('--python, --pypi-mirror')
   ],
   hatch: [
-    set(`-h, --help, --version, -v, --verbose, -q, --quiet, --color, --no-color,
-      --interactive, --no-interactive`),
+    set(`-h, --help, --version, -v, -vv, -vvv, --verbose, -q, -qq, --quiet, --color,
+      --no-color, --interactive, --no-interactive`),
     set('-e, --env, -p, --project, --data-dir, --cache-dir, --config')
   ]
 }; // prettier-ignore

@@ -38,7 +38,7 @@ _GLOBAL = {
     "pdm": {"-h": False, "--help": False, "-V": False, "--version": False, "-v": False,
             "-vv": False, "-vvv": False, "--verbose": False, "-q": False, "--quiet": False,
             "-I": False, "--ignore-python": False, "-n": False, "--non-interactive": False,
-            "-c": True, "--config": True},
+            "--no-cache": False, "-c": True, "--config": True, "--pep582": True},
     "pipenv": {"-h": False, "--help": False, "--version": False, "--where": False,
                "--venv": False, "--py": False, "--envs": False, "--rm": False, "--bare": False,
                "--man": False, "--support": False, "--completion": False, "--clear": False,
@@ -46,10 +46,10 @@ _GLOBAL = {
                "--site-packages": False, "--three": False, "--two": False, "--python": True,
                "--pypi-mirror": True},
     "hatch": {"-h": False, "--help": False, "--version": False, "-v": False, "--verbose": False,
-              "-q": False, "--quiet": False, "--color": False, "--no-color": False,
-              "--interactive": False, "--no-interactive": False, "-e": True, "--env": True,
-              "-p": True, "--project": True, "--data-dir": True, "--cache-dir": True,
-              "--config": True},
+              "-vv": False, "-vvv": False, "-q": False, "-qq": False, "--quiet": False,
+              "--color": False, "--no-color": False, "--interactive": False,
+              "--no-interactive": False, "-e": True, "--env": True, "-p": True, "--project": True,
+              "--data-dir": True, "--cache-dir": True, "--config": True},
 }  # fmt: skip
 # Commands with subcommands: the key is "command subcommand".
 _GROUPS = {
