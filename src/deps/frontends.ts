@@ -21,7 +21,9 @@ import { shellWords } from './words';
 
 export const FRONT_ENDS = new Set(['pipx', 'poetry', 'pdm', 'pipenv', 'hatch']);
 
-const set = (text: string) => new Set(text.trim().split(/\s*,\s*/));
+/** A set of the comma-separated words of `text` (none for an empty text). */
+const set = (text: string) =>
+  new Set(text.trim() ? text.trim().split(/\s*,\s*/) : []);
 
 /** Options before the command: [flags, options taking a value]; any other is refused. */
 const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
