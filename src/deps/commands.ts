@@ -92,11 +92,8 @@ export function shellInstalls(
       return request ? [{ request, from, to }] : [];
     });
   } catch (e) {
-    if (!(e instanceof Unreadable)) {
-      throw e;
-    }
     const request = newRequest('shell', 'shell command');
-    request.problems.push({ text: e.message, place: context.place });
+    request.problems.push({ text: unreadable(e), place: context.place });
     return [{ request, from: offset, to: offset + text.length }];
   }
 }
@@ -112,13 +109,19 @@ export function argvInstalls(
       .map(inv => requestOf(inv, env, context))
       .filter((r): r is InstallRequest => r !== null);
   } catch (e) {
-    if (!(e instanceof Unreadable)) {
-      throw e;
-    }
     const request = newRequest('unknown', 'command line');
-    request.problems.push({ text: e.message, place: context.place });
+    request.problems.push({ text: unreadable(e), place: context.place });
     return [request];
   }
+}
+
+/** Why a command could not be read: an `Unreadable`'s reason, or (a reader bug, which must
+ * not wave an install through or crash the scan) the error's class name only. */
+function unreadable(e: unknown): string {
+  if (e instanceof Unreadable) {
+    return e.message;
+  }
+  return `Warden failed to read the command (${e instanceof Error ? e.name : typeof e})`;
 }
 
 function requestOf(
@@ -133,7 +136,7 @@ function requestOf(
       : inv.tool === 'uv'
         ? uvRequest(inv.args, context)
         : inv.tool === 'front-end'
-          ? frontEndRequest(inv.frontEnd!, inv.args, context)
+          ? frontEndRequest(inv.frontEnd!, inv.args, context, merged)
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );

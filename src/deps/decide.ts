@@ -143,8 +143,42 @@ export function channelAllowed(
     .includes(strip(channel));
 }
 
-/** Everything wrong with `request` under `policy`; empty when it may run. */
+/**
+ * Everything wrong with `request` under `policy`; empty when it may run. A throw inside the
+ * decision (a bug, or input it cannot handle) is a refusal with its reason, never a crash that
+ * leaves the install unreported or a pass (fail closed; the kernel's gate._decided).
+ */
 export function decideInstall(
+  request: InstallRequest,
+  policy: Policy,
+  shipped: DepsData,
+  where: Place
+): InstallFinding[] {
+  try {
+    return decideUnguarded(request, policy, shipped, where);
+  } catch (e) {
+    const command =
+      typeof request?.command === 'string' ? request.command : 'install';
+    return [
+      {
+        ruleId: RULE_UNREADABLE,
+        reason: 'decision-failed',
+        message: `Warden could not decide on this install (${errorName(e)})`,
+        remedy:
+          'Report this to your Jupyter Warden admin; the install stays refused until then.',
+        subject: command,
+        place: where
+      }
+    ];
+  }
+}
+
+/** The error's class name only: its message may quote the input (a URL with a token). */
+function errorName(e: unknown): string {
+  return e instanceof Error ? e.name : typeof e;
+}
+
+function decideUnguarded(
   request: InstallRequest,
   policy: Policy,
   shipped: DepsData,

@@ -1,9 +1,18 @@
 /**
  * Installer front ends beyond pip, uv and conda (a port of the kernel's
- * `installs/frontends.py`): pipx runs pip, so its installs are read fully (packages,
- * `--index-url`, `--spec`, `--pip-args`); poetry, pdm, pipenv and hatch resolve from their own
- * project files and config that Warden does not read: the packages a command names are
- * decided and the install also carries an install-unreadable problem.
+ * `installs/frontends.py`; both pass schema/vectors/install-decision.json).
+ *
+ * Deny by default, as for uv: each front end's commands known to install nothing (`poetry
+ * show`, `pipx list`, `hatch version`...) are no install; the commands that install are read;
+ * any other command, and an option before the command that Warden does not know, is refused
+ * with a reason naming the front end and the command.
+ *
+ * pipx runs pip, so its installs are read fully (packages, `--index-url`, `--spec`,
+ * `--pip-args`, `runpip`'s pip arguments); poetry, pdm, pipenv and hatch resolve from their
+ * own project files and config that Warden does not read: the packages a command names are
+ * decided and the install also carries an install-unreadable problem. Options and environment
+ * variables that point a front end at another interpreter, index or config are named in the
+ * refusal (`pipx --python`, `PDM_PYPI_URL`, `POETRY_REPOSITORIES_*`...).
  */
 import { pipRequest, type CommandContext } from './installers';
 import { newRequest, type InstallRequest } from './request';
@@ -12,30 +21,132 @@ import { shellWords } from './words';
 
 export const FRONT_ENDS = new Set(['pipx', 'poetry', 'pdm', 'pipenv', 'hatch']);
 
-/** front end -> [commands that install, commands whose positional words are packages] */
-const INSTALLING: Record<string, [string[], string[]]> = {
-  pipx: [
-    ['install', 'run', 'inject', 'upgrade', 'install-all', 'reinstall', 'reinstall-all', 'upgrade-all'],
-    ['install', 'inject', 'upgrade']
+/** A set of the comma-separated words of `text` (none for an empty text). */
+const set = (text: string) =>
+  new Set(text.trim() ? text.trim().split(/\s*,\s*/) : []);
+
+/** Options before the command: [flags, options taking a value]; any other is refused. */
+const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
+  pipx: [set('-h, --help, --version, -q, --quiet, -v, --verbose, --global'), set('')],
+  poetry: [
+    set(`-h, --help, -q, --quiet, -V, --version, --ansi, --no-ansi, -n, --no-interaction,
+      --no-plugins, --no-cache, -v, -vv, -vvv, --verbose`),
+    set('-P, --project, -C, --directory')
   ],
-  poetry: [['add', 'install', 'sync', 'update', 'lock'], ['add']],
-  pdm: [['add', 'install', 'sync', 'update', 'lock'], ['add']],
-  pipenv: [['install', 'sync', 'update', 'upgrade', 'lock'], ['install', 'upgrade']],
-  hatch: [['run', 'shell', 'env', 'build', 'test', 'dep'], []]
-}; // prettier-ignore
-const VALUED: Record<string, Set<string>> = {
-  pipx: new Set(['--index-url', '-i', '--pip-args', '--suffix', '--python', '--spec',
-    '--preinstall', '--backend', '--global-option']),
-  poetry: new Set(['--group', '-G', '--source', '--extras', '-E', '--python', '--platform',
-    '--markers', '--directory', '-C', '--project', '-P', '--only', '--with', '--without']),
-  pdm: new Set(['-G', '--group', '-p', '--project', '-L', '--lockfile', '-v', '--venv',
-    '--update-strategy']),
-  pipenv: new Set(['--python', '--pypi-mirror', '-i', '--index', '--extra-index-url',
-    '--categories', '-r', '--requirements']),
-  hatch: new Set(['-e', '--env', '-p', '--project'])
+  pdm: [
+    set(`-h, --help, -V, --version, -v, -vv, -vvv, --verbose, -q, --quiet, -I,
+      --ignore-python, -n, --non-interactive, --no-cache`),
+    set('-c, --config, --pep582')
+  ],
+  pipenv: [
+    set(`-h, --help, --version, --where, --venv, --py, --envs, --rm, --bare, --man, --support,
+      --completion, --clear, -q, --quiet, -v, --verbose, --site-packages, --three, --two`),
+    set('--python, --pypi-mirror')
+  ],
+  hatch: [
+    set(`-h, --help, --version, -v, -vv, -vvv, --verbose, -q, -qq, --quiet, --color,
+      --no-color, --interactive, --no-interactive`),
+    set('-e, --env, -p, --project, --data-dir, --cache-dir, --config')
+  ]
 }; // prettier-ignore
 
-type Word = [string | null, string | null];
+/** Commands with subcommands: the key is "command subcommand". */
+const GROUPS: Record<string, Set<string>> = {
+  pipx: set('interpreter'),
+  poetry: set('env, cache, source, debug, python, self'),
+  pdm: set('venv, python, py, self'),
+  pipenv: new Set(),
+  hatch: set('env, python, self, dep, project')
+};
+
+/** Commands known to install nothing (`poetry run CMD`: CMD is decided, commands.ts). */
+const READ_ONLY: Record<string, Set<string>> = {
+  pipx: set(`help, list, uninstall, uninstall-all, uninject, pin, unpin, ensurepath,
+    environment, completions, expose, unexpose, health, interpreter list, interpreter prune`),
+  poetry: set(`help, about, list, show, check, search, config, version, export, run, shell,
+    new, init, env info, env list, env remove, env activate, cache list, cache clear,
+    source show, source add, source remove, debug info, debug tags, python list, self show`),
+  pdm: set(`help, list, show, info, search, outdated, config, cache, completion, export, run,
+    import, venv list, venv remove, venv activate, venv purge, python list, python find,
+    python remove, py list, py find, py remove, self list`),
+  pipenv: set('graph, open, requirements, run, scripts, shell, verify, clean'),
+  hatch: set(`help, clean, config, status, version, new, env find, env show, env prune,
+    env remove, python find, python show, python remove, self report`)
+}; // prettier-ignore
+
+/** Commands that install: [all, those whose positional words are packages]. */
+const INSTALLING: Record<string, [Set<string>, Set<string>]> = {
+  pipx: [
+    set(`install, run, inject, upgrade, runpip, install-all, reinstall, reinstall-all,
+      upgrade-all`),
+    set('install, inject, upgrade')
+  ],
+  poetry: [
+    set(`add, install, sync, update, lock, remove, build, self add, self install, self update,
+      self sync, self lock`),
+    set('add, self add')
+  ],
+  pdm: [
+    set('add, install, sync, update, lock, remove, build, self add, self update'),
+    set('add, self add')
+  ],
+  pipenv: [
+    set('install, sync, update, upgrade, lock, uninstall'),
+    set('install, upgrade')
+  ],
+  hatch: [
+    set(`run, shell, build, test, fmt, env create, env run, dep show, dep hash,
+      project metadata`),
+    new Set()
+  ]
+}; // prettier-ignore
+
+/** Options after the command that take a value. */
+const VALUED: Record<string, Set<string>> = {
+  pipx: set(`--index-url, -i, --pip-args, --suffix, --python, --spec, --preinstall, --backend,
+    --global-option`),
+  poetry: set(`--group, -G, --source, --extras, -E, --python, --platform, --markers,
+    --directory, -C, --project, -P, --only, --with, --without`),
+  pdm: set(`-G, --group, -p, --project, -L, --lockfile, --venv, --update-strategy, -e,
+    --editable, -c, --config`),
+  pipenv: set(`--python, --pypi-mirror, -i, --index, --extra-index-url, --categories, -r,
+    --requirements`),
+  hatch: set('-e, --env, -p, --project')
+}; // prettier-ignore
+
+/** Options pointing the front end at another interpreter or config: refused anywhere. */
+const REDIRECT_OPTIONS: Record<string, Record<string, string>> = {
+  pipx: {
+    '--python': 'another interpreter (one it may download)',
+    '--fetch-missing-python': 'a Python it downloads'
+  },
+  poetry: {
+    '-C': 'another working directory',
+    '--directory': 'another working directory'
+  },
+  pdm: { '-c': 'another config file', '--config': 'another config file' },
+  pipenv: { '--python': 'another interpreter (one it may install)' },
+  hatch: {
+    '--config': 'another config file',
+    '--data-dir': 'another data folder'
+  }
+};
+
+/** Environment variables pointing an install elsewhere (names; prefixes end with `_`). */
+const REDIRECT_ENV: Record<string, string[]> = {
+  pipx: ['PIPX_DEFAULT_PYTHON', 'PIPX_FETCH_MISSING_PYTHON', 'PIPX_SHARED_LIBS'],
+  poetry: ['POETRY_REPOSITORIES_', 'POETRY_SOURCE_', 'POETRY_CONFIG_DIR'],
+  pdm: ['PDM_PYPI_', 'PDM_SOURCE_', 'PDM_CONFIG_FILE', 'PDM_PYTHON'],
+  pipenv: ['PIPENV_PYPI_MIRROR', 'PIPENV_PIPFILE', 'PIPENV_PYTHON',
+    'PIPENV_DEFAULT_PYTHON_VERSION'],
+  hatch: ['HATCH_INDEX_', 'HATCH_PYTHON', 'HATCH_CONFIG', 'HATCH_DATA_DIR',
+    'HATCH_ENV_TYPE_VIRTUAL_UV_PATH']
+}; // prettier-ignore
+
+const INSTEAD =
+  'install with %pip or uv (commands Warden reads), or ask your admin';
+
+type Word = [string | null, string];
 
 function words(tool: string, args: string[]): Word[] {
   const out: Word[] = [];
@@ -52,62 +163,211 @@ function words(tool: string, args: string[]): Word[] {
     }
     const eq = word.indexOf('=');
     const name = eq < 0 ? word : word.slice(0, eq);
-    let value: string | null = eq < 0 ? null : word.slice(eq + 1);
+    let value = eq < 0 ? '' : word.slice(eq + 1);
     if (valued.has(name) && eq < 0) {
       value = args[i + 1] ?? '';
       i++;
     }
-    out.push([name, valued.has(name) ? value : null]);
+    out.push([name, valued.has(name) ? value : '']);
   }
   return out;
+}
+
+/** [index of the command word, null] or [_, the first option there Warden does not know]. */
+function commandStart(tool: string, args: string[]): [number, string | null] {
+  const [flags, valued] = GLOBAL[tool];
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-') {
+    const eq = args[i].indexOf('=');
+    const name = eq < 0 ? args[i] : args[i].slice(0, eq);
+    if (name === '--') {
+      return [i + 1, null];
+    }
+    if (!flags.has(name) && !valued.has(name)) {
+      return [i, name];
+    }
+    i += valued.has(name) && eq < 0 ? 2 : 1;
+  }
+  return [i, null];
+}
+
+/** `command` or `command subcommand` (for groups); null when there is no command. */
+function commandKey(tool: string, positional: string[]): string | null {
+  if (!positional.length) {
+    return null;
+  }
+  if (GROUPS[tool].has(positional[0]) && positional.length > 1) {
+    return `${positional[0]} ${positional[1]}`;
+  }
+  return positional[0];
+}
+
+/** The words the front end reads itself: for a `run` command, up to the command it runs
+ * (`poetry run make -C dir`: that `-C` is make's). */
+function ownWords(
+  tool: string,
+  args: string[],
+  start: number,
+  key: string | null
+): string[] {
+  if (key === null || key.split(' ').pop() !== 'run') {
+    return args;
+  }
+  let seen = 0;
+  for (let i = start; i < args.length; i++) {
+    const word = args[i];
+    if (word === '--') {
+      return args.slice(0, i);
+    }
+    if (!word.startsWith('-') || word === '-') {
+      seen++;
+      if (seen > key.split(' ').length) {
+        return args.slice(0, i);
+      }
+    } else if (VALUED[tool].has(word.split('=')[0]) && !word.includes('=')) {
+      i++;
+    }
+  }
+  return args;
+}
+
+function redirectOptions(tool: string, args: string[]): string[] {
+  const names: string[] = [];
+  for (const word of args) {
+    if (word === '--') {
+      break;
+    }
+    const name = word.split('=')[0];
+    if (name in REDIRECT_OPTIONS[tool] && !names.includes(name)) {
+      names.push(name);
+    }
+  }
+  return names.map(
+    name =>
+      `${tool} ${name} points ${tool} at ${REDIRECT_OPTIONS[tool][name]}, which Warden does not follow; drop it, or ${INSTEAD}`
+  );
+}
+
+function redirectEnv(
+  tool: string,
+  env: Readonly<Record<string, string>>
+): string[] {
+  return Object.keys(env)
+    .sort()
+    .filter(
+      v =>
+        (env[v] ?? '').trim() &&
+        REDIRECT_ENV[tool].some(
+          e => v === e || (e.endsWith('_') && v.startsWith(e))
+        )
+    )
+    .map(
+      v =>
+        `environment variable ${v} points ${tool} at another index, interpreter or config, which Warden does not read; unset it`
+    );
 }
 
 /** The install `tool args` asks for, or null when the command installs nothing. */
 export function frontEndRequest(
   tool: string,
   args: string[],
-  context: CommandContext
+  context: CommandContext,
+  env: Readonly<Record<string, string>> = context.env
 ): InstallRequest | null {
-  const all = words(tool, args);
-  const positional = all.filter(w => w[0] === null).map(w => w[1]!);
-  const command = positional[0];
-  const [installing, named] = INSTALLING[tool];
-  if (command === undefined || !installing.includes(command)) {
-    return null;
-  }
-  const request = newRequest('pip', `${tool} ${command}`);
   const place = context.place;
-  let packages = positional.slice(1);
-  if (tool === 'pipx' && command === 'run') {
+  const refused = (command: string, text: string) => {
+    const request = newRequest('pip', command);
+    request.problems.push({ text, place });
+    return request;
+  };
+  const [start, unknown] = commandStart(tool, args);
+  if (unknown !== null) {
+    return refused(
+      tool,
+      `${tool} option ${unknown} before the command is not one Warden knows (its value could be the command); ${INSTEAD}`
+    );
+  }
+  const all = words(tool, args.slice(start));
+  const positional = all.filter(w => w[0] === null).map(w => w[1]);
+  const key = commandKey(tool, positional);
+  const redirects = redirectOptions(tool, ownWords(tool, args, start, key));
+  if (key === null || READ_ONLY[tool].has(key)) {
+    return redirects.length
+      ? refused(`${tool} ${key ?? ''}`.trim(), redirects.join('; '))
+      : null;
+  }
+  const [installing, named] = INSTALLING[tool];
+  if (!installing.has(key)) {
+    return refused(
+      `${tool} ${key}`,
+      `\`${tool} ${key}\` is not a ${tool} command Warden knows to install nothing, and Warden does not read what it may resolve, build or install; ${INSTEAD}`
+    );
+  }
+  const request = newRequest('pip', `${tool} ${key}`);
+  for (const text of [...redirects, ...redirectEnv(tool, env)]) {
+    request.problems.push({ text, place });
+  }
+  if (tool === 'pipx' && key === 'runpip') {
+    return runpip(request, args.slice(start), context);
+  }
+  let packages = positional.slice(key.split(' ').length);
+  if (tool === 'pipx' && key === 'run') {
     packages = packages.slice(0, 1); // the app; what follows are its own arguments
   }
-  if (tool === 'pipx' && command === 'inject') {
+  if (tool === 'pipx' && key === 'inject') {
     packages = packages.slice(1); // the first is the venv
   }
-  if (named.includes(command) || (tool === 'pipx' && command === 'run')) {
+  if (named.has(key) || (tool === 'pipx' && key === 'run')) {
     for (const word of packages) {
       request.requirements.push(parseRequirement(word, place));
     }
   }
+  applyOptions(request, tool, key, all, context);
+  if (tool !== 'pipx') {
+    request.problems.push({
+      text: `${tool} installs from its own project files and config (sources, locks, environments) that Warden does not read; install with %pip or uv instead`,
+      place
+    });
+  } else if (key.endsWith('-all') || key.startsWith('reinstall')) {
+    request.problems.push({
+      text: `pipx ${key} reinstalls from pipx's own records, unread by Warden`,
+      place
+    });
+  } else if (!request.requirements.length) {
+    request.problems.push({
+      text: `no package found in \`pipx ${key}\``,
+      place
+    });
+  }
+  return request;
+}
+
+function applyOptions(
+  request: InstallRequest,
+  tool: string,
+  key: string,
+  all: Word[],
+  context: CommandContext
+): void {
+  const place = context.place;
   for (const [name, value] of all) {
-    if (name === '--spec' || name === '--preinstall') {
-      if (tool === 'pipx' && name === '--spec' && command === 'run') {
+    if (tool === 'pipx' && (name === '--spec' || name === '--preinstall')) {
+      if (name === '--spec' && key === 'run') {
         request.requirements = []; // the app is taken from --spec
       }
-      request.requirements.push(parseRequirement(value ?? '', place));
+      request.requirements.push(parseRequirement(value, place));
+    } else if (tool === 'pdm' && (name === '-e' || name === '--editable')) {
+      request.requirements.push(parseRequirement(value, place));
     } else if (
       (tool === 'pipx' || tool === 'pipenv') &&
       name !== null &&
       ['--index-url', '-i', '--index', '--pypi-mirror'].includes(name)
     ) {
-      request.sources.push({ url: value ?? '', role: 'index', place });
+      request.sources.push({ url: value, role: 'index', place });
     } else if (name === '--extra-index-url') {
-      request.sources.push({ url: value ?? '', role: 'extra-index', place });
+      request.sources.push({ url: value, role: 'extra-index', place });
     } else if (name === '--pip-args') {
-      const inner = pipRequest(
-        ['install', ...shellWords(value ?? '')],
-        context
-      );
+      const inner = pipRequest(['install', ...shellWords(value)], context);
       if (inner) {
         request.requirements.push(...inner.requirements);
         request.sources.push(...inner.sources);
@@ -116,21 +376,23 @@ export function frontEndRequest(
       }
     }
   }
-  if (tool !== 'pipx') {
-    request.problems.push({
-      text: `${tool} installs from its own project files and config (sources, locks, environments) that Warden does not read; install with %pip or uv instead`,
-      place
-    });
-  } else if (command.endsWith('-all') || command.startsWith('reinstall')) {
-    request.problems.push({
-      text: `pipx ${command} reinstalls from pipx's own records, unread by Warden`,
-      place
-    });
-  } else if (!request.requirements.length) {
-    request.problems.push({
-      text: `no package found in \`pipx ${command}\``,
-      place
-    });
+}
+
+/** `pipx runpip [opts] VENV PIP-ARGS...`: pip's arguments read as pip's. */
+function runpip(
+  request: InstallRequest,
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
+  let rest = args.slice(1); // after "runpip"
+  while (rest.length && rest[0].startsWith('-')) {
+    rest = rest.slice(1); // runpip's own options are flags (-q, -v, --global)
   }
-  return request;
+  const inner = pipRequest(rest.slice(1), context);
+  if (inner === null) {
+    return request.problems.length ? request : null;
+  }
+  inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+  inner.problems = [...request.problems, ...inner.problems];
+  return inner;
 }

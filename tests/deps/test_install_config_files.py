@@ -340,6 +340,25 @@ def test_front_end_commands_that_install_nothing_pass(tmp_path):
         assert _decided(command, tmp_path)[:2] == ([], True)
 
 
+def _problems(command, tmp_path, **env_words):
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": os.devnull, **env_words}
+    return [p for r in read_requests(None, command, env, str(tmp_path)) for p in r.problems]
+
+
+def test_front_ends_are_denied_by_default_with_a_reason(tmp_path):
+    """issue 20: an unknown front-end command is refused naming the front end, the command and
+    what to do; a redirecting variable is named, never its value."""
+    assert _problems("hatch python install 3.12", tmp_path) == [
+        "`hatch python install` is not a hatch command Warden knows to install nothing, and "
+        "Warden does not read what it may resolve, build or install; install with %pip or uv "
+        "(commands Warden reads), or ask your admin"
+    ]
+    assert _problems("hatch python show", tmp_path) == []
+    [text] = _problems("pipx install black", tmp_path, PIPX_DEFAULT_PYTHON="/opt/secret-place/py")
+    assert "PIPX_DEFAULT_PYTHON" in text and "secret-place" not in text
+    assert _problems("pipx install black", tmp_path) == []
+
+
 # -- issue 20 (red team 4, F2/F4): uv commands are denied by default --------------------------
 
 
@@ -360,3 +379,25 @@ def test_harmless_uv_commands_are_not_installs(tmp_path, command):
 )  # fmt: skip
 def test_other_uv_commands_and_moved_projects_are_refused_as_unreadable(tmp_path, command):
     assert _decided(command, tmp_path)[:2] == (["install-unreadable"], False)
+
+
+def test_an_unknown_front_end_command_is_refused_before_it_starts(guarded, tmp_path):
+    """issue 20, real processes: a stand-in `poetry` whose payload writes a marker. Without
+    Warden `poetry publish` runs it; with Warden it is refused before it starts, with an event,
+    while `poetry show` (known to install nothing) still runs."""
+    marker = tmp_path / "ran.txt"
+    poetry = tmp_path / "bin" / "poetry"
+    poetry.parent.mkdir()
+    poetry.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n')
+    poetry.chmod(0o755)
+    unguarded = guarded(POLICY, [str(poetry), "publish"], guarded=False)
+    assert unguarded["exit"] == 0 and marker.read_text() == "publish\n"  # the payload runs
+    marker.unlink()
+    refused = guarded(POLICY, [str(poetry), "publish"])
+    assert refused["type"] == "WardenBlockedInstall", refused
+    assert "`poetry publish` is not a poetry command Warden knows" in refused["refused"]
+    assert not marker.exists(), "the front end started"
+    events = guarded.events()
+    assert [e["action"] for e in events if e["rule_id"] == "install-unreadable"] == ["blocked"]
+    shown = guarded(POLICY, [str(poetry), "show"])
+    assert shown["refused"] is None and marker.read_text() == "show\n"

@@ -6,6 +6,8 @@
 // A record Warden cannot carry whole is skipped with the reason, never cut: a cut range or
 // version list would flag fewer versions than the advisory does.
 
+import { isPep440 } from './advisory-versions.js';
+
 export interface PolicyAdvisory {
   id: string;
   summary?: string;
@@ -37,6 +39,9 @@ export const LIMITS = {
 const ID = /^[A-Z][A-Z0-9]*-[A-Za-z0-9._:-]{1,80}$/; // $defs/advisoryId, at most 64 long
 const isId = (x: unknown): x is string => typeof x === 'string' && x.length <= 64 && ID.test(x);
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
+// the schema's pattern and a version the kernels can place (central refuses a policy with
+// any other: policy/advisory-versions.ts)
+const readable = (v: string) => VERSION.test(v) && isPep440(v);
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;
 const EVENT_KINDS = new Set(['introduced', 'fixed', 'last_affected']);
 
@@ -115,7 +120,8 @@ function reduce(r: Record<string, unknown>): PolicyAdvisory | string {
         for (const e of events) {
           const keys = Object.keys(e ?? {});
           const kind = keys[0];
-          if (keys.length !== 1 || !EVENT_KINDS.has(kind) || !VERSION.test(String(e[kind]))) {
+          const bound = String(e[kind]);
+          if (keys.length !== 1 || !EVENT_KINDS.has(kind) || !readable(bound)) {
             return `${pkg.name}: an event Warden cannot read (${JSON.stringify(e)})`;
           }
           kept.push({ [kind]: String(e[kind]) });
@@ -128,7 +134,7 @@ function reduce(r: Record<string, unknown>): PolicyAdvisory | string {
       if (!versions.length) {
         return `${pkg.name}: neither ECOSYSTEM ranges nor versions`;
       }
-      if (versions.length > LIMITS.versions || !versions.every((v: string) => VERSION.test(v))) {
+      if (versions.length > LIMITS.versions || !versions.every(readable)) {
         const most = LIMITS.versions;
         return `${pkg.name}: ${versions.length} listed versions (a policy holds ${most} readable)`;
       }

@@ -4,7 +4,13 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 // the shared vectors (schema/vectors/policy-validity.json) that the frontend and the lab run
 // too. Reason codes and their order are the vectors' (schema/vectors/README.md).
 
-export type ProblemCode = 'schema' | 'unknown_rule' | 'expired' | 'issued_not_before_expiry';
+export type ProblemCode =
+  | 'schema'
+  | 'unknown_rule'
+  | 'expired'
+  | 'issued_not_before_expiry'
+  // central only, after the shared checks (policy/advisory-versions.ts)
+  | 'advisory_version';
 
 export interface PolicyProblem {
   code: ProblemCode;

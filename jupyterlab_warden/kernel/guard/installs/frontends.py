@@ -1,10 +1,20 @@
 """Installer front ends beyond pip, uv and conda: pipx, poetry, pdm, pipenv, hatch.
 
+Deny by default, as for uv: each front end's commands known to install nothing (``poetry
+show``, ``pipx list``, ``hatch version``...) are no install; the commands that install are
+read; any other command, and an option before the command that Warden does not know, is
+refused with a reason naming the front end and the command.
+
 pipx runs pip with pip's own environment and config: its installs are read fully (packages,
-``--index-url``, ``--spec``, ``--pip-args``). poetry, pdm, pipenv and hatch resolve from their
-own project files and config (sources in pyproject.toml, Pipfile, poetry/pdm config) that
-Warden does not read: the packages a command names are decided, and the install also carries
-an install-unreadable problem (refused or confirmed as the policy says), never waved through.
+``--index-url``, ``--spec``, ``--pip-args``, ``runpip``'s pip arguments). poetry, pdm, pipenv
+and hatch resolve from their own project files and config (sources in pyproject.toml, Pipfile,
+poetry/pdm config) that Warden does not read: the packages a command names are decided, and
+the install also carries an install-unreadable problem, never waved through. Options and
+environment variables that point a front end at another interpreter, index or config are
+named in the refusal (``pipx --python``, ``PDM_PYPI_URL``, ``POETRY_REPOSITORIES_*``...).
+
+The same tables are in src/deps/frontends.ts; schema/vectors/install-decision.json holds both
+sides to one decision.
 """
 
 import shlex
@@ -14,71 +24,252 @@ from . import requirements
 from .request import InstallRequest, Source
 
 FRONT_ENDS = frozenset(("pipx", "poetry", "pdm", "pipenv", "hatch"))
-# front end -> (commands that install, commands whose positional words are packages)
-_INSTALLING = {
-    "pipx": (("install", "run", "inject", "upgrade", "install-all", "reinstall",
-              "reinstall-all", "upgrade-all"), ("install", "inject", "upgrade")),
-    "poetry": (("add", "install", "sync", "update", "lock"), ("add",)),
-    "pdm": (("add", "install", "sync", "update", "lock"), ("add",)),
-    "pipenv": (("install", "sync", "update", "upgrade", "lock"), ("install", "upgrade")),
-    "hatch": (("run", "shell", "env", "build", "test", "dep"), ()),
+
+# Options before the command, per front end: option -> takes a value. Any other option there
+# is refused: its value could be read as the command (checked against each tool's --help).
+_GLOBAL = {
+    "pipx": {"-h": False, "--help": False, "--version": False, "-q": False, "--quiet": False,
+             "-v": False, "--verbose": False, "--global": False},
+    "poetry": {"-h": False, "--help": False, "-q": False, "--quiet": False, "-V": False,
+               "--version": False, "--ansi": False, "--no-ansi": False, "-n": False,
+               "--no-interaction": False, "--no-plugins": False, "--no-cache": False,
+               "-v": False, "-vv": False, "-vvv": False, "--verbose": False, "-P": True,
+               "--project": True, "-C": True, "--directory": True},
+    "pdm": {"-h": False, "--help": False, "-V": False, "--version": False, "-v": False,
+            "-vv": False, "-vvv": False, "--verbose": False, "-q": False, "--quiet": False,
+            "-I": False, "--ignore-python": False, "-n": False, "--non-interactive": False,
+            "--no-cache": False, "-c": True, "--config": True, "--pep582": True},
+    "pipenv": {"-h": False, "--help": False, "--version": False, "--where": False,
+               "--venv": False, "--py": False, "--envs": False, "--rm": False, "--bare": False,
+               "--man": False, "--support": False, "--completion": False, "--clear": False,
+               "-q": False, "--quiet": False, "-v": False, "--verbose": False,
+               "--site-packages": False, "--three": False, "--two": False, "--python": True,
+               "--pypi-mirror": True},
+    "hatch": {"-h": False, "--help": False, "--version": False, "-v": False, "--verbose": False,
+              "-vv": False, "-vvv": False, "-q": False, "-qq": False, "--quiet": False,
+              "--color": False, "--no-color": False, "--interactive": False,
+              "--no-interactive": False, "-e": True, "--env": True, "-p": True, "--project": True,
+              "--data-dir": True, "--cache-dir": True, "--config": True},
 }  # fmt: skip
+# Commands with subcommands: the key is "command subcommand".
+_GROUPS = {
+    "pipx": {"interpreter"},
+    "poetry": {"env", "cache", "source", "debug", "python", "self"},
+    "pdm": {"venv", "python", "py", "self"},
+    "pipenv": set(),
+    "hatch": {"env", "python", "self", "dep", "project"},
+}
+# Commands known to install nothing (they list, show, remove, configure, or run a command
+# that is itself decided: `poetry run CMD`, commands.py).
+_READ_ONLY = {
+    "pipx": {"help", "list", "uninstall", "uninstall-all", "uninject", "pin", "unpin",
+             "ensurepath", "environment", "completions", "expose", "unexpose", "health",
+             "interpreter list", "interpreter prune"},
+    "poetry": {"help", "about", "list", "show", "check", "search", "config", "version",
+               "export", "run", "shell", "new", "init", "env info", "env list", "env remove",
+               "env activate", "cache list", "cache clear", "source show", "source add",
+               "source remove", "debug info", "debug tags", "python list", "self show"},
+    "pdm": {"help", "list", "show", "info", "search", "outdated", "config", "cache",
+            "completion", "export", "run", "import", "venv list", "venv remove",
+            "venv activate", "venv purge", "python list", "python find", "python remove",
+            "py list", "py find", "py remove", "self list"},
+    "pipenv": {"graph", "open", "requirements", "run", "scripts", "shell", "verify", "clean"},
+    "hatch": {"help", "clean", "config", "status", "version", "new", "env find", "env show",
+              "env prune", "env remove", "python find", "python show", "python remove",
+              "self report"},
+}  # fmt: skip
+# Commands that install (read below); the second set: their positional words are packages.
+_INSTALLING = {
+    "pipx": ({"install", "run", "inject", "upgrade", "runpip", "install-all", "reinstall",
+              "reinstall-all", "upgrade-all"}, {"install", "inject", "upgrade"}),
+    "poetry": ({"add", "install", "sync", "update", "lock", "remove", "build", "self add",
+                "self install", "self update", "self sync", "self lock"}, {"add", "self add"}),
+    "pdm": ({"add", "install", "sync", "update", "lock", "remove", "build", "self add",
+             "self update"}, {"add", "self add"}),
+    "pipenv": ({"install", "sync", "update", "upgrade", "lock", "uninstall"},
+               {"install", "upgrade"}),
+    "hatch": ({"run", "shell", "build", "test", "fmt", "env create", "env run", "dep show",
+               "dep hash", "project metadata"}, set()),
+}  # fmt: skip
+# Options after the command that take a value (an unlisted one makes its value one more word:
+# a package for `add`, stricter).
 _VALUED = {
     "pipx": {"--index-url", "-i", "--pip-args", "--suffix", "--python", "--spec",
              "--preinstall", "--backend", "--global-option"},
     "poetry": {"--group", "-G", "--source", "--extras", "-E", "--python", "--platform",
                "--markers", "--directory", "-C", "--project", "-P", "--only", "--with",
                "--without"},
-    "pdm": {"-G", "--group", "-p", "--project", "-L", "--lockfile", "-v", "--venv",
-            "--update-strategy"},
+    "pdm": {"-G", "--group", "-p", "--project", "-L", "--lockfile", "--venv",
+            "--update-strategy", "-e", "--editable", "-c", "--config"},
     "pipenv": {"--python", "--pypi-mirror", "-i", "--index", "--extra-index-url",
                "--categories", "-r", "--requirements"},
     "hatch": {"-e", "--env", "-p", "--project"},
 }  # fmt: skip
+# Options that point the front end at another interpreter (which it may download) or config:
+# refused wherever they are written.
+_REDIRECT_OPTIONS = {
+    "pipx": {"--python": "another interpreter (one it may download)",
+             "--fetch-missing-python": "a Python it downloads"},
+    "poetry": {"-C": "another working directory", "--directory": "another working directory"},
+    "pdm": {"-c": "another config file", "--config": "another config file"},
+    "pipenv": {"--python": "another interpreter (one it may install)"},
+    "hatch": {"--config": "another config file", "--data-dir": "another data folder"},
+}  # fmt: skip
+# Environment variables that point an install elsewhere (exact names, and prefixes ending _).
+_REDIRECT_ENV = {
+    "pipx": ("PIPX_DEFAULT_PYTHON", "PIPX_FETCH_MISSING_PYTHON", "PIPX_SHARED_LIBS"),
+    "poetry": ("POETRY_REPOSITORIES_", "POETRY_SOURCE_", "POETRY_CONFIG_DIR"),
+    "pdm": ("PDM_PYPI_", "PDM_SOURCE_", "PDM_CONFIG_FILE", "PDM_PYTHON"),
+    "pipenv": ("PIPENV_PYPI_MIRROR", "PIPENV_PIPFILE", "PIPENV_PYTHON",
+               "PIPENV_DEFAULT_PYTHON_VERSION"),
+    "hatch": ("HATCH_INDEX_", "HATCH_PYTHON", "HATCH_CONFIG", "HATCH_DATA_DIR",
+              "HATCH_ENV_TYPE_VIRTUAL_UV_PATH"),
+}  # fmt: skip
+_INSTEAD = "install with %pip or uv (commands Warden reads), or ask your admin"
 
 
 def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     """The install ``tool args`` asks for, or None when the command installs nothing."""
-    words = _words(tool, args)
-    command = next((v for n, v in words if n is None), None)
-    installing, named = _INSTALLING[tool]
-    if command not in installing:
+    start, unknown = _command_start(tool, args)
+    if unknown is not None:
+        return _refused(
+            tool,
+            f"{tool} option {unknown} before the command is not one Warden knows (its value "
+            f"could be the command); {_INSTEAD}",
+        )
+    words = _words(tool, args[start:])
+    positional = [v for n, v in words if n is None]
+    key = _command_key(tool, positional)
+    redirects = _redirect_options(tool, _own_words(tool, args, start, key))
+    if key is None or key in _READ_ONLY[tool]:
+        if redirects:
+            return _refused(f"{tool} {key or ''}".strip(), "; ".join(redirects))
         return None
-    req = InstallRequest("pip", f"{tool} {command}")
-    positional = [v for n, v in words if n is None][1:]
-    if tool == "pipx" and command == "run":
-        positional = positional[:1]  # the app; what follows are the app's own arguments
-    if tool == "pipx" and command == "inject":
-        positional = positional[1:]  # the first is the venv
-    if command in named or (tool == "pipx" and command == "run"):
-        for word in positional:
+    installing, named = _INSTALLING[tool]
+    if key not in installing:
+        return _refused(
+            f"{tool} {key}",
+            f"`{tool} {key}` is not a {tool} command Warden knows to install nothing, and "
+            f"Warden does not read what it may resolve, build or install; {_INSTEAD}",
+        )
+    req = InstallRequest("pip", f"{tool} {key}")
+    req.problems += redirects + _redirect_env(tool, env)
+    if tool == "pipx" and key == "runpip":
+        return _runpip(req, args[start:], cwd, env)
+    packages = positional[len(key.split()) :]
+    if tool == "pipx" and key == "run":
+        packages = packages[:1]  # the app; what follows are the app's own arguments
+    if tool == "pipx" and key == "inject":
+        packages = packages[1:]  # the first is the venv
+    if key in named or (tool == "pipx" and key == "run"):
+        for word in packages:
             req.requirements.append(requirements.parse_requirement(word, "command line"))
-    for name, value in words:
-        if name in ("--spec", "--preinstall"):
-            if tool == "pipx" and name == "--spec" and command == "run":
-                req.requirements = []  # the app is taken from --spec
-            req.requirements.append(requirements.parse_requirement(value, "command line"))
-        elif tool in ("pipx", "pipenv") and name in (
-            "--index-url",
-            "-i",
-            "--index",
-            "--pypi-mirror",
-        ):
-            req.sources.append(Source(value, "index", "command line"))
-        elif name == "--extra-index-url":
-            req.sources.append(Source(value, "extra-index", "command line"))
-        elif name == "--pip-args":
-            _pip_args(req, value, cwd, env)
+    _options(req, tool, key, words, cwd, env)
     if tool != "pipx":
         req.problems.append(
             f"{tool} installs from its own project files and config (sources, locks, "
             "environments) that Warden does not read; install with %pip or uv instead"
         )
-    elif command.endswith("-all") or command.startswith("reinstall"):
-        req.problems.append(f"pipx {command} reinstalls from pipx's own records, unread by Warden")
+    elif key.endswith("-all") or key.startswith("reinstall"):
+        req.problems.append(f"pipx {key} reinstalls from pipx's own records, unread by Warden")
     elif not req.requirements:
-        req.problems.append(f"no package found in `pipx {command}`")
+        req.problems.append(f"no package found in `pipx {key}`")
     return req
+
+
+def _command_start(tool: str, args: List[str]):
+    """(index of the command word, None) or (_, the first option there Warden does not know)."""
+    options, i = _GLOBAL[tool], 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        name, eq, _ = args[i].partition("=")
+        if name == "--":
+            return i + 1, None
+        if name not in options:
+            return i, name
+        i += 2 if options[name] and not eq else 1
+    return i, None
+
+
+def _command_key(tool: str, positional: List[str]) -> Optional[str]:
+    """``command`` or ``command subcommand`` (for groups), None when there is no command."""
+    if not positional:
+        return None
+    if positional[0] in _GROUPS[tool] and len(positional) > 1:
+        return f"{positional[0]} {positional[1]}"
+    return positional[0]
+
+
+def _refused(command: str, problem: str) -> InstallRequest:
+    req = InstallRequest("pip", command)
+    req.problems.append(problem)
+    return req
+
+
+def _own_words(tool: str, args: List[str], start: int, key: Optional[str]) -> List[str]:
+    """The words the front end reads itself: for a ``run`` command, up to the command it runs
+    (``poetry run make -C dir``: that ``-C`` is make's)."""
+    if key is None or key.split()[-1] != "run":
+        return args
+    i, seen = start, 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            return args[:i]
+        if not word.startswith("-") or word == "-":
+            seen += 1
+            if seen > len(key.split()):
+                return args[:i]
+        elif word.partition("=")[0] in _VALUED[tool] and "=" not in word:
+            i += 1
+        i += 1
+    return args
+
+
+def _redirect_options(tool: str, args: List[str]) -> List[str]:
+    names = []
+    for word in args:
+        if word == "--":
+            break
+        name = word.partition("=")[0]
+        if name in _REDIRECT_OPTIONS[tool] and name not in names:
+            names.append(name)
+    return [
+        f"{tool} {name} points {tool} at {_REDIRECT_OPTIONS[tool][name]}, which Warden does not "
+        f"follow; drop it, or {_INSTEAD}"
+        for name in names
+    ]
+
+
+def _redirect_env(tool: str, env: Dict[str, str]) -> List[str]:
+    found = []
+    for var in sorted(env):
+        if not env[var].strip():
+            continue
+        for entry in _REDIRECT_ENV[tool]:
+            if var == entry or (entry.endswith("_") and var.startswith(entry)):
+                found.append(
+                    f"environment variable {var} points {tool} at another index, interpreter "
+                    "or config, which Warden does not read; unset it"
+                )
+                break
+    return found
+
+
+def _options(req, tool: str, key: str, words, cwd: str, env: Dict[str, str]) -> None:
+    for name, value in words:
+        if name in ("--spec", "--preinstall") and tool == "pipx":
+            if name == "--spec" and key == "run":
+                req.requirements = []  # the app is taken from --spec
+            req.requirements.append(requirements.parse_requirement(value, "command line"))
+        elif name in ("-e", "--editable") and tool == "pdm":
+            req.requirements.append(requirements.parse_requirement(value, "command line"))
+        elif tool in ("pipx", "pipenv") and name in ("--index-url", "-i", "--index",
+                                                     "--pypi-mirror"):  # fmt: skip
+            req.sources.append(Source(value, "index", "command line"))
+        elif name == "--extra-index-url":
+            req.sources.append(Source(value, "extra-index", "command line"))
+        elif name == "--pip-args":
+            _pip_args(req, value, cwd, env)
 
 
 def _words(tool: str, args: List[str]):
@@ -99,6 +290,20 @@ def _words(tool: str, args: List[str]):
             i += 1
         out.append((name, value if name in valued else None))
     return out
+
+
+def _runpip(req: InstallRequest, args: List[str], cwd: str, env: Dict[str, str]):
+    """``pipx runpip [opts] VENV PIP-ARGS...``: pip's arguments read as pip's."""
+    from .arguments import pip_request
+
+    rest = args[1:]  # after "runpip"
+    while rest and rest[0].startswith("-"):
+        rest = rest[1:]  # runpip's own options are flags (-q, -v, --global)
+    inner = pip_request(rest[1:], cwd, env, prefix="pipx runpip")
+    if inner is None:
+        return None if not req.problems else req
+    inner.problems = req.problems + inner.problems
+    return inner
 
 
 def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
