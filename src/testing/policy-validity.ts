@@ -4,8 +4,8 @@
  * central decide the same question in their own code; the vectors pin all of them.
  *
  * Reason codes are the vectors' (schema/vectors/README.md): `schema` with the JSON pointer of
- * the failing value, then, only for a schema-valid document, `unknown_rule`, `expired` and
- * `issued_not_before_expiry`.
+ * the failing value, then, only for a schema-valid document, `unknown_rule`, `expired`,
+ * `issued_not_before_expiry` and `advisory_version` (with the pointer of the version).
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -13,9 +13,15 @@ import addFormats from 'ajv-formats';
 import policySchema from '../../schema/policy.schema.json';
 import settingsSchema from '../../schema/settings/policy.json';
 import { RULES } from '../contracts';
+import { versionKey } from '../deps/versions';
 
 export interface IReason {
-  code: 'schema' | 'unknown_rule' | 'expired' | 'issued_not_before_expiry';
+  code:
+    | 'schema'
+    | 'unknown_rule'
+    | 'expired'
+    | 'issued_not_before_expiry'
+    | 'advisory_version';
   path?: string;
 }
 
@@ -51,7 +57,46 @@ export function policyProblems(doc: unknown, now: Date): IReason[] {
   ) {
     reasons.push({ code: 'issued_not_before_expiry' });
   }
-  return reasons;
+  return [...reasons, ...advisoryVersionReasons(doc as IAdvisoryDoc)];
+}
+
+interface IAdvisoryDoc {
+  dependencies?: {
+    advisories?: Array<{
+      affected?: Array<{
+        ranges?: Array<{ events?: Array<Record<string, string>> }>;
+        versions?: string[];
+      }>;
+    }>;
+  };
+}
+
+/** Advisory versions the kernels cannot place (not PEP 440, as src/deps/versions.ts reads). */
+function advisoryVersionReasons(doc: IAdvisoryDoc): IReason[] {
+  const out: IReason[] = [];
+  (doc.dependencies?.advisories ?? []).forEach((record, i) =>
+    (record.affected ?? []).forEach((affected, j) => {
+      const at = `/dependencies/advisories/${i}/affected/${j}`;
+      (affected.ranges ?? []).forEach((range, k) =>
+        (range.events ?? []).forEach((event, m) => {
+          for (const [kind, value] of Object.entries(event)) {
+            if (versionKey(value) === null) {
+              out.push({
+                code: 'advisory_version',
+                path: `${at}/ranges/${k}/events/${m}/${kind}`
+              });
+            }
+          }
+        })
+      );
+      (affected.versions ?? []).forEach((value, k) => {
+        if (versionKey(value) === null) {
+          out.push({ code: 'advisory_version', path: `${at}/versions/${k}` });
+        }
+      });
+    })
+  );
+  return out;
 }
 
 /** Does the user's `stricterRules` value pass the settings schema (schema/settings/policy.json)? */

@@ -41,10 +41,10 @@ def test_policy_validity(vector):
     expected = vector["expect"].get("reasons", [])
     assert vector["expect"]["valid"] == (not problems)
     assert {p.code for p in problems} == {r["code"] for r in expected}
-    reported_paths = {p.path for p in problems if p.code == "schema"}
+    reported = {(p.code, p.path) for p in problems}
     for reason in expected:
         if "path" in reason:
-            assert reason["path"] in reported_paths
+            assert (reason["code"], reason["path"]) in reported
 
 
 def _expect(vector):

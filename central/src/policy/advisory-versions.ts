@@ -2,8 +2,9 @@
 // checked as the labs' kernels will read them. A range bound (introduced / fixed /
 // last_affected) that is not a PEP 440 version makes every kernel refuse every install under
 // the policy ("the policy's advisories cannot be read"), and a listed version that is not one
-// never matches an install: central refuses both when the policy is saved (400, field named),
-// not at each lab. The schema's pattern only limits the characters.
+// never matches an install: the shared `advisory_version` reason (schema/vectors/
+// policy-validity.json), so central refuses both when the policy is saved (400, field named)
+// and a lab refuses such a document too. The schema's pattern only limits the characters.
 //
 // The grammar is PEP 440's, as the kernel's installs/versions.py and warden-scan's
 // src/deps/versions.ts read it (central cannot import either; the three are held together by

@@ -1,16 +1,13 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
+import { advisoryVersionProblems } from './advisory-versions.js';
+
 // Pure: may this policy document be used at `now`? The one answer central gives, pinned by
 // the shared vectors (schema/vectors/policy-validity.json) that the frontend and the lab run
 // too. Reason codes and their order are the vectors' (schema/vectors/README.md).
 
 export type ProblemCode =
-  | 'schema'
-  | 'unknown_rule'
-  | 'expired'
-  | 'issued_not_before_expiry'
-  // central only, after the shared checks (policy/advisory-versions.ts)
-  | 'advisory_version';
+  'schema' | 'unknown_rule' | 'expired' | 'issued_not_before_expiry' | 'advisory_version';
 
 export interface PolicyProblem {
   code: ProblemCode;
@@ -57,5 +54,5 @@ export function policyProblems(
       message: 'issued_at must be before expires_at'
     });
   }
-  return out;
+  return [...out, ...advisoryVersionProblems(doc)];
 }

@@ -10,7 +10,6 @@ import type { StoredEvent } from '../events/store.js';
 import { EVENT_ACTIONS, EVENT_KINDS, SEVERITIES } from '../generated/contract-enums.js';
 import { HttpError } from '../http/errors.js';
 import { ShadowMlInventory } from '../inventory/shadowml.js';
-import { advisoryVersionProblems } from '../policy/advisory-versions.js';
 import { allDecisions } from '../policy/decision.js';
 import { PolicyConflict, PolicyNotFound } from '../policy/store.js';
 import { routeSchemas } from '../http/route-schemas.js';
@@ -47,15 +46,13 @@ export default fp(
       return out;
     }
 
-    /** Why `doc` could not be served to a lab (the labs' own check, then advisory versions
-     * the labs' kernels could not read), or []. */
+    /** Why `doc` could not be served to a lab (the labs' own check, advisory versions
+     * included), or []. */
     function problemsOf(doc: Record<string, unknown>) {
       const full = { schema_version: 1, revision: 0, ...asStored(doc) };
-      const problems = s.contracts.policyProblems(full);
-      if (!problems.some(p => p.code === 'schema')) {
-        problems.push(...advisoryVersionProblems(full));
-      }
-      return problems.map(({ code, path, message }) => ({ code, path: path || '/', message }));
+      return s.contracts
+        .policyProblems(full)
+        .map(({ code, path, message }) => ({ code, path: path || '/', message }));
     }
 
     /** Refuses (400) a document every lab would refuse, before it is stored or signed. */

@@ -11,12 +11,14 @@ from typing import Any, Dict, List, NamedTuple, Optional
 import jsonschema
 
 from ...kernel.contracts import load_contract, rule_catalog
+from ...kernel.guard.installs.versions import version_key
 
 
 class Problem(NamedTuple):
     """One reason a document is unusable. ``code`` is the vectors' reason code (schema,
-    unknown_rule, expired, issued_not_before_expiry); ``path`` the JSON pointer of a schema
-    error (``""`` for the root; None for the checks after the schema)."""
+    unknown_rule, expired, issued_not_before_expiry, advisory_version); ``path`` the JSON
+    pointer of a schema error or of an advisory version (``""`` for the root; None for the
+    other checks after the schema)."""
 
     code: str
     path: Optional[str]
@@ -54,7 +56,8 @@ def _pointer(parts: Any) -> str:
 def policy_problems(doc: Any, now: Optional[datetime] = None) -> List[Problem]:
     """Every problem with ``doc`` at ``now`` (default: the clock), in the vectors' order:
     schema errors (when there are any, nothing else is checked), unknown rule ids, expiry,
-    then an ``issued_at`` not before ``expires_at``. Empty when the document is usable."""
+    an ``issued_at`` not before ``expires_at``, then advisory versions that are not versions.
+    Empty when the document is usable."""
     problems = []
     for error in sorted(_VALIDATOR.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
@@ -75,7 +78,43 @@ def policy_problems(doc: Any, now: Optional[datetime] = None) -> List[Problem]:
         problems.append(
             Problem("issued_not_before_expiry", None, "issued_at is not before expires_at")
         )
+    problems.extend(_advisory_version_problems(doc))
     return problems
+
+
+def _advisory_version_problems(doc: dict) -> List[Problem]:
+    """Advisory range bounds and listed versions the kernels cannot place (not PEP 440, as
+    ``installs/versions.py`` reads them): a bound makes every install under the policy refused
+    (the advisories cannot be read), a listed version never matches. The schema's pattern
+    only limits the characters."""
+    out = []
+    advisories = (doc.get("dependencies") or {}).get("advisories") or []
+    for i, record in enumerate(advisories):
+        for j, affected in enumerate(record.get("affected", [])):
+            at = f"/dependencies/advisories/{i}/affected/{j}"
+            for k, limits in enumerate(affected.get("ranges", [])):
+                for m, event in enumerate(limits.get("events", [])):
+                    for kind, value in event.items():
+                        if version_key(value) is None:
+                            out.append(
+                                Problem(
+                                    "advisory_version",
+                                    f"{at}/ranges/{k}/events/{m}/{kind}",
+                                    f"advisory {record.get('id')}: the {kind} bound {value!r} is "
+                                    "not a PEP 440 version",
+                                )
+                            )
+            for k, value in enumerate(affected.get("versions", [])):
+                if version_key(value) is None:
+                    out.append(
+                        Problem(
+                            "advisory_version",
+                            f"{at}/versions/{k}",
+                            f"advisory {record.get('id')}: the listed version {value!r} is not "
+                            "a PEP 440 version",
+                        )
+                    )
+    return out
 
 
 def validate_policy(doc: Any, now: Optional[datetime] = None) -> List[str]:
