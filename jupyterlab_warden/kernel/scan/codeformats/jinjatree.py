@@ -1,0 +1,398 @@
+"""What a parsed Jinja2 template can reach when an unsandboxed ``jinja2.Environment`` renders it.
+
+Pure logic over the syntax tree (``jinja2.nodes``; Jinja2 is imported by the caller, which
+parsed the template). Deny by default, on the constructs that lead from a template to Python:
+
+* attributes: only names that are not Python internals - not ``_``-led, not the frame / code /
+  generator / traceback families (``gi_frame.f_builtins`` needs no underscore), not ``mro``,
+  and ``format``/``format_map`` only on a constant format string whose fields do not traverse
+  (``"{0.__class__}".format(x)`` walks attributes inside the string);
+* item keys (a plain environment falls back to ``getattr`` when ``obj[key]`` fails): a constant
+  that is a safe name or a number, number arithmetic (``loop.index0 - 1``), or a value from the
+  render context used on render-context data or a literal container; a key the template
+  builds (``'_' ~ '_class__'``, ``'%c'|format(95)``, ``'__CLASS__'.lower()``, a variable set to
+  one) is dangerous;
+* filters that take attribute paths (``map(attribute=)``, ``selectattr``, ``sort``,
+  ``groupby``, ``sum``, ``unique``, ``min``/``max``, ``join``, ``attr``, ``map('attr', ..)``):
+  only constant paths of safe names.
+
+Suspicious only (a sandbox would allow them, or they cost time rather than run code): the
+globals no chat template needs (``self``, ``lipsum``...), other templates pulled in
+(``include``/``import``/``extends``: compiled - and judged - on their own), ``**`` and huge
+numbers in ``range``/``*`` (denial of service).
+"""
+
+import string
+from typing import Dict, List
+
+from ..report import DANGEROUS, SUSPICIOUS, Finding
+
+KIND = "chat-template"
+MAX_RANGE = 100_000  # what jinja2.sandbox allows range() to make
+NUM, SAFE, DATA, OTHER = range(4)  # where a value can come from, least to most attacker-made
+# Python attributes without a leading underscore that still lead to frames, code and globals
+_INTERNAL_PREFIXES = ("gi_", "cr_", "ag_", "f_", "tb_", "co_", "func_", "im_")
+_INTERNAL_NAMES = frozenset(("mro", "format", "format_map"))
+_FORMAT_METHODS = frozenset(("format", "format_map"))
+# globals every Jinja2 environment has; not render-context data
+_JINJA_GLOBALS = frozenset(
+    ("range", "dict", "lipsum", "cycler", "joiner", "namespace", "self", "loop", "caller")
+    + ("varargs", "kwargs", "super", "config", "request", "url_for")
+)
+_RISKY_GLOBALS = frozenset(("self", "lipsum", "cycler", "joiner", "config", "request", "url_for"))
+_LOOP_NUMBERS = frozenset(
+    ("index", "index0", "revindex", "revindex0", "length", "depth", "depth0", "first", "last")
+)
+_NUMBER_FILTERS = frozenset(("length", "count", "int", "float", "abs", "round", "wordcount"))
+# filter -> (position of its attribute argument after the value, keyword) for Jinja2's filters
+# that look attributes up by name (make_attrgetter: environment.getitem, then getattr)
+_ATTRIBUTE_ARGS = {
+    "attr": (0, "name"),
+    "selectattr": (0, None),
+    "rejectattr": (0, None),
+    "sort": (2, "attribute"),
+    "groupby": (0, "attribute"),
+    "sum": (0, "attribute"),
+    "unique": (1, "attribute"),
+    "min": (1, "attribute"),
+    "max": (1, "attribute"),
+    "join": (1, "attribute"),
+}
+
+
+def is_safe_name(name: str) -> bool:
+    """Whether an attribute of this name is plain data, not a way into Python's internals."""
+    return (
+        not name.startswith("_")
+        and not name.startswith(_INTERNAL_PREFIXES)
+        and name not in _INTERNAL_NAMES
+    )
+
+
+def judge_tree(tree, where: str) -> List[Finding]:
+    """Findings for a parsed template (``jinja2.nodes.Template`` or any node)."""
+    from jinja2 import nodes
+
+    return _Judge(nodes, tree, where).findings()
+
+
+class _Judge:
+    def __init__(self, nodes, tree, where):
+        self.n = nodes
+        self.tree = tree
+        self.where = where
+        self.out: List[Finding] = []
+        self.bindings: Dict[str, list] = {}  # name -> ("expr"|"iter"|"other", node)
+        self.attr_bindings: Dict[str, list] = {}  # namespace attribute -> value nodes
+        self.value: Dict[str, int] = {}
+        self.attr_value: Dict[str, int] = {}
+
+    # --- where values come from -------------------------------------------------------------
+    def _bind_target(self, target, how, node):
+        n = self.n
+        if isinstance(target, n.Name):
+            self.bindings.setdefault(target.name, []).append((how, node))
+        elif isinstance(target, n.NSRef):
+            self.attr_bindings.setdefault(target.attr, []).append(node if how == "expr" else None)
+        elif isinstance(target, (n.Tuple, n.List)):
+            for item in target.items:
+                self._bind_target(item, "iter" if how == "expr" else how, node)
+
+    def _collect(self):
+        n = self.n
+        for node in self.tree.find_all(n.Node):
+            if isinstance(node, n.Assign):
+                self._bind_target(node.target, "expr", node.node)
+            elif isinstance(node, n.For):
+                self._bind_target(node.target, "iter", node.iter)
+            elif isinstance(node, n.With):
+                for target, value in zip(node.targets, node.values):
+                    self._bind_target(target, "expr", value)
+            elif isinstance(node, (n.AssignBlock, n.Macro, n.CallBlock)):
+                targets = [node.target] if isinstance(node, n.AssignBlock) else node.args
+                for target in targets:
+                    self._bind_target(target, "other", None)
+            elif isinstance(node, n.Import):
+                self.bindings.setdefault(node.target, []).append(("other", None))
+            elif isinstance(node, n.FromImport):
+                for name in node.names:
+                    alias = name[1] if isinstance(name, tuple) else name
+                    self.bindings.setdefault(alias, []).append(("other", None))
+            elif self._is_namespace_call(node):
+                for kw in node.kwargs:
+                    self.attr_bindings.setdefault(kw.key, []).append(kw.value)
+                if node.args or node.dyn_args or node.dyn_kwargs:
+                    self.attr_bindings.setdefault("*", []).append(None)
+
+    def _solve(self):
+        """Each bound name's origin: the worst of the render context (it may be read before it
+        is set) and every value the template binds it to; iterated to a fixed point."""
+        self.value = {name: DATA for name in self.bindings}
+        self.attr_value = {attr: NUM for attr in self.attr_bindings}
+        for _ in range(4 * (len(self.value) + len(self.attr_value)) + 2):
+            changed = False
+            for name, binds in self.bindings.items():
+                worst = max([DATA] + [self._binding_origin(how, node) for how, node in binds])
+                if worst != self.value[name]:
+                    self.value[name], changed = worst, True
+            for attr, values in self.attr_bindings.items():
+                worst = max([NUM] + [OTHER if v is None else self.origin(v) for v in values])
+                if worst != self.attr_value[attr]:
+                    self.attr_value[attr], changed = worst, True
+            if not changed:
+                return
+        self.value = dict.fromkeys(self.value, OTHER)  # did not settle: assume the worst
+        self.attr_value = dict.fromkeys(self.attr_value, OTHER)
+
+    def _binding_origin(self, how, node):
+        if how == "other" or node is None:
+            return OTHER
+        if how == "expr":
+            return self.origin(node)
+        return self.element_origin(node)
+
+    def element_origin(self, iterable) -> int:
+        """Origin of the items a ``for`` loop takes from ``iterable``."""
+        n = self.n
+        if self._is_call_of(iterable, "range"):
+            return NUM
+        if isinstance(iterable, (n.List, n.Tuple)):
+            return max([NUM] + [self.origin(item) for item in iterable.items])
+        found = self.origin(iterable)
+        return OTHER if found == SAFE else found  # a constant string iterates into characters
+
+    def origin(self, e) -> int:
+        n = self.n
+        if isinstance(e, n.Const):
+            value = e.value
+            if isinstance(value, str):
+                return SAFE if is_safe_name(value) else OTHER
+            return NUM if value is None or isinstance(value, (bool, int, float)) else OTHER
+        if isinstance(e, n.Name):
+            if e.name in self.value:
+                return self.value[e.name]
+            return OTHER if e.name in _JINJA_GLOBALS else DATA
+        if isinstance(e, n.Getattr):
+            return self._getattr_origin(e)
+        if isinstance(e, n.Getitem):
+            base = self.origin(e.node)
+            if isinstance(e.arg, n.Slice) or self.origin(e.arg) in (NUM, SAFE):
+                return DATA if base == DATA else OTHER
+            return OTHER  # a looked-up value looked up again is how escapes chain
+        if isinstance(e, n.Filter):
+            if e.name in _NUMBER_FILTERS:
+                return NUM
+            return self._derived(e.node, e)
+        if isinstance(e, (n.Test, n.Not, n.Compare)):
+            return NUM
+        if isinstance(e, n.Call):
+            if self._is_call_of(e, "range"):
+                return NUM
+            func = e.node
+            base = func.node if isinstance(func, n.Getattr) else func
+            return self._derived(base, e)
+        if isinstance(e, (n.And, n.Or)):
+            return max(self.origin(e.left), self.origin(e.right))
+        if isinstance(e, n.BinExpr):
+            return _combined([self.origin(e.left), self.origin(e.right)])
+        if isinstance(e, n.Concat):
+            return _combined([self.origin(part) for part in e.nodes])
+        if isinstance(e, (n.Neg, n.Pos)):
+            inner = self.origin(e.node)
+            return inner if inner in (NUM, DATA) else OTHER
+        if isinstance(e, n.CondExpr):
+            return max(self.origin(e.expr1), NUM if e.expr2 is None else self.origin(e.expr2))
+        if isinstance(e, (n.List, n.Tuple)):
+            return max([NUM] + [self.origin(item) for item in e.items])
+        if isinstance(e, n.Dict):
+            return max([NUM] + [max(self.origin(p.key), self.origin(p.value)) for p in e.items])
+        if isinstance(e, (n.MarkSafe, n.MarkSafeIfAutoescape)):
+            return self.origin(e.expr)
+        return OTHER
+
+    def _getattr_origin(self, e):
+        n = self.n
+        base = e.node
+        if isinstance(base, n.Name):
+            if base.name == "loop" and "loop" not in self.value and e.attr in _LOOP_NUMBERS:
+                return NUM
+            if self._is_namespace_name(base.name):
+                return max(self.attr_value.get(e.attr, NUM), self.attr_value.get("*", NUM))
+        if self.origin(base) == DATA and is_safe_name(e.attr):
+            return DATA
+        return OTHER
+
+    def _derived(self, base, e):
+        """A call or filter result: render-context data when it is computed from data alone (a
+        method of a message string, a filter over messages); anything the template could have
+        spelled is OTHER (``'%c'|format(95)`` is ``'_'``)."""
+        inputs = [self.origin(a) for a in e.args] + [self.origin(k.value) for k in e.kwargs]
+        inputs += [self.origin(d) for d in (e.dyn_args, e.dyn_kwargs) if d is not None]
+        base_origin = DATA if base is None else self.origin(base)
+        if base_origin == DATA and max([NUM] + inputs) <= DATA:
+            return DATA
+        return OTHER
+
+    def _is_call_of(self, e, global_name):
+        n = self.n
+        return (
+            isinstance(e, n.Call)
+            and isinstance(e.node, n.Name)
+            and e.node.name == global_name
+            and global_name not in self.value
+        )
+
+    def _is_namespace_call(self, e):
+        return self._is_call_of(e, "namespace")
+
+    def _is_namespace_name(self, name):
+        binds = self.bindings.get(name)
+        return bool(binds) and all(
+            how == "expr" and self._is_namespace_call(node) for how, node in binds
+        )
+
+    def _is_container(self, e):
+        n = self.n
+        if isinstance(e, (n.List, n.Tuple, n.Dict)):
+            return True
+        binds = self.bindings.get(e.name) if isinstance(e, n.Name) else None
+        return bool(binds) and all(
+            how == "expr" and isinstance(node, (n.List, n.Tuple, n.Dict)) for how, node in binds
+        )
+
+    # --- the checks ---------------------------------------------------------------------------
+    def findings(self) -> List[Finding]:
+        n = self.n
+        self._collect()
+        self._solve()
+        for node in self.tree.find_all(n.Node):
+            if isinstance(node, n.Getattr):
+                self._check_getattr(node)
+            elif isinstance(node, n.Getitem):
+                self._check_getitem(node)
+            elif isinstance(node, n.Filter):
+                self._check_attribute_filter(node, node.name, list(node.args), node)
+            elif isinstance(node, n.Name) and node.ctx == "load" and node.name in _RISKY_GLOBALS:
+                if node.name not in self.value:
+                    self._add(node, SUSPICIOUS, f"global {node.name} (no chat template needs it)")
+            elif isinstance(node, (n.Include, n.Import, n.FromImport, n.Extends)):
+                self._add(node, SUSPICIOUS, f"{type(node).__name__.lower()} of another template")
+            elif isinstance(node, n.Pow):
+                self._add(node, SUSPICIOUS, "power operator (denial of service)")
+            elif isinstance(node, (n.Call, n.Mul)):
+                self._check_huge(node)
+        return self.out
+
+    def _add(self, node, verdict, detail):
+        self.out.append(Finding(KIND, f"{self.where}:{node.lineno}", verdict, detail[:120]))
+
+    def _check_getattr(self, node):
+        attr = node.attr
+        if attr in _FORMAT_METHODS:
+            if not self._plain_format_string(node.node):
+                self._add(node, DANGEROUS, f"str.{attr} on a string that is not a plain constant")
+        elif not is_safe_name(attr):
+            self._add(node, DANGEROUS, f"attribute {attr}")
+
+    def _plain_format_string(self, e) -> bool:
+        """A constant format string whose fields name arguments only (no ``.attr``/``[key]``)."""
+        if not (isinstance(e, self.n.Const) and isinstance(e.value, str)):
+            return False
+        try:
+            fields = [f for _text, f, _spec, _conv in string.Formatter().parse(e.value)]
+            specs = [s for _text, _f, s, _conv in string.Formatter().parse(e.value) if s]
+        except ValueError:
+            return False
+        return all(f is None or not any(c in f for c in ".[") for f in fields) and not any(
+            "{" in s and ("." in s or "[" in s) for s in specs
+        )
+
+    def _check_getitem(self, node):
+        n = self.n
+        key = node.arg
+        if isinstance(key, n.Slice):
+            return
+        if isinstance(key, n.Const):
+            if isinstance(key.value, str) and not is_safe_name(key.value):
+                self._add(node, DANGEROUS, f"item {key.value}")
+            return
+        found = self.origin(key)
+        if found in (NUM, SAFE):
+            return
+        if found == DATA:
+            if self.origin(node.node) != DATA and not self._is_container(node.node):
+                self._add(node, DANGEROUS, "item key from the render context on a computed object")
+            return
+        self._add(node, DANGEROUS, "item key computed by the template")
+
+    def _check_attribute_filter(self, node, name, args, call):
+        """Filters that look attributes up by a name they are given."""
+        n = self.n
+        kwargs = {k.key: k.value for k in call.kwargs}
+        if name in ("map", "attr", *_ATTRIBUTE_ARGS) and (call.dyn_args or call.dyn_kwargs):
+            self._add(node, DANGEROUS, f"|{name} with arguments not written in the template")
+            return
+        if name == "map":
+            if "attribute" in kwargs:
+                self._check_path(node, name, kwargs["attribute"])
+            elif args:
+                first = args[0]
+                if not (isinstance(first, n.Const) and isinstance(first.value, str)):
+                    self._add(node, DANGEROUS, "|map with a filter name computed by the template")
+                elif first.value in _ATTRIBUTE_ARGS or first.value == "map":
+                    self._check_attribute_filter(node, first.value, args[1:], _NoExtra(kwargs))
+            return
+        if name not in _ATTRIBUTE_ARGS:
+            return
+        position, keyword = _ATTRIBUTE_ARGS[name]
+        if keyword and keyword in kwargs:
+            self._check_path(node, name, kwargs[keyword])
+        elif len(args) > position:
+            self._check_path(node, name, args[position])
+
+    def _check_path(self, node, name, value):
+        n = self.n
+        if isinstance(value, n.Const) and isinstance(value.value, int):
+            return
+        if not (isinstance(value, n.Const) and isinstance(value.value, str)):
+            self._add(node, DANGEROUS, f"|{name} with an attribute name computed by the template")
+            return
+        parts = [p for path in value.value.split(",") for p in path.strip().split(".")]
+        bad = [p for p in parts if not p.isdigit() and not is_safe_name(p)]
+        if bad:
+            self._add(node, DANGEROUS, f"|{name} attribute {bad[0]}")
+
+    def _check_huge(self, node):
+        n = self.n
+        operands = node.args if isinstance(node, n.Call) else (node.left, node.right)
+        if isinstance(node, n.Call) and not self._is_call_of(node, "range"):
+            return
+        for value in operands:
+            if isinstance(value, n.Const) and isinstance(value.value, int):
+                if abs(value.value) > MAX_RANGE:
+                    self._add(node, SUSPICIOUS, "a huge number in range() or * (denial of service)")
+                    return
+
+
+def _combined(parts) -> int:
+    """Arithmetic or concatenation: numbers stay numbers; pieces of render-context data stay
+    data; anything with a piece the template wrote (``'_' ~ x``, ``'_' * 2``) is OTHER."""
+    if parts and max(parts) == NUM:
+        return NUM
+    return DATA if parts and max(parts) <= DATA and SAFE not in parts else OTHER
+
+
+class _NoExtra:
+    """The call shape ``map('attr', ...)`` hands to the filter it names: its keyword arguments,
+    nothing spread (a spread was refused before)."""
+
+    dyn_args = dyn_kwargs = None
+
+    def __init__(self, kwargs):
+        self.kwargs = [_Keyword(k, v) for k, v in kwargs.items()]
+
+
+class _Keyword:
+    def __init__(self, key, value):
+        self.key = key
+        self.value = value
