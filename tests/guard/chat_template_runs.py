@@ -128,9 +128,11 @@ def main(out, step):
     base = {"bos_token": "<s>", "eos_token": "</s>", "raise_exception": _raise}
     result["benign"] = {
         name: outcome(
-            lambda: jinja2.Environment()  # noqa: S701
-            .from_string(source)
-            .render(messages=MESSAGES, add_generation_prompt=True, **base)
+            lambda: (
+                jinja2.Environment()  # noqa: S701
+                .from_string(source)
+                .render(messages=MESSAGES, add_generation_prompt=True, **base)
+            )
         )["result"]
         for name, source in benign.items()
     }
@@ -154,7 +156,7 @@ def _nbconvert_html():
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     html, _ = nbconvert.HTMLExporter().from_notebook_node(notebook)
-    return "1 + 1" in html.replace("<span class=\"o\">+</span>", "+") and html or ""
+    return "1 + 1" in html.replace('<span class="o">+</span>', "+") and html or ""
 
 
 if __name__ == "__main__":

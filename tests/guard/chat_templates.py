@@ -108,13 +108,14 @@ WRITTEN = {
         "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
     ),
     "mistral_tools": (
-        "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content'] %}"
+        "{%- if messages[0]['role'] == 'system' %}"
+        "{%- set system_message = messages[0]['content'] %}"
         "{%- set loop_messages = messages[1:] %}{%- else %}{%- set loop_messages = messages %}"
         "{%- endif %}{%- set user_messages = loop_messages | selectattr('role', 'equalto', "
         "'user') | list %}{{- bos_token }}{%- for message in loop_messages %}"
         "{%- if message['role'] == 'user' %}{%- if tools is not none and "
         "(message == user_messages[-1]) %}{{- '[AVAILABLE_TOOLS] [' }}{%- for tool in tools %}"
-        "{%- set tool = tool.function %}{{- '{\"type\": \"function\", \"function\": {' }}"
+        '{%- set tool = tool.function %}{{- \'{"type": "function", "function": {\' }}'
         "{%- for key, val in tool.items() if key != 'return' %}{%- if val is string %}"
         "{{- '\"' + key + '\": \"' + val + '\"' }}{%- else %}{{- '\"' + key + '\": ' + "
         "val|tojson }}{%- endif %}{%- if not loop.last %}{{- ', ' }}{%- endif %}{%- endfor %}"
@@ -154,7 +155,7 @@ WRITTEN = {
         "{{- '<|im_start|>' + message.role + '\\n' + content + '<|im_end|>\\n' }}"
         "{%- for tool_call in message.tool_calls|default([]) %}"
         "{%- if tool_call.function %}{%- set tool_call = tool_call.function %}{%- endif %}"
-        "{{- '<tool_call>\\n{\"name\": \"' + tool_call.name + '\", \"arguments\": ' }}"
+        '{{- \'<tool_call>\\n{"name": "\' + tool_call.name + \'", "arguments": \' }}'
         "{%- if tool_call.arguments is string %}{{- tool_call.arguments }}{%- else %}"
         "{{- tool_call.arguments | tojson }}{%- endif %}{{- '}\\n</tool_call>' }}{%- endfor %}"
         "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"

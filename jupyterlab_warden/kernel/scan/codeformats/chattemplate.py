@@ -15,6 +15,8 @@ from typing import List, Tuple
 from ..report import DANGEROUS, SUSPICIOUS, Finding
 
 MAX_TEMPLATE_CHARS = 1_000_000
+# the template file current transformers saves beside a tokenizer (CHAT_TEMPLATE_FILE)
+FILE_NAMES = ("chat_template.jinja",)
 # without Jinja2: attributes leading into Python, quoted names with a `_` part, the attr filter
 _TEXT_DUNDER = re.compile(
     r"\.\s*(?:_|(?:gi|cr|ag|f|tb|co|func|im)_|mro\b|format(?:_map)?\b)\w*"
