@@ -86,6 +86,9 @@ class _Judge:
         self.attr_bindings: Dict[str, list] = {}  # namespace attribute -> value nodes
         self.value: Dict[str, int] = {}
         self.attr_value: Dict[str, int] = {}
+        self.calls: Dict[str, list] = {}  # name -> Call nodes calling it (macro call sites)
+        self.loads: Dict[str, int] = {}  # name -> times it is read
+        self.macros = set()  # their output is text the template wrote
 
     # --- where values come from -------------------------------------------------------------
     def _bind_target(self, target, how, node):
@@ -108,7 +111,15 @@ class _Judge:
             elif isinstance(node, n.With):
                 for target, value in zip(node.targets, node.values):
                     self._bind_target(target, "expr", value)
-            elif isinstance(node, (n.AssignBlock, n.Macro, n.CallBlock)):
+            elif isinstance(node, n.Macro):
+                self.macros.add(node.name)
+                first_default = len(node.args) - len(node.defaults)
+                for index, param in enumerate(node.args):
+                    has_default = index >= first_default
+                    default = node.defaults[index - first_default] if has_default else None
+                    binding = (node.name, index, param.name, default)
+                    self.bindings.setdefault(param.name, []).append(("param", binding))
+            elif isinstance(node, (n.AssignBlock, n.CallBlock)):
                 targets = [node.target] if isinstance(node, n.AssignBlock) else node.args
                 for target in targets:
                     self._bind_target(target, "other", None)
@@ -118,7 +129,11 @@ class _Judge:
                 for name in node.names:
                     alias = name[1] if isinstance(name, tuple) else name
                     self.bindings.setdefault(alias, []).append(("other", None))
-            elif self._is_namespace_call(node):
+            elif isinstance(node, n.Name) and node.ctx == "load":
+                self.loads[node.name] = self.loads.get(node.name, 0) + 1
+            if isinstance(node, n.Call) and isinstance(node.node, n.Name):
+                self.calls.setdefault(node.node.name, []).append(node)
+            if self._is_namespace_call(node):
                 for kw in node.kwargs:
                     self.attr_bindings.setdefault(kw.key, []).append(kw.value)
                 if node.args or node.dyn_args or node.dyn_kwargs:
@@ -145,11 +160,30 @@ class _Judge:
         self.attr_value = dict.fromkeys(self.attr_value, OTHER)
 
     def _binding_origin(self, how, node):
+        if how == "param":
+            return self._param_origin(*node)
         if how == "other" or node is None:
             return OTHER
         if how == "expr":
             return self.origin(node)
         return self.element_origin(node)
+
+    def _param_origin(self, macro, index, param, default):
+        """A macro parameter: whatever its call sites in this template pass (and its default);
+        a macro read other than by calling it (passed around, ``caller``) could get anything."""
+        calls = self.calls.get(macro, [])
+        if self.loads.get(macro, 0) > len(calls) or macro in self.bindings:
+            return OTHER
+        worst = NUM if default is None else self.origin(default)
+        for call in calls:
+            if call.dyn_args is not None or call.dyn_kwargs is not None:
+                return OTHER
+            if index < len(call.args):
+                worst = max(worst, self.origin(call.args[index]))
+            for kw in call.kwargs:
+                if kw.key == param:
+                    worst = max(worst, self.origin(kw.value))
+        return worst
 
     def element_origin(self, iterable) -> int:
         """Origin of the items a ``for`` loop takes from ``iterable``."""
@@ -171,7 +205,7 @@ class _Judge:
         if isinstance(e, n.Name):
             if e.name in self.value:
                 return self.value[e.name]
-            return OTHER if e.name in _JINJA_GLOBALS else DATA
+            return OTHER if e.name in _JINJA_GLOBALS or e.name in self.macros else DATA
         if isinstance(e, n.Getattr):
             return self._getattr_origin(e)
         if isinstance(e, n.Getitem):
