@@ -53,13 +53,14 @@ def judge_template(source: str, where: str) -> Tuple[List[Finding], List[str]]:
         from jinja2.exceptions import TemplateSyntaxError
     except ImportError:
         return _judge_text(source, where), []
-    try:
-        tree = _parser().parse(source)  # parsed, never rendered
-    except TemplateSyntaxError as exc:
-        return [], [f"{where}: template syntax error: {exc.message}"]
     from .jinjatree import judge_tree
 
-    return judge_tree(tree, where), []
+    try:
+        return judge_tree(_parser().parse(source), where), []  # parsed, never rendered
+    except TemplateSyntaxError as exc:
+        return [], [f"{where}: template syntax error: {exc.message}"]
+    except RecursionError:  # nested deeper than Python's stack: cannot be judged
+        return [], [f"{where}: template nested too deeply to judge"]
 
 
 _PARSER = []

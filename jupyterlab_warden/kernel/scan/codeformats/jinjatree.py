@@ -29,6 +29,7 @@ from ..report import DANGEROUS, SUSPICIOUS, Finding
 
 KIND = "chat-template"
 MAX_RANGE = 100_000  # what jinja2.sandbox allows range() to make
+_MAX_ROUNDS = 64
 NUM, SAFE, DATA, OTHER = range(4)  # where a value can come from, least to most attacker-made
 # Python attributes without a leading underscore that still lead to frames, code and globals
 _INTERNAL_PREFIXES = ("gi_", "cr_", "ag_", "f_", "tb_", "co_", "func_", "im_")
@@ -144,7 +145,9 @@ class _Judge:
         is set) and every value the template binds it to; iterated to a fixed point."""
         self.value = {name: DATA for name in self.bindings}
         self.attr_value = {attr: NUM for attr in self.attr_bindings}
-        for _ in range(4 * (len(self.value) + len(self.attr_value)) + 2):
+        # monotone over four levels: settles in a few rounds unless a chain of sets is built
+        # against it; past the cap, assume the worst rather than spend the caller's time
+        for _ in range(min(4 * (len(self.value) + len(self.attr_value)) + 2, _MAX_ROUNDS)):
             changed = False
             for name, binds in self.bindings.items():
                 worst = max([DATA] + [self._binding_origin(how, node) for how, node in binds])
