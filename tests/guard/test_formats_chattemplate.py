@@ -163,6 +163,13 @@ def test_in_process_refusal_emits_an_event_without_the_template(guard, marker):
     assert evidence["environment"] == "jinja2.environment.Environment"
     assert "|map attribute __class__ (<template>:1)" in evidence["findings"]
     assert str(marker) not in json.dumps(event)  # names constructs, never the template text
+    # an expression compiled from a tree, a NativeEnvironment: the same compile step
+    with pytest.raises(WardenBlockedLoad, match="attribute gi_frame"):
+        jinja2.Environment().compile_expression("x.gi_frame.f_globals")  # noqa: S701
+    import jinja2.nativetypes
+
+    with pytest.raises(WardenBlockedLoad, match="NativeEnvironment"):
+        jinja2.nativetypes.NativeEnvironment().from_string("{{ x.__class__ }}")
     # benign templates and sandboxes compile in the same guarded process
     text = jinja2.Environment().from_string(ct.WRITTEN["chatml"]).render(messages=[])  # noqa: S701
     assert text == ""
