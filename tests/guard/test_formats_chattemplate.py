@@ -224,3 +224,16 @@ def test_denial_of_service_is_suspicious_not_dangerous():
         "power operator (denial of service)",
         "a huge number in range() or * (denial of service)",
     ]
+
+
+def test_without_jinja2_the_scanner_searches_the_text(monkeypatch):
+    """Coarser: keys taken from render-context data cannot be told from the text (the guard
+    needs no fallback: without Jinja2 nothing renders a template)."""
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    monkeypatch.setitem(sys.modules, "jinja2.exceptions", None)
+    missed = {"keys_from_the_file_bos_token"}
+    for name in ct.ESCAPES:
+        findings, _ = judge_template(ct.escape(name, "/m"), name)
+        assert bool(findings) is (name not in missed), name
+    for name, source in dict(ct.WRITTEN, **ct.shipped_templates()).items():
+        assert judge_template(source, name) == ([], []), name
