@@ -89,7 +89,12 @@ def main(out, step):
 
     os.environ[ct.SECRET_ENV] = ct.SECRET
     result = {"step": step}
-    context = {"messages": MESSAGES, "bos_token": ct.BOS_KEYS, "eos_token": "</s>"}
+    context = {
+        "messages": MESSAGES,
+        "bos_token": ct.BOS_KEYS,
+        "eos_token": "</s>",
+        "raise_exception": _raise,  # as llama-cpp-python and transformers pass it
+    }
     for name in ct.ESCAPES:
         marker = os.path.join(out, f"{step}-{name}.marker")
         source = ct.escape(name, marker)

@@ -7,7 +7,8 @@ benign templates that must never be called dangerous.
 written against Jinja2 3.1's filters; several were missed by Warden's first judge (a blocklist
 of ``_`` attributes and ``~``-built keys): ``gi_frame``, ``map(attribute=)``, keys held in
 variables or made by ``|join``/``|reverse``/``|replace``/``'%c'|format``/``.lower()``,
-``join(attribute=)``, ``str.format`` fields, keys taken from the file's own ``bos_token``.
+``join(attribute=)``, ``str.format`` fields, keys taken from the file's own ``bos_token`` (one
+lookup on a context function reaches its module's globals).
 """
 
 import ast
@@ -17,7 +18,9 @@ SECRET_ENV = "WARDEN_TEST_TEMPLATE_SECRET"
 SECRET = "s3cr3t-4e1f"
 # the bos token of the GGUF file in the "bos_keys" escape (llama-cpp-python passes the model's
 # bos/eos tokens to the template; the file chooses them)
-BOS_KEYS = "__class__,__base__,__subclasses__,__name__,_module,__builtins__,__import__"
+BOS_KEYS = (
+    "__class__,__base__,__subclasses__,__name__,_module,__builtins__,__import__,__globals__,os"
+)
 
 _RUN = "('os').system('touch {M}')"
 ESCAPES = {
@@ -72,6 +75,12 @@ ESCAPES = {
         "{% set k = bos_token.split(',') %}"
         "{% for c in 0[k[0]][k[1]][k[2]]() %}{% if c[k[3]] == 'catch_warnings' %}"
         "{{ c()[k[4]][k[5]][k[6]]" + _RUN + " }}{% endif %}{% endfor %}"
+    ),
+    # one lookup on a function the runtime passes (llama-cpp-python and transformers pass
+    # raise_exception): its module's globals, then plain method calls
+    "context_function_globals": (
+        "{% set k = bos_token.split(',') %}"
+        "{{ raise_exception[k[7]].get(k[8]).system('touch {M}') }}"
     ),
     # reading the process environment into the prompt (no code runs, a secret leaks)
     "format_fields_leak": (

@@ -209,6 +209,16 @@ def test_warn_policy_lets_the_template_compile_with_a_warning(guard):
         ("{{ cycler.mro() }}", True),
         ("{{ messages|sort(attribute='role')|map(attribute='content')|join('\\n') }}", False),
         ("{{ messages|map('attr', x) }}", True),
+        # a value looked up by a key the template does not fix (a context function's
+        # __globals__ with the file's bos_token) may only be shown, tested or filtered
+        ("{{ raise_exception[bos_token].get(eos_token) }}", True),
+        ("{% for k, v in f[bos_token]|items %}{{ v.system('id') }}{% endfor %}", True),
+        ("{{ raise_exception[bos_token]|attr('os')|attr('environ') }}", True),
+        ("{% if 0 %}{% set bos_token = 0 %}{% endif %}{{ f[bos_token].get('os') }}", True),
+        ("{{ messages[bos_token](1) }}{{ raise_exception(messages[bos_token]) }}", True),
+        ("{% set g = raise_exception[bos_token] %}{% include 'other.jinja' %}", True),
+        ("{% set t = out.data|first %}{{ out.data[t]|tojson }}{{ data[key] is mapping }}", False),
+        ("{% set i = 0 %}{% for m in messages %}{{ messages[i].role }}{% endfor %}", False),
     ],
 )
 def test_judge_cases(source, dangerous):
@@ -220,10 +230,10 @@ def test_judge_cases(source, dangerous):
 def test_denial_of_service_is_suspicious_not_dangerous():
     findings, _ = judge_template("{% for i in range(10**9) %}{{ 'x' * 1000000 }}{% endfor %}", "t")
     assert {f.verdict for f in findings} == {"suspicious"}
-    assert [f.detail for f in findings] == [
+    assert {f.detail for f in findings} == {
         "power operator (denial of service)",
         "a huge number in range() or * (denial of service)",
-    ]
+    }
 
 
 def test_without_jinja2_the_scanner_searches_the_text(monkeypatch):
@@ -231,7 +241,7 @@ def test_without_jinja2_the_scanner_searches_the_text(monkeypatch):
     needs no fallback: without Jinja2 nothing renders a template)."""
     monkeypatch.setitem(sys.modules, "jinja2", None)
     monkeypatch.setitem(sys.modules, "jinja2.exceptions", None)
-    missed = {"keys_from_the_file_bos_token"}
+    missed = {"keys_from_the_file_bos_token", "context_function_globals"}
     for name in ct.ESCAPES:
         findings, _ = judge_template(ct.escape(name, "/m"), name)
         assert bool(findings) is (name not in missed), name

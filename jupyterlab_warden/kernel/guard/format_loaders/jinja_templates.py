@@ -77,7 +77,7 @@ def _judge(state, ctx, env, tree, name) -> None:
 
     where = str(name)[:200] if name else "<template>"
     try:
-        findings = judge_tree(tree, where)
+        findings = judge_tree(tree, where, env)
     except Exception as exc:  # noqa: BLE001 - cannot tell what it reaches: refused, with why
         details = [f"the template could not be judged ({type(exc).__name__})"]
     else:

@@ -30,7 +30,11 @@ from ..report import DANGEROUS, SUSPICIOUS, Finding
 KIND = "chat-template"
 MAX_RANGE = 100_000  # what jinja2.sandbox allows range() to make
 _MAX_ROUNDS = 64
-NUM, SAFE, DATA, OTHER = range(4)  # where a value can come from, least to most attacker-made
+# where a value can come from, least to most attacker-made: a number, a safe constant, the
+# render context, something the template made, and TAINT - what a lookup by a key that is not
+# fixed in the template returned (a plain environment falls back to getattr: a context
+# function's __globals__ is one such lookup away)
+NUM, SAFE, DATA, OTHER, TAINT = range(5)
 # Python attributes without a leading underscore that still lead to frames, code and globals
 _INTERNAL_PREFIXES = ("gi_", "cr_", "ag_", "f_", "tb_", "co_", "func_", "im_")
 _INTERNAL_NAMES = frozenset(("mro", "format", "format_map"))
@@ -45,6 +49,11 @@ _LOOP_NUMBERS = frozenset(
     ("index", "index0", "revindex", "revindex0", "length", "depth", "depth0", "first", "last")
 )
 _NUMBER_FILTERS = frozenset(("length", "count", "int", "float", "abs", "round", "wordcount"))
+# filters whose result is a new string (or number), whatever went in
+_STRING_FILTERS = frozenset(
+    ("string", "tojson", "e", "escape", "safe", "trim", "upper", "lower", "title", "capitalize")
+    + ("indent", "truncate", "wordwrap", "center", "striptags", "urlencode", "format", "pprint")
+)
 # filter -> (position of its attribute argument after the value, keyword) for Jinja2's filters
 # that look attributes up by name (make_attrgetter: environment.getitem, then getattr)
 _ATTRIBUTE_ARGS = {
@@ -70,16 +79,18 @@ def is_safe_name(name: str) -> bool:
     )
 
 
-def judge_tree(tree, where: str) -> List[Finding]:
-    """Findings for a parsed template (``jinja2.nodes.Template`` or any node)."""
+def judge_tree(tree, where: str, environment=None) -> List[Finding]:
+    """Findings for a parsed template (``jinja2.nodes.Template`` or any node). ``environment``
+    generates the code that tells which names the template reads from the render context."""
     from jinja2 import nodes
 
-    return _Judge(nodes, tree, where).findings()
+    return _Judge(nodes, tree, where, environment).findings()
 
 
 class _Judge:
-    def __init__(self, nodes, tree, where):
+    def __init__(self, nodes, tree, where, environment):
         self.n = nodes
+        self.environment = environment
         self.tree = tree
         self.where = where
         self.out: List[Finding] = []
@@ -141,16 +152,21 @@ class _Judge:
                     self.attr_bindings.setdefault("*", []).append(None)
 
     def _solve(self):
-        """Each bound name's origin: the worst of the render context (it may be read before it
-        is set) and every value the template binds it to; iterated to a fixed point."""
-        self.value = {name: DATA for name in self.bindings}
+        """Each bound name's origin: the worst of every value the template binds it to, and of
+        the render context where Jinja2 reads it from there (read before it is set, or set in
+        one branch only); iterated to a fixed point."""
+        resolved = self._context_reads()
+        floor = {
+            name: DATA if resolved is None or name in resolved else NUM for name in self.bindings
+        }
+        self.value = dict(floor)
         self.attr_value = {attr: NUM for attr in self.attr_bindings}
         # monotone over four levels: settles in a few rounds unless a chain of sets is built
         # against it; past the cap, assume the worst rather than spend the caller's time
         for _ in range(min(4 * (len(self.value) + len(self.attr_value)) + 2, _MAX_ROUNDS)):
             changed = False
             for name, binds in self.bindings.items():
-                worst = max([DATA] + [self._binding_origin(how, node) for how, node in binds])
+                worst = max([floor[name]] + [self._binding_origin(h, node) for h, node in binds])
                 if worst != self.value[name]:
                     self.value[name], changed = worst, True
             for attr, values in self.attr_bindings.items():
@@ -161,6 +177,28 @@ class _Judge:
                 return
         self.value = dict.fromkeys(self.value, OTHER)  # did not settle: assume the worst
         self.attr_value = dict.fromkeys(self.attr_value, OTHER)
+
+    def _context_reads(self):
+        """Names the compiled template resolves from the render context, as Jinja2's own code
+        generator decides (``resolve('name')``); None when it cannot tell (all of them)."""
+        n = self.n
+        if not self.bindings or not isinstance(self.tree, n.Template):
+            return None
+        keys = (g.arg for g in self.tree.find_all(n.Getitem))
+        if all(isinstance(k, (n.Const, n.Slice)) for k in keys):
+            return None  # no key to judge: the floor does not matter, spare the code generation
+        try:
+            import re
+
+            from jinja2 import Environment
+            from jinja2.compiler import generate
+
+            env = self.environment if self.environment is not None else Environment()  # noqa: S701
+            # Python source only, never run; unoptimized: the tree is not rewritten
+            code = generate(self.tree, env, None, None, optimized=False)
+        except Exception:  # noqa: BLE001 - what the compiler refuses compiles nowhere
+            return None
+        return set(re.findall(r"\bresolve\('(\w+)'\)", code))
 
     def _binding_origin(self, how, node):
         if how == "param":
@@ -201,10 +239,7 @@ class _Judge:
     def origin(self, e) -> int:
         n = self.n
         if isinstance(e, n.Const):
-            value = e.value
-            if isinstance(value, str):
-                return SAFE if is_safe_name(value) else OTHER
-            return NUM if value is None or isinstance(value, (bool, int, float)) else OTHER
+            return _const_origin(e.value)
         if isinstance(e, n.Name):
             if e.name in self.value:
                 return self.value[e.name]
@@ -213,12 +248,16 @@ class _Judge:
             return self._getattr_origin(e)
         if isinstance(e, n.Getitem):
             base = self.origin(e.node)
+            if base == TAINT:
+                return TAINT
             if isinstance(e.arg, n.Slice) or self.origin(e.arg) in (NUM, SAFE):
                 return DATA if base == DATA else OTHER
-            return OTHER  # a looked-up value looked up again is how escapes chain
+            return TAINT  # obj[key] with a key not fixed here: maybe getattr(obj, key)
         if isinstance(e, n.Filter):
             if e.name in _NUMBER_FILTERS:
                 return NUM
+            if e.name in _STRING_FILTERS:
+                return min(self._derived(e.node, e), OTHER)  # a new string
             return self._derived(e.node, e)
         if isinstance(e, (n.Test, n.Not, n.Compare)):
             return NUM
@@ -232,8 +271,8 @@ class _Judge:
             return max(self.origin(e.left), self.origin(e.right))
         if isinstance(e, n.BinExpr):
             return _combined([self.origin(e.left), self.origin(e.right)])
-        if isinstance(e, n.Concat):
-            return _combined([self.origin(part) for part in e.nodes])
+        if isinstance(e, n.Concat):  # a new string
+            return min(_combined([self.origin(part) for part in e.nodes]), OTHER)
         if isinstance(e, (n.Neg, n.Pos)):
             inner = self.origin(e.node)
             return inner if inner in (NUM, DATA) else OTHER
@@ -255,9 +294,10 @@ class _Judge:
                 return NUM
             if self._is_namespace_name(base.name):
                 return max(self.attr_value.get(e.attr, NUM), self.attr_value.get("*", NUM))
-        if self.origin(base) == DATA and is_safe_name(e.attr):
+        found = self.origin(base)
+        if found == DATA and is_safe_name(e.attr):
             return DATA
-        return OTHER
+        return TAINT if found == TAINT else OTHER
 
     def _derived(self, base, e):
         """A call or filter result: render-context data when it is computed from data alone (a
@@ -266,6 +306,8 @@ class _Judge:
         inputs = [self.origin(a) for a in e.args] + [self.origin(k.value) for k in e.kwargs]
         inputs += [self.origin(d) for d in (e.dyn_args, e.dyn_kwargs) if d is not None]
         base_origin = DATA if base is None else self.origin(base)
+        if TAINT in inputs or base_origin == TAINT:
+            return TAINT
         if base_origin == DATA and max([NUM] + inputs) <= DATA:
             return DATA
         return OTHER
@@ -309,6 +351,10 @@ class _Judge:
                 self._check_getitem(node)
             elif isinstance(node, n.Filter):
                 self._check_attribute_filter(node, node.name, list(node.args), node)
+                self._check_tainted_filter(node)
+            elif isinstance(node, n.Call):
+                self._check_tainted_call(node)
+                self._check_huge(node)
             elif isinstance(node, n.Name) and node.ctx == "load" and node.name in _RISKY_GLOBALS:
                 if node.name not in self.value:
                     self._add(node, SUSPICIOUS, f"global {node.name} (no chat template needs it)")
@@ -316,16 +362,51 @@ class _Judge:
                 self._add(node, SUSPICIOUS, f"{type(node).__name__.lower()} of another template")
             elif isinstance(node, n.Pow):
                 self._add(node, SUSPICIOUS, "power operator (denial of service)")
-            elif isinstance(node, (n.Call, n.Mul)):
+            elif isinstance(node, n.Mul):
                 self._check_huge(node)
+        self._check_shared_taint()
         return self.out
+
+    def _check_tainted_filter(self, node):
+        """The filters that look attributes up (``|attr``: getattr, then obj[name]) on a value
+        that may already be a Python internal."""
+        if node.node is not None and node.name in ("map", *_ATTRIBUTE_ARGS):
+            if self.origin(node.node) == TAINT:
+                self._add(node, DANGEROUS, f"|{node.name} on {_TAINTED}")
+
+    def _check_tainted_call(self, node):
+        n = self.n
+        func = node.node
+        if not isinstance(func, n.Getattr) and self.origin(func) == TAINT:
+            self._add(node, DANGEROUS, f"call of {_TAINTED}")
+            return
+        local_macro = isinstance(func, n.Name) and func.name in self.macros
+        args = list(node.args) + [k.value for k in node.kwargs]
+        args += [d for d in (node.dyn_args, node.dyn_kwargs) if d is not None]
+        if not local_macro and any(self.origin(a) == TAINT for a in args):
+            # a macro this template does not define (imported, caller) judges it elsewhere
+            self._add(node, DANGEROUS, f"{_TAINTED} passed to a call")
+
+    def _check_shared_taint(self):
+        """A template that hands its names to another (include, import with context, extends)
+        must not hold a tainted value in one: the other template is judged on its own."""
+        n = self.n
+        shares = self.tree.find(n.Include) or self.tree.find(n.Extends)
+        shares = shares or any(
+            getattr(i, "with_context", False) for i in self.tree.find_all((n.Import, n.FromImport))
+        )
+        tainted = [name for name, value in self.value.items() if value == TAINT]
+        if shares and tainted:
+            self._add(self.tree, DANGEROUS, f"{tainted[0][:40]} holds {_TAINTED}, shared")
 
     def _add(self, node, verdict, detail):
         self.out.append(Finding(KIND, f"{self.where}:{node.lineno}", verdict, detail[:120]))
 
     def _check_getattr(self, node):
         attr = node.attr
-        if attr in _FORMAT_METHODS:
+        if self.origin(node.node) == TAINT:
+            self._add(node, DANGEROUS, f"attribute {attr[:60]} of {_TAINTED}")
+        elif attr in _FORMAT_METHODS:
             if not self._plain_format_string(node.node):
                 self._add(node, DANGEROUS, f"str.{attr} on a string that is not a plain constant")
         elif not is_safe_name(attr):
@@ -347,6 +428,9 @@ class _Judge:
     def _check_getitem(self, node):
         n = self.n
         key = node.arg
+        if self.origin(node.node) == TAINT:
+            self._add(node, DANGEROUS, f"item of {_TAINTED}")
+            return
         if isinstance(key, n.Slice):
             return
         if isinstance(key, n.Const):
@@ -355,6 +439,9 @@ class _Judge:
             return
         found = self.origin(key)
         if found in (NUM, SAFE):
+            return
+        if found == TAINT:
+            self._add(node, DANGEROUS, f"item key that is {_TAINTED}")
             return
         if found == DATA:
             if self.origin(node.node) != DATA and not self._is_container(node.node):
@@ -411,12 +498,30 @@ class _Judge:
                     return
 
 
+def _const_origin(value) -> int:
+    """A constant, folded by the parser (``[]``, ``('a', 1)`` are constants too)."""
+    if isinstance(value, str):
+        return SAFE if is_safe_name(value) else OTHER
+    if value is None or isinstance(value, (bool, int, float)):
+        return NUM
+    if isinstance(value, (list, tuple)):
+        return max([NUM] + [_const_origin(item) for item in value])
+    if isinstance(value, dict):
+        return max([NUM] + [max(_const_origin(k), _const_origin(v)) for k, v in value.items()])
+    return OTHER
+
+
 def _combined(parts) -> int:
     """Arithmetic or concatenation: numbers stay numbers; pieces of render-context data stay
     data; anything with a piece the template wrote (``'_' ~ x``, ``'_' * 2``) is OTHER."""
+    if TAINT in parts:
+        return TAINT
     if parts and max(parts) == NUM:
         return NUM
     return DATA if parts and max(parts) <= DATA and SAFE not in parts else OTHER
+
+
+_TAINTED = "a value looked up by a key the template does not fix"
 
 
 class _NoExtra:
