@@ -219,6 +219,10 @@ def test_warn_policy_lets_the_template_compile_with_a_warning(guard):
         ("{% set g = raise_exception[bos_token] %}{% include 'other.jinja' %}", True),
         ("{% set t = out.data|first %}{{ out.data[t]|tojson }}{{ data[key] is mapping }}", False),
         ("{% set i = 0 %}{% for m in messages %}{{ messages[i].role }}{% endfor %}", False),
+        ("{% for v in f[b]|items %}{{ loop.previtem[1].system('id') }}{% endfor %}", True),
+        ("{% macro m() %}{{ varargs[0].get('os') }}{% endmacro %}{{ m(f[b]) }}", True),
+        ("{% macro m(g) %}{{ g.get('os') }}{% endmacro %}{{ m(f[b]) }}", True),
+        ("{% macro m(g) %}{{ g }}{% endmacro %}{{ m(f[b]) }}", False),
     ],
 )
 def test_judge_cases(source, dangerous):

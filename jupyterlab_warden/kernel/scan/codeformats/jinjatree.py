@@ -101,6 +101,7 @@ class _Judge:
         self.calls: Dict[str, list] = {}  # name -> Call nodes calling it (macro call sites)
         self.loads: Dict[str, int] = {}  # name -> times it is read
         self.macros = set()  # their output is text the template wrote
+        self.macro_params: Dict[str, list] = {}
 
     # --- where values come from -------------------------------------------------------------
     def _bind_target(self, target, how, node):
@@ -125,6 +126,7 @@ class _Judge:
                     self._bind_target(target, "expr", value)
             elif isinstance(node, n.Macro):
                 self.macros.add(node.name)
+                self.macro_params[node.name] = [param.name for param in node.args]
                 first_default = len(node.args) - len(node.defaults)
                 for index, param in enumerate(node.args):
                     has_default = index >= first_default
@@ -290,14 +292,19 @@ class _Judge:
         n = self.n
         base = e.node
         if isinstance(base, n.Name):
-            if base.name == "loop" and "loop" not in self.value and e.attr in _LOOP_NUMBERS:
-                return NUM
+            if base.name == "loop" and "loop" not in self.value:
+                # loop.previtem / nextitem: an item of some loop's iterable
+                return NUM if e.attr in _LOOP_NUMBERS else max([OTHER] + self._loop_items())
             if self._is_namespace_name(base.name):
                 return max(self.attr_value.get(e.attr, NUM), self.attr_value.get("*", NUM))
         found = self.origin(base)
         if found == DATA and is_safe_name(e.attr):
             return DATA
         return TAINT if found == TAINT else OTHER
+
+    def _loop_items(self):
+        n = self.n
+        return [self.element_origin(f.iter) for f in self.tree.find_all(n.For)]
 
     def _derived(self, base, e):
         """A call or filter result: render-context data when it is computed from data alone (a
@@ -380,11 +387,14 @@ class _Judge:
         if not isinstance(func, n.Getattr) and self.origin(func) == TAINT:
             self._add(node, DANGEROUS, f"call of {_TAINTED}")
             return
-        local_macro = isinstance(func, n.Name) and func.name in self.macros
-        args = list(node.args) + [k.value for k in node.kwargs]
-        args += [d for d in (node.dyn_args, node.dyn_kwargs) if d is not None]
-        if not local_macro and any(self.origin(a) == TAINT for a in args):
-            # a macro this template does not define (imported, caller) judges it elsewhere
+        params = []  # not a macro of this template (imported, caller): judged elsewhere
+        if isinstance(func, n.Name) and func.name not in self.bindings:
+            params = self.macro_params.get(func.name, [])
+        # a local macro's named parameters carry the taint into its body; its varargs and
+        # kwargs, and everything handed to other callables, do not
+        args = list(node.args[len(params) :]) + [d for d in (node.dyn_args, node.dyn_kwargs) if d]
+        args += [k.value for k in node.kwargs if k.key not in params]
+        if any(self.origin(a) == TAINT for a in args):
             self._add(node, DANGEROUS, f"{_TAINTED} passed to a call")
 
     def _check_shared_taint(self):
