@@ -232,11 +232,13 @@ def test_judge_cases(source, dangerous):
 
 
 def test_denial_of_service_is_suspicious_not_dangerous():
-    findings, _ = judge_template("{% for i in range(10**9) %}{{ 'x' * 1000000 }}{% endfor %}", "t")
+    source = "{% for i in range(10**9) %}{{ 'x' * 1000000 }}{{ lipsum(n=10000000) }}{% endfor %}"
+    findings, _ = judge_template(source, "t")
     assert {f.verdict for f in findings} == {"suspicious"}
     assert {f.detail for f in findings} == {
         "power operator (denial of service)",
-        "a huge number in range() or * (denial of service)",
+        "a huge number in range(), lipsum() or * (denial of service)",
+        "global lipsum (no chat template needs it)",
     }
 
 

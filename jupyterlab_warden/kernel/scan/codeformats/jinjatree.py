@@ -498,13 +498,16 @@ class _Judge:
 
     def _check_huge(self, node):
         n = self.n
-        operands = node.args if isinstance(node, n.Call) else (node.left, node.right)
-        if isinstance(node, n.Call) and not self._is_call_of(node, "range"):
-            return
+        if isinstance(node, n.Call):
+            if not (self._is_call_of(node, "range") or self._is_call_of(node, "lipsum")):
+                return
+            operands = list(node.args) + [k.value for k in node.kwargs]
+        else:
+            operands = (node.left, node.right)
         for value in operands:
             if isinstance(value, n.Const) and isinstance(value.value, int):
                 if abs(value.value) > MAX_RANGE:
-                    self._add(node, SUSPICIOUS, "a huge number in range() or * (denial of service)")
+                    self._add(node, SUSPICIOUS, _HUGE)
                     return
 
 
@@ -532,6 +535,7 @@ def _combined(parts) -> int:
 
 
 _TAINTED = "a value looked up by a key the template does not fix"
+_HUGE = "a huge number in range(), lipsum() or * (denial of service)"
 
 
 class _NoExtra:
