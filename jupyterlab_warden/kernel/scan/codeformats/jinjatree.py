@@ -11,7 +11,12 @@ parsed the template). Deny by default, on the constructs that lead from a templa
   that is a safe name or a number, number arithmetic (``loop.index0 - 1``), or a value from the
   render context used on render-context data or a literal container; a key the template
   builds (``'_' ~ '_class__'``, ``'%c'|format(95)``, ``'__CLASS__'.lower()``, a variable set to
-  one) is dangerous;
+  one) is dangerous. Names take the render context's value only where Jinja2's own code
+  generator reads them from there;
+* what such a lookup by a key the template does not fix returns is tainted (with the file's
+  own ``bos_token`` as key, ``raise_exception[bos_token]`` is a module's globals): it may be
+  shown, tested, compared or filtered; an attribute, lookup or call on it, an attribute-taking
+  filter, handing it to a call or to another template is dangerous;
 * filters that take attribute paths (``map(attribute=)``, ``selectattr``, ``sort``,
   ``groupby``, ``sum``, ``unique``, ``min``/``max``, ``join``, ``attr``, ``map('attr', ..)``):
   only constant paths of safe names.
