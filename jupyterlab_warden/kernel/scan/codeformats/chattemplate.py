@@ -4,7 +4,8 @@ by a plain ``jinja2.Environment`` (llama-cpp-python before 0.2.72, CVE-2024-3435
 Python objects (``__class__``, ``gi_frame.f_builtins``, ``map(attribute=...)``...).
 
 The template is parsed with Jinja2 (lazily imported; never rendered) and its syntax tree judged
-by ``jinjatree`` (deny by default: what may be looked up, by which key). Without Jinja2 the text
+by ``jinjatree`` (deny by default: what may be looked up, by which key; ``jinjaorigins`` says
+where each value comes from). Without Jinja2 the text
 is searched for the same constructs, more coarsely.
 """
 
