@@ -47,6 +47,17 @@ def is_safe_name(name: str) -> bool:
     )
 
 
+def join(*origins) -> int:
+    """The least origin covering all of ``origins``: SAFE (a constant the template wrote) and
+    DATA (the render context) together are OTHER - the template could pick either."""
+    found = set(origins) - {NUM}
+    if not found:
+        return NUM
+    if found == {SAFE, DATA}:
+        return OTHER
+    return max(found)
+
+
 class ValueOrigins:
     """The origin of every value of ``tree`` (``nodes``: the ``jinja2.nodes`` module)."""
 
@@ -124,16 +135,19 @@ class ValueOrigins:
         }
         self.value = dict(floor)
         self.attr_value = {attr: NUM for attr in self.attr_bindings}
-        # monotone over four levels: settles in a few rounds unless a chain of sets is built
-        # against it; past the cap, assume the worst rather than spend the caller's time
+        # every origin is monotone in the names' values: from the floor up, this settles in a
+        # few rounds unless a chain of sets is built against it; past the cap, assume the worst
+        # rather than spend the caller's time
         for _ in range(min(4 * (len(self.value) + len(self.attr_value)) + 2, _MAX_ROUNDS)):
             changed = False
             for name, binds in self.bindings.items():
-                worst = max([floor[name]] + [self._binding_origin(h, node) for h, node in binds])
+                found = [self.value[name]] + [self._binding_origin(h, b) for h, b in binds]
+                worst = join(*found)  # never lower than last round: the rounds end
                 if worst != self.value[name]:
                     self.value[name], changed = worst, True
             for attr, values in self.attr_bindings.items():
-                worst = max([NUM] + [OTHER if v is None else self.origin(v) for v in values])
+                found = [OTHER if v is None else self.origin(v) for v in values]
+                worst = join(self.attr_value[attr], *found)
                 if worst != self.attr_value[attr]:
                     self.attr_value[attr], changed = worst, True
             if not changed:
@@ -183,10 +197,10 @@ class ValueOrigins:
             if call.dyn_args is not None or call.dyn_kwargs is not None:
                 return OTHER
             if index < len(call.args):
-                worst = max(worst, self.origin(call.args[index]))
+                worst = join(worst, self.origin(call.args[index]))
             for kw in call.kwargs:
                 if kw.key == param:
-                    worst = max(worst, self.origin(kw.value))
+                    worst = join(worst, self.origin(kw.value))
         return worst
 
     def element_origin(self, iterable) -> int:
@@ -195,7 +209,7 @@ class ValueOrigins:
         if self._is_call_of(iterable, "range"):
             return NUM
         if isinstance(iterable, (n.List, n.Tuple)):
-            return max([NUM] + [self.origin(item) for item in iterable.items])
+            return join(*[self.origin(item) for item in iterable.items])
         found = self.origin(iterable)
         return OTHER if found == SAFE else found  # a constant string iterates into characters
 
@@ -214,7 +228,7 @@ class ValueOrigins:
             if base == TAINT:
                 return TAINT
             if isinstance(e.arg, n.Slice) or self.origin(e.arg) in (NUM, SAFE):
-                return DATA if base == DATA else OTHER
+                return DATA if base in (NUM, DATA) else OTHER
             return TAINT  # obj[key] with a key not fixed here: maybe getattr(obj, key)
         if isinstance(e, n.Filter):
             if e.name in _NUMBER_FILTERS:
@@ -231,7 +245,7 @@ class ValueOrigins:
             base = func.node if isinstance(func, n.Getattr) else func
             return self._derived(base, e)
         if isinstance(e, (n.And, n.Or)):
-            return max(self.origin(e.left), self.origin(e.right))
+            return join(self.origin(e.left), self.origin(e.right))
         if isinstance(e, n.BinExpr):
             return _combined([self.origin(e.left), self.origin(e.right)])
         if isinstance(e, n.Concat):  # a new string
@@ -240,11 +254,11 @@ class ValueOrigins:
             inner = self.origin(e.node)
             return inner if inner in (NUM, DATA) else OTHER
         if isinstance(e, n.CondExpr):
-            return max(self.origin(e.expr1), NUM if e.expr2 is None else self.origin(e.expr2))
+            return join(self.origin(e.expr1), NUM if e.expr2 is None else self.origin(e.expr2))
         if isinstance(e, (n.List, n.Tuple)):
-            return max([NUM] + [self.origin(item) for item in e.items])
+            return join(*[self.origin(item) for item in e.items])
         if isinstance(e, n.Dict):
-            return max([NUM] + [max(self.origin(p.key), self.origin(p.value)) for p in e.items])
+            return join(*[join(self.origin(p.key), self.origin(p.value)) for p in e.items])
         if isinstance(e, (n.MarkSafe, n.MarkSafeIfAutoescape)):
             return self.origin(e.expr)
         return OTHER
@@ -255,11 +269,11 @@ class ValueOrigins:
         if isinstance(base, n.Name):
             if base.name == "loop" and "loop" not in self.value:
                 # loop.previtem / nextitem: an item of some loop's iterable
-                return NUM if e.attr in _LOOP_NUMBERS else max([OTHER] + self._loop_items())
+                return NUM if e.attr in _LOOP_NUMBERS else join(OTHER, *self._loop_items())
             if self._is_namespace_name(base.name):
-                return max(self.attr_value.get(e.attr, NUM), self.attr_value.get("*", NUM))
+                return join(self.attr_value.get(e.attr, NUM), self.attr_value.get("*", NUM))
         found = self.origin(base)
-        if found == DATA and is_safe_name(e.attr):
+        if found in (NUM, DATA) and is_safe_name(e.attr):
             return DATA
         return TAINT if found == TAINT else OTHER
 
@@ -276,7 +290,7 @@ class ValueOrigins:
         base_origin = DATA if base is None else self.origin(base)
         if TAINT in inputs or base_origin == TAINT:
             return TAINT
-        if base_origin == DATA and max([NUM] + inputs) <= DATA:
+        if base_origin in (NUM, DATA) and all(i in (NUM, SAFE, DATA) for i in inputs):
             return DATA
         return OTHER
 
@@ -317,9 +331,9 @@ def _const_origin(value) -> int:
     if value is None or isinstance(value, (bool, int, float)):
         return NUM
     if isinstance(value, (list, tuple)):
-        return max([NUM] + [_const_origin(item) for item in value])
+        return join(*[_const_origin(item) for item in value])
     if isinstance(value, dict):
-        return max([NUM] + [max(_const_origin(k), _const_origin(v)) for k, v in value.items()])
+        return join(*[join(_const_origin(k), _const_origin(v)) for k, v in value.items()])
     return OTHER
 
 
@@ -328,6 +342,6 @@ def _combined(parts) -> int:
     data; anything with a piece the template wrote (``'_' ~ x``, ``'_' * 2``) is OTHER."""
     if TAINT in parts:
         return TAINT
-    if parts and max(parts) == NUM:
+    if all(p == NUM for p in parts):
         return NUM
-    return DATA if parts and max(parts) <= DATA and SAFE not in parts else OTHER
+    return DATA if all(p in (NUM, DATA) for p in parts) else OTHER

@@ -31,7 +31,7 @@ import string
 from typing import List
 
 from ..report import DANGEROUS, SUSPICIOUS, Finding
-from .jinjaorigins import DATA, NUM, SAFE, TAINT, ValueOrigins, is_safe_name
+from .jinjaorigins import DATA, NUM, OTHER, SAFE, TAINT, ValueOrigins, is_safe_name
 
 KIND = "chat-template"
 MAX_RANGE = 100_000  # what jinja2.sandbox allows range() to make
@@ -166,6 +166,8 @@ class _Judge(ValueOrigins):
                 self._add(node, DANGEROUS, f"item {key.value}")
             return
         found = self.origin(key)
+        if found == OTHER and self._safe_constant_or_context(key):
+            found = DATA  # either is a fine key: only string operations on it make it OTHER
         if found in (NUM, SAFE):
             return
         if found == TAINT:
@@ -176,6 +178,14 @@ class _Judge(ValueOrigins):
                 self._add(node, DANGEROUS, "item key from the render context on a computed object")
             return
         self._add(node, DANGEROUS, "item key computed by the template")
+
+    def _safe_constant_or_context(self, e) -> bool:
+        """A name the template sets only to safe constant strings (else the context's)."""
+        n = self.n
+        binds = self.bindings.get(e.name) if isinstance(e, n.Name) else None
+        return bool(binds) and all(
+            how == "expr" and isinstance(b, n.Const) and self.origin(b) == SAFE for how, b in binds
+        )
 
     def _check_attribute_filter(self, node, name, args, call):
         """Filters that look attributes up by a name they are given."""
