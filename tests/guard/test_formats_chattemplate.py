@@ -226,7 +226,10 @@ def test_warn_policy_lets_the_template_compile_with_a_warning(guard):
         # a name set to a constant in one branch, the context's otherwise: a fine key, but
         # string operations on it build what the template wants
         ("{% if x %}{% set k = 'widgets' %}{% endif %}{{ nb.metadata[k]|tojson }}", False),
-        ("{% if x %}{% set f = '%c%cglobals%c%c' %}{% endif %}{{ g[f|format(95,95,95,95)] }}", True),
+        (
+            "{% if x %}{% set f = '%c%cglobals%c%c' %}{% endif %}{{ g[f|format(95,95,95,95)] }}",
+            True,
+        ),
         # a recursive macro over a JSON schema (tool-calling templates)
         (
             "{% macro t(spec) %}{% set m = {'string': 'str'} %}{{ m[spec.type] }}"
