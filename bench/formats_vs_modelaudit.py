@@ -11,7 +11,8 @@ benign files flagged (false alarms), wall and CPU time.
 
     PYTHONPATH=. .venv/bin/python bench/formats_vs_modelaudit.py [--modelaudit PATH] [--only DIR/]
 
-(``--only savedmodel/``: only the files under that folder, e.g. the SavedModels)
+(``--only savedmodel/``: only the files under that folder, e.g. the SavedModels; ``--only
+templates/`` builds only the chat templates)
 
 (default PATH /tmp/ma-venv/bin/modelaudit: ``python -m venv /tmp/ma-venv &&
 /tmp/ma-venv/bin/pip install modelaudit==0.2.54``).
@@ -95,6 +96,16 @@ LABELS = {
     "savedmodel/benign_keras/saved_model.pb": False,
     "savedmodel/benign_lookup/saved_model.pb": False,
 }
+sys.path.insert(0, TESTS)
+import chat_templates  # noqa: E402 - the chat-template tests' escapes and benign templates
+
+# each escape of tests/guard/chat_templates.py in a GGUF file (chat_template_runs.py proves it
+# runs, or leaks a secret, when rendered as llama-cpp-python < 0.2.72 did), and the benign
+# templates (written for the tests, and the three transformers ships)
+LABELS.update({f"templates/escape_{name}.gguf": True for name in chat_templates.ESCAPES})
+BENIGN_TEMPLATES = dict(chat_templates.WRITTEN, **chat_templates.shipped_templates())
+_BENIGN_NAMES = {name: name.split(":")[-1].split("/")[-1] for name in BENIGN_TEMPLATES}
+LABELS.update({f"templates/benign_{short}.gguf": False for short in _BENIGN_NAMES.values()})
 SAVEDMODELS = os.path.join(REPO, "tests", "scan", "savedmodels")
 # pyarrow stays out of the shared venv (it changes how pandas pickles): the arrow pickles are
 # built, and scanned by Warden, with it on the path (tests/guard/test_formats_arrow.py's folder)
@@ -120,6 +131,10 @@ def _builder(script, *args, path=""):
 
 
 def build(root, only=""):
+    if only == "templates/":
+        os.makedirs(os.path.join(root, "templates"))
+        _templates(os.path.join(root, "templates"))
+        return
     shutil.copytree(SAVEDMODELS, os.path.join(root, "savedmodel"))
     if only == "savedmodel/":
         return
@@ -139,19 +154,27 @@ def build(root, only=""):
     _builder("arrow_pickles.py", os.path.join(root, "arrow"), "plain", path=ARROW_LIBS)
 
 
-def _templates(folder):
+def _gguf(path, template):
     import gguf
     import numpy as np
 
+    writer = gguf.GGUFWriter(path, "llama")
+    writer.add_chat_template(template)
+    writer.add_token_list(["<s>", "</s>", "hi"])
+    writer.add_tensor("tok_embd", np.zeros((3, 2), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def _templates(folder):
+    for name in chat_templates.ESCAPES:
+        _gguf(os.path.join(folder, f"escape_{name}.gguf"), chat_templates.escape(name, "/m"))
+    for name, template in BENIGN_TEMPLATES.items():
+        _gguf(os.path.join(folder, f"benign_{_BENIGN_NAMES[name]}.gguf"), template)
     for name, template in (("evil", TEMPLATE_ESCAPE), ("benign", TEMPLATE_BENIGN)):
-        writer = gguf.GGUFWriter(os.path.join(folder, name + ".gguf"), "llama")
-        writer.add_chat_template(template)
-        writer.add_token_list(["<s>", "</s>", "hi"])
-        writer.add_tensor("tok_embd", np.zeros((3, 2), dtype=np.float32))
-        writer.write_header_to_file()
-        writer.write_kv_data_to_file()
-        writer.write_tensors_to_file()
-        writer.close()
+        _gguf(os.path.join(folder, name + ".gguf"), template)
         os.makedirs(os.path.join(folder, name))
         with open(os.path.join(folder, name, "tokenizer_config.json"), "w") as fh:
             json.dump({"chat_template": template}, fh)

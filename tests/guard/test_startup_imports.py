@@ -31,6 +31,7 @@ FAMILIES = (
     "hf_remote_code",
     "hf_scripts",
     "hydra_targets",
+    "jinja_templates",
     "keras_models",
     "onnx_models",
     "skops_files",

@@ -69,6 +69,7 @@ MODEL_SUFFIXES = (
 MODEL_CONFIG_NAMES = (
     "config.json",
     "tokenizer_config.json",
+    "chat_template.jinja",
     # TF SavedModel folders (codeformats/savedmodel.py)
     "saved_model.pb",
     "saved_model.pbtxt",

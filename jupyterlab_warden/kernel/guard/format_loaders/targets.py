@@ -31,6 +31,14 @@ FAMILIES = {
             "hydra-target",
         ),
     ),
+    "jinja_templates": (
+        (
+            "jinja2.environment",
+            "Environment.compile",
+            "jinja2 template compilation",
+            "jinja2-compile",
+        ),
+    ),
     "keras_models": (
         ("keras.src.saving.saving_lib", "load_model", "keras.saving.load_model", "keras"),
         (

@@ -76,6 +76,12 @@ def scan_format(path: Optional[str] = None, data=None, by_name: bool = False):
             return FormatScan("tokenizer-config", [], [], [error], False)
         findings, errors = chattemplate.scan_tokenizer_config(text)
         return FormatScan("tokenizer-config", findings, [], errors, False)
+    if by_name and path is not None and os.path.basename(path) in chattemplate.FILE_NAMES:
+        text, error = _read_text(path)
+        if error:
+            return FormatScan("chat-template", [], [], [error], False)
+        findings, errors = chattemplate.judge_template(text, os.path.basename(path))
+        return FormatScan("chat-template", findings, [], errors, False)
     if by_name and path is not None and os.path.basename(path) == "config.json":
         text, error = _read_text(path)
         if error:

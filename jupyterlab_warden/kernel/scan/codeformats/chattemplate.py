@@ -1,13 +1,12 @@
-"""Chat templates (``tokenizer_config.json`` ``chat_template``): Jinja2 source that model
-runtimes render. In a sandboxed environment a template is harmless; rendered by a plain
-``jinja2.Environment`` (llama-cpp-python before 0.2.72, CVE-2024-34359) it reaches Python
-objects through attributes such as ``__class__``/``__globals__``/``__subclasses__``.
+"""Chat templates (``tokenizer_config.json`` ``chat_template``, ``chat_template.jinja``): Jinja2
+source that model runtimes render. In a sandboxed environment a template is harmless; rendered
+by a plain ``jinja2.Environment`` (llama-cpp-python before 0.2.72, CVE-2024-34359) it reaches
+Python objects (``__class__``, ``gi_frame.f_builtins``, ``map(attribute=...)``...).
 
-The template is parsed with Jinja2 (lazily imported; never rendered) and its syntax tree is
-walked for what a sandbox forbids: attributes and item keys starting with ``_`` (or built
-from pieces at render time), the ``attr`` filter, and names no chat template needs
-(``self``, ``cycler``, ``joiner``, ``namespace`` internals, ``lipsum``, ``range`` is fine).
-Without Jinja2, any ``_`` attribute access in the text counts.
+The template is parsed with Jinja2 (lazily imported; never rendered) and its syntax tree judged
+by ``jinjatree`` (deny by default: what may be looked up, by which key; ``jinjaorigins`` says
+where each value comes from). Without Jinja2 the text
+is searched for the same constructs, more coarsely.
 """
 
 import json
@@ -17,9 +16,13 @@ from typing import List, Tuple
 from ..report import DANGEROUS, SUSPICIOUS, Finding
 
 MAX_TEMPLATE_CHARS = 1_000_000
-# globals Jinja2 gives every template that lead to Python objects
-_RISKY_NAMES = frozenset(("self", "cycler", "joiner", "lipsum", "config", "request", "url_for"))
-_TEXT_DUNDER = re.compile(r"\.\s*_\w*|\[\s*['\"]_|\|\s*attr\b|\b(?:self|lipsum|cycler|joiner)\b")
+# the template file current transformers saves beside a tokenizer (CHAT_TEMPLATE_FILE)
+FILE_NAMES = ("chat_template.jinja",)
+# without Jinja2: attributes leading into Python, quoted names with a `_` part, the attr filter
+_TEXT_DUNDER = re.compile(
+    r"\.\s*(?:_|(?:gi|cr|ag|f|tb|co|func|im)_|mro\b|format(?:_map)?\b)\w*"
+    r"|['\"](?:[^'\"]*[.,{])?_[^'\"]*['\"]|\|\s*attr\b"
+)
 
 
 def scan_tokenizer_config(text: str) -> Tuple[List[Finding], List[str]]:
@@ -48,32 +51,39 @@ def judge_template(source: str, where: str) -> Tuple[List[Finding], List[str]]:
     if len(source) > MAX_TEMPLATE_CHARS:
         return [Finding("chat-template", where, SUSPICIOUS, "template too large to judge")], []
     try:
-        from jinja2 import Environment, nodes
         from jinja2.exceptions import TemplateSyntaxError
     except ImportError:
         return _judge_text(source, where), []
+    from .jinjatree import judge_tree
+
     try:
-        tree = Environment().parse(source)  # noqa: S701 - parsed, never rendered
+        return judge_tree(_parser().parse(source), where), []  # parsed, never rendered
     except TemplateSyntaxError as exc:
         return [], [f"{where}: template syntax error: {exc.message}"]
-    out: List[Finding] = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Name)):
-        line = f"{where}:{node.lineno}"
-        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
-            out.append(Finding("chat-template", line, DANGEROUS, f"attribute {node.attr[:80]}"))
-        elif isinstance(node, nodes.Getitem):
-            key = node.arg
-            if isinstance(key, nodes.Const) and isinstance(key.value, str):
-                if key.value.startswith("_"):
-                    out.append(Finding("chat-template", line, DANGEROUS, f"item {key.value[:80]}"))
-            elif isinstance(key, (nodes.Concat, nodes.Add, nodes.Filter)):
-                # a key built at render time can spell any attribute name
-                out.append(Finding("chat-template", line, DANGEROUS, "computed item key"))
-        elif isinstance(node, nodes.Filter) and node.name == "attr":
-            out.append(Finding("chat-template", line, DANGEROUS, "attr filter"))
-        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name in _RISKY_NAMES:
-            out.append(Finding("chat-template", line, DANGEROUS, f"global {node.name}"))
-    return out, []
+    except RecursionError:  # nested deeper than Python's stack: cannot be judged
+        return [], [f"{where}: template nested too deeply to judge"]
+
+
+_PARSER = []
+
+
+def _parser():
+    """An environment that parses what chat-template runtimes accept: transformers renders with
+    the ``loopcontrols`` extension (``{% break %}``) and its ``{% generation %}`` block."""
+    if not _PARSER:
+        from jinja2 import Environment, nodes
+        from jinja2.ext import Extension
+
+        class GenerationBlock(Extension):
+            tags = frozenset(("generation",))
+
+            def parse(self, parser):
+                lineno = next(parser.stream).lineno
+                body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+                return nodes.Scope(body, lineno=lineno)
+
+        _PARSER.append(Environment(extensions=["jinja2.ext.loopcontrols", GenerationBlock]))  # noqa: S701
+    return _PARSER[0]
 
 
 def _judge_text(source: str, where: str) -> List[Finding]:
