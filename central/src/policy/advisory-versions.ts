@@ -10,7 +10,12 @@
 // src/deps/versions.ts read it (central cannot import either; the three are held together by
 // the kernel/static tests and central/test/advisory-versions.test.ts).
 
-import type { PolicyProblem } from './validity.js';
+/** One unreadable version, in the shape of validity.ts's PolicyProblem (which calls this). */
+export interface AdvisoryVersionProblem {
+  code: 'advisory_version';
+  path: string;
+  message: string;
+}
 
 const PEP440 = new RegExp(
   [
@@ -31,12 +36,12 @@ const RANGE_TYPES = new Set(['ECOSYSTEM', 'SEMVER']); // the kernel places versi
 
 /** A problem for each advisory version the kernels could not read; [] when all are readable.
  * Call it on a document the policy schema accepted (the shape is then known). */
-export function advisoryVersionProblems(doc: unknown): PolicyProblem[] {
+export function advisoryVersionProblems(doc: unknown): AdvisoryVersionProblem[] {
   const records = (doc as { dependencies?: { advisories?: unknown } })?.dependencies?.advisories;
   if (!Array.isArray(records)) {
     return [];
   }
-  const out: PolicyProblem[] = [];
+  const out: AdvisoryVersionProblem[] = [];
   records.forEach((record, i) => {
     const id = String(record?.id ?? '');
     const affected: unknown[] = Array.isArray(record?.affected) ? record.affected : [];
