@@ -60,18 +60,20 @@ const GROUPS: Record<string, Set<string>> = {
 };
 
 /** Commands known to install nothing (`poetry run CMD`: CMD is decided, commands.ts). */
+// Not read-only, because they install (red team red5): `pdm run X.py`, `pdm show`, `hatch env
+// show|find|prune|remove`, `hatch version`, `hatch clean`, `poetry export`, `pdm export`.
 const READ_ONLY: Record<string, Set<string>> = {
   pipx: set(`help, list, uninstall, uninstall-all, uninject, pin, unpin, ensurepath,
     environment, completions, expose, unexpose, health, interpreter list, interpreter prune`),
-  poetry: set(`help, about, list, show, check, search, config, version, export, run, shell,
+  poetry: set(`help, about, list, show, check, search, config, version, run, shell,
     new, init, env info, env list, env remove, env activate, cache list, cache clear,
     source show, source add, source remove, debug info, debug tags, python list, self show`),
-  pdm: set(`help, list, show, info, search, outdated, config, cache, completion, export, run,
-    import, venv list, venv remove, venv activate, venv purge, python list, python find,
+  pdm: set(`help, list, info, search, outdated, config, cache, completion, import,
+    venv list, venv remove, venv activate, venv purge, python list, python find,
     python remove, py list, py find, py remove, self list`),
   pipenv: set('graph, open, requirements, run, scripts, shell, verify, clean'),
-  hatch: set(`help, clean, config, status, version, new, env find, env show, env prune,
-    env remove, python find, python show, python remove, self report`)
+  hatch: set(`help, config, status, new, python find, python show, python remove,
+    self report`)
 }; // prettier-ignore
 
 /** Commands that install: [all, those whose positional words are packages]. */

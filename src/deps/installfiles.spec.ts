@@ -102,7 +102,9 @@ describe('F12/F7: uv projects and front ends in a cell', () => {
     expect(read('conda run -n other pipx install torcj')[0].names).toEqual([
       'torcj'
     ]);
-    expect(read('pdm run pip install aiohtt')[0].names).toEqual(['aiohtt']);
+    expect(read('poetry run pip install aiohtt')[0].names).toEqual(['aiohtt']);
+    // pdm run installs a script's PEP 723 dependencies itself: not read, refused (red5 F1)
+    expect(read('pdm run train.py')[0].problems).not.toEqual([]);
     expect(read('pipenv run python train.py')).toEqual([]);
   });
 });

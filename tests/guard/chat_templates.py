@@ -89,6 +89,15 @@ ESCAPES = {
     "join_attribute_leak": (
         "{{ [cycler]|join(attribute='__init__.__globals__.os.environ." + SECRET_ENV + "') }}"
     ),
+    # a recursive loop's `loop(...)` rebinds the loop variable past the written list
+    # (red team red5 J1)
+    "recursive_loop_keys": (
+        "{% set ns = namespace(o=namespace) %}"
+        "{% for k in ['role'] recursive %}"
+        "{% if loop.depth > 1 %}{% set ns.o = ns.o[k] %}{% endif %}"
+        "{% if loop.depth == 1 %}{{ loop(['__init__', '__globals__', 'os']) }}{% endif %}"
+        "{% endfor %}{{ ns.o.system('touch {M}') }}"
+    ),
 }
 LEAKS = frozenset(("format_fields_leak", "join_attribute_leak"))
 

@@ -65,18 +65,21 @@ _READ_ONLY = {
     "pipx": {"help", "list", "uninstall", "uninstall-all", "uninject", "pin", "unpin",
              "ensurepath", "environment", "completions", "expose", "unexpose", "health",
              "interpreter list", "interpreter prune"},
+    # not read-only, because they install (red team red5): `pdm run X.py` (the script's PEP 723
+    # dependencies), `pdm show` (builds the project's metadata: its build requirements),
+    # `hatch env show|find|prune|remove`, `hatch version` and `hatch clean` (the environment
+    # plugin's requires), `poetry export` and `pdm export` (lock when there is no lock file)
     "poetry": {"help", "about", "list", "show", "check", "search", "config", "version",
-               "export", "run", "shell", "new", "init", "env info", "env list", "env remove",
+               "run", "shell", "new", "init", "env info", "env list", "env remove",
                "env activate", "cache list", "cache clear", "source show", "source add",
                "source remove", "debug info", "debug tags", "python list", "self show"},
-    "pdm": {"help", "list", "show", "info", "search", "outdated", "config", "cache",
-            "completion", "export", "run", "import", "venv list", "venv remove",
-            "venv activate", "venv purge", "python list", "python find", "python remove",
-            "py list", "py find", "py remove", "self list"},
+    "pdm": {"help", "list", "info", "search", "outdated", "config", "cache", "completion",
+            "import", "venv list", "venv remove", "venv activate", "venv purge",
+            "python list", "python find", "python remove", "py list", "py find", "py remove",
+            "self list"},
     "pipenv": {"graph", "open", "requirements", "run", "scripts", "shell", "verify", "clean"},
-    "hatch": {"help", "clean", "config", "status", "version", "new", "env find", "env show",
-              "env prune", "env remove", "python find", "python show", "python remove",
-              "self report"},
+    "hatch": {"help", "config", "status", "new", "python find", "python show",
+              "python remove", "self report"},
 }  # fmt: skip
 # Commands that install (read below); the second set: their positional words are packages.
 _INSTALLING = {

@@ -93,6 +93,10 @@ class ValueOrigins:
                 self._bind_target(node.target, "expr", node.node)
             elif isinstance(node, n.For):
                 self._bind_target(node.target, "iter", node.iter)
+                if node.recursive:
+                    # `loop(items)` inside a recursive loop rebinds the target to whatever is
+                    # passed: not only the written list (red team red5 J1)
+                    self._bind_target(node.target, "other", None)
             elif isinstance(node, n.With):
                 for target, value in zip(node.targets, node.values):
                     self._bind_target(target, "expr", value)
