@@ -159,7 +159,9 @@ describe('dashboard in Chromium', () => {
     await page.selectOption('#overview-form select[name=range]', '7');
     await page.selectOption('#overview-form select[name=bucket]', 'hour');
     await page.click('#overview-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#stat-events')?.textContent === '6');
+    // The sign-in load may still be running: wait until the newest answer is drawn.
+    await page.waitForSelector('#tab-overview:not([aria-busy])');
+    assert.equal(await page.textContent('#stat-events'), '6');
     const charts = await page.evaluate(() => {
       const Chart = (window as any).Chart;
       const read = (id: string) => {
@@ -198,6 +200,35 @@ describe('dashboard in Chromium', () => {
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(dark, light);
     await shot('overview');
+  });
+
+  it('an older answer arriving last does not overwrite the newer one', async () => {
+    // Hold the day-bucket answer, ask for hours meanwhile, then let the day answer through.
+    let release!: () => void;
+    const held = new Promise<void>(r => (release = r));
+    let seenDay!: () => void;
+    const daySent = new Promise<void>(r => (seenDay = r));
+    await page.route(/\/events\/stats\?.*bucket=day/, async route => {
+      seenDay();
+      await held;
+      await route.continue();
+    });
+    await page.selectOption('#overview-form select[name=bucket]', 'day');
+    await page.click('#overview-form button[type=submit]');
+    await daySent;
+    await page.selectOption('#overview-form select[name=bucket]', 'hour');
+    const hourAnswer = page.waitForResponse(/\/events\/stats\?.*bucket=hour/);
+    await page.click('#overview-form button[type=submit]');
+    await hourAnswer;
+    const dayAnswer = page.waitForResponse(/\/events\/stats\?.*bucket=day/);
+    release();
+    await dayAnswer;
+    await page.waitForSelector('#tab-overview:not([aria-busy])');
+    await page.unroute(/\/events\/stats\?.*bucket=day/);
+    const labels = await page.evaluate(
+      () => (window as any).Chart.getChart('chart-severity').data.labels.length
+    );
+    assert.ok(labels >= 47, `${labels} buckets: the older day-bucket answer was drawn`);
   });
 
   it('lists events with users and rolled-up posture findings; text stays text', async () => {

@@ -7,6 +7,9 @@ const charts = new Map();
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 const MAX_BUCKETS = 400;
 let last;
+// Only the newest request may draw: the sign-in load and a submit right after it can answer out
+// of order, and the older answer must not overwrite the newer one.
+let newest = 0;
 
 /** Every bucket from the first to the last one with events, so quiet times show as gaps. */
 export function timeAxis(series, bucket) {
@@ -135,6 +138,19 @@ function render() {
 }
 
 export async function loadOverview() {
+  const mine = ++newest;
+  const panel = $('#tab-overview');
+  panel.setAttribute('aria-busy', 'true');
+  try {
+    await fetchAndShow(mine);
+  } finally {
+    if (mine === newest) {
+      panel.removeAttribute('aria-busy');
+    }
+  }
+}
+
+async function fetchAndShow(mine) {
   const f = new FormData($('#overview-form'));
   const bucket = f.get('bucket');
   const q = new URLSearchParams({ bucket });
@@ -145,6 +161,9 @@ export async function loadOverview() {
     api('GET', `/api/v1/admin/events/stats?${q}`),
     api('GET', '/api/v1/admin/labs')
   ]);
+  if (mine !== newest) {
+    return;
+  }
   last = { stats, bucket };
   const total = Object.values(stats.totals.by_severity).reduce((a, b) => a + b, 0);
   $('#stat-events').textContent = total;
