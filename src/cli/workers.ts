@@ -20,6 +20,7 @@ import {
   scanFiles,
   type ScanIO
 } from './scan';
+import { SHORT_RUN_FILES, tuneV8ForShortRun } from './v8-flags';
 
 /**
  * Below this many files per thread a worker costs more than it saves: its start-up and its
@@ -100,6 +101,10 @@ export async function runScanOnAllCores(
     exclude: args.exclude
   });
   const threads = threadCount(files.length, args.jobs);
+  if (files.length / threads < SHORT_RUN_FILES) {
+    // Before any scanning and before the workers start: nothing is optimised yet.
+    tuneV8ForShortRun();
+  }
   let report: ScanReport;
   if (threads === 1) {
     report = scanFiles(files, options, args.minSeverity, policy);
