@@ -24,7 +24,7 @@ regex does not see still imports from there):
 import os
 
 from .. import filesource
-from .judging import live, report_of
+from .judging import apply_rule_in, live, report_of
 
 RULE_REMOTE_CODE = "hf-remote-code"
 MAX_FILES = 64
@@ -86,8 +86,7 @@ def _judge(state, ctx, label, module_path, files, error):
         if dangerous:
             why += "; " + dangerous[0][:200]
     what = f"running the model's own Python module {name} (trust_remote_code=True)"
-    if state.apply_rule(RULE_REMOTE_CODE, evidence, what, why) == "confirmed":
-        ctx.trusted_name = "confirmed by the user"
+    apply_rule_in(state, ctx, RULE_REMOTE_CODE, evidence, what, why)
 
 
 def listed_hashes(state) -> dict:

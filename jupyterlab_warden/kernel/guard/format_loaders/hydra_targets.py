@@ -11,7 +11,7 @@ families of ``scan/codeformats/hydratargets.py``, names the admin listed in the 
 Anything else is refused before it is called.
 """
 
-from .judging import inner_context, live
+from .judging import apply_rule_in, inner_context, live
 
 RULE_HYDRA = "hydra-target-outside-allowlist"
 _ADMIN_OR_CURATED = ("policy-allow", "policy-package-class", "curated")
@@ -50,14 +50,14 @@ def _judge(state, ctx, name: str, full_key) -> None:
     evidence = {"call": ctx.call, "target": name[:300], "reason": why}
     if isinstance(full_key, str) and full_key:
         evidence["config_key"] = full_key[:200]
-    outcome = state.apply_rule(
+    apply_rule_in(
+        state,
+        ctx,
         RULE_HYDRA,
         evidence,
         f"instantiating the Hydra target {name[:200]}",
         f"it is {why}",
     )
-    if outcome == "confirmed":
-        ctx.trusted_name = "confirmed by the user"
 
 
 def _admin_allows(state, name: str) -> bool:

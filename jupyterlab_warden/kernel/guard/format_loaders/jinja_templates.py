@@ -15,7 +15,7 @@ bytecode cache hands back (compiled earlier, not re-judged) and precompiled temp
 (``ModuleLoader``: Python files).
 """
 
-from .judging import inner_context, live
+from .judging import apply_rule_in, inner_context, live
 
 RULE_TEMPLATE = "chat-template-code"
 # the methods a sandbox's safety rests on; the generated code calls them for every lookup/call
@@ -92,14 +92,14 @@ def _judge(state, ctx, env, tree, name) -> None:
         "template": where,
         "findings": details[:10],
     }
-    outcome = state.apply_rule(
+    apply_rule_in(
+        state,
+        ctx,
         RULE_TEMPLATE,
         evidence,
         f"compiling the Jinja2 template {where} in an unsandboxed {type(env).__name__}",
         "it reaches Python objects a Jinja2 sandbox refuses: " + "; ".join(details[:3]),
     )
-    if outcome == "confirmed":
-        ctx.trusted_name = "confirmed by the user"
 
 
 MAKERS = {"jinja2-compile": _compile_wrapper}

@@ -29,10 +29,15 @@ def judge(state, call: str, target, report, rule: str, what: str):
         evidence["reason"] = "unreadable"
         why = "the pre-load scan could not read it: " + "; ".join(report.errors[:2])[:300]
     evidence.update(state.file_evidence(ctx, with_hash=True))
-    outcome = state.apply_rule(rule, evidence, what, why)
-    if outcome == "confirmed":
-        ctx.trusted_name = "confirmed by the user"
+    apply_rule_in(state, ctx, rule, evidence, what, why)
     return ctx
+
+
+def apply_rule_in(state, ctx, rule: str, evidence: dict, what: str, why: str) -> None:
+    """Apply ``rule`` (warn, confirm or block: a block raises) to the load in ``ctx``; a finding
+    the user confirmed makes the rest of that load trusted, so nested checks do not ask again."""
+    if state.apply_rule(rule, evidence, what, why) == "confirmed":
+        ctx.trusted_name = "confirmed by the user"
 
 
 def scan_target(target):

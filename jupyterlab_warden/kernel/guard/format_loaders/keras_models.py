@@ -13,7 +13,7 @@ Keras turns it into a function, whichever way the load was reached.
 """
 
 from ..sha import sha256
-from .judging import inner_context, judge, live, scan_target
+from .judging import apply_rule_in, inner_context, judge, live, scan_target
 
 RULE_KERAS = "keras-model-code"
 
@@ -53,14 +53,14 @@ def _code_wrapper(original, label, state):
                 # the code's hash (never the code): the same Lambda confirms the same finding
                 "code_sha256": sha256(raw).hexdigest(),
             }
-            outcome = state.apply_rule(
+            apply_rule_in(
+                state,
+                ctx,
                 RULE_KERAS,
                 evidence,
                 "building a Keras Lambda layer from marshalled Python code",
                 "the model config carries Python bytecode that runs in the kernel",
             )
-            if outcome == "confirmed":
-                ctx.trusted_name = "confirmed by the user"
         with ctx:
             return original(code, *args, **kwargs)
 

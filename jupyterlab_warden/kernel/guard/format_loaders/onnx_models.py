@@ -17,7 +17,7 @@ import os
 import sys
 
 from .. import filesource
-from .judging import inner_context, judge, live, report_of
+from .judging import apply_rule_in, inner_context, judge, live, report_of
 
 RULE_EXTERNAL = "onnx-external-data"
 RULE_CUSTOM_OP = "onnx-custom-op"
@@ -80,11 +80,9 @@ def _check(state, label, target, what):
     if custom:
         evidence = {"call": ctx.call, "findings": sorted(set(custom))[:10]}
         evidence.update(state.file_evidence(ctx, with_hash=True))
-        outcome = state.apply_rule(
-            RULE_CUSTOM_OP, evidence, what, "its operators need a custom-op library"
+        apply_rule_in(
+            state, ctx, RULE_CUSTOM_OP, evidence, what, "its operators need a custom-op library"
         )
-        if outcome == "confirmed":
-            ctx.trusted_name = "confirmed by the user"
     return ctx
 
 

@@ -10,7 +10,7 @@
   with state set); a type the judge refuses is refused however the caller listed it.
 """
 
-from .judging import inner_context, judge, live, scan_target
+from .judging import apply_rule_in, inner_context, judge, live, scan_target
 
 RULE_SKOPS = "skops-untrusted-type"
 
@@ -56,14 +56,14 @@ def _audit_wrapper(original, label, state):
                     "findings": refused[:10],
                     "trusted_by_caller": bool(trusted),
                 }
-                outcome = state.apply_rule(
+                apply_rule_in(
+                    state,
+                    ctx,
                     RULE_SKOPS,
                     evidence,
                     "building a skops file's objects",
                     "it names types that run code: " + "; ".join(refused[:3]),
                 )
-                if outcome == "confirmed":
-                    ctx.trusted_name = "confirmed by the user"
         with ctx:
             return original(tree, trusted, *args, **kwargs)
 

@@ -15,7 +15,7 @@
 
 import io
 
-from .judging import inner_context, judge, live, report_of
+from .judging import apply_rule_in, inner_context, judge, live, report_of
 
 RULE_YAML = "yaml-python-tag"
 
@@ -71,14 +71,14 @@ def _document_wrapper(original, label, state):
             if found:
                 loader_name = type(loader).__name__
                 evidence = {"call": "yaml", "loader": loader_name, "findings": found[:10]}
-                outcome = state.apply_rule(
+                apply_rule_in(
+                    state,
+                    ctx,
                     RULE_YAML,
                     evidence,
                     f"constructing a YAML document with {loader_name}",
                     "it builds Python objects: " + "; ".join(found[:3]),
                 )
-                if outcome == "confirmed":
-                    ctx.trusted_name = "confirmed by the user"
         with ctx:
             return original(loader, node)
 
