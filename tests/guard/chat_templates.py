@@ -13,6 +13,7 @@ lookup on a context function reaches its module's globals).
 
 import ast
 import os
+from pathlib import Path
 
 SECRET_ENV = "WARDEN_TEST_TEMPLATE_SECRET"
 SECRET = "s3cr3t-4e1f"
@@ -101,6 +102,11 @@ ESCAPES = {
 }
 LEAKS = frozenset(("format_fields_leak", "join_attribute_leak"))
 
+
+# NousResearch's Hermes-2-Pro / Hermes-3 tool-use chat template, as published with the models
+HERMES_TOOL_USE = (Path(__file__).parent / "templates" / "hermes_tool_use.jinja").read_text(
+    encoding="utf-8"
+)
 
 # Benign templates written for these tests in the common chat formats (the shapes of ChatML,
 # Llama 2/3, Mistral, Gemma, Phi-3, Qwen with tools, DeepSeek-R1 with a namespace)
@@ -200,6 +206,10 @@ WRITTEN = {
         "{%- endfor %}{%- for message in messages %}{{- role_tags[message['role']] ~ ': ' ~ "
         "message['content'] ~ '\\n' }}{%- endfor %}"
     ),
+    # the tool-use template of NousResearch's Hermes-2-Pro / Hermes-3 models: a recursive macro
+    # that maps JSON-schema types to Python ones, called with a dict literal built from the
+    # schema's own data (red team red5 J2: was refused as a key computed by the template)
+    "hermes_tool_use": HERMES_TOOL_USE,
 }
 
 # real templates shipped inside the installed transformers (read from its source, not imported)

@@ -178,6 +178,43 @@ def test_in_process_refusal_emits_an_event_without_the_template(guard, marker):
         sandbox.from_string(source).render(messages=[])
 
 
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather now",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string", "description": "City"},
+                    "unit": {"type": ["string", "integer"], "description": "Unit"},
+                },
+            },
+        },
+    }
+]
+
+
+def test_a_tool_use_template_with_a_schema_macro_renders_under_the_guard(guard):
+    """Hermes' json_to_python_type macro is called with ``{"type": t}`` (red5 J2): data, not
+    a key the template builds; it compiles and renders its tools as without Warden."""
+    import jinja2
+
+    context = {"tools": TOOLS, "messages": [{"role": "user", "content": "hi"}], "bos_token": "<s>"}
+    before = len(guard.events)
+    text = jinja2.Environment().from_string(ct.HERMES_TOOL_USE).render(**context)  # noqa: S701
+    assert "get_weather(city: str, unit: Union[str,int]) - Weather now" in text
+    assert [e for e in guard.events[before:] if e.get("rule_id") == "chat-template-code"] == []
+    # the same macro handed a key the template spells itself is still refused
+    built = ct.HERMES_TOOL_USE.replace(
+        'json_to_python_type({"type": t})', "json_to_python_type({'type': '_' ~ '_class__'})"
+    )
+    assert built != ct.HERMES_TOOL_USE
+    with pytest.raises(WardenBlockedLoad, match="item key computed by the template"):
+        jinja2.Environment().from_string(built)  # noqa: S701
+
+
 def test_warn_policy_lets_the_template_compile_with_a_warning(guard):
     import jinja2
 
@@ -228,6 +265,17 @@ def test_warn_policy_lets_the_template_compile_with_a_warning(guard):
         ("{% if x %}{% set k = 'widgets' %}{% endif %}{{ nb.metadata[k]|tojson }}", False),
         (
             "{% if x %}{% set f = '%c%cglobals%c%c' %}{% endif %}{{ g[f|format(95,95,95,95)] }}",
+            True,
+        ),
+        # a macro handed a dict literal: what its lookups return (red5 J2), keys fixed here
+        ("{% macro f(o) %}{{ g[o.k] }}{% endmacro %}{{ f({'k': bos_token}) }}", False),
+        ("{% macro f(o) %}{{ g[o.k] }}{% endmacro %}{{ f({'k': '_' ~ '_class__'}) }}", True),
+        ("{% macro f(o) %}{{ g[o.k].get('os') }}{% endmacro %}{{ f({'k': bos_token}) }}", True),
+        ("{% macro f(o) %}{{ o.k }}{% endmacro %}{{ f({'k': g[bos_token]}) }}", True),
+        ("{% macro f(o) %}{{ g[o.k] }}{% endmacro %}{{ f({bos_token: 'k'}) }}", True),
+        (
+            "{% for a in {'mr': 1, 'o': 2} %}{% for b in {'o': 2} %}{{ g[a ~ b] }}{% endfor %}"
+            "{% endfor %}",
             True,
         ),
         # a recursive macro over a JSON schema (tool-calling templates)

@@ -214,6 +214,8 @@ class ValueOrigins:
             return NUM
         if isinstance(iterable, (n.List, n.Tuple)):
             return join(*[self.origin(item) for item in iterable.items])
+        if isinstance(iterable, n.Dict):  # a dict iterates into its keys
+            return join(*[self.origin(pair.key) for pair in iterable.items])
         found = self.origin(iterable)
         return OTHER if found == SAFE else found  # a constant string iterates into characters
 
@@ -262,10 +264,23 @@ class ValueOrigins:
         if isinstance(e, (n.List, n.Tuple)):
             return join(*[self.origin(item) for item in e.items])
         if isinstance(e, n.Dict):
-            return join(*[join(self.origin(p.key), self.origin(p.value)) for p in e.items])
+            return self._dict_origin(e)
         if isinstance(e, (n.MarkSafe, n.MarkSafeIfAutoescape)):
             return self.origin(e.expr)
         return OTHER
+
+    def _dict_origin(self, e):
+        """A dict literal: what its lookups return, when its keys are constants the template
+        wrote (``{"type": t}`` handed to a schema macro is as much data as ``t``; the keys, safe
+        names, are what iterating it gives: element_origin). A key computed or not a safe name
+        makes the whole dict count with its keys."""
+        keys = [self.origin(pair.key) for pair in e.items]
+        values = [self.origin(pair.value) for pair in e.items]
+        if all(isinstance(pair.key, self.n.Const) for pair in e.items) and all(
+            k in (NUM, SAFE) for k in keys
+        ):
+            return join(*values)
+        return join(*[join(k, v) for k, v in zip(keys, values)])
 
     def _getattr_origin(self, e):
         n = self.n
