@@ -28,12 +28,14 @@ def add_implicit_sources(
     if request.tool == "pip":
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd)
-    elif request.tool == "uv":
+    if request.tool == "uv" or (request.tool == "pip" and request.also_uv):
         from . import uv_config
 
+        no_index = request.no_index  # uv's UV_NO_INDEX does not stop pip using its index
         _uv_env(request, env)
         uv_config.add_sources(request, env, cwd)
-    else:
+        request.no_index = no_index if request.tool == "pip" else request.no_index
+    if request.tool not in ("pip", "uv"):
         _conda(request, env, program)
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):

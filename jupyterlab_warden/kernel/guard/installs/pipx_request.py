@@ -1,0 +1,286 @@
+"""What a pipx command installs, read as pipx reads it (red team red5 F4 F5 F6 F8).
+
+The command line is read by ``pipx_cli`` (pipx's own option table). Deny by default: the
+commands known to install nothing pass; ``install``, ``run``, ``inject``, ``upgrade`` and
+``runpip`` are read (packages, ``--spec``, ``--preinstall``, ``--with``, ``inject -r FILE``, a
+PEP 723 script's dependencies, ``--index-url``, ``--pip-args``, runpip's pip arguments, and for
+``upgrade`` the pip arguments pipx recorded in the venv's ``pipx_metadata.json``); every other
+command, and any option whose meaning Warden does not know, is refused as unreadable.
+
+pipx installs with pip or, on its uv backend, with uv (``--backend uv``,
+``PIPX_DEFAULT_BACKEND``, the venv's recorded backend, or by itself when uv is installed), and
+each reads its own environment and config. Unless ``--backend pip`` creates the venv
+(``install``, ``run``), the install is decided under uv's configuration as well as pip's.
+"""
+
+import json
+import os
+from typing import Dict, List
+
+from . import pipx_cli, requirements
+from .request import InstallRequest, Source, redact_url
+
+INSTEAD = "install with %pip or uv (commands Warden reads), or ask your admin"
+# Commands known to install nothing ("" is pipx with no command: help or an error).
+READ_ONLY = frozenset(
+    ("", "help", "list", "uninstall", "uninstall-all", "uninject", "pin", "unpin", "ensurepath",
+     "environment", "completions", "expose", "unexpose", "health", "exec", "reset",
+     "interpreter", "interpreter list", "interpreter prune", "cache", "cache dir",
+     "cache purge", "manifest")
+)  # fmt: skip
+INSTALLING = frozenset(("install", "run", "inject", "upgrade", "runpip"))
+# Commands that install again from pipx's own records or manifests, which Warden does not read.
+FROM_RECORDS = frozenset(
+    ("install-all", "reinstall", "reinstall-all", "upgrade-all", "repair", "manifest lock",
+     "manifest sync")
+)  # fmt: skip
+# Options that change nothing about what is installed or from where (by their argparse dest).
+HARMLESS = frozenset(
+    ("help", "version", "quiet", "verbose", "skip_maintenance", "is_global", "include_deps",
+     "include_resources_from", "force", "upgrade", "upgrade_strategy", "suffix", "app",
+     "system_site_packages", "editable", "cooldown", "output", "include_apps", "with_suffix",
+     "leave_deps", "injected_only", "skip", "include_injected", "install", "no_cache",
+     "refresh", "no_path_check", "python_args", "path", "pypackages", "yes", "dry_run",
+     "prune", "value", "outdated", "short", "pinned", "prepend", "all_shells")
+)  # fmt: skip
+# Options Warden reads below.
+READ = frozenset(
+    ("index_url", "pip_args", "spec", "preinstall", "with_", "requirements", "backend", "lock")
+)
+# Options that point pipx at another interpreter (one it may download): refused.
+REDIRECT = {"python": "another interpreter", "fetch_python": "a Python it downloads"}
+REDIRECT_ENV = ("PIPX_DEFAULT_PYTHON", "PIPX_FETCH_MISSING_PYTHON", "PIPX_FETCH_PYTHON",
+                "PIPX_SHARED_LIBS")  # fmt: skip
+BACKENDS = ("pip", "uv")
+
+
+def request(args: List[str], cwd: str, env: Dict[str, str]):
+    """The install ``pipx args`` asks for, or None when the command installs nothing."""
+    line = pipx_cli.parse(args)
+    if isinstance(line, str):
+        return _refused("pipx", f"{line}; {INSTEAD}")
+    key = line.command
+    problems = _option_problems(line)
+    if key in READ_ONLY:
+        return _refused(f"pipx {key}".strip(), "; ".join(problems)) if problems else None
+    if key in FROM_RECORDS:
+        return _refused(
+            f"pipx {key}",
+            f"`pipx {key}` installs again from pipx's own records or manifests, which Warden "
+            f"does not read; {INSTEAD}",
+        )
+    if key not in INSTALLING:
+        return _refused(
+            f"pipx {key}",
+            f"`pipx {key}` is not a pipx command Warden knows to install nothing, and Warden "
+            f"does not read what it may resolve, build or install; {INSTEAD}",
+        )
+    req = InstallRequest("pip", f"pipx {key}")
+    if key == "runpip":
+        from .arguments import pip_request
+
+        inner = pip_request(line.remainder or [], cwd, env, prefix="pipx runpip")
+        if inner is None and not problems and not _env_problems(env):
+            return None
+        req = inner or req
+    req.problems = problems + _env_problems(env) + req.problems
+    req.also_uv = _backend(req, line, key, env)
+    if key == "runpip":
+        return req
+    if key == "run":
+        plain = _run(req, line, cwd)
+    else:
+        names = line.positionals[1:] if key == "inject" else line.positionals
+        for word in names:
+            _package(req, word, key, cwd)
+    for dest, option, value in line.options:
+        if dest == "index_url":
+            req.sources.append(Source(value, "index", "command line"))
+        elif dest == "pip_args":
+            _pip_args(req, value, cwd, env)
+        elif dest in ("preinstall", "with_"):
+            req.requirements.append(requirements.parse_requirement(value, "command line"))
+        elif dest == "requirements":
+            requirements.read_file(req, value, cwd, env)
+        elif dest == "lock":
+            req.problems.append(
+                f"pipx {option} installs from {os.path.basename(value)}, a lock file Warden "
+                f"does not read; {INSTEAD}"
+            )
+    if key == "upgrade":
+        _records(req, line, cwd, env)
+    if key == "run" and plain and not (req.requirements or req.problems or req.sources):
+        return None  # a plain script, run without installing anything
+    if not req.requirements and not req.problems:
+        req.problems.append(f"no package found in `pipx {key}`")
+    return req
+
+
+def _refused(command: str, problem: str) -> InstallRequest:
+    req = InstallRequest("pip", command)
+    req.problems.append(problem)
+    return req
+
+
+def _option_problems(line) -> List[str]:
+    problems, seen = [], set()
+    for dest, option, _value in line.options:
+        if option in seen:
+            continue
+        seen.add(option)
+        if dest in REDIRECT:
+            problems.append(
+                f"pipx {option} points pipx at {REDIRECT[dest]}, which Warden does not follow; "
+                f"drop it, or {INSTEAD}"
+            )
+        elif dest not in HARMLESS and dest not in READ:
+            problems.append(f"pipx option {option} is not one Warden reads; {INSTEAD}")
+    return problems
+
+
+def _env_problems(env: Dict[str, str]) -> List[str]:
+    return [
+        f"environment variable {var} points pipx at another interpreter or shared libraries, "
+        "which Warden does not read; unset it"
+        for var in REDIRECT_ENV
+        if env.get(var, "").strip()
+    ]
+
+
+def _backend(req: InstallRequest, line, key: str, env: Dict[str, str]) -> bool:
+    """Whether pipx may install with uv (then uv's configuration is read as well)."""
+    given = line.values("backend")
+    default = env.get("PIPX_DEFAULT_BACKEND", "").strip()
+    for value, origin in [(v, "--backend") for v in given] + [
+        (default, "PIPX_DEFAULT_BACKEND")
+    ] * bool(default):
+        if value not in BACKENDS:
+            req.problems.append(
+                f"pipx {origin} {value!r} is not a backend Warden knows (pip, uv); {INSTEAD}"
+            )
+    # --backend pip decides a venv pipx creates; an existing venv keeps its recorded backend
+    return not (given and given[-1] == "pip" and key in ("install", "run"))
+
+
+def _run(req: InstallRequest, line, cwd: str) -> bool:
+    """``pipx run [--spec S] [--with P] APP ARGS...``: the app (or the spec) and, for a
+    script, its PEP 723 dependencies. True when the app is a plain script."""
+    specs = line.values("spec")
+    app = (line.remainder or [None])[0]
+    for spec in specs:
+        req.requirements.append(requirements.parse_requirement(spec, "command line"))
+    if app is not None and (not specs or _is_script(app, cwd)):
+        return _package(req, app, "run", cwd)
+    return False
+
+
+def _is_script(word: str, cwd: str) -> bool:
+    return os.path.isfile(os.path.join(cwd, os.path.expanduser(word))) or (
+        "://" in word and _url_path(word).lower().endswith(".py")
+    )
+
+
+def _url_path(word: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(word).path
+    except ValueError:
+        return word
+
+
+def _package(req: InstallRequest, word: str, key: str, cwd: str) -> bool:
+    """A package spec, or a script (a local file or a ``.py`` URL) pipx runs or installs with
+    its PEP 723 dependencies. True for a plain script ``pipx run`` runs as it is."""
+    from . import toml_files
+
+    vcs = word.split("+", 1)[0] in ("git", "hg", "svn", "bzr") and "+" in word.split("://")[0]
+    if "://" in word and not vcs and _url_path(word).lower().endswith(".py"):
+        req.problems.append(
+            f"pipx {key} {redact_url(word)}: pipx downloads this script and installs its "
+            f"PEP 723 dependencies, which Warden cannot read before it runs; {INSTEAD}"
+        )
+        return False
+    if os.path.isfile(os.path.join(cwd, os.path.expanduser(word))):
+        if toml_files.add_script(req, word, cwd):
+            return False
+        if key == "run":
+            return True  # a plain script: pipx runs it without installing anything
+    req.requirements.append(requirements.parse_requirement(word, "command line"))
+    return False
+
+
+def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
+    import shlex
+
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        req.problems.append("pipx --pip-args cannot be parsed")
+        return
+    _merge(req, ["install"] + words, cwd, env, "pipx --pip-args")
+
+
+def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> None:
+    from .arguments import pip_request
+
+    inner = pip_request(args, cwd, env, prefix=label)
+    if inner is not None:
+        req.requirements += inner.requirements
+        req.sources += inner.sources
+        req.problems += inner.problems
+        req.no_index = req.no_index or inner.no_index
+
+
+def pipx_homes(env: Dict[str, str], is_global: bool) -> List[str]:
+    """The folders pipx keeps its venvs under (pipx's paths.py): ``PIPX_HOME``, else the user
+    data folder and the older ``~/.local/pipx``; with ``--global`` ``PIPX_GLOBAL_HOME`` or
+    ``/opt/pipx``."""
+    home = env.get("HOME") or os.path.expanduser("~")
+    if is_global:
+        return [os.path.expanduser(env.get("PIPX_GLOBAL_HOME") or "/opt/pipx")]
+    if env.get("PIPX_HOME"):
+        return [os.path.expanduser(env["PIPX_HOME"])]
+    data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    return [os.path.join(data, "pipx"), os.path.join(home, ".local", "pipx")]
+
+
+def _records(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> None:
+    """``pipx upgrade NAME``: pipx reinstalls each package recorded in the venv's
+    ``pipx_metadata.json`` (main and injected) with the pip arguments recorded there."""
+    from .names import normalize
+
+    homes = pipx_homes(env, bool(line.values("is_global")))
+    for name in line.positionals:
+        paths = []
+        for home in homes:
+            for folder in dict.fromkeys((name, normalize(name))):
+                paths.append(os.path.join(home, "venvs", folder, "pipx_metadata.json"))
+        found = [p for p in paths if os.path.isfile(p)]
+        if not found:
+            req.problems.append(
+                f"pipx upgrade {name}: its record {paths[0]} was not found, and pipx reuses the "
+                f"pip arguments recorded there; {INSTEAD}"
+            )
+        for path in found:
+            _record(req, path, cwd, env)
+
+
+def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> None:
+    try:
+        doc = json.loads(requirements.read_regular_file(path))
+        packages = [doc["main_package"]] + list((doc.get("injected_packages") or {}).values())
+        for info in packages:
+            spec, pip_args = info.get("package_or_url"), info.get("pip_args") or []
+            if not isinstance(spec, str) or not all(isinstance(a, str) for a in pip_args):
+                raise TypeError("package_or_url or pip_args")
+            if info.get("lock_file"):
+                req.problems.append(f"{path} records a lock file, which Warden does not read")
+            _merge(req, ["install", *pip_args, spec], cwd, env, f"pipx record {path}")
+        if doc.get("backend", "pip") not in BACKENDS:
+            req.problems.append(f"{path} records a backend Warden does not know")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        req.problems.append(
+            f"pipx record {path} cannot be read ({exc.__class__.__name__}), and pipx reuses the "
+            f"pip arguments recorded there; {INSTEAD}"
+        )
