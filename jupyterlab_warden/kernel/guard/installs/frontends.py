@@ -5,10 +5,11 @@ show``, ``pipx list``, ``hatch version``...) are no install; the commands that i
 read; any other command, and an option before the command that Warden does not know, is
 refused with a reason naming the front end and the command.
 
-pipx is read as its own argparse parser reads it (``pipx_request.py``, ``pipx_cli.py``: its
-installs are read fully). poetry, pdm, pipenv and hatch resolve from their own project files and config (sources in pyproject.toml, Pipfile,
-poetry/pdm config) that Warden does not read: the packages a command names are decided, and
-the install also carries an install-unreadable problem, never waved through. Options and
+pipx is read as its own argparse parser reads it (``pipx_request.py``, ``pipx_cli.py``): its
+installs are read fully. poetry, pdm, pipenv and hatch resolve from their own project files and
+config (sources in pyproject.toml, Pipfile, poetry/pdm config) that Warden does not read: the
+packages a command names are decided, and the install also carries an install-unreadable
+problem, never waved through. Options and
 environment variables that point a front end at another interpreter, index or config are
 named in the refusal (``pdm -c``, ``PDM_PYPI_URL``, ``POETRY_REPOSITORIES_*``...).
 

@@ -136,8 +136,9 @@ def _options(entry: dict, line: PipxLine, args: List[str], i: int):
                     return f"pipx option {option} needs a value"
                 line.options.append((dest, option, explicit))
                 break
+            # "+": an attached value is the only one (argparse), else the words up to an option
             values = [explicit] if explicit is not None else []
-            while i < len(args) and not _is_option(args[i]):
+            while explicit is None and i < len(args) and not _is_option(args[i]):
                 values.append(args[i])
                 i += 1
             if not values or not all(values):
