@@ -232,15 +232,19 @@ def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> N
         req.no_index = req.no_index or inner.no_index
 
 
-def pipx_homes(env: Dict[str, str], is_global: bool) -> List[str]:
+def pipx_homes(env: Dict[str, str], is_global: bool, cwd: str) -> List[str]:
     """The folders pipx keeps its venvs under (pipx's paths.py): ``PIPX_HOME``, else the user
     data folder and the older ``~/.local/pipx``; with ``--global`` ``PIPX_GLOBAL_HOME`` or
     ``/opt/pipx``."""
     home = env.get("HOME") or os.path.expanduser("~")
+
+    def here(folder: str) -> str:  # pipx's own working directory is the command's
+        return os.path.join(cwd, home + folder[1:] if folder[:2] in ("~", "~/") else folder)
+
     if is_global:
-        return [os.path.expanduser(env.get("PIPX_GLOBAL_HOME") or "/opt/pipx")]
+        return [here(env.get("PIPX_GLOBAL_HOME") or "/opt/pipx")]
     if env.get("PIPX_HOME"):
-        return [os.path.expanduser(env["PIPX_HOME"])]
+        return [here(env["PIPX_HOME"])]
     data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
     return [os.path.join(data, "pipx"), os.path.join(home, ".local", "pipx")]
 
@@ -250,7 +254,7 @@ def _records(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> None:
     ``pipx_metadata.json`` (main and injected) with the pip arguments recorded there."""
     from .names import normalize
 
-    homes = pipx_homes(env, bool(line.values("is_global")))
+    homes = pipx_homes(env, bool(line.values("is_global")), cwd)
     for name in line.positionals:
         paths = []
         for home in homes:
@@ -272,7 +276,9 @@ def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> No
         packages = [doc["main_package"]] + list((doc.get("injected_packages") or {}).values())
         for info in packages:
             spec, pip_args = info.get("package_or_url"), info.get("pip_args") or []
-            if not isinstance(spec, str) or not all(isinstance(a, str) for a in pip_args):
+            if not isinstance(spec, str) or not isinstance(pip_args, list):
+                raise TypeError("package_or_url or pip_args")
+            if not all(isinstance(a, str) for a in pip_args):
                 raise TypeError("package_or_url or pip_args")
             if info.get("lock_file"):
                 req.problems.append(f"{path} records a lock file, which Warden does not read")
