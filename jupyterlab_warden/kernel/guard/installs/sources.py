@@ -132,7 +132,10 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
 
 def _pip_config(request, env, program, cwd) -> None:
     command = request.command.split()[-1]
-    for path in pip_config_files(env, program):
+    if request.command.startswith("pipx ") and command != "runpip":
+        command = "install"  # pipx install|inject|upgrade|run run `pip install`
+    extra = request.pip_config_extra if env.get("PIP_CONFIG_FILE") != os.devnull else []
+    for path in pip_config_files(env, program) + extra:
         if not os.path.isfile(path):
             continue
         parser = configparser.RawConfigParser()
