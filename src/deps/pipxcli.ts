@@ -221,3 +221,18 @@ function resolve(
   }
   return `pipx option ${word.slice(0, 2)} is not one Warden knows`;
 }
+
+/** The command `pipx run APP ARGS` or `pipx exec VENV APP ARGS` starts, or null. */
+export function pipxAppCommand(args: string[]): string[] | null {
+  const line = parsePipx(args);
+  if (typeof line === 'string' || line.remainder === null) {
+    return null;
+  }
+  if (line.command === 'run') {
+    return line.remainder.length ? line.remainder : null;
+  }
+  if (line.command === 'exec' && line.positionals.length > 1) {
+    return [line.positionals[1], ...line.remainder];
+  }
+  return null;
+}

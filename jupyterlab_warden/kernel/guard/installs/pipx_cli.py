@@ -167,3 +167,15 @@ def _resolve(options: dict, word: str):
     if word[:2] in options:
         return word[:2], word[2:], True
     return f"pipx option {word[:2]} is not one Warden knows"
+
+
+def app_command(args: List[str]) -> Optional[List[str]]:
+    """The command ``pipx run APP ARGS`` or ``pipx exec VENV APP ARGS`` starts, or None."""
+    line = parse(args)
+    if isinstance(line, str) or line.remainder is None:
+        return None
+    if line.command == "run":
+        return line.remainder or None
+    if line.command == "exec" and len(line.positionals) > 1:
+        return [line.positionals[1]] + line.remainder
+    return None
