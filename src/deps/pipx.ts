@@ -144,9 +144,7 @@ export function pipxRequest(
       });
     }
   }
-  if (key === 'upgrade') {
-    records(request, line, context, env);
-  }
+  records(request, line, key, context, env);
   if (
     key === 'run' &&
     plain &&
@@ -371,10 +369,14 @@ export function pipxHomes(
   return [path.join(data, 'pipx'), path.join(home, '.local', 'pipx')];
 }
 
-/** `pipx upgrade NAME`: the packages and pip arguments recorded in the venv's metadata. */
+/** The venv records pipx reuses: `pipx upgrade NAME` reinstalls the packages and pip
+ * arguments recorded in the venv's metadata (a missing record is refused); `pipx inject VENV`
+ * and `pipx install NAME` on an existing venv reuse the recorded pip arguments when none are
+ * given (read when present). */
 function records(
   request: InstallRequest,
   line: PipxLine,
+  key: string,
   context: CommandContext,
   env: Readonly<Record<string, string>>
 ): void {
@@ -383,7 +385,18 @@ function records(
     optionValues(line, 'is_global').length > 0,
     context.cwd
   );
-  for (const name of line.positionals) {
+  let names: string[] = [];
+  if (key === 'upgrade') {
+    names = line.positionals;
+  } else if (key === 'inject') {
+    names = line.positionals.slice(0, 1);
+  } else if (key === 'install') {
+    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+    names = request.requirements
+      .filter(r => r.name)
+      .flatMap(r => suffixes.map(s => r.name + s));
+  }
+  for (const name of names) {
     const paths: string[] = [];
     for (const home of homes) {
       for (const folder of new Set([name, normalize(name)])) {
@@ -398,7 +411,7 @@ function records(
         // not there: pipx looks in the next place
       }
     }
-    if (!found.length) {
+    if (!found.length && key === 'upgrade') {
       request.problems.push({
         text: `pipx upgrade ${name}: its record ${paths[0]} was not found, and pipx reuses the pip arguments recorded there; ${INSTEAD}`,
         place: context.place

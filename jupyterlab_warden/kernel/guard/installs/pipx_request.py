@@ -108,8 +108,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
                 f"pipx {option} installs from {os.path.basename(value)}, a lock file Warden "
                 f"does not read; {INSTEAD}"
             )
-    if key == "upgrade":
-        _records(req, line, cwd, env)
+    _records(req, line, key, cwd, env)
     _venv_configs(req, line, key, cwd, env)
     if key == "run" and plain and not (req.requirements or req.problems or req.sources):
         return None  # a plain script, run without installing anything
@@ -278,19 +277,30 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
             req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
 
 
-def _records(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> None:
-    """``pipx upgrade NAME``: pipx reinstalls each package recorded in the venv's
-    ``pipx_metadata.json`` (main and injected) with the pip arguments recorded there."""
+def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
+    """The venv records pipx reuses: ``pipx upgrade NAME`` reinstalls each package recorded in
+    the venv's ``pipx_metadata.json`` (main and injected) with the pip arguments recorded
+    there (a missing record is refused); ``pipx inject VENV`` and ``pipx install NAME`` on an
+    existing venv reuse the recorded pip arguments when none are given (read when present)."""
     from .names import normalize
 
     homes = pipx_homes(env, bool(line.values("is_global")), cwd)
-    for name in line.positionals:
+    if key == "upgrade":
+        names = line.positionals
+    elif key == "inject":
+        names = line.positionals[:1]
+    elif key == "install":
+        suffixes = [""] + line.values("suffix")
+        names = [r.name + s for r in req.requirements if r.name for s in suffixes]
+    else:
+        return
+    for name in names:
         paths = []
         for home in homes:
             for folder in dict.fromkeys((name, normalize(name))):
                 paths.append(os.path.join(home, "venvs", folder, "pipx_metadata.json"))
         found = [p for p in paths if os.path.isfile(p)]
-        if not found:
+        if not found and key == "upgrade":
             req.problems.append(
                 f"pipx upgrade {name}: its record {paths[0]} was not found, and pipx reuses the "
                 f"pip arguments recorded there; {INSTEAD}"
