@@ -257,6 +257,7 @@ function urlPath(word: string): string {
 
 function isScript(word: string, context: CommandContext): boolean {
   return (
+    /^\/(dev|proc)\//.test(path.resolve(context.cwd, word)) ||
     isFile(word, context) ||
     (word.includes('://') && urlPath(word).toLowerCase().endsWith('.py'))
   );
@@ -281,6 +282,13 @@ function pkg(
   ) {
     request.problems.push({
       text: `pipx ${key} ${redactUrl(word)}: pipx downloads this script and installs its PEP 723 dependencies, which Warden cannot read before it runs; ${INSTEAD}`,
+      place: context.place
+    });
+    return false;
+  }
+  if (/^\/(dev|proc)\//.test(path.resolve(context.cwd, word))) {
+    request.problems.push({
+      text: `pipx ${key} ${word}: not a regular file (a pipe or device), which pipx reads as a script Warden cannot read before it runs; ${INSTEAD}`,
       place: context.place
     });
     return false;

@@ -176,8 +176,11 @@ def _run(req: InstallRequest, line, cwd: str) -> bool:
 
 
 def _is_script(word: str, cwd: str) -> bool:
-    return os.path.isfile(os.path.join(cwd, os.path.expanduser(word))) or (
-        "://" in word and _url_path(word).lower().endswith(".py")
+    full = os.path.join(cwd, os.path.expanduser(word))
+    return (
+        _special(full)
+        or os.path.isfile(full)
+        or ("://" in word and _url_path(word).lower().endswith(".py"))
     )
 
 
@@ -202,7 +205,14 @@ def _package(req: InstallRequest, word: str, key: str, cwd: str) -> bool:
             f"PEP 723 dependencies, which Warden cannot read before it runs; {INSTEAD}"
         )
         return False
-    if os.path.isfile(os.path.join(cwd, os.path.expanduser(word))):
+    full = os.path.join(cwd, os.path.expanduser(word))
+    if _special(full):
+        req.problems.append(
+            f"pipx {key} {word}: not a regular file (a pipe or device), which pipx reads as a "
+            f"script Warden cannot read before it runs; {INSTEAD}"
+        )
+        return False
+    if os.path.isfile(full):
         if toml_files.add_script(req, word, cwd):
             return False
         if key == "run":
@@ -221,6 +231,21 @@ def _spec(req: InstallRequest, word: str, key: str) -> None:
         )
         return
     req.requirements.append(requirements.parse_requirement(word, "command line"))
+
+
+def _special(path: str) -> bool:
+    """A pipe, device or /proc entry (``/dev/stdin``, a named pipe): pipx reads it as a script;
+    Warden must not (it could block)."""
+    import stat
+
+    real = os.path.realpath(path)
+    if real.startswith(("/dev/", "/proc/")) or path.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
