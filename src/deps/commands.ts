@@ -19,7 +19,7 @@ import {
   type CommandContext
 } from './installers';
 import { FRONT_ENDS, frontEndRequest } from './frontends';
-import { pipxAppCommand } from './pipxcli';
+import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
@@ -303,13 +303,12 @@ function simple(
   }
   if (FRONT_ENDS.has(name)) {
     // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install
+    const run = name === 'pipx' ? null : runCommand(name, argv.slice(1), name);
     const inner =
-      name === 'pipx'
-        ? pipxAppCommand(argv.slice(1))
-        : runCommand(name, argv.slice(1), name);
+      name === 'pipx' ? pipxAppCommands(argv.slice(1)) : run ? [run] : [];
     return [
       { tool: 'front-end', frontEnd: name, args: argv.slice(1), env },
-      ...(inner ? simple(inner, env, depth, span) : [])
+      ...inner.flatMap(command => simple(command, env, depth, span))
     ];
   }
   if (PYTHON.test(name)) {

@@ -10,6 +10,7 @@
  * reason (deny by default). Never throws.
  */
 import table from '../../schema/pipx-cli.json';
+import { shellWords } from './words';
 
 /** One command of the table: option -> [dest, arity], positionals [dest, nargs]. */
 interface Entry {
@@ -222,17 +223,29 @@ function resolve(
   return `pipx option ${word.slice(0, 2)} is not one Warden knows`;
 }
 
-/** The command `pipx run APP ARGS` or `pipx exec VENV APP ARGS` starts, or null. */
-export function pipxAppCommand(args: string[]): string[] | null {
+/** The commands `pipx run APP ARGS` or `pipx exec VENV APP ARGS` may start: the app with its
+ * arguments and, with `--python-args`, `python PYTHON-ARGS APP ARGS` (pipx runs the app so:
+ * `--python-args='-m pip install X'` installs X). */
+export function pipxAppCommands(args: string[]): string[][] {
   const line = parsePipx(args);
-  if (typeof line === 'string' || line.remainder === null) {
-    return null;
+  if (typeof line === 'string') {
+    return [];
   }
-  if (line.command === 'run') {
-    return line.remainder.length ? line.remainder : null;
+  let app: string[];
+  if (line.command === 'run' && line.remainder?.length) {
+    app = line.remainder;
+  } else if (line.command === 'exec' && line.positionals.length > 1) {
+    app = [line.positionals[1], ...(line.remainder ?? [])];
+  } else {
+    return [];
   }
-  if (line.command === 'exec' && line.positionals.length > 1) {
-    return [line.positionals[1], ...line.remainder];
+  const commands = [app];
+  for (const text of optionValues(line, 'python_args') as string[]) {
+    try {
+      commands.push(['python', ...shellWords(text), ...app]);
+    } catch {
+      // pipx refuses arguments it cannot split
+    }
   }
-  return null;
+  return commands;
 }

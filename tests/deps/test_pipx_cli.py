@@ -306,3 +306,13 @@ def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
     import os
 
     assert "https://e2.x" not in urls("install isort", PIP_CONFIG_FILE=os.devnull)
+
+
+def test_python_args_that_drop_the_guard_are_refused_in_the_kernel(tmp_path):
+    """`pipx run --python-args=-I APP`: the app's Python would start without the guard (kernel
+    only: the static side has no guard to lose)."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    found = read_requests(None, "pipx run --python-args=-I black", {}, str(tmp_path))
+    assert any(r.problems for r in found)
+    assert not any(r.problems for r in read_requests(None, "pipx run black", {}, str(tmp_path)))

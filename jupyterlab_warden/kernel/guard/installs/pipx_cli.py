@@ -169,13 +169,25 @@ def _resolve(options: dict, word: str):
     return f"pipx option {word[:2]} is not one Warden knows"
 
 
-def app_command(args: List[str]) -> Optional[List[str]]:
-    """The command ``pipx run APP ARGS`` or ``pipx exec VENV APP ARGS`` starts, or None."""
+def app_commands(args: List[str]) -> List[List[str]]:
+    """The commands ``pipx run APP ARGS`` or ``pipx exec VENV APP ARGS`` may start: the app
+    with its arguments and, with ``--python-args``, ``python PYTHON-ARGS APP ARGS`` (pipx runs
+    the app so: ``--python-args='-m pip install X'`` installs X)."""
+    import shlex
+
     line = parse(args)
-    if isinstance(line, str) or line.remainder is None:
-        return None
+    if isinstance(line, str) or not line.remainder and line.command != "exec":
+        return []
     if line.command == "run":
-        return line.remainder or None
-    if line.command == "exec" and len(line.positionals) > 1:
-        return [line.positionals[1]] + line.remainder
-    return None
+        app = line.remainder
+    elif line.command == "exec" and len(line.positionals) > 1:
+        app = [line.positionals[1]] + (line.remainder or [])
+    else:
+        return []
+    commands = [app]
+    for text in line.values("python_args"):
+        try:
+            commands.append(["python"] + shlex.split(text) + app)
+        except ValueError:
+            continue  # pipx refuses arguments it cannot split
+    return commands
