@@ -151,10 +151,11 @@ def _env_problems(env: Dict[str, str]) -> List[str]:
 def _backend(req: InstallRequest, line, key: str, env: Dict[str, str]) -> bool:
     """Whether pipx may install with uv (then uv's configuration is read as well)."""
     given = line.values("backend")
+    named = [(value, "--backend") for value in given]
     default = env.get("PIPX_DEFAULT_BACKEND", "").strip()
-    for value, origin in [(v, "--backend") for v in given] + [
-        (default, "PIPX_DEFAULT_BACKEND")
-    ] * bool(default):
+    if default:
+        named.append((default, "PIPX_DEFAULT_BACKEND"))
+    for value, origin in named:
         if value not in BACKENDS:
             req.problems.append(
                 f"pipx {origin} {value!r} is not a backend Warden knows (pip, uv); {INSTEAD}"
