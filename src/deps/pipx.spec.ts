@@ -7,6 +7,7 @@ import { pipxRequest } from './pipx';
 import { parsePipx } from './pipxcli';
 import { COMMAND_LINE } from './request';
 import { shellWords } from './words';
+import parseVectors from '../../schema/vectors/pipx-parse.json';
 
 const EVIL = 'https://evil.example/simple';
 const context = {
@@ -89,4 +90,23 @@ describe('pipx option spellings', () => {
       /not a pipx command/
     );
   });
+});
+
+describe('schema/vectors/pipx-parse.json (shared with tests/deps/test_pipx_cli.py)', () => {
+  it.each(parseVectors.vectors.map(v => [v.args.join(' '), v] as const))(
+    'pipx %s',
+    (_label, vector) => {
+      const line = parsePipx(vector.args);
+      expect(
+        typeof line === 'string'
+          ? { refused: true }
+          : {
+              command: line.command,
+              options: line.options,
+              positionals: line.positionals,
+              remainder: line.remainder
+            }
+      ).toEqual(vector.expect);
+    }
+  );
 });

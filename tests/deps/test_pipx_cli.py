@@ -316,3 +316,22 @@ def test_python_args_that_drop_the_guard_are_refused_in_the_kernel(tmp_path):
     found = read_requests(None, "pipx run --python-args=-I black", {}, str(tmp_path))
     assert any(r.problems for r in found)
     assert not any(r.problems for r in read_requests(None, "pipx run black", {}, str(tmp_path)))
+
+
+PARSE_VECTORS = json.loads((REPO / "schema" / "vectors" / "pipx-parse.json").read_text())
+
+
+@pytest.mark.parametrize("vector", PARSE_VECTORS["vectors"], ids=lambda v: " ".join(v["args"]))
+def test_pipx_parse_vector(vector):
+    """The shared pipx reading (schema/vectors/pipx-parse.json; src/deps/pipx.spec.ts runs it
+    on the static side)."""
+    line = pipx_cli.parse(vector["args"])
+    if isinstance(line, str):
+        assert vector["expect"] == {"refused": True}, line
+    else:
+        assert {
+            "command": line.command,
+            "options": [list(o) for o in line.options],
+            "positionals": line.positionals,
+            "remainder": line.remainder,
+        } == vector["expect"]
