@@ -106,34 +106,36 @@ def corpus() -> list:
 
 @pytest.fixture(scope="module")
 def real_pipx(tmp_path_factory):
+    """pipx's own parser (``parse(words)`` -> its Namespace, or None when pipx refuses)."""
     pytest.importorskip("pipx", reason="pipx is pinned in requirements-dev.txt")
-    import os
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIPX_HOME", str(tmp_path_factory.mktemp("pipx-home")))
+        from pipx.main import check_args, get_command_parser, parse_pipx_args
 
-    os.environ.setdefault("PIPX_HOME", str(tmp_path_factory.mktemp("pipx-home")))
-    from pipx.main import check_args, get_command_parser, parse_pipx_args
+        parser, _ = get_command_parser()
 
-    parser, _ = get_command_parser()
+        def defaults(command: str) -> dict:
+            sub = parser
+            for word in command.split():
+                action = next(a for a in sub._actions if isinstance(a, argparse._SubParsersAction))
+                sub = action.choices[word]
+            return {a.dest: sub.get_default(a.dest) for a in sub._actions if a.option_strings}
 
-    def defaults(command: str) -> dict:
-        sub = parser
-        for word in command.split():
-            action = next(a for a in sub._actions if isinstance(a, argparse._SubParsersAction))
-            sub = action.choices[word]
-        return {a.dest: sub.get_default(a.dest) for a in sub._actions if a.option_strings}
+        def parse(line):
+            quiet = (
+                contextlib.redirect_stderr(io.StringIO()),
+                contextlib.redirect_stdout(io.StringIO()),
+            )
+            try:
+                with quiet[0], quiet[1]:
+                    ns = parse_pipx_args(parser, list(line))
+                    check_args(ns)
+            except SystemExit:
+                return None
+            return ns
 
-    def parse(line):
-        try:
-            with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(
-                io.StringIO()
-            ):
-                ns = parse_pipx_args(parser, list(line))
-                check_args(ns)
-        except SystemExit:
-            return None
-        return ns
-
-    parse.defaults = defaults
-    return parse
+        parse.defaults = defaults
+        yield parse
 
 
 def test_table_is_pipx_own(real_pipx):
