@@ -95,7 +95,14 @@ export function pipxRequest(
   let request = newRequest('pip', `pipx ${key}`);
   const early = [...problems, ...envProblems(env)];
   if (key === 'runpip') {
-    const inner = pipRequest(line.remainder ?? [], { ...context, env });
+    const pipArgs = runpipArgs(line.remainder ?? []);
+    if (pipArgs === null) {
+      return refused(
+        'pipx runpip',
+        `pipx runpip's arguments cannot be split; ${INSTEAD}`
+      );
+    }
+    const inner = pipRequest(pipArgs, { ...context, env });
     if (inner === null && !early.length) {
       return null;
     }
@@ -323,12 +330,35 @@ function spec(
   request.requirements.push(parseRequirement(word, context.place));
 }
 
+/** runpip's pip arguments as pipx takes them: one argument with a space in it is split
+ * (`pipx runpip VENV "install -i URL X"`); null when it cannot be. */
+function runpipArgs(args: string[]): string[] | null {
+  if (args.length !== 1 || !/\s/.test(args[0])) {
+    return args;
+  }
+  try {
+    const words = shellWords(args[0]);
+    return words.length ? words : args;
+  } catch {
+    return null;
+  }
+}
+
+/** `--pip-args` split as pipx splits it: a pair of single quotes around the whole value is
+ * dropped first, then shell words. */
 function pipArgs(
   request: InstallRequest,
   text: string,
   context: CommandContext,
   env: Readonly<Record<string, string>>
 ): void {
+  if (
+    text.length > 1 &&
+    text[0] === "'" &&
+    text.indexOf("'", 1) === text.length - 1
+  ) {
+    text = text.slice(1, -1);
+  }
   let words: string[];
   try {
     words = shellWords(text);

@@ -15,7 +15,7 @@ each reads its own environment and config. Unless ``--backend pip`` creates the 
 
 import json
 import os
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from . import pipx_cli, requirements
 from .request import InstallRequest, Source, redact_url
@@ -79,7 +79,10 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
     if key == "runpip":
         from .arguments import pip_request
 
-        inner = pip_request(line.remainder or [], cwd, env, prefix="pipx runpip")
+        pip_args = _runpip_args(line.remainder or [])
+        if pip_args is None:
+            return _refused("pipx runpip", f"pipx runpip's arguments cannot be split; {INSTEAD}")
+        inner = pip_request(pip_args, cwd, env, prefix="pipx runpip")
         if inner is None and not problems and not _env_problems(env):
             return None
         req = inner or req
@@ -249,9 +252,26 @@ def _special(path: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
+def _runpip_args(args: List[str]) -> Optional[List[str]]:
+    """runpip's pip arguments as pipx takes them: one argument with a space in it is split
+    (``pipx runpip VENV "install -i URL X"``); None when it cannot be."""
     import shlex
 
+    if len(args) != 1 or not any(c.isspace() for c in args[0]):
+        return args
+    try:
+        return shlex.split(args[0]) or args
+    except ValueError:
+        return None
+
+
+def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
+    """``--pip-args`` split as pipx splits it: a pair of single quotes around the whole value is
+    dropped first, then shell words (no comments)."""
+    import shlex
+
+    if len(text) > 1 and text[0] == "'" and text.find("'", 1) == len(text) - 1:
+        text = text[1:-1]
     try:
         words = shlex.split(text)
     except ValueError:
