@@ -16,8 +16,13 @@ import { pipRequest, type CommandContext } from './installers';
 import { normalize } from './names';
 import { optionValues, parsePipx, type PipxLine } from './pipxcli';
 import { readScriptInto } from './projectfiles';
-import { newRequest, redactUrl, type InstallRequest } from './request';
-import { parseRequirement, readFileInto } from './requirements';
+import {
+  newRequest,
+  redactUrl,
+  type InstallRequest,
+  type Place
+} from './request';
+import { parseRequirement } from './requirements';
 import { shellWords } from './words';
 
 const INSTEAD =
@@ -138,12 +143,7 @@ export function pipxRequest(
     } else if (dest === 'preinstall' || dest === 'with_') {
       spec(request, text, key, context);
     } else if (dest === 'requirements') {
-      readFileInto(
-        request,
-        text.includes('://') ? text : path.resolve(context.cwd, text),
-        { ...context, env },
-        place
-      );
+      injectFile(request, text, context);
     } else if (dest === 'lock') {
       request.problems.push({
         text: `pipx ${option} installs from ${path.basename(text)}, a lock file Warden does not read; ${INSTEAD}`,
@@ -318,16 +318,57 @@ function spec(
   request: InstallRequest,
   word: string,
   key: string,
-  context: CommandContext
+  context: CommandContext,
+  place: Place = context.place
 ): void {
   if (word.trimStart().startsWith('-')) {
     request.problems.push({
-      text: `pipx ${key}: the package '${redactUrl(word)}' starts with '-', which pip would read as an option; ${INSTEAD}`,
+      text: `pipx ${key}: the package '${redactUrl(word)}' (${place.origin}) starts with '-', which pip would read as an option; ${INSTEAD}`,
+      place
+    });
+    return;
+  }
+  request.requirements.push(parseRequirement(word, place));
+}
+
+/** `pipx inject -r FILE`: pipx reads the file itself (inject.py `parse_requirements`), each
+ * line without its comment one package spec handed to pip as it is (no continuation lines,
+ * no options: a line starting with `-` would be a pip option, refused). */
+function injectFile(
+  request: InstallRequest,
+  file: string,
+  context: CommandContext
+): void {
+  if (file.includes('://')) {
+    request.problems.push({
+      text: `pipx inject -r ${redactUrl(file)}: not a local file; ${INSTEAD}`,
       place: context.place
     });
     return;
   }
-  request.requirements.push(parseRequirement(word, context.place));
+  const fullPath = path.resolve(context.cwd, file);
+  const label = context.label(fullPath);
+  let text: string;
+  try {
+    text = context.readFile(fullPath);
+  } catch (e) {
+    request.problems.push({
+      text: `cannot read requirements file ${label}: ${(e as Error).name ?? 'Error'}`,
+      place: context.place
+    });
+    return;
+  }
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    const word = line.replace(/(^|\s+)#.*$/, '').trim();
+    if (word) {
+      const origin = `${label} line ${index + 1}`;
+      spec(request, word, 'inject', context, {
+        file: label,
+        line: index + 1,
+        origin
+      });
+    }
+  });
 }
 
 /** runpip's pip arguments as pipx takes them: one argument with a space in it is split

@@ -105,7 +105,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         elif dest in ("preinstall", "with_"):
             _spec(req, value, key)
         elif dest == "requirements":
-            requirements.read_file(req, value, cwd, env)
+            _inject_file(req, value, cwd)
         elif dest == "lock":
             req.problems.append(
                 f"pipx {option} installs from {os.path.basename(value)}, a lock file Warden "
@@ -225,16 +225,37 @@ def _package(req: InstallRequest, word: str, key: str, cwd: str) -> bool:
     return False
 
 
-def _spec(req: InstallRequest, word: str, key: str) -> None:
+def _spec(req: InstallRequest, word: str, key: str, origin: str = "command line") -> None:
     """A package spec pipx hands to pip; one that starts with ``-`` pip would take for an
     option (``pipx install -- -r/tmp/x``), which Warden does not read as one: refused."""
     if word.lstrip().startswith("-"):
         req.problems.append(
-            f"pipx {key}: the package {redact_url(word)!r} starts with '-', which pip would read "
-            f"as an option; {INSTEAD}"
+            f"pipx {key}: the package {redact_url(word)!r} ({origin}) starts with '-', which pip "
+            f"would read as an option; {INSTEAD}"
         )
         return
-    req.requirements.append(requirements.parse_requirement(word, "command line"))
+    req.requirements.append(requirements.parse_requirement(word, origin))
+
+
+def _inject_file(req: InstallRequest, path: str, cwd: str) -> None:
+    """``pipx inject -r FILE``: pipx reads the file itself (inject.py ``parse_requirements``),
+    each line without its comment one package spec handed to pip as it is (no continuation
+    lines, no options: a line starting with ``-`` would be a pip option, refused)."""
+    import re
+
+    label = os.path.basename(path)
+    if "://" in path:
+        req.problems.append(f"pipx inject -r {redact_url(path)}: not a local file; {INSTEAD}")
+        return
+    try:
+        text = requirements.read_regular_file(os.path.join(cwd, os.path.expanduser(path)))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        req.problems.append(f"cannot read requirements file {label}: {exc.__class__.__name__}")
+        return
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+        spec = re.sub(r"(^|\s+)#.*$", "", line).strip()
+        if spec:
+            _spec(req, spec, "inject", f"{label} line {number}")
 
 
 def _special(path: str) -> bool:
