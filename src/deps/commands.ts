@@ -19,6 +19,7 @@ import {
   type CommandContext
 } from './installers';
 import { FRONT_ENDS, frontEndRequest } from './frontends';
+import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
@@ -301,11 +302,13 @@ function simple(
     return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
   }
   if (FRONT_ENDS.has(name)) {
+    // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install
+    const run = name === 'pipx' ? null : runCommand(name, argv.slice(1), name);
     const inner =
-      name === 'pipx' ? null : runCommand(name, argv.slice(1), name);
+      name === 'pipx' ? pipxAppCommands(argv.slice(1)) : run ? [run] : [];
     return [
       { tool: 'front-end', frontEnd: name, args: argv.slice(1), env },
-      ...(inner ? simple(inner, env, depth, span) : [])
+      ...inner.flatMap(command => simple(command, env, depth, span))
     ];
   }
   if (PYTHON.test(name)) {

@@ -6,8 +6,10 @@
 import { argvInstalls, shellInstalls } from './commands';
 import { DepsData } from './data';
 import { decideInstall, RULE_UNREADABLE } from './decide';
+import { pipxRequest } from './pipx';
 import { COMMAND_LINE, newRequest, type InstallRequest } from './request';
 import { shippedData } from './shipped';
+import { shellWords } from './words';
 
 const context = (env: Record<string, string> = {}) => ({
   cwd: '/nonexistent-warden-dir',
@@ -107,5 +109,44 @@ describe('front ends: deny by default, with a reason', () => {
     expect(text).toContain('PIPX_DEFAULT_PYTHON');
     expect(text).not.toContain('secret-place');
     expect(problems('pipx install black')).toEqual([]);
+  });
+});
+
+describe('pipx command lines cut anywhere (red5 L1)', () => {
+  const lines = [
+    "install --index-url https://x --pip-args='-i https://y' --preinstall a --backend uv b",
+    'run --spec a --with b --index-url https://x app arg',
+    'inject -r r.txt --index-url https://x venv pkg',
+    'runpip venv install -i https://x pkg',
+    'upgrade --global -i https://x black',
+    'install -qihttps://x --index-u=https://y black'
+  ];
+  it('are read and decided without throwing (no catch-all needed)', () => {
+    let read = 0;
+    for (const text of lines) {
+      const words = shellWords(text);
+      for (let n = 0; n <= words.length; n++) {
+        const cuts = [words.slice(0, n)];
+        for (let k = 1; n < words.length && k < words[n].length; k++) {
+          cuts.push([...words.slice(0, n), words[n].slice(0, k)]);
+        }
+        for (const cut of cuts) {
+          const request = pipxRequest(cut, context(), {});
+          if (request !== null) {
+            const findings = decideInstall(
+              request,
+              {},
+              shippedData(),
+              COMMAND_LINE
+            );
+            expect(findings.map(f => f.reason)).not.toContain(
+              'decision-failed'
+            );
+            read++;
+          }
+        }
+      }
+    }
+    expect(read).toBeGreaterThan(200);
   });
 });

@@ -7,17 +7,16 @@
  * any other command, and an option before the command that Warden does not know, is refused
  * with a reason naming the front end and the command.
  *
- * pipx runs pip, so its installs are read fully (packages, `--index-url`, `--spec`,
- * `--pip-args`, `runpip`'s pip arguments); poetry, pdm, pipenv and hatch resolve from their
- * own project files and config that Warden does not read: the packages a command names are
+ * pipx is read as its own argparse parser reads it (`pipx.ts`, `pipxcli.ts`): its installs
+ * are read fully; poetry, pdm, pipenv and hatch resolve from their own project files and config that Warden does not read: the packages a command names are
  * decided and the install also carries an install-unreadable problem. Options and environment
  * variables that point a front end at another interpreter, index or config are named in the
- * refusal (`pipx --python`, `PDM_PYPI_URL`, `POETRY_REPOSITORIES_*`...).
+ * refusal (`pdm -c`, `PDM_PYPI_URL`, `POETRY_REPOSITORIES_*`...).
  */
-import { pipRequest, type CommandContext } from './installers';
+import type { CommandContext } from './installers';
+import { pipxRequest } from './pipx';
 import { newRequest, type InstallRequest } from './request';
 import { parseRequirement } from './requirements';
-import { shellWords } from './words';
 
 export const FRONT_ENDS = new Set(['pipx', 'poetry', 'pdm', 'pipenv', 'hatch']);
 
@@ -27,7 +26,6 @@ const set = (text: string) =>
 
 /** Options before the command: [flags, options taking a value]; any other is refused. */
 const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
-  pipx: [set('-h, --help, --version, -q, --quiet, -v, --verbose, --global'), set('')],
   poetry: [
     set(`-h, --help, -q, --quiet, -V, --version, --ansi, --no-ansi, -n, --no-interaction,
       --no-plugins, --no-cache, -v, -vv, -vvv, --verbose`),
@@ -52,7 +50,6 @@ const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
 
 /** Commands with subcommands: the key is "command subcommand". */
 const GROUPS: Record<string, Set<string>> = {
-  pipx: set('interpreter'),
   poetry: set('env, cache, source, debug, python, self'),
   pdm: set('venv, python, py, self'),
   pipenv: new Set(),
@@ -63,8 +60,6 @@ const GROUPS: Record<string, Set<string>> = {
 // Not read-only, because they install (red team red5): `pdm run X.py`, `pdm show`, `hatch env
 // show|find|prune|remove`, `hatch version`, `hatch clean`, `poetry export`, `pdm export`.
 const READ_ONLY: Record<string, Set<string>> = {
-  pipx: set(`help, list, uninstall, uninstall-all, uninject, pin, unpin, ensurepath,
-    environment, completions, expose, unexpose, health, interpreter list, interpreter prune`),
   poetry: set(`help, about, list, show, check, search, config, version, run, shell,
     new, init, env info, env list, env remove, env activate, cache list, cache clear,
     source show, source add, source remove, debug info, debug tags, python list, self show`),
@@ -78,11 +73,6 @@ const READ_ONLY: Record<string, Set<string>> = {
 
 /** Commands that install: [all, those whose positional words are packages]. */
 const INSTALLING: Record<string, [Set<string>, Set<string>]> = {
-  pipx: [
-    set(`install, run, inject, upgrade, runpip, install-all, reinstall, reinstall-all,
-      upgrade-all`),
-    set('install, inject, upgrade')
-  ],
   poetry: [
     set(`add, install, sync, update, lock, remove, build, self add, self install, self update,
       self sync, self lock`),
@@ -105,8 +95,6 @@ const INSTALLING: Record<string, [Set<string>, Set<string>]> = {
 
 /** Options after the command that take a value. */
 const VALUED: Record<string, Set<string>> = {
-  pipx: set(`--index-url, -i, --pip-args, --suffix, --python, --spec, --preinstall, --backend,
-    --global-option`),
   poetry: set(`--group, -G, --source, --extras, -E, --python, --platform, --markers,
     --directory, -C, --project, -P, --only, --with, --without`),
   pdm: set(`-G, --group, -p, --project, -L, --lockfile, --venv, --update-strategy, -e,
@@ -118,10 +106,6 @@ const VALUED: Record<string, Set<string>> = {
 
 /** Options pointing the front end at another interpreter or config: refused anywhere. */
 const REDIRECT_OPTIONS: Record<string, Record<string, string>> = {
-  pipx: {
-    '--python': 'another interpreter (one it may download)',
-    '--fetch-missing-python': 'a Python it downloads'
-  },
   poetry: {
     '-C': 'another working directory',
     '--directory': 'another working directory'
@@ -136,7 +120,6 @@ const REDIRECT_OPTIONS: Record<string, Record<string, string>> = {
 
 /** Environment variables pointing an install elsewhere (names; prefixes end with `_`). */
 const REDIRECT_ENV: Record<string, string[]> = {
-  pipx: ['PIPX_DEFAULT_PYTHON', 'PIPX_FETCH_MISSING_PYTHON', 'PIPX_SHARED_LIBS'],
   poetry: ['POETRY_REPOSITORIES_', 'POETRY_SOURCE_', 'POETRY_CONFIG_DIR'],
   pdm: ['PDM_PYPI_', 'PDM_SOURCE_', 'PDM_CONFIG_FILE', 'PDM_PYTHON'],
   pipenv: ['PIPENV_PYPI_MIRROR', 'PIPENV_PIPFILE', 'PIPENV_PYTHON',
@@ -276,6 +259,9 @@ export function frontEndRequest(
   context: CommandContext,
   env: Readonly<Record<string, string>> = context.env
 ): InstallRequest | null {
+  if (tool === 'pipx') {
+    return pipxRequest(args, context, env);
+  }
   const place = context.place;
   const refused = (command: string, text: string) => {
     const request = newRequest('pip', command);
@@ -309,92 +295,38 @@ export function frontEndRequest(
   for (const text of [...redirects, ...redirectEnv(tool, env)]) {
     request.problems.push({ text, place });
   }
-  if (tool === 'pipx' && key === 'runpip') {
-    return runpip(request, args.slice(start), context);
-  }
-  let packages = positional.slice(key.split(' ').length);
-  if (tool === 'pipx' && key === 'run') {
-    packages = packages.slice(0, 1); // the app; what follows are its own arguments
-  }
-  if (tool === 'pipx' && key === 'inject') {
-    packages = packages.slice(1); // the first is the venv
-  }
-  if (named.has(key) || (tool === 'pipx' && key === 'run')) {
+  const packages = positional.slice(key.split(' ').length);
+  if (named.has(key)) {
     for (const word of packages) {
       request.requirements.push(parseRequirement(word, place));
     }
   }
-  applyOptions(request, tool, key, all, context);
-  if (tool !== 'pipx') {
-    request.problems.push({
-      text: `${tool} installs from its own project files and config (sources, locks, environments) that Warden does not read; install with %pip or uv instead`,
-      place
-    });
-  } else if (key.endsWith('-all') || key.startsWith('reinstall')) {
-    request.problems.push({
-      text: `pipx ${key} reinstalls from pipx's own records, unread by Warden`,
-      place
-    });
-  } else if (!request.requirements.length) {
-    request.problems.push({
-      text: `no package found in \`pipx ${key}\``,
-      place
-    });
-  }
+  applyOptions(request, tool, all, context);
+  request.problems.push({
+    text: `${tool} installs from its own project files and config (sources, locks, environments) that Warden does not read; install with %pip or uv instead`,
+    place
+  });
   return request;
 }
 
 function applyOptions(
   request: InstallRequest,
   tool: string,
-  key: string,
   all: Word[],
   context: CommandContext
 ): void {
   const place = context.place;
   for (const [name, value] of all) {
-    if (tool === 'pipx' && (name === '--spec' || name === '--preinstall')) {
-      if (name === '--spec' && key === 'run') {
-        request.requirements = []; // the app is taken from --spec
-      }
-      request.requirements.push(parseRequirement(value, place));
-    } else if (tool === 'pdm' && (name === '-e' || name === '--editable')) {
+    if (tool === 'pdm' && (name === '-e' || name === '--editable')) {
       request.requirements.push(parseRequirement(value, place));
     } else if (
-      (tool === 'pipx' || tool === 'pipenv') &&
+      tool === 'pipenv' &&
       name !== null &&
       ['--index-url', '-i', '--index', '--pypi-mirror'].includes(name)
     ) {
       request.sources.push({ url: value, role: 'index', place });
     } else if (name === '--extra-index-url') {
       request.sources.push({ url: value, role: 'extra-index', place });
-    } else if (name === '--pip-args') {
-      const inner = pipRequest(['install', ...shellWords(value)], context);
-      if (inner) {
-        request.requirements.push(...inner.requirements);
-        request.sources.push(...inner.sources);
-        request.problems.push(...inner.problems);
-        request.noIndex = request.noIndex || inner.noIndex;
-      }
     }
   }
-}
-
-/** `pipx runpip [opts] VENV PIP-ARGS...`: pip's arguments read as pip's. */
-function runpip(
-  request: InstallRequest,
-  args: string[],
-  context: CommandContext
-): InstallRequest | null {
-  let rest = args.slice(1); // after "runpip"
-  while (rest.length && rest[0].startsWith('-')) {
-    rest = rest.slice(1); // runpip's own options are flags (-q, -v, --global)
-  }
-  const inner = pipRequest(rest.slice(1), context);
-  if (inner === null) {
-    return request.problems.length ? request : null;
-  }
-  inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
-  inner.problems = [...request.problems, ...inner.problems];
-  return inner;
 }

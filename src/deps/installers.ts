@@ -865,7 +865,9 @@ export function addImplicitSources(
         );
       }
     }
-  } else if (request.tool === 'uv') {
+  }
+  if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
+    const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
     const uvVars: Array<[string, 'index' | 'extra-index' | 'find-links']> = [
       ['UV_INDEX_URL', 'index'],
       ['UV_DEFAULT_INDEX', 'index'],
@@ -888,7 +890,11 @@ export function addImplicitSources(
     if (!request.uvNoConfig) {
       readUvProjectConfig(request, { ...context, env });
     }
-  } else {
+    if (request.tool === 'pip') {
+      request.noIndex = noIndex;
+    }
+  }
+  if (request.tool !== 'pip' && request.tool !== 'uv') {
     if (request.overrideChannels) {
       if (!request.sources.some(s => s.role === 'channel')) {
         request.problems.push({

