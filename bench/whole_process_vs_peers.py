@@ -20,7 +20,8 @@ the folder, start-up included, as CI and pre-commit run it:
   `--metrics=off` and the local rules bench/semgrep-rules.yml (the same ground).
 
 Wall time and CPU (user + system of the process and its children, from getrusage) are the
-median of --runs runs. Build the CLI bundle first: `node scripts/bundle-cli.mjs`.
+median of --runs runs, after --warmup untimed runs of each tool (default 1), the tools taking
+turns within each round. Build the CLI bundle first: `node scripts/bundle-cli.mjs`.
 """
 
 import argparse
@@ -144,28 +145,49 @@ def make_tree(root: Path, count: int, dense: bool = False) -> None:
         (sub / f"script_{i:05d}.py").write_text("\n\n".join(parts) + "\n", "utf-8")
 
 
-def timed(cmd, runs):
-    """(median wall s, median cpu s, last stdout) of `runs` runs of cmd."""
-    walls, cpus, out = [], [], ""
+def run_once(cmd):
+    """(wall s, cpu s, stdout) of one run of cmd; cpu is user + system of the process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return wall, cpu, proc.stdout
+
+
+def timed_together(commands, runs, warmup=1):
+    """{name: (median wall s, median cpu s, last stdout)} for ``commands`` ({name: argv}).
+
+    Each command first runs ``warmup`` times untimed (the files just written are in the page
+    cache, bandit's and semgrep's own modules are compiled, as on a developer's machine), then
+    the commands take turns, one run each per round: a burst of load on a shared machine falls
+    on all of them rather than on whichever ran in that minute.
+    """
+    for cmd in commands.values():
+        for _ in range(warmup):
+            run_once(cmd)
+    walls = {name: [] for name in commands}
+    cpus = {name: [] for name in commands}
+    outs = {}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        if proc.returncode not in (0, 1):
-            raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
-        walls.append(wall)
-        cpus.append(cpu)
-        out = proc.stdout
-    return statistics.median(walls), statistics.median(cpus), out
+        for name, cmd in commands.items():
+            wall, cpu, outs[name] = run_once(cmd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name]), outs[name])
+        for name in commands
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each tool first")
     parser.add_argument("--bandit", default=str(Path(sys.executable).parent / "bandit"))
     parser.add_argument("--semgrep", default="/tmp/semgrep-venv/bin/semgrep")
     parser.add_argument("--keep", help="write the generated files here and keep them")
@@ -186,9 +208,25 @@ def main(argv=None) -> int:
             shutil.rmtree(tree)
         make_tree(tree, size, args.dense)
         warden = [node, str(CLI), "--format", "json", "--min-severity", "info", str(tree)]
-        w = timed(warden, args.runs)
-        w1 = timed(warden[:2] + ["--jobs", "1"] + warden[2:], args.runs)
-        b = timed([args.bandit, "-q", "-r", "-f", "json", "-t", BANDIT_TESTS, str(tree)], args.runs)
+        commands = {
+            "warden": warden,
+            "warden_1_thread": warden[:2] + ["--jobs", "1"] + warden[2:],
+            "bandit": [args.bandit, "-q", "-r", "-f", "json", "-t", BANDIT_TESTS, str(tree)],
+        }
+        if semgrep:
+            commands["semgrep"] = [
+                semgrep,
+                "scan",
+                "--metrics=off",
+                "--disable-version-check",
+                "--quiet",
+                "--json",
+                "--config",
+                str(rules),
+                str(tree),
+            ]
+        timed = timed_together(commands, args.runs, args.warmup)
+        w, w1, b = timed["warden"], timed["warden_1_thread"], timed["bandit"]
         row = {
             "files": size,
             "warden": w[:2],
@@ -199,22 +237,8 @@ def main(argv=None) -> int:
             "bandit_unparsed": len(json.loads(b[2]).get("errors", [])),
         }
         if semgrep:
-            s = timed(
-                [
-                    semgrep,
-                    "scan",
-                    "--metrics=off",
-                    "--disable-version-check",
-                    "--quiet",
-                    "--json",
-                    "--config",
-                    str(rules),
-                    str(tree),
-                ],
-                args.runs,
-            )
-            row["semgrep"] = s[:2]
-            row["semgrep_findings"] = len(json.loads(s[2])["results"])
+            row["semgrep"] = timed["semgrep"][:2]
+            row["semgrep_findings"] = len(json.loads(timed["semgrep"][2])["results"])
         rows.append(row)
         if not args.keep:
             shutil.rmtree(base)
