@@ -36,7 +36,8 @@ export const FRONT_ENDS = new Set([
   'pip-compile',
   'pip-sync'
 ]);
-/** pip-tools' commands take no subcommand: only help and version install nothing. */
+/** pip-tools' commands take no subcommand: only help and version install nothing (checked
+ * against pip-tools 7.6.2: eager click options). */
 const PIP_TOOLS = new Set(['pip-compile', 'pip-sync']);
 const PIP_TOOLS_READ_ONLY = new Set(['-h', '--help', '--version']);
 

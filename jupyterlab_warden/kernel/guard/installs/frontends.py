@@ -38,7 +38,9 @@ from .request import InstallRequest, Source
 FRONT_ENDS = frozenset(
     ("pipx", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile", "pip-sync")
 )
-# pip-tools' commands take no subcommand: only help and version install nothing
+# pip-tools' commands take no subcommand: only help and version install nothing (checked
+# against pip-tools 7.6.2: both are eager click options; `python -m piptools` is a click group
+# of `compile` and `sync` alone)
 _PIP_TOOLS = frozenset(("pip-compile", "pip-sync"))
 _PIP_TOOLS_READ_ONLY = frozenset(("-h", "--help", "--version"))
 
