@@ -472,7 +472,7 @@ function runCommand(
       if (seenRun) {
         break;
       }
-      if (word !== 'run') {
+      if (word !== 'run' && !(tool === 'pixi' && word === 'r')) {
         return null;
       }
       seenRun = true;

@@ -182,6 +182,13 @@ const REDIRECT_ENV: Record<string, string[]> = {
   rye: []
 }; // prettier-ignore
 
+/** Short names of commands (pixi's visible aliases): read as the command, so `pixi a NAME`
+ * decides NAME and `pixi r CMD` reads CMD (an alias not listed is refused as unknown). */
+const ALIASES: Record<string, Record<string, string>> = {
+  pixi: { a: 'add', i: 'install', r: 'run', x: 'exec', rm: 'remove', s: 'shell', g: 'global',
+    ls: 'list', t: 'tree' }
+}; // prettier-ignore
+
 /** `pixi exec` options taking a value; -s/--spec and -w/--with name packages. */
 const PIXI_EXEC_VALUED = set(`-s, --spec, -w, --with, -c, --channel, -p, --platform,
   --auth-file, --concurrent-downloads, --concurrent-solves, --pypi-keyring-provider,
@@ -240,10 +247,11 @@ function commandKey(tool: string, positional: string[]): string | null {
   if (!positional.length) {
     return null;
   }
-  if (GROUPS[tool].has(positional[0]) && positional.length > 1) {
-    return `${positional[0]} ${positional[1]}`;
+  const first = ALIASES[tool]?.[positional[0]] ?? positional[0];
+  if (GROUPS[tool].has(first) && positional.length > 1) {
+    return `${first} ${positional[1]}`;
   }
-  return positional[0];
+  return first;
 }
 
 /** The words the front end reads itself: for a `run` command, up to the command it runs
@@ -402,7 +410,7 @@ function bumps(all: Word[]): boolean {
  */
 export function pixiExec(args: string[]): [string[], string[]] | null {
   const [start, unknown] = commandStart('pixi', args);
-  if (unknown !== null || args[start] !== 'exec') {
+  if (unknown !== null || (args[start] !== 'exec' && args[start] !== 'x')) {
     return null;
   }
   const specs: string[] = [];

@@ -219,7 +219,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     while i < len(args):
         word = args[i]
         if not seen_run and not word.startswith("-"):
-            if word != "run":
+            if word != "run" and not (tool == "pixi" and word == "r"):  # pixi's alias
                 return None
             seen_run, i = True, i + 1
             continue

@@ -165,6 +165,12 @@ _REDIRECT_ENV = {
     "pixi": (),
     "rye": (),
 }  # fmt: skip
+# Short names of commands (pixi's visible aliases): read as the command, so `pixi a NAME`
+# decides NAME and `pixi r CMD` reads CMD (an alias not listed is refused as unknown)
+ALIASES = {
+    "pixi": {"a": "add", "i": "install", "r": "run", "x": "exec", "rm": "remove", "s": "shell",
+             "g": "global", "ls": "list", "t": "tree"},
+}  # fmt: skip
 # `pixi exec` options taking a value; -s/--spec and -w/--with name packages
 _PIXI_EXEC_VALUED = frozenset(
     ("-s", "--spec", "-w", "--with", "-c", "--channel", "-p", "--platform", "--auth-file",
@@ -248,7 +254,7 @@ def pixi_exec(args: List[str]):
     ``--spec`` packages, else the command's own name, and the ``--with`` packages. pixi
     installs them into a temporary environment, then runs the command."""
     start, unknown = _command_start("pixi", args)
-    if unknown is not None or args[start : start + 1] != ["exec"]:
+    if unknown is not None or args[start : start + 1] not in (["exec"], ["x"]):
         return None
     specs, extra, i = [], [], start + 1
     while i < len(args) and args[i].startswith("-") and args[i] != "-":
@@ -285,9 +291,10 @@ def _command_key(tool: str, positional: List[str]) -> Optional[str]:
     """``command`` or ``command subcommand`` (for groups), None when there is no command."""
     if not positional:
         return None
-    if positional[0] in _GROUPS[tool] and len(positional) > 1:
-        return f"{positional[0]} {positional[1]}"
-    return positional[0]
+    first = ALIASES.get(tool, {}).get(positional[0], positional[0])
+    if first in _GROUPS[tool] and len(positional) > 1:
+        return f"{first} {positional[1]}"
+    return first
 
 
 def _refused(command: str, problem: str) -> InstallRequest:
