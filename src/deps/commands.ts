@@ -18,7 +18,7 @@ import {
   uvRunCommand,
   type CommandContext
 } from './installers';
-import { FRONT_ENDS, frontEndRequest } from './frontends';
+import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
@@ -42,7 +42,7 @@ const WRAPPERS = new Set([
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLER_WORDS =
-  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch)([^A-Za-z0-9_]|$)/;
+  /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)([^A-Za-z0-9_]|$)/;
 const EXPANSION = /\$|`|\{[^}]*,[^}]*\}/;
 const REDIRECT = /^\d*(?:<<<|<<|>>|<&|>&|>\||&>>|&>|<|>)(.*)$/s;
 const SHELL_KEYWORDS = new Set([
@@ -302,10 +302,21 @@ function simple(
     return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
   }
   if (FRONT_ENDS.has(name)) {
-    // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install
-    const run = name === 'pipx' ? null : runCommand(name, argv.slice(1), name);
+    // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install; pixi exec
+    // CMD: CMD runs in the environment pixi made
+    const execs = name === 'pixi' ? pixiExec(argv.slice(1)) : null;
+    const run =
+      name === 'pipx' || execs || name.startsWith('pip-')
+        ? null
+        : runCommand(name, argv.slice(1), name);
     const inner =
-      name === 'pipx' ? pipxAppCommands(argv.slice(1)) : run ? [run] : [];
+      name === 'pipx'
+        ? pipxAppCommands(argv.slice(1))
+        : execs?.[1].length
+          ? [execs[1]]
+          : run
+            ? [run]
+            : [];
     return [
       { tool: 'front-end', frontEnd: name, args: argv.slice(1), env },
       ...inner.flatMap(command => simple(command, env, depth, span))
@@ -325,6 +336,19 @@ function simple(
       FRONT_ENDS.has(module ?? '')
     ) {
       return simple([module!, ...rest], env, depth, span);
+    }
+    if (module === 'piptools' || module === 'piptools.__main__') {
+      // python -m piptools compile|sync: pip-compile|pip-sync; the group's help installs
+      // nothing; any other word is a pip-tools command Warden does not know
+      if (rest[0] === 'compile' || rest[0] === 'sync') {
+        return simple([`pip-${rest[0]}`, ...rest.slice(1)], env, depth, span);
+      }
+      if (rest.every(w => ['-h', '--help', '--version'].includes(w))) {
+        return [];
+      }
+      throw new Unreadable(
+        'python -m piptools runs a pip-tools command Warden does not know'
+      );
     }
   }
   return [];
@@ -406,14 +430,25 @@ function shellScript(argv: string[]): string | null {
   return null;
 }
 
-const PYTHON_MODULES = new Set(['pip', 'pip.__main__', 'uv', 'conda', 'mamba']);
+const PYTHON_MODULES = new Set([
+  'pip',
+  'pip.__main__',
+  'uv',
+  'conda',
+  'mamba',
+  'piptools'
+]);
 const RUN_VALUED: Record<string, string[]> = {
   conda: ['-n', '--name', '-p', '--prefix', '--cwd', '-a', '--attach', '--label', '-r',
     '--root-prefix', '--rc-file'],
   poetry: ['-C', '--directory', '-P', '--project'],
   pdm: ['-p', '--project', '-v', '--venv'],
   pipenv: ['--python'],
-  hatch: ['-e', '--env', '-p', '--project']
+  hatch: ['-e', '--env', '-p', '--project'],
+  pixi: ['--color', '--manifest-path', '-e', '--environment', '--auth-file',
+    '--concurrent-downloads', '--concurrent-solves', '--pypi-keyring-provider',
+    '--config-file', '--skip-deps'],
+  rye: ['--env-file', '--pyproject']
 }; // prettier-ignore
 const CONDA_RUN_FLAGS = ['-v', '--verbose', '--dev', '--debug-wrapper-scripts',
   '--no-capture-output', '--live-stream', '--clean-env', '-d', '--detach', '-q', '--quiet']; // prettier-ignore
@@ -437,7 +472,7 @@ function runCommand(
       if (seenRun) {
         break;
       }
-      if (word !== 'run') {
+      if (word !== 'run' && !(tool === 'pixi' && word === 'r')) {
         return null;
       }
       seenRun = true;

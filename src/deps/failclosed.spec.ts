@@ -103,6 +103,35 @@ describe('front ends: deny by default, with a reason', () => {
     expect(problems('poetry show --tree')).toEqual([]);
   });
 
+  it('refuses pixi, rye and pip-tools commands naming the tool and the command (issue 20)', () => {
+    const advice =
+      'install with %pip or uv (commands Warden reads), or ask your admin';
+    expect(problems('pixi upload x.conda')).toEqual([
+      '`pixi upload` is not a pixi command Warden knows to install nothing, and Warden ' +
+        `does not read what it may resolve, build or install; ${advice}`
+    ]);
+    expect(problems('pip-compile requirements.in')).toEqual([
+      "`pip-compile` resolves, downloads and builds packages (an sdist's setup.py runs) " +
+        `to compile its requirements, which Warden does not read; ${advice}`
+    ]);
+    expect(problems('python -m piptools sync r.txt')).toEqual([
+      '`pip-sync` installs and uninstalls packages with pip, which Warden does not read; ' +
+        advice
+    ]);
+    expect(problems('rye sync')[0]).toMatch(
+      /^rye installs from its own project files/
+    );
+    for (const command of [
+      'pixi info',
+      'pixi search numpy',
+      'rye show',
+      'rye version',
+      'pip-sync -h'
+    ]) {
+      expect(problems(command)).toEqual([]);
+    }
+  });
+
   it('names a redirecting environment variable without its value', () => {
     const env = { PIPX_DEFAULT_PYTHON: '/opt/secret-place/python3' };
     const [text] = problems('pipx install black', env);

@@ -1,5 +1,6 @@
 /**
- * Installer front ends beyond pip, uv and conda (a port of the kernel's
+ * Installer front ends beyond pip, uv and conda: pipx, poetry, pdm, pipenv, hatch, pixi, rye,
+ * pip-tools' pip-compile and pip-sync (a port of the kernel's
  * `installs/frontends.py`; both pass schema/vectors/install-decision.json).
  *
  * Deny by default, as for uv: each front end's commands known to install nothing (`poetry
@@ -12,13 +13,33 @@
  * decided and the install also carries an install-unreadable problem. Options and environment
  * variables that point a front end at another interpreter, index or config are named in the
  * refusal (`pdm -c`, `PDM_PYPI_URL`, `POETRY_REPOSITORIES_*`...).
+ *
+ * pixi and rye are read as poetry is (tables from their documented CLI, pixi 0.4x-0.7x and
+ * rye 0.4x: neither is on PyPI to run): `pixi list|tree` lock and may install, `pixi run`
+ * installs its environment, `rye run` may sync first: refused, with the command they run
+ * read too (commands.ts). pip-compile builds sdists to read their metadata and pip-sync runs
+ * pip: refused unless they only print help or their version.
  */
 import type { CommandContext } from './installers';
 import { pipxRequest } from './pipx';
 import { newRequest, type InstallRequest } from './request';
 import { parseRequirement } from './requirements';
 
-export const FRONT_ENDS = new Set(['pipx', 'poetry', 'pdm', 'pipenv', 'hatch']);
+export const FRONT_ENDS = new Set([
+  'pipx',
+  'poetry',
+  'pdm',
+  'pipenv',
+  'hatch',
+  'pixi',
+  'rye',
+  'pip-compile',
+  'pip-sync'
+]);
+/** pip-tools' commands take no subcommand: only help and version install nothing (checked
+ * against pip-tools 7.6.2: eager click options). */
+const PIP_TOOLS = new Set(['pip-compile', 'pip-sync']);
+const PIP_TOOLS_READ_ONLY = new Set(['-h', '--help', '--version']);
 
 /** A set of the comma-separated words of `text` (none for an empty text). */
 const set = (text: string) =>
@@ -45,7 +66,13 @@ const GLOBAL: Record<string, [Set<string>, Set<string>]> = {
     set(`-h, --help, --version, -v, -vv, -vvv, --verbose, -q, -qq, --quiet, --color,
       --no-color, --interactive, --no-interactive`),
     set('-e, --env, -p, --project, --data-dir, --cache-dir, --config')
-  ]
+  ],
+  pixi: [
+    set(`-h, --help, -V, --version, -v, -vv, -vvv, -vvvv, --verbose, -q, --quiet,
+      --no-progress`),
+    set('--color')
+  ],
+  rye: [set('-h, --help, -V, --version'), set('--env-file')]
 }; // prettier-ignore
 
 /** Commands with subcommands: the key is "command subcommand". */
@@ -53,7 +80,9 @@ const GROUPS: Record<string, Set<string>> = {
   poetry: set('env, cache, source, debug, python, self'),
   pdm: set('venv, python, py, self'),
   pipenv: new Set(),
-  hatch: set('env, python, self, dep, project')
+  hatch: set('env, python, self, dep, project'),
+  pixi: set('global, task, config, project, workspace, auth, self'),
+  rye: set('toolchain, tools, self')
 };
 
 /** Commands known to install nothing (`poetry run CMD`: CMD is decided, commands.ts). */
@@ -68,7 +97,11 @@ const READ_ONLY: Record<string, Set<string>> = {
     python remove, py list, py find, py remove, self list`),
   pipenv: set('graph, open, requirements, run, scripts, shell, verify, clean'),
   hatch: set(`help, config, status, new, python find, python show, python remove,
-    self report`)
+    self report`),
+  // not `pixi list|tree` (they lock, and may install to solve PyPI dependencies)
+  pixi: set('help, info, search, completion, task list, global list, config list'),
+  // `rye version` only without a new version; not `rye list` (it may bootstrap rye first)
+  rye: set('help, show, version, toolchain list, tools list, self completion')
 }; // prettier-ignore
 
 /** Commands that install: [all, those whose positional words are packages]. */
@@ -90,6 +123,17 @@ const INSTALLING: Record<string, [Set<string>, Set<string>]> = {
     set(`run, shell, build, test, fmt, env create, env run, dep show, dep hash,
       project metadata`),
     new Set()
+  ],
+  pixi: [
+    set(`add, install, update, upgrade, lock, run, shell, shell-hook, exec, list, tree, remove,
+      build, global install, global add, global sync, global update, global upgrade,
+      global upgrade-all`),
+    set('add, global install, global add') // exec: pixiExec
+  ],
+  rye: [
+    set(`add, remove, sync, lock, install, uninstall, run, test, build, fetch, fmt, lint,
+      tools install, tools uninstall, toolchain fetch, self update`),
+    set('add, install, tools install')
   ]
 }; // prettier-ignore
 
@@ -101,7 +145,13 @@ const VALUED: Record<string, Set<string>> = {
     --editable, -c, --config`),
   pipenv: set(`--python, --pypi-mirror, -i, --index, --extra-index-url, --categories, -r,
     --requirements`),
-  hatch: set('-e, --env, -p, --project')
+  hatch: set('-e, --env, -p, --project'),
+  pixi: set(`--manifest-path, -e, --environment, -f, --feature, -p, --platform, --git, -g,
+    --branch, --tag, --rev, --subdir, --color, --auth-file, --concurrent-downloads,
+    --concurrent-solves, --pypi-keyring-provider, --config-file, --pinning-strategy, -c,
+    --channel, --expose, --with, -w, -s, --spec`),
+  rye: set(`--git, --url, --path, --tag, --rev, --branch, --features, --optional, --pin,
+    --pyproject, -p, --python, --env-file, --include-dep, --extra-requirement, -b, --bump`)
 }; // prettier-ignore
 
 /** Options pointing the front end at another interpreter or config: refused anywhere. */
@@ -115,7 +165,9 @@ const REDIRECT_OPTIONS: Record<string, Record<string, string>> = {
   hatch: {
     '--config': 'another config file',
     '--data-dir': 'another data folder'
-  }
+  },
+  pixi: {}, // every pixi and rye install is refused: what they point at is not read
+  rye: {}
 };
 
 /** Environment variables pointing an install elsewhere (names; prefixes end with `_`). */
@@ -125,8 +177,22 @@ const REDIRECT_ENV: Record<string, string[]> = {
   pipenv: ['PIPENV_PYPI_MIRROR', 'PIPENV_PIPFILE', 'PIPENV_PYTHON',
     'PIPENV_DEFAULT_PYTHON_VERSION'],
   hatch: ['HATCH_INDEX_', 'HATCH_PYTHON', 'HATCH_CONFIG', 'HATCH_DATA_DIR',
-    'HATCH_ENV_TYPE_VIRTUAL_UV_PATH']
+    'HATCH_ENV_TYPE_VIRTUAL_UV_PATH'],
+  pixi: [],
+  rye: []
 }; // prettier-ignore
+
+/** Short names of commands (pixi's visible aliases): read as the command, so `pixi a NAME`
+ * decides NAME and `pixi r CMD` reads CMD (an alias not listed is refused as unknown). */
+const ALIASES: Record<string, Record<string, string>> = {
+  pixi: { a: 'add', i: 'install', r: 'run', x: 'exec', rm: 'remove', s: 'shell', g: 'global',
+    ls: 'list', t: 'tree' }
+}; // prettier-ignore
+
+/** `pixi exec` options taking a value; -s/--spec and -w/--with name packages. */
+const PIXI_EXEC_VALUED = set(`-s, --spec, -w, --with, -c, --channel, -p, --platform,
+  --auth-file, --concurrent-downloads, --concurrent-solves, --pypi-keyring-provider,
+  --config-file, --color`); // prettier-ignore
 
 const INSTEAD =
   'install with %pip or uv (commands Warden reads), or ask your admin';
@@ -181,10 +247,11 @@ function commandKey(tool: string, positional: string[]): string | null {
   if (!positional.length) {
     return null;
   }
-  if (GROUPS[tool].has(positional[0]) && positional.length > 1) {
-    return `${positional[0]} ${positional[1]}`;
+  const first = ALIASES[tool]?.[positional[0]] ?? positional[0];
+  if (GROUPS[tool].has(first) && positional.length > 1) {
+    return `${first} ${positional[1]}`;
   }
-  return positional[0];
+  return first;
 }
 
 /** The words the front end reads itself: for a `run` command, up to the command it runs
@@ -268,6 +335,19 @@ export function frontEndRequest(
     request.problems.push({ text, place });
     return request;
   };
+  if (PIP_TOOLS.has(tool)) {
+    if (args.length && args.every(word => PIP_TOOLS_READ_ONLY.has(word))) {
+      return null;
+    }
+    const what =
+      tool === 'pip-compile'
+        ? "resolves, downloads and builds packages (an sdist's setup.py runs) to compile its requirements"
+        : 'installs and uninstalls packages with pip';
+    return refused(
+      tool,
+      `\`${tool}\` ${what}, which Warden does not read; ${INSTEAD}`
+    );
+  }
   const [start, unknown] = commandStart(tool, args);
   if (unknown !== null) {
     return refused(
@@ -277,7 +357,10 @@ export function frontEndRequest(
   }
   const all = words(tool, args.slice(start));
   const positional = all.filter(w => w[0] === null).map(w => w[1]);
-  const key = commandKey(tool, positional);
+  let key = commandKey(tool, positional);
+  if (tool === 'rye' && key === 'version' && bumps(all)) {
+    key = 'version --bump';
+  }
   const redirects = redirectOptions(tool, ownWords(tool, args, start, key));
   if (key === null || READ_ONLY[tool].has(key)) {
     return redirects.length
@@ -295,8 +378,11 @@ export function frontEndRequest(
   for (const text of [...redirects, ...redirectEnv(tool, env)]) {
     request.problems.push({ text, place });
   }
-  const packages = positional.slice(key.split(' ').length);
-  if (named.has(key)) {
+  const pixiExecs = tool === 'pixi' && key === 'exec';
+  const packages = pixiExecs
+    ? pixiExec(args)![0]
+    : positional.slice(key.split(' ').length);
+  if (named.has(key) || pixiExecs) {
     for (const word of packages) {
       request.requirements.push(parseRequirement(word, place));
     }
@@ -307,6 +393,52 @@ export function frontEndRequest(
     place
   });
   return request;
+}
+
+/** `rye version 1.2`, `rye version -b minor`: a new version, not a read. */
+function bumps(all: Word[]): boolean {
+  return (
+    all.filter(w => w[0] === null).length > 1 ||
+    all.some(w => w[0] === '-b' || w[0] === '--bump')
+  );
+}
+
+/**
+ * [packages, command] for `pixi [global opts] exec [opts] COMMAND...`, or null: the `--spec`
+ * packages, else the command's own name, and the `--with` packages. pixi installs them into
+ * a temporary environment, then runs the command.
+ */
+export function pixiExec(args: string[]): [string[], string[]] | null {
+  const [start, unknown] = commandStart('pixi', args);
+  if (unknown !== null || (args[start] !== 'exec' && args[start] !== 'x')) {
+    return null;
+  }
+  const specs: string[] = [];
+  const extra: string[] = [];
+  let i = start + 1;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-') {
+    const eq = args[i].indexOf('=');
+    const name = eq < 0 ? args[i] : args[i].slice(0, eq);
+    if (name === '--') {
+      i++;
+      break;
+    }
+    if (PIXI_EXEC_VALUED.has(name)) {
+      let value = eq < 0 ? '' : args[i].slice(eq + 1);
+      if (eq < 0) {
+        value = args[i + 1] ?? '';
+        i++;
+      }
+      if (name === '-s' || name === '--spec') {
+        specs.push(value);
+      } else if (name === '-w' || name === '--with') {
+        extra.push(value);
+      }
+    }
+    i++;
+  }
+  const command = args.slice(i);
+  return [[...(specs.length ? specs : command.slice(0, 1)), ...extra], command];
 }
 
 function applyOptions(

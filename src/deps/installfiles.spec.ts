@@ -42,6 +42,26 @@ const notebook = () => path.join(dir, 'train.ipynb');
 const rules = (cell: string) =>
   scanCellInstalls(notebook(), cell, {}).map(f => f.finding.ruleId);
 
+describe('issue 20: pixi, rye and pip-tools in notebook cells', () => {
+  it('passes the cell prefilter and decides the packages they name', () => {
+    expect(rules('!pixi add torcj\n').sort()).toEqual([
+      'install-imitation-name',
+      'install-unreadable'
+    ]);
+    expect(rules('!rye add aiohtt').sort()).toEqual([
+      'install-known-malicious',
+      'install-unreadable'
+    ]);
+    expect(rules('!pip-compile requirements.in')).toEqual([
+      'install-unreadable'
+    ]);
+    expect(rules('!{sys.executable} -m piptools compile r.in')).toEqual([
+      'install-unreadable'
+    ]);
+    expect(rules('!pixi info')).toEqual([]);
+  });
+});
+
 describe('F16: IPython {expr} program words', () => {
   it('reads !{sys.executable} -m pip as python -m pip', () => {
     expect(read('{sys.executable} -m pip install aiohtt')).toEqual([

@@ -25,7 +25,7 @@ export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
 );
 
 /** What a cell needs before its shell text can start an installer (commands.ts decides). */
-const MAY_INSTALL = /pip|uv|conda|mamba|poetry|pdm|hatch|!\s*\{|\$|`/;
+const MAY_INSTALL = /pip|uv|conda|mamba|poetry|pdm|hatch|pixi|rye|!\s*\{|\$|`/;
 
 /** A finding and the file it belongs to (an include's findings belong to the include). */
 export interface LocatedInstallFinding {

@@ -401,3 +401,65 @@ def test_an_unknown_front_end_command_is_refused_before_it_starts(guarded, tmp_p
     assert [e["action"] for e in events if e["rule_id"] == "install-unreadable"] == ["blocked"]
     shown = guarded(POLICY, [str(poetry), "show"])
     assert shown["refused"] is None and marker.read_text() == "show\n"
+
+
+# -- issue 20: pixi, rye and pip-tools are front ends, denied by default ----------------------
+
+
+@pytest.mark.parametrize(
+    "program", ["pixi", "/home/u/.pixi/bin/pixi", "rye", "pip-compile", "/opt/bin/pip-sync"]
+)
+def test_new_front_ends_pass_the_cheap_prefilter(program):
+    """The prefilter every process start pays must let them through to the full reading."""
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    assert fastpath.may_install(program)
+
+
+def test_new_front_ends_are_refused_naming_the_tool_and_the_command(tmp_path):
+    advice = "install with %pip or uv (commands Warden reads), or ask your admin"
+    assert _problems("pixi upload x.conda", tmp_path) == [
+        "`pixi upload` is not a pixi command Warden knows to install nothing, and Warden does "
+        f"not read what it may resolve, build or install; {advice}"
+    ]
+    assert _problems("pip-compile requirements.in", tmp_path) == [
+        "`pip-compile` resolves, downloads and builds packages (an sdist's setup.py runs) to "
+        f"compile its requirements, which Warden does not read; {advice}"
+    ]
+    assert _problems("python -m piptools sync r.txt", tmp_path) == [
+        "`pip-sync` installs and uninstalls packages with pip, which Warden does not read; "
+        + advice
+    ]
+    [text] = _problems("rye sync", tmp_path)
+    assert text.startswith("rye installs from its own project files")
+    for command in ("pixi info", "pixi search numpy", "rye show", "rye version", "pip-sync -h"):
+        assert _problems(command, tmp_path) == [], command
+
+
+@pytest.mark.parametrize(
+    "tool, refused_args, shown_args",
+    [("pixi", ["add", "numpy"], ["info"]), ("rye", ["sync"], ["show"]),
+     ("pip-compile", ["requirements.in"], ["--version"])],
+)  # fmt: skip
+def test_new_front_ends_are_refused_before_they_start(
+    guarded, tmp_path, tool, refused_args, shown_args
+):
+    """issue 20, real processes: a stand-in for the tool whose payload writes a marker.
+    Without Warden the install command runs it; with Warden it is refused before it starts,
+    with an event, while a command known to install nothing still runs."""
+    marker = tmp_path / "ran.txt"
+    program = tmp_path / "bin" / tool
+    program.parent.mkdir()
+    program.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n')
+    program.chmod(0o755)
+    unguarded = guarded(POLICY, [str(program), *refused_args], guarded=False)
+    assert unguarded["exit"] == 0 and marker.read_text() == " ".join(refused_args) + "\n"
+    marker.unlink()
+    refused = guarded(POLICY, [str(program), *refused_args])
+    assert refused["type"] == "WardenBlockedInstall", refused
+    assert f"`{tool}" in refused["refused"]
+    assert not marker.exists(), "the front end started"
+    events = guarded.events()
+    assert [e["action"] for e in events if e["rule_id"] == "install-unreadable"] == ["blocked"]
+    shown = guarded(POLICY, [str(program), *shown_args])
+    assert shown["refused"] is None and marker.read_text() == " ".join(shown_args) + "\n"

@@ -28,7 +28,7 @@ SHELL_STRING_RUNNERS = frozenset(("su", "runuser"))  # su -c 'command string'
 
 CONDAS = frozenset(("conda", "mamba", "micromamba"))
 _WORDS = re.compile(
-    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch)"
+    r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)"
     r"([^A-Za-z0-9_]|$)"
 )
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
@@ -184,10 +184,14 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
             return _simple([module] + rest, env, depth)
         if module in FRONT_ENDS:
             return _simple([module] + rest, env, depth)
+        if module in ("piptools", "piptools.__main__"):
+            return _piptools_module(rest, env, depth)
     return []
 
 
-FRONT_ENDS = frozenset(("pipx", "poetry", "pdm", "pipenv", "hatch"))
+FRONT_ENDS = frozenset(
+    ("pipx", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile", "pip-sync")
+)
 _RUN_VALUED = {
     "conda": {"-n", "--name", "-p", "--prefix", "--cwd", "-a", "--attach", "--label",
               "-r", "--root-prefix", "--rc-file"},
@@ -195,6 +199,10 @@ _RUN_VALUED = {
     "pdm": {"-p", "--project", "-v", "--venv"},
     "pipenv": {"--python"},
     "hatch": {"-e", "--env", "-p", "--project"},
+    "pixi": {"--color", "--manifest-path", "-e", "--environment", "--auth-file",
+             "--concurrent-downloads", "--concurrent-solves", "--pypi-keyring-provider",
+             "--config-file", "--skip-deps"},
+    "rye": {"--env-file", "--pyproject"},
 }  # fmt: skip
 _RUN_FLAGS = {
     "conda": {"-v", "--verbose", "--dev", "--debug-wrapper-scripts", "--no-capture-output",
@@ -211,7 +219,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     while i < len(args):
         word = args[i]
         if not seen_run and not word.startswith("-"):
-            if word != "run":
+            if word != "run" and not (tool == "pixi" and word == "r"):  # pixi's alias
                 return None
             seen_run, i = True, i + 1
             continue
@@ -261,8 +269,26 @@ def _front_end_run(tool: str, args: List[str], env: Dict[str, str], depth: int):
         from .pipx_cli import app_commands
 
         return [inv for inner in app_commands(args) for inv in _simple(inner, env, depth)]
+    if tool in ("pip-compile", "pip-sync"):
+        return []
+    if tool == "pixi":
+        from .frontends import pixi_exec
+
+        found = pixi_exec(args)
+        if found is not None:  # pixi exec CMD: CMD runs in the environment pixi made
+            return _simple(found[1], env, depth) if found[1] else []
     inner = _run_command(tool, args)
     return _simple(inner, env, depth) if inner else []
+
+
+def _piptools_module(args: List[str], env: Dict[str, str], depth: int) -> List[Invocation]:
+    """``python -m piptools compile|sync ...`` is ``pip-compile|pip-sync ...``; the group's
+    help or version installs nothing; anything else is a command Warden does not know."""
+    if args[:1] in (["compile"], ["sync"]):
+        return _simple([f"pip-{args[0]}"] + args[1:], env, depth)
+    if all(word in ("-h", "--help", "--version") for word in args):
+        return []
+    raise Unreadable("python -m piptools runs a pip-tools command Warden does not know")
 
 
 def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:

@@ -1,4 +1,5 @@
-"""Installer front ends beyond pip, uv and conda: pipx, poetry, pdm, pipenv, hatch.
+"""Installer front ends beyond pip, uv and conda: pipx, poetry, pdm, pipenv, hatch, pixi, rye,
+and pip-tools' pip-compile and pip-sync.
 
 Deny by default, as for uv: each front end's commands known to install nothing (``poetry
 show``, ``pipx list``, ``hatch version``...) are no install; the commands that install are
@@ -13,6 +14,18 @@ problem, never waved through. Options and
 environment variables that point a front end at another interpreter, index or config are
 named in the refusal (``pdm -c``, ``PDM_PYPI_URL``, ``POETRY_REPOSITORIES_*``...).
 
+pixi and rye resolve from their own manifests too (pixi also from conda channels): read as
+poetry is, every command but a short read-only list refused as unreadable, the packages
+``pixi add``, ``pixi global install|add``, ``pixi exec``, ``rye add`` and ``rye install``
+name decided as well. Their tables come from each tool's documented CLI (pixi 0.4x-0.7x
+reference pages, rye 0.4x), not from running them (neither is on PyPI). ``pixi list|tree``
+are not read-only: without ``--frozen`` they update the lock file and may install the
+environment to solve PyPI dependencies. ``rye run`` syncs first with ``--sync`` or the
+``behavior.autosync-before-run`` config Warden does not read; ``pixi run`` always installs
+its environment: both are refused, and the command they run is read as well (commands.py).
+``pip-compile`` downloads and builds sdists to read their metadata (their setup.py runs) and
+``pip-sync`` runs pip: both refused unless they only print help or their version.
+
 The same tables are in src/deps/frontends.ts; schema/vectors/install-decision.json holds both
 sides to one decision.
 """
@@ -22,7 +35,14 @@ from typing import Dict, List, Optional
 from . import requirements
 from .request import InstallRequest, Source
 
-FRONT_ENDS = frozenset(("pipx", "poetry", "pdm", "pipenv", "hatch"))
+FRONT_ENDS = frozenset(
+    ("pipx", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile", "pip-sync")
+)
+# pip-tools' commands take no subcommand: only help and version install nothing (checked
+# against pip-tools 7.6.2: both are eager click options; `python -m piptools` is a click group
+# of `compile` and `sync` alone)
+_PIP_TOOLS = frozenset(("pip-compile", "pip-sync"))
+_PIP_TOOLS_READ_ONLY = frozenset(("-h", "--help", "--version"))
 
 # Options before the command, per front end: option -> takes a value. Any other option there
 # is refused: its value could be read as the command (checked against each tool's --help).
@@ -47,6 +67,10 @@ _GLOBAL = {
               "--color": False, "--no-color": False, "--interactive": False,
               "--no-interactive": False, "-e": True, "--env": True, "-p": True, "--project": True,
               "--data-dir": True, "--cache-dir": True, "--config": True},
+    "pixi": {"-h": False, "--help": False, "-V": False, "--version": False, "-v": False,
+             "-vv": False, "-vvv": False, "-vvvv": False, "--verbose": False, "-q": False,
+             "--quiet": False, "--no-progress": False, "--color": True},
+    "rye": {"-h": False, "--help": False, "-V": False, "--version": False, "--env-file": True},
 }  # fmt: skip
 # Commands with subcommands: the key is "command subcommand".
 _GROUPS = {
@@ -54,6 +78,8 @@ _GROUPS = {
     "pdm": {"venv", "python", "py", "self"},
     "pipenv": set(),
     "hatch": {"env", "python", "self", "dep", "project"},
+    "pixi": {"global", "task", "config", "project", "workspace", "auth", "self"},
+    "rye": {"toolchain", "tools", "self"},
 }
 # Commands known to install nothing (they list, show, remove, configure, or run a command
 # that is itself decided: `poetry run CMD`, commands.py).
@@ -73,6 +99,12 @@ _READ_ONLY = {
     "pipenv": {"graph", "open", "requirements", "run", "scripts", "shell", "verify", "clean"},
     "hatch": {"help", "config", "status", "new", "python find", "python show",
               "python remove", "self report"},
+    # not `pixi list|tree` (they lock, and may install to solve PyPI dependencies)
+    "pixi": {"help", "info", "search", "completion", "task list", "global list",
+             "config list"},
+    # `rye version` only without a new version (_bumps); not `rye list` (it may bootstrap
+    # rye's own environment first)
+    "rye": {"help", "show", "version", "toolchain list", "tools list", "self completion"},
 }  # fmt: skip
 # Commands that install (read below); the second set: their positional words are packages.
 _INSTALLING = {
@@ -84,6 +116,13 @@ _INSTALLING = {
                {"install", "upgrade"}),
     "hatch": ({"run", "shell", "build", "test", "fmt", "env create", "env run", "dep show",
                "dep hash", "project metadata"}, set()),
+    "pixi": ({"add", "install", "update", "upgrade", "lock", "run", "shell", "shell-hook",
+              "exec", "list", "tree", "remove", "build", "global install", "global add",
+              "global sync", "global update", "global upgrade", "global upgrade-all"},
+             {"add", "global install", "global add"}),  # exec: pixi_exec
+    "rye": ({"add", "remove", "sync", "lock", "install", "uninstall", "run", "test", "build",
+             "fetch", "fmt", "lint", "tools install", "tools uninstall", "toolchain fetch",
+             "self update"}, {"add", "install", "tools install"}),
 }  # fmt: skip
 # Options after the command that take a value (an unlisted one makes its value one more word:
 # a package for `add`, stricter).
@@ -96,6 +135,14 @@ _VALUED = {
     "pipenv": {"--python", "--pypi-mirror", "-i", "--index", "--extra-index-url",
                "--categories", "-r", "--requirements"},
     "hatch": {"-e", "--env", "-p", "--project"},
+    "pixi": {"--manifest-path", "-e", "--environment", "-f", "--feature", "-p", "--platform",
+             "--git", "-g", "--branch", "--tag", "--rev", "--subdir", "--color", "--auth-file",
+             "--concurrent-downloads", "--concurrent-solves", "--pypi-keyring-provider",
+             "--config-file", "--pinning-strategy", "-c", "--channel", "--expose", "--with",
+             "-w", "-s", "--spec"},
+    "rye": {"--git", "--url", "--path", "--tag", "--rev", "--branch", "--features",
+            "--optional", "--pin", "--pyproject", "-p", "--python", "--env-file",
+            "--include-dep", "--extra-requirement", "-b", "--bump"},
 }  # fmt: skip
 # Options that point the front end at another interpreter (which it may download) or config:
 # refused wherever they are written.
@@ -104,6 +151,8 @@ _REDIRECT_OPTIONS = {
     "pdm": {"-c": "another config file", "--config": "another config file"},
     "pipenv": {"--python": "another interpreter (one it may install)"},
     "hatch": {"--config": "another config file", "--data-dir": "another data folder"},
+    "pixi": {},  # every pixi and rye install is refused: what they point at is not read
+    "rye": {},
 }  # fmt: skip
 # Environment variables that point an install elsewhere (exact names, and prefixes ending _).
 _REDIRECT_ENV = {
@@ -113,7 +162,21 @@ _REDIRECT_ENV = {
                "PIPENV_DEFAULT_PYTHON_VERSION"),
     "hatch": ("HATCH_INDEX_", "HATCH_PYTHON", "HATCH_CONFIG", "HATCH_DATA_DIR",
               "HATCH_ENV_TYPE_VIRTUAL_UV_PATH"),
+    "pixi": (),
+    "rye": (),
 }  # fmt: skip
+# Short names of commands (pixi's visible aliases): read as the command, so `pixi a NAME`
+# decides NAME and `pixi r CMD` reads CMD (an alias not listed is refused as unknown)
+ALIASES = {
+    "pixi": {"a": "add", "i": "install", "r": "run", "x": "exec", "rm": "remove", "s": "shell",
+             "g": "global", "ls": "list", "t": "tree"},
+}  # fmt: skip
+# `pixi exec` options taking a value; -s/--spec and -w/--with name packages
+_PIXI_EXEC_VALUED = frozenset(
+    ("-s", "--spec", "-w", "--with", "-c", "--channel", "-p", "--platform", "--auth-file",
+     "--concurrent-downloads", "--concurrent-solves", "--pypi-keyring-provider",
+     "--config-file", "--color")
+)  # fmt: skip
 _INSTEAD = "install with %pip or uv (commands Warden reads), or ask your admin"
 
 
@@ -123,6 +186,8 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         from . import pipx_request
 
         return pipx_request.request(args, cwd, env)
+    if tool in _PIP_TOOLS:
+        return _pip_tools(tool, args)
     start, unknown = _command_start(tool, args)
     if unknown is not None:
         return _refused(
@@ -133,6 +198,8 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     words = _words(tool, args[start:])
     positional = [v for n, v in words if n is None]
     key = _command_key(tool, positional)
+    if tool == "rye" and key == "version" and _bumps(words):
+        key = "version --bump"
     redirects = _redirect_options(tool, _own_words(tool, args, start, key))
     if key is None or key in _READ_ONLY[tool]:
         if redirects:
@@ -148,7 +215,9 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     req = InstallRequest("pip", f"{tool} {key}")
     req.problems += redirects + _redirect_env(tool, env)
     packages = positional[len(key.split()) :]
-    if key in named:
+    if key == "exec" and tool == "pixi":
+        packages = pixi_exec(args)[0]
+    if key in named or (key == "exec" and tool == "pixi"):
         for word in packages:
             req.requirements.append(requirements.parse_requirement(word, "command line"))
     _options(req, tool, key, words, cwd, env)
@@ -157,6 +226,52 @@ def request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         "environments) that Warden does not read; install with %pip or uv instead"
     )
     return req
+
+
+def _pip_tools(tool: str, args: List[str]) -> Optional[InstallRequest]:
+    """pip-compile downloads and builds sdists to read their metadata (their setup.py runs);
+    pip-sync runs pip on files Warden would have to read as pip does: both are refused unless
+    every word asks for help or the version."""
+    if args and all(word in _PIP_TOOLS_READ_ONLY for word in args):
+        return None
+    what = (
+        "resolves, downloads and builds packages (an sdist's setup.py runs) to compile its "
+        "requirements"
+        if tool == "pip-compile"
+        else "installs and uninstalls packages with pip"
+    )
+    return _refused(tool, f"`{tool}` {what}, which Warden does not read; {_INSTEAD}")
+
+
+def _bumps(words) -> bool:
+    """``rye version 1.2``, ``rye version -b minor``: a new version, not a read."""
+    positional = [v for n, v in words if n is None]
+    return len(positional) > 1 or any(n in ("-b", "--bump") for n, _ in words)
+
+
+def pixi_exec(args: List[str]):
+    """(packages, command) for ``pixi [global opts] exec [opts] COMMAND...``, or None: the
+    ``--spec`` packages, else the command's own name, and the ``--with`` packages. pixi
+    installs them into a temporary environment, then runs the command."""
+    start, unknown = _command_start("pixi", args)
+    if unknown is not None or args[start : start + 1] not in (["exec"], ["x"]):
+        return None
+    specs, extra, i = [], [], start + 1
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        name, eq, value = args[i].partition("=")
+        if name == "--":
+            i += 1
+            break
+        if name in _PIXI_EXEC_VALUED:
+            if not eq:
+                value, i = (args[i + 1] if i + 1 < len(args) else ""), i + 1
+            if name in ("-s", "--spec"):
+                specs.append(value)
+            elif name in ("-w", "--with"):
+                extra.append(value)
+        i += 1
+    command = args[i:]
+    return (specs or command[:1]) + extra, command
 
 
 def _command_start(tool: str, args: List[str]):
@@ -176,9 +291,10 @@ def _command_key(tool: str, positional: List[str]) -> Optional[str]:
     """``command`` or ``command subcommand`` (for groups), None when there is no command."""
     if not positional:
         return None
-    if positional[0] in _GROUPS[tool] and len(positional) > 1:
-        return f"{positional[0]} {positional[1]}"
-    return positional[0]
+    first = ALIASES.get(tool, {}).get(positional[0], positional[0])
+    if first in _GROUPS[tool] and len(positional) > 1:
+        return f"{first} {positional[1]}"
+    return first
 
 
 def _refused(command: str, problem: str) -> InstallRequest:
