@@ -59,7 +59,8 @@ UV_VALUED = {
     "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
     "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
     "--python-platform", "--python-version", "--color", "--allow-insecure-host",
-    "--script", "--branch", "--tag", "--rev", "--marker", "-m",
+    "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
+    "--build-constraint",
 }  # fmt: skip
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
@@ -305,6 +306,9 @@ _UV_FILE_OPTIONS = (
     "-c",
     "--constraint",
     "--override",
+    "-b",
+    "--build-constraints",
+    "--build-constraint",
     "--with-requirements",
 )
 _UV_INSTALL_FILES = ("-r", "--requirement", "--with-requirements")
