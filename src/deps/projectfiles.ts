@@ -180,7 +180,43 @@ function readLock(
   }
 }
 
-/** uv's index settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`). */
+const UV_REQUIREMENT_KEYS = [
+  'override-dependencies',
+  'constraint-dependencies',
+  'build-constraint-dependencies'
+];
+/** uv settings that change neither what is installed nor where it comes from, and the
+ * project keys the project reader decides (the kernel's `toml_files.UV_INERT_SETTINGS`). */
+const UV_INERT_SETTINGS = new Set(
+  `add-bounds all-extras allow-empty-requirements allow-insecure-host annotation-style
+  break-system-packages build-backend cache-dir cache-keys check-url compile-bytecode
+  concurrent-builds concurrent-downloads concurrent-installs conflicts
+  custom-compile-command default-groups dependency-groups dev-dependencies
+  emit-build-options emit-find-links emit-index-annotation emit-index-url
+  emit-marker-expression environments exclude-dependencies exclude-newer
+  exclude-newer-package extra fork-strategy generate-hashes group index-strategy
+  keyring-provider link-mode managed native-tls no-annotate no-binary no-binary-package
+  no-build no-build-isolation no-build-isolation-package no-build-package no-cache
+  no-deps no-emit-package no-extra no-header no-sources no-strip-extras
+  no-strip-markers offline only-binary output-file package prefix prerelease preview
+  publish-url python python-downloads python-platform python-preference python-version
+  reinstall reinstall-package require-hashes required-environments required-version
+  resolution sources strict system system-certs target trusted-publishing universal
+  upgrade upgrade-package verify-hashes workspace`.split(/\s+/)
+);
+const UV_READ_SETTINGS = new Set([
+  'index-url',
+  'extra-index-url',
+  'find-links',
+  'index',
+  'no-index',
+  'pip',
+  ...UV_REQUIREMENT_KEYS
+]);
+
+/** uv's settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`): indexes as sources,
+ * override / constraint / build-constraint dependencies as requirements (uv follows them in
+ * every install), any other key not known to be inert refused. */
 function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   const urls = (value: unknown) =>
     (typeof value === 'string'
@@ -214,6 +250,30 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   }
   if (table['no-index'] === true) {
     request.noIndex = true;
+  }
+  for (const key of UV_REQUIREMENT_KEYS) {
+    const values = table[key];
+    if (values !== undefined && !Array.isArray(values)) {
+      request.problems.push({ text: `${key} is not a list`, place });
+    }
+    for (const value of Array.isArray(values) ? values : []) {
+      if (typeof value === 'string') {
+        request.requirements.push(parseRequirement(value, place));
+      } else {
+        request.problems.push({
+          text: `an entry of ${key} is not a requirement string`,
+          place
+        });
+      }
+    }
+  }
+  for (const key of Object.keys(table)) {
+    if (!UV_READ_SETTINGS.has(key) && !UV_INERT_SETTINGS.has(key)) {
+      request.problems.push({
+        text: `uv setting '${key}' (${place.origin}) is one Warden does not read; remove it or pass the option on the command line`,
+        place
+      });
+    }
   }
   if (table.pip && typeof table.pip === 'object') {
     uvSettings(request, table.pip, place);

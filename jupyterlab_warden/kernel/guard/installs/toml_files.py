@@ -122,13 +122,15 @@ def add_project(request: InstallRequest, doc: dict, label: str) -> None:
         )
     # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
     # decided as something uv installs (stricter for constraints)
-    for key in (
-        "dev-dependencies",
-        "override-dependencies",
-        "constraint-dependencies",
-        "build-constraint-dependencies",
-    ):
+    for key in ("dev-dependencies",) + _UV_REQUIREMENT_KEYS:
         add_list(request, uv.get(key), f"{label} [tool.uv]", key)
+    add_uv_sources(request, uv, label)
+
+
+def add_uv_sources(request: InstallRequest, uv: dict, label: str) -> None:
+    """``[tool.uv.sources]`` direct references (``git``, ``url``) of a project or a PEP 723
+    script (a path, a workspace member or a named index is no direct reference; the index
+    itself is decided from ``[[tool.uv.index]]``)."""
     sources = uv.get("sources")
     for name, spec in (sources if isinstance(sources, dict) else {}).items():
         for entry in spec if isinstance(spec, list) else [spec]:
@@ -149,9 +151,55 @@ def uv_table(doc: dict) -> dict:
     return tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
 
 
+_UV_REQUIREMENT_KEYS = (
+    "override-dependencies",
+    "constraint-dependencies",
+    "build-constraint-dependencies",
+)
+# uv settings (uv's "Settings" reference) that change neither what is installed nor where it
+# comes from, and the project keys the project reader decides where uv installs the project
+# (`uv sync|run|add`); any other key refuses the install (deny by default), as pip's do.
+UV_INERT_SETTINGS = frozenset(
+    (
+        # project layout (decided by the project reader when the project is installed)
+        "sources", "dev-dependencies", "workspace", "managed", "package", "default-groups",
+        "dependency-groups", "conflicts", "environments", "required-environments",
+        "build-backend", "exclude-dependencies",
+        # caches, output, network tuning, publishing
+        "cache-dir", "cache-keys", "no-cache", "compile-bytecode", "concurrent-builds",
+        "concurrent-downloads", "concurrent-installs", "link-mode", "native-tls",
+        "system-certs", "offline", "allow-insecure-host", "keyring-provider", "preview",
+        "required-version", "publish-url", "check-url", "trusted-publishing", "add-bounds",
+        # resolution choices among sources that are all decided
+        "index-strategy", "resolution", "prerelease", "fork-strategy", "exclude-newer",
+        "exclude-newer-package", "no-binary", "no-binary-package", "no-build",
+        "no-build-package", "no-build-isolation", "no-build-isolation-package", "no-sources",
+        "upgrade", "upgrade-package", "reinstall", "reinstall-package", "python-downloads",
+        "python-preference",
+        # [pip]: the target, the interpreter, what a compile writes
+        "python", "system", "break-system-packages", "target", "prefix", "extra", "all-extras",
+        "no-extra", "no-deps", "allow-empty-requirements", "only-binary", "output-file",
+        "no-strip-extras", "no-strip-markers", "no-annotate", "no-header",
+        "custom-compile-command", "generate-hashes", "python-version", "python-platform",
+        "universal", "no-emit-package", "emit-index-url", "emit-find-links",
+        "emit-build-options", "emit-marker-expression", "emit-index-annotation",
+        "annotation-style", "require-hashes", "verify-hashes", "strict", "group",
+    )
+)  # fmt: skip
+# Not inert on purpose: config-settings(-package) (build backend options, as for pip),
+# extra-build-dependencies, extra-build-variables, dependency-metadata (add what a build or a
+# package depends on), torch-backend (PyTorch's indexes), python-install-mirror,
+# pypy-install-mirror, python-downloads-json-url (where an interpreter comes from).
+_UV_READ_SETTINGS = (
+    "index-url", "extra-index-url", "find-links", "index", "no-index", "pip",
+) + _UV_REQUIREMENT_KEYS  # fmt: skip
+
+
 def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
-    """uv's index settings in a settings table (uv.toml's top level or ``[pip]``,
-    ``[tool.uv]``): each URL decided like one on the command line."""
+    """uv's settings in a settings table (uv.toml's top level or ``[pip]``, ``[tool.uv]``):
+    each index URL decided like one on the command line, override / constraint /
+    build-constraint dependencies like requirements (uv follows them in every install, not
+    only a project's), any other key not known to be inert refused."""
     for key, role in (
         ("index-url", "index"),
         ("extra-index-url", "extra-index"),
@@ -173,6 +221,14 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
         request.sources.append(Source(url, role, origin))
     if table.get("no-index") is True:
         request.no_index = True
+    for key in _UV_REQUIREMENT_KEYS:
+        add_list(request, table.get(key), origin, key)
+    for key in table:
+        if key not in _UV_READ_SETTINGS and key not in UV_INERT_SETTINGS:
+            request.problems.append(
+                f"{origin}: uv setting '{key}' is one Warden does not read; remove it or pass "
+                "the option on the command line"
+            )
     if isinstance(table.get("pip"), dict):
         add_uv_settings(request, table["pip"], f"{origin} [pip]")
 
