@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CommandContext } from './installers';
-import { readManifest } from './manifests';
+import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
 import type { InstallRequest, Place } from './request';
 import { parseRequirement } from './requirements';
@@ -339,7 +339,7 @@ export function readUvProjectConfig(
 const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 
 /**
- * A script's PEP 723 dependencies and `[tool.uv]` index settings; false when the file has no
+ * A script's PEP 723 dependencies and `[tool.uv]` (settings, sources); false when the file has no
  * `# /// script` block (or is no readable file: uv runs it as a command).
  */
 export function readScriptInto(
@@ -397,9 +397,11 @@ export function readScriptInto(
         });
       }
     }
+    // the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
     const uv = doc.tool?.uv;
     if (uv && typeof uv === 'object') {
       uvSettings(request, uv, place);
+      addUvSources(request, uv.sources, () => place);
     }
   }
   return true;

@@ -267,7 +267,7 @@ def script_metadata(text: str) -> Optional[str]:
 
 
 def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
-    """A script's inline dependencies and ``[tool.uv]`` index settings; False when the file
+    """A script's inline dependencies and ``[tool.uv]`` (settings, sources); False when the file
     has no ``# /// script`` block (or is no readable file: uv runs it as a command)."""
     full = os.path.join(cwd, os.path.expanduser(path))
     label = os.path.basename(path)
@@ -287,5 +287,7 @@ def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
     doc = loads(request, metadata, f"{label} (inline script metadata)")
     if doc is not None:
         add_list(request, doc.get("dependencies"), f"{label} script metadata", "dependencies")
+        # the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
         add_uv_settings(request, uv_table(doc), f"{label} script metadata [tool.uv]")
+        add_uv_sources(request, uv_table(doc), f"{label} script metadata")
     return True
