@@ -71,6 +71,9 @@ const UV_VALUED = new Set(
   --python-version --color --allow-insecure-host --script --branch --tag --rev
   --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
 );
+// per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
+// positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
+const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
   --subdir --platform`.split(/\s+/)
@@ -471,10 +474,10 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     request,
     'uv',
     args,
-    UV_VALUED,
+    UV_RUN_VALUED,
     context.place
   )) {
-    if (name === null || name === '--script') {
+    if (name === null) {
       target = value;
       break;
     }
@@ -509,7 +512,7 @@ export function uvRunCommand(args: string[]): string[] | null {
       i++;
       break;
     }
-    i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+    i += UV_RUN_VALUED.has(name) && eq < 0 ? 2 : 1;
   }
   return rest.slice(i);
 }

@@ -62,6 +62,9 @@ UV_VALUED = {
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
 }  # fmt: skip
+# per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
+# positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
+UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform",
@@ -468,11 +471,8 @@ def _uv_run(args, cwd, env):
 
     request = InstallRequest("uv", "uv run")
     target, no_project = None, False
-    for name, value in _option_words(request, "uv", args, UV_VALUED):
+    for name, value in _option_words(request, "uv", args, UV_RUN_VALUED):
         if name is None:
-            target = value
-            break
-        if name == "--script":
             target = value
             break
         if name in ("--no-project", "--no-sync", "--isolated"):
