@@ -313,6 +313,7 @@ export function readUvProjectConfig(
       const doc = toml(request, text, label, place);
       if (doc) {
         const before = request.sources.length;
+        const beforeRequirements = request.requirements.length;
         uvSettings(
           request,
           name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
@@ -324,6 +325,14 @@ export function readUvProjectConfig(
           ...added.filter(
             a =>
               !request.sources.some(s => s.url === a.url && s.role === a.role)
+          )
+        );
+        // and its override/constraint dependencies, read with the project: once each
+        const addedRequirements =
+          request.requirements.splice(beforeRequirements);
+        request.requirements.push(
+          ...addedRequirements.filter(
+            a => !request.requirements.some(r => r.text === a.text)
           )
         );
       }
