@@ -362,7 +362,14 @@ function uvCommand(
   ) {
     return null; // shows the project version; with --bump or a value it locks and syncs
   }
-  if (args[0] === 'venv' && !args.slice(1).some(a => a.startsWith('--seed'))) {
+  const seed = !['', '0', 'false', 'no', 'off'].includes(
+    (context.env.UV_VENV_SEED ?? '').trim().toLowerCase()
+  );
+  if (
+    args[0] === 'venv' &&
+    !seed &&
+    !args.slice(1).some(a => a.startsWith('--seed'))
+  ) {
     return null; // an empty environment (--seed installs pip/setuptools from the index)
   }
   let request: InstallRequest;

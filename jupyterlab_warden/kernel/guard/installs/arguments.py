@@ -256,7 +256,8 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
         a in ("--short", "--output-format", "json", "text") for a in args[1:]
     ):
         return None  # shows the project version; with --bump or a value it locks and syncs
-    if args[0] == "venv" and not any(a.startswith("--seed") for a in args[1:]):
+    seed = env.get("UV_VENV_SEED", "").strip().lower() not in ("", "0", "false", "no", "off")
+    if args[0] == "venv" and not seed and not any(a.startswith("--seed") for a in args[1:]):
         return None  # an empty environment (--seed installs pip/setuptools from the index)
     if args[:1] == ["pip"] and len(args) > 1:
         if args[1] not in ("install", "sync", "compile"):
