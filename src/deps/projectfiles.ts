@@ -211,6 +211,8 @@ const UV_READ_SETTINGS = new Set([
   'index',
   'no-index',
   'pip',
+  'extra-build-dependencies',
+  'dependency-metadata',
   ...UV_REQUIREMENT_KEYS
 ]);
 
@@ -267,6 +269,7 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
       }
     }
   }
+  uvBuildRequirements(request, table, place);
   for (const key of Object.keys(table)) {
     if (!UV_READ_SETTINGS.has(key) && !UV_INERT_SETTINGS.has(key)) {
       request.problems.push({
@@ -277,6 +280,70 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   }
   if (table.pip && typeof table.pip === 'object') {
     uvSettings(request, table.pip, place);
+  }
+}
+
+/** `extra-build-dependencies` (package -> requirements uv adds to its build, a string or
+ * `{requirement = ...}`) and `dependency-metadata` (`requires-dist` uv takes as a package's
+ * dependencies): each decided like a requirement. */
+function uvBuildRequirements(
+  request: InstallRequest,
+  table: Doc,
+  place: Place
+): void {
+  const add = (value: unknown, what: string) => {
+    const text =
+      value && typeof value === 'object'
+        ? (value as Record<string, unknown>).requirement
+        : value;
+    if (typeof text === 'string') {
+      request.requirements.push(parseRequirement(text, place));
+    } else {
+      request.problems.push({
+        text: `an entry of ${what} is not a requirement`,
+        place
+      });
+    }
+  };
+  const extra = table['extra-build-dependencies'];
+  if (
+    extra !== undefined &&
+    (typeof extra !== 'object' || Array.isArray(extra))
+  ) {
+    request.problems.push({
+      text: 'extra-build-dependencies is not a table',
+      place
+    });
+  }
+  for (const [pkg, values] of Object.entries(
+    extra && typeof extra === 'object' && !Array.isArray(extra) ? extra : {}
+  )) {
+    const what = `extra-build-dependencies.${pkg}`;
+    if (!Array.isArray(values)) {
+      request.problems.push({ text: `${what} is not a list`, place });
+    }
+    for (const value of Array.isArray(values) ? values : []) {
+      add(value, what);
+    }
+  }
+  const metadata = table['dependency-metadata'];
+  if (metadata !== undefined && !Array.isArray(metadata)) {
+    request.problems.push({ text: 'dependency-metadata is not a list', place });
+  }
+  for (const entry of Array.isArray(metadata) ? metadata : []) {
+    const requires =
+      entry && typeof entry === 'object' ? entry['requires-dist'] : null;
+    if (!entry || typeof entry !== 'object') {
+      request.problems.push({
+        text: 'an entry of dependency-metadata is not a table',
+        place
+      });
+    } else if (requires !== undefined && !Array.isArray(requires)) {
+      request.problems.push({ text: 'requires-dist is not a list', place });
+    }
+    for (const value of Array.isArray(requires) ? requires : []) {
+      add(value, 'requires-dist');
+    }
   }
 }
 

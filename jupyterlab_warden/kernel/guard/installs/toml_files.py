@@ -187,11 +187,12 @@ UV_INERT_SETTINGS = frozenset(
     )
 )  # fmt: skip
 # Not inert on purpose: config-settings(-package) (build backend options, as for pip),
-# extra-build-dependencies, extra-build-variables, dependency-metadata (add what a build or a
-# package depends on), torch-backend (PyTorch's indexes), python-install-mirror,
-# pypy-install-mirror, python-downloads-json-url (where an interpreter comes from).
+# extra-build-variables (a build's environment), torch-backend (PyTorch's indexes),
+# python-install-mirror, pypy-install-mirror, python-downloads-json-url (where an interpreter
+# comes from).
 _UV_READ_SETTINGS = (
     "index-url", "extra-index-url", "find-links", "index", "no-index", "pip",
+    "extra-build-dependencies", "dependency-metadata",
 ) + _UV_REQUIREMENT_KEYS  # fmt: skip
 
 
@@ -223,6 +224,7 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
         request.no_index = True
     for key in _UV_REQUIREMENT_KEYS:
         add_list(request, table.get(key), origin, key)
+    _add_build_requirements(request, table, origin)
     for key in table:
         if key not in _UV_READ_SETTINGS and key not in UV_INERT_SETTINGS:
             request.problems.append(
@@ -231,6 +233,31 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
             )
     if isinstance(table.get("pip"), dict):
         add_uv_settings(request, table["pip"], f"{origin} [pip]")
+
+
+def _add_build_requirements(request: InstallRequest, table: dict, origin: str) -> None:
+    """``extra-build-dependencies`` (package -> requirements uv adds to its build, a string or
+    ``{requirement = ...}``) and ``dependency-metadata`` (``requires-dist`` uv takes as a
+    package's dependencies): each decided like a requirement."""
+    extra = table.get("extra-build-dependencies")
+    if extra is not None and not isinstance(extra, dict):
+        request.problems.append(f"{origin}: extra-build-dependencies is not a table")
+    for package, values in (extra if isinstance(extra, dict) else {}).items():
+        what = f"extra-build-dependencies.{package}"
+        for value in _strings(request, values, origin, what):
+            text = value.get("requirement") if isinstance(value, dict) else value
+            if isinstance(text, str):
+                request.requirements.append(
+                    requirements.parse_requirement(text, f"{origin} {what}")
+                )
+            else:
+                request.problems.append(f"{origin}: an entry of {what} is not a requirement")
+    for entry in _strings(request, table.get("dependency-metadata"), origin, "dependency-metadata"):
+        if not isinstance(entry, dict):
+            request.problems.append(f"{origin}: an entry of dependency-metadata is not a table")
+            continue
+        requires = entry.get("requires-dist")
+        add_list(request, requires, f"{origin} dependency-metadata", "requires-dist")
 
 
 def add_lock(request: InstallRequest, path: str) -> None:
