@@ -69,8 +69,11 @@ const UV_VALUED = new Set(
   --project --config-file --with --with-requirements --from --group --extra --optional
   --package --exclude-newer --link-mode -C --config-setting --python-platform
   --python-version --color --allow-insecure-host --script --branch --tag --rev
-  --marker -m`.split(/\s+/)
+  --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
 );
+// per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
+// positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
+const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
   --subdir --platform`.split(/\s+/)
@@ -359,7 +362,14 @@ function uvCommand(
   ) {
     return null; // shows the project version; with --bump or a value it locks and syncs
   }
-  if (args[0] === 'venv' && !args.slice(1).some(a => a.startsWith('--seed'))) {
+  const seed = !['', '0', 'false', 'no', 'off'].includes(
+    (context.env.UV_VENV_SEED ?? '').trim().toLowerCase()
+  );
+  if (
+    args[0] === 'venv' &&
+    !seed &&
+    !args.slice(1).some(a => a.startsWith('--seed'))
+  ) {
     return null; // an empty environment (--seed installs pip/setuptools from the index)
   }
   let request: InstallRequest;
@@ -471,10 +481,10 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     request,
     'uv',
     args,
-    UV_VALUED,
+    UV_RUN_VALUED,
     context.place
   )) {
-    if (name === null || name === '--script') {
+    if (name === null) {
       target = value;
       break;
     }
@@ -509,7 +519,7 @@ export function uvRunCommand(args: string[]): string[] | null {
       i++;
       break;
     }
-    i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+    i += UV_RUN_VALUED.has(name) && eq < 0 ? 2 : 1;
   }
   return rest.slice(i);
 }
@@ -521,6 +531,9 @@ const UV_FILE_OPTIONS = [
   '-c',
   '--constraint',
   '--override',
+  '-b',
+  '--build-constraints',
+  '--build-constraint',
   '--with-requirements'
 ];
 
@@ -841,6 +854,53 @@ const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 const splitList = (value: string) =>
   value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
 
+// uv's environment variables (the kernel's `sources.py`), each decided consciously: read
+// (sources, files of requirements), read elsewhere, or inert; any other `UV_*` variable
+// refuses the install (deny by default), as pip settings do.
+const UV_SOURCE_VARS: Array<[string, 'index' | 'extra-index' | 'find-links']> =
+  [
+    ['UV_INDEX_URL', 'index'],
+    ['UV_DEFAULT_INDEX', 'index'],
+    ['UV_EXTRA_INDEX_URL', 'extra-index'],
+    ['UV_INDEX', 'extra-index'],
+    ['UV_FIND_LINKS', 'find-links']
+  ];
+/** space-separated files, read like --override / --constraint / --build-constraint files */
+const UV_FILE_VARS = ['UV_OVERRIDE', 'UV_CONSTRAINT', 'UV_BUILD_CONSTRAINT'];
+const UV_KNOWN_VARS = new Set([
+  ...UV_SOURCE_VARS.map(([v]) => v),
+  ...UV_FILE_VARS,
+  'UV_NO_INDEX',
+  'UV_CONFIG_FILE',
+  'UV_NO_CONFIG'
+]);
+/** a uv command refuses these itself; for pipx's uv they are refused with the others */
+const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];
+const UV_INERT_VARS = new Set(
+  `UV_CACHE_DIR UV_NO_CACHE UV_LINK_MODE UV_COMPILE_BYTECODE UV_NO_PROGRESS UV_NO_WRAP
+  UV_LOG_CONTEXT UV_STACK_SIZE UV_CONCURRENT_DOWNLOADS UV_CONCURRENT_BUILDS
+  UV_CONCURRENT_INSTALLS UV_HTTP_TIMEOUT UV_REQUEST_TIMEOUT UV_HTTP_RETRIES UV_OFFLINE
+  UV_NATIVE_TLS UV_SYSTEM_CERTS UV_INSECURE_HOST UV_KEYRING_PROVIDER UV_CREDENTIALS_DIR
+  UV_GITHUB_TOKEN UV_NO_HF_TOKEN UV_S3_ENDPOINT_URL UV_GCS_ENDPOINT_URL UV_AZURE_ENDPOINT_URL
+  UV_MALWARE_CHECK UV_INDEX_STRATEGY UV_RESOLUTION UV_PRERELEASE UV_FORK_STRATEGY
+  UV_EXCLUDE_NEWER UV_EXCLUDE UV_NO_BINARY UV_NO_BINARY_PACKAGE UV_NO_BUILD
+  UV_NO_BUILD_PACKAGE UV_NO_BUILD_ISOLATION UV_NO_BUILD_ISOLATION_PACKAGE UV_REQUIRE_HASHES
+  UV_NO_VERIFY_HASHES UV_NO_SOURCES UV_NO_SOURCES_PACKAGE UV_NO_EDITABLE UV_UPGRADE
+  UV_UPGRADE_PACKAGE UV_REINSTALL UV_REINSTALL_PACKAGE UV_FROZEN UV_LOCKED UV_NO_SYNC
+  UV_NO_DEV UV_DEV UV_NO_GROUP UV_NO_DEFAULT_GROUPS UV_NO_INSTALL_PROJECT
+  UV_NO_INSTALL_WORKSPACE UV_NO_INSTALL_LOCAL UV_NO_INSTALLER_METADATA UV_ISOLATED
+  UV_SHOW_RESOLUTION UV_PREVIEW UV_PREVIEW_FEATURES UV_ENV_FILE UV_NO_ENV_FILE
+  UV_RUN_RECURSION_DEPTH UV_CUSTOM_COMPILE_COMMAND UV_INIT_BUILD_BACKEND UV_VENV_CLEAR
+  UV_VENV_RELOCATABLE UV_PYTHON UV_PYTHON_PREFERENCE UV_MANAGED_PYTHON UV_NO_MANAGED_PYTHON
+  UV_PYTHON_DOWNLOADS UV_PYTHON_INSTALL_DIR UV_PYTHON_BIN_DIR UV_PYTHON_INSTALL_BIN
+  UV_PYTHON_INSTALL_REGISTRY UV_PYTHON_CACHE_DIR UV_PYTHON_SEARCH_PATH UV_SYSTEM_PYTHON
+  UV_BREAK_SYSTEM_PACKAGES UV_PROJECT_ENVIRONMENT UV_TOOL_DIR UV_TOOL_BIN_DIR
+  UV_UNMANAGED_INSTALL UV_INSTALL_DIR UV_NO_MODIFY_PATH UV_CUDA_DRIVER_VERSION
+  UV_AMD_GPU_ARCHITECTURE`.split(/\s+/)
+);
+const UV_INERT_VAR =
+  /^(UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+)$/;
+
 /** pip's option name for an environment key (pip's `_normalize_name`). */
 export function pipKey(name: string): string {
   const key = name.toLowerCase().replace(/_/g, '-');
@@ -868,14 +928,7 @@ export function addImplicitSources(
   }
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
     const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
-    const uvVars: Array<[string, 'index' | 'extra-index' | 'find-links']> = [
-      ['UV_INDEX_URL', 'index'],
-      ['UV_DEFAULT_INDEX', 'index'],
-      ['UV_EXTRA_INDEX_URL', 'extra-index'],
-      ['UV_INDEX', 'extra-index'],
-      ['UV_FIND_LINKS', 'find-links']
-    ];
-    for (const [variable, role] of uvVars) {
+    for (const [variable, role] of UV_SOURCE_VARS) {
       for (let url of splitList(env[variable] ?? '')) {
         const eq = url.indexOf('=');
         if (eq >= 0 && !url.slice(0, eq).includes('://')) {
@@ -886,6 +939,31 @@ export function addImplicitSources(
     }
     if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
       request.noIndex = true;
+    }
+    for (const variable of UV_FILE_VARS) {
+      for (const file of (env[variable] ?? '').split(/\s+/).filter(Boolean)) {
+        uvReadFile(
+          request,
+          file,
+          { ...context, place: envPlace(variable, context) },
+          true
+        );
+      }
+    }
+    for (const variable of Object.keys(env).sort()) {
+      if (
+        variable.startsWith('UV_') &&
+        env[variable].trim() &&
+        !UV_KNOWN_VARS.has(variable) &&
+        !(request.tool === 'uv' && UV_DIRECTORY_VARS.includes(variable)) &&
+        !UV_INERT_VARS.has(variable) &&
+        !UV_INERT_VAR.test(variable)
+      ) {
+        request.problems.push({
+          text: `uv environment variable ${variable} is one Warden does not read; unset it or pass the option on the command line`,
+          place: envPlace(variable, context)
+        });
+      }
     }
     if (!request.uvNoConfig) {
       readUvProjectConfig(request, { ...context, env });

@@ -158,3 +158,16 @@ describe('uv commands are denied by default (issue 20, red team 4 F2/F4)', () =>
     }
   });
 });
+
+describe('a project override read as the project and as uv config (red6 F3)', () => {
+  it('is decided once', () => {
+    const url = 'http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl';
+    fs.writeFileSync(
+      path.join(dir, 'pyproject.toml'),
+      `[project]\nname = "x"\nversion = "0"\ndependencies = ["black"]\n[tool.uv]\noverride-dependencies = ["black @ ${url}"]\n`
+    );
+    const [found] = read('uv sync');
+    expect(found.names).toEqual(['black', 'black']);
+    expect(found.problems).toEqual([]);
+  });
+});

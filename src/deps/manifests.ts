@@ -208,25 +208,44 @@ function readPyproject(
   for (const index of Array.isArray(uv.index) ? uv.index : []) {
     uvSource(index?.url, index?.default ? 'index' : 'extra-index');
   }
-  for (const [name, spec] of Object.entries(uv.sources ?? {})) {
-    for (const entry of [spec].flat() as Array<Record<string, unknown>>) {
-      const at = lines.find(
+  addUvSources(request, uv.sources, name =>
+    placeAt(
+      label,
+      lines.find(
         [`${name} =`, `${name}=`, `"${name}"`],
         header('tool.uv.sources')
-      );
+      )
+    )
+  );
+  readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
+  return [request];
+}
+
+/** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script (a
+ * path, a workspace member or a named index is no direct reference; the index itself is
+ * decided from `[[tool.uv.index]]`). */
+export function addUvSources(
+  request: InstallRequest,
+  sources: unknown,
+  placeOf: (name: string) => Place
+): void {
+  const table =
+    sources && typeof sources === 'object'
+      ? (sources as Record<string, unknown>)
+      : {};
+  for (const [name, spec] of Object.entries(table)) {
+    for (const entry of [spec].flat() as Array<Record<string, unknown>>) {
       if (typeof entry?.git === 'string') {
         request.requirements.push(
-          parseRequirement(`${name} @ git+${entry.git}`, placeAt(label, at))
+          parseRequirement(`${name} @ git+${entry.git}`, placeOf(name))
         );
       } else if (typeof entry?.url === 'string') {
         request.requirements.push(
-          parseRequirement(`${name} @ ${entry.url}`, placeAt(label, at))
+          parseRequirement(`${name} @ ${entry.url}`, placeOf(name))
         );
       }
     }
   }
-  readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
-  return [request];
 }
 
 /** Poetry: `[tool.poetry.dependencies]`, dev-dependencies and groups (`name = "^1.0"` or a

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { CommandContext } from './installers';
-import { readManifest } from './manifests';
+import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
 import type { InstallRequest, Place } from './request';
 import { parseRequirement } from './requirements';
@@ -180,7 +180,45 @@ function readLock(
   }
 }
 
-/** uv's index settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`). */
+const UV_REQUIREMENT_KEYS = [
+  'override-dependencies',
+  'constraint-dependencies',
+  'build-constraint-dependencies'
+];
+/** uv settings that change neither what is installed nor where it comes from, and the
+ * project keys the project reader decides (the kernel's `toml_files.UV_INERT_SETTINGS`). */
+const UV_INERT_SETTINGS = new Set(
+  `add-bounds all-extras allow-empty-requirements allow-insecure-host annotation-style
+  break-system-packages build-backend cache-dir cache-keys check-url compile-bytecode
+  concurrent-builds concurrent-downloads concurrent-installs conflicts
+  custom-compile-command default-groups dependency-groups dev-dependencies
+  emit-build-options emit-find-links emit-index-annotation emit-index-url
+  emit-marker-expression environments exclude-dependencies exclude-newer
+  exclude-newer-package extra fork-strategy generate-hashes group index-strategy
+  keyring-provider link-mode managed native-tls no-annotate no-binary no-binary-package
+  no-build no-build-isolation no-build-isolation-package no-build-package no-cache
+  no-deps no-emit-package no-extra no-header no-sources no-strip-extras
+  no-strip-markers offline only-binary output-file package prefix prerelease preview
+  publish-url python python-downloads python-platform python-preference python-version
+  reinstall reinstall-package require-hashes required-environments required-version
+  resolution sources strict system system-certs target trusted-publishing universal
+  upgrade upgrade-package verify-hashes workspace`.split(/\s+/)
+);
+const UV_READ_SETTINGS = new Set([
+  'index-url',
+  'extra-index-url',
+  'find-links',
+  'index',
+  'no-index',
+  'pip',
+  'extra-build-dependencies',
+  'dependency-metadata',
+  ...UV_REQUIREMENT_KEYS
+]);
+
+/** uv's settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`): indexes as sources,
+ * override / constraint / build-constraint dependencies as requirements (uv follows them in
+ * every install), any other key not known to be inert refused. */
 function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   const urls = (value: unknown) =>
     (typeof value === 'string'
@@ -215,8 +253,97 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
   if (table['no-index'] === true) {
     request.noIndex = true;
   }
+  for (const key of UV_REQUIREMENT_KEYS) {
+    const values = table[key];
+    if (values !== undefined && !Array.isArray(values)) {
+      request.problems.push({ text: `${key} is not a list`, place });
+    }
+    for (const value of Array.isArray(values) ? values : []) {
+      if (typeof value === 'string') {
+        request.requirements.push(parseRequirement(value, place));
+      } else {
+        request.problems.push({
+          text: `an entry of ${key} is not a requirement string`,
+          place
+        });
+      }
+    }
+  }
+  uvBuildRequirements(request, table, place);
+  for (const key of Object.keys(table)) {
+    if (!UV_READ_SETTINGS.has(key) && !UV_INERT_SETTINGS.has(key)) {
+      request.problems.push({
+        text: `uv setting '${key}' (${place.origin}) is one Warden does not read; remove it or pass the option on the command line`,
+        place
+      });
+    }
+  }
   if (table.pip && typeof table.pip === 'object') {
     uvSettings(request, table.pip, place);
+  }
+}
+
+/** `extra-build-dependencies` (package -> requirements uv adds to its build, a string or
+ * `{requirement = ...}`) and `dependency-metadata` (`requires-dist` uv takes as a package's
+ * dependencies): each decided like a requirement. */
+function uvBuildRequirements(
+  request: InstallRequest,
+  table: Doc,
+  place: Place
+): void {
+  const add = (value: unknown, what: string) => {
+    const text =
+      value && typeof value === 'object'
+        ? (value as Record<string, unknown>).requirement
+        : value;
+    if (typeof text === 'string') {
+      request.requirements.push(parseRequirement(text, place));
+    } else {
+      request.problems.push({
+        text: `an entry of ${what} is not a requirement`,
+        place
+      });
+    }
+  };
+  const extra = table['extra-build-dependencies'];
+  if (
+    extra !== undefined &&
+    (typeof extra !== 'object' || Array.isArray(extra))
+  ) {
+    request.problems.push({
+      text: 'extra-build-dependencies is not a table',
+      place
+    });
+  }
+  for (const [pkg, values] of Object.entries(
+    extra && typeof extra === 'object' && !Array.isArray(extra) ? extra : {}
+  )) {
+    const what = `extra-build-dependencies.${pkg}`;
+    if (!Array.isArray(values)) {
+      request.problems.push({ text: `${what} is not a list`, place });
+    }
+    for (const value of Array.isArray(values) ? values : []) {
+      add(value, what);
+    }
+  }
+  const metadata = table['dependency-metadata'];
+  if (metadata !== undefined && !Array.isArray(metadata)) {
+    request.problems.push({ text: 'dependency-metadata is not a list', place });
+  }
+  for (const entry of Array.isArray(metadata) ? metadata : []) {
+    const requires =
+      entry && typeof entry === 'object' ? entry['requires-dist'] : null;
+    if (!entry || typeof entry !== 'object') {
+      request.problems.push({
+        text: 'an entry of dependency-metadata is not a table',
+        place
+      });
+    } else if (requires !== undefined && !Array.isArray(requires)) {
+      request.problems.push({ text: 'requires-dist is not a list', place });
+    }
+    for (const value of Array.isArray(requires) ? requires : []) {
+      add(value, 'requires-dist');
+    }
   }
 }
 
@@ -253,6 +380,7 @@ export function readUvProjectConfig(
       const doc = toml(request, text, label, place);
       if (doc) {
         const before = request.sources.length;
+        const beforeRequirements = request.requirements.length;
         uvSettings(
           request,
           name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
@@ -264,6 +392,14 @@ export function readUvProjectConfig(
           ...added.filter(
             a =>
               !request.sources.some(s => s.url === a.url && s.role === a.role)
+          )
+        );
+        // and its override/constraint dependencies, read with the project: once each
+        const addedRequirements =
+          request.requirements.splice(beforeRequirements);
+        request.requirements.push(
+          ...addedRequirements.filter(
+            a => !request.requirements.some(r => r.text === a.text)
           )
         );
       }
@@ -279,7 +415,7 @@ export function readUvProjectConfig(
 const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 
 /**
- * A script's PEP 723 dependencies and `[tool.uv]` index settings; false when the file has no
+ * A script's PEP 723 dependencies and `[tool.uv]` (settings, sources); false when the file has no
  * `# /// script` block (or is no readable file: uv runs it as a command).
  */
 export function readScriptInto(
@@ -337,9 +473,11 @@ export function readScriptInto(
         });
       }
     }
+    // the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
     const uv = doc.tool?.uv;
     if (uv && typeof uv === 'object') {
       uvSettings(request, uv, place);
+      addUvSources(request, uv.sources, () => place);
     }
   }
   return true;

@@ -463,3 +463,15 @@ def test_new_front_ends_are_refused_before_they_start(
     assert [e["action"] for e in events if e["rule_id"] == "install-unreadable"] == ["blocked"]
     shown = guarded(POLICY, [str(program), *shown_args])
     assert shown["refused"] is None and marker.read_text() == " ".join(shown_args) + "\n"
+
+
+def test_a_project_override_read_by_project_and_uv_config_is_decided_once(tmp_path):
+    # `uv sync` reads [tool.uv] as the project's and as uv's config: one finding, not three
+    url = "http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0"\ndependencies = ["black"]\n'
+        f'[tool.uv]\noverride-dependencies = ["black @ {url}"]\n'
+    )
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": os.devnull}
+    (request,) = read_requests(None, "uv sync", env, str(tmp_path))
+    assert [r.text for r in request.requirements] == ["black", f"black @ {url}"]

@@ -59,8 +59,12 @@ UV_VALUED = {
     "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
     "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
     "--python-platform", "--python-version", "--color", "--allow-insecure-host",
-    "--script", "--branch", "--tag", "--rev", "--marker", "-m",
+    "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
+    "--build-constraint",
 }  # fmt: skip
+# per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
+# positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
+UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform",
@@ -252,7 +256,8 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
         a in ("--short", "--output-format", "json", "text") for a in args[1:]
     ):
         return None  # shows the project version; with --bump or a value it locks and syncs
-    if args[0] == "venv" and not any(a.startswith("--seed") for a in args[1:]):
+    seed = env.get("UV_VENV_SEED", "").strip().lower() not in ("", "0", "false", "no", "off")
+    if args[0] == "venv" and not seed and not any(a.startswith("--seed") for a in args[1:]):
         return None  # an empty environment (--seed installs pip/setuptools from the index)
     if args[:1] == ["pip"] and len(args) > 1:
         if args[1] not in ("install", "sync", "compile"):
@@ -305,6 +310,9 @@ _UV_FILE_OPTIONS = (
     "-c",
     "--constraint",
     "--override",
+    "-b",
+    "--build-constraints",
+    "--build-constraint",
     "--with-requirements",
 )
 _UV_INSTALL_FILES = ("-r", "--requirement", "--with-requirements")
@@ -464,11 +472,8 @@ def _uv_run(args, cwd, env):
 
     request = InstallRequest("uv", "uv run")
     target, no_project = None, False
-    for name, value in _option_words(request, "uv", args, UV_VALUED):
+    for name, value in _option_words(request, "uv", args, UV_RUN_VALUED):
         if name is None:
-            target = value
-            break
-        if name == "--script":
             target = value
             break
         if name in ("--no-project", "--no-sync", "--isolated"):

@@ -246,7 +246,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
 
 def _uv_run_command(args: List[str]) -> Optional[List[str]]:
     """The command ``uv [global opts] run [opts] CMD...`` runs, or None."""
-    from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+    from .arguments import UV_COMMANDS, UV_RUN_VALUED, UV_VALUED, subcommand_start
 
     start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     if args[start : start + 1] != ["run"]:
@@ -257,7 +257,7 @@ def _uv_run_command(args: List[str]) -> Optional[List[str]]:
         if name == "--":
             i += 1
             break
-        i += 2 if name in UV_VALUED and not eq else 1
+        i += 2 if name in UV_RUN_VALUED and not eq else 1
     return rest[i:]
 
 

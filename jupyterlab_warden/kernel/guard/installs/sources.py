@@ -3,7 +3,9 @@
 pip: ``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL``, ``PIP_FIND_LINKS``, ``PIP_NO_INDEX`` and the
 config files pip reads (``PIP_CONFIG_FILE``, user, site and global ``pip.conf``; sections
 ``global`` and the command's own). uv: ``UV_INDEX_URL``, ``UV_DEFAULT_INDEX``,
-``UV_EXTRA_INDEX_URL``, ``UV_INDEX``, ``UV_FIND_LINKS``. conda: ``CONDA_CHANNELS`` and the
+``UV_EXTRA_INDEX_URL``, ``UV_INDEX``, ``UV_FIND_LINKS``, the files of ``UV_OVERRIDE``,
+``UV_CONSTRAINT``, ``UV_BUILD_CONSTRAINT``; any other ``UV_*`` variable not known to be inert
+refuses the install. conda: ``CONDA_CHANNELS`` and the
 ``channels:`` of ``.condarc`` files (unless ``--override-channels``).
 
 Every index named anywhere is decided, even one that another setting would override: Warden
@@ -13,6 +15,7 @@ need not guess pip's precedence to be right. With no index named, pip and uv use
 
 import configparser
 import os
+import re
 from typing import Dict, List
 
 from .request import InstallRequest, Source
@@ -32,7 +35,7 @@ def add_implicit_sources(
         from . import uv_config
 
         no_index = request.no_index  # uv's UV_NO_INDEX does not stop pip using its index
-        _uv_env(request, env)
+        _uv_env(request, env, cwd)
         uv_config.add_sources(request, env, cwd)
         request.no_index = no_index if request.tool == "pip" else request.no_index
     if request.tool not in ("pip", "uv"):
@@ -152,19 +155,96 @@ def _pip_config(request, env, program, cwd) -> None:
                 _pip_setting(request, pip_key(key), value or "", origin, cwd, env)
 
 
-def _uv_env(request, env) -> None:
-    for var, role in (
-        ("UV_INDEX_URL", "index"),
-        ("UV_DEFAULT_INDEX", "index"),
-        ("UV_EXTRA_INDEX_URL", "extra-index"),
-        ("UV_INDEX", "extra-index"),
-        ("UV_FIND_LINKS", "find-links"),
-    ):
+# uv's environment variables (uv's "Environment variables" reference), each decided
+# consciously: read here (sources, files of requirements), read elsewhere (config files,
+# directories), or inert (they change neither what is installed nor where it comes from).
+# Any other ``UV_*`` variable refuses the install (deny by default), as pip settings do.
+_UV_SOURCE_VARS = (
+    ("UV_INDEX_URL", "index"),
+    ("UV_DEFAULT_INDEX", "index"),
+    ("UV_EXTRA_INDEX_URL", "extra-index"),
+    ("UV_INDEX", "extra-index"),
+    ("UV_FIND_LINKS", "find-links"),
+)
+# space-separated files, read like --override / --constraint / --build-constraint files
+_UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
+_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG")
+# uv_request refuses these for a uv command; for pipx's uv they are refused here
+_UV_DIRECTORY_VARS = ("UV_PROJECT", "UV_WORKING_DIR")
+UV_INERT_VARS = frozenset(
+    (
+        # caches, output, concurrency, network tuning (pip's cache-dir, timeout, proxy...)
+        "UV_CACHE_DIR", "UV_NO_CACHE", "UV_LINK_MODE", "UV_COMPILE_BYTECODE", "UV_NO_PROGRESS",
+        "UV_NO_WRAP", "UV_LOG_CONTEXT", "UV_STACK_SIZE", "UV_CONCURRENT_DOWNLOADS",
+        "UV_CONCURRENT_BUILDS", "UV_CONCURRENT_INSTALLS", "UV_HTTP_TIMEOUT",
+        "UV_REQUEST_TIMEOUT", "UV_HTTP_RETRIES", "UV_OFFLINE", "UV_NATIVE_TLS",
+        "UV_SYSTEM_CERTS", "UV_INSECURE_HOST", "UV_KEYRING_PROVIDER", "UV_CREDENTIALS_DIR",
+        "UV_GITHUB_TOKEN", "UV_NO_HF_TOKEN", "UV_S3_ENDPOINT_URL", "UV_GCS_ENDPOINT_URL",
+        "UV_AZURE_ENDPOINT_URL", "UV_MALWARE_CHECK",
+        # resolution choices among sources Warden already decides in full (every index named
+        # is decided, so the strategy between them does not matter)
+        "UV_INDEX_STRATEGY", "UV_RESOLUTION", "UV_PRERELEASE", "UV_FORK_STRATEGY",
+        "UV_EXCLUDE_NEWER", "UV_EXCLUDE", "UV_NO_BINARY", "UV_NO_BINARY_PACKAGE",
+        "UV_NO_BUILD", "UV_NO_BUILD_PACKAGE", "UV_NO_BUILD_ISOLATION",
+        "UV_NO_BUILD_ISOLATION_PACKAGE", "UV_REQUIRE_HASHES", "UV_NO_VERIFY_HASHES",
+        "UV_NO_SOURCES", "UV_NO_SOURCES_PACKAGE", "UV_NO_EDITABLE", "UV_UPGRADE",
+        "UV_UPGRADE_PACKAGE", "UV_REINSTALL", "UV_REINSTALL_PACKAGE",
+        # project and sync modes (what is installed is decided from the project's files)
+        "UV_FROZEN", "UV_LOCKED", "UV_NO_SYNC", "UV_NO_DEV", "UV_DEV", "UV_NO_GROUP",
+        "UV_NO_DEFAULT_GROUPS", "UV_NO_INSTALL_PROJECT", "UV_NO_INSTALL_WORKSPACE",
+        "UV_NO_INSTALL_LOCAL", "UV_NO_INSTALLER_METADATA", "UV_ISOLATED",
+        "UV_SHOW_RESOLUTION", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_ENV_FILE",
+        "UV_NO_ENV_FILE", "UV_RUN_RECURSION_DEPTH", "UV_CUSTOM_COMPILE_COMMAND",
+        "UV_INIT_BUILD_BACKEND", "UV_VENV_CLEAR", "UV_VENV_RELOCATABLE",
+        # where things go and which interpreter (pip's target, prefix, python-version); an
+        # interpreter download's mirror is NOT inert (below: not listed)
+        "UV_PYTHON", "UV_PYTHON_PREFERENCE", "UV_MANAGED_PYTHON", "UV_NO_MANAGED_PYTHON",
+        "UV_PYTHON_DOWNLOADS", "UV_PYTHON_INSTALL_DIR", "UV_PYTHON_BIN_DIR",
+        "UV_PYTHON_INSTALL_BIN", "UV_PYTHON_INSTALL_REGISTRY", "UV_PYTHON_CACHE_DIR",
+        "UV_PYTHON_SEARCH_PATH", "UV_SYSTEM_PYTHON", "UV_BREAK_SYSTEM_PACKAGES",
+        "UV_PROJECT_ENVIRONMENT", "UV_TOOL_DIR", "UV_TOOL_BIN_DIR", "UV_UNMANAGED_INSTALL",
+        "UV_INSTALL_DIR", "UV_NO_MODIFY_PATH", "UV_CUDA_DRIVER_VERSION",
+        "UV_AMD_GPU_ARCHITECTURE",
+    )
+)  # fmt: skip
+# Not inert on purpose: UV_TORCH_BACKEND (adds PyTorch's indexes), UV_PYTHON_INSTALL_MIRROR,
+# UV_PYPY_INSTALL_MIRROR, UV_PYTHON_DOWNLOADS_JSON_URL, UV_ASTRAL_MIRROR_URL (where an
+# interpreter is downloaded from), UV_VENV_SEED (installs pip), UV_INSECURE_NO_ZIP_VALIDATION,
+# UV_SKIP_WHEEL_FILENAME_CHECK (a wheel may then be read differently than it installs).
+_UV_INERT_VAR = re.compile(r"UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+")
+
+
+def uv_variable_problem(var: str) -> str:
+    return (
+        f"uv environment variable {var} is one Warden does not read; unset it or pass the "
+        "option on the command line"
+    )
+
+
+def _uv_env(request, env, cwd) -> None:
+    from .arguments import uv_read_file
+
+    for var, role in _UV_SOURCE_VARS:
         for url in _split(env.get(var, "")):
             url = url.split("=", 1)[1] if "=" in url and "://" not in url.split("=", 1)[0] else url
             request.sources.append(Source(url, role, f"environment variable {var}"))
     if env.get("UV_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
         request.no_index = True
+    for var in _UV_FILE_VARS:
+        for path in env.get(var, "").split():
+            uv_read_file(request, path, cwd, env, constraint=True)
+    known = {v for v, _ in _UV_SOURCE_VARS} | set(_UV_FILE_VARS) | set(_UV_READ_ELSEWHERE)
+    if request.tool == "uv":
+        known |= set(_UV_DIRECTORY_VARS)
+    for var in sorted(env):
+        if (
+            var.startswith("UV_")
+            and env[var].strip()
+            and var not in known
+            and var not in UV_INERT_VARS
+            and not _UV_INERT_VAR.fullmatch(var)
+        ):
+            request.problems.append(uv_variable_problem(var))
 
 
 # Settings that change where a channel name points (an alias, the `defaults` list, custom

@@ -122,13 +122,15 @@ def add_project(request: InstallRequest, doc: dict, label: str) -> None:
         )
     # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
     # decided as something uv installs (stricter for constraints)
-    for key in (
-        "dev-dependencies",
-        "override-dependencies",
-        "constraint-dependencies",
-        "build-constraint-dependencies",
-    ):
+    for key in ("dev-dependencies",) + _UV_REQUIREMENT_KEYS:
         add_list(request, uv.get(key), f"{label} [tool.uv]", key)
+    add_uv_sources(request, uv, label)
+
+
+def add_uv_sources(request: InstallRequest, uv: dict, label: str) -> None:
+    """``[tool.uv.sources]`` direct references (``git``, ``url``) of a project or a PEP 723
+    script (a path, a workspace member or a named index is no direct reference; the index
+    itself is decided from ``[[tool.uv.index]]``)."""
     sources = uv.get("sources")
     for name, spec in (sources if isinstance(sources, dict) else {}).items():
         for entry in spec if isinstance(spec, list) else [spec]:
@@ -149,9 +151,56 @@ def uv_table(doc: dict) -> dict:
     return tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
 
 
+_UV_REQUIREMENT_KEYS = (
+    "override-dependencies",
+    "constraint-dependencies",
+    "build-constraint-dependencies",
+)
+# uv settings (uv's "Settings" reference) that change neither what is installed nor where it
+# comes from, and the project keys the project reader decides where uv installs the project
+# (`uv sync|run|add`); any other key refuses the install (deny by default), as pip's do.
+UV_INERT_SETTINGS = frozenset(
+    (
+        # project layout (decided by the project reader when the project is installed)
+        "sources", "dev-dependencies", "workspace", "managed", "package", "default-groups",
+        "dependency-groups", "conflicts", "environments", "required-environments",
+        "build-backend", "exclude-dependencies",
+        # caches, output, network tuning, publishing
+        "cache-dir", "cache-keys", "no-cache", "compile-bytecode", "concurrent-builds",
+        "concurrent-downloads", "concurrent-installs", "link-mode", "native-tls",
+        "system-certs", "offline", "allow-insecure-host", "keyring-provider", "preview",
+        "required-version", "publish-url", "check-url", "trusted-publishing", "add-bounds",
+        # resolution choices among sources that are all decided
+        "index-strategy", "resolution", "prerelease", "fork-strategy", "exclude-newer",
+        "exclude-newer-package", "no-binary", "no-binary-package", "no-build",
+        "no-build-package", "no-build-isolation", "no-build-isolation-package", "no-sources",
+        "upgrade", "upgrade-package", "reinstall", "reinstall-package", "python-downloads",
+        "python-preference",
+        # [pip]: the target, the interpreter, what a compile writes
+        "python", "system", "break-system-packages", "target", "prefix", "extra", "all-extras",
+        "no-extra", "no-deps", "allow-empty-requirements", "only-binary", "output-file",
+        "no-strip-extras", "no-strip-markers", "no-annotate", "no-header",
+        "custom-compile-command", "generate-hashes", "python-version", "python-platform",
+        "universal", "no-emit-package", "emit-index-url", "emit-find-links",
+        "emit-build-options", "emit-marker-expression", "emit-index-annotation",
+        "annotation-style", "require-hashes", "verify-hashes", "strict", "group",
+    )
+)  # fmt: skip
+# Not inert on purpose: config-settings(-package) (build backend options, as for pip),
+# extra-build-variables (a build's environment), torch-backend (PyTorch's indexes),
+# python-install-mirror, pypy-install-mirror, python-downloads-json-url (where an interpreter
+# comes from).
+_UV_READ_SETTINGS = (
+    "index-url", "extra-index-url", "find-links", "index", "no-index", "pip",
+    "extra-build-dependencies", "dependency-metadata",
+) + _UV_REQUIREMENT_KEYS  # fmt: skip
+
+
 def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
-    """uv's index settings in a settings table (uv.toml's top level or ``[pip]``,
-    ``[tool.uv]``): each URL decided like one on the command line."""
+    """uv's settings in a settings table (uv.toml's top level or ``[pip]``, ``[tool.uv]``):
+    each index URL decided like one on the command line, override / constraint /
+    build-constraint dependencies like requirements (uv follows them in every install, not
+    only a project's), any other key not known to be inert refused."""
     for key, role in (
         ("index-url", "index"),
         ("extra-index-url", "extra-index"),
@@ -173,8 +222,42 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
         request.sources.append(Source(url, role, origin))
     if table.get("no-index") is True:
         request.no_index = True
+    for key in _UV_REQUIREMENT_KEYS:
+        add_list(request, table.get(key), origin, key)
+    _add_build_requirements(request, table, origin)
+    for key in table:
+        if key not in _UV_READ_SETTINGS and key not in UV_INERT_SETTINGS:
+            request.problems.append(
+                f"{origin}: uv setting '{key}' is one Warden does not read; remove it or pass "
+                "the option on the command line"
+            )
     if isinstance(table.get("pip"), dict):
         add_uv_settings(request, table["pip"], f"{origin} [pip]")
+
+
+def _add_build_requirements(request: InstallRequest, table: dict, origin: str) -> None:
+    """``extra-build-dependencies`` (package -> requirements uv adds to its build, a string or
+    ``{requirement = ...}``) and ``dependency-metadata`` (``requires-dist`` uv takes as a
+    package's dependencies): each decided like a requirement."""
+    extra = table.get("extra-build-dependencies")
+    if extra is not None and not isinstance(extra, dict):
+        request.problems.append(f"{origin}: extra-build-dependencies is not a table")
+    for package, values in (extra if isinstance(extra, dict) else {}).items():
+        what = f"extra-build-dependencies.{package}"
+        for value in _strings(request, values, origin, what):
+            text = value.get("requirement") if isinstance(value, dict) else value
+            if isinstance(text, str):
+                request.requirements.append(
+                    requirements.parse_requirement(text, f"{origin} {what}")
+                )
+            else:
+                request.problems.append(f"{origin}: an entry of {what} is not a requirement")
+    for entry in _strings(request, table.get("dependency-metadata"), origin, "dependency-metadata"):
+        if not isinstance(entry, dict):
+            request.problems.append(f"{origin}: an entry of dependency-metadata is not a table")
+            continue
+        requires = entry.get("requires-dist")
+        add_list(request, requires, f"{origin} dependency-metadata", "requires-dist")
 
 
 def add_lock(request: InstallRequest, path: str) -> None:
@@ -211,7 +294,7 @@ def script_metadata(text: str) -> Optional[str]:
 
 
 def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
-    """A script's inline dependencies and ``[tool.uv]`` index settings; False when the file
+    """A script's inline dependencies and ``[tool.uv]`` (settings, sources); False when the file
     has no ``# /// script`` block (or is no readable file: uv runs it as a command)."""
     full = os.path.join(cwd, os.path.expanduser(path))
     label = os.path.basename(path)
@@ -231,5 +314,7 @@ def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
     doc = loads(request, metadata, f"{label} (inline script metadata)")
     if doc is not None:
         add_list(request, doc.get("dependencies"), f"{label} script metadata", "dependencies")
+        # the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
         add_uv_settings(request, uv_table(doc), f"{label} script metadata [tool.uv]")
+        add_uv_sources(request, uv_table(doc), f"{label} script metadata")
     return True

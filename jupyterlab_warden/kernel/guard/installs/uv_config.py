@@ -76,6 +76,13 @@ def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
             kept.add((source.url, source.role))
             unique.append(source)
     request.sources[:] = unique
+    # a project's [tool.uv] override/constraint dependencies too (project reader, uv config)
+    written, requirements = set(), []
+    for requirement in request.requirements:
+        if requirement.text not in written:
+            written.add(requirement.text)
+            requirements.append(requirement)
+    request.requirements[:] = requirements
 
 
 def _pyproject(request: InstallRequest, path: str) -> None:
