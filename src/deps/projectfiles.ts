@@ -326,7 +326,8 @@ function scriptBlockContent(raw: string): string | null {
     return null;
   }
   const content = blocks[0].groups!.content;
-  return /[\x0b\x0c\x1c\x1d\x1e\x85]/.test(content) ? null : content;
+  const otherBreaks = ['\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\x85'];
+  return otherBreaks.some(c => content.includes(c)) ? null : content;
 }
 
 export function readScriptInto(
