@@ -171,3 +171,16 @@ describe('a project override read as the project and as uv config (red6 F3)', ()
     expect(found.problems).toEqual([]);
   });
 });
+
+describe('red team 6 F15: the cell prefilter sees words after shell quote removal', () => {
+  it('reads installer words split by quotes or backslashes', () => {
+    for (const cell of [
+      "!p''ipx install torcj",
+      '!p\\ipx install torcj',
+      '!p"i"px install torcj'
+    ]) {
+      expect([cell, rules(cell)]).toEqual([cell, ['install-imitation-name']]);
+    }
+    expect(rules('!co"n"da install -c evil torcj').length).toBeGreaterThan(0);
+  });
+});

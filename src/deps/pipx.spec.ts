@@ -110,3 +110,19 @@ describe('schema/vectors/pipx-parse.json (shared with tests/deps/test_pipx_cli.p
     }
   );
 });
+
+describe('red team 6 F13/F16: ~ expanded as pipx expands it', () => {
+  it('refuses a ~name PIPX_HOME or install spec the static side cannot expand', () => {
+    const withEnv = (text: string, env: Record<string, string>) =>
+      pipxRequest(shellWords(text), context, env)!.problems.map(p => p.text);
+    expect(withEnv('inject black isort', { PIPX_HOME: '~root/x' })).toEqual([
+      expect.stringContaining('~root/x')
+    ]);
+    expect(
+      withEnv('inject black isort', { PIPX_HOME: '~/x', HOME: '/h' })
+    ).toEqual([]);
+    expect(withEnv("install '~other/s.py'", { HOME: '/h' })).toEqual([
+      expect.stringContaining('~other/s.py')
+    ]);
+  });
+});

@@ -126,12 +126,12 @@ export function pipxRequest(
   }
   let plain = false;
   if (key === 'run') {
-    plain = run(request, line, context);
+    plain = run(request, line, context, env);
   } else {
     const names =
       key === 'inject' ? line.positionals.slice(1) : line.positionals;
     for (const word of names) {
-      pkg(request, word, key, context);
+      pkg(request, word, key, context, env);
     }
   }
   for (const [dest, option, value] of line.options) {
@@ -232,7 +232,8 @@ function backend(
 function run(
   request: InstallRequest,
   line: PipxLine,
-  context: CommandContext
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
 ): boolean {
   const specs = optionValues(line, 'spec') as string[];
   const app = (line.remainder ?? [])[0];
@@ -240,7 +241,7 @@ function run(
     spec(request, text, 'run', context);
   }
   if (app !== undefined && (!specs.length || isScript(app, context))) {
-    return pkg(request, app, 'run', context);
+    return pkg(request, app, 'run', context, env);
   }
   return false;
 }
@@ -263,50 +264,95 @@ function urlPath(word: string): string {
 }
 
 function isScript(word: string, context: CommandContext): boolean {
+  // pipx run: Path(app), no ~ expansion
   return (
     /^\/(dev|proc)\//.test(path.resolve(context.cwd, word)) ||
     isFile(word, context) ||
-    (word.includes('://') && urlPath(word).toLowerCase().endsWith('.py'))
+    remoteScript(word, 'run')
   );
 }
 
-/** A package spec, or a script (a local file or a `.py` URL) pipx runs or installs with its
- * PEP 723 dependencies; true for a plain script `pipx run` runs as it is. */
+/** Python's `urlsplit(word).scheme` (lower-cased; empty when there is none). */
+function urlScheme(word: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(word);
+  return m ? m[1].toLowerCase() : '';
+}
+
+/** A word pipx fetches as a script: for `run` any URL scheme but a VCS one
+ * (`maybe_script_content`: urllib opens `file:`, `data:`, `ftp:` too, `://` or not); for
+ * `install` an http(s) URL of a `.py` (`script.is_script_spec`). */
+function remoteScript(word: string, key: string): boolean {
+  const scheme = urlScheme(word);
+  if (key === 'run') {
+    const [vcs, ...rest] = scheme.split('+');
+    return (
+      scheme !== '' &&
+      !(rest.length > 0 && ['git', 'hg', 'svn', 'bzr'].includes(vcs))
+    );
+  }
+  return (
+    (scheme === 'http' || scheme === 'https') &&
+    urlPath(word).toLowerCase().endsWith('.py')
+  );
+}
+
+/** `Path.expanduser` as a process with `env` does it: `~` and `~/` from its HOME; null when
+ * the static side cannot tell (`~name`, no HOME): the password database is the machine's. */
+export function expandUser(
+  word: string,
+  env: Readonly<Record<string, string>>
+): string | null {
+  if (!word.startsWith('~')) {
+    return word;
+  }
+  const slash = word.indexOf('/');
+  const head = slash < 0 ? word : word.slice(0, slash);
+  if (head !== '~' || env.HOME === undefined) {
+    return null;
+  }
+  return env.HOME.replace(/\/+$/, '') + word.slice(head.length) || '/';
+}
+
+/** A package spec, or a script (a local file or a URL) pipx runs or installs with its PEP
+ * 723 dependencies; true for a plain script `pipx run` runs as it is. The file is looked up
+ * as pipx does: `run` takes the word as a path from the working directory, `install`
+ * expands `~` first, with the command's HOME. */
 function pkg(
   request: InstallRequest,
   word: string,
   key: string,
-  context: CommandContext
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
 ): boolean {
-  const scheme = word.split('://')[0];
-  const vcs =
-    scheme.includes('+') &&
-    ['git', 'hg', 'svn', 'bzr'].includes(word.split('+')[0]);
-  if (
-    word.includes('://') &&
-    !vcs &&
-    urlPath(word).toLowerCase().endsWith('.py')
-  ) {
+  const local = key === 'run' ? word : expandUser(word, env);
+  if (local === null) {
     request.problems.push({
-      text: `pipx ${key} ${redactUrl(word)}: pipx downloads this script and installs its PEP 723 dependencies, which Warden cannot read before it runs; ${INSTEAD}`,
+      text: `pipx ${key} ${word}: pipx expands '~' with its user's home folder, which the static check cannot tell; ${INSTEAD}`,
       place: context.place
     });
     return false;
   }
-  if (/^\/(dev|proc)\//.test(path.resolve(context.cwd, word))) {
+  if (/^\/(dev|proc)\//.test(path.resolve(context.cwd, local))) {
     request.problems.push({
       text: `pipx ${key} ${word}: not a regular file (a pipe or device), which pipx reads as a script Warden cannot read before it runs; ${INSTEAD}`,
       place: context.place
     });
     return false;
   }
-  if (isFile(word, context)) {
-    if (readScriptInto(request, word, context)) {
+  if (isFile(local, context)) {
+    if (readScriptInto(request, local, context)) {
       return false;
     }
     if (key === 'run') {
       return true; // a plain script: pipx runs it without installing anything
     }
+  }
+  if (remoteScript(word, key)) {
+    request.problems.push({
+      text: `pipx ${key} ${redactUrl(word)}: pipx fetches this script by its URL and installs its PEP 723 dependencies, which Warden cannot read before it runs; ${INSTEAD}`,
+      place: context.place
+    });
+    return false;
   }
   spec(request, word, key, context);
   return false;
@@ -428,7 +474,9 @@ function merge(
   }
 }
 
-/** The folders pipx keeps its venvs under (pipx's paths.py). */
+/** The folders pipx keeps its venvs under (pipx's paths.py). A PIPX_HOME is expanded as
+ * pipx's `Path(value).expanduser().absolute()`; one the static side cannot expand (`~name`)
+ * throws. */
 export function pipxHomes(
   env: Readonly<Record<string, string>>,
   isGlobal: boolean,
@@ -436,15 +484,26 @@ export function pipxHomes(
 ): string[] {
   const home = env.HOME || '~';
   // pipx's own working directory is the command's
-  const expand = (p: string) =>
-    path.resolve(cwd, p === '~' || p.startsWith('~/') ? home + p.slice(1) : p);
+  const expand = (p: string) => {
+    const expanded = expandUser(p, env);
+    if (expanded === null) {
+      throw new Error(
+        `pipx expands ${p} with a home folder the static check cannot tell`
+      );
+    }
+    return path.resolve(cwd, expanded);
+  };
   if (isGlobal) {
     return [expand(env.PIPX_GLOBAL_HOME || '/opt/pipx')];
   }
   if (env.PIPX_HOME) {
     return [expand(env.PIPX_HOME)];
   }
-  const data = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
+  // platformdirs: a blank value is no value, and no ~ is expanded
+  const xdg = env.XDG_DATA_HOME ?? '';
+  const data = xdg.trim()
+    ? path.resolve(cwd, xdg)
+    : path.join(home, '.local', 'share');
   return [path.join(data, 'pipx'), path.join(home, '.local', 'pipx')];
 }
 
@@ -459,11 +518,20 @@ function records(
   context: CommandContext,
   env: Readonly<Record<string, string>>
 ): void {
-  const homes = pipxHomes(
-    env,
-    optionValues(line, 'is_global').length > 0,
-    context.cwd
-  );
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch (e) {
+    request.problems.push({
+      text: `${(e as Error).message}; ${INSTEAD}`,
+      place: context.place
+    });
+    return;
+  }
   let names: string[] = [];
   if (key === 'upgrade') {
     names = line.positionals;

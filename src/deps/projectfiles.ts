@@ -14,8 +14,17 @@ import { normalize } from './names';
 import type { InstallRequest, Place } from './request';
 import { parseRequirement } from './requirements';
 
+// PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
+// and pipx's `script._INLINE_METADATA` (the block ends at its first); both want exact marker
+// lines, no trailing blanks.
 const SCRIPT_BLOCK =
-  /^# \/\/\/ (?<type>[a-zA-Z0-9-]+)[ \t]*$\s(?<content>(^#(| .*)$\s)+)^# \/\/\/[ \t]*$/gm;
+  /^# \/\/\/ (?<type>[a-zA-Z0-9-]+)$\s(?<content>(^#(| .*)$\s)+)^# \/\/\/$/gm;
+const SCRIPT_BLOCK_FIRST_END =
+  /^# \/\/\/ (?<type>[a-zA-Z0-9-]+)$\s(?<content>(^#(| .*)$\s)+?)^# \/\/\/$/gm;
+// Any line a reader could take for a block marker, however spaced
+const LOOSE_MARKER = /^[ \t]*#[ \t]*\/\/\//;
+const LOOSE_SCRIPT_START = /^[ \t]*#[ \t]*\/\/\/[ \t]*script/m;
+const STRICT_MARKER = /^# \/\/\/( [a-zA-Z0-9-]+)?$/;
 const MAX_INCLUDE_DEPTH = 10;
 
 type Doc = Record<string, any>;
@@ -418,6 +427,45 @@ const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
  * A script's PEP 723 dependencies and `[tool.uv]` (settings, sources); false when the file has no
  * `# /// script` block (or is no readable file: uv runs it as a command).
  */
+/**
+ * The content lines of a PEP 723 `# /// script` block, or null when the consuming tools
+ * could read the file differently: pipx (first `# ///` ends the block, two blocks are an
+ * error) and uv (the last one ends it) must see the same one block, and no marker line may
+ * be spelled loosely (`# /// script  ` is no block for pipx: a decoy for a reader that
+ * accepts it). Newlines are normalised as both tools do (BOM dropped, CRLF read as LF); a
+ * lone CR (and U+2028/U+2029, line ends for a JavaScript regex) is refused, as is a block
+ * holding another character Python's `str.splitlines` breaks at.
+ */
+function scriptBlockContent(raw: string): string | null {
+  const text = raw.replace(/^\ufeff/, '').replace(/\r\n/g, '\n');
+  if (/[\r\u2028\u2029]/.test(text)) {
+    return null;
+  }
+  const markers = text.split('\n').filter(line => LOOSE_MARKER.test(line));
+  if (markers.some(line => !STRICT_MARKER.test(line))) {
+    return null;
+  }
+  if (markers.filter(line => line === '# /// script').length !== 1) {
+    return null;
+  }
+  const blocks = [...text.matchAll(SCRIPT_BLOCK)].filter(
+    m => m.groups?.type === 'script'
+  );
+  const firstEnd = [...text.matchAll(SCRIPT_BLOCK_FIRST_END)].filter(
+    m => m.groups?.type === 'script'
+  );
+  if (
+    blocks.length !== 1 ||
+    firstEnd.length !== 1 ||
+    blocks[0].groups!.content !== firstEnd[0].groups!.content
+  ) {
+    return null;
+  }
+  const content = blocks[0].groups!.content;
+  const otherBreaks = ['\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\x85'];
+  return otherBreaks.some(c => content.includes(c)) ? null : content;
+}
+
 export function readScriptInto(
   request: InstallRequest,
   file: string,
@@ -430,23 +478,21 @@ export function readScriptInto(
   } catch {
     return false;
   }
-  if (!text.includes('# /// script')) {
+  if (!LOOSE_SCRIPT_START.test(text)) {
     return false;
   }
   const label = context.label(fullPath);
   const place = { file: label, line: 1, origin: `${label} script metadata` };
-  const block = [...text.matchAll(SCRIPT_BLOCK)].find(
-    m => m.groups?.type === 'script'
-  );
-  if (!block) {
+  const content = scriptBlockContent(text);
+  if (content === null) {
     request.problems.push({
       text: `${label}: its \`# /// script\` block is not one Warden can read`,
       place
     });
     return true;
   }
-  const metadata = block
-    .groups!.content.split(/(?<=\n)/)
+  const metadata = content
+    .split(/(?<=\n)/)
     .map(line => (line.startsWith('# ') ? line.slice(2) : line.slice(1)))
     .join('');
   const doc = toml(

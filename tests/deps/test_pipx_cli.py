@@ -308,6 +308,40 @@ def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
     import os
 
     assert "https://e2.x" not in urls("install isort", PIP_CONFIG_FILE=os.devnull)
+    # red6 F6: an install into the existing venv (--force, --suffix) runs pip in it
+    assert EVIL in urls("install --force black") and EVIL in urls("install -f Black")
+    (pipx_home / "venvs" / "isort2").mkdir()
+    (pipx_home / "venvs" / "isort2" / "pip.conf").write_text(f"[global]\nindex-url = {EVIL}\n")
+    assert EVIL in urls("install --suffix 2 isort")
+
+
+def test_pipx_home_is_expanded_as_pipx_expands_it(tmp_path):
+    """red6 F13: pipx reads PIPX_HOME as `Path(value).expanduser().absolute()`: `~name` from
+    the password database, `~` from the command's HOME, a relative one from its cwd; one it
+    cannot expand is refused (pipx stops)."""
+    import os
+    import pwd
+
+    user = pwd.getpwuid(os.getuid())
+    back = os.path.relpath(tmp_path, user.pw_dir)
+    venv = tmp_path / "ph" / "venvs" / "black"
+    venv.mkdir(parents=True)
+    (venv / "pip.conf").write_text(f"[global]\nindex-url = {EVIL}\n")
+    (tmp_path / "home").mkdir()
+    env = {"HOME": str(tmp_path / "home"), "PIP_CONFIG_FILE": os.devnull}
+
+    def configs(pipx_home):
+        found = pipx_request.request(
+            shlex.split("inject black isort"), str(tmp_path), dict(env, PIPX_HOME=pipx_home)
+        )
+        return found.pip_config_extra, found.problems
+
+    for form in (f"~{user.pw_name}/{back}/ph", "~/../ph", "ph", str(tmp_path / "ph")):
+        extra, problems = configs(form)
+        assert any(os.path.samefile(p, venv / "pip.conf") for p in extra if os.path.exists(p))
+        assert not problems, form
+    _, problems = configs("~no-such-user-warden/ph")
+    assert problems
 
 
 def test_python_args_that_drop_the_guard_are_refused_in_the_kernel(tmp_path):

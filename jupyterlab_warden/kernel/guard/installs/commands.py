@@ -31,6 +31,7 @@ _WORDS = re.compile(
     r"(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)"
     r"([^A-Za-z0-9_]|$)"
 )
+_SHELL_QUOTING = re.compile(r"\\\r?\n|['\"\\]")
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
 _OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
@@ -71,14 +72,17 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``)."""
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
+    script = _bash_lines(script)
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
         lexer.whitespace = " \t\r"
         lexer.whitespace_split = True
-        lexer.commenters = "#"
+        lexer.commenters = ""  # _bash_lines removed the comments
         tokens = list(lexer)
     except ValueError as exc:
-        if _WORDS.search(script):
+        # bash runs the lines before a syntax error; look for installer words after its
+        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15)
+        if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
     found = []
@@ -95,6 +99,42 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         found += _simple(command, {}, depth)
     return found
+
+
+def _bash_lines(script: str) -> str:
+    """The script as bash splits it into lines: a backslash-newline outside single quotes and
+    comments joins two lines (``pip install x \\⏎ -i URL`` is one command), and a comment
+    (``#`` starting a word) runs to the end of its line but not over it (shlex's own comment
+    reading would swallow the newline and glue the next command onto this one)."""
+    out: List[str] = []
+    i, single, double, comment = 0, False, False, False
+    while i < len(script):
+        c = script[i]
+        if comment:
+            comment = c != "\n"
+            if comment:
+                i += 1
+                continue
+        elif single:
+            single = c != "'"
+        elif c == "\\":
+            if script[i + 1 : i + 2] == "\n":
+                i += 2
+                continue
+            out.append(script[i : i + 2])
+            i += 2
+            continue
+        elif c == "'" and not double:
+            single = True
+        elif c == '"':
+            double = not double
+        elif c == "#" and not double and (not out or out[-1][-1:] in " \t\r\n;&|()<>"):
+            comment = True
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _construct(token: str) -> str:

@@ -92,11 +92,11 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         _venv_configs(req, line, key, cwd, env)
         return req
     if key == "run":
-        plain = _run(req, line, cwd)
+        plain = _run(req, line, cwd, env)
     else:
         names = line.positionals[1:] if key == "inject" else line.positionals
         for word in names:
-            _package(req, word, key, cwd)
+            _package(req, word, key, cwd, env)
     for dest, option, value in line.options:
         if dest == "index_url":
             req.sources.append(Source(value, "index", "command line"))
@@ -167,7 +167,7 @@ def _backend(req: InstallRequest, line, key: str, env: Dict[str, str]) -> bool:
     return not (given and given[-1] == "pip" and key in ("install", "run"))
 
 
-def _run(req: InstallRequest, line, cwd: str) -> bool:
+def _run(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> bool:
     """``pipx run [--spec S] [--with P] APP ARGS...``: the app (or the spec) and, for a
     script, its PEP 723 dependencies. True when the app is a plain script."""
     specs = line.values("spec")
@@ -175,17 +175,48 @@ def _run(req: InstallRequest, line, cwd: str) -> bool:
     for spec in specs:
         _spec(req, spec, "run")
     if app is not None and (not specs or _is_script(app, cwd)):
-        return _package(req, app, "run", cwd)
+        return _package(req, app, "run", cwd, env)
     return False
 
 
 def _is_script(word: str, cwd: str) -> bool:
-    full = os.path.join(cwd, os.path.expanduser(word))
-    return (
-        _special(full)
-        or os.path.isfile(full)
-        or ("://" in word and _url_path(word).lower().endswith(".py"))
-    )
+    full = os.path.join(cwd, word)  # pipx run: Path(app), no ~ expansion
+    return _special(full) or os.path.isfile(full) or _remote_script(word, "run")
+
+
+def _remote_script(word: str, key: str) -> bool:
+    """A word pipx fetches as a script: for ``run`` any URL scheme but a VCS one
+    (``maybe_script_content``: urllib opens ``file:``, ``data:``, ``ftp:`` too, ``://`` or
+    not); for ``install`` an http(s) URL of a ``.py`` (``script.is_script_spec``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        scheme = urlsplit(word).scheme
+    except ValueError:
+        return key == "run"  # pipx's urlparse raises too: nothing installs, refused anyway
+    if key == "run":
+        vcs, plus, _ = scheme.partition("+")
+        return bool(scheme) and not (plus and vcs in ("git", "hg", "svn", "bzr"))
+    return scheme in ("http", "https") and _url_path(word).lower().endswith(".py")
+
+
+def expand_user(path: str, env: Dict[str, str]) -> Optional[str]:
+    """``Path.expanduser`` as a process with ``env`` does it: ``~`` from its HOME (else the
+    password database), ``~name`` from the password database; None when pipx could not
+    expand it (it stops with an error)."""
+    if not path.startswith("~"):
+        return path
+    head, slash, tail = path.partition("/")
+    try:
+        import pwd
+
+        if head == "~":
+            home = env["HOME"] if "HOME" in env else pwd.getpwuid(os.getuid()).pw_dir
+        else:
+            home = pwd.getpwnam(head[1:]).pw_dir
+    except (ImportError, KeyError):
+        return None
+    return (home.rstrip("/") + slash + tail) or "/"
 
 
 def _url_path(word: str) -> str:
@@ -197,30 +228,32 @@ def _url_path(word: str) -> str:
         return word
 
 
-def _package(req: InstallRequest, word: str, key: str, cwd: str) -> bool:
-    """A package spec, or a script (a local file or a ``.py`` URL) pipx runs or installs with
-    its PEP 723 dependencies. True for a plain script ``pipx run`` runs as it is."""
+def _package(req: InstallRequest, word: str, key: str, cwd: str, env: Dict[str, str]) -> bool:
+    """A package spec, or a script (a local file or a URL) pipx runs or installs with its
+    PEP 723 dependencies. True for a plain script ``pipx run`` runs as it is. The file is
+    looked up as pipx does: ``run`` takes the word as a path from the working directory,
+    ``install`` expands ``~`` first, with the command's HOME."""
     from . import toml_files
 
-    vcs = word.split("+", 1)[0] in ("git", "hg", "svn", "bzr") and "+" in word.split("://")[0]
-    if "://" in word and not vcs and _url_path(word).lower().endswith(".py"):
-        req.problems.append(
-            f"pipx {key} {redact_url(word)}: pipx downloads this script and installs its "
-            f"PEP 723 dependencies, which Warden cannot read before it runs; {INSTEAD}"
-        )
-        return False
-    full = os.path.join(cwd, os.path.expanduser(word))
-    if _special(full):
+    local = word if key == "run" else expand_user(word, env)
+    full = os.path.join(cwd, local) if local is not None else ""
+    if full and _special(full):
         req.problems.append(
             f"pipx {key} {word}: not a regular file (a pipe or device), which pipx reads as a "
             f"script Warden cannot read before it runs; {INSTEAD}"
         )
         return False
-    if os.path.isfile(full):
-        if toml_files.add_script(req, word, cwd):
+    if full and os.path.isfile(full):
+        if toml_files.add_script(req, full, cwd):
             return False
         if key == "run":
             return True  # a plain script: pipx runs it without installing anything
+    if _remote_script(word, key):
+        req.problems.append(
+            f"pipx {key} {redact_url(word)}: pipx fetches this script by its URL and installs "
+            f"its PEP 723 dependencies, which Warden cannot read before it runs; {INSTEAD}"
+        )
+        return False
     _spec(req, word, key)
     return False
 
@@ -248,7 +281,7 @@ def _inject_file(req: InstallRequest, path: str, cwd: str) -> None:
         req.problems.append(f"pipx inject -r {redact_url(path)}: not a local file; {INSTEAD}")
         return
     try:
-        text = requirements.read_regular_file(os.path.join(cwd, os.path.expanduser(path)))
+        text = requirements.read_regular_file(os.path.join(cwd, path))  # pipx: no ~
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         req.problems.append(f"cannot read requirements file {label}: {exc.__class__.__name__}")
         return
@@ -315,29 +348,46 @@ def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> N
 def pipx_homes(env: Dict[str, str], is_global: bool, cwd: str) -> List[str]:
     """The folders pipx keeps its venvs under (pipx's paths.py): ``PIPX_HOME``, else the user
     data folder and the older ``~/.local/pipx``; with ``--global`` ``PIPX_GLOBAL_HOME`` or
-    ``/opt/pipx``."""
-    home = env.get("HOME") or os.path.expanduser("~")
+    ``/opt/pipx``. A PIPX_HOME is expanded as pipx's ``Path(value).expanduser().absolute()``
+    (``~name`` too); ValueError when pipx could not expand it."""
+    home = expand_user("~", env) or "/"
 
     def here(folder: str) -> str:  # pipx's own working directory is the command's
-        return os.path.join(cwd, home + folder[1:] if folder[:2] in ("~", "~/") else folder)
+        expanded = expand_user(folder, env)
+        if expanded is None:
+            raise ValueError(f"pipx cannot expand {folder!r}")
+        return os.path.join(cwd, expanded)
 
     if is_global:
         return [here(env.get("PIPX_GLOBAL_HOME") or "/opt/pipx")]
     if env.get("PIPX_HOME"):
         return [here(env["PIPX_HOME"])]
-    data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    data = env.get("XDG_DATA_HOME", "")  # platformdirs: a blank value is no value, no ~
+    data = os.path.join(cwd, data) if data.strip() else os.path.join(home, ".local", "share")
     return [os.path.join(data, "pipx"), os.path.join(home, ".local", "pipx")]
+
+
+def _homes(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> List[str]:
+    try:
+        return pipx_homes(env, bool(line.values("is_global")), cwd)
+    except ValueError as exc:
+        if not any(str(exc) in p for p in req.problems):
+            req.problems.append(f"{exc}, its home folder; {INSTEAD}")
+        return []
 
 
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
-    libraries venv and the venv of ``inject``/``upgrade``/``runpip`` (kernel side only: the
-    static scan reads no machine config)."""
+    libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
+    only: the static scan reads no machine config)."""
     from .names import normalize
 
-    homes = pipx_homes(env, bool(line.values("is_global")), cwd)
+    homes = _homes(req, line, cwd, env)
     venvs = line.positionals[:1] if key in ("inject", "runpip") else []
     venvs += line.positionals if key == "upgrade" else []
+    if key == "install":  # into an existing venv (--force, --suffix): pip runs in it
+        suffixes = [""] + line.values("suffix")
+        venvs += [r.name + s for r in req.requirements if r.name for s in suffixes]
     for home in homes:
         req.pip_config_extra.append(os.path.join(home, "shared", "pip.conf"))
         for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
@@ -351,7 +401,7 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
     existing venv reuse the recorded pip arguments when none are given (read when present)."""
     from .names import normalize
 
-    homes = pipx_homes(env, bool(line.values("is_global")), cwd)
+    homes = _homes(req, line, cwd, env)
     if key == "upgrade":
         names = line.positionals
     elif key == "inject":

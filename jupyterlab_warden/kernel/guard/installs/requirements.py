@@ -46,7 +46,7 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
     if spec.startswith(_VCS):
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
-    if "://" in spec:
+    if "://" in spec or _URL_SCHEME.match(spec):  # `ftp:/x`, `data:,x`: a URL, not a path
         kind = "path" if spec.startswith("file:") else "url"
         return Requirement(redact_url(text), _archive_name(spec), kind, origin)
     if _looks_like_path(spec):
@@ -56,6 +56,10 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         return Requirement(text, None, "invalid", origin)
     pin = _PIN.match(m.group(3).strip().strip("()"))
     return Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
+
+
+# A URL scheme; one letter is a Windows drive (`C:/x`), a path
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 def _is_reference(text: str) -> bool:

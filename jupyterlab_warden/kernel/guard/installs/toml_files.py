@@ -15,9 +15,20 @@ from . import requirements
 from .request import InstallRequest, Source
 
 MAX_INCLUDE_DEPTH = 10
+# PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
+# and pipx's `script._INLINE_METADATA` (the block ends at its first); both want exact marker
+# lines, no trailing blanks.
 _SCRIPT_BLOCK = re.compile(
-    r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)[ \t]*$\s(?P<content>(^#(| .*)$\s)+)^# ///[ \t]*$"
+    r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$"
 )
+_SCRIPT_BLOCK_FIRST_END = re.compile(
+    r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+?)^# ///$"
+)
+# Any line a reader could take for a block marker, however spaced
+_LOOSE_MARKER = re.compile(r"[ \t]*#[ \t]*///")
+_LOOSE_SCRIPT_START = re.compile(r"(?m)^[ \t]*#[ \t]*///[ \t]*script")
+_STRICT_MARKER = re.compile(r"# ///( [a-zA-Z0-9-]+)?")
+_OTHER_LINE_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85]")
 
 
 MAX_LOCK_BYTES = 32 << 20  # a uv.lock of a large ML project (hashes of every wheel) exceeds 1 MB
@@ -285,11 +296,31 @@ def add_lock(request: InstallRequest, path: str) -> None:
 
 
 def script_metadata(text: str) -> Optional[str]:
-    """The TOML of a PEP 723 ``# /// script`` block (the reference regex), or None."""
-    blocks = [m for m in _SCRIPT_BLOCK.finditer(text) if m.group("type") == "script"]
-    if not blocks:
+    """The TOML of a PEP 723 ``# /// script`` block, or None when the consuming tools could read
+    the file differently: pipx (first `# ///` ends the block, two blocks are an error) and uv
+    (the last one ends it) must see the same one block, and no marker line may be spelled
+    loosely (`# /// script  ` is no block for pipx: a decoy for a reader that accepts it).
+    Newlines are normalised as both tools do (BOM dropped, CRLF read as LF); a lone CR (and
+    U+2028/U+2029, line ends for a JavaScript regex) is refused, as is a block holding another
+    character `str.splitlines` breaks at."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if any(c in text for c in "\r\u2028\u2029"):
         return None
-    lines = blocks[0].group("content").splitlines(keepends=True)
+    markers = [line for line in text.split("\n") if _LOOSE_MARKER.match(line)]
+    if any(not _STRICT_MARKER.fullmatch(line) for line in markers):
+        return None
+    if markers.count("# /// script") != 1:
+        return None
+    blocks = [m for m in _SCRIPT_BLOCK.finditer(text) if m.group("type") == "script"]
+    first_end = [m for m in _SCRIPT_BLOCK_FIRST_END.finditer(text) if m.group("type") == "script"]
+    if len(blocks) != 1 or len(first_end) != 1:
+        return None
+    if blocks[0].group("content") != first_end[0].group("content"):
+        return None
+    content = blocks[0].group("content")
+    if _OTHER_LINE_BREAK.search(content):
+        return None
+    lines = content.splitlines(keepends=True)
     return "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
 
 
@@ -305,7 +336,7 @@ def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read script {label}: {exc.__class__.__name__}")
         return True
-    if "# /// script" not in text:
+    if not _LOOSE_SCRIPT_START.search(text):
         return False
     metadata = script_metadata(text)
     if metadata is None:
