@@ -12,7 +12,12 @@
  * well as pip's (`alsoUv`).
  */
 import * as path from 'node:path';
-import { pipRequest, type CommandContext } from './installers';
+import {
+  pipCommand,
+  pipRequest,
+  uvRequest,
+  type CommandContext
+} from './installers';
 import { normalize } from './names';
 import { optionValues, parsePipx, type PipxLine } from './pipxcli';
 import { readScriptInto } from './projectfiles';
@@ -107,12 +112,11 @@ export function pipxRequest(
         `pipx runpip's arguments cannot be split; ${INSTEAD}`
       );
     }
-    const inner = pipRequest(pipArgs, { ...context, env });
+    const inner = runpip(pipArgs, line, context, env);
     if (inner === null && !early.length) {
       return null;
     }
     if (inner !== null) {
-      inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
       request = inner;
     }
   }
@@ -415,6 +419,130 @@ function injectFile(
       });
     }
   });
+}
+
+// pip commands runpip may run that install nothing (deny by default: any other is refused),
+// with the sub-commands that only look where a command has some that write.
+const RUNPIP_HARMLESS: ReadonlyMap<
+  string | null,
+  ReadonlySet<string | null> | null
+> = new Map<string | null, ReadonlySet<string | null> | null>([
+  [null, null],
+  ['list', null],
+  ['show', null],
+  ['freeze', null],
+  ['check', null],
+  ['help', null],
+  ['inspect', null],
+  ['uninstall', null],
+  ['config', new Set(['list', 'get', 'debug'])],
+  ['cache', new Set(['list', 'dir', 'info'])]
+]);
+
+/** `pipx runpip VENV ARGS`: the pip words read as pip reads them and, when the venv may be on
+ * uv's backend, as `uv pip ARGS` (pipx's `UvBackend.run_raw_pip`); the stricter reading wins.
+ * Deny by default: a pip command other than `install`/`download`/`wheel` and those known to
+ * install nothing is refused (red6 F8). */
+function runpip(
+  args: string[],
+  line: PipxLine,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): InstallRequest | null {
+  const place = context.place;
+  let inner = pipRequest(args, { ...context, env });
+  if (inner !== null) {
+    inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+  }
+  const [command, sub] = pipCommand(args);
+  if (inner === null) {
+    const subs = RUNPIP_HARMLESS.get(command);
+    if (subs === undefined || (subs !== null && !subs.has(sub))) {
+      inner = newRequest('pip', `pipx runpip ${command}`);
+      inner.problems.push({
+        text: `\`pipx runpip VENV ${[command, sub].filter(w => w).join(' ')}\` is not a pip command Warden knows to install nothing, and on pipx's uv backend it runs \`uv pip\`; ${INSTEAD}`,
+        place
+      });
+    }
+  }
+  if (command === null) {
+    return inner; // no pip command (`--version`): uv runs none either
+  }
+  if (
+    venvBackends(line, line.positionals.slice(0, 1), context, env).has('uv')
+  ) {
+    const uv = uvRequest(['pip', ...args], { ...context, env });
+    if (uv !== null) {
+      const into =
+        inner ??
+        newRequest('pip', `pipx runpip ${uv.command.slice('uv pip '.length)}`);
+      const texts = new Set(into.requirements.map(r => r.text));
+      into.requirements.push(
+        ...uv.requirements.filter(r => !texts.has(r.text))
+      );
+      const urls = new Set(into.sources.map(s => `${s.role} ${s.url}`));
+      into.sources.push(
+        ...uv.sources.filter(s => !urls.has(`${s.role} ${s.url}`))
+      );
+      const seen = new Set(into.problems.map(p => p.text));
+      into.problems.push(...uv.problems.filter(p => !seen.has(p.text)));
+      into.noIndex = into.noIndex && uv.noIndex;
+      inner = into;
+    }
+  }
+  return inner;
+}
+
+/** The backends the existing venvs `names` may install with: the `backend` their records
+ * name; both when a venv has no record Warden can read (pipx then picks one). */
+function venvBackends(
+  line: PipxLine,
+  names: string[],
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): Set<string> {
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return new Set(BACKENDS); // refused elsewhere; read both meanwhile
+  }
+  const backends = new Set<string>();
+  for (const name of names) {
+    let found = false;
+    for (const home of homes) {
+      for (const folder of new Set([name, normalize(name)])) {
+        let text: string;
+        try {
+          text = context.readFile(
+            path.join(home, 'venvs', folder, 'pipx_metadata.json')
+          );
+        } catch {
+          continue; // not there: pipx looks in the next place
+        }
+        found = true;
+        let recorded: unknown;
+        try {
+          recorded = JSON.parse(text)?.backend;
+        } catch {
+          recorded = undefined;
+        }
+        for (const b of BACKENDS.includes(recorded as string)
+          ? [recorded as string]
+          : BACKENDS) {
+          backends.add(b);
+        }
+      }
+    }
+    if (!found) {
+      BACKENDS.forEach(b => backends.add(b));
+    }
+  }
+  return backends;
 }
 
 /** runpip's pip arguments as pipx takes them: one argument with a space in it is split

@@ -77,12 +77,10 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         )
     req = InstallRequest("pip", f"pipx {key}")
     if key == "runpip":
-        from .arguments import pip_request
-
         pip_args = _runpip_args(line.remainder or [])
         if pip_args is None:
             return _refused("pipx runpip", f"pipx runpip's arguments cannot be split; {INSTEAD}")
-        inner = pip_request(pip_args, cwd, env, prefix="pipx runpip")
+        inner = _runpip(req, pip_args, line, cwd, env)
         if inner is None and not problems and not _env_problems(env):
             return None
         req = inner or req
@@ -304,6 +302,71 @@ def _special(path: str) -> bool:
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+# pip commands runpip may run that install nothing (deny by default: any other is refused),
+# with the sub-commands that only look where a command has some that write.
+RUNPIP_HARMLESS = {
+    None: None, "list": None, "show": None, "freeze": None, "check": None, "help": None,
+    "inspect": None, "uninstall": None, "config": {"list", "get", "debug"},
+    "cache": {"list", "dir", "info"},
+}  # fmt: skip
+
+
+def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str, str]):
+    """``pipx runpip VENV ARGS``: the pip words read as pip reads them and, when the venv may
+    be on uv's backend, as ``uv pip ARGS`` (pipx's ``UvBackend.run_raw_pip``); the stricter
+    reading wins. Deny by default: a pip command other than ``install``/``download``/``wheel``
+    and those known to install nothing is refused (red6 F8)."""
+    from .arguments import pip_command, pip_request, uv_request
+
+    inner = pip_request(args, cwd, env, prefix="pipx runpip")
+    command, sub = pip_command(args)
+    if inner is None:
+        if command not in RUNPIP_HARMLESS or sub not in (RUNPIP_HARMLESS[command] or {sub}):
+            inner = _refused(
+                f"pipx runpip {command}",
+                f"`pipx runpip VENV {' '.join(w for w in (command, sub) if w)}` is not a pip "
+                f"command Warden knows to install nothing, and on pipx's uv backend it runs "
+                f"`uv pip`; {INSTEAD}",
+            )
+    if command is None:  # no pip command (`--version`): uv runs none either
+        return inner
+    if "uv" in _venv_backends(req, line, line.positionals[:1], cwd, env):
+        uv = uv_request(["pip", *args], cwd, env)
+        if uv is not None:
+            inner = inner or InstallRequest("pip", f"pipx runpip {uv.command[len('uv pip ') :]}")
+            texts = {r.text for r in inner.requirements}
+            inner.requirements += [r for r in uv.requirements if r.text not in texts]
+            urls = {(s.url, s.role) for s in inner.sources}
+            inner.sources += [s for s in uv.sources if (s.url, s.role) not in urls]
+            inner.problems += [p for p in uv.problems if p not in inner.problems]
+            inner.no_index = inner.no_index and uv.no_index
+    return inner
+
+
+def _venv_backends(req: InstallRequest, line, names, cwd: str, env: Dict[str, str]) -> set:
+    """The backends the existing venvs ``names`` may install with: the ``backend`` their
+    records name; both when a venv has no record Warden can read (pipx then picks one)."""
+    from .names import normalize
+
+    backends = set()
+    for name in names:
+        found = False
+        for home in _homes(req, line, cwd, env):
+            for folder in dict.fromkeys((name, normalize(name))):
+                path = os.path.join(home, "venvs", folder, "pipx_metadata.json")
+                if not os.path.isfile(path):
+                    continue
+                found = True
+                try:
+                    backend = json.loads(requirements.read_regular_file(path)).get("backend")
+                except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+                    backend = None
+                backends |= {backend} if backend in BACKENDS else set(BACKENDS)
+        if not found:
+            backends |= set(BACKENDS)
+    return backends
 
 
 def _runpip_args(args: List[str]) -> Optional[List[str]]:
