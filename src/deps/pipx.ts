@@ -155,6 +155,9 @@ export function pipxRequest(
       });
     }
   }
+  if (key === 'install' && !request.alsoUv) {
+    request.alsoUv = installMayUseUv(request, line, context, env);
+  }
   records(request, line, key, context, env);
   if (
     key === 'run' &&
@@ -230,6 +233,53 @@ function backend(
     given[given.length - 1] === 'pip' &&
     (key === 'install' || key === 'run')
   );
+}
+
+/** `pipx install --backend pip`: pipx ignores the option for a venv that exists and installs
+ * with its recorded backend (red6 F10). uv may install when a venv of the name exists whose
+ * record names uv or cannot be read, or when the name is unknown (a path, URL or VCS spec:
+ * pipx names it only by building it). */
+function installMayUseUv(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): boolean {
+  if (request.requirements.some(r => !r.name)) {
+    return true;
+  }
+  const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+  const names = request.requirements.flatMap(r =>
+    suffixes.map(s => r.name + s)
+  );
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return true; // refused in records(); read both meanwhile
+  }
+  const existing = names.filter(name =>
+    homes.some(home =>
+      [name, normalize(name)].some(folder =>
+        pathExists(path.join(home, 'venvs', folder), context)
+      )
+    )
+  );
+  return venvBackends(line, existing, context, env).has('uv');
+}
+
+/** Whether `file` exists as far as `context.readFile` tells: read, or a folder (EISDIR). */
+function pathExists(file: string, context: CommandContext): boolean {
+  try {
+    context.readFile(file);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EISDIR';
+  }
 }
 
 /** `pipx run [--spec S] [--with P] APP ARGS...`; true when the app is a plain script. */

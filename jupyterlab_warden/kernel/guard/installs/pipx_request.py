@@ -109,6 +109,8 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
                 f"pipx {option} installs from {os.path.basename(value)}, a lock file Warden "
                 f"does not read; {INSTEAD}"
             )
+    if key == "install" and not req.also_uv:
+        req.also_uv = _install_may_use_uv(req, line, cwd, env)
     _records(req, line, key, cwd, env)
     _venv_configs(req, line, key, cwd, env)
     if key == "run" and plain and not (req.requirements or req.problems or req.sources):
@@ -162,7 +164,32 @@ def _backend(req: InstallRequest, line, key: str, env: Dict[str, str]) -> bool:
                 f"pipx {origin} {value!r} is not a backend Warden knows (pip, uv); {INSTEAD}"
             )
     # --backend pip decides a venv pipx creates; an existing venv keeps its recorded backend
+    # (for install: _install_may_use_uv)
     return not (given and given[-1] == "pip" and key in ("install", "run"))
+
+
+def _install_may_use_uv(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> bool:
+    """``pipx install --backend pip``: pipx ignores the option for a venv that exists and
+    installs with its recorded backend (red6 F10). uv may install when a venv of the name
+    exists whose record names uv or cannot be read, or when the name is unknown (a path,
+    URL or VCS spec: pipx names it only by building it)."""
+    from .names import normalize
+
+    if any(not r.name for r in req.requirements):
+        return True
+    suffixes = [""] + line.values("suffix")
+    names = [r.name + s for r in req.requirements for s in suffixes]
+    homes = _homes(req, line, cwd, env)
+    existing = [
+        name
+        for name in names
+        if any(
+            os.path.lexists(os.path.join(home, "venvs", folder))
+            for home in homes
+            for folder in (name, normalize(name))
+        )
+    ]
+    return "uv" in _venv_backends(req, line, existing, cwd, env)
 
 
 def _run(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> bool:
