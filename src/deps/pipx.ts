@@ -720,6 +720,7 @@ function records(
     names = request.requirements
       .filter(r => r.name)
       .flatMap(r => suffixes.map(s => r.name + s));
+    unnamedReinstall(request, line, context);
   }
   for (const name of names) {
     const paths: string[] = [];
@@ -745,6 +746,28 @@ function records(
     for (const [file, text] of found) {
       record(request, file, text, context, env);
     }
+  }
+}
+
+/** `pipx install --force|--upgrade SPEC` with a spec Warden cannot name (a path, URL or VCS
+ * spec): pipx names it by building it and, when a venv of that name exists, reinstalls with
+ * the pip arguments recorded there, a record Warden cannot find (red6 F11). The kernel refuses
+ * it while any venv exists in a pipx home; the static side cannot list folders, so it always
+ * refuses (fail closed). */
+function unnamedReinstall(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext
+): void {
+  const unnamed = request.requirements.filter(r => !r.name).map(r => r.text);
+  const forced = line.options
+    .filter(([dest]) => dest === 'force' || dest === 'upgrade')
+    .map(([, option]) => option);
+  if (unnamed.length && forced.length) {
+    request.problems.push({
+      text: `pipx install ${forced[0]} ${redactUrl(unnamed[0])}: pipx names this spec only by building it and may reuse the recorded arguments of an existing venv, which Warden cannot find; install it by its name, or ${INSTEAD}`,
+      place: context.place
+    });
   }
 }
 

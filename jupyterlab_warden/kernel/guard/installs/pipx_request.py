@@ -499,6 +499,7 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
     elif key == "install":
         suffixes = [""] + line.values("suffix")
         names = [r.name + s for r in req.requirements if r.name for s in suffixes]
+        _unnamed_reinstall(req, line, homes)
     else:
         return
     for name in names:
@@ -514,6 +515,29 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
             )
         for path in found:
             _record(req, path, cwd, env)
+
+
+def _unnamed_reinstall(req: InstallRequest, line, homes: List[str]) -> None:
+    """``pipx install --force|--upgrade SPEC`` with a spec Warden cannot name (a path, URL or
+    VCS spec): pipx names it by building it and, when a venv of that name exists, reinstalls
+    with the pip arguments recorded there, a record Warden cannot find (red6 F11). Refused
+    while any venv exists in a pipx home."""
+    unnamed = [r.text for r in req.requirements if not r.name]
+    forced = [o for d, o, _v in line.options if d in ("force", "upgrade")]
+    if not (unnamed and forced):
+        return
+    for home in homes:
+        try:
+            venvs = [e for e in os.scandir(os.path.join(home, "venvs")) if e.is_dir()]
+        except OSError:
+            continue
+        if venvs:
+            req.problems.append(
+                f"pipx install {forced[0]} {redact_url(unnamed[0])}: pipx names this spec only "
+                f"by building it and may reuse the recorded arguments of an existing venv "
+                f"(in {home}), which Warden cannot find; install it by its name, or {INSTEAD}"
+            )
+            return
 
 
 def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> None:
