@@ -977,7 +977,13 @@ export function addImplicitSources(
       }
     }
     if (!request.uvNoConfig) {
-      readUvProjectConfig(request, { ...context, env });
+      // from the working directory, and from each folder pipx runs uv in (red6 F2)
+      for (const cwd of new Set([
+        context.cwd,
+        ...(request.uvConfigDirs ?? [])
+      ])) {
+        readUvProjectConfig(request, { ...context, env, cwd });
+      }
     }
     if (request.tool === 'pip') {
       request.noIndex = noIndex;

@@ -126,6 +126,7 @@ export function pipxRequest(
   ];
   request.alsoUv = backend(request, line, key, env, context);
   if (key === 'runpip') {
+    uvFolders(request, line, key, context, env);
     return request;
   }
   let plain = false;
@@ -158,6 +159,7 @@ export function pipxRequest(
   if (key === 'install' && !request.alsoUv) {
     request.alsoUv = installMayUseUv(request, line, context, env);
   }
+  uvFolders(request, line, key, context, env);
   records(request, line, key, context, env);
   if (
     key === 'run' &&
@@ -233,6 +235,49 @@ function backend(
     given[given.length - 1] === 'pip' &&
     (key === 'install' || key === 'run')
   );
+}
+
+/** pipx's uv runs in the venv root (run: a venv under `.cache`) and reads the uv.toml and
+ * pyproject.toml found from there up (red6 F2); the venv's name is unknown to Warden for a
+ * spec it cannot name, so the folders holding the venvs are walked up too. */
+function uvFolders(
+  request: InstallRequest,
+  line: PipxLine,
+  key: string,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return; // refused in records()
+  }
+  const venvs = [
+    ...(key === 'inject' || key === 'runpip'
+      ? line.positionals.slice(0, 1)
+      : []),
+    ...(key === 'upgrade' ? line.positionals : [])
+  ];
+  if (key === 'install') {
+    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+    venvs.push(
+      ...request.requirements
+        .filter(r => r.name)
+        .flatMap(r => suffixes.map(s => r.name + s))
+    );
+  }
+  request.uvConfigDirs = homes.flatMap(home => [
+    path.join(home, 'venvs'),
+    path.join(home, '.cache'),
+    ...[...new Set([...venvs, ...venvs.map(normalize)])].map(v =>
+      path.join(home, 'venvs', v)
+    )
+  ]);
 }
 
 /** `pipx install --backend pip`: pipx ignores the option for a venv that exists and installs

@@ -469,7 +469,8 @@ def _homes(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> List[str
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
     libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
-    only: the static scan reads no machine config)."""
+    only: the static scan reads no machine config); uv reads its config from the folder it
+    runs in up (``uv_config_dirs``, read when pipx may use uv)."""
     from .names import normalize
 
     homes = _homes(req, line, cwd, env)
@@ -480,8 +481,13 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
         venvs += [r.name + s for r in req.requirements if r.name for s in suffixes]
     for home in homes:
         req.pip_config_extra.append(os.path.join(home, "shared", "pip.conf"))
+        # pipx's uv runs in the venv root (run: a venv under .cache) and reads the uv.toml
+        # and pyproject.toml found from there up (red6 F2); its names there are unknown to
+        # Warden for a spec it cannot name, so the folders holding them are walked up too
+        req.uv_config_dirs += [os.path.join(home, "venvs"), os.path.join(home, ".cache")]
         for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
             req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
+            req.uv_config_dirs.append(os.path.join(home, "venvs", venv))
 
 
 def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
