@@ -301,6 +301,9 @@ function simple(
     }
     return [{ tool: name as Invocation['tool'], args: argv.slice(1), env }];
   }
+  if (name === 'pipx.pyz') {
+    name = 'pipx'; // pipx's own zipapp (red6 F12)
+  }
   if (FRONT_ENDS.has(name)) {
     // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install; pixi exec
     // CMD: CMD runs in the environment pixi made
@@ -323,6 +326,10 @@ function simple(
     ];
   }
   if (PYTHON.test(name)) {
+    const pipx = pipxThroughPython(argv.slice(1));
+    if (pipx !== null) {
+      return simple(['pipx', ...pipx], env, depth, span);
+    }
     const [module, rest] = pythonModule(argv.slice(1));
     if (module === 'pip' || module === 'pip.__main__') {
       return [{ tool: 'pip', args: rest, env }];
@@ -522,6 +529,33 @@ const PY_VALUED = new Set(['W', 'X', 'Q']);
 
 /** [module, its arguments] for `python [options] -m module ...`; [null, []] otherwise. */
 function pythonModule(args: string[]): [string | null, string[]] {
+  const [mode, target, rest] = pythonStart(args);
+  return mode === 'm' ? [target, rest] : [null, []];
+}
+
+/** pipx started through Python (red6 F12): `-m pipx.main`/`-m pipx.__main__` (any module of
+ * the package), or a script that is pipx's package folder or its zipapp
+ * (`.../site-packages/pipx`, `pipx.pyz`). */
+function pipxThroughPython(args: string[]): string[] | null {
+  const [mode, target, rest] = pythonStart(args);
+  if (mode === 'm' && target?.startsWith('pipx.')) {
+    return rest;
+  }
+  if (
+    mode === 'script' &&
+    ['pipx', 'pipx.pyz'].includes(basename(target!.replace(/\/+$/, '')))
+  ) {
+    return rest;
+  }
+  return null;
+}
+
+/** How `python ARGS` runs code: ['m', module, rest], ['script', path, rest], or [null, null,
+ * []] for anything else (`-c`, stdin, an option read no further). */
+function pythonStart(
+  args: string[]
+): ['m' | 'script' | null, string | null, string[]] {
+  const none: [null, null, string[]] = [null, null, []];
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
     if (word === '--check-hash-based-pycs') {
@@ -531,24 +565,27 @@ function pythonModule(args: string[]): [string | null, string[]] {
     if (word.startsWith('--check-hash-based-pycs=')) {
       continue;
     }
-    if (
-      !word.startsWith('-') ||
-      word === '-' ||
-      word === '--' ||
-      word.startsWith('--')
-    ) {
-      return [null, []];
+    if (!word.startsWith('-')) {
+      return ['script', word, args.slice(i + 1)];
+    }
+    if (word === '--') {
+      return i + 1 < args.length
+        ? ['script', args[i + 1], args.slice(i + 2)]
+        : none;
+    }
+    if (word === '-' || word.startsWith('--')) {
+      return none;
     }
     for (let j = 1; j < word.length; j++) {
       const letter = word[j];
       if (letter === 'm') {
         const inline = word.slice(j + 1);
         return inline
-          ? [inline, args.slice(i + 1)]
-          : [args[i + 1] ?? null, args.slice(i + 2)];
+          ? ['m', inline, args.slice(i + 1)]
+          : ['m', args[i + 1] ?? null, args.slice(i + 2)];
       }
       if (letter === 'c') {
-        return [null, []];
+        return none;
       }
       if (PY_VALUED.has(letter)) {
         if (!word.slice(j + 1)) {
@@ -557,9 +594,9 @@ function pythonModule(args: string[]): [string | null, string[]] {
         break;
       }
       if (!PY_FLAGS.has(letter)) {
-        return [null, []];
+        return none;
       }
     }
   }
-  return [null, []];
+  return none;
 }

@@ -151,6 +151,17 @@ function pipWords(args: string[]): Word[] | string {
   return out;
 }
 
+/** pip's command and its first argument (`['config', 'set']`); null for what is missing
+ * (`pip --version`). */
+export function pipCommand(args: string[]): [string | null, string | null] {
+  const words = pipWords(args);
+  if (typeof words === 'string') {
+    return ['<unreadable>', null];
+  }
+  const found = words.filter(w => w[0] === 'arg').map(w => w[1]);
+  return [found[0] ?? null, found[1] ?? null];
+}
+
 /** The install `pip <args>` would run, or null when the command installs nothing. */
 export function pipRequest(
   args: string[],
@@ -966,7 +977,13 @@ export function addImplicitSources(
       }
     }
     if (!request.uvNoConfig) {
-      readUvProjectConfig(request, { ...context, env });
+      // from the working directory, and from each folder pipx runs uv in (red6 F2)
+      for (const cwd of new Set([
+        context.cwd,
+        ...(request.uvConfigDirs ?? [])
+      ])) {
+        readUvProjectConfig(request, { ...context, env, cwd });
+      }
     }
     if (request.tool === 'pip') {
       request.noIndex = noIndex;

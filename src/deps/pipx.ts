@@ -12,7 +12,12 @@
  * well as pip's (`alsoUv`).
  */
 import * as path from 'node:path';
-import { pipRequest, type CommandContext } from './installers';
+import {
+  pipCommand,
+  pipRequest,
+  uvRequest,
+  type CommandContext
+} from './installers';
 import { normalize } from './names';
 import { optionValues, parsePipx, type PipxLine } from './pipxcli';
 import { readScriptInto } from './projectfiles';
@@ -107,12 +112,11 @@ export function pipxRequest(
         `pipx runpip's arguments cannot be split; ${INSTEAD}`
       );
     }
-    const inner = pipRequest(pipArgs, { ...context, env });
+    const inner = runpip(pipArgs, line, context, env);
     if (inner === null && !early.length) {
       return null;
     }
     if (inner !== null) {
-      inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
       request = inner;
     }
   }
@@ -122,6 +126,7 @@ export function pipxRequest(
   ];
   request.alsoUv = backend(request, line, key, env, context);
   if (key === 'runpip') {
+    uvFolders(request, line, key, context, env);
     return request;
   }
   let plain = false;
@@ -151,6 +156,10 @@ export function pipxRequest(
       });
     }
   }
+  if (key === 'install' && !request.alsoUv) {
+    request.alsoUv = installMayUseUv(request, line, context, env);
+  }
+  uvFolders(request, line, key, context, env);
   records(request, line, key, context, env);
   if (
     key === 'run' &&
@@ -226,6 +235,96 @@ function backend(
     given[given.length - 1] === 'pip' &&
     (key === 'install' || key === 'run')
   );
+}
+
+/** pipx's uv runs in the venv root (run: a venv under `.cache`) and reads the uv.toml and
+ * pyproject.toml found from there up (red6 F2); the venv's name is unknown to Warden for a
+ * spec it cannot name, so the folders holding the venvs are walked up too. */
+function uvFolders(
+  request: InstallRequest,
+  line: PipxLine,
+  key: string,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): void {
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return; // refused in records()
+  }
+  const venvs = [
+    ...(key === 'inject' || key === 'runpip'
+      ? line.positionals.slice(0, 1)
+      : []),
+    ...(key === 'upgrade' ? line.positionals : [])
+  ];
+  if (key === 'install') {
+    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+    venvs.push(
+      ...request.requirements
+        .filter(r => r.name)
+        .flatMap(r => suffixes.map(s => r.name + s))
+    );
+  }
+  request.uvConfigDirs = homes.flatMap(home => [
+    path.join(home, 'venvs'),
+    path.join(home, '.cache'),
+    ...[...new Set([...venvs, ...venvs.map(normalize)])].map(v =>
+      path.join(home, 'venvs', v)
+    )
+  ]);
+}
+
+/** `pipx install --backend pip`: pipx ignores the option for a venv that exists and installs
+ * with its recorded backend (red6 F10). uv may install when a venv of the name exists whose
+ * record names uv or cannot be read, or when the name is unknown (a path, URL or VCS spec:
+ * pipx names it only by building it). */
+function installMayUseUv(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): boolean {
+  if (request.requirements.some(r => !r.name)) {
+    return true;
+  }
+  const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+  const names = request.requirements.flatMap(r =>
+    suffixes.map(s => r.name + s)
+  );
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return true; // refused in records(); read both meanwhile
+  }
+  const existing = names.filter(name =>
+    homes.some(home =>
+      [name, normalize(name)].some(folder =>
+        pathExists(path.join(home, 'venvs', folder), context)
+      )
+    )
+  );
+  return venvBackends(line, existing, context, env).has('uv');
+}
+
+/** Whether `file` exists as far as `context.readFile` tells: read, or a folder (EISDIR). */
+function pathExists(file: string, context: CommandContext): boolean {
+  try {
+    context.readFile(file);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EISDIR';
+  }
 }
 
 /** `pipx run [--spec S] [--with P] APP ARGS...`; true when the app is a plain script. */
@@ -417,6 +516,130 @@ function injectFile(
   });
 }
 
+// pip commands runpip may run that install nothing (deny by default: any other is refused),
+// with the sub-commands that only look where a command has some that write.
+const RUNPIP_HARMLESS: ReadonlyMap<
+  string | null,
+  ReadonlySet<string | null> | null
+> = new Map<string | null, ReadonlySet<string | null> | null>([
+  [null, null],
+  ['list', null],
+  ['show', null],
+  ['freeze', null],
+  ['check', null],
+  ['help', null],
+  ['inspect', null],
+  ['uninstall', null],
+  ['config', new Set(['list', 'get', 'debug'])],
+  ['cache', new Set(['list', 'dir', 'info'])]
+]);
+
+/** `pipx runpip VENV ARGS`: the pip words read as pip reads them and, when the venv may be on
+ * uv's backend, as `uv pip ARGS` (pipx's `UvBackend.run_raw_pip`); the stricter reading wins.
+ * Deny by default: a pip command other than `install`/`download`/`wheel` and those known to
+ * install nothing is refused (red6 F8). */
+function runpip(
+  args: string[],
+  line: PipxLine,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): InstallRequest | null {
+  const place = context.place;
+  let inner = pipRequest(args, { ...context, env });
+  if (inner !== null) {
+    inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+  }
+  const [command, sub] = pipCommand(args);
+  if (inner === null) {
+    const subs = RUNPIP_HARMLESS.get(command);
+    if (subs === undefined || (subs !== null && !subs.has(sub))) {
+      inner = newRequest('pip', `pipx runpip ${command}`);
+      inner.problems.push({
+        text: `\`pipx runpip VENV ${[command, sub].filter(w => w).join(' ')}\` is not a pip command Warden knows to install nothing, and on pipx's uv backend it runs \`uv pip\`; ${INSTEAD}`,
+        place
+      });
+    }
+  }
+  if (command === null) {
+    return inner; // no pip command (`--version`): uv runs none either
+  }
+  if (
+    venvBackends(line, line.positionals.slice(0, 1), context, env).has('uv')
+  ) {
+    const uv = uvRequest(['pip', ...args], { ...context, env });
+    if (uv !== null) {
+      const into =
+        inner ??
+        newRequest('pip', `pipx runpip ${uv.command.slice('uv pip '.length)}`);
+      const texts = new Set(into.requirements.map(r => r.text));
+      into.requirements.push(
+        ...uv.requirements.filter(r => !texts.has(r.text))
+      );
+      const urls = new Set(into.sources.map(s => `${s.role} ${s.url}`));
+      into.sources.push(
+        ...uv.sources.filter(s => !urls.has(`${s.role} ${s.url}`))
+      );
+      const seen = new Set(into.problems.map(p => p.text));
+      into.problems.push(...uv.problems.filter(p => !seen.has(p.text)));
+      into.noIndex = into.noIndex && uv.noIndex;
+      inner = into;
+    }
+  }
+  return inner;
+}
+
+/** The backends the existing venvs `names` may install with: the `backend` their records
+ * name; both when a venv has no record Warden can read (pipx then picks one). */
+function venvBackends(
+  line: PipxLine,
+  names: string[],
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): Set<string> {
+  let homes: string[];
+  try {
+    homes = pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch {
+    return new Set(BACKENDS); // refused elsewhere; read both meanwhile
+  }
+  const backends = new Set<string>();
+  for (const name of names) {
+    let found = false;
+    for (const home of homes) {
+      for (const folder of new Set([name, normalize(name)])) {
+        let text: string;
+        try {
+          text = context.readFile(
+            path.join(home, 'venvs', folder, 'pipx_metadata.json')
+          );
+        } catch {
+          continue; // not there: pipx looks in the next place
+        }
+        found = true;
+        let recorded: unknown;
+        try {
+          recorded = JSON.parse(text)?.backend;
+        } catch {
+          recorded = undefined;
+        }
+        for (const b of BACKENDS.includes(recorded as string)
+          ? [recorded as string]
+          : BACKENDS) {
+          backends.add(b);
+        }
+      }
+    }
+    if (!found) {
+      BACKENDS.forEach(b => backends.add(b));
+    }
+  }
+  return backends;
+}
+
 /** runpip's pip arguments as pipx takes them: one argument with a space in it is split
  * (`pipx runpip VENV "install -i URL X"`); null when it cannot be. */
 function runpipArgs(args: string[]): string[] | null {
@@ -542,6 +765,7 @@ function records(
     names = request.requirements
       .filter(r => r.name)
       .flatMap(r => suffixes.map(s => r.name + s));
+    unnamedReinstall(request, line, context);
   }
   for (const name of names) {
     const paths: string[] = [];
@@ -567,6 +791,28 @@ function records(
     for (const [file, text] of found) {
       record(request, file, text, context, env);
     }
+  }
+}
+
+/** `pipx install --force|--upgrade SPEC` with a spec Warden cannot name (a path, URL or VCS
+ * spec): pipx names it by building it and, when a venv of that name exists, reinstalls with
+ * the pip arguments recorded there, a record Warden cannot find (red6 F11). The kernel refuses
+ * it while any venv exists in a pipx home; the static side cannot list folders, so it always
+ * refuses (fail closed). */
+function unnamedReinstall(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext
+): void {
+  const unnamed = request.requirements.filter(r => !r.name).map(r => r.text);
+  const forced = line.options
+    .filter(([dest]) => dest === 'force' || dest === 'upgrade')
+    .map(([, option]) => option);
+  if (unnamed.length && forced.length) {
+    request.problems.push({
+      text: `pipx install ${forced[0]} ${redactUrl(unnamed[0])}: pipx names this spec only by building it and may reuse the recorded arguments of an existing venv, which Warden cannot find; install it by its name, or ${INSTEAD}`,
+      place: context.place
+    });
   }
 }
 

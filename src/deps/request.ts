@@ -48,6 +48,8 @@ export interface InstallRequest {
   uvNoConfig?: boolean;
   /** a pip install that may run on uv (pipx's uv backend): uv's config is read too */
   alsoUv?: boolean;
+  /** other folders uv runs in (pipx's venvs), whose uv config is read from there up */
+  uvConfigDirs?: string[];
 }
 
 export function newRequest(

@@ -315,6 +315,27 @@ def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
     assert EVIL in urls("install --suffix 2 isort")
 
 
+def test_forced_install_of_an_unnamed_spec_is_refused_only_while_a_venv_exists(tmp_path):
+    """red6 F11 (kernel side): pipx names a folder/URL/VCS spec only by building it, then
+    reuses the pip arguments recorded in the venv of that name; Warden cannot find that record,
+    so it refuses while any venv exists (the static side, which cannot list folders, always)."""
+    home = tmp_path / "ph"
+    env = {"HOME": str(tmp_path), "PIPX_HOME": str(home)}
+
+    def problems(command):
+        found = pipx_request.request(shlex.split(command), str(tmp_path), env)
+        return [p for p in found.problems if "recorded arguments" in p]
+
+    assert problems("install --upgrade ./black-src") == []  # no pipx home yet
+    (home / "venvs").mkdir(parents=True)
+    assert problems("install --upgrade ./black-src") == []  # no venv in it
+    (home / "venvs" / "black").mkdir()
+    assert problems("install --upgrade ./black-src")
+    assert problems("install -f git+https://git.example/me/black-src")
+    assert problems("install ./black-src") == []  # without --force pipx keeps the venv
+    assert problems("install --force black") == []  # by name: the record is read instead
+
+
 def test_pipx_home_is_expanded_as_pipx_expands_it(tmp_path):
     """red6 F13: pipx reads PIPX_HOME as `Path(value).expanduser().absolute()`: `~name` from
     the password database, `~` from the command's HOME, a relative one from its cwd; one it

@@ -103,6 +103,16 @@ def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", pref
     return request
 
 
+def pip_command(args: List[str]):
+    """pip's command and its first argument (``("config", "set")``); None for what is missing
+    (``pip --version``), or a command that says pip's words cannot be read."""
+    words = _pip_words(args)
+    if isinstance(words, str):
+        return "<unreadable>", None
+    found = [w[1] for w in words if w[0] == "arg"] + [None, None]
+    return found[0], found[1]
+
+
 def _pip_words(args: List[str]):
     """[(kind, option-or-arg, value)], or a string saying what Warden cannot read."""
     out = []

@@ -209,12 +209,17 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
             return _simple(inner, env, depth)
         return [Invocation(name, argv[1:], env, argv[0])]
+    if name == "pipx.pyz":  # pipx's own zipapp (red6 F12)
+        name = "pipx"
     if name in FRONT_ENDS:
         return [Invocation(name, argv[1:], env, argv[0])] + _front_end_run(
             name, argv[1:], env, depth
         )
     if _PYTHON.match(name):
         _guardless_python(argv)
+        mode, target, _flags, rest = python_start(argv[1:])
+        if _is_pipx(mode, target):
+            return _simple(["pipx"] + rest, env, depth)
         module, rest = _python_module(argv[1:])
         if module in ("pip", "pip.__main__"):
             return [Invocation("pip", rest, env, argv[0])]
@@ -455,6 +460,17 @@ def _guardless_python(argv: List[str]) -> None:
             raise Unreadable(f"{why} and Warden cannot read its script") from None
         if _WORDS.search(text):
             raise Unreadable(f"{why} and its script mentions an installer")
+
+
+def _is_pipx(mode, target) -> bool:
+    """pipx started through Python (red6 F12): ``-m pipx.main``/``-m pipx.__main__`` (any
+    module of the package), or a script that is pipx's package folder or its zipapp
+    (``.../site-packages/pipx``, ``pipx.pyz``)."""
+    if mode == "m" and target:
+        return target.startswith("pipx.")
+    if mode == "script" and target:
+        return os.path.basename(target.rstrip("/")) in ("pipx", "pipx.pyz")
+    return False
 
 
 def _python_module(args: List[str]):

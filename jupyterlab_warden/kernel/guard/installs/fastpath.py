@@ -17,7 +17,8 @@ _NAMES = frozenset(
         # installers
         "conda", "mamba", "micromamba", "uv", "uvx",
         # front ends that install (frontends.py) or run a command in an environment
-        "pipx", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile", "pip-sync",
+        "pipx", "pipx.pyz", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile",
+        "pip-sync",
     )
 )  # fmt: skip
 

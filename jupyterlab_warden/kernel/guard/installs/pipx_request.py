@@ -77,12 +77,10 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         )
     req = InstallRequest("pip", f"pipx {key}")
     if key == "runpip":
-        from .arguments import pip_request
-
         pip_args = _runpip_args(line.remainder or [])
         if pip_args is None:
             return _refused("pipx runpip", f"pipx runpip's arguments cannot be split; {INSTEAD}")
-        inner = pip_request(pip_args, cwd, env, prefix="pipx runpip")
+        inner = _runpip(req, pip_args, line, cwd, env)
         if inner is None and not problems and not _env_problems(env):
             return None
         req = inner or req
@@ -111,6 +109,8 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
                 f"pipx {option} installs from {os.path.basename(value)}, a lock file Warden "
                 f"does not read; {INSTEAD}"
             )
+    if key == "install" and not req.also_uv:
+        req.also_uv = _install_may_use_uv(req, line, cwd, env)
     _records(req, line, key, cwd, env)
     _venv_configs(req, line, key, cwd, env)
     if key == "run" and plain and not (req.requirements or req.problems or req.sources):
@@ -164,7 +164,32 @@ def _backend(req: InstallRequest, line, key: str, env: Dict[str, str]) -> bool:
                 f"pipx {origin} {value!r} is not a backend Warden knows (pip, uv); {INSTEAD}"
             )
     # --backend pip decides a venv pipx creates; an existing venv keeps its recorded backend
+    # (for install: _install_may_use_uv)
     return not (given and given[-1] == "pip" and key in ("install", "run"))
+
+
+def _install_may_use_uv(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> bool:
+    """``pipx install --backend pip``: pipx ignores the option for a venv that exists and
+    installs with its recorded backend (red6 F10). uv may install when a venv of the name
+    exists whose record names uv or cannot be read, or when the name is unknown (a path,
+    URL or VCS spec: pipx names it only by building it)."""
+    from .names import normalize
+
+    if any(not r.name for r in req.requirements):
+        return True
+    suffixes = [""] + line.values("suffix")
+    names = [r.name + s for r in req.requirements for s in suffixes]
+    homes = _homes(req, line, cwd, env)
+    existing = [
+        name
+        for name in names
+        if any(
+            os.path.lexists(os.path.join(home, "venvs", folder))
+            for home in homes
+            for folder in (name, normalize(name))
+        )
+    ]
+    return "uv" in _venv_backends(req, line, existing, cwd, env)
 
 
 def _run(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> bool:
@@ -306,6 +331,71 @@ def _special(path: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+# pip commands runpip may run that install nothing (deny by default: any other is refused),
+# with the sub-commands that only look where a command has some that write.
+RUNPIP_HARMLESS = {
+    None: None, "list": None, "show": None, "freeze": None, "check": None, "help": None,
+    "inspect": None, "uninstall": None, "config": {"list", "get", "debug"},
+    "cache": {"list", "dir", "info"},
+}  # fmt: skip
+
+
+def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str, str]):
+    """``pipx runpip VENV ARGS``: the pip words read as pip reads them and, when the venv may
+    be on uv's backend, as ``uv pip ARGS`` (pipx's ``UvBackend.run_raw_pip``); the stricter
+    reading wins. Deny by default: a pip command other than ``install``/``download``/``wheel``
+    and those known to install nothing is refused (red6 F8)."""
+    from .arguments import pip_command, pip_request, uv_request
+
+    inner = pip_request(args, cwd, env, prefix="pipx runpip")
+    command, sub = pip_command(args)
+    if inner is None:
+        if command not in RUNPIP_HARMLESS or sub not in (RUNPIP_HARMLESS[command] or {sub}):
+            inner = _refused(
+                f"pipx runpip {command}",
+                f"`pipx runpip VENV {' '.join(w for w in (command, sub) if w)}` is not a pip "
+                f"command Warden knows to install nothing, and on pipx's uv backend it runs "
+                f"`uv pip`; {INSTEAD}",
+            )
+    if command is None:  # no pip command (`--version`): uv runs none either
+        return inner
+    if "uv" in _venv_backends(req, line, line.positionals[:1], cwd, env):
+        uv = uv_request(["pip", *args], cwd, env)
+        if uv is not None:
+            inner = inner or InstallRequest("pip", f"pipx runpip {uv.command[len('uv pip ') :]}")
+            texts = {r.text for r in inner.requirements}
+            inner.requirements += [r for r in uv.requirements if r.text not in texts]
+            urls = {(s.url, s.role) for s in inner.sources}
+            inner.sources += [s for s in uv.sources if (s.url, s.role) not in urls]
+            inner.problems += [p for p in uv.problems if p not in inner.problems]
+            inner.no_index = inner.no_index and uv.no_index
+    return inner
+
+
+def _venv_backends(req: InstallRequest, line, names, cwd: str, env: Dict[str, str]) -> set:
+    """The backends the existing venvs ``names`` may install with: the ``backend`` their
+    records name; both when a venv has no record Warden can read (pipx then picks one)."""
+    from .names import normalize
+
+    backends = set()
+    for name in names:
+        found = False
+        for home in _homes(req, line, cwd, env):
+            for folder in dict.fromkeys((name, normalize(name))):
+                path = os.path.join(home, "venvs", folder, "pipx_metadata.json")
+                if not os.path.isfile(path):
+                    continue
+                found = True
+                try:
+                    backend = json.loads(requirements.read_regular_file(path)).get("backend")
+                except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+                    backend = None
+                backends |= {backend} if backend in BACKENDS else set(BACKENDS)
+        if not found:
+            backends |= set(BACKENDS)
+    return backends
+
+
 def _runpip_args(args: List[str]) -> Optional[List[str]]:
     """runpip's pip arguments as pipx takes them: one argument with a space in it is split
     (``pipx runpip VENV "install -i URL X"``); None when it cannot be."""
@@ -379,7 +469,8 @@ def _homes(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> List[str
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
     libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
-    only: the static scan reads no machine config)."""
+    only: the static scan reads no machine config); uv reads its config from the folder it
+    runs in up (``uv_config_dirs``, read when pipx may use uv)."""
     from .names import normalize
 
     homes = _homes(req, line, cwd, env)
@@ -390,8 +481,13 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
         venvs += [r.name + s for r in req.requirements if r.name for s in suffixes]
     for home in homes:
         req.pip_config_extra.append(os.path.join(home, "shared", "pip.conf"))
+        # pipx's uv runs in the venv root (run: a venv under .cache) and reads the uv.toml
+        # and pyproject.toml found from there up (red6 F2); its names there are unknown to
+        # Warden for a spec it cannot name, so the folders holding them are walked up too
+        req.uv_config_dirs += [os.path.join(home, "venvs"), os.path.join(home, ".cache")]
         for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
             req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
+            req.uv_config_dirs.append(os.path.join(home, "venvs", venv))
 
 
 def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
@@ -409,6 +505,7 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
     elif key == "install":
         suffixes = [""] + line.values("suffix")
         names = [r.name + s for r in req.requirements if r.name for s in suffixes]
+        _unnamed_reinstall(req, line, homes)
     else:
         return
     for name in names:
@@ -424,6 +521,29 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
             )
         for path in found:
             _record(req, path, cwd, env)
+
+
+def _unnamed_reinstall(req: InstallRequest, line, homes: List[str]) -> None:
+    """``pipx install --force|--upgrade SPEC`` with a spec Warden cannot name (a path, URL or
+    VCS spec): pipx names it by building it and, when a venv of that name exists, reinstalls
+    with the pip arguments recorded there, a record Warden cannot find (red6 F11). Refused
+    while any venv exists in a pipx home."""
+    unnamed = [r.text for r in req.requirements if not r.name]
+    forced = [o for d, o, _v in line.options if d in ("force", "upgrade")]
+    if not (unnamed and forced):
+        return
+    for home in homes:
+        try:
+            venvs = [e for e in os.scandir(os.path.join(home, "venvs")) if e.is_dir()]
+        except OSError:
+            continue
+        if venvs:
+            req.problems.append(
+                f"pipx install {forced[0]} {redact_url(unnamed[0])}: pipx names this spec only "
+                f"by building it and may reuse the recorded arguments of an existing venv "
+                f"(in {home}), which Warden cannot find; install it by its name, or {INSTEAD}"
+            )
+            return
 
 
 def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> None:

@@ -42,6 +42,7 @@ class InstallRequest:
         self.uv_config_file = None  # uv --config-file PATH
         self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too
         self.pip_config_extra: List[str] = []  # pip.conf files of the venvs pipx's pip runs in
+        self.uv_config_dirs: List[str] = []  # other folders uv runs in (pipx's venvs): walked up
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]

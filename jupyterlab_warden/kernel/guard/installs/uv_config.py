@@ -6,7 +6,8 @@ uv reads (its "Configuration files" documentation): the project's ``uv.toml`` or
 ``$XDG_CONFIG_DIRS/uv/uv.toml`` (``/etc/xdg``) and ``/etc/uv/uv.toml``; ``--config-file`` or
 ``UV_CONFIG_FILE`` names one more; ``--no-config`` / ``UV_NO_CONFIG`` stop the discovery.
 
-Warden reads every such file from the working directory up to the root (not only the nearest:
+Warden reads every such file from the working directory (and, for pipx's uv backend, from each
+folder pipx runs uv in) up to the root (not only the nearest:
 an index named anywhere is decided, so it need not know which file uv stops at). A
 pyproject.toml is read only when it mentions ``uv`` at all (on Pythons without ``tomllib``
 that keeps unrelated projects installable); any other file that exists must be read, or the
@@ -29,14 +30,16 @@ def config_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List
     files = []
     no_config = request.uv_no_config or env.get("UV_NO_CONFIG", "").lower() in _TRUE
     if not no_config:
-        here = os.path.abspath(cwd)
-        while True:
-            files.append((os.path.join(here, "uv.toml"), "uv.toml"))
-            files.append((os.path.join(here, "pyproject.toml"), "pyproject"))
-            parent = os.path.dirname(here)
-            if parent == here:
-                break
-            here = parent
+        # from the working directory, and from each folder pipx runs uv in (red6 F2)
+        for start in dict.fromkeys([cwd, *request.uv_config_dirs]):
+            here = os.path.abspath(os.path.join(cwd, start))
+            while True:
+                files.append((os.path.join(here, "uv.toml"), "uv.toml"))
+                files.append((os.path.join(here, "pyproject.toml"), "pyproject"))
+                parent = os.path.dirname(here)
+                if parent == here:
+                    break
+                here = parent
         home = env.get("HOME") or os.path.expanduser("~")
         user = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
         files.append((os.path.join(user, "uv", "uv.toml"), "uv.toml"))
