@@ -237,6 +237,14 @@ function backend(
   );
 }
 
+/** The venvs `pipx install` installs into: each named package, with each `--suffix`. */
+function installVenvNames(request: InstallRequest, line: PipxLine): string[] {
+  const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
+  return request.requirements
+    .filter(r => r.name)
+    .flatMap(r => suffixes.map(s => r.name + s));
+}
+
 /** pipx's uv runs in the venv root (run: a venv under `.cache`) and reads the uv.toml and
  * pyproject.toml found from there up (red6 F2); the venv's name is unknown to Warden for a
  * spec it cannot name, so the folders holding the venvs are walked up too. */
@@ -264,12 +272,7 @@ function uvFolders(
     ...(key === 'upgrade' ? line.positionals : [])
   ];
   if (key === 'install') {
-    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
-    venvs.push(
-      ...request.requirements
-        .filter(r => r.name)
-        .flatMap(r => suffixes.map(s => r.name + s))
-    );
+    venvs.push(...installVenvNames(request, line));
   }
   request.uvConfigDirs = homes.flatMap(home => [
     path.join(home, 'venvs'),
@@ -293,10 +296,7 @@ function installMayUseUv(
   if (request.requirements.some(r => !r.name)) {
     return true;
   }
-  const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
-  const names = request.requirements.flatMap(r =>
-    suffixes.map(s => r.name + s)
-  );
+  const names = installVenvNames(request, line);
   let homes: string[];
   try {
     homes = pipxHomes(
@@ -761,10 +761,7 @@ function records(
   } else if (key === 'inject') {
     names = line.positionals.slice(0, 1);
   } else if (key === 'install') {
-    const suffixes = ['', ...(optionValues(line, 'suffix') as string[])];
-    names = request.requirements
-      .filter(r => r.name)
-      .flatMap(r => suffixes.map(s => r.name + s));
+    names = installVenvNames(request, line);
     unnamedReinstall(request, line, context);
   }
   for (const name of names) {

@@ -177,8 +177,7 @@ def _install_may_use_uv(req: InstallRequest, line, cwd: str, env: Dict[str, str]
 
     if any(not r.name for r in req.requirements):
         return True
-    suffixes = [""] + line.values("suffix")
-    names = [r.name + s for r in req.requirements for s in suffixes]
+    names = _install_venv_names(req, line)
     homes = _homes(req, line, cwd, env)
     existing = [
         name
@@ -466,6 +465,12 @@ def _homes(req: InstallRequest, line, cwd: str, env: Dict[str, str]) -> List[str
         return []
 
 
+def _install_venv_names(req: InstallRequest, line) -> List[str]:
+    """The venvs ``pipx install`` installs into: each named package, with each ``--suffix``."""
+    suffixes = [""] + line.values("suffix")
+    return [r.name + s for r in req.requirements if r.name for s in suffixes]
+
+
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
     libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
@@ -477,8 +482,7 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
     venvs = line.positionals[:1] if key in ("inject", "runpip") else []
     venvs += line.positionals if key == "upgrade" else []
     if key == "install":  # into an existing venv (--force, --suffix): pip runs in it
-        suffixes = [""] + line.values("suffix")
-        venvs += [r.name + s for r in req.requirements if r.name for s in suffixes]
+        venvs += _install_venv_names(req, line)
     for home in homes:
         req.pip_config_extra.append(os.path.join(home, "shared", "pip.conf"))
         # pipx's uv runs in the venv root (run: a venv under .cache) and reads the uv.toml
@@ -503,8 +507,7 @@ def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str])
     elif key == "inject":
         names = line.positionals[:1]
     elif key == "install":
-        suffixes = [""] + line.values("suffix")
-        names = [r.name + s for r in req.requirements if r.name for s in suffixes]
+        names = _install_venv_names(req, line)
         _unnamed_reinstall(req, line, homes)
     else:
         return
