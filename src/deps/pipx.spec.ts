@@ -125,4 +125,15 @@ describe('red team 6 F13/F16: ~ expanded as pipx expands it', () => {
       expect.stringContaining('~other/s.py')
     ]);
   });
+
+  it('refuses runpip and install under such a home too, once', () => {
+    const withEnv = (text: string, env: Record<string, string>) =>
+      pipxRequest(shellWords(text), context, env)?.problems.map(p => p.text);
+    for (const line of ['runpip black install six', 'install --force black']) {
+      expect([line, withEnv(line, { PIPX_HOME: '~root/x' })]).toEqual([
+        line,
+        [expect.stringContaining('~root/x')]
+      ]);
+    }
+  });
 });

@@ -255,15 +255,9 @@ function uvFolders(
   context: CommandContext,
   env: Readonly<Record<string, string>>
 ): void {
-  let homes: string[];
-  try {
-    homes = pipxHomes(
-      env,
-      optionValues(line, 'is_global').length > 0,
-      context.cwd
-    );
-  } catch {
-    return; // refused in records()
+  const homes = homesOrRefuse(request, line, context, env);
+  if (homes === null) {
+    return;
   }
   const venvs = [
     ...(key === 'inject' || key === 'runpip'
@@ -297,15 +291,9 @@ function installMayUseUv(
     return true;
   }
   const names = installVenvNames(request, line);
-  let homes: string[];
-  try {
-    homes = pipxHomes(
-      env,
-      optionValues(line, 'is_global').length > 0,
-      context.cwd
-    );
-  } catch {
-    return true; // refused in records(); read both meanwhile
+  const homes = homesOrRefuse(request, line, context, env);
+  if (homes === null) {
+    return true; // refused; read both meanwhile
   }
   const existing = names.filter(name =>
     homes.some(home =>
@@ -697,6 +685,29 @@ function merge(
   }
 }
 
+/** pipxHomes for this command, or null when the static side cannot tell them: the install is
+ * then refused, once, naming why (every caller fails closed on null). */
+function homesOrRefuse(
+  request: InstallRequest,
+  line: PipxLine,
+  context: CommandContext,
+  env: Readonly<Record<string, string>>
+): string[] | null {
+  try {
+    return pipxHomes(
+      env,
+      optionValues(line, 'is_global').length > 0,
+      context.cwd
+    );
+  } catch (e) {
+    const text = `${(e as Error).message}; ${INSTEAD}`;
+    if (!request.problems.some(p => p.text === text)) {
+      request.problems.push({ text, place: context.place });
+    }
+    return null;
+  }
+}
+
 /** The folders pipx keeps its venvs under (pipx's paths.py). A PIPX_HOME is expanded as
  * pipx's `Path(value).expanduser().absolute()`; one the static side cannot expand (`~name`)
  * throws. */
@@ -741,18 +752,8 @@ function records(
   context: CommandContext,
   env: Readonly<Record<string, string>>
 ): void {
-  let homes: string[];
-  try {
-    homes = pipxHomes(
-      env,
-      optionValues(line, 'is_global').length > 0,
-      context.cwd
-    );
-  } catch (e) {
-    request.problems.push({
-      text: `${(e as Error).message}; ${INSTEAD}`,
-      place: context.place
-    });
+  const homes = homesOrRefuse(request, line, context, env);
+  if (homes === null) {
     return;
   }
   let names: string[] = [];
