@@ -11,8 +11,10 @@
 import type { DepsData } from './data';
 import { normalize } from './names';
 import {
+  hasScheme,
+  plainUrl,
   redactUrl,
-  splitUrl,
+  trimUrl,
   type InstallRequest,
   type Place,
   type Requirement
@@ -73,72 +75,66 @@ export function allowedChannels(policy: Policy): string[] {
 
 const UNPARSEABLE = '<unparseable>';
 
-/** What pip connects to: scheme, host, port and path (user info never counts). */
+/** What every installer connects to: scheme, host, port and path of the plain form (user
+ * info never counts); a value with no scheme is a local path, kept as written. */
 export function urlKey(url: string): string {
-  const text = url.trim();
-  if (!text.includes('://')) {
-    return text.replace(/\/+$/, '');
+  if (!hasScheme(url)) {
+    return url.trim().replace(/\/+$/, '');
   }
-  const parts = splitUrl(text);
+  const parts = plainUrl(url);
   if (parts === null) {
     return UNPARSEABLE;
   }
-  const scheme = parts.scheme.toLowerCase();
-  const defaultPort = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
   const netloc =
-    parts.port === null || parts.port === defaultPort
-      ? parts.host
-      : `${parts.host}:${parts.port}`;
-  return `${scheme}://${netloc}${parts.path}`.replace(/\/+$/, '');
+    parts.port === null ? parts.host : `${parts.host}:${parts.port}`;
+  return `${parts.scheme}://${netloc}${parts.path}`.replace(/\/+$/, '');
 }
 
 /** A query or fragment on an index URL: only a trusted entry written exactly so passes. */
 function hasExtras(url: string): boolean {
-  const parts = splitUrl(url.trim());
-  if (parts === null) {
-    return true;
-  }
-  return (
-    Boolean(parts.query || parts.fragment) || url.split('@').length - 1 > 1
-  );
+  const parts = plainUrl(url);
+  return parts === null || parts.query !== null || parts.fragment !== null;
 }
 
 export function urlAllowed(url: string, allowed: readonly string[]): boolean {
-  const key = urlKey(url);
-  if (key === UNPARSEABLE) {
+  if (plainUrl(url) === null) {
     return false;
   }
+  const key = urlKey(url);
   if (hasExtras(url)) {
-    return allowed.some(entry => url.trim() === String(entry).trim());
+    return allowed.some(entry => trimUrl(url) === trimUrl(String(entry)));
   }
   return allowed.some(prefix => {
-    const base = urlKey(prefix);
-    if (base === UNPARSEABLE || hasExtras(prefix)) {
+    if (plainUrl(String(prefix)) === null || hasExtras(String(prefix))) {
       return false;
     }
+    const base = urlKey(String(prefix));
     return key === base || key.startsWith(base + '/');
   });
 }
 
+/** A path on this machine (no URL scheme), or a `file:` URL. */
 export function isLocal(location: string): boolean {
   return (
-    !location.includes('://') || location.toLowerCase().startsWith('file:')
+    !hasScheme(location) || trimUrl(location).toLowerCase().startsWith('file:')
   );
+}
+
+/** A URL (not local) that is not in the plain form: installers may read another host in it. */
+export function ambiguousUrl(location: string): boolean {
+  return !isLocal(location) && plainUrl(location) === null;
 }
 
 export function channelAllowed(
   channel: string,
   allowed: readonly string[]
 ): boolean {
-  if (channel.includes('://')) {
-    return urlAllowed(
-      channel,
-      allowed.filter(c => c.includes('://'))
-    );
+  if (hasScheme(channel)) {
+    return urlAllowed(channel, allowed.filter(hasScheme));
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
   return allowed
-    .filter(c => !c.includes('://'))
+    .filter(c => !hasScheme(c))
     .map(strip)
     .includes(strip(channel));
 }
@@ -246,6 +242,17 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
     ) {
       continue;
     }
+    if (ambiguousUrl(source.url)) {
+      out.push(
+        ambiguous(
+          source.url,
+          `${source.role} (${source.place.origin})`,
+          request,
+          source.place
+        )
+      );
+      continue;
+    }
     if (isLocal(source.url) || urlAllowed(source.url, allowed)) {
       continue; // a directory on this machine is not a download
     }
@@ -268,6 +275,26 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
     });
   }
   return out;
+}
+
+function ambiguous(
+  url: string,
+  where: string,
+  request: InstallRequest,
+  place: Place
+): InstallFinding {
+  return {
+    ruleId: RULE_UNREADABLE,
+    reason: 'unreadable-url',
+    message:
+      `Warden cannot tell which host the URL '${redactUrl(url).slice(0, 200)}' (${where}) reaches: ` +
+      "pip and uv may read it differently (a backslash, a scheme without '//', a space or " +
+      "control character, a '%' or a trailing dot in the host, a '.' or '..' segment...)",
+    remedy:
+      'Write the URL plainly as https://host[:port]/path, or ask your admin.',
+    subject: request.command,
+    place
+  };
 }
 
 function requirement(

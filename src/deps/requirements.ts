@@ -73,7 +73,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   ): Requirement => ({ text: t, name, kind, place, pin });
   if (
     spec.includes(' @ ') ||
-    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+:\/\//.test(spec)
+    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)
   ) {
     const at = spec.indexOf('@');
     const ref = spec.slice(at + 1).trim();

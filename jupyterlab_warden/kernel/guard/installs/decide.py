@@ -15,11 +15,10 @@ Policy (schema/policy.schema.json):
 """
 
 from typing import List, NamedTuple, Optional
-from urllib.parse import urlsplit
 
 from .advisories import policy_records
 from .names import normalize
-from .request import InstallRequest, Requirement, redact_url
+from .request import URL_TRIM, InstallRequest, Requirement, has_scheme, plain_url, redact_url
 
 RULE_UNREADABLE = "install-unreadable"
 RULE_INDEX = "install-index-not-allowed"
@@ -79,56 +78,52 @@ def allowed_channels(policy: dict) -> List[str]:
 
 
 def _url_key(url: str) -> str:
-    """What pip connects to: scheme, host, port and path as ``urllib.parse.urlsplit`` reads them
-    (the user info never counts; ``#@host`` or ``?@host`` cannot pose as ``host``)."""
-    text = url.strip()
-    if "://" not in text:
-        return text.rstrip("/")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
+    """What every installer connects to: scheme, host, port and path of the plain form (the
+    user info never counts); a value with no scheme is a local path, kept as written."""
+    if not has_scheme(url):
+        return url.strip().rstrip("/")
+    parts = plain_url(url)
+    if parts is None:
         return "<unparseable>"
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
-    netloc = host if port is None or port == default else f"{host}:{port}"
-    return f"{parts.scheme.lower()}://{netloc}{parts.path}".rstrip("/")
+    netloc = parts.host if parts.port is None else f"{parts.host}:{parts.port}"
+    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 
 
 def _has_extras(url: str) -> bool:
     """A query or fragment on an index URL: pip sends them (or strips them) as it likes, and
     they are where ``?@host`` spellings hide; only a trusted entry written exactly so passes."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return True
-    return bool(parts.query or parts.fragment) or url.count("@") > 1
+    parts = plain_url(url)
+    return parts is None or parts.query is not None or parts.fragment is not None
 
 
 def url_allowed(url: str, allowed: List[str]) -> bool:
-    key = _url_key(url)
-    if key == "<unparseable>":
+    if plain_url(url) is None:
         return False
+    key = _url_key(url)
     if _has_extras(url):
-        return any(url.strip() == str(entry).strip() for entry in allowed)
+        return any(url.strip(URL_TRIM) == str(entry).strip(URL_TRIM) for entry in allowed)
     for prefix in allowed:
-        base = _url_key(prefix)
-        if base == "<unparseable>" or _has_extras(prefix):
+        if plain_url(str(prefix)) is None or _has_extras(str(prefix)):
             continue
+        base = _url_key(str(prefix))
         if key == base or key.startswith(base + "/"):
             return True
     return False
 
 
 def is_local(location: str) -> bool:
-    return "://" not in location or location.lower().startswith("file:")
+    """A path on this machine (no URL scheme), or a ``file:`` URL."""
+    return not has_scheme(location) or location.strip(URL_TRIM).lower().startswith("file:")
+
+
+def ambiguous_url(location: str) -> bool:
+    """A URL (not local) that is not in the plain form: installers may read another host in it."""
+    return not is_local(location) and plain_url(location) is None
 
 
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
-    if "://" in channel:
-        return url_allowed(channel, [c for c in allowed if "://" in c])
+    if has_scheme(channel):
+        return url_allowed(channel, [c for c in allowed if has_scheme(c)])
     return channel.strip("/").lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
@@ -177,6 +172,9 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
     for source in request.sources:
         if request.no_index and source.role in ("index", "extra-index", "default-index"):
             continue
+        if ambiguous_url(source.url):
+            out.append(_ambiguous(source.url, f"{source.role} ({source.origin})", request))
+            continue
         if is_local(source.url):
             continue  # a directory on this machine (find-links, file:// index): not a download
         if url_allowed(source.url, allowed):
@@ -201,6 +199,18 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
             )
         )
     return out
+
+
+def _ambiguous(url: str, where: str, request: InstallRequest) -> Finding:
+    return Finding(
+        RULE_UNREADABLE,
+        "unreadable-url",
+        f"Warden cannot tell which host the URL '{redact_url(url)[:200]}' ({where}) reaches: "
+        "pip and uv may read it differently (a backslash, a scheme without '//', a space or "
+        "control character, a '%' or a trailing dot in the host, a '.' or '..' segment...)",
+        "Write the URL plainly as https://host[:port]/path, or ask your admin.",
+        request.command,
+    )
 
 
 def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
