@@ -6,7 +6,10 @@
  *
  * Policy: `trusted_sources.package_indexes` (URL prefixes on path boundaries, credentials
  * ignored), `dependencies.conda_channels`, `dependencies.deny_packages` / `allow_packages`
- * (allow exempts from the imitation check only: a known-malicious name is refused always).
+ * (allow exempts from the imitation check only: a known-malicious name is refused always),
+ * `dependencies.tls_unverified_hosts` (hosts an install may reach without checking their TLS
+ * certificate; `*` any) and `dependencies.ca_bundles` (CA bundles it may trust instead of the
+ * system's, whose own stores, SYSTEM_CA_PATHS, always may).
  */
 import type { DepsData } from './data';
 import { normalize } from './names';
@@ -40,6 +43,16 @@ export const DEFAULT_CHANNELS = [
   'nvidia'
 ];
 
+/** The distributions' own trust stores (root-owned): naming one of them changes nothing. */
+export const SYSTEM_CA_PATHS = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/ssl/certs',
+  '/etc/ssl/cert.pem',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/pki/tls/cert.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem'
+];
+
 export interface InstallFinding {
   ruleId: string;
   reason: string; // stable short code: "imitation:torcj~torch"
@@ -66,6 +79,33 @@ function names(policy: Policy, key: string): Set<string> {
   return new Set(
     Array.isArray(values) ? values.map(v => normalize(String(v))) : []
   );
+}
+
+function strings(policy: Policy, key: string): string[] {
+  const values = section(policy)[key];
+  return Array.isArray(values) ? values.map(String) : [];
+}
+
+/** A host as pip's --trusted-host / uv's --allow-insecure-host name it (`host`, `host:port`,
+ * uv also a URL), lower case, without scheme, path or final slash. */
+function tlsHost(value: string): string {
+  let text = value.trim().toLowerCase();
+  if (text.includes('://')) {
+    text = text.slice(text.indexOf('://') + 3);
+  }
+  return text.split('/')[0];
+}
+
+export function tlsHostAllowed(host: string, policy: Policy): boolean {
+  const allowed = new Set(strings(policy, 'tls_unverified_hosts').map(tlsHost));
+  return allowed.has('*') || allowed.has(tlsHost(host));
+}
+
+export function caAllowed(file: string, policy: Policy): boolean {
+  const listed = [...SYSTEM_CA_PATHS, ...strings(policy, 'ca_bundles')]
+    .filter(p => p.startsWith('/'))
+    .map(p => p.replace(/\/+$/, ''));
+  return listed.includes(file.replace(/\/+$/, ''));
 }
 
 export function allowedChannels(policy: Policy): string[] {
@@ -199,6 +239,7 @@ function decideUnguarded(
     });
   }
   findings.push(...sources(request, policy));
+  findings.push(...tls(request, policy));
   const deny = names(policy, 'deny_packages');
   const allow = names(policy, 'allow_packages');
   for (const req of request.requirements) {
@@ -273,6 +314,42 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
       subject: shown,
       place: source.place
     });
+  }
+  return out;
+}
+
+/** TLS settings that let whoever sits on the network path (a proxy, a hostile Wi-Fi) or
+ * wrote a CA file serve any package as if from a trusted index. */
+function tls(request: InstallRequest, policy: Policy): InstallFinding[] {
+  const out: InstallFinding[] = [];
+  for (const { kind, value, place } of request.tls ?? []) {
+    if (kind === 'insecure-host' && !tlsHostAllowed(value, policy)) {
+      const host = value === '*' ? 'every host' : tlsHost(value);
+      out.push({
+        ruleId: RULE_INDEX,
+        reason: `tls-unverified:${host}`,
+        message: `the install reaches '${host}' (${place.origin}) without checking its TLS certificate: a proxy or anyone on the network path can then serve any package as if it came from a trusted index`,
+        remedy:
+          'Remove the setting (pip --trusted-host, PIP_TRUSTED_HOST, pip.conf trusted-host; ' +
+          'uv --allow-insecure-host, UV_INSECURE_HOST, allow-insecure-host; conda ' +
+          'ssl_verify), or ask your admin to list the host in ' +
+          'dependencies.tls_unverified_hosts.',
+        subject: host,
+        place
+      });
+    } else if (kind === 'ca' && !caAllowed(value, policy)) {
+      out.push({
+        ruleId: RULE_INDEX,
+        reason: `tls-ca:${value}`,
+        message: `the install trusts the certificates in '${value}' (${place.origin}) instead of the system's: whoever wrote that file can pose as any index`,
+        remedy:
+          'Unset it (pip --cert, PIP_CERT, pip.conf cert, REQUESTS_CA_BUNDLE, ' +
+          'CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR, conda ssl_verify), or ask your ' +
+          'admin to list the bundle in dependencies.ca_bundles.',
+        subject: value,
+        place
+      });
+    }
   }
   return out;
 }

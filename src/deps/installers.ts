@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import { normalize } from './names';
 import {
+  addTls,
   COMMAND_LINE,
   newRequest,
   type InstallRequest,
@@ -68,7 +69,7 @@ const UV_VALUED = new Set(
   --index-strategy --resolution --prerelease --keyring-provider --cache-dir --directory
   --project --config-file --with --with-requirements --from --group --extra --optional
   --package --exclude-newer --link-mode -C --config-setting --python-platform
-  --python-version --color --allow-insecure-host --script --branch --tag --rev
+  --python-version --color --allow-insecure-host --trusted-host --cert --script --branch --tag --rev
   --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
 );
 // per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
@@ -230,6 +231,13 @@ function applyIndexOption(
     request.sources.push({ url: value, role: 'find-links', place });
   } else if (option === '--no-index') {
     request.noIndex = true;
+  } else if (
+    option === '--trusted-host' ||
+    option === '--allow-insecure-host'
+  ) {
+    addTls(request, 'insecure-host', value, place); // uv: an alias of each other
+  } else if (option === '--cert') {
+    addCa(request, value, place, context.cwd);
   } else if (option === '--group' && request.tool === 'pip') {
     readGroupInto(request, value, context);
   }
@@ -766,6 +774,8 @@ export function condaRequest(
       request.requirements.push(condaSpec(value!, place, request));
     } else if (name === '-c' || name === '--channel') {
       request.sources.push({ url: value!, role: 'channel', place });
+    } else if (name === '--insecure' || name === '-k') {
+      addTls(request, 'insecure-host', '*', place); // no certificate checked, any host
     } else if ((name === '--file' || name === '-f') && envFile) {
       if (readEnvironmentFile) {
         readEnvironmentFile(request, path.resolve(context.cwd, value!));
@@ -851,7 +861,7 @@ const SOURCE_KEYS: Record<string, 'index' | 'extra-index' | 'find-links'> = {
 const INERT_KEYS = new Set(
   `no-cache-dir cache-dir disable-pip-version-check no-input quiet verbose timeout
   default-timeout retries progress-bar root-user-action no-color no-warn-script-location
-  no-warn-conflicts require-virtualenv break-system-packages trusted-host cert client-cert
+  no-warn-conflicts require-virtualenv break-system-packages client-cert
   proxy keyring-provider log log-file no-python-version-warning target user prefix root
   upgrade upgrade-strategy no-deps pre prefer-binary only-binary no-binary require-hashes
   no-compile compile exists-action src isolated config-file version help force-reinstall
@@ -883,7 +893,8 @@ const UV_KNOWN_VARS = new Set([
   ...UV_FILE_VARS,
   'UV_NO_INDEX',
   'UV_CONFIG_FILE',
-  'UV_NO_CONFIG'
+  'UV_NO_CONFIG',
+  'UV_INSECURE_HOST'
 ]);
 /** a uv command refuses these itself; for pipx's uv they are refused with the others */
 const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];
@@ -891,7 +902,7 @@ const UV_INERT_VARS = new Set(
   `UV_CACHE_DIR UV_NO_CACHE UV_LINK_MODE UV_COMPILE_BYTECODE UV_NO_PROGRESS UV_NO_WRAP
   UV_LOG_CONTEXT UV_STACK_SIZE UV_CONCURRENT_DOWNLOADS UV_CONCURRENT_BUILDS
   UV_CONCURRENT_INSTALLS UV_HTTP_TIMEOUT UV_REQUEST_TIMEOUT UV_HTTP_RETRIES UV_OFFLINE
-  UV_NATIVE_TLS UV_SYSTEM_CERTS UV_INSECURE_HOST UV_KEYRING_PROVIDER UV_CREDENTIALS_DIR
+  UV_NATIVE_TLS UV_SYSTEM_CERTS UV_KEYRING_PROVIDER UV_CREDENTIALS_DIR
   UV_GITHUB_TOKEN UV_NO_HF_TOKEN UV_S3_ENDPOINT_URL UV_GCS_ENDPOINT_URL UV_AZURE_ENDPOINT_URL
   UV_MALWARE_CHECK UV_INDEX_STRATEGY UV_RESOLUTION UV_PRERELEASE UV_FORK_STRATEGY
   UV_EXCLUDE_NEWER UV_EXCLUDE UV_NO_BINARY UV_NO_BINARY_PACKAGE UV_NO_BUILD
@@ -912,6 +923,47 @@ const UV_INERT_VARS = new Set(
 const UV_INERT_VAR =
   /^(UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+)$/;
 
+/** Where the TLS libraries the installers use take trust roots from besides the system's
+ * (the kernel's `sources.CA_VARS`): requests (pip, conda), OpenSSL and rustls (uv). A proxy
+ * alone (HTTPS_PROXY) stays allowed; uv's system store (UV_SYSTEM_CERTS) is inert. */
+const CA_VARS = [
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR'
+];
+
+function addCa(
+  request: InstallRequest,
+  value: string,
+  place: Place,
+  cwd: string
+): void {
+  if (value.trim()) {
+    addTls(request, 'ca', path.resolve(cwd, value.trim()), place);
+  }
+}
+
+/** conda's `ssl_verify`: true (the default), false (no certificate checked, every host), or
+ * the path of a CA bundle (`truststore`: the system's store). */
+function condaSslVerify(
+  request: InstallRequest,
+  value: string,
+  place: Place,
+  cwd: string
+): void {
+  const text = value.trim().replace(/^['"]+|['"]+$/g, '');
+  const lower = text.toLowerCase();
+  if (!text || ['true', 'yes', 'on', '1', 'truststore'].includes(lower)) {
+    return;
+  }
+  if (['false', 'no', 'off', '0'].includes(lower)) {
+    addTls(request, 'insecure-host', '*', place);
+  } else {
+    addCa(request, text, place, cwd);
+  }
+}
+
 /** pip's option name for an environment key (pip's `_normalize_name`). */
 export function pipKey(name: string): string {
   const key = name.toLowerCase().replace(/_/g, '-');
@@ -924,6 +976,14 @@ export function addImplicitSources(
   env: Readonly<Record<string, string>>,
   context: CommandContext
 ): void {
+  for (const variable of CA_VARS) {
+    addCa(
+      request,
+      env[variable] ?? '',
+      envPlace(variable, context),
+      context.cwd
+    );
+  }
   if (request.tool === 'pip') {
     for (const variable of Object.keys(env).sort()) {
       if (variable.startsWith('PIP_') && variable.length > 4) {
@@ -947,6 +1007,14 @@ export function addImplicitSources(
         }
         request.sources.push({ url, role, place: envPlace(variable, context) });
       }
+    }
+    for (const host of splitList(env.UV_INSECURE_HOST ?? '')) {
+      addTls(
+        request,
+        'insecure-host',
+        host,
+        envPlace('UV_INSECURE_HOST', context)
+      );
     }
     if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
       request.noIndex = true;
@@ -990,6 +1058,14 @@ export function addImplicitSources(
     }
   }
   if (request.tool !== 'pip' && request.tool !== 'uv') {
+    for (const variable of ['CONDA_SSL_VERIFY', 'MAMBA_SSL_VERIFY']) {
+      condaSslVerify(
+        request,
+        env[variable] ?? '',
+        envPlace(variable, context),
+        env.PWD || context.cwd
+      );
+    }
     if (request.overrideChannels) {
       if (!request.sources.some(s => s.role === 'channel')) {
         request.problems.push({
@@ -1043,6 +1119,12 @@ function pipSetting(
   } else if (key === 'no-index') {
     request.noIndex =
       request.noIndex || TRUE.includes(value.trim().toLowerCase());
+  } else if (key === 'trusted-host') {
+    for (const host of value.split(/\s+/).filter(Boolean)) {
+      addTls(request, 'insecure-host', host, place);
+    }
+  } else if (key === 'cert') {
+    addCa(request, value, place, context.cwd);
   } else if (key === 'requirement' || key === 'constraint') {
     for (const p of value.split(/\s+/).filter(Boolean)) {
       readFileInto(

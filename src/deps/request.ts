@@ -50,6 +50,25 @@ export interface InstallRequest {
   alsoUv?: boolean;
   /** other folders uv runs in (pipx's venvs), whose uv config is read from there up */
   uvConfigDirs?: string[];
+  /** TLS settings that weaken the index's certificate check (the kernel's `request.tls`) */
+  tls?: TlsSetting[];
+}
+
+/** "insecure-host": a host reached without checking its certificate ("*": every host);
+ * "ca": a CA bundle file or folder trusted instead of the system's (an absolute path). */
+export interface TlsSetting {
+  kind: 'insecure-host' | 'ca';
+  value: string;
+  place: Place;
+}
+
+export function addTls(
+  request: InstallRequest,
+  kind: TlsSetting['kind'],
+  value: string,
+  place: Place
+): void {
+  (request.tls ??= []).push({ kind, value, place });
 }
 
 export function newRequest(

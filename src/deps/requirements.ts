@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { normalize } from './names';
 import {
+  addTls,
   redactUrl,
   type InstallRequest,
   type Place,
@@ -436,6 +437,8 @@ function applyFileOption(
     request.sources.push({ url: value, role: 'extra-index', place });
   } else if (option === '-f' || option === '--find-links') {
     request.sources.push({ url: value, role: 'find-links', place });
+  } else if (option === '--trusted-host') {
+    addTls(request, 'insecure-host', value, place);
   } else if (option === '--no-index') {
     request.noIndex = true;
   }

@@ -59,6 +59,7 @@ UV_VALUED = {
     "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
     "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
     "--python-platform", "--python-version", "--color", "--allow-insecure-host",
+    "--trusted-host", "--cert",
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
 }  # fmt: skip
@@ -179,6 +180,12 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         request.sources.append(Source(value, "find-links", "command line"))
     elif option == "--no-index":
         request.no_index = True
+    elif option in ("--trusted-host", "--allow-insecure-host"):  # uv: an alias of each other
+        request.tls.append(("insecure-host", value, "command line"))
+    elif option == "--cert":
+        from .sources import add_ca
+
+        add_ca(request, value, "command line", cwd)
     elif option == "--group" and request.tool == "pip":
         _pip_group(request, value, cwd)
 
@@ -529,6 +536,8 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
             request.requirements.append(conda_spec(value, "command line", request))
         elif name in ("-c", "--channel"):
             request.sources.append(Source(value, "channel", "command line"))
+        elif name in ("--insecure", "-k"):  # TLS certificates not checked, for every host
+            request.tls.append(("insecure-host", "*", "command line"))
         elif name in ("--file", "-f") and env_file:
             from . import environment_file
 

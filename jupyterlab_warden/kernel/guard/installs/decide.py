@@ -12,6 +12,11 @@ Policy (schema/policy.schema.json):
 * ``dependencies.deny_packages`` / ``allow_packages``: names refused / names exempt from the
   imitation check (not from the malicious list: a known-malicious name is refused always).
 * ``dependencies.advisories``: OSV records added to the shipped snapshot (never removing one).
+* ``dependencies.tls_unverified_hosts``: hosts an install may reach without checking their TLS
+  certificate (pip ``--trusted-host``, uv ``--allow-insecure-host``); ``*`` any. Absent: none.
+* ``dependencies.ca_bundles``: CA bundle files or folders an install may trust instead of the
+  system's (pip ``--cert``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``...); the system's own
+  (``SYSTEM_CA_PATHS``) always may. Absent: no other.
 """
 
 from typing import List, NamedTuple, Optional
@@ -44,6 +49,15 @@ DEFAULT_INDEXES = (
     "https://download.pytorch.org/whl",
 )
 DEFAULT_CHANNELS = ("defaults", "conda-forge", "pytorch", "nvidia")
+# The distributions' own trust stores (root-owned): naming one of them changes nothing
+SYSTEM_CA_PATHS = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/ssl/certs",
+    "/etc/ssl/cert.pem",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/pki/tls/cert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+)
 
 
 class Finding(NamedTuple):
@@ -70,6 +84,29 @@ def _section(policy: dict) -> dict:
 def _names(policy: dict, key: str) -> frozenset:
     values = _section(policy).get(key)
     return frozenset(normalize(str(v)) for v in values) if isinstance(values, list) else frozenset()
+
+
+def _strings(policy: dict, key: str) -> List[str]:
+    values = _section(policy).get(key)
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def _tls_host(value: str) -> str:
+    """A host as pip's --trusted-host / uv's --allow-insecure-host name it (``host``,
+    ``host:port``, uv also a URL), lower case, without scheme, path or final slash."""
+    text = value.strip().lower()
+    text = text.split("://", 1)[1] if "://" in text else text
+    return text.split("/", 1)[0]
+
+
+def tls_host_allowed(host: str, policy: dict) -> bool:
+    allowed = {_tls_host(h) for h in _strings(policy, "tls_unverified_hosts")}
+    return "*" in allowed or _tls_host(host) in allowed
+
+
+def ca_allowed(path: str, policy: dict) -> bool:
+    listed = SYSTEM_CA_PATHS + tuple(_strings(policy, "ca_bundles"))
+    return path.rstrip("/") in {p.rstrip("/") for p in listed if p.startswith("/")}
 
 
 def allowed_channels(policy: dict) -> List[str]:
@@ -144,6 +181,7 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
             )
         )
     findings += _sources(request, policy)
+    findings += _tls(request, policy)
     deny, allow = _names(policy, "deny_packages"), _names(policy, "allow_packages")
     for req in request.requirements:
         findings += _requirement(req, policy, data, deny, allow)
@@ -198,6 +236,43 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
                 shown,
             )
         )
+    return out
+
+
+def _tls(request: InstallRequest, policy: dict) -> List[Finding]:
+    """TLS settings that let whoever sits on the network path (a proxy, a hostile Wi-Fi) or
+    wrote a CA file serve any package as if from a trusted index."""
+    out = []
+    for kind, value, origin in request.tls:
+        if kind == "insecure-host" and not tls_host_allowed(value, policy):
+            host = _tls_host(value) if value != "*" else "every host"
+            out.append(
+                Finding(
+                    RULE_INDEX,
+                    f"tls-unverified:{host}",
+                    f"the install reaches '{host}' ({origin}) without checking its TLS "
+                    "certificate: a proxy or anyone on the network path can then serve any "
+                    "package as if it came from a trusted index",
+                    "Remove the setting (pip --trusted-host, PIP_TRUSTED_HOST, pip.conf "
+                    "trusted-host; uv --allow-insecure-host, UV_INSECURE_HOST, "
+                    "allow-insecure-host; conda ssl_verify), or ask your admin to list the host "
+                    "in dependencies.tls_unverified_hosts.",
+                    host,
+                )
+            )
+        elif kind == "ca" and not ca_allowed(value, policy):
+            out.append(
+                Finding(
+                    RULE_INDEX,
+                    f"tls-ca:{value}",
+                    f"the install trusts the certificates in '{value}' ({origin}) instead of "
+                    "the system's: whoever wrote that file can pose as any index",
+                    "Unset it (pip --cert, PIP_CERT, pip.conf cert, REQUESTS_CA_BUNDLE, "
+                    "CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR, conda ssl_verify), or ask "
+                    "your admin to list the bundle in dependencies.ca_bundles.",
+                    value,
+                )
+            )
     return out
 
 
@@ -317,6 +392,9 @@ def looser(old: dict, new: dict) -> Optional[str]:
         return "dependencies.allow_packages"
     if not _names(old, "deny_packages") <= _names(new, "deny_packages"):
         return "dependencies.deny_packages"
+    for key in ("tls_unverified_hosts", "ca_bundles"):
+        if not set(_strings(new, key)) <= set(_strings(old, key)):
+            return f"dependencies.{key}"
     try:
         kept = policy_records(new)
         if not all(record in kept for record in policy_records(old)):

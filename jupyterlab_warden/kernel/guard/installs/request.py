@@ -44,6 +44,10 @@ class InstallRequest:
         self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too
         self.pip_config_extra: List[str] = []  # pip.conf files of the venvs pipx's pip runs in
         self.uv_config_dirs: List[str] = []  # other folders uv runs in (pipx's venvs): walked up
+        # TLS settings that weaken the index's certificate check: (kind, value, origin), kind
+        # "insecure-host" (a host reached without checking its certificate) or "ca" (a CA
+        # bundle file or folder trusted instead of the system's, as an absolute path)
+        self.tls: List[tuple] = []
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]

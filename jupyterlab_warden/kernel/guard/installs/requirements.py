@@ -277,5 +277,7 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
         request.sources.append(Source(value, "extra-index", origin))
     elif option in ("-f", "--find-links"):
         request.sources.append(Source(value, "find-links", origin))
+    elif option == "--trusted-host":
+        request.tls.append(("insecure-host", value, origin))
     elif option == "--no-index":
         request.no_index = True
