@@ -28,7 +28,7 @@ def add_implicit_sources(
     request: InstallRequest, env: Dict[str, str], program: str, cwd: str = ""
 ) -> None:
     cwd = cwd or os.getcwd()
-    _tls_env(request, env, cwd)
+    add_ca_env(request, env, cwd)
     if request.tool == "pip":
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd)
@@ -62,7 +62,7 @@ def add_ca(request: InstallRequest, value: str, origin: str, cwd: str) -> None:
         request.tls.append(("ca", path, origin))
 
 
-def _tls_env(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
+def add_ca_env(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
     for var in CA_VARS:
         add_ca(request, env.get(var, ""), f"environment variable {var}", cwd)
 
