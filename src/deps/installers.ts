@@ -77,7 +77,7 @@ const UV_VALUED = new Set(
 const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
-  --subdir --platform`.split(/\s+/)
+  --subdir --platform --ssl-verify --cacert-path`.split(/\s+/)
 );
 const CONDA_INSTALLING = ['install', 'create', 'update', 'upgrade'];
 
@@ -776,6 +776,10 @@ export function condaRequest(
       request.sources.push({ url: value!, role: 'channel', place });
     } else if (name === '--insecure' || name === '-k') {
       addTls(request, 'insecure-host', '*', place); // no certificate checked, any host
+    } else if (name === '--ssl-verify') {
+      condaSslVerify(request, value!, place, context.cwd); // micromamba, mamba 2
+    } else if (name === '--cacert-path') {
+      addCa(request, value!, place, context.cwd);
     } else if ((name === '--file' || name === '-f') && envFile) {
       if (readEnvironmentFile) {
         readEnvironmentFile(request, path.resolve(context.cwd, value!));
@@ -1066,6 +1070,12 @@ export function addImplicitSources(
         env.PWD || context.cwd
       );
     }
+    addCa(
+      request,
+      env.MAMBA_CACERT_PATH ?? '',
+      envPlace('MAMBA_CACERT_PATH', context),
+      env.PWD || context.cwd
+    );
     if (request.overrideChannels) {
       if (!request.sources.some(s => s.role === 'channel')) {
         request.problems.push({

@@ -68,7 +68,7 @@ UV_VALUED = {
 UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
-    "--solver", "--experimental", "--subdir", "--platform",
+    "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
 }  # fmt: skip
 CONDA_INSTALLING = ("install", "create", "update", "upgrade")
 
@@ -538,6 +538,14 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
             request.sources.append(Source(value, "channel", "command line"))
         elif name in ("--insecure", "-k"):  # TLS certificates not checked, for every host
             request.tls.append(("insecure-host", "*", "command line"))
+        elif name == "--ssl-verify" and value is not None:  # micromamba, mamba 2
+            from .sources import conda_ssl_verify
+
+            conda_ssl_verify(request, value, "command line", cwd)
+        elif name == "--cacert-path" and value is not None:
+            from .sources import add_ca
+
+            add_ca(request, value, "command line", cwd)
         elif name in ("--file", "-f") and env_file:
             from . import environment_file
 

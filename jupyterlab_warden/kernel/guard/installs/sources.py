@@ -292,7 +292,7 @@ _CONDA_CHANNEL_SETTINGS = tuple(
 )
 
 
-def _conda_ssl_verify(request, value: str, origin: str, env) -> None:
+def conda_ssl_verify(request, value: str, origin: str, cwd: str) -> None:
     """conda's ``ssl_verify``: true (the default), false (no certificate checked: every host
     insecure), or the path of a CA bundle (``truststore`` is the system's store)."""
     text = value.strip().strip("'\"")
@@ -301,17 +301,19 @@ def _conda_ssl_verify(request, value: str, origin: str, env) -> None:
     if text.lower() in ("false", "no", "off", "0"):
         request.tls.append(("insecure-host", "*", origin))
     else:
-        add_ca(request, text, origin, env.get("PWD") or os.getcwd())
+        add_ca(request, text, origin, cwd)
 
 
 def _conda(request, env, program: str) -> None:
     from . import condarc
 
+    cwd = env.get("PWD") or os.getcwd()
     for var in ("CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY"):
-        _conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", env)
+        conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", cwd)
+    add_ca(request, env.get("MAMBA_CACERT_PATH", ""), "environment variable MAMBA_CACERT_PATH", cwd)
     for rc in condarc.files(env, program):
-        _conda_ssl_verify(
-            request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", env
+        conda_ssl_verify(
+            request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
         )
     if request.override_channels:
         if not any(s.role == "channel" for s in request.sources):
