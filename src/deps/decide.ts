@@ -153,10 +153,12 @@ export function urlAllowed(url: string, allowed: readonly string[]): boolean {
   });
 }
 
-/** A path on this machine (no URL scheme), or a `file:` URL. */
+/** A path on this machine (no URL scheme and no `://`), or a `file:` URL. */
 export function isLocal(location: string): boolean {
+  const text = trimUrl(location);
   return (
-    !hasScheme(location) || trimUrl(location).toLowerCase().startsWith('file:')
+    (!hasScheme(text) && !text.includes('://')) ||
+    text.toLowerCase().startsWith('file:')
   );
 }
 

@@ -14,6 +14,7 @@ import { normalize } from './names';
 import {
   addTls,
   COMMAND_LINE,
+  namedIndexUrl,
   newRequest,
   type InstallRequest,
   type Place,
@@ -218,15 +219,20 @@ function applyIndexOption(
     for (const part of option === '--with' ? value.split(',') : [value]) {
       request.requirements.push(parseRequirement(part, place));
     }
-  } else if (['--index-url', '-i', '--default-index'].includes(option)) {
+  } else if (option === '--index-url' || option === '-i') {
     request.sources.push({ url: value, role: 'index', place });
-  } else if (option === '--extra-index-url' || option === '--index') {
-    // uv's --index takes [name=]url
-    const url =
-      option === '--index' && value.includes('=')
-        ? value.slice(value.indexOf('=') + 1)
-        : value;
-    request.sources.push({ url, role: 'extra-index', place });
+  } else if (option === '--default-index') {
+    // uv: [name=]url
+    request.sources.push({ url: namedIndexUrl(value), role: 'index', place });
+  } else if (option === '--extra-index-url') {
+    request.sources.push({ url: value, role: 'extra-index', place });
+  } else if (option === '--index') {
+    // uv: [name=]url
+    request.sources.push({
+      url: namedIndexUrl(value),
+      role: 'extra-index',
+      place
+    });
   } else if (option === '--find-links' || option === '-f') {
     request.sources.push({ url: value, role: 'find-links', place });
   } else if (option === '--no-index') {
@@ -1004,11 +1010,9 @@ export function addImplicitSources(
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
     const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
     for (const [variable, role] of UV_SOURCE_VARS) {
-      for (let url of splitList(env[variable] ?? '')) {
-        const eq = url.indexOf('=');
-        if (eq >= 0 && !url.slice(0, eq).includes('://')) {
-          url = url.slice(eq + 1);
-        }
+      for (const value of splitList(env[variable] ?? '')) {
+        // UV_INDEX, UV_DEFAULT_INDEX: [name=]url
+        const url = namedIndexUrl(value);
         request.sources.push({ url, role, place: envPlace(variable, context) });
       }
     }

@@ -170,6 +170,15 @@ export function trimUrl(text: string): string {
   return text.slice(start, end);
 }
 
+/** The URL of uv's `[name=]url` (`--index`, `--default-index`, `UV_INDEX`): uv splits at the
+ * first `=` when the part before has no `:`, and a valid name is only these characters;
+ * otherwise the whole value is the URL (`https://evil/x=https://pypi.org/simple` is evil's). */
+export function namedIndexUrl(value: string): string {
+  const text = value.trim();
+  const m = /^[A-Za-z0-9._-]+=/.exec(text);
+  return m ? text.slice(m[0].length) : text;
+}
+
 /** `value` names a URL scheme (`http:`, `git+https:`), not a path. */
 export function hasScheme(value: string): boolean {
   return SCHEME_PREFIX.test(trimUrl(value));

@@ -10,7 +10,7 @@ import os
 from typing import Dict, List, Optional
 
 from . import requirements
-from .request import InstallRequest, Source
+from .request import InstallRequest, Source, named_index_url
 
 # pip long options (install, download, wheel, lock and the general ones): takes a value?
 PIP_LONG = {
@@ -170,12 +170,14 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
     elif option in ("--editable", "-e", "--with", "--from"):
         for part in value.split(",") if option == "--with" else [value]:
             request.requirements.append(requirements.parse_requirement(part, "command line"))
-    elif option in ("--index-url", "-i", "--default-index"):
+    elif option in ("--index-url", "-i"):
         request.sources.append(Source(value, "index", "command line"))
-    elif option in ("--extra-index-url", "--index"):
-        # uv's --index takes [name=]url
-        url = value.split("=", 1)[1] if option == "--index" and "=" in value else value
-        request.sources.append(Source(url, "extra-index", "command line"))
+    elif option == "--default-index":  # uv: [name=]url
+        request.sources.append(Source(named_index_url(value), "index", "command line"))
+    elif option == "--extra-index-url":
+        request.sources.append(Source(value, "extra-index", "command line"))
+    elif option == "--index":  # uv: [name=]url
+        request.sources.append(Source(named_index_url(value), "extra-index", "command line"))
     elif option in ("--find-links", "-f"):
         request.sources.append(Source(value, "find-links", "command line"))
     elif option == "--no-index":

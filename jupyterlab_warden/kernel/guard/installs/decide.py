@@ -149,8 +149,9 @@ def url_allowed(url: str, allowed: List[str]) -> bool:
 
 
 def is_local(location: str) -> bool:
-    """A path on this machine (no URL scheme), or a ``file:`` URL."""
-    return not has_scheme(location) or location.strip(URL_TRIM).lower().startswith("file:")
+    """A path on this machine (no URL scheme and no ``://``), or a ``file:`` URL."""
+    text = location.strip(URL_TRIM)
+    return (not has_scheme(text) and "://" not in text) or text.lower().startswith("file:")
 
 
 def ambiguous_url(location: str) -> bool:

@@ -94,6 +94,19 @@ class PlainUrl(NamedTuple):
     fragment: Optional[str]
 
 
+_INDEX_NAME = re.compile(r"[A-Za-z0-9._-]+=")
+
+
+def named_index_url(value: str) -> str:
+    """The URL of uv's ``[name=]url`` (``--index``, ``--default-index``, ``UV_INDEX``): uv splits
+    at the first ``=`` when the part before has no ``:``, and a valid name is only these
+    characters; otherwise the whole value is the URL (``https://evil/x=https://pypi.org/simple``
+    is evil's)."""
+    text = value.strip()
+    m = _INDEX_NAME.match(text)
+    return text[m.end() :] if m else text
+
+
 def has_scheme(value: str) -> bool:
     """``value`` names a URL scheme (``http:``, ``git+https:``), not a path."""
     return bool(_SCHEME_PREFIX.match(value.strip(URL_TRIM)))

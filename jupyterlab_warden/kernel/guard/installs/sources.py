@@ -18,7 +18,7 @@ import os
 import re
 from typing import Dict, List
 
-from .request import InstallRequest, Source
+from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 DEFAULT_CONDA_CHANNEL = "defaults"
@@ -253,7 +253,7 @@ def _uv_env(request, env, cwd) -> None:
 
     for var, role in _UV_SOURCE_VARS:
         for url in _split(env.get(var, "")):
-            url = url.split("=", 1)[1] if "=" in url and "://" not in url.split("=", 1)[0] else url
+            url = named_index_url(url)  # UV_INDEX, UV_DEFAULT_INDEX: [name=]url
             request.sources.append(Source(url, role, f"environment variable {var}"))
     for host in _split(env.get("UV_INSECURE_HOST", "")):
         request.tls.append(("insecure-host", host, "environment variable UV_INSECURE_HOST"))
