@@ -99,6 +99,8 @@ describe('warden-scan', () => {
       ])
     ).toEqual([
       ['pip-trusted-host', 'nb.ipynb', 0, 2, 14],
+      // the install decision refuses it too (red7 R7-14: TLS checks off for host h)
+      ['install-index-not-allowed', 'nb.ipynb', 0, 2, 2],
       ['pickle-load', 'nb.ipynb', 1, 3, 8],
       ['torch-load-unsafe', path.join('pkg', 'train.py'), null, 3, 9]
     ]);
@@ -142,7 +144,7 @@ describe('warden-scan', () => {
       'nocells.ipynb: not a valid notebook: no "cells" list'
     );
     expect(r.stderr).toContain('missing.py: no such file or directory');
-    expect(JSON.parse(r.stdout).findings).toHaveLength(3);
+    expect(JSON.parse(r.stdout).findings).toHaveLength(4);
   });
 
   it('skips notebooks of other kernel languages', () => {

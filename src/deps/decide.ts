@@ -6,13 +6,18 @@
  *
  * Policy: `trusted_sources.package_indexes` (URL prefixes on path boundaries, credentials
  * ignored), `dependencies.conda_channels`, `dependencies.deny_packages` / `allow_packages`
- * (allow exempts from the imitation check only: a known-malicious name is refused always).
+ * (allow exempts from the imitation check only: a known-malicious name is refused always),
+ * `dependencies.tls_unverified_hosts` (hosts an install may reach without checking their TLS
+ * certificate; `*` any) and `dependencies.ca_bundles` (CA bundles it may trust instead of the
+ * system's, whose own stores, SYSTEM_CA_PATHS, always may).
  */
 import type { DepsData } from './data';
 import { normalize } from './names';
 import {
+  hasScheme,
+  plainUrl,
   redactUrl,
-  splitUrl,
+  trimUrl,
   type InstallRequest,
   type Place,
   type Requirement
@@ -36,6 +41,16 @@ export const DEFAULT_CHANNELS = [
   'conda-forge',
   'pytorch',
   'nvidia'
+];
+
+/** The distributions' own trust stores (root-owned): naming one of them changes nothing. */
+export const SYSTEM_CA_PATHS = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/ssl/certs',
+  '/etc/ssl/cert.pem',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/pki/tls/cert.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem'
 ];
 
 export interface InstallFinding {
@@ -66,6 +81,33 @@ function names(policy: Policy, key: string): Set<string> {
   );
 }
 
+function strings(policy: Policy, key: string): string[] {
+  const values = section(policy)[key];
+  return Array.isArray(values) ? values.map(String) : [];
+}
+
+/** A host as pip's --trusted-host / uv's --allow-insecure-host name it (`host`, `host:port`,
+ * uv also a URL), lower case, without scheme, path or final slash. */
+function tlsHost(value: string): string {
+  let text = value.trim().toLowerCase();
+  if (text.includes('://')) {
+    text = text.slice(text.indexOf('://') + 3);
+  }
+  return text.split('/')[0];
+}
+
+export function tlsHostAllowed(host: string, policy: Policy): boolean {
+  const allowed = new Set(strings(policy, 'tls_unverified_hosts').map(tlsHost));
+  return allowed.has('*') || allowed.has(tlsHost(host));
+}
+
+export function caAllowed(file: string, policy: Policy): boolean {
+  const listed = [...SYSTEM_CA_PATHS, ...strings(policy, 'ca_bundles')]
+    .filter(p => p.startsWith('/'))
+    .map(p => p.replace(/\/+$/, ''));
+  return listed.includes(file.replace(/\/+$/, ''));
+}
+
 export function allowedChannels(policy: Policy): string[] {
   const channels = section(policy).conda_channels;
   return Array.isArray(channels) ? channels.map(String) : [...DEFAULT_CHANNELS];
@@ -73,72 +115,68 @@ export function allowedChannels(policy: Policy): string[] {
 
 const UNPARSEABLE = '<unparseable>';
 
-/** What pip connects to: scheme, host, port and path (user info never counts). */
+/** What every installer connects to: scheme, host, port and path of the plain form (user
+ * info never counts); a value with no scheme is a local path, kept as written. */
 export function urlKey(url: string): string {
-  const text = url.trim();
-  if (!text.includes('://')) {
-    return text.replace(/\/+$/, '');
+  if (!hasScheme(url)) {
+    return url.trim().replace(/\/+$/, '');
   }
-  const parts = splitUrl(text);
+  const parts = plainUrl(url);
   if (parts === null) {
     return UNPARSEABLE;
   }
-  const scheme = parts.scheme.toLowerCase();
-  const defaultPort = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
   const netloc =
-    parts.port === null || parts.port === defaultPort
-      ? parts.host
-      : `${parts.host}:${parts.port}`;
-  return `${scheme}://${netloc}${parts.path}`.replace(/\/+$/, '');
+    parts.port === null ? parts.host : `${parts.host}:${parts.port}`;
+  return `${parts.scheme}://${netloc}${parts.path}`.replace(/\/+$/, '');
 }
 
 /** A query or fragment on an index URL: only a trusted entry written exactly so passes. */
 function hasExtras(url: string): boolean {
-  const parts = splitUrl(url.trim());
-  if (parts === null) {
-    return true;
-  }
-  return (
-    Boolean(parts.query || parts.fragment) || url.split('@').length - 1 > 1
-  );
+  const parts = plainUrl(url);
+  return parts === null || parts.query !== null || parts.fragment !== null;
 }
 
 export function urlAllowed(url: string, allowed: readonly string[]): boolean {
-  const key = urlKey(url);
-  if (key === UNPARSEABLE) {
+  if (plainUrl(url) === null) {
     return false;
   }
+  const key = urlKey(url);
   if (hasExtras(url)) {
-    return allowed.some(entry => url.trim() === String(entry).trim());
+    return allowed.some(entry => trimUrl(url) === trimUrl(String(entry)));
   }
   return allowed.some(prefix => {
-    const base = urlKey(prefix);
-    if (base === UNPARSEABLE || hasExtras(prefix)) {
+    if (plainUrl(String(prefix)) === null || hasExtras(String(prefix))) {
       return false;
     }
+    const base = urlKey(String(prefix));
     return key === base || key.startsWith(base + '/');
   });
 }
 
+/** A path on this machine (no URL scheme and no `://`), or a `file:` URL. */
 export function isLocal(location: string): boolean {
+  const text = trimUrl(location);
   return (
-    !location.includes('://') || location.toLowerCase().startsWith('file:')
+    (!hasScheme(text) && !text.includes('://')) ||
+    text.toLowerCase().startsWith('file:')
   );
+}
+
+/** A URL (not local) that is not in the plain form: installers may read another host in it. */
+export function ambiguousUrl(location: string): boolean {
+  return !isLocal(location) && plainUrl(location) === null;
 }
 
 export function channelAllowed(
   channel: string,
   allowed: readonly string[]
 ): boolean {
-  if (channel.includes('://')) {
-    return urlAllowed(
-      channel,
-      allowed.filter(c => c.includes('://'))
-    );
+  if (hasScheme(channel)) {
+    return urlAllowed(channel, allowed.filter(hasScheme));
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
   return allowed
-    .filter(c => !c.includes('://'))
+    .filter(c => !hasScheme(c))
     .map(strip)
     .includes(strip(channel));
 }
@@ -203,6 +241,7 @@ function decideUnguarded(
     });
   }
   findings.push(...sources(request, policy));
+  findings.push(...tls(request, policy));
   const deny = names(policy, 'deny_packages');
   const allow = names(policy, 'allow_packages');
   for (const req of request.requirements) {
@@ -246,6 +285,17 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
     ) {
       continue;
     }
+    if (ambiguousUrl(source.url)) {
+      out.push(
+        ambiguous(
+          source.url,
+          `${source.role} (${source.place.origin})`,
+          request,
+          source.place
+        )
+      );
+      continue;
+    }
     if (isLocal(source.url) || urlAllowed(source.url, allowed)) {
       continue; // a directory on this machine is not a download
     }
@@ -268,6 +318,62 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
     });
   }
   return out;
+}
+
+/** TLS settings that let whoever sits on the network path (a proxy, a hostile Wi-Fi) or
+ * wrote a CA file serve any package as if from a trusted index. */
+function tls(request: InstallRequest, policy: Policy): InstallFinding[] {
+  const out: InstallFinding[] = [];
+  for (const { kind, value, place } of request.tls ?? []) {
+    if (kind === 'insecure-host' && !tlsHostAllowed(value, policy)) {
+      const host = value === '*' ? 'every host' : tlsHost(value);
+      out.push({
+        ruleId: RULE_INDEX,
+        reason: `tls-unverified:${host}`,
+        message: `the install reaches '${host}' (${place.origin}) without checking its TLS certificate: a proxy or anyone on the network path can then serve any package as if it came from a trusted index`,
+        remedy:
+          'Remove the setting (pip --trusted-host, PIP_TRUSTED_HOST, pip.conf trusted-host; ' +
+          'uv --allow-insecure-host, UV_INSECURE_HOST, allow-insecure-host; conda ' +
+          'ssl_verify), or ask your admin to list the host in ' +
+          'dependencies.tls_unverified_hosts.',
+        subject: host,
+        place
+      });
+    } else if (kind === 'ca' && !caAllowed(value, policy)) {
+      out.push({
+        ruleId: RULE_INDEX,
+        reason: `tls-ca:${value}`,
+        message: `the install trusts the certificates in '${value}' (${place.origin}) instead of the system's: whoever wrote that file can pose as any index`,
+        remedy:
+          'Unset it (pip --cert, PIP_CERT, pip.conf cert, REQUESTS_CA_BUNDLE, ' +
+          'CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR, conda ssl_verify), or ask your ' +
+          'admin to list the bundle in dependencies.ca_bundles.',
+        subject: value,
+        place
+      });
+    }
+  }
+  return out;
+}
+
+function ambiguous(
+  url: string,
+  where: string,
+  request: InstallRequest,
+  place: Place
+): InstallFinding {
+  return {
+    ruleId: RULE_UNREADABLE,
+    reason: 'unreadable-url',
+    message:
+      `Warden cannot tell which host the URL '${redactUrl(url).slice(0, 200)}' (${where}) reaches: ` +
+      "pip and uv may read it differently (a backslash, a scheme without '//', a space or " +
+      "control character, a '%' or a trailing dot in the host, a '.' or '..' segment...)",
+    remedy:
+      'Write the URL plainly as https://host[:port]/path, or ask your admin.',
+    subject: request.command,
+    place
+  };
 }
 
 function requirement(

@@ -12,7 +12,9 @@
 import * as path from 'node:path';
 import { normalize } from './names';
 import {
+  addTls,
   COMMAND_LINE,
+  namedIndexUrl,
   newRequest,
   type InstallRequest,
   type Place,
@@ -68,7 +70,7 @@ const UV_VALUED = new Set(
   --index-strategy --resolution --prerelease --keyring-provider --cache-dir --directory
   --project --config-file --with --with-requirements --from --group --extra --optional
   --package --exclude-newer --link-mode -C --config-setting --python-platform
-  --python-version --color --allow-insecure-host --script --branch --tag --rev
+  --python-version --color --allow-insecure-host --trusted-host --cert --script --branch --tag --rev
   --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
 );
 // per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
@@ -76,7 +78,7 @@ const UV_VALUED = new Set(
 const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
-  --subdir --platform`.split(/\s+/)
+  --subdir --platform --ssl-verify --cacert-path`.split(/\s+/)
 );
 const CONDA_INSTALLING = ['install', 'create', 'update', 'upgrade'];
 
@@ -217,19 +219,31 @@ function applyIndexOption(
     for (const part of option === '--with' ? value.split(',') : [value]) {
       request.requirements.push(parseRequirement(part, place));
     }
-  } else if (['--index-url', '-i', '--default-index'].includes(option)) {
+  } else if (option === '--index-url' || option === '-i') {
     request.sources.push({ url: value, role: 'index', place });
-  } else if (option === '--extra-index-url' || option === '--index') {
-    // uv's --index takes [name=]url
-    const url =
-      option === '--index' && value.includes('=')
-        ? value.slice(value.indexOf('=') + 1)
-        : value;
-    request.sources.push({ url, role: 'extra-index', place });
+  } else if (option === '--default-index') {
+    // uv: [name=]url
+    request.sources.push({ url: namedIndexUrl(value), role: 'index', place });
+  } else if (option === '--extra-index-url') {
+    request.sources.push({ url: value, role: 'extra-index', place });
+  } else if (option === '--index') {
+    // uv: [name=]url
+    request.sources.push({
+      url: namedIndexUrl(value),
+      role: 'extra-index',
+      place
+    });
   } else if (option === '--find-links' || option === '-f') {
     request.sources.push({ url: value, role: 'find-links', place });
   } else if (option === '--no-index') {
     request.noIndex = true;
+  } else if (
+    option === '--trusted-host' ||
+    option === '--allow-insecure-host'
+  ) {
+    addTls(request, 'insecure-host', value, place); // uv: an alias of each other
+  } else if (option === '--cert') {
+    addCa(request, value, place, context.cwd);
   } else if (option === '--group' && request.tool === 'pip') {
     readGroupInto(request, value, context);
   }
@@ -766,6 +780,12 @@ export function condaRequest(
       request.requirements.push(condaSpec(value!, place, request));
     } else if (name === '-c' || name === '--channel') {
       request.sources.push({ url: value!, role: 'channel', place });
+    } else if (name === '--insecure' || name === '-k') {
+      addTls(request, 'insecure-host', '*', place); // no certificate checked, any host
+    } else if (name === '--ssl-verify') {
+      condaSslVerify(request, value!, place, context.cwd); // micromamba, mamba 2
+    } else if (name === '--cacert-path') {
+      addCa(request, value!, place, context.cwd);
     } else if ((name === '--file' || name === '-f') && envFile) {
       if (readEnvironmentFile) {
         readEnvironmentFile(request, path.resolve(context.cwd, value!));
@@ -851,7 +871,7 @@ const SOURCE_KEYS: Record<string, 'index' | 'extra-index' | 'find-links'> = {
 const INERT_KEYS = new Set(
   `no-cache-dir cache-dir disable-pip-version-check no-input quiet verbose timeout
   default-timeout retries progress-bar root-user-action no-color no-warn-script-location
-  no-warn-conflicts require-virtualenv break-system-packages trusted-host cert client-cert
+  no-warn-conflicts require-virtualenv break-system-packages client-cert
   proxy keyring-provider log log-file no-python-version-warning target user prefix root
   upgrade upgrade-strategy no-deps pre prefer-binary only-binary no-binary require-hashes
   no-compile compile exists-action src isolated config-file version help force-reinstall
@@ -883,7 +903,8 @@ const UV_KNOWN_VARS = new Set([
   ...UV_FILE_VARS,
   'UV_NO_INDEX',
   'UV_CONFIG_FILE',
-  'UV_NO_CONFIG'
+  'UV_NO_CONFIG',
+  'UV_INSECURE_HOST'
 ]);
 /** a uv command refuses these itself; for pipx's uv they are refused with the others */
 const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];
@@ -891,7 +912,7 @@ const UV_INERT_VARS = new Set(
   `UV_CACHE_DIR UV_NO_CACHE UV_LINK_MODE UV_COMPILE_BYTECODE UV_NO_PROGRESS UV_NO_WRAP
   UV_LOG_CONTEXT UV_STACK_SIZE UV_CONCURRENT_DOWNLOADS UV_CONCURRENT_BUILDS
   UV_CONCURRENT_INSTALLS UV_HTTP_TIMEOUT UV_REQUEST_TIMEOUT UV_HTTP_RETRIES UV_OFFLINE
-  UV_NATIVE_TLS UV_SYSTEM_CERTS UV_INSECURE_HOST UV_KEYRING_PROVIDER UV_CREDENTIALS_DIR
+  UV_NATIVE_TLS UV_SYSTEM_CERTS UV_KEYRING_PROVIDER UV_CREDENTIALS_DIR
   UV_GITHUB_TOKEN UV_NO_HF_TOKEN UV_S3_ENDPOINT_URL UV_GCS_ENDPOINT_URL UV_AZURE_ENDPOINT_URL
   UV_MALWARE_CHECK UV_INDEX_STRATEGY UV_RESOLUTION UV_PRERELEASE UV_FORK_STRATEGY
   UV_EXCLUDE_NEWER UV_EXCLUDE UV_NO_BINARY UV_NO_BINARY_PACKAGE UV_NO_BUILD
@@ -912,6 +933,47 @@ const UV_INERT_VARS = new Set(
 const UV_INERT_VAR =
   /^(UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+)$/;
 
+/** Where the TLS libraries the installers use take trust roots from besides the system's
+ * (the kernel's `sources.CA_VARS`): requests (pip, conda), OpenSSL and rustls (uv). A proxy
+ * alone (HTTPS_PROXY) stays allowed; uv's system store (UV_SYSTEM_CERTS) is inert. */
+const CA_VARS = [
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR'
+];
+
+function addCa(
+  request: InstallRequest,
+  value: string,
+  place: Place,
+  cwd: string
+): void {
+  if (value.trim()) {
+    addTls(request, 'ca', path.resolve(cwd, value.trim()), place);
+  }
+}
+
+/** conda's `ssl_verify`: true (the default), false (no certificate checked, every host), or
+ * the path of a CA bundle (`truststore`: the system's store). */
+function condaSslVerify(
+  request: InstallRequest,
+  value: string,
+  place: Place,
+  cwd: string
+): void {
+  const text = value.trim().replace(/^['"]+|['"]+$/g, '');
+  const lower = text.toLowerCase();
+  if (!text || ['true', 'yes', 'on', '1', 'truststore'].includes(lower)) {
+    return;
+  }
+  if (['false', 'no', 'off', '0'].includes(lower)) {
+    addTls(request, 'insecure-host', '*', place);
+  } else {
+    addCa(request, text, place, cwd);
+  }
+}
+
 /** pip's option name for an environment key (pip's `_normalize_name`). */
 export function pipKey(name: string): string {
   const key = name.toLowerCase().replace(/_/g, '-');
@@ -924,6 +986,14 @@ export function addImplicitSources(
   env: Readonly<Record<string, string>>,
   context: CommandContext
 ): void {
+  for (const variable of CA_VARS) {
+    addCa(
+      request,
+      env[variable] ?? '',
+      envPlace(variable, context),
+      context.cwd
+    );
+  }
   if (request.tool === 'pip') {
     for (const variable of Object.keys(env).sort()) {
       if (variable.startsWith('PIP_') && variable.length > 4) {
@@ -940,13 +1010,19 @@ export function addImplicitSources(
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
     const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
     for (const [variable, role] of UV_SOURCE_VARS) {
-      for (let url of splitList(env[variable] ?? '')) {
-        const eq = url.indexOf('=');
-        if (eq >= 0 && !url.slice(0, eq).includes('://')) {
-          url = url.slice(eq + 1);
-        }
+      for (const value of splitList(env[variable] ?? '')) {
+        // UV_INDEX, UV_DEFAULT_INDEX: [name=]url
+        const url = namedIndexUrl(value);
         request.sources.push({ url, role, place: envPlace(variable, context) });
       }
+    }
+    for (const host of splitList(env.UV_INSECURE_HOST ?? '')) {
+      addTls(
+        request,
+        'insecure-host',
+        host,
+        envPlace('UV_INSECURE_HOST', context)
+      );
     }
     if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
       request.noIndex = true;
@@ -990,6 +1066,20 @@ export function addImplicitSources(
     }
   }
   if (request.tool !== 'pip' && request.tool !== 'uv') {
+    for (const variable of ['CONDA_SSL_VERIFY', 'MAMBA_SSL_VERIFY']) {
+      condaSslVerify(
+        request,
+        env[variable] ?? '',
+        envPlace(variable, context),
+        env.PWD || context.cwd
+      );
+    }
+    addCa(
+      request,
+      env.MAMBA_CACERT_PATH ?? '',
+      envPlace('MAMBA_CACERT_PATH', context),
+      env.PWD || context.cwd
+    );
     if (request.overrideChannels) {
       if (!request.sources.some(s => s.role === 'channel')) {
         request.problems.push({
@@ -1043,6 +1133,12 @@ function pipSetting(
   } else if (key === 'no-index') {
     request.noIndex =
       request.noIndex || TRUE.includes(value.trim().toLowerCase());
+  } else if (key === 'trusted-host') {
+    for (const host of value.split(/\s+/).filter(Boolean)) {
+      addTls(request, 'insecure-host', host, place);
+    }
+  } else if (key === 'cert') {
+    addCa(request, value, place, context.cwd);
   } else if (key === 'requirement' || key === 'constraint') {
     for (const p of value.split(/\s+/).filter(Boolean)) {
       readFileInto(

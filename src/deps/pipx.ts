@@ -22,6 +22,7 @@ import { normalize } from './names';
 import { optionValues, parsePipx, type PipxLine } from './pipxcli';
 import { readScriptInto } from './projectfiles';
 import {
+  addTls,
   newRequest,
   redactUrl,
   type InstallRequest,
@@ -569,6 +570,9 @@ function runpip(
       );
       const seen = new Set(into.problems.map(p => p.text));
       into.problems.push(...uv.problems.filter(p => !seen.has(p.text)));
+      for (const t of uv.tls ?? []) {
+        addTls(into, t.kind, t.value, t.place);
+      }
       into.noIndex = into.noIndex && uv.noIndex;
       inner = into;
     }
@@ -681,6 +685,9 @@ function merge(
     request.requirements.push(...inner.requirements);
     request.sources.push(...inner.sources);
     request.problems.push(...inner.problems);
+    for (const t of inner.tls ?? []) {
+      addTls(request, t.kind, t.value, t.place);
+    }
     request.noIndex = request.noIndex || inner.noIndex;
   }
 }

@@ -11,7 +11,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
-import type { InstallRequest, Place } from './request';
+import { addTls, type InstallRequest, type Place } from './request';
 import { parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
@@ -34,6 +34,9 @@ function merge(into: InstallRequest, from: InstallRequest[]): void {
     into.requirements.push(...request.requirements);
     into.sources.push(...request.sources);
     into.problems.push(...request.problems);
+    for (const t of request.tls ?? []) {
+      addTls(into, t.kind, t.value, t.place);
+    }
     into.noIndex = into.noIndex || request.noIndex;
   }
 }
@@ -197,7 +200,7 @@ const UV_REQUIREMENT_KEYS = [
 /** uv settings that change neither what is installed nor where it comes from, and the
  * project keys the project reader decides (the kernel's `toml_files.UV_INERT_SETTINGS`). */
 const UV_INERT_SETTINGS = new Set(
-  `add-bounds all-extras allow-empty-requirements allow-insecure-host annotation-style
+  `add-bounds all-extras allow-empty-requirements annotation-style
   break-system-packages build-backend cache-dir cache-keys check-url compile-bytecode
   concurrent-builds concurrent-downloads concurrent-installs conflicts
   custom-compile-command default-groups dependency-groups dev-dependencies
@@ -222,6 +225,7 @@ const UV_READ_SETTINGS = new Set([
   'pip',
   'extra-build-dependencies',
   'dependency-metadata',
+  'allow-insecure-host',
   ...UV_REQUIREMENT_KEYS
 ]);
 
@@ -258,6 +262,14 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
         place
       });
     }
+  }
+  const insecure = table['allow-insecure-host'];
+  for (const host of Array.isArray(insecure)
+    ? insecure
+    : insecure === undefined
+      ? []
+      : [insecure]) {
+    addTls(request, 'insecure-host', String(host), place);
   }
   if (table['no-index'] === true) {
     request.noIndex = true;

@@ -50,6 +50,25 @@ export interface InstallRequest {
   alsoUv?: boolean;
   /** other folders uv runs in (pipx's venvs), whose uv config is read from there up */
   uvConfigDirs?: string[];
+  /** TLS settings that weaken the index's certificate check (the kernel's `request.tls`) */
+  tls?: TlsSetting[];
+}
+
+/** "insecure-host": a host reached without checking its certificate ("*": every host);
+ * "ca": a CA bundle file or folder trusted instead of the system's (an absolute path). */
+export interface TlsSetting {
+  kind: 'insecure-host' | 'ca';
+  value: string;
+  place: Place;
+}
+
+export function addTls(
+  request: InstallRequest,
+  kind: TlsSetting['kind'],
+  value: string,
+  place: Place
+): void {
+  (request.tls ??= []).push({ kind, value, place });
 }
 
 export function newRequest(
@@ -83,6 +102,16 @@ export function redactUrl(text: string): string {
 }
 
 function redactOne(url: string): string {
+  let body = trimUrl(url);
+  let scheme = body.split(':', 1)[0].toLowerCase();
+  if (scheme.includes('+')) {
+    // git+https://
+    scheme = scheme.slice(scheme.indexOf('+') + 1);
+    body = body.slice(body.indexOf('+') + 1);
+  }
+  if ((scheme === 'http' || scheme === 'https') && plainUrl(body) === null) {
+    return '<a URL Warden cannot parse>'; // and must not read as a plain, allowed one
+  }
   const parts = splitUrl(url.trim());
   if (parts === null) {
     return '<a URL Warden cannot parse>';
@@ -93,6 +122,117 @@ function redactOne(url: string): string {
   shown += parts.query ? '?***' : '';
   shown += parts.fragment ? '#***' : '';
   return shown;
+}
+
+/*
+ * A URL is matched against the policy only in one plain spelling that every installer reads
+ * alike: pip (urllib.parse, urllib3), uv (the WHATWG `url` crate), conda (requests). The grammar
+ * (the kernel's request.py documents it; both sides pass the same vectors) accepts nothing
+ * else, and here Node's WHATWG `URL` reads every accepted URL a second time: scheme, host,
+ * port and path must agree, or the URL is not plain.
+ */
+const SCHEME_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]+:/; // one letter: a drive (`c:\x`)
+const PCHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})";
+const PLAIN_URL = new RegExp(
+  '^(?<scheme>https?)://' +
+    "(?:(?<userinfo>(?:[A-Za-z0-9._~!$&'()*+,;=:-]|%[0-9A-Fa-f]{2})*)@)?" +
+    '(?<host>[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*)' +
+    '(?::(?<port>[0-9]{1,5}))?' +
+    `(?<path>(?:/${PCHAR}+)*/?)` +
+    `(?:\\?(?<query>(?:${PCHAR}|[/?])*))?` +
+    `(?:#(?<fragment>(?:${PCHAR}|[/?])*))?$`
+);
+const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9A-Fa-f]*)$/;
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = new RegExp(`^(?:${OCTET}\\.){3}${OCTET}$`);
+const BAD_ESCAPE = /%(?:2[eEfF]|5[cC]|[01][0-9A-Fa-f]|7[fF])/;
+
+export interface PlainUrl {
+  scheme: string;
+  host: string; // lower case
+  port: number | null; // null: the scheme's default
+  path: string;
+  query: string | null;
+  fragment: string | null;
+}
+
+/** `text` without the C0 controls and spaces every reader trims from both ends. */
+export function trimUrl(text: string): string {
+  const kept = (c: string) => c.charCodeAt(0) > 0x20;
+  let start = 0;
+  let end = text.length;
+  while (start < end && !kept(text[start])) {
+    start++;
+  }
+  while (end > start && !kept(text[end - 1])) {
+    end--;
+  }
+  return text.slice(start, end);
+}
+
+/** The URL of uv's `[name=]url` (`--index`, `--default-index`, `UV_INDEX`): uv splits at the
+ * first `=` when the part before has no `:`, and a valid name is only these characters;
+ * otherwise the whole value is the URL (`https://evil/x=https://pypi.org/simple` is evil's). */
+export function namedIndexUrl(value: string): string {
+  const text = value.trim();
+  const m = /^[A-Za-z0-9._-]+=/.exec(text);
+  return m ? text.slice(m[0].length) : text;
+}
+
+/** `value` names a URL scheme (`http:`, `git+https:`), not a path. */
+export function hasScheme(value: string): boolean {
+  return SCHEME_PREFIX.test(trimUrl(value));
+}
+
+/** `value` in the plain form, or null. */
+export function plainUrl(value: string): PlainUrl | null {
+  const text = trimUrl(value);
+  const m = PLAIN_URL.exec(text);
+  if (!m?.groups) {
+    return null;
+  }
+  const g = m.groups;
+  const host = g.host.toLowerCase();
+  const last = host.slice(host.lastIndexOf('.') + 1);
+  if (NUMERIC_LABEL.test(last) && !IPV4.test(host)) {
+    return null;
+  }
+  const path = g.path;
+  if (
+    path.split('/').some(s => s === '.' || s === '..') ||
+    BAD_ESCAPE.test(path)
+  ) {
+    return null;
+  }
+  let port = g.port === undefined ? null : Number(g.port);
+  if (port !== null && port > 65535) {
+    return null;
+  }
+  if (port === (g.scheme === 'https' ? 443 : 80)) {
+    port = null;
+  }
+  let whatwg: URL;
+  try {
+    whatwg = new URL(text);
+  } catch {
+    return null;
+  }
+  if (
+    whatwg.protocol !== `${g.scheme}:` ||
+    whatwg.hostname !== host ||
+    whatwg.port !== (port === null ? '' : String(port)) ||
+    whatwg.pathname.replace(/\/+$/, '') !== path.replace(/\/+$/, '')
+  ) {
+    return null; // the second reader disagrees
+  }
+  return {
+    scheme: g.scheme,
+    host,
+    port,
+    path,
+    query: g.query ?? null,
+    fragment: g.fragment ?? null
+  };
 }
 
 export interface UrlParts {

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { normalize } from './names';
 import {
+  addTls,
   redactUrl,
   type InstallRequest,
   type Place,
@@ -73,7 +74,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   ): Requirement => ({ text: t, name, kind, place, pin });
   if (
     spec.includes(' @ ') ||
-    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+:\/\//.test(spec)
+    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)
   ) {
     const at = spec.indexOf('@');
     const ref = spec.slice(at + 1).trim();
@@ -436,6 +437,8 @@ function applyFileOption(
     request.sources.push({ url: value, role: 'extra-index', place });
   } else if (option === '-f' || option === '--find-links') {
     request.sources.push({ url: value, role: 'find-links', place });
+  } else if (option === '--trusted-host') {
+    addTls(request, 'insecure-host', value, place);
   } else if (option === '--no-index') {
     request.noIndex = true;
   }

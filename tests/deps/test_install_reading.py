@@ -136,6 +136,55 @@ def test_pip_config_and_environment_indexes_are_sources(tmp_path):
     assert {s.url for s in request.sources} == {"https://c/simple", sources.DEFAULT_INDEX}
 
 
+def test_pip_config_trusted_host_and_cert_are_refused(tmp_path, data):
+    """red7 R7-14: pip.conf ``trusted-host`` (TLS unchecked) and ``cert`` (other trust roots)
+    refuse the install unless the policy lists them; ``client-cert`` and ``proxy`` do not."""
+    home = tmp_path / "home"
+    (home / ".config" / "pip").mkdir(parents=True)
+    (home / ".config" / "pip" / "pip.conf").write_text(
+        "[global]\ntrusted-host = pypi.org\n  files.pythonhosted.org\ncert = ca.pem\n"
+        "client-cert = me.pem\nproxy = http://127.0.0.1:8888\n"
+    )
+    env = {"HOME": str(home), "XDG_CONFIG_DIRS": str(tmp_path)}
+    request = arguments.pip_request(["install", "black"], str(tmp_path), env)
+    sources.add_implicit_sources(request, env, "/nonexistent/bin/python", str(tmp_path))
+    reasons = {f.reason for f in decide.decide(request, {}, data)}
+    assert reasons == {
+        "tls-unverified:pypi.org",
+        "tls-unverified:files.pythonhosted.org",
+        f"tls-ca:{tmp_path / 'ca.pem'}",
+    }
+    policy = {
+        "dependencies": {
+            "tls_unverified_hosts": ["pypi.org", "files.pythonhosted.org"],
+            "ca_bundles": [str(tmp_path / "ca.pem")],
+        }
+    }
+    assert decide.decide(request, policy, data) == []
+    assert decide.looser({}, policy) == "dependencies.tls_unverified_hosts"
+
+
+def test_condarc_ssl_verify_false_or_a_ca_path_is_refused(tmp_path, data):
+    """red7 R7-14, conda: ``ssl_verify: false`` (no certificate checked) or a CA path in a
+    .condarc refuses the install; ``true`` / ``truststore`` do not (kernel only: the static
+    side reads no .condarc)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home)}
+    reasons = {}
+    for value in ("false", "/tmp/evil-ca.pem", "true", "truststore"):
+        (home / ".condarc").write_text(f"channels:\n  - conda-forge\nssl_verify: {value}\n")
+        request = arguments.conda_request("conda", ["install", "numpy"], str(tmp_path), env)
+        sources.add_implicit_sources(request, env, "/nonexistent/bin/conda", str(tmp_path))
+        reasons[value] = {f.reason for f in decide.decide(request, {}, data)}
+    assert reasons == {
+        "false": {"tls-unverified:every host"},
+        "/tmp/evil-ca.pem": {"tls-ca:/tmp/evil-ca.pem"},
+        "true": set(),
+        "truststore": set(),
+    }
+
+
 def test_conda_channels_inline_and_from_environment_yml(tmp_path, data):
     (tmp_path / "environment.yml").write_text(
         "name: ml\nchannels:\n  - evil-channel\n  - conda-forge\ndependencies:\n  - numpy=1.26\n"

@@ -389,3 +389,24 @@ def test_an_exception_inside_the_decision_is_an_unreadable_refusal_with_an_event
     assert [(e["rule_id"], e["action"]) for e in events] == [("install-unreadable", "blocked")]
     assert events[0]["evidence"]["reason"] == "decision-failed"
     assert "boom" not in json.dumps(events)  # the exception's text is not an event's business
+
+
+def test_pip_resolved_options_carry_tls_settings(tmp_path):
+    """red7 R7-14 in the guarded pip (``Command.parse_args``, which merges the command line,
+    PIP_* and pip.conf): --trusted-host, --cert and the CA variables refuse the install."""
+    from pip._internal.commands import create_command
+
+    from jupyterlab_warden.kernel.guard.installs import decide
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+    from jupyterlab_warden.kernel.guard.installs.resolved import pip_request_from_options
+
+    args = ["--isolated", "--trusted-host", "pypi.org", "--cert", "/tmp/evil-ca.pem", "black"]
+    options, rest = create_command("install").parse_args(args)
+    env = {"REQUESTS_CA_BUNDLE": "/tmp/other-ca.pem", "SSL_CERT_DIR": "/etc/ssl/certs"}
+    request = pip_request_from_options("install", options, rest, str(tmp_path), env)
+    reasons = {f.reason for f in decide.decide(request, {}, DepsData())}
+    assert reasons == {
+        "tls-unverified:pypi.org",
+        "tls-ca:/tmp/evil-ca.pem",
+        "tls-ca:/tmp/other-ca.pem",
+    }

@@ -10,7 +10,7 @@ import os
 from typing import Dict, List, Optional
 
 from . import requirements
-from .request import InstallRequest, Source
+from .request import InstallRequest, Source, named_index_url
 
 # pip long options (install, download, wheel, lock and the general ones): takes a value?
 PIP_LONG = {
@@ -59,6 +59,7 @@ UV_VALUED = {
     "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
     "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
     "--python-platform", "--python-version", "--color", "--allow-insecure-host",
+    "--trusted-host", "--cert",
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
 }  # fmt: skip
@@ -67,7 +68,7 @@ UV_VALUED = {
 UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
-    "--solver", "--experimental", "--subdir", "--platform",
+    "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
 }  # fmt: skip
 CONDA_INSTALLING = ("install", "create", "update", "upgrade")
 
@@ -169,16 +170,24 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
     elif option in ("--editable", "-e", "--with", "--from"):
         for part in value.split(",") if option == "--with" else [value]:
             request.requirements.append(requirements.parse_requirement(part, "command line"))
-    elif option in ("--index-url", "-i", "--default-index"):
+    elif option in ("--index-url", "-i"):
         request.sources.append(Source(value, "index", "command line"))
-    elif option in ("--extra-index-url", "--index"):
-        # uv's --index takes [name=]url
-        url = value.split("=", 1)[1] if option == "--index" and "=" in value else value
-        request.sources.append(Source(url, "extra-index", "command line"))
+    elif option == "--default-index":  # uv: [name=]url
+        request.sources.append(Source(named_index_url(value), "index", "command line"))
+    elif option == "--extra-index-url":
+        request.sources.append(Source(value, "extra-index", "command line"))
+    elif option == "--index":  # uv: [name=]url
+        request.sources.append(Source(named_index_url(value), "extra-index", "command line"))
     elif option in ("--find-links", "-f"):
         request.sources.append(Source(value, "find-links", "command line"))
     elif option == "--no-index":
         request.no_index = True
+    elif option in ("--trusted-host", "--allow-insecure-host"):  # uv: an alias of each other
+        request.tls.append(("insecure-host", value, "command line"))
+    elif option == "--cert":
+        from .sources import add_ca
+
+        add_ca(request, value, "command line", cwd)
     elif option == "--group" and request.tool == "pip":
         _pip_group(request, value, cwd)
 
@@ -529,6 +538,16 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
             request.requirements.append(conda_spec(value, "command line", request))
         elif name in ("-c", "--channel"):
             request.sources.append(Source(value, "channel", "command line"))
+        elif name in ("--insecure", "-k"):  # TLS certificates not checked, for every host
+            request.tls.append(("insecure-host", "*", "command line"))
+        elif name == "--ssl-verify" and value is not None:  # micromamba, mamba 2
+            from .sources import conda_ssl_verify
+
+            conda_ssl_verify(request, value, "command line", cwd)
+        elif name == "--cacert-path" and value is not None:
+            from .sources import add_ca
+
+            add_ca(request, value, "command line", cwd)
         elif name in ("--file", "-f") and env_file:
             from . import environment_file
 

@@ -87,6 +87,25 @@ def channels(path: str, problems: List[str]) -> List[str]:
     return parse(text, path, problems)
 
 
+def ssl_verify(path: str, problems: List[str]) -> str:
+    """The top-level ``ssl_verify:`` value a condarc file sets ("" when none)."""
+    if not os.path.isfile(path):
+        return ""
+    try:
+        text = requirements.read_regular_file(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"cannot read {path}: {exc.__class__.__name__}")
+        return ""
+    found = ""
+    for raw in text.splitlines():
+        m = re.match(r"""^['"]?ssl_verify['"]?\s*:(.*)$""", raw)
+        if m:
+            found = re.sub(r"(^|\s)#.*$", "", m.group(1)).strip()
+            if not found:
+                problems.append(f"{path}: ssl_verify in a form Warden does not read")
+    return found
+
+
 def parse(text: str, label: str, problems: List[str]) -> List[str]:
     found, key = [], None
     for number, raw in enumerate(text.splitlines(), 1):

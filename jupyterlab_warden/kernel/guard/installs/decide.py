@@ -12,14 +12,18 @@ Policy (schema/policy.schema.json):
 * ``dependencies.deny_packages`` / ``allow_packages``: names refused / names exempt from the
   imitation check (not from the malicious list: a known-malicious name is refused always).
 * ``dependencies.advisories``: OSV records added to the shipped snapshot (never removing one).
+* ``dependencies.tls_unverified_hosts``: hosts an install may reach without checking their TLS
+  certificate (pip ``--trusted-host``, uv ``--allow-insecure-host``); ``*`` any. Absent: none.
+* ``dependencies.ca_bundles``: CA bundle files or folders an install may trust instead of the
+  system's (pip ``--cert``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``...); the system's own
+  (``SYSTEM_CA_PATHS``) always may. Absent: no other.
 """
 
 from typing import List, NamedTuple, Optional
-from urllib.parse import urlsplit
 
 from .advisories import policy_records
 from .names import normalize
-from .request import InstallRequest, Requirement, redact_url
+from .request import URL_TRIM, InstallRequest, Requirement, has_scheme, plain_url, redact_url
 
 RULE_UNREADABLE = "install-unreadable"
 RULE_INDEX = "install-index-not-allowed"
@@ -45,6 +49,15 @@ DEFAULT_INDEXES = (
     "https://download.pytorch.org/whl",
 )
 DEFAULT_CHANNELS = ("defaults", "conda-forge", "pytorch", "nvidia")
+# The distributions' own trust stores (root-owned): naming one of them changes nothing
+SYSTEM_CA_PATHS = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/ssl/certs",
+    "/etc/ssl/cert.pem",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/pki/tls/cert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+)
 
 
 class Finding(NamedTuple):
@@ -73,62 +86,82 @@ def _names(policy: dict, key: str) -> frozenset:
     return frozenset(normalize(str(v)) for v in values) if isinstance(values, list) else frozenset()
 
 
+def _strings(policy: dict, key: str) -> List[str]:
+    values = _section(policy).get(key)
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def _tls_host(value: str) -> str:
+    """A host as pip's --trusted-host / uv's --allow-insecure-host name it (``host``,
+    ``host:port``, uv also a URL), lower case, without scheme, path or final slash."""
+    text = value.strip().lower()
+    text = text.split("://", 1)[1] if "://" in text else text
+    return text.split("/", 1)[0]
+
+
+def tls_host_allowed(host: str, policy: dict) -> bool:
+    allowed = {_tls_host(h) for h in _strings(policy, "tls_unverified_hosts")}
+    return "*" in allowed or _tls_host(host) in allowed
+
+
+def ca_allowed(path: str, policy: dict) -> bool:
+    listed = SYSTEM_CA_PATHS + tuple(_strings(policy, "ca_bundles"))
+    return path.rstrip("/") in {p.rstrip("/") for p in listed if p.startswith("/")}
+
+
 def allowed_channels(policy: dict) -> List[str]:
     channels = _section(policy).get("conda_channels")
     return [str(c) for c in channels] if isinstance(channels, list) else list(DEFAULT_CHANNELS)
 
 
 def _url_key(url: str) -> str:
-    """What pip connects to: scheme, host, port and path as ``urllib.parse.urlsplit`` reads them
-    (the user info never counts; ``#@host`` or ``?@host`` cannot pose as ``host``)."""
-    text = url.strip()
-    if "://" not in text:
-        return text.rstrip("/")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
+    """What every installer connects to: scheme, host, port and path of the plain form (the
+    user info never counts); a value with no scheme is a local path, kept as written."""
+    if not has_scheme(url):
+        return url.strip().rstrip("/")
+    parts = plain_url(url)
+    if parts is None:
         return "<unparseable>"
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
-    netloc = host if port is None or port == default else f"{host}:{port}"
-    return f"{parts.scheme.lower()}://{netloc}{parts.path}".rstrip("/")
+    netloc = parts.host if parts.port is None else f"{parts.host}:{parts.port}"
+    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 
 
 def _has_extras(url: str) -> bool:
     """A query or fragment on an index URL: pip sends them (or strips them) as it likes, and
     they are where ``?@host`` spellings hide; only a trusted entry written exactly so passes."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return True
-    return bool(parts.query or parts.fragment) or url.count("@") > 1
+    parts = plain_url(url)
+    return parts is None or parts.query is not None or parts.fragment is not None
 
 
 def url_allowed(url: str, allowed: List[str]) -> bool:
-    key = _url_key(url)
-    if key == "<unparseable>":
+    if plain_url(url) is None:
         return False
+    key = _url_key(url)
     if _has_extras(url):
-        return any(url.strip() == str(entry).strip() for entry in allowed)
+        return any(url.strip(URL_TRIM) == str(entry).strip(URL_TRIM) for entry in allowed)
     for prefix in allowed:
-        base = _url_key(prefix)
-        if base == "<unparseable>" or _has_extras(prefix):
+        if plain_url(str(prefix)) is None or _has_extras(str(prefix)):
             continue
+        base = _url_key(str(prefix))
         if key == base or key.startswith(base + "/"):
             return True
     return False
 
 
 def is_local(location: str) -> bool:
-    return "://" not in location or location.lower().startswith("file:")
+    """A path on this machine (no URL scheme and no ``://``), or a ``file:`` URL."""
+    text = location.strip(URL_TRIM)
+    return (not has_scheme(text) and "://" not in text) or text.lower().startswith("file:")
+
+
+def ambiguous_url(location: str) -> bool:
+    """A URL (not local) that is not in the plain form: installers may read another host in it."""
+    return not is_local(location) and plain_url(location) is None
 
 
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
-    if "://" in channel:
-        return url_allowed(channel, [c for c in allowed if "://" in c])
+    if has_scheme(channel):
+        return url_allowed(channel, [c for c in allowed if has_scheme(c)])
     return channel.strip("/").lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
@@ -149,6 +182,7 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
             )
         )
     findings += _sources(request, policy)
+    findings += _tls(request, policy)
     deny, allow = _names(policy, "deny_packages"), _names(policy, "allow_packages")
     for req in request.requirements:
         findings += _requirement(req, policy, data, deny, allow)
@@ -177,6 +211,9 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
     for source in request.sources:
         if request.no_index and source.role in ("index", "extra-index", "default-index"):
             continue
+        if ambiguous_url(source.url):
+            out.append(_ambiguous(source.url, f"{source.role} ({source.origin})", request))
+            continue
         if is_local(source.url):
             continue  # a directory on this machine (find-links, file:// index): not a download
         if url_allowed(source.url, allowed):
@@ -201,6 +238,55 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
             )
         )
     return out
+
+
+def _tls(request: InstallRequest, policy: dict) -> List[Finding]:
+    """TLS settings that let whoever sits on the network path (a proxy, a hostile Wi-Fi) or
+    wrote a CA file serve any package as if from a trusted index."""
+    out = []
+    for kind, value, origin in request.tls:
+        if kind == "insecure-host" and not tls_host_allowed(value, policy):
+            host = _tls_host(value) if value != "*" else "every host"
+            out.append(
+                Finding(
+                    RULE_INDEX,
+                    f"tls-unverified:{host}",
+                    f"the install reaches '{host}' ({origin}) without checking its TLS "
+                    "certificate: a proxy or anyone on the network path can then serve any "
+                    "package as if it came from a trusted index",
+                    "Remove the setting (pip --trusted-host, PIP_TRUSTED_HOST, pip.conf "
+                    "trusted-host; uv --allow-insecure-host, UV_INSECURE_HOST, "
+                    "allow-insecure-host; conda ssl_verify), or ask your admin to list the host "
+                    "in dependencies.tls_unverified_hosts.",
+                    host,
+                )
+            )
+        elif kind == "ca" and not ca_allowed(value, policy):
+            out.append(
+                Finding(
+                    RULE_INDEX,
+                    f"tls-ca:{value}",
+                    f"the install trusts the certificates in '{value}' ({origin}) instead of "
+                    "the system's: whoever wrote that file can pose as any index",
+                    "Unset it (pip --cert, PIP_CERT, pip.conf cert, REQUESTS_CA_BUNDLE, "
+                    "CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR, conda ssl_verify), or ask "
+                    "your admin to list the bundle in dependencies.ca_bundles.",
+                    value,
+                )
+            )
+    return out
+
+
+def _ambiguous(url: str, where: str, request: InstallRequest) -> Finding:
+    return Finding(
+        RULE_UNREADABLE,
+        "unreadable-url",
+        f"Warden cannot tell which host the URL '{redact_url(url)[:200]}' ({where}) reaches: "
+        "pip and uv may read it differently (a backslash, a scheme without '//', a space or "
+        "control character, a '%' or a trailing dot in the host, a '.' or '..' segment...)",
+        "Write the URL plainly as https://host[:port]/path, or ask your admin.",
+        request.command,
+    )
 
 
 def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
@@ -307,6 +393,9 @@ def looser(old: dict, new: dict) -> Optional[str]:
         return "dependencies.allow_packages"
     if not _names(old, "deny_packages") <= _names(new, "deny_packages"):
         return "dependencies.deny_packages"
+    for key in ("tls_unverified_hosts", "ca_bundles"):
+        if not set(_strings(new, key)) <= set(_strings(old, key)):
+            return f"dependencies.{key}"
     try:
         kept = policy_records(new)
         if not all(record in kept for record in policy_records(old)):

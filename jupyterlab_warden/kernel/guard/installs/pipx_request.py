@@ -367,6 +367,7 @@ def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str,
             urls = {(s.url, s.role) for s in inner.sources}
             inner.sources += [s for s in uv.sources if (s.url, s.role) not in urls]
             inner.problems += [p for p in uv.problems if p not in inner.problems]
+            inner.tls += [t for t in uv.tls if t not in inner.tls]
             inner.no_index = inner.no_index and uv.no_index
     return inner
 
@@ -431,6 +432,7 @@ def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> N
         req.requirements += inner.requirements
         req.sources += inner.sources
         req.problems += inner.problems
+        req.tls += inner.tls
         req.no_index = req.no_index or inner.no_index
 
 

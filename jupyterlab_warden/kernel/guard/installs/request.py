@@ -1,6 +1,7 @@
 """What an install asks for, once its command line, files, environment and config are read."""
 
-from typing import List, Optional
+import re
+from typing import List, NamedTuple, Optional
 
 
 class Requirement:
@@ -43,9 +44,91 @@ class InstallRequest:
         self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too
         self.pip_config_extra: List[str] = []  # pip.conf files of the venvs pipx's pip runs in
         self.uv_config_dirs: List[str] = []  # other folders uv runs in (pipx's venvs): walked up
+        # TLS settings that weaken the index's certificate check: (kind, value, origin), kind
+        # "insecure-host" (a host reached without checking its certificate) or "ca" (a CA
+        # bundle file or folder trusted instead of the system's, as an absolute path)
+        self.tls: List[tuple] = []
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]
+
+
+# A URL is matched against the policy only in one plain spelling that every installer reads
+# alike: pip (urllib.parse, urllib3), uv (the WHATWG ``url`` crate), conda (requests). The
+# grammar below accepts (after C0 controls and spaces are trimmed from both ends, which all of
+# them trim) nothing else, so no reader can find another host in it:
+#   url    = ("http" | "https") "://" [userinfo "@"] host [":" port] path ["?" query] ["#" frag]
+#   userinfo: unreserved, sub-delims, ":", "%XX"    (no "@", "/", "\\", "?", "#")
+#   host   = label *("." label), label = 1*[A-Za-z0-9_-]; no trailing dot, no "%" (WHATWG
+#            decodes it), no IPv6; a last label that is a number (WHATWG reads "127.1",
+#            "0x7f.1", "2130706433" as IPv4) only in the canonical a.b.c.d form
+#   port   = 1*5DIGIT (at most 65535)
+#   path   = *("/" segment); a segment is unreserved, sub-delims, ":", "@", "%XX", not empty
+#            (but for a final "/"), not "." or "..", and no %XX of ".", "/", "\\" or a control
+#   query, frag: the path's characters plus "/" and "?"
+# Lower-case schemes only: uv reads ``HTTPS://`` as a relative path, pip as a URL.
+_SCHEME_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # one letter: a drive (``c:\x``)
+URL_TRIM = "".join(chr(c) for c in range(0x21))  # C0 controls and space (WHATWG, urllib)
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>https?)://"
+    r"(?:(?P<userinfo>(?:[A-Za-z0-9._~!$&'()*+,;=:-]|%[0-9A-Fa-f]{2})*)@)?"
+    r"(?P<host>[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+    rf"(?P<path>(?:/{_PCHAR}+)*/?)"
+    rf"(?:\?(?P<query>(?:{_PCHAR}|[/?])*))?"
+    rf"(?:#(?P<fragment>(?:{_PCHAR}|[/?])*))?"
+)
+_NUMERIC_LABEL = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
+_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+                   r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")  # fmt: skip
+_BAD_ESCAPE = re.compile(r"%(?:2[eEfF]|5[cC]|[01][0-9A-Fa-f]|7[fF])")
+
+
+class PlainUrl(NamedTuple):
+    scheme: str
+    host: str  # lower case
+    port: Optional[int]  # None: the scheme's default
+    path: str
+    query: Optional[str]
+    fragment: Optional[str]
+
+
+_INDEX_NAME = re.compile(r"[A-Za-z0-9._-]+=")
+
+
+def named_index_url(value: str) -> str:
+    """The URL of uv's ``[name=]url`` (``--index``, ``--default-index``, ``UV_INDEX``): uv splits
+    at the first ``=`` when the part before has no ``:``, and a valid name is only these
+    characters; otherwise the whole value is the URL (``https://evil/x=https://pypi.org/simple``
+    is evil's)."""
+    text = value.strip()
+    m = _INDEX_NAME.match(text)
+    return text[m.end() :] if m else text
+
+
+def has_scheme(value: str) -> bool:
+    """``value`` names a URL scheme (``http:``, ``git+https:``), not a path."""
+    return bool(_SCHEME_PREFIX.match(value.strip(URL_TRIM)))
+
+
+def plain_url(value: str) -> Optional[PlainUrl]:
+    """``value`` read by the grammar above, or None when it is not in the plain form."""
+    m = _PLAIN_URL.fullmatch(value.strip(URL_TRIM))
+    if m is None:
+        return None
+    host = m.group("host").lower()
+    if _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]) and not _IPV4.fullmatch(host):
+        return None
+    path = m.group("path")
+    if any(s in (".", "..") for s in path.split("/")) or _BAD_ESCAPE.search(path):
+        return None
+    port = int(m.group("port")) if m.group("port") else None
+    if port is not None and port > 65535:
+        return None
+    if port == {"https": 443, "http": 80}[m.group("scheme")]:
+        port = None
+    return PlainUrl(m.group("scheme"), host, port, path, m.group("query"), m.group("fragment"))
 
 
 def redact_url(text: str) -> str:
@@ -67,6 +150,12 @@ def _redact_one(url: str) -> str:
     """
     from urllib.parse import urlsplit
 
+    body = url.strip(URL_TRIM)
+    scheme = body.split(":", 1)[0].lower()
+    if "+" in scheme:  # git+https://
+        scheme, body = scheme.split("+", 1)[1], body.split("+", 1)[1]
+    if scheme in ("http", "https") and plain_url(body) is None:
+        return "<a URL Warden cannot parse>"  # and must not read as a plain, allowed one
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""

@@ -40,7 +40,9 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     reference or a local path."""
     text = text.strip()
     spec = text.split(";", 1)[0].strip() if not _is_reference(text) else text
-    if " @ " in spec or re.match(r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+://", spec):
+    if " @ " in spec or re.match(
+        r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:", spec
+    ):
         name, _, ref = spec.partition("@")
         kind = "vcs" if ref.strip().startswith(_VCS) else "url"
         return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
@@ -275,5 +277,7 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
         request.sources.append(Source(value, "extra-index", origin))
     elif option in ("-f", "--find-links"):
         request.sources.append(Source(value, "find-links", origin))
+    elif option == "--trusted-host":
+        request.tls.append(("insecure-host", value, origin))
     elif option == "--no-index":
         request.no_index = True

@@ -27,11 +27,17 @@ def pip_request_from_options(
         ("--requirement", "requirements"),
         ("--constraint", "constraints"),
         ("--editable", "editables"),
+        ("--trusted-host", "trusted_hosts"),  # TLS not checked (red7 R7-14)
     ):
         for value in getattr(options, attr, None) or []:
             argv += [flag, str(value)]
+    if getattr(options, "cert", None):
+        argv += ["--cert", str(options.cert)]
     request = arguments.pip_request(argv + [str(a) for a in args], cwd, env)
     if request is None:  # cannot happen for an installing command; never wave it through
         request = InstallRequest("pip", f"pip {command}")
         request.problems.append("Warden could not read pip's resolved options")
+    from .sources import add_ca_env
+
+    add_ca_env(request, dict(env), cwd)  # the CA roots requests and ssl take from there
     return request

@@ -18,7 +18,7 @@ import os
 import re
 from typing import Dict, List
 
-from .request import InstallRequest, Source
+from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 DEFAULT_CONDA_CHANNEL = "defaults"
@@ -28,6 +28,7 @@ def add_implicit_sources(
     request: InstallRequest, env: Dict[str, str], program: str, cwd: str = ""
 ) -> None:
     cwd = cwd or os.getcwd()
+    add_ca_env(request, env, cwd)
     if request.tool == "pip":
         _pip_env(request, env, cwd)
         _pip_config(request, env, program, cwd)
@@ -45,6 +46,27 @@ def add_implicit_sources(
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
 
 
+# Where the TLS libraries the installers use take their trust roots from besides the system's:
+# requests (pip, conda) REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE; OpenSSL (pip's truststore,
+# Python's ssl) and uv (rustls) SSL_CERT_FILE and SSL_CERT_DIR. A proxy (HTTPS_PROXY) alone is
+# ordinary and stays allowed: it can read a download only when certificates are not checked or
+# are checked against roots it chose, which is what these settings (and ``--trusted-host``,
+# ``--cert``, ``--allow-insecure-host``) do. uv's UV_SYSTEM_CERTS/UV_NATIVE_TLS (the machine's
+# own store, root-owned) are inert.
+CA_VARS = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+def add_ca(request: InstallRequest, value: str, origin: str, cwd: str) -> None:
+    if value.strip():
+        path = os.path.normpath(os.path.join(cwd, value.strip()))
+        request.tls.append(("ca", path, origin))
+
+
+def add_ca_env(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
+    for var in CA_VARS:
+        add_ca(request, env.get(var, ""), f"environment variable {var}", cwd)
+
+
 def _split(value: str) -> List[str]:
     return [v for v in value.replace(",", " ").split() if v]
 
@@ -59,7 +81,7 @@ _INERT_KEYS = frozenset(
         "no-cache-dir", "cache-dir", "disable-pip-version-check", "no-input", "quiet", "verbose",
         "timeout", "default-timeout", "retries", "progress-bar", "root-user-action", "no-color",
         "no-warn-script-location", "no-warn-conflicts", "require-virtualenv",
-        "break-system-packages", "trusted-host", "cert", "client-cert", "proxy",
+        "break-system-packages", "client-cert", "proxy",
         "keyring-provider", "log", "log-file", "no-python-version-warning", "target", "user",
         "prefix", "root", "upgrade", "upgrade-strategy", "no-deps", "pre", "prefer-binary",
         "only-binary", "no-binary", "require-hashes", "no-compile", "compile", "exists-action",
@@ -86,6 +108,11 @@ def _pip_setting(request, key: str, value: str, origin: str, cwd: str, env) -> N
             request.sources.append(Source(url, _SOURCE_KEYS[key], origin))
     elif key == "no-index":
         request.no_index = request.no_index or value.strip().lower() in _TRUE
+    elif key == "trusted-host":
+        for host in value.split():
+            request.tls.append(("insecure-host", host, origin))
+    elif key == "cert":
+        add_ca(request, value, origin, cwd)
     elif key in ("requirement", "constraint"):
         for path in value.split():
             requirements.read_file(request, path, cwd, env, constraint=key == "constraint")
@@ -168,7 +195,7 @@ _UV_SOURCE_VARS = (
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
-_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG")
+_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_INSECURE_HOST")
 # uv_request refuses these for a uv command; for pipx's uv they are refused here
 _UV_DIRECTORY_VARS = ("UV_PROJECT", "UV_WORKING_DIR")
 UV_INERT_VARS = frozenset(
@@ -178,7 +205,7 @@ UV_INERT_VARS = frozenset(
         "UV_NO_WRAP", "UV_LOG_CONTEXT", "UV_STACK_SIZE", "UV_CONCURRENT_DOWNLOADS",
         "UV_CONCURRENT_BUILDS", "UV_CONCURRENT_INSTALLS", "UV_HTTP_TIMEOUT",
         "UV_REQUEST_TIMEOUT", "UV_HTTP_RETRIES", "UV_OFFLINE", "UV_NATIVE_TLS",
-        "UV_SYSTEM_CERTS", "UV_INSECURE_HOST", "UV_KEYRING_PROVIDER", "UV_CREDENTIALS_DIR",
+        "UV_SYSTEM_CERTS", "UV_KEYRING_PROVIDER", "UV_CREDENTIALS_DIR",
         "UV_GITHUB_TOKEN", "UV_NO_HF_TOKEN", "UV_S3_ENDPOINT_URL", "UV_GCS_ENDPOINT_URL",
         "UV_AZURE_ENDPOINT_URL", "UV_MALWARE_CHECK",
         # resolution choices among sources Warden already decides in full (every index named
@@ -226,8 +253,10 @@ def _uv_env(request, env, cwd) -> None:
 
     for var, role in _UV_SOURCE_VARS:
         for url in _split(env.get(var, "")):
-            url = url.split("=", 1)[1] if "=" in url and "://" not in url.split("=", 1)[0] else url
+            url = named_index_url(url)  # UV_INDEX, UV_DEFAULT_INDEX: [name=]url
             request.sources.append(Source(url, role, f"environment variable {var}"))
+    for host in _split(env.get("UV_INSECURE_HOST", "")):
+        request.tls.append(("insecure-host", host, "environment variable UV_INSECURE_HOST"))
     if env.get("UV_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
         request.no_index = True
     for var in _UV_FILE_VARS:
@@ -263,9 +292,29 @@ _CONDA_CHANNEL_SETTINGS = tuple(
 )
 
 
+def conda_ssl_verify(request, value: str, origin: str, cwd: str) -> None:
+    """conda's ``ssl_verify``: true (the default), false (no certificate checked: every host
+    insecure), or the path of a CA bundle (``truststore`` is the system's store)."""
+    text = value.strip().strip("'\"")
+    if not text or text.lower() in ("true", "yes", "on", "1", "truststore"):
+        return
+    if text.lower() in ("false", "no", "off", "0"):
+        request.tls.append(("insecure-host", "*", origin))
+    else:
+        add_ca(request, text, origin, cwd)
+
+
 def _conda(request, env, program: str) -> None:
     from . import condarc
 
+    cwd = env.get("PWD") or os.getcwd()
+    for var in ("CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY"):
+        conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", cwd)
+    add_ca(request, env.get("MAMBA_CACERT_PATH", ""), "environment variable MAMBA_CACERT_PATH", cwd)
+    for rc in condarc.files(env, program):
+        conda_ssl_verify(
+            request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
+        )
     if request.override_channels:
         if not any(s.role == "channel" for s in request.sources):
             request.problems.append("--override-channels without any -c channel")

@@ -179,7 +179,7 @@ UV_INERT_SETTINGS = frozenset(
         # caches, output, network tuning, publishing
         "cache-dir", "cache-keys", "no-cache", "compile-bytecode", "concurrent-builds",
         "concurrent-downloads", "concurrent-installs", "link-mode", "native-tls",
-        "system-certs", "offline", "allow-insecure-host", "keyring-provider", "preview",
+        "system-certs", "offline", "keyring-provider", "preview",
         "required-version", "publish-url", "check-url", "trusted-publishing", "add-bounds",
         # resolution choices among sources that are all decided
         "index-strategy", "resolution", "prerelease", "fork-strategy", "exclude-newer",
@@ -203,7 +203,7 @@ UV_INERT_SETTINGS = frozenset(
 # comes from).
 _UV_READ_SETTINGS = (
     "index-url", "extra-index-url", "find-links", "index", "no-index", "pip",
-    "extra-build-dependencies", "dependency-metadata",
+    "extra-build-dependencies", "dependency-metadata", "allow-insecure-host",
 ) + _UV_REQUIREMENT_KEYS  # fmt: skip
 
 
@@ -233,6 +233,13 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
         request.sources.append(Source(url, role, origin))
     if table.get("no-index") is True:
         request.no_index = True
+    insecure = table.get("allow-insecure-host")
+    for host in (
+        [insecure]
+        if isinstance(insecure, str)
+        else _strings(request, insecure, origin, "allow-insecure-host")
+    ):
+        request.tls.append(("insecure-host", str(host), origin))
     for key in _UV_REQUIREMENT_KEYS:
         add_list(request, table.get(key), origin, key)
     _add_build_requirements(request, table, origin)
