@@ -667,6 +667,39 @@ function exists(file: string, context: CommandContext): boolean {
   }
 }
 
+/** `[files, command]` when `uv [global opts] run` loads dotenv files into the command it runs
+ * (`--env-file F`, repeatable, or the space-separated `UV_ENV_FILE`; none under
+ * `--no-env-file` / `UV_NO_ENV_FILE`), else null. */
+export function uvRunEnvFiles(
+  args: string[],
+  env: Readonly<Record<string, string>>
+): [string[], string[]] | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  if (args[start] !== 'run') {
+    return null;
+  }
+  const line = uvRunLine(args.slice(start + 1));
+  let files = line.options
+    .filter(([name]) => name === '--env-file')
+    .map(([, value]) => value!);
+  if (!files.length) {
+    files = (env.UV_ENV_FILE ?? '').split(/\s+/).filter(Boolean);
+  }
+  const off = ['1', 'true', 'yes', 'on'].includes(
+    (env.UV_NO_ENV_FILE ?? '').trim().toLowerCase()
+  );
+  const command = uvRunCommand(args);
+  if (
+    !files.length ||
+    off ||
+    line.options.some(([name]) => name === '--no-env-file') ||
+    !command?.length
+  ) {
+    return null;
+  }
+  return [files, command];
+}
+
 /** The command `uv [global opts] run [opts] CMD...` runs (`-m MOD` as `python -m MOD`), or
  * null. */
 export function uvRunCommand(args: string[]): string[] | null {
@@ -1031,7 +1064,8 @@ const UV_KNOWN_VARS = new Set([
   ...UV_FILE_VARS,
   'UV_NO_INDEX',
   'UV_CONFIG_FILE',
-  'UV_NO_CONFIG'
+  'UV_NO_CONFIG',
+  'UV_ENV_FILE' // uv run's dotenv files: read in commands.ts (red7 R7-4)
 ]);
 /** a uv command refuses these itself; for pipx's uv they are refused with the others */
 const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];
@@ -1048,7 +1082,7 @@ const UV_INERT_VARS = new Set(
   UV_UPGRADE_PACKAGE UV_REINSTALL UV_REINSTALL_PACKAGE UV_FROZEN UV_LOCKED UV_NO_SYNC
   UV_NO_DEV UV_DEV UV_NO_GROUP UV_NO_DEFAULT_GROUPS UV_NO_INSTALL_PROJECT
   UV_NO_INSTALL_WORKSPACE UV_NO_INSTALL_LOCAL UV_NO_INSTALLER_METADATA UV_ISOLATED
-  UV_SHOW_RESOLUTION UV_PREVIEW UV_PREVIEW_FEATURES UV_ENV_FILE UV_NO_ENV_FILE
+  UV_SHOW_RESOLUTION UV_PREVIEW UV_PREVIEW_FEATURES UV_NO_ENV_FILE
   UV_RUN_RECURSION_DEPTH UV_CUSTOM_COMPILE_COMMAND UV_INIT_BUILD_BACKEND UV_VENV_CLEAR
   UV_VENV_RELOCATABLE UV_PYTHON UV_PYTHON_PREFERENCE UV_MANAGED_PYTHON UV_NO_MANAGED_PYTHON
   UV_PYTHON_DOWNLOADS UV_PYTHON_INSTALL_DIR UV_PYTHON_BIN_DIR UV_PYTHON_INSTALL_BIN

@@ -541,6 +541,24 @@ class UvRunLine:
         return [self.target] + self.args
 
 
+def uv_run_env_files(args: List[str], env: Dict[str, str]):
+    """``(files, command)`` when ``uv [global opts] run`` loads dotenv files into the command it
+    runs (``--env-file F``, repeatable, or the space-separated ``UV_ENV_FILE``; none under
+    ``--no-env-file`` / ``UV_NO_ENV_FILE``), else None."""
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    if args[start : start + 1] != ["run"]:
+        return None
+    line = UvRunLine(args[start + 1 :])
+    names = {name for name, _ in line.options}
+    files = [value for name, value in line.options if name == "--env-file"]
+    files = files or env.get("UV_ENV_FILE", "").split()
+    off = env.get("UV_NO_ENV_FILE", "").strip().lower() in ("1", "true", "yes", "on")
+    command = line.command()
+    if not files or off or "--no-env-file" in names or not command:
+        return None
+    return files, command
+
+
 _UV_RUN_MODES = {"module": {"-m", "--module"}, "script": {"-s", "--script", "--gui-script"}}
 # uv's short spellings of the long options Warden reads
 _UV_SHORT = {"-w": "--with", "-i": "--index-url", "-f": "--find-links", "-p": "--python"}

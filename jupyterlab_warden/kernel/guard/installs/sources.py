@@ -168,7 +168,7 @@ _UV_SOURCE_VARS = (
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
-_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG")
+_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_ENV_FILE")
 # uv_request refuses these for a uv command; for pipx's uv they are refused here
 _UV_DIRECTORY_VARS = ("UV_PROJECT", "UV_WORKING_DIR")
 UV_INERT_VARS = frozenset(
@@ -193,9 +193,9 @@ UV_INERT_VARS = frozenset(
         "UV_FROZEN", "UV_LOCKED", "UV_NO_SYNC", "UV_NO_DEV", "UV_DEV", "UV_NO_GROUP",
         "UV_NO_DEFAULT_GROUPS", "UV_NO_INSTALL_PROJECT", "UV_NO_INSTALL_WORKSPACE",
         "UV_NO_INSTALL_LOCAL", "UV_NO_INSTALLER_METADATA", "UV_ISOLATED",
-        "UV_SHOW_RESOLUTION", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_ENV_FILE",
-        "UV_NO_ENV_FILE", "UV_RUN_RECURSION_DEPTH", "UV_CUSTOM_COMPILE_COMMAND",
-        "UV_INIT_BUILD_BACKEND", "UV_VENV_CLEAR", "UV_VENV_RELOCATABLE",
+        "UV_SHOW_RESOLUTION", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_NO_ENV_FILE",
+        "UV_RUN_RECURSION_DEPTH", "UV_CUSTOM_COMPILE_COMMAND", "UV_INIT_BUILD_BACKEND",
+        "UV_VENV_CLEAR", "UV_VENV_RELOCATABLE",
         # where things go and which interpreter (pip's target, prefix, python-version); an
         # interpreter download's mirror is NOT inert (below: not listed)
         "UV_PYTHON", "UV_PYTHON_PREFERENCE", "UV_MANAGED_PYTHON", "UV_NO_MANAGED_PYTHON",
