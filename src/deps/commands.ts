@@ -16,6 +16,7 @@ import {
   pipRequest,
   uvRequest,
   uvRunCommand,
+  uvInterpreterRequest,
   uvRunEnvFiles,
   type CommandContext
 } from './installers';
@@ -176,12 +177,22 @@ function requestOf(
     inv.tool === 'pip'
       ? pipRequest(inv.args, context)
       : inv.tool === 'uv'
-        ? uvRequest(inv.args, context)
+        ? uvRequest(inv.args, { ...context, env: merged })
         : inv.tool === 'front-end'
           ? frontEndRequest(inv.frontEnd!, inv.args, context, merged)
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  if (inv.tool === 'uv' && request === null) {
+    const interpreter = uvInterpreterRequest(inv.args, context);
+    if (interpreter !== null) {
+      // only what it could not read counts: nothing is installed
+      uvDirectoryEnv(interpreter, merged, context);
+      interpreter.sources = [];
+      interpreter.requirements = [];
+      return interpreter.problems.length ? interpreter : null;
+    }
+  }
   if (inv.tool === 'uv') {
     return uvDirectoryEnv(request, merged, context);
   }

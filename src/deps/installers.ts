@@ -315,6 +315,62 @@ export function uvRequest(
   return request;
 }
 
+// uv commands that never look for an interpreter (so never download one); `uv pip` ones only
+// without --python (red7 R7-15)
+const UV_NO_INTERPRETER = [
+  'help',
+  'cache',
+  'generate-shell-completion',
+  'version',
+  'self'
+];
+const UV_NO_INTERPRETER_SUB = new Map([
+  ['tool', ['list', 'uninstall', 'dir', 'update-shell']],
+  ['python', ['list', 'find', 'dir', 'uninstall']]
+]);
+
+/** For a uv command that installs nothing but may find, and so download, an interpreter (`uv
+ * venv`, `uv run` with nothing to sync, `uv pip list --python X`): an empty request whose uv
+ * environment and config are then read as an install's are, so that a download source Warden
+ * does not read (UV_PYTHON_DOWNLOADS_JSON_URL, a mirror, uv.toml's python-install-mirror...)
+ * still refuses it (red7 R7-15). null for the others. */
+export function uvInterpreterRequest(
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  const command = args.slice(start);
+  if (!command.length || UV_NO_INTERPRETER.includes(command[0])) {
+    return null;
+  }
+  const sub = command.slice(1).find(a => !a.startsWith('-'));
+  if (
+    sub !== undefined &&
+    (UV_NO_INTERPRETER_SUB.get(command[0]) ?? []).includes(sub)
+  ) {
+    return null;
+  }
+  const python = args.some(
+    a => ['-p', '--python'].includes(a.split('=')[0]) || a.startsWith('-p')
+  );
+  if (command[0] === 'pip' && !python) {
+    return null;
+  }
+  const request = newRequest('uv', `uv ${command[0]}`);
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args.slice(0, start),
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === '--no-config' || name === '--config-file') {
+      applyUvOption(request, name, value, context);
+    }
+  }
+  return request;
+}
+
 /** `uv <global options> <command>`: the command, then the global options applied to it. */
 function uvAfterGlobalOptions(
   leading: string[],
@@ -1065,7 +1121,8 @@ const UV_KNOWN_VARS = new Set([
   'UV_NO_INDEX',
   'UV_CONFIG_FILE',
   'UV_NO_CONFIG',
-  'UV_ENV_FILE' // uv run's dotenv files: read in commands.ts (red7 R7-4)
+  'UV_ENV_FILE', // uv run's dotenv files: read in commands.ts (red7 R7-4)
+  'UV_VENV_SEED' // uv venv's seeding: read in uvCommand
 ]);
 /** a uv command refuses these itself; for pipx's uv they are refused with the others */
 const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];

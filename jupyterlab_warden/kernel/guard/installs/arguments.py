@@ -247,6 +247,38 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
     return request
 
 
+# uv commands that never look for an interpreter (so never download one); `uv pip` ones only
+# without --python (red7 R7-15)
+_UV_NO_INTERPRETER = {"help", "cache", "generate-shell-completion", "version", "self"}
+_UV_NO_INTERPRETER_SUB = {
+    "tool": {"list", "uninstall", "dir", "update-shell"},
+    "python": {"list", "find", "dir", "uninstall"},
+}
+
+
+def uv_interpreter_request(args: List[str]) -> Optional[InstallRequest]:
+    """For a uv command that installs nothing but may find, and so download, an interpreter
+    (``uv venv``, ``uv run`` with nothing to sync, ``uv pip list --python X``): an empty
+    request whose uv environment and config are then read as an install's are, so that a
+    download source Warden does not read (UV_PYTHON_DOWNLOADS_JSON_URL, a mirror, uv.toml's
+    python-install-mirror...) still refuses it (red7 R7-15). None for the others."""
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    command = args[start:]
+    if not command or command[0] in _UV_NO_INTERPRETER:
+        return None
+    sub = next((a for a in command[1:] if not a.startswith("-")), None)
+    if sub in _UV_NO_INTERPRETER_SUB.get(command[0], ()):
+        return None
+    python = any(a.partition("=")[0] in ("-p", "--python") or a.startswith("-p") for a in args)
+    if command[0] == "pip" and not python:
+        return None
+    request = InstallRequest("uv", f"uv {command[0]}")
+    for name, value in _option_words(request, "uv", args[:start], UV_VALUED):
+        if name in ("--no-config", "--config-file"):
+            _apply_option(request, name, value, "", {})
+    return request
+
+
 def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
     start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     leading, args = args[:start], args[start:]

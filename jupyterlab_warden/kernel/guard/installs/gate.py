@@ -331,6 +331,12 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:
         sources.add_implicit_sources(request, env, inv.program, cwd)
+    elif inv.tool == "uv":
+        request = arguments.uv_interpreter_request(inv.args)
+        if request is not None:  # only what it could not read counts: nothing is installed
+            sources.add_implicit_sources(request, env, inv.program, cwd)
+            request.sources, request.requirements = [], []
+            request = request if request.problems else None
     return request
 
 

@@ -168,7 +168,14 @@ _UV_SOURCE_VARS = (
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
-_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_ENV_FILE")
+# UV_ENV_FILE: uv run's dotenv files (gate.py); UV_VENV_SEED: uv venv's seeding (arguments.py)
+_UV_READ_ELSEWHERE = (
+    "UV_NO_INDEX",
+    "UV_CONFIG_FILE",
+    "UV_NO_CONFIG",
+    "UV_ENV_FILE",
+    "UV_VENV_SEED",
+)
 # uv_request refuses these for a uv command; for pipx's uv they are refused here
 _UV_DIRECTORY_VARS = ("UV_PROJECT", "UV_WORKING_DIR")
 UV_INERT_VARS = frozenset(
@@ -209,7 +216,7 @@ UV_INERT_VARS = frozenset(
 )  # fmt: skip
 # Not inert on purpose: UV_TORCH_BACKEND (adds PyTorch's indexes), UV_PYTHON_INSTALL_MIRROR,
 # UV_PYPY_INSTALL_MIRROR, UV_PYTHON_DOWNLOADS_JSON_URL, UV_ASTRAL_MIRROR_URL (where an
-# interpreter is downloaded from), UV_VENV_SEED (installs pip), UV_INSECURE_NO_ZIP_VALIDATION,
+# interpreter is downloaded from), UV_INSECURE_NO_ZIP_VALIDATION,
 # UV_SKIP_WHEEL_FILENAME_CHECK (a wheel may then be read differently than it installs).
 _UV_INERT_VAR = re.compile(r"UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+")
 
