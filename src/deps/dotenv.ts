@@ -23,7 +23,12 @@ export function readEnvFiles(
   const found: Record<string, string> = Object.create(null);
   for (const file of files) {
     const label = path.basename(file) || file;
-    const lines = readFile(path.resolve(cwd, file)).split('\n');
+    const full = path.resolve(cwd, file);
+    if (/^\/(dev|proc)\//.test(full)) {
+      // a pipe or device (`/dev/stdin`): what uv reads there is not what Warden would
+      throw new Error(`${file} is not a regular file`);
+    }
+    const lines = readFile(full).split('\n');
     lines.forEach((raw, index) => {
       const line = raw.replace(/\r$/, '').trim();
       if (!line || line.startsWith('#')) {
