@@ -11,6 +11,9 @@ import type { ReadFile } from './requirements';
 
 const LINE = /^(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$/s;
 const PLAIN = /^([^'"\\$#]*?)[ \t]*(?:[ \t]#.*)?$/s;
+// a control character (a lone CR: does dotenvy end the line there?) or another line break
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const ODD = /[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]/;
 const QUOTED = /^(?:'([^']*)'|"([^"\\$]*)")[ \t]*(?:#.*)?$/s;
 
 /** The variables of `files` (relative to `cwd`); throws an Error saying what Warden cannot
@@ -30,7 +33,11 @@ export function readEnvFiles(
     }
     const lines = readFile(full).split('\n');
     lines.forEach((raw, index) => {
-      const line = raw.replace(/\r$/, '').trim();
+      const unterminated = raw.replace(/\r$/, '');
+      if (ODD.test(unterminated)) {
+        throw new Error(`${label} line ${index + 1} holds a control character`);
+      }
+      const line = unterminated.replace(/^[ \t]+|[ \t]+$/g, '');
       if (!line || line.startsWith('#')) {
         return;
       }

@@ -15,6 +15,8 @@ from . import requirements
 
 _LINE = re.compile(r"^(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$")
 _PLAIN = re.compile(r"^([^'\"\\$#]*?)[ \t]*(?:[ \t]#.*)?$")
+# a control character (a lone CR: does dotenvy end the line there?) or another line break
+_ODD = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 _QUOTED = re.compile(r"^(?:'([^']*)'|\"([^\"\\$]*)\")[ \t]*(?:#.*)?$")
 
 
@@ -34,7 +36,10 @@ def read_files(paths: List[str], cwd: str) -> Dict[str, str]:
 
 def _pairs(text: str, label: str):
     for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r").strip()
+        line = line.removesuffix("\r")
+        if _ODD.search(line):
+            raise ValueError(f"{label} line {number} holds a control character")
+        line = line.strip(" \t")
         if not line or line.startswith("#"):
             continue
         m = _LINE.match(line)
