@@ -16,8 +16,11 @@ import {
   pipRequest,
   uvRequest,
   uvRunCommand,
+  uvInterpreterRequest,
+  uvRunEnvFiles,
   type CommandContext
 } from './installers';
+import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -89,8 +92,11 @@ export function shellInstalls(
 ): FoundInstall[] {
   try {
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
-      const request = requestOf(inv, env, context);
-      return request ? [{ request, from, to }] : [];
+      return requestsOf(inv, env, context).map(request => ({
+        request,
+        from,
+        to
+      }));
     });
   } catch (e) {
     const request = newRequest('shell', 'shell command');
@@ -106,9 +112,7 @@ export function argvInstalls(
   context: CommandContext
 ): InstallRequest[] {
   try {
-    return simple(argv, {}, 0)
-      .map(inv => requestOf(inv, env, context))
-      .filter((r): r is InstallRequest => r !== null);
+    return simple(argv, {}, 0).flatMap(inv => requestsOf(inv, env, context));
   } catch (e) {
     const request = newRequest('unknown', 'command line');
     request.problems.push({ text: unreadable(e), place: context.place });
@@ -125,6 +129,44 @@ function unreadable(e: unknown): string {
   return `Warden failed to read the command (${e instanceof Error ? e.name : typeof e})`;
 }
 
+/** The install `inv` asks for and, for `uv run --env-file F CMD` (or `UV_ENV_FILE`), CMD's
+ * installs decided with F's variables, those the environment does not set (uv does not
+ * override them): red7 R7-4. A file Warden cannot read refuses them. */
+function requestsOf(
+  inv: Invocation,
+  env: Readonly<Record<string, string>>,
+  context: CommandContext
+): InstallRequest[] {
+  const own = requestOf(inv, env, context);
+  const found = own ? [own] : [];
+  const merged = { ...env, ...inv.env };
+  const run = inv.tool === 'uv' ? uvRunEnvFiles(inv.args, merged) : null;
+  const inner = run ? simple(run[1], {}, 0) : [];
+  if (!run || !inner.length) {
+    return found;
+  }
+  let loaded: Record<string, string>;
+  try {
+    loaded = readEnvFiles(run[0], context.cwd, context.readFile);
+  } catch (e) {
+    const request = newRequest('uv', 'uv run --env-file');
+    const code = (e as { code?: string }).code;
+    request.problems.push({
+      text: `uv run loads ${run[0].join(' ')} into the environment of the command it runs, and Warden cannot read it (${code ?? (e as Error).message})`,
+      place: context.place
+    });
+    return [...found, request];
+  }
+  const withFile = { ...loaded, ...merged };
+  for (const i of inner) {
+    const request = requestOf(i, withFile, { ...context, env: withFile });
+    if (request) {
+      found.push(request);
+    }
+  }
+  return found;
+}
+
 function requestOf(
   inv: Invocation,
   env: Readonly<Record<string, string>>,
@@ -135,12 +177,22 @@ function requestOf(
     inv.tool === 'pip'
       ? pipRequest(inv.args, context)
       : inv.tool === 'uv'
-        ? uvRequest(inv.args, context)
+        ? uvRequest(inv.args, { ...context, env: merged })
         : inv.tool === 'front-end'
           ? frontEndRequest(inv.frontEnd!, inv.args, context, merged)
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  if (inv.tool === 'uv' && request === null) {
+    const interpreter = uvInterpreterRequest(inv.args, context);
+    if (interpreter !== null) {
+      // only what it could not read counts: nothing is installed
+      uvDirectoryEnv(interpreter, merged, context);
+      interpreter.sources = [];
+      interpreter.requirements = [];
+      return interpreter.problems.length ? interpreter : null;
+    }
+  }
   if (inv.tool === 'uv') {
     return uvDirectoryEnv(request, merged, context);
   }

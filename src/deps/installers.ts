@@ -10,12 +10,14 @@
  * decided like any other source.
  */
 import * as path from 'node:path';
+import uvRunTable from '../../schema/uv-run-cli.json';
 import { normalize } from './names';
 import {
   addTls,
   COMMAND_LINE,
   namedIndexUrl,
   newRequest,
+  redactUrl,
   type InstallRequest,
   type Place,
   type Requirement
@@ -73,9 +75,9 @@ const UV_VALUED = new Set(
   --python-version --color --allow-insecure-host --trusted-host --cert --script --branch --tag --rev
   --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
 );
-// per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
-// positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
-const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
+// `uv run`'s own options, as uv's help lists them (schema/uv-run-cli.json)
+const UV_RUN_VALUED: ReadonlySet<string> = new Set(uvRunTable.valued);
+const UV_RUN_FLAGS: ReadonlySet<string> = new Set(uvRunTable.flags);
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
   --subdir --platform --ssl-verify --cacert-path`.split(/\s+/)
@@ -327,6 +329,62 @@ export function uvRequest(
   return request;
 }
 
+// uv commands that never look for an interpreter (so never download one); `uv pip` ones only
+// without --python (red7 R7-15)
+const UV_NO_INTERPRETER = [
+  'help',
+  'cache',
+  'generate-shell-completion',
+  'version',
+  'self'
+];
+const UV_NO_INTERPRETER_SUB = new Map([
+  ['tool', ['list', 'uninstall', 'dir', 'update-shell']],
+  ['python', ['list', 'find', 'dir', 'uninstall']]
+]);
+
+/** For a uv command that installs nothing but may find, and so download, an interpreter (`uv
+ * venv`, `uv run` with nothing to sync, `uv pip list --python X`): an empty request whose uv
+ * environment and config are then read as an install's are, so that a download source Warden
+ * does not read (UV_PYTHON_DOWNLOADS_JSON_URL, a mirror, uv.toml's python-install-mirror...)
+ * still refuses it (red7 R7-15). null for the others. */
+export function uvInterpreterRequest(
+  args: string[],
+  context: CommandContext
+): InstallRequest | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  const command = args.slice(start);
+  if (!command.length || UV_NO_INTERPRETER.includes(command[0])) {
+    return null;
+  }
+  const sub = command.slice(1).find(a => !a.startsWith('-'));
+  if (
+    sub !== undefined &&
+    (UV_NO_INTERPRETER_SUB.get(command[0]) ?? []).includes(sub)
+  ) {
+    return null;
+  }
+  const python = args.some(
+    a => ['-p', '--python'].includes(a.split('=')[0]) || a.startsWith('-p')
+  );
+  if (command[0] === 'pip' && !python) {
+    return null;
+  }
+  const request = newRequest('uv', `uv ${command[0]}`);
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args.slice(0, start),
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === '--no-config' || name === '--config-file') {
+      applyUvOption(request, name, value, context);
+    }
+  }
+  return request;
+}
+
 /** `uv <global options> <command>`: the command, then the global options applied to it. */
 function uvAfterGlobalOptions(
   leading: string[],
@@ -496,29 +554,123 @@ function uvSync(
   return request;
 }
 
-/** `uv run [--with X] [--script] FILE|CMD`: a script's PEP 723 dependencies, else the project
- * uv syncs before running (unless `--no-project` / `--no-sync` / `--isolated`). */
-function uvRun(args: string[], context: CommandContext): InstallRequest | null {
-  const request = newRequest('uv', 'uv run');
-  let target: string | null = null;
-  let noProject = false;
-  for (const [name, value] of optionWords(
-    request,
-    'uv',
-    args,
-    UV_RUN_VALUED,
-    context.place
-  )) {
-    if (name === null) {
-      target = value;
+/** `uv run [OPTIONS] [TARGET ARGS...]` read as uv's clap parser reads it (the kernel's
+ * `UvRunLine`): options up to the first word that is none (or `--`); `mode` "module" (`-m`),
+ * "script" (`-s`, `--gui-script`) or "command". */
+export interface UvRunLine {
+  options: [string, string | null][];
+  problems: string[];
+  mode: 'module' | 'script' | 'command';
+  target: string | null;
+  args: string[];
+}
+
+const UV_RUN_MODES: [UvRunLine['mode'], string[]][] = [
+  ['module', ['-m', '--module']],
+  ['script', ['-s', '--script', '--gui-script']]
+];
+// uv's short spellings of the long options Warden reads
+const UV_SHORT: Record<string, string> = {
+  '-w': '--with',
+  '-i': '--index-url',
+  '-f': '--find-links',
+  '-p': '--python'
+};
+
+/** Whether clap takes `word` as an option's value (an option-like word is an error). */
+function uvValue(word: string): boolean {
+  return word === '-' || !word.startsWith('-');
+}
+
+export function uvRunLine(args: string[]): UvRunLine {
+  const options: [string, string | null][] = [];
+  const problems: string[] = [];
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-') {
+    const word = args[i++];
+    if (word === '--') {
       break;
     }
-    if (['--no-project', '--no-sync', '--isolated'].includes(name)) {
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      let value: string | null = eq < 0 ? null : word.slice(eq + 1);
+      if (UV_RUN_VALUED.has(name) && eq < 0 && i < args.length) {
+        value = args[i++];
+      }
+      if (UV_RUN_VALUED.has(name) && value !== null && !uvValue(value)) {
+        problems.push(`uv run option ${name} is followed by ${value}`);
+      } else if (UV_RUN_VALUED.has(name) && value !== null) {
+        options.push([name, value]);
+      } else if (UV_RUN_FLAGS.has(name) && eq < 0) {
+        options.push([name, null]);
+      } else {
+        problems.push(`uv run option ${word} is not one Warden reads`);
+      }
+      continue;
+    }
+    // short options, bundled (-qn) or with a value (-p3.12)
+    for (let k = 1; k < word.length; k++) {
+      const option = '-' + word[k];
+      if (UV_RUN_FLAGS.has(option)) {
+        options.push([option, null]);
+        continue;
+      }
+      if (UV_RUN_VALUED.has(option)) {
+        let value = word.slice(k + 1).replace(/^=/, '');
+        if (!value && i < args.length && uvValue(args[i])) {
+          value = args[i++];
+        }
+        if (value) {
+          options.push([option, value]);
+          break;
+        }
+      }
+      problems.push(`uv run option ${option} is not one Warden reads`);
+      break;
+    }
+  }
+  const names = new Set(options.map(([name]) => name));
+  const modes = UV_RUN_MODES.filter(([, spelled]) =>
+    spelled.some(n => names.has(n))
+  ).map(([mode]) => mode);
+  if (modes.length > 1) {
+    problems.push('uv run: --module and --script together');
+  }
+  return {
+    options,
+    problems,
+    mode: modes[0] ?? 'command',
+    target: i < args.length ? args[i] : null,
+    args: args.slice(i + 1)
+  };
+}
+
+/** `uv run [--with X] [--script|-m] TARGET ARGS`: a script's PEP 723 dependencies, else the
+ * project uv syncs before running (unless `--no-project` / `--no-sync` / `--isolated`). A
+ * target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or device,
+ * a missing `--script` file) is refused (red7 R7-2, R7-3). */
+function uvRun(args: string[], context: CommandContext): InstallRequest | null {
+  const request = newRequest('uv', 'uv run');
+  const line = uvRunLine(args);
+  for (const text of line.problems) {
+    request.problems.push({ text, place: context.place });
+  }
+  let noProject = false;
+  for (const [option, value] of line.options) {
+    if (['--no-project', '--no-sync', '--isolated'].includes(option)) {
       noProject = true;
     }
-    applyUvOption(request, name, value, context);
+    const name = UV_SHORT[option] ?? option;
+    if (name === '--with-editable') {
+      request.requirements.push(parseRequirement(value!, context.place));
+    } else {
+      applyUvOption(request, name, value, context);
+    }
   }
-  const isScript = target !== null && readScriptInto(request, target, context);
+  const isScript =
+    line.target !== null &&
+    uvRunScript(request, line.target, line.mode, context);
   if (!isScript && !noProject && findProject(context.cwd, context) !== null) {
     readProjectInto(request, context);
   }
@@ -529,24 +681,109 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     : null;
 }
 
-/** The command `uv [global opts] run [opts] CMD...` runs, or null. */
+/** Whether `uv run TARGET` runs a script (its block read into `request`, or refused). uv
+ * reads a script from `-` (stdin), an http(s) URL (even under `-m`), a `.py`/`.pyc`/`.pyw`
+ * file and any path under `--script`; Warden also reads any other file the target names (a
+ * `#!/usr/bin/env -S uv run --script` file uv executes). */
+function uvRunScript(
+  request: InstallRequest,
+  target: string,
+  mode: UvRunLine['mode'],
+  context: CommandContext
+): boolean {
+  const full = path.resolve(context.cwd, target);
+  let unreadable: string | null = null;
+  if (target === '-') {
+    unreadable = 'reads the script from standard input';
+  } else if (
+    /^[A-Za-z][A-Za-z0-9+.-]*:/.test(target) &&
+    !exists(full, context)
+  ) {
+    unreadable = 'fetches the script by its URL';
+  } else if (mode === 'module') {
+    return false;
+  } else if (/^\/(dev|proc)\//.test(full)) {
+    unreadable = 'names a pipe, device or /proc entry';
+  } else if (mode === 'script' && !isRegularFile(full, context)) {
+    unreadable = 'names no regular file';
+  }
+  if (unreadable !== null) {
+    request.problems.push({
+      text: `uv run ${redactUrl(target)}: uv ${unreadable}, and installs the PEP 723 dependencies of a script Warden cannot read before it runs: save the script to a file and run that`,
+      place: context.place
+    });
+    return true;
+  }
+  return isRegularFile(full, context) && readScriptInto(request, full, context);
+}
+
+/** Whether `context.readFile` reads `file` (a folder, a missing file: no). */
+function isRegularFile(file: string, context: CommandContext): boolean {
+  try {
+    context.readFile(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `file` exists as far as `context.readFile` tells: read, or a folder (EISDIR). */
+function exists(file: string, context: CommandContext): boolean {
+  try {
+    context.readFile(file);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EISDIR';
+  }
+}
+
+/** `[files, command]` when `uv [global opts] run` loads dotenv files into the command it runs
+ * (`--env-file F`, repeatable, or the space-separated `UV_ENV_FILE`; none under
+ * `--no-env-file` / `UV_NO_ENV_FILE`), else null. */
+export function uvRunEnvFiles(
+  args: string[],
+  env: Readonly<Record<string, string>>
+): [string[], string[]] | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  if (args[start] !== 'run') {
+    return null;
+  }
+  const line = uvRunLine(args.slice(start + 1));
+  let files = line.options
+    .filter(([name]) => name === '--env-file')
+    .map(([, value]) => value!);
+  if (!files.length) {
+    files = (env.UV_ENV_FILE ?? '').split(/\s+/).filter(Boolean);
+  }
+  const off = ['1', 'true', 'yes', 'on'].includes(
+    (env.UV_NO_ENV_FILE ?? '').trim().toLowerCase()
+  );
+  const command = uvRunCommand(args);
+  if (
+    !files.length ||
+    off ||
+    line.options.some(([name]) => name === '--no-env-file') ||
+    !command?.length
+  ) {
+    return null;
+  }
+  return [files, command];
+}
+
+/** The command `uv [global opts] run [opts] CMD...` runs (`-m MOD` as `python -m MOD`), or
+ * null. */
 export function uvRunCommand(args: string[]): string[] | null {
   const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
   if (args[start] !== 'run') {
     return null;
   }
-  const rest = args.slice(start + 1);
-  let i = 0;
-  while (i < rest.length && rest[i].startsWith('-') && rest[i] !== '-') {
-    const eq = rest[i].indexOf('=');
-    const name = eq < 0 ? rest[i] : rest[i].slice(0, eq);
-    if (name === '--') {
-      i++;
-      break;
-    }
-    i += UV_RUN_VALUED.has(name) && eq < 0 ? 2 : 1;
+  const line = uvRunLine(args.slice(start + 1));
+  if (line.target === null || line.mode === 'script') {
+    return null;
   }
-  return rest.slice(i);
+  return line.mode === 'module'
+    ? ['python', '-m', line.target, ...line.args]
+    : [line.target, ...line.args];
 }
 
 /** Options whose value is a file of requirements. */
@@ -904,7 +1141,9 @@ const UV_KNOWN_VARS = new Set([
   'UV_NO_INDEX',
   'UV_CONFIG_FILE',
   'UV_NO_CONFIG',
-  'UV_INSECURE_HOST'
+  'UV_INSECURE_HOST', // a TLS setting: read in uvEnvironment
+  'UV_ENV_FILE', // uv run's dotenv files: read in commands.ts (red7 R7-4)
+  'UV_VENV_SEED' // uv venv's seeding: read in uvCommand
 ]);
 /** a uv command refuses these itself; for pipx's uv they are refused with the others */
 const UV_DIRECTORY_VARS = ['UV_PROJECT', 'UV_WORKING_DIR'];
@@ -921,7 +1160,7 @@ const UV_INERT_VARS = new Set(
   UV_UPGRADE_PACKAGE UV_REINSTALL UV_REINSTALL_PACKAGE UV_FROZEN UV_LOCKED UV_NO_SYNC
   UV_NO_DEV UV_DEV UV_NO_GROUP UV_NO_DEFAULT_GROUPS UV_NO_INSTALL_PROJECT
   UV_NO_INSTALL_WORKSPACE UV_NO_INSTALL_LOCAL UV_NO_INSTALLER_METADATA UV_ISOLATED
-  UV_SHOW_RESOLUTION UV_PREVIEW UV_PREVIEW_FEATURES UV_ENV_FILE UV_NO_ENV_FILE
+  UV_SHOW_RESOLUTION UV_PREVIEW UV_PREVIEW_FEATURES UV_NO_ENV_FILE
   UV_RUN_RECURSION_DEPTH UV_CUSTOM_COMPILE_COMMAND UV_INIT_BUILD_BACKEND UV_VENV_CLEAR
   UV_VENV_RELOCATABLE UV_PYTHON UV_PYTHON_PREFERENCE UV_MANAGED_PYTHON UV_NO_MANAGED_PYTHON
   UV_PYTHON_DOWNLOADS UV_PYTHON_INSTALL_DIR UV_PYTHON_BIN_DIR UV_PYTHON_INSTALL_BIN

@@ -23,7 +23,13 @@ const SCRIPT_BLOCK_FIRST_END =
   /^# \/\/\/ (?<type>[a-zA-Z0-9-]+)$\s(?<content>(^#(| .*)$\s)+?)^# \/\/\/$/gm;
 // Any line a reader could take for a block marker, however spaced
 const LOOSE_MARKER = /^[ \t]*#[ \t]*\/\/\//;
-const LOOSE_SCRIPT_START = /^[ \t]*#[ \t]*\/\/\/[ \t]*script/m;
+// Whether a file holds a script block for ANY of its readers, decided on the loosest reading:
+// uv takes `# /// script` after a lone CR, pipx after a BOM (red7 R7-1, R7-11), so `///` and
+// `script` anywhere, spaced by any character JavaScript or Python calls a blank, in any case.
+// A file this finds is read by `scriptBlockContent` or refused, never run as a plain script.
+const LOOSE_SCRIPT_START =
+  // eslint-disable-next-line no-control-regex -- the blanks Python's str.isspace knows
+  /\/\/\/[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*script/i;
 const STRICT_MARKER = /^# \/\/\/( [a-zA-Z0-9-]+)?$/;
 const MAX_INCLUDE_DEPTH = 10;
 

@@ -398,3 +398,28 @@ def test_shell_lines_are_split_and_joined_as_bash_does(script, args):
     found = commands.shell_invocations(script)
     assert [i.tool for i in found] == ["uv"]
     assert found[0].args[: len(args)] == args and "https://evil.example/simple" in found[0].args
+
+
+def test_uv_run_option_table_is_uvs_help():
+    """schema/uv-run-cli.json is what scripts/uv-run-cli-table.py derives from the kept
+    `uv run --help` of uv 0.13.9 (red7 R7-12: a flag read as valued swallowed the target)."""
+    import runpy
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    script = runpy.run_path(str(repo / "scripts" / "uv-run-cli-table.py"))
+    assert (repo / "schema" / "uv-run-cli.json").read_text() == script["text"]()
+    valued, flags = arguments.uv_run_table()
+    assert {"-m", "--module", "-s", "--script", "--gui-script"} <= flags
+    assert {"--env-file", "-w", "--with", "-p", "--python"} <= valued
+    assert not valued & flags
+
+
+@pytest.mark.parametrize("name", ["x.py", "x.pyw", "tool"])
+@pytest.mark.parametrize("flag", [[], ["--script"]])
+def test_uv_run_of_a_fifo_is_refused(tmp_path, name, flag):
+    """uv reads a script from a named pipe given as its target (red7 R7-3): Warden cannot read
+    it without blocking, so the run is refused, never decided as a plain command."""
+    os.mkfifo(tmp_path / name)
+    request = arguments.uv_request(["run", "--no-project", *flag, name], str(tmp_path), {})
+    assert request is not None and any("pipe, device" in p for p in request.problems)

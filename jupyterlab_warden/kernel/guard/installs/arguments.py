@@ -7,6 +7,7 @@ so) rather than a guess, so no spelling of an index option gets past it.
 """
 
 import os
+import re
 from typing import Dict, List, Optional
 
 from . import requirements
@@ -63,9 +64,6 @@ UV_VALUED = {
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
 }  # fmt: skip
-# per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
-# positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value
-UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
@@ -255,6 +253,38 @@ def uv_request(args: List[str], cwd: str, env: Dict[str, str]):
             f"uv {', '.join(sorted(set(moved)))} makes uv read its project and config from "
             "another folder, which Warden does not follow: run the install from that folder"
         )
+    return request
+
+
+# uv commands that never look for an interpreter (so never download one); `uv pip` ones only
+# without --python (red7 R7-15)
+_UV_NO_INTERPRETER = {"help", "cache", "generate-shell-completion", "version", "self"}
+_UV_NO_INTERPRETER_SUB = {
+    "tool": {"list", "uninstall", "dir", "update-shell"},
+    "python": {"list", "find", "dir", "uninstall"},
+}
+
+
+def uv_interpreter_request(args: List[str]) -> Optional[InstallRequest]:
+    """For a uv command that installs nothing but may find, and so download, an interpreter
+    (``uv venv``, ``uv run`` with nothing to sync, ``uv pip list --python X``): an empty
+    request whose uv environment and config are then read as an install's are, so that a
+    download source Warden does not read (UV_PYTHON_DOWNLOADS_JSON_URL, a mirror, uv.toml's
+    python-install-mirror...) still refuses it (red7 R7-15). None for the others."""
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    command = args[start:]
+    if not command or command[0] in _UV_NO_INTERPRETER:
+        return None
+    sub = next((a for a in command[1:] if not a.startswith("-")), None)
+    if sub in _UV_NO_INTERPRETER_SUB.get(command[0], ()):
+        return None
+    python = any(a.partition("=")[0] in ("-p", "--python") or a.startswith("-p") for a in args)
+    if command[0] == "pip" and not python:
+        return None
+    request = InstallRequest("uv", f"uv {command[0]}")
+    for name, value in _option_words(request, "uv", args[:start], UV_VALUED):
+        if name in ("--no-config", "--config-file"):
+            _apply_option(request, name, value, "", {})
     return request
 
 
@@ -484,24 +514,157 @@ def _uv_sync(args, cwd, env, command="uv sync"):
     return request
 
 
+def uv_run_table():
+    """``uv run``'s options (valued, flags), as uv's own help lists them: schema/uv-run-cli.json."""
+    from ...contracts import load_contract
+
+    table = load_contract("uv-run-cli.json")
+    return frozenset(table["valued"]), frozenset(table["flags"])
+
+
+class UvRunLine:
+    """``uv run [OPTIONS] [TARGET ARGS...]`` read as uv's clap parser reads it: options up to
+    the first word that is none (or ``--``); ``mode`` "module" (``-m``), "script" (``-s``,
+    ``--gui-script``) or "command"."""
+
+    def __init__(self, args: List[str]):
+        valued, flags = uv_run_table()
+        self.options: List[tuple] = []
+        self.problems: List[str] = []
+        i = 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "-":
+            word = args[i]
+            i += 1
+            if word == "--":
+                break
+            if word.startswith("--"):
+                name, eq, value = word.partition("=")
+                if name in valued and not eq:
+                    value, i = (args[i], i + 1) if i < len(args) else (None, i)
+                if name in valued and value is not None and not _uv_value(value):
+                    self.problems.append(f"uv run option {name} is followed by {value}")
+                elif name in valued and value is not None:
+                    self.options.append((name, value))
+                elif name in flags and not eq:
+                    self.options.append((name, None))
+                else:
+                    self.problems.append(f"uv run option {word} is not one Warden reads")
+                continue
+            for k in range(1, len(word)):  # short options, bundled (-qn) or with a value (-p3.12)
+                option = "-" + word[k]
+                if option in flags:
+                    self.options.append((option, None))
+                    continue
+                if option in valued:
+                    value = word[k + 1 :].removeprefix("=")
+                    if not value and i < len(args) and _uv_value(args[i]):
+                        value, i = args[i], i + 1
+                    if value:
+                        self.options.append((option, value))
+                        break
+                self.problems.append(f"uv run option {option} is not one Warden reads")
+                break
+        names = {name for name, _ in self.options}
+        modes = [m for m, spelled in _UV_RUN_MODES.items() if names & spelled]
+        if len(modes) > 1:
+            self.problems.append("uv run: --module and --script together")
+        self.mode = modes[0] if modes else "command"
+        self.target = args[i] if i < len(args) else None
+        self.args = args[i + 1 :]
+
+    def command(self) -> Optional[List[str]]:
+        """The command uv runs in its environment, as a command line Warden reads in turn:
+        ``uv run -m MOD ARGS`` is ``python -m MOD ARGS``; a script runs in Python (None)."""
+        if self.target is None or self.mode == "script":
+            return None
+        if self.mode == "module":
+            return ["python", "-m", self.target] + self.args
+        return [self.target] + self.args
+
+
+def uv_run_env_files(args: List[str], env: Dict[str, str]):
+    """``(files, command)`` when ``uv [global opts] run`` loads dotenv files into the command it
+    runs (``--env-file F``, repeatable, or the space-separated ``UV_ENV_FILE``; none under
+    ``--no-env-file`` / ``UV_NO_ENV_FILE``), else None."""
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    if args[start : start + 1] != ["run"]:
+        return None
+    line = UvRunLine(args[start + 1 :])
+    names = {name for name, _ in line.options}
+    files = [value for name, value in line.options if name == "--env-file"]
+    files = files or env.get("UV_ENV_FILE", "").split()
+    off = env.get("UV_NO_ENV_FILE", "").strip().lower() in ("1", "true", "yes", "on")
+    command = line.command()
+    if not files or off or "--no-env-file" in names or not command:
+        return None
+    return files, command
+
+
+_UV_RUN_MODES = {"module": {"-m", "--module"}, "script": {"-s", "--script", "--gui-script"}}
+# uv's short spellings of the long options Warden reads
+_UV_SHORT = {"-w": "--with", "-i": "--index-url", "-f": "--find-links", "-p": "--python"}
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _uv_value(word: str) -> bool:
+    """Whether clap takes ``word`` as an option's value (an option-like word is an error)."""
+    return word == "-" or not word.startswith("-")
+
+
 def _uv_run(args, cwd, env):
-    """``uv run [--with X] [--script] FILE|CMD``: a script's PEP 723 dependencies, else the
-    project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``)."""
+    """``uv run [--with X] [--script|-m] TARGET ARGS``: a script's PEP 723 dependencies, else the
+    project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``). A
+    target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or
+    device, a missing ``--script`` file) is refused (red7 R7-2, R7-3)."""
     from . import toml_files
 
+    line = UvRunLine(args)
     request = InstallRequest("uv", "uv run")
-    target, no_project = None, False
-    for name, value in _option_words(request, "uv", args, UV_RUN_VALUED):
-        if name is None:
-            target = value
-            break
+    request.problems.extend(line.problems)
+    no_project = False
+    for name, value in line.options:
         if name in ("--no-project", "--no-sync", "--isolated"):
             no_project = True
-        _apply_option(request, name, value, cwd, env)
-    is_script = target is not None and toml_files.add_script(request, target, cwd)
+        name = _UV_SHORT.get(name, name)
+        if name == "--with-editable":
+            request.requirements.append(requirements.parse_requirement(value, "command line"))
+        else:
+            _apply_option(request, name, value, cwd, env)
+    is_script = line.target is not None and _uv_run_script(request, line.target, line.mode, cwd)
     if not is_script and not no_project and toml_files.find_project(cwd) is not None:
         _uv_project(request, cwd)
     return request if request.requirements or request.sources or request.problems else None
+
+
+def _uv_run_script(request, target: str, mode: str, cwd: str) -> bool:
+    """Whether ``uv run TARGET`` runs a script (its block read into ``request``, or refused).
+    uv reads a script from ``-`` (stdin), an http(s) URL (even under ``-m``), a
+    ``.py``/``.pyc``/``.pyw`` file and any path under ``--script``; Warden also reads any
+    other file the target names (a ``#!/usr/bin/env -S uv run --script`` file uv executes)."""
+    from . import toml_files
+    from .pipx_request import _special
+    from .request import redact_url
+
+    full = os.path.join(cwd, os.path.expanduser(target))
+    unreadable = None
+    if target == "-":
+        unreadable = "reads the script from standard input"
+    elif _URL_SCHEME.match(target) and not os.path.lexists(full):
+        unreadable = "fetches the script by its URL"
+    elif mode == "module":
+        return False
+    elif _special(full):
+        unreadable = "names a pipe, device or /proc entry"
+    elif mode == "script" and not os.path.isfile(full):
+        unreadable = "names no regular file"
+    if unreadable is not None:
+        request.problems.append(
+            f"uv run {redact_url(target)}: uv {unreadable}, and installs the PEP 723 "
+            "dependencies of a script Warden cannot read before it runs: save the script to a "
+            "file and run that"
+        )
+        return True
+    return os.path.isfile(full) and toml_files.add_script(request, full, cwd)
 
 
 def _uv_tool(request, args, cwd, env):

@@ -290,20 +290,14 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
 
 
 def _uv_run_command(args: List[str]) -> Optional[List[str]]:
-    """The command ``uv [global opts] run [opts] CMD...`` runs, or None."""
-    from .arguments import UV_COMMANDS, UV_RUN_VALUED, UV_VALUED, subcommand_start
+    """The command ``uv [global opts] run [opts] CMD...`` runs (``-m MOD`` as ``python -m
+    MOD``), or None."""
+    from .arguments import UV_COMMANDS, UV_VALUED, UvRunLine, subcommand_start
 
     start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
     if args[start : start + 1] != ["run"]:
         return None
-    rest, i = args[start + 1 :], 0
-    while i < len(rest) and rest[i].startswith("-") and rest[i] != "-":
-        name, eq, _ = rest[i].partition("=")
-        if name == "--":
-            i += 1
-            break
-        i += 2 if name in UV_RUN_VALUED and not eq else 1
-    return rest[i:]
+    return UvRunLine(args[start + 1 :]).command()
 
 
 def _front_end_run(tool: str, args: List[str], env: Dict[str, str], depth: int):

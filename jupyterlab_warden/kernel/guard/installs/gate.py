@@ -279,7 +279,7 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
         found = (
             commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
         )
-        requests = [_request(inv, env, cwd) for inv in found]
+        requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
         label = "shell command" if shell is not None else "command line"
         request = InstallRequest("shell" if shell is not None else "unknown", label)
@@ -290,6 +290,31 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
         request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
         requests = [request]
     return [r for r in requests if r is not None]
+
+
+def _requests(inv, env: Dict[str, str], cwd: str) -> list:
+    """The install ``inv`` asks for and, for ``uv run --env-file F CMD`` (or ``UV_ENV_FILE``),
+    CMD's installs decided with F's variables, those the environment does not set (uv does
+    not override them): red7 R7-4. A file Warden cannot read refuses them."""
+    from . import arguments, commands, dotenv
+    from .request import InstallRequest
+
+    found = [_request(inv, env, cwd)]
+    run = arguments.uv_run_env_files(inv.args, dict(env, **inv.env)) if inv.tool == "uv" else None
+    inner = commands.invocations(run[1]) if run else []
+    if not inner:
+        return found
+    try:
+        loaded = dotenv.read_files(run[0], cwd)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        request = InstallRequest("uv", "uv run --env-file")
+        request.problems.append(
+            f"uv run loads {' '.join(run[0])} into the environment of the command it runs, and "
+            f"Warden cannot read it ({exc if isinstance(exc, ValueError) else type(exc).__name__})"
+        )
+        return found + [request]
+    merged = dict(loaded, **env, **inv.env)
+    return found + [_request(i, merged, cwd) for i in inner]
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
@@ -306,6 +331,12 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:
         sources.add_implicit_sources(request, env, inv.program, cwd)
+    elif inv.tool == "uv":
+        request = arguments.uv_interpreter_request(inv.args)
+        if request is not None:  # only what it could not read counts: nothing is installed
+            sources.add_implicit_sources(request, env, inv.program, cwd)
+            request.sources, request.requirements = [], []
+            request = request if request.problems else None
     return request
 
 

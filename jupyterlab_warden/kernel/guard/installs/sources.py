@@ -195,7 +195,16 @@ _UV_SOURCE_VARS = (
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
-_UV_READ_ELSEWHERE = ("UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_INSECURE_HOST")
+# UV_ENV_FILE: uv run's dotenv files (gate.py); UV_VENV_SEED: uv venv's seeding (arguments.py);
+# UV_INSECURE_HOST: a TLS setting (_uv_env below)
+_UV_READ_ELSEWHERE = (
+    "UV_NO_INDEX",
+    "UV_CONFIG_FILE",
+    "UV_NO_CONFIG",
+    "UV_INSECURE_HOST",
+    "UV_ENV_FILE",
+    "UV_VENV_SEED",
+)
 # uv_request refuses these for a uv command; for pipx's uv they are refused here
 _UV_DIRECTORY_VARS = ("UV_PROJECT", "UV_WORKING_DIR")
 UV_INERT_VARS = frozenset(
@@ -220,9 +229,9 @@ UV_INERT_VARS = frozenset(
         "UV_FROZEN", "UV_LOCKED", "UV_NO_SYNC", "UV_NO_DEV", "UV_DEV", "UV_NO_GROUP",
         "UV_NO_DEFAULT_GROUPS", "UV_NO_INSTALL_PROJECT", "UV_NO_INSTALL_WORKSPACE",
         "UV_NO_INSTALL_LOCAL", "UV_NO_INSTALLER_METADATA", "UV_ISOLATED",
-        "UV_SHOW_RESOLUTION", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_ENV_FILE",
-        "UV_NO_ENV_FILE", "UV_RUN_RECURSION_DEPTH", "UV_CUSTOM_COMPILE_COMMAND",
-        "UV_INIT_BUILD_BACKEND", "UV_VENV_CLEAR", "UV_VENV_RELOCATABLE",
+        "UV_SHOW_RESOLUTION", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_NO_ENV_FILE",
+        "UV_RUN_RECURSION_DEPTH", "UV_CUSTOM_COMPILE_COMMAND", "UV_INIT_BUILD_BACKEND",
+        "UV_VENV_CLEAR", "UV_VENV_RELOCATABLE",
         # where things go and which interpreter (pip's target, prefix, python-version); an
         # interpreter download's mirror is NOT inert (below: not listed)
         "UV_PYTHON", "UV_PYTHON_PREFERENCE", "UV_MANAGED_PYTHON", "UV_NO_MANAGED_PYTHON",
@@ -236,7 +245,7 @@ UV_INERT_VARS = frozenset(
 )  # fmt: skip
 # Not inert on purpose: UV_TORCH_BACKEND (adds PyTorch's indexes), UV_PYTHON_INSTALL_MIRROR,
 # UV_PYPY_INSTALL_MIRROR, UV_PYTHON_DOWNLOADS_JSON_URL, UV_ASTRAL_MIRROR_URL (where an
-# interpreter is downloaded from), UV_VENV_SEED (installs pip), UV_INSECURE_NO_ZIP_VALIDATION,
+# interpreter is downloaded from), UV_INSECURE_NO_ZIP_VALIDATION,
 # UV_SKIP_WHEEL_FILENAME_CHECK (a wheel may then be read differently than it installs).
 _UV_INERT_VAR = re.compile(r"UV_INDEX_\w+_(USERNAME|PASSWORD)|UV_INTERNAL__\w*|UV_PUBLISH_\w+")
 

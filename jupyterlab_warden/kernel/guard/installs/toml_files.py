@@ -26,7 +26,15 @@ _SCRIPT_BLOCK_FIRST_END = re.compile(
 )
 # Any line a reader could take for a block marker, however spaced
 _LOOSE_MARKER = re.compile(r"[ \t]*#[ \t]*///")
-_LOOSE_SCRIPT_START = re.compile(r"(?m)^[ \t]*#[ \t]*///[ \t]*script")
+# Whether a file holds a script block for ANY of its readers, decided on the loosest reading:
+# uv takes `# /// script` after a lone CR, pipx after a BOM (red7 R7-1, R7-11), so `///` and
+# `script` anywhere, spaced by any character JavaScript or Python calls a blank, in any case.
+# A file this finds is read by `script_metadata` or refused, never run as a plain script.
+_LOOSE_SCRIPT_START = re.compile(
+    "///[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f"
+    "\u3000\ufeff]*script",
+    re.IGNORECASE,
+)
 _STRICT_MARKER = re.compile(r"# ///( [a-zA-Z0-9-]+)?")
 _OTHER_LINE_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85]")
 
