@@ -137,11 +137,23 @@ export function channelAllowed(
     );
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
+  let name = strip(channel);
+  const slash = name.lastIndexOf('/');
+  if (slash > 0 && CONDA_SUBDIRS.includes(name.slice(slash + 1))) {
+    name = name.slice(0, slash);
+  }
   return allowed
     .filter(c => !c.includes('://'))
     .map(strip)
-    .includes(strip(channel));
+    .includes(name);
 }
+
+/** conda's platform folders: `conda-forge/linux-64` is the channel conda-forge, read for one
+ * platform (conda's `context.known_subdirs`; the kernel's `decide.CONDA_SUBDIRS`). */
+const CONDA_SUBDIRS =
+  `noarch linux-32 linux-64 linux-aarch64 linux-armv6l linux-armv7l
+  linux-ppc64 linux-ppc64le linux-riscv64 linux-s390x osx-64 osx-arm64 win-32 win-64 win-arm64
+  zos-z freebsd-64 emscripten-wasm32 wasi-wasm32`.split(/\s+/);
 
 /**
  * Everything wrong with `request` under `policy`; empty when it may run. A throw inside the
@@ -234,10 +246,12 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
         });
       }
     }
-    return out;
   }
   const allowed = allowedIndexes(policy);
   for (const source of request.sources) {
+    if (source.role === 'channel') {
+      continue; // a conda channel, decided above
+    }
     if (
       request.noIndex &&
       (source.role === 'index' ||

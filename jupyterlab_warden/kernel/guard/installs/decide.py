@@ -126,10 +126,23 @@ def is_local(location: str) -> bool:
     return "://" not in location or location.lower().startswith("file:")
 
 
+# conda's platform folders: ``conda-forge/linux-64`` is the channel conda-forge, read for one
+# platform (conda's ``context.known_subdirs``)
+CONDA_SUBDIRS = (
+    "noarch", "linux-32", "linux-64", "linux-aarch64", "linux-armv6l", "linux-armv7l",
+    "linux-ppc64", "linux-ppc64le", "linux-riscv64", "linux-s390x", "osx-64", "osx-arm64",
+    "win-32", "win-64", "win-arm64", "zos-z", "freebsd-64", "emscripten-wasm32", "wasi-wasm32",
+)  # fmt: skip
+
+
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
     if "://" in channel:
         return url_allowed(channel, [c for c in allowed if "://" in c])
-    return channel.strip("/").lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
+    name = channel.strip("/")
+    head, _slash, tail = name.rpartition("/")
+    if head and tail in CONDA_SUBDIRS:
+        name = head
+    return name.lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
 def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Finding]:
@@ -172,9 +185,10 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
                         redact_url(source.url),
                     )
                 )
-        return out
     allowed = allowed_indexes(policy)
     for source in request.sources:
+        if source.role == "channel":
+            continue  # a conda channel, decided above
         if request.no_index and source.role in ("index", "extra-index", "default-index"):
             continue
         if is_local(source.url):

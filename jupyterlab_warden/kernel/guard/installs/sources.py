@@ -40,6 +40,10 @@ def add_implicit_sources(
         request.no_index = no_index if request.tool == "pip" else request.no_index
     if request.tool not in ("pip", "uv"):
         _conda(request, env, program)
+    if request.conda_pip:
+        # conda runs `pip install` on an environment file's pip list: pip's settings apply
+        _pip_env(request, env, cwd)
+        _pip_config(request, env, program, cwd, "install")
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
@@ -133,8 +137,8 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
     return files
 
 
-def _pip_config(request, env, program, cwd) -> None:
-    command = request.command.split()[-1]
+def _pip_config(request, env, program, cwd, command=None) -> None:
+    command = command or request.command.split()[-1]
     if request.command.startswith("pipx ") and command != "runpip":
         command = "install"  # pipx install|inject|upgrade|run run `pip install`
     extra = request.pip_config_extra if env.get("PIP_CONFIG_FILE") != os.devnull else []
@@ -266,12 +270,15 @@ _CONDA_CHANNEL_SETTINGS = tuple(
 def _conda(request, env, program: str) -> None:
     from . import condarc
 
-    if request.override_channels:
-        if not any(s.role == "channel" for s in request.sources):
-            request.problems.append("--override-channels without any -c channel")
-        return
-    for channel in _split(env.get("CONDA_CHANNELS", "")):
-        request.sources.append(Source(channel, "channel", "environment variable CONDA_CHANNELS"))
+    if request.override_channels and not any(s.role == "channel" for s in request.sources):
+        request.problems.append("--override-channels without any -c channel")
+    if not request.override_channels:
+        for channel in _split(env.get("CONDA_CHANNELS", "")):
+            request.sources.append(
+                Source(channel, "channel", "environment variable CONDA_CHANNELS")
+            )
+    # --override-channels drops the configured channel list only: an alias or custom channel
+    # still says where the -c names point, so the settings and config files are read anyway
     for name in _CONDA_CHANNEL_SETTINGS:  # conda reads any setting from CONDA_<KEY>, mamba MAMBA_
         if env.get(name, "").strip():
             request.problems.append(
@@ -283,5 +290,5 @@ def _conda(request, env, program: str) -> None:
         found_channels = found_channels or bool(channels)
         for channel in channels:
             request.sources.append(Source(channel, "channel", f"conda config {rc}"))
-    if not found_channels:
+    if not found_channels and not request.override_channels:
         request.sources.append(Source(DEFAULT_CONDA_CHANNEL, "channel", "conda's default"))
