@@ -131,6 +131,9 @@ export function channelAllowed(
   allowed: readonly string[]
 ): boolean {
   if (channel.includes('://')) {
+    if (DOT_SEGMENT.test(channel.slice(channel.indexOf('://') + 3))) {
+      return false; // `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
+    }
     return urlAllowed(
       channel,
       allowed.filter(c => c.includes('://'))
@@ -148,6 +151,7 @@ export function channelAllowed(
     .includes(name);
 }
 
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#\\]|$)/i;
 /** conda's platform folders: `conda-forge/linux-64` is the channel conda-forge, read for one
  * platform (conda's `context.known_subdirs`; the kernel's `decide.CONDA_SUBDIRS`). */
 const CONDA_SUBDIRS =

@@ -791,10 +791,11 @@ export function condaRequest(
       });
     } else if (
       (name === '--file' || name === '-f') &&
-      envFile &&
-      !value!.endsWith('.txt') &&
+      (/\.ya?ml$/.test(value!) || (envFile && !value!.endsWith('.txt'))) &&
       readEnvironmentFile
     ) {
+      // an environment file: `conda env create -f`, and `micromamba|conda create|install
+      // -f env.yml`, which read YAML by the file's name
       readEnvironmentFile(request, path.resolve(context.cwd, value!));
     } else if (name === '--file' || name === '-f') {
       // micromamba's -f is --file; conda has no -f here, so reading it is only stricter.

@@ -552,7 +552,11 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
                 "revision recorded (their channels and URLs), which Warden does not read: "
                 "install by package name instead"
             )
-        elif name in ("--file", "-f") and env_file and not value.endswith(".txt"):
+        elif name in ("--file", "-f") and (
+            value.endswith((".yml", ".yaml")) or (env_file and not value.endswith(".txt"))
+        ):
+            # an environment file: `conda env create -f`, and `micromamba|conda create|install
+            # -f env.yml`, which read YAML by the file's name
             from . import environment_file
 
             environment_file.read(request, value, cwd, env)

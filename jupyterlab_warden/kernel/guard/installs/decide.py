@@ -14,6 +14,7 @@ Policy (schema/policy.schema.json):
 * ``dependencies.advisories``: OSV records added to the shipped snapshot (never removing one).
 """
 
+import re
 from typing import List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
@@ -126,6 +127,7 @@ def is_local(location: str) -> bool:
     return "://" not in location or location.lower().startswith("file:")
 
 
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#\\]|$)", re.IGNORECASE)
 # conda's platform folders: ``conda-forge/linux-64`` is the channel conda-forge, read for one
 # platform (conda's ``context.known_subdirs``)
 CONDA_SUBDIRS = (
@@ -137,6 +139,8 @@ CONDA_SUBDIRS = (
 
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
     if "://" in channel:
+        if _DOT_SEGMENT.search(channel.split("://", 1)[1]):
+            return False  # `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
         return url_allowed(channel, [c for c in allowed if "://" in c])
     name = channel.strip("/")
     head, _slash, tail = name.rpartition("/")
