@@ -473,7 +473,8 @@ def _install_venv_names(req: InstallRequest, line) -> List[str]:
 
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
-    libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
+    libraries venv, the venv of ``inject``/``upgrade``/``runpip``/``install`` and every run cache
+    venv of ``run`` (kernel side
     only: the static scan reads no machine config); uv reads its config from the folder it
     runs in up (``uv_config_dirs``, read when pipx may use uv)."""
     from .names import normalize
@@ -492,6 +493,30 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
         for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
             req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
             req.uv_config_dirs.append(os.path.join(home, "venvs", venv))
+        if key == "run":
+            _run_cache_configs(req, os.path.join(home, ".cache"))
+
+
+def _run_cache_configs(req: InstallRequest, cache: str) -> None:
+    """``pipx run`` creates its venv in ``<home>/.cache/<digest>`` (a folder that may be there
+    before, with a ``pip.conf`` in it) and runs pip or uv there (red7 R7-10). The digest hashes
+    the interpreter path among others, so every cache folder is read: its ``pip.conf`` and,
+    walked up, its uv config."""
+    try:
+        names = sorted(os.listdir(cache))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        req.problems.append(
+            f"cannot list pipx's run cache {cache} ({exc.__class__.__name__}), where pipx's pip "
+            f"reads a pip.conf; {INSTEAD}"
+        )
+        return
+    for name in names:
+        folder = os.path.join(cache, name)
+        if os.path.isdir(folder):
+            req.pip_config_extra.append(os.path.join(folder, "pip.conf"))
+            req.uv_config_dirs.append(folder)
 
 
 def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
