@@ -162,6 +162,63 @@ function pipWords(args: string[]): Word[] | string {
   return out;
 }
 
+/**
+ * The relative paths in `pip <args>` that pip resolves from its working directory: requirement
+ * and constraint files, `--group`'s pyproject.toml, editable and positional local paths
+ * (`file:` URLs and `name @ file:...` too); `~` counts as relative (pip does not expand it).
+ * The kernel's `arguments.pip_paths_from_cwd`.
+ */
+export function pipPathsFromCwd(args: string[]): string[] {
+  const words = pipWords(args);
+  if (typeof words === 'string') {
+    return [];
+  }
+  const found: string[] = [];
+  let seenCommand = false;
+  for (const [kind, option, value] of words) {
+    if (kind === 'arg' ? seenCommand : option === '--editable') {
+      const text = kind === 'arg' ? option : value!;
+      const reference = parseRequirement(text, COMMAND_LINE);
+      const place = text.slice(text.lastIndexOf('@') + 1).trim();
+      if (
+        (reference.kind === 'path' || reference.kind === 'url') &&
+        relativePlace(place)
+      ) {
+        found.push(text);
+      }
+    } else if (
+      kind === 'opt' &&
+      (option === '--requirement' || option === '--constraint')
+    ) {
+      if (relativePlace(value!)) {
+        found.push(value!);
+      }
+    } else if (kind === 'opt' && option === '--group') {
+      const colon = value!.lastIndexOf(':');
+      const file =
+        colon < 0
+          ? 'pyproject.toml'
+          : value!.slice(0, colon) || 'pyproject.toml';
+      if (relativePlace(file)) {
+        found.push(file);
+      }
+    }
+    seenCommand = seenCommand || kind === 'arg';
+  }
+  return found;
+}
+
+/** A path (or `file:` URL) that does not start at `/`; any other URL is not a path. */
+function relativePlace(place: string): boolean {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(place);
+  if (scheme) {
+    return (
+      scheme[1].toLowerCase() === 'file' && !place.slice(5).startsWith('/')
+    );
+  }
+  return !place.startsWith('/');
+}
+
 /** pip's command and its first argument (`['config', 'set']`); null for what is missing
  * (`pip --version`). */
 export function pipCommand(args: string[]): [string | null, string | null] {

@@ -14,6 +14,7 @@
 import * as path from 'node:path';
 import {
   pipCommand,
+  pipPathsFromCwd,
   pipRequest,
   uvRequest,
   type CommandContext
@@ -536,6 +537,7 @@ function runpip(
   let inner = pipRequest(args, { ...context, env });
   if (inner !== null) {
     inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+    pathsFromVenv(inner, args, 'runpip', place);
   }
   const [command, sub] = pipCommand(args);
   if (inner === null) {
@@ -668,6 +670,24 @@ function pipArgs(
     return;
   }
   merge(request, ['install', ...words], context, env);
+  pathsFromVenv(request, ['install', ...words], '--pip-args', context.place);
+}
+
+/** pipx runs pip (or uv) in the venv folder, so a relative path in its pip arguments is found
+ * there, not where Warden reads it from (pipx makes only its own spec and the exact `-c`/`-f`
+ * spellings of the main install absolute): refused (the kernel's `_paths_from_venv`). */
+function pathsFromVenv(
+  request: InstallRequest,
+  args: string[],
+  label: string,
+  place: Place
+): void {
+  for (const file of pipPathsFromCwd(args)) {
+    request.problems.push({
+      text: `pipx ${label}: '${file}' is a relative path, which pipx's pip resolves from the venv folder it runs in, not from the working directory; give an absolute path`,
+      place
+    });
+  }
 }
 
 function merge(

@@ -126,6 +126,38 @@ def pip_command(args: List[str]):
     return found[0], found[1]
 
 
+def pip_paths_from_cwd(args: List[str]) -> List[str]:
+    """The relative paths in ``pip <args>`` that pip resolves from its working directory:
+    requirement and constraint files, ``--group``'s pyproject.toml, editable and positional
+    local paths (``file:`` URLs and ``name @ file:...`` too). ``~`` counts as relative (pip
+    does not expand it)."""
+    words = _pip_words(args)
+    if isinstance(words, str):
+        return []
+    found, seen_command = [], False
+    for kind, option, value in words:
+        if (kind == "arg" and seen_command) or (kind == "opt" and option == "--editable"):
+            reference = requirements.parse_requirement(option if kind == "arg" else value, "")
+            if reference.kind == "path" or reference.kind == "url":
+                place = (option if kind == "arg" else value).rsplit("@", 1)[-1].strip()
+                found += [option if kind == "arg" else value] if _relative(place) else []
+        elif kind == "opt" and option in ("--requirement", "--constraint"):
+            found += [value] if _relative(value) else []
+        elif kind == "opt" and option == "--group":
+            path = value.rpartition(":")[0] or "pyproject.toml"
+            found += [path] if _relative(path) else []
+        seen_command = seen_command or kind == "arg"
+    return found
+
+
+def _relative(place: str) -> bool:
+    """A path (or ``file:`` URL) that does not start at ``/``; any other URL is not a path."""
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]+):", place)
+    if scheme:
+        return scheme.group(1).lower() == "file" and not place[5:].startswith("/")
+    return not place.startswith("/")
+
+
 def _pip_words(args: List[str]):
     """[(kind, option-or-arg, value)], or a string saying what Warden cannot read."""
     out = []

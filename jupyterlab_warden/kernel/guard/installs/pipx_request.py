@@ -347,6 +347,8 @@ def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str,
     from .arguments import pip_command, pip_request, uv_request
 
     inner = pip_request(args, cwd, env, prefix="pipx runpip")
+    if inner is not None:
+        _paths_from_venv(inner, args, "runpip")
     command, sub = pip_command(args)
     if inner is None:
         if command not in RUNPIP_HARMLESS or sub not in (RUNPIP_HARMLESS[command] or {sub}):
@@ -421,6 +423,20 @@ def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> 
         req.problems.append("pipx --pip-args cannot be parsed")
         return
     _merge(req, ["install"] + words, cwd, env, "pipx --pip-args")
+    _paths_from_venv(req, ["install"] + words, "--pip-args")
+
+
+def _paths_from_venv(req: InstallRequest, pip_args: List[str], label: str) -> None:
+    """pipx runs pip (or uv) in the venv folder, so a relative path in its pip arguments is
+    found there, not where Warden reads it from (pipx makes only its own spec and the exact
+    ``-c``/``-f`` spellings of the main install absolute): refused."""
+    from .arguments import pip_paths_from_cwd
+
+    for path in pip_paths_from_cwd(pip_args):
+        req.problems.append(
+            f"pipx {label}: {path!r} is a relative path, which pipx's pip resolves from the "
+            f"venv folder it runs in, not from the working directory; give an absolute path"
+        )
 
 
 def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> None:
