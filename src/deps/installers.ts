@@ -76,10 +76,11 @@ const UV_VALUED = new Set(
 const UV_RUN_VALUED = new Set([...UV_VALUED].filter(o => o !== '--script'));
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
-  --subdir --platform --clone --revision`.split(/\s+/)
+  --subdir --platform --clone --revision --channel-alias`.split(/\s+/)
 );
 const CONDA_INSTALLING = ['install', 'create', 'update', 'upgrade'];
-/** conda's long options for install/create/update/env (argparse: any unique prefix is one). */
+/** conda's long options for install/create/update/env (argparse: any unique prefix is one;
+ * micromamba's `--channel-alias` is not here: micromamba takes no abbreviations). */
 const CONDA_LONG =
   `--name --prefix --channel --file --repodata-fn --solver --experimental
   --subdir --platform --use-local --override-channels --clone --revision --dev --no-lock
@@ -798,9 +799,9 @@ export function condaRequest(
         CONDA_GLOBAL_VALUED,
         context.place
       )) {
-        if (name === '--rc-file') {
+        if (name === '--rc-file' || name === '--channel-alias') {
           request.problems.push({
-            text: `${tool} --rc-file: Warden does not read conda configuration files (their channels could point anywhere)`,
+            text: `${tool} ${name}: Warden does not read conda configuration given so (its channels could point anywhere)`,
             place: context.place
           });
         }
@@ -860,6 +861,11 @@ export function condaRequest(
       condaSpecFile(request, path.resolve(context.cwd, value!), context);
     } else if (name === '--override-channels') {
       request.overrideChannels = true;
+    } else if (name === '--channel-alias') {
+      request.problems.push({
+        text: `${tool} --channel-alias points every channel name elsewhere, which Warden does not follow: pass the channels as URLs`,
+        place
+      });
     }
   }
   return request;
@@ -1119,7 +1125,8 @@ export function pipKey(name: string): string {
  * channel maps): conda reads any setting from `CONDA_<KEY>`, mamba from `MAMBA_<KEY>`. */
 const CONDA_CHANNEL_SETTINGS = ['CONDA_', 'MAMBA_'].flatMap(prefix =>
   `CHANNEL_ALIAS DEFAULT_CHANNELS CUSTOM_CHANNELS CUSTOM_MULTICHANNELS
-  MIGRATED_CHANNEL_ALIASES MIGRATED_CUSTOM_CHANNELS`
+  MIGRATED_CHANNEL_ALIASES MIGRATED_CUSTOM_CHANNELS CREATE_DEFAULT_PACKAGES PINNED_PACKAGES
+  AGGRESSIVE_UPDATE_PACKAGES USE_LOCAL`
     .split(/\s+/)
     .map(key => prefix + key)
 );
@@ -1220,7 +1227,7 @@ export function addImplicitSources(
     for (const variable of CONDA_CHANNEL_SETTINGS) {
       if ((env[variable] ?? '').trim()) {
         request.problems.push({
-          text: `environment variable ${variable} redirects conda channels: Warden does not read it`,
+          text: `environment variable ${variable} changes conda's channels or the packages it adds: Warden does not read it`,
           place: envPlace(variable, context)
         });
       }

@@ -69,9 +69,11 @@ UV_RUN_VALUED = UV_VALUED - {"--script"}
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform", "--clone", "--revision",
+    "--channel-alias",
 }  # fmt: skip
 CONDA_INSTALLING = ("install", "create", "update", "upgrade")
-# conda's long options for install/create/update/env (argparse: any unique prefix is one)
+# conda's long options for install/create/update/env (argparse: any unique prefix is one;
+# micromamba's --channel-alias is not here: micromamba takes no abbreviations)
 CONDA_LONG = {
     "--name", "--prefix", "--channel", "--file", "--repodata-fn", "--solver", "--experimental",
     "--subdir", "--platform", "--use-local", "--override-channels", "--clone", "--revision",
@@ -556,10 +558,10 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         request = conda_request(tool, args, cwd, env)
         if request is not None:
             for name, _value in _option_words(request, tool, leading, CONDA_GLOBAL_VALUED):
-                if name == "--rc-file":
+                if name in ("--rc-file", "--channel-alias"):
                     request.problems.append(
-                        f"{tool} --rc-file: Warden does not read conda configuration files "
-                        "(their channels could point anywhere)"
+                        f"{tool} {name}: Warden does not read conda configuration given so "
+                        "(its channels could point anywhere)"
                     )
         return request
     if args[:1] == ["env"] and args[1:2] and args[1] in ("create", "update"):
@@ -598,6 +600,11 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
             _conda_spec_file(request, value, cwd)
         elif name == "--override-channels":
             request.override_channels = True
+        elif name == "--channel-alias":
+            request.problems.append(
+                f"{tool} --channel-alias points every channel name elsewhere, which Warden "
+                "does not follow: pass the channels as URLs"
+            )
     return request
 
 

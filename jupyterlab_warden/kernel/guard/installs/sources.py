@@ -263,6 +263,11 @@ _CONDA_CHANNEL_SETTINGS = tuple(
         "CUSTOM_MULTICHANNELS",
         "MIGRATED_CHANNEL_ALIASES",
         "MIGRATED_CUSTOM_CHANNELS",
+        # specs conda adds to installs (their channels), and the `local` channel
+        "CREATE_DEFAULT_PACKAGES",
+        "PINNED_PACKAGES",
+        "AGGRESSIVE_UPDATE_PACKAGES",
+        "USE_LOCAL",
     )
 )
 
@@ -282,7 +287,8 @@ def _conda(request, env, program: str) -> None:
     for name in _CONDA_CHANNEL_SETTINGS:  # conda reads any setting from CONDA_<KEY>, mamba MAMBA_
         if env.get(name, "").strip():
             request.problems.append(
-                f"environment variable {name} redirects conda channels: Warden does not read it"
+                f"environment variable {name} changes conda's channels or the packages it "
+                "adds: Warden does not read it"
             )
     found_channels = False
     for rc in condarc.files(env, program):
