@@ -148,6 +148,7 @@ export function pipxRequest(
       pipArgs(request, text, context, env);
     } else if (dest === 'preinstall' || dest === 'with_') {
       spec(request, text, key, context);
+      pathsFromVenv(request, ['install', text], option, place); // pipx leaves these relative
     } else if (dest === 'requirements') {
       injectFile(request, text, context);
     } else if (dest === 'lock') {

@@ -102,6 +102,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
             _pip_args(req, value, cwd, env)
         elif dest in ("preinstall", "with_"):
             _spec(req, value, key)
+            _paths_from_venv(req, ["install", value], option)  # pipx leaves these relative
         elif dest == "requirements":
             _inject_file(req, value, cwd)
         elif dest == "lock":
