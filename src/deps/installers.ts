@@ -824,6 +824,25 @@ export function condaRequest(
   }
   const request = newRequest(tool, command);
   const place = context.place;
+  if (
+    envFile &&
+    readEnvironmentFile &&
+    !rest.some(w => w === '-f' || w === '--file' || /^(--file=|-f)/.test(w))
+  ) {
+    // conda env create|update without --file reads ./environment.yml
+    for (const name of ['environment.yml', 'environment.yaml']) {
+      const full = path.resolve(context.cwd, name);
+      let found = true;
+      try {
+        context.readFile(full);
+      } catch {
+        found = false;
+      }
+      if (found) {
+        readEnvironmentFile(request, full);
+      }
+    }
+  }
   for (const [name, value] of optionWords(
     request,
     tool,
@@ -974,11 +993,13 @@ export function condaSpec(
     }
     spec = parts[2];
   }
-  const m = /^([A-Za-z0-9_.-]+)\s*(.*)$/s.exec(spec.trim());
-  if (!m) {
-    return invalid;
+  // conda's name split (Step 6): the name runs to the first blank or operator
+  const m = /^([^ =<>!~]+)([><!=~ ].*)?$/.exec(spec.trim());
+  if (!m || !/^[A-Za-z0-9_.-]+$/.test(m[1])) {
+    return invalid; // no name, or one with a glob, a slash...: not a package Warden can name
   }
-  let pin = m[2].startsWith('=') ? m[2].replace(/^=+/, '') : null;
+  const rest = (m[2] ?? '').trim();
+  let pin = rest.startsWith('=') ? rest.replace(/^=+/, '') : null;
   if (pin && /[*<>,|]/.test(pin)) {
     pin = null;
   }

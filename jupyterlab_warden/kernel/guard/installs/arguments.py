@@ -572,6 +572,16 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         return None
     request = InstallRequest(tool, command)
     rest = [_conda_long_option(word) for word in rest]
+    if env_file and not any(
+        word in ("-f", "--file") or word.startswith(("--file=", "-f")) for word in rest
+    ):
+        # conda env create|update without --file reads ./environment.yml
+        from . import environment_file
+
+        for default in ("environment.yml", "environment.yaml"):
+            candidate = os.path.join(cwd, default)
+            if os.path.exists(candidate) and not os.path.isdir(candidate):
+                environment_file.read(request, default, cwd, env)
     for name, value in _option_words(request, tool, rest, CONDA_VALUED):
         if name is None:
             request.requirements.append(conda_spec(value, "command line", request))
@@ -629,7 +639,9 @@ CONDA_FILTER_KEYS = {
 }  # fmt: skip
 _CONDA_BRACKETS = re.compile(r".*(\[.*\])")
 _CONDA_BRACKET_ITEM = re.compile(r"""([a-zA-Z0-9_-]+?)=(["']?)([^'"]*?)(\2)(?:[, ]|$)""")
-_CONDA_NAME = re.compile(r"^([A-Za-z0-9_.-]+)\s*(.*)$")
+# conda's name split (Step 6): the name runs to the first blank or operator
+_CONDA_NAME = re.compile(r"^([^ =<>!~]+)([><!=~ ].*)?$")
+_CONDA_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _CONDA_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+*-]+$")
 _CONDA_UNUSUAL = re.compile(r"[^\x20-\x7e]")
 
@@ -676,9 +688,10 @@ def conda_spec(word: str, origin: str, request: InstallRequest):
             request.sources.append(Source(parts[0], "channel", origin))
         spec = parts[2]
     m = _CONDA_NAME.match(spec.strip())
-    if not m:
-        return invalid
-    pin = m.group(2).lstrip("=") if m.group(2).startswith(("==", "=")) else None
+    if not m or not _CONDA_PLAIN_NAME.match(m.group(1)):
+        return invalid  # no name, or one with a glob, a slash...: not a package Warden can name
+    rest = (m.group(2) or "").strip()
+    pin = rest.lstrip("=") if rest.startswith("=") else None
     if pin and any(c in pin for c in "*<>,|"):
         pin = None
     # kind "conda": a name in conda's namespace, where PyPI's popular-name list does not apply
