@@ -995,7 +995,7 @@ export function condaSpec(
   }
   // conda's name split (Step 6): the name runs to the first blank or operator
   const m = /^([^ =<>!~]+)([><!=~ ].*)?$/.exec(spec.trim());
-  if (!m || !/^[A-Za-z0-9_.-]+$/.test(m[1])) {
+  if (!m || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(m[1])) {
     return invalid; // no name, or one with a glob, a slash...: not a package Warden can name
   }
   const rest = (m[2] ?? '').trim();

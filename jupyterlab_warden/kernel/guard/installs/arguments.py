@@ -641,7 +641,7 @@ _CONDA_BRACKETS = re.compile(r".*(\[.*\])")
 _CONDA_BRACKET_ITEM = re.compile(r"""([a-zA-Z0-9_-]+?)=(["']?)([^'"]*?)(\2)(?:[, ]|$)""")
 # conda's name split (Step 6): the name runs to the first blank or operator
 _CONDA_NAME = re.compile(r"^([^ =<>!~]+)([><!=~ ].*)?$")
-_CONDA_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_CONDA_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _CONDA_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+*-]+$")
 _CONDA_UNUSUAL = re.compile(r"[^\x20-\x7e]")
 
