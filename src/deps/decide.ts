@@ -126,6 +126,22 @@ export function isLocal(location: string): boolean {
   );
 }
 
+/** Where conda's default configuration serves the allowed channel names, so a package URL
+ * there (`conda list --explicit` output) is the allowed channel: NAME on `conda.anaconda.org`,
+ * `defaults` as `repo.anaconda.com/pkgs/{main,r,msys2}` (the kernel's `_channel_urls`). */
+function channelUrls(allowed: readonly string[]): string[] {
+  return allowed
+    .filter(c => !c.includes('://'))
+    .map(c => c.replace(/^\/+|\/+$/g, '').toLowerCase())
+    .flatMap(name =>
+      name === 'defaults'
+        ? ['main', 'r', 'msys2'].map(p => `https://repo.anaconda.com/pkgs/${p}`)
+        : name && name !== 'local'
+          ? [`https://conda.anaconda.org/${name}`]
+          : []
+    );
+}
+
 export function channelAllowed(
   channel: string,
   allowed: readonly string[]
@@ -134,10 +150,10 @@ export function channelAllowed(
     if (DOT_SEGMENT.test(channel.slice(channel.indexOf('://') + 3))) {
       return false; // `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
     }
-    return urlAllowed(
-      channel,
-      allowed.filter(c => c.includes('://'))
-    );
+    return urlAllowed(channel, [
+      ...allowed.filter(c => c.includes('://')),
+      ...channelUrls(allowed)
+    ]);
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
   let name = strip(channel);

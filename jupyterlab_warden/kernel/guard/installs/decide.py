@@ -137,11 +137,24 @@ CONDA_SUBDIRS = (
 )  # fmt: skip
 
 
+def _channel_urls(allowed: List[str]) -> List[str]:
+    """Where conda's default configuration serves the allowed channel names, so a package URL
+    there (``conda list --explicit`` output) is the allowed channel: ``NAME`` on
+    ``conda.anaconda.org``, ``defaults`` as ``repo.anaconda.com/pkgs/{main,r,msys2}``."""
+    out = []
+    for name in (c.strip("/").lower() for c in allowed if "://" not in c):
+        if name == "defaults":
+            out += [f"https://repo.anaconda.com/pkgs/{part}" for part in ("main", "r", "msys2")]
+        elif name and name != "local":
+            out.append(f"https://conda.anaconda.org/{name}")
+    return out
+
+
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
     if "://" in channel:
         if _DOT_SEGMENT.search(channel.split("://", 1)[1]):
             return False  # `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
-        return url_allowed(channel, [c for c in allowed if "://" in c])
+        return url_allowed(channel, [c for c in allowed if "://" in c] + _channel_urls(allowed))
     name = channel.strip("/")
     head, _slash, tail = name.rpartition("/")
     if head and tail in CONDA_SUBDIRS:
