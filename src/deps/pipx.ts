@@ -865,6 +865,12 @@ function record(
         });
       }
       merge(request, ['install', ...(args as string[]), spec], context, env);
+      pathsFromVenv(
+        request,
+        ['install', ...(args as string[])],
+        `record ${file}`,
+        place
+      );
     }
     if (!BACKENDS.includes(doc.backend ?? 'pip')) {
       request.problems.push({

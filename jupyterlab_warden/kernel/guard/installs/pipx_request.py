@@ -604,6 +604,7 @@ def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> No
             if info.get("lock_file"):
                 req.problems.append(f"{path} records a lock file, which Warden does not read")
             _merge(req, ["install", *pip_args, spec], cwd, env, f"pipx record {path}")
+            _paths_from_venv(req, ["install", *pip_args], f"record {path}")
         if doc.get("backend", "pip") not in BACKENDS:
             req.problems.append(f"{path} records a backend Warden does not know")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
