@@ -167,19 +167,57 @@ export function ambiguousUrl(location: string): boolean {
   return !isLocal(location) && plainUrl(location) === null;
 }
 
+/** Where conda's default configuration serves the allowed channel names, so a package URL
+ * there (`conda list --explicit` output) is the allowed channel: NAME on `conda.anaconda.org`,
+ * `defaults` as `repo.anaconda.com/pkgs/{main,r,msys2}` (the kernel's `_channel_urls`). */
+function channelUrls(allowed: readonly string[]): string[] {
+  return allowed
+    .filter(c => !c.includes('://'))
+    .map(c => c.replace(/^\/+|\/+$/g, '').toLowerCase())
+    .flatMap(name =>
+      name === 'defaults'
+        ? ['main', 'r', 'msys2'].map(p => `https://repo.anaconda.com/pkgs/${p}`)
+        : name && name !== 'local'
+          ? [`https://conda.anaconda.org/${name}`]
+          : []
+    );
+}
+
 export function channelAllowed(
   channel: string,
   allowed: readonly string[]
 ): boolean {
   if (hasScheme(channel)) {
-    return urlAllowed(channel, allowed.filter(hasScheme));
+    if (
+      channel.includes('://') &&
+      DOT_SEGMENT.test(channel.slice(channel.indexOf('://') + 3))
+    ) {
+      return false; // `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
+    }
+    return urlAllowed(channel, [
+      ...allowed.filter(hasScheme),
+      ...channelUrls(allowed)
+    ]);
   }
   const strip = (c: string) => c.replace(/^\/+|\/+$/g, '').toLowerCase();
+  let name = strip(channel);
+  const slash = name.lastIndexOf('/');
+  if (slash > 0 && CONDA_SUBDIRS.includes(name.slice(slash + 1))) {
+    name = name.slice(0, slash);
+  }
   return allowed
     .filter(c => !hasScheme(c))
     .map(strip)
-    .includes(strip(channel));
+    .includes(name);
 }
+
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?#\\]|$)/i;
+/** conda's platform folders: `conda-forge/linux-64` is the channel conda-forge, read for one
+ * platform (conda's `context.known_subdirs`; the kernel's `decide.CONDA_SUBDIRS`). */
+const CONDA_SUBDIRS =
+  `noarch linux-32 linux-64 linux-aarch64 linux-armv6l linux-armv7l
+  linux-ppc64 linux-ppc64le linux-riscv64 linux-s390x osx-64 osx-arm64 win-32 win-64 win-arm64
+  zos-z freebsd-64 emscripten-wasm32 wasi-wasm32`.split(/\s+/);
 
 /**
  * Everything wrong with `request` under `policy`; empty when it may run. A throw inside the
@@ -273,10 +311,12 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
         });
       }
     }
-    return out;
   }
   const allowed = allowedIndexes(policy);
   for (const source of request.sources) {
+    if (source.role === 'channel') {
+      continue; // a conda channel, decided above
+    }
     if (
       request.noIndex &&
       (source.role === 'index' ||

@@ -80,9 +80,22 @@ const UV_RUN_VALUED: ReadonlySet<string> = new Set(uvRunTable.valued);
 const UV_RUN_FLAGS: ReadonlySet<string> = new Set(uvRunTable.flags);
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
-  --subdir --platform --ssl-verify --cacert-path`.split(/\s+/)
+  --subdir --platform --ssl-verify --cacert-path --clone --revision
+  --channel-alias`.split(/\s+/)
 );
 const CONDA_INSTALLING = ['install', 'create', 'update', 'upgrade'];
+/** conda's long options for install/create/update/env (argparse: any unique prefix is one;
+ * micromamba's `--channel-alias` is not here: micromamba takes no abbreviations). */
+const CONDA_LONG =
+  `--name --prefix --channel --file --repodata-fn --solver --experimental
+  --subdir --platform --use-local --override-channels --clone --revision --dev --no-lock
+  --repodata-use-zst --strict-channel-priority --no-channel-priority --no-deps --only-deps
+  --no-pin --copy --no-shortcuts --shortcuts-only --clobber --force-reinstall
+  --freeze-installed --update-deps --satisfied-skip-solve --update-all --all --update-specs
+  --offline --json --console --verbose --quiet --dry-run --yes --download-only
+  --show-channel-urls --insecure --mkdir --no-default-packages --prune --help`.split(
+    /\s+/
+  );
 
 /** Where the command is, for the findings its arguments give (a cell's line, a file's). */
 export interface CommandContext extends FileContext {
@@ -153,6 +166,63 @@ function pipWords(args: string[]): Word[] | string {
     }
   }
   return out;
+}
+
+/**
+ * The relative paths in `pip <args>` that pip resolves from its working directory: requirement
+ * and constraint files, `--group`'s pyproject.toml, editable and positional local paths
+ * (`file:` URLs and `name @ file:...` too); `~` counts as relative (pip does not expand it).
+ * The kernel's `arguments.pip_paths_from_cwd`.
+ */
+export function pipPathsFromCwd(args: string[]): string[] {
+  const words = pipWords(args);
+  if (typeof words === 'string') {
+    return [];
+  }
+  const found: string[] = [];
+  let seenCommand = false;
+  for (const [kind, option, value] of words) {
+    if (kind === 'arg' ? seenCommand : option === '--editable') {
+      const text = kind === 'arg' ? option : value!;
+      const reference = parseRequirement(text, COMMAND_LINE);
+      const place = text.slice(text.lastIndexOf('@') + 1).trim();
+      if (
+        (reference.kind === 'path' || reference.kind === 'url') &&
+        relativePlace(place)
+      ) {
+        found.push(text);
+      }
+    } else if (
+      kind === 'opt' &&
+      (option === '--requirement' || option === '--constraint')
+    ) {
+      if (relativePlace(value!)) {
+        found.push(value!);
+      }
+    } else if (kind === 'opt' && option === '--group') {
+      const colon = value!.lastIndexOf(':');
+      const file =
+        colon < 0
+          ? 'pyproject.toml'
+          : value!.slice(0, colon) || 'pyproject.toml';
+      if (relativePlace(file)) {
+        found.push(file);
+      }
+    }
+    seenCommand = seenCommand || kind === 'arg';
+  }
+  return found;
+}
+
+/** A path (or `file:` URL) that does not start at `/`; any other URL is not a path. */
+function relativePlace(place: string): boolean {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(place);
+  if (scheme) {
+    return (
+      scheme[1].toLowerCase() === 'file' && !place.slice(5).startsWith('/')
+    );
+  }
+  return !place.startsWith('/');
 }
 
 /** pip's command and its first argument (`['config', 'set']`); null for what is missing
@@ -981,9 +1051,9 @@ export function condaRequest(
         CONDA_GLOBAL_VALUED,
         context.place
       )) {
-        if (name === '--rc-file') {
+        if (name === '--rc-file' || name === '--channel-alias') {
           request.problems.push({
-            text: `${tool} --rc-file: Warden does not read conda configuration files (their channels could point anywhere)`,
+            text: `${tool} ${name}: Warden does not read conda configuration given so (its channels could point anywhere)`,
             place: context.place
           });
         }
@@ -1006,10 +1076,29 @@ export function condaRequest(
   }
   const request = newRequest(tool, command);
   const place = context.place;
+  if (
+    envFile &&
+    readEnvironmentFile &&
+    !rest.some(w => w === '-f' || w === '--file' || /^(--file=|-f)/.test(w))
+  ) {
+    // conda env create|update without --file reads ./environment.yml
+    for (const name of ['environment.yml', 'environment.yaml']) {
+      const full = path.resolve(context.cwd, name);
+      let found = true;
+      try {
+        context.readFile(full);
+      } catch {
+        found = false;
+      }
+      if (found) {
+        readEnvironmentFile(request, full);
+      }
+    }
+  }
   for (const [name, value] of optionWords(
     request,
     tool,
-    rest,
+    rest.map(condaLongOption),
     CONDA_VALUED,
     place
   )) {
@@ -1023,44 +1112,157 @@ export function condaRequest(
       condaSslVerify(request, value!, place, context.cwd); // micromamba, mamba 2
     } else if (name === '--cacert-path') {
       addCa(request, value!, place, context.cwd);
-    } else if ((name === '--file' || name === '-f') && envFile) {
-      if (readEnvironmentFile) {
-        readEnvironmentFile(request, path.resolve(context.cwd, value!));
-      } else {
-        condaSpecFile(request, path.resolve(context.cwd, value!), context);
-      }
+    } else if (name === '--use-local') {
+      // conda-build's output folder on this machine, as the channel named "local"
+      request.sources.push({
+        url: 'local',
+        role: 'channel',
+        place: { ...place, origin: 'command line --use-local' }
+      });
+    } else if (name === '--clone' || name === '--revision') {
+      request.problems.push({
+        text: `${tool} ${name} installs the packages another environment or an earlier revision recorded (their channels and URLs), which Warden does not read: install by package name instead`,
+        place
+      });
+    } else if (
+      (name === '--file' || name === '-f') &&
+      (/\.ya?ml$/.test(value!) || (envFile && !value!.endsWith('.txt'))) &&
+      readEnvironmentFile
+    ) {
+      // an environment file: `conda env create -f`, and `micromamba|conda create|install
+      // -f env.yml`, which read YAML by the file's name
+      readEnvironmentFile(request, path.resolve(context.cwd, value!));
     } else if (name === '--file' || name === '-f') {
       // micromamba's -f is --file; conda has no -f here, so reading it is only stricter.
+      // `conda env create -f x.txt` reads a spec file, not YAML.
       condaSpecFile(request, path.resolve(context.cwd, value!), context);
     } else if (name === '--override-channels') {
       request.overrideChannels = true;
+    } else if (name === '--channel-alias') {
+      request.problems.push({
+        text: `${tool} --channel-alias points every channel name elsewhere, which Warden does not follow: pass the channels as URLs`,
+        place
+      });
     }
   }
   return request;
 }
 
-/** `[channel::]name[=version[=build]]` or a match spec with an operator. */
+/** `word` with a long option abbreviated as argparse allows (`--chan URL` is `--channel URL`
+ * to conda) written out; any other word unchanged. */
+function condaLongOption(word: string): string {
+  if (!word.startsWith('--') || word === '--') {
+    return word;
+  }
+  const eq = word.indexOf('=');
+  const name = eq < 0 ? word : word.slice(0, eq);
+  if (CONDA_LONG.includes(name)) {
+    return word;
+  }
+  const matches = CONDA_LONG.filter(option => option.startsWith(name));
+  return matches.length === 1
+    ? matches[0] + (eq < 0 ? '' : word.slice(eq))
+    : word;
+}
+
+// conda's package files: a spec naming one is installed from that file or URL, no index
+const CONDA_PACKAGE_FILE = /(\.conda|\.tar\.bz2)$/;
+// MatchSpec bracket keys that only narrow which record of the decided channels matches
+const CONDA_FILTER_KEYS = new Set(
+  `name version build build_string build_number md5 sha256 license license_family
+  track_features features subdir fn`.split(/\s+/)
+);
+const CONDA_BRACKETS = /^.*(\[.*\])/;
+const CONDA_BRACKET_ITEM = /([a-zA-Z0-9_-]+?)=(["']?)([^'"]*?)(\2)(?:[, ]|$)/g;
+const CONDA_PLAIN_VALUE = /^[A-Za-z0-9_.+*-]+$/;
+
+/**
+ * One conda MatchSpec, read as conda's `_parse_spec_str` reads it (the kernel's
+ * `arguments.conda_spec`): a package file or URL (`*.conda`, `*.tar.bz2`) is a channel of its
+ * own; `channel[/subdir]::name`; `name[key=value, ...]` brackets, where `channel` and `url`
+ * name a channel and any key that is not a filter is unreadable; then `name[ version[ build]]`.
+ */
 export function condaSpec(
   raw: string,
   place: Place,
   request: InstallRequest
 ): Requirement {
-  let word = raw;
-  if (word.includes('::')) {
-    const channel = word.slice(0, word.indexOf('::'));
-    word = word.slice(word.indexOf('::') + 2);
-    request.sources.push({ url: channel, role: 'channel', place });
+  const invalid: Requirement = {
+    text: raw,
+    name: null,
+    kind: 'invalid',
+    place,
+    pin: null
+  };
+  if (/[^\x20-\x7e]/.test(raw)) {
+    return invalid; // control characters, tabs, non-ASCII: split and matched differently
   }
-  const m = /^([A-Za-z0-9_.-]+)\s*(.*)$/s.exec(word.trim());
-  if (!m) {
-    return { text: word, name: null, kind: 'invalid', place, pin: null };
+  let spec = raw.split('#')[0].split(' if ')[0].trim();
+  if (CONDA_PACKAGE_FILE.test(spec)) {
+    request.sources.push({
+      url: spec,
+      role: 'channel',
+      place: { ...place, origin: `${place.origin}, a package file` }
+    });
+    const stem = spec
+      .replace(/\\/g, '/')
+      .split('/')
+      .pop()!
+      .replace(CONDA_PACKAGE_FILE, '');
+    const parts = rsplit(stem, '-', 2);
+    const name = parts.length === 3 && parts[0] ? normalize(parts[0]) : null;
+    return { text: raw, name, kind: 'conda', place, pin: null };
   }
-  let pin = m[2].startsWith('=') ? m[2].replace(/^=+/, '') : null;
+  const brackets = CONDA_BRACKETS.exec(spec);
+  if (brackets) {
+    spec = spec.split(brackets[1]).join('');
+    const body = brackets[1].slice(1, -1);
+    if (body.replace(CONDA_BRACKET_ITEM, '').replace(/^[, ]+|[, ]+$/g, '')) {
+      return invalid; // text conda's key=value reader would skip over
+    }
+    for (const m of body.matchAll(CONDA_BRACKET_ITEM)) {
+      const [key, value] = [m[1], m[3]];
+      if ((key === 'channel' || key === 'url') && value) {
+        request.sources.push({
+          url: value,
+          role: 'channel',
+          place: { ...place, origin: `${place.origin}, [${key}=...]` }
+        });
+      } else if (!CONDA_FILTER_KEYS.has(key) || !value) {
+        return invalid;
+      } else if (
+        (key === 'subdir' || key === 'fn') &&
+        !CONDA_PLAIN_VALUE.test(value)
+      ) {
+        return invalid;
+      }
+    }
+  }
+  if (/[[\]()]/.test(spec)) {
+    return invalid; // a second bracket section, or conda's (optional) parens
+  }
+  const parts = rsplit(spec, ':', 2);
+  if (parts.length === 2 || (parts.length === 3 && parts[1])) {
+    return invalid; // conda's namespace (ignored by conda, read otherwise by mamba)
+  }
+  if (parts.length === 3) {
+    if (parts[0]) {
+      request.sources.push({ url: parts[0], role: 'channel', place });
+    }
+    spec = parts[2];
+  }
+  // conda's name split (Step 6): the name runs to the first blank or operator
+  const m = /^([^ =<>!~]+)([><!=~ ].*)?$/.exec(spec.trim());
+  if (!m || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(m[1])) {
+    return invalid; // no name, or one with a glob, a slash...: not a package Warden can name
+  }
+  const rest = (m[2] ?? '').trim();
+  let pin = rest.startsWith('=') ? rest.replace(/^=+/, '') : null;
   if (pin && /[*<>,|]/.test(pin)) {
     pin = null;
   }
   return {
-    text: word,
+    text: raw,
     name: normalize(m[1]),
     kind: 'conda',
     place,
@@ -1068,6 +1270,16 @@ export function condaSpec(
   };
 }
 
+/** Python's `text.rsplit(sep, max)`. */
+function rsplit(text: string, sep: string, max: number): string[] {
+  const parts = text.split(sep);
+  return parts.length <= max + 1
+    ? parts
+    : [parts.slice(0, parts.length - max).join(sep), ...parts.slice(-max)];
+}
+
+/** `--file F`: one spec a line, or conda's explicit format (`@EXPLICIT` and then one package
+ * URL or path a line, each a channel of its own). */
 function condaSpecFile(
   request: InstallRequest,
   fullPath: string,
@@ -1084,14 +1296,27 @@ function condaSpecFile(
     return;
   }
   const label = context.label(fullPath);
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.split('#')[0].trim();
-    if (line && !line.startsWith('@')) {
-      const place = {
-        file: label,
-        line: i + 1,
-        origin: `${label} line ${i + 1}`
-      };
+  let explicit = false;
+  // conda reads the file in text mode: lines end at \n, \r\n or \r
+  text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+    const line = raw.replace(/^[ \t]+|[ \t]+$/g, ''); // any other blank: unreadable
+    const place = {
+      file: label,
+      line: i + 1,
+      origin: `${label} line ${i + 1}`
+    };
+    if (!line || line.startsWith('#')) {
+      return;
+    }
+    if (line === '@EXPLICIT') {
+      explicit = true;
+    } else if (explicit) {
+      request.sources.push({
+        url: line.split('#')[0].trim(),
+        role: 'channel',
+        place: { ...place, origin: `${place.origin}, a package file` }
+      });
+    } else {
       request.requirements.push(condaSpec(line, place, request));
     }
   });
@@ -1219,6 +1444,16 @@ export function pipKey(name: string): string {
   return key.startsWith('--') ? key.slice(2) : key;
 }
 
+/** Settings that change where a channel name points (an alias, the `defaults` list, custom
+ * channel maps): conda reads any setting from `CONDA_<KEY>`, mamba from `MAMBA_<KEY>`. */
+const CONDA_CHANNEL_SETTINGS = ['CONDA_', 'MAMBA_'].flatMap(prefix =>
+  `CHANNEL_ALIAS DEFAULT_CHANNELS CUSTOM_CHANNELS CUSTOM_MULTICHANNELS
+  MIGRATED_CHANNEL_ALIASES MIGRATED_CUSTOM_CHANNELS CREATE_DEFAULT_PACKAGES PINNED_PACKAGES
+  AGGRESSIVE_UPDATE_PACKAGES USE_LOCAL`
+    .split(/\s+/)
+    .map(key => prefix + key)
+);
+
 /** Sources the environment adds, then pip's default index / conda's default channel. */
 export function addImplicitSources(
   request: InstallRequest,
@@ -1233,7 +1468,8 @@ export function addImplicitSources(
       context.cwd
     );
   }
-  if (request.tool === 'pip') {
+  // conda runs `pip install` on an environment file's pip list: pip's settings apply
+  if (request.tool === 'pip' || request.condaPip) {
     for (const variable of Object.keys(env).sort()) {
       if (variable.startsWith('PIP_') && variable.length > 4) {
         pipSetting(
@@ -1319,28 +1555,42 @@ export function addImplicitSources(
       envPlace('MAMBA_CACERT_PATH', context),
       env.PWD || context.cwd
     );
-    if (request.overrideChannels) {
-      if (!request.sources.some(s => s.role === 'channel')) {
-        request.problems.push({
-          text: '--override-channels without any -c channel',
-          place: context.place
-        });
-      }
-      return;
-    }
-    for (const channel of splitList(env.CONDA_CHANNELS ?? '')) {
-      request.sources.push({
-        url: channel,
-        role: 'channel',
-        place: envPlace('CONDA_CHANNELS', context)
+    if (
+      request.overrideChannels &&
+      !request.sources.some(s => s.role === 'channel')
+    ) {
+      request.problems.push({
+        text: '--override-channels without any -c channel',
+        place: context.place
       });
     }
-    // no .condarc is read statically: conda's default channel, as with none configured
-    request.sources.push({
-      url: 'defaults',
-      role: 'channel',
-      place: { ...context.place, origin: "conda's default" }
-    });
+    if (!request.overrideChannels) {
+      for (const channel of splitList(env.CONDA_CHANNELS ?? '')) {
+        request.sources.push({
+          url: channel,
+          role: 'channel',
+          place: envPlace('CONDA_CHANNELS', context)
+        });
+      }
+    }
+    // --override-channels drops the configured channel list only: an alias or custom channel
+    // still says where the -c names point (the kernel's sources._CONDA_CHANNEL_SETTINGS)
+    for (const variable of CONDA_CHANNEL_SETTINGS) {
+      if ((env[variable] ?? '').trim()) {
+        request.problems.push({
+          text: `environment variable ${variable} changes conda's channels or the packages it adds: Warden does not read it`,
+          place: envPlace(variable, context)
+        });
+      }
+    }
+    if (!request.overrideChannels) {
+      // no .condarc is read statically: conda's default channel, as with none configured
+      request.sources.push({
+        url: 'defaults',
+        role: 'channel',
+        place: { ...context.place, origin: "conda's default" }
+      });
+    }
   }
   if ((request.tool === 'pip' || request.tool === 'uv') && !request.noIndex) {
     if (!request.sources.some(s => s.role === 'index')) {

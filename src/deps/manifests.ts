@@ -18,7 +18,6 @@ import { LineIndex } from '../analyzer/positions';
 import { condaSpec } from './installers';
 import { newRequest, type InstallRequest, type Place } from './request';
 import {
-  fileOption,
   parseRequirement,
   readTextInto,
   type FileContext
@@ -407,20 +406,11 @@ function readEnvironment(
       if (typeof item !== 'string') {
         continue;
       }
-      const place = placeAt(label, itemLine(item, pipStart));
-      if (item.trim().startsWith('-')) {
-        // `--index-url URL`, `-r requirements.txt` (relative to the environment file)
-        fileOption(
-          pip,
-          item.trim().split(/\s+/),
-          place,
-          path.dirname(fullPath),
-          context,
-          0
-        );
-      } else {
-        pip.requirements.push(parseRequirement(item, place));
-      }
+      // conda writes the pip list to a requirements file beside the environment file, one
+      // item a line, and runs `pip install -U -r` on it: each item is read as that file's
+      // line (at its own line number, so findings name the environment file's line)
+      const line = itemLine(item, pipStart);
+      readTextInto(pip, '\n'.repeat(line - 1) + item, fullPath, context);
     }
   }
   return pip.requirements.length || pip.sources.length || pip.problems.length

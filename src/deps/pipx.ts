@@ -14,6 +14,7 @@
 import * as path from 'node:path';
 import {
   pipCommand,
+  pipPathsFromCwd,
   pipRequest,
   uvRequest,
   type CommandContext
@@ -148,6 +149,7 @@ export function pipxRequest(
       pipArgs(request, text, context, env);
     } else if (dest === 'preinstall' || dest === 'with_') {
       spec(request, text, key, context);
+      pathsFromVenv(request, ['install', text], option, place); // pipx leaves these relative
     } else if (dest === 'requirements') {
       injectFile(request, text, context);
     } else if (dest === 'lock') {
@@ -537,6 +539,7 @@ function runpip(
   let inner = pipRequest(args, { ...context, env });
   if (inner !== null) {
     inner.command = `pipx runpip${inner.command.slice('pip'.length)}`;
+    pathsFromVenv(inner, args, 'runpip', place);
   }
   const [command, sub] = pipCommand(args);
   if (inner === null) {
@@ -672,6 +675,24 @@ function pipArgs(
     return;
   }
   merge(request, ['install', ...words], context, env);
+  pathsFromVenv(request, ['install', ...words], '--pip-args', context.place);
+}
+
+/** pipx runs pip (or uv) in the venv folder, so a relative path in its pip arguments is found
+ * there, not where Warden reads it from (pipx makes only its own spec and the exact `-c`/`-f`
+ * spellings of the main install absolute): refused (the kernel's `_paths_from_venv`). */
+function pathsFromVenv(
+  request: InstallRequest,
+  args: string[],
+  label: string,
+  place: Place
+): void {
+  for (const file of pipPathsFromCwd(args)) {
+    request.problems.push({
+      text: `pipx ${label}: '${file}' is a relative path, which pipx's pip resolves from the venv folder it runs in, not from the working directory; give an absolute path`,
+      place
+    });
+  }
 }
 
 function merge(
@@ -851,6 +872,12 @@ function record(
         });
       }
       merge(request, ['install', ...(args as string[]), spec], context, env);
+      pathsFromVenv(
+        request,
+        ['install', ...(args as string[])],
+        `record ${file}`,
+        place
+      );
     }
     if (!BACKENDS.includes(doc.backend ?? 'pip')) {
       request.problems.push({

@@ -97,7 +97,10 @@ export function readEnvironmentInto(
 ): void {
   const text = readText(request, fullPath, context);
   if (text !== null) {
-    merge(request, readManifest('environment', fullPath, text, context));
+    const read = readManifest('environment', fullPath, text, context);
+    // the file's pip list: conda runs `pip install` on it, with pip's settings
+    request.condaPip = request.condaPip || read.some(r => r.tool === 'pip');
+    merge(request, read);
   }
 }
 

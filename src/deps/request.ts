@@ -44,6 +44,8 @@ export interface InstallRequest {
   problems: Array<{ text: string; place: Place }>;
   noIndex: boolean;
   overrideChannels: boolean;
+  /** a conda environment file's `pip:` list: conda runs `pip install` on it */
+  condaPip?: boolean;
   /** uv --no-config: uv's config files are not discovered */
   uvNoConfig?: boolean;
   /** a pip install that may run on uv (pipx's uv backend): uv's config is read too */

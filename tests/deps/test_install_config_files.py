@@ -175,6 +175,14 @@ CONDARCS = {
         {},
     ),
     "flow map": ("home/.condarc", "custom_channels: {{pytorch: {u}}}\n", {}),
+    # red7 R7-19: package specs conda adds to installs carry their channel or URL
+    "create_default_packages": ("home/.condarc", "create_default_packages:\n  - {u}::six\n", {}),
+    "pinned_packages bracket": ("home/.condarc", "pinned_packages: ['numpy[channel={u}]']\n", {}),
+    "aggressive_update_packages URL": (
+        "home/.condarc",
+        "aggressive_update_packages:\n  - {u}/linux-64/openssl-3-0.conda\n",
+        {},
+    ),
 }
 
 
@@ -185,7 +193,17 @@ def test_conda_channels_in_every_condarc_location_are_decided(tmp_path, case):
     _write(tmp_path, {name: text.format(u=url)})
     env = {k: str(tmp_path / v) for k, v in env.items()}
     rules, runs, urls, _ = _decided("conda install numpy", tmp_path, **env)
-    assert url in urls and rules == ["install-index-not-allowed"] and not runs
+    assert any(u.startswith(url) for u in urls), urls
+    assert rules == ["install-index-not-allowed"] and not runs
+
+
+def test_condarc_use_local_is_the_local_channel(tmp_path):
+    """red7 R7-19: `use_local: true` adds conda-build's local channel to every install."""
+    _write(tmp_path, {"home/.condarc": "use_local: true\n"})
+    rules, runs, urls, _ = _decided("conda install numpy", tmp_path)
+    assert "local" in urls and rules == ["install-index-not-allowed"] and not runs
+    _write(tmp_path, {"home/.condarc": "use_local: false\n"})
+    assert _decided("conda install numpy", tmp_path)[0] == []
 
 
 @pytest.mark.parametrize(
@@ -199,7 +217,15 @@ def test_condarc_yaml_beyond_the_reader_is_refused(tmp_path, text):
 
 
 @pytest.mark.parametrize(
-    "variable", ["CONDA_CHANNEL_ALIAS", "CONDA_DEFAULT_CHANNELS", "MAMBA_CUSTOM_CHANNELS"]
+    "variable",
+    [
+        "CONDA_CHANNEL_ALIAS",
+        "CONDA_DEFAULT_CHANNELS",
+        "MAMBA_CUSTOM_CHANNELS",
+        "CONDA_PINNED_PACKAGES",
+        "CONDA_CREATE_DEFAULT_PACKAGES",
+        "MAMBA_USE_LOCAL",
+    ],
 )
 def test_conda_channel_redirects_in_the_environment_are_refused(tmp_path, variable):
     # red team 2026-11-30 (F7): a channel alias or `defaults` list set in the environment

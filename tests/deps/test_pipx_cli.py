@@ -315,6 +315,39 @@ def test_pip_conf_of_pipx_venvs_is_read(tmp_path):
     assert EVIL in urls("install --suffix 2 isort")
 
 
+def test_pip_conf_and_uv_config_of_pipx_run_cache_venvs_are_read(tmp_path):
+    """red7 R7-10: `pipx run NAME` makes its venv in `<home>/.cache/<digest>`, a folder that
+    may already hold a pip.conf (or uv.toml); pip (or uv) runs there and reads it."""
+    import os
+
+    from jupyterlab_warden.kernel.guard.installs import sources
+
+    pipx_home = tmp_path / "ph"
+    cache = pipx_home / ".cache" / "0123456789abcde"
+    cache.mkdir(parents=True)
+    (cache / "pip.conf").write_text(f"[global]\nindex-url = {EVIL}\n")
+    (pipx_home / ".cache" / "other").mkdir()
+    (pipx_home / ".cache" / "other" / "uv.toml").write_text('index-url = "https://e3.x/simple"\n')
+    env = {"HOME": str(tmp_path), "PIPX_HOME": str(pipx_home), "XDG_CONFIG_DIRS": str(tmp_path)}
+
+    def urls(command):
+        found = pipx_request.request(shlex.split(command), str(tmp_path), env)
+        sources.add_implicit_sources(found, env, "pipx", str(tmp_path))
+        return {s.url for s in found.sources}, found.problems
+
+    found, _ = urls("run --backend pip black")
+    assert EVIL in found
+    found, _ = urls("run black")  # may use uv: the uv.toml of any cache venv too
+    assert {EVIL, "https://e3.x/simple"} <= found
+    assert EVIL not in urls("install black")[0]  # install makes its venv under venvs/
+    os.chmod(pipx_home / ".cache", 0)
+    try:
+        if not os.access(pipx_home / ".cache", os.R_OK):  # root reads it anyway
+            assert any("run cache" in p for p in urls("run black")[1])
+    finally:
+        os.chmod(pipx_home / ".cache", 0o755)
+
+
 def test_forced_install_of_an_unnamed_spec_is_refused_only_while_a_venv_exists(tmp_path):
     """red6 F11 (kernel side): pipx names a folder/URL/VCS spec only by building it, then
     reuses the pip arguments recorded in the venv of that name; Warden cannot find that record,

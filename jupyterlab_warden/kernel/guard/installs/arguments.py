@@ -67,8 +67,22 @@ UV_VALUED = {
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
+    "--clone", "--revision", "--channel-alias",
 }  # fmt: skip
 CONDA_INSTALLING = ("install", "create", "update", "upgrade")
+# conda's long options for install/create/update/env (argparse: any unique prefix is one;
+# micromamba's --channel-alias is not here: micromamba takes no abbreviations)
+CONDA_LONG = {
+    "--name", "--prefix", "--channel", "--file", "--repodata-fn", "--solver", "--experimental",
+    "--subdir", "--platform", "--use-local", "--override-channels", "--clone", "--revision",
+    "--dev", "--no-lock", "--repodata-use-zst", "--strict-channel-priority",
+    "--no-channel-priority", "--no-deps", "--only-deps", "--no-pin", "--copy",
+    "--no-shortcuts", "--shortcuts-only", "--clobber", "--force-reinstall",
+    "--freeze-installed", "--update-deps", "--satisfied-skip-solve", "--update-all", "--all",
+    "--update-specs", "--offline", "--json", "--console", "--verbose", "--quiet", "--dry-run",
+    "--yes", "--download-only", "--show-channel-urls", "--insecure", "--mkdir",
+    "--no-default-packages", "--prune", "--help",
+}  # fmt: skip
 
 
 def resolve_pip_long(option: str) -> Optional[str]:
@@ -110,6 +124,38 @@ def pip_command(args: List[str]):
         return "<unreadable>", None
     found = [w[1] for w in words if w[0] == "arg"] + [None, None]
     return found[0], found[1]
+
+
+def pip_paths_from_cwd(args: List[str]) -> List[str]:
+    """The relative paths in ``pip <args>`` that pip resolves from its working directory:
+    requirement and constraint files, ``--group``'s pyproject.toml, editable and positional
+    local paths (``file:`` URLs and ``name @ file:...`` too). ``~`` counts as relative (pip
+    does not expand it)."""
+    words = _pip_words(args)
+    if isinstance(words, str):
+        return []
+    found, seen_command = [], False
+    for kind, option, value in words:
+        if (kind == "arg" and seen_command) or (kind == "opt" and option == "--editable"):
+            reference = requirements.parse_requirement(option if kind == "arg" else value, "")
+            if reference.kind == "path" or reference.kind == "url":
+                place = (option if kind == "arg" else value).rsplit("@", 1)[-1].strip()
+                found += [option if kind == "arg" else value] if _relative(place) else []
+        elif kind == "opt" and option in ("--requirement", "--constraint"):
+            found += [value] if _relative(value) else []
+        elif kind == "opt" and option == "--group":
+            path = value.rpartition(":")[0] or "pyproject.toml"
+            found += [path] if _relative(path) else []
+        seen_command = seen_command or kind == "arg"
+    return found
+
+
+def _relative(place: str) -> bool:
+    """A path (or ``file:`` URL) that does not start at ``/``; any other URL is not a path."""
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]+):", place)
+    if scheme:
+        return scheme.group(1).lower() == "file" and not place[5:].startswith("/")
+    return not place.startswith("/")
 
 
 def _pip_words(args: List[str]):
@@ -683,10 +729,10 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
         request = conda_request(tool, args, cwd, env)
         if request is not None:
             for name, _value in _option_words(request, tool, leading, CONDA_GLOBAL_VALUED):
-                if name == "--rc-file":
+                if name in ("--rc-file", "--channel-alias"):
                     request.problems.append(
-                        f"{tool} --rc-file: Warden does not read conda configuration files "
-                        "(their channels could point anywhere)"
+                        f"{tool} {name}: Warden does not read conda configuration given so "
+                        "(its channels could point anywhere)"
                     )
         return request
     if args[:1] == ["env"] and args[1:2] and args[1] in ("create", "update"):
@@ -696,6 +742,17 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     else:
         return None
     request = InstallRequest(tool, command)
+    rest = [_conda_long_option(word) for word in rest]
+    if env_file and not any(
+        word in ("-f", "--file") or word.startswith(("--file=", "-f")) for word in rest
+    ):
+        # conda env create|update without --file reads ./environment.yml
+        from . import environment_file
+
+        for default in ("environment.yml", "environment.yaml"):
+            candidate = os.path.join(cwd, default)
+            if os.path.exists(candidate) and not os.path.isdir(candidate):
+                environment_file.read(request, default, cwd, env)
     for name, value in _option_words(request, tool, rest, CONDA_VALUED):
         if name is None:
             request.requirements.append(conda_spec(value, "command line", request))
@@ -711,32 +768,111 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
             from .sources import add_ca
 
             add_ca(request, value, "command line", cwd)
-        elif name in ("--file", "-f") and env_file:
+        elif name == "--use-local":
+            # conda-build's output folder on this machine, as the channel named "local"
+            request.sources.append(Source("local", "channel", "command line --use-local"))
+        elif name in ("--clone", "--revision"):
+            request.problems.append(
+                f"{tool} {name} installs the packages another environment or an earlier "
+                "revision recorded (their channels and URLs), which Warden does not read: "
+                "install by package name instead"
+            )
+        elif name in ("--file", "-f") and (
+            value.endswith((".yml", ".yaml")) or (env_file and not value.endswith(".txt"))
+        ):
+            # an environment file: `conda env create -f`, and `micromamba|conda create|install
+            # -f env.yml`, which read YAML by the file's name
             from . import environment_file
 
             environment_file.read(request, value, cwd, env)
         elif name in ("--file", "-f"):
             # micromamba's -f is --file; conda has no -f here, so reading it is only stricter.
+            # `conda env create -f x.txt` reads a spec file, not YAML.
             _conda_spec_file(request, value, cwd)
         elif name == "--override-channels":
             request.override_channels = True
+        elif name == "--channel-alias":
+            request.problems.append(
+                f"{tool} --channel-alias points every channel name elsewhere, which Warden "
+                "does not follow: pass the channels as URLs"
+            )
     return request
 
 
-def conda_spec(word: str, origin: str, request: InstallRequest):
-    """``[channel::]name[=version[=build]]`` or a match spec with an operator."""
-    import re
+def _conda_long_option(word: str) -> str:
+    """``word`` with a long option abbreviated as argparse allows (``--chan URL`` is
+    ``--channel URL`` to conda) written out; any other word unchanged."""
+    if not word.startswith("--") or word == "--":
+        return word
+    name, eq, value = word.partition("=")
+    if name in CONDA_LONG:
+        return word
+    matches = [option for option in CONDA_LONG if option.startswith(name)]
+    return matches[0] + eq + value if len(matches) == 1 else word
 
+
+# conda's package files: a spec naming one is installed from that file or URL, no index
+CONDA_PACKAGE_SUFFIXES = (".conda", ".tar.bz2")
+# MatchSpec bracket keys that only narrow which record of the decided channels matches
+CONDA_FILTER_KEYS = {
+    "name", "version", "build", "build_string", "build_number", "md5", "sha256", "license",
+    "license_family", "track_features", "features", "subdir", "fn",
+}  # fmt: skip
+_CONDA_BRACKETS = re.compile(r".*(\[.*\])")
+_CONDA_BRACKET_ITEM = re.compile(r"""([a-zA-Z0-9_-]+?)=(["']?)([^'"]*?)(\2)(?:[, ]|$)""")
+# conda's name split (Step 6): the name runs to the first blank or operator
+_CONDA_NAME = re.compile(r"^([^ =<>!~]+)([><!=~ ].*)?$")
+_CONDA_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_CONDA_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+*-]+$")
+_CONDA_UNUSUAL = re.compile(r"[^\x20-\x7e]")
+
+
+def conda_spec(word: str, origin: str, request: InstallRequest):
+    """One conda MatchSpec, read as conda's ``_parse_spec_str`` reads it: a package file or
+    URL (``*.conda``, ``*.tar.bz2``) is a channel of its own; ``channel[/subdir]::name``;
+    ``name[key=value, ...]`` brackets, where ``channel`` and ``url`` name a channel and any key
+    that is not a filter is unreadable; then ``name[ version[ build]]``."""
     from .names import normalize
     from .request import Requirement
 
-    if "::" in word:
-        channel, word = word.split("::", 1)
-        request.sources.append(Source(channel, "channel", origin))
-    m = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", word.strip())
-    if not m:
-        return Requirement(word, None, "invalid", origin)
-    pin = m.group(2).lstrip("=") if m.group(2).startswith(("==", "=")) else None
+    invalid = Requirement(word, None, "invalid", origin)
+    if _CONDA_UNUSUAL.search(word):
+        return invalid  # control characters, tabs, non-ASCII: split and matched differently
+    spec = word.split("#", 1)[0].split(" if ", 1)[0].strip()
+    if spec.endswith(CONDA_PACKAGE_SUFFIXES):
+        request.sources.append(Source(spec, "channel", f"{origin}, a package file"))
+        stem = re.sub(r"(\.conda|\.tar\.bz2)$", "", spec.replace("\\", "/").rsplit("/", 1)[-1])
+        parts = stem.rsplit("-", 2)
+        name = normalize(parts[0]) if len(parts) == 3 and parts[0] else None
+        return Requirement(word, name, "conda", origin)
+    brackets = _CONDA_BRACKETS.match(spec)
+    if brackets:
+        spec = spec.replace(brackets.group(1), "")
+        body = brackets.group(1)[1:-1]
+        if _CONDA_BRACKET_ITEM.sub("", body).strip(", "):
+            return invalid  # text conda's key=value reader would skip over
+        for m in _CONDA_BRACKET_ITEM.finditer(body):
+            key, value = m.group(1), m.group(3)
+            if key in ("channel", "url") and value:
+                request.sources.append(Source(value, "channel", f"{origin}, [{key}=...]"))
+            elif key not in CONDA_FILTER_KEYS or not value:
+                return invalid
+            elif key in ("subdir", "fn") and not _CONDA_PLAIN_VALUE.match(value):
+                return invalid
+    if any(c in spec for c in "[]()"):
+        return invalid  # a second bracket section, or conda's (optional) parens
+    parts = spec.rsplit(":", 2)
+    if len(parts) == 2 or (len(parts) == 3 and parts[1]):
+        return invalid  # conda's namespace (ignored by conda, read otherwise by mamba)
+    if len(parts) == 3:
+        if parts[0]:
+            request.sources.append(Source(parts[0], "channel", origin))
+        spec = parts[2]
+    m = _CONDA_NAME.match(spec.strip())
+    if not m or not _CONDA_PLAIN_NAME.match(m.group(1)):
+        return invalid  # no name, or one with a glob, a slash...: not a package Warden can name
+    rest = (m.group(2) or "").strip()
+    pin = rest.lstrip("=") if rest.startswith("=") else None
     if pin and any(c in pin for c in "*<>,|"):
         pin = None
     # kind "conda": a name in conda's namespace, where PyPI's popular-name list does not apply
@@ -746,16 +882,25 @@ def conda_spec(word: str, origin: str, request: InstallRequest):
 
 
 def _conda_spec_file(request, path, cwd) -> None:
-    import os
-
+    """``--file F``: one spec a line, or conda's explicit format (``@EXPLICIT`` and then one
+    package URL or path a line, each a channel of its own)."""
+    label = os.path.basename(path)
     try:
-        lines = requirements.read_regular_file(os.path.join(cwd, path)).splitlines()
+        lines = requirements.read_regular_file(os.path.join(cwd, path))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        request.problems.append(f"cannot read {os.path.basename(path)}: {exc.__class__.__name__}")
+        request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
         return
-    for number, line in enumerate(lines, 1):
-        line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("@"):
-            request.requirements.append(
-                conda_spec(line, f"{os.path.basename(path)} line {number}", request)
-            )
+    explicit = False
+    # conda reads the file in text mode: lines end at \n, \r\n or \r (not splitlines' set)
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", lines), 1):
+        line = line.strip(" \t")  # any other blank stays, and makes the line unreadable
+        where = f"{label} line {number}"
+        if not line or line.startswith("#"):
+            continue
+        if line == "@EXPLICIT":
+            explicit = True
+        elif explicit:
+            url = line.split("#", 1)[0].strip()
+            request.sources.append(Source(url, "channel", f"{where}, a package file"))
+        else:
+            request.requirements.append(conda_spec(line, where, request))

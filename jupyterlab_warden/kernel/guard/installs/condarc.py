@@ -27,6 +27,11 @@ _CHANNEL_KEYS = frozenset(
         "custom_multichannels", "mirrored_channels",
     )
 )  # fmt: skip
+# keys whose items are package specs conda adds to installs (`create_default_packages` to every
+# `conda create`, the pins, the packages updated on every install): a spec's channel or URL is
+# a channel; `use_local: true` adds the channel `local`
+_SPEC_KEYS = frozenset(("create_default_packages", "pinned_packages", "aggressive_update_packages"))
+_READ_KEYS = _CHANNEL_KEYS | _SPEC_KEYS | {"use_local"}
 _BEYOND = re.compile(r"[&*!|>\[\]{}]")
 _SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
 
@@ -121,10 +126,10 @@ def parse(text: str, label: str, problems: List[str]) -> List[str]:
                     problems.append(f"{where}: YAML Warden does not read")
                 key = None
                 continue
-            if key in _CHANNEL_KEYS and value.strip():
-                found += _inline(value.strip(), where, problems)
+            if key in _READ_KEYS and value.strip():
+                found += _values(key, _inline(value.strip(), where, problems), where, problems)
             continue
-        if key not in _CHANNEL_KEYS:
+        if key not in _READ_KEYS:
             continue
         item = line.strip()
         if item.startswith("- "):
@@ -138,8 +143,24 @@ def parse(text: str, label: str, problems: List[str]) -> List[str]:
             if colon and not value.strip():
                 continue  # custom_multichannels: name: (its list follows)
             item = value.strip() if colon and not value.startswith("//") else item
-        found += _inline(item, where, problems)
+        found += _values(key, _inline(item, where, problems), where, problems)
     return found
+
+
+def _values(key: str, values: List[str], where: str, problems: List[str]) -> List[str]:
+    """The channels that ``values`` of ``key`` name."""
+    if key == "use_local":
+        return ["local"] if any(v.lower() not in ("false", "no", "off") for v in values) else []
+    if key not in _SPEC_KEYS:
+        return values
+    from .arguments import conda_spec
+    from .request import InstallRequest
+
+    specs = InstallRequest("conda", key)
+    for value in values:
+        if conda_spec(value, where, specs).kind == "invalid":
+            problems.append(f"{where}: {key} holds a package spec Warden cannot read")
+    return [source.url for source in specs.sources]
 
 
 def _inline(value: str, where: str, problems: List[str]) -> List[str]:
@@ -164,4 +185,4 @@ def _inline(value: str, where: str, problems: List[str]) -> List[str]:
 
 
 def _mentions_channels(line: str) -> bool:
-    return any(key in line for key in _CHANNEL_KEYS)
+    return any(key in line for key in _READ_KEYS)

@@ -19,6 +19,7 @@ Policy (schema/policy.schema.json):
   (``SYSTEM_CA_PATHS``) always may. Absent: no other.
 """
 
+import re
 from typing import List, NamedTuple, Optional
 
 from .advisories import policy_records
@@ -159,10 +160,39 @@ def ambiguous_url(location: str) -> bool:
     return not is_local(location) and plain_url(location) is None
 
 
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#\\]|$)", re.IGNORECASE)
+# conda's platform folders: ``conda-forge/linux-64`` is the channel conda-forge, read for one
+# platform (conda's ``context.known_subdirs``)
+CONDA_SUBDIRS = (
+    "noarch", "linux-32", "linux-64", "linux-aarch64", "linux-armv6l", "linux-armv7l",
+    "linux-ppc64", "linux-ppc64le", "linux-riscv64", "linux-s390x", "osx-64", "osx-arm64",
+    "win-32", "win-64", "win-arm64", "zos-z", "freebsd-64", "emscripten-wasm32", "wasi-wasm32",
+)  # fmt: skip
+
+
+def _channel_urls(allowed: List[str]) -> List[str]:
+    """Where conda's default configuration serves the allowed channel names, so a package URL
+    there (``conda list --explicit`` output) is the allowed channel: ``NAME`` on
+    ``conda.anaconda.org``, ``defaults`` as ``repo.anaconda.com/pkgs/{main,r,msys2}``."""
+    out = []
+    for name in (c.strip("/").lower() for c in allowed if "://" not in c):
+        if name == "defaults":
+            out += [f"https://repo.anaconda.com/pkgs/{part}" for part in ("main", "r", "msys2")]
+        elif name and name != "local":
+            out.append(f"https://conda.anaconda.org/{name}")
+    return out
+
+
 def channel_allowed(channel: str, allowed: List[str]) -> bool:
     if has_scheme(channel):
-        return url_allowed(channel, [c for c in allowed if has_scheme(c)])
-    return channel.strip("/").lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
+        if "://" in channel and _DOT_SEGMENT.search(channel.split("://", 1)[1]):
+            return False  # `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
+        return url_allowed(channel, [c for c in allowed if has_scheme(c)] + _channel_urls(allowed))
+    name = channel.strip("/")
+    head, _slash, tail = name.rpartition("/")
+    if head and tail in CONDA_SUBDIRS:
+        name = head
+    return name.lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
 def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Finding]:
@@ -206,9 +236,10 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
                         redact_url(source.url),
                     )
                 )
-        return out
     allowed = allowed_indexes(policy)
     for source in request.sources:
+        if source.role == "channel":
+            continue  # a conda channel, decided above
         if request.no_index and source.role in ("index", "extra-index", "default-index"):
             continue
         if ambiguous_url(source.url):

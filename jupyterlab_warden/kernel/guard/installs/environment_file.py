@@ -22,11 +22,16 @@ def read(request: InstallRequest, path: str, cwd: str, env: dict) -> None:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {label}: {exc.__class__.__name__}")
         return
-    parse_lines(request, lines, label, os.path.dirname(os.path.join(cwd, os.path.expanduser(path))))
+    base = os.path.dirname(os.path.join(cwd, os.path.expanduser(path)))
+    parse_lines(request, lines, label, base, env)
 
 
-def parse_lines(request: InstallRequest, lines, label: str, base: str = ".") -> None:
-    """``base``: the file's folder, where conda runs pip (its ``-r`` files are found there)."""
+def parse_lines(request: InstallRequest, lines, label: str, base: str = ".", env=None) -> None:
+    """``base``: the file's folder, where conda runs pip (its ``-r`` files are found there).
+
+    conda writes the ``pip:`` list to a requirements file there, one item a line, and runs
+    ``pip install -U -r`` on it: each item is read as that file's line (options, ``${VAR}``,
+    a requirement's own options), as the requirements-file reader reads any other."""
     from .arguments import conda_spec
 
     section, in_pip, pip_indent = None, False, 0
@@ -57,11 +62,10 @@ def parse_lines(request: InstallRequest, lines, label: str, base: str = ".") -> 
                 in_pip, pip_indent = True, indent
                 continue
             if in_pip and indent > pip_indent:
-                if item.startswith("-"):
-                    words = item.split(None, 1)
-                    requirements._file_option(request, words, origin, base, {}, 0)
-                else:
-                    request.requirements.append(requirements.parse_requirement(item, origin))
+                request.conda_pip = True
+                # the item at its own line number, so findings name the environment file's line
+                text = "\n" * (number - 1) + item
+                requirements.read_text(request, text, label, base, env or {})
                 continue
             in_pip = False
             request.requirements.append(conda_spec(item, origin, request))

@@ -102,6 +102,7 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
             _pip_args(req, value, cwd, env)
         elif dest in ("preinstall", "with_"):
             _spec(req, value, key)
+            _paths_from_venv(req, ["install", value], option)  # pipx leaves these relative
         elif dest == "requirements":
             _inject_file(req, value, cwd)
         elif dest == "lock":
@@ -347,6 +348,8 @@ def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str,
     from .arguments import pip_command, pip_request, uv_request
 
     inner = pip_request(args, cwd, env, prefix="pipx runpip")
+    if inner is not None:
+        _paths_from_venv(inner, args, "runpip")
     command, sub = pip_command(args)
     if inner is None:
         if command not in RUNPIP_HARMLESS or sub not in (RUNPIP_HARMLESS[command] or {sub}):
@@ -422,6 +425,20 @@ def _pip_args(req: InstallRequest, text: str, cwd: str, env: Dict[str, str]) -> 
         req.problems.append("pipx --pip-args cannot be parsed")
         return
     _merge(req, ["install"] + words, cwd, env, "pipx --pip-args")
+    _paths_from_venv(req, ["install"] + words, "--pip-args")
+
+
+def _paths_from_venv(req: InstallRequest, pip_args: List[str], label: str) -> None:
+    """pipx runs pip (or uv) in the venv folder, so a relative path in its pip arguments is
+    found there, not where Warden reads it from (pipx makes only its own spec and the exact
+    ``-c``/``-f`` spellings of the main install absolute): refused."""
+    from .arguments import pip_paths_from_cwd
+
+    for path in pip_paths_from_cwd(pip_args):
+        req.problems.append(
+            f"pipx {label}: {path!r} is a relative path, which pipx's pip resolves from the "
+            f"venv folder it runs in, not from the working directory; give an absolute path"
+        )
 
 
 def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> None:
@@ -475,7 +492,8 @@ def _install_venv_names(req: InstallRequest, line) -> List[str]:
 
 def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
     """pip reads the ``pip.conf`` of the venv it runs in (pip's site config): pipx's shared
-    libraries venv and the venv of ``inject``/``upgrade``/``runpip``/``install`` (kernel side
+    libraries venv, the venv of ``inject``/``upgrade``/``runpip``/``install`` and every run cache
+    venv of ``run`` (kernel side
     only: the static scan reads no machine config); uv reads its config from the folder it
     runs in up (``uv_config_dirs``, read when pipx may use uv)."""
     from .names import normalize
@@ -494,6 +512,30 @@ def _venv_configs(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, 
         for venv in dict.fromkeys(venvs + [normalize(v) for v in venvs]):
             req.pip_config_extra.append(os.path.join(home, "venvs", venv, "pip.conf"))
             req.uv_config_dirs.append(os.path.join(home, "venvs", venv))
+        if key == "run":
+            _run_cache_configs(req, os.path.join(home, ".cache"))
+
+
+def _run_cache_configs(req: InstallRequest, cache: str) -> None:
+    """``pipx run`` creates its venv in ``<home>/.cache/<digest>`` (a folder that may be there
+    before, with a ``pip.conf`` in it) and runs pip or uv there (red7 R7-10). The digest hashes
+    the interpreter path among others, so every cache folder is read: its ``pip.conf`` and,
+    walked up, its uv config."""
+    try:
+        names = sorted(os.listdir(cache))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        req.problems.append(
+            f"cannot list pipx's run cache {cache} ({exc.__class__.__name__}), where pipx's pip "
+            f"reads a pip.conf; {INSTEAD}"
+        )
+        return
+    for name in names:
+        folder = os.path.join(cache, name)
+        if os.path.isdir(folder):
+            req.pip_config_extra.append(os.path.join(folder, "pip.conf"))
+            req.uv_config_dirs.append(folder)
 
 
 def _records(req: InstallRequest, line, key: str, cwd: str, env: Dict[str, str]) -> None:
@@ -564,6 +606,7 @@ def _record(req: InstallRequest, path: str, cwd: str, env: Dict[str, str]) -> No
             if info.get("lock_file"):
                 req.problems.append(f"{path} records a lock file, which Warden does not read")
             _merge(req, ["install", *pip_args, spec], cwd, env, f"pipx record {path}")
+            _paths_from_venv(req, ["install", *pip_args], f"record {path}")
         if doc.get("backend", "pip") not in BACKENDS:
             req.problems.append(f"{path} records a backend Warden does not know")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:

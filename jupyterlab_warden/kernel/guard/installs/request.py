@@ -39,6 +39,7 @@ class InstallRequest:
         self.problems: List[str] = []  # what Warden could not read: the install is refused
         self.no_index = False
         self.override_channels = False
+        self.conda_pip = False  # a conda environment file's `pip:` list: conda runs pip on it
         self.uv_no_config = False  # uv --no-config: its config files are not discovered
         self.uv_config_file = None  # uv --config-file PATH
         self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too

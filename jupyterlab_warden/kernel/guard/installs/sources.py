@@ -41,6 +41,10 @@ def add_implicit_sources(
         request.no_index = no_index if request.tool == "pip" else request.no_index
     if request.tool not in ("pip", "uv"):
         _conda(request, env, program)
+    if request.conda_pip:
+        # conda runs `pip install` on an environment file's pip list: pip's settings apply
+        _pip_env(request, env, cwd)
+        _pip_config(request, env, program, cwd, "install")
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
@@ -160,8 +164,8 @@ def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
     return files
 
 
-def _pip_config(request, env, program, cwd) -> None:
-    command = request.command.split()[-1]
+def _pip_config(request, env, program, cwd, command=None) -> None:
+    command = command or request.command.split()[-1]
     if request.command.startswith("pipx ") and command != "runpip":
         command = "install"  # pipx install|inject|upgrade|run run `pip install`
     extra = request.pip_config_extra if env.get("PIP_CONFIG_FILE") != os.devnull else []
@@ -297,6 +301,11 @@ _CONDA_CHANNEL_SETTINGS = tuple(
         "CUSTOM_MULTICHANNELS",
         "MIGRATED_CHANNEL_ALIASES",
         "MIGRATED_CUSTOM_CHANNELS",
+        # specs conda adds to installs (their channels), and the `local` channel
+        "CREATE_DEFAULT_PACKAGES",
+        "PINNED_PACKAGES",
+        "AGGRESSIVE_UPDATE_PACKAGES",
+        "USE_LOCAL",
     )
 )
 
@@ -324,16 +333,20 @@ def _conda(request, env, program: str) -> None:
         conda_ssl_verify(
             request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
         )
-    if request.override_channels:
-        if not any(s.role == "channel" for s in request.sources):
-            request.problems.append("--override-channels without any -c channel")
-        return
-    for channel in _split(env.get("CONDA_CHANNELS", "")):
-        request.sources.append(Source(channel, "channel", "environment variable CONDA_CHANNELS"))
+    if request.override_channels and not any(s.role == "channel" for s in request.sources):
+        request.problems.append("--override-channels without any -c channel")
+    if not request.override_channels:
+        for channel in _split(env.get("CONDA_CHANNELS", "")):
+            request.sources.append(
+                Source(channel, "channel", "environment variable CONDA_CHANNELS")
+            )
+    # --override-channels drops the configured channel list only: an alias or custom channel
+    # still says where the -c names point, so the settings and config files are read anyway
     for name in _CONDA_CHANNEL_SETTINGS:  # conda reads any setting from CONDA_<KEY>, mamba MAMBA_
         if env.get(name, "").strip():
             request.problems.append(
-                f"environment variable {name} redirects conda channels: Warden does not read it"
+                f"environment variable {name} changes conda's channels or the packages it "
+                "adds: Warden does not read it"
             )
     found_channels = False
     for rc in condarc.files(env, program):
@@ -341,5 +354,5 @@ def _conda(request, env, program: str) -> None:
         found_channels = found_channels or bool(channels)
         for channel in channels:
             request.sources.append(Source(channel, "channel", f"conda config {rc}"))
-    if not found_channels:
+    if not found_channels and not request.override_channels:
         request.sources.append(Source(DEFAULT_CONDA_CHANNEL, "channel", "conda's default"))
