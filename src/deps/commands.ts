@@ -19,6 +19,7 @@ import {
   type CommandContext
 } from './installers';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
+import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
@@ -141,6 +142,9 @@ function requestOf(
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  if (request !== null) {
+    addLocalProjects(request, { ...context, env: merged });
+  }
   if (inv.tool === 'uv') {
     return uvDirectoryEnv(request, merged, context);
   }

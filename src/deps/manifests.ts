@@ -208,26 +208,33 @@ function readPyproject(
   for (const index of Array.isArray(uv.index) ? uv.index : []) {
     uvSource(index?.url, index?.default ? 'index' : 'extra-index');
   }
-  addUvSources(request, uv.sources, name =>
-    placeAt(
-      label,
-      lines.find(
-        [`${name} =`, `${name}=`, `"${name}"`],
-        header('tool.uv.sources')
-      )
-    )
+  addUvSources(
+    request,
+    uv.sources,
+    name =>
+      placeAt(
+        label,
+        lines.find(
+          [`${name} =`, `${name}=`, `"${name}"`],
+          header('tool.uv.sources')
+        )
+      ),
+    path.dirname(fullPath)
   );
   readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
   return [request];
 }
 
-/** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script (a
- * path, a workspace member or a named index is no direct reference; the index itself is
- * decided from `[[tool.uv.index]]`). */
+/** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script,
+ * and (given the project's folder `base`) its `path` sources as local paths, which
+ * `localprojects.ts` reads as projects: uv builds them with their own sources (a workspace
+ * member or a named index is no direct reference; the index itself is decided from
+ * `[[tool.uv.index]]`). */
 export function addUvSources(
   request: InstallRequest,
   sources: unknown,
-  placeOf: (name: string) => Place
+  placeOf: (name: string) => Place,
+  base = ''
 ): void {
   const table =
     sources && typeof sources === 'object'
@@ -243,6 +250,15 @@ export function addUvSources(
         request.requirements.push(
           parseRequirement(`${name} @ ${entry.url}`, placeOf(name))
         );
+      } else if (typeof entry?.path === 'string' && base) {
+        request.requirements.push({
+          text: entry.path,
+          name: null,
+          kind: 'path',
+          place: placeOf(name),
+          pin: null,
+          base
+        });
       }
     }
   }

@@ -239,6 +239,7 @@ export function readTextInto(
     }
     requirementOptions(request, words, place);
     const req = parseRequirement(spec, place);
+    req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
     if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
       request.requirements.push(req); // a direct reference is decided even in constraints
     }
@@ -429,7 +430,7 @@ function applyFileOption(
   } else if (option === '-c' || option === '--constraint') {
     include(true);
   } else if (option === '-e' || option === '--editable') {
-    request.requirements.push(parseRequirement(value, place));
+    request.requirements.push({ ...parseRequirement(value, place), base });
   } else if (option === '-i' || option === '--index-url') {
     request.sources.push({ url: value, role: 'index', place });
   } else if (option === '--extra-index-url') {

@@ -262,7 +262,8 @@ def test_uv_sync_decides_the_projects_own_indexes_even_without_config(tmp_path):
 
 def test_a_large_lock_file_is_read_not_refused(tmp_path):
     """A big ML project's uv.lock (every wheel's hash) passes 1 MB: it is still read."""
-    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n' + "#" * (2 << 20)
+    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n'
+    lock += 'source = { registry = "https://pypi.org/simple" }\n' + "#" * (2 << 20)
     _write(tmp_path, {"pyproject.toml": '[project]\nname = "demo"\n', "uv.lock": lock + "\n"})
     rules, runs, _, names = _decided("uv sync", tmp_path)
     assert names == {"torcj"} and rules == ["install-imitation-name"] and not runs

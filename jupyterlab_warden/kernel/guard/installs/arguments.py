@@ -56,8 +56,9 @@ UV_VALUED = {
     "--index-url", "--extra-index-url", "--index", "--default-index", "-f", "--find-links",
     "-p", "--python", "--target", "--prefix", "--index-strategy", "--resolution",
     "--prerelease", "--keyring-provider", "--cache-dir", "--directory", "--project",
-    "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
-    "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
+    "--config-file", "--with", "--with-editable", "--with-requirements", "--from", "--group",
+    "--extra", "--optional", "--package", "--exclude-newer", "--link-mode", "-C",
+    "--config-setting",
     "--python-platform", "--python-version", "--color", "--allow-insecure-host",
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
@@ -166,8 +167,8 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         requirements.read_file(request, value, cwd, env)
     elif option in ("--constraint", "-c", "--override"):
         requirements.read_file(request, value, cwd, env, constraint=True)
-    elif option in ("--editable", "-e", "--with", "--from"):
-        for part in value.split(",") if option == "--with" else [value]:
+    elif option in ("--editable", "-e", "--with", "--with-editable", "--from"):
+        for part in value.split(",") if option.startswith("--with") else [value]:
             request.requirements.append(requirements.parse_requirement(part, "command line"))
     elif option in ("--index-url", "-i", "--default-index"):
         request.sources.append(Source(value, "index", "command line"))
@@ -202,9 +203,10 @@ def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) ->
 
     base = os.path.basename(path)
     if base == "pyproject.toml":
-        doc = toml_files.load(request, os.path.join(cwd, os.path.expanduser(path)))
+        full = os.path.join(cwd, os.path.expanduser(path))
+        doc = toml_files.load(request, full)
         if doc is not None:
-            toml_files.add_project(request, doc, base)
+            toml_files.add_project(request, doc, base, os.path.dirname(full))
     elif base in ("setup.py", "setup.cfg") or base.endswith((".toml", ".py")):
         request.problems.append(
             f"uv reads {base} as project metadata, which Warden cannot read without running "
@@ -276,7 +278,7 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
         positional_are_files = args[1] in ("sync", "compile")
         rest = args[2:]
     elif args[:1] == ["add"]:
-        request, positional_are_files, rest = InstallRequest("uv", "uv add"), False, args[1:]
+        return _uv_add(args[1:], cwd, env)
     elif args[:2] in (["tool", "install"], ["tool", "run"]) or args[:1] == ["x"]:
         name = "uvx" if args[:1] == ["x"] else f"uv {' '.join(args[:2])}"
         request = InstallRequest("uv", name)
@@ -440,7 +442,7 @@ def _uv_project(request, cwd) -> None:
         return
     doc = toml_files.load(request, path)
     if doc is not None:
-        toml_files.add_project(request, doc, os.path.basename(path))
+        toml_files.add_project(request, doc, os.path.basename(path), os.path.dirname(path))
         # the project's own indexes, even under --no-config (uv_config.py keeps one of each)
         label = f"{os.path.basename(path)} [tool.uv]"
         toml_files.add_uv_settings(request, toml_files.uv_table(doc), label)
@@ -472,6 +474,32 @@ def _uv_sync(args, cwd, env, command="uv sync"):
             )
     else:
         _uv_project(request, cwd)
+    return request
+
+
+def _uv_add(args, cwd, env):
+    """``uv add P...`` (and ``--script FILE``): the packages named, and what uv then locks and
+    syncs: the whole project (or the script's inline metadata), whatever the flags (with
+    ``--frozen`` / ``--no-sync`` it still builds the packages it adds: stricter). Without a
+    project uv refuses to add, so only the names are decided (red7 R7-9)."""
+    from . import toml_files
+
+    request = InstallRequest("uv", "uv add")
+    script, files = None, 0
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            request.requirements.append(requirements.parse_requirement(value, "command line"))
+        elif name == "--script":
+            script = value
+        else:
+            files += name in _UV_FILE_OPTIONS
+            _apply_option(request, name, value, cwd, env)
+    if script is not None:
+        toml_files.add_script(request, script, cwd)  # no block yet: uv writes one
+    elif toml_files.find_project(cwd) is not None:
+        _uv_project(request, cwd)
+    if not request.requirements and not files and not request.problems:
+        request.problems.append("no package found in `uv add`")
     return request
 
 

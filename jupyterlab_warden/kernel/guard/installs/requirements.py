@@ -142,6 +142,7 @@ def read_text(
             continue
         _requirement_options(request, words, origin)
         req = parse_requirement(spec, origin)
+        req.base = base  # a local path: pip takes it from the working folder, uv from here
         if not constraint or req.kind in ("url", "vcs"):
             request.requirements.append(req)  # a direct reference is decided even in constraints
 
@@ -269,6 +270,7 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
         read_file(request, value, base, env, constraint=True, depth=depth + 1)
     elif option in ("-e", "--editable"):
         request.requirements.append(parse_requirement(value, origin))
+        request.requirements[-1].base = base
     elif option in ("-i", "--index-url"):
         request.sources.append(Source(value, "index", origin))
     elif option == "--extra-index-url":
