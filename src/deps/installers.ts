@@ -27,6 +27,7 @@ import {
   readUvProjectConfig
 } from './projectfiles';
 import {
+  editable,
   parseRequirement,
   readFileInto,
   type FileContext
@@ -217,10 +218,14 @@ function applyIndexOption(
   } else if (
     ['--editable', '-e', '--with', '--with-editable', '--from'].includes(option)
   ) {
-    for (const part of option.startsWith('--with')
-      ? value.split(',')
-      : [value]) {
-      request.requirements.push(parseRequirement(part, place));
+    const parts = option.startsWith('--with') ? value.split(',') : [value];
+    for (const part of parts) {
+      const req = parseRequirement(part, place);
+      request.requirements.push(
+        ['--editable', '-e', '--with-editable'].includes(option)
+          ? editable(req)
+          : req
+      );
     }
   } else if (['--index-url', '-i', '--default-index'].includes(option)) {
     request.sources.push({ url: value, role: 'index', place });

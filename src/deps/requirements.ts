@@ -62,6 +62,15 @@ const startsWithAny = (s: string, prefixes: readonly string[]) =>
 
 /** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
  * or a local path. */
+/** `req` given as an editable (`-e X`, `--with-editable X`, `pipx install -e X`): an editable
+ * is a local folder or a VCS URL, never a name from an index, so pip and uv take a bare word
+ * (`-e proj`) for the folder `proj` (read by `localprojects.ts`). */
+export function editable(req: Requirement): Requirement {
+  return req.kind === 'name'
+    ? { ...req, kind: 'path', name: null, pin: null }
+    : req;
+}
+
 export function parseRequirement(raw: string, place: Place): Requirement {
   const text = raw.trim();
   const spec = isReference(text) ? text : text.split(';', 1)[0].trim();
@@ -430,7 +439,10 @@ function applyFileOption(
   } else if (option === '-c' || option === '--constraint') {
     include(true);
   } else if (option === '-e' || option === '--editable') {
-    request.requirements.push({ ...parseRequirement(value, place), base });
+    request.requirements.push({
+      ...editable(parseRequirement(value, place)),
+      base
+    });
   } else if (option === '-i' || option === '--index-url') {
     request.sources.push({ url: value, role: 'index', place });
   } else if (option === '--extra-index-url') {

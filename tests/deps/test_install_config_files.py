@@ -109,10 +109,24 @@ def test_a_uv_config_file_warden_cannot_read_refuses_the_install(tmp_path, files
     assert "install-unreadable" in rules and not runs
 
 
-def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monkeypatch):
-    """Python 3.8-3.10 kernels have no tomllib: the install is refused, not decided as PyPI."""
+def test_without_tomllib_pips_own_tomli_reads_the_files(tmp_path, monkeypatch):
+    """Python 3.8-3.10 kernels have no tomllib: pip's vendored tomli (the same parser) reads
+    uv config and local projects, so `pip install -e .` is decided, not refused."""
     _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
     monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
+    assert rules == ["install-index-not-allowed"] and not runs
+    (tmp_path / "uv.toml").unlink()
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["torcj"]\n'})
+    assert _decided("pip install -e .", tmp_path)[:2] == (["install-imitation-name"], False)
+
+
+def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monkeypatch):
+    """No tomllib and no pip to borrow tomli from: the install is refused, not decided as
+    PyPI."""
+    _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    monkeypatch.setitem(sys.modules, "pip._vendor", None)  # and so does pip's tomli
     rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
     assert rules == ["install-unreadable"] and not runs
     (tmp_path / "uv.toml").unlink()

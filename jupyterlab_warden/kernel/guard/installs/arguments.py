@@ -58,8 +58,8 @@ UV_VALUED = {
     "--prerelease", "--keyring-provider", "--cache-dir", "--directory", "--project",
     "--config-file", "--with", "--with-editable", "--with-requirements", "--from", "--group",
     "--extra", "--optional", "--package", "--exclude-newer", "--link-mode", "-C",
-    "--config-setting",
-    "--python-platform", "--python-version", "--color", "--allow-insecure-host",
+    "--config-setting", "--python-platform", "--python-version", "--color",
+    "--allow-insecure-host",
     "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
     "--build-constraint",
 }  # fmt: skip
@@ -169,7 +169,9 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         requirements.read_file(request, value, cwd, env, constraint=True)
     elif option in ("--editable", "-e", "--with", "--with-editable", "--from"):
         for part in value.split(",") if option.startswith("--with") else [value]:
-            request.requirements.append(requirements.parse_requirement(part, "command line"))
+            req = requirements.parse_requirement(part, "command line")
+            editable = option in ("--editable", "-e", "--with-editable")
+            request.requirements.append(requirements.editable(req) if editable else req)
     elif option in ("--index-url", "-i", "--default-index"):
         request.sources.append(Source(value, "index", "command line"))
     elif option in ("--extra-index-url", "--index"):

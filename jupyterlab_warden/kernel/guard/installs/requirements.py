@@ -58,6 +58,15 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     return Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
 
 
+def editable(req: Requirement) -> Requirement:
+    """``req`` given as an editable (``-e X``, ``--with-editable X``, ``pipx install -e X``): an
+    editable is a local folder or a VCS URL, never a name from an index, so pip and uv take a
+    bare word (``-e proj``) for the folder ``proj`` (read by ``local_projects``)."""
+    if req.kind == "name":
+        req.kind, req.name, req.pin = "path", None, None
+    return req
+
+
 # A URL scheme; one letter is a Windows drive (`C:/x`), a path
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
@@ -269,7 +278,7 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
     elif option in ("-c", "--constraint"):
         read_file(request, value, base, env, constraint=True, depth=depth + 1)
     elif option in ("-e", "--editable"):
-        request.requirements.append(parse_requirement(value, origin))
+        request.requirements.append(editable(parse_requirement(value, origin)))
         request.requirements[-1].base = base
     elif option in ("-i", "--index-url"):
         request.sources.append(Source(value, "index", origin))

@@ -49,6 +49,8 @@ def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
     try:
         import tomllib
     except ImportError:  # Python < 3.11: no TOML reader in the standard library
+        tomllib = _pip_tomli()
+    if tomllib is None:
         request.problems.append(
             f"{label} is TOML and this Python has no TOML reader (3.11+ has one): Warden "
             "cannot read what it configures"
@@ -59,6 +61,16 @@ def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
     except tomllib.TOMLDecodeError as exc:
         request.problems.append(f"{label} is not valid TOML ({exc}): Warden cannot read it")
         return None
+
+
+def _pip_tomli():
+    """pip's vendored ``tomli`` (the parser the standard library adopted as ``tomllib``), which
+    pip itself reads pyproject.toml with: a local project stays readable on Python < 3.11."""
+    try:
+        from pip._vendor import tomli
+    except ImportError:
+        return None
+    return tomli
 
 
 def find_project(cwd: str) -> Optional[str]:
