@@ -24,6 +24,7 @@ import {
   readProjectInto,
   readPyprojectInto,
   readScriptInto,
+  readScriptLockInto,
   readUvProjectConfig
 } from './projectfiles';
 import {
@@ -479,6 +480,7 @@ function uvSync(
     }
   }
   if (script !== null) {
+    readScriptLockInto(request, script, context);
     if (!readScriptInto(request, script, context)) {
       request.problems.push({
         text: `${command} --script: ${path.basename(script)} has no \`# /// script\` block Warden can read`,
@@ -517,6 +519,7 @@ function uvAdd(args: string[], context: CommandContext): InstallRequest {
   }
   if (script !== null) {
     readScriptInto(request, script, context); // no block yet: uv writes one
+    readScriptLockInto(request, script, context);
   } else if (findProject(context.cwd, context) !== null) {
     readProjectInto(request, context);
   }
@@ -552,6 +555,9 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     applyUvOption(request, name, value, context);
   }
   const isScript = target !== null && readScriptInto(request, target, context);
+  if (isScript) {
+    readScriptLockInto(request, target!, context); // red7 R7-18: s.py.lock
+  }
   if (!isScript && !noProject && findProject(context.cwd, context) !== null) {
     readProjectInto(request, context);
   }

@@ -147,6 +147,19 @@ export function readProjectInto(
   }
 }
 
+/** A PEP 723 script's own lock (`uv lock --script s.py` writes `s.py.lock`), which `uv run
+ * s.py` / `--script` commands install from when it is current: read as a uv.lock. */
+export function readScriptLockInto(
+  request: InstallRequest,
+  script: string,
+  context: CommandContext
+): void {
+  const lock = path.resolve(context.cwd, script) + '.lock';
+  if (exists(lock, context)) {
+    readLock(request, lock, context);
+  }
+}
+
 // uv.lock's keys (uv's lock format, version 1): any other key of a package, its sdist or a
 // wheel may be one more place uv fetches from, so it refuses the install (deny by default;
 // the kernel's `toml_files._LOCK_*_KEYS`).

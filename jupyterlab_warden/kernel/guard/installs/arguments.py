@@ -469,6 +469,7 @@ def _uv_sync(args, cwd, env, command="uv sync"):
         elif name is not None:
             _apply_option(request, name, value, cwd, env)
     if script is not None:
+        toml_files.add_script_lock(request, script, cwd)
         if not toml_files.add_script(request, script, cwd):
             request.problems.append(
                 f"{command} --script: {os.path.basename(script)} has no "
@@ -498,6 +499,7 @@ def _uv_add(args, cwd, env):
             _apply_option(request, name, value, cwd, env)
     if script is not None:
         toml_files.add_script(request, script, cwd)  # no block yet: uv writes one
+        toml_files.add_script_lock(request, script, cwd)
     elif toml_files.find_project(cwd) is not None:
         _uv_project(request, cwd)
     if not request.requirements and not files and not request.problems:
@@ -520,6 +522,8 @@ def _uv_run(args, cwd, env):
             no_project = True
         _apply_option(request, name, value, cwd, env)
     is_script = target is not None and toml_files.add_script(request, target, cwd)
+    if is_script:
+        toml_files.add_script_lock(request, target, cwd)  # red7 R7-18: s.py.lock
     if not is_script and not no_project and toml_files.find_project(cwd) is not None:
         _uv_project(request, cwd)
     return request if request.requirements or request.sources or request.problems else None

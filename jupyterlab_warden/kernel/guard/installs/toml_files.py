@@ -355,6 +355,15 @@ def add_lock(request: InstallRequest, path: str) -> None:
         _lock_files(request, package, origin)
 
 
+def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
+    """A PEP 723 script's own lock (``uv lock --script s.py`` writes ``s.py.lock``), which
+    ``uv run s.py`` / ``--script`` commands install from when it is current: read as a
+    uv.lock (its wheel and sdist URLs decided)."""
+    lock = os.path.join(cwd, os.path.expanduser(script)) + ".lock"
+    if os.path.lexists(lock):
+        add_lock(request, lock)
+
+
 def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
     """A locked package's ``sdist`` and ``wheels``: each URL decided as a direct reference
     (nameless: the package's name is decided once, above); a ``path`` is a local file."""
