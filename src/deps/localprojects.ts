@@ -55,11 +55,13 @@ export function addLocalProjects(
  * requirements file's or project's folder (uv), both read when they differ. */
 function folders(req: Requirement, context: CommandContext): string[] {
   let text = req.text.split(';')[0].trim();
-  if (text.toLowerCase().startsWith('file:')) {
+  const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
+  if (url) {
+    // the path as Python's urlsplit reads it (`file:proj` stays relative, as for the kernel)
     try {
-      text = decodeURIComponent(new URL(text).pathname);
+      text = decodeURIComponent(url[1]);
     } catch {
-      return [];
+      text = url[1]; // a stray `%`: Python's unquote keeps it too
     }
   }
   text = text.split('#')[0].trim(); // `-e ./proj#egg=x`
