@@ -167,6 +167,12 @@ const LOCK_PACKAGE_KEYS = new Set(
   `name version source sdist wheels dependencies optional-dependencies dev-dependencies
   metadata resolution-markers`.split(/\s+/)
 );
+const LOCK_KEYS = new Set(
+  `version revision requires-python resolution-markers supported-markers required-markers
+  environment-markers conflicts options manifest package distribution`.split(
+    /\s+/
+  )
+);
 const LOCK_FILE_KEYS = new Set([
   'url',
   'path',
@@ -199,14 +205,28 @@ function readLock(
     label,
     place
   );
-  const packages = doc?.package ?? [];
-  if (!Array.isArray(packages)) {
+  const unknown = Object.keys(doc ?? {})
+    .filter(k => !LOCK_KEYS.has(k))
+    .sort();
+  if (unknown.length) {
     request.problems.push({
-      text: `${label}: [[package]] is not a list`,
+      text: `${label}: ${unknown.join(', ')} is not something Warden reads in a uv.lock`,
       place
     });
   }
-  for (const pkg of Array.isArray(packages) ? packages : []) {
+  // uv takes `[[distribution]]` (the format's older name) as `[[package]]`
+  const packages: unknown[] = [];
+  for (const key of ['package', 'distribution']) {
+    const list = doc?.[key];
+    if (list !== undefined && !Array.isArray(list)) {
+      request.problems.push({
+        text: `${label}: [[${key}]] is not a list`,
+        place
+      });
+    }
+    packages.push(...(Array.isArray(list) ? list : []));
+  }
+  for (const pkg of packages) {
     if (!isTable(pkg)) {
       request.problems.push({
         text: `${label}: a [[package]] entry is not a table`,

@@ -311,6 +311,13 @@ _LOCK_PACKAGE_KEYS = frozenset(
         "optional-dependencies", "dev-dependencies", "metadata", "resolution-markers",
     )
 )  # fmt: skip
+_LOCK_KEYS = frozenset(
+    (
+        "version", "revision", "requires-python", "resolution-markers", "supported-markers",
+        "required-markers", "environment-markers", "conflicts", "options", "manifest",
+        "package", "distribution",
+    )
+)  # fmt: skip
 _LOCK_FILE_KEYS = frozenset(("url", "path", "filename", "hash", "size", "upload-time"))
 _LOCK_SOURCE_KEYS = frozenset(
     ("registry", "url", "git", "path", "directory", "editable", "virtual", "subdirectory")
@@ -324,9 +331,17 @@ def add_lock(request: InstallRequest, path: str) -> None:
     direct reference unless it lies under a trusted index (PyPI's files host,
     https://files.pythonhosted.org, is one by default)."""
     label = os.path.basename(path)
-    doc = load(request, path, label, MAX_LOCK_BYTES)
-    packages = doc.get("package", []) if doc else []
-    for package in _strings(request, packages, label, "[[package]]"):
+    doc = load(request, path, label, MAX_LOCK_BYTES) or {}
+    unknown = sorted(set(doc) - _LOCK_KEYS)
+    if unknown:
+        request.problems.append(
+            f"{label}: {', '.join(unknown)} is not something Warden reads in a uv.lock"
+        )
+    # uv takes `[[distribution]]` (the format's older name) as `[[package]]`
+    packages = []
+    for key in ("package", "distribution"):
+        packages += _strings(request, doc.get(key), label, f"[[{key}]]")
+    for package in packages:
         if not isinstance(package, dict):
             request.problems.append(f"{label}: a [[package]] entry is not a table")
             continue
