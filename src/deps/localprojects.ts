@@ -55,6 +55,10 @@ export function addLocalProjects(
  * requirements file's or project's folder (uv), both read when they differ. */
 function folders(req: Requirement, context: CommandContext): string[] {
   let text = req.text.split(';')[0].trim();
+  const named = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$/.exec(
+    text
+  );
+  text = named ? named[1] : text; // `name @ file:///abs/proj`
   const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
   if (url) {
     // the path as Python's urlsplit reads it (`file:proj` stays relative, as for the kernel)

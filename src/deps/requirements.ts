@@ -60,8 +60,6 @@ export type ReadFile = (fullPath: string) => string;
 const startsWithAny = (s: string, prefixes: readonly string[]) =>
   prefixes.some(p => s.startsWith(p));
 
-/** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
- * or a local path. */
 /** `req` given as an editable (`-e X`, `--with-editable X`, `pipx install -e X`): an editable
  * is a local folder or a VCS URL, never a name from an index, so pip and uv take a bare word
  * (`-e proj`) for the folder `proj` (read by `localprojects.ts`). */
@@ -71,6 +69,8 @@ export function editable(req: Requirement): Requirement {
     : req;
 }
 
+/** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
+ * or a local path (`name @ file:...` is one: a local folder is read as a project). */
 export function parseRequirement(raw: string, place: Place): Requirement {
   const text = raw.trim();
   const spec = isReference(text) ? text : text.split(';', 1)[0].trim();
@@ -86,7 +86,11 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   ) {
     const at = spec.indexOf('@');
     const ref = spec.slice(at + 1).trim();
-    const kind = startsWithAny(ref, VCS) ? 'vcs' : 'url';
+    const kind = startsWithAny(ref, VCS)
+      ? 'vcs'
+      : ref.startsWith('file:')
+        ? 'path'
+        : 'url';
     const m = NAME.exec(spec.slice(0, at));
     return req(
       redactUrl(text),
@@ -249,8 +253,9 @@ export function readTextInto(
     requirementOptions(request, words, place);
     const req = parseRequirement(spec, place);
     req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
-    if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
-      request.requirements.push(req); // a direct reference is decided even in constraints
+    if (!constraint || ['url', 'vcs', 'path'].includes(req.kind)) {
+      // a direct reference is decided even in constraints (a local folder: read)
+      request.requirements.push(req);
     }
   }
 }

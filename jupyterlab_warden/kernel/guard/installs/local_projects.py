@@ -15,12 +15,14 @@ Warden cannot read or parse is a problem (refused).
 """
 
 import os
+import re
 from typing import Dict, List
 from urllib.parse import unquote, urlsplit
 
 from . import toml_files
 from .request import InstallRequest, Requirement
 
+_NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
 MAX_PROJECTS = 50  # path sources may chain (or loop): at most this many folders a request
 
 
@@ -53,6 +55,8 @@ def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing folders a path requirement may name: relative to the working folder (pip)
     and to its requirements file's or project's folder (uv), both read when they differ."""
     text = req.text.split(";", 1)[0].strip()
+    named = _NAMED_FILE.match(text)
+    text = named.group(1) if named else text  # `name @ file:///abs/proj`
     if text.lower().startswith("file:"):
         try:
             text = unquote(urlsplit(text).path)

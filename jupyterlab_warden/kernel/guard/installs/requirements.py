@@ -37,12 +37,14 @@ _LINE_OPTIONS = ("--hash", "--config-settings", "--global-option", "--install-op
 
 def parse_requirement(text: str, origin: str) -> Requirement:
     """One specifier: ``name[extras] op version ; marker``, ``name @ url``, a URL, a VCS
-    reference or a local path."""
+    reference or a local path (``name @ file:...`` is one: a local folder is read as a
+    project)."""
     text = text.strip()
     spec = text.split(";", 1)[0].strip() if not _is_reference(text) else text
     if " @ " in spec or re.match(r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*\S+://", spec):
         name, _, ref = spec.partition("@")
-        kind = "vcs" if ref.strip().startswith(_VCS) else "url"
+        ref = ref.strip()
+        kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
         return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
     if spec.startswith(_VCS):
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
@@ -152,8 +154,9 @@ def read_text(
         _requirement_options(request, words, origin)
         req = parse_requirement(spec, origin)
         req.base = base  # a local path: pip takes it from the working folder, uv from here
-        if not constraint or req.kind in ("url", "vcs"):
-            request.requirements.append(req)  # a direct reference is decided even in constraints
+        if not constraint or req.kind in ("url", "vcs", "path"):
+            # a direct reference is decided even in constraints (a local folder: read)
+            request.requirements.append(req)
 
 
 def split_line(line: str) -> Tuple[str, str]:
