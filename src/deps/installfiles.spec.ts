@@ -219,3 +219,38 @@ describe('red7 R7-8: local folders by absolute path or file: URL', () => {
     ]);
   });
 });
+
+describe('red team F6: uv in a workspace member', () => {
+  it('reads the workspace root above, its members and its uv.lock', () => {
+    const write = (name: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    };
+    const member = (name: string, dep: string) =>
+      `[project]\nname = "${name}"\nversion = "0.1"\ndependencies = ["${dep}"]\n`;
+    const lock = (url: string) =>
+      'version = 1\n[[package]]\nname = "six"\nversion = "1"\n' +
+      `source = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "${url}" }]\n`;
+    write(
+      'pyproject.toml',
+      '[project]\nname = "root"\nversion = "0.1"\n\n[tool.uv.workspace]\nmembers = ["a", "b"]\n'
+    );
+    write('a/pyproject.toml', member('a', 'numpy'));
+    write('b/pyproject.toml', member('b', 'tranformers'));
+    write(
+      'uv.lock',
+      lock('https://files.pythonhosted.org/packages/six-1-py3-none-any.whl')
+    );
+    const inMember = (cell: string) =>
+      scanCellInstalls(path.join(dir, 'a', 'x.ipynb'), cell, {}).map(
+        f => f.finding.ruleId
+      );
+    expect(inMember('!uv sync')).toEqual(['install-imitation-name']);
+    write('b/pyproject.toml', member('b', 'requests'));
+    expect(inMember('!uv sync')).toEqual([]);
+    write('uv.lock', lock('https://evil.example/six-1-py3-none-any.whl'));
+    expect(inMember('!uv run python -c 1')).toEqual([
+      'install-direct-reference'
+    ]);
+  });
+});

@@ -124,7 +124,9 @@ export function readPyprojectInto(
   }
 }
 
-/** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock. */
+/** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock; in
+ * a workspace member, the workspace root above it too (uv locks and syncs the whole
+ * workspace, red team F6). */
 export function readProjectInto(
   request: InstallRequest,
   context: CommandContext
@@ -137,6 +139,48 @@ export function readProjectInto(
     });
     return;
   }
+  readProjectFileInto(request, project, context);
+  const root = findWorkspaceRoot(request, path.dirname(project), context);
+  if (root !== null) {
+    readProjectFileInto(request, root, context);
+  }
+}
+
+/** The pyproject.toml of a uv workspace root above `folder`, or null; one on the way up that
+ * cannot be parsed is a problem (uv reads them too). */
+function findWorkspaceRoot(
+  request: InstallRequest,
+  folder: string,
+  context: CommandContext
+): string | null {
+  let here = path.dirname(path.resolve(folder));
+  for (;;) {
+    const candidate = path.join(here, 'pyproject.toml');
+    if (exists(candidate, context)) {
+      const label = context.label(candidate);
+      const doc = toml(
+        request,
+        readText(request, candidate, context) ?? '',
+        label,
+        { file: label, line: 1, origin: label }
+      );
+      if (doc && isTable(doc.tool?.uv) && 'workspace' in doc.tool.uv) {
+        return candidate;
+      }
+    }
+    const parent = path.dirname(here);
+    if (parent === here) {
+      return null;
+    }
+    here = parent;
+  }
+}
+
+function readProjectFileInto(
+  request: InstallRequest,
+  project: string,
+  context: CommandContext
+): void {
   const text = readText(request, project, context);
   if (text !== null) {
     merge(request, readManifest('pyproject', project, text, context));

@@ -525,3 +525,31 @@ def test_name_at_a_local_file_url_is_a_path_not_a_download(tmp_path):
     assert _decided(command, tmp_path)[:2] == ([], True)
     command = f"pip install 'torcj @ file://{tmp_path / 'clean'}'"
     assert _decided(command, tmp_path)[:2] == (["install-imitation-name"], False)
+
+
+def test_uv_sync_in_a_workspace_member_reads_the_workspace_root_and_its_lock(tmp_path):
+    """red team F6: in a member folder uv locks and syncs the whole workspace from its root
+    (the root's dependencies, every member, the root's uv.lock): all of it is decided."""
+    root = (
+        '[project]\nname = "root"\nversion = "0.1"\n\n[tool.uv.workspace]\nmembers = ["a", "b"]\n'
+    )
+    member = '[project]\nname = "{}"\nversion = "0.1"\ndependencies = ["{}"]\n'
+    lock = 'version = 1\n[[package]]\nname = "six"\nversion = "1"\n'
+    lock += 'source = {{ registry = "https://pypi.org/simple" }}\nwheels = [{{ url = "{}" }}]\n'
+    files = {
+        "pyproject.toml": root,
+        "a/pyproject.toml": member.format("a", "numpy"),
+        "b/pyproject.toml": member.format("b", "tranformers"),
+        "uv.lock": lock.format("https://files.pythonhosted.org/packages/six-1-py3-none-any.whl"),
+    }
+    _write(tmp_path, files)
+    rules, runs, _, names = _decided("uv sync", tmp_path / "a")
+    assert {"numpy", "tranformers", "six"} <= names
+    assert rules == ["install-imitation-name"] and not runs
+    _write(tmp_path, {"b/pyproject.toml": member.format("b", "requests")})
+    assert _decided("uv sync", tmp_path / "a")[:2] == ([], True)
+    _write(tmp_path, {"uv.lock": lock.format("https://evil.example/six-1-py3-none-any.whl")})
+    assert _decided("uv run python -c 1", tmp_path / "a")[:2] == (
+        ["install-direct-reference"],
+        False,
+    )

@@ -435,13 +435,24 @@ def _uv_leading(request, args, cwd, env) -> Optional[str]:
 
 
 def _uv_project(request, cwd) -> None:
-    """The project uv syncs: the nearest pyproject.toml (and its uv.lock), or a problem."""
+    """The project uv syncs: the nearest pyproject.toml (and its uv.lock), or a problem; in a
+    workspace member, the workspace root above it too (uv locks and syncs the whole
+    workspace, red team F6)."""
     from . import toml_files
 
     path = toml_files.find_project(cwd)
     if path is None:
         request.problems.append(f"`{request.command}` found no pyproject.toml to read")
         return
+    _uv_project_file(request, path)
+    root = toml_files.find_workspace_root(request, os.path.dirname(path))
+    if root is not None:
+        _uv_project_file(request, root)
+
+
+def _uv_project_file(request, path: str) -> None:
+    from . import toml_files
+
     doc = toml_files.load(request, path)
     if doc is not None:
         toml_files.add_project(request, doc, os.path.basename(path), os.path.dirname(path))

@@ -86,6 +86,23 @@ def find_project(cwd: str) -> Optional[str]:
         here = parent
 
 
+def find_workspace_root(request: InstallRequest, folder: str) -> Optional[str]:
+    """The pyproject.toml of a uv workspace root above ``folder`` (a member's project: uv locks
+    and syncs the whole workspace from there, red team F6), or None. A pyproject.toml on the
+    way up that cannot be parsed is a problem: uv reads them too."""
+    here = os.path.dirname(os.path.abspath(folder))
+    while True:
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            doc = load(request, candidate, candidate)
+            if doc is not None and "workspace" in uv_table(doc):
+                return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
 def _strings(request, values, origin: str, what: str) -> list:
     if values is None:
         return []
@@ -151,16 +168,37 @@ def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") 
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
     uv = uv_table(doc)
     if "workspace" in uv:
-        # uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
-        request.problems.append(
-            f"{label}: uv workspace members are not read by Warden, so what uv would install "
-            "from them is unknown"
-        )
+        add_workspace(request, uv["workspace"], label, base)
     # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
     # decided as something uv installs (stricter for constraints)
     for key in ("dev-dependencies",) + _UV_REQUIREMENT_KEYS:
         add_list(request, uv.get(key), f"{label} [tool.uv]", key)
     add_uv_sources(request, uv, label, base)
+
+
+# glob characters (uv expands members with the `glob` crate, whose `*` also matches a leading
+# dot: a pattern Warden would have to expand exactly as uv does)
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def add_workspace(request: InstallRequest, workspace, label: str, base: str) -> None:
+    """``[tool.uv.workspace] members``: uv locks and syncs every member, so each is a local
+    project (read by ``local_projects``). A member given as a glob pattern is refused: both
+    sides must see the same folders, and the static side cannot list folders (red team F6)."""
+    members = workspace.get("members") if isinstance(workspace, dict) else None
+    if not base or not isinstance(workspace, dict):
+        request.problems.append(f"{label}: uv workspace members are not read by Warden here")
+        return
+    for member in _strings(request, members, label, "[tool.uv.workspace] members"):
+        if not isinstance(member, str) or _GLOB.search(member):
+            request.problems.append(
+                f"{label}: uv workspace member {member!r} is a pattern Warden does not expand; "
+                "list the member folders by name"
+            )
+            continue
+        path = Requirement(member, None, "path", f"{label} workspace member {member}")
+        path.base = base
+        request.requirements.append(path)
 
 
 def add_uv_sources(request: InstallRequest, uv: dict, label: str, base: str = "") -> None:
