@@ -148,7 +148,7 @@ export function readProjectInto(
 
 /** The pyproject.toml of a uv workspace root above `folder`, or null; one on the way up that
  * cannot be parsed is a problem (uv reads them too). */
-function findWorkspaceRoot(
+export function findWorkspaceRoot(
   request: InstallRequest,
   folder: string,
   context: CommandContext
@@ -812,6 +812,17 @@ export function readProjectFolderInto(
   if (uv) {
     const [manifest] = readManifest('pyproject', file, text, context);
     merge(request, [manifest]);
+    // a workspace member: uv finds its `{ workspace = true }` sources from the root above
+    const root = findWorkspaceRoot(request, folder, context);
+    if (root !== null) {
+      request.requirements.push({
+        text: path.dirname(root),
+        name: null,
+        kind: 'path',
+        place,
+        pin: null
+      });
+    }
     let doc: Doc | null = null;
     try {
       doc = parseToml(text) as Doc;
