@@ -64,9 +64,9 @@ const startsWithAny = (s: string, prefixes: readonly string[]) =>
  * is a local folder or a VCS URL, never a name from an index, so pip and uv take a bare word
  * (`-e proj`) for the folder `proj` (read by `localprojects.ts`). */
 export function editable(req: Requirement): Requirement {
-  return req.kind === 'name'
-    ? { ...req, kind: 'path', name: null, pin: null }
-    : req;
+  // the name is kept and decided too: where a tool takes `-e` for a flag (`uv tool install -e
+  // NAME`) the word is a package from the index
+  return req.kind === 'name' ? { ...req, kind: 'path', pin: null } : req;
 }
 
 /** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference

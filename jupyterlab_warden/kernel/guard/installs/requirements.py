@@ -63,9 +63,11 @@ def parse_requirement(text: str, origin: str) -> Requirement:
 def editable(req: Requirement) -> Requirement:
     """``req`` given as an editable (``-e X``, ``--with-editable X``, ``pipx install -e X``): an
     editable is a local folder or a VCS URL, never a name from an index, so pip and uv take a
-    bare word (``-e proj``) for the folder ``proj`` (read by ``local_projects``)."""
+    bare word (``-e proj``) for the folder ``proj`` (read by ``local_projects``). The name is
+    kept and decided too: where a tool takes ``-e`` for a flag (``uv tool install -e NAME``)
+    the word is a package from the index."""
     if req.kind == "name":
-        req.kind, req.name, req.pin = "path", None, None
+        req.kind, req.pin = "path", None
     return req
 
 
