@@ -15,8 +15,8 @@ import type { CommandContext } from './installers';
 import { readProjectFolderInto } from './projectfiles';
 import type { InstallRequest, Requirement } from './request';
 
-/** Path sources may chain (or loop): at most this many folders a request. */
-const MAX_PROJECTS = 50;
+/** Path sources and workspace members: at most this many folders a request. */
+const MAX_PROJECTS = 200;
 
 /** Read every local folder `request` installs (pip and uv; conda builds none). */
 export function addLocalProjects(
@@ -41,7 +41,7 @@ export function addLocalProjects(
       seen.add(folder);
       if (seen.size > MAX_PROJECTS) {
         request.problems.push({
-          text: `more than ${MAX_PROJECTS} local projects to read (path sources chain): Warden stops reading`,
+          text: `more than ${MAX_PROJECTS} local projects to read (path sources and workspace members): Warden stops reading`,
           place: req.place
         });
         return;

@@ -553,3 +553,18 @@ def test_uv_sync_in_a_workspace_member_reads_the_workspace_root_and_its_lock(tmp
         ["install-direct-reference"],
         False,
     )
+
+
+def test_a_chain_of_path_sources_longer_than_the_cap_is_unreadable(tmp_path):
+    """Each folder's path source names the next: read up to MAX_PROJECTS folders, then
+    refused (never a silent stop that would leave the rest unread)."""
+    from jupyterlab_warden.kernel.guard.installs.local_projects import MAX_PROJECTS
+
+    project = '[project]\nname = "p{0}"\nversion = "0"\ndependencies = ["p{1}"]\n\n'
+    project += '[tool.uv.sources]\np{1} = {{ path = "../p{1}" }}\n'
+    files = {f"p{i}/pyproject.toml": project.format(i, i + 1) for i in range(MAX_PROJECTS)}
+    _write(tmp_path, files)
+    assert "install-unreadable" not in _decided("uv pip install ./p1", tmp_path)[0]
+    _write(tmp_path, {f"p{MAX_PROJECTS}/pyproject.toml": project.format(MAX_PROJECTS, "x")})
+    rules, runs, _, _ = _decided("uv pip install ./p0", tmp_path)
+    assert "install-unreadable" in rules and not runs

@@ -23,7 +23,7 @@ from . import toml_files
 from .request import InstallRequest, Requirement
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
-MAX_PROJECTS = 50  # path sources may chain (or loop): at most this many folders a request
+MAX_PROJECTS = 200  # path sources and workspace members: at most this many folders a request
 
 
 def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
@@ -44,8 +44,8 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
             seen.add(folder)
             if len(seen) > MAX_PROJECTS:
                 request.problems.append(
-                    f"more than {MAX_PROJECTS} local projects to read (path sources chain): "
-                    "Warden stops reading"
+                    f"more than {MAX_PROJECTS} local projects to read (path sources and "
+                    "workspace members): Warden stops reading"
                 )
                 return
             _read(request, folder, uv)
