@@ -59,9 +59,8 @@ UV_VALUED = {
     "--config-file", "--with", "--with-editable", "--with-requirements", "--from", "--group",
     "--extra", "--optional", "--package", "--exclude-newer", "--link-mode", "-C",
     "--config-setting", "--python-platform", "--python-version", "--color",
-    "--allow-insecure-host",
-    "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
-    "--build-constraint",
+    "--allow-insecure-host", "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b",
+    "--build-constraints", "--build-constraint",
 }  # fmt: skip
 # per command where uv differs: `uv run --script` / `-s` is a flag (the script is the first
 # positional word), while `uv add|remove|lock|tree|export|sync --script PATH` take a value

@@ -94,7 +94,7 @@ def find_workspace_root(request: InstallRequest, folder: str) -> Optional[str]:
     while True:
         candidate = os.path.join(here, "pyproject.toml")
         if os.path.isfile(candidate):
-            doc = load(request, candidate, candidate)
+            doc = load(request, candidate, f"{os.path.basename(here) or here}/pyproject.toml")
             if doc is not None and "workspace" in uv_table(doc):
                 return candidate
         parent = os.path.dirname(here)
