@@ -4,8 +4,10 @@ import type { AnalyzerOptions } from './types';
 export const DEFAULT_TRUSTED_INDEXES: readonly string[] = [
   'https://pypi.org/simple',
   'https://files.pythonhosted.org',
-  // PyTorch's official wheel index (CUDA/CPU builds are published only there)
-  'https://download.pytorch.org/whl'
+  // PyTorch's official wheel index (CUDA/CPU builds are published only there) and the host
+  // its pages link the wheel files to (a uv.lock records those file URLs)
+  'https://download.pytorch.org/whl',
+  'https://download-r2.pytorch.org/whl'
 ];
 export const DEFAULT_TRUSTED_MODEL_HUBS: readonly string[] = ['huggingface.co'];
 

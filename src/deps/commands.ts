@@ -22,6 +22,7 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
+import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
@@ -192,6 +193,9 @@ function requestOf(
       interpreter.requirements = [];
       return interpreter.problems.length ? interpreter : null;
     }
+  }
+  if (request !== null) {
+    addLocalProjects(request, { ...context, env: merged });
   }
   if (inv.tool === 'uv') {
     return uvDirectoryEnv(request, merged, context);

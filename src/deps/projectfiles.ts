@@ -11,7 +11,12 @@ import { parse as parseToml } from 'smol-toml';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
-import { addTls, type InstallRequest, type Place } from './request';
+import {
+  addTls,
+  redactUrl,
+  type InstallRequest,
+  type Place
+} from './request';
 import { parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
@@ -136,7 +141,9 @@ export function readPyprojectInto(
   }
 }
 
-/** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock. */
+/** The project `uv sync` installs: its pyproject.toml (every extra and group) and uv.lock; in
+ * a workspace member, the workspace root above it too (uv locks and syncs the whole
+ * workspace, red team F6). */
 export function readProjectInto(
   request: InstallRequest,
   context: CommandContext
@@ -149,6 +156,48 @@ export function readProjectInto(
     });
     return;
   }
+  readProjectFileInto(request, project, context);
+  const root = findWorkspaceRoot(request, path.dirname(project), context);
+  if (root !== null) {
+    readProjectFileInto(request, root, context);
+  }
+}
+
+/** The pyproject.toml of a uv workspace root above `folder`, or null; one on the way up that
+ * cannot be parsed is a problem (uv reads them too). */
+export function findWorkspaceRoot(
+  request: InstallRequest,
+  folder: string,
+  context: CommandContext
+): string | null {
+  let here = path.dirname(path.resolve(folder));
+  for (;;) {
+    const candidate = path.join(here, 'pyproject.toml');
+    if (exists(candidate, context)) {
+      const label = context.label(candidate);
+      const doc = toml(
+        request,
+        readText(request, candidate, context) ?? '',
+        label,
+        { file: label, line: 1, origin: label }
+      );
+      if (doc && isTable(doc.tool?.uv) && 'workspace' in doc.tool.uv) {
+        return candidate;
+      }
+    }
+    const parent = path.dirname(here);
+    if (parent === here) {
+      return null;
+    }
+    here = parent;
+  }
+}
+
+function readProjectFileInto(
+  request: InstallRequest,
+  project: string,
+  context: CommandContext
+): void {
   const text = readText(request, project, context);
   if (text !== null) {
     merge(request, readManifest('pyproject', project, text, context));
@@ -159,6 +208,51 @@ export function readProjectInto(
   }
 }
 
+/** A PEP 723 script's own lock (`uv lock --script s.py` writes `s.py.lock`), which `uv run
+ * s.py` / `--script` commands install from when it is current: read as a uv.lock. */
+export function readScriptLockInto(
+  request: InstallRequest,
+  script: string,
+  context: CommandContext
+): void {
+  const lock = path.resolve(context.cwd, script) + '.lock';
+  if (exists(lock, context)) {
+    readLock(request, lock, context);
+  }
+}
+
+// uv.lock's keys (uv's lock format, version 1): any other key of a package, its sdist or a
+// wheel may be one more place uv fetches from, so it refuses the install (deny by default;
+// the kernel's `toml_files._LOCK_*_KEYS`).
+const LOCK_PACKAGE_KEYS = new Set(
+  `name version source sdist wheels dependencies optional-dependencies dev-dependencies
+  metadata resolution-markers`.split(/\s+/)
+);
+const LOCK_KEYS = new Set(
+  `version revision requires-python resolution-markers supported-markers required-markers
+  environment-markers conflicts options manifest package distribution`.split(
+    /\s+/
+  )
+);
+const LOCK_FILE_KEYS = new Set([
+  'url',
+  'path',
+  'filename',
+  'hash',
+  'size',
+  'upload-time'
+]);
+const LOCK_SOURCE_KEYS = new Set(
+  `registry url git path directory editable virtual subdirectory`.split(/\s+/)
+);
+
+const isTable = (value: unknown): value is Doc =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** uv.lock: each locked package's name and where it is fetched from: its source (registry,
+ * URL, git) and every file URL uv downloads (`sdist.url`, `wheels[].url`: what uv actually
+ * fetches, checked only against the hash beside it; red7 R7-18), each a direct reference
+ * unless it lies under a trusted index (PyPI's files host is one by default). */
 function readLock(
   request: InstallRequest,
   lock: string,
@@ -172,11 +266,54 @@ function readLock(
     label,
     place
   );
-  for (const pkg of Array.isArray(doc?.package) ? doc!.package : []) {
-    const name = pkg?.name;
-    const source =
-      pkg?.source && typeof pkg.source === 'object' ? pkg.source : {};
+  const unknown = Object.keys(doc ?? {})
+    .filter(k => !LOCK_KEYS.has(k))
+    .sort();
+  if (unknown.length) {
+    request.problems.push({
+      text: `${label}: ${unknown.join(', ')} is not something Warden reads in a uv.lock`,
+      place
+    });
+  }
+  // uv takes `[[distribution]]` (the format's older name) as `[[package]]`
+  const packages: unknown[] = [];
+  for (const key of ['package', 'distribution']) {
+    const list = doc?.[key];
+    if (list !== undefined && !Array.isArray(list)) {
+      request.problems.push({
+        text: `${label}: [[${key}]] is not a list`,
+        place
+      });
+    }
+    packages.push(...(Array.isArray(list) ? list : []));
+  }
+  for (const pkg of packages) {
+    if (!isTable(pkg)) {
+      request.problems.push({
+        text: `${label}: a [[package]] entry is not a table`,
+        place
+      });
+      continue;
+    }
+    const name = pkg.name;
     const origin = { ...place, origin: `${label} package ${String(name)}` };
+    const unknown = Object.keys(pkg)
+      .filter(k => !LOCK_PACKAGE_KEYS.has(k))
+      .sort();
+    if (isTable(pkg.source)) {
+      unknown.push(
+        ...Object.keys(pkg.source)
+          .filter(k => !LOCK_SOURCE_KEYS.has(k))
+          .sort()
+      );
+    }
+    if (unknown.length || !isTable(pkg.source) || typeof name !== 'string') {
+      request.problems.push({
+        text: `${origin.origin}: ${unknown.join(', ') || 'its name or source'} is not something Warden reads in a uv.lock`,
+        place: origin
+      });
+    }
+    const source: Doc = isTable(pkg.source) ? pkg.source : {};
     if (typeof source.registry === 'string') {
       request.sources.push({
         url: source.registry,
@@ -197,6 +334,52 @@ function readLock(
     }
     if (text) {
       request.requirements.push(parseRequirement(text, origin));
+    }
+    lockFiles(request, pkg, origin);
+  }
+}
+
+/** A locked package's `sdist` and `wheels`: each URL decided as a direct reference
+ * (nameless: the package's name is decided once, above); a `path` is a local file. */
+function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
+  const entries: Array<[string, unknown]> =
+    pkg.sdist !== undefined ? [['sdist', pkg.sdist]] : [];
+  if (pkg.wheels !== undefined && !Array.isArray(pkg.wheels)) {
+    request.problems.push({
+      text: `${origin.origin}: wheels is not a list`,
+      place: origin
+    });
+  }
+  for (const wheel of Array.isArray(pkg.wheels) ? pkg.wheels : []) {
+    entries.push(['wheels', wheel]);
+  }
+  for (const [what, entry] of entries) {
+    const extra = isTable(entry)
+      ? Object.keys(entry)
+          .filter(k => !LOCK_FILE_KEYS.has(k))
+          .sort()
+      : [];
+    if (!isTable(entry) || extra.length) {
+      request.problems.push({
+        text: `${origin.origin}: ${what} ${extra.join(', ') || 'entry'} is not something Warden reads in a uv.lock`,
+        place: origin
+      });
+      continue;
+    }
+    const where = { ...origin, origin: `${origin.origin} ${what}` };
+    if (entry.url !== undefined && typeof entry.url !== 'string') {
+      request.problems.push({
+        text: `${origin.origin}: a ${what} url is not a string`,
+        place: origin
+      });
+    } else if (typeof entry.url === 'string') {
+      request.requirements.push({
+        text: redactUrl(entry.url),
+        name: null,
+        kind: 'url',
+        place: where,
+        pin: null
+      });
     }
   }
 }
@@ -377,6 +560,30 @@ function uvBuildRequirements(
   }
 }
 
+/** `uvSettings`, keeping what the project reader already took from the same pyproject.toml
+ * (its `[tool.uv]` indexes, override / constraint dependencies) once each. */
+function uvSettingsOnce(
+  request: InstallRequest,
+  table: Doc,
+  place: Place
+): void {
+  const before = request.sources.length;
+  const beforeRequirements = request.requirements.length;
+  uvSettings(request, table, place);
+  const added = request.sources.splice(before);
+  request.sources.push(
+    ...added.filter(
+      a => !request.sources.some(s => s.url === a.url && s.role === a.role)
+    )
+  );
+  const addedRequirements = request.requirements.splice(beforeRequirements);
+  request.requirements.push(
+    ...addedRequirements.filter(
+      a => !request.requirements.some(r => r.text === a.text)
+    )
+  );
+}
+
 const MENTIONS_UV = /(^|[^A-Za-z0-9_-])uv([^A-Za-z0-9_-]|$)|\\[uU]/;
 
 /**
@@ -409,28 +616,10 @@ export function readUvProjectConfig(
       const place = { file: label, line: 1, origin: `uv config ${label}` };
       const doc = toml(request, text, label, place);
       if (doc) {
-        const before = request.sources.length;
-        const beforeRequirements = request.requirements.length;
-        uvSettings(
+        uvSettingsOnce(
           request,
           name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
           place
-        );
-        // `uv sync` already took pyproject's [tool.uv] indexes with the project: once each
-        const added = request.sources.splice(before);
-        request.sources.push(
-          ...added.filter(
-            a =>
-              !request.sources.some(s => s.url === a.url && s.role === a.role)
-          )
-        );
-        // and its override/constraint dependencies, read with the project: once each
-        const addedRequirements =
-          request.requirements.splice(beforeRequirements);
-        request.requirements.push(
-          ...addedRequirements.filter(
-            a => !request.requirements.some(r => r.text === a.text)
-          )
         );
       }
     }
@@ -622,4 +811,94 @@ function addGroup(
       });
     }
   }
+}
+
+/**
+ * A local project folder an install builds (`localprojects.ts`): for uv (and pipx on uv) the
+ * whole project as `uv sync` reads it (its pyproject.toml as a manifest, with its `[tool.uv]`
+ * settings); for pip the metadata pip builds from (dependencies, every extra, `[build-system]
+ * requires`). False when the folder has no pyproject.toml to read (setup.py only: the
+ * folder's own build code, see the threat model).
+ */
+export function readProjectFolderInto(
+  request: InstallRequest,
+  folder: string,
+  uv: boolean,
+  context: CommandContext
+): boolean {
+  const file = path.join(folder, 'pyproject.toml');
+  let text: string;
+  try {
+    text = context.readFile(file);
+  } catch {
+    return false;
+  }
+  const label = context.label(file);
+  const place = { file: label, line: 1, origin: label };
+  if (uv) {
+    const [manifest] = readManifest('pyproject', file, text, context);
+    merge(request, [manifest]);
+    // a workspace member: uv finds its `{ workspace = true }` sources from the root above
+    const root = findWorkspaceRoot(request, folder, context);
+    if (root !== null) {
+      request.requirements.push({
+        text: path.dirname(root),
+        name: null,
+        kind: 'path',
+        place,
+        pin: null
+      });
+    }
+    let doc: Doc | null = null;
+    try {
+      doc = parseToml(text) as Doc;
+    } catch {
+      // reported by the manifest reader
+    }
+    if (doc && isTable(doc.tool?.uv)) {
+      uvSettingsOnce(request, doc.tool.uv, {
+        ...place,
+        origin: `${label} [tool.uv]`
+      });
+    }
+    return true;
+  }
+  const doc = toml(request, text, label, place);
+  if (!doc) {
+    return true;
+  }
+  const add = (values: unknown, what: string) => {
+    if (values === undefined) {
+      return;
+    }
+    if (!Array.isArray(values)) {
+      request.problems.push({ text: `${label}: ${what} is not a list`, place });
+      return;
+    }
+    for (const value of values) {
+      if (typeof value === 'string') {
+        request.requirements.push(parseRequirement(value, place));
+      } else {
+        request.problems.push({
+          text: `${label}: an entry of ${what} is not a requirement string`,
+          place
+        });
+      }
+    }
+  };
+  const project: Doc = isTable(doc.project) ? doc.project : {};
+  add(project.dependencies, 'dependencies');
+  const extras = project['optional-dependencies'];
+  for (const [extra, values] of Object.entries(isTable(extras) ? extras : {})) {
+    add(values, `optional-dependencies.${extra}`);
+  }
+  const build = doc['build-system'];
+  if (build !== undefined && !isTable(build)) {
+    request.problems.push({
+      text: `${label}: [build-system] is not a table`,
+      place
+    });
+  }
+  add(isTable(build) ? build.requires : undefined, '[build-system] requires');
+  return true;
 }

@@ -23,6 +23,8 @@ export interface Requirement {
   kind: RequirementKind;
   place: Place;
   pin: string | null; // the version of an exact `==` pin
+  /** a relative path's other folder (its requirements file's, its project's) */
+  base?: string;
 }
 
 export type SourceRole =

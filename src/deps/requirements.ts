@@ -61,8 +61,17 @@ export type ReadFile = (fullPath: string) => string;
 const startsWithAny = (s: string, prefixes: readonly string[]) =>
   prefixes.some(p => s.startsWith(p));
 
+/** `req` given as an editable (`-e X`, `--with-editable X`, `pipx install -e X`): an editable
+ * is a local folder or a VCS URL, never a name from an index, so pip and uv take a bare word
+ * (`-e proj`) for the folder `proj` (read by `localprojects.ts`). */
+export function editable(req: Requirement): Requirement {
+  // the name is kept and decided too: where a tool takes `-e` for a flag (`uv tool install -e
+  // NAME`) the word is a package from the index
+  return req.kind === 'name' ? { ...req, kind: 'path', pin: null } : req;
+}
+
 /** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
- * or a local path. */
+ * or a local path (`name @ file:...` is one: a local folder is read as a project). */
 export function parseRequirement(raw: string, place: Place): Requirement {
   const text = raw.trim();
   const spec = isReference(text) ? text : text.split(';', 1)[0].trim();
@@ -78,7 +87,11 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   ) {
     const at = spec.indexOf('@');
     const ref = spec.slice(at + 1).trim();
-    const kind = startsWithAny(ref, VCS) ? 'vcs' : 'url';
+    const kind = startsWithAny(ref, VCS)
+      ? 'vcs'
+      : ref.startsWith('file:')
+        ? 'path'
+        : 'url';
     const m = NAME.exec(spec.slice(0, at));
     return req(
       redactUrl(text),
@@ -240,8 +253,10 @@ export function readTextInto(
     }
     requirementOptions(request, words, place);
     const req = parseRequirement(spec, place);
-    if (!constraint || req.kind === 'url' || req.kind === 'vcs') {
-      request.requirements.push(req); // a direct reference is decided even in constraints
+    req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
+    if (!constraint || ['url', 'vcs', 'path'].includes(req.kind)) {
+      // a direct reference is decided even in constraints (a local folder: read)
+      request.requirements.push(req);
     }
   }
 }
@@ -430,7 +445,10 @@ function applyFileOption(
   } else if (option === '-c' || option === '--constraint') {
     include(true);
   } else if (option === '-e' || option === '--editable') {
-    request.requirements.push(parseRequirement(value, place));
+    request.requirements.push({
+      ...editable(parseRequirement(value, place)),
+      base
+    });
   } else if (option === '-i' || option === '--index-url') {
     request.sources.push({ url: value, role: 'index', place });
   } else if (option === '--extra-index-url') {

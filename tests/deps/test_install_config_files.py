@@ -109,10 +109,24 @@ def test_a_uv_config_file_warden_cannot_read_refuses_the_install(tmp_path, files
     assert "install-unreadable" in rules and not runs
 
 
-def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monkeypatch):
-    """Python 3.8-3.10 kernels have no tomllib: the install is refused, not decided as PyPI."""
+def test_without_tomllib_pips_own_tomli_reads_the_files(tmp_path, monkeypatch):
+    """Python 3.8-3.10 kernels have no tomllib: pip's vendored tomli (the same parser) reads
+    uv config and local projects, so `pip install -e .` is decided, not refused."""
     _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
     monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
+    assert rules == ["install-index-not-allowed"] and not runs
+    (tmp_path / "uv.toml").unlink()
+    _write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["torcj"]\n'})
+    assert _decided("pip install -e .", tmp_path)[:2] == (["install-imitation-name"], False)
+
+
+def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monkeypatch):
+    """No tomllib and no pip to borrow tomli from: the install is refused, not decided as
+    PyPI."""
+    _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    monkeypatch.setitem(sys.modules, "pip._vendor", None)  # and so does pip's tomli
     rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
     assert rules == ["install-unreadable"] and not runs
     (tmp_path / "uv.toml").unlink()
@@ -288,7 +302,8 @@ def test_uv_sync_decides_the_projects_own_indexes_even_without_config(tmp_path):
 
 def test_a_large_lock_file_is_read_not_refused(tmp_path):
     """A big ML project's uv.lock (every wheel's hash) passes 1 MB: it is still read."""
-    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n' + "#" * (2 << 20)
+    lock = 'version = 1\n[[package]]\nname = "torcj"\nversion = "1.0"\n'
+    lock += 'source = { registry = "https://pypi.org/simple" }\n' + "#" * (2 << 20)
     _write(tmp_path, {"pyproject.toml": '[project]\nname = "demo"\n', "uv.lock": lock + "\n"})
     rules, runs, _, names = _decided("uv sync", tmp_path)
     assert names == {"torcj"} and rules == ["install-imitation-name"] and not runs
@@ -501,3 +516,81 @@ def test_a_project_override_read_by_project_and_uv_config_is_decided_once(tmp_pa
     env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": os.devnull}
     (request,) = read_requests(None, "uv sync", env, str(tmp_path))
     assert [r.text for r in request.requirements] == ["black", f"black @ {url}"]
+
+
+LOCAL_SOURCES = (
+    '[project]\nname = "demo"\nversion = "0.1"\ndependencies = ["black"]\n\n'
+    '[tool.uv.sources]\nblack = { url = "https://evil.example/black-99.0-py3-none-any.whl" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "uv pip install 'demo @ file://{proj}'",
+        "uv pip install 'file://{proj}'",
+        "uv pip install 'file://localhost{proj}'",
+        "uv tool install 'demo @ file://{proj}'",
+        "uv pip install -c c.txt numpy",  # c.txt: `demo @ file://...`
+    ],
+)
+def test_a_local_folder_by_absolute_path_or_file_url_is_read_as_a_project(tmp_path, command):
+    """red7 R7-8: absolute paths and file: URLs (the vectors' files live in a folder they cannot
+    name) reach the same project reading as `./proj`."""
+    proj = tmp_path / "proj"
+    _write(tmp_path, {"proj/pyproject.toml": LOCAL_SOURCES, "c.txt": f"demo @ file://{proj}\n"})
+    rules, runs, _, _ = _decided(command.format(proj=proj), tmp_path)
+    assert rules == ["install-direct-reference"] and not runs
+
+
+def test_name_at_a_local_file_url_is_a_path_not_a_download(tmp_path):
+    """`name @ file:///folder` installs that folder: decided as its name and its project (it
+    was refused as a direct URL, a false refusal of a local install)."""
+    _write(tmp_path, {"clean/pyproject.toml": '[project]\nname = "clean"\nversion = "0.1"\n'})
+    command = f"pip install 'clean @ file://{tmp_path / 'clean'}'"
+    assert _decided(command, tmp_path)[:2] == ([], True)
+    command = f"pip install 'torcj @ file://{tmp_path / 'clean'}'"
+    assert _decided(command, tmp_path)[:2] == (["install-imitation-name"], False)
+
+
+def test_uv_sync_in_a_workspace_member_reads_the_workspace_root_and_its_lock(tmp_path):
+    """red team F6: in a member folder uv locks and syncs the whole workspace from its root
+    (the root's dependencies, every member, the root's uv.lock): all of it is decided."""
+    root = (
+        '[project]\nname = "root"\nversion = "0.1"\n\n[tool.uv.workspace]\nmembers = ["a", "b"]\n'
+    )
+    member = '[project]\nname = "{}"\nversion = "0.1"\ndependencies = ["{}"]\n'
+    lock = 'version = 1\n[[package]]\nname = "six"\nversion = "1"\n'
+    lock += 'source = {{ registry = "https://pypi.org/simple" }}\nwheels = [{{ url = "{}" }}]\n'
+    files = {
+        "pyproject.toml": root,
+        "a/pyproject.toml": member.format("a", "numpy"),
+        "b/pyproject.toml": member.format("b", "tranformers"),
+        "uv.lock": lock.format("https://files.pythonhosted.org/packages/six-1-py3-none-any.whl"),
+    }
+    _write(tmp_path, files)
+    rules, runs, _, names = _decided("uv sync", tmp_path / "a")
+    assert {"numpy", "tranformers", "six"} <= names
+    assert rules == ["install-imitation-name"] and not runs
+    _write(tmp_path, {"b/pyproject.toml": member.format("b", "requests")})
+    assert _decided("uv sync", tmp_path / "a")[:2] == ([], True)
+    _write(tmp_path, {"uv.lock": lock.format("https://evil.example/six-1-py3-none-any.whl")})
+    assert _decided("uv run python -c 1", tmp_path / "a")[:2] == (
+        ["install-direct-reference"],
+        False,
+    )
+
+
+def test_a_chain_of_path_sources_longer_than_the_cap_is_unreadable(tmp_path):
+    """Each folder's path source names the next: read up to MAX_PROJECTS folders, then
+    refused (never a silent stop that would leave the rest unread)."""
+    from jupyterlab_warden.kernel.guard.installs.local_projects import MAX_PROJECTS
+
+    project = '[project]\nname = "p{0}"\nversion = "0"\ndependencies = ["p{1}"]\n\n'
+    project += '[tool.uv.sources]\np{1} = {{ path = "../p{1}" }}\n'
+    files = {f"p{i}/pyproject.toml": project.format(i, i + 1) for i in range(MAX_PROJECTS)}
+    _write(tmp_path, files)
+    assert "install-unreadable" not in _decided("uv pip install ./p1", tmp_path)[0]
+    _write(tmp_path, {f"p{MAX_PROJECTS}/pyproject.toml": project.format(MAX_PROJECTS, "x")})
+    rules, runs, _, _ = _decided("uv pip install ./p0", tmp_path)
+    assert "install-unreadable" in rules and not runs

@@ -57,12 +57,11 @@ UV_VALUED = {
     "--index-url", "--extra-index-url", "--index", "--default-index", "-f", "--find-links",
     "-p", "--python", "--target", "--prefix", "--index-strategy", "--resolution",
     "--prerelease", "--keyring-provider", "--cache-dir", "--directory", "--project",
-    "--config-file", "--with", "--with-requirements", "--from", "--group", "--extra",
-    "--optional", "--package", "--exclude-newer", "--link-mode", "-C", "--config-setting",
-    "--python-platform", "--python-version", "--color", "--allow-insecure-host",
-    "--trusted-host", "--cert",
-    "--script", "--branch", "--tag", "--rev", "--marker", "-m", "-b", "--build-constraints",
-    "--build-constraint",
+    "--config-file", "--with", "--with-editable", "--with-requirements", "--from", "--group",
+    "--extra", "--optional", "--package", "--exclude-newer", "--link-mode", "-C",
+    "--config-setting", "--python-platform", "--python-version", "--color",
+    "--allow-insecure-host", "--trusted-host", "--cert", "--script", "--branch", "--tag",
+    "--rev", "--marker", "-m", "-b", "--build-constraints", "--build-constraint",
 }  # fmt: skip
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
@@ -211,9 +210,11 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         requirements.read_file(request, value, cwd, env)
     elif option in ("--constraint", "-c", "--override"):
         requirements.read_file(request, value, cwd, env, constraint=True)
-    elif option in ("--editable", "-e", "--with", "--from"):
-        for part in value.split(",") if option == "--with" else [value]:
-            request.requirements.append(requirements.parse_requirement(part, "command line"))
+    elif option in ("--editable", "-e", "--with", "--with-editable", "--from"):
+        for part in value.split(",") if option.startswith("--with") else [value]:
+            req = requirements.parse_requirement(part, "command line")
+            editable = option in ("--editable", "-e", "--with-editable")
+            request.requirements.append(requirements.editable(req) if editable else req)
     elif option in ("--index-url", "-i"):
         request.sources.append(Source(value, "index", "command line"))
     elif option == "--default-index":  # uv: [name=]url
@@ -255,9 +256,10 @@ def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) ->
 
     base = os.path.basename(path)
     if base == "pyproject.toml":
-        doc = toml_files.load(request, os.path.join(cwd, os.path.expanduser(path)))
+        full = os.path.join(cwd, os.path.expanduser(path))
+        doc = toml_files.load(request, full)
         if doc is not None:
-            toml_files.add_project(request, doc, base)
+            toml_files.add_project(request, doc, base, os.path.dirname(full))
     elif base in ("setup.py", "setup.cfg") or base.endswith((".toml", ".py")):
         request.problems.append(
             f"uv reads {base} as project metadata, which Warden cannot read without running "
@@ -361,7 +363,7 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
         positional_are_files = args[1] in ("sync", "compile")
         rest = args[2:]
     elif args[:1] == ["add"]:
-        request, positional_are_files, rest = InstallRequest("uv", "uv add"), False, args[1:]
+        return _uv_add(args[1:], cwd, env)
     elif args[:2] in (["tool", "install"], ["tool", "run"]) or args[:1] == ["x"]:
         name = "uvx" if args[:1] == ["x"] else f"uv {' '.join(args[:2])}"
         request = InstallRequest("uv", name)
@@ -516,16 +518,27 @@ def _uv_leading(request, args, cwd, env) -> Optional[str]:
 
 
 def _uv_project(request, cwd) -> None:
-    """The project uv syncs: the nearest pyproject.toml (and its uv.lock), or a problem."""
+    """The project uv syncs: the nearest pyproject.toml (and its uv.lock), or a problem; in a
+    workspace member, the workspace root above it too (uv locks and syncs the whole
+    workspace, red team F6)."""
     from . import toml_files
 
     path = toml_files.find_project(cwd)
     if path is None:
         request.problems.append(f"`{request.command}` found no pyproject.toml to read")
         return
+    _uv_project_file(request, path)
+    root = toml_files.find_workspace_root(request, os.path.dirname(path))
+    if root is not None:
+        _uv_project_file(request, root)
+
+
+def _uv_project_file(request, path: str) -> None:
+    from . import toml_files
+
     doc = toml_files.load(request, path)
     if doc is not None:
-        toml_files.add_project(request, doc, os.path.basename(path))
+        toml_files.add_project(request, doc, os.path.basename(path), os.path.dirname(path))
         # the project's own indexes, even under --no-config (uv_config.py keeps one of each)
         label = f"{os.path.basename(path)} [tool.uv]"
         toml_files.add_uv_settings(request, toml_files.uv_table(doc), label)
@@ -550,6 +563,7 @@ def _uv_sync(args, cwd, env, command="uv sync"):
         elif name is not None:
             _apply_option(request, name, value, cwd, env)
     if script is not None:
+        toml_files.add_script_lock(request, script, cwd)
         if not toml_files.add_script(request, script, cwd):
             request.problems.append(
                 f"{command} --script: {os.path.basename(script)} has no "
@@ -657,6 +671,33 @@ def _uv_value(word: str) -> bool:
     return word == "-" or not word.startswith("-")
 
 
+def _uv_add(args, cwd, env):
+    """``uv add P...`` (and ``--script FILE``): the packages named, and what uv then locks and
+    syncs: the whole project (or the script's inline metadata), whatever the flags (with
+    ``--frozen`` / ``--no-sync`` it still builds the packages it adds: stricter). Without a
+    project uv refuses to add, so only the names are decided (red7 R7-9)."""
+    from . import toml_files
+
+    request = InstallRequest("uv", "uv add")
+    script, files = None, 0
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            request.requirements.append(requirements.parse_requirement(value, "command line"))
+        elif name == "--script":
+            script = value
+        else:
+            files += name in _UV_FILE_OPTIONS
+            _apply_option(request, name, value, cwd, env)
+    if script is not None:
+        toml_files.add_script(request, script, cwd)  # no block yet: uv writes one
+        toml_files.add_script_lock(request, script, cwd)
+    elif toml_files.find_project(cwd) is not None:
+        _uv_project(request, cwd)
+    if not request.requirements and not files and not request.problems:
+        request.problems.append("no package found in `uv add`")
+    return request
+
+
 def _uv_run(args, cwd, env):
     """``uv run [--with X] [--script|-m] TARGET ARGS``: a script's PEP 723 dependencies, else the
     project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``). A
@@ -672,11 +713,10 @@ def _uv_run(args, cwd, env):
         if name in ("--no-project", "--no-sync", "--isolated"):
             no_project = True
         name = _UV_SHORT.get(name, name)
-        if name == "--with-editable":
-            request.requirements.append(requirements.parse_requirement(value, "command line"))
-        else:
-            _apply_option(request, name, value, cwd, env)
+        _apply_option(request, name, value, cwd, env)
     is_script = line.target is not None and _uv_run_script(request, line.target, line.mode, cwd)
+    if is_script:
+        toml_files.add_script_lock(request, line.target, cwd)  # red7 R7-18: s.py.lock
     if not is_script and not no_project and toml_files.find_project(cwd) is not None:
         _uv_project(request, cwd)
     return request if request.requirements or request.sources or request.problems else None

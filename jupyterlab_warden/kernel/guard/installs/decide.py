@@ -48,6 +48,7 @@ DEFAULT_INDEXES = (
     "https://pypi.org/simple",
     "https://files.pythonhosted.org",
     "https://download.pytorch.org/whl",
+    "https://download-r2.pytorch.org/whl",  # where PyTorch's index pages link its wheels
 )
 DEFAULT_CHANNELS = ("defaults", "conda-forge", "pytorch", "nvidia")
 # The distributions' own trust stores (root-owned): naming one of them changes nothing

@@ -318,7 +318,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, commands, frontends, sources
+    from . import arguments, commands, frontends, local_projects, sources
 
     env = dict(env, **inv.env)
     if inv.tool == "pip":
@@ -330,6 +330,7 @@ def _request(inv, env: Dict[str, str], cwd: str):
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
     if request is not None:
+        local_projects.add(request, cwd, env)
         sources.add_implicit_sources(request, env, inv.program, cwd)
     elif inv.tool == "uv":
         request = arguments.uv_interpreter_request(inv.args)

@@ -93,8 +93,12 @@ def request(args: List[str], cwd: str, env: Dict[str, str]):
         plain = _run(req, line, cwd, env)
     else:
         names = line.positionals[1:] if key == "inject" else line.positionals
+        start = len(req.requirements)
         for word in names:
             _package(req, word, key, cwd, env)
+        if any(dest == "editable" for dest, _option, _value in line.options):
+            for spec in req.requirements[start:]:
+                requirements.editable(spec)  # `pipx install -e proj`: pip's `-e proj`
     for dest, option, value in line.options:
         if dest == "index_url":
             req.sources.append(Source(value, "index", "command line"))

@@ -13,6 +13,7 @@ class Requirement:
         self.kind = kind  # "name" | "conda" (a conda package name) | "url" | "vcs" | "path"
         self.origin = origin  # "command line", "requirements.txt line 3", ...
         self.pin = pin  # the version of an exact "==" pin, else None
+        self.base = None  # a relative path's other folder (its requirements file's, project's)
 
     def __repr__(self) -> str:
         return f"Requirement({self.text!r}, {self.kind})"

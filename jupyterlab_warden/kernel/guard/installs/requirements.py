@@ -37,14 +37,16 @@ _LINE_OPTIONS = ("--hash", "--config-settings", "--global-option", "--install-op
 
 def parse_requirement(text: str, origin: str) -> Requirement:
     """One specifier: ``name[extras] op version ; marker``, ``name @ url``, a URL, a VCS
-    reference or a local path."""
+    reference or a local path (``name @ file:...`` is one: a local folder is read as a
+    project)."""
     text = text.strip()
     spec = text.split(";", 1)[0].strip() if not _is_reference(text) else text
     if " @ " in spec or re.match(
         r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:", spec
     ):
         name, _, ref = spec.partition("@")
-        kind = "vcs" if ref.strip().startswith(_VCS) else "url"
+        ref = ref.strip()
+        kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
         return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
     if spec.startswith(_VCS):
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
@@ -58,6 +60,17 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         return Requirement(text, None, "invalid", origin)
     pin = _PIN.match(m.group(3).strip().strip("()"))
     return Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
+
+
+def editable(req: Requirement) -> Requirement:
+    """``req`` given as an editable (``-e X``, ``--with-editable X``, ``pipx install -e X``): an
+    editable is a local folder or a VCS URL, never a name from an index, so pip and uv take a
+    bare word (``-e proj``) for the folder ``proj`` (read by ``local_projects``). The name is
+    kept and decided too: where a tool takes ``-e`` for a flag (``uv tool install -e NAME``)
+    the word is a package from the index."""
+    if req.kind == "name":
+        req.kind, req.pin = "path", None
+    return req
 
 
 # A URL scheme; one letter is a Windows drive (`C:/x`), a path
@@ -144,8 +157,10 @@ def read_text(
             continue
         _requirement_options(request, words, origin)
         req = parse_requirement(spec, origin)
-        if not constraint or req.kind in ("url", "vcs"):
-            request.requirements.append(req)  # a direct reference is decided even in constraints
+        req.base = base  # a local path: pip takes it from the working folder, uv from here
+        if not constraint or req.kind in ("url", "vcs", "path"):
+            # a direct reference is decided even in constraints (a local folder: read)
+            request.requirements.append(req)
 
 
 def split_line(line: str) -> Tuple[str, str]:
@@ -270,7 +285,8 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
     elif option in ("-c", "--constraint"):
         read_file(request, value, base, env, constraint=True, depth=depth + 1)
     elif option in ("-e", "--editable"):
-        request.requirements.append(parse_requirement(value, origin))
+        request.requirements.append(editable(parse_requirement(value, origin)))
+        request.requirements[-1].base = base
     elif option in ("-i", "--index-url"):
         request.sources.append(Source(value, "index", origin))
     elif option == "--extra-index-url":

@@ -8,7 +8,7 @@ The parent's reading of the command line stays the early refusal, before pip sta
 
 from typing import List
 
-from . import arguments
+from . import arguments, local_projects
 from .request import InstallRequest
 
 
@@ -34,6 +34,8 @@ def pip_request_from_options(
     if getattr(options, "cert", None):
         argv += ["--cert", str(options.cert)]
     request = arguments.pip_request(argv + [str(a) for a in args], cwd, env)
+    if request is not None:
+        local_projects.add(request, cwd, env)
     if request is None:  # cannot happen for an installing command; never wave it through
         request = InstallRequest("pip", f"pip {command}")
         request.problems.append("Warden could not read pip's resolved options")

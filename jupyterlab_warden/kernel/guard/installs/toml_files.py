@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from . import requirements
-from .request import InstallRequest, Source
+from .request import InstallRequest, Requirement, Source, redact_url
 
 MAX_INCLUDE_DEPTH = 10
 # PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
@@ -57,6 +57,8 @@ def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
     try:
         import tomllib
     except ImportError:  # Python < 3.11: no TOML reader in the standard library
+        tomllib = _pip_tomli()
+    if tomllib is None:
         request.problems.append(
             f"{label} is TOML and this Python has no TOML reader (3.11+ has one): Warden "
             "cannot read what it configures"
@@ -69,6 +71,16 @@ def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
         return None
 
 
+def _pip_tomli():
+    """pip's vendored ``tomli`` (the parser the standard library adopted as ``tomllib``), which
+    pip itself reads pyproject.toml with: a local project stays readable on Python < 3.11."""
+    try:
+        from pip._vendor import tomli
+    except ImportError:
+        return None
+    return tomli
+
+
 def find_project(cwd: str) -> Optional[str]:
     """The nearest pyproject.toml from ``cwd`` up (the project uv syncs), or None."""
     here = os.path.abspath(cwd)
@@ -76,6 +88,23 @@ def find_project(cwd: str) -> Optional[str]:
         candidate = os.path.join(here, "pyproject.toml")
         if os.path.isfile(candidate):
             return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def find_workspace_root(request: InstallRequest, folder: str) -> Optional[str]:
+    """The pyproject.toml of a uv workspace root above ``folder`` (a member's project: uv locks
+    and syncs the whole workspace from there, red team F6), or None. A pyproject.toml on the
+    way up that cannot be parsed is a problem: uv reads them too."""
+    here = os.path.dirname(os.path.abspath(folder))
+    while True:
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            doc = load(request, candidate, f"{os.path.basename(here) or here}/pyproject.toml")
+            if doc is not None and "workspace" in uv_table(doc):
+                return candidate
         parent = os.path.dirname(here)
         if parent == here:
             return None
@@ -120,36 +149,72 @@ def add_group(request: InstallRequest, doc: dict, name: str, label: str, depth: 
             add_group(request, doc, value["include-group"], label, depth + 1)
 
 
-def add_project(request: InstallRequest, doc: dict, label: str) -> None:
-    """Everything ``uv sync`` may install from a project: dependencies, every extra and
-    dependency group (the options choosing them are not followed: stricter), uv's
-    dev-dependencies and its ``[tool.uv.sources]`` direct references."""
+def add_metadata(request: InstallRequest, doc: dict, label: str) -> None:
+    """What any installer that builds a project installs from its pyproject.toml: its
+    dependencies, every extra (the options choosing them are not followed: stricter) and its
+    ``[build-system] requires`` (pip and uv install them into the build environment before
+    the backend runs: red7 R7-17)."""
     project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
     add_list(request, project.get("dependencies"), f"{label} [project]", "dependencies")
     extras = project.get("optional-dependencies")
     for extra, values in (extras if isinstance(extras, dict) else {}).items():
         add_list(request, values, f"{label} optional-dependencies.{extra}", "an extra")
+    build = doc.get("build-system")
+    if build is not None and not isinstance(build, dict):
+        request.problems.append(f"{label}: [build-system] is not a table")
+    build = build if isinstance(build, dict) else {}
+    add_list(request, build.get("requires"), f"{label} [build-system]", "requires")
+
+
+def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") -> None:
+    """Everything ``uv sync`` may install from a project: its metadata (``add_metadata``),
+    every dependency group, uv's dev-dependencies and its ``[tool.uv.sources]`` (the path ones
+    relative to the project's folder ``base``)."""
+    add_metadata(request, doc, label)
     groups = doc.get("dependency-groups")
     for group, values in (groups if isinstance(groups, dict) else {}).items():
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
     uv = uv_table(doc)
     if "workspace" in uv:
-        # uv locks and syncs every member; their pyproject.toml files are not read (red team F6)
-        request.problems.append(
-            f"{label}: uv workspace members are not read by Warden, so what uv would install "
-            "from them is unknown"
-        )
+        add_workspace(request, uv["workspace"], label, base)
     # overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
     # decided as something uv installs (stricter for constraints)
     for key in ("dev-dependencies",) + _UV_REQUIREMENT_KEYS:
         add_list(request, uv.get(key), f"{label} [tool.uv]", key)
-    add_uv_sources(request, uv, label)
+    add_uv_sources(request, uv, label, base)
 
 
-def add_uv_sources(request: InstallRequest, uv: dict, label: str) -> None:
+# glob characters (uv expands members with the `glob` crate, whose `*` also matches a leading
+# dot: a pattern Warden would have to expand exactly as uv does)
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def add_workspace(request: InstallRequest, workspace, label: str, base: str) -> None:
+    """``[tool.uv.workspace] members``: uv locks and syncs every member, so each is a local
+    project (read by ``local_projects``). A member given as a glob pattern is refused: both
+    sides must see the same folders, and the static side cannot list folders (red team F6)."""
+    members = workspace.get("members") if isinstance(workspace, dict) else None
+    if not base or not isinstance(workspace, dict):
+        request.problems.append(f"{label}: uv workspace members are not read by Warden here")
+        return
+    for member in _strings(request, members, label, "[tool.uv.workspace] members"):
+        if not isinstance(member, str) or _GLOB.search(member):
+            request.problems.append(
+                f"{label}: uv workspace member {member!r} is a pattern Warden does not expand; "
+                "list the member folders by name"
+            )
+            continue
+        path = Requirement(member, None, "path", f"{label} workspace member {member}")
+        path.base = base
+        request.requirements.append(path)
+
+
+def add_uv_sources(request: InstallRequest, uv: dict, label: str, base: str = "") -> None:
     """``[tool.uv.sources]`` direct references (``git``, ``url``) of a project or a PEP 723
-    script (a path, a workspace member or a named index is no direct reference; the index
-    itself is decided from ``[[tool.uv.index]]``)."""
+    script, and (given the project's folder ``base``) its ``path`` sources as local paths, which
+    ``local_projects`` reads as projects: uv builds them with their own sources (a workspace
+    member or a named index is no direct reference; the index itself is decided from
+    ``[[tool.uv.index]]``)."""
     sources = uv.get("sources")
     for name, spec in (sources if isinstance(sources, dict) else {}).items():
         for entry in spec if isinstance(spec, list) else [spec]:
@@ -158,8 +223,13 @@ def add_uv_sources(request: InstallRequest, uv: dict, label: str) -> None:
                 text = f"{name} @ git+{entry['git']}"
             elif isinstance(entry.get("url"), str):
                 text = f"{name} @ {entry['url']}"
+            elif isinstance(entry.get("path"), str) and base:
+                path = Requirement(entry["path"], None, "path", f"{label} {name}")
+                path.base = base
+                request.requirements.append(path)
+                continue
             else:
-                continue  # a path, workspace member or named index (decided as a source)
+                continue  # a workspace member or named index (decided as a source)
             request.requirements.append(
                 requirements.parse_requirement(text, f"{label} [tool.uv.sources]")
             )
@@ -286,16 +356,58 @@ def _add_build_requirements(request: InstallRequest, table: dict, origin: str) -
         add_list(request, requires, f"{origin} dependency-metadata", "requires-dist")
 
 
+# uv.lock's keys (uv's lock format, version 1): any other key of a package, its sdist or a
+# wheel may be one more place uv fetches from, so it refuses the install (deny by default).
+_LOCK_PACKAGE_KEYS = frozenset(
+    (
+        "name", "version", "source", "sdist", "wheels", "dependencies",
+        "optional-dependencies", "dev-dependencies", "metadata", "resolution-markers",
+    )
+)  # fmt: skip
+_LOCK_KEYS = frozenset(
+    (
+        "version", "revision", "requires-python", "resolution-markers", "supported-markers",
+        "required-markers", "environment-markers", "conflicts", "options", "manifest",
+        "package", "distribution",
+    )
+)  # fmt: skip
+_LOCK_FILE_KEYS = frozenset(("url", "path", "filename", "hash", "size", "upload-time"))
+_LOCK_SOURCE_KEYS = frozenset(
+    ("registry", "url", "git", "path", "directory", "editable", "virtual", "subdirectory")
+)
+
+
 def add_lock(request: InstallRequest, path: str) -> None:
-    """uv.lock: each locked package's name and where it is fetched from (registry, URL, git)."""
+    """uv.lock: each locked package's name and where it is fetched from: its source
+    (registry, URL, git) and every file URL uv downloads (``sdist.url``, ``wheels[].url``:
+    what uv actually fetches, checked only against the hash beside it; red7 R7-18), each a
+    direct reference unless it lies under a trusted index (PyPI's files host,
+    https://files.pythonhosted.org, is one by default)."""
     label = os.path.basename(path)
-    doc = load(request, path, label, MAX_LOCK_BYTES)
-    for package in (doc or {}).get("package", []) if doc else []:
+    doc = load(request, path, label, MAX_LOCK_BYTES) or {}
+    unknown = sorted(set(doc) - _LOCK_KEYS)
+    if unknown:
+        request.problems.append(
+            f"{label}: {', '.join(unknown)} is not something Warden reads in a uv.lock"
+        )
+    # uv takes `[[distribution]]` (the format's older name) as `[[package]]`
+    packages = []
+    for key in ("package", "distribution"):
+        packages += _strings(request, doc.get(key), label, f"[[{key}]]")
+    for package in packages:
         if not isinstance(package, dict):
+            request.problems.append(f"{label}: a [[package]] entry is not a table")
             continue
         name, source = package.get("name"), package.get("source")
-        source = source if isinstance(source, dict) else {}
         origin = f"{label} package {name}"
+        unknown = sorted(set(package) - _LOCK_PACKAGE_KEYS)
+        unknown += sorted(set(source or {}) - _LOCK_SOURCE_KEYS) if isinstance(source, dict) else []
+        if unknown or not isinstance(source, dict) or not isinstance(name, str):
+            request.problems.append(
+                f"{origin}: {', '.join(unknown) or 'its name or source'} is not something "
+                "Warden reads in a uv.lock"
+            )
+        source = source if isinstance(source, dict) else {}
         if isinstance(source.get("registry"), str):
             request.sources.append(Source(source["registry"], "extra-index", origin))
         if isinstance(source.get("url"), str):
@@ -308,6 +420,42 @@ def add_lock(request: InstallRequest, path: str) -> None:
             text = ""
         if text:
             request.requirements.append(requirements.parse_requirement(text, origin))
+        _lock_files(request, package, origin)
+
+
+def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
+    """A PEP 723 script's own lock (``uv lock --script s.py`` writes ``s.py.lock``), which
+    ``uv run s.py`` / ``--script`` commands install from when it is current: read as a
+    uv.lock (its wheel and sdist URLs decided)."""
+    lock = os.path.join(cwd, os.path.expanduser(script)) + ".lock"
+    if os.path.lexists(lock):
+        add_lock(request, lock)
+
+
+def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
+    """A locked package's ``sdist`` and ``wheels``: each URL decided as a direct reference
+    (nameless: the package's name is decided once, above); a ``path`` is a local file."""
+    sdist = package.get("sdist")
+    wheels = package.get("wheels")
+    entries = [("sdist", sdist)] if sdist is not None else []
+    if wheels is not None and not isinstance(wheels, list):
+        request.problems.append(f"{origin}: wheels is not a list")
+    entries += [("wheels", w) for w in (wheels if isinstance(wheels, list) else [])]
+    for what, entry in entries:
+        if not isinstance(entry, dict) or set(entry) - _LOCK_FILE_KEYS:
+            extra = sorted(set(entry) - _LOCK_FILE_KEYS) if isinstance(entry, dict) else []
+            request.problems.append(
+                f"{origin}: {what} {', '.join(extra) or 'entry'} is not something Warden "
+                "reads in a uv.lock"
+            )
+            continue
+        url = entry.get("url")
+        if url is not None and not isinstance(url, str):
+            request.problems.append(f"{origin}: a {what} url is not a string")
+        elif isinstance(url, str):
+            request.requirements.append(
+                Requirement(redact_url(url), None, "url", f"{origin} {what}")
+            )
 
 
 def script_metadata(text: str) -> Optional[str]:

@@ -1,0 +1,97 @@
+"""Local project folders an install builds, read as projects (red7 R7-8).
+
+``uv pip install .``, ``-e ./proj``, ``/abs/proj``, ``file:///abs/proj``, a path line in a
+requirements file, ``uv run --with ./proj``, ``uv tool install .``, ``uvx --from . x``, ``uv add
+./sub``, ``pipx install DIR`` and a ``[tool.uv.sources]`` path: the installer builds the folder,
+so it installs what the folder's pyproject.toml asks for. For uv (and pipx on uv) that is the
+whole project as ``uv sync`` reads it (dependencies, extras, groups, ``[build-system]
+requires``, ``[tool.uv]`` settings and sources, its own path sources in turn); for pip it is
+the metadata pip builds from (dependencies, extras, ``[build-system] requires``).
+
+A folder with no pyproject.toml (``setup.py`` / ``setup.cfg`` only) or with ``dynamic``
+dependencies gets them from its own build code: installing it runs that code, like running a
+script from the folder, which Warden does not read (docs/threat-model.md). A pyproject.toml
+Warden cannot read or parse is a problem (refused).
+"""
+
+import os
+import re
+from typing import Dict, List
+from urllib.parse import unquote, urlsplit
+
+from . import toml_files
+from .request import InstallRequest, Requirement
+
+_NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
+MAX_PROJECTS = 200  # path sources and workspace members: at most this many folders a request
+
+
+def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
+    """Read every local folder ``request`` installs (pip and uv; conda builds none)."""
+    if request.tool not in ("pip", "uv"):
+        return
+    uv = request.tool == "uv" or request.also_uv
+    seen = set()
+    i = 0
+    while i < len(request.requirements):  # grows: a project's path sources are appended
+        req = request.requirements[i]
+        i += 1
+        if req.kind != "path":
+            continue
+        for folder in folders(req, cwd, env):
+            if folder in seen:
+                continue
+            seen.add(folder)
+            if len(seen) > MAX_PROJECTS:
+                request.problems.append(
+                    f"more than {MAX_PROJECTS} local projects to read (path sources and "
+                    "workspace members): Warden stops reading"
+                )
+                return
+            _read(request, folder, uv)
+
+
+def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
+    """The existing folders a path requirement may name: relative to the working folder (pip)
+    and to its requirements file's or project's folder (uv), both read when they differ."""
+    text = req.text.split(";", 1)[0].strip()
+    named = _NAMED_FILE.match(text)
+    text = named.group(1) if named else text  # `name @ file:///abs/proj`
+    if text.lower().startswith("file:"):
+        try:
+            text = unquote(urlsplit(text).path)
+        except ValueError:
+            return []
+    text = text.split("#", 1)[0].strip()  # `-e ./proj#egg=x`
+    if text.endswith("]") and "[" in text:
+        text = text[: text.rindex("[")].rstrip()  # `.[dev]`
+    if text.startswith("~"):
+        home = env.get("HOME") or os.path.expanduser("~")
+        text = home + text[1:] if text[1:2] in ("", "/") else os.path.expanduser(text)
+    found = []
+    for base in (cwd, req.base):
+        if base:
+            full = os.path.realpath(os.path.join(base, text))
+            if os.path.isdir(full) and full not in found:
+                found.append(full)
+    return found
+
+
+def _read(request: InstallRequest, folder: str, uv: bool) -> None:
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if not os.path.lexists(pyproject):
+        return  # setup.py / setup.cfg only: the folder's own build code (see the module doc)
+    label = f"{os.path.basename(folder) or folder}/pyproject.toml"
+    doc = toml_files.load(request, pyproject, label)
+    if doc is None:
+        return
+    if not uv:
+        toml_files.add_metadata(request, doc, label)
+        return
+    toml_files.add_project(request, doc, label, folder)
+    toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{label} [tool.uv]")
+    # a workspace member: uv finds its `{ workspace = true }` sources from the root above
+    root = toml_files.find_workspace_root(request, folder)
+    if root is not None:
+        member = Requirement(os.path.dirname(root), None, "path", f"{label} workspace root")
+        request.requirements.append(member)

@@ -1,0 +1,88 @@
+/**
+ * Local project folders an install builds, read as projects (red7 R7-8; a port of the
+ * kernel's `installs/local_projects.py`).
+ *
+ * `uv pip install .`, `-e ./proj`, `/abs/proj`, `file:///abs/proj`, a path line in a
+ * requirements file, `uv run --with ./proj`, `uv tool install .`, `uvx --from . x`, `uv add
+ * ./sub`, `pipx install DIR` and a `[tool.uv.sources]` path: the installer builds the folder, so
+ * it installs what the folder's pyproject.toml asks for — for uv the whole project as `uv sync`
+ * reads it, for pip its metadata (dependencies, extras, `[build-system] requires`). A folder
+ * with no pyproject.toml (setup.py only) runs its own build code, which Warden does not read
+ * (docs/threat-model.md).
+ */
+import * as path from 'node:path';
+import type { CommandContext } from './installers';
+import { readProjectFolderInto } from './projectfiles';
+import type { InstallRequest, Requirement } from './request';
+
+/** Path sources and workspace members: at most this many folders a request. */
+const MAX_PROJECTS = 200;
+
+/** Read every local folder `request` installs (pip and uv; conda builds none). */
+export function addLocalProjects(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  if (request.tool !== 'pip' && request.tool !== 'uv') {
+    return;
+  }
+  const uv = request.tool === 'uv' || request.alsoUv === true;
+  const seen = new Set<string>();
+  // grows: a project's path sources are appended
+  for (let i = 0; i < request.requirements.length; i++) {
+    const req = request.requirements[i];
+    if (req.kind !== 'path') {
+      continue;
+    }
+    for (const folder of folders(req, context)) {
+      if (seen.has(folder)) {
+        continue;
+      }
+      seen.add(folder);
+      if (seen.size > MAX_PROJECTS) {
+        request.problems.push({
+          text: `more than ${MAX_PROJECTS} local projects to read (path sources and workspace members): Warden stops reading`,
+          place: req.place
+        });
+        return;
+      }
+      readProjectFolderInto(request, folder, uv, context);
+    }
+  }
+}
+
+/** The folders a path requirement may name: relative to the working folder (pip) and to its
+ * requirements file's or project's folder (uv), both read when they differ. */
+function folders(req: Requirement, context: CommandContext): string[] {
+  let text = req.text.split(';')[0].trim();
+  const named = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$/.exec(
+    text
+  );
+  text = named ? named[1] : text; // `name @ file:///abs/proj`
+  const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
+  if (url) {
+    // the path as Python's urlsplit reads it (`file:proj` stays relative, as for the kernel)
+    try {
+      text = decodeURIComponent(url[1]);
+    } catch {
+      text = url[1]; // a stray `%`: Python's unquote keeps it too
+    }
+  }
+  text = text.split('#')[0].trim(); // `-e ./proj#egg=x`
+  if (text.endsWith(']') && text.includes('[')) {
+    text = text.slice(0, text.lastIndexOf('[')).trimEnd(); // `.[dev]`
+  }
+  if (text === '~' || text.startsWith('~/')) {
+    text = (context.env.HOME ?? '~') + text.slice(1);
+  }
+  const found: string[] = [];
+  for (const base of [context.cwd, req.base]) {
+    if (base) {
+      const full = path.resolve(base, text);
+      if (!found.includes(full)) {
+        found.push(full);
+      }
+    }
+  }
+  return found;
+}
