@@ -11,12 +11,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
-import {
-  addTls,
-  redactUrl,
-  type InstallRequest,
-  type Place
-} from './request';
+import { addTls, redactUrl, type InstallRequest, type Place } from './request';
 import { parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
