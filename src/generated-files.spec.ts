@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '..');
 /** What the builds write: the CLI bundle, the contract types, tsc and labextension output. */
 const GENERATED: [string, RegExp][] = [
   ['bin/warden-scan.js', /^bin\/warden-scan\.js$/],
+  ['bin/warden-scan-main.js', /^bin\/warden-scan-main\.js$/],
+  ['bin/warden-scan-main.js.cache', /^bin\/warden-scan-main\.js\.cache$/],
   ['src/contracts/_schema.ts', /^src\/contracts\/_schema\.ts$/],
   ['lib/src/index.js', /^lib\//],
   [

@@ -601,6 +601,64 @@ describe('relevance filter, by hand', () => {
     expect(compareNotebook([cell]).diff).toBeNull();
   });
 
+  /**
+   * An alias the filter can read without a parse (what the pass would bind for it) selects
+   * its uses in the first round: the cell is parsed as one run, in one pass, where the pass
+   * alone would find each use a round later.
+   */
+  it.each([
+    ['a chain of aliases', 'import torch as t\nf = t.load\ng = f\ng(p)\n'],
+    ['a walrus', 'import torch as t\nx = (ld := t.load)\nld(p)\n'],
+    [
+      'getattr',
+      'import pickle as pkl\nloader = getattr(pkl, "load")\nloader(fh)\n'
+    ],
+    [
+      'import_module',
+      'import importlib\nmod = importlib.import_module("torch.serialization")\nmod.load(p)\n'
+    ],
+    ['__import__', 'm = __import__("pickle")\nm.loads(b)\n'],
+    ['a star import', 'from pickle import *\nloads(b)\n'],
+    [
+      'a dict of keyword arguments',
+      'from transformers import pipeline\nkw = {\n    "trust_remote_code": True,\n}\n' +
+        'pipe = pipeline("text-generation", model=m, **kw)\n'
+    ]
+  ])('finds the uses of %s in the first round', (_, cell) => {
+    const code = cell + NEUTRAL_LINES.slice(0, 20).join('\n');
+    let a: CellAnalysis | undefined;
+    const texts = parsedTexts(() => {
+      a = filtered(code, EMPTY_SCOPE);
+    });
+    expect(a!.findings.length).toBeGreaterThan(0);
+    expect(a!.findings).toEqual(exhaustive(code, EMPTY_SCOPE).findings);
+    // One run, from the first statement that matters to the use (an import that binds
+    // what the name already meant before the cell is not parsed).
+    expect(texts).toHaveLength(1);
+    expect(cell.endsWith(texts[0])).toBe(true);
+  });
+
+  it('costs a parse, never a finding, when an alias it read is bound otherwise', () => {
+    const code = [
+      'import torch as t',
+      'f = t.load',
+      'f = None',
+      ...NEUTRAL_LINES.slice(0, 20),
+      'f(p)',
+      'h = t.relu',
+      'h(x)'
+    ].join('\n');
+    let a: CellAnalysis | undefined;
+    const texts = parsedTexts(() => {
+      a = filtered(code, EMPTY_SCOPE);
+    });
+    expect(a!.findings).toEqual([]);
+    expect(exhaustive(code, EMPTY_SCOPE).findings).toEqual([]);
+    // f(p) is looked at (f may be torch.load); h(x) is not (torch.relu can match nothing).
+    expect(texts.join('')).toContain('f(p)');
+    expect(texts.join('')).not.toContain('h(x)');
+  });
+
   it('parses a statement once however many rounds the cell takes', () => {
     // f, then g: each link of the alias chain is found in a round of its own.
     const code = [

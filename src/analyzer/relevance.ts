@@ -31,7 +31,8 @@ import {
   FOLDER_WRITERS,
   METHOD_RULES,
   RULE_KEYWORDS,
-  SAFE_YAML_LOADERS
+  SAFE_YAML_LOADERS,
+  STAR_EXPORTS
 } from './callrules';
 import { RESOLVER_PATHS } from './paths';
 import { isLiteralValue, OWN } from './values';
@@ -166,6 +167,16 @@ export class RelevanceFilter {
    * cell that imports and uses an alias is analysed in one pass.
    */
   private readonly imported = new Map<string, string | null>();
+  /**
+   * Names a selected statement may have bound to something relevant, read without a parse:
+   * `f = t.load`, `x = (y := t.load)`, `loader = getattr(pkl, "load")`, the names of `from
+   * pickle import *`. Their later occurrences are selected too (by the path written here, or
+   * every occurrence for null), so the first pass already sees the uses and no refinement
+   * round is needed for them. Only ever adds to the selection, and kept apart from
+   * `imported`: a wrong guess costs a parse, never a finding (the pass's own changes still
+   * decide the rounds).
+   */
+  private readonly aliases = new Map<string, string | null>();
 
   constructor(
     private readonly code: string,
@@ -231,6 +242,7 @@ export class RelevanceFilter {
       this.nextTrigger < triggers.length &&
       triggers[this.nextTrigger] < statement.to
     ) {
+      this.noteAliases(statement);
       return true;
     }
     STRING_ASSIGNMENT.lastIndex = statement.from;
@@ -245,12 +257,42 @@ export class RelevanceFilter {
       k < names.length && names[k] < statement.to;
       k += 2
     ) {
-      const path = this.resolve(code.slice(names[k], names[k + 1]));
-      if (path !== null && chainIsRelevant(code, names[k + 1], path)) {
+      const name = code.slice(names[k], names[k + 1]);
+      const path = this.resolve(name);
+      const alias = this.aliases.get(name);
+      if (
+        (path !== null && chainIsRelevant(code, names[k + 1], path)) ||
+        alias === null ||
+        (alias !== undefined && chainIsRelevant(code, names[k + 1], alias))
+      ) {
+        this.noteAliases(statement);
         return true;
       }
     }
     return false;
+  }
+
+  /** Look for the names a selected statement may bind (see `aliases`) after it. */
+  private noteAliases(statement: Statement): void {
+    const bound = aliasBindings(this.code, statement, name => {
+      const path = this.resolve(name);
+      return path !== null ? path : this.aliases.get(name);
+    });
+    const added: string[] = [];
+    for (const [name, path] of bound) {
+      if (this.aliases.has(name)) {
+        if (path === null || this.aliases.get(name) !== path) {
+          this.aliases.set(name, null);
+        }
+        continue;
+      }
+      this.aliases.set(name, path);
+      if (!this.lookedFor.has(name)) {
+        this.lookedFor.add(name);
+        added.push(name);
+      }
+    }
+    this.lookFor(added, statement.to);
   }
 
   private resolve(name: string): string | null {
@@ -268,8 +310,12 @@ export class RelevanceFilter {
       }
       this.imported.set(name, path);
     }
+    this.lookFor(added, from);
+  }
+
+  /** Also find these names' occurrences, from `from` on. */
+  private lookFor(added: readonly string[], from: number): void {
     if (added.length > 0) {
-      // New names to look for, from here on.
       const more = nameOccurrences(this.code, added, this.scan.comments, from);
       this.names = mergePairs(this.names.slice(this.nextName), more);
       this.nextName = 0;
@@ -566,4 +612,103 @@ function plainImport(
     return null;
   }
   return out;
+}
+
+/** `from a.b import *` on one line (what a pass binds for it: STAR_EXPORTS). */
+const STAR_IMPORT = new RegExp(
+  `from[ \\t]+(${DOTTED})[ \\t]+import[ \\t]*\\*${TAIL}`,
+  'y'
+);
+const STRING_LITERAL = `(?:"([^"\\\\\\n\\r]*)"|'([^'\\\\\\n\\r]*)')`;
+/**
+ * One-line assignments that make names stand for what the right side names, without a call
+ * the analyzer does not follow: `f = t.load`, `g = f`, `x = (y := t.load)`,
+ * `loader = getattr(pkl, "load")`, `mod = importlib.import_module("torch.serialization")`,
+ * `m = __import__("pickle")`. Groups: the targets; the walrus target and chain; getattr's
+ * object and attribute; the importing callee and its module; a plain chain.
+ */
+const ALIAS_ASSIGNMENT = new RegExp(
+  `((?:${NAME}[ \\t]*=[ \\t]*)+)` +
+    `(?:\\([ \\t]*(${NAME})[ \\t]*:=[ \\t]*(${DOTTED})[ \\t]*\\)` +
+    `|getattr[ \\t]*\\([ \\t]*(${DOTTED})[ \\t]*,[ \\t]*${STRING_LITERAL}[ \\t]*\\)` +
+    `|(?:${DOTTED}\\.)?(import_module|__import__)[ \\t]*\\([ \\t]*${STRING_LITERAL}[ \\t]*\\)` +
+    // A plain chain last, and only up to the statement's tail: else the dotted callee of
+    // the forms above would match here and leave their call unread.
+    `|(${DOTTED})(?=[ \\t]*(?:#|\\r|\\n|$)))` +
+    TAIL,
+  'y'
+);
+const ASSIGNED_NAME = new RegExp(NAME, 'g');
+/**
+ * `kwargs = {"trust_remote_code": True, ...}` or `dict(...)`, on any number of lines: the
+ * pass keeps a dict's keyword values for a later `f(**kwargs)` (values.ts), so every later
+ * occurrence counts.
+ */
+const DICT_ASSIGNMENT = new RegExp(
+  `(${NAME})[ \\t]*=[ \\t]*(?:\\{|dict[ \\t]*\\()`,
+  'y'
+);
+
+/**
+ * The path a dotted chain stands for: its head resolved by `resolve` (a path, null for
+ * "anything", undefined for nothing relevant) and the attributes appended.
+ */
+function chainPath(
+  chain: string,
+  resolve: (name: string) => string | null | undefined
+): string | null | undefined {
+  const dot = chain.indexOf('.');
+  const head = resolve(dot < 0 ? chain : chain.slice(0, dot));
+  if (head === null || head === undefined) {
+    return head;
+  }
+  const path = dot < 0 ? head : head + chain.slice(dot);
+  return isRelevantPath(path) ? path : undefined;
+}
+
+/**
+ * The names a selected statement may bind to something relevant, each with the path it
+ * stands for, or null when only "anything" is known (every later occurrence counts); an
+ * empty list when the statement is not of a shape read here or binds nothing relevant.
+ */
+function aliasBindings(
+  code: string,
+  statement: Statement,
+  resolve: (name: string) => string | null | undefined
+): Array<[string, string | null]> {
+  STAR_IMPORT.lastIndex = statement.from;
+  let m = STAR_IMPORT.exec(code);
+  if (m !== null && STAR_IMPORT.lastIndex === statement.to) {
+    const mod = m[1];
+    return (STAR_EXPORTS.get(mod) ?? []).map(name => [name, `${mod}.${name}`]);
+  }
+  DICT_ASSIGNMENT.lastIndex = statement.from;
+  m = DICT_ASSIGNMENT.exec(code);
+  if (m !== null) {
+    return KEYWORDS.has(m[1]) ? [] : [[m[1], null]];
+  }
+  ALIAS_ASSIGNMENT.lastIndex = statement.from;
+  m = ALIAS_ASSIGNMENT.exec(code);
+  if (m === null || ALIAS_ASSIGNMENT.lastIndex !== statement.to) {
+    return [];
+  }
+  const names: string[] = m[1].match(ASSIGNED_NAME) ?? [];
+  let path: string | null | undefined;
+  if (m[2] !== undefined) {
+    names.push(m[2]);
+    path = chainPath(m[3], resolve);
+  } else if (m[4] !== undefined) {
+    path = chainPath(`${m[4]}.${m[5] ?? m[6]}`, resolve);
+  } else if (m[7] !== undefined) {
+    // __import__('a.b') returns package a (no fromlist), as the pass reads it.
+    const module =
+      m[7] === '__import__' ? (m[8] ?? m[9]).split('.')[0] : (m[8] ?? m[9]);
+    path = isRelevantPath(module) ? module : undefined;
+  } else {
+    path = chainPath(m[10], resolve);
+  }
+  if (path === undefined) {
+    return [];
+  }
+  return names.filter(n => !KEYWORDS.has(n)).map(n => [n, path]);
 }

@@ -17,6 +17,23 @@ import { setFlagsFromString } from 'node:v8';
 /** Below this many files per thread a scan counts as short (the crossover is near 2,000). */
 export const SHORT_RUN_FILES = 1500;
 
+/** Each flag a short run sets, with the default it replaces. */
+const SHORT_RUN_FLAGS: ReadonlyArray<[string, string]> = [
+  ['--no-turbo-inlining', '--turbo-inlining']
+];
+
 export function tuneV8ForShortRun(): void {
-  setFlagsFromString('--no-turbo-inlining');
+  for (const [flag] of SHORT_RUN_FLAGS) {
+    setFlagsFromString(flag);
+  }
+}
+
+/**
+ * Back to a plain start's flags: a V8 code cache records the flags it was made under and is
+ * refused under others (src/cli/launch.ts makes it at the end of a run).
+ */
+export function restoreV8Defaults(): void {
+  for (const [, initial] of SHORT_RUN_FLAGS) {
+    setFlagsFromString(initial);
+  }
 }

@@ -28,7 +28,7 @@ beforeAll(() => {
   bundle = path.join(dir, 'warden-scan.js');
   const built = spawnSync(
     process.execPath,
-    [path.join(ROOT, 'scripts', 'bundle-cli.mjs'), bundle],
+    [path.join(ROOT, 'scripts', 'bundle-cli.mjs'), dir],
     { cwd: ROOT, encoding: 'utf8' }
   );
   expect(built.status).toBe(0);
