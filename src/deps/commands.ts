@@ -81,7 +81,39 @@ const INSTALLER_PIECE =
 const PYTHON_MODULE_FLAG =
   /^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$/;
 const GUARD_DROPPING_FLAG = /^-[A-Za-z]*[IES]/;
-const PIECES = /[^\s;&|()<>`'"=,[\]{}]+/g;
+const PIECES = /[^\s;&|()<>`'"=,{}]+/g;
+/** Names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`). */
+const PATTERN_TARGETS = ('pip pip3 uv uvx conda mamba micromamba pipx poetry pdm pipenv hatch ' +
+  'pixi rye runpy python python3').split(' '); // prettier-ignore
+const GLOB = /[*?]|\[.*\]/;
+
+/** Python's fnmatch.fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; an unclosed `[` is literal. */
+function fnmatch(name: string, pattern: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const close = c === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (c === '*') {
+      re += '[\\s\\S]*';
+    } else if (c === '?') {
+      re += '[\\s\\S]';
+    } else if (close > 0) {
+      let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+      body = body.startsWith('!')
+        ? '^' + body.slice(1)
+        : body.replace(/^\^/, '\\^');
+      re += `[${body}]`;
+      i = close;
+    } else {
+      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+  }
+  try {
+    return new RegExp(`^(?:${re})$`).test(name);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether `words` (the arguments of a program Warden does not read) name an installer: a
  * word, or a piece of a command string held in one word, that is an installer's name or
@@ -93,6 +125,8 @@ export function namesInstaller(words: readonly string[]): boolean {
     return (
       INSTALLER_PIECE.test(base) ||
       PYTHON_MODULE_FLAG.test(base) ||
+      // the shell may expand a pattern to an installer's name
+      (GLOB.test(base) && PATTERN_TARGETS.some(n => fnmatch(n, base))) ||
       (PYTHON.test(base) && GUARD_DROPPING_FLAG.test(pieces[i + 1] ?? ''))
     );
   });
@@ -456,8 +490,13 @@ class LineState {
       }
     } else if (name === 'popd') {
       this.cwd = null;
+    } else if (name === 'printf' && args[0]?.startsWith('-v')) {
+      return 'printf -v'; // sets a variable Warden does not follow
     } else if (STATE_BUILTINS.has(name) && i === 0) {
-      this.assign(args.filter(a => !/^[-+]/.test(a)));
+      if (args.some(a => /^[-+]/.test(a))) {
+        return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
+      }
+      this.assign(args);
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
@@ -528,6 +567,11 @@ function simple(
     return [];
   }
   let name = basename(argv[0]);
+  if (name !== '[' && GLOB.test(name)) {
+    throw new Unreadable(
+      'its program is a shell pattern, which the shell expands to a name'
+    );
+  }
   if (argv[0].includes('{')) {
     // IPython interpolates `{expr}` in `!` commands: `!{sys.executable} -m pip ...` runs
     // Python; any other program word built so is unknown until the cell runs.

@@ -11,6 +11,7 @@ backticks, ``{a,b}`` braces, ``eval``) raises ``Unreadable`` when it could run a
 the caller refuses it (fail closed). Commands with no installer in them pass untouched.
 """
 
+import fnmatch
 import os
 import re
 import shlex
@@ -84,7 +85,13 @@ _PYTHON_MODULE_FLAG = re.compile(
     r"^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$"
 )
 _GUARD_DROPPING_FLAG = re.compile(r"^-[A-Za-z]*[IES]")
-_PIECES = re.compile(r"[^\s;&|()<>`'\"=,\[\]{}]+")
+_PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
+# names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`)
+_PATTERN_TARGETS = (
+    "pip", "pip3", "uv", "uvx", "conda", "mamba", "micromamba", "pipx", "poetry", "pdm",
+    "pipenv", "hatch", "pixi", "rye", "runpy", "python", "python3",
+)  # fmt: skip
+_GLOB = re.compile(r"[*?]|\[.*\]")
 
 
 def names_installer(words: List[str]) -> bool:
@@ -96,6 +103,8 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
+        if _GLOB.search(base) and any(fnmatch.fnmatchcase(n, base) for n in _PATTERN_TARGETS):
+            return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
         if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
             return True
@@ -233,8 +242,12 @@ class _LineState:
                 self.cwd = None
         elif name == "popd":
             self.cwd = None
+        elif name == "printf" and args[:1] and args[0].startswith("-v"):
+            return "printf -v"  # sets a variable Warden does not follow
         elif name in _STATE_BUILTINS and i == 0:
-            self._assign([a for a in args if not a.startswith(("-", "+"))])
+            if any(a.startswith(("-", "+")) for a in args):
+                return "an assignment with options"  # `declare -n`, `export -f`: not modelled
+            self._assign(args)
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
@@ -354,6 +367,8 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     if not argv:
         return []
     name = program_name(argv[0])
+    if name != "[" and _GLOB.search(name):
+        raise Unreadable("its program is a shell pattern, which the shell expands to a name")
     if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
         name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
     if name == "busybox" and len(argv) > 1:
