@@ -56,19 +56,23 @@ export const INERT_PROGRAMS: ReadonlySet<string> = new Set(
     'echo printf cat ls grep egrep fgrep head tail wc cut tr sort uniq mkdir rmdir rm cp mv ln ' +
     'touch chmod chown pwd cd pushd popd test [ true false : basename dirname realpath readlink ' +
     'stat file du df which type whereis diff cmp md5sum sha1sum sha256sum date sleep tee curl ' +
-    'export unset declare typeset readonly local whoami id uname hostname nproc free nvidia-smi'
+    'export unset declare typeset readonly local whoami id uname hostname nproc free nvidia-smi ' +
+    'set'
   ).split(' ')
 );
 /** Of those, the ones that write no file either (unless their output is redirected): an
  * install later on the same line reads what the line found (red team 7 R7-16). */
-const NO_WRITE = new Set(
-  [...INERT_PROGRAMS].filter(
+const NO_WRITE = new Set([
+  ...[...INERT_PROGRAMS].filter(
     p =>
       !'sort uniq rmdir rm cp mv ln touch chmod chown tee curl'
         .split(' ')
         .includes(p)
-  )
-);
+  ),
+  'python -m venv' // a new environment (its pip, child of a guarded Python, decides itself)
+]);
+/** conda commands that change the shell or run a command rather than install */
+const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
 const STATE_BUILTINS = new Set([
   'export',
   'declare',
@@ -492,6 +496,8 @@ class LineState {
       this.cwd = null;
     } else if (name === 'printf' && args[0]?.startsWith('-v')) {
       return 'printf -v'; // sets a variable Warden does not follow
+    } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
+      return 'python -m venv';
     } else if (STATE_BUILTINS.has(name) && i === 0) {
       if (args.some(a => /^[-+]/.test(a))) {
         return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
@@ -532,9 +538,8 @@ function plainInstall(inv: Invocation): boolean {
     const sub = uvSubcommand(inv.args);
     return sub !== null && !['run', 'x', 'tool'].includes(sub);
   }
-  return (
-    inv.tool !== 'front-end' && runCommand('conda', inv.args, inv.tool) === null
-  );
+  const command = inv.args.find(a => !a.startsWith('-'));
+  return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */

@@ -67,14 +67,16 @@ INERT_PROGRAMS = frozenset((
     "readlink", "stat", "file", "du", "df", "which", "type", "whereis", "diff", "cmp", "md5sum",
     "sha1sum", "sha256sum", "date", "sleep", "tee", "curl", "export", "unset", "declare",
     "typeset", "readonly", "local", "whoami", "id", "uname", "hostname", "nproc", "free",
-    "nvidia-smi",
+    "nvidia-smi", "set",
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
 # (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state.
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
-)
+) | {"python -m venv"}  # a new environment (its pip, child of a guarded Python, decides itself)
+# conda commands that change the shell or run a command rather than install
+_CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
 # a word (or a piece of a command string) that names an installer or a Python running one
 _INSTALLER_PIECE = re.compile(
@@ -244,6 +246,8 @@ class _LineState:
             self.cwd = None
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
+        elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
+            return "python -m venv"
         elif name in _STATE_BUILTINS and i == 0:
             if any(a.startswith(("-", "+")) for a in args):
                 return "an assignment with options"  # `declare -n`, `export -f`: not modelled
@@ -277,7 +281,8 @@ def _plain_install(inv: Invocation) -> bool:
 
         start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
         return inv.args[start : start + 1] != [] and inv.args[start] not in ("run", "x", "tool")
-    return inv.tool in CONDAS and _run_command("conda", inv.args, inv.tool) is None
+    command = next((a for a in inv.args if not a.startswith("-")), None)
+    return inv.tool in CONDAS and command not in _CONDA_STATE
 
 
 def _bash_lines(script: str) -> str:
