@@ -333,12 +333,10 @@ function unquote(value: string): string {
 function isRedirectAmpersand(
   text: string,
   p: number,
-  word: string,
   wordFrom: number
 ): boolean {
-  const joined = wordFrom >= 0 && wordFrom + word.length === p; // no quote before it
   return (
-    (joined && /[<>]$/.test(word)) ||
+    (wordFrom >= 0 && /[<>]/.test(text[p - 1] ?? '')) ||
     (text[p + 1] === '>' && text[p - 1] !== '&')
   );
 }
@@ -407,7 +405,7 @@ export function parsePipelines(text: string, offset: number): Pipeline[] {
     } else if (
       c === '\n' ||
       c === ';' ||
-      (c === '&' && !isRedirectAmpersand(text, p, word, wordFrom)) ||
+      (c === '&' && !isRedirectAmpersand(text, p, wordFrom)) ||
       (c === '|' && text[p + 1] === '|')
     ) {
       endWord(p);

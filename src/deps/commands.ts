@@ -330,9 +330,11 @@ function shellInvocations(
           tokens[i].from - offset,
           tokens[i].to - offset
         );
-        writes ||= innerRedirectWrites(raw);
-        subshells ||= /^\(|\)$/.test(tokens[i].value);
-        words.push(tokens[i].value.replace(/^\(+|\)+$/g, ''));
+        const inner = innerRedirect(raw);
+        writes ||= inner?.writes ?? false;
+        const value = inner?.word ?? tokens[i].value;
+        subshells ||= /^\(|\)$/.test(value);
+        words.push(value.replace(/^\(+|\)+$/g, ''));
       }
       words = words.filter(w => w !== '');
       const last = tokens[tokens.length - 1];
@@ -414,28 +416,37 @@ function writesFile(op: string, target: string): boolean {
   );
 }
 
-/** A `>` inside a word outside quotes (`echo x>r.txt`: bash redirects there too). */
-function innerRedirectWrites(raw: string): boolean {
+/**
+ * A redirection inside a word, outside quotes (`echo x>r.txt`, `r.txt>&2`: bash redirects
+ * there, as the kernel's reader splits it): the word before it (unquoted as parsePipelines
+ * unquotes) and whether it writes a file; null when there is none.
+ */
+function innerRedirect(raw: string): { word: string; writes: boolean } | null {
   let quote = '';
+  let word = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
     if (quote) {
       if (c === quote) {
         quote = '';
-      } else if (c === '\\' && quote === '"') {
-        i++;
+      } else if (c === '\\' && quote === '"' && i + 1 < raw.length) {
+        word += raw[++i];
+      } else {
+        word += c;
       }
     } else if (c === '\\') {
-      i++;
+      word += raw[++i] ?? '';
     } else if (c === "'" || c === '"') {
       quote = c;
-    } else if (c === '>' && i > 0) {
-      const rest = raw.slice(i + 1).replace(/^[>|]/, '');
-      const dup = rest.startsWith('&');
-      return writesFile(dup ? '>&' : '>', dup ? rest.slice(1) : rest);
+    } else if ((c === '>' || c === '<') && i > 0) {
+      const redirect = REDIRECT_OP.exec(raw.slice(i));
+      const target = redirect?.[2] ?? '';
+      return { word, writes: writesFile(redirect?.[1] ?? c, target) };
+    } else {
+      word += c;
     }
   }
-  return false;
+  return null;
 }
 
 /**

@@ -312,6 +312,15 @@ def _bash_lines(script: str) -> str:
             single = True
         elif c == '"':
             double = not double
+        elif (
+            c.isdigit()
+            and not double
+            and (not out or out[-1][-1:] in " \t\r\n;&|()")
+            and re.match(r"\d+[<>]", script[i:])
+        ):
+            # `2>&1`, `3<f`: a file descriptor number, which shlex would make a word
+            i += len(re.match(r"\d+", script[i:]).group(0))
+            continue
         elif c == "#" and not double and (not out or out[-1][-1:] in " \t\r\n;&|()<>"):
             comment = True
             i += 1
