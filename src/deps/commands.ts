@@ -73,6 +73,7 @@ const NO_WRITE = new Set([
 ]);
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
+const LOOPS = new Set(['while', 'until', 'for', 'select', 'function']);
 const STATE_BUILTINS = new Set([
   'export',
   'declare',
@@ -312,18 +313,53 @@ function shellInvocations(
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean }> = []; // prettier-ignore
   let subshells = false;
+  // a loop or a function runs its commands again or later: text order is not run order
+  let repeats = false;
   for (const pipeline of parsePipelines(script, offset)) {
     pipeline.forEach((tokens, n) => {
       let words: string[] = [];
       let writes = false;
+      let substitutes = false;
       for (let i = 0; i < tokens.length; i++) {
-        const redirect = REDIRECT_OP.exec(tokens[i].value);
+        const head = /^([^()]*)\(\)$/.exec(tokens[i].value);
+        if (head) {
+          // f() { ...; }: the name is a command of its own (as the kernel's reader splits
+          // it at the parentheses), and the line defines a function
+          repeats = true;
+          if (head[1] || words.length) {
+            commands.push({
+              words: [...words, head[1]].filter(w => w !== ''),
+              writes,
+              sep: ';',
+              from: tokens[0].from,
+              to: tokens[i].to,
+              substitutes
+            });
+          }
+          words = [];
+          writes = false;
+          continue;
+        }
+        let redirect: RegExpExecArray | null = REDIRECT_OP.exec(
+          tokens[i].value
+        );
         if (redirect) {
-          const target = redirect[2] || (tokens[i + 1]?.value ?? '');
-          writes ||= writesFile(redirect[1], target);
-          i += redirect[2] ? 0 : 1; // the target is a file name, not an argument
+          const inline = redirect[2];
+          const first = inline || (tokens[i + 1]?.value ?? '');
+          substitutes ||= first.startsWith('('); // >(cmd), <(cmd)
+          while (redirect) {
+            // `2>/dev/null>&2`: one word, two redirections
+            const op: string = redirect[1];
+            const rest: string = redirect[2];
+            const target = inline ? /^[^<>]*/.exec(rest)![0] : first;
+            writes ||= writesFile(op, target);
+            redirect = inline
+              ? REDIRECT_OP.exec(rest.slice(target.length))
+              : null;
+          }
+          i += inline ? 0 : 1; // the target is a file name, not an argument
           continue;
         }
         const raw = script.slice(
@@ -341,7 +377,14 @@ function shellInvocations(
       const after = script.slice(last.to - offset).replace(/^[ \t]+/, '');
       const sep =
         n < pipeline.length - 1 || /^(\|&|&(?![&>]))/.test(after) ? '|' : ';';
-      commands.push({ words, writes, sep, from: tokens[0].from, to: last.to });
+      commands.push({
+        words,
+        writes,
+        sep,
+        from: tokens[0].from,
+        to: last.to,
+        substitutes
+      });
     });
   }
   const line = new LineState(subshells, env);
@@ -356,6 +399,17 @@ function shellInvocations(
         `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
       );
     }
+    if (
+      command.substitutes &&
+      INSTALLER_WORDS.test(
+        script.slice(command.from - offset, command.to - offset)
+      )
+    ) {
+      throw new Unreadable(
+        'it uses a process substitution (<(...) or >(...)) Warden does not read'
+      );
+    }
+    repeats ||= LOOPS.has(words[0] ?? '');
     while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
       words = words.slice(1);
     }
@@ -388,14 +442,19 @@ function shellInvocations(
       j => j > k && commands.slice(k, j).some(c => c.sep === '|')
     );
     for (const inv of invocations) {
+      const problem = inv.problem
+        ? inv.problem
+        : repeats && writers.length > 0
+          ? 'the line runs commands in a loop or a function, and one of them may write the files or settings the install reads: run the install as its own command'
+          : '';
       found.push([
-        concurrent && !inv.problem
+        concurrent && !problem
           ? {
               ...inv,
               problem:
                 'a command running at the same time as the install may write the files or settings it reads: run the install as its own command'
             }
-          : inv,
+          : { ...inv, problem },
         from,
         to
       ]);

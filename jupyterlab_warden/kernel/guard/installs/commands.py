@@ -78,6 +78,7 @@ _NO_WRITE = INERT_PROGRAMS - frozenset(
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
+_LOOPS = frozenset(("while", "until", "for", "select", "function"))
 # a word (or a piece of a command string) that names an installer or a Python running one
 _INSTALLER_PIECE = re.compile(
     r"^(pip(\d+(\.\d+)?)?|uvx?|conda|mamba|micromamba|pipx(\.pyz)?|poetry|pdm|pipenv|hatch|pixi"
@@ -150,8 +151,10 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         return []
     commands = _split(tokens)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
+    # a loop or a function runs its commands again or later: text order is not run order
+    repeats = any(tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers = [], [], []
-    for k, (command, writes, _after) in enumerate(commands):
+    for k, (command, writes, _after, substitutes) in enumerate(commands):
         expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
@@ -160,6 +163,11 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
                 "before the shell runs it"
             )
+        if substitutes and mentions_installer:
+            raise Unreadable(
+                "it uses a process substitution (<(...) or >(...)) Warden does not read"
+            )
+        repeats = repeats or command[0] in _LOOPS
         while command and command[0] in _SHELL_KEYWORDS:
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         invocations = _simple(command, line.env, depth)
@@ -180,6 +188,16 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             writers.append(k)
     out = []
     for k, invocations in zip(installs, found):
+        if repeats and writers:
+            invocations = [
+                inv._replace(
+                    problem=inv.problem
+                    or "the line runs commands in a loop or a function, and one of them may "
+                    "write the files or settings the install reads: run the install as its own "
+                    "command"
+                )
+                for inv in invocations
+            ]
         # a writer running at the same time as the install: in its pipeline, or anywhere
         # after an install sent to the background
         if any(j > k and any(commands[m][2] in _CONCURRENT for m in range(k, j)) for j in writers):
@@ -341,9 +359,13 @@ def _construct(token: str) -> str:
 
 
 def _split(tokens: List[str]):
-    """The simple commands: (words, whether a redirection writes a file, the operator after)."""
-    commands, current, writes, redirect = [], [], False, None
+    """The simple commands: (words, whether a redirection writes a file, the operator after,
+    whether it holds a process substitution)."""
+    commands, current, writes, redirect, substitutes = [], [], False, None, False
     for token in tokens:
+        if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
+            substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
+            continue
         if redirect is not None:
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
@@ -356,17 +378,19 @@ def _split(tokens: List[str]):
             redirect = None
             continue
         if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
+            if token in (")",) and substitutes and current:
+                continue  # the end of a process substitution
             if current:
-                commands.append((current, writes, token))
+                commands.append((current, writes, token, substitutes))
             elif commands and commands[-1][2] in ("(", ")"):
-                commands[-1] = (*commands[-1][:2], token)  # `(a) | b`: the pipe counts
-            current, writes = [], False
+                commands[-1] = (*commands[-1][:2], token, commands[-1][3])  # `(a) | b`
+            current, writes, substitutes = [], False, False
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
         else:
             current.append(token)
     if current:
-        commands.append((current, writes, ""))
+        commands.append((current, writes, "", substitutes))
     return commands
 
 
