@@ -823,7 +823,9 @@ function unwrap(
   env: Record<string, string>
 ): string[] {
   const [flags, valued] = WRAPPER_OPTIONS[name];
+  const chdir = WRAPPER_CHDIR[name] ?? [];
   let i = 0;
+  let moved = false;
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     const word = args[i];
     const eq = word.indexOf('=');
@@ -832,6 +834,7 @@ function unwrap(
       valued.includes(option.slice(0, 2)) && !option.startsWith('--')
         ? option.slice(0, 2)
         : null;
+    moved ||= chdir.includes(option) || chdir.includes(shortValue ?? '');
     if (
       name === 'env' &&
       (option === '-S' || option === '--split-string' || shortValue === '-S')
@@ -879,7 +882,26 @@ function unwrap(
     env[args[i].slice(0, eq)] = args[i].slice(eq + 1);
     i++;
   }
+  refuseMoved(moved, `${name} --chdir`, args.slice(i));
   return args.slice(i);
+}
+
+/** Options that run the command in another folder, which Warden's reading does not follow. */
+const RUN_CHDIR: Record<string, string[]> = {
+  conda: ['--cwd'],
+  poetry: ['-C', '--directory']
+};
+const WRAPPER_CHDIR: Record<string, string[]> = {
+  env: ['-C', '--chdir'],
+  sudo: ['-D', '--chdir']
+};
+
+function refuseMoved(moved: boolean, program: string, command: string[]): void {
+  if (moved && INSTALLER_WORDS.test(command.join(' '))) {
+    throw new Unreadable(
+      `${program} runs the command in another folder, which Warden does not follow: cd there first`
+    );
+  }
 }
 
 function optionValue(args: string[], names: string[]): string | null {
@@ -950,6 +972,7 @@ function runCommand(
   const valued = RUN_VALUED[tool];
   let i = 0;
   let seenRun = false;
+  let moved = false;
   while (i < args.length) {
     const word = args[i];
     if (!word.startsWith('-')) {
@@ -969,6 +992,7 @@ function runCommand(
       i++;
       break;
     }
+    moved ||= (RUN_CHDIR[tool] ?? []).includes(name);
     if (valued.includes(name) && eq < 0) {
       i += 2;
       continue;
@@ -998,6 +1022,7 @@ function runCommand(
   ) {
     rest[0] = rest[0].slice(rest[0].indexOf(':') + 1); // hatch run ENV:CMD
   }
+  refuseMoved(moved, `${label} run`, rest);
   return rest;
 }
 

@@ -515,7 +515,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     ``run``. An option Warden does not know there, before an installer word, is unreadable:
     its value could be taken for the command."""
     valued, flags = _RUN_VALUED[tool], _RUN_FLAGS.get(tool)
-    i, seen_run = 0, False
+    i, seen_run, moved = 0, False, False
     while i < len(args):
         word = args[i]
         if not seen_run and not word.startswith("-"):
@@ -529,6 +529,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
         if name == "--":
             i += 1
             break
+        moved = moved or name in _RUN_CHDIR.get(tool, ())
         if name in valued and not eq:
             i += 2
             continue
@@ -541,7 +542,21 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     rest = args[i:]
     if tool == "hatch" and rest and ":" in rest[0] and not rest[0].startswith(("/", ".")):
         rest = [rest[0].split(":", 1)[1]] + rest[1:]  # hatch run ENV:CMD
+    _refuse_moved(moved, f"{label or tool} run", rest)
     return rest
+
+
+# options that run the command in another folder, which Warden's reading does not follow
+_RUN_CHDIR = {"conda": {"--cwd"}, "poetry": {"-C", "--directory"}}
+_WRAPPER_CHDIR = {"env": ("-C", "--chdir"), "sudo": ("-D", "--chdir")}
+
+
+def _refuse_moved(moved: bool, program: str, command: List[str]) -> None:
+    if moved and _WORDS.search(" ".join(command)):
+        raise Unreadable(
+            f"{program} runs the command in another folder, which Warden does not follow: "
+            "cd there first"
+        )
 
 
 def _uv_tool_command(args: List[str]) -> Optional[List[str]]:
@@ -628,11 +643,16 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
     """The command a wrapper runs; ``env``'s assignments are added to ``env``. An option
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
-    i = 0
+    i, moved = 0, False
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         word = args[i]
         option, eq, value = word.partition("=")
         short_value = option[:2] if option[:2] in valued and not option.startswith("--") else None
+        moved = (
+            moved
+            or option in _WRAPPER_CHDIR.get(name, ())
+            or short_value in _WRAPPER_CHDIR.get(name, ())
+        )
         if name == "env" and (option in ("-S", "--split-string") or short_value == "-S"):
             script = value if eq else word[2:] if short_value and len(word) > 2 else None
             if script is None:
@@ -661,6 +681,7 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
         key, _, value = args[i].partition("=")
         env[key] = value
         i += 1
+    _refuse_moved(moved, f"{name} --chdir", args[i:])
     return args[i:]
 
 
