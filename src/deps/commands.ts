@@ -550,7 +550,8 @@ class LineState {
     const name = basename(command[i]);
     const args = command.slice(i + 1);
     if (name === 'cd' || name === 'pushd') {
-      const target = args.filter(a => !/^-[LPe@]+$/.test(a))[0];
+      // `cd -P` resolves links first: a later `..` is not the folder Warden would read
+      const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];
       if (
         this.cwd !== null &&
         target !== undefined &&

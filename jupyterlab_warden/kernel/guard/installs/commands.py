@@ -252,7 +252,8 @@ class _LineState:
             return ""
         name, args = program_name(command[i]), command[i + 1 :]
         if name in ("cd", "pushd"):
-            target = [a for a in args if not re.match(r"^-[LPe@]+$", a)][:1]
+            # `cd -P` resolves links first: a later `..` is not the folder Warden would read
+            target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]
             plain = target and not (
                 target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
             )

@@ -297,7 +297,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
     from . import arguments, commands, frontends, sources
 
     env = dict(env, **inv.env)
-    cwd = os.path.join(cwd, inv.cwd)  # `cd DIR && pip install -r r.txt`: reads DIR/r.txt
+    if inv.cwd:  # `cd DIR && pip install -r r.txt` reads DIR/r.txt; `..` taken as bash's cd does
+        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env)
     elif inv.tool == "uv":
