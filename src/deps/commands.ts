@@ -547,7 +547,7 @@ class LineState {
       this.assign(command);
       return '';
     }
-    const name = basename(command[i]);
+    const name = listedName(command[i]);
     const args = command.slice(i + 1);
     if (name === 'cd' || name === 'pushd') {
       // `cd -P` resolves links first: a later `..` is not the folder Warden would read
@@ -786,8 +786,17 @@ function simple(
     }
     return [];
   }
-  refuseUnread(name, argv.slice(1));
+  refuseUnread(listedName(argv[0]), argv.slice(1));
   return [];
+}
+
+/** The name a program is looked up by in Warden's lists: a bare name or one in the system's
+ * folders; any other path (`./echo`, a script named like a harmless program) as written. */
+function listedName(word: string): string {
+  const dir = word.slice(0, word.lastIndexOf('/'));
+  return !word.includes('/') || dir === '/bin' || dir === '/usr/bin'
+    ? basename(word)
+    : word;
 }
 
 /** The wrappers' options: [flags, options taking a value]; a word after `-` that is neither

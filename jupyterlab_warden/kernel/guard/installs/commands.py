@@ -250,7 +250,7 @@ class _LineState:
         if i == len(command):
             self._assign(command)
             return ""
-        name, args = program_name(command[i]), command[i + 1 :]
+        name, args = _listed_name(command[i]), command[i + 1 :]
         if name in ("cd", "pushd"):
             # `cd -P` resolves links first: a later `..` is not the folder Warden would read
             target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]
@@ -476,8 +476,16 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
-    _refuse_unread(name, argv[1:])
+    _refuse_unread(_listed_name(argv[0]), argv[1:])
     return []
+
+
+def _listed_name(word: str) -> str:
+    """The name a program is looked up by in Warden's lists: a bare name or one in the system's
+    folders; any other path (`./echo`, a script named like a harmless program) as written."""
+    if "/" not in word or os.path.dirname(word) in ("/bin", "/usr/bin"):
+        return program_name(word)
+    return word
 
 
 def _refuse_unread(program: str, args: List[str]) -> None:
