@@ -69,8 +69,10 @@ const NO_WRITE = new Set([
         .split(' ')
         .includes(p)
   ),
-  'python -m venv' // a new environment (its pip, child of a guarded Python, decides itself)
+  'python -m venv', // a new environment (its pip, child of a guarded Python, decides itself)
+  'python --version'
 ]);
+const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
 const LOOPS = new Set(['while', 'until', 'for', 'select', 'function']);
@@ -569,6 +571,12 @@ class LineState {
       return 'printf -v'; // sets a variable Warden does not follow
     } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
       return 'python -m venv';
+    } else if (
+      PYTHON.test(name) &&
+      args.length > 0 &&
+      args.every(a => PY_INFO.includes(a))
+    ) {
+      return 'python --version';
     } else if (STATE_BUILTINS.has(name) && i === 0) {
       if (args.some(a => /^[-+]/.test(a))) {
         return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
@@ -607,7 +615,7 @@ function plainInstall(inv: Invocation): boolean {
   }
   if (inv.tool === 'uv') {
     const sub = uvSubcommand(inv.args);
-    return sub !== null && !['run', 'x', 'tool'].includes(sub);
+    return sub === null || !['run', 'x', 'tool'].includes(sub);
   }
   const command = inv.args.find(a => !a.startsWith('-'));
   return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');

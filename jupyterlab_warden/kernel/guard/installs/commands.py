@@ -71,10 +71,12 @@ INERT_PROGRAMS = frozenset((
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
-# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state.
+# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state;
+# `python -m venv` makes a new environment (its pip, a guarded Python's child, decides itself).
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
-) | {"python -m venv"}  # a new environment (its pip, child of a guarded Python, decides itself)
+) | {"python -m venv", "python --version"}
+_PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
@@ -267,6 +269,8 @@ class _LineState:
             return "printf -v"  # sets a variable Warden does not follow
         elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
             return "python -m venv"
+        elif _PYTHON.match(name) and args and all(a in _PY_INFO for a in args):
+            return "python --version"
         elif name in _STATE_BUILTINS and i == 0:
             if any(a.startswith(("-", "+")) for a in args):
                 return "an assignment with options"  # `declare -n`, `export -f`: not modelled
@@ -299,7 +303,7 @@ def _plain_install(inv: Invocation) -> bool:
         from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
 
         start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
-        return inv.args[start : start + 1] != [] and inv.args[start] not in ("run", "x", "tool")
+        return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
     command = next((a for a in inv.args if not a.startswith("-")), None)
     return inv.tool in CONDAS and command not in _CONDA_STATE
 
