@@ -7,7 +7,10 @@
  *
  * A command whose meaning depends on an expansion Warden cannot see (`$VAR`, `$(...)`,
  * backticks, `{a,b}` braces) when it could run an installer is unreadable: refused (fail
- * closed). Commands with no installer in them give nothing.
+ * closed), as is a program Warden does not read that names an installer among its words
+ * (`setsid`, `flock`, `find -exec`). Along a shell line, `cd` and assignments carry to later
+ * commands, and an install after (or alongside) a command that may write files it reads is
+ * refused (`Invocation.problem`). Commands with no installer in them give nothing.
  */
 import * as path from 'node:path';
 import { parsePipelines } from '../analyzer/shell';

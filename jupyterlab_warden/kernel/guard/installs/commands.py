@@ -8,7 +8,11 @@
 
 A command whose meaning depends on an expansion Warden cannot see (``$VAR``, ``$(...)``,
 backticks, ``{a,b}`` braces, ``eval``) raises ``Unreadable`` when it could run an installer:
-the caller refuses it (fail closed). Commands with no installer in them pass untouched.
+the caller refuses it (fail closed), as it does a program Warden does not read that names an
+installer among its words (``setsid``, ``flock``, ``find -exec``). Along a shell line, ``cd``
+and assignments carry to later commands, and an install after (or alongside) a command that
+may write files it reads is marked unreadable (``Invocation.problem``). Commands with no
+installer in them pass untouched.
 """
 
 import fnmatch
