@@ -60,7 +60,7 @@ export const INERT_PROGRAMS: ReadonlySet<string> = new Set(
     'touch chmod chown pwd cd pushd popd test [ true false : basename dirname realpath readlink ' +
     'stat file du df which type whereis diff cmp md5sum sha1sum sha256sum date sleep tee curl ' +
     'export unset declare typeset readonly local whoami id uname hostname nproc free nvidia-smi ' +
-    'set'
+    'set fi done esac for select case'
   ).split(' ')
 );
 /** Of those, the ones that write no file either (unless their output is redirected): an

@@ -71,7 +71,7 @@ INERT_PROGRAMS = frozenset((
     "readlink", "stat", "file", "du", "df", "which", "type", "whereis", "diff", "cmp", "md5sum",
     "sha1sum", "sha256sum", "date", "sleep", "tee", "curl", "export", "unset", "declare",
     "typeset", "readonly", "local", "whoami", "id", "uname", "hostname", "nproc", "free",
-    "nvidia-smi", "set",
+    "nvidia-smi", "set", "fi", "done", "esac", "for", "select", "case",
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
