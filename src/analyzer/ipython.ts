@@ -140,9 +140,10 @@ function scanLines(
     const lineEnd = endOfLine(code, lineStart);
     let scanFrom = lineStart;
     if (depth === 0 && triple === null && !continued) {
-      const handled = maskStatementLine(code, lineStart, lineEnd, edits, shell);
+      const end = continuedEnd(code, lineEnd);
+      const handled = maskStatementLine(code, lineStart, end, edits, shell);
       if (handled === true) {
-        lineStart = lineEnd + 1;
+        lineStart = end + 1;
         continue;
       }
       if (typeof handled === 'number') {
@@ -185,6 +186,45 @@ function scanLines(
     }
     lineStart = lineEnd + 1;
   }
+}
+
+/**
+ * Where a line continued with backslash-newlines ends, as IPython's
+ * `find_end_of_continued_line` finds it for `!cmd`, `%magic`, `x = !cmd`: each line that ends
+ * with `\` right before its newline takes the next line in (not after `\r\n`).
+ */
+function continuedEnd(code: string, lineEnd: number): number {
+  let end = lineEnd;
+  while (end < code.length && code[end - 1] === '\\') {
+    end = endOfLine(code, end + 1);
+  }
+  return end;
+}
+
+/**
+ * The text IPython runs for `code[from, end)` (red team 7 R7-5, L-2): a single line as
+ * written; continued lines joined as `assemble_continued_line` joins them (each continued
+ * part without its trailing `\` and newline, the parts joined with a space, the last one
+ * stripped on the right; a `\` ending the cell's last line stays). Offsets after a joint are
+ * one character early per joint.
+ */
+function assembled(code: string, from: number, end: number): string {
+  const text = code.slice(from, end);
+  if (continuedEnd(code, endOfLine(code, from)) === endOfLine(code, from)) {
+    return text;
+  }
+  const parts = text.split('\n');
+  if (
+    end === code.length &&
+    code.endsWith('\n') &&
+    parts[parts.length - 1] === ''
+  ) {
+    parts.pop(); // IPython has no line after the cell's final newline
+  }
+  const last = parts.pop()!.replace(/\s+$/, '');
+  return [...parts.map(p => p.replace(/\s+$/, '').slice(0, -1)), last].join(
+    ' '
+  );
 }
 
 function isLineEndAfter(code: string, p: number, lineEnd: number): boolean {
@@ -251,7 +291,7 @@ function maskStatementLine(
     const textStart = code[i + 1] === '!' ? i + 2 : i + 1;
     shell.push({
       kind: 'shell',
-      text: code.slice(textStart, lineEnd),
+      text: assembled(code, textStart, lineEnd),
       offset: textStart
     });
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
@@ -262,7 +302,7 @@ function maskStatementLine(
   }
   AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
   if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
-    shell.push({ kind: 'shell', text: code.slice(i, lineEnd), offset: i });
+    shell.push({ kind: 'shell', text: assembled(code, i, lineEnd), offset: i });
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
   }
@@ -273,7 +313,7 @@ function maskStatementLine(
     if (code[j] === '!') {
       shell.push({
         kind: 'shell',
-        text: code.slice(j + 1, lineEnd),
+        text: assembled(code, j + 1, lineEnd),
         offset: j + 1
       });
       edits.push({ from: j, to: lineEnd, kind: 'stmt' });
@@ -307,19 +347,19 @@ function maskMagic(
   if (PACKAGE_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'shell',
-      text: code.slice(i + 1, lineEnd),
+      text: assembled(code, i + 1, lineEnd),
       offset: i + 1
     });
   } else if (SHELL_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'shell',
-      text: code.slice(argsStart, lineEnd),
+      text: assembled(code, argsStart, lineEnd),
       offset: argsStart
     });
   } else if (ENV_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'env',
-      text: code.slice(argsStart, lineEnd),
+      text: assembled(code, argsStart, lineEnd),
       offset: argsStart
     });
   } else if (statement && PYTHON_LINE_MAGICS.has(name)) {

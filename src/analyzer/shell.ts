@@ -329,6 +329,18 @@ function unquote(value: string): string {
   return v;
 }
 
+/** `>&2`, `2>&1`, `<&0`, `&>file`: the `&` belongs to a redirection, not a separator. */
+function isRedirectAmpersand(
+  text: string,
+  p: number,
+  wordFrom: number
+): boolean {
+  return (
+    (wordFrom >= 0 && /[<>]/.test(text[p - 1] ?? '')) ||
+    (text[p + 1] === '>' && text[p - 1] !== '&')
+  );
+}
+
 /**
  * Split shell text into pipelines of commands of words, with offsets. Understands quotes,
  * backslash-newline continuations, comments and the separators ; && || & | and newlines;
@@ -364,8 +376,7 @@ export function parsePipelines(text: string, offset: number): Pipeline[] {
   while (p < text.length) {
     const c = text[p];
     if (c === '\\' && text[p + 1] === '\n') {
-      endWord(p);
-      p += 2;
+      p += 2; // bash removes a backslash-newline, inside a word too (`pi\⏎p` is `pip`)
     } else if (c === '\\') {
       if (wordFrom < 0) {
         wordFrom = p;
@@ -394,7 +405,7 @@ export function parsePipelines(text: string, offset: number): Pipeline[] {
     } else if (
       c === '\n' ||
       c === ';' ||
-      c === '&' ||
+      (c === '&' && !isRedirectAmpersand(text, p, wordFrom)) ||
       (c === '|' && text[p + 1] === '|')
     ) {
       endWord(p);

@@ -7,8 +7,12 @@
  *
  * A command whose meaning depends on an expansion Warden cannot see (`$VAR`, `$(...)`,
  * backticks, `{a,b}` braces) when it could run an installer is unreadable: refused (fail
- * closed). Commands with no installer in them give nothing.
+ * closed), as is a program Warden does not read that names an installer among its words
+ * (`setsid`, `flock`, `find -exec`). Along a shell line, `cd` and assignments carry to later
+ * commands, and an install after (or alongside) a command that may write files it reads is
+ * refused (`Invocation.problem`). Commands with no installer in them give nothing.
  */
+import * as path from 'node:path';
 import { parsePipelines } from '../analyzer/shell';
 import {
   addImplicitSources,
@@ -18,6 +22,8 @@ import {
   uvRunCommand,
   uvInterpreterRequest,
   uvRunEnvFiles,
+  uvSubcommand,
+  uvToolCommand,
   type CommandContext
 } from './installers';
 import { readEnvFiles } from './dotenv';
@@ -41,14 +47,118 @@ const WRAPPERS = new Set([
   'nice',
   'doas',
   'stdbuf',
-  'timeout'
+  'timeout',
+  'setsid',
+  'builtin',
+  'coproc'
 ]);
+/**
+ * Programs that never start another program, whatever their arguments: an installer's name
+ * among their words is data (`echo "pip install x"`). Any other program Warden does not read
+ * (`setsid`, `flock`, `find -exec`, `script -c`, `git -c alias...`) with an installer named
+ * among its words is unreadable (red team 7 R7-13).
+ */
+export const INERT_PROGRAMS: ReadonlySet<string> = new Set(
+  (
+    'echo printf cat ls grep egrep fgrep head tail wc cut tr sort uniq mkdir rmdir rm cp mv ln ' +
+    'touch chmod chown pwd cd pushd popd test [ true false : basename dirname realpath readlink ' +
+    'stat file du df which type whereis diff cmp md5sum sha1sum sha256sum date sleep tee curl ' +
+    'export unset declare typeset readonly local whoami id uname hostname nproc free nvidia-smi ' +
+    'set fi done esac for select case'
+  ).split(' ')
+);
+/** Of those, the ones that write no file either (unless their output is redirected): an
+ * install later on the same line reads what the line found (red team 7 R7-16). */
+const NO_WRITE = new Set([
+  ...[...INERT_PROGRAMS].filter(
+    p =>
+      !'sort uniq rmdir rm cp mv ln touch chmod chown tee curl'
+        .split(' ')
+        .includes(p)
+  ),
+  'python -m venv', // a new environment (its pip, child of a guarded Python, decides itself)
+  'python --version'
+]);
+const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
+/** conda commands that change the shell or run a command rather than install */
+const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
+const LOOPS = new Set(['while', 'until', 'for', 'select', 'function']);
+const STATE_BUILTINS = new Set([
+  'export',
+  'declare',
+  'typeset',
+  'readonly',
+  'local'
+]);
+const INSTALLER_PIECE =
+  /^(pip(\d+(\.\d+)?)?|uvx?|conda|mamba|micromamba|pipx(\.pyz)?|poetry|pdm|pipenv|hatch|pixi|rye|pip-compile|pip-sync|runpy|piptools)$/;
+const PYTHON_MODULE_FLAG =
+  /^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$/;
+const GUARD_DROPPING_FLAG = /^-[A-Za-z]*[IES]/;
+const PIECES = /[^\s;&|()<>`'"=,{}]+/g;
+/** Names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`). */
+const PATTERN_TARGETS = ('pip pip3 uv uvx conda mamba micromamba pipx poetry pdm pipenv hatch ' +
+  'pixi rye runpy python python3').split(' '); // prettier-ignore
+const GLOB = /[*?]|\[.*\]/;
+
+/** Python's fnmatch.fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; an unclosed `[` is literal. */
+function fnmatch(name: string, pattern: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const close = c === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (c === '*') {
+      re += '[\\s\\S]*';
+    } else if (c === '?') {
+      re += '[\\s\\S]';
+    } else if (close > 0) {
+      let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+      body = body.startsWith('!')
+        ? '^' + body.slice(1)
+        : body.replace(/^\^/, '\\^');
+      re += `[${body}]`;
+      i = close;
+    } else {
+      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+  }
+  try {
+    return new RegExp(`^(?:${re})$`).test(name);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `words` (the arguments of a program Warden does not read) name an installer: a
+ * word, or a piece of a command string held in one word, that is an installer's name or
+ * path, `-mpip`-like, or a Python followed by a flag that drops the guard. */
+export function namesInstaller(words: readonly string[]): boolean {
+  const pieces = words.flatMap(w => w.match(PIECES) ?? []);
+  return pieces.some((piece, i) => {
+    const base = basename(piece);
+    return (
+      INSTALLER_PIECE.test(base) ||
+      PYTHON_MODULE_FLAG.test(base) ||
+      // the shell may expand a pattern to an installer's name
+      (GLOB.test(base) && PATTERN_TARGETS.some(n => fnmatch(n, base))) ||
+      (PYTHON.test(base) && GUARD_DROPPING_FLAG.test(pieces[i + 1] ?? ''))
+    );
+  });
+}
+
+/** A program Warden does not read that names an installer in its words is unreadable. */
+function refuseUnread(program: string, args: readonly string[]): void {
+  if (!INERT_PROGRAMS.has(program) && namesInstaller(args)) {
+    throw new Unreadable(
+      `${program} may run an installer named in its arguments, and Warden does not read what it runs: run the installer directly`
+    );
+  }
+}
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLER_WORDS =
   /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)([^A-Za-z0-9_]|$)/;
 const EXPANSION = /\$|`|\{[^}]*,[^}]*\}/;
-const REDIRECT = /^\d*(?:<<<|<<|>>|<&|>&|>\||&>>|&>|<|>)(.*)$/s;
 const SHELL_KEYWORDS = new Set([
   'if',
   'then',
@@ -72,6 +182,10 @@ interface Invocation {
   frontEnd?: string;
   args: string[];
   env: Record<string, string>;
+  /** the folder an earlier `cd` on the line moved to (relative: the caller's) */
+  cwd?: string;
+  /** why the line keeps Warden from reading what the install reads */
+  problem?: string;
 }
 
 /** An install a command asks for, with the span of the command in the text read. */
@@ -174,6 +288,29 @@ function requestOf(
   context: CommandContext
 ): InstallRequest | null {
   const merged = { ...env, ...inv.env };
+  if (inv.cwd) {
+    // `cd DIR && pip install -r r.txt` reads DIR/r.txt
+    context = { ...context, cwd: path.resolve(context.cwd, inv.cwd) };
+  }
+  return withProblem(inv, context, requestOfInvocation(inv, merged, context));
+}
+
+function withProblem(
+  inv: Invocation,
+  context: CommandContext,
+  request: InstallRequest | null
+): InstallRequest | null {
+  if (request !== null && inv.problem) {
+    request.problems.push({ text: inv.problem, place: context.place });
+  }
+  return request;
+}
+
+function requestOfInvocation(
+  inv: Invocation,
+  merged: Record<string, string>,
+  context: CommandContext
+): InstallRequest | null {
   const request =
     inv.tool === 'pip'
       ? pipRequest(inv.args, context)
@@ -231,41 +368,316 @@ function shellInvocations(
   script: string,
   offset: number,
   depth: number,
-  span?: [number, number]
+  span?: [number, number],
+  env: Record<string, string> = {}
 ): Array<[Invocation, number, number]> {
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
-  const found: Array<[Invocation, number, number]> = [];
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean }> = []; // prettier-ignore
+  let subshells = false;
+  // a loop or a function runs its commands again or later: text order is not run order
+  let repeats = false;
   for (const pipeline of parsePipelines(script, offset)) {
-    for (const tokens of pipeline) {
+    pipeline.forEach((tokens, n) => {
       let words: string[] = [];
+      let writes = false;
+      let substitutes = false;
       for (let i = 0; i < tokens.length; i++) {
-        const redirect = REDIRECT.exec(tokens[i].value);
-        if (redirect) {
-          i += redirect[1] ? 0 : 1; // the target is a file name, not an argument
+        const head = /^([^()]*)\(\)$/.exec(tokens[i].value);
+        if (head) {
+          // f() { ...; }: the name is a command of its own (as the kernel's reader splits
+          // it at the parentheses), and the line defines a function
+          repeats = true;
+          if (head[1] || words.length) {
+            commands.push({
+              words: [...words, head[1]].filter(w => w !== ''),
+              writes,
+              sep: ';',
+              from: tokens[0].from,
+              to: tokens[i].to,
+              substitutes
+            });
+          }
+          words = [];
+          writes = false;
           continue;
         }
-        words.push(tokens[i].value.replace(/^\(+|\)+$/g, ''));
+        let redirect: RegExpExecArray | null = REDIRECT_OP.exec(
+          tokens[i].value
+        );
+        if (redirect) {
+          const inline = redirect[2];
+          const first = inline || (tokens[i + 1]?.value ?? '');
+          substitutes ||= first.startsWith('('); // >(cmd), <(cmd)
+          while (redirect) {
+            // `2>/dev/null>&2`: one word, two redirections
+            const op: string = redirect[1];
+            const rest: string = redirect[2];
+            const target = inline ? /^[^<>]*/.exec(rest)![0] : first;
+            writes ||= writesFile(op, target);
+            redirect = inline
+              ? REDIRECT_OP.exec(rest.slice(target.length))
+              : null;
+          }
+          i += inline ? 0 : 1; // the target is a file name, not an argument
+          continue;
+        }
+        const raw = script.slice(
+          tokens[i].from - offset,
+          tokens[i].to - offset
+        );
+        const inner = innerRedirect(raw);
+        writes ||= inner?.writes ?? false;
+        const value = inner?.word ?? tokens[i].value;
+        subshells ||= /^\(|\)$/.test(value);
+        words.push(value.replace(/^\(+|\)+$/g, ''));
       }
       words = words.filter(w => w !== '');
-      const expanded = words.filter(w => EXPANSION.test(w));
-      const mentions = INSTALLER_WORDS.test(words.join(' '));
-      if (expanded.length > 0 && (mentions || EXPANSION.test(words[0]))) {
-        throw new Unreadable(
-          `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
-        );
-      }
-      while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
-        words = words.slice(1);
-      }
-      const [from, to] = span ?? [tokens[0].from, tokens[tokens.length - 1].to];
-      for (const inv of simple(words, {}, depth, [from, to])) {
-        found.push([inv, from, to]);
-      }
+      const last = tokens[tokens.length - 1];
+      const after = script.slice(last.to - offset).replace(/^[ \t]+/, '');
+      const sep =
+        n < pipeline.length - 1 || /^(\|&|&(?![&>]))/.test(after) ? '|' : ';';
+      commands.push({
+        words,
+        writes,
+        sep,
+        from: tokens[0].from,
+        to: last.to,
+        substitutes
+      });
+    });
+  }
+  const line = new LineState(subshells, env);
+  const installs: Array<[number, Invocation[], number, number]> = [];
+  const writers: number[] = [];
+  commands.forEach((command, k) => {
+    let words = command.words;
+    const expanded = words.filter(w => EXPANSION.test(w));
+    const mentions = INSTALLER_WORDS.test(words.join(' '));
+    if (expanded.length > 0 && (mentions || EXPANSION.test(words[0] ?? ''))) {
+      throw new Unreadable(
+        `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
+      );
+    }
+    if (
+      command.substitutes &&
+      INSTALLER_WORDS.test(
+        script.slice(command.from - offset, command.to - offset)
+      )
+    ) {
+      throw new Unreadable(
+        'it uses a process substitution (<(...) or >(...)) Warden does not read'
+      );
+    }
+    repeats ||= LOOPS.has(words[0] ?? '');
+    while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
+      words = words.slice(1);
+    }
+    const [from, to] = span ?? [command.from, command.to];
+    const invocations = simple(words, line.env, depth, [from, to]);
+    if (invocations.length > 0) {
+      const problem = line.problem();
+      installs.push([
+        k,
+        invocations.map(inv => ({
+          ...inv,
+          cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
+          problem: inv.problem || problem
+        })),
+        from,
+        to
+      ]);
+    }
+    const program = line.update(words);
+    if (command.writes || mayWrite(program, invocations)) {
+      line.changed ||= program || 'a redirection';
+      writers.push(k);
+    }
+  });
+  const found: Array<[Invocation, number, number]> = [];
+  for (const [k, invocations, from, to] of installs) {
+    // a writer running at the same time as the install: in its pipeline, or anywhere after
+    // an install sent to the background
+    const concurrent = writers.some(
+      j => j > k && commands.slice(k, j).some(c => c.sep === '|')
+    );
+    for (const inv of invocations) {
+      const problem = inv.problem
+        ? inv.problem
+        : repeats && writers.length > 0
+          ? 'the line runs commands in a loop or a function, and one of them may write the files or settings the install reads: run the install as its own command'
+          : '';
+      found.push([
+        concurrent && !problem
+          ? {
+              ...inv,
+              problem:
+                'a command running at the same time as the install may write the files or settings it reads: run the install as its own command'
+            }
+          : { ...inv, problem },
+        from,
+        to
+      ]);
     }
   }
   return found;
+}
+
+const REDIRECT_OP = /^\d*(<<<|<<|>>|<&|>&|>\||&>>|&>|<>|<|>)(.*)$/s;
+
+/** Whether a redirection writes a file: `>&2`, `2>&1` and /dev/null write none. */
+function writesFile(op: string, target: string): boolean {
+  if (!op.includes('>') && !target.startsWith('>')) {
+    return false;
+  }
+  return (
+    target !== '/dev/null' && !(op.endsWith('&') && /^(\d+|-)$/.test(target))
+  );
+}
+
+/**
+ * A redirection inside a word, outside quotes (`echo x>r.txt`, `r.txt>&2`: bash redirects
+ * there, as the kernel's reader splits it): the word before it (unquoted as parsePipelines
+ * unquotes) and whether it writes a file; null when there is none.
+ */
+function innerRedirect(raw: string): { word: string; writes: boolean } | null {
+  let quote = '';
+  let word = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"' && i + 1 < raw.length) {
+        word += raw[++i];
+      } else {
+        word += c;
+      }
+    } else if (c === '\\') {
+      word += raw[++i] ?? '';
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if ((c === '>' || c === '<') && i > 0) {
+      const redirect = REDIRECT_OP.exec(raw.slice(i));
+      const target = redirect?.[2] ?? '';
+      return { word, writes: writesFile(redirect?.[1] ?? c, target) };
+    } else {
+      word += c;
+    }
+  }
+  return null;
+}
+
+/**
+ * What the earlier commands of a shell line did to a later install: the folder it runs in
+ * (`cd DIR`), the variables they set (`X=v;`, `export X=v`), whether one may have changed the
+ * files or settings it reads (red team 7 R7-16: `echo ... > r.txt; uv pip install -r r.txt`).
+ */
+class LineState {
+  cwd: string | null = '';
+  env: Record<string, string>;
+  /** the program of the first earlier command that may write */
+  changed = '';
+
+  constructor(
+    private readonly subshells: boolean,
+    env: Record<string, string>
+  ) {
+    this.env = { ...env };
+  }
+
+  problem(): string {
+    if (this.changed) {
+      return `an earlier command on the line (${this.changed}) may write the files or settings the install reads, and Warden reads them before the line runs: run the install as its own command`;
+    }
+    if (this.cwd === null) {
+      return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
+    }
+    return '';
+  }
+
+  /** Applies the command's effect on the line; returns its program name ('' for a bare
+   * assignment). */
+  update(command: string[]): string {
+    let i = 0;
+    while (i < command.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(command[i])) {
+      i++;
+    }
+    if (i === command.length) {
+      this.assign(command);
+      return '';
+    }
+    const name = listedName(command[i]);
+    const args = command.slice(i + 1);
+    if (name === 'cd' || name === 'pushd') {
+      // `cd -P` resolves links first: a later `..` is not the folder Warden would read
+      const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];
+      if (
+        this.cwd !== null &&
+        target !== undefined &&
+        !this.subshells &&
+        !/^[~+-]/.test(target) &&
+        !EXPANSION.test(target)
+      ) {
+        this.cwd = path.join(this.cwd, target);
+      } else {
+        this.cwd = null;
+      }
+    } else if (name === 'popd') {
+      this.cwd = null;
+    } else if (name === 'printf' && args[0]?.startsWith('-v')) {
+      return 'printf -v'; // sets a variable Warden does not follow
+    } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
+      return 'python -m venv';
+    } else if (
+      PYTHON.test(name) &&
+      args.length > 0 &&
+      args.every(a => PY_INFO.includes(a))
+    ) {
+      return 'python --version';
+    } else if (STATE_BUILTINS.has(name) && i === 0) {
+      if (args.some(a => /^[-+]/.test(a))) {
+        return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
+      }
+      this.assign(args);
+    } else if (name === 'unset' && i === 0) {
+      for (const a of args) {
+        delete this.env[a];
+      }
+    }
+    return name;
+  }
+
+  private assign(words: string[]): void {
+    for (const word of words) {
+      const eq = word.indexOf('=');
+      if (eq >= 0) {
+        this.env[word.slice(0, eq)] = word.slice(eq + 1); // read as exported: stricter
+      }
+    }
+  }
+}
+
+/** Whether a command may write files a later install reads: any program but the ones that
+ * write nothing and the installs Warden reads; an installer that runs a command may write. */
+function mayWrite(program: string, invocations: Invocation[]): boolean {
+  if (invocations.length === 0) {
+    return program !== '' && !NO_WRITE.has(program);
+  }
+  return !invocations.every(plainInstall);
+}
+
+function plainInstall(inv: Invocation): boolean {
+  if (inv.tool === 'pip') {
+    return true;
+  }
+  if (inv.tool === 'uv') {
+    const sub = uvSubcommand(inv.args);
+    return sub === null || !['run', 'x', 'tool'].includes(sub);
+  }
+  const command = inv.args.find(a => !a.startsWith('-'));
+  return inv.tool !== 'front-end' && !CONDA_STATE.has(command ?? '');
 }
 
 /** Names the shell construct without quoting it: a word may hold a secret. */
@@ -298,6 +710,11 @@ function simple(
     return [];
   }
   let name = basename(argv[0]);
+  if (name !== '[' && GLOB.test(name)) {
+    throw new Unreadable(
+      'its program is a shell pattern, which the shell expands to a name'
+    );
+  }
   if (argv[0].includes('{')) {
     // IPython interpolates `{expr}` in `!` commands: `!{sys.executable} -m pip ...` runs
     // Python; any other program word built so is unknown until the cell runs.
@@ -310,14 +727,24 @@ function simple(
     name = 'python';
   }
   const nested = (script: string) =>
-    shellInvocations(script, span?.[0] ?? 0, depth + 1, span ?? [0, 0]).map(
-      ([inv]) => inv
-    );
+    shellInvocations(
+      script,
+      span?.[0] ?? 0,
+      depth + 1,
+      span ?? [0, 0],
+      env
+    ).map(([inv]) => inv);
   if (name === 'busybox' && argv.length > 1) {
     return simple(argv.slice(1), env, depth, span);
   }
   if (SHELL_STRING_RUNNERS.has(name)) {
     const script = optionValue(argv.slice(1), ['-c', '--command']);
+    const rest = argv.slice(1);
+    if (script !== null) {
+      const at = rest.indexOf(script);
+      rest[at >= 0 ? at : 0] = '';
+    }
+    refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     return script !== null ? nested(script) : [];
   }
   if (WRAPPERS.has(name)) {
@@ -343,8 +770,10 @@ function simple(
   }
   if (name === 'uv' || name === 'uvx') {
     const args = name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)];
-    const inner = name === 'uv' ? uvRunCommand(args) : null;
-    // uv run CMD: uv installs the project or script, then CMD runs in its environment
+    const inner =
+      (name === 'uv' ? uvRunCommand(args) : null) ?? uvToolCommand(args);
+    // uv run CMD: uv installs the project or script, then CMD runs in its environment;
+    // uvx / uv tool run TOOL ARGS: the tool's command runs with ARGS (red team 7 R7-6)
     return [
       { tool: 'uv', args, env },
       ...(inner?.length ? simple(inner, env, depth, span) : [])
@@ -386,7 +815,13 @@ function simple(
     if (pipx !== null) {
       return simple(['pipx', ...pipx], env, depth, span);
     }
-    const [module, rest] = pythonModule(argv.slice(1));
+    let [module, rest] = pythonModule(argv.slice(1));
+    while (module === 'runpy' && rest.length > 0) {
+      [module, rest] = [rest[0], rest.slice(1)]; // python -m runpy MOD ARGS runs MOD (R7-7)
+    }
+    if (module?.startsWith('pipx.')) {
+      return simple(['pipx', ...rest], env, depth, span);
+    }
     if (module === 'pip' || module === 'pip.__main__') {
       return [{ tool: 'pip', args: rest, env }];
     }
@@ -413,41 +848,107 @@ function simple(
         'python -m piptools runs a pip-tools command Warden does not know'
       );
     }
+    if (module !== null) {
+      refuseUnread(`python -m ${module}`, rest); // a module Warden does not read
+    }
+    return [];
   }
+  refuseUnread(listedName(argv[0]), argv.slice(1));
   return [];
 }
 
-/** The command a wrapper runs; `env`'s assignments are added to `env`. */
+/** The name a program is looked up by in Warden's lists: a bare name or one in the system's
+ * folders; any other path (`./echo`, a script named like a harmless program) as written. */
+function listedName(word: string): string {
+  const dir = word.slice(0, word.lastIndexOf('/'));
+  return !word.includes('/') || dir === '/bin' || dir === '/usr/bin'
+    ? basename(word)
+    : word;
+}
+
+/** The wrappers' options: [flags, options taking a value]; a word after `-` that is neither
+ * is an option Warden does not know, unreadable when an installer is named after it. */
+const WRAPPER_OPTIONS: Record<string, [string[], string[]]> = {
+  env: [['-i', '--ignore-environment', '-0', '--null', '-v', '--debug', '-'],
+    ['-u', '--unset', '-C', '--chdir', '-S', '--split-string']],
+  sudo: [['-E', '-H', '-n', '-S', '-b', '-k', '-P', '-A', '-B', '-i', '-s', '--preserve-env',
+    '--set-home', '--non-interactive', '--stdin', '--background', '--reset-timestamp',
+    '--login', '--shell', '--askpass', '--bell'],
+  ['-u', '-g', '-C', '-D', '-h', '-p', '-U', '-r', '-t', '-T', '-R', '--user', '--group',
+    '--close-from', '--chdir', '--host', '--prompt', '--other-user', '--role', '--type',
+    '--command-timeout', '--chroot']],
+  doas: [['-n', '-s'], ['-u', '-C']],
+  nohup: [[], []],
+  time: [['-p', '-v', '--verbose', '-a', '--append', '-q', '--quiet', '--portability'],
+    ['-f', '--format', '-o', '--output']],
+  exec: [['-c', '-l', '-cl', '-lc'], ['-a']],
+  command: [['-p', '-v', '-V'], []],
+  nice: [[], ['-n', '--adjustment']],
+  stdbuf: [[], ['-i', '-o', '-e', '--input', '--output', '--error']],
+  timeout: [['--preserve-status', '--foreground', '-v', '--verbose'],
+    ['-s', '--signal', '-k', '--kill-after']],
+  setsid: [['-c', '--ctty', '-f', '--fork', '-w', '--wait'], []],
+  builtin: [[], []],
+  coproc: [[], []]
+}; // prettier-ignore
+
+/** The command a wrapper runs; `env`'s assignments are added to `env`. An option Warden does
+ * not know, with an installer named after it, is unreadable. */
 function unwrap(
   name: string,
   args: string[],
   env: Record<string, string>
 ): string[] {
+  const [flags, valued] = WRAPPER_OPTIONS[name];
+  const chdir = WRAPPER_CHDIR[name] ?? [];
   let i = 0;
-  while (i < args.length && args[i].startsWith('-')) {
-    const a = args[i];
+  let moved = false;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
+    const word = args[i];
+    const eq = word.indexOf('=');
+    const option = eq < 0 ? word : word.slice(0, eq);
+    const shortValue =
+      valued.includes(option.slice(0, 2)) && !option.startsWith('--')
+        ? option.slice(0, 2)
+        : null;
+    moved ||= chdir.includes(option) || chdir.includes(shortValue ?? '');
     if (
       name === 'env' &&
-      ['-u', '--unset', '-C', '--chdir', '-S'].includes(a)
+      (option === '-S' || option === '--split-string' || shortValue === '-S')
     ) {
-      if (a === '-S' && i + 1 < args.length) {
-        return [...shellWords(args[i + 1]), ...args.slice(i + 2)];
+      let script: string | null =
+        eq >= 0
+          ? word.slice(eq + 1)
+          : word.length > 2 && shortValue
+            ? word.slice(2)
+            : null;
+      if (script === null) {
+        script = args[i + 1] ?? '';
+        i++;
       }
+      return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
+    }
+    if (name === 'nice' && /^-\d+$/.test(word)) {
+      i++; // nice -10 CMD
+    } else if (flags.includes(option)) {
       i++;
-    } else if (
-      (name === 'sudo' || name === 'doas') &&
-      ['-u', '-g', '-C', '-D', '-h', '-p'].includes(a)
-    ) {
-      i++;
-    } else if (name === 'nice' && a === '-n') {
-      i++;
-    } else if (
-      name === 'timeout' &&
-      ['-s', '--signal', '-k', '--kill-after'].includes(a)
-    ) {
+    } else if (valued.includes(option)) {
+      i += eq >= 0 ? 1 : 2;
+    } else if (shortValue !== null) {
+      i++; // the value joined to its option: -uroot, -oL, -n5
+    } else {
+      refuseUnread(`${name} ${option}`, args.slice(i));
       i++;
     }
+  }
+  if (i < args.length && args[i] === '--') {
     i++;
+  }
+  if (
+    name === 'command' &&
+    args.slice(0, i).some(a => a === '-v' || a === '-V')
+  ) {
+    return []; // command -v NAME names it, runs nothing
   }
   if (name === 'timeout' && i < args.length) {
     i++; // the duration
@@ -458,7 +959,26 @@ function unwrap(
     env[args[i].slice(0, eq)] = args[i].slice(eq + 1);
     i++;
   }
+  refuseMoved(moved, `${name} --chdir`, args.slice(i));
   return args.slice(i);
+}
+
+/** Options that run the command in another folder, which Warden's reading does not follow. */
+const RUN_CHDIR: Record<string, string[]> = {
+  conda: ['--cwd'],
+  poetry: ['-C', '--directory']
+};
+const WRAPPER_CHDIR: Record<string, string[]> = {
+  env: ['-C', '--chdir'],
+  sudo: ['-D', '--chdir']
+};
+
+function refuseMoved(moved: boolean, program: string, command: string[]): void {
+  if (moved && INSTALLER_WORDS.test(command.join(' '))) {
+    throw new Unreadable(
+      `${program} runs the command in another folder, which Warden does not follow: cd there first`
+    );
+  }
 }
 
 function optionValue(args: string[], names: string[]): string | null {
@@ -529,6 +1049,7 @@ function runCommand(
   const valued = RUN_VALUED[tool];
   let i = 0;
   let seenRun = false;
+  let moved = false;
   while (i < args.length) {
     const word = args[i];
     if (!word.startsWith('-')) {
@@ -548,6 +1069,7 @@ function runCommand(
       i++;
       break;
     }
+    moved ||= (RUN_CHDIR[tool] ?? []).includes(name);
     if (valued.includes(name) && eq < 0) {
       i += 2;
       continue;
@@ -577,6 +1099,7 @@ function runCommand(
   ) {
     rest[0] = rest[0].slice(rest[0].indexOf(':') + 1); // hatch run ENV:CMD
   }
+  refuseMoved(moved, `${label} run`, rest);
   return rest;
 }
 

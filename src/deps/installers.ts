@@ -1055,6 +1055,66 @@ function applyUvOption(
   }
 }
 
+/** The uv command after the global options (`pip`, `run`, `x`, ...), or null. */
+export function uvSubcommand(args: string[]): string | null {
+  return args[subcommandStart(args, UV_VALUED, UV_COMMANDS)] ?? null;
+}
+
+/**
+ * The command `uvx [opts] TOOL ARGS` / `uv [global opts] tool run [opts] TOOL ARGS` runs (`args`
+ * as uvRequest takes them), or null: the tool's executable (TOOL's name without `@version`,
+ * extras or specifier; with `--from SPEC`, TOOL itself) and ARGS. Red team 7 R7-6: `uvx uv pip
+ * install --index-url EVIL x`.
+ */
+export function uvToolCommand(args: string[]): string[] | null {
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  let rest: string[];
+  if (args[start] === 'x') {
+    rest = args.slice(start + 1);
+  } else if (args[start] === 'tool' && args[start + 1] === 'run') {
+    rest = args.slice(start + 2);
+  } else {
+    return null;
+  }
+  let i = 0;
+  let hasFrom = false;
+  while (i < rest.length) {
+    const word = rest[i];
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      break;
+    }
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word : word.slice(0, eq);
+    hasFrom ||= name === '--from';
+    if (word.startsWith('--') || word.length === 2) {
+      i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+      continue;
+    }
+    i++; // a bundle of short options: the first valued one takes the rest of the word
+    for (let k = 1; k < word.length; k++) {
+      if (UV_VALUED.has('-' + word[k])) {
+        i += k + 1 === word.length ? 1 : 0;
+        break;
+      }
+    }
+  }
+  if (i >= rest.length) {
+    return null;
+  }
+  let tool = rest[i];
+  if (!hasFrom) {
+    const named = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(tool);
+    if (named && '@[=<>!~; '.includes(tool.charAt(named[0].length))) {
+      tool = named[0];
+    }
+  }
+  return [tool, ...rest.slice(i + 1)];
+}
+
 /** Apply the leading options; return the first positional word (the tool or script). */
 function uvLeading(
   request: InstallRequest,

@@ -254,3 +254,30 @@ describe('red team F6: uv in a workspace member', () => {
     ]);
   });
 });
+
+describe('red team 7 R7-5, L-2: continued lines in cells', () => {
+  it('reads a ! line continued with a backslash as IPython joins it', () => {
+    expect(
+      rules('!pip install black \\\n-i http://127.0.0.1:8766/simple\n')
+    ).toEqual(['install-index-not-allowed']);
+    expect(
+      rules(
+        '!pipx install black \\\n--index-url http://127.0.0.1:8766/simple\n'
+      )
+    ).toEqual(['install-index-not-allowed']);
+  });
+
+  it('joins a backslash-newline inside a %%bash word as bash does', () => {
+    expect(rules('%%bash\npi\\\np install torcj\n')).toEqual([
+      'install-imitation-name'
+    ]);
+    expect(rules('%%bash\np\\\nipx install torcj\n')).toEqual([
+      'install-imitation-name'
+    ]);
+  });
+
+  it('leaves a continued echo or comment alone (IPython runs one line)', () => {
+    expect(rules('!echo \\\npip install torcj\n')).toEqual([]);
+    expect(rules('!echo x; # \\\npip install torcj\n')).toEqual([]);
+  });
+});

@@ -155,3 +155,27 @@ def test_other_commands_run_untouched(guarded, index, command):
     result = guarded(POLICY, command)
     assert result["refused"] is None, result
     assert guarded.events() == []
+
+
+def test_an_install_behind_a_launcher_is_decided_in_the_parent(guarded, index, tmp_path):
+    """red team 7 R7-13: setsid is no installer name, but the argv names one: the start is read
+    in full (the fast path looks at the arguments), not left to the child."""
+    index.requests.clear()
+    command = ["setsid", "-w"] + _pip(tmp_path, index.simple, "warden-demo-pkg")
+    result = guarded(POLICY, command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-index-not-allowed", [index.simple]
+    )
+
+
+def test_a_requirements_file_written_earlier_on_the_line_is_refused(guarded, index, tmp_path):
+    """red team 7 R7-16: the file Warden would read is not the one pip reads."""
+    index.requests.clear()
+    (tmp_path / "r.txt").write_text("warden-demo-pkg\n")
+    pip = " ".join(_pip(tmp_path, index.simple, "-r", str(tmp_path / "r.txt")))
+    command = f"echo torcj > {tmp_path / 'r.txt'}; {pip}"
+    result = guarded(_policy(index), command)
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["earlier command on the line"]
+    )
+    assert (tmp_path / "r.txt").read_text() == "warden-demo-pkg\n"  # the line never ran

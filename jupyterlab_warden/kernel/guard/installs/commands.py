@@ -8,9 +8,14 @@
 
 A command whose meaning depends on an expansion Warden cannot see (``$VAR``, ``$(...)``,
 backticks, ``{a,b}`` braces, ``eval``) raises ``Unreadable`` when it could run an installer:
-the caller refuses it (fail closed). Commands with no installer in them pass untouched.
+the caller refuses it (fail closed), as it does a program Warden does not read that names an
+installer among its words (``setsid``, ``flock``, ``find -exec``). Along a shell line, ``cd``
+and assignments carry to later commands, and an install after (or alongside) a command that
+may write files it reads is marked unreadable (``Invocation.problem``). Commands with no
+installer in them pass untouched.
 """
 
+import fnmatch
 import os
 import re
 import shlex
@@ -22,8 +27,9 @@ _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
 SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"))
 WRAPPERS = frozenset(
-    ("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout")
-)
+    ("env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout",
+     "setsid", "builtin", "coproc")
+)  # fmt: skip
 SHELL_STRING_RUNNERS = frozenset(("su", "runuser"))  # su -c 'command string'
 
 CONDAS = frozenset(("conda", "mamba", "micromamba"))
@@ -33,7 +39,8 @@ _WORDS = re.compile(
 )
 _SHELL_QUOTING = re.compile(r"\\\r?\n|['\"\\]")
 _EXPANSION = re.compile(r"\$|`|\{[^}]*,[^}]*\}|\$\(")
-_OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&", "&>"))
+_OPERATORS = frozenset((";", "&&", "||", "|", "&", "\n", "(", ")", ";;", "|&"))
+_CONCURRENT = frozenset(("|", "|&", "&"))  # the commands on both sides run at the same time
 _REDIRECTS = frozenset(("<", ">", ">>", "<<", "<<<", ">&", "<&", ">|", "&>>"))
 MAX_NESTING = 5
 # reserved words that may start a simple command; the command is the word after them
@@ -49,6 +56,68 @@ class Invocation(NamedTuple):
     args: List[str]  # after the tool's own name (after "-m pip" for python)
     env: Dict[str, str]  # assignments the command line makes (VAR=value, env VAR=value)
     program: str  # the executable as written
+    cwd: str = ""  # the folder an earlier `cd` on the line moved to (relative: the caller's)
+    problem: str = ""  # why the line keeps Warden from reading what the install reads
+
+
+# Programs that never start another program, whatever their arguments: an installer's name
+# among their words is data (`echo "pip install x"`, `grep pip requirements.txt`). Any other
+# program Warden does not read (`setsid`, `flock`, `find -exec`, `script -c`, `git -c
+# alias...`) with an installer named among its words is unreadable (red team 7 R7-13).
+INERT_PROGRAMS = frozenset((
+    "echo", "printf", "cat", "ls", "grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "tr",
+    "sort", "uniq", "mkdir", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "pwd",
+    "cd", "pushd", "popd", "test", "[", "true", "false", ":", "basename", "dirname", "realpath",
+    "readlink", "stat", "file", "du", "df", "which", "type", "whereis", "diff", "cmp", "md5sum",
+    "sha1sum", "sha256sum", "date", "sleep", "tee", "curl", "export", "unset", "declare",
+    "typeset", "readonly", "local", "whoami", "id", "uname", "hostname", "nproc", "free",
+    "nvidia-smi", "set", "fi", "done", "esac", "for", "select", "case",
+))  # fmt: skip
+# Of those, the ones that write no file either (unless their output is redirected): an install
+# later on the same line reads what the line found, not what an earlier command wrote there
+# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state;
+# `python -m venv` makes a new environment (its pip, a guarded Python's child, decides itself).
+_NO_WRITE = INERT_PROGRAMS - frozenset(
+    ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
+) | {"python -m venv", "python --version"}
+_PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
+# conda commands that change the shell or run a command rather than install
+_CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
+_STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
+_LOOPS = frozenset(("while", "until", "for", "select", "function"))
+# a word (or a piece of a command string) that names an installer or a Python running one
+_INSTALLER_PIECE = re.compile(
+    r"^(pip(\d+(\.\d+)?)?|uvx?|conda|mamba|micromamba|pipx(\.pyz)?|poetry|pdm|pipenv|hatch|pixi"
+    r"|rye|pip-compile|pip-sync|runpy|piptools)$"
+)
+_PYTHON_MODULE_FLAG = re.compile(
+    r"^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$"
+)
+_GUARD_DROPPING_FLAG = re.compile(r"^-[A-Za-z]*[IES]")
+_PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
+# names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`)
+_PATTERN_TARGETS = (
+    "pip", "pip3", "uv", "uvx", "conda", "mamba", "micromamba", "pipx", "poetry", "pdm",
+    "pipenv", "hatch", "pixi", "rye", "runpy", "python", "python3",
+)  # fmt: skip
+_GLOB = re.compile(r"[*?]|\[.*\]")
+
+
+def names_installer(words: List[str]) -> bool:
+    """Whether ``words`` (the arguments of a program Warden does not read) name an installer:
+    a word, or a piece of a command string held in one word, that is an installer's name or
+    path, ``-mpip``-like, or a Python followed by a flag that drops the guard."""
+    pieces = [piece for word in words for piece in _PIECES.findall(word)]
+    for i, piece in enumerate(pieces):
+        base = piece.rsplit("/", 1)[-1]
+        if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
+            return True
+        if _GLOB.search(base) and any(fnmatch.fnmatchcase(n, base) for n in _PATTERN_TARGETS):
+            return True  # the shell may expand it to an installer's name
+        after = pieces[i + 1] if i + 1 < len(pieces) else ""
+        if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
+            return True
+    return False
 
 
 def program_name(path: str) -> str:
@@ -68,8 +137,9 @@ def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:
     return _simple(argv, {}, depth)
 
 
-def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
-    """Installer calls in a shell command string (``os.system``, ``sh -c``)."""
+def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
+    """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
+    assignments the shell itself was started with (``X=v sh -c ...``)."""
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     script = _bash_lines(script)
@@ -85,8 +155,12 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
-    found = []
-    for command in _split(tokens):
+    commands = _split(tokens)
+    line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
+    # a loop or a function runs its commands again or later: text order is not run order
+    repeats = any(tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
+    found, installs, writers = [], [], []
+    for k, (command, writes, _after, substitutes) in enumerate(commands):
         expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
@@ -95,10 +169,147 @@ def shell_invocations(script: str, depth: int = 0) -> List[Invocation]:
                 f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
                 "before the shell runs it"
             )
+        if substitutes and mentions_installer:
+            raise Unreadable(
+                "it uses a process substitution (<(...) or >(...)) Warden does not read"
+            )
+        repeats = repeats or command[0] in _LOOPS
         while command and command[0] in _SHELL_KEYWORDS:
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
-        found += _simple(command, {}, depth)
-    return found
+        invocations = _simple(command, line.env, depth)
+        if invocations:
+            problem = line.problem()
+            found.append(
+                [
+                    inv._replace(
+                        cwd=os.path.join(line.cwd or "", inv.cwd), problem=inv.problem or problem
+                    )
+                    for inv in invocations
+                ]
+            )
+            installs.append(k)
+        program = line.update(command)
+        if writes or _may_write(program, invocations):
+            line.changed = line.changed or program or "a redirection"
+            writers.append(k)
+    out = []
+    for k, invocations in zip(installs, found):
+        if repeats and writers:
+            invocations = [
+                inv._replace(
+                    problem=inv.problem
+                    or "the line runs commands in a loop or a function, and one of them may "
+                    "write the files or settings the install reads: run the install as its own "
+                    "command"
+                )
+                for inv in invocations
+            ]
+        # a writer running at the same time as the install: in its pipeline, or anywhere
+        # after an install sent to the background
+        if any(j > k and any(commands[m][2] in _CONCURRENT for m in range(k, j)) for j in writers):
+            invocations = [
+                inv._replace(
+                    problem=inv.problem
+                    or "a command running at the same time as the install may write the files "
+                    "or settings it reads: run the install as its own command"
+                )
+                for inv in invocations
+            ]
+        out += invocations
+    return out
+
+
+class _LineState:
+    """What the earlier commands of a shell line did to a later install: the folder it runs in
+    (``cd DIR``), the variables they set (``X=v;``, ``export X=v``), whether one may have
+    changed the files or settings it reads (red team 7 R7-16: ``echo ... > r.txt; uv pip
+    install -r r.txt``)."""
+
+    def __init__(self, subshells: bool, env: Dict[str, str]):
+        self.subshells = subshells  # `( cd x && ... )`: where a later command runs is not modelled
+        self.cwd: Optional[str] = ""
+        self.env: Dict[str, str] = dict(env)
+        self.changed = ""  # the program of the first earlier command that may write
+
+    def problem(self) -> str:
+        """Why an install at this point of the line cannot be read ('' when it can); set on
+        its invocations, so a command that installs nothing (``pip list``) still runs."""
+        if self.changed:
+            return (
+                f"an earlier command on the line ({self.changed}) may write the files or "
+                "settings the install reads, and Warden reads them before the line runs: run "
+                "the install as its own command"
+            )
+        if self.cwd is None:
+            return (
+                "an earlier command on the line changes to a folder Warden cannot tell: run the "
+                "install as its own command from that folder"
+            )
+        return ""
+
+    def update(self, command: List[str]) -> str:
+        """Applies the command's effect on the line; returns its program name ('' for a bare
+        assignment)."""
+        i = 0
+        while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
+            i += 1
+        if i == len(command):
+            self._assign(command)
+            return ""
+        name, args = _listed_name(command[i]), command[i + 1 :]
+        if name in ("cd", "pushd"):
+            # `cd -P` resolves links first: a later `..` is not the folder Warden would read
+            target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]
+            plain = target and not (
+                target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
+            )
+            if self.cwd is not None and plain and not self.subshells:
+                self.cwd = os.path.join(self.cwd, target[0])
+            else:
+                self.cwd = None
+        elif name == "popd":
+            self.cwd = None
+        elif name == "printf" and args[:1] and args[0].startswith("-v"):
+            return "printf -v"  # sets a variable Warden does not follow
+        elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
+            return "python -m venv"
+        elif _PYTHON.match(name) and args and all(a in _PY_INFO for a in args):
+            return "python --version"
+        elif name in _STATE_BUILTINS and i == 0:
+            if any(a.startswith(("-", "+")) for a in args):
+                return "an assignment with options"  # `declare -n`, `export -f`: not modelled
+            self._assign(args)
+        elif name == "unset" and i == 0:
+            for a in args:
+                self.env.pop(a, None)
+        return name
+
+    def _assign(self, words: List[str]) -> None:
+        for word in words:
+            key, eq, value = word.partition("=")
+            if eq:
+                self.env[key] = value  # read as exported: stricter when it is not
+
+
+def _may_write(program: str, invocations: List[Invocation]) -> bool:
+    """Whether a command may write files a later install reads: any program but the ones that
+    write nothing and the installs Warden reads (their effects are decided); an installer
+    that runs a command (``uv run``, ``uvx``, ``conda run``, front ends) may write."""
+    if not invocations:
+        return bool(program) and program not in _NO_WRITE
+    return not all(_plain_install(inv) for inv in invocations)
+
+
+def _plain_install(inv: Invocation) -> bool:
+    if inv.tool == "pip":
+        return True
+    if inv.tool == "uv":
+        from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+
+        start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
+        return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
+    command = next((a for a in inv.args if not a.startswith("-")), None)
+    return inv.tool in CONDAS and command not in _CONDA_STATE
 
 
 def _bash_lines(script: str) -> str:
@@ -128,6 +339,15 @@ def _bash_lines(script: str) -> str:
             single = True
         elif c == '"':
             double = not double
+        elif (
+            c.isdigit()
+            and not double
+            and (not out or out[-1][-1:] in " \t\r\n;&|()")
+            and re.match(r"\d+[<>]", script[i:])
+        ):
+            # `2>&1`, `3<f`: a file descriptor number, which shlex would make a word
+            i += len(re.match(r"\d+", script[i:]).group(0))
+            continue
         elif c == "#" and not double and (not out or out[-1][-1:] in " \t\r\n;&|()<>"):
             comment = True
             i += 1
@@ -147,22 +367,39 @@ def _construct(token: str) -> str:
     return "a brace list"
 
 
-def _split(tokens: List[str]) -> List[List[str]]:
-    commands, current, skip_next = [], [], False
+def _split(tokens: List[str]):
+    """The simple commands: (words, whether a redirection writes a file, the operator after,
+    whether it holds a process substitution)."""
+    commands, current, writes, redirect, substitutes = [], [], False, None, False
     for token in tokens:
-        if skip_next:
-            skip_next = False
+        if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
+            substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
+            continue
+        if redirect is not None:
+            # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
+            # /dev/null write no file
+            if (
+                ">" in redirect
+                and token != os.devnull
+                and not (redirect.endswith("&") and re.match(r"^(\d+|-)$", token))
+            ):
+                writes = True
+            redirect = None
             continue
         if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
+            if token in (")",) and substitutes and current:
+                continue  # the end of a process substitution
             if current:
-                commands.append(current)
-            current = []
+                commands.append((current, writes, token, substitutes))
+            elif commands and commands[-1][2] in ("(", ")"):
+                commands[-1] = (*commands[-1][:2], token, commands[-1][3])  # `(a) | b`
+            current, writes, substitutes = [], False, False
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
-            skip_next = True  # the redirection's target is a file name, not an argument
+            redirect = token
         else:
             current.append(token)
     if current:
-        commands.append(current)
+        commands.append((current, writes, "", substitutes))
     return commands
 
 
@@ -177,20 +414,28 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     if not argv:
         return []
     name = program_name(argv[0])
+    if name != "[" and _GLOB.search(name):
+        raise Unreadable("its program is a shell pattern, which the shell expands to a name")
     if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
         name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth)
     if name in SHELL_STRING_RUNNERS:
         script = _option_value(argv[1:], ("-c", "--command"))
-        return shell_invocations(script, depth + 1) if script is not None else []
+        if script is not None:
+            rest = list(argv[1:])
+            rest[rest.index(script) if script in rest else 0] = ""
+            _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+            return shell_invocations(script, depth + 1, env)
+        _refuse_unread(name, argv[1:])
+        return []
     if name in WRAPPERS:
         return _simple(_unwrap(name, argv[1:], env), env, depth)
     if name in SHELLS:
         script = _shell_script(argv)
-        return shell_invocations(script, depth + 1) if script is not None else []
+        return shell_invocations(script, depth + 1, env) if script is not None else []
     if name == "eval":
-        return shell_invocations(" ".join(argv[1:]), depth + 1)
+        return shell_invocations(" ".join(argv[1:]), depth + 1, env)
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
@@ -199,8 +444,9 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
-        inner = _uv_run_command(args) if name == "uv" else None
-        # uv run CMD: uv installs the project or script, then CMD runs in its environment
+        inner = (_uv_run_command(args) if name == "uv" else None) or _uv_tool_command(args)
+        # uv run CMD: uv installs the project or script, then CMD runs in its environment;
+        # uvx / uv tool run TOOL ARGS: the tool's command runs with ARGS (red team 7 R7-6)
         return [Invocation("uv", args, env, argv[0])] + (
             _simple(inner, env, depth) if inner else []
         )
@@ -221,6 +467,10 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
         module, rest = _python_module(argv[1:])
+        while module == "runpy" and rest:  # python -m runpy MOD ARGS runs MOD (R7-7)
+            module, rest = rest[0], rest[1:]
+        if module is not None and module.startswith("pipx."):
+            return _simple(["pipx"] + rest, env, depth)
         if module in ("pip", "pip.__main__"):
             return [Invocation("pip", rest, env, argv[0])]
         if module == "uv":
@@ -231,7 +481,29 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
             return _simple([module] + rest, env, depth)
         if module in ("piptools", "piptools.__main__"):
             return _piptools_module(rest, env, depth)
+        if module is not None:
+            _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
+        return []
+    _refuse_unread(_listed_name(argv[0]), argv[1:])
     return []
+
+
+def _listed_name(word: str) -> str:
+    """The name a program is looked up by in Warden's lists: a bare name or one in the system's
+    folders; any other path (`./echo`, a script named like a harmless program) as written."""
+    if "/" not in word or os.path.dirname(word) in ("/bin", "/usr/bin"):
+        return program_name(word)
+    return word
+
+
+def _refuse_unread(program: str, args: List[str]) -> None:
+    """A program Warden does not read that names an installer in its words is unreadable
+    (deny by default, red team 7 R7-13); an inert one's words are data."""
+    if program not in INERT_PROGRAMS and names_installer(args):
+        raise Unreadable(
+            f"{program} may run an installer named in its arguments, and Warden does not read "
+            "what it runs: run the installer directly"
+        )
 
 
 FRONT_ENDS = frozenset(
@@ -260,7 +532,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     ``run``. An option Warden does not know there, before an installer word, is unreadable:
     its value could be taken for the command."""
     valued, flags = _RUN_VALUED[tool], _RUN_FLAGS.get(tool)
-    i, seen_run = 0, False
+    i, seen_run, moved = 0, False, False
     while i < len(args):
         word = args[i]
         if not seen_run and not word.startswith("-"):
@@ -274,6 +546,7 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
         if name == "--":
             i += 1
             break
+        moved = moved or name in _RUN_CHDIR.get(tool, ())
         if name in valued and not eq:
             i += 2
             continue
@@ -286,7 +559,27 @@ def _run_command(tool: str, args: List[str], label: str = "") -> Optional[List[s
     rest = args[i:]
     if tool == "hatch" and rest and ":" in rest[0] and not rest[0].startswith(("/", ".")):
         rest = [rest[0].split(":", 1)[1]] + rest[1:]  # hatch run ENV:CMD
+    _refuse_moved(moved, f"{label or tool} run", rest)
     return rest
+
+
+# options that run the command in another folder, which Warden's reading does not follow
+_RUN_CHDIR = {"conda": {"--cwd"}, "poetry": {"-C", "--directory"}}
+_WRAPPER_CHDIR = {"env": ("-C", "--chdir"), "sudo": ("-D", "--chdir")}
+
+
+def _refuse_moved(moved: bool, program: str, command: List[str]) -> None:
+    if moved and _WORDS.search(" ".join(command)):
+        raise Unreadable(
+            f"{program} runs the command in another folder, which Warden does not follow: "
+            "cd there first"
+        )
+
+
+def _uv_tool_command(args: List[str]) -> Optional[List[str]]:
+    from .arguments import uv_tool_command
+
+    return uv_tool_command(args)
 
 
 def _uv_run_command(args: List[str]) -> Optional[List[str]]:
@@ -330,21 +623,68 @@ def _piptools_module(args: List[str], env: Dict[str, str], depth: int) -> List[I
     raise Unreadable("python -m piptools runs a pip-tools command Warden does not know")
 
 
+# The wrappers' options: (flags, options taking a value); a word after `-` that is neither is
+# an option Warden does not know, unreadable when an installer is named after it.
+_WRAPPER_OPTIONS = {
+    "env": ({"-i", "--ignore-environment", "-0", "--null", "-v", "--debug", "-"},
+            {"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "sudo": ({"-E", "-H", "-n", "-S", "-b", "-k", "-P", "-A", "-B", "-i", "-s",
+              "--preserve-env", "--set-home", "--non-interactive", "--stdin", "--background",
+              "--reset-timestamp", "--login", "--shell", "--askpass", "--bell"},
+             {"-u", "-g", "-C", "-D", "-h", "-p", "-U", "-r", "-t", "-T", "-R", "--user",
+              "--group", "--close-from", "--chdir", "--host", "--prompt", "--other-user",
+              "--role", "--type", "--command-timeout", "--chroot"}),
+    "doas": ({"-n", "-s"}, {"-u", "-C"}),
+    "nohup": (set(), set()),
+    "time": ({"-p", "-v", "--verbose", "-a", "--append", "-q", "--quiet", "--portability"},
+             {"-f", "--format", "-o", "--output"}),
+    "exec": ({"-c", "-l", "-cl", "-lc"}, {"-a"}),
+    "command": ({"-p", "-v", "-V"}, set()),
+    "nice": (set(), {"-n", "--adjustment"}),
+    "stdbuf": (set(), {"-i", "-o", "-e", "--input", "--output", "--error"}),
+    "timeout": ({"--preserve-status", "--foreground", "-v", "--verbose"},
+                {"-s", "--signal", "-k", "--kill-after"}),
+    "setsid": ({"-c", "--ctty", "-f", "--fork", "-w", "--wait"}, set()),
+    "builtin": (set(), set()),
+    "coproc": (set(), set()),
+}  # fmt: skip
+
+
 def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
-    """The command a wrapper runs; ``env``'s assignments are added to ``env``."""
-    i = 0
-    while i < len(args) and args[i].startswith("-"):
-        if name == "env" and args[i] in ("-u", "--unset", "-C", "--chdir", "-S"):
-            if args[i] == "-S" and i + 1 < len(args):
-                return shlex.split(args[i + 1]) + args[i + 2 :]
+    """The command a wrapper runs; ``env``'s assignments are added to ``env``. An option
+    Warden does not know, with an installer named after it, is unreadable."""
+    flags, valued = _WRAPPER_OPTIONS[name]
+    i, moved = 0, False
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        word = args[i]
+        option, eq, value = word.partition("=")
+        short_value = option[:2] if option[:2] in valued and not option.startswith("--") else None
+        moved = (
+            moved
+            or option in _WRAPPER_CHDIR.get(name, ())
+            or short_value in _WRAPPER_CHDIR.get(name, ())
+        )
+        if name == "env" and (option in ("-S", "--split-string") or short_value == "-S"):
+            script = value if eq else word[2:] if short_value and len(word) > 2 else None
+            if script is None:
+                script = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
+        if name == "nice" and re.match(r"^-\d+$", word):
+            i += 1  # nice -10 CMD
+        elif option in flags:
             i += 1
-        elif name in ("sudo", "doas") and args[i] in ("-u", "-g", "-C", "-D", "-h", "-p"):
+        elif option in valued:
+            i += 1 if eq else 2
+        elif short_value is not None:
+            i += 1  # the value joined to its option: -uroot, -oL, -n5
+        else:
+            _refuse_unread(f"{name} {option}", args[i:])
             i += 1
-        elif name in ("nice",) and args[i] == "-n":
-            i += 1
-        elif name == "timeout" and args[i] in ("-s", "--signal", "-k", "--kill-after"):
-            i += 1
+    if i < len(args) and args[i] == "--":
         i += 1
+    if name == "command" and any(a in ("-v", "-V") for a in args[:i]):
+        return []  # command -v NAME names it, runs nothing
     if name == "timeout" and i < len(args):
         i += 1  # the duration
     while name == "env" and i < len(args) and "=" in args[i]:
@@ -352,6 +692,7 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
         key, _, value = args[i].partition("=")
         env[key] = value
         i += 1
+    _refuse_moved(moved, f"{name} --chdir", args[i:])
     return args[i:]
 
 

@@ -40,6 +40,27 @@ def is_installer_name(name: str) -> bool:
     return name in _NAMES or _versioned(name, "pip") or _versioned(name, "python")
 
 
+# A program Warden does not know may start an installer named among its arguments
+# (`setsid uv pip install ...`, red team 7 R7-13): such a start is read in full (commands.py).
+_HINTS = ("pip", "uv", "conda", "mamba", "poetry", "pdm", "hatch", "pixi", "rye", "python", "runpy")
+
+
+def may_launch(lists) -> bool:
+    """Whether any argument in ``lists`` (argv lists, without the program) holds a hint of an
+    installer's name: string tests only."""
+    for argv in lists:
+        if isinstance(argv, (str, bytes)):
+            argv = [argv]
+        try:
+            for word in argv:
+                word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
+                if any(hint in word for hint in _HINTS):
+                    return True
+        except TypeError:
+            return True
+    return False
+
+
 def may_install(program: str) -> bool:
     """Judged on the name and, for a link under another name, on what it resolves to."""
     if is_installer_name(os.path.basename(program)):

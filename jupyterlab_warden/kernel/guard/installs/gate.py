@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .fastpath import may_install
+from .fastpath import may_install, may_launch
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -77,10 +77,11 @@ class InstallGate:
                 name = os.fsdecode(program) if program is not None else ""
             except TypeError:
                 name = ""
-            if name and not may_install(name):
+            at = 2 if event == "os.spawn" else 1  # the argv: a launcher may name an installer
+            if name and not may_install(name) and not may_launch(args[at : at + 1]):
                 return
         argv, env, cwd, shell = _process(event, args)
-        if shell is None and (not argv or not may_install(argv[0])):
+        if shell is None and not (argv and (may_install(argv[0]) or may_launch([argv[1:]]))):
             return
         self.decide_command(argv, shell, env, cwd, event)
 
@@ -321,6 +322,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
     from . import arguments, commands, frontends, local_projects, sources
 
     env = dict(env, **inv.env)
+    if inv.cwd:  # `cd DIR && pip install -r r.txt` reads DIR/r.txt; `..` taken as bash's cd does
+        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env)
     elif inv.tool == "uv":
@@ -332,6 +335,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
     if request is not None:
         local_projects.add(request, cwd, env)
         sources.add_implicit_sources(request, env, inv.program, cwd)
+        if inv.problem:
+            request.problems.append(inv.problem)
     elif inv.tool == "uv":
         request = arguments.uv_interpreter_request(inv.args)
         if request is not None:  # only what it could not read counts: nothing is installed

