@@ -477,13 +477,12 @@ function shellInvocations(
     const [from, to] = span ?? [command.from, command.to];
     const invocations = simple(words, line.env, depth, [from, to]);
     if (invocations.length > 0) {
-      const problem = line.problem();
       installs.push([
         k,
         invocations.map(inv => ({
           ...inv,
           cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
-          problem: inv.problem || problem
+          problem: inv.problem || line.problem(inv.tool)
         })),
         from,
         to
@@ -492,6 +491,9 @@ function shellInvocations(
     const program = line.update(words);
     if (command.writes || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
+      if (SHELL_STATE_WRITERS.has(program)) {
+        line.shellChanged ||= program;
+      }
       writers.push(k);
     }
   });
@@ -503,13 +505,16 @@ function shellInvocations(
       j => j > k && commands.slice(k, j).some(c => c.sep === '|')
     );
     for (const inv of invocations) {
+      // a pip decides again when it starts, however often and whenever it runs
+      // (LineState.problem)
+      const guarded = inv.tool === 'pip';
       const problem = inv.problem
         ? inv.problem
-        : repeats && writers.length > 0
+        : repeats && writers.length > 0 && !guarded
           ? 'the line runs commands in a loop or a function, and one of them may write the files or settings the install reads: run the install as its own command'
           : '';
       found.push([
-        concurrent && !problem
+        concurrent && !problem && !guarded
           ? {
               ...inv,
               problem:
@@ -574,11 +579,25 @@ function innerRedirect(raw: string): { word: string; writes: boolean } | null {
  * (`cd DIR`), the variables they set (`X=v;`, `export X=v`), whether one may have changed the
  * files or settings it reads (red team 7 R7-16: `echo ... > r.txt; uv pip install -r r.txt`).
  */
+/** Writers a guarded pip child cannot see past: what changes the shell itself (its variables,
+ * aliases, functions, hashed paths, options), which a later pip inherits, rather than files it
+ * reads when it starts. bash's builtins but those that change nothing, conda's shell
+ * functions, and what the line reading itself marks (the kernel's `_SHELL_STATE_WRITERS`). */
+const SHELL_STATE_WRITERS: ReadonlySet<string> = new Set(
+  `alias bind builtin command declare enable eval exec export getopts hash let local mapfile
+  read readarray readonly set shopt source . trap typeset ulimit umask unalias unset conda
+  mamba micromamba`
+    .split(/\s+/)
+    .concat(['printf -v', 'an assignment with options'])
+);
+
 class LineState {
   cwd: string | null = '';
   env: Record<string, string>;
   /** the program of the first earlier command that may write */
   changed = '';
+  /** ... of the first that may change the shell itself */
+  shellChanged = '';
 
   constructor(
     private readonly subshells: boolean,
@@ -587,11 +606,18 @@ class LineState {
     this.env = { ...env };
   }
 
-  problem(): string {
-    if (this.changed) {
-      return `an earlier command on the line (${this.changed}) may write the files or settings the install reads, and Warden reads them before the line runs: run the install as its own command`;
+  /**
+   * pip inherits the guard, which decides its install again when it starts, with the files,
+   * settings and folder as they are then (`git clone URL && cd x && pip install -e .`): for pip only
+   * a change to the shell itself counts (an alias, a sourced script). uv and conda are native
+   * programs that nothing decides again (red team 7 R7-16). The kernel's `_LineState`.
+   */
+  problem(tool: string): string {
+    const changed = tool === 'pip' ? this.shellChanged : this.changed;
+    if (changed) {
+      return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs: run the install as its own command`;
     }
-    if (this.cwd === null) {
+    if (this.cwd === null && tool !== 'pip') {
       return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
     }
     return '';

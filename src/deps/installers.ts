@@ -240,6 +240,21 @@ export function pipCommand(args: string[]): [string | null, string | null] {
 }
 
 /** The install `pip <args>` would run, or null when the command installs nothing. */
+/** pip's command word when the options before it are ones Warden reads (whatever follows
+ * it), else null: the options after it are that command's own. */
+function leadingCommand(args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (!word.startsWith('-') || word === '-') {
+      return typeof pipWords(args.slice(0, i)) === 'string' ? null : word;
+    }
+    if (word === '--') {
+      return null;
+    }
+  }
+  return null;
+}
+
 export function pipRequest(
   args: string[],
   context: CommandContext,
@@ -247,6 +262,10 @@ export function pipRequest(
 ): InstallRequest | null {
   const words = pipWords(args);
   if (typeof words === 'string') {
+    const leading = leadingCommand(args);
+    if (leading !== null && !PIP_INSTALLING.includes(leading)) {
+      return null; // `pip uninstall -y x`: another command's options, nothing installed
+    }
     const request = newRequest(tool, 'pip');
     request.problems.push({ text: words, place: context.place });
     return request;

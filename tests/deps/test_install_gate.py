@@ -6,9 +6,14 @@ received no request), and the package is not installed; and the same command wit
 guard does install it (so the test would catch a guard that let it through).
 """
 
+import json
+import subprocess
 import sys
 
 import pytest
+from install_env import child_env, spooled
+
+from jupyterlab_warden.kernel.boot.launch_env import kernel_env
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -168,14 +173,37 @@ def test_an_install_behind_a_launcher_is_decided_in_the_parent(guarded, index, t
     )
 
 
-def test_a_requirements_file_written_earlier_on_the_line_is_refused(guarded, index, tmp_path):
-    """red team 7 R7-16: the file Warden would read is not the one pip reads."""
+def test_a_requirements_file_written_earlier_on_the_line_is_decided_when_pip_starts(
+    guarded, index, tmp_path
+):
+    """red team 7 R7-16: the file the parent reads is not the one pip reads. For pip that is
+    left to the guard pip inherits (a lab kernel's launch environment): the line runs, and the
+    pip it starts decides the file as it is then, before contacting the index."""
     index.requests.clear()
-    (tmp_path / "r.txt").write_text("warden-demo-pkg\n")
-    pip = " ".join(_pip(tmp_path, index.simple, "-r", str(tmp_path / "r.txt")))
-    command = f"echo torcj > {tmp_path / 'r.txt'}; {pip}"
-    result = guarded(_policy(index), command)
-    _assert_refused_before_pip(
-        guarded, index, tmp_path, result, "install-unreadable", ["earlier command on the line"]
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(_policy(index)))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    env = kernel_env(
+        child_env(spool, guarded.home),
+        kernel_id="k",
+        policy_file=str(policy),
+        spool_dir=str(spool),
+        status_dir=str(tmp_path),
     )
-    assert (tmp_path / "r.txt").read_text() == "warden-demo-pkg\n"  # the line never ran
+    requirements = tmp_path / "r.txt"
+    requirements.write_text("warden-demo-pkg\n")
+    pip = " ".join(_pip(tmp_path, index.simple, "-r", str(requirements)))
+    line = f"echo torcj > {requirements}; {pip}"
+    done = subprocess.run(
+        ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert requirements.read_text() == "torcj\n"  # the line ran
+    assert done.returncode != 0
+    assert "Jupyter Warden refused `pip install`" in done.stderr
+    assert "'torcj'" in done.stderr and "'torch'" in done.stderr
+    assert index.requests == [], "the index was contacted"
+    assert not _installed(tmp_path, "torcj")
+    assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"] == [
+        "install-imitation-name"
+    ]

@@ -96,6 +96,8 @@ def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", pref
     """The install ``pip <args>`` would run, or None when the command installs nothing."""
     words = _pip_words(args)
     if isinstance(words, str):
+        if _leading_command(args) not in (None,) + PIP_INSTALLING:
+            return None  # `pip uninstall -y x`: another command's options, nothing installed
         request = InstallRequest(tool, f"{prefix}")
         request.problems.append(words)
         return request
@@ -113,6 +115,17 @@ def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", pref
             continue
         _apply_index_option(request, option, value, cwd, env)
     return request
+
+
+def _leading_command(args: List[str]) -> Optional[str]:
+    """pip's command word when the options before it are ones Warden reads (whatever follows
+    it), else None: the options after it are that command's own."""
+    for i, word in enumerate(args):
+        if not word.startswith("-") or word == "-":
+            return word if not isinstance(_pip_words(args[:i]), str) else None
+        if word == "--":
+            return None
+    return None
 
 
 def pip_command(args: List[str]):

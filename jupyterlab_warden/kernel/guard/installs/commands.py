@@ -84,6 +84,18 @@ _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
+# Writers a guarded pip child cannot see past: what changes the shell itself (its variables,
+# aliases, functions, hashed paths, options), which a later pip inherits, rather than files
+# it reads when it starts. bash's builtins but those that change nothing, conda's shell
+# functions, and what the line reading itself marks.
+_SHELL_STATE_WRITERS = frozenset(
+    (
+        "alias", "bind", "builtin", "command", "declare", "enable", "eval", "exec", "export",
+        "getopts", "hash", "let", "local", "mapfile", "read", "readarray", "readonly", "set",
+        "shopt", "source", ".", "trap", "typeset", "ulimit", "umask", "unalias", "unset",
+        "conda", "mamba", "micromamba", "printf -v", "an assignment with options",
+    )
+)  # fmt: skip
 _LOOPS = frozenset(("while", "until", "for", "select", "function"))
 # a word (or a piece of a command string) that names an installer or a Python running one
 _INSTALLER_PIECE = re.compile(
@@ -158,7 +170,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     commands = _split(tokens)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
-    repeats = any(tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
+    repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers = [], [], []
     for k, (command, writes, _after, substitutes) in enumerate(commands):
         expanded = [t for t in command if _EXPANSION.search(t)]
@@ -178,11 +190,11 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         invocations = _simple(command, line.env, depth)
         if invocations:
-            problem = line.problem()
             found.append(
                 [
                     inv._replace(
-                        cwd=os.path.join(line.cwd or "", inv.cwd), problem=inv.problem or problem
+                        cwd=os.path.join(line.cwd or "", inv.cwd),
+                        problem=inv.problem or line.problem(inv.tool),
                     )
                     for inv in invocations
                 ]
@@ -191,31 +203,31 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         program = line.update(command)
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
+            if program in _SHELL_STATE_WRITERS:
+                line.shell_changed = line.shell_changed or program
             writers.append(k)
     out = []
     for k, invocations in zip(installs, found):
+        problem = ""
         if repeats and writers:
-            invocations = [
-                inv._replace(
-                    problem=inv.problem
-                    or "the line runs commands in a loop or a function, and one of them may "
-                    "write the files or settings the install reads: run the install as its own "
-                    "command"
-                )
-                for inv in invocations
-            ]
+            problem = (
+                "the line runs commands in a loop or a function, and one of them may write the "
+                "files or settings the install reads: run the install as its own command"
+            )
         # a writer running at the same time as the install: in its pipeline, or anywhere
         # after an install sent to the background
-        if any(j > k and any(commands[m][2] in _CONCURRENT for m in range(k, j)) for j in writers):
-            invocations = [
-                inv._replace(
-                    problem=inv.problem
-                    or "a command running at the same time as the install may write the files "
-                    "or settings it reads: run the install as its own command"
-                )
-                for inv in invocations
-            ]
-        out += invocations
+        elif any(
+            j > k and any(commands[m][2] in _CONCURRENT for m in range(k, j)) for j in writers
+        ):
+            problem = (
+                "a command running at the same time as the install may write the files or "
+                "settings it reads: run the install as its own command"
+            )
+        # a pip decides again when it starts, however often and whenever it runs (problem())
+        out += [
+            inv if inv.problem or inv.tool == "pip" else inv._replace(problem=problem)
+            for inv in invocations
+        ]
     return out
 
 
@@ -230,17 +242,24 @@ class _LineState:
         self.cwd: Optional[str] = ""
         self.env: Dict[str, str] = dict(env)
         self.changed = ""  # the program of the first earlier command that may write
+        self.shell_changed = ""  # ... of the first that may change the shell itself
 
-    def problem(self) -> str:
+    def problem(self, tool: str) -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
-        its invocations, so a command that installs nothing (``pip list``) still runs."""
-        if self.changed:
+        its invocations, so a command that installs nothing (``pip list``) still runs.
+
+        pip inherits the guard, which decides its install again when it starts, with the
+        files, settings and folder as they are then (``git clone URL && cd x && pip install
+        -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
+        uv and conda are native programs that nothing decides again (red team 7 R7-16)."""
+        changed = self.shell_changed if tool == "pip" else self.changed
+        if changed:
             return (
-                f"an earlier command on the line ({self.changed}) may write the files or "
+                f"an earlier command on the line ({changed}) may write the files or "
                 "settings the install reads, and Warden reads them before the line runs: run "
                 "the install as its own command"
             )
-        if self.cwd is None:
+        if self.cwd is None and tool != "pip":
             return (
                 "an earlier command on the line changes to a folder Warden cannot tell: run the "
                 "install as its own command from that folder"
