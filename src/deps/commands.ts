@@ -482,7 +482,7 @@ function shellInvocations(
         invocations.map(inv => ({
           ...inv,
           cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
-          problem: inv.problem || line.problem(inv.tool)
+          problem: inv.problem || line.problem(inv.tool, keepsGuard(words))
         })),
         from,
         to
@@ -507,7 +507,7 @@ function shellInvocations(
     for (const inv of invocations) {
       // a pip decides again when it starts, however often and whenever it runs
       // (LineState.problem)
-      const guarded = inv.tool === 'pip';
+      const guarded = inv.tool === 'pip' && keepsGuard(commands[k].words);
       const problem = inv.problem
         ? inv.problem
         : repeats && writers.length > 0 && !guarded
@@ -591,6 +591,22 @@ const SHELL_STATE_WRITERS: ReadonlySet<string> = new Set(
     .concat(['printf -v', 'an assignment with options'])
 );
 
+/** Programs that may start a command with another environment (the guard's PYTHONPATH gone). */
+const ENVIRONMENT_CHANGERS: ReadonlySet<string> = new Set(
+  `sudo doas su runuser env setpriv chroot systemd-run ssh docker podman nsenter unshare
+  flatpak pkexec sg newgrp`.split(/\s+/)
+);
+
+/** Whether a pip this simple command starts inherits the shell's environment, so the guard
+ * with it: no program that may change the environment, no Python variable or PATH set. */
+function keepsGuard(words: readonly string[]): boolean {
+  return !words.some(
+    word =>
+      ENVIRONMENT_CHANGERS.has(listedName(word)) ||
+      /^(PYTHON[A-Z_]*|PATH)=/.test(word)
+  );
+}
+
 class LineState {
   cwd: string | null = '';
   env: Record<string, string>;
@@ -610,14 +626,17 @@ class LineState {
    * pip inherits the guard, which decides its install again when it starts, with the files,
    * settings and folder as they are then (`git clone URL && cd x && pip install -e .`): for pip only
    * a change to the shell itself counts (an alias, a sourced script). uv and conda are native
-   * programs that nothing decides again (red team 7 R7-16). The kernel's `_LineState`.
+   * programs that nothing decides again (red team 7 R7-16). A pip started through a program
+   * that may clear its environment (`sudo`, `env`) or with Python's variables set may run
+   * without the guard: it counts as uv does. The kernel's `_LineState`.
    */
-  problem(tool: string): string {
-    const changed = tool === 'pip' ? this.shellChanged : this.changed;
+  problem(tool: string, keepsGuard: boolean): string {
+    const pip = tool === 'pip' && keepsGuard;
+    const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
       return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs: run the install as its own command`;
     }
-    if (this.cwd === null && tool !== 'pip') {
+    if (this.cwd === null && !pip) {
       return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
     }
     return '';

@@ -194,7 +194,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 [
                     inv._replace(
                         cwd=os.path.join(line.cwd or "", inv.cwd),
-                        problem=inv.problem or line.problem(inv.tool),
+                        problem=inv.problem or line.problem(inv.tool, _keeps_guard(command)),
                     )
                     for inv in invocations
                 ]
@@ -224,11 +224,30 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 "settings it reads: run the install as its own command"
             )
         # a pip decides again when it starts, however often and whenever it runs (problem())
+        keeps = _keeps_guard(commands[k][0])
         out += [
-            inv if inv.problem or inv.tool == "pip" else inv._replace(problem=problem)
+            inv if inv.problem or (inv.tool == "pip" and keeps) else inv._replace(problem=problem)
             for inv in invocations
         ]
     return out
+
+
+# programs that may start a command with another environment (the guard's PYTHONPATH gone)
+_ENVIRONMENT_CHANGERS = frozenset(
+    (
+        "sudo", "doas", "su", "runuser", "env", "setpriv", "chroot", "systemd-run", "ssh",
+        "docker", "podman", "nsenter", "unshare", "flatpak", "pkexec", "sg", "newgrp",
+    )
+)  # fmt: skip
+
+
+def _keeps_guard(command: List[str]) -> bool:
+    """Whether a pip this simple command starts inherits the shell's environment, so the guard
+    with it: no program that may change the environment, no Python variable or PATH set."""
+    return not any(
+        _listed_name(word) in _ENVIRONMENT_CHANGERS or re.match(r"^(PYTHON[A-Z_]*|PATH)=", word)
+        for word in command
+    )
 
 
 class _LineState:
@@ -244,22 +263,25 @@ class _LineState:
         self.changed = ""  # the program of the first earlier command that may write
         self.shell_changed = ""  # ... of the first that may change the shell itself
 
-    def problem(self, tool: str) -> str:
+    def problem(self, tool: str, keeps_guard: bool) -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
         its invocations, so a command that installs nothing (``pip list``) still runs.
 
         pip inherits the guard, which decides its install again when it starts, with the
         files, settings and folder as they are then (``git clone URL && cd x && pip install
         -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
-        uv and conda are native programs that nothing decides again (red team 7 R7-16)."""
-        changed = self.shell_changed if tool == "pip" else self.changed
+        uv and conda are native programs that nothing decides again (red team 7 R7-16). A
+        pip started through a program that may clear its environment (``sudo``, ``env``) or
+        with Python's variables set may run without the guard: it counts as uv does."""
+        pip = tool == "pip" and keeps_guard
+        changed = self.shell_changed if pip else self.changed
         if changed:
             return (
                 f"an earlier command on the line ({changed}) may write the files or "
                 "settings the install reads, and Warden reads them before the line runs: run "
                 "the install as its own command"
             )
-        if self.cwd is None and tool != "pip":
+        if self.cwd is None and not pip:
             return (
                 "an earlier command on the line changes to a folder Warden cannot tell: run the "
                 "install as its own command from that folder"
