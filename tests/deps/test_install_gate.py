@@ -195,8 +195,17 @@ def test_a_requirements_file_written_earlier_on_the_line_is_decided_when_pip_sta
     requirements.write_text("warden-demo-pkg\n")
     pip = " ".join(_pip(tmp_path, index.simple, "-r", str(requirements)))
     line = f"echo torcj > {requirements}; {pip}"
+    script = tmp_path / "line.sh"
+    script.write_text(line + "\n")
+    # Started from a Python of the launch environment, as a kernel starts it; not from this
+    # process, whose own guard (installed by other tests in a whole run) would decide it.
+    starter = "import subprocess, sys; sys.exit(subprocess.run(['bash', sys.argv[1]]).returncode)"
     done = subprocess.run(
-        ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "-c", starter, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert requirements.read_text() == "torcj\n"  # the line ran
     assert done.returncode != 0
