@@ -125,12 +125,17 @@ test.describe('Ignoring a finding', () => {
     });
     const cell = (await page.notebook.getCellLocator(0))!;
     const mark = cell.locator('.jp-WardenDiagnostic-confirm').first();
+    // The metadata is set after the cell was first analysed: the marks are analysed again
+    // (debounced, slower on a busy machine), and a tooltip shows what was known when it
+    // opened. Hover again until it shows the new analysis.
     const hover = async () => {
-      await page.mouse.move(0, 0);
-      await mark.hover();
-      await expect(
-        page.locator('.cm-tooltip .jp-WardenHover-ignore-refused')
-      ).toBeVisible();
+      await expect(async () => {
+        await page.mouse.move(0, 0);
+        await mark.hover();
+        await expect(
+          page.locator('.cm-tooltip .jp-WardenHover-ignore-refused')
+        ).toBeVisible({ timeout: 2000 });
+      }).toPass({ timeout: 20000 });
     };
     await expect(mark).toBeVisible();
     await hover();
