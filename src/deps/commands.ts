@@ -140,10 +140,22 @@ export function namesInstaller(words: readonly string[]): boolean {
       INSTALLER_PIECE.test(base) ||
       PYTHON_MODULE_FLAG.test(base) ||
       // the shell may expand a pattern to an installer's name
-      (GLOB.test(base) && PATTERN_TARGETS.some(n => fnmatch(n, base))) ||
+      namesByPattern(base) ||
       (PYTHON.test(base) && GUARD_DROPPING_FLAG.test(pieces[i + 1] ?? ''))
     );
   });
+}
+
+/** A shell pattern that may expand to an installer's name (`u?`, `p*p`). One with no letter
+ * or digit of its own (`*`, `data/**`, `??`) matches any short name and is what
+ * `tar czf out.tgz *` or `--exclude 'data/**'` write: it does not count (the kernel's
+ * `_names_by_pattern`). */
+function namesByPattern(base: string): boolean {
+  return (
+    GLOB.test(base) &&
+    /[A-Za-z0-9]/.test(base.replace(/[*?]/g, '')) &&
+    PATTERN_TARGETS.some(n => fnmatch(n, base))
+  );
 }
 
 /** A program Warden does not read that names an installer in its words is unreadable. */

@@ -401,7 +401,9 @@ def test_pip_resolved_options_carry_tls_settings(tmp_path):
     from jupyterlab_warden.kernel.guard.installs.resolved import pip_request_from_options
 
     args = ["--isolated", "--trusted-host", "pypi.org", "--cert", "/tmp/evil-ca.pem", "black"]
-    options, rest = create_command("install").parse_args(args)
+    # pip's own parser, not Command.parse_args: in a whole run a guard installed by another
+    # test wraps that method in this process and would decide the install itself
+    options, rest = create_command("install").parser.parse_args(args)
     env = {"REQUESTS_CA_BUNDLE": "/tmp/other-ca.pem", "SSL_CERT_DIR": "/etc/ssl/certs"}
     request = pip_request_from_options("install", options, rest, str(tmp_path), env)
     reasons = {f.reason for f in decide.decide(request, {}, DepsData())}

@@ -115,6 +115,17 @@ _PATTERN_TARGETS = (
 _GLOB = re.compile(r"[*?]|\[.*\]")
 
 
+def _names_by_pattern(base: str) -> bool:
+    """A shell pattern that may expand to an installer's name (``u?``, ``p*p``). One with no
+    letter or digit of its own (``*``, ``data/**``, ``??``) matches any short name and is what
+    ``tar czf out.tgz *`` or ``--exclude 'data/**'`` write: it does not count."""
+    return (
+        bool(_GLOB.search(base))
+        and bool(re.search(r"[A-Za-z0-9]", re.sub(r"[*?]", "", base)))
+        and any(fnmatch.fnmatchcase(n, base) for n in _PATTERN_TARGETS)
+    )
+
+
 def names_installer(words: List[str]) -> bool:
     """Whether ``words`` (the arguments of a program Warden does not read) name an installer:
     a word, or a piece of a command string held in one word, that is an installer's name or
@@ -124,7 +135,7 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
-        if _GLOB.search(base) and any(fnmatch.fnmatchcase(n, base) for n in _PATTERN_TARGETS):
+        if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
         if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
