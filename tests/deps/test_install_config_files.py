@@ -594,3 +594,34 @@ def test_a_chain_of_path_sources_longer_than_the_cap_is_unreadable(tmp_path):
     _write(tmp_path, {f"p{MAX_PROJECTS}/pyproject.toml": project.format(MAX_PROJECTS, "x")})
     rules, runs, _, _ = _decided("uv pip install ./p0", tmp_path)
     assert "install-unreadable" in rules and not runs
+
+
+# -- red8 R8-7: conda expands $VAR in channel keys, libmamba in the whole file -----------------
+
+
+@pytest.mark.parametrize(
+    "command,text",
+    [
+        (
+            "conda install numpy",
+            "channels:\n  - https://$EVILHOST@conda.anaconda.org/conda-forge\n",
+        ),
+        ("conda install numpy", "channel_alias: https://$H\n"),
+        ("conda install numpy", "custom_channels:\n  conda-forge: https://$H/x\n"),
+        ("conda install numpy", "channels: [conda-forge, '$C']\n"),
+        # libmamba expands the whole text before parsing: a variable may become a new key
+        ("micromamba install numpy", "envs_dirs: [x]\n# $INJECT\nchannels: [conda-forge]\n"),
+        ("mamba install numpy", "channels: [conda-forge]\nroot: '%INJECT%'\n"),
+    ],
+)
+def test_condarc_with_a_variable_conda_expands_is_refused(tmp_path, command, text):
+    _write(tmp_path, {"home/.condarc": text})
+    rules, runs, _, _ = _decided(command, tmp_path, EVILHOST="evil.example/", H="evil.example")
+    assert "install-unreadable" in rules and not runs
+
+
+def test_condarc_without_variables_stays_allowed_and_conda_keeps_other_dollars(tmp_path):
+    _write(tmp_path, {"home/.condarc": "channels: [conda-forge]\nenvs_dirs: [$HOME/envs]\n"})
+    assert _decided("conda install numpy", tmp_path)[:2] == ([], True)
+    _write(tmp_path, {"home/.condarc": "channels: [conda-forge]\n"})
+    assert _decided("micromamba install numpy", tmp_path)[:2] == ([], True)

@@ -32,6 +32,8 @@ _CHANNEL_KEYS = frozenset(
 # a channel; `use_local: true` adds the channel `local`
 _SPEC_KEYS = frozenset(("create_default_packages", "pinned_packages", "aggressive_update_packages"))
 _READ_KEYS = _CHANNEL_KEYS | _SPEC_KEYS | {"use_local"}
+# what libmamba's expandvars replaces: $VAR, ${VAR} and (on every platform) %VAR%
+_EXPANDED = re.compile(r"\$|%[^%\s]+%")
 _BEYOND = re.compile(r"[&*!|>\[\]{}]")
 _SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
 
@@ -79,15 +81,23 @@ def _folder(path: str) -> List[str]:
     return [os.path.join(path, n) for n in names if n.endswith((".yml", ".yaml"))]
 
 
-def channels(path: str, problems: List[str]) -> List[str]:
+def channels(path: str, problems: List[str], whole_file: bool = False) -> List[str]:
     """The channels (names or URLs) a condarc file names; what cannot be read goes to
-    ``problems``."""
+    ``problems``. ``whole_file``: the tool expands variables in the whole text (libmamba)."""
     if not os.path.isfile(path):
         return []
     try:
         text = requirements.read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         problems.append(f"cannot read {path}: {exc.__class__.__name__}")
+        return []
+    if whole_file and _EXPANDED.search(text):
+        # libmamba's load_rc_file runs expandvars over the whole text before parsing: a
+        # variable may become any key, a comment included
+        problems.append(
+            f"{path}: an environment variable mamba expands ($VAR, ${{VAR}}, %VAR%), "
+            "which Warden does not follow"
+        )
         return []
     return parse(text, path, problems)
 
@@ -149,6 +159,11 @@ def parse(text: str, label: str, problems: List[str]) -> List[str]:
 
 def _values(key: str, values: List[str], where: str, problems: List[str]) -> List[str]:
     """The channels that ``values`` of ``key`` name."""
+    if any("$" in v for v in values):
+        # conda expands $VAR and ${VAR} in these keys (expandvars=True, os.path.expandvars)
+        # with the environment: `https://$X@host` may become another host
+        problems.append(f"{where}: an environment variable in {key}, which Warden does not follow")
+        return []
     if key == "use_local":
         return ["local"] if any(v.lower() not in ("false", "no", "off") for v in values) else []
     if key not in _SPEC_KEYS:

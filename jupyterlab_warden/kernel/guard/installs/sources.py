@@ -22,6 +22,9 @@ from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 DEFAULT_CONDA_CHANNEL = "defaults"
+# the conda-like tools built on libmamba (mamba 2, micromamba): their own config file search
+# path and whole-file variable expansion (read for mamba 1 too: stricter)
+LIBMAMBA = ("mamba", "micromamba")
 
 
 def add_implicit_sources(
@@ -350,7 +353,7 @@ def _conda(request, env, program: str) -> None:
             )
     found_channels = False
     for rc in condarc.files(env, program):
-        channels = condarc.channels(rc, request.problems)
+        channels = condarc.channels(rc, request.problems, request.tool in LIBMAMBA)
         found_channels = found_channels or bool(channels)
         for channel in channels:
             request.sources.append(Source(channel, "channel", f"conda config {rc}"))
