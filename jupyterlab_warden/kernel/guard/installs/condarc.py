@@ -38,7 +38,9 @@ _BEYOND = re.compile(r"[&*!|>\[\]{}]")
 _SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
 
 
-def files(env: Dict[str, str], program: str) -> List[str]:
+def files(env: Dict[str, str], program: str, request=None) -> List[str]:
+    """Every config file the tool of ``request`` may read (conda's search path; for
+    micromamba/mamba 2 libmamba's too)."""
     home = env.get("HOME") or os.path.expanduser("~")
     roots = ["/etc/conda", "/var/lib/conda"]
     if env.get("CONDA_ROOT"):
@@ -59,12 +61,45 @@ def files(env: Dict[str, str], program: str) -> List[str]:
         if env.get(var):
             path = os.path.expanduser(env[var])
             out += _folder(path) if os.path.isdir(path) else [path]
+    if request is not None and request.tool in ("mamba", "micromamba"):
+        out += _libmamba(env, home, request)
     seen, unique = set(), []
     for path in out:
         if path not in seen:
             seen.add(path)
             unique.append(path)
     return unique
+
+
+def _libmamba(env: Dict[str, str], home: str, request) -> List[str]:
+    """libmamba's ``Configuration::compute_default_rc_sources``: ``/etc/conda`` and
+    ``/var/lib/conda``, the root prefix, ``$XDG_CONFIG_HOME/mamba`` (or ``~/.config/mamba``)
+    and ``~/.mamba`` (``.mambarc``, ``mambarc``, ``mambarc.d``), and the target prefix, each
+    with ``.condarc``, ``condarc``, ``condarc.d`` and ``.mambarc``. The root prefix is ``-r``,
+    ``$MAMBA_ROOT_PREFIX`` or a default (all read: stricter); the target prefix ``-p``, an
+    env ``-n NAME`` under a root's or ``~/.conda``'s ``envs``, or ``$CONDA_PREFIX``.
+    ``--no-rc``/``MAMBA_NO_RC`` are not honoured (stricter)."""
+    roots = list(request.conda_roots)
+    if env.get("MAMBA_ROOT_PREFIX"):
+        roots.append(env["MAMBA_ROOT_PREFIX"])
+    roots += [
+        os.path.join(home, "micromamba"),
+        os.path.join(home, ".local", "share", "mamba"),
+    ]
+    targets = list(request.conda_prefixes)
+    for name in request.conda_env_names:
+        for root in roots + [os.path.join(home, ".conda")]:
+            targets.append(os.path.join(root, "envs", name))
+    if env.get("CONDA_PREFIX"):
+        targets.append(env["CONDA_PREFIX"])
+    config = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    out = []
+    for prefix in ["/etc/conda", "/var/lib/conda"] + roots + targets:
+        out += _three(prefix) + [os.path.join(prefix, ".mambarc")]
+    for folder in (os.path.join(config, "mamba"), os.path.join(home, ".mamba")):
+        out += [os.path.join(folder, ".mambarc"), os.path.join(folder, "mambarc")]
+        out += _folder(os.path.join(folder, "mambarc.d"))
+    return out
 
 
 def _three(root: str) -> List[str]:

@@ -332,7 +332,7 @@ def _conda(request, env, program: str) -> None:
     for var in ("CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY"):
         conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", cwd)
     add_ca(request, env.get("MAMBA_CACERT_PATH", ""), "environment variable MAMBA_CACERT_PATH", cwd)
-    for rc in condarc.files(env, program):
+    for rc in condarc.files(env, program, request):
         conda_ssl_verify(
             request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
         )
@@ -352,7 +352,7 @@ def _conda(request, env, program: str) -> None:
                 "adds: Warden does not read it"
             )
     found_channels = False
-    for rc in condarc.files(env, program):
+    for rc in condarc.files(env, program, request):
         channels = condarc.channels(rc, request.problems, request.tool in LIBMAMBA)
         found_channels = found_channels or bool(channels)
         for channel in channels:
