@@ -676,3 +676,11 @@ def test_libmamba_rc_file_is_refused_and_plain_prefixes_stay_allowed(tmp_path):
         assert "install-unreadable" in rules and not runs, command
     assert _decided("micromamba install -p env -c conda-forge numpy", tmp_path)[:2] == ([], True)
     assert _decided("micromamba install -r env -n x numpy", tmp_path)[:2] == ([], True)
+
+
+def test_libmamba_env_name_with_envs_dirs_configured_is_refused(tmp_path):
+    """R8-8: `-n NAME` is a folder under `envs_dirs`, whose config files mamba reads."""
+    _write(tmp_path, {"home/.condarc": "envs_dirs:\n  - /tmp/elsewhere\n"})
+    rules, runs, _, _ = _decided("micromamba install -n x numpy", tmp_path)
+    assert "install-unreadable" in rules and not runs
+    assert _decided("micromamba install -p env numpy", tmp_path)[:2] == ([], True)

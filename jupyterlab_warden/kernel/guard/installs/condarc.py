@@ -137,6 +137,18 @@ def channels(path: str, problems: List[str], whole_file: bool = False) -> List[s
     return parse(text, path, problems)
 
 
+def sets_envs_dirs(path: str, problems: List[str]) -> bool:
+    """Whether a condarc file names ``envs_dirs`` (where ``-n NAME`` environments live)."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        text = requirements.read_regular_file(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"cannot read {path}: {exc.__class__.__name__}")
+        return False
+    return "envs_dirs" in text or "envs_path" in text
+
+
 def ssl_verify(path: str, problems: List[str]) -> str:
     """The top-level ``ssl_verify:`` value a condarc file sets ("" when none)."""
     if not os.path.isfile(path):

@@ -381,6 +381,13 @@ def _conda(request, env, program: str) -> None:
             and not _CONDA_INERT_VAR.fullmatch(var)
         ):
             request.problems.append(conda_variable_problem(var))
+    if request.tool in LIBMAMBA and request.conda_env_names:
+        for rc in condarc.files(env, program, request):
+            if condarc.sets_envs_dirs(rc, request.problems):
+                request.problems.append(
+                    f"conda config {rc} sets envs_dirs: Warden does not follow where -n "
+                    "NAME points (that environment's config files are read by mamba)"
+                )
     found_channels = False
     for rc in condarc.files(env, program, request):
         channels = condarc.channels(rc, request.problems, request.tool in LIBMAMBA)
