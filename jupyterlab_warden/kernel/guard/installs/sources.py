@@ -312,6 +312,8 @@ CONDA_INERT_VARS = frozenset(
         "CONDA_DEFAULT_ENV", "CONDA_EXE", "CONDA_PYTHON_EXE", "CONDA_SHLVL",
         "CONDA_PROMPT_MODIFIER", "MAMBA_EXE", "CONDA_CHANGEPS1", "CONDA_AUTO_ACTIVATE_BASE",
         "CONDA_AUTO_ACTIVATE",
+        # where Jupyter's docker-stacks and repo2docker images installed conda (no setting)
+        "CONDA_DIR",
         # conda-forge's compiler activation scripts
         "CONDA_BUILD_SYSROOT", "CONDA_TOOLCHAIN_HOST", "CONDA_TOOLCHAIN_BUILD",
         "CONDA_MKL_INTERFACE_LAYER_BACKUP",
