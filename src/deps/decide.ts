@@ -195,6 +195,12 @@ export function channelAllowed(
     ) {
       return false; // `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
     }
+    const rest = channel.includes('://')
+      ? channel.slice(channel.indexOf('://') + 3)
+      : channel;
+    if (rest.split('/', 1)[0].includes('@')) {
+      return false; // user info (`https://$X@host`): conda may expand it into another host
+    }
     return urlAllowed(channel, [
       ...allowed.filter(hasScheme),
       ...channelUrls(allowed)

@@ -1573,13 +1573,28 @@ export function pipKey(name: string): string {
 
 /** Settings that change where a channel name points (an alias, the `defaults` list, custom
  * channel maps): conda reads any setting from `CONDA_<KEY>`, mamba from `MAMBA_<KEY>`. */
-const CONDA_CHANNEL_SETTINGS = ['CONDA_', 'MAMBA_'].flatMap(prefix =>
-  `CHANNEL_ALIAS DEFAULT_CHANNELS CUSTOM_CHANNELS CUSTOM_MULTICHANNELS
-  MIGRATED_CHANNEL_ALIASES MIGRATED_CUSTOM_CHANNELS CREATE_DEFAULT_PACKAGES PINNED_PACKAGES
-  AGGRESSIVE_UPDATE_PACKAGES USE_LOCAL`
-    .split(/\s+/)
-    .map(key => prefix + key)
+/** conda's and mamba's environment variables, decided consciously (the kernel's
+ * `sources.CONDA_INERT_VARS`): read (`CONDA_READ_VARS`) or inert; any other `CONDA_*` /
+ * `MAMBA_*` variable refuses the install (deny by default: channel settings, the package
+ * cache conda trusts, the specs it adds, every setting not listed; red8 L8-5). */
+const CONDA_READ_VARS = new Set(
+  `CONDA_CHANNELS CONDA_SSL_VERIFY MAMBA_SSL_VERIFY MAMBA_CACERT_PATH CONDA_ROOT
+  CONDA_PREFIX MAMBA_ROOT_PREFIX`.split(/\s+/)
 );
+const CONDA_INERT_VARS = new Set(
+  `CONDA_DEFAULT_ENV CONDA_EXE CONDA_PYTHON_EXE CONDA_SHLVL CONDA_PROMPT_MODIFIER MAMBA_EXE
+  CONDA_CHANGEPS1 CONDA_AUTO_ACTIVATE_BASE CONDA_AUTO_ACTIVATE CONDA_DIR CONDA_BUILD_SYSROOT
+  CONDA_TOOLCHAIN_HOST CONDA_TOOLCHAIN_BUILD CONDA_MKL_INTERFACE_LAYER_BACKUP CONDA_ALWAYS_YES
+  MAMBA_ALWAYS_YES CONDA_QUIET CONDA_JSON CONDA_VERBOSITY CONDA_DRY_RUN MAMBA_NO_BANNER
+  MAMBA_NO_PROMPT CONDA_NUMBER_CHANNEL_NOTICES CONDA_NOTIFY_OUTDATED_CONDA
+  CONDA_AUTO_UPDATE_CONDA CONDA_REPORT_ERRORS MAMBA_LOG_LEVEL MAMBA_NO_RC
+  CONDA_REMOTE_CONNECT_TIMEOUT_SECS CONDA_REMOTE_READ_TIMEOUT_SECS CONDA_REMOTE_MAX_RETRIES
+  CONDA_REMOTE_BACKOFF_FACTOR CONDA_CHANNEL_PRIORITY CONDA_SOLVER CONDA_SUBDIR
+  CONDA_SAFETY_CHECKS CONDA_EXTRA_SAFETY_CHECKS CONDA_UPDATE_MODIFIER
+  CONDA_DEPS_MODIFIER`.split(/\s+/)
+);
+const CONDA_INERT_VAR =
+  /^(?:CONDA_PREFIX_\d+|CONDA_BACKUP_\w+|CONDA_OVERRIDE_\w+)$/;
 
 /** Sources the environment adds, then pip's default index / conda's default channel. */
 export function addImplicitSources(
@@ -1701,11 +1716,17 @@ export function addImplicitSources(
       }
     }
     // --override-channels drops the configured channel list only: an alias or custom channel
-    // still says where the -c names point (the kernel's sources._CONDA_CHANNEL_SETTINGS)
-    for (const variable of CONDA_CHANNEL_SETTINGS) {
-      if ((env[variable] ?? '').trim()) {
+    // still says where the -c names point
+    for (const variable of Object.keys(env).sort()) {
+      if (
+        (variable.startsWith('CONDA_') || variable.startsWith('MAMBA_')) &&
+        env[variable].trim() &&
+        !CONDA_READ_VARS.has(variable) &&
+        !CONDA_INERT_VARS.has(variable) &&
+        !CONDA_INERT_VAR.test(variable)
+      ) {
         request.problems.push({
-          text: `environment variable ${variable} changes conda's channels or the packages it adds: Warden does not read it`,
+          text: `environment variable ${variable} is a conda/mamba setting Warden does not read (it may change conda's channels, its package cache or the packages it adds): unset it`,
           place: envPlace(variable, context)
         });
       }

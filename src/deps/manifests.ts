@@ -438,7 +438,11 @@ function readEnvironment(
   const itemLine = (item: string, from: number) =>
     lines.find([`- ${item}`, `- "${item}"`, `- '${item}'`, item], from);
   for (const channel of list('channels')) {
-    if (typeof channel === 'string') {
+    if (channel === 'nodefaults') {
+      // conda: "Including 'nodefaults' in the channels list disables the defaults": it names
+      // no channel and drops the configured list, as --override-channels does
+      conda.overrideChannels = true;
+    } else if (typeof channel === 'string') {
       conda.sources.push({
         url: channel,
         role: 'channel',

@@ -44,6 +44,7 @@ function merge(into: InstallRequest, from: InstallRequest[]): void {
       addTls(into, t.kind, t.value, t.place);
     }
     into.noIndex = into.noIndex || request.noIndex;
+    into.overrideChannels = into.overrideChannels || request.overrideChannels;
   }
 }
 

@@ -594,3 +594,93 @@ def test_a_chain_of_path_sources_longer_than_the_cap_is_unreadable(tmp_path):
     _write(tmp_path, {f"p{MAX_PROJECTS}/pyproject.toml": project.format(MAX_PROJECTS, "x")})
     rules, runs, _, _ = _decided("uv pip install ./p0", tmp_path)
     assert "install-unreadable" in rules and not runs
+
+
+# -- red8 R8-7: conda expands $VAR in channel keys, libmamba in the whole file -----------------
+
+
+@pytest.mark.parametrize(
+    "command,text",
+    [
+        (
+            "conda install numpy",
+            "channels:\n  - https://$EVILHOST@conda.anaconda.org/conda-forge\n",
+        ),
+        ("conda install numpy", "channel_alias: https://$H\n"),
+        ("conda install numpy", "custom_channels:\n  conda-forge: https://$H/x\n"),
+        ("conda install numpy", "channels: [conda-forge, '$C']\n"),
+        # libmamba expands the whole text before parsing: a variable may become a new key
+        ("micromamba install numpy", "envs_dirs: [x]\n# $INJECT\nchannels: [conda-forge]\n"),
+        ("mamba install numpy", "channels: [conda-forge]\nroot: '%INJECT%'\n"),
+    ],
+)
+def test_condarc_with_a_variable_conda_expands_is_refused(tmp_path, command, text):
+    _write(tmp_path, {"home/.condarc": text})
+    rules, runs, _, _ = _decided(command, tmp_path, EVILHOST="evil.example/", H="evil.example")
+    assert "install-unreadable" in rules and not runs
+
+
+def test_condarc_without_variables_stays_allowed_and_conda_keeps_other_dollars(tmp_path):
+    _write(tmp_path, {"home/.condarc": "channels: [conda-forge]\nenvs_dirs: [$HOME/envs]\n"})
+    assert _decided("conda install numpy", tmp_path)[:2] == ([], True)
+    _write(tmp_path, {"home/.condarc": "channels: [conda-forge]\n"})
+    assert _decided("micromamba install numpy", tmp_path)[:2] == ([], True)
+
+
+# -- red8 R8-8: micromamba / mamba 2 read libmamba's config files ------------------------------
+
+MAMBARCS = {
+    "target prefix -p": ("env/.condarc", "micromamba install -p ./env -y numpy", {}),
+    "target prefix .mambarc": ("env/.mambarc", "micromamba install --prefix=env numpy", {}),
+    "target prefix condarc.d": ("env/condarc.d/x.yml", "mamba install -p env numpy", {}),
+    "-n NAME under MAMBA_ROOT_PREFIX": (
+        "root/envs/x/condarc",
+        "micromamba install -n x numpy",
+        {"MAMBA_ROOT_PREFIX": "root"},
+    ),
+    "MAMBA_ROOT_PREFIX": (
+        "root/.mambarc",
+        "micromamba install numpy",
+        {"MAMBA_ROOT_PREFIX": "root"},
+    ),
+    "-r ROOT before the command": ("r2/.condarc", "micromamba -r r2 install numpy", {}),
+    "-r ROOT after the command": ("r2/.mambarc", "micromamba install -r r2 numpy", {}),
+    "~/.config/mamba/.mambarc": ("home/.config/mamba/.mambarc", "micromamba install numpy", {}),
+    "~/.mamba/mambarc": ("home/.mamba/mambarc", "mamba install numpy", {}),
+    "~/.mamba/mambarc.d": ("home/.mamba/mambarc.d/a.yaml", "micromamba install numpy", {}),
+    "~/micromamba default root": ("home/micromamba/.mambarc", "micromamba install numpy", {}),
+}
+
+
+@pytest.mark.parametrize("case", list(MAMBARCS))
+def test_libmamba_config_files_are_decided(tmp_path, case):
+    name, command, env = MAMBARCS[case]
+    url = "http://127.0.0.1:8766/evilchan"
+    _write(tmp_path, {name: f"channels:\n  - {url}\n"})
+    env = {k: str(tmp_path / v) for k, v in env.items()}
+    rules, runs, urls, _ = _decided(command, tmp_path, **env)
+    assert url in urls, urls
+    assert rules == ["install-index-not-allowed"] and not runs
+
+
+def test_libmamba_rc_file_is_refused_and_plain_prefixes_stay_allowed(tmp_path):
+    _write(
+        tmp_path,
+        {"rc.yml": "channels: [conda-forge]\n", "env/.condarc": "channels: [conda-forge]\n"},
+    )
+    for command in (
+        "micromamba --rc-file rc.yml install numpy",
+        "micromamba install --rc-file rc.yml numpy",
+    ):
+        rules, runs, _, _ = _decided(command, tmp_path)
+        assert "install-unreadable" in rules and not runs, command
+    assert _decided("micromamba install -p env -c conda-forge numpy", tmp_path)[:2] == ([], True)
+    assert _decided("micromamba install -r env -n x numpy", tmp_path)[:2] == ([], True)
+
+
+def test_libmamba_env_name_with_envs_dirs_configured_is_refused(tmp_path):
+    """R8-8: `-n NAME` is a folder under `envs_dirs`, whose config files mamba reads."""
+    _write(tmp_path, {"home/.condarc": "envs_dirs:\n  - /tmp/elsewhere\n"})
+    rules, runs, _, _ = _decided("micromamba install -n x numpy", tmp_path)
+    assert "install-unreadable" in rules and not runs
+    assert _decided("micromamba install -p env numpy", tmp_path)[:2] == ([], True)

@@ -66,7 +66,7 @@ UV_VALUED = {
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
-    "--clone", "--revision", "--channel-alias",
+    "--clone", "--revision", "--channel-alias", "-r", "--root-prefix", "--rc-file",
 }  # fmt: skip
 CONDA_INSTALLING = ("install", "create", "update", "upgrade")
 # conda's long options for install/create/update/env (argparse: any unique prefix is one;
@@ -486,7 +486,7 @@ CONDA_COMMANDS = {
     "self-update", "repoquery", "doctor", "notices", "package", "compare", "rename", "help",
 }  # fmt: skip
 # options that only come before the command (micromamba's root prefix, config files)
-CONDA_GLOBAL_VALUED = CONDA_VALUED | {"-r", "--root-prefix", "--rc-file", "--log-level"}
+CONDA_GLOBAL_VALUED = CONDA_VALUED | {"--log-level"}
 
 
 def subcommand_start(args: List[str], valued, commands) -> int:
@@ -821,12 +821,8 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
     if leading:
         request = conda_request(tool, args, cwd, env)
         if request is not None:
-            for name, _value in _option_words(request, tool, leading, CONDA_GLOBAL_VALUED):
-                if name in ("--rc-file", "--channel-alias"):
-                    request.problems.append(
-                        f"{tool} {name}: Warden does not read conda configuration given so "
-                        "(its channels could point anywhere)"
-                    )
+            for name, value in _option_words(request, tool, leading, CONDA_GLOBAL_VALUED):
+                _conda_place(request, tool, name, value, cwd)
         return request
     if args[:1] == ["env"] and args[1:2] and args[1] in ("create", "update"):
         command, rest, env_file = f"{tool} env {args[1]}", args[2:], True
@@ -889,7 +885,28 @@ def conda_request(tool: str, args: List[str], cwd: str, env: Dict[str, str]):
                 f"{tool} --channel-alias points every channel name elsewhere, which Warden "
                 "does not follow: pass the channels as URLs"
             )
+        else:
+            _conda_place(request, tool, name, value, cwd)
     return request
+
+
+def _conda_place(request: InstallRequest, tool: str, name, value, cwd: str) -> None:
+    """The options that say which config files micromamba/mamba 2 read: the target prefix
+    (``-p``, ``-n``) and root prefix (``-r``) hold ``.condarc``/``.mambarc`` files;
+    ``--rc-file`` names one Warden does not read."""
+    if name in ("--rc-file", "--channel-alias"):
+        request.problems.append(
+            f"{tool} {name}: Warden does not read conda configuration given so "
+            "(its channels could point anywhere)"
+        )
+    elif value is None:
+        return
+    elif name in ("-p", "--prefix"):
+        request.conda_prefixes.append(os.path.join(cwd, os.path.expanduser(value)))
+    elif name in ("-n", "--name"):
+        request.conda_env_names.append(value)
+    elif name in ("-r", "--root-prefix"):
+        request.conda_roots.append(os.path.join(cwd, os.path.expanduser(value)))
 
 
 def _conda_long_option(word: str) -> str:

@@ -32,11 +32,15 @@ _CHANNEL_KEYS = frozenset(
 # a channel; `use_local: true` adds the channel `local`
 _SPEC_KEYS = frozenset(("create_default_packages", "pinned_packages", "aggressive_update_packages"))
 _READ_KEYS = _CHANNEL_KEYS | _SPEC_KEYS | {"use_local"}
+# what libmamba's expandvars replaces: $VAR, ${VAR} and (on every platform) %VAR%
+_EXPANDED = re.compile(r"\$|%[^%\s]+%")
 _BEYOND = re.compile(r"[&*!|>\[\]{}]")
 _SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
 
 
-def files(env: Dict[str, str], program: str) -> List[str]:
+def files(env: Dict[str, str], program: str, request=None) -> List[str]:
+    """Every config file the tool of ``request`` may read (conda's search path; for
+    micromamba/mamba 2 libmamba's too)."""
     home = env.get("HOME") or os.path.expanduser("~")
     roots = ["/etc/conda", "/var/lib/conda"]
     if env.get("CONDA_ROOT"):
@@ -57,12 +61,45 @@ def files(env: Dict[str, str], program: str) -> List[str]:
         if env.get(var):
             path = os.path.expanduser(env[var])
             out += _folder(path) if os.path.isdir(path) else [path]
+    if request is not None and request.tool in ("mamba", "micromamba"):
+        out += _libmamba(env, home, request)
     seen, unique = set(), []
     for path in out:
         if path not in seen:
             seen.add(path)
             unique.append(path)
     return unique
+
+
+def _libmamba(env: Dict[str, str], home: str, request) -> List[str]:
+    """libmamba's ``Configuration::compute_default_rc_sources``: ``/etc/conda`` and
+    ``/var/lib/conda``, the root prefix, ``$XDG_CONFIG_HOME/mamba`` (or ``~/.config/mamba``)
+    and ``~/.mamba`` (``.mambarc``, ``mambarc``, ``mambarc.d``), and the target prefix, each
+    with ``.condarc``, ``condarc``, ``condarc.d`` and ``.mambarc``. The root prefix is ``-r``,
+    ``$MAMBA_ROOT_PREFIX`` or a default (all read: stricter); the target prefix ``-p``, an
+    env ``-n NAME`` under a root's or ``~/.conda``'s ``envs``, or ``$CONDA_PREFIX``.
+    ``--no-rc``/``MAMBA_NO_RC`` are not honoured (stricter)."""
+    roots = list(request.conda_roots)
+    if env.get("MAMBA_ROOT_PREFIX"):
+        roots.append(env["MAMBA_ROOT_PREFIX"])
+    roots += [
+        os.path.join(home, "micromamba"),
+        os.path.join(home, ".local", "share", "mamba"),
+    ]
+    targets = list(request.conda_prefixes)
+    for name in request.conda_env_names:
+        for root in roots + [os.path.join(home, ".conda")]:
+            targets.append(os.path.join(root, "envs", name))
+    if env.get("CONDA_PREFIX"):
+        targets.append(env["CONDA_PREFIX"])
+    config = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    out = []
+    for prefix in ["/etc/conda", "/var/lib/conda"] + roots + targets:
+        out += _three(prefix) + [os.path.join(prefix, ".mambarc")]
+    for folder in (os.path.join(config, "mamba"), os.path.join(home, ".mamba")):
+        out += [os.path.join(folder, ".mambarc"), os.path.join(folder, "mambarc")]
+        out += _folder(os.path.join(folder, "mambarc.d"))
+    return out
 
 
 def _three(root: str) -> List[str]:
@@ -79,9 +116,9 @@ def _folder(path: str) -> List[str]:
     return [os.path.join(path, n) for n in names if n.endswith((".yml", ".yaml"))]
 
 
-def channels(path: str, problems: List[str]) -> List[str]:
+def channels(path: str, problems: List[str], whole_file: bool = False) -> List[str]:
     """The channels (names or URLs) a condarc file names; what cannot be read goes to
-    ``problems``."""
+    ``problems``. ``whole_file``: the tool expands variables in the whole text (libmamba)."""
     if not os.path.isfile(path):
         return []
     try:
@@ -89,7 +126,27 @@ def channels(path: str, problems: List[str]) -> List[str]:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         problems.append(f"cannot read {path}: {exc.__class__.__name__}")
         return []
+    if whole_file and _EXPANDED.search(text):
+        # libmamba's load_rc_file runs expandvars over the whole text before parsing: a
+        # variable may become any key, a comment included
+        problems.append(
+            f"{path}: an environment variable mamba expands ($VAR, ${{VAR}}, %VAR%), "
+            "which Warden does not follow"
+        )
+        return []
     return parse(text, path, problems)
+
+
+def sets_envs_dirs(path: str, problems: List[str]) -> bool:
+    """Whether a condarc file names ``envs_dirs`` (where ``-n NAME`` environments live)."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        text = requirements.read_regular_file(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"cannot read {path}: {exc.__class__.__name__}")
+        return False
+    return "envs_dirs" in text or "envs_path" in text
 
 
 def ssl_verify(path: str, problems: List[str]) -> str:
@@ -149,6 +206,11 @@ def parse(text: str, label: str, problems: List[str]) -> List[str]:
 
 def _values(key: str, values: List[str], where: str, problems: List[str]) -> List[str]:
     """The channels that ``values`` of ``key`` name."""
+    if any("$" in v for v in values):
+        # conda expands $VAR and ${VAR} in these keys (expandvars=True, os.path.expandvars)
+        # with the environment: `https://$X@host` may become another host
+        problems.append(f"{where}: an environment variable in {key}, which Warden does not follow")
+        return []
     if key == "use_local":
         return ["local"] if any(v.lower() not in ("false", "no", "off") for v in values) else []
     if key not in _SPEC_KEYS:

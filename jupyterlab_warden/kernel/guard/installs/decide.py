@@ -188,6 +188,8 @@ def channel_allowed(channel: str, allowed: List[str]) -> bool:
     if has_scheme(channel):
         if "://" in channel and _DOT_SEGMENT.search(channel.split("://", 1)[1]):
             return False  # `ALLOWED/../other`: the HTTP client removes it, the prefix test does not
+        if "@" in channel.split("://", 1)[-1].split("/", 1)[0]:
+            return False  # user info (`https://$X@host`): conda may expand it into another host
         return url_allowed(channel, [c for c in allowed if has_scheme(c)] + _channel_urls(allowed))
     name = channel.strip("/")
     head, _slash, tail = name.rpartition("/")

@@ -55,7 +55,11 @@ def parse_lines(request: InstallRequest, lines, label: str, base: str = ".", env
                 request.problems.append(f"{origin}: YAML Warden does not read in {section}")
             continue
         item = text[2:].strip().strip("'\"")
-        if section == "channels":
+        if section == "channels" and item == "nodefaults":
+            # conda: "Including 'nodefaults' in the channels list disables the defaults": it
+            # names no channel and drops the configured list, as --override-channels does
+            request.override_channels = True
+        elif section == "channels":
             request.sources.append(Source(item, "channel", origin))
         elif section == "dependencies":
             if item.rstrip(":") == "pip" and item.endswith(":"):

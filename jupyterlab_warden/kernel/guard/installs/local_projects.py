@@ -19,7 +19,7 @@ import re
 from typing import Dict, List
 from urllib.parse import unquote, urlsplit
 
-from . import toml_files
+from . import local_wheels, toml_files
 from .request import InstallRequest, Requirement
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
@@ -38,6 +38,10 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
         i += 1
         if req.kind != "path":
             continue
+        for wheel in wheels(req, cwd, env):
+            if wheel not in seen:  # its Requires-Dist (red8 R8-16)
+                seen.add(wheel)
+                local_wheels.add(request, wheel)
         for folder in folders(req, cwd, env):
             if folder in seen:
                 continue
@@ -54,6 +58,19 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
 def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing folders a path requirement may name: relative to the working folder (pip)
     and to its requirements file's or project's folder (uv), both read when they differ."""
+    return [path for path in _paths(req, cwd, env) if os.path.isdir(path)]
+
+
+def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
+    """The existing wheel files a path requirement may name, found as ``folders`` are."""
+    return [
+        path
+        for path in _paths(req, cwd, env)
+        if path.lower().endswith(".whl") and os.path.isfile(path)
+    ]
+
+
+def _paths(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     text = req.text.split(";", 1)[0].strip()
     named = _NAMED_FILE.match(text)
     text = named.group(1) if named else text  # `name @ file:///abs/proj`
@@ -72,7 +89,7 @@ def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     for base in (cwd, req.base):
         if base:
             full = os.path.realpath(os.path.join(base, text))
-            if os.path.isdir(full) and full not in found:
+            if full not in found:
                 found.append(full)
     return found
 

@@ -41,6 +41,11 @@ class InstallRequest:
         self.no_index = False
         self.override_channels = False
         self.conda_pip = False  # a conda environment file's `pip:` list: conda runs pip on it
+        # micromamba/mamba 2 read the config files of the target and root prefixes: -p DIR,
+        # -n NAME, -r ROOT (absolute paths)
+        self.conda_prefixes: List[str] = []
+        self.conda_env_names: List[str] = []
+        self.conda_roots: List[str] = []
         self.uv_no_config = False  # uv --no-config: its config files are not discovered
         self.uv_config_file = None  # uv --config-file PATH
         self.also_uv = False  # pip's install that may run on uv (pipx): uv's config read too

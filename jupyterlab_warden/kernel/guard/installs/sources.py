@@ -22,6 +22,9 @@ from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 DEFAULT_CONDA_CHANNEL = "defaults"
+# the conda-like tools built on libmamba (mamba 2, micromamba): their own config file search
+# path and whole-file variable expansion (read for mamba 1 too: stricter)
+LIBMAMBA = ("mamba", "micromamba")
 
 
 def add_implicit_sources(
@@ -289,25 +292,54 @@ def _uv_env(request, env, cwd) -> None:
             request.problems.append(uv_variable_problem(var))
 
 
-# Settings that change where a channel name points (an alias, the `defaults` list, custom
-# channel maps): set in the environment they are not read, so the install is refused.
-_CONDA_CHANNEL_SETTINGS = tuple(
-    prefix + key
-    for prefix in ("CONDA_", "MAMBA_")
-    for key in (
-        "CHANNEL_ALIAS",
-        "DEFAULT_CHANNELS",
-        "CUSTOM_CHANNELS",
-        "CUSTOM_MULTICHANNELS",
-        "MIGRATED_CHANNEL_ALIASES",
-        "MIGRATED_CUSTOM_CHANNELS",
-        # specs conda adds to installs (their channels), and the `local` channel
-        "CREATE_DEFAULT_PACKAGES",
-        "PINNED_PACKAGES",
-        "AGGRESSIVE_UPDATE_PACKAGES",
-        "USE_LOCAL",
+# conda's and mamba's environment variables (conda reads any setting from CONDA_<KEY>, mamba
+# from MAMBA_<KEY>), each decided consciously: read here or elsewhere, or inert (they change
+# neither what is installed nor where it comes from). Any other ``CONDA_*``/``MAMBA_*``
+# variable refuses the install (deny by default, as for ``UV_*``): the channel settings
+# (CHANNEL_ALIAS, DEFAULT_CHANNELS, CUSTOM_CHANNELS, ...), the specs added to installs
+# (PINNED_PACKAGES, CREATE_DEFAULT_PACKAGES, ...), the package cache conda trusts
+# (PKGS_DIRS: red8 L8-5), OFFLINE, REPODATA_FNS, CHANNEL_SETTINGS, ENVS_DIRS (where -n
+# points, whose config files libmamba reads) and every setting not listed.
+_CONDA_READ_VARS = frozenset(
+    (
+        "CONDA_CHANNELS", "CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY", "MAMBA_CACERT_PATH",
+        "CONDA_ROOT", "CONDA_PREFIX", "MAMBA_ROOT_PREFIX",
     )
-)
+)  # fmt: skip
+CONDA_INERT_VARS = frozenset(
+    (
+        # what activation sets (the active environment, the conda program, the prompt)
+        "CONDA_DEFAULT_ENV", "CONDA_EXE", "CONDA_PYTHON_EXE", "CONDA_SHLVL",
+        "CONDA_PROMPT_MODIFIER", "MAMBA_EXE", "CONDA_CHANGEPS1", "CONDA_AUTO_ACTIVATE_BASE",
+        "CONDA_AUTO_ACTIVATE",
+        # where Jupyter's docker-stacks and repo2docker images installed conda (no setting)
+        "CONDA_DIR",
+        # conda-forge's compiler activation scripts
+        "CONDA_BUILD_SYSROOT", "CONDA_TOOLCHAIN_HOST", "CONDA_TOOLCHAIN_BUILD",
+        "CONDA_MKL_INTERFACE_LAYER_BACKUP",
+        # output, prompts, notices, logging
+        "CONDA_ALWAYS_YES", "MAMBA_ALWAYS_YES", "CONDA_QUIET", "CONDA_JSON", "CONDA_VERBOSITY",
+        "CONDA_DRY_RUN", "MAMBA_NO_BANNER", "MAMBA_NO_PROMPT", "CONDA_NUMBER_CHANNEL_NOTICES",
+        "CONDA_NOTIFY_OUTDATED_CONDA", "CONDA_AUTO_UPDATE_CONDA", "CONDA_REPORT_ERRORS",
+        "MAMBA_LOG_LEVEL", "MAMBA_NO_RC",  # --no-rc is not honoured: every file is read
+        # network tuning (no new host, no certificate change)
+        "CONDA_REMOTE_CONNECT_TIMEOUT_SECS", "CONDA_REMOTE_READ_TIMEOUT_SECS",
+        "CONDA_REMOTE_MAX_RETRIES", "CONDA_REMOTE_BACKOFF_FACTOR",
+        # choices among the channels Warden decides in full, and stricter checks
+        "CONDA_CHANNEL_PRIORITY", "CONDA_SOLVER", "CONDA_SUBDIR", "CONDA_SAFETY_CHECKS",
+        "CONDA_EXTRA_SAFETY_CHECKS", "CONDA_UPDATE_MODIFIER", "CONDA_DEPS_MODIFIER",
+    )
+)  # fmt: skip
+# the prefixes of stacked activation, the variables activation saves and restores, and the
+# virtual-package overrides (which builds fit this machine, from the decided channels)
+_CONDA_INERT_VAR = re.compile(r"CONDA_PREFIX_\d+|CONDA_BACKUP_\w+|CONDA_OVERRIDE_\w+")
+
+
+def conda_variable_problem(var: str) -> str:
+    return (
+        f"environment variable {var} is a conda/mamba setting Warden does not read (it may "
+        "change conda's channels, its package cache or the packages it adds): unset it"
+    )
 
 
 def conda_ssl_verify(request, value: str, origin: str, cwd: str) -> None:
@@ -329,7 +361,7 @@ def _conda(request, env, program: str) -> None:
     for var in ("CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY"):
         conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", cwd)
     add_ca(request, env.get("MAMBA_CACERT_PATH", ""), "environment variable MAMBA_CACERT_PATH", cwd)
-    for rc in condarc.files(env, program):
+    for rc in condarc.files(env, program, request):
         conda_ssl_verify(
             request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
         )
@@ -342,15 +374,25 @@ def _conda(request, env, program: str) -> None:
             )
     # --override-channels drops the configured channel list only: an alias or custom channel
     # still says where the -c names point, so the settings and config files are read anyway
-    for name in _CONDA_CHANNEL_SETTINGS:  # conda reads any setting from CONDA_<KEY>, mamba MAMBA_
-        if env.get(name, "").strip():
-            request.problems.append(
-                f"environment variable {name} changes conda's channels or the packages it "
-                "adds: Warden does not read it"
-            )
+    for var in sorted(env):
+        if (
+            var.startswith(("CONDA_", "MAMBA_"))
+            and env[var].strip()
+            and var not in _CONDA_READ_VARS
+            and var not in CONDA_INERT_VARS
+            and not _CONDA_INERT_VAR.fullmatch(var)
+        ):
+            request.problems.append(conda_variable_problem(var))
+    if request.tool in LIBMAMBA and request.conda_env_names:
+        for rc in condarc.files(env, program, request):
+            if condarc.sets_envs_dirs(rc, request.problems):
+                request.problems.append(
+                    f"conda config {rc} sets envs_dirs: Warden does not follow where -n "
+                    "NAME points (that environment's config files are read by mamba)"
+                )
     found_channels = False
-    for rc in condarc.files(env, program):
-        channels = condarc.channels(rc, request.problems)
+    for rc in condarc.files(env, program, request):
+        channels = condarc.channels(rc, request.problems, request.tool in LIBMAMBA)
         found_channels = found_channels or bool(channels)
         for channel in channels:
             request.sources.append(Source(channel, "channel", f"conda config {rc}"))
