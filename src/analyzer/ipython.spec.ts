@@ -78,6 +78,43 @@ describe('maskIPython', () => {
     expect(html.shell).toEqual([]);
   });
 
+  it('reads every %%script head IPython runs a shell with, and stacked heads (R8-18)', () => {
+    const body = 'uv pip install --index-url http://h/simple black\n';
+    const heads = [
+      '%%script /bin/bash',
+      '%%script --bg bash',
+      '%%script --bg --proc p --out o --err=e bash',
+      '%%script --no-raise-error /bin/sh',
+      '%%script --no-raise bash',
+      '%%script env bash',
+      '%%script /usr/bin/env bash',
+      '%%script busybox sh',
+      '%%script -e bash',
+      '%%script "/bin/bash"',
+      '%%bash --bg',
+      '%%sh',
+      '%%script perl',
+      '%%capture\n%%bash',
+      '%%time\n%%script bash',
+      '%%capture out\n%%timeit -n1 -r1\n%%bash',
+      '\n%%capture\n\n%%bash'
+    ];
+    for (const head of heads) {
+      const { shell, python } = maskIPython(`${head}\n${body}`);
+      expect([head, shell.map(s => s.text)]).toEqual([head, [body]]);
+      expect(python.trim()).toBe('');
+    }
+    for (const head of [
+      '%%script python3',
+      '%%python',
+      '%%script /usr/bin/python3.11'
+    ]) {
+      expect(maskIPython(`${head}\n${body}`).shell).toEqual([]);
+    }
+    const timed = maskIPython('%%time\nimport torch\n');
+    expect(timed.python).toBe('      \nimport torch\n');
+  });
+
   it('joins backslash-continued ! and % lines as IPython does (R7-5, L-2)', () => {
     const code =
       '!pip install black \\\n-i http://h/simple\n!echo \\\npip install torcj\n';

@@ -149,6 +149,33 @@ def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:
     return _simple(argv, {}, depth)
 
 
+# programs a script magic may start that read their stdin as Python: the child interpreter
+# carries the guard (launch environment), which decides the body itself
+_PYTHONS = re.compile(r"^(python(\d+(\.\d+)?)?[dmu]?|pypy\d*(\.\d+)?|ipython\d*)$")
+
+
+def stdin_reader(argv: List[str]) -> str:
+    """What reads the stdin of ``argv`` once wrappers (``env``, ``sudo``, ``busybox``...) are
+    followed: ``"shell"``, ``"python"`` or ``"other"`` (``%%script PROG`` feeds the cell body
+    to PROG's stdin)."""
+    argv, env = list(argv), {}
+    for _ in range(4 * MAX_NESTING):
+        while argv and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0]):
+            argv = argv[1:]
+        if not argv:
+            return "other"
+        name = program_name(argv[0])
+        if name == "busybox" and len(argv) > 1:
+            argv = argv[1:]
+        elif name in WRAPPERS:
+            argv = _unwrap(name, argv[1:], env)
+        elif name in SHELLS:
+            return "shell"
+        else:
+            return "python" if _PYTHONS.match(name) else "other"
+    raise Unreadable("its program is wrapped too deeply")
+
+
 def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
     assignments the shell itself was started with (``X=v sh -c ...``)."""

@@ -92,6 +92,37 @@ class InstallGate:
         if requests:
             self._enforce(requests, call, in_process)
 
+    def decide_script_magic(self, parser, line: str, cell: str) -> None:
+        """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
+        body on its stdin, which no process-start event carries, so the body is decided here
+        before PROG starts: as a shell script when PROG is a shell, by the child's own guard
+        when it is Python, and refused when another program's body names an installer."""
+        from IPython.utils.process import arg_split
+
+        from . import commands
+        from .request import InstallRequest
+
+        try:
+            _, cmd = parser.parse_known_args(arg_split(line, posix=True))
+        except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
+            return
+        env, cwd = dict(os.environ), os.getcwd()
+        requests = read_requests(cmd, None, env, cwd)
+        try:
+            reader = commands.stdin_reader(cmd)
+        except commands.Unreadable as exc:
+            reader, problem = "other", str(exc)
+        else:
+            problem = "its program is not a shell Warden reads, and the cell names an installer"
+        if reader == "shell":
+            requests += read_requests(None, cell, env, cwd)
+        elif reader == "other" and commands.names_installer([cell]):
+            request = InstallRequest("unknown", f"%%script {line.strip()}")
+            request.problems.append(problem)
+            requests.append(request)
+        if requests:
+            self._enforce(requests, "%%script", in_process=False)
+
     def decide_resolved(self, command: str, options, args) -> None:
         """An install decided on the options pip resolved (``resolved``): refusals only."""
         from .request import InstallRequest
@@ -460,11 +491,25 @@ def pip_file_wrapper(original, label, state):
     return get_file_content
 
 
+def script_magic_wrapper(original, label, state):
+    """IPython's ``ScriptMagics.shebang``, which every script cell magic runs through: the
+    cell body is decided before the program starts (``InstallGate.decide_script_magic``)."""
+
+    def shebang(self, line, cell):
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            gate.decide_script_magic(original.parser, line, cell)
+        return original(self, line, cell)
+
+    return shebang
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
+    ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
 )
 
 
@@ -473,4 +518,5 @@ def maker(kind: str):
         "pip-main": pip_main_wrapper,
         "pip-options": pip_parse_args_wrapper,
         "pip-file": pip_file_wrapper,
+        "script-magic": script_magic_wrapper,
     }.get(kind)

@@ -1,0 +1,73 @@
+"""Script cell magics (red team 8 R8-18): IPython's ``%%script PROG`` writes the cell body to
+PROG's stdin, which no process-start event carries; the guard decides the body before PROG
+starts. Cells run in a real IPython InteractiveShell under the guard; each body touches a
+marker before its install line, so "refused" is proven by the marker's absence."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from install_env import child_env
+
+HERE = Path(__file__).resolve().parent
+INSTALL = "uv pip install --index-url http://127.0.0.1:9/simple black"
+
+HEADS = [
+    "%%bash",
+    "%%sh",
+    "%%script bash",
+    "%%script /bin/bash",
+    "%%script --bg bash",
+    "%%script --no-raise-error /bin/sh",
+    "%%script --proc p --out o --err e bash",
+    "%%script env bash",
+    "%%script /usr/bin/env bash",
+    "%%script busybox sh",
+    "%%capture\n%%bash",
+    "%%time\n%%bash",
+    "%%script perl",
+]
+
+
+def _run(tmp_path, cells):
+    (tmp_path / "home").mkdir(exist_ok=True)
+    (tmp_path / "spool").mkdir(mode=0o700, exist_ok=True)
+    env = child_env(tmp_path / "spool", tmp_path / "home")
+    done = subprocess.run(
+        [sys.executable, str(HERE / "script_magic_run.py"), json.dumps(cells)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def test_a_script_magic_body_with_an_install_is_refused_before_the_program_starts(tmp_path):
+    cells = [f"{head}\ntouch marker{i}\n{INSTALL}\n" for i, head in enumerate(HEADS)]
+    results = _run(tmp_path, cells)
+    assert len(results) == len(HEADS)
+    for i, (head, result) in enumerate(zip(HEADS, results)):
+        if not head.startswith(("%%capture", "%%time")):  # these two keep the inner error
+            assert result["refused"] and "Warden" in result["refused"], (head, result)
+        assert not (tmp_path / f"marker{i}").exists(), head  # the program never started
+
+
+ORDINARY = ["%%bash", "%%script sh", "%%capture\n%%bash", "%%script env bash"]
+
+
+@pytest.mark.parametrize("head", ORDINARY)
+def test_an_ordinary_script_magic_body_runs(tmp_path, head):
+    (result,) = _run(tmp_path, [f"{head}\ntouch ran\necho hello > /dev/null\n"])
+    assert result["refused"] is None, result
+    assert (tmp_path / "ran").exists()
+
+
+def test_another_program_runs_when_its_body_names_no_installer(tmp_path):
+    (result,) = _run(tmp_path, ['%%script perl\nopen(F, ">ran"); close(F);\n'])
+    assert result["refused"] is None, result
+    assert (tmp_path / "ran").exists()
