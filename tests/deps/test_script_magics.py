@@ -71,3 +71,34 @@ def test_another_program_runs_when_its_body_names_no_installer(tmp_path):
     (result,) = _run(tmp_path, ['%%script perl\nopen(F, ">ran"); close(F);\n'])
     assert result["refused"] is None, result
     assert (tmp_path / "ran").exists()
+
+
+# red8 R8-4: a shell reading its commands from stdin, which no process-start event carries
+STDIN_CELLS = [
+    f'import subprocess\nsubprocess.run(["bash"], input="touch marker0; {INSTALL}", text=True)',
+    f'import subprocess\nsubprocess.run(["sh", "-s"], input="touch marker1; {INSTALL}", text=True)',
+    f'!bash <<< "touch marker2; {INSTALL}"',
+    f'!echo "touch marker3; {INSTALL}" | sh',
+    f"get_ipython().system('echo \"touch marker4; {INSTALL}\" | bash -')",
+]
+
+
+def test_a_shell_reading_its_commands_from_stdin_is_refused(tmp_path):
+    results = _run(tmp_path, STDIN_CELLS)
+    assert len(results) == len(STDIN_CELLS)
+    for i, (cell, result) in enumerate(zip(STDIN_CELLS, results)):
+        if not cell.startswith(("!", "get_ipython")):  # IPython prints a `!` line's error
+            assert result["refused"] and "stdin" in result["refused"], (cell, result)
+        assert not (tmp_path / f"marker{i}").exists(), cell
+
+
+def test_shells_given_their_commands_still_run(tmp_path):
+    (tmp_path / "s.sh").write_text("touch ran2\n")
+    cells = [
+        'import subprocess\nsubprocess.run(["bash", "-c", "touch ran0"])',
+        'import os\nos.system("bash <<EOF\\ntouch ran1\\nEOF")',
+        "!bash s.sh",
+    ]
+    for result in _run(tmp_path, cells):
+        assert result["refused"] is None, result
+    assert [(tmp_path / f"ran{i}").exists() for i in range(3)] == [True] * 3

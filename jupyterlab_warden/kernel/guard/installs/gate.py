@@ -53,6 +53,8 @@ class InstallGate:
         # findings the user confirmed for the install now running: pip's own re-decisions of
         # that install (resolved options, file reads) honour them without a second confirmation
         self._just_confirmed = set()
+        # argv of script-magic programs whose stdin (the cell body) Warden decided: one start each
+        self.decided_stdin = []
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -88,11 +90,15 @@ class InstallGate:
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
         env = dict(os.environ if env is None else _str_env(env))
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
-        requests = read_requests(argv, shell, env, cwd)
+        stdin = "unknown"
+        if shell is None and argv and tuple(argv) in self.decided_stdin:
+            self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
+            stdin = "decided"
+        requests = read_requests(argv, shell, env, cwd, stdin)
         if requests:
             self._enforce(requests, call, in_process)
 
-    def decide_script_magic(self, parser, line: str, cell: str) -> None:
+    def decide_script_magic(self, parser, line: str, cell: str):
         """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
         body on its stdin, which no process-start event carries, so the body is decided here
         before PROG starts: as a shell script when PROG is a shell, by the child's own guard
@@ -107,7 +113,7 @@ class InstallGate:
         except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
             return
         env, cwd = dict(os.environ), os.getcwd()
-        requests = read_requests(cmd, None, env, cwd)
+        requests = read_requests(cmd, None, env, cwd, stdin="decided")
         try:
             reader = commands.stdin_reader(cmd)
         except commands.Unreadable as exc:
@@ -122,6 +128,9 @@ class InstallGate:
             requests.append(request)
         if requests:
             self._enforce(requests, "%%script", in_process=False)
+        # the program's start (on IPython's event-loop thread) reads this body on its stdin
+        self.decided_stdin.append(tuple(cmd))
+        return tuple(cmd)
 
     def decide_resolved(self, command: str, options, args) -> None:
         """An install decided on the options pip resolved (``resolved``): refusals only."""
@@ -300,7 +309,7 @@ def _decided(decide, request, policy: dict, data) -> list:
         ]
 
 
-def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
+def read_requests(argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown") -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
     request holding only the problem (refused by ``decide``)."""
@@ -309,7 +318,9 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
 
     try:
         found = (
-            commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+            commands.shell_invocations(shell)
+            if shell is not None
+            else commands.invocations(argv, stdin=stdin)
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
@@ -497,9 +508,12 @@ def script_magic_wrapper(original, label, state):
 
     def shebang(self, line, cell):
         gate = getattr(state, "installs", None)
-        if gate is not None:
-            gate.decide_script_magic(original.parser, line, cell)
-        return original(self, line, cell)
+        decided = gate.decide_script_magic(original.parser, line, cell) if gate else None
+        try:
+            return original(self, line, cell)
+        finally:
+            if decided in getattr(gate, "decided_stdin", ()):
+                gate.decided_stdin.remove(decided)  # the program did not start
 
     return shebang
 
