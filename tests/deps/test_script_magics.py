@@ -28,6 +28,8 @@ HEADS = [
     "%%capture\n%%bash",
     "%%time\n%%bash",
     "%%script perl",
+    "%%script python3 -I",
+    "%%script env -i python3",
 ]
 
 
@@ -102,3 +104,9 @@ def test_shells_given_their_commands_still_run(tmp_path):
     for result in _run(tmp_path, cells):
         assert result["refused"] is None, result
     assert [(tmp_path / f"ran{i}").exists() for i in range(3)] == [True] * 3
+
+
+def test_a_python_script_magic_runs_with_its_own_guard(tmp_path):
+    (result,) = _run(tmp_path, ["%%script python3\nopen('ran', 'w').close()\n"])
+    assert result["refused"] is None, result
+    assert (tmp_path / "ran").exists()

@@ -120,6 +120,10 @@ class InstallGate:
             reader, problem = "other", str(exc)
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
+        if reader == "python" and len(cmd) > 1:
+            # `python3 -I`, `env -i python3`: the child may start without the guard
+            reader = "other"
+            problem = "its Python may start without Warden's guard, and the cell names an installer"
         if reader == "shell":
             requests += read_requests(None, cell, env, cwd)
         elif reader == "other" and commands.names_installer([cell]):
