@@ -7,9 +7,10 @@
 
 import { shellWords } from '../deps/words';
 
-/** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts. */
+/** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts.
+ * `stdin`: a script magic's body fed to a program that is not a shell (`%%script perl`). */
 export interface ShellText {
-  kind: 'shell' | 'env';
+  kind: 'shell' | 'env' | 'stdin';
   text: string;
   offset: number;
 }
@@ -33,6 +34,10 @@ const SCRIPT_CELL_MAGICS = new Set([
   'python2',
   'python3'
 ]);
+/** Shells a script magic's body is read for (as the kernel's reader names them). */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
+/** Programs that run another (`%%script env bash`): followed to the shell or Python. */
+const WRAPPER_PROGRAMS = new Set(['env', 'busybox', 'sudo', 'nohup', 'nice', 'exec', 'command', 'time', 'stdbuf', 'timeout', 'setsid', 'doas']); // prettier-ignore
 /** Programs whose stdin is read as Python: the child interpreter carries its own guard. */
 const PYTHON_PROGRAM =
   /^(?:python(?:\d+(?:\.\d+)?)?[dmu]?|pypy\d*(?:\.\d+)?|ipython\d*)$/;
@@ -111,9 +116,12 @@ export function maskIPython(code: string): MaskedCell {
     const bodyStart = Math.min(lineEnd + 1, code.length);
     if (!PYTHON_CELL_MAGICS.has(name)) {
       // Shell scripts and foreign languages (%%html, %%writefile, ...) are not Python.
-      if (SHELL_CELL_MAGICS.has(name) || scriptReadsShell(name, head)) {
+      const kind = SHELL_CELL_MAGICS.has(name)
+        ? 'shell'
+        : scriptReader(name, head);
+      if (kind !== null) {
         shell.push({
-          kind: 'shell',
+          kind,
           text: code.slice(bodyStart),
           offset: bodyStart
         });
@@ -139,21 +147,22 @@ function firstCodeLine(code: string, start = 0): number {
 }
 
 /**
- * Whether a script magic's body is read as a shell script: IPython's `%%script` parses its
- * line with argparse (its own options anywhere, the rest is the program's argv) and writes
- * the body to the program's stdin. Deny by default: every program but a Python interpreter
- * (whose child guard decides the body) is read as a shell, so an installer line is found;
- * wrappers (`env`, `busybox`, `sudo`, ...) are not followed to a Python.
+ * How a script magic's body is read: IPython's `%%script` parses its line with argparse (its
+ * own options anywhere, the rest is the program's argv) and writes the body to the program's
+ * stdin. A shell's body (through `env`, `busybox`, `sudo`...) is a shell script; a bare Python
+ * (`%%python3`) decides it with its own guard (null); any other program, or a Python with
+ * options or wrappers (which may drop the guard), is `stdin`: refused if it names an
+ * installer, as the kernel decides. Deny by default: a program Warden cannot name is a shell.
  */
-function scriptReadsShell(name: string, head: string): boolean {
+function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
   if (!SCRIPT_CELL_MAGICS.has(name)) {
-    return false;
+    return null;
   }
   let words: string[];
   try {
     words = shellWords(head).slice(1);
   } catch {
-    return true; // IPython's own split may still accept it: read the body
+    return 'shell'; // IPython's own split may still accept it: read the body
   }
   if (name !== 'script') {
     words.unshift(name);
@@ -171,8 +180,19 @@ function scriptReadsShell(name: string, head: string): boolean {
     }
     argv.push(words[i]);
   }
-  const program = (argv[0] ?? '').split('/').pop() ?? '';
-  return !PYTHON_PROGRAM.test(program);
+  const names = argv.map(w => w.split('/').pop() ?? '');
+  if (PYTHON_PROGRAM.test(names[0] ?? '')) {
+    return names.length === 1 ? null : 'stdin';
+  }
+  if (!WRAPPER_PROGRAMS.has(names[0] ?? '')) {
+    return SCRIPT_SHELLS.has(names[0] ?? '') ||
+      names.length === 0 ||
+      names[0].startsWith('-')
+      ? 'shell'
+      : 'stdin';
+  }
+  const run = names.find(n => SCRIPT_SHELLS.has(n) || PYTHON_PROGRAM.test(n));
+  return run !== undefined && PYTHON_PROGRAM.test(run) ? 'stdin' : 'shell';
 }
 
 function endOfLine(code: string, pos: number): number {

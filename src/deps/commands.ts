@@ -220,6 +220,27 @@ export function shellInstalls(
   }
 }
 
+/**
+ * A script magic's body fed to a program Warden does not read (`%%script perl`, a Python that
+ * may start without the guard: `python3 -I`): one unreadable request when it names an
+ * installer, as the kernel decides it (`InstallGate.decide_script_magic`).
+ */
+export function stdinInstalls(
+  text: string,
+  offset: number,
+  context: CommandContext
+): FoundInstall[] {
+  if (!namesInstaller([text])) {
+    return [];
+  }
+  const request = newRequest('unknown', '%%script');
+  request.problems.push({
+    text: 'its program is not a shell Warden reads, and the cell names an installer',
+    place: context.place
+  });
+  return [{ request, from: offset, to: offset + text.length }];
+}
+
 /** The installs an argv list (a process start) asks for. */
 export function argvInstalls(
   argv: string[],

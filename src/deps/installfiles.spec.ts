@@ -294,6 +294,25 @@ describe('red team 7 R7-5, L-2: continued lines in cells', () => {
     expect(rules('%%script --bg bash\necho hello\n')).toEqual([]);
   });
 
+  it('refuses a %%script body naming an installer when its program is no shell (R8-18)', () => {
+    for (const cell of [
+      '%%script perl\nsystem("pip install black");\n',
+      '%%script python3 -I\nimport subprocess\nsubprocess.run(["uv", "pip", "install", "black"])\n',
+      '%%script env -i python3\nimport os\nos.system("uv pip install black")\n'
+    ]) {
+      expect([cell, rules(cell)]).toEqual([cell, ['install-unreadable']]);
+    }
+    expect(rules('%%script perl\nprint "uv is fast";\n')).toEqual([
+      'install-unreadable'
+    ]);
+    expect(rules('%%script perl\nprint "hello";\n')).toEqual([]);
+    expect(
+      rules(
+        '%%python3\nimport subprocess\nsubprocess.run(["pip", "--version"])\n'
+      )
+    ).toEqual([]);
+  });
+
   it('leaves a continued echo or comment alone (IPython runs one line)', () => {
     expect(rules('!echo \\\npip install torcj\n')).toEqual([]);
     expect(rules('!echo x; # \\\npip install torcj\n')).toEqual([]);
