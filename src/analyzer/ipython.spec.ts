@@ -1,6 +1,7 @@
 import { parser } from '@lezer/python';
 import { maskIPython } from './ipython';
 import continued from './testdata/ipython-continued.json';
+import scriptHeads from './testdata/script-magic-heads.json';
 
 /** The masked text keeps every offset and parses without errors. */
 function expectCleanMask(code: string): string {
@@ -113,6 +114,17 @@ describe('maskIPython', () => {
     }
     const timed = maskIPython('%%time\nimport torch\n');
     expect(timed.python).toBe('      \nimport torch\n');
+  });
+
+  // Differential: heads run through IPython's own parser and the kernel guard's reader by
+  // scripts/script-magic-heads.py
+  const heads = scriptHeads.cases as Array<{
+    head: string;
+    reader: string | null;
+  }>;
+  it.each(heads)('reads the body of $head as the kernel does', c => {
+    const { shell } = maskIPython(`${c.head}\nuv pip install black\n`);
+    expect(shell.map(s => s.kind)).toEqual(c.reader === null ? [] : [c.reader]);
   });
 
   it('joins backslash-continued ! and % lines as IPython does (R7-5, L-2)', () => {

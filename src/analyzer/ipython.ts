@@ -152,7 +152,7 @@ function firstCodeLine(code: string, start = 0): number {
  * stdin. A shell's body (through `env`, `busybox`, `sudo`...) is a shell script; a bare Python
  * (`%%python3`) decides it with its own guard (null); any other program, or a Python with
  * options or wrappers (which may drop the guard), is `stdin`: refused if it names an
- * installer, as the kernel decides. Deny by default: a program Warden cannot name is a shell.
+ * installer, as the kernel decides (scripts/script-magic-heads.py pins the two together).
  */
 function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
   if (!SCRIPT_CELL_MAGICS.has(name)) {
@@ -185,11 +185,7 @@ function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
     return names.length === 1 ? null : 'stdin';
   }
   if (!WRAPPER_PROGRAMS.has(names[0] ?? '')) {
-    return SCRIPT_SHELLS.has(names[0] ?? '') ||
-      names.length === 0 ||
-      names[0].startsWith('-')
-      ? 'shell'
-      : 'stdin';
+    return SCRIPT_SHELLS.has(names[0] ?? '') ? 'shell' : 'stdin';
   }
   const run = names.find(n => SCRIPT_SHELLS.has(n) || PYTHON_PROGRAM.test(n));
   return run !== undefined && PYTHON_PROGRAM.test(run) ? 'stdin' : 'shell';
