@@ -47,7 +47,7 @@ def main() -> None:
             continue
         try:
             _, cmd = parser.parse_known_args(arg_split(full, posix=True))
-        except BaseException:  # noqa: BLE001 - IPython refuses the head: nothing runs
+        except BaseException:  # noqa: BLE001, S112 - IPython refuses the head: nothing runs
             continue
         if not cmd:
             continue
