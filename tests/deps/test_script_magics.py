@@ -110,3 +110,10 @@ def test_a_python_script_magic_runs_with_its_own_guard(tmp_path):
     (result,) = _run(tmp_path, ["%%script python3\nopen('ran', 'w').close()\n"])
     assert result["refused"] is None, result
     assert (tmp_path / "ran").exists()
+
+
+def test_a_script_magic_called_from_python_is_decided_too(tmp_path):
+    cell = f'get_ipython().run_cell_magic("bash", "", "touch marker\\n{INSTALL}\\n")'
+    (result,) = _run(tmp_path, [cell])
+    assert result["refused"] and "Warden" in result["refused"], result
+    assert not (tmp_path / "marker").exists()
