@@ -42,7 +42,7 @@ export function analyzeCell(
   for (const part of masked.shell) {
     if (part.kind === 'env') {
       analyzeEnvMagic(part.text, part.offset, trusted, raw);
-    } else {
+    } else if (part.kind === 'shell') {
       analyzeShell(part.text, part.offset, trusted, raw);
     }
   }

@@ -1,6 +1,7 @@
 import { parser } from '@lezer/python';
 import { maskIPython } from './ipython';
 import continued from './testdata/ipython-continued.json';
+import scriptHeads from './testdata/script-magic-heads.json';
 
 /** The masked text keeps every offset and parses without errors. */
 function expectCleanMask(code: string): string {
@@ -76,6 +77,54 @@ describe('maskIPython', () => {
     const html = maskIPython('%%html\n<b>pickle.loads(x)</b>');
     expect(html.python.trim()).toBe('');
     expect(html.shell).toEqual([]);
+  });
+
+  it('reads every %%script head IPython runs a shell with, and stacked heads (R8-18)', () => {
+    const body = 'uv pip install --index-url http://h/simple black\n';
+    const heads = [
+      '%%script /bin/bash',
+      '%%script --bg bash',
+      '%%script --bg --proc p --out o --err=e bash',
+      '%%script --no-raise-error /bin/sh',
+      '%%script --no-raise bash',
+      '%%script env bash',
+      '%%script /usr/bin/env bash',
+      '%%script busybox sh',
+      '%%script -e bash',
+      '%%script "/bin/bash"',
+      '%%bash --bg',
+      '%%sh',
+      '%%script perl',
+      '%%capture\n%%bash',
+      '%%time\n%%script bash',
+      '%%capture out\n%%timeit -n1 -r1\n%%bash',
+      '\n%%capture\n\n%%bash'
+    ];
+    for (const head of heads) {
+      const { shell, python } = maskIPython(`${head}\n${body}`);
+      expect([head, shell.map(s => s.text)]).toEqual([head, [body]]);
+      expect(python.trim()).toBe('');
+    }
+    for (const head of [
+      '%%script python3',
+      '%%python',
+      '%%script /usr/bin/python3.11'
+    ]) {
+      expect(maskIPython(`${head}\n${body}`).shell).toEqual([]);
+    }
+    const timed = maskIPython('%%time\nimport torch\n');
+    expect(timed.python).toBe('      \nimport torch\n');
+  });
+
+  // Differential: heads run through IPython's own parser and the kernel guard's reader by
+  // scripts/script-magic-heads.py
+  const heads = scriptHeads.cases as Array<{
+    head: string;
+    reader: string | null;
+  }>;
+  it.each(heads)('reads the body of $head as the kernel does', c => {
+    const { shell } = maskIPython(`${c.head}\nuv pip install black\n`);
+    expect(shell.map(s => s.kind)).toEqual(c.reader === null ? [] : [c.reader]);
   });
 
   it('joins backslash-continued ! and % lines as IPython does (R7-5, L-2)', () => {

@@ -5,9 +5,12 @@
  * The shell parts are handed to the shell rules with their offsets.
  */
 
-/** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts. */
+import { shellWords } from '../deps/words';
+
+/** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts.
+ * `stdin`: a script magic's body fed to a program that is not a shell (`%%script perl`). */
 export interface ShellText {
-  kind: 'shell' | 'env';
+  kind: 'shell' | 'env' | 'stdin';
   text: string;
   offset: number;
 }
@@ -17,10 +20,30 @@ export interface MaskedCell {
   shell: ShellText[];
 }
 
-/** Cell magics whose body is a shell script. */
-const SHELL_CELL_MAGICS = new Set(['bash', 'sh', 'zsh', 'system']);
-/** Interpreters `%%script NAME` runs as a shell. */
-const SCRIPT_SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
+/** Cell magics whose body is a shell script (`%%system` runs its lines in a shell). */
+const SHELL_CELL_MAGICS = new Set(['system']);
+/** IPython's named script magics: `%%NAME ARGS` is `%%script NAME ARGS`. */
+const SCRIPT_CELL_MAGICS = new Set([
+  'script',
+  'sh',
+  'bash',
+  'zsh',
+  'perl',
+  'ruby',
+  'python',
+  'python2',
+  'python3'
+]);
+/** Shells a script magic's body is read for (as the kernel's reader names them). */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
+/** Programs that run another (`%%script env bash`): followed to the shell or Python. */
+const WRAPPER_PROGRAMS = new Set(['env', 'busybox', 'sudo', 'nohup', 'nice', 'exec', 'command', 'time', 'stdbuf', 'timeout', 'setsid', 'doas']); // prettier-ignore
+/** Programs whose stdin is read as Python: the child interpreter carries its own guard. */
+const PYTHON_PROGRAM =
+  /^(?:python(?:\d+(?:\.\d+)?)?[dmu]?|pypy\d*(?:\.\d+)?|ipython\d*)$/;
+/** `%%script`'s own options (argparse: long only, unique prefixes accepted, anywhere). */
+const SCRIPT_OPTIONS = ['--out', '--err', '--bg', '--proc', '--no-raise-error'];
+const SCRIPT_VALUED = new Set(['--out', '--err', '--proc']);
 /** Cell magics whose body is ordinary Python run in the kernel. */
 const PYTHON_CELL_MAGICS = new Set([
   'time',
@@ -32,6 +55,9 @@ const PYTHON_CELL_MAGICS = new Set([
   'mprun',
   'pypy'
 ]);
+/** Of those, the ones that run their body as a new cell (IPython's `transform_cell` or
+ * `run_cell`): it may start with another cell magic (`%%capture⏎%%bash`). */
+const WRAPPING_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun']);
 /** Line magics that run their arguments in a shell. */
 const SHELL_LINE_MAGICS = new Set(['sx', 'system']);
 /** Line magics that are package managers: their text, magic name included, is a command. */
@@ -79,23 +105,23 @@ export function maskIPython(code: string): MaskedCell {
   const shell: ShellText[] = [];
   let start = 0;
 
-  const first = firstCodeLine(code);
-  if (first >= 0 && code.startsWith('%%', first)) {
+  for (;;) {
+    const first = firstCodeLine(code, start);
+    if (first < 0 || !code.startsWith('%%', first)) {
+      break;
+    }
     const lineEnd = endOfLine(code, first);
-    const words = code
-      .slice(first + 2, lineEnd)
-      .trim()
-      .split(/\s+/);
-    const name = words[0] ?? '';
+    const head = code.slice(first + 2, lineEnd).trim();
+    const name = /^\S*/.exec(head)![0];
     const bodyStart = Math.min(lineEnd + 1, code.length);
-    const isShell =
-      SHELL_CELL_MAGICS.has(name) ||
-      (name === 'script' && SCRIPT_SHELLS.has(words[1] ?? ''));
     if (!PYTHON_CELL_MAGICS.has(name)) {
       // Shell scripts and foreign languages (%%html, %%writefile, ...) are not Python.
-      if (isShell) {
+      const kind = SHELL_CELL_MAGICS.has(name)
+        ? 'shell'
+        : scriptReader(name, head);
+      if (kind !== null) {
         shell.push({
-          kind: 'shell',
+          kind,
           text: code.slice(bodyStart),
           offset: bodyStart
         });
@@ -104,16 +130,65 @@ export function maskIPython(code: string): MaskedCell {
     }
     edits.push({ from: first, to: lineEnd, kind: 'blank' });
     start = bodyStart;
+    if (!WRAPPING_CELL_MAGICS.has(name)) {
+      break;
+    }
   }
 
   scanLines(code, start, edits, shell);
   return { python: applyEdits(code, edits), shell };
 }
 
-/** Offset of the first non-blank character (IPython reads `%%` only there), or -1. */
-function firstCodeLine(code: string): number {
-  const m = /\S/.exec(code);
-  return m ? m.index : -1;
+/** Offset of the first non-blank character from `start` (IPython reads `%%` only there), or
+ * -1. */
+function firstCodeLine(code: string, start = 0): number {
+  const m = /\S/.exec(code.slice(start));
+  return m ? start + m.index : -1;
+}
+
+/**
+ * How a script magic's body is read: IPython's `%%script` parses its line with argparse (its
+ * own options anywhere, the rest is the program's argv) and writes the body to the program's
+ * stdin. A shell's body (through `env`, `busybox`, `sudo`...) is a shell script; a bare Python
+ * (`%%python3`) decides it with its own guard (null); any other program, or a Python with
+ * options or wrappers (which may drop the guard), is `stdin`: refused if it names an
+ * installer, as the kernel decides (scripts/script-magic-heads.py pins the two together).
+ */
+function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
+  if (!SCRIPT_CELL_MAGICS.has(name)) {
+    return null;
+  }
+  let words: string[];
+  try {
+    words = shellWords(head).slice(1);
+  } catch {
+    return 'shell'; // IPython's own split may still accept it: read the body
+  }
+  if (name !== 'script') {
+    words.unshift(name);
+  }
+  const argv: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const [option] = words[i].split('=', 1);
+    const known = words[i].startsWith('--')
+      ? SCRIPT_OPTIONS.filter(o => o.startsWith(option))
+      : [];
+    if (known.length === 1 || SCRIPT_OPTIONS.includes(option)) {
+      const full = SCRIPT_OPTIONS.includes(option) ? option : known[0];
+      i += SCRIPT_VALUED.has(full) && !words[i].includes('=') ? 1 : 0;
+      continue;
+    }
+    argv.push(words[i]);
+  }
+  const names = argv.map(w => w.split('/').pop() ?? '');
+  if (PYTHON_PROGRAM.test(names[0] ?? '')) {
+    return names.length === 1 ? null : 'stdin';
+  }
+  if (!WRAPPER_PROGRAMS.has(names[0] ?? '')) {
+    return SCRIPT_SHELLS.has(names[0] ?? '') ? 'shell' : 'stdin';
+  }
+  const run = names.find(n => SCRIPT_SHELLS.has(n) || PYTHON_PROGRAM.test(n));
+  return run !== undefined && PYTHON_PROGRAM.test(run) ? 'stdin' : 'shell';
 }
 
 function endOfLine(code: string, pos: number): number {

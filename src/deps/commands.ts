@@ -232,6 +232,27 @@ export function shellInstalls(
   }
 }
 
+/**
+ * A script magic's body fed to a program Warden does not read (`%%script perl`, a Python that
+ * may start without the guard: `python3 -I`): one unreadable request when it names an
+ * installer, as the kernel decides it (`InstallGate.decide_script_magic`).
+ */
+export function stdinInstalls(
+  text: string,
+  offset: number,
+  context: CommandContext
+): FoundInstall[] {
+  if (!namesInstaller([text])) {
+    return [];
+  }
+  const request = newRequest('unknown', '%%script');
+  request.problems.push({
+    text: 'its program is not a shell Warden reads, and the cell names an installer',
+    place: context.place
+  });
+  return [{ request, from: offset, to: offset + text.length }];
+}
+
 /** The installs an argv list (a process start) asks for. */
 export function argvInstalls(
   argv: string[],
@@ -386,7 +407,7 @@ function shellInvocations(
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -395,6 +416,8 @@ function shellInvocations(
       let words: string[] = [];
       let writes = false;
       let substitutes = false;
+      // what the command reads on stdin: a heredoc's lines are read as commands of the line
+      let stdin = n > 0 ? 'pipe' : 'unknown';
       for (let i = 0; i < tokens.length; i++) {
         const head = /^([^()]*)\(\)$/.exec(tokens[i].value);
         if (head) {
@@ -408,7 +431,8 @@ function shellInvocations(
               sep: ';',
               from: tokens[0].from,
               to: tokens[i].to,
-              substitutes
+              substitutes,
+              stdin
             });
           }
           words = [];
@@ -428,6 +452,11 @@ function shellInvocations(
             const rest: string = redirect[2];
             const target = inline ? /^[^<>]*/.exec(rest)![0] : first;
             writes ||= writesFile(op, target);
+            if (op === '<<') {
+              stdin = 'heredoc';
+            } else if (op.includes('<')) {
+              stdin = 'redirect';
+            }
             redirect = inline
               ? REDIRECT_OP.exec(rest.slice(target.length))
               : null;
@@ -456,7 +485,8 @@ function shellInvocations(
         sep,
         from: tokens[0].from,
         to: last.to,
-        substitutes
+        substitutes,
+        stdin
       });
     });
   }
@@ -487,7 +517,13 @@ function shellInvocations(
       words = words.slice(1);
     }
     const [from, to] = span ?? [command.from, command.to];
-    const invocations = simple(words, line.env, depth, [from, to]);
+    const invocations = simple(
+      words,
+      line.env,
+      depth,
+      [from, to],
+      command.stdin
+    );
     if (invocations.length > 0) {
       installs.push([
         k,
@@ -753,7 +789,8 @@ function simple(
   argvIn: string[],
   envIn: Record<string, string>,
   depth: number,
-  span?: [number, number]
+  span?: [number, number],
+  stdin = 'unknown'
 ): Invocation[] {
   const env = { ...envIn };
   let i = 0;
@@ -792,7 +829,7 @@ function simple(
       env
     ).map(([inv]) => inv);
   if (name === 'busybox' && argv.length > 1) {
-    return simple(argv.slice(1), env, depth, span);
+    return simple(argv.slice(1), env, depth, span, stdin);
   }
   if (SHELL_STRING_RUNNERS.has(name)) {
     const script = optionValue(argv.slice(1), ['-c', '--command']);
@@ -805,11 +842,15 @@ function simple(
     return script !== null ? nested(script) : [];
   }
   if (WRAPPERS.has(name)) {
-    return simple(unwrap(name, argv.slice(1), env), env, depth, span);
+    return simple(unwrap(name, argv.slice(1), env), env, depth, span, stdin);
   }
-  if (SHELLS.has(name)) {
+  if (SHELLS.has(name) && name !== 'busybox') {
     const script = shellScript(argv);
-    return script !== null ? nested(script) : [];
+    if (script !== null) {
+      return nested(script);
+    }
+    refuseStdinScript(argv, stdin);
+    return [];
   }
   if (name === 'eval') {
     return nested(argv.slice(1).join(' '));
@@ -1050,6 +1091,63 @@ function optionValue(args: string[], names: string[]): string | null {
     }
   }
   return null;
+}
+
+const SHELL_VALUED = new Set([
+  '-o',
+  '+o',
+  '-O',
+  '+O',
+  '--rcfile',
+  '--init-file'
+]);
+const STDIN_FILES = new Set([
+  '-',
+  '/dev/stdin',
+  '/dev/fd/0',
+  '/proc/self/fd/0'
+]);
+
+/**
+ * A shell started without `-c` reads its commands from its script operand or, with none (or
+ * `-s`, `-`, `/dev/stdin`), from stdin: a pipe, a here-string or the kernel's own input,
+ * which Warden cannot see when the shell starts (red8 R8-4). Only a heredoc (its lines are
+ * read as the line's commands) passes.
+ */
+function refuseStdinScript(argv: string[], stdin: string): void {
+  if (stdin === 'heredoc') {
+    return;
+  }
+  let reads = false;
+  let i = 1;
+  while (i < argv.length) {
+    const word = argv[i];
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (
+      SHELL_VALUED.has(word) ||
+      (/^[-+]/.test(word) && /[oO]$/.test(word) && word.length > 2)
+    ) {
+      i += 2; // `-o pipefail`, `-eo pipefail`, `--rcfile F`
+      continue;
+    }
+    if (word.length < 2 || !/^[-+]/.test(word)) {
+      break;
+    }
+    reads ||= /^-[^-]*s/.test(word);
+    i++;
+  }
+  const operand = i < argv.length ? argv[i] : null;
+  // `bash 0 <<<"..."`: the kernel's reader cannot tell a descriptor from a script operand
+  const descriptor =
+    stdin !== 'unknown' && operand !== null && /^\d+$/.test(operand);
+  if (reads || operand === null || STDIN_FILES.has(operand) || descriptor) {
+    throw new Unreadable(
+      `${basename(argv[0])} reads its commands from stdin (a pipe, a here-string or the kernel's input), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
+    );
+  }
 }
 
 /** The script of `sh [-opts] -c SCRIPT`, or null (a script file). */

@@ -276,6 +276,43 @@ describe('red team 7 R7-5, L-2: continued lines in cells', () => {
     ]);
   });
 
+  it('reads the body of every %%script head that starts a shell (R8-18)', () => {
+    const body =
+      'uv pip install --index-url http://127.0.0.1:8766/simple black\n';
+    for (const head of [
+      '%%script /bin/bash',
+      '%%script --bg bash',
+      '%%script env bash',
+      '%%capture\n%%bash',
+      '%%time\n%%bash'
+    ]) {
+      expect([head, rules(`${head}\n${body}`)]).toEqual([
+        head,
+        ['install-index-not-allowed']
+      ]);
+    }
+    expect(rules('%%script --bg bash\necho hello\n')).toEqual([]);
+  });
+
+  it('refuses a %%script body naming an installer when its program is no shell (R8-18)', () => {
+    for (const cell of [
+      '%%script perl\nsystem("pip install black");\n',
+      '%%script python3 -I\nimport subprocess\nsubprocess.run(["uv", "pip", "install", "black"])\n',
+      '%%script env -i python3\nimport os\nos.system("uv pip install black")\n'
+    ]) {
+      expect([cell, rules(cell)]).toEqual([cell, ['install-unreadable']]);
+    }
+    expect(rules('%%script perl\nprint "uv is fast";\n')).toEqual([
+      'install-unreadable'
+    ]);
+    expect(rules('%%script perl\nprint "hello";\n')).toEqual([]);
+    expect(
+      rules(
+        '%%python3\nimport subprocess\nsubprocess.run(["pip", "--version"])\n'
+      )
+    ).toEqual([]);
+  });
+
   it('leaves a continued echo or comment alone (IPython runs one line)', () => {
     expect(rules('!echo \\\npip install torcj\n')).toEqual([]);
     expect(rules('!echo x; # \\\npip install torcj\n')).toEqual([]);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { maskIPython } from '../analyzer/ipython';
 import { RULES, type IPolicyDocument, type Severity } from '../contracts';
 import type { Finding } from '../analyzer/types';
-import { shellInstalls, type FoundInstall } from './commands';
+import { shellInstalls, stdinInstalls, type FoundInstall } from './commands';
 import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
 import { manifestKind, readManifest } from './manifests';
 import type { FileContext } from './requirements';
@@ -126,7 +126,7 @@ export function scanCellInstalls(
   if (!MAY_INSTALL.test(cell.replace(SHELL_QUOTING, ''))) {
     return []; // most cells: no installer word, no expansion that could hide one
   }
-  const shells = maskIPython(cell).shell.filter(s => s.kind === 'shell');
+  const shells = maskIPython(cell).shell.filter(s => s.kind !== 'env');
   if (shells.length === 0) {
     return [];
   }
@@ -138,7 +138,9 @@ export function scanCellInstalls(
     place: cellPlace
   };
   const found: FoundInstall[] = shells.flatMap(s =>
-    shellInstalls(s.text, s.offset, {}, context)
+    s.kind === 'stdin'
+      ? stdinInstalls(s.text, s.offset, context)
+      : shellInstalls(s.text, s.offset, {}, context)
   );
   const out: LocatedInstallFinding[] = [];
   for (const { request, from, to } of found) {

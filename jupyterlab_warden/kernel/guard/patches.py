@@ -237,6 +237,10 @@ def _wrap(original, inner, kind):
 
     wrapper.__warden_original__ = original
     wrapper.__warden_kind__ = kind
+    # attributes callers read on the function (IPython's ``shebang.parser``), not __wrapped__
+    wrapper.__dict__.update(
+        (k, v) for k, v in getattr(original, "__dict__", {}).items() if not k.startswith("__")
+    )
     for name in ("__name__", "__qualname__", "__doc__", "__module__"):
         try:
             setattr(wrapper, name, getattr(original, name))

@@ -155,9 +155,38 @@ def _may_install_name(name: str) -> bool:
     return fastpath.is_installer_name(name)
 
 
-def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:
+def invocations(argv: List[str], depth: int = 0, stdin: str = "unknown") -> List[Invocation]:
+    """``stdin``: what the process reads on its standard input; ``"decided"`` when Warden
+    itself decided that text (a script magic's body), else unknown (a pipe, a file)."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    return _simple(argv, {}, depth)
+    return _simple(argv, {}, depth, stdin)
+
+
+# programs a script magic may start that read their stdin as Python: the child interpreter
+# carries the guard (launch environment), which decides the body itself
+_PYTHONS = re.compile(r"^(python(\d+(\.\d+)?)?[dmu]?|pypy\d*(\.\d+)?|ipython\d*)$")
+
+
+def stdin_reader(argv: List[str]) -> str:
+    """What reads the stdin of ``argv`` once wrappers (``env``, ``sudo``, ``busybox``...) are
+    followed: ``"shell"``, ``"python"`` or ``"other"`` (``%%script PROG`` feeds the cell body
+    to PROG's stdin)."""
+    argv, env = list(argv), {}
+    for _ in range(4 * MAX_NESTING):
+        while argv and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0]):
+            argv = argv[1:]
+        if not argv:
+            return "other"
+        name = program_name(argv[0])
+        if name == "busybox" and len(argv) > 1:
+            argv = argv[1:]
+        elif name in WRAPPERS:
+            argv = _unwrap(name, argv[1:], env)
+        elif name in SHELLS:
+            return "shell"
+        else:
+            return "python" if _PYTHONS.match(name) else "other"
+    raise Unreadable("its program is wrapped too deeply")
 
 
 def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
@@ -183,7 +212,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers = [], [], []
-    for k, (command, writes, _after, substitutes) in enumerate(commands):
+    for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
         expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
@@ -199,7 +228,9 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         repeats = repeats or command[0] in _LOOPS
         while command and command[0] in _SHELL_KEYWORDS:
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
-        invocations = _simple(command, line.env, depth)
+        if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
+            stdin = "pipe"
+        invocations = _simple(command, line.env, depth, stdin)
         if invocations:
             found.append(
                 [
@@ -423,6 +454,7 @@ def _split(tokens: List[str]):
     """The simple commands: (words, whether a redirection writes a file, the operator after,
     whether it holds a process substitution)."""
     commands, current, writes, redirect, substitutes = [], [], False, None, False
+    stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
     for token in tokens:
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
@@ -442,20 +474,28 @@ def _split(tokens: List[str]):
             if token in (")",) and substitutes and current:
                 continue  # the end of a process substitution
             if current:
-                commands.append((current, writes, token, substitutes))
+                commands.append((current, writes, token, substitutes, stdin))
             elif commands and commands[-1][2] in ("(", ")"):
-                commands[-1] = (*commands[-1][:2], token, commands[-1][3])  # `(a) | b`
-            current, writes, substitutes = [], False, False
+                commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
+            current, writes, substitutes, stdin = [], False, False, "unknown"
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
+            if "<<" in token and "<<<" not in token:
+                stdin = "heredoc"
+            elif "<" in token:
+                stdin = "redirect"
+            elif stdin == "unknown":
+                stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
         else:
             current.append(token)
     if current:
-        commands.append((current, writes, "", substitutes))
+        commands.append((current, writes, "", substitutes, stdin))
     return commands
 
 
-def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation]:
+def _simple(
+    argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
+) -> List[Invocation]:
     env = dict(env)
     i = 0
     while i < len(argv) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[i]):
@@ -471,7 +511,7 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
         name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
     if name == "busybox" and len(argv) > 1:
-        return _simple(argv[1:], env, depth)
+        return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
         script = _option_value(argv[1:], ("-c", "--command"))
         if script is not None:
@@ -482,10 +522,13 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
         _refuse_unread(name, argv[1:])
         return []
     if name in WRAPPERS:
-        return _simple(_unwrap(name, argv[1:], env), env, depth)
-    if name in SHELLS:
+        return _simple(_unwrap(name, argv[1:], env), env, depth, stdin)
+    if name in SHELLS and name != "busybox":
         script = _shell_script(argv)
-        return shell_invocations(script, depth + 1, env) if script is not None else []
+        if script is not None:
+            return shell_invocations(script, depth + 1, env)
+        _refuse_stdin_script(argv, stdin)
+        return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
     if name == "xargs":
@@ -756,6 +799,41 @@ def _option_value(args: List[str], names) -> Optional[str]:
             if name.startswith("--") and word.startswith(name + "="):
                 return word.split("=", 1)[1]
     return None
+
+
+_SHELL_VALUED = frozenset(("-o", "+o", "-O", "+O", "--rcfile", "--init-file"))
+_STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
+
+
+def _refuse_stdin_script(argv: List[str], stdin: str) -> None:
+    """A shell started without ``-c`` reads its commands from its script operand or, with none
+    (or ``-s``, ``-``, ``/dev/stdin``), from stdin: a pipe, a here-string or the kernel's own
+    input, which Warden cannot see when the shell starts (red8 R8-4). Only a heredoc (its
+    lines are read as the line's commands) and a body Warden decided pass."""
+    if stdin in ("heredoc", "decided"):
+        return
+    reads, i = False, 1
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            i += 1
+            break
+        if word in _SHELL_VALUED or (word[:1] in "-+" and word[-1:] in "oO" and len(word) > 2):
+            i += 2  # `-o pipefail`, `-eo pipefail`, `--rcfile F`
+            continue
+        if len(word) < 2 or word[0] not in "-+":
+            break
+        reads = reads or (word[0] == "-" and not word.startswith("--") and "s" in word[1:])
+        i += 1
+    operand = argv[i] if i < len(argv) else None
+    # `bash 0<<<"..."`: shlex leaves the descriptor as a word of its own
+    descriptor = stdin != "unknown" and operand is not None and operand.isdigit()
+    if reads or operand is None or operand in _STDIN_FILES or descriptor:
+        raise Unreadable(
+            f"{program_name(argv[0])} reads its commands from stdin (a pipe, a here-string or "
+            "the kernel's input), which Warden cannot read before the shell starts; run them "
+            "with -c '...' or from a file"
+        )
 
 
 def _shell_script(argv: List[str]):

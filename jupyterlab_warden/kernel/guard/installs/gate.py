@@ -53,6 +53,8 @@ class InstallGate:
         # findings the user confirmed for the install now running: pip's own re-decisions of
         # that install (resolved options, file reads) honour them without a second confirmation
         self._just_confirmed = set()
+        # argv of script-magic programs whose stdin (the cell body) Warden decided: one start each
+        self.decided_stdin = []
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -88,9 +90,51 @@ class InstallGate:
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
         env = dict(os.environ if env is None else _str_env(env))
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
-        requests = read_requests(argv, shell, env, cwd)
+        stdin = "unknown"
+        if shell is None and argv and tuple(argv) in self.decided_stdin:
+            self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
+            stdin = "decided"
+        requests = read_requests(argv, shell, env, cwd, stdin)
         if requests:
             self._enforce(requests, call, in_process)
+
+    def decide_script_magic(self, parser, line: str, cell: str):
+        """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
+        body on its stdin, which no process-start event carries, so the body is decided here
+        before PROG starts: as a shell script when PROG is a shell, by the child's own guard
+        when it is Python, and refused when another program's body names an installer."""
+        from IPython.utils.process import arg_split
+
+        from . import commands
+        from .request import InstallRequest
+
+        try:
+            _, cmd = parser.parse_known_args(arg_split(line, posix=True))
+        except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
+            return
+        env, cwd = dict(os.environ), os.getcwd()
+        requests = read_requests(cmd, None, env, cwd, stdin="decided")
+        try:
+            reader = commands.stdin_reader(cmd)
+        except commands.Unreadable as exc:
+            reader, problem = "other", str(exc)
+        else:
+            problem = "its program is not a shell Warden reads, and the cell names an installer"
+        if reader == "python" and len(cmd) > 1:
+            # `python3 -I`, `env -i python3`: the child may start without the guard
+            reader = "other"
+            problem = "its Python may start without Warden's guard, and the cell names an installer"
+        if reader == "shell":
+            requests += read_requests(None, cell, env, cwd)
+        elif reader == "other" and commands.names_installer([cell]):
+            request = InstallRequest("unknown", f"%%script {line.strip()}")
+            request.problems.append(problem)
+            requests.append(request)
+        if requests:
+            self._enforce(requests, "%%script", in_process=False)
+        # the program's start (on IPython's event-loop thread) reads this body on its stdin
+        self.decided_stdin.append(tuple(cmd))
+        return tuple(cmd)
 
     def decide_resolved(self, command: str, options, args) -> None:
         """An install decided on the options pip resolved (``resolved``): refusals only."""
@@ -269,7 +313,7 @@ def _decided(decide, request, policy: dict, data) -> list:
         ]
 
 
-def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
+def read_requests(argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown") -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
     request holding only the problem (refused by ``decide``)."""
@@ -278,7 +322,9 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
 
     try:
         found = (
-            commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+            commands.shell_invocations(shell)
+            if shell is not None
+            else commands.invocations(argv, stdin=stdin)
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
@@ -460,11 +506,28 @@ def pip_file_wrapper(original, label, state):
     return get_file_content
 
 
+def script_magic_wrapper(original, label, state):
+    """IPython's ``ScriptMagics.shebang``, which every script cell magic runs through: the
+    cell body is decided before the program starts (``InstallGate.decide_script_magic``)."""
+
+    def shebang(self, line, cell):
+        gate = getattr(state, "installs", None)
+        decided = gate.decide_script_magic(original.parser, line, cell) if gate else None
+        try:
+            return original(self, line, cell)
+        finally:
+            if decided in getattr(gate, "decided_stdin", ()):
+                gate.decided_stdin.remove(decided)  # the program did not start
+
+    return shebang
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
+    ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
 )
 
 
@@ -473,4 +536,5 @@ def maker(kind: str):
         "pip-main": pip_main_wrapper,
         "pip-options": pip_parse_args_wrapper,
         "pip-file": pip_file_wrapper,
+        "script-magic": script_magic_wrapper,
     }.get(kind)
