@@ -1474,17 +1474,41 @@ const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 const splitList = (value: string) =>
   value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
 
+type Delimiter = null | ' ' | ',';
+/** A source setting's pieces, split only where the tool splits it (red8 R8-1, the kernel's
+ * `split_setting`): a `,` is part of a URL's user info to pip and uv. */
+function splitSetting(value: string, delimiter: Delimiter): string[] {
+  if (delimiter === null) {
+    return value.trim() ? [value.trim()] : [];
+  }
+  if (delimiter === ' ') {
+    return value.split(/\s+/).filter(Boolean);
+  }
+  return value
+    .split(delimiter)
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+/** how pip splits a list option from the environment (`split()`); index-url is one value */
+const PIP_DELIMITER: Record<string, Delimiter> = {
+  'index-url': null,
+  'extra-index-url': ' ',
+  'find-links': ' '
+};
+
 // uv's environment variables (the kernel's `sources.py`), each decided consciously: read
 // (sources, files of requirements), read elsewhere, or inert; any other `UV_*` variable
 // refuses the install (deny by default), as pip settings do.
-const UV_SOURCE_VARS: Array<[string, 'index' | 'extra-index' | 'find-links']> =
-  [
-    ['UV_INDEX_URL', 'index'],
-    ['UV_DEFAULT_INDEX', 'index'],
-    ['UV_EXTRA_INDEX_URL', 'extra-index'],
-    ['UV_INDEX', 'extra-index'],
-    ['UV_FIND_LINKS', 'find-links']
-  ];
+/** (variable, role, how uv splits it: its clap `value_delimiter`) */
+const UV_SOURCE_VARS: Array<
+  [string, 'index' | 'extra-index' | 'find-links', Delimiter]
+> = [
+  ['UV_INDEX_URL', 'index', null],
+  ['UV_DEFAULT_INDEX', 'index', null],
+  ['UV_EXTRA_INDEX_URL', 'extra-index', ' '],
+  ['UV_INDEX', 'extra-index', ' '],
+  ['UV_FIND_LINKS', 'find-links', ',']
+];
 /** space-separated files, read like --override / --constraint / --build-constraint files */
 const UV_FILE_VARS = ['UV_OVERRIDE', 'UV_CONSTRAINT', 'UV_BUILD_CONSTRAINT'];
 const UV_KNOWN_VARS = new Set([
@@ -1611,8 +1635,8 @@ export function addImplicitSources(
   }
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
     const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
-    for (const [variable, role] of UV_SOURCE_VARS) {
-      for (const value of splitList(env[variable] ?? '')) {
+    for (const [variable, role, delimiter] of UV_SOURCE_VARS) {
+      for (const value of splitSetting(env[variable] ?? '', delimiter)) {
         // UV_INDEX, UV_DEFAULT_INDEX: [name=]url
         const url = namedIndexUrl(value);
         request.sources.push({ url, role, place: envPlace(variable, context) });
@@ -1743,7 +1767,7 @@ function pipSetting(
 ): void {
   const place = envPlace(variable, context);
   if (key in SOURCE_KEYS) {
-    for (const url of splitList(value)) {
+    for (const url of splitSetting(value, PIP_DELIMITER[key])) {
       request.sources.push({ url, role: SOURCE_KEYS[key], place });
     }
   } else if (key === 'no-index') {

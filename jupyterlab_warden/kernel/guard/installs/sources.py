@@ -75,6 +75,22 @@ def _split(value: str) -> List[str]:
     return [v for v in value.replace(",", " ").split() if v]
 
 
+def split_setting(value: str, delimiter) -> List[str]:
+    """A source setting's pieces, split only where the tool splits it (red8 R8-1): a ``,`` is
+    part of a URL's user info to pip and uv (``https://a.org,@evil/simple`` reaches evil), so
+    a value the tool reads as one URL is decided as one. ``delimiter``: None (one value),
+    ``" "`` (blanks: pip's list options, uv's ``value_delimiter = ' '``) or ``","``."""
+    if delimiter is None:
+        return [value.strip()] if value.strip() else []
+    if delimiter == " ":
+        return value.split()
+    return [v.strip() for v in value.split(delimiter) if v.strip()]
+
+
+# how pip splits a list option from the environment or pip.conf (``split()``); index-url is one
+_PIP_DELIMITER = {"index-url": None, "extra-index-url": " ", "find-links": " "}
+
+
 # pip settings (``PIP_<NAME>`` and pip.conf keys) by pip's option name. pip takes ANY option from
 # there: ``PIP_Index_Url``, ``PIP_INDEX-URL`` and ``index_url =`` all set ``--index-url``.
 _SOURCE_KEYS = {"index-url": "index", "extra-index-url": "extra-index", "find-links": "find-links"}
@@ -108,7 +124,7 @@ def _pip_setting(request, key: str, value: str, origin: str, cwd: str, env) -> N
     from . import requirements
 
     if key in _SOURCE_KEYS:
-        for url in _split(value):
+        for url in split_setting(value, _PIP_DELIMITER[key]):
             request.sources.append(Source(url, _SOURCE_KEYS[key], origin))
     elif key == "no-index":
         request.no_index = request.no_index or value.strip().lower() in _TRUE
@@ -190,12 +206,13 @@ def _pip_config(request, env, program, cwd, command=None) -> None:
 # consciously: read here (sources, files of requirements), read elsewhere (config files,
 # directories), or inert (they change neither what is installed nor where it comes from).
 # Any other ``UV_*`` variable refuses the install (deny by default), as pip settings do.
+# (variable, role, how uv splits it: its clap ``value_delimiter``)
 _UV_SOURCE_VARS = (
-    ("UV_INDEX_URL", "index"),
-    ("UV_DEFAULT_INDEX", "index"),
-    ("UV_EXTRA_INDEX_URL", "extra-index"),
-    ("UV_INDEX", "extra-index"),
-    ("UV_FIND_LINKS", "find-links"),
+    ("UV_INDEX_URL", "index", None),
+    ("UV_DEFAULT_INDEX", "index", None),
+    ("UV_EXTRA_INDEX_URL", "extra-index", " "),
+    ("UV_INDEX", "extra-index", " "),
+    ("UV_FIND_LINKS", "find-links", ","),
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
@@ -264,8 +281,8 @@ def uv_variable_problem(var: str) -> str:
 def _uv_env(request, env, cwd) -> None:
     from .arguments import uv_read_file
 
-    for var, role in _UV_SOURCE_VARS:
-        for url in _split(env.get(var, "")):
+    for var, role, delimiter in _UV_SOURCE_VARS:
+        for url in split_setting(env.get(var, ""), delimiter):
             url = named_index_url(url)  # UV_INDEX, UV_DEFAULT_INDEX: [name=]url
             request.sources.append(Source(url, role, f"environment variable {var}"))
     for host in _split(env.get("UV_INSECURE_HOST", "")):
@@ -275,7 +292,7 @@ def _uv_env(request, env, cwd) -> None:
     for var in _UV_FILE_VARS:
         for path in env.get(var, "").split():
             uv_read_file(request, path, cwd, env, constraint=True)
-    known = {v for v, _ in _UV_SOURCE_VARS} | set(_UV_FILE_VARS) | set(_UV_READ_ELSEWHERE)
+    known = {v for v, _, _ in _UV_SOURCE_VARS} | set(_UV_FILE_VARS) | set(_UV_READ_ELSEWHERE)
     if request.tool == "uv":
         known |= set(_UV_DIRECTORY_VARS)
     for var in sorted(env):
