@@ -1514,7 +1514,7 @@ const UV_FILE_VARS = ['UV_OVERRIDE', 'UV_CONSTRAINT', 'UV_BUILD_CONSTRAINT'];
 const UV_KNOWN_VARS = new Set([
   ...UV_SOURCE_VARS.map(([v]) => v),
   ...UV_FILE_VARS,
-  'UV_NO_INDEX',
+  // no UV_NO_INDEX: no uv variable (uv uses the index under it), refused as unknown (R8-9)
   'UV_CONFIG_FILE',
   'UV_NO_CONFIG',
   'UV_INSECURE_HOST', // a TLS setting: read in uvEnvironment
@@ -1634,7 +1634,7 @@ export function addImplicitSources(
     }
   }
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
-    const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
+    const noIndex = request.noIndex; // uv's no-index setting does not stop pip using its index
     for (const [variable, role, delimiter] of UV_SOURCE_VARS) {
       for (const value of splitSetting(env[variable] ?? '', delimiter)) {
         // UV_INDEX, UV_DEFAULT_INDEX: [name=]url
@@ -1649,9 +1649,6 @@ export function addImplicitSources(
         host,
         envPlace('UV_INSECURE_HOST', context)
       );
-    }
-    if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
-      request.noIndex = true;
     }
     for (const variable of UV_FILE_VARS) {
       for (const file of (env[variable] ?? '').split(/\s+/).filter(Boolean)) {

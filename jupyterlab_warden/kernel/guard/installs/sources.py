@@ -35,7 +35,7 @@ def add_implicit_sources(
     if request.tool == "uv" or (request.tool == "pip" and request.also_uv):
         from . import uv_config
 
-        no_index = request.no_index  # uv's UV_NO_INDEX does not stop pip using its index
+        no_index = request.no_index  # uv's no-index setting does not stop pip using its index
         _uv_env(request, env, cwd)
         uv_config.add_sources(request, env, cwd)
         request.no_index = no_index if request.tool == "pip" else request.no_index
@@ -218,8 +218,9 @@ _UV_SOURCE_VARS = (
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
 # UV_ENV_FILE: uv run's dotenv files (gate.py); UV_VENV_SEED: uv venv's seeding (arguments.py);
 # UV_INSECURE_HOST: a TLS setting (_uv_env below)
+# (UV_NO_INDEX is no uv variable: uv 0.13.9's --no-index has none and uv uses the index under
+# it, so it is refused like any unknown one: red8 R8-9)
 _UV_READ_ELSEWHERE = (
-    "UV_NO_INDEX",
     "UV_CONFIG_FILE",
     "UV_NO_CONFIG",
     "UV_INSECURE_HOST",
@@ -287,8 +288,6 @@ def _uv_env(request, env, cwd) -> None:
             request.sources.append(Source(url, role, f"environment variable {var}"))
     for host in _split(env.get("UV_INSECURE_HOST", "")):
         request.tls.append(("insecure-host", host, "environment variable UV_INSECURE_HOST"))
-    if env.get("UV_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
-        request.no_index = True
     for var in _UV_FILE_VARS:
         for path in env.get(var, "").split():
             uv_read_file(request, path, cwd, env, constraint=True)
