@@ -786,7 +786,8 @@ export function uvRunLine(args: string[]): UvRunLine {
 }
 
 /** `uv run [--with X] [--script|-m] TARGET ARGS`: a script's PEP 723 dependencies, else the
- * project uv syncs before running (unless `--no-project` / `--no-sync` / `--isolated`). A
+ * project uv syncs before running (unless `--no-project` / `--no-sync`; `--isolated` syncs it
+ * into a fresh environment: red8 R8-10). A
  * target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or device,
  * a missing `--script` file) is refused (red7 R7-2, R7-3). */
 function uvRun(args: string[], context: CommandContext): InstallRequest | null {
@@ -797,7 +798,7 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
   }
   let noProject = false;
   for (const [option, value] of line.options) {
-    if (['--no-project', '--no-sync', '--isolated'].includes(option)) {
+    if (['--no-project', '--no-sync'].includes(option)) {
       noProject = true;
     }
     applyUvOption(request, UV_SHORT[option] ?? option, value, context);

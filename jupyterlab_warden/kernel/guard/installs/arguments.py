@@ -713,7 +713,8 @@ def _uv_add(args, cwd, env):
 
 def _uv_run(args, cwd, env):
     """``uv run [--with X] [--script|-m] TARGET ARGS``: a script's PEP 723 dependencies, else the
-    project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``). A
+    project uv syncs before running (unless ``--no-project``/``--no-sync``; ``--isolated``
+    syncs it into a fresh environment: red8 R8-10). A
     target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or
     device, a missing ``--script`` file) is refused (red7 R7-2, R7-3)."""
     from . import toml_files
@@ -723,7 +724,7 @@ def _uv_run(args, cwd, env):
     request.problems.extend(line.problems)
     no_project = False
     for name, value in line.options:
-        if name in ("--no-project", "--no-sync", "--isolated"):
+        if name in ("--no-project", "--no-sync"):
             no_project = True
         name = _UV_SHORT.get(name, name)
         _apply_option(request, name, value, cwd, env)
