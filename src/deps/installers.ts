@@ -15,6 +15,7 @@ import { normalize } from './names';
 import {
   addTls,
   COMMAND_LINE,
+  hasScheme,
   namedIndexUrl,
   newRequest,
   redactUrl,
@@ -1748,6 +1749,134 @@ export function addImplicitSources(
         role: 'default-index',
         place: { ...context.place, origin: "pip's default" }
       });
+    }
+  }
+  if (request.tool === 'pip' || request.tool === 'uv') {
+    readLocalPages(request, context);
+  }
+}
+
+const PAGE_LINK = /(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+const JSON_URL = /"url"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  sol: '/'
+};
+
+function unescapeHtml(text: string): string {
+  return text.replace(
+    /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);?/gi,
+    (whole, body: string) => {
+      if (body[0] === '#') {
+        const code =
+          body[1] === 'x' || body[1] === 'X'
+            ? parseInt(body.slice(2), 16)
+            : parseInt(body.slice(1), 10);
+        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[body.toLowerCase()] ?? whole;
+    }
+  );
+}
+
+function pageLinks(text: string): string[] {
+  const out: string[] = [];
+  for (const body of new Set([text, unescapeHtml(text)])) {
+    for (const match of body.matchAll(PAGE_LINK)) {
+      out.push(match[1] ?? match[2] ?? match[3] ?? '');
+    }
+    for (const match of body.matchAll(JSON_URL)) {
+      try {
+        out.push(JSON.parse(`"${match[1]}"`) as string);
+      } catch {
+        out.push(match[1]);
+      }
+    }
+  }
+  return out;
+}
+
+/** A local index or find-links location is read, not skipped (red8 R8-15, the kernel's
+ * `read_local_pages`): pip and uv download from the links its pages hold. The static side
+ * cannot list a folder, so it reads the page itself (a find-links HTML file), and a
+ * folder's `index.html` and `NAME/index.html` for each name asked for. */
+function readLocalPages(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  const names = request.requirements
+    .map(r => r.name)
+    .filter((n): n is string => Boolean(n));
+  for (const source of [...request.sources]) {
+    if (
+      !['index', 'extra-index', 'default-index', 'find-links'].includes(
+        source.role
+      )
+    ) {
+      continue;
+    }
+    const text = source.url.trim();
+    const isFile = text.toLowerCase().startsWith('file:');
+    if (!text || (!isFile && (hasScheme(text) || text.includes('://')))) {
+      continue;
+    }
+    let base: string;
+    if (isFile) {
+      let parsed: URL;
+      try {
+        parsed = new URL(text);
+      } catch {
+        continue; // decided as unreadable
+      }
+      if (parsed.host !== '' && parsed.host !== 'localhost') {
+        request.problems.push({
+          text: `local ${source.role} ${text.slice(0, 200)} names another host; Warden cannot read it`,
+          place: source.place
+        });
+        continue;
+      }
+      base = decodeURIComponent(parsed.pathname);
+    } else {
+      base = path.resolve(context.cwd, text);
+    }
+    const pages = [
+      base,
+      path.join(base, 'index.html'),
+      ...names.map(n => path.join(base, n, 'index.html'))
+    ];
+    for (const page of pages) {
+      let body: string;
+      try {
+        body = context.readFile(page);
+      } catch {
+        continue; // a folder, or no such page
+      }
+      for (const raw of pageLinks(body)) {
+        const link = raw.trim();
+        if (!link || link.startsWith('#')) {
+          continue;
+        }
+        if (
+          (hasScheme(link) && !link.toLowerCase().startsWith('file:')) ||
+          link.startsWith('//') ||
+          link.startsWith('\\\\') ||
+          link.includes('://')
+        ) {
+          request.sources.push({
+            url: link,
+            role: 'find-links',
+            place: {
+              ...source.place,
+              origin: `a link on the local page ${context.label(page)}`
+            }
+          });
+        }
+      }
     }
   }
 }

@@ -48,6 +48,108 @@ def add_implicit_sources(
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
+    if request.tool in ("pip", "uv"):
+        read_local_pages(request, cwd)
+
+
+# A local index or find-links location (a folder, an HTML page, a ``file:`` URL) is read, not
+# skipped (red8 R8-15): pip and uv download from the links its pages hold. Every page in it
+# (any file that is not a package archive, in the folder and one level down: a find-links
+# folder's pages, a simple index's ``NAME/index.html``) is read and every link that is not a
+# relative or ``file:`` path is decided as a source; what cannot be read is refused.
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar", ".metadata")
+_LINK = re.compile(r"""(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_JSON_URL = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_MAX_PAGES, _MAX_PAGE_BYTES = 20000, 4 << 20
+
+
+def _local_path(url: str, cwd: str):
+    from urllib.parse import unquote, urlsplit
+
+    text = url.strip()
+    if text.lower().startswith("file:"):
+        parts = urlsplit(text)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        return unquote(parts.path)
+    return os.path.join(cwd, os.path.expanduser(text))
+
+
+def _page_links(text: str) -> List[str]:
+    import html
+    import json
+
+    out = []
+    for body in {text, html.unescape(text)}:
+        for match in _LINK.finditer(body):
+            out.append(next(g for g in match.groups() if g is not None))
+        for match in _JSON_URL.finditer(body):
+            try:
+                out.append(json.loads(f'"{match.group(1)}"'))
+            except ValueError:
+                out.append(match.group(1))
+    return out
+
+
+def read_local_pages(request: InstallRequest, cwd: str) -> None:
+    from .request import has_scheme
+
+    for source in list(request.sources):
+        if source.role not in ("index", "extra-index", "default-index", "find-links"):
+            continue
+        text = source.url.strip()
+        if not text or (has_scheme(text) and not text.lower().startswith("file:")):
+            continue
+        if "://" in text and not text.lower().startswith("file:"):
+            continue
+        path = _local_path(text, cwd)
+        if path is None:
+            request.problems.append(
+                f"local {source.role} {text[:200]} ({source.origin}) names another host; "
+                "Warden cannot read it"
+            )
+            continue
+        pages = []
+        if os.path.isfile(path):
+            pages.append(path)
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                depth = os.path.relpath(root, path).count(os.sep) + (root != path)
+                if depth >= 1:
+                    dirs[:] = []
+                pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
+                if len(pages) > _MAX_PAGES:
+                    break
+        if len(pages) > _MAX_PAGES:
+            request.problems.append(
+                f"local {source.role} {text[:200]} ({source.origin}) holds more pages than "
+                "Warden reads; it cannot tell where they link"
+            )
+            continue
+        for page in sorted(pages):
+            try:
+                if os.path.getsize(page) > _MAX_PAGE_BYTES:
+                    raise OSError("too large")
+                with open(page, "rb") as handle:
+                    body = handle.read(_MAX_PAGE_BYTES).decode("utf-8", "replace")
+            except OSError as exc:
+                request.problems.append(
+                    f"cannot read the page {page} of local {source.role} {text[:200]} "
+                    f"({source.origin}): {exc}; pip and uv download from its links"
+                )
+                continue
+            for link in _page_links(body):
+                link = link.strip()
+                if not link or link.startswith("#"):
+                    continue
+                if (
+                    (has_scheme(link) and not link.lower().startswith("file:"))
+                    or link.startswith(("//", "\\\\"))
+                    or "://" in link
+                ):
+                    request.sources.append(
+                        Source(link, "find-links", f"a link on the local page {page}")
+                    )
 
 
 # Where the TLS libraries the installers use take their trust roots from besides the system's:
