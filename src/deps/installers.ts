@@ -314,7 +314,9 @@ function applyIndexOption(
     ['--editable', '-e', '--with', '--with-editable', '--from'].includes(option)
   ) {
     const parts = option.startsWith('--with') ? value.split(',') : [value];
-    for (const part of parts) {
+    for (const raw of parts) {
+      const part =
+        option === '--from' && request.tool === 'uv' ? uvToolSpec(raw) : raw;
       const req = parseRequirement(part, place);
       request.requirements.push(
         ['--editable', '-e', '--with-editable'].includes(option)
@@ -579,7 +581,9 @@ function uvCommand(
       context
     );
     if (first !== null) {
-      request.requirements.push(parseRequirement(first, context.place));
+      request.requirements.push(
+        parseRequirement(uvToolSpec(first), context.place)
+      );
     }
     return request;
   } else if (args[0] === 'run') {
@@ -784,6 +788,20 @@ export function uvRunLine(args: string[]): UvRunLine {
     target: i < args.length ? args[i] : null,
     args: args.slice(i + 1)
   };
+}
+
+/** uv's tool syntax TOOL@VERSION / TOOL@latest (`uvx ruff@latest`, `--from black@24.1.0`):
+ * the name, and `==VERSION` (red8 R8-11, the kernel's `uv_tool_spec`); `name @ URL` stays a
+ * direct reference. */
+const UV_TOOL_AT =
+  /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,-]*\])?)@(latest|[0-9][A-Za-z0-9.+!_-]*)$/;
+
+function uvToolSpec(spec: string): string {
+  const match = UV_TOOL_AT.exec(spec);
+  if (match === null) {
+    return spec;
+  }
+  return match[2] === 'latest' ? match[1] : `${match[1]}==${match[2]}`;
 }
 
 /** `uv run [--with X] [--script|-m] TARGET ARGS`: a script's PEP 723 dependencies, else the

@@ -225,6 +225,7 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         requirements.read_file(request, value, cwd, env, constraint=True)
     elif option in ("--editable", "-e", "--with", "--with-editable", "--from"):
         for part in value.split(",") if option.startswith("--with") else [value]:
+            part = uv_tool_spec(part) if option == "--from" and request.tool == "uv" else part
             req = requirements.parse_requirement(part, "command line")
             editable = option in ("--editable", "-e", "--with-editable")
             request.requirements.append(requirements.editable(req) if editable else req)
@@ -807,10 +808,30 @@ def uv_tool_command(args: List[str]) -> Optional[List[str]]:
     return [tool] + rest[i + 1 :]
 
 
+# uv's tool syntax TOOL@VERSION / TOOL@latest (``uvx ruff@latest``, ``uv tool install
+# black@24.1.0``, ``--from ruff@latest``): the name, and ``==VERSION`` (red8 R8-11). Only a bare
+# name and a version (no blank, ``/`` or ``:``) are read so; ``name @ URL`` stays a direct
+# reference.
+_UV_TOOL_AT = re.compile(
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,-]*\])?)@"
+    r"(latest|[0-9][A-Za-z0-9.+!_-]*)"
+)
+
+
+def uv_tool_spec(spec: str) -> str:
+    match = _UV_TOOL_AT.fullmatch(spec)
+    if match is None:
+        return spec
+    name, version = match.groups()
+    return name if version == "latest" else f"{name}=={version}"
+
+
 def _uv_tool(request, args, cwd, env):
     first = _uv_leading(request, args, cwd, env)
     if first is not None:
-        request.requirements.append(requirements.parse_requirement(first, "command line"))
+        request.requirements.append(
+            requirements.parse_requirement(uv_tool_spec(first), "command line")
+        )
     return request
 
 
