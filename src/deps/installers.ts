@@ -594,13 +594,19 @@ function uvCommand(
     return uvRefused(`uv ${args.slice(0, 2).join(' ')}`, context);
   }
   let files = 0;
+  // uv pip compile's -o/--output-file names where it WRITES, not an input (red8 R8-2)
+  const output =
+    request.command === 'uv pip compile' ? ['-o', '--output-file'] : [];
   for (const [name, value] of optionWords(
     request,
     'uv',
     rest,
-    UV_VALUED,
+    new Set([...UV_VALUED, ...output]),
     context.place
   )) {
+    if (name !== null && output.includes(name)) {
+      continue;
+    }
     if (name === null && positionalAreFiles) {
       files++;
       uvReadFile(request, value!, context);

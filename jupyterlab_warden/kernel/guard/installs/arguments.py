@@ -389,7 +389,11 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
     else:
         return _uv_refused(f"uv {' '.join(args[:2])}")
     files = 0
-    for name, value in _option_words(request, "uv", rest, UV_VALUED):
+    # uv pip compile's -o/--output-file names where it WRITES, not an input (red8 R8-2)
+    output = ("-o", "--output-file") if request.command == "uv pip compile" else ()
+    for name, value in _option_words(request, "uv", rest, UV_VALUED | set(output)):
+        if name in output:
+            continue
         if name is None and positional_are_files:
             files += 1
             uv_read_file(request, value, cwd, env)
