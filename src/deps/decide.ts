@@ -163,6 +163,18 @@ export function isLocal(location: string): boolean {
   );
 }
 
+/** A source with no scheme that is not a plain path (red8 R8-1, the kernel's `unplain_path`):
+ * `@host/simple`, `//host/x`, a `,` or blank in it; deny by default. */
+export function unplainPath(location: string): boolean {
+  const text = location.trim();
+  if (hasScheme(text) || text.includes('://')) {
+    return false;
+  }
+  return (
+    text.startsWith('//') || text.startsWith('\\\\') || /[@,\s]/.test(text)
+  );
+}
+
 /** A URL (not local) that is not in the plain form: installers may read another host in it. */
 export function ambiguousUrl(location: string): boolean {
   return !isLocal(location) && plainUrl(location) === null;
@@ -332,7 +344,7 @@ function sources(request: InstallRequest, policy: Policy): InstallFinding[] {
     ) {
       continue;
     }
-    if (ambiguousUrl(source.url)) {
+    if (ambiguousUrl(source.url) || unplainPath(source.url)) {
       out.push(
         ambiguous(
           source.url,

@@ -15,6 +15,7 @@ import { normalize } from './names';
 import {
   addTls,
   COMMAND_LINE,
+  hasScheme,
   namedIndexUrl,
   newRequest,
   redactUrl,
@@ -313,7 +314,9 @@ function applyIndexOption(
     ['--editable', '-e', '--with', '--with-editable', '--from'].includes(option)
   ) {
     const parts = option.startsWith('--with') ? value.split(',') : [value];
-    for (const part of parts) {
+    for (const raw of parts) {
+      const part =
+        option === '--from' && request.tool === 'uv' ? uvToolSpec(raw) : raw;
       const req = parseRequirement(part, place);
       request.requirements.push(
         ['--editable', '-e', '--with-editable'].includes(option)
@@ -578,7 +581,9 @@ function uvCommand(
       context
     );
     if (first !== null) {
-      request.requirements.push(parseRequirement(first, context.place));
+      request.requirements.push(
+        parseRequirement(uvToolSpec(first), context.place)
+      );
     }
     return request;
   } else if (args[0] === 'run') {
@@ -589,13 +594,19 @@ function uvCommand(
     return uvRefused(`uv ${args.slice(0, 2).join(' ')}`, context);
   }
   let files = 0;
+  // uv pip compile's -o/--output-file names where it WRITES, not an input (red8 R8-2)
+  const output =
+    request.command === 'uv pip compile' ? ['-o', '--output-file'] : [];
   for (const [name, value] of optionWords(
     request,
     'uv',
     rest,
-    UV_VALUED,
+    new Set([...UV_VALUED, ...output]),
     context.place
   )) {
+    if (name !== null && output.includes(name)) {
+      continue;
+    }
     if (name === null && positionalAreFiles) {
       files++;
       uvReadFile(request, value!, context);
@@ -785,8 +796,23 @@ export function uvRunLine(args: string[]): UvRunLine {
   };
 }
 
+/** uv's tool syntax TOOL@VERSION / TOOL@latest (`uvx ruff@latest`, `--from black@24.1.0`):
+ * the name, and `==VERSION` (red8 R8-11, the kernel's `uv_tool_spec`); `name @ URL` stays a
+ * direct reference. */
+const UV_TOOL_AT =
+  /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,-]*\])?)@(latest|[0-9][A-Za-z0-9.+!_-]*)$/;
+
+function uvToolSpec(spec: string): string {
+  const match = UV_TOOL_AT.exec(spec);
+  if (match === null) {
+    return spec;
+  }
+  return match[2] === 'latest' ? match[1] : `${match[1]}==${match[2]}`;
+}
+
 /** `uv run [--with X] [--script|-m] TARGET ARGS`: a script's PEP 723 dependencies, else the
- * project uv syncs before running (unless `--no-project` / `--no-sync` / `--isolated`). A
+ * project uv syncs before running (unless `--no-project` / `--no-sync`; `--isolated` syncs it
+ * into a fresh environment: red8 R8-10). A
  * target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or device,
  * a missing `--script` file) is refused (red7 R7-2, R7-3). */
 function uvRun(args: string[], context: CommandContext): InstallRequest | null {
@@ -797,7 +823,7 @@ function uvRun(args: string[], context: CommandContext): InstallRequest | null {
   }
   let noProject = false;
   for (const [option, value] of line.options) {
-    if (['--no-project', '--no-sync', '--isolated'].includes(option)) {
+    if (['--no-project', '--no-sync'].includes(option)) {
       noProject = true;
     }
     applyUvOption(request, UV_SHORT[option] ?? option, value, context);
@@ -1474,23 +1500,47 @@ const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 const splitList = (value: string) =>
   value.replace(/,/g, ' ').split(/\s+/).filter(Boolean);
 
+type Delimiter = null | ' ' | ',';
+/** A source setting's pieces, split only where the tool splits it (red8 R8-1, the kernel's
+ * `split_setting`): a `,` is part of a URL's user info to pip and uv. */
+function splitSetting(value: string, delimiter: Delimiter): string[] {
+  if (delimiter === null) {
+    return value.trim() ? [value.trim()] : [];
+  }
+  if (delimiter === ' ') {
+    return value.split(/\s+/).filter(Boolean);
+  }
+  return value
+    .split(delimiter)
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+/** how pip splits a list option from the environment (`split()`); index-url is one value */
+const PIP_DELIMITER: Record<string, Delimiter> = {
+  'index-url': null,
+  'extra-index-url': ' ',
+  'find-links': ' '
+};
+
 // uv's environment variables (the kernel's `sources.py`), each decided consciously: read
 // (sources, files of requirements), read elsewhere, or inert; any other `UV_*` variable
 // refuses the install (deny by default), as pip settings do.
-const UV_SOURCE_VARS: Array<[string, 'index' | 'extra-index' | 'find-links']> =
-  [
-    ['UV_INDEX_URL', 'index'],
-    ['UV_DEFAULT_INDEX', 'index'],
-    ['UV_EXTRA_INDEX_URL', 'extra-index'],
-    ['UV_INDEX', 'extra-index'],
-    ['UV_FIND_LINKS', 'find-links']
-  ];
+/** (variable, role, how uv splits it: its clap `value_delimiter`) */
+const UV_SOURCE_VARS: Array<
+  [string, 'index' | 'extra-index' | 'find-links', Delimiter]
+> = [
+  ['UV_INDEX_URL', 'index', null],
+  ['UV_DEFAULT_INDEX', 'index', null],
+  ['UV_EXTRA_INDEX_URL', 'extra-index', ' '],
+  ['UV_INDEX', 'extra-index', ' '],
+  ['UV_FIND_LINKS', 'find-links', ',']
+];
 /** space-separated files, read like --override / --constraint / --build-constraint files */
 const UV_FILE_VARS = ['UV_OVERRIDE', 'UV_CONSTRAINT', 'UV_BUILD_CONSTRAINT'];
 const UV_KNOWN_VARS = new Set([
   ...UV_SOURCE_VARS.map(([v]) => v),
   ...UV_FILE_VARS,
-  'UV_NO_INDEX',
+  // no UV_NO_INDEX: no uv variable (uv uses the index under it), refused as unknown (R8-9)
   'UV_CONFIG_FILE',
   'UV_NO_CONFIG',
   'UV_INSECURE_HOST', // a TLS setting: read in uvEnvironment
@@ -1625,9 +1675,9 @@ export function addImplicitSources(
     }
   }
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
-    const noIndex = request.noIndex; // uv's UV_NO_INDEX does not stop pip using its index
-    for (const [variable, role] of UV_SOURCE_VARS) {
-      for (const value of splitList(env[variable] ?? '')) {
+    const noIndex = request.noIndex; // uv's no-index setting does not stop pip using its index
+    for (const [variable, role, delimiter] of UV_SOURCE_VARS) {
+      for (const value of splitSetting(env[variable] ?? '', delimiter)) {
         // UV_INDEX, UV_DEFAULT_INDEX: [name=]url
         const url = namedIndexUrl(value);
         request.sources.push({ url, role, place: envPlace(variable, context) });
@@ -1640,9 +1690,6 @@ export function addImplicitSources(
         host,
         envPlace('UV_INSECURE_HOST', context)
       );
-    }
-    if (TRUE.slice(0, 4).includes((env.UV_NO_INDEX ?? '').toLowerCase())) {
-      request.noIndex = true;
     }
     for (const variable of UV_FILE_VARS) {
       for (const file of (env[variable] ?? '').split(/\s+/).filter(Boolean)) {
@@ -1749,6 +1796,134 @@ export function addImplicitSources(
       });
     }
   }
+  if (request.tool === 'pip' || request.tool === 'uv') {
+    readLocalPages(request, context);
+  }
+}
+
+const PAGE_LINK = /(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+const JSON_URL = /"url"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  sol: '/'
+};
+
+function unescapeHtml(text: string): string {
+  return text.replace(
+    /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);?/gi,
+    (whole, body: string) => {
+      if (body[0] === '#') {
+        const code =
+          body[1] === 'x' || body[1] === 'X'
+            ? parseInt(body.slice(2), 16)
+            : parseInt(body.slice(1), 10);
+        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
+      }
+      return ENTITIES[body.toLowerCase()] ?? whole;
+    }
+  );
+}
+
+function pageLinks(text: string): string[] {
+  const out: string[] = [];
+  for (const body of new Set([text, unescapeHtml(text)])) {
+    for (const match of body.matchAll(PAGE_LINK)) {
+      out.push(match[1] ?? match[2] ?? match[3] ?? '');
+    }
+    for (const match of body.matchAll(JSON_URL)) {
+      try {
+        out.push(JSON.parse(`"${match[1]}"`) as string);
+      } catch {
+        out.push(match[1]);
+      }
+    }
+  }
+  return out;
+}
+
+/** A local index or find-links location is read, not skipped (red8 R8-15, the kernel's
+ * `read_local_pages`): pip and uv download from the links its pages hold. The static side
+ * cannot list a folder, so it reads the page itself (a find-links HTML file), and a
+ * folder's `index.html` and `NAME/index.html` for each name asked for. */
+function readLocalPages(
+  request: InstallRequest,
+  context: CommandContext
+): void {
+  const names = request.requirements
+    .map(r => r.name)
+    .filter((n): n is string => Boolean(n));
+  for (const source of [...request.sources]) {
+    if (
+      !['index', 'extra-index', 'default-index', 'find-links'].includes(
+        source.role
+      )
+    ) {
+      continue;
+    }
+    const text = source.url.trim();
+    const isFile = text.toLowerCase().startsWith('file:');
+    if (!text || (!isFile && (hasScheme(text) || text.includes('://')))) {
+      continue;
+    }
+    let base: string;
+    if (isFile) {
+      let parsed: URL;
+      try {
+        parsed = new URL(text);
+      } catch {
+        continue; // decided as unreadable
+      }
+      if (parsed.host !== '' && parsed.host !== 'localhost') {
+        request.problems.push({
+          text: `local ${source.role} ${text.slice(0, 200)} names another host; Warden cannot read it`,
+          place: source.place
+        });
+        continue;
+      }
+      base = decodeURIComponent(parsed.pathname);
+    } else {
+      base = path.resolve(context.cwd, text);
+    }
+    const pages = [
+      base,
+      path.join(base, 'index.html'),
+      ...names.map(n => path.join(base, n, 'index.html'))
+    ];
+    for (const page of pages) {
+      let body: string;
+      try {
+        body = context.readFile(page);
+      } catch {
+        continue; // a folder, or no such page
+      }
+      for (const raw of pageLinks(body)) {
+        const link = raw.trim();
+        if (!link || link.startsWith('#')) {
+          continue;
+        }
+        if (
+          (hasScheme(link) && !link.toLowerCase().startsWith('file:')) ||
+          link.startsWith('//') ||
+          link.startsWith('\\\\') ||
+          link.includes('://')
+        ) {
+          request.sources.push({
+            url: link,
+            role: 'find-links',
+            place: {
+              ...source.place,
+              origin: `a link on the local page ${context.label(page)}`
+            }
+          });
+        }
+      }
+    }
+  }
 }
 
 function envPlace(variable: string, context: CommandContext): Place {
@@ -1764,7 +1939,7 @@ function pipSetting(
 ): void {
   const place = envPlace(variable, context);
   if (key in SOURCE_KEYS) {
-    for (const url of splitList(value)) {
+    for (const url of splitSetting(value, PIP_DELIMITER[key])) {
       request.sources.push({ url, role: SOURCE_KEYS[key], place });
     }
   } else if (key === 'no-index') {

@@ -412,3 +412,33 @@ def test_pip_resolved_options_carry_tls_settings(tmp_path):
         "tls-ca:/tmp/evil-ca.pem",
         "tls-ca:/tmp/other-ca.pem",
     }
+
+
+def test_pip_resolved_options_read_a_local_index_page(tmp_path):
+    """red8 R8-15 in the guarded pip: a local find-links page (and a file:// index) is read and
+    its links decided, as pip downloads from them; a folder of wheels alone stays allowed."""
+    from pip._internal.commands import create_command
+
+    from jupyterlab_warden.kernel.guard.installs import decide
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+    from jupyterlab_warden.kernel.guard.installs.resolved import pip_request_from_options
+
+    evil = "http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
+    (tmp_path / "links.html").write_text(f'<a href="{evil}">black</a>\n')
+    (tmp_path / "idx" / "black").mkdir(parents=True)
+    (tmp_path / "idx" / "black" / "index.html").write_text(f"<a href='{evil}'>b</a>\n")
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "black-24.1.0-py3-none-any.whl").write_text("x")
+
+    def reasons(args):
+        options, rest = create_command("install").parse_args(["--isolated", *args, "black"])
+        request = pip_request_from_options("install", options, rest, str(tmp_path), {})
+        return {f.reason for f in decide.decide(request, {}, DepsData())}
+
+    assert reasons(["--no-index", "-f", str(tmp_path / "links.html")]) == {
+        "index:http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
+    }
+    assert reasons(["--index-url", (tmp_path / "idx").as_uri()]) == {
+        "index:http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
+    }
+    assert reasons(["--no-index", "-f", str(tmp_path / "wheels")]) == set()

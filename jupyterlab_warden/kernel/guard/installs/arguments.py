@@ -225,6 +225,7 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         requirements.read_file(request, value, cwd, env, constraint=True)
     elif option in ("--editable", "-e", "--with", "--with-editable", "--from"):
         for part in value.split(",") if option.startswith("--with") else [value]:
+            part = uv_tool_spec(part) if option == "--from" and request.tool == "uv" else part
             req = requirements.parse_requirement(part, "command line")
             editable = option in ("--editable", "-e", "--with-editable")
             request.requirements.append(requirements.editable(req) if editable else req)
@@ -388,7 +389,11 @@ def _uv_command(args: List[str], cwd: str, env: Dict[str, str]):
     else:
         return _uv_refused(f"uv {' '.join(args[:2])}")
     files = 0
-    for name, value in _option_words(request, "uv", rest, UV_VALUED):
+    # uv pip compile's -o/--output-file names where it WRITES, not an input (red8 R8-2)
+    output = ("-o", "--output-file") if request.command == "uv pip compile" else ()
+    for name, value in _option_words(request, "uv", rest, UV_VALUED | set(output)):
+        if name in output:
+            continue
         if name is None and positional_are_files:
             files += 1
             uv_read_file(request, value, cwd, env)
@@ -713,7 +718,8 @@ def _uv_add(args, cwd, env):
 
 def _uv_run(args, cwd, env):
     """``uv run [--with X] [--script|-m] TARGET ARGS``: a script's PEP 723 dependencies, else the
-    project uv syncs before running (unless ``--no-project``/``--no-sync``/``--isolated``). A
+    project uv syncs before running (unless ``--no-project``/``--no-sync``; ``--isolated``
+    syncs it into a fresh environment: red8 R8-10). A
     target uv would read a script from and Warden cannot read (stdin, a URL, a pipe or
     device, a missing ``--script`` file) is refused (red7 R7-2, R7-3)."""
     from . import toml_files
@@ -723,7 +729,7 @@ def _uv_run(args, cwd, env):
     request.problems.extend(line.problems)
     no_project = False
     for name, value in line.options:
-        if name in ("--no-project", "--no-sync", "--isolated"):
+        if name in ("--no-project", "--no-sync"):
             no_project = True
         name = _UV_SHORT.get(name, name)
         _apply_option(request, name, value, cwd, env)
@@ -806,10 +812,30 @@ def uv_tool_command(args: List[str]) -> Optional[List[str]]:
     return [tool] + rest[i + 1 :]
 
 
+# uv's tool syntax TOOL@VERSION / TOOL@latest (``uvx ruff@latest``, ``uv tool install
+# black@24.1.0``, ``--from ruff@latest``): the name, and ``==VERSION`` (red8 R8-11). Only a bare
+# name and a version (no blank, ``/`` or ``:``) are read so; ``name @ URL`` stays a direct
+# reference.
+_UV_TOOL_AT = re.compile(
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,-]*\])?)@"
+    r"(latest|[0-9][A-Za-z0-9.+!_-]*)"
+)
+
+
+def uv_tool_spec(spec: str) -> str:
+    match = _UV_TOOL_AT.fullmatch(spec)
+    if match is None:
+        return spec
+    name, version = match.groups()
+    return name if version == "latest" else f"{name}=={version}"
+
+
 def _uv_tool(request, args, cwd, env):
     first = _uv_leading(request, args, cwd, env)
     if first is not None:
-        request.requirements.append(requirements.parse_requirement(first, "command line"))
+        request.requirements.append(
+            requirements.parse_requirement(uv_tool_spec(first), "command line")
+        )
     return request
 
 

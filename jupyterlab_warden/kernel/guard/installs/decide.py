@@ -156,6 +156,16 @@ def is_local(location: str) -> bool:
     return (not has_scheme(text) and "://" not in text) or text.lower().startswith("file:")
 
 
+def unplain_path(location: str) -> bool:
+    """A source with no scheme that is not a plain path (red8 R8-1): ``@host/simple``,
+    ``//host/x``, a ``,`` or blank in it are what a URL split wrongly leaves behind, and the
+    tool may read them as a host; deny by default."""
+    text = location.strip()
+    if has_scheme(text) or "://" in text:
+        return False
+    return text.startswith(("//", "\\\\")) or re.search(r"[@,\s]", text) is not None
+
+
 def ambiguous_url(location: str) -> bool:
     """A URL (not local) that is not in the plain form: installers may read another host in it."""
     return not is_local(location) and plain_url(location) is None
@@ -245,7 +255,7 @@ def _sources(request: InstallRequest, policy: dict) -> List[Finding]:
             continue  # a conda channel, decided above
         if request.no_index and source.role in ("index", "extra-index", "default-index"):
             continue
-        if ambiguous_url(source.url):
+        if ambiguous_url(source.url) or unplain_path(source.url):
             out.append(_ambiguous(source.url, f"{source.role} ({source.origin})", request))
             continue
         if is_local(source.url):

@@ -39,7 +39,8 @@ def pip_request_from_options(
     if request is None:  # cannot happen for an installing command; never wave it through
         request = InstallRequest("pip", f"pip {command}")
         request.problems.append("Warden could not read pip's resolved options")
-    from .sources import add_ca_env
+    from .sources import add_ca_env, read_local_pages
 
     add_ca_env(request, dict(env), cwd)  # the CA roots requests and ssl take from there
+    read_local_pages(request, cwd)  # a local index / find-links page's links (red8 R8-15)
     return request

@@ -38,7 +38,7 @@ def add_implicit_sources(
     if request.tool == "uv" or (request.tool == "pip" and request.also_uv):
         from . import uv_config
 
-        no_index = request.no_index  # uv's UV_NO_INDEX does not stop pip using its index
+        no_index = request.no_index  # uv's no-index setting does not stop pip using its index
         _uv_env(request, env, cwd)
         uv_config.add_sources(request, env, cwd)
         request.no_index = no_index if request.tool == "pip" else request.no_index
@@ -51,6 +51,108 @@ def add_implicit_sources(
     if request.tool in ("pip", "uv") and not request.no_index:
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
+    if request.tool in ("pip", "uv"):
+        read_local_pages(request, cwd)
+
+
+# A local index or find-links location (a folder, an HTML page, a ``file:`` URL) is read, not
+# skipped (red8 R8-15): pip and uv download from the links its pages hold. Every page in it
+# (any file that is not a package archive, in the folder and one level down: a find-links
+# folder's pages, a simple index's ``NAME/index.html``) is read and every link that is not a
+# relative or ``file:`` path is decided as a source; what cannot be read is refused.
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar", ".metadata")
+_LINK = re.compile(r"""(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_JSON_URL = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_MAX_PAGES, _MAX_PAGE_BYTES = 20000, 4 << 20
+
+
+def _local_path(url: str, cwd: str):
+    from urllib.parse import unquote, urlsplit
+
+    text = url.strip()
+    if text.lower().startswith("file:"):
+        parts = urlsplit(text)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        return unquote(parts.path)
+    return os.path.join(cwd, os.path.expanduser(text))
+
+
+def _page_links(text: str) -> List[str]:
+    import html
+    import json
+
+    out = []
+    for body in {text, html.unescape(text)}:
+        for match in _LINK.finditer(body):
+            out.append(next(g for g in match.groups() if g is not None))
+        for match in _JSON_URL.finditer(body):
+            try:
+                out.append(json.loads(f'"{match.group(1)}"'))
+            except ValueError:
+                out.append(match.group(1))
+    return out
+
+
+def read_local_pages(request: InstallRequest, cwd: str) -> None:
+    from .request import has_scheme
+
+    for source in list(request.sources):
+        if source.role not in ("index", "extra-index", "default-index", "find-links"):
+            continue
+        text = source.url.strip()
+        if not text or (has_scheme(text) and not text.lower().startswith("file:")):
+            continue
+        if "://" in text and not text.lower().startswith("file:"):
+            continue
+        path = _local_path(text, cwd)
+        if path is None:
+            request.problems.append(
+                f"local {source.role} {text[:200]} ({source.origin}) names another host; "
+                "Warden cannot read it"
+            )
+            continue
+        pages = []
+        if os.path.isfile(path):
+            pages.append(path)
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                depth = os.path.relpath(root, path).count(os.sep) + (root != path)
+                if depth >= 1:
+                    dirs[:] = []
+                pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
+                if len(pages) > _MAX_PAGES:
+                    break
+        if len(pages) > _MAX_PAGES:
+            request.problems.append(
+                f"local {source.role} {text[:200]} ({source.origin}) holds more pages than "
+                "Warden reads; it cannot tell where they link"
+            )
+            continue
+        for page in sorted(pages):
+            try:
+                if os.path.getsize(page) > _MAX_PAGE_BYTES:
+                    raise OSError("too large")
+                with open(page, "rb") as handle:
+                    body = handle.read(_MAX_PAGE_BYTES).decode("utf-8", "replace")
+            except OSError as exc:
+                request.problems.append(
+                    f"cannot read the page {page} of local {source.role} {text[:200]} "
+                    f"({source.origin}): {exc}; pip and uv download from its links"
+                )
+                continue
+            for link in _page_links(body):
+                link = link.strip()
+                if not link or link.startswith("#"):
+                    continue
+                if (
+                    (has_scheme(link) and not link.lower().startswith("file:"))
+                    or link.startswith(("//", "\\\\"))
+                    or "://" in link
+                ):
+                    request.sources.append(
+                        Source(link, "find-links", f"a link on the local page {page}")
+                    )
 
 
 # Where the TLS libraries the installers use take their trust roots from besides the system's:
@@ -76,6 +178,22 @@ def add_ca_env(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
 
 def _split(value: str) -> List[str]:
     return [v for v in value.replace(",", " ").split() if v]
+
+
+def split_setting(value: str, delimiter) -> List[str]:
+    """A source setting's pieces, split only where the tool splits it (red8 R8-1): a ``,`` is
+    part of a URL's user info to pip and uv (``https://a.org,@evil/simple`` reaches evil), so
+    a value the tool reads as one URL is decided as one. ``delimiter``: None (one value),
+    ``" "`` (blanks: pip's list options, uv's ``value_delimiter = ' '``) or ``","``."""
+    if delimiter is None:
+        return [value.strip()] if value.strip() else []
+    if delimiter == " ":
+        return value.split()
+    return [v.strip() for v in value.split(delimiter) if v.strip()]
+
+
+# how pip splits a list option from the environment or pip.conf (``split()``); index-url is one
+_PIP_DELIMITER = {"index-url": None, "extra-index-url": " ", "find-links": " "}
 
 
 # pip settings (``PIP_<NAME>`` and pip.conf keys) by pip's option name. pip takes ANY option from
@@ -111,7 +229,7 @@ def _pip_setting(request, key: str, value: str, origin: str, cwd: str, env) -> N
     from . import requirements
 
     if key in _SOURCE_KEYS:
-        for url in _split(value):
+        for url in split_setting(value, _PIP_DELIMITER[key]):
             request.sources.append(Source(url, _SOURCE_KEYS[key], origin))
     elif key == "no-index":
         request.no_index = request.no_index or value.strip().lower() in _TRUE
@@ -193,19 +311,21 @@ def _pip_config(request, env, program, cwd, command=None) -> None:
 # consciously: read here (sources, files of requirements), read elsewhere (config files,
 # directories), or inert (they change neither what is installed nor where it comes from).
 # Any other ``UV_*`` variable refuses the install (deny by default), as pip settings do.
+# (variable, role, how uv splits it: its clap ``value_delimiter``)
 _UV_SOURCE_VARS = (
-    ("UV_INDEX_URL", "index"),
-    ("UV_DEFAULT_INDEX", "index"),
-    ("UV_EXTRA_INDEX_URL", "extra-index"),
-    ("UV_INDEX", "extra-index"),
-    ("UV_FIND_LINKS", "find-links"),
+    ("UV_INDEX_URL", "index", None),
+    ("UV_DEFAULT_INDEX", "index", None),
+    ("UV_EXTRA_INDEX_URL", "extra-index", " "),
+    ("UV_INDEX", "extra-index", " "),
+    ("UV_FIND_LINKS", "find-links", ","),
 )
 # space-separated files, read like --override / --constraint / --build-constraint files
 _UV_FILE_VARS = ("UV_OVERRIDE", "UV_CONSTRAINT", "UV_BUILD_CONSTRAINT")
 # UV_ENV_FILE: uv run's dotenv files (gate.py); UV_VENV_SEED: uv venv's seeding (arguments.py);
 # UV_INSECURE_HOST: a TLS setting (_uv_env below)
+# (UV_NO_INDEX is no uv variable: uv 0.13.9's --no-index has none and uv uses the index under
+# it, so it is refused like any unknown one: red8 R8-9)
 _UV_READ_ELSEWHERE = (
-    "UV_NO_INDEX",
     "UV_CONFIG_FILE",
     "UV_NO_CONFIG",
     "UV_INSECURE_HOST",
@@ -267,18 +387,16 @@ def uv_variable_problem(var: str) -> str:
 def _uv_env(request, env, cwd) -> None:
     from .arguments import uv_read_file
 
-    for var, role in _UV_SOURCE_VARS:
-        for url in _split(env.get(var, "")):
+    for var, role, delimiter in _UV_SOURCE_VARS:
+        for url in split_setting(env.get(var, ""), delimiter):
             url = named_index_url(url)  # UV_INDEX, UV_DEFAULT_INDEX: [name=]url
             request.sources.append(Source(url, role, f"environment variable {var}"))
     for host in _split(env.get("UV_INSECURE_HOST", "")):
         request.tls.append(("insecure-host", host, "environment variable UV_INSECURE_HOST"))
-    if env.get("UV_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
-        request.no_index = True
     for var in _UV_FILE_VARS:
         for path in env.get(var, "").split():
             uv_read_file(request, path, cwd, env, constraint=True)
-    known = {v for v, _ in _UV_SOURCE_VARS} | set(_UV_FILE_VARS) | set(_UV_READ_ELSEWHERE)
+    known = {v for v, _, _ in _UV_SOURCE_VARS} | set(_UV_FILE_VARS) | set(_UV_READ_ELSEWHERE)
     if request.tool == "uv":
         known |= set(_UV_DIRECTORY_VARS)
     for var in sorted(env):
