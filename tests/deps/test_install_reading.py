@@ -423,3 +423,33 @@ def test_uv_run_of_a_fifo_is_refused(tmp_path, name, flag):
     os.mkfifo(tmp_path / name)
     request = arguments.uv_request(["run", "--no-project", *flag, name], str(tmp_path), {})
     assert request is not None and any("pipe, device" in p for p in request.problems)
+
+
+@pytest.mark.parametrize("name", ["python3", "python3.11", "nice", "env", "time", "sudo", "bash"])
+def test_a_link_to_uv_named_like_python_a_wrapper_or_a_shell_is_read_as_uv(tmp_path, name):
+    # red team 8 R8-12: uv ignores its argv[0]; the link is classified by its target
+    uv = tmp_path / "bin" / "uv"
+    uv.parent.mkdir()
+    uv.write_text("")
+    uv.chmod(0o755)
+    link = tmp_path / name
+    link.symlink_to(uv)
+    assert _tools([str(link), "pip", "install", "x"])[0] == ("uv", ["pip", "install", "x"])
+    found = commands.shell_invocations(f"{link} sync", 0, {})
+    assert [(i.tool, i.args) for i in found] == [("uv", ["sync"])]
+    # a bare name found on the command's PATH is resolved too
+    found = commands.shell_invocations(f"PATH={tmp_path} {name} sync", 0, {})
+    assert [(i.tool, i.args) for i in found] == [("uv", ["sync"])]
+
+
+def test_a_link_between_interpreters_or_to_busybox_keeps_its_reading(tmp_path):
+    python = tmp_path / "python3.11"
+    python.write_text("")
+    (tmp_path / "python3").symlink_to(python)
+    assert _tools([str(tmp_path / "python3"), "-m", "pip", "install", "x"]) == [
+        ("pip", ["install", "x"])
+    ]
+    busybox = tmp_path / "busybox"
+    busybox.write_text("")
+    (tmp_path / "sh").symlink_to(busybox)
+    assert _tools([str(tmp_path / "sh"), "-c", "pip install x"]) == [("pip", ["install", "x"])]

@@ -17,6 +17,7 @@ installer in them pass untouched.
 
 import fnmatch
 import os
+import shutil
 import re
 import shlex
 from typing import Dict, List, NamedTuple, Optional
@@ -444,6 +445,34 @@ def _split(tokens: List[str]):
     return commands
 
 
+# Programs that choose what they do by the name they are started under (argv[0]): a link to
+# one is read by the link's name.
+_MULTI_CALL = frozenset(("busybox", "coreutils", "toybox"))
+
+
+def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
+    """The name a program is classified by: a link is read as its target (red team 8 R8-12:
+    a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
+    name with a slash is the file itself; a bare name that may start an installer is looked
+    up on the command's PATH (else the kernel's)."""
+    path = program
+    if os.sep not in program:
+        if not _may_install_name(name):
+            return name
+        found = shutil.which(program, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
+        if found is None:
+            return name
+        path = found
+    if not os.path.islink(path):
+        return name
+    target = program_name(os.path.realpath(path))
+    if target in _MULTI_CALL:
+        return name
+    if not _may_install_name(name) or _may_install_name(target):
+        return target  # a link named otherwise, or an installer's name on another installer
+    return name
+
+
 def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation]:
     env = dict(env)
     i = 0
@@ -457,8 +486,7 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
     name = program_name(argv[0])
     if name != "[" and _GLOB.search(name):
         raise Unreadable("its program is a shell pattern, which the shell expands to a name")
-    if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
-        name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
+    name = _resolved_name(argv[0], name, env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth)
     if name in SHELL_STRING_RUNNERS:
