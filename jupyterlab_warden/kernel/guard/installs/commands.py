@@ -17,9 +17,9 @@ installer in them pass untouched.
 
 import fnmatch
 import os
-import shutil
 import re
 import shlex
+import shutil
 from typing import Dict, List, NamedTuple, Optional
 
 from . import fastpath
