@@ -689,6 +689,9 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
+        if (a === 'PYTHONPATH') {
+          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17)
+        }
       }
     }
     return name;
@@ -896,6 +899,7 @@ function simple(
     if (module !== null) {
       refuseUnread(`python -m ${module}`, rest); // a module Warden does not read
     }
+    guardlessPython(argv.slice(1), env);
     return [];
   }
   refuseUnread(listedName(argv[0]), argv.slice(1));
@@ -972,6 +976,26 @@ function unwrap(
         i++;
       }
       return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
+    }
+    if (
+      name === 'env' &&
+      ['-i', '--ignore-environment', '-'].includes(option)
+    ) {
+      env.PYTHONPATH = ''; // the guard's entry gone (red team 8 R8-17)
+    }
+    if (
+      name === 'env' &&
+      (option === '-u' || option === '--unset' || shortValue === '-u')
+    ) {
+      const unset =
+        eq >= 0
+          ? word.slice(eq + 1)
+          : word.length > 2 && shortValue
+            ? word.slice(2)
+            : (args[i + 1] ?? null);
+      if (unset === 'PYTHONPATH') {
+        env.PYTHONPATH = '';
+      }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
       i++; // nice -10 CMD
@@ -1176,6 +1200,75 @@ function pipxThroughPython(args: string[]): string[] | null {
 
 /** How `python ARGS` runs code: ['m', module, rest], ['script', path, rest], or [null, null,
  * []] for anything else (`-c`, stdin, an option read no further). */
+/**
+ * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
+ * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
+ * red team 8 R8-17) cannot decide its own installs: code (`-c`) naming an installer, or code
+ * from its input, is unreadable. A script file is read by the kernel (the static side sees
+ * no files).
+ */
+function guardlessPython(args: string[], env: Record<string, string>): void {
+  const flags = new Set<string>();
+  let code: string | null = null;
+  let stdin = false;
+  outer: for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (word === '-') {
+      stdin = true;
+      break;
+    }
+    if (!word.startsWith('-') || word.startsWith('--')) {
+      if (word === '--check-hash-based-pycs') {
+        i++;
+        continue;
+      }
+      if (word.startsWith('--check-hash-based-pycs=')) {
+        continue;
+      }
+      return; // a script (read by the kernel), `--`, or a long option
+    }
+    for (let j = 1; j < word.length; j++) {
+      const letter = word[j];
+      if (letter === 'c') {
+        code = word.slice(j + 1) || (args[i + 1] ?? '');
+        break outer;
+      }
+      if (letter === 'm') {
+        return;
+      }
+      if (PY_VALUED.has(letter)) {
+        if (!word.slice(j + 1)) {
+          i++;
+        }
+        break;
+      }
+      if (!PY_FLAGS.has(letter)) {
+        return;
+      }
+      flags.add(letter);
+    }
+  }
+  const dropped = [...'EIS'].filter(f => flags.has(f)).join('');
+  const byEnv =
+    'PYTHONPATH' in env
+      ? 'PYTHONPATH set or cleared'
+      : env.PYTHONHOME
+        ? 'PYTHONHOME set'
+        : '';
+  if (!dropped && !byEnv) {
+    return;
+  }
+  const why = dropped
+    ? `python -${dropped} starts without Warden's guard`
+    : `a Python started with ${byEnv} may run without Warden's guard`;
+  if (code !== null && INSTALLER_WORDS.test(code)) {
+    throw new Unreadable(`${why} and its code runs an installer`);
+  }
+  if (stdin) {
+    throw new Unreadable(`${why} and runs code from its input`);
+  }
+}
+
 function pythonStart(
   args: string[]
 ): ['m' | 'script' | null, string | null, string[]] {

@@ -453,3 +453,19 @@ def test_a_link_between_interpreters_or_to_busybox_keeps_its_reading(tmp_path):
     busybox.write_text("")
     (tmp_path / "sh").symlink_to(busybox)
     assert _tools([str(tmp_path / "sh"), "-c", "pip install x"]) == [("pip", ["install", "x"])]
+
+
+def test_a_python_started_with_an_environment_without_the_guard_is_read_as_guardless(
+    monkeypatch,
+):
+    # red team 8 R8-17: subprocess.run([python, "-c", CODE], env={...}) loses the guard's
+    # PYTHONPATH entry; the kernel (which has it) reads that Python as `-I`
+    from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    monkeypatch.setenv("PYTHONPATH", SITE_DIR)
+    argv = ["python3", "-c", "import os; os.system('uv pip install black')"]
+    guarded = read_requests(argv, None, {"PYTHONPATH": SITE_DIR}, "/")
+    assert not any(r.problems for r in guarded)
+    dropped = read_requests(argv, None, {"PATH": "/usr/bin"}, "/")
+    assert any("without Warden's guard" in p for r in dropped for p in r.problems)

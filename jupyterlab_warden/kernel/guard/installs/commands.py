@@ -145,9 +145,37 @@ def _may_install_name(name: str) -> bool:
     return fastpath.is_installer_name(name)
 
 
-def invocations(argv: List[str], depth: int = 0) -> List[Invocation]:
+def invocations(argv: List[str], depth: int = 0, env=None) -> List[Invocation]:
+    """``env``: what the process is started with that Warden follows (``guard_env``)."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    return _simple(argv, {}, depth)
+    return _simple(argv, dict(env or {}), depth)
+
+
+def _site_dir() -> str:
+    from ...boot.launch_env import SITE_DIR
+
+    return SITE_DIR
+
+
+def guard_env(env: Dict[str, str]) -> Dict[str, str]:
+    """For a process started with ``env`` by a kernel that has the launch guard: an empty
+    PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
+    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``."""
+    site = _site_dir()
+    if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        return {}  # this kernel has no launch guard: nothing to lose
+    return {} if site in env.get("PYTHONPATH", "").split(os.pathsep) else {"PYTHONPATH": ""}
+
+
+def _guard_dropped_by_env(env: Dict[str, str]) -> str:
+    """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
+    ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
+    the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
+    if "PYTHONPATH" in env and _site_dir() not in env["PYTHONPATH"].split(os.pathsep):
+        return "PYTHONPATH set or cleared"
+    if env.get("PYTHONHOME"):
+        return "PYTHONHOME set"
+    return ""
 
 
 def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
@@ -324,6 +352,8 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
+                if a == "PYTHONPATH":
+                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17)
         return name
 
     def _assign(self, words: List[str]) -> None:
@@ -531,7 +561,7 @@ def _simple(argv: List[str], env: Dict[str, str], depth: int) -> List[Invocation
             name, argv[1:], env, depth
         )
     if _PYTHON.match(name):
-        _guardless_python(argv)
+        _guardless_python(argv, env)
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
@@ -739,6 +769,14 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
+        if name == "env" and option in ("-i", "--ignore-environment", "-"):
+            env["PYTHONPATH"] = ""  # the guard's entry gone (red team 8 R8-17)
+        if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
+            unset = value if eq else word[2:] if short_value and len(word) > 2 else None
+            if unset is None and i + 1 < len(args):
+                unset = args[i + 1]
+            if unset == "PYTHONPATH":
+                env["PYTHONPATH"] = ""
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:
@@ -837,7 +875,7 @@ def python_start(args: List[str]):
     return None, None, flags, []
 
 
-def _guardless_python(argv: List[str]) -> None:
+def _guardless_python(argv: List[str], env: Dict[str, str]) -> None:
     """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``) cannot decide its
     own installs: whatever it runs that could install is decided here or refused. ``-m pip``
     is read as pip by the caller; code (``-c``), a script or stdin that mentions an installer
@@ -848,9 +886,12 @@ def _guardless_python(argv: List[str]) -> None:
             raise Unreadable(f"the Python option {target} is not one Warden knows")
         return
     dropped = sorted(flags & _GUARD_DROPPING)
-    if not dropped or mode in ("m", None):
+    by_env = _guard_dropped_by_env(env)
+    if not (dropped or by_env) or mode in ("m", None):
         return
     why = f"python -{''.join(dropped)} starts without Warden's guard"
+    if not dropped:
+        why = f"a Python started with {by_env} may run without Warden's guard"
     if mode == "c" and _WORDS.search(target or ""):
         raise Unreadable(f"{why} and its code runs an installer")
     if mode == "stdin":

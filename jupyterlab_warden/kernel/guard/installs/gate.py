@@ -278,7 +278,9 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str) -> list:
 
     try:
         found = (
-            commands.shell_invocations(shell) if shell is not None else commands.invocations(argv)
+            commands.shell_invocations(shell, 0, commands.guard_env(env))
+            if shell is not None
+            else commands.invocations(argv, 0, commands.guard_env(env))
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
