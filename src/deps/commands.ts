@@ -260,6 +260,10 @@ function requestsOf(
   if (!run || !inner.length) {
     return found;
   }
+  if (inv.cwd) {
+    // `cd sub && uv run --env-file e.env CMD` reads sub/e.env; CMD runs there (red8 R8-3)
+    context = { ...context, cwd: path.resolve(context.cwd, inv.cwd) };
+  }
   let loaded: Record<string, string>;
   try {
     loaded = readEnvFiles(run[0], context.cwd, context.readFile);

@@ -307,6 +307,8 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     inner = commands.invocations(run[1]) if run else []
     if not inner:
         return found
+    if inv.cwd:  # `cd sub && uv run --env-file e.env CMD` reads sub/e.env (red8 R8-3)
+        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
     try:
         loaded = dotenv.read_files(run[0], cwd)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
