@@ -469,3 +469,22 @@ def test_a_python_started_with_an_environment_without_the_guard_is_read_as_guard
     assert not any(r.problems for r in guarded)
     dropped = read_requests(argv, None, {"PATH": "/usr/bin"}, "/")
     assert any("without Warden's guard" in p for r in dropped for p in r.problems)
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ("pip install -r ~/r.txt", "/h/r.txt"),  # bash expands an unquoted ~
+        ("pip install -r '~/r.txt'", "~/r.txt"),  # quoted: pip reads ./~/r.txt (red8 R8-6)
+        ('uv pip install -r "~/r.txt"', "~/r.txt"),
+        ("pip install -r \\~/r.txt", "~/r.txt"),
+    ],
+)
+def test_a_tilde_is_expanded_as_bash_does(line, path):
+    found = commands.shell_invocations(line, 0, {"HOME": "/h"})
+    assert found[0].args[-1] == path
+
+
+def test_a_tilde_word_written_both_quoted_and_unquoted_is_unreadable():
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations("uv run '~/x.py' && uv run ~/x.py", 0, {"HOME": "/h"})

@@ -178,6 +178,25 @@ def _guard_dropped_by_env(env: Dict[str, str]) -> str:
     return ""
 
 
+def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
+    """A word starting with ``~`` as bash gives it to the program: expanded to the home folder
+    when written unquoted (``~/r.txt``), kept when quoted (``'~/r.txt'``: uv and pip then read
+    ``./~/r.txt``, red team 8 R8-6); written both ways on the line: unreadable."""
+    if not token.startswith("~"):
+        return token
+    bare = re.search(r"(^|[\s;&|()<>])" + re.escape(token) + r"($|[\s;&|()<>])", script)
+    if bare is None:
+        return token
+    if script.count(token) > len(re.findall(r"(?:^|[\s;&|()<>])" + re.escape(token), script)):
+        raise Unreadable("a ~ word is written both quoted and unquoted on the line")
+    head, sep, tail = token.partition("/")
+    if head == "~":
+        home = env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        return home + sep + tail
+    expanded = os.path.expanduser(head)  # ~user
+    return expanded + sep + tail if expanded != head else token
+
+
 def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
     assignments the shell itself was started with (``X=v sh -c ...``)."""
@@ -196,6 +215,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
+    tokens = [_tilde(t, script, env or {}) for t in tokens]
     commands = _split(tokens)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
