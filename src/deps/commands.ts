@@ -382,6 +382,9 @@ function shellInvocations(
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
+  // inside `case WORD in ... esac`: a word ending in `)` that starts a command (or follows
+  // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
+  let inCase = false;
   for (const pipeline of parsePipelines(script, offset)) {
     pipeline.forEach((tokens, n) => {
       let words: string[] = [];
@@ -413,7 +416,7 @@ function shellInvocations(
         if (redirect) {
           const inline = redirect[2];
           const first = inline || (tokens[i + 1]?.value ?? '');
-          substitutes ||= first.startsWith('('); // >(cmd), <(cmd)
+          substitutes ||= /^[<>]?\(/.test(first); // >(cmd), <(cmd), `> >(cmd)` (red8 R8-5)
           while (redirect) {
             // `2>/dev/null>&2`: one word, two redirections
             const op: string = redirect[1];
@@ -431,6 +434,24 @@ function shellInvocations(
           tokens[i].from - offset,
           tokens[i].to - offset
         );
+        if (words[0] === 'case' && words.length >= 3 && words[2] === 'in') {
+          inCase = true;
+        }
+        if (words.length === 0 && tokens[i].value === 'esac') {
+          inCase = false;
+        }
+        if (
+          inCase &&
+          /^\(?[^()]+\)$/.test(tokens[i].value) &&
+          (words.length === 0 || (words[0] === 'case' && words.length === 3))
+        ) {
+          if (words.length > 0) {
+            commands.push({ words, writes, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes }); // prettier-ignore
+          }
+          words = [];
+          writes = false;
+          continue;
+        }
         const inner = innerRedirect(raw);
         writes ||= inner?.writes ?? false;
         const value = inner?.word ?? tokens[i].value;

@@ -221,7 +221,14 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers = [], [], []
+    in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes) in enumerate(commands):
+        if command[0] == "case" and command[2:3] == ["in"]:
+            in_case = True
+        elif command[0] == "esac":
+            in_case = False
+        elif in_case and len(command) == 1 and _after == ")" and not writes:
+            continue  # `(x) CMD;;`: the pattern is no command
         expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
