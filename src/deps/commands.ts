@@ -293,6 +293,10 @@ function requestsOf(
   if (!run || !inner.length) {
     return found;
   }
+  if (inv.cwd) {
+    // `cd sub && uv run --env-file e.env CMD` reads sub/e.env; CMD runs there (red8 R8-3)
+    context = { ...context, cwd: path.resolve(context.cwd, inv.cwd) };
+  }
   let loaded: Record<string, string>;
   try {
     loaded = readEnvFiles(run[0], context.cwd, context.readFile);
@@ -411,6 +415,9 @@ function shellInvocations(
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
+  // inside `case WORD in ... esac`: a word ending in `)` that starts a command (or follows
+  // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
+  let inCase = false;
   for (const pipeline of parsePipelines(script, offset)) {
     pipeline.forEach((tokens, n) => {
       let words: string[] = [];
@@ -445,7 +452,7 @@ function shellInvocations(
         if (redirect) {
           const inline = redirect[2];
           const first = inline || (tokens[i + 1]?.value ?? '');
-          substitutes ||= first.startsWith('('); // >(cmd), <(cmd)
+          substitutes ||= /^[<>]?\(/.test(first); // >(cmd), <(cmd), `> >(cmd)` (red8 R8-5)
           while (redirect) {
             // `2>/dev/null>&2`: one word, two redirections
             const op: string = redirect[1];
@@ -468,6 +475,24 @@ function shellInvocations(
           tokens[i].from - offset,
           tokens[i].to - offset
         );
+        if (words[0] === 'case' && words.length >= 3 && words[2] === 'in') {
+          inCase = true;
+        }
+        if (words.length === 0 && tokens[i].value === 'esac') {
+          inCase = false;
+        }
+        if (
+          inCase &&
+          /^\(?[^()]+\)$/.test(tokens[i].value) &&
+          (words.length === 0 || (words[0] === 'case' && words.length === 3))
+        ) {
+          if (words.length > 0) {
+            commands.push({ words, writes, sep: ';', from: tokens[0].from, to: tokens[i].to, substitutes, stdin }); // prettier-ignore
+          }
+          words = [];
+          writes = false;
+          continue;
+        }
         const inner = innerRedirect(raw);
         writes ||= inner?.writes ?? false;
         const value = inner?.word ?? tokens[i].value;
@@ -737,6 +762,9 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
+        if (a === 'PYTHONPATH') {
+          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17)
+        }
       }
     }
     return name;
@@ -949,6 +977,7 @@ function simple(
     if (module !== null) {
       refuseUnread(`python -m ${module}`, rest); // a module Warden does not read
     }
+    guardlessPython(argv.slice(1), env);
     return [];
   }
   refuseUnread(listedName(argv[0]), argv.slice(1));
@@ -1025,6 +1054,26 @@ function unwrap(
         i++;
       }
       return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
+    }
+    if (
+      name === 'env' &&
+      ['-i', '--ignore-environment', '-'].includes(option)
+    ) {
+      env.PYTHONPATH = ''; // the guard's entry gone (red team 8 R8-17)
+    }
+    if (
+      name === 'env' &&
+      (option === '-u' || option === '--unset' || shortValue === '-u')
+    ) {
+      const unset =
+        eq >= 0
+          ? word.slice(eq + 1)
+          : word.length > 2 && shortValue
+            ? word.slice(2)
+            : (args[i + 1] ?? null);
+      if (unset === 'PYTHONPATH') {
+        env.PYTHONPATH = '';
+      }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
       i++; // nice -10 CMD
@@ -1286,6 +1335,75 @@ function pipxThroughPython(args: string[]): string[] | null {
 
 /** How `python ARGS` runs code: ['m', module, rest], ['script', path, rest], or [null, null,
  * []] for anything else (`-c`, stdin, an option read no further). */
+/**
+ * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
+ * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
+ * red team 8 R8-17) cannot decide its own installs: code (`-c`) naming an installer, or code
+ * from its input, is unreadable. A script file is read by the kernel (the static side sees
+ * no files).
+ */
+function guardlessPython(args: string[], env: Record<string, string>): void {
+  const flags = new Set<string>();
+  let code: string | null = null;
+  let stdin = false;
+  outer: for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (word === '-') {
+      stdin = true;
+      break;
+    }
+    if (!word.startsWith('-') || word.startsWith('--')) {
+      if (word === '--check-hash-based-pycs') {
+        i++;
+        continue;
+      }
+      if (word.startsWith('--check-hash-based-pycs=')) {
+        continue;
+      }
+      return; // a script (read by the kernel), `--`, or a long option
+    }
+    for (let j = 1; j < word.length; j++) {
+      const letter = word[j];
+      if (letter === 'c') {
+        code = word.slice(j + 1) || (args[i + 1] ?? '');
+        break outer;
+      }
+      if (letter === 'm') {
+        return;
+      }
+      if (PY_VALUED.has(letter)) {
+        if (!word.slice(j + 1)) {
+          i++;
+        }
+        break;
+      }
+      if (!PY_FLAGS.has(letter)) {
+        return;
+      }
+      flags.add(letter);
+    }
+  }
+  const dropped = [...'EIS'].filter(f => flags.has(f)).join('');
+  const byEnv =
+    'PYTHONPATH' in env
+      ? 'PYTHONPATH set or cleared'
+      : env.PYTHONHOME
+        ? 'PYTHONHOME set'
+        : '';
+  if (!dropped && !byEnv) {
+    return;
+  }
+  const why = dropped
+    ? `python -${dropped} starts without Warden's guard`
+    : `a Python started with ${byEnv} may run without Warden's guard`;
+  if (code !== null && INSTALLER_WORDS.test(code)) {
+    throw new Unreadable(`${why} and its code runs an installer`);
+  }
+  if (stdin) {
+    throw new Unreadable(`${why} and runs code from its input`);
+  }
+}
+
 function pythonStart(
   args: string[]
 ): ['m' | 'script' | null, string | null, string[]] {

@@ -423,3 +423,68 @@ def test_uv_run_of_a_fifo_is_refused(tmp_path, name, flag):
     os.mkfifo(tmp_path / name)
     request = arguments.uv_request(["run", "--no-project", *flag, name], str(tmp_path), {})
     assert request is not None and any("pipe, device" in p for p in request.problems)
+
+
+@pytest.mark.parametrize("name", ["python3", "python3.11", "nice", "env", "time", "sudo", "bash"])
+def test_a_link_to_uv_named_like_python_a_wrapper_or_a_shell_is_read_as_uv(tmp_path, name):
+    # red team 8 R8-12: uv ignores its argv[0]; the link is classified by its target
+    uv = tmp_path / "bin" / "uv"
+    uv.parent.mkdir()
+    uv.write_text("")
+    uv.chmod(0o755)
+    link = tmp_path / name
+    link.symlink_to(uv)
+    assert _tools([str(link), "pip", "install", "x"])[0] == ("uv", ["pip", "install", "x"])
+    found = commands.shell_invocations(f"{link} sync", 0, {})
+    assert [(i.tool, i.args) for i in found] == [("uv", ["sync"])]
+    # a bare name found on the command's PATH is resolved too
+    found = commands.shell_invocations(f"PATH={tmp_path} {name} sync", 0, {})
+    assert [(i.tool, i.args) for i in found] == [("uv", ["sync"])]
+
+
+def test_a_link_between_interpreters_or_to_busybox_keeps_its_reading(tmp_path):
+    python = tmp_path / "python3.11"
+    python.write_text("")
+    (tmp_path / "python3").symlink_to(python)
+    assert _tools([str(tmp_path / "python3"), "-m", "pip", "install", "x"]) == [
+        ("pip", ["install", "x"])
+    ]
+    busybox = tmp_path / "busybox"
+    busybox.write_text("")
+    (tmp_path / "sh").symlink_to(busybox)
+    assert _tools([str(tmp_path / "sh"), "-c", "pip install x"]) == [("pip", ["install", "x"])]
+
+
+def test_a_python_started_with_an_environment_without_the_guard_is_read_as_guardless(
+    monkeypatch,
+):
+    # red team 8 R8-17: subprocess.run([python, "-c", CODE], env={...}) loses the guard's
+    # PYTHONPATH entry; the kernel (which has it) reads that Python as `-I`
+    from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    monkeypatch.setenv("PYTHONPATH", SITE_DIR)
+    argv = ["python3", "-c", "import os; os.system('uv pip install black')"]
+    guarded = read_requests(argv, None, {"PYTHONPATH": SITE_DIR}, "/")
+    assert not any(r.problems for r in guarded)
+    dropped = read_requests(argv, None, {"PATH": "/usr/bin"}, "/")
+    assert any("without Warden's guard" in p for r in dropped for p in r.problems)
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ("pip install -r ~/r.txt", "/h/r.txt"),  # bash expands an unquoted ~
+        ("pip install -r '~/r.txt'", "~/r.txt"),  # quoted: pip reads ./~/r.txt (red8 R8-6)
+        ('uv pip install -r "~/r.txt"', "~/r.txt"),
+        ("pip install -r \\~/r.txt", "~/r.txt"),
+    ],
+)
+def test_a_tilde_is_expanded_as_bash_does(line, path):
+    found = commands.shell_invocations(line, 0, {"HOME": "/h"})
+    assert found[0].args[-1] == path
+
+
+def test_a_tilde_word_written_both_quoted_and_unquoted_is_unreadable():
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations("uv run '~/x.py' && uv run ~/x.py", 0, {"HOME": "/h"})

@@ -270,7 +270,7 @@ def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) ->
 
     base = os.path.basename(path)
     if base == "pyproject.toml":
-        full = os.path.join(cwd, os.path.expanduser(path))
+        full = os.path.join(cwd, path)
         doc = toml_files.load(request, full)
         if doc is not None:
             toml_files.add_project(request, doc, base, os.path.dirname(full))
@@ -750,7 +750,7 @@ def _uv_run_script(request, target: str, mode: str, cwd: str) -> bool:
     from .pipx_request import _special
     from .request import redact_url
 
-    full = os.path.join(cwd, os.path.expanduser(target))
+    full = os.path.join(cwd, target)
     unreadable = None
     if target == "-":
         unreadable = "reads the script from standard input"

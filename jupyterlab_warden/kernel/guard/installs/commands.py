@@ -19,6 +19,7 @@ import fnmatch
 import os
 import re
 import shlex
+import shutil
 from typing import Dict, List, NamedTuple, Optional
 
 from . import fastpath
@@ -155,11 +156,14 @@ def _may_install_name(name: str) -> bool:
     return fastpath.is_installer_name(name)
 
 
-def invocations(argv: List[str], depth: int = 0, stdin: str = "unknown") -> List[Invocation]:
-    """``stdin``: what the process reads on its standard input; ``"decided"`` when Warden
-    itself decided that text (a script magic's body), else unknown (a pipe, a file)."""
+def invocations(
+    argv: List[str], depth: int = 0, env=None, stdin: str = "unknown"
+) -> List[Invocation]:
+    """``env``: what the process is started with that Warden follows (``guard_env``);
+    ``stdin``: what the process reads on its standard input, ``"decided"`` when Warden itself
+    decided that text (a script magic's body), else unknown (a pipe, a file)."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    return _simple(argv, {}, depth, stdin)
+    return _simple(argv, dict(env or {}), depth, stdin)
 
 
 # programs a script magic may start that read their stdin as Python: the child interpreter
@@ -189,6 +193,52 @@ def stdin_reader(argv: List[str]) -> str:
     raise Unreadable("its program is wrapped too deeply")
 
 
+def _site_dir() -> str:
+    from ...boot.launch_env import SITE_DIR
+
+    return SITE_DIR
+
+
+def guard_env(env: Dict[str, str]) -> Dict[str, str]:
+    """For a process started with ``env`` by a kernel that has the launch guard: an empty
+    PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
+    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``."""
+    site = _site_dir()
+    if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        return {}  # this kernel has no launch guard: nothing to lose
+    return {} if site in env.get("PYTHONPATH", "").split(os.pathsep) else {"PYTHONPATH": ""}
+
+
+def _guard_dropped_by_env(env: Dict[str, str]) -> str:
+    """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
+    ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
+    the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
+    if "PYTHONPATH" in env and _site_dir() not in env["PYTHONPATH"].split(os.pathsep):
+        return "PYTHONPATH set or cleared"
+    if env.get("PYTHONHOME"):
+        return "PYTHONHOME set"
+    return ""
+
+
+def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
+    """A word starting with ``~`` as bash gives it to the program: expanded to the home folder
+    when written unquoted (``~/r.txt``), kept when quoted (``'~/r.txt'``: uv and pip then read
+    ``./~/r.txt``, red team 8 R8-6); written both ways on the line: unreadable."""
+    if not token.startswith("~"):
+        return token
+    bare = re.search(r"(^|[\s;&|()<>])" + re.escape(token) + r"($|[\s;&|()<>])", script)
+    if bare is None:
+        return token
+    if script.count(token) > len(re.findall(r"(?:^|[\s;&|()<>])" + re.escape(token), script)):
+        raise Unreadable("a ~ word is written both quoted and unquoted on the line")
+    head, sep, tail = token.partition("/")
+    if head == "~":
+        home = env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        return home + sep + tail
+    expanded = os.path.expanduser(head)  # ~user
+    return expanded + sep + tail if expanded != head else token
+
+
 def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
     assignments the shell itself was started with (``X=v sh -c ...``)."""
@@ -207,12 +257,20 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
+    tokens = [_tilde(t, script, env or {}) for t in tokens]
     commands = _split(tokens)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers = [], [], []
+    in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
+        if command[0] == "case" and command[2:3] == ["in"]:
+            in_case = True
+        elif command[0] == "esac":
+            in_case = False
+        elif in_case and len(command) == 1 and _after == ")" and not writes:
+            continue  # `(x) CMD;;`: the pattern is no command
         expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
         if expanded and (mentions_installer or _EXPANSION.search(command[0])):
@@ -365,6 +423,8 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
+                if a == "PYTHONPATH":
+                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17)
         return name
 
     def _assign(self, words: List[str]) -> None:
@@ -493,6 +553,34 @@ def _split(tokens: List[str]):
     return commands
 
 
+# Programs that choose what they do by the name they are started under (argv[0]): a link to
+# one is read by the link's name.
+_MULTI_CALL = frozenset(("busybox", "coreutils", "toybox"))
+
+
+def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
+    """The name a program is classified by: a link is read as its target (red team 8 R8-12:
+    a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
+    name with a slash is the file itself; a bare name that may start an installer is looked
+    up on the command's PATH (else the kernel's)."""
+    path = program
+    if os.sep not in program:
+        if not _may_install_name(name):
+            return name
+        found = shutil.which(program, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
+        if found is None:
+            return name
+        path = found
+    if not os.path.islink(path):
+        return name
+    target = program_name(os.path.realpath(path))
+    if target in _MULTI_CALL:
+        return name
+    if not _may_install_name(name) or _may_install_name(target):
+        return target  # a link named otherwise, or an installer's name on another installer
+    return name
+
+
 def _simple(
     argv: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
 ) -> List[Invocation]:
@@ -508,8 +596,7 @@ def _simple(
     name = program_name(argv[0])
     if name != "[" and _GLOB.search(name):
         raise Unreadable("its program is a shell pattern, which the shell expands to a name")
-    if not _may_install_name(name) and os.sep in argv[0] and os.path.islink(argv[0]):
-        name = program_name(os.path.realpath(argv[0]))  # a link named otherwise: its target
+    name = _resolved_name(argv[0], name, env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -557,7 +644,7 @@ def _simple(
             name, argv[1:], env, depth
         )
     if _PYTHON.match(name):
-        _guardless_python(argv)
+        _guardless_python(argv, env)
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
@@ -765,6 +852,14 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
+        if name == "env" and option in ("-i", "--ignore-environment", "-"):
+            env["PYTHONPATH"] = ""  # the guard's entry gone (red team 8 R8-17)
+        if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
+            unset = value if eq else word[2:] if short_value and len(word) > 2 else None
+            if unset is None and i + 1 < len(args):
+                unset = args[i + 1]
+            if unset == "PYTHONPATH":
+                env["PYTHONPATH"] = ""
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:
@@ -898,7 +993,7 @@ def python_start(args: List[str]):
     return None, None, flags, []
 
 
-def _guardless_python(argv: List[str]) -> None:
+def _guardless_python(argv: List[str], env: Dict[str, str]) -> None:
     """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``) cannot decide its
     own installs: whatever it runs that could install is decided here or refused. ``-m pip``
     is read as pip by the caller; code (``-c``), a script or stdin that mentions an installer
@@ -909,9 +1004,12 @@ def _guardless_python(argv: List[str]) -> None:
             raise Unreadable(f"the Python option {target} is not one Warden knows")
         return
     dropped = sorted(flags & _GUARD_DROPPING)
-    if not dropped or mode in ("m", None):
+    by_env = _guard_dropped_by_env(env)
+    if not (dropped or by_env) or mode in ("m", None):
         return
     why = f"python -{''.join(dropped)} starts without Warden's guard"
+    if not dropped:
+        why = f"a Python started with {by_env} may run without Warden's guard"
     if mode == "c" and _WORDS.search(target or ""):
         raise Unreadable(f"{why} and its code runs an installer")
     if mode == "stdin":

@@ -26,7 +26,7 @@ def read_files(paths: List[str], cwd: str) -> Dict[str, str]:
     found: Dict[str, str] = {}
     for path in paths:
         label = os.path.basename(path) or path
-        text = requirements.read_regular_file(os.path.join(cwd, os.path.expanduser(path)))
+        text = requirements.read_regular_file(os.path.join(cwd, path))
         for number, (key, value) in enumerate(_pairs(text, label), 1):
             if key in found and found[key] != value:
                 raise ValueError(f"{label} sets {key} a second time (entry {number})")

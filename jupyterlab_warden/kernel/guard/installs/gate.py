@@ -322,9 +322,9 @@ def read_requests(argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unkn
 
     try:
         found = (
-            commands.shell_invocations(shell)
+            commands.shell_invocations(shell, 0, commands.guard_env(env))
             if shell is not None
-            else commands.invocations(argv, stdin=stdin)
+            else commands.invocations(argv, 0, commands.guard_env(env), stdin=stdin)
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
@@ -351,6 +351,8 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     inner = commands.invocations(run[1]) if run else []
     if not inner:
         return found
+    if inv.cwd:  # `cd sub && uv run --env-file e.env CMD` reads sub/e.env (red8 R8-3)
+        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
     try:
         loaded = dotenv.read_files(run[0], cwd)
     except (OSError, UnicodeDecodeError, ValueError) as exc:

@@ -120,7 +120,7 @@ def read_file(
     if depth > MAX_DEPTH:
         request.problems.append(f"requirements files nest deeper than {MAX_DEPTH} levels")
         return
-    full = os.path.join(cwd, os.path.expanduser(path))
+    full = os.path.join(cwd, path)
     try:
         text = read_regular_file(full)
     except (OSError, UnicodeDecodeError, ValueError) as exc:

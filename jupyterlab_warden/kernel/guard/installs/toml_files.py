@@ -427,7 +427,7 @@ def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
     """A PEP 723 script's own lock (``uv lock --script s.py`` writes ``s.py.lock``), which
     ``uv run s.py`` / ``--script`` commands install from when it is current: read as a
     uv.lock (its wheel and sdist URLs decided)."""
-    lock = os.path.join(cwd, os.path.expanduser(script)) + ".lock"
+    lock = os.path.join(cwd, script) + ".lock"
     if os.path.lexists(lock):
         add_lock(request, lock)
 
@@ -490,7 +490,7 @@ def script_metadata(text: str) -> Optional[str]:
 def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
     """A script's inline dependencies and ``[tool.uv]`` (settings, sources); False when the file
     has no ``# /// script`` block (or is no readable file: uv runs it as a command)."""
-    full = os.path.join(cwd, os.path.expanduser(path))
+    full = os.path.join(cwd, path)
     label = os.path.basename(path)
     if not os.path.isfile(full):
         return False
