@@ -1030,6 +1030,11 @@ function unwrap(
   const chdir = WRAPPER_CHDIR[name] ?? [];
   let i = 0;
   let moved = false;
+  if (name === 'sudo' || name === 'doas') {
+    // they start the command with a reset environment: the guard's PYTHONPATH entry is not
+    // kept (sudoers' env_reset; doas keeps only a few variables): the kernel's `_unwrap`
+    env.PYTHONPATH = '';
+  }
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     const word = args[i];
     const eq = word.indexOf('=');

@@ -837,6 +837,10 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved = 0, False
+    if name in ("sudo", "doas"):
+        # they start the command with a reset environment: the guard's PYTHONPATH entry is
+        # not kept (sudoers' env_reset; doas keeps only a few variables)
+        env["PYTHONPATH"] = ""
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         word = args[i]
         option, eq, value = word.partition("=")
