@@ -367,6 +367,12 @@ def test_forced_install_of_an_unnamed_spec_is_refused_only_while_a_venv_exists(t
     assert problems("install -f git+https://git.example/me/black-src")
     assert problems("install ./black-src") == []  # without --force pipx keeps the venv
     assert problems("install --force black") == []  # by name: the record is read instead
+    # venvs Warden cannot list (here not a folder) may hold one: refused, not read as none
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "venvs").write_text("")
+    env["PIPX_HOME"] = str(other)
+    assert problems("install --upgrade ./black-src")
 
 
 def test_pipx_home_is_expanded_as_pipx_expands_it(tmp_path):

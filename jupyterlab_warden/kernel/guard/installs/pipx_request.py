@@ -586,8 +586,10 @@ def _unnamed_reinstall(req: InstallRequest, line, homes: List[str]) -> None:
     for home in homes:
         try:
             venvs = [e for e in os.scandir(os.path.join(home, "venvs")) if e.is_dir()]
-        except OSError:
+        except FileNotFoundError:
             continue
+        except OSError:
+            venvs = [None]  # venvs Warden cannot list may hold one: refused as below
         if venvs:
             req.problems.append(
                 f"pipx install {forced[0]} {redact_url(unnamed[0])}: pipx names this spec only "
