@@ -228,6 +228,17 @@ const USES = [
   'state = torch.load(\n    x,\n    map_location="cpu",\n)',
   'data = pickle.loads(  # from the cache\n    b)',
   'y = torch.load(x) + \\\n    1',
+  'def run(torch, x):\n    return torch.load(x)',
+  'def run(q=pickle):\n    return q.loads(b)',
+  'def run(x, *, L, **kw):\n    return L(x)',
+  'def run(a, b=",torch"):\n    return torch.load(b)',
+  "def run(a, b='f, L'):\n    return L(b) + f(a)",
+  'def run(key=lambda torch, x: x):\n    return torch.load(key)',
+  'async def run(f, /, g):\n    return await f(x) + g(x)',
+  '@torch.no_grad()\ndef run(model, torch) -> dict:\n    return torch.load(model)',
+  'def run(\n    h,\n    k=k,\n):\n    return h(x), k(x)',
+  'def run(x: torch.load("a")):\n    return L(x)',
+  'def run(p):\n    def inner():\n        nonlocal p\n        return p.loads(b)\n    return inner()',
   'def use():\n    return torch.load(x)',
   '@torch.no_grad()\ndef infer(m):\n    return p.loads(b)',
   'class Restorer:\n    def __call__(self, q):\n        return L(q)',
@@ -249,6 +260,9 @@ const NEUTRAL = [
   'class Net:\n    def forward(self, x):\n        return x\n',
   'def train(m):\n    for e in range(3):\n        m.step()\n',
   '# torch.load(p) would be unsafe here',
+  '# import pickle; model = Auto.from_pretrained(name)',
+  'def fit(m):\n    return m\n\n# from_pretrained(...) and import come later',
+  'def fit(model, loader, f):\n    return [model(b) for b in loader] + [f(x)]',
   's = "pickle.loads(b) is unsafe"',
   'doc = """\nimport pickle\npickle.loads(b)\n"""',
   'if x:\n    z = 1\nelse:\n    z = 2',
@@ -714,6 +728,58 @@ describe('relevance filter, by hand', () => {
     });
     expect(lateTexts.join('')).toContain('for xb in loader:');
     expect(compareNotebook([late]).diff).toBeNull();
+  });
+
+  it('reads no trigger word in a comment, however it is placed', () => {
+    // Blank and comment lines after a statement belong to it: the comment is train's.
+    const code = [
+      'def train(m, batches):\n    for b in batches:\n        m.step(b)\n',
+      '# The model card says: model = AutoModel.from_pretrained(...)',
+      '# import later: trust_remote_code=True',
+      ...NEUTRAL_LINES.slice(0, 10),
+      'x = 1  # torch.load(p) was here'
+    ].join('\n');
+    const texts = parsedTexts(() => {
+      expect(filtered(code, EMPTY_SCOPE).findings).toEqual([]);
+    });
+    expect(texts).toEqual([]);
+    // The same words in code and in strings (f-string fields are code) still count.
+    const live = 'msg = f"{AutoModel.from_pretrained(name)}"\n# ok\n';
+    let found: CellAnalysis | undefined;
+    const liveTexts = parsedTexts(() => {
+      found = filtered(live, EMPTY_SCOPE);
+    });
+    expect(liveTexts).toEqual([live]);
+    expect(found!.findings).toEqual(exhaustive(live, EMPTY_SCOPE).findings);
+  });
+
+  it('does not parse a function for its parameters named like a followed name', () => {
+    const code = [
+      'import torch',
+      'loader = torch.load',
+      'model = loader(p)',
+      'def train(model, loader, epochs=3):\n    for b in loader:\n        model(b)\n',
+      '@torch.no_grad()\ndef evaluate(model, *, loader):\n    return [model(b) for b in loader]\n',
+      // a default value is the module's name (evaluated outside): parsed
+      'def restore(path, loader=loader):\n    return loader(path)\n',
+      // a name in a string is no parameter: `loader` in the body is the module's
+      'def resume(path, sep=", loader"):\n    return loader(path)\n'
+    ].join('\n');
+    let a: CellAnalysis | undefined;
+    const texts = parsedTexts(() => {
+      a = filtered(code, EMPTY_SCOPE);
+    });
+    const parsed = texts.join('');
+    expect(parsed).not.toContain('def train');
+    expect(parsed).not.toContain('def evaluate');
+    expect(parsed).toContain('def restore');
+    expect(parsed).toContain('def resume');
+    expect(a!.findings.map(f => [f.ruleId, f.line])).toEqual([
+      ['torch-load-unsafe', 3],
+      ['torch-load-unsafe', 16]
+    ]);
+    expect(a!.findings).toEqual(exhaustive(code, EMPTY_SCOPE).findings);
+    expect(compareNotebook([code]).diff).toBeNull();
   });
 
   it('does not trust a re-import after an assignment changed the name in between', () => {

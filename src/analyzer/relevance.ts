@@ -34,6 +34,11 @@ import {
   SAFE_YAML_LOADERS,
   STAR_EXPORTS
 } from './callrules';
+import {
+  functionParameters,
+  isParameter,
+  type FunctionParameters
+} from './parameters';
 import { RESOLVER_PATHS } from './paths';
 import { isLiteralValue, OWN } from './values';
 import {
@@ -89,8 +94,8 @@ export function relevantOrNull(path: string | null): string | null {
 
 /**
  * Words that make a statement matter whatever the scope holds. They are looked for as plain
- * substrings (attribute names and comments included): `x.from_pretrained` is an attribute,
- * and a stray match only costs a parse.
+ * substrings outside comments (attribute names and strings included): `x.from_pretrained`
+ * is an attribute, and a stray match only costs a parse.
  */
 const TRIGGER_WORDS: readonly string[] = [
   'import',
@@ -140,6 +145,9 @@ const ASCII_NAME_CHAR = /[A-Za-z0-9_]/;
 const SPACE = 32;
 const TAB = 9;
 const DOT = 46;
+const AT = 64;
+const LOWER_A = 97;
+const LOWER_D = 100;
 
 /** Name resolution before the cell, as the filter needs it. */
 export interface ScopeView {
@@ -207,7 +215,10 @@ export class RelevanceFilter {
       }
     }
     // The words come in text order; only these additions need a sort.
-    this.triggers = found.length > words ? found.sort((a, b) => a - b) : found;
+    this.triggers = withoutComments(
+      found.length > words ? found.sort((a, b) => a - b) : found,
+      scan.comments
+    );
     this.lookedFor = new Set(scope.resolvedNames());
     this.names = nameOccurrences(code, this.lookedFor, scan.comments);
   }
@@ -252,12 +263,16 @@ export class RelevanceFilter {
     ) {
       return true;
     }
+    const parameters = parametersOf(code, statement, names, this.nextName);
     for (
       let k = this.nextName;
       k < names.length && names[k] < statement.to;
       k += 2
     ) {
       const name = code.slice(names[k], names[k + 1]);
+      if (isParameter(parameters, name, names[k])) {
+        continue;
+      }
       const path = this.resolve(name);
       const alias = this.aliases.get(name);
       if (
@@ -418,8 +433,13 @@ export function selectAfterPass(
       }
       return;
     }
+    const parameters = parametersOf(code, s, found, k);
     for (let j = k; j < found.length && found[j] < s.to; j += 2) {
-      const path = resolve(code.slice(found[j], found[j + 1]));
+      const name = code.slice(found[j], found[j + 1]);
+      if (isParameter(parameters, name, found[j])) {
+        continue;
+      }
+      const path = resolve(name);
       if (path !== null && chainIsRelevant(code, found[j + 1], path)) {
         selected[i] = added = true;
         return;
@@ -427,6 +447,51 @@ export function selectAfterPass(
     }
   });
   return added;
+}
+
+/**
+ * The parameters of the function `statement` defines, read only when a name occurrence
+ * (`occurrences[k]` on) falls inside it: a use of a parameter is not a use of the module's
+ * name (parameters.ts).
+ */
+function parametersOf(
+  code: string,
+  statement: Statement,
+  occurrences: readonly number[],
+  k: number
+): FunctionParameters | null {
+  const first = code.charCodeAt(statement.from);
+  return k < occurrences.length &&
+    occurrences[k] < statement.to &&
+    (first === AT || first === LOWER_A || first === LOWER_D)
+    ? functionParameters(code, statement)
+    : null;
+}
+
+/**
+ * The offsets (ascending) that are not inside a comment: the pass reads no comment, and the
+ * blank and comment lines after a statement belong to it (statements.ts), so a trigger word
+ * there (`# import later`, `# model = AutoModel.from_pretrained(...)`) would select the
+ * function before it.
+ */
+function withoutComments(
+  offsets: number[],
+  comments: readonly number[]
+): number[] {
+  if (comments.length === 0) {
+    return offsets;
+  }
+  const out: number[] = [];
+  let c = 0;
+  for (const at of offsets) {
+    while (c < comments.length && comments[c + 1] <= at) {
+      c += 2;
+    }
+    if (!(c < comments.length && comments[c] <= at)) {
+      out.push(at);
+    }
+  }
+  return out;
 }
 
 /** Two ascending lists of [start, end) pairs (flattened) as one. */
