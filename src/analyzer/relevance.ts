@@ -263,22 +263,21 @@ export class RelevanceFilter {
     ) {
       return true;
     }
-    const parameters = parametersOf(code, statement, names, this.nextName);
+    const parameters = new LazyParameters(code, statement);
     for (
       let k = this.nextName;
       k < names.length && names[k] < statement.to;
       k += 2
     ) {
       const name = code.slice(names[k], names[k + 1]);
-      if (isParameter(parameters, name, names[k])) {
-        continue;
-      }
       const path = this.resolve(name);
       const alias = this.aliases.get(name);
       if (
-        (path !== null && chainIsRelevant(code, names[k + 1], path)) ||
-        alias === null ||
-        (alias !== undefined && chainIsRelevant(code, names[k + 1], alias))
+        ((path !== null && chainIsRelevant(code, names[k + 1], path)) ||
+          alias === null ||
+          (alias !== undefined &&
+            chainIsRelevant(code, names[k + 1], alias))) &&
+        !parameters.has(name, names[k])
       ) {
         this.noteAliases(statement);
         return true;
@@ -433,14 +432,15 @@ export function selectAfterPass(
       }
       return;
     }
-    const parameters = parametersOf(code, s, found, k);
+    const parameters = new LazyParameters(code, s);
     for (let j = k; j < found.length && found[j] < s.to; j += 2) {
       const name = code.slice(found[j], found[j + 1]);
-      if (isParameter(parameters, name, found[j])) {
-        continue;
-      }
       const path = resolve(name);
-      if (path !== null && chainIsRelevant(code, found[j + 1], path)) {
+      if (
+        path !== null &&
+        chainIsRelevant(code, found[j + 1], path) &&
+        !parameters.has(name, found[j])
+      ) {
         selected[i] = added = true;
         return;
       }
@@ -450,22 +450,28 @@ export function selectAfterPass(
 }
 
 /**
- * The parameters of the function `statement` defines, read only when a name occurrence
- * (`occurrences[k]` on) falls inside it: a use of a parameter is not a use of the module's
+ * The parameters of the function a statement defines, read the first time an occurrence
+ * that would select it is asked about: a use of a parameter is not a use of the module's
  * name (parameters.ts).
  */
-function parametersOf(
-  code: string,
-  statement: Statement,
-  occurrences: readonly number[],
-  k: number
-): FunctionParameters | null {
-  const first = code.charCodeAt(statement.from);
-  return k < occurrences.length &&
-    occurrences[k] < statement.to &&
-    (first === AT || first === LOWER_A || first === LOWER_D)
-    ? functionParameters(code, statement)
-    : null;
+class LazyParameters {
+  private parameters: FunctionParameters | null | undefined;
+
+  constructor(
+    private readonly code: string,
+    private readonly statement: Statement
+  ) {}
+
+  has(name: string, at: number): boolean {
+    if (this.parameters === undefined) {
+      const first = this.code.charCodeAt(this.statement.from);
+      this.parameters =
+        first === AT || first === LOWER_A || first === LOWER_D
+          ? functionParameters(this.code, this.statement)
+          : null;
+    }
+    return isParameter(this.parameters, name, at);
+  }
 }
 
 /**
