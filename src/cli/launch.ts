@@ -23,7 +23,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { restoreV8Defaults } from './v8-flags';
+import { isMainThread } from 'node:worker_threads';
+import { tuneV8ForShortRun } from './v8-flags';
 
 const bundle = path.join(__dirname, 'warden-scan-main.js');
 const cacheFile = `${bundle}.cache`;
@@ -31,7 +32,17 @@ const HASH_BYTES = 32;
 
 const source = fs.readFileSync(bundle, 'utf8');
 const digest = createHash('sha256').update(source).digest();
-const writing = process.env.WARDEN_SCAN_WRITE_CODE_CACHE === '1';
+const writing =
+  isMainThread && process.env.WARDEN_SCAN_WRITE_CODE_CACHE === '1';
+
+// V8 takes a code cache only under the flags it was made with. A scan is short (v8-flags.ts)
+// until its file count says otherwise, so the cache is made and loaded under the short-run
+// flags: the main thread sets them here, before any compile job exists, and a long scan
+// puts the defaults back before it starts (workers.ts); a worker of a short scan then finds
+// the same flags and loads the cache too. A worker never changes the process-wide flags.
+if (isMainThread) {
+  tuneV8ForShortRun();
+}
 
 /** The cache made from this very source, or why there is none. */
 function cachedData(): Buffer | 'absent' | 'stale' {
@@ -66,13 +77,15 @@ if (process.env.WARDEN_SCAN_CODE_CACHE_REPORT === '1') {
       : script.cachedDataRejected
         ? 'rejected'
         : 'used';
-  process.stderr.write(`warden-scan: code cache ${state}\n`);
+  process.stderr.write(
+    `warden-scan${isMainThread ? '' : ' worker'}: code cache ${state}\n`
+  );
 }
 
 if (writing) {
   process.on('exit', () => {
-    // V8 takes a cache only under the flags it was made with: those of a plain start.
-    restoreV8Defaults();
+    // The flags a start loads the cache under (above): the scan may have changed them.
+    tuneV8ForShortRun();
     fs.writeFileSync(
       cacheFile,
       Buffer.concat([digest, script.createCachedData()])

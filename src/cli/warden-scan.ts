@@ -3,6 +3,8 @@
  * warden-scan: the static analyzer as a CI / pre-commit gate. See docs/static-analyzer.md.
  * The same bundle is the scan worker (workers.ts): in a worker thread it scans its slice.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runScanOnAllCores, runWorkerTask, type WorkerTask } from './workers';
 
@@ -20,7 +22,7 @@ if (isMainThread) {
       stdout: text => process.stdout.write(text),
       stderr: text => process.stderr.write(text)
     },
-    __filename
+    workerScript()
   ).then(
     code => (process.exitCode = code),
     err => {
@@ -30,4 +32,14 @@ if (isMainThread) {
   );
 } else {
   parentPort!.postMessage(runWorkerTask(workerData as WorkerTask));
+}
+
+/**
+ * What a scan worker runs: the launcher next to this bundle (launch.ts), so a worker loads
+ * the bundle with its code cache as the main thread did; this file itself elsewhere (the tsc
+ * build in lib/cli, where the file of that name is this one).
+ */
+function workerScript(): string {
+  const launcher = path.join(__dirname, 'warden-scan.js');
+  return fs.existsSync(launcher) ? launcher : __filename;
 }

@@ -20,7 +20,11 @@ import {
   scanFiles,
   type ScanIO
 } from './scan';
-import { SHORT_RUN_FILES, tuneV8ForShortRun } from './v8-flags';
+import {
+  restoreV8Defaults,
+  SHORT_RUN_FILES,
+  tuneV8ForShortRun
+} from './v8-flags';
 
 /**
  * Below this many files per thread a worker costs more than it saves: its start-up and its
@@ -101,9 +105,12 @@ export async function runScanOnAllCores(
     exclude: args.exclude
   });
   const threads = threadCount(files.length, args.jobs);
+  // Before any scanning and before the workers start: nothing is optimised yet. The
+  // launcher already set the short-run flags (launch.ts); a bundle started directly has not.
   if (files.length / threads < SHORT_RUN_FILES) {
-    // Before any scanning and before the workers start: nothing is optimised yet.
     tuneV8ForShortRun();
+  } else {
+    restoreV8Defaults();
   }
   let report: ScanReport;
   if (threads === 1) {
