@@ -430,7 +430,8 @@ class _LineState:
             self._assign(command[:i])  # `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
         if name == "set" and i == 0 and _sets_export_options(args):
             self.unresolved = self.unresolved or "set -a or -k on the line exports assignments"
-        if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(a) for a in args):
+        names = [a.split("=", 1)[0] for a in args]
+        if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
             self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
         if name in ("cd", "pushd"):
             # `cd -P` resolves links first: a later `..` is not the folder Warden would read
