@@ -207,11 +207,21 @@ def _site_dir() -> str:
 def guard_env(env: Dict[str, str]) -> Dict[str, str]:
     """For a process started with ``env`` by a kernel that has the launch guard: an empty
     PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
-    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``."""
+    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``; and
+    the other Python variables and PATH it sets otherwise than the kernel, so a pip a shell
+    line starts with them is not left to the guard (``_guard_lost``)."""
     site = _site_dir()
     if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
         return {}  # this kernel has no launch guard: nothing to lose
-    return {} if site in env.get("PYTHONPATH", "").split(os.pathsep) else {"PYTHONPATH": ""}
+    changed = {
+        name: value
+        for name, value in env.items()
+        if _GUARD_VARIABLES.match(name) and name != "PYTHONPATH" and os.environ.get(name) != value
+    }
+    if env.get("PYTHONPATH", "").split(os.pathsep)[0] != site:
+        # not first: a sitecustomize in a folder before it is the one Python imports
+        changed["PYTHONPATH"] = ""
+    return changed
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
