@@ -516,7 +516,7 @@ function shellInvocations(
     });
   }
   const line = new LineState(subshells, env);
-  const installs: Array<[number, Invocation[], number, number]> = [];
+  const installs: Array<[number, Invocation[], number, number, boolean[]]> = [];
   const writers: number[] = [];
   commands.forEach((command, k) => {
     let words = command.words;
@@ -550,15 +550,18 @@ function shellInvocations(
       command.stdin
     );
     if (invocations.length > 0) {
+      // read before the command's own effect on the line: the env pip starts with
+      const lost = invocations.map(inv => guardLost(words, inv.env, line));
       installs.push([
         k,
-        invocations.map(inv => ({
+        invocations.map((inv, n) => ({
           ...inv,
           cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
-          problem: inv.problem || line.problem(inv.tool, keepsGuard(words))
+          problem: inv.problem || line.problem(inv.tool, lost[n])
         })),
         from,
-        to
+        to,
+        lost.map(why => !why)
       ]);
     }
     const program = line.update(words);
@@ -571,16 +574,16 @@ function shellInvocations(
     }
   });
   const found: Array<[Invocation, number, number]> = [];
-  for (const [k, invocations, from, to] of installs) {
+  for (const [k, invocations, from, to, kept] of installs) {
     // a writer running at the same time as the install: in its pipeline, or anywhere after
     // an install sent to the background
     const concurrent = writers.some(
       j => j > k && commands.slice(k, j).some(c => c.sep === '|')
     );
-    for (const inv of invocations) {
-      // a pip decides again when it starts, however often and whenever it runs
-      // (LineState.problem)
-      const guarded = inv.tool === 'pip' && keepsGuard(commands[k].words);
+    invocations.forEach((inv, n) => {
+      // a pip that keeps the guard decides again when it starts, however often and whenever
+      // it runs (LineState.problem)
+      const guarded = inv.tool === 'pip' && kept[n];
       const problem = inv.problem
         ? inv.problem
         : repeats && writers.length > 0 && !guarded
@@ -597,7 +600,7 @@ function shellInvocations(
         from,
         to
       ]);
-    }
+    });
   }
   return found;
 }
@@ -670,14 +673,64 @@ const ENVIRONMENT_CHANGERS: ReadonlySet<string> = new Set(
   flatpak pkexec sg newgrp`.split(/\s+/)
 );
 
-/** Whether a pip this simple command starts inherits the shell's environment, so the guard
- * with it: no program that may change the environment, no Python variable or PATH set. */
-function keepsGuard(words: readonly string[]): boolean {
-  return !words.some(
-    word =>
-      ENVIRONMENT_CHANGERS.has(listedName(word)) ||
-      /^(PYTHON[A-Z_]*|PATH)=/.test(word)
-  );
+/** The variables a pip's start depends on beyond its files: PYTHONPATH (the guard's folder
+ * first), the others Python reads when it starts (PYTHONHOME: another stdlib and site.py...),
+ * PATH (which program `pip` is). */
+const GUARD_VARIABLES = /^(PYTHON[A-Z0-9_]*|PATH)$/;
+/** POSIX special builtins: assignments in front of them stay set after them in sh (dash). */
+const SPECIAL_BUILTINS: ReadonlySet<string> = new Set(
+  ': . break continue eval exec exit export readonly return set shift times trap unset'.split(
+    ' '
+  )
+);
+
+/**
+ * Why the pip this simple command starts may run without the kernel's guard ('' when it
+ * inherits it), read on the environment it starts with (`env`: the shell's own, what the
+ * line's assignments, exports and unsets before it left, the command's prefix assignments,
+ * its wrappers' effects, `unwrap`): a Python variable or PATH set or unset on the way. What
+ * Warden does not resolve counts as losing it: a program that may start pip with another
+ * environment (`su`, `ssh`...), a change the line's reading does not follow
+ * (`line.unresolved`: `set -a`, `export $NAME=`, `X+=v`). The kernel's `_guard_lost`.
+ */
+function guardLost(
+  words: readonly string[],
+  env: Readonly<Record<string, string>>,
+  line: LineState
+): string {
+  if (line.unresolved) {
+    return line.unresolved;
+  }
+  const changer = words.find(w => ENVIRONMENT_CHANGERS.has(listedName(w)));
+  if (changer !== undefined) {
+    return `started through ${listedName(changer)}, which may change its environment`;
+  }
+  const changed = Object.keys(env)
+    .filter(name => GUARD_VARIABLES.test(name))
+    .sort();
+  return changed.length > 0 ? `${changed[0]} set or unset on the line` : '';
+}
+
+/** Whether `set ARGS` turns on allexport (`-a`: every assignment exported) or keyword (`-k`:
+ * `NAME=v` words anywhere on a command go to its environment). */
+function setsExportOptions(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k++) {
+    const word = args[k];
+    if (!/^[-+]/.test(word) || word === '--' || word === '-') {
+      return false;
+    }
+    if (word.startsWith('-') && /[ak]/.test(word.slice(1))) {
+      return true;
+    }
+    if (word.endsWith('o')) {
+      // `-o NAME`, `-eo NAME`
+      if (args[k + 1] === 'allexport' || args[k + 1] === 'keyword') {
+        return true;
+      }
+      k++;
+    }
+  }
+  return false;
 }
 
 class LineState {
@@ -687,6 +740,8 @@ class LineState {
   changed = '';
   /** ... of the first that may change the shell itself */
   shellChanged = '';
+  /** an earlier change to the environment Warden does not follow */
+  unresolved = '';
 
   constructor(
     private readonly subshells: boolean,
@@ -699,15 +754,19 @@ class LineState {
    * pip inherits the guard, which decides its install again when it starts, with the files,
    * settings and folder as they are then (`git clone URL && cd x && pip install -e .`): for pip only
    * a change to the shell itself counts (an alias, a sourced script). uv and conda are native
-   * programs that nothing decides again (red team 7 R7-16). A pip started through a program
-   * that may clear its environment (`sudo`, `env`) or with Python's variables set may run
-   * without the guard: it counts as uv does. The kernel's `_LineState`.
+   * programs that nothing decides again (red team 7 R7-16). A pip that may start without the
+   * guard (`guardLost`: the line sets or unsets PYTHONPATH, PYTHONHOME, PATH before it,
+   * `sudo`, `env -u`...) counts as uv does. The kernel's `_LineState`.
    */
-  problem(tool: string, keepsGuard: boolean): string {
-    const pip = tool === 'pip' && keepsGuard;
+  problem(tool: string, guardLost: string): string {
+    const pip = tool === 'pip' && !guardLost;
     const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
-      return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs: run the install as its own command`;
+      const lost =
+        tool === 'pip' && guardLost
+          ? ` (this pip may start without Warden's guard: ${guardLost})`
+          : '';
+      return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs${lost}: run the install as its own command`;
     }
     if (this.cwd === null && !pip) {
       return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
@@ -728,6 +787,21 @@ class LineState {
     }
     const name = listedName(command[i]);
     const args = command.slice(i + 1);
+    if (/^[A-Za-z_][A-Za-z0-9_]*\+=/s.test(command[i])) {
+      this.unresolved ||= 'an appending assignment (NAME+=...) on the line';
+    }
+    if (i > 0 && SPECIAL_BUILTINS.has(name)) {
+      this.assign(command.slice(0, i)); // `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
+    }
+    if (name === 'set' && i === 0 && setsExportOptions(args)) {
+      this.unresolved ||= 'set -a or -k on the line exports assignments';
+    }
+    if (
+      (STATE_BUILTINS.has(name) || name === 'unset') &&
+      args.some(a => EXPANSION.test(a.split('=')[0]))
+    ) {
+      this.unresolved ||= `${name} of a name Warden cannot read`;
+    }
     if (name === 'cd' || name === 'pushd') {
       // `cd -P` resolves links first: a later `..` is not the folder Warden would read
       const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];
@@ -762,8 +836,8 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
-        if (a === 'PYTHONPATH') {
-          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17)
+        if (GUARD_VARIABLES.test(a)) {
+          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17), PATH changed
         }
       }
     }
@@ -774,7 +848,12 @@ class LineState {
     for (const word of words) {
       const eq = word.indexOf('=');
       if (eq >= 0) {
-        this.env[word.slice(0, eq)] = word.slice(eq + 1); // read as exported: stricter
+        const key = word.slice(0, eq);
+        this.env[key] = word.slice(eq + 1); // read as exported: stricter
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+          // `export X+=v`, `export $N=v`
+          this.unresolved ||= `an assignment to '${key}' on the line`;
+        }
       }
     }
   }
@@ -867,6 +946,8 @@ function simple(
       rest[at >= 0 ? at : 0] = '';
     }
     refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
+    env.PYTHONPATH = '';
     return script !== null ? nested(script) : [];
   }
   if (WRAPPERS.has(name)) {
@@ -1061,10 +1142,14 @@ function unwrap(
       return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
     }
     if (
-      name === 'env' &&
-      ['-i', '--ignore-environment', '-'].includes(option)
+      (name === 'env' &&
+        ['-i', '--ignore-environment', '-'].includes(option)) ||
+      (name === 'exec' && option.slice(1).includes('c'))
     ) {
-      env.PYTHONPATH = ''; // the guard's entry gone (red team 8 R8-17)
+      env.PYTHONPATH = ''; // the guard's entry gone (red team 8 R8-17); `exec -c`
+    }
+    if (name === 'command' && option === '-p') {
+      env.PATH = '/bin:/usr/bin'; // bash looks the program up on its default path
     }
     if (
       name === 'env' &&
@@ -1076,8 +1161,8 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (unset === 'PYTHONPATH') {
-        env.PYTHONPATH = '';
+      if (unset !== null && GUARD_VARIABLES.test(unset)) {
+        env[unset] = ''; // the guard's entry gone, PATH changed: set or unset
       }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {

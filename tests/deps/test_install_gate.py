@@ -216,3 +216,58 @@ def test_a_requirements_file_written_earlier_on_the_line_is_decided_when_pip_sta
     assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"] == [
         "install-imitation-name"
     ]
+
+
+@pytest.mark.parametrize(
+    "drop",
+    ["export PYTHONPATH=", "unset PYTHONPATH", "PYTHONPATH=/tmp", "PYTHONPATH= :"],
+    ids=["export", "unset", "assignment", "before-a-special-builtin"],
+)
+def test_a_file_written_on_the_line_is_refused_when_the_line_drops_the_guard_before_pip(
+    guarded, index, tmp_path, drop
+):
+    """A pip left to its inherited guard must really inherit it: here the line drops the
+    guard's PYTHONPATH entry before pip (`PYTHONPATH= :` through sh's POSIX rule that keeps
+    assignments before a special builtin), so the parent's early read of r.txt (an allowed
+    name) would decide a file the line rewrites to a refused one. The control shows pip then
+    installs it; from a kernel's launch environment the parent refuses the line."""
+    index.requests.clear()
+    requirements = tmp_path / "r.txt"
+    requirements.write_text("warden-demo-pkg\n")  # what the parent reads before the line runs
+    pip = " ".join(_pip(tmp_path, index.simple, "-r", str(requirements)))
+    line = f"echo torcj > {requirements}; {drop}; {pip}"
+
+    control = guarded(_policy(index), line, guarded=False)  # no guard anywhere: sh runs it
+    assert control["exit"] == 0, control["stderr"]
+    assert _installed(tmp_path, "torcj"), "the control did not install the rewritten file"
+    (tmp_path / "pip.log").unlink()
+    subprocess.run(["rm", "-rf", str(tmp_path / "target")], check=True)
+    requirements.write_text("warden-demo-pkg\n")
+    index.requests.clear()
+
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(_policy(index)))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    env = kernel_env(
+        child_env(spool, guarded.home),
+        kernel_id="k",
+        policy_file=str(policy),
+        spool_dir=str(spool),
+        status_dir=str(tmp_path),
+    )
+    # A kernel's Python runs the line with os.system (sh, as `!cmd` does); the parent reads it.
+    starter = "import os, sys; sys.exit(os.waitstatus_to_exitcode(os.system(sys.argv[1])))"
+    done = subprocess.run(
+        [sys.executable, "-c", starter, line], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode != 0
+    assert "Jupyter Warden refused" in done.stderr
+    assert "without Warden's guard" in done.stderr
+    assert requirements.read_text() == "warden-demo-pkg\n"  # the line never ran
+    assert index.requests == [], "the index was contacted"
+    assert not (tmp_path / "pip.log").exists(), "pip started"
+    assert not _installed(tmp_path, "torcj")
+    assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"] == [
+        "install-unreadable"
+    ]

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 from jupyterlab_warden.kernel.guard.installs import arguments, commands, decide, sources
 from jupyterlab_warden.kernel.guard.installs.advisories import AdvisorySnapshot
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
@@ -469,6 +470,31 @@ def test_a_python_started_with_an_environment_without_the_guard_is_read_as_guard
     assert not any(r.problems for r in guarded)
     dropped = read_requests(argv, None, {"PATH": "/usr/bin"}, "/")
     assert any("without Warden's guard" in p for r in dropped for p in r.problems)
+
+
+@pytest.mark.parametrize(
+    ("changed", "why"),
+    [
+        ({}, ""),
+        ({"PYTHONHOME": "/tmp/h"}, "PYTHONHOME"),
+        ({"PATH": "/tmp/bin"}, "PATH"),
+        ({"PYTHONPATH": "/tmp"}, "PYTHONPATH"),
+        ({"PYTHONPATH": "/tmp" + os.pathsep + SITE_DIR}, "PYTHONPATH"),  # its sitecustomize wins
+    ],
+)
+def test_a_shell_started_with_python_variables_or_path_changed_leaves_no_pip_to_the_guard(
+    monkeypatch, changed, why
+):
+    """subprocess.run(LINE, shell=True, env={..., "PYTHONHOME": ...}): the pip the line starts
+    after a writer may run without the guard, so the parent's early read must not decide it."""
+    monkeypatch.setenv("PYTHONPATH", SITE_DIR)
+    env = dict(os.environ, **changed)
+    [pip] = commands.shell_invocations(
+        "echo torcj > r.txt; pip install -r r.txt", 0, commands.guard_env(env)
+    )
+    assert (
+        (why in pip.problem and "without Warden's guard" in pip.problem) if why else not pip.problem
+    )
 
 
 @pytest.mark.parametrize(

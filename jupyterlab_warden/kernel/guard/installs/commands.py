@@ -85,6 +85,11 @@ _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
 _STATE_BUILTINS = frozenset(("export", "declare", "typeset", "readonly", "local"))
+# POSIX special builtins: assignments in front of them stay set after them in sh (dash)
+_SPECIAL_BUILTINS = frozenset(
+    (":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return",
+     "set", "shift", "times", "trap", "unset")
+)  # fmt: skip
 # Writers a guarded pip child cannot see past: what changes the shell itself (its variables,
 # aliases, functions, hashed paths, options), which a later pip inherits, rather than files
 # it reads when it starts. bash's builtins but those that change nothing, conda's shell
@@ -202,11 +207,21 @@ def _site_dir() -> str:
 def guard_env(env: Dict[str, str]) -> Dict[str, str]:
     """For a process started with ``env`` by a kernel that has the launch guard: an empty
     PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
-    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``."""
+    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``; and
+    the other Python variables and PATH it sets otherwise than the kernel, so a pip a shell
+    line starts with them is not left to the guard (``_guard_lost``)."""
     site = _site_dir()
     if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
         return {}  # this kernel has no launch guard: nothing to lose
-    return {} if site in env.get("PYTHONPATH", "").split(os.pathsep) else {"PYTHONPATH": ""}
+    changed = {
+        name: value
+        for name, value in env.items()
+        if _GUARD_VARIABLES.match(name) and name != "PYTHONPATH" and os.environ.get(name) != value
+    }
+    if env.get("PYTHONPATH", "").split(os.pathsep)[0] != site:
+        # not first: a sitecustomize in a folder before it is the one Python imports
+        changed["PYTHONPATH"] = ""
+    return changed
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
@@ -262,7 +277,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
-    found, installs, writers = [], [], []
+    found, installs, writers, kept = [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
         if command[0] == "case" and command[2:3] == ["in"]:
@@ -290,16 +305,19 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             stdin = "pipe"
         invocations = _simple(command, line.env, depth, stdin)
         if invocations:
+            # read before the command's own effect on the line: the env pip starts with
+            lost = [_guard_lost(command, inv.env, line) for inv in invocations]
             found.append(
                 [
                     inv._replace(
                         cwd=os.path.join(line.cwd or "", inv.cwd),
-                        problem=inv.problem or line.problem(inv.tool, _keeps_guard(command)),
+                        problem=inv.problem or line.problem(inv.tool, why),
                     )
-                    for inv in invocations
+                    for inv, why in zip(invocations, lost)
                 ]
             )
             installs.append(k)
+            kept.append([not why for why in lost])
         program = line.update(command)
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
@@ -307,7 +325,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
     out = []
-    for k, invocations in zip(installs, found):
+    for k, invocations, keeps in zip(installs, found, kept):
         problem = ""
         if repeats and writers:
             problem = (
@@ -323,11 +341,11 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 "a command running at the same time as the install may write the files or "
                 "settings it reads: run the install as its own command"
             )
-        # a pip decides again when it starts, however often and whenever it runs (problem())
-        keeps = _keeps_guard(commands[k][0])
+        # a pip that keeps the guard decides again when it starts, however often and whenever
+        # it runs (problem())
         out += [
-            inv if inv.problem or (inv.tool == "pip" and keeps) else inv._replace(problem=problem)
-            for inv in invocations
+            inv if inv.problem or (inv.tool == "pip" and keep) else inv._replace(problem=problem)
+            for inv, keep in zip(invocations, keeps)
         ]
     return out
 
@@ -341,13 +359,28 @@ _ENVIRONMENT_CHANGERS = frozenset(
 )  # fmt: skip
 
 
-def _keeps_guard(command: List[str]) -> bool:
-    """Whether a pip this simple command starts inherits the shell's environment, so the guard
-    with it: no program that may change the environment, no Python variable or PATH set."""
-    return not any(
-        _listed_name(word) in _ENVIRONMENT_CHANGERS or re.match(r"^(PYTHON[A-Z_]*|PATH)=", word)
-        for word in command
-    )
+# The variables a pip's start depends on beyond its files: PYTHONPATH (the guard's folder
+# first, so its sitecustomize is the one imported), the others Python reads when it starts
+# (PYTHONHOME: another stdlib and site.py; PYTHONPYCACHEPREFIX: other compiled modules...),
+# PATH (which program `pip` is).
+_GUARD_VARIABLES = re.compile(r"^(PYTHON[A-Z0-9_]*|PATH)$")
+
+
+def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> str:
+    """Why the pip this simple command starts may run without the kernel's guard ('' when it
+    inherits it), read on the environment it starts with (``env``: the shell's own, what the
+    line's assignments, exports and unsets before it left, the command's prefix assignments,
+    its wrappers' effects, ``_unwrap``): a Python variable or PATH set or unset on the way.
+    What Warden does not resolve counts as losing it: a program that may start pip with
+    another environment (``su``, ``ssh``...), a change the line's reading does not follow
+    (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
+    if line.unresolved:
+        return line.unresolved
+    changer = next((w for w in command if _listed_name(w) in _ENVIRONMENT_CHANGERS), None)
+    if changer is not None:
+        return f"started through {_listed_name(changer)}, which may change its environment"
+    changed = sorted(name for name in env if _GUARD_VARIABLES.match(name))
+    return f"{changed[0]} set or unset on the line" if changed else ""
 
 
 class _LineState:
@@ -362,8 +395,9 @@ class _LineState:
         self.env: Dict[str, str] = dict(env)
         self.changed = ""  # the program of the first earlier command that may write
         self.shell_changed = ""  # ... of the first that may change the shell itself
+        self.unresolved = ""  # an earlier change to the environment Warden does not follow
 
-    def problem(self, tool: str, keeps_guard: bool) -> str:
+    def problem(self, tool: str, guard_lost: str) -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
         its invocations, so a command that installs nothing (``pip list``) still runs.
 
@@ -371,15 +405,17 @@ class _LineState:
         files, settings and folder as they are then (``git clone URL && cd x && pip install
         -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
         uv and conda are native programs that nothing decides again (red team 7 R7-16). A
-        pip started through a program that may clear its environment (``sudo``, ``env``) or
-        with Python's variables set may run without the guard: it counts as uv does."""
-        pip = tool == "pip" and keeps_guard
+        pip that may start without the guard (``guard_lost``: the line sets or unsets
+        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does."""
+        pip = tool == "pip" and not guard_lost
         changed = self.shell_changed if pip else self.changed
         if changed:
+            lost = f" (this pip may start without Warden's guard: {guard_lost})"
             return (
                 f"an earlier command on the line ({changed}) may write the files or "
-                "settings the install reads, and Warden reads them before the line runs: run "
-                "the install as its own command"
+                "settings the install reads, and Warden reads them before the line runs"
+                f"{lost if tool == 'pip' and guard_lost else ''}: run the install as its own "
+                "command"
             )
         if self.cwd is None and not pip:
             return (
@@ -398,6 +434,15 @@ class _LineState:
             self._assign(command)
             return ""
         name, args = _listed_name(command[i]), command[i + 1 :]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
+            self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
+        if i and name in _SPECIAL_BUILTINS:
+            self._assign(command[:i])  # `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
+        if name == "set" and i == 0 and _sets_export_options(args):
+            self.unresolved = self.unresolved or "set -a or -k on the line exports assignments"
+        names = [a.split("=", 1)[0] for a in args]
+        if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
+            self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
         if name in ("cd", "pushd"):
             # `cd -P` resolves links first: a later `..` is not the folder Warden would read
             target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]
@@ -423,8 +468,8 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
-                if a == "PYTHONPATH":
-                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17)
+                if _GUARD_VARIABLES.match(a):
+                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17), PATH changed
         return name
 
     def _assign(self, words: List[str]) -> None:
@@ -432,6 +477,24 @@ class _LineState:
             key, eq, value = word.partition("=")
             if eq:
                 self.env[key] = value  # read as exported: stricter when it is not
+                if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
+                    self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
+
+
+def _sets_export_options(args: List[str]) -> bool:
+    """Whether ``set ARGS`` turns on allexport (``-a``: every assignment exported) or keyword
+    (``-k``: ``NAME=v`` words anywhere on a command go to its environment)."""
+    k = 0
+    while k < len(args) and args[k][:1] in ("-", "+") and args[k] not in ("--", "-"):
+        word = args[k]
+        if word[0] == "-" and re.search(r"[ak]", word[1:]):
+            return True
+        if word.endswith("o"):  # `-o NAME`, `-eo NAME`
+            if args[k + 1 : k + 2] in (["allexport"], ["keyword"]):
+                return True
+            k += 1
+        k += 1
+    return False
 
 
 def _may_write(program: str, invocations: List[Invocation]) -> bool:
@@ -605,7 +668,8 @@ def _simple(
             rest = list(argv[1:])
             rest[rest.index(script) if script in rest else 0] = ""
             _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
-            return shell_invocations(script, depth + 1, env)
+            # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
+            return shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
         _refuse_unread(name, argv[1:])
         return []
     if name in WRAPPERS:
@@ -856,14 +920,18 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
-        if name == "env" and option in ("-i", "--ignore-environment", "-"):
-            env["PYTHONPATH"] = ""  # the guard's entry gone (red team 8 R8-17)
+        if (name == "env" and option in ("-i", "--ignore-environment", "-")) or (
+            name == "exec" and "c" in option[1:]
+        ):
+            env["PYTHONPATH"] = ""  # the guard's entry gone (red team 8 R8-17); `exec -c`
+        if name == "command" and option == "-p":
+            env["PATH"] = "/bin:/usr/bin"  # bash looks the program up on its default path
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if unset == "PYTHONPATH":
-                env["PYTHONPATH"] = ""
+            if _GUARD_VARIABLES.match(unset or ""):
+                env[unset] = ""  # the guard's entry gone, PATH changed: set or unset
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:
