@@ -31,7 +31,11 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function scan(nodeFlags: string[] = []) {
+function scan(
+  nodeFlags: string[] = [],
+  scanArgs: string[] = [],
+  target = CORPUS
+) {
   const run = spawnSync(
     process.execPath,
     [
@@ -41,7 +45,8 @@ function scan(nodeFlags: string[] = []) {
       'json',
       '--min-severity',
       'info',
-      CORPUS
+      ...scanArgs,
+      target
     ],
     {
       encoding: 'utf8',
@@ -49,7 +54,10 @@ function scan(nodeFlags: string[] = []) {
     }
   );
   const state = /^warden-scan: code cache (\w+)$/m.exec(run.stderr)?.[1];
-  return { status: run.status, stdout: run.stdout, state };
+  const workers = [
+    ...run.stderr.matchAll(/^warden-scan worker: code cache (\w+)$/gm)
+  ].map(m => m[1]);
+  return { status: run.status, stdout: run.stdout, state, workers };
 }
 
 describe('the code cache', () => {
@@ -58,6 +66,22 @@ describe('the code cache', () => {
     expect(run.state).toBe('used');
     expect(run.status).toBe(1); // the corpus has findings
     expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(20);
+  });
+
+  it('is used by the scan workers of a short scan, with the same output', () => {
+    // Two threads need two batches of files (workers.ts BATCH_FILES): 48 corpus copies.
+    const many = path.join(dir, 'many');
+    fs.mkdirSync(many);
+    const files = fs.readdirSync(CORPUS).filter(f => f.endsWith('.py'));
+    for (let i = 0; i < 48; i++) {
+      const name = files[i % files.length];
+      fs.copyFileSync(path.join(CORPUS, name), path.join(many, `${i}_${name}`));
+    }
+    const one = scan([], ['--jobs', '1'], many);
+    expect(one.workers).toEqual([]);
+    const two = scan([], ['--jobs', '2'], many);
+    expect(two).toMatchObject({ state: 'used', workers: ['used'] });
+    expect(two.stdout).toBe(one.stdout);
   });
 
   it('is refused, and the output is the same, when it is not this bundle’s or V8 says no', () => {
