@@ -44,6 +44,23 @@ def test_allowed_install_from_a_trusted_index_runs_and_is_recorded(guarded, inde
     assert event["evidence"]["indexes"] == [index.simple]
 
 
+def _launch_env(guarded, index, tmp_path):
+    """A kernel's launch environment (the guard's site dir, its policy file and spool) and
+    its spool folder: what a Python the kernel starts inherits."""
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(_policy(index)))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    env = kernel_env(
+        child_env(spool, guarded.home),
+        kernel_id="k",
+        policy_file=str(policy),
+        spool_dir=str(spool),
+        status_dir=str(tmp_path),
+    )
+    return env, spool
+
+
 def _assert_refused_before_pip(guarded, index, tmp_path, result, rule, words):
     assert result["type"] == "WardenBlockedInstall", result
     for word in words:
@@ -180,17 +197,7 @@ def test_a_requirements_file_written_earlier_on_the_line_is_decided_when_pip_sta
     left to the guard pip inherits (a lab kernel's launch environment): the line runs, and the
     pip it starts decides the file as it is then, before contacting the index."""
     index.requests.clear()
-    policy = tmp_path / "launch-policy.json"
-    policy.write_text(json.dumps(_policy(index)))
-    spool = tmp_path / "launch-spool"
-    spool.mkdir(mode=0o700)
-    env = kernel_env(
-        child_env(spool, guarded.home),
-        kernel_id="k",
-        policy_file=str(policy),
-        spool_dir=str(spool),
-        status_dir=str(tmp_path),
-    )
+    env, spool = _launch_env(guarded, index, tmp_path)
     requirements = tmp_path / "r.txt"
     requirements.write_text("warden-demo-pkg\n")
     pip = " ".join(_pip(tmp_path, index.simple, "-r", str(requirements)))
@@ -245,17 +252,7 @@ def test_a_file_written_on_the_line_is_refused_when_the_line_drops_the_guard_bef
     requirements.write_text("warden-demo-pkg\n")
     index.requests.clear()
 
-    policy = tmp_path / "launch-policy.json"
-    policy.write_text(json.dumps(_policy(index)))
-    spool = tmp_path / "launch-spool"
-    spool.mkdir(mode=0o700)
-    env = kernel_env(
-        child_env(spool, guarded.home),
-        kernel_id="k",
-        policy_file=str(policy),
-        spool_dir=str(spool),
-        status_dir=str(tmp_path),
-    )
+    env, spool = _launch_env(guarded, index, tmp_path)
     # A kernel's Python runs the line with os.system (sh, as `!cmd` does); the parent reads it.
     starter = "import os, sys; sys.exit(os.waitstatus_to_exitcode(os.system(sys.argv[1])))"
     done = subprocess.run(
