@@ -762,8 +762,8 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
-        if (a === 'PYTHONPATH') {
-          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17)
+        if (a === 'PYTHONPATH' || LAUNCH_VARIABLES.includes(a)) {
+          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17, 9 R9-1)
         }
       }
     }
@@ -1076,8 +1076,8 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (unset === 'PYTHONPATH') {
-        env.PYTHONPATH = '';
+      if (unset === 'PYTHONPATH' || LAUNCH_VARIABLES.includes(unset ?? '')) {
+        env[unset as string] = '';
       }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
@@ -1341,9 +1341,22 @@ function pipxThroughPython(args: string[]): string[] | null {
 /** How `python ARGS` runs code: ['m', module, rest], ['script', path, rest], or [null, null,
  * []] for anything else (`-c`, stdin, an option read no further). */
 /**
+ * The variables a guarded Python takes its policy and update key from when it starts
+ * (kernel/environ.py): a child started with one set, changed or unset enforces what they then
+ * name, an attacker's policy file among them, so it has lost the kernel's guard (red team 9
+ * R9-1).
+ */
+const LAUNCH_VARIABLES = [
+  'WARDEN_POLICY_FILE',
+  'WARDEN_POLICY_SHA256',
+  'WARDEN_KERNEL_KEY_FILE',
+  'WARDEN_KERNEL_UPDATE_FILE'
+];
+
+/**
  * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
  * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
- * red team 8 R8-17) cannot decide its own installs: code (`-c`) naming an installer, or code
+ * red team 8 R8-17; a launch variable set or cleared, R9-1) cannot decide its own installs: code (`-c`) naming an installer, or code
  * from its input, is unreadable. A script file is read by the kernel (the static side sees
  * no files).
  */
@@ -1389,12 +1402,15 @@ function guardlessPython(args: string[], env: Record<string, string>): void {
     }
   }
   const dropped = [...'EIS'].filter(f => flags.has(f)).join('');
+  const launch = LAUNCH_VARIABLES.find(name => name in env);
   const byEnv =
     'PYTHONPATH' in env
       ? 'PYTHONPATH set or cleared'
       : env.PYTHONHOME
         ? 'PYTHONHOME set'
-        : '';
+        : launch
+          ? `${launch} set or cleared`
+          : '';
   if (!dropped && !byEnv) {
     return;
   }

@@ -442,3 +442,113 @@ def test_pip_resolved_options_read_a_local_index_page(tmp_path):
         "index:http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
     }
     assert reasons(["--no-index", "-f", str(tmp_path / "wheels")]) == set()
+
+
+# -- red9 R9-1, R9-2, R9-5: a child Python that does not inherit the kernel's guard ----------
+
+PIP_SCRIPT = """from pip._internal.cli.main import main
+main(['install', '--no-deps', '--target', {target!r}, '--log', {log!r}, '-i', {index!r},
+      'warden-demo-pkg'])
+"""
+# a kernel of the lab's launch environment, whose cell changes what its child gets
+LAUNCHED_KERNEL = r"""
+import json, os, subprocess, sys
+how, script, mine = sys.argv[1], sys.argv[2], sys.argv[3]
+env = None
+if how == "policy":  # R9-1: the child takes another policy file, unpinned
+    env = dict(os.environ, WARDEN_POLICY_FILE=mine, WARDEN_POLICY_SHA256="")
+elif how == "environ":  # R9-2: the kernel's own environment loses the guard's folder
+    os.environ["PYTHONPATH"] = ""
+try:
+    code = subprocess.run([sys.executable, script], env=env).returncode
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+def _pip_script(tmp_path, index):
+    script = tmp_path / "s.py"
+    script.write_text(
+        PIP_SCRIPT.format(
+            target=str(tmp_path / "target"), log=str(tmp_path / "pip.log"), index=index.simple
+        )
+    )
+    return script
+
+
+def _reset(tmp_path, index):
+    import shutil
+
+    shutil.rmtree(tmp_path / "target", ignore_errors=True)
+    (tmp_path / "pip.log").unlink(missing_ok=True)
+    index.requests.clear()
+
+
+@pytest.mark.parametrize("how", ["policy", "environ"])
+def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
+    guarded, index, tmp_path, how
+):
+    """R9-1: a child started with another WARDEN_POLICY_FILE (and no digest) enforced that
+    file's policy; R9-2: a kernel whose os.environ lost the guard's folder read itself as a
+    kernel without a launch guard, "nothing to lose". Both let a script's pip install from an
+    index the kernel's policy refuses."""
+    import subprocess
+
+    from install_env import child_env, spooled
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(POLICY))
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(dict(POLICY, trusted_sources={"package_indexes": [index.simple]})))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    script = _pip_script(tmp_path, index)
+
+    def kernel(launched: bool):
+        import hashlib
+
+        env = child_env(spool, guarded.home)
+        if launched:
+            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+                status_dir=str(tmp_path), policy_digest=digest,
+            )  # fmt: skip
+        argv = [sys.executable, "-c", LAUNCHED_KERNEL, how, str(script), str(mine)]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    # without Warden (no launch guard at all) the script's pip installs from the index
+    assert kernel(launched=False) == {"refused": None, "code": 0}
+    assert _installed(tmp_path, "warden-demo-pkg") and index.requests
+    _reset(tmp_path, index)
+    result = kernel(launched=True)
+    assert result["refused"] and "without Warden's guard" in result["refused"], result
+    assert not (tmp_path / "pip.log").exists() and index.requests == []
+    assert not _installed(tmp_path, "warden-demo-pkg")
+    assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"] == [
+        "install-unreadable"
+    ]
+
+
+def test_a_kernel_without_the_launch_guard_reads_every_child_python_as_guardless(
+    guarded, index, tmp_path
+):
+    """R9-5: a kernel of the guarded kernelspec (the guard installed in-process, as
+    guarded_run does) hands no guard to the Pythons it starts, yet read them as guarded: a
+    script running pip installed from any index."""
+    script = _pip_script(tmp_path, index)
+    unguarded = guarded(POLICY, [sys.executable, str(script)], guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg")
+    _reset(tmp_path, index)
+    result = guarded(POLICY, [sys.executable, str(script)])
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["without Warden's guard"]
+    )
+    # a child Python that names no installer still runs
+    (tmp_path / "hello.py").write_text("print('hello')\n")
+    assert guarded(POLICY, [sys.executable, str(tmp_path / "hello.py")])["returncode"] == 0

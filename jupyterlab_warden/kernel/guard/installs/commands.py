@@ -22,6 +22,7 @@ import shlex
 import shutil
 from typing import Dict, List, NamedTuple, Optional
 
+from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import fastpath
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
@@ -199,14 +200,47 @@ def _site_dir() -> str:
     return SITE_DIR
 
 
-def guard_env(env: Dict[str, str]) -> Dict[str, str]:
-    """For a process started with ``env`` by a kernel that has the launch guard: an empty
-    PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
-    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``."""
+# The variables a guarded Python takes its policy and update key from when it starts
+# (kernel/environ.py). A child started with one of them set, changed or unset enforces what
+# they then name, an attacker's policy file among them (red team 9 R9-1): it has lost the
+# guard this process would hand it, as with PYTHONPATH.
+LAUNCH_VARIABLES = (POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV)
+
+
+class LaunchGuard(NamedTuple):
+    """What a guarded process found at its own start, before any user code ran (``snapshot``):
+    whether the Pythons it starts inherit the launch guard (the guard's site folder was on
+    its PYTHONPATH), and the launch variables they inherit with it."""
+
+    children_guarded: bool
+    variables: tuple  # ((name, value or None), ...)
+
+
+def launch_snapshot(environ) -> LaunchGuard:
     site = _site_dir()
-    if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-        return {}  # this kernel has no launch guard: nothing to lose
-    return {} if site in env.get("PYTHONPATH", "").split(os.pathsep) else {"PYTHONPATH": ""}
+    guarded = site in environ.get("PYTHONPATH", "").split(os.pathsep)
+    return LaunchGuard(guarded, tuple((v, environ.get(v)) for v in LAUNCH_VARIABLES))
+
+
+def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
+    """What a process started with ``env`` has lost of the guard, as assignments the line
+    reading follows: an empty PYTHONPATH when ``env`` lacks the guard's site folder (red team 8
+    R8-17: ``subprocess.run([sys.executable, "-c", CODE], env={...})``), a launch variable
+    set to '' when ``env`` changes it (R9-1), so a Python it starts counts as ``-I``.
+
+    ``launch``: the snapshot the install gate took when the guard was installed. With it, a
+    process that had no launch guard (a guarded kernelspec, ``guard.install()``) hands none
+    to its children (R9-5), and this process's own ``os.environ``, which cell code may change
+    (R9-2), is not what says whether it had one. Without it (the pure reading the vectors
+    pin): the current environment says so."""
+    site = _site_dir()
+    if launch is None:
+        if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+            return {}  # read as a launch-guarded kernel would read it (the static side's view)
+        launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
+    if not launch.children_guarded or site not in env.get("PYTHONPATH", "").split(os.pathsep):
+        return {"PYTHONPATH": ""}
+    return {name: "" for name, value in launch.variables if env.get(name) != value}
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
@@ -214,7 +248,10 @@ def _guard_dropped_by_env(env: Dict[str, str]) -> str:
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
     the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
     if "PYTHONPATH" in env and _site_dir() not in env["PYTHONPATH"].split(os.pathsep):
-        return "PYTHONPATH set or cleared"
+        return "a PYTHONPATH without Warden's guard folder"
+    changed = [name for name in LAUNCH_VARIABLES if name in env]
+    if changed:
+        return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)
     if env.get("PYTHONHOME"):
         return "PYTHONHOME set"
     return ""
@@ -423,8 +460,8 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
-                if a == "PYTHONPATH":
-                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17)
+                if a == "PYTHONPATH" or a in LAUNCH_VARIABLES:
+                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17, 9 R9-1)
         return name
 
     def _assign(self, words: List[str]) -> None:
@@ -862,8 +899,8 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if unset == "PYTHONPATH":
-                env["PYTHONPATH"] = ""
+            if unset == "PYTHONPATH" or unset in LAUNCH_VARIABLES:
+                env[unset] = ""
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch
 
 TYPE_CHECKING = False
@@ -30,6 +31,8 @@ if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter sta
 # (``_lazy``): every guarded Python imports this module at start-up, most never install.
 EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
+# the variables that say whether a child Python inherits this process's guard (commands.py)
+_LAUNCH_KEYS = ("PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV)
 
 
 class WardenBlockedInstall(PermissionError):
@@ -55,11 +58,24 @@ class InstallGate:
         self._just_confirmed = set()
         # argv of script-magic programs whose stdin (the cell body) Warden decided: one start each
         self.decided_stdin = []
+        # what says whether the Pythons this process starts inherit its guard, kept as it was
+        # at install, before cell code could change os.environ (red team 9 R9-2, R9-5);
+        # read into a commands.LaunchGuard on the first install (commands loads late)
+        self._start_environ = {k: os.environ[k] for k in _LAUNCH_KEYS if k in os.environ}
+        self._launch = None
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
     def _after_fork(self) -> None:
         self.forked = True
+
+    @property
+    def launch(self):
+        if self._launch is None:
+            from .commands import launch_snapshot
+
+            self._launch = launch_snapshot(self._start_environ)
+        return self._launch
 
     @property
     def data(self):
@@ -94,7 +110,7 @@ class InstallGate:
         if shell is None and argv and tuple(argv) in self.decided_stdin:
             self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
             stdin = "decided"
-        requests = read_requests(argv, shell, env, cwd, stdin)
+        requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
 
@@ -113,19 +129,21 @@ class InstallGate:
         except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
             return
         env, cwd = dict(os.environ), os.getcwd()
-        requests = read_requests(cmd, None, env, cwd, stdin="decided")
+        requests = read_requests(cmd, None, env, cwd, "decided", self.launch)
         try:
             reader = commands.stdin_reader(cmd)
         except commands.Unreadable as exc:
             reader, problem = "other", str(exc)
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
-        if reader == "python" and len(cmd) > 1:
-            # `python3 -I`, `env -i python3`: the child may start without the guard
+        if reader == "python" and (len(cmd) > 1 or commands.guard_env(env, self.launch)):
+            # `python3 -I`, `env -i python3`: the child may start without the guard; so does
+            # every Python of a kernel without the launch guard, or one whose environment lost
+            # it (red team 9 R9-5)
             reader = "other"
             problem = "its Python may start without Warden's guard, and the cell names an installer"
         if reader == "shell":
-            requests += read_requests(None, cell, env, cwd)
+            requests += read_requests(None, cell, env, cwd, "unknown", self.launch)
         elif reader == "other" and commands.names_installer([cell]):
             request = InstallRequest("unknown", f"%%script {line.strip()}")
             request.problems.append(problem)
@@ -313,18 +331,22 @@ def _decided(decide, request, policy: dict, data) -> list:
         ]
 
 
-def read_requests(argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown") -> list:
+def read_requests(
+    argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown", launch=None
+) -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
-    request holding only the problem (refused by ``decide``)."""
+    request holding only the problem (refused by ``decide``). ``launch``: the gate's
+    ``commands.LaunchGuard`` (whether child Pythons inherit a guard; ``guard_env``)."""
     from . import commands
     from .request import InstallRequest
 
     try:
+        lost = commands.guard_env(env, launch)
         found = (
-            commands.shell_invocations(shell, 0, commands.guard_env(env))
+            commands.shell_invocations(shell, 0, lost)
             if shell is not None
-            else commands.invocations(argv, 0, commands.guard_env(env), stdin=stdin)
+            else commands.invocations(argv, 0, lost, stdin=stdin)
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
