@@ -415,6 +415,21 @@ def test_uv_run_option_table_is_uvs_help():
     assert not valued & flags
 
 
+def test_uv_option_table_is_uvs_help():
+    """schema/uv-cli.json is what scripts/uv-cli-table.py derives from the kept help of the uv
+    0.13.9 commands Warden reads (red9 R9-3: uv's own `--requirements` was read as a flag)."""
+    import runpy
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    script = runpy.run_path(str(repo / "scripts" / "uv-cli-table.py"))
+    assert (repo / "schema" / "uv-cli.json").read_text() == script["text"]()
+    table = script["table"]((repo / "scripts" / "uv-cli-help-0.13.9.txt").read_text())
+    assert {"--requirements", "--overrides", "--with-executables-from"} <= set(table["valued"])
+    assert {"--requirement", "--constraint", "--override"} <= set(table["aliases"].values())
+    assert {"-U", "--system", "--no-cache"} <= set(table["flags"])
+
+
 @pytest.mark.parametrize("name", ["x.py", "x.pyw", "tool"])
 @pytest.mark.parametrize("flag", [[], ["--script"]])
 def test_uv_run_of_a_fifo_is_refused(tmp_path, name, flag):

@@ -552,3 +552,73 @@ def test_a_kernel_without_the_launch_guard_reads_every_child_python_as_guardless
     # a child Python that names no installer still runs
     (tmp_path / "hello.py").write_text("print('hello')\n")
     assert guarded(POLICY, [sys.executable, str(tmp_path / "hello.py")])["returncode"] == 0
+
+
+# -- red9 R9-3, R9-8: uv's own option spellings and options after the package ---------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("uv pip install --requirements r.txt", "index:"),
+        ("uv pip install --requirements=r.txt", "index:"),
+        ("uv pip install --overrides o.txt black", "direct:url:"),
+        ("uv pip install --constraints o.txt black", "direct:url:"),
+        ("uvx --overrides o.txt black", "direct:url:"),
+        ("uv tool install black --index-url http://127.0.0.1:8766/simple", "index:"),
+        ("uv tool install black --with torcj", "imitation:torcj~torch"),
+        ("uv tool install black --with-executables-from torcj", "imitation:torcj~torch"),
+        ("uv pip install --torch-backend cpu torch", "unreadable"),
+        ("uv pip install --no-such-option black", "unreadable"),
+    ],
+)
+def test_uv_options_are_read_as_uv_spells_them(tmp_path, line, reason):
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    (tmp_path / "r.txt").write_text("--index-url http://127.0.0.1:8766/simple\nblack\n")
+    (tmp_path / "o.txt").write_text(
+        "black @ http://127.0.0.1:8766/files/black-1-py3-none-any.whl\n"
+    )
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": "/dev/null"}
+    found = [
+        f.reason
+        for r in read_requests(None, line, env, str(tmp_path))
+        for f in decide.decide(r, {}, DepsData())
+    ]
+    assert any(f.startswith(reason) for f in found), found
+
+
+def _uv():
+    import shutil
+
+    return shutil.which("uv")
+
+
+@pytest.mark.skipif(_uv() is None, reason="needs uv 0.13.9 on PATH")
+@pytest.mark.parametrize("spelling", ["--requirements", "--overrides"])
+def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_path, spelling):
+    """R9-3 with the real uv: `--requirements r.txt` (r.txt names an index the policy refuses)
+    and `--overrides o.txt` (a direct reference) were read as a flag and a package name, the
+    file never read, and uv installed from the refused source."""
+    wheel = "warden_demo_pkg-1.0-py3-none-any.whl"
+    if spelling == "--requirements":
+        (tmp_path / "f.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+        packages = []
+    else:
+        (tmp_path / "f.txt").write_text(f"warden-demo-pkg @ {index.file_url(wheel)}\n")
+        packages = ["warden-demo-pkg"]
+    command = [
+        _uv(), "pip", "install", "--no-cache", "--python", sys.executable,
+        "--target", str(tmp_path / "target"), spelling, "f.txt", *packages,
+    ]  # fmt: skip
+    index.requests.clear()
+    unguarded = guarded(POLICY, command, guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
+    _reset(tmp_path, index)
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall", result
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    rule = "install-index-not-allowed" if packages == [] else "install-direct-reference"
+    assert [e["rule_id"] for e in guarded.events() if e["action"] == "blocked"] == [rule]
+
