@@ -622,3 +622,47 @@ def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_
     rule = "install-index-not-allowed" if packages == [] else "install-direct-reference"
     assert [e["rule_id"] for e in guarded.events() if e["action"] == "blocked"] == [rule]
 
+
+# -- red9 R9-9: a program run by its file descriptor (fexecve) --------------------------------
+
+FEXECVE = r"""
+import json, os, sys
+from jupyterlab_warden.kernel import guard
+if sys.argv[1] == "guarded":
+    assert guard.install(json.loads(sys.argv[2])) is not None
+# named `ls`, in the interpreter's folder (Python finds its environment from argv[0])
+argv = [os.path.join(os.path.dirname(sys.executable), "ls"), "-m", "pip", "install",
+        "--no-deps", "--target", sys.argv[3], "--log", sys.argv[4], "-i", sys.argv[5],
+        "warden-demo-pkg"]
+pid = os.fork()
+if pid == 0:
+    fd = os.open(sys.executable, os.O_RDONLY)
+    os.execve(fd, argv, dict(os.environ))  # runs the interpreter, whatever argv[0] says
+print(json.dumps({"status": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["unguarded", "guarded"])
+def test_a_program_run_by_its_descriptor_is_read_as_that_program(guarded, index, tmp_path, mode):
+    """R9-9: ``os.execve(fd, argv, env)`` runs the file open on fd; Warden read argv[0] (`ls`)
+    and let Python run `-m pip install` from a refused index."""
+    import subprocess
+
+    from install_env import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", FEXECVE, mode, json.dumps(POLICY), str(tmp_path / "target"),
+        str(tmp_path / "pip.log"), index.simple,
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    status = json.loads(done.stdout.strip().splitlines()[-1])["status"]
+    if mode == "unguarded":  # the payload: pip ran and installed from the index
+        assert status == 0 and _installed(tmp_path, "warden-demo-pkg"), done.stderr
+        return
+    assert status == 126, done.stderr  # the forked child ended before the exec
+    assert "Jupyter Warden refused" in done.stderr and "127.0.0.1" in done.stderr
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")

@@ -91,6 +91,7 @@ class InstallGate:
         if event != "os.system" and args:
             # the common case first, cheaply: the program is neither an installer nor a shell
             program = args[1] if event == "os.spawn" and len(args) > 1 else args[0]
+            program = _fd_path(program)
             try:
                 name = os.fsdecode(program) if program is not None else ""
             except TypeError:
@@ -462,8 +463,18 @@ def _process(event: str, args: tuple):
     return _program_argv(path, argv), env, None, None
 
 
+def _fd_path(program):
+    """``os.execve(fd, ...)`` runs the file open on ``fd`` (fexecve) whatever argv[0] says (red
+    team 9 R9-9: uv opened and run as ``["ls", "pip", "install", ...]``): it is read as
+    ``/proc/self/fd/N``, a link the reading follows to the program (R8-12)."""
+    if isinstance(program, int) and not isinstance(program, bool):
+        return f"/proc/self/fd/{program}"
+    return program
+
+
 def _program_argv(program, argv) -> List[str]:
     argv = _argv(argv)
+    program = _fd_path(program)
     if program is None:
         return argv
     try:
