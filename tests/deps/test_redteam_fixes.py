@@ -666,3 +666,55 @@ def test_a_program_run_by_its_descriptor_is_read_as_that_program(guarded, index,
     assert "Jupyter Warden refused" in done.stderr and "127.0.0.1" in done.stderr
     assert index.requests == [] and not (tmp_path / "pip.log").exists()
     assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+# -- red9 R9-10: a harmless name bound to an installer through a link ------------------------
+
+
+def _link_named(tmp_path, name: str):
+    """A folder holding a link named ``name`` to this interpreter's pip script."""
+    import os
+
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    (folder / name).symlink_to(os.path.join(os.path.dirname(sys.executable), "pip"))
+    return folder
+
+
+def _install_words(tmp_path, index):
+    return (
+        f"install --no-deps --target {tmp_path / 'target'} --log {tmp_path / 'pip.log'} "
+        f"-i {index.simple} warden-demo-pkg"
+    )
+
+
+@pytest.mark.parametrize("how", ["hash", "path", "argv"])
+def test_a_link_under_a_harmless_name_is_read_as_its_target(guarded, index, tmp_path, how):
+    """R9-10: `hash -p LINK ls; ls ...` and `PATH=DIR ls ...` (DIR/ls a link to pip) ran pip
+    under the name of a program whose words Warden takes for data."""
+    folder = _link_named(tmp_path, "ls" if how != "hash" else "u")
+    words = _install_words(tmp_path, index)
+    command = {
+        "hash": f"hash -p {folder / 'u'} ls; ls {words}",
+        "path": f"PATH={folder}:/usr/bin:/bin ls {words}",
+        "argv": ["env", f"PATH={folder}:/usr/bin:/bin", "ls", *words.split()],
+    }[how]
+    if how == "hash":
+        command = ["bash", "-c", command]
+    index.requests.clear()
+    unguarded = guarded(POLICY, command, guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
+    _reset(tmp_path, index)
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall", result
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_the_first_look_finds_a_bare_name_on_the_path_it_runs_from(tmp_path):
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    folder = _link_named(tmp_path, "ls")
+    assert fastpath.may_install("ls", f"{folder}:/usr/bin")
+    assert not fastpath.may_install("ls", "/usr/bin:/bin")
+    assert not fastpath.may_install("ls", f"/usr/bin:{folder}")  # the first one found runs

@@ -137,12 +137,27 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
+        if "/" in piece and _links_to_installer(piece):
+            return True  # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`: a link to uv (R9-10)
         if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
         if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
             return True
     return False
+
+
+def _links_to_installer(path: str) -> bool:
+    """Whether ``path`` is a link (from the kernel's folder) whose target has an installer's
+    or a shell's name: the kernel reads a link as its target (red team 8 R8-12), so a word
+    naming one names that program. A copy under another name is not seen (threat model)."""
+    try:
+        if not os.path.islink(path):
+            return False
+        target = program_name(os.path.realpath(path))
+    except (OSError, ValueError):
+        return False
+    return _INSTALLER_PIECE.match(target) is not None or _may_install_name(target)
 
 
 def program_name(path: str) -> str:
@@ -602,8 +617,9 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     up on the command's PATH (else the kernel's)."""
     path = program
     if os.sep not in program:
-        if not _may_install_name(name):
-            return name
+        # every bare name: a link named `ls` or `foo` on the command's PATH (`PATH=/tmp/x ls
+        # pip install ...`) runs its target, and an inert program's words pass as data (red
+        # team 9 R9-10)
         found = shutil.which(program, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
         if found is None:
             return name

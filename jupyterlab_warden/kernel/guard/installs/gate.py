@@ -97,10 +97,17 @@ class InstallGate:
             except TypeError:
                 name = ""
             at = 2 if event == "os.spawn" else 1  # the argv: a launcher may name an installer
-            if name and not may_install(name) and not may_launch(args[at : at + 1]):
+            if (
+                name
+                and not may_install(name, _search_path(event, args))
+                and not may_launch(args[at : at + 1])
+            ):
                 return
         argv, env, cwd, shell = _process(event, args)
-        if shell is None and not (argv and (may_install(argv[0]) or may_launch([argv[1:]]))):
+        search = _search_path(event, args)
+        if shell is None and not (
+            argv and (may_install(argv[0], search) or may_launch([argv[1:]]))
+        ):
             return
         self.decide_command(argv, shell, env, cwd, event)
 
@@ -344,6 +351,8 @@ def read_requests(
 
     try:
         lost = commands.guard_env(env, launch)
+        if env.get("PATH") is not None:
+            lost.setdefault("PATH", env["PATH"])  # where its bare program names are found
         found = (
             commands.shell_invocations(shell, 0, lost)
             if shell is not None
@@ -461,6 +470,20 @@ def _process(event: str, args: tuple):
     # os.exec / os.posix_spawn: (path, argv, env)
     path, argv, env = (list(args) + [None] * 3)[:3]
     return _program_argv(path, argv), env, None, None
+
+
+def _search_path(event: str, args: tuple):
+    """The PATH a bare program name of this start is looked up on (its env's, else ours)."""
+    env = None
+    if event == "subprocess.Popen" and len(args) > 3:
+        env = args[3]
+    elif event in ("os.exec", "os.posix_spawn") and len(args) > 2:
+        env = args[2]
+    try:
+        found = env.get("PATH", env.get(b"PATH")) if env is not None else None
+        return os.fsdecode(found) if found is not None else os.environ.get("PATH", os.defpath)
+    except (AttributeError, TypeError):
+        return os.environ.get("PATH", os.defpath)
 
 
 def _fd_path(program):
