@@ -272,11 +272,12 @@ def test_an_in_kernel_policy_cannot_loosen_the_install_settings():
 
 
 def test_the_program_is_what_runs_not_what_argv0_says(tmp_path, data):
-    from jupyterlab_warden.kernel.guard.installs.gate import _process
+    from jupyterlab_warden.kernel.guard.installs.gate import _plain_event, _program_argv
 
-    argv, _env, _cwd, _shell = _process(
+    program, argv, _env, _cwd, _shell = _plain_event(
         "subprocess.Popen", ("/usr/bin/pip", ["ls", "install", "torcj"], None, None)
     )
+    argv = _program_argv(program, argv)
     assert commands.may_install(argv[0])
     assert _tools(argv) == [("pip", ["install", "torcj"])]
     link = tmp_path / "harmless-name"

@@ -718,3 +718,64 @@ def test_the_first_look_finds_a_bare_name_on_the_path_it_runs_from(tmp_path):
     assert fastpath.may_install("ls", f"{folder}:/usr/bin")
     assert not fastpath.may_install("ls", "/usr/bin:/bin")
     assert not fastpath.may_install("ls", f"/usr/bin:{folder}")  # the first one found runs
+
+
+# -- red9 R9-11: objects that read one way to Warden and another to subprocess ---------------
+
+LYING_WORDS = r"""
+import json, os, subprocess, sys
+from jupyterlab_warden.kernel import guard
+if sys.argv[1] == "guarded":
+    assert guard.install(json.loads(sys.argv[2])) is not None
+
+
+class Word(str):
+    def __str__(self):  # what str() says; subprocess encodes the data
+        return "numpy"
+
+
+class Path:
+    calls = 0
+
+    def __fspath__(self):  # called by Warden first (when guarded), then by subprocess
+        Path.calls += 1
+        return sys.argv[4] if Path.calls > (sys.argv[1] == "guarded") else "numpy"
+
+
+index = Word("--index-url=" + sys.argv[3]) if sys.argv[5] == "str" else "--index-url"
+words = [index] if sys.argv[5] == "str" else [index, Path()]
+argv = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", sys.argv[6], *words,
+        "warden-demo-pkg"]
+try:
+    print(json.dumps({"refused": None, "code": subprocess.run(argv).returncode}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("kind", ["str", "path"])
+@pytest.mark.parametrize("mode", ["unguarded", "guarded"])
+def test_an_argument_that_lies_to_str_is_read_as_the_program_gets_it(
+    guarded, index, tmp_path, kind, mode
+):
+    """R9-11: a str subclass whose __str__ said `numpy` hid `--index-url=EVIL` from Warden,
+    and a path whose __fspath__ answers otherwise on its second call hid the index itself."""
+    import subprocess
+
+    from install_env import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", LYING_WORDS, mode, json.dumps(POLICY), index.simple, index.simple,
+        kind, str(tmp_path / "target"),
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if mode == "unguarded":  # the payload: pip installs from the index
+        assert result["code"] == 0 and _installed(tmp_path, "warden-demo-pkg"), done.stderr
+        return
+    assert result["refused"], result
+    assert ("127.0.0.1" if kind == "str" else "may read differently") in result["refused"]
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")

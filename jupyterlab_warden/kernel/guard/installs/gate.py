@@ -88,27 +88,26 @@ class InstallGate:
     # -- the audit hook's entry ------------------------------------------------------------
     def check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
-        if event != "os.system" and args:
-            # the common case first, cheaply: the program is neither an installer nor a shell
-            program = args[1] if event == "os.spawn" and len(args) > 1 else args[0]
-            program = _fd_path(program)
-            try:
-                name = os.fsdecode(program) if program is not None else ""
-            except TypeError:
-                name = ""
-            at = 2 if event == "os.spawn" else 1  # the argv: a launcher may name an installer
-            if (
-                name
-                and not may_install(name, _search_path(event, args))
-                and not may_launch(args[at : at + 1])
-            ):
-                return
-        argv, env, cwd, shell = _process(event, args)
-        search = _search_path(event, args)
-        if shell is None and not (
-            argv and (may_install(argv[0], search) or may_launch([argv[1:]]))
-        ):
+        try:
+            program, argv, env, cwd, shell = _plain_event(event, args)
+        except _NotText as exc:
+            from .request import InstallRequest
+
+            request = InstallRequest("unknown", "process start")
+            request.problems.append(
+                f"the process start gives its {exc} as an object that may read differently to "
+                "Warden and to the program (a path type of its own, a mapping other than a "
+                "dict): pass str values and a dict"
+            )
+            self._enforce([request], event, in_process=False)
             return
+        if shell is None:
+            # the common case first, cheaply: the program is neither an installer nor a shell,
+            # and no word names one (a launcher may)
+            argv = _program_argv(program, argv)
+            search = (env if env is not None else os.environ).get("PATH", os.defpath)
+            if not (argv and (may_install(argv[0], search) or may_launch([argv]))):
+                return
         self.decide_command(argv, shell, env, cwd, event)
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
@@ -454,36 +453,68 @@ def _str_env(env) -> Dict[str, str]:
     return out
 
 
-def _process(event: str, args: tuple):
-    """(argv, env, cwd, shell string) of a process-start audit event."""
+class _NotText(Exception):
+    """A process start's word is an object Warden cannot read as the process will get it."""
+
+
+def _text(obj, what: str) -> str:
+    """``obj`` as the started process gets it. subprocess and os read the event's objects
+    again after the audit hook, so Warden reads what they read: a str or bytes subclass by its
+    data (``os.fsencode`` takes the data, not an overridden ``__str__`` or ``decode``: red
+    team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__`` said numpy); a path of the
+    standard library by its ``__fspath__``; any other path is called again after Warden's
+    read and may answer otherwise: not plain text (``_NotText``)."""
+    if isinstance(obj, str):
+        return str.__str__(obj)
+    if isinstance(obj, bytes):
+        return bytes.decode(obj, sys.getfilesystemencoding(), "surrogateescape")
+    pathlib = sys.modules.get("pathlib")
+    if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
+        return os.fspath(obj)
+    raise _NotText(what)
+
+
+def _words(argv) -> List[str]:
+    if argv is None:
+        return []
+    if isinstance(argv, list):  # as os.execv reads a list: its items, not an __iter__
+        return [_text(word, "arguments") for word in list.__iter__(argv)]
+    if isinstance(argv, tuple):
+        return [_text(word, "arguments") for word in tuple.__iter__(argv)]
+    return [_text(argv, "arguments")]  # one program name or path
+
+
+def _environment(env) -> Dict[str, str]:
+    """subprocess reads ``env.items()`` after the audit hook: only a plain dict (or
+    ``os.environ`` itself) answers Warden and subprocess alike."""
+    if type(env) is not dict and type(env) is not type(os.environ):
+        raise _NotText("environment")
+    items = dict.items(env) if type(env) is dict else env.items()
+    return {_text(k, "environment"): _text(v, "environment") for k, v in items}
+
+
+def _plain_event(event: str, args: tuple):
+    """(program or None, argv, env or None, cwd or None, shell string or None) of a
+    process-start audit event, each read as the process gets it (``_text``)."""
     if event == "os.system":
-        command = args[0] if args else ""
-        return None, None, None, os.fsdecode(command)
+        return None, [], None, None, _text(args[0], "command") if args else ""
+    cwd = None
     # The program that runs is the event's executable/path, not argv[0] (which the caller
     # chooses freely: Popen(["ls", "install", "x"], executable="pip") runs pip).
     if event == "subprocess.Popen":
-        executable, argv, cwd, env = (list(args) + [None] * 4)[:4]
-        return _program_argv(executable, argv), env, cwd, None
-    if event == "os.spawn":
-        _mode, path, argv, env = (list(args) + [None] * 4)[:4]
-        return _program_argv(path, argv), env, None, None
-    # os.exec / os.posix_spawn: (path, argv, env)
-    path, argv, env = (list(args) + [None] * 3)[:3]
-    return _program_argv(path, argv), env, None, None
-
-
-def _search_path(event: str, args: tuple):
-    """The PATH a bare program name of this start is looked up on (its env's, else ours)."""
-    env = None
-    if event == "subprocess.Popen" and len(args) > 3:
-        env = args[3]
-    elif event in ("os.exec", "os.posix_spawn") and len(args) > 2:
-        env = args[2]
-    try:
-        found = env.get("PATH", env.get(b"PATH")) if env is not None else None
-        return os.fsdecode(found) if found is not None else os.environ.get("PATH", os.defpath)
-    except (AttributeError, TypeError):
-        return os.environ.get("PATH", os.defpath)
+        program, argv, cwd, env = (list(args) + [None] * 4)[:4]
+    elif event == "os.spawn":
+        _mode, program, argv, env = (list(args) + [None] * 4)[:4]
+    else:  # os.exec / os.posix_spawn: (path, argv, env)
+        program, argv, env = (list(args) + [None] * 3)[:3]
+    program = _fd_path(program)
+    return (
+        None if program is None else _text(program, "program"),
+        _words(argv),
+        None if env is None else _environment(env),
+        None if cwd is None else _text(cwd, "working folder"),
+        None,
+    )
 
 
 def _fd_path(program):
@@ -495,27 +526,10 @@ def _fd_path(program):
     return program
 
 
-def _program_argv(program, argv) -> List[str]:
-    argv = _argv(argv)
-    program = _fd_path(program)
+def _program_argv(program, argv: List[str]) -> List[str]:
     if program is None:
-        return argv
-    try:
-        program = os.fsdecode(program)
-    except TypeError:
-        return argv
+        return list(argv)
     return [program] + argv[1:]
-
-
-def _argv(argv) -> List[str]:
-    if argv is None:
-        return []
-    if isinstance(argv, (str, bytes, os.PathLike)):
-        return [os.fsdecode(argv)]
-    try:
-        return [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    except TypeError:
-        return []
 
 
 def pip_main_wrapper(original, label, state):
