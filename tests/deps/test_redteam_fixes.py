@@ -779,3 +779,16 @@ def test_an_argument_that_lies_to_str_is_read_as_the_program_gets_it(
     assert result["refused"], result
     assert ("127.0.0.1" if kind == "str" else "may read differently") in result["refused"]
     assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_a_link_to_an_installer_among_a_launchers_words_is_read(tmp_path, monkeypatch):
+    """R9-10: `flock F u tool install P` (u a link to uv on PATH) and an argv start whose words
+    hold no installer's name but a path to such a link."""
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    folder = _link_named(tmp_path, "u")
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations("flock /tmp/lock u install black", 0, {})
+    assert fastpath.may_launch([["flock", "/tmp/lock", str(folder / "u"), "install", "black"]])
+    assert not fastpath.may_launch([["flock", "/tmp/lock", "/usr/bin/ls", "-l"]])

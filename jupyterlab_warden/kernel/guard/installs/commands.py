@@ -137,8 +137,10 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
-        if "/" in piece and _links_to_installer(piece):
-            return True  # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`: a link to uv (R9-10)
+        if _links_to_installer(piece if "/" in piece else shutil.which(piece) or ""):
+            # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
+            # link to uv (R9-10)
+            return True
         if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
@@ -152,7 +154,7 @@ def _links_to_installer(path: str) -> bool:
     or a shell's name: the kernel reads a link as its target (red team 8 R8-12), so a word
     naming one names that program. A copy under another name is not seen (threat model)."""
     try:
-        if not os.path.islink(path):
+        if not path or not os.path.islink(path):
             return False
         target = program_name(os.path.realpath(path))
     except (OSError, ValueError):

@@ -56,9 +56,18 @@ def may_launch(lists) -> bool:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
                 if any(hint in word for hint in _HINTS):
                     return True
+                if os.sep in word and _names_link(word):
+                    return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)
         except TypeError:
             return True
     return False
+
+
+def _names_link(word: str) -> bool:
+    try:
+        return os.path.islink(word) and is_installer_name(os.path.basename(os.path.realpath(word)))
+    except (OSError, ValueError):
+        return False
 
 
 def may_install(program: str, search=None) -> bool:
