@@ -1350,7 +1350,11 @@ const LAUNCH_VARIABLES = [
   'WARDEN_POLICY_FILE',
   'WARDEN_POLICY_SHA256',
   'WARDEN_KERNEL_KEY_FILE',
-  'WARDEN_KERNEL_UPDATE_FILE'
+  'WARDEN_KERNEL_UPDATE_FILE',
+  // code before the guard's sitecustomize (a user site's .pth files) or instead of its
+  // modules (cached bytecode): R9-15
+  'PYTHONUSERBASE',
+  'PYTHONPYCACHEPREFIX'
 ];
 
 /**

@@ -459,6 +459,11 @@ if how == "policy":  # R9-1: the child takes another policy file, unpinned
     env = dict(os.environ, WARDEN_POLICY_FILE=mine, WARDEN_POLICY_SHA256="")
 elif how == "environ":  # R9-2: the kernel's own environment loses the guard's folder
     os.environ["PYTHONPATH"] = ""
+elif how == "prefix":  # R9-15: another sitecustomize.py in a folder before the guard's
+    folder = os.path.join(os.path.dirname(script), "first")
+    os.makedirs(folder, exist_ok=True)
+    open(os.path.join(folder, "sitecustomize.py"), "w").close()
+    env = dict(os.environ, PYTHONPATH=folder + os.pathsep + os.environ["PYTHONPATH"])
 try:
     code = subprocess.run([sys.executable, script], env=env).returncode
     print(json.dumps({"refused": None, "code": code}))
@@ -485,7 +490,7 @@ def _reset(tmp_path, index):
     index.requests.clear()
 
 
-@pytest.mark.parametrize("how", ["policy", "environ"])
+@pytest.mark.parametrize("how", ["policy", "environ", "prefix"])
 def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
     guarded, index, tmp_path, how
 ):

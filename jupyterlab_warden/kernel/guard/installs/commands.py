@@ -221,7 +221,13 @@ def _site_dir() -> str:
 # (kernel/environ.py). A child started with one of them set, changed or unset enforces what
 # they then name, an attacker's policy file among them (red team 9 R9-1): it has lost the
 # guard this process would hand it, as with PYTHONPATH.
-LAUNCH_VARIABLES = (POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV)
+# Python's own variables that run other code before the guard's sitecustomize (a user site's
+# .pth files under PYTHONUSERBASE) or instead of its modules (bytecode from
+# PYTHONPYCACHEPREFIX) count the same way (R9-15).
+LAUNCH_VARIABLES = (
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
+    "PYTHONPYCACHEPREFIX",
+)  # fmt: skip
 
 
 class LaunchGuard(NamedTuple):
@@ -250,22 +256,28 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     to its children (R9-5), and this process's own ``os.environ``, which cell code may change
     (R9-2), is not what says whether it had one. Without it (the pure reading the vectors
     pin): the current environment says so."""
-    site = _site_dir()
     if launch is None:
-        if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if _site_dir() not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
             return {}  # read as a launch-guarded kernel would read it (the static side's view)
         launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
-    if not launch.children_guarded or site not in env.get("PYTHONPATH", "").split(os.pathsep):
+    if not launch.children_guarded or not _guard_first(env.get("PYTHONPATH", "")):
         return {"PYTHONPATH": ""}
     return {name: "" for name, value in launch.variables if env.get(name) != value}
+
+
+def _guard_first(pythonpath: str) -> bool:
+    """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize``: the first
+    folder holding one wins, so the guard's must come first (red team 9 R9-15:
+    ``PYTHONPATH=/tmp/x:<guard's folder>`` with /tmp/x/sitecustomize.py ran no guard)."""
+    return pythonpath.split(os.pathsep)[0] == _site_dir()
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
     the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
-    if "PYTHONPATH" in env and _site_dir() not in env["PYTHONPATH"].split(os.pathsep):
-        return "a PYTHONPATH without Warden's guard folder"
+    if "PYTHONPATH" in env and not _guard_first(env["PYTHONPATH"]):
+        return "a PYTHONPATH without Warden's guard folder first"
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:
         return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)

@@ -32,7 +32,10 @@ if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter sta
 EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 # the variables that say whether a child Python inherits this process's guard (commands.py)
-_LAUNCH_KEYS = ("PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV)
+_LAUNCH_KEYS = (
+    "PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
+    "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX",
+)  # fmt: skip
 
 
 class WardenBlockedInstall(PermissionError):
