@@ -836,8 +836,9 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
-        if (GUARD_VARIABLES.test(a)) {
-          this.env[a] = ''; // the guard's entry gone (red team 8 R8-17), PATH changed
+        if (GUARD_VARIABLES.test(a) || LAUNCH_VARIABLES.includes(a)) {
+          // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
+          this.env[a] = '';
         }
       }
     }
@@ -1161,8 +1162,11 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (unset !== null && GUARD_VARIABLES.test(unset)) {
-        env[unset] = ''; // the guard's entry gone, PATH changed: set or unset
+      if (
+        unset !== null &&
+        (GUARD_VARIABLES.test(unset) || LAUNCH_VARIABLES.includes(unset))
+      ) {
+        env[unset] = ''; // the guard's entry or a launch variable gone, PATH changed
       }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
@@ -1426,9 +1430,26 @@ function pipxThroughPython(args: string[]): string[] | null {
 /** How `python ARGS` runs code: ['m', module, rest], ['script', path, rest], or [null, null,
  * []] for anything else (`-c`, stdin, an option read no further). */
 /**
+ * The variables a guarded Python takes its policy and update key from when it starts
+ * (kernel/environ.py): a child started with one set, changed or unset enforces what they then
+ * name, an attacker's policy file among them, so it has lost the kernel's guard (red team 9
+ * R9-1).
+ */
+const LAUNCH_VARIABLES = [
+  'WARDEN_POLICY_FILE',
+  'WARDEN_POLICY_SHA256',
+  'WARDEN_KERNEL_KEY_FILE',
+  'WARDEN_KERNEL_UPDATE_FILE',
+  // code before the guard's sitecustomize (a user site's .pth files) or instead of its
+  // modules (cached bytecode): R9-15
+  'PYTHONUSERBASE',
+  'PYTHONPYCACHEPREFIX'
+];
+
+/**
  * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
  * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
- * red team 8 R8-17) cannot decide its own installs: code (`-c`) naming an installer, or code
+ * red team 8 R8-17; a launch variable set or cleared, R9-1) cannot decide its own installs: code (`-c`) naming an installer, or code
  * from its input, is unreadable. A script file is read by the kernel (the static side sees
  * no files).
  */
@@ -1474,12 +1495,15 @@ function guardlessPython(args: string[], env: Record<string, string>): void {
     }
   }
   const dropped = [...'EIS'].filter(f => flags.has(f)).join('');
+  const launch = LAUNCH_VARIABLES.find(name => name in env);
   const byEnv =
     'PYTHONPATH' in env
       ? 'PYTHONPATH set or cleared'
       : env.PYTHONHOME
         ? 'PYTHONHOME set'
-        : '';
+        : launch
+          ? `${launch} set or cleared`
+          : '';
   if (!dropped && !byEnv) {
     return;
   }

@@ -11,6 +11,7 @@
  */
 import * as path from 'node:path';
 import uvRunTable from '../../schema/uv-run-cli.json';
+import uvCliTable from '../../schema/uv-cli.json';
 import { normalize } from './names';
 import {
   addTls,
@@ -82,6 +83,25 @@ const UV_VALUED = new Set(
 // `uv run`'s own options, as uv's help lists them (schema/uv-run-cli.json)
 const UV_RUN_VALUED: ReadonlySet<string> = new Set(uvRunTable.valued);
 const UV_RUN_FLAGS: ReadonlySet<string> = new Set(uvRunTable.flags);
+// uv's own option table (schema/uv-cli.json, from the help of the uv commands Warden reads)
+// and `uv run`'s: an option in none of them is refused rather than read as a flag, which made
+// its value one more word and left a file it names unread (red team 9 R9-3: `uv pip install
+// --requirements r.txt`, uv's own spelling). An option valued in one command and a flag in
+// another (`--no-binary`) stays a flag: its value is read as one more requirement, stricter.
+// The spellings clap hides are read as the name Warden's readers use (UV_ALIASES).
+const UV_ALIASES: Readonly<Record<string, string>> = uvCliTable.aliases;
+for (const name of uvCliTable.valued) {
+  if (!uvCliTable.flags.includes(name)) {
+    UV_VALUED.add(name);
+  }
+}
+const UV_KNOWN: ReadonlySet<string> = new Set([
+  ...UV_VALUED,
+  ...uvCliTable.flags,
+  ...Object.keys(UV_ALIASES),
+  ...UV_RUN_VALUED,
+  ...UV_RUN_FLAGS
+]);
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
   --subdir --platform --ssl-verify --cacert-path --clone --revision
@@ -575,6 +595,26 @@ function uvCommand(
     args[0] === 'x'
   ) {
     request = newRequest('uv', args[0] === 'x' ? 'uvx' : `uv tool ${args[1]}`);
+    if (request.command === 'uv tool install') {
+      // clap reads options after the package too (red team 9 R9-8: `uv tool install x
+      // --index-url URL`, `--with P` after the package went unread): every word is read
+      for (const [name, value] of optionWords(
+        request,
+        'uv',
+        args.slice(2),
+        UV_VALUED,
+        context.place
+      )) {
+        if (name === null) {
+          request.requirements.push(
+            parseRequirement(uvToolSpec(value as string), context.place)
+          );
+        } else {
+          applyUvOption(request, name, value, context);
+        }
+      }
+      return request;
+    }
     const first = uvLeading(
       request,
       args.slice(args[0] === 'x' ? 1 : 2),
@@ -976,6 +1016,10 @@ function* optionWords(
   valued: Set<string>,
   place: Place
 ): Generator<[string | null, string | null]> {
+  const unknown = (option: string): boolean =>
+    tool === 'uv' && !UV_KNOWN.has(option) && !valued.has(option);
+  const canonical = (option: string): string =>
+    tool === 'uv' ? (UV_ALIASES[option] ?? option) : option;
   for (let i = 0; i < args.length;) {
     const word = args[i++];
     if (!word.startsWith('-') || word === '-') {
@@ -986,17 +1030,32 @@ function* optionWords(
     if (word.startsWith('--') || word.length === 2 || word[2] === '=') {
       const eq = word.indexOf('=');
       name = eq < 0 ? word : word.slice(0, eq);
+      if (name !== '--' && unknown(name)) {
+        request.problems.push({
+          text: `uv option ${name} is not one Warden knows`,
+          place
+        });
+        return;
+      }
       if (!valued.has(name)) {
-        yield [name, null];
+        yield [canonical(name), null];
         continue;
       }
       if (eq >= 0) {
-        yield [name, word.slice(eq + 1)];
+        yield [canonical(name), word.slice(eq + 1)];
         continue;
       }
+      name = canonical(name);
     } else {
       for (let k = 1; k < word.length; k++) {
         const option = '-' + word[k];
+        if (unknown(option)) {
+          request.problems.push({
+            text: `uv option ${option} is not one Warden knows`,
+            place
+          });
+          return;
+        }
         if (!valued.has(option)) {
           yield [option, null];
         } else if (k + 1 < word.length) {
@@ -1085,7 +1144,18 @@ function applyUvOption(
   value: string | null,
   context: CommandContext
 ): void {
-  if (name === '--no-index') {
+  if (name === '--torch-backend') {
+    // like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
+    request.problems.push({
+      text: 'uv --torch-backend adds the PyTorch indexes uv picks for this machine, which Warden does not read: name the index with --index-url instead',
+      place: context.place
+    });
+  } else if (name === '--env-file' && request.command !== 'uv run') {
+    request.problems.push({
+      text: `\`${request.command} --env-file\` loads variables into the command uv runs, which Warden reads only for uv run: set them on the command line instead`,
+      place: context.place
+    });
+  } else if (name === '--no-index') {
     request.noIndex = true;
   } else if (name === '--no-config') {
     request.uvNoConfig = true;

@@ -53,14 +53,18 @@ class LocalIndex:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):  # noqa: N802 - http.server's name
-                index.requests.append(self.path)
+            def do_GET(self, head=False):  # noqa: N802 - http.server's name
+                index.requests.append(("HEAD " if head else "") + self.path)
                 status, body, ctype = index.answer(self.path)
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not head:
+                    self.wfile.write(body)
+
+            def do_HEAD(self):  # noqa: N802 - uv asks for a wheel's size before fetching it
+                self.do_GET(head=True)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

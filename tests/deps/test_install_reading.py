@@ -273,11 +273,12 @@ def test_an_in_kernel_policy_cannot_loosen_the_install_settings():
 
 
 def test_the_program_is_what_runs_not_what_argv0_says(tmp_path, data):
-    from jupyterlab_warden.kernel.guard.installs.gate import _process
+    from jupyterlab_warden.kernel.guard.installs.gate import _plain_event, _program_argv
 
-    argv, _env, _cwd, _shell = _process(
+    program, argv, _env, _cwd, _shell = _plain_event(
         "subprocess.Popen", ("/usr/bin/pip", ["ls", "install", "torcj"], None, None)
     )
+    argv = _program_argv(program, argv)
     assert commands.may_install(argv[0])
     assert _tools(argv) == [("pip", ["install", "torcj"])]
     link = tmp_path / "harmless-name"
@@ -416,6 +417,21 @@ def test_uv_run_option_table_is_uvs_help():
     assert not valued & flags
 
 
+def test_uv_option_table_is_uvs_help():
+    """schema/uv-cli.json is what scripts/uv-cli-table.py derives from the kept help of the uv
+    0.13.9 commands Warden reads (red9 R9-3: uv's own `--requirements` was read as a flag)."""
+    import runpy
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    script = runpy.run_path(str(repo / "scripts" / "uv-cli-table.py"))
+    assert (repo / "schema" / "uv-cli.json").read_text() == script["text"]()
+    table = script["table"]((repo / "scripts" / "uv-cli-help-0.13.9.txt").read_text())
+    assert {"--requirements", "--overrides", "--with-executables-from"} <= set(table["valued"])
+    assert {"--requirement", "--constraint", "--override"} <= set(table["aliases"].values())
+    assert {"-U", "--system", "--no-cache"} <= set(table["flags"])
+
+
 @pytest.mark.parametrize("name", ["x.py", "x.pyw", "tool"])
 @pytest.mark.parametrize("flag", [[], ["--script"]])
 def test_uv_run_of_a_fifo_is_refused(tmp_path, name, flag):
@@ -495,6 +511,33 @@ def test_a_shell_started_with_python_variables_or_path_changed_leaves_no_pip_to_
     assert (
         (why in pip.problem and "without Warden's guard" in pip.problem) if why else not pip.problem
     )
+
+
+@pytest.mark.parametrize("children_guarded", [True, False])
+def test_a_pip_after_a_writer_is_left_to_the_guard_only_where_children_inherit_one(
+    monkeypatch, tmp_path, children_guarded
+):
+    """A kernel without the launch guard (the guarded kernelspec, guard.install()) hands its
+    children no guard (red9 R9-5): a pip after a writer on its shell line would install the
+    rewritten file unguarded, so the parent refuses it; with the launch guard pip decides it."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    (tmp_path / "r.txt").write_text("numpy\n")
+    monkeypatch.setenv("PYTHONPATH", SITE_DIR if children_guarded else "")
+    launch = commands.launch_snapshot(os.environ)
+    assert launch.children_guarded is children_guarded
+    [request] = read_requests(
+        None,
+        "echo torcj > r.txt; pip install -r r.txt",
+        dict(os.environ),
+        str(tmp_path),
+        "unknown",
+        launch,
+    )
+    if children_guarded:
+        assert request.problems == []
+    else:
+        assert len(request.problems) == 1 and "without Warden's guard" in request.problems[0]
 
 
 @pytest.mark.parametrize(

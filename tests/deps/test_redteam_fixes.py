@@ -442,3 +442,358 @@ def test_pip_resolved_options_read_a_local_index_page(tmp_path):
         "index:http://127.0.0.1:8766/files/black-99.0-py3-none-any.whl"
     }
     assert reasons(["--no-index", "-f", str(tmp_path / "wheels")]) == set()
+
+
+# -- red9 R9-1, R9-2, R9-5: a child Python that does not inherit the kernel's guard ----------
+
+PIP_SCRIPT = """from pip._internal.cli.main import main
+main(['install', '--no-deps', '--target', {target!r}, '--log', {log!r}, '-i', {index!r},
+      'warden-demo-pkg'])
+"""
+# a kernel of the lab's launch environment, whose cell changes what its child gets
+LAUNCHED_KERNEL = r"""
+import json, os, subprocess, sys
+how, script, mine = sys.argv[1], sys.argv[2], sys.argv[3]
+env = None
+if how == "policy":  # R9-1: the child takes another policy file, unpinned
+    env = dict(os.environ, WARDEN_POLICY_FILE=mine, WARDEN_POLICY_SHA256="")
+elif how == "environ":  # R9-2: the kernel's own environment loses the guard's folder
+    os.environ["PYTHONPATH"] = ""
+elif how == "prefix":  # R9-15: another sitecustomize.py in a folder before the guard's
+    folder = os.path.join(os.path.dirname(script), "first")
+    os.makedirs(folder, exist_ok=True)
+    open(os.path.join(folder, "sitecustomize.py"), "w").close()
+    env = dict(os.environ, PYTHONPATH=folder + os.pathsep + os.environ["PYTHONPATH"])
+try:
+    code = subprocess.run([sys.executable, script], env=env).returncode
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+def _pip_script(tmp_path, index):
+    script = tmp_path / "s.py"
+    script.write_text(
+        PIP_SCRIPT.format(
+            target=str(tmp_path / "target"), log=str(tmp_path / "pip.log"), index=index.simple
+        )
+    )
+    return script
+
+
+def _reset(tmp_path, index):
+    import shutil
+
+    shutil.rmtree(tmp_path / "target", ignore_errors=True)
+    (tmp_path / "pip.log").unlink(missing_ok=True)
+    index.requests.clear()
+
+
+@pytest.mark.parametrize("how", ["policy", "environ", "prefix"])
+def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
+    guarded, index, tmp_path, how
+):
+    """R9-1: a child started with another WARDEN_POLICY_FILE (and no digest) enforced that
+    file's policy; R9-2: a kernel whose os.environ lost the guard's folder read itself as a
+    kernel without a launch guard, "nothing to lose". Both let a script's pip install from an
+    index the kernel's policy refuses."""
+    import subprocess
+
+    from install_env import child_env, spooled
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(POLICY))
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(dict(POLICY, trusted_sources={"package_indexes": [index.simple]})))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    script = _pip_script(tmp_path, index)
+
+    def kernel(launched: bool):
+        import hashlib
+
+        env = child_env(spool, guarded.home)
+        if launched:
+            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+                status_dir=str(tmp_path), policy_digest=digest,
+            )  # fmt: skip
+        argv = [sys.executable, "-c", LAUNCHED_KERNEL, how, str(script), str(mine)]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    # without Warden (no launch guard at all) the script's pip installs from the index
+    assert kernel(launched=False) == {"refused": None, "code": 0}
+    assert _installed(tmp_path, "warden-demo-pkg") and index.requests
+    _reset(tmp_path, index)
+    result = kernel(launched=True)
+    assert result["refused"] and "without Warden's guard" in result["refused"], result
+    assert not (tmp_path / "pip.log").exists() and index.requests == []
+    assert not _installed(tmp_path, "warden-demo-pkg")
+    assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"] == [
+        "install-unreadable"
+    ]
+
+
+def test_a_kernel_without_the_launch_guard_reads_every_child_python_as_guardless(
+    guarded, index, tmp_path
+):
+    """R9-5: a kernel of the guarded kernelspec (the guard installed in-process, as
+    guarded_run does) hands no guard to the Pythons it starts, yet read them as guarded: a
+    script running pip installed from any index."""
+    script = _pip_script(tmp_path, index)
+    unguarded = guarded(POLICY, [sys.executable, str(script)], guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg")
+    _reset(tmp_path, index)
+    result = guarded(POLICY, [sys.executable, str(script)])
+    _assert_refused_before_pip(
+        guarded, index, tmp_path, result, "install-unreadable", ["without Warden's guard"]
+    )
+    # a child Python that names no installer still runs
+    (tmp_path / "hello.py").write_text("print('hello')\n")
+    assert guarded(POLICY, [sys.executable, str(tmp_path / "hello.py")])["returncode"] == 0
+
+
+# -- red9 R9-3, R9-8: uv's own option spellings and options after the package ---------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("uv pip install --requirements r.txt", "index:"),
+        ("uv pip install --requirements=r.txt", "index:"),
+        ("uv pip install --overrides o.txt black", "direct:url:"),
+        ("uv pip install --constraints o.txt black", "direct:url:"),
+        ("uvx --overrides o.txt black", "direct:url:"),
+        ("uv tool install black --index-url http://127.0.0.1:8766/simple", "index:"),
+        ("uv tool install black --with torcj", "imitation:torcj~torch"),
+        ("uv tool install black --with-executables-from torcj", "imitation:torcj~torch"),
+        ("uv pip install --torch-backend cpu torch", "unreadable"),
+        ("uv pip install --no-such-option black", "unreadable"),
+    ],
+)
+def test_uv_options_are_read_as_uv_spells_them(tmp_path, line, reason):
+    from jupyterlab_warden.kernel.guard.installs.data import DepsData
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    (tmp_path / "r.txt").write_text("--index-url http://127.0.0.1:8766/simple\nblack\n")
+    (tmp_path / "o.txt").write_text(
+        "black @ http://127.0.0.1:8766/files/black-1-py3-none-any.whl\n"
+    )
+    env = {"HOME": str(tmp_path), "PIP_CONFIG_FILE": "/dev/null"}
+    found = [
+        f.reason
+        for r in read_requests(None, line, env, str(tmp_path))
+        for f in decide.decide(r, {}, DepsData())
+    ]
+    assert any(f.startswith(reason) for f in found), found
+
+
+def _uv():
+    import shutil
+
+    return shutil.which("uv")
+
+
+@pytest.mark.skipif(_uv() is None, reason="needs uv 0.13.9 on PATH")
+@pytest.mark.parametrize("spelling", ["--requirements", "--overrides"])
+def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_path, spelling):
+    """R9-3 with the real uv: `--requirements r.txt` (r.txt names an index the policy refuses)
+    and `--overrides o.txt` (a direct reference) were read as a flag and a package name, the
+    file never read, and uv installed from the refused source."""
+    wheel = "warden_demo_pkg-1.0-py3-none-any.whl"
+    if spelling == "--requirements":
+        (tmp_path / "f.txt").write_text(f"--index-url {index.simple}\nwarden-demo-pkg\n")
+        packages = []
+    else:
+        (tmp_path / "f.txt").write_text(f"warden-demo-pkg @ {index.file_url(wheel)}\n")
+        packages = ["warden-demo-pkg"]
+    command = [
+        _uv(), "pip", "install", "--no-cache", "--python", sys.executable,
+        "--target", str(tmp_path / "target"), spelling, "f.txt", *packages,
+    ]  # fmt: skip
+    index.requests.clear()
+    unguarded = guarded(POLICY, command, guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
+    _reset(tmp_path, index)
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall", result
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    rule = "install-index-not-allowed" if packages == [] else "install-direct-reference"
+    assert [e["rule_id"] for e in guarded.events() if e["action"] == "blocked"] == [rule]
+
+
+# -- red9 R9-9: a program run by its file descriptor (fexecve) --------------------------------
+
+FEXECVE = r"""
+import json, os, sys
+from jupyterlab_warden.kernel import guard
+if sys.argv[1] == "guarded":
+    assert guard.install(json.loads(sys.argv[2])) is not None
+# named `ls`, in the interpreter's folder (Python finds its environment from argv[0])
+argv = [os.path.join(os.path.dirname(sys.executable), "ls"), "-m", "pip", "install",
+        "--no-deps", "--target", sys.argv[3], "--log", sys.argv[4], "-i", sys.argv[5],
+        "warden-demo-pkg"]
+pid = os.fork()
+if pid == 0:
+    fd = os.open(sys.executable, os.O_RDONLY)
+    os.execve(fd, argv, dict(os.environ))  # runs the interpreter, whatever argv[0] says
+print(json.dumps({"status": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["unguarded", "guarded"])
+def test_a_program_run_by_its_descriptor_is_read_as_that_program(guarded, index, tmp_path, mode):
+    """R9-9: ``os.execve(fd, argv, env)`` runs the file open on fd; Warden read argv[0] (`ls`)
+    and let Python run `-m pip install` from a refused index."""
+    import subprocess
+
+    from install_env import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", FEXECVE, mode, json.dumps(POLICY), str(tmp_path / "target"),
+        str(tmp_path / "pip.log"), index.simple,
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    status = json.loads(done.stdout.strip().splitlines()[-1])["status"]
+    if mode == "unguarded":  # the payload: pip ran and installed from the index
+        assert status == 0 and _installed(tmp_path, "warden-demo-pkg"), done.stderr
+        return
+    assert status == 126, done.stderr  # the forked child ended before the exec
+    assert "Jupyter Warden refused" in done.stderr and "127.0.0.1" in done.stderr
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+# -- red9 R9-10: a harmless name bound to an installer through a link ------------------------
+
+
+def _link_named(tmp_path, name: str):
+    """A folder holding a link named ``name`` to this interpreter's pip script."""
+    import os
+
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    (folder / name).symlink_to(os.path.join(os.path.dirname(sys.executable), "pip"))
+    return folder
+
+
+def _install_words(tmp_path, index):
+    return (
+        f"install --no-deps --target {tmp_path / 'target'} --log {tmp_path / 'pip.log'} "
+        f"-i {index.simple} warden-demo-pkg"
+    )
+
+
+@pytest.mark.parametrize("how", ["hash", "path", "argv"])
+def test_a_link_under_a_harmless_name_is_read_as_its_target(guarded, index, tmp_path, how):
+    """R9-10: `hash -p LINK ls; ls ...` and `PATH=DIR ls ...` (DIR/ls a link to pip) ran pip
+    under the name of a program whose words Warden takes for data."""
+    folder = _link_named(tmp_path, "ls" if how != "hash" else "u")
+    words = _install_words(tmp_path, index)
+    command = {
+        "hash": f"hash -p {folder / 'u'} ls; ls {words}",
+        "path": f"PATH={folder}:/usr/bin:/bin ls {words}",
+        "argv": ["env", f"PATH={folder}:/usr/bin:/bin", "ls", *words.split()],
+    }[how]
+    if how == "hash":
+        command = ["bash", "-c", command]
+    index.requests.clear()
+    unguarded = guarded(POLICY, command, guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
+    _reset(tmp_path, index)
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall", result
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_the_first_look_finds_a_bare_name_on_the_path_it_runs_from(tmp_path):
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    folder = _link_named(tmp_path, "ls")
+    assert fastpath.may_install("ls", f"{folder}:/usr/bin")
+    assert not fastpath.may_install("ls", "/usr/bin:/bin")
+    assert not fastpath.may_install("ls", f"/usr/bin:{folder}")  # the first one found runs
+
+
+# -- red9 R9-11: objects that read one way to Warden and another to subprocess ---------------
+
+LYING_WORDS = r"""
+import json, os, subprocess, sys
+from jupyterlab_warden.kernel import guard
+if sys.argv[1] == "guarded":
+    assert guard.install(json.loads(sys.argv[2])) is not None
+
+
+class Word(str):
+    def __str__(self):  # what str() says; subprocess encodes the data
+        return "numpy"
+
+
+class Path:
+    calls = 0
+
+    def __fspath__(self):  # called by Warden first (when guarded), then by subprocess
+        Path.calls += 1
+        return sys.argv[4] if Path.calls > (sys.argv[1] == "guarded") else "numpy"
+
+
+index = Word("--index-url=" + sys.argv[3]) if sys.argv[5] == "str" else "--index-url"
+words = [index] if sys.argv[5] == "str" else [index, Path()]
+argv = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", sys.argv[6], *words,
+        "warden-demo-pkg"]
+try:
+    print(json.dumps({"refused": None, "code": subprocess.run(argv).returncode}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("kind", ["str", "path"])
+@pytest.mark.parametrize("mode", ["unguarded", "guarded"])
+def test_an_argument_that_lies_to_str_is_read_as_the_program_gets_it(
+    guarded, index, tmp_path, kind, mode
+):
+    """R9-11: a str subclass whose __str__ said `numpy` hid `--index-url=EVIL` from Warden,
+    and a path whose __fspath__ answers otherwise on its second call hid the index itself."""
+    import subprocess
+
+    from install_env import child_env
+
+    index.requests.clear()
+    argv = [
+        sys.executable, "-c", LYING_WORDS, mode, json.dumps(POLICY), index.simple, index.simple,
+        kind, str(tmp_path / "target"),
+    ]  # fmt: skip
+    env = child_env(guarded.spool, guarded.home)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if mode == "unguarded":  # the payload: pip installs from the index
+        assert result["code"] == 0 and _installed(tmp_path, "warden-demo-pkg"), done.stderr
+        return
+    assert result["refused"], result
+    assert ("127.0.0.1" if kind == "str" else "may read differently") in result["refused"]
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_a_link_to_an_installer_among_a_launchers_words_is_read(tmp_path, monkeypatch):
+    """R9-10: `flock F u tool install P` (u a link to uv on PATH) and an argv start whose words
+    hold no installer's name but a path to such a link."""
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    folder = _link_named(tmp_path, "u")
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations("flock /tmp/lock u install black", 0, {})
+    assert fastpath.may_launch([["flock", "/tmp/lock", str(folder / "u"), "install", "black"]])
+    assert not fastpath.may_launch([["flock", "/tmp/lock", "/usr/bin/ls", "-l"]])

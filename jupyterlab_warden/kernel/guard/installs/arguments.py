@@ -63,6 +63,32 @@ UV_VALUED = {
     "--allow-insecure-host", "--trusted-host", "--cert", "--script", "--branch", "--tag",
     "--rev", "--marker", "-m", "-b", "--build-constraints", "--build-constraint",
 }  # fmt: skip
+
+
+def _uv_cli() -> dict:
+    from ...contracts import load_contract
+
+    return load_contract("uv-cli.json")
+
+
+# uv's own option table (schema/uv-cli.json, from the help of the uv commands Warden reads,
+# scripts/uv-cli-table.py) and `uv run`'s: an option in none of them is refused rather than
+# read as a flag, which made its value one more word and left a file it names unread (red team
+# 9 R9-3: `uv pip install --requirements r.txt`, uv's own spelling). An option valued in one
+# command and a flag in another (`--no-binary`) stays a flag: its value is read as one more
+# requirement, stricter. The spellings clap hides (`--requirements`/`--requirement`...) are
+# read as the name Warden's readers use (``UV_ALIASES``).
+UV_ALIASES = dict(_uv_cli()["aliases"])
+UV_VALUED |= set(_uv_cli()["valued"]) - set(_uv_cli()["flags"])
+UV_KNOWN = frozenset(UV_VALUED | set(_uv_cli()["flags"]) | set(UV_ALIASES))
+
+
+def _uv_known() -> frozenset:
+    """``UV_KNOWN`` and `uv run`'s own table (the options uv hides from every help, probed)."""
+    valued, flags = uv_run_table()
+    return UV_KNOWN | valued | flags
+
+
 CONDA_VALUED = {
     "-n", "--name", "-p", "--prefix", "-c", "--channel", "--file", "-f", "--repodata-fn",
     "--solver", "--experimental", "--subdir", "--platform", "--ssl-verify", "--cacert-path",
@@ -449,16 +475,23 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
             continue
         if word.startswith("--") or len(word) == 2 or word[2] == "=":
             name, eq, value = word.partition("=")
+            if tool == "uv" and name != "--" and name not in _uv_known() | valued:
+                request.problems.append(f"uv option {name} is not one Warden knows")
+                return
             if name not in valued:
-                yield name, None
+                yield UV_ALIASES.get(name, name) if tool == "uv" else name, None
                 continue
             if eq:
-                yield name, value
+                yield UV_ALIASES.get(name, name) if tool == "uv" else name, value
                 continue
+            name = UV_ALIASES.get(name, name) if tool == "uv" else name
         else:
             name = None
             for k in range(1, len(word)):
                 option = "-" + word[k]
+                if tool == "uv" and option not in _uv_known() | valued:
+                    request.problems.append(f"uv option {option} is not one Warden knows")
+                    return
                 if option not in valued:
                     yield option, None
                 elif k + 1 < len(word):
@@ -516,7 +549,18 @@ def _uv_global_options(request, leading, cwd, env) -> None:
 
 
 def _apply_option(request, name, value, cwd, env) -> None:
-    if name == "--no-index":
+    if name == "--torch-backend":
+        # like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
+        request.problems.append(
+            "uv --torch-backend adds the PyTorch indexes uv picks for this machine, which "
+            "Warden does not read: name the index with --index-url instead"
+        )
+    elif name == "--env-file" and request.command != "uv run":
+        request.problems.append(
+            f"`{request.command} --env-file` loads variables into the command uv runs, which "
+            "Warden reads only for uv run: set them on the command line instead"
+        )
+    elif name == "--no-index":
         request.no_index = True
     elif name == "--no-config":
         request.uv_no_config = True
@@ -831,11 +875,24 @@ def uv_tool_spec(spec: str) -> str:
 
 
 def _uv_tool(request, args, cwd, env):
-    first = _uv_leading(request, args, cwd, env)
-    if first is not None:
-        request.requirements.append(
-            requirements.parse_requirement(uv_tool_spec(first), "command line")
-        )
+    """``uvx [opts] TOOL ARGS`` / ``uv tool run``: ARGS are the tool's own (read as its
+    command, commands.py). ``uv tool install [opts] PACKAGE [opts]``: clap reads options after
+    the package too (red team 9 R9-8: `uv tool install x --index-url URL` and `--with P` after
+    the package went unread), so every word is read; a second package is a uv error, read as
+    one more requirement."""
+    if request.command != "uv tool install":
+        first = _uv_leading(request, args, cwd, env)
+        if first is not None:
+            request.requirements.append(
+                requirements.parse_requirement(uv_tool_spec(first), "command line")
+            )
+        return request
+    for name, value in _option_words(request, "uv", args, UV_VALUED):
+        if name is None:
+            spec = uv_tool_spec(value)
+            request.requirements.append(requirements.parse_requirement(spec, "command line"))
+        else:
+            _apply_option(request, name, value, cwd, env)
     return request
 
 

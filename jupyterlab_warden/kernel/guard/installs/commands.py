@@ -22,6 +22,7 @@ import shlex
 import shutil
 from typing import Dict, List, NamedTuple, Optional
 
+from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import fastpath
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
@@ -141,12 +142,29 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
+        if _links_to_installer(piece if "/" in piece else shutil.which(piece) or ""):
+            # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
+            # link to uv (R9-10)
+            return True
         if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
         if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
             return True
     return False
+
+
+def _links_to_installer(path: str) -> bool:
+    """Whether ``path`` is a link (from the kernel's folder) whose target has an installer's
+    or a shell's name: the kernel reads a link as its target (red team 8 R8-12), so a word
+    naming one names that program. A copy under another name is not seen (threat model)."""
+    try:
+        if not path or not os.path.islink(path):
+            return False
+        target = program_name(os.path.realpath(path))
+    except (OSError, ValueError):
+        return False
+    return _INSTALLER_PIECE.match(target) is not None or _may_install_name(target)
 
 
 def program_name(path: str) -> str:
@@ -204,32 +222,92 @@ def _site_dir() -> str:
     return SITE_DIR
 
 
-def guard_env(env: Dict[str, str]) -> Dict[str, str]:
-    """For a process started with ``env`` by a kernel that has the launch guard: an empty
-    PYTHONPATH when ``env`` has lost the guard's entry (red team 8 R8-17: ``subprocess.run([
-    sys.executable, "-c", CODE], env={...})``), so a Python it starts counts as ``-I``; and
-    the other Python variables and PATH it sets otherwise than the kernel, so a pip a shell
-    line starts with them is not left to the guard (``_guard_lost``)."""
+# The variables a guarded Python takes its policy and update key from when it starts
+# (kernel/environ.py). A child started with one of them set, changed or unset enforces what
+# they then name, an attacker's policy file among them (red team 9 R9-1): it has lost the
+# guard this process would hand it, as with PYTHONPATH.
+# Python's own variables that run other code before the guard's sitecustomize (a user site's
+# .pth files under PYTHONUSERBASE) or instead of its modules (bytecode from
+# PYTHONPYCACHEPREFIX) count the same way (R9-15).
+LAUNCH_VARIABLES = (
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
+    "PYTHONPYCACHEPREFIX",
+)  # fmt: skip
+
+
+class LaunchGuard(NamedTuple):
+    """What a guarded process found at its own start, before any user code ran (``snapshot``):
+    whether the Pythons it starts inherit the launch guard (the guard's site folder was on
+    its PYTHONPATH), the launch variables they inherit with it, and the Python variables and
+    PATH it started with (``_GUARD_VARIABLES``: what a pip's start depends on)."""
+
+    children_guarded: bool
+    variables: tuple  # ((name, value or None), ...)
+    python: tuple = ()  # ((name, value), ...); empty: read this process's environment
+
+
+def launch_snapshot(environ) -> LaunchGuard:
     site = _site_dir()
-    if site not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-        return {}  # this kernel has no launch guard: nothing to lose
-    changed = {
+    guarded = site in environ.get("PYTHONPATH", "").split(os.pathsep)
+    return LaunchGuard(
+        guarded,
+        tuple((v, environ.get(v)) for v in LAUNCH_VARIABLES),
+        _python_variables(environ),
+    )
+
+
+def _python_variables(environ) -> tuple:
+    return tuple(sorted((k, v) for k, v in environ.items() if _GUARD_VARIABLES.match(k)))
+
+
+def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
+    """What a process started with ``env`` has lost of the guard, as assignments the line
+    reading follows: an empty PYTHONPATH when ``env`` lacks the guard's site folder (red team 8
+    R8-17: ``subprocess.run([sys.executable, "-c", CODE], env={...})``), a launch variable
+    set to '' when ``env`` changes it (R9-1), so a Python it starts counts as ``-I``; and the
+    other Python variables and PATH it sets otherwise than this process started with, so a
+    pip a shell line starts with them is not left to the guard (keepsguard).
+
+    ``launch``: the snapshot the install gate took when the guard was installed. With it, a
+    process that had no launch guard (a guarded kernelspec, ``guard.install()``) hands none
+    to its children (R9-5), and this process's own ``os.environ``, which cell code may change
+    (R9-2), is not what says whether it had one. Without it (the pure reading the vectors
+    pin): the current environment says so."""
+    if launch is None:
+        if _site_dir() not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+            return {}  # read as a launch-guarded kernel would read it (the static side's view)
+        launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
+    if not launch.children_guarded or not _guard_first(env.get("PYTHONPATH", "")):
+        return {"PYTHONPATH": ""}
+    # The other Python variables and PATH, set, changed or unset against the process's start:
+    # a pip a shell line starts with them is not left to the guard (``_guard_lost``).
+    started = dict(launch.python or _python_variables(os.environ))
+    lost = {
         name: value
         for name, value in env.items()
-        if _GUARD_VARIABLES.match(name) and name != "PYTHONPATH" and os.environ.get(name) != value
+        if _GUARD_VARIABLES.match(name) and name != "PYTHONPATH" and started.get(name) != value
     }
-    if env.get("PYTHONPATH", "").split(os.pathsep)[0] != site:
-        # not first: a sitecustomize in a folder before it is the one Python imports
-        changed["PYTHONPATH"] = ""
-    return changed
+    lost.update({name: "" for name in started if name not in env})
+    lost.update({name: "" for name, value in launch.variables if env.get(name) != value})
+    return lost
+
+
+def _guard_first(pythonpath: str) -> bool:
+    """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize``: the first
+    folder holding one wins, so the guard's must come first (red team 9 R9-15:
+    ``PYTHONPATH=/tmp/x:<guard's folder>`` with /tmp/x/sitecustomize.py ran no guard)."""
+    return pythonpath.split(os.pathsep)[0] == _site_dir()
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
     the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
-    if "PYTHONPATH" in env and _site_dir() not in env["PYTHONPATH"].split(os.pathsep):
-        return "PYTHONPATH set or cleared"
+    if "PYTHONPATH" in env and not _guard_first(env["PYTHONPATH"]):
+        return "a PYTHONPATH without Warden's guard folder first"
+    changed = [name for name in LAUNCH_VARIABLES if name in env]
+    if changed:
+        return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)
     if env.get("PYTHONHOME"):
         return "PYTHONHOME set"
     return ""
@@ -468,8 +546,10 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
-                if _GUARD_VARIABLES.match(a):
-                    self.env[a] = ""  # the guard's entry gone (red team 8 R8-17), PATH changed
+                if _GUARD_VARIABLES.match(a) or a in LAUNCH_VARIABLES:
+                    # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
+                    # PATH changed
+                    self.env[a] = ""
         return name
 
     def _assign(self, words: List[str]) -> None:
@@ -628,8 +708,9 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     up on the command's PATH (else the kernel's)."""
     path = program
     if os.sep not in program:
-        if not _may_install_name(name):
-            return name
+        # every bare name: a link named `ls` or `foo` on the command's PATH (`PATH=/tmp/x ls
+        # pip install ...`) runs its target, and an inert program's words pass as data (red
+        # team 9 R9-10)
         found = shutil.which(program, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
         if found is None:
             return name
@@ -930,8 +1011,8 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if _GUARD_VARIABLES.match(unset or ""):
-                env[unset] = ""  # the guard's entry gone, PATH changed: set or unset
+            if _GUARD_VARIABLES.match(unset or "") or unset in LAUNCH_VARIABLES:
+                env[unset] = ""  # the guard's entry or a launch variable gone, PATH changed
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:

@@ -56,15 +56,32 @@ def may_launch(lists) -> bool:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
                 if any(hint in word for hint in _HINTS):
                     return True
+                if os.sep in word and _names_link(word):
+                    return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)
         except TypeError:
             return True
     return False
 
 
-def may_install(program: str) -> bool:
-    """Judged on the name and, for a link under another name, on what it resolves to."""
+def _names_link(word: str) -> bool:
+    try:
+        return os.path.islink(word) and is_installer_name(os.path.basename(os.path.realpath(word)))
+    except (OSError, ValueError):
+        return False
+
+
+def may_install(program: str, search=None) -> bool:
+    """Judged on the name and, for a link under another name, on what it resolves to: a path
+    given, or a bare name found first on ``search`` (the PATH the program is looked up on:
+    a link named `ls` there runs its target, red team 9 R9-10)."""
     if is_installer_name(os.path.basename(program)):
         return True
+    if os.sep not in program and search:
+        for folder in search.split(os.pathsep):
+            candidate = os.path.join(folder or ".", program)
+            if os.path.lexists(candidate):
+                program = candidate
+                break
     if os.sep in program and os.path.islink(program):
         return is_installer_name(os.path.basename(os.path.realpath(program)))
     return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch
 
 TYPE_CHECKING = False
@@ -30,6 +31,11 @@ if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter sta
 # (``_lazy``): every guarded Python imports this module at start-up, most never install.
 EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
+# the variables that say whether a child Python inherits this process's guard (commands.py)
+_LAUNCH_KEYS = (
+    "PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
+    "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX",
+)  # fmt: skip
 
 
 class WardenBlockedInstall(PermissionError):
@@ -55,11 +61,24 @@ class InstallGate:
         self._just_confirmed = set()
         # argv of script-magic programs whose stdin (the cell body) Warden decided: one start each
         self.decided_stdin = []
+        # what says whether the Pythons this process starts inherit its guard, kept as it was
+        # at install, before cell code could change os.environ (red team 9 R9-2, R9-5);
+        # read into a commands.LaunchGuard on the first install (commands loads late)
+        self._start_environ = {k: os.environ[k] for k in _LAUNCH_KEYS if k in os.environ}
+        self._launch = None
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
     def _after_fork(self) -> None:
         self.forked = True
+
+    @property
+    def launch(self):
+        if self._launch is None:
+            from .commands import launch_snapshot
+
+            self._launch = launch_snapshot(self._start_environ)
+        return self._launch
 
     @property
     def data(self):
@@ -72,19 +91,26 @@ class InstallGate:
     # -- the audit hook's entry ------------------------------------------------------------
     def check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
-        if event != "os.system" and args:
-            # the common case first, cheaply: the program is neither an installer nor a shell
-            program = args[1] if event == "os.spawn" and len(args) > 1 else args[0]
-            try:
-                name = os.fsdecode(program) if program is not None else ""
-            except TypeError:
-                name = ""
-            at = 2 if event == "os.spawn" else 1  # the argv: a launcher may name an installer
-            if name and not may_install(name) and not may_launch(args[at : at + 1]):
-                return
-        argv, env, cwd, shell = _process(event, args)
-        if shell is None and not (argv and (may_install(argv[0]) or may_launch([argv[1:]]))):
+        try:
+            program, argv, env, cwd, shell = _plain_event(event, args)
+        except _NotText as exc:
+            from .request import InstallRequest
+
+            request = InstallRequest("unknown", "process start")
+            request.problems.append(
+                f"the process start gives its {exc} as an object that may read differently to "
+                "Warden and to the program (a path type of its own, a mapping other than a "
+                "dict): pass str values and a dict"
+            )
+            self._enforce([request], event, in_process=False)
             return
+        if shell is None:
+            # the common case first, cheaply: the program is neither an installer nor a shell,
+            # and no word names one (a launcher may)
+            argv = _program_argv(program, argv)
+            search = (env if env is not None else os.environ).get("PATH", os.defpath)
+            if not (argv and (may_install(argv[0], search) or may_launch([argv]))):
+                return
         self.decide_command(argv, shell, env, cwd, event)
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
@@ -94,7 +120,7 @@ class InstallGate:
         if shell is None and argv and tuple(argv) in self.decided_stdin:
             self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
             stdin = "decided"
-        requests = read_requests(argv, shell, env, cwd, stdin)
+        requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
 
@@ -113,19 +139,21 @@ class InstallGate:
         except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
             return
         env, cwd = dict(os.environ), os.getcwd()
-        requests = read_requests(cmd, None, env, cwd, stdin="decided")
+        requests = read_requests(cmd, None, env, cwd, "decided", self.launch)
         try:
             reader = commands.stdin_reader(cmd)
         except commands.Unreadable as exc:
             reader, problem = "other", str(exc)
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
-        if reader == "python" and len(cmd) > 1:
-            # `python3 -I`, `env -i python3`: the child may start without the guard
+        if reader == "python" and (len(cmd) > 1 or commands.guard_env(env, self.launch)):
+            # `python3 -I`, `env -i python3`: the child may start without the guard; so does
+            # every Python of a kernel without the launch guard, or one whose environment lost
+            # it (red team 9 R9-5)
             reader = "other"
             problem = "its Python may start without Warden's guard, and the cell names an installer"
         if reader == "shell":
-            requests += read_requests(None, cell, env, cwd)
+            requests += read_requests(None, cell, env, cwd, "unknown", self.launch)
         elif reader == "other" and commands.names_installer([cell]):
             request = InstallRequest("unknown", f"%%script {line.strip()}")
             request.problems.append(problem)
@@ -313,18 +341,27 @@ def _decided(decide, request, policy: dict, data) -> list:
         ]
 
 
-def read_requests(argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown") -> list:
+def read_requests(
+    argv, shell, env: Dict[str, str], cwd: str, stdin: str = "unknown", launch=None
+) -> list:
     """Pure reading (no decision): the installs a command line or shell string would run,
     with their files, environment and config read. A command Warden cannot read becomes a
-    request holding only the problem (refused by ``decide``)."""
+    request holding only the problem (refused by ``decide``). ``launch``: the gate's
+    ``commands.LaunchGuard`` (whether child Pythons inherit a guard; ``guard_env``)."""
     from . import commands
     from .request import InstallRequest
 
     try:
+        lost = commands.guard_env(env, launch)
+        if env.get("PATH") not in (None, os.environ.get("PATH")):
+            # where its bare program names are found (the reading falls back to this
+            # process's PATH); only when it differs, since a PATH on the line is a change a
+            # pip's guard may not survive (commands._guard_lost)
+            lost.setdefault("PATH", env["PATH"])
         found = (
-            commands.shell_invocations(shell, 0, commands.guard_env(env))
+            commands.shell_invocations(shell, 0, lost)
             if shell is not None
-            else commands.invocations(argv, 0, commands.guard_env(env), stdin=stdin)
+            else commands.invocations(argv, 0, lost, stdin=stdin)
         )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
@@ -422,44 +459,83 @@ def _str_env(env) -> Dict[str, str]:
     return out
 
 
-def _process(event: str, args: tuple):
-    """(argv, env, cwd, shell string) of a process-start audit event."""
+class _NotText(Exception):
+    """A process start's word is an object Warden cannot read as the process will get it."""
+
+
+def _text(obj, what: str) -> str:
+    """``obj`` as the started process gets it. subprocess and os read the event's objects
+    again after the audit hook, so Warden reads what they read: a str or bytes subclass by its
+    data (``os.fsencode`` takes the data, not an overridden ``__str__`` or ``decode``: red
+    team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__`` said numpy); a path of the
+    standard library by its ``__fspath__``; any other path is called again after Warden's
+    read and may answer otherwise: not plain text (``_NotText``)."""
+    if isinstance(obj, str):
+        return str.__str__(obj)
+    if isinstance(obj, bytes):
+        return bytes.decode(obj, sys.getfilesystemencoding(), "surrogateescape")
+    pathlib = sys.modules.get("pathlib")
+    if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
+        return os.fspath(obj)
+    raise _NotText(what)
+
+
+def _words(argv) -> List[str]:
+    if argv is None:
+        return []
+    if isinstance(argv, list):  # as os.execv reads a list: its items, not an __iter__
+        return [_text(word, "arguments") for word in list.__iter__(argv)]
+    if isinstance(argv, tuple):
+        return [_text(word, "arguments") for word in tuple.__iter__(argv)]
+    return [_text(argv, "arguments")]  # one program name or path
+
+
+def _environment(env) -> Dict[str, str]:
+    """subprocess reads ``env.items()`` after the audit hook: only a plain dict (or
+    ``os.environ`` itself) answers Warden and subprocess alike."""
+    if type(env) is not dict and type(env) is not type(os.environ):
+        raise _NotText("environment")
+    items = dict.items(env) if type(env) is dict else env.items()
+    return {_text(k, "environment"): _text(v, "environment") for k, v in items}
+
+
+def _plain_event(event: str, args: tuple):
+    """(program or None, argv, env or None, cwd or None, shell string or None) of a
+    process-start audit event, each read as the process gets it (``_text``)."""
     if event == "os.system":
-        command = args[0] if args else ""
-        return None, None, None, os.fsdecode(command)
+        return None, [], None, None, _text(args[0], "command") if args else ""
+    cwd = None
     # The program that runs is the event's executable/path, not argv[0] (which the caller
     # chooses freely: Popen(["ls", "install", "x"], executable="pip") runs pip).
     if event == "subprocess.Popen":
-        executable, argv, cwd, env = (list(args) + [None] * 4)[:4]
-        return _program_argv(executable, argv), env, cwd, None
-    if event == "os.spawn":
-        _mode, path, argv, env = (list(args) + [None] * 4)[:4]
-        return _program_argv(path, argv), env, None, None
-    # os.exec / os.posix_spawn: (path, argv, env)
-    path, argv, env = (list(args) + [None] * 3)[:3]
-    return _program_argv(path, argv), env, None, None
+        program, argv, cwd, env = (list(args) + [None] * 4)[:4]
+    elif event == "os.spawn":
+        _mode, program, argv, env = (list(args) + [None] * 4)[:4]
+    else:  # os.exec / os.posix_spawn: (path, argv, env)
+        program, argv, env = (list(args) + [None] * 3)[:3]
+    program = _fd_path(program)
+    return (
+        None if program is None else _text(program, "program"),
+        _words(argv),
+        None if env is None else _environment(env),
+        None if cwd is None else _text(cwd, "working folder"),
+        None,
+    )
 
 
-def _program_argv(program, argv) -> List[str]:
-    argv = _argv(argv)
+def _fd_path(program):
+    """``os.execve(fd, ...)`` runs the file open on ``fd`` (fexecve) whatever argv[0] says (red
+    team 9 R9-9: uv opened and run as ``["ls", "pip", "install", ...]``): it is read as
+    ``/proc/self/fd/N``, a link the reading follows to the program (R8-12)."""
+    if isinstance(program, int) and not isinstance(program, bool):
+        return f"/proc/self/fd/{program}"
+    return program
+
+
+def _program_argv(program, argv: List[str]) -> List[str]:
     if program is None:
-        return argv
-    try:
-        program = os.fsdecode(program)
-    except TypeError:
-        return argv
+        return list(argv)
     return [program] + argv[1:]
-
-
-def _argv(argv) -> List[str]:
-    if argv is None:
-        return []
-    if isinstance(argv, (str, bytes, os.PathLike)):
-        return [os.fsdecode(argv)]
-    try:
-        return [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    except TypeError:
-        return []
 
 
 def pip_main_wrapper(original, label, state):
