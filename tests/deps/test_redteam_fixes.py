@@ -482,6 +482,17 @@ def _pip_script(tmp_path, index):
     return script
 
 
+def _installs_unguarded_then_refused(guarded, index, tmp_path, command):
+    """The payload proves itself: without the guard `command` installs warden-demo-pkg from
+    the local index; with it the start is refused (the caller checks what did not happen)."""
+    index.requests.clear()
+    unguarded = guarded(POLICY, command, guarded=False)
+    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
+    _reset(tmp_path, index)
+    result = guarded(POLICY, command)
+    assert result["type"] == "WardenBlockedInstall", result
+
+
 def _reset(tmp_path, index):
     import shutil
 
@@ -617,12 +628,7 @@ def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_
         _uv(), "pip", "install", "--no-cache", "--python", sys.executable,
         "--target", str(tmp_path / "target"), spelling, "f.txt", *packages,
     ]  # fmt: skip
-    index.requests.clear()
-    unguarded = guarded(POLICY, command, guarded=False)
-    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
-    _reset(tmp_path, index)
-    result = guarded(POLICY, command)
-    assert result["type"] == "WardenBlockedInstall", result
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command)
     assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
     rule = "install-index-not-allowed" if packages == [] else "install-direct-reference"
     assert [e["rule_id"] for e in guarded.events() if e["action"] == "blocked"] == [rule]
@@ -706,12 +712,7 @@ def test_a_link_under_a_harmless_name_is_read_as_its_target(guarded, index, tmp_
     }[how]
     if how == "hash":
         command = ["bash", "-c", command]
-    index.requests.clear()
-    unguarded = guarded(POLICY, command, guarded=False)
-    assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
-    _reset(tmp_path, index)
-    result = guarded(POLICY, command)
-    assert result["type"] == "WardenBlockedInstall", result
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command)
     assert index.requests == [] and not (tmp_path / "pip.log").exists()
     assert not _installed(tmp_path, "warden-demo-pkg")
 
