@@ -520,24 +520,34 @@ def test_a_pip_after_a_writer_is_left_to_the_guard_only_where_children_inherit_o
     """A kernel without the launch guard (the guarded kernelspec, guard.install()) hands its
     children no guard (red9 R9-5): a pip after a writer on its shell line would install the
     rewritten file unguarded, so the parent refuses it; with the launch guard pip decides it."""
-    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+    from jupyterlab_warden.kernel.guard.installs.gate import InstallGate, read_requests
+    from jupyterlab_warden.kernel.guard.state import GuardState
 
     (tmp_path / "r.txt").write_text("numpy\n")
     monkeypatch.setenv("PYTHONPATH", SITE_DIR if children_guarded else "")
-    launch = commands.launch_snapshot(os.environ)
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")  # a kernel's own Python variable: no change
+    # the snapshot the gate itself takes when the guard is installed (red10 R10-2: it kept
+    # no PATH, so every pip after a writer in a launched kernel was read as losing the guard)
+    launch = InstallGate(GuardState({"schema_version": 1})).launch
     assert launch.children_guarded is children_guarded
-    [request] = read_requests(
-        None,
+    lines = [
         "echo torcj > r.txt; pip install -r r.txt",
-        dict(os.environ),
-        str(tmp_path),
-        "unknown",
-        launch,
-    )
-    if children_guarded:
-        assert request.problems == []
-    else:
-        assert len(request.problems) == 1 and "without Warden's guard" in request.problems[0]
+        "git clone https://github.com/o/proj && cd proj && pip install -e .",
+        "wget -q https://example.org/data.zip && pip install numpy",
+    ]
+    for line in lines:
+        requests = read_requests(None, line, dict(os.environ), str(tmp_path), "unknown", launch)
+        pips = [r for r in requests if r.tool == "pip"]
+        assert pips, line
+        for request in pips:
+            if children_guarded:
+                assert request.problems == [], (line, request.problems)
+            else:
+                assert any("without Warden's guard" in p for p in request.problems), line
+    # the same start with PATH changed against the kernel's start: not left to the guard
+    changed = dict(os.environ, PATH="/tmp/bin:" + os.environ["PATH"])
+    [request] = read_requests(None, lines[0], changed, str(tmp_path), "unknown", launch)
+    assert any("without Warden's guard" in p for p in request.problems)
 
 
 @pytest.mark.parametrize(

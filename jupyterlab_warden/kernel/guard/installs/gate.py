@@ -64,7 +64,13 @@ class InstallGate:
         # what says whether the Pythons this process starts inherit its guard, kept as it was
         # at install, before cell code could change os.environ (red team 9 R9-2, R9-5);
         # read into a commands.LaunchGuard on the first install (commands loads late)
-        self._start_environ = {k: os.environ[k] for k in _LAUNCH_KEYS if k in os.environ}
+        # with the Python variables and PATH it started with: a start that sets, changes or
+        # unsets one of them hands its pip another environment (commands.guard_env)
+        self._start_environ = {
+            k: v
+            for k, v in os.environ.items()
+            if k in _LAUNCH_KEYS or k == "PATH" or k.startswith("PYTHON")
+        }
         self._launch = None
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
