@@ -1,6 +1,7 @@
 """What the install gate reads from a command: pure functions, no processes."""
 
 import os
+import sys
 
 import pytest
 
@@ -567,3 +568,24 @@ def test_a_tilde_is_expanded_as_bash_does(line, path):
 def test_a_tilde_word_written_both_quoted_and_unquoted_is_unreadable():
     with pytest.raises(commands.Unreadable):
         commands.shell_invocations("uv run '~/x.py' && uv run ~/x.py", 0, {"HOME": "/h"})
+
+
+def test_a_link_to_python_under_an_unknown_launcher_counts_as_python_written_out(tmp_path):
+    """A venv's bin/python is a link to the interpreter: under a launcher Warden does not read
+    (`setpriv ... .venv/bin/python -m jupyter_server`) it was read as naming an installer and
+    refused (CI, tests/posture); as a Python it counts only with a flag that drops the guard.
+    A link to uv under any name still names uv (red9 R9-10)."""
+    python = tmp_path / "python"
+    python.symlink_to(os.path.realpath(sys.executable))
+    disguised = tmp_path / "ls"
+    disguised.symlink_to(os.path.realpath(sys.executable))
+    (tmp_path / "real").mkdir()
+    uv = tmp_path / "real" / "uv"
+    uv.write_text("#!/bin/sh\n")
+    tool = tmp_path / "tool"
+    tool.symlink_to(uv)
+    assert not commands.names_installer(["--reuid=1", str(python), "-m", "jupyter_server"])
+    assert commands.names_installer([str(python), "-I", "-c", "print()"])
+    assert commands.names_installer([str(disguised), "-E", "x.py"])
+    assert not commands.names_installer([str(disguised), "x.py"])
+    assert commands.names_installer([str(tool), "pip", "install", "x"])

@@ -142,28 +142,35 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
-        if _links_to_installer(piece if "/" in piece else shutil.which(piece) or ""):
+        target = _link_target(piece if "/" in piece else shutil.which(piece) or "")
+        if target and not _PYTHON.match(target) and _links_to_installer(target):
             # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
             # link to uv (R9-10)
             return True
         if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
-        if _PYTHON.match(base) and _GUARD_DROPPING_FLAG.match(after):
+        # a Python, by its name or as a link's target (a venv's bin/python), counts as it
+        # does written out: only with a flag that drops the guard
+        if (_PYTHON.match(base) or _PYTHON.match(target)) and _GUARD_DROPPING_FLAG.match(after):
             return True
     return False
 
 
-def _links_to_installer(path: str) -> bool:
-    """Whether ``path`` is a link (from the kernel's folder) whose target has an installer's
-    or a shell's name: the kernel reads a link as its target (red team 8 R8-12), so a word
-    naming one names that program. A copy under another name is not seen (threat model)."""
+def _link_target(path: str) -> str:
+    """The name of the program a link (from the kernel's folder) runs, '' when ``path`` is no
+    link: the kernel reads a link as its target (red team 8 R8-12), so a word naming one names
+    that program. A copy under another name is not seen (threat model)."""
     try:
         if not path or not os.path.islink(path):
-            return False
-        target = program_name(os.path.realpath(path))
+            return ""
+        return program_name(os.path.realpath(path))
     except (OSError, ValueError):
-        return False
+        return ""
+
+
+def _links_to_installer(target: str) -> bool:
+    """Whether a link's target name is an installer's or a shell's."""
     return _INSTALLER_PIECE.match(target) is not None or _may_install_name(target)
 
 
