@@ -726,6 +726,50 @@ def test_the_first_look_finds_a_bare_name_on_the_path_it_runs_from(tmp_path):
     assert not fastpath.may_install("ls", f"/usr/bin:{folder}")  # the first one found runs
 
 
+# -- red10 R10-7: a relative link found from the folder the program starts in ----------------
+
+
+@pytest.mark.parametrize("how", ["popen-cwd", "cd-on-the-line", "nested-shell"])
+def test_a_relative_link_is_read_from_the_folder_the_program_starts_in(
+    guarded, index, tmp_path, how
+):
+    """R10-7: ``Popen(["./ls", ...], cwd="bin")`` and ``cd bin && ./ls ...`` (bin/ls a link to
+    pip) were looked up from the kernel's folder, where no ./ls is: an unknown program whose
+    words name no installer, so pip ran unread."""
+    folder = _link_named(tmp_path, "ls")
+    words = _install_words(tmp_path, index)
+    command = {
+        "popen-cwd": {"argv": ["./ls", *words.split()], "cwd": str(folder)},
+        "cd-on-the-line": f"cd bin && ./ls {words}",
+        "nested-shell": f"cd bin && sh -c './ls {words}'",
+    }[how]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command)
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_a_relative_program_after_a_cd_warden_cannot_follow_is_unreadable(tmp_path):
+    """Where the folder is unknown (``cd $D``), a program found by a relative path cannot be
+    placed: it may be a link to any installer."""
+    with pytest.raises(commands.Unreadable, match="cannot tell"):
+        commands.shell_invocations('cd "$D" && ./ls sync', 0, {})
+    with commands.start_folder(str(tmp_path)):
+        assert commands.shell_invocations("cd sub && ./ls -l", 0, {}) == []
+        with pytest.raises(commands.Unreadable, match="relative folder"):
+            commands.shell_invocations('cd "$D" && PATH=bin:/usr/bin ls', 0, {})
+
+
+def test_the_first_look_finds_a_relative_program_from_the_start_folder(tmp_path):
+    from jupyterlab_warden.kernel.guard.installs import fastpath
+
+    folder = _link_named(tmp_path, "ls")
+    assert fastpath.may_install("./ls", "/usr/bin", cwd=str(folder))
+    assert fastpath.may_install("ls", "bin:/usr/bin", cwd=str(tmp_path))  # a relative PATH entry
+    assert not fastpath.may_install("./ls", "/usr/bin", cwd=str(tmp_path))
+    assert fastpath.may_launch([["setsid", "./ls", "x"]], cwd=str(folder))
+    assert not fastpath.may_launch([["setsid", "./ls", "x"]], cwd=str(tmp_path))
+
+
 # -- red9 R9-11: objects that read one way to Warden and another to subprocess ---------------
 
 LYING_WORDS = r"""

@@ -15,11 +15,13 @@ may write files it reads is marked unreadable (``Invocation.problem``). Commands
 installer in them pass untouched.
 """
 
+import contextlib
 import fnmatch
 import os
 import re
 import shlex
 import shutil
+from contextvars import ContextVar
 from typing import Dict, List, NamedTuple, Optional
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
@@ -142,7 +144,7 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
-        target = _link_target(piece if "/" in piece else shutil.which(piece) or "")
+        target = _link_target(piece if "/" in piece else _which(piece, None, strict=False))
         if target and not _PYTHON.match(target) and _links_to_installer(target):
             # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
             # link to uv (R9-10)
@@ -158,11 +160,14 @@ def names_installer(words: List[str]) -> bool:
 
 
 def _link_target(path: str) -> str:
-    """The name of the program a link (from the kernel's folder) runs, '' when ``path`` is no
+    """The name of the program a link (from the start's folder) runs, '' when ``path`` is no
     link: the kernel reads a link as its target (red team 8 R8-12), so a word naming one names
     that program. A copy under another name is not seen (threat model)."""
     try:
-        if not path or not os.path.islink(path):
+        if not path:
+            return ""
+        path = _placed(path, strict=False)
+        if not os.path.islink(path):
             return ""
         return program_name(os.path.realpath(path))
     except (OSError, ValueError):
@@ -388,7 +393,8 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
-        invocations = _simple(command, line.env, depth, stdin)
+        with start_folder(line.cwd):  # where `./x` is found after `cd d &&` (R10-7)
+            invocations = _simple(command, line.env, depth, stdin)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.env, line) for inv in invocations]
@@ -708,20 +714,75 @@ def _split(tokens: List[str]):
 _MULTI_CALL = frozenset(("busybox", "coreutils", "toybox"))
 
 
+# The folder a start's relative program paths and PATH entries are found from: the start's
+# working folder (Popen's ``cwd``), then each ``cd`` a shell line makes before the command
+# (red team 10 R10-7: ``Popen(["./ls", "sync"], cwd="d")``, ``cd d && ./ls sync``, d/ls a
+# link to uv, were looked up from the kernel's folder and read as an unknown ``./ls``).
+# '': this process's own folder; None: a ``cd`` Warden cannot follow left it unknown.
+_START_FOLDER: ContextVar[Optional[str]] = ContextVar("warden_start_folder", default="")
+
+
+@contextlib.contextmanager
+def start_folder(folder: Optional[str]):
+    """Reads the start's relative paths from ``folder`` (relative: from the current one)."""
+    base = _START_FOLDER.get()
+    if folder is not None and base is not None:
+        folder = os.path.join(base, folder) if base else folder
+    token = _START_FOLDER.set(None if base is None else folder)
+    try:
+        yield
+    finally:
+        _START_FOLDER.reset(token)
+
+
+def _placed(path: str, strict: bool = True) -> str:
+    """``path`` as the started program finds it: a relative one from the start's folder. Where
+    that folder is unknown, a program found by a relative path cannot be placed (``strict``:
+    unreadable; else read from this process's folder, for words that only may name one)."""
+    if os.path.isabs(path):
+        return path
+    base = _START_FOLDER.get()
+    if base is None:
+        if strict:
+            raise Unreadable(
+                f"{path} is found from the folder an earlier cd moved to, which Warden cannot "
+                "tell: cd to a folder written out, or give the program's full path"
+            )
+        return path
+    return os.path.join(base, path) if base else path
+
+
+def _which(name: str, search: Optional[str], strict: bool = True) -> str:
+    """Where a bare program name is found on ``search`` (None: this process's PATH), relative
+    PATH entries (``.``, ``bin``, an empty one) from the start's folder; '' when nowhere."""
+    if search is None:
+        search = os.environ.get("PATH", os.defpath)
+    folders = []
+    for folder in search.split(os.pathsep):
+        try:
+            folders.append(_placed(folder or ".", strict))
+        except Unreadable:
+            raise Unreadable(
+                f"{name} is looked up on a PATH with a relative folder ({folder or 'empty'}), "
+                "found from a folder Warden cannot tell: write PATH's folders out"
+            ) from None
+    return shutil.which(name, path=os.pathsep.join(folders)) or ""
+
+
 def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     """The name a program is classified by: a link is read as its target (red team 8 R8-12:
     a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
     name with a slash is the file itself; a bare name that may start an installer is looked
     up on the command's PATH (else the kernel's)."""
-    path = program
     if os.sep not in program:
         # every bare name: a link named `ls` or `foo` on the command's PATH (`PATH=/tmp/x ls
         # pip install ...`) runs its target, and an inert program's words pass as data (red
         # team 9 R9-10)
-        found = shutil.which(program, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
-        if found is None:
+        path = _which(program, env.get("PATH"))
+        if not path:
             return name
-        path = found
+    else:
+        path = _placed(program)
     if not os.path.islink(path):
         return name
     target = program_name(os.path.realpath(path))

@@ -45,9 +45,10 @@ def is_installer_name(name: str) -> bool:
 _HINTS = ("pip", "uv", "conda", "mamba", "poetry", "pdm", "hatch", "pixi", "rye", "python", "runpy")
 
 
-def may_launch(lists) -> bool:
+def may_launch(lists, cwd=None) -> bool:
     """Whether any argument in ``lists`` (argv lists, without the program) holds a hint of an
-    installer's name: string tests only."""
+    installer's name: string tests only, and a path that is a link to an installer (from
+    ``cwd``, the start's folder, when relative)."""
     for argv in lists:
         if isinstance(argv, (str, bytes)):
             argv = [argv]
@@ -56,7 +57,7 @@ def may_launch(lists) -> bool:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
                 if any(hint in word for hint in _HINTS):
                     return True
-                if os.sep in word and _names_link(word):
+                if os.sep in word and _names_link(_from(word, cwd)):
                     return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)
         except TypeError:
             return True
@@ -70,18 +71,28 @@ def _names_link(word: str) -> bool:
         return False
 
 
-def may_install(program: str, search=None) -> bool:
+def _from(path: str, cwd) -> str:
+    """A relative path as a process started in ``cwd`` (None: this process's folder) finds it
+    (red team 10 R10-7: ``Popen(["./ls", "sync"], cwd="d")``, d/ls a link to uv)."""
+    if cwd is None or os.path.isabs(path):
+        return path
+    return os.path.join(os.fsdecode(cwd), path)
+
+
+def may_install(program: str, search=None, cwd=None) -> bool:
     """Judged on the name and, for a link under another name, on what it resolves to: a path
     given, or a bare name found first on ``search`` (the PATH the program is looked up on:
-    a link named `ls` there runs its target, red team 9 R9-10)."""
+    a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)):
         return True
     if os.sep not in program and search:
         for folder in search.split(os.pathsep):
-            candidate = os.path.join(folder or ".", program)
+            candidate = _from(os.path.join(folder or ".", program), cwd)
             if os.path.lexists(candidate):
                 program = candidate
                 break
-    if os.sep in program and os.path.islink(program):
-        return is_installer_name(os.path.basename(os.path.realpath(program)))
+    if os.sep in program:
+        program = _from(program, cwd)
+        if os.path.islink(program):
+            return is_installer_name(os.path.basename(os.path.realpath(program)))
     return False

@@ -115,7 +115,7 @@ class InstallGate:
             # and no word names one (a launcher may)
             argv = _program_argv(program, argv)
             search = (env if env is not None else os.environ).get("PATH", os.defpath)
-            if not (argv and (may_install(argv[0], search) or may_launch([argv]))):
+            if not (argv and (may_install(argv[0], search, cwd) or may_launch([argv], cwd))):
                 return
         self.decide_command(argv, shell, env, cwd, event)
 
@@ -364,11 +364,12 @@ def read_requests(
             # process's PATH); only when it differs, since a PATH on the line is a change a
             # pip's guard may not survive (commands._guard_lost)
             lost.setdefault("PATH", env["PATH"])
-        found = (
-            commands.shell_invocations(shell, 0, lost)
-            if shell is not None
-            else commands.invocations(argv, 0, lost, stdin=stdin)
-        )
+        with commands.start_folder(cwd):  # relative program paths from the start's folder
+            found = (
+                commands.shell_invocations(shell, 0, lost)
+                if shell is not None
+                else commands.invocations(argv, 0, lost, stdin=stdin)
+            )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
         label = "shell command" if shell is not None else "command line"
