@@ -198,6 +198,10 @@ interface Invocation {
   cwd?: string;
   /** why the line keeps Warden from reading what the install reads */
   problem?: string;
+  /** its files are read by the guard the pip inherits, not before the line runs: an earlier
+   * (or a concurrent) command on the line may write them (red team 10 R10-3); only what the
+   * command line says is decided (`InstallRequest.childReads`) */
+  childReads?: boolean;
 }
 
 /** An install a command asks for, with the span of the command in the text read. */
@@ -350,7 +354,7 @@ function requestOfInvocation(
 ): InstallRequest | null {
   const request =
     inv.tool === 'pip'
-      ? pipRequest(inv.args, context)
+      ? pipRequest(inv.args, context, 'pip', inv.childReads === true)
       : inv.tool === 'uv'
         ? uvRequest(inv.args, { ...context, env: merged })
         : inv.tool === 'front-end'
@@ -516,7 +520,7 @@ function shellInvocations(
     });
   }
   const line = new LineState(subshells, env);
-  const installs: Array<[number, Invocation[], number, number, boolean[]]> = [];
+  const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
   commands.forEach((command, k) => {
     let words = command.words;
@@ -561,7 +565,8 @@ function shellInvocations(
         })),
         from,
         to,
-        lost.map(why => !why)
+        lost.map(why => !why),
+        line.changed !== ''
       ]);
     }
     const program = line.update(words);
@@ -574,7 +579,7 @@ function shellInvocations(
     }
   });
   const found: Array<[Invocation, number, number]> = [];
-  for (const [k, invocations, from, to, kept] of installs) {
+  for (const [k, invocations, from, to, kept, afterWriter] of installs) {
     // a writer running at the same time as the install: in its pipeline, or anywhere after
     // an install sent to the background
     const concurrent = writers.some(
@@ -582,13 +587,17 @@ function shellInvocations(
     );
     invocations.forEach((inv, n) => {
       // a pip that keeps the guard decides again when it starts, however often and whenever
-      // it runs (LineState.problem)
+      // it runs (LineState.problem); the files the line may write before it starts are its
+      // guard's to read (R10-3: `git clone URL && cd x && pip install -r requirements.txt`)
       const guarded = inv.tool === 'pip' && kept[n];
+      const repeated = repeats && writers.length > 0;
       const problem = inv.problem
         ? inv.problem
-        : repeats && writers.length > 0 && !guarded
+        : repeated && !guarded
           ? 'the line runs commands in a loop or a function, and one of them may write the files or settings the install reads: run the install as its own command'
           : '';
+      const childReads =
+        guarded && !inv.problem && (afterWriter || repeated || concurrent);
       found.push([
         concurrent && !problem && !guarded
           ? {
@@ -596,7 +605,7 @@ function shellInvocations(
               problem:
                 'a command running at the same time as the install may write the files or settings it reads: run the install as its own command'
             }
-          : { ...inv, problem },
+          : { ...inv, problem, ...(childReads ? { childReads } : {}) },
         from,
         to
       ]);

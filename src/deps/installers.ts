@@ -276,10 +276,13 @@ function leadingCommand(args: string[]): string | null {
   return null;
 }
 
+/** The install `pip <args>` would run, or null when the command installs nothing.
+ * `childReads`: its files are left to the guard the pip inherits (`InstallRequest`). */
 export function pipRequest(
   args: string[],
   context: CommandContext,
-  tool: 'pip' | 'uv' = 'pip'
+  tool: 'pip' | 'uv' = 'pip',
+  childReads = false
 ): InstallRequest | null {
   const words = pipWords(args);
   if (typeof words === 'string') {
@@ -296,6 +299,9 @@ export function pipRequest(
     return null;
   }
   const request = newRequest(tool, `pip ${command}`);
+  if (childReads) {
+    request.childReads = true;
+  }
   let seenCommand = false;
   for (const [kind, option, value] of words) {
     if (kind === 'arg') {
@@ -1866,8 +1872,11 @@ export function addImplicitSources(
       });
     }
   }
-  if (request.tool === 'pip' || request.tool === 'uv') {
-    readLocalPages(request, context);
+  if (
+    (request.tool === 'pip' || request.tool === 'uv') &&
+    !request.childReads
+  ) {
+    readLocalPages(request, context); // else the pip's own guard reads them (R10-3)
   }
 }
 

@@ -23,8 +23,8 @@ export function addLocalProjects(
   request: InstallRequest,
   context: CommandContext
 ): void {
-  if (request.tool !== 'pip' && request.tool !== 'uv') {
-    return;
+  if ((request.tool !== 'pip' && request.tool !== 'uv') || request.childReads) {
+    return; // conda builds none; a pip's own guard reads them when pip starts (R10-3)
   }
   const uv = request.tool === 'uv' || request.alsoUv === true;
   const seen = new Set<string>();

@@ -56,6 +56,10 @@ export interface InstallRequest {
   uvConfigDirs?: string[];
   /** TLS settings that weaken the index's certificate check (the kernel's `request.tls`) */
   tls?: TlsSetting[];
+  /** a pip after a command on its shell line that may write its files (red team 10 R10-3):
+   * its requirements files, local projects and local index pages are read by the guard the
+   * pip inherits when it starts, not before the line runs (commands.ts `Invocation`) */
+  childReads?: boolean;
 }
 
 /** "insecure-host": a host reached without checking its certificate ("*": every host);

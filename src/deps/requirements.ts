@@ -187,6 +187,9 @@ export function readFileInto(
     });
     return;
   }
+  if (request.childReads) {
+    return; // the pip's own guard reads it when pip does (R10-3): it may not exist yet
+  }
   if (depth > MAX_DEPTH) {
     request.problems.push({
       text: `requirements files nest deeper than ${MAX_DEPTH} levels`,

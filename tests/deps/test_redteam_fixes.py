@@ -842,3 +842,88 @@ def test_a_link_to_an_installer_among_a_launchers_words_is_read(tmp_path, monkey
         commands.shell_invocations("flock /tmp/lock u install black", 0, {})
     assert fastpath.may_launch([["flock", "/tmp/lock", str(folder / "u"), "install", "black"]])
     assert not fastpath.may_launch([["flock", "/tmp/lock", "/usr/bin/ls", "-l"]])
+
+
+# -- red10 R10-3: the files of a pip after a writer on its line are its own guard's to read ---
+
+# a kernel of the lab's launch environment running one shell line (`!LINE`, os.system)
+LINE_KERNEL = r"""
+import json, subprocess, sys
+try:
+    done = subprocess.run(sys.argv[1], shell=True, capture_output=True, text=True)
+    print(json.dumps({"refused": None, "code": done.returncode, "stderr": done.stderr}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("package", ["warden-demo-pkg", "torcj"])
+def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
+    guarded, index, tmp_path, package
+):
+    """R10-3: `git clone URL && cd proj && pip install -r requirements.txt` was refused in a
+    launched kernel ("cannot read requirements file": the clone is not there before the line
+    runs). The parent now decides only the command line; the guard the pip inherits reads the
+    cloned file when pip starts: a benign package installs, and an imitation name in the file
+    (which installs without Warden) is refused by that CHILD guard, not by the parent."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+
+    from install_env import child_env, spooled
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    (upstream / "requirements.txt").write_text(f"-i {index.simple}\n{package}\n")
+    g = [git, "-C", str(upstream), "-c", "user.email=a@b", "-c", "user.name=a"]
+    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(g + step, check=True)
+    policy = tmp_path / "launch-policy.json"
+    # the command line names no index: the parent decides pip's default one
+    trusted = {"package_indexes": [index.simple, "https://pypi.org/simple"]}
+    policy.write_text(json.dumps(dict(POLICY, trusted_sources=trusted)))
+    spool = tmp_path / "launch-spool"
+    spool.mkdir(mode=0o700)
+    pip = os.path.join(os.path.dirname(sys.executable), "pip")
+    line = (
+        f"{git} clone -q {upstream} proj && cd proj && {pip} install --no-deps --target "
+        f"{tmp_path / 'target'} -r requirements.txt"
+    )
+
+    def kernel(launched: bool, work: str):
+        env = child_env(spool, guarded.home)
+        if launched:
+            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+                status_dir=str(tmp_path), policy_digest=digest,
+            )  # fmt: skip
+        (tmp_path / work).mkdir()
+        argv = [sys.executable, "-c", LINE_KERNEL, line]
+        done = subprocess.run(
+            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path / work)
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    # without Warden the line installs whatever the cloned file names
+    plain = kernel(launched=False, work="plain")
+    assert plain["code"] == 0 and _installed(tmp_path, package), plain
+    _reset(tmp_path, index)
+    result = kernel(launched=True, work="launched")
+    assert result["refused"] is None, result  # the parent let the line start
+    blocked = [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"]
+    if package == "warden-demo-pkg":
+        assert result["code"] == 0 and _installed(tmp_path, package), result
+        assert blocked == []
+        return
+    # the pip's own guard read the clone's file and refused torcj before pip fetched anything
+    assert result["code"] != 0 and "Jupyter Warden refused" in result["stderr"], result
+    assert not _installed(tmp_path, package) and index.requests == []
+    assert blocked == ["install-imitation-name"]

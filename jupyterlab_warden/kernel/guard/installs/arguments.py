@@ -118,8 +118,11 @@ def resolve_pip_long(option: str) -> Optional[str]:
     return matches[0] if len(matches) == 1 else None
 
 
-def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", prefix="pip"):
-    """The install ``pip <args>`` would run, or None when the command installs nothing."""
+def pip_request(
+    args: List[str], cwd: str, env: Dict[str, str], tool="pip", prefix="pip", child_reads=False
+):
+    """The install ``pip <args>`` would run, or None when the command installs nothing.
+    ``child_reads``: its files are left to the guard the pip inherits (``InstallRequest``)."""
     words = _pip_words(args)
     if isinstance(words, str):
         if _leading_command(args) not in (None,) + PIP_INSTALLING:
@@ -131,6 +134,7 @@ def pip_request(args: List[str], cwd: str, env: Dict[str, str], tool="pip", pref
     if command not in PIP_INSTALLING:
         return None
     request = InstallRequest(tool, f"{prefix} {command}")
+    request.child_reads = child_reads
     seen_command = False
     for kind, option, value in words:
         if kind == "arg":

@@ -62,6 +62,10 @@ class Invocation(NamedTuple):
     program: str  # the executable as written
     cwd: str = ""  # the folder an earlier `cd` on the line moved to (relative: the caller's)
     problem: str = ""  # why the line keeps Warden from reading what the install reads
+    # its files are read by the guard the pip inherits, not by the caller: an earlier (or a
+    # concurrent) command on the line may write them (red team 10 R10-3); the caller decides
+    # only what the command line says (request.InstallRequest.child_reads)
+    child_reads: bool = False
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -367,7 +371,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
-    found, installs, writers, kept = [], [], [], []
+    found, installs, writers, kept, written = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
         if command[0] == "case" and command[2:3] == ["in"]:
@@ -409,6 +413,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             )
             installs.append(k)
             kept.append([not why for why in lost])
+            written.append(bool(line.changed))
         program = line.update(command)
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
@@ -416,7 +421,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
     out = []
-    for k, invocations, keeps in zip(installs, found, kept):
+    for k, invocations, keeps, after_writer in zip(installs, found, kept, written):
         problem = ""
         if repeats and writers:
             problem = (
@@ -433,11 +438,16 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 "settings it reads: run the install as its own command"
             )
         # a pip that keeps the guard decides again when it starts, however often and whenever
-        # it runs (problem())
-        out += [
-            inv if inv.problem or (inv.tool == "pip" and keep) else inv._replace(problem=problem)
-            for inv, keep in zip(invocations, keeps)
-        ]
+        # it runs (problem()); the files the line may write before it starts are its guard's
+        # to read (R10-3: `git clone URL && cd x && pip install -r requirements.txt`)
+        for inv, keep in zip(invocations, keeps):
+            if inv.problem:
+                out.append(inv)
+            elif inv.tool == "pip" and keep:
+                child = inv.child_reads or after_writer or bool(problem)  # nested: `sh -c`
+                out.append(inv._replace(child_reads=child))
+            else:
+                out.append(inv._replace(problem=problem))
     return out
 
 

@@ -417,7 +417,7 @@ def _request(inv, env: Dict[str, str], cwd: str):
     if inv.cwd:  # `cd DIR && pip install -r r.txt` reads DIR/r.txt; `..` taken as bash's cd does
         cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
     if inv.tool == "pip":
-        request = arguments.pip_request(inv.args, cwd, env)
+        request = arguments.pip_request(inv.args, cwd, env, child_reads=inv.child_reads)
     elif inv.tool == "uv":
         request = arguments.uv_request(inv.args, cwd, env)
     elif inv.tool in commands.FRONT_ENDS:

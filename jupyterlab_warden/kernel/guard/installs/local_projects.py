@@ -28,8 +28,8 @@ MAX_PROJECTS = 200  # path sources and workspace members: at most this many fold
 
 def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
     """Read every local folder ``request`` installs (pip and uv; conda builds none)."""
-    if request.tool not in ("pip", "uv"):
-        return
+    if request.tool not in ("pip", "uv") or request.child_reads:
+        return  # conda builds none; a pip's own guard reads them when pip starts (R10-3)
     uv = request.tool == "uv" or request.also_uv
     seen = set()
     i = 0

@@ -55,6 +55,10 @@ class InstallRequest:
         # "insecure-host" (a host reached without checking its certificate) or "ca" (a CA
         # bundle file or folder trusted instead of the system's, as an absolute path)
         self.tls: List[tuple] = []
+        # a pip after a command on its shell line that may write its files (red team 10 R10-3):
+        # its requirements files, local projects and local index pages are read by the guard
+        # the pip inherits when it starts, not before the line runs (commands.Invocation)
+        self.child_reads = False
 
     def names(self) -> List[str]:
         return [r.name for r in self.requirements if r.name]

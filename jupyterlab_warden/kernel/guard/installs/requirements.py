@@ -117,6 +117,8 @@ def read_file(
             "cannot read it before pip does: download it, review it and pass the local file"
         )
         return
+    if request.child_reads:
+        return  # the pip's own guard reads it when pip does (R10-3): it may not exist yet
     if depth > MAX_DEPTH:
         request.problems.append(f"requirements files nest deeper than {MAX_DEPTH} levels")
         return

@@ -97,6 +97,8 @@ def _page_links(text: str) -> List[str]:
 def read_local_pages(request: InstallRequest, cwd: str) -> None:
     from .request import has_scheme
 
+    if request.child_reads:
+        return  # the pip's own guard reads them when pip starts (R10-3)
     for source in list(request.sources):
         if source.role not in ("index", "extra-index", "default-index", "find-links"):
             continue
