@@ -689,8 +689,9 @@ function functionsDefined(
 
 /** The words of a call of a function the line defines (NAME ARGS), null when the command runs
  * no such function. bash looks a name up as a function before PATH, so a function named like a
- * program (`pip() { "$@"; }; pip uv tool install x`) runs its body, not that program; `time`
- * and `coproc` run it too, `command`/`env`/`exec` do not. The kernel's `_function_called`. */
+ * program (`pip() { "$@"; }; pip uv tool install x`) runs its body, not that program; `time`,
+ * `coproc` and `eval` (whose words are read as a line of their own, without the functions this
+ * line defines) run it too, `command`/`env`/`exec` do not. The kernel's `_function_called`. */
 function functionCalled(
   words: string[],
   functions: ReadonlySet<string>
@@ -699,13 +700,19 @@ function functionCalled(
   while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[i])) {
     i++;
   }
-  while (i < words.length && (words[i] === 'time' || words[i] === 'coproc')) {
+  while (i < words.length && ['time', 'coproc', 'eval'].includes(words[i])) {
     i++;
     while (i < words.length && words[i].startsWith('-')) {
       i++; // `time -p`
     }
   }
-  return i < words.length && functions.has(words[i]) ? words.slice(i) : null;
+  // `eval "f pip install x"`: one word, a command
+  const called = words
+    .slice(i)
+    .join(' ')
+    .split(/\s+/)
+    .filter(w => w !== '');
+  return called.length > 0 && functions.has(called[0]) ? called : null;
 }
 
 const REDIRECT_OP = /^\d*(<<<|<<|>>|<&|>&|>\||&>>|&>|<>|<|>)(.*)$/s;

@@ -496,16 +496,18 @@ def _function_called(command: List[str], functions: frozenset) -> Optional[List[
     """The words of a call of a function the line defines (NAME ARGS), None when the command
     runs no such function. bash looks a name up as a function before PATH, so a function named
     like a program (``pip() { "$@"; }; pip uv tool install x``) runs its body, not that
-    program; ``time`` and ``coproc`` run it too, ``command``/``env``/``exec`` do not."""
+    program; ``time``, ``coproc`` and ``eval`` (whose words are read as a line of their own,
+    without the functions this line defines) run it too, ``command``/``env``/``exec`` do not."""
     i = 0
     while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
         i += 1
-    while i < len(command) and command[i] in ("time", "coproc"):
+    while i < len(command) and command[i] in ("time", "coproc", "eval"):
         i += 1
         while i < len(command) and command[i].startswith("-"):
             i += 1  # `time -p`
-    if i < len(command) and command[i] in functions:
-        return command[i:]
+    words = " ".join(command[i:]).split()  # `eval "f pip install x"`: one word, a command
+    if words and words[0] in functions:
+        return words
     return None
 
 
