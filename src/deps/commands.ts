@@ -415,7 +415,7 @@ function shellInvocations(
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -443,7 +443,8 @@ function shellInvocations(
               from: tokens[0].from,
               to: tokens[i].to,
               substitutes,
-              stdin
+              stdin,
+              defines: true
             });
           }
           words = [];
@@ -522,15 +523,9 @@ function shellInvocations(
   const line = new LineState(subshells, env);
   const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
+  const functions = functionsDefined(commands);
   commands.forEach((command, k) => {
-    let words = command.words;
-    const expanded = words.filter(w => EXPANSION.test(w));
-    const mentions = INSTALLER_WORDS.test(words.join(' '));
-    if (expanded.length > 0 && (mentions || EXPANSION.test(words[0] ?? ''))) {
-      throw new Unreadable(
-        `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
-      );
-    }
+    const mentions = INSTALLER_WORDS.test(command.words.join(' '));
     if (
       command.substitutes &&
       INSTALLER_WORDS.test(
@@ -541,9 +536,18 @@ function shellInvocations(
         'it uses a process substitution (<(...) or >(...)) Warden does not read'
       );
     }
-    repeats ||= LOOPS.has(words[0] ?? '');
-    while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
-      words = words.slice(1);
+    repeats ||= LOOPS.has(command.words[0] ?? '');
+    const words = commandWords(command.words);
+    if (command.defines && words.length === 1) {
+      return; // `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
+    }
+    refuseExpansion(words, mentions);
+    const called = functionCalled(words, functions);
+    if (called !== null) {
+      // the function runs its body, read where it stands, with these arguments as "$@": they
+      // count as a program's Warden does not read (red team 10 R10-8); the command is read as
+      // the program too, in case the name is not the function when it runs
+      refuseUnread(`the function ${called[0]}`, called.slice(1));
     }
     const [from, to] = span ?? [command.from, command.to];
     const invocations = simple(
@@ -612,6 +616,112 @@ function shellInvocations(
     });
   }
   return found;
+}
+
+/** A simple command without the reserved words in front of it (`if`, `{`, `!`, `do`...) and a
+ * function header (`function NAME`): its first word is then what runs. The kernel's
+ * `_command_words`. */
+function commandWords(command: string[]): string[] {
+  let words = command;
+  while (
+    words.length > 0 &&
+    (SHELL_KEYWORDS.has(words[0]) || words[0] === 'function')
+  ) {
+    // `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
+    words = words.slice(words[0] === 'function' ? 2 : 1);
+  }
+  return words;
+}
+
+/** An expansion Warden cannot resolve is unreadable where it may decide an install: in the
+ * words of a command naming an installer, in its first word (`$X install`, `X=$Y`), or in the
+ * program it runs after its reserved words and wrappers (`{ $X install ...; }`, `if $X`,
+ * `sudo $X`: red team 10 R10-8). The kernel's `_refuse_expansion`. */
+function refuseExpansion(words: string[], mentions: boolean): void {
+  const expanded = words.filter(w => EXPANSION.test(w));
+  if (expanded.length === 0) {
+    return;
+  }
+  const program = programArgv(words)[0] ?? '';
+  if (mentions || EXPANSION.test(words[0]) || EXPANSION.test(program)) {
+    // the installer's arguments, or which program runs, depend on the expansion
+    throw new Unreadable(
+      `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
+    );
+  }
+}
+
+/** The words of the program a command runs once its assignments and wrappers (`env`, `sudo`,
+ * `busybox`...) are followed, [] when it runs none (`command -v`). The kernel's
+ * `program_argv`. */
+function programArgv(command: string[]): string[] {
+  let argv = command;
+  for (let n = 0; n < 4 * MAX_NESTING; n++) {
+    while (argv.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(argv[0])) {
+      argv = argv.slice(1);
+    }
+    if (argv.length === 0) {
+      return [];
+    }
+    const name = basename(argv[0]);
+    if (name === 'busybox' && argv.length > 1) {
+      argv = argv.slice(1);
+    } else if (WRAPPERS.has(name)) {
+      argv = unwrap(name, argv.slice(1), {});
+    } else {
+      return argv;
+    }
+  }
+  throw new Unreadable('its program is wrapped too deeply');
+}
+
+/** The names the line defines as shell functions (`NAME() ...`, `function NAME`), wherever
+ * they stand: a loop may define one after a command that then calls it. The kernel's
+ * `_functions_defined`. */
+function functionsDefined(
+  commands: ReadonlyArray<{ words: string[]; defines?: boolean }>
+): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const command of commands) {
+    let words = command.words;
+    while (words.length > 0 && SHELL_KEYWORDS.has(words[0])) {
+      words = words.slice(1);
+    }
+    if (words[0] === 'function' && words.length > 1) {
+      names.add(words[1]);
+    } else if (command.defines && words.length === 1) {
+      names.add(words[0]);
+    }
+  }
+  return names;
+}
+
+/** The words of a call of a function the line defines (NAME ARGS), null when the command runs
+ * no such function. bash looks a name up as a function before PATH, so a function named like a
+ * program (`pip() { "$@"; }; pip uv tool install x`) runs its body, not that program; `time`,
+ * `coproc` and `eval` (whose words are read as a line of their own, without the functions this
+ * line defines) run it too, `command`/`env`/`exec` do not. The kernel's `_function_called`. */
+function functionCalled(
+  words: string[],
+  functions: ReadonlySet<string>
+): string[] | null {
+  let i = 0;
+  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[i])) {
+    i++;
+  }
+  while (i < words.length && ['time', 'coproc', 'eval'].includes(words[i])) {
+    i++;
+    while (i < words.length && words[i].startsWith('-')) {
+      i++; // `time -p`
+    }
+  }
+  // `eval "f pip install x"`: one word, a command
+  const called = words
+    .slice(i)
+    .join(' ')
+    .split(/\s+/)
+    .filter(w => w !== '');
+  return called.length > 0 && functions.has(called[0]) ? called : null;
 }
 
 const REDIRECT_OP = /^\d*(<<<|<<|>>|<&|>&|>\||&>>|&>|<>|<|>)(.*)$/s;
@@ -686,6 +796,14 @@ const ENVIRONMENT_CHANGERS: ReadonlySet<string> = new Set(
  * first), the others Python reads when it starts (PYTHONHOME: another stdlib and site.py...),
  * PATH (which program `pip` is). */
 const GUARD_VARIABLES = /^(PYTHON[A-Z0-9_]*|PATH)$/;
+
+/** Whether a start keeps the guard it would inherit only with `name` as the process started
+ * with it: the Python variables and PATH (GUARD_VARIABLES) and the launch variables
+ * (LAUNCH_VARIABLES: an attacker's WARDEN_POLICY_FILE with no digest, red team 10 R10-1). The
+ * kernel's `_start_variable`. */
+function startVariable(name: string): boolean {
+  return GUARD_VARIABLES.test(name) || LAUNCH_VARIABLES.includes(name);
+}
 /** POSIX special builtins: assignments in front of them stay set after them in sh (dash). */
 const SPECIAL_BUILTINS: ReadonlySet<string> = new Set(
   ': . break continue eval exec exit export readonly return set shift times trap unset'.split(
@@ -697,7 +815,8 @@ const SPECIAL_BUILTINS: ReadonlySet<string> = new Set(
  * Why the pip this simple command starts may run without the kernel's guard ('' when it
  * inherits it), read on the environment it starts with (`env`: the shell's own, what the
  * line's assignments, exports and unsets before it left, the command's prefix assignments,
- * its wrappers' effects, `unwrap`): a Python variable or PATH set or unset on the way. What
+ * its wrappers' effects, `unwrap`): a variable its start depends on (`startVariable`: a
+ * Python variable, PATH, a launch variable) set or unset on the way. What
  * Warden does not resolve counts as losing it: a program that may start pip with another
  * environment (`su`, `ssh`...), a change the line's reading does not follow
  * (`line.unresolved`: `set -a`, `export $NAME=`, `X+=v`). The kernel's `_guard_lost`.
@@ -715,7 +834,7 @@ function guardLost(
     return `started through ${listedName(changer)}, which may change its environment`;
   }
   const changed = Object.keys(env)
-    .filter(name => GUARD_VARIABLES.test(name))
+    .filter(name => startVariable(name))
     .sort();
   return changed.length > 0 ? `${changed[0]} set or unset on the line` : '';
 }
@@ -845,7 +964,7 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
-        if (GUARD_VARIABLES.test(a) || LAUNCH_VARIABLES.includes(a)) {
+        if (startVariable(a)) {
           // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
           this.env[a] = '';
         }
@@ -1171,10 +1290,7 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (
-        unset !== null &&
-        (GUARD_VARIABLES.test(unset) || LAUNCH_VARIABLES.includes(unset))
-      ) {
+      if (unset !== null && startVariable(unset)) {
         env[unset] = ''; // the guard's entry or a launch variable gone, PATH changed
       }
     }

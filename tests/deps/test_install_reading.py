@@ -549,6 +549,18 @@ def test_a_pip_after_a_writer_is_left_to_the_guard_only_where_children_inherit_o
     changed = dict(os.environ, PATH="/tmp/bin:" + os.environ["PATH"])
     [request] = read_requests(None, lines[0], changed, str(tmp_path), "unknown", launch)
     assert any("without Warden's guard" in p for p in request.problems)
+    # a launch variable set, exported or unset on the line: the child guard would enforce
+    # another policy (red10 R10-1), so the pip is not left to it
+    swaps = [
+        "WARDEN_POLICY_FILE=mine.json WARDEN_POLICY_SHA256= pip install -r r.txt",
+        "export WARDEN_POLICY_FILE=mine.json; pip install -r r.txt",
+        "unset WARDEN_POLICY_SHA256; pip install -r r.txt",
+        "WARDEN_KERNEL_KEY_FILE=/tmp/k pip install -r r.txt",
+    ]
+    for swap in swaps if children_guarded else []:
+        line = "echo torcj > r.txt; " + swap
+        [request] = read_requests(None, line, dict(os.environ), str(tmp_path), "unknown", launch)
+        assert any("without Warden's guard: WARDEN_" in p for p in request.problems), swap
 
 
 @pytest.mark.parametrize(

@@ -927,3 +927,112 @@ def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
     assert result["code"] != 0 and "Jupyter Warden refused" in result["stderr"], result
     assert not _installed(tmp_path, package) and index.requests == []
     assert blocked == ["install-imitation-name"]
+
+
+# -- red10 R10-1: a launch variable on the shell line, pip after a writer ----------------------
+
+LAUNCHED_SHELL = r"""
+import json, subprocess, sys
+try:
+    code = subprocess.run(sys.argv[1], shell=True).returncode
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+@pytest.mark.parametrize("how", ["prefix", "export", "unset"])
+def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_its_guard(
+    index, tmp_path, how
+):
+    """R10-1: a kernel of the lab's launch environment leaves a pip after a writer to the
+    guard it inherits; `WARDEN_POLICY_FILE=mine WARDEN_POLICY_SHA256= pip ...` handed that
+    guard the attacker's policy, which trusts the refused index, and r.txt (rewritten by the
+    writer) installed from it. The same line without the swap is refused by the child guard:
+    the swap is what the payload needs, and it now refuses in the parent."""
+    import hashlib
+    import subprocess
+
+    from install_env import child_env, spooled
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(POLICY))
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(dict(POLICY, trusted_sources={"package_indexes": [index.simple]})))
+    pip = f"{sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} -r r.txt"
+    writer = f"echo '-i {index.simple}' > r.txt; echo warden-demo-pkg >> r.txt; "
+    swap = {
+        "prefix": f"WARDEN_POLICY_FILE={mine} WARDEN_POLICY_SHA256= {pip}",
+        "export": f"export WARDEN_POLICY_FILE={mine} WARDEN_POLICY_SHA256=; {pip}",
+        "unset": f"export WARDEN_POLICY_FILE={mine}; unset WARDEN_POLICY_SHA256; {pip}",
+    }[how]
+
+    def kernel(line: str, launched: bool = True) -> dict:
+        (tmp_path / "r.txt").write_text("warden-demo-pkg\n")  # what the parent reads first
+        spool = tmp_path / f"spool-{len(list(tmp_path.glob('spool-*')))}"
+        spool.mkdir(mode=0o700)
+        env = child_env(spool, tmp_path / "home")
+        if launched:
+            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+                status_dir=str(tmp_path), policy_digest=digest,
+            )  # fmt: skip
+        argv = [sys.executable, "-c", LAUNCHED_SHELL, line]
+        done = subprocess.run(
+            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
+        )
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["events"] = [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"]
+        return result
+
+    # without Warden the line installs from the index
+    assert kernel(writer + swap, launched=False)["code"] == 0
+    assert _installed(tmp_path, "warden-demo-pkg") and index.requests
+    _reset(tmp_path, index)
+    # without the swap, the parent leaves pip to its guard, which refuses the index
+    kept = kernel(writer + pip)
+    assert kept["refused"] is None and not _installed(tmp_path, "warden-demo-pkg"), kept
+    assert "install-index-not-allowed" in kept["events"], kept
+    _reset(tmp_path, index)
+    # with it, the parent refuses the line: the pip may start without the kernel's guard
+    result = kernel(writer + swap)
+    assert result["refused"] and "without Warden's guard" in result["refused"], result
+    assert "WARDEN_POLICY" in result["refused"], result
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+    assert result["events"] == ["install-unreadable"], result
+
+
+# -- red10 R10-8: the program word after shell keywords, functions named like programs ---------
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "{{ $X {words}; }}",
+        "if $X {words}; then :; fi",
+        "! $X {words} || true",
+        "for i in 1; do $X {words}; done",
+        'echo() {{ "$@"; }}; echo $X {words}',
+        'pip() {{ "$@"; }}; pip {python} -m pip {words}',
+    ],
+)
+def test_an_expansion_as_the_program_after_a_keyword_is_refused(guarded, index, tmp_path, shape):
+    """R10-8: the expansion rule looked at the command's first word before the reserved words
+    were stripped, so `{ $X install ...; }`, `if $X`, `! $X`, `do $X` ran an installer Warden
+    never named; a function named like a program (`pip() { "$@"; }`) ran its arguments."""
+    # no installer's name among the command's own words (no pip.log): only the program word,
+    # an expansion, says it installs
+    words = f"install --no-deps --target {tmp_path / 'target'} -i {index.simple} "
+    line = f'X="{sys.executable} -m pip"; ' + shape.format(
+        words=words + "warden-demo-pkg", python=sys.executable
+    )
+    _installs_unguarded_then_refused(guarded, index, tmp_path, line)
+    assert index.requests == []
+    assert not _installed(tmp_path, "warden-demo-pkg")
+    assert [e["rule_id"] for e in guarded.events() if e["action"] == "blocked"] == [
+        "install-unreadable"
+    ]

@@ -214,21 +214,33 @@ def stdin_reader(argv: List[str]) -> str:
     """What reads the stdin of ``argv`` once wrappers (``env``, ``sudo``, ``busybox``...) are
     followed: ``"shell"``, ``"python"`` or ``"other"`` (``%%script PROG`` feeds the cell body
     to PROG's stdin)."""
+    argv = program_argv(argv)
+    if not argv:
+        return "other"
+    name = program_name(argv[0])
+    if name in SHELLS:
+        return "shell"
+    return "python" if _PYTHONS.match(name) else "other"
+
+
+def program_argv(argv: List[str]) -> List[str]:
+    """The words of the program a command runs once its assignments and wrappers (``env``,
+    ``sudo``, ``busybox``...) are followed, [] when it runs none (``command -v``). The one
+    place that says which word is the program: the expansion rule of shell lines reads it
+    (red team 10 R10-8), as the stdin reading does."""
     argv, env = list(argv), {}
     for _ in range(4 * MAX_NESTING):
         while argv and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0]):
             argv = argv[1:]
         if not argv:
-            return "other"
+            return []
         name = program_name(argv[0])
         if name == "busybox" and len(argv) > 1:
             argv = argv[1:]
         elif name in WRAPPERS:
             argv = _unwrap(name, argv[1:], env)
-        elif name in SHELLS:
-            return "shell"
         else:
-            return "python" if _PYTHONS.match(name) else "other"
+            return argv
     raise Unreadable("its program is wrapped too deeply")
 
 
@@ -368,6 +380,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         return []
     tokens = [_tilde(t, script, env or {}) for t in tokens]
     commands = _split(tokens)
+    functions = _functions_defined(commands)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
@@ -380,24 +393,26 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             in_case = False
         elif in_case and len(command) == 1 and _after == ")" and not writes:
             continue  # `(x) CMD;;`: the pattern is no command
-        expanded = [t for t in command if _EXPANSION.search(t)]
         mentions_installer = _WORDS.search(" ".join(command)) is not None
-        if expanded and (mentions_installer or _EXPANSION.search(command[0])):
-            # the installer's arguments, or which program runs, depend on the expansion
-            raise Unreadable(
-                f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
-                "before the shell runs it"
-            )
         if substitutes and mentions_installer:
             raise Unreadable(
                 "it uses a process substitution (<(...) or >(...)) Warden does not read"
             )
         repeats = repeats or command[0] in _LOOPS
-        while command and command[0] in _SHELL_KEYWORDS:
-            command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
+        command = _command_words(command)
+        if len(command) == 1 and _after == "()":
+            continue  # `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
+        _refuse_expansion(command, mentions_installer)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
+        called = _function_called(command, functions)
         with start_folder(line.cwd):  # where `./x` is found after `cd d &&` (R10-7)
+            if called is not None:
+                # the function runs its body, read where it stands, with these arguments as
+                # "$@": they count as a program's Warden does not read (red team 10 R10-8); the
+                # command is read as the program too, in case the name is not the function
+                # when it runs
+                _refuse_unread(f"the function {called[0]}", called[1:])
             invocations = _simple(command, line.env, depth, stdin)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
@@ -451,6 +466,68 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     return out
 
 
+def _command_words(command: List[str]) -> List[str]:
+    """A simple command without the reserved words in front of it (``if``, ``{``, ``!``,
+    ``do``...) and a function header (``function NAME``): its first word is then what runs."""
+    while command and (command[0] in _SHELL_KEYWORDS or command[0] == "function"):
+        # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
+        command = command[2:] if command[0] == "function" else command[1:]
+    return command
+
+
+def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
+    """An expansion Warden cannot resolve is unreadable where it may decide an install: in the
+    words of a command naming an installer, in its first word (``$X install``, ``X=$Y``), or
+    in the program it runs after its reserved words and wrappers (``{ $X install ...; }``,
+    ``if $X``, ``sudo $X``: red team 10 R10-8)."""
+    expanded = [t for t in command if _EXPANSION.search(t)]
+    if not expanded:
+        return
+    try:
+        program = program_argv(command)[:1]
+    except ValueError:  # `env -S` with unbalanced quotes
+        program = ["$"]
+    if mentions_installer or _EXPANSION.search(command[0]) or _EXPANSION.search("".join(program)):
+        # the installer's arguments, or which program runs, depend on the expansion
+        raise Unreadable(
+            f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
+            "before the shell runs it"
+        )
+
+
+def _functions_defined(commands) -> frozenset:
+    """The names the line defines as shell functions (``NAME() ...``, ``function NAME``),
+    wherever they stand: a loop may define one after a command that then calls it."""
+    names = set()
+    for command, _writes, after, _substitutes, _stdin in commands:
+        while command and command[0] in _SHELL_KEYWORDS:
+            command = command[1:]
+        if command[:1] == ["function"] and len(command) > 1:
+            names.add(command[1])
+        elif len(command) == 1 and after == "()":
+            names.add(command[0])
+    return frozenset(names)
+
+
+def _function_called(command: List[str], functions: frozenset) -> Optional[List[str]]:
+    """The words of a call of a function the line defines (NAME ARGS), None when the command
+    runs no such function. bash looks a name up as a function before PATH, so a function named
+    like a program (``pip() { "$@"; }; pip uv tool install x``) runs its body, not that
+    program; ``time``, ``coproc`` and ``eval`` (whose words are read as a line of their own,
+    without the functions this line defines) run it too, ``command``/``env``/``exec`` do not."""
+    i = 0
+    while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
+        i += 1
+    while i < len(command) and command[i] in ("time", "coproc", "eval"):
+        i += 1
+        while i < len(command) and command[i].startswith("-"):
+            i += 1  # `time -p`
+    words = " ".join(command[i:]).split()  # `eval "f pip install x"`: one word, a command
+    if words and words[0] in functions:
+        return words
+    return None
+
+
 # programs that may start a command with another environment (the guard's PYTHONPATH gone)
 _ENVIRONMENT_CHANGERS = frozenset(
     (
@@ -467,11 +544,21 @@ _ENVIRONMENT_CHANGERS = frozenset(
 _GUARD_VARIABLES = re.compile(r"^(PYTHON[A-Z0-9_]*|PATH)$")
 
 
+def _start_variable(name: str) -> bool:
+    """Whether a start keeps the guard it would inherit only with ``name`` as the process
+    started with it: the Python variables and PATH (``_GUARD_VARIABLES``) and the launch
+    variables (``LAUNCH_VARIABLES``: an attacker's WARDEN_POLICY_FILE with no digest, red team
+    10 R10-1). A shell line that sets, exports, unsets or ``env -u``s one of them starts its
+    pip without the guard it would inherit."""
+    return _GUARD_VARIABLES.match(name) is not None or name in LAUNCH_VARIABLES
+
+
 def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> str:
     """Why the pip this simple command starts may run without the kernel's guard ('' when it
     inherits it), read on the environment it starts with (``env``: the shell's own, what the
     line's assignments, exports and unsets before it left, the command's prefix assignments,
-    its wrappers' effects, ``_unwrap``): a Python variable or PATH set or unset on the way.
+    its wrappers' effects, ``_unwrap``): a variable its start depends on (``_start_variable``:
+    a Python variable, PATH, a launch variable) set or unset on the way.
     What Warden does not resolve counts as losing it: a program that may start pip with
     another environment (``su``, ``ssh``...), a change the line's reading does not follow
     (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
@@ -480,7 +567,7 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
     changer = next((w for w in command if _listed_name(w) in _ENVIRONMENT_CHANGERS), None)
     if changer is not None:
         return f"started through {_listed_name(changer)}, which may change its environment"
-    changed = sorted(name for name in env if _GUARD_VARIABLES.match(name))
+    changed = sorted(name for name in env if _start_variable(name))
     return f"{changed[0]} set or unset on the line" if changed else ""
 
 
@@ -569,7 +656,7 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
-                if _GUARD_VARIABLES.match(a) or a in LAUNCH_VARIABLES:
+                if _start_variable(a):
                     # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
                     # PATH changed
                     self.env[a] = ""
@@ -1089,7 +1176,7 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if _GUARD_VARIABLES.match(unset or "") or unset in LAUNCH_VARIABLES:
+            if _start_variable(unset or ""):
                 env[unset] = ""  # the guard's entry or a launch variable gone, PATH changed
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
