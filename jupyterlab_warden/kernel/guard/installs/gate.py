@@ -137,7 +137,7 @@ class InstallGate:
         when it is Python, and refused when another program's body names an installer."""
         from IPython.utils.process import arg_split
 
-        from . import commands
+        from . import commands, guardless
         from .request import InstallRequest
 
         try:
@@ -152,15 +152,25 @@ class InstallGate:
             reader, problem = "other", str(exc)
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
-        if reader == "python" and (len(cmd) > 1 or commands.guard_env(env, self.launch)):
+        dynamic = ""
+        if reader == "python" and (
+            len(cmd) > 1
+            or commands.guard_env(env, self.launch)
+            or not guardless.hosts_guard(commands.interpreter(cmd[0], env), env)
+        ):
             # `python3 -I`, `env -i python3`: the child may start without the guard; so does
             # every Python of a kernel without the launch guard, or one whose environment lost
-            # it (red team 9 R9-5)
+            # it (red team 9 R9-5), or one that cannot host it (`python3.7`: red team 10 R10-4).
+            # Its body is read as a guardless Python's code (R10-10: obfuscation names no
+            # installer)
             reader = "other"
-            problem = "its Python may start without Warden's guard, and the cell names an installer"
+            dynamic = guardless.dynamic_code(cell, "<cell>")
+            problem = "its Python may start without Warden's guard, and the cell " + (
+                f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
+            )
         if reader == "shell":
             requests += read_requests(None, cell, env, cwd, "unknown", self.launch)
-        elif reader == "other" and commands.names_installer([cell]):
+        elif reader == "other" and (dynamic or commands.names_installer([cell])):
             request = InstallRequest("unknown", f"%%script {line.strip()}")
             request.problems.append(problem)
             requests.append(request)
