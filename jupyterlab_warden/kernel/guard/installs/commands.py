@@ -1211,14 +1211,14 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
             return
-        files, problem = guardless.module_files(
-            module, flags, env, interpreter(argv[0], env)
-        )
+        files, problem = guardless.module_files(module, flags, env, interpreter(argv[0], env))
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
             _read_guardless_file(path, why, f"module {module}")
         return
+    if guardless.build_hook_runner(target):
+        return  # pip's own build of a project it was allowed to install (threat model)
     _read_guardless_file(target, why, "script")
 
 

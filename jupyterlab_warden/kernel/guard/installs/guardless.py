@@ -76,7 +76,7 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
     except OSError:
         return []
     root = re.search(r'^export PYENV_ROOT="([^"]+)"$', head, re.MULTILINE)
-    if root is None or "pyenv\" exec" not in head:
+    if root is None or 'pyenv" exec' not in head:
         return []
     chosen = env.get("PYENV_VERSION", os.environ.get("PYENV_VERSION"))
     if chosen is None:
@@ -119,6 +119,7 @@ _CODE_MODULES = frozenset((
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
                      "os.fork", "subprocess.", "pty.spawn", "asyncio.create_subprocess",
                      "platform.popen", "commands.")  # fmt: skip
+_STARTER_MODULES = frozenset(("os", "posix", "subprocess", "pty", "asyncio", "platform"))
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
 _NAME_READERS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
 # dunder attributes ordinary code uses; any other (__builtins__, __globals__, __subclasses__,
@@ -169,8 +170,8 @@ class _DynamicReader(ast.NodeVisitor):
         module = "." * node.level + (node.module or "")
         self._module(module.lstrip(".") if not node.level else module)
         for alias in node.names:
-            if alias.name == "*":
-                self._flag(f"it imports every name of {module}")
+            if alias.name == "*" and module.split(".")[0] in _STARTER_MODULES:
+                self._flag(f"it imports every name of {module}")  # `system(x)` unresolved
             self.names[alias.asname or alias.name] = f"{module}.{alias.name}"
             self._module(f"{module}.{alias.name}")
 
@@ -247,6 +248,39 @@ def _literal(args, keywords=()) -> bool:
     except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         return False
     return True
+
+
+# -- pip's own build subprocesses -----------------------------------------------------------
+
+# pip builds a source tree by running pyproject_hooks' hook runner in a child whose PYTHONPATH
+# is its build environment (so without the guard); that child runs the build backend on the
+# project pip was asked to install, which the install gate decided before pip started.
+_HOOK_RUNNERS = (
+    os.path.join("pip", "_vendor", "pyproject_hooks", "_in_process", "_in_process.py"),
+    os.path.join("pyproject_hooks", "_in_process", "_in_process.py"),
+)
+
+
+def build_hook_runner(script: Optional[str]) -> bool:
+    """Whether ``script`` is an installed pip's (or pyproject_hooks') build-hook runner: the
+    file itself, in one of the kernel's site folders (never the working folder's copy)."""
+    if not script:
+        return False
+    real = os.path.realpath(script)
+    for folder in _site_folders():
+        for runner in _HOOK_RUNNERS:
+            if real == os.path.realpath(os.path.join(folder, runner)):
+                return True
+    return False
+
+
+def _site_folders() -> List[str]:
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    found = {paths.get("purelib", ""), paths.get("platlib", "")}
+    found.update(p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages"))
+    return sorted(f for f in found if f)
 
 
 # -- python -m MOD ---------------------------------------------------------------------------
