@@ -135,7 +135,7 @@ def test_ordinary_guardless_pythons_still_start(argv, tmp_path, monkeypatch):
         ("import os; os.system(bytes.fromhex('6c73').decode())", "computed arguments"),
         ("from subprocess import run as r; r(['x', y])", "computed arguments"),
         ("import os; f = os.system; f('ls')", "passes os.system around"),
-        ("().__class__.__base__.__subclasses__()", "__subclasses__"),
+        ("().__class__.__base__.__subclasses__()", "it reaches __"),
         ("import pickle; pickle.loads(b'')", "pickle"),
         ("print(1", "does not parse"),
     ],

@@ -23,7 +23,7 @@ import sys
 from importlib.machinery import PathFinder
 from typing import Dict, List, Optional, Set, Tuple
 
-_VERSIONED = re.compile(r"^python(\d+)\.(\d+)[dmu]?$")
+_VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
 _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
 
 
@@ -45,15 +45,22 @@ def hosts_guard(path: Optional[str], env: Dict[str, str]) -> bool:
     real = os.path.realpath(path)
     if real in _kernel_interpreters():
         return True
-    versions = [_name_version(os.path.basename(real)) or _venv_version(path)]
+    named = [_name_version(os.path.basename(p)) for p in (path, real)]
+    if any(v is not None and v < (3, 8) for v in named):
+        return False  # `python2`, a `python3.7` (a pyenv shim by that name too)
+    versions = [named[1] or _venv_version(path)]
     if versions == [None]:
         versions = _pyenv_versions(real, env)
     return bool(versions) and all(v is not None and v >= (3, 8) for v in versions)
 
 
 def _name_version(name: str) -> Optional[Tuple[int, int]]:
+    """The version a program's name says: ``python3.11`` (3, 11), ``python2`` (2, 0);
+    ``python3`` and ``python`` say none."""
     match = _VERSIONED.match(name)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    if match is None or (match.group(2) is None and match.group(1) != "2"):
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
 
 
 def _venv_version(path: str) -> Optional[Tuple[int, int]]:
