@@ -283,3 +283,27 @@ def test_a_local_project_builds_in_a_launched_kernel(tmp_path):
     result = _launched_kernel(tmp_path, f"assert subprocess.run({pip!r}).returncode == 0")
     assert result["refused"] is None, result
     assert (tmp_path / "target" / "warden_local_proj.py").exists()
+
+
+def test_a_guardless_pythons_files_are_found_where_it_starts(tmp_path, monkeypatch):
+    """Popen's cwd and a line's `cd` are where a guardless Python finds its script and a
+    working-folder module (a benign copy in the kernel's folder must not stand in)."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.py").write_text("print('hello')\n")
+    work = tmp_path / "d"
+    work.mkdir()
+    (work / "s.py").write_text("exec(open('x').read())\n")
+    (work / "json.py").write_text("exec(open('x').read())\n")  # shadows the stdlib's json
+    env = {"HOME": str(tmp_path)}
+
+    def problems(argv, shell, cwd):
+        return [p for r in read_requests(argv, shell, env, cwd) for p in r.problems]
+
+    for argv in ([sys.executable, "-E", "-m", "json"], [sys.executable, "-I", "s.py"]):
+        assert problems(argv, None, str(tmp_path)) == []
+        assert any("calls exec" in p for p in problems(argv, None, str(work)))
+    for line in ("cd d && python3 -E -m json", "cd d; python3 -I s.py"):
+        assert any("calls exec" in p for p in problems(None, line, str(tmp_path)))
+    assert any("cannot follow" in p for p in problems(None, 'cd "$D" && python3 -I s.py', "."))

@@ -15,6 +15,8 @@ may write files it reads is marked unreadable (``Invocation.problem``). Commands
 installer in them pass untouched.
 """
 
+import contextlib
+import contextvars
 import fnmatch
 import os
 import re
@@ -388,7 +390,11 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             command = command[1:]  # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
-        invocations = _simple(command, line.env, depth, stdin)
+        folder = _START.get()
+        if folder != "" and line.cwd is not None:
+            folder = os.path.join(folder or os.getcwd(), line.cwd)
+        with start_folder("" if line.cwd is None else folder):
+            invocations = _simple(command, line.env, depth, stdin)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.env, line) for inv in invocations]
@@ -1153,6 +1159,21 @@ def python_start(args: List[str]):
     return None, None, flags, []
 
 
+# The folder the process being read starts in (Popen's ``cwd``, joined with a shell line's
+# ``cd``): where a guardless Python finds its script and a ``-m`` module in the working folder.
+# '' when a ``cd`` Warden cannot follow makes it unknown; None: this process's own folder.
+_START: contextvars.ContextVar = contextvars.ContextVar("warden_start_folder", default=None)
+
+
+@contextlib.contextmanager
+def start_folder(folder: Optional[str]):
+    token = _START.set(None if folder is None else os.path.abspath(folder) if folder else "")
+    try:
+        yield
+    finally:
+        _START.reset(token)
+
+
 def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknown") -> None:
     """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``, an environment that
     drops it, or an interpreter that cannot host it: red team 10 R10-4) cannot decide its own
@@ -1211,7 +1232,9 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
             return
-        files, problem = guardless.module_files(module, flags, env, interpreter(argv[0], env))
+        files, problem = guardless.module_files(
+            module, flags, env, interpreter(argv[0], env), _working_folder(why)
+        )
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
@@ -1219,7 +1242,16 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
+    if not os.path.isabs(target or ""):
+        target = os.path.join(_working_folder(why), target or "")
     _read_guardless_file(target, why, "script")
+
+
+def _working_folder(why: str) -> str:
+    folder = _START.get()
+    if folder == "":
+        raise Unreadable(f"{why} and runs files from a folder Warden cannot follow (`cd`)")
+    return folder or os.getcwd()
 
 
 # modules the caller reads as the installer they are (`python -m pip`, `-m uv`, `-m pipx`...)

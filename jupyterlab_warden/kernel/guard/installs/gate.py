@@ -374,11 +374,12 @@ def read_requests(
             # process's PATH); only when it differs, since a PATH on the line is a change a
             # pip's guard may not survive (commands._guard_lost)
             lost.setdefault("PATH", env["PATH"])
-        found = (
-            commands.shell_invocations(shell, 0, lost)
-            if shell is not None
-            else commands.invocations(argv, 0, lost, stdin=stdin)
-        )
+        with commands.start_folder(cwd):  # where a guardless Python's files are found
+            found = (
+                commands.shell_invocations(shell, 0, lost)
+                if shell is not None
+                else commands.invocations(argv, 0, lost, stdin=stdin)
+            )
         requests = [r for inv in found for r in _requests(inv, env, cwd)]
     except commands.Unreadable as exc:
         label = "shell command" if shell is not None else "command line"

@@ -300,23 +300,28 @@ _STDLIB_RUNNERS = frozenset((
 
 
 def module_files(
-    module: str, flags: Set[str], env: Dict[str, str], interpreter: Optional[str]
+    module: str,
+    flags: Set[str],
+    env: Dict[str, str],
+    interpreter: Optional[str],
+    folder: Optional[str] = None,
 ) -> Tuple[List[str], str]:
     """The source files ``python [flags] -m module`` runs, in order (packages' ``__init__``
     first, then the module or the package's ``__main__``), and '' — or ([], why) when they
     cannot be found, placed or read. A standard-library module that is not shadowed gives
-    ([], '')."""
+    ([], ''). ``folder``: the folder the Python starts in (this process's by default)."""
+    folder = folder or os.getcwd()
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", module):
         return [], f"-m {module} names no module Warden can find"
     top = module.split(".")[0]
-    first = _search_path(flags, env)
+    first = _search_path(flags, env, folder)
     spec = PathFinder.find_spec(top, first) if first else None
     if spec is None:
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
             return [], ""
-        site = _site_path(interpreter, flags)
+        site = _site_path(interpreter, folder)
         if site is None:
             return [], f"Warden cannot tell where that Python finds {module}"
         spec = PathFinder.find_spec(top, site)
@@ -343,30 +348,30 @@ def module_files(
     return files, ""
 
 
-def _search_path(flags: Set[str], env: Dict[str, str]) -> List[str]:
+def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]:
     """The folders a Python started this way searches before its standard library: the
     working folder for ``-m`` (not with ``-I``/``-P``/PYTHONSAFEPATH), then PYTHONPATH's
-    folders (not with ``-I``/``-E``)."""
+    folders (not with ``-I``/``-E``; relative ones from the working folder)."""
     ignore_env = bool(flags & {"I", "E"})
     folders = []
     safe = "P" in flags or (not ignore_env and env.get("PYTHONSAFEPATH"))
     if "I" not in flags and not safe:
-        folders.append(os.getcwd())
+        folders.append(folder)
     if not ignore_env:
         pythonpath = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
-        folders += [os.path.abspath(p) if p else os.getcwd() for p in pythonpath.split(os.pathsep)
-                    if pythonpath]  # fmt: skip
+        if pythonpath:
+            folders += [os.path.join(folder, p) for p in pythonpath.split(os.pathsep)]
     return folders
 
 
-def _site_path(interpreter: Optional[str], flags: Set[str]) -> Optional[List[str]]:
+def _site_path(interpreter: Optional[str], folder: str) -> Optional[List[str]]:
     """Where the interpreter finds installed modules, when Warden can place it: the kernel's
-    own (its sys.path past the working folder), or a venv's ``lib/python*/site-packages``."""
+    own (its sys.path but the working folders), or a venv's ``lib/python*/site-packages``."""
     if not interpreter:
         return None
     if os.path.realpath(interpreter) in _kernel_interpreters():
-        cwd = os.getcwd()
-        return [p for p in sys.path if p and os.path.abspath(p) != cwd]
+        skip = {os.getcwd(), os.path.abspath(folder)}
+        return [p for p in sys.path if p and os.path.abspath(p) not in skip]
     root = os.path.dirname(os.path.dirname(os.path.abspath(interpreter)))
     if not os.path.isfile(os.path.join(root, "pyvenv.cfg")):
         return None
