@@ -497,8 +497,16 @@ function shellInvocations(
         const inner = innerRedirect(raw);
         writes ||= inner?.writes ?? false;
         const value = inner?.word ?? tokens[i].value;
-        subshells ||= /^\(|\)$/.test(value);
-        words.push(value.replace(/^\(+|\)+$/g, ''));
+        // a subshell's parentheses, written outside quotes (`(cd x; pip ...)`); a quoted
+        // word keeps its own (`python -c 'print(1)'`)
+        const opens = raw.startsWith('(');
+        const closes = raw.endsWith(')');
+        subshells ||= opens || closes;
+        words.push(
+          value
+            .replace(opens ? /^\(+/ : /^$/, '')
+            .replace(closes ? /\)+$/ : /^$/, '')
+        );
       }
       words = words.filter(w => w !== '');
       const last = tokens[tokens.length - 1];
