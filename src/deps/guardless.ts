@@ -10,18 +10,24 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 
+// calls that run code given as data (builtins, and the constructors of code and functions)
 const CODE_RUNNERS = new Set([
   'exec',
   'eval',
   'compile',
   '__import__',
   'breakpoint',
-  'execfile'
+  'execfile',
+  'types.CodeType',
+  'types.FunctionType',
+  'types.LambdaType'
 ]);
+// modules whose use runs code given as data: their import is enough (not multiprocessing:
+// its children run this same code)
 const CODE_MODULES = new Set(
   `importlib runpy pickle _pickle marshal ctypes _ctypes cffi code codeop builtins __builtin__
-  multiprocessing pdb bdb zipimport pkgutil dill cloudpickle joblib types gc inspect imp shelve
-  timeit cProfile profile trace doctest unittest pydoc`.split(/\s+/)
+  pdb bdb zipimport pkgutil dill cloudpickle joblib gc imp shelve timeit cProfile profile trace
+  pydoc`.split(/\s+/)
 );
 const PROCESS_STARTERS = [
   'os.system',

@@ -200,6 +200,16 @@ def test_which_interpreters_host_the_guard(tmp_path):
     assert guardless.hosts_guard(str(venv / "bin" / "python"), {})
 
 
+KERNEL_CELL = """
+import json, subprocess, sys
+try:
+    exec(sys.argv[1])
+    print(json.dumps({'refused': None}))
+except PermissionError as exc:
+    print(json.dumps({'refused': str(exc)}))
+"""
+
+
 def _launched_kernel(tmp_path, cell: str) -> dict:
     """Runs ``cell`` in a process with the lab's launch environment (its guard from the
     PYTHONPATH sitecustomize, as a launched kernel has it), or none with ``launched`` off."""
@@ -213,17 +223,11 @@ def _launched_kernel(tmp_path, cell: str) -> dict:
         spool_dir=str(spool), status_dir=str(tmp_path),
         policy_digest=hashlib.sha256(policy.read_bytes()).hexdigest(),
     )  # fmt: skip
-    code = (
-        "import json, subprocess\n"
-        "try:\n"
-        f"    {cell}\n"
-        "    print(json.dumps({'refused': None}))\n"
-        "except PermissionError as exc:\n"
-        "    print(json.dumps({'refused': str(exc)}))\n"
-    )
+    # the cell travels as an argument: a guard this pytest process may hold (a whole-suite
+    # run) reads a child Python's code, not its arguments
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300,
-        cwd=str(tmp_path),
+        [sys.executable, "-c", KERNEL_CELL, cell], env=env, capture_output=True, text=True,
+        timeout=300, cwd=str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "stderr": done.stderr}
@@ -234,8 +238,8 @@ def test_an_old_python_child_is_read_as_guardless(guarded, index, tmp_path):
     """A real Python 3.7 (no sys.audit: the launch guard cannot install in it)."""
     (tmp_path / "s.py").write_text(_pip_code(tmp_path, index))
     # without Warden: the old Python's pip installs from the index
-    done = subprocess.run([PY37, "s.py"], cwd=str(tmp_path), capture_output=True, timeout=300)
-    assert done.returncode == 0 and _installed(tmp_path, "warden-demo-pkg"), done.stderr
+    done = guarded(POLICY, [PY37, "s.py"], guarded=False)
+    assert done["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), done
     _reset(tmp_path, index)
     # launched kernel: the launch guard does not come up in that child, the parent refuses it
     result = _launched_kernel(tmp_path, f"subprocess.run([{PY37!r}, 's.py'])")

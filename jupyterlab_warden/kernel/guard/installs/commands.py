@@ -1165,12 +1165,23 @@ def python_start(args: List[str]):
 _START: contextvars.ContextVar = contextvars.ContextVar("warden_start_folder", default=None)
 
 
+# Set while reading for a kernel without the launch guard (the guarded kernelspec,
+# ``guard.install()``): every Python it starts is guardless (R9-5), ordinary `!python train.py`
+# included, so one guardless only for that reason has its code searched for installer words,
+# not read for code Warden cannot read (R10-10); one started with -I/-E/-S or an interpreter
+# that cannot host the guard is read in full.
+UNLAUNCHED: contextvars.ContextVar = contextvars.ContextVar("warden_unlaunched", default=False)
+
+
 @contextlib.contextmanager
-def start_folder(folder: Optional[str]):
+def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
+    """Reads within: the start's folder ('' unknown) and, when given, ``UNLAUNCHED``."""
     token = _START.set(None if folder is None else os.path.abspath(folder) if folder else "")
+    kept = UNLAUNCHED.set(UNLAUNCHED.get() if unlaunched is None else unlaunched)
     try:
         yield
     finally:
+        UNLAUNCHED.reset(kept)
         _START.reset(token)
 
 
@@ -1211,6 +1222,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         return
     if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
         return  # --version, --help: runs nothing
+    words_only = not dropped and not old and UNLAUNCHED.get()
     if dropped:
         why = f"python -{''.join(dropped)} starts without Warden's guard"
     elif by_env:
@@ -1224,7 +1236,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     if mode == "c":
-        _read_guardless_code(target or "", why, "code")
+        _read_guardless_code(target or "", why, "code", words_only=words_only)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1238,13 +1250,13 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
-            _read_guardless_file(path, why, f"module {module}")
+            _read_guardless_file(path, why, f"module {module}", words_only)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script")
+    _read_guardless_file(target, why, "script", words_only)
 
 
 def _working_folder(why: str) -> str:
@@ -1270,21 +1282,25 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
     return shutil.which(program, path=path or os.defpath)
 
 
-def _read_guardless_file(path: str, why: str, what: str) -> None:
+def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False) -> None:
     from .requirements import read_regular_file
 
     try:
         text = read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError):
         raise Unreadable(f"{why} and Warden cannot read its {what}") from None
-    _read_guardless_code(text, why, what, path)
+    _read_guardless_code(text, why, what, path, words_only)
 
 
-def _read_guardless_code(text: str, why: str, what: str, label: str = "<code>") -> None:
+def _read_guardless_code(
+    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False
+) -> None:
     from . import guardless
 
     if _WORDS.search(text):
         raise Unreadable(f"{why} and its {what} mentions an installer")
+    if words_only:
+        return
     dynamic = guardless.dynamic_code(text, label)
     if dynamic:
         raise Unreadable(f"{why} and its {what} is code Warden cannot read: {dynamic}")

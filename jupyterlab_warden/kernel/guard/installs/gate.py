@@ -153,18 +153,17 @@ class InstallGate:
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
         dynamic = ""
-        if reader == "python" and (
-            len(cmd) > 1
-            or commands.guard_env(env, self.launch)
-            or not guardless.hosts_guard(commands.interpreter(cmd[0], env), env)
-        ):
+        explicit = len(cmd) > 1 or not guardless.hosts_guard(commands.interpreter(cmd[0], env), env)
+        if reader == "python" and (explicit or commands.guard_env(env, self.launch)):
             # `python3 -I`, `env -i python3`: the child may start without the guard; so does
             # every Python of a kernel without the launch guard, or one whose environment lost
             # it (red team 9 R9-5), or one that cannot host it (`python3.7`: red team 10 R10-4).
             # Its body is read as a guardless Python's code (R10-10: obfuscation names no
             # installer)
             reader = "other"
-            dynamic = guardless.dynamic_code(cell, "<cell>")
+            unlaunched = self.launch is not None and not self.launch.children_guarded
+            if explicit or not unlaunched:  # as commands.UNLAUNCHED says
+                dynamic = guardless.dynamic_code(cell, "<cell>")
             problem = "its Python may start without Warden's guard, and the cell " + (
                 f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
             )
@@ -374,7 +373,9 @@ def read_requests(
             # process's PATH); only when it differs, since a PATH on the line is a change a
             # pip's guard may not survive (commands._guard_lost)
             lost.setdefault("PATH", env["PATH"])
-        with commands.start_folder(cwd):  # where a guardless Python's files are found
+        unlaunched = launch is not None and not launch.children_guarded
+        # where a guardless Python's files are found, and how much of its code is read
+        with commands.start_folder(cwd, unlaunched):
             found = (
                 commands.shell_invocations(shell, 0, lost)
                 if shell is not None

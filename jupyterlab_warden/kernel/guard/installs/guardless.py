@@ -112,15 +112,18 @@ def _first_line(path: str) -> Optional[str]:
 
 # -- code Warden cannot read ---------------------------------------------------------------
 
-# calls that run code given as data
-_CODE_RUNNERS = frozenset(("exec", "eval", "compile", "__import__", "breakpoint", "execfile"))
-# modules whose use runs code given as data or outside Python's own reading: their import
-# is enough
+# calls that run code given as data (builtins, and the constructors of code and functions)
+_CODE_RUNNERS = frozenset(
+    ("exec", "eval", "compile", "__import__", "breakpoint", "execfile", "types.CodeType",
+     "types.FunctionType", "types.LambdaType")
+)  # fmt: skip
+# modules whose use runs code given as data (a string, a pickle, a module name, bytes for
+# ctypes): their import is enough. Not multiprocessing (its children run this same code).
 _CODE_MODULES = frozenset((
     "importlib", "runpy", "pickle", "_pickle", "marshal", "ctypes", "_ctypes", "cffi", "code",
-    "codeop", "builtins", "__builtin__", "multiprocessing", "pdb", "bdb", "zipimport", "pkgutil",
-    "dill", "cloudpickle", "joblib", "types", "gc", "inspect", "imp", "shelve", "timeit",
-    "cProfile", "profile", "trace", "doctest", "unittest", "pydoc",
+    "codeop", "builtins", "__builtin__", "pdb", "bdb", "zipimport", "pkgutil", "dill",
+    "cloudpickle", "joblib", "gc", "imp", "shelve", "timeit", "cProfile", "profile", "trace",
+    "pydoc",
 ))  # fmt: skip
 # what starts a process (the child's own is not gated: it starts without the guard)
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
