@@ -311,3 +311,25 @@ def test_a_guardless_pythons_files_are_found_where_it_starts(tmp_path, monkeypat
     for line in ("cd d && python3 -E -m json", "cd d; python3 -I s.py"):
         assert any("calls exec" in p for p in problems(None, line, str(tmp_path)))
     assert any("cannot follow" in p for p in problems(None, 'cd "$D" && python3 -I s.py', "."))
+
+
+def test_a_kernel_without_the_launch_guard_searches_its_plain_children_for_words(tmp_path):
+    """Every child Python of such a kernel is guardless (R9-5): one guardless only for that
+    reason is searched for installer words, as before red team 10; -I is read in full."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    script = tmp_path / "train.py"
+    script.write_text("import subprocess, sys\nsubprocess.run(sys.argv[1:])\n")
+    unlaunched = commands.LaunchGuard(False, ())
+    env = {"HOME": str(tmp_path)}
+
+    def problems(argv, launch):
+        return [p for r in read_requests(argv, None, env, str(tmp_path), launch=launch)
+                for p in r.problems]  # fmt: skip
+
+    assert problems([sys.executable, str(script)], unlaunched) == []
+    assert any("computed arguments" in p
+               for p in problems([sys.executable, "-I", str(script)], unlaunched))  # fmt: skip
+    script.write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
+    assert any("mentions an installer" in p
+               for p in problems([sys.executable, str(script)], unlaunched))  # fmt: skip
