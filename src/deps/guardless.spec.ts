@@ -21,6 +21,10 @@ describe('dynamicCode', () => {
     ["import os; f = os.system; f('ls')", 'passes os.system around'],
     ['().__class__.__base__.__subclasses__()', 'it reaches __'],
     ["import pickle; pickle.loads(b'')", 'pickle'],
+    [
+      'from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=7)',
+      'multiprocessing'
+    ],
     ['print(1', 'does not parse']
   ])('%s: %s', (code, why) => {
     expect(dynamicCode(code)).toContain(why);

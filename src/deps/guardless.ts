@@ -22,10 +22,11 @@ const CODE_RUNNERS = new Set([
   'types.FunctionType',
   'types.LambdaType'
 ]);
-// modules whose use runs code given as data: their import is enough (not multiprocessing:
-// its children run this same code)
+// modules whose use runs code given as data: their import is enough (multiprocessing: a
+// spawned child runs what its parent pickled to it)
 const CODE_MODULES = new Set(
   `importlib runpy pickle _pickle marshal ctypes _ctypes cffi code codeop builtins __builtin__
+  multiprocessing
   pdb bdb zipimport pkgutil dill cloudpickle joblib gc imp shelve timeit cProfile profile trace
   pydoc`.split(/\s+/)
 );

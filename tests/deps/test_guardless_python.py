@@ -137,6 +137,7 @@ def test_ordinary_guardless_pythons_still_start(argv, tmp_path, monkeypatch):
         ("import os; f = os.system; f('ls')", "passes os.system around"),
         ("().__class__.__base__.__subclasses__()", "it reaches __"),
         ("import pickle; pickle.loads(b'')", "pickle"),
+        ("from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=7)", "multip"),
         ("print(1", "does not parse"),
     ],
 )

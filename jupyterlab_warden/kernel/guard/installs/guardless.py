@@ -118,9 +118,11 @@ _CODE_RUNNERS = frozenset(
      "types.FunctionType", "types.LambdaType")
 )  # fmt: skip
 # modules whose use runs code given as data (a string, a pickle, a module name, bytes for
-# ctypes): their import is enough. Not multiprocessing (its children run this same code).
+# ctypes): their import is enough. multiprocessing: a spawned child runs what its parent
+# pickled to it (`set_executable(python3.7)` then `Process(target=pip_main, args=...)`).
 _CODE_MODULES = frozenset((
     "importlib", "runpy", "pickle", "_pickle", "marshal", "ctypes", "_ctypes", "cffi", "code",
+    "multiprocessing",
     "codeop", "builtins", "__builtin__", "pdb", "bdb", "zipimport", "pkgutil", "dill",
     "cloudpickle", "joblib", "gc", "imp", "shelve", "timeit", "cProfile", "profile", "trace",
     "pydoc",
