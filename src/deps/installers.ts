@@ -1562,9 +1562,7 @@ const INERT_KEYS = new Set(
   no-compile compile exists-action src isolated config-file version help force-reinstall
   ignore-installed no-build-isolation use-pep517 no-clean dry-run use-feature use-deprecated
   format platform python-version implementation abi ignore-requires-python
-  no-user build-tracker`.split(
-    /\s+/
-  )
+  no-user build-tracker`.split(/\s+/)
 );
 const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 
