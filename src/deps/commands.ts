@@ -28,6 +28,7 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
+import { dynamicCode } from './guardless';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -501,8 +502,16 @@ function shellInvocations(
         const inner = innerRedirect(raw);
         writes ||= inner?.writes ?? false;
         const value = inner?.word ?? tokens[i].value;
-        subshells ||= /^\(|\)$/.test(value);
-        words.push(value.replace(/^\(+|\)+$/g, ''));
+        // a subshell's parentheses, written outside quotes (`(cd x; pip ...)`); a quoted
+        // word keeps its own (`python -c 'print(1)'`)
+        const opens = raw.startsWith('(');
+        const closes = raw.endsWith(')');
+        subshells ||= opens || closes;
+        words.push(
+          value
+            .replace(opens ? /^\(+/ : /^$/, '')
+            .replace(closes ? /\)+$/ : /^$/, '')
+        );
       }
       words = words.filter(w => w !== '');
       const last = tokens[tokens.length - 1];
@@ -1147,6 +1156,7 @@ function simple(
     ];
   }
   if (PYTHON.test(name)) {
+    guardlessPython(argv, env);
     const pipx = pipxThroughPython(argv.slice(1));
     if (pipx !== null) {
       return simple(['pipx', ...pipx], env, depth, span);
@@ -1187,7 +1197,6 @@ function simple(
     if (module !== null) {
       refuseUnread(`python -m ${module}`, rest); // a module Warden does not read
     }
-    guardlessPython(argv.slice(1), env);
     return [];
   }
   refuseUnread(listedName(argv[0]), argv.slice(1));
@@ -1574,38 +1583,55 @@ const LAUNCH_VARIABLES = [
 /**
  * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
  * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
- * red team 8 R8-17; a launch variable set or cleared, R9-1) cannot decide its own installs: code (`-c`) naming an installer, or code
- * from its input, is unreadable. A script file is read by the kernel (the static side sees
- * no files).
+ * red team 8 R8-17; a launch variable set or cleared, R9-1; an interpreter named as one older
+ * than 3.8, which cannot host the guard, R10-4) cannot decide its own installs or process
+ * starts: code (`-c`) naming an installer or running code Warden cannot read (R10-10,
+ * `dynamicCode`), or code from its input, is unreadable. An expansion among the options, or in
+ * what it runs, is unreadable (R10-9). A script file or a module (`-m`) is read by the kernel
+ * (the static side sees no files).
  */
-function guardlessPython(args: string[], env: Record<string, string>): void {
+function guardlessPython(argv: string[], env: Record<string, string>): void {
+  const args = argv.slice(1);
   const flags = new Set<string>();
-  let code: string | null = null;
-  let stdin = false;
+  let mode: 'c' | 'm' | 'script' | 'stdin' | null = null;
+  let target: string | null = null;
+  let longOption = false;
+  let end = args.length; // where the interpreter's own words stop
   outer: for (let i = 0; i < args.length; i++) {
     const word = args[i];
     if (word === '-') {
-      stdin = true;
+      [mode, end] = ['stdin', i];
       break;
     }
-    if (!word.startsWith('-') || word.startsWith('--')) {
-      if (word === '--check-hash-based-pycs') {
-        i++;
-        continue;
+    if (word === '--check-hash-based-pycs') {
+      i++;
+      continue;
+    }
+    if (word.startsWith('--check-hash-based-pycs=')) {
+      continue;
+    }
+    if (word === '--') {
+      [mode, target, end] = ['script', args[i + 1] ?? null, i];
+      break;
+    }
+    if (word.startsWith('--')) {
+      if (!PY_LONG_FLAGS.has(word)) {
+        return; // an option CPython does not have (the caller reads its words)
       }
-      if (word.startsWith('--check-hash-based-pycs=')) {
-        continue;
-      }
-      return; // a script (read by the kernel), `--`, or a long option
+      longOption = true;
+      continue;
+    }
+    if (!word.startsWith('-')) {
+      [mode, target, end] = ['script', word, i];
+      break;
     }
     for (let j = 1; j < word.length; j++) {
       const letter = word[j];
-      if (letter === 'c') {
-        code = word.slice(j + 1) || (args[i + 1] ?? '');
+      if (letter === 'c' || letter === 'm') {
+        mode = letter;
+        target = word.slice(j + 1) || (args[i + 1] ?? null);
+        end = i + 1; // up to the option itself (with its value when written in one word)
         break outer;
-      }
-      if (letter === 'm') {
-        return;
       }
       if (PY_VALUED.has(letter)) {
         if (!word.slice(j + 1)) {
@@ -1614,10 +1640,20 @@ function guardlessPython(args: string[], env: Record<string, string>): void {
         break;
       }
       if (!PY_FLAGS.has(letter)) {
-        return;
+        return; // an option CPython does not have (the caller reads its words)
       }
       flags.add(letter);
     }
+  }
+  const options = args.slice(0, end);
+  const expanded = options.filter(w => EXPANSION.test(w));
+  if (mode === 'script' && target !== null && EXPANSION.test(target)) {
+    expanded.push(target); // the shell may make it an option (`python $F s.py`)
+  }
+  if (expanded.length > 0) {
+    throw new Unreadable(
+      `the Python's options use a shell expansion (${construct(expanded[0])}) Warden cannot resolve: whether the child keeps Warden's guard depends on it`
+    );
   }
   const dropped = [...'EIS'].filter(f => flags.has(f)).join('');
   const launch = LAUNCH_VARIABLES.find(name => name in env);
@@ -1629,19 +1665,52 @@ function guardlessPython(args: string[], env: Record<string, string>): void {
         : launch
           ? `${launch} set or cleared`
           : '';
-  if (!dropped && !byEnv) {
+  const old = OLD_PYTHON.test(basename(argv[0])) ? argv[0] : '';
+  if (!dropped && !byEnv && !old) {
     return;
+  }
+  if (
+    mode === null &&
+    (flags.has('V') || flags.has('h') || flags.has('?') || longOption)
+  ) {
+    return; // --version, --help: runs nothing
   }
   const why = dropped
     ? `python -${dropped} starts without Warden's guard`
-    : `a Python started with ${byEnv} may run without Warden's guard`;
-  if (code !== null && INSTALLER_WORDS.test(code)) {
-    throw new Unreadable(`${why} and its code runs an installer`);
+    : byEnv
+      ? `a Python started with ${byEnv} may run without Warden's guard`
+      : `${old} is not a Python Warden knows can host its guard (3.8 or later)`;
+  if (target !== null && EXPANSION.test(target)) {
+    throw new Unreadable(
+      `${why} and what it runs comes from a shell expansion`
+    );
   }
-  if (stdin) {
+  if (mode === 'stdin' || mode === null) {
     throw new Unreadable(`${why} and runs code from its input`);
   }
+  if (mode === 'c') {
+    if (INSTALLER_WORDS.test(target ?? '')) {
+      throw new Unreadable(`${why} and its code mentions an installer`);
+    }
+    const dynamic = dynamicCode(target ?? '');
+    if (dynamic) {
+      throw new Unreadable(
+        `${why} and its code is code Warden cannot read: ${dynamic}`
+      );
+    }
+  }
 }
+
+// an interpreter named as a Python older than 3.8 (no sys.audit: the guard cannot install);
+// the kernel also reads the real file's name, a venv's pyvenv.cfg and pyenv's choice
+const PY_LONG_FLAGS = new Set([
+  '--help',
+  '--version',
+  '--help-env',
+  '--help-xoptions',
+  '--help-all'
+]);
+const OLD_PYTHON = /^python(2(\.\d+)?|3\.[0-7])[dmu]?$/;
 
 function pythonStart(
   args: string[]

@@ -50,7 +50,7 @@ const PIP_VALUED = `requirement constraint editable index-url extra-index-url fi
 const PIP_FLAGS = `no-index pre prefer-binary require-hashes no-deps upgrade force-reinstall
   ignore-installed ignore-requires-python no-build-isolation use-pep517 no-use-pep517
   check-build-dependencies break-system-packages compile no-compile no-warn-script-location
-  no-warn-conflicts user dry-run no-clean only-deps isolated require-virtualenv verbose
+  no-warn-conflicts user no-user dry-run no-clean only-deps isolated require-virtualenv verbose
   version quiet no-input no-cache-dir disable-pip-version-check no-color
   no-python-version-warning debug help`;
 export const PIP_LONG: ReadonlyMap<string, boolean> = new Map([
@@ -1567,9 +1567,8 @@ const INERT_KEYS = new Set(
   upgrade upgrade-strategy no-deps pre prefer-binary only-binary no-binary require-hashes
   no-compile compile exists-action src isolated config-file version help force-reinstall
   ignore-installed no-build-isolation use-pep517 no-clean dry-run use-feature use-deprecated
-  format platform python-version implementation abi ignore-requires-python`.split(
-    /\s+/
-  )
+  format platform python-version implementation abi ignore-requires-python
+  no-user build-tracker`.split(/\s+/)
 );
 const TRUE = ['1', 'true', 'yes', 'on', 'y', 't'];
 

@@ -25,6 +25,7 @@ PIP_LONG = {
     "--break-system-packages": False, "--config-settings": True, "--global-option": True,
     "--build-option": True, "--install-option": True, "--compile": False, "--no-compile": False,
     "--no-warn-script-location": False, "--no-warn-conflicts": False, "--user": False,
+    "--no-user": False,
     "--target": True, "--prefix": True, "--root": True, "--src": True, "--platform": True,
     "--python-version": True, "--implementation": True, "--abi": True, "--dest": True,
     "--wheel-dir": True, "--output": True, "--root-user-action": True, "--report": True,

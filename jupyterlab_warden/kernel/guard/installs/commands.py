@@ -811,6 +811,14 @@ def _split(tokens: List[str]):
 _MULTI_CALL = frozenset(("busybox", "coreutils", "toybox"))
 
 
+# Set while reading for a kernel without the launch guard (the guarded kernelspec,
+# ``guard.install()``): every Python it starts is guardless (R9-5), ordinary `!python train.py`
+# included, so one guardless only for that reason has its code searched for installer words,
+# not read for code Warden cannot read (R10-10); one started with -I/-E/-S or an interpreter
+# that cannot host the guard is read in full.
+UNLAUNCHED: ContextVar = ContextVar("warden_unlaunched", default=False)
+
+
 # The folder a start's relative program paths and PATH entries are found from: the start's
 # working folder (Popen's ``cwd``), then each ``cd`` a shell line makes before the command
 # (red team 10 R10-7: ``Popen(["./ls", "sync"], cwd="d")``, ``cd d && ./ls sync``, d/ls a
@@ -820,15 +828,18 @@ _START_FOLDER: ContextVar[Optional[str]] = ContextVar("warden_start_folder", def
 
 
 @contextlib.contextmanager
-def start_folder(folder: Optional[str]):
-    """Reads the start's relative paths from ``folder`` (relative: from the current one)."""
+def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
+    """Reads the start's relative paths from ``folder`` (relative: from the current one) and,
+    when given, for a kernel with or without the launch guard (``UNLAUNCHED``)."""
     base = _START_FOLDER.get()
     if folder is not None and base is not None:
         folder = os.path.join(base, folder) if base else folder
     token = _START_FOLDER.set(None if base is None else folder)
+    kept = UNLAUNCHED.set(UNLAUNCHED.get() if unlaunched is None else unlaunched)
     try:
         yield
     finally:
+        UNLAUNCHED.reset(kept)
         _START_FOLDER.reset(token)
 
 
@@ -954,7 +965,7 @@ def _simple(
             name, argv[1:], env, depth
         )
     if _PYTHON.match(name):
-        _guardless_python(argv, env)
+        _guardless_python(argv, env, stdin)
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
@@ -1311,36 +1322,125 @@ def python_start(args: List[str]):
     return None, None, flags, []
 
 
-def _guardless_python(argv: List[str], env: Dict[str, str]) -> None:
-    """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``) cannot decide its
-    own installs: whatever it runs that could install is decided here or refused. ``-m pip``
-    is read as pip by the caller; code (``-c``), a script or stdin that mentions an installer
-    is unreadable. An option CPython does not have, next to an installer word, too."""
-    mode, target, flags, _rest = python_start(argv[1:])
+def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknown") -> None:
+    """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``, an environment that
+    drops it, or an interpreter that cannot host it: red team 10 R10-4) cannot decide its own
+    installs or process starts: what it runs is read here (``guardless``) or refused. ``-m pip``
+    (and the other installers) is read as that installer by the caller; code (``-c``), a
+    script or a module's files that name an installer or run code Warden cannot read (R10-10)
+    are unreadable, as is code from its input. An option CPython does not have, next to an
+    installer word, too. An expansion among the interpreter's options, or in what it runs,
+    leaves Warden reading other text than the child gets (R10-9)."""
+    from . import guardless
+
+    words = argv[1:]
+    mode, target, flags, rest = python_start(words)
     if mode == "unknown":
-        if _WORDS.search(" ".join(argv[1:])):
+        if _WORDS.search(" ".join(words)):
             raise Unreadable(f"the Python option {target} is not one Warden knows")
         return
+    options = words[: len(words) - len(rest)]
+    if mode in ("c", "m") and options and options[-1] == target:
+        options = options[:-1]  # `-c CODE`: the code is the target, read below
+    elif mode == "script":
+        options = options[:-1]
+    expanded = [w for w in options if _EXPANSION.search(w)]
+    if mode == "script" and _EXPANSION.search(target or ""):
+        expanded.append(target)  # the shell may make it an option (`python $F s.py`)
+    if expanded:
+        raise Unreadable(
+            f"the Python's options use a shell expansion ({_construct(expanded[0])}) Warden "
+            "cannot resolve: whether the child keeps Warden's guard depends on it"
+        )
     dropped = sorted(flags & _GUARD_DROPPING)
     by_env = _guard_dropped_by_env(env)
-    if not (dropped or by_env) or mode in ("m", None):
+    old = "" if guardless.hosts_guard(interpreter(argv[0], env), env) else argv[0]
+    if not (dropped or by_env or old):
         return
-    why = f"python -{''.join(dropped)} starts without Warden's guard"
-    if not dropped:
+    if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
+        return  # --version, --help: runs nothing
+    words_only = not dropped and not old and UNLAUNCHED.get()
+    if dropped:
+        why = f"python -{''.join(dropped)} starts without Warden's guard"
+    elif by_env:
         why = f"a Python started with {by_env} may run without Warden's guard"
-    if mode == "c" and _WORDS.search(target or ""):
-        raise Unreadable(f"{why} and its code runs an installer")
-    if mode == "stdin":
+    else:
+        why = f"{old} is not a Python Warden knows can host its guard (3.8 or later)"
+    if _EXPANSION.search(target or ""):
+        raise Unreadable(f"{why} and what it runs comes from a shell expansion")
+    if mode in ("stdin", None):
+        if stdin == "decided":
+            return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
-    if mode == "script":
-        from .requirements import read_regular_file
+    if mode == "c":
+        _read_guardless_code(target or "", why, "code", words_only=words_only)
+        return
+    if mode == "m":
+        module, args = target or "", rest
+        while module == "runpy" and args:  # python -m runpy MOD: MOD runs
+            module, args = args[0], args[1:]
+        if module.split(".")[0] in _CALLER_READS:
+            return
+        files, problem = guardless.module_files(
+            module, flags, env, interpreter(argv[0], env), _working_folder(why)
+        )
+        if problem:
+            raise Unreadable(f"{why} and {problem}")
+        for path in files:
+            _read_guardless_file(path, why, f"module {module}", words_only)
+        return
+    if guardless.build_hook_runner(target):
+        return  # pip's own build of a project it was allowed to install (threat model)
+    if not os.path.isabs(target or ""):
+        target = os.path.join(_working_folder(why), target or "")
+    _read_guardless_file(target, why, "script", words_only)
 
-        try:
-            text = read_regular_file(target)
-        except (OSError, UnicodeDecodeError, ValueError):
-            raise Unreadable(f"{why} and Warden cannot read its script") from None
-        if _WORDS.search(text):
-            raise Unreadable(f"{why} and its script mentions an installer")
+
+def _working_folder(why: str) -> str:
+    folder = _START_FOLDER.get()
+    if folder is None:
+        raise Unreadable(f"{why} and runs files from a folder Warden cannot follow (`cd`)")
+    return os.path.abspath(folder) if folder else os.getcwd()
+
+
+# modules the caller reads as the installer they are (`python -m pip`, `-m uv`, `-m pipx`...)
+_CALLER_READS = frozenset(
+    ("pip", "uv", "conda", "mamba", "pipx", "piptools", "poetry", "pdm", "pipenv", "hatch",
+     "pixi", "rye")
+)  # fmt: skip
+
+
+def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
+    """The file a Python program word starts (None for a bare name not on the PATH; an unset
+    or cleared PATH is searched as exec does, in ``os.defpath``)."""
+    if os.sep in program:
+        return program
+    path = env["PATH"] if "PATH" in env else os.environ.get("PATH")
+    return shutil.which(program, path=path or os.defpath)
+
+
+def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False) -> None:
+    from .requirements import read_regular_file
+
+    try:
+        text = read_regular_file(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise Unreadable(f"{why} and Warden cannot read its {what}") from None
+    _read_guardless_code(text, why, what, path, words_only)
+
+
+def _read_guardless_code(
+    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False
+) -> None:
+    from . import guardless
+
+    if _WORDS.search(text):
+        raise Unreadable(f"{why} and its {what} mentions an installer")
+    if words_only:
+        return
+    dynamic = guardless.dynamic_code(text, label)
+    if dynamic:
+        raise Unreadable(f"{why} and its {what} is code Warden cannot read: {dynamic}")
 
 
 def _is_pipx(mode, target) -> bool:

@@ -137,7 +137,7 @@ class InstallGate:
         when it is Python, and refused when another program's body names an installer."""
         from IPython.utils.process import arg_split
 
-        from . import commands
+        from . import commands, guardless
         from .request import InstallRequest
 
         try:
@@ -152,15 +152,24 @@ class InstallGate:
             reader, problem = "other", str(exc)
         else:
             problem = "its program is not a shell Warden reads, and the cell names an installer"
-        if reader == "python" and (len(cmd) > 1 or commands.guard_env(env, self.launch)):
+        dynamic = ""
+        explicit = len(cmd) > 1 or not guardless.hosts_guard(commands.interpreter(cmd[0], env), env)
+        if reader == "python" and (explicit or commands.guard_env(env, self.launch)):
             # `python3 -I`, `env -i python3`: the child may start without the guard; so does
             # every Python of a kernel without the launch guard, or one whose environment lost
-            # it (red team 9 R9-5)
+            # it (red team 9 R9-5), or one that cannot host it (`python3.7`: red team 10 R10-4).
+            # Its body is read as a guardless Python's code (R10-10: obfuscation names no
+            # installer)
             reader = "other"
-            problem = "its Python may start without Warden's guard, and the cell names an installer"
+            unlaunched = self.launch is not None and not self.launch.children_guarded
+            if explicit or not unlaunched:  # as commands.UNLAUNCHED says
+                dynamic = guardless.dynamic_code(cell, "<cell>")
+            problem = "its Python may start without Warden's guard, and the cell " + (
+                f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
+            )
         if reader == "shell":
             requests += read_requests(None, cell, env, cwd, "unknown", self.launch)
-        elif reader == "other" and commands.names_installer([cell]):
+        elif reader == "other" and (dynamic or commands.names_installer([cell])):
             request = InstallRequest("unknown", f"%%script {line.strip()}")
             request.problems.append(problem)
             requests.append(request)
@@ -364,7 +373,9 @@ def read_requests(
             # process's PATH); only when it differs, since a PATH on the line is a change a
             # pip's guard may not survive (commands._guard_lost)
             lost.setdefault("PATH", env["PATH"])
-        with commands.start_folder(cwd):  # relative program paths from the start's folder
+        unlaunched = launch is not None and not launch.children_guarded
+        # where a guardless Python's files are found, and how much of its code is read
+        with commands.start_folder(cwd, unlaunched):
             found = (
                 commands.shell_invocations(shell, 0, lost)
                 if shell is not None

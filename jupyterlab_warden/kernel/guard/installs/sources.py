@@ -216,6 +216,8 @@ _INERT_KEYS = frozenset(
         "ignore-installed", "no-build-isolation", "use-pep517", "no-clean", "dry-run",
         "use-feature", "use-deprecated", "format", "platform", "python-version",
         "implementation", "abi", "ignore-requires-python",
+        # pip's own build-dependency install (an isolated build) passes these to its child pip
+        "no-user", "build-tracker",
     )
 )  # fmt: skip
 _TRUE = ("1", "true", "yes", "on", "y", "t")

@@ -1,0 +1,42 @@
+/**
+ * The static side's reading of a guardless Python's code (red team 10 R10-10): the same
+ * cases as tests/deps/test_guardless_python.py reads with the kernel's `dynamic_code`.
+ */
+import { dynamicCode } from './guardless';
+
+describe('dynamicCode', () => {
+  it.each([
+    ["exec(bytes.fromhex('7072696e74283129'))", 'calls exec'],
+    ["import base64; eval(base64.b64decode(b'MQ=='))", 'calls eval'],
+    ["__import__('p'+'ip')", '__import__'],
+    ["import importlib; importlib.import_module('p'+'ip')", 'importlib'],
+    ["from importlib import import_module as f; f('x')", 'importlib'],
+    ["import runpy; runpy.run_module('x')", 'runpy'],
+    ["import os; getattr(os, 'sys' + 'tem')('x')", 'computed name'],
+    [
+      "import os; os.system(bytes.fromhex('6c73').decode())",
+      'computed arguments'
+    ],
+    ["from subprocess import run as r; r(['x', y])", 'computed arguments'],
+    ["import os; f = os.system; f('ls')", 'passes os.system around'],
+    ['().__class__.__base__.__subclasses__()', 'it reaches __'],
+    ["import pickle; pickle.loads(b'')", 'pickle'],
+    [
+      'from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=7)',
+      'multiprocessing'
+    ],
+    ['print(1', 'does not parse']
+  ])('%s: %s', (code, why) => {
+    expect(dynamicCode(code)).toContain(why);
+  });
+
+  it.each([
+    'import sys; print(sys.version)',
+    "import re; print(re.compile('x').pattern)",
+    "import os, subprocess; os.system('ls -l'); subprocess.run(['git', 'status'])",
+    'import numpy as np; print(np.__version__)',
+    'class A:\n    def __init__(self):\n        super().__init__()\n'
+  ])('reads plain code: %s', code => {
+    expect(dynamicCode(code)).toBe('');
+  });
+});
