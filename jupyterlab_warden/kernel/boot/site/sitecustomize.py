@@ -113,9 +113,8 @@ def _warden_boot():
         # Python a kernel started and read as guarded); running on would run its code unchecked.
         sys.stderr.write(
             f"Jupyter Warden: the kernel guard could NOT be installed in this Python ({failed}). "
-            "It stops here rather than run unguarded. If a folder on PYTHONPATH shadows a "
-            "standard-library module, remove it; otherwise ask your administrator to repair "
-            "the Jupyter Warden installation.\n"
+            "It stops here rather than run unguarded. The guard needs Python 3.8 or later; if "
+            "this is one, ask your administrator to repair the Jupyter Warden installation.\n"
         )
         sys.stderr.flush()
         os._exit(_EXIT_UNGUARDED)

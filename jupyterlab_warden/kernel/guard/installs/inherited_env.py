@@ -31,14 +31,14 @@ _PATH_KEY = _ENVIRON.encodekey("PATH")
 
 
 def _machinery(env) -> tuple:
-    """What ``env.items()`` and ``env.get`` run, by identity (functions compare by identity)."""
+    """What ``env.items()`` and ``env.get`` run, by identity (functions compare by identity):
+    the class's methods, then the instance's attributes (its codecs and ``_data``'s type)."""
     cls = type(env)
+    fields = vars(env)
     return (
-        cls,
-        tuple(sorted(vars(env))),
-        cls.__iter__, cls.__getitem__, cls.items, cls.get, ItemsView.__iter__,
-        env.encodekey, env.decodekey, env.encodevalue, env.decodevalue,
-        type(env._data),
+        cls, cls.__iter__, cls.__getitem__, cls.items, cls.get, ItemsView.__iter__,
+        len(fields), fields.get("encodekey"), fields.get("decodekey"),
+        fields.get("encodevalue"), fields.get("decodevalue"), type(fields.get("_data")),
     )  # fmt: skip
 
 
@@ -58,7 +58,7 @@ def environ_readable() -> str:
     if os.environ is not _ENVIRON:
         return "os.environ was replaced by another object"
     try:
-        intact = _machinery(_ENVIRON) == _INTACT and type(_ENVIRON._data) is dict
+        intact = _machinery(_ENVIRON) == _INTACT and _INTACT[-1] is dict
     except Exception:  # noqa: BLE001 - an attribute removed or raising
         intact = False
     return "" if intact else "os.environ's reading functions or data were replaced"
