@@ -156,9 +156,63 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", "print('user code ran')"], env=env, capture_output=True, text=True
     )
-    assert "could NOT be installed" in out.stderr
+    assert "could NOT be installed" in out.stderr and "stops here" in out.stderr
+    # fail closed (red team 10 R10-6): no user code runs unguarded
+    assert out.returncode == 126 and "user code ran" not in out.stdout
     report = json.loads((tmp_path / "k.json").read_text())
     assert report["installed"] is False and "broken on purpose" in report["errors"][0]
+    assert report["exited"] == 126
+
+
+# R10-6: code in a PYTHONPATH folder after the guard's runs before any sitecustomize (Python
+# imports `encodings` first); here it takes away a module the guard's boot imports.
+POISON = """import sys
+here = sys.path.pop(sys.path.index({folder!r}))
+del sys.modules["encodings"]
+import encodings
+sys.modules["_compat_pickle"] = None  # `import _compat_pickle` now raises ImportError
+"""
+
+
+def test_a_python_whose_guard_cannot_boot_does_not_run_its_code(tmp_path):
+    """R10-6: the launch sitecustomize caught the boot's error, said "could NOT be installed"
+    and ran the user's code unguarded (its pickles unchecked, its pip undecided)."""
+    folder = tmp_path / "shadow"
+    (folder / "encodings").mkdir(parents=True)
+    (folder / "encodings" / "__init__.py").write_text(POISON.format(folder=str(folder)))
+    code = "print('user code ran')"
+    env = dict(os.environ, PYTHONPATH=str(folder))
+    # without the guard the poison is harmless: the code runs
+    control = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert control.stdout.strip() == "user code ran", control.stderr
+    env = kernel_env(
+        dict(os.environ, PYTHONPATH=str(folder)), kernel_id="k1", policy_file=str(tmp_path / "p"),
+        spool_dir=None, status_dir=str(tmp_path),
+    )  # fmt: skip
+    env["PYTHONPATH"] = SITE_DIR + os.pathsep + str(folder)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 126 and "user code ran" not in out.stdout, out
+    assert "could NOT be installed" in out.stderr and "_compat_pickle" in out.stderr
+
+
+SHADOW = "raise ImportError('a copy of the module in a user folder')\n"
+
+
+@pytest.mark.parametrize("module", ["_compat_pickle", "__future__"])
+def test_a_later_pythonpath_folder_does_not_break_the_guards_boot(tmp_path, module):
+    """R10-6 (b): every PYTHONPATH folder precedes the standard library; the guard's boot
+    imports its modules without them, so a user folder's copy cannot break (or bend) it."""
+    folder = tmp_path / "shadow"
+    folder.mkdir()
+    (folder / f"{module}.py").write_text(SHADOW)
+    env = kernel_env(
+        dict(os.environ), kernel_id="k1", policy_file=str(tmp_path / "p"), spool_dir=None,
+        status_dir=str(tmp_path),
+    )  # fmt: skip
+    env["PYTHONPATH"] = SITE_DIR + os.pathsep + str(folder)
+    code = "from jupyterlab_warden.kernel import guard; print(guard.status()['installed'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr
 
 
 def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, tmp_path):

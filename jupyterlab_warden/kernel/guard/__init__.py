@@ -197,7 +197,10 @@ class _Channel:
 def _make_hook(
     state: GuardState, channel: _Channel, gate: installs.InstallGate, imports: patches.ImportWatch
 ):
-    process_events = installs.PROCESS_EVENTS
+    # process starts, and the environment changes a start that inherits it hands on (R10-12)
+    process_events = installs.PROCESS_EVENTS | installs.ENVIRON_EVENTS
+    environ_events = installs.ENVIRON_EVENTS
+    inherited = gate.inherited
     front = imports.front
 
     def warden_audit_hook(event, args):
@@ -207,7 +210,9 @@ def _make_hook(
         elif event == "import":
             front()  # Warden's patch-on-import finder first again (one identity check)
         elif event in process_events:
-            if state.enabled or not state.intact():
+            if event in environ_events:  # recorded whatever the policy: it may be enabled later
+                inherited.changed(event, args)
+            elif state.enabled or not state.intact():
                 gate.check(event, args)
         elif event == AUDIT_EVENT:
             _command(state, channel, imports, args)

@@ -3,8 +3,14 @@ server starts as a kernel, and in every Python those kernels start (subprocess, 
 spawn/forkserver, DataLoader workers), because this folder is on their inherited PYTHONPATH.
 
 Standard library only, Python >= 3.8. A failure is loud (stderr and the kernel's status file),
-never silent. An existing ``sitecustomize`` further down sys.path is chained, not shadowed.
+never silent, and closed: a Python that cannot install the guard exits before any user code
+runs (red team 10 R10-6: it ran on unguarded, and the kernel that started it had read it as
+guarded). An existing ``sitecustomize`` further down sys.path is chained, not shadowed.
 """
+
+# The exit status of a Python whose guard could not be installed ("command cannot execute",
+# as the install gate's EXIT_REFUSED).
+_EXIT_UNGUARDED = 126
 
 
 def _warden_boot():
@@ -29,6 +35,14 @@ def _warden_boot():
     status_path = os.environ.pop("WARDEN_KERNEL_STATUS", None)  # the kernel only, not children
     started = time.time()
     report = {"pid": os.getpid(), "python": sys.version.split()[0], "since": started}
+    # The guard's own imports come from the standard library, never from a PYTHONPATH folder
+    # (all of them precede it; R10-6: a later folder's _compat_pickle.py broke the boot): they
+    # are off sys.path while the guard boots, back before any user code. Its package is
+    # loaded by location below, so it needs none of them.
+    search_path = list(sys.path)
+    pythonpath = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)}
+    sys.path[:] = [p for p in search_path if os.path.abspath(p or ".") not in pythonpath]
+    failed = None
     try:
         # The package this folder belongs to, by location: a `jupyterlab_warden` folder in
         # the working directory must not stand in for it.
@@ -75,11 +89,10 @@ def _warden_boot():
             problems = "; ".join(map(str, state["errors"]))
             sys.stderr.write(f"Jupyter Warden guard: {problems}\n")
     except BaseException as err:  # noqa: BLE001 - any failure must be reported, not raised
-        report.update(installed=False, errors=[f"{type(err).__name__}: {err}"])
-        sys.stderr.write(
-            "Jupyter Warden: the kernel guard could NOT be installed in this Python "
-            f"({type(err).__name__}: {err}). Model files loaded here are not checked.\n"
-        )
+        failed = f"{type(err).__name__}: {err}"
+        report.update(installed=False, errors=[failed], exited=_EXIT_UNGUARDED)
+    finally:
+        sys.path[:] = search_path
     report["startup_ms"] = round((time.time() - started) * 1000, 2)
     if status_path:
         try:
@@ -95,6 +108,16 @@ def _warden_boot():
             os.replace(tmp, status_path)
         except Exception as err:  # noqa: BLE001 - a report that cannot be written is said
             sys.stderr.write(f"Jupyter Warden: cannot write kernel status: {err}\n")
+    if failed is not None:
+        # Fail closed: this Python was started with the lab's launch guard (the kernel, or a
+        # Python a kernel started and read as guarded); running on would run its code unchecked.
+        sys.stderr.write(
+            f"Jupyter Warden: the kernel guard could NOT be installed in this Python ({failed}). "
+            "It stops here rather than run unguarded. The guard needs Python 3.8 or later; if "
+            "this is one, ask your administrator to repair the Jupyter Warden installation.\n"
+        )
+        sys.stderr.flush()
+        os._exit(_EXIT_UNGUARDED)
 
     # Chain the sitecustomize this one shadows (a distribution's or an admin's).
     rest = [p for p in sys.path if os.path.abspath(p or ".") != here]

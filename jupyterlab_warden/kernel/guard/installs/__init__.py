@@ -4,10 +4,15 @@
 command (``commands``), the installer's arguments and files (``arguments``, ``requirements``,
 ``environment_file``), environment and config (``sources``), and decides by policy and the
 shipped data (``decide``, ``data``: OSV snapshot and popular names in ``kernel/deps/``).
-Only ``gate`` and ``fastpath`` load at interpreter start; the rest on the first install.
+Only ``gate``, ``fastpath`` and ``inherited_env`` load at interpreter start; the rest on the
+first install.
 """
 
 from .fastpath import PROCESS_EVENTS
 from .gate import PATCH_TARGETS, InstallGate, WardenBlockedInstall, maker
+from .inherited_env import ENVIRON_EVENTS
 
-__all__ = ["InstallGate", "PROCESS_EVENTS", "PATCH_TARGETS", "WardenBlockedInstall", "maker"]
+__all__ = [
+    "InstallGate", "PROCESS_EVENTS", "ENVIRON_EVENTS", "PATCH_TARGETS", "WardenBlockedInstall",
+    "maker",
+]  # fmt: skip

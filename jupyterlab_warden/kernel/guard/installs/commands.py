@@ -305,11 +305,13 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
         if _site_dir() not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
             return {}  # read as a launch-guarded kernel would read it (the static side's view)
         launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
-    if not launch.children_guarded or not _guard_first(env.get("PYTHONPATH", "")):
+    started = dict(launch.python or _python_variables(os.environ))
+    if not launch.children_guarded or not _guard_first(
+        env.get("PYTHONPATH", ""), started.get("PYTHONPATH", "")
+    ):
         return {"PYTHONPATH": ""}
     # The other Python variables and PATH, set, changed or unset against the process's start:
     # a pip a shell line starts with them is not left to the guard (``_guard_lost``).
-    started = dict(launch.python or _python_variables(os.environ))
     lost = {
         name: value
         for name, value in env.items()
@@ -320,19 +322,34 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     return lost
 
 
-def _guard_first(pythonpath: str) -> bool:
-    """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize``: the first
-    folder holding one wins, so the guard's must come first (red team 9 R9-15:
-    ``PYTHONPATH=/tmp/x:<guard's folder>`` with /tmp/x/sitecustomize.py ran no guard)."""
-    return pythonpath.split(os.pathsep)[0] == _site_dir()
+def _guard_first(pythonpath: str, launched: Optional[str] = None) -> bool:
+    """Whether a Python with this PYTHONPATH starts under the guard: its ``sitecustomize``
+    is imported from the first folder holding one, so the guard's must come first (red team
+    9 R9-15: ``PYTHONPATH=/tmp/x:<guard's folder>`` with /tmp/x/sitecustomize.py ran no
+    guard); and every other folder must be one the process was launched with (``launched``,
+    its PYTHONPATH at start; this process's own when not given). A folder of the cell's
+    comes before the standard library: its ``encodings`` runs before any sitecustomize, its
+    copy of a module the guard imports breaks or bends the guard (R10-6). A relative folder
+    names another folder in another working directory: never one the launch named."""
+    words = pythonpath.split(os.pathsep)
+    if words[0] != _site_dir():
+        return False
+    if launched is None:
+        launched = os.environ.get("PYTHONPATH", "")
+    known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)}
+    return all(w in known for w in words[1:])
 
 
 def _guard_dropped_by_env(env: Dict[str, str]) -> str:
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
-    the guard's folder (Warden reads an unset PYTHONPATH as ''), or PYTHONHOME set."""
+    the guard's folder first or with another folder (``_guard_first``; Warden reads an unset
+    PYTHONPATH as ''), or PYTHONHOME set."""
     if "PYTHONPATH" in env and not _guard_first(env["PYTHONPATH"]):
-        return "a PYTHONPATH without Warden's guard folder first"
+        return (
+            "a PYTHONPATH without Warden's guard folder first, or with a folder the kernel "
+            "was not started with"
+        )
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:
         return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)

@@ -22,6 +22,7 @@ import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch
+from .inherited_env import InheritedEnviron, read_environ
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -72,6 +73,9 @@ class InstallGate:
             if k in _LAUNCH_KEYS or k == "PATH" or k.startswith("PYTHON")
         }
         self._launch = None
+        # what a start that inherits the environment hands its child (the C environ, with
+        # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
+        self.inherited = InheritedEnviron()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -114,12 +118,21 @@ class InstallGate:
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
             argv = _program_argv(program, argv)
-            search = (env if env is not None else os.environ).get("PATH", os.defpath)
+            search = (env if env is not None else self.inherited).get("PATH", os.defpath)
             if not (argv and (may_install(argv[0], search, cwd) or may_launch([argv], cwd))):
-                return
+                if env is not None or not self.inherited.problem():
+                    return
         self.decide_command(argv, shell, env, cwd, event)
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
+        """``env``: what the process is started with; None: it inherits this process's
+        environment (``self.inherited``; pip run in-process reads ``os.environ``)."""
+        if env is None and not in_process:
+            problem = self.inherited.problem()
+            if problem:
+                self._enforce([_unreadable_environment(problem)], call, in_process)
+                return
+            env = self.inherited.read()
         env = dict(os.environ if env is None else _str_env(env))
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
         stdin = "unknown"
@@ -144,7 +157,10 @@ class InstallGate:
             _, cmd = parser.parse_known_args(arg_split(line, posix=True))
         except BaseException:  # noqa: BLE001 - IPython refuses the line itself, nothing starts
             return
-        env, cwd = dict(os.environ), os.getcwd()
+        problem = self.inherited.problem()  # PROG inherits this process's environment
+        if problem:
+            self._enforce([_unreadable_environment(problem)], "%%script", in_process=False)
+        env, cwd = self.inherited.read(), os.getcwd()
         requests = read_requests(cmd, None, env, cwd, "decided", self.launch)
         try:
             reader = commands.stdin_reader(cmd)
@@ -509,12 +525,29 @@ def _words(argv) -> List[str]:
 
 
 def _environment(env) -> Dict[str, str]:
-    """subprocess reads ``env.items()`` after the audit hook: only a plain dict (or
-    ``os.environ`` itself) answers Warden and subprocess alike."""
-    if type(env) is not dict and type(env) is not type(os.environ):
+    """subprocess reads ``env.items()`` after the audit hook: only a plain dict, or
+    ``os.environ`` itself while its reading machinery is the one found at start (red team 10
+    R10-11: any other ``os._Environ`` runs its caller's decoders, which may answer otherwise
+    the second time), answers Warden and subprocess alike."""
+    if env is os.environ:
+        try:
+            return read_environ()
+        except ValueError as exc:
+            raise _NotText(f"environment (os.environ: {exc})") from None
+    if type(env) is not dict:
         raise _NotText("environment")
-    items = dict.items(env) if type(env) is dict else env.items()
-    return {_text(k, "environment"): _text(v, "environment") for k, v in items}
+    return {_text(k, "environment"): _text(v, "environment") for k, v in dict.items(env)}
+
+
+def _unreadable_environment(problem: str):
+    from .request import InstallRequest
+
+    request = InstallRequest("unknown", "process start")
+    request.problems.append(
+        f"the process inherits an environment Warden cannot read ({problem}); set variables "
+        "through os.environ[...] or pass env=dict(...)"
+    )
+    return request
 
 
 def _plain_event(event: str, args: tuple):

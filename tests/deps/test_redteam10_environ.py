@@ -1,0 +1,237 @@
+"""Red team 10: what a child gets besides its command line (R10-6, R10-11, R10-12).
+
+Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
+first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
+cell in a kernel without Warden installs warden-demo-pkg from the local index; with Warden the
+install is refused before pip starts (no pip log, no index request, nothing installed).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from install_env import child_env, spooled
+
+from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
+needs_uv = pytest.mark.skipif(UV is None, reason="needs uv on PATH")
+
+POLICY = {"schema_version": 1, "revision": 3}
+
+# the kernel: runs one variant, says whether Warden refused its start
+KERNEL = r"""
+import json, os, shlex, subprocess, sys
+how, index, target, uv, script = sys.argv[1:6]
+# uv, not a Python: a child pip would carry the guard, which reads its own environment
+pip = [uv, "pip", "install", "-q", "--no-config", "--no-cache", "--python", sys.executable,
+       "--target", target, "warden-demo-pkg"]
+env = None
+SHADOW = '''import os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules[__name__]
+frame = sys._getframe(1)
+while frame is not None and "jupyterlab_warden" not in frame.f_code.co_filename:
+    frame = frame.f_back
+if frame is not None:  # the guard's boot imports it: break the boot
+    raise ImportError("no guard today")
+import importlib  # anyone else: the real module
+sys.modules[__name__] = importlib.import_module(__name__)
+'''
+def to_warden():  # whether Warden's code is the one reading (an attacker's object may ask)
+    frame = sys._getframe(2)
+    while frame is not None:
+        if "jupyterlab_warden" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+if how == "putenv":  # R10-12: the C environ alone gets the index
+    os.putenv("UV_INDEX_URL", index)
+elif how == "putenv-system":
+    os.putenv("UV_INDEX_URL", index)
+    pip = shlex.join(pip)
+elif how == "data-deleted":  # R10-12: set (both), then hidden from os.environ's copy only
+    os.environ["UV_INDEX_URL"] = index
+    del os.environ._data[os.environ.encodekey("UV_INDEX_URL")]
+elif how == "decoder-replaced":  # R10-12 variant: os.environ's decoder lies to Warden alone
+    os.environ["UV_INDEX_URL"] = index
+    real = os.environ.decodevalue
+    def decodevalue(value):
+        return "https://pypi.org/simple" if to_warden() and value == index.encode() else real(value)
+    os.environ.decodevalue = decodevalue
+    env = os.environ
+elif how == "environ-instance":  # R10-11: a caller-made os._Environ whose decoder lies to Warden
+    data = {k.encode(): v.encode() for k, v in os.environ.items()}
+    data[b"UV_INDEX_URL"] = index.encode()
+    def decodekey(key):
+        return "X_HARMLESS" if to_warden() and key == b"UV_INDEX_URL" else key.decode()
+    def encodekey(key):  # bytes (os.get_exec_path's probe): a TypeError, as for any str key
+        return b"UV_INDEX_URL" if key == "X_HARMLESS" else str.encode(key)
+    env = os._Environ(data, encodekey, decodekey, str.encode, bytes.decode)
+elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
+    os.putenv("PYTHONPATH", "")
+    pip = [sys.executable, script]
+elif how == "shadow":  # R10-6: a folder after the guard's shadows a module its boot imports
+    folder = os.path.join(os.path.dirname(script), "shadow")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "_compat_pickle.py"), "w") as fh:
+        fh.write(SHADOW)
+    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
+    pip = [sys.executable, script]
+elif how == "src-folder":  # a notebook's own folder for a plain script: no false refusal
+    folder = os.path.join(os.path.dirname(script), "src")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "helpers.py"), "w") as fh:
+        fh.write("GREETING = 'hello from src'\n")
+    with open(os.path.join(folder, "hello.py"), "w") as fh:
+        fh.write("import helpers\nprint(helpers.GREETING)\n")
+    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
+    pip = [sys.executable, os.path.join(folder, "hello.py")]
+try:
+    if isinstance(pip, str):
+        code = os.system(pip)
+    else:
+        code = subprocess.run(pip, env=env).returncode
+    print(json.dumps({"refused": None, "code": code}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+SCRIPT = """from pip._internal.cli.main import main
+main(['install', '--no-deps', '--target', {target!r}, '--log', {log!r}, '-i', {index!r},
+      'warden-demo-pkg'])
+"""
+
+
+class LaunchedKernel:
+    def __init__(self, tmp_path, index):
+        self.tmp, self.index = tmp_path, index
+        self.policy = tmp_path / "launch-policy.json"
+        self.policy.write_text(json.dumps(POLICY))
+        self.spool = tmp_path / "launch-spool"
+        self.spool.mkdir(mode=0o700)
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.target, self.log = tmp_path / "target", tmp_path / "pip.log"
+        self.script = tmp_path / "s.py"
+        self.script.write_text(
+            SCRIPT.format(target=str(self.target), log=str(self.log), index=index.simple)
+        )
+
+    def run(self, how: str, launched: bool) -> dict:
+        env = child_env(self.spool, self.home)
+        if launched:
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(self.policy), spool_dir=str(self.spool),
+                status_dir=str(self.tmp),
+                policy_digest=hashlib.sha256(self.policy.read_bytes()).hexdigest(),
+            )  # fmt: skip
+        argv = [
+            sys.executable, "-c", KERNEL, how, self.index.simple, str(self.target),
+            UV, str(self.script),
+        ]  # fmt: skip
+        done = subprocess.run(
+            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(self.tmp)
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def installed(self) -> bool:
+        return self.target.exists() and any(self.target.glob("warden_demo_pkg*"))
+
+    def reset(self):
+        shutil.rmtree(self.target, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+        self.index.requests.clear()
+
+
+def _installs_without_warden_refused_with_it(kernel: LaunchedKernel, how: str) -> dict:
+    kernel.reset()
+    assert kernel.run(how, launched=False) == {"refused": None, "code": 0}
+    assert kernel.installed() and kernel.index.requests
+    kernel.reset()
+    result = kernel.run(how, launched=True)
+    assert result["refused"], result
+    assert not kernel.log.exists(), "pip started"  # (the Python children's pip)
+    assert kernel.index.requests == [] and not kernel.installed()
+    return result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["putenv", "putenv-system", "data-deleted"])
+def test_a_start_that_inherits_the_environment_is_read_as_the_child_gets_it(index, tmp_path, how):
+    """R10-12: os.putenv changes the C environ a child inherits, not os.environ (and deleting
+    from os.environ._data the reverse); Warden read os.environ, the child used the index."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
+    assert "UV_INDEX_URL" in result["refused"], result
+
+
+def test_a_child_python_whose_pythonpath_was_put_away_is_read_as_guardless(index, tmp_path):
+    """R10-12 variant: os.putenv("PYTHONPATH", "") makes a child Python that Warden read as
+    guarded start without the guard; its script's pip was left unread."""
+    result = _installs_without_warden_refused_with_it(
+        LaunchedKernel(tmp_path, index), "putenv-pythonpath"
+    )
+    assert "without Warden's guard" in result["refused"], result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["environ-instance", "decoder-replaced"])
+def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, tmp_path, how):
+    """R10-11: any os._Environ passed as env was read through its caller's decoders, which
+    may answer otherwise when subprocess reads it again; so was os.environ with a replaced
+    decodevalue. Only a plain dict, or os.environ as Warden found it, is read."""
+    kernel = LaunchedKernel(tmp_path, index)
+    result = _installs_without_warden_refused_with_it(kernel, how)
+    assert "environment" in result["refused"] and "dict" in result["refused"], result
+    assert [e["rule_id"] for e in spooled(kernel.spool) if e["action"] == "blocked"] == [
+        "install-unreadable"
+    ]
+
+
+def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working(index, tmp_path):
+    """No false refusal: env=os.environ, and an os.putenv of an unrelated variable, leave an
+    install from the trusted index (here: the policy trusts the local one) decided as before."""
+    kernel = LaunchedKernel(tmp_path, index)
+    kernel.policy.write_text(
+        json.dumps(dict(POLICY, trusted_sources={"package_indexes": [index.simple]}))
+    )
+    code = (
+        "import os, subprocess, sys\nos.putenv('OMP_NUM_THREADS', '1')\n"
+        f"os.environ['PIP_INDEX_URL'] = {index.simple!r}\n"
+        f"subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--target', "
+        f"{str(kernel.target)!r}, 'warden-demo-pkg'], env=os.environ, check=True)\n"
+        "os.system('true')\nprint('{\"refused\": null}')\n"
+    )
+    env = kernel_env(
+        child_env(kernel.spool, kernel.home), kernel_id="k", policy_file=str(kernel.policy),
+        spool_dir=str(kernel.spool), status_dir=str(tmp_path),
+        policy_digest=hashlib.sha256(kernel.policy.read_bytes()).hexdigest(),
+    )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr
+    assert kernel.installed()
+
+
+def test_a_child_python_with_a_folder_the_kernel_was_not_started_with_is_read_as_guardless(
+    index, tmp_path
+):
+    """R10-6: PYTHONPATH=<guard's folder>:<a cell's folder> counted as keeping the guard, but
+    that folder comes before the standard library: its _compat_pickle.py broke the guard's
+    boot (and its encodings/ would run before any sitecustomize). The child is now read as
+    guardless, so the parent reads its script; the boot is also robust and fails closed."""
+    kernel = LaunchedKernel(tmp_path, index)
+    result = _installs_without_warden_refused_with_it(kernel, "shadow")
+    assert "without Warden's guard" in result["refused"], result
+    assert "folder the kernel was not started with" in result["refused"], result
+
+
+def test_a_plain_script_with_the_notebooks_own_folder_on_pythonpath_still_runs(index, tmp_path):
+    kernel = LaunchedKernel(tmp_path, index)
+    assert kernel.run("src-folder", launched=True) == {"refused": None, "code": 0}
