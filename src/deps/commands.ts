@@ -1690,16 +1690,25 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
   }
   if (mode === 'c') {
     if (INSTALLER_WORDS.test(target ?? '')) {
-      throw new Unreadable(`${why} and its code mentions an installer`);
+      throw new Unreadable(
+        `${why} and its code mentions an installer. ${KEEP_THE_GUARD}`
+      );
     }
     const dynamic = dynamicCode(target ?? '');
     if (dynamic) {
       throw new Unreadable(
-        `${why} and its code is code Warden cannot read: ${dynamic}`
+        `${why} and its code is code Warden cannot read: ${dynamic}. ${KEEP_THE_GUARD}`
       );
     }
   }
 }
+
+// What to do about a guardless Python's refusal (the kernel's _KEEP_THE_GUARD): a Python that
+// keeps the guard decides its own code.
+const KEEP_THE_GUARD =
+  "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own " +
+  'PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the ' +
+  "project) and the kernel's Python";
 
 // an interpreter named as a Python older than 3.8 (no sys.audit: the guard cannot install);
 // the kernel also reads the real file's name, a venv's pyvenv.cfg and pyenv's choice

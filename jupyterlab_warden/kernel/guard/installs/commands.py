@@ -1452,12 +1452,23 @@ def _read_guardless_code(
     from . import guardless
 
     if _WORDS.search(text):
-        raise Unreadable(f"{why} and its {what} mentions an installer")
+        raise Unreadable(f"{why} and its {what} mentions an installer. {_KEEP_THE_GUARD}")
     if words_only:
         return
     dynamic = guardless.dynamic_code(text, label)
     if dynamic:
-        raise Unreadable(f"{why} and its {what} is code Warden cannot read: {dynamic}")
+        raise Unreadable(
+            f"{why} and its {what} is code Warden cannot read: {dynamic}. {_KEEP_THE_GUARD}"
+        )
+
+
+# What to do about a guardless Python's refusal: a Python that keeps the guard decides its own
+# code, whatever it runs (a notebook's `PYTHONPATH=src python train.py` using joblib).
+_KEEP_THE_GUARD = (
+    "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own "
+    "PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the "
+    "project) and the kernel's Python"
+)
 
 
 def _is_pipx(mode, target) -> bool:
