@@ -804,7 +804,38 @@ const ENVIRONMENT_CHANGERS: ReadonlySet<string> = new Set(
 /** The variables a pip's start depends on beyond its files: PYTHONPATH (the guard's folder
  * first), the others Python reads when it starts (PYTHONHOME: another stdlib and site.py...),
  * PATH (which program `pip` is). */
-const GUARD_VARIABLES = /^(PYTHON[A-Z0-9_]*|PATH)$/;
+const PYTHON_OR_PATH = /^(PYTHON[A-Z0-9_]*|PATH)$/;
+
+// Python's variables that change how it reports or tunes itself, never which code it runs at
+// start (the kernel's _TUNING_VARIABLES, red team 11 R11-20): setting them keeps a pip's guard.
+const TUNING_VARIABLES: ReadonlySet<string> = new Set([
+  'PYTHONHASHSEED',
+  'PYTHONUNBUFFERED',
+  'PYTHONDONTWRITEBYTECODE',
+  'PYTHONIOENCODING',
+  'PYTHONUTF8',
+  'PYTHONWARNINGS',
+  'PYTHONFAULTHANDLER',
+  'PYTHONTRACEMALLOC',
+  'PYTHONPROFILEIMPORTTIME',
+  'PYTHONASYNCIODEBUG',
+  'PYTHONMALLOC',
+  'PYTHONMALLOCSTATS',
+  'PYTHONCOERCECLOCALE',
+  'PYTHONDEVMODE',
+  'PYTHONNODEBUGRANGES',
+  'PYTHONINTMAXSTRDIGITS',
+  'PYTHONNOUSERSITE',
+  'PYTHONSAFEPATH',
+  'PYTHONVERBOSE',
+  'PYTHONDEBUG'
+]);
+
+/** The Python variables and PATH a pip's start depends on: not the tuning ones. */
+const GUARD_VARIABLES = {
+  test: (name: string): boolean =>
+    PYTHON_OR_PATH.test(name) && !TUNING_VARIABLES.has(name)
+};
 
 /** Whether a start keeps the guard it would inherit only with `name` as the process started
  * with it: the Python variables and PATH (GUARD_VARIABLES) and the launch variables
@@ -845,7 +876,9 @@ function guardLost(
   const changed = Object.keys(env)
     .filter(name => startVariable(name))
     .sort();
-  return changed.length > 0 ? `${changed[0]} set or unset on the line` : '';
+  return changed.length > 0
+    ? `${changed[0]} set, changed or unset since the kernel started`
+    : '';
 }
 
 /** Whether `set ARGS` turns on allexport (`-a`: every assignment exported) or keyword (`-k`:

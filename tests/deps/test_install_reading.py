@@ -549,6 +549,17 @@ def test_a_pip_after_a_writer_is_left_to_the_guard_only_where_children_inherit_o
     changed = dict(os.environ, PATH="/tmp/bin:" + os.environ["PATH"])
     [request] = read_requests(None, lines[0], changed, str(tmp_path), "unknown", launch)
     assert any("without Warden's guard" in p for p in request.problems)
+    # a tuning variable the kernel set after its start (red11 R11-20: os.environ[...] = ...
+    # in a cell refused every pip after a writer): the pip keeps its guard; PYTHONHOME does not
+    for name, lost in (
+        ("PYTHONHASHSEED", False),
+        ("PYTHONIOENCODING", False),
+        ("PYTHONHOME", True),
+    ):
+        tuned = dict(os.environ, **{name: "utf-8" if name != "PYTHONHASHSEED" else "42"})
+        [request] = read_requests(None, lines[1], tuned, str(tmp_path), "unknown", launch)
+        problems = [p for p in request.problems if "without Warden's guard" in p]
+        assert bool(problems) is (lost or not children_guarded), (name, request.problems)
     # a launch variable set, exported or unset on the line: the child guard would enforce
     # another policy (red10 R10-1), so the pip is not left to it
     swaps = [

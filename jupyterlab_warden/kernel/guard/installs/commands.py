@@ -267,7 +267,7 @@ class LaunchGuard(NamedTuple):
     """What a guarded process found at its own start, before any user code ran (``snapshot``):
     whether the Pythons it starts inherit the launch guard (the guard's site folder was on
     its PYTHONPATH), the launch variables they inherit with it, and the Python variables and
-    PATH it started with (``_GUARD_VARIABLES``: what a pip's start depends on)."""
+    PATH it started with (``_guard_variable``: what a pip's start depends on)."""
 
     children_guarded: bool
     variables: tuple  # ((name, value or None), ...)
@@ -285,7 +285,7 @@ def launch_snapshot(environ) -> LaunchGuard:
 
 
 def _python_variables(environ) -> tuple:
-    return tuple(sorted((k, v) for k, v in environ.items() if _GUARD_VARIABLES.match(k)))
+    return tuple(sorted((k, v) for k, v in environ.items() if _guard_variable(k)))
 
 
 def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
@@ -315,7 +315,7 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     lost = {
         name: value
         for name, value in env.items()
-        if _GUARD_VARIABLES.match(name) and name != "PYTHONPATH" and started.get(name) != value
+        if _guard_variable(name) and name != "PYTHONPATH" and started.get(name) != value
     }
     lost.update({name: "" for name in started if name not in env})
     lost.update({name: "" for name, value in launch.variables if env.get(name) != value})
@@ -558,16 +558,38 @@ _ENVIRONMENT_CHANGERS = frozenset(
 # first, so its sitecustomize is the one imported), the others Python reads when it starts
 # (PYTHONHOME: another stdlib and site.py; PYTHONPYCACHEPREFIX: other compiled modules...),
 # PATH (which program `pip` is).
-_GUARD_VARIABLES = re.compile(r"^(PYTHON[A-Z0-9_]*|PATH)$")
+_PYTHON_OR_PATH = re.compile(r"^(PYTHON[A-Z0-9_]*|PATH)$")
+
+# Python's variables that change how it reports or tunes itself, never which code it runs at
+# start or where it finds it (Python's documented environment variables): a kernel or a line
+# setting them (`os.environ["PYTHONHASHSEED"] = "0"`, `PYTHONUNBUFFERED=1 pip ...`) keeps its
+# pip's guard (red team 11 R11-20: any change refused `git clone && cd && pip install -e .`).
+# Any other PYTHON* name, one unknown included, counts (deny by default).
+_TUNING_VARIABLES = frozenset(
+    (
+        "PYTHONHASHSEED", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING",
+        "PYTHONUTF8", "PYTHONWARNINGS", "PYTHONFAULTHANDLER", "PYTHONTRACEMALLOC",
+        "PYTHONPROFILEIMPORTTIME", "PYTHONASYNCIODEBUG", "PYTHONMALLOC", "PYTHONMALLOCSTATS",
+        "PYTHONCOERCECLOCALE", "PYTHONDEVMODE", "PYTHONNODEBUGRANGES", "PYTHONINTMAXSTRDIGITS",
+        "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "PYTHONVERBOSE", "PYTHONDEBUG",
+    )
+)  # fmt: skip
+
+
+def _guard_variable(name: str) -> bool:
+    """A Python variable or PATH a pip's start depends on: PYTHONPATH (the guard's folder
+    first), PYTHONHOME and the others Python reads to find or run code, PATH (which program
+    `pip` is); not ``_TUNING_VARIABLES``."""
+    return _PYTHON_OR_PATH.match(name) is not None and name not in _TUNING_VARIABLES
 
 
 def _start_variable(name: str) -> bool:
     """Whether a start keeps the guard it would inherit only with ``name`` as the process
-    started with it: the Python variables and PATH (``_GUARD_VARIABLES``) and the launch
+    started with it: the Python variables and PATH (``_guard_variable``) and the launch
     variables (``LAUNCH_VARIABLES``: an attacker's WARDEN_POLICY_FILE with no digest, red team
     10 R10-1). A shell line that sets, exports, unsets or ``env -u``s one of them starts its
     pip without the guard it would inherit."""
-    return _GUARD_VARIABLES.match(name) is not None or name in LAUNCH_VARIABLES
+    return _guard_variable(name) or name in LAUNCH_VARIABLES
 
 
 def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> str:
@@ -585,7 +607,7 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
     if changer is not None:
         return f"started through {_listed_name(changer)}, which may change its environment"
     changed = sorted(name for name in env if _start_variable(name))
-    return f"{changed[0]} set or unset on the line" if changed else ""
+    return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
 
 
 class _LineState:
