@@ -151,6 +151,7 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
     site = pkg / "kernel" / "boot" / "site"
     (site / "sitecustomize.py").write_text(Path(SITE_DIR, "sitecustomize.py").read_text())
     boot = Path(SITE_DIR).parent
+    (pkg / "kernel" / "boot" / "site_boot.py").write_text((boot / "site_boot.py").read_text())
     (pkg / "kernel" / "boot" / "mp_children.py").write_text((boot / "mp_children.py").read_text())
     env = dict(os.environ, PYTHONPATH=str(site), WARDEN_KERNEL_STATUS=str(tmp_path / "k.json"))
     out = subprocess.run(
@@ -235,3 +236,42 @@ def test_spawned_workers_do_benign_work_and_trust_only_their_parents_pipes(lab, 
         "pool": 6,
         "loky": [1, 4, 9],
     }, results
+
+
+# R11-3/R11-14: a Python that cannot host the guard (no sys.audit before 3.8) under a name or
+# a pyenv choice the kernel reads as a guarded Python. Python 2 cannot compile a sitecustomize
+# written for Python 3 and runs on after reporting it; the one Warden ships is written for
+# every Python and stops it.
+OLD_PYTHONS = [
+    f"/root/.pyenv/versions/{v}/bin/python{v.rsplit('.', 1)[0]}" for v in ("2.7.18", "3.6.15")
+]
+
+
+@pytest.mark.parametrize("python", OLD_PYTHONS)
+def test_a_python_too_old_for_the_guard_stops_before_user_code(tmp_path, python):
+    if not os.path.exists(python):
+        pytest.skip(f"needs pyenv's {python}")
+    marker = tmp_path / "ran"
+    code = f"open({str(marker)!r}, 'w').close()"
+    # without Warden's folder the payload runs in that Python
+    subprocess.run([python, "-c", code], env=dict(os.environ, PYTHONPATH=""), check=True)
+    assert marker.exists()
+    marker.unlink()
+    out = subprocess.run(
+        [python, "-c", code], env=dict(os.environ, PYTHONPATH=SITE_DIR), capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert out.returncode == 126 and not marker.exists(), out.stderr
+    assert "could NOT be installed" in out.stderr and "3.8 or later" in out.stderr
+
+
+def test_a_site_folder_without_its_boot_stops_the_python(tmp_path):
+    site = tmp_path / "boot" / "site"
+    site.mkdir(parents=True)
+    (site / "sitecustomize.py").write_text(Path(SITE_DIR, "sitecustomize.py").read_text())
+    out = subprocess.run(
+        [sys.executable, "-c", "print('user code ran')"],
+        env=dict(os.environ, PYTHONPATH=str(site)), capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 126 and "user code ran" not in out.stdout
+    assert "could NOT be installed" in out.stderr and "site_boot.py" in out.stderr
