@@ -1,4 +1,5 @@
-"""What each running kernel reported at start-up (``site_boot.py``, booted by ``site/sitecustomize.py``, writes it).
+"""What each running kernel reported at start-up (``site_boot.py`` writes it, booted by
+``site/sitecustomize.py``).
 
 The file is written by the kernel, as the user: it is the kernel's claim, good for coverage
 (a kernel with no report or a failed install shows), not proof against a hostile kernel.
