@@ -92,8 +92,17 @@ elif how == "src-folder":  # a notebook's own folder for a plain script: no fals
         fh.write("import helpers\nprint(helpers.GREETING)\n")
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, os.path.join(folder, "hello.py")]
+elif how == "mp-spawn":  # R11-5: the guard's entry gone, then a multiprocessing spawn child
+    os.environ["PYTHONPATH"] = ""
+    pip = None
 try:
-    if isinstance(pip, str):
+    if pip is None:  # spawn starts its Python through _posixsubprocess, no audit event
+        import multiprocessing, runpy
+        child = multiprocessing.get_context("spawn").Process(target=runpy.run_path, args=(script,))
+        child.start()
+        child.join()
+        code = child.exitcode
+    elif isinstance(pip, str):
         code = os.system(pip)
     else:
         code = subprocess.run(pip, env=env).returncode
@@ -235,3 +244,11 @@ def test_a_child_python_with_a_folder_the_kernel_was_not_started_with_is_read_as
 def test_a_plain_script_with_the_notebooks_own_folder_on_pythonpath_still_runs(index, tmp_path):
     kernel = LaunchedKernel(tmp_path, index)
     assert kernel.run("src-folder", launched=True) == {"refused": None, "code": 0}
+
+
+def test_a_multiprocessing_spawn_child_is_decided_as_the_start_it_is(index, tmp_path):
+    """R11-5: multiprocessing's spawn starts its Python through _posixsubprocess.fork_exec,
+    which raises no audit event; with the guard's entry gone from the kernel's environment the
+    child ran pip unguarded and unread. The start is now decided as a process start."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), "mp-spawn")
+    assert "without Warden's guard" in result["refused"], result

@@ -651,12 +651,29 @@ def script_magic_wrapper(original, label, state):
     return shebang
 
 
+def spawnv_passfds_wrapper(original, label, state):
+    """``multiprocessing.util.spawnv_passfds``: multiprocessing's spawn and forkserver start
+    their Python through ``_posixsubprocess.fork_exec``, which raises no audit event (red team
+    11 R11-5: with the guard's entry gone from the kernel's environment, a spawned child ran
+    pip unguarded). Decided as the process start it is: that Python, with the environment it
+    inherits."""
+
+    def spawnv_passfds(path, args, passfds):
+        gate = getattr(state, "installs", None)
+        if gate is not None:
+            gate.check("subprocess.Popen", (path, list(args), None, None))
+        return original(path, args, passfds)
+
+    return spawnv_passfds
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
+    ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
 )
 
 
@@ -666,4 +683,5 @@ def maker(kind: str):
         "pip-options": pip_parse_args_wrapper,
         "pip-file": pip_file_wrapper,
         "script-magic": script_magic_wrapper,
+        "mp-spawn": spawnv_passfds_wrapper,
     }.get(kind)
