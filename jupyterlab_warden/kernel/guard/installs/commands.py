@@ -202,7 +202,17 @@ def invocations(
     ``stdin``: what the process reads on its standard input, ``"decided"`` when Warden itself
     decided that text (a script magic's body), else unknown (a pipe, a file)."""
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-    return _simple(argv, dict(env or {}), depth, stdin)
+    token = _SHELL_WORDS.set(False)  # a program's own argv: `$`, `{a,b}` are plain text
+    try:
+        return _simple(argv, dict(env or {}), depth, stdin)
+    finally:
+        _SHELL_WORDS.reset(token)
+
+
+# Whether the words being read are a shell's (expanded by it before the program gets them) or
+# a program's own argv (which gets `$C` and `{a,b}` as written: loky's and multiprocessing's
+# `-c` code holds dict literals).
+_SHELL_WORDS: ContextVar[bool] = ContextVar("warden_shell_words", default=False)
 
 
 # programs a script magic may start that read their stdin as Python: the child interpreter
@@ -423,6 +433,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         called = _function_called(command, functions)
+        shell_words = _SHELL_WORDS.set(True)
         with start_folder(line.cwd):  # where `./x` is found after `cd d &&` (R10-7)
             if called is not None:
                 # the function runs its body, read where it stands, with these arguments as
@@ -430,7 +441,10 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 # command is read as the program too, in case the name is not the function
                 # when it runs
                 _refuse_unread(f"the function {called[0]}", called[1:])
-            invocations = _simple(command, line.env, depth, stdin)
+            try:
+                invocations = _simple(command, line.env, depth, stdin)
+            finally:
+                _SHELL_WORDS.reset(shell_words)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.env, line) for inv in invocations]
@@ -1383,8 +1397,9 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         options = options[:-1]  # `-c CODE`: the code is the target, read below
     elif mode == "script":
         options = options[:-1]
-    expanded = [w for w in options if _EXPANSION.search(w)]
-    if mode == "script" and _EXPANSION.search(target or ""):
+    shell = _SHELL_WORDS.get()  # an argv's `$C` is what the child gets, not an expansion
+    expanded = [w for w in options if shell and _EXPANSION.search(w)]
+    if shell and mode == "script" and _EXPANSION.search(target or ""):
         expanded.append(target)  # the shell may make it an option (`python $F s.py`)
     if expanded:
         raise Unreadable(
@@ -1405,7 +1420,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         why = f"a Python started with {by_env} may run without Warden's guard"
     else:
         why = f"{old} is not a Python Warden knows can host its guard (3.8 or later)"
-    if _EXPANSION.search(target or ""):
+    if shell and _EXPANSION.search(target or ""):
         raise Unreadable(f"{why} and what it runs comes from a shell expansion")
     if mode in ("stdin", None):
         if stdin == "decided":
@@ -1423,6 +1438,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         files, problem = guardless.module_files(
             module, flags, env, interpreter(argv[0], env), _working_folder(why)
         )
+        if problem and words_only:
+            return  # a kernel without the launch guard searches words only: none to search
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
