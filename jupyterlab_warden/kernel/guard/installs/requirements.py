@@ -125,7 +125,7 @@ def artifact_name(ref: str, url: bool) -> Optional[str]:
         parts = base[:-4].split("-")
         if len(parts) not in (5, 6) or not all(parts) or not _WHEEL_PART.fullmatch(parts[0]):
             return None
-        if len(parts) == 6 and not parts[2][0].isdigit():
+        if len(parts) == 6 and not re.match(r"[0-9]", parts[2]):
             return None  # a build tag starts with a digit
         return normalize(parts[0]) if _VERSION_START.match(parts[1]) else None
     for suffix in _ARCHIVES[1:]:
