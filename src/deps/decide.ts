@@ -477,9 +477,39 @@ function requirement(
     }
   }
   const name = req.name;
-  if (!name) {
-    return out;
+  const artifact = req.artifact ?? null;
+  if (name && artifact && artifact !== name) {
+    out.push({
+      ruleId: RULE_DIRECT,
+      reason: `direct:artifact:${artifact}~${name}`,
+      message:
+        `'${req.text.slice(0, 200)}' (${place.origin}) names '${name}', but its file is the ` +
+        `project '${artifact}', not '${name}': pip and uv build that file (running its setup ` +
+        'code) before they compare the names',
+      remedy: `Install '${name}' by name from a trusted index, or use the file of '${name}'.`,
+      subject: req.text.slice(0, 200),
+      place
+    });
   }
+  // a direct reference's file is decided under its own project name too (red team 11 R11-19)
+  for (const checked of new Set([name, artifact])) {
+    if (checked) {
+      out.push(...named(req, checked, data, deny, allow));
+    }
+  }
+  return out;
+}
+
+/** The name checks (malicious, deny list, imitation, advisories) of one project name. */
+function named(
+  req: Requirement,
+  name: string,
+  data: DepsData,
+  deny: Set<string>,
+  allow: Set<string>
+): InstallFinding[] {
+  const out: InstallFinding[] = [];
+  const place = req.place;
   const where = place.file === null ? '' : ` (${place.origin})`;
   const malicious = data.malicious(name);
   for (const entry of malicious) {
@@ -519,7 +549,7 @@ function requirement(
       });
     }
   }
-  if (req.pin) {
+  if (req.pin && name === req.name) {
     // reported above, as malicious
     const malware = new Set(malicious.map(e => e.id));
     const ids = data.advisories(name, req.pin).filter(i => !malware.has(i));

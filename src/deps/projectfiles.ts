@@ -12,7 +12,7 @@ import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
-import { parseRequirement } from './requirements';
+import { artifactName, parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
 // and pipx's `script._INLINE_METADATA` (the block ends at its first); both want exact marker
@@ -374,7 +374,8 @@ function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
         name: null,
         kind: 'url',
         place: where,
-        pin: null
+        pin: null,
+        artifact: artifactName(entry.url, true) // its file's project (R11-19)
       });
     }
   }

@@ -25,6 +25,8 @@ export interface Requirement {
   pin: string | null; // the version of an exact `==` pin
   /** a relative path's other folder (its requirements file's, its project's) */
   base?: string;
+  /** the project its wheel or sdist file names (a direct reference), when it names one */
+  artifact?: string | null;
 }
 
 export type SourceRole =

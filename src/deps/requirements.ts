@@ -93,25 +93,31 @@ export function parseRequirement(raw: string, place: Place): Requirement {
         ? 'path'
         : 'url';
     const m = NAME.exec(spec.slice(0, at));
-    return req(
-      redactUrl(text),
-      m ? normalize(m[1]) : null,
-      m ? kind : 'invalid'
-    );
+    return {
+      ...req(redactUrl(text), m ? normalize(m[1]) : null, m ? kind : 'invalid'),
+      // pip and uv build the file (running an sdist's setup.py) before they compare its
+      // metadata name with NAME: the file's own project name is decided too (R11-19)
+      artifact: kind === 'vcs' ? null : artifactName(ref, true)
+    };
   }
   if (startsWithAny(spec, VCS)) {
     return req(redactUrl(text), eggName(spec), 'vcs');
   }
   // `ftp:/x`, `data:,x`: a URL, not a path (one letter is a Windows drive)
   if (spec.includes('://') || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
-    return req(
-      redactUrl(text),
-      archiveName(spec),
-      spec.startsWith('file:') ? 'path' : 'url'
-    );
+    const artifact = artifactName(spec, true);
+    return {
+      ...req(
+        redactUrl(text),
+        artifact ?? eggName(spec),
+        spec.startsWith('file:') ? 'path' : 'url'
+      ),
+      artifact
+    };
   }
   if (looksLikePath(spec)) {
-    return req(text, archiveName(spec), 'path');
+    const artifact = artifactName(spec, false);
+    return { ...req(text, artifact ?? eggName(spec), 'path'), artifact };
   }
   const m = NAME.exec(spec);
   if (!m || (m[3] && !/^(\(|[<>=!~]|$)/.test(m[3].trim()))) {
@@ -138,26 +144,60 @@ function eggName(spec: string): string | null {
   return m ? normalize(m[1]) : null;
 }
 
-/** The project name a wheel or sdist file name carries (`torch-2.6.0-cp311-...whl`). */
-function archiveName(spec: string): string | null {
-  const trimmed = spec.replace(/\/+$/, '');
-  const base = trimmed
-    .slice(trimmed.lastIndexOf('/') + 1)
-    .split('#')[0]
-    .split('?')[0];
-  for (const suffix of ARCHIVES) {
-    if (base.toLowerCase().endsWith(suffix)) {
+// The file name rules of the packaging specifications ("Binary distribution format", "Source
+// distribution format"), as `packaging.utils.parse_wheel_filename` / `parse_sdist_filename`
+// apply them, with the legacy sdist archives pip still builds (a port of the kernel's
+// `requirements.artifact_name`).
+const WHEEL_PART = /^[A-Za-z0-9._]+$/;
+const SDIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const VERSION_START = /^[vV]?[0-9]/;
+
+/** Python's `urllib.parse.unquote`: each valid `%XX` run decoded as UTF-8 (invalid bytes
+ * replaced), anything else kept as written. */
+function unquote(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, run => {
+    const bytes = run
+      .match(/%[0-9A-Fa-f]{2}/g)!
+      .map(h => parseInt(h.slice(1), 16));
+    return Buffer.from(bytes).toString('utf8');
+  });
+}
+
+/** The project a wheel or sdist file names (`torch-2.6.0-cp311-...whl` -> `torch`,
+ * `torcj-1.0.tar.gz` -> `torcj`), PEP 503 normalized; null when the last segment of `ref` (a
+ * URL, read with its %-escapes decoded as pip and uv decode them, or a path) is no such file
+ * name. */
+export function artifactName(ref: string, url: boolean): string | null {
+  const trimmed = ref.trim().split('#')[0].split('?')[0].replace(/\/+$/, '');
+  const slashed = trimmed.replace(/\\/g, '/');
+  const raw = slashed.slice(slashed.lastIndexOf('/') + 1);
+  const base = url ? unquote(raw) : raw;
+  const low = base.toLowerCase();
+  if (low.endsWith('.whl')) {
+    const parts = base.slice(0, -4).split('-');
+    if (
+      (parts.length !== 5 && parts.length !== 6) ||
+      parts.some(p => p === '') ||
+      !WHEEL_PART.test(parts[0]) ||
+      (parts.length === 6 && !/^[0-9]/.test(parts[2])) // a build tag starts with a digit
+    ) {
+      return null;
+    }
+    return VERSION_START.test(parts[1]) ? normalize(parts[0]) : null;
+  }
+  for (const suffix of ARCHIVES.slice(1)) {
+    if (low.endsWith(suffix)) {
       const stem = base.slice(0, -suffix.length);
-      const name =
-        suffix === '.whl'
-          ? stem.split('-')[0]
-          : stem.includes('-')
-            ? stem.slice(0, stem.lastIndexOf('-'))
-            : stem;
-      return name ? normalize(name) : null;
+      const dash = stem.lastIndexOf('-');
+      const name = stem.slice(0, Math.max(dash, 0));
+      const ok =
+        dash >= 0 &&
+        SDIST_NAME.test(name) &&
+        VERSION_START.test(stem.slice(dash + 1));
+      return ok ? normalize(name) : null;
     }
   }
-  return eggName(spec);
+  return null;
 }
 
 /** Everything a requirements file read needs besides its text. */

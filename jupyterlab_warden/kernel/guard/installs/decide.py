@@ -361,8 +361,29 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                     req.text[:200],
                 )
             )
-    if not name:
-        return out
+    if name and req.artifact and req.artifact != name:
+        out.append(
+            Finding(
+                RULE_DIRECT,
+                f"direct:artifact:{req.artifact}~{name}",
+                f"'{req.text[:200]}' ({req.origin}) names '{name}', but its file is the project "
+                f"'{req.artifact}', not '{name}': pip and uv build that file (running its setup "
+                "code) before they compare the names",
+                f"Install '{name}' by name from a trusted index, or use the file of '{name}'.",
+                req.text[:200],
+            )
+        )
+    # a direct reference's file is decided under its own project name too (red team 11 R11-19)
+    names = [n for n in (name, req.artifact) if n]
+    for i, checked in enumerate(names):
+        if checked not in names[:i]:
+            out += _named(req, checked, data, deny, allow)
+    return out
+
+
+def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
+    """The name checks (malicious, deny list, imitation, advisories) of one project name."""
+    out = []
     where = "" if req.origin == "command line" else f" ({req.origin})"
     for entry in data.malicious(name):
         out.append(
@@ -402,7 +423,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
                     name,
                 )
             )
-    if req.pin:
+    if req.pin and name == req.name:
         malware = {e["id"] for e in data.malicious(name)}  # reported above, as malicious
         ids = [i for i in data.advisories(name, req.pin) if i not in malware]
         if ids:

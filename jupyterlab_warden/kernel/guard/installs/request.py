@@ -14,6 +14,8 @@ class Requirement:
         self.origin = origin  # "command line", "requirements.txt line 3", ...
         self.pin = pin  # the version of an exact "==" pin, else None
         self.base = None  # a relative path's other folder (its requirements file's, project's)
+        # the project its wheel or sdist file names (a direct reference), when it names one
+        self.artifact: Optional[str] = None
 
     def __repr__(self) -> str:
         return f"Requirement({self.text!r}, {self.kind})"

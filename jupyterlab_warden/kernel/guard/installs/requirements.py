@@ -47,14 +47,18 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         name, _, ref = spec.partition("@")
         ref = ref.strip()
         kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
-        return Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
+        req = Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
+        # pip and uv build the file (running an sdist's setup.py) before they compare its
+        # metadata name with NAME: the file's own project name is decided too (R11-19)
+        req.artifact = artifact_name(ref, True) if kind != "vcs" else None
+        return req
     if spec.startswith(_VCS):
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
     if "://" in spec or _URL_SCHEME.match(spec):  # `ftp:/x`, `data:,x`: a URL, not a path
         kind = "path" if spec.startswith("file:") else "url"
-        return Requirement(redact_url(text), _archive_name(spec), kind, origin)
+        return _artifact(Requirement(redact_url(text), None, kind, origin), spec, True)
     if _looks_like_path(spec):
-        return Requirement(text, _archive_name(spec), "path", origin)
+        return _artifact(Requirement(text, None, "path", origin), spec, False)
     m = _NAME.match(spec)
     if not m or (m.group(3) and not re.match(r"^(\(|[<>=!~]|$)", m.group(3).strip())):
         return Requirement(text, None, "invalid", origin)
@@ -90,15 +94,46 @@ def _egg_name(spec: str) -> Optional[str]:
     return normalize(m.group(1)) if m else None
 
 
-def _archive_name(spec: str) -> Optional[str]:
-    """The project name a wheel or sdist file name carries (``torch-2.6.0-cp311-...whl``)."""
-    base = spec.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0].split("?", 1)[0]
-    for suffix in _ARCHIVES:
-        if base.lower().endswith(suffix):
-            stem = base[: -len(suffix)]
-            name = stem.split("-", 1)[0] if suffix == ".whl" else stem.rsplit("-", 1)[0]
-            return normalize(name) if name else None
-    return _egg_name(spec)
+def _artifact(req: Requirement, spec: str, url: bool) -> Requirement:
+    """A bare URL or path: named by its artifact file (``#egg=`` when the file has no name)."""
+    req.artifact = artifact_name(spec, url)
+    req.name = req.artifact or _egg_name(spec)
+    return req
+
+
+# The file name rules of the packaging specifications ("Binary distribution format",
+# "Source distribution format"), as ``packaging.utils.parse_wheel_filename`` /
+# ``parse_sdist_filename`` apply them (the kernel imports the standard library only), with
+# the legacy sdist archives pip still builds. src/deps/requirements.ts ports it.
+_WHEEL_PART = re.compile(r"[A-Za-z0-9._]+")
+_SDIST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+_VERSION_START = re.compile(r"[vV]?[0-9]")
+
+
+def artifact_name(ref: str, url: bool) -> Optional[str]:
+    """The project a wheel or sdist file names (``torch-2.6.0-cp311-...whl`` -> ``torch``,
+    ``torcj-1.0.tar.gz`` -> ``torcj``), PEP 503 normalized; None when the last segment of
+    ``ref`` (a URL, read with its %-escapes decoded as pip and uv decode them, or a path) is
+    no such file name."""
+    from urllib.parse import unquote
+
+    base = ref.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    base = base.replace("\\", "/").rsplit("/", 1)[-1]
+    base = unquote(base) if url else base
+    low = base.lower()
+    if low.endswith(".whl"):
+        parts = base[:-4].split("-")
+        if len(parts) not in (5, 6) or not all(parts) or not _WHEEL_PART.fullmatch(parts[0]):
+            return None
+        if len(parts) == 6 and not re.match(r"[0-9]", parts[2]):
+            return None  # a build tag starts with a digit
+        return normalize(parts[0]) if _VERSION_START.match(parts[1]) else None
+    for suffix in _ARCHIVES[1:]:
+        if low.endswith(suffix):
+            name, dash, version = base[: -len(suffix)].rpartition("-")
+            ok = dash and _SDIST_NAME.fullmatch(name) and _VERSION_START.match(version)
+            return normalize(name) if ok else None
+    return None
 
 
 def read_file(

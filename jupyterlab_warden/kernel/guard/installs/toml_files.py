@@ -453,9 +453,9 @@ def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
         if url is not None and not isinstance(url, str):
             request.problems.append(f"{origin}: a {what} url is not a string")
         elif isinstance(url, str):
-            request.requirements.append(
-                Requirement(redact_url(url), None, "url", f"{origin} {what}")
-            )
+            locked = Requirement(redact_url(url), None, "url", f"{origin} {what}")
+            locked.artifact = requirements.artifact_name(url, True)  # its file's project (R11-19)
+            request.requirements.append(locked)
 
 
 def script_metadata(text: str) -> Optional[str]:
