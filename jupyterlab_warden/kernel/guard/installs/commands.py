@@ -22,7 +22,7 @@ import re
 import shlex
 import shutil
 from contextvars import ContextVar
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional, Set
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import fastpath
@@ -1420,8 +1420,13 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
             return
+        prefix = _pycache_prefix(options, flags, env)
+        if prefix:  # R11-8: its compiled modules come from a folder Warden does not read
+            raise Unreadable(f"{why} and it takes compiled modules from {prefix}")
+        where = interpreter(argv[0], env)
+        never_check = _never_checks_pycs(options)
         files, problem = guardless.module_files(
-            module, flags, env, interpreter(argv[0], env), _working_folder(why)
+            module, flags, env, where, _working_folder(why), never_check=never_check
         )
         if problem:
             raise Unreadable(f"{why} and {problem}")
@@ -1433,6 +1438,26 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
     _read_guardless_file(target, why, "script", words_only)
+
+
+def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
+    """The pycache prefix a Python started with these options and env uses ('' for none)."""
+    if any("pycache_prefix" in word for word in options):
+        return "-X pycache_prefix"
+    if flags & {"I", "E"}:
+        return ""
+    value = env.get("PYTHONPYCACHEPREFIX", os.environ.get("PYTHONPYCACHEPREFIX", ""))
+    return "PYTHONPYCACHEPREFIX" if value else ""
+
+
+def _never_checks_pycs(options: List[str]) -> bool:
+    """``--check-hash-based-pycs never``: checked hash pycs are taken unchecked (R11-8)."""
+    for i, word in enumerate(options):
+        if word == "--check-hash-based-pycs=never":
+            return True
+        if word == "--check-hash-based-pycs" and options[i + 1 : i + 2] == ["never"]:
+            return True
+    return False
 
 
 def _working_folder(why: str) -> str:

@@ -23,6 +23,8 @@ import sys
 from importlib.machinery import PathFinder
 from typing import Dict, List, Optional, Set, Tuple
 
+from . import cached_code
+
 _VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
 _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
 
@@ -310,11 +312,14 @@ def module_files(
     env: Dict[str, str],
     interpreter: Optional[str],
     folder: Optional[str] = None,
+    never_check: bool = False,
 ) -> Tuple[List[str], str]:
     """The source files ``python [flags] -m module`` runs, in order (packages' ``__init__``
     first, then the module or the package's ``__main__``), and '' — or ([], why) when they
     cannot be found, placed or read. A standard-library module that is not shadowed gives
-    ([], ''). ``folder``: the folder the Python starts in (this process's by default)."""
+    ([], ''). ``folder``: the folder the Python starts in (this process's by default);
+    ``never_check``: it runs with ``--check-hash-based-pycs never``. A file whose cached
+    bytecode may run in its place is unreadable (``cached_code``)."""
     folder = folder or os.getcwd()
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", module):
         return [], f"-m {module} names no module Warden can find"
@@ -350,6 +355,9 @@ def module_files(
     for path in files:
         if not path.endswith(".py"):
             return [], f"{module} runs {os.path.basename(path)}, which Warden cannot read"
+        stand_in = cached_code.stand_in(path, never_check)
+        if stand_in:  # R11-8: the import system may run compiled code, not this source
+            return [], f"{stand_in}, which Warden cannot read"
     return files, ""
 
 
