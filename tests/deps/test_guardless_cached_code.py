@@ -106,3 +106,21 @@ def test_a_pycache_prefix_is_unreadable(tmp_path, monkeypatch):
         )
     with pytest.raises(commands.Unreadable, match="compiled modules"):
         commands.invocations([sys.executable, "-X", "pycache_prefix=/tmp/c", "-E", "-m", "runme"])
+
+
+def test_a_script_that_is_compiled_code_or_an_archive_is_refused(guarded, index, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "app.py"  # Python runs a zip's __main__.py, whatever the name
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("__main__.py", _pip_code(tmp_path, index))
+    command = [sys.executable, "-I", str(archive)]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "python -I")
+    # text that decodes but holds a NUL byte is no source Python runs as read
+    (tmp_path / "s.py").write_bytes(b"print(1)\n\0")
+    _compile(tmp_path, "print(1)\n", UNCHECKED)
+    for script in (tmp_path / "s.py", _cache(tmp_path)):
+        with pytest.raises(commands.Unreadable, match="compiled code|cannot read"):
+            commands.invocations([sys.executable, "-I", str(script)])
+    with pytest.raises(commands.Unreadable, match="compiled code"):
+        commands.invocations([sys.executable, "-I", str(tmp_path / "s.py")])

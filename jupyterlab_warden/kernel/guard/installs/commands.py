@@ -1490,6 +1490,10 @@ def _read_guardless_file(path: str, why: str, what: str, words_only: bool = Fals
         text = read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError):
         raise Unreadable(f"{why} and Warden cannot read its {what}") from None
+    if "\0" in text or path.lower().endswith(".pyc"):
+        # Python runs a .pyc, a file with a pyc's magic or a zip archive (one appended to
+        # source too) as that, not as the text read here (R11-8); source has no NUL byte
+        raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
     _read_guardless_code(text, why, what, path, words_only)
 
 
