@@ -1412,7 +1412,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     if mode == "c":
-        _read_guardless_code(target or "", why, "code", words_only=words_only)
+        _read_guardless_code(target or "", why, "code", words_only=words_only, env=env)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1431,13 +1431,13 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
-            _read_guardless_file(path, why, f"module {module}", words_only)
+            _read_guardless_file(path, why, f"module {module}", words_only, env)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script", words_only)
+    _read_guardless_file(target, why, "script", words_only, env)
 
 
 def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
@@ -1483,7 +1483,9 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
     return shutil.which(program, path=path or os.defpath)
 
 
-def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False) -> None:
+def _read_guardless_file(
+    path: str, why: str, what: str, words_only: bool = False, env=None
+) -> None:
     from .requirements import read_regular_file
 
     try:
@@ -1494,11 +1496,11 @@ def _read_guardless_file(path: str, why: str, what: str, words_only: bool = Fals
         # Python runs a .pyc, a file with a pyc's magic or a zip archive (one appended to
         # source too) as that, not as the text read here (R11-8); source has no NUL byte
         raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
-    _read_guardless_code(text, why, what, path, words_only)
+    _read_guardless_code(text, why, what, path, words_only, env)
 
 
 def _read_guardless_code(
-    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False
+    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False, env=None
 ) -> None:
     from . import guardless
 
@@ -1511,6 +1513,38 @@ def _read_guardless_code(
         raise Unreadable(
             f"{why} and its {what} is code Warden cannot read: {dynamic}. {_KEEP_THE_GUARD}"
         )
+    _read_literal_starts(text, why, what, env)
+
+
+def _read_literal_starts(text: str, why: str, what: str, env) -> None:
+    """Each literal process start in a guardless Python's code is read as a start made here
+    (links, PATH, relative programs, shells: red team 11 R11-15); it runs with no guard, so one
+    that installs, or that Warden cannot read, is refused. After code that changes files or
+    its folder (a link, a copy, a write, a chdir), a start may run what did not exist when
+    Warden read it: refused too."""
+    from . import guardless
+
+    starts, changer = guardless.literal_starts(text)
+    for kind, command in starts:
+        words = command.split() if isinstance(command, str) else list(command)
+        shown = f"{words[0][:60]} ..." if words else "nothing"  # the program only: no secrets
+        if changer:
+            raise Unreadable(
+                f"{why} and its {what} changes files ({changer}) and then starts `{shown}`, "
+                f"which may run what Warden could not read. {_KEEP_THE_GUARD}"
+            )
+        try:
+            if kind == "shell":
+                found = shell_invocations(str(command), 1, env)
+            else:
+                found = invocations(list(command), 1, env)  # type: ignore[arg-type]
+        except Unreadable as exc:
+            raise Unreadable(f"{why} and its {what} starts `{shown}`: {exc}") from None
+        if found:
+            raise Unreadable(
+                f"{why} and its {what} starts an install (`{shown}`) that no guard would "
+                f"decide there. {_KEEP_THE_GUARD}"
+            )
 
 
 # What to do about a guardless Python's refusal: a Python that keeps the guard decides its own

@@ -394,3 +394,109 @@ def _site_path(interpreter: Optional[str], folder: str) -> Optional[List[str]]:
     except OSError:
         return None
     return [os.path.join(lib, n, "site-packages") for n in names]
+
+
+# -- the literal process starts a guardless Python makes (red team 11 R11-15) ---------------
+
+# starts whose first argument is a shell line
+_SHELL_STARTERS = frozenset((
+    "os.system", "os.popen", "platform.popen", "subprocess.getoutput",
+    "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "commands.getoutput",
+    "commands.getstatusoutput",
+))  # fmt: skip
+# starts given (path, arg0, args...) or (path, [arg0, args...]): argv is path + args
+_PATH_STARTERS = ("os.exec", "os.spawn", "os.posix_spawn")
+# calls that change files or the working folder: after one, the code may have made the very
+# program or file a later start reads (`os.symlink(uv, 'tools/ls'); os.system('tools/ls
+# sync')`), which did not exist when Warden read the code
+_FILE_CHANGERS = frozenset((
+    "os.symlink", "os.link", "os.rename", "os.renames", "os.replace", "os.chdir", "os.fchdir",
+    "os.open", "os.write", "os.makedirs", "os.mkdir", "os.chmod", "os.truncate", "os.mkfifo",
+    "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
+    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open",
+))  # fmt: skip
+_PATH_WRITERS = frozenset(("symlink_to", "hardlink_to", "write_text", "write_bytes", "mkdir",
+                           "touch", "chmod", "link_to"))  # fmt: skip
+
+
+def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
+    """The process starts in code ``dynamic_code`` passed, as (``"shell"``, line) or
+    (``"argv"``, [words]), and the first call that changes files before or among them ('' for
+    none). Called on code that parses and has only literal start arguments."""
+    tree = ast.parse(text)
+    reader = _DynamicReader()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            reader._import(node)
+    starts: List[Tuple[str, object]] = []
+    changer = ""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = reader._dotted(node.func)
+        if _changes_files(node, name):
+            changer = changer or (name or getattr(node.func, "attr", "a write"))
+        if not name.startswith(_PROCESS_STARTERS):
+            continue
+        start = _start_of(node, name)
+        if start is not None:
+            starts.append(start)
+    return starts, changer
+
+
+def _changes_files(node: ast.Call, name: str) -> bool:
+    if name in _FILE_CHANGERS:
+        return True
+    if isinstance(node.func, ast.Attribute) and node.func.attr in _PATH_WRITERS:
+        return True
+    if name in ("open", "io.open", "codecs.open"):
+        mode = node.args[1] if len(node.args) > 1 else None
+        for keyword in node.keywords:
+            if keyword.arg == "mode":
+                mode = keyword.value
+        if mode is None:
+            return False
+        value = _value(mode)
+        return not isinstance(value, str) or bool(set(value) & set("wax+"))
+    return False
+
+
+def _value(node):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return None
+
+
+def _start_of(node: ast.Call, name: str) -> Optional[Tuple[str, object]]:
+    """(kind, command) of one literal start; None for a call that starts nothing itself
+    (``subprocess.PIPE``-like names are not calls; ``os.fork``: the child runs this code)."""
+    args = [_value(a) for a in node.args]
+    keywords = {k.arg: _value(k.value) for k in node.keywords}
+    if name in ("os.fork", "os.forkpty"):
+        return None
+    if name in _SHELL_STARTERS:
+        return ("shell", str(args[0]) if args else "")
+    if name.startswith(_PATH_STARTERS):
+        words = _strings(args[1:] if name.startswith("os.spawn") else args)
+        return ("argv", words[:1] + words[2:])  # path, then the arguments after arg0
+    if name.startswith("subprocess."):
+        first = args[0] if args else keywords.get("args")
+        shell = bool(keywords.get("shell"))
+        if isinstance(first, (list, tuple)):
+            words = _strings(first)
+            return ("shell", words[0] if words else "") if shell else ("argv", words)
+        return ("shell", str(first)) if shell else ("argv", [str(first)])
+    return ("argv", _strings(args))  # pty.spawn, asyncio.create_subprocess_exec...
+
+
+def _strings(values) -> List[str]:
+    """The words among literal arguments: lists flattened, strings and bytes kept, anything
+    else (a mode number, an env dict) left out."""
+    words: List[str] = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            words += _strings(value)
+        elif isinstance(value, (str, bytes)):
+            words.append(os.fsdecode(value))
+    return words
