@@ -124,3 +124,16 @@ def test_a_script_that_is_compiled_code_or_an_archive_is_refused(guarded, index,
             commands.invocations([sys.executable, "-I", str(script)])
     with pytest.raises(commands.Unreadable, match="compiled code"):
         commands.invocations([sys.executable, "-I", str(tmp_path / "s.py")])
+
+
+def test_a_source_encoding_that_turns_a_comment_into_code_is_refused(guarded, index, tmp_path):
+    """Found while fixing R11-8: `# coding: unicode_escape` makes Python decode `\\x0a` in
+    what Warden read as a comment into a new line of code (`\\x70ip`: no installer word)."""
+    hidden = _pip_code(tmp_path, index).replace("\n", "\\x0a").replace("pip", "\\x70ip")
+    script = tmp_path / "s.py"
+    script.write_text(f"# -*- coding: unicode_escape -*-\nx = 1 #\\x0a{hidden}\n")
+    command = [sys.executable, "-I", str(script)]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "source encoding")
+    for coding in ("latin-1", "utf-8", "ascii"):  # ASCII text reads the same: passes
+        script.write_text(f"# -*- coding: {coding} -*-\nprint('hello')\n")
+        assert commands.invocations([sys.executable, "-I", str(script)]) == []

@@ -1492,11 +1492,33 @@ def _read_guardless_file(
         text = read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError):
         raise Unreadable(f"{why} and Warden cannot read its {what}") from None
+    if not _decodes_as_read(text):
+        raise Unreadable(
+            f"{why} and its {what} declares a source encoding under which Python reads other "
+            "text than Warden (`# coding: unicode_escape` hides code in a comment)"
+        )
     if "\0" in text or path.lower().endswith(".pyc"):
         # Python runs a .pyc, a file with a pyc's magic or a zip archive (one appended to
         # source too) as that, not as the text read here (R11-8); source has no NUL byte
         raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
     _read_guardless_code(text, why, what, path, words_only, env)
+
+
+def _decodes_as_read(text: str) -> bool:
+    """Whether Python decodes a source file (read here as UTF-8) to this same text: its PEP 263
+    coding line may name another codec, and one that is not ASCII-compatible
+    (``unicode_escape``, ``utf-7``) turns what Warden reads as a comment into code."""
+    import io
+    import tokenize
+
+    raw = text.encode("utf-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        if encoding in ("utf-8", "utf-8-sig"):
+            return True
+        return raw.decode(encoding) == text
+    except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
+        return False
 
 
 def _read_guardless_code(
