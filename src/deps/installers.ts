@@ -39,6 +39,7 @@ import {
   readFileInto,
   type FileContext
 } from './requirements';
+import { PEP723_OPENING, uvFileKind, uvUnread } from './uvinputs';
 
 // pip long options (install, download, wheel, lock and the general ones): takes a value?
 const PIP_VALUED = `requirement constraint editable index-url extra-index-url find-links
@@ -380,31 +381,43 @@ function applyIndexOption(
   }
 }
 
-/** A file given to uv's `-r`/`-c`/`--override`/`--with-requirements`, read as uv reads it: uv
- * picks the format by the file name, so a `pyproject.toml` is project metadata (its
- * dependencies, not its lines); `setup.py`/`setup.cfg`/other TOML (pylock) or scripts cannot be
- * read without running or parsing them as uv does: refused. */
+/** A file given to uv's `-r`/`-c`/`--override`/`--with-requirements`, read as uv reads it:
+ * uv picks the format by the file name (`uvinputs.ts`), so a `pyproject.toml` is project
+ * metadata (its dependencies, not its lines); setup.py/setup.cfg, scripts' inline metadata
+ * (`s.py`, `s.PYW`, an extensionless file with a `# /// script` block), locks and names uv
+ * rejects are refused rather than read as lines (red team 11 R11-7). */
 function uvReadFile(
   request: InstallRequest,
   value: string,
   context: CommandContext,
   constraint = false
 ): void {
-  const base = path.basename(value);
   const full = value.includes('://') ? value : path.resolve(context.cwd, value);
-  if (base === 'pyproject.toml' && !value.includes('://')) {
+  if (value.includes('://')) {
+    readFileInto(request, full, context, context.place, constraint); // refused there
+    return;
+  }
+  const base = path.basename(value);
+  const kind = uvFileKind(value, constraint);
+  if (kind === 'pyproject') {
     readPyprojectInto(request, full, context);
-  } else if (
-    ['setup.py', 'setup.cfg'].includes(base) ||
-    base.endsWith('.toml') ||
-    base.endsWith('.py')
-  ) {
+  } else if (kind === 'sniffed' && holdsPep723Block(full, context)) {
     request.problems.push({
-      text: `uv reads ${base} as project metadata, which Warden cannot read without running it: list the requirements in a requirements file or a pyproject.toml`,
+      text: `uv reads ${base} (a file without an extension holding a \`# ///\` block) as a script's inline metadata, which Warden does not read here: name it .txt`,
       place: context.place
     });
-  } else {
+  } else if (kind === 'requirements' || kind === 'sniffed') {
     readFileInto(request, full, context, context.place, constraint);
+  } else {
+    request.problems.push({ text: uvUnread(kind, base), place: context.place });
+  }
+}
+
+function holdsPep723Block(full: string, context: CommandContext): boolean {
+  try {
+    return PEP723_OPENING.test(context.readFile(full));
+  } catch {
+    return false; // readFileInto reports what it cannot read
   }
 }
 

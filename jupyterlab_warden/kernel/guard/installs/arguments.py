@@ -294,24 +294,52 @@ def _pip_group(request, value: str, cwd: str) -> None:
 
 def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) -> None:
     """A file given to uv's ``-r``/``-c``/``--override``/``--with-requirements``, read as uv
-    reads it: uv picks the format by the file name, so a ``pyproject.toml`` is project
-    metadata (its dependencies, not its lines), and ``setup.py``/``setup.cfg``/other TOML
-    (pylock) or scripts cannot be read without running or parsing them as uv does: refused."""
-    from . import toml_files
+    reads it: uv picks the format by the file name (``uv_inputs``), so a ``pyproject.toml`` is
+    project metadata (its dependencies, not its lines); setup.py/setup.cfg, scripts' inline
+    metadata (``s.py``, ``s.PYW``, an extensionless file with a ``# /// script`` block), locks
+    and names uv rejects are refused rather than read as lines (red team 11 R11-7)."""
+    from . import toml_files, uv_inputs
 
-    base = os.path.basename(path)
-    if base == "pyproject.toml":
+    if "://" in path:  # a remote file: refused where requirements files are read
+        requirements.read_file(request, path, cwd, env, constraint=constraint)
+        return
+    base = os.path.basename(path.rstrip("/"))
+    kind = uv_inputs.file_kind(path, requirements_only=constraint)
+    if kind == uv_inputs.PYPROJECT:
         full = os.path.join(cwd, path)
         doc = toml_files.load(request, full)
         if doc is not None:
             toml_files.add_project(request, doc, base, os.path.dirname(full))
-    elif base in ("setup.py", "setup.cfg") or base.endswith((".toml", ".py")):
+    elif kind == uv_inputs.SNIFFED and _holds_pep723_block(os.path.join(cwd, path)):
         request.problems.append(
-            f"uv reads {base} as project metadata, which Warden cannot read without running "
-            "it: list the requirements in a requirements file or a pyproject.toml"
+            f"uv reads {base} (a file without an extension holding a `# ///` block) as a "
+            "script's inline metadata, which Warden does not read here: name it .txt"
         )
-    else:
+    elif kind in (uv_inputs.REQUIREMENTS, uv_inputs.SNIFFED):
         requirements.read_file(request, path, cwd, env, constraint=constraint)
+    else:
+        request.problems.append(_UV_UNREAD[kind].format(base=base))
+
+
+_UV_UNREAD = {
+    "metadata": "uv reads {base} as project metadata, which Warden cannot read without running "
+    "it: list the requirements in a requirements file or a pyproject.toml",
+    "script": "uv reads {base} as a script's inline metadata (by its .py/.pyw extension, in any "
+    "case), which Warden does not read here: list the requirements in a .txt file",
+    "lock": "uv reads {base} as a PEP 751 lock file, which Warden does not read: list the "
+    "requirements in a .txt file",
+    "rejected": "uv does not take {base} here (by its name); Warden does not read it either",
+}
+
+
+def _holds_pep723_block(full: str) -> bool:
+    from . import uv_inputs
+
+    try:
+        text = requirements.read_regular_file(full)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False  # read_file reports what it cannot read
+    return bool(uv_inputs.PEP723_OPENING.search(text))
 
 
 # uv's global options and environment variables that move where uv reads its project and

@@ -22,7 +22,7 @@ import re
 import shlex
 import shutil
 from contextvars import ContextVar
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional, Set
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import fastpath
@@ -1427,7 +1427,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     if mode == "c":
-        _read_guardless_code(target or "", why, "code", words_only=words_only)
+        _read_guardless_code(target or "", why, "code", words_only=words_only, env=env)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1435,21 +1435,46 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
             return
+        prefix = _pycache_prefix(options, flags, env)
+        if prefix:  # R11-8: its compiled modules come from a folder Warden does not read
+            raise Unreadable(f"{why} and it takes compiled modules from {prefix}")
+        where = interpreter(argv[0], env)
+        never_check = _never_checks_pycs(options)
         files, problem = guardless.module_files(
-            module, flags, env, interpreter(argv[0], env), _working_folder(why)
+            module, flags, env, where, _working_folder(why), never_check=never_check
         )
         if problem and words_only:
             return  # a kernel without the launch guard searches words only: none to search
         if problem:
             raise Unreadable(f"{why} and {problem}")
         for path in files:
-            _read_guardless_file(path, why, f"module {module}", words_only)
+            _read_guardless_file(path, why, f"module {module}", words_only, env)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script", words_only)
+    _read_guardless_file(target, why, "script", words_only, env)
+
+
+def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
+    """The pycache prefix a Python started with these options and env uses ('' for none)."""
+    if any("pycache_prefix" in word for word in options):
+        return "-X pycache_prefix"
+    if flags & {"I", "E"}:
+        return ""
+    value = env.get("PYTHONPYCACHEPREFIX", os.environ.get("PYTHONPYCACHEPREFIX", ""))
+    return "PYTHONPYCACHEPREFIX" if value else ""
+
+
+def _never_checks_pycs(options: List[str]) -> bool:
+    """``--check-hash-based-pycs never``: checked hash pycs are taken unchecked (R11-8)."""
+    for i, word in enumerate(options):
+        if word == "--check-hash-based-pycs=never":
+            return True
+        if word == "--check-hash-based-pycs" and options[i + 1 : i + 2] == ["never"]:
+            return True
+    return False
 
 
 def _working_folder(why: str) -> str:
@@ -1475,18 +1500,46 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
     return shutil.which(program, path=path or os.defpath)
 
 
-def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False) -> None:
+def _read_guardless_file(
+    path: str, why: str, what: str, words_only: bool = False, env=None
+) -> None:
     from .requirements import read_regular_file
 
     try:
         text = read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError):
         raise Unreadable(f"{why} and Warden cannot read its {what}") from None
-    _read_guardless_code(text, why, what, path, words_only)
+    if not _decodes_as_read(text):
+        raise Unreadable(
+            f"{why} and its {what} declares a source encoding under which Python reads other "
+            "text than Warden (`# coding: unicode_escape` hides code in a comment)"
+        )
+    if "\0" in text or path.lower().endswith(".pyc"):
+        # Python runs a .pyc, a file with a pyc's magic or a zip archive (one appended to
+        # source too) as that, not as the text read here (R11-8); source has no NUL byte
+        raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
+    _read_guardless_code(text, why, what, path, words_only, env)
+
+
+def _decodes_as_read(text: str) -> bool:
+    """Whether Python decodes a source file (read here as UTF-8) to this same text: its PEP 263
+    coding line may name another codec, and one that is not ASCII-compatible
+    (``unicode_escape``, ``utf-7``) turns what Warden reads as a comment into code."""
+    import io
+    import tokenize
+
+    raw = text.encode("utf-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        if encoding in ("utf-8", "utf-8-sig"):
+            return True
+        return raw.decode(encoding) == text
+    except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
+        return False
 
 
 def _read_guardless_code(
-    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False
+    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False, env=None
 ) -> None:
     from . import guardless
 
@@ -1499,6 +1552,38 @@ def _read_guardless_code(
         raise Unreadable(
             f"{why} and its {what} is code Warden cannot read: {dynamic}. {_KEEP_THE_GUARD}"
         )
+    _read_literal_starts(text, why, what, env)
+
+
+def _read_literal_starts(text: str, why: str, what: str, env) -> None:
+    """Each literal process start in a guardless Python's code is read as a start made here
+    (links, PATH, relative programs, shells: red team 11 R11-15); it runs with no guard, so one
+    that installs, or that Warden cannot read, is refused. After code that changes files or
+    its folder (a link, a copy, a write, a chdir), a start may run what did not exist when
+    Warden read it: refused too."""
+    from . import guardless
+
+    starts, changer = guardless.literal_starts(text)
+    for kind, command in starts:
+        words = command.split() if isinstance(command, str) else list(command)
+        shown = f"{words[0][:60]} ..." if words else "nothing"  # the program only: no secrets
+        if changer:
+            raise Unreadable(
+                f"{why} and its {what} changes files ({changer}) and then starts `{shown}`, "
+                f"which may run what Warden could not read. {_KEEP_THE_GUARD}"
+            )
+        try:
+            if kind == "shell":
+                found = shell_invocations(str(command), 1, env)
+            else:
+                found = invocations(list(command), 1, env)  # type: ignore[arg-type]
+        except Unreadable as exc:
+            raise Unreadable(f"{why} and its {what} starts `{shown}`: {exc}") from None
+        if found:
+            raise Unreadable(
+                f"{why} and its {what} starts an install (`{shown}`) that no guard would "
+                f"decide there. {_KEEP_THE_GUARD}"
+            )
 
 
 # What to do about a guardless Python's refusal: a Python that keeps the guard decides its own

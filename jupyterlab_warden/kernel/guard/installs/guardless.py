@@ -23,6 +23,8 @@ import sys
 from importlib.machinery import PathFinder
 from typing import Dict, List, Optional, Set, Tuple
 
+from . import cached_code
+
 _VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
 _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
 
@@ -310,11 +312,14 @@ def module_files(
     env: Dict[str, str],
     interpreter: Optional[str],
     folder: Optional[str] = None,
+    never_check: bool = False,
 ) -> Tuple[List[str], str]:
     """The source files ``python [flags] -m module`` runs, in order (packages' ``__init__``
     first, then the module or the package's ``__main__``), and '' — or ([], why) when they
     cannot be found, placed or read. A standard-library module that is not shadowed gives
-    ([], ''). ``folder``: the folder the Python starts in (this process's by default)."""
+    ([], ''). ``folder``: the folder the Python starts in (this process's by default);
+    ``never_check``: it runs with ``--check-hash-based-pycs never``. A file whose cached
+    bytecode may run in its place is unreadable (``cached_code``)."""
     folder = folder or os.getcwd()
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", module):
         return [], f"-m {module} names no module Warden can find"
@@ -350,6 +355,9 @@ def module_files(
     for path in files:
         if not path.endswith(".py"):
             return [], f"{module} runs {os.path.basename(path)}, which Warden cannot read"
+        stand_in = cached_code.stand_in(path, never_check)
+        if stand_in:  # R11-8: the import system may run compiled code, not this source
+            return [], f"{stand_in}, which Warden cannot read"
     return files, ""
 
 
@@ -386,3 +394,109 @@ def _site_path(interpreter: Optional[str], folder: str) -> Optional[List[str]]:
     except OSError:
         return None
     return [os.path.join(lib, n, "site-packages") for n in names]
+
+
+# -- the literal process starts a guardless Python makes (red team 11 R11-15) ---------------
+
+# starts whose first argument is a shell line
+_SHELL_STARTERS = frozenset((
+    "os.system", "os.popen", "platform.popen", "subprocess.getoutput",
+    "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "commands.getoutput",
+    "commands.getstatusoutput",
+))  # fmt: skip
+# starts given (path, arg0, args...) or (path, [arg0, args...]): argv is path + args
+_PATH_STARTERS = ("os.exec", "os.spawn", "os.posix_spawn")
+# calls that change files or the working folder: after one, the code may have made the very
+# program or file a later start reads (`os.symlink(uv, 'tools/ls'); os.system('tools/ls
+# sync')`), which did not exist when Warden read the code
+_FILE_CHANGERS = frozenset((
+    "os.symlink", "os.link", "os.rename", "os.renames", "os.replace", "os.chdir", "os.fchdir",
+    "os.open", "os.write", "os.makedirs", "os.mkdir", "os.chmod", "os.truncate", "os.mkfifo",
+    "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
+    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open",
+))  # fmt: skip
+_PATH_WRITERS = frozenset(("symlink_to", "hardlink_to", "write_text", "write_bytes", "mkdir",
+                           "touch", "chmod", "link_to"))  # fmt: skip
+
+
+def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
+    """The process starts in code ``dynamic_code`` passed, as (``"shell"``, line) or
+    (``"argv"``, [words]), and the first call that changes files before or among them ('' for
+    none). Called on code that parses and has only literal start arguments."""
+    tree = ast.parse(text)
+    reader = _DynamicReader()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            reader._import(node)
+    starts: List[Tuple[str, object]] = []
+    changer = ""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = reader._dotted(node.func)
+        if _changes_files(node, name):
+            changer = changer or (name or getattr(node.func, "attr", "a write"))
+        if not name.startswith(_PROCESS_STARTERS):
+            continue
+        start = _start_of(node, name)
+        if start is not None:
+            starts.append(start)
+    return starts, changer
+
+
+def _changes_files(node: ast.Call, name: str) -> bool:
+    if name in _FILE_CHANGERS:
+        return True
+    if isinstance(node.func, ast.Attribute) and node.func.attr in _PATH_WRITERS:
+        return True
+    if name in ("open", "io.open", "codecs.open"):
+        mode = node.args[1] if len(node.args) > 1 else None
+        for keyword in node.keywords:
+            if keyword.arg == "mode":
+                mode = keyword.value
+        if mode is None:
+            return False
+        value = _value(mode)
+        return not isinstance(value, str) or bool(set(value) & set("wax+"))
+    return False
+
+
+def _value(node):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return None
+
+
+def _start_of(node: ast.Call, name: str) -> Optional[Tuple[str, object]]:
+    """(kind, command) of one literal start; None for a call that starts nothing itself
+    (``subprocess.PIPE``-like names are not calls; ``os.fork``: the child runs this code)."""
+    args = [_value(a) for a in node.args]
+    keywords = {k.arg: _value(k.value) for k in node.keywords}
+    if name in ("os.fork", "os.forkpty"):
+        return None
+    if name in _SHELL_STARTERS:
+        return ("shell", str(args[0]) if args else "")
+    if name.startswith(_PATH_STARTERS):
+        words = _strings(args[1:] if name.startswith("os.spawn") else args)
+        return ("argv", words[:1] + words[2:])  # path, then the arguments after arg0
+    if name.startswith("subprocess."):
+        first = args[0] if args else keywords.get("args")
+        shell = bool(keywords.get("shell"))
+        if isinstance(first, (list, tuple)):
+            words = _strings(first)
+            return ("shell", words[0] if words else "") if shell else ("argv", words)
+        return ("shell", str(first)) if shell else ("argv", [str(first)])
+    return ("argv", _strings(args))  # pty.spawn, asyncio.create_subprocess_exec...
+
+
+def _strings(values) -> List[str]:
+    """The words among literal arguments: lists flattened, strings and bytes kept, anything
+    else (a mode number, an env dict) left out."""
+    words: List[str] = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            words += _strings(value)
+        elif isinstance(value, (str, bytes)):
+            words.append(os.fsdecode(value))
+    return words

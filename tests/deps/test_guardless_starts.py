@@ -1,0 +1,89 @@
+"""A guardless Python's literal process starts are read as starts (red team 11 R11-15): the
+command in ``os.system('...')`` or ``subprocess.run([...])`` goes through the same reading as a
+start made in the kernel (links, PATH, relative programs, shells), and code that changes files
+before starting a process is refused, since what it starts may not exist when Warden reads it.
+Malicious cases install warden-demo-pkg without Warden and are refused with it."""
+
+import os
+import sys
+
+import pytest
+from test_guardless_python import _installs_unguarded_then_refused, _pip_code
+
+from jupyterlab_warden.kernel.guard.installs import commands, guardless
+
+
+def _pip_script(tmp_path, index):
+    script = tmp_path / "inner.py"
+    script.write_text(_pip_code(tmp_path, index))
+    return script
+
+
+def test_a_literal_start_through_a_link_is_read_as_that_program(guarded, index, tmp_path):
+    """`tools/ls` is the kernel's Python: the literal start runs pip with -I (no guard)."""
+    (tmp_path / "tools").mkdir()
+    os.symlink(sys.executable, tmp_path / "tools" / "ls")
+    inner = _pip_script(tmp_path, index)
+    code = f"import os; os.system('tools/ls -I {inner}')"
+    command = [sys.executable, "-I", "-c", code]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "its code starts")
+
+
+def test_code_that_makes_a_link_and_runs_it_is_refused(guarded, index, tmp_path):
+    (tmp_path / "tools").mkdir()
+    inner = _pip_script(tmp_path, index)
+    code = (
+        "import os, subprocess, sys; os.symlink(sys.executable, 'tools/ls'); "
+        f"subprocess.run(['tools/ls', '-I', {str(inner)!r}])"
+    )
+    command = [sys.executable, "-I", "-c", code]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "changes files")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os; os.system('pip install numpy')",  # installer word (as before)
+        "import subprocess; subprocess.run('tools/ls sync', shell=True)",
+        "import subprocess; subprocess.run(['sh', '-c', 'tools/ls sync'])",
+        "import os; os.execv('tools/ls', ['ls', 'sync'])",
+        "import os; os.posix_spawn('tools/ls', ['ls', 'sync'], {})",
+        "import pathlib, os; pathlib.Path('x').write_text('y'); os.system('ls')",
+        "import os; open('uv.toml', 'w').write('x'); os.system('ls')",
+        "import os; os.chdir('d'); os.system('ls')",
+    ],
+)
+def test_literal_starts_that_install_or_follow_a_change_are_unreadable(code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tools").mkdir()
+    uv = os.path.join(os.path.dirname(sys.executable), "uv")
+    os.symlink(uv, tmp_path / "tools" / "ls")  # a program named like an inert one
+    with pytest.raises(commands.Unreadable):
+        commands.invocations([sys.executable, "-I", "-c", code])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os, subprocess; os.system('ls -l'); subprocess.run(['git', 'status'])",
+        "import subprocess; print(subprocess.check_output(['nvidia-smi']))",
+        "import os; print(open('data.csv').read()); os.system('date')",
+        "import os; os.makedirs('out', exist_ok=True)",  # a change without a start
+    ],
+)
+def test_ordinary_literal_starts_still_run(code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert commands.invocations([sys.executable, "-I", "-c", code]) == []
+
+
+def test_literal_starts_are_found_as_the_process_gets_them():
+    starts, changer = guardless.literal_starts(
+        "import os, subprocess as sp\n"
+        "os.system('a b')\nsp.run(['c', 'd'])\nsp.run('e f', shell=True)\n"
+        "os.execl('/bin/g', 'g', 'h')\nos.spawnv(os.P_WAIT, '/bin/i', ['i', 'j'])\n"
+    )
+    assert starts == [
+        ("shell", "a b"), ("argv", ["c", "d"]), ("shell", "e f"), ("argv", ["/bin/g", "h"]),
+        ("argv", ["/bin/i", "j"]),
+    ]  # fmt: skip
+    assert changer == ""
