@@ -1,4 +1,5 @@
-"""Red team 10: what a child gets besides its command line (R10-6, R10-11, R10-12).
+"""Red teams 10 and 11: what a child gets besides its command line (R10-6, R10-11, R10-12,
+R11-11).
 
 Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
 first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
@@ -73,6 +74,10 @@ elif how == "environ-instance":  # R10-11: a caller-made os._Environ whose decod
     def encodekey(key):  # bytes (os.get_exec_path's probe): a TypeError, as for any str key
         return b"UV_INDEX_URL" if key == "X_HARMLESS" else str.encode(key)
     env = os._Environ(data, encodekey, decodekey, str.encode, bytes.decode)
+elif how == "env-twice":  # R11-11: bytes and str copies of one variable; the child gets the first
+    env = {b"UV_INDEX_URL": index.encode()}
+    env.update(os.environ)
+    env["UV_INDEX_URL"] = "https://pypi.org/simple"
 elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
     os.putenv("PYTHONPATH", "")
     pip = [sys.executable, script]
@@ -191,6 +196,15 @@ def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, t
     assert [e["rule_id"] for e in spooled(kernel.spool) if e["action"] == "blocked"] == [
         "install-unreadable"
     ]
+
+
+@needs_uv
+def test_an_env_dict_naming_a_variable_twice_is_refused(index, tmp_path):
+    """R11-11: {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": PyPI}: subprocess puts both copies in
+    the child's environment, whose getenv finds the first (EVIL); a dict read kept the last."""
+    kernel = LaunchedKernel(tmp_path, index)
+    result = _installs_without_warden_refused_with_it(kernel, "env-twice")
+    assert "named twice" in result["refused"], result
 
 
 def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working(index, tmp_path):

@@ -536,7 +536,16 @@ def _environment(env) -> Dict[str, str]:
             raise _NotText(f"environment (os.environ: {exc})") from None
     if type(env) is not dict:
         raise _NotText("environment")
-    return {_text(k, "environment"): _text(v, "environment") for k, v in dict.items(env)}
+    items = dict.items(env)
+    out = {_text(k, "environment"): _text(v, "environment") for k, v in items}
+    if len(out) != len(items) or any("=" in k or "\0" in k for k in out):
+        # {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": ok}: subprocess and os put both copies in
+        # the child's environment and its getenv finds the first, while a dict read keeps the
+        # last (red team 11 R11-11); a name with "=" is split by the child elsewhere
+        raise _NotText(
+            "environment (a variable named twice, as bytes and as str, or a name with =)"
+        )
+    return out
 
 
 def _unreadable_environment(problem: str):
