@@ -391,7 +391,7 @@ def read_requests(
             lost.setdefault("PATH", env["PATH"])
         unlaunched = launch is not None and not launch.children_guarded
         # where a guardless Python's files are found, and how much of its code is read
-        with commands.start_folder(cwd, unlaunched):
+        with commands.start_folder(cwd, unlaunched), commands.shell_environment(env):
             found = (
                 commands.shell_invocations(shell, 0, lost)
                 if shell is not None
