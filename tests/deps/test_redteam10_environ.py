@@ -1,5 +1,5 @@
 """Red teams 10 and 11: what a child gets besides its command line (R10-6, R10-11, R10-12,
-R11-11).
+R11-11, R11-13, R11-18).
 
 Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
 first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
@@ -26,7 +26,7 @@ POLICY = {"schema_version": 1, "revision": 3}
 
 # the kernel: runs one variant, says whether Warden refused its start
 KERNEL = r"""
-import json, os, shlex, subprocess, sys
+import functools, json, os, shlex, subprocess, sys
 how, index, target, uv, script = sys.argv[1:6]
 # uv, not a Python: a child pip would carry the guard, which reads its own environment
 pip = [uv, "pip", "install", "-q", "--no-config", "--no-cache", "--python", sys.executable,
@@ -78,6 +78,26 @@ elif how == "env-twice":  # R11-11: bytes and str copies of one variable; the ch
     env = {b"UV_INDEX_URL": index.encode()}
     env.update(os.environ)
     env["UV_INDEX_URL"] = "https://pypi.org/simple"
+elif how == "bash-function":  # R11-13: bash runs an exported `pip` function instead
+    env = dict(os.environ)
+    env["BASH_FUNC_pip%%"] = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
+    pip = ["bash", "-c", "pip install numpy"]
+elif how == "bash-env-inherited":  # R11-13: bash sources $BASH_ENV first; os.system, inherited
+    rc = os.path.join(os.path.dirname(script), "rc.sh")
+    with open(rc, "w") as fh:
+        fh.write("pip() { " + shlex.join(pip + ["--index-url", index]) + "; }\n")
+    os.environ["BASH_ENV"] = rc
+    pip = "bash -c 'pip install numpy'"
+elif how == "proc-self-cwd":  # R11-18: Warden read the kernel's r.txt, uv the one in d
+    here, d = os.path.dirname(script), os.path.join(os.path.dirname(script), "d")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(here, "r.txt"), "w") as fh:
+        fh.write("warden-demo-pkg\n")
+    with open(os.path.join(d, "r.txt"), "w") as fh:
+        fh.write(f"--index-url {index}\nwarden-demo-pkg\n")
+    pip = pip[:-1] + ["-r", "/proc/self/cwd/r.txt"]
+    os.chdir(here)
+    subprocess.run = functools.partial(subprocess.run, cwd=d)
 elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
     os.putenv("PYTHONPATH", "")
     pip = [sys.executable, script]
@@ -205,6 +225,25 @@ def test_an_env_dict_naming_a_variable_twice_is_refused(index, tmp_path):
     kernel = LaunchedKernel(tmp_path, index)
     result = _installs_without_warden_refused_with_it(kernel, "env-twice")
     assert "named twice" in result["refused"], result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["bash-function", "bash-env-inherited"])
+def test_a_shell_whose_environment_runs_code_is_refused(index, tmp_path, how):
+    """R11-13: `bash -c "pip install numpy"` read as a pip keeping its guard ran an exported
+    bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
+    assert "runs code Warden does not read" in result["refused"], result
+
+
+@needs_uv
+def test_a_file_named_through_the_reading_process_is_refused(index, tmp_path):
+    """R11-18: `uv pip install -r /proc/self/cwd/r.txt` with Popen cwd=d: Warden opened the
+    kernel's r.txt (warden-demo-pkg from PyPI), uv its own folder's (an index Warden refuses)."""
+    result = _installs_without_warden_refused_with_it(
+        LaunchedKernel(tmp_path, index), "proc-self-cwd"
+    )
+    assert "names the process reading it" in result["refused"], result
 
 
 def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working(index, tmp_path):
