@@ -1,5 +1,5 @@
 """Red teams 10 and 11: what a child gets besides its command line (R10-6, R10-11, R10-12,
-R11-11, R11-13, R11-18).
+R11-11, R11-13, R11-18, R11-21).
 
 Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
 first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
@@ -98,6 +98,31 @@ elif how == "proc-self-cwd":  # R11-18: Warden read the kernel's r.txt, uv the o
     pip = pip[:-1] + ["-r", "/proc/self/cwd/r.txt"]
     os.chdir(here)
     subprocess.run = functools.partial(subprocess.run, cwd=d)
+elif how in ("posix-spawn", "posix-spawnp", "execv"):  # R11-21: a bare name, not on env's PATH
+    here = os.path.dirname(script)
+    os.chdir(here)
+    folder = here if how != "posix-spawnp" else os.path.join(here, "tools")
+    os.makedirs(folder, exist_ok=True)
+    link = os.path.join(folder, "ls")  # ./ls, or tools/ls on the kernel's PATH
+    if os.path.lexists(link):
+        os.unlink(link)  # the run before this one's
+    os.symlink(uv, link)
+    os.environ["UV_INDEX_URL"] = index
+    if how == "posix-spawnp":
+        os.environ["PATH"] = folder + os.pathsep + os.environ["PATH"]
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    words = ["ls"] + pip[1:]
+    if how == "execv":  # in a forked child, as pexpect does: a refusal ends it with 126
+        def pip():
+            pid = os.fork()
+            if pid == 0:
+                os.execv("ls", words)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    else:
+        spawn = os.posix_spawn if how == "posix-spawn" else os.posix_spawnp
+        def pip():
+            pid = spawn("ls", words, env)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
     os.putenv("PYTHONPATH", "")
     pip = [sys.executable, script]
@@ -118,7 +143,9 @@ elif how == "src-folder":  # a notebook's own folder for a plain script: no fals
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, os.path.join(folder, "hello.py")]
 try:
-    if isinstance(pip, str):
+    if callable(pip):
+        code = pip()
+    elif isinstance(pip, str):
         code = os.system(pip)
     else:
         code = subprocess.run(pip, env=env).returncode
@@ -244,6 +271,26 @@ def test_a_file_named_through_the_reading_process_is_refused(index, tmp_path):
         LaunchedKernel(tmp_path, index), "proc-self-cwd"
     )
     assert "names the process reading it" in result["refused"], result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["posix-spawn", "posix-spawnp"])
+def test_a_bare_program_name_is_read_where_posix_spawn_finds_it(index, tmp_path, how):
+    """R11-21: os.posix_spawn("ls") runs ./ls (no PATH search), os.posix_spawnp("ls", env=E)
+    looks it up on the kernel's PATH, not E's; Warden looked on E's PATH only (ls: inert)."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
+    assert "UV_INDEX_URL" in result["refused"], result
+
+
+@needs_uv
+def test_a_bare_program_name_given_to_execv_is_read_from_the_working_folder(index, tmp_path):
+    """R11-21: os.execv("ls") in a forked child runs ./ls; the refusal ends the child (126)."""
+    kernel = LaunchedKernel(tmp_path, index)
+    assert kernel.run("execv", launched=False) == {"refused": None, "code": 0}
+    assert kernel.installed() and kernel.index.requests
+    kernel.reset()
+    assert kernel.run("execv", launched=True) == {"refused": None, "code": 126}
+    assert kernel.index.requests == [] and not kernel.installed()
 
 
 def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working(index, tmp_path):
