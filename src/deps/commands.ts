@@ -288,12 +288,14 @@ export function argvInstalls(
  * Red team 11 R11-13 (commands.shell_code_variable).
  */
 export function shellCodeVariable(
-  env: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string>>,
+  interactive = true
 ): string {
   for (const [name, value] of Object.entries(env)) {
     if (
       name.startsWith('BASH_FUNC_') ||
-      ((name === 'BASH_ENV' || name === 'ENV') && value !== '')
+      (name === 'BASH_ENV' && value !== '') ||
+      (name === 'ENV' && value !== '' && interactive)
     ) {
       return name;
     }
@@ -316,8 +318,12 @@ function shellCodeOnly(
 /** A shell started with a variable that runs code is unreadable: Warden reads the commands
  * it is given, not the function or file run with them. Other programs are left to their
  * own guard. */
-function refuseShellCode(shell: string, env: Record<string, string>): void {
-  const found = shellCodeVariable({ ...startEnv, ...env });
+function refuseShellCode(
+  shell: string,
+  env: Record<string, string>,
+  interactive = false
+): void {
+  const found = shellCodeVariable({ ...startEnv, ...env }, interactive);
   if (found) {
     const what = found.startsWith('BASH_FUNC_')
       ? 'an exported bash function'
@@ -1149,7 +1155,12 @@ function simple(
     return simple(unwrap(name, argv.slice(1), env), env, depth, span, stdin);
   }
   if (SHELLS.has(name) && name !== 'busybox') {
-    refuseShellCode(name, env); // `bash script.sh` too
+    // `bash script.sh` too; `sh -i` reads $ENV
+    refuseShellCode(
+      name,
+      env,
+      argv.slice(1).some(w => /^-[a-zA-Z]*i/.test(w))
+    );
     const script = shellScript(argv);
     if (script !== null) {
       return nested(script);

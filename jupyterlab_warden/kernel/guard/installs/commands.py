@@ -866,14 +866,16 @@ def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
 _START_ENV: ContextVar[tuple] = ContextVar("warden_start_env", default=())
 
 
-def shell_code_variable(env: Dict[str, str]) -> str:
+def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
     """The first variable of ``env`` that makes a shell run code of its choosing ('' when
     none): an exported bash function (``BASH_FUNC_pip%%``, run instead of any program of that
     name), the file bash sources before ``-c`` (``BASH_ENV``), the one sh reads when
-    interactive (``ENV``). Red team 11 R11-13: ``pip install numpy`` under bash ran a
-    ``pip`` function."""
+    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``). Red team 11
+    R11-13: ``pip install numpy`` under bash ran a ``pip`` function."""
     for name, value in env.items():
-        if name.startswith("BASH_FUNC_") or (name in ("BASH_ENV", "ENV") and value):
+        if name.startswith("BASH_FUNC_") or (name == "BASH_ENV" and value):
+            return name
+        if name == "ENV" and value and interactive:
             return name
     return ""
 
@@ -890,11 +892,11 @@ def shell_environment(env: Dict[str, str]):
         _START_ENV.reset(token)
 
 
-def _refuse_shell_code(shell: str, env: Dict[str, str]) -> None:
+def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = False) -> None:
     """A shell started with a variable that runs code (``shell_code_variable``) is unreadable:
     Warden reads the commands it is given, not the function or file run with them. Other
     programs with such a variable are left to their own guard."""
-    found = shell_code_variable({**dict(_START_ENV.get()), **env})
+    found = shell_code_variable({**dict(_START_ENV.get()), **env}, interactive)
     if found:
         what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
         raise Unreadable(
@@ -992,7 +994,8 @@ def _simple(
     if name in WRAPPERS:
         return _simple(_unwrap(name, argv[1:], env), env, depth, stdin)
     if name in SHELLS and name != "busybox":
-        _refuse_shell_code(name, env)  # `bash script.sh` too
+        # `bash script.sh` too; `sh -i` reads $ENV
+        _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
         script = _shell_script(argv)
         if script is not None:
             return shell_invocations(script, depth + 1, env)
