@@ -222,7 +222,9 @@ export function shellInstalls(
   env: Readonly<Record<string, string>>,
   context: CommandContext
 ): FoundInstall[] {
+  const kept = startEnv;
   try {
+    startEnv = shellCodeOnly(env);
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
@@ -234,6 +236,8 @@ export function shellInstalls(
     const request = newRequest('shell', 'shell command');
     request.problems.push({ text: unreadable(e), place: context.place });
     return [{ request, from: offset, to: offset + text.length }];
+  } finally {
+    startEnv = kept;
   }
 }
 
@@ -264,12 +268,70 @@ export function argvInstalls(
   env: Readonly<Record<string, string>>,
   context: CommandContext
 ): InstallRequest[] {
+  const kept = startEnv;
   try {
+    startEnv = shellCodeOnly(env);
     return simple(argv, {}, 0).flatMap(inv => requestsOf(inv, env, context));
   } catch (e) {
     const request = newRequest('unknown', 'command line');
     request.problems.push({ text: unreadable(e), place: context.place });
     return [request];
+  } finally {
+    startEnv = kept;
+  }
+}
+
+/**
+ * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
+ * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
+ * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`).
+ * Red team 11 R11-13 (commands.shell_code_variable).
+ */
+export function shellCodeVariable(
+  env: Readonly<Record<string, string>>,
+  interactive = true
+): string {
+  for (const [name, value] of Object.entries(env)) {
+    if (
+      name.startsWith('BASH_FUNC_') ||
+      (name === 'BASH_ENV' && value !== '') ||
+      (name === 'ENV' && value !== '' && interactive)
+    ) {
+      return name;
+    }
+  }
+  return '';
+}
+
+/** The environment the start is given, only the variables a shell takes code from (the
+ * reading's own `env` holds only the line's assignments). */
+let startEnv: Record<string, string> = {};
+
+function shellCodeOnly(
+  env: Readonly<Record<string, string>>
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => shellCodeVariable({ [k]: v }))
+  );
+}
+
+/** A shell started with a variable that runs code is unreadable: Warden reads the commands
+ * it is given, not the function or file run with them. Other programs are left to their
+ * own guard. */
+function refuseShellCode(
+  shell: string,
+  env: Record<string, string>,
+  interactive = false
+): void {
+  const found = shellCodeVariable({ ...startEnv, ...env }, interactive);
+  if (found) {
+    const what = found.startsWith('BASH_FUNC_')
+      ? 'an exported bash function'
+      : 'a startup file';
+    throw new Unreadable(
+      `${shell} starts with ${found} in its environment (${what}), which runs code Warden ` +
+        'does not read: remove it from the environment this command starts with'
+    );
   }
 }
 
@@ -416,6 +478,7 @@ function shellInvocations(
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
+  refuseShellCode('the shell', env);
   const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
@@ -1125,6 +1188,12 @@ function simple(
     return simple(unwrap(name, argv.slice(1), env), env, depth, span, stdin);
   }
   if (SHELLS.has(name) && name !== 'busybox') {
+    // `bash script.sh` too; `sh -i` reads $ENV
+    refuseShellCode(
+      name,
+      env,
+      argv.slice(1).some(w => /^-[a-zA-Z]*i/.test(w))
+    );
     const script = shellScript(argv);
     if (script !== null) {
       return nested(script);

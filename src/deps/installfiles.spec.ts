@@ -318,3 +318,17 @@ describe('red team 7 R7-5, L-2: continued lines in cells', () => {
     expect(rules('!echo x; # \\\npip install torcj\n')).toEqual([]);
   });
 });
+
+describe('red team 11 R11-18: files named through the reading process', () => {
+  it('refuses /proc and /dev/fd paths, which name the reader, and reads the file itself', () => {
+    fs.writeFileSync(path.join(dir, 'r.txt'), 'numpy\n');
+    for (const file of ['/proc/self/cwd/r.txt', '/dev/fd/0', '/dev/stdin']) {
+      expect(JSON.stringify(read(`pip install -r ${file}`))).toContain(
+        'names the process reading it'
+      );
+    }
+    const [plain] = read(`pip install -r ${path.join(dir, 'r.txt')}`);
+    expect(plain.names).toEqual(['numpy']);
+    expect(plain.problems).toEqual([]);
+  });
+});

@@ -209,6 +209,36 @@ export interface FileContext {
 }
 
 /** Add what the requirements (or constraints) file at `fullPath` asks for. */
+/** Folders that name the process reading them (`/proc/self/cwd`, `/dev/fd/0`): Warden and
+ * the installer each find their own (red team 11 R11-18; requirements.through_process, which
+ * also follows links; here the path as written). */
+const PROCESS_ROOTS = [
+  '/proc',
+  '/dev/fd',
+  '/dev/stdin',
+  '/dev/stdout',
+  '/dev/stderr'
+];
+const PROCESS_PATH =
+  "named through {} (a path that names the process reading it: Warden's and the " +
+  "installer's differ); name the file by its own path";
+
+export function throughProcess(fullPath: string): string {
+  const parts: string[] = [];
+  for (const part of fullPath.split('/')) {
+    if (part === '..') {
+      parts.pop();
+    } else if (part !== '' && part !== '.') {
+      parts.push(part);
+    }
+    const current = '/' + parts.join('/');
+    if (fullPath.startsWith('/') && PROCESS_ROOTS.includes(current)) {
+      return current;
+    }
+  }
+  return '';
+}
+
 export function readFileInto(
   request: InstallRequest,
   fullPath: string,
@@ -239,6 +269,10 @@ export function readFileInto(
   }
   let text: string;
   try {
+    const named = throughProcess(fullPath);
+    if (named) {
+      throw new Error(PROCESS_PATH.replace('{}', named));
+    }
     text = context.readFile(fullPath);
   } catch (e) {
     request.problems.push({

@@ -1,4 +1,5 @@
-"""Red team 10: what a child gets besides its command line (R10-6, R10-11, R10-12).
+"""Red teams 10 and 11: what a child gets besides its command line (R10-6, R10-11, R10-12,
+R11-11, R11-13, R11-18, R11-21).
 
 Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
 first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
@@ -25,7 +26,7 @@ POLICY = {"schema_version": 1, "revision": 3}
 
 # the kernel: runs one variant, says whether Warden refused its start
 KERNEL = r"""
-import json, os, shlex, subprocess, sys
+import functools, json, os, shlex, subprocess, sys
 how, index, target, uv, script = sys.argv[1:6]
 # uv, not a Python: a child pip would carry the guard, which reads its own environment
 pip = [uv, "pip", "install", "-q", "--no-config", "--no-cache", "--python", sys.executable,
@@ -73,6 +74,55 @@ elif how == "environ-instance":  # R10-11: a caller-made os._Environ whose decod
     def encodekey(key):  # bytes (os.get_exec_path's probe): a TypeError, as for any str key
         return b"UV_INDEX_URL" if key == "X_HARMLESS" else str.encode(key)
     env = os._Environ(data, encodekey, decodekey, str.encode, bytes.decode)
+elif how == "env-twice":  # R11-11: bytes and str copies of one variable; the child gets the first
+    env = {b"UV_INDEX_URL": index.encode()}
+    env.update(os.environ)
+    env["UV_INDEX_URL"] = "https://pypi.org/simple"
+elif how == "bash-function":  # R11-13: bash runs an exported `pip` function instead
+    env = dict(os.environ)
+    env["BASH_FUNC_pip%%"] = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
+    pip = ["bash", "-c", "pip install numpy"]
+elif how == "bash-env-inherited":  # R11-13: bash sources $BASH_ENV first; os.system, inherited
+    rc = os.path.join(os.path.dirname(script), "rc.sh")
+    with open(rc, "w") as fh:
+        fh.write("pip() { " + shlex.join(pip + ["--index-url", index]) + "; }\n")
+    os.environ["BASH_ENV"] = rc
+    pip = "bash -c 'pip install numpy'"
+elif how == "proc-self-cwd":  # R11-18: Warden read the kernel's r.txt, uv the one in d
+    here, d = os.path.dirname(script), os.path.join(os.path.dirname(script), "d")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(here, "r.txt"), "w") as fh:
+        fh.write("warden-demo-pkg\n")
+    with open(os.path.join(d, "r.txt"), "w") as fh:
+        fh.write(f"--index-url {index}\nwarden-demo-pkg\n")
+    pip = pip[:-1] + ["-r", "/proc/self/cwd/r.txt"]
+    os.chdir(here)
+    subprocess.run = functools.partial(subprocess.run, cwd=d)
+elif how in ("posix-spawn", "posix-spawnp", "execv"):  # R11-21: a bare name, not on env's PATH
+    here = os.path.dirname(script)
+    os.chdir(here)
+    folder = here if how != "posix-spawnp" else os.path.join(here, "tools")
+    os.makedirs(folder, exist_ok=True)
+    link = os.path.join(folder, "ls")  # ./ls, or tools/ls on the kernel's PATH
+    if os.path.lexists(link):
+        os.unlink(link)  # the run before this one's
+    os.symlink(uv, link)
+    os.environ["UV_INDEX_URL"] = index
+    if how == "posix-spawnp":
+        os.environ["PATH"] = folder + os.pathsep + os.environ["PATH"]
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    words = ["ls"] + pip[1:]
+    if how == "execv":  # in a forked child, as pexpect does: a refusal ends it with 126
+        def pip():
+            pid = os.fork()
+            if pid == 0:
+                os.execv("ls", words)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    else:
+        spawn = os.posix_spawn if how == "posix-spawn" else os.posix_spawnp
+        def pip():
+            pid = spawn("ls", words, env)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
     os.putenv("PYTHONPATH", "")
     pip = [sys.executable, script]
@@ -102,6 +152,8 @@ try:
         child.start()
         child.join()
         code = child.exitcode
+    elif callable(pip):
+        code = pip()
     elif isinstance(pip, str):
         code = os.system(pip)
     else:
@@ -200,6 +252,54 @@ def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, t
     assert [e["rule_id"] for e in spooled(kernel.spool) if e["action"] == "blocked"] == [
         "install-unreadable"
     ]
+
+
+@needs_uv
+def test_an_env_dict_naming_a_variable_twice_is_refused(index, tmp_path):
+    """R11-11: {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": PyPI}: subprocess puts both copies in
+    the child's environment, whose getenv finds the first (EVIL); a dict read kept the last."""
+    kernel = LaunchedKernel(tmp_path, index)
+    result = _installs_without_warden_refused_with_it(kernel, "env-twice")
+    assert "named twice" in result["refused"], result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["bash-function", "bash-env-inherited"])
+def test_a_shell_whose_environment_runs_code_is_refused(index, tmp_path, how):
+    """R11-13: `bash -c "pip install numpy"` read as a pip keeping its guard ran an exported
+    bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
+    assert "runs code Warden does not read" in result["refused"], result
+
+
+@needs_uv
+def test_a_file_named_through_the_reading_process_is_refused(index, tmp_path):
+    """R11-18: `uv pip install -r /proc/self/cwd/r.txt` with Popen cwd=d: Warden opened the
+    kernel's r.txt (warden-demo-pkg from PyPI), uv its own folder's (an index Warden refuses)."""
+    result = _installs_without_warden_refused_with_it(
+        LaunchedKernel(tmp_path, index), "proc-self-cwd"
+    )
+    assert "names the process reading it" in result["refused"], result
+
+
+@needs_uv
+@pytest.mark.parametrize("how", ["posix-spawn", "posix-spawnp"])
+def test_a_bare_program_name_is_read_where_posix_spawn_finds_it(index, tmp_path, how):
+    """R11-21: os.posix_spawn("ls") runs ./ls (no PATH search), os.posix_spawnp("ls", env=E)
+    looks it up on the kernel's PATH, not E's; Warden looked on E's PATH only (ls: inert)."""
+    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
+    assert "UV_INDEX_URL" in result["refused"], result
+
+
+@needs_uv
+def test_a_bare_program_name_given_to_execv_is_read_from_the_working_folder(index, tmp_path):
+    """R11-21: os.execv("ls") in a forked child runs ./ls; the refusal ends the child (126)."""
+    kernel = LaunchedKernel(tmp_path, index)
+    assert kernel.run("execv", launched=False) == {"refused": None, "code": 0}
+    assert kernel.installed() and kernel.index.requests
+    kernel.reset()
+    assert kernel.run("execv", launched=True) == {"refused": None, "code": 126}
+    assert kernel.index.requests == [] and not kernel.installed()
 
 
 def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working(index, tmp_path):

@@ -392,6 +392,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     assignments the shell itself was started with (``X=v sh -c ...``)."""
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
+    _refuse_shell_code("the shell", env or {})
     script = _bash_lines(script)
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
@@ -896,6 +897,50 @@ def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
         _START_FOLDER.reset(token)
 
 
+# The environment the start is given, for what a shell takes from it (``shell_environment``).
+# (only the variables a shell takes code from, as (name, value) pairs)
+_START_ENV: ContextVar[tuple] = ContextVar("warden_start_env", default=())
+
+
+def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
+    """The first variable of ``env`` that makes a shell run code of its choosing ('' when
+    none): an exported bash function (``BASH_FUNC_pip%%``, run instead of any program of that
+    name), the file bash sources before ``-c`` (``BASH_ENV``), the one sh reads when
+    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``). Red team 11
+    R11-13: ``pip install numpy`` under bash ran a ``pip`` function."""
+    for name, value in env.items():
+        if name.startswith("BASH_FUNC_") or (name == "BASH_ENV" and value):
+            return name
+        if name == "ENV" and value and interactive:
+            return name
+    return ""
+
+
+@contextlib.contextmanager
+def shell_environment(env: Dict[str, str]):
+    """Reads the shells the start runs (``sh -c``, ``bash script``, ``env bash``...) with
+    ``env``, the environment the start is given (the reading's own ``env`` holds only what it
+    follows: ``guard_env``, the line's assignments)."""
+    token = _START_ENV.set(tuple((k, v) for k, v in env.items() if shell_code_variable({k: v})))
+    try:
+        yield
+    finally:
+        _START_ENV.reset(token)
+
+
+def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = False) -> None:
+    """A shell started with a variable that runs code (``shell_code_variable``) is unreadable:
+    Warden reads the commands it is given, not the function or file run with them. Other
+    programs with such a variable are left to their own guard."""
+    found = shell_code_variable({**dict(_START_ENV.get()), **env}, interactive)
+    if found:
+        what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
+        raise Unreadable(
+            f"{shell} starts with {found} in its environment ({what}), which runs code Warden "
+            "does not read: remove it from the environment this command starts with"
+        )
+
+
 def _placed(path: str, strict: bool = True) -> str:
     """``path`` as the started program finds it: a relative one from the start's folder. Where
     that folder is unknown, a program found by a relative path cannot be placed (``strict``:
@@ -985,6 +1030,8 @@ def _simple(
     if name in WRAPPERS:
         return _simple(_unwrap(name, argv[1:], env), env, depth, stdin)
     if name in SHELLS and name != "busybox":
+        # `bash script.sh` too; `sh -i` reads $ENV
+        _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
         script = _shell_script(argv)
         if script is not None:
             return shell_invocations(script, depth + 1, env)

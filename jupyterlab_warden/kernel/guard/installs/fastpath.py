@@ -96,3 +96,26 @@ def may_install(program: str, search=None, cwd=None) -> bool:
         if os.path.islink(program):
             return is_installer_name(os.path.basename(os.path.realpath(program)))
     return False
+
+
+def placings(event: str, program: str, env_path, caller_path, cwd=None) -> list:
+    """Every program a bare name in an ``os.exec``/``os.posix_spawn`` event may run (red team
+    11 R11-21): ``os.execv``/``os.posix_spawn`` take it as a path from the working folder (no
+    PATH search: ``./name``), ``os.posix_spawnp`` looks it up on the CALLER's PATH
+    (``caller_path``), not on the ``env`` it is given (``env_path``), and the event does not
+    say which. [] when it is found nowhere (read by its name, as before); ``os.execvp`` and
+    ``subprocess`` search in Python and hand a full path."""
+    found = []
+    if os.path.lexists(_from(program, cwd)):
+        found.append(os.path.join(os.curdir, program))
+    if event == "os.posix_spawn":
+        for search in (caller_path, env_path):
+            for folder in (search or "").split(os.pathsep):
+                candidate = os.path.join(folder or os.curdir, program)
+                if os.path.isfile(_from(candidate, cwd)) and os.access(
+                    _from(candidate, cwd), os.X_OK
+                ):
+                    if candidate not in found:
+                        found.append(candidate)
+                    break
+    return found

@@ -21,7 +21,7 @@ import os
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from .fastpath import may_install, may_launch
+from .fastpath import may_install, may_launch, placings
 from .inherited_env import InheritedEnviron, read_environ
 
 TYPE_CHECKING = False
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter sta
 # The reading and deciding modules load on the first process start that may install
 # (``_lazy``): every guarded Python imports this module at start-up, most never install.
 EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refused program
+# events whose program, when a bare name, is not looked up on the env's PATH (``placings``)
+_BARE_PATH_EVENTS = ("os.exec", "os.posix_spawn")
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 # the variables that say whether a child Python inherits this process's guard (commands.py)
 _LAUNCH_KEYS = (
@@ -114,15 +116,24 @@ class InstallGate:
             )
             self._enforce([request], event, in_process=False)
             return
-        if shell is None:
+        if shell is not None:
+            self.decide_command(argv, shell, env, cwd, event)
+            return
+        argv = _program_argv(program, argv)
+        search = (env if env is not None else self.inherited).get("PATH", os.defpath)
+        starts = [argv]
+        if argv and event in _BARE_PATH_EVENTS and os.sep not in argv[0]:
+            # a bare name these run from the working folder or the caller's PATH (R11-21)
+            caller = self.inherited.get("PATH", os.defpath)
+            found = placings(event, argv[0], search, caller, cwd)
+            starts = [[p] + argv[1:] for p in found] or starts
+        for start in starts:
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
-            argv = _program_argv(program, argv)
-            search = (env if env is not None else self.inherited).get("PATH", os.defpath)
-            if not (argv and (may_install(argv[0], search, cwd) or may_launch([argv], cwd))):
+            if not (start and (may_install(start[0], search, cwd) or may_launch([start], cwd))):
                 if env is not None or not self.inherited.problem():
-                    return
-        self.decide_command(argv, shell, env, cwd, event)
+                    continue
+            self.decide_command(start, None, env, cwd, event)
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
         """``env``: what the process is started with; None: it inherits this process's
@@ -391,7 +402,7 @@ def read_requests(
             lost.setdefault("PATH", env["PATH"])
         unlaunched = launch is not None and not launch.children_guarded
         # where a guardless Python's files are found, and how much of its code is read
-        with commands.start_folder(cwd, unlaunched):
+        with commands.start_folder(cwd, unlaunched), commands.shell_environment(env):
             found = (
                 commands.shell_invocations(shell, 0, lost)
                 if shell is not None
@@ -536,7 +547,16 @@ def _environment(env) -> Dict[str, str]:
             raise _NotText(f"environment (os.environ: {exc})") from None
     if type(env) is not dict:
         raise _NotText("environment")
-    return {_text(k, "environment"): _text(v, "environment") for k, v in dict.items(env)}
+    items = dict.items(env)
+    out = {_text(k, "environment"): _text(v, "environment") for k, v in items}
+    if len(out) != len(items) or any("=" in k or "\0" in k for k in out):
+        # {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": ok}: subprocess and os put both copies in
+        # the child's environment and its getenv finds the first, while a dict read keeps the
+        # last (red team 11 R11-11); a name with "=" is split by the child elsewhere
+        raise _NotText(
+            "environment (a variable named twice, as bytes and as str, or a name with =)"
+        )
+    return out
 
 
 def _unreadable_environment(problem: str):

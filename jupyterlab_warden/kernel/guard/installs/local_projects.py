@@ -19,7 +19,7 @@ import re
 from typing import Dict, List
 from urllib.parse import unquote, urlsplit
 
-from . import local_wheels, toml_files
+from . import local_wheels, requirements, toml_files
 from .request import InstallRequest, Requirement
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
@@ -37,6 +37,14 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
         req = request.requirements[i]
         i += 1
         if req.kind != "path":
+            continue
+        named = next(
+            filter(None, map(requirements.through_process, _paths(req, cwd, env, False))), ""
+        )
+        if named:  # `pip install /proc/self/cwd/proj`: Warden's folder is not pip's (R11-18)
+            request.problems.append(
+                f"local project {req.text}: " + requirements.PROCESS_PATH.format(named)
+            )
             continue
         for wheel in wheels(req, cwd, env):
             if wheel not in seen:  # its Requires-Dist (red8 R8-16)
@@ -70,7 +78,7 @@ def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     ]
 
 
-def _paths(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
+def _paths(req: Requirement, cwd: str, env: Dict[str, str], resolve: bool = True) -> List[str]:
     text = req.text.split(";", 1)[0].strip()
     named = _NAMED_FILE.match(text)
     text = named.group(1) if named else text  # `name @ file:///abs/proj`
@@ -88,7 +96,8 @@ def _paths(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     found = []
     for base in (cwd, req.base):
         if base:
-            full = os.path.realpath(os.path.join(base, text))
+            full = os.path.join(base, text)
+            full = os.path.realpath(full) if resolve else full
             if full not in found:
                 found.append(full)
     return found
