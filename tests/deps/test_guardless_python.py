@@ -162,9 +162,16 @@ def test_plain_code_is_read(code):
 
 
 def test_obfuscated_code_in_a_guardless_python_is_refused(guarded, index, tmp_path):
+    """In a launched kernel (whose other children carry the guard); a kernel without the
+    launch guard searches every child's code for words only (see below)."""
     payload = _pip_code(tmp_path, index).encode().hex()
     command = [sys.executable, "-I", "-c", f"exec(bytes.fromhex({payload!r}))"]
-    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "calls exec")
+    done = guarded(POLICY, command, guarded=False)  # without Warden: installs
+    assert done["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), done
+    _reset(tmp_path, index)
+    result = _launched_kernel(tmp_path, f"subprocess.run({command!r})")
+    assert result["refused"] and "calls exec" in result["refused"], result
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
 
 
 def test_pips_own_build_hook_runner_passes_and_a_copy_does_not(tmp_path):
@@ -315,8 +322,9 @@ def test_a_guardless_pythons_files_are_found_where_it_starts(tmp_path, monkeypat
 
 
 def test_a_kernel_without_the_launch_guard_searches_its_plain_children_for_words(tmp_path):
-    """Every child Python of such a kernel is guardless (R9-5): one guardless only for that
-    reason is searched for installer words, as before red team 10; -I is read in full."""
+    """Every child Python of such a kernel is guardless (R9-5): its code is searched for
+    installer words, as before red team 10, -I or not (reading `python -I x.py` in full gains
+    nothing over the plain `python x.py` an attacker would write instead)."""
     from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
     script = tmp_path / "train.py"
@@ -329,8 +337,10 @@ def test_a_kernel_without_the_launch_guard_searches_its_plain_children_for_words
                 for p in r.problems]  # fmt: skip
 
     assert problems([sys.executable, str(script)], unlaunched) == []
+    assert problems([sys.executable, "-I", str(script)], unlaunched) == []
+    launched = commands.LaunchGuard(True, ())
     assert any("computed arguments" in p
-               for p in problems([sys.executable, "-I", str(script)], unlaunched))  # fmt: skip
+               for p in problems([sys.executable, "-I", str(script)], launched))  # fmt: skip
     script.write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
     assert any("mentions an installer" in p
                for p in problems([sys.executable, str(script)], unlaunched))  # fmt: skip

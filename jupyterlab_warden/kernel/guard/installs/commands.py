@@ -1460,7 +1460,10 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         return
     if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
         return  # --version, --help: runs nothing
-    words_only = not dropped and not old and UNLAUNCHED.get()
+    # In a kernel without the launch guard every child Python is guardless (R9-5): reading
+    # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain
+    # `python x.py` an attacker would write instead, which is searched for words only.
+    words_only = UNLAUNCHED.get()
     if dropped:
         why = f"python -{''.join(dropped)} starts without Warden's guard"
     elif by_env:
@@ -1494,6 +1497,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a kernel without the launch guard searches words only: none to search
         if problem:
             raise Unreadable(f"{why} and {problem}")
+        if files and all(_wardens_own(path) for path in files):
+            return  # Warden's own modules (its scanner's CLI): part of what guards
         for path in files:
             _read_guardless_file(path, why, f"module {module}", words_only, env)
         return
@@ -1522,6 +1527,17 @@ def _never_checks_pycs(options: List[str]) -> bool:
         if word == "--check-hash-based-pycs" and options[i + 1 : i + 2] == ["never"]:
             return True
     return False
+
+
+def _wardens_own(path: str) -> bool:
+    """Whether ``path`` is a file of the Warden package this guard runs from."""
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    try:
+        return os.path.commonpath([os.path.realpath(path), os.path.realpath(package)]) == (
+            os.path.realpath(package)
+        )
+    except ValueError:
+        return False
 
 
 def _working_folder(why: str) -> str:

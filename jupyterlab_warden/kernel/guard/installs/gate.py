@@ -189,7 +189,7 @@ class InstallGate:
             # installer)
             reader = "other"
             unlaunched = self.launch is not None and not self.launch.children_guarded
-            if explicit or not unlaunched:  # as commands.UNLAUNCHED says
+            if not unlaunched:  # as commands.UNLAUNCHED says
                 dynamic = guardless.dynamic_code(cell, "<cell>")
             problem = "its Python may start without Warden's guard, and the cell " + (
                 f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
