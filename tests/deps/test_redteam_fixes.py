@@ -1064,6 +1064,10 @@ def test_a_relative_link_is_read_from_the_folder_the_shell_moves_to(guarded, ind
     words = _install_words(tmp_path, index)
     if how == "env-chdir":
         _link_named(tmp_path, "ls")
+        # no word naming an installer (pip.log would): those were refused after env -C already
+        words = (
+            f"install --no-deps --target {tmp_path / 'target'} -i {index.simple} warden-demo-pkg"
+        )
         command = f"env -C bin ./ls {words}"
     elif how == "cdpath":
         (tmp_path / "far").mkdir()
