@@ -874,7 +874,8 @@ function setsExportOptions(args: readonly string[]): boolean {
 
 /** An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
  * R11-17): a name written next to an arithmetic or subscript assignment operator (`$((
- * PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), or a loop header
+ * PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), a redirection
+ * that stores its file descriptor in it (`{PYTHONPATH}>file`), or a loop header
  * that assigns its variable (`for NAME in`, `select NAME in`, `LineState.update`). `read`,
  * `mapfile`, `getopts`, `let`, `printf -v` are shell state writers already. The kernel's
  * `_NAME_ASSIGNED`. */
@@ -918,7 +919,12 @@ function unmodelledAssignment(script: string): string {
     if (plain && !arithmetic && !table) {
       continue; // `X=v`, `export X=v`: read as the value it sets (`LineState`)
     }
-    if (NAME_ASSIGNED.test(after) || /(\+\+|--)\s*$/.test(before)) {
+    const fdVariable = before.endsWith('{') && /^[<>]/.test(after); // `{NAME}>file`
+    if (
+      NAME_ASSIGNED.test(after) ||
+      /(\+\+|--)\s*$/.test(before) ||
+      fdVariable
+    ) {
       if (table) {
         throw new Unreadable(
           `it assigns ${name}, which changes the program a name runs (as hash or alias do): run the program by its path`

@@ -592,7 +592,8 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
 
 # An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
 # R11-17): a name written next to an arithmetic or subscript assignment operator (`$((
-# PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`, `NAME+=(..)`), or a
+# PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), a redirection that
+# stores its file descriptor in it (`{PYTHONPATH}>file`, `_unmodelled_assignment`), or a
 # loop header that assigns its variable (`for NAME in`, `select NAME in`). `read`, `mapfile`,
 # `getopts`, `let`, `printf -v` are shell state writers (`_SHELL_STATE_WRITERS`) already.
 _NAME_ASSIGNED = re.compile(
@@ -625,7 +626,8 @@ def _unmodelled_assignment(script: str) -> str:
         plain = _PLAIN_ASSIGNMENT.match(after) and re.search(r"(^|[\s;&|])$", before)
         if plain and not arithmetic and name not in _PROGRAM_TABLES:
             continue  # `X=v`, `export X=v`: read as the value it sets (`_LineState`)
-        if _NAME_ASSIGNED.match(after) or re.search(r"(\+\+|--)\s*$", before):
+        fd_variable = before.endswith("{") and re.match(r"^[<>]", after)  # `{NAME}>file`
+        if _NAME_ASSIGNED.match(after) or re.search(r"(\+\+|--)\s*$", before) or fd_variable:
             if name in _PROGRAM_TABLES:
                 raise Unreadable(
                     f"it assigns {name}, which changes the program a name runs (as hash or "
