@@ -880,7 +880,7 @@ function setsExportOptions(args: readonly string[]): boolean {
  * `mapfile`, `getopts`, `let`, `printf -v` are shell state writers already. The kernel's
  * `_NAME_ASSIGNED`. */
 const NAME_ASSIGNED =
-  /^\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)/;
+  /\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)/y;
 /** bash's tables of which program a name runs, as `hash -p` and `alias` set them */
 const PROGRAM_TABLES = ['BASH_CMDS', 'BASH_ALIASES'];
 
@@ -893,20 +893,27 @@ const PROGRAM_TABLES = ['BASH_CMDS', 'BASH_ALIASES'];
  */
 function unmodelledAssignment(script: string): string {
   const arithmetic = /\(\(|\$\[|(^|[\s;&|(])let\s/.test(script);
+  // matched where the name ends (sticky): no copy of the rest of the line per name
+  const assigned = (end: number): boolean => {
+    NAME_ASSIGNED.lastIndex = end;
+    return NAME_ASSIGNED.test(script);
+  };
   for (const found of script.matchAll(
     /(\$\{?)?\b([A-Za-z_][A-Za-z0-9_]*)\}?/g
   )) {
     let dollar = found[1] ?? '';
     const name = found[2];
-    const start = found.index ?? 0;
-    const before = script.slice(0, start);
-    const after = script.slice(start + found[0].length);
-    if (dollar === '${' && /^:?=/.test(after)) {
+    const first = found.index ?? 0;
+    const end = first + found[0].length;
+    if (
+      dollar === '${' &&
+      (script.startsWith('=', end) || script.startsWith(':=', end))
+    ) {
       dollar = ''; // `${NAME=v}`, `${NAME:=v}` assign NAME
     }
     if (dollar) {
       // `$(( $N = 1 ))` assigns the variable N names
-      if (arithmetic && NAME_ASSIGNED.test(after) && !after.startsWith('[')) {
+      if (arithmetic && script[end] !== '[' && assigned(end)) {
         return 'an arithmetic assignment to a name Warden cannot read on the line';
       }
       continue;
@@ -915,16 +922,20 @@ function unmodelledAssignment(script: string): string {
     if (!(startVariable(name) || table)) {
       continue;
     }
-    const plain = /^\+?=/.test(after) && /(^|[\s;&|])$/.test(before);
+    const previous = first > 0 ? script[first - 1] : '';
+    const plain =
+      (script.startsWith('=', end) || script.startsWith('+=', end)) &&
+      (previous === '' || ' \t\n;&|'.includes(previous));
     if (plain && !arithmetic && !table) {
       continue; // `X=v`, `export X=v`: read as the value it sets (`LineState`)
     }
-    const fdVariable = before.endsWith('{') && /^[<>]/.test(after); // `{NAME}>file`
-    if (
-      NAME_ASSIGNED.test(after) ||
-      /(\+\+|--)\s*$/.test(before) ||
-      fdVariable
-    ) {
+    let k = first;
+    while (k > 0 && /\s/.test(script[k - 1])) {
+      k--;
+    }
+    const crement = ['++', '--'].includes(script.slice(Math.max(k - 2, 0), k)); // `++NAME`
+    const fdVariable = previous === '{' && /[<>]/.test(script[end] ?? ''); // `{NAME}>file`
+    if (assigned(end) || crement || fdVariable) {
       if (table) {
         throw new Unreadable(
           `it assigns ${name}, which changes the program a name runs (as hash or alias do): run the program by its path`

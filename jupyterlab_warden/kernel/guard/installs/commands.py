@@ -596,10 +596,9 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
 # stores its file descriptor in it (`{PYTHONPATH}>file`, `_unmodelled_assignment`), or a
 # loop header that assigns its variable (`for NAME in`, `select NAME in`). `read`, `mapfile`,
 # `getopts`, `let`, `printf -v` are shell state writers (`_SHELL_STATE_WRITERS`) already.
-_NAME_ASSIGNED = re.compile(
-    r"^\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)"
+_NAME_ASSIGNED = re.compile(  # matched where the name ends
+    r"\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)"
 )
-_PLAIN_ASSIGNMENT = re.compile(r"^\+?=")  # `NAME=v`, `NAME+=v` as a word of its own
 # bash's tables of which program a name runs, as `hash -p` and `alias` set them
 _PROGRAM_TABLES = frozenset(("BASH_CMDS", "BASH_ALIASES"))
 
@@ -612,22 +611,28 @@ def _unmodelled_assignment(script: str) -> str:
     """
     arithmetic = re.search(r"\(\(|\$\[|(^|[\s;&|(])let\s", script) is not None
     for found in re.finditer(r"(\$\{?)?\b([A-Za-z_][A-Za-z0-9_]*)\}?", script):
-        dollar, name = found.group(1) or "", found.group(2)
-        before, after = script[: found.start()], script[found.end() :]
-        if dollar == "${" and re.match(r"^:?=", after):
+        dollar, name, end = found.group(1) or "", found.group(2), found.end()
+        if dollar == "${" and script.startswith(("=", ":="), end):
             dollar = ""  # `${NAME=v}`, `${NAME:=v}` assign NAME
         if dollar:
             # `$(( $N = 1 ))` assigns the variable N names
-            if arithmetic and _NAME_ASSIGNED.match(after) and not after.startswith("["):
+            if arithmetic and script[end : end + 1] != "[" and _NAME_ASSIGNED.match(script, end):
                 return "an arithmetic assignment to a name Warden cannot read on the line"
             continue
         if not (_start_variable(name) or name in _PROGRAM_TABLES):
             continue
-        plain = _PLAIN_ASSIGNMENT.match(after) and re.search(r"(^|[\s;&|])$", before)
+        first = found.start()
+        previous = script[first - 1 : first] if first else ""
+        # a word of its own (the line's start: '' is in every string)
+        plain = script.startswith(("=", "+="), end) and previous in " \t\n;&|"
         if plain and not arithmetic and name not in _PROGRAM_TABLES:
             continue  # `X=v`, `export X=v`: read as the value it sets (`_LineState`)
-        fd_variable = before.endswith("{") and re.match(r"^[<>]", after)  # `{NAME}>file`
-        if _NAME_ASSIGNED.match(after) or re.search(r"(\+\+|--)\s*$", before) or fd_variable:
+        k = first
+        while k and script[k - 1].isspace():
+            k -= 1
+        crement = script[max(k - 2, 0) : k] in ("++", "--")  # `++NAME`
+        fd_variable = previous == "{" and script[end : end + 1] in ("<", ">")  # `{NAME}>file`
+        if _NAME_ASSIGNED.match(script, end) or crement or fd_variable:
             if name in _PROGRAM_TABLES:
                 raise Unreadable(
                     f"it assigns {name}, which changes the program a name runs (as hash or "
