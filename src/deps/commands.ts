@@ -593,6 +593,8 @@ function shellInvocations(
     });
   }
   const line = new LineState(subshells, env);
+  // read on the whole line: stricter for the commands before the assignment
+  line.unresolved = unmodelledAssignment(script);
   const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
   const functions = functionsDefined(commands);
@@ -966,6 +968,81 @@ function setsExportOptions(args: readonly string[]): boolean {
   return false;
 }
 
+/** An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
+ * R11-17): a name written next to an arithmetic or subscript assignment operator (`$((
+ * PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), a redirection
+ * that stores its file descriptor in it (`{PYTHONPATH}>file`), or a loop header
+ * that assigns its variable (`for NAME in`, `select NAME in`, `LineState.update`). `read`,
+ * `mapfile`, `getopts`, `let`, `printf -v` are shell state writers already. The kernel's
+ * `_NAME_ASSIGNED`. */
+const NAME_ASSIGNED =
+  /\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)/y;
+/** bash's tables of which program a name runs, as `hash -p` and `alias` set them */
+const PROGRAM_TABLES = ['BASH_CMDS', 'BASH_ALIASES'];
+
+/**
+ * Why the line may assign a variable a pip's start depends on (`startVariable`) or a name
+ * Warden cannot read in a form `LineState` does not follow ('' when it does not): read on the
+ * text, quotes and all, so a string that becomes such an assignment counts. An assignment to
+ * bash's program tables is unreadable: any later name may run another program. The kernel's
+ * `_unmodelled_assignment`.
+ */
+function unmodelledAssignment(script: string): string {
+  const arithmetic = /\(\(|\$\[|(^|[\s;&|(])let\s/.test(script);
+  // matched where the name ends (sticky): no copy of the rest of the line per name
+  const assigned = (end: number): boolean => {
+    NAME_ASSIGNED.lastIndex = end;
+    return NAME_ASSIGNED.test(script);
+  };
+  for (const found of script.matchAll(
+    /(\$\{?)?\b([A-Za-z_][A-Za-z0-9_]*)\}?/g
+  )) {
+    let dollar = found[1] ?? '';
+    const name = found[2];
+    const first = found.index ?? 0;
+    const end = first + found[0].length;
+    if (
+      dollar === '${' &&
+      (script.startsWith('=', end) || script.startsWith(':=', end))
+    ) {
+      dollar = ''; // `${NAME=v}`, `${NAME:=v}` assign NAME
+    }
+    if (dollar) {
+      // `$(( $N = 1 ))` assigns the variable N names
+      if (arithmetic && script[end] !== '[' && assigned(end)) {
+        return 'an arithmetic assignment to a name Warden cannot read on the line';
+      }
+      continue;
+    }
+    const table = PROGRAM_TABLES.includes(name);
+    if (!(startVariable(name) || table)) {
+      continue;
+    }
+    const previous = first > 0 ? script[first - 1] : '';
+    const plain =
+      (script.startsWith('=', end) || script.startsWith('+=', end)) &&
+      (previous === '' || ' \t\n;&|'.includes(previous));
+    if (plain && !arithmetic && !table) {
+      continue; // `X=v`, `export X=v`: read as the value it sets (`LineState`)
+    }
+    let k = first;
+    while (k > 0 && /\s/.test(script[k - 1])) {
+      k--;
+    }
+    const crement = ['++', '--'].includes(script.slice(Math.max(k - 2, 0), k)); // `++NAME`
+    const fdVariable = previous === '{' && /[<>]/.test(script[end] ?? ''); // `{NAME}>file`
+    if (assigned(end) || crement || fdVariable) {
+      if (table) {
+        throw new Unreadable(
+          `it assigns ${name}, which changes the program a name runs (as hash or alias do): run the program by its path`
+        );
+      }
+      return `${name} assigned in a form Warden does not follow on the line`;
+    }
+  }
+  return '';
+}
+
 class LineState {
   cwd: string | null = '';
   env: Record<string, string>;
@@ -1023,6 +1100,13 @@ class LineState {
     if (/^[A-Za-z_][A-Za-z0-9_]*\+=/s.test(command[i])) {
       this.unresolved ||= 'an appending assignment (NAME+=...) on the line';
     }
+    if ((name === 'for' || name === 'select') && i === 0) {
+      // the loop assigns its variable each round (red team 11 R11-6)
+      const target = args[0] ?? '';
+      if (startVariable(target) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) {
+        this.unresolved ||= `${name} ${target} assigns it on the line`;
+      }
+    }
     if (i > 0 && SPECIAL_BUILTINS.has(name)) {
       this.assign(command.slice(0, i)); // `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
     }
@@ -1045,7 +1129,12 @@ class LineState {
         !/^[~+-]/.test(target) &&
         !EXPANSION.test(target)
       ) {
-        this.cwd = path.join(this.cwd, target);
+        const prefix = Object.fromEntries(
+          command
+            .slice(0, i)
+            .map(w => [w.split('=')[0], w.slice(w.indexOf('=') + 1)])
+        ); // `CDPATH=x cd d`
+        this.cwd = cdFolder(this.cwd, target, { ...this.env, ...prefix });
       } else {
         this.cwd = null;
       }
@@ -1091,6 +1180,24 @@ class LineState {
       }
     }
   }
+}
+
+/**
+ * The folder `cd TARGET` moves to from `cwd`, as the shell finds it (red team 11 R11-1); null
+ * when Warden cannot tell: a CDPATH on the line is searched first for a target not starting
+ * with `/`, `./` or `../`. `cd` is logical (`link/..` is the folder the link is in), as
+ * `path.join` reads it; links and the kernel's own CDPATH and PWD are the kernel's
+ * `_cd_folder`'s to read.
+ */
+function cdFolder(
+  cwd: string,
+  target: string,
+  env: Readonly<Record<string, string>>
+): string | null {
+  if (env.CDPATH && !/^(\/|\.\.?(\/|$))/.test(target)) {
+    return null;
+  }
+  return path.join(cwd, target);
 }
 
 /** Whether a command may write files a later install reads: any program but the ones that
@@ -1185,7 +1292,13 @@ function simple(
     return script !== null ? nested(script) : [];
   }
   if (WRAPPERS.has(name)) {
-    return simple(unwrap(name, argv.slice(1), env), env, depth, span, stdin);
+    const movedTo: string[] = [];
+    const found = simple(unwrap(name, argv.slice(1), env, movedTo), env, depth, span, stdin); // prettier-ignore
+    // an install started in the wrapper's folder reads that folder's files, which Warden
+    // does not follow (red team 11 R11-12: `env -C d -S 'uv sync'`; the kernel also finds a
+    // relative program from there: `env -C d ./ls sync`, d/ls a link to uv)
+    refuseMoved(movedTo.length > 0, `${name} --chdir`, [], found.length > 0);
+    return found;
   }
   if (SHELLS.has(name) && name !== 'busybox') {
     // `bash script.sh` too; `sh -i` reads $ENV
@@ -1345,7 +1458,8 @@ const WRAPPER_OPTIONS: Record<string, [string[], string[]]> = {
 function unwrap(
   name: string,
   args: string[],
-  env: Record<string, string>
+  env: Record<string, string>,
+  movedTo: string[] = []
 ): string[] {
   const [flags, valued] = WRAPPER_OPTIONS[name];
   const chdir = WRAPPER_CHDIR[name] ?? [];
@@ -1365,6 +1479,9 @@ function unwrap(
         ? option.slice(0, 2)
         : null;
     moved ||= chdir.includes(option) || chdir.includes(shortValue ?? '');
+    if (moved && movedTo.length === 0) {
+      movedTo.push(word); // the folder itself is not followed on this side
+    }
     if (
       name === 'env' &&
       (option === '-S' || option === '--split-string' || shortValue === '-S')
@@ -1450,8 +1567,15 @@ const WRAPPER_CHDIR: Record<string, string[]> = {
   sudo: ['-D', '--chdir']
 };
 
-function refuseMoved(moved: boolean, program: string, command: string[]): void {
-  if (moved && INSTALLER_WORDS.test(command.join(' '))) {
+/** A command run in another folder that names an installer, or `starts` one, is unreadable:
+ * the kernel's `_refuse_moved`. */
+function refuseMoved(
+  moved: boolean,
+  program: string,
+  command: string[],
+  starts = false
+): void {
+  if (moved && (starts || INSTALLER_WORDS.test(command.join(' ')))) {
     throw new Unreadable(
       `${program} runs the command in another folder, which Warden does not follow: cd there first`
     );

@@ -941,6 +941,37 @@ except PermissionError as exc:
 """
 
 
+def _launched_line(tmp_path, policy, line: str, launched: bool = True) -> dict:
+    """Runs the shell ``line`` from a kernel of the lab's launch environment (``launched``:
+    the guard inherited through PYTHONPATH, ``policy`` the launch policy) or from a plain
+    Python; r.txt starts as the harmless file the parent reads first."""
+    import hashlib
+    import subprocess
+
+    from install_env import child_env, spooled
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    (tmp_path / "r.txt").write_text("warden-demo-pkg\n")
+    spool = tmp_path / f"spool-{len(list(tmp_path.glob('spool-*')))}"
+    spool.mkdir(mode=0o700)
+    env = child_env(spool, tmp_path / "home")
+    if launched:
+        digest = hashlib.sha256(policy.read_bytes()).hexdigest()
+        env = kernel_env(
+            env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+            status_dir=str(tmp_path), policy_digest=digest,
+        )  # fmt: skip
+    argv = [sys.executable, "-c", LAUNCHED_SHELL, line]
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["events"] = [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"]
+    return result
+
+
 @pytest.mark.parametrize("how", ["prefix", "export", "unset"])
 def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_its_guard(
     index, tmp_path, how
@@ -950,13 +981,6 @@ def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_it
     guard the attacker's policy, which trusts the refused index, and r.txt (rewritten by the
     writer) installed from it. The same line without the swap is refused by the child guard:
     the swap is what the payload needs, and it now refuses in the parent."""
-    import hashlib
-    import subprocess
-
-    from install_env import child_env, spooled
-
-    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
-
     policy = tmp_path / "launch-policy.json"
     policy.write_text(json.dumps(POLICY))
     mine = tmp_path / "mine.json"
@@ -970,24 +994,7 @@ def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_it
     }[how]
 
     def kernel(line: str, launched: bool = True) -> dict:
-        (tmp_path / "r.txt").write_text("warden-demo-pkg\n")  # what the parent reads first
-        spool = tmp_path / f"spool-{len(list(tmp_path.glob('spool-*')))}"
-        spool.mkdir(mode=0o700)
-        env = child_env(spool, tmp_path / "home")
-        if launched:
-            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
-                status_dir=str(tmp_path), policy_digest=digest,
-            )  # fmt: skip
-        argv = [sys.executable, "-c", LAUNCHED_SHELL, line]
-        done = subprocess.run(
-            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
-        )
-        assert done.returncode == 0, done.stderr
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["events"] = [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"]
-        return result
+        return _launched_line(tmp_path, policy, line, launched)
 
     # without Warden the line installs from the index
     assert kernel(writer + swap, launched=False)["code"] == 0
@@ -1004,6 +1011,78 @@ def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_it
     assert "WARDEN_POLICY" in result["refused"], result
     assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
     assert result["events"] == ["install-unreadable"], result
+
+
+# -- red11 R11-6, R11-16, R11-17: assignments the line reading did not see --------------------
+
+
+@pytest.mark.parametrize("how", ["for", "arithmetic", "array"])
+def test_a_pip_after_a_writer_whose_pythonpath_another_assignment_changes_is_not_left_to_its_guard(
+    index, tmp_path, how
+):
+    """R11-6/R11-16/R11-17: `for PYTHONPATH in /x; do pip ...; done`, `: $(( PYTHONPATH = 1
+    ))` and bash's `PYTHONPATH[0]=/x` (which un-exports it) start the pip after a writer
+    without the guard the parent left its -r file to: torcj-like installs from the refused
+    index. The parent now counts those forms as losing the guard and refuses the line."""
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(POLICY))
+    pip = f"{sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} -r r.txt"
+    writer = f"echo -i {index.simple} > r.txt; echo warden-demo-pkg >> r.txt; "
+    line = {
+        "for": f"{writer}for PYTHONPATH in /nonexistent; do {pip}; done",
+        "arithmetic": f"{writer}: $(( PYTHONPATH = 1 )); {pip}",
+        "array": f"bash -c '{writer}PYTHONPATH[0]=/nonexistent; {pip}'",
+    }[how]
+    # without Warden the line installs from the index
+    assert _launched_line(tmp_path, policy, line, launched=False)["code"] == 0
+    assert _installed(tmp_path, "warden-demo-pkg") and index.requests
+    _reset(tmp_path, index)
+    result = _launched_line(tmp_path, policy, line)
+    assert result["refused"] and "without Warden's guard" in result["refused"], result
+    assert "PYTHONPATH" in result["refused"], result
+    assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
+
+
+def test_bash_program_table_assignments_are_refused(guarded, index, tmp_path):
+    """R11-16: `BASH_CMDS[ls]=LINK; ls ...` (LINK to pip) ran pip under the name of a program
+    whose words Warden takes for data, as `hash -p` did (R9-10)."""
+    folder = _link_named(tmp_path, "u")
+    command = ["bash", "-c", f"BASH_CMDS[ls]={folder / 'u'}; ls {_install_words(tmp_path, index)}"]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command)
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
+
+
+# -- red11 R11-12, R11-1: the folder a wrapper or cd moves to ---------------------------------
+
+
+@pytest.mark.parametrize("how", ["env-chdir", "cdpath", "logical-dotdot"])
+def test_a_relative_link_is_read_from_the_folder_the_shell_moves_to(guarded, index, tmp_path, how):
+    """R11-12: `env -C bin ./ls ...` found ./ls from the line's folder, not bin. R11-1: `cd`
+    searches CDPATH first (`CDPATH=far; cd bin` enters far/bin) and is logical (`cd lnk/..`
+    is the folder lnk is in, not the parent of its target): Warden read another folder."""
+    words = _install_words(tmp_path, index)
+    if how == "env-chdir":
+        _link_named(tmp_path, "ls")
+        # no word naming an installer (pip.log would): those were refused after env -C already
+        words = (
+            f"install --no-deps --target {tmp_path / 'target'} -i {index.simple} warden-demo-pkg"
+        )
+        command = f"env -C bin ./ls {words}"
+    elif how == "cdpath":
+        (tmp_path / "far").mkdir()
+        _link_named(tmp_path / "far", "ls")
+        command = f"CDPATH={tmp_path / 'far'}; cd bin && ./ls {words}"
+    else:
+        (tmp_path / "far" / "inner").mkdir(parents=True)
+        (tmp_path / "lnk").symlink_to(tmp_path / "far" / "inner")
+        import os
+
+        (tmp_path / "ls").symlink_to(os.path.join(os.path.dirname(sys.executable), "pip"))
+        command = f"cd lnk/.. && ./ls {words}"
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command)
+    assert index.requests == [] and not (tmp_path / "pip.log").exists()
+    assert not _installed(tmp_path, "warden-demo-pkg")
 
 
 # -- red10 R10-8: the program word after shell keywords, functions named like programs ---------

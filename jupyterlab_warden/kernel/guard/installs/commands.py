@@ -410,6 +410,8 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
+    # read on the whole line: stricter for the commands before the assignment
+    line.unresolved = _unmodelled_assignment(script)
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers, kept, written = [], [], [], [], []
@@ -625,6 +627,58 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
     return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
 
 
+# An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
+# R11-17): a name written next to an arithmetic or subscript assignment operator (`$((
+# PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), a redirection that
+# stores its file descriptor in it (`{PYTHONPATH}>file`, `_unmodelled_assignment`), or a
+# loop header that assigns its variable (`for NAME in`, `select NAME in`). `read`, `mapfile`,
+# `getopts`, `let`, `printf -v` are shell state writers (`_SHELL_STATE_WRITERS`) already.
+_NAME_ASSIGNED = re.compile(  # matched where the name ends
+    r"\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)"
+)
+# bash's tables of which program a name runs, as `hash -p` and `alias` set them
+_PROGRAM_TABLES = frozenset(("BASH_CMDS", "BASH_ALIASES"))
+
+
+def _unmodelled_assignment(script: str) -> str:
+    """Why the line may assign a variable a pip's start depends on (``_start_variable``) or a
+    name Warden cannot read in a form ``_LineState`` does not follow ('' when it does not):
+    read on the text, quotes and all, so a string that becomes such an assignment counts. An
+    assignment to bash's program tables is unreadable: any later name may run another program.
+    """
+    arithmetic = re.search(r"\(\(|\$\[|(^|[\s;&|(])let\s", script) is not None
+    for found in re.finditer(r"(\$\{?)?\b([A-Za-z_][A-Za-z0-9_]*)\}?", script):
+        dollar, name, end = found.group(1) or "", found.group(2), found.end()
+        if dollar == "${" and script.startswith(("=", ":="), end):
+            dollar = ""  # `${NAME=v}`, `${NAME:=v}` assign NAME
+        if dollar:
+            # `$(( $N = 1 ))` assigns the variable N names
+            if arithmetic and script[end : end + 1] != "[" and _NAME_ASSIGNED.match(script, end):
+                return "an arithmetic assignment to a name Warden cannot read on the line"
+            continue
+        if not (_start_variable(name) or name in _PROGRAM_TABLES):
+            continue
+        first = found.start()
+        previous = script[first - 1 : first] if first else ""
+        # a word of its own (the line's start: '' is in every string)
+        plain = script.startswith(("=", "+="), end) and previous in " \t\n;&|"
+        if plain and not arithmetic and name not in _PROGRAM_TABLES:
+            continue  # `X=v`, `export X=v`: read as the value it sets (`_LineState`)
+        k = first
+        while k and script[k - 1].isspace():
+            k -= 1
+        crement = script[max(k - 2, 0) : k] in ("++", "--")  # `++NAME`
+        fd_variable = previous == "{" and script[end : end + 1] in ("<", ">")  # `{NAME}>file`
+        if _NAME_ASSIGNED.match(script, end) or crement or fd_variable:
+            if name in _PROGRAM_TABLES:
+                raise Unreadable(
+                    f"it assigns {name}, which changes the program a name runs (as hash or "
+                    "alias do): run the program by its path"
+                )
+            return f"{name} assigned in a form Warden does not follow on the line"
+    return ""
+
+
 class _LineState:
     """What the earlier commands of a shell line did to a later install: the folder it runs in
     (``cd DIR``), the variables they set (``X=v;``, ``export X=v``), whether one may have
@@ -678,6 +732,11 @@ class _LineState:
         name, args = _listed_name(command[i]), command[i + 1 :]
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
             self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
+        if name in ("for", "select") and i == 0:
+            # the loop assigns its variable each round (red team 11 R11-6)
+            target = args[0] if args else ""
+            if _start_variable(target) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", target):
+                self.unresolved = self.unresolved or f"{name} {target} assigns it on the line"
         if i and name in _SPECIAL_BUILTINS:
             self._assign(command[:i])  # `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
         if name == "set" and i == 0 and _sets_export_options(args):
@@ -692,7 +751,8 @@ class _LineState:
                 target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
             )
             if self.cwd is not None and plain and not self.subshells:
-                self.cwd = os.path.join(self.cwd, target[0])
+                prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
+                self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
             else:
                 self.cwd = None
         elif name == "popd":
@@ -723,6 +783,27 @@ class _LineState:
                 self.env[key] = value  # read as exported: stricter when it is not
                 if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
                     self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
+
+
+def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
+    """The folder ``cd TARGET`` moves to from ``cwd`` (relative: from the start's folder), as
+    the shell finds it (red team 11 R11-1); None when Warden cannot tell. A CDPATH (on the
+    line or inherited) is searched first for a target not starting with ``/``, ``./`` or
+    ``../``. ``cd`` is logical: ``link/..`` is the folder the link is in (not the parent of
+    its target), and a ``..`` above the start's folder is the parent of the shell's PWD when
+    PWD names that folder (else of its real path)."""
+    if env.get("CDPATH", os.environ.get("CDPATH", "")) and not re.match(r"^(/|\.\.?(/|$))", target):
+        return None
+    folder = os.path.normpath(os.path.join(cwd, target))
+    if folder != ".." and not folder.startswith("../"):
+        return "" if folder == "." else folder
+    base = _START_FOLDER.get()
+    if base is None:
+        return None
+    here = os.path.realpath(base or ".")
+    pwd = env.get("PWD", os.environ.get("PWD", ""))
+    start = os.path.abspath(pwd) if pwd and os.path.realpath(pwd) == here else here
+    return os.path.normpath(os.path.join(start, folder))
 
 
 def _sets_export_options(args: List[str]) -> bool:
@@ -1028,7 +1109,17 @@ def _simple(
         _refuse_unread(name, argv[1:])
         return []
     if name in WRAPPERS:
-        return _simple(_unwrap(name, argv[1:], env), env, depth, stdin)
+        moved_to: List[Optional[str]] = []
+        inner = _unwrap(name, argv[1:], env, moved_to)
+        if not moved_to:
+            return _simple(inner, env, depth, stdin)
+        # the command starts in the wrapper's folder: a relative program is found from there
+        # (red team 11 R11-12: `env -C d ./ls sync`, d/ls a link to uv), and an install it
+        # starts reads that folder's files, which Warden does not follow
+        with start_folder(moved_to[0]):
+            found = _simple(inner, env, depth, stdin)
+        _refuse_moved(True, f"{name} --chdir", [], starts=bool(found))
+        return found
     if name in SHELLS and name != "busybox":
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
@@ -1171,8 +1262,10 @@ _RUN_CHDIR = {"conda": {"--cwd"}, "poetry": {"-C", "--directory"}}
 _WRAPPER_CHDIR = {"env": ("-C", "--chdir"), "sudo": ("-D", "--chdir")}
 
 
-def _refuse_moved(moved: bool, program: str, command: List[str]) -> None:
-    if moved and _WORDS.search(" ".join(command)):
+def _refuse_moved(moved: bool, program: str, command: List[str], starts: bool = False) -> None:
+    """A command run in another folder that names an installer, or ``starts`` one (a link
+    found from that folder), is unreadable."""
+    if moved and (starts or _WORDS.search(" ".join(command))):
         raise Unreadable(
             f"{program} runs the command in another folder, which Warden does not follow: "
             "cd there first"
@@ -1253,8 +1346,11 @@ _WRAPPER_OPTIONS = {
 }  # fmt: skip
 
 
-def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
-    """The command a wrapper runs; ``env``'s assignments are added to ``env``. An option
+def _unwrap(
+    name: str, args: List[str], env: Dict[str, str], moved_to: Optional[list] = None
+) -> List[str]:
+    """The command a wrapper runs; ``env``'s assignments are added to ``env``, the folder it
+    changes to (``env -C DIR``) to ``moved_to`` (None: one Warden cannot tell). An option
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved = 0, False
@@ -1271,6 +1367,12 @@ def _unwrap(name: str, args: List[str], env: Dict[str, str]) -> List[str]:
             or option in _WRAPPER_CHDIR.get(name, ())
             or short_value in _WRAPPER_CHDIR.get(name, ())
         )
+        if moved and moved_to is not None and len(moved_to) < 1:
+            folder = value if eq else word[2:] if short_value and len(word) > 2 else None
+            if folder is None:
+                folder = args[i + 1] if i + 1 < len(args) else ""
+            plain = folder and not folder.startswith(("~", "-")) and not _EXPANSION.search(folder)
+            moved_to.append(folder if plain else None)
         if name == "env" and (option in ("-S", "--split-string") or short_value == "-S"):
             script = value if eq else word[2:] if short_value and len(word) > 2 else None
             if script is None:
