@@ -3,6 +3,7 @@ server puts in the launch environment, and updates pushed to a running guard mus
 server's HMAC for that kernel, with a growing counter. Real lab server, real kernels."""
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -93,11 +94,22 @@ def test_a_policy_file_rewritten_from_a_notebook_is_refused(lab, tmp_path):
     assert content["status"] == "ok", content
 
     # Proof the tamper works where nothing pins the file: a child Python (guarded, reading the
-    # rewritten file) without the digest takes audit mode and the payload runs.
+    # rewritten file) without the digest takes audit mode and the payload runs. The kernel
+    # itself no longer starts such a child (its guard would enforce another policy, red team 9
+    # R9-1, and it loads a pickle unguarded, red team 10 R10-10), so the test process starts
+    # it, with the kernel's own environment.
     path, marker = malicious(tmp_path, "unpinned")
     unpin = "env.pop('WARDEN_POLICY_SHA256')\n"
     content, _ = execute(lab, kernel_id, CHILD_LOAD.format(unpin=unpin, cell=load_cell(path)))
+    assert content["status"] == "error" and "WardenBlocked" in content["ename"], content
+    assert not marker.exists()
+    env_file = tmp_path / "kernel-env.json"
+    dump = f"import json, os\nopen({str(env_file)!r}, 'w').write(json.dumps(dict(os.environ)))\n"
+    content, _ = execute(lab, kernel_id, dump)
     assert content["status"] == "ok", content
+    env = json.loads(env_file.read_text())
+    env.pop("WARDEN_POLICY_SHA256")
+    subprocess.run([sys.executable, "-c", load_cell(path)], env=env, timeout=120)
     assert marker.exists(), "control: an unpinned guard should take the rewritten audit policy"
 
     # a child with the pinned digest (what every child inherits) refuses the file: no audit
