@@ -29,11 +29,15 @@ def _pip_code(tmp_path, index) -> str:
 
 
 def _installs_unguarded_then_refused(guarded, index, tmp_path, command, why):
+    """Without Warden ``command`` installs; started from a kernel with the launch guard (whose
+    other children carry the guard: a kernel without it searches its children for words
+    only) it is refused for ``why``."""
     index.requests.clear()
     unguarded = guarded(POLICY, command, guarded=False)
     assert unguarded["exit"] == 0 and _installed(tmp_path, "warden-demo-pkg"), unguarded
     _reset(tmp_path, index)
-    result = guarded(POLICY, command)
+    shell = isinstance(command, str)
+    result = _launched_kernel(tmp_path, f"subprocess.run({command!r}, shell={shell})")
     assert result["refused"] and why in result["refused"], result
     assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
 
