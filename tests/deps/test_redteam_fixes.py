@@ -876,8 +876,7 @@ def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
     from jupyterlab_warden.kernel.boot.launch_env import kernel_env
 
     git = shutil.which("git")
-    if git is None:
-        pytest.skip("git is not installed")
+    assert git is not None, "git is needed (the repository itself is cloned with it)"
     upstream = tmp_path / "upstream"
     upstream.mkdir()
     (upstream / "requirements.txt").write_text(f"-i {index.simple}\n{package}\n")
