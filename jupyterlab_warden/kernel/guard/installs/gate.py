@@ -509,12 +509,12 @@ class _NotText(Exception):
 
 
 def _text(obj, what: str) -> str:
-    """``obj`` as the started process gets it. subprocess and os read the event's objects
-    again after the audit hook, so Warden reads what they read: a str or bytes subclass by its
-    data (``os.fsencode`` takes the data, not an overridden ``__str__`` or ``decode``: red
-    team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__`` said numpy); a path of the
-    standard library by its ``__fspath__``; any other path is called again after Warden's
-    read and may answer otherwise: not plain text (``_NotText``)."""
+    """``obj`` as the started process gets it, where C code converts it (argv words, the
+    working folder, every ``os.exec``/``os.posix_spawn``/``os.system`` argument): C reads a str
+    or bytes subclass by its data (``PyUnicode_FSConverter``), not through an overridden
+    ``__str__`` or ``decode`` (red team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__``
+    said numpy); a path of the standard library by its ``__fspath__``; any other path is
+    called again after Warden's read and may answer otherwise: not plain text (``_NotText``)."""
     if isinstance(obj, str):
         return str.__str__(obj)
     if isinstance(obj, bytes):
@@ -523,6 +523,18 @@ def _text(obj, what: str) -> str:
     if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
         return os.fspath(obj)
     raise _NotText(what)
+
+
+def _exact_text(obj, what: str) -> str:
+    """``obj`` where Python code converts it after the audit hook: ``subprocess`` runs
+    ``os.fsencode`` on the executable and on every env key and value (a str's own ``encode``),
+    ``k + b"="`` (a bytes subclass's ``__radd__``/``__add__``) and ``env.get("PATH").split``
+    (the program search). A subclass answers those with whatever it likes (red team 12 R12-5:
+    ``Said("https://pypi.org/simple")`` whose ``encode()`` gave a refused index), so only an
+    exact str or bytes, or a standard path, is read."""
+    if type(obj) in (str, bytes) or not isinstance(obj, (str, bytes)):
+        return _text(obj, what)
+    raise _NotText(f"{what} (a {type(obj).__name__}, a str/bytes subclass: pass str(value))")
 
 
 def _words(argv) -> List[str]:
@@ -535,11 +547,12 @@ def _words(argv) -> List[str]:
     return [_text(argv, "arguments")]  # one program name or path
 
 
-def _environment(env) -> Dict[str, str]:
+def _environment(env, read=None) -> Dict[str, str]:
     """subprocess reads ``env.items()`` after the audit hook: only a plain dict, or
     ``os.environ`` itself while its reading machinery is the one found at start (red team 10
     R10-11: any other ``os._Environ`` runs its caller's decoders, which may answer otherwise
-    the second time), answers Warden and subprocess alike."""
+    the second time), answers Warden and subprocess alike. ``read``: how each key and value
+    is read (``_exact_text`` where subprocess ``os.fsencode``-s them after the event)."""
     if env is os.environ:
         try:
             return read_environ()
@@ -548,7 +561,8 @@ def _environment(env) -> Dict[str, str]:
     if type(env) is not dict:
         raise _NotText("environment")
     items = dict.items(env)
-    out = {_text(k, "environment"): _text(v, "environment") for k, v in items}
+    read = read or _exact_text
+    out = {read(k, "environment"): read(v, "environment") for k, v in items}
     if len(out) != len(items) or any("=" in k or "\0" in k for k in out):
         # {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": ok}: subprocess and os put both copies in
         # the child's environment and its getenv finds the first, while a dict read keeps the
@@ -585,10 +599,13 @@ def _plain_event(event: str, args: tuple):
     else:  # os.exec / os.posix_spawn: (path, argv, env)
         program, argv, env = (list(args) + [None] * 3)[:3]
     program = _fd_path(program)
+    # subprocess encodes its executable in Python after the event; os.exec/os.posix_spawn
+    # convert theirs in C, by the data (R12-5)
+    read = _exact_text if event == "subprocess.Popen" else _text
     return (
-        None if program is None else _text(program, "program"),
+        None if program is None else read(program, "program"),
         _words(argv),
-        None if env is None else _environment(env),
+        None if env is None else _environment(env, read),
         None if cwd is None else _text(cwd, "working folder"),
         None,
     )

@@ -1,0 +1,160 @@
+"""Red team 12: Python process starts Warden read otherwise than the child got them (R12-5,
+R12-7, R12-9, R12-10).
+
+Each case is a cell run in a kernel of the lab's launch environment (the guard's site folder
+first on PYTHONPATH, a pinned policy that trusts no local index). It proves itself: the same
+cell in a kernel without Warden installs from the local index; with Warden the start is
+refused before the installer runs (no index request, nothing installed).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from install_env import child_env
+
+from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
+POLICY = {"schema_version": 1, "revision": 3}
+
+# the kernel: runs one cell, says whether Warden refused a start in it
+KERNEL = r"""
+import json, sys
+try:
+    exec(compile(sys.argv[1], "<cell>", "exec"), {"__name__": "__main__"})
+    print(json.dumps({"refused": None}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc)}))
+"""
+
+
+class Kernel:
+    """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
+
+    def __init__(self, tmp_path, index):
+        self.tmp, self.index = tmp_path, index
+        self.policy = tmp_path / "launch-policy.json"
+        self.policy.write_text(json.dumps(POLICY))
+        self.spool = tmp_path / "spool"
+        self.spool.mkdir(mode=0o700)
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.work = tmp_path / "work"
+        self.work.mkdir()
+        self.target = tmp_path / "target"
+
+    def env(self, launched: bool) -> dict:
+        env = child_env(self.spool, self.home)
+        env["PATH"] = os.path.dirname(UV or sys.executable) + os.pathsep + env.get("PATH", "")
+        if launched:
+            env = kernel_env(
+                env, kernel_id="k", policy_file=str(self.policy), spool_dir=str(self.spool),
+                status_dir=str(self.tmp),
+                policy_digest=hashlib.sha256(self.policy.read_bytes()).hexdigest(),
+            )  # fmt: skip
+        return env
+
+    def cell(self, code: str, launched: bool, env=None) -> dict:
+        code = code.format(index=self.index.simple, target=str(self.target), uv=UV)
+        done = subprocess.run(
+            [sys.executable, "-c", KERNEL, code], env=env or self.env(launched),
+            capture_output=True, text=True, timeout=240, cwd=str(self.work),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["stderr"] = done.stderr
+        return result
+
+    def installed(self, name="warden_demo_pkg") -> bool:
+        found = list(self.target.glob(f"{name}*")) if self.target.exists() else []
+        return bool(found or list(self.work.glob(f".venv/lib/python*/site-packages/{name}*")))
+
+    def reset(self):
+        shutil.rmtree(self.target, ignore_errors=True)
+        shutil.rmtree(self.work / ".venv", ignore_errors=True)
+        self.index.requests.clear()
+
+    def proves(self, code: str, name="warden_demo_pkg") -> str:
+        """Installs without Warden, refused with it: the refusal's text."""
+        self.reset()
+        plain = self.cell(code, launched=False)
+        assert plain["refused"] is None and self.installed(name), plain
+        assert self.index.requests
+        self.reset()
+        result = self.cell(code, launched=True)
+        assert result["refused"], result
+        assert self.index.requests == [] and not self.installed(name), result
+        return result["refused"]
+
+
+@pytest.fixture()
+def kernel(tmp_path, index):
+    if UV is None:
+        pytest.fail("uv is part of the dev environment (.venv/bin/uv)")
+    return Kernel(tmp_path, index)
+
+
+# -- R12-5: a str subclass whose encode() answers other bytes ------------------------------
+
+SAID = '''
+import os, subprocess, sys
+class Said(str):
+    """reads as its data; os.fsencode (subprocess, after the audit hook) calls this"""
+    def encode(self, *a, **k):
+        return ANSWER.encode()
+'''
+
+UV_PIP = (
+    '[{uv!r}, "pip", "install", "-q", "--no-config", "--no-cache", "--python", sys.executable,'
+    ' "--target", {target!r}, "warden-demo-pkg"]'
+)
+
+PROJECT = """[project]
+name = "proj"
+version = "0.1"
+requires-python = ">=3.8"
+dependencies = ["warden-demo-pkg"]
+
+[tool.uv]
+package = false
+
+[[tool.uv.index]]
+url = "{index}"
+default = true
+"""
+
+
+def test_an_env_value_whose_encode_lies_is_refused(kernel):
+    """R12-5 (a): UV_INDEX_URL read as PyPI by its data, encoded by subprocess (os.fsencode
+    calls the subclass's encode after the audit hook) as the refused index."""
+    code = SAID + (
+        "ANSWER = {index!r}\nenv = dict(os.environ)\n"
+        'env["UV_INDEX_URL"] = Said("https://pypi.org/simple")\n'
+        f"subprocess.run({UV_PIP}, env=env, check=True)\n"
+    )
+    refused = kernel.proves(code)
+    assert "str/bytes subclass" in refused and "environment" in refused, refused
+
+
+def test_an_executable_whose_encode_lies_is_refused(kernel):
+    """R12-5 (b): `Said("ls")` read as ls (inert), run as uv: `uv sync` of a project whose
+    default index Warden refuses."""
+    (kernel.work / "pyproject.toml").write_text(PROJECT.format(index=kernel.index.simple))
+    code = SAID + 'ANSWER = {uv!r}\nsubprocess.run([Said("ls"), "sync", "-q"], check=True)\n'
+    refused = kernel.proves(code)
+    assert "str/bytes subclass" in refused and "program" in refused, refused
+
+
+def test_a_str_subclass_among_the_arguments_is_read_by_its_data(kernel):
+    """No false refusal where C converts the object by its data (argv words, cwd): a numpy-like
+    str subclass in argv starts as before."""
+    code = (
+        "import subprocess\nclass Name(str):\n    pass\n"
+        "subprocess.run(['echo', Name('hello')], check=True, cwd=Name('.'))\n"
+    )
+    assert kernel.cell(code, launched=True)["refused"] is None
