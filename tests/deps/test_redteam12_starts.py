@@ -158,3 +158,54 @@ def test_a_str_subclass_among_the_arguments_is_read_by_its_data(kernel):
         "subprocess.run(['echo', Name('hello')], check=True, cwd=Name('.'))\n"
     )
     assert kernel.cell(code, launched=True)["refused"] is None
+
+
+# -- R12-10: uv's user config found where uv finds it ---------------------------------------
+
+UV_PIP_LINE = "{uv} pip install -q --no-cache --python {python} --target {target} warden-demo-pkg"
+
+
+@pytest.mark.parametrize(
+    "prefix", ["XDG_CONFIG_HOME=relcfg ", "XDG_CONFIG_HOME= ", "HOME=relhome XDG_CONFIG_HOME= "]
+)
+def test_uv_reads_the_user_config_where_uv_looks(kernel, prefix):
+    """R12-10: uv ignores a relative (or empty) XDG_CONFIG_HOME and reads
+    $HOME/.config/uv/uv.toml (a relative HOME from its folder); Warden read the relative
+    XDG folder only, and missed the user config naming a refused index."""
+    home = kernel.work / "relhome" if "HOME=relhome" in prefix else kernel.home
+    (home / ".config" / "uv").mkdir(parents=True)
+    (home / ".config" / "uv" / "uv.toml").write_text(f'index-url = "{kernel.index.simple}"\n')
+    line = prefix + UV_PIP_LINE.format(uv=UV, python=sys.executable, target="{target}")
+    refused = kernel.proves(f"import os\nassert os.system({line!r}) == 0\n")
+    assert "127.0.0.1" in refused and "uv.toml" in refused, refused
+
+
+def test_uv_config_file_is_not_tilde_expanded(kernel):
+    """R12-10 family: uv takes UV_CONFIG_FILE=~/c.toml literally (./~/c.toml); Warden read
+    $HOME/c.toml (benign) instead of the file uv used (a refused index)."""
+    (kernel.home / "c.toml").write_text("")
+    (kernel.work / "~").mkdir()
+    (kernel.work / "~" / "c.toml").write_text(f'index-url = "{kernel.index.simple}"\n')
+    line = "UV_CONFIG_FILE='~/c.toml' " + UV_PIP_LINE.format(
+        uv=UV, python=sys.executable, target="{target}"
+    )
+    refused = kernel.proves(f"import os\nassert os.system({line!r}) == 0\n")
+    assert "127.0.0.1" in refused, refused
+
+
+def test_uv_user_and_system_files_follow_uvs_rules(tmp_path, monkeypatch):
+    from jupyterlab_warden.kernel.guard.installs import uv_config
+
+    cwd = str(tmp_path)
+    files = uv_config.user_and_system_files(
+        {"XDG_CONFIG_HOME": "/abs/cfg", "HOME": "/h", "XDG_CONFIG_DIRS": "rel:/sys"}, cwd
+    )
+    assert files == [
+        "/abs/cfg/uv/uv.toml", f"{cwd}/rel/uv/uv.toml", "/sys/uv/uv.toml",
+        "/etc/xdg/uv/uv.toml", "/etc/uv/uv.toml",
+    ]  # fmt: skip
+    monkeypatch.setenv("HOME", "/kernel-home")  # uv's home_dir: the password database
+    import pwd
+
+    user = uv_config.user_and_system_files({"XDG_CONFIG_HOME": "x", "HOME": ""}, cwd)[0]
+    assert user == os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".config", "uv", "uv.toml")

@@ -3,7 +3,7 @@
 uv reads (its "Configuration files" documentation): the project's ``uv.toml`` or
 ``pyproject.toml`` ``[tool.uv]`` in the working directory or the nearest parent, the user's
 ``$XDG_CONFIG_HOME/uv/uv.toml`` (``~/.config/uv/uv.toml``), the system's
-``$XDG_CONFIG_DIRS/uv/uv.toml`` (``/etc/xdg``) and ``/etc/uv/uv.toml``; ``--config-file`` or
+``$XDG_CONFIG_DIRS/uv/uv.toml`` (``/etc/xdg``) and ``/etc/uv/uv.toml`` (``user_and_system_files``); ``--config-file`` or
 ``UV_CONFIG_FILE`` names one more; ``--no-config`` / ``UV_NO_CONFIG`` stop the discovery.
 
 Warden reads every such file from the working directory (and, for pipx's uv backend, from each
@@ -40,26 +40,59 @@ def config_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List
                 if parent == here:
                     break
                 here = parent
-        home = env.get("HOME") or os.path.expanduser("~")
-        user = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-        files.append((os.path.join(user, "uv", "uv.toml"), "uv.toml"))
-        for folder in env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep):
-            if folder:
-                files.append((os.path.join(folder, "uv", "uv.toml"), "uv.toml"))
-        files.append(("/etc/uv/uv.toml", "uv.toml"))
-    for named in (env.get("UV_CONFIG_FILE"), request.uv_config_file):
-        if named:
-            files.append((os.path.join(cwd, os.path.expanduser(named)), "uv.toml"))
+        files += [(path, "uv.toml") for path in user_and_system_files(env, cwd)]
+    for named in _named_files(request, env, cwd):
+        files.append((named, "uv.toml"))
     return files
+
+
+def user_and_system_files(env: Dict[str, str], cwd: str) -> List[str]:
+    """The user's and the system's uv.toml where uv (uv-settings ``user_config_dir``,
+    ``system_config_file``) looks, from a process with ``env`` started in ``cwd``:
+
+    * user: ``$XDG_CONFIG_HOME/uv/uv.toml`` only when that is an absolute path (etcetera's
+      ``is_absolute_path``: a relative or empty one is ignored), else ``$HOME/.config/uv/uv.toml``
+      with an empty or unset HOME taken from the password database, a relative one from
+      ``cwd`` (red team 12 R12-10: Warden read the relative XDG folder, uv ``~/.config``);
+    * system: each ``$XDG_CONFIG_DIRS`` entry, relative ones from ``cwd`` (uv takes the first
+      that exists), then ``/etc/xdg/uv/uv.toml`` and ``/etc/uv/uv.toml``.
+
+    Every candidate is returned, not only the one uv picks: an index named in any of them is
+    decided, so Warden need not know which file exists first."""
+    xdg = env.get("XDG_CONFIG_HOME", "")
+    if os.path.isabs(xdg):
+        user = xdg
+    else:
+        user = os.path.join(cwd, env.get("HOME") or _password_home(), ".config")
+    files = [os.path.join(user, "uv", "uv.toml")]
+    for folder in env.get("XDG_CONFIG_DIRS", "").split(os.pathsep):
+        if folder:
+            files.append(os.path.join(cwd, folder, "uv", "uv.toml"))
+    return files + ["/etc/xdg/uv/uv.toml", "/etc/uv/uv.toml"]
+
+
+def _password_home() -> str:
+    """Where uv's ``home_dir`` (dirs-sys) looks when HOME is empty or unset: the user's entry
+    in the password database, not this process's HOME."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError, OSError):
+        return os.path.expanduser("~")
+
+
+def _named_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List[str]:
+    """``UV_CONFIG_FILE`` and ``--config-file``, taken as uv takes them: a path from ``cwd``,
+    no ``~`` expansion (R12-10: ``UV_CONFIG_FILE=~/c.toml`` is the file ``./~/c.toml`` to uv;
+    a shell expands an unquoted ``~`` before uv, and the line reading does too)."""
+    named = (env.get("UV_CONFIG_FILE"), request.uv_config_file)
+    return [os.path.join(cwd, n) for n in named if n]
 
 
 def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
     seen = set()
-    named_files = {
-        os.path.join(cwd, os.path.expanduser(n))
-        for n in (env.get("UV_CONFIG_FILE"), request.uv_config_file)
-        if n
-    }
+    named_files = set(_named_files(request, env, cwd))
     for path, kind in config_files(request, env, cwd):
         real = os.path.realpath(path)
         if real in seen:
