@@ -124,8 +124,11 @@ elif how in ("posix-spawn", "posix-spawnp", "execv"):  # R11-21: a bare name, no
             pid = spawn("ls", words, env)
             return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 elif how == "putenv-pythonpath":  # R10-12: the child Python starts without the guard's folder
-    os.putenv("PYTHONPATH", "")
     pip = [sys.executable, script]
+    try:  # the kernel refuses the change itself since R12-9
+        os.putenv("PYTHONPATH", "")
+    except PermissionError as exc:
+        pip = exc
 elif how == "shadow":  # R10-6: a folder after the guard's shadows a module its boot imports
     folder = os.path.join(os.path.dirname(script), "shadow")
     os.makedirs(folder, exist_ok=True)
@@ -143,9 +146,14 @@ elif how == "src-folder":  # a notebook's own folder for a plain script: no fals
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, os.path.join(folder, "hello.py")]
 elif how == "mp-spawn":  # R11-5: the guard's entry gone, then a multiprocessing spawn child
-    os.environ["PYTHONPATH"] = ""
     pip = None
+    try:  # the kernel refuses the change itself since R12-9
+        os.environ["PYTHONPATH"] = ""
+    except PermissionError as exc:
+        pip = exc
 try:
+    if isinstance(pip, PermissionError):
+        raise pip
     if pip is None:  # spawn starts its Python through _posixsubprocess, no audit event
         import multiprocessing, runpy
         child = multiprocessing.get_context("spawn").Process(target=runpy.run_path, args=(script,))

@@ -209,3 +209,61 @@ def test_uv_user_and_system_files_follow_uvs_rules(tmp_path, monkeypatch):
 
     user = uv_config.user_and_system_files({"XDG_CONFIG_HOME": "x", "HOME": ""}, cwd)[0]
     assert user == os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".config", "uv", "uv.toml")
+
+
+# -- R12-9: the kernel's environment is its unseen children's only guard --------------------
+
+LOKY = """
+import os
+from joblib.externals.loky import get_reusable_executor
+list(get_reusable_executor(max_workers=1).map(abs, [-1]))  # the resource tracker: guarded
+{edit}
+from pip._internal.cli.main import main
+argv = ['install', '-q', '--no-deps', '--target', {target!r}, '-i', {index!r}, 'torcj']
+get_reusable_executor(max_workers=1, reuse=False).submit(main, argv).result()
+"""
+
+
+@pytest.mark.parametrize(
+    "edit", ["os.environ['PYTHONPATH'] = ''", "del os.environ['PYTHONPATH']",
+             "os.environ['PYTHONPATH'] = '/tmp' + os.pathsep + os.environ['PYTHONPATH']"],
+)  # fmt: skip
+def test_dropping_the_guard_from_the_kernels_environment_is_refused(kernel, edit):
+    """R12-9: loky starts its workers through _posixsubprocess.fork_exec (no audit event):
+    with the guard's folder gone from the kernel's PYTHONPATH (or another folder before it)
+    the worker ran pip from a refused index unguarded. The edit itself is refused now."""
+    pytest.importorskip("joblib")
+    code = LOKY.replace("{edit}", edit)
+    refused = kernel.proves(code, name="torcj")
+    assert "os.environ change" in refused and "PYTHONPATH" in refused, refused
+
+
+def test_a_refused_environment_change_leaves_the_environment_as_it_was(kernel):
+    code = (
+        "import os\nbefore = os.environ['PYTHONPATH']\ntry:\n"
+        "    os.environ['PYTHONPATH'] = ''\nexcept PermissionError:\n    pass\n"
+        "assert os.environ['PYTHONPATH'] == before\n"
+        "import ctypes\nlibc = ctypes.CDLL(None)\nlibc.getenv.restype = ctypes.c_char_p\n"
+        "assert libc.getenv(b'PYTHONPATH').decode() == before\n"
+        "os.environ['WARDEN_POLICY_FILE'] = os.environ['WARDEN_POLICY_FILE']  # unchanged: ok\n"
+        "os.environ['WARDEN_POLICY_FILE'] = '/tmp/mine.json'\n"
+    )
+    result = kernel.cell(code, launched=True)
+    assert result["refused"] and "WARDEN_POLICY_FILE set or cleared" in result["refused"], result
+
+
+def test_ordinary_environment_edits_of_a_notebook_keep_working(kernel):
+    """No false refusal: a folder added after the guard's, other variables, PYTHONHOME unset;
+    a child Python still starts (read as before)."""
+    (kernel.work / "src").mkdir()
+    (kernel.work / "src" / "helpers.py").write_text("GREETING = 'hi'\n")
+    code = (
+        "import os, subprocess, sys\n"
+        "os.environ['PYTHONPATH'] = os.environ['PYTHONPATH'] + ':src'\n"
+        "os.environ['PYTHONPATH'] += os.pathsep + os.path.abspath('src')\n"
+        "os.environ['OMP_NUM_THREADS'] = '1'\nos.environ.pop('PYTHONHOME', None)\n"
+        "os.environ['CUDA_VISIBLE_DEVICES'] = ''\n"
+        "subprocess.run([sys.executable, '-c', 'import helpers; print(helpers.GREETING)'],"
+        " check=True)\n"
+    )
+    assert kernel.cell(code, launched=True)["refused"] is None

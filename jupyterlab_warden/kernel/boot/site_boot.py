@@ -76,6 +76,8 @@ def boot(here: str) -> None:
             mp_children.trust_loky_parent(loky_pipe, trust)
         elif mp_child:
             mp_children.trust_parent_messages(trust)
+        if status_path and guard is not None:  # the kernel's own environment (R12-9)
+            guard.installs.kernel = True
         if status_path:  # the kernel itself, not its children: its packages (issue 20)
             _record_packages_later(os.environ.get("WARDEN_EVENT_SPOOL"))  # environ.EVENT_SPOOL_ENV
         state = status()

@@ -200,7 +200,6 @@ def _make_hook(
     # process starts, and the environment changes a start that inherits it hands on (R10-12)
     process_events = installs.PROCESS_EVENTS | installs.ENVIRON_EVENTS
     environ_events = installs.ENVIRON_EVENTS
-    inherited = gate.inherited
     front = imports.front
 
     def warden_audit_hook(event, args):
@@ -211,7 +210,7 @@ def _make_hook(
             front()  # Warden's patch-on-import finder first again (one identity check)
         elif event in process_events:
             if event in environ_events:  # recorded whatever the policy: it may be enabled later
-                inherited.changed(event, args)
+                gate.environ_changed(event, args)
             elif state.enabled or not state.intact():
                 gate.check(event, args)
         elif event == AUDIT_EVENT:
@@ -248,9 +247,15 @@ def _server_update(state: GuardState, channel: _Channel, envelope) -> None:
     state.set_policy(body["policy"])
     target = body.get("policy_file")
     if isinstance(target, str) and target:
-        # children started from now on read the new policy, pinned to the signed bytes
-        os.environ[POLICY_ENV] = target
-        os.environ[POLICY_DIGEST_ENV] = authority.digest(body["policy_json"].encode("utf-8"))
+        # children started from now on read the new policy, pinned to the signed bytes (the
+        # gate lets the guard's own change through: InstallGate.environ_changed)
+        gate = state.installs
+        gate.own_change = True
+        try:
+            os.environ[POLICY_ENV] = target
+            os.environ[POLICY_DIGEST_ENV] = authority.digest(body["policy_json"].encode("utf-8"))
+        finally:
+            gate.own_change = False
 
 
 def _poll_update_file(state: GuardState, channel: _Channel) -> None:

@@ -350,22 +350,41 @@ def _guard_first(pythonpath: str, launched: Optional[str] = None) -> bool:
     return all(w in known for w in words[1:])
 
 
-def _guard_dropped_by_env(env: Dict[str, str]) -> str:
+def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> str:
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
     the guard's folder first or with another folder (``_guard_first``; Warden reads an unset
-    PYTHONPATH as ''), or PYTHONHOME set."""
-    if "PYTHONPATH" in env and not _guard_first(env["PYTHONPATH"]):
-        return (
-            "a PYTHONPATH without Warden's guard folder first, or with a folder the kernel "
-            "was not started with"
-        )
+    PYTHONPATH as ''), or PYTHONHOME set. ``later_folders=False``: a folder after the guard's
+    does not count (``environ_change_drops_guard``)."""
+    if "PYTHONPATH" in env:
+        words = env["PYTHONPATH"].split(os.pathsep)
+        if not (_guard_first(env["PYTHONPATH"]) if later_folders else words[0] == _site_dir()):
+            return (
+                "a PYTHONPATH without Warden's guard folder first"
+                + (", or with a folder the kernel was not started with" if later_folders else "")
+            )
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:
         return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)
     if env.get("PYTHONHOME"):
         return "PYTHONHOME set"
     return ""
+
+
+# the variables of this process's environment whose change ``environ_change_drops_guard`` reads
+GUARD_ENVIRON = ("PYTHONPATH", "PYTHONHOME") + LAUNCH_VARIABLES
+
+
+def environ_change_drops_guard(name: str, value: Optional[str]) -> str:
+    """Why setting this process's own variable ``name`` to ``value`` (None: unsetting it)
+    makes every Python it starts from then on run without Warden's guard, '' when it does not:
+    the rule of ``_guard_dropped_by_env``, for starts Warden never sees (joblib/loky workers
+    through ``_posixsubprocess``, any C extension's fork and exec: red team 12 R12-9). A folder
+    added after the guard's keeps its guard first and stays allowed: where Warden sees the
+    start, such a child is read as guardless (``guard_env``)."""
+    if name not in GUARD_ENVIRON:
+        return ""
+    return _guard_dropped_by_env({name: "" if value is None else value}, later_folders=False)
 
 
 def _tilde(token: str, script: str, env: Dict[str, str]) -> str:

@@ -34,6 +34,11 @@ EXIT_REFUSED = 126  # "command cannot execute", what a shell reports for a refus
 # events whose program, when a bare name, is not looked up on the env's PATH (``placings``)
 _BARE_PATH_EVENTS = ("os.exec", "os.posix_spawn")
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
+# names whose change may drop the guard of the kernel's children (commands.GUARD_ENVIRON, which
+# loads late): a cheap first test on every os.environ write
+_GUARD_NAMES = frozenset(("PYTHONPATH", "PYTHONHOME", POLICY_FILE_ENV, POLICY_DIGEST_ENV,
+                          KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
+                          "PYTHONPYCACHEPREFIX"))  # fmt: skip
 # the variables that say whether a child Python inherits this process's guard (commands.py)
 _LAUNCH_KEYS = (
     "PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
@@ -78,6 +83,11 @@ class InstallGate:
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
+        # the lab's kernel itself (site_boot: the process the launch's status file is for):
+        # only there is a change of its environment that drops its children's guard refused,
+        # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
+        self.kernel = False
+        self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -100,7 +110,46 @@ class InstallGate:
             self._data = DepsData()
         return self._data
 
-    # -- the audit hook's entry ------------------------------------------------------------
+    # -- the audit hook's entries ----------------------------------------------------------
+    def environ_changed(self, event: str, args: tuple) -> None:
+        """``os.putenv``/``os.unsetenv`` (``os.environ[...] = v`` and ``del`` raise them too,
+        before either copy changes): recorded for the starts that inherit it; refused first, in
+        the lab's kernel, when it would make the Pythons the kernel starts guardless (red team
+        12 R12-9): joblib/loky start their workers through ``_posixsubprocess``, which no audit
+        event shows, so the environment they inherit is their only guard."""
+        if self.kernel and not self.own_change and self.state.enabled:
+            problem = self._guard_dropped(event, args)
+            if problem:
+                from .request import InstallRequest
+
+                request = InstallRequest("unknown", "os.environ change")
+                request.problems.append(problem)
+                self._enforce([request], event, in_process=False)
+        self.inherited.changed(event, args)
+
+    def _guard_dropped(self, event: str, args: tuple) -> str:
+        try:
+            name = os.fsdecode(args[0])
+            value = os.fsdecode(args[1]) if event == "os.putenv" else None
+        except Exception:  # noqa: BLE001 - bytes on POSIX; anything else: recorded as unknown
+            return ""
+        if name not in _GUARD_NAMES or self.inherited.get(name) == value:
+            return ""
+        if self.launch is None or not self.launch.children_guarded:
+            return ""  # a kernel without the launch guard has none to hand on
+        from .commands import environ_change_drops_guard
+
+        why = environ_change_drops_guard(name, value)
+        if not why:
+            return ""
+        return (
+            f"this change of the kernel's {name} leaves {why}: the Pythons the kernel starts "
+            "from then on (multiprocessing and joblib workers, any library's processes) would "
+            "run without Warden's guard. Keep Warden's folder first on PYTHONPATH (add folders "
+            "after it: os.environ['PYTHONPATH'] += os.pathsep + 'src'), or pass the variables "
+            "to one command as env=dict(os.environ, ...)"
+        )
+
     def check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
         try:
