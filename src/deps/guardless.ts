@@ -4,11 +4,13 @@
  * `jupyterlab_warden/kernel/guard/installs/guardless.py` `dynamic_code`, on the Lezer tree.
  * Such a child decides none of its own installs or process starts, so code that runs code
  * Warden cannot read (exec/eval/compile/__import__, importlib, runpy, pickle, getattr with a
- * computed name, a process started with computed arguments...) is refused; code that does
- * not parse is too. The lists below are the kernel's; keep them equal.
+ * computed name, a process started with computed arguments, a name reached through an import
+ * that schema/guardless-calls.json does not allow: R12-7) is refused; code that does not parse
+ * is too. The lists below are the kernel's; keep them equal.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
+import callsTable from '../../schema/guardless-calls.json';
 
 // calls that run code given as data (builtins, and the constructors of code and functions)
 const CODE_RUNNERS = new Set([
@@ -43,14 +45,32 @@ const PROCESS_STARTERS = [
   'platform.popen',
   'commands.'
 ];
-const STARTER_MODULES = new Set([
-  'os',
-  'posix',
-  'subprocess',
-  'pty',
-  'asyncio',
-  'platform'
+// what guardless code may reach through its imports (red team 12 R12-7): the allow list of
+// schema/guardless-calls.json, shared with the kernel
+const listed = (name: string, entries: string[]) =>
+  entries.some(e =>
+    e.endsWith('*')
+      ? name.startsWith(e.slice(0, -1))
+      : name === e || name.startsWith(`${e}.`)
+  );
+const inert = (name: string) =>
+  listed(name, callsTable.inert) && !listed(name, callsTable.not_inert);
+const ALIASES: Record<string, string> = callsTable.aliases;
+const canonical = (name: string) => {
+  const dot = name.indexOf('.');
+  const root = dot < 0 ? name : name.slice(0, dot);
+  const alias = ALIASES[root];
+  return alias ? alias + (dot < 0 ? '' : name.slice(dot)) : name;
+};
+const DATA_DUNDERS = new Set([
+  '__version__',
+  '__file__',
+  '__name__',
+  '__doc__',
+  '__all__'
 ]);
+const unknownUse = (name: string) =>
+  `it uses ${name}, which Warden does not know to start no process (a guardless Python may use the standard library's plain modules only)`;
 const NAME_READERS = new Set(['getattr', 'setattr', 'delattr', 'hasattr']);
 const PLAIN_DUNDERS = new Set(
   `__name__ __file__ __doc__ __version__ __all__ __init__ __main__ __enter__ __exit__
@@ -140,7 +160,7 @@ export function dynamicCode(code: string): string {
           continue;
         }
         if (isFrom) {
-          if (dotted === '*' && STARTER_MODULES.has(module.split('.')[0])) {
+          if (dotted === '*' && !inert(canonical(module))) {
             flag(`it imports every name of ${module}`);
           }
           names.set(local || dotted, `${module}.${dotted}`);
@@ -154,7 +174,7 @@ export function dynamicCode(code: string): string {
       return false;
     }
   });
-  const dottedName = (n: SyntaxNode): string => {
+  const chain = (n: SyntaxNode): string => {
     if (n.name === 'VariableName') {
       return names.get(text(n)) ?? text(n);
     }
@@ -162,11 +182,27 @@ export function dynamicCode(code: string): string {
       const parts = kids(n);
       const last = parts[parts.length - 1];
       if (parts.length === 3 && last.name === 'PropertyName') {
-        const base = dottedName(parts[0]);
+        const base = chain(parts[0]);
         return base ? `${base}.${text(last)}` : '';
       }
     }
     return '';
+  };
+  // `posix.X` is read as `os.X` (the same functions)
+  const dottedName = (n: SyntaxNode): string => canonical(chain(n));
+  // whether a name chain starts at a name an import bound
+  const imported = (n: SyntaxNode): boolean => {
+    let base: SyntaxNode | null = n;
+    while (base && base.name === 'MemberExpression') {
+      base = base.firstChild;
+    }
+    return !!base && base.name === 'VariableName' && names.has(text(base));
+  };
+  const unknown = (n: SyntaxNode, name: string): boolean => {
+    if (!name || DATA_DUNDERS.has(name.slice(name.lastIndexOf('.') + 1))) {
+      return false;
+    }
+    return imported(n) && !inert(name);
   };
   const literal = (n: SyntaxNode): boolean => {
     if (LITERALS.has(n.name)) {
@@ -226,11 +262,18 @@ export function dynamicCode(code: string): string {
           !literal(positional[1])
         ) {
           flag(`it calls ${name} with a computed name`);
-        } else if (
-          starts(name) &&
-          (spread || !values.every(v => v && literal(v)))
-        ) {
-          flag(`it starts a process (${name}) with computed arguments`);
+        } else if (starts(name)) {
+          if (spread || !values.every(v => v && literal(v))) {
+            flag(`it starts a process (${name}) with computed arguments`);
+          }
+        } else if (unknown(callee, name)) {
+          flag(unknownUse(name));
+        }
+      }
+      if (n.name === 'MemberExpression' && imported(n)) {
+        const name = dottedName(n);
+        if (name && listed(name, callsTable.not_inert)) {
+          flag(`it uses ${name}`);
         }
       }
       if (n.name === 'VariableName' || n.name === 'PropertyName') {
@@ -254,12 +297,18 @@ export function dynamicCode(code: string): string {
         (n.name === 'MemberExpression' && parent !== 'MemberExpression');
       if (outer && !called(n)) {
         const name = dottedName(n);
-        const store =
-          n.name === 'MemberExpression' &&
-          parent === 'AssignStatement' &&
-          n.nextSibling?.name === 'AssignOp';
-        if ((CODE_RUNNERS.has(name) || starts(name)) && !store) {
+        const target =
+          parent === 'AssignStatement' && n.nextSibling?.name === 'AssignOp';
+        const store = n.name === 'MemberExpression' && target;
+        if (
+          (CODE_RUNNERS.has(name) ||
+            starts(name) ||
+            (n.name === 'VariableName' && NAME_READERS.has(name))) &&
+          !store
+        ) {
           flag(`it passes ${name} around`);
+        } else if (!target && unknown(n, name)) {
+          flag(unknownUse(name));
         }
       }
       return undefined;

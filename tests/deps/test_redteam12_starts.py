@@ -254,16 +254,46 @@ def test_a_refused_environment_change_leaves_the_environment_as_it_was(kernel):
 
 def test_ordinary_environment_edits_of_a_notebook_keep_working(kernel):
     """No false refusal: a folder added after the guard's, other variables, PYTHONHOME unset;
-    a child Python still starts (read as before)."""
+    a child Python still starts (read as a guardless Python's code, as before: one calling a
+    module of the folder is refused since R12-7, see the threat model)."""
     (kernel.work / "src").mkdir()
-    (kernel.work / "src" / "helpers.py").write_text("GREETING = 'hi'\n")
     code = (
         "import os, subprocess, sys\n"
         "os.environ['PYTHONPATH'] = os.environ['PYTHONPATH'] + ':src'\n"
         "os.environ['PYTHONPATH'] += os.pathsep + os.path.abspath('src')\n"
         "os.environ['OMP_NUM_THREADS'] = '1'\nos.environ.pop('PYTHONHOME', None)\n"
         "os.environ['CUDA_VISIBLE_DEVICES'] = ''\n"
-        "subprocess.run([sys.executable, '-c', 'import helpers; print(helpers.GREETING)'],"
+        "subprocess.run([sys.executable, '-c', 'import sys, json; print(json.dumps(sys.path))'],"
         " check=True)\n"
     )
     assert kernel.cell(code, launched=True)["refused"] is None
+
+
+# -- R12-7: a guardless Python's starts through names a list of starters missed -------------
+
+PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"  # guardless by version (R10-4)
+
+
+@pytest.mark.parametrize(
+    ("python", "code"),
+    [
+        ("sys.executable", "import posix; posix.system('./ls sync -q')"),
+        ("sys.executable", "from distutils.spawn import spawn; spawn(['./ls', 'sync', '-q'])"),
+        (repr(PY27), "import popen2; popen2.Popen3('./ls sync -q').wait()"),
+    ],
+)  # fmt: skip
+def test_a_guardless_python_starting_through_an_unlisted_name_is_refused(kernel, python, code):
+    """R12-7: `python -I -c CODE` (or a Python 2 child, -E) starting ./ls (a link to uv) through
+    posix.system, distutils.spawn or popen2 was read as starting nothing: `uv sync` of a
+    project on a refused index installed torcj. Guardless code may now call only what Warden
+    knows starts no process (schema/guardless-calls.json)."""
+    if python == repr(PY27) and not os.path.exists(PY27):
+        pytest.fail(f"{PY27} is part of this machine image (pyenv)")
+    (kernel.work / "pyproject.toml").write_text(
+        PROJECT.replace("warden-demo-pkg", "torcj").format(index=kernel.index.simple)
+    )
+    os.symlink(UV, kernel.work / "ls")
+    flag = "-E" if python == repr(PY27) else "-I"
+    cell = f"import subprocess, sys\nsubprocess.run([{python}, {flag!r}, '-c', {code!r}])\n"
+    refused = kernel.proves(cell, name="torcj")
+    assert "starts without Warden's guard" in refused, refused

@@ -8,8 +8,10 @@ process starts, so the parent reads its code instead and refuses what it cannot 
   (Python >= 3.8 has ``sys.audit``; red team 10 R10-4).
 - ``dynamic_code``: whether code (``-c``, a script, a module's file) runs code Warden cannot
   read: ``exec``/``eval``/``compile``/``__import__``, importlib, runpy, pickle, ``getattr``
-  with a computed name, a process started with computed arguments... (R10-10). Decided on
-  the ``ast``; text that does not parse is unreadable.
+  with a computed name, a process started with computed arguments... (R10-10), and any name
+  reached through an import that is not on the allow list of schema/guardless-calls.json
+  (R12-7: ``posix.system``, ``distutils.spawn``, another module's functions). Decided on the
+  ``ast``; text that does not parse is unreadable.
 - ``module_files``: the files ``python -m MOD`` runs, found as that Python would find them
   (R10-5); a standard-library module passes unless it runs code named in its arguments.
 
@@ -133,7 +135,46 @@ _CODE_MODULES = frozenset((
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
                      "os.fork", "subprocess.", "pty.spawn", "asyncio.create_subprocess",
                      "platform.popen", "commands.")  # fmt: skip
-_STARTER_MODULES = frozenset(("os", "posix", "subprocess", "pty", "asyncio", "platform"))
+
+
+def _calls_table() -> dict:
+    """schema/guardless-calls.json: what guardless code may call through its imports (red
+    team 12 R12-7: a list of starters missed ``posix.system``, ``distutils.spawn.spawn``,
+    Python 2's ``popen2``, ``_posixsubprocess``...; Warden now allows what it knows starts no
+    process and refuses the rest). Shared with the static side (src/deps/guardless.ts)."""
+    global _CALLS
+    if _CALLS is None:
+        from ...contracts import load_contract
+
+        table = load_contract("guardless-calls.json")
+        _CALLS = (tuple(table["inert"]), tuple(table["not_inert"]), dict(table["aliases"]))
+    return _CALLS
+
+
+_CALLS = None
+_DATA_DUNDERS = frozenset(("__version__", "__file__", "__name__", "__doc__", "__all__"))
+# a name through an import that Warden does not know to start no process: another module's
+# code, which the reading does not follow (a local module's `os.system(arg)` among them)
+_UNKNOWN = (
+    "it uses {}, which Warden does not know to start no process (a guardless Python may use "
+    "the standard library's plain modules only)"
+)
+
+
+def _listed(name: str, entries) -> bool:
+    for entry in entries:
+        if entry.endswith("*"):
+            if name.startswith(entry[:-1]):
+                return True
+        elif name == entry or name.startswith(entry + "."):
+            return True
+    return False
+
+
+def _inert(name: str) -> bool:
+    """Whether a name reached through an import starts no process, whatever its arguments."""
+    inert, not_inert, _aliases = _calls_table()
+    return _listed(name, inert) and not _listed(name, not_inert)
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
 _NAME_READERS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
 # dunder attributes ordinary code uses; any other (__builtins__, __globals__, __subclasses__,
@@ -184,7 +225,7 @@ class _DynamicReader(ast.NodeVisitor):
         module = "." * node.level + (node.module or "")
         self._module(module.lstrip(".") if not node.level else module)
         for alias in node.names:
-            if alias.name == "*" and module.split(".")[0] in _STARTER_MODULES:
+            if alias.name == "*" and not _inert(self._canonical(module)):
                 self._flag(f"it imports every name of {module}")  # `system(x)` unresolved
             self.names[alias.asname or alias.name] = f"{module}.{alias.name}"
             self._module(f"{module}.{alias.name}")
@@ -194,13 +235,36 @@ class _DynamicReader(ast.NodeVisitor):
             self._flag(f"it uses {dotted}, which runs code Warden does not read")
 
     def _dotted(self, node) -> str:
-        """The dotted name an expression stands for ('' when it is not a plain name chain)."""
+        """The dotted name an expression stands for ('' when it is not a plain name chain),
+        ``posix.X`` read as ``os.X`` (the same functions)."""
+        return self._canonical(self._chain(node))
+
+    def _chain(self, node) -> str:
         if isinstance(node, ast.Name):
             return self.names.get(node.id, node.id)
         if isinstance(node, ast.Attribute):
-            base = self._dotted(node.value)
+            base = self._chain(node.value)
             return f"{base}.{node.attr}" if base else ""
         return ""
+
+    @staticmethod
+    def _canonical(name: str) -> str:
+        root, dot, rest = name.partition(".")
+        alias = _calls_table()[2].get(root)
+        return f"{alias}{dot}{rest}" if alias else name
+
+    def _imported(self, node) -> bool:
+        """Whether a name chain starts at a name an import bound (``os``, ``from x import y``)."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in self.names
+
+    def _unknown(self, node, name: str) -> bool:
+        """A name reached through an import that is neither a start Warden reads nor known to
+        start no process (``_inert``): refused, called or passed around (R12-7)."""
+        if not name or name.rpartition(".")[2] in _DATA_DUNDERS:
+            return False  # `np.__version__`: data, not code
+        return self._imported(node) and not _inert(name)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self._dotted(node.func)
@@ -208,25 +272,36 @@ class _DynamicReader(ast.NodeVisitor):
             self._flag(f"it calls {name}")
         elif name in _NAME_READERS and not _literal(node.args[1:2]):
             self._flag(f"it calls {name} with a computed name")
-        elif name.startswith(_PROCESS_STARTERS) and not _literal(node.args, node.keywords):
-            self._flag(f"it starts a process ({name}) with computed arguments")
+        elif name.startswith(_PROCESS_STARTERS):
+            if not _literal(node.args, node.keywords):
+                self._flag(f"it starts a process ({name}) with computed arguments")
+        elif self._unknown(node.func, name):
+            self._flag(_UNKNOWN.format(name))
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        name = self.names.get(node.id, node.id)
+        name = self._canonical(self.names.get(node.id, node.id))
         self._dunder(node.id)
-        if name in _CODE_RUNNERS or name.startswith(_PROCESS_STARTERS):
-            # a reference that is not called right here: `f = exec; f(x)`, `run(os.system)`
-            if not getattr(node, "_called", False):
+        passed = name in _CODE_RUNNERS or name in _NAME_READERS or name.startswith(_PROCESS_STARTERS)
+        if not getattr(node, "_called", False):
+            # a reference that is not called right here: `f = exec; f(x)`, `run(os.system)`,
+            # `getattr(os, "system")`, `t = subprocess`
+            if passed:
                 self._flag(f"it passes {name} around")
+            elif isinstance(node.ctx, ast.Load) and self._unknown(node, name):
+                self._flag(_UNKNOWN.format(name))
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self._dunder(node.attr)
         name = self._dotted(node)
-        if name.startswith(_PROCESS_STARTERS) and not getattr(node, "_called", False):
-            if not isinstance(node.ctx, ast.Store):
+        if name and self._imported(node) and _listed(name, _calls_table()[1]):
+            self._flag(f"it uses {name}")  # sys.modules["os"].system(...)
+        if not getattr(node, "_called", False) and not isinstance(node.ctx, ast.Store):
+            if name.startswith(_PROCESS_STARTERS):
                 self._flag(f"it passes {name} around")
+            elif self._unknown(node, name):
+                self._flag(_UNKNOWN.format(name))
         self.generic_visit(node)
 
     def _dunder(self, name: str) -> None:
