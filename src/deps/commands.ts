@@ -27,6 +27,7 @@ import {
   type CommandContext
 } from './installers';
 import { readEnvFiles } from './dotenv';
+import { refusedCode } from './interpreters';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode } from './guardless';
 import { addLocalProjects } from './localprojects';
@@ -159,12 +160,25 @@ function namesByPattern(base: string): boolean {
   );
 }
 
-/** A program Warden does not read that names an installer in its words is unreadable. */
+/**
+ * A program Warden does not read that names an installer in its words is unreadable; so is
+ * one that is, or runs, a code interpreter whose code may compute what it starts (R12-6).
+ */
 function refuseUnread(program: string, args: readonly string[]): void {
-  if (!INERT_PROGRAMS.has(program) && namesInstaller(args)) {
+  if (INERT_PROGRAMS.has(program)) {
+    return;
+  }
+  if (namesInstaller(args)) {
     throw new Unreadable(
       `${program} may run an installer named in its arguments, and Warden does not read what it runs: run the installer directly`
     );
+  }
+  const words = [program, ...args];
+  for (let j = 0; j < words.length; j++) {
+    const why = refusedCode(words[j], words.slice(j + 1));
+    if (why) {
+      throw new Unreadable(why);
+    }
   }
 }
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);

@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Dict, List, NamedTuple, Optional, Set
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath
+from . import fastpath, interpreters
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -1211,12 +1211,32 @@ def _listed_name(word: str) -> str:
 
 def _refuse_unread(program: str, args: List[str]) -> None:
     """A program Warden does not read that names an installer in its words is unreadable
-    (deny by default, red team 7 R7-13); an inert one's words are data."""
-    if program not in INERT_PROGRAMS and names_installer(args):
+    (deny by default, red team 7 R7-13); an inert one's words are data. So is one that is, or
+    runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``)."""
+    if program in INERT_PROGRAMS:
+        return
+    if names_installer(args):
         raise Unreadable(
             f"{program} may run an installer named in its arguments, and Warden does not read "
             "what it runs: run the installer directly"
         )
+    words = [program] + list(args)
+    for j, word in enumerate(words):
+        name = program_name(word)
+        if interpreters.language(name) is None and "/" in word:
+            name = _link_target(word) or name  # `./p -e CODE`, p a link to perl
+        why = interpreters.refused(name, words[j + 1 :], _script_text)
+        if why:
+            raise Unreadable(why)
+
+
+def _script_text(path: str) -> Optional[str]:
+    """A script an interpreter is given, as the start finds it; None when it cannot be read."""
+    try:
+        with open(_placed(path, strict=False), "rb") as fh:
+            return fh.read(1 << 20).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return None
 
 
 FRONT_ENDS = frozenset(

@@ -43,6 +43,16 @@ def is_installer_name(name: str) -> bool:
 # A program Warden does not know may start an installer named among its arguments
 # (`setsid uv pip install ...`, red team 7 R7-13): such a start is read in full (commands.py).
 _HINTS = ("pip", "uv", "conda", "mamba", "poetry", "pdm", "hatch", "pixi", "rye", "python", "runpy")
+# code interpreters (schema/code-interpreters.json): their code may compute an installer's name
+# (red team 12 R12-6), so a start naming one is read in full
+_INTERPRETERS = frozenset(("awk", "gawk", "mawk", "nawk", "original-awk", "Rscript", "R", "sed",
+                           "gsed", "irb", "php-cli"))  # fmt: skip
+_INTERPRETER_STEMS = ("perl", "node", "ruby", "php", "lua", "julia")
+
+
+def runs_code(word: str) -> bool:
+    name = os.path.basename(word)
+    return name in _INTERPRETERS or name.startswith(_INTERPRETER_STEMS)
 
 
 def may_launch(lists, cwd=None) -> bool:
@@ -55,7 +65,7 @@ def may_launch(lists, cwd=None) -> bool:
         try:
             for word in argv:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
-                if any(hint in word for hint in _HINTS):
+                if any(hint in word for hint in _HINTS) or runs_code(word):
                     return True
                 if os.sep in word and _names_link(_from(word, cwd)):
                     return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)

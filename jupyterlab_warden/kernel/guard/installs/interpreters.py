@@ -1,0 +1,114 @@
+"""Programs that run code given on their command line: perl, awk, node, ruby, php, lua, R,
+julia, sed (red team 12 R12-6).
+
+Warden reads a program it does not know by the words it is given: an installer named among
+them refuses the start (red team 7 R7-13). Code computes names (``exec("u"."v", "sync")``,
+``awk 'BEGIN { system("u" "v sync") }'``), so for these interpreters the code itself is read:
+inline code (``-e``, awk's and sed's program operand) that holds a way to start a process or
+to run code or a name computed at run time is refused, and so are options that load code from
+elsewhere (``perl -M``, ``node -r``, ``awk -f``). Plain text processing (``awk '{print $1}'``,
+``perl -pe 's/a/b/'``, ``sed 's/a/b/'``) runs. The table is schema/code-interpreters.json,
+shared with the static side (src/deps/interpreters.ts); the kernel also reads a script file
+an interpreter is given (the static side cannot).
+"""
+
+import os
+import re
+from typing import List, Optional
+
+from ...contracts import load_contract
+
+_LANGUAGES = None
+
+
+def _languages() -> list:
+    global _LANGUAGES
+    if _LANGUAGES is None:
+        table = load_contract("code-interpreters.json")["languages"]
+        _LANGUAGES = [
+            (name, re.compile(spec["name_pattern"]), re.compile(spec["starts"]), spec)
+            for name, spec in table.items()
+        ]
+    return _LANGUAGES
+
+
+def language(program: str) -> Optional[tuple]:
+    """The table entry of an interpreter program name (a path's last part), None for others."""
+    for entry in _languages():
+        if entry[1].match(program):
+            return entry
+    return None
+
+
+def refused(program: str, args: List[str], read_script=None) -> str:
+    """Why starting ``program args`` runs code Warden cannot read ('' when it does not);
+    ``read_script(path)``: a script operand's text, None when it cannot be read."""
+    entry = language(os.path.basename(program))
+    if entry is None:
+        return ""
+    name, _pattern, starts, spec = entry
+    code, operands, option = _code(args, spec)
+    if option:
+        return f"{program} {option} runs code from elsewhere, which Warden does not read"
+    script = False
+    if not code and operands:
+        if spec["program_operand"]:
+            code = [operands[0]]
+        elif read_script is not None:
+            text = read_script(operands[0])
+            code, script = ([text] if text is not None else []), True
+    for text in code:
+        found = starts.search(text)
+        if found:
+            what = "its script" if script else "its code"
+            return (
+                f"{program} runs code, and {what} may start a program or compute what it runs "
+                f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
+                "directly, or keep the code to plain text processing"
+            )
+    return ""
+
+
+def _code(args: List[str], spec: dict):
+    """(inline code pieces, operands, a refused option or '') of an interpreter's arguments,
+    options bundled getopt-style (``perl -lne CODE``)."""
+    code, refused_options = [], set(spec["refused_options"])
+    code_options, valued = set(spec["code_options"]), set(spec["valued_options"])
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--" or not word.startswith("-") or word == "-":
+            return code, args[i + (word == "--") :], ""
+        if word.startswith("--"):
+            option, eq, value = word.partition("=")
+            if option in refused_options:
+                return code, [], option
+            if option in code_options:
+                code.append(value if eq else (args[i + 1] if i + 1 < len(args) else ""))
+                i += 1 if eq else 2
+                continue
+            i += 2 if (option in valued and not eq) else 1
+            continue
+        i, found = _bundle(args, i, code, code_options, valued, refused_options)
+        if found:
+            return code, [], found
+    return code, [], ""
+
+
+def _bundle(args, i, code, code_options, valued, refused_options):
+    """One single-dash word: its letters are options until one takes a value (the rest of the
+    word, or the next word). Returns (next index, a refused option or '')."""
+    word = args[i]
+    for k in range(1, len(word)):
+        option, rest = "-" + word[k], word[k + 1 :]
+        if option in refused_options:
+            return i + 1, option
+        if option in code_options:
+            if rest:
+                code.append(rest)
+                return i + 1, ""
+            code.append(args[i + 1] if i + 1 < len(args) else "")
+            return i + 2, ""
+        if option in valued:
+            return (i + 1 if rest else i + 2), ""
+    return i + 1, ""
