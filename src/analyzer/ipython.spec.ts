@@ -58,6 +58,26 @@ describe('maskIPython', () => {
     ]);
   });
 
+  it('reads the statement of %time, %timeit and %prun as a cell line (R12-8)', () => {
+    for (const line of [
+      '%time !pip install torcj',
+      '%timeit -n1 -r1 !pip install torcj',
+      '%timeit -n 1 -r 1 !!pip install torcj',
+      '%prun -s cumulative !pip install torcj',
+      '%time %pip install torcj'
+    ]) {
+      const { python, shell } = maskIPython(line);
+      expect(shell.map(s => s.text.trim())).toEqual([
+        'pip install torcj'
+      ]);
+      expect(python).not.toContain('pip');
+    }
+    // a Python statement stays Python
+    const timed = maskIPython('%time y = f(x)');
+    expect(timed.shell).toEqual([]);
+    expect(timed.python).toContain('y = f(x)');
+  });
+
   it('does not read ! or % inside strings and brackets as IPython', () => {
     const code =
       'doc = """\n!rm -rf /\n%pip x\n"""\ncall(\n    a,\n    !b\n)\ns = "x?"';

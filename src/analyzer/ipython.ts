@@ -77,8 +77,10 @@ const ASSIGN_MAGIC =
   /[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*(?=[!%])/y;
 const HELP_LINE =
   /^(?:\?{1,2}[\w.*]+(?:\(\))?\?{0,2}|[\w.*]+(?:\(\))?\?{1,2})$/;
-/** Options of %time / %timeit before the statement, e.g. `-n 10 -r 3`. */
-const MAGIC_OPTIONS = /(?:\s*-[A-Za-z]+(?:\s+\d+)?)*\s*/y;
+/** Options of %time / %timeit / %prun before the statement, e.g. `-n 10 -r 3`, `-n1`,
+ * `-s cumulative` (prun's -s, -l, -T, -D take a word). */
+const MAGIC_OPTIONS =
+  /(?:\s*-(?:[sTDl]\s*[^\s!%-]\S*|[A-Za-z]+\w*(?:\s+\d+)?))*\s*/y;
 
 interface Edit {
   from: number;
@@ -444,7 +446,10 @@ function maskMagic(
     if (pyStart - i >= 2) {
       // `%time f(x)` -> `0;    f(x)`: the statement stays at its offset and its indentation.
       edits.push({ from: i, to: pyStart, kind: 'semi' });
-      return pyStart;
+      // IPython transforms the statement as a cell line (red team 12 R12-8): `%time !pip
+      // install x` runs pip, `%timeit %pip ...` the magic
+      const inner = maskStatementLine(code, pyStart, lineEnd, edits, shell);
+      return inner === false ? pyStart : inner;
     }
   }
   edits.push({ from: i, to: lineEnd, kind: 'stmt' });

@@ -263,6 +263,43 @@ describe('warden-scan: dependency manifests', () => {
     }
   });
 
+  it('reads the statement of %time / %timeit / %prun as a cell line (R12-8)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-deps-'));
+    try {
+      const cells = [
+        '%time !pip install torcj',
+        '%timeit -n1 -r1 !pip install torcj',
+        '%prun -s cumulative !pip install torcj',
+        "%time perl -e 'exec(\"u\".\"v\", \"sync\")'", // Python: perl is a name here
+        '%time y = sum(range(3))'
+      ];
+      fs.writeFileSync(
+        path.join(dir, 'timed.ipynb'),
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: cells.map(source => ({
+            cell_type: 'code',
+            metadata: {},
+            source,
+            outputs: [],
+            execution_count: null
+          }))
+        })
+      );
+      expect(
+        summary(findings([dir])).filter(f => f.includes(' install-'))
+      ).toEqual([
+        'timed.ipynb[0]:1 install-imitation-name',
+        'timed.ipynb[1]:1 install-imitation-name',
+        'timed.ipynb[2]:1 install-imitation-name'
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails closed when the shipped data cannot be read', () => {
     const data = new DepsData(() => {
       throw Object.assign(new Error('gone'), { code: 'ENOENT' });
