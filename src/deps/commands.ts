@@ -1337,6 +1337,7 @@ function simple(
         "xargs builds the installer's arguments from its input"
       );
     }
+    refuseUnread('xargs', argv.slice(1)); // `xargs perl -e CODE` (R12-6)
     return [];
   }
   if (PIP.test(name)) {

@@ -1152,6 +1152,7 @@ def _simple(
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
+        _refuse_unread("xargs", argv[1:])  # `xargs perl -e CODE` (R12-6)
         return []
     if _PIP.match(name):
         return [Invocation("pip", argv[1:], env, argv[0])]
