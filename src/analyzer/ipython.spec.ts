@@ -67,9 +67,7 @@ describe('maskIPython', () => {
       '%time %pip install torcj'
     ]) {
       const { python, shell } = maskIPython(line);
-      expect(shell.map(s => s.text.trim())).toEqual([
-        'pip install torcj'
-      ]);
+      expect(shell.map(s => s.text.trim())).toEqual(['pip install torcj']);
       expect(python).not.toContain('pip');
     }
     // a Python statement stays Python

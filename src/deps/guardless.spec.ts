@@ -25,21 +25,42 @@ describe('dynamicCode', () => {
       'from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=7)',
       'multiprocessing'
     ],
-    ["import os; getattr(os, 'system')('x')", "it uses os,"], // R12-7
-    ["import subprocess as s; t = s; t.run(['x'])", "it uses subprocess,"], // R12-7
-    ["import sys; sys.modules['os'].system('x')", "uses sys.modules"], // R12-7
-    ["import functools, os; functools.reduce(getattr, ['system'], os)", "passes getattr around"], // R12-7
-    ["import operator; operator.methodcaller('system', 'x')", "operator.methodcaller"], // R12-7
-    ["from distutils.spawn import spawn; spawn(['x'])", "distutils.spawn.spawn"], // R12-7
-    ["import popen2; popen2.Popen3('x')", "popen2.Popen3"], // R12-7
-    ["import _posixsubprocess as p; p.fork_exec()", "_posixsubprocess.fork_exec"], // R12-7
-    ["import webbrowser; webbrowser.open('x')", "webbrowser.open"], // R12-7
-    ["import platform; platform.architecture()", "platform.architecture"], // R12-7
-    ["import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "asyncio.get_event_loop"], // R12-7
-    ["import posix; posix.system(bytes.fromhex('6c73').decode())", "starts a process (os.system)"], // R12-7
-    ["from IPython.utils.process import system; system('u' + 'v')", "IPython.utils.process.system"], // R12-7
-    ["import helpers; helpers.run('x')", "helpers.run"], // R12-7
-    ["from numpy import *", "imports every name of numpy"], // R12-7
+    ["import os; getattr(os, 'system')('x')", 'it uses os,'], // R12-7
+    ["import subprocess as s; t = s; t.run(['x'])", 'it uses subprocess,'], // R12-7
+    ["import sys; sys.modules['os'].system('x')", 'uses sys.modules'], // R12-7
+    [
+      "import functools, os; functools.reduce(getattr, ['system'], os)",
+      'passes getattr around'
+    ], // R12-7
+    [
+      "import operator; operator.methodcaller('system', 'x')",
+      'operator.methodcaller'
+    ], // R12-7
+    [
+      "from distutils.spawn import spawn; spawn(['x'])",
+      'distutils.spawn.spawn'
+    ], // R12-7
+    ["import popen2; popen2.Popen3('x')", 'popen2.Popen3'], // R12-7
+    [
+      'import _posixsubprocess as p; p.fork_exec()',
+      '_posixsubprocess.fork_exec'
+    ], // R12-7
+    ["import webbrowser; webbrowser.open('x')", 'webbrowser.open'], // R12-7
+    ['import platform; platform.architecture()', 'platform.architecture'], // R12-7
+    [
+      "import asyncio; asyncio.get_event_loop().subprocess_shell('x')",
+      'asyncio.get_event_loop'
+    ], // R12-7
+    [
+      "import posix; posix.system(bytes.fromhex('6c73').decode())",
+      'starts a process (os.system)'
+    ], // R12-7
+    [
+      "from IPython.utils.process import system; system('u' + 'v')",
+      'IPython.utils.process.system'
+    ], // R12-7
+    ["import helpers; helpers.run('x')", 'helpers.run'], // R12-7
+    ['from numpy import *', 'imports every name of numpy'], // R12-7
     ['print(1', 'does not parse']
   ])('%s: %s', (code, why) => {
     expect(dynamicCode(code)).toContain(why);
@@ -53,7 +74,7 @@ describe('dynamicCode', () => {
     "import os, json; print(os.path.join('a', 'b'), json.dumps({}), os.environ.get('X'))", // R12-7
     "from pathlib import Path; print(Path('x').exists())", // R12-7
     "import posix; posix.system('ls -l')", // R12-7
-    "import asyncio\nasync def main():\n    await asyncio.sleep(0)\nasyncio.run(main())", // R12-7
+    'import asyncio\nasync def main():\n    await asyncio.sleep(0)\nasyncio.run(main())', // R12-7
     'class A:\n    def __init__(self):\n        super().__init__()\n'
   ])('reads plain code: %s', code => {
     expect(dynamicCode(code)).toBe('');

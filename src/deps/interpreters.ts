@@ -18,13 +18,13 @@ interface Language {
   starts: string;
 }
 
-const LANGUAGES = Object.values(table.languages as Record<string, Language>).map(
-  spec => ({
-    spec,
-    name: new RegExp(spec.name_pattern),
-    starts: new RegExp(spec.starts)
-  })
-);
+const LANGUAGES = Object.values(
+  table.languages as Record<string, Language>
+).map(spec => ({
+  spec,
+  name: new RegExp(spec.name_pattern),
+  starts: new RegExp(spec.starts)
+}));
 
 function language(program: string) {
   return LANGUAGES.find(l => l.name.test(program));
@@ -66,7 +66,11 @@ function inlineCode(args: readonly string[], spec: Language) {
   while (i < args.length) {
     const word = args[i];
     if (word === '--' || !word.startsWith('-') || word === '-') {
-      return { code, operands: args.slice(i + (word === '--' ? 1 : 0)), option: '' };
+      return {
+        code,
+        operands: args.slice(i + (word === '--' ? 1 : 0)),
+        option: ''
+      };
     }
     if (word.startsWith('--')) {
       const eq = word.indexOf('=');

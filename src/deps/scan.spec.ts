@@ -270,7 +270,7 @@ describe('warden-scan: dependency manifests', () => {
         '%time !pip install torcj',
         '%timeit -n1 -r1 !pip install torcj',
         '%prun -s cumulative !pip install torcj',
-        "%time perl -e 'exec(\"u\".\"v\", \"sync\")'", // Python: perl is a name here
+        '%time perl -e \'exec("u"."v", "sync")\'', // Python: perl is a name here
         '%time y = sum(range(3))'
       ];
       fs.writeFileSync(

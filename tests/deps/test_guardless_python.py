@@ -132,7 +132,9 @@ def test_ordinary_guardless_pythons_still_start(argv, tmp_path, monkeypatch):
         ["python3", "-I", "-c", "from IPython.utils.process import system; system('u'+'v')"],
     ],
 )
-def test_guardless_code_calling_modules_warden_does_not_read_is_refused(argv, tmp_path, monkeypatch):
+def test_guardless_code_calling_modules_warden_does_not_read_is_refused(
+    argv, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(commands.Unreadable, match="code Warden cannot read"):
         commands.invocations(argv)
@@ -154,21 +156,22 @@ def test_guardless_code_calling_modules_warden_does_not_read_is_refused(argv, tm
         ("import os; os.system(bytes.fromhex('6c73').decode())", "computed arguments"),
         ("from subprocess import run as r; r(['x', y])", "computed arguments"),
         ("import os; f = os.system; f('ls')", "passes os.system around"),
-        ("import os; getattr(os, 'system')('x')", 'it uses os,'),  # R12-7
-        ("import subprocess as s; t = s; t.run(['x'])", 'it uses subprocess,'),  # R12-7
-        ("import sys; sys.modules['os'].system('x')", 'uses sys.modules'),  # R12-7
-        ("import functools, os; functools.reduce(getattr, ['system'], os)", 'passes getattr around'),  # R12-7
-        ("import operator; operator.methodcaller('system', 'x')", 'operator.methodcaller'),  # R12-7
-        ("from distutils.spawn import spawn; spawn(['x'])", 'distutils.spawn.spawn'),  # R12-7
-        ("import popen2; popen2.Popen3('x')", 'popen2.Popen3'),  # R12-7
-        ('import _posixsubprocess as p; p.fork_exec()', '_posixsubprocess.fork_exec'),  # R12-7
-        ("import webbrowser; webbrowser.open('x')", 'webbrowser.open'),  # R12-7
-        ('import platform; platform.architecture()', 'platform.architecture'),  # R12-7
-        ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", 'asyncio.get_event_loop'),  # R12-7
-        ("import posix; posix.system(bytes.fromhex('6c73').decode())", 'starts a process (os.system)'),  # R12-7
-        ("from IPython.utils.process import system; system('u' + 'v')", 'IPython.utils.process.system'),  # R12-7
-        ("import helpers; helpers.run('x')", 'helpers.run'),  # R12-7
-        ('from numpy import *', 'imports every name of numpy'),  # R12-7
+        # R12-7: names reached through imports (allow list)
+        ("import os; getattr(os, 'system')('x')", "it uses os,"),
+        ("import subprocess as s; t = s; t.run(['x'])", "it uses subprocess,"),
+        ("import sys; sys.modules['os'].system('x')", "uses sys.modules"),
+        ("import functools, os; functools.reduce(getattr, ['system'], os)", "getattr around"),
+        ("import operator; operator.methodcaller('system', 'x')", "operator.methodcaller"),
+        ("from distutils.spawn import spawn; spawn(['x'])", "distutils.spawn.spawn"),
+        ("import popen2; popen2.Popen3('x')", "popen2.Popen3"),
+        ("import _posixsubprocess as p; p.fork_exec()", "_posixsubprocess.fork_exec"),
+        ("import webbrowser; webbrowser.open('x')", "webbrowser.open"),
+        ("import platform; platform.architecture()", "platform.architecture"),
+        ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "get_event_loop"),
+        ("import posix; posix.system(bytes.fromhex('6c73').decode())", "process (os.system)"),
+        ("from IPython.utils.process import system; system('u' + 'v')", "process.system"),
+        ("import helpers; helpers.run('x')", "helpers.run"),
+        ("from numpy import *", "imports every name of numpy"),
         ("().__class__.__base__.__subclasses__()", "it reaches __"),
         ("import pickle; pickle.loads(b'')", "pickle"),
         ("from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=7)", "multip"),
@@ -188,10 +191,11 @@ def test_dynamic_code_is_code_warden_cannot_read(code, why):
         "import re; print(re.compile('x').pattern)",
         "import os, subprocess; os.system('ls -l'); subprocess.run(['git', 'status'])",
         "import numpy as np; print(np.__version__)",
-        "import os, json; print(os.path.join('a', 'b'), json.dumps({}), os.environ.get('X'))",  # R12-7
-        "from pathlib import Path; print(Path('x').exists())",  # R12-7
-        "import posix; posix.system('ls -l')",  # R12-7
-        'import asyncio\nasync def main():\n    await asyncio.sleep(0)\nasyncio.run(main())',  # R12-7
+        # R12-7: names reached through imports (allow list)
+        "import os, json; print(os.path.join('a', 'b'), json.dumps({}), os.environ.get('X'))",
+        "from pathlib import Path; print(Path('x').exists())",
+        "import posix; posix.system('ls -l')",
+        "import asyncio\nasync def main():\n    await asyncio.sleep(0)\nasyncio.run(main())",
         "class A:\n    def __init__(self):\n        super().__init__()\n",
     ],
 )

@@ -359,9 +359,8 @@ def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> st
     if "PYTHONPATH" in env:
         words = env["PYTHONPATH"].split(os.pathsep)
         if not (_guard_first(env["PYTHONPATH"]) if later_folders else words[0] == _site_dir()):
-            return (
-                "a PYTHONPATH without Warden's guard folder first"
-                + (", or with a folder the kernel was not started with" if later_folders else "")
+            return "a PYTHONPATH without Warden's guard folder first" + (
+                ", or with a folder the kernel was not started with" if later_folders else ""
             )
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:

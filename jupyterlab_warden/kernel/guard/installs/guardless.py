@@ -175,6 +175,8 @@ def _inert(name: str) -> bool:
     """Whether a name reached through an import starts no process, whatever its arguments."""
     inert, not_inert, _aliases = _calls_table()
     return _listed(name, inert) and not _listed(name, not_inert)
+
+
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
 _NAME_READERS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
 # dunder attributes ordinary code uses; any other (__builtins__, __globals__, __subclasses__,
@@ -282,7 +284,8 @@ class _DynamicReader(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         name = self._canonical(self.names.get(node.id, node.id))
         self._dunder(node.id)
-        passed = name in _CODE_RUNNERS or name in _NAME_READERS or name.startswith(_PROCESS_STARTERS)
+        passed = name in _CODE_RUNNERS or name in _NAME_READERS
+        passed = passed or name.startswith(_PROCESS_STARTERS)
         if not getattr(node, "_called", False):
             # a reference that is not called right here: `f = exec; f(x)`, `run(os.system)`,
             # `getattr(os, "system")`, `t = subprocess`

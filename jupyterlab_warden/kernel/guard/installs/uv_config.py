@@ -3,8 +3,9 @@
 uv reads (its "Configuration files" documentation): the project's ``uv.toml`` or
 ``pyproject.toml`` ``[tool.uv]`` in the working directory or the nearest parent, the user's
 ``$XDG_CONFIG_HOME/uv/uv.toml`` (``~/.config/uv/uv.toml``), the system's
-``$XDG_CONFIG_DIRS/uv/uv.toml`` (``/etc/xdg``) and ``/etc/uv/uv.toml`` (``user_and_system_files``); ``--config-file`` or
-``UV_CONFIG_FILE`` names one more; ``--no-config`` / ``UV_NO_CONFIG`` stop the discovery.
+``$XDG_CONFIG_DIRS/uv/uv.toml`` (``/etc/xdg``) and ``/etc/uv/uv.toml``
+(``user_and_system_files``); ``--config-file`` or ``UV_CONFIG_FILE`` names one more;
+``--no-config`` / ``UV_NO_CONFIG`` stop the discovery.
 
 Warden reads every such file from the working directory (and, for pipx's uv backend, from each
 folder pipx runs uv in) up to the root (not only the nearest:
