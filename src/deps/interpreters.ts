@@ -83,7 +83,8 @@ function inlineCode(args: readonly string[], spec: Language) {
         i += eq >= 0 ? 1 : 2;
         continue;
       }
-      i += valued.has(option) && eq < 0 ? 2 : 1;
+      const separate = i + 1 < args.length && !args[i + 1].startsWith('-');
+      i += valued.has(option) && eq < 0 && separate ? 2 : 1;
       continue;
     }
     // single-dash letters are options until one takes a value (getopt bundling: -lne CODE)
@@ -100,7 +101,10 @@ function inlineCode(args: readonly string[], spec: Language) {
         break;
       }
       if (valued.has(option)) {
-        next = rest ? i + 1 : i + 2;
+        // a value of its own word only when that is no option: `perl -i -pe CODE`
+        const separate =
+          !rest && i + 1 < args.length && !args[i + 1].startsWith('-');
+        next = separate ? i + 2 : i + 1;
         break;
       }
     }

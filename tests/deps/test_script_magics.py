@@ -75,6 +75,20 @@ def test_another_program_runs_when_its_body_names_no_installer(tmp_path):
     assert (tmp_path / "ran").exists()
 
 
+def test_an_interpreter_body_computing_a_program_name_is_refused(tmp_path):
+    """R12-6: `%%perl` / `%%script node` bodies that compute what they start name no installer;
+    the interpreter's code is read: a way to start a program refuses the cell."""
+    cells = [
+        '%%script perl\nopen(F, ">marker0"); close(F);\nexec("u"."v", "sync");\n',
+        "%%script node\nrequire('fs').writeFileSync('marker1', '');\n",
+    ]
+    results = _run(tmp_path, cells)
+    assert len(results) == 2
+    for i, result in enumerate(results):
+        assert result["refused"] and "runs the cell as code" in result["refused"], result
+        assert not (tmp_path / f"marker{i}").exists()
+
+
 # red8 R8-4: a shell reading its commands from stdin, which no process-start event carries
 STDIN_CELLS = [
     f'import subprocess\nsubprocess.run(["bash"], input="touch marker0; {INSTALL}", text=True)',

@@ -210,7 +210,7 @@ class InstallGate:
         when it is Python, and refused when another program's body names an installer."""
         from IPython.utils.process import arg_split
 
-        from . import commands, guardless
+        from . import commands, guardless, interpreters
         from .request import InstallRequest
 
         try:
@@ -243,6 +243,9 @@ class InstallGate:
             problem = "its Python may start without Warden's guard, and the cell " + (
                 f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
             )
+        code = interpreters.body_refused(cmd[0], cell) if reader == "other" and cmd else ""
+        if code:  # `%%perl` whose body computes a program's name (red team 12 R12-6)
+            dynamic, problem = code, code
         if reader == "shell":
             requests += read_requests(None, cell, env, cwd, "unknown", self.launch)
         elif reader == "other" and (dynamic or commands.names_installer([cell])):

@@ -87,7 +87,8 @@ def _code(args: List[str], spec: dict):
                 code.append(value if eq else (args[i + 1] if i + 1 < len(args) else ""))
                 i += 1 if eq else 2
                 continue
-            i += 2 if (option in valued and not eq) else 1
+            separate = i + 1 < len(args) and not args[i + 1].startswith("-")
+            i += 2 if (option in valued and not eq and separate) else 1
             continue
         i, found = _bundle(args, i, code, code_options, valued, refused_options)
         if found:
@@ -110,5 +111,23 @@ def _bundle(args, i, code, code_options, valued, refused_options):
             code.append(args[i + 1] if i + 1 < len(args) else "")
             return i + 2, ""
         if option in valued:
-            return (i + 1 if rest else i + 2), ""
+            # a value of its own word only when that is no option: `perl -i -pe CODE` (-i's
+            # suffix is attached or absent), `perl -I lib -e CODE`
+            separate = not rest and i + 1 < len(args) and not args[i + 1].startswith("-")
+            return (i + 2 if separate else i + 1), ""
     return i + 1, ""
+
+
+def body_refused(program: str, text: str) -> str:
+    """Why a script magic's cell body (``%%perl``, ``%%script node``), the code ``program``
+    reads on its stdin, may start a program Warden cannot see ('' when it may not)."""
+    entry = language(os.path.basename(program))
+    if entry is None:
+        return ""
+    found = entry[2].search(text)
+    if not found:
+        return ""
+    return (
+        f"{program} runs the cell as code, which may start a program or compute what it runs "
+        f"({found.group(0).strip()!r}): Warden does not read it"
+    )
