@@ -137,12 +137,14 @@ elif how == "shadow":  # R10-6: a folder after the guard's shadows a module its 
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, script]
 elif how == "src-folder":  # a notebook's own folder for a plain script: no false refusal
+    # (a guardless script calling the folder's own modules is refused since R12-7: their code
+    # is not read; test_redteam12_starts)
     folder = os.path.join(os.path.dirname(script), "src")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "helpers.py"), "w") as fh:
         fh.write("GREETING = 'hello from src'\n")
     with open(os.path.join(folder, "hello.py"), "w") as fh:
-        fh.write("import helpers\nprint(helpers.GREETING)\n")
+        fh.write("import json, sys\nprint(json.dumps(sys.path[:2]))\n")
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, os.path.join(folder, "hello.py")]
 elif how == "mp-spawn":  # R11-5: the guard's entry gone, then a multiprocessing spawn child

@@ -297,3 +297,20 @@ def test_a_guardless_python_starting_through_an_unlisted_name_is_refused(kernel,
     cell = f"import subprocess, sys\nsubprocess.run([{python}, {flag!r}, '-c', {code!r}])\n"
     refused = kernel.proves(cell, name="torcj")
     assert "starts without Warden's guard" in refused, refused
+
+
+def test_a_guardless_script_calling_its_folders_module_is_refused(kernel):
+    """R12-7's price, by design: a child Python with a PYTHONPATH folder the kernel was not
+    started with is guardless (R11-4), and a module of that folder is code Warden does not
+    read (`helpers.run` may be `os.system(arg)`): its use is refused, with the way out."""
+    (kernel.work / "src").mkdir()
+    (kernel.work / "src" / "helpers.py").write_text("GREETING = 'hi'\n")
+    code = (
+        "import os, subprocess, sys\n"
+        "path = os.environ['PYTHONPATH'] + ':' + os.path.abspath('src')\n"
+        "env = dict(os.environ, PYTHONPATH=path)\n"
+        "subprocess.run([sys.executable, '-c', 'import helpers; print(helpers.GREETING)'],"
+        " env=env, check=True)\n"
+    )
+    refused = kernel.cell(code, launched=True)["refused"]
+    assert refused and "helpers.GREETING" in refused and "PYTHONPATH" in refused, refused
