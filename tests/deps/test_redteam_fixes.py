@@ -458,13 +458,16 @@ env = None
 if how == "policy":  # R9-1: the child takes another policy file, unpinned
     env = dict(os.environ, WARDEN_POLICY_FILE=mine, WARDEN_POLICY_SHA256="")
 elif how == "environ":  # R9-2: the kernel's own environment loses the guard's folder
-    os.environ["PYTHONPATH"] = ""
+    env = "drop"  # the change itself is refused since R12-9 (below, inside the try)
 elif how == "prefix":  # R9-15: another sitecustomize.py in a folder before the guard's
     folder = os.path.join(os.path.dirname(script), "first")
     os.makedirs(folder, exist_ok=True)
     open(os.path.join(folder, "sitecustomize.py"), "w").close()
     env = dict(os.environ, PYTHONPATH=folder + os.pathsep + os.environ["PYTHONPATH"])
 try:
+    if env == "drop":
+        os.environ["PYTHONPATH"] = ""
+        env = None
     code = subprocess.run([sys.executable, script], env=env).returncode
     print(json.dumps({"refused": None, "code": code}))
 except PermissionError as exc:
