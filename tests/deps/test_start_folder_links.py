@@ -250,8 +250,8 @@ def test_pyenv_version_file_is_read_where_the_shim_runs(folder, tmp_path, monkey
         folder = "link"
     with commands.start_folder(folder):
         assert not guardless.hosts_guard(shim, env)
-    with commands.start_folder(None):  # a `cd` Warden cannot follow: unknown, not hosting
-        assert not guardless.hosts_guard(shim, env)
+    with commands.start_folder(None):  # a `cd` Warden cannot follow: this folder, as before
+        assert guardless.hosts_guard(shim, env) == (not (work / ".python-version").exists())
 
 
 def test_folders_walks_are_physical_with_the_written_chain_beside(tmp_path):

@@ -89,8 +89,6 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
         return []
     chosen = env.get("PYENV_VERSION", os.environ.get("PYENV_VERSION"))
     names = [chosen] if chosen is not None else _local_versions(env)
-    if names is None:
-        return [None]  # a `cd` Warden cannot follow: the version pyenv picks is unknown
     default = _first_line(os.path.join(root.group(1), "version")) or "system"
     versions = []
     for chosen in [default if n is None else n for n in names]:
@@ -100,21 +98,21 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
     return versions or [None]
 
 
-def _local_versions(env: Dict[str, str]) -> Optional[List[Optional[str]]]:
+def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
     """The ``.python-version`` each walk pyenv may make picks (None for a walk that finds
-    none: the global version), or None when the start's folder is unknown. pyenv walks up
-    ``$PYENV_DIR`` and the shell's ``$PWD``: a logical path, or the physical one when the
-    inherited PWD does not name the folder (``Popen(cwd="link")``), so both chains are read
-    from each (red team 11 R11-2)."""
+    none: the global version). pyenv walks up ``$PYENV_DIR`` and the shell's ``$PWD``: a
+    logical path, or the physical one when the inherited PWD does not name the folder
+    (``Popen(cwd="link")``), so both chains are read from each (red team 11 R11-2). After a
+    ``cd`` Warden cannot follow (``cd ~/proj && python train.py``) it reads from this
+    process's folder, as before: refusing there refused ordinary lines, and a Python older
+    than 3.8 that pyenv picks elsewhere stops at the guard's boot (R11-14)."""
     from . import commands, folders
 
     start = commands.current_folder()
-    if start is None:
-        return None
     starts = [start or os.curdir]
     pyenv_dir = env.get("PYENV_DIR", os.environ.get("PYENV_DIR"))
     if pyenv_dir:
-        starts.append(os.path.join(start, pyenv_dir))
+        starts.append(os.path.join(start or "", pyenv_dir))
     found = []
     for folder in starts:
         for chain in folders.chains(folder):
