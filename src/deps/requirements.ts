@@ -206,6 +206,9 @@ export interface FileContext {
   readFile: ReadFile;
   /** Labels a file path for messages and places (the scan's own naming of it). */
   label: (fullPath: string) => string;
+  /** The path with its links resolved, as a program's `getcwd()` names its folder (folders.ts);
+   * absent where the reader has the text of files only. */
+  realPath?: (fullPath: string) => string;
 }
 
 /** Add what the requirements (or constraints) file at `fullPath` asks for. */

@@ -978,6 +978,12 @@ def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
         _START_FOLDER.reset(token)
 
 
+def current_folder() -> Optional[str]:
+    """The folder the start being read runs in (Popen's ``cwd``, then the line's ``cd``), from
+    this process's folder ('' its own); None when a ``cd`` left it unknown."""
+    return _START_FOLDER.get()
+
+
 # The environment the start is given, for what a shell takes from it (``shell_environment``).
 # (only the variables a shell takes code from, as (name, value) pairs)
 _START_ENV: ContextVar[tuple] = ContextVar("warden_start_env", default=())

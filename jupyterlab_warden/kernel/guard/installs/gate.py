@@ -425,7 +425,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     """The install ``inv`` asks for and, for ``uv run --env-file F CMD`` (or ``UV_ENV_FILE``),
     CMD's installs decided with F's variables, those the environment does not set (uv does
     not override them): red7 R7-4. A file Warden cannot read refuses them."""
-    from . import arguments, commands, dotenv
+    from . import arguments, commands, dotenv, folders
     from .request import InstallRequest
 
     found = [_request(inv, env, cwd)]
@@ -433,8 +433,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     inner = commands.invocations(run[1]) if run else []
     if not inner:
         return found
-    if inv.cwd:  # `cd sub && uv run --env-file e.env CMD` reads sub/e.env (red8 R8-3)
-        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
+    cwd = folders.child_folder(cwd, inv.cwd)  # `cd sub && uv run --env-file e.env` (R8-3)
     try:
         loaded = dotenv.read_files(run[0], cwd)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -449,11 +448,13 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, commands, frontends, local_projects, sources
+    from . import arguments, commands, folders, frontends, local_projects, sources
 
     env = dict(env, **inv.env)
-    if inv.cwd:  # `cd DIR && pip install -r r.txt` reads DIR/r.txt; `..` taken as bash's cd does
-        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
+    # `cd DIR && pip install -r r.txt` reads DIR/r.txt: every file and upward search from the
+    # folder the install's getcwd() returns (`..` of a `cd` taken as bash does, links resolved:
+    # red team 11 R11-2)
+    cwd = folders.child_folder(cwd, inv.cwd)
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env, child_reads=inv.child_reads)
     elif inv.tool == "uv":

@@ -88,20 +88,37 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
     if root is None or 'pyenv" exec' not in head:
         return []
     chosen = env.get("PYENV_VERSION", os.environ.get("PYENV_VERSION"))
-    if chosen is None:
-        folder = os.getcwd()
-        while chosen is None:
-            chosen = _first_line(os.path.join(folder, ".python-version"))
-            if os.path.dirname(folder) == folder:
-                break
-            folder = os.path.dirname(folder)
-    if chosen is None:
-        chosen = _first_line(os.path.join(root.group(1), "version")) or "system"
+    names = [chosen] if chosen is not None else _local_versions(env)
+    default = _first_line(os.path.join(root.group(1), "version")) or "system"
     versions = []
-    for name in re.split(r"[:\s]+", chosen.strip()):
-        match = re.match(r"^(\d+)\.(\d+)", name)
-        versions.append((int(match.group(1)), int(match.group(2))) if match else None)
+    for chosen in [default if n is None else n for n in names]:
+        for name in re.split(r"[:\s]+", chosen.strip()):
+            match = re.match(r"^(\d+)\.(\d+)", name)
+            versions.append((int(match.group(1)), int(match.group(2))) if match else None)
     return versions or [None]
+
+
+def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
+    """The ``.python-version`` each walk pyenv may make picks (None for a walk that finds
+    none: the global version). pyenv walks up ``$PYENV_DIR`` and the shell's ``$PWD``: a
+    logical path, or the physical one when the inherited PWD does not name the folder
+    (``Popen(cwd="link")``), so both chains are read from each (red team 11 R11-2). After a
+    ``cd`` Warden cannot follow (``cd ~/proj && python train.py``) it reads from this
+    process's folder, as before: refusing there refused ordinary lines, and a Python older
+    than 3.8 that pyenv picks elsewhere stops at the guard's boot (R11-14)."""
+    from . import commands, folders
+
+    start = commands.current_folder()
+    starts = [start or os.curdir]
+    pyenv_dir = env.get("PYENV_DIR", os.environ.get("PYENV_DIR"))
+    if pyenv_dir:
+        starts.append(os.path.join(start or "", pyenv_dir))
+    found = []
+    for folder in starts:
+        for chain in folders.chains(folder):
+            hits = (_first_line(os.path.join(f, ".python-version")) for f in chain)
+            found.append(next((h for h in hits if h is not None), None))
+    return found
 
 
 def _first_line(path: str) -> Optional[str]:
