@@ -656,12 +656,23 @@ def _path_loses_guard(
     except Unreadable as exc:
         return f"{why}: {exc}"
     python = pip_program.interpreter_of(found or "", lambda name: interpreter(name, env))
-    if guardless.hosts_guard(python, env):
-        return ""
-    return (
-        f"{why}, and the {program} it finds ({found or 'none'}) does not run a Python Warden "
-        "knows can host its guard: give the full path of a Python 3.8+ environment's pip"
-    )
+    if not guardless.hosts_guard(python, env):
+        return (
+            f"{why}, and the {program} it finds ({found or 'none'}) does not run a Python "
+            "Warden knows can host its guard: give the full path of a Python 3.8+ "
+            "environment's pip"
+        )
+    before = [] if os.sep in program else path.split(os.pathsep)
+    before = before[: [os.path.join(f, program) for f in before].index(found)] if before else []
+    missing = next((f for f in before if not os.path.isdir(f)), None)
+    if line.changed and missing:
+        # `git clone URL /tmp/w` makes /tmp/w/bin/pip, found first when the shell looks
+        return (
+            f"{why}, and it names a folder before the {program} Warden finds ({missing}) that "
+            "does not exist yet, where an earlier command on the line may put another: "
+            f"give the full path of the {program} to run"
+        )
+    return ""
 
 
 # An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
