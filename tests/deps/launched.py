@@ -8,14 +8,17 @@ suite run) reads a child Python's code, not its arguments.
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from install_env import child_env
 
 from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+GIT = shutil.which("git")
 
 # runs one shell line (`!LINE`, os.system), after an optional cell (argv[2]) that prepares
 # the kernel (`os.environ["PATH"] = ...`); says whether Warden refused the line's start
@@ -63,3 +66,16 @@ def run_python(
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return {**result, "stderr": done.stderr} if keep_stderr else result
+
+
+def git_project(folder: Path, files: Dict[str, str]) -> Path:
+    """A git repository at ``folder`` holding ``files`` (name: text), committed: what a line's
+    `git clone` fetches."""
+    assert GIT is not None, "git is needed (the repository itself is cloned with it)"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    g = [GIT, "-C", str(folder), "-c", "user.email=a@b", "-c", "user.name=a"]
+    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(g + step, check=True)
+    return folder

@@ -17,13 +17,12 @@ import sys
 
 import pytest
 from install_env import spooled
-from launched import SHELL_LINE, launch_env, run_python
+from launched import GIT, SHELL_LINE, git_project, launch_env, run_python
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
 POLICY = {"schema_version": 1, "revision": 3}
 PY37 = "/root/.pyenv/versions/3.7.16/bin/python3.7"  # the machine image's (pyenv)
-GIT = shutil.which("git")
 
 
 def _installed(tmp_path, name) -> bool:
@@ -33,14 +32,9 @@ def _installed(tmp_path, name) -> bool:
 
 def _upstream(tmp_path, index, package: str):
     """A project repository whose requirements name ``package`` from the local index."""
-    assert GIT is not None, "git is needed (the repository itself is cloned with it)"
-    upstream = tmp_path / "upstream"
-    upstream.mkdir()
-    (upstream / "requirements.txt").write_text(f"-i {index.simple}\n{package}\n")
-    g = [GIT, "-C", str(upstream), "-c", "user.email=a@b", "-c", "user.name=a"]
-    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
-        subprocess.run(g + step, check=True)
-    return upstream
+    return git_project(
+        tmp_path / "upstream", {"requirements.txt": f"-i {index.simple}\n{package}\n"}
+    )
 
 
 def _run(tmp_path, index, line: str, cell: str, launched: bool, work: str) -> dict:

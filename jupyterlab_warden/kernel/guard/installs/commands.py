@@ -1066,7 +1066,9 @@ def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = Fals
         what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
         raise Unreadable(
             f"{shell} starts with {found} in its environment ({what}), which runs code Warden "
-            "does not read: remove it from the environment this command starts with"
+            f"does not read: remove it from the environment this command starts with (in the "
+            f"notebook, os.environ.pop({found!r}) before it; where the lab sets it for every "
+            "kernel, as Lmod's module function, ask your admin to start kernels without it)"
         )
 
 
