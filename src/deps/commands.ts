@@ -330,7 +330,9 @@ function refuseShellCode(
       : 'a startup file';
     throw new Unreadable(
       `${shell} starts with ${found} in its environment (${what}), which runs code Warden ` +
-        'does not read: remove it from the environment this command starts with'
+        'does not read: remove it from the environment this command starts with (in the ' +
+        `notebook, os.environ.pop('${found}') before it; where the lab sets it for every ` +
+        "kernel, as Lmod's module function, ask your admin to start kernels without it)"
     );
   }
 }

@@ -3,20 +3,17 @@ parent reads what it runs (code, script, module files) on the ``ast`` and refuse
 cannot read. Malicious cases prove themselves: without Warden the payload installs
 warden-demo-pkg from the local index, with Warden the start is refused and nothing installs."""
 
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from install_env import child_env
+from launched import launch_env, run_python
 from test_install_gate import POLICY, _installed
 from test_redteam_fixes import PIP_SCRIPT, _reset
 
-from jupyterlab_warden.kernel.boot.launch_env import kernel_env
 from jupyterlab_warden.kernel.guard.installs import commands, guardless
 
 PY37 = "/root/.pyenv/versions/3.7.16/bin/python3.7"
@@ -230,19 +227,8 @@ def _launched_kernel(tmp_path, cell: str) -> dict:
     (tmp_path / "home").mkdir(exist_ok=True)
     policy = tmp_path / "launch-policy.json"
     policy.write_text(json.dumps(POLICY))
-    env = kernel_env(
-        child_env(spool, tmp_path / "home"), kernel_id="k", policy_file=str(policy),
-        spool_dir=str(spool), status_dir=str(tmp_path),
-        policy_digest=hashlib.sha256(policy.read_bytes()).hexdigest(),
-    )  # fmt: skip
-    # the cell travels as an argument: a guard this pytest process may hold (a whole-suite
-    # run) reads a child Python's code, not its arguments
-    done = subprocess.run(
-        [sys.executable, "-c", KERNEL_CELL, cell], env=env, capture_output=True, text=True,
-        timeout=300, cwd=str(tmp_path),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "stderr": done.stderr}
+    env = launch_env(tmp_path, spool, tmp_path / "home", policy)
+    return run_python(KERNEL_CELL, [cell], env, cwd=tmp_path, timeout=300, keep_stderr=True)
 
 
 def test_an_old_python_child_is_read_as_guardless(guarded, index, tmp_path):

@@ -450,7 +450,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
                 _SHELL_WORDS.reset(shell_words)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
-            lost = [_guard_lost(command, inv.env, line) for inv in invocations]
+            lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
             found.append(
                 [
                     inv._replace(
@@ -609,12 +609,13 @@ def _start_variable(name: str) -> bool:
     return _guard_variable(name) or name in LAUNCH_VARIABLES
 
 
-def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> str:
-    """Why the pip this simple command starts may run without the kernel's guard ('' when it
-    inherits it), read on the environment it starts with (``env``: the shell's own, what the
-    line's assignments, exports and unsets before it left, the command's prefix assignments,
-    its wrappers' effects, ``_unwrap``): a variable its start depends on (``_start_variable``:
-    a Python variable, PATH, a launch variable) set or unset on the way.
+def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_LineState") -> str:
+    """Why the pip this simple command starts (``program``: as written) may run without the
+    kernel's guard ('' when it inherits it), read on the environment it starts with (``env``:
+    the shell's own, what the line's assignments, exports and unsets before it left, the
+    command's prefix assignments, its wrappers' effects, ``_unwrap``): a variable its start
+    depends on (``_start_variable``: a Python variable, a launch variable) set or unset on the
+    way; PATH alone only when the pip it finds cannot host the guard (``_path_loses_guard``).
     What Warden does not resolve counts as losing it: a program that may start pip with
     another environment (``su``, ``ssh``...), a change the line's reading does not follow
     (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
@@ -624,7 +625,54 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
     if changer is not None:
         return f"started through {_listed_name(changer)}, which may change its environment"
     changed = sorted(name for name in env if _start_variable(name))
+    if changed == ["PATH"]:
+        return _path_loses_guard(command, program, env, line)
     return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
+
+
+def _path_loses_guard(
+    command: List[str], program: str, env: Dict[str, str], line: "_LineState"
+) -> str:
+    """Why a PATH other than the kernel started with may hand the line a pip without the guard
+    ('' when it keeps it): a changed PATH matters only through the program it finds (red team
+    11 R11-20: `os.environ["PATH"] = venv_bin + ":" + PATH`, a conda env's bin, CUDA's, then
+    `git clone URL p && cd p && pip install -e .`). The pip (or ``python -m pip``) the command
+    runs itself, found on that PATH, must run a Python that hosts the guard
+    (``guardless.hosts_guard``: the kernel's own interpreter, a venv made from it...), which
+    its inherited PYTHONPATH then loads. A wrapper in front (``nice pip``), a PATH unset, with
+    an expansion or a relative folder, a program Warden cannot place: the guard counts as lost."""
+    from . import guardless, pip_program
+
+    why = "PATH changed since the kernel started"
+    path = env["PATH"]
+    words = [w for w in command if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w)]
+    if words[:1] != [program]:
+        return f"{why}, and {words[0] if words else 'a wrapper'} starts the pip"
+    if not path or _EXPANSION.search(path) or not all(map(os.path.isabs, path.split(os.pathsep))):
+        return f"{why} to a value Warden does not resolve (unset, an expansion, a relative folder)"
+    try:
+        with start_folder(line.cwd):
+            found = _placed(program) if os.sep in program else shutil.which(program, path=path)
+    except Unreadable as exc:
+        return f"{why}: {exc}"
+    python = pip_program.interpreter_of(found or "", lambda name: interpreter(name, env))
+    if not guardless.hosts_guard(python, env):
+        return (
+            f"{why}, and the {program} it finds ({found or 'none'}) does not run a Python "
+            "Warden knows can host its guard: give the full path of a Python 3.8+ "
+            "environment's pip"
+        )
+    before = [] if os.sep in program else path.split(os.pathsep)
+    before = before[: [os.path.join(f, program) for f in before].index(found)] if before else []
+    missing = next((f for f in before if not os.path.isdir(f)), None)
+    if line.changed and missing:
+        # `git clone URL /tmp/w` makes /tmp/w/bin/pip, found first when the shell looks
+        return (
+            f"{why}, and it names a folder before the {program} Warden finds ({missing}) that "
+            "does not exist yet, where an earlier command on the line may put another: "
+            f"give the full path of the {program} to run"
+        )
+    return ""
 
 
 # An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
@@ -1024,7 +1072,9 @@ def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = Fals
         what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
         raise Unreadable(
             f"{shell} starts with {found} in its environment ({what}), which runs code Warden "
-            "does not read: remove it from the environment this command starts with"
+            f"does not read: remove it from the environment this command starts with (in the "
+            f"notebook, os.environ.pop({found!r}) before it; where the lab sets it for every "
+            "kernel, as Lmod's module function, ask your admin to start kernels without it)"
         )
 
 

@@ -208,6 +208,14 @@ def channel_allowed(channel: str, allowed: List[str]) -> bool:
     return name.lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
+# A reason often names its own way out (`give the full path`, `add a folder with sys.path`,
+# `remove it from the environment`): the remedy defers to it rather than contradict it.
+_UNREADABLE_REMEDY = (
+    "Do what the reason above says where it names a way; otherwise write the command plainly "
+    "(no shell expansions) with local files Warden can read, or ask your admin."
+)
+
+
 def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Finding]:
     """Everything wrong with ``request`` under ``policy``; empty when it may run."""
     policy = policy if isinstance(policy, dict) else {}
@@ -218,9 +226,8 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
             Finding(
                 RULE_UNREADABLE,
                 "unreadable",
-                f"Warden cannot check this install: {problem}",
-                "Write the install as a plain command (no shell expansions) with local files "
-                "Warden can read, or ask your admin.",
+                f"Warden cannot check this command: {problem}",
+                _UNREADABLE_REMEDY,
                 request.command,
             )
         )
