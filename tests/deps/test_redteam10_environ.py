@@ -8,16 +8,12 @@ install is refused before pip starts (no pip log, no index request, nothing inst
 """
 
 import json
-import os
 import shutil
-import sys
 
 import pytest
 from install_env import spooled
 from launched import launch_env, run_python
-
-UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
-needs_uv = pytest.mark.skipif(UV is None, reason="needs uv on PATH")
+from real_uv import real_uv
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -184,7 +180,7 @@ class LaunchedKernel:
         return launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
 
     def run(self, how: str, launched: bool) -> dict:
-        args = [how, self.index.simple, str(self.target), str(UV), str(self.script)]
+        args = [how, self.index.simple, str(self.target), real_uv(), str(self.script)]
         return run_python(KERNEL, args, self.env(launched), cwd=self.tmp)
 
     def installed(self) -> bool:
@@ -247,13 +243,10 @@ def test_a_start_warden_read_otherwise_than_the_child_gets_it_is_refused(
     """What a child gets besides its command line (its environment, its folder, where its
     program is found) is read as the child gets it: each payload installs without Warden and
     is refused before it starts with Warden, saying why."""
-    if how not in PIP_PAYLOADS and UV is None:
-        pytest.skip("needs uv on PATH")  # as needs_uv
     result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
     assert named in result["refused"], result
 
 
-@needs_uv
 @pytest.mark.parametrize("how", ["environ-instance", "decoder-replaced"])
 def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, tmp_path, how):
     """R10-11: any os._Environ passed as env was read through its caller's decoders, which
@@ -267,7 +260,6 @@ def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, t
     ]
 
 
-@needs_uv
 def test_a_bare_program_name_given_to_execv_is_read_from_the_working_folder(index, tmp_path):
     """R11-21: os.execv("ls") in a forked child runs ./ls; the refusal ends the child (126)."""
     kernel = LaunchedKernel(tmp_path, index)

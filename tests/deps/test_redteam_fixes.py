@@ -7,6 +7,7 @@ import json
 import sys
 
 import pytest
+from real_uv import real_uv
 from test_install_gate import POLICY, _assert_refused_before_pip, _installed, _pip
 
 from jupyterlab_warden.kernel.guard.installs import commands, decide
@@ -591,13 +592,6 @@ def test_uv_options_are_read_as_uv_spells_them(tmp_path, line, reason):
     assert any(f.startswith(reason) for f in found), found
 
 
-def _uv():
-    import shutil
-
-    return shutil.which("uv")
-
-
-@pytest.mark.skipif(_uv() is None, reason="needs uv 0.13.9 on PATH")
 @pytest.mark.parametrize("spelling", ["--requirements", "--overrides"])
 def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_path, spelling):
     """R9-3 with the real uv: `--requirements r.txt` (r.txt names an index the policy refuses)
@@ -611,7 +605,7 @@ def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_
         (tmp_path / "f.txt").write_text(f"warden-demo-pkg @ {index.file_url(wheel)}\n")
         packages = ["warden-demo-pkg"]
     command = [
-        _uv(), "pip", "install", "--no-cache", "--python", sys.executable,
+        real_uv(), "pip", "install", "--no-cache", "--python", sys.executable,
         "--target", str(tmp_path / "target"), spelling, "f.txt", *packages,
     ]  # fmt: skip
     _installs_unguarded_then_refused(guarded, index, tmp_path, command)

@@ -6,10 +6,10 @@ starts from ``folders.child_folder`` (installs/folders.py)."""
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from real_uv import real_uv
 from test_install_config_files import EVIL, _decided
 from test_install_gate import POLICY, _policy
 
@@ -23,7 +23,7 @@ from jupyterlab_warden.kernel.guard.installs.gate import (
 )
 from jupyterlab_warden.kernel.guard.state import GuardState
 
-UV = os.path.join(os.path.dirname(sys.executable), "uv")
+UV = real_uv()
 DATA = DepsData()
 RULES = catalog.Rules()
 EVIL_TOML = f'index-url = "{EVIL}"\n'
