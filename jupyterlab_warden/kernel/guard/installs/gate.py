@@ -23,6 +23,7 @@ import sys
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch, placings
 from .inherited_env import InheritedEnviron, read_environ
+from .preexec import execute_child_wrapper
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -153,6 +154,20 @@ class InstallGate:
         requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
+
+    def refuse_preexec(self, program: str, what: str) -> None:
+        """A ``subprocess`` start whose ``preexec_fn`` would run code in the child after the
+        decision (``preexec.py``, red team 11 R11-9): refused, with its event."""
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", f"{program} (preexec_fn)")
+        request.problems.append(
+            f"its preexec_fn ({what}) runs code in the new process after Warden decided on the "
+            "start and before the program runs, where it can change the files, folder or "
+            "environment Warden read. Pass start_new_session=True (what preexec_fn=os.setsid "
+            "does) or process_group=0 (os.setpgrp), or do that work before the start"
+        )
+        self._enforce([request], "subprocess.Popen", in_process=False)
 
     def decide_script_magic(self, parser, line: str, cell: str):
         """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
@@ -694,6 +709,8 @@ PATCH_TARGETS = (
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
+    # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
+    ("subprocess", "Popen._execute_child", "subprocess preexec_fn", "popen-preexec"),
 )
 
 
@@ -704,4 +721,5 @@ def maker(kind: str):
         "pip-file": pip_file_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
+        "popen-preexec": execute_child_wrapper,
     }.get(kind)
