@@ -57,6 +57,12 @@ elif how == "preexec-chdir":  # R11-9: ./ls is not there when Warden looks; d/ls
                  f'[[tool.uv.index]]\nurl = "{index}"\ndefault = true\n')
     pip = ["./ls", "sync", "-q", "--python", sys.executable]
     kwargs["preexec_fn"] = lambda: os.chdir("d")
+elif how == "env-subclass":  # subprocess encodes env values with os.fsencode after the hook,
+    class Value(str):  # which calls the value's own encode
+        def encode(self, *args):
+            write_config()
+            return str.encode(self, *args)
+    kwargs["env"] = dict(os.environ, WARDEN_TEST=Value("1"))
 elif how == "at-fork":  # an at-fork hook runs in the child of a start with any preexec_fn
     os.register_at_fork(after_in_child=write_config)
     kwargs["preexec_fn"] = os.setsid
@@ -168,3 +174,10 @@ def test_setsid_and_setpgrp_as_preexec_fn_keep_their_meaning(index, tmp_path):
     out = kernel.run("sessions", launched=True, code=SESSIONS)
     assert out["setsid"] == {"own_group": True, "own_session": True}
     assert out["setpgrp"] == {"own_group": True, "own_session": False}
+
+
+def test_an_env_value_whose_own_encode_runs_after_the_decision_is_refused(index, tmp_path):
+    """Found with R11-9/10: os.fsencode, which subprocess encodes Popen's env and program with
+    after the audit hook, calls a str subclass's own encode (a plain str's cannot change)."""
+    result = _installs_without_warden_not_with_it(Kernel(tmp_path, index), "env-subclass")
+    assert result["refused"] and "whose own methods subprocess calls" in result["refused"]
