@@ -45,7 +45,8 @@ def test_a_preexec_fn_running_python_is_refused_before_the_fork(guard, marker):
 
 def test_without_the_guard_the_preexec_fn_runs(tmp_path):
     target = tmp_path / "ran"
-    code = f"import subprocess; subprocess.run(['true'], preexec_fn=lambda: open({str(target)!r}, 'w'))"
+    late = f"lambda: open({str(target)!r}, 'w')"
+    code = f"import subprocess; subprocess.run(['true'], preexec_fn={late})"
     subprocess.run([sys.executable, "-I", "-c", code], check=True)
     assert target.exists()
 
