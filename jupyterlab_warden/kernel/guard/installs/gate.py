@@ -23,6 +23,7 @@ import sys
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch, placings
 from .inherited_env import InheritedEnviron, read_environ
+from .preexec import execute_child_wrapper
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -153,6 +154,20 @@ class InstallGate:
         requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
+
+    def refuse_preexec(self, program: str, what: str) -> None:
+        """A ``subprocess`` start whose ``preexec_fn`` would run code in the child after the
+        decision (``preexec.py``, red team 11 R11-9): refused, with its event."""
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", f"{program} (preexec_fn)")
+        request.problems.append(
+            f"its preexec_fn ({what}) runs code in the new process after Warden decided on the "
+            "start and before the program runs, where it can change the files, folder or "
+            "environment Warden read. Pass start_new_session=True (what preexec_fn=os.setsid "
+            "does) or process_group=0 (os.setpgrp), or do that work before the start"
+        )
+        self._enforce([request], "subprocess.Popen", in_process=False)
 
     def decide_script_magic(self, parser, line: str, cell: str):
         """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
@@ -505,20 +520,31 @@ def _str_env(env) -> Dict[str, str]:
     return out
 
 
+def _subclass(obj, what: str) -> str:
+    return f"{what} (a {type(obj).__name__}, whose own methods subprocess calls after the decision)"
+
+
 class _NotText(Exception):
     """A process start's word is an object Warden cannot read as the process will get it."""
 
 
-def _text(obj, what: str) -> str:
+def _text(obj, what: str, plain: bool = False) -> str:
     """``obj`` as the started process gets it. subprocess and os read the event's objects
     again after the audit hook, so Warden reads what they read: a str or bytes subclass by its
     data (``os.fsencode`` takes the data, not an overridden ``__str__`` or ``decode``: red
     team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__`` said numpy); a path of the
     standard library by its ``__fspath__``; any other path is called again after Warden's
-    read and may answer otherwise: not plain text (``_NotText``)."""
+    read and may answer otherwise: not plain text (``_NotText``). ``plain``: Popen's program
+    and env, which ``subprocess`` encodes in Python after the hook (``os.fsencode`` calls the
+    object's own ``encode``, ``os.path.dirname`` its ``rfind``): a subclass's methods would
+    run after the decision, so only a plain str or bytes is read."""
     if isinstance(obj, str):
+        if plain and type(obj) is not str:
+            raise _NotText(_subclass(obj, what))
         return str.__str__(obj)
     if isinstance(obj, bytes):
+        if plain and type(obj) is not bytes:
+            raise _NotText(_subclass(obj, what))
         return bytes.decode(obj, sys.getfilesystemencoding(), "surrogateescape")
     pathlib = sys.modules.get("pathlib")
     if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
@@ -536,7 +562,7 @@ def _words(argv) -> List[str]:
     return [_text(argv, "arguments")]  # one program name or path
 
 
-def _environment(env) -> Dict[str, str]:
+def _environment(env, plain: bool = False) -> Dict[str, str]:
     """subprocess reads ``env.items()`` after the audit hook: only a plain dict, or
     ``os.environ`` itself while its reading machinery is the one found at start (red team 10
     R10-11: any other ``os._Environ`` runs its caller's decoders, which may answer otherwise
@@ -549,7 +575,7 @@ def _environment(env) -> Dict[str, str]:
     if type(env) is not dict:
         raise _NotText("environment")
     items = dict.items(env)
-    out = {_text(k, "environment"): _text(v, "environment") for k, v in items}
+    out = {_text(k, "environment", plain): _text(v, "environment", plain) for k, v in items}
     if len(out) != len(items) or any("=" in k or "\0" in k for k in out):
         # {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": ok}: subprocess and os put both copies in
         # the child's environment and its getenv finds the first, while a dict read keeps the
@@ -586,10 +612,11 @@ def _plain_event(event: str, args: tuple):
     else:  # os.exec / os.posix_spawn: (path, argv, env)
         program, argv, env = (list(args) + [None] * 3)[:3]
     program = _fd_path(program)
+    plain = event == "subprocess.Popen"  # encoded by Python code after the hook (``_text``)
     return (
-        None if program is None else _text(program, "program"),
+        None if program is None else _text(program, "program", plain),
         _words(argv),
-        None if env is None else _environment(env),
+        None if env is None else _environment(env, plain),
         None if cwd is None else _text(cwd, "working folder"),
         None,
     )
@@ -695,6 +722,8 @@ PATCH_TARGETS = (
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
+    # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
+    ("subprocess", "Popen._execute_child", "subprocess preexec_fn", "popen-preexec"),
 )
 
 
@@ -705,4 +734,5 @@ def maker(kind: str):
         "pip-file": pip_file_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
+        "popen-preexec": execute_child_wrapper,
     }.get(kind)
