@@ -284,7 +284,9 @@ export function argvInstalls(
 /**
  * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
  * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
- * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`).
+ * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`), the
+ * options bash imports (`SHELLOPTS=xtrace`, `BASHOPTS`) and what they run (`PS4='$(cmd)'`),
+ * `GLOBIGNORE`, and what an interactive shell runs (`PROMPT_COMMAND`).
  * Red team 11 R11-13 (commands.shell_code_variable).
  */
 export function shellCodeVariable(
@@ -294,13 +296,30 @@ export function shellCodeVariable(
   for (const [name, value] of Object.entries(env)) {
     if (
       name.startsWith('BASH_FUNC_') ||
-      (name === 'BASH_ENV' && value !== '') ||
-      (name === 'ENV' && value !== '' && interactive)
+      (SHELL_CODE.has(name) && value !== '') ||
+      (name === 'PS4' && /[$`]/.test(value)) ||
+      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
     ) {
       return name;
     }
   }
   return '';
+}
+
+const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
+const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+
+/** A program given by path (or named `*.sh`) may be a script exec runs with bash (its `#!`
+ * line, or none): started with a variable that runs code, it is refused as a shell start is
+ * (R11-13). The kernel reads the `#!` line; the static side sees no files, so refuses them
+ * all. */
+function refuseShellScript(program: string, env: Record<string, string>): void {
+  if (!program.includes('/') && !/\.(sh|bash)$/.test(program)) {
+    return;
+  }
+  if (shellCodeVariable({ ...startEnv, ...env }, false)) {
+    refuseShellCode(`${program} (a script whose #! line may run bash)`, env);
+  }
 }
 
 /** The environment the start is given, only the variables a shell takes code from (the
@@ -1414,6 +1433,7 @@ function simple(
     }
     return [];
   }
+  refuseShellScript(argv[0], env);
   refuseUnread(listedName(argv[0]), argv.slice(1));
   return [];
 }

@@ -82,6 +82,17 @@ elif how == "bash-function":  # R11-13: bash runs an exported `pip` function ins
     env = dict(os.environ)
     env["BASH_FUNC_pip%%"] = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
     pip = ["bash", "-c", "pip install numpy"]
+elif how in ("bash-script", "bash-script-inherited"):  # R11-13 gap: a #!/bin/bash script
+    rc = os.path.join(os.path.dirname(script), "x.sh")
+    with open(rc, "w") as fh:
+        fh.write("#!/bin/bash\npip install numpy\n")
+    os.chmod(rc, 0o755)
+    function = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
+    if how == "bash-script":
+        env = dict(os.environ, **{"BASH_FUNC_pip%%": function})
+    else:
+        os.environ["BASH_FUNC_pip%%"] = function
+    pip = [rc]
 elif how == "bash-env-inherited":  # R11-13: bash sources $BASH_ENV first; os.system, inherited
     rc = os.path.join(os.path.dirname(script), "rc.sh")
     with open(rc, "w") as fh:
@@ -264,10 +275,15 @@ def test_an_env_dict_naming_a_variable_twice_is_refused(index, tmp_path):
 
 
 @needs_uv
-@pytest.mark.parametrize("how", ["bash-function", "bash-env-inherited"])
+@pytest.mark.parametrize(
+    "how", ["bash-function", "bash-env-inherited", "bash-script", "bash-script-inherited"]
+)
 def test_a_shell_whose_environment_runs_code_is_refused(index, tmp_path, how):
     """R11-13: `bash -c "pip install numpy"` read as a pip keeping its guard ran an exported
-    bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index."""
+    bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index. Its
+    gap: `subprocess.run(["./x.sh"])`, whose #!/bin/bash line runs bash with that function
+    (SHELLOPTS=xtrace with a PS4 `$(...)` is pinned by vectors: bash ignores an inherited PS4
+    when it runs as root, as this test machine does)."""
     result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
     assert "runs code Warden does not read" in result["refused"], result
 

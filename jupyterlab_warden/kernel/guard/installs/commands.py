@@ -987,14 +987,23 @@ def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
     """The first variable of ``env`` that makes a shell run code of its choosing ('' when
     none): an exported bash function (``BASH_FUNC_pip%%``, run instead of any program of that
     name), the file bash sources before ``-c`` (``BASH_ENV``), the one sh reads when
-    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``). Red team 11
-    R11-13: ``pip install numpy`` under bash ran a ``pip`` function."""
+    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``), the options bash
+    imports (``SHELLOPTS=xtrace``, ``BASHOPTS``) and what they run (``PS4='$(cmd)'``, expanded
+    for every traced command), ``GLOBIGNORE`` (other words than Warden reads), and what an
+    interactive shell runs (``PROMPT_COMMAND``). Red team 11 R11-13: ``pip install numpy``
+    under bash ran a ``pip`` function."""
     for name, value in env.items():
-        if name.startswith("BASH_FUNC_") or (name == "BASH_ENV" and value):
+        if name.startswith("BASH_FUNC_") or (name in _SHELL_CODE and value):
             return name
-        if name == "ENV" and value and interactive:
+        if name == "PS4" and ("$" in value or "`" in value):
+            return name
+        if name in _INTERACTIVE_CODE and value and interactive:
             return name
     return ""
+
+
+_SHELL_CODE = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE"))
+_INTERACTIVE_CODE = frozenset(("ENV", "PROMPT_COMMAND"))
 
 
 @contextlib.contextmanager
@@ -1178,8 +1187,22 @@ def _simple(
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
+    _refuse_shell_script(argv[0], env)
     _refuse_unread(_listed_name(argv[0]), argv[1:])
     return []
+
+
+def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
+    """A program file exec runs with bash (its ``#!`` line, or none: ``shebang``) started with
+    a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``)."""
+    from . import shebang
+
+    if not shell_code_variable({**dict(_START_ENV.get()), **env}, False):
+        return
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+    if why:
+        _refuse_shell_code(f"{program} ({why})", env)
 
 
 def _listed_name(word: str) -> str:
