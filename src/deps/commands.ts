@@ -28,7 +28,7 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode } from './guardless';
+import { dynamicCode, literalStarts } from './guardless';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -1944,6 +1944,54 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     if (dynamic) {
       throw new Unreadable(
         `${why} and its code is code Warden cannot read: ${dynamic}. ${KEEP_THE_GUARD}`
+      );
+    }
+    readLiteralStarts(target ?? '', why, env);
+  }
+}
+
+/**
+ * Each literal process start in a guardless Python's `-c` code is read as a start on the line
+ * (shells, wrappers, Pythons; red team 11 R11-15, the kernel's `_read_literal_starts`): it
+ * runs with no guard, so one that installs, or that Warden cannot read, is refused. After
+ * code that changes files or its folder (a link, a copy, a write, a chdir), a start may run
+ * what did not exist when Warden read it: refused too. The static side sees no links and no
+ * PATH, which the kernel also follows.
+ */
+function readLiteralStarts(
+  code: string,
+  why: string,
+  env: Record<string, string>
+): void {
+  const { starts, changer } = literalStarts(code);
+  for (const start of starts) {
+    const words = start === null ? [] : start.kind === 'shell' ? start.line.split(/\s+/).filter(Boolean) : start.words; // prettier-ignore
+    const shown = words.length ? `${words[0].slice(0, 60)} ...` : 'nothing';
+    if (changer) {
+      throw new Unreadable(
+        `${why} and its code changes files (${changer}) and then starts \`${shown}\`, which may run what Warden could not read. ${KEEP_THE_GUARD}`
+      );
+    }
+    let found: Invocation[];
+    try {
+      if (start === null) {
+        throw new Unreadable('Warden cannot evaluate its arguments');
+      }
+      found =
+        start.kind === 'shell'
+          ? shellInvocations(start.line, 0, 1, undefined, env).map(([i]) => i)
+          : simple(start.words, { ...env }, 1);
+    } catch (e) {
+      if (!(e instanceof Unreadable)) {
+        throw e;
+      }
+      throw new Unreadable(
+        `${why} and its code starts \`${shown}\`: ${e.message}`
+      );
+    }
+    if (found.length > 0) {
+      throw new Unreadable(
+        `${why} and its code starts an install (\`${shown}\`) that no guard would decide there. ${KEEP_THE_GUARD}`
       );
     }
   }
