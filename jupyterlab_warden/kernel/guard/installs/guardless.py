@@ -20,7 +20,6 @@ import ast
 import os
 import re
 import sys
-from importlib.machinery import PathFinder
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import cached_code
@@ -325,8 +324,8 @@ def module_files(
         return [], f"-m {module} names no module Warden can find"
     top = module.split(".")[0]
     first = _search_path(flags, env, folder)
-    spec = PathFinder.find_spec(top, first) if first else None
-    if spec is None:
+    found = _find(top, first)
+    if found[0] in ("none", "namespace"):  # a namespace portion yields to any later module
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
@@ -334,31 +333,86 @@ def module_files(
         site = _site_path(interpreter, folder)
         if site is None:
             return [], f"Warden cannot tell where that Python finds {module}"
-        spec = PathFinder.find_spec(top, site)
-    if spec is None:
-        return [], f"Warden cannot find the module {module}"
+        later = _find(top, site)
+        if later[0] == "namespace" or (later[0] == "none" and found[0] == "namespace"):
+            later = ("namespace", None, found[2] + later[2])
+        found = later
     files: List[str] = []
     parts = module.split(".")
     for depth in range(len(parts)):
         if depth:
-            locations = list(spec.submodule_search_locations or [])
-            spec = PathFinder.find_spec(".".join(parts[: depth + 1]), locations)
-            if spec is None:
-                return [], f"Warden cannot find the module {module}"
-        if spec.origin not in (None, "namespace"):
-            files.append(spec.origin)
-    if spec.submodule_search_locations is not None:  # a package: its __main__ runs
-        main = PathFinder.find_spec(module + ".__main__", list(spec.submodule_search_locations))
-        if main is None or main.origin in (None, "namespace"):
+            found = _find(parts[depth], found[2])
+        kind, path, _ = found
+        if kind == "none":
+            return [], f"Warden cannot find the module {module}"
+        if kind == "archive":
+            return [], f"{module} may come from the archive {path}, which Warden does not read"
+        if path is not None:
+            files.append(path)
+        if depth < len(parts) - 1 and kind == "module":
+            return [], f"Warden cannot find the module {module}"
+    if found[0] in ("package", "namespace"):  # a package: its __main__ runs
+        main = _find("__main__", found[2])
+        if main[0] != "module":
             return [], f"Warden cannot find {module}.__main__"
-        files.append(main.origin)
+        files.append(main[1])
     for path in files:
         if not path.endswith(".py"):
-            return [], f"{module} runs {os.path.basename(path)}, which Warden cannot read"
+            what = "an extension module" if path.endswith((".so", ".pyd")) else "compiled code"
+            return [], f"{module} runs {os.path.basename(path)} ({what}), which Warden cannot read"
         stand_in = cached_code.stand_in(path, never_check)
         if stand_in:  # R11-8: the import system may run compiled code, not this source
             return [], f"{stand_in}, which Warden cannot read"
     return files, ""
+
+
+# an extension module of any Python's tag (`mod.so`, `mod.abi3.so`, `mod.cpython-312-...so`):
+# the child may be another Python than the kernel, whose import system knows other suffixes
+_EXTENSION = re.compile(r"\.(?:[^./]+\.)?(?:so|pyd)")
+
+
+def _find(name: str, folders: List[str]) -> Tuple[str, Optional[str], List[str]]:
+    """Where the import system finds the top name ``name`` on ``folders``, in its own order
+    (R11-8 gap): the folders in turn, and in each folder as FileFinder looks — a package
+    (``name/__init__`` with an extension module first, then source, then bytecode), then
+    ``name`` + an extension suffix, ``.py``, ``.pyc``; a folder without ``__init__`` is a
+    namespace portion, taken only when no folder has the module. Folders are listed afresh
+    (FileFinder's own cache may be older than a file just written). Returns (kind, file,
+    locations): ``package`` (its ``__init__``), ``module``, ``namespace`` (no file), ``archive``
+    (a zip on the path, unread) or ``none``."""
+    portions: List[str] = []
+    for folder in folders:
+        try:
+            names = set(os.listdir(folder))
+        except NotADirectoryError:
+            return "archive", folder, []  # zipimport reads it: Warden does not
+        except OSError:
+            continue
+        base = os.path.join(folder, name)
+        if name in names and os.path.isdir(base):
+            try:
+                init = _loaded_file(base, set(os.listdir(base)), "__init__")
+            except OSError:
+                init = None
+            if init:
+                return "package", init, [base]
+            portions.append(base)
+        found = _loaded_file(folder, names, name)
+        if found:
+            return "module", found, []
+    return ("namespace", None, portions) if portions else ("none", None, [])
+
+
+def _loaded_file(folder: str, names: Set[str], stem: str) -> Optional[str]:
+    """The file FileFinder loads for ``stem`` among a folder's ``names``: extension modules
+    first, then source, then bytecode (None: none)."""
+    extensions = sorted(
+        n for n in names if n.startswith(stem + ".") and _EXTENSION.fullmatch(n[len(stem) :])
+    )
+    for candidate in extensions + [stem + ".py", stem + ".pyc"]:
+        if candidate in names and os.path.isfile(os.path.join(folder, candidate)):
+            return os.path.join(folder, candidate)
+    return None
 
 
 def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]:
