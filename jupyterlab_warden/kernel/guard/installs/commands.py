@@ -1601,8 +1601,12 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if stdin == "decided":
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
+    imports = _LocalImports(
+        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why))
+    )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", words_only=words_only, env=env)
+        imports.read(target or "", None, why, words_only, env)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1625,13 +1629,46 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
         for path in files:
-            _read_guardless_file(path, why, f"module {module}", words_only, env)
+            text = _read_guardless_file(path, why, f"module {module}", words_only, env)
+            imports.read(text, path, why, words_only, env)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script", words_only, env)
+    text = _read_guardless_file(target, why, "script", words_only, env)
+    imports.read(text, target, why, words_only, env)
+
+
+class _LocalImports:
+    """The local modules a guardless Python's code imports are read by the same rules as the
+    code (``import helper``, helper.py next to the script), theirs too, up to a bound: one
+    Warden cannot read, or more than the bound, is unreadable."""
+
+    LIMIT = 64
+
+    def __init__(self, folders):
+        self.folders, self.seen = folders, set()  # folders: asked when first needed
+
+    def read(self, text: str, path: Optional[str], why: str, words_only: bool, env) -> None:
+        from . import guardless
+
+        if words_only:
+            return  # a kernel without the launch guard searches words only
+        if callable(self.folders):
+            self.folders = self.folders()
+        files, problem = guardless.local_imports(text, path, self.folders)
+        if problem:
+            raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
+        for file in files:
+            if file in self.seen:
+                continue
+            self.seen.add(file)
+            if len(self.seen) > self.LIMIT:
+                raise Unreadable(f"{why} and it imports more than {self.LIMIT} local modules")
+            shown = os.path.basename(file)
+            self.read(_read_guardless_file(file, why, f"module {shown}", False, env), file, why,
+                      False, env)  # fmt: skip
 
 
 def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
@@ -1688,9 +1725,7 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
     return shutil.which(program, path=path or os.defpath)
 
 
-def _read_guardless_file(
-    path: str, why: str, what: str, words_only: bool = False, env=None
-) -> None:
+def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False, env=None) -> str:
     from .requirements import read_regular_file
 
     try:
@@ -1707,6 +1742,7 @@ def _read_guardless_file(
         # source too) as that, not as the text read here (R11-8); source has no NUL byte
         raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
     _read_guardless_code(text, why, what, path, words_only, env)
+    return text
 
 
 def _decodes_as_read(text: str) -> bool:

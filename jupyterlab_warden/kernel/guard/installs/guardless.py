@@ -554,3 +554,67 @@ def _strings(values) -> List[str]:
         elif isinstance(value, (str, bytes)):
             words.append(os.fsdecode(value))
     return words
+
+
+# -- the local modules a guardless Python's code imports ---------------------------------------
+
+
+def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[List[str], str]:
+    """The files of the local modules ``text`` imports (``import helper`` with helper.py in
+    one of ``folders``: the script's folder, the working folder, PYTHONPATH's), found as the
+    import system finds them, packages' ``__init__`` first; relative imports from ``path``'s
+    folder. A module found in none of them is the standard library's or an installed one, not
+    read here. ([], why) when one is found as code Warden cannot read (an extension module,
+    bytecode standing in for its source, a zip)."""
+    tree = ast.parse(text)
+    wanted: List[Tuple[List[str], List[str]]] = []  # (dotted parts, where to look)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            wanted += [(alias.name.split("."), folders) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            where = folders
+            if node.level:
+                if not path:
+                    continue  # no package: Python refuses the relative import itself
+                base = os.path.dirname(os.path.abspath(path))
+                for _ in range(node.level - 1):
+                    base = os.path.dirname(base)
+                where = [base]
+            parts = node.module.split(".") if node.module else []
+            # `from pkg import name`: name may be a submodule of the package
+            wanted += [(parts + [alias.name], where) for alias in node.names if alias.name != "*"]
+            if parts:
+                wanted.append((parts, where))
+    files: List[str] = []
+    for parts, where in wanted:
+        found = _find(parts[0], where)
+        for depth, part in enumerate(parts):
+            if depth:
+                if found[0] not in ("package", "namespace"):
+                    break  # an attribute of a module, not a submodule
+                found = _find(part, found[2])
+            kind, file, _ = found
+            if kind == "archive":
+                return [], f"it imports {'.'.join(parts)}, which may come from the archive {file}"
+            if file is None:
+                continue
+            if not file.endswith(".py"):
+                return [], f"it imports {'.'.join(parts)} as {os.path.basename(file)}"
+            stand_in = cached_code.stand_in(file)
+            if stand_in:
+                return [], f"it imports {'.'.join(parts)}, and {stand_in}"
+            if file not in files:
+                files.append(file)
+    return files, ""
+
+
+def import_folders(
+    mode: str, target: Optional[str], flags: Set[str], env: Dict[str, str], folder: str
+) -> List[str]:
+    """The folders a guardless Python finds local modules in before its standard library: the
+    script's own folder (``-c``/``-m``: the working folder; none with ``-I``/``-P``), then
+    PYTHONPATH's (``_search_path``)."""
+    folders = _search_path(flags, env, folder)
+    if mode == "script" and target and folders and folders[0] == folder:
+        folders[0] = os.path.dirname(os.path.abspath(target))
+    return folders
