@@ -574,8 +574,9 @@ def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[L
         elif isinstance(node, ast.ImportFrom):
             where = folders
             if node.level:
-                if not path:
-                    continue  # no package: Python refuses the relative import itself
+                if not path or not _under(path, folders):
+                    # no package (Python refuses it), or an installed one's own modules
+                    continue
                 base = os.path.dirname(os.path.abspath(path))
                 for _ in range(node.level - 1):
                     base = os.path.dirname(base)
@@ -606,6 +607,16 @@ def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[L
             if file not in files:
                 files.append(file)
     return files, ""
+
+
+def _under(path: str, folders: List[str]) -> bool:
+    """Whether ``path`` lies in one of the local ``folders`` (not an installed package)."""
+    real = os.path.abspath(path)
+    for folder in folders:
+        top = os.path.abspath(folder)
+        if os.path.commonpath([real, top]) == top:
+            return True
+    return False
 
 
 def import_folders(
