@@ -28,7 +28,7 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode } from './guardless';
+import { dynamicCode, literalStarts } from './guardless';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -284,7 +284,9 @@ export function argvInstalls(
 /**
  * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
  * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
- * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`).
+ * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`), the
+ * options bash imports (`SHELLOPTS=xtrace`, `BASHOPTS`) and what they run (`PS4='$(cmd)'`),
+ * `GLOBIGNORE`, and what an interactive shell runs (`PROMPT_COMMAND`).
  * Red team 11 R11-13 (commands.shell_code_variable).
  */
 export function shellCodeVariable(
@@ -294,13 +296,30 @@ export function shellCodeVariable(
   for (const [name, value] of Object.entries(env)) {
     if (
       name.startsWith('BASH_FUNC_') ||
-      (name === 'BASH_ENV' && value !== '') ||
-      (name === 'ENV' && value !== '' && interactive)
+      (SHELL_CODE.has(name) && value !== '') ||
+      (name === 'PS4' && /[$`]/.test(value)) ||
+      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
     ) {
       return name;
     }
   }
   return '';
+}
+
+const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
+const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+
+/** A program given by path (or named `*.sh`) may be a script exec runs with bash (its `#!`
+ * line, or none): started with a variable that runs code, it is refused as a shell start is
+ * (R11-13). The kernel reads the `#!` line; the static side sees no files, so refuses them
+ * all. */
+function refuseShellScript(program: string, env: Record<string, string>): void {
+  if (!program.includes('/') && !/\.(sh|bash)$/.test(program)) {
+    return;
+  }
+  if (shellCodeVariable({ ...startEnv, ...env }, false)) {
+    refuseShellCode(`${program} (a script whose #! line may run bash)`, env);
+  }
 }
 
 /** The environment the start is given, only the variables a shell takes code from (the
@@ -1416,6 +1435,7 @@ function simple(
     }
     return [];
   }
+  refuseShellScript(argv[0], env);
   refuseUnread(listedName(argv[0]), argv.slice(1));
   return [];
 }
@@ -1926,6 +1946,54 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     if (dynamic) {
       throw new Unreadable(
         `${why} and its code is code Warden cannot read: ${dynamic}. ${KEEP_THE_GUARD}`
+      );
+    }
+    readLiteralStarts(target ?? '', why, env);
+  }
+}
+
+/**
+ * Each literal process start in a guardless Python's `-c` code is read as a start on the line
+ * (shells, wrappers, Pythons; red team 11 R11-15, the kernel's `_read_literal_starts`): it
+ * runs with no guard, so one that installs, or that Warden cannot read, is refused. After
+ * code that changes files or its folder (a link, a copy, a write, a chdir), a start may run
+ * what did not exist when Warden read it: refused too. The static side sees no links and no
+ * PATH, which the kernel also follows.
+ */
+function readLiteralStarts(
+  code: string,
+  why: string,
+  env: Record<string, string>
+): void {
+  const { starts, changer } = literalStarts(code);
+  for (const start of starts) {
+    const words = start === null ? [] : start.kind === 'shell' ? start.line.split(/\s+/).filter(Boolean) : start.words; // prettier-ignore
+    const shown = words.length ? `${words[0].slice(0, 60)} ...` : 'nothing';
+    if (changer) {
+      throw new Unreadable(
+        `${why} and its code changes files (${changer}) and then starts \`${shown}\`, which may run what Warden could not read. ${KEEP_THE_GUARD}`
+      );
+    }
+    let found: Invocation[];
+    try {
+      if (start === null) {
+        throw new Unreadable('Warden cannot evaluate its arguments');
+      }
+      found =
+        start.kind === 'shell'
+          ? shellInvocations(start.line, 0, 1, undefined, env).map(([i]) => i)
+          : simple(start.words, { ...env }, 1);
+    } catch (e) {
+      if (!(e instanceof Unreadable)) {
+        throw e;
+      }
+      throw new Unreadable(
+        `${why} and its code starts \`${shown}\`: ${e.message}`
+      );
+    }
+    if (found.length > 0) {
+      throw new Unreadable(
+        `${why} and its code starts an install (\`${shown}\`) that no guard would decide there. ${KEEP_THE_GUARD}`
       );
     }
   }

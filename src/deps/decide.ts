@@ -559,17 +559,26 @@ function named(
       });
     }
   }
-  if (req.pin && name === req.name) {
+  // the version a pin names, and the one a direct reference's file names (R11-19 gap:
+  // torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
+  const versions = new Set([
+    name === req.name ? req.pin : null,
+    name === req.artifact ? (req.artifactVersion ?? null) : null
+  ]);
+  for (const version of versions) {
+    if (!version) {
+      continue;
+    }
     // reported above, as malicious
     const malware = new Set(malicious.map(e => e.id));
-    const ids = data.advisories(name, req.pin).filter(i => !malware.has(i));
+    const ids = data.advisories(name, version).filter(i => !malware.has(i));
     if (ids.length > 0) {
       out.push({
         ruleId: RULE_VULNERABLE,
-        reason: `vulnerable:${name}==${req.pin}`,
-        message: `${name} ${req.pin}${where} is affected by ${ids.join(', ')}`,
+        reason: `vulnerable:${name}==${version}`,
+        message: `${name} ${version}${where} is affected by ${ids.join(', ')}`,
         remedy: `Install a version of ${name} that is not affected (see the advisories).`,
-        subject: `${name}==${req.pin}`,
+        subject: `${name}==${version}`,
         place
       });
     }

@@ -13,7 +13,7 @@ import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
-import { artifactName, parseRequirement } from './requirements';
+import { artifactFile, artifactOf, parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
 // and pipx's `script._INLINE_METADATA` (the block ends at its first); both want exact marker
@@ -378,7 +378,7 @@ function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
         kind: 'url',
         place: where,
         pin: null,
-        artifact: artifactName(entry.url, true) // its file's project (R11-19)
+        ...artifactOf(artifactFile(entry.url, true)) // its file's project (R11-19)
       });
     }
   }

@@ -87,3 +87,35 @@ def test_literal_starts_are_found_as_the_process_gets_them():
         ("argv", ["/bin/i", "j"]),
     ]  # fmt: skip
     assert changer == ""
+
+
+def test_a_local_module_a_guardless_script_imports_is_read(guarded, index, tmp_path):
+    """Gap after R11-15: `python -E train.py` read train.py, not the helper.py next to it that
+    train.py imports (the script's folder is first on its sys.path): the helper's pip ran.
+    Local modules are read by the same rules, theirs too, up to a bound."""
+    (tmp_path / "helper.py").write_text(_pip_code(tmp_path, index))
+    (tmp_path / "train.py").write_text("import helper\n")
+    command = [sys.executable, "-E", str(tmp_path / "train.py")]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "module helper.py")
+
+
+def test_local_imports_are_found_as_the_import_system_finds_them(tmp_path, monkeypatch):
+    """Plain local modules pass; -I leaves the script's folder off sys.path (not read); a
+    module found as an extension module, a package's submodule, a relative import are read."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "util.py").write_text("import os\nprint(os.getcwd())\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from . import inner\n")
+    (tmp_path / "pkg" / "inner.py").write_text("import os\nos.chdir('d'); os.system('ls')\n")
+    (tmp_path / "train.py").write_text("import util\n")
+    assert commands.invocations([sys.executable, "-E", "train.py"]) == []
+    (tmp_path / "train.py").write_text("import util, pkg\n")
+    with pytest.raises(commands.Unreadable, match="module inner.py changes files"):
+        commands.invocations([sys.executable, "-E", "train.py"])
+    assert commands.invocations([sys.executable, "-I", "train.py"]) == []  # not on its path
+    (tmp_path / "train.py").write_text("import fast\n")
+    (tmp_path / "fast.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    with pytest.raises(commands.Unreadable, match="imports fast as fast.cpython"):
+        commands.invocations([sys.executable, "-E", "train.py"])
+    files, why = guardless.local_imports("import json, numpy\n", None, [str(tmp_path)])
+    assert (files, why) == ([], "")  # the standard library's and installed ones: not read

@@ -1041,14 +1041,23 @@ def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
     """The first variable of ``env`` that makes a shell run code of its choosing ('' when
     none): an exported bash function (``BASH_FUNC_pip%%``, run instead of any program of that
     name), the file bash sources before ``-c`` (``BASH_ENV``), the one sh reads when
-    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``). Red team 11
-    R11-13: ``pip install numpy`` under bash ran a ``pip`` function."""
+    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``), the options bash
+    imports (``SHELLOPTS=xtrace``, ``BASHOPTS``) and what they run (``PS4='$(cmd)'``, expanded
+    for every traced command), ``GLOBIGNORE`` (other words than Warden reads), and what an
+    interactive shell runs (``PROMPT_COMMAND``). Red team 11 R11-13: ``pip install numpy``
+    under bash ran a ``pip`` function."""
     for name, value in env.items():
-        if name.startswith("BASH_FUNC_") or (name == "BASH_ENV" and value):
+        if name.startswith("BASH_FUNC_") or (name in _SHELL_CODE and value):
             return name
-        if name == "ENV" and value and interactive:
+        if name == "PS4" and ("$" in value or "`" in value):
+            return name
+        if name in _INTERACTIVE_CODE and value and interactive:
             return name
     return ""
+
+
+_SHELL_CODE = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE"))
+_INTERACTIVE_CODE = frozenset(("ENV", "PROMPT_COMMAND"))
 
 
 @contextlib.contextmanager
@@ -1234,8 +1243,22 @@ def _simple(
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
+    _refuse_shell_script(argv[0], env)
     _refuse_unread(_listed_name(argv[0]), argv[1:])
     return []
+
+
+def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
+    """A program file exec runs with bash (its ``#!`` line, or none: ``shebang``) started with
+    a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``)."""
+    from . import shebang
+
+    if not shell_code_variable({**dict(_START_ENV.get()), **env}, False):
+        return
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+    if why:
+        _refuse_shell_code(f"{program} ({why})", env)
 
 
 def _listed_name(word: str) -> str:
@@ -1634,8 +1657,12 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if stdin == "decided":
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
+    imports = _LocalImports(
+        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why))
+    )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", words_only=words_only, env=env)
+        imports.read(target or "", None, why, words_only, env)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1658,13 +1685,46 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
         for path in files:
-            _read_guardless_file(path, why, f"module {module}", words_only, env)
+            text = _read_guardless_file(path, why, f"module {module}", words_only, env)
+            imports.read(text, path, why, words_only, env)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script", words_only, env)
+    text = _read_guardless_file(target, why, "script", words_only, env)
+    imports.read(text, target, why, words_only, env)
+
+
+class _LocalImports:
+    """The local modules a guardless Python's code imports are read by the same rules as the
+    code (``import helper``, helper.py next to the script), theirs too, up to a bound: one
+    Warden cannot read, or more than the bound, is unreadable."""
+
+    LIMIT = 64
+
+    def __init__(self, folders):
+        self.folders, self.seen = folders, set()  # folders: asked when first needed
+
+    def read(self, text: str, path: Optional[str], why: str, words_only: bool, env) -> None:
+        from . import guardless
+
+        if words_only:
+            return  # a kernel without the launch guard searches words only
+        if callable(self.folders):
+            self.folders = self.folders()
+        files, problem = guardless.local_imports(text, path, self.folders)
+        if problem:
+            raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
+        for file in files:
+            if file in self.seen:
+                continue
+            self.seen.add(file)
+            if len(self.seen) > self.LIMIT:
+                raise Unreadable(f"{why} and it imports more than {self.LIMIT} local modules")
+            shown = os.path.basename(file)
+            self.read(_read_guardless_file(file, why, f"module {shown}", False, env), file, why,
+                      False, env)  # fmt: skip
 
 
 def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
@@ -1721,9 +1781,7 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
     return shutil.which(program, path=path or os.defpath)
 
 
-def _read_guardless_file(
-    path: str, why: str, what: str, words_only: bool = False, env=None
-) -> None:
+def _read_guardless_file(path: str, why: str, what: str, words_only: bool = False, env=None) -> str:
     from .requirements import read_regular_file
 
     try:
@@ -1740,6 +1798,7 @@ def _read_guardless_file(
         # source too) as that, not as the text read here (R11-8); source has no NUL byte
         raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
     _read_guardless_code(text, why, what, path, words_only, env)
+    return text
 
 
 def _decodes_as_read(text: str) -> bool:

@@ -430,17 +430,23 @@ def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
                     name,
                 )
             )
-    if req.pin and name == req.name:
+    # the version a pin names, and the one a direct reference's file names (R11-19 gap:
+    # torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
+    versions = [req.pin if name == req.name else None]
+    versions.append(req.artifact_version if name == req.artifact else None)
+    for i, version in enumerate(versions):
+        if not version or version in versions[:i]:
+            continue
         malware = {e["id"] for e in data.malicious(name)}  # reported above, as malicious
-        ids = [i for i in data.advisories(name, req.pin) if i not in malware]
+        ids = [i for i in data.advisories(name, version) if i not in malware]
         if ids:
             out.append(
                 Finding(
                     RULE_VULNERABLE,
-                    f"vulnerable:{name}=={req.pin}",
-                    f"{name} {req.pin}{where} is affected by {', '.join(ids)}",
+                    f"vulnerable:{name}=={version}",
+                    f"{name} {version}{where} is affected by {', '.join(ids)}",
                     f"Install a version of {name} that is not affected (see the advisories).",
-                    f"{name}=={req.pin}",
+                    f"{name}=={version}",
                     tuple(ids),
                 )
             )

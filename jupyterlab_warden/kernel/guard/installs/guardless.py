@@ -20,7 +20,6 @@ import ast
 import os
 import re
 import sys
-from importlib.machinery import PathFinder
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import cached_code
@@ -342,8 +341,8 @@ def module_files(
         return [], f"-m {module} names no module Warden can find"
     top = module.split(".")[0]
     first = _search_path(flags, env, folder)
-    spec = PathFinder.find_spec(top, first) if first else None
-    if spec is None:
+    found = _find(top, first)
+    if found[0] in ("none", "namespace"):  # a namespace portion yields to any later module
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
@@ -351,31 +350,86 @@ def module_files(
         site = _site_path(interpreter, folder)
         if site is None:
             return [], f"Warden cannot tell where that Python finds {module}"
-        spec = PathFinder.find_spec(top, site)
-    if spec is None:
-        return [], f"Warden cannot find the module {module}"
+        later = _find(top, site)
+        if later[0] == "namespace" or (later[0] == "none" and found[0] == "namespace"):
+            later = ("namespace", None, found[2] + later[2])
+        found = later
     files: List[str] = []
     parts = module.split(".")
     for depth in range(len(parts)):
         if depth:
-            locations = list(spec.submodule_search_locations or [])
-            spec = PathFinder.find_spec(".".join(parts[: depth + 1]), locations)
-            if spec is None:
-                return [], f"Warden cannot find the module {module}"
-        if spec.origin not in (None, "namespace"):
-            files.append(spec.origin)
-    if spec.submodule_search_locations is not None:  # a package: its __main__ runs
-        main = PathFinder.find_spec(module + ".__main__", list(spec.submodule_search_locations))
-        if main is None or main.origin in (None, "namespace"):
+            found = _find(parts[depth], found[2])
+        kind, path, _ = found
+        if kind == "none":
+            return [], f"Warden cannot find the module {module}"
+        if kind == "archive":
+            return [], f"{module} may come from the archive {path}, which Warden does not read"
+        if path is not None:
+            files.append(path)
+        if depth < len(parts) - 1 and kind == "module":
+            return [], f"Warden cannot find the module {module}"
+    if found[0] in ("package", "namespace"):  # a package: its __main__ runs
+        main = _find("__main__", found[2])
+        if main[0] != "module":
             return [], f"Warden cannot find {module}.__main__"
-        files.append(main.origin)
+        files.append(main[1])
     for path in files:
         if not path.endswith(".py"):
-            return [], f"{module} runs {os.path.basename(path)}, which Warden cannot read"
+            what = "an extension module" if path.endswith((".so", ".pyd")) else "compiled code"
+            return [], f"{module} runs {os.path.basename(path)} ({what}), which Warden cannot read"
         stand_in = cached_code.stand_in(path, never_check)
         if stand_in:  # R11-8: the import system may run compiled code, not this source
             return [], f"{stand_in}, which Warden cannot read"
     return files, ""
+
+
+# an extension module of any Python's tag (`mod.so`, `mod.abi3.so`, `mod.cpython-312-...so`):
+# the child may be another Python than the kernel, whose import system knows other suffixes
+_EXTENSION = re.compile(r"\.(?:[^./]+\.)?(?:so|pyd)")
+
+
+def _find(name: str, folders: List[str]) -> Tuple[str, Optional[str], List[str]]:
+    """Where the import system finds the top name ``name`` on ``folders``, in its own order
+    (R11-8 gap): the folders in turn, and in each folder as FileFinder looks — a package
+    (``name/__init__`` with an extension module first, then source, then bytecode), then
+    ``name`` + an extension suffix, ``.py``, ``.pyc``; a folder without ``__init__`` is a
+    namespace portion, taken only when no folder has the module. Folders are listed afresh
+    (FileFinder's own cache may be older than a file just written). Returns (kind, file,
+    locations): ``package`` (its ``__init__``), ``module``, ``namespace`` (no file), ``archive``
+    (a zip on the path, unread) or ``none``."""
+    portions: List[str] = []
+    for folder in folders:
+        try:
+            names = set(os.listdir(folder))
+        except NotADirectoryError:
+            return "archive", folder, []  # zipimport reads it: Warden does not
+        except OSError:
+            continue
+        base = os.path.join(folder, name)
+        if name in names and os.path.isdir(base):
+            try:
+                init = _loaded_file(base, set(os.listdir(base)), "__init__")
+            except OSError:
+                init = None
+            if init:
+                return "package", init, [base]
+            portions.append(base)
+        found = _loaded_file(folder, names, name)
+        if found:
+            return "module", found, []
+    return ("namespace", None, portions) if portions else ("none", None, [])
+
+
+def _loaded_file(folder: str, names: Set[str], stem: str) -> Optional[str]:
+    """The file FileFinder loads for ``stem`` among a folder's ``names``: extension modules
+    first, then source, then bytecode (None: none)."""
+    extensions = sorted(
+        n for n in names if n.startswith(stem + ".") and _EXTENSION.fullmatch(n[len(stem) :])
+    )
+    for candidate in extensions + [stem + ".py", stem + ".pyc"]:
+        if candidate in names and os.path.isfile(os.path.join(folder, candidate)):
+            return os.path.join(folder, candidate)
+    return None
 
 
 def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]:
@@ -517,3 +571,78 @@ def _strings(values) -> List[str]:
         elif isinstance(value, (str, bytes)):
             words.append(os.fsdecode(value))
     return words
+
+
+# -- the local modules a guardless Python's code imports ---------------------------------------
+
+
+def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[List[str], str]:
+    """The files of the local modules ``text`` imports (``import helper`` with helper.py in
+    one of ``folders``: the script's folder, the working folder, PYTHONPATH's), found as the
+    import system finds them, packages' ``__init__`` first; relative imports from ``path``'s
+    folder. A module found in none of them is the standard library's or an installed one, not
+    read here. ([], why) when one is found as code Warden cannot read (an extension module,
+    bytecode standing in for its source, a zip)."""
+    tree = ast.parse(text)
+    wanted: List[Tuple[List[str], List[str]]] = []  # (dotted parts, where to look)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            wanted += [(alias.name.split("."), folders) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            where = folders
+            if node.level:
+                if not path or not _under(path, folders):
+                    # no package (Python refuses it), or an installed one's own modules
+                    continue
+                base = os.path.dirname(os.path.abspath(path))
+                for _ in range(node.level - 1):
+                    base = os.path.dirname(base)
+                where = [base]
+            parts = node.module.split(".") if node.module else []
+            # `from pkg import name`: name may be a submodule of the package
+            wanted += [(parts + [alias.name], where) for alias in node.names if alias.name != "*"]
+            if parts:
+                wanted.append((parts, where))
+    files: List[str] = []
+    for parts, where in wanted:
+        found = _find(parts[0], where)
+        for depth, part in enumerate(parts):
+            if depth:
+                if found[0] not in ("package", "namespace"):
+                    break  # an attribute of a module, not a submodule
+                found = _find(part, found[2])
+            kind, file, _ = found
+            if kind == "archive":
+                return [], f"it imports {'.'.join(parts)}, which may come from the archive {file}"
+            if file is None:
+                continue
+            if not file.endswith(".py"):
+                return [], f"it imports {'.'.join(parts)} as {os.path.basename(file)}"
+            stand_in = cached_code.stand_in(file)
+            if stand_in:
+                return [], f"it imports {'.'.join(parts)}, and {stand_in}"
+            if file not in files:
+                files.append(file)
+    return files, ""
+
+
+def _under(path: str, folders: List[str]) -> bool:
+    """Whether ``path`` lies in one of the local ``folders`` (not an installed package)."""
+    real = os.path.abspath(path)
+    for folder in folders:
+        top = os.path.abspath(folder)
+        if os.path.commonpath([real, top]) == top:
+            return True
+    return False
+
+
+def import_folders(
+    mode: str, target: Optional[str], flags: Set[str], env: Dict[str, str], folder: str
+) -> List[str]:
+    """The folders a guardless Python finds local modules in before its standard library: the
+    script's own folder (``-c``/``-m``: the working folder; none with ``-I``/``-P``), then
+    PYTHONPATH's (``_search_path``)."""
+    folders = _search_path(flags, env, folder)
+    if mode == "script" and target and folders and folders[0] == folder:
+        folders[0] = os.path.dirname(os.path.abspath(target))
+    return folders

@@ -450,7 +450,7 @@ def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
             request.problems.append(f"{origin}: a {what} url is not a string")
         elif isinstance(url, str):
             locked = Requirement(redact_url(url), None, "url", f"{origin} {what}")
-            locked.artifact = requirements.artifact_name(url, True)  # its file's project (R11-19)
+            requirements.set_artifact(locked, url, True)  # its file's project (R11-19)
             request.requirements.append(locked)
 
 
