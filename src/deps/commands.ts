@@ -34,6 +34,7 @@ import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
+import { hasHint, maskShellText, Uncertain } from './shelltext';
 
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
@@ -479,6 +480,11 @@ function shellInvocations(
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
+  const masked = maskedLine(script);
+  if (masked === null) {
+    return [];
+  }
+  script = masked;
   const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
@@ -690,6 +696,28 @@ function shellInvocations(
     });
   }
   return found;
+}
+
+/**
+ * The line masked as sh/bash read it (`shelltext`: comments blanked, substitutions and heredoc
+ * bodies kept from desyncing the word reader); null when the shell's reading is not modelled
+ * and the line holds no installer hint, Unreadable when it holds one (red team 12). The
+ * kernel's `_bash_lines`.
+ */
+function maskedLine(script: string): string | null {
+  try {
+    return maskShellText(script);
+  } catch (e) {
+    if (!(e instanceof Uncertain)) {
+      throw e;
+    }
+    if (hasHint(script)) {
+      throw new Unreadable(
+        `Warden cannot follow how the shell reads this line (${e.message}) and it may run an installer: write it without that construct`
+      );
+    }
+    return null;
+  }
 }
 
 /** A simple command without the reserved words in front of it (`if`, `{`, `!`, `do`...) and a

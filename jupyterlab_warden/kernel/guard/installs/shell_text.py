@@ -48,6 +48,11 @@ class _Scan:
         self.out = list(text)
         self.cuts: List[Tuple[int, int]] = []
         self.heredocs: List[Tuple[str, bool]] = []  # (delimiter, strip tabs) due at the newline
+        self.nested = 0  # inside a substitution: hidden, nothing there is cut
+
+    def cut(self, start: int, end: int) -> None:
+        if not self.nested:
+            self.cuts.append((start, end))
 
     def blank(self, start: int, end: int) -> None:
         for k in range(start, end):
@@ -63,6 +68,13 @@ class _Scan:
     def commands(self, i: int, closer: str) -> int:
         """Command text from ``i`` (the whole line, a ``$(`` or a backtick body) up to its
         ``closer`` (``)``, backtick; "" = the end); the index after the closer."""
+        self.nested += bool(closer)
+        try:
+            return self._commands(i, closer)
+        finally:
+            self.nested -= bool(closer)
+
+    def _commands(self, i: int, closer: str) -> int:
         text, start_of_word, depth, line_start = self.text, True, 0, not closer
         while i < len(text):
             c = text[i]
@@ -72,7 +84,7 @@ class _Scan:
                 if closer == "`":
                     raise Uncertain("a backslash inside backticks")
                 if text[i + 1 : i + 2] == "\n":
-                    self.cuts.append((i, i + 2))  # joins the lines, inside a word too
+                    self.cut(i, i + 2)  # joins the lines, inside a word too
                     i += 2
                     continue
                 i, start_of_word, line_start = i + 2, False, False
@@ -121,7 +133,7 @@ class _Scan:
                 while k < len(text) and text[k].isdigit():
                     k += 1
                 if text[k : k + 1] in ("<", ">"):
-                    self.cuts.append((i, k))  # `2>&1`: a descriptor number, not a word
+                    self.cut(i, k)  # `2>&1`: a descriptor number, not a word
             if closer == ")" and start_of_word and text.startswith("case", i):
                 raise Uncertain("a case inside a command substitution")
             start_of_word = False
@@ -172,7 +184,7 @@ class _Scan:
                 return i + 1
             if c == "\\":
                 if text[i + 1 : i + 2] == "\n":
-                    self.cuts.append((i, i + 2))
+                    self.cut(i, i + 2)
                 i += 2
                 continue
             i = self.word_piece(i, in_double=True)
@@ -241,7 +253,7 @@ class _Scan:
                 end = text.find(c, i + 1)
                 if end < 0:
                     raise Uncertain("a quote is not closed")
-                if "\\" in text[i + 1 : end] or "$" in text[i + 1 : end] or "`" in text[i + 1 : end]:
+                if any(ch in text[i + 1 : end] for ch in "\\$`"):
                     raise Uncertain("a heredoc delimiter Warden does not read")
                 word.append(text[i + 1 : end])
                 i = end + 1
