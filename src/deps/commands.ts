@@ -493,7 +493,8 @@ function shellInvocations(
   // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
   let inCase = false;
   for (const pipeline of parsePipelines(script, offset)) {
-    pipeline.forEach((tokens, n) => {
+    pipeline.forEach((read, n) => {
+      const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
       let words: string[] = [];
       let writes = false;
       let substitutes = false;
@@ -696,6 +697,42 @@ function shellInvocations(
     });
   }
   return found;
+}
+
+type Token = ReturnType<typeof parsePipelines>[number][number][number];
+
+/**
+ * A word with an unquoted `)` before its end (`x)pip` in a case arm, `(true)pip`, `)pip`):
+ * split after it, as the kernel's reader (shlex) splits at parentheses and the shell does
+ * (red team 12: `case x in x)pip install torcj;; esac` ran pip unread).
+ */
+function splitAfterParen(
+  token: Token,
+  script: string,
+  offset: number
+): Token[] {
+  const raw = script.slice(token.from - offset, token.to - offset);
+  let quote = '';
+  for (let i = 0; i < raw.length - 1; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === ')' && raw[i + 1] !== ')') {
+      const at = token.from + i + 1;
+      const [head] = parsePipelines(raw.slice(0, i + 1), token.from)[0][0];
+      const rest = parsePipelines(raw.slice(i + 1), at)[0]?.[0] ?? [];
+      return [head, ...rest.flatMap(t => splitAfterParen(t, script, offset))];
+    }
+  }
+  return [token];
 }
 
 /**

@@ -47,6 +47,7 @@ FRAGMENTS = [
 SEPARATORS = ["; ", " && ", "\n", " || "]
 # pieces inserted at random places: each may open, close or escape something
 NOISE = ["\\ ", "\r", " #", "'", '"', "$'", "$(", ")", "`", "${x:-", "}", "\\", "<<E\n", "\nE\n"]
+NOISE += [";>x ", ">x ", "<<E\\; ", "\n<<E ", "&&<x "]  # a redirection first: `true;>x pip ...`
 
 
 def line(rng: random.Random) -> str:

@@ -408,7 +408,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
-    tokens = [_tilde(t, script, env or {}) for t in tokens]
+    tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
@@ -865,6 +865,24 @@ def _bash_lines(script: str) -> Optional[str]:
         at = max(at, end)
     out.append(masked[at:])
     return "".join(out)
+
+
+# shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
+# redirection hid the command after it (red team 12: `true;>x pip install torcj`). Longest first.
+_OPERATOR_PIECES = re.compile(
+    r"\(\)|[<>]\(|&>>|<<<|;;|&&|\|\||\|&|&>|>>|<<|>&|<&|>\||<>|[;&|()<>\n]"
+)
+
+
+def _operator_tokens(tokens: List[str]) -> List[str]:
+    """The tokens with each run of operator characters split into its operators."""
+    out = []
+    for token in tokens:
+        if len(token) > 1 and set(token) <= set(";&|()<>\n") and token not in _OPERATORS:
+            out.extend(_OPERATOR_PIECES.findall(token))
+        else:
+            out.append(token)
+    return out
 
 
 def _construct(token: str) -> str:
