@@ -34,6 +34,7 @@ import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
+import { hasHint, maskShellText, Uncertain } from './shelltext';
 
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
@@ -500,6 +501,11 @@ function shellInvocations(
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
+  const masked = maskedLine(script);
+  if (masked === null) {
+    return [];
+  }
+  script = masked;
   const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
@@ -508,7 +514,8 @@ function shellInvocations(
   // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
   let inCase = false;
   for (const pipeline of parsePipelines(script, offset)) {
-    pipeline.forEach((tokens, n) => {
+    pipeline.forEach((read, n) => {
+      const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
       let words: string[] = [];
       let writes = false;
       let substitutes = false;
@@ -711,6 +718,64 @@ function shellInvocations(
     });
   }
   return found;
+}
+
+type Token = ReturnType<typeof parsePipelines>[number][number][number];
+
+/**
+ * A word with an unquoted `)` before its end (`x)pip` in a case arm, `(true)pip`, `)pip`):
+ * split after it, as the kernel's reader (shlex) splits at parentheses and the shell does
+ * (red team 12: `case x in x)pip install torcj;; esac` ran pip unread).
+ */
+function splitAfterParen(
+  token: Token,
+  script: string,
+  offset: number
+): Token[] {
+  const raw = script.slice(token.from - offset, token.to - offset);
+  let quote = '';
+  for (let i = 0; i < raw.length - 1; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === ')' && raw[i + 1] !== ')') {
+      const at = token.from + i + 1;
+      const [head] = parsePipelines(raw.slice(0, i + 1), token.from)[0][0];
+      const rest = parsePipelines(raw.slice(i + 1), at)[0]?.[0] ?? [];
+      return [head, ...rest.flatMap(t => splitAfterParen(t, script, offset))];
+    }
+  }
+  return [token];
+}
+
+/**
+ * The line masked as sh/bash read it (`shelltext`: comments blanked, substitutions and heredoc
+ * bodies kept from desyncing the word reader); null when the shell's reading is not modelled
+ * and the line holds no installer hint, Unreadable when it holds one (red team 12). The
+ * kernel's `_bash_lines`.
+ */
+function maskedLine(script: string): string | null {
+  try {
+    return maskShellText(script);
+  } catch (e) {
+    if (!(e instanceof Uncertain)) {
+      throw e;
+    }
+    if (hasHint(script)) {
+      throw new Unreadable(
+        `Warden cannot follow how the shell reads this line (${e.message}) and it may run an installer: write it without that construct`
+      );
+    }
+    return null;
+  }
 }
 
 /** A simple command without the reserved words in front of it (`if`, `{`, `!`, `do`...) and a

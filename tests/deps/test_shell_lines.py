@@ -41,7 +41,7 @@ def test_generated_shell_line(case):
 
 def test_the_fixture_is_there_and_refuses_and_allows():
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 300 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 450 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"

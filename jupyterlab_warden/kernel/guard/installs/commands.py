@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Dict, List, NamedTuple, Optional, Set
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath
+from . import fastpath, shell_text
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -394,9 +394,11 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
     script = _bash_lines(script)
+    if script is None:
+        return []
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
-        lexer.whitespace = " \t\r"
+        lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
         lexer.whitespace_split = True
         lexer.commenters = ""  # _bash_lines removed the comments
         tokens = list(lexer)
@@ -406,7 +408,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
-    tokens = [_tilde(t, script, env or {}) for t in tokens]
+    tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
@@ -891,49 +893,44 @@ def _plain_install(inv: Invocation) -> bool:
     return inv.tool in CONDAS and command not in _CONDA_STATE
 
 
-def _bash_lines(script: str) -> str:
-    """The script as bash splits it into lines: a backslash-newline outside single quotes and
-    comments joins two lines (``pip install x \\⏎ -i URL`` is one command), and a comment
-    (``#`` starting a word) runs to the end of its line but not over it (shlex's own comment
-    reading would swallow the newline and glue the next command onto this one)."""
-    out: List[str] = []
-    i, single, double, comment = 0, False, False, False
-    while i < len(script):
-        c = script[i]
-        if comment:
-            comment = c != "\n"
-            if comment:
-                i += 1
-                continue
-        elif single:
-            single = c != "'"
-        elif c == "\\":
-            if script[i + 1 : i + 2] == "\n":
-                i += 2
-                continue
-            out.append(script[i : i + 2])
-            i += 2
-            continue
-        elif c == "'" and not double:
-            single = True
-        elif c == '"':
-            double = not double
-        elif (
-            c.isdigit()
-            and not double
-            and (not out or out[-1][-1:] in " \t\r\n;&|()")
-            and re.match(r"\d+[<>]", script[i:])
-        ):
-            # `2>&1`, `3<f`: a file descriptor number, which shlex would make a word
-            i += len(re.match(r"\d+", script[i:]).group(0))
-            continue
-        elif c == "#" and not double and (not out or out[-1][-1:] in " \t\r\n;&|()<>"):
-            comment = True
-            i += 1
-            continue
-        out.append(c)
-        i += 1
+def _bash_lines(script: str) -> Optional[str]:
+    """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
+    ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
+    and descriptor numbers (``2>&1``) cut; None when the line holds no installer hint and the
+    shell's reading of it is not modelled. Unreadable when it holds one (red team 12)."""
+    try:
+        masked = shell_text.mask(script)
+    except shell_text.Uncertain as exc:
+        if shell_text.has_hint(script, _START_FOLDER.get() or None):
+            raise Unreadable(
+                f"Warden cannot follow how the shell reads this line ({exc}) and it may run an "
+                "installer: write it without that construct"
+            ) from None
+        return None
+    out, at = [], 0
+    for start, end in sorted(masked.cuts):
+        out.append(masked[at:start])
+        at = max(at, end)
+    out.append(masked[at:])
     return "".join(out)
+
+
+# shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
+# redirection hid the command after it (red team 12: `true;>x pip install torcj`). Longest first.
+_OPERATOR_PIECES = re.compile(
+    r"\(\)|[<>]\(|&>>|<<<|;;|&&|\|\||\|&|&>|>>|<<|>&|<&|>\||<>|[;&|()<>\n]"
+)
+
+
+def _operator_tokens(tokens: List[str]) -> List[str]:
+    """The tokens with each run of operator characters split into its operators."""
+    out = []
+    for token in tokens:
+        if len(token) > 1 and set(token) <= set(";&|()<>\n") and token not in _OPERATORS:
+            out.extend(_OPERATOR_PIECES.findall(token))
+        else:
+            out.append(token)
+    return out
 
 
 def _construct(token: str) -> str:
