@@ -29,7 +29,12 @@ import {
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode } from './guardless';
-import { linePlaces, namesAssigned, unwrapBuiltin, type Place } from './lineflow';
+import {
+  linePlaces,
+  namesAssigned,
+  unwrapBuiltin,
+  type Place
+} from './lineflow';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -84,7 +89,14 @@ const NO_WRITE = new Set([
 /** Of the writers, those that make no program file: a program run by a path later on the line
  * is the file as it was (`mkdir -p out && ./train.sh`); any other writer may have made it (red
  * team 12 R12-4). The kernel's `_NO_PROGRAM_WRITE`. */
-const NO_PROGRAM_WRITE = new Set(['mkdir', 'rmdir', 'rm', 'touch', 'chmod', 'chown']);
+const NO_PROGRAM_WRITE = new Set([
+  'mkdir',
+  'rmdir',
+  'rm',
+  'touch',
+  'chmod',
+  'chown'
+]);
 /** The first command of the shell line being read (its outer lines included) that may write a
  * program file; '' when none has. */
 let writtenOnLine = '';
@@ -619,7 +631,10 @@ function shellInvocations(
     commands.map(c => c.words),
     commands.map(c => c.defines === true)
   );
-  line.unresolved ||= assignedByName(commands.map(c => c.words), places);
+  line.unresolved ||= assignedByName(
+    commands.map(c => c.words),
+    places
+  );
   line.cdVariables = cdVariablesAssigned(script);
   const moves = commands.flatMap((c, k) => (movesFolder(c.words) ? [k] : []));
   // a loop (or function body) that moves: its commands run in more than one folder, those
@@ -654,8 +669,7 @@ function shellInvocations(
       return; // `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
     }
     // a function body runs where the function is called, after any cd on the line
-    const folder =
-      places[k].inFunction && moves.length > 0 ? null : line.cwd;
+    const folder = places[k].inFunction && moves.length > 0 ? null : line.cwd;
     refuseExpansion(words, mentions);
     const called = functionCalled(words, functions);
     if (called !== null) {
@@ -691,6 +705,11 @@ function shellInvocations(
       ]);
     }
     const program = line.update(words, places[k], before, command.op ?? ';');
+    if (called !== null) {
+      // a function the line defines runs its body, not the builtin it may be named after
+      // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+      line.leaveUnknown();
+    }
     if (command.writes || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
       if (command.writes || !NO_PROGRAM_WRITE.has(program)) {
@@ -1134,7 +1153,9 @@ function assignedByName(commands: string[][], places: Place[]): string {
  * (red team 12 R12-2). The kernel's `_cd_variables_assigned`. */
 function cdVariablesAssigned(script: string): string {
   const found =
-    /(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]/.exec(script);
+    /(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]/.exec(
+      script
+    );
   return found ? (found[1] ?? found[2]) : '';
 }
 
@@ -1190,6 +1211,12 @@ class LineState {
       this.cwd = null;
     }
     this.moved = this.moved && ['||', '|', '|&'].includes(before);
+  }
+
+  /** A command whose effect on the folder Warden does not follow (a function's call). */
+  leaveUnknown(): void {
+    this.cwd = null;
+    this.moved = true;
   }
 
   problem(tool: string, guardLost: string, folder: string | null = ''): string {
@@ -1343,7 +1370,11 @@ function cdFolder(
   // not exist (red team 12 R12-1): a `..` after a folder name is left unknown
   const joined = cwd && !target.startsWith('/') ? `${cwd}/${target}` : target;
   const parts = joined.split('/');
-  if (parts.some((p, k) => p === '..' && k > 0 && !['..', ''].includes(parts[k - 1]))) {
+  if (
+    parts.some(
+      (p, k) => p === '..' && k > 0 && !['..', ''].includes(parts[k - 1])
+    )
+  ) {
     return null;
   }
   return path.join(cwd, target);
@@ -1400,7 +1431,12 @@ function simple(
   if (argv.length === 0) {
     return [];
   }
-  if (writtenOnLine && argv[0].includes('/') && !argv[0].startsWith('/')) {
+  if (
+    writtenOnLine &&
+    argv[0].includes('/') &&
+    !argv[0].startsWith('/') &&
+    !/^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=/s.test(argv[0]) // `NAME[i]=a/b`
+  ) {
     // a program run by a relative path after a writer on its line may be the writer's work
     // (red team 12 R12-4: `ln -s /x/uv tool && ./tool sync`); the kernel also refuses an
     // absolute path with no file yet

@@ -131,7 +131,9 @@ export function namesAssigned(words: string[]): string[] {
       names.push(word.slice(eq + 1));
     }
     if (/^-[A-Za-z]+/.test(word)) {
-      word = /^-[a-z]*[vpa]./.test(word) ? word.replace(/^-[a-z]*[vpa]/, '') : '';
+      word = /^-[a-z]*[vpa]./.test(word)
+        ? word.replace(/^-[a-z]*[vpa]/, '')
+        : '';
     }
     const found = ASSIGNMENT.exec(word);
     const name = found ? found[1] : word;

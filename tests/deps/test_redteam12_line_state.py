@@ -78,9 +78,7 @@ def test_a_relative_program_is_read_where_the_shell_runs_it(guarded, index, tmp_
     assert not _installed(tmp_path, "warden-demo-pkg")
 
 
-@pytest.mark.parametrize(
-    "assigns", ["coproc PYTHONPATH { :; }", "sleep 0 & wait -n -p PYTHONPATH"]
-)
+@pytest.mark.parametrize("assigns", ["coproc PYTHONPATH { :; }", "sleep 0 & wait -n -p PYTHONPATH"])
 def test_a_builtin_assigning_pythonpath_by_name_drops_the_guard(guarded, index, tmp_path, assigns):
     """R12-16: `coproc NAME` makes NAME an array (not exported), `wait -p NAME` stores a pid in
     it: the pip after it starts without the guard's PYTHONPATH, and its requirements file,

@@ -482,6 +482,10 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             # a folder Warden cannot tell: the files are the guard's the pip inherits to read
             after_writer.append(bool(line.changed) or folder is None)
         program = line.update(command, places[k], commands[k - 1][2] if k else "", _after)
+        if called is not None:
+            # a function the line defines runs its body, not the builtin it may be named
+            # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+            line.cwd, line.moved = None, True
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
             if writes or program not in _NO_PROGRAM_WRITE:
@@ -723,8 +727,7 @@ def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
         inner = line_flow.unwrap_builtin(words[i:])
         # `X=v`, `export X=v`, `unset X` are read as the values they set (`_LineState`)
         modelled = not inner or (
-            inner[0] in _STATE_BUILTINS | {"unset"}
-            and not any(a[:1] in "-+" for a in inner[1:])
+            inner[0] in _STATE_BUILTINS | {"unset"} and not any(a[:1] in "-+" for a in inner[1:])
         )
         for name in line_flow.names_assigned(words):
             if _start_variable(name) and (place.loop is not None or not modelled):
@@ -735,7 +738,9 @@ def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
 # What `cd` reads besides its operand: CDPATH (searched first), HOME (`cd`, `~`), PWD and
 # OLDPWD (`cd ..` from a logical folder, `cd -`). A line that assigns one, in any form, moves
 # to folders Warden does not tell (red team 12 R12-2: `${CDPATH:=/x}`, `for CDPATH in /x`).
-_CD_VARIABLES = re.compile(r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]")
+_CD_VARIABLES = re.compile(
+    r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]"
+)
 
 
 def _cd_variables_assigned(script: str) -> str:
@@ -901,7 +906,12 @@ def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
     if any(p == ".." and k and parts[k - 1] not in ("..", "") for k, p in enumerate(parts)):
         return None
     folder = _logical_folder(cwd, target, env)
-    if folder is not None and folder.startswith("/") and ".." in parts and not os.path.isdir(folder):
+    if (
+        folder is not None
+        and folder.startswith("/")
+        and ".." in parts
+        and not os.path.isdir(folder)
+    ):
         return None
     return folder
 
@@ -1104,6 +1114,9 @@ def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
 _WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
 
 
+_ARRAY_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=")
+
+
 def _refuse_written_program(program: str, path: str) -> None:
     """A program run by a path after a command of its line that may write files is
     unreadable when that path may be the writer's work (red team 12 R12-4: ``ln -s /x/uv tool
@@ -1111,6 +1124,8 @@ def _refuse_written_program(program: str, path: str) -> None:
     is before the line runs; an absolute path to a file that is there is read as it is (the
     line overwriting an existing program stays open, docs/threat-model.md)."""
     writer = _WRITTEN.get()
+    if _ARRAY_ASSIGNMENT.match(program):
+        return  # `NAME[i]=a/b` is an assignment (`_unmodelled_assignment`), not a program
     if writer and (not os.path.isabs(program) or not os.path.lexists(path)):
         raise Unreadable(
             f"{program} is run by a path after an earlier command on the line ({writer}) that "

@@ -52,7 +52,9 @@ def places(commands: List[List[str]], defines: List[bool]) -> List[Place]:
     for k, words in enumerate(commands):
         nested = bool(stack)
         i = 0
-        while i < len(words) and (words[i] in _OPENERS | _CLOSERS | _MIDDLE or words[i] == "function"):
+        while i < len(words) and (
+            words[i] in _OPENERS | _CLOSERS | _MIDDLE or words[i] == "function"
+        ):
             word = words[i]
             if word == "function":
                 header, i = True, i + 2  # `function NAME {`: NAME is no command
