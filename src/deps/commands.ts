@@ -1139,8 +1139,21 @@ function assignedByName(commands: string[][], places: Place[]): string {
       inner.length === 0 ||
       ((STATE_BUILTINS.has(inner[0]) || inner[0] === 'unset') &&
         !inner.slice(1).some(a => /^[-+]/.test(a)));
-    for (const name of namesAssigned(words)) {
-      if (startVariable(name) && (places[k].loop !== null || !modelled)) {
+    // `PYTHONPATH=src python x.py` sets the command's own environment (`guardLost`); a
+    // bare `X=v` (or one before a special builtin) sets the shell's
+    const stays = inner.length === 0 || SPECIAL_BUILTINS.has(inner[0]);
+    const named: Array<[string, boolean]> = [
+      ...namesAssigned(words.slice(0, i)).map(
+        n => [n, stays] as [string, boolean]
+      ),
+      ...namesAssigned(words.slice(i)).map(n => [n, true] as [string, boolean])
+    ];
+    for (const [name, shells] of named) {
+      if (
+        startVariable(name) &&
+        shells &&
+        (places[k].loop !== null || !modelled)
+      ) {
         return `${name} assigned by ${(inner.length > 0 ? inner : words)[0]} in a form Warden does not follow`;
       }
     }

@@ -729,8 +729,13 @@ def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
         modelled = not inner or (
             inner[0] in _STATE_BUILTINS | {"unset"} and not any(a[:1] in "-+" for a in inner[1:])
         )
-        for name in line_flow.names_assigned(words):
-            if _start_variable(name) and (place.loop is not None or not modelled):
+        # `PYTHONPATH=src python x.py` sets the command's own environment (`_guard_lost`);
+        # a bare `X=v` (or one before a special builtin) sets the shell's
+        stays = not inner or inner[0] in _SPECIAL_BUILTINS
+        named = [(n, stays) for n in line_flow.names_assigned(words[:i])]
+        named += [(n, True) for n in line_flow.names_assigned(words[i:])]
+        for name, shells in named:
+            if _start_variable(name) and shells and (place.loop is not None or not modelled):
                 return f"{name} assigned by {(inner or words)[0]} in a form Warden does not follow"
     return ""
 
