@@ -1379,8 +1379,8 @@ function cdFolder(
   if (env.CDPATH && !/^(\/|\.\.?(\/|$))/.test(target)) {
     return null;
   }
-  // `cd link/../x`: bash (and dash) fall back to the PHYSICAL path when the logical one does
-  // not exist (red team 12 R12-1): a `..` after a folder name is left unknown
+  // `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+  // (dash and `bash --posix` fail) (red team 12 R12-1): a `..` after a folder name is left unknown
   const joined = cwd && !target.startsWith('/') ? `${cwd}/${target}` : target;
   const parts = joined.split('/');
   if (

@@ -903,10 +903,10 @@ class _LineState:
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
-    # `cd link/../x`: bash (and dash) fall back to the PHYSICAL path when the logical one does
-    # not exist (red team 12 R12-1); a `..` after a folder name is left unknown, whatever the
-    # name is (the static port reads the text only), and so is a `..` above the start whose
-    # logical folder is not there
+    # `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+    # (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+    # unknown, whatever the name is (the static port reads the text only), and so is a `..`
+    # above the start whose logical folder is not there
     parts = os.path.join(cwd, target).split("/")
     if any(p == ".." and k and parts[k - 1] not in ("..", "") for k, p in enumerate(parts)):
         return None
