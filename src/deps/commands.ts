@@ -1380,7 +1380,8 @@ function cdFolder(
     return null;
   }
   // `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
-  // (dash and `bash --posix` fail) (red team 12 R12-1): a `..` after a folder name is left unknown
+  // (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+  // unknown
   const joined = cwd && !target.startsWith('/') ? `${cwd}/${target}` : target;
   const parts = joined.split('/');
   if (
