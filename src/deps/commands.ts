@@ -624,6 +624,15 @@ function shellInvocations(
       });
     });
   }
+  if (
+    commands.some(c => c.words.some(w => w.startsWith('~'))) &&
+    /(?<![$\w{])HOME\b|\$\{HOME[:=]/.test(script)
+  ) {
+    // `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+    throw new Unreadable(
+      'a ~ word on a line that assigns HOME: write the folder out'
+    );
+  }
   const line = new LineState(subshells, env);
   // read on the whole line: stricter for the commands before the assignment
   line.unresolved = unmodelledAssignment(script);

@@ -410,6 +410,9 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
+    if any(t.startswith("~") for t in tokens) and _HOME_ASSIGNED.search(script):
+        # `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+        raise Unreadable("a ~ word on a line that assigns HOME: write the folder out")
     tokens = [_tilde(t, script, env or {}) for t in tokens]
     commands = _split(tokens)
     functions = _functions_defined(commands)
@@ -746,6 +749,9 @@ def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
 _CD_VARIABLES = re.compile(
     r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]"
 )
+
+
+_HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
 
 
 def _cd_variables_assigned(script: str) -> str:
