@@ -29,6 +29,12 @@ import {
 import { readEnvFiles } from './dotenv';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
+import {
+  linePlaces,
+  namesAssigned,
+  unwrapBuiltin,
+  type Place
+} from './lineflow';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
@@ -81,6 +87,20 @@ const NO_WRITE = new Set([
   'python -m venv', // a new environment (its pip, child of a guarded Python, decides itself)
   'python --version'
 ]);
+/** Of the writers, those that make no program file: a program run by a path later on the line
+ * is the file as it was (`mkdir -p out && ./train.sh`); any other writer may have made it (red
+ * team 12 R12-4). The kernel's `_NO_PROGRAM_WRITE`. */
+const NO_PROGRAM_WRITE = new Set([
+  'mkdir',
+  'rmdir',
+  'rm',
+  'touch',
+  'chmod',
+  'chown'
+]);
+/** The first command of the shell line being read (its outer lines included) that may write a
+ * program file; '' when none has. */
+let writtenOnLine = '';
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
@@ -506,7 +526,7 @@ function shellInvocations(
     return [];
   }
   script = masked;
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -609,10 +629,22 @@ function shellInvocations(
       const after = script.slice(last.to - offset).replace(/^[ \t]+/, '');
       const sep =
         n < pipeline.length - 1 || /^(\|&|&(?![&>]))/.test(after) ? '|' : ';';
+      // the operator after it, as the kernel's splitter gives it (`&&`, `||`, `|`, `&`, `;`)
+      const op =
+        n < pipeline.length - 1
+          ? '|'
+          : /^&&/.test(after)
+            ? '&&'
+            : /^\|\|/.test(after)
+              ? '||'
+              : /^(\|&|&(?![&>]))/.test(after)
+                ? after.slice(0, after[0] === '|' ? 2 : 1)
+                : ';';
       commands.push({
         words,
         writes,
         sep,
+        op,
         from: tokens[0].from,
         to: last.to,
         substitutes,
@@ -620,9 +652,34 @@ function shellInvocations(
       });
     });
   }
+  if (
+    commands.some(c => c.words.some(w => w.startsWith('~'))) &&
+    /(?<![$\w{])HOME\b|\$\{HOME[:=]/.test(script)
+  ) {
+    // `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+    throw new Unreadable(
+      'a ~ word on a line that assigns HOME: write the folder out'
+    );
+  }
   const line = new LineState(subshells, env);
   // read on the whole line: stricter for the commands before the assignment
   line.unresolved = unmodelledAssignment(script);
+  const places = linePlaces(
+    commands.map(c => c.words),
+    commands.map(c => c.defines === true)
+  );
+  line.unresolved ||= assignedByName(
+    commands.map(c => c.words),
+    places
+  );
+  line.cdVariables = cdVariablesAssigned(script);
+  const moves = commands.flatMap((c, k) => (movesFolder(c.words) ? [k] : []));
+  // a loop (or function body) that moves: its commands run in more than one folder, those
+  // above the cd too in the next round (red team 12 R12-11)
+  const loops = moves
+    .map(k => places[k].loop)
+    .filter((n): n is number => n !== null);
+  const unknownFrom = loops.length > 0 ? Math.min(...loops) : -1;
   const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
   const functions = functionsDefined(commands);
@@ -640,9 +697,16 @@ function shellInvocations(
     }
     repeats ||= LOOPS.has(command.words[0] ?? '');
     const words = commandWords(command.words);
+    const before = k > 0 ? (commands[k - 1].op ?? ';') : '';
+    line.begin(before);
+    if (k === unknownFrom) {
+      line.cwd = null;
+    }
     if (command.defines && words.length === 1) {
       return; // `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
     }
+    // a function body runs where the function is called, after any cd on the line
+    const folder = places[k].inFunction && moves.length > 0 ? null : line.cwd;
     refuseExpansion(words, mentions);
     const called = functionCalled(words, functions);
     if (called !== null) {
@@ -652,13 +716,14 @@ function shellInvocations(
       refuseUnread(`the function ${called[0]}`, called.slice(1));
     }
     const [from, to] = span ?? [command.from, command.to];
-    const invocations = simple(
-      words,
-      line.env,
-      depth,
-      [from, to],
-      command.stdin
-    );
+    const outer = writtenOnLine;
+    writtenOnLine ||= line.programWritten;
+    let invocations: Invocation[];
+    try {
+      invocations = simple(words, line.env, depth, [from, to], command.stdin);
+    } finally {
+      writtenOnLine = outer;
+    }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
       const lost = invocations.map(inv => guardLost(words, inv.env, line));
@@ -666,18 +731,27 @@ function shellInvocations(
         k,
         invocations.map((inv, n) => ({
           ...inv,
-          cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
-          problem: inv.problem || line.problem(inv.tool, lost[n])
+          cwd: path.join(folder ?? '', inv.cwd ?? ''),
+          problem: inv.problem || line.problem(inv.tool, lost[n], folder)
         })),
         from,
         to,
         lost.map(why => !why),
-        line.changed !== ''
+        // a folder Warden cannot tell: the files are the guard's the pip inherits to read
+        line.changed !== '' || folder === null
       ]);
     }
-    const program = line.update(words);
+    const program = line.update(words, places[k], before, command.op ?? ';');
+    if (called !== null) {
+      // a function the line defines runs its body, not the builtin it may be named after
+      // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+      line.leaveUnknown();
+    }
     if (command.writes || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
+      if (command.writes || !NO_PROGRAM_WRITE.has(program)) {
+        line.programWritten ||= program || 'a redirection';
+      }
       if (SHELL_STATE_WRITERS.has(program)) {
         line.shellChanged ||= program;
       }
@@ -1129,6 +1203,70 @@ function unmodelledAssignment(script: string): string {
   return '';
 }
 
+/** Whether a simple command may change the shell's folder (`cd`, `pushd`, `popd`, behind
+ * reserved words and `command`/`builtin`/`time`). The kernel's `_moves`. */
+function movesFolder(command: string[]): boolean {
+  let words = commandWords(command);
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[0])) {
+    words = words.slice(1);
+  }
+  const inner = unwrapBuiltin(words);
+  return inner.length > 0 && ['cd', 'pushd', 'popd'].includes(inner[0]);
+}
+
+/**
+ * Why the line may assign a variable a pip's start depends on in a way `LineState` does not
+ * follow in text order ('' when it does not): a builtin that assigns a variable named by an
+ * operand (red team 12 R12-16: `coproc PYTHONPATH { :; }`, `wait -n -p PYTHONPATH`), or any
+ * assignment of one inside a loop or a function body (R12-11). The kernel's
+ * `_assigned_by_name`.
+ */
+function assignedByName(commands: string[][], places: Place[]): string {
+  for (const [k, command] of commands.entries()) {
+    const words = commandWords(command);
+    let i = 0;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[i])) {
+      i++;
+    }
+    const inner = unwrapBuiltin(words.slice(i));
+    // `X=v`, `export X=v`, `unset X` are read as the values they set (`LineState`)
+    const modelled =
+      inner.length === 0 ||
+      ((STATE_BUILTINS.has(inner[0]) || inner[0] === 'unset') &&
+        !inner.slice(1).some(a => /^[-+]/.test(a)));
+    // `PYTHONPATH=src python x.py` sets the command's own environment (`guardLost`); a
+    // bare `X=v` (or one before a special builtin) sets the shell's
+    const stays = inner.length === 0 || SPECIAL_BUILTINS.has(inner[0]);
+    const named: Array<[string, boolean]> = [
+      ...namesAssigned(words.slice(0, i)).map(
+        n => [n, stays] as [string, boolean]
+      ),
+      ...namesAssigned(words.slice(i)).map(n => [n, true] as [string, boolean])
+    ];
+    for (const [name, shells] of named) {
+      if (
+        startVariable(name) &&
+        shells &&
+        (places[k].loop !== null || !modelled)
+      ) {
+        return `${name} assigned by ${(inner.length > 0 ? inner : words)[0]} in a form Warden does not follow`;
+      }
+    }
+  }
+  return '';
+}
+
+/** What `cd` reads besides its operand (CDPATH, HOME, PWD, OLDPWD): a line that assigns one,
+ * in any form but a plain `$NAME` / `${NAME}` read, moves to folders Warden does not tell
+ * (red team 12 R12-2). The kernel's `_cd_variables_assigned`. */
+function cdVariablesAssigned(script: string): string {
+  const found =
+    /(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]/.exec(
+      script
+    );
+  return found ? (found[1] ?? found[2]) : '';
+}
+
 class LineState {
   cwd: string | null = '';
   env: Record<string, string>;
@@ -1138,6 +1276,14 @@ class LineState {
   shellChanged = '';
   /** an earlier change to the environment Warden does not follow */
   unresolved = '';
+  /** ... of the first that may write a program file (R12-4) */
+  programWritten = '';
+  /** the line assigns a variable cd reads (CDPATH, HOME...) */
+  cdVariables = '';
+  /** a cd ran in the current and-or list */
+  private moved = false;
+  /** ... which has a `||`: a command after it runs when one failed */
+  private either = false;
 
   constructor(
     private readonly subshells: boolean,
@@ -1154,7 +1300,34 @@ class LineState {
    * guard (`guardLost`: the line sets or unsets PYTHONPATH, PYTHONHOME, PATH before it,
    * `sudo`, `env -u`...) counts as uv does. The kernel's `_LineState`.
    */
-  problem(tool: string, guardLost: string): string {
+  /**
+   * Enters the next command, joined to the previous one by `before`. A `cd` holds only for
+   * the commands that run when it succeeded: those after it joined by `&&` alone. After `||`,
+   * or once its and-or list ends (`cd d; x`: x runs also when the cd failed), the folder is
+   * unknown (red team 12 R12-11). The kernel's `_LineState.begin`.
+   */
+  begin(before: string): void {
+    if (before === '&&') {
+      return;
+    }
+    if (before === '||') {
+      this.either = true;
+    } else if (before !== '|' && before !== '|&') {
+      this.either = false;
+    }
+    if (this.moved) {
+      this.cwd = null;
+    }
+    this.moved = this.moved && ['||', '|', '|&'].includes(before);
+  }
+
+  /** A command whose effect on the folder Warden does not follow (a function's call). */
+  leaveUnknown(): void {
+    this.cwd = null;
+    this.moved = true;
+  }
+
+  problem(tool: string, guardLost: string, folder: string | null = ''): string {
     const pip = tool === 'pip' && !guardLost;
     const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
@@ -1164,15 +1337,15 @@ class LineState {
           : '';
       return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs${lost}: run the install as its own command`;
     }
-    if (this.cwd === null && !pip) {
-      return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
+    if (folder === null && !pip) {
+      return 'an earlier command on the line changes to a folder Warden cannot tell (a cd holds for the commands joined to it by && only): run the install as its own command from that folder, or as `cd DIR && INSTALL`';
     }
     return '';
   }
 
   /** Applies the command's effect on the line; returns its program name ('' for a bare
    * assignment). */
-  update(command: string[]): string {
+  update(command: string[], place?: Place, before = '', after = ''): string {
     let i = 0;
     while (i < command.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(command[i])) {
       i++;
@@ -1181,8 +1354,13 @@ class LineState {
       this.assign(command);
       return '';
     }
-    const name = listedName(command[i]);
-    const args = command.slice(i + 1);
+    // `command cd d`, `builtin export X=v`: the builtin runs in the shell itself (R12-3)
+    const inner = unwrapBuiltin(command.slice(i));
+    if (inner.length === 0) {
+      return listedName(command[i]);
+    }
+    const name = listedName(inner[0]);
+    const args = inner.slice(1);
     if (/^[A-Za-z_][A-Za-z0-9_]*\+=/s.test(command[i])) {
       this.unresolved ||= 'an appending assignment (NAME+=...) on the line';
     }
@@ -1208,7 +1386,19 @@ class LineState {
     if (name === 'cd' || name === 'pushd') {
       // `cd -P` resolves links first: a later `..` is not the folder Warden would read
       const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];
+      // runs once, in the shell itself, and only when the commands before it in its and-or
+      // list succeeded (R12-11); not after the line assigns CDPATH or HOME (R12-2)
+      const concurrent = ['|', '|&', '&'];
+      const linear = !(
+        (place?.nested ?? false) ||
+        this.either ||
+        concurrent.includes(before) ||
+        concurrent.includes(after) ||
+        this.cdVariables
+      );
+      this.moved = true;
       if (
+        linear &&
         this.cwd !== null &&
         target !== undefined &&
         !this.subshells &&
@@ -1226,6 +1416,7 @@ class LineState {
       }
     } else if (name === 'popd') {
       this.cwd = null;
+      this.moved = true;
     } else if (name === 'printf' && args[0]?.startsWith('-v')) {
       return 'printf -v'; // sets a variable Warden does not follow
     } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
@@ -1283,6 +1474,18 @@ function cdFolder(
   if (env.CDPATH && !/^(\/|\.\.?(\/|$))/.test(target)) {
     return null;
   }
+  // `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+  // (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+  // unknown
+  const joined = cwd && !target.startsWith('/') ? `${cwd}/${target}` : target;
+  const parts = joined.split('/');
+  if (
+    parts.some(
+      (p, k) => p === '..' && k > 0 && !['..', ''].includes(parts[k - 1])
+    )
+  ) {
+    return null;
+  }
   return path.join(cwd, target);
 }
 
@@ -1336,6 +1539,19 @@ function simple(
   const argv = argvIn.slice(i);
   if (argv.length === 0) {
     return [];
+  }
+  if (
+    writtenOnLine &&
+    argv[0].includes('/') &&
+    !argv[0].startsWith('/') &&
+    !/^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=/s.test(argv[0]) // `NAME[i]=a/b`
+  ) {
+    // a program run by a relative path after a writer on its line may be the writer's work
+    // (red team 12 R12-4: `ln -s /x/uv tool && ./tool sync`); the kernel also refuses an
+    // absolute path with no file yet
+    throw new Unreadable(
+      `${argv[0]} is run by a path after an earlier command on the line (${writtenOnLine}) that may write that file, and Warden reads it before the line runs: run the program as its own command`
+    );
   }
   let name = basename(argv[0]);
   if (name !== '[' && GLOB.test(name)) {

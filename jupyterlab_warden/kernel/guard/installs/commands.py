@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Dict, List, NamedTuple, Optional, Set
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, shell_text
+from . import fastpath, line_flow, shell_text
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -88,6 +88,10 @@ INERT_PROGRAMS = frozenset((
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
 ) | {"python -m venv", "python --version"}
+# Of the writers, those that make no program file: a program run by a path later on the line
+# is then the file Warden reads (`mkdir -p out && ./train.sh`); any other writer may have made
+# it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
+_NO_PROGRAM_WRITE = frozenset(("mkdir", "rmdir", "rm", "touch", "chmod", "chown"))
 _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
@@ -408,15 +412,25 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
+    if any(t.startswith("~") for t in tokens) and _HOME_ASSIGNED.search(script):
+        # `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+        raise Unreadable("a ~ word on a line that assigns HOME: write the folder out")
     tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
     # read on the whole line: stricter for the commands before the assignment
     line.unresolved = _unmodelled_assignment(script)
+    places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
+    line.unresolved = line.unresolved or _assigned_by_name(commands, places)
+    line.cd_variables = _cd_variables_assigned(script)
+    moves = [k for k, c in enumerate(commands) if _moves(c[0])]
+    # a loop (or function body) that moves: its commands run in more than one folder, those
+    # above the cd too in the next round (red team 12 R12-11)
+    unknown_from = min((places[k].loop for k in moves if places[k].loop is not None), default=None)
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
-    found, installs, writers, kept, written = [], [], [], [], []
+    found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
         if command[0] == "case" and command[2:3] == ["in"]:
@@ -437,42 +451,55 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         _refuse_expansion(command, mentions_installer)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
+        line.begin(commands[k - 1][2] if k else "")
+        if k == unknown_from:
+            line.cwd = None
+        # a function body runs where the function is called, after any cd on the line
+        folder = None if places[k].in_function and moves else line.cwd
         called = _function_called(command, functions)
+        if called is not None:
+            # the function runs its body, read where it stands, with these arguments as "$@":
+            # they count as a program's Warden does not read (red team 10 R10-8); the command
+            # is read as the program too, in case the name is not the function when it runs
+            _refuse_unread(f"the function {called[0]}", called[1:])
         shell_words = _SHELL_WORDS.set(True)
-        with start_folder(line.cwd):  # where `./x` is found after `cd d &&` (R10-7)
-            if called is not None:
-                # the function runs its body, read where it stands, with these arguments as
-                # "$@": they count as a program's Warden does not read (red team 10 R10-8); the
-                # command is read as the program too, in case the name is not the function
-                # when it runs
-                _refuse_unread(f"the function {called[0]}", called[1:])
-            try:
+        written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
+        try:
+            with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.env, depth, stdin)
-            finally:
-                _SHELL_WORDS.reset(shell_words)
+        finally:
+            _SHELL_WORDS.reset(shell_words)
+            _WRITTEN.reset(written)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
             found.append(
                 [
                     inv._replace(
-                        cwd=os.path.join(line.cwd or "", inv.cwd),
-                        problem=inv.problem or line.problem(inv.tool, why),
+                        cwd=os.path.join(folder or "", inv.cwd),
+                        problem=inv.problem or line.problem(inv.tool, why, folder),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
             )
             installs.append(k)
             kept.append([not why for why in lost])
-            written.append(bool(line.changed))
-        program = line.update(command)
+            # a folder Warden cannot tell: the files are the guard's the pip inherits to read
+            after_writer.append(bool(line.changed) or folder is None)
+        program = line.update(command, places[k], commands[k - 1][2] if k else "", _after)
+        if called is not None:
+            # a function the line defines runs its body, not the builtin it may be named
+            # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+            line.cwd, line.moved = None, True
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
+            if writes or program not in _NO_PROGRAM_WRITE:
+                line.program_written = line.program_written or program or "a redirection"
             if program in _SHELL_STATE_WRITERS:
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
     out = []
-    for k, invocations, keeps, after_writer in zip(installs, found, kept, written):
+    for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
         if repeats and writers:
             problem = (
@@ -495,7 +522,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             if inv.problem:
                 out.append(inv)
             elif inv.tool == "pip" and keep:
-                child = inv.child_reads or after_writer or bool(problem)  # nested: `sh -c`
+                child = inv.child_reads or child_reads or bool(problem)  # nested: `sh -c`
                 out.append(inv._replace(child_reads=child))
             else:
                 out.append(inv._replace(problem=problem))
@@ -729,6 +756,61 @@ def _unmodelled_assignment(script: str) -> str:
     return ""
 
 
+def _moves(words: List[str]) -> bool:
+    """Whether a simple command may change the shell's folder (``cd``, ``pushd``, ``popd``,
+    behind reserved words and ``command``/``builtin``/``time``)."""
+    words = _command_words(words)
+    while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    return bool(inner) and inner[0] in ("cd", "pushd", "popd")
+
+
+def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
+    """Why the line may assign a variable a pip's start depends on in a way ``_LineState``
+    does not follow in text order ('' when it does not): a builtin that assigns a variable
+    named by an operand (red team 12 R12-16: ``coproc PYTHONPATH { :; }``, ``wait -n -p
+    PYTHONPATH``, ``read PATH``, ``declare -n r=PATH``), or any assignment of one inside a
+    loop or a function body (it runs again, or later, than where it stands: R12-11)."""
+    for (command, *_), place in zip(commands, places):
+        words = _command_words(command)
+        i = 0
+        while i < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(words[i:])
+        # `X=v`, `export X=v`, `unset X` are read as the values they set (`_LineState`)
+        modelled = not inner or (
+            inner[0] in _STATE_BUILTINS | {"unset"} and not any(a[:1] in "-+" for a in inner[1:])
+        )
+        # `PYTHONPATH=src python x.py` sets the command's own environment (`_guard_lost`);
+        # a bare `X=v` (or one before a special builtin) sets the shell's
+        stays = not inner or inner[0] in _SPECIAL_BUILTINS
+        named = [(n, stays) for n in line_flow.names_assigned(words[:i])]
+        named += [(n, True) for n in line_flow.names_assigned(words[i:])]
+        for name, shells in named:
+            if _start_variable(name) and shells and (place.loop is not None or not modelled):
+                return f"{name} assigned by {(inner or words)[0]} in a form Warden does not follow"
+    return ""
+
+
+# What `cd` reads besides its operand: CDPATH (searched first), HOME (`cd`, `~`), PWD and
+# OLDPWD (`cd ..` from a logical folder, `cd -`). A line that assigns one, in any form, moves
+# to folders Warden does not tell (red team 12 R12-2: `${CDPATH:=/x}`, `for CDPATH in /x`).
+_CD_VARIABLES = re.compile(
+    r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]"
+)
+
+
+_HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
+
+
+def _cd_variables_assigned(script: str) -> str:
+    """Names the first variable ``cd`` reads that the line may assign ('' when none): any
+    mention but a plain ``$NAME`` / ``${NAME}`` read. ``CDPATH=x cd d`` is read too."""
+    found = _CD_VARIABLES.search(script)
+    return (found.group(1) or found.group(2)) if found else ""
+
+
 class _LineState:
     """What the earlier commands of a shell line did to a later install: the folder it runs in
     (``cd DIR``), the variables they set (``X=v;``, ``export X=v``), whether one may have
@@ -742,8 +824,28 @@ class _LineState:
         self.changed = ""  # the program of the first earlier command that may write
         self.shell_changed = ""  # ... of the first that may change the shell itself
         self.unresolved = ""  # an earlier change to the environment Warden does not follow
+        self.program_written = ""  # ... of the first that may write a program file (R12-4)
+        self.cd_variables = ""  # the line assigns a variable cd reads (CDPATH, HOME...)
+        self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
+        self.either = False  # ... which has a `||`: a command after it runs when one failed
 
-    def problem(self, tool: str, guard_lost: str) -> str:
+    def begin(self, before: str) -> None:
+        """Enters the next command, joined to the previous one by ``before``. A ``cd`` holds
+        only for the commands that run when it succeeded: those after it joined by ``&&``
+        alone (``git clone URL p && cd p && pip install -e .``). After ``||``, or once its
+        and-or list ends (``cd d; x``: x runs also when the cd failed), the folder is unknown
+        (red team 12 R12-11: ``false && cd d; cd d; ./ls``)."""
+        if before == "&&":
+            return
+        if before == "||":
+            self.either = True
+        elif not before or before not in ("|", "|&"):
+            self.either = False
+        if self.moved:
+            self.cwd = None
+        self.moved = self.moved and before in ("||", "|", "|&")
+
+    def problem(self, tool: str, guard_lost: str, folder: Optional[str] = "") -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
         its invocations, so a command that installs nothing (``pip list``) still runs.
 
@@ -763,23 +865,32 @@ class _LineState:
                 f"{lost if tool == 'pip' and guard_lost else ''}: run the install as its own "
                 "command"
             )
-        if self.cwd is None and not pip:
+        if folder is None and not pip:
             return (
-                "an earlier command on the line changes to a folder Warden cannot tell: run the "
-                "install as its own command from that folder"
+                "an earlier command on the line changes to a folder Warden cannot tell (a cd "
+                "holds for the commands joined to it by && only): run the install as its own "
+                "command from that folder, or as `cd DIR && INSTALL`"
             )
         return ""
 
-    def update(self, command: List[str]) -> str:
-        """Applies the command's effect on the line; returns its program name ('' for a bare
-        assignment)."""
+    def update(
+        self, command: List[str], place: Optional[line_flow.Place] = None, before="", after=""
+    ) -> str:
+        """Applies the command's effect on the line (``place``: where it stands in the line's
+        control flow; ``before``/``after``: the operators around it); returns its program name
+        ('' for a bare assignment)."""
         i = 0
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
         if i == len(command):
             self._assign(command)
             return ""
-        name, args = _listed_name(command[i]), command[i + 1 :]
+        shown = _listed_name(command[i])
+        # `command cd d`, `builtin export X=v`: the builtin runs in the shell itself (R12-3)
+        inner = line_flow.unwrap_builtin(command[i:])
+        if not inner:
+            return shown
+        name, args = _listed_name(inner[0]), inner[1:]
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
             self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
         if name in ("for", "select") and i == 0:
@@ -800,13 +911,25 @@ class _LineState:
             plain = target and not (
                 target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
             )
-            if self.cwd is not None and plain and not self.subshells:
+            # runs once, in the shell itself, and only when the commands before it in its
+            # and-or list succeeded (R12-11): not in a loop, a branch, a pipeline, the
+            # background, after `||`; not after the line assigns CDPATH or HOME (R12-2)
+            linear = not (
+                (place is not None and place.nested)
+                or self.either
+                or before in _CONCURRENT
+                or after in _CONCURRENT
+                or self.cd_variables
+            )
+            self.moved = True
+            if self.cwd is not None and plain and not self.subshells and linear:
                 prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
                 self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
             else:
                 self.cwd = None
         elif name == "popd":
             self.cwd = None
+            self.moved = True
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
         elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
@@ -836,6 +959,25 @@ class _LineState:
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
+    # `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+    # (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+    # unknown, whatever the name is (the static port reads the text only), and so is a `..`
+    # above the start whose logical folder is not there
+    parts = os.path.join(cwd, target).split("/")
+    if any(p == ".." and k and parts[k - 1] not in ("..", "") for k, p in enumerate(parts)):
+        return None
+    folder = _logical_folder(cwd, target, env)
+    if (
+        folder is not None
+        and folder.startswith("/")
+        and ".." in parts
+        and not os.path.isdir(folder)
+    ):
+        return None
+    return folder
+
+
+def _logical_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
     """The folder ``cd TARGET`` moves to from ``cwd`` (relative: from the start's folder), as
     the shell finds it (red team 11 R11-1); None when Warden cannot tell. A CDPATH (on the
     line or inherited) is searched first for a target not starting with ``/``, ``./`` or
@@ -1029,6 +1171,31 @@ def current_folder() -> Optional[str]:
     return _START_FOLDER.get()
 
 
+# The first command of the shell line being read (its outer lines included: `ln -s uv t &&
+# bash -c ./t`) that may write a program file; '' when none has (`_refuse_written_program`).
+_WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
+
+
+_ARRAY_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=")
+
+
+def _refuse_written_program(program: str, path: str) -> None:
+    """A program run by a path after a command of its line that may write files is
+    unreadable when that path may be the writer's work (red team 12 R12-4: ``ln -s /x/uv tool
+    && ./tool sync``): a relative path, or one with no file yet. Warden reads the file as it
+    is before the line runs; an absolute path to a file that is there is read as it is (the
+    line overwriting an existing program stays open, docs/threat-model.md)."""
+    writer = _WRITTEN.get()
+    if _ARRAY_ASSIGNMENT.match(program):
+        return  # `NAME[i]=a/b` is an assignment (`_unmodelled_assignment`), not a program
+    if writer and (not os.path.isabs(program) or not os.path.lexists(path)):
+        raise Unreadable(
+            f"{program} is run by a path after an earlier command on the line ({writer}) that "
+            "may write that file, and Warden reads it before the line runs: run the program as "
+            "its own command"
+        )
+
+
 # The environment the start is given, for what a shell takes from it (``shell_environment``).
 # (only the variables a shell takes code from, as (name, value) pairs)
 _START_ENV: ContextVar[tuple] = ContextVar("warden_start_env", default=())
@@ -1132,6 +1299,7 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
             return name
     else:
         path = _placed(program)
+        _refuse_written_program(program, path)
     if not os.path.islink(path):
         return name
     target = program_name(os.path.realpath(path))
