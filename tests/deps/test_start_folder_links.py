@@ -97,7 +97,7 @@ def test_uv_config_above_a_linked_folder_stops_a_real_uv(how, guarded, index, tm
         "cd ./link/ && uv pip install numpy",
         "cd mid/link/deep && uv pip install numpy",  # a link in the middle of the path
         "cd link && uv add numpy",
-        "cd link; uvx black",
+        "cd link && uvx black",
     ],
 )
 def test_a_line_cd_into_a_link_reads_the_config_above_its_target(line, tmp_path):
@@ -129,11 +129,12 @@ def test_popen_cwd_link_dotdot_is_the_targets_parent(tmp_path):
     assert EVIL in urls and not runs, rules
 
 
-def test_a_shell_cd_link_dotdot_is_logical(tmp_path):
-    """The shell's own `cd link/..` is logical (R11-1): it returns to the link's folder, whose
-    parents hold nothing; far/uv.toml is not uv's there, and the install is not refused."""
+def test_a_shell_cd_link_dotdot_leaves_the_folder_unknown(tmp_path):
+    """The shell's own `cd link/..` is logical (R11-1) but bash falls back to the physical
+    path when the logical one fails (red team 12 R12-1): a `..` after a folder name leaves the
+    folder unknown, so uv, whose config depends on it, is refused rather than read in either."""
     work = _linked(tmp_path, {"far/uv.toml": EVIL_TOML})
-    assert _decided("cd link/.. && uv pip install numpy", work)[:2] == ([], True)
+    assert _decided("cd link/.. && uv pip install numpy", work)[:2] == (["install-unreadable"], False)
 
 
 def test_a_pyproject_tool_uv_two_folders_above_the_target(tmp_path):
