@@ -36,6 +36,17 @@ COMMANDS = [
     "diff <(cat r.txt) r.txt", "env -C sub pip install black", "./echo uv pip install black",
     "python --version", "uv --version",
 ]  # fmt: skip
+# command substitutions read as lines of their own (added as they are: the generated lines stay)
+SUBSTITUTIONS = [
+    "echo $(pip --version) && uv pip install -r r.txt", "echo `uv pip install black`",
+    "source $(conda info --base)/etc/profile.d/conda.sh && conda activate e",
+    "echo $(echo black > r.txt) && uv pip install -r r.txt", "pip install $(cat r.txt)",
+    "cd sub; echo $(uv pip install -r r.txt)", "echo \"$(pip install torcj)\" | tee r.txt",
+    "uv pip install -r r.txt | echo $(cp a r.txt)", "echo ${x:-$(uvx pip install torcj)}",
+    "for x in 1; do echo $(pip install black); cp a r.txt; done",
+    "eval \"$(conda shell.bash hook)\"",
+    "echo x > $(uv pip install torcj)", "echo $(echo $(pip install torcj)) $(pip list)",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -51,6 +62,7 @@ def main():
             line += rng.choice(SEPARATORS) + part
         lines.add(line)
     lines.update(fragment_lines(FRAGMENT_LINES))
+    lines.update(SUBSTITUTIONS)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

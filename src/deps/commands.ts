@@ -40,7 +40,7 @@ import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
-import { hasHint, maskShellText, Uncertain } from './shelltext';
+import { hasHint, MaskedLine, maskShellText, Uncertain } from './shelltext';
 
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
@@ -515,7 +515,8 @@ function shellInvocations(
   offset: number,
   depth: number,
   span?: [number, number],
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  state?: LineState
 ): Array<[Invocation, number, number]> {
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
@@ -525,7 +526,8 @@ function shellInvocations(
   if (masked === null) {
     return [];
   }
-  script = masked;
+  const original = script;
+  script = masked.text;
   const commands: Array<{ words: string[]; writes: boolean; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
@@ -661,9 +663,10 @@ function shellInvocations(
       'a ~ word on a line that assigns HOME: write the folder out'
     );
   }
-  const line = new LineState(subshells, env);
+  const line = state ?? new LineState(false, env);
+  line.subshells ||= subshells;
   // read on the whole line: stricter for the commands before the assignment
-  line.unresolved = unmodelledAssignment(script);
+  line.unresolved ||= unmodelledAssignment(script);
   const places = linePlaces(
     commands.map(c => c.words),
     commands.map(c => c.defines === true)
@@ -683,7 +686,39 @@ function shellInvocations(
   const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
   const functions = functionsDefined(commands);
+  let read = 0; // the command substitutions read so far (they are in text order)
   commands.forEach((command, k) => {
+    // its command substitutions run first, each a line of its own in a subshell of this one,
+    // in the folder the command runs in: unknown where a cd may or may not have run (the
+    // rules `line.begin` applies to the command itself, read before it here)
+    const joined =
+      k === 0 || (commands[k - 1].op ?? ';') === '&&' || moves.length === 0;
+    const repeated = unknownFrom >= 0 && k >= unknownFrom;
+    const subFolder =
+      joined && !repeated && !places[k].inFunction ? line.cwd : null;
+    for (; read < masked.substitutions.length; read++) {
+      const [start, end] = masked.substitutions[read];
+      if (start >= command.to - offset && k < commands.length - 1) {
+        break;
+      }
+      const sub = line.subshell();
+      if (subFolder === null) {
+        sub.cwd = null;
+      }
+      const subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      if (subFound.length > 0) {
+        // decided inside; the line's loop or concurrent writers still count (not kept)
+        const [from, to] = span ?? [
+          subFound[0][1],
+          subFound[subFound.length - 1][2]
+        ];
+        installs.push([k, subFound.map(([inv]) => inv), from, to, subFound.map(() => false), line.changed !== '']); // prettier-ignore
+      }
+      if (sub.wrote) {
+        line.changed ||= 'a command substitution';
+        writers.push(k);
+      }
+    }
     const mentions = INSTALLER_WORDS.test(command.words.join(' '));
     if (
       command.substitutes &&
@@ -756,6 +791,7 @@ function shellInvocations(
         line.shellChanged ||= program;
       }
       writers.push(k);
+      line.wrote = true;
     }
   });
   const found: Array<[Invocation, number, number]> = [];
@@ -836,7 +872,7 @@ function splitAfterParen(
  * and the line holds no installer hint, Unreadable when it holds one (red team 12). The
  * kernel's `_bash_lines`.
  */
-function maskedLine(script: string): string | null {
+function maskedLine(script: string): MaskedLine | null {
   try {
     return maskShellText(script);
   } catch (e) {
@@ -868,15 +904,27 @@ function commandWords(command: string[]): string[] {
 }
 
 /** An expansion Warden cannot resolve is unreadable where it may decide an install: in the
- * words of a command naming an installer, in its first word (`$X install`, `X=$Y`), or in the
- * program it runs after its reserved words and wrappers (`{ $X install ...; }`, `if $X`,
- * `sudo $X`: red team 10 R10-8). The kernel's `_refuse_expansion`. */
+ * words of a command naming an installer (but the path of a file sourced), in its first word
+ * (`$X install`, `X=$Y`), or in the program it runs after its reserved words and wrappers
+ * (`{ $X install ...; }`, `if $X`, `sudo $X`: red team 10 R10-8). The kernel's
+ * `_refuse_expansion`. */
 function refuseExpansion(words: string[], mentions: boolean): void {
   const expanded = words.filter(w => EXPANSION.test(w));
   if (expanded.length === 0) {
     return;
   }
-  const program = programArgv(words)[0] ?? '';
+  const argv = programArgv(words);
+  const program = argv[0] ?? '';
+  if ((program === 'source' || program === '.') && argv.length > 1) {
+    // the file sourced runs unread whatever its name (source changes the shell: what follows
+    // on the line is read as after unknown code); an installer's name in its path runs
+    // nothing (`source $(conda info --base)/etc/profile.d/conda.sh`)
+    const rest = [
+      ...words.slice(0, words.length - argv.length + 1),
+      ...argv.slice(2)
+    ];
+    mentions = INSTALLER_WORDS.test(rest.join(' '));
+  }
   if (mentions || EXPANSION.test(words[0]) || EXPANSION.test(program)) {
     // the installer's arguments, or which program runs, depend on the expansion
     throw new Unreadable(
@@ -1284,12 +1332,26 @@ class LineState {
   private moved = false;
   /** ... which has a `||`: a command after it runs when one failed */
   private either = false;
+  /** a command of this line may write (one in a subshell of it too) */
+  wrote = false;
 
   constructor(
-    private readonly subshells: boolean,
+    public subshells: boolean,
     env: Record<string, string>
   ) {
     this.env = { ...env };
+  }
+
+  /** The state a command substitution starts in: this line's. */
+  subshell(): LineState {
+    const sub = new LineState(this.subshells, this.env);
+    sub.cwd = this.cwd;
+    sub.changed = this.changed;
+    sub.shellChanged = this.shellChanged;
+    sub.unresolved = this.unresolved;
+    sub.programWritten = this.programWritten;
+    sub.cdVariables = this.cdVariables;
+    return sub;
   }
 
   /**

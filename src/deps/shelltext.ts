@@ -3,7 +3,9 @@
  * them, and the line MASKED so that the word reader (`parsePipelines`) cannot desync from the
  * shell: comments become blanks, the inside of a command/parameter/arithmetic substitution
  * becomes one word piece, a heredoc body that is not balanced shell text becomes blanks. The
- * mask keeps the length, so offsets stay true. A port of the kernel's `installs/shell_text.py`:
+ * inside of a command substitution (`$(...)`, backticks) is listed (`MaskedLine.substitutions`):
+ * the caller reads it as a command line of its own, and its output stays one unknown word piece
+ * of the outer line. The mask keeps the length, so offsets stay true. A port of the kernel's `installs/shell_text.py`:
  * keep the two alike (testdata/shell-lines.json, tests/deps/test_shell_differential.py).
  *
  * Red team 12 (R12-12/13/15/17): a desync ending in a comment or an open quote HID the rest of
@@ -13,7 +15,9 @@
 
 const BLANKS = ' \t'; // \r is an ordinary word character for sh and bash
 const OPERATORS = ';&|()<>\n';
-/** What a masked substitution's inside is written as: no reader splits or quotes at it. */
+/** What a masked substitution's inside is written as: no reader splits or quotes at it. A
+ * command substitution's inside is written all as it (it is read as a line of its own); a
+ * parameter or arithmetic expansion's keeps its words for the installer-word searches. */
 const PLACEHOLDER = ':';
 const MASKED = new Set(' \t\r\n\'"\\`#;&|()<>'.split(''));
 const SEPARATORS = [';', '&', '|', '`', '$('];
@@ -45,17 +49,27 @@ export function hasHint(text: string): boolean {
   return HINTS.some(hint => text.includes(hint) || unquoted.includes(hint));
 }
 
-/** The masked line (same length); throws Uncertain where the shell's reading is not modelled. */
-export function maskShellText(script: string): string {
+/** The masked line (same length) and the [start, end) spans of the insides of its outermost
+ * command substitutions, in text order. */
+export interface MaskedLine {
+  text: string;
+  substitutions: Array<[number, number]>;
+}
+
+/** The masked line; throws Uncertain where the shell's reading is not modelled. */
+export function maskShellText(script: string): MaskedLine {
   const scan = new Scan(script);
   scan.commands(0, '');
-  return scan.out.join('');
+  return { text: scan.out.join(''), substitutions: scan.substitutions };
 }
 
 class Scan {
   readonly out: string[];
   /** (delimiter, strip tabs) of the heredocs due at the next newline */
   heredocs: Array<[string, boolean]> = [];
+  substitutions: Array<[number, number]> = [];
+  /** inside a command substitution: an inner one is read with its enclosing text */
+  nested = 0;
 
   constructor(readonly text: string) {
     this.out = text.split('');
@@ -78,8 +92,28 @@ class Scan {
     }
   }
 
+  /** The inside of a command substitution: listed when outermost, all placeholder for the
+   * outer line's word reader. */
+  substitution(start: number, end: number): void {
+    if (this.nested > 0) {
+      this.hide(start, end);
+      return;
+    }
+    this.substitutions.push([start, end]);
+    this.out.fill(PLACEHOLDER, start, end);
+  }
+
   /** Command text from `i` up to its closer (`)`, backtick; '' = the end); the index after. */
   commands(i: number, closer: string): number {
+    this.nested += closer ? 1 : 0;
+    try {
+      return this.commandText(i, closer);
+    } finally {
+      this.nested -= closer ? 1 : 0;
+    }
+  }
+
+  private commandText(i: number, closer: string): number {
     const text = this.text;
     let startOfWord = true;
     let depth = 0;
@@ -180,7 +214,7 @@ class Scan {
     }
     if (c === '`') {
       const end = this.commands(i + 1, '`');
-      this.hide(i + 1, end - 1);
+      this.substitution(i + 1, end - 1);
       return end;
     }
     if (c === '$') {
@@ -195,6 +229,7 @@ class Scan {
       }
       if (next === '(') {
         const end = this.commands(i + 2, ')');
+        this.substitution(i + 2, end - 1);
         this.hide(inDouble ? i + 2 : i + 1, inDouble ? end - 1 : end);
         return end;
       }
@@ -355,7 +390,7 @@ class Scan {
         throw new Uncertain("a heredoc's delimiter line is missing");
       }
       const body = text.slice(start, end);
-      let inner: string;
+      let inner: MaskedLine;
       try {
         inner = maskShellText(body);
       } catch (e) {
@@ -368,7 +403,10 @@ class Scan {
         this.blank(start, end);
         continue;
       }
-      this.out.splice(start, end - start, ...inner.split(''));
+      this.out.splice(start, end - start, ...inner.text.split(''));
+      for (const [a, b] of inner.substitutions) {
+        this.substitutions.push([start + a, start + b]);
+      }
     }
     return i;
   }

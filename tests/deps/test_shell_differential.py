@@ -79,3 +79,21 @@ def test_the_static_side_refuses_on_the_kernels_one_list_of_installer_hints():
     source = (Path(__file__).resolve().parents[2] / "src" / "deps" / "shelltext.ts").read_text()
     listed = re.search(r"export const HINTS = \[(.*?)\];", source, re.S).group(1)
     assert tuple(re.findall(r"'([^']+)'", listed)) == fastpath._HINTS
+
+
+# a start made inside a command substitution: the shell runs it before the command it is in
+SUBSTITUTED = [
+    "echo $(pip install torcj)", 'echo "$(uv pip install torcj)"', "echo `conda install torcj`",
+    "echo $(echo $(pip install torcj))", "echo ${x:-$(pip install torcj)}",
+    "echo hi > $(pip install torcj)", "x=1; echo $(cd /; pip install torcj) && pip --version",
+    "echo $(pip install torcj #)\n)", "case a in a) echo $(uv pip install torcj);; esac",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("text", SUBSTITUTED)
+def test_an_install_in_a_command_substitution_is_read(shell, text, stubs, tmp_path):
+    made = starts(shell, text, stubs, tmp_path)
+    assert any("torcj" in start for start in made)  # without Warden the install starts
+    refused, read = warden_reads(text)
+    assert not refused and all(start in read for start in made)

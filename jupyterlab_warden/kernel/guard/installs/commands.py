@@ -22,7 +22,7 @@ import re
 import shlex
 import shutil
 from contextvars import ContextVar
-from typing import Dict, List, NamedTuple, Optional, Set
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import fastpath, line_flow, shell_text
@@ -391,15 +391,20 @@ def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
     return expanded + sep + tail if expanded != head else token
 
 
-def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
+def shell_invocations(
+    script: str, depth: int = 0, env=None, state: Optional["_LineState"] = None
+) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
-    assignments the shell itself was started with (``X=v sh -c ...``)."""
+    assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
+    command substitution's inside runs in (``_LineState.subshell``), which this reading
+    updates."""
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
-    script = _bash_lines(script)
-    if script is None:
+    masked = _bash_lines(script)
+    if masked is None:
         return []
+    script, substitutions = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
         lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
@@ -418,9 +423,10 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
     commands = _split(tokens)
     functions = _functions_defined(commands)
-    line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
+    line = state or _LineState(False, env or {})
+    line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
     # read on the whole line: stricter for the commands before the assignment
-    line.unresolved = _unmodelled_assignment(script)
+    line.unresolved = line.unresolved or _unmodelled_assignment(script)
     places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
     line.unresolved = line.unresolved or _assigned_by_name(commands, places)
     line.cd_variables = _cd_variables_assigned(script)
@@ -432,7 +438,31 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
-    for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
+    for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+        # its command substitutions run first, each a line of its own in a subshell of this one,
+        # in the folder the command runs in: unknown where a cd may or may not have run (the
+        # rules `line.begin` applies to the command itself, read before it here)
+        joined = k == 0 or commands[k - 1][2] == "&&" or not moves
+        repeated = unknown_from is not None and k >= unknown_from
+        sub_folder = line.cwd if joined and not repeated and not places[k].in_function else None
+        for inside in _SUBSTITUTION.findall(" ".join(command + targets)):
+            if int(inside) >= len(substitutions):
+                continue  # the marker's characters written in the line itself: no substitution
+            sub = line.subshell()
+            if sub_folder is None:
+                sub.cwd = None
+            with start_folder(sub_folder):
+                sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            if sub_found:
+                # decided inside; the line's loop or concurrent writers still count (not kept)
+                here = sub_folder or ""
+                found.append([i._replace(cwd=os.path.join(here, i.cwd)) for i in sub_found])
+                installs.append(k)
+                kept.append([False] * len(sub_found))
+                after_writer.append(bool(line.changed))
+            if sub.wrote:
+                line.changed = line.changed or "a command substitution"
+                writers.append(k)
         if command[0] == "case" and command[2:3] == ["in"]:
             in_case = True
         elif command[0] == "esac":
@@ -498,6 +528,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             if program in _SHELL_STATE_WRITERS:
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
+            line.wrote = True
     out = []
     for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
@@ -540,16 +571,23 @@ def _command_words(command: List[str]) -> List[str]:
 
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
     """An expansion Warden cannot resolve is unreadable where it may decide an install: in the
-    words of a command naming an installer, in its first word (``$X install``, ``X=$Y``), or
-    in the program it runs after its reserved words and wrappers (``{ $X install ...; }``,
-    ``if $X``, ``sudo $X``: red team 10 R10-8)."""
+    words of a command naming an installer (but the path of a file sourced), in its first word
+    (``$X install``, ``X=$Y``), or in the program it runs after its reserved words and wrappers
+    (``{ $X install ...; }``, ``if $X``, ``sudo $X``: red team 10 R10-8)."""
     expanded = [t for t in command if _EXPANSION.search(t)]
     if not expanded:
         return
     try:
-        program = program_argv(command)[:1]
+        argv = program_argv(command)
+        program = argv[:1]
     except ValueError:  # `env -S` with unbalanced quotes
-        program = ["$"]
+        argv = program = ["$"]
+    if argv[:1] in (["source"], ["."]) and len(argv) > 1:
+        # the file sourced runs unread whatever its name (source changes the shell: what
+        # follows on the line is read as after unknown code); an installer's name in its path
+        # runs nothing (`source $(conda info --base)/etc/profile.d/conda.sh`)
+        rest = command[: len(command) - len(argv) + 1] + argv[2:]
+        mentions_installer = _WORDS.search(" ".join(rest)) is not None
     if mentions_installer or _EXPANSION.search(command[0]) or _EXPANSION.search("".join(program)):
         # the installer's arguments, or which program runs, depend on the expansion
         raise Unreadable(
@@ -562,7 +600,7 @@ def _functions_defined(commands) -> frozenset:
     """The names the line defines as shell functions (``NAME() ...``, ``function NAME``),
     wherever they stand: a loop may define one after a command that then calls it."""
     names = set()
-    for command, _writes, after, _substitutes, _stdin in commands:
+    for command, _writes, after, *_rest in commands:
         while command and command[0] in _SHELL_KEYWORDS:
             command = command[1:]
         if command[:1] == ["function"] and len(command) > 1:
@@ -828,6 +866,17 @@ class _LineState:
         self.cd_variables = ""  # the line assigns a variable cd reads (CDPATH, HOME...)
         self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
         self.either = False  # ... which has a `||`: a command after it runs when one failed
+        self.wrote = False  # a command of this line may write (one in a subshell of it too)
+
+    def subshell(self) -> "_LineState":
+        """The state a command substitution starts in: this line's, its folder as the start
+        folder (a relative one is ``start_folder``'s)."""
+        sub = _LineState(self.subshells, self.env)
+        sub.cwd = None if self.cwd is None else ""
+        sub.changed, sub.shell_changed = self.changed, self.shell_changed
+        sub.unresolved = self.unresolved
+        sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
+        return sub
 
     def begin(self, before: str) -> None:
         """Enters the next command, joined to the previous one by ``before``. A ``cd`` holds
@@ -1035,11 +1084,19 @@ def _plain_install(inv: Invocation) -> bool:
     return inv.tool in CONDAS and command not in _CONDA_STATE
 
 
-def _bash_lines(script: str) -> Optional[str]:
+# where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
+# lookahead, so a \x01 and digits written in the line itself cannot take a marker's first
+# \x01 and hide it (`\x015$(pip install x)`); a marker's text written there reads more
+_SUBSTITUTION = re.compile("(?=\x01([0-9]+)\x01)")
+
+
+def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
     """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
     ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
-    and descriptor numbers (``2>&1``) cut; None when the line holds no installer hint and the
-    shell's reading of it is not modelled. Unreadable when it holds one (red team 12)."""
+    and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
+    as a marker (``_SUBSTITUTION``, one word piece) of its index in the list of their texts;
+    None when the line holds no installer hint and the shell's reading of it is not modelled.
+    Unreadable when it holds one (red team 12)."""
     try:
         masked = shell_text.mask(script)
     except shell_text.Uncertain as exc:
@@ -1049,12 +1106,14 @@ def _bash_lines(script: str) -> Optional[str]:
                 "installer: write it without that construct"
             ) from None
         return None
+    spans = [(start, end, "") for start, end in masked.cuts]
+    spans += [(s, e, f"\x01{n}\x01") for n, (s, e) in enumerate(masked.substitutions)]
     out, at = [], 0
-    for start, end in sorted(masked.cuts):
-        out.append(masked[at:start])
+    for start, end, marker in sorted(spans):
+        out.append(masked[at:start] + marker)
         at = max(at, end)
     out.append(masked[at:])
-    return "".join(out)
+    return "".join(out), [script[s:e] for s, e in masked.substitutions]
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
@@ -1087,14 +1146,16 @@ def _construct(token: str) -> str:
 
 def _split(tokens: List[str]):
     """The simple commands: (words, whether a redirection writes a file, the operator after,
-    whether it holds a process substitution)."""
+    whether it holds a process substitution, what its stdin is, its redirections' targets)."""
     commands, current, writes, redirect, substitutes = [], [], False, None, False
+    targets: List[str] = []
     stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
     for token in tokens:
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
             continue
         if redirect is not None:
+            targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
             if (
@@ -1109,10 +1170,13 @@ def _split(tokens: List[str]):
             if token in (")",) and substitutes and current:
                 continue  # the end of a process substitution
             if current:
-                commands.append((current, writes, token, substitutes, stdin))
+                commands.append((current, writes, token, substitutes, stdin, targets))
             elif commands and commands[-1][2] in ("(", ")"):
                 commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
-            current, writes, substitutes, stdin = [], False, False, "unknown"
+                commands[-1][5].extend(targets)
+            elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
+                commands.append(([":"], writes, token, substitutes, stdin, targets))
+            current, writes, substitutes, stdin, targets = [], False, False, "unknown", []
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
             if "<<" in token and "<<<" not in token:
@@ -1123,8 +1187,8 @@ def _split(tokens: List[str]):
                 stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
         else:
             current.append(token)
-    if current:
-        commands.append((current, writes, "", substitutes, stdin))
+    if current or _SUBSTITUTION.search(" ".join(targets)):
+        commands.append((current or [":"], writes, "", substitutes, stdin, targets))
     return commands
 
 

@@ -2,9 +2,12 @@
 read them, and the line MASKED so that a plain word reader (the kernel's shlex, the static
 side's ``parsePipelines``) cannot desync from the shell: comments become blanks, the inside of a
 command/parameter/arithmetic substitution and of a bash ``$'...'`` string becomes one word piece,
-a heredoc body that is not balanced shell text becomes blanks. The mask keeps the length, so
-the static side's offsets stay true. The static port is ``src/deps/shelltext.ts``: keep the two
-alike (``src/deps/testdata/shell-lines.json`` and ``tests/deps/test_shell_differential.py``).
+a heredoc body that is not balanced shell text becomes blanks. The inside of a command
+substitution (``$(...)``, backticks) is listed (``Masked.substitutions``): the caller reads it
+as a command line of its own, and its output stays one unknown word piece of the outer line.
+The mask keeps the length, so the static side's offsets stay true. The static port is
+``src/deps/shelltext.ts``: keep the two alike (``src/deps/testdata/shell-lines.json`` and
+``tests/deps/test_shell_differential.py``).
 
 Red team 12 (R12-12/13/15/17): the old reader decided "comment" and "quote" by peeking at the
 previous character, and a desync that ended in a comment or an open quote HID the rest of the
@@ -16,8 +19,10 @@ from typing import List, Tuple
 
 BLANKS = " \t"  # \r is an ordinary word character for sh and bash
 OPERATORS = ";&|()<>\n"
-# what a masked substitution's inside is written as: no word reader splits or quotes at it, and
-# it is no word character, so installer names in it stay visible to the word searches
+# what a masked substitution's inside is written as: no word reader splits or quotes at it. A
+# command substitution's inside is written all as it (it is read as a line of its own, and an
+# installer named there is no word of the outer command); a parameter or arithmetic
+# expansion's keeps its words, so installer names in it stay visible to the word searches
 PLACEHOLDER = ":"
 _MASKED = frozenset(" \t\r\n'\"\\`#;&|()<>")
 _SEPARATORS = (";", "&", "|", "`", "$(")
@@ -29,9 +34,12 @@ class Uncertain(ValueError):
 
 class Masked(str):
     """The masked line; ``cuts``: the (start, end) spans the shell removes before splitting
-    words (backslash-newline joins) or reads as a descriptor number (``2>``)."""
+    words (backslash-newline joins) or reads as a descriptor number (``2>``);
+    ``substitutions``: the (start, end) spans of the insides of the outermost command
+    substitutions, in text order (what runs in them is a command line of its own)."""
 
     cuts: List[Tuple[int, int]]
+    substitutions: List[Tuple[int, int]]
 
 
 def mask(script: str) -> Masked:
@@ -39,6 +47,7 @@ def mask(script: str) -> Masked:
     scan.commands(0, "")
     text = Masked("".join(scan.out))
     text.cuts = scan.cuts
+    text.substitutions = scan.substitutions
     return text
 
 
@@ -47,6 +56,7 @@ class _Scan:
         self.text = text
         self.out = list(text)
         self.cuts: List[Tuple[int, int]] = []
+        self.substitutions: List[Tuple[int, int]] = []
         self.heredocs: List[Tuple[str, bool]] = []  # (delimiter, strip tabs) due at the newline
         self.nested = 0  # inside a substitution: hidden, nothing there is cut
 
@@ -64,6 +74,15 @@ class _Scan:
         for k in range(start, end):
             if self.out[k] in _MASKED:  # a blanked comment inside too
                 self.out[k] = PLACEHOLDER
+
+    def substitution(self, start: int, end: int) -> None:
+        """The inside of a command substitution: listed when outermost (an inner one is read
+        with its enclosing text), all placeholder for the outer line's word readers."""
+        if not self.nested:
+            self.substitutions.append((start, end))
+            self.out[start:end] = PLACEHOLDER * (end - start)
+        else:
+            self.hide(start, end)
 
     def commands(self, i: int, closer: str) -> int:
         """Command text from ``i`` (the whole line, a ``$(`` or a backtick body) up to its
@@ -156,7 +175,7 @@ class _Scan:
             return self.double(i + 1)
         if c == "`":
             end = self.commands(i + 1, "`")
-            self.hide(i + 1, end - 1)
+            self.substitution(i + 1, end - 1)
             return end
         if c == "$":
             nxt = text[i + 1 : i + 2]
@@ -168,6 +187,7 @@ class _Scan:
                 return end
             if nxt == "(":
                 end = self.commands(i + 2, ")")
+                self.substitution(i + 2, end - 1)
                 self.hide(i + 1 if not in_double else i + 2, end if not in_double else end - 1)
                 return end
             if nxt == "{":
@@ -299,6 +319,7 @@ class _Scan:
                 continue
             self.out[start:end] = list(inner)
             self.cuts.extend((start + a, start + b) for a, b in inner.cuts)
+            self.substitutions.extend((start + a, start + b) for a, b in inner.substitutions)
         return i
 
 
