@@ -1,6 +1,7 @@
 """Writes src/deps/testdata/shell-lines.json: shell lines generated from pieces that stress the
 shell reading (launchers, wrappers, redirections, cd, assignments, loops, process
-substitutions, uvx, runpy) with the install rules the kernel's reading and decision give for
+substitutions, uvx, runpy; and red team 12's quoting, comment, substitution and heredoc fragments,
+tests/deps/shell_fragments.py) with the install rules the kernel's reading and decision give for
 each. tests/deps/test_shell_lines.py checks the kernel still gives them and
 src/deps/shelllines.spec.ts that the static side gives the same (red team 7: the two readers
 split and decide a line alike). Each line runs in a folder with r.txt and sub/r.txt = black.
@@ -11,6 +12,7 @@ import json
 import random
 from pathlib import Path
 
+from tests.deps.shell_fragments import lines as fragment_lines
 from tests.deps.test_shell_lines import rules_for
 
 OUT = Path(__file__).resolve().parents[1] / "src/deps/testdata/shell-lines.json"
@@ -34,7 +36,19 @@ COMMANDS = [
     "diff <(cat r.txt) r.txt", "env -C sub pip install black", "./echo uv pip install black",
     "python --version", "uv --version",
 ]  # fmt: skip
+# command substitutions read as lines of their own (added as they are: the generated lines stay)
+SUBSTITUTIONS = [
+    "echo $(pip --version) && uv pip install -r r.txt", "echo `uv pip install black`",
+    "source $(conda info --base)/etc/profile.d/conda.sh && conda activate e",
+    "echo $(echo black > r.txt) && uv pip install -r r.txt", "pip install $(cat r.txt)",
+    "cd sub; echo $(uv pip install -r r.txt)", "echo \"$(pip install torcj)\" | tee r.txt",
+    "uv pip install -r r.txt | echo $(cp a r.txt)", "echo ${x:-$(uvx pip install torcj)}",
+    "for x in 1; do echo $(pip install black); cp a r.txt; done",
+    "eval \"$(conda shell.bash hook)\"",
+    "echo x > $(uv pip install torcj)", "echo $(echo $(pip install torcj)) $(pip list)",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
+FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
 
 
@@ -47,6 +61,8 @@ def main():
         for part in parts[1:]:
             line += rng.choice(SEPARATORS) + part
         lines.add(line)
+    lines.update(fragment_lines(FRAGMENT_LINES))
+    lines.update(SUBSTITUTIONS)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -396,7 +396,8 @@ export function parsePipelines(text: string, offset: number): Pipeline[] {
         q++;
       }
       p = q + 1;
-    } else if (c === ' ' || c === '\t' || c === '\r') {
+    } else if (c === ' ' || c === '\t') {
+      // \r is a word character for sh and bash (red team 12 R12-12)
       endWord(p);
       p++;
     } else if (c === '#' && wordFrom < 0) {

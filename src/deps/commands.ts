@@ -29,12 +29,19 @@ import {
 import { readEnvFiles } from './dotenv';
 import { refusedCode } from './interpreters';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode } from './guardless';
+import { dynamicCode, literalStarts } from './guardless';
+import {
+  linePlaces,
+  namesAssigned,
+  unwrapBuiltin,
+  type Place
+} from './lineflow';
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
+import { hasHint, MaskedLine, maskShellText, Uncertain } from './shelltext';
 
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
@@ -81,6 +88,20 @@ const NO_WRITE = new Set([
   'python -m venv', // a new environment (its pip, child of a guarded Python, decides itself)
   'python --version'
 ]);
+/** Of the writers, those that make no program file: a program run by a path later on the line
+ * is the file as it was (`mkdir -p out && ./train.sh`); any other writer may have made it (red
+ * team 12 R12-4). The kernel's `_NO_PROGRAM_WRITE`. */
+const NO_PROGRAM_WRITE = new Set([
+  'mkdir',
+  'rmdir',
+  'rm',
+  'touch',
+  'chmod',
+  'chown'
+]);
+/** The first command of the shell line being read (its outer lines included) that may write a
+ * program file; '' when none has. */
+let writtenOnLine = '';
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
@@ -298,7 +319,9 @@ export function argvInstalls(
 /**
  * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
  * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
- * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`).
+ * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`), the
+ * options bash imports (`SHELLOPTS=xtrace`, `BASHOPTS`) and what they run (`PS4='$(cmd)'`),
+ * `GLOBIGNORE`, and what an interactive shell runs (`PROMPT_COMMAND`).
  * Red team 11 R11-13 (commands.shell_code_variable).
  */
 export function shellCodeVariable(
@@ -308,13 +331,30 @@ export function shellCodeVariable(
   for (const [name, value] of Object.entries(env)) {
     if (
       name.startsWith('BASH_FUNC_') ||
-      (name === 'BASH_ENV' && value !== '') ||
-      (name === 'ENV' && value !== '' && interactive)
+      (SHELL_CODE.has(name) && value !== '') ||
+      (name === 'PS4' && /[$`]/.test(value)) ||
+      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
     ) {
       return name;
     }
   }
   return '';
+}
+
+const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
+const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+
+/** A program given by path (or named `*.sh`) may be a script exec runs with bash (its `#!`
+ * line, or none): started with a variable that runs code, it is refused as a shell start is
+ * (R11-13). The kernel reads the `#!` line; the static side sees no files, so refuses them
+ * all. */
+function refuseShellScript(program: string, env: Record<string, string>): void {
+  if (!program.includes('/') && !/\.(sh|bash)$/.test(program)) {
+    return;
+  }
+  if (shellCodeVariable({ ...startEnv, ...env }, false)) {
+    refuseShellCode(`${program} (a script whose #! line may run bash)`, env);
+  }
 }
 
 /** The environment the start is given, only the variables a shell takes code from (the
@@ -344,7 +384,9 @@ function refuseShellCode(
       : 'a startup file';
     throw new Unreadable(
       `${shell} starts with ${found} in its environment (${what}), which runs code Warden ` +
-        'does not read: remove it from the environment this command starts with'
+        'does not read: remove it from the environment this command starts with (in the ' +
+        `notebook, os.environ.pop('${found}') before it; where the lab sets it for every ` +
+        "kernel, as Lmod's module function, ask your admin to start kernels without it)"
     );
   }
 }
@@ -487,13 +529,20 @@ function shellInvocations(
   offset: number,
   depth: number,
   span?: [number, number],
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  state?: LineState
 ): Array<[Invocation, number, number]> {
   if (depth > MAX_NESTING) {
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
-  const commands: Array<{ words: string[]; writes: boolean; sep: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
+  const masked = maskedLine(script);
+  if (masked === null) {
+    return [];
+  }
+  const original = script;
+  script = masked.text;
+  const commands: Array<{ words: string[]; writes: boolean; sep: string; op?: string; from: number; to: number; substitutes: boolean; stdin: string; defines?: boolean }> = []; // prettier-ignore
   let subshells = false;
   // a loop or a function runs its commands again or later: text order is not run order
   let repeats = false;
@@ -501,7 +550,8 @@ function shellInvocations(
   // `in`) is an arm's pattern, and the arm's command follows it (red8 R8-5)
   let inCase = false;
   for (const pipeline of parsePipelines(script, offset)) {
-    pipeline.forEach((tokens, n) => {
+    pipeline.forEach((read, n) => {
+      const tokens = read.flatMap(t => splitAfterParen(t, script, offset));
       let words: string[] = [];
       let writes = false;
       let substitutes = false;
@@ -595,10 +645,22 @@ function shellInvocations(
       const after = script.slice(last.to - offset).replace(/^[ \t]+/, '');
       const sep =
         n < pipeline.length - 1 || /^(\|&|&(?![&>]))/.test(after) ? '|' : ';';
+      // the operator after it, as the kernel's splitter gives it (`&&`, `||`, `|`, `&`, `;`)
+      const op =
+        n < pipeline.length - 1
+          ? '|'
+          : /^&&/.test(after)
+            ? '&&'
+            : /^\|\|/.test(after)
+              ? '||'
+              : /^(\|&|&(?![&>]))/.test(after)
+                ? after.slice(0, after[0] === '|' ? 2 : 1)
+                : ';';
       commands.push({
         words,
         writes,
         sep,
+        op,
         from: tokens[0].from,
         to: last.to,
         substitutes,
@@ -606,13 +668,71 @@ function shellInvocations(
       });
     });
   }
-  const line = new LineState(subshells, env);
+  if (
+    commands.some(c => c.words.some(w => w.startsWith('~'))) &&
+    /(?<![$\w{])HOME\b|\$\{HOME[:=]/.test(script)
+  ) {
+    // `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+    throw new Unreadable(
+      'a ~ word on a line that assigns HOME: write the folder out'
+    );
+  }
+  const line = state ?? new LineState(false, env);
+  line.subshells ||= subshells;
   // read on the whole line: stricter for the commands before the assignment
-  line.unresolved = unmodelledAssignment(script);
+  line.unresolved ||= unmodelledAssignment(script);
+  const places = linePlaces(
+    commands.map(c => c.words),
+    commands.map(c => c.defines === true)
+  );
+  line.unresolved ||= assignedByName(
+    commands.map(c => c.words),
+    places
+  );
+  line.cdVariables = cdVariablesAssigned(script);
+  const moves = commands.flatMap((c, k) => (movesFolder(c.words) ? [k] : []));
+  // a loop (or function body) that moves: its commands run in more than one folder, those
+  // above the cd too in the next round (red team 12 R12-11)
+  const loops = moves
+    .map(k => places[k].loop)
+    .filter((n): n is number => n !== null);
+  const unknownFrom = loops.length > 0 ? Math.min(...loops) : -1;
   const installs: Array<[number, Invocation[], number, number, boolean[], boolean]> = []; // prettier-ignore
   const writers: number[] = [];
   const functions = functionsDefined(commands);
+  let read = 0; // the command substitutions read so far (they are in text order)
   commands.forEach((command, k) => {
+    // its command substitutions run first, each a line of its own in a subshell of this one,
+    // in the folder the command runs in: unknown where a cd may or may not have run (the
+    // rules `line.begin` applies to the command itself, read before it here)
+    const joined =
+      k === 0 || (commands[k - 1].op ?? ';') === '&&' || moves.length === 0;
+    const repeated = unknownFrom >= 0 && k >= unknownFrom;
+    const subFolder =
+      joined && !repeated && !places[k].inFunction ? line.cwd : null;
+    for (; read < masked.substitutions.length; read++) {
+      const [start, end] = masked.substitutions[read];
+      if (start >= command.to - offset && k < commands.length - 1) {
+        break;
+      }
+      const sub = line.subshell();
+      if (subFolder === null) {
+        sub.cwd = null;
+      }
+      const subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      if (subFound.length > 0) {
+        // decided inside; the line's loop or concurrent writers still count (not kept)
+        const [from, to] = span ?? [
+          subFound[0][1],
+          subFound[subFound.length - 1][2]
+        ];
+        installs.push([k, subFound.map(([inv]) => inv), from, to, subFound.map(() => false), line.changed !== '']); // prettier-ignore
+      }
+      if (sub.wrote) {
+        line.changed ||= 'a command substitution';
+        writers.push(k);
+      }
+    }
     const mentions = INSTALLER_WORDS.test(command.words.join(' '));
     if (
       command.substitutes &&
@@ -626,9 +746,16 @@ function shellInvocations(
     }
     repeats ||= LOOPS.has(command.words[0] ?? '');
     const words = commandWords(command.words);
+    const before = k > 0 ? (commands[k - 1].op ?? ';') : '';
+    line.begin(before);
+    if (k === unknownFrom) {
+      line.cwd = null;
+    }
     if (command.defines && words.length === 1) {
       return; // `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
     }
+    // a function body runs where the function is called, after any cd on the line
+    const folder = places[k].inFunction && moves.length > 0 ? null : line.cwd;
     refuseExpansion(words, mentions);
     const called = functionCalled(words, functions);
     if (called !== null) {
@@ -638,13 +765,14 @@ function shellInvocations(
       refuseUnread(`the function ${called[0]}`, called.slice(1));
     }
     const [from, to] = span ?? [command.from, command.to];
-    const invocations = simple(
-      words,
-      line.env,
-      depth,
-      [from, to],
-      command.stdin
-    );
+    const outer = writtenOnLine;
+    writtenOnLine ||= line.programWritten;
+    let invocations: Invocation[];
+    try {
+      invocations = simple(words, line.env, depth, [from, to], command.stdin);
+    } finally {
+      writtenOnLine = outer;
+    }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
       const lost = invocations.map(inv => guardLost(words, inv.env, line));
@@ -652,22 +780,32 @@ function shellInvocations(
         k,
         invocations.map((inv, n) => ({
           ...inv,
-          cwd: path.join(line.cwd ?? '', inv.cwd ?? ''),
-          problem: inv.problem || line.problem(inv.tool, lost[n])
+          cwd: path.join(folder ?? '', inv.cwd ?? ''),
+          problem: inv.problem || line.problem(inv.tool, lost[n], folder)
         })),
         from,
         to,
         lost.map(why => !why),
-        line.changed !== ''
+        // a folder Warden cannot tell: the files are the guard's the pip inherits to read
+        line.changed !== '' || folder === null
       ]);
     }
-    const program = line.update(words);
+    const program = line.update(words, places[k], before, command.op ?? ';');
+    if (called !== null) {
+      // a function the line defines runs its body, not the builtin it may be named after
+      // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+      line.leaveUnknown();
+    }
     if (command.writes || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
+      if (command.writes || !NO_PROGRAM_WRITE.has(program)) {
+        line.programWritten ||= program || 'a redirection';
+      }
       if (SHELL_STATE_WRITERS.has(program)) {
         line.shellChanged ||= program;
       }
       writers.push(k);
+      line.wrote = true;
     }
   });
   const found: Array<[Invocation, number, number]> = [];
@@ -706,6 +844,64 @@ function shellInvocations(
   return found;
 }
 
+type Token = ReturnType<typeof parsePipelines>[number][number][number];
+
+/**
+ * A word with an unquoted `)` before its end (`x)pip` in a case arm, `(true)pip`, `)pip`):
+ * split after it, as the kernel's reader (shlex) splits at parentheses and the shell does
+ * (red team 12: `case x in x)pip install torcj;; esac` ran pip unread).
+ */
+function splitAfterParen(
+  token: Token,
+  script: string,
+  offset: number
+): Token[] {
+  const raw = script.slice(token.from - offset, token.to - offset);
+  let quote = '';
+  for (let i = 0; i < raw.length - 1; i++) {
+    const c = raw[i];
+    if (quote) {
+      if (c === quote) {
+        quote = '';
+      } else if (c === '\\' && quote === '"') {
+        i++;
+      }
+    } else if (c === '\\') {
+      i++;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === ')' && raw[i + 1] !== ')') {
+      const at = token.from + i + 1;
+      const [head] = parsePipelines(raw.slice(0, i + 1), token.from)[0][0];
+      const rest = parsePipelines(raw.slice(i + 1), at)[0]?.[0] ?? [];
+      return [head, ...rest.flatMap(t => splitAfterParen(t, script, offset))];
+    }
+  }
+  return [token];
+}
+
+/**
+ * The line masked as sh/bash read it (`shelltext`: comments blanked, substitutions and heredoc
+ * bodies kept from desyncing the word reader); null when the shell's reading is not modelled
+ * and the line holds no installer hint, Unreadable when it holds one (red team 12). The
+ * kernel's `_bash_lines`.
+ */
+function maskedLine(script: string): MaskedLine | null {
+  try {
+    return maskShellText(script);
+  } catch (e) {
+    if (!(e instanceof Uncertain)) {
+      throw e;
+    }
+    if (hasHint(script)) {
+      throw new Unreadable(
+        `Warden cannot follow how the shell reads this line (${e.message}) and it may run an installer: write it without that construct`
+      );
+    }
+    return null;
+  }
+}
+
 /** A simple command without the reserved words in front of it (`if`, `{`, `!`, `do`...) and a
  * function header (`function NAME`): its first word is then what runs. The kernel's
  * `_command_words`. */
@@ -722,15 +918,27 @@ function commandWords(command: string[]): string[] {
 }
 
 /** An expansion Warden cannot resolve is unreadable where it may decide an install: in the
- * words of a command naming an installer, in its first word (`$X install`, `X=$Y`), or in the
- * program it runs after its reserved words and wrappers (`{ $X install ...; }`, `if $X`,
- * `sudo $X`: red team 10 R10-8). The kernel's `_refuse_expansion`. */
+ * words of a command naming an installer (but the path of a file sourced), in its first word
+ * (`$X install`, `X=$Y`), or in the program it runs after its reserved words and wrappers
+ * (`{ $X install ...; }`, `if $X`, `sudo $X`: red team 10 R10-8). The kernel's
+ * `_refuse_expansion`. */
 function refuseExpansion(words: string[], mentions: boolean): void {
   const expanded = words.filter(w => EXPANSION.test(w));
   if (expanded.length === 0) {
     return;
   }
-  const program = programArgv(words)[0] ?? '';
+  const argv = programArgv(words);
+  const program = argv[0] ?? '';
+  if ((program === 'source' || program === '.') && argv.length > 1) {
+    // the file sourced runs unread whatever its name (source changes the shell: what follows
+    // on the line is read as after unknown code); an installer's name in its path runs
+    // nothing (`source $(conda info --base)/etc/profile.d/conda.sh`)
+    const rest = [
+      ...words.slice(0, words.length - argv.length + 1),
+      ...argv.slice(2)
+    ];
+    mentions = INSTALLER_WORDS.test(rest.join(' '));
+  }
   if (mentions || EXPANSION.test(words[0]) || EXPANSION.test(program)) {
     // the installer's arguments, or which program runs, depend on the expansion
     throw new Unreadable(
@@ -1057,6 +1265,70 @@ function unmodelledAssignment(script: string): string {
   return '';
 }
 
+/** Whether a simple command may change the shell's folder (`cd`, `pushd`, `popd`, behind
+ * reserved words and `command`/`builtin`/`time`). The kernel's `_moves`. */
+function movesFolder(command: string[]): boolean {
+  let words = commandWords(command);
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[0])) {
+    words = words.slice(1);
+  }
+  const inner = unwrapBuiltin(words);
+  return inner.length > 0 && ['cd', 'pushd', 'popd'].includes(inner[0]);
+}
+
+/**
+ * Why the line may assign a variable a pip's start depends on in a way `LineState` does not
+ * follow in text order ('' when it does not): a builtin that assigns a variable named by an
+ * operand (red team 12 R12-16: `coproc PYTHONPATH { :; }`, `wait -n -p PYTHONPATH`), or any
+ * assignment of one inside a loop or a function body (R12-11). The kernel's
+ * `_assigned_by_name`.
+ */
+function assignedByName(commands: string[][], places: Place[]): string {
+  for (const [k, command] of commands.entries()) {
+    const words = commandWords(command);
+    let i = 0;
+    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[i])) {
+      i++;
+    }
+    const inner = unwrapBuiltin(words.slice(i));
+    // `X=v`, `export X=v`, `unset X` are read as the values they set (`LineState`)
+    const modelled =
+      inner.length === 0 ||
+      ((STATE_BUILTINS.has(inner[0]) || inner[0] === 'unset') &&
+        !inner.slice(1).some(a => /^[-+]/.test(a)));
+    // `PYTHONPATH=src python x.py` sets the command's own environment (`guardLost`); a
+    // bare `X=v` (or one before a special builtin) sets the shell's
+    const stays = inner.length === 0 || SPECIAL_BUILTINS.has(inner[0]);
+    const named: Array<[string, boolean]> = [
+      ...namesAssigned(words.slice(0, i)).map(
+        n => [n, stays] as [string, boolean]
+      ),
+      ...namesAssigned(words.slice(i)).map(n => [n, true] as [string, boolean])
+    ];
+    for (const [name, shells] of named) {
+      if (
+        startVariable(name) &&
+        shells &&
+        (places[k].loop !== null || !modelled)
+      ) {
+        return `${name} assigned by ${(inner.length > 0 ? inner : words)[0]} in a form Warden does not follow`;
+      }
+    }
+  }
+  return '';
+}
+
+/** What `cd` reads besides its operand (CDPATH, HOME, PWD, OLDPWD): a line that assigns one,
+ * in any form but a plain `$NAME` / `${NAME}` read, moves to folders Warden does not tell
+ * (red team 12 R12-2). The kernel's `_cd_variables_assigned`. */
+function cdVariablesAssigned(script: string): string {
+  const found =
+    /(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]/.exec(
+      script
+    );
+  return found ? (found[1] ?? found[2]) : '';
+}
+
 class LineState {
   cwd: string | null = '';
   env: Record<string, string>;
@@ -1066,12 +1338,34 @@ class LineState {
   shellChanged = '';
   /** an earlier change to the environment Warden does not follow */
   unresolved = '';
+  /** ... of the first that may write a program file (R12-4) */
+  programWritten = '';
+  /** the line assigns a variable cd reads (CDPATH, HOME...) */
+  cdVariables = '';
+  /** a cd ran in the current and-or list */
+  private moved = false;
+  /** ... which has a `||`: a command after it runs when one failed */
+  private either = false;
+  /** a command of this line may write (one in a subshell of it too) */
+  wrote = false;
 
   constructor(
-    private readonly subshells: boolean,
+    public subshells: boolean,
     env: Record<string, string>
   ) {
     this.env = { ...env };
+  }
+
+  /** The state a command substitution starts in: this line's. */
+  subshell(): LineState {
+    const sub = new LineState(this.subshells, this.env);
+    sub.cwd = this.cwd;
+    sub.changed = this.changed;
+    sub.shellChanged = this.shellChanged;
+    sub.unresolved = this.unresolved;
+    sub.programWritten = this.programWritten;
+    sub.cdVariables = this.cdVariables;
+    return sub;
   }
 
   /**
@@ -1082,7 +1376,34 @@ class LineState {
    * guard (`guardLost`: the line sets or unsets PYTHONPATH, PYTHONHOME, PATH before it,
    * `sudo`, `env -u`...) counts as uv does. The kernel's `_LineState`.
    */
-  problem(tool: string, guardLost: string): string {
+  /**
+   * Enters the next command, joined to the previous one by `before`. A `cd` holds only for
+   * the commands that run when it succeeded: those after it joined by `&&` alone. After `||`,
+   * or once its and-or list ends (`cd d; x`: x runs also when the cd failed), the folder is
+   * unknown (red team 12 R12-11). The kernel's `_LineState.begin`.
+   */
+  begin(before: string): void {
+    if (before === '&&') {
+      return;
+    }
+    if (before === '||') {
+      this.either = true;
+    } else if (before !== '|' && before !== '|&') {
+      this.either = false;
+    }
+    if (this.moved) {
+      this.cwd = null;
+    }
+    this.moved = this.moved && ['||', '|', '|&'].includes(before);
+  }
+
+  /** A command whose effect on the folder Warden does not follow (a function's call). */
+  leaveUnknown(): void {
+    this.cwd = null;
+    this.moved = true;
+  }
+
+  problem(tool: string, guardLost: string, folder: string | null = ''): string {
     const pip = tool === 'pip' && !guardLost;
     const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
@@ -1092,15 +1413,15 @@ class LineState {
           : '';
       return `an earlier command on the line (${changed}) may write the files or settings the install reads, and Warden reads them before the line runs${lost}: run the install as its own command`;
     }
-    if (this.cwd === null && !pip) {
-      return 'an earlier command on the line changes to a folder Warden cannot tell: run the install as its own command from that folder';
+    if (folder === null && !pip) {
+      return 'an earlier command on the line changes to a folder Warden cannot tell (a cd holds for the commands joined to it by && only): run the install as its own command from that folder, or as `cd DIR && INSTALL`';
     }
     return '';
   }
 
   /** Applies the command's effect on the line; returns its program name ('' for a bare
    * assignment). */
-  update(command: string[]): string {
+  update(command: string[], place?: Place, before = '', after = ''): string {
     let i = 0;
     while (i < command.length && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(command[i])) {
       i++;
@@ -1109,8 +1430,13 @@ class LineState {
       this.assign(command);
       return '';
     }
-    const name = listedName(command[i]);
-    const args = command.slice(i + 1);
+    // `command cd d`, `builtin export X=v`: the builtin runs in the shell itself (R12-3)
+    const inner = unwrapBuiltin(command.slice(i));
+    if (inner.length === 0) {
+      return listedName(command[i]);
+    }
+    const name = listedName(inner[0]);
+    const args = inner.slice(1);
     if (/^[A-Za-z_][A-Za-z0-9_]*\+=/s.test(command[i])) {
       this.unresolved ||= 'an appending assignment (NAME+=...) on the line';
     }
@@ -1136,7 +1462,19 @@ class LineState {
     if (name === 'cd' || name === 'pushd') {
       // `cd -P` resolves links first: a later `..` is not the folder Warden would read
       const target = args.filter(a => !/^-[Le@]+$/.test(a))[0];
+      // runs once, in the shell itself, and only when the commands before it in its and-or
+      // list succeeded (R12-11); not after the line assigns CDPATH or HOME (R12-2)
+      const concurrent = ['|', '|&', '&'];
+      const linear = !(
+        (place?.nested ?? false) ||
+        this.either ||
+        concurrent.includes(before) ||
+        concurrent.includes(after) ||
+        this.cdVariables
+      );
+      this.moved = true;
       if (
+        linear &&
         this.cwd !== null &&
         target !== undefined &&
         !this.subshells &&
@@ -1154,6 +1492,7 @@ class LineState {
       }
     } else if (name === 'popd') {
       this.cwd = null;
+      this.moved = true;
     } else if (name === 'printf' && args[0]?.startsWith('-v')) {
       return 'printf -v'; // sets a variable Warden does not follow
     } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
@@ -1211,6 +1550,18 @@ function cdFolder(
   if (env.CDPATH && !/^(\/|\.\.?(\/|$))/.test(target)) {
     return null;
   }
+  // `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+  // (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+  // unknown
+  const joined = cwd && !target.startsWith('/') ? `${cwd}/${target}` : target;
+  const parts = joined.split('/');
+  if (
+    parts.some(
+      (p, k) => p === '..' && k > 0 && !['..', ''].includes(parts[k - 1])
+    )
+  ) {
+    return null;
+  }
   return path.join(cwd, target);
 }
 
@@ -1264,6 +1615,19 @@ function simple(
   const argv = argvIn.slice(i);
   if (argv.length === 0) {
     return [];
+  }
+  if (
+    writtenOnLine &&
+    argv[0].includes('/') &&
+    !argv[0].startsWith('/') &&
+    !/^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=/s.test(argv[0]) // `NAME[i]=a/b`
+  ) {
+    // a program run by a relative path after a writer on its line may be the writer's work
+    // (red team 12 R12-4: `ln -s /x/uv tool && ./tool sync`); the kernel also refuses an
+    // absolute path with no file yet
+    throw new Unreadable(
+      `${argv[0]} is run by a path after an earlier command on the line (${writtenOnLine}) that may write that file, and Warden reads it before the line runs: run the program as its own command`
+    );
   }
   let name = basename(argv[0]);
   if (name !== '[' && GLOB.test(name)) {
@@ -1429,6 +1793,7 @@ function simple(
     }
     return [];
   }
+  refuseShellScript(argv[0], env);
   refuseUnread(listedName(argv[0]), argv.slice(1));
   return [];
 }
@@ -1939,6 +2304,54 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     if (dynamic) {
       throw new Unreadable(
         `${why} and its code is code Warden cannot read: ${dynamic}. ${KEEP_THE_GUARD}`
+      );
+    }
+    readLiteralStarts(target ?? '', why, env);
+  }
+}
+
+/**
+ * Each literal process start in a guardless Python's `-c` code is read as a start on the line
+ * (shells, wrappers, Pythons; red team 11 R11-15, the kernel's `_read_literal_starts`): it
+ * runs with no guard, so one that installs, or that Warden cannot read, is refused. After
+ * code that changes files or its folder (a link, a copy, a write, a chdir), a start may run
+ * what did not exist when Warden read it: refused too. The static side sees no links and no
+ * PATH, which the kernel also follows.
+ */
+function readLiteralStarts(
+  code: string,
+  why: string,
+  env: Record<string, string>
+): void {
+  const { starts, changer } = literalStarts(code);
+  for (const start of starts) {
+    const words = start === null ? [] : start.kind === 'shell' ? start.line.split(/\s+/).filter(Boolean) : start.words; // prettier-ignore
+    const shown = words.length ? `${words[0].slice(0, 60)} ...` : 'nothing';
+    if (changer) {
+      throw new Unreadable(
+        `${why} and its code changes files (${changer}) and then starts \`${shown}\`, which may run what Warden could not read. ${KEEP_THE_GUARD}`
+      );
+    }
+    let found: Invocation[];
+    try {
+      if (start === null) {
+        throw new Unreadable('Warden cannot evaluate its arguments');
+      }
+      found =
+        start.kind === 'shell'
+          ? shellInvocations(start.line, 0, 1, undefined, env).map(([i]) => i)
+          : simple(start.words, { ...env }, 1);
+    } catch (e) {
+      if (!(e instanceof Unreadable)) {
+        throw e;
+      }
+      throw new Unreadable(
+        `${why} and its code starts \`${shown}\`: ${e.message}`
+      );
+    }
+    if (found.length > 0) {
+      throw new Unreadable(
+        `${why} and its code starts an install (\`${shown}\`) that no guard would decide there. ${KEEP_THE_GUARD}`
       );
     }
   }

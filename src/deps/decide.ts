@@ -238,6 +238,12 @@ const CONDA_SUBDIRS =
   linux-ppc64 linux-ppc64le linux-riscv64 linux-s390x osx-64 osx-arm64 win-32 win-64 win-arm64
   zos-z freebsd-64 emscripten-wasm32 wasi-wasm32`.split(/\s+/);
 
+/** A reason often names its own way out (`give the full path`, `add a folder with sys.path`,
+ * `remove it from the environment`): the remedy defers to it rather than contradict it. */
+const UNREADABLE_REMEDY =
+  'Do what the reason above says where it names a way; otherwise write the command plainly ' +
+  '(no shell expansions) with local files Warden can read, or ask your admin.';
+
 /**
  * Everything wrong with `request` under `policy`; empty when it may run. A throw inside the
  * decision (a bug, or input it cannot handle) is a refusal with its reason, never a crash that
@@ -289,20 +295,21 @@ function decideUnguarded(
     findings.push({
       ruleId: RULE_UNREADABLE,
       reason: 'unreadable',
-      message: `Warden cannot check this install: ${problem.text}`,
-      remedy:
-        'Write the install as a plain command (no shell expansions) with local files ' +
-        'Warden can read, or ask your admin.',
+      message: `Warden cannot check this command: ${problem.text}`,
+      remedy: UNREADABLE_REMEDY,
       subject: request.command,
       place: problem.place
     });
   }
   findings.push(...sources(request, policy));
   findings.push(...tls(request, policy));
-  const deny = names(policy, 'deny_packages');
-  const allow = names(policy, 'allow_packages');
+  const lists: NameLists = {
+    data,
+    deny: names(policy, 'deny_packages'),
+    allow: names(policy, 'allow_packages')
+  };
   for (const req of request.requirements) {
-    findings.push(...requirement(req, policy, data, deny, allow));
+    findings.push(...requirement(req, policy, lists));
   }
   return findings;
 }
@@ -435,12 +442,17 @@ function ambiguous(
   };
 }
 
+/** What a project name is checked against: the shipped data and the policy's name lists. */
+interface NameLists {
+  data: DepsData;
+  deny: Set<string>;
+  allow: Set<string>;
+}
+
 function requirement(
   req: Requirement,
   policy: Policy,
-  data: DepsData,
-  deny: Set<string>,
-  allow: Set<string>
+  lists: NameLists
 ): InstallFinding[] {
   const out: InstallFinding[] = [];
   const place = req.place;
@@ -494,7 +506,7 @@ function requirement(
   // a direct reference's file is decided under its own project name too (red team 11 R11-19)
   for (const checked of new Set([name, artifact])) {
     if (checked) {
-      out.push(...named(req, checked, data, deny, allow));
+      out.push(...named(req, checked, lists));
     }
   }
   return out;
@@ -504,9 +516,7 @@ function requirement(
 function named(
   req: Requirement,
   name: string,
-  data: DepsData,
-  deny: Set<string>,
-  allow: Set<string>
+  { data, deny, allow }: NameLists
 ): InstallFinding[] {
   const out: InstallFinding[] = [];
   const place = req.place;
@@ -549,17 +559,26 @@ function named(
       });
     }
   }
-  if (req.pin && name === req.name) {
+  // the version a pin names, and the one a direct reference's file names (R11-19 gap:
+  // torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
+  const versions = new Set([
+    name === req.name ? req.pin : null,
+    name === req.artifact ? (req.artifactVersion ?? null) : null
+  ]);
+  for (const version of versions) {
+    if (!version) {
+      continue;
+    }
     // reported above, as malicious
     const malware = new Set(malicious.map(e => e.id));
-    const ids = data.advisories(name, req.pin).filter(i => !malware.has(i));
+    const ids = data.advisories(name, version).filter(i => !malware.has(i));
     if (ids.length > 0) {
       out.push({
         ruleId: RULE_VULNERABLE,
-        reason: `vulnerable:${name}==${req.pin}`,
-        message: `${name} ${req.pin}${where} is affected by ${ids.join(', ')}`,
+        reason: `vulnerable:${name}==${version}`,
+        message: `${name} ${version}${where} is affected by ${ids.join(', ')}`,
         remedy: `Install a version of ${name} that is not affected (see the advisories).`,
-        subject: `${name}==${req.pin}`,
+        subject: `${name}==${version}`,
         place
       });
     }

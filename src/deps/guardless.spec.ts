@@ -2,7 +2,7 @@
  * The static side's reading of a guardless Python's code (red team 10 R10-10): the same
  * cases as tests/deps/test_guardless_python.py reads with the kernel's `dynamic_code`.
  */
-import { dynamicCode } from './guardless';
+import { dynamicCode, literalStarts } from './guardless';
 
 describe('dynamicCode', () => {
   it.each([
@@ -78,5 +78,50 @@ describe('dynamicCode', () => {
     'class A:\n    def __init__(self):\n        super().__init__()\n'
   ])('reads plain code: %s', code => {
     expect(dynamicCode(code)).toBe('');
+  });
+});
+
+// The kernel's guardless.literal_starts gives the same starts for these (red team 11 R11-15):
+// each literal start is then read as a start on the line (commands.ts readLiteralStarts).
+describe('literalStarts', () => {
+  const shell = (line: string) => ({ kind: 'shell', line });
+  const argv = (...words: string[]) => ({ kind: 'argv', words });
+  it.each([
+    ['import os; os.system(\'ls\' " -l")', [shell('ls -l')], ''],
+    [
+      "import subprocess as s; s.run(['a', b'x', 1], shell=True)",
+      [shell('a')],
+      ''
+    ],
+    [
+      "import subprocess; subprocess.run(args=['uv', 'sync'], cwd='d')",
+      [argv('uv', 'sync')],
+      ''
+    ],
+    [
+      "from os import execv; execv('/bin/ls', ['ls', '-l', '\\x41\\n'])",
+      [argv('/bin/ls', '-l', 'A\n')],
+      ''
+    ],
+    [
+      "import os; os.posix_spawn('tools/ls', ['ls', 'sync'], {})",
+      [argv('tools/ls', 'sync')],
+      ''
+    ],
+    [
+      "import os, pathlib; pathlib.Path('x').write_text('y'); os.system(r'a\\tb')",
+      [shell('a\\tb')],
+      'write_text'
+    ],
+    [
+      "import os; open('f', 'r'); os.fork(); os.system('''u\\\nv''')",
+      [shell('uv')],
+      ''
+    ],
+    ["import pty; pty.spawn(('bash', '-i'))", [argv('bash', '-i')], ''],
+    ["import os; os.chdir('d'); os.system('ls')", [shell('ls')], 'os.chdir'],
+    ["import os; os.system('\\N{LATIN SMALL LETTER U}v sync')", [null], '']
+  ])('%s', (code, starts, changer) => {
+    expect(literalStarts(code)).toEqual({ starts, changer });
   });
 });

@@ -116,7 +116,6 @@ export function dynamicCode(code: string): string {
     return 'its code does not parse';
   }
   const text = (n: SyntaxNode) => code.slice(n.from, n.to);
-  const names = new Map<string, string>();
   let found = '';
   const flag = (why: string) => {
     found = found || why;
@@ -127,69 +126,10 @@ export function dynamicCode(code: string): string {
     }
   };
   // imports first: a name's meaning does not depend on where in the file it is used
-  tree.iterate({
-    enter: ref => {
-      if (ref.name !== 'ImportStatement') {
-        return;
-      }
-      const words = kids(ref.node);
-      const isFrom = words[0] && text(words[0]) === 'from';
-      let i = 1;
-      let module = '';
-      if (isFrom) {
-        while (i < words.length && text(words[i]) !== 'import') {
-          module += text(words[i]);
-          i++;
-        }
-        moduleUse(module);
-        i++;
-      }
-      while (i < words.length) {
-        let dotted = '';
-        while (i < words.length && !['as', ','].includes(text(words[i]))) {
-          dotted += text(words[i]);
-          i++;
-        }
-        let local = '';
-        if (text(words[i] ?? words[0]) === 'as' && i < words.length) {
-          local = text(words[i + 1]);
-          i += 2;
-        }
-        i++; // the comma
-        if (!dotted) {
-          continue;
-        }
-        if (isFrom) {
-          if (dotted === '*' && !inert(canonical(module))) {
-            flag(`it imports every name of ${module}`);
-          }
-          names.set(local || dotted, `${module}.${dotted}`);
-          moduleUse(`${module}.${dotted}`);
-        } else {
-          moduleUse(dotted);
-          const bound = local || dotted.split('.')[0];
-          names.set(bound, local ? dotted : bound);
-        }
-      }
-      return false;
-    }
-  });
-  const chain = (n: SyntaxNode): string => {
-    if (n.name === 'VariableName') {
-      return names.get(text(n)) ?? text(n);
-    }
-    if (n.name === 'MemberExpression') {
-      const parts = kids(n);
-      const last = parts[parts.length - 1];
-      if (parts.length === 3 && last.name === 'PropertyName') {
-        const base = chain(parts[0]);
-        return base ? `${base}.${text(last)}` : '';
-      }
-    }
-    return '';
-  };
-  // `posix.X` is read as `os.X` (the same functions)
-  const dottedName = (n: SyntaxNode): string => canonical(chain(n));
+  const names = importedNames(tree, text, moduleUse, module =>
+    flag(`it imports every name of ${module}`)
+  );
+  const dottedName = dottedNames(names, text);
   // whether a name chain starts at a name an import bound
   const imported = (n: SyntaxNode): boolean => {
     let base: SyntaxNode | null = n;
@@ -315,4 +255,390 @@ export function dynamicCode(code: string): string {
     }
   });
   return found;
+}
+
+type Text = (n: SyntaxNode) => string;
+type Tree = ReturnType<typeof parser.parse>;
+
+/** Local name -> the dotted name it was imported as (`import os as o`, `from os import system
+ * as s`); `moduleUse` is told every module named, `starImport` a `from os import *`. */
+function importedNames(
+  tree: Tree,
+  text: Text,
+  moduleUse: (dotted: string) => void,
+  starImport: (module: string) => void
+): Map<string, string> {
+  const names = new Map<string, string>();
+  tree.iterate({
+    enter: ref => {
+      if (ref.name !== 'ImportStatement') {
+        return;
+      }
+      const words = kids(ref.node);
+      const isFrom = words[0] && text(words[0]) === 'from';
+      let i = 1;
+      let module = '';
+      if (isFrom) {
+        while (i < words.length && text(words[i]) !== 'import') {
+          module += text(words[i]);
+          i++;
+        }
+        moduleUse(module);
+        i++;
+      }
+      while (i < words.length) {
+        let dotted = '';
+        while (i < words.length && !['as', ','].includes(text(words[i]))) {
+          dotted += text(words[i]);
+          i++;
+        }
+        let local = '';
+        if (text(words[i] ?? words[0]) === 'as' && i < words.length) {
+          local = text(words[i + 1]);
+          i += 2;
+        }
+        i++; // the comma
+        if (!dotted) {
+          continue;
+        }
+        if (isFrom) {
+          if (dotted === '*' && !inert(canonical(module))) {
+            starImport(module);
+          }
+          names.set(local || dotted, `${module}.${dotted}`);
+          moduleUse(`${module}.${dotted}`);
+        } else {
+          moduleUse(dotted);
+          const bound = local || dotted.split('.')[0];
+          names.set(bound, local ? dotted : bound);
+        }
+      }
+      return false;
+    }
+  });
+  return names;
+}
+
+/** The dotted name an expression stands for ('' when it is not a plain name chain),
+ * `posix.X` read as `os.X` (the same functions). */
+function dottedNames(
+  names: Map<string, string>,
+  text: Text
+): (n: SyntaxNode) => string {
+  const chain = (n: SyntaxNode): string => {
+    if (n.name === 'VariableName') {
+      return names.get(text(n)) ?? text(n);
+    }
+    if (n.name === 'MemberExpression') {
+      const parts = kids(n);
+      const last = parts[parts.length - 1];
+      if (parts.length === 3 && last.name === 'PropertyName') {
+        const base = chain(parts[0]);
+        return base ? `${base}.${text(last)}` : '';
+      }
+    }
+    return '';
+  };
+  return (n: SyntaxNode) => canonical(chain(n));
+}
+
+// -- the literal process starts a guardless Python makes (red team 11 R11-15) --------------
+// (the kernel's guardless.literal_starts; keep the lists equal)
+
+// starts whose first argument is a shell line
+const SHELL_STARTERS = new Set([
+  'os.system',
+  'os.popen',
+  'platform.popen',
+  'subprocess.getoutput',
+  'subprocess.getstatusoutput',
+  'asyncio.create_subprocess_shell',
+  'commands.getoutput',
+  'commands.getstatusoutput'
+]);
+// starts given (path, arg0, args...) or (path, [arg0, args...]): argv is path + args
+const PATH_STARTERS = ['os.exec', 'os.spawn', 'os.posix_spawn'];
+// calls that change files or the working folder: after one, the code may have made the very
+// program or file a later start reads, which did not exist when Warden read the code
+const FILE_CHANGERS = new Set(
+  `os.symlink os.link os.rename os.renames os.replace os.chdir os.fchdir os.open os.write
+  os.makedirs os.mkdir os.chmod os.truncate os.mkfifo shutil.copy shutil.copy2
+  shutil.copyfile shutil.copytree shutil.move shutil.unpack_archive zipfile.ZipFile
+  tarfile.open`.split(/\s+/)
+);
+const PATH_WRITERS = new Set(
+  'symlink_to hardlink_to write_text write_bytes mkdir touch chmod link_to'.split(
+    ' '
+  )
+);
+
+/** A literal start: a shell line, or a program's argv. */
+export type LiteralStart =
+  { kind: 'shell'; line: string } | { kind: 'argv'; words: string[] };
+
+/** A Python literal's value: lists and tuples as arrays; a dict or set as `OTHER`. */
+type PyValue = string | number | boolean | null | PyValue[] | typeof OTHER;
+const OTHER = Symbol('a dict or set');
+
+/**
+ * The process starts in code `dynamicCode` passed, and the first call that changes files
+ * before or among them ('' for none). Called on code that parses and has only literal start
+ * arguments; a string Warden cannot evaluate (`\N{...}`) makes the start `null`, which the
+ * caller refuses.
+ */
+export function literalStarts(code: string): {
+  starts: Array<LiteralStart | null>;
+  changer: string;
+} {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  const names = importedNames(
+    tree,
+    text,
+    () => undefined,
+    () => undefined
+  );
+  const dottedName = dottedNames(names, text);
+  const found: Array<LiteralStart | null> = [];
+  let changer = '';
+  tree.iterate({
+    enter: ref => {
+      if (ref.name !== 'CallExpression') {
+        return;
+      }
+      const callee = ref.node.firstChild!;
+      const name = dottedName(callee);
+      const args = argumentsOf(ref.node.getChild('ArgList'), text);
+      const last = callee.lastChild;
+      const attr =
+        callee.name === 'MemberExpression' && last?.name === 'PropertyName'
+          ? text(last)
+          : '';
+      if (changesFiles(name, attr, args, text)) {
+        changer = changer || name || attr;
+      }
+      if (starts(name)) {
+        const start = startOf(name, args, text);
+        if (start !== undefined) {
+          found.push(start);
+        }
+      }
+    }
+  });
+  return { starts: found, changer };
+}
+
+interface Arguments {
+  positional: SyntaxNode[];
+  keywords: Map<string, SyntaxNode>;
+}
+
+function argumentsOf(argList: SyntaxNode | null, text: Text): Arguments {
+  const all = argList
+    ? kids(argList).filter(c => !PUNCTUATION.has(c.name))
+    : [];
+  const out: Arguments = { positional: [], keywords: new Map() };
+  for (let i = 0; i < all.length; i++) {
+    if (all[i + 1]?.name === 'AssignOp') {
+      out.keywords.set(text(all[i]), all[i + 2]);
+      i += 2;
+    } else {
+      out.positional.push(all[i]);
+    }
+  }
+  return out;
+}
+
+function changesFiles(
+  name: string,
+  attr: string,
+  args: Arguments,
+  text: Text
+): boolean {
+  if (FILE_CHANGERS.has(name) || PATH_WRITERS.has(attr)) {
+    return true;
+  }
+  if (['open', 'io.open', 'codecs.open'].includes(name)) {
+    const mode = args.keywords.get('mode') ?? args.positional[1];
+    if (!mode) {
+      return false;
+    }
+    const value = pyValue(mode, text);
+    return typeof value !== 'string' || /[wax+]/.test(value);
+  }
+  return false;
+}
+
+/** (kind, command) of one literal start; undefined for a call that starts nothing itself
+ * (`os.fork`: the child runs this code), null for one Warden cannot evaluate. */
+function startOf(
+  name: string,
+  args: Arguments,
+  text: Text
+): LiteralStart | null | undefined {
+  if (name === 'os.fork' || name === 'os.forkpty') {
+    return undefined;
+  }
+  const values = args.positional.map(a => pyValue(a, text));
+  const keyword = (k: string) => {
+    const node = args.keywords.get(k);
+    return node ? pyValue(node, text) : null;
+  };
+  if (
+    [...values, ...[...args.keywords.keys()].map(keyword)].includes(undefined)
+  ) {
+    return null;
+  }
+  if (SHELL_STARTERS.has(name)) {
+    return { kind: 'shell', line: values.length ? pyStr(values[0]) : '' };
+  }
+  if (PATH_STARTERS.some(p => name.startsWith(p))) {
+    const words = strings(
+      name.startsWith('os.spawn') ? values.slice(1) : values
+    );
+    return { kind: 'argv', words: [...words.slice(0, 1), ...words.slice(2)] };
+  }
+  if (name.startsWith('subprocess.')) {
+    const first = values.length ? values[0] : keyword('args');
+    const shell = truthy(keyword('shell'));
+    if (Array.isArray(first)) {
+      const words = strings(first);
+      return shell
+        ? { kind: 'shell', line: words[0] ?? '' }
+        : { kind: 'argv', words };
+    }
+    return shell
+      ? { kind: 'shell', line: pyStr(first) }
+      : { kind: 'argv', words: [pyStr(first)] };
+  }
+  return { kind: 'argv', words: strings(values) }; // pty.spawn, asyncio.create_subprocess_exec
+}
+
+/** The words among literal arguments: lists flattened, strings kept, anything else left out. */
+function strings(values: readonly (PyValue | undefined)[]): string[] {
+  const words: string[] = [];
+  for (const value of values) {
+    if (Array.isArray(value)) {
+      words.push(...strings(value));
+    } else if (typeof value === 'string') {
+      words.push(value);
+    }
+  }
+  return words;
+}
+
+function truthy(value: PyValue | undefined): boolean {
+  if (Array.isArray(value) || typeof value === 'string') {
+    return value.length > 0;
+  }
+  return value === OTHER || Boolean(value);
+}
+
+/** Python's `str()` of a literal, as the kernel passes a non-list to the reading. */
+function pyStr(value: PyValue | undefined): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value === null || value === undefined) {
+    return 'None';
+  }
+  if (typeof value === 'boolean') {
+    return value ? 'True' : 'False';
+  }
+  return String(value);
+}
+
+/** A literal expression's value; undefined when Warden cannot evaluate it. */
+function pyValue(n: SyntaxNode, text: Text): PyValue | undefined {
+  switch (n.name) {
+    case 'String':
+      return pyString(text(n));
+    case 'ContinuedString': {
+      const parts = kids(n).map(c => pyString(text(c)));
+      return parts.includes(undefined) ? undefined : parts.join('');
+    }
+    case 'Number': {
+      const number = Number(text(n).replace(/_/g, ''));
+      return Number.isNaN(number) ? 1 : number; // 1j, 0o7: some number
+    }
+    case 'Boolean':
+      return text(n) === 'True';
+    case 'None':
+      return null;
+    case 'UnaryExpression': {
+      const value = pyValue(kids(n)[1], text);
+      return typeof value === 'number' ? -value : value;
+    }
+    case 'ParenthesizedExpression':
+      return pyValue(kids(n).filter(c => !PUNCTUATION.has(c.name))[0], text);
+    case 'ArrayExpression':
+    case 'TupleExpression': {
+      const items = kids(n)
+        .filter(c => !PUNCTUATION.has(c.name))
+        .map(c => pyValue(c, text));
+      return items.includes(undefined) ? undefined : (items as PyValue[]);
+    }
+    case 'DictionaryExpression':
+    case 'SetExpression':
+      return OTHER;
+    default:
+      return undefined;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\n': ''
+};
+
+/** A Python string literal's value (prefixes r, b, u; bytes read as their code points);
+ * undefined for an escape Warden does not evaluate (`\N{...}`). */
+function pyString(literal: string): string | undefined {
+  const prefix = /^[A-Za-z]*/.exec(literal)![0].toLowerCase();
+  const rest = literal.slice(prefix.length);
+  const quote = rest.startsWith('"""') || rest.startsWith("'''") ? 3 : 1;
+  const body = rest.slice(quote, rest.length - quote);
+  if (prefix.includes('r')) {
+    return body;
+  }
+  const bytes = prefix.includes('b');
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '\\') {
+      out += body[i];
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    let m: RegExpExecArray | null;
+    if (next in ESCAPES) {
+      out += ESCAPES[next];
+      i++;
+    } else if ((m = /^[0-7]{1,3}/.exec(body.slice(i + 1)))) {
+      out += String.fromCodePoint(parseInt(m[0], 8));
+      i += m[0].length;
+    } else if ((m = /^x[0-9A-Fa-f]{2}/.exec(body.slice(i + 1)))) {
+      out += String.fromCodePoint(parseInt(m[0].slice(1), 16));
+      i += 3;
+    } else if (
+      !bytes &&
+      (m = /^(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/.exec(body.slice(i + 1)))
+    ) {
+      out += String.fromCodePoint(parseInt(m[0].slice(1), 16));
+      i += m[0].length;
+    } else if (!bytes && next === 'N') {
+      return undefined;
+    } else {
+      out += '\\'; // an unknown escape is kept as written
+    }
+  }
+  return out;
 }

@@ -8,11 +8,12 @@
  */
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { chains, upward } from './folders';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
-import { artifactName, parseRequirement } from './requirements';
+import { artifactFile, artifactOf, parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
 // and pipx's `script._INLINE_METADATA` (the block ends at its first); both want exact marker
@@ -110,18 +111,14 @@ export function findProject(
   cwd: string,
   context: CommandContext
 ): string | null {
-  let here = path.resolve(cwd);
-  for (;;) {
+  // from the physical folder uv runs in (red team 11 R11-2)
+  for (const here of upward(cwd, context)) {
     const candidate = path.join(here, 'pyproject.toml');
     if (exists(candidate, context)) {
       return candidate;
     }
-    const parent = path.dirname(here);
-    if (parent === here) {
-      return null;
-    }
-    here = parent;
   }
+  return null;
 }
 
 /** A `pyproject.toml` given to uv's `-r`/`-c`/`--with-requirements`: uv reads it as project
@@ -153,23 +150,30 @@ export function readProjectInto(
     return;
   }
   readProjectFileInto(request, project, context);
-  const root = findWorkspaceRoot(request, path.dirname(project), context);
-  if (root !== null) {
+  for (const root of findWorkspaceRoots(
+    request,
+    path.dirname(project),
+    context
+  )) {
     readProjectFileInto(request, root, context);
   }
 }
 
-/** The pyproject.toml of a uv workspace root above `folder`, or null; one on the way up that
- * cannot be parsed is a problem (uv reads them too). */
-export function findWorkspaceRoot(
+/** The pyproject.toml of the uv workspace root above project `folder`, on each chain uv may
+ * walk (folders.chains: the physical one, the path as written); [] when none. One on the way
+ * up that cannot be parsed is a problem (uv reads them too). */
+export function findWorkspaceRoots(
   request: InstallRequest,
   folder: string,
   context: CommandContext
-): string | null {
-  let here = path.dirname(path.resolve(folder));
-  for (;;) {
-    const candidate = path.join(here, 'pyproject.toml');
-    if (exists(candidate, context)) {
+): string[] {
+  const roots: string[] = [];
+  for (const walk of chains(folder, context)) {
+    for (const here of walk.slice(1)) {
+      const candidate = path.join(here, 'pyproject.toml');
+      if (!exists(candidate, context)) {
+        continue;
+      }
       const label = context.label(candidate);
       const doc = toml(
         request,
@@ -178,15 +182,14 @@ export function findWorkspaceRoot(
         { file: label, line: 1, origin: label }
       );
       if (doc && isTable(doc.tool?.uv) && 'workspace' in doc.tool.uv) {
-        return candidate;
+        if (!roots.includes(candidate)) {
+          roots.push(candidate);
+        }
+        break;
       }
     }
-    const parent = path.dirname(here);
-    if (parent === here) {
-      return null;
-    }
-    here = parent;
   }
+  return roots;
 }
 
 function readProjectFileInto(
@@ -375,7 +378,7 @@ function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
         kind: 'url',
         place: where,
         pin: null,
-        artifact: artifactName(entry.url, true) // its file's project (R11-19)
+        ...artifactOf(artifactFile(entry.url, true)) // its file's project (R11-19)
       });
     }
   }
@@ -595,8 +598,8 @@ export function readUvProjectConfig(
   if (TRUE.includes((context.env.UV_NO_CONFIG ?? '').toLowerCase())) {
     return;
   }
-  let here = path.resolve(context.cwd);
-  for (;;) {
+  // walked up from the physical folder uv runs in, as uv does (red team 11 R11-2)
+  for (const here of upward(context.cwd, context)) {
     for (const name of ['uv.toml', 'pyproject.toml']) {
       const file = path.join(here, name);
       if (!exists(file, context)) {
@@ -620,11 +623,6 @@ export function readUvProjectConfig(
         );
       }
     }
-    const parent = path.dirname(here);
-    if (parent === here) {
-      return;
-    }
-    here = parent;
   }
 }
 
@@ -836,8 +834,7 @@ export function readProjectFolderInto(
     const [manifest] = readManifest('pyproject', file, text, context);
     merge(request, [manifest]);
     // a workspace member: uv finds its `{ workspace = true }` sources from the root above
-    const root = findWorkspaceRoot(request, folder, context);
-    if (root !== null) {
+    for (const root of findWorkspaceRoots(request, folder, context)) {
       request.requirements.push({
         text: path.dirname(root),
         name: null,

@@ -27,6 +27,8 @@ export interface Requirement {
   base?: string;
   /** the project its wheel or sdist file names (a direct reference), when it names one */
   artifact?: string | null;
+  /** and the version that file names (R11-19: checked against the advisories) */
+  artifactVersion?: string | null;
 }
 
 export type SourceRole =

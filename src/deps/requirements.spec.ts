@@ -2,7 +2,7 @@
  * A direct reference's file names its project by the packaging rules (red team 11 R11-19):
  * the same cases as tests/deps/test_direct_reference_file.py.
  */
-import { artifactName } from './requirements';
+import { artifactFile, artifactName } from './requirements';
 
 describe('artifactName', () => {
   it.each([
@@ -21,5 +21,21 @@ describe('artifactName', () => {
     ['https://h/p/a-latest.tar.gz', true, null]
   ])('%s -> %s', (ref: string, url: boolean, project: string | null) => {
     expect(artifactName(ref, url)).toBe(project);
+  });
+});
+
+describe('artifactFile', () => {
+  // R11-19 gap: the file's version is checked against the advisories as a pin is
+  it.each([
+    [
+      'https://h/p/torch-2.5.0%2Bcpu-cp311-cp311-linux_x86_64.whl',
+      true,
+      ['torch', '2.5.0+cpu']
+    ],
+    ['https://h/p/Foo_Bar-1.0-1-py3-none-any.whl', true, ['foo-bar', '1.0']],
+    ['./dist/torch-2.5.1.tar.gz', false, ['torch', '2.5.1']],
+    ['https://h/p/download.zip', true, null]
+  ])('%s -> %s', (ref: string, url: boolean, found: string[] | null) => {
+    expect(artifactFile(ref, url)).toEqual(found);
   });
 });

@@ -97,7 +97,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
       ...req(redactUrl(text), m ? normalize(m[1]) : null, m ? kind : 'invalid'),
       // pip and uv build the file (running an sdist's setup.py) before they compare its
       // metadata name with NAME: the file's own project name is decided too (R11-19)
-      artifact: kind === 'vcs' ? null : artifactName(ref, true)
+      ...artifactOf(kind === 'vcs' ? null : artifactFile(ref, true))
     };
   }
   if (startsWithAny(spec, VCS)) {
@@ -105,19 +105,19 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   }
   // `ftp:/x`, `data:,x`: a URL, not a path (one letter is a Windows drive)
   if (spec.includes('://') || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
-    const artifact = artifactName(spec, true);
+    const file = artifactOf(artifactFile(spec, true));
     return {
       ...req(
         redactUrl(text),
-        artifact ?? eggName(spec),
+        file.artifact ?? eggName(spec),
         spec.startsWith('file:') ? 'path' : 'url'
       ),
-      artifact
+      ...file
     };
   }
   if (looksLikePath(spec)) {
-    const artifact = artifactName(spec, false);
-    return { ...req(text, artifact ?? eggName(spec), 'path'), artifact };
+    const file = artifactOf(artifactFile(spec, false));
+    return { ...req(text, file.artifact ?? eggName(spec), 'path'), ...file };
   }
   const m = NAME.exec(spec);
   if (!m || (m[3] && !/^(\(|[<>=!~]|$)/.test(m[3].trim()))) {
@@ -168,6 +168,23 @@ function unquote(text: string): string {
  * URL, read with its %-escapes decoded as pip and uv decode them, or a path) is no such file
  * name. */
 export function artifactName(ref: string, url: boolean): string | null {
+  return artifactFile(ref, url)?.[0] ?? null;
+}
+
+/** The project and version a direct reference's file names (R11-19): decided as that
+ * project, and its version checked against the advisories as a pin is. */
+export function artifactOf(
+  file: [string, string] | null
+): Pick<Requirement, 'artifact' | 'artifactVersion'> {
+  return { artifact: file?.[0] ?? null, artifactVersion: file?.[1] ?? null };
+}
+
+/** (project, version) of the wheel or sdist file `ref` names (`artifactName`): the version
+ * as written in the file name (`2.5.0+cpu`), null when it is no such file. */
+export function artifactFile(
+  ref: string,
+  url: boolean
+): [string, string] | null {
   const trimmed = ref.trim().split('#')[0].split('?')[0].replace(/\/+$/, '');
   const slashed = trimmed.replace(/\\/g, '/');
   const raw = slashed.slice(slashed.lastIndexOf('/') + 1);
@@ -183,7 +200,9 @@ export function artifactName(ref: string, url: boolean): string | null {
     ) {
       return null;
     }
-    return VERSION_START.test(parts[1]) ? normalize(parts[0]) : null;
+    return VERSION_START.test(parts[1])
+      ? [normalize(parts[0]), parts[1]]
+      : null;
   }
   for (const suffix of ARCHIVES.slice(1)) {
     if (low.endsWith(suffix)) {
@@ -194,7 +213,7 @@ export function artifactName(ref: string, url: boolean): string | null {
         dash >= 0 &&
         SDIST_NAME.test(name) &&
         VERSION_START.test(stem.slice(dash + 1));
-      return ok ? normalize(name) : null;
+      return ok ? [normalize(name), stem.slice(dash + 1)] : null;
     }
   }
   return null;
@@ -206,6 +225,9 @@ export interface FileContext {
   readFile: ReadFile;
   /** Labels a file path for messages and places (the scan's own naming of it). */
   label: (fullPath: string) => string;
+  /** The path with its links resolved, as a program's `getcwd()` names its folder (folders.ts);
+   * absent where the reader has the text of files only. */
+  realPath?: (fullPath: string) => string;
 }
 
 /** Add what the requirements (or constraints) file at `fullPath` asks for. */

@@ -80,7 +80,12 @@ class FileTexts {
   };
 
   context(env: Record<string, string> = {}): FileContext {
-    return { env, readFile: this.read, label: this.label };
+    return {
+      env,
+      readFile: this.read,
+      label: this.label,
+      realPath: (fullPath: string) => fs.realpathSync(fullPath)
+    };
   }
 }
 

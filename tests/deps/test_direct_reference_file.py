@@ -10,7 +10,7 @@ import tarfile
 import pytest
 from local_index import LocalIndex, build_wheel
 
-from jupyterlab_warden.kernel.guard.installs.requirements import artifact_name
+from jupyterlab_warden.kernel.guard.installs.requirements import artifact_file, artifact_name
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -92,3 +92,22 @@ def test_a_name_at_its_own_file_on_a_trusted_host_installs(guarded, files_host, 
 )
 def test_artifact_file_names_follow_the_packaging_rules(ref, url, project):
     assert artifact_name(ref, url) == project
+
+
+@pytest.mark.parametrize(
+    ("ref", "url", "found"),
+    [
+        (
+            "https://h/p/torch-2.5.0%2Bcpu-cp311-cp311-linux_x86_64.whl",
+            True,
+            ("torch", "2.5.0+cpu"),
+        ),
+        ("https://h/p/Foo_Bar-1.0-1-py3-none-any.whl", True, ("foo-bar", "1.0")),
+        ("./dist/torch-2.5.1.tar.gz", False, ("torch", "2.5.1")),
+        ("https://h/p/download.zip", True, None),
+    ],
+)
+def test_artifact_file_gives_the_version_the_advisories_are_checked_with(ref, url, found):
+    """R11-19 gap: the file's version is what installs (torch-2.5.0-...whl is under the
+    torch<2.6 advisory), so it is read as a pin is (vectors: install-vulnerable-version)."""
+    assert artifact_file(ref, url) == found

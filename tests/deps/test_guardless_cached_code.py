@@ -137,3 +137,28 @@ def test_a_source_encoding_that_turns_a_comment_into_code_is_refused(guarded, in
     for coding in ("latin-1", "utf-8", "ascii"):  # ASCII text reads the same: passes
         script.write_text(f"# -*- coding: {coding} -*-\nprint('hello')\n")
         assert commands.invocations([sys.executable, "-I", str(script)]) == []
+
+
+def test_an_extension_module_in_an_earlier_folder_is_found_first(tmp_path, monkeypatch):
+    """R11-8 gap: the module is located in the import system's order, folder by folder and in
+    each folder extension modules first, any Python's tag (the child may be a Python 3.12,
+    whose suffix the kernel's own PathFinder skips): an extension module in the working folder
+    runs before the source in a PYTHONPATH folder Warden read."""
+    monkeypatch.chdir(tmp_path)
+    later = tmp_path / "src"
+    later.mkdir()
+    (later / "runme.py").write_text("print('hello')\n")
+    argv = [sys.executable, "-S", "-m", "runme"]
+    env = {"PYTHONPATH": str(later)}
+    assert commands.invocations(argv, 0, env) == []  # the source is what runs: read, passes
+    (tmp_path / "runme.cpython-312-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    with pytest.raises(commands.Unreadable, match="extension module"):
+        commands.invocations(argv, 0, env)
+    (tmp_path / "runme.cpython-312-x86_64-linux-gnu.so").unlink()
+    (tmp_path / "runme").mkdir()  # a namespace portion yields to the module found later
+    assert commands.invocations(argv, 0, env) == []
+    (tmp_path / "runme" / "__init__.abi3.so").write_bytes(b"\x7fELF")  # a package's, first
+    (tmp_path / "runme" / "__init__.py").write_text("")
+    (tmp_path / "runme" / "__main__.py").write_text("print('hello')\n")
+    with pytest.raises(commands.Unreadable, match="extension module"):
+        commands.invocations(argv, 0, env)

@@ -5,6 +5,7 @@ before starting a process is refused, since what it starts may not exist when Wa
 Malicious cases install warden-demo-pkg without Warden and are refused with it."""
 
 import os
+import re
 import sys
 
 import pytest
@@ -87,3 +88,85 @@ def test_literal_starts_are_found_as_the_process_gets_them():
         ("argv", ["/bin/i", "j"]),
     ]  # fmt: skip
     assert changer == ""
+
+
+def test_a_local_module_a_guardless_script_imports_is_read(guarded, index, tmp_path):
+    """Gap after R11-15: `python -E train.py` read train.py, not the helper.py next to it that
+    train.py imports (the script's folder is first on its sys.path): the helper's pip ran.
+    Local modules are read by the same rules, theirs too, up to a bound."""
+    (tmp_path / "helper.py").write_text(_pip_code(tmp_path, index))
+    (tmp_path / "train.py").write_text("import helper\n")
+    command = [sys.executable, "-E", str(tmp_path / "train.py")]
+    _installs_unguarded_then_refused(guarded, index, tmp_path, command, "module helper.py")
+
+
+def test_local_imports_are_found_as_the_import_system_finds_them(tmp_path, monkeypatch):
+    """Plain local modules pass; -I leaves the script's folder off sys.path (not read); a
+    module found as an extension module, a package's submodule, a relative import are read."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "util.py").write_text("import os\nprint(os.getcwd())\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from . import inner\n")
+    (tmp_path / "pkg" / "inner.py").write_text("import os\nos.chdir('d'); os.system('ls')\n")
+    (tmp_path / "train.py").write_text("import util\n")
+    assert commands.invocations([sys.executable, "-E", "train.py"]) == []
+    (tmp_path / "train.py").write_text("import util, pkg\n")
+    with pytest.raises(commands.Unreadable, match="module inner.py changes files"):
+        commands.invocations([sys.executable, "-E", "train.py"])
+    assert commands.invocations([sys.executable, "-I", "train.py"]) == []  # not on its path
+    (tmp_path / "train.py").write_text("import fast\n")
+    (tmp_path / "fast.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    with pytest.raises(commands.Unreadable, match="imports fast as fast.cpython"):
+        commands.invocations([sys.executable, "-E", "train.py"])
+    files, why = guardless.local_imports("import json, numpy\n", None, [str(tmp_path)])
+    assert (files, why) == ([], "")  # the standard library's and installed ones: not read
+
+
+# -- R12-7 with the local-module reading: what a local module defines is code Warden read ----
+
+LOCAL_FILES = {
+    "helpers.py": "import os\nGREETING = 'hi'\ndef greet(n):\n    return os.path.join('a', n)\n"
+    "class Model:\n    pass\n",
+    "reexport.py": "from posix import system as run\n",
+    "cyc_a.py": "import cyc_b\ndef f():\n    return cyc_b.g()\n",
+    "cyc_b.py": "import cyc_a\ndef g():\n    return 1\ndef h():\n    return cyc_a.f()\n",
+    "pkg/__init__.py": "",
+    "pkg/sub.py": "def go():\n    return 2\n",
+    "pkg/rel.py": "from . import sub\nfrom .sub import go\ndef r():\n    return sub.go() + go()\n",
+    "json.py": "def dumps(x):\n    return ''\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "refused"),
+    [
+        ("import helpers; print(helpers.GREETING, helpers.greet('x'), helpers.Model())", ""),
+        ("from helpers import greet as g; cb = g; print(cb('x'))", ""),
+        ("import cyc_a; cyc_a.f()", ""),  # modules importing each other
+        ("import pkg.rel; pkg.rel.r(); from pkg import sub; sub.go()", ""),
+        ("import numpy; numpy.array([1])", "it uses numpy.array"),  # installed: not read
+        ("import reexport; reexport.run('./ls sync')", "it uses reexport.run"),
+        ("import helpers; helpers.os.system('./ls sync')", "it uses helpers.os.system"),
+        ("import helpers as h; f = h; f.os.system('x')", "it uses helpers,"),  # the module
+        ("from helpers import *; system('x')", "imports every name of helpers"),
+        ("import json; json.dumps(1)", "in place of the standard library's"),  # shadowed
+    ],
+)
+def test_guardless_code_may_call_what_its_local_modules_define(
+    tmp_path, monkeypatch, code, refused
+):
+    """`!PYTHONPATH=src python train.py` with its own helpers: a name a local module defines
+    (def, class, assignment) is code Warden read by the same rules, not a call into a module
+    it does not know; a name the module's imports bind, the module object itself, an
+    installed module and a local file standing in for a standard-library module stay
+    refused."""
+    monkeypatch.chdir(tmp_path)
+    for name, text in LOCAL_FILES.items():
+        (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / name).write_text(text)
+    argv = [sys.executable, "-c", code]
+    if not refused:
+        assert commands.invocations(argv, 1, {"PYTHONPATH": "src"}) == []
+        return
+    with pytest.raises(commands.Unreadable, match=re.escape(refused)):
+        commands.invocations(argv, 1, {"PYTHONPATH": "src"})

@@ -11,9 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from install_env import child_env, spooled
-
-from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+from install_env import spooled
+from launched import launch_env
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -51,14 +50,7 @@ def _launch_env(guarded, index, tmp_path):
     policy.write_text(json.dumps(_policy(index)))
     spool = tmp_path / "launch-spool"
     spool.mkdir(mode=0o700)
-    env = kernel_env(
-        child_env(spool, guarded.home),
-        kernel_id="k",
-        policy_file=str(policy),
-        spool_dir=str(spool),
-        status_dir=str(tmp_path),
-    )
-    return env, spool
+    return launch_env(tmp_path, spool, guarded.home, policy, pinned=False), spool
 
 
 def _assert_refused_before_pip(guarded, index, tmp_path, result, rule, words):

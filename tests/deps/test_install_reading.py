@@ -545,10 +545,19 @@ def test_a_pip_after_a_writer_is_left_to_the_guard_only_where_children_inherit_o
                 assert request.problems == [], (line, request.problems)
             else:
                 assert any("without Warden's guard" in p for p in request.problems), line
-    # the same start with PATH changed against the kernel's start: not left to the guard
-    changed = dict(os.environ, PATH="/tmp/bin:" + os.environ["PATH"])
-    [request] = read_requests(None, lines[0], changed, str(tmp_path), "unknown", launch)
-    assert any("without Warden's guard" in p for p in request.problems)
+    # the same start with PATH changed against the kernel's start: not left to the guard when
+    # the pip it finds cannot host it (a script dropping PYTHONPATH); a folder without a pip
+    # first (red11 R11-20: CUDA's bin) leaves the same pip as before (test_path_prepend.py)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "pip").write_text('#!/bin/sh\nPYTHONPATH= exec python3 -m pip "$@"\n')
+    (tools / "pip").chmod(0o755)
+    (tmp_path / "cuda").mkdir()
+    for folder, lost in ((tools, True), (tmp_path / "cuda", False)):
+        changed = dict(os.environ, PATH=f"{folder}:{os.path.dirname(sys.executable)}:/usr/bin")
+        [request] = read_requests(None, lines[0], changed, str(tmp_path), "unknown", launch)
+        lost = lost or not children_guarded
+        assert any("without Warden's guard" in p for p in request.problems) is lost, folder
     # a tuning variable the kernel set after its start (red11 R11-20: os.environ[...] = ...
     # in a cell refused every pip after a writer): the pip keeps its guard; PYTHONHOME does not
     for name, lost in (

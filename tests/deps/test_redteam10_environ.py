@@ -7,20 +7,13 @@ cell in a kernel without Warden installs warden-demo-pkg from the local index; w
 install is refused before pip starts (no pip log, no index request, nothing installed).
 """
 
-import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from install_env import child_env, spooled
-
-from jupyterlab_warden.kernel.boot.launch_env import kernel_env
-
-UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
-needs_uv = pytest.mark.skipif(UV is None, reason="needs uv on PATH")
+from install_env import spooled
+from launched import launch_env, run_python
+from real_uv import real_uv
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -82,6 +75,17 @@ elif how == "bash-function":  # R11-13: bash runs an exported `pip` function ins
     env = dict(os.environ)
     env["BASH_FUNC_pip%%"] = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
     pip = ["bash", "-c", "pip install numpy"]
+elif how in ("bash-script", "bash-script-inherited"):  # R11-13 gap: a #!/bin/bash script
+    rc = os.path.join(os.path.dirname(script), "x.sh")
+    with open(rc, "w") as fh:
+        fh.write("#!/bin/bash\npip install numpy\n")
+    os.chmod(rc, 0o755)
+    function = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
+    if how == "bash-script":
+        env = dict(os.environ, **{"BASH_FUNC_pip%%": function})
+    else:
+        os.environ["BASH_FUNC_pip%%"] = function
+    pip = [rc]
 elif how == "bash-env-inherited":  # R11-13: bash sources $BASH_ENV first; os.system, inherited
     rc = os.path.join(os.path.dirname(script), "rc.sh")
     with open(rc, "w") as fh:
@@ -137,14 +141,13 @@ elif how == "shadow":  # R10-6: a folder after the guard's shadows a module its 
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, script]
 elif how == "src-folder":  # a notebook's own folder for a plain script: no false refusal
-    # (a guardless script calling the folder's own modules is refused since R12-7: their code
-    # is not read; test_redteam12_starts)
+    # (the folder's own modules are read by the guardless rules, their names callable: R12-7)
     folder = os.path.join(os.path.dirname(script), "src")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "helpers.py"), "w") as fh:
-        fh.write("GREETING = 'hello from src'\n")
+        fh.write("GREETING = 'hello from src'\ndef greet():\n    return GREETING\n")
     with open(os.path.join(folder, "hello.py"), "w") as fh:
-        fh.write("import json, sys\nprint(json.dumps(sys.path[:2]))\n")
+        fh.write("import helpers\nprint(helpers.GREETING, helpers.greet())\n")
     env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", "") + os.pathsep + folder)
     pip = [sys.executable, os.path.join(folder, "hello.py")]
 elif how == "mp-spawn":  # R11-5: the guard's entry gone, then a multiprocessing spawn child
@@ -193,23 +196,12 @@ class LaunchedKernel:
             SCRIPT.format(target=str(self.target), log=str(self.log), index=index.simple)
         )
 
+    def env(self, launched: bool = True) -> dict:
+        return launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
+
     def run(self, how: str, launched: bool) -> dict:
-        env = child_env(self.spool, self.home)
-        if launched:
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(self.policy), spool_dir=str(self.spool),
-                status_dir=str(self.tmp),
-                policy_digest=hashlib.sha256(self.policy.read_bytes()).hexdigest(),
-            )  # fmt: skip
-        argv = [
-            sys.executable, "-c", KERNEL, how, self.index.simple, str(self.target),
-            UV, str(self.script),
-        ]  # fmt: skip
-        done = subprocess.run(
-            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(self.tmp)
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        args = [how, self.index.simple, str(self.target), real_uv(), str(self.script)]
+        return run_python(KERNEL, args, self.env(launched), cwd=self.tmp)
 
     def installed(self) -> bool:
         return self.target.exists() and any(self.target.glob("warden_demo_pkg*"))
@@ -232,25 +224,54 @@ def _installs_without_warden_refused_with_it(kernel: LaunchedKernel, how: str) -
     return result
 
 
-@needs_uv
-@pytest.mark.parametrize("how", ["putenv", "putenv-system", "data-deleted"])
-def test_a_start_that_inherits_the_environment_is_read_as_the_child_gets_it(index, tmp_path, how):
-    """R10-12: os.putenv changes the C environ a child inherits, not os.environ (and deleting
-    from os.environ._data the reverse); Warden read os.environ, the child used the index."""
+# Each row: the variant of KERNEL, what its refusal names, and the finding it closed.
+READ_OTHERWISE = [
+    # R10-12: os.putenv changes the C environ a child inherits, not os.environ (and deleting
+    # from os.environ._data the reverse); Warden read os.environ, the child used the index
+    ("putenv", "UV_INDEX_URL"),
+    ("putenv-system", "UV_INDEX_URL"),
+    ("data-deleted", "UV_INDEX_URL"),
+    # R10-12 variant: os.putenv("PYTHONPATH", "") makes a child Python that Warden read as
+    # guarded start without the guard; its script's pip was left unread
+    ("putenv-pythonpath", "without Warden's guard"),
+    # R11-11: {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": PyPI}: subprocess puts both copies in
+    # the child's environment, whose getenv finds the first (EVIL); a dict read kept the last
+    ("env-twice", "named twice"),
+    # R11-13: `bash -c "pip install numpy"` read as a pip keeping its guard ran an exported
+    # bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index
+    ("bash-function", "os.environ.pop('BASH_FUNC_pip%%') before it"),
+    ("bash-env-inherited", "runs code Warden does not read"),
+    # its gap: `subprocess.run(["./x.sh"])`, whose #!/bin/bash line runs bash with that
+    # function (SHELLOPTS=xtrace with a PS4 `$(...)` is pinned by vectors: bash ignores an
+    # inherited PS4 when it runs as root, as this test machine does)
+    ("bash-script", "runs code Warden does not read"),
+    ("bash-script-inherited", "runs code Warden does not read"),
+    # R11-18: `uv pip install -r /proc/self/cwd/r.txt` with Popen cwd=d: Warden opened the
+    # kernel's r.txt (warden-demo-pkg from PyPI), uv its own folder's (an index it refuses)
+    ("proc-self-cwd", "names the process reading it"),
+    # R11-21: os.posix_spawn("ls") runs ./ls (no PATH search), os.posix_spawnp("ls", env=E)
+    # looks it up on the kernel's PATH, not E's; Warden looked on E's PATH only (ls: inert)
+    ("posix-spawn", "UV_INDEX_URL"),
+    ("posix-spawnp", "UV_INDEX_URL"),
+    # R11-5: multiprocessing's spawn starts its Python through _posixsubprocess.fork_exec,
+    # which raises no audit event; with the guard's entry gone from the kernel's environment
+    # the child ran pip unguarded and unread. The start is now decided as a process start
+    ("mp-spawn", "without Warden's guard"),
+]
+PIP_PAYLOADS = {"putenv-pythonpath", "mp-spawn"}  # a Python's pip, not uv, is the payload
+
+
+@pytest.mark.parametrize(("how", "named"), READ_OTHERWISE)
+def test_a_start_warden_read_otherwise_than_the_child_gets_it_is_refused(
+    index, tmp_path, how, named
+):
+    """What a child gets besides its command line (its environment, its folder, where its
+    program is found) is read as the child gets it: each payload installs without Warden and
+    is refused before it starts with Warden, saying why."""
     result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
-    assert "UV_INDEX_URL" in result["refused"], result
+    assert named in result["refused"], result
 
 
-def test_a_child_python_whose_pythonpath_was_put_away_is_read_as_guardless(index, tmp_path):
-    """R10-12 variant: os.putenv("PYTHONPATH", "") makes a child Python that Warden read as
-    guarded start without the guard; its script's pip was left unread."""
-    result = _installs_without_warden_refused_with_it(
-        LaunchedKernel(tmp_path, index), "putenv-pythonpath"
-    )
-    assert "without Warden's guard" in result["refused"], result
-
-
-@needs_uv
 @pytest.mark.parametrize("how", ["environ-instance", "decoder-replaced"])
 def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, tmp_path, how):
     """R10-11: any os._Environ passed as env was read through its caller's decoders, which
@@ -264,44 +285,6 @@ def test_an_environment_warden_cannot_read_as_the_child_will_is_refused(index, t
     ]
 
 
-@needs_uv
-def test_an_env_dict_naming_a_variable_twice_is_refused(index, tmp_path):
-    """R11-11: {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": PyPI}: subprocess puts both copies in
-    the child's environment, whose getenv finds the first (EVIL); a dict read kept the last."""
-    kernel = LaunchedKernel(tmp_path, index)
-    result = _installs_without_warden_refused_with_it(kernel, "env-twice")
-    assert "named twice" in result["refused"], result
-
-
-@needs_uv
-@pytest.mark.parametrize("how", ["bash-function", "bash-env-inherited"])
-def test_a_shell_whose_environment_runs_code_is_refused(index, tmp_path, how):
-    """R11-13: `bash -c "pip install numpy"` read as a pip keeping its guard ran an exported
-    bash function `pip` (BASH_FUNC_pip%%) or one defined in $BASH_ENV: uv from the index."""
-    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
-    assert "runs code Warden does not read" in result["refused"], result
-
-
-@needs_uv
-def test_a_file_named_through_the_reading_process_is_refused(index, tmp_path):
-    """R11-18: `uv pip install -r /proc/self/cwd/r.txt` with Popen cwd=d: Warden opened the
-    kernel's r.txt (warden-demo-pkg from PyPI), uv its own folder's (an index Warden refuses)."""
-    result = _installs_without_warden_refused_with_it(
-        LaunchedKernel(tmp_path, index), "proc-self-cwd"
-    )
-    assert "names the process reading it" in result["refused"], result
-
-
-@needs_uv
-@pytest.mark.parametrize("how", ["posix-spawn", "posix-spawnp"])
-def test_a_bare_program_name_is_read_where_posix_spawn_finds_it(index, tmp_path, how):
-    """R11-21: os.posix_spawn("ls") runs ./ls (no PATH search), os.posix_spawnp("ls", env=E)
-    looks it up on the kernel's PATH, not E's; Warden looked on E's PATH only (ls: inert)."""
-    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), how)
-    assert "UV_INDEX_URL" in result["refused"], result
-
-
-@needs_uv
 def test_a_bare_program_name_given_to_execv_is_read_from_the_working_folder(index, tmp_path):
     """R11-21: os.execv("ls") in a forked child runs ./ls; the refusal ends the child (126)."""
     kernel = LaunchedKernel(tmp_path, index)
@@ -326,15 +309,7 @@ def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working
         f"{str(kernel.target)!r}, 'warden-demo-pkg'], env=os.environ, check=True)\n"
         "os.system('true')\nprint('{\"refused\": null}')\n"
     )
-    env = kernel_env(
-        child_env(kernel.spool, kernel.home), kernel_id="k", policy_file=str(kernel.policy),
-        spool_dir=str(kernel.spool), status_dir=str(tmp_path),
-        policy_digest=hashlib.sha256(kernel.policy.read_bytes()).hexdigest(),
-    )  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=240
-    )
-    assert done.returncode == 0, done.stderr
+    assert run_python(code, [], kernel.env()) == {"refused": None}
     assert kernel.installed()
 
 
@@ -354,11 +329,3 @@ def test_a_child_python_with_a_folder_the_kernel_was_not_started_with_is_read_as
 def test_a_plain_script_with_the_notebooks_own_folder_on_pythonpath_still_runs(index, tmp_path):
     kernel = LaunchedKernel(tmp_path, index)
     assert kernel.run("src-folder", launched=True) == {"refused": None, "code": 0}
-
-
-def test_a_multiprocessing_spawn_child_is_decided_as_the_start_it_is(index, tmp_path):
-    """R11-5: multiprocessing's spawn starts its Python through _posixsubprocess.fork_exec,
-    which raises no audit event; with the guard's entry gone from the kernel's environment the
-    child ran pip unguarded and unread. The start is now decided as a process start."""
-    result = _installs_without_warden_refused_with_it(LaunchedKernel(tmp_path, index), "mp-spawn")
-    assert "without Warden's guard" in result["refused"], result

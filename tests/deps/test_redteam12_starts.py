@@ -254,8 +254,8 @@ def test_a_refused_environment_change_leaves_the_environment_as_it_was(kernel):
 
 def test_ordinary_environment_edits_of_a_notebook_keep_working(kernel):
     """No false refusal: a folder added after the guard's, other variables, PYTHONHOME unset;
-    a child Python still starts (read as a guardless Python's code, as before: one calling a
-    module of the folder is refused since R12-7, see the threat model)."""
+    a child Python still starts (read as a guardless Python's code, as before: one calling an
+    installed module is refused since R12-7, its own local modules' names are read)."""
     (kernel.work / "src").mkdir()
     code = (
         "import os, subprocess, sys\n"
@@ -299,18 +299,49 @@ def test_a_guardless_python_starting_through_an_unlisted_name_is_refused(kernel,
     assert "starts without Warden's guard" in refused, refused
 
 
-def test_a_guardless_script_calling_its_folders_module_is_refused(kernel):
-    """R12-7's price, by design: a child Python with a PYTHONPATH folder the kernel was not
-    started with is guardless (R11-4), and a module of that folder is code Warden does not
-    read (`helpers.run` may be `os.system(arg)`): its use is refused, with the way out."""
+def test_a_guardless_script_using_its_folders_own_module_runs(kernel):
+    """No false refusal (R12-7 with the local-module reading): a child Python with a PYTHONPATH
+    folder the kernel was not started with is guardless (R11-4), and its code may call what
+    its own local modules define: Warden reads those modules by the same rules."""
     (kernel.work / "src").mkdir()
-    (kernel.work / "src" / "helpers.py").write_text("GREETING = 'hi'\n")
+    (kernel.work / "src" / "helpers.py").write_text(
+        "import os\nGREETING = 'hi'\ndef greet(name):\n    return os.path.join(GREETING, name)\n"
+    )
     code = (
         "import os, subprocess, sys\n"
         "path = os.environ['PYTHONPATH'] + ':' + os.path.abspath('src')\n"
         "env = dict(os.environ, PYTHONPATH=path)\n"
-        "subprocess.run([sys.executable, '-c', 'import helpers; print(helpers.GREETING)'],"
+        "subprocess.run([sys.executable, '-c', 'import helpers; print(helpers.greet(\"x\"))'],"
         " env=env, check=True)\n"
     )
-    refused = kernel.cell(code, launched=True)["refused"]
-    assert refused and "helpers.GREETING" in refused and "PYTHONPATH" in refused, refused
+    assert kernel.cell(code, launched=True)["refused"] is None
+
+
+@pytest.mark.parametrize(
+    "helpers",
+    [
+        "from posix import system as run\n",  # a start its own reading never sees called
+        "import os\nrun = None\n",  # `helpers.os.system`: a name its import binds
+    ],
+)
+def test_a_local_module_handing_on_a_start_is_refused(kernel, helpers):
+    """A local module's own names are code Warden read; a name its imports bind is the
+    imported module's: `helpers.run('./ls sync -q')` with `from posix import system as run`
+    in helpers.py (./ls a link to uv, a project on a refused index) installed torcj without
+    Warden, and is refused with it."""
+    (kernel.work / "pyproject.toml").write_text(
+        PROJECT.replace("warden-demo-pkg", "torcj").format(index=kernel.index.simple)
+    )
+    os.symlink(UV, kernel.work / "ls")
+    (kernel.work / "src").mkdir()
+    (kernel.work / "src" / "helpers.py").write_text(helpers)
+    call = "helpers.run" if "posix" in helpers else "helpers.os.system"
+    code = (
+        "import os, subprocess, sys\n"
+        "path = os.environ.get('PYTHONPATH', '') + ':' + os.path.abspath('src')\n"
+        "env = dict(os.environ, PYTHONPATH=path)\n"
+        f"subprocess.run([sys.executable, '-c', 'import helpers; {call}(\"./ls sync -q\")'],"
+        " env=env)\n"
+    )
+    refused = kernel.proves(code, name="torcj")
+    assert call in refused and "PYTHONPATH" in refused, refused

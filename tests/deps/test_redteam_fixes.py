@@ -7,6 +7,7 @@ import json
 import sys
 
 import pytest
+from real_uv import real_uv
 from test_install_gate import POLICY, _assert_refused_before_pip, _installed, _pip
 
 from jupyterlab_warden.kernel.guard.installs import commands, decide
@@ -512,11 +513,8 @@ def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
     file's policy; R9-2: a kernel whose os.environ lost the guard's folder read itself as a
     kernel without a launch guard, "nothing to lose". Both let a script's pip install from an
     index the kernel's policy refuses."""
-    import subprocess
-
-    from install_env import child_env, spooled
-
-    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+    from install_env import spooled
+    from launched import launch_env, run_python
 
     policy = tmp_path / "launch-policy.json"
     policy.write_text(json.dumps(POLICY))
@@ -527,19 +525,8 @@ def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
     script = _pip_script(tmp_path, index)
 
     def kernel(launched: bool):
-        import hashlib
-
-        env = child_env(spool, guarded.home)
-        if launched:
-            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
-                status_dir=str(tmp_path), policy_digest=digest,
-            )  # fmt: skip
-        argv = [sys.executable, "-c", LAUNCHED_KERNEL, how, str(script), str(mine)]
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        env = launch_env(tmp_path, spool, guarded.home, policy if launched else None)
+        return run_python(LAUNCHED_KERNEL, [how, str(script), str(mine)], env)
 
     # without Warden (no launch guard at all) the script's pip installs from the index
     assert kernel(launched=False) == {"refused": None, "code": 0}
@@ -608,13 +595,6 @@ def test_uv_options_are_read_as_uv_spells_them(tmp_path, line, reason):
     assert any(f.startswith(reason) for f in found), found
 
 
-def _uv():
-    import shutil
-
-    return shutil.which("uv")
-
-
-@pytest.mark.skipif(_uv() is None, reason="needs uv 0.13.9 on PATH")
 @pytest.mark.parametrize("spelling", ["--requirements", "--overrides"])
 def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_path, spelling):
     """R9-3 with the real uv: `--requirements r.txt` (r.txt names an index the policy refuses)
@@ -628,7 +608,7 @@ def test_uvs_plural_file_options_are_decided_before_uv_runs(guarded, index, tmp_
         (tmp_path / "f.txt").write_text(f"warden-demo-pkg @ {index.file_url(wheel)}\n")
         packages = ["warden-demo-pkg"]
     command = [
-        _uv(), "pip", "install", "--no-cache", "--python", sys.executable,
+        real_uv(), "pip", "install", "--no-cache", "--python", sys.executable,
         "--target", str(tmp_path / "target"), spelling, "f.txt", *packages,
     ]  # fmt: skip
     _installs_unguarded_then_refused(guarded, index, tmp_path, command)
@@ -849,16 +829,6 @@ def test_a_link_to_an_installer_among_a_launchers_words_is_read(tmp_path, monkey
 
 # -- red10 R10-3: the files of a pip after a writer on its line are its own guard's to read ---
 
-# a kernel of the lab's launch environment running one shell line (`!LINE`, os.system)
-LINE_KERNEL = r"""
-import json, subprocess, sys
-try:
-    done = subprocess.run(sys.argv[1], shell=True, capture_output=True, text=True)
-    print(json.dumps({"refused": None, "code": done.returncode, "stderr": done.stderr}))
-except PermissionError as exc:
-    print(json.dumps({"refused": str(exc), "code": None}))
-"""
-
 
 @pytest.mark.parametrize("package", ["warden-demo-pkg", "torcj"])
 def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
@@ -869,23 +839,14 @@ def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
     runs). The parent now decides only the command line; the guard the pip inherits reads the
     cloned file when pip starts: a benign package installs, and an imitation name in the file
     (which installs without Warden) is refused by that CHILD guard, not by the parent."""
-    import hashlib
     import os
-    import shutil
-    import subprocess
 
-    from install_env import child_env, spooled
+    from install_env import spooled
+    from launched import GIT, SHELL_LINE, git_project, launch_env, run_python
 
-    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
-
-    git = shutil.which("git")
-    assert git is not None, "git is needed (the repository itself is cloned with it)"
-    upstream = tmp_path / "upstream"
-    upstream.mkdir()
-    (upstream / "requirements.txt").write_text(f"-i {index.simple}\n{package}\n")
-    g = [git, "-C", str(upstream), "-c", "user.email=a@b", "-c", "user.name=a"]
-    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
-        subprocess.run(g + step, check=True)
+    upstream = git_project(
+        tmp_path / "upstream", {"requirements.txt": f"-i {index.simple}\n{package}\n"}
+    )
     policy = tmp_path / "launch-policy.json"
     # the command line names no index: the parent decides pip's default one
     trusted = {"package_indexes": [index.simple, "https://pypi.org/simple"]}
@@ -894,25 +855,14 @@ def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
     spool.mkdir(mode=0o700)
     pip = os.path.join(os.path.dirname(sys.executable), "pip")
     line = (
-        f"{git} clone -q {upstream} proj && cd proj && {pip} install --no-deps --target "
+        f"{GIT} clone -q {upstream} proj && cd proj && {pip} install --no-deps --target "
         f"{tmp_path / 'target'} -r requirements.txt"
     )
 
     def kernel(launched: bool, work: str):
-        env = child_env(spool, guarded.home)
-        if launched:
-            digest = hashlib.sha256(policy.read_bytes()).hexdigest()
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
-                status_dir=str(tmp_path), policy_digest=digest,
-            )  # fmt: skip
+        env = launch_env(tmp_path, spool, guarded.home, policy if launched else None)
         (tmp_path / work).mkdir()
-        argv = [sys.executable, "-c", LINE_KERNEL, line]
-        done = subprocess.run(
-            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path / work)
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        return run_python(SHELL_LINE, [line], env, cwd=tmp_path / work)
 
     # without Warden the line installs whatever the cloned file names
     plain = kernel(launched=False, work="plain")
@@ -933,45 +883,30 @@ def test_a_pip_after_a_clone_reads_the_cloned_requirements_in_its_own_guard(
 
 # -- red10 R10-1: a launch variable on the shell line, pip after a writer ----------------------
 
-LAUNCHED_SHELL = r"""
-import json, subprocess, sys
-try:
-    code = subprocess.run(sys.argv[1], shell=True).returncode
-    print(json.dumps({"refused": None, "code": code}))
-except PermissionError as exc:
-    print(json.dumps({"refused": str(exc), "code": None}))
-"""
-
 
 def _launched_line(tmp_path, policy, line: str, launched: bool = True) -> dict:
     """Runs the shell ``line`` from a kernel of the lab's launch environment (``launched``:
     the guard inherited through PYTHONPATH, ``policy`` the launch policy) or from a plain
     Python; r.txt starts as the harmless file the parent reads first."""
-    import hashlib
-    import subprocess
-
-    from install_env import child_env, spooled
-
-    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+    from install_env import spooled
+    from launched import SHELL_LINE, launch_env, run_python
 
     (tmp_path / "r.txt").write_text("warden-demo-pkg\n")
     spool = tmp_path / f"spool-{len(list(tmp_path.glob('spool-*')))}"
     spool.mkdir(mode=0o700)
-    env = child_env(spool, tmp_path / "home")
-    if launched:
-        digest = hashlib.sha256(policy.read_bytes()).hexdigest()
-        env = kernel_env(
-            env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
-            status_dir=str(tmp_path), policy_digest=digest,
-        )  # fmt: skip
-    argv = [sys.executable, "-c", LAUNCHED_SHELL, line]
-    done = subprocess.run(
-        argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(tmp_path)
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    env = launch_env(tmp_path, spool, tmp_path / "home", policy if launched else None)
+    result = run_python(SHELL_LINE, [line], env, cwd=tmp_path)
     result["events"] = [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"]
     return result
+
+
+def _writer_then_pip(tmp_path, index):
+    """The launch policy (it trusts no local index), a pip installing r.txt into target, and
+    a writer that points r.txt at the local index: the line's pip must decide the new file."""
+    policy = tmp_path / "launch-policy.json"
+    policy.write_text(json.dumps(POLICY))
+    pip = f"{sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} -r r.txt"
+    return policy, pip, f"echo -i {index.simple} > r.txt; echo warden-demo-pkg >> r.txt; "
 
 
 @pytest.mark.parametrize("how", ["prefix", "export", "unset"])
@@ -983,12 +918,9 @@ def test_a_pip_after_a_writer_given_another_policy_on_the_line_is_not_left_to_it
     guard the attacker's policy, which trusts the refused index, and r.txt (rewritten by the
     writer) installed from it. The same line without the swap is refused by the child guard:
     the swap is what the payload needs, and it now refuses in the parent."""
-    policy = tmp_path / "launch-policy.json"
-    policy.write_text(json.dumps(POLICY))
+    policy, pip, writer = _writer_then_pip(tmp_path, index)
     mine = tmp_path / "mine.json"
     mine.write_text(json.dumps(dict(POLICY, trusted_sources={"package_indexes": [index.simple]})))
-    pip = f"{sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} -r r.txt"
-    writer = f"echo '-i {index.simple}' > r.txt; echo warden-demo-pkg >> r.txt; "
     swap = {
         "prefix": f"WARDEN_POLICY_FILE={mine} WARDEN_POLICY_SHA256= {pip}",
         "export": f"export WARDEN_POLICY_FILE={mine} WARDEN_POLICY_SHA256=; {pip}",
@@ -1026,10 +958,7 @@ def test_a_pip_after_a_writer_whose_pythonpath_another_assignment_changes_is_not
     ))` and bash's `PYTHONPATH[0]=/x` (which un-exports it) start the pip after a writer
     without the guard the parent left its -r file to: torcj-like installs from the refused
     index. The parent now counts those forms as losing the guard and refuses the line."""
-    policy = tmp_path / "launch-policy.json"
-    policy.write_text(json.dumps(POLICY))
-    pip = f"{sys.executable} -m pip install --no-deps --target {tmp_path / 'target'} -r r.txt"
-    writer = f"echo -i {index.simple} > r.txt; echo warden-demo-pkg >> r.txt; "
+    policy, pip, writer = _writer_then_pip(tmp_path, index)
     line = {
         "for": f"{writer}for PYTHONPATH in /nonexistent; do {pip}; done",
         "arithmetic": f"{writer}: $(( PYTHONPATH = 1 )); {pip}",

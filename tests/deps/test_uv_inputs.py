@@ -4,20 +4,16 @@ Warden as requirements text (their lines comments: nothing to decide). Warden no
 the name as uv 0.13.9 does (``uv_inputs``) and refuses the kinds it does not read. Malicious
 cases install warden-demo-pkg without Warden (the real uv) and are refused with it."""
 
-import os
-import shutil
 import sys
 
 import pytest
+from real_uv import real_uv
 from test_install_gate import _installed
 from test_redteam_fixes import _installs_unguarded_then_refused
 
 from jupyterlab_warden.kernel.guard.installs import uv_inputs
 
-UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
 
-
-@pytest.mark.skipif(UV is None, reason="needs uv 0.13.9")
 @pytest.mark.parametrize("name", ["s.pyw", "s.PY", "Setup.py", "reqs"])
 def test_a_script_block_given_to_uv_as_requirements_is_refused(guarded, index, tmp_path, name):
     url = index.file_url("warden_demo_pkg-1.0-py3-none-any.whl")
@@ -25,7 +21,7 @@ def test_a_script_block_given_to_uv_as_requirements_is_refused(guarded, index, t
         f'# /// script\n# dependencies = ["warden-demo-pkg @ {url}"]\n# ///\n'
     )
     command = [
-        UV, "pip", "install", "--no-cache", "--python", sys.executable,
+        real_uv(), "pip", "install", "--no-cache", "--python", sys.executable,
         "--target", str(tmp_path / "target"), "-r", name,
     ]  # fmt: skip
     _installs_unguarded_then_refused(guarded, index, tmp_path, command)

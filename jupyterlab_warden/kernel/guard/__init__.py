@@ -36,7 +36,7 @@ import time
 from .. import json_read
 from ..environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV
 from ..environ import POLICY_FILE_ENV as POLICY_ENV
-from . import authority, errors, installs, patches
+from . import authority, errors, hook_order, installs, patches
 from .errors import WardenWarning
 from .state import AUDIT_EVENT, GUARD_VERSION, GuardState
 
@@ -215,6 +215,8 @@ def _make_hook(
                 gate.check(event, args)
         elif event == AUDIT_EVENT:
             _command(state, channel, imports, args)
+        elif event == hook_order.EVENT:  # no hook after this one (R11-10): not added
+            hook_order.refuse(state)
 
     return warden_audit_hook
 

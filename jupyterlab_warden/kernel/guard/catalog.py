@@ -36,6 +36,7 @@ EMBEDDED_RUNTIME_RULES = {
     "hf-script-code": ("critical", "block"),
     "hf-remote-code": ("critical", "block"),
     "guard-policy-refused": ("high", "block"),
+    "guard-audit-hook-refused": ("high", "block"),
     # provenance (issue 19: guard/provenance/)
     "model-signature-missing": ("high", "block"),
     "model-signature-invalid": ("critical", "block"),

@@ -226,6 +226,11 @@ class _Patcher:
         return _wrap(original, maker(original, label, state), kind)
 
 
+# private methods no library inspects: no ``inspect`` import when their module loads
+# (subprocess is imported by most programs a guarded Python runs)
+_UNINSPECTED = frozenset(("popen-preexec",))
+
+
 def _wrap(original, inner, kind):
     def wrapper(*args, **kwargs):
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
@@ -246,7 +251,7 @@ def _wrap(original, inner, kind):
             setattr(wrapper, name, getattr(original, name))
         except (AttributeError, TypeError):
             pass
-    if not isinstance(original, types.BuiltinFunctionType):
+    if not isinstance(original, types.BuiltinFunctionType) and kind not in _UNINSPECTED:
         # libraries inspect loaders' parameters (joblib checks numpy.load for allow_pickle):
         # show the real signature, without a __wrapped__ that would lead around the wrapper.
         # Not for C functions (pickle.load...): parsing their text signature costs more than

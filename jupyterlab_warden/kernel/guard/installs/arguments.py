@@ -623,8 +623,7 @@ def _uv_project(request, cwd) -> None:
         request.problems.append(f"`{request.command}` found no pyproject.toml to read")
         return
     _uv_project_file(request, path)
-    root = toml_files.find_workspace_root(request, os.path.dirname(path))
-    if root is not None:
+    for root in toml_files.find_workspace_roots(request, os.path.dirname(path)):
         _uv_project_file(request, root)
 
 

@@ -22,10 +22,10 @@ import re
 import shlex
 import shutil
 from contextvars import ContextVar
-from typing import Dict, List, NamedTuple, Optional, Set
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters
+from . import fastpath, interpreters, line_flow, shell_text
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -88,6 +88,10 @@ INERT_PROGRAMS = frozenset((
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
 ) | {"python -m venv", "python --version"}
+# Of the writers, those that make no program file: a program run by a path later on the line
+# is then the file Warden reads (`mkdir -p out && ./train.sh`); any other writer may have made
+# it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
+_NO_PROGRAM_WRITE = frozenset(("mkdir", "rmdir", "rm", "touch", "chmod", "chown"))
 _PY_INFO = frozenset(("--version", "-V", "-VV", "--help", "-h"))
 # conda commands that change the shell or run a command rather than install
 _CONDA_STATE = frozenset(("activate", "deactivate", "init", "shell", "run"))
@@ -298,6 +302,20 @@ def _python_variables(environ) -> tuple:
     return tuple(sorted((k, v) for k, v in environ.items() if _guard_variable(k)))
 
 
+class GuardLost(str):
+    """``guard_env``'s PYTHONPATH for a start without the guard: read as '' (its Pythons count
+    as guardless, whatever this process's environment says now: R9-2), holding the value the
+    start really gets (``real``), where such a Python finds its local modules
+    (``guardless.import_folders``). A line's own assignment or reset replaces it."""
+
+    real: str
+
+    def __new__(cls, real: str):
+        lost = super().__new__(cls, "")
+        lost.real = real
+        return lost
+
+
 def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
     """What a process started with ``env`` has lost of the guard, as assignments the line
     reading follows: an empty PYTHONPATH when ``env`` lacks the guard's site folder (red team 8
@@ -319,7 +337,7 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     if not launch.children_guarded or not _guard_first(
         env.get("PYTHONPATH", ""), started.get("PYTHONPATH", "")
     ):
-        return {"PYTHONPATH": ""}
+        return {"PYTHONPATH": GuardLost(env.get("PYTHONPATH", ""))}
     # The other Python variables and PATH, set, changed or unset against the process's start:
     # a pip a shell line starts with them is not left to the guard (``_guard_lost``).
     lost = {
@@ -405,16 +423,23 @@ def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
     return expanded + sep + tail if expanded != head else token
 
 
-def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]:
+def shell_invocations(
+    script: str, depth: int = 0, env=None, state: Optional["_LineState"] = None
+) -> List[Invocation]:
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
-    assignments the shell itself was started with (``X=v sh -c ...``)."""
+    assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
+    command substitution's inside runs in (``_LineState.subshell``), which this reading
+    updates."""
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
-    script = _bash_lines(script)
+    masked = _bash_lines(script)
+    if masked is None:
+        return []
+    script, substitutions = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
-        lexer.whitespace = " \t\r"
+        lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
         lexer.whitespace_split = True
         lexer.commenters = ""  # _bash_lines removed the comments
         tokens = list(lexer)
@@ -424,17 +449,52 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         if _WORDS.search(_SHELL_QUOTING.sub("", script)):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
-    tokens = [_tilde(t, script, env or {}) for t in tokens]
+    if any(t.startswith("~") for t in tokens) and _HOME_ASSIGNED.search(script):
+        # `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
+        raise Unreadable("a ~ word on a line that assigns HOME: write the folder out")
+    tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
     commands = _split(tokens)
     functions = _functions_defined(commands)
-    line = _LineState(any(t in ("(", ")") for t in tokens), env or {})
+    line = state or _LineState(False, env or {})
+    line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
     # read on the whole line: stricter for the commands before the assignment
-    line.unresolved = _unmodelled_assignment(script)
+    line.unresolved = line.unresolved or _unmodelled_assignment(script)
+    places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
+    line.unresolved = line.unresolved or _assigned_by_name(commands, places)
+    line.cd_variables = _cd_variables_assigned(script)
+    moves = [k for k, c in enumerate(commands) if _moves(c[0])]
+    # a loop (or function body) that moves: its commands run in more than one folder, those
+    # above the cd too in the next round (red team 12 R12-11)
+    unknown_from = min((places[k].loop for k in moves if places[k].loop is not None), default=None)
     # a loop or a function runs its commands again or later: text order is not run order
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
-    found, installs, writers, kept, written = [], [], [], [], []
+    found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
-    for k, (command, writes, _after, substitutes, stdin) in enumerate(commands):
+    for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+        # its command substitutions run first, each a line of its own in a subshell of this one,
+        # in the folder the command runs in: unknown where a cd may or may not have run (the
+        # rules `line.begin` applies to the command itself, read before it here)
+        joined = k == 0 or commands[k - 1][2] == "&&" or not moves
+        repeated = unknown_from is not None and k >= unknown_from
+        sub_folder = line.cwd if joined and not repeated and not places[k].in_function else None
+        for inside in _SUBSTITUTION.findall(" ".join(command + targets)):
+            if int(inside) >= len(substitutions):
+                continue  # the marker's characters written in the line itself: no substitution
+            sub = line.subshell()
+            if sub_folder is None:
+                sub.cwd = None
+            with start_folder(sub_folder):
+                sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            if sub_found:
+                # decided inside; the line's loop or concurrent writers still count (not kept)
+                here = sub_folder or ""
+                found.append([i._replace(cwd=os.path.join(here, i.cwd)) for i in sub_found])
+                installs.append(k)
+                kept.append([False] * len(sub_found))
+                after_writer.append(bool(line.changed))
+            if sub.wrote:
+                line.changed = line.changed or "a command substitution"
+                writers.append(k)
         if command[0] == "case" and command[2:3] == ["in"]:
             in_case = True
         elif command[0] == "esac":
@@ -453,42 +513,56 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
         _refuse_expansion(command, mentions_installer)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
+        line.begin(commands[k - 1][2] if k else "")
+        if k == unknown_from:
+            line.cwd = None
+        # a function body runs where the function is called, after any cd on the line
+        folder = None if places[k].in_function and moves else line.cwd
         called = _function_called(command, functions)
+        if called is not None:
+            # the function runs its body, read where it stands, with these arguments as "$@":
+            # they count as a program's Warden does not read (red team 10 R10-8); the command
+            # is read as the program too, in case the name is not the function when it runs
+            _refuse_unread(f"the function {called[0]}", called[1:])
         shell_words = _SHELL_WORDS.set(True)
-        with start_folder(line.cwd):  # where `./x` is found after `cd d &&` (R10-7)
-            if called is not None:
-                # the function runs its body, read where it stands, with these arguments as
-                # "$@": they count as a program's Warden does not read (red team 10 R10-8); the
-                # command is read as the program too, in case the name is not the function
-                # when it runs
-                _refuse_unread(f"the function {called[0]}", called[1:])
-            try:
+        written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
+        try:
+            with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.env, depth, stdin)
-            finally:
-                _SHELL_WORDS.reset(shell_words)
+        finally:
+            _SHELL_WORDS.reset(shell_words)
+            _WRITTEN.reset(written)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
-            lost = [_guard_lost(command, inv.env, line) for inv in invocations]
+            lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
             found.append(
                 [
                     inv._replace(
-                        cwd=os.path.join(line.cwd or "", inv.cwd),
-                        problem=inv.problem or line.problem(inv.tool, why),
+                        cwd=os.path.join(folder or "", inv.cwd),
+                        problem=inv.problem or line.problem(inv.tool, why, folder),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
             )
             installs.append(k)
             kept.append([not why for why in lost])
-            written.append(bool(line.changed))
-        program = line.update(command)
+            # a folder Warden cannot tell: the files are the guard's the pip inherits to read
+            after_writer.append(bool(line.changed) or folder is None)
+        program = line.update(command, places[k], commands[k - 1][2] if k else "", _after)
+        if called is not None:
+            # a function the line defines runs its body, not the builtin it may be named
+            # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
+            line.cwd, line.moved = None, True
         if writes or _may_write(program, invocations):
             line.changed = line.changed or program or "a redirection"
+            if writes or program not in _NO_PROGRAM_WRITE:
+                line.program_written = line.program_written or program or "a redirection"
             if program in _SHELL_STATE_WRITERS:
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
+            line.wrote = True
     out = []
-    for k, invocations, keeps, after_writer in zip(installs, found, kept, written):
+    for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
         if repeats and writers:
             problem = (
@@ -511,7 +585,7 @@ def shell_invocations(script: str, depth: int = 0, env=None) -> List[Invocation]
             if inv.problem:
                 out.append(inv)
             elif inv.tool == "pip" and keep:
-                child = inv.child_reads or after_writer or bool(problem)  # nested: `sh -c`
+                child = inv.child_reads or child_reads or bool(problem)  # nested: `sh -c`
                 out.append(inv._replace(child_reads=child))
             else:
                 out.append(inv._replace(problem=problem))
@@ -529,16 +603,23 @@ def _command_words(command: List[str]) -> List[str]:
 
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
     """An expansion Warden cannot resolve is unreadable where it may decide an install: in the
-    words of a command naming an installer, in its first word (``$X install``, ``X=$Y``), or
-    in the program it runs after its reserved words and wrappers (``{ $X install ...; }``,
-    ``if $X``, ``sudo $X``: red team 10 R10-8)."""
+    words of a command naming an installer (but the path of a file sourced), in its first word
+    (``$X install``, ``X=$Y``), or in the program it runs after its reserved words and wrappers
+    (``{ $X install ...; }``, ``if $X``, ``sudo $X``: red team 10 R10-8)."""
     expanded = [t for t in command if _EXPANSION.search(t)]
     if not expanded:
         return
     try:
-        program = program_argv(command)[:1]
+        argv = program_argv(command)
+        program = argv[:1]
     except ValueError:  # `env -S` with unbalanced quotes
-        program = ["$"]
+        argv = program = ["$"]
+    if argv[:1] in (["source"], ["."]) and len(argv) > 1:
+        # the file sourced runs unread whatever its name (source changes the shell: what
+        # follows on the line is read as after unknown code); an installer's name in its path
+        # runs nothing (`source $(conda info --base)/etc/profile.d/conda.sh`)
+        rest = command[: len(command) - len(argv) + 1] + argv[2:]
+        mentions_installer = _WORDS.search(" ".join(rest)) is not None
     if mentions_installer or _EXPANSION.search(command[0]) or _EXPANSION.search("".join(program)):
         # the installer's arguments, or which program runs, depend on the expansion
         raise Unreadable(
@@ -551,7 +632,7 @@ def _functions_defined(commands) -> frozenset:
     """The names the line defines as shell functions (``NAME() ...``, ``function NAME``),
     wherever they stand: a loop may define one after a command that then calls it."""
     names = set()
-    for command, _writes, after, _substitutes, _stdin in commands:
+    for command, _writes, after, *_rest in commands:
         while command and command[0] in _SHELL_KEYWORDS:
             command = command[1:]
         if command[:1] == ["function"] and len(command) > 1:
@@ -627,12 +708,13 @@ def _start_variable(name: str) -> bool:
     return _guard_variable(name) or name in LAUNCH_VARIABLES
 
 
-def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> str:
-    """Why the pip this simple command starts may run without the kernel's guard ('' when it
-    inherits it), read on the environment it starts with (``env``: the shell's own, what the
-    line's assignments, exports and unsets before it left, the command's prefix assignments,
-    its wrappers' effects, ``_unwrap``): a variable its start depends on (``_start_variable``:
-    a Python variable, PATH, a launch variable) set or unset on the way.
+def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_LineState") -> str:
+    """Why the pip this simple command starts (``program``: as written) may run without the
+    kernel's guard ('' when it inherits it), read on the environment it starts with (``env``:
+    the shell's own, what the line's assignments, exports and unsets before it left, the
+    command's prefix assignments, its wrappers' effects, ``_unwrap``): a variable its start
+    depends on (``_start_variable``: a Python variable, a launch variable) set or unset on the
+    way; PATH alone only when the pip it finds cannot host the guard (``_path_loses_guard``).
     What Warden does not resolve counts as losing it: a program that may start pip with
     another environment (``su``, ``ssh``...), a change the line's reading does not follow
     (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
@@ -642,7 +724,54 @@ def _guard_lost(command: List[str], env: Dict[str, str], line: "_LineState") -> 
     if changer is not None:
         return f"started through {_listed_name(changer)}, which may change its environment"
     changed = sorted(name for name in env if _start_variable(name))
+    if changed == ["PATH"]:
+        return _path_loses_guard(command, program, env, line)
     return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
+
+
+def _path_loses_guard(
+    command: List[str], program: str, env: Dict[str, str], line: "_LineState"
+) -> str:
+    """Why a PATH other than the kernel started with may hand the line a pip without the guard
+    ('' when it keeps it): a changed PATH matters only through the program it finds (red team
+    11 R11-20: `os.environ["PATH"] = venv_bin + ":" + PATH`, a conda env's bin, CUDA's, then
+    `git clone URL p && cd p && pip install -e .`). The pip (or ``python -m pip``) the command
+    runs itself, found on that PATH, must run a Python that hosts the guard
+    (``guardless.hosts_guard``: the kernel's own interpreter, a venv made from it...), which
+    its inherited PYTHONPATH then loads. A wrapper in front (``nice pip``), a PATH unset, with
+    an expansion or a relative folder, a program Warden cannot place: the guard counts as lost."""
+    from . import guardless, pip_program
+
+    why = "PATH changed since the kernel started"
+    path = env["PATH"]
+    words = [w for w in command if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w)]
+    if words[:1] != [program]:
+        return f"{why}, and {words[0] if words else 'a wrapper'} starts the pip"
+    if not path or _EXPANSION.search(path) or not all(map(os.path.isabs, path.split(os.pathsep))):
+        return f"{why} to a value Warden does not resolve (unset, an expansion, a relative folder)"
+    try:
+        with start_folder(line.cwd):
+            found = _placed(program) if os.sep in program else shutil.which(program, path=path)
+    except Unreadable as exc:
+        return f"{why}: {exc}"
+    python = pip_program.interpreter_of(found or "", lambda name: interpreter(name, env))
+    if not guardless.hosts_guard(python, env):
+        return (
+            f"{why}, and the {program} it finds ({found or 'none'}) does not run a Python "
+            "Warden knows can host its guard: give the full path of a Python 3.8+ "
+            "environment's pip"
+        )
+    before = [] if os.sep in program else path.split(os.pathsep)
+    before = before[: [os.path.join(f, program) for f in before].index(found)] if before else []
+    missing = next((f for f in before if not os.path.isdir(f)), None)
+    if line.changed and missing:
+        # `git clone URL /tmp/w` makes /tmp/w/bin/pip, found first when the shell looks
+        return (
+            f"{why}, and it names a folder before the {program} Warden finds ({missing}) that "
+            "does not exist yet, where an earlier command on the line may put another: "
+            f"give the full path of the {program} to run"
+        )
+    return ""
 
 
 # An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
@@ -697,6 +826,61 @@ def _unmodelled_assignment(script: str) -> str:
     return ""
 
 
+def _moves(words: List[str]) -> bool:
+    """Whether a simple command may change the shell's folder (``cd``, ``pushd``, ``popd``,
+    behind reserved words and ``command``/``builtin``/``time``)."""
+    words = _command_words(words)
+    while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    return bool(inner) and inner[0] in ("cd", "pushd", "popd")
+
+
+def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
+    """Why the line may assign a variable a pip's start depends on in a way ``_LineState``
+    does not follow in text order ('' when it does not): a builtin that assigns a variable
+    named by an operand (red team 12 R12-16: ``coproc PYTHONPATH { :; }``, ``wait -n -p
+    PYTHONPATH``, ``read PATH``, ``declare -n r=PATH``), or any assignment of one inside a
+    loop or a function body (it runs again, or later, than where it stands: R12-11)."""
+    for (command, *_), place in zip(commands, places):
+        words = _command_words(command)
+        i = 0
+        while i < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(words[i:])
+        # `X=v`, `export X=v`, `unset X` are read as the values they set (`_LineState`)
+        modelled = not inner or (
+            inner[0] in _STATE_BUILTINS | {"unset"} and not any(a[:1] in "-+" for a in inner[1:])
+        )
+        # `PYTHONPATH=src python x.py` sets the command's own environment (`_guard_lost`);
+        # a bare `X=v` (or one before a special builtin) sets the shell's
+        stays = not inner or inner[0] in _SPECIAL_BUILTINS
+        named = [(n, stays) for n in line_flow.names_assigned(words[:i])]
+        named += [(n, True) for n in line_flow.names_assigned(words[i:])]
+        for name, shells in named:
+            if _start_variable(name) and shells and (place.loop is not None or not modelled):
+                return f"{name} assigned by {(inner or words)[0]} in a form Warden does not follow"
+    return ""
+
+
+# What `cd` reads besides its operand: CDPATH (searched first), HOME (`cd`, `~`), PWD and
+# OLDPWD (`cd ..` from a logical folder, `cd -`). A line that assigns one, in any form, moves
+# to folders Warden does not tell (red team 12 R12-2: `${CDPATH:=/x}`, `for CDPATH in /x`).
+_CD_VARIABLES = re.compile(
+    r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]"
+)
+
+
+_HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
+
+
+def _cd_variables_assigned(script: str) -> str:
+    """Names the first variable ``cd`` reads that the line may assign ('' when none): any
+    mention but a plain ``$NAME`` / ``${NAME}`` read. ``CDPATH=x cd d`` is read too."""
+    found = _CD_VARIABLES.search(script)
+    return (found.group(1) or found.group(2)) if found else ""
+
+
 class _LineState:
     """What the earlier commands of a shell line did to a later install: the folder it runs in
     (``cd DIR``), the variables they set (``X=v;``, ``export X=v``), whether one may have
@@ -710,8 +894,39 @@ class _LineState:
         self.changed = ""  # the program of the first earlier command that may write
         self.shell_changed = ""  # ... of the first that may change the shell itself
         self.unresolved = ""  # an earlier change to the environment Warden does not follow
+        self.program_written = ""  # ... of the first that may write a program file (R12-4)
+        self.cd_variables = ""  # the line assigns a variable cd reads (CDPATH, HOME...)
+        self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
+        self.either = False  # ... which has a `||`: a command after it runs when one failed
+        self.wrote = False  # a command of this line may write (one in a subshell of it too)
 
-    def problem(self, tool: str, guard_lost: str) -> str:
+    def subshell(self) -> "_LineState":
+        """The state a command substitution starts in: this line's, its folder as the start
+        folder (a relative one is ``start_folder``'s)."""
+        sub = _LineState(self.subshells, self.env)
+        sub.cwd = None if self.cwd is None else ""
+        sub.changed, sub.shell_changed = self.changed, self.shell_changed
+        sub.unresolved = self.unresolved
+        sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
+        return sub
+
+    def begin(self, before: str) -> None:
+        """Enters the next command, joined to the previous one by ``before``. A ``cd`` holds
+        only for the commands that run when it succeeded: those after it joined by ``&&``
+        alone (``git clone URL p && cd p && pip install -e .``). After ``||``, or once its
+        and-or list ends (``cd d; x``: x runs also when the cd failed), the folder is unknown
+        (red team 12 R12-11: ``false && cd d; cd d; ./ls``)."""
+        if before == "&&":
+            return
+        if before == "||":
+            self.either = True
+        elif not before or before not in ("|", "|&"):
+            self.either = False
+        if self.moved:
+            self.cwd = None
+        self.moved = self.moved and before in ("||", "|", "|&")
+
+    def problem(self, tool: str, guard_lost: str, folder: Optional[str] = "") -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
         its invocations, so a command that installs nothing (``pip list``) still runs.
 
@@ -731,23 +946,32 @@ class _LineState:
                 f"{lost if tool == 'pip' and guard_lost else ''}: run the install as its own "
                 "command"
             )
-        if self.cwd is None and not pip:
+        if folder is None and not pip:
             return (
-                "an earlier command on the line changes to a folder Warden cannot tell: run the "
-                "install as its own command from that folder"
+                "an earlier command on the line changes to a folder Warden cannot tell (a cd "
+                "holds for the commands joined to it by && only): run the install as its own "
+                "command from that folder, or as `cd DIR && INSTALL`"
             )
         return ""
 
-    def update(self, command: List[str]) -> str:
-        """Applies the command's effect on the line; returns its program name ('' for a bare
-        assignment)."""
+    def update(
+        self, command: List[str], place: Optional[line_flow.Place] = None, before="", after=""
+    ) -> str:
+        """Applies the command's effect on the line (``place``: where it stands in the line's
+        control flow; ``before``/``after``: the operators around it); returns its program name
+        ('' for a bare assignment)."""
         i = 0
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
         if i == len(command):
             self._assign(command)
             return ""
-        name, args = _listed_name(command[i]), command[i + 1 :]
+        shown = _listed_name(command[i])
+        # `command cd d`, `builtin export X=v`: the builtin runs in the shell itself (R12-3)
+        inner = line_flow.unwrap_builtin(command[i:])
+        if not inner:
+            return shown
+        name, args = _listed_name(inner[0]), inner[1:]
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
             self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
         if name in ("for", "select") and i == 0:
@@ -768,13 +992,25 @@ class _LineState:
             plain = target and not (
                 target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
             )
-            if self.cwd is not None and plain and not self.subshells:
+            # runs once, in the shell itself, and only when the commands before it in its
+            # and-or list succeeded (R12-11): not in a loop, a branch, a pipeline, the
+            # background, after `||`; not after the line assigns CDPATH or HOME (R12-2)
+            linear = not (
+                (place is not None and place.nested)
+                or self.either
+                or before in _CONCURRENT
+                or after in _CONCURRENT
+                or self.cd_variables
+            )
+            self.moved = True
+            if self.cwd is not None and plain and not self.subshells and linear:
                 prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
                 self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
             else:
                 self.cwd = None
         elif name == "popd":
             self.cwd = None
+            self.moved = True
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
         elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
@@ -804,6 +1040,25 @@ class _LineState:
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
+    # `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+    # (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+    # unknown, whatever the name is (the static port reads the text only), and so is a `..`
+    # above the start whose logical folder is not there
+    parts = os.path.join(cwd, target).split("/")
+    if any(p == ".." and k and parts[k - 1] not in ("..", "") for k, p in enumerate(parts)):
+        return None
+    folder = _logical_folder(cwd, target, env)
+    if (
+        folder is not None
+        and folder.startswith("/")
+        and ".." in parts
+        and not os.path.isdir(folder)
+    ):
+        return None
+    return folder
+
+
+def _logical_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
     """The folder ``cd TARGET`` moves to from ``cwd`` (relative: from the start's folder), as
     the shell finds it (red team 11 R11-1); None when Warden cannot tell. A CDPATH (on the
     line or inherited) is searched first for a target not starting with ``/``, ``./`` or
@@ -861,49 +1116,54 @@ def _plain_install(inv: Invocation) -> bool:
     return inv.tool in CONDAS and command not in _CONDA_STATE
 
 
-def _bash_lines(script: str) -> str:
-    """The script as bash splits it into lines: a backslash-newline outside single quotes and
-    comments joins two lines (``pip install x \\⏎ -i URL`` is one command), and a comment
-    (``#`` starting a word) runs to the end of its line but not over it (shlex's own comment
-    reading would swallow the newline and glue the next command onto this one)."""
-    out: List[str] = []
-    i, single, double, comment = 0, False, False, False
-    while i < len(script):
-        c = script[i]
-        if comment:
-            comment = c != "\n"
-            if comment:
-                i += 1
-                continue
-        elif single:
-            single = c != "'"
-        elif c == "\\":
-            if script[i + 1 : i + 2] == "\n":
-                i += 2
-                continue
-            out.append(script[i : i + 2])
-            i += 2
-            continue
-        elif c == "'" and not double:
-            single = True
-        elif c == '"':
-            double = not double
-        elif (
-            c.isdigit()
-            and not double
-            and (not out or out[-1][-1:] in " \t\r\n;&|()")
-            and re.match(r"\d+[<>]", script[i:])
-        ):
-            # `2>&1`, `3<f`: a file descriptor number, which shlex would make a word
-            i += len(re.match(r"\d+", script[i:]).group(0))
-            continue
-        elif c == "#" and not double and (not out or out[-1][-1:] in " \t\r\n;&|()<>"):
-            comment = True
-            i += 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+# where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
+# lookahead, so a \x01 and digits written in the line itself cannot take a marker's first
+# \x01 and hide it (`\x015$(pip install x)`); a marker's text written there reads more
+_SUBSTITUTION = re.compile("(?=\x01([0-9]+)\x01)")
+
+
+def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
+    """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
+    ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
+    and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
+    as a marker (``_SUBSTITUTION``, one word piece) of its index in the list of their texts;
+    None when the line holds no installer hint and the shell's reading of it is not modelled.
+    Unreadable when it holds one (red team 12)."""
+    try:
+        masked = shell_text.mask(script)
+    except shell_text.Uncertain as exc:
+        if shell_text.has_hint(script, _START_FOLDER.get() or None):
+            raise Unreadable(
+                f"Warden cannot follow how the shell reads this line ({exc}) and it may run an "
+                "installer: write it without that construct"
+            ) from None
+        return None
+    spans = [(start, end, "") for start, end in masked.cuts]
+    spans += [(s, e, f"\x01{n}\x01") for n, (s, e) in enumerate(masked.substitutions)]
+    out, at = [], 0
+    for start, end, marker in sorted(spans):
+        out.append(masked[at:start] + marker)
+        at = max(at, end)
+    out.append(masked[at:])
+    return "".join(out), [script[s:e] for s, e in masked.substitutions]
+
+
+# shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
+# redirection hid the command after it (red team 12: `true;>x pip install torcj`). Longest first.
+_OPERATOR_PIECES = re.compile(
+    r"\(\)|[<>]\(|&>>|<<<|;;|&&|\|\||\|&|&>|>>|<<|>&|<&|>\||<>|[;&|()<>\n]"
+)
+
+
+def _operator_tokens(tokens: List[str]) -> List[str]:
+    """The tokens with each run of operator characters split into its operators."""
+    out = []
+    for token in tokens:
+        if len(token) > 1 and set(token) <= set(";&|()<>\n") and token not in _OPERATORS:
+            out.extend(_OPERATOR_PIECES.findall(token))
+        else:
+            out.append(token)
+    return out
 
 
 def _construct(token: str) -> str:
@@ -918,14 +1178,16 @@ def _construct(token: str) -> str:
 
 def _split(tokens: List[str]):
     """The simple commands: (words, whether a redirection writes a file, the operator after,
-    whether it holds a process substitution)."""
+    whether it holds a process substitution, what its stdin is, its redirections' targets)."""
     commands, current, writes, redirect, substitutes = [], [], False, None, False
+    targets: List[str] = []
     stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
     for token in tokens:
         if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
             substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
             continue
         if redirect is not None:
+            targets.append(token)  # `> $(cmd)` runs cmd
             # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
             # /dev/null write no file
             if (
@@ -940,10 +1202,13 @@ def _split(tokens: List[str]):
             if token in (")",) and substitutes and current:
                 continue  # the end of a process substitution
             if current:
-                commands.append((current, writes, token, substitutes, stdin))
+                commands.append((current, writes, token, substitutes, stdin, targets))
             elif commands and commands[-1][2] in ("(", ")"):
                 commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
-            current, writes, substitutes, stdin = [], False, False, "unknown"
+                commands[-1][5].extend(targets)
+            elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
+                commands.append(([":"], writes, token, substitutes, stdin, targets))
+            current, writes, substitutes, stdin, targets = [], False, False, "unknown", []
         elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
             redirect = token
             if "<<" in token and "<<<" not in token:
@@ -954,8 +1219,8 @@ def _split(tokens: List[str]):
                 stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
         else:
             current.append(token)
-    if current:
-        commands.append((current, writes, "", substitutes, stdin))
+    if current or _SUBSTITUTION.search(" ".join(targets)):
+        commands.append((current or [":"], writes, "", substitutes, stdin, targets))
     return commands
 
 
@@ -996,6 +1261,37 @@ def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
         _START_FOLDER.reset(token)
 
 
+def current_folder() -> Optional[str]:
+    """The folder the start being read runs in (Popen's ``cwd``, then the line's ``cd``), from
+    this process's folder ('' its own); None when a ``cd`` left it unknown."""
+    return _START_FOLDER.get()
+
+
+# The first command of the shell line being read (its outer lines included: `ln -s uv t &&
+# bash -c ./t`) that may write a program file; '' when none has (`_refuse_written_program`).
+_WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
+
+
+_ARRAY_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=")
+
+
+def _refuse_written_program(program: str, path: str) -> None:
+    """A program run by a path after a command of its line that may write files is
+    unreadable when that path may be the writer's work (red team 12 R12-4: ``ln -s /x/uv tool
+    && ./tool sync``): a relative path, or one with no file yet. Warden reads the file as it
+    is before the line runs; an absolute path to a file that is there is read as it is (the
+    line overwriting an existing program stays open, docs/threat-model.md)."""
+    writer = _WRITTEN.get()
+    if _ARRAY_ASSIGNMENT.match(program):
+        return  # `NAME[i]=a/b` is an assignment (`_unmodelled_assignment`), not a program
+    if writer and (not os.path.isabs(program) or not os.path.lexists(path)):
+        raise Unreadable(
+            f"{program} is run by a path after an earlier command on the line ({writer}) that "
+            "may write that file, and Warden reads it before the line runs: run the program as "
+            "its own command"
+        )
+
+
 # The environment the start is given, for what a shell takes from it (``shell_environment``).
 # (only the variables a shell takes code from, as (name, value) pairs)
 _START_ENV: ContextVar[tuple] = ContextVar("warden_start_env", default=())
@@ -1005,14 +1301,23 @@ def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
     """The first variable of ``env`` that makes a shell run code of its choosing ('' when
     none): an exported bash function (``BASH_FUNC_pip%%``, run instead of any program of that
     name), the file bash sources before ``-c`` (``BASH_ENV``), the one sh reads when
-    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``). Red team 11
-    R11-13: ``pip install numpy`` under bash ran a ``pip`` function."""
+    ``interactive`` (``ENV``; ``ENV=production`` means nothing to ``sh -c``), the options bash
+    imports (``SHELLOPTS=xtrace``, ``BASHOPTS``) and what they run (``PS4='$(cmd)'``, expanded
+    for every traced command), ``GLOBIGNORE`` (other words than Warden reads), and what an
+    interactive shell runs (``PROMPT_COMMAND``). Red team 11 R11-13: ``pip install numpy``
+    under bash ran a ``pip`` function."""
     for name, value in env.items():
-        if name.startswith("BASH_FUNC_") or (name == "BASH_ENV" and value):
+        if name.startswith("BASH_FUNC_") or (name in _SHELL_CODE and value):
             return name
-        if name == "ENV" and value and interactive:
+        if name == "PS4" and ("$" in value or "`" in value):
+            return name
+        if name in _INTERACTIVE_CODE and value and interactive:
             return name
     return ""
+
+
+_SHELL_CODE = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE"))
+_INTERACTIVE_CODE = frozenset(("ENV", "PROMPT_COMMAND"))
 
 
 @contextlib.contextmanager
@@ -1036,7 +1341,9 @@ def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = Fals
         what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
         raise Unreadable(
             f"{shell} starts with {found} in its environment ({what}), which runs code Warden "
-            "does not read: remove it from the environment this command starts with"
+            f"does not read: remove it from the environment this command starts with (in the "
+            f"notebook, os.environ.pop({found!r}) before it; where the lab sets it for every "
+            "kernel, as Lmod's module function, ask your admin to start kernels without it)"
         )
 
 
@@ -1088,6 +1395,7 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
             return name
     else:
         path = _placed(program)
+        _refuse_written_program(program, path)
     if not os.path.islink(path):
         return name
     target = program_name(os.path.realpath(path))
@@ -1197,8 +1505,22 @@ def _simple(
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
+    _refuse_shell_script(argv[0], env)
     _refuse_unread(_listed_name(argv[0]), argv[1:])
     return []
+
+
+def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
+    """A program file exec runs with bash (its ``#!`` line, or none: ``shebang``) started with
+    a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``)."""
+    from . import shebang
+
+    if not shell_code_variable({**dict(_START_ENV.get()), **env}, False):
+        return
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+    if why:
+        _refuse_shell_code(f"{program} ({why})", env)
 
 
 def _listed_name(word: str) -> str:
@@ -1617,8 +1939,11 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if stdin == "decided":
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
+    imports = _LocalImports(
+        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why))
+    )
     if mode == "c":
-        _read_guardless_code(target or "", why, "code", words_only=words_only, env=env)
+        _read_guardless_code(target or "", why, "code", None, words_only, env, imports)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -1641,13 +1966,55 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
         for path in files:
-            _read_guardless_file(path, why, f"module {module}", words_only, env)
+            _read_guardless_file(path, why, f"module {module}", words_only, env, imports)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
-    _read_guardless_file(target, why, "script", words_only, env)
+    _read_guardless_file(target, why, "script", words_only, env, imports)
+
+
+class _LocalImports:
+    """The local modules a guardless Python's code imports are read by the same rules as the
+    code (``import helper``, helper.py next to the script), theirs too, up to a bound: one
+    Warden cannot read, or more than the bound, is unreadable. What each defines itself is
+    then code Warden read: the importing code may call it (R12-7's allow list refuses calls
+    into modules Warden does not read, installed ones; ``guardless.dynamic_code``)."""
+
+    LIMIT = 64
+
+    def __init__(self, folders):
+        self.folders = folders  # asked when first needed
+        self.seen: Dict[str, FrozenSet[str]] = {}  # file -> the names it defines
+
+    def local(self, text: str, path: Optional[str], why: str, env) -> Dict[str, FrozenSet[str]]:
+        """The local modules ``text`` imports, each read (with its own imports) by the rules
+        first, by the dotted name the code reaches it through -> the names it defines."""
+        from . import guardless
+
+        if callable(self.folders):
+            self.folders = self.folders()
+        found, problem = guardless.local_modules(text, path, self.folders)
+        if problem:
+            raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
+        out: Dict[str, FrozenSet[str]] = {}
+        for key, file in found.items():
+            out[key] = frozenset() if file is None else self._read(file, why, env)
+        return out
+
+    def _read(self, file: str, why: str, env) -> FrozenSet[str]:
+        from . import guardless
+
+        if file not in self.seen:
+            if len(self.seen) >= self.LIMIT:
+                raise Unreadable(f"{why} and it imports more than {self.LIMIT} local modules")
+            what = f"module {os.path.basename(file)}"
+            text = _guardless_source(file, why, what)
+            # its names first: a module importing this one back (a cycle) reads them too
+            self.seen[file] = guardless.defined_names(text)
+            _read_guardless_code(text, why, what, file, False, env, self)
+        return self.seen[file]
 
 
 def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) -> str:
@@ -1705,8 +2072,15 @@ def interpreter(program: str, env: Dict[str, str]) -> Optional[str]:
 
 
 def _read_guardless_file(
-    path: str, why: str, what: str, words_only: bool = False, env=None
-) -> None:
+    path: str, why: str, what: str, words_only: bool = False, env=None, imports=None
+) -> str:
+    text = _guardless_source(path, why, what)
+    _read_guardless_code(text, why, what, path, words_only, env, imports)
+    return text
+
+
+def _guardless_source(path: str, why: str, what: str) -> str:
+    """A guardless Python's script or module as the source Python runs, or Unreadable."""
     from .requirements import read_regular_file
 
     try:
@@ -1722,7 +2096,7 @@ def _read_guardless_file(
         # Python runs a .pyc, a file with a pyc's magic or a zip archive (one appended to
         # source too) as that, not as the text read here (R11-8); source has no NUL byte
         raise Unreadable(f"{why} and its {what} is compiled code or an archive, not source")
-    _read_guardless_code(text, why, what, path, words_only, env)
+    return text
 
 
 def _decodes_as_read(text: str) -> bool:
@@ -1743,20 +2117,34 @@ def _decodes_as_read(text: str) -> bool:
 
 
 def _read_guardless_code(
-    text: str, why: str, what: str, label: str = "<code>", words_only: bool = False, env=None
+    text: str,
+    why: str,
+    what: str,
+    path: Optional[str] = None,
+    words_only: bool = False,
+    env=None,
+    imports: Optional[_LocalImports] = None,
 ) -> None:
+    """A guardless Python's code (``path``: its file, None for ``-c``), and through
+    ``imports`` the local modules it imports, read by the rules."""
     from . import guardless
 
     if _WORDS.search(text):
         raise Unreadable(f"{why} and its {what} mentions an installer. {_KEEP_THE_GUARD}")
     if words_only:
-        return
+        return  # a kernel without the launch guard searches words only
+    label = path or "<code>"
     dynamic = guardless.dynamic_code(text, label)
+    if imports is not None and guardless.unknown_use(dynamic):
+        # a name through an import: maybe one a local module Warden reads defines
+        dynamic = guardless.dynamic_code(text, label, imports.local(text, path, why, env))
     if dynamic:
         raise Unreadable(
             f"{why} and its {what} is code Warden cannot read: {dynamic}. {_KEEP_THE_GUARD}"
         )
     _read_literal_starts(text, why, what, env)
+    if imports is not None:
+        imports.local(text, path, why, env)  # its local modules, read by the same rules
 
 
 def _read_literal_starts(text: str, why: str, what: str, env) -> None:

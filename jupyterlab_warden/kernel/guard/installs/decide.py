@@ -208,6 +208,14 @@ def channel_allowed(channel: str, allowed: List[str]) -> bool:
     return name.lower() in {c.strip("/").lower() for c in allowed if "://" not in c}
 
 
+# A reason often names its own way out (`give the full path`, `add a folder with sys.path`,
+# `remove it from the environment`): the remedy defers to it rather than contradict it.
+_UNREADABLE_REMEDY = (
+    "Do what the reason above says where it names a way; otherwise write the command plainly "
+    "(no shell expansions) with local files Warden can read, or ask your admin."
+)
+
+
 def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Finding]:
     """Everything wrong with ``request`` under ``policy``; empty when it may run."""
     policy = policy if isinstance(policy, dict) else {}
@@ -218,9 +226,8 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
             Finding(
                 RULE_UNREADABLE,
                 "unreadable",
-                f"Warden cannot check this install: {problem}",
-                "Write the install as a plain command (no shell expansions) with local files "
-                "Warden can read, or ask your admin.",
+                f"Warden cannot check this command: {problem}",
+                _UNREADABLE_REMEDY,
                 request.command,
             )
         )
@@ -423,17 +430,23 @@ def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
                     name,
                 )
             )
-    if req.pin and name == req.name:
+    # the version a pin names, and the one a direct reference's file names (R11-19 gap:
+    # torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
+    versions = [req.pin if name == req.name else None]
+    versions.append(req.artifact_version if name == req.artifact else None)
+    for i, version in enumerate(versions):
+        if not version or version in versions[:i]:
+            continue
         malware = {e["id"] for e in data.malicious(name)}  # reported above, as malicious
-        ids = [i for i in data.advisories(name, req.pin) if i not in malware]
+        ids = [i for i in data.advisories(name, version) if i not in malware]
         if ids:
             out.append(
                 Finding(
                     RULE_VULNERABLE,
-                    f"vulnerable:{name}=={req.pin}",
-                    f"{name} {req.pin}{where} is affected by {', '.join(ids)}",
+                    f"vulnerable:{name}=={version}",
+                    f"{name} {version}{where} is affected by {', '.join(ids)}",
                     f"Install a version of {name} that is not affected (see the advisories).",
-                    f"{name}=={req.pin}",
+                    f"{name}=={version}",
                     tuple(ids),
                 )
             )

@@ -103,8 +103,14 @@ def may_install(program: str, search=None, cwd=None) -> bool:
                 break
     if os.sep in program:
         program = _from(program, cwd)
-        if os.path.islink(program):
-            return is_installer_name(os.path.basename(os.path.realpath(program)))
+        if os.path.islink(program) and is_installer_name(
+            os.path.basename(os.path.realpath(program))
+        ):
+            return True
+        # a script may run bash, which takes code from its environment (R11-13): read in full
+        from .shebang import is_script
+
+        return is_script(program)
     return False
 
 

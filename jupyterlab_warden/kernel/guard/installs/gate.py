@@ -23,6 +23,7 @@ import sys
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import may_install, may_launch, placings
 from .inherited_env import InheritedEnviron, read_environ
+from .preexec import execute_child_wrapper
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -202,6 +203,20 @@ class InstallGate:
         requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
+
+    def refuse_preexec(self, program: str, what: str) -> None:
+        """A ``subprocess`` start whose ``preexec_fn`` would run code in the child after the
+        decision (``preexec.py``, red team 11 R11-9): refused, with its event."""
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", f"{program} (preexec_fn)")
+        request.problems.append(
+            f"its preexec_fn ({what}) runs code in the new process after Warden decided on the "
+            "start and before the program runs, where it can change the files, folder or "
+            "environment Warden read. Pass start_new_session=True (what preexec_fn=os.setsid "
+            "does) or process_group=0 (os.setpgrp), or do that work before the start"
+        )
+        self._enforce([request], "subprocess.Popen", in_process=False)
 
     def decide_script_magic(self, parser, line: str, cell: str):
         """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
@@ -477,7 +492,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     """The install ``inv`` asks for and, for ``uv run --env-file F CMD`` (or ``UV_ENV_FILE``),
     CMD's installs decided with F's variables, those the environment does not set (uv does
     not override them): red7 R7-4. A file Warden cannot read refuses them."""
-    from . import arguments, commands, dotenv
+    from . import arguments, commands, dotenv, folders
     from .request import InstallRequest
 
     found = [_request(inv, env, cwd)]
@@ -485,8 +500,7 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
     inner = commands.invocations(run[1]) if run else []
     if not inner:
         return found
-    if inv.cwd:  # `cd sub && uv run --env-file e.env CMD` reads sub/e.env (red8 R8-3)
-        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
+    cwd = folders.child_folder(cwd, inv.cwd)  # `cd sub && uv run --env-file e.env` (R8-3)
     try:
         loaded = dotenv.read_files(run[0], cwd)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -501,11 +515,13 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
 
 
 def _request(inv, env: Dict[str, str], cwd: str):
-    from . import arguments, commands, frontends, local_projects, sources
+    from . import arguments, commands, folders, frontends, local_projects, sources
 
     env = dict(env, **inv.env)
-    if inv.cwd:  # `cd DIR && pip install -r r.txt` reads DIR/r.txt; `..` taken as bash's cd does
-        cwd = os.path.normpath(os.path.join(cwd, inv.cwd))
+    # `cd DIR && pip install -r r.txt` reads DIR/r.txt: every file and upward search from the
+    # folder the install's getcwd() returns (`..` of a `cd` taken as bash does, links resolved:
+    # red team 11 R11-2)
+    cwd = folders.child_folder(cwd, inv.cwd)
     if inv.tool == "pip":
         request = arguments.pip_request(inv.args, cwd, env, child_reads=inv.child_reads)
     elif inv.tool == "uv":
@@ -556,37 +572,41 @@ def _str_env(env) -> Dict[str, str]:
     return out
 
 
+def _subclass(obj, what: str) -> str:
+    return (
+        f"{what} (a {type(obj).__name__}, a str/bytes subclass whose own methods subprocess "
+        "calls after the decision: pass str(value))"
+    )
+
+
 class _NotText(Exception):
     """A process start's word is an object Warden cannot read as the process will get it."""
 
 
-def _text(obj, what: str) -> str:
+def _text(obj, what: str, plain: bool = False) -> str:
     """``obj`` as the started process gets it, where C code converts it (argv words, the
     working folder, every ``os.exec``/``os.posix_spawn``/``os.system`` argument): C reads a str
     or bytes subclass by its data (``PyUnicode_FSConverter``), not through an overridden
     ``__str__`` or ``decode`` (red team 9 R9-11, ``Word("--index-url=EVIL")`` whose ``__str__``
     said numpy); a path of the standard library by its ``__fspath__``; any other path is
-    called again after Warden's read and may answer otherwise: not plain text (``_NotText``)."""
+    called again after Warden's read and may answer otherwise: not plain text (``_NotText``).
+    ``plain``: Popen's program and env, which ``subprocess`` encodes in Python after the hook
+    (``os.fsencode`` calls the object's own ``encode``, ``k + b"="`` a bytes subclass's
+    ``__add__``, ``os.path.dirname`` its ``rfind``: red team 11 with R11-9/10, red team 12
+    R12-5): a subclass's methods would run after the decision, so only a plain str or bytes
+    is read."""
     if isinstance(obj, str):
+        if plain and type(obj) is not str:
+            raise _NotText(_subclass(obj, what))
         return str.__str__(obj)
     if isinstance(obj, bytes):
+        if plain and type(obj) is not bytes:
+            raise _NotText(_subclass(obj, what))
         return bytes.decode(obj, sys.getfilesystemencoding(), "surrogateescape")
     pathlib = sys.modules.get("pathlib")
     if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
         return os.fspath(obj)
     raise _NotText(what)
-
-
-def _exact_text(obj, what: str) -> str:
-    """``obj`` where Python code converts it after the audit hook: ``subprocess`` runs
-    ``os.fsencode`` on the executable and on every env key and value (a str's own ``encode``),
-    ``k + b"="`` (a bytes subclass's ``__radd__``/``__add__``) and ``env.get("PATH").split``
-    (the program search). A subclass answers those with whatever it likes (red team 12 R12-5:
-    ``Said("https://pypi.org/simple")`` whose ``encode()`` gave a refused index), so only an
-    exact str or bytes, or a standard path, is read."""
-    if type(obj) in (str, bytes) or not isinstance(obj, (str, bytes)):
-        return _text(obj, what)
-    raise _NotText(f"{what} (a {type(obj).__name__}, a str/bytes subclass: pass str(value))")
 
 
 def _words(argv) -> List[str]:
@@ -599,12 +619,12 @@ def _words(argv) -> List[str]:
     return [_text(argv, "arguments")]  # one program name or path
 
 
-def _environment(env, read=None) -> Dict[str, str]:
+def _environment(env, plain: bool = False) -> Dict[str, str]:
     """subprocess reads ``env.items()`` after the audit hook: only a plain dict, or
     ``os.environ`` itself while its reading machinery is the one found at start (red team 10
     R10-11: any other ``os._Environ`` runs its caller's decoders, which may answer otherwise
-    the second time), answers Warden and subprocess alike. ``read``: how each key and value
-    is read (``_exact_text`` where subprocess ``os.fsencode``-s them after the event)."""
+    the second time), answers Warden and subprocess alike. ``plain``: keys and values must be
+    exact str/bytes (``_text``), as where subprocess ``os.fsencode``-s them after the event."""
     if env is os.environ:
         try:
             return read_environ()
@@ -613,8 +633,7 @@ def _environment(env, read=None) -> Dict[str, str]:
     if type(env) is not dict:
         raise _NotText("environment")
     items = dict.items(env)
-    read = read or _exact_text
-    out = {read(k, "environment"): read(v, "environment") for k, v in items}
+    out = {_text(k, "environment", plain): _text(v, "environment", plain) for k, v in items}
     if len(out) != len(items) or any("=" in k or "\0" in k for k in out):
         # {b"UV_INDEX_URL": EVIL, "UV_INDEX_URL": ok}: subprocess and os put both copies in
         # the child's environment and its getenv finds the first, while a dict read keeps the
@@ -651,13 +670,11 @@ def _plain_event(event: str, args: tuple):
     else:  # os.exec / os.posix_spawn: (path, argv, env)
         program, argv, env = (list(args) + [None] * 3)[:3]
     program = _fd_path(program)
-    # subprocess encodes its executable in Python after the event; os.exec/os.posix_spawn
-    # convert theirs in C, by the data (R12-5)
-    read = _exact_text if event == "subprocess.Popen" else _text
+    plain = event == "subprocess.Popen"  # encoded by Python code after the hook (``_text``)
     return (
-        None if program is None else read(program, "program"),
+        None if program is None else _text(program, "program", plain),
         _words(argv),
-        None if env is None else _environment(env, read),
+        None if env is None else _environment(env, plain),
         None if cwd is None else _text(cwd, "working folder"),
         None,
     )
@@ -763,6 +780,8 @@ PATCH_TARGETS = (
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
+    # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
+    ("subprocess", "Popen._execute_child", "subprocess preexec_fn", "popen-preexec"),
 )
 
 
@@ -773,4 +792,5 @@ def maker(kind: str):
         "pip-file": pip_file_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
+        "popen-preexec": execute_child_wrapper,
     }.get(kind)

@@ -22,8 +22,7 @@ import ast
 import os
 import re
 import sys
-from importlib.machinery import PathFinder
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from . import cached_code
 
@@ -90,20 +89,37 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
     if root is None or 'pyenv" exec' not in head:
         return []
     chosen = env.get("PYENV_VERSION", os.environ.get("PYENV_VERSION"))
-    if chosen is None:
-        folder = os.getcwd()
-        while chosen is None:
-            chosen = _first_line(os.path.join(folder, ".python-version"))
-            if os.path.dirname(folder) == folder:
-                break
-            folder = os.path.dirname(folder)
-    if chosen is None:
-        chosen = _first_line(os.path.join(root.group(1), "version")) or "system"
+    names = [chosen] if chosen is not None else _local_versions(env)
+    default = _first_line(os.path.join(root.group(1), "version")) or "system"
     versions = []
-    for name in re.split(r"[:\s]+", chosen.strip()):
-        match = re.match(r"^(\d+)\.(\d+)", name)
-        versions.append((int(match.group(1)), int(match.group(2))) if match else None)
+    for chosen in [default if n is None else n for n in names]:
+        for name in re.split(r"[:\s]+", chosen.strip()):
+            match = re.match(r"^(\d+)\.(\d+)", name)
+            versions.append((int(match.group(1)), int(match.group(2))) if match else None)
     return versions or [None]
+
+
+def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
+    """The ``.python-version`` each walk pyenv may make picks (None for a walk that finds
+    none: the global version). pyenv walks up ``$PYENV_DIR`` and the shell's ``$PWD``: a
+    logical path, or the physical one when the inherited PWD does not name the folder
+    (``Popen(cwd="link")``), so both chains are read from each (red team 11 R11-2). After a
+    ``cd`` Warden cannot follow (``cd ~/proj && python train.py``) it reads from this
+    process's folder, as before: refusing there refused ordinary lines, and a Python older
+    than 3.8 that pyenv picks elsewhere stops at the guard's boot (R11-14)."""
+    from . import commands, folders
+
+    start = commands.current_folder()
+    starts = [start or os.curdir]
+    pyenv_dir = env.get("PYENV_DIR", os.environ.get("PYENV_DIR"))
+    if pyenv_dir:
+        starts.append(os.path.join(start or "", pyenv_dir))
+    found = []
+    for folder in starts:
+        for chain in folders.chains(folder):
+            hits = (_first_line(os.path.join(f, ".python-version")) for f in chain)
+            found.append(next((h for h in hits if h is not None), None))
+    return found
 
 
 def _first_line(path: str) -> Optional[str]:
@@ -153,12 +169,20 @@ def _calls_table() -> dict:
 
 _CALLS = None
 _DATA_DUNDERS = frozenset(("__version__", "__file__", "__name__", "__doc__", "__all__"))
-# a name through an import that Warden does not know to start no process: another module's
-# code, which the reading does not follow (a local module's `os.system(arg)` among them)
-_UNKNOWN = (
-    "it uses {}, which Warden does not know to start no process (a guardless Python may use "
-    "the standard library's plain modules only)"
+# a name through an import that Warden does not know to start no process: an installed
+# module's code, which the reading does not follow (a local module's own names are read with
+# it: ``dynamic_code``'s ``local``)
+_UNKNOWN_WHY = (
+    ", which Warden does not know to start no process (a guardless Python may use the "
+    "standard library's plain modules and what its own local modules define)"
 )
+_UNKNOWN = "it uses {}" + _UNKNOWN_WHY
+
+
+def unknown_use(why: str) -> bool:
+    """Whether ``dynamic_code``'s reason is a name through an import it does not know (which
+    a local module's reading may answer), not another way to run unread code."""
+    return why.endswith(_UNKNOWN_WHY)
 
 
 def _listed(name: str, entries) -> bool:
@@ -177,6 +201,12 @@ def _inert(name: str) -> bool:
     return _listed(name, inert) and not _listed(name, not_inert)
 
 
+# the standard library's modules: a local file of the same name may not be what runs (built
+# in, or loaded at start-up), or may stand in for it (_SHADOWABLE: the rest)
+_STDLIB_NAMES = frozenset(sys.builtin_module_names) | frozenset(
+    getattr(sys, "stdlib_module_names", ())
+)
+_SHADOWABLE = _STDLIB_NAMES - frozenset(sys.builtin_module_names)
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
 _NAME_READERS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
 # dunder attributes ordinary code uses; any other (__builtins__, __globals__, __subclasses__,
@@ -188,22 +218,29 @@ _PLAIN_DUNDERS = frozenset((
 ))  # fmt: skip
 
 
-def dynamic_code(text: str, label: str = "<code>") -> str:
-    """Why ``text`` runs code Warden cannot read ('' when it does not)."""
+def dynamic_code(
+    text: str, label: str = "<code>", local: Optional[Dict[str, FrozenSet[str]]] = None
+) -> str:
+    """Why ``text`` runs code Warden cannot read ('' when it does not). ``local``: the local
+    modules it imports whose code Warden reads by these same rules (``local_modules``), by the
+    dotted name the code reaches each through, with the names each defines itself
+    (``defined_names``): a use of one of those names is code Warden read, not a call into a
+    module it does not know (``!PYTHONPATH=src python train.py`` with its own helpers)."""
     try:
         tree = ast.parse(text, label)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return "its code does not parse"
-    return _DynamicReader().read(tree)
+    return _DynamicReader(local).read(tree)
 
 
 class _DynamicReader(ast.NodeVisitor):
     """One pass over a module: imports are followed as names (``import os as o``, ``from os
     import system as s``) so a call is judged by the dotted name it resolves to."""
 
-    def __init__(self):
+    def __init__(self, local: Optional[Dict[str, FrozenSet[str]]] = None):
         self.names: Dict[str, str] = {}  # local name -> the dotted name it was imported as
         self.found = ""
+        self.local = local or {}
 
     def read(self, tree: ast.AST) -> str:
         # imports first: a name's meaning does not depend on where in the file it is used
@@ -266,7 +303,17 @@ class _DynamicReader(ast.NodeVisitor):
         start no process (``_inert``): refused, called or passed around (R12-7)."""
         if not name or name.rpartition(".")[2] in _DATA_DUNDERS:
             return False  # `np.__version__`: data, not code
-        return self._imported(node) and not _inert(name)
+        return self._imported(node) and not _inert(name) and not self._read_locally(name)
+
+    def _read_locally(self, name: str) -> bool:
+        """Whether ``name`` is a name a local module Warden reads defines itself
+        (``helpers.prepare``), through the longest local module it starts with. The module
+        itself (``f = helpers``) or a name its imports bind (``helpers.os.system``) is not:
+        that leads to code Warden did not read with it."""
+        module = max((k for k in self.local if name.startswith(k + ".")), key=len, default="")
+        if not module or module.lstrip(".").split(".")[0] in _STDLIB_NAMES:
+            return False  # a local `os.py` may not be what runs: the preloaded one is
+        return name[len(module) + 1 :].split(".")[0] in self.local[module]
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self._dotted(node.func)
@@ -403,8 +450,8 @@ def module_files(
         return [], f"-m {module} names no module Warden can find"
     top = module.split(".")[0]
     first = _search_path(flags, env, folder)
-    spec = PathFinder.find_spec(top, first) if first else None
-    if spec is None:
+    found = _find(top, first)
+    if found[0] in ("none", "namespace"):  # a namespace portion yields to any later module
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
@@ -412,31 +459,86 @@ def module_files(
         site = _site_path(interpreter, folder)
         if site is None:
             return [], f"Warden cannot tell where that Python finds {module}"
-        spec = PathFinder.find_spec(top, site)
-    if spec is None:
-        return [], f"Warden cannot find the module {module}"
+        later = _find(top, site)
+        if later[0] == "namespace" or (later[0] == "none" and found[0] == "namespace"):
+            later = ("namespace", None, found[2] + later[2])
+        found = later
     files: List[str] = []
     parts = module.split(".")
     for depth in range(len(parts)):
         if depth:
-            locations = list(spec.submodule_search_locations or [])
-            spec = PathFinder.find_spec(".".join(parts[: depth + 1]), locations)
-            if spec is None:
-                return [], f"Warden cannot find the module {module}"
-        if spec.origin not in (None, "namespace"):
-            files.append(spec.origin)
-    if spec.submodule_search_locations is not None:  # a package: its __main__ runs
-        main = PathFinder.find_spec(module + ".__main__", list(spec.submodule_search_locations))
-        if main is None or main.origin in (None, "namespace"):
+            found = _find(parts[depth], found[2])
+        kind, path, _ = found
+        if kind == "none":
+            return [], f"Warden cannot find the module {module}"
+        if kind == "archive":
+            return [], f"{module} may come from the archive {path}, which Warden does not read"
+        if path is not None:
+            files.append(path)
+        if depth < len(parts) - 1 and kind == "module":
+            return [], f"Warden cannot find the module {module}"
+    if found[0] in ("package", "namespace"):  # a package: its __main__ runs
+        main = _find("__main__", found[2])
+        if main[0] != "module":
             return [], f"Warden cannot find {module}.__main__"
-        files.append(main.origin)
+        files.append(main[1])
     for path in files:
         if not path.endswith(".py"):
-            return [], f"{module} runs {os.path.basename(path)}, which Warden cannot read"
+            what = "an extension module" if path.endswith((".so", ".pyd")) else "compiled code"
+            return [], f"{module} runs {os.path.basename(path)} ({what}), which Warden cannot read"
         stand_in = cached_code.stand_in(path, never_check)
         if stand_in:  # R11-8: the import system may run compiled code, not this source
             return [], f"{stand_in}, which Warden cannot read"
     return files, ""
+
+
+# an extension module of any Python's tag (`mod.so`, `mod.abi3.so`, `mod.cpython-312-...so`):
+# the child may be another Python than the kernel, whose import system knows other suffixes
+_EXTENSION = re.compile(r"\.(?:[^./]+\.)?(?:so|pyd)")
+
+
+def _find(name: str, folders: List[str]) -> Tuple[str, Optional[str], List[str]]:
+    """Where the import system finds the top name ``name`` on ``folders``, in its own order
+    (R11-8 gap): the folders in turn, and in each folder as FileFinder looks — a package
+    (``name/__init__`` with an extension module first, then source, then bytecode), then
+    ``name`` + an extension suffix, ``.py``, ``.pyc``; a folder without ``__init__`` is a
+    namespace portion, taken only when no folder has the module. Folders are listed afresh
+    (FileFinder's own cache may be older than a file just written). Returns (kind, file,
+    locations): ``package`` (its ``__init__``), ``module``, ``namespace`` (no file), ``archive``
+    (a zip on the path, unread) or ``none``."""
+    portions: List[str] = []
+    for folder in folders:
+        try:
+            names = set(os.listdir(folder))
+        except NotADirectoryError:
+            return "archive", folder, []  # zipimport reads it: Warden does not
+        except OSError:
+            continue
+        base = os.path.join(folder, name)
+        if name in names and os.path.isdir(base):
+            try:
+                init = _loaded_file(base, set(os.listdir(base)), "__init__")
+            except OSError:
+                init = None
+            if init:
+                return "package", init, [base]
+            portions.append(base)
+        found = _loaded_file(folder, names, name)
+        if found:
+            return "module", found, []
+    return ("namespace", None, portions) if portions else ("none", None, [])
+
+
+def _loaded_file(folder: str, names: Set[str], stem: str) -> Optional[str]:
+    """The file FileFinder loads for ``stem`` among a folder's ``names``: extension modules
+    first, then source, then bytecode (None: none)."""
+    extensions = sorted(
+        n for n in names if n.startswith(stem + ".") and _EXTENSION.fullmatch(n[len(stem) :])
+    )
+    for candidate in extensions + [stem + ".py", stem + ".pyc"]:
+        if candidate in names and os.path.isfile(os.path.join(folder, candidate)):
+            return os.path.join(folder, candidate)
+    return None
 
 
 def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]:
@@ -450,6 +552,8 @@ def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]
         folders.append(folder)
     if not ignore_env:
         pythonpath = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+        # the start's own PYTHONPATH where the reading marks it guardless (GuardLost)
+        pythonpath = getattr(pythonpath, "real", pythonpath)
         if pythonpath:
             folders += [os.path.join(folder, p) for p in pythonpath.split(os.pathsep)]
     return folders
@@ -578,3 +682,130 @@ def _strings(values) -> List[str]:
         elif isinstance(value, (str, bytes)):
             words.append(os.fsdecode(value))
     return words
+
+
+# -- the local modules a guardless Python's code imports ---------------------------------------
+
+
+def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[List[str], str]:
+    """The files of the local modules ``text`` imports (``import helper`` with helper.py in
+    one of ``folders``: the script's folder, the working folder, PYTHONPATH's), found as the
+    import system finds them, packages' ``__init__`` first; relative imports from ``path``'s
+    folder. A module found in none of them is the standard library's or an installed one, not
+    read here. ([], why) when one is found as code Warden cannot read (an extension module,
+    bytecode standing in for its source, a zip)."""
+    found, why = local_modules(text, path, folders)
+    return list(dict.fromkeys(f for f in found.values() if f is not None)), why
+
+
+def local_modules(
+    text: str, path: Optional[str], folders: List[str]
+) -> Tuple[Dict[str, Optional[str]], str]:
+    """``local_imports`` by the dotted name ``text``'s code reaches each local module through
+    (``helpers``, ``pkg.sub``, ``.helpers`` for a relative import, as ``_DynamicReader`` names
+    them) -> its file (None for a namespace package, which has no code), in the import
+    system's order; ({}, why) when one is code Warden cannot read."""
+    tree = ast.parse(text)
+    wanted: List[Tuple[List[str], List[str], str]] = []  # (dotted parts, where to look, key base)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            wanted += [(alias.name.split("."), folders, "") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            where, base_key = folders, ""
+            if node.level:
+                if not path or not _under(path, folders):
+                    # no package (Python refuses it), or an installed one's own modules
+                    continue
+                base = os.path.dirname(os.path.abspath(path))
+                for _ in range(node.level - 1):
+                    base = os.path.dirname(base)
+                # the names _DynamicReader gives: `from . import h` -> "..h", `from .m import
+                # f` -> ".m.f"
+                where, base_key = [base], "." * node.level + ("" if node.module else ".")
+            parts = node.module.split(".") if node.module else []
+            # `from pkg import name`: name may be a submodule of the package
+            wanted += [
+                (parts + [alias.name], where, base_key) for alias in node.names if alias.name != "*"
+            ]
+            if parts:
+                wanted.append((parts, where, base_key))
+    found_files: Dict[str, Optional[str]] = {}
+    for parts, where, base_key in wanted:
+        found = _find(parts[0], where)
+        if not base_key and found[0] in ("package", "module") and parts[0] in _SHADOWABLE:
+            # a local json.py runs instead of the standard library's, and the allow list
+            # (schema/guardless-calls.json) would take `json.dumps` for the library's
+            name = parts[0]
+            return {}, f"it imports {name} from {found[1]} (in place of the standard library's)"
+        for depth, part in enumerate(parts):
+            if depth:
+                if found[0] not in ("package", "namespace"):
+                    break  # an attribute of a module, not a submodule
+                found = _find(part, found[2])
+            kind, file, _ = found
+            if kind == "archive":
+                return {}, f"it imports {'.'.join(parts)}, which may come from the archive {file}"
+            if kind == "none":
+                break  # the standard library's or an installed module: not local
+            if file is not None and not file.endswith(".py"):
+                return {}, f"it imports {'.'.join(parts)} as {os.path.basename(file)}"
+            stand_in = cached_code.stand_in(file) if file is not None else ""
+            if stand_in:
+                return {}, f"it imports {'.'.join(parts)}, and {stand_in}"
+            found_files.setdefault(base_key + ".".join(parts[: depth + 1]), file)
+    return found_files, ""
+
+
+def defined_names(text: str) -> FrozenSet[str]:
+    """The names a module's own code binds at its top level (``def``, ``class``, an
+    assignment, also under a top-level ``if``/``try``/``with``/loop) and no import binds
+    anywhere in it: what another module may reach through it as code Warden read. A name an
+    import binds (``from posix import system as run``, ``import os``) is the imported
+    module's, whose code is not read with this one."""
+    tree = ast.parse(text)
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(a.asname or a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.update(a.asname or a.name for a in node.names)
+    bound: Set[str] = set()
+    body = list(tree.body)
+    while body:
+        node = body.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+            continue
+        targets: List[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            bound.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                body += [n for n in getattr(node, field, []) if isinstance(n, ast.AST)]
+    return frozenset(bound - imported)
+
+
+def _under(path: str, folders: List[str]) -> bool:
+    """Whether ``path`` lies in one of the local ``folders`` (not an installed package)."""
+    real = os.path.abspath(path)
+    for folder in folders:
+        top = os.path.abspath(folder)
+        if os.path.commonpath([real, top]) == top:
+            return True
+    return False
+
+
+def import_folders(
+    mode: str, target: Optional[str], flags: Set[str], env: Dict[str, str], folder: str
+) -> List[str]:
+    """The folders a guardless Python finds local modules in before its standard library: the
+    script's own folder (``-c``/``-m``: the working folder; none with ``-I``/``-P``), then
+    PYTHONPATH's (``_search_path``)."""
+    folders = _search_path(flags, env, folder)
+    if mode == "script" and target and folders and folders[0] == folder:
+        folders[0] = os.path.dirname(os.path.abspath(target))
+    return folders

@@ -117,7 +117,6 @@ def _read(request: InstallRequest, folder: str, uv: bool) -> None:
     toml_files.add_project(request, doc, label, folder)
     toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{label} [tool.uv]")
     # a workspace member: uv finds its `{ workspace = true }` sources from the root above
-    root = toml_files.find_workspace_root(request, folder)
-    if root is not None:
+    for root in toml_files.find_workspace_roots(request, folder):
         member = Requirement(os.path.dirname(root), None, "path", f"{label} workspace root")
         request.requirements.append(member)

@@ -16,6 +16,7 @@ class Requirement:
         self.base = None  # a relative path's other folder (its requirements file's, project's)
         # the project its wheel or sdist file names (a direct reference), when it names one
         self.artifact: Optional[str] = None
+        self.artifact_version: Optional[str] = None  # and the version it names (R11-19)
 
     def __repr__(self) -> str:
         return f"Requirement({self.text!r}, {self.kind})"

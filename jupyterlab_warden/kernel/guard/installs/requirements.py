@@ -50,7 +50,8 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         req = Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
         # pip and uv build the file (running an sdist's setup.py) before they compare its
         # metadata name with NAME: the file's own project name is decided too (R11-19)
-        req.artifact = artifact_name(ref, True) if kind != "vcs" else None
+        if kind != "vcs":
+            set_artifact(req, ref, True)
         return req
     if spec.startswith(_VCS):
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
@@ -96,9 +97,16 @@ def _egg_name(spec: str) -> Optional[str]:
 
 def _artifact(req: Requirement, spec: str, url: bool) -> Requirement:
     """A bare URL or path: named by its artifact file (``#egg=`` when the file has no name)."""
-    req.artifact = artifact_name(spec, url)
+    set_artifact(req, spec, url)
     req.name = req.artifact or _egg_name(spec)
     return req
+
+
+def set_artifact(req: Requirement, ref: str, url: bool) -> None:
+    """The project and version a direct reference's file names (R11-19): decided as that
+    project, and its version checked against the advisories as a pin is."""
+    found = artifact_file(ref, url)
+    req.artifact, req.artifact_version = found if found else (None, None)
 
 
 # The file name rules of the packaging specifications ("Binary distribution format",
@@ -115,6 +123,13 @@ def artifact_name(ref: str, url: bool) -> Optional[str]:
     ``torcj-1.0.tar.gz`` -> ``torcj``), PEP 503 normalized; None when the last segment of
     ``ref`` (a URL, read with its %-escapes decoded as pip and uv decode them, or a path) is
     no such file name."""
+    found = artifact_file(ref, url)
+    return found[0] if found else None
+
+
+def artifact_file(ref: str, url: bool) -> Optional[Tuple[str, str]]:
+    """(project, version) of the wheel or sdist file ``ref`` names (``artifact_name``): the
+    version as written in the file name (``2.5.0+cpu``), None when it is no such file."""
     from urllib.parse import unquote
 
     base = ref.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
@@ -127,12 +142,13 @@ def artifact_name(ref: str, url: bool) -> Optional[str]:
             return None
         if len(parts) == 6 and not re.match(r"[0-9]", parts[2]):
             return None  # a build tag starts with a digit
-        return normalize(parts[0]) if _VERSION_START.match(parts[1]) else None
+        ok = _VERSION_START.match(parts[1])
+        return (normalize(parts[0]), parts[1]) if ok else None
     for suffix in _ARCHIVES[1:]:
         if low.endswith(suffix):
             name, dash, version = base[: -len(suffix)].rpartition("-")
             ok = dash and _SDIST_NAME.fullmatch(name) and _VERSION_START.match(version)
-            return normalize(name) if ok else None
+            return (normalize(name), version) if ok else None
     return None
 
 

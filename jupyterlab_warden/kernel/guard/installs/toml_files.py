@@ -9,9 +9,9 @@ install is being decided, never at kernel start.
 
 import os
 import re
-from typing import Optional
+from typing import List, Optional
 
-from . import requirements
+from . import folders, requirements
 from .request import InstallRequest, Requirement, Source, redact_url
 
 MAX_INCLUDE_DEPTH = 10
@@ -83,32 +83,28 @@ def _pip_tomli():
 
 def find_project(cwd: str) -> Optional[str]:
     """The nearest pyproject.toml from ``cwd`` up (the project uv syncs), or None."""
-    here = os.path.abspath(cwd)
-    while True:
+    for here in folders.upward(cwd):  # from the physical folder, as uv (red team 11 R11-2)
         candidate = os.path.join(here, "pyproject.toml")
         if os.path.isfile(candidate):
             return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+    return None
 
 
-def find_workspace_root(request: InstallRequest, folder: str) -> Optional[str]:
-    """The pyproject.toml of a uv workspace root above ``folder`` (a member's project: uv locks
-    and syncs the whole workspace from there, red team F6), or None. A pyproject.toml on the
-    way up that cannot be parsed is a problem: uv reads them too."""
-    here = os.path.dirname(os.path.abspath(folder))
-    while True:
-        candidate = os.path.join(here, "pyproject.toml")
-        if os.path.isfile(candidate):
-            doc = load(request, candidate, f"{os.path.basename(here) or here}/pyproject.toml")
-            if doc is not None and "workspace" in uv_table(doc):
-                return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+def find_workspace_roots(request: InstallRequest, folder: str) -> List[str]:
+    """The pyproject.toml of the uv workspace root above project ``folder`` (a member's
+    project: uv locks and syncs the whole workspace from there, red team F6), on each chain
+    uv may walk (``folders.chains``: the physical one, the path as written); [] when none. A
+    pyproject.toml on the way up that cannot be parsed is a problem: uv reads them too."""
+    roots = []
+    for chain in folders.chains(folder):
+        for here in chain[1:]:
+            candidate = os.path.join(here, "pyproject.toml")
+            if os.path.isfile(candidate):
+                doc = load(request, candidate, f"{os.path.basename(here) or here}/pyproject.toml")
+                if doc is not None and "workspace" in uv_table(doc):
+                    roots.append(candidate)
+                    break
+    return list(dict.fromkeys(roots))
 
 
 def _strings(request, values, origin: str, what: str) -> list:
@@ -454,7 +450,7 @@ def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
             request.problems.append(f"{origin}: a {what} url is not a string")
         elif isinstance(url, str):
             locked = Requirement(redact_url(url), None, "url", f"{origin} {what}")
-            locked.artifact = requirements.artifact_name(url, True)  # its file's project (R11-19)
+            requirements.set_artifact(locked, url, True)  # its file's project (R11-19)
             request.requirements.append(locked)
 
 

@@ -19,7 +19,7 @@ import os
 import re
 from typing import Dict, List, Tuple
 
-from . import toml_files
+from . import folders, toml_files
 from .request import InstallRequest
 
 _TRUE = ("1", "true", "yes", "on", "y", "t")
@@ -32,15 +32,11 @@ def config_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List
     no_config = request.uv_no_config or env.get("UV_NO_CONFIG", "").lower() in _TRUE
     if not no_config:
         # from the working directory, and from each folder pipx runs uv in (red6 F2)
+        # walked up from the physical folder uv runs in, as uv does (red team 11 R11-2)
         for start in dict.fromkeys([cwd, *request.uv_config_dirs]):
-            here = os.path.abspath(os.path.join(cwd, start))
-            while True:
+            for here in folders.upward(os.path.join(cwd, start)):
                 files.append((os.path.join(here, "uv.toml"), "uv.toml"))
                 files.append((os.path.join(here, "pyproject.toml"), "pyproject"))
-                parent = os.path.dirname(here)
-                if parent == here:
-                    break
-                here = parent
         files += [(path, "uv.toml") for path in user_and_system_files(env, cwd)]
     for named in _named_files(request, env, cwd):
         files.append((named, "uv.toml"))

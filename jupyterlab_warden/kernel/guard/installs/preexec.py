@@ -1,0 +1,92 @@
+"""``subprocess``'s ``preexec_fn``: code that would run after Warden's decision (red team 11 R11-9).
+
+``Popen`` raises its ``subprocess.Popen`` audit event (which Warden decides) in the parent;
+``preexec_fn`` then runs in the forked child before exec, with no event: it could rewrite the
+files the decision read (uv.toml, requirements) or ``chdir`` so a relative program is another
+one. With a ``preexec_fn`` set, ``_posixsubprocess.fork_exec`` also runs the
+``os.register_at_fork`` hooks (``before`` in the parent, ``after_in_child`` in the child: both
+after the decision); without one it runs none. The audit event does not carry ``preexec_fn``,
+so ``Popen._execute_child`` (pure Python, called with it) is wrapped:
+
+* ``os.setsid`` / ``os.setpgrp`` (the builtins themselves, by type and name, not whatever
+  ``os.setsid`` names now) become ``start_new_session=True`` / ``process_group=0``, which
+  ``fork_exec`` does in C: the same child, and no Python runs in it;
+* any other ``preexec_fn`` is refused (``install-unreadable``) while the guard decides starts.
+"""
+
+from __future__ import annotations
+
+import os
+
+_BuiltinFunction = type(len)
+_Module = type(os)
+# what each known builtin does, as the Popen arguments that do it in C
+_IN_C = {"setsid": ("start_new_session", True), "setpgrp": ("process_group", 0)}
+
+
+def in_c(preexec_fn):
+    """(argument, value) that does what ``preexec_fn`` does, or None. A builtin function's
+    ``__name__`` and ``__self__`` (its module) cannot be reassigned, and Python code cannot make
+    one: only posix's own ``setsid``/``setpgrp`` pass."""
+    if type(preexec_fn) is not _BuiltinFunction:
+        return None
+    module = preexec_fn.__self__
+    if type(module) is not _Module or module.__dict__.get("__name__") != "posix":
+        return None
+    return _IN_C.get(preexec_fn.__name__)
+
+
+def execute_child_wrapper(original, label, state):
+    """``subprocess.Popen._execute_child``: a start with a ``preexec_fn`` (rare) is rewritten
+    or refused before the fork; every other start pays one ``is None`` test."""
+    signature = None
+
+    def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
+        if preexec_fn is None or not (state.enabled or not state.intact()):
+            return original(self, args, executable, preexec_fn, *rest, **kwargs)
+        nonlocal signature
+        if signature is None:
+            import inspect  # on the first preexec_fn start only
+
+            signature = inspect.signature(original)
+        bound = signature.bind(self, args, executable, preexec_fn, *rest, **kwargs)
+        _replace(bound.arguments, preexec_fn, state, args, executable)
+        return original(*bound.args, **bound.kwargs)
+
+    return _execute_child
+
+
+def _replace(arguments: dict, preexec_fn, state, args, executable) -> None:
+    """Turn a known builtin into its C argument in ``arguments``, or refuse the start."""
+    found = in_c(preexec_fn)
+    if found is not None:
+        name, value = found
+        # process_group is Python 3.11+; an explicit other group is the caller's, not ours
+        if name in arguments and arguments[name] in (-1, None, False, value):
+            arguments[name] = value
+            arguments["preexec_fn"] = None
+            return
+    gate = getattr(state, "installs", None)
+    if gate is None:  # cannot happen once installed; a start Warden cannot decide is refused
+        raise PermissionError("Jupyter Warden refused a process start with a preexec_fn")
+    gate.refuse_preexec(_program(args, executable), _describe(preexec_fn))
+
+
+def _program(args, executable) -> str:
+    try:
+        if executable is not None:
+            return os.path.basename(os.fsdecode(executable)) or "process"
+        first = args if isinstance(args, (str, bytes)) else list(args)[0]
+        return os.path.basename(os.fsdecode(first).split()[0]) or "process"
+    except Exception:  # noqa: BLE001 - only a label for the message
+        return "process"
+
+
+def _describe(preexec_fn) -> str:
+    name = getattr(type(preexec_fn), "__name__", "object")
+    if name in ("function", "builtin_function_or_method", "method"):
+        try:
+            return f"{str.__str__(preexec_fn.__qualname__)}()"[:100]
+        except Exception:  # noqa: BLE001 - a label only
+            return "a function"
+    return f"a {name} object"

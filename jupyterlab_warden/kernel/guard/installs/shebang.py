@@ -1,0 +1,82 @@
+"""Whether a program file runs bash when it is exec'd (red team 11 R11-13, its gap).
+
+A shell start whose environment holds code for bash (``BASH_FUNC_pip%%``, ``BASH_ENV``...) is
+refused (``commands._refuse_shell_code``), but ``./x.sh`` and ``subprocess.run(["./x.sh"])``
+start bash too: the kernel runs the interpreter its ``#!`` line names, and a file with no
+``#!`` line and no binary format is run by the shell that started it, or by ``/bin/sh``
+(``execvp``'s fallback). So a program is read as a bash start when its ``#!`` line names
+bash (``/bin/bash``, ``/usr/bin/env bash``), a ``sh`` that is bash, or when it has none.
+Standard library only: ``fastpath`` asks it on every start of a program given by path.
+"""
+
+import os
+import shutil
+from typing import Optional
+
+_HEAD = 256
+_BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` falls back
+_NESTING = 4  # Linux follows an interpreter that is itself a script this deep
+
+
+def is_script(path: str) -> bool:
+    """Whether exec runs ``path`` through an interpreter or a fallback shell (not a binary):
+    the cheap first look (``fastpath``); a file that cannot be opened counts as one."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return os.path.lexists(path)
+    return bool(head) and not head.startswith(_BINARY)
+
+
+def runs_bash(path: str, search: Optional[str] = None) -> str:
+    """Why exec of ``path`` runs bash ('' when it does not, or there is no such file);
+    ``search``: the PATH a ``#!/usr/bin/env NAME`` line looks NAME up on."""
+    for _ in range(_NESTING):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(_HEAD)
+        except FileNotFoundError:
+            return ""
+        except OSError:
+            return "Warden cannot read its #! line"
+        if head.startswith(_BINARY) or not head:
+            return ""
+        if not head.startswith(b"#!"):
+            return "it has no #! line, so a shell runs it"
+        line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+        program = _interpreter(line, search)
+        if program is None:
+            return "Warden cannot tell which interpreter its #! line names"
+        if _is_bash(program):
+            return f"its #! line runs {os.path.basename(program)}"
+        if not os.path.isabs(program):
+            return ""  # `#!/usr/bin/env NAME` with NAME nowhere: exec fails
+        path = program  # an interpreter that is a script itself runs its own `#!` line
+    return "its #! line names interpreters nested too deeply"
+
+
+def _interpreter(words, search: Optional[str]) -> Optional[str]:
+    """The program a ``#!`` line runs: its first word, or for ``env`` the first word after
+    env's options and assignments, looked up on ``search`` (None: Warden cannot tell)."""
+    if not words:
+        return None
+    if os.path.basename(words[0]) != "env":
+        return words[0]
+    rest = words[1:]
+    if rest and rest[0].startswith("-S"):
+        rest = (rest[0][2:].split() if len(rest[0]) > 2 else []) + rest[1:]
+    for word in rest:
+        if word.startswith("-") or "=" in word:
+            if word not in ("-", "-i", "--ignore-environment") and not word.startswith("-S"):
+                return None  # an option Warden does not model (`-u NAME`, `-C DIR`)
+            continue
+        return shutil.which(word, path=search) or word
+    return None
+
+
+def _is_bash(program: str) -> bool:
+    """bash by its name, or a ``sh``/other name whose real file is bash (Debian's /bin/sh is
+    dash, which takes no functions or BASH_ENV from its environment)."""
+    names = {os.path.basename(program), os.path.basename(os.path.realpath(program))}
+    return any(name == "bash" or name.startswith("bash") for name in names)

@@ -1,0 +1,81 @@
+"""A kernel of the lab's launch environment, for tests: a Python whose guard comes from the
+PYTHONPATH sitecustomize (the guard's site folder first, a launch policy pinned by its digest,
+its events spooled), as the lab starts kernels; or the same Python without Warden.
+
+The code a test runs travels as an argument: a guard this pytest process may hold (a whole
+suite run) reads a child Python's code, not its arguments.
+"""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from install_env import child_env
+
+from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+GIT = shutil.which("git")
+
+# runs one shell line (`!LINE`, os.system), after an optional cell (argv[2]) that prepares
+# the kernel (`os.environ["PATH"] = ...`); says whether Warden refused the line's start
+SHELL_LINE = r"""
+import json, subprocess, sys
+if len(sys.argv) > 2:
+    exec(compile(sys.argv[2], "<cell>", "exec"), {"__name__": "__main__"})
+try:
+    done = subprocess.run(sys.argv[1], shell=True, capture_output=True, text=True)
+    print(json.dumps({"refused": None, "code": done.returncode, "stderr": done.stderr}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc), "code": None}))
+"""
+
+
+def launch_env(
+    tmp_path: Path, spool: Path, home: Path, policy: Optional[Path], pinned: bool = True
+) -> dict:
+    """The environment the lab starts a kernel with (``policy``: its launch policy, pinned
+    by digest unless ``pinned`` is off); without Warden when ``policy`` is None."""
+    env = child_env(spool, home)
+    if policy is None:
+        return env
+    digest = hashlib.sha256(policy.read_bytes()).hexdigest() if pinned else None
+    return kernel_env(
+        env, kernel_id="k", policy_file=str(policy), spool_dir=str(spool),
+        status_dir=str(tmp_path), policy_digest=digest,
+    )  # fmt: skip
+
+
+def run_python(
+    code: str,
+    args: List[str],
+    env: dict,
+    cwd: Optional[Path] = None,
+    timeout: int = 240,
+    keep_stderr: bool = False,
+) -> dict:
+    """Runs ``python -c code *args`` with ``env``: its last stdout line is the JSON result
+    (with the Python's own ``stderr`` when ``keep_stderr``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
+        timeout=timeout, cwd=str(cwd) if cwd else None,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "stderr": done.stderr} if keep_stderr else result
+
+
+def git_project(folder: Path, files: Dict[str, str]) -> Path:
+    """A git repository at ``folder`` holding ``files`` (name: text), committed: what a line's
+    `git clone` fetches."""
+    assert GIT is not None, "git is needed (the repository itself is cloned with it)"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    g = [GIT, "-C", str(folder), "-c", "user.email=a@b", "-c", "user.name=a"]
+    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(g + step, check=True)
+    return folder
