@@ -7,20 +7,13 @@ Warden, and installs nothing with it: the cell's own audit hook is not added (R1
 in a subprocess child (they ran there only because of a ``preexec_fn``).
 """
 
-import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from install_env import child_env, spooled
-
-from jupyterlab_warden.kernel.boot.launch_env import kernel_env
-
-UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
-pytestmark = pytest.mark.skipif(UV is None, reason="needs uv next to this Python or on PATH")
+from install_env import spooled
+from launched import launch_env, run_python
+from real_uv import real_uv
 
 POLICY = {"schema_version": 1, "revision": 3}
 
@@ -88,20 +81,11 @@ class Kernel:
     def run(self, how: str, launched: bool, code: str = KERNEL) -> dict:
         work = self.work = self.tmp / ("guarded" if launched else "control")
         work.mkdir()
-        env = child_env(self.spool, self.home)
-        if launched:
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(self.policy), spool_dir=str(self.spool),
-                status_dir=str(self.tmp),
-                policy_digest=hashlib.sha256(self.policy.read_bytes()).hexdigest(),
-            )  # fmt: skip
-        argv = [sys.executable, "-c", code, how, self.index.simple, str(self.target), UV]
-        done = subprocess.run(
-            argv, env=env, capture_output=True, text=True, timeout=240, cwd=str(work)
-        )
-        assert done.returncode == 0, done.stderr
-        self.stderr = done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        env = launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
+        args = [how, self.index.simple, str(self.target), real_uv()]
+        result = run_python(code, args, env, cwd=work, keep_stderr=True)
+        self.stderr = result.pop("stderr")
+        return result
 
     def installed(self) -> bool:
         synced = self.work.glob("d/.venv/lib/python*/site-packages/warden_demo_pkg*")

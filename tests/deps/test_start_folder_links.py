@@ -134,7 +134,10 @@ def test_a_shell_cd_link_dotdot_leaves_the_folder_unknown(tmp_path):
     path when the logical one fails (red team 12 R12-1): a `..` after a folder name leaves the
     folder unknown, so uv, whose config depends on it, is refused rather than read in either."""
     work = _linked(tmp_path, {"far/uv.toml": EVIL_TOML})
-    assert _decided("cd link/.. && uv pip install numpy", work)[:2] == (["install-unreadable"], False)
+    assert _decided("cd link/.. && uv pip install numpy", work)[:2] == (
+        ["install-unreadable"],
+        False,
+    )
 
 
 def test_a_pyproject_tool_uv_two_folders_above_the_target(tmp_path):
