@@ -79,3 +79,22 @@ def git_project(folder: Path, files: Dict[str, str]) -> Path:
     for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
         subprocess.run(g + step, check=True)
     return folder
+
+
+class LaunchFolders:
+    """A test kernel's files under ``tmp_path``: its launch policy (``policy``), its event
+    spool and its HOME; ``env`` is the environment the lab starts it with, or the same kernel
+    without Warden."""
+
+    def __init__(self, tmp_path: Path, index, policy: dict):
+        self.tmp, self.index = tmp_path, index
+        self.policy = tmp_path / "launch-policy.json"
+        self.policy.write_text(json.dumps(policy))
+        self.spool = tmp_path / "launch-spool"
+        self.spool.mkdir(mode=0o700)
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.target = tmp_path / "target"
+
+    def env(self, launched: bool = True) -> dict:
+        return launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)

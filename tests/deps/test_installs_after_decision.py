@@ -7,12 +7,11 @@ Warden, and installs nothing with it: the cell's own audit hook is not added (R1
 in a subprocess child (they ran there only because of a ``preexec_fn``).
 """
 
-import json
 import shutil
 
 import pytest
 from install_env import spooled
-from launched import launch_env, run_python
+from launched import LaunchFolders, run_python
 from real_uv import real_uv
 
 POLICY = {"schema_version": 1, "revision": 3}
@@ -67,21 +66,14 @@ except PermissionError as exc:
 """
 
 
-class Kernel:
+class Kernel(LaunchFolders):
     def __init__(self, tmp_path, index):
-        self.tmp, self.index = tmp_path, index
-        self.policy = tmp_path / "launch-policy.json"
-        self.policy.write_text(json.dumps(POLICY))
-        self.spool = tmp_path / "launch-spool"
-        self.spool.mkdir(mode=0o700)
-        self.home = tmp_path / "home"
-        self.home.mkdir()
-        self.target = tmp_path / "target"
+        super().__init__(tmp_path, index, POLICY)
 
     def run(self, how: str, launched: bool, code: str = KERNEL) -> dict:
         work = self.work = self.tmp / ("guarded" if launched else "control")
         work.mkdir()
-        env = launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
+        env = self.env(launched)
         args = [how, self.index.simple, str(self.target), real_uv()]
         result = run_python(code, args, env, cwd=work, keep_stderr=True)
         self.stderr = result.pop("stderr")

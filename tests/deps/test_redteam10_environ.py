@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 from install_env import spooled
-from launched import launch_env, run_python
+from launched import LaunchFolders, run_python
 from real_uv import real_uv
 
 POLICY = {"schema_version": 1, "revision": 3}
@@ -181,23 +181,14 @@ main(['install', '--no-deps', '--target', {target!r}, '--log', {log!r}, '-i', {i
 """
 
 
-class LaunchedKernel:
+class LaunchedKernel(LaunchFolders):
     def __init__(self, tmp_path, index):
-        self.tmp, self.index = tmp_path, index
-        self.policy = tmp_path / "launch-policy.json"
-        self.policy.write_text(json.dumps(POLICY))
-        self.spool = tmp_path / "launch-spool"
-        self.spool.mkdir(mode=0o700)
-        self.home = tmp_path / "home"
-        self.home.mkdir()
-        self.target, self.log = tmp_path / "target", tmp_path / "pip.log"
+        super().__init__(tmp_path, index, POLICY)
+        self.log = tmp_path / "pip.log"
         self.script = tmp_path / "s.py"
         self.script.write_text(
             SCRIPT.format(target=str(self.target), log=str(self.log), index=index.simple)
         )
-
-    def env(self, launched: bool = True) -> dict:
-        return launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
 
     def run(self, how: str, launched: bool) -> dict:
         args = [how, self.index.simple, str(self.target), real_uv(), str(self.script)]
