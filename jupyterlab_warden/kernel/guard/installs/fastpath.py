@@ -4,6 +4,7 @@ or imported at start-up; the full reading (``commands``) loads on the first star
 matters."""
 
 import os
+import stat
 
 PROCESS_EVENTS = frozenset(
     ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn")
@@ -95,23 +96,43 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)):
         return True
+    found = None
     if os.sep not in program and search:
         for folder in search.split(os.pathsep):
             candidate = _from(os.path.join(folder or ".", program), cwd)
-            if os.path.lexists(candidate):
+            found = _lstat(candidate)
+            if found is not None:
                 program = candidate
                 break
-    if os.sep in program:
-        program = _from(program, cwd)
-        if os.path.islink(program) and is_installer_name(
-            os.path.basename(os.path.realpath(program))
-        ):
+    if os.sep not in program:
+        return False
+    program = _from(program, cwd)
+    if found is None:
+        found = _lstat(program)
+        if found is None:
+            return False  # no such file: exec fails
+    if stat.S_ISLNK(found.st_mode):
+        if is_installer_name(os.path.basename(os.path.realpath(program))):
             return True
-        # a script may run bash, which takes code from its environment (R11-13): read in full
-        from .shebang import is_script
+        found = _stat(program)  # the link's target is what is read
+    # a script may run bash, which takes code from its environment (R11-13): read in full
+    from .shebang import is_script
 
-        return is_script(program)
-    return False
+    return is_script(program, found)
+
+
+def _lstat(path: str):
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _stat(path: str):
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def placings(event: str, program: str, env_path, caller_path, cwd=None) -> list:

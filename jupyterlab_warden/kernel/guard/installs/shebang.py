@@ -11,6 +11,8 @@ Standard library only: ``fastpath`` asks it on every start of a program given by
 
 import os
 import shutil
+import stat
+import time
 from typing import Optional
 
 _HEAD = 256
@@ -18,15 +20,47 @@ _BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` fa
 _NESTING = 4  # Linux follows an interpreter that is itself a script this deep
 
 
-def is_script(path: str) -> bool:
+# What the first look found, by file identity: ``fastpath`` asks on every start of a program
+# given by path or found on PATH, and opening the file was ~1/6 of a start's decision. A file's
+# ctime changes on every write, rename, chmod or link (no call sets it back), so a key of
+# (device, inode, ctime) names one content. A file changed within the clock's tick could keep
+# its ctime, so only files whose ctime is older than _SETTLED_NS are kept (git's "racy" rule):
+# any later change stamps a newer ctime.
+_SCRIPTS: dict = {}
+_SETTLED_NS = 2_000_000_000
+_KEPT = 4096
+
+
+def is_script(path: str, info: Optional[os.stat_result] = None) -> bool:
     """Whether exec runs ``path`` through an interpreter or a fallback shell (not a binary):
-    the cheap first look (``fastpath``); a file that cannot be opened counts as one."""
+    the cheap first look (``fastpath``); a file that cannot be opened counts as one.
+    ``info``: ``os.stat(path)`` as the caller found it, which lets a settled file's answer be
+    kept."""
+    key = _key(info)
+    if key is not None:
+        known = _SCRIPTS.get(key)
+        if known is not None:
+            return known
     try:
         with open(path, "rb") as fh:
             head = fh.read(4)
+            opened = _key(os.fstat(fh.fileno())) if key is not None else None
     except OSError:
         return os.path.lexists(path)
-    return bool(head) and not head.startswith(_BINARY)
+    script = bool(head) and not head.startswith(_BINARY)
+    if key is not None and opened == key:  # the file read is the one stat'ed, unchanged
+        if len(_SCRIPTS) >= _KEPT:
+            _SCRIPTS.clear()
+        _SCRIPTS[key] = script
+    return script
+
+
+def _key(info: Optional[os.stat_result]):
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return None
+    if time.time_ns() - info.st_ctime_ns < _SETTLED_NS:
+        return None
+    return (info.st_dev, info.st_ino, info.st_ctime_ns)
 
 
 def runs_bash(path: str, search: Optional[str] = None) -> str:
