@@ -20,12 +20,13 @@ _BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` fa
 _NESTING = 4  # Linux follows an interpreter that is itself a script this deep
 
 
-# What the first look found, by file identity: ``fastpath`` asks on every start of a program
-# given by path or found on PATH, and opening the file was ~1/6 of a start's decision. A file's
-# ctime changes on every write, rename, chmod or link (no call sets it back), so a key of
-# (device, inode, ctime) names one content. A file changed within the clock's tick could keep
-# its ctime, so only files whose ctime is older than _SETTLED_NS are kept (git's "racy" rule):
-# any later change stamps a newer ctime.
+# What the first look found, by file identity and change stamps: ``fastpath`` asks on every
+# start of a program given by path or found on PATH, and opening the file was ~1/6 of a
+# start's decision. A file's ctime changes on every write, rename, chmod or link (no call sets
+# it back), so (device, inode, ctime) names one content; mtime and size join the key for file
+# systems that do not keep ctime as Linux does (network, FUSE). A file changed within the
+# clock's tick could keep its ctime, so only files whose ctime is older than _SETTLED_NS are
+# kept (git's "racy" rule): any later change stamps a newer ctime.
 _SCRIPTS: dict = {}
 _SETTLED_NS = 2_000_000_000
 _KEPT = 4096
@@ -60,7 +61,8 @@ def _key(info: Optional[os.stat_result]):
         return None
     if time.time_ns() - info.st_ctime_ns < _SETTLED_NS:
         return None
-    return (info.st_dev, info.st_ino, info.st_ctime_ns)
+    # mtime and size too: a network or FUSE file system may not keep ctime as Linux does
+    return (info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_size)
 
 
 def runs_bash(path: str, search: Optional[str] = None) -> str:
