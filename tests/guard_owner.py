@@ -3,6 +3,7 @@ that needs an in-process guard installs it and every folder (tests/guard, tests/
 shares that state: a second ``install()`` in the same process returns None by design."""
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
@@ -21,6 +22,26 @@ def owner_state():
         assert state is not None, "a guard was installed before the test fixture"
         _OWNER.append(state)
     return _OWNER[0]
+
+
+@contextmanager
+def harness_starts():
+    """Process starts of the tests' own harness (the real central's `node dist/main.js`), not
+    a subject of any test: once a test folder installed the process guard, its default policy
+    refuses a code interpreter whose script may start programs (red team 12 R12-6), so these
+    run with `install-unreadable` off; the policy in force is put back after."""
+    if not _OWNER:
+        yield
+        return
+    state = _OWNER[0]
+    previous = state.policy
+    rules = dict(previous.get("rules") or {})
+    rules["install-unreadable"] = {"action": "off"}
+    state.set_policy({**previous, "rules": rules})
+    try:
+        yield
+    finally:
+        state.set_policy(previous)
 
 
 # Fixtures the folders that test the in-process guard share (imported by their conftest).

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional
 
+from guard_owner import harness_starts
 from labserver_harness import ROOT, free_port, wait_for
 
 CENTRAL_DIR = Path(os.environ.get("WARDEN_CENTRAL_DIR", ROOT / "central"))
@@ -43,13 +44,28 @@ class RealCentral:
         return f"http://127.0.0.1:{self.port}"
 
     def _flags(self):
-        return ["--db", str(self.workdir / "warden.db"), "--key-dir", str(self.workdir / "keys"),
-                "--schema-dir", str(ROOT / "schema"), "--port", str(self.port),
-                "--log-level", "warn"]
+        return [
+            "--db",
+            str(self.workdir / "warden.db"),
+            "--key-dir",
+            str(self.workdir / "keys"),
+            "--schema-dir",
+            str(ROOT / "schema"),
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warn",
+        ]
 
     def _cli(self, *words) -> str:
-        out = subprocess.run(["node", "dist/main.js", *words, *self._flags()], cwd=CENTRAL_DIR,
-                             capture_output=True, text=True, timeout=60)
+        with harness_starts():
+            out = subprocess.run(
+                ["node", "dist/main.js", *words, *self._flags()],
+                cwd=CENTRAL_DIR,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         assert out.returncode == 0, out.stderr
         return out.stdout.strip().splitlines()[-1]
 
@@ -59,13 +75,19 @@ class RealCentral:
     def start(self) -> "RealCentral":
         self.starts += 1
         log = open(self.workdir / f"central-{self.starts}.log", "wb")
-        self.proc = subprocess.Popen(["node", "dist/main.js", "serve", *self._flags()],
-                                     cwd=CENTRAL_DIR, stdout=log, stderr=subprocess.STDOUT)
+        with harness_starts():
+            self.proc = subprocess.Popen(
+                ["node", "dist/main.js", "serve", *self._flags()],
+                cwd=CENTRAL_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         log.close()
 
         def up():
-            assert self.proc.poll() is None, (self.workdir / f"central-{self.starts}.log"
-                                              ).read_text()[-2000:]
+            assert self.proc.poll() is None, (
+                self.workdir / f"central-{self.starts}.log"
+            ).read_text()[-2000:]
             try:
                 return self.request("GET", "/api/v1/whoami", token=self.lab_token)[0] == 200
             except OSError:
@@ -105,11 +127,11 @@ class RealCentral:
         return {k["key_id"]: k["public_key"] for k in body["keys"]}
 
     def put_policy(self, name: str, document: dict) -> dict:
-        status, body = self.request("PUT", f"/api/v1/admin/policies/{name}",
-                                    {"document": document})
+        status, body = self.request("PUT", f"/api/v1/admin/policies/{name}", {"document": document})
         if status == 404:
-            status, body = self.request("POST", "/api/v1/admin/policies",
-                                        {"name": name, "document": document})
+            status, body = self.request(
+                "POST", "/api/v1/admin/policies", {"name": name, "document": document}
+            )
         assert status in (200, 201), body
         return body
 
