@@ -61,13 +61,17 @@ def _system(line: str) -> str:
 # -- R13-10: modules Python imports at start-up from a PYTHONPATH folder ---------------------
 
 
-@pytest.mark.parametrize("module", ["sitecustomize", "encodings"])
+@pytest.mark.parametrize("module", ["sitecustomize", "encodings", "quiet-namespace"])
 @pytest.mark.parametrize("runs", ["-m pip --version", "train.py", "-c pass"])
 def test_a_start_up_module_in_a_pythonpath_folder_is_refused(kernel, module, runs):
     src = kernel.work / "src"
     src.mkdir()
     (kernel.work / "train.py").write_text("print('ok')\n")
-    if module == "encodings":
+    if module == "quiet-namespace":  # a category's namespace folder reaching a submodule
+        (src / "quiet").mkdir()
+        (src / "quiet" / "sub.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
+        runs = f"-W ignore::quiet.sub.W {runs}"
+    elif module == "encodings":
         (src / "encodings").mkdir()
         (src / "encodings" / "__init__.py").write_text(ENCODINGS.format(cmd=_install(kernel)))
     else:
@@ -156,6 +160,7 @@ def test_a_guarded_child_imports_a_launch_folders_category_module_before_its_gua
 )
 def test_ordinary_warning_filters_and_project_folders_still_run(kernel, line):
     (kernel.work / "src").mkdir()
+    (kernel.work / "src" / "site").mkdir()  # a data folder named like a module: not a package
     (kernel.work / "src" / "model.py").write_text("X = 1\n")
     (kernel.work / "train.py").write_text("import model\nprint(model.X)\n")
     result = kernel.cell(_system(line.format(py=PY)), launched=True)
@@ -229,3 +234,16 @@ def test_warning_modules_are_read_as_python_reads_its_filters(monkeypatch):
     }  # fmt: skip
     # -E and -I ignore PYTHONWARNINGS, never -W
     assert startup_modules.warning_modules(["-E", "-W", "ignore::d.W"], {"E"}, env) == {"d"}
+
+
+def test_a_folder_counts_as_a_start_up_module_only_where_it_can_run_code(tmp_path):
+    """A namespace folder named like a start-up module runs nothing (the standard library's
+    module wins); a regular package does, and a category's folder may reach a submodule."""
+    (tmp_path / "encodings").mkdir()
+    assert startup_modules.holder([str(tmp_path)], startup_modules.INIT_MODULES) is None
+    (tmp_path / "encodings" / "__init__.py").write_text("")
+    assert startup_modules.holder([str(tmp_path)], ["encodings"]).endswith("encodings")
+    (tmp_path / "quiet").mkdir()
+    assert startup_modules.holder([str(tmp_path)], ["quiet"]).endswith("quiet")
+    (tmp_path / "z.zip").write_text("")
+    assert startup_modules.holder([str(tmp_path / "z.zip")], ["x"]) == str(tmp_path / "z.zip")

@@ -119,7 +119,8 @@ def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str
 
 
 def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
-    """The first of ``folders`` that holds a module or package named one of ``names``, or a
+    """The first of ``folders`` that holds a module or package named one of ``names`` (a
+    namespace folder too, unless the name is one of ``INIT_MODULES``: ``_package``), or a
     PYTHONPATH word that is a file (a zip archive Python imports from), as 'folder/name';
     None when none does."""
     from ...boot.launch_env import SITE_DIR
@@ -132,13 +133,22 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
         if os.path.exists(folder) and not os.path.isdir(folder):
             return folder  # an archive: its modules are not listed here
         for name in names:
-            if os.path.isdir(os.path.join(folder, name)):
-                return os.path.join(folder, name)  # a package, or a namespace package
+            package = os.path.join(folder, name)
+            if os.path.isdir(package) and (_package(package) or name not in INIT_MODULES):
+                return package
             for pattern in _MODULE_FILES:
                 hits = glob.glob(os.path.join(glob.escape(folder), pattern.format(name)))
                 if hits:
                     return hits[0]
     return None
+
+
+def _package(folder: str) -> bool:
+    """Whether a folder is a regular package (its ``__init__`` runs). A namespace folder named
+    like a start-up module runs nothing and loses to the standard library's module; one named
+    like a warning category's module or a .pth import may lead to a submodule
+    (``-W ignore::quiet.sub.W``), so ``holder`` counts those folders whatever they hold."""
+    return bool(glob.glob(os.path.join(glob.escape(folder), "__init__.*")))
 
 
 def pth_imports(site_folders: Iterable[str]) -> Set[str]:
