@@ -2020,7 +2020,8 @@ def _guardless_start_modules(
     if folders:
         names = set(startup_modules.INIT_MODULES)
         names |= startup_modules.warning_modules(options, flags, env)
-        names |= startup_modules.pth_imports(guardless._site_path(where, os.getcwd()) or sys.path)
+        sites = guardless._site_path(where, os.getcwd()) or [p for p in sys.path if p]
+        names |= startup_modules.pth_imports(sites)
         found = startup_modules.holder(folders, names)
         if found:
             raise Unreadable(
