@@ -28,6 +28,7 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { refusedCode } from './interpreters';
+import { pycachePrefix, unknownXOption } from './startup';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import {
@@ -2272,8 +2273,23 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
           ? `${launch} set or cleared`
           : '';
   const old = OLD_PYTHON.test(basename(argv[0])) ? argv[0] : '';
-  if (!dropped && !byEnv && !old) {
+  // R13-7: an -X option not known harmless (pycache_prefix: the guard's own sitecustomize
+  // from a cell's .pyc) leaves the child without the guard Warden counts on
+  const xOption = unknownXOption(options);
+  if (!dropped && !byEnv && !old && !xOption) {
     return;
+  }
+  const why = dropped
+    ? `python -${dropped} starts without Warden's guard`
+    : xOption
+      ? `a Python started with -X ${xOption} may run without Warden's guard`
+      : byEnv
+        ? `a Python started with ${byEnv} may run without Warden's guard`
+        : `${old} is not a Python Warden knows can host its guard (3.8 or later)`;
+  const prefix = pycachePrefix(options, flags, env);
+  if (prefix) {
+    // R11-8, R13-7: every module it imports (encodings, pip's own) may come from a .pyc
+    throw new Unreadable(`${why} and it takes compiled modules from ${prefix}`);
   }
   if (
     mode === null &&
@@ -2281,11 +2297,6 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
   ) {
     return; // --version, --help: runs nothing
   }
-  const why = dropped
-    ? `python -${dropped} starts without Warden's guard`
-    : byEnv
-      ? `a Python started with ${byEnv} may run without Warden's guard`
-      : `${old} is not a Python Warden knows can host its guard (3.8 or later)`;
   if (target !== null && EXPANSION.test(target)) {
     throw new Unreadable(
       `${why} and what it runs comes from a shell expansion`

@@ -21,11 +21,12 @@ import os
 import re
 import shlex
 import shutil
+import sys
 from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters, line_flow, shell_text
+from . import fastpath, interpreters, line_flow, shell_text, startup_modules
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -1919,20 +1920,30 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     dropped = sorted(flags & _GUARD_DROPPING)
     by_env = _guard_dropped_by_env(env)
     old = "" if guardless.hosts_guard(interpreter(argv[0], env), env) else argv[0]
-    if not (dropped or by_env or old):
+    # R13-7: an -X option Warden does not know to be harmless (pycache_prefix: the guard's own
+    # sitecustomize from a cell's .pyc) leaves the child without the guard Warden counts on
+    x_option = startup_modules.unknown_x_option(options)
+    if not (dropped or by_env or old or x_option):
+        _guarded_start_modules(options, flags, env)
         return
-    if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
-        return  # --version, --help: runs nothing
     # In a kernel without the launch guard every child Python is guardless (R9-5): reading
     # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain
     # `python x.py` an attacker would write instead, which is searched for words only.
     words_only = UNLAUNCHED.get()
     if dropped:
         why = f"python -{''.join(dropped)} starts without Warden's guard"
+    elif x_option:
+        why = f"a Python started with -X {x_option} may run without Warden's guard"
     elif by_env:
         why = f"a Python started with {by_env} may run without Warden's guard"
     else:
         why = f"{old} is not a Python Warden knows can host its guard (3.8 or later)"
+    # pip's build of a project it was allowed to install: its build folder's sitecustomize is
+    # pip's (the runner is read below as the threat model says)
+    if not words_only and not (mode == "script" and guardless.build_hook_runner(target)):
+        _guardless_start_modules(options, flags, env, why, interpreter(argv[0], env))
+    if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
+        return  # --version, --help: runs nothing
     if shell and _EXPANSION.search(target or ""):
         raise Unreadable(f"{why} and what it runs comes from a shell expansion")
     if mode in ("stdin", None):
@@ -1951,9 +1962,6 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
             return
-        prefix = _pycache_prefix(options, flags, env)
-        if prefix:  # R11-8: its compiled modules come from a folder Warden does not read
-            raise Unreadable(f"{why} and it takes compiled modules from {prefix}")
         where = interpreter(argv[0], env)
         never_check = _never_checks_pycs(options)
         files, problem = guardless.module_files(
@@ -1973,6 +1981,57 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
     _read_guardless_file(target, why, "script", words_only, env, imports)
+
+
+def _guarded_start_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> None:
+    """A child that keeps the guard imports its warning categories' modules (R13-6) before
+    the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
+    standard library's) runs unguarded."""
+    names = startup_modules.warning_modules(options, flags, env)
+    folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
+    found = startup_modules.holder(folders, names) if names else None
+    if found:
+        raise Unreadable(
+            f"a Python started with a warning filter whose category imports {found} runs "
+            "that module before Warden's guard starts; name builtin categories "
+            "(ignore::DeprecationWarning) or filter in the code (warnings.filterwarnings)"
+        )
+
+
+def _start_folder_or_cwd() -> str:
+    folder = _START_FOLDER.get()
+    return os.path.abspath(folder) if folder else os.getcwd()
+
+
+def _guardless_start_modules(
+    options: List[str], flags: Set[str], env: Dict[str, str], why: str, where: Optional[str]
+) -> None:
+    """What a guardless child runs at start before any code Warden reads: compiled modules
+    from a pycache prefix (R11-8, R13-7: every import, its encodings and its pip included),
+    modules of a PYTHONPATH folder named like one Python imports while it starts (R13-10:
+    encodings, sitecustomize, the warning categories' modules of R13-6, what the site
+    folders' .pth lines import), a usercustomize in a user site. Unreadable when any."""
+    from . import guardless
+
+    prefix = _pycache_prefix(options, flags, env)
+    if prefix:
+        raise Unreadable(f"{why} and it takes compiled modules from {prefix}")
+    folders = startup_modules.pythonpath_folders(flags, env, lambda: _working_folder(why))
+    if folders:
+        names = set(startup_modules.INIT_MODULES)
+        names |= startup_modules.warning_modules(options, flags, env)
+        sites = guardless._site_path(where, os.getcwd()) or [p for p in sys.path if p]
+        names |= startup_modules.pth_imports(sites)
+        found = startup_modules.holder(folders, names)
+        if found:
+            raise Unreadable(
+                f"{why} and imports {found} while it starts, from a PYTHONPATH folder, before "
+                f"any code Warden reads. {_KEEP_THE_GUARD}"
+            )
+    if "S" not in flags:
+        user = startup_modules.holder(startup_modules.user_sites(flags, env), ["usercustomize"])
+        if user:
+            raise Unreadable(f"{why} and its site imports {user} while it starts")
 
 
 class _LocalImports:

@@ -1,0 +1,203 @@
+"""What a child Python runs at START-UP, before any code Warden reads (red team 13).
+
+A Python imports some modules by name from ``sys.path`` while it starts, before ``site``
+runs the guard's ``sitecustomize`` and before the script or ``-c`` code: ``encodings``
+(init), the warning categories of ``-W``/PYTHONWARNINGS (``action::module.Category``
+imports ``module``, R13-6), then, through ``site``, ``sitecustomize``, ``usercustomize`` and
+what the site folders' ``.pth`` lines import (R13-10). At that point ``sys.path`` is the
+PYTHONPATH folders, then the standard library (checked under 3.11: no script folder, no
+site-packages yet). A folder of the cell's on PYTHONPATH holding one of these names runs
+code no reading sees; this module finds such folders.
+
+``-X`` options and a pycache prefix (R13-7) change what a child runs too: ``HARMLESS_X``
+lists the options that only tune or report.
+"""
+
+import ast
+import glob
+import os
+from typing import Dict, Iterable, List, Optional, Set
+
+# Modules a Python 3.8-3.13 imports while it starts, by name through sys.path, when they are
+# not built in (`python -S -c "import sys; print(sorted(sys.modules))"` and `-X importtime`,
+# 3.11; `site` adds os, stat, posixpath, genericpath, _collections_abc, _sitebuiltins).
+# 3.11+ freezes most of them, but 3.10 and older, debug builds and `-X frozen_modules=off`
+# take them from the folders: all count. `warnings` starts with any -W/PYTHONWARNINGS or -X
+# dev; `runpy`, `types` and `importlib` run every `-m`.
+INIT_MODULES = frozenset(
+    (
+        "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
+        "_collections_abc", "_sitebuiltins", "warnings", "zipimport", "sitecustomize",
+        "usercustomize", "runpy", "types", "importlib", "_distutils_hack",
+    )
+)  # fmt: skip
+
+# `-X` options that tune or report and never change which code runs or where it comes from
+# (CPython's -X list, 3.11 to 3.13). Not here: pycache_prefix (compiled modules from a folder
+# of the cell's: R13-7), presite (imports a module before site), and any option Warden does
+# not know. frozen_modules=off takes the frozen start-up modules from the standard library's
+# files, and from PYTHONPATH folders first: INIT_MODULES counts those names always.
+HARMLESS_X = frozenset(
+    (
+        "utf8", "dev", "importtime", "faulthandler", "tracemalloc", "showrefcount",
+        "warn_default_encoding", "no_debug_ranges", "int_max_str_digits", "frozen_modules",
+        "perf", "perf_jit", "cpu_count", "gil", "context_aware_warnings",
+        "thread_inherit_context", "disable_remote_debug",
+    )
+)  # fmt: skip
+
+# how an importable module named N may look in a folder (source, compiled, extension)
+_MODULE_FILES = ("{}.py", "{}.pyc", "{}.pyw", "{}.so", "{}.*.so")
+
+
+def option_values(options: List[str], letter: str) -> List[str]:
+    """The values of one valued interpreter option (``-W ignore``, ``-Wignore``,
+    ``-bX utf8``) among a Python's own options (as ``commands.python_start`` split them)."""
+    values, i = [], 0
+    while i < len(options):
+        word = options[i]
+        if word.startswith("-") and not word.startswith("--"):
+            at = word.find(letter, 1)
+            # the letters before it must be flags: a valued letter earlier takes the rest
+            if at > 0 and not any(c in "WXQcm" for c in word[1:at]):
+                if word[at + 1 :]:
+                    values.append(word[at + 1 :])
+                elif i + 1 < len(options):
+                    values.append(options[i + 1])
+                    i += 1
+        i += 1
+    return values
+
+
+def unknown_x_option(options: List[str]) -> str:
+    """The first ``-X`` option of a Python's options that is not ``HARMLESS_X`` ('' if none):
+    a child given it may not run the guard or the code Warden reads (R13-7)."""
+    for value in option_values(options, "X"):
+        name = value.split("=", 1)[0]
+        if name not in HARMLESS_X:
+            return value
+    return ""
+
+
+def warning_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> Set[str]:
+    """The top-level modules a Python imports at start to apply its warning filters (R13-6):
+    the ``module`` of each ``action:message:module.Category:...`` among its ``-W`` options and
+    PYTHONWARNINGS (the line's, else the inherited one; not with ``-I``/``-E``). A category
+    without a dot is a builtin: nothing imported."""
+    filters = option_values(options, "W")
+    if not flags & {"I", "E"}:
+        value = env.get("PYTHONWARNINGS", os.environ.get("PYTHONWARNINGS", ""))
+        filters += value.split(",")
+    names = set()
+    for item in filters:
+        parts = item.split(":")
+        category = parts[2].strip() if len(parts) > 2 else ""
+        if "." in category:
+            module = category.rpartition(".")[0]
+            names.add(module.split(".")[0].strip())
+    names.discard("builtins")
+    return names
+
+
+def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str]:
+    """The PYTHONPATH folders a Python started this way searches at start, before its
+    standard library (none with ``-I``/``-E``): the line's PYTHONPATH, the real one where the
+    reading marked the start guardless (``commands.GuardLost``), else the inherited one; an
+    empty or relative word names a folder under the working folder ``folder()``, asked only
+    then (it may be one Warden cannot follow)."""
+    if flags & {"I", "E"}:
+        return []
+    pythonpath = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+    pythonpath = getattr(pythonpath, "real", pythonpath)
+    if not pythonpath:
+        return []
+    words = pythonpath.split(os.pathsep)
+    if all(os.path.isabs(word) for word in words):
+        return words
+    where = folder()
+    return [os.path.join(where, word) for word in words]
+
+
+def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
+    """The first of ``folders`` that holds a module or package named one of ``names`` (a
+    namespace folder too, unless the name is one of ``INIT_MODULES``: ``_package``), or a
+    PYTHONPATH word that is a file (a zip archive Python imports from), as 'folder/name';
+    None when none does."""
+    from ...boot.launch_env import SITE_DIR
+
+    own = os.path.abspath(SITE_DIR)
+    names = sorted(set(names))
+    for folder in folders:
+        if os.path.abspath(folder) == own:
+            continue  # Warden's guard folder: its sitecustomize is the guard
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            return folder  # an archive: its modules are not listed here
+        for name in names:
+            package = os.path.join(folder, name)
+            if os.path.isdir(package) and (_package(package) or name not in INIT_MODULES):
+                return package
+            for pattern in _MODULE_FILES:
+                hits = glob.glob(os.path.join(glob.escape(folder), pattern.format(name)))
+                if hits:
+                    return hits[0]
+    return None
+
+
+def _package(folder: str) -> bool:
+    """Whether a folder is a regular package (its ``__init__`` runs). A namespace folder named
+    like a start-up module runs nothing and loses to the standard library's module; one named
+    like a warning category's module or a .pth import may lead to a submodule
+    (``-W ignore::quiet.sub.W``), so ``holder`` counts those folders whatever they hold."""
+    return bool(glob.glob(os.path.join(glob.escape(folder), "__init__.*")))
+
+
+def pth_imports(site_folders: Iterable[str]) -> Set[str]:
+    """The top-level modules the ``.pth`` files of these site folders import by name
+    (``import _virtualenv``, ``__import__('_distutils_hack')``): ``site`` runs those lines
+    with the PYTHONPATH folders first on sys.path."""
+    names: Set[str] = set()
+    for site in site_folders:
+        for pth in glob.glob(os.path.join(glob.escape(site), "*.pth")):
+            try:
+                with open(pth, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                if line.startswith(("import ", "import\t")):
+                    names |= _imported(line)
+    return names
+
+
+def _imported(line: str) -> Set[str]:
+    try:
+        tree = ast.parse(line)
+    except (SyntaxError, ValueError):
+        return set()  # site's exec fails the same way: nothing imported
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value.split(".")[0])  # __import__('x'), import_module('x')
+    return names
+
+
+def user_sites(flags: Set[str], env: Dict[str, str]) -> List[str]:
+    """The user site folders a Python started this way may import ``usercustomize`` from
+    (all versions: the child's is not known here); none with ``-s``/``-I``/``-S`` or
+    PYTHONNOUSERSITE. A venv's Python has none either, but which Python runs is not always
+    known here: counting them is the safe side."""
+    if flags & {"s", "I", "S"}:
+        return []
+    ignore_env = "E" in flags
+    if not ignore_env and env.get("PYTHONNOUSERSITE", os.environ.get("PYTHONNOUSERSITE")):
+        return []
+    base = "" if ignore_env else env.get("PYTHONUSERBASE", os.environ.get("PYTHONUSERBASE", ""))
+    home = env.get("HOME", os.environ.get("HOME", "")) or os.path.expanduser("~")
+    base = base or os.path.join(home, ".local")
+    return sorted(glob.glob(os.path.join(glob.escape(base), "lib", "python*", "site-packages")))
