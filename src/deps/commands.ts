@@ -942,17 +942,26 @@ function refuseExpansion(words: string[], mentions: boolean): void {
   while (assigned < words.length && ASSIGNMENT_WORD.test(words[assigned])) {
     assigned++;
   }
-  for (const word of words.slice(0, assigned)) {
+  const argv = programArgv(words);
+  const program = argv[0] ?? '';
+  // the assignments before the program: the command's own and its wrappers' (`env X=$Y
+  // prog`, `sudo X=$Y prog`); `make CC=$X` passes CC=$X to make as an argument
+  const before = words.length - argv.length;
+  const wrapped =
+    before >= 0 && argv.every((word, n) => words[before + n] === word);
+  for (const word of words.slice(0, wrapped ? before : assigned)) {
     const eq = word.indexOf('=');
     const [name, value] = [word.slice(0, eq), word.slice(eq + 1)];
-    if (EXPANSION.test(value) && readingVariable(name)) {
+    if (
+      ASSIGNMENT_WORD.test(word) &&
+      EXPANSION.test(value) &&
+      readingVariable(name)
+    ) {
       throw new Unreadable(
         `it assigns ${name} a shell expansion (${construct(value)}) Warden cannot resolve before the shell runs it, and that variable changes how the line is read or what it runs: write the value out`
       );
     }
   }
-  const argv = programArgv(words);
-  const program = argv[0] ?? '';
   if ((program === 'source' || program === '.') && argv.length > 1) {
     // the file sourced runs unread whatever its name (source changes the shell: what follows
     // on the line is read as after unknown code); an installer's name in its path runs

@@ -620,19 +620,23 @@ def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
     assigned = 0
     while assigned < len(command) and _ASSIGNMENT_WORD.match(command[assigned]):
         assigned += 1
-    for word in command[:assigned]:
-        name, _eq, value = word.partition("=")
-        if _EXPANSION.search(value) and _reading_variable(name):
-            raise Unreadable(
-                f"it assigns {name} a shell expansion ({_construct(value)}) Warden cannot "
-                "resolve before the shell runs it, and that variable changes how the line is "
-                "read or what it runs: write the value out"
-            )
     try:
         argv = program_argv(command)
         program = argv[:1]
     except ValueError:  # `env -S` with unbalanced quotes
         argv = program = ["$"]
+    # the assignments before the program: the command's own and its wrappers' (`env X=$Y
+    # prog`, `sudo X=$Y prog`); `make CC=$X` passes CC=$X to make as an argument
+    before = len(command) - len(argv)
+    wrapped = before >= 0 and command[before:] == argv
+    for word in command[: before if wrapped else assigned]:
+        name, _eq, value = word.partition("=")
+        if _ASSIGNMENT_WORD.match(word) and _EXPANSION.search(value) and _reading_variable(name):
+            raise Unreadable(
+                f"it assigns {name} a shell expansion ({_construct(value)}) Warden cannot "
+                "resolve before the shell runs it, and that variable changes how the line is "
+                "read or what it runs: write the value out"
+            )
     if argv[:1] in (["source"], ["."]) and len(argv) > 1:
         # the file sourced runs unread whatever its name (source changes the shell: what
         # follows on the line is read as after unknown code); an installer's name in its path
