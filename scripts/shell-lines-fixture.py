@@ -47,6 +47,21 @@ SUBSTITUTIONS = [
     "eval \"$(conda shell.bash hook)\"",
     "echo x > $(uv pip install torcj)", "echo $(echo $(pip install torcj)) $(pip list)",
 ]  # fmt: skip
+# assignments whose value is an expansion (red team 13 R13-9): ordinary lines that pass, and
+# the ones where the value decides the program, an installer's argument or setting, or PATH
+ASSIGNED_EXPANSIONS = [
+    "CUDA_VISIBLE_DEVICES=$GPU python train.py", "OMP_NUM_THREADS=$(nproc) python train.py",
+    "OUT=${HOME}/data; mkdir -p $OUT", "TS=$(date +%s); mkdir run_$TS",
+    "for f in *.csv; do n=$(wc -l < $f); echo $n; done", "x=$((1<<2)); pip install black",
+    "OUT=$(pwd)/x; uv pip install -r r.txt", "X=$(cat f); $X install torcj",
+    "I=$(cat u); pip install -i $I black", "P=$(which pip); sudo $P install black",
+    "PIP_INDEX_URL=$U; export PIP_INDEX_URL; pip install black", "PATH=$X:$PATH; ls",
+    "UV_INDEX_URL=$U uv pip install black", "export UV_INDEX_URL=$U; uv pip install black",
+    "UV_INDEX_URL=$U ./install.sh", "X=$Y; export UV_INDEX_URL=$X; uv pip install black",
+    "export UV_INDEX_URL=$U; unset UV_INDEX_URL; uv pip install black",
+    "export PIP_INDEX_URL=$U; pip install black", "IFS=$X; ls", "HOME=$(pwd); ls",
+    "BASH_ENV=$F; bash x.sh", "export PATH=$HOME/.local/bin:$PATH && uv pip install black",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -63,6 +78,7 @@ def main():
         lines.add(line)
     lines.update(fragment_lines(FRAGMENT_LINES))
     lines.update(SUBSTITUTIONS)
+    lines.update(ASSIGNED_EXPANSIONS)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -782,7 +782,14 @@ function shellInvocations(
         invocations.map((inv, n) => ({
           ...inv,
           cwd: path.join(folder ?? '', inv.cwd ?? ''),
-          problem: inv.problem || line.problem(inv.tool, lost[n], folder)
+          problem:
+            inv.problem ||
+            line.problem(
+              inv.tool,
+              lost[n],
+              folder,
+              line.unresolvedValue(words, inv.env)
+            )
         })),
         from,
         to,
@@ -920,16 +927,42 @@ function commandWords(command: string[]): string[] {
 
 /** An expansion Warden cannot resolve is unreadable where it may decide an install: in the
  * words of a command naming an installer (but the path of a file sourced), in its first word
- * (`$X install`, `X=$Y`), or in the program it runs after its reserved words and wrappers
- * (`{ $X install ...; }`, `if $X`, `sudo $X`: red team 10 R10-8). The kernel's
- * `_refuse_expansion`. */
+ * once its assignments are skipped (`$X install`), or in the program it runs after its
+ * reserved words and wrappers (`{ $X install ...; }`, `if $X`, `sudo $X`: red team 10 R10-8);
+ * in an assignment's value only for a variable that changes how the line is read or what a
+ * later command runs (`readingVariable`: `PATH=$X:$PATH`). Any other value
+ * (`CUDA_VISIBLE_DEVICES=$GPU python train.py`, red team 13 R13-9) is used where the shell
+ * expands the variable, and those places are read here; an install that starts with one in
+ * its environment is `LineState.problem`'s. The kernel's `_refuse_expansion`. */
 function refuseExpansion(words: string[], mentions: boolean): void {
   const expanded = words.filter(w => EXPANSION.test(w));
   if (expanded.length === 0) {
     return;
   }
+  let assigned = 0;
+  while (assigned < words.length && ASSIGNMENT_WORD.test(words[assigned])) {
+    assigned++;
+  }
   const argv = programArgv(words);
   const program = argv[0] ?? '';
+  // the assignments before the program: the command's own and its wrappers' (`env X=$Y
+  // prog`, `sudo X=$Y prog`); `make CC=$X` passes CC=$X to make as an argument
+  const before = words.length - argv.length;
+  const wrapped =
+    before >= 0 && argv.every((word, n) => words[before + n] === word);
+  for (const word of words.slice(0, wrapped ? before : assigned)) {
+    const eq = word.indexOf('=');
+    const [name, value] = [word.slice(0, eq), word.slice(eq + 1)];
+    if (
+      ASSIGNMENT_WORD.test(word) &&
+      EXPANSION.test(value) &&
+      readingVariable(name)
+    ) {
+      throw new Unreadable(
+        `it assigns ${name} a shell expansion (${construct(value)}) Warden cannot resolve before the shell runs it, and that variable changes how the line is read or what it runs: write the value out`
+      );
+    }
+  }
   if ((program === 'source' || program === '.') && argv.length > 1) {
     // the file sourced runs unread whatever its name (source changes the shell: what follows
     // on the line is read as after unknown code); an installer's name in its path runs
@@ -940,12 +973,38 @@ function refuseExpansion(words: string[], mentions: boolean): void {
     ];
     mentions = INSTALLER_WORDS.test(rest.join(' '));
   }
-  if (mentions || EXPANSION.test(words[0]) || EXPANSION.test(program)) {
+  const first = words[assigned] ?? '';
+  if (mentions || EXPANSION.test(first) || EXPANSION.test(program)) {
     // the installer's arguments, or which program runs, depend on the expansion
     throw new Unreadable(
       `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
     );
   }
+}
+
+/** `NAME=value` in front of a command (or alone): what `programArgv` skips. */
+const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/s;
+/** Installers' own settings (PIP_INDEX_URL, UV_INDEX, CONDA_CHANNELS...), named by the tools
+ * INSTALLER_WORDS finds, and what names the files and environments they read their settings
+ * and packages from (~/.config/uv/uv.toml, ~/.condarc). The kernel's `_INSTALLER_SETTING`. */
+const INSTALLER_SETTING =
+  /^((PIP|UV|CONDA|MAMBA|MICROMAMBA|PIPX|POETRY|PDM|PIPENV|HATCH|PIXI|RYE)_.*|CONDARC|MAMBARC|VIRTUAL_ENV|XDG_CONFIG_HOME|XDG_CONFIG_DIRS|HOME)$/s;
+/** what the shell splits words and reads lines with */
+const SPLITTING: ReadonlySet<string> = new Set(['IFS']);
+
+/** A variable whose value, assigned by the line, changes how Warden reads the rest of it or
+ * what a later command runs: a start variable (PATH, PYTHON*, the launch variables), bash's
+ * program tables, what `cd` reads (CD_NAMES), what makes a shell run code
+ * (`shellCodeVariable`), IFS, an installer's setting. The kernel's `_reading_variable`. */
+function readingVariable(name: string): boolean {
+  return (
+    startVariable(name) ||
+    PROGRAM_TABLES.includes(name) ||
+    CD_NAMES.includes(name) ||
+    shellCodeVariable({ [name]: '$' }) !== '' ||
+    SPLITTING.has(name) ||
+    INSTALLER_SETTING.test(name)
+  );
 }
 
 /** The words of the program a command runs once its assignments and wrappers (`env`, `sudo`,
@@ -1323,12 +1382,14 @@ function assignedByName(commands: string[][], places: Place[]): string {
  * in any form but a plain `$NAME` / `${NAME}` read, moves to folders Warden does not tell
  * (red team 12 R12-2). The kernel's `_cd_variables_assigned`. */
 function cdVariablesAssigned(script: string): string {
-  const found =
-    /(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]/.exec(
-      script
-    );
+  const names = CD_NAMES.join('|');
+  const found = new RegExp(
+    `(?<![$\\w{])(${names})\\b|\\$\\{(${names})[:=]`
+  ).exec(script);
   return found ? (found[1] ?? found[2]) : '';
 }
+
+const CD_NAMES = ['CDPATH', 'HOME', 'PWD', 'OLDPWD'];
 
 class LineState {
   cwd: string | null = '';
@@ -1349,6 +1410,9 @@ class LineState {
   private either = false;
   /** a command of this line may write (one in a subshell of it too) */
   wrote = false;
+  /** the names the line assigned a value holding an expansion Warden does not resolve
+   * (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading */
+  unresolvedValues = new Set<string>();
 
   constructor(
     public subshells: boolean,
@@ -1366,6 +1430,7 @@ class LineState {
     sub.unresolved = this.unresolved;
     sub.programWritten = this.programWritten;
     sub.cdVariables = this.cdVariables;
+    sub.unresolvedValues = new Set(this.unresolvedValues);
     return sub;
   }
 
@@ -1404,8 +1469,18 @@ class LineState {
     this.moved = true;
   }
 
-  problem(tool: string, guardLost: string, folder: string | null = ''): string {
+  problem(
+    tool: string,
+    guardLost: string,
+    folder: string | null = '',
+    unresolved = ''
+  ): string {
     const pip = tool === 'pip' && !guardLost;
+    if (unresolved && !pip) {
+      // the guard a pip inherits reads it as it is then; Warden reads uv's and conda's
+      // settings before the line runs (red team 13 R13-9)
+      return `the install starts with ${unresolved} set by the line to a shell expansion Warden cannot resolve before the shell runs it: write the value out, or run the install as its own command`;
+    }
     const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
       const lost =
@@ -1512,6 +1587,7 @@ class LineState {
     } else if (name === 'unset' && i === 0) {
       for (const a of args) {
         delete this.env[a];
+        this.unresolvedValues.delete(a);
         if (startVariable(a)) {
           // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
           this.env[a] = '';
@@ -1521,12 +1597,39 @@ class LineState {
     return name;
   }
 
+  /** The first installer setting (INSTALLER_SETTING) of `env` (what a command starts with)
+   * whose value the line, or the command's own assignments, made from an unresolved
+   * expansion ('' when none): `export UV_INDEX_URL=$U; uv pip install torch` (`PATH=$X`
+   * changes which uv runs, not what it installs). The kernel's `unresolved_value`. */
+  unresolvedValue(command: string[], env: Record<string, string>): string {
+    const unknown = new Set(this.unresolvedValues);
+    for (const word of command) {
+      if (!ASSIGNMENT_WORD.test(word)) {
+        break;
+      }
+      const eq = word.indexOf('=');
+      if (EXPANSION.test(word.slice(eq + 1))) {
+        unknown.add(word.slice(0, eq));
+      }
+    }
+    return (
+      Object.keys(env)
+        .sort()
+        .find(name => unknown.has(name) && INSTALLER_SETTING.test(name)) ?? ''
+    );
+  }
+
   private assign(words: string[]): void {
     for (const word of words) {
       const eq = word.indexOf('=');
       if (eq >= 0) {
         const key = word.slice(0, eq);
         this.env[key] = word.slice(eq + 1); // read as exported: stricter
+        if (EXPANSION.test(word.slice(eq + 1))) {
+          this.unresolvedValues.add(key);
+        } else {
+          this.unresolvedValues.delete(key);
+        }
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
           // `export X+=v`, `export $N=v`
           this.unresolved ||= `an assignment to '${key}' on the line`;

@@ -540,7 +540,10 @@ def shell_invocations(
                 [
                     inv._replace(
                         cwd=os.path.join(folder or "", inv.cwd),
-                        problem=inv.problem or line.problem(inv.tool, why, folder),
+                        problem=inv.problem
+                        or line.problem(
+                            inv.tool, why, folder, line.unresolved_value(command, inv.env)
+                        ),
                     )
                     for inv, why in zip(invocations, lost)
                 ]
@@ -605,28 +608,78 @@ def _command_words(command: List[str]) -> List[str]:
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
     """An expansion Warden cannot resolve is unreadable where it may decide an install: in the
     words of a command naming an installer (but the path of a file sourced), in its first word
-    (``$X install``, ``X=$Y``), or in the program it runs after its reserved words and wrappers
-    (``{ $X install ...; }``, ``if $X``, ``sudo $X``: red team 10 R10-8)."""
+    once its assignments are skipped (``$X install``), or in the program it runs after its
+    reserved words and wrappers (``{ $X install ...; }``, ``if $X``, ``sudo $X``: red team 10
+    R10-8); in an assignment's value only for a variable that changes how the line is read or
+    what a later command runs (``_reading_variable``: ``PATH=$X:$PATH``). Any other value
+    (``CUDA_VISIBLE_DEVICES=$GPU python train.py``, ``OUT=${HOME}/data``, red team 13 R13-9)
+    is used where the shell expands the variable, and those places are read here; an install
+    that starts with one in its environment is ``_LineState.problem``'s."""
     expanded = [t for t in command if _EXPANSION.search(t)]
     if not expanded:
         return
+    assigned = 0
+    while assigned < len(command) and _ASSIGNMENT_WORD.match(command[assigned]):
+        assigned += 1
     try:
         argv = program_argv(command)
         program = argv[:1]
     except ValueError:  # `env -S` with unbalanced quotes
         argv = program = ["$"]
+    # the assignments before the program: the command's own and its wrappers' (`env X=$Y
+    # prog`, `sudo X=$Y prog`); `make CC=$X` passes CC=$X to make as an argument
+    before = len(command) - len(argv)
+    wrapped = before >= 0 and command[before:] == argv
+    for word in command[: before if wrapped else assigned]:
+        name, _eq, value = word.partition("=")
+        if _ASSIGNMENT_WORD.match(word) and _EXPANSION.search(value) and _reading_variable(name):
+            raise Unreadable(
+                f"it assigns {name} a shell expansion ({_construct(value)}) Warden cannot "
+                "resolve before the shell runs it, and that variable changes how the line is "
+                "read or what it runs: write the value out"
+            )
     if argv[:1] in (["source"], ["."]) and len(argv) > 1:
         # the file sourced runs unread whatever its name (source changes the shell: what
         # follows on the line is read as after unknown code); an installer's name in its path
         # runs nothing (`source $(conda info --base)/etc/profile.d/conda.sh`)
         rest = command[: len(command) - len(argv) + 1] + argv[2:]
         mentions_installer = _WORDS.search(" ".join(rest)) is not None
-    if mentions_installer or _EXPANSION.search(command[0]) or _EXPANSION.search("".join(program)):
+    first = command[assigned : assigned + 1]
+    if mentions_installer or _EXPANSION.search("".join(first + program)):
         # the installer's arguments, or which program runs, depend on the expansion
         raise Unreadable(
             f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
             "before the shell runs it"
         )
+
+
+# `NAME=value` in front of a command (or alone): what program_argv skips
+_ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Installers' own settings (PIP_INDEX_URL, UV_INDEX, CONDA_CHANNELS...), named by the tools
+# `_WORDS` finds, and what names the files and environments they read their settings and
+# packages from (~/.config/uv/uv.toml, ~/.condarc).
+_INSTALLER_SETTING = re.compile(
+    r"^((PIP|UV|CONDA|MAMBA|MICROMAMBA|PIPX|POETRY|PDM|PIPENV|HATCH|PIXI|RYE)_.*"
+    r"|CONDARC|MAMBARC|VIRTUAL_ENV|XDG_CONFIG_HOME|XDG_CONFIG_DIRS|HOME)$"
+)
+# what the shell splits words and reads lines with
+_SPLITTING = frozenset(("IFS",))
+
+
+def _reading_variable(name: str) -> bool:
+    """A variable whose value, assigned by the line, changes how Warden reads the rest of it
+    or what a later command runs, so a value Warden cannot resolve leaves the line unread: a
+    start variable (``_start_variable``: PATH, PYTHON*, the launch variables), bash's program
+    tables, what ``cd`` reads (``_CD_NAMES``), what makes a shell run code
+    (``shell_code_variable``), IFS, an installer's setting."""
+    return (
+        _start_variable(name)
+        or name in _PROGRAM_TABLES
+        or name in _CD_NAMES
+        or bool(shell_code_variable({name: "$"}))
+        or name in _SPLITTING
+        or _INSTALLER_SETTING.match(name) is not None
+    )
 
 
 def _functions_defined(commands) -> frozenset:
@@ -867,9 +920,9 @@ def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
 # What `cd` reads besides its operand: CDPATH (searched first), HOME (`cd`, `~`), PWD and
 # OLDPWD (`cd ..` from a logical folder, `cd -`). A line that assigns one, in any form, moves
 # to folders Warden does not tell (red team 12 R12-2: `${CDPATH:=/x}`, `for CDPATH in /x`).
-_CD_VARIABLES = re.compile(
-    r"(?<![$\w{])(CDPATH|HOME|PWD|OLDPWD)\b|\$\{(CDPATH|HOME|PWD|OLDPWD)[:=]"
-)
+_CD_NAMES = ("CDPATH", "HOME", "PWD", "OLDPWD")
+_CD_ALTERNATIVES = "|".join(_CD_NAMES)
+_CD_VARIABLES = re.compile(rf"(?<![$\w{{])({_CD_ALTERNATIVES})\b|\$\{{({_CD_ALTERNATIVES})[:=]")
 
 
 _HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
@@ -900,6 +953,9 @@ class _LineState:
         self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
         self.either = False  # ... which has a `||`: a command after it runs when one failed
         self.wrote = False  # a command of this line may write (one in a subshell of it too)
+        # the names the line assigned a value holding an expansion Warden does not resolve
+        # (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading
+        self.unresolved_values: Set[str] = set()
 
     def subshell(self) -> "_LineState":
         """The state a command substitution starts in: this line's, its folder as the start
@@ -909,6 +965,7 @@ class _LineState:
         sub.changed, sub.shell_changed = self.changed, self.shell_changed
         sub.unresolved = self.unresolved
         sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
+        sub.unresolved_values = set(self.unresolved_values)
         return sub
 
     def begin(self, before: str) -> None:
@@ -927,7 +984,9 @@ class _LineState:
             self.cwd = None
         self.moved = self.moved and before in ("||", "|", "|&")
 
-    def problem(self, tool: str, guard_lost: str, folder: Optional[str] = "") -> str:
+    def problem(
+        self, tool: str, guard_lost: str, folder: Optional[str] = "", unresolved: str = ""
+    ) -> str:
         """Why an install at this point of the line cannot be read ('' when it can); set on
         its invocations, so a command that installs nothing (``pip list``) still runs.
 
@@ -936,8 +995,17 @@ class _LineState:
         -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
         uv and conda are native programs that nothing decides again (red team 7 R7-16). A
         pip that may start without the guard (``guard_lost``: the line sets or unsets
-        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does."""
+        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does.
+        ``unresolved``: a variable the install starts with whose value the line made from an
+        expansion (``unresolved_value``): the guard a pip inherits reads it as it is then,
+        Warden reads uv's and conda's settings before the line runs (red team 13 R13-9)."""
         pip = tool == "pip" and not guard_lost
+        if unresolved and not pip:
+            return (
+                f"the install starts with {unresolved} set by the line to a shell expansion "
+                "Warden cannot resolve before the shell runs it: write the value out, or run "
+                "the install as its own command"
+            )
         changed = self.shell_changed if pip else self.changed
         if changed:
             lost = f" (this pip may start without Warden's guard: {guard_lost})"
@@ -1025,17 +1093,37 @@ class _LineState:
         elif name == "unset" and i == 0:
             for a in args:
                 self.env.pop(a, None)
+                self.unresolved_values.discard(a)
                 if _start_variable(a):
                     # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
                     # PATH changed
                     self.env[a] = ""
         return name
 
+    def unresolved_value(self, command: List[str], env: Dict[str, str]) -> str:
+        """The first installer setting (``_INSTALLER_SETTING``) of ``env`` (what a command
+        starts with) whose value the line, or the command's own assignments, made from an
+        unresolved expansion ('' when none): ``export UV_INDEX_URL=$U; uv pip install torch``
+        (``PATH=$X`` changes which uv runs, not what it installs)."""
+        unknown = set(self.unresolved_values)
+        for word in command:
+            if not _ASSIGNMENT_WORD.match(word):
+                break
+            name, _eq, value = word.partition("=")
+            if _EXPANSION.search(value):
+                unknown.add(name)
+        unknown = {name for name in unknown if _INSTALLER_SETTING.match(name)}
+        return next((name for name in sorted(env) if name in unknown), "")
+
     def _assign(self, words: List[str]) -> None:
         for word in words:
             key, eq, value = word.partition("=")
             if eq:
                 self.env[key] = value  # read as exported: stricter when it is not
+                if _EXPANSION.search(value):
+                    self.unresolved_values.add(key)
+                else:
+                    self.unresolved_values.discard(key)
                 if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
                     self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
 
