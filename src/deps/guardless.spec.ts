@@ -146,6 +146,47 @@ describe('literalStarts', () => {
     [
       "import subprocess; subprocess.run(args=['uv', 'sync'], cwd='d')",
       [argv('uv', 'sync')],
+      'cwd='
+    ],
+    // red team 13: a start after an environment change, or with its own env
+    [
+      "import os; os.environ['PATH'] = 't'; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "from os import environ as e; e.update(PATH='t'); import os; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "import os; del os.environ['PATH']; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "import os; os.putenv('PATH', 't'); os.system('ls')",
+      [shell('ls')],
+      'os.putenv'
+    ],
+    [
+      "import subprocess; subprocess.run(['ls'], env={'PATH': 't'})",
+      [argv('ls')],
+      'env='
+    ],
+    [
+      "import os; os.execvpe('ls', ['ls'], {'PATH': 't'})",
+      [argv('ls')],
+      'its env'
+    ],
+    [
+      "import os; print(os.environ.get('A'), os.environ['B']); os.posix_spawn('/bin/ls', ['ls'], {})",
+      [argv('/bin/ls')],
+      ''
+    ],
+    [
+      "import subprocess; subprocess.run(['git', 'status'], env=None, cwd=None)",
+      [argv('git', 'status')],
       ''
     ],
     [

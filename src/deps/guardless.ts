@@ -503,8 +503,11 @@ const FILE_CHANGERS = new Set(
   `os.symlink os.link os.rename os.renames os.replace os.chdir os.fchdir os.open os.write
   os.makedirs os.mkdir os.chmod os.truncate os.mkfifo shutil.copy shutil.copy2
   shutil.copyfile shutil.copytree shutil.move shutil.unpack_archive zipfile.ZipFile
-  tarfile.open`.split(/\s+/)
+  tarfile.open os.putenv os.unsetenv`.split(/\s+/)
 );
+// what code may do with os.environ without changing the environment a later start gets; any
+// other use (a write, update, pop, an alias `e = os.environ`) changes it (red team 13)
+const ENVIRON_READS = new Set(['get', 'copy', 'keys', 'values', 'items']);
 const PATH_WRITERS = new Set(
   'symlink_to hardlink_to write_text write_bytes mkdir touch chmod link_to'.split(
     ' '
@@ -542,6 +545,13 @@ export function literalStarts(code: string): {
   let changer = '';
   tree.iterate({
     enter: ref => {
+      if (
+        (ref.name === 'VariableName' || ref.name === 'MemberExpression') &&
+        dottedName(ref.node) === 'os.environ' &&
+        changesEnviron(ref.node, text)
+      ) {
+        changer = changer || 'os.environ';
+      }
       if (ref.name !== 'CallExpression') {
         return;
       }
@@ -557,6 +567,7 @@ export function literalStarts(code: string): {
         changer = changer || name || attr;
       }
       if (starts(name)) {
+        changer = changer || ownSetting(name, args, text);
         const start = startOf(name, args, text);
         if (start !== undefined) {
           found.push(start);
@@ -565,6 +576,60 @@ export function literalStarts(code: string): {
     }
   });
   return { starts: found, changer };
+}
+
+/** Whether a use of os.environ may change it (anything but a read of a key or a method of
+ * ENVIRON_READS). */
+function changesEnviron(n: SyntaxNode, text: Text): boolean {
+  const parent = n.parent;
+  if (
+    parent?.name !== 'MemberExpression' ||
+    parent.firstChild?.from !== n.from
+  ) {
+    return true;
+  }
+  if (parent.firstChild.to !== n.to) {
+    return true;
+  }
+  const last = parent.lastChild;
+  if (last?.name === 'PropertyName') {
+    return !ENVIRON_READS.has(text(last));
+  }
+  // a subscript: a read unless it is written or deleted
+  const outer = parent.parent?.name ?? '';
+  const assigned = ['AssignOp', 'UpdateOp'].includes(
+    parent.nextSibling?.name ?? ''
+  );
+  const packed = ['TupleExpression', 'ArrayExpression'].includes(outer);
+  return (
+    assigned ||
+    packed ||
+    outer === 'DeleteStatement' ||
+    outer === 'ForStatement'
+  );
+}
+
+/**
+ * A start given its own working folder or environment (`cwd=`, `env=`, the env of
+ * `os.execve`/`spawnve`/`posix_spawn`): it runs what Warden, reading it with this process's
+ * folder and environment, did not read. An empty env (`{}`) is no variable at all.
+ */
+function ownSetting(name: string, args: Arguments, text: Text): string {
+  const set = (n: SyntaxNode | undefined) =>
+    !!n && n.name !== 'None' && text(n).replace(/\s/g, '') !== '{}';
+  for (const key of ['cwd', 'env']) {
+    if (set(args.keywords.get(key))) {
+      return `${key}=`;
+    }
+  }
+  const short = name.slice(name.lastIndexOf('.') + 1);
+  let env: SyntaxNode | undefined;
+  if (['posix_spawn', 'posix_spawnp'].includes(short)) {
+    env = args.positional[2];
+  } else if (/^(exec|spawn)/.test(short) && short.endsWith('e')) {
+    env = args.positional[args.positional.length - 1];
+  }
+  return set(env) ? 'its env' : '';
 }
 
 interface Arguments {

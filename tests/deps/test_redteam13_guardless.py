@@ -17,7 +17,7 @@ import json
 import os
 
 import pytest
-from test_redteam12_starts import UV, Kernel
+from test_redteam12_starts import PROJECT, UV, Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands, guardless
 
@@ -164,3 +164,72 @@ def test_the_modules_table_is_the_real_modules():
     assert table["modules"] == module.build(table)
     assert table["modules"]["shutil"]["os"] == "os"
     assert guardless.resolve("os.path.os.path.join") == "os.path.join"
+
+
+# -- a literal start after the code changed its environment, or given its own ---------------
+# (found while fixing R13-3: the literal start was read with this process's PATH and folder)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os; os.environ['PATH'] = 'tools:' + os.environ['PATH']; os.system('ls sync -q')",
+        "import os; os.environ.update(PATH='tools:' + os.environ['PATH']); os.system('ls sync -q')",
+        "from os import environ as e; e['PATH'] = 'tools:' + e['PATH']; import os; "
+        "os.system('ls sync -q')",
+        "import subprocess; subprocess.run(['ls', 'sync', '-q'], env={'PATH': 'tools:' + PATH})",
+        "import subprocess; subprocess.run(['../ls', 'sync', '-q'], cwd='tools/x')",
+        "import os; os.execvpe('ls', ['ls', 'sync', '-q'], {'PATH': 'tools:' + PATH})",
+    ],
+)
+def test_a_literal_start_in_another_environment_or_folder_is_refused(kernel, code):
+    """tools/ls is a link to uv, the project's index a refused one: without Warden the child
+    runs `uv sync` and installs torcj; Warden read `ls` on its own PATH (or ./ls in its own
+    folder) and let it start. Now a start after the code changed os.environ, or given its own
+    env or cwd, is refused as after a file change."""
+    (kernel.work / "pyproject.toml").write_text(
+        PROJECT.replace("warden-demo-pkg", "torcj").format(index=kernel.index.simple)
+    )
+    (kernel.work / "tools" / "x").mkdir(parents=True)
+    os.symlink(UV, kernel.work / "tools" / "ls")
+    # a literal PATH (the child's code must stay literal for the start to be read)
+    code = code.replace("'tools:' + PATH", repr("tools:" + kernel.env(False)["PATH"]))
+    cell = _guardless_cell(code).replace("{", "{{").replace("}", "}}")
+    refused = kernel.proves(cell, name="torcj")
+    assert "changes files or its environment" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os, subprocess; print(os.environ.get('HOME'), os.environ['PATH']); "
+        "subprocess.run(['ls', '-l'])",
+        "import os; os.posix_spawn('/bin/ls', ['ls'], {})",
+        "import subprocess; subprocess.run(['git', 'status'], env=None, cwd=None)",
+        "import os; os.environ['X'] = '1'",  # a change without a start
+    ],
+)
+def test_starts_that_keep_the_environment_still_run(code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert commands.invocations(["python3", "-I", "-c", code]) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "changer"),
+    [
+        ("import os; os.environ['PATH'] = 't'; os.system('ls')", "os.environ"),
+        ("from os import environ as e; e.update(PATH='t'); import os; os.system('ls')", "os."),
+        ("import os; del os.environ['PATH']; os.system('ls')", "os.environ"),
+        ("import os; os.putenv('PATH', 't'); os.system('ls')", "os.putenv"),
+        ("import subprocess; subprocess.run(['ls'], env={'PATH': 't'})", "env="),
+        ("import subprocess; subprocess.run(args=['uv', 'sync'], cwd='d')", "cwd="),
+        ("import os; os.execvpe('ls', ['ls'], {'PATH': 't'})", "its env"),
+        ("import os; print(os.environ.get('A'), os.environ['B']); os.posix_spawn('/bin/ls', "
+         "['ls'], {})", ""),
+        ("import subprocess; subprocess.run(['git', 'status'], env=None, cwd=None)", ""),
+    ],
+)  # fmt: skip
+def test_environment_changes_are_found_as_the_static_side_finds_them(code, changer):
+    """The same cases as src/deps/guardless.spec.ts `literalStarts`."""
+    found = guardless.literal_starts(code)[1]
+    assert found.startswith(changer) and bool(found) == bool(changer), found

@@ -697,8 +697,13 @@ _FILE_CHANGERS = frozenset((
     "os.symlink", "os.link", "os.rename", "os.renames", "os.replace", "os.chdir", "os.fchdir",
     "os.open", "os.write", "os.makedirs", "os.mkdir", "os.chmod", "os.truncate", "os.mkfifo",
     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
-    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open",
+    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open", "os.putenv", "os.unsetenv",
 ))  # fmt: skip
+# what code may do with os.environ without changing the environment a later start gets; any
+# other use (a write, update, pop, an alias `e = os.environ`) changes it: `os.environ["PATH"]
+# = "tools:..."` then `os.system("ls sync")` runs tools/ls, not the ls Warden read (red team
+# 13, found while fixing R13-3)
+_ENVIRON_READS = frozenset(("get", "copy", "keys", "values", "items"))
 _PATH_WRITERS = frozenset(("symlink_to", "hardlink_to", "write_text", "write_bytes", "mkdir",
                            "touch", "chmod", "link_to"))  # fmt: skip
 
@@ -714,7 +719,11 @@ def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
             reader._import(node)
     starts: List[Tuple[str, object]] = []
     changer = ""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(tree):
+        if isinstance(node, (ast.Name, ast.Attribute)) and reader._dotted(node) == "os.environ":
+            if _changes_environ(node, parents.get(node)):
+                changer = changer or "os.environ"
         if not isinstance(node, ast.Call):
             continue
         name = reader._dotted(node.func)
@@ -722,10 +731,37 @@ def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
             changer = changer or (name or getattr(node.func, "attr", "a write"))
         if not name.startswith(_PROCESS_STARTERS):
             continue
+        changer = changer or _own_setting(node, name)
         start = _start_of(node, name)
         if start is not None:
             starts.append(start)
     return starts, changer
+
+
+def _changes_environ(node, parent) -> bool:
+    """Whether a use of os.environ may change it (anything but a read of a key or a method
+    of ``_ENVIRON_READS``)."""
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return not isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return parent.attr not in _ENVIRON_READS
+    return True
+
+
+def _own_setting(node: ast.Call, name: str) -> str:
+    """A start given its own working folder or environment (``cwd=``, ``env=``, the env of
+    ``os.execve``/``spawnve``/``posix_spawn``): it runs what Warden, reading it with this
+    process's folder and environment, did not read. An empty env is no variable at all."""
+    for keyword in node.keywords:
+        if keyword.arg in ("cwd", "env") and _value(keyword.value) not in (None, {}):
+            return f"{keyword.arg}="
+    short = name.rpartition(".")[2]
+    env = None
+    if short in ("posix_spawn", "posix_spawnp") and len(node.args) > 2:
+        env = node.args[2]
+    elif short.startswith(("exec", "spawn")) and short.endswith("e") and node.args:
+        env = node.args[-1]
+    return "its env" if env is not None and _value(env) not in (None, {}) else ""
 
 
 def _changes_files(node: ast.Call, name: str) -> bool:
