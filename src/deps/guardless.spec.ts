@@ -102,7 +102,12 @@ describe('dynamicCode', () => {
       "import asyncio\nasync def m(c):\n    l = getattr(asyncio.create_task(c), 'get_loop')()",
       '.get_loop of a value'
     ],
-    ["import shutil; [shutil][0].os.system('x')", '.system of a value']
+    ["import shutil; [shutil][0].os.system('x')", '.system of a value'],
+    [
+      "import sys; sys.path.insert(0, '/tmp/x'); import payload",
+      'sys.path.insert'
+    ],
+    ['import sys; sys.meta_path.append(Finder())', 'sys.meta_path']
   ])('%s: %s', (code, why) => {
     expect(dynamicCode(code)).toContain(why);
   });

@@ -100,6 +100,9 @@ def test_guardless_code_reaching_a_start_through_an_allowed_name_is_refused(kern
         ("import asyncio; getattr(asyncio.create_task(c), 'get_loop')", ".get_loop of"),
         ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "subprocess_shell"),
         ("import shutil; [shutil][0].os.system('x')", ".system of a value"),
+        # an import from a folder the code adds runs that module's code unread
+        ("import sys; sys.path.insert(0, '/tmp/x'); import payload", "sys.path.insert"),
+        ("import sys; sys.meta_path.append(Finder())", "sys.meta_path"),
     ],
 )
 def test_the_reading_refuses(code, why):
