@@ -27,7 +27,7 @@ describe('dynamicCode', () => {
     ],
     ["import os; getattr(os, 'system')('x')", 'it uses os,'], // R12-7
     ["import subprocess as s; t = s; t.run(['x'])", 'it uses subprocess,'], // R12-7
-    ["import sys; sys.modules['os'].system('x')", 'uses sys.modules'], // R12-7
+    ["import sys; sys.modules['os'].system('x')", '.system of a value'], // R12-7, R13-4
     [
       "import functools, os; functools.reduce(getattr, ['system'], os)",
       'passes getattr around'
@@ -49,8 +49,8 @@ describe('dynamicCode', () => {
     ['import platform; platform.architecture()', 'platform.architecture'], // R12-7
     [
       "import asyncio; asyncio.get_event_loop().subprocess_shell('x')",
-      'asyncio.get_event_loop'
-    ], // R12-7
+      '.subprocess_shell of a value'
+    ], // R12-7 (R13-4: the loop's method is refused first)
     [
       "import posix; posix.system(bytes.fromhex('6c73').decode())",
       'starts a process (os.system)'
@@ -61,7 +61,53 @@ describe('dynamicCode', () => {
     ], // R12-7
     ["import helpers; helpers.run('x')", 'helpers.run'], // R12-7
     ['from numpy import *', 'imports every name of numpy'], // R12-7
-    ['print(1', 'does not parse']
+    ['print(1', 'does not parse'],
+    // R13-3: a module an allowed module holds is that module
+    ["import shutil; shutil.os.system('u' + 'v')", 'process (os.system)'],
+    ["import os.path; os.path.os.system('u' + 'v')", 'process (os.system)'],
+    ["import tempfile; tempfile._os.system('u' + 'v')", 'process (os.system)'],
+    ["import logging; logging.os.system('u' + 'v')", 'process (os.system)'],
+    ["from shutil import os as o; o.system('u' + 'v')", 'process (os.system)'],
+    ["import typing; typing.sys.modules['os']", 'uses sys.modules'],
+    ['import typing; typing._eval_type(x, {}, {})', 'typing._eval_type'],
+    ['import typing; typing.get_type_hints(f)', 'typing.get_type_hints'],
+    ["import zipfile; zipfile.importlib.import_module('x')", 'importlib'],
+    ["import shutil; t = shutil; t.os.system('x')", 'module shutil around'],
+    ['import os; p = os.path', 'module os.path around'],
+    // R13-4: namespaces, names in strings, attributes of values
+    [
+      "g = globals()['__builtins__']; getattr(g, '__import__')('o' + 's')",
+      'reads a namespace (globals)'
+    ],
+    ["vars()['__builtins__']", 'reads a namespace (vars)'],
+    ["b = vars(type(x))['a' + 'b']", 'reads a namespace (vars)'],
+    ['print(dir())', 'reads a namespace (dir)'],
+    ["getattr(f, '__globals__')", 'reaches __globals__'],
+    ["d = {}; d.get('__im' 'port__')", 'reaches __import__'],
+    [
+      "import sys; sys.exc_info()[2].tb_frame.f_builtins['exec'](x)",
+      '.f_builtins of a value'
+    ],
+    ["x = 'tb_frame'", 'names tb_frame'],
+    [
+      "import string; string.Formatter().get_field('0.x', [f], {})",
+      '.get_field of a value'
+    ],
+    ['import string; F = string.Formatter', 'string.Formatter'],
+    [
+      "import asyncio\nasync def m(c):\n    asyncio.create_task(c).get_loop().subprocess_shell('x')",
+      '.subprocess_shell of a value'
+    ],
+    [
+      "import asyncio\nasync def m(c):\n    l = getattr(asyncio.create_task(c), 'get_loop')()",
+      '.get_loop of a value'
+    ],
+    ["import shutil; [shutil][0].os.system('x')", '.system of a value'],
+    [
+      "import sys; sys.path.insert(0, '/tmp/x'); import payload",
+      'sys.path.insert'
+    ],
+    ['import sys; sys.meta_path.append(Finder())', 'sys.meta_path']
   ])('%s: %s', (code, why) => {
     expect(dynamicCode(code)).toContain(why);
   });
@@ -75,7 +121,16 @@ describe('dynamicCode', () => {
     "from pathlib import Path; print(Path('x').exists())", // R12-7
     "import posix; posix.system('ls -l')", // R12-7
     'import asyncio\nasync def main():\n    await asyncio.sleep(0)\nasyncio.run(main())', // R12-7
-    'class A:\n    def __init__(self):\n        super().__init__()\n'
+    'class A:\n    def __init__(self):\n        super().__init__()\n',
+    // R13-3/R13-4: ordinary code stays readable
+    "import shutil; shutil.os.system('ls')",
+    "import argparse\np = argparse.ArgumentParser()\np.add_argument('--lr', type=float)\nprint(p.parse_args().lr)",
+    "import json, os\nwith open(os.path.join('d', 'x.json')) as f:\n    d = json.load(f)\nprint(d.get('a'), list(d.items()))",
+    "import re; print(re.compile('x').sub('y', 'z').upper())",
+    "import logging; log = logging.getLogger(__name__); log.info('x')",
+    "if __name__ == '__main__':\n    print('__main__', '____', '__init__.py', '__pycache__')",
+    'def f():\n    """calls __import__ (docs)"""\n    return 1',
+    'class A:\n    def fit(self, x):\n        self._w = x\n        return self._w\nA().fit(1)'
   ])('reads plain code: %s', code => {
     expect(dynamicCode(code)).toBe('');
   });
@@ -96,6 +151,47 @@ describe('literalStarts', () => {
     [
       "import subprocess; subprocess.run(args=['uv', 'sync'], cwd='d')",
       [argv('uv', 'sync')],
+      'cwd='
+    ],
+    // red team 13: a start after an environment change, or with its own env
+    [
+      "import os; os.environ['PATH'] = 't'; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "from os import environ as e; e.update(PATH='t'); import os; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "import os; del os.environ['PATH']; os.system('ls')",
+      [shell('ls')],
+      'os.environ'
+    ],
+    [
+      "import os; os.putenv('PATH', 't'); os.system('ls')",
+      [shell('ls')],
+      'os.putenv'
+    ],
+    [
+      "import subprocess; subprocess.run(['ls'], env={'PATH': 't'})",
+      [argv('ls')],
+      'env='
+    ],
+    [
+      "import os; os.execvpe('ls', ['ls'], {'PATH': 't'})",
+      [argv('ls')],
+      'its env'
+    ],
+    [
+      "import os; print(os.environ.get('A'), os.environ['B']); os.posix_spawn('/bin/ls', ['ls'], {})",
+      [argv('/bin/ls')],
+      ''
+    ],
+    [
+      "import subprocess; subprocess.run(['git', 'status'], env=None, cwd=None)",
+      [argv('git', 'status')],
       ''
     ],
     [

@@ -156,7 +156,8 @@ def test_guardless_code_calling_modules_warden_does_not_read_is_refused(
         # R12-7: names reached through imports (allow list)
         ("import os; getattr(os, 'system')('x')", "it uses os,"),
         ("import subprocess as s; t = s; t.run(['x'])", "it uses subprocess,"),
-        ("import sys; sys.modules['os'].system('x')", "uses sys.modules"),
+        ("import sys; sys.modules['os'].system('x')", ".system of a value"),
+        ("import sys; m = sys.modules", "uses sys.modules"),
         ("import functools, os; functools.reduce(getattr, ['system'], os)", "getattr around"),
         ("import operator; operator.methodcaller('system', 'x')", "operator.methodcaller"),
         ("from distutils.spawn import spawn; spawn(['x'])", "distutils.spawn.spawn"),
@@ -164,7 +165,7 @@ def test_guardless_code_calling_modules_warden_does_not_read_is_refused(
         ("import _posixsubprocess as p; p.fork_exec()", "_posixsubprocess.fork_exec"),
         ("import webbrowser; webbrowser.open('x')", "webbrowser.open"),
         ("import platform; platform.architecture()", "platform.architecture"),
-        ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "get_event_loop"),
+        ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "subprocess_shell"),
         ("import posix; posix.system(bytes.fromhex('6c73').decode())", "process (os.system)"),
         ("from IPython.utils.process import system; system('u' + 'v')", "process.system"),
         ("import helpers; helpers.run('x')", "helpers.run"),

@@ -2308,7 +2308,8 @@ def _read_literal_starts(text: str, why: str, what: str, env) -> None:
         shown = f"{words[0][:60]} ..." if words else "nothing"  # the program only: no secrets
         if changer:
             raise Unreadable(
-                f"{why} and its {what} changes files ({changer}) and then starts `{shown}`, "
+                f"{why} and its {what} changes files or its environment ({changer}) and then "
+                f"starts `{shown}`, "
                 f"which may run what Warden could not read. {_KEEP_THE_GUARD}"
             )
         try:

@@ -22,7 +22,7 @@ import ast
 import os
 import re
 import sys
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from . import cached_code
 
@@ -153,7 +153,17 @@ _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_s
                      "platform.popen", "commands.")  # fmt: skip
 
 
-def _calls_table() -> dict:
+class _Calls(NamedTuple):
+    """schema/guardless-calls.json, as the reading uses it."""
+
+    inert: Tuple[str, ...]
+    not_inert: Tuple[str, ...]
+    aliases: Dict[str, str]
+    modules: Dict[str, Dict[str, str]]  # module -> {attribute: the module it holds}
+    value_attributes: FrozenSet[str]
+
+
+def _calls_table() -> _Calls:
     """schema/guardless-calls.json: what guardless code may call through its imports (red
     team 12 R12-7: a list of starters missed ``posix.system``, ``distutils.spawn.spawn``,
     Python 2's ``popen2``, ``_posixsubprocess``...; Warden now allows what it knows starts no
@@ -163,11 +173,17 @@ def _calls_table() -> dict:
         from ...contracts import load_contract
 
         table = load_contract("guardless-calls.json")
-        _CALLS = (tuple(table["inert"]), tuple(table["not_inert"]), dict(table["aliases"]))
+        _CALLS = _Calls(
+            tuple(table["inert"]),
+            tuple(table["not_inert"]),
+            dict(table["aliases"]),
+            {k: dict(v) for k, v in table["modules"].items()},
+            frozenset(table["value_attributes"]),
+        )
     return _CALLS
 
 
-_CALLS = None
+_CALLS: Optional[_Calls] = None
 _DATA_DUNDERS = frozenset(("__version__", "__file__", "__name__", "__doc__", "__all__"))
 # a name through an import that Warden does not know to start no process: an installed
 # module's code, which the reading does not follow (a local module's own names are read with
@@ -185,20 +201,54 @@ def unknown_use(why: str) -> bool:
     return why.endswith(_UNKNOWN_WHY)
 
 
-def _listed(name: str, entries) -> bool:
+def _listed(name: str, entries, public: bool = False) -> bool:
+    """Whether ``name`` is an entry or a name under one. ``public`` (the inert entries, red
+    team 13 R13-3): a name under an entry only when every part below it is public, so the
+    entry ``shutil`` covers ``shutil.copy`` but not ``shutil._os`` or ``typing._eval_type``
+    (the module's own private code, or another module it holds)."""
     for entry in entries:
         if entry.endswith("*"):
             if name.startswith(entry[:-1]):
                 return True
-        elif name == entry or name.startswith(entry + "."):
+        elif name == entry:
             return True
+        elif name.startswith(entry + "."):
+            below = name[len(entry) + 1 :].split(".")
+            if not public or not any(_private(part) for part in below):
+                return True
     return False
+
+
+def _private(part: str) -> bool:
+    return part.startswith("_") and part not in _PLAIN_DUNDERS and part not in _DATA_DUNDERS
 
 
 def _inert(name: str) -> bool:
     """Whether a name reached through an import starts no process, whatever its arguments."""
-    inert, not_inert, _aliases = _calls_table()
-    return _listed(name, inert) and not _listed(name, not_inert)
+    calls = _calls_table()
+    return _listed(name, calls.inert, public=True) and not _listed(name, calls.not_inert)
+
+
+def resolve(name: str) -> str:
+    """``name`` with every attribute that holds a module read as that module (R13-3):
+    ``shutil.os.system`` -> ``os.system``, ``typing.sys.modules`` -> ``sys.modules``,
+    ``os.path.os.path`` -> ``os.path``; the longest known module a name starts with first."""
+    modules = _calls_table().modules
+    parts = name.split(".")
+    for _ in range(len(parts) * 4):  # each rewrite ends at a table entry; bounded anyway
+        for depth in range(len(parts) - 1, 0, -1):
+            held = modules.get(".".join(parts[:depth]), {}).get(parts[depth])
+            if held is not None:
+                parts = held.split(".") + parts[depth + 1 :]
+                break
+        else:
+            break
+    return ".".join(parts)
+
+
+def is_module(name: str) -> bool:
+    """Whether a resolved name is a module the table knows (``shutil``, ``os.path``)."""
+    return name in _calls_table().modules
 
 
 # the standard library's modules: a local file of the same name may not be what runs (built
@@ -208,13 +258,21 @@ _STDLIB_NAMES = frozenset(sys.builtin_module_names) | frozenset(
 )
 _SHADOWABLE = _STDLIB_NAMES - frozenset(sys.builtin_module_names)
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
+# builtins that return a namespace as a dict (R13-4); `vars(x)` too: vars(type(x)) holds
+# x's methods, read by a computed key
+_NAMESPACE_READERS = frozenset(("globals", "locals", "vars", "dir"))
+# the words of a string that name a dunder (`"0.__globals__"`, not a `"____"` rule line) or
+# a frame, traceback, generator or coroutine attribute of the table's value_attributes (the
+# way to a frame's globals and builtins: sys.exc_info()[2].tb_frame.f_builtins)
+_STRING_DUNDER = re.compile(r"__[A-Za-z0-9]\w*?__")
+_STRING_WORD = re.compile(r"\b(?:f|tb|gi|cr|ag)_[a-z]+\b")
 _NAME_READERS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
 # dunder attributes ordinary code uses; any other (__builtins__, __globals__, __subclasses__,
 # __dict__, __code__ ...) reaches objects the reading cannot follow
 _PLAIN_DUNDERS = frozenset((
     "__name__", "__file__", "__doc__", "__version__", "__all__", "__init__", "__main__",
     "__enter__", "__exit__", "__qualname__", "__module__", "__class__", "__len__", "__str__",
-    "__repr__",
+    "__repr__", "__pycache__",
 ))  # fmt: skip
 
 
@@ -289,8 +347,8 @@ class _DynamicReader(ast.NodeVisitor):
     @staticmethod
     def _canonical(name: str) -> str:
         root, dot, rest = name.partition(".")
-        alias = _calls_table()[2].get(root)
-        return f"{alias}{dot}{rest}" if alias else name
+        alias = _calls_table().aliases.get(root)
+        return resolve(f"{alias}{dot}{rest}" if alias else name)
 
     def _imported(self, node) -> bool:
         """Whether a name chain starts at a name an import bound (``os``, ``from x import y``)."""
@@ -321,6 +379,12 @@ class _DynamicReader(ast.NodeVisitor):
             self._flag(f"it calls {name}")
         elif name in _NAME_READERS and not _literal(node.args[1:2]):
             self._flag(f"it calls {name} with a computed name")
+        elif name in _NAME_READERS and node.args[1:2] and not self._imported(node.args[0]):
+            # `getattr(x, "get_loop")` is `x.get_loop` (R13-4)
+            attr = _value(node.args[1])
+            if isinstance(attr, str):
+                self._dunder(attr)
+                self._value_attribute(attr)
         elif name.startswith(_PROCESS_STARTERS):
             if not _literal(node.args, node.keywords):
                 self._flag(f"it starts a process ({name}) with computed arguments")
@@ -331,6 +395,10 @@ class _DynamicReader(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         name = self._canonical(self.names.get(node.id, node.id))
         self._dunder(node.id)
+        if node.id in _NAMESPACE_READERS and node.id not in self.names:
+            # globals()["__builtins__"], vars(type(x))["sys" + "tem"]: a namespace read by
+            # keys is a getattr by computed names (red team 13 R13-4)
+            self._flag(f"it reads a namespace ({node.id})")
         passed = name in _CODE_RUNNERS or name in _NAME_READERS
         passed = passed or name.startswith(_PROCESS_STARTERS)
         if not getattr(node, "_called", False):
@@ -340,23 +408,57 @@ class _DynamicReader(ast.NodeVisitor):
                 self._flag(f"it passes {name} around")
             elif isinstance(node.ctx, ast.Load) and self._unknown(node, name):
                 self._flag(_UNKNOWN.format(name))
+            elif isinstance(node.ctx, ast.Load) and self._module_value(node, name):
+                self._flag(f"it passes the module {name} around")
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self._dunder(node.attr)
         name = self._dotted(node)
-        if name and self._imported(node) and _listed(name, _calls_table()[1]):
+        imported = self._imported(node)
+        if name and imported and _listed(name, _calls_table().not_inert):
             self._flag(f"it uses {name}")  # sys.modules["os"].system(...)
+        if not imported and not isinstance(node.ctx, ast.Store):
+            self._value_attribute(node.attr)
         if not getattr(node, "_called", False) and not isinstance(node.ctx, ast.Store):
             if name.startswith(_PROCESS_STARTERS):
                 self._flag(f"it passes {name} around")
             elif self._unknown(node, name):
                 self._flag(_UNKNOWN.format(name))
+            elif self._module_value(node, name):
+                self._flag(f"it passes the module {name} around")
         self.generic_visit(node)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant):
+            return  # a docstring: text, never a value
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # getattr(g, "__import__"), d["__builtins__"], Formatter().get_field("0.__globals__"):
+        # a string that names what an attribute may not (R13-4)
+        if isinstance(node.value, str):
+            for word in _STRING_DUNDER.findall(node.value):
+                self._dunder(word)
+            for word in _STRING_WORD.findall(node.value):
+                if word in _calls_table().value_attributes:
+                    self._flag(f"it names {word}")
 
     def _dunder(self, name: str) -> None:
         if name.startswith("__") and name.endswith("__") and name not in _PLAIN_DUNDERS:
             self._flag(f"it reaches {name}")
+
+    def _value_attribute(self, attr: str) -> None:
+        """An attribute of a value whose type Warden cannot tell (what a call returned, a
+        local variable): refused when its name is one the table denies (R13-4: an event
+        loop's subprocess_shell, a module's system, a frame's f_globals)."""
+        if attr in _calls_table().value_attributes:
+            self._flag(f"it uses .{attr} of a value Warden cannot tell the type of")
+
+    def _module_value(self, node, name: str) -> bool:
+        """A module reached through an import, used as a value (``t = shutil``,
+        ``[typing][0]``): its attributes would then be read as a value's (R13-3)."""
+        return bool(name) and self._imported(node) and is_module(name)
 
     def generic_visit(self, node):
         if isinstance(node, ast.Call):
@@ -595,8 +697,13 @@ _FILE_CHANGERS = frozenset((
     "os.symlink", "os.link", "os.rename", "os.renames", "os.replace", "os.chdir", "os.fchdir",
     "os.open", "os.write", "os.makedirs", "os.mkdir", "os.chmod", "os.truncate", "os.mkfifo",
     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
-    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open",
+    "shutil.unpack_archive", "zipfile.ZipFile", "tarfile.open", "os.putenv", "os.unsetenv",
 ))  # fmt: skip
+# what code may do with os.environ without changing the environment a later start gets; any
+# other use (a write, update, pop, an alias `e = os.environ`) changes it: `os.environ["PATH"]
+# = "tools:..."` then `os.system("ls sync")` runs tools/ls, not the ls Warden read (red team
+# 13, found while fixing R13-3)
+_ENVIRON_READS = frozenset(("get", "copy", "keys", "values", "items"))
 _PATH_WRITERS = frozenset(("symlink_to", "hardlink_to", "write_text", "write_bytes", "mkdir",
                            "touch", "chmod", "link_to"))  # fmt: skip
 
@@ -612,7 +719,11 @@ def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
             reader._import(node)
     starts: List[Tuple[str, object]] = []
     changer = ""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(tree):
+        if isinstance(node, (ast.Name, ast.Attribute)) and reader._dotted(node) == "os.environ":
+            if _changes_environ(node, parents.get(node)):
+                changer = changer or "os.environ"
         if not isinstance(node, ast.Call):
             continue
         name = reader._dotted(node.func)
@@ -620,10 +731,37 @@ def literal_starts(text: str) -> Tuple[List[Tuple[str, object]], str]:
             changer = changer or (name or getattr(node.func, "attr", "a write"))
         if not name.startswith(_PROCESS_STARTERS):
             continue
+        changer = changer or _own_setting(node, name)
         start = _start_of(node, name)
         if start is not None:
             starts.append(start)
     return starts, changer
+
+
+def _changes_environ(node, parent) -> bool:
+    """Whether a use of os.environ may change it (anything but a read of a key or a method
+    of ``_ENVIRON_READS``)."""
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return not isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return parent.attr not in _ENVIRON_READS
+    return True
+
+
+def _own_setting(node: ast.Call, name: str) -> str:
+    """A start given its own working folder or environment (``cwd=``, ``env=``, the env of
+    ``os.execve``/``spawnve``/``posix_spawn``): it runs what Warden, reading it with this
+    process's folder and environment, did not read. An empty env is no variable at all."""
+    for keyword in node.keywords:
+        if keyword.arg in ("cwd", "env") and _value(keyword.value) not in (None, {}):
+            return f"{keyword.arg}="
+    short = name.rpartition(".")[2]
+    env = None
+    if short in ("posix_spawn", "posix_spawnp") and len(node.args) > 2:
+        env = node.args[2]
+    elif short.startswith(("exec", "spawn")) and short.endswith("e") and node.args:
+        env = node.args[-1]
+    return "its env" if env is not None and _value(env) not in (None, {}) else ""
 
 
 def _changes_files(node: ast.Call, name: str) -> bool:
