@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters, line_flow, shell_text
+from . import fastpath, interpreters, line_flow, shell_runners, shell_text
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -1506,7 +1506,9 @@ def _simple(
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
     _refuse_shell_script(argv[0], env)
-    _refuse_unread(_listed_name(argv[0]), argv[1:])
+    # a link is read as its target (R13-8: `PATH=/tmp/x p -e CODE`, p a link to perl)
+    linked = name != program_name(argv[0])
+    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:])
     return []
 
 
@@ -1550,6 +1552,51 @@ def _refuse_unread(program: str, args: List[str]) -> None:
         why = interpreters.refused(name, words[j + 1 :], _script_text)
         if why:
             raise Unreadable(why)
+        _refuse_started(name, words, j)
+
+
+# programs whose words after them are a start of their own wherever they stand among an
+# unknown program's words (`chrt 0 sh -c TEXT`, `flock f nice sh -c TEXT`, R13-5)
+_STARTERS = SHELLS | WRAPPERS | SHELL_STRING_RUNNERS | {"eval", "xargs"}
+
+
+def _refuse_started(name: str, words: List[str], j: int) -> None:
+    """What ``words[j]`` (``name``) runs, read in full: shell text a program of
+    schema/shell-runners.json hands to ``sh -c`` (``script -c``, git's ``!`` aliases, tar's
+    ``--checkpoint-action=exec=``) as a line of its own, a command it starts (``flock F CMD``,
+    ``find -exec CMD ;``) or a shell or wrapper named among the words as a start of its own.
+    An installer found there is refused (the outer program is not read), and so is an
+    expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
+    reading = shell_runners.read(name, words[j + 1 :])
+    if reading is None:
+        if j and name in _STARTERS:
+            _refuse_inner_start(name, words[j:])
+        return
+    if reading.refused:
+        raise Unreadable(reading.refused)
+    for text in reading.texts:
+        try:
+            found = shell_invocations(text, 1)
+        except Unreadable as exc:
+            raise Unreadable(f"{name} runs {text[:60]!r} as shell text: {exc}") from None
+        if found:
+            raise Unreadable(
+                f"{name} runs {text[:60]!r} as shell text, which starts an installer Warden "
+                "does not decide there: run the installer directly"
+            )
+    for argv in reading.commands:
+        _refuse_inner_start(name, argv)
+
+
+def _refuse_inner_start(name: str, argv: List[str]) -> None:
+    if not argv:
+        return
+    _refuse_expansion(argv, _WORDS.search(" ".join(argv)) is not None)
+    if _simple(argv, {}, 1, "decided"):
+        raise Unreadable(
+            f"{name} starts {' '.join(argv)[:60]!r}, which runs an installer Warden does not "
+            "decide there: run the installer directly"
+        )
 
 
 def _script_text(path: str) -> Optional[str]:
