@@ -1506,8 +1506,10 @@ def _simple(
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
     _refuse_shell_script(argv[0], env)
-    # a link is read as its target (R13-8: `PATH=/tmp/x p -e CODE`, p a link to perl)
-    linked = name != program_name(argv[0])
+    # a link to a program that runs code or shell text is read as its target (R13-8:
+    # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
+    # still the inert program it is named
+    linked = interpreters.language(name) or shell_runners.runner(name)
     _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:])
     return []
 

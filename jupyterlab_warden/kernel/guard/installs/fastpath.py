@@ -62,7 +62,7 @@ _SHELL_TEXT_RUNNERS = frozenset(("evim", "ex", "find", "flock", "gdb", "gdb-mult
                                  "gmake", "gtar", "gvim", "make", "nvim", "parallel", "rsync",
                                  "rview", "rvim", "scp", "script", "sem", "sftp", "sqlite",
                                  "sqlite3", "ssh", "tar", "vi", "view", "vim", "vimdiff",
-                                 "watch", "setsid"))  # fmt: skip
+                                 "watch"))  # fmt: skip
 _SHELL_TEXT_STEMS = ("vim.",)
 
 

@@ -57,7 +57,7 @@ class _Parse:
     def __init__(self, program: str, spec: dict):
         self.program, self.spec = program, spec
         self.shell = set(spec.get("shell_options", ()))
-        self.prefixed = {k: re.compile(v) for k, v in spec.get("prefixed_values", {}).items()}
+        self.prefixed = {k: re.compile(v, re.I) for k, v in spec.get("prefixed_values", {}).items()}
         self.refused = set(spec.get("refused_options", ()))
         self.valued = set(spec.get("valued_options", ())) | self.shell | set(self.prefixed)
         self.texts: List[str] = []
