@@ -186,7 +186,11 @@ function namesByPattern(base: string): boolean {
  * A program Warden does not read that names an installer in its words is unreadable; so is
  * one that is, or runs, a code interpreter whose code may compute what it starts (R12-6).
  */
-function refuseUnread(program: string, args: readonly string[]): void {
+function refuseUnread(
+  program: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): void {
   if (INERT_PROGRAMS.has(program)) {
     return;
   }
@@ -201,7 +205,7 @@ function refuseUnread(program: string, args: readonly string[]): void {
     if (why) {
       throw new Unreadable(why);
     }
-    refuseStarted(basename(words[j]), words, j);
+    refuseStarted(basename(words[j]), words, j, env);
   }
 }
 
@@ -212,8 +216,13 @@ function refuseUnread(program: string, args: readonly string[]): void {
  * words as a start of its own. An installer found there is refused, and so is an expansion
  * the inner shell resolves (`u$@v`). The kernel's `_refuse_started`.
  */
-function refuseStarted(name: string, words: string[], j: number): void {
-  const reading = readRunner(name, words.slice(j + 1));
+function refuseStarted(
+  name: string,
+  words: string[],
+  j: number,
+  env: Readonly<Record<string, string>>
+): void {
+  const reading = readRunner(name, words.slice(j + 1), env);
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
       refuseInnerStart(name, words.slice(j));
@@ -1858,7 +1867,7 @@ function simple(
     return [];
   }
   refuseShellScript(argv[0], env);
-  refuseUnread(listedName(argv[0]), argv.slice(1));
+  refuseUnread(listedName(argv[0]), argv.slice(1), env);
   return [];
 }
 

@@ -25,6 +25,9 @@ interface Runner {
   subcommands?: Record<string, string>;
   refused_operand?: string;
   operands_from?: number;
+  shell_variables?: string[];
+  command_variables?: string[];
+  refused_variables?: string[];
 }
 
 export interface Reading {
@@ -41,15 +44,47 @@ const RUNNERS = Object.values(
   pattern: spec.name_pattern ? new RegExp(spec.name_pattern) : null
 }));
 
-/** What `program args` runs as shell text or commands; null when it is not in the table. */
+/**
+ * What `program args` (started with `env`: the line's assignments) runs as shell text or
+ * commands; null when it is not in the table.
+ */
 export function readRunner(
   program: string,
-  args: readonly string[]
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {}
 ): Reading | null {
   const found = RUNNERS.find(
     r => r.names.has(program) || (r.pattern !== null && r.pattern.test(program))
   );
-  return found ? parse(program, found.spec, [...args]) : null;
+  if (!found) {
+    return null;
+  }
+  const reading = parse(program, found.spec, [...args]);
+  if (reading.refused) {
+    return reading;
+  }
+  const spec = found.spec;
+  for (const [name, value] of Object.entries(env)) {
+    if (listed(name, spec.refused_variables)) {
+      return {
+        texts: [],
+        commands: [],
+        refused: `${program} started with ${name} runs settings or code Warden does not read: start it without that variable`
+      };
+    }
+    if (listed(name, spec.shell_variables)) {
+      reading.texts.push(value.replace(/^\s*!/, '')); // GIT_CONFIG_VALUE_0='!TEXT'
+    } else if (listed(name, spec.command_variables) && value) {
+      reading.commands.push([value]);
+    }
+  }
+  return reading;
+}
+
+function listed(name: string, names: readonly string[] = []): boolean {
+  return names.some(
+    n => name === n || (n.endsWith('*') && name.startsWith(n.slice(0, -1)))
+  );
 }
 
 function parse(program: string, spec: Runner, args: string[]): Reading {

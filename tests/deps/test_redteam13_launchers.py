@@ -222,3 +222,20 @@ def test_the_table_and_the_first_look_name_the_same_programs():
     table = shell_runners._programs()
     names = {name for names, _pattern, _spec in table for name in names}
     assert {n for n in names if not fastpath.runs_shell_text(n)} == set()
+
+
+def test_variables_a_launcher_takes_shell_text_from_are_read():
+    """The start's environment (not only the line's assignments): git runs GIT_SSH_COMMAND,
+    GIT_CONFIG_VALUE_n aliases and a cell's config file; script runs its -c text with SHELL."""
+    cases = [
+        ({"GIT_SSH_COMMAND": "u$@v sync"}, ["git", "fetch"]),
+        ({"GIT_CONFIG_KEY_0": "alias.x", "GIT_CONFIG_VALUE_0": "!u$@v sync"}, ["git", "x"]),
+        ({"GIT_CONFIG_GLOBAL": "/tmp/g"}, ["git", "pull"]),
+        ({"SHELL": UV}, ["script", "-qc", "sync", "/dev/null"]),
+    ]
+    for env, argv in cases:
+        with commands.shell_environment(env), pytest.raises(commands.Unreadable):
+            commands.invocations(argv)
+    with commands.shell_environment({"SHELL": "/bin/bash", "EDITOR": "vim", "PAGER": "less"}):
+        assert commands.invocations(["git", "commit", "-m", "x"]) == []
+        assert commands.invocations(["script", "-qc", "ls", "/dev/null"]) == []

@@ -45,12 +45,37 @@ def runner(program: str) -> Optional[dict]:
     return None
 
 
-def read(program: str, args: List[str]) -> Optional[Reading]:
-    """What ``program args`` runs as shell text or commands; None when it is not in the table."""
+def read(program: str, args: List[str], env=None) -> Optional[Reading]:
+    """What ``program args`` (started with ``env``) runs as shell text or commands; None when
+    it is not in the table."""
     spec = runner(program)
     if spec is None:
         return None
-    return _Parse(program, spec).run(list(args))
+    reading = _Parse(program, spec).run(list(args))
+    if reading.refused:
+        return reading
+    for name, value in (env or {}).items():
+        if _listed(name, spec.get("refused_variables", ())):
+            return Reading([], [], f"{program} started with {name} runs settings or code "
+                           "Warden does not read: start it without that variable")  # fmt: skip
+        if _listed(name, spec.get("shell_variables", ())):
+            reading.texts.append(re.sub(r"^\s*!", "", value))  # GIT_CONFIG_VALUE_0='!TEXT'
+        elif _listed(name, spec.get("command_variables", ())) and value:
+            reading.commands.append([value])
+    return reading
+
+
+def _listed(name: str, names) -> bool:
+    return any(name == n or (n.endswith("*") and name.startswith(n[:-1])) for n in names)
+
+
+def runner_variable(name: str) -> bool:
+    """Whether a variable is one a program of the table takes shell text or code from."""
+    return any(
+        _listed(name, spec.get(field, ()))
+        for _names, _pattern, spec in _programs()
+        for field in ("shell_variables", "command_variables", "refused_variables")
+    )
 
 
 class _Parse:
