@@ -28,6 +28,10 @@ interface Runner {
   shell_variables?: string[];
   command_variables?: string[];
   refused_variables?: string[];
+  setting_options?: string[];
+  setting_variables?: Record<string, string>;
+  shell_keys?: string;
+  refused_keys?: string;
 }
 
 export interface Reading {
@@ -59,11 +63,11 @@ export function readRunner(
   if (!found) {
     return null;
   }
-  const reading = parse(program, found.spec, [...args]);
+  const spec = found.spec;
+  const reading = parse(program, spec, [...args], env);
   if (reading.refused) {
     return reading;
   }
-  const spec = found.spec;
   for (const [name, value] of Object.entries(env)) {
     if (listed(name, spec.refused_variables)) {
       return {
@@ -87,8 +91,17 @@ function listed(name: string, names: readonly string[] = []): boolean {
   );
 }
 
-function parse(program: string, spec: Runner, args: string[]): Reading {
+function parse(
+  program: string,
+  spec: Runner,
+  args: string[],
+  env: Readonly<Record<string, string>>
+): Reading {
   const shell = new Set(spec.shell_options ?? []);
+  const settings = new Set(spec.setting_options ?? []);
+  const shellKeys = new RegExp(spec.shell_keys ?? '(?!)', 'i');
+  const refusedKeys = new RegExp(spec.refused_keys ?? '(?!)', 'i');
+  let refusedSetting = '';
   const prefixed = new Map(
     Object.entries(spec.prefixed_values ?? {}).map(([k, v]) => [
       k,
@@ -99,7 +112,8 @@ function parse(program: string, spec: Runner, args: string[]): Reading {
   const valued = new Set([
     ...(spec.valued_options ?? []),
     ...shell,
-    ...prefixed.keys()
+    ...prefixed.keys(),
+    ...settings
   ]);
   const ends = new Set(spec.command_options ?? []);
   const texts: string[] = [];
@@ -109,7 +123,25 @@ function parse(program: string, spec: Runner, args: string[]): Reading {
     commands: [],
     refused: `${program} ${what} runs commands Warden does not read: run the installer directly, or start the program without it`
   });
+  // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
+  // command (an alias, core.sshCommand), refused for one that brings code from a file
+  // (include.path, core.hooksPath), data otherwise (safe.directory '*')
+  const setting = (key: string, text: string) => {
+    if (refusedKeys.test(key.trim())) {
+      refusedSetting = refusedSetting || key.trim();
+    } else if (shellKeys.test(key.trim())) {
+      texts.push(text.replace(/^\s*!/, ''));
+    }
+  };
   const value = (option: string, text: string) => {
+    if (settings.has(option)) {
+      const eq = text.indexOf('=');
+      setting(
+        eq < 0 ? text : text.slice(0, eq),
+        eq < 0 ? '' : text.slice(eq + 1)
+      );
+      return;
+    }
     if (shell.has(option)) {
       texts.push(text);
       return;
@@ -213,9 +245,24 @@ function parse(program: string, spec: Runner, args: string[]): Reading {
     } else if (kind === 'setting') {
       // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
       rest = rest[0] === 'set' ? rest.slice(1) : rest;
-      texts.push(...rest.slice(1).map(v => v.replace(/^\s*!/, '')));
+      for (const v of rest.slice(1)) {
+        setting(rest[0], v);
+      }
     }
     break;
+  }
+  for (const [valuePrefix, keyPrefix] of Object.entries(
+    spec.setting_variables ?? {}
+  )) {
+    // GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
+    for (const [name, v] of Object.entries(env)) {
+      if (name.startsWith(valuePrefix)) {
+        setting(env[keyPrefix + name.slice(valuePrefix.length)] ?? '', v);
+      }
+    }
+  }
+  if (refusedSetting) {
+    return refuse(`setting ${refusedSetting}`);
   }
   return { texts, commands, refused: '' };
 }

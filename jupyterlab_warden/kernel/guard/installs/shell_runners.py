@@ -51,10 +51,18 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     spec = runner(program)
     if spec is None:
         return None
-    reading = _Parse(program, spec).run(list(args))
+    parse = _Parse(program, spec)
+    reading = parse.run(list(args))
     if reading.refused:
         return reading
-    for name, value in (env or {}).items():
+    env = env or {}
+    for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
+        for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
+            if name.startswith(value_prefix):
+                parse.setting(env.get(key_prefix + name[len(value_prefix) :], ""), value)
+    if parse.refused_setting:
+        return parse._refuse(f"setting {parse.refused_setting}")
+    for name, value in env.items():
         if _listed(name, spec.get("refused_variables", ())):
             return Reading([], [], f"{program} started with {name} runs settings or code "
                            "Warden does not read: start it without that variable")  # fmt: skip
@@ -75,6 +83,11 @@ def runner_variable(name: str) -> bool:
         _listed(name, spec.get(field, ()))
         for _names, _pattern, spec in _programs()
         for field in ("shell_variables", "command_variables", "refused_variables")
+    ) or any(
+        name.startswith(prefix)
+        for _names, _pattern, spec in _programs()
+        for pair in spec.get("setting_variables", {}).items()
+        for prefix in pair
     )
 
 
@@ -84,7 +97,10 @@ class _Parse:
         self.shell = set(spec.get("shell_options", ()))
         self.prefixed = {k: re.compile(v, re.I) for k, v in spec.get("prefixed_values", {}).items()}
         self.refused = set(spec.get("refused_options", ()))
+        self.settings = set(spec.get("setting_options", ()))
         self.valued = set(spec.get("valued_options", ())) | self.shell | set(self.prefixed)
+        self.valued |= self.settings
+        self.refused_setting = ""
         self.texts: List[str] = []
         self.commands: List[List[str]] = []
 
@@ -94,8 +110,20 @@ class _Parse:
             "installer directly, or start the program without it"
         )  # fmt: skip
 
+    def setting(self, key: str, value: str) -> None:
+        """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
+        git runs as a command (an alias, ``core.sshCommand``), refused for one that brings
+        code from a file (``include.path``, ``core.hooksPath``), data otherwise."""
+        if re.match(self.spec.get("refused_keys", "(?!)"), key.strip(), re.I):
+            self.refused_setting = self.refused_setting or key.strip()
+        elif re.match(self.spec.get("shell_keys", "(?!)"), key.strip(), re.I):
+            self.texts.append(re.sub(r"^\s*!", "", value))
+
     def _value(self, option: str, value: str) -> None:
-        if option in self.shell:
+        if option in self.settings:
+            key, _, text = value.partition("=")
+            self.setting(key, text)
+        elif option in self.shell:
             self.texts.append(value)
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
@@ -177,6 +205,9 @@ class _Parse:
             elif kind == "setting":
                 # `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
                 rest = rest[1:] if rest[:1] == ["set"] else rest
-                self.texts += [re.sub(r"^\s*!", "", value) for value in rest[1:]]
+                for value in rest[1:]:
+                    self.setting(rest[0], value)
             break
+        if self.refused_setting:
+            return self._refuse(f"setting {self.refused_setting}")
         return Reading(self.texts, self.commands, "")
