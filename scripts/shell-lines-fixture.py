@@ -62,6 +62,17 @@ ASSIGNED_EXPANSIONS = [
     "export PIP_INDEX_URL=$U; pip install black", "IFS=$X; ls", "HOME=$(pwd); ls",
     "BASH_ENV=$F; bash x.sh", "export PATH=$HOME/.local/bin:$PATH && uv pip install black",
 ]  # fmt: skip
+# programs that run shell text or a command of their own (red team 13 R13-5), added as they are
+LAUNCHERS = [
+    "script -qec 'u$@v pip install black' /dev/null", "git -c alias.x='!u$@v sync' x",
+    "tar cf /dev/null --checkpoint=1 --checkpoint-action=exec='u$@v sync' f",
+    "flock l -c 'u$@v sync'", "watch -g 'u$@v sync'", "ssh -o ProxyCommand='u$@v sync' h",
+    "find . -exec bash -c 'u$@v sync' \\;", "chrt 0 bash -c 'u$@v sync'",
+    "git config alias.x '!u$@v sync'", "vim -es -c '!u$@v sync'", "tclsh <<< 'exec u[]v sync'",
+    "git clone x && cd x && pip install -r r.txt", "tar xzf a.tgz && uv pip install -r r.txt",
+    "find . -name '*.py' -exec rm {} + ; pip install black", "make -C build -j4 && pip list",
+    "git -C d pull && script -qc 'ls -l' /dev/null",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -79,6 +90,7 @@ def main():
     lines.update(fragment_lines(FRAGMENT_LINES))
     lines.update(SUBSTITUTIONS)
     lines.update(ASSIGNED_EXPANSIONS)
+    lines.update(LAUNCHERS)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

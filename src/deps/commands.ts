@@ -29,6 +29,7 @@ import {
 import { readEnvFiles } from './dotenv';
 import { refusedCode } from './interpreters';
 import { pycachePrefix, unknownXOption } from './startup';
+import { readRunner } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import {
@@ -186,7 +187,11 @@ function namesByPattern(base: string): boolean {
  * A program Warden does not read that names an installer in its words is unreadable; so is
  * one that is, or runs, a code interpreter whose code may compute what it starts (R12-6).
  */
-function refuseUnread(program: string, args: readonly string[]): void {
+function refuseUnread(
+  program: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): void {
   if (INERT_PROGRAMS.has(program)) {
     return;
   }
@@ -201,9 +206,77 @@ function refuseUnread(program: string, args: readonly string[]): void {
     if (why) {
       throw new Unreadable(why);
     }
+    refuseStarted(basename(words[j]), words, j, env);
+  }
+}
+
+/**
+ * What `words[j]` (`name`) runs, read in full (red team 13 R13-5): shell text a program of
+ * schema/shell-runners.json hands to `sh -c` as a line of its own, a command it starts
+ * (`flock F CMD`, `find -exec CMD ;`) or a shell or wrapper named among an unknown program's
+ * words as a start of its own. An installer found there is refused, and so is an expansion
+ * the inner shell resolves (`u$@v`). The kernel's `_refuse_started`.
+ */
+function refuseStarted(
+  name: string,
+  words: string[],
+  j: number,
+  env: Readonly<Record<string, string>>
+): void {
+  const reading = readRunner(name, words.slice(j + 1), env);
+  if (reading === null) {
+    if (j > 0 && STARTERS.has(name)) {
+      refuseInnerStart(name, words.slice(j));
+    }
+    return;
+  }
+  if (reading.refused) {
+    throw new Unreadable(reading.refused);
+  }
+  for (const text of reading.texts) {
+    let found: unknown[];
+    try {
+      found = shellInvocations(text, 0, 1);
+    } catch (e) {
+      if (e instanceof Unreadable) {
+        throw new Unreadable(
+          `${name} runs '${text.slice(0, 60)}' as shell text: ${e.message}`
+        );
+      }
+      throw e;
+    }
+    if (found.length > 0) {
+      throw new Unreadable(
+        `${name} runs '${text.slice(0, 60)}' as shell text, which starts an installer Warden does not decide there: run the installer directly`
+      );
+    }
+  }
+  for (const argv of reading.commands) {
+    refuseInnerStart(name, argv);
+  }
+}
+
+function refuseInnerStart(name: string, argv: string[]): void {
+  if (argv.length === 0) {
+    return;
+  }
+  refuseExpansion(argv, INSTALLER_WORDS.test(argv.join(' ')));
+  if (simple(argv, {}, 1, undefined, 'decided').length > 0) {
+    throw new Unreadable(
+      `${name} starts '${argv.join(' ').slice(0, 60)}', which runs an installer Warden does not decide there: run the installer directly`
+    );
   }
 }
 const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
+// programs whose words after them are a start of their own wherever they stand among an
+// unknown program's words (`chrt 0 sh -c TEXT`, R13-5)
+const STARTERS = new Set([
+  ...SHELLS,
+  ...WRAPPERS,
+  ...SHELL_STRING_RUNNERS,
+  'eval',
+  'xargs'
+]);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLER_WORDS =
   /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)([^A-Za-z0-9_]|$)/;
@@ -1898,7 +1971,7 @@ function simple(
     return [];
   }
   refuseShellScript(argv[0], env);
-  refuseUnread(listedName(argv[0]), argv.slice(1));
+  refuseUnread(listedName(argv[0]), argv.slice(1), env);
   return [];
 }
 

@@ -15,6 +15,7 @@ interface Language {
   refused_options: string[];
   valued_options: string[];
   program_operand: boolean;
+  stdin_code?: boolean;
   starts: string;
 }
 
@@ -44,6 +45,10 @@ export function refusedCode(program: string, args: readonly string[]): string {
   const { code, operands, option } = inlineCode(args, found.spec);
   if (option) {
     return `${program} ${option} runs code from elsewhere, which Warden does not read`;
+  }
+  if (code.length === 0 && operands.length === 0 && found.spec.stdin_code) {
+    // `tclsh <<< 'exec u[]v ...'`: the code comes from its input (red team 13 R13-5)
+    return `${program} reads its code from its input, which Warden does not read`;
   }
   if (code.length === 0 && operands.length > 0 && found.spec.program_operand) {
     code.push(operands[0]);

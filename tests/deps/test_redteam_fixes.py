@@ -824,7 +824,9 @@ def test_a_link_to_an_installer_among_a_launchers_words_is_read(tmp_path, monkey
     with pytest.raises(commands.Unreadable):
         commands.shell_invocations("flock /tmp/lock u install black", 0, {})
     assert fastpath.may_launch([["flock", "/tmp/lock", str(folder / "u"), "install", "black"]])
-    assert not fastpath.may_launch([["flock", "/tmp/lock", "/usr/bin/ls", "-l"]])
+    # flock itself runs shell text and commands (schema/shell-runners.json, R13-5): read in full
+    assert fastpath.may_launch([["flock", "/tmp/lock", "/usr/bin/ls", "-l"]])
+    assert not fastpath.may_launch([["chrt", "0", "/usr/bin/ls", "-l"]])
 
 
 # -- red10 R10-3: the files of a pip after a writer on its line are its own guard's to read ---

@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters, line_flow, shell_text, startup_modules
+from . import fastpath, interpreters, line_flow, shell_runners, shell_text, startup_modules
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -1414,7 +1414,13 @@ def shell_environment(env: Dict[str, str]):
     """Reads the shells the start runs (``sh -c``, ``bash script``, ``env bash``...) with
     ``env``, the environment the start is given (the reading's own ``env`` holds only what it
     follows: ``guard_env``, the line's assignments)."""
-    token = _START_ENV.set(tuple((k, v) for k, v in env.items() if shell_code_variable({k: v})))
+    token = _START_ENV.set(
+        tuple(
+            (k, v)
+            for k, v in env.items()
+            if shell_code_variable({k: v}) or shell_runners.runner_variable(k)
+        )
+    )
     try:
         yield
     finally:
@@ -1595,7 +1601,11 @@ def _simple(
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
     _refuse_shell_script(argv[0], env)
-    _refuse_unread(_listed_name(argv[0]), argv[1:])
+    # a link to a program that runs code or shell text is read as its target (R13-8:
+    # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
+    # still the inert program it is named
+    linked = interpreters.language(name) or shell_runners.runner(name)
+    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env)
     return []
 
 
@@ -1620,7 +1630,7 @@ def _listed_name(word: str) -> str:
     return word
 
 
-def _refuse_unread(program: str, args: List[str]) -> None:
+def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] = None) -> None:
     """A program Warden does not read that names an installer in its words is unreadable
     (deny by default, red team 7 R7-13); an inert one's words are data. So is one that is, or
     runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``)."""
@@ -1639,6 +1649,52 @@ def _refuse_unread(program: str, args: List[str]) -> None:
         why = interpreters.refused(name, words[j + 1 :], _script_text)
         if why:
             raise Unreadable(why)
+        _refuse_started(name, words, j, env or {})
+
+
+# programs whose words after them are a start of their own wherever they stand among an
+# unknown program's words (`chrt 0 sh -c TEXT`, `flock f nice sh -c TEXT`, R13-5)
+_STARTERS = SHELLS | WRAPPERS | SHELL_STRING_RUNNERS | {"eval", "xargs"}
+
+
+def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) -> None:
+    """What ``words[j]`` (``name``) runs, read in full: shell text a program of
+    schema/shell-runners.json hands to ``sh -c`` (``script -c``, git's ``!`` aliases, tar's
+    ``--checkpoint-action=exec=``) as a line of its own, a command it starts (``flock F CMD``,
+    ``find -exec CMD ;``) or a shell or wrapper named among the words as a start of its own.
+    An installer found there is refused (the outer program is not read), and so is an
+    expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
+    # the variables it starts with: the start's environment and the line's assignments
+    reading = shell_runners.read(name, words[j + 1 :], {**dict(_START_ENV.get()), **env})
+    if reading is None:
+        if j and name in _STARTERS:
+            _refuse_inner_start(name, words[j:])
+        return
+    if reading.refused:
+        raise Unreadable(reading.refused)
+    for text in reading.texts:
+        try:
+            found = shell_invocations(text, 1)
+        except Unreadable as exc:
+            raise Unreadable(f"{name} runs {text[:60]!r} as shell text: {exc}") from None
+        if found:
+            raise Unreadable(
+                f"{name} runs {text[:60]!r} as shell text, which starts an installer Warden "
+                "does not decide there: run the installer directly"
+            )
+    for argv in reading.commands:
+        _refuse_inner_start(name, argv)
+
+
+def _refuse_inner_start(name: str, argv: List[str]) -> None:
+    if not argv:
+        return
+    _refuse_expansion(argv, _WORDS.search(" ".join(argv)) is not None)
+    if _simple(argv, {}, 1, "decided"):
+        raise Unreadable(
+            f"{name} starts {' '.join(argv)[:60]!r}, which runs an installer Warden does not "
+            "decide there: run the installer directly"
+        )
 
 
 def _script_text(path: str) -> Optional[str]:

@@ -47,13 +47,28 @@ _HINTS = ("pip", "uv", "conda", "mamba", "poetry", "pdm", "hatch", "pixi", "rye"
 # code interpreters (schema/code-interpreters.json): their code may compute an installer's name
 # (red team 12 R12-6), so a start naming one is read in full
 _INTERPRETERS = frozenset(("awk", "gawk", "mawk", "nawk", "original-awk", "Rscript", "R", "sed",
-                           "gsed", "irb", "php-cli"))  # fmt: skip
-_INTERPRETER_STEMS = ("perl", "node", "ruby", "php", "lua", "julia")
+                           "gsed", "irb", "php-cli", "expect"))  # fmt: skip
+_INTERPRETER_STEMS = ("perl", "node", "ruby", "php", "lua", "julia", "tclsh", "wish")
 
 
 def runs_code(word: str) -> bool:
     name = os.path.basename(word)
     return name in _INTERPRETERS or name.startswith(_INTERPRETER_STEMS)
+
+
+# programs that run an argument (or their input) as shell text or commands of their own
+# (schema/shell-runners.json, red team 13 R13-5): a start of one is read in full
+_SHELL_TEXT_RUNNERS = frozenset(("evim", "ex", "find", "flock", "gdb", "gdb-multiarch", "git",
+                                 "gmake", "gtar", "gvim", "make", "nvim", "parallel", "rsync",
+                                 "rview", "rvim", "scp", "script", "sem", "sftp", "sqlite",
+                                 "sqlite3", "ssh", "tar", "vi", "view", "vim", "vimdiff",
+                                 "watch"))  # fmt: skip
+_SHELL_TEXT_STEMS = ("vim.",)
+
+
+def runs_shell_text(word: str) -> bool:
+    name = os.path.basename(word)
+    return name in _SHELL_TEXT_RUNNERS or name.startswith(_SHELL_TEXT_STEMS)
 
 
 def may_launch(lists, cwd=None) -> bool:
@@ -68,6 +83,8 @@ def may_launch(lists, cwd=None) -> bool:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
                 if any(hint in word for hint in _HINTS) or runs_code(word):
                     return True
+                if runs_shell_text(word) or is_installer_name(os.path.basename(word)):
+                    return True
                 if os.sep in word and _names_link(_from(word, cwd)):
                     return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)
         except TypeError:
@@ -77,9 +94,16 @@ def may_launch(lists, cwd=None) -> bool:
 
 def _names_link(word: str) -> bool:
     try:
-        return os.path.islink(word) and is_installer_name(os.path.basename(os.path.realpath(word)))
+        return os.path.islink(word) and _reads_fully(os.path.basename(os.path.realpath(word)))
     except (OSError, ValueError):
         return False
+
+
+def _reads_fully(target: str) -> bool:
+    """A link's target (its real name) judged as a name is: an installer, a shell or wrapper,
+    a code interpreter or a program that runs shell text (red team 13 R13-8: ``./p -e CODE``, p
+    a link to perl, is perl; a renamed COPY is not seen, threat model)."""
+    return is_installer_name(target) or runs_code(target) or runs_shell_text(target)
 
 
 def _from(path: str, cwd) -> str:
@@ -94,7 +118,7 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     """Judged on the name and, for a link under another name, on what it resolves to: a path
     given, or a bare name found first on ``search`` (the PATH the program is looked up on:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
-    if is_installer_name(os.path.basename(program)):
+    if is_installer_name(os.path.basename(program)) or runs_shell_text(program):
         return True
     found = None
     if os.sep not in program and search:
@@ -112,7 +136,7 @@ def may_install(program: str, search=None, cwd=None) -> bool:
         if found is None:
             return False  # no such file: exec fails
     if stat.S_ISLNK(found.st_mode):
-        if is_installer_name(os.path.basename(os.path.realpath(program))):
+        if _reads_fully(os.path.basename(os.path.realpath(program))):
             return True
         found = _stat(program)  # the link's target is what is read
     # a script may run bash, which takes code from its environment (R11-13): read in full

@@ -51,6 +51,9 @@ def refused(program: str, args: List[str], read_script=None) -> str:
     if option:
         return f"{program} {option} runs code from elsewhere, which Warden does not read"
     script = False
+    if not code and not operands and spec.get("stdin_code"):
+        # `tclsh <<< 'exec u[]v ...'`: the code comes from its input (red team 13 R13-5)
+        return f"{program} reads its code from its input, which Warden does not read"
     if not code and operands:
         if spec["program_operand"]:
             code = [operands[0]]
