@@ -9,8 +9,8 @@
  * keep the two alike (testdata/shell-lines.json, tests/deps/test_shell_differential.py).
  *
  * Red team 12 (R12-12/13/15/17): a desync ending in a comment or an open quote HID the rest of
- * the line. What is not modelled throws `Uncertain`; the caller refuses the line when it holds
- * an installer hint (fail closed).
+ * the line. What is not modelled throws `Uncertain`; the caller refuses the line unless it is
+ * provably install-free (`unseen`, `hasHint`: red team 13 R13-1; fail closed).
  */
 
 const BLANKS = ' \t'; // \r is an ordinary word character for sh and bash

@@ -12,7 +12,8 @@ The mask keeps the length, so the static side's offsets stay true. The static po
 Red team 12 (R12-12/13/15/17): the old reader decided "comment" and "quote" by peeking at the
 previous character, and a desync that ended in a comment or an open quote HID the rest of the
 line from Warden while the shell ran it. What this module cannot model raises ``Uncertain``;
-the caller refuses the line when it holds an installer hint (fail closed)."""
+the caller refuses the line unless it is provably install-free (``unseen``, ``has_hint``: red
+team 13 R13-1; fail closed)."""
 
 import re
 from typing import List, Tuple
