@@ -9,6 +9,7 @@ request, nothing installed). The reading itself, and the ordinary lines that mus
 running, are checked on the kernel's reader (the static side runs the same vectors).
 """
 
+import os
 import re
 
 import pytest
@@ -115,3 +116,14 @@ def test_an_unquoted_heredoc_body_lists_its_substitutions_as_the_shell_runs_them
     masked = shell_text.mask(body)
     assert [body[a:b] for a, b in masked.substitutions] == ["uv sync"]
     assert shell_text.mask(body.replace("<<E", "<<'E'")).substitutions == []
+
+
+def test_an_unmodelled_line_running_a_link_to_an_installer_is_refused(tmp_path, monkeypatch):
+    # no hint, no expansion: a bare name found on PATH that is a link to uv (R9-10)
+    from real_uv import real_uv
+
+    (tmp_path / "lister").symlink_to(real_uv())
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(commands.Unreadable, match="cannot follow how the shell reads"):
+        commands.shell_invocations("lister sync\necho 'a")
+    assert commands.shell_invocations("ls sync\necho 'a") == []

@@ -1175,11 +1175,17 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
         masked = shell_text.mask(script)
     except shell_text.Uncertain as exc:
         unseen = shell_text.unseen(script)
-        if unseen or shell_text.has_hint(script, _START_FOLDER.get() or None):
+        # a bare word that is a link to an installer on PATH (`ls` -> uv: R9-10) counts too
+        words = re.split(r"[\s;&|()<>]+", re.sub(r"['\"\\]", "", script))
+        if (
+            unseen
+            or shell_text.has_hint(script, _START_FOLDER.get() or None)
+            or names_installer(words)
+        ):
+            holds = f" holds {unseen}, so it" if unseen else ""
             raise Unreadable(
-                f"Warden cannot follow how the shell reads this line ({exc}) and it "
-                f"{'holds ' + unseen + ', so it' if unseen else ''} may run an installer: write "
-                "it without that construct"
+                f"Warden cannot follow how the shell reads this line ({exc}) and it{holds} may "
+                "run an installer: write it without that construct"
             ) from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]
