@@ -73,6 +73,8 @@ def test_a_line_building_the_installer_name_is_refused(kernel, cell):
         ("./u sync\necho 'a", "holds a '/'"),
         ("f() (ls)\nf\necho 'a", "holds a '()'"),
         ("eval ls\necho 'a", "cannot resolve"),
+        # a trailing backslash: shlex cannot split the line, sh runs it (found by fuzzing)
+        ("x=; u$@v sync\\", "cannot be parsed"),
         ("echo $[1<<E]\nls\nE", "$[...] arithmetic"),
         ("((x>1))\nu$@v sync", "((...)) arithmetic"),
         ("sh <<'E'\nu$@v sync\necho 'a\nE", "not plain shell text"),

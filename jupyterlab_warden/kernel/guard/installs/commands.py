@@ -445,8 +445,9 @@ def shell_invocations(
         tokens = list(lexer)
     except ValueError as exc:
         # bash runs the lines before a syntax error; look for installer words after its
-        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15)
-        if _WORDS.search(_SHELL_QUOTING.sub("", script)):
+        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15), and for what may build one
+        # (`u$@v p$@ip install x\` at the end: red team 13 R13-1's test)
+        if _WORDS.search(_SHELL_QUOTING.sub("", script)) or shell_text.unseen(script):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
     if any(t.startswith("~") for t in tokens) and _HOME_ASSIGNED.search(script):
