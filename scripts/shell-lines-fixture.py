@@ -73,6 +73,16 @@ LAUNCHERS = [
     "find . -name '*.py' -exec rm {} + ; pip install black", "make -C build -j4 && pip list",
     "git -C d pull && script -qc 'ls -l' /dev/null",
 ]  # fmt: skip
+# red team 13: lines the reader cannot model, bash arithmetic, heredoc bodies the shell
+# expands, alias values and trap actions
+RED_TEAM_13 = [
+    "u$@v p$@ip install torcj; echo `echo \\a`", "echo it's", "x=1; ((x<<E))\nu$@v p$@ip x\nE",
+    "for ((i=0;i<3;i++)); do echo $i; done\nuv pip install -r r.txt", "echo $[1<<E]\nls\nE",
+    "cat <<E\nit's $(u$@v p$@ip install torcj)\nE", "cat <<E\necho '$(pip install torcj)'\nE",
+    "cat <<E > r.txt\nit's $(date)\nE\nuv pip install -r r.txt", "((n++)); pip install black",
+    "alias x='u$@v'\nx p$@ip install torcj", "alias ll='ls -la'", "trap 'u$@v p$@ip x' EXIT",
+    "trap 'pip install torcj' EXIT", "trap - EXIT", "if ((n > 1)); then ls; fi",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -91,6 +101,7 @@ def main():
     lines.update(SUBSTITUTIONS)
     lines.update(ASSIGNED_EXPANSIONS)
     lines.update(LAUNCHERS)
+    lines.update(RED_TEAM_13)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

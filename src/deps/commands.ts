@@ -43,7 +43,13 @@ import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
-import { hasHint, MaskedLine, maskShellText, Uncertain } from './shelltext';
+import {
+  hasHint,
+  MaskedLine,
+  maskShellText,
+  Uncertain,
+  unseen
+} from './shelltext';
 
 const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
@@ -831,6 +837,7 @@ function shellInvocations(
     // a function body runs where the function is called, after any cd on the line
     const folder = places[k].inFunction && moves.length > 0 ? null : line.cwd;
     refuseExpansion(words, mentions);
+    refuseKeptText(words, depth, span ?? [command.from, command.to]);
     const called = functionCalled(words, functions);
     if (called !== null) {
       // the function runs its body, read where it stands, with these arguments as "$@": they
@@ -964,7 +971,8 @@ function splitAfterParen(
 /**
  * The line masked as sh/bash read it (`shelltext`: comments blanked, substitutions and heredoc
  * bodies kept from desyncing the word reader); null when the shell's reading is not modelled
- * and the line holds no installer hint, Unreadable when it holds one (red team 12). The
+ * and the line is provably install-free read as plain words (no hint, `unseen`), Unreadable
+ * else (red team 12, red team 13 R13-1). The
  * kernel's `_bash_lines`.
  */
 function maskedLine(script: string): MaskedLine | null {
@@ -974,9 +982,13 @@ function maskedLine(script: string): MaskedLine | null {
     if (!(e instanceof Uncertain)) {
       throw e;
     }
-    if (hasHint(script)) {
+    // a line not read is not searched for an expansion in a program word, a link, a
+    // function or an alias either: it runs only when provably install-free (R13-1)
+    const why = unseen(script);
+    if (why || hasHint(script)) {
+      const holds = why ? `holds ${why}, so it ` : '';
       throw new Unreadable(
-        `Warden cannot follow how the shell reads this line (${e.message}) and it may run an installer: write it without that construct`
+        `Warden cannot follow how the shell reads this line (${e.message}) and it ${holds}may run an installer: write it without that construct`
       );
     }
     return null;
@@ -1078,6 +1090,52 @@ function readingVariable(name: string): boolean {
     SPLITTING.has(name) ||
     INSTALLER_SETTING.test(name)
   );
+}
+
+/** What makes an alias's value, read again as shell text where the alias is used, name a
+ * program its words do not: an expansion, a quote or backslash, a pattern, a brace list, a ~
+ * (red team 13 R13-12). The kernel's `_ALIAS_VALUE_UNREAD`. */
+const ALIAS_VALUE_UNREAD = /[$`'"\\*?[{~]/;
+
+/** Shell text a builtin keeps to run later is read as what it will run (red team 13 R13-12):
+ * a `trap` action as a command line of its own (the expansion rule and the installer reading
+ * apply; an install there is refused, when it runs is not told); an `alias` value the shell
+ * would expand or unquote where the alias is used is unreadable. The kernel's
+ * `_refuse_kept_text`. */
+function refuseKeptText(
+  command: string[],
+  depth: number,
+  span: [number, number]
+): void {
+  let words = command;
+  while (words.length > 0 && ASSIGNMENT_WORD.test(words[0])) {
+    words = words.slice(1);
+  }
+  const inner = unwrapBuiltin(words);
+  if (inner[0] === 'alias') {
+    for (const word of inner.slice(1)) {
+      const eq = word.indexOf('=');
+      if (eq >= 0 && ALIAS_VALUE_UNREAD.test(word.slice(eq + 1))) {
+        throw new Unreadable(
+          'it defines an alias whose value the shell reads again where the alias is used (an expansion, a quote or a pattern): run the program by its name'
+        );
+      }
+    }
+  } else if (inner[0] === 'trap') {
+    let args = inner.slice(1);
+    if (args[0] === '--') {
+      args = args.slice(1);
+    }
+    if (args.length === 0 || args[0].startsWith('-')) {
+      return; // `trap -p`, `trap -l`, `trap - EXIT` (reset)
+    }
+    const found = shellInvocations(args[0], span[0], depth + 1, span, {}, new LineState(true, {})); // prettier-ignore
+    if (found.length > 0) {
+      throw new Unreadable(
+        'a trap action runs an installer later (at exit or at a signal), in a state Warden does not follow: run the install as its own command'
+      );
+    }
+  }
 }
 
 /** The words of the program a command runs once its assignments and wrappers (`env`, `sudo`,
@@ -1402,7 +1460,7 @@ function unmodelledAssignment(script: string): string {
  * reserved words and `command`/`builtin`/`time`). The kernel's `_moves`. */
 function movesFolder(command: string[]): boolean {
   let words = commandWords(command);
-  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/s.test(words[0])) {
+  while (words.length > 0 && ASSIGNMENT_WORD.test(words[0])) {
     words = words.slice(1);
   }
   const inner = unwrapBuiltin(words);

@@ -9,8 +9,8 @@
  * keep the two alike (testdata/shell-lines.json, tests/deps/test_shell_differential.py).
  *
  * Red team 12 (R12-12/13/15/17): a desync ending in a comment or an open quote HID the rest of
- * the line. What is not modelled throws `Uncertain`; the caller refuses the line when it holds
- * an installer hint (fail closed).
+ * the line. What is not modelled throws `Uncertain`; the caller refuses the line unless it is
+ * provably install-free (`unseen`, `hasHint`: red team 13 R13-1; fail closed).
  */
 
 const BLANKS = ' \t'; // \r is an ordinary word character for sh and bash
@@ -65,8 +65,8 @@ export function maskShellText(script: string): MaskedLine {
 
 class Scan {
   readonly out: string[];
-  /** (delimiter, strip tabs) of the heredocs due at the next newline */
-  heredocs: Array<[string, boolean]> = [];
+  /** (delimiter, strip tabs, delimiter quoted) of the heredocs due at the next newline */
+  heredocs: Array<[string, boolean, boolean]> = [];
   substitutions: Array<[number, number]> = [];
   /** inside a command substitution: an inner one is read with its enclosing text */
   nested = 0;
@@ -163,6 +163,21 @@ class Scan {
         continue;
       }
       lineStart = false;
+      if (startOfWord && text.startsWith('((', i) && !redirected(text, i)) {
+        i = this.arithmeticCommand(i);
+        startOfWord = false;
+        continue;
+      }
+      FOR_ARITHMETIC.lastIndex = i;
+      const forArithmetic = startOfWord ? FOR_ARITHMETIC.exec(text) : null;
+      if (forArithmetic) {
+        const k = FOR_ARITHMETIC.lastIndex;
+        const end = this.parameter(k, '))', false);
+        this.hide(k - 2, end);
+        i = end;
+        startOfWord = false;
+        continue;
+      }
       if (OPERATORS.includes(c)) {
         if (text.startsWith('<<<', i)) {
           i += 3;
@@ -232,6 +247,16 @@ class Scan {
         this.substitution(i + 2, end - 1);
         this.hide(inDouble ? i + 2 : i + 1, inDouble ? end - 1 : end);
         return end;
+      }
+      if (next === '[' && !inDouble) {
+        // bash's old arithmetic `$[1<<E]`; sh reads `$[1`, a heredoc and `]`
+        const end = text.indexOf(']', i + 2);
+        if (end < 0 || /[ \t;&|()<>\n]/.test(text.slice(i + 2, end))) {
+          throw new Uncertain(
+            'a bash $[...] arithmetic that sh reads as commands'
+          );
+        }
+        return i + 1;
       }
       if (next === '{') {
         const end = this.parameter(i + 2, '}', inDouble);
@@ -321,6 +346,19 @@ class Scan {
     throw new Uncertain('an expansion is not closed');
   }
 
+  /** bash's `((x<<E))` is arithmetic; sh reads two subshells, where `<<E` is a heredoc and
+   * blanks, `;`, `<`, `>` split commands (red team 13 R13-2): uncertain unless the inside holds
+   * none of those. The index after. */
+  arithmeticCommand(i: number): number {
+    const end = this.parameter(i + 2, '))', false);
+    if (/[ \t;&|<>\n]/.test(this.text.slice(i + 2, end - 2))) {
+      throw new Uncertain(
+        'a bash ((...)) arithmetic that sh reads as commands'
+      );
+    }
+    return end;
+  }
+
   /** `<<E`, `<<-E`, `<< 'E'`: the delimiter (quotes removed) is due at the next newline. */
   heredocOperator(i: number): number {
     const text = this.text;
@@ -362,17 +400,20 @@ class Scan {
     if (i === start) {
       throw new Uncertain('a heredoc without a delimiter');
     }
-    this.heredocs.push([word, strip]);
+    // a quoted delimiter's body is data, not expanded
+    this.heredocs.push([word, strip, /['"\\]/.test(text.slice(start, i))]);
     return i;
   }
 
-  /** The bodies due at the newline before `i`: data up to the delimiter line. A balanced body
-   * stays, masked (a shell fed by it runs it); another becomes blanks, refused with a hint. */
+  /** The bodies due at the newline before `i`: data up to the delimiter line. An unquoted
+   * delimiter's body is expanded as double-quoted text is (red team 13 R13-11): its command
+   * substitutions are listed. What is left stays masked when balanced (a shell fed by it runs
+   * it); else it becomes blanks only when provably install-free (`unseen`), else uncertain. */
   bodies(i: number): number {
     const text = this.text;
     const due = this.heredocs;
     this.heredocs = [];
-    for (const [delimiter, strip] of due) {
+    for (const [delimiter, strip, quoted] of due) {
       const start = i;
       let end = -1;
       while (i < text.length) {
@@ -389,7 +430,14 @@ class Scan {
       if (end < 0) {
         throw new Uncertain("a heredoc's delimiter line is missing");
       }
-      const body = text.slice(start, end);
+      let body = text.slice(start, end);
+      if (!quoted) {
+        const [flat, runs] = expanded(body);
+        body = flat;
+        for (const [a, b] of runs) {
+          this.substitutions.push([start + a, start + b]);
+        }
+      }
       let inner: MaskedLine;
       try {
         inner = maskShellText(body);
@@ -397,10 +445,10 @@ class Scan {
         if (!(e instanceof Uncertain)) {
           throw e;
         }
-        if (hasHint(body)) {
+        if (unseen(body) || hasHint(body)) {
           throw new Uncertain('a heredoc body that is not plain shell text');
         }
-        this.blank(start, end);
+        this.blank(start, end); // its substitutions' spans stay listed
         continue;
       }
       this.out.splice(start, end - start, ...inner.text.split(''));
@@ -408,8 +456,68 @@ class Scan {
         this.substitutions.push([start + a, start + b]);
       }
     }
+    this.substitutions.sort((x, y) => x[0] - y[0]);
     return i;
   }
+}
+
+/** An unquoted heredoc body as the shell expands it, read as double-quoted text (only `$`,
+ * backtick and backslash are special): the body with each command substitution written as
+ * placeholders, and the spans of their insides. */
+function expanded(body: string): [string, Array<[number, number]>] {
+  const scan = new Scan(body);
+  const out = body.split('');
+  const runs: Array<[number, number]> = [];
+  let i = 0;
+  while (i < body.length) {
+    if (body[i] === '\\') {
+      i += 2;
+      continue;
+    }
+    const command =
+      body[i] === '`' ||
+      (body.startsWith('$(', i) && !body.startsWith('$((', i));
+    const end = scan.wordPiece(i, true);
+    if (command) {
+      runs.push(body[i] === '`' ? [i + 1, end - 1] : [i + 2, end - 1]);
+      out.fill(PLACEHOLDER, i, end);
+    }
+    i = end;
+  }
+  return [out.join(''), runs];
+}
+
+/** bash's arithmetic for loop: sh cannot parse it (its syntax error ends the script there),
+ * so the header is read as bash reads it (`for ((i=0;i<3;i++))`, R13-2). */
+const FOR_ARITHMETIC = /for[ \t]*\(\(/y;
+
+/** Whether the `(` at `i` opens a process substitution (`<(`, `>(`). */
+function redirected(text: string, i: number): boolean {
+  return i > 0 && '<>'.includes(text[i - 1]);
+}
+
+/** What a line the reader cannot model may hold that names a program Warden cannot see
+ * written out (red team 13 R13-1): an expansion or a backslash, a pattern or a brace list, a
+ * path or `~`, builtins that run or keep shell text or change where names are found. The
+ * kernel's `shell_text.unseen`. */
+const UNSEEN_CHARS = /[$`\\*?[{/~]/;
+const UNSEEN_WORDS =
+  /(?<![\w.-])(alias|trap|eval|exec|source|command|builtin|env|function|enable|hash|sudo|xargs|nohup|setsid|time|sh|bash|dash|zsh|ksh|busybox|PATH|\.)(?![\w.-])|\(\s*\)/;
+
+/** Why `text`, read as words only, may run a program its words do not name ('' when it
+ * cannot): what a line (or heredoc body) the reader cannot model must pass to run. */
+export function unseen(text: string): string {
+  const found = UNSEEN_CHARS.exec(text) ?? UNSEEN_WORDS.exec(text);
+  if (!found) {
+    return '';
+  }
+  const what = found[0].trim();
+  if (what === '$' || what === '`') {
+    return 'an expansion';
+  }
+  return /^[A-Za-z]+$/.test(what) || what === '.'
+    ? 'a word Warden cannot resolve'
+    : `a '${what}'`;
 }
 
 /** Belt and braces: a comment after code on its line that holds a command separator followed

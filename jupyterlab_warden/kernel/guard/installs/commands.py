@@ -446,8 +446,9 @@ def shell_invocations(
         tokens = list(lexer)
     except ValueError as exc:
         # bash runs the lines before a syntax error; look for installer words after its
-        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15)
-        if _WORDS.search(_SHELL_QUOTING.sub("", script)):
+        # quote removal (`p''ipx`, `p\\ipx`: red team 6 F15), and for what may build one
+        # (`u$@v p$@ip install x\` at the end: red team 13 R13-1's test)
+        if _WORDS.search(_SHELL_QUOTING.sub("", script)) or shell_text.unseen(script):
             raise Unreadable(f"the shell command cannot be parsed ({exc})") from None
         return []
     if any(t.startswith("~") for t in tokens) and _HOME_ASSIGNED.search(script):
@@ -512,6 +513,7 @@ def shell_invocations(
         if len(command) == 1 and _after == "()":
             continue  # `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
         _refuse_expansion(command, mentions_installer)
+        _refuse_kept_text(command, depth)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -680,6 +682,45 @@ def _reading_variable(name: str) -> bool:
         or name in _SPLITTING
         or _INSTALLER_SETTING.match(name) is not None
     )
+
+
+# what makes an alias's value, which the shell reads again as shell text where the alias is
+# used, name a program its words do not: an expansion, a quote or backslash (quote removal
+# happens twice), a pattern, a brace list, a ~ (red team 13 R13-12)
+_ALIAS_VALUE_UNREAD = re.compile(r"[$`'\"\\*?\[{~\x01]")
+
+
+def _refuse_kept_text(command: List[str], depth: int) -> None:
+    """Shell text a builtin keeps to run later is read as what it will run (red team 13
+    R13-12): a ``trap`` action as a command line of its own (it runs at exit, at a signal, or
+    before every command for DEBUG), so the expansion rule and the installer reading apply to
+    it, and an install there is refused (when it runs is not told); an ``alias`` value whose
+    words the shell would expand or unquote when the alias is used (``alias x='u$@v'``: ``x
+    p$@ip install ...`` runs uv) is unreadable. An installer named in either is refused as
+    for any launcher (``names_installer``)."""
+    words = command
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    if inner[:1] == ["alias"]:
+        for word in inner[1:]:
+            value = word.partition("=")[2]
+            if _ALIAS_VALUE_UNREAD.search(value):
+                raise Unreadable(
+                    "it defines an alias whose value the shell reads again where the alias is "
+                    "used (an expansion, a quote or a pattern): run the program by its name"
+                )
+    elif inner[:1] == ["trap"]:
+        args = inner[1:]
+        if args[:1] == ["--"]:
+            args = args[1:]
+        if not args or args[0].startswith("-"):
+            return  # `trap -p`, `trap -l`, `trap - EXIT` (reset)
+        if shell_invocations(args[0], depth + 1, None, _LineState(True, {})):
+            raise Unreadable(
+                "a trap action runs an installer later (at exit or at a signal), in a state "
+                "Warden does not follow: run the install as its own command"
+            )
 
 
 def _functions_defined(commands) -> frozenset:
@@ -884,7 +925,7 @@ def _moves(words: List[str]) -> bool:
     """Whether a simple command may change the shell's folder (``cd``, ``pushd``, ``popd``,
     behind reserved words and ``command``/``builtin``/``time``)."""
     words = _command_words(words)
-    while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+    while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
     return bool(inner) and inner[0] in ("cd", "pushd", "popd")
@@ -1216,15 +1257,25 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
     ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
     and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
     as a marker (``_SUBSTITUTION``, one word piece) of its index in the list of their texts;
-    None when the line holds no installer hint and the shell's reading of it is not modelled.
-    Unreadable when it holds one (red team 12)."""
+    None when the shell's reading of it is not modelled and the line is provably install-free
+    read as plain words (no installer hint, ``shell_text.unseen``); else Unreadable (red team
+    12; red team 13 R13-1: a line not read is not searched for an expansion in a program word,
+    a link, a function or an alias either, so a hint-free `u$@v p$@ip install` passed)."""
     try:
         masked = shell_text.mask(script)
     except shell_text.Uncertain as exc:
-        if shell_text.has_hint(script, _START_FOLDER.get() or None):
+        unseen = shell_text.unseen(script)
+        # a bare word that is a link to an installer on PATH (`ls` -> uv: R9-10) counts too
+        words = re.split(r"[\s;&|()<>]+", re.sub(r"['\"\\]", "", script))
+        if (
+            unseen
+            or shell_text.has_hint(script, _START_FOLDER.get() or None)
+            or names_installer(words)
+        ):
+            holds = f" holds {unseen}, so it" if unseen else ""
             raise Unreadable(
-                f"Warden cannot follow how the shell reads this line ({exc}) and it may run an "
-                "installer: write it without that construct"
+                f"Warden cannot follow how the shell reads this line ({exc}) and it{holds} may "
+                "run an installer: write it without that construct"
             ) from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]

@@ -12,7 +12,8 @@ The mask keeps the length, so the static side's offsets stay true. The static po
 Red team 12 (R12-12/13/15/17): the old reader decided "comment" and "quote" by peeking at the
 previous character, and a desync that ended in a comment or an open quote HID the rest of the
 line from Warden while the shell ran it. What this module cannot model raises ``Uncertain``;
-the caller refuses the line when it holds an installer hint (fail closed)."""
+the caller refuses the line unless it is provably install-free (``unseen``, ``has_hint``: red
+team 13 R13-1; fail closed)."""
 
 import re
 from typing import List, Tuple
@@ -57,7 +58,8 @@ class _Scan:
         self.out = list(text)
         self.cuts: List[Tuple[int, int]] = []
         self.substitutions: List[Tuple[int, int]] = []
-        self.heredocs: List[Tuple[str, bool]] = []  # (delimiter, strip tabs) due at the newline
+        # (delimiter, strip tabs, delimiter quoted) due at the newline
+        self.heredocs: List[Tuple[str, bool, bool]] = []
         self.nested = 0  # inside a substitution: hidden, nothing there is cut
 
     def cut(self, start: int, end: int) -> None:
@@ -130,6 +132,10 @@ class _Scan:
                 start_of_word, line_start = True, True
                 continue
             line_start = False
+            if start_of_word and text.startswith("((", i) and not _redirected(text, i):
+                i = self.arithmetic_command(i)
+                start_of_word = False
+                continue
             if c in OPERATORS:
                 if text.startswith("<<<", i):
                     i, start_of_word = i + 3, True
@@ -146,6 +152,12 @@ class _Scan:
                     continue
                 start_of_word = True
                 i += 1
+                continue
+            if start_of_word and _FOR_ARITHMETIC.match(text, i):
+                k = _FOR_ARITHMETIC.match(text, i).end()
+                end = self.parameter(k, "))")
+                self.hide(k - 2, end)
+                i, start_of_word = end, False
                 continue
             if start_of_word and c.isdigit():
                 k = i
@@ -190,6 +202,12 @@ class _Scan:
                 self.substitution(i + 2, end - 1)
                 self.hide(i + 1 if not in_double else i + 2, end if not in_double else end - 1)
                 return end
+            if nxt == "[" and not in_double:
+                # bash's old arithmetic `$[1<<E]`; sh reads `$[1`, a heredoc and `]`
+                end = text.find("]", i + 2)
+                if end < 0 or any(ch in BLANKS or ch in OPERATORS for ch in text[i + 2 : end]):
+                    raise Uncertain("a bash $[...] arithmetic that sh reads as commands")
+                return i + 1
             if nxt == "{":
                 end = self.parameter(i + 2, "}", in_double)
                 self.hide(i + 2, end - 1)
@@ -257,6 +275,16 @@ class _Scan:
             i += 1
         raise Uncertain("an expansion is not closed")
 
+    def arithmetic_command(self, i: int) -> int:
+        """bash's ``((x<<E))`` is arithmetic; sh reads two subshells, and there ``<<E`` is a
+        heredoc, ``<``/``>`` redirections, ``;`` and blanks separate commands (red team 13
+        R13-2). The two readings agree only when the inside holds none of those: then it stays
+        a word for the readers (as sh reads it); else the line is uncertain. The index after."""
+        end = self.parameter(i + 2, "))")
+        if any(ch in BLANKS or ch in ";&|<>\n" for ch in self.text[i + 2 : end - 2]):
+            raise Uncertain("a bash ((...)) arithmetic that sh reads as commands")
+        return end
+
     def heredoc_operator(self, i: int) -> int:
         """``<<E``, ``<<-E``, ``<< 'E'``: the delimiter (quotes removed) is due at the next
         newline; the index after the delimiter word."""
@@ -287,17 +315,21 @@ class _Scan:
                 i += 1
         if i == start:
             raise Uncertain("a heredoc without a delimiter")
-        self.heredocs.append(("".join(word), strip))
+        quoted = any(ch in "'\"\\" for ch in text[start:i])  # the body is data, unexpanded
+        self.heredocs.append(("".join(word), strip, quoted))
         return i
 
     def bodies(self, i: int) -> int:
         """The bodies of the heredocs due at the newline before ``i``, one after the other:
-        data up to the delimiter line. A body that is balanced shell text stays, masked, for
-        the word readers (a shell fed by it runs it); one that is not becomes blanks, and is
-        refused when it holds an installer hint (its text is the shell's only as data)."""
+        data up to the delimiter line. An unquoted delimiter's body is expanded by the shell
+        as double-quoted text is (red team 13 R13-11: an apostrophe there is data, ``$(...)``
+        and backticks run): its command substitutions are listed, read as lines of their own.
+        What is left, when it is balanced shell text, stays masked for the word readers (a
+        shell fed by it runs it); when it is not, it becomes blanks only if it is provably
+        install-free (``unseen``), else the line is uncertain."""
         text, due = self.text, self.heredocs
         self.heredocs = []
-        for delimiter, strip in due:
+        for delimiter, strip, quoted in due:
             start, end = i, None
             while i < len(text):
                 nl = text.find("\n", i)
@@ -309,18 +341,74 @@ class _Scan:
                 i = nl + 1
             if end is None:
                 raise Uncertain("a heredoc's delimiter line is missing")
-            body = text[start:end]
+            body, runs = text[start:end], []
+            if not quoted:
+                body, runs = _expanded(body)
+                self.substitutions.extend((start + a, start + b) for a, b in runs)
             try:
                 inner = mask(body)
             except Uncertain:
-                if has_hint(body):
+                if unseen(body) or has_hint(body):
                     raise Uncertain("a heredoc body that is not plain shell text") from None
-                self.blank(start, end)
+                self.blank(start, end)  # its substitutions' spans stay listed
                 continue
             self.out[start:end] = list(inner)
             self.cuts.extend((start + a, start + b) for a, b in inner.cuts)
             self.substitutions.extend((start + a, start + b) for a, b in inner.substitutions)
+        self.substitutions.sort()
         return i
+
+
+def _expanded(body: str) -> Tuple[str, List[Tuple[int, int]]]:
+    """An unquoted heredoc body as the shell expands it: read as double-quoted text (only
+    ``$``, backtick and backslash are special); the body with each command substitution
+    (``$(...)``, backticks) written as placeholders, and the spans of their insides."""
+    scan, out, runs, i = _Scan(body), list(body), [], 0
+    while i < len(body):
+        if body[i] == "\\":
+            i += 2
+            continue
+        command = body[i] == "`" or (body.startswith("$(", i) and not body.startswith("$((", i))
+        end = scan.word_piece(i, in_double=True)
+        if command:
+            inside = (i + 1, end - 1) if body[i] == "`" else (i + 2, end - 1)
+            runs.append(inside)
+            out[i:end] = PLACEHOLDER * (end - i)
+        i = end
+    return "".join(out), runs
+
+
+# What a line the reader cannot model may hold that names a program Warden cannot see
+# written out (red team 13 R13-1): an expansion or a backslash (`u$@v`, `u\v`), a pattern or
+# a brace list (`u?`, `{u,}v`), a path or `~` (a link, a written file), and builtins that run
+# or keep shell text or change where names are found.
+_UNSEEN_CHARS = re.compile(r"[$`\\*?\[{/~]")
+_UNSEEN_WORDS = re.compile(
+    r"(?<![\w.-])(alias|trap|eval|exec|source|command|builtin|env|function|enable|hash|sudo|"
+    r"xargs|nohup|setsid|time|sh|bash|dash|zsh|ksh|busybox|PATH|\.)(?![\w.-])|\(\s*\)"
+)
+
+
+def unseen(text: str) -> str:
+    """Why ``text``, read as words only, may run a program its words do not name ('' when
+    it cannot): the test a line (or heredoc body) the reader cannot model must pass to run."""
+    found = _UNSEEN_CHARS.search(text) or _UNSEEN_WORDS.search(text)
+    if not found:
+        return ""
+    what = found.group(0).strip()
+    if what in ("$", "`"):
+        return "an expansion"
+    return "a word Warden cannot resolve" if what.isalpha() or what == "." else f"a {what!r}"
+
+
+# bash's arithmetic for loop: sh cannot parse it (a syntax error ends the script there), so
+# its header is read as bash does, an arithmetic expression (`for ((i=0;i<3;i++))`, R13-2)
+_FOR_ARITHMETIC = re.compile(r"for[ \t]*\(\(")
+
+
+def _redirected(text: str, i: int) -> bool:
+    """Whether the ``(`` at ``i`` opens a process substitution (``<(``, ``>(``)."""
+    return i > 0 and text[i - 1] in "<>"
 
 
 _QUOTING = re.compile(r"\\\r?\n|['\"\\]")
