@@ -141,6 +141,9 @@ def test_set_k_reads_a_trailing_assignment_as_the_install_environment():
 def test_an_assignment_from_known_variables_is_read_as_its_value():
     found = commands.shell_invocations("X=https://x/s; export UV_INDEX_URL=$X; uv pip install a")
     assert found[0].env.get("UV_INDEX_URL") == "https://x/s" and not found[0].problem
-    home = os.environ.get("HOME", "")
-    line = commands.shell_invocations("export UV_CACHE_DIR=${HOME}/c; uv pip install a")
-    assert line[0].env.get("UV_CACHE_DIR") == home + "/c"
+    # inherited names count for PATH only (which program runs); a setting stays unresolved
+    line = commands.shell_invocations("export PATH=$HOME/x:$PATH; uv pip install a")
+    assert line[0].env["PATH"] == os.environ["HOME"] + "/x:" + os.environ["PATH"]
+    assert not line[0].problem
+    line = commands.shell_invocations("export UV_INDEX_URL=$U; uv pip install a")
+    assert "cannot resolve" in line[0].problem

@@ -1027,6 +1027,7 @@ class _LineState:
         self.unknown_names: Set[str] = set()
         self.unset_names: Set[str] = set()  # unset on the line: not the kernel's value
         self.keyword = False  # bash `set -k` on the line (R13-20)
+        self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
         self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
 
     def inherited(self) -> Dict[str, str]:
@@ -1034,32 +1035,33 @@ class _LineState:
         line does not assign NAME)."""
         return {k: v for k, v in os.environ.items() if k not in self.unset_names}
 
-    def resolved(self, value: str) -> Optional[str]:
+    def resolved(self, value: str, inherit: bool = False) -> Optional[str]:
         """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by the values
-        Warden knows (red team 13 R13-18: ``X=DIR; export PATH=$X:$PATH``); None when it holds
-        another expansion or a name whose value is unknown."""
+        the line assigned (red team 13 R13-18: ``X=DIR; export UV_INDEX_URL=$X``); with
+        ``inherit`` (PATH), a name the line neither assigns nor unsets by what the shell
+        inherits ('' when unset: ``$HOME/.local/bin:$PATH``); None when it holds another
+        expansion, a name whose value is unknown, or a ``$`` the shell does not expand
+        (``'$X'``)."""
         if "\\$" in self.literal:
             return None
-        known = {**self.inherited(), **self.env}
         unknown = self.unknown_names | self.unresolved_values
+        inherited = os.environ
 
-        def plain(found: "re.Match") -> str:
-            name = found.group(1) or found.group(2)
-            quoted = "$" + name in self.literal  # `'$X'`: no expansion
-            if quoted or name in unknown or shell_values.ANY in unknown or name not in known:
-                raise KeyError(name)
-            return known[name]
+        def lookup(name: str) -> Optional[str]:
+            if "$" + name in self.literal or name in unknown or shell_values.ANY in unknown:
+                return None
+            if name in self.env:
+                return self.env[name]
+            if not inherit or name in self.unset_names or name in shell_values.SPECIAL:
+                return None
+            return inherited.get(name, "")
 
-        try:
-            out = re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}", plain, value)
-        except KeyError:
-            return None
-        return None if _EXPANSION.search(out) or _SUBSTITUTION.search(out) else out
+        return shell_values.resolve(value, lookup, _EXPANSION, _SUBSTITUTION)
 
     def refuse_unknown_path(self, command: List[str], functions) -> None:
         """A program found by name on a PATH the line set to a value Warden cannot resolve
         may be any program (a link named ``ls`` to uv: red team 13 R13-18)."""
-        if "PATH" not in self.unknown_names | self.unresolved_values:
+        if not (self.path_unknown or "PATH" in self.unknown_names):
             return
         i = 0
         while i < len(command) and _ASSIGNMENT_WORD.match(command[i]):
@@ -1084,6 +1086,7 @@ class _LineState:
         sub.unresolved_values = set(self.unresolved_values)
         sub.unknown_names, sub.unset_names = set(self.unknown_names), set(self.unset_names)
         sub.keyword, sub.literal = self.keyword, self.literal
+        sub.path_unknown = self.path_unknown
         return sub
 
     def begin(self, before: str) -> None:
@@ -1245,10 +1248,16 @@ class _LineState:
             key, eq, value = word.partition("=")
             if eq:
                 resolved = self.resolved(value) if _EXPANSION.search(value) else value
-                value = value if resolved is None else resolved
-                self.env[key] = value  # read as exported: stricter when it is not
+                if key == "PATH":
+                    # which program a bare name runs: inherited names count as known (R13-18)
+                    searched = self.resolved(value, inherit=True) if resolved is None else resolved
+                    self.path_unknown = searched is None
+                    resolved_path = searched
+                self.env[key] = value if resolved is None else resolved  # read as exported
+                if key == "PATH" and resolved_path is not None:
+                    self.env[key] = resolved_path
                 self.unset_names.discard(key)
-                if _EXPANSION.search(value) or _SUBSTITUTION.search(value):
+                if resolved is None:
                     self.unresolved_values.add(key)
                 else:
                     self.unresolved_values.discard(key)

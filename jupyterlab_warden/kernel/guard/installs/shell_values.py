@@ -14,7 +14,7 @@ the same.
 """
 
 import re
-from typing import Dict, Iterable, List, Set
+from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
 
 from . import line_flow
 
@@ -92,6 +92,41 @@ def keyword_words(command: List[str]) -> List[str]:
     moved = [w for w in words[i + 1 :] if _ASSIGNMENT_WORD.match(w)]
     rest = [w for w in words[i + 1 :] if not _ASSIGNMENT_WORD.match(w)]
     return reserved + words[:i] + moved + [words[i]] + rest
+
+
+# bash's own variables: not what the shell inherits
+SPECIAL = frozenset(
+    (
+        "RANDOM", "SRANDOM", "BASHPID", "SECONDS", "PPID", "UID", "EUID", "HOSTNAME", "LINENO",
+        "PWD", "OLDPWD", "IFS", "FUNCNAME", "GROUPS", "EPOCHSECONDS", "EPOCHREALTIME", "SHLVL",
+        "OPTIND", "OPTARG", "REPLY", "PIPESTATUS", "DIRSTACK", "HISTCMD", "SHELLOPTS",
+        "BASHOPTS", "BASH_COMMAND", "BASH_SOURCE", "BASH_LINENO", "BASH_REMATCH", "BASH_ARGV",
+        "BASH_ARGC", "BASH_SUBSHELL", "BASH_ARGV0", "BASH_ALIASES", "BASH_CMDS", "COLUMNS",
+        "LINES", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH", "BASH_VERSION", "BASH_VERSINFO",
+    )
+)  # fmt: skip
+_PLAIN = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def resolve(
+    value: str,
+    lookup: Callable[[str], Optional[str]],
+    expansion: Pattern[str],
+    substitution: Pattern[str],
+) -> Optional[str]:
+    """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by ``lookup``'s
+    values; None when ``lookup`` has none for one, or another expansion is left (``${X:-d}``,
+    ``$(...)``, ``$1``, a backtick, a brace list)."""
+    if expansion.search(_PLAIN.sub("", value)) or substitution.search(_PLAIN.sub("", value)):
+        return None
+    values = {}
+    for found in _PLAIN.finditer(value):
+        name = found.group(1) or found.group(2)
+        known = lookup(name)
+        if known is None:
+            return None
+        values[name] = known
+    return _PLAIN.sub(lambda found: values[found.group(1) or found.group(2)], value)
 
 
 def literal_text(script: str) -> str:
