@@ -173,7 +173,7 @@ _PROMPT_EXPANSION = re.compile(r"\$\{[^}]*@[\\'\"]*P")
 # the text of arithmetic contexts as the masked line holds it: `$((...))` (masked `$::...`),
 # `((...))`, `$[...]`, `[[...]]` (its -eq..., -v), a subscript, a substring offset, `let`
 _ARITHMETIC = re.compile(
-    r"\$::[^\s;&|]*|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
+    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
     r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
