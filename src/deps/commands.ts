@@ -1999,13 +1999,14 @@ function simple(
     }
     name = 'python';
   }
-  const nested = (script: string) =>
+  const nested = (script: string, state?: LineState) =>
     shellInvocations(
       script,
       span?.[0] ?? 0,
       depth + 1,
       span ?? [0, 0],
-      env
+      env,
+      state
     ).map(([inv]) => inv);
   if (name === 'busybox' && argv.length > 1) {
     return simple(argv.slice(1), env, depth, span, stdin);
@@ -2040,7 +2041,12 @@ function simple(
     );
     const script = shellScript(argv);
     if (script !== null) {
-      return nested(script);
+      let state: LineState | undefined;
+      if (shellValues.keywordOption(argv.slice(1))) {
+        state = new LineState(false, env); // `bash -k -c ...`: set -k from the start
+        state.keyword = true;
+      }
+      return nested(script, state);
     }
     refuseStdinScript(argv, stdin);
     return [];

@@ -72,7 +72,8 @@ export function unknownNames(
   return names;
 }
 
-function keywordOption(args: string[]): boolean {
+/** Whether `set ARGS` (or a shell started with ARGS: `bash -k -c ...`) turns on keyword. */
+export function keywordOption(args: string[]): boolean {
   let k = 0;
   while (
     k < args.length &&
@@ -196,9 +197,9 @@ const PROMPT_TEXT =
   /(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]/;
 const PROMPT_EXPANSION = /\$\{[^}]*@[\\'"]*P/;
 /** the text of arithmetic contexts as the masked line holds it: `$((...))`, `((...))`,
- * `$[...]`, `[[...]]`, a subscript, a substring offset, `let`, `declare -i` */
+ * an indirection `${!x}`, `$[...]`, `[[...]]`, a subscript, a substring offset, `let`, `declare -i` */
 const ARITHMETIC =
-  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const CODE_IN_VALUE = /[$`[]/;
 const PROMPT_WHY =
@@ -237,6 +238,12 @@ export function evaluated(
     }
     if (program === 'compgen' || program === 'complete') {
       return `${program} runs the shell text and functions its options name`;
+    }
+    if (program === 'fc' || program === 'history') {
+      return `${program} runs or edits the history bash runs again as shell text`;
+    }
+    if (program === 'enable' && args.some(a => /^-[A-Za-z]*f/.test(a))) {
+      return "enable -f loads a builtin's code from a file";
     }
     if (namesAssigned(inner).some(n => PROMPTS.has(n))) {
       return PROMPT_WHY;

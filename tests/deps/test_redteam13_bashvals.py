@@ -67,6 +67,7 @@ CASES = {
     # R13-20
     "set -k": _bash(f"set -k; {UV} UV_CONFIG_FILE={{work}}/c.toml"),
     "set -o keyword": _bash(f"set -o keyword; {UV} UV_CONFIG_FILE={{work}}/c.toml"),
+    "bash -k -c": _system(f"bash -k -c '{UV} UV_CONFIG_FILE={{work}}/c.toml'"),
 }
 
 
@@ -88,6 +89,9 @@ def test_a_value_the_shell_assigns_or_evaluates_unread_is_refused(kernel, cell):
         ("read x < f; echo $[x]", "arithmetic on the line evaluates x"),
         ("declare -n r=PS4; r=x; set -x", "prompt variable"),
         ("compgen -C ls x", "compgen runs"),
+        ("x=$(cat f); echo ${!x}", "arithmetic on the line evaluates x"),
+        ("set -o history; history -s ls; fc -s", "history runs or edits"),
+        ("enable -f ./b.so b", "enable -f loads"),
         ("export PATH=$(npm bin):$PATH; ls pip install x", "PATH the line set"),
         ("X=/d; export PATH='$X':$PATH; ls", "PATH the line set"),
     ],

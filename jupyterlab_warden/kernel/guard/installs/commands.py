@@ -1693,7 +1693,11 @@ def _simple(
         _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
         script = _shell_script(argv)
         if script is not None:
-            return shell_invocations(script, depth + 1, env)
+            state = None
+            if shell_values.keyword_option(argv[1:]):
+                state = _LineState(False, env)  # `bash -k -c ...`: set -k from the start
+                state.keyword = True
+            return shell_invocations(script, depth + 1, env, state)
         _refuse_stdin_script(argv, stdin)
         return []
     if name == "eval":

@@ -56,8 +56,9 @@ def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
     return names
 
 
-def _keyword_option(args: List[str]) -> bool:
-    """Whether ``set ARGS`` turns on keyword (``-k``, ``-o keyword``)."""
+def keyword_option(args: List[str]) -> bool:
+    """Whether ``set ARGS`` (or a shell started with ARGS: ``bash -k -c ...``) turns on
+    keyword (``-k``, ``-o keyword``)."""
     k = 0
     while k < len(args) and args[k][:1] in ("-", "+") and args[k] not in ("--", "-"):
         word = args[k]
@@ -74,7 +75,7 @@ def keyword_set(commands: Iterable[List[str]]) -> bool:
     a function may run it before the commands written above it)."""
     for command in commands:
         words = line_flow.unwrap_builtin(_words(list(command)))
-        if words[:1] == ["set"] and _keyword_option(words[1:]):
+        if words[:1] == ["set"] and keyword_option(words[1:]):
             return True
     return False
 
@@ -171,9 +172,10 @@ _PROMPTS = frozenset(("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND"))
 _PROMPT_TEXT = re.compile(r"(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]")
 _PROMPT_EXPANSION = re.compile(r"\$\{[^}]*@[\\'\"]*P")
 # the text of arithmetic contexts as the masked line holds it: `$((...))` (masked `$::...`),
-# `((...))`, `$[...]`, `[[...]]` (its -eq..., -v), a subscript, a substring offset, `let`
+# an indirection `${!x}` (x's value is a name, its subscript evaluated), `((...))`, `$[...]`,
+# `[[...]]` (its -eq..., -v), a subscript, a substring offset, `let`, `declare -i`
 _ARITHMETIC = re.compile(
-    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
+    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
     r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -202,6 +204,10 @@ def evaluated(
             return f"{program} -C runs its callback as shell text"
         if program in ("compgen", "complete"):
             return f"{program} runs the shell text and functions its options name"
+        if program in ("fc", "history"):
+            return f"{program} runs or edits the history bash runs again as shell text"
+        if program == "enable" and any(re.match(r"^-[A-Za-z]*f", a) for a in args):
+            return "enable -f loads a builtin's code from a file"
         if _PROMPTS & set(line_flow.names_assigned(inner)):
             return "it assigns a prompt variable (PS4 runs under set -x as shell text)"
     # arithmetic evaluates a variable's value as an expression, and a subscript in it (`a[$(
