@@ -83,6 +83,18 @@ RED_TEAM_13 = [
     "alias x='u$@v'\nx p$@ip install torcj", "alias ll='ls -la'", "trap 'u$@v p$@ip x' EXIT",
     "trap 'pip install torcj' EXIT", "trap - EXIT", "if ((n > 1)); then ls; fi",
 ]  # fmt: skip
+# red team 13 R13-13, R13-18, R13-19, R13-20: values bash assigns by name or evaluates as
+# shell text, PATH from variables, set -k's trailing assignments
+BASH_VALUES = [
+    "for UV_INDEX_URL in $U; do export UV_INDEX_URL; uv pip install black; done",
+    ": ${UV_INDEX_URL:=$U}; export UV_INDEX_URL; uv pip install black", "echo ${x@P}",
+    "read UV_INDEX_URL < u; export UV_INDEX_URL; uv pip install black", "set -x; ls",
+    "printf -v PIP_INDEX_URL %s x; python -I -m pip install black", "mapfile -C f a < r.txt",
+    "set -k; uv pip install black UV_INDEX_URL=$U", "d=$; PS4=\"${d}(id)\"; set -x",
+    "d=$; x=\"a[${d}(id)]\"; [[ x -eq 1 ]]", "export PATH=$(cat p):$PATH; ls pip install x",
+    "X=/opt/t; export PATH=$X:$PATH; pip install black", "for f in a b; do echo $f; done",
+    "set -o keyword; ls x=1", "getopts o XDG_CONFIG_HOME; uv pip install black",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -102,6 +114,7 @@ def main():
     lines.update(ASSIGNED_EXPANSIONS)
     lines.update(LAUNCHERS)
     lines.update(RED_TEAM_13)
+    lines.update(BASH_VALUES)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -32,6 +32,7 @@ import { pycachePrefix, unknownXOption } from './startup';
 import { readRunner } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
+import * as shellValues from './shellvalues';
 import {
   linePlaces,
   namesAssigned,
@@ -769,6 +770,23 @@ function shellInvocations(
     commands.map(c => c.words),
     places
   );
+  // red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
+  // bash evaluates as shell text, `set -k`'s trailing assignments
+  const simpleWords = commands.map(c => c.words);
+  shellValues
+    .unknownNames(simpleWords, script)
+    .forEach(n => line.unknownNames.add(n));
+  const evaluated = shellValues.evaluated(
+    simpleWords,
+    script,
+    new Set([...line.unknownNames, ...line.unresolvedValues]),
+    line.env
+  );
+  if (evaluated) {
+    throw new Unreadable(`bash evaluates a value as shell text: ${evaluated}`);
+  }
+  line.keyword ||= shellValues.keywordSet(simpleWords);
+  line.literal += shellValues.literalText(script);
   line.cdVariables = cdVariablesAssigned(script);
   const moves = commands.flatMap((c, k) => (movesFolder(c.words) ? [k] : []));
   // a loop (or function body) that moves: its commands run in more than one folder, those
@@ -825,7 +843,10 @@ function shellInvocations(
       );
     }
     repeats ||= LOOPS.has(command.words[0] ?? '');
-    const words = commandWords(command.words);
+    let words = commandWords(command.words);
+    if (line.keyword) {
+      words = shellValues.keywordWords(words); // `set -k`: NAME=v words anywhere
+    }
     const before = k > 0 ? (commands[k - 1].op ?? ';') : '';
     line.begin(before);
     if (k === unknownFrom) {
@@ -837,6 +858,7 @@ function shellInvocations(
     // a function body runs where the function is called, after any cd on the line
     const folder = places[k].inFunction && moves.length > 0 ? null : line.cwd;
     refuseExpansion(words, mentions);
+    line.refuseUnknownPath(words, functions);
     refuseKeptText(words, depth, span ?? [command.from, command.to]);
     const called = functionCalled(words, functions);
     if (called !== null) {
@@ -1544,6 +1566,17 @@ class LineState {
   /** the names the line assigned a value holding an expansion Warden does not resolve
    * (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading */
   unresolvedValues = new Set<string>();
+  /** the names the line assigns by a form read as no value (`for NAME in`, `read NAME`,
+   * `${NAME:=v}`...: shellvalues.unknownNames), wherever they stand (R13-19) */
+  unknownNames = new Set<string>();
+  /** unset on the line: not the kernel's value */
+  unsetNames = new Set<string>();
+  /** bash `set -k` on the line (R13-20) */
+  keyword = false;
+  /** PATH assigned a value Warden cannot resolve (R13-18) */
+  pathUnknown = false;
+  /** the line's single-quoted and escaped text: `'$X'` is no expansion */
+  literal = '';
 
   constructor(
     public subshells: boolean,
@@ -1562,7 +1595,74 @@ class LineState {
     sub.programWritten = this.programWritten;
     sub.cdVariables = this.cdVariables;
     sub.unresolvedValues = new Set(this.unresolvedValues);
+    sub.unknownNames = new Set(this.unknownNames);
+    sub.unsetNames = new Set(this.unsetNames);
+    sub.keyword = this.keyword;
+    sub.literal = this.literal;
+    sub.pathUnknown = this.pathUnknown;
     return sub;
+  }
+
+  /** `value` with its plain `$NAME`/`${NAME}` expansions replaced by the values the line
+   * assigned (R13-18: `X=DIR; export UV_INDEX_URL=$X`); with `inherit` (PATH), a name the line
+   * neither assigns nor unsets stands for what the shell inherits (kept as written here: the
+   * static reading has no environment); null when unknown. The kernel's `resolved`. */
+  resolved(value: string, inherit = false): string | null {
+    if (this.literal.includes('\\$')) {
+      return null;
+    }
+    const unknown = new Set([...this.unknownNames, ...this.unresolvedValues]);
+    return shellValues.resolve(
+      value,
+      name => {
+        if (
+          this.literal.includes('$' + name) ||
+          unknown.has(name) ||
+          unknown.has(shellValues.ANY)
+        ) {
+          // prettier-ignore
+          return null;
+        }
+        if (Object.prototype.hasOwnProperty.call(this.env, name)) {
+          return this.env[name];
+        }
+        if (
+          !inherit ||
+          this.unsetNames.has(name) ||
+          shellValues.SPECIAL.has(name)
+        ) {
+          return null;
+        }
+        return '$' + name;
+      },
+      EXPANSION
+    );
+  }
+
+  /** A program found by name on a PATH the line set to a value Warden cannot resolve may be
+   * any program (a link named `ls` to uv: R13-18). The kernel's `refuse_unknown_path`. */
+  refuseUnknownPath(command: string[], functions: ReadonlySet<string>): void {
+    if (!(this.pathUnknown || this.unknownNames.has('PATH'))) {
+      return;
+    }
+    let i = 0;
+    while (i < command.length && ASSIGNMENT_WORD.test(command[i])) {
+      i++;
+    }
+    const name = unwrapBuiltin(command.slice(i))[0] ?? '';
+    if (
+      !name ||
+      name.includes('/') ||
+      shellValues.BUILTINS.has(name) ||
+      functions.has(name)
+    ) {
+      // prettier-ignore
+      return;
+    }
+    throw new Unreadable(
+      `${name} is looked up on a PATH the line set to a value Warden cannot resolve ` +
+        "before the shell runs it: write PATH's folders out, or give the program's full path"
+    );
   }
 
   /**
@@ -1610,7 +1710,7 @@ class LineState {
     if (unresolved && !pip) {
       // the guard a pip inherits reads it as it is then; Warden reads uv's and conda's
       // settings before the line runs (red team 13 R13-9)
-      return `the install starts with ${unresolved} set by the line to a shell expansion Warden cannot resolve before the shell runs it: write the value out, or run the install as its own command`;
+      return `the install starts with ${unresolved} set by the line to a value (a shell expansion, a loop, read...) Warden cannot resolve before the shell runs it: write the value out, or run the install as its own command`;
     }
     const changed = pip ? this.shellChanged : this.changed;
     if (changed) {
@@ -1719,6 +1819,7 @@ class LineState {
       for (const a of args) {
         delete this.env[a];
         this.unresolvedValues.delete(a);
+        this.unsetNames.add(a);
         if (startVariable(a)) {
           // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
           this.env[a] = '';
@@ -1743,11 +1844,19 @@ class LineState {
         unknown.add(word.slice(0, eq));
       }
     }
-    return (
+    const found =
       Object.keys(env)
         .sort()
-        .find(name => unknown.has(name) && INSTALLER_SETTING.test(name)) ?? ''
-    );
+        .find(name => unknown.has(name) && INSTALLER_SETTING.test(name)) ?? '';
+    // assigned by a form read as no value (`for UV_INDEX_URL in`, `read`, `${N:=v}`):
+    // counted whether or not the line exports it (stricter; R13-19)
+    const named = [...this.unknownNames]
+      .filter(n => INSTALLER_SETTING.test(n))
+      .sort();
+    if (this.unknownNames.has(shellValues.ANY)) {
+      named.push('a variable ${!NAME:=...} assigns');
+    }
+    return found || (named[0] ?? '');
   }
 
   private assign(words: string[]): void {
@@ -1755,8 +1864,17 @@ class LineState {
       const eq = word.indexOf('=');
       if (eq >= 0) {
         const key = word.slice(0, eq);
-        this.env[key] = word.slice(eq + 1); // read as exported: stricter
-        if (EXPANSION.test(word.slice(eq + 1))) {
+        const value = word.slice(eq + 1);
+        const resolved = EXPANSION.test(value) ? this.resolved(value) : value;
+        let searched: string | null = resolved;
+        if (key === 'PATH') {
+          // which program a bare name runs: inherited names count as known (R13-18)
+          searched = resolved ?? this.resolved(value, true);
+          this.pathUnknown = searched === null;
+        }
+        this.env[key] = searched ?? resolved ?? value; // read as exported: stricter
+        this.unsetNames.delete(key);
+        if (resolved === null) {
           this.unresolvedValues.add(key);
         } else {
           this.unresolvedValues.delete(key);
@@ -1881,13 +1999,14 @@ function simple(
     }
     name = 'python';
   }
-  const nested = (script: string) =>
+  const nested = (script: string, state?: LineState) =>
     shellInvocations(
       script,
       span?.[0] ?? 0,
       depth + 1,
       span ?? [0, 0],
-      env
+      env,
+      state
     ).map(([inv]) => inv);
   if (name === 'busybox' && argv.length > 1) {
     return simple(argv.slice(1), env, depth, span, stdin);
@@ -1922,7 +2041,12 @@ function simple(
     );
     const script = shellScript(argv);
     if (script !== null) {
-      return nested(script);
+      let state: LineState | undefined;
+      if (shellValues.keywordOption(argv.slice(1))) {
+        state = new LineState(false, env); // `bash -k -c ...`: set -k from the start
+        state.keyword = true;
+      }
+      return nested(script, state);
     }
     refuseStdinScript(argv, stdin);
     return [];

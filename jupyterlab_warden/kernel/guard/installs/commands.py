@@ -26,7 +26,15 @@ from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters, line_flow, shell_runners, shell_text, startup_modules
+from . import (
+    fastpath,
+    interpreters,
+    line_flow,
+    shell_runners,
+    shell_text,
+    shell_values,
+    startup_modules,
+)
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -463,6 +471,20 @@ def shell_invocations(
     line.unresolved = line.unresolved or _unmodelled_assignment(script)
     places = line_flow.places([c[0] for c in commands], [c[2] == "()" for c in commands])
     line.unresolved = line.unresolved or _assigned_by_name(commands, places)
+    # red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
+    # bash evaluates as shell text, `set -k`'s trailing assignments
+    simple_words = [c[0] for c in commands]
+    line.unknown_names |= shell_values.unknown_names(simple_words, script)
+    evaluated = shell_values.evaluated(
+        simple_words,
+        script,
+        line.unknown_names | line.unresolved_values,
+        {**line.inherited(), **line.env},
+    )
+    if evaluated:
+        raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
+    line.keyword = line.keyword or shell_values.keyword_set(simple_words)
+    line.literal = line.literal + shell_values.literal_text(script)
     line.cd_variables = _cd_variables_assigned(script)
     moves = [k for k, c in enumerate(commands) if _moves(c[0])]
     # a loop (or function body) that moves: its commands run in more than one folder, those
@@ -512,7 +534,10 @@ def shell_invocations(
         command = _command_words(command)
         if len(command) == 1 and _after == "()":
             continue  # `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
+        if line.keyword:
+            command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
+        line.refuse_unknown_path(command, functions)
         _refuse_kept_text(command, depth)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
@@ -997,6 +1022,58 @@ class _LineState:
         # the names the line assigned a value holding an expansion Warden does not resolve
         # (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading
         self.unresolved_values: Set[str] = set()
+        # the names the line assigns by a form read as no value (`for NAME in`, `read NAME`,
+        # `${NAME:=v}`...: shell_values.unknown_names), wherever they stand (R13-19)
+        self.unknown_names: Set[str] = set()
+        self.unset_names: Set[str] = set()  # unset on the line: not the kernel's value
+        self.keyword = False  # bash `set -k` on the line (R13-20)
+        self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
+        self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
+
+    def inherited(self) -> Dict[str, str]:
+        """The kernel's variables the line has not unset (what `$NAME` expands to when the
+        line does not assign NAME)."""
+        return {k: v for k, v in os.environ.items() if k not in self.unset_names}
+
+    def resolved(self, value: str, inherit: bool = False) -> Optional[str]:
+        """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by the values
+        the line assigned (red team 13 R13-18: ``X=DIR; export UV_INDEX_URL=$X``); with
+        ``inherit`` (PATH), a name the line neither assigns nor unsets by what the shell
+        inherits ('' when unset: ``$HOME/.local/bin:$PATH``); None when it holds another
+        expansion, a name whose value is unknown, or a ``$`` the shell does not expand
+        (``'$X'``)."""
+        if "\\$" in self.literal:
+            return None
+        unknown = self.unknown_names | self.unresolved_values
+        inherited = os.environ
+
+        def lookup(name: str) -> Optional[str]:
+            if "$" + name in self.literal or name in unknown or shell_values.ANY in unknown:
+                return None
+            if name in self.env:
+                return self.env[name]
+            if not inherit or name in self.unset_names or name in shell_values.SPECIAL:
+                return None
+            return inherited.get(name, "")
+
+        return shell_values.resolve(value, lookup, _EXPANSION, _SUBSTITUTION)
+
+    def refuse_unknown_path(self, command: List[str], functions) -> None:
+        """A program found by name on a PATH the line set to a value Warden cannot resolve
+        may be any program (a link named ``ls`` to uv: red team 13 R13-18)."""
+        if not (self.path_unknown or "PATH" in self.unknown_names):
+            return
+        i = 0
+        while i < len(command) and _ASSIGNMENT_WORD.match(command[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(command[i:])
+        name = inner[0] if inner else ""
+        if not name or "/" in name or name in shell_values.BUILTINS or name in functions:
+            return
+        raise Unreadable(
+            f"{name} is looked up on a PATH the line set to a value Warden cannot resolve "
+            "before the shell runs it: write PATH's folders out, or give the program's full path"
+        )
 
     def subshell(self) -> "_LineState":
         """The state a command substitution starts in: this line's, its folder as the start
@@ -1007,6 +1084,9 @@ class _LineState:
         sub.unresolved = self.unresolved
         sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
         sub.unresolved_values = set(self.unresolved_values)
+        sub.unknown_names, sub.unset_names = set(self.unknown_names), set(self.unset_names)
+        sub.keyword, sub.literal = self.keyword, self.literal
+        sub.path_unknown = self.path_unknown
         return sub
 
     def begin(self, before: str) -> None:
@@ -1043,9 +1123,9 @@ class _LineState:
         pip = tool == "pip" and not guard_lost
         if unresolved and not pip:
             return (
-                f"the install starts with {unresolved} set by the line to a shell expansion "
-                "Warden cannot resolve before the shell runs it: write the value out, or run "
-                "the install as its own command"
+                f"the install starts with {unresolved} set by the line to a value (a shell "
+                "expansion, a loop, read...) Warden cannot resolve before the shell runs it: "
+                "write the value out, or run the install as its own command"
             )
         changed = self.shell_changed if pip else self.changed
         if changed:
@@ -1135,6 +1215,7 @@ class _LineState:
             for a in args:
                 self.env.pop(a, None)
                 self.unresolved_values.discard(a)
+                self.unset_names.add(a)
                 if _start_variable(a):
                     # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
                     # PATH changed
@@ -1154,14 +1235,29 @@ class _LineState:
             if _EXPANSION.search(value):
                 unknown.add(name)
         unknown = {name for name in unknown if _INSTALLER_SETTING.match(name)}
-        return next((name for name in sorted(env) if name in unknown), "")
+        found = next((name for name in sorted(env) if name in unknown), "")
+        # assigned by a form read as no value (`for UV_INDEX_URL in`, `read`, `${N:=v}`):
+        # counted whether or not the line exports it (stricter; R13-19)
+        named = sorted(n for n in self.unknown_names if _INSTALLER_SETTING.match(n))
+        if shell_values.ANY in self.unknown_names:
+            named.append("a variable ${!NAME:=...} assigns")
+        return found or next(iter(named), "")
 
     def _assign(self, words: List[str]) -> None:
         for word in words:
             key, eq, value = word.partition("=")
             if eq:
-                self.env[key] = value  # read as exported: stricter when it is not
-                if _EXPANSION.search(value):
+                resolved = self.resolved(value) if _EXPANSION.search(value) else value
+                if key == "PATH":
+                    # which program a bare name runs: inherited names count as known (R13-18)
+                    searched = self.resolved(value, inherit=True) if resolved is None else resolved
+                    self.path_unknown = searched is None
+                    resolved_path = searched
+                self.env[key] = value if resolved is None else resolved  # read as exported
+                if key == "PATH" and resolved_path is not None:
+                    self.env[key] = resolved_path
+                self.unset_names.discard(key)
+                if resolved is None:
                     self.unresolved_values.add(key)
                 else:
                     self.unresolved_values.discard(key)
@@ -1597,7 +1693,11 @@ def _simple(
         _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
         script = _shell_script(argv)
         if script is not None:
-            return shell_invocations(script, depth + 1, env)
+            state = None
+            if shell_values.keyword_option(argv[1:]):
+                state = _LineState(False, env)  # `bash -k -c ...`: set -k from the start
+                state.keyword = True
+            return shell_invocations(script, depth + 1, env, state)
         _refuse_stdin_script(argv, stdin)
         return []
     if name == "eval":

@@ -1,0 +1,241 @@
+"""Values the shell assigns or evaluates in ways the line state does not follow as text (red
+team 13 R13-13, R13-19, R13-20). Text only: the static port (src/deps/shellvalues.ts) reads
+the same.
+
+- ``unknown_names``: every variable a line assigns by a form other than ``NAME=value`` (a
+  ``for``/``select`` header, ``${NAME:=v}``, ``read``, ``printf -v``, ``mapfile``,
+  ``getopts``, ``wait -p``, ``coproc NAME``, a nameref, ``let``...), whatever its name: its
+  value is unknown to a later reading (``commands._LineState.unknown_names``).
+- ``keyword_words``: after bash's ``set -k`` (``-o keyword``) every ``NAME=value`` word of a
+  command goes to its environment, wherever it stands; read as if written in front.
+- ``evaluated``: a value bash evaluates as shell text (a prompt variable under ``set -x``,
+  ``${x@P}``, ``mapfile -C``, ``compgen``, arithmetic on a variable that holds a subscript)
+  runs a command the line never writes out (``d='$'; PS4="${d}(uv ...)"``): refused.
+"""
+
+import re
+from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
+
+from . import line_flow
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_RESERVED = frozenset(("if", "then", "else", "elif", "while", "until", "do", "!", "{", "}"))
+# builtins whose plain `NAME=value` operands the line state reads as values
+_DECLARING = frozenset(("export", "declare", "typeset", "readonly", "local"))
+# `${NAME:=v}`, `${NAME=v}`, `${NAME[i]:=v}`; `${!REF:=v}` assigns the name REF holds
+_DEFAULT_ASSIGN = re.compile(r"\$\{(!?)([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?:?=")
+# a name standing for any variable: an indirect assignment Warden cannot name
+ANY = "*"
+
+
+def _words(command: List[str]) -> List[str]:
+    while command and command[0] in _RESERVED:
+        command = command[1:]
+    return command
+
+
+def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
+    """The names the line assigns in a form the line state does not read as a value (``ANY``
+    for ``${!REF:=v}``), wherever the command stands (a loop or a function may run it before
+    a command written above it)."""
+    names: Set[str] = set()
+    for found in _DEFAULT_ASSIGN.finditer(script):
+        names.add(ANY if found.group(1) else found.group(2))
+    for command in commands:
+        words = _words(list(command))
+        i = 0
+        while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(words[i:])
+        if not inner:
+            continue
+        if inner[0] in _DECLARING | {"unset"} and not any(a[:1] in "-+" for a in inner[1:]):
+            continue  # `export X=v`, `unset X`: read as the value they set
+        names.update(line_flow.names_assigned(inner))
+    return names
+
+
+def keyword_option(args: List[str]) -> bool:
+    """Whether ``set ARGS`` (or a shell started with ARGS: ``bash -k -c ...``) turns on
+    keyword (``-k``, ``-o keyword``)."""
+    k = 0
+    while k < len(args) and args[k][:1] in ("-", "+") and args[k] not in ("--", "-"):
+        word = args[k]
+        if word[0] == "-" and "k" in word[1:].split("o")[0] + word[1:]:
+            return True
+        if word.endswith("o") and args[k + 1 : k + 2] == ["keyword"]:
+            return True
+        k += 2 if word.endswith("o") else 1
+    return False
+
+
+def keyword_set(commands: Iterable[List[str]]) -> bool:
+    """Whether a command of the line runs ``set -k`` / ``set -o keyword`` (anywhere: a loop or
+    a function may run it before the commands written above it)."""
+    for command in commands:
+        words = line_flow.unwrap_builtin(_words(list(command)))
+        if words[:1] == ["set"] and keyword_option(words[1:]):
+            return True
+    return False
+
+
+def keyword_words(command: List[str]) -> List[str]:
+    """A command as bash runs it under ``set -k``: its ``NAME=value`` words, wherever they
+    stand, are assignments in front of it (a declaring builtin's operands stay its own)."""
+    words = _words(command)
+    reserved = command[: len(command) - len(words)]
+    i = 0
+    while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+        i += 1
+    if i == len(words) or words[i] in _DECLARING or words[i] in ("for", "select", "case"):
+        return command
+    moved = [w for w in words[i + 1 :] if _ASSIGNMENT_WORD.match(w)]
+    rest = [w for w in words[i + 1 :] if not _ASSIGNMENT_WORD.match(w)]
+    return reserved + words[:i] + moved + [words[i]] + rest
+
+
+# bash's own variables: not what the shell inherits
+SPECIAL = frozenset(
+    (
+        "RANDOM", "SRANDOM", "BASHPID", "SECONDS", "PPID", "UID", "EUID", "HOSTNAME", "LINENO",
+        "PWD", "OLDPWD", "IFS", "FUNCNAME", "GROUPS", "EPOCHSECONDS", "EPOCHREALTIME", "SHLVL",
+        "OPTIND", "OPTARG", "REPLY", "PIPESTATUS", "DIRSTACK", "HISTCMD", "SHELLOPTS",
+        "BASHOPTS", "BASH_COMMAND", "BASH_SOURCE", "BASH_LINENO", "BASH_REMATCH", "BASH_ARGV",
+        "BASH_ARGC", "BASH_SUBSHELL", "BASH_ARGV0", "BASH_ALIASES", "BASH_CMDS", "COLUMNS",
+        "LINES", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH", "BASH_VERSION", "BASH_VERSINFO",
+    )
+)  # fmt: skip
+_PLAIN = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def resolve(
+    value: str,
+    lookup: Callable[[str], Optional[str]],
+    expansion: Pattern[str],
+    substitution: Pattern[str],
+) -> Optional[str]:
+    """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by ``lookup``'s
+    values; None when ``lookup`` has none for one, or another expansion is left (``${X:-d}``,
+    ``$(...)``, ``$1``, a backtick, a brace list)."""
+    if expansion.search(_PLAIN.sub("", value)) or substitution.search(_PLAIN.sub("", value)):
+        return None
+    values = {}
+    for found in _PLAIN.finditer(value):
+        name = found.group(1) or found.group(2)
+        known = lookup(name)
+        if known is None:
+            return None
+        values[name] = known
+    return _PLAIN.sub(lambda found: values[found.group(1) or found.group(2)], value)
+
+
+def literal_text(script: str) -> str:
+    """The text of ``script`` the shell does not expand: its single-quoted pieces and its
+    backslash escapes (so ``'$X'`` and ``\\$X`` read as no expansion of X)."""
+    out, quote, k = [], "", 0
+    while k < len(script):
+        char = script[k]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+            else:
+                out.append(char)
+        elif char == "\\":
+            out.append(script[k : k + 2])
+            k += 1
+        elif char == '"':
+            quote = "" if quote else '"'
+        elif char == "'" and not quote:
+            quote = "'"
+            out.append(" ")
+        k += 1
+    return "".join(out)
+
+
+# bash builtins and reserved words: not looked up on PATH
+BUILTINS = frozenset(
+    (
+        ":", ".", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command",
+        "compgen", "complete", "compopt", "continue", "declare", "dirs", "disown", "echo",
+        "enable", "eval", "exec", "exit", "export", "false", "fc", "fg", "getopts", "hash",
+        "help", "history", "jobs", "kill", "let", "local", "logout", "mapfile", "popd",
+        "printf", "pushd", "pwd", "read", "readarray", "readonly", "return", "set", "shift",
+        "shopt", "source", "suspend", "test", "times", "trap", "true", "type", "typeset",
+        "ulimit", "umask", "unalias", "unset", "wait", "for", "select", "case", "esac", "in",
+        "function", "time", "coproc", "[[", "]]", "done", "fi",
+    )
+)  # fmt: skip
+
+# variables bash expands as prompts (PS4 under xtrace; the others in an interactive shell)
+_PROMPTS = frozenset(("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND"))
+_PROMPT_TEXT = re.compile(r"(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]")
+_PROMPT_EXPANSION = re.compile(r"\$\{[^}]*@[\\'\"]*P")
+# the text of arithmetic contexts as the masked line holds it: `$((...))` (masked `$::...`),
+# an indirection `${!x}` (x's value is a name, its subscript evaluated), `((...))`, `$[...]`,
+# `[[...]]` (its -eq..., -v), a subscript, a substring offset, `let`, `declare -i`
+_ARITHMETIC = re.compile(
+    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
+    r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CODE_IN_VALUE = re.compile(r"[$`\[]")
+
+
+def evaluated(
+    commands: Iterable[List[str]], script: str, unknown: Set[str], env: Dict[str, str]
+) -> str:
+    """Why the line holds a value bash evaluates as shell text ('' when none): ``unknown``:
+    the names whose value the line leaves unknown; ``env``: the values Warden knows."""
+    if _PROMPT_EXPANSION.search(script):
+        return "a ${...@P} expansion (bash runs the value as a prompt, command substitutions too)"
+    if _PROMPT_TEXT.search(script):
+        return "it assigns a prompt variable (PS4 runs under set -x as shell text)"
+    commands = [_words(list(c)) for c in commands]
+    for words in commands:
+        i = 0
+        while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+            if words[i].split("=", 1)[0].split("[")[0] in _PROMPTS:
+                return "it assigns a prompt variable (PS4 runs under set -x as shell text)"
+            i += 1
+        inner = line_flow.unwrap_builtin(words[i:])
+        program, args = (inner[0], inner[1:]) if inner else ("", [])
+        if program in ("mapfile", "readarray") and any(re.match(r"^-[A-Za-z]*C", a) for a in args):
+            return f"{program} -C runs its callback as shell text"
+        if program in ("compgen", "complete"):
+            return f"{program} runs the shell text and functions its options name"
+        if program in ("fc", "history"):
+            return f"{program} runs or edits the history bash runs again as shell text"
+        if program == "enable" and any(re.match(r"^-[A-Za-z]*f", a) for a in args):
+            return "enable -f loads a builtin's code from a file"
+        if _PROMPTS & set(line_flow.names_assigned(inner)):
+            return "it assigns a prompt variable (PS4 runs under set -x as shell text)"
+    # arithmetic evaluates a variable's value as an expression, and a subscript in it (`a[$(
+    # cmd)]`) as shell text: a name in an arithmetic context whose value is unknown (assigned
+    # an expansion, or by a form the line state does not read) or holds `$`, a backtick or `[`
+    unknown = set(unknown) | _assigned_expansions(commands)
+    for context in _ARITHMETIC.finditer(script):
+        for name in _IDENTIFIER.findall(context.group(0)):
+            if name in unknown or ANY in unknown or _CODE_IN_VALUE.search(env.get(name, "")):
+                return (
+                    f"arithmetic on the line evaluates {name}, whose value Warden cannot read "
+                    "(a subscript in it runs as shell text)"
+                )
+    return ""
+
+
+def _assigned_expansions(commands: List[List[str]]) -> Set[str]:
+    """The names the line assigns a value holding an expansion (``x="a[${d}(...)]"``)."""
+    names = set()
+    for words in commands:
+        i = 0
+        while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+            i += 1
+        operands = words[:i]
+        if words[i : i + 1] and words[i] in _DECLARING:
+            operands += words[i + 1 :]
+        for word in operands:
+            name, eq, value = word.partition("=")
+            if eq and _ASSIGNMENT_WORD.match(word) and re.search(r"[$`]", value):
+                names.add(name.split("[")[0].rstrip("+"))
+    return names
