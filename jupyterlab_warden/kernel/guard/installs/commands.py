@@ -2146,7 +2146,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     imports = _LocalImports(
-        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why))
+        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
+        _never_checks_pycs(options),
     )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", None, words_only, env, imports)
@@ -2238,8 +2239,10 @@ class _LocalImports:
 
     LIMIT = 64
 
-    def __init__(self, folders):
+    def __init__(self, folders, never_check: bool = False):
         self.folders = folders  # asked when first needed
+        # R13-16: `--check-hash-based-pycs never` takes a checked pyc beside any local module
+        self.never_check = never_check
         self.seen: Dict[str, FrozenSet[str]] = {}  # file -> the names it defines
 
     def local(self, text: str, path: Optional[str], why: str, env) -> Dict[str, FrozenSet[str]]:
@@ -2249,7 +2252,7 @@ class _LocalImports:
 
         if callable(self.folders):
             self.folders = self.folders()
-        found, problem = guardless.local_modules(text, path, self.folders)
+        found, problem = guardless.local_modules(text, path, self.folders, self.never_check)
         if problem:
             raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
         out: Dict[str, FrozenSet[str]] = {}
