@@ -9,6 +9,7 @@ environment the same cell is refused before the installer runs.
 
 import py_compile
 import shlex
+import shutil
 import sys
 
 import pytest
@@ -59,3 +60,68 @@ def test_a_checked_pyc_taken_unchecked_beside_a_scripts_module_is_refused(kernel
     assert "helper" in kernel.proves(_system(line))
     # checked as usual, the same pyc is recompiled from the source Warden read: it runs
     assert commands.invocations([PY, "-E", str(app / "train.py")]) == []
+
+
+# -- R13-15: interpreter options and code paths from the environment ----------------------
+
+
+def _interpreter_files(kernel) -> None:
+    """lib/Evil.pm, e.js and bin/evil install; ./evil is a harmless script of that name."""
+    args = [UV, "pip", "install", "-q", "--no-config", "--no-cache", "--python",
+            PY, "--target", str(kernel.target), "--index-url", kernel.index.simple,
+            "warden-demo-pkg"]  # fmt: skip
+    (kernel.work / "lib").mkdir()
+    (kernel.work / "lib" / "Evil.pm").write_text(
+        "package Evil; system(" + ", ".join(f"'{a}'" for a in args) + "); 1;\n"
+    )
+    (kernel.work / "e.js").write_text(
+        "require('child_process').spawnSync(" + repr(args[0]).replace("'", '"') + ", "
+        + repr(args[1:]).replace("'", '"') + ");\n"
+    )  # fmt: skip
+    (kernel.work / "bin").mkdir()
+    (kernel.work / "evil").write_text("print 1;\n")  # what a reading of ./evil sees
+    (kernel.work / "bin" / "evil").write_text(  # what perl -S runs: the PATH's
+        "system(" + ", ".join(f"'{a}'" for a in args) + ");\n"
+    )
+    (kernel.work / "bin" / "evil").chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        ("PERL5OPT=-MEvil PERL5LIB=lib perl -e 'print 1'", "PERL5LIB"),
+        ("PERL5OPT='-w -MEvil' perl -Ilib -e 'print 1'", "PERL5OPT"),
+        ("NODE_OPTIONS='--require ./e.js' node -e '1'", "NODE_OPTIONS"),
+        ("env NODE_OPTIONS='--max-old-space-size=512 -r ./e.js' node -e '1'", "-r"),
+        ("PATH={bin}:/usr/bin:/bin perl -S evil", "perl -S"),
+    ],
+)
+def test_an_interpreter_loading_code_from_its_environment_is_refused(kernel, line, why):
+    if shutil.which("perl") is None or ("node" in line and shutil.which("node") is None):
+        pytest.skip("perl or node is not installed")
+    _interpreter_files(kernel)
+    line = line.replace("{bin}", str(kernel.work / "bin"))
+    assert why in kernel.proves(_system(line + " > /dev/null"))  # the kernel's stdout is JSON
+
+
+def test_an_interpreter_option_variable_inherited_by_the_kernel_is_refused(kernel):
+    if shutil.which("perl") is None:
+        pytest.skip("perl is not installed")
+    _interpreter_files(kernel)
+    code = "import os\nos.environ['PERL5OPT'] = '-MEvil'\n" + _system(
+        "perl -Ilib -e 'print 1' > /dev/null"
+    )
+    assert "PERL5OPT" in kernel.proves(code)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "NODE_OPTIONS=--max-old-space-size=4096 node -e 'console.log(1)'",
+        "PERL5OPT=-w perl -pe 's/a/b/' f.txt",
+        "RUBYOPT=-W0 ruby -e 'puts 1'",
+        "perl -pe 's/a/b/' f.txt",
+    ],
+)
+def test_interpreter_variables_that_load_no_code_still_run(line):
+    assert commands.shell_invocations(line, 0, {}) == []

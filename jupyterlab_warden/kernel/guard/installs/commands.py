@@ -1469,7 +1469,9 @@ def shell_environment(env: Dict[str, str]):
         tuple(
             (k, v)
             for k, v in env.items()
-            if shell_code_variable({k: v}) or shell_runners.runner_variable(k)
+            if shell_code_variable({k: v})
+            or shell_runners.runner_variable(k)
+            or interpreters.code_variable(k)
         )
     )
     try:
@@ -1697,7 +1699,10 @@ def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] 
         name = program_name(word)
         if interpreters.language(name) is None and "/" in word:
             name = _link_target(word) or name  # `./p -e CODE`, p a link to perl
-        why = interpreters.refused(name, words[j + 1 :], _script_text)
+        # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
+        # environment and the line's assignments
+        started = {**dict(_START_ENV.get()), **(env or {})}
+        why = interpreters.refused(name, words[j + 1 :], _script_text, started)
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
