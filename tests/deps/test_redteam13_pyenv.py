@@ -125,3 +125,49 @@ def test_an_interpreter_option_variable_inherited_by_the_kernel_is_refused(kerne
 )
 def test_interpreter_variables_that_load_no_code_still_run(line):
     assert commands.shell_invocations(line, 0, {}) == []
+
+
+# -- R13-21: a local module standing in for one the standard library itself imports ---------
+
+STAND_IN_RE = """
+import os, sys
+os.system({cmd!r})
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules["re"]
+import re as _real
+sys.modules["re"] = _real
+"""
+
+
+def test_a_module_the_standard_library_imports_beside_a_script_is_refused(kernel):
+    app = kernel.work / "app"
+    app.mkdir()
+    (app / "re.py").write_text(STAND_IN_RE.format(cmd=_install(kernel)))
+    (app / "train.py").write_text("import json\nprint(json.dumps([1]))\n")
+    why = kernel.proves(_system(f"{PY} -E app/train.py > /dev/null"))
+    assert "re.py" in why and "standard library" in why
+
+
+@pytest.mark.parametrize("name", ["test.py", "this.py", "utils.py", "profile.py"])
+def test_a_project_module_no_standard_module_imports_still_runs(tmp_path, monkeypatch, name):
+    """Named like a standard-library module that none imports (``test``, ``this``) or like
+    none (``utils``): the guardless script runs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text("X = 1\n")
+    (tmp_path / "train.py").write_text("import json\nprint(json.dumps([1]))\n")
+    assert commands.invocations([PY, "-E", str(tmp_path / "train.py")]) == []
+
+
+@pytest.mark.parametrize("entry", ["random.py", "tokenize/__init__.py", "fnmatch.pyc"])
+def test_stand_ins_reached_through_the_standard_library_are_refused(tmp_path, entry):
+    """tempfile -> random, linecache -> tokenize, shutil -> fnmatch; a package and a sourceless
+    module stand in as a module does."""
+    path = tmp_path / "lib" / entry
+    path.parent.mkdir(parents=True)
+    path.write_text("X = 1\n")
+    with pytest.raises(commands.Unreadable, match="stands in"):
+        commands.invocations(
+            [PY, "-S", "-c", "import tempfile, shutil, traceback"],
+            env={"PYTHONPATH": str(tmp_path / "lib")},
+        )

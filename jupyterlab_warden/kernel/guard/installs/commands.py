@@ -26,7 +26,15 @@ from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from . import fastpath, interpreters, line_flow, shell_runners, shell_text, startup_modules
+from . import (
+    fastpath,
+    interpreters,
+    line_flow,
+    shell_runners,
+    shell_text,
+    startup_modules,
+    stdlib_reach,
+)
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")
@@ -2248,6 +2256,7 @@ class _LocalImports:
         self.folders = folders  # asked when first needed
         # R13-16: `--check-hash-based-pycs never` takes a checked pyc beside any local module
         self.never_check = never_check
+        self.stand_ins: Optional[Dict[str, str]] = None  # R13-21, asked when first needed
         self.seen: Dict[str, FrozenSet[str]] = {}  # file -> the names it defines
 
     def local(self, text: str, path: Optional[str], why: str, env) -> Dict[str, FrozenSet[str]]:
@@ -2260,10 +2269,28 @@ class _LocalImports:
         found, problem = guardless.local_modules(text, path, self.folders, self.never_check)
         if problem:
             raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
+        self._refuse_stand_ins(text, why)
         out: Dict[str, FrozenSet[str]] = {}
         for key, file in found.items():
             out[key] = frozenset() if file is None else self._read(file, why, env)
         return out
+
+    def _refuse_stand_ins(self, text: str, why: str) -> None:
+        """R13-21: a folder before the standard library holding a module named like one the
+        standard library imports on the way from ``text``'s imports (``re.py`` beside a
+        script that imports json) runs in its place, unread."""
+        if self.stand_ins is None:
+            self.stand_ins = stdlib_reach.stand_ins(self.folders)
+        if not self.stand_ins:
+            return
+        roots = stdlib_reach.imported_names(text) | set(stdlib_reach.START_UP)
+        name = stdlib_reach.reaches(roots, set(self.stand_ins))
+        if name:
+            raise Unreadable(
+                f"{why} and the standard library it imports imports {name}, which "
+                f"{self.stand_ins[name]} stands in for (it comes before the standard library's "
+                f"on the path): rename that file. {_KEEP_THE_GUARD}"
+            )
 
     def _read(self, file: str, why: str, env) -> FrozenSet[str]:
         from . import guardless
