@@ -171,3 +171,33 @@ def test_stand_ins_reached_through_the_standard_library_are_refused(tmp_path, en
             [PY, "-S", "-c", "import tempfile, shutil, traceback"],
             env={"PYTHONPATH": str(tmp_path / "lib")},
         )
+
+
+# -- R13-14: a .pth file's code runs before a guarded child's guard -----------------------
+
+
+def test_a_pth_file_in_a_venv_the_cell_made_is_refused(kernel):
+    """`python -m venv --without-pip v` and a .pth in its site-packages: v/bin/python keeps the
+    kernel's PYTHONPATH (a guarded child), but site runs the .pth's line first."""
+    pth = "import os; os.system(" + repr(_install(kernel)) + ")\n"
+    code = (
+        "import glob, os, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-m', 'venv', '--without-pip', 'v'], check=True)\n"
+        "site = glob.glob('v/lib/python*/site-packages')[0]\n"
+        f"open(os.path.join(site, 'zz.pth'), 'w').write({pth!r})\n"
+        + _system("v/bin/python -c 'print(1)' > /dev/null")
+    )
+    assert "zz.pth" in kernel.proves(code)
+
+
+def test_a_pth_file_in_the_user_site_is_refused_and_benign_ones_run(tmp_path):
+    site = tmp_path / "home" / ".local" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    env = {"HOME": str(tmp_path / "home")}
+    (site / "ok.pth").write_text("/some/folder\nimport _virtualenv\n")
+    assert commands.invocations(["/usr/bin/python3", "-c", "print(1)"], env=env) == []
+    (site / "zz.pth").write_text("import os; os.system('id')\n")
+    with pytest.raises(commands.Unreadable, match="zz.pth"):
+        commands.invocations(["/usr/bin/python3", "-c", "print(1)"], env=env)
+    # with -s the user site is not read: nothing runs it
+    assert commands.invocations(["/usr/bin/python3", "-s", "-c", "print(1)"], env=env) == []

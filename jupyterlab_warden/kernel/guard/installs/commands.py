@@ -2132,7 +2132,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     # sitecustomize from a cell's .pyc) leaves the child without the guard Warden counts on
     x_option = startup_modules.unknown_x_option(options)
     if not (dropped or by_env or old or x_option):
-        _guarded_start_modules(options, flags, env)
+        _guarded_start_modules(options, flags, env, interpreter(argv[0], env))
         return
     # In a kernel without the launch guard every child Python is guardless (R9-5): reading
     # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain
@@ -2192,10 +2192,24 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     _read_guardless_file(target, why, "script", words_only, env, imports)
 
 
-def _guarded_start_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> None:
+def _guarded_start_modules(
+    options: List[str], flags: Set[str], env: Dict[str, str], where: Optional[str]
+) -> None:
     """A child that keeps the guard imports its warning categories' modules (R13-6) before
     the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
-    standard library's) runs unguarded."""
+    standard library's) runs unguarded. So does the code of its site folders' ``.pth``
+    files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
+    refused."""
+    if "S" not in flags:
+        sites = startup_modules.user_sites(flags, env)
+        sites += startup_modules.site_folders(where)
+        pth = startup_modules.pth_code(sites)
+        if pth:
+            raise Unreadable(
+                f"a Python started here runs the code of {pth} (a .pth file changed since the "
+                "kernel started) before Warden's guard starts: remove it, or start the "
+                "Python with -s where it is a user site's"
+            )
     names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     found = startup_modules.holder(folders, names) if names else None
@@ -2241,6 +2255,11 @@ def _guardless_start_modules(
         user = startup_modules.holder(startup_modules.user_sites(flags, env), ["usercustomize"])
         if user:
             raise Unreadable(f"{why} and its site imports {user} while it starts")
+        # R13-14: site runs the .pth files' code lines before any code Warden reads
+        sites = startup_modules.user_sites(flags, env) + startup_modules.site_folders(where)
+        pth = startup_modules.pth_code(sites)
+        if pth:
+            raise Unreadable(f"{why} and its site runs the code of {pth} while it starts")
 
 
 class _LocalImports:
