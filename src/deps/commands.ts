@@ -27,7 +27,7 @@ import {
   type CommandContext
 } from './installers';
 import { readEnvFiles } from './dotenv';
-import { refusedCode } from './interpreters';
+import { isCodeVariable, refusedCode } from './interpreters';
 import { pycachePrefix, unknownXOption } from './startup';
 import { readRunner } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
@@ -209,7 +209,12 @@ function refuseUnread(
   }
   const words = [program, ...args];
   for (let j = 0; j < words.length; j++) {
-    const why = refusedCode(words[j], words.slice(j + 1));
+    // the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
+    // environment and the line's assignments
+    const why = refusedCode(words[j], words.slice(j + 1), {
+      ...startEnv,
+      ...env
+    });
     if (why) {
       throw new Unreadable(why);
     }
@@ -446,7 +451,9 @@ function shellCodeOnly(
   env: Readonly<Record<string, string>>
 ): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => shellCodeVariable({ [k]: v }))
+    Object.entries(env).filter(
+      ([k, v]) => shellCodeVariable({ [k]: v }) || isCodeVariable(k)
+    )
   );
 }
 

@@ -5,7 +5,11 @@
  * schema/code-interpreters.json: inline code that may start a program or compute what it runs
  * (`exec("u"."v", "sync")`, `awk 'BEGIN { system("u" "v") }'`) is refused, as are options that
  * load code from elsewhere (`perl -M`, `node -r`, `awk -f`). A script file is not read here
- * (the kernel reads it).
+ * (the kernel reads it). The environment it starts with loads code too (red team 13 R13-15):
+ * a variable read as more options (`PERL5OPT=-MEvil`, `NODE_OPTIONS='--require ./e.js'`) is
+ * read as its options, and one that puts code on its start-up path (`PERL5LIB`, `RUBYLIB`,
+ * `LUA_INIT`) refuses the start. Here the line's assignments; the kernel reads the whole
+ * environment.
  */
 import table from '../../schema/code-interpreters.json';
 
@@ -17,6 +21,8 @@ interface Language {
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
+  refused_env?: string[];
+  option_env?: string[];
 }
 
 const LANGUAGES = Object.values(
@@ -31,16 +37,36 @@ function language(program: string) {
   return LANGUAGES.find(l => l.name.test(program));
 }
 
+/** Whether an environment variable named `name` loads code into some interpreter. */
+export function isCodeVariable(name: string): boolean {
+  return LANGUAGES.some(
+    l =>
+      (l.spec.refused_env ?? []).includes(name) ||
+      (l.spec.option_env ?? []).includes(name)
+  );
+}
+
 /** Whether a program name (a path's last part) is a code interpreter of the table. */
 export function isInterpreter(program: string): boolean {
   return language(program) !== undefined;
 }
 
-/** Why starting `program args` runs code Warden cannot read ('' when it does not). */
-export function refusedCode(program: string, args: readonly string[]): string {
+/**
+ * Why starting `program args` with `env` (the variables it starts with) runs code Warden
+ * cannot read ('' when it does not).
+ */
+export function refusedCode(
+  program: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): string {
   const found = language(program.slice(program.lastIndexOf('/') + 1));
   if (!found) {
     return '';
+  }
+  const byEnv = envRefused(program, found.spec, env);
+  if (byEnv) {
+    return byEnv;
   }
   const { code, operands, option } = inlineCode(args, found.spec);
   if (option) {
@@ -57,6 +83,32 @@ export function refusedCode(program: string, args: readonly string[]): string {
     const hit = found.starts.exec(text);
     if (hit) {
       return `${program} runs code, and its code may start a program or compute what it runs ('${hit[0].trim()}'), which Warden does not read: run the installer directly, or keep the code to plain text processing`;
+    }
+  }
+  return '';
+}
+
+/** Why the environment `program` starts with makes it load code ('' when it does not). */
+function envRefused(
+  program: string,
+  spec: Language,
+  env: Readonly<Record<string, string>>
+): string {
+  for (const variable of spec.refused_env ?? []) {
+    if (env[variable]) {
+      return `${program} starts with ${variable} in its environment, which makes it load code Warden does not read: remove it (os.environ.pop('${variable}') in the notebook)`;
+    }
+  }
+  for (const variable of spec.option_env ?? []) {
+    const value = env[variable] ?? '';
+    // each word alone: a value of an option Warden does not know may stand between
+    for (const word of value.replace(/["']/g, ' ').split(/\s+/)) {
+      const option = word.startsWith('-')
+        ? inlineCode([word], spec).option
+        : '';
+      if (option) {
+        return `${program} starts with ${variable}='${value}', whose ${option} runs code from elsewhere, which Warden does not read`;
+      }
     }
   }
   return '';

@@ -162,6 +162,8 @@ def test_guardless_code_may_call_what_its_local_modules_define(
     refused."""
     monkeypatch.chdir(tmp_path)
     for name, text in LOCAL_FILES.items():
+        if name == "json.py" and "json" not in code:
+            continue  # any json.py there stands in for one the standard library imports (R13-21)
         (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "src" / name).write_text(text)
     argv = [sys.executable, "-c", code]

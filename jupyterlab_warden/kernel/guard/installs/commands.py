@@ -34,6 +34,7 @@ from . import (
     shell_text,
     shell_values,
     startup_modules,
+    stdlib_reach,
 )
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
@@ -1565,7 +1566,9 @@ def shell_environment(env: Dict[str, str]):
         tuple(
             (k, v)
             for k, v in env.items()
-            if shell_code_variable({k: v}) or shell_runners.runner_variable(k)
+            if shell_code_variable({k: v})
+            or shell_runners.runner_variable(k)
+            or interpreters.code_variable(k)
         )
     )
     try:
@@ -1797,7 +1800,10 @@ def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] 
         name = program_name(word)
         if interpreters.language(name) is None and "/" in word:
             name = _link_target(word) or name  # `./p -e CODE`, p a link to perl
-        why = interpreters.refused(name, words[j + 1 :], _script_text)
+        # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
+        # environment and the line's assignments
+        started = {**dict(_START_ENV.get()), **(env or {})}
+        why = interpreters.refused(name, words[j + 1 :], _script_text, started)
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
@@ -2219,7 +2225,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     # sitecustomize from a cell's .pyc) leaves the child without the guard Warden counts on
     x_option = startup_modules.unknown_x_option(options)
     if not (dropped or by_env or old or x_option):
-        _guarded_start_modules(options, flags, env)
+        _guarded_start_modules(options, flags, env, interpreter(argv[0], env))
         return
     # In a kernel without the launch guard every child Python is guardless (R9-5): reading
     # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain
@@ -2246,7 +2252,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     imports = _LocalImports(
-        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why))
+        lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
+        _never_checks_pycs(options),
     )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", None, words_only, env, imports)
@@ -2278,10 +2285,24 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     _read_guardless_file(target, why, "script", words_only, env, imports)
 
 
-def _guarded_start_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> None:
+def _guarded_start_modules(
+    options: List[str], flags: Set[str], env: Dict[str, str], where: Optional[str]
+) -> None:
     """A child that keeps the guard imports its warning categories' modules (R13-6) before
     the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
-    standard library's) runs unguarded."""
+    standard library's) runs unguarded. So does the code of its site folders' ``.pth``
+    files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
+    refused."""
+    if "S" not in flags:
+        sites = startup_modules.user_sites(flags, env)
+        sites += startup_modules.site_folders(where)
+        pth = startup_modules.pth_code(sites)
+        if pth:
+            raise Unreadable(
+                f"a Python started here runs the code of {pth} (a .pth file changed since the "
+                "kernel started) before Warden's guard starts: remove it, or start the "
+                "Python with -s where it is a user site's"
+            )
     names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     found = startup_modules.holder(folders, names) if names else None
@@ -2327,6 +2348,11 @@ def _guardless_start_modules(
         user = startup_modules.holder(startup_modules.user_sites(flags, env), ["usercustomize"])
         if user:
             raise Unreadable(f"{why} and its site imports {user} while it starts")
+        # R13-14: site runs the .pth files' code lines before any code Warden reads
+        sites = startup_modules.user_sites(flags, env) + startup_modules.site_folders(where)
+        pth = startup_modules.pth_code(sites)
+        if pth:
+            raise Unreadable(f"{why} and its site runs the code of {pth} while it starts")
 
 
 class _LocalImports:
@@ -2338,8 +2364,11 @@ class _LocalImports:
 
     LIMIT = 64
 
-    def __init__(self, folders):
+    def __init__(self, folders, never_check: bool = False):
         self.folders = folders  # asked when first needed
+        # R13-16: `--check-hash-based-pycs never` takes a checked pyc beside any local module
+        self.never_check = never_check
+        self.stand_ins: Optional[Dict[str, str]] = None  # R13-21, asked when first needed
         self.seen: Dict[str, FrozenSet[str]] = {}  # file -> the names it defines
 
     def local(self, text: str, path: Optional[str], why: str, env) -> Dict[str, FrozenSet[str]]:
@@ -2349,13 +2378,31 @@ class _LocalImports:
 
         if callable(self.folders):
             self.folders = self.folders()
-        found, problem = guardless.local_modules(text, path, self.folders)
+        found, problem = guardless.local_modules(text, path, self.folders, self.never_check)
         if problem:
             raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
+        self._refuse_stand_ins(text, why)
         out: Dict[str, FrozenSet[str]] = {}
         for key, file in found.items():
             out[key] = frozenset() if file is None else self._read(file, why, env)
         return out
+
+    def _refuse_stand_ins(self, text: str, why: str) -> None:
+        """R13-21: a folder before the standard library holding a module named like one the
+        standard library imports on the way from ``text``'s imports (``re.py`` beside a
+        script that imports json) runs in its place, unread."""
+        if self.stand_ins is None:
+            self.stand_ins = stdlib_reach.stand_ins(self.folders)
+        if not self.stand_ins:
+            return
+        roots = stdlib_reach.imported_names(text) | set(stdlib_reach.START_UP)
+        name = stdlib_reach.reaches(roots, set(self.stand_ins))
+        if name:
+            raise Unreadable(
+                f"{why} and the standard library it imports imports {name}, which "
+                f"{self.stand_ins[name]} stands in for (it comes before the standard library's "
+                f"on the path): rename that file. {_KEEP_THE_GUARD}"
+            )
 
     def _read(self, file: str, why: str, env) -> FrozenSet[str]:
         from . import guardless

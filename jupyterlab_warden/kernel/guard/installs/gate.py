@@ -258,7 +258,7 @@ class InstallGate:
             problem = "its Python may start without Warden's guard, and the cell " + (
                 f"is code Warden cannot read: {dynamic}" if dynamic else "names an installer"
             )
-        code = interpreters.body_refused(cmd[0], cell) if reader == "other" and cmd else ""
+        code = interpreters.body_refused(cmd[0], cell, env) if reader == "other" and cmd else ""
         if code:  # `%%perl` whose body computes a program's name (red team 12 R12-6)
             dynamic, problem = code, code
         if reader == "shell":

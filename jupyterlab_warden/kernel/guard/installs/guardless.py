@@ -837,12 +837,13 @@ def local_imports(text: str, path: Optional[str], folders: List[str]) -> Tuple[L
 
 
 def local_modules(
-    text: str, path: Optional[str], folders: List[str]
+    text: str, path: Optional[str], folders: List[str], never_check: bool = False
 ) -> Tuple[Dict[str, Optional[str]], str]:
     """``local_imports`` by the dotted name ``text``'s code reaches each local module through
     (``helpers``, ``pkg.sub``, ``.helpers`` for a relative import, as ``_DynamicReader`` names
     them) -> its file (None for a namespace package, which has no code), in the import
-    system's order; ({}, why) when one is code Warden cannot read."""
+    system's order; ({}, why) when one is code Warden cannot read. ``never_check``: the child
+    runs with ``--check-hash-based-pycs never`` (a checked pyc beside a module is taken)."""
     tree = ast.parse(text)
     wanted: List[Tuple[List[str], List[str], str]] = []  # (dotted parts, where to look, key base)
     for node in ast.walk(tree):
@@ -887,7 +888,7 @@ def local_modules(
                 break  # the standard library's or an installed module: not local
             if file is not None and not file.endswith(".py"):
                 return {}, f"it imports {'.'.join(parts)} as {os.path.basename(file)}"
-            stand_in = cached_code.stand_in(file) if file is not None else ""
+            stand_in = cached_code.stand_in(file, never_check) if file is not None else ""
             if stand_in:
                 return {}, f"it imports {'.'.join(parts)}, and {stand_in}"
             found_files.setdefault(base_key + ".".join(parts[: depth + 1]), file)

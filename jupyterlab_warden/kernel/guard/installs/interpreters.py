@@ -10,6 +10,13 @@ elsewhere (``perl -M``, ``node -r``, ``awk -f``). Plain text processing (``awk '
 ``perl -pe 's/a/b/'``, ``sed 's/a/b/'``) runs. The table is schema/code-interpreters.json,
 shared with the static side (src/deps/interpreters.ts); the kernel also reads a script file
 an interpreter is given (the static side cannot).
+
+The environment an interpreter starts with loads code too (red team 13 R13-15): options read
+from a variable (``PERL5OPT=-MEvil``, ``NODE_OPTIONS=--require ./e.js``, ``RUBYOPT=-rx``) are
+read as its own options, and a variable that puts code on its start-up path (``PERL5LIB``,
+``RUBYLIB``: ruby requires rubygems from it at every start; ``LUA_INIT``, ``R_PROFILE_USER``)
+refuses the start whatever its value. The kernel reads the start's whole environment (the
+line's assignments, ``env``, the kernel's ``os.environ``); the static side the line's.
 """
 
 import os
@@ -40,13 +47,25 @@ def language(program: str) -> Optional[tuple]:
     return None
 
 
-def refused(program: str, args: List[str], read_script=None) -> str:
+def code_variable(name: str) -> bool:
+    """Whether an environment variable named ``name`` loads code into some interpreter."""
+    return any(
+        name in spec.get("refused_env", ()) or name in spec.get("option_env", ())
+        for _n, _p, _s, spec in _languages()
+    )
+
+
+def refused(program: str, args: List[str], read_script=None, env=None) -> str:
     """Why starting ``program args`` runs code Warden cannot read ('' when it does not);
-    ``read_script(path)``: a script operand's text, None when it cannot be read."""
+    ``read_script(path)``: a script operand's text, None when it cannot be read; ``env``: the
+    environment it starts with."""
     entry = language(os.path.basename(program))
     if entry is None:
         return ""
     name, _pattern, starts, spec = entry
+    why = _env_refused(program, spec, env or {})
+    if why:
+        return why
     code, operands, option = _code(args, spec)
     if option:
         return f"{program} {option} runs code from elsewhere, which Warden does not read"
@@ -69,6 +88,27 @@ def refused(program: str, args: List[str], read_script=None) -> str:
                 f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
                 "directly, or keep the code to plain text processing"
             )
+    return ""
+
+
+def _env_refused(program: str, spec: dict, env) -> str:
+    """Why the environment ``program`` starts with makes it load code ('' when it does not)."""
+    for variable in spec.get("refused_env", ()):
+        if env.get(variable):
+            return (
+                f"{program} starts with {variable} in its environment, which makes it load code "
+                f"Warden does not read: remove it (os.environ.pop({variable!r}) in the notebook)"
+            )
+    for variable in spec.get("option_env", ()):
+        # each word alone: a value of an option Warden does not know may stand between (the
+        # program reads no operands there), and a value read as an option only refuses more
+        for word in (env.get(variable) or "").replace('"', " ").replace("'", " ").split():
+            option = _code([word], spec)[2] if word.startswith("-") else ""
+            if option:
+                return (
+                    f"{program} starts with {variable}={env[variable]!r}, whose {option} runs "
+                    "code from elsewhere, which Warden does not read"
+                )
     return ""
 
 
@@ -121,12 +161,16 @@ def _bundle(args, i, code, code_options, valued, refused_options):
     return i + 1, ""
 
 
-def body_refused(program: str, text: str) -> str:
+def body_refused(program: str, text: str, env=None) -> str:
     """Why a script magic's cell body (``%%perl``, ``%%script node``), the code ``program``
-    reads on its stdin, may start a program Warden cannot see ('' when it may not)."""
+    reads on its stdin, may start a program Warden cannot see ('' when it may not); ``env``:
+    the environment the program starts with (R13-15)."""
     entry = language(os.path.basename(program))
     if entry is None:
         return ""
+    why = _env_refused(program, entry[3], env or {})
+    if why:
+        return why
     found = entry[2].search(text)
     if not found:
         return ""

@@ -16,6 +16,8 @@ lists the options that only tune or report.
 import ast
 import glob
 import os
+import re
+import time
 from typing import Dict, Iterable, List, Optional, Set
 
 # Modules a Python 3.8-3.13 imports while it starts, by name through sys.path, when they are
@@ -201,3 +203,74 @@ def user_sites(flags: Set[str], env: Dict[str, str]) -> List[str]:
     home = env.get("HOME", os.environ.get("HOME", "")) or os.path.expanduser("~")
     base = base or os.path.join(home, ".local")
     return sorted(glob.glob(os.path.join(glob.escape(base), "lib", "python*", "site-packages")))
+
+
+# -- R13-14: a .pth file's code runs before the guard's sitecustomize ----------------------
+
+# `.pth` lines that installers write and that run only what they name: setuptools'
+# distutils shim, virtualenv's, an editable install's finder, the old namespace-package lines
+_BENIGN_PTH = re.compile(
+    r"import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os\.environ\.get\(var, "
+    r"'(local|stdlib)'\) == 'local'; enabled and __import__\('_distutils_hack'\)\.add_shim\(\); ?"
+    r"|import _virtualenv"
+    r"|import (__editable___[\w.]+_finder); \2\.install\(\)"
+    r"|import sys, types, os;has_mfs = sys\.version_info > \(3, 5\);p = os\.path\.join\(.*"
+)
+
+
+def _kernel_started() -> float:
+    """When this process started (seconds since the epoch): a file changed since then may be
+    the cell's. Read from /proc; elsewhere this module's import, a little later."""
+    try:
+        with open("/proc/self/stat") as fh:
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat") as fh:
+            boot = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return _IMPORTED
+
+
+_IMPORTED = time.time()
+_STARTED = _kernel_started()
+
+
+def pth_code(site_folders: Iterable[str]) -> str:
+    """A ``.pth`` file of these site folders, changed since the kernel started, that holds an
+    executable line (``import ...``: ``site`` runs it before ``sitecustomize``, so before
+    Warden's guard) other than an installer's known ones ('' when none). Its status-change
+    time is what counts: a cell cannot set it back (``os.utime`` changes it too)."""
+    for site in site_folders:
+        for pth in sorted(glob.glob(os.path.join(glob.escape(site), "*.pth"))):
+            try:
+                if os.stat(pth).st_ctime < _STARTED - 1:
+                    continue  # there before this kernel's first cell
+                with open(pth, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
+            except OSError:
+                return pth
+            for line in lines:
+                if line.startswith(("import ", "import\t")) and not _BENIGN_PTH.fullmatch(
+                    line.rstrip()
+                ):
+                    return pth
+    return ""
+
+
+def site_folders(interpreter: Optional[str]) -> List[str]:
+    """The site-packages folders whose ``.pth`` files a Python runs: a venv's own (its
+    ``python`` links to the base interpreter, which must not stand for it), else the kernel's
+    Python's (``site.getsitepackages``), else none Warden can place (a system Python's are
+    not the cell's to write)."""
+    import site
+    import sys
+
+    if not interpreter:
+        return []
+    root = os.path.dirname(os.path.dirname(os.path.abspath(interpreter)))
+    if os.path.isfile(os.path.join(root, "pyvenv.cfg")):
+        return sorted(glob.glob(os.path.join(glob.escape(root), "lib", "python*", "site-packages")))
+    real = os.path.realpath(interpreter)
+    if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
+        return list(site.getsitepackages())
+    return []

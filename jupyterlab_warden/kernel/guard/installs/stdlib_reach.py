@@ -1,0 +1,124 @@
+"""A local file named like a standard-library module that the standard library itself imports
+(red team 13 R13-21).
+
+A guardless Python whose ``sys.path`` puts a folder before its standard library (the script's
+folder without ``-I``/``-P``, the working folder for ``-c``/``-m``, PYTHONPATH's folders)
+imports a module of that folder named like a standard-library one in its place: not only when
+the code Warden reads imports it (R12-7 refuses that: ``guardless.local_modules``) but when a
+standard-library module the code imports does (``import json`` -> json.decoder -> ``re``;
+``tempfile`` -> ``random``; ``logging`` -> ``traceback`` -> ``linecache`` -> ``tokenize``).
+
+Refusing every standard-library name would refuse ordinary projects with a ``test.py`` or
+``code.py`` beside a script, so the rule is the reach: the standard-library modules the code
+imports (and Python's start-up ones), then every standard-library module those import,
+anywhere in their files (a function's import runs when it is called), a package by all of its
+files. A folder entry named like one of them is a stand-in. The reach is read from this
+kernel's own standard library, by the import lines of its sources (a cheap over-reading:
+an import line in a docstring counts too), once per name; a child of another Python version
+imports much the same names.
+"""
+
+import functools
+import os
+import re
+import sys
+import sysconfig
+from typing import Dict, Iterable, List, Set
+
+# names a folder entry can stand in for: built-in modules are never looked up on sys.path
+SHADOWABLE = frozenset(getattr(sys, "stdlib_module_names", ())) - frozenset(
+    sys.builtin_module_names
+)
+# what a Python imports once the folder is on its path and before the code: runpy, for -m
+# (site's start-up imports come before the script's folder is on the path: R13-10 reads a
+# PYTHONPATH folder's); counted for every start, a small over-reading
+START_UP = ("runpy",)
+
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;\\(]+)", re.M)
+_FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b", re.M)
+
+
+def imported_names(text: str) -> Set[str]:
+    """The top-level module names ``text``'s import lines name (anywhere in it)."""
+    names = set(_FROM.findall(text))
+    for line in _IMPORT.findall(text):
+        for part in line.split(","):
+            word = part.strip().split(" ")[0].split(".")[0]
+            if word.isidentifier():
+                names.add(word)
+    return names
+
+
+def _stdlib() -> str:
+    return sysconfig.get_paths()["stdlib"]
+
+
+@functools.lru_cache(maxsize=None)
+def _direct(name: str) -> frozenset:
+    """The standard-library names the module or package ``name`` imports (all its files)."""
+    base = os.path.join(_stdlib(), name)
+    files: List[str] = []
+    if os.path.isdir(base):
+        for folder, _subs, names in os.walk(base):
+            files += [os.path.join(folder, n) for n in names if n.endswith(".py")]
+    elif os.path.isfile(base + ".py"):
+        files.append(base + ".py")
+    found: Set[str] = set()
+    for path in files:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                found |= imported_names(fh.read())
+        except OSError:
+            continue
+    return frozenset(found & SHADOWABLE)
+
+
+def reaches(roots: Iterable[str], wanted: Set[str]) -> str:
+    """The first of ``wanted`` that importing ``roots`` (standard-library names) reaches
+    through the standard library's own imports ('' when none)."""
+    seen: Set[str] = set()
+    todo = [name for name in roots if name in SHADOWABLE]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in wanted:
+            return name
+        todo += [n for n in _direct(name) if n not in seen]
+    return ""
+
+
+def stand_ins(folders: Iterable[str]) -> Dict[str, str]:
+    """Entries of ``folders`` the import system takes for a standard-library module of that
+    name (a module, compiled or extension, or a regular package) -> its path; the first
+    folder's wins, as on ``sys.path``."""
+    found: Dict[str, str] = {}
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(folder, entry)
+            stem = entry.split(".")[0]
+            if stem not in SHADOWABLE or stem in found:
+                continue
+            if os.path.isdir(path):
+                if any(
+                    os.path.exists(os.path.join(path, init))
+                    for init in ("__init__.py", "__init__.pyc")
+                ) or any(n.startswith("__init__.") for n in _names(path)):
+                    found[stem] = path
+            elif entry in (stem + ".py", stem + ".pyc", stem + ".so") or (
+                entry.endswith(".so") and entry.startswith(stem + ".")
+            ):
+                found[stem] = path
+    return found
+
+
+def _names(folder: str) -> List[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
