@@ -34,6 +34,17 @@ except PermissionError as exc:
 """
 
 
+# runs one cell (argv[1]); says whether Warden refused a start in it
+CELL = r"""
+import json, sys
+try:
+    exec(compile(sys.argv[1], "<cell>", "exec"), {"__name__": "__main__"})
+    print(json.dumps({"refused": None}))
+except PermissionError as exc:
+    print(json.dumps({"refused": str(exc)}))
+"""
+
+
 def launch_env(
     tmp_path: Path, spool: Path, home: Path, policy: Optional[Path], pinned: bool = True
 ) -> dict:

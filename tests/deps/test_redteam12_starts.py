@@ -12,21 +12,11 @@ import shutil
 import sys
 
 import pytest
-from launched import LaunchFolders, run_python
+from launched import CELL, LaunchFolders, run_python
 from real_uv import real_uv
 
 UV = real_uv()
 POLICY = {"schema_version": 1, "revision": 3}
-
-# the kernel: runs one cell, says whether Warden refused a start in it
-KERNEL = r"""
-import json, sys
-try:
-    exec(compile(sys.argv[1], "<cell>", "exec"), {"__name__": "__main__"})
-    print(json.dumps({"refused": None}))
-except PermissionError as exc:
-    print(json.dumps({"refused": str(exc)}))
-"""
 
 
 class Kernel(LaunchFolders):
@@ -44,9 +34,7 @@ class Kernel(LaunchFolders):
 
     def cell(self, code: str, launched: bool, env=None) -> dict:
         code = code.format(index=self.index.simple, target=str(self.target), uv=UV)
-        return run_python(
-            KERNEL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True
-        )
+        return run_python(CELL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True)
 
     def installed(self, name="warden_demo_pkg") -> bool:
         found = list(self.target.glob(f"{name}*")) if self.target.exists() else []

@@ -12,7 +12,7 @@ import os
 import shutil
 
 import pytest
-from launched import LaunchFolders, run_python
+from launched import CELL, LaunchFolders, run_python
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import commands, fastpath, shell_runners
@@ -20,15 +20,6 @@ from jupyterlab_warden.kernel.guard.installs import commands, fastpath, shell_ru
 UV = real_uv()
 PERL = shutil.which("perl")
 POLICY = {"schema_version": 1, "revision": 3}
-
-KERNEL = r"""
-import json, sys
-try:
-    exec(compile(sys.argv[1], "<cell>", "exec"), {"__name__": "__main__"})
-    print(json.dumps({"refused": None}))
-except PermissionError as exc:
-    print(json.dumps({"refused": str(exc)}))
-"""
 
 
 class Kernel(LaunchFolders):
@@ -49,7 +40,7 @@ class Kernel(LaunchFolders):
         return env
 
     def cell(self, code: str, launched: bool) -> dict:
-        return run_python(KERNEL, [code], self.env(launched), cwd=self.work, keep_stderr=True)
+        return run_python(CELL, [code], self.env(launched), cwd=self.work, keep_stderr=True)
 
     def installed(self) -> bool:
         return self.target.exists() and bool(list(self.target.glob("warden_demo_pkg*")))
