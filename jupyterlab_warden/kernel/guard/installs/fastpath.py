@@ -122,12 +122,18 @@ def may_install(program: str, search=None, cwd=None) -> bool:
         return True
     found = None
     if os.sep not in program and search:
+        # every start pays this walk: os.path.join's and a helper's call overhead, spelt out
         for folder in search.split(os.pathsep):
-            candidate = _from(os.path.join(folder or ".", program), cwd)
-            found = _lstat(candidate)
-            if found is not None:
-                program = candidate
-                break
+            folder = folder or "."
+            candidate = folder + program if folder.endswith("/") else folder + "/" + program
+            if cwd is not None and not candidate.startswith("/"):
+                candidate = _from(candidate, cwd)
+            try:
+                found = os.lstat(candidate)
+            except (OSError, ValueError):
+                continue
+            program = candidate
+            break
     if os.sep not in program:
         return False
     program = _from(program, cwd)
