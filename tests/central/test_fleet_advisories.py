@@ -278,9 +278,9 @@ def test_the_lab_refuses_a_signed_policy_with_a_malformed_list_and_keeps_the_las
 ):
     """A central that signs anything (a bug, a compromised editor): the lab's own validator
     refuses the document, says why, and keeps enforcing the last good revision."""
-    from test_policy_source import policy
+    from test_policy_source import live_policy
 
-    central.set_policy(signing_key.envelope(policy(5)))
+    central.set_policy(signing_key.envelope(live_policy(5)))
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         state = lambda: lab.pipeline_status()["central"]["policy"]  # noqa: E731
@@ -290,7 +290,7 @@ def test_the_lab_refuses_a_signed_policy_with_a_malformed_list_and_keeps_the_las
             "summary": "x" * 301,
             "affected": [{"package": {"ecosystem": "PyPI", "name": "acme"}, "versions": ["1.0"]}],
         }
-        central.set_policy(signing_key.envelope(policy(6, dependencies={"advisories": [record]})))
+        central.set_policy(signing_key.envelope(live_policy(6, dependencies={"advisories": [record]})))
         error = wait_for(lambda: state()["error"], 30, 0.2, "the refusal")
         assert "dependencies/advisories/0/summary" in error, error
         assert state()["revision"] == 5

@@ -18,7 +18,7 @@ import time
 
 from events_for_tests import event, events, kernel_event
 from labserver_harness import LabServer, free_port, wait_for
-from test_policy_source import policy
+from test_policy_source import live_policy
 
 from jupyterlab_warden.kernel.event_spool import append_event
 from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
@@ -118,7 +118,7 @@ def test_an_event_store_that_cannot_open_leaves_the_protection_running(tmp_path)
 
 
 def test_no_rollback_after_the_saved_policy_is_deleted(tmp_path, central, lab_config, signing_key):
-    central.set_policy(signing_key.envelope(policy(4)))
+    central.set_policy(signing_key.envelope(live_policy(4)))
     lab = LabServer(tmp_path / "lab", lab_config).start()
 
     def central_policy():
@@ -126,13 +126,13 @@ def test_no_rollback_after_the_saved_policy_is_deleted(tmp_path, central, lab_co
 
     try:
         wait_for(lambda: central_policy()["revision"] == 4, 30, 0.2, "revision 4")
-        central.set_policy(signing_key.envelope(policy(8, guard={"enabled": True})))
+        central.set_policy(signing_key.envelope(live_policy(8, guard={"enabled": True})))
         wait_for(lambda: central_policy()["revision"] == 8, 30, 0.2, "revision 8")
     finally:
         lab.stop()
     # the attack: delete the saved policy (kernels can), restart, replay revision 4
     (tmp_path / "lab" / "data" / "warden" / "central-policy.json").unlink()
-    central.set_policy(signing_key.envelope(policy(4, guard={"enabled": False})))
+    central.set_policy(signing_key.envelope(live_policy(4, guard={"enabled": False})))
     lab.start()
     try:
         wait_for(
@@ -147,7 +147,7 @@ def test_no_rollback_after_the_saved_policy_is_deleted(tmp_path, central, lab_co
         assert bootstrap["enabled"] is True
         refusals = [r for r in lab.all_events() if r["event"]["rule_id"] == REJECTED_RULE]
         assert refusals[0]["event"]["evidence"]["reason"] == "old_revision"
-        central.set_policy(signing_key.envelope(policy(9)))
+        central.set_policy(signing_key.envelope(live_policy(9)))
         wait_for(lambda: central_policy()["revision"] == 9, 30, 0.2, "revision 9")
         assert central_policy()["error"] is None
     finally:
@@ -157,7 +157,7 @@ def test_no_rollback_after_the_saved_policy_is_deleted(tmp_path, central, lab_co
 def test_a_corrupt_saved_policy_stays_reported_through_fetch_errors(
     tmp_path, central, lab_config, signing_key
 ):
-    central.set_policy(signing_key.envelope(policy(8)))
+    central.set_policy(signing_key.envelope(live_policy(8)))
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         wait_for(
@@ -232,7 +232,7 @@ def test_the_relay_resumes_within_seconds_of_centrals_return(
     config = dict(
         lab_config, central_backoff_initial=20.0, central_backoff_max=300.0, central_probe_max=1.0
     )
-    central.set_policy(signing_key.envelope(policy(1)))
+    central.set_policy(signing_key.envelope(live_policy(1)))
     lab = LabServer(tmp_path / "lab", config).start()
     try:
         wait_for(

@@ -5,7 +5,7 @@ import time
 
 from fault_central import SigningKey
 from labserver_harness import LabServer, wait_for
-from test_policy_source import policy, tampered
+from test_policy_source import live_policy, tampered
 
 from jupyterlab_warden.lab.central.policy_source import REJECTED_RULE
 
@@ -20,7 +20,7 @@ def rejection_events(lab):
 
 def test_bad_policies_are_refused_and_the_last_good_kept(tmp_path, central, lab_config,
                                                          signing_key):
-    central.set_policy(signing_key.envelope(policy(5)))
+    central.set_policy(signing_key.envelope(live_policy(5)))
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         wait_for(lambda: policy_status(lab)["revision"] == 5, 30, 0.2, "revision 5")
@@ -29,10 +29,10 @@ def test_bad_policies_are_refused_and_the_last_good_kept(tmp_path, central, lab_
 
         other = SigningKey()
         bad = [
-            ("bad_signature", tampered(signing_key.envelope(policy(6)))),
-            ("old_revision", signing_key.envelope(policy(4))),
-            ("expired", signing_key.envelope(policy(6, expires_at="2020-01-01T00:00:00Z"))),
-            ("unknown_key", other.envelope(policy(6))),
+            ("bad_signature", tampered(signing_key.envelope(live_policy(6)))),
+            ("old_revision", signing_key.envelope(live_policy(4))),
+            ("expired", signing_key.envelope(live_policy(6, expires_at="2020-01-01T00:00:00Z"))),
+            ("unknown_key", other.envelope(live_policy(6))),
         ]
         for n, (code, envelope) in enumerate(bad, start=1):
             central.set_policy(envelope)
@@ -53,7 +53,7 @@ def test_bad_policies_are_refused_and_the_last_good_kept(tmp_path, central, lab_
         assert "cannot fetch policy" in (
             wait_for(lambda: policy_status(lab)["error"], 30, 0.2, "the fetch error"))
 
-        central.set_policy(signing_key.envelope(policy(6)))
+        central.set_policy(signing_key.envelope(live_policy(6)))
         central.start()
         wait_for(lambda: policy_status(lab)["revision"] == 6, 30, 0.2, "revision 6")
         assert policy_status(lab)["error"] is None
@@ -65,12 +65,12 @@ def test_bad_policies_are_refused_and_the_last_good_kept(tmp_path, central, lab_
 def test_long_poll_picks_up_a_new_revision_without_waiting_for_the_interval(
         tmp_path, central, lab_config, signing_key):
     lab_config = dict(lab_config, central_policy_wait=30, central_poll_interval=60)
-    central.set_policy(signing_key.envelope(policy(1)))
+    central.set_policy(signing_key.envelope(live_policy(1)))
     lab = LabServer(tmp_path / "lab", lab_config).start()
     try:
         wait_for(lambda: policy_status(lab)["revision"] == 1, 30, 0.2, "revision 1")
         wait_for(lambda: central.parked > 0, 10, 0.05, "the lab parked in a long poll")
-        central.set_policy(signing_key.envelope(policy(2)))
+        central.set_policy(signing_key.envelope(live_policy(2)))
         wait_for(lambda: policy_status(lab)["revision"] == 2, 5, 0.1, "revision 2")
         # one request answered 200 for revision 1, the held one answered with revision 2
         policy_gets = [r for r in central.requests if r[2] == "/api/v1/policy"]

@@ -14,18 +14,30 @@ from jupyterlab_warden.lab.events.validation import EventValidator
 NOW = datetime(2026, 11, 25, 22, 0, tzinfo=timezone.utc)
 
 
-def policy(revision, **fields):
+def _stamp(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def policy(revision, now=NOW, **fields):
+    """A policy valid around `now`: issued 22 h before, expiring 6 days 2 h after (inside the
+    lab's maximum validity). Tests with a fixed clock use NOW; a real lab server checks the
+    wall clock, so tests that start one use `live_policy` (fixed dates there expire one day)."""
     document = {
         "schema_version": 1,
         "revision": revision,
-        "issued_at": "2026-11-25T00:00:00Z",
-        "expires_at": "2026-12-02T00:00:00Z",
+        "issued_at": _stamp(now - timedelta(hours=22)),
+        "expires_at": _stamp(now + timedelta(days=6, hours=2)),
         "scope": {},
         "audience": "lab-a",
         "rules": {"torch-load-unsafe": {"action": "block"}},
     }
     document.update(fields)
     return document
+
+
+def live_policy(revision, **fields):
+    """`policy` valid around the wall clock, for a real lab server or a source on its clock."""
+    return policy(revision, now=datetime.now(timezone.utc).replace(microsecond=0), **fields)
 
 
 @pytest.fixture

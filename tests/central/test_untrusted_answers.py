@@ -10,7 +10,7 @@ import json
 import random
 
 from fault_central import SigningKey, b64url
-from test_policy_source import policy
+from test_policy_source import live_policy
 
 from jupyterlab_warden.lab.central.backoff import Backoff
 from jupyterlab_warden.lab.central.client import CentralAnswer
@@ -49,19 +49,19 @@ def test_fuzzed_policy_answers_never_replace_the_last_good(tmp_path):
                                  lab_id="lab-a",
                                  raise_event=lambda event: None)
     source._identity = {"lab": "lab-a", "user": None, "groups": []}
-    assert source.accept(key.envelope(policy(5)), None)
+    assert source.accept(key.envelope(live_policy(5)), None)
     good = copy.deepcopy(source.document)
     rng = random.Random(7)
-    template = key.envelope(policy(6, rules={"torch-load-unsafe": {"action": "off"}}))
+    template = key.envelope(live_policy(6, rules={"torch-load-unsafe": {"action": "off"}}))
     for _ in range(1000):
         answer = mutate(rng, template)
         if rng.random() < 0.2:  # re-encode a mutated document with the old signature
-            document = mutate(rng, policy(6))
+            document = mutate(rng, live_policy(6))
             answer = dict(template, payload=b64url(json.dumps(document).encode()))
         accepted = source.accept(answer, '"x"')
         if accepted:  # only possible if the mutation left payload and signature intact
             assert answer["payload"] == template["payload"]
-            source.accept(key.envelope(policy(source.revision)), None)
+            source.accept(key.envelope(live_policy(source.revision)), None)
             good = copy.deepcopy(source.document)
         assert source.document == good
 

@@ -1,1 +1,0 @@
-open('m', 'w').close()
