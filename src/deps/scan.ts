@@ -156,12 +156,17 @@ export function scanCellInstalls(
   policy: Record<string, any>,
   aliases: IPythonAliases = new IPythonAliases()
 ): LocatedInstallFinding[] {
-  // most cells: no installer word, no expansion that could hide one (an alias's expansion is
-  // tested itself: `%inst torcj` names none)
-  const shells = maskIPython(cell, aliases).shell.filter(
-    s =>
-      s.kind === 'unreadable' ||
-      (s.kind !== 'env' && MAY_INSTALL.test(s.text.replace(SHELL_QUOTING, '')))
+  // most cells: no installer word, no expansion that could hide one; an alias's expansion
+  // is tested as the `!` line it is (`%inst torcj` names no installer, `pip install %s` does)
+  const mayInstall = (text: string) =>
+    MAY_INSTALL.test(text.replace(SHELL_QUOTING, ''));
+  const cellMay = mayInstall(cell);
+  const shells = maskIPython(cell, aliases).shell.filter(s =>
+    s.kind === 'env'
+      ? false
+      : s.extent === undefined
+        ? cellMay
+        : s.kind === 'unreadable' || mayInstall('!' + s.text)
   );
   if (shells.length === 0) {
     return [];
