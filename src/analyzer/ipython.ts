@@ -521,9 +521,15 @@ function maskMagic(
   return true;
 }
 
-/** An automagic alias line: a name, then nothing, or anything but an assignment (IPython's
- * AssignmentChecker runs before AutoMagicChecker; `ls | x` and `ls; x` are the alias). */
-const AUTOMAGIC_ALIAS_LINE = /([A-Za-z_]\w*)(?![\w.])(?![ \t]*(?:=(?!=)|,))/y;
+/**
+ * An automagic alias line: a name, then the line's end, a space or a shell operator, and no
+ * assignment or comparison (IPython's AssignmentChecker runs before AutoMagicChecker:
+ * `ls = 3`, `ls == 3` are Python; `ls | x`, `ls; x` run the alias). IPython would also run
+ * `ls(x)` as the alias; a call is kept as Python so the Python rules still read
+ * `cat(pickle.loads(b))`.
+ */
+const AUTOMAGIC_ALIAS_LINE =
+  /([A-Za-z_]\w*)(?=$|[ \t;|&<>\r\n])(?![ \t]*[=,])/my;
 
 /** The shell line (or unreadable use) of alias `name` called with `args`, placed on the use. */
 function useAlias(

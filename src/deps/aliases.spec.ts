@@ -178,3 +178,14 @@ describe('R13-17: IPython aliases are read as the shell lines they run', () => {
     ).toEqual([[], [], [], [], [], [], [], [], []]);
   });
 });
+
+describe('R13-17: alias names on Python lines', () => {
+  it('keeps calls, attributes and assignments of an alias name as Python', () => {
+    const cells = [
+      '%alias inst pip install torcj',
+      'inst = 3\ninst, b = 1, 2\ninst(3)\ninst.x\ninst == 3',
+      'inst ; echo'
+    ];
+    expect(shellLines(cells)).toEqual(['pip install torcj ; echo']);
+  });
+});
