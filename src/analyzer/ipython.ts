@@ -95,14 +95,15 @@ interface Edit {
 }
 
 /** Quick test: text without these characters (or an automagic line) has no IPython syntax. */
-const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba)[ \t]/m;
+const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|uv)[ \t]/m;
 
 /**
  * IPython's automagic runs `pip install x` without the `%` (the line is not valid Python, so
- * nothing else can mean it): the package-manager line magics written bare.
+ * nothing else can mean it): the package-manager line magics written bare (`%uv` is one
+ * since IPython 9: `uv pip install x` runs it).
  */
 const AUTOMAGIC_PACKAGE_LINE =
-  /(?:pip|conda|mamba)[ \t]+(?:install|download|wheel|create|update)\b/y;
+  /(?:(?:pip|conda|mamba)[ \t]+(?:install|download|wheel|create|update)|uv[ \t]+(?:pip|add|sync|tool|run|venv|lock|export|init))\b/y;
 
 /**
  * Mask one cell. `aliases`: the notebook's IPython alias table (cells read in order), updated
@@ -482,6 +483,16 @@ function maskMagic(
       text: assembled(code, argsStart, lineEnd),
       offset: argsStart
     });
+  } else if (name === 'sc') {
+    // `%sc [-lv] var=command` (osm.py): the command after the first `=` runs in a shell
+    const eq = code.indexOf('=', argsStart);
+    if (eq >= 0 && eq < lineEnd) {
+      shell.push({
+        kind: 'shell',
+        text: assembled(code, eq + 1, lineEnd),
+        offset: eq + 1
+      });
+    }
   } else if (ENV_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'env',

@@ -189,3 +189,22 @@ describe('R13-17: alias names on Python lines', () => {
     expect(shellLines(cells)).toEqual(['pip install torcj ; echo']);
   });
 });
+
+describe('other line magics that run a shell', () => {
+  it('reads %sc var=command and automagic uv as the shell lines they run', () => {
+    expect(notebookRules(['%sc -l x=pip install torcj'])).toEqual([
+      ['install-imitation-name']
+    ]);
+    expect(notebookRules(['%sc y = pip install torcj'])).toEqual([
+      ['install-imitation-name']
+    ]);
+    expect(notebookRules(['uv pip install torcj'])).toEqual([
+      ['install-imitation-name']
+    ]);
+    expect(notebookRules(['%sc x=ls', 'uv = 3\nuv.x', '%sc'])).toEqual([
+      [],
+      [],
+      []
+    ]);
+  });
+});
