@@ -66,7 +66,13 @@ const WRAPPING_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun']);
 /** Line magics that run their arguments in a shell. */
 const SHELL_LINE_MAGICS = new Set(['sx', 'system']);
 /** Line magics that are package managers: their text, magic name included, is a command. */
-const PACKAGE_LINE_MAGICS = new Set(['pip', 'conda', 'mamba', 'uv']);
+const PACKAGE_LINE_MAGICS = new Set([
+  'pip',
+  'conda',
+  'mamba',
+  'micromamba',
+  'uv'
+]);
 const ENV_LINE_MAGICS = new Set(['env', 'set_env']);
 /** Line magics whose argument (after options) is a Python statement. */
 const PYTHON_LINE_MAGICS = new Set([
@@ -95,7 +101,7 @@ interface Edit {
 }
 
 /** Quick test: text without these characters (or an automagic line) has no IPython syntax. */
-const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|uv)[ \t]/m;
+const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|micromamba|uv)[ \t]/m;
 
 /**
  * IPython's automagic runs `pip install x` without the `%` (the line is not valid Python, so
@@ -103,7 +109,7 @@ const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|uv)[ \t]/m;
  * since IPython 9: `uv pip install x` runs it).
  */
 const AUTOMAGIC_PACKAGE_LINE =
-  /(?:(?:pip|conda|mamba)[ \t]+(?:install|download|wheel|create|update)|uv[ \t]+(?:pip|add|sync|tool|run|venv|lock|export|init))\b/y;
+  /(?:(?:pip|conda|mamba|micromamba)[ \t]+(?:install|download|wheel|create|update)|uv[ \t]+(?:pip|add|sync|tool|run|venv|lock|export|init))\b/y;
 
 /**
  * Mask one cell. `aliases`: the notebook's IPython alias table (cells read in order), updated

