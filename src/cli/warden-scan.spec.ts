@@ -158,6 +158,33 @@ describe('warden-scan', () => {
     expect(findings).toEqual([]);
   });
 
+  it('reports an IPython alias use on its line, the alias defined in an earlier cell (R13-17)', () => {
+    fs.writeFileSync(
+      path.join(dir, 'alias.ipynb'),
+      notebook([
+        ['code', '%alias inst pip install %s\n'],
+        ['markdown', 'install'],
+        ['code', 'import os\n%inst torcj\n'],
+        ['code', '%inst numpy\n'],
+        ['code', '!pip install torcj']
+      ])
+    );
+    const { findings } = JSON.parse(
+      scan(['--format', 'json', 'alias.ipynb'], dir).stdout
+    );
+    const installs = findings
+      .filter((f: { ruleId: string }) => f.ruleId.startsWith('install-'))
+      .map((f: { cell: number; line: number; ruleId: string }) => [
+        f.cell,
+        f.line,
+        f.ruleId
+      ]);
+    expect(installs).toEqual([
+      [1, 2, 'install-imitation-name'],
+      [3, 1, 'install-imitation-name']
+    ]);
+  });
+
   it('takes trusted indexes from a policy file', () => {
     fs.writeFileSync(
       path.join(dir, 'a.ipynb'),

@@ -7,14 +7,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { maskIPython } from '../analyzer/ipython';
+import { maskIPython, type ShellText } from '../analyzer/ipython';
+import { IPythonAliases } from '../analyzer/ipythonaliases';
 import { RULES, type IPolicyDocument, type Severity } from '../contracts';
 import type { Finding } from '../analyzer/types';
 import { shellInstalls, stdinInstalls, type FoundInstall } from './commands';
 import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
 import { manifestKind, readManifest } from './manifests';
 import type { FileContext } from './requirements';
-import type { InstallRequest, Place } from './request';
+import { newRequest, type InstallRequest, type Place } from './request';
 import { shippedData } from './shipped';
 
 export { manifestKind };
@@ -89,6 +90,30 @@ class FileTexts {
   }
 }
 
+/** The installs one piece of a cell's shell text asks for. */
+function shellTextInstalls(
+  s: ShellText,
+  context: Parameters<typeof shellInstalls>[3]
+): FoundInstall[] {
+  if (s.kind === 'stdin') {
+    return stdinInstalls(s.text, s.offset, context);
+  }
+  if (s.kind === 'unreadable') {
+    const request = newRequest('unknown', 'IPython alias');
+    request.problems.push({ text: s.text, place: context.place });
+    return [{ request, from: s.offset, to: s.offset + 1 }];
+  }
+  return shellInstalls(s.text, s.offset, {}, context);
+}
+
+/** An alias's expansion is not the cell's text: its findings go on the line that used it. */
+function placed(s: ShellText, found: FoundInstall[]): FoundInstall[] {
+  const extent = s.extent;
+  return extent === undefined
+    ? found
+    : found.map(f => ({ ...f, from: extent.from, to: extent.to }));
+}
+
 /** Findings of a dependency manifest (`file` as the scan names it, `text` its content). */
 export function scanManifest(
   file: string,
@@ -121,17 +146,28 @@ export function scanManifest(
 
 /**
  * Findings of one notebook cell's install commands. `notebook` is the notebook's path (pip
- * runs in its folder: `-r requirements.txt` is read from there).
+ * runs in its folder: `-r requirements.txt` is read from there). `aliases`: the notebook's
+ * IPython alias table, shared by its cells in order (R13-17: `%alias inst pip install %s`
+ * in one cell, `%inst torcj` in a later one); a fresh table holds IPython's defaults only.
  */
 export function scanCellInstalls(
   notebook: string,
   cell: string,
-  policy: Record<string, any>
+  policy: Record<string, any>,
+  aliases: IPythonAliases = new IPythonAliases()
 ): LocatedInstallFinding[] {
-  if (!MAY_INSTALL.test(cell.replace(SHELL_QUOTING, ''))) {
-    return []; // most cells: no installer word, no expansion that could hide one
-  }
-  const shells = maskIPython(cell).shell.filter(s => s.kind !== 'env');
+  // most cells: no installer word, no expansion that could hide one; an alias's expansion
+  // is tested as the `!` line it is (`%inst torcj` names no installer, `pip install %s` does)
+  const mayInstall = (text: string) =>
+    MAY_INSTALL.test(text.replace(SHELL_QUOTING, ''));
+  const cellMay = mayInstall(cell);
+  const shells = maskIPython(cell, aliases).shell.filter(s =>
+    s.kind === 'env'
+      ? false
+      : s.extent === undefined
+        ? cellMay
+        : s.kind === 'unreadable' || mayInstall('!' + s.text)
+  );
   if (shells.length === 0) {
     return [];
   }
@@ -143,9 +179,7 @@ export function scanCellInstalls(
     place: cellPlace
   };
   const found: FoundInstall[] = shells.flatMap(s =>
-    s.kind === 'stdin'
-      ? stdinInstalls(s.text, s.offset, context)
-      : shellInstalls(s.text, s.offset, {}, context)
+    placed(s, shellTextInstalls(s, context))
   );
   const out: LocatedInstallFinding[] = [];
   for (const { request, from, to } of found) {

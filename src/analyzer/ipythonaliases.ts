@@ -1,0 +1,248 @@
+/**
+ * IPython's shell aliases (IPython/core/alias.py, red team 13 R13-17), followed through a
+ * notebook in cell order. `%alias NAME CMD` registers NAME as a line magic that runs CMD
+ * through the shell (`shell.system`, the same path as `!`); `%NAME ARGS`, `x = %NAME ARGS`
+ * and automagic `NAME ARGS` then run CMD with IPython's substitution. The reader turns each
+ * use into the shell line IPython runs, so the install rules decide it as they decide `!`.
+ *
+ * Where the notebook does not say what an alias runs, the reader fails closed:
+ * - `%rehashx` makes every program on PATH an alias of itself (`pip3`, `uv`, `poetry`...):
+ *   afterwards `%NAME ARGS` / `NAME ARGS` of any name that is not a magic is the shell line
+ *   `NAME ARGS`.
+ * - an alias defined by Python code Warden does not read (`alias_manager.define_alias(n, c)`
+ *   with computed arguments, `user_aliases`, `%store -r`): afterwards a use of any name that
+ *   is not a magic or an alias Warden knows is unreadable.
+ */
+
+/** What a line magic (or automagic) use runs: a shell line, an unreadable use (`why`), or
+ * nothing (IPython raises before the shell starts: too few arguments, a bad `%` format). */
+export type AliasUse =
+  | { kind: 'shell'; text: string }
+  | { kind: 'unreadable'; why: string }
+  | { kind: 'nothing' };
+
+/** IPython 9's and ipykernel's own line magics: `define_alias` refuses these names ("another
+ * magic command"), so the magic keeps running, not an alias of that name. */
+const LINE_MAGICS: ReadonlySet<string> = new Set(
+  (
+    'alias alias_magic autoawait autocall automagic autosave bookmark cd clear code_wrap ' +
+    'colors conda config connect_info debug dhist dirs doctest_mode ed edit env gui hist ' +
+    'history killbgscripts less load load_ext loadpy logoff logon logstart logstate logstop ' +
+    'lsmagic macro magic mamba man matplotlib micromamba more notebook page pastebin pdb ' +
+    'pdef pdoc pfile pinfo pinfo2 pip popd pprint precision prun psearch psource pushd pwd ' +
+    'pycat pylab qtconsole quickref recall rehashx reload_ext rep rerun reset ' +
+    'reset_selective run save sc set_env subshell sx system tb time timeit unalias ' +
+    'unload_ext uv who who_ls whos xdel xmode store'
+  ).split(' ')
+);
+/** `Alias.blacklist`: names that can never be aliases. */
+const NEVER_ALIASED = new Set([
+  'cd',
+  'popd',
+  'pushd',
+  'dhist',
+  'alias',
+  'unalias'
+]);
+/** IPython's default aliases on Linux (`default_aliases()`): `%ls; pip install x` runs pip. */
+const DEFAULT_ALIASES: ReadonlyArray<[string, string]> = [
+  ['mkdir', 'mkdir'],
+  ['rmdir', 'rmdir'],
+  ['mv', 'mv'],
+  ['rm', 'rm'],
+  ['cp', 'cp'],
+  ['cat', 'cat'],
+  ['ls', 'ls -F --color'],
+  ['ll', 'ls -F -o --color'],
+  ['lf', 'ls -F -o --color %l | grep ^-'],
+  ['lk', 'ls -F -o --color %l | grep ^l'],
+  ['ldir', 'ls -F -o --color %l | grep /$'],
+  ['lx', 'ls -F -o --color %l | grep ^-..x']
+];
+const KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else ' +
+    'except finally for from global if import in is lambda nonlocal not or pass raise ' +
+    'return try while with yield print exec'
+  ).split(' ')
+);
+/** Python that defines aliases: a literal `define_alias('n', 'c')` or
+ * `run_line_magic('alias', 'n c')` is read; a literal call of any other magic defines none;
+ * anything else that reaches the alias table is taken as defining aliases Warden cannot read. */
+const LITERAL_DEFINE =
+  /\b(?:soft_)?define_alias\s*\(\s*(['"])([^'"\\\n]*)\1\s*,\s*(['"])([^'"\\\n]*)\3\s*\)/g;
+const LITERAL_MAGIC =
+  /\b(?:run_line_magic|magic)\s*\(\s*(['"])(alias|unalias|rehashx|store)\1\s*(?:,\s*(['"])([^'"\\\n]*)\3\s*)?\)/g;
+const OTHER_MAGIC = /\b(?:run_line_magic|magic)\s*\(\s*(['"])(\w+)\1/g;
+const ALIAS_CODE =
+  /\b(?:define_alias|soft_define_alias|user_aliases|default_aliases|register_function|register_magic_function|rehashx|run_line_magic)\b|\.magic\s*\(/;
+
+/** The number of `%s` IPython counts (`str.count`, non-overlapping). */
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+/** Python's `str.split(None, maxsplit)`. */
+function pySplit(text: string, maxsplit: number): string[] {
+  const parts: string[] = [];
+  let rest = text.replace(/^\s+/, '');
+  while (rest !== '' && parts.length < maxsplit) {
+    const gap = /\s+/.exec(rest);
+    if (!gap) {
+      break;
+    }
+    parts.push(rest.slice(0, gap.index));
+    rest = rest.slice(gap.index + gap[0].length);
+  }
+  if (rest !== '') {
+    parts.push(rest);
+  }
+  return parts;
+}
+
+/** `fmt % tuple(args)` for the `%s`/`%%` an alias may hold; null where Python raises (any
+ * other conversion takes an argument `nargs` did not count, or is malformed). */
+function pyFormat(fmt: string, args: string[]): string | null {
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== '%') {
+      out += fmt[i];
+    } else if (fmt[i + 1] === '%') {
+      out += '%';
+      i++;
+    } else if (fmt[i + 1] === 's' && next < args.length) {
+      out += args[next++];
+      i++;
+    } else {
+      return null;
+    }
+  }
+  return next === args.length ? out : null;
+}
+
+export class IPythonAliases {
+  private readonly table = new Map<string, string>(DEFAULT_ALIASES);
+  /** `%rehashx` ran: every program on PATH is an alias of itself. */
+  private everyProgram = false;
+  /** Why unknown names may be aliases of unknown commands ('' while Warden knows them all). */
+  private unknownWhy = '';
+
+  /** `define_alias(name, cmd)`: ignored where IPython refuses it (a magic's name, `%s`
+   * with `%l`). */
+  define(name: string, cmd: string): void {
+    if (LINE_MAGICS.has(name) || NEVER_ALIASED.has(name)) {
+      return;
+    }
+    if (count(cmd, '%s') - count(cmd, '%%s') > 0 && cmd.includes('%l')) {
+      return;
+    }
+    this.table.set(name, cmd);
+  }
+
+  /**
+   * A line magic the table reads (`%alias`, `%unalias`, `%rehashx`, `%store`); `args` as
+   * IPython passes them (after the name and one space). Returns false for any other magic.
+   */
+  magic(name: string, args: string): boolean {
+    const par = args.trim();
+    if (name === 'alias') {
+      const [alias, cmd] = pySplit(par, 1);
+      if (cmd !== undefined) {
+        this.define(alias, cmd);
+      }
+    } else if (name === 'unalias') {
+      this.table.delete(par);
+    } else if (name === 'rehashx') {
+      this.everyProgram = true;
+    } else if (name === 'store') {
+      if (/(?:^|\s)-r/.test(par)) {
+        this.unknownWhy = '%store -r restored aliases Warden cannot read';
+      }
+      return true;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** The alias definitions a cell's Python code makes (read before its magic lines: a
+   * definition and a use in one cell are both seen). */
+  readPython(cell: string): void {
+    if (!ALIAS_CODE.test(cell)) {
+      return;
+    }
+    const python = cell.replace(/^[ \t]*[%!].*$/gm, ''); // `%rehashx` is the magic's own
+    let rest = python;
+    for (const m of python.matchAll(LITERAL_DEFINE)) {
+      this.define(m[2], m[4]);
+      rest = rest.replace(m[0], '');
+    }
+    for (const m of python.matchAll(LITERAL_MAGIC)) {
+      this.magic(m[2], m[4] ?? '');
+      rest = rest.replace(m[0], '');
+    }
+    for (const m of rest.matchAll(OTHER_MAGIC)) {
+      if (!['alias', 'unalias', 'rehashx', 'store'].includes(m[2])) {
+        rest = rest.replace(m[0], '');
+      }
+    }
+    if (ALIAS_CODE.test(rest)) {
+      this.unknownWhy =
+        'the notebook defines IPython aliases (or magics) in code Warden does not read';
+    }
+  }
+
+  /** Whether `name` used as a line magic is one this table decides (not a magic's own). */
+  has(name: string): boolean {
+    if (this.table.has(name)) {
+      return true;
+    }
+    return (
+      (this.everyProgram || this.unknownWhy !== '') &&
+      !LINE_MAGICS.has(name) &&
+      !NEVER_ALIASED.has(name)
+    );
+  }
+
+  /**
+   * Whether an automagic line `name rest` may run an alias (Python names shadow aliases,
+   * keywords are never automagic). A name Warden only may not know (after `%rehashx` or
+   * unread definitions) counts only with words after it (`pip3 install x`), a line that is
+   * not Python: `df`, `f(x)` stay Python.
+   */
+  automagic(name: string, rest: string): boolean {
+    if (KEYWORDS.has(name)) {
+      return false;
+    }
+    return this.table.has(name) || (/^[ \t]+\S/.test(rest) && this.has(name));
+  }
+
+  /** What `%name rest` runs (`Alias.__call__`); call only when `has(name)`. */
+  use(name: string, rest: string): AliasUse {
+    const defined = this.table.get(name);
+    if (defined === undefined) {
+      return this.unknownWhy !== ''
+        ? { kind: 'unreadable', why: `%${name}: ${this.unknownWhy}` }
+        : { kind: 'shell', text: `${name} ${rest}` };
+    }
+    let cmd = defined;
+    const nargs = count(cmd, '%s') - count(cmd, '%%s');
+    if (cmd.includes('%l')) {
+      cmd = cmd.split('%l').join(rest);
+      rest = '';
+    }
+    if (nargs === 0) {
+      if (cmd.indexOf('%%s') >= 1) {
+        cmd = cmd.split('%%s').join('%s');
+      }
+      return { kind: 'shell', text: `${cmd} ${rest}` };
+    }
+    const args = pySplit(rest, nargs);
+    const formatted =
+      args.length < nargs ? null : pyFormat(cmd, args.slice(0, nargs));
+    return formatted === null
+      ? { kind: 'nothing' }
+      : { kind: 'shell', text: `${formatted} ${args.slice(nargs).join(' ')}` };
+  }
+}
