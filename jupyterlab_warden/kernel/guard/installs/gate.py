@@ -21,7 +21,7 @@ import os
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from .fastpath import may_install, may_launch, placings
+from .fastpath import first_look, placings
 from .inherited_env import InheritedEnviron, read_environ
 from .preexec import execute_child_wrapper
 
@@ -180,7 +180,7 @@ class InstallGate:
         for start in starts:
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
-            if not (start and (may_install(start[0], search, cwd) or may_launch([start], cwd))):
+            if not (start and first_look(start, search, cwd)):
                 if env is not None or not self.inherited.problem():
                     continue
             self.decide_command(start, None, env, cwd, event)
