@@ -159,9 +159,7 @@ def test_the_first_look_answers_as_may_install_or_may_launch(tmp_path, in_folder
     cwd = str(folder) if in_folder else str(tmp_path)
     search = f"{tmp_path / 'missing'}:{folder}:{folder}:/usr/bin:/bin"
     for start in STARTS:
-        expected = fastpath.may_install(start[0], search, cwd) or fastpath.may_launch(
-            [start], cwd
-        )
+        expected = fastpath.may_install(start[0], search, cwd) or fastpath.may_launch([start], cwd)
         assert fastpath.first_look(list(start), search, cwd) is expected, start
     # and the answers are the ones each case stands for
     look = lambda *start: fastpath.first_look(list(start), search, cwd)  # noqa: E731

@@ -4,7 +4,6 @@
 seal, an event's evidence); whole model files keep hashlib's faster OpenSSL (filesource.py).
 """
 
-
 _impl = None  # found on the first digest, not at import (nothing loaded at start-up)
 
 
