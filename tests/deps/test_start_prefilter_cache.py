@@ -119,3 +119,109 @@ def test_a_program_that_is_not_there_or_cannot_be_read(tmp_path, reads):
     dangling = tmp_path / "dangling"
     dangling.symlink_to(tmp_path / "nowhere")
     assert fastpath.may_install(str(dangling))  # cannot be read: counts as a script
+
+
+# -- the gate's first look (fastpath.first_look): its caches hold text, never files ----------
+
+
+def _tools(tmp_path):
+    """A PATH folder with a binary, a bash script, links to an installer and to perl under
+    other names, and a link to a binary: what the first look tells apart."""
+    real = tmp_path / "real"
+    real.mkdir()
+    for name in ("uv", "perl", "data"):
+        (real / name).write_bytes(ELF)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "tool").write_bytes(ELF)
+    (folder / "run.sh").write_bytes(SCRIPT)
+    (folder / "ls").symlink_to(real / "uv")
+    (folder / "p").symlink_to(real / "perl")
+    (folder / "cat").symlink_to(real / "data")
+    for item in folder.iterdir():
+        item.chmod(0o755)
+    return folder
+
+
+STARTS = [
+    ["tool"], ["tool", "-x", "data.csv"], ["run.sh"], ["ls", "sync"], ["p", "-e", "1"],
+    ["cat", "x"], ["missing"], ["tool", "pip"], ["tool", "--via=uv"], ["tool", "./ls"],
+    ["tool", "bin/ls"], ["tool", "bin/cat"], ["./tool"], ["./ls"], ["bin/ls"], ["bin/tool"],
+    ["/usr/bin/env", "x"], ["bash", "-c", "true"], ["python3.11", "-c", "1"], ["perl5.36"],
+    ["git", "status"], ["vim.basic"], ["tool", "/usr/bin/true"], ["tool", "awk"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("in_folder", [False, True])
+def test_the_first_look_answers_as_may_install_or_may_launch(tmp_path, in_folder):
+    """Same tests, cheaper order: the answer is the one the two looks give together."""
+    folder = _tools(tmp_path)
+    cwd = str(folder) if in_folder else str(tmp_path)
+    search = f"{tmp_path / 'missing'}:{folder}:{folder}:/usr/bin:/bin"
+    for start in STARTS:
+        expected = fastpath.may_install(start[0], search, cwd) or fastpath.may_launch([start], cwd)
+        assert fastpath.first_look(list(start), search, cwd) is expected, start
+    # and the answers are the ones each case stands for
+    look = lambda *start: fastpath.first_look(list(start), search, cwd)  # noqa: E731
+    assert not look("tool", "-x", "data.csv") and not look("cat", "x")
+    assert look("run.sh") and look("ls", "sync") and look("p", "-e", "1") and look("tool", "pip")
+    assert look("tool", "bin/ls") is (not in_folder)  # a relative word from the start's folder
+    assert look("./ls") is in_folder
+
+
+def test_the_first_look_reads_a_program_placed_on_the_path_after_a_start(tmp_path):
+    """What is kept is the PATH string's folders, not what they held: a link to an installer
+    put in a folder searched before the binary's, or in a folder named twice, is found on the
+    next start."""
+    folder = _tools(tmp_path)
+    first = tmp_path / "first"
+    first.mkdir()
+    search = f"{first}:{first}:{folder}:/usr/bin"
+    assert not fastpath.first_look(["tool", "x"], search)
+    (first / "tool").symlink_to(tmp_path / "real" / "uv")
+    assert fastpath.first_look(["tool", "x"], search)
+    (first / "tool").unlink()
+    assert not fastpath.first_look(["tool", "x"], search)
+    (folder / "tool").unlink()
+    (folder / "tool").write_bytes(SCRIPT)  # the binary replaced by a bash script
+    assert fastpath.first_look(["tool", "x"], search)
+
+
+def test_a_path_probe_that_cannot_answer_falls_back_to_lstat(tmp_path, monkeypatch):
+    """A seccomp filter may refuse faccessat2 (EPERM): access() then says every file is
+    missing. The probe sees it and the walk lstat's instead, so a link is still found; with
+    the broken probe kept, it would not be (what the probe is for)."""
+    folder = _tools(tmp_path)
+    search = f"{folder}:/usr/bin"
+    monkeypatch.setattr(fastpath.os, "access", lambda *args, **kwargs: False)
+    monkeypatch.setattr(fastpath, "_exists", None)
+    assert fastpath.first_look(["ls", "sync"], search)
+    assert fastpath._exists is fastpath._lstat_exists
+    monkeypatch.setattr(fastpath, "_exists", fastpath._access_exists)
+    assert not fastpath.first_look(["ls", "sync"], search)  # unreadable access: link missed
+
+
+def test_the_probe_uses_access_where_it_answers(monkeypatch):
+    monkeypatch.setattr(fastpath, "_exists", None)
+    assert fastpath._probe() is fastpath._access_exists
+    assert fastpath._access_exists("/") and not fastpath._access_exists("/no/such/file")
+    with pytest.raises(ValueError):
+        fastpath._access_exists("/a\0b")  # the walk takes it as not found, as lstat's
+
+
+def test_the_word_answers_kept_are_text_only_and_bounded(monkeypatch):
+    monkeypatch.setattr(fastpath, "_WORDS", {})
+    assert fastpath._names_reader("pip") and not fastpath._names_reader("data.csv")
+    assert fastpath._WORDS == {"pip": True, "data.csv": False}
+    long_word = "x" * (fastpath._WORD_MAX + 1)
+    assert not fastpath._names_reader(long_word) and long_word not in fastpath._WORDS
+
+    class Word(str):
+        def __hash__(self):  # a str subclass's own methods never run in the lookup
+            raise AssertionError("called")
+
+    assert fastpath._names_reader(Word("uv")) and "uv" not in fastpath._WORDS
+    monkeypatch.setattr(fastpath, "_WORDS_KEPT", 3)
+    for word in ("a1", "a2", "a3", "a4"):
+        fastpath._names_reader(word)
+    assert len(fastpath._WORDS) <= 3 and "a4" in fastpath._WORDS

@@ -205,3 +205,67 @@ def test_dry_run_and_python_scanner_agree(protocol):
     python, dry = scan_stream(data), dry_scan(data)
     assert dry is not None and dry.end == python.end == len(data)
     assert roles(dry) == roles(python)
+
+
+def test_the_seal_sees_an_in_place_change_of_a_rule_action_or_the_policy():
+    """intact() reads every rule's action in one pass (Rules.actions_for) and hashes with an
+    implementation found once: still a change of any sealed value is seen."""
+    state = GuardState({"rules": {"install-allowed": {"action": "warn"}}})
+    assert state.intact()
+    state.rules._rules["install-unreadable"] = dict(
+        state.rules.rule("install-unreadable"), action="off"
+    )
+    assert not state.intact()
+    state = GuardState({"rules": {"install-allowed": {"action": "warn"}}})
+    state.policy["rules"]["install-allowed"]["action"] = "off"
+    assert not state.intact()
+    state = GuardState({})
+    state.policy["default_action"] = "block"
+    assert not state.intact()
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {},
+        {"default_action": "confirm"},
+        {"default_action": "nonsense"},
+        {"rules": {"hub-download": {"action": "block"}, "install-allowed": {"action": "x"}}},
+        {"rules": {"install-allowed": "not an object"}, "default_action": "warn"},
+        {"rules": ["not", "an", "object"]},
+        None,
+    ],
+)
+def test_actions_for_is_action_for_of_each_rule(policy):
+    rules = catalog.Rules()
+    ids = sorted(catalog.EMBEDDED_RUNTIME_RULES) + ["not-a-rule"]
+    expected = []
+    for rule_id in ids:  # action_for's contract, spelt out (its docstring)
+        setting = ((policy or {}).get("rules") or {}) if isinstance(policy, dict) else {}
+        setting = setting.get(rule_id) if isinstance(setting, dict) else None
+        setting = setting if isinstance(setting, dict) else {}
+        default = (policy or {}).get("default_action")
+        if "action" in setting:
+            action = setting["action"]
+        elif default is not None and default not in catalog.ACTIONS:
+            action = "block"
+        else:
+            action = rules.rule(rule_id)["action"]
+            if default is not None and action in catalog.ACTIONS:
+                action = max(action, default, key=catalog.ACTIONS.index)
+        expected.append(action if action in catalog.ACTIONS else "block")
+    assert list(rules.actions_for(ids, policy)) == expected
+    assert [rules.action_for(rule_id, policy) for rule_id in ids] == expected
+
+
+def test_sha256_is_looked_up_once():
+    import hashlib
+
+    from jupyterlab_warden.kernel.guard import sha
+
+    sha._impl = None
+    assert sha.sha256(b"x").hexdigest() == hashlib.sha256(b"x").hexdigest()
+    found = sha._impl
+    assert found is not None
+    sha.sha256(b"y")
+    assert sha._impl is found

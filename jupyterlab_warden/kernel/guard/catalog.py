@@ -114,17 +114,27 @@ class Rules:
         the schema refuses anyway, the guard fails closed: an action it cannot read (per rule
         or ``default_action``) and a rule the catalog does not know are ``block``
         (``policy_faults`` says why, in ``status()["errors"]``)."""
+        return self.actions_for((rule_id,), policy)[0]
+
+    def actions_for(self, rule_ids, policy: Optional[dict]) -> tuple:
+        """``action_for`` of each of ``rule_ids``, reading the policy's sections once (the
+        state's seal asks for every runtime rule on each check of its integrity)."""
         policy = _as_dict(policy)
-        setting = _as_dict(_as_dict(policy.get("rules")).get(rule_id))
-        action = setting.get("action")
-        if "action" not in setting:
-            action = self.rule(rule_id)["action"]
-            default = policy.get("default_action")
-            if default is not None and default not in ACTIONS:
-                return "block"
-            if default is not None and action in ACTIONS:
-                action = action if ACTIONS.index(action) >= ACTIONS.index(default) else default
-        return action if action in ACTIONS else "block"
+        settings = _as_dict(policy.get("rules"))
+        default = policy.get("default_action")
+        actions = []
+        for rule_id in rule_ids:
+            setting = _as_dict(settings.get(rule_id))
+            action = setting.get("action")
+            if "action" not in setting:
+                action = self.rule(rule_id)["action"]
+                if default is not None and default not in ACTIONS:
+                    action = "block"
+                elif default is not None and action in ACTIONS:
+                    if ACTIONS.index(action) < ACTIONS.index(default):
+                        action = default
+            actions.append(action if action in ACTIONS else "block")
+        return tuple(actions)
 
     def severity_for(self, rule_id: str, policy: Optional[dict]) -> str:
         """Policy's per-rule severity (it may lower), else the catalog's; one the guard

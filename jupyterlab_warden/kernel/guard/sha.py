@@ -4,8 +4,18 @@
 seal, an event's evidence); whole model files keep hashlib's faster OpenSSL (filesource.py).
 """
 
+_impl = None  # found on the first digest, not at import (nothing loaded at start-up)
+
 
 def sha256(data: bytes = b""):
+    return (_impl or _find())(data)
+
+
+def _find():
+    """The C SHA-256, looked up once: a failed import is not cached by Python, so trying
+    ``_sha2`` on every call walked every ``sys.path`` folder on CPython < 3.12 (half of each
+    ``GuardState.intact()``, which the hook asks on every pickle global)."""
+    global _impl
     try:
         from _sha2 import sha256 as impl  # CPython >= 3.12
     except ImportError:
@@ -13,7 +23,8 @@ def sha256(data: bytes = b""):
             from _sha256 import sha256 as impl  # CPython 3.8 - 3.11
         except ImportError:  # another interpreter: hashlib has it
             from hashlib import sha256 as impl
-    return impl(data)
+    _impl = impl
+    return impl
 
 
 def is_hex(value, length: int) -> bool:

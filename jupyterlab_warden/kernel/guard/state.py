@@ -131,10 +131,8 @@ class GuardState:
         'audit'`` or ``state.trusted[h] = ...`` is seen), changed only through set_policy."""
         admin = self.globals.admin
         try:
-            actions = tuple(
-                (rule_id, self.rules.action_for(rule_id, self.policy))
-                for rule_id in sorted(catalog.EMBEDDED_RUNTIME_RULES)
-            )
+            rule_ids = sorted(catalog.EMBEDDED_RUNTIME_RULES)
+            actions = tuple(zip(rule_ids, self.rules.actions_for(rule_ids, self.policy)))
             values = (
                 self.enabled,
                 self.globals.mode,

@@ -81,15 +81,59 @@ def may_launch(lists, cwd=None) -> bool:
         try:
             for word in argv:
                 word = os.fsdecode(word) if isinstance(word, (bytes, os.PathLike)) else str(word)
-                if any(hint in word for hint in _HINTS) or runs_code(word):
-                    return True
-                if runs_shell_text(word) or is_installer_name(os.path.basename(word)):
+                if _names_reader(word):
                     return True
                 if os.sep in word and _names_link(_from(word, cwd)):
                     return True  # `setsid /tmp/x/u tool install P`, u a link to uv (R9-10)
         except TypeError:
             return True
     return False
+
+
+def first_look(start, search=None, cwd=None) -> bool:
+    """``may_install(start[0], search, cwd) or may_launch([start], cwd)``, the cheapest tests
+    first (every process start pays this): the words' text (kept per word), then the program's
+    file (the PATH walk), then links among the other words. The same tests, so the same answer:
+    the program's own text tests are among its word's, and a link given as the program is read
+    by ``may_install`` as ``may_launch`` would read it."""
+    if type(start) is not list or not all(type(word) is str for word in start):
+        return may_install(start[0], search, cwd) or may_launch([start], cwd)
+    for word in start:
+        if _names_reader(word):
+            return True
+    if _file_reads_fully(start[0], search, cwd):
+        return True
+    for word in start[1:]:
+        if os.sep in word and _names_link(_from(word, cwd)):
+            return True
+    return False
+
+
+# What each word's text says (``_names_reader``), kept: a pure function of the text, so a kept
+# answer is the answer. Bounded (cleared when full; long words are not kept).
+_WORDS: dict = {}
+_WORDS_KEPT = 4096
+_WORD_MAX = 256
+
+
+def _names_reader(word: str) -> bool:
+    """Whether a word's text alone makes a start read in full: it holds a hint of an
+    installer's name, or names a code interpreter, a program that runs shell text, an
+    installer, a shell or a wrapper."""
+    known = _WORDS.get(word) if type(word) is str else None
+    if known is not None:
+        return known
+    found = (
+        any(hint in word for hint in _HINTS)
+        or runs_code(word)
+        or runs_shell_text(word)
+        or is_installer_name(os.path.basename(word))
+    )
+    if type(word) is str and len(word) <= _WORD_MAX:
+        if len(_WORDS) >= _WORDS_KEPT:
+            _WORDS.clear()
+        _WORDS[word] = found
+    return found
 
 
 def _names_link(word: str) -> bool:
@@ -120,15 +164,22 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)) or runs_shell_text(program):
         return True
+    return _file_reads_fully(program, search, cwd)
+
+
+def _file_reads_fully(program: str, search, cwd) -> bool:
+    """``may_install``'s look at the program's file: found on ``search`` when a bare name, a
+    link judged by its target, a script (it may run bash) read in full."""
     found = None
     if os.sep not in program and search:
-        # every start pays this walk: os.path.join's and a helper's call overhead, spelt out
-        for folder in search.split(os.pathsep):
-            folder = folder or "."
-            candidate = folder + program if folder.endswith("/") else folder + "/" + program
+        exists = _exists or _probe()
+        for prefix in _prefixes(search):
+            candidate = prefix + program
             if cwd is not None and not candidate.startswith("/"):
                 candidate = _from(candidate, cwd)
             try:
+                if not exists(candidate):
+                    continue
                 found = os.lstat(candidate)
             except (OSError, ValueError):
                 continue
@@ -146,9 +197,77 @@ def may_install(program: str, search=None, cwd=None) -> bool:
             return True
         found = _stat(program)  # the link's target is what is read
     # a script may run bash, which takes code from its environment (R11-13): read in full
+    return (_is_script or _load_is_script())(program, found)
+
+
+# The folders a PATH string names, as prefixes a name is appended to, each once: a pure
+# function of the string, kept. A folder named again cannot hold what the first look there
+# did not find, but a file made in between (microseconds) could, and exec would run it: the
+# same as one made just after the walk, which no look before exec can rule out (threat model).
+_PREFIXES: dict = {}
+
+
+def _prefixes(search: str) -> tuple:
+    known = _PREFIXES.get(search)
+    if known is None:
+        known = []
+        for folder in search.split(os.pathsep):
+            folder = folder or "."
+            prefix = folder if folder.endswith("/") else folder + "/"
+            if prefix not in known:
+                known.append(prefix)
+        known = tuple(known)
+        if len(_PREFIXES) >= 64:
+            _PREFIXES.clear()
+        _PREFIXES[search] = known
+    return known
+
+
+# Whether a path names a file, without the exception a missing one costs ``os.lstat`` (most
+# PATH folders do not hold the program: ~40% of the walk): ``faccessat(F_OK, AT_EACCESS |
+# AT_SYMLINK_NOFOLLOW)`` does the same lookup as ``lstat`` with the same ids and answers only
+# whether it succeeded. Used once a probe shows it answers (a seccomp filter may refuse the
+# newer ``faccessat2`` with EPERM, which would read every file as missing); else ``lstat``.
+_exists = None
+
+
+def _probe():
+    global _exists
+    exists = _lstat_exists
+    try:
+        if (
+            os.access in os.supports_effective_ids
+            and os.access in os.supports_follow_symlinks
+            and os.access("/", os.F_OK, effective_ids=True, follow_symlinks=False)
+        ):
+            exists = _access_exists
+    except (OSError, ValueError, NotImplementedError, AttributeError):
+        pass
+    _exists = exists
+    return exists
+
+
+def _access_exists(path: str) -> bool:
+    return os.access(path, os.F_OK, effective_ids=True, follow_symlinks=False)
+
+
+def _lstat_exists(path: str) -> bool:
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
+
+
+_is_script = None  # shebang.is_script, imported on the first start given by path
+
+
+def _load_is_script():
+    global _is_script
     from .shebang import is_script
 
-    return is_script(program, found)
+    _is_script = is_script
+    return is_script
 
 
 def _lstat(path: str):

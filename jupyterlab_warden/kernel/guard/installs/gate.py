@@ -21,7 +21,7 @@ import os
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from .fastpath import may_install, may_launch, placings
+from .fastpath import first_look, placings
 from .inherited_env import InheritedEnviron, read_environ
 from .preexec import execute_child_wrapper
 
@@ -180,7 +180,7 @@ class InstallGate:
         for start in starts:
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
-            if not (start and (may_install(start[0], search, cwd) or may_launch([start], cwd))):
+            if not (start and first_look(start, search, cwd)):
                 if env is not None or not self.inherited.problem():
                     continue
             self.decide_command(start, None, env, cwd, event)
@@ -612,6 +612,13 @@ def _text(obj, what: str, plain: bool = False) -> str:
 def _words(argv) -> List[str]:
     if argv is None:
         return []
+    if type(argv) is list:  # every start pays this: a list of plain str is read as it is
+        words = argv[:]
+        for word in words:
+            if type(word) is not str:
+                break
+        else:
+            return words  # what _text gives each of them
     if isinstance(argv, list):  # as os.execv reads a list: its items, not an __iter__
         return [_text(word, "arguments") for word in list.__iter__(argv)]
     if isinstance(argv, tuple):
@@ -664,7 +671,7 @@ def _plain_event(event: str, args: tuple):
     # The program that runs is the event's executable/path, not argv[0] (which the caller
     # chooses freely: Popen(["ls", "install", "x"], executable="pip") runs pip).
     if event == "subprocess.Popen":
-        program, argv, cwd, env = (list(args) + [None] * 4)[:4]
+        program, argv, cwd, env = args if len(args) == 4 else (list(args) + [None] * 4)[:4]
     elif event == "os.spawn":
         _mode, program, argv, env = (list(args) + [None] * 4)[:4]
     else:  # os.exec / os.posix_spawn: (path, argv, env)
