@@ -73,11 +73,18 @@ lint:
 	$(VENV)/bin/ruff check jupyterlab_warden tests bench ui-tests/jupyter_server_test_config.py scripts
 	$(VENV)/bin/ruff format --check jupyterlab_warden tests bench
 
+# The specs are type-checked once by tsc (one program), then jest runs them transpiled only
+# (isolatedModules in tsconfig.test.json) on two workers: jest's default on two cores is one
+# worker, and ts-jest's per-file type check cost more CPU than the one tsc run.
 test-unit:
-	npx jest
+	npx tsc -p tsconfig.test.json
+	npx jest --maxWorkers=2
 
+# Two workers (CI has two cores; most tests wait on the processes they start). loadfile keeps a
+# file on one worker, so module fixtures (the guard corpus, the local index's wheels) are built
+# once, as in a serial run; tests that start servers take free ports and their own tmp folders.
 test-python:
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 test-central:
 	cd central && npm test

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from guard_owner import harness_starts
 from labserver_harness import LabServer, wait_for
 from real_central import CENTRAL_DIR
 from test_with_real_central import lab_settings
@@ -88,25 +89,29 @@ def _site(tmp_path: Path) -> Path:
 
 
 def import_advisories(central, *files, name="default"):
+    """The admin's `advisories import` (central's CLI). A harness start like RealCentral's own:
+    a worker of `pytest -n 2` may hold the process guard of an earlier test file, whose default
+    policy would refuse this `node` start (a serial run reached tests/central first)."""
     env = dict(os.environ, WARDEN_ADMIN_TOKEN=central.admin_token)
-    return subprocess.run(
-        [
-            "node",
-            "dist/main.js",
-            "advisories",
-            "import",
-            *map(str, files),
-            "--policy",
-            name,
-            "--central",
-            central.url,
-        ],
-        cwd=CENTRAL_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    with harness_starts():
+        return subprocess.run(
+            [
+                "node",
+                "dist/main.js",
+                "advisories",
+                "import",
+                *map(str, files),
+                "--policy",
+                name,
+                "--central",
+                central.url,
+            ],
+            cwd=CENTRAL_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
 
 def execute(lab, kernel_id, code, timeout=240):
@@ -290,7 +295,9 @@ def test_the_lab_refuses_a_signed_policy_with_a_malformed_list_and_keeps_the_las
             "summary": "x" * 301,
             "affected": [{"package": {"ecosystem": "PyPI", "name": "acme"}, "versions": ["1.0"]}],
         }
-        central.set_policy(signing_key.envelope(live_policy(6, dependencies={"advisories": [record]})))
+        central.set_policy(
+            signing_key.envelope(live_policy(6, dependencies={"advisories": [record]}))
+        )
         error = wait_for(lambda: state()["error"], 30, 0.2, "the refusal")
         assert "dependencies/advisories/0/summary" in error, error
         assert state()["revision"] == 5

@@ -26,6 +26,11 @@ REPO = HERE.parents[2]
 RUNNER = HERE / "runner.py"
 RED_IDS = [entry.fid for entry in redteam.ENTRIES]
 BENIGN_IDS = [item.fid for item in benign.ENTRIES]
+# The `runs` fixture is the whole corpus (nine processes at once) and is set up inside its first
+# test, so that test carries the corpus's cost: under `pytest -n 2` the other worker shares the
+# two cores, which can push it past the suite's 300 s per-test limit. The jobs keep their own
+# 900 s limit; this only stops pytest-timeout from cutting the setup short first.
+pytestmark = pytest.mark.timeout(900)
 
 
 def _env(markers):
