@@ -2642,8 +2642,8 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
         : env.PYTHONPLATLIBDIR
           ? 'PYTHONPLATLIBDIR set'
           : launch
-          ? `${launch} set or cleared`
-          : '';
+            ? `${launch} set or cleared`
+            : '';
   const old = OLD_PYTHON.test(basename(argv[0])) ? argv[0] : '';
   // R13-7: an -X option not known harmless (pycache_prefix: the guard's own sitecustomize
   // from a cell's .pyc) leaves the child without the guard Warden counts on
