@@ -255,3 +255,17 @@ def test_an_ordinary_venvs_python_still_runs(tmp_path):
     (tmp_path / "v" / "pyvenv.cfg").write_text(f"home = {tmp_path}\n")
     with pytest.raises(commands.Unreadable, match="pyvenv.cfg"):
         commands.invocations([str(tmp_path / "v" / "bin" / "python"), "-c", "print(1)"])
+
+
+def test_a_venv_home_is_its_python_installation_or_the_kernels(tmp_path):
+    """A copied program's own folder is not an installation (its venv's files would be the
+    standard library); the kernel's base installation is (a `--copies` venv)."""
+    venv = tmp_path / "v"
+    (venv / "bin").mkdir(parents=True)
+    program = venv / "bin" / "python3"
+    program.write_bytes(b"")
+    (venv / "pyvenv.cfg").write_text(f"home = {venv / 'bin'}\n")
+    assert startup_modules.foreign_home(str(program)) == str(venv / "pyvenv.cfg")
+    base = os.path.dirname(getattr(sys, "_base_executable", sys.executable))
+    (venv / "pyvenv.cfg").write_text(f"home = {base}\n")
+    assert startup_modules.foreign_home(str(program)) == ""

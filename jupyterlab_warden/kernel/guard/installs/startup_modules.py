@@ -370,26 +370,37 @@ def foreign_home(interpreter: Optional[str]) -> str:
     and ``site`` first, from the installation ``home`` names, so a hand-made venv linking the
     kernel's own interpreter with a ``home`` of the cell's runs the cell's standard library.
     Python reads the file beside its program or one folder up (getpath.py); one without a
-    ``home`` places the prefix by landmarks from the venv itself: counted too."""
+    ``home`` places the prefix by landmarks from the venv itself: counted too. The kernel's
+    base installation is a venv's own too (a ``--copies`` venv's Python is a file of its own)."""
+    import sys
+
     if not interpreter:
         return ""
     program = os.path.abspath(interpreter)
     real_bin = os.path.dirname(os.path.realpath(program))
+    kernel_bin = os.path.realpath(os.path.dirname(getattr(sys, "_base_executable", "") or ""))
     for folder in (os.path.dirname(program), os.path.dirname(os.path.dirname(program))):
         cfg = os.path.join(folder, "pyvenv.cfg")
         if not os.path.isfile(cfg):
             continue
+        # the installation its program links to, unless that is inside the venv itself (a
+        # copied program's own folder: the venv's files would be its standard library), or
+        # the kernel's base installation (a `--copies` venv's home)
+        homes = {kernel_bin}
+        venv = os.path.realpath(folder)
+        if os.path.commonpath([real_bin, venv]) != venv:
+            homes.add(real_bin)
         try:
             with open(cfg, encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
         except OSError:
             return cfg
-        homes = [
+        named = [
             value.strip()
             for key, sep, value in (line.partition("=") for line in lines)
             if sep and key.strip().lower() == "home"
         ]
-        if not homes or os.path.realpath(homes[-1]) != real_bin:
+        if not named or os.path.realpath(named[-1]) not in homes:
             return cfg
         return ""
     return ""
