@@ -28,7 +28,12 @@ import {
 } from './installers';
 import { readEnvFiles } from './dotenv';
 import { isCodeVariable, refusedCode } from './interpreters';
-import { pycachePrefix, unknownXOption } from './startup';
+import {
+  inspects,
+  pycachePrefix,
+  stdlibLocation,
+  unknownXOption
+} from './startup';
 import { readRunner } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
@@ -2634,9 +2639,11 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       ? 'PYTHONPATH set or cleared'
       : env.PYTHONHOME
         ? 'PYTHONHOME set'
-        : launch
-          ? `${launch} set or cleared`
-          : '';
+        : env.PYTHONPLATLIBDIR
+          ? 'PYTHONPLATLIBDIR set'
+          : launch
+            ? `${launch} set or cleared`
+            : '';
   const old = OLD_PYTHON.test(basename(argv[0])) ? argv[0] : '';
   // R13-7: an -X option not known harmless (pycache_prefix: the guard's own sitecustomize
   // from a cell's .pyc) leaves the child without the guard Warden counts on
@@ -2656,6 +2663,13 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     // R11-8, R13-7: every module it imports (encodings, pip's own) may come from a .pyc
     throw new Unreadable(`${why} and it takes compiled modules from ${prefix}`);
   }
+  const stdlib = stdlibLocation(flags, env);
+  if (stdlib) {
+    // R14-12: its encodings and site may be the cell's
+    throw new Unreadable(
+      `${why} and it takes its standard library from where ${stdlib} says`
+    );
+  }
   if (
     mode === null &&
     (flags.has('V') || flags.has('h') || flags.has('?') || longOption)
@@ -2669,6 +2683,12 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
   }
   if (mode === 'stdin' || mode === null) {
     throw new Unreadable(`${why} and runs code from its input`);
+  }
+  if (inspects(flags, env)) {
+    // R14-11: after its code, script or module, `-i` runs its input as a session
+    throw new Unreadable(
+      `${why} and, inspecting (-i, PYTHONINSPECT), runs code from its input`
+    );
   }
   if (mode === 'c') {
     if (INSTALLER_WORDS.test(target ?? '')) {

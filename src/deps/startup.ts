@@ -3,7 +3,8 @@
  * kernel's `startup_modules.py`). The static side sees no files, so it holds only the rules
  * that depend on the line: `-X` options that only tune or report (R13-7: any other, a pycache
  * prefix first, may replace the guard's own sitecustomize), and a pycache prefix on a guardless
- * child (every module it imports may come from the cell's .pyc files). The modules a
+ * child (every module it imports may come from the cell's .pyc files), a standard library
+ * moved by PYTHONHOME/PYTHONPLATLIBDIR (R14-12), `-i` (R14-11). The modules a
  * PYTHONPATH folder holds (R13-10) and a warning category's module (R13-6) are file checks:
  * the kernel reads those.
  */
@@ -70,4 +71,34 @@ export function pycachePrefix(
     return '';
   }
   return env.PYTHONPYCACHEPREFIX ? 'PYTHONPYCACHEPREFIX' : '';
+}
+
+/**
+ * The variable (PYTHONHOME, PYTHONPLATLIBDIR) that moves the standard library of a Python
+ * started with the line's env ('' when none; `-I`/`-E` ignore both): its encodings and site
+ * may then be the cell's (R14-12). The static side knows no installation's own values: any
+ * value counts (the kernel accepts its own prefix and platlibdir).
+ */
+export function stdlibLocation(
+  flags: Set<string>,
+  env: Record<string, string>
+): string {
+  if (flags.has('I') || flags.has('E')) {
+    return '';
+  }
+  return ['PYTHONHOME', 'PYTHONPLATLIBDIR'].find(name => env[name]) ?? '';
+}
+
+/**
+ * Whether a Python started this way reads its input as an interactive session once its code,
+ * script or module is done (R14-11): `-i`, or PYTHONINSPECT where it reads its environment.
+ */
+export function inspects(
+  flags: Set<string>,
+  env: Record<string, string>
+): boolean {
+  if (flags.has('i')) {
+    return true;
+  }
+  return !flags.has('I') && !flags.has('E') && Boolean(env.PYTHONINSPECT);
 }

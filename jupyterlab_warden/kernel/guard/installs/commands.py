@@ -382,8 +382,8 @@ def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> st
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
     ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
     the guard's folder first or with another folder (``_guard_first``; Warden reads an unset
-    PYTHONPATH as ''), or PYTHONHOME set. ``later_folders=False``: a folder after the guard's
-    does not count (``environ_change_drops_guard``)."""
+    PYTHONPATH as ''), or PYTHONHOME or PYTHONPLATLIBDIR set. ``later_folders=False``: a
+    folder after the guard's does not count (``environ_change_drops_guard``)."""
     if "PYTHONPATH" in env:
         words = env["PYTHONPATH"].split(os.pathsep)
         if not (_guard_first(env["PYTHONPATH"]) if later_folders else words[0] == _site_dir()):
@@ -393,13 +393,14 @@ def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> st
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:
         return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)
-    if env.get("PYTHONHOME"):
-        return "PYTHONHOME set"
+    for name in ("PYTHONHOME", "PYTHONPLATLIBDIR"):  # its standard library elsewhere (R14-12)
+        if env.get(name):
+            return f"{name} set"
     return ""
 
 
 # the variables of this process's environment whose change ``environ_change_drops_guard`` reads
-GUARD_ENVIRON = ("PYTHONPATH", "PYTHONHOME") + LAUNCH_VARIABLES
+GUARD_ENVIRON = ("PYTHONPATH", "PYTHONHOME", "PYTHONPLATLIBDIR") + LAUNCH_VARIABLES
 
 
 def environ_change_drops_guard(name: str, value: Optional[str]) -> str:
@@ -1571,9 +1572,12 @@ def shell_environment(env: Dict[str, str]):
             or interpreters.code_variable(k)
         )
     )
+    # what a child Python inherits where the reading's env does not say (R14-12, R14-25)
+    given = startup_modules.START_ENVIRON.set(dict(env))
     try:
         yield
     finally:
+        startup_modules.START_ENVIRON.reset(given)
         _START_ENV.reset(token)
 
 
@@ -2251,6 +2255,9 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         if stdin == "decided":
             return  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
+    if _inspects(flags, env) and stdin != "decided":
+        # R14-11: after its code, script or module, `-i` runs its input as a session
+        raise Unreadable(f"{why} and, inspecting (-i, PYTHONINSPECT), runs code from its input")
     imports = _LocalImports(
         lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
         _never_checks_pycs(options),
@@ -2285,6 +2292,17 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     _read_guardless_file(target, why, "script", words_only, env, imports)
 
 
+def _inspects(flags: Set[str], env: Dict[str, str]) -> bool:
+    """Whether a Python started this way goes on to read its input as an interactive session
+    once its code, script or module is done: ``-i``, or PYTHONINSPECT where it reads its
+    environment (not with ``-I``/``-E``)."""
+    if "i" in flags:
+        return True
+    if flags & {"I", "E"}:
+        return False
+    return bool(env.get("PYTHONINSPECT") or startup_modules.inherited("PYTHONINSPECT"))
+
+
 def _guarded_start_modules(
     options: List[str], flags: Set[str], env: Dict[str, str], where: Optional[str]
 ) -> None:
@@ -2292,9 +2310,10 @@ def _guarded_start_modules(
     the guard's sitecustomize runs: one found in a PYTHONPATH folder (anything but the
     standard library's) runs unguarded. So does the code of its site folders' ``.pth``
     files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
-    refused."""
+    refused. A venv whose ``home`` is not its Python's own installation (R14-19) too."""
+    _refuse_foreign_home(where)
     if "S" not in flags:
-        sites = startup_modules.user_sites(flags, env)
+        sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
         sites += startup_modules.site_folders(where)
         pth = startup_modules.pth_code(sites)
         if pth:
@@ -2311,6 +2330,15 @@ def _guarded_start_modules(
             f"a Python started with a warning filter whose category imports {found} runs "
             "that module before Warden's guard starts; name builtin categories "
             "(ignore::DeprecationWarning) or filter in the code (warnings.filterwarnings)"
+        )
+
+
+def _refuse_foreign_home(where: Optional[str]) -> None:
+    cfg = startup_modules.foreign_home(where)
+    if cfg:
+        raise Unreadable(
+            f"a Python started here takes its standard library from the home {cfg} names, "
+            "not the installation its program lives in: its start-up modules may be anyone's"
         )
 
 
@@ -2332,7 +2360,12 @@ def _guardless_start_modules(
     prefix = _pycache_prefix(options, flags, env)
     if prefix:
         raise Unreadable(f"{why} and it takes compiled modules from {prefix}")
-    folders = startup_modules.pythonpath_folders(flags, env, lambda: _working_folder(why))
+    _refuse_foreign_home(where)
+    stdlib = startup_modules.stdlib_location(flags, env)
+    if stdlib:  # R14-12: its encodings and site may be the cell's
+        raise Unreadable(f"{why} and it takes its standard library from where {stdlib} says")
+    start = lambda: _working_folder(why)  # noqa: E731
+    folders = startup_modules.pythonpath_folders(flags, env, start)
     if folders:
         names = set(startup_modules.INIT_MODULES)
         names |= startup_modules.warning_modules(options, flags, env)
@@ -2345,11 +2378,12 @@ def _guardless_start_modules(
                 f"any code Warden reads. {_KEEP_THE_GUARD}"
             )
     if "S" not in flags:
-        user = startup_modules.holder(startup_modules.user_sites(flags, env), ["usercustomize"])
+        user_sites = startup_modules.user_sites(flags, env, start)
+        user = startup_modules.holder(user_sites, ["usercustomize"])
         if user:
             raise Unreadable(f"{why} and its site imports {user} while it starts")
         # R13-14: site runs the .pth files' code lines before any code Warden reads
-        sites = startup_modules.user_sites(flags, env) + startup_modules.site_folders(where)
+        sites = user_sites + startup_modules.site_folders(where)
         pth = startup_modules.pth_code(sites)
         if pth:
             raise Unreadable(f"{why} and its site runs the code of {pth} while it starts")
@@ -2424,7 +2458,7 @@ def _pycache_prefix(options: List[str], flags: Set[str], env: Dict[str, str]) ->
         return "-X pycache_prefix"
     if flags & {"I", "E"}:
         return ""
-    value = env.get("PYTHONPYCACHEPREFIX", os.environ.get("PYTHONPYCACHEPREFIX", ""))
+    value = env.get("PYTHONPYCACHEPREFIX") or startup_modules.inherited("PYTHONPYCACHEPREFIX")
     return "PYTHONPYCACHEPREFIX" if value else ""
 
 

@@ -38,9 +38,10 @@ _BEYOND = re.compile(r"[&*!|>\[\]{}]")
 _SCALAR = re.compile(r"""^(?:"[^"\\]*"|'[^']*'|[^'"\s,:\[\]{}&*!|>][^,\[\]{}]*?)$""")
 
 
-def files(env: Dict[str, str], program: str, request=None) -> List[str]:
+def files(env: Dict[str, str], program: str, request=None, cwd: str = "") -> List[str]:
     """Every config file the tool of ``request`` may read (conda's search path; for
-    micromamba/mamba 2 libmamba's too)."""
+    micromamba/mamba 2 libmamba's too). A relative CONDARC/MAMBARC names a file under the
+    folder the tool starts in, ``cwd`` (R14-26), not this process's."""
     home = env.get("HOME") or os.path.expanduser("~")
     roots = ["/etc/conda", "/var/lib/conda"]
     if env.get("CONDA_ROOT"):
@@ -59,7 +60,7 @@ def files(env: Dict[str, str], program: str, request=None) -> List[str]:
     out.append(os.path.join(home, ".mambarc"))
     for var in ("CONDARC", "MAMBARC"):
         if env.get(var):
-            path = os.path.expanduser(env[var])
+            path = os.path.join(cwd or os.getcwd(), os.path.expanduser(env[var]))
             out += _folder(path) if os.path.isdir(path) else [path]
     if request is not None and request.tool in ("mamba", "micromamba"):
         out += _libmamba(env, home, request)

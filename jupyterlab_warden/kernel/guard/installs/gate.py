@@ -37,8 +37,8 @@ _BARE_PATH_EVENTS = ("os.exec", "os.posix_spawn")
 _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 # names whose change may drop the guard of the kernel's children (commands.GUARD_ENVIRON, which
 # loads late): a cheap first test on every os.environ write
-_GUARD_NAMES = frozenset(("PYTHONPATH", "PYTHONHOME", POLICY_FILE_ENV, POLICY_DIGEST_ENV,
-                          KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
+_GUARD_NAMES = frozenset(("PYTHONPATH", "PYTHONHOME", "PYTHONPLATLIBDIR", POLICY_FILE_ENV,
+                          POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
                           "PYTHONPYCACHEPREFIX"))  # fmt: skip
 # the variables that say whether a child Python inherits this process's guard (commands.py)
 _LAUNCH_KEYS = (

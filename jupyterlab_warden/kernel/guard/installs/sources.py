@@ -43,7 +43,7 @@ def add_implicit_sources(
         uv_config.add_sources(request, env, cwd)
         request.no_index = no_index if request.tool == "pip" else request.no_index
     if request.tool not in ("pip", "uv"):
-        _conda(request, env, program)
+        _conda(request, env, program, cwd)
     if request.conda_pip:
         # conda runs `pip install` on an environment file's pip list: pip's settings apply
         _pip_env(request, env, cwd)
@@ -264,11 +264,15 @@ def _pip_env(request, env, cwd) -> None:
             )
 
 
-def pip_config_files(env: Dict[str, str], program: str) -> List[str]:
-    """pip's config files, lowest priority first (pip's ``get_configuration_files``)."""
+def pip_config_files(env: Dict[str, str], program: str, cwd: str = "") -> List[str]:
+    """pip's config files, lowest priority first (pip's ``get_configuration_files``). A
+    relative PIP_CONFIG_FILE is opened by the pip from the folder it starts in, ``cwd``
+    (R14-26), not this process's."""
     config_file = env.get("PIP_CONFIG_FILE")
     if config_file == os.devnull:
         return []
+    if config_file and not os.path.isabs(config_file):
+        config_file = os.path.join(cwd or os.getcwd(), config_file)
     home = env.get("HOME") or os.path.expanduser("~")
     xdg_dirs = env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep)
     files = [os.path.join(d, "pip", "pip.conf") for d in xdg_dirs if d] + ["/etc/pip.conf"]
@@ -294,7 +298,7 @@ def _pip_config(request, env, program, cwd, command=None) -> None:
     if request.command.startswith("pipx ") and command != "runpip":
         command = "install"  # pipx install|inject|upgrade|run run `pip install`
     extra = request.pip_config_extra if env.get("PIP_CONFIG_FILE") != os.devnull else []
-    for path in pip_config_files(env, program) + extra:
+    for path in pip_config_files(env, program, cwd) + extra:
         if not os.path.isfile(path):
             continue
         parser = configparser.RawConfigParser()
@@ -476,14 +480,14 @@ def conda_ssl_verify(request, value: str, origin: str, cwd: str) -> None:
         add_ca(request, text, origin, cwd)
 
 
-def _conda(request, env, program: str) -> None:
+def _conda(request, env, program: str, start: str) -> None:
     from . import condarc
 
     cwd = env.get("PWD") or os.getcwd()
     for var in ("CONDA_SSL_VERIFY", "MAMBA_SSL_VERIFY"):
         conda_ssl_verify(request, env.get(var, ""), f"environment variable {var}", cwd)
     add_ca(request, env.get("MAMBA_CACERT_PATH", ""), "environment variable MAMBA_CACERT_PATH", cwd)
-    for rc in condarc.files(env, program, request):
+    for rc in condarc.files(env, program, request, start):
         conda_ssl_verify(
             request, condarc.ssl_verify(rc, request.problems), f"conda config {rc}", cwd
         )
@@ -506,14 +510,14 @@ def _conda(request, env, program: str) -> None:
         ):
             request.problems.append(conda_variable_problem(var))
     if request.tool in LIBMAMBA and request.conda_env_names:
-        for rc in condarc.files(env, program, request):
+        for rc in condarc.files(env, program, request, start):
             if condarc.sets_envs_dirs(rc, request.problems):
                 request.problems.append(
                     f"conda config {rc} sets envs_dirs: Warden does not follow where -n "
                     "NAME points (that environment's config files are read by mamba)"
                 )
     found_channels = False
-    for rc in condarc.files(env, program, request):
+    for rc in condarc.files(env, program, request, start):
         channels = condarc.channels(rc, request.problems, request.tool in LIBMAMBA)
         found_channels = found_channels or bool(channels)
         for channel in channels:

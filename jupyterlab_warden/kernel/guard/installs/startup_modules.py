@@ -18,7 +18,22 @@ import glob
 import os
 import re
 import time
+from contextvars import ContextVar
 from typing import Dict, Iterable, List, Optional, Set
+
+# The environment the start being read is given (Popen's ``env=``; os.environ for a shell
+# line), set by ``commands.shell_environment``: what a child has where the reading's own env
+# (the line's assignments, ``guard_env``'s losses) does not say. None: this process's.
+START_ENVIRON: ContextVar[Optional[Dict[str, str]]] = ContextVar(
+    "warden_start_environ", default=None
+)
+
+
+def inherited(name: str, default: str = "") -> str:
+    """The value of ``name`` the start inherits (``START_ENVIRON``, else this process's)."""
+    given = START_ENVIRON.get()
+    return (os.environ if given is None else given).get(name, default)
+
 
 # Modules a Python 3.8-3.13 imports while it starts, by name through sys.path, when they are
 # not built in (`python -S -c "import sys; print(sorted(sys.modules))"` and `-X importtime`,
@@ -78,6 +93,26 @@ def unknown_x_option(options: List[str]) -> str:
         name = value.split("=", 1)[0]
         if name not in HARMLESS_X:
             return value
+    return ""
+
+
+# Python's variables that choose where its STANDARD LIBRARY (encodings, site, os...) comes
+# from: set to anything but this installation's own, every module it starts with may be the
+# cell's (R14-12), as with a pycache prefix.
+def stdlib_location(flags: Set[str], env: Dict[str, str]) -> str:
+    """The variable (PYTHONHOME, PYTHONPLATLIBDIR) that moves the standard library of a
+    Python started this way away from this installation's ('' when none does; ``-I``/``-E``
+    ignore both)."""
+    import sys
+
+    if flags & {"I", "E"}:
+        return ""
+    own = {"PYTHONHOME": os.path.realpath(sys.base_prefix), "PYTHONPLATLIBDIR": sys.platlibdir}
+    for name, mine in own.items():
+        values = {env.get(name, ""), inherited(name)} - {""}  # the line's, or the given one
+        for value in values:
+            if (os.path.realpath(value) if name == "PYTHONHOME" else value) != mine:
+                return name
     return ""
 
 
@@ -159,7 +194,7 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
     with the PYTHONPATH folders first on sys.path."""
     names: Set[str] = set()
     for site in site_folders:
-        for pth in glob.glob(os.path.join(glob.escape(site), "*.pth")):
+        for pth in pth_files(site):
             try:
                 with open(pth, encoding="utf-8", errors="replace") as handle:
                     lines = handle.read().splitlines()
@@ -169,6 +204,17 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
                 if line.startswith(("import ", "import\t")):
                     names |= _imported(line)
     return names
+
+
+def pth_files(site: str) -> List[str]:
+    """The ``.pth`` files of a site folder as ``site.addsitedir`` lists them: every name
+    ``os.listdir`` gives that ends in ``.pth``, dotfiles included (3.13 skips those, 3.11
+    and 3.12 do not; a glob skips them: R14-40)."""
+    try:
+        names = os.listdir(site)
+    except OSError:
+        return []
+    return sorted(os.path.join(site, name) for name in names if name.endswith(".pth"))
 
 
 def _imported(line: str) -> Set[str]:
@@ -189,23 +235,65 @@ def _imported(line: str) -> Set[str]:
     return names
 
 
-def user_sites(flags: Set[str], env: Dict[str, str]) -> List[str]:
+def user_sites(flags: Set[str], env: Dict[str, str], folder) -> List[str]:
     """The user site folders a Python started this way may import ``usercustomize`` from
     (all versions: the child's is not known here); none with ``-s``/``-I``/``-S`` or
     PYTHONNOUSERSITE. A venv's Python has none either, but which Python runs is not always
-    known here: counting them is the safe side."""
+    known here: counting them is the safe side. A relative PYTHONUSERBASE (or HOME) names a
+    folder under the one the child starts in, ``folder()`` (R14-25), asked only then."""
     if flags & {"s", "I", "S"}:
         return []
     ignore_env = "E" in flags
-    if not ignore_env and env.get("PYTHONNOUSERSITE", os.environ.get("PYTHONNOUSERSITE")):
+    if not ignore_env and env.get("PYTHONNOUSERSITE", inherited("PYTHONNOUSERSITE")):
         return []
-    base = "" if ignore_env else env.get("PYTHONUSERBASE", os.environ.get("PYTHONUSERBASE", ""))
-    home = env.get("HOME", os.environ.get("HOME", "")) or os.path.expanduser("~")
-    base = base or os.path.join(home, ".local")
-    return sorted(glob.glob(os.path.join(glob.escape(base), "lib", "python*", "site-packages")))
+    home = env.get("HOME", inherited("HOME")) or os.path.expanduser("~")
+    bases = {os.path.join(home, ".local")}
+    if not ignore_env:
+        # the line's value, or where the reading's env lost it ('' from guard_env), the one
+        # the start is given: both read (the safe side)
+        bases |= {env.get("PYTHONUSERBASE", ""), inherited("PYTHONUSERBASE")} - {""}
+    sites = set()
+    for base in bases:
+        if not os.path.isabs(base):
+            base = os.path.join(folder(), base)
+        sites.update(glob.glob(os.path.join(glob.escape(base), "lib", "python*", "site-packages")))
+    return sorted(sites)
 
 
 # -- R13-14: a .pth file's code runs before the guard's sitecustomize ----------------------
+
+# The old namespace-package line setuptools wrote (``-nspkg.pth``, setuptools/namespaces.py:
+# with or without the older `has_mfs` parts, or the oldest `ie` form), matched in full with
+# only the package names and the site root free (R14-39: a prefix let any code follow).
+_NAME = r"'[\w.]+'"  # a package name, as repr() writes it
+_ROOT = r"(?:sys\._getframe\(1\)\.f_locals\['sitedir'\]|'[\w./ +-]*')"  # or a develop path
+_PARTS = r"\((?:'\w+', )*'\w+',?\)"  # ('google', 'cloud')
+_MFS = "(?:has_mfs and )?"
+
+
+def _literal(*parts: str) -> str:
+    """A regex of setuptools' text: ``parts`` alternate literal text and regex pieces."""
+    return "".join(re.escape(part) if k % 2 == 0 else part for k, part in enumerate(parts))
+
+
+_NSPKG_PATTERN = (
+    _literal("import sys, types, os;", r"(?:has_mfs = sys\.version_info > \(3, 5\);)?",
+             "p = os.path.join(", _ROOT, ", *", _PARTS, ");")
+    + "(?:"
+    + _literal("ie = os.path.exists(os.path.join(p,'__init__.py'));"
+               "m = not ie and sys.modules.setdefault(", _NAME, ", types.ModuleType(", _NAME,
+               "));")
+    + "|"
+    + _literal("importlib = ", _MFS, "__import__('importlib.util');", _MFS,
+               "__import__('importlib.machinery');m = ", _MFS, "sys.modules.setdefault(", _NAME,
+               ", importlib.util.module_from_spec(importlib.machinery.PathFinder.find_spec(",
+               _NAME, ", [os.path.dirname(p)])));m = m or sys.modules.setdefault(", _NAME,
+               ", types.ModuleType(", _NAME, "));")
+    + ")"
+    + _literal("mp = (m or []) and m.__dict__.setdefault('__path__',[]);"
+               "(p not in mp) and mp.append(p)")
+    + "(?:" + _literal(";m and setattr(sys.modules[", _NAME, "], ", _NAME, ", m)") + ")?"
+)  # fmt: skip
 
 # `.pth` lines that installers write and that run only what they name: setuptools'
 # distutils shim, virtualenv's, an editable install's finder, the old namespace-package lines
@@ -214,7 +302,7 @@ _BENIGN_PTH = re.compile(
     r"'(local|stdlib)'\) == 'local'; enabled and __import__\('_distutils_hack'\)\.add_shim\(\); ?"
     r"|import _virtualenv"
     r"|import (__editable___[\w.]+_finder); \2\.install\(\)"
-    r"|import sys, types, os;has_mfs = sys\.version_info > \(3, 5\);p = os\.path\.join\(.*"
+    r"|" + _NSPKG_PATTERN
 )
 
 
@@ -241,7 +329,7 @@ def pth_code(site_folders: Iterable[str]) -> str:
     Warden's guard) other than an installer's known ones ('' when none). Its status-change
     time is what counts: a cell cannot set it back (``os.utime`` changes it too)."""
     for site in site_folders:
-        for pth in sorted(glob.glob(os.path.join(glob.escape(site), "*.pth"))):
+        for pth in pth_files(site):
             try:
                 if os.stat(pth).st_ctime < _STARTED - 1:
                     continue  # there before this kernel's first cell
@@ -274,3 +362,45 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
         return list(site.getsitepackages())
     return []
+
+
+def foreign_home(interpreter: Optional[str]) -> str:
+    """R14-19: the ``pyvenv.cfg`` of a venv whose ``home`` is not the folder its Python
+    really lives in ('' when none): a venv's Python takes its standard library, ``encodings``
+    and ``site`` first, from the installation ``home`` names, so a hand-made venv linking the
+    kernel's own interpreter with a ``home`` of the cell's runs the cell's standard library.
+    Python reads the file beside its program or one folder up (getpath.py); one without a
+    ``home`` places the prefix by landmarks from the venv itself: counted too. The kernel's
+    base installation is a venv's own too (a ``--copies`` venv's Python is a file of its own)."""
+    import sys
+
+    if not interpreter:
+        return ""
+    program = os.path.abspath(interpreter)
+    real_bin = os.path.dirname(os.path.realpath(program))
+    kernel_bin = os.path.realpath(os.path.dirname(getattr(sys, "_base_executable", "") or ""))
+    for folder in (os.path.dirname(program), os.path.dirname(os.path.dirname(program))):
+        cfg = os.path.join(folder, "pyvenv.cfg")
+        if not os.path.isfile(cfg):
+            continue
+        # the installation its program links to, unless that is inside the venv itself (a
+        # copied program's own folder: the venv's files would be its standard library), or
+        # the kernel's base installation (a `--copies` venv's home)
+        homes = {kernel_bin}
+        venv = os.path.realpath(folder)
+        if os.path.commonpath([real_bin, venv]) != venv:
+            homes.add(real_bin)
+        try:
+            with open(cfg, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return cfg
+        named = [
+            value.strip()
+            for key, sep, value in (line.partition("=") for line in lines)
+            if sep and key.strip().lower() == "home"
+        ]
+        if not named or os.path.realpath(named[-1]) not in homes:
+            return cfg
+        return ""
+    return ""
