@@ -831,6 +831,15 @@ function shellInvocations(
         sub.cwd = null;
       }
       const subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      if (
+        subFound.length > 0 &&
+        /^[<>]\($/.test(original.slice(start - 2, start))
+      ) {
+        // a process substitution runs alongside its command, in no order Warden reads (R7-13)
+        throw new Unreadable(
+          'it runs an installer inside a process substitution (<(...) or >(...)), alongside the command, in no order Warden reads: run the install as a command of its own'
+        );
+      }
       if (subFound.length > 0) {
         // decided inside; the line's loop or concurrent writers still count (not kept)
         const [from, to] = span ?? [

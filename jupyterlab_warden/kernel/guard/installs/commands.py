@@ -447,7 +447,7 @@ def shell_invocations(
     masked = _bash_lines(script)
     if masked is None:
         return []
-    script, substitutions = masked
+    script, substitutions, processes = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
         lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
@@ -511,6 +511,8 @@ def shell_invocations(
                 sub.cwd = None
             with start_folder(sub_folder):
                 sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            if sub_found and int(inside) in processes:
+                raise Unreadable(_IN_PROCESS_SUBSTITUTION)
             if sub_found:
                 # decided inside; the line's loop or concurrent writers still count (not kept)
                 here = sub_folder or ""
@@ -1350,7 +1352,14 @@ def _plain_install(inv: Invocation) -> bool:
 _SUBSTITUTION = re.compile("(?=\x01([0-9]+)\x01)")
 
 
-def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
+# a process substitution runs alongside its command, in no order Warden reads (R7-13)
+_IN_PROCESS_SUBSTITUTION = (
+    "it runs an installer inside a process substitution (<(...) or >(...)), alongside the "
+    "command, in no order Warden reads: run the install as a command of its own"
+)
+
+
+def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
     """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
     ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
     and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
@@ -1383,7 +1392,13 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
         out.append(masked[at:start] + marker)
         at = max(at, end)
     out.append(masked[at:])
-    return "".join(out), [script[s:e] for s, e in masked.substitutions]
+    processes = {
+        n for n, (s, _e) in enumerate(masked.substitutions) if script[s - 2 : s] in _PROCESS
+    }
+    return "".join(out), [script[s:e] for s, e in masked.substitutions], processes
+
+
+_PROCESS = ("<(", ">(")
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
