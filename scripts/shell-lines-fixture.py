@@ -95,6 +95,20 @@ BASH_VALUES = [
     "X=/opt/t; export PATH=$X:$PATH; pip install black", "for f in a b; do echo $f; done",
     "set -o keyword; ls x=1", "getopts o XDG_CONFIG_HOME; uv pip install black",
 ]  # fmt: skip
+# red team 14 R14-33/R14-32: a shell's options read as bash and dash read them (a valued
+# option, a + word, options after -c, long options, keyword in any spelling); R14-36: bash's
+# process substitution read as a line of its own
+SHELL_STARTS = [
+    "bash -o pipefail -c 'uv pip install -r r.txt'", "bash -eo pipefail -c 'pip install torcj'",
+    "sh +e -c 'pip install torcj'", "sh -c -- 'pip install torcj'", "bash -c -x 'u$@v sync'",
+    "timeout 60 bash -o pipefail -c 'pip install torcj'", "nohup sh -o errexit -c 'u$@v sync'",
+    "bash -O extglob -c 'pip install black'", "bash --norc -c 'pip install torcj'",
+    "bash -x --norc -c 'pip install black'", "bash -co pipefail 'pip install torcj'",
+    "bash -ko pipefail -c 'uv pip install black UV_INDEX_URL=$U'", "sh +c 'pip install torcj'",
+    "set -euxo pipefail; pip install black", "bash -o pipefail x.sh", "bash - -c 'ls'",
+    "cat <(u$@v p$@ip install torcj)", "echo x > >(u$@v sync)", "export <(u$@v sync)",
+    "diff <(sort r.txt) <(sort sub/r.txt)", "cat <(pip install torcj)",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -115,6 +129,7 @@ def main():
     lines.update(LAUNCHERS)
     lines.update(RED_TEAM_13)
     lines.update(BASH_VALUES)
+    lines.update(SHELL_STARTS)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -39,6 +39,12 @@ import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import * as shellValues from './shellvalues';
 import {
+  isOn,
+  parseShellStart,
+  UnknownOption,
+  type ShellStart
+} from './shelloptions';
+import {
   linePlaces,
   namesAssigned,
   unwrapBuiltin,
@@ -830,6 +836,15 @@ function shellInvocations(
         sub.cwd = null;
       }
       const subFound = shellInvocations(original.slice(start, end), offset + start, depth + 1, span, {}, sub); // prettier-ignore
+      if (
+        subFound.length > 0 &&
+        /^[<>]\($/.test(original.slice(start - 2, start))
+      ) {
+        // a process substitution runs alongside its command, in no order Warden reads (R7-13)
+        throw new Unreadable(
+          'it runs an installer inside a process substitution (<(...) or >(...)), alongside the command, in no order Warden reads: run the install as a command of its own'
+        );
+      }
       if (subFound.length > 0) {
         // decided inside; the line's loop or concurrent writers still count (not kept)
         const [from, to] = span ?? [
@@ -2045,22 +2060,21 @@ function simple(
     return found;
   }
   if (SHELLS.has(name) && name !== 'busybox') {
+    const start = shellStart(argv);
     // `bash script.sh` too; `sh -i` reads $ENV
-    refuseShellCode(
-      name,
-      env,
-      argv.slice(1).some(w => /^-[a-zA-Z]*i/.test(w))
-    );
-    const script = shellScript(argv);
-    if (script !== null) {
+    refuseShellCode(name, env, isOn(start, 'i'));
+    if (start.command) {
       let state: LineState | undefined;
-      if (shellValues.keywordOption(argv.slice(1))) {
+      if (isOn(start, 'k', 'keyword')) {
         state = new LineState(false, env); // `bash -k -c ...`: set -k from the start
         state.keyword = true;
       }
-      return nested(script, state);
+      return nested(
+        start.operand !== null ? argv[1 + start.operand] : '',
+        state
+      );
     }
-    refuseStdinScript(argv, stdin);
+    refuseStdinScript(argv, start, stdin);
     return [];
   }
   if (name === 'eval') {
@@ -2347,14 +2361,6 @@ function optionValue(args: string[], names: string[]): string | null {
   return null;
 }
 
-const SHELL_VALUED = new Set([
-  '-o',
-  '+o',
-  '-O',
-  '+O',
-  '--rcfile',
-  '--init-file'
-]);
 const STDIN_FILES = new Set([
   '-',
   '/dev/stdin',
@@ -2368,32 +2374,16 @@ const STDIN_FILES = new Set([
  * which Warden cannot see when the shell starts (red8 R8-4). Only a heredoc (its lines are
  * read as the line's commands) passes.
  */
-function refuseStdinScript(argv: string[], stdin: string): void {
+function refuseStdinScript(
+  argv: string[],
+  start: ShellStart,
+  stdin: string
+): void {
   if (stdin === 'heredoc') {
     return;
   }
-  let reads = false;
-  let i = 1;
-  while (i < argv.length) {
-    const word = argv[i];
-    if (word === '--') {
-      i++;
-      break;
-    }
-    if (
-      SHELL_VALUED.has(word) ||
-      (/^[-+]/.test(word) && /[oO]$/.test(word) && word.length > 2)
-    ) {
-      i += 2; // `-o pipefail`, `-eo pipefail`, `--rcfile F`
-      continue;
-    }
-    if (word.length < 2 || !/^[-+]/.test(word)) {
-      break;
-    }
-    reads ||= /^-[^-]*s/.test(word);
-    i++;
-  }
-  const operand = i < argv.length ? argv[i] : null;
+  const reads = isOn(start, 's');
+  const operand = start.operand !== null ? argv[1 + start.operand] : null;
   // `bash 0 <<<"..."`: the kernel's reader cannot tell a descriptor from a script operand
   const descriptor =
     stdin !== 'unknown' && operand !== null && /^\d+$/.test(operand);
@@ -2404,22 +2394,28 @@ function refuseStdinScript(argv: string[], stdin: string): void {
   }
 }
 
-/** The script of `sh [-opts] -c SCRIPT`, or null (a script file). */
-function shellScript(argv: string[]): string | null {
-  for (let i = 1; i < argv.length; i++) {
-    const word = argv[i];
-    if (
-      word.startsWith('-') &&
-      !word.startsWith('--') &&
-      word.slice(1).includes('c')
-    ) {
-      return i + 1 < argv.length ? argv[i + 1] : '';
+/**
+ * A shell's options read as the shell reads them (R14-33: `bash -o pipefail -c TEXT`,
+ * `sh -c -- TEXT`); an option word it cannot place is unreadable, not a script file.
+ */
+function shellStart(argv: string[]): ShellStart {
+  let start: ShellStart;
+  try {
+    start = parseShellStart(argv.slice(1));
+  } catch (error) {
+    if (!(error instanceof UnknownOption)) {
+      throw error;
     }
-    if (!word.startsWith('-')) {
-      return null;
-    }
+    throw new Unreadable(
+      `${basename(argv[0])} is started with the option ${error.message}, which Warden does not model; write the shell's options as bash and dash document them`
+    );
   }
-  return null;
+  if (start.startupFiles.length && isOn(start, 'i')) {
+    throw new Unreadable(
+      `${basename(argv[0])} -i runs the startup file ${start.startupFiles[0]}, which Warden does not read`
+    );
+  }
+  return start;
 }
 
 const PYTHON_MODULES = new Set([

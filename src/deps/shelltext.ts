@@ -178,6 +178,15 @@ class Scan {
         startOfWord = false;
         continue;
       }
+      if (c === '(' && redirected(text, i)) {
+        // bash's process substitution `<(...)`/`>(...)`: a command line of its own, read as
+        // `$(...)` is (R14-36); in sh/dash a syntax error, so reading it costs nothing there
+        const end = this.commands(i + 1, ')');
+        this.substitution(i + 1, end - 1);
+        i = end;
+        startOfWord = false;
+        continue;
+      }
       if (OPERATORS.includes(c)) {
         if (text.startsWith('<<<', i)) {
           i += 3;

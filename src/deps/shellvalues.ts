@@ -13,6 +13,7 @@
  */
 
 import { namesAssigned, unwrapBuiltin } from './lineflow';
+import { isOn, parseShellStart, UnknownOption } from './shelloptions';
 
 const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{', '}']); // prettier-ignore
@@ -74,23 +75,14 @@ export function unknownNames(
 
 /** Whether `set ARGS` (or a shell started with ARGS: `bash -k -c ...`) turns on keyword. */
 export function keywordOption(args: string[]): boolean {
-  let k = 0;
-  while (
-    k < args.length &&
-    /^[-+]/.test(args[k]) &&
-    args[k] !== '--' &&
-    args[k] !== '-'
-  ) {
-    const word = args[k];
-    if (word[0] === '-' && word.slice(1).includes('k')) {
-      return true;
+  try {
+    return isOn(parseShellStart(args, false), 'k', 'keyword');
+  } catch (error) {
+    if (error instanceof UnknownOption) {
+      return true; // an option `set` refuses counts as on (fail closed)
     }
-    if (word.endsWith('o') && args[k + 1] === 'keyword') {
-      return true;
-    }
-    k += word.endsWith('o') ? 2 : 1;
+    throw error;
   }
-  return false;
 }
 
 /** Whether a command of the line runs `set -k` / `set -o keyword` (anywhere). */

@@ -30,6 +30,7 @@ from . import (
     fastpath,
     interpreters,
     line_flow,
+    shell_options,
     shell_runners,
     shell_text,
     shell_values,
@@ -447,7 +448,7 @@ def shell_invocations(
     masked = _bash_lines(script)
     if masked is None:
         return []
-    script, substitutions = masked
+    script, substitutions, processes = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
         lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
@@ -511,6 +512,8 @@ def shell_invocations(
                 sub.cwd = None
             with start_folder(sub_folder):
                 sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            if sub_found and int(inside) in processes:
+                raise Unreadable(_IN_PROCESS_SUBSTITUTION)
             if sub_found:
                 # decided inside; the line's loop or concurrent writers still count (not kept)
                 here = sub_folder or ""
@@ -1350,7 +1353,14 @@ def _plain_install(inv: Invocation) -> bool:
 _SUBSTITUTION = re.compile("(?=\x01([0-9]+)\x01)")
 
 
-def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
+# a process substitution runs alongside its command, in no order Warden reads (R7-13)
+_IN_PROCESS_SUBSTITUTION = (
+    "it runs an installer inside a process substitution (<(...) or >(...)), alongside the "
+    "command, in no order Warden reads: run the install as a command of its own"
+)
+
+
+def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
     """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
     ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
     and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
@@ -1383,7 +1393,13 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str]]]:
         out.append(masked[at:start] + marker)
         at = max(at, end)
     out.append(masked[at:])
-    return "".join(out), [script[s:e] for s, e in masked.substitutions]
+    processes = {
+        n for n, (s, _e) in enumerate(masked.substitutions) if script[s - 2 : s] in _PROCESS
+    }
+    return "".join(out), [script[s:e] for s, e in masked.substitutions], processes
+
+
+_PROCESS = ("<(", ">(")
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
@@ -1696,16 +1712,17 @@ def _simple(
         _refuse_moved(True, f"{name} --chdir", [], starts=bool(found))
         return found
     if name in SHELLS and name != "busybox":
+        start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
-        _refuse_shell_code(name, env, any(re.match(r"^-[a-zA-Z]*i", w) for w in argv[1:]))
-        script = _shell_script(argv)
-        if script is not None:
+        _refuse_shell_code(name, env, start.on("i"))
+        if start.command:
             state = None
-            if shell_values.keyword_option(argv[1:]):
+            if start.on("k", "keyword"):
                 state = _LineState(False, env)  # `bash -k -c ...`: set -k from the start
                 state.keyword = True
+            script = argv[1 + start.operand] if start.operand is not None else ""
             return shell_invocations(script, depth + 1, env, state)
-        _refuse_stdin_script(argv, stdin)
+        _refuse_stdin_script(argv, start, stdin)
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
@@ -2094,31 +2111,18 @@ def _option_value(args: List[str], names) -> Optional[str]:
     return None
 
 
-_SHELL_VALUED = frozenset(("-o", "+o", "-O", "+O", "--rcfile", "--init-file"))
 _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 
 
-def _refuse_stdin_script(argv: List[str], stdin: str) -> None:
+def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin: str) -> None:
     """A shell started without ``-c`` reads its commands from its script operand or, with none
     (or ``-s``, ``-``, ``/dev/stdin``), from stdin: a pipe, a here-string or the kernel's own
     input, which Warden cannot see when the shell starts (red8 R8-4). Only a heredoc (its
     lines are read as the line's commands) and a body Warden decided pass."""
     if stdin in ("heredoc", "decided"):
         return
-    reads, i = False, 1
-    while i < len(argv):
-        word = argv[i]
-        if word == "--":
-            i += 1
-            break
-        if word in _SHELL_VALUED or (word[:1] in "-+" and word[-1:] in "oO" and len(word) > 2):
-            i += 2  # `-o pipefail`, `-eo pipefail`, `--rcfile F`
-            continue
-        if len(word) < 2 or word[0] not in "-+":
-            break
-        reads = reads or (word[0] == "-" and not word.startswith("--") and "s" in word[1:])
-        i += 1
-    operand = argv[i] if i < len(argv) else None
+    reads = start.on("s")
+    operand = argv[1 + start.operand] if start.operand is not None else None
     # `bash 0<<<"..."`: shlex leaves the descriptor as a word of its own
     descriptor = stdin != "unknown" and operand is not None and operand.isdigit()
     if reads or operand is None or operand in _STDIN_FILES or descriptor:
@@ -2129,14 +2133,22 @@ def _refuse_stdin_script(argv: List[str], stdin: str) -> None:
         )
 
 
-def _shell_script(argv: List[str]):
-    """The script of ``sh [-opts] -c SCRIPT``, or None (a script file: see threat model)."""
-    for i, word in enumerate(argv[1:], 1):
-        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
-            return argv[i + 1] if i + 1 < len(argv) else ""
-        if not word.startswith("-"):
-            return None
-    return None
+def _shell_start(argv: List[str]) -> shell_options.ShellStart:
+    """A shell's options read as the shell reads them (R14-33: ``bash -o pipefail -c TEXT``,
+    ``sh -c -- TEXT``); an option word it cannot place is unreadable, not a script file."""
+    try:
+        start = shell_options.parse(argv[1:])
+    except shell_options.UnknownOption as error:
+        raise Unreadable(
+            f"{program_name(argv[0])} is started with the option {error}, which Warden does not "
+            "model; write the shell's options as bash and dash document them"
+        ) from None
+    if start.startup_files and start.on("i"):
+        raise Unreadable(
+            f"{program_name(argv[0])} -i runs the startup file {start.startup_files[0]}, "
+            "which Warden does not read"
+        )
+    return start
 
 
 # CPython's command line: one-letter flags, options taking a value, long options

@@ -3,8 +3,9 @@ read them, and the line MASKED so that a plain word reader (the kernel's shlex, 
 side's ``parsePipelines``) cannot desync from the shell: comments become blanks, the inside of a
 command/parameter/arithmetic substitution and of a bash ``$'...'`` string becomes one word piece,
 a heredoc body that is not balanced shell text becomes blanks. The inside of a command
-substitution (``$(...)``, backticks) is listed (``Masked.substitutions``): the caller reads it
-as a command line of its own, and its output stays one unknown word piece of the outer line.
+substitution (``$(...)``, backticks, bash's ``<(...)``/``>(...)``) is listed
+(``Masked.substitutions``): the caller reads it as a command line of its own, and its output
+stays one unknown word piece of the outer line.
 The mask keeps the length, so the static side's offsets stay true. The static port is
 ``src/deps/shelltext.ts``: keep the two alike (``src/deps/testdata/shell-lines.json`` and
 ``tests/deps/test_shell_differential.py``).
@@ -135,6 +136,14 @@ class _Scan:
             if start_of_word and text.startswith("((", i) and not _redirected(text, i):
                 i = self.arithmetic_command(i)
                 start_of_word = False
+                continue
+            if c == "(" and _redirected(text, i):
+                # bash's process substitution `<(...)`/`>(...)`: a command line of its own, read
+                # as `$(...)` is (R14-36); in sh/dash it is a syntax error, so reading it costs
+                # nothing there
+                end = self.commands(i + 1, ")")
+                self.substitution(i + 1, end - 1)
+                i, start_of_word = end, False
                 continue
             if c in OPERATORS:
                 if text.startswith("<<<", i):

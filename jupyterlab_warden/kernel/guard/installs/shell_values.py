@@ -16,7 +16,7 @@ the same.
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
 
-from . import line_flow
+from . import line_flow, shell_options
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
@@ -57,17 +57,12 @@ def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
 
 
 def keyword_option(args: List[str]) -> bool:
-    """Whether ``set ARGS`` (or a shell started with ARGS: ``bash -k -c ...``) turns on
-    keyword (``-k``, ``-o keyword``)."""
-    k = 0
-    while k < len(args) and args[k][:1] in ("-", "+") and args[k] not in ("--", "-"):
-        word = args[k]
-        if word[0] == "-" and "k" in word[1:].split("o")[0] + word[1:]:
-            return True
-        if word.endswith("o") and args[k + 1 : k + 2] == ["keyword"]:
-            return True
-        k += 2 if word.endswith("o") else 1
-    return False
+    """Whether ``set ARGS`` turns on keyword (``-k``, ``-o keyword``, in any bundle or order:
+    ``-ko pipefail``, ``+k -k``; R14-32). An option ``set`` refuses counts as on (fail closed)."""
+    try:
+        return shell_options.parse(args, long_options=False).on("k", "keyword")
+    except shell_options.UnknownOption:
+        return True
 
 
 def keyword_set(commands: Iterable[List[str]]) -> bool:
