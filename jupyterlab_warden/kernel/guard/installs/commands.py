@@ -1803,7 +1803,7 @@ def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] 
         # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
         # environment and the line's assignments
         started = {**dict(_START_ENV.get()), **(env or {})}
-        why = interpreters.refused(name, words[j + 1 :], _script_text, started)
+        why = interpreters.refused(name, words[j + 1 :], _script_text, started, j == 0)
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
@@ -1855,11 +1855,15 @@ def _refuse_inner_start(name: str, argv: List[str]) -> None:
 
 
 def _script_text(path: str) -> Optional[str]:
-    """A script an interpreter is given, as the start finds it; None when it cannot be read."""
+    """A script an interpreter is given, in full, as the start finds it; None when it cannot
+    be read so (red team 14 R14-6, R14-18): no regular file, named through a process
+    (``/dev/fd/3``, ``/proc/self/fd/3``: Warden's descriptors are not the child's), larger than
+    Warden reads, or placed from a folder Warden cannot tell. The caller refuses then."""
+    from .requirements import read_regular_file
+
     try:
-        with open(_placed(path, strict=False), "rb") as fh:
-            return fh.read(1 << 20).decode("utf-8", "replace")
-    except (OSError, ValueError):
+        return read_regular_file(_placed(path), errors="replace")
+    except (OSError, ValueError, Unreadable):
         return None
 
 
