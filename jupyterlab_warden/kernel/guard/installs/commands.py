@@ -1759,7 +1759,7 @@ def _simple(
     # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
     # still the inert program it is named
     linked = interpreters.language(name) or shell_runners.runner(name)
-    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env)
+    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
     return []
 
 
@@ -1784,10 +1784,13 @@ def _listed_name(word: str) -> str:
     return word
 
 
-def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] = None) -> None:
+def _refuse_unread(
+    program: str, args: List[str], env: Optional[Dict[str, str]] = None, stdin: str = "unknown"
+) -> None:
     """A program Warden does not read that names an installer in its words is unreadable
     (deny by default, red team 7 R7-13); an inert one's words are data. So is one that is, or
-    runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``)."""
+    runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``);
+    ``stdin``: what it reads on its input (``"decided"``: a script magic's body Warden read)."""
     if program in INERT_PROGRAMS:
         return
     if names_installer(args):
@@ -1803,7 +1806,9 @@ def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] 
         # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
         # environment and the line's assignments
         started = {**dict(_START_ENV.get()), **(env or {})}
-        why = interpreters.refused(name, words[j + 1 :], _script_text, started, j == 0)
+        why = interpreters.refused(
+            name, words[j + 1 :], _script_text, started, j == 0, stdin == "decided"
+        )
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})

@@ -64,11 +64,20 @@ def code_variable(name: str) -> bool:
     )
 
 
-def refused(program: str, args: List[str], read_script=None, env=None, started: bool = True) -> str:
+def refused(
+    program: str,
+    args: List[str],
+    read_script=None,
+    env=None,
+    started: bool = True,
+    input_read: bool = False,
+) -> str:
     """Why starting ``program args`` runs code Warden cannot read ('' when it does not);
     ``read_script(path)``: a script operand's text, None when it cannot be read in full;
     ``env``: the environment it starts with; ``started``: ``program`` is the program the start
-    runs (not a word among an unknown program's words, which only may name one)."""
+    runs (not a word among an unknown program's words, which only may name one);
+    ``input_read``: Warden decided what it reads on its input (a ``%%script perl`` body,
+    ``body_refused``)."""
     entry = language(os.path.basename(program))
     if entry is None:
         return ""
@@ -82,7 +91,7 @@ def refused(program: str, args: List[str], read_script=None, env=None, started: 
     if option is None:
         return ""  # `perl -v`: it prints and exits
     script = False
-    if not code and spec.get("stdin_code") and not spec["program_operand"]:
+    if not code and spec.get("stdin_code") and not spec["program_operand"] and not input_read:
         # `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
         # `perl /dev/fd/3 3< x.pl` (red team 14 R14-5): the code comes from its input
         if (started and not operands) or (operands and _STDIN_OPERAND.match(operands[0])):
