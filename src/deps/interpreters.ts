@@ -24,6 +24,7 @@ interface Language {
   exit_options?: string[];
   bundled?: boolean;
   refused_option_pattern?: string;
+  magic_operand?: string;
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
@@ -99,6 +100,16 @@ export function refusedCode(
   }
   if (option === null) {
     return ''; // `perl -v`: it prints and exits
+  }
+  const magic = found.spec.magic_operand
+    ? new RegExp(found.spec.magic_operand)
+    : null;
+  for (const operand of magic ? operands : []) {
+    if (magic!.test(operand)) {
+      // perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
+      // runs CMD (red team 14 R14-16)
+      return `${program} may open '${operand}' as a command, which Warden does not read`;
+    }
   }
   if (
     code.length === 0 &&

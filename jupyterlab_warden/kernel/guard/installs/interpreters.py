@@ -90,6 +90,12 @@ def refused(
         return f"{program} {option} runs code from elsewhere, which Warden does not read"
     if option is None:
         return ""  # `perl -v`: it prints and exits
+    magic = spec.get("magic_operand")
+    for operand in operands if magic else ():
+        if re.search(magic, operand):
+            # perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
+            # runs CMD (red team 14 R14-16)
+            return f"{program} may open {operand!r} as a command, which Warden does not read"
     script = False
     if not code and spec.get("stdin_code") and not spec["program_operand"] and not input_read:
         # `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
