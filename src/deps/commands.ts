@@ -222,10 +222,12 @@ function refuseUnread(
   for (let j = 0; j < words.length; j++) {
     // the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
     // environment and the line's assignments
-    const why = refusedCode(words[j], words.slice(j + 1), {
-      ...startEnv,
-      ...env
-    });
+    const why = refusedCode(
+      words[j],
+      words.slice(j + 1),
+      { ...startEnv, ...env },
+      j === 0
+    );
     if (why) {
       throw new Unreadable(why);
     }

@@ -14,10 +14,17 @@
 import table from '../../schema/code-interpreters.json';
 
 interface Language {
+  names: string[];
   name_pattern: string;
   code_options: string[];
   refused_options: string[];
   valued_options: string[];
+  attached_options?: string[];
+  digit_options?: Record<string, string>;
+  exit_options?: string[];
+  bundled?: boolean;
+  refused_option_pattern?: string;
+  magic_operand?: string;
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
@@ -33,9 +40,26 @@ const LANGUAGES = Object.values(
   starts: new RegExp(spec.starts)
 }));
 
+/**
+ * The table entry of a program name; a table name followed by a version
+ * (`perl5.36-x86_64-linux-gnu`, `node20`, `ruby3.1`: names systems ship, red team 14 R14-7)
+ * is that interpreter too.
+ */
 function language(program: string) {
-  return LANGUAGES.find(l => l.name.test(program));
+  return (
+    LANGUAGES.find(l => l.name.test(program)) ??
+    LANGUAGES.find(l =>
+      l.spec.names.some(
+        name =>
+          program.startsWith(name) && /^[0-9.]/.test(program.slice(name.length))
+      )
+    )
+  );
 }
+
+// operands that name the program's own input (R14-5): its code comes from stdin
+const STDIN_OPERAND =
+  /^(-|\/dev\/stdin|\/dev\/fd\/\d+|\/proc\/[^/]+\/fd\/\d+)$/;
 
 /** Whether an environment variable named `name` loads code into some interpreter. */
 export function isCodeVariable(name: string): boolean {
@@ -53,12 +77,14 @@ export function isInterpreter(program: string): boolean {
 
 /**
  * Why starting `program args` with `env` (the variables it starts with) runs code Warden
- * cannot read ('' when it does not).
+ * cannot read ('' when it does not); `started`: `program` is the program the start runs (not
+ * a word among an unknown program's words, which only may name one).
  */
 export function refusedCode(
   program: string,
   args: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  started = true
 ): string {
   const found = language(program.slice(program.lastIndexOf('/') + 1));
   if (!found) {
@@ -72,9 +98,38 @@ export function refusedCode(
   if (option) {
     return `${program} ${option} runs code from elsewhere, which Warden does not read`;
   }
-  if (code.length === 0 && operands.length === 0 && found.spec.stdin_code) {
-    // `tclsh <<< 'exec u[]v ...'`: the code comes from its input (red team 13 R13-5)
+  if (option === null) {
+    return ''; // `perl -v`: it prints and exits
+  }
+  const magic = found.spec.magic_operand
+    ? new RegExp(found.spec.magic_operand)
+    : null;
+  for (const operand of magic ? operands : []) {
+    if (magic!.test(operand)) {
+      // perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
+      // runs CMD (red team 14 R14-16)
+      return `${program} may open '${operand}' as a command, which Warden does not read`;
+    }
+  }
+  if (
+    code.length === 0 &&
+    found.spec.stdin_code &&
+    !found.spec.program_operand &&
+    ((started && operands.length === 0) ||
+      (operands.length > 0 && STDIN_OPERAND.test(operands[0])))
+  ) {
+    // `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
+    // `perl /dev/fd/3 3< x.pl` (red team 14 R14-5): the code comes from its input
     return `${program} reads its code from its input, which Warden does not read`;
+  }
+  if (
+    code.length === 0 &&
+    operands.length > 0 &&
+    !found.spec.program_operand &&
+    (operands[0].startsWith('~-') || operands[0].startsWith('~+'))
+  ) {
+    // the shell's OLDPWD/PWD, which Warden does not follow (R14-18)
+    return `${program} runs the script '${operands[0]}', which Warden cannot place`;
   }
   if (code.length === 0 && operands.length > 0 && found.spec.program_operand) {
     code.push(operands[0]);
@@ -114,11 +169,24 @@ function envRefused(
   return '';
 }
 
-function inlineCode(args: readonly string[], spec: Language) {
+/**
+ * (inline code pieces, operands, a refused option, '' or null when an exit option makes the
+ * program print and exit) of an interpreter's arguments, read by its own option grammar
+ * (schema/code-interpreters.json, red team 14 R14-34): `perl -lne CODE`, `-0777e`,
+ * `node -pe CODE`, `node --title x -e CODE`.
+ */
+function inlineCode(
+  args: readonly string[],
+  spec: Language
+): { code: string[]; operands: readonly string[]; option: string | null } {
   const code: string[] = [];
   const refused = new Set(spec.refused_options);
+  const refusedPattern = spec.refused_option_pattern
+    ? new RegExp(spec.refused_option_pattern)
+    : null;
   const codeOptions = new Set(spec.code_options);
   const valued = new Set(spec.valued_options);
+  const exits = new Set(spec.exit_options ?? []);
   let i = 0;
   while (i < args.length) {
     const word = args[i];
@@ -129,10 +197,15 @@ function inlineCode(args: readonly string[], spec: Language) {
         option: ''
       };
     }
-    if (word.startsWith('--')) {
+    if (word.startsWith('--') || spec.bundled === false) {
       const eq = word.indexOf('=');
       const option = eq < 0 ? word : word.slice(0, eq);
-      if (refused.has(option)) {
+      if (
+        refused.has(option) ||
+        (refusedPattern &&
+          option.startsWith('--') &&
+          refusedPattern.test(option))
+      ) {
         return { code, operands: [], option };
       }
       if (codeOptions.has(option)) {
@@ -140,32 +213,69 @@ function inlineCode(args: readonly string[], spec: Language) {
         i += eq >= 0 ? 1 : 2;
         continue;
       }
+      if (exits.has(word) && code.length === 0) {
+        return { code, operands: [], option: null };
+      }
       const separate = i + 1 < args.length && !args[i + 1].startsWith('-');
       i += valued.has(option) && eq < 0 && separate ? 2 : 1;
       continue;
     }
-    // single-dash letters are options until one takes a value (getopt bundling: -lne CODE)
-    let next = i + 1;
-    for (let k = 1; k < word.length; k++) {
-      const option = `-${word[k]}`;
-      const rest = word.slice(k + 1);
-      if (refused.has(option)) {
-        return { code, operands: [], option };
-      }
-      if (codeOptions.has(option)) {
-        code.push(rest || (args[i + 1] ?? ''));
-        next = rest ? i + 1 : i + 2;
-        break;
-      }
-      if (valued.has(option)) {
-        // a value of its own word only when that is no option: `perl -i -pe CODE`
-        const separate =
-          !rest && i + 1 < args.length && !args[i + 1].startsWith('-');
-        next = separate ? i + 2 : i + 1;
-        break;
-      }
+    if (exits.has(word) && code.length === 0) {
+      return { code, operands: [], option: null };
+    }
+    const [next, found] = bundle(args, i, code, spec);
+    if (found) {
+      return { code, operands: [], option: found };
     }
     i = next;
   }
   return { code, operands: [] as string[], option: '' };
+}
+
+/**
+ * One single-dash word: its letters are options until one takes a value (the rest of the
+ * word, or the next word). Returns [next index, a refused option or ''].
+ */
+function bundle(
+  args: readonly string[],
+  i: number,
+  code: string[],
+  spec: Language
+): [number, string] {
+  const word = args[i];
+  const attached = new Set(spec.attached_options ?? []);
+  const digits = spec.digit_options ?? {};
+  let k = 1;
+  while (k < word.length) {
+    const option = `-${word[k]}`;
+    const rest = word.slice(k + 1);
+    if (spec.refused_options.includes(option)) {
+      return [i + 1, option];
+    }
+    if (spec.code_options.includes(option)) {
+      if (rest) {
+        code.push(rest);
+        return [i + 1, ''];
+      }
+      code.push(args[i + 1] ?? '');
+      return [i + 2, ''];
+    }
+    if (option in digits) {
+      // `perl -l015e CODE`, `-0777ne`: its value is the digits, then more letters
+      k +=
+        1 + (new RegExp(`^(?:${digits[option]})`).exec(rest)?.[0].length ?? 0);
+      continue;
+    }
+    if (attached.has(option)) {
+      return [i + 1, '']; // `perl -i.bak`, `-F:`: the rest of the word, never the next
+    }
+    if (spec.valued_options.includes(option)) {
+      // a value of its own word only when that is no option: `perl -I lib -e CODE`
+      const separate =
+        !rest && i + 1 < args.length && !args[i + 1].startsWith('-');
+      return [separate ? i + 2 : i + 1, ''];
+    }
+    k += 1;
+  }
+  return [i + 1, ''];
 }

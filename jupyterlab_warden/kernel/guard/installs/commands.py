@@ -1780,7 +1780,7 @@ def _simple(
     # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
     # still the inert program it is named
     linked = interpreters.language(name) or shell_runners.runner(name)
-    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env)
+    _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
     return []
 
 
@@ -1805,10 +1805,13 @@ def _listed_name(word: str) -> str:
     return word
 
 
-def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] = None) -> None:
+def _refuse_unread(
+    program: str, args: List[str], env: Optional[Dict[str, str]] = None, stdin: str = "unknown"
+) -> None:
     """A program Warden does not read that names an installer in its words is unreadable
     (deny by default, red team 7 R7-13); an inert one's words are data. So is one that is, or
-    runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``)."""
+    runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``);
+    ``stdin``: what it reads on its input (``"decided"``: a script magic's body Warden read)."""
     if program in INERT_PROGRAMS:
         return
     if names_installer(args):
@@ -1824,7 +1827,9 @@ def _refuse_unread(program: str, args: List[str], env: Optional[Dict[str, str]] 
         # the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
         # environment and the line's assignments
         started = {**dict(_START_ENV.get()), **(env or {})}
-        why = interpreters.refused(name, words[j + 1 :], _script_text, started)
+        why = interpreters.refused(
+            name, words[j + 1 :], _script_text, started, j == 0, stdin == "decided"
+        )
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
@@ -1876,11 +1881,15 @@ def _refuse_inner_start(name: str, argv: List[str]) -> None:
 
 
 def _script_text(path: str) -> Optional[str]:
-    """A script an interpreter is given, as the start finds it; None when it cannot be read."""
+    """A script an interpreter is given, in full, as the start finds it; None when it cannot
+    be read so (red team 14 R14-6, R14-18): no regular file, named through a process
+    (``/dev/fd/3``, ``/proc/self/fd/3``: Warden's descriptors are not the child's), larger than
+    Warden reads, or placed from a folder Warden cannot tell. The caller refuses then."""
+    from .requirements import read_regular_file
+
     try:
-        with open(_placed(path, strict=False), "rb") as fh:
-            return fh.read(1 << 20).decode("utf-8", "replace")
-    except (OSError, ValueError):
+        return read_regular_file(_placed(path), errors="replace")
+    except (OSError, ValueError, Unreadable):
         return None
 
 

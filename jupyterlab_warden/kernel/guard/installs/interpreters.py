@@ -40,11 +40,20 @@ def _languages() -> list:
 
 
 def language(program: str) -> Optional[tuple]:
-    """The table entry of an interpreter program name (a path's last part), None for others."""
+    """The table entry of an interpreter program name (a path's last part), None for others.
+    A table name followed by a version (``perl5.36-x86_64-linux-gnu``, ``node20``, ``ruby3.1``:
+    names systems ship, red team 14 R14-7) is that interpreter too."""
     for entry in _languages():
         if entry[1].match(program):
             return entry
+    for entry in _languages():
+        if any(re.match(re.escape(name) + r"[0-9.]", program) for name in entry[3]["names"]):
+            return entry
     return None
+
+
+# operands that name the program's own input (R14-5): its code comes from stdin
+_STDIN_OPERAND = re.compile(r"^(-|/dev/stdin|/dev/fd/\d+|/proc/[^/]+/fd/\d+)$")
 
 
 def code_variable(name: str) -> bool:
@@ -55,10 +64,20 @@ def code_variable(name: str) -> bool:
     )
 
 
-def refused(program: str, args: List[str], read_script=None, env=None) -> str:
+def refused(
+    program: str,
+    args: List[str],
+    read_script=None,
+    env=None,
+    started: bool = True,
+    input_read: bool = False,
+) -> str:
     """Why starting ``program args`` runs code Warden cannot read ('' when it does not);
-    ``read_script(path)``: a script operand's text, None when it cannot be read; ``env``: the
-    environment it starts with."""
+    ``read_script(path)``: a script operand's text, None when it cannot be read in full;
+    ``env``: the environment it starts with; ``started``: ``program`` is the program the start
+    runs (not a word among an unknown program's words, which only may name one);
+    ``input_read``: Warden decided what it reads on its input (a ``%%script perl`` body,
+    ``body_refused``)."""
     entry = language(os.path.basename(program))
     if entry is None:
         return ""
@@ -69,15 +88,35 @@ def refused(program: str, args: List[str], read_script=None, env=None) -> str:
     code, operands, option = _code(args, spec)
     if option:
         return f"{program} {option} runs code from elsewhere, which Warden does not read"
+    if option is None:
+        return ""  # `perl -v`: it prints and exits
+    magic = spec.get("magic_operand")
+    for operand in operands if magic else ():
+        if re.search(magic, operand):
+            # perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
+            # runs CMD (red team 14 R14-16)
+            return f"{program} may open {operand!r} as a command, which Warden does not read"
     script = False
-    if not code and not operands and spec.get("stdin_code"):
-        # `tclsh <<< 'exec u[]v ...'`: the code comes from its input (red team 13 R13-5)
-        return f"{program} reads its code from its input, which Warden does not read"
+    if not code and spec.get("stdin_code") and not spec["program_operand"] and not input_read:
+        # `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
+        # `perl /dev/fd/3 3< x.pl` (red team 14 R14-5): the code comes from its input
+        if (started and not operands) or (operands and _STDIN_OPERAND.match(operands[0])):
+            return f"{program} reads its code from its input, which Warden does not read"
     if not code and operands:
         if spec["program_operand"]:
             code = [operands[0]]
+        elif operands[0].startswith(("~-", "~+")):
+            # the shell's OLDPWD/PWD, which Warden does not follow (R14-18)
+            return f"{program} runs the script {operands[0]!r}, which Warden cannot place"
         elif read_script is not None:
             text = read_script(operands[0])
+            if text is None and started:
+                # fail closed (R14-6, R14-17, R14-18): a folder, a descriptor, a file larger
+                # than Warden reads or one it cannot open is no proof of "no code"
+                return (
+                    f"{program} runs {operands[0]!r}, which Warden cannot read in full as a "
+                    "file: give a script file Warden can read"
+                )
             code, script = ([text] if text is not None else []), True
     for text in code:
         found = starts.search(text)
@@ -113,37 +152,51 @@ def _env_refused(program: str, spec: dict, env) -> str:
 
 
 def _code(args: List[str], spec: dict):
-    """(inline code pieces, operands, a refused option or '') of an interpreter's arguments,
-    options bundled getopt-style (``perl -lne CODE``)."""
+    """(inline code pieces, operands, a refused option, '' or None when an exit option makes
+    the program print and exit) of an interpreter's arguments, read by its own option grammar
+    (schema/code-interpreters.json, red team 14 R14-34): ``perl -lne CODE``, ``-0777e``,
+    ``node -pe CODE``, ``node --title x -e CODE``."""
     code, refused_options = [], set(spec["refused_options"])
+    refused_pattern = spec.get("refused_option_pattern")
     code_options, valued = set(spec["code_options"]), set(spec["valued_options"])
+    exits = set(spec.get("exit_options", ()))
     i = 0
     while i < len(args):
         word = args[i]
         if word == "--" or not word.startswith("-") or word == "-":
             return code, args[i + (word == "--") :], ""
-        if word.startswith("--"):
+        if word.startswith("--") or spec.get("bundled", True) is False:
             option, eq, value = word.partition("=")
-            if option in refused_options:
+            if option in refused_options or (
+                refused_pattern and option.startswith("--") and re.match(refused_pattern, option)
+            ):
                 return code, [], option
             if option in code_options:
                 code.append(value if eq else (args[i + 1] if i + 1 < len(args) else ""))
                 i += 1 if eq else 2
                 continue
+            if word in exits and not code:
+                return code, [], None
             separate = i + 1 < len(args) and not args[i + 1].startswith("-")
             i += 2 if (option in valued and not eq and separate) else 1
             continue
-        i, found = _bundle(args, i, code, code_options, valued, refused_options)
+        if word in exits and not code:
+            return code, [], None
+        i, found = _bundle(args, i, code, spec)
         if found:
             return code, [], found
     return code, [], ""
 
 
-def _bundle(args, i, code, code_options, valued, refused_options):
+def _bundle(args, i, code, spec):
     """One single-dash word: its letters are options until one takes a value (the rest of the
     word, or the next word). Returns (next index, a refused option or '')."""
     word = args[i]
-    for k in range(1, len(word)):
+    refused_options, code_options = set(spec["refused_options"]), set(spec["code_options"])
+    valued, attached = set(spec["valued_options"]), set(spec.get("attached_options", ()))
+    digits = spec.get("digit_options", {})
+    k = 1
+    while k < len(word):
         option, rest = "-" + word[k], word[k + 1 :]
         if option in refused_options:
             return i + 1, option
@@ -153,11 +206,17 @@ def _bundle(args, i, code, code_options, valued, refused_options):
                 return i + 1, ""
             code.append(args[i + 1] if i + 1 < len(args) else "")
             return i + 2, ""
+        if option in digits:
+            # `perl -l015e CODE`, `-0777ne`: its value is the digits, then more letters
+            k += 1 + re.match(digits[option], rest).end()
+            continue
+        if option in attached:
+            return i + 1, ""  # `perl -i.bak`, `-F:`: the rest of the word, never the next
         if option in valued:
-            # a value of its own word only when that is no option: `perl -i -pe CODE` (-i's
-            # suffix is attached or absent), `perl -I lib -e CODE`
+            # a value of its own word only when that is no option: `perl -I lib -e CODE`
             separate = not rest and i + 1 < len(args) and not args[i + 1].startswith("-")
             return (i + 2 if separate else i + 1), ""
+        k += 1
     return i + 1, ""
 
 

@@ -254,10 +254,11 @@ def _requirement_options(request: InstallRequest, words: List[str], origin: str)
 MAX_FILE_BYTES = 1 << 20
 
 
-def read_regular_file(path: str, limit: int = 0) -> str:
+def read_regular_file(path: str, limit: int = 0, errors: str = "strict") -> str:
     """A regular file's text; never a FIFO, device or /dev/stdin (reading one would block the
-    kernel), never more than ``limit`` bytes (``MAX_FILE_BYTES`` by default), never one named
-    through the reading process (``through_process``)."""
+    kernel), never more than ``limit`` bytes (``MAX_FILE_BYTES`` by default: a larger file
+    raises, it is never cut), never one named through the reading process
+    (``through_process``); ``errors``: how bytes that are no UTF-8 are decoded."""
     limit = limit or MAX_FILE_BYTES
     import stat
 
@@ -272,7 +273,10 @@ def read_regular_file(path: str, limit: int = 0) -> str:
         if info.st_size > limit:
             raise ValueError(f"larger than {limit >> 20} MB")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit + 1).decode("utf-8")
+            data = fh.read(limit + 1)
+        if len(data) > limit:  # grown since fstat
+            raise ValueError(f"larger than {limit >> 20} MB")
+        return data.decode("utf-8", errors)
     finally:
         os.close(fd)
 
