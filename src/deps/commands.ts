@@ -780,18 +780,20 @@ function shellInvocations(
   // red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
   // bash evaluates as shell text, `set -k`'s trailing assignments
   const simpleWords = commands.map(c => c.words);
-  shellValues
-    .unknownNames(simpleWords, script)
-    .forEach(n => line.unknownNames.add(n));
+  // (the line's own unknown names are read there: a literal loop's values are on the line)
   const evaluated = shellValues.evaluated(
     simpleWords,
     script,
     new Set([...line.unknownNames, ...line.unresolvedValues]),
-    line.env
+    line.env,
+    original
   );
   if (evaluated) {
     throw new Unreadable(`bash evaluates a value as shell text: ${evaluated}`);
   }
+  shellValues
+    .unknownNames(simpleWords, script)
+    .forEach(n => line.unknownNames.add(n));
   line.keyword ||= shellValues.keywordSet(simpleWords);
   line.literal += shellValues.literalText(script);
   line.cdVariables = cdVariablesAssigned(script);

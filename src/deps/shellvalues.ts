@@ -197,21 +197,116 @@ const PROMPT_TEXT =
   /(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]/;
 const PROMPT_EXPANSION = /\$\{[^}]*@[\\'"]*P/;
 /** the text of arithmetic contexts as the masked line holds it: `$((...))`, `((...))`,
- * an indirection `${!x}`, `$[...]`, `[[...]]`, a subscript, a substring offset, `let`, `declare -i` */
+ * an indirection `${!x}`, `$[...]`, `[[...]]` (only some of its operands: arithmeticTexts), a
+ * subscript, a substring's offset and length (group 1), `let`, `declare -i` */
 const ARITHMETIC =
-  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+/** in `[[ ... ]]` bash evaluates as arithmetic only the operands of these (and `-v`'s) */
+const TEST_ARITHMETIC = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const CODE_IN_VALUE = /[$`[]/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** a `for` word that expands to itself or a numeric brace sequence (`{1..5}`) (R14-35) */
+const LITERAL_WORD =
+  /^(?:[A-Za-z0-9_.,:/+%@=-]*|\{-?[0-9]+\.\.-?[0-9]+(\.\.-?[0-9]+)?\})$/;
+/** `N=$(nproc)`: a command substitution whose output is a number (R14-35) */
+const NUMBER_PROGRAM = String.raw`\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_(?:ONLN|CONF))\s*`;
+
+/** The texts bash evaluates as arithmetic on the masked line: in `[[ ]]` only the operands
+ * of `-eq`... and `-v`, in `${x:o:l}` only `o` and `l` (red team 14 R14-35). */
+function* arithmeticTexts(script: string): Generator<string> {
+  for (const context of script.matchAll(ARITHMETIC)) {
+    const text = context[0];
+    if (text.startsWith('[[')) {
+      const words = text
+        .slice(2, -2)
+        .split(/\s+/)
+        .filter(w => w !== '');
+      for (let k = 0; k < words.length; k++) {
+        if (TEST_ARITHMETIC.has(words[k])) {
+          yield words.slice(Math.max(k - 1, 0), k + 2).join(' ');
+        } else if (words[k] === '-v') {
+          yield words.slice(k + 1, k + 2).join(' ');
+        }
+      }
+      yield* arithmeticTexts(text.slice(2, -2)); // its own `$((...))`, subscripts
+    } else if (context[1] !== undefined) {
+      yield context[1];
+    } else {
+      yield text;
+    }
+  }
+}
+
+/** The names a command (reserved words already cut) assigns by any form. */
+function namesAssignedIn(words: string[]): string[] {
+  const i = assignments(words);
+  return words
+    .slice(0, i)
+    .map(w => w.split('=')[0].split('[')[0].replace(/\+$/, ''))
+    .concat(namesAssigned(unwrapBuiltin(words.slice(i))));
+}
+
+/** The names only `for NAME in WORDS` headers with literal words assign, with their words
+ * (`for i in 1 2 3`): their values are on the line. */
+export function literalLoops(commands: string[][]): Map<string, string[]> {
+  const loops = new Map<string, string[]>();
+  const other = new Set<string>();
+  for (const command of commands) {
+    const words = bare(command);
+    if (
+      words[0] === 'for' &&
+      words[2] === 'in' &&
+      NAME.test(words[1] ?? '') &&
+      words.slice(3).every(w => LITERAL_WORD.test(w))
+    ) {
+      loops.set(words[1], [...(loops.get(words[1]) ?? []), ...words.slice(3)]);
+      continue;
+    }
+    namesAssignedIn(words).forEach(n => other.add(n));
+  }
+  other.forEach(n => loops.delete(n));
+  return loops;
+}
+
+/** The names the line assigns only `$(nproc)`-like outputs (a number), in its text. */
+export function numericNames(original: string): Set<string> {
+  const found = [
+    ...original.matchAll(
+      new RegExp(
+        String.raw`(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=\$\(` +
+          NUMBER_PROGRAM +
+          String.raw`\)(?=$|[\s;&|)])`,
+        'g'
+      )
+    )
+  ].map(m => m[1]);
+  return new Set(
+    found.filter(
+      name =>
+        [
+          ...original.matchAll(
+            new RegExp(
+              String.raw`(?<![\w$])` + name + String.raw`(\[[^\]]*\])?\+?=`,
+              'g'
+            )
+          )
+        ].length === found.filter(n => n === name).length
+    )
+  );
+}
 const PROMPT_WHY =
   'it assigns a prompt variable (PS4 runs under set -x as shell text)';
 
 /** Why the line holds a value bash evaluates as shell text ('' when none): `unknown`: the
- * names whose value the line leaves unknown; `env`: the values Warden knows. */
+ * names whose value the line leaves unknown (the loops' names as `literalLoops` reads them
+ * excepted); `env`: the values Warden knows; `original`: the unmasked line. */
 export function evaluated(
   commandsIn: string[][],
   script: string,
   unknownIn: Set<string>,
-  env: Record<string, string>
+  env: Record<string, string>,
+  original = ''
 ): string {
   if (PROMPT_EXPANSION.test(script)) {
     return 'a ${...@P} expansion (bash runs the value as a prompt, command substitutions too)';
@@ -250,15 +345,34 @@ export function evaluated(
     }
   }
   // arithmetic evaluates a variable's value as an expression, and a subscript in it as shell
-  // text: a name in an arithmetic context whose value is unknown or holds `$`, a backtick, `[`
-  const unknown = new Set([...unknownIn, ...assignedExpansions(commands)]);
-  for (const context of script.matchAll(ARITHMETIC)) {
-    for (const [name] of context[0].matchAll(IDENTIFIER)) {
-      if (
-        unknown.has(name) ||
-        unknown.has(ANY) ||
-        CODE_IN_VALUE.test(env[name] ?? '')
-      ) {
+  // text: a name in an arithmetic context whose value is unknown or holds `$`, a backtick, `[`;
+  // a literal loop's values are judged as values, a `$(nproc)` is a number (R14-35)
+  const loops = literalLoops(commands);
+  const numbers = numericNames(original);
+  const unknown = new Set([...unknownIn]);
+  unknownNames(commands, script).forEach(n => {
+    if (!loops.has(n)) {
+      unknown.add(n);
+    }
+  });
+  assignedExpansions(commands).forEach(n => {
+    if (!numbers.has(n)) {
+      unknown.add(n);
+    }
+  });
+  const unreadable = (name: string, values: string[]): boolean =>
+    unknown.has(name) ||
+    unknown.has(ANY) ||
+    values.some(
+      value =>
+        CODE_IN_VALUE.test(value) ||
+        [...value.matchAll(IDENTIFIER)].some(
+          ([n]) => unknown.has(n) || CODE_IN_VALUE.test(env[n] ?? '')
+        )
+    );
+  for (const text of arithmeticTexts(script)) {
+    for (const [name] of text.matchAll(IDENTIFIER)) {
+      if (unreadable(name, loops.get(name) ?? [env[name] ?? ''])) {
         return (
           `arithmetic on the line evaluates ${name}, whose value Warden cannot read ` +
           '(a subscript in it runs as shell text)'

@@ -446,6 +446,7 @@ def shell_invocations(
     masked = _bash_lines(script)
     if masked is None:
         return []
+    original = script
     script, substitutions = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
@@ -475,13 +476,15 @@ def shell_invocations(
     # red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
     # bash evaluates as shell text, `set -k`'s trailing assignments
     simple_words = [c[0] for c in commands]
-    line.unknown_names |= shell_values.unknown_names(simple_words, script)
+    # (the line's own unknown names are read there: a literal loop's values are on the line)
     evaluated = shell_values.evaluated(
         simple_words,
         script,
         line.unknown_names | line.unresolved_values,
         {**line.inherited(), **line.env},
+        original,
     )
+    line.unknown_names |= shell_values.unknown_names(simple_words, script)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
