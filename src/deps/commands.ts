@@ -1863,7 +1863,9 @@ class LineState {
       .filter(n => INSTALLER_SETTING.test(n))
       .sort();
     if (this.unknownNames.has(shellValues.ANY)) {
-      named.push('a variable ${!NAME:=...} assigns');
+      named.push(
+        'a variable whose name the line computes (${!NAME:=...}, export $V)'
+      );
     }
     return found || (named[0] ?? '');
   }

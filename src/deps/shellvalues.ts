@@ -4,7 +4,8 @@
  *
  * - `unknownNames`: every variable a line assigns by a form other than `NAME=value` (a
  *   `for`/`select` header, `${NAME:=v}`, `read`, `printf -v`, `mapfile`, `getopts`,
- *   `wait -p`, `coproc NAME`, a nameref, `let`...), whatever its name: its value is unknown.
+ *   `wait -p`, `coproc NAME`, a nameref, `let`...), whatever its name: its value is unknown;
+ *   `ANY` when a declaring builtin's operand computes the name (`export $V`: R14-2).
  * - `keywordWords`: after bash's `set -k` (`-o keyword`) every `NAME=value` word of a command
  *   goes to its environment, wherever it stands; read as if written in front.
  * - `evaluated`: a value bash evaluates as shell text (a prompt variable under `set -x`,
@@ -45,8 +46,19 @@ function assignments(words: string[]): number {
   return i;
 }
 
+/** Whether a declaring builtin's operand names its variable by an expansion, a glob or a
+ * brace list (`$V`, `$V=x`, `"$@"`, `$(echo A=B)`, `U*`, `{A,B}=x`): the shell assigns a name
+ * Warden cannot read (red team 14 R14-2). */
+export function computedOperand(word: string): boolean {
+  return !(
+    /^[-+]/.test(word) ||
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(word) ||
+    ASSIGNMENT_WORD.test(word)
+  );
+}
+
 /** The names the line assigns in a form the line state does not read as a value (`ANY` for
- * `${!REF:=v}`), wherever the command stands. */
+ * `${!REF:=v}`, a computed declaring operand), wherever the command stands. */
 export function unknownNames(
   commands: string[][],
   script: string
@@ -60,6 +72,9 @@ export function unknownNames(
     const inner = unwrapBuiltin(words.slice(assignments(words)));
     if (inner.length === 0) {
       continue;
+    }
+    if (DECLARING.has(inner[0]) && inner.slice(1).some(computedOperand)) {
+      names.add(ANY); // `export $V`, `export "$@"`, `export U*`: names Warden cannot read
     }
     if (
       (DECLARING.has(inner[0]) || inner[0] === 'unset') &&

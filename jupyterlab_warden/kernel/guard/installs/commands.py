@@ -1244,7 +1244,7 @@ class _LineState:
         # counted whether or not the line exports it (stricter; R13-19)
         named = sorted(n for n in self.unknown_names if _INSTALLER_SETTING.match(n))
         if shell_values.ANY in self.unknown_names:
-            named.append("a variable ${!NAME:=...} assigns")
+            named.append("a variable whose name the line computes (${!NAME:=...}, export $V)")
         return found or next(iter(named), "")
 
     def _assign(self, words: List[str]) -> None:

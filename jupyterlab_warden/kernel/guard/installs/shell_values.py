@@ -5,7 +5,8 @@ the same.
 - ``unknown_names``: every variable a line assigns by a form other than ``NAME=value`` (a
   ``for``/``select`` header, ``${NAME:=v}``, ``read``, ``printf -v``, ``mapfile``,
   ``getopts``, ``wait -p``, ``coproc NAME``, a nameref, ``let``...), whatever its name: its
-  value is unknown to a later reading (``commands._LineState.unknown_names``).
+  value is unknown to a later reading (``commands._LineState.unknown_names``); ``ANY`` when
+  a declaring builtin's operand computes the name (``export $V``: R14-2).
 - ``keyword_words``: after bash's ``set -k`` (``-o keyword``) every ``NAME=value`` word of a
   command goes to its environment, wherever it stands; read as if written in front.
 - ``evaluated``: a value bash evaluates as shell text (a prompt variable under ``set -x``,
@@ -35,6 +36,13 @@ def _words(command: List[str]) -> List[str]:
     return command
 
 
+def computed_operand(word: str) -> bool:
+    """Whether a declaring builtin's operand names its variable by an expansion, a glob or a
+    brace list (``$V``, ``$V=x``, ``"$@"``, ``$(echo A=B)``, ``U*``, ``{A,B}=x``): the shell
+    assigns a name Warden cannot read (red team 14 R14-2)."""
+    return not (word[:1] in ("-", "+") or _NAME.match(word) or _ASSIGNMENT_WORD.match(word))
+
+
 def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
     """The names the line assigns in a form the line state does not read as a value (``ANY``
     for ``${!REF:=v}``), wherever the command stands (a loop or a function may run it before
@@ -50,6 +58,8 @@ def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
         inner = line_flow.unwrap_builtin(words[i:])
         if not inner:
             continue
+        if inner[0] in _DECLARING and any(computed_operand(a) for a in inner[1:]):
+            names.add(ANY)  # `export $V`, `export "$@"`, `export U*`: names Warden cannot read
         if inner[0] in _DECLARING | {"unset"} and not any(a[:1] in "-+" for a in inner[1:]):
             continue  # `export X=v`, `unset X`: read as the value they set
         names.update(line_flow.names_assigned(inner))
