@@ -765,6 +765,19 @@ function shellInvocations(
       'a ~ word on a line that assigns HOME: write the folder out'
     );
   }
+  if (commands.some(c => c.words.some(w => shellValues.tildeInAssignment(w)))) {
+    // `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
+    if (/(?<![$\w{])HOME\b|\$\{HOME[:=]/.test(script)) {
+      throw new Unreadable(
+        'a ~ in an assignment on a line that assigns HOME: write it out'
+      );
+    }
+    for (const command of commands) {
+      command.words = command.words.map(w =>
+        script.includes(w) ? shellValues.tildeAssignment(w) : w
+      );
+    }
+  }
   const line = state ?? new LineState(false, env);
   line.subshells ||= subshells;
   // read on the whole line: stricter for the commands before the assignment

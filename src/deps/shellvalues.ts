@@ -420,3 +420,35 @@ function assignedExpansions(commands: string[][]): Set<string> {
   }
   return names;
 }
+
+/** a tilde-prefix of an assignment's value: at its start and after each `:` (R14-14) */
+const TILDE_PREFIX = /(?<=[=:])~([^/:]*)/g;
+
+/** Whether an assignment word's value holds a tilde-prefix bash expands (`X=~/a`,
+ * `PATH=~/bin:$PATH`, `X=a:~b`). */
+export function tildeInAssignment(word: string): boolean {
+  if (!ASSIGNMENT_WORD.test(word)) {
+    return false;
+  }
+  const eq = word.indexOf('=');
+  return new RegExp(TILDE_PREFIX.source).test(word.slice(eq));
+}
+
+/** An assignment word with `~+`/`~-` prefixes of its value written `${PWD}`/`${OLDPWD}` (the
+ * line state leaves those unknown, fail closed); `~` stays: the static reader knows no home
+ * folder, and a line that assigns HOME is refused before (red team 14 R14-14). The kernel's
+ * `tilde_assignment`. */
+export function tildeAssignment(word: string): string {
+  if (!tildeInAssignment(word)) {
+    return word;
+  }
+  const eq = word.indexOf('=');
+  return (
+    word.slice(0, eq) +
+    word
+      .slice(eq)
+      .replace(TILDE_PREFIX, (whole, user: string) =>
+        user === '+' ? '${PWD}' : user === '-' ? '${OLDPWD}' : whole
+      )
+  );
+}

@@ -465,6 +465,15 @@ def shell_invocations(
         # `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
         raise Unreadable("a ~ word on a line that assigns HOME: write the folder out")
     tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
+    if any(shell_values.tilde_in_assignment(t) for t in tokens):
+        # `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
+        if _HOME_ASSIGNED.search(script):
+            raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
+        home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        tokens = [
+            shell_values.tilde_assignment(t, home) if t in script else t
+            for t in tokens
+        ]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = state or _LineState(False, env or {})

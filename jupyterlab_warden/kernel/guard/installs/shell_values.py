@@ -14,6 +14,7 @@ the same.
   runs a command the line never writes out (``d='$'; PS4="${d}(uv ...)"``): refused.
 """
 
+import os
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
 
@@ -138,6 +139,39 @@ def resolve(
             return None
         values[name] = known
     return _PLAIN.sub(lambda found: values[found.group(1) or found.group(2)], value)
+
+
+# a tilde-prefix of an assignment's value: at its start and after each `:` (R14-14)
+_TILDE_PREFIX = re.compile(r"(?:(?<==)|(?<=:))~([^/:]*)")
+
+
+def tilde_in_assignment(word: str) -> bool:
+    """Whether an assignment word's value holds a tilde-prefix bash expands (``X=~/a``,
+    ``PATH=~/bin:$PATH``, ``X=a:~b``)."""
+    return bool(_ASSIGNMENT_WORD.match(word)) and bool(
+        _TILDE_PREFIX.search(word, word.index("="))
+    )
+
+
+def tilde_assignment(word: str, home: Optional[str]) -> str:
+    """An assignment word with the tilde-prefixes of its value as bash expands them: ``~`` to
+    ``home`` (``${HOME}`` when None), ``~+``/``~-`` to ``${PWD}``/``${OLDPWD}`` (the line
+    state leaves those unknown, fail closed), ``~user`` to that user's folder when there is
+    one (red team 14 R14-14: ``HOME=<url>; export UV_INDEX_URL=~/simple``)."""
+    if not tilde_in_assignment(word):
+        return word
+    name, value = word.split("=", 1)
+
+    def expand(found: "re.Match[str]") -> str:
+        user = found.group(1)
+        if user == "":
+            return "${HOME}" if home is None else home
+        if user in ("+", "-"):
+            return "${PWD}" if user == "+" else "${OLDPWD}"
+        expanded = os.path.expanduser("~" + user)
+        return expanded if expanded != "~" + user else found.group(0)
+
+    return name + "=" + _TILDE_PREFIX.sub(expand, "=" + value)[1:]
 
 
 def literal_text(script: str) -> str:
