@@ -56,7 +56,9 @@ MALICIOUS = {
         "ls pip install -q --no-cache --target {target} warden-demo-pkg"
     ),
     # R14-35: a loop word that is no literal (an expansion) still counts as unknown
-    "for over an expansion, $((i))": _bash(f"d='$'; for i in \"a[{HIDDEN}]\"; do echo $((i)); done"),
+    "for over an expansion, $((i))": _bash(
+        f"d='$'; for i in \"a[{HIDDEN}]\"; do echo $((i)); done"
+    ),
 }
 
 

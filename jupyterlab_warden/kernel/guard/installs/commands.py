@@ -470,10 +470,7 @@ def shell_invocations(
         if _HOME_ASSIGNED.search(script):
             raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
         home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
-        tokens = [
-            shell_values.tilde_assignment(t, home) if t in script else t
-            for t in tokens
-        ]
+        tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = state or _LineState(False, env or {})

@@ -148,9 +148,7 @@ _TILDE_PREFIX = re.compile(r"(?:(?<==)|(?<=:))~([^/:]*)")
 def tilde_in_assignment(word: str) -> bool:
     """Whether an assignment word's value holds a tilde-prefix bash expands (``X=~/a``,
     ``PATH=~/bin:$PATH``, ``X=a:~b``)."""
-    return bool(_ASSIGNMENT_WORD.match(word)) and bool(
-        _TILDE_PREFIX.search(word, word.index("="))
-    )
+    return bool(_ASSIGNMENT_WORD.match(word)) and bool(_TILDE_PREFIX.search(word, word.index("=")))
 
 
 def tilde_assignment(word: str, home: Optional[str]) -> str:
@@ -261,7 +259,11 @@ def literal_loops(commands: Iterable[List[str]]) -> Dict[str, List[str]]:
     other: Set[str] = set()
     for command in commands:
         words = _words(list(command))
-        if words[:1] == ["for"] and words[2:3] == ["in"] and _NAME.match(words[1] if len(words) > 1 else ""):
+        if (
+            words[:1] == ["for"]
+            and words[2:3] == ["in"]
+            and _NAME.match(words[1] if len(words) > 1 else "")
+        ):
             if all(_LITERAL_WORD.fullmatch(w) for w in words[3:]):
                 loops.setdefault(words[1], []).extend(words[3:])
                 continue
@@ -288,7 +290,8 @@ def numeric_names(original: str) -> Set[str]:
     return {
         name
         for name in set(found)
-        if len(re.findall(r"(?<![\w$])" + name + r"(\[[^\]]*\])?\+?=", original)) == found.count(name)
+        if len(re.findall(r"(?<![\w$])" + name + r"(\[[^\]]*\])?\+?=", original))
+        == found.count(name)
     }
 
 
@@ -342,7 +345,10 @@ def evaluated(
             return True
         return any(
             _CODE_IN_VALUE.search(value)
-            or any(n in unknown or _CODE_IN_VALUE.search(env.get(n, "")) for n in _IDENTIFIER.findall(value))
+            or any(
+                n in unknown or _CODE_IN_VALUE.search(env.get(n, ""))
+                for n in _IDENTIFIER.findall(value)
+            )
             for value in values
         )
 
