@@ -772,6 +772,20 @@ function shellInvocations(
         'a ~ in an assignment on a line that assigns HOME: write it out'
       );
     }
+    // unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
+    const tilde = commands.flatMap(c =>
+      c.words.filter(w => shellValues.tildeInAssignment(w))
+    );
+    const count = (w: string): number => script.split(w).length - 1;
+    if (
+      tilde.some(
+        w => count(w) > 0 && count(w) !== tilde.filter(t => t === w).length
+      )
+    ) {
+      throw new Unreadable(
+        'a ~ assignment is written both quoted and unquoted on the line'
+      );
+    }
     for (const command of commands) {
       command.words = command.words.map(w =>
         script.includes(w) ? shellValues.tildeAssignment(w) : w

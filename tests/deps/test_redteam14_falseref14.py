@@ -123,6 +123,9 @@ def test_tilde_in_an_assignment_is_the_home_folder_and_plus_minus_are_unknown():
     # quoted, the shell keeps the ~
     found = commands.shell_invocations("export UV_CACHE_DIR='~/c'; uv pip install numpy")
     assert found[0].env["UV_CACHE_DIR"] == "~/c"
+    # both ways on one line: which one a command gets is not known
+    with pytest.raises(commands.Unreadable, match="both quoted and unquoted"):
+        commands.shell_invocations("X='~/c.toml' uv pip install a; echo X=~/c.toml")
 
 
 def test_a_computed_export_name_leaves_every_setting_unknown():

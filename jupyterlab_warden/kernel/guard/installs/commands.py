@@ -470,6 +470,10 @@ def shell_invocations(
         if _HOME_ASSIGNED.search(script):
             raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
         home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        # unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
+        tilde = [t for t in tokens if shell_values.tilde_in_assignment(t)]
+        if any(0 < script.count(t) != tilde.count(t) for t in tilde):
+            raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
     commands = _split(tokens)
     functions = _functions_defined(commands)
