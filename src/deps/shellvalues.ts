@@ -286,6 +286,9 @@ export function literalLoops(commands: string[][]): Map<string, string[]> {
 
 /** The names the line assigns only `$(nproc)`-like outputs (a number), in its text. */
 export function numericNames(original: string): Set<string> {
+  if (/(?<![\w$])PATH\b|\$\{?PATH\b/.test(original)) {
+    return new Set(); // a cell-made `nproc` on a PATH the line sets may print anything
+  }
   const found = [
     ...original.matchAll(
       new RegExp(

@@ -282,7 +282,10 @@ def names_assigned_in(words: List[str]) -> List[str]:
 
 
 def numeric_names(original: str) -> Set[str]:
-    """The names the line assigns only ``$(nproc)``-like outputs (a number), in its text."""
+    """The names the line assigns only ``$(nproc)``-like outputs (a number), in its text;
+    none on a line that names PATH (a cell-made ``nproc`` may print anything)."""
+    if re.search(r"(?<![\w$])PATH\b|\$\{?PATH\b", original):
+        return set()
     found = re.findall(
         r"(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=\$\(" + _NUMBER_PROGRAM + r"\)(?=$|[\s;&|)])",
         original,
