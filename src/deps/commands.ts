@@ -778,6 +778,33 @@ function shellInvocations(
       'a ~ word on a line that assigns HOME: write the folder out'
     );
   }
+  if (commands.some(c => c.words.some(w => shellValues.tildeInAssignment(w)))) {
+    // `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
+    if (/(?<![$\w{])HOME\b|\$\{HOME[:=]/.test(script)) {
+      throw new Unreadable(
+        'a ~ in an assignment on a line that assigns HOME: write it out'
+      );
+    }
+    // unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
+    const tilde = commands.flatMap(c =>
+      c.words.filter(w => shellValues.tildeInAssignment(w))
+    );
+    const count = (w: string): number => script.split(w).length - 1;
+    if (
+      tilde.some(
+        w => count(w) > 0 && count(w) !== tilde.filter(t => t === w).length
+      )
+    ) {
+      throw new Unreadable(
+        'a ~ assignment is written both quoted and unquoted on the line'
+      );
+    }
+    for (const command of commands) {
+      command.words = command.words.map(w =>
+        script.includes(w) ? shellValues.tildeAssignment(w) : w
+      );
+    }
+  }
   const line = state ?? new LineState(false, env);
   line.subshells ||= subshells;
   // read on the whole line: stricter for the commands before the assignment
@@ -793,18 +820,20 @@ function shellInvocations(
   // red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
   // bash evaluates as shell text, `set -k`'s trailing assignments
   const simpleWords = commands.map(c => c.words);
-  shellValues
-    .unknownNames(simpleWords, script)
-    .forEach(n => line.unknownNames.add(n));
+  // (the line's own unknown names are read there: a literal loop's values are on the line)
   const evaluated = shellValues.evaluated(
     simpleWords,
     script,
     new Set([...line.unknownNames, ...line.unresolvedValues]),
-    line.env
+    line.env,
+    original
   );
   if (evaluated) {
     throw new Unreadable(`bash evaluates a value as shell text: ${evaluated}`);
   }
+  shellValues
+    .unknownNames(simpleWords, script)
+    .forEach(n => line.unknownNames.add(n));
   line.keyword ||= shellValues.keywordSet(simpleWords);
   line.literal += shellValues.literalText(script);
   line.cdVariables = cdVariablesAssigned(script);
@@ -1883,7 +1912,9 @@ class LineState {
       .filter(n => INSTALLER_SETTING.test(n))
       .sort();
     if (this.unknownNames.has(shellValues.ANY)) {
-      named.push('a variable ${!NAME:=...} assigns');
+      named.push(
+        'a variable whose name the line computes (${!NAME:=...}, export $V)'
+      );
     }
     return found || (named[0] ?? '');
   }

@@ -4,7 +4,8 @@
  *
  * - `unknownNames`: every variable a line assigns by a form other than `NAME=value` (a
  *   `for`/`select` header, `${NAME:=v}`, `read`, `printf -v`, `mapfile`, `getopts`,
- *   `wait -p`, `coproc NAME`, a nameref, `let`...), whatever its name: its value is unknown.
+ *   `wait -p`, `coproc NAME`, a nameref, `let`...), whatever its name: its value is unknown;
+ *   `ANY` when a declaring builtin's operand computes the name (`export $V`: R14-2).
  * - `keywordWords`: after bash's `set -k` (`-o keyword`) every `NAME=value` word of a command
  *   goes to its environment, wherever it stands; read as if written in front.
  * - `evaluated`: a value bash evaluates as shell text (a prompt variable under `set -x`,
@@ -46,8 +47,19 @@ function assignments(words: string[]): number {
   return i;
 }
 
+/** Whether a declaring builtin's operand names its variable by an expansion, a glob or a
+ * brace list (`$V`, `$V=x`, `"$@"`, `$(echo A=B)`, `U*`, `{A,B}=x`): the shell assigns a name
+ * Warden cannot read (red team 14 R14-2). */
+export function computedOperand(word: string): boolean {
+  return !(
+    /^[-+]/.test(word) ||
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(word) ||
+    ASSIGNMENT_WORD.test(word)
+  );
+}
+
 /** The names the line assigns in a form the line state does not read as a value (`ANY` for
- * `${!REF:=v}`), wherever the command stands. */
+ * `${!REF:=v}`, a computed declaring operand), wherever the command stands. */
 export function unknownNames(
   commands: string[][],
   script: string
@@ -61,6 +73,9 @@ export function unknownNames(
     const inner = unwrapBuiltin(words.slice(assignments(words)));
     if (inner.length === 0) {
       continue;
+    }
+    if (DECLARING.has(inner[0]) && inner.slice(1).some(computedOperand)) {
+      names.add(ANY); // `export $V`, `export "$@"`, `export U*`: names Warden cannot read
     }
     if (
       (DECLARING.has(inner[0]) || inner[0] === 'unset') &&
@@ -189,21 +204,119 @@ const PROMPT_TEXT =
   /(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]/;
 const PROMPT_EXPANSION = /\$\{[^}]*@[\\'"]*P/;
 /** the text of arithmetic contexts as the masked line holds it: `$((...))`, `((...))`,
- * an indirection `${!x}`, `$[...]`, `[[...]]`, a subscript, a substring offset, `let`, `declare -i` */
+ * an indirection `${!x}`, `$[...]`, `[[...]]` (only some of its operands: arithmeticTexts), a
+ * subscript, a substring's offset and length (group 1), `let`, `declare -i` */
 const ARITHMETIC =
-  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+/** in `[[ ... ]]` bash evaluates as arithmetic only the operands of these (and `-v`'s) */
+const TEST_ARITHMETIC = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const CODE_IN_VALUE = /[$`[]/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** a `for` word that expands to itself or a numeric brace sequence (`{1..5}`) (R14-35) */
+const LITERAL_WORD =
+  /^(?:[A-Za-z0-9_.,:/+%@=-]*|\{-?[0-9]+\.\.-?[0-9]+(\.\.-?[0-9]+)?\})$/;
+/** `N=$(nproc)`: a command substitution whose output is a number (R14-35) */
+const NUMBER_PROGRAM = String.raw`\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_(?:ONLN|CONF))\s*`;
+
+/** The texts bash evaluates as arithmetic on the masked line: in `[[ ]]` only the operands
+ * of `-eq`... and `-v`, in `${x:o:l}` only `o` and `l` (red team 14 R14-35). */
+function* arithmeticTexts(script: string): Generator<string> {
+  for (const context of script.matchAll(ARITHMETIC)) {
+    const text = context[0];
+    if (text.startsWith('[[')) {
+      const words = text
+        .slice(2, -2)
+        .split(/\s+/)
+        .filter(w => w !== '');
+      for (let k = 0; k < words.length; k++) {
+        if (TEST_ARITHMETIC.has(words[k])) {
+          yield words.slice(Math.max(k - 1, 0), k + 2).join(' ');
+        } else if (words[k] === '-v') {
+          yield words.slice(k + 1, k + 2).join(' ');
+        }
+      }
+      yield* arithmeticTexts(text.slice(2, -2)); // its own `$((...))`, subscripts
+    } else if (context[1] !== undefined) {
+      yield context[1];
+    } else {
+      yield text;
+    }
+  }
+}
+
+/** The names a command (reserved words already cut) assigns by any form. */
+function namesAssignedIn(words: string[]): string[] {
+  const i = assignments(words);
+  return words
+    .slice(0, i)
+    .map(w => w.split('=')[0].split('[')[0].replace(/\+$/, ''))
+    .concat(namesAssigned(unwrapBuiltin(words.slice(i))));
+}
+
+/** The names only `for NAME in WORDS` headers with literal words assign, with their words
+ * (`for i in 1 2 3`): their values are on the line. */
+export function literalLoops(commands: string[][]): Map<string, string[]> {
+  const loops = new Map<string, string[]>();
+  const other = new Set<string>();
+  for (const command of commands) {
+    const words = bare(command);
+    if (
+      words[0] === 'for' &&
+      words[2] === 'in' &&
+      NAME.test(words[1] ?? '') &&
+      words.slice(3).every(w => LITERAL_WORD.test(w))
+    ) {
+      loops.set(words[1], [...(loops.get(words[1]) ?? []), ...words.slice(3)]);
+      continue;
+    }
+    namesAssignedIn(words).forEach(n => other.add(n));
+  }
+  other.forEach(n => loops.delete(n));
+  return loops;
+}
+
+/** The names the line assigns only `$(nproc)`-like outputs (a number), in its text. */
+export function numericNames(original: string): Set<string> {
+  if (/(?<![\w$])PATH\b|\$\{?PATH\b/.test(original)) {
+    return new Set(); // a cell-made `nproc` on a PATH the line sets may print anything
+  }
+  const found = [
+    ...original.matchAll(
+      new RegExp(
+        String.raw`(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=\$\(` +
+          NUMBER_PROGRAM +
+          String.raw`\)(?=$|[\s;&|)])`,
+        'g'
+      )
+    )
+  ].map(m => m[1]);
+  return new Set(
+    found.filter(
+      name =>
+        [
+          ...original.matchAll(
+            new RegExp(
+              String.raw`(?<![\w$])` + name + String.raw`(\[[^\]]*\])?\+?=`,
+              'g'
+            )
+          )
+        ].length === found.filter(n => n === name).length
+    )
+  );
+}
 const PROMPT_WHY =
   'it assigns a prompt variable (PS4 runs under set -x as shell text)';
 
 /** Why the line holds a value bash evaluates as shell text ('' when none): `unknown`: the
- * names whose value the line leaves unknown; `env`: the values Warden knows. */
+ * names whose value the line leaves unknown (the loops' names as `literalLoops` reads them
+ * excepted); `env`: the values Warden knows; `original`: the unmasked line. */
 export function evaluated(
   commandsIn: string[][],
   script: string,
   unknownIn: Set<string>,
-  env: Record<string, string>
+  env: Record<string, string>,
+  original = ''
 ): string {
   if (PROMPT_EXPANSION.test(script)) {
     return 'a ${...@P} expansion (bash runs the value as a prompt, command substitutions too)';
@@ -242,15 +355,34 @@ export function evaluated(
     }
   }
   // arithmetic evaluates a variable's value as an expression, and a subscript in it as shell
-  // text: a name in an arithmetic context whose value is unknown or holds `$`, a backtick, `[`
-  const unknown = new Set([...unknownIn, ...assignedExpansions(commands)]);
-  for (const context of script.matchAll(ARITHMETIC)) {
-    for (const [name] of context[0].matchAll(IDENTIFIER)) {
-      if (
-        unknown.has(name) ||
-        unknown.has(ANY) ||
-        CODE_IN_VALUE.test(env[name] ?? '')
-      ) {
+  // text: a name in an arithmetic context whose value is unknown or holds `$`, a backtick, `[`;
+  // a literal loop's values are judged as values, a `$(nproc)` is a number (R14-35)
+  const loops = literalLoops(commands);
+  const numbers = numericNames(original);
+  const unknown = new Set([...unknownIn]);
+  unknownNames(commands, script).forEach(n => {
+    if (!loops.has(n)) {
+      unknown.add(n);
+    }
+  });
+  assignedExpansions(commands).forEach(n => {
+    if (!numbers.has(n)) {
+      unknown.add(n);
+    }
+  });
+  const unreadable = (name: string, values: string[]): boolean =>
+    unknown.has(name) ||
+    unknown.has(ANY) ||
+    values.some(
+      value =>
+        CODE_IN_VALUE.test(value) ||
+        [...value.matchAll(IDENTIFIER)].some(
+          ([n]) => unknown.has(n) || CODE_IN_VALUE.test(env[n] ?? '')
+        )
+    );
+  for (const text of arithmeticTexts(script)) {
+    for (const [name] of text.matchAll(IDENTIFIER)) {
+      if (unreadable(name, loops.get(name) ?? [env[name] ?? ''])) {
         return (
           `arithmetic on the line evaluates ${name}, whose value Warden cannot read ` +
           '(a subscript in it runs as shell text)'
@@ -282,4 +414,36 @@ function assignedExpansions(commands: string[][]): Set<string> {
     }
   }
   return names;
+}
+
+/** a tilde-prefix of an assignment's value: at its start and after each `:` (R14-14) */
+const TILDE_PREFIX = /(?<=[=:])~([^/:]*)/g;
+
+/** Whether an assignment word's value holds a tilde-prefix bash expands (`X=~/a`,
+ * `PATH=~/bin:$PATH`, `X=a:~b`). */
+export function tildeInAssignment(word: string): boolean {
+  if (!ASSIGNMENT_WORD.test(word)) {
+    return false;
+  }
+  const eq = word.indexOf('=');
+  return new RegExp(TILDE_PREFIX.source).test(word.slice(eq));
+}
+
+/** An assignment word with `~+`/`~-` prefixes of its value written `${PWD}`/`${OLDPWD}` (the
+ * line state leaves those unknown, fail closed); `~` stays: the static reader knows no home
+ * folder, and a line that assigns HOME is refused before (red team 14 R14-14). The kernel's
+ * `tilde_assignment`. */
+export function tildeAssignment(word: string): string {
+  if (!tildeInAssignment(word)) {
+    return word;
+  }
+  const eq = word.indexOf('=');
+  return (
+    word.slice(0, eq) +
+    word
+      .slice(eq)
+      .replace(TILDE_PREFIX, (whole, user: string) =>
+        user === '+' ? '${PWD}' : user === '-' ? '${OLDPWD}' : whole
+      )
+  );
 }

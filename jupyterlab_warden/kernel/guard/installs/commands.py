@@ -448,6 +448,7 @@ def shell_invocations(
     masked = _bash_lines(script)
     if masked is None:
         return []
+    original = script
     script, substitutions, processes = masked
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
@@ -466,6 +467,16 @@ def shell_invocations(
         # `HOME=/x; ~/ls sync`: the shell expands ~ with the HOME the line set (red team 12)
         raise Unreadable("a ~ word on a line that assigns HOME: write the folder out")
     tokens = [_tilde(t, script, env or {}) for t in _operator_tokens(tokens)]
+    if any(shell_values.tilde_in_assignment(t) for t in tokens):
+        # `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
+        if _HOME_ASSIGNED.search(script):
+            raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
+        home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        # unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
+        tilde = [t for t in tokens if shell_values.tilde_in_assignment(t)]
+        if any(0 < script.count(t) != tilde.count(t) for t in tilde):
+            raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
+        tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
     commands = _split(tokens)
     functions = _functions_defined(commands)
     line = state or _LineState(False, env or {})
@@ -477,13 +488,15 @@ def shell_invocations(
     # red team 13 R13-19, R13-13, R13-20: names assigned by forms read as no value, values
     # bash evaluates as shell text, `set -k`'s trailing assignments
     simple_words = [c[0] for c in commands]
-    line.unknown_names |= shell_values.unknown_names(simple_words, script)
+    # (the line's own unknown names are read there: a literal loop's values are on the line)
     evaluated = shell_values.evaluated(
         simple_words,
         script,
         line.unknown_names | line.unresolved_values,
         {**line.inherited(), **line.env},
+        original,
     )
+    line.unknown_names |= shell_values.unknown_names(simple_words, script)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
@@ -1245,7 +1258,7 @@ class _LineState:
         # counted whether or not the line exports it (stricter; R13-19)
         named = sorted(n for n in self.unknown_names if _INSTALLER_SETTING.match(n))
         if shell_values.ANY in self.unknown_names:
-            named.append("a variable ${!NAME:=...} assigns")
+            named.append("a variable whose name the line computes (${!NAME:=...}, export $V)")
         return found or next(iter(named), "")
 
     def _assign(self, words: List[str]) -> None:

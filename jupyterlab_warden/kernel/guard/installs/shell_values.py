@@ -5,7 +5,8 @@ the same.
 - ``unknown_names``: every variable a line assigns by a form other than ``NAME=value`` (a
   ``for``/``select`` header, ``${NAME:=v}``, ``read``, ``printf -v``, ``mapfile``,
   ``getopts``, ``wait -p``, ``coproc NAME``, a nameref, ``let``...), whatever its name: its
-  value is unknown to a later reading (``commands._LineState.unknown_names``).
+  value is unknown to a later reading (``commands._LineState.unknown_names``); ``ANY`` when
+  a declaring builtin's operand computes the name (``export $V``: R14-2).
 - ``keyword_words``: after bash's ``set -k`` (``-o keyword``) every ``NAME=value`` word of a
   command goes to its environment, wherever it stands; read as if written in front.
 - ``evaluated``: a value bash evaluates as shell text (a prompt variable under ``set -x``,
@@ -13,6 +14,7 @@ the same.
   runs a command the line never writes out (``d='$'; PS4="${d}(uv ...)"``): refused.
 """
 
+import os
 import re
 from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
 
@@ -35,6 +37,13 @@ def _words(command: List[str]) -> List[str]:
     return command
 
 
+def computed_operand(word: str) -> bool:
+    """Whether a declaring builtin's operand names its variable by an expansion, a glob or a
+    brace list (``$V``, ``$V=x``, ``"$@"``, ``$(echo A=B)``, ``U*``, ``{A,B}=x``): the shell
+    assigns a name Warden cannot read (red team 14 R14-2)."""
+    return not (word[:1] in ("-", "+") or _NAME.match(word) or _ASSIGNMENT_WORD.match(word))
+
+
 def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
     """The names the line assigns in a form the line state does not read as a value (``ANY``
     for ``${!REF:=v}``), wherever the command stands (a loop or a function may run it before
@@ -50,6 +59,8 @@ def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
         inner = line_flow.unwrap_builtin(words[i:])
         if not inner:
             continue
+        if inner[0] in _DECLARING and any(computed_operand(a) for a in inner[1:]):
+            names.add(ANY)  # `export $V`, `export "$@"`, `export U*`: names Warden cannot read
         if inner[0] in _DECLARING | {"unset"} and not any(a[:1] in "-+" for a in inner[1:]):
             continue  # `export X=v`, `unset X`: read as the value they set
         names.update(line_flow.names_assigned(inner))
@@ -125,6 +136,37 @@ def resolve(
     return _PLAIN.sub(lambda found: values[found.group(1) or found.group(2)], value)
 
 
+# a tilde-prefix of an assignment's value: at its start and after each `:` (R14-14)
+_TILDE_PREFIX = re.compile(r"(?:(?<==)|(?<=:))~([^/:]*)")
+
+
+def tilde_in_assignment(word: str) -> bool:
+    """Whether an assignment word's value holds a tilde-prefix bash expands (``X=~/a``,
+    ``PATH=~/bin:$PATH``, ``X=a:~b``)."""
+    return bool(_ASSIGNMENT_WORD.match(word)) and bool(_TILDE_PREFIX.search(word, word.index("=")))
+
+
+def tilde_assignment(word: str, home: Optional[str]) -> str:
+    """An assignment word with the tilde-prefixes of its value as bash expands them: ``~`` to
+    ``home`` (``${HOME}`` when None), ``~+``/``~-`` to ``${PWD}``/``${OLDPWD}`` (the line
+    state leaves those unknown, fail closed), ``~user`` to that user's folder when there is
+    one (red team 14 R14-14: ``HOME=<url>; export UV_INDEX_URL=~/simple``)."""
+    if not tilde_in_assignment(word):
+        return word
+    name, value = word.split("=", 1)
+
+    def expand(found: "re.Match[str]") -> str:
+        user = found.group(1)
+        if user == "":
+            return "${HOME}" if home is None else home
+        if user in ("+", "-"):
+            return "${PWD}" if user == "+" else "${OLDPWD}"
+        expanded = os.path.expanduser("~" + user)
+        return expanded if expanded != "~" + user else found.group(0)
+
+    return name + "=" + _TILDE_PREFIX.sub(expand, "=" + value)[1:]
+
+
 def literal_text(script: str) -> str:
     """The text of ``script`` the shell does not expand: its single-quoted pieces and its
     backslash escapes (so ``'$X'`` and ``\\$X`` read as no expansion of X)."""
@@ -168,20 +210,99 @@ _PROMPT_TEXT = re.compile(r"(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|P
 _PROMPT_EXPANSION = re.compile(r"\$\{[^}]*@[\\'\"]*P")
 # the text of arithmetic contexts as the masked line holds it: `$((...))` (masked `$::...`),
 # an indirection `${!x}` (x's value is a name, its subscript evaluated), `((...))`, `$[...]`,
-# `[[...]]` (its -eq..., -v), a subscript, a substring offset, `let`, `declare -i`
+# `[[...]]` (only some of its operands: _arithmetic_texts), a subscript, a substring's offset
+# and length (group 1), `let`, `declare -i`
 _ARITHMETIC = re.compile(
-    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\((.*?)\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:[^-=?+}][^}]*\}"
+    r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}"
     r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*"
 )
+# in `[[ ... ]]` bash evaluates as arithmetic only the operands of these (and `-v`'s subscript)
+_TEST_ARITHMETIC = frozenset(("-eq", "-ne", "-lt", "-le", "-gt", "-ge"))
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CODE_IN_VALUE = re.compile(r"[$`\[]")
+# a `for` word that expands to itself (no expansion, glob, quote left by the reader) or a
+# numeric brace sequence (`{1..5}`): the loop's values are written on the line (R14-35)
+_LITERAL_WORD = re.compile(r"[A-Za-z0-9_.,:/+%@=-]*|\{-?[0-9]+\.\.-?[0-9]+(\.\.-?[0-9]+)?\}")
+# `N=$(nproc)`: a command substitution whose output is a number (R14-35)
+_NUMBER_PROGRAM = r"\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_(?:ONLN|CONF))\s*"
+
+
+def _arithmetic_texts(script: str) -> Iterable[str]:
+    """The texts bash evaluates as arithmetic on the masked line: in ``[[ ]]`` only the
+    operands of ``-eq``... and ``-v`` (``[[ -s $f ]]``, ``[[ $f == *x* ]]`` evaluate nothing),
+    in ``${x:o:l}`` only ``o`` and ``l`` (red team 14 R14-35)."""
+    for context in _ARITHMETIC.finditer(script):
+        text = context.group(0)
+        if text.startswith("[["):
+            words = text[2:-2].split()
+            for k, word in enumerate(words):
+                if word in _TEST_ARITHMETIC:
+                    yield " ".join(words[max(k - 1, 0) : k + 2])
+                elif word == "-v":
+                    yield " ".join(words[k + 1 : k + 2])
+            yield from _arithmetic_texts(text[2:-2])  # its own `$((...))`, subscripts
+        elif context.group(1) is not None:
+            yield context.group(1)
+        else:
+            yield text
+
+
+def literal_loops(commands: Iterable[List[str]]) -> Dict[str, List[str]]:
+    """The names only ``for NAME in WORDS`` headers with literal words assign, with their
+    words (``for i in 1 2 3``): their values are on the line."""
+    loops: Dict[str, List[str]] = {}
+    other: Set[str] = set()
+    for command in commands:
+        words = _words(list(command))
+        if (
+            words[:1] == ["for"]
+            and words[2:3] == ["in"]
+            and _NAME.match(words[1] if len(words) > 1 else "")
+        ):
+            if all(_LITERAL_WORD.fullmatch(w) for w in words[3:]):
+                loops.setdefault(words[1], []).extend(words[3:])
+                continue
+        other.update(names_assigned_in(words))
+    return {name: values for name, values in loops.items() if name not in other}
+
+
+def names_assigned_in(words: List[str]) -> List[str]:
+    """The names a command (reserved words already cut) assigns by any form."""
+    i = 0
+    while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+        i += 1
+    return [w.split("=", 1)[0].split("[")[0].rstrip("+") for w in words[:i]] + list(
+        line_flow.names_assigned(line_flow.unwrap_builtin(words[i:]))
+    )
+
+
+def numeric_names(original: str) -> Set[str]:
+    """The names the line assigns only ``$(nproc)``-like outputs (a number), in its text;
+    none on a line that names PATH (a cell-made ``nproc`` may print anything)."""
+    if re.search(r"(?<![\w$])PATH\b|\$\{?PATH\b", original):
+        return set()
+    found = re.findall(
+        r"(?:^|[\s;&|(])([A-Za-z_][A-Za-z0-9_]*)=\$\(" + _NUMBER_PROGRAM + r"\)(?=$|[\s;&|)])",
+        original,
+    )
+    return {
+        name
+        for name in set(found)
+        if len(re.findall(r"(?<![\w$])" + name + r"(\[[^\]]*\])?\+?=", original))
+        == found.count(name)
+    }
 
 
 def evaluated(
-    commands: Iterable[List[str]], script: str, unknown: Set[str], env: Dict[str, str]
+    commands: Iterable[List[str]],
+    script: str,
+    unknown: Set[str],
+    env: Dict[str, str],
+    original: str = "",
 ) -> str:
     """Why the line holds a value bash evaluates as shell text ('' when none): ``unknown``:
-    the names whose value the line leaves unknown; ``env``: the values Warden knows."""
+    the names whose value the line leaves unknown (the loops' names as ``literal_loops`` reads
+    them excepted); ``env``: the values Warden knows; ``original``: the unmasked line."""
     if _PROMPT_EXPANSION.search(script):
         return "a ${...@P} expansion (bash runs the value as a prompt, command substitutions too)"
     if _PROMPT_TEXT.search(script):
@@ -207,11 +328,31 @@ def evaluated(
             return "it assigns a prompt variable (PS4 runs under set -x as shell text)"
     # arithmetic evaluates a variable's value as an expression, and a subscript in it (`a[$(
     # cmd)]`) as shell text: a name in an arithmetic context whose value is unknown (assigned
-    # an expansion, or by a form the line state does not read) or holds `$`, a backtick or `[`
-    unknown = set(unknown) | _assigned_expansions(commands)
-    for context in _ARITHMETIC.finditer(script):
-        for name in _IDENTIFIER.findall(context.group(0)):
-            if name in unknown or ANY in unknown or _CODE_IN_VALUE.search(env.get(name, "")):
+    # an expansion, or by a form the line state does not read) or holds `$`, a backtick or `[`;
+    # a literal loop's values are judged as values, a `$(nproc)` is a number (R14-35)
+    loops = literal_loops(commands)
+    numbers = numeric_names(original)
+    unknown = (
+        set(unknown)
+        | (unknown_names(commands, script) - set(loops))
+        | (_assigned_expansions(commands) - numbers)
+    )
+
+    def unreadable(name: str, values: List[str]) -> bool:
+        if name in unknown or ANY in unknown:
+            return True
+        return any(
+            _CODE_IN_VALUE.search(value)
+            or any(
+                n in unknown or _CODE_IN_VALUE.search(env.get(n, ""))
+                for n in _IDENTIFIER.findall(value)
+            )
+            for value in values
+        )
+
+    for text in _arithmetic_texts(script):
+        for name in _IDENTIFIER.findall(text):
+            if unreadable(name, loops.get(name, [env.get(name, "")])):
                 return (
                     f"arithmetic on the line evaluates {name}, whose value Warden cannot read "
                     "(a subscript in it runs as shell text)"
