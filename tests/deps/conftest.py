@@ -10,6 +10,7 @@ sys.path.insert(0, str(HERE))
 
 from guard_owner import event_validator  # noqa: E402, F401 (fixture)
 from install_env import child_env, spooled  # noqa: E402
+from launched import Kernel  # noqa: E402
 from local_index import LocalIndex, build_wheel  # noqa: E402
 
 # Served by the local index: a benign package, a listed malicious name and imitation names.
@@ -24,6 +25,12 @@ def index(tmp_path_factory):
     server = LocalIndex(root, wheels)
     yield server
     server.close()
+
+
+@pytest.fixture()
+def kernel(tmp_path, index):
+    """A kernel of the lab's launch environment, or the same without Warden (launched.Kernel)."""
+    return Kernel(tmp_path, index)
 
 
 class GuardedRun:

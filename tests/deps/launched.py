@@ -8,6 +8,8 @@ suite run) reads a child Python's code, not its arguments.
 
 import hashlib
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from install_env import child_env
+from real_uv import real_uv
 
 from jupyterlab_warden.kernel.boot.launch_env import kernel_env
 
@@ -109,3 +112,77 @@ class LaunchFolders:
 
     def env(self, launched: bool = True) -> dict:
         return launch_env(self.tmp, self.spool, self.home, self.policy if launched else None)
+
+
+def system_cell(line: str) -> str:
+    """A cell running the shell line ``line`` through os.system."""
+    return f"import os\nos.system({line!r})\n"
+
+
+def bash_cell(line: str) -> str:
+    """A cell running ``line`` as ``bash -c`` text."""
+    return f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
+
+
+# shell text installing warden-demo-pkg from the test index (`{target}`, `{index}` filled by
+# Kernel.cell): the installer's name built by the shell (`u$@v`), so the text holds none;
+# HIDDEN also builds the `$(` of its substitution from a variable d holding `$`
+BUILT = "u$@v p$@ip install -q --no-config --no-cache --target {target} --index-url {index} "
+BUILT += "warden-demo-pkg"
+HIDDEN = "${{d}}(u${{d}}@v p${{d}}@ip install -q --no-cache --target {target} --index-url {index} "
+HIDDEN += "warden-demo-pkg)"
+# the same install written out, from whatever index uv is given
+UV_LINE = "{uv} pip install -q --no-cache --target {target} warden-demo-pkg"
+
+KERNEL_POLICY = {"schema_version": 1, "revision": 3}
+
+
+class Kernel(LaunchFolders):
+    """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
+
+    def __init__(self, tmp_path, index):
+        super().__init__(tmp_path, index, KERNEL_POLICY)
+        self.work = tmp_path / "work"
+        self.work.mkdir()
+
+    def env(self, launched: bool) -> dict:
+        env = super().env(launched)
+        env["PATH"] = os.path.dirname(real_uv()) + os.pathsep + env.get("PATH", "")
+        return env
+
+    def cell(self, code: str, launched: bool, env=None) -> dict:
+        code = code.format(index=self.index.simple, target=str(self.target), uv=real_uv())
+        return run_python(CELL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True)
+
+    def installed(self, name="warden_demo_pkg") -> bool:
+        found = list(self.target.glob(f"{name}*")) if self.target.exists() else []
+        return bool(found or list(self.work.glob(f".venv/lib/python*/site-packages/{name}*")))
+
+    def reset(self):
+        shutil.rmtree(self.target, ignore_errors=True)
+        shutil.rmtree(self.work / ".venv", ignore_errors=True)
+        self.index.requests.clear()
+
+    def proves(self, code: str, name="warden_demo_pkg") -> str:
+        """Installs without Warden, refused with it: the refusal's text."""
+        self.reset()
+        plain = self.cell(code, launched=False)
+        assert plain["refused"] is None and self.installed(name), plain
+        assert self.index.requests
+        self.reset()
+        result = self.cell(code, launched=True)
+        assert result["refused"], result
+        assert self.index.requests == [] and not self.installed(name), result
+        return result["refused"]
+
+    def uv_install(self) -> str:
+        """A shell line installing warden-demo-pkg from the test index with the real uv."""
+        return shlex.join(
+            [real_uv(), "pip", "install", "-q", "--no-config", "--no-cache", "--python",
+             sys.executable, "--target", str(self.target), "--index-url", self.index.simple,
+             "warden-demo-pkg"]
+        )  # fmt: skip
+
+    def install_cell(self) -> str:
+        """A cell running ``uv_install`` through os.system."""
+        return system_cell(self.uv_install())

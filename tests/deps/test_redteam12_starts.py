@@ -8,59 +8,12 @@ refused before the installer runs (no index request, nothing installed).
 """
 
 import os
-import shutil
 import sys
 
 import pytest
-from launched import CELL, LaunchFolders, run_python
 from real_uv import real_uv
 
 UV = real_uv()
-POLICY = {"schema_version": 1, "revision": 3}
-
-
-class Kernel(LaunchFolders):
-    """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
-
-    def __init__(self, tmp_path, index):
-        super().__init__(tmp_path, index, POLICY)
-        self.work = tmp_path / "work"
-        self.work.mkdir()
-
-    def env(self, launched: bool) -> dict:
-        env = super().env(launched)
-        env["PATH"] = os.path.dirname(UV) + os.pathsep + env.get("PATH", "")
-        return env
-
-    def cell(self, code: str, launched: bool, env=None) -> dict:
-        code = code.format(index=self.index.simple, target=str(self.target), uv=UV)
-        return run_python(CELL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True)
-
-    def installed(self, name="warden_demo_pkg") -> bool:
-        found = list(self.target.glob(f"{name}*")) if self.target.exists() else []
-        return bool(found or list(self.work.glob(f".venv/lib/python*/site-packages/{name}*")))
-
-    def reset(self):
-        shutil.rmtree(self.target, ignore_errors=True)
-        shutil.rmtree(self.work / ".venv", ignore_errors=True)
-        self.index.requests.clear()
-
-    def proves(self, code: str, name="warden_demo_pkg") -> str:
-        """Installs without Warden, refused with it: the refusal's text."""
-        self.reset()
-        plain = self.cell(code, launched=False)
-        assert plain["refused"] is None and self.installed(name), plain
-        assert self.index.requests
-        self.reset()
-        result = self.cell(code, launched=True)
-        assert result["refused"], result
-        assert self.index.requests == [] and not self.installed(name), result
-        return result["refused"]
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 # -- R12-5: a str subclass whose encode() answers other bytes ------------------------------

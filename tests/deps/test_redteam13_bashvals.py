@@ -17,57 +17,42 @@ import os
 import re
 
 import pytest
+from launched import HIDDEN, UV_LINE, bash_cell, system_cell
 from real_uv import real_uv
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
-UV = "{uv} pip install -q --no-cache --target {target} warden-demo-pkg"
-# the uv install with its index; the `$` of `$(` assembled from d, so the text holds none
-HIDDEN = "${{d}}(u${{d}}@v p${{d}}@ip install -q --no-cache --target {target} --index-url {index} "
-HIDDEN += "warden-demo-pkg)"
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
-
-
-def _bash(line: str) -> str:
-    return f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
-
-
 CASES = {
     # R13-13
-    "PS4 + set -x": _bash(f"d='$'; export PS4=\"{HIDDEN}\"; set -x; :"),
-    "@P": _bash(f'd=\'$\'; x="{HIDDEN}"; : "${{{{x@P}}}}"'),
-    "arithmetic $((x))": _bash(f"d='$'; x=\"a[{HIDDEN}]\"; echo $((x))"),
-    "[[ x -eq 1 ]]": _bash(f"d='$'; x=\"a[{HIDDEN}]\"; [[ x -eq 1 ]]"),
-    "mapfile -C": _bash(
+    "PS4 + set -x": bash_cell(f"d='$'; export PS4=\"{HIDDEN}\"; set -x; :"),
+    "@P": bash_cell(f'd=\'$\'; x="{HIDDEN}"; : "${{{{x@P}}}}"'),
+    "arithmetic $((x))": bash_cell(f"d='$'; x=\"a[{HIDDEN}]\"; echo $((x))"),
+    "[[ x -eq 1 ]]": bash_cell(f"d='$'; x=\"a[{HIDDEN}]\"; [[ x -eq 1 ]]"),
+    "mapfile -C": bash_cell(
         "mapfile -C 'u$@v p$@ip install -q --no-cache --target {target} --index-url {index} "
         "warden-demo-pkg; :' -c 1 a < /etc/hostname"
     ),
     # R13-18
-    "export PATH=$X:$PATH": _system(
+    "export PATH=$X:$PATH": system_cell(
         "X={work}/d; export UV_INDEX_URL={index}; export PATH=$X:$PATH; "
         "ls pip install -q --no-cache --target {target} warden-demo-pkg"
     ),
-    "export PATH=$(...)": _system(
+    "export PATH=$(...)": system_cell(
         "export UV_INDEX_URL={index}; export PATH=$(echo {work}/d):$PATH; "
         "ls pip install -q --no-cache --target {target} warden-demo-pkg"
     ),
     # R13-19
-    "for NAME in": _system(f"for UV_INDEX_URL in {{index}}; do export UV_INDEX_URL; {UV}; done"),
-    "${NAME:=v}": _system(f": ${{{{UV_INDEX_URL:={{index}}}}}}; export UV_INDEX_URL; {UV}"),
-    "bash read NAME": _bash(f"read UV_INDEX_URL <<< {{index}}; export UV_INDEX_URL; {UV}"),
+    "for NAME in": system_cell(
+        f"for UV_INDEX_URL in {{index}}; do export UV_INDEX_URL; {UV_LINE}; done"
+    ),
+    "${NAME:=v}": system_cell(
+        f": ${{{{UV_INDEX_URL:={{index}}}}}}; export UV_INDEX_URL; {UV_LINE}"
+    ),
+    "bash read NAME": bash_cell(f"read UV_INDEX_URL <<< {{index}}; export UV_INDEX_URL; {UV_LINE}"),
     # R13-20
-    "set -k": _bash(f"set -k; {UV} UV_CONFIG_FILE={{work}}/c.toml"),
-    "set -o keyword": _bash(f"set -o keyword; {UV} UV_CONFIG_FILE={{work}}/c.toml"),
-    "bash -k -c": _system(f"bash -k -c '{UV} UV_CONFIG_FILE={{work}}/c.toml'"),
+    "set -k": bash_cell(f"set -k; {UV_LINE} UV_CONFIG_FILE={{work}}/c.toml"),
+    "set -o keyword": bash_cell(f"set -o keyword; {UV_LINE} UV_CONFIG_FILE={{work}}/c.toml"),
+    "bash -k -c": system_cell(f"bash -k -c '{UV_LINE} UV_CONFIG_FILE={{work}}/c.toml'"),
 }
 
 

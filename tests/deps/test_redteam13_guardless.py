@@ -17,7 +17,7 @@ import json
 import os
 
 import pytest
-from test_redteam12_starts import PROJECT, UV, Kernel
+from test_redteam12_starts import PROJECT, UV
 
 from jupyterlab_warden.kernel.guard.installs import commands, guardless
 
@@ -26,11 +26,6 @@ INSTALL = (
     "{uvdir!r} + '/u' + 'v p' + 'ip ins' + 'tall -q --no-config --no-cache --python ' + "
     "sys.executable + ' --target {target} --index-url {index} tor' + 'cj'"
 )
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 def _guardless_cell(code: str) -> str:

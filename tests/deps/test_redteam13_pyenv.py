@@ -13,18 +13,13 @@ import shutil
 import sys
 
 import pytest
+from launched import system_cell
 from real_uv import real_uv
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
 UV = real_uv()
 PY = sys.executable
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 def _install(kernel) -> str:
@@ -36,10 +31,6 @@ def _install(kernel) -> str:
 
 def _payload(kernel) -> str:
     return f"import os\nos.system({_install(kernel)!r})\n"
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
 
 
 # -- R13-16: cached bytecode taken unchecked beside a local module of -c code or a script ----
@@ -57,7 +48,7 @@ def test_a_checked_pyc_taken_unchecked_beside_a_scripts_module_is_refused(kernel
                        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)  # fmt: skip
     payload.unlink()
     line = f"{PY} -E --check-hash-based-pycs never app/train.py"
-    assert "helper" in kernel.proves(_system(line))
+    assert "helper" in kernel.proves(system_cell(line))
     # checked as usual, the same pyc is recompiled from the source Warden read: it runs
     assert commands.invocations([PY, "-E", str(app / "train.py")]) == []
 
@@ -101,14 +92,14 @@ def test_an_interpreter_loading_code_from_its_environment_is_refused(kernel, lin
         pytest.skip("perl or node is not installed")
     _interpreter_files(kernel)
     line = line.replace("{bin}", str(kernel.work / "bin"))
-    assert why in kernel.proves(_system(line + " > /dev/null"))  # the kernel's stdout is JSON
+    assert why in kernel.proves(system_cell(line + " > /dev/null"))  # the kernel's stdout is JSON
 
 
 def test_an_interpreter_option_variable_inherited_by_the_kernel_is_refused(kernel):
     if shutil.which("perl") is None:
         pytest.skip("perl is not installed")
     _interpreter_files(kernel)
-    code = "import os\nos.environ['PERL5OPT'] = '-MEvil'\n" + _system(
+    code = "import os\nos.environ['PERL5OPT'] = '-MEvil'\n" + system_cell(
         "perl -Ilib -e 'print 1' > /dev/null"
     )
     assert "PERL5OPT" in kernel.proves(code)
@@ -145,7 +136,7 @@ def test_a_module_the_standard_library_imports_beside_a_script_is_refused(kernel
     app.mkdir()
     (app / "re.py").write_text(STAND_IN_RE.format(cmd=_install(kernel)))
     (app / "train.py").write_text("import json\nprint(json.dumps([1]))\n")
-    why = kernel.proves(_system(f"{PY} -E app/train.py > /dev/null"))
+    why = kernel.proves(system_cell(f"{PY} -E app/train.py > /dev/null"))
     assert "re.py" in why and "standard library" in why
 
 
@@ -185,7 +176,7 @@ def test_a_pth_file_in_a_venv_the_cell_made_is_refused(kernel):
         "subprocess.run([sys.executable, '-m', 'venv', '--without-pip', 'v'], check=True)\n"
         "site = glob.glob('v/lib/python*/site-packages')[0]\n"
         f"open(os.path.join(site, 'zz.pth'), 'w').write({pth!r})\n"
-        + _system("v/bin/python -c 'print(1)' > /dev/null")
+        + system_cell("v/bin/python -c 'print(1)' > /dev/null")
     )
     assert "zz.pth" in kernel.proves(code)
 

@@ -13,27 +13,9 @@ import os
 import re
 
 import pytest
-from test_redteam12_starts import Kernel
+from launched import BUILT, bash_cell, system_cell
 
 from jupyterlab_warden.kernel.guard.installs import commands, shell_text
-
-# what sh reads as `uv pip install ...` from the local index; no installer word in its text
-BUILT = "u$@v p$@ip install -q --no-config --no-cache --target {target} --index-url {index} "
-BUILT += "warden-demo-pkg"
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
-
-
-def _bash(line: str) -> str:
-    return f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
-
 
 # R13-1: a backslash inside backticks is a line the reader cannot model; it was let through
 # because its text named no installer
@@ -47,13 +29,13 @@ ALIAS = "alias x='u$@v'\nx " + BUILT.replace("u$@v ", "", 1)
 TRAP = "trap '" + BUILT + "' EXIT"
 
 CASES = {
-    "R13-1 sh": _system(UNMODELLED),
-    "R13-1 bash": _bash(UNMODELLED),
-    "R13-2 bash": _bash(ARITHMETIC),
-    "R13-11 sh": _system(HEREDOC),
-    "R13-12 alias sh": _system(ALIAS),
-    "R13-12 trap sh": _system(TRAP),
-    "R13-12 alias bash": _bash("shopt -s expand_aliases\n" + ALIAS),
+    "R13-1 sh": system_cell(UNMODELLED),
+    "R13-1 bash": bash_cell(UNMODELLED),
+    "R13-2 bash": bash_cell(ARITHMETIC),
+    "R13-11 sh": system_cell(HEREDOC),
+    "R13-12 alias sh": system_cell(ALIAS),
+    "R13-12 trap sh": system_cell(TRAP),
+    "R13-12 alias bash": bash_cell("shopt -s expand_aliases\n" + ALIAS),
 }
 
 

@@ -14,19 +14,14 @@ import subprocess
 import sys
 
 import pytest
+from launched import system_cell
 from real_uv import real_uv
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 from jupyterlab_warden.kernel.guard.installs import commands, startup_modules
 
 UV = real_uv()
 PY = sys.executable
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 def _install(kernel) -> str:
@@ -54,10 +49,6 @@ sys.modules["encodings"] = _real
 """
 
 
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
-
-
 # -- R13-10: modules Python imports at start-up from a PYTHONPATH folder ---------------------
 
 
@@ -76,7 +67,7 @@ def test_a_start_up_module_in_a_pythonpath_folder_is_refused(kernel, module, run
         (src / "encodings" / "__init__.py").write_text(ENCODINGS.format(cmd=_install(kernel)))
     else:
         (src / "sitecustomize.py").write_text(_payload(kernel))
-    refused = kernel.proves(_system(f"PYTHONPATH=src {PY} {runs}"))
+    refused = kernel.proves(system_cell(f"PYTHONPATH=src {PY} {runs}"))
     assert "while it starts, from a PYTHONPATH folder" in refused, refused
 
 
@@ -116,7 +107,7 @@ def test_a_warning_category_module_in_a_pythonpath_folder_is_refused(kernel, lin
     (kernel.work / "src").mkdir()
     (kernel.work / "src" / "quiet.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
     (kernel.work / "train.py").write_text("print('ok')\n")
-    refused = kernel.proves(_system(line.format(py=PY)))
+    refused = kernel.proves(system_cell(line.format(py=PY)))
     assert "quiet" in refused, refused
 
 
@@ -124,7 +115,7 @@ def test_an_inherited_pythonwarnings_category_module_is_refused(kernel):
     (kernel.work / "src").mkdir()
     (kernel.work / "src" / "quiet.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
     (kernel.work / "train.py").write_text("print('ok')\n")
-    cell = "os.environ['PYTHONWARNINGS'] = 'ignore::quiet.W'\n" + _system(
+    cell = "os.environ['PYTHONWARNINGS'] = 'ignore::quiet.W'\n" + system_cell(
         f"PYTHONPATH=src {PY} train.py"
     )
     refused = kernel.proves("import os\n" + cell)
@@ -143,7 +134,7 @@ def test_a_guarded_child_imports_a_launch_folders_category_module_before_its_gua
     subprocess.run(line, shell=True, env=env, cwd=kernel.work, check=True)
     assert kernel.installed(), "the category module runs before the guard"
     kernel.reset()
-    result = kernel.cell(_system(line), launched=True, env=env)
+    result = kernel.cell(system_cell(line), launched=True, env=env)
     assert result["refused"] and "before Warden's guard starts" in result["refused"], result
     assert kernel.index.requests == [] and not kernel.installed()
 
@@ -163,7 +154,7 @@ def test_ordinary_warning_filters_and_project_folders_still_run(kernel, line):
     (kernel.work / "src" / "site").mkdir()  # a data folder named like a module: not a package
     (kernel.work / "src" / "model.py").write_text("X = 1\n")
     (kernel.work / "train.py").write_text("import model\nprint(model.X)\n")
-    result = kernel.cell(_system(line.format(py=PY)), launched=True)
+    result = kernel.cell(system_cell(line.format(py=PY)), launched=True)
     assert result["refused"] is None, result
 
 
@@ -199,7 +190,7 @@ def test_a_pycache_prefix_replaces_a_guarded_childs_guard_and_is_refused(kernel,
     assert kernel.installed(), "the child ran the .pyc instead of Warden's guard"
     kernel.reset()
     # the kernel's cell writes the same .pyc in its folder, then starts the line
-    result = kernel.cell(cell + _system(line), launched=True)
+    result = kernel.cell(cell + system_cell(line), launched=True)
     assert result["refused"] and "pycache_prefix" in result["refused"].replace(
         "PYTHONPYCACHEPREFIX", "pycache_prefix"
     ), result

@@ -16,47 +16,31 @@ it installs from the local index, with Warden nothing starts); the ordinary line
 import os
 
 import pytest
+from launched import HIDDEN, UV_LINE, bash_cell, system_cell
 from real_uv import real_uv
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
-UV = "{uv} pip install -q --no-cache --target {target} warden-demo-pkg"
-HIDDEN = "${{d}}(u${{d}}@v p${{d}}@ip install -q --no-cache --target {target} --index-url {index} "
-HIDDEN += "warden-demo-pkg)"
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
-
-
-def _bash(line: str) -> str:
-    return f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
-
-
 MALICIOUS = {
     # R14-2
-    "export $V": _system(f"V=UV_INDEX_URL={{index}}; export $V; {UV}"),
-    'export "$V"': _system(f'V=UV_INDEX_URL={{index}}; export "$V"; {UV}'),
-    "export $V=value": _system(f"V=UV_INDEX_URL; export $V={{index}}; {UV}"),
-    'export "$@"': _system(f'set -- UV_INDEX_URL={{index}}; export "$@"; {UV}'),
-    "export $(echo ...)": _system(f"export $(echo UV_INDEX_URL={{index}}); {UV}"),
-    "export U* (glob)": _system(f"export U*; {UV}"),
-    "bash export {A,B}=v (brace)": _bash(f"export {{{{UV_CONFIG_FILE,Y}}}}=c.toml; {UV}"),
+    "export $V": system_cell(f"V=UV_INDEX_URL={{index}}; export $V; {UV_LINE}"),
+    'export "$V"': system_cell(f'V=UV_INDEX_URL={{index}}; export "$V"; {UV_LINE}'),
+    "export $V=value": system_cell(f"V=UV_INDEX_URL; export $V={{index}}; {UV_LINE}"),
+    'export "$@"': system_cell(f'set -- UV_INDEX_URL={{index}}; export "$@"; {UV_LINE}'),
+    "export $(echo ...)": system_cell(f"export $(echo UV_INDEX_URL={{index}}); {UV_LINE}"),
+    "export U* (glob)": system_cell(f"export U*; {UV_LINE}"),
+    "bash export {A,B}=v (brace)": bash_cell(f"export {{{{UV_CONFIG_FILE,Y}}}}=c.toml; {UV_LINE}"),
     # R14-14
-    "HOME=url; export X=~/simple": _system(f"HOME={{base}}; export UV_INDEX_URL=~/simple; {UV}"),
-    "HOME=url; X=~/simple uv": _system(f"HOME={{base}}; UV_INDEX_URL=~/simple {UV}"),
-    "export PATH=~/bin:$PATH": _system(
+    "HOME=url; export X=~/simple": system_cell(
+        f"HOME={{base}}; export UV_INDEX_URL=~/simple; {UV_LINE}"
+    ),
+    "HOME=url; X=~/simple uv": system_cell(f"HOME={{base}}; UV_INDEX_URL=~/simple {UV_LINE}"),
+    "export PATH=~/bin:$PATH": system_cell(
         "export UV_INDEX_URL={index}; export PATH=~/bin:$PATH; "
         "ls pip install -q --no-cache --target {target} warden-demo-pkg"
     ),
     # R14-35: a loop word that is no literal (an expansion) still counts as unknown
-    "for over an expansion, $((i))": _bash(
+    "for over an expansion, $((i))": bash_cell(
         f"d='$'; for i in \"a[{HIDDEN}]\"; do echo $((i)); done"
     ),
 }

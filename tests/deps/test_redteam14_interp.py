@@ -15,7 +15,6 @@ import os
 import shutil
 
 import pytest
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands, interpreters
 from jupyterlab_warden.kernel.guard.installs.requirements import MAX_FILE_BYTES
@@ -31,11 +30,6 @@ ARGS = (
 )
 PERL_CODE = "system('u'.'v'," + ARGS + ");"
 NODE_CODE = "require('child_'+'process').spawnSync('u'+'v',[" + ARGS + "]);"
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 def _writes(name: str, text: str, then: str) -> str:

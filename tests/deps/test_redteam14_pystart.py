@@ -11,19 +11,14 @@ import shlex
 import sys
 
 import pytest
+from launched import system_cell
 from real_uv import real_uv
-from test_redteam12_starts import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import commands, condarc, sources, startup_modules
 
 UV = real_uv()
 PY = sys.executable
 SYSTEM_PY = "/usr/bin/python3"  # a non-venv Python: its user site is read
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
 
 
 def _install(kernel) -> str:
@@ -35,10 +30,6 @@ def _install(kernel) -> str:
 
 def _payload(kernel) -> str:
     return f"import os\nos.system({_install(kernel)!r})\n"
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
 
 
 def _venv_pth(name: str, line: str) -> str:
@@ -129,7 +120,7 @@ def test_a_guardless_python_inspecting_its_input_is_refused(kernel, start):
     (kernel.work / "y.py").write_text("print(1)\n")
     line = start.replace("python", PY, 1) if start.startswith("python") else start
     line = line.replace(" python ", f" {PY} ")
-    assert "runs code from its input" in kernel.proves(_system(line + " > /dev/null"))
+    assert "runs code from its input" in kernel.proves(system_cell(line + " > /dev/null"))
 
 
 def test_a_guardless_python_inspecting_an_argv_input_is_refused(kernel):
@@ -177,7 +168,7 @@ def test_a_pythonhome_of_the_cells_is_refused(kernel):
     home = kernel.work / "h"
     _stdlib_with_encodings(kernel, home)
     assert "standard library" in kernel.proves(
-        _system(f"PYTHONHOME={home} {PY} -c 'print(1)' > /dev/null 2>&1")
+        system_cell(f"PYTHONHOME={home} {PY} -c 'print(1)' > /dev/null 2>&1")
     )
 
 
@@ -210,7 +201,7 @@ def test_a_relative_userbase_is_read_from_the_childs_start_folder(kernel, how):
     site.mkdir(parents=True)
     line = f"import os;os.system({_install(kernel)!r})"
     if how == "cd":
-        code = _system(f"cd sub && PYTHONUSERBASE=ub {SYSTEM_PY} -c 'print(1)' > /dev/null")
+        code = system_cell(f"cd sub && PYTHONUSERBASE=ub {SYSTEM_PY} -c 'print(1)' > /dev/null")
     else:
         code = (
             "import os, subprocess\n"
@@ -243,7 +234,7 @@ def test_a_venv_whose_home_is_the_cells_is_refused(kernel):
     os.symlink(os.path.realpath(PY), venv / "bin" / version)
     (venv / "pyvenv.cfg").write_text(f"home = {fake / 'bin'}\n")
     line = f"v/bin/{version} -c 'print(1)' > /dev/null 2>&1"
-    assert "pyvenv.cfg" in kernel.proves(_system(line))
+    assert "pyvenv.cfg" in kernel.proves(system_cell(line))
 
 
 def test_an_ordinary_venvs_python_still_runs(tmp_path):

@@ -16,21 +16,9 @@ import shutil
 import subprocess
 
 import pytest
-from test_redteam12_starts import Kernel
+from launched import BUILT, system_cell
 
 from jupyterlab_warden.kernel.guard.installs import commands, shell_options
-
-BUILT = "u$@v p$@ip install -q --no-config --no-cache --target {target} --index-url {index} "
-BUILT += "warden-demo-pkg"
-
-
-@pytest.fixture()
-def kernel(tmp_path, index):
-    return Kernel(tmp_path, index)
-
-
-def _system(line: str) -> str:
-    return f"import os\nos.system({line!r})\n"
 
 
 def _run(argv) -> str:
@@ -38,16 +26,16 @@ def _run(argv) -> str:
 
 
 CASES = {
-    "bash -o pipefail -c (Dockerfile SHELL)": _system(f"bash -o pipefail -c '{BUILT}'"),
+    "bash -o pipefail -c (Dockerfile SHELL)": system_cell(f"bash -o pipefail -c '{BUILT}'"),
     "argv bash -eo pipefail -c": _run(["bash", "-eo", "pipefail", "-c", BUILT]),
-    "sh -o errexit -c": _system(f"sh -o errexit -c '{BUILT}'"),
-    "bash -O extglob -c": _system(f"bash -O extglob -c '{BUILT}'"),
-    "sh +e -c": _system(f"sh +e -c '{BUILT}'"),
-    "sh -c -- TEXT": _system(f"sh -c -- '{BUILT}'"),
+    "sh -o errexit -c": system_cell(f"sh -o errexit -c '{BUILT}'"),
+    "bash -O extglob -c": system_cell(f"bash -O extglob -c '{BUILT}'"),
+    "sh +e -c": system_cell(f"sh +e -c '{BUILT}'"),
+    "sh -c -- TEXT": system_cell(f"sh -c -- '{BUILT}'"),
     "argv bash -c -x TEXT": _run(["bash", "-c", "-x", BUILT]),
-    "bash --norc --rcfile F -c": _system(f"bash --norc --rcfile /dev/null -c '{BUILT}'"),
-    "timeout 60 bash -o pipefail -c": _system(f"timeout 60 bash -o pipefail -c '{BUILT}'"),
-    "nice sh +e -c": _system(f"nice sh +e -c '{BUILT}'"),
+    "bash --norc --rcfile F -c": system_cell(f"bash --norc --rcfile /dev/null -c '{BUILT}'"),
+    "timeout 60 bash -o pipefail -c": system_cell(f"timeout 60 bash -o pipefail -c '{BUILT}'"),
+    "nice sh +e -c": system_cell(f"nice sh +e -c '{BUILT}'"),
     "R14-36 cat <(...)": _run(["bash", "-c", f"cat <({BUILT})"]),
     "R14-36 echo x > >(...)": _run(["bash", "-c", f"echo x > >({BUILT}); wait"]),
 }
