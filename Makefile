@@ -80,11 +80,11 @@ test-unit:
 	npx tsc -p tsconfig.test.json
 	npx jest --maxWorkers=2
 
-# Two workers (CI has two cores; most tests wait on the processes they start). loadfile keeps a
-# file on one worker, so module fixtures (the guard corpus, the local index's wheels) are built
-# once, as in a serial run; tests that start servers take free ports and their own tmp folders.
+# One process: tests/guard installs the process guard in pytest itself, and files that start
+# their own children must run before it (the collection order); on two workers (pytest-xdist,
+# tried) a worker that ran a guard file refused the next file's starts (46 tests).
 test-python:
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest
 
 test-central:
 	cd central && npm test
