@@ -8,7 +8,6 @@ environment the same cell is refused before the installer runs.
 """
 
 import py_compile
-import shlex
 import shutil
 import sys
 
@@ -22,17 +21,6 @@ UV = real_uv()
 PY = sys.executable
 
 
-def _install(kernel) -> str:
-    return shlex.join(
-        [UV, "pip", "install", "-q", "--no-config", "--no-cache", "--python", PY,
-         "--target", str(kernel.target), "--index-url", kernel.index.simple, "warden-demo-pkg"]
-    )  # fmt: skip
-
-
-def _payload(kernel) -> str:
-    return f"import os\nos.system({_install(kernel)!r})\n"
-
-
 # -- R13-16: cached bytecode taken unchecked beside a local module of -c code or a script ----
 
 
@@ -42,7 +30,7 @@ def test_a_checked_pyc_taken_unchecked_beside_a_scripts_module_is_refused(kernel
     (app / "helper.py").write_text("NAME = 'helper'\n")
     (app / "train.py").write_text("import helper\nprint(helper.NAME)\n")
     payload = app / "payload_src.py"
-    payload.write_text(_payload(kernel) + "NAME = 'helper'\n")
+    payload.write_text(kernel.install_cell() + "NAME = 'helper'\n")
     cache = app / "__pycache__" / f"helper.{sys.implementation.cache_tag}.pyc"
     py_compile.compile(str(payload), cfile=str(cache), doraise=True,
                        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)  # fmt: skip
@@ -134,7 +122,7 @@ sys.modules["re"] = _real
 def test_a_module_the_standard_library_imports_beside_a_script_is_refused(kernel):
     app = kernel.work / "app"
     app.mkdir()
-    (app / "re.py").write_text(STAND_IN_RE.format(cmd=_install(kernel)))
+    (app / "re.py").write_text(STAND_IN_RE.format(cmd=kernel.uv_install()))
     (app / "train.py").write_text("import json\nprint(json.dumps([1]))\n")
     why = kernel.proves(system_cell(f"{PY} -E app/train.py > /dev/null"))
     assert "re.py" in why and "standard library" in why
@@ -170,7 +158,7 @@ def test_stand_ins_reached_through_the_standard_library_are_refused(tmp_path, en
 def test_a_pth_file_in_a_venv_the_cell_made_is_refused(kernel):
     """`python -m venv --without-pip v` and a .pth in its site-packages: v/bin/python keeps the
     kernel's PYTHONPATH (a guarded child), but site runs the .pth's line first."""
-    pth = "import os; os.system(" + repr(_install(kernel)) + ")\n"
+    pth = "import os; os.system(" + repr(kernel.uv_install()) + ")\n"
     code = (
         "import glob, os, subprocess, sys\n"
         "subprocess.run([sys.executable, '-m', 'venv', '--without-pip', 'v'], check=True)\n"

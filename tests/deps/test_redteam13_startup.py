@@ -9,7 +9,6 @@ environment: its start-up code installs although the guard was on its PYTHONPATH
 """
 
 import os
-import shlex
 import subprocess
 import sys
 
@@ -22,19 +21,6 @@ from jupyterlab_warden.kernel.guard.installs import commands, startup_modules
 
 UV = real_uv()
 PY = sys.executable
-
-
-def _install(kernel) -> str:
-    """A shell line installing warden-demo-pkg from the test index (no Warden words in the
-    module's text matter: start-up code is never read)."""
-    return shlex.join(
-        [UV, "pip", "install", "-q", "--no-config", "--no-cache", "--python", PY,
-         "--target", str(kernel.target), "--index-url", kernel.index.simple, "warden-demo-pkg"]
-    )  # fmt: skip
-
-
-def _payload(kernel) -> str:
-    return f"import os\nos.system({_install(kernel)!r})\n"
 
 
 # encodings that installs, then hands over to the standard library's (R13-10's repro)
@@ -60,13 +46,13 @@ def test_a_start_up_module_in_a_pythonpath_folder_is_refused(kernel, module, run
     (kernel.work / "train.py").write_text("print('ok')\n")
     if module == "quiet-namespace":  # a category's namespace folder reaching a submodule
         (src / "quiet").mkdir()
-        (src / "quiet" / "sub.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
+        (src / "quiet" / "sub.py").write_text(kernel.install_cell() + "class W(Warning):\n  pass\n")
         runs = f"-W ignore::quiet.sub.W {runs}"
     elif module == "encodings":
         (src / "encodings").mkdir()
-        (src / "encodings" / "__init__.py").write_text(ENCODINGS.format(cmd=_install(kernel)))
+        (src / "encodings" / "__init__.py").write_text(ENCODINGS.format(cmd=kernel.uv_install()))
     else:
-        (src / "sitecustomize.py").write_text(_payload(kernel))
+        (src / "sitecustomize.py").write_text(kernel.install_cell())
     refused = kernel.proves(system_cell(f"PYTHONPATH=src {PY} {runs}"))
     assert "while it starts, from a PYTHONPATH folder" in refused, refused
 
@@ -105,7 +91,9 @@ def test_a_usercustomize_in_the_user_site_makes_a_guardless_start_unreadable(tmp
 )
 def test_a_warning_category_module_in_a_pythonpath_folder_is_refused(kernel, line):
     (kernel.work / "src").mkdir()
-    (kernel.work / "src" / "quiet.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
+    (kernel.work / "src" / "quiet.py").write_text(
+        kernel.install_cell() + "class W(Warning):\n  pass\n"
+    )
     (kernel.work / "train.py").write_text("print('ok')\n")
     refused = kernel.proves(system_cell(line.format(py=PY)))
     assert "quiet" in refused, refused
@@ -113,7 +101,9 @@ def test_a_warning_category_module_in_a_pythonpath_folder_is_refused(kernel, lin
 
 def test_an_inherited_pythonwarnings_category_module_is_refused(kernel):
     (kernel.work / "src").mkdir()
-    (kernel.work / "src" / "quiet.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
+    (kernel.work / "src" / "quiet.py").write_text(
+        kernel.install_cell() + "class W(Warning):\n  pass\n"
+    )
     (kernel.work / "train.py").write_text("print('ok')\n")
     cell = "os.environ['PYTHONWARNINGS'] = 'ignore::quiet.W'\n" + system_cell(
         f"PYTHONPATH=src {PY} train.py"
@@ -127,7 +117,7 @@ def test_a_guarded_child_imports_a_launch_folders_category_module_before_its_gua
     runs first: started directly it installs; from the kernel the line is refused."""
     lib = kernel.tmp / "lib"
     lib.mkdir()
-    (lib / "quiet.py").write_text(_payload(kernel) + "class W(Warning):\n  pass\n")
+    (lib / "quiet.py").write_text(kernel.install_cell() + "class W(Warning):\n  pass\n")
     env = kernel.env(launched=True)
     env["PYTHONPATH"] += os.pathsep + str(lib)  # a folder the lab launched the kernel with
     line = f"{PY} -W ignore::quiet.W -c pass"
@@ -182,7 +172,7 @@ with open(os.path.join(folder, name), "wb") as out:
     ],
 )
 def test_a_pycache_prefix_replaces_a_guarded_childs_guard_and_is_refused(kernel, line):
-    cell = f"SITE = {SITE_DIR!r}\nPAYLOAD = {_payload(kernel)!r}\n" + MAKE_PYC
+    cell = f"SITE = {SITE_DIR!r}\nPAYLOAD = {kernel.install_cell()!r}\n" + MAKE_PYC
     line = line.format(py=PY)
     env = kernel.env(launched=True)
     subprocess.run([PY, "-c", cell], cwd=kernel.work, env=kernel.env(launched=False), check=True)

@@ -7,7 +7,6 @@ same cell is refused before the installer runs.
 """
 
 import os
-import shlex
 import sys
 
 import pytest
@@ -19,17 +18,6 @@ from jupyterlab_warden.kernel.guard.installs import commands, condarc, sources, 
 UV = real_uv()
 PY = sys.executable
 SYSTEM_PY = "/usr/bin/python3"  # a non-venv Python: its user site is read
-
-
-def _install(kernel) -> str:
-    return shlex.join(
-        [UV, "pip", "install", "-q", "--no-config", "--no-cache", "--python", PY,
-         "--target", str(kernel.target), "--index-url", kernel.index.simple, "warden-demo-pkg"]
-    )  # fmt: skip
-
-
-def _payload(kernel) -> str:
-    return f"import os\nos.system({_install(kernel)!r})\n"
 
 
 def _venv_pth(name: str, line: str) -> str:
@@ -53,7 +41,7 @@ NSPKG_PREFIX = (
 
 
 def test_code_after_the_namespace_lines_prefix_is_refused(kernel):
-    line = NSPKG_PREFIX + f"os.system({_install(kernel)!r})"
+    line = NSPKG_PREFIX + f"os.system({kernel.uv_install()!r})"
     assert "zz.pth" in kernel.proves(_venv_pth("zz.pth", line))
 
 
@@ -95,7 +83,7 @@ def test_installers_namespace_lines_stay_benign_and_nothing_may_follow(tmp_path,
 
 
 def test_a_hidden_pth_file_is_refused(kernel):
-    line = f"import os;os.system({_install(kernel)!r})"
+    line = f"import os;os.system({kernel.uv_install()!r})"
     assert ".zz.pth" in kernel.proves(_venv_pth(".zz.pth", line))
 
 
@@ -116,7 +104,7 @@ def test_a_hidden_pth_files_imports_count(tmp_path):
     ],
 )
 def test_a_guardless_python_inspecting_its_input_is_refused(kernel, start):
-    (kernel.work / "x.py").write_text(_payload(kernel))
+    (kernel.work / "x.py").write_text(kernel.install_cell())
     (kernel.work / "y.py").write_text("print(1)\n")
     line = start.replace("python", PY, 1) if start.startswith("python") else start
     line = line.replace(" python ", f" {PY} ")
@@ -124,9 +112,10 @@ def test_a_guardless_python_inspecting_its_input_is_refused(kernel, start):
 
 
 def test_a_guardless_python_inspecting_an_argv_input_is_refused(kernel):
+    cell = kernel.install_cell()
     code = (
         "import subprocess, sys\n"
-        f"subprocess.run([sys.executable, '-E', '-i', '-c', 'pass'], input={_payload(kernel)!r},"
+        f"subprocess.run([sys.executable, '-E', '-i', '-c', 'pass'], input={cell!r},"
         " text=True, stdout=subprocess.DEVNULL)\n"
     )
     assert "runs code from its input" in kernel.proves(code)
@@ -160,7 +149,7 @@ def _stdlib_with_encodings(kernel, home) -> None:
         if name not in ("__init__.py", "__pycache__"):
             os.symlink(os.path.join(real, "encodings", name), lib / "encodings" / name)
     source = open(os.path.join(real, "encodings", "__init__.py")).read()
-    head = f"import posix\nposix.system({_install(kernel)!r})\n"
+    head = f"import posix\nposix.system({kernel.uv_install()!r})\n"
     (lib / "encodings" / "__init__.py").write_text(head + source)
 
 
@@ -199,7 +188,7 @@ def test_a_relative_userbase_is_read_from_the_childs_start_folder(kernel, how):
     ).stdout.strip()  # fmt: skip
     site = kernel.work / "sub" / "ub" / "lib" / version / "site-packages"
     site.mkdir(parents=True)
-    line = f"import os;os.system({_install(kernel)!r})"
+    line = f"import os;os.system({kernel.uv_install()!r})"
     if how == "cd":
         code = system_cell(f"cd sub && PYTHONUSERBASE=ub {SYSTEM_PY} -c 'print(1)' > /dev/null")
     else:
