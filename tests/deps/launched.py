@@ -186,3 +186,12 @@ class Kernel(LaunchFolders):
     def install_cell(self) -> str:
         """A cell running ``uv_install`` through os.system."""
         return system_cell(self.uv_install())
+
+
+def installed(program: str) -> str:
+    """A program of the base system a test runs for real (Debian: bash, dash, perl-base,
+    bsdutils' script, util-linux's flock, git, tar, findutils): a missing one fails the test
+    that needs it and says so; it is never passed over."""
+    found = shutil.which(program)
+    assert found, f"{program} is needed to prove this case: install it (apt-get install {program})"
+    return found

@@ -12,21 +12,12 @@ import os
 import shutil
 
 import pytest
-from launched import CELL, LaunchFolders, run_python
+from launched import CELL, LaunchFolders, installed, run_python
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import commands, fastpath, shell_runners
 
 UV = real_uv()
-
-
-def _installed(program: str) -> str:
-    """A program of the base system these tests run for real (Debian: perl-base, bsdutils'
-    script, util-linux's flock, git, tar, findutils): a missing one fails the test that needs
-    it and says so; it is never passed over."""
-    found = shutil.which(program)
-    assert found, f"{program} is needed to prove this case: install it (apt-get install {program})"
-    return found
 
 
 POLICY = {"schema_version": 1, "revision": 3}
@@ -99,7 +90,7 @@ def _perl_exec(kernel) -> str:
 
 def test_a_link_to_perl_started_by_argv_is_read_as_perl(kernel):
     code = (
-        f"import os, subprocess\nos.path.lexists('p') or os.symlink({_installed('perl')!r}, 'p')\n"
+        f"import os, subprocess\nos.path.lexists('p') or os.symlink({installed('perl')!r}, 'p')\n"
         f"subprocess.run(['./p', '-e', {_perl_exec(kernel)!r}])"
     )
     assert "perl" in kernel.proves(code)
@@ -110,7 +101,7 @@ def test_a_link_to_perl_found_on_path_is_read_as_perl(kernel):
     both judge the link's target."""
     code = (
         "import os, subprocess\nos.makedirs('x', exist_ok=True)\n"
-        f"os.path.lexists('x/p') or os.symlink({_installed('perl')!r}, 'x/p')\n"
+        f"os.path.lexists('x/p') or os.symlink({installed('perl')!r}, 'x/p')\n"
         f"env = dict(os.environ, PATH=os.path.abspath('x') + os.pathsep + os.environ['PATH'])\n"
         f"subprocess.run(['p', '-e', {_perl_exec(kernel)!r}], env=env)"
     )
@@ -143,7 +134,7 @@ LAUNCHERS = {
 
 @pytest.mark.parametrize("how", sorted(LAUNCHERS))
 def test_shell_text_a_launcher_runs_is_read_as_a_line(kernel, how):
-    _installed(LAUNCHERS[how].split()[0])
+    installed(LAUNCHERS[how].split()[0])
     (kernel.work / "f").write_text("x")
     line = LAUNCHERS[how].format(inner=kernel.inner())
     why = kernel.proves(f"import os\nos.system({line!r})")
@@ -153,7 +144,7 @@ def test_shell_text_a_launcher_runs_is_read_as_a_line(kernel, how):
 @pytest.mark.parametrize("how", ["script -c", "git alias", "tar checkpoint"])
 def test_shell_text_a_launcher_runs_from_argv_is_read(kernel, how):
     """The same starts as argument lists: the first look reads the program in full."""
-    _installed(LAUNCHERS[how].split()[0])
+    installed(LAUNCHERS[how].split()[0])
     (kernel.work / "f").write_text("x")
     line = LAUNCHERS[how].format(inner=kernel.inner())
     kernel.proves(f"import shlex, subprocess\nsubprocess.run(shlex.split({line!r}))")

@@ -8,11 +8,10 @@ environment the same cell is refused before the installer runs.
 """
 
 import py_compile
-import shutil
 import sys
 
 import pytest
-from launched import system_cell
+from launched import installed, system_cell
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import commands
@@ -76,16 +75,16 @@ def _interpreter_files(kernel) -> None:
     ],
 )
 def test_an_interpreter_loading_code_from_its_environment_is_refused(kernel, line, why):
-    if shutil.which("perl") is None or ("node" in line and shutil.which("node") is None):
-        pytest.skip("perl or node is not installed")
+    installed("perl")
+    if "node" in line:
+        installed("node")
     _interpreter_files(kernel)
     line = line.replace("{bin}", str(kernel.work / "bin"))
     assert why in kernel.proves(system_cell(line + " > /dev/null"))  # the kernel's stdout is JSON
 
 
 def test_an_interpreter_option_variable_inherited_by_the_kernel_is_refused(kernel):
-    if shutil.which("perl") is None:
-        pytest.skip("perl is not installed")
+    installed("perl")
     _interpreter_files(kernel)
     code = "import os\nos.environ['PERL5OPT'] = '-MEvil'\n" + system_cell(
         "perl -Ilib -e 'print 1' > /dev/null"

@@ -12,15 +12,13 @@ runs the same vectors, schema/vectors/install-decision.json).
 
 import glob
 import os
-import shutil
 
 import pytest
+from launched import installed
 
 from jupyterlab_warden.kernel.guard.installs import commands, interpreters
 from jupyterlab_warden.kernel.guard.installs.requirements import MAX_FILE_BYTES
 
-PERL = shutil.which("perl")
-NODE = shutil.which("node")
 # Debian's perl package ships its interpreter under this name too (its own file, no link)
 PERL_SYSTEM = sorted(glob.glob("/usr/bin/perl5.*-*-linux-gnu"))
 
@@ -89,15 +87,15 @@ NODE_CASES = {
 }
 
 
-@pytest.mark.skipif(PERL is None, reason="needs perl")
 @pytest.mark.parametrize("cell", PERL_CASES.values(), ids=PERL_CASES.keys())
 def test_perl_code_warden_could_not_read_is_refused(kernel, cell):
+    installed("perl")
     assert "Warden" in kernel.proves(cell)
 
 
-@pytest.mark.skipif(NODE is None, reason="needs node")
 @pytest.mark.parametrize("cell", NODE_CASES.values(), ids=NODE_CASES.keys())
 def test_node_code_warden_could_not_read_is_refused(kernel, cell):
+    installed("node")
     assert "Warden" in kernel.proves(cell)
 
 

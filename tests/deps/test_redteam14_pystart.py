@@ -177,9 +177,9 @@ def test_setting_pythonplatlibdir_in_the_kernel_drops_the_guard():
 # -- R14-25, R14-26: relative paths are the child's start folder's -------------------------
 
 
-@pytest.mark.skipif(not os.path.exists(SYSTEM_PY), reason="needs a non-venv Python")
 @pytest.mark.parametrize("how", ["cd", "popen-cwd"])
 def test_a_relative_userbase_is_read_from_the_childs_start_folder(kernel, how):
+    assert os.path.exists(SYSTEM_PY), f"{SYSTEM_PY} (a non-venv Python) is needed to prove this"
     import subprocess
 
     version = subprocess.run(

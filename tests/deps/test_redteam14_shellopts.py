@@ -12,11 +12,10 @@ local index; with Warden they are refused before uv runs. The option grammar is 
 against the real bash and dash (what they run is what Warden reads).
 """
 
-import shutil
 import subprocess
 
 import pytest
-from launched import BUILT, system_cell
+from launched import BUILT, installed, system_cell
 
 from jupyterlab_warden.kernel.guard.installs import commands, shell_options
 
@@ -81,9 +80,7 @@ def test_options_are_parsed_as_bash_parses_them(args, text):
 @pytest.mark.parametrize("args, _text", GRAMMAR, ids=[" ".join(a) for a, _ in GRAMMAR])
 def test_what_the_real_shell_runs_is_what_warden_reads(shell, args, _text):
     """Where the real shell runs the text as its command, Warden reads it as the command."""
-    if not shutil.which(shell):
-        pytest.skip(f"no {shell}")
-    argv = [shell] + [("echo RAN-AS-COMMAND" if a == "T" else a) for a in args]
+    argv = [installed(shell)] + [("echo RAN-AS-COMMAND" if a == "T" else a) for a in args]
     run = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=20)
     try:
         start = shell_options.parse(argv[1:])
