@@ -80,11 +80,9 @@ test-unit:
 	npx tsc -p tsconfig.test.json
 	npx jest --maxWorkers=2
 
-# One process: tests/guard installs the process guard in pytest itself, and files that start
-# their own children must run before it (the collection order); on two workers (pytest-xdist,
-# tried) a worker that ran a guard file refused the next file's starts (46 tests).
+# Two pytest processes at once, one lane each (scripts/pytest-lanes.py says why not xdist).
 test-python:
-	$(PY) -m pytest
+	$(PY) scripts/pytest-lanes.py
 
 test-central:
 	cd central && npm test

@@ -5,6 +5,22 @@ import pytest
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
+_TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _no_process_guard_where_none_is_expected(request):
+    """Say so at once when a test that expects no process guard runs after a guard file
+    installed it (an order or lane mistake), instead of failing later with a refused start."""
+    from guard_owner import EXPECT_NO_PROCESS_GUARD, process_guard_installed
+
+    if request.node.path.resolve().relative_to(_TESTS).parts[0] in EXPECT_NO_PROCESS_GUARD:
+        assert not process_guard_installed(), (
+            "the process guard is installed in this pytest process, so this test's starts "
+            "would be decided by it: run this folder before tests/guard (EXPECT_NO_PROCESS_GUARD)"
+        )
+    yield
+
 
 @pytest.fixture
 def jp_server_config(jp_server_config):

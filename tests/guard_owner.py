@@ -11,6 +11,12 @@ import pytest
 
 _OWNER = []
 
+# Test folders whose tests start their own kernels and installers and expect no process guard in
+# pytest: they run before the guard folders in one process (collection order) and in a lane of
+# their own in `make test-python` (scripts/pytest-lanes.py); tests/conftest.py fails such a test
+# at once when the guard is there.
+EXPECT_NO_PROCESS_GUARD = ("deps",)
+
 
 def owner_state():
     """The guard's state, held by whoever installed it first: this test process. In a kernel
@@ -22,6 +28,10 @@ def owner_state():
         assert state is not None, "a guard was installed before the test fixture"
         _OWNER.append(state)
     return _OWNER[0]
+
+
+def process_guard_installed() -> bool:
+    return bool(_OWNER)
 
 
 @contextmanager
