@@ -34,7 +34,7 @@ import {
   stdlibLocation,
   unknownXOption
 } from './startup';
-import { readRunner } from './shellrunners';
+import { readRunner, runnerVariable } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import * as shellValues from './shellvalues';
@@ -248,7 +248,8 @@ function refuseStarted(
   j: number,
   env: Readonly<Record<string, string>>
 ): void {
-  const reading = readRunner(name, words.slice(j + 1), env);
+  // the variables it starts with: the start's environment and the line's assignments
+  const reading = readRunner(name, words.slice(j + 1), { ...startEnv, ...env });
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
       refuseInnerStart(name, words.slice(j));
@@ -465,7 +466,8 @@ function shellCodeOnly(
 ): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([k, v]) => shellCodeVariable({ [k]: v }) || isCodeVariable(k)
+      ([k, v]) =>
+        shellCodeVariable({ [k]: v }) || isCodeVariable(k) || runnerVariable(k)
     )
   );
 }
