@@ -34,7 +34,7 @@ import {
   stdlibLocation,
   unknownXOption
 } from './startup';
-import { readRunner, runnerVariable } from './shellrunners';
+import { longOption, readRunner, runnerVariable } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import * as shellValues from './shellvalues';
@@ -2273,7 +2273,17 @@ function unwrap(
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     const word = args[i];
     const eq = word.indexOf('=');
-    const option = eq < 0 ? word : word.slice(0, eq);
+    let option = eq < 0 ? word : word.slice(0, eq);
+    if (option.startsWith('--')) {
+      // getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
+      const found = longOption(option, [...flags, ...valued], valued, valued);
+      if (found === '') {
+        throw new Unreadable(
+          `${name} ${option} may name more than one of its options`
+        );
+      }
+      option = found ?? option;
+    }
     const shortValue =
       valued.includes(option.slice(0, 2)) && !option.startsWith('--')
         ? option.slice(0, 2)

@@ -124,6 +124,47 @@ function listed(name: string, names: readonly string[] = []): boolean {
   );
 }
 
+/**
+ * The option a long-option word names as getopt_long resolves it (red team 14 R14-37):
+ * itself when `known`, else the one `known` option it is a prefix of (`--ev` is `--eval`;
+ * options that all take a value and run nothing count as one: `--fil`); '' when it may name
+ * a `dangerous` option but not one only (`--e` of make: never read as data); null when it
+ * names no known option. `singleDash`: getopt_long_only (gdb's `-eval-com`), where a word of
+ * one letter is the short option. The kernel's `shell_runners.long_option`.
+ */
+export function longOption(
+  written: string,
+  known: readonly string[],
+  valued: readonly string[] = [],
+  dangerous: readonly string[] = [],
+  singleDash = false
+): string | null {
+  if (known.includes(written)) {
+    return written;
+  }
+  const body = written.replace(/^-+/, '');
+  if (singleDash && !written.startsWith('--') && body.length < 2) {
+    return written;
+  }
+  const dashes = singleDash ? '-' : '--';
+  const found = known
+    .filter(
+      k =>
+        k.startsWith(dashes) &&
+        k.length > 2 &&
+        k.replace(/^-+/, '').startsWith(body)
+    )
+    .sort();
+  const risky = found.some(k => dangerous.includes(k));
+  if (
+    new Set(found.map(k => k.replace(/^-+/, ''))).size === 1 ||
+    (found.length > 0 && found.every(k => valued.includes(k)) && !risky)
+  ) {
+    return found[0];
+  }
+  return risky ? '' : null;
+}
+
 // a file operand or option value that is the program's own input
 const STDIN_FILES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
@@ -191,38 +232,24 @@ function parse(
     commands: [],
     refused: `${program} ${option.slice(0, 30)} is no option Warden can place (unknown, or short for more than one), and ${program} runs commands: spell the option out, or run the installer directly`
   });
-  // the table's option `option` names (itself, or the one option it is a unique prefix of,
-  // as getopt_long resolves it); '' for one Warden cannot place
+  // the table's option `option` names (`longOption`); '' for one Warden cannot place: also
+  // an unknown option of a table that lists all of them
   const resolve = (option: string): string => {
-    if (known.has(option) || spec.exact_options) {
+    if (spec.exact_options) {
       return option;
     }
-    const body = option.replace(/^-+/, '');
-    if (spec.single_dash_long && !option.startsWith('--') && body.length < 2) {
-      return option; // getopt_long_only: `-c` is the short option
+    const found = longOption(
+      option,
+      [...known],
+      [...valued],
+      [...dangerous],
+      spec.single_dash_long
+    );
+    if (found === null) {
+      // an option the table does not name: deny by default when it lists them all
+      return spec.options_complete ? '' : option;
     }
-    const long = spec.single_dash_long ? '-' : '--';
-    const found = [...known]
-      .filter(
-        k =>
-          k.startsWith(long) &&
-          k.length > 2 &&
-          k.replace(/^-+/, '').startsWith(body)
-      )
-      .sort();
-    const bodies = new Set(found.map(k => k.replace(/^-+/, '')));
-    if (
-      bodies.size === 1 ||
-      (found.length > 0 &&
-        found.every(k => valued.has(k)) &&
-        !found.some(k => dangerous.has(k)))
-    ) {
-      return found[0]; // `--fil` (--file, --files-from): getopt takes them alike
-    }
-    if (found.some(k => dangerous.has(k))) {
-      return ''; // `--e` of make: --eval or --environment-overrides, never read as data
-    }
-    return spec.options_complete ? '' : option;
+    return found;
   };
   // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
   // command (an alias, core.sshCommand), refused for one that brings code from a file

@@ -103,6 +103,29 @@ def runner_variable(name: str) -> bool:
     )
 
 
+def long_option(written: str, known, valued=(), dangerous=(), single_dash=False):
+    """The option a long-option word names as getopt_long resolves it (red team 14 R14-37):
+    itself when ``known``, else the one ``known`` option it is a prefix of (``--ev`` is
+    ``--eval``; options that all take a value and run nothing count as one: ``--fil``);
+    '' when it may name a ``dangerous`` option but not one only (``--e`` of make: ``--eval``
+    or ``--environment-overrides``: never read as data); None when it names no known option.
+    ``single_dash``: getopt_long_only (gdb's ``-eval-com``), where a word of one letter is
+    the short option."""
+    if written in known:
+        return written
+    body = written.lstrip("-")
+    if single_dash and not written.startswith("--") and len(body) < 2:
+        return written
+    dashes = "-" if single_dash else "--"
+    found = sorted(
+        k for k in known if k.startswith(dashes) and len(k) > 2 and k.lstrip("-").startswith(body)
+    )
+    risky = set(dangerous).intersection(found)
+    if len({k.lstrip("-") for k in found}) == 1 or (found and set(found) <= set(valued) and not risky):
+        return found[0]
+    return "" if risky else None
+
+
 # a file operand or option value that is the program's own input
 _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 # option fields whose options run code or name where it comes from
@@ -146,27 +169,16 @@ class _Parse:
                        "commands: spell the option out, or run the installer directly")  # fmt: skip
 
     def resolve(self, option: str):
-        """The table's option ``option`` names (itself, or the one option it is a unique prefix
-        of, as getopt_long resolves it); '' for one Warden cannot place: an unknown option of a
-        table that lists all of them, or an abbreviation of a dangerous option that is not
-        unique."""
-        if option in self.known or self.spec.get("exact_options"):
+        """The table's option ``option`` names (``long_option``); '' for one Warden cannot
+        place: also an unknown option of a table that lists all of them."""
+        if self.spec.get("exact_options"):
             return option
-        body = option.lstrip("-")
-        if self.spec.get("single_dash_long") and not option.startswith("--") and len(body) < 2:
-            return option  # getopt_long_only: `-c` is the short option
-        long = "-" if self.spec.get("single_dash_long") else "--"
-        found = sorted(
-            k for k in self.known
-            if k.startswith(long) and len(k) > 2 and k.lstrip("-").startswith(body)
-        )  # fmt: skip
-        if len({k.lstrip("-") for k in found}) == 1 or (
-            found and set(found) <= self.valued and not self.dangerous.intersection(found)
-        ):
-            return found[0]  # `--fil` (--file, --files-from): getopt takes them alike
-        if self.dangerous.intersection(found):
-            return ""  # `--e` of make: --eval or --environment-overrides, never read as data
-        return "" if self.spec.get("options_complete") else option
+        found = long_option(
+            option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
+        )
+        if found is None:  # an option the table does not name: deny by default when complete
+            return "" if self.spec.get("options_complete") else option
+        return found
 
     def setting(self, key: str, value: str) -> None:
         """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
