@@ -166,7 +166,12 @@ export function longOption(
 }
 
 // a file operand or option value that is the program's own input
-const STDIN_FILES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+const STDIN_FILES = new Set([
+  '-',
+  '/dev/stdin',
+  '/dev/fd/0',
+  '/proc/self/fd/0'
+]);
 
 /**
  * The program's options read the way getopt reads them (red team 14 R14-37): a long option

@@ -93,7 +93,10 @@ def runner_variable(name: str) -> bool:
         _listed(name, spec.get(field, ()))
         for _names, _pattern, spec in _programs()
         for field in (
-            "shell_variables", "command_variables", "refused_variables", "option_variables"
+            "shell_variables",
+            "command_variables",
+            "refused_variables",
+            "option_variables",
         )
     ) or any(
         name.startswith(prefix)
@@ -121,7 +124,9 @@ def long_option(written: str, known, valued=(), dangerous=(), single_dash=False)
         k for k in known if k.startswith(dashes) and len(k) > 2 and k.lstrip("-").startswith(body)
     )
     risky = set(dangerous).intersection(found)
-    if len({k.lstrip("-") for k in found}) == 1 or (found and set(found) <= set(valued) and not risky):
+    if len({k.lstrip("-") for k in found}) == 1 or (
+        found and set(found) <= set(valued) and not risky
+    ):
         return found[0]
     return "" if risky else None
 
