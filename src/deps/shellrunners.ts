@@ -397,7 +397,8 @@ function parse(
   if (spec.refused_operand) {
     const refused = new RegExp(spec.refused_operand);
     for (const word of operands.slice(spec.operands_from ?? 0)) {
-      if (refused.test(word)) {
+      // sqlite3 "$(cat x.sql)": the text is the shell's to build, not Warden's to read
+      if (refused.test(word) || (spec.operands_expanded && /[$`]/.test(word))) {
         return refuse(`'${word.slice(0, 40)}'`);
       }
     }

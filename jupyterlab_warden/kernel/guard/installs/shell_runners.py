@@ -281,7 +281,8 @@ class _Parse:
         if refused:
             for word in operands[spec.get("operands_from", 0) :]:
                 found = re.search(refused, word)
-                if found:
+                # sqlite3 "$(cat x.sql)": the text is the shell's to build, not Warden's to read
+                if found or (spec.get("operands_expanded") and re.search(r"[$`]", word)):
                     return self._refuse(f"{word[:40]!r}")
         start = spec.get("shell_operands_from")
         if start is not None and len(operands) > start:
