@@ -109,6 +109,16 @@ SHELL_STARTS = [
     "cat <(u$@v p$@ip install torcj)", "echo x > >(u$@v sync)", "export <(u$@v sync)",
     "diff <(sort r.txt) <(sort sub/r.txt)", "cat <(pip install torcj)",
 ]  # fmt: skip
+# red team 14 (tables15): programs that run command text, read with one getopt model
+# (prefixes, bundles, options from MAKEFLAGS), commands from their input, and ordinary lines
+COMMAND_TEXT = [
+    "MAKEFLAGS='--eval=x:;u$$@v' make x", "make --ev='x:;u$$@v' x", "tar cIf 'u$@v sync' x f",
+    "echo '.shell u$@v sync' | sqlite3 :memory:", "LESSOPEN='|u$@v sync %s' less f",
+    "git -c protocol.ext.allow=always clone 'ext::sh -c u$@v' x", "sg root -c 'u$@v sync'",
+    "zip -T -TT 'u$@v sync' a.zip f", "tmux new -d 'u$@v sync'", "env --split-s='u$@v sync'",
+    "make -j4 && tar xzf data.tgz && less README && zip -r out.zip dir && tmux ls",
+    "uv pip install -r r.txt; sqlite3 db.sqlite 'select 1'; git clone https://github.com/x/y",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -130,6 +140,7 @@ def main():
     lines.update(RED_TEAM_13)
     lines.update(BASH_VALUES)
     lines.update(SHELL_STARTS)
+    lines.update(COMMAND_TEXT)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -34,7 +34,7 @@ import {
   stdlibLocation,
   unknownXOption
 } from './startup';
-import { readRunner } from './shellrunners';
+import { longOption, readRunner, runnerVariable } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts } from './guardless';
 import * as shellValues from './shellvalues';
@@ -248,7 +248,8 @@ function refuseStarted(
   j: number,
   env: Readonly<Record<string, string>>
 ): void {
-  const reading = readRunner(name, words.slice(j + 1), env);
+  // the variables it starts with: the start's environment and the line's assignments
+  const reading = readRunner(name, words.slice(j + 1), { ...startEnv, ...env });
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
       refuseInnerStart(name, words.slice(j));
@@ -465,7 +466,8 @@ function shellCodeOnly(
 ): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([k, v]) => shellCodeVariable({ [k]: v }) || isCodeVariable(k)
+      ([k, v]) =>
+        shellCodeVariable({ [k]: v }) || isCodeVariable(k) || runnerVariable(k)
     )
   );
 }
@@ -2271,7 +2273,17 @@ function unwrap(
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     const word = args[i];
     const eq = word.indexOf('=');
-    const option = eq < 0 ? word : word.slice(0, eq);
+    let option = eq < 0 ? word : word.slice(0, eq);
+    if (option.startsWith('--')) {
+      // getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
+      const found = longOption(option, [...flags, ...valued], valued, valued);
+      if (found === '') {
+        throw new Unreadable(
+          `${name} ${option} may name more than one of its options`
+        );
+      }
+      option = found ?? option;
+    }
     const shortValue =
       valued.includes(option.slice(0, 2)) && !option.startsWith('--')
         ? option.slice(0, 2)

@@ -1163,6 +1163,9 @@ function applyUvOption(
   value: string | null,
   context: CommandContext
 ): void {
+  // every uv command reads uv's short spellings as the long options (red team 14 R14-38:
+  // `uvx -w SPEC`, `uv tool install -w SPEC` went unread where only `uv run` mapped them)
+  name = UV_SHORT[name] ?? name;
   if (name === '--torch-backend') {
     // like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
     request.problems.push({

@@ -64,10 +64,25 @@ export function readRunner(
     return null;
   }
   const spec = found.spec;
-  const reading = parse(program, spec, [...args], env);
+  // options the program takes from its environment (MAKEFLAGS, LESS, ZIPOPT: red team 14
+  // R14-9) are read as the options they are, before the line's own
+  const early: string[] = [];
+  for (const name of spec.option_variables ?? []) {
+    const words = (env[name] ?? '').split(/\s+/).filter(w => w !== '');
+    if (
+      words.length > 0 &&
+      !/^[-+]/.test(words[0]) &&
+      !words[0].includes('=')
+    ) {
+      words[0] = `-${words[0]}`; // MAKEFLAGS=ks: make's single-letter flags
+    }
+    early.push(...words);
+  }
+  const reading = parse(program, spec, [...early, ...args], env);
   if (reading.refused) {
     return reading;
   }
+  const strip = new RegExp(spec.variable_text_prefix ?? '^\\s*!');
   for (const [name, value] of Object.entries(env)) {
     if (listed(name, spec.refused_variables)) {
       return {
@@ -77,12 +92,30 @@ export function readRunner(
       };
     }
     if (listed(name, spec.shell_variables)) {
-      reading.texts.push(value.replace(/^\s*!/, '')); // GIT_CONFIG_VALUE_0='!TEXT'
+      // GIT_CONFIG_VALUE_0='!TEXT', LESSOPEN='|TEXT %s'
+      reading.texts.push(value.replace(strip, ''));
     } else if (listed(name, spec.command_variables) && value) {
       reading.commands.push([value]);
     }
   }
   return reading;
+}
+
+/** Whether a variable is one a program of the table takes shell text, code or options from
+ * (the kernel's `runner_variable`): the start's environment keeps it for `readRunner`. */
+export function runnerVariable(name: string): boolean {
+  return RUNNERS.some(
+    ({ spec }) =>
+      [
+        spec.shell_variables,
+        spec.command_variables,
+        spec.refused_variables,
+        spec.option_variables
+      ].some(names => listed(name, names)) ||
+      Object.entries(spec.setting_variables ?? {}).some(pair =>
+        pair.some(prefix => name.startsWith(prefix))
+      )
+  );
 }
 
 function listed(name: string, names: readonly string[] = []): boolean {
@@ -91,6 +124,61 @@ function listed(name: string, names: readonly string[] = []): boolean {
   );
 }
 
+/**
+ * The option a long-option word names as getopt_long resolves it (red team 14 R14-37):
+ * itself when `known`, else the one `known` option it is a prefix of (`--ev` is `--eval`;
+ * options that all take a value and run nothing count as one: `--fil`); '' when it may name
+ * a `dangerous` option but not one only (`--e` of make: never read as data); null when it
+ * names no known option. `singleDash`: getopt_long_only (gdb's `-eval-com`), where a word of
+ * one letter is the short option. The kernel's `shell_runners.long_option`.
+ */
+export function longOption(
+  written: string,
+  known: readonly string[],
+  valued: readonly string[] = [],
+  dangerous: readonly string[] = [],
+  singleDash = false
+): string | null {
+  if (known.includes(written)) {
+    return written;
+  }
+  const body = written.replace(/^-+/, '');
+  if (singleDash && !written.startsWith('--') && body.length < 2) {
+    return written;
+  }
+  const dashes = singleDash ? '-' : '--';
+  const found = known
+    .filter(
+      k =>
+        k.startsWith(dashes) &&
+        k.length > 2 &&
+        k.replace(/^-+/, '').startsWith(body)
+    )
+    .sort();
+  const risky = found.some(k => dangerous.includes(k));
+  if (
+    new Set(found.map(k => k.replace(/^-+/, ''))).size === 1 ||
+    (found.length > 0 && found.every(k => valued.includes(k)) && !risky)
+  ) {
+    return found[0];
+  }
+  return risky ? '' : null;
+}
+
+// a file operand or option value that is the program's own input
+const STDIN_FILES = new Set([
+  '-',
+  '/dev/stdin',
+  '/dev/fd/0',
+  '/proc/self/fd/0'
+]);
+
+/**
+ * The program's options read the way getopt reads them (red team 14 R14-37): a long option
+ * by any unique prefix (`--ev=` is `--eval`), `--opt=value` or `--opt value`, short options
+ * bundled until one takes a value (the rest of the word or the next word), tar's old first
+ * word (`cIf PROG x.tar`: values follow in order). As the kernel's `_Parse`.
+ */
 function parse(
   program: string,
   spec: Runner,
@@ -99,9 +187,10 @@ function parse(
 ): Reading {
   const shell = new Set(spec.shell_options ?? []);
   const settings = new Set(spec.setting_options ?? []);
+  const stdinOptions = new Set(spec.stdin_options ?? []);
   const shellKeys = new RegExp(spec.shell_keys ?? '(?!)', 'i');
   const refusedKeys = new RegExp(spec.refused_keys ?? '(?!)', 'i');
-  let refusedSetting = '';
+  let refusedSetting = ''; // "setting KEY" / "command WORD" it refuses
   const prefixed = new Map(
     Object.entries(spec.prefixed_values ?? {}).map(([k, v]) => [
       k,
@@ -113,22 +202,66 @@ function parse(
     ...(spec.valued_options ?? []),
     ...shell,
     ...prefixed.keys(),
-    ...settings
+    ...settings,
+    ...stdinOptions
   ]);
+  const dangerous = new Set([
+    ...shell,
+    ...refusedOptions,
+    ...settings,
+    ...stdinOptions,
+    ...prefixed.keys()
+  ]);
+  const known = new Set([
+    ...valued,
+    ...refusedOptions,
+    ...(spec.flag_options ?? [])
+  ]);
+  const multi = [...known]
+    .filter(o => o.length > 2 && o[1] !== '-')
+    .sort((a, b) => b.length - a.length);
   const ends = new Set(spec.command_options ?? []);
   const texts: string[] = [];
   const commands: string[][] = [];
+  let shellGiven = false; // a command given by an option (script -c): stdin is data
+  let readsStdin = '';
   const refuse = (what: string): Reading => ({
     texts: [],
     commands: [],
     refused: `${program} ${what} runs commands Warden does not read: run the installer directly, or start the program without it`
   });
+  // deny by default: an option the table does not list (of a table that lists them all), or
+  // an abbreviation getopt may resolve to an option that runs commands
+  const unknown = (option: string): Reading => ({
+    texts: [],
+    commands: [],
+    refused: `${program} ${option.slice(0, 30)} is no option Warden can place (unknown, or short for more than one), and ${program} runs commands: spell the option out, or run the installer directly`
+  });
+  // the table's option `option` names (`longOption`); '' for one Warden cannot place: also
+  // an unknown option of a table that lists all of them
+  const resolve = (option: string): string => {
+    if (spec.exact_options) {
+      return option;
+    }
+    const found = longOption(
+      option,
+      [...known],
+      [...valued],
+      [...dangerous],
+      spec.single_dash_long
+    );
+    if (found === null) {
+      // an option the table does not name: deny by default when it lists them all
+      return spec.options_complete ? '' : option;
+    }
+    return found;
+  };
   // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
   // command (an alias, core.sshCommand), refused for one that brings code from a file
   // (include.path, core.hooksPath), data otherwise (safe.directory '*')
   const setting = (key: string, text: string) => {
     if (refusedKeys.test(key.trim())) {
-      refusedSetting = refusedSetting || key.trim();
+      refusedSetting = refusedSetting || `setting ${key.trim()}`;
     } else if (shellKeys.test(key.trim())) {
       texts.push(text.replace(/^\s*!/, ''));
     }
@@ -144,6 +277,13 @@ function parse(
     }
     if (shell.has(option)) {
       texts.push(text);
+      shellGiven = true;
+      return;
+    }
+    if (stdinOptions.has(option)) {
+      if (STDIN_FILES.has(text)) {
+        readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
+      }
       return;
     }
     const pattern = prefixed.get(option);
@@ -153,8 +293,53 @@ function parse(
       texts.push(text.slice(hit[0].length));
     }
   };
+  // one single-dash word: letters are options until one takes a value (the rest of the word,
+  // or the next word; `old`: tar's first word, each valued letter takes the next word in
+  // order); a table's multi-letter short option (zip's -TT) is one option
+  const bundle = (
+    words: string[],
+    i: number,
+    old: boolean
+  ): [number, Reading | null] => {
+    const word = words[i];
+    let after = i + 1;
+    let k = 1;
+    while (k < word.length) {
+      const option =
+        multi.find(o => word.startsWith(o.slice(1), k)) ?? `-${word[k]}`;
+      k += option.length - 1;
+      if (!known.has(option) && spec.options_complete) {
+        return [after, unknown(option)];
+      }
+      if (refusedOptions.has(option)) {
+        return [after, refuse(option)];
+      }
+      if (valued.has(option)) {
+        let text: string;
+        if (old || !word.slice(k)) {
+          text = words[after] ?? '';
+          after++;
+        } else {
+          text = word.slice(k);
+          k = word.length;
+        }
+        value(option, text);
+        if (!old) {
+          break;
+        }
+      }
+    }
+    return [after, null];
+  };
   const operands: string[] = [];
   let i = 0;
+  if (args.length > 0 && spec.old_style_bundle && !args[0].startsWith('-')) {
+    const [after, refused] = bundle([`-${args[0]}`, ...args.slice(1)], 0, true);
+    if (refused) {
+      return refused;
+    }
+    i = after;
+  }
   while (i < args.length) {
     const word = args[i];
     if (word === '--' && ends.size === 0) {
@@ -186,7 +371,11 @@ function parse(
     }
     if (word.startsWith('--') || spec.single_dash_long) {
       const eq = word.indexOf('=');
-      const option = eq < 0 ? word : word.slice(0, eq);
+      const written = eq < 0 ? word : word.slice(0, eq);
+      const option = resolve(written);
+      if (!option) {
+        return unknown(written);
+      }
       if (refusedOptions.has(option)) {
         return refuse(option);
       }
@@ -199,26 +388,17 @@ function parse(
       i++;
       continue;
     }
-    // single-dash letters are options until one takes a value (the rest, or the next word)
-    let next = i + 1;
-    for (let k = 1; k < word.length; k++) {
-      const option = `-${word[k]}`;
-      const rest = word.slice(k + 1);
-      if (refusedOptions.has(option)) {
-        return refuse(option);
-      }
-      if (valued.has(option)) {
-        value(option, rest || (args[i + 1] ?? ''));
-        next = rest ? i + 1 : i + 2;
-        break;
-      }
+    const [after, refused] = bundle(args, i, false);
+    if (refused) {
+      return refused;
     }
-    i = next;
+    i = after;
   }
   if (spec.refused_operand) {
     const refused = new RegExp(spec.refused_operand);
     for (const word of operands.slice(spec.operands_from ?? 0)) {
-      if (refused.test(word)) {
+      // sqlite3 "$(cat x.sql)": the text is the shell's to build, not Warden's to read
+      if (refused.test(word) || (spec.operands_expanded && /[$`]/.test(word))) {
         return refuse(`'${word.slice(0, 40)}'`);
       }
     }
@@ -231,25 +411,53 @@ function parse(
   if (commandFrom !== undefined && operands.length > commandFrom) {
     commands.push(operands.slice(commandFrom));
   }
+  const limit = spec.stdin_commands;
+  if (limit !== undefined && !shellGiven && operands.length <= limit) {
+    readsStdin = readsStdin || 'with no command given';
+  }
+  if (readsStdin) {
+    // sqlite3's `.shell`, ed's `!cmd`, script's shell, `make -f -`: commands from a pipe, a
+    // redirection, a heredoc or a %%script body (red team 14 R14-10, R14-27)
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} (${readsStdin}) reads commands from its input (a pipe, a redirection, a heredoc or a %%script body), which Warden does not read: give them as arguments`
+    };
+  }
   const subcommands = spec.subcommands ?? {};
-  for (let k = 0; k < operands.length; k++) {
-    const kind = Object.prototype.hasOwnProperty.call(subcommands, operands[k])
-      ? subcommands[operands[k]]
-      : undefined;
-    if (kind === undefined) {
-      continue;
+  const separator = spec.command_separator;
+  const segments: string[][] = [[]];
+  for (const word of operands) {
+    // tmux new -d ';' run-shell TEXT: commands of their own
+    if (separator && (word === separator || word.endsWith(`\\${separator}`))) {
+      segments.push([]);
+    } else {
+      segments[segments.length - 1].push(word);
     }
-    let rest = operands.slice(k + 1);
-    if (kind === 'shell' && rest.length > 0) {
-      texts.push(rest.join(' '));
-    } else if (kind === 'setting') {
-      // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
-      rest = rest[0] === 'set' ? rest.slice(1) : rest;
-      for (const v of rest.slice(1)) {
-        setting(rest[0], v);
+  }
+  for (const segment of segments) {
+    for (let k = 0; k < segment.length; k++) {
+      const kind = Object.prototype.hasOwnProperty.call(subcommands, segment[k])
+        ? subcommands[segment[k]]
+        : undefined;
+      if (kind === undefined) {
+        continue;
       }
+      let rest = segment.slice(k + 1);
+      if (kind === 'shell' && rest.length > 0) {
+        texts.push(rest.join(' '));
+      } else if (kind === 'refused') {
+        // tmux source-file: commands from a file
+        refusedSetting = refusedSetting || `command ${segment[k]}`;
+      } else if (kind === 'setting') {
+        // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
+        rest = rest[0] === 'set' ? rest.slice(1) : rest;
+        for (const v of rest.slice(1)) {
+          setting(rest[0], v);
+        }
+      }
+      break;
     }
-    break;
   }
   for (const [valuePrefix, keyPrefix] of Object.entries(
     spec.setting_variables ?? {}
@@ -262,7 +470,7 @@ function parse(
     }
   }
   if (refusedSetting) {
-    return refuse(`setting ${refusedSetting}`);
+    return refuse(refusedSetting);
   }
   return { texts, commands, refused: '' };
 }

@@ -582,6 +582,9 @@ def _uv_global_options(request, leading, cwd, env) -> None:
 
 
 def _apply_option(request, name, value, cwd, env) -> None:
+    # every uv command reads uv's short spellings as the long options (red team 14 R14-38:
+    # `uvx -w SPEC`, `uv tool install -w SPEC` went unread where only `uv run` mapped them)
+    name = _UV_SHORT.get(name, name)
     if name == "--torch-backend":
         # like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
         request.problems.append(

@@ -2067,6 +2067,12 @@ def _unwrap(
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         word = args[i]
         option, eq, value = word.partition("=")
+        if option.startswith("--"):
+            # getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
+            found = shell_runners.long_option(option, flags | valued, valued, valued)
+            if found == "":
+                raise Unreadable(f"{name} {option} may name more than one of its options")
+            option = found or option
         short_value = option[:2] if option[:2] in valued and not option.startswith("--") else None
         moved = (
             moved

@@ -58,11 +58,18 @@ def runs_code(word: str) -> bool:
 
 # programs that run an argument (or their input) as shell text or commands of their own
 # (schema/shell-runners.json, red team 13 R13-5): a start of one is read in full
-_SHELL_TEXT_RUNNERS = frozenset(("evim", "ex", "find", "flock", "gdb", "gdb-multiarch", "git",
-                                 "gmake", "gtar", "gvim", "make", "nvim", "parallel", "rsync",
-                                 "rview", "rvim", "scp", "script", "sem", "sftp", "sqlite",
-                                 "sqlite3", "ssh", "tar", "vi", "view", "vim", "vimdiff",
-                                 "watch"))  # fmt: skip
+_SHELL_TEXT_RUNNERS = frozenset((
+    "apt", "apt-cache", "apt-config", "apt-get", "apt-mark", "aptitude", "at", "batch",
+    "bind-key", "command-prompt", "confirm-before", "crontab", "display-menu", "display-popup",
+    "dpkg", "ed", "evim", "ex", "find", "flock", "gdb", "gdb-multiarch", "git", "gmake", "gtar",
+    "gvim", "if-shell", "less", "ltrace", "make", "man", "new", "new-session", "new-window",
+    "neww", "nvim", "parallel", "pipe-pane", "pipep", "popup", "red", "respawn-pane",
+    "respawn-window", "respawnp", "respawnw", "rsync", "run", "run-shell", "rview", "rvim",
+    "scp", "screen", "script", "sem", "send", "send-keys", "set-environment", "set-hook",
+    "set-option", "setenv", "sftp", "sg", "source-file", "split-window", "splitw", "sqlite",
+    "sqlite3", "ssh", "strace", "tar", "tcpdump", "tmux", "vi", "view", "vim", "vimdiff",
+    "watch", "zip", "zipcloak", "zipnote", "zipsplit",
+))  # fmt: skip
 _SHELL_TEXT_STEMS = ("vim.",)
 
 

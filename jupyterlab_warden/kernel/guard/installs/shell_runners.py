@@ -51,23 +51,33 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     spec = runner(program)
     if spec is None:
         return None
+    env = env or {}
     parse = _Parse(program, spec)
-    reading = parse.run(list(args))
+    # options the program takes from its environment (MAKEFLAGS, LESS, ZIPOPT: red team 14
+    # R14-9) are read as the options they are, before the line's own
+    early: List[str] = []
+    for name in spec.get("option_variables", ()):
+        words = env.get(name, "").split()
+        if words and not words[0].startswith(("-", "+")) and "=" not in words[0]:
+            words[0] = "-" + words[0]  # MAKEFLAGS=ks: make's single-letter flags
+        early += words
+    reading = parse.run(early + list(args))
     if reading.refused:
         return reading
-    env = env or {}
     for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
         for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
             if name.startswith(value_prefix):
                 parse.setting(env.get(key_prefix + name[len(value_prefix) :], ""), value)
     if parse.refused_setting:
-        return parse._refuse(f"setting {parse.refused_setting}")
+        return parse._refuse(parse.refused_setting)
+    strip = spec.get("variable_text_prefix", r"^\s*!")
     for name, value in env.items():
         if _listed(name, spec.get("refused_variables", ())):
             return Reading([], [], f"{program} started with {name} runs settings or code "
                            "Warden does not read: start it without that variable")  # fmt: skip
         if _listed(name, spec.get("shell_variables", ())):
-            reading.texts.append(re.sub(r"^\s*!", "", value))  # GIT_CONFIG_VALUE_0='!TEXT'
+            # GIT_CONFIG_VALUE_0='!TEXT', LESSOPEN='|TEXT %s'
+            reading.texts.append(re.sub(strip, "", value))
         elif _listed(name, spec.get("command_variables", ())) and value:
             reading.commands.append([value])
     return reading
@@ -82,7 +92,12 @@ def runner_variable(name: str) -> bool:
     return any(
         _listed(name, spec.get(field, ()))
         for _names, _pattern, spec in _programs()
-        for field in ("shell_variables", "command_variables", "refused_variables")
+        for field in (
+            "shell_variables",
+            "command_variables",
+            "refused_variables",
+            "option_variables",
+        )
     ) or any(
         name.startswith(prefix)
         for _names, _pattern, spec in _programs()
@@ -91,18 +106,59 @@ def runner_variable(name: str) -> bool:
     )
 
 
+def long_option(written: str, known, valued=(), dangerous=(), single_dash=False):
+    """The option a long-option word names as getopt_long resolves it (red team 14 R14-37):
+    itself when ``known``, else the one ``known`` option it is a prefix of (``--ev`` is
+    ``--eval``; options that all take a value and run nothing count as one: ``--fil``);
+    '' when it may name a ``dangerous`` option but not one only (``--e`` of make: ``--eval``
+    or ``--environment-overrides``: never read as data); None when it names no known option.
+    ``single_dash``: getopt_long_only (gdb's ``-eval-com``), where a word of one letter is
+    the short option."""
+    if written in known:
+        return written
+    body = written.lstrip("-")
+    if single_dash and not written.startswith("--") and len(body) < 2:
+        return written
+    dashes = "-" if single_dash else "--"
+    found = sorted(
+        k for k in known if k.startswith(dashes) and len(k) > 2 and k.lstrip("-").startswith(body)
+    )
+    risky = set(dangerous).intersection(found)
+    if len({k.lstrip("-") for k in found}) == 1 or (
+        found and set(found) <= set(valued) and not risky
+    ):
+        return found[0]
+    return "" if risky else None
+
+
+# a file operand or option value that is the program's own input
+_STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
+# option fields whose options run code or name where it comes from
+_DANGEROUS = ("shell_options", "refused_options", "setting_options", "stdin_options")
+
+
 class _Parse:
+    """The program's options read the way getopt reads them (red team 14 R14-37): a long
+    option by any unique prefix (``--ev=`` is ``--eval``), ``--opt=value`` or ``--opt value``,
+    short options bundled until one takes a value (the rest of the word or the next word),
+    tar's old first word (``cIf PROG x.tar``: values follow in order)."""
+
     def __init__(self, program: str, spec: dict):
         self.program, self.spec = program, spec
         self.shell = set(spec.get("shell_options", ()))
         self.prefixed = {k: re.compile(v, re.I) for k, v in spec.get("prefixed_values", {}).items()}
         self.refused = set(spec.get("refused_options", ()))
         self.settings = set(spec.get("setting_options", ()))
+        self.stdin = set(spec.get("stdin_options", ()))
         self.valued = set(spec.get("valued_options", ())) | self.shell | set(self.prefixed)
-        self.valued |= self.settings
-        self.refused_setting = ""
+        self.valued |= self.settings | self.stdin
+        self.dangerous = self.shell | self.refused | self.settings | self.stdin | set(self.prefixed)
+        self.known = self.valued | self.refused | set(spec.get("flag_options", ()))
+        self.refused_setting = ""  # "setting KEY" / "command WORD" it refuses
         self.texts: List[str] = []
         self.commands: List[List[str]] = []
+        self.shell_given = False  # a command given by an option (script -c): stdin is data
+        self.reads_stdin = ""
 
     def _refuse(self, what: str) -> Reading:
         return Reading(
@@ -110,12 +166,31 @@ class _Parse:
             "installer directly, or start the program without it"
         )  # fmt: skip
 
+    def _unknown(self, option: str) -> Reading:
+        # deny by default: an option the table does not list (of a table that lists them
+        # all), or an abbreviation getopt may resolve to an option that runs commands
+        return Reading([], [], f"{self.program} {option[:30]} is no option Warden can place "
+                       f"(unknown, or short for more than one), and {self.program} runs "
+                       "commands: spell the option out, or run the installer directly")  # fmt: skip
+
+    def resolve(self, option: str):
+        """The table's option ``option`` names (``long_option``); '' for one Warden cannot
+        place: also an unknown option of a table that lists all of them."""
+        if self.spec.get("exact_options"):
+            return option
+        found = long_option(
+            option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
+        )
+        if found is None:  # an option the table does not name: deny by default when complete
+            return "" if self.spec.get("options_complete") else option
+        return found
+
     def setting(self, key: str, value: str) -> None:
         """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
         git runs as a command (an alias, ``core.sshCommand``), refused for one that brings
         code from a file (``include.path``, ``core.hooksPath``), data otherwise."""
         if re.match(self.spec.get("refused_keys", "(?!)"), key.strip(), re.I):
-            self.refused_setting = self.refused_setting or key.strip()
+            self.refused_setting = self.refused_setting or f"setting {key.strip()}"
         elif re.match(self.spec.get("shell_keys", "(?!)"), key.strip(), re.I):
             self.texts.append(re.sub(r"^\s*!", "", value))
 
@@ -125,6 +200,9 @@ class _Parse:
             self.setting(key, text)
         elif option in self.shell:
             self.texts.append(value)
+            self.shell_given = True
+        elif option in self.stdin and value in _STDIN_FILES:
+            self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
             if found:  # `exec=TEXT`, `alias.x=!TEXT`, `ProxyCommand=TEXT`; else data
@@ -133,6 +211,10 @@ class _Parse:
     def run(self, args: List[str]) -> Reading:
         spec, operands, i = self.spec, [], 0
         ends = spec.get("command_options", ())
+        if args and spec.get("old_style_bundle") and not args[0].startswith("-"):
+            i, refused = self._bundle(["-" + args[0]] + args[1:], 0, old=True)
+            if refused:
+                return refused
         while i < len(args):
             word = args[i]
             if word == "--" and not ends:
@@ -154,7 +236,10 @@ class _Parse:
                 i += 1
                 continue
             if word.startswith("--") or spec.get("single_dash_long"):
-                option, eq, value = word.partition("=")
+                written, eq, value = word.partition("=")
+                option = self.resolve(written)
+                if not option:
+                    return self._unknown(written)
                 if option in self.refused:
                     return self._refuse(option)
                 if option in self.valued and not eq:
@@ -164,22 +249,31 @@ class _Parse:
                 continue
             i, refused = self._bundle(args, i)
             if refused:
-                return self._refuse(refused)
+                return refused
         return self._operands(operands)
 
-    def _bundle(self, args: List[str], i: int):
+    def _bundle(self, args: List[str], i: int, old: bool = False):
         """One single-dash word: letters are options until one takes a value (the rest of the
-        word, or the next word)."""
-        word = args[i]
-        for k in range(1, len(word)):
-            option, rest = "-" + word[k], word[k + 1 :]
+        word, or the next word; ``old``: tar's first word, each valued letter takes the next
+        word in order). A table's multi-letter short option (zip's ``-TT``) is one option."""
+        word, k, after = args[i], 1, i + 1
+        multi = sorted((o for o in self.known if len(o) > 2 and o[1] != "-"), key=len, reverse=True)
+        while k < len(word):
+            option = next((o for o in multi if word.startswith(o[1:], k)), "-" + word[k])
+            k += len(option) - 1
+            if option not in self.known and self.spec.get("options_complete"):
+                return after, self._unknown(option)
             if option in self.refused:
-                return i + 1, option
+                return after, self._refuse(option)
             if option in self.valued:
-                value = rest or (args[i + 1] if i + 1 < len(args) else "")
+                if old or not word[k:]:
+                    value, after = (args[after] if after < len(args) else ""), after + 1
+                else:
+                    value, k = word[k:], len(word)
                 self._value(option, value)
-                return (i + 1 if rest else i + 2), ""
-        return i + 1, ""
+                if not old:
+                    break
+        return after, None
 
     def _operands(self, operands: List[str]) -> Reading:
         spec = self.spec
@@ -187,7 +281,8 @@ class _Parse:
         if refused:
             for word in operands[spec.get("operands_from", 0) :]:
                 found = re.search(refused, word)
-                if found:
+                # sqlite3 "$(cat x.sql)": the text is the shell's to build, not Warden's to read
+                if found or (spec.get("operands_expanded") and re.search(r"[$`]", word)):
                     return self._refuse(f"{word[:40]!r}")
         start = spec.get("shell_operands_from")
         if start is not None and len(operands) > start:
@@ -195,19 +290,41 @@ class _Parse:
         start = spec.get("command_operands_from")
         if start is not None and len(operands) > start:
             self.commands.append(operands[start:])
+        limit = spec.get("stdin_commands")
+        if limit is not None and not self.shell_given and len(operands) <= limit:
+            self.reads_stdin = self.reads_stdin or "with no command given"
+        if self.reads_stdin:
+            # sqlite3's `.shell`, ed's `!cmd`, script's shell, `make -f -`: commands from a
+            # pipe, a redirection, a heredoc or a %%script body (red team 14 R14-10, R14-27)
+            return Reading([], [], f"{self.program} ({self.reads_stdin}) reads commands from its "
+                           "input (a pipe, a redirection, a heredoc or a %%script body), which "
+                           "Warden does not read: give them as arguments")  # fmt: skip
+        separator = spec.get("command_separator")
+        segments = [[]]
+        for word in operands:  # tmux new -d ';' run-shell TEXT: commands of their own
+            if separator and (word == separator or word.endswith("\\" + separator)):
+                segments.append([])
+            else:
+                segments[-1].append(word)
+        for segment in segments:
+            self._subcommand(segment)
+        if self.refused_setting:
+            return self._refuse(self.refused_setting)
+        return Reading(self.texts, self.commands, "")
+
+    def _subcommand(self, operands: List[str]) -> None:
         for k, word in enumerate(operands):
-            kind = spec.get("subcommands", {}).get(word)
+            kind = self.spec.get("subcommands", {}).get(word)
             if kind is None:
                 continue
             rest = operands[k + 1 :]
             if kind == "shell" and rest:
                 self.texts.append(" ".join(rest))
+            elif kind == "refused":  # tmux source-file: commands from a file
+                self.refused_setting = self.refused_setting or f"command {word}"
             elif kind == "setting":
                 # `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
                 rest = rest[1:] if rest[:1] == ["set"] else rest
                 for value in rest[1:]:
                     self.setting(rest[0], value)
             break
-        if self.refused_setting:
-            return self._refuse(f"setting {self.refused_setting}")
-        return Reading(self.texts, self.commands, "")
