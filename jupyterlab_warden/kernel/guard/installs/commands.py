@@ -1659,6 +1659,28 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
     return shutil.which(name, path=os.pathsep.join(folders)) or ""
 
 
+# A program word that names the starting process (red team 14 R14-20): checked on the word
+# itself (the static side's test too) and on the path it resolves to, link by link.
+_PROCESS_PROGRAM = re.compile(r"^/(proc|dev)/")
+
+
+def _refuse_process_program(program: str, path: str) -> None:
+    """A program reached through ``/proc`` or ``/dev/fd`` (``/proc/self/exe``, ``/proc/$$/exe``,
+    ``/dev/fd/3 3</bin/sh``, a link to one, a PATH folder under one) names the process that
+    runs it, not the kernel where Warden would resolve it: in a shell line ``/proc/self/exe``
+    is the shell, ``/dev/fd/3`` whatever the line opened there. Warden cannot classify it."""
+    from .requirements import through_process
+
+    found = _PROCESS_PROGRAM.match(program)
+    root = found.group(0).rstrip("/") if found else through_process(path)
+    if root:
+        raise Unreadable(
+            f"{program} is reached through {root}, which names the process that runs it (the "
+            "shell in a shell line, not the kernel): Warden cannot tell which program that is; "
+            "run the program by its own path"
+        )
+
+
 def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     """The name a program is classified by: a link is read as its target (red team 8 R8-12:
     a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
@@ -1674,6 +1696,7 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     else:
         path = _placed(program)
         _refuse_written_program(program, path)
+    _refuse_process_program(program, path)
     if not os.path.islink(path):
         return name
     target = program_name(os.path.realpath(path))
