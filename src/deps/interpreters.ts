@@ -25,6 +25,8 @@ interface Language {
   bundled?: boolean;
   refused_option_pattern?: string;
   magic_operand?: string;
+  long_abbreviations?: boolean;
+  listed_options?: Record<string, { allowed: string[]; others: string[] }>;
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
@@ -108,7 +110,7 @@ export function refusedCode(
     if (magic!.test(operand)) {
       // perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
       // runs CMD (red team 14 R14-16)
-      return `${program} may open '${operand}' as a command, which Warden does not read`;
+      return `${program} may open '${operand}' as a command (its <> opens each operand with the two-argument open, and the shell may expand this one into such a name), which Warden does not read: name the files plainly (./*.txt for a pattern)`;
     }
   }
   if (
@@ -199,8 +201,12 @@ function inlineCode(
     }
     if (word.startsWith('--') || spec.bundled === false) {
       const eq = word.indexOf('=');
-      const option = eq < 0 ? word : word.slice(0, eq);
+      const [option, abbreviatedRefused] = longOption(
+        eq < 0 ? word : word.slice(0, eq),
+        spec
+      );
       if (
+        abbreviatedRefused ||
         refused.has(option) ||
         (refusedPattern &&
           option.startsWith('--') &&
@@ -233,6 +239,60 @@ function inlineCode(
 }
 
 /**
+ * [the option a long option's abbreviation stands for, whether it is refused] for a program
+ * whose table sets long_abbreviations (gawk reads `--so` as `--source` and `--ex` as `--exec`
+ * by getopt_long, red team 14 R14-15): refused when any option it may stand for is refused or
+ * when those differ in kind (a value taken or not).
+ */
+function longOption(option: string, spec: Language): [string, boolean] {
+  const kinds = [spec.refused_options, spec.code_options, spec.valued_options];
+  if (
+    !spec.long_abbreviations ||
+    option.length < 3 ||
+    kinds.some(kind => kind.includes(option))
+  ) {
+    return [option, false];
+  }
+  const found = kinds.flatMap((kind, n) =>
+    kind
+      .filter(o => o.startsWith('--') && o.startsWith(option))
+      .map(o => [n, o] as [number, string])
+  );
+  if (found.length === 0) {
+    return [option, false];
+  }
+  const refused = found[0][0] === 0 || new Set(found.map(([n]) => n)).size > 1;
+  return [found[0][1], refused];
+}
+
+/**
+ * Whether a listed option's value (mawk's `-W`: comma-separated names, each maybe
+ * `name=value`, any case, any unique abbreviation: `-W e x.awk`, `-Wi,e`, `-W EXEC` read their
+ * program from a file, red team 14 R14-15) names anything but its allowed names.
+ */
+export function listedValueRefused(
+  value: string,
+  listing: { allowed: string[]; others: string[] }
+): boolean {
+  const known = [...listing.allowed, ...listing.others];
+  for (const item of value.split(',')) {
+    const name = item.split('=')[0].trim().toLowerCase();
+    if (listing.allowed.includes(name)) {
+      continue;
+    }
+    const found = known.filter(n => name && n.startsWith(name));
+    if (
+      listing.others.includes(name) ||
+      found.length === 0 ||
+      found.some(n => !listing.allowed.includes(n))
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * One single-dash word: its letters are options until one takes a value (the rest of the
  * word, or the next word). Returns [next index, a refused option or ''].
  */
@@ -251,6 +311,15 @@ function bundle(
     const rest = word.slice(k + 1);
     if (spec.refused_options.includes(option)) {
       return [i + 1, option];
+    }
+    const listing = spec.listed_options?.[option];
+    if (listing) {
+      // the value is the rest of the word or the next word, whatever it starts with
+      const value = rest || (args[i + 1] ?? '');
+      if (listedValueRefused(value, listing)) {
+        return [i + 1, `${option} ${value}`];
+      }
+      return [rest ? i + 1 : i + 2, ''];
     }
     if (spec.code_options.includes(option)) {
       if (rest) {

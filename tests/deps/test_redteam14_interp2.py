@@ -19,7 +19,7 @@ import os
 import pytest
 from launched import BUILT, installed, system_cell
 
-from jupyterlab_warden.kernel.guard.installs import commands
+from jupyterlab_warden.kernel.guard.installs import commands, interpreters
 
 # an install whose installer name only the program builds (awk and perl join strings)
 _ARGS = "install --target {target} --index-url {index} warden-demo-pkg"
@@ -75,3 +75,93 @@ def test_a_path_that_leads_through_proc_is_refused(tmp_path, line):
 )
 def test_programs_by_their_own_paths_still_run(tmp_path, line):
     assert _why(line, tmp_path) == ""
+
+
+AWK_CASES = {
+    "awk -W exec x.awk": "os.system('awk -W exec x.awk')",
+    "awk -We x.awk": "os.system('awk -We x.awk')",
+    "awk -Wexec x.awk": "os.system('awk -Wexec x.awk')",
+    "awk -Wi,e x.awk": "os.system('awk -Wi,e x.awk')",
+    "awk -W EXEC x.awk": "os.system('awk -W EXEC x.awk')",
+    "awk -W interactive,exec x.awk": "os.system('awk -W interactive,exec x.awk')",
+}
+
+
+@pytest.mark.parametrize("then", AWK_CASES.values(), ids=AWK_CASES.keys())
+def test_mawk_program_from_a_file_by_W_is_refused(kernel, then):
+    installed("mawk")
+    cell = f"import os\nopen('x.awk', 'w').write({AWK_PROGRAM!r})\n{then}\n"
+    assert "runs code from elsewhere" in kernel.proves(cell)
+
+
+def test_mawk_W_value_is_no_program(kernel):
+    """``awk -W interactive PROGRAM``: the value was read as the program, PROGRAM as a file."""
+    installed("mawk")
+    cell = f"import subprocess\nsubprocess.run(['awk', '-W', 'interactive', {AWK_PROGRAM!r}])\n"
+    assert "may start a program" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "args, refused",
+    [
+        (["-W", "e", "x.awk"], True),
+        (["-W", "ex=x.awk"], True),
+        (["-W", "r=3,exec", "x.awk"], True),
+        (["-W", "i", "{print}"], True),  # interactive or include: fail closed
+        (["-W", "-exec", "x.awk"], True),  # mawk takes the next word whatever it is
+        (["--ex", "x.awk"], True),  # gawk: --exec
+        (["--fi", "x.awk"], True),  # gawk: --file (or --field-separator)
+        (["--inc", "lib"], True),
+        (["--so", "BEGIN { system(1) }"], True),  # gawk: --source, read as the program
+        (["--assi", "x=1", "BEGIN { system(1) }"], True),  # the value is no program
+        (["-D", "{print}"], True),  # gawk's debugger reads commands
+        (["-W", "interactive", "{print $1}", "f"], False),
+        (["-W", "version"], False),
+        (["-Wv"], False),
+        (["-W", "random=3,posix_space", "{print}", "f"], False),
+        (["-F:", "-v", "x=1", "{print $1}", "f"], False),
+        (["--posix", "{print $1}", "f"], False),
+    ],
+)
+def test_awk_option_grammar(args, refused):
+    assert bool(interpreters.refused("awk", args)) is refused
+    assert bool(interpreters.refused("gawk", args)) is refused
+
+
+PERL_CASES = {
+    "perl -e '@ARGV=(...); print <>'": "import subprocess\nsubprocess.run(['perl', '-e', "
+    + repr(PERL_ARGV)
+    + "])\n",
+    "perl -ne with @ARGV filled in BEGIN": "import subprocess\nsubprocess.run(['perl', '-ne', "
+    + repr("BEGIN {{ " + PERL_ARGV.replace("; print <>", "") + " }} print")
+    + "])\n",
+    "perl -pe s/a/b/ $F": system_cell("F='u'v' p'ip' " + _ARGS + " |'; perl -pe 's/a/b/' \"$F\""),
+}
+
+
+@pytest.mark.parametrize("cell", PERL_CASES.values(), ids=PERL_CASES.keys())
+def test_perl_argv_filled_with_a_command_is_refused(kernel, cell):
+    installed("perl")
+    assert "Warden" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "args, refused",
+    [
+        (["-ne", "BEGIN { s/$/|/ for @ARGV } print", "x"], True),  # no | in any word
+        (["-pe", 'BEGIN { $ARGV[0] .= "|" }', "x"], True),
+        (["-e", 'unshift @ARGV, "x |"; print <>'], True),
+        (["-e", '@{"AR"."GV"} = ("x |"); print <>'], True),  # by a symbolic reference
+        (["-e", "$r = \\@ARGV; print <>"], True),
+        (["-pe", "s/a/b/", "*.txt"], True),  # may match a file named '|CMD x.txt'
+        (["-pe", "s/a/b/", "$F"], True),
+        (["-pe", "s/a/b/", "a|b"], True),
+        (["-ne", 'print "$ARGV: $_"', "f.txt"], False),
+        (["-ne", "print while <ARGV>", "f.txt"], False),
+        (["-pi", "-e", "s/a/b/", "f.txt"], False),
+        (["-pi", "-e", "s/a/b/", "./*.txt", "data/*.csv"], False),
+        (["-lane", "print $F[0]", "f.txt"], False),
+    ],
+)
+def test_perl_diamond_reading(args, refused):
+    assert bool(interpreters.refused("perl", args)) is refused

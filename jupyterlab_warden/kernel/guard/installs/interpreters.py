@@ -95,7 +95,11 @@ def refused(
         if re.search(magic, operand):
             # perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
             # runs CMD (red team 14 R14-16)
-            return f"{program} may open {operand!r} as a command, which Warden does not read"
+            return (
+                f"{program} may open {operand!r} as a command (its <> opens each operand with "
+                "the two-argument open, and the shell may expand this one into such a name), "
+                "which Warden does not read: name the files plainly (./*.txt for a pattern)"
+            )
     script = False
     if not code and spec.get("stdin_code") and not spec["program_operand"] and not input_read:
         # `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
@@ -167,8 +171,15 @@ def _code(args: List[str], spec: dict):
             return code, args[i + (word == "--") :], ""
         if word.startswith("--") or spec.get("bundled", True) is False:
             option, eq, value = word.partition("=")
-            if option in refused_options or (
-                refused_pattern and option.startswith("--") and re.match(refused_pattern, option)
+            option, abbreviated_refused = _long_option(option, spec)
+            if (
+                abbreviated_refused
+                or option in refused_options
+                or (
+                    refused_pattern
+                    and option.startswith("--")
+                    and re.match(refused_pattern, option)
+                )
             ):
                 return code, [], option
             if option in code_options:
@@ -188,18 +199,58 @@ def _code(args: List[str], spec: dict):
     return code, [], ""
 
 
+def _long_option(option: str, spec: dict):
+    """(the option a long option's abbreviation stands for, whether it is refused) for a program
+    whose table sets long_abbreviations (gawk reads ``--so`` as ``--source`` and ``--ex`` as
+    ``--exec`` by getopt_long, red team 14 R14-15): refused when any option it may stand for
+    is refused or when those differ in kind (a value taken or not)."""
+    kinds = (spec["refused_options"], spec["code_options"], spec["valued_options"])
+    if not spec.get("long_abbreviations") or len(option) < 3 or any(option in k for k in kinds):
+        return option, False
+    found = [
+        (n, o)
+        for n, kind in enumerate(kinds)
+        for o in kind
+        if o.startswith("--") and o.startswith(option)
+    ]
+    if not found:
+        return option, False
+    return found[0][1], found[0][0] == 0 or len({n for n, _o in found}) > 1
+
+
+def listed_value_refused(value: str, listing: dict) -> bool:
+    """Whether a listed option's value (mawk's ``-W``: comma-separated names, each maybe
+    ``name=value``, any case, any unique abbreviation: ``-W e x.awk``, ``-Wi,e``, ``-W EXEC``
+    read their program from a file, red team 14 R14-15) names anything but its allowed names."""
+    allowed, known = listing["allowed"], listing["allowed"] + listing["others"]
+    for item in value.split(","):
+        name = item.partition("=")[0].strip().lower()
+        if name in allowed:
+            continue
+        found = [n for n in known if name and n.startswith(name)]
+        if name in listing["others"] or not found or any(n not in allowed for n in found):
+            return True
+    return False
+
+
 def _bundle(args, i, code, spec):
     """One single-dash word: its letters are options until one takes a value (the rest of the
     word, or the next word). Returns (next index, a refused option or '')."""
     word = args[i]
     refused_options, code_options = set(spec["refused_options"]), set(spec["code_options"])
     valued, attached = set(spec["valued_options"]), set(spec.get("attached_options", ()))
-    digits = spec.get("digit_options", {})
+    digits, listed = spec.get("digit_options", {}), spec.get("listed_options", {})
     k = 1
     while k < len(word):
         option, rest = "-" + word[k], word[k + 1 :]
         if option in refused_options:
             return i + 1, option
+        if option in listed:
+            # the value is the rest of the word or the next word, whatever it starts with
+            value = rest or (args[i + 1] if i + 1 < len(args) else "")
+            if listed_value_refused(value, listed[option]):
+                return i + 1, f"{option} {value}"
+            return (i + 1 if rest else i + 2), ""
         if option in code_options:
             if rest:
                 code.append(rest)
