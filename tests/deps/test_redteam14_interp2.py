@@ -165,3 +165,49 @@ def test_perl_argv_filled_with_a_command_is_refused(kernel, cell):
 )
 def test_perl_diamond_reading(args, refused):
     assert bool(interpreters.refused("perl", args)) is refused
+
+
+# R14-13: a copy of the kernel's base Python with a standard library laid out beside it (links
+# to the real one); the payload in its site-packages' .pth, or in its own encodings, runs
+# before the guard's sitecustomize
+_LAYOUT = """import os, shutil, subprocess, sys, sysconfig
+real = sysconfig.get_paths()['stdlib']
+ver = os.path.basename(real)
+lib = os.path.join('py', 'lib', ver)
+shutil.rmtree('py', ignore_errors=True)  # proves() runs the cell twice
+os.makedirs(os.path.join('py', 'bin'))
+os.makedirs(os.path.join(lib, 'site-packages'))
+shutil.copy2(os.path.realpath(sys._base_executable), os.path.join('py', 'bin', ver))
+CMD = '{uv} pip install -q --no-cache --target {target} --index-url {index} warden-demo-pkg'
+for name in os.listdir(real):
+    if name not in ('site-packages', 'encodings'):
+        os.symlink(os.path.join(real, name), os.path.join(lib, name))
+enc = os.path.join(real, 'encodings')
+os.makedirs(os.path.join(lib, 'encodings'))
+for name in os.listdir(enc):
+    if name not in ('__init__.py', '__pycache__'):
+        os.symlink(os.path.join(enc, name), os.path.join(lib, 'encodings', name))
+init = open(os.path.join(enc, '__init__.py')).read()
+"""
+_RUN = "subprocess.run([os.path.abspath(os.path.join('py', 'bin', ver)), '-c', 'print(1)'])\n"
+PREFIX_CASES = {
+    "its site-packages' .pth": _LAYOUT
+    + "open(os.path.join(lib, 'encodings', '__init__.py'), 'w').write(init)\n"
+    + "open(os.path.join(lib, 'site-packages', 'zz.pth'), 'w').write("
+    + "'import posix; posix.system(%r)\\n' % CMD)\n"
+    + _RUN,
+    "its own encodings": _LAYOUT
+    + "open(os.path.join(lib, 'encodings', '__init__.py'), 'w').write("
+    + "'import posix; posix.system(%r)\\n' % CMD + init)\n"
+    + _RUN,
+}
+
+
+@pytest.mark.parametrize("cell", PREFIX_CASES.values(), ids=PREFIX_CASES.keys())
+def test_a_python_with_a_standard_library_the_cell_laid_out_is_refused(kernel, cell):
+    assert "Warden cannot verify it" in kernel.proves(cell)
+
+
+def test_the_kernels_python_and_the_systems_still_start(tmp_path):
+    assert _why("python3 -c 'print(1)'", tmp_path) == ""
+    assert _why("/usr/bin/python3 -c 'print(1)'", tmp_path) == ""
