@@ -27,6 +27,8 @@ interface Language {
   magic_operand?: string;
   long_abbreviations?: boolean;
   listed_options?: Record<string, { allowed: string[]; others: string[] }>;
+  code_tokens?: string;
+  code_names?: string[];
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
@@ -141,8 +143,94 @@ export function refusedCode(
     if (hit) {
       return `${program} runs code, and its code may start a program or compute what it runs ('${hit[0].trim()}'), which Warden does not read: run the installer directly, or keep the code to plain text processing`;
     }
+    const unlisted = found.spec.code_names
+      ? unlistedName(text, found.spec)
+      : '';
+    if (unlisted) {
+      return `${program} runs code that uses '${unlisted}', which is not among what Warden lets its code use (plain text processing: console, JSON, Math, string and array methods, names the code declares): run the installer directly`;
+    }
   }
   return '';
+}
+
+const NAME_START = /^[A-Za-z_$]/;
+
+/**
+ * The first name (or text Warden cannot read as a token) of `text` that is not allowed by the
+ * table's allow rule ('' when all are): a deny list cannot win against reflection
+ * (`Object.getOwnPropertyDescriptor(this, 'req'+'uire')`, red team 14 R14-31), so code is read
+ * as tokens (`code_tokens`) and each name must be one of `code_names`, one the code declares,
+ * or an object literal's key; after `.` one of `code_names` only.
+ */
+export function unlistedName(text: string, spec: Language): string {
+  const token = new RegExp(spec.code_tokens!, 'y');
+  const tokens: string[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    token.lastIndex = pos;
+    const found = token.exec(text);
+    if (!found || !found[0]) {
+      return text.slice(pos, pos + 20); // `/`, a backslash, a character outside ASCII
+    }
+    pos = token.lastIndex;
+    if (found[0].trim()) {
+      tokens.push(found[0]);
+    }
+  }
+  const names = new Set(spec.code_names);
+  const declared = declaredNames(tokens);
+  for (let i = 0; i < tokens.length; i++) {
+    const word = tokens[i];
+    if (!NAME_START.test(word)) {
+      continue;
+    }
+    const before = i ? tokens[i - 1] : '';
+    const after = tokens[i + 1] ?? '';
+    if (names.has(word) || (before !== '.' && declared.has(word))) {
+      continue;
+    }
+    if ((before === '{' || before === ',') && after === ':') {
+      continue; // an object literal's key
+    }
+    return word;
+  }
+  return '';
+}
+
+/**
+ * The names code declares: after const/let/var/function, an arrow's parameter, and the plain
+ * names between parentheses that an arrow follows or `function` precedes.
+ */
+function declaredNames(tokens: readonly string[]): Set<string> {
+  const declared = new Set<string>();
+  const opened: number[] = [];
+  const arrowAt = (k: number) => tokens[k] === '=' && tokens[k + 1] === '>';
+  tokens.forEach((word, i) => {
+    if (
+      ['const', 'let', 'var', 'function'].includes(word) &&
+      i + 1 < tokens.length
+    ) {
+      declared.add(tokens[i + 1]);
+    } else if (arrowAt(i + 1)) {
+      declared.add(word);
+    }
+    if (word === '(') {
+      opened.push(i);
+    } else if (word === ')' && opened.length > 0) {
+      const start = opened.pop()!;
+      const inside = tokens.slice(start + 1, i);
+      const named =
+        start > 0 &&
+        (tokens[start - 1] === 'function' || tokens[start - 2] === 'function');
+      if (
+        (arrowAt(i + 1) || named) &&
+        inside.every(t => t === ',' || NAME_START.test(t))
+      ) {
+        inside.filter(t => t !== ',').forEach(t => declared.add(t));
+      }
+    }
+  });
+  return declared;
 }
 
 /** Why the environment `program` starts with makes it load code ('' when it does not). */

@@ -211,3 +211,34 @@ def test_a_python_with_a_standard_library_the_cell_laid_out_is_refused(kernel, c
 def test_the_kernels_python_and_the_systems_still_start(tmp_path):
     assert _why("python3 -c 'print(1)'", tmp_path) == ""
     assert _why("/usr/bin/python3 -c 'print(1)'", tmp_path) == ""
+
+
+# R14-31: node's -e code reaches require by reflection, no denied word, and runs a shell line
+NODE_REFLECTION = (
+    "Object.getOwnPropertyDescriptor(this, 'req'+'uire').value('child_pro'+'cess')"
+    ".spawnSync('" + BUILT + "', {{shell: true}})"
+)
+
+
+def test_node_code_reaching_require_by_reflection_is_refused(kernel):
+    installed("node")
+    cell = f"import subprocess\nsubprocess.run(['node', '-e', {NODE_REFLECTION!r}])\n"
+    assert "not among what Warden lets its code use" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "code, refused",
+    [
+        ("1..constructor.constructor('return 1')()", True),  # a property by reflection
+        ("const f = 1; ''.f", True),  # a declared name is no property name
+        ("console.log.call(null, 1)", True),
+        ("x = /'/; console.log(\"'\"); y = /'/", True),  # no regex literal hides code
+        ("\\u0072equire('x')", True),
+        ("console.log(1+1)", False),
+        ("let total = 0; for (const n of '123'.split('')) total += parseInt(n); total", False),
+        ("function f(a, b) { return a + b } console.log(f(1, 2))", False),
+        ("console.log(JSON.stringify({a: 1, b: 'x'.padStart(3)}))", False),
+    ],
+)
+def test_node_code_is_read_by_an_allow_rule(code, refused):
+    assert bool(interpreters.refused("node", ["-e", code])) is refused

@@ -131,7 +131,65 @@ def refused(
                 f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
                 "directly, or keep the code to plain text processing"
             )
+        unlisted = unlisted_name(text, spec) if spec.get("code_names") else ""
+        if unlisted:
+            return (
+                f"{program} runs code that uses {unlisted!r}, which is not among what Warden "
+                "lets its code use (plain text processing: console, JSON, Math, string and array "
+                "methods, names the code declares): run the installer directly"
+            )
     return ""
+
+
+def unlisted_name(text: str, spec: dict) -> str:
+    """The first name (or text Warden cannot read as a token) of ``text`` that is not allowed
+    by the table's allow rule ('' when all are): a deny list cannot win against reflection
+    (``Object.getOwnPropertyDescriptor(this, 'req'+'uire')``, red team 14 R14-31), so code is
+    read as tokens (``code_tokens``) and each name must be one of ``code_names``, one the
+    code declares, or an object literal's key; after ``.`` one of ``code_names`` only."""
+    token, tokens, pos = re.compile(spec["code_tokens"], re.ASCII), [], 0
+    while pos < len(text):
+        found = token.match(text, pos)
+        if found is None or not found.group(0):
+            return text[pos : pos + 20]  # `/`, a backslash, a character outside ASCII
+        pos = found.end()
+        if not found.group(0).isspace():
+            tokens.append(found.group(0))
+    names, declared = set(spec["code_names"]), _declared(tokens)
+    for i, word in enumerate(tokens):
+        if not (word[0].isalpha() or word[0] in "_$"):
+            continue
+        before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word in names or (before != "." and word in declared):
+            continue
+        if before in ("{", ",") and after == ":":
+            continue  # an object literal's key
+        return word
+    return ""
+
+
+def _declared(tokens: List[str]) -> set:
+    """The names code declares: after const/let/var/function, an arrow's parameter, and the
+    plain names between parentheses that an arrow follows or ``function`` precedes."""
+    declared, opened = set(), []
+    for i, word in enumerate(tokens):
+        after = tokens[i + 1 : i + 3]
+        if word in ("const", "let", "var", "function") and i + 1 < len(tokens):
+            declared.add(tokens[i + 1])
+        elif after == ["=", ">"]:
+            declared.add(word)
+        if word == "(":
+            opened.append(i)
+        elif word == ")" and opened:
+            start = opened.pop()
+            inside = tokens[start + 1 : i]
+            arrow = tokens[i + 1 : i + 3] == ["=", ">"]
+            named = start and (
+                tokens[start - 1] == "function" or tokens[start - 2 : start - 1] == ["function"]
+            )
+            if (arrow or named) and all(t == "," or t[0].isalpha() or t[0] in "_$" for t in inside):
+                declared.update(t for t in inside if t != ",")
+    return declared
 
 
 def _env_refused(program: str, spec: dict, env) -> str:
