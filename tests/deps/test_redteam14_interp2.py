@@ -234,6 +234,7 @@ def test_node_code_reaching_require_by_reflection_is_refused(kernel):
         ("console.log.call(null, 1)", True),
         ("x = /'/; console.log(\"'\"); y = /'/", True),  # no regex literal hides code
         ("\\u0072equire('x')", True),
+        ("console.log(1)\u00a0", True),  # whitespace both sides read alike: ASCII only
         ("console.log(1+1)", False),
         ("let total = 0; for (const n of '123'.split('')) total += parseInt(n); total", False),
         ("function f(a, b) { return a + b } console.log(f(1, 2))", False),
