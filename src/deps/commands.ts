@@ -2048,7 +2048,9 @@ function simple(
       'its program is a shell pattern, which the shell expands to a name'
     );
   }
-  const processRoot = /^\/(proc|dev)\//.exec(argv[0]);
+  const processRoot = /^\/(proc|dev\/fd|dev\/std(in|out|err))(\/|$)/.exec(
+    argv[0]
+  );
   if (processRoot) {
     // `/proc/self/exe`, `/dev/fd/3 3</bin/sh` name the process that runs them: in a shell
     // line the shell (red team 14 R14-20); the kernel also follows links into /proc

@@ -1661,7 +1661,7 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
 
 # A program word that names the starting process (red team 14 R14-20): checked on the word
 # itself (the static side's test too) and on the path it resolves to, link by link.
-_PROCESS_PROGRAM = re.compile(r"^/(proc|dev)/")
+_PROCESS_PROGRAM = re.compile(r"^/(proc|dev/fd|dev/std(in|out|err))(/|$)")
 
 
 def _refuse_process_program(program: str, path: str) -> None:
@@ -1672,7 +1672,7 @@ def _refuse_process_program(program: str, path: str) -> None:
     from .requirements import through_process
 
     found = _PROCESS_PROGRAM.match(program)
-    root = found.group(0).rstrip("/") if found else through_process(path)
+    root = "/" + found.group(1) if found else through_process(path)
     if root:
         raise Unreadable(
             f"{program} is reached through {root}, which names the process that runs it (the "
