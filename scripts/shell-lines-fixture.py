@@ -119,6 +119,18 @@ COMMAND_TEXT = [
     "make -j4 && tar xzf data.tgz && less README && zip -r out.zip dir && tmux ls",
     "uv pip install -r r.txt; sqlite3 db.sqlite 'select 1'; git clone https://github.com/x/y",
 ]  # fmt: skip
+# red team 14 R14-20: a program reached through /proc or /dev names the process running it;
+# R14-15, R14-16, R14-31: awk's -W, perl's @ARGV and expanded operands, node read by names
+PROGRAMS_14 = [
+    "/proc/self/exe -c 'u$@v sync'", "/dev/fd/3 -c 'ls' 3</bin/sh", "exec /proc/self/exe -c ls",
+    "/usr/bin/env python3 x.py", "python train.py && pip install black", "awk -W exec x.awk",
+    "awk -We x.awk r.txt", "awk -W interactive 'BEGIN { system(\"u\" \"v sync\") }'",
+    "awk -W interactive '{print $1}' r.txt", "awk '{print $1}' r.txt && pip install black",
+    "perl -e '@ARGV=(\"u\".\"v sync |\"); print <>'", "perl -pe 's/a/b/' \"$F\"",
+    "perl -pi -e 's/a/b/' r.txt && uv pip install -r r.txt", "perl -pi -e 's/a/b/' *.txt",
+    "perl -pi -e 's/a/b/' ./*.txt", "node -e 'console.log(1+1)' && pip install black",
+    "node -e \"Object.getOwnPropertyDescriptor(this, 'req'+'uire')\"",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
@@ -141,6 +153,7 @@ def main():
     lines.update(BASH_VALUES)
     lines.update(SHELL_STARTS)
     lines.update(COMMAND_TEXT)
+    lines.update(PROGRAMS_14)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -2050,6 +2050,16 @@ function simple(
       'its program is a shell pattern, which the shell expands to a name'
     );
   }
+  const processRoot = /^\/(proc|dev\/fd|dev\/std(in|out|err))(\/|$)/.exec(
+    argv[0]
+  );
+  if (processRoot) {
+    // `/proc/self/exe`, `/dev/fd/3 3</bin/sh` name the process that runs them: in a shell
+    // line the shell (red team 14 R14-20); the kernel also follows links into /proc
+    throw new Unreadable(
+      `${argv[0]} is reached through /${processRoot[1]}, which names the process that runs it (the shell in a shell line, not the kernel): Warden cannot tell which program that is; run the program by its own path`
+    );
+  }
   if (argv[0].includes('{')) {
     // IPython interpolates `{expr}` in `!` commands: `!{sys.executable} -m pip ...` runs
     // Python; any other program word built so is unknown until the cell runs.

@@ -25,6 +25,10 @@ interface Language {
   bundled?: boolean;
   refused_option_pattern?: string;
   magic_operand?: string;
+  long_abbreviations?: boolean;
+  listed_options?: Record<string, { allowed: string[]; others: string[] }>;
+  code_tokens?: string;
+  code_names?: string[];
   program_operand: boolean;
   stdin_code?: boolean;
   starts: string;
@@ -108,7 +112,7 @@ export function refusedCode(
     if (magic!.test(operand)) {
       // perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
       // runs CMD (red team 14 R14-16)
-      return `${program} may open '${operand}' as a command, which Warden does not read`;
+      return `${program} may open '${operand}' as a command (its <> opens each operand with the two-argument open, and the shell may expand this one into such a name), which Warden does not read: name the files plainly (./*.txt for a pattern)`;
     }
   }
   if (
@@ -139,8 +143,94 @@ export function refusedCode(
     if (hit) {
       return `${program} runs code, and its code may start a program or compute what it runs ('${hit[0].trim()}'), which Warden does not read: run the installer directly, or keep the code to plain text processing`;
     }
+    const unlisted = found.spec.code_names
+      ? unlistedName(text, found.spec)
+      : '';
+    if (unlisted) {
+      return `${program} runs code that uses '${unlisted}', which is not among what Warden lets its code use (plain text processing: console, JSON, Math, string and array methods, names the code declares): run the installer directly`;
+    }
   }
   return '';
+}
+
+const NAME_START = /^[A-Za-z_$]/;
+
+/**
+ * The first name (or text Warden cannot read as a token) of `text` that is not allowed by the
+ * table's allow rule ('' when all are): a deny list cannot win against reflection
+ * (`Object.getOwnPropertyDescriptor(this, 'req'+'uire')`, red team 14 R14-31), so code is read
+ * as tokens (`code_tokens`) and each name must be one of `code_names`, one the code declares,
+ * or an object literal's key; after `.` one of `code_names` only.
+ */
+export function unlistedName(text: string, spec: Language): string {
+  const token = new RegExp(spec.code_tokens!, 'y');
+  const tokens: string[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    token.lastIndex = pos;
+    const found = token.exec(text);
+    if (!found || !found[0]) {
+      return text.slice(pos, pos + 20); // `/`, a backslash, a character outside ASCII
+    }
+    pos = token.lastIndex;
+    if (found[0].trim()) {
+      tokens.push(found[0]);
+    }
+  }
+  const names = new Set(spec.code_names);
+  const declared = declaredNames(tokens);
+  for (let i = 0; i < tokens.length; i++) {
+    const word = tokens[i];
+    if (!NAME_START.test(word)) {
+      continue;
+    }
+    const before = i ? tokens[i - 1] : '';
+    const after = tokens[i + 1] ?? '';
+    if (names.has(word) || (before !== '.' && declared.has(word))) {
+      continue;
+    }
+    if ((before === '{' || before === ',') && after === ':') {
+      continue; // an object literal's key
+    }
+    return word;
+  }
+  return '';
+}
+
+/**
+ * The names code declares: after const/let/var/function, an arrow's parameter, and the plain
+ * names between parentheses that an arrow follows or `function` precedes.
+ */
+function declaredNames(tokens: readonly string[]): Set<string> {
+  const declared = new Set<string>();
+  const opened: number[] = [];
+  const arrowAt = (k: number) => tokens[k] === '=' && tokens[k + 1] === '>';
+  tokens.forEach((word, i) => {
+    if (
+      ['const', 'let', 'var', 'function'].includes(word) &&
+      i + 1 < tokens.length
+    ) {
+      declared.add(tokens[i + 1]);
+    } else if (arrowAt(i + 1)) {
+      declared.add(word);
+    }
+    if (word === '(') {
+      opened.push(i);
+    } else if (word === ')' && opened.length > 0) {
+      const start = opened.pop()!;
+      const inside = tokens.slice(start + 1, i);
+      const named =
+        start > 0 &&
+        (tokens[start - 1] === 'function' || tokens[start - 2] === 'function');
+      if (
+        (arrowAt(i + 1) || named) &&
+        inside.every(t => t === ',' || NAME_START.test(t))
+      ) {
+        inside.filter(t => t !== ',').forEach(t => declared.add(t));
+      }
+    }
+  });
+  return declared;
 }
 
 /** Why the environment `program` starts with makes it load code ('' when it does not). */
@@ -199,8 +289,12 @@ function inlineCode(
     }
     if (word.startsWith('--') || spec.bundled === false) {
       const eq = word.indexOf('=');
-      const option = eq < 0 ? word : word.slice(0, eq);
+      const [option, abbreviatedRefused] = longOption(
+        eq < 0 ? word : word.slice(0, eq),
+        spec
+      );
       if (
+        abbreviatedRefused ||
         refused.has(option) ||
         (refusedPattern &&
           option.startsWith('--') &&
@@ -233,6 +327,60 @@ function inlineCode(
 }
 
 /**
+ * [the option a long option's abbreviation stands for, whether it is refused] for a program
+ * whose table sets long_abbreviations (gawk reads `--so` as `--source` and `--ex` as `--exec`
+ * by getopt_long, red team 14 R14-15): refused when any option it may stand for is refused or
+ * when those differ in kind (a value taken or not).
+ */
+function longOption(option: string, spec: Language): [string, boolean] {
+  const kinds = [spec.refused_options, spec.code_options, spec.valued_options];
+  if (
+    !spec.long_abbreviations ||
+    option.length < 3 ||
+    kinds.some(kind => kind.includes(option))
+  ) {
+    return [option, false];
+  }
+  const found = kinds.flatMap((kind, n) =>
+    kind
+      .filter(o => o.startsWith('--') && o.startsWith(option))
+      .map(o => [n, o] as [number, string])
+  );
+  if (found.length === 0) {
+    return [option, false];
+  }
+  const refused = found[0][0] === 0 || new Set(found.map(([n]) => n)).size > 1;
+  return [found[0][1], refused];
+}
+
+/**
+ * Whether a listed option's value (mawk's `-W`: comma-separated names, each maybe
+ * `name=value`, any case, any unique abbreviation: `-W e x.awk`, `-Wi,e`, `-W EXEC` read their
+ * program from a file, red team 14 R14-15) names anything but its allowed names.
+ */
+export function listedValueRefused(
+  value: string,
+  listing: { allowed: string[]; others: string[] }
+): boolean {
+  const known = [...listing.allowed, ...listing.others];
+  for (const item of value.split(',')) {
+    const name = item.split('=')[0].trim().toLowerCase();
+    if (listing.allowed.includes(name)) {
+      continue;
+    }
+    const found = known.filter(n => name && n.startsWith(name));
+    if (
+      listing.others.includes(name) ||
+      found.length === 0 ||
+      found.some(n => !listing.allowed.includes(n))
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * One single-dash word: its letters are options until one takes a value (the rest of the
  * word, or the next word). Returns [next index, a refused option or ''].
  */
@@ -251,6 +399,15 @@ function bundle(
     const rest = word.slice(k + 1);
     if (spec.refused_options.includes(option)) {
       return [i + 1, option];
+    }
+    const listing = spec.listed_options?.[option];
+    if (listing) {
+      // the value is the rest of the word or the next word, whatever it starts with
+      const value = rest || (args[i + 1] ?? '');
+      if (listedValueRefused(value, listing)) {
+        return [i + 1, `${option} ${value}`];
+      }
+      return [rest ? i + 1 : i + 2, ''];
     }
     if (spec.code_options.includes(option)) {
       if (rest) {

@@ -45,7 +45,7 @@ def test_the_fixture_is_there_and_refuses_and_allows():
     # text (R13-5), 15 of red team 13's shell text (arithmetic, heredoc bodies the shell
     # expands, alias values, trap actions)
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 564 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 581 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"

@@ -1659,6 +1659,28 @@ def _which(name: str, search: Optional[str], strict: bool = True) -> str:
     return shutil.which(name, path=os.pathsep.join(folders)) or ""
 
 
+# A program word that names the starting process (red team 14 R14-20): checked on the word
+# itself (the static side's test too) and on the path it resolves to, link by link.
+_PROCESS_PROGRAM = re.compile(r"^/(proc|dev/fd|dev/std(in|out|err))(/|$)")
+
+
+def _refuse_process_program(program: str, path: str) -> None:
+    """A program reached through ``/proc`` or ``/dev/fd`` (``/proc/self/exe``, ``/proc/$$/exe``,
+    ``/dev/fd/3 3</bin/sh``, a link to one, a PATH folder under one) names the process that
+    runs it, not the kernel where Warden would resolve it: in a shell line ``/proc/self/exe``
+    is the shell, ``/dev/fd/3`` whatever the line opened there. Warden cannot classify it."""
+    from .requirements import through_process
+
+    found = _PROCESS_PROGRAM.match(program)
+    root = "/" + found.group(1) if found else through_process(path)
+    if root:
+        raise Unreadable(
+            f"{program} is reached through {root}, which names the process that runs it (the "
+            "shell in a shell line, not the kernel): Warden cannot tell which program that is; "
+            "run the program by its own path"
+        )
+
+
 def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     """The name a program is classified by: a link is read as its target (red team 8 R8-12:
     a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
@@ -1674,6 +1696,7 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     else:
         path = _placed(program)
         _refuse_written_program(program, path)
+    _refuse_process_program(program, path)
     if not os.path.islink(path):
         return name
     target = program_name(os.path.realpath(path))
@@ -2379,6 +2402,14 @@ def _refuse_foreign_home(where: Optional[str]) -> None:
         raise Unreadable(
             f"a Python started here takes its standard library from the home {cfg} names, "
             "not the installation its program lives in: its start-up modules may be anyone's"
+        )
+    changed = startup_modules.unverified_stdlib(where)
+    if changed:  # R14-13: a copied Python with a standard library laid out beside it
+        raise Unreadable(
+            f"a Python started here takes its standard library from where its program lies, "
+            f"and Warden cannot verify it ({changed}: changed since the kernel started, or "
+            "not found): its start-up modules may be the cell's; start the kernel's Python "
+            "or a venv made from it (a Python installed in this session: restart the kernel)"
         )
 
 

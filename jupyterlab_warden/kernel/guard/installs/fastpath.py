@@ -171,6 +171,8 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)) or runs_shell_text(program):
         return True
+    if program.startswith(("/proc/", "/dev/fd/", "/dev/std")):
+        return True  # the started process's own file or descriptor (R14-20): read in full
     return _file_reads_fully(program, search, cwd)
 
 

@@ -95,7 +95,11 @@ def refused(
         if re.search(magic, operand):
             # perl's `<>` (-n, -p) opens each file operand with the two-argument open: `CMD |`
             # runs CMD (red team 14 R14-16)
-            return f"{program} may open {operand!r} as a command, which Warden does not read"
+            return (
+                f"{program} may open {operand!r} as a command (its <> opens each operand with "
+                "the two-argument open, and the shell may expand this one into such a name), "
+                "which Warden does not read: name the files plainly (./*.txt for a pattern)"
+            )
     script = False
     if not code and spec.get("stdin_code") and not spec["program_operand"] and not input_read:
         # `tclsh <<< 'exec u[]v ...'` (red team 13 R13-5), `perl - < x.pl`, `node < x.js`,
@@ -127,7 +131,65 @@ def refused(
                 f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
                 "directly, or keep the code to plain text processing"
             )
+        unlisted = unlisted_name(text, spec) if spec.get("code_names") else ""
+        if unlisted:
+            return (
+                f"{program} runs code that uses {unlisted!r}, which is not among what Warden "
+                "lets its code use (plain text processing: console, JSON, Math, string and array "
+                "methods, names the code declares): run the installer directly"
+            )
     return ""
+
+
+def unlisted_name(text: str, spec: dict) -> str:
+    """The first name (or text Warden cannot read as a token) of ``text`` that is not allowed
+    by the table's allow rule ('' when all are): a deny list cannot win against reflection
+    (``Object.getOwnPropertyDescriptor(this, 'req'+'uire')``, red team 14 R14-31), so code is
+    read as tokens (``code_tokens``) and each name must be one of ``code_names``, one the
+    code declares, or an object literal's key; after ``.`` one of ``code_names`` only."""
+    token, tokens, pos = re.compile(spec["code_tokens"], re.ASCII), [], 0
+    while pos < len(text):
+        found = token.match(text, pos)
+        if found is None or not found.group(0):
+            return text[pos : pos + 20]  # `/`, a backslash, a character outside ASCII
+        pos = found.end()
+        if not found.group(0).isspace():
+            tokens.append(found.group(0))
+    names, declared = set(spec["code_names"]), _declared(tokens)
+    for i, word in enumerate(tokens):
+        if not (word[0].isalpha() or word[0] in "_$"):
+            continue
+        before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word in names or (before != "." and word in declared):
+            continue
+        if before in ("{", ",") and after == ":":
+            continue  # an object literal's key
+        return word
+    return ""
+
+
+def _declared(tokens: List[str]) -> set:
+    """The names code declares: after const/let/var/function, an arrow's parameter, and the
+    plain names between parentheses that an arrow follows or ``function`` precedes."""
+    declared, opened = set(), []
+    for i, word in enumerate(tokens):
+        after = tokens[i + 1 : i + 3]
+        if word in ("const", "let", "var", "function") and i + 1 < len(tokens):
+            declared.add(tokens[i + 1])
+        elif after == ["=", ">"]:
+            declared.add(word)
+        if word == "(":
+            opened.append(i)
+        elif word == ")" and opened:
+            start = opened.pop()
+            inside = tokens[start + 1 : i]
+            arrow = tokens[i + 1 : i + 3] == ["=", ">"]
+            named = start and (
+                tokens[start - 1] == "function" or tokens[start - 2 : start - 1] == ["function"]
+            )
+            if (arrow or named) and all(t == "," or t[0].isalpha() or t[0] in "_$" for t in inside):
+                declared.update(t for t in inside if t != ",")
+    return declared
 
 
 def _env_refused(program: str, spec: dict, env) -> str:
@@ -167,8 +229,15 @@ def _code(args: List[str], spec: dict):
             return code, args[i + (word == "--") :], ""
         if word.startswith("--") or spec.get("bundled", True) is False:
             option, eq, value = word.partition("=")
-            if option in refused_options or (
-                refused_pattern and option.startswith("--") and re.match(refused_pattern, option)
+            option, abbreviated_refused = _long_option(option, spec)
+            if (
+                abbreviated_refused
+                or option in refused_options
+                or (
+                    refused_pattern
+                    and option.startswith("--")
+                    and re.match(refused_pattern, option)
+                )
             ):
                 return code, [], option
             if option in code_options:
@@ -188,18 +257,58 @@ def _code(args: List[str], spec: dict):
     return code, [], ""
 
 
+def _long_option(option: str, spec: dict):
+    """(the option a long option's abbreviation stands for, whether it is refused) for a program
+    whose table sets long_abbreviations (gawk reads ``--so`` as ``--source`` and ``--ex`` as
+    ``--exec`` by getopt_long, red team 14 R14-15): refused when any option it may stand for
+    is refused or when those differ in kind (a value taken or not)."""
+    kinds = (spec["refused_options"], spec["code_options"], spec["valued_options"])
+    if not spec.get("long_abbreviations") or len(option) < 3 or any(option in k for k in kinds):
+        return option, False
+    found = [
+        (n, o)
+        for n, kind in enumerate(kinds)
+        for o in kind
+        if o.startswith("--") and o.startswith(option)
+    ]
+    if not found:
+        return option, False
+    return found[0][1], found[0][0] == 0 or len({n for n, _o in found}) > 1
+
+
+def listed_value_refused(value: str, listing: dict) -> bool:
+    """Whether a listed option's value (mawk's ``-W``: comma-separated names, each maybe
+    ``name=value``, any case, any unique abbreviation: ``-W e x.awk``, ``-Wi,e``, ``-W EXEC``
+    read their program from a file, red team 14 R14-15) names anything but its allowed names."""
+    allowed, known = listing["allowed"], listing["allowed"] + listing["others"]
+    for item in value.split(","):
+        name = item.partition("=")[0].strip().lower()
+        if name in allowed:
+            continue
+        found = [n for n in known if name and n.startswith(name)]
+        if name in listing["others"] or not found or any(n not in allowed for n in found):
+            return True
+    return False
+
+
 def _bundle(args, i, code, spec):
     """One single-dash word: its letters are options until one takes a value (the rest of the
     word, or the next word). Returns (next index, a refused option or '')."""
     word = args[i]
     refused_options, code_options = set(spec["refused_options"]), set(spec["code_options"])
     valued, attached = set(spec["valued_options"]), set(spec.get("attached_options", ()))
-    digits = spec.get("digit_options", {})
+    digits, listed = spec.get("digit_options", {}), spec.get("listed_options", {})
     k = 1
     while k < len(word):
         option, rest = "-" + word[k], word[k + 1 :]
         if option in refused_options:
             return i + 1, option
+        if option in listed:
+            # the value is the rest of the word or the next word, whatever it starts with
+            value = rest or (args[i + 1] if i + 1 < len(args) else "")
+            if listed_value_refused(value, listed[option]):
+                return i + 1, f"{option} {value}"
+            return (i + 1 if rest else i + 2), ""
         if option in code_options:
             if rest:
                 code.append(rest)

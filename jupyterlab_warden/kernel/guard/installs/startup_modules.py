@@ -361,7 +361,7 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     real = os.path.realpath(interpreter)
     if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
         return list(site.getsitepackages())
-    return []
+    return prefix_site_folders(interpreter)  # R14-13: placed as Python places them
 
 
 def foreign_home(interpreter: Optional[str]) -> str:
@@ -404,3 +404,118 @@ def foreign_home(interpreter: Optional[str]) -> str:
             return cfg
         return ""
     return ""
+
+
+# What Python's getpath looks for, from the folder of its real program up to /, to place its
+# prefix (the standard library's os.py, its zip) and exec prefix (lib-dynload): 3.11's
+# STDLIB_LANDMARKS, ZIP_LANDMARK and PLATSTDLIB_LANDMARK, any platlibdir and version.
+_LANDMARKS = ("lib*/python3.*/os.py", "lib*/python3.*/os.pyc", "lib*/python3*.zip",
+              "lib*/python3.*/lib-dynload")  # fmt: skip
+
+
+def _start_folder(interpreter: str) -> str:
+    """Where a Python starts looking for its prefix: a venv's ``home`` (``foreign_home`` has
+    checked it names the venv's base installation), else its real program's folder."""
+    program = os.path.abspath(interpreter)
+    for folder in (os.path.dirname(program), os.path.dirname(os.path.dirname(program))):
+        cfg = os.path.join(folder, "pyvenv.cfg")
+        if os.path.isfile(cfg):
+            try:
+                with open(cfg, encoding="utf-8", errors="replace") as handle:
+                    for line in handle.read().splitlines():
+                        key, sep, value = line.partition("=")
+                        if sep and key.strip().lower() == "home":
+                            return os.path.realpath(value.strip())
+            except OSError:
+                pass
+            break
+    return os.path.dirname(os.path.realpath(program))
+
+
+def _prefixes(interpreter: str) -> Optional[List[str]]:
+    """The folders, from where ``interpreter`` starts up to the kernel's own installation (or
+    /), that hold a landmark of a standard library: the prefixes it may take its standard
+    library and site folders from; None when it finds none (a build tree, or the prefix
+    compiled into the program: Warden cannot read either)."""
+    import sys
+
+    known = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+    current = _start_folder(interpreter)
+    if os.path.isfile(os.path.join(current, "pybuilddir.txt")):
+        return None
+    found = []
+    while True:
+        if os.path.realpath(current) in known:
+            return found + [current]
+        if any(glob.glob(os.path.join(glob.escape(current), mark)) for mark in _LANDMARKS):
+            found.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return found or None
+        current = parent
+
+
+def _changed(path: str) -> bool:
+    """Whether ``path`` (or the file a link of it names) changed since the kernel started."""
+    for look in (os.lstat, os.stat):
+        try:
+            if look(path).st_ctime >= _STARTED - 1:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def unverified_stdlib(interpreter: Optional[str]) -> str:
+    """R14-13: where a Python other than the kernel's takes its standard library from, when
+    Warden cannot verify it ('' when it can). Python places its prefix by landmarks from its
+    REAL program's folder (a copy of the kernel's binary in the cell's ``py/bin`` with
+    ``py/lib/python3.11/os.py`` beside takes ``py/lib`` as its standard library, and runs
+    its ``encodings`` and its site-packages' ``.pth`` before the guard). The kernel's own
+    installation is trusted as before; any other must have been there, unchanged, before the
+    kernel started (the folders and the modules it reads at start), and one Warden cannot
+    place at all is refused."""
+    import sys
+
+    if not interpreter:
+        return ""
+    real = os.path.realpath(interpreter)
+    if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
+        return ""
+    prefixes = _prefixes(interpreter)
+    if prefixes is None:
+        return f"the prefix compiled into {real} or a build tree (no standard library found)"
+    known = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+    for prefix in prefixes:
+        if os.path.realpath(prefix) in known:
+            continue
+        for stdlib in glob.glob(os.path.join(glob.escape(prefix), "lib*", "python3*")):
+            paths = [stdlib, os.path.join(stdlib, "encodings")]
+            paths += glob.glob(os.path.join(glob.escape(stdlib), "encodings", "*.py"))
+            for name in INIT_MODULES:
+                paths += [os.path.join(stdlib, name + ".py"),
+                          os.path.join(stdlib, name, "__init__.py")]  # fmt: skip
+            for path in paths:
+                if os.path.lexists(path) and _changed(path):
+                    return path
+    return ""
+
+
+def prefix_site_folders(interpreter: Optional[str]) -> List[str]:
+    """The site folders of the prefixes a Python other than the kernel's places by landmarks
+    (R14-13: a system Python's dist-packages, a conda base's site-packages): their ``.pth``
+    files run before the guard too."""
+    import sys
+
+    if not interpreter or os.path.realpath(interpreter) in (
+        os.path.realpath(sys.executable),
+        os.path.realpath(sys._base_executable),
+    ):
+        return []
+    found = []
+    for prefix in _prefixes(interpreter) or ():
+        root = glob.escape(prefix)
+        for pattern in ("lib*/python3*/site-packages", "lib*/python3*/dist-packages",
+                        "local/lib*/python3*/dist-packages"):  # fmt: skip
+            found += glob.glob(os.path.join(root, pattern))
+    return sorted(set(found))
