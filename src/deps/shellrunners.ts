@@ -32,6 +32,16 @@ interface Runner {
   setting_variables?: Record<string, string>;
   shell_keys?: string;
   refused_keys?: string;
+  option_variables?: string[];
+  variable_text_prefix?: string;
+  stdin_options?: string[];
+  flag_options?: string[];
+  exact_options?: boolean;
+  options_complete?: boolean;
+  old_style_bundle?: boolean;
+  operands_expanded?: boolean;
+  stdin_commands?: number;
+  command_separator?: string;
 }
 
 export interface Reading {
