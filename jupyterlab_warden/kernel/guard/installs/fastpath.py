@@ -96,8 +96,20 @@ def first_look(start, search=None, cwd=None) -> bool:
     file (the PATH walk), then links among the other words. The same tests, so the same answer:
     the program's own text tests are among its word's, and a link given as the program is read
     by ``may_install`` as ``may_launch`` would read it."""
-    if type(start) is not list or not all(type(word) is str for word in start):
+    if type(start) is not list or not words_are_str(start):
         return may_install(start[0], search, cwd) or may_launch([start], cwd)
+    return first_look_words(start, search, cwd)
+
+
+def words_are_str(words: list) -> bool:
+    for word in words:
+        if type(word) is not str:
+            return False
+    return True
+
+
+def first_look_words(start: list, search=None, cwd=None) -> bool:
+    """``first_look`` of a non-empty list of exact str words."""
     for word in start:
         if _names_reader(word):
             return True
@@ -173,12 +185,17 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
     found = None
     if os.sep not in program and search:
         exists = _exists or _probe()
+        # os.access called here, not through _access_exists: a frame less per folder
+        access = os.access if exists is _access_exists else None
         for prefix in _prefixes(search):
             candidate = prefix + program
             if cwd is not None and not candidate.startswith("/"):
                 candidate = _from(candidate, cwd)
             try:
-                if not exists(candidate):
+                if access is not None:
+                    if not access(candidate, 0, effective_ids=True, follow_symlinks=False):
+                        continue  # 0: os.F_OK
+                elif not exists(candidate):
                     continue
                 found = os.lstat(candidate)
             except (OSError, ValueError):
