@@ -198,6 +198,7 @@ def test_a_path_probe_that_cannot_answer_falls_back_to_lstat(tmp_path, monkeypat
     assert fastpath.first_look(["ls", "sync"], search)
     assert fastpath._exists is fastpath._lstat_exists
     monkeypatch.setattr(fastpath, "_exists", fastpath._access_exists)
+    monkeypatch.setattr(fastpath, "_FOUND_IN", {})  # no hint of where ls was found
     assert not fastpath.first_look(["ls", "sync"], search)  # unreadable access: link missed
 
 
@@ -298,3 +299,27 @@ def test_the_python_path_kept_decoded_still_sees_each_change(monkeypatch):
     assert inherited.problem() == ""  # equal again, as another object
     monkeypatch.delitem(os.environ._data, key)
     assert "PATH" in inherited.problem()
+
+
+def test_where_a_name_was_found_last_changes_no_answer(tmp_path, monkeypatch):
+    """The walk lstat's the folder a name was last found in without probing it first (a hint
+    for its system calls): the folders before it are still looked in, so a link put there is
+    found, and a program gone from the hinted folder is looked for after it."""
+    monkeypatch.setattr(fastpath, "_FOUND_IN", {})
+    folder = _tools(tmp_path)
+    first, last = tmp_path / "first", tmp_path / "last"
+    first.mkdir()
+    last.mkdir()
+    search = f"{first}:{folder}:{last}"
+    assert not fastpath.first_look(["tool", "x"], search)  # the binary in bin/: hinted
+    assert fastpath._FOUND_IN[(search, "tool")] == f"{folder}/"
+    (first / "tool").symlink_to(tmp_path / "real" / "uv")  # before the hinted folder
+    assert fastpath.first_look(["tool", "x"], search)
+    (first / "tool").unlink()
+    assert not fastpath.first_look(["tool", "x"], search)
+    (folder / "tool").unlink()  # gone from the hinted folder; a script after it
+    (last / "tool").write_bytes(SCRIPT)
+    assert fastpath.first_look(["tool", "x"], search)
+    assert fastpath._FOUND_IN[(search, "tool")] == f"{last}/"
+    (last / "tool").unlink()
+    assert not fastpath.first_look(["tool", "x"], search)  # found nowhere: exec fails

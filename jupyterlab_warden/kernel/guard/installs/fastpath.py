@@ -187,19 +187,32 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
         exists = _exists or _probe()
         # os.access called here, not through _access_exists: a frame less per folder
         access = os.access if exists is _access_exists else None
-        for prefix in _prefixes(search):
+        prefixes = _prefixes(search)
+        # where this name was found last time is lstat'ed without the access() first (one
+        # system call less); every folder before it is still probed, in order, so the hint
+        # changes only how a folder is looked in, never which folders nor what is found
+        hint = _FOUND_IN.get((search, program))
+        for prefix in prefixes:
             candidate = prefix + program
             if cwd is not None and not candidate.startswith("/"):
                 candidate = _from(candidate, cwd)
             try:
-                if access is not None:
+                if prefix is hint:
+                    found = os.lstat(candidate)
+                elif access is not None:
                     if not access(candidate, 0, effective_ids=True, follow_symlinks=False):
                         continue  # 0: os.F_OK
-                elif not exists(candidate):
-                    continue
-                found = os.lstat(candidate)
+                    found = os.lstat(candidate)
+                else:
+                    if not exists(candidate):
+                        continue
+                    found = os.lstat(candidate)
             except (OSError, ValueError):
                 continue
+            if prefix is not hint:
+                if len(_FOUND_IN) >= _FOUND_KEPT:
+                    _FOUND_IN.clear()
+                _FOUND_IN[(search, program)] = prefix
             program = candidate
             break
     if os.sep not in program:
@@ -238,6 +251,12 @@ def _prefixes(search: str) -> tuple:
             _PREFIXES.clear()
         _PREFIXES[search] = known
     return known
+
+
+# The folder (its prefix object in _PREFIXES) a bare name was last found in on a PATH string:
+# a hint for the walk's order of system calls only (``_file_reads_fully``). Bounded.
+_FOUND_IN: dict = {}
+_FOUND_KEPT = 1024
 
 
 # Whether a path names a file, without the exception a missing one costs ``os.lstat`` (most
