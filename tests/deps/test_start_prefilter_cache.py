@@ -198,6 +198,7 @@ def test_a_path_probe_that_cannot_answer_falls_back_to_lstat(tmp_path, monkeypat
     assert fastpath.first_look(["ls", "sync"], search)
     assert fastpath._exists is fastpath._lstat_exists
     monkeypatch.setattr(fastpath, "_exists", fastpath._access_exists)
+    monkeypatch.setattr(fastpath, "_FOUND_IN", {})  # no hint of where ls was found
     assert not fastpath.first_look(["ls", "sync"], search)  # unreadable access: link missed
 
 
@@ -225,3 +226,100 @@ def test_the_word_answers_kept_are_text_only_and_bounded(monkeypatch):
     for word in ("a1", "a2", "a3", "a4"):
         fastpath._names_reader(word)
     assert len(fastpath._WORDS) <= 3 and "a4" in fastpath._WORDS
+
+
+# -- the gate's common start (InstallGate.check's subprocess.Popen shortcut) -----------------
+
+
+class _Word(str):
+    """A str subclass: refused as the program (it may read differently to the child)."""
+
+
+def _decisions(gate, args):
+    """What ``check`` does with a subprocess.Popen event: the starts it reads in full and the
+    refusals it makes (each recorded, nothing run)."""
+    seen = []
+    gate.decide_command = lambda argv, shell, env, cwd, call, in_process=False: seen.append(
+        ("read", list(argv), shell, env, cwd, call)
+    )
+    gate._enforce = lambda requests, call, in_process: seen.append(
+        ("refused", [r.problems for r in requests], call)
+    )
+    gate.check("subprocess.Popen", args)
+    return seen
+
+
+@pytest.mark.parametrize("unreadable", [False, True])
+def test_the_common_start_is_decided_as_the_general_reading_decides_it(
+    tmp_path, monkeypatch, unreadable
+):
+    """A 4-item event (what subprocess raises) takes the shortcut; the same values given as 5
+    items take the general reading (``_plain_event`` reads the first four): every start, word
+    kind and inherited environment gets the same decision from both."""
+    from jupyterlab_warden.kernel.guard.installs.gate import InstallGate
+
+    folder = _tools(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")  # os.environ and the C environ's
+    gate = InstallGate(state=None)
+    if unreadable:
+        gate.inherited.unknown = "an os.putenv call Warden could not read"
+    programs = [(start[0], start) for start in STARTS] + [
+        ("/usr/bin/true", ["ls", "install", "x"]),  # the program runs, not argv[0]
+        ("uv", ["true"]), ("true", []), ("true", [_Word("true")]), ("true", ["true", b"x"]),
+        ("true", ["true", _Word("pip")]), ("true", ("true",)), (_Word("true"), ["true"]),
+        (b"true", [b"true"]),
+    ]  # fmt: skip
+    read_in_full = 0
+    for program, argv in programs:
+        for cwd, env in ((None, None), (str(tmp_path), None), (None, {"PATH": "/usr/bin"})):
+            shortcut = _decisions(gate, (program, argv, cwd, env))
+            general = _decisions(gate, (program, argv, cwd, env, None))
+            assert shortcut == general, (program, argv, cwd, env)
+            read_in_full += bool(shortcut)
+    # and the cases stand for what they should: installers and unreadable words are decided
+    assert _decisions(gate, ("uv", ["uv", "pip", "install", "x"], None, None))
+    assert _decisions(gate, (_Word("true"), ["true"], None, None))[0][0] == "refused"
+    quiet = _decisions(gate, ("true", ["true"], None, None))
+    assert bool(quiet) is unreadable  # an unreadable inherited environment: read in full
+    assert 0 < read_in_full < 3 * len(programs)
+
+
+def test_the_python_path_kept_decoded_still_sees_each_change(monkeypatch):
+    """``problem`` keeps os.environ's PATH bytes decoded (every start asks); a change made to
+    Python's copy alone, without an event (``os.environ._data``), is still seen."""
+    from jupyterlab_warden.kernel.guard.installs.inherited_env import InheritedEnviron
+
+    inherited = InheritedEnviron()
+    assert inherited.problem() == "" and inherited.problem() == ""
+    key = os.environ.encodekey("PATH")
+    monkeypatch.setitem(os.environ._data, key, os.environ._data[key] + b":/tmp/x")
+    assert "PATH" in inherited.problem()
+    monkeypatch.setitem(os.environ._data, key, bytes(inherited.get("PATH"), "utf-8"))
+    assert inherited.problem() == ""  # equal again, as another object
+    monkeypatch.delitem(os.environ._data, key)
+    assert "PATH" in inherited.problem()
+
+
+def test_where_a_name_was_found_last_changes_no_answer(tmp_path, monkeypatch):
+    """The walk lstat's the folder a name was last found in without probing it first (a hint
+    for its system calls): the folders before it are still looked in, so a link put there is
+    found, and a program gone from the hinted folder is looked for after it."""
+    monkeypatch.setattr(fastpath, "_FOUND_IN", {})
+    folder = _tools(tmp_path)
+    first, last = tmp_path / "first", tmp_path / "last"
+    first.mkdir()
+    last.mkdir()
+    search = f"{first}:{folder}:{last}"
+    assert not fastpath.first_look(["tool", "x"], search)  # the binary in bin/: hinted
+    assert fastpath._FOUND_IN[(search, "tool")] == f"{folder}/"
+    (first / "tool").symlink_to(tmp_path / "real" / "uv")  # before the hinted folder
+    assert fastpath.first_look(["tool", "x"], search)
+    (first / "tool").unlink()
+    assert not fastpath.first_look(["tool", "x"], search)
+    (folder / "tool").unlink()  # gone from the hinted folder; a script after it
+    (last / "tool").write_bytes(SCRIPT)
+    assert fastpath.first_look(["tool", "x"], search)
+    assert fastpath._FOUND_IN[(search, "tool")] == f"{last}/"
+    (last / "tool").unlink()
+    assert not fastpath.first_look(["tool", "x"], search)  # found nowhere: exec fails

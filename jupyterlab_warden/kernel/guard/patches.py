@@ -19,6 +19,7 @@ import sys
 
 from ..scan import pytypes as types  # the types module's types, without it
 from . import format_loaders, installs, tracebacks
+from .installs.preexec import straight_wrapper
 from .provenance import hub, weights
 from .state import RULE_TORCH_VULNERABLE, RULE_WEIGHTS_ONLY_FALSE, SAFE
 
@@ -240,6 +241,8 @@ def _wrap(original, inner, kind):
             tracebacks.hide_warden_frames(exc)  # display only (guard/tracebacks.py)
             raise
 
+    if kind == "popen-preexec":  # every process start: no argument packing (preexec.py)
+        wrapper = straight_wrapper(original, inner, tracebacks.hide_warden_frames) or wrapper
     wrapper.__warden_original__ = original
     wrapper.__warden_kind__ = kind
     # attributes callers read on the function (IPython's ``shebang.parser``), not __wrapped__

@@ -103,8 +103,20 @@ def first_look(start, search=None, cwd=None) -> bool:
     file (the PATH walk), then links among the other words. The same tests, so the same answer:
     the program's own text tests are among its word's, and a link given as the program is read
     by ``may_install`` as ``may_launch`` would read it."""
-    if type(start) is not list or not all(type(word) is str for word in start):
+    if type(start) is not list or not words_are_str(start):
         return may_install(start[0], search, cwd) or may_launch([start], cwd)
+    return first_look_words(start, search, cwd)
+
+
+def words_are_str(words: list) -> bool:
+    for word in words:
+        if type(word) is not str:
+            return False
+    return True
+
+
+def first_look_words(start: list, search=None, cwd=None) -> bool:
+    """``first_look`` of a non-empty list of exact str words."""
     for word in start:
         if _names_reader(word):
             return True
@@ -182,16 +194,34 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
     found = None
     if os.sep not in program and search:
         exists = _exists or _probe()
-        for prefix in _prefixes(search):
+        # os.access called here, not through _access_exists: a frame less per folder
+        access = os.access if exists is _access_exists else None
+        prefixes = _prefixes(search)
+        # where this name was found last time is lstat'ed without the access() first (one
+        # system call less); every folder before it is still probed, in order, so the hint
+        # changes only how a folder is looked in, never which folders nor what is found
+        hint = _FOUND_IN.get((search, program))
+        for prefix in prefixes:
             candidate = prefix + program
             if cwd is not None and not candidate.startswith("/"):
                 candidate = _from(candidate, cwd)
             try:
-                if not exists(candidate):
-                    continue
-                found = os.lstat(candidate)
+                if prefix is hint:
+                    found = os.lstat(candidate)
+                elif access is not None:
+                    if not access(candidate, 0, effective_ids=True, follow_symlinks=False):
+                        continue  # 0: os.F_OK
+                    found = os.lstat(candidate)
+                else:
+                    if not exists(candidate):
+                        continue
+                    found = os.lstat(candidate)
             except (OSError, ValueError):
                 continue
+            if prefix is not hint:
+                if len(_FOUND_IN) >= _FOUND_KEPT:
+                    _FOUND_IN.clear()
+                _FOUND_IN[(search, program)] = prefix
             program = candidate
             break
     if os.sep not in program:
@@ -230,6 +260,12 @@ def _prefixes(search: str) -> tuple:
             _PREFIXES.clear()
         _PREFIXES[search] = known
     return known
+
+
+# The folder (its prefix object in _PREFIXES) a bare name was last found in on a PATH string:
+# a hint for the walk's order of system calls only (``_file_reads_fully``). Bounded.
+_FOUND_IN: dict = {}
+_FOUND_KEPT = 1024
 
 
 # Whether a path names a file, without the exception a missing one costs ``os.lstat`` (most

@@ -21,7 +21,7 @@ import os
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from .fastpath import first_look, placings
+from .fastpath import first_look, first_look_words, placings, words_are_str
 from .inherited_env import InheritedEnviron, read_environ
 from .preexec import execute_child_wrapper
 
@@ -153,6 +153,18 @@ class InstallGate:
 
     def check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
+        if event == "subprocess.Popen" and len(args) == 4:
+            # the common start (subprocess.run([...]): exact str words, inherited environment and
+            # folder) read as the general path below reads it, without its copies and calls
+            program, argv, cwd, env = args
+            if env is None and cwd is None and type(program) is str and type(argv) is list:
+                start = argv[:]  # read once: another thread may change the list
+                if words_are_str(start):  # what _plain_event reads without refusing
+                    start[:1] = [program]  # the event's program runs, not argv[0]
+                    search = self.inherited.get("PATH", os.defpath)
+                    if first_look_words(start, search, None) or self.inherited.problem():
+                        self.decide_command(start, None, None, None, event)
+                    return
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
         except _NotText as exc:

@@ -82,6 +82,9 @@ class InheritedEnviron:
         self.start = {_decode(k): _decode(v) for k, v in dict.items(_ENVIRON._data)}
         self.changes = {}  # name -> value, or None when unset
         self.unknown = ""  # a change Warden could not read: inherited starts are unreadable
+        # os.environ's PATH bytes last decoded (``problem``, every start): bytes are immutable,
+        # so the same object decodes to the same text
+        self._python_path = (None, None)
 
     def changed(self, event: str, args: tuple) -> None:
         """The audit hook's entry for ``os.putenv(name, value)`` / ``os.unsetenv(name)``."""
@@ -116,8 +119,11 @@ class InheritedEnviron:
         why = environ_readable()
         if why:
             return why
-        python_path = _ENVIRON._data.get(_PATH_KEY)
-        python_path = None if python_path is None else _decode(python_path)
+        raw = _ENVIRON._data.get(_PATH_KEY)
+        kept, python_path = self._python_path
+        if raw is not kept:
+            python_path = None if raw is None else _decode(raw)
+            self._python_path = (raw, python_path)
         if python_path != self.get("PATH"):
             return "os.environ's PATH is not the one its children get (os.putenv, os.unsetenv)"
         return ""

@@ -90,3 +90,58 @@ def _describe(preexec_fn) -> str:
         except Exception:  # noqa: BLE001 - a label only
             return "a function"
     return f"a {name} object"
+
+
+# Popen._execute_child's parameters on CPython 3.11-3.13 (subprocess calls it with all 23 of
+# them, positionally, on every start)
+_PARAMETERS = (
+    "self", "args", "executable", "preexec_fn", "close_fds", "pass_fds", "cwd", "env",
+    "startupinfo", "creationflags", "shell", "p2cread", "p2cwrite", "c2pread", "c2pwrite",
+    "errread", "errwrite", "restore_signals", "gid", "gids", "uid", "umask",
+    "start_new_session", "process_group",
+)  # fmt: skip
+
+
+def straight_wrapper(original, inner, hide):
+    """The patch's outer wrapper (``patches._wrap``: frames hidden from tracebacks) made for
+    ``original``'s exact parameters: a start without a ``preexec_fn`` goes straight to it, any
+    other through ``inner`` (``execute_child_wrapper``). Packing the 23 arguments twice (into
+    the generic wrapper's ``*args``, then into the inner one's) was ~7 us of a cold start.
+    None (the generic wrapper) when ``original`` is not that plain function."""
+    code = getattr(original, "__code__", None)
+    if (
+        type(original) is not type(straight_wrapper)
+        or original.__defaults__
+        or original.__kwdefaults__
+        or code.co_kwonlyargcount
+        or code.co_posonlyargcount
+        or code.co_flags & 0x0C  # *args, **kwargs (inspect.CO_VARARGS | CO_VARKEYWORDS)
+        or code.co_varnames[: code.co_argcount] != _PARAMETERS
+    ):
+        return None
+
+    def _execute_child(
+        self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env, startupinfo,
+        creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite, errread, errwrite,
+        restore_signals, gid, gids, uid, umask, start_new_session, process_group,
+    ):  # fmt: skip
+        __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
+        try:
+            if preexec_fn is None:
+                return original(
+                    self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
+                    startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
+                    errread, errwrite, restore_signals, gid, gids, uid, umask,
+                    start_new_session, process_group,
+                )  # fmt: skip
+            return inner(
+                self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
+                startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
+                errread, errwrite, restore_signals, gid, gids, uid, umask,
+                start_new_session, process_group,
+            )  # fmt: skip
+        except BaseException as exc:
+            hide(exc)  # display only (guard/tracebacks.py)
+            raise
+
+    return _execute_child

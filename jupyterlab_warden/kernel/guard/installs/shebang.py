@@ -41,7 +41,9 @@ def is_script(path: str, info: Optional[os.stat_result] = None) -> bool:
     if key is not None:
         known = _SCRIPTS.get(key)
         if known is not None:
-            return known
+            return known  # kept only once settled (below): any change since stamps a newer ctime
+        if time.time_ns() - info.st_ctime_ns < _SETTLED_NS:
+            key = None  # changed within the last tick or two: read, not kept
     try:
         with open(path, "rb") as fh:
             head = fh.read(4)
@@ -57,9 +59,9 @@ def is_script(path: str, info: Optional[os.stat_result] = None) -> bool:
 
 
 def _key(info: Optional[os.stat_result]):
+    """The file's identity and change stamps; whether it is settled is asked only before an
+    answer is kept (a kept key was settled then, and the same key is the same content)."""
     if info is None or not stat.S_ISREG(info.st_mode):
-        return None
-    if time.time_ns() - info.st_ctime_ns < _SETTLED_NS:
         return None
     # mtime and size too: a network or FUSE file system may not keep ctime as Linux does
     return (info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_size)
