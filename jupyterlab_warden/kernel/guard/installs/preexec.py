@@ -127,14 +127,9 @@ def straight_wrapper(original, inner, hide):
     ):  # fmt: skip
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
         try:
-            if preexec_fn is None:
-                return original(
-                    self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
-                    startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
-                    errread, errwrite, restore_signals, gid, gids, uid, umask,
-                    start_new_session, process_group,
-                )  # fmt: skip
-            return inner(
+            # no preexec_fn: nothing runs between fork and exec that Warden has to decide
+            target = original if preexec_fn is None else inner
+            return target(
                 self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
                 startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
                 errread, errwrite, restore_signals, gid, gids, uid, umask,
