@@ -21,6 +21,7 @@ interface Language {
   valued_options: string[];
   attached_options?: string[];
   digit_options?: Record<string, string>;
+  code_value_options?: Record<string, string>;
   exit_options?: string[];
   bundled?: boolean;
   refused_option_pattern?: string;
@@ -36,12 +37,29 @@ interface Language {
   option_env?: string[];
 }
 
+/**
+ * A table pattern as a JavaScript RegExp. The table is written in Python's `re` syntax, whose
+ * named groups (`(?P<d>...)`, `(?P=d)`) JavaScript spells `(?<d>...)`, `\k<d>`; numbered
+ * backreferences are not used: the engines differ on a group that did not take part (Python
+ * never matches it, JavaScript matches it as empty), which left perl's s///e rule dead on the
+ * kernel (red team 15 R15-4). tests/deps/test_redteam15_code.py and interpreters.spec.ts run
+ * every pattern over the same corpus (schema/vectors/code-patterns.json) on both engines.
+ */
+export function tablePattern(pattern: string, flags = ''): RegExp {
+  return new RegExp(
+    pattern
+      .replace(/\(\?P<(\w+)>/g, '(?<$1>')
+      .replace(/\(\?P=(\w+)\)/g, '\\k<$1>'),
+    flags
+  );
+}
+
 const LANGUAGES = Object.values(
   table.languages as Record<string, Language>
 ).map(spec => ({
   spec,
-  name: new RegExp(spec.name_pattern),
-  starts: new RegExp(spec.starts)
+  name: tablePattern(spec.name_pattern),
+  starts: tablePattern(spec.starts)
 }));
 
 /**
@@ -106,7 +124,7 @@ export function refusedCode(
     return ''; // `perl -v`: it prints and exits
   }
   const magic = found.spec.magic_operand
-    ? new RegExp(found.spec.magic_operand)
+    ? tablePattern(found.spec.magic_operand)
     : null;
   for (const operand of magic ? operands : []) {
     if (magic!.test(operand)) {
@@ -424,6 +442,11 @@ function bundle(
       continue;
     }
     if (attached.has(option)) {
+      const codeValue = spec.code_value_options?.[option];
+      if (codeValue && tablePattern(codeValue).test(rest)) {
+        // perl pastes `-F/x/...` verbatim into `our @F=split(VALUE);` (R15-24)
+        code.push(rest);
+      }
       return [i + 1, '']; // `perl -i.bak`, `-F:`: the rest of the word, never the next
     }
     if (spec.valued_options.includes(option)) {

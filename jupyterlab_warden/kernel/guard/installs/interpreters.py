@@ -320,6 +320,9 @@ def _bundle(args, i, code, spec):
             k += 1 + re.match(digits[option], rest).end()
             continue
         if option in attached:
+            if re.match(spec.get("code_value_options", {}).get(option, "(?!)"), rest):
+                # perl pastes `-F/x/...` verbatim into `our @F=split(VALUE);` (R15-24)
+                code.append(rest)
             return i + 1, ""  # `perl -i.bak`, `-F:`: the rest of the word, never the next
         if option in valued:
             # a value of its own word only when that is no option: `perl -I lib -e CODE`

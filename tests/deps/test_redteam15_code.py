@@ -1,0 +1,88 @@
+"""Red team 15: values that become code (R15-4, R15-24, R15-22, R15-12, R15-17, R15-15, R15-3).
+
+Each malicious cell proves itself in a kernel of the lab's launch environment (``kernel.proves``:
+without Warden the installer runs from the local index, its name computed by the program; with
+Warden the start is refused). Ordinary lines still run.
+
+- R15-4: perl's s///e rule used a numbered backreference to the wrong group (dead in Python's
+  re, alive in JavaScript's); the table's patterns now use named groups and
+  schema/vectors/code-patterns.json pins every pattern's matches on both engines.
+- R15-24: perl pastes a ``-F`` value starting with ``/``, ``'`` or ``"`` into code.
+"""
+
+import json
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+from launched import installed
+
+from jupyterlab_warden.kernel.guard.installs import interpreters
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the install, its installer's name built by perl at run time
+PERL_INSTALL = (
+    "q(u).q(v).q( p).q(ip install -q --no-cache --target {target} --index-url {index} "
+    "warden-demo-pkg)"
+)
+
+# the same without a blank (perl ends a -F value at one)
+PERL_WORDS = "join(chr(32),q(u).q(v),q(p).q(ip),q(install),q(-q),q(--no-cache),q(--target),"
+PERL_WORDS += "q({target}),q(--index-url),q({index}),q(warden-demo-pkg))"
+
+
+def test_code_patterns_fixture_is_what_python_finds():
+    """The corpus file src/deps/interpreters.spec.ts holds JavaScript to is Python's reading."""
+    fixture = runpy.run_path(str(ROOT / "scripts/code-patterns-fixture.py"))["fixture"]
+    assert fixture() == json.loads((ROOT / "schema/vectors/code-patterns.json").read_text())
+
+
+def test_no_table_pattern_uses_a_numbered_backreference():
+    table = json.loads((ROOT / "schema/code-interpreters.json").read_text())
+    for name, spec in table["languages"].items():
+        assert not re.search(r"(?<!\\)\\[1-9]", spec["starts"].replace("\\\\", "")), name
+
+
+PERL_CASES = {
+    "perl -e s#x#CODE#ee": "import subprocess\nsubprocess.run(['perl', '-e', "
+    + repr('$_="x"; s#x#"sys"."tem(' + PERL_INSTALL + ')"#ee;')
+    + "])\n",
+    "perl -e s!x!CODE!ee and 1": "import subprocess\nsubprocess.run(['perl', '-e', "
+    + repr('$_="x"; s!x!"sys"."tem(' + PERL_INSTALL + ')"!ee and 1;')
+    + "])\n",
+    "perl -F/x/);CODE": "import subprocess\nopen('data.txt', 'w').write('a\\n')\n"
+    "subprocess.run(['perl', "
+    + repr("-F/x/);system(" + PERL_WORDS + ");split(/y/")
+    + ", '-e', '1', 'data.txt'])\n",
+}
+
+
+@pytest.mark.parametrize("cell", PERL_CASES.values(), ids=PERL_CASES.keys())
+def test_perl_code_in_substitutions_and_split_values_is_refused(kernel, cell):
+    installed("perl")
+    assert "Warden" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "args, refused",
+    [
+        (["-e", "s/x/y/e;"], True),
+        (["-e", "s{x}{y}e"], True),
+        (["-e", "s#x#y#ee and 1"], True),
+        (["-pe", "(s/x/CODE/e)", "f"], True),
+        (["-pe", "s/x/CODE/e,1", "f"], True),
+        (["-pe", "s/x/\nCODE/e", "f"], True),
+        (["-F/x/);&{q(x)};split(/y/", "-e", "1", "f"], True),
+        (["-F'x');&{q(x)};split('y'", "-e", "1", "f"], True),
+        (["-F,", "-lane", "print $F[1]", "data.csv"], False),
+        (["-F:", "-lane", "print $F[0]", "f"], False),
+        (["-F/,/", "-lane", "print $F[1]", "data.csv"], False),
+        (["-pi", "-e", "s/a/b/g", "f"], False),
+        (["-pe", "s/name/x/", "f"], False),
+        (["-pe", "s|a|b|g; tr/a-z/A-Z/", "f"], False),
+    ],
+)
+def test_perl_substitution_flags_and_split_values(args, refused):
+    assert bool(interpreters.refused("perl", args)) is refused
