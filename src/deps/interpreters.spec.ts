@@ -60,7 +60,25 @@ describe('red team 15: values that become code', () => {
   it.each([
     ['perl', ['-e', '$_="x"; s#x#"sys"."tem(q(u))"#ee;']],
     ['perl', ['-pe', 's/x/CODE/e and 1', 'data.txt']],
-    ['perl', ['-F/x/);&{q(x)};split(/y/', '-e', '1', 'data.txt']]
+    ['perl', ['-F/x/);&{q(x)};split(/y/', '-e', '1', 'data.txt']],
+    ...[
+      '1e ls',
+      '$e ls',
+      '/x/Ie ls',
+      '\\%x%e ls',
+      '1~2e ls',
+      '0,/x/e ls',
+      '/x/,+2 e ls',
+      '/x/ !e ls',
+      '/x/{e ls\n}',
+      'a foo\ne ls',
+      'b x;e ls',
+      's/a/b/e',
+      's|a|b|ge',
+      's/a/b/w out',
+      'w /dev/stdout',
+      's/a/b'
+    ].map(script => ['sed', [script, 'f']] as [string, string[]])
   ])('refuses %s %j', (program, args) => {
     expect(refusedCode(program, args)).not.toBe('');
   });
@@ -68,7 +86,15 @@ describe('red team 15: values that become code', () => {
   it.each([
     ['perl', ['-F,', '-lane', 'print $F[1]', 'data.csv']],
     ['perl', ['-pi', '-e', 's/a/b/g', 'f']],
-    ['node', ['-e', 'console.log(1)']]
+    ['node', ['-e', 'console.log(1)']],
+    ['sed', ['-i', 's/a/b/', 'f']],
+    ['sed', ['-n', '1,5p', 'f']],
+    ['sed', ['/^#/d', 'f']],
+    ['sed', ['$!N;s/\\n/ /', 'f']],
+    ['sed', ['/x/{p;d}', 'f']],
+    ['sed', [':a;N;ba', 'f']],
+    ['sed', ['-e', '1d', '-e', '$d', 'f']],
+    ['sed', ['y/abc/xyz/', 'f']]
   ])('runs %s %j', (program, args) => {
     expect(refusedCode(program, args)).toBe('');
   });

@@ -12,6 +12,7 @@
  * environment.
  */
 import table from '../../schema/code-interpreters.json';
+import { sedRefusedCommand } from './sedscript';
 
 interface Language {
   names: string[];
@@ -22,6 +23,7 @@ interface Language {
   attached_options?: string[];
   digit_options?: Record<string, string>;
   code_value_options?: Record<string, string>;
+  script_reader?: string;
   exit_options?: string[];
   bundled?: boolean;
   refused_option_pattern?: string;
@@ -160,6 +162,11 @@ export function refusedCode(
     const hit = found.starts.exec(text);
     if (hit) {
       return `${program} runs code, and its code may start a program or compute what it runs ('${hit[0].trim()}'), which Warden does not read: run the installer directly, or keep the code to plain text processing`;
+    }
+    const command =
+      found.spec.script_reader === 'sed' ? sedRefusedCommand(text) : '';
+    if (command) {
+      return `${program} runs a script with ${command}, which runs a command or writes a file Warden does not read: keep the script to text processing (red team 15)`;
     }
     const unlisted = found.spec.code_names
       ? unlistedName(text, found.spec)

@@ -86,3 +86,48 @@ def test_perl_code_in_substitutions_and_split_values_is_refused(kernel, cell):
 )
 def test_perl_substitution_flags_and_split_values(args, refused):
     assert bool(interpreters.refused("perl", args)) is refused
+
+
+# R15-22: sed's e command after any address form, and the s command's e and w flags
+SED_INSTALL = (
+    "u''v p''ip install -q --no-cache --target {target} --index-url {index} warden-demo-pkg"
+)
+SED_CASES = {
+    address: "import os\nopen('data.txt', 'w').write('x\\n')\nos.system("
+    + repr(f'sed "{address}e {SED_INSTALL}" data.txt')
+    + ")\n"
+    for address in ("/x/I", "\\\\%x%", "0,/x/", "1~1", "\\$")
+}
+SED_CASES["s///e"] = (
+    "import os\nopen('data.txt', 'w').write('x\\n')\nos.system("
+    + repr(f"sed 's|x|{SED_INSTALL}|e' data.txt")
+    + ")\n"
+)
+
+
+@pytest.mark.parametrize("cell", SED_CASES.values(), ids=SED_CASES.keys())
+def test_sed_commands_after_any_address_are_refused(kernel, cell):
+    installed("sed")
+    assert "Warden" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["1e ls", "$e ls", "/x/Ie ls", "\\%x%e ls", "1~2e ls", "0,/x/e ls", "/x/,+2 e ls",
+     "/x/ !e ls", "/x/{e ls\n}", "a foo\ne ls", "y/a/b/;e", "b x;e ls", "s/a/b/e", "s|a|b|ge",
+     "s/a/b/w out", "w /dev/stdout", "W out", "s/a/b", "/x"],
+)  # fmt: skip
+def test_sed_scripts_that_run_or_write_are_refused(script):
+    assert interpreters.refused("sed", [script, "f"])
+    assert interpreters.refused("sed", ["-n", "-e", "p", "-e", script, "f"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-i", "s/a/b/", "f"], ["-n", "1,5p", "f"], ["/^#/d", "f"], ["s/a/b/gI", "f"],
+     ["$!N;s/\\n/ /", "f"], ["/x/{p;d}", "f"], ["a hello", "f"], [":a;N;ba", "f"],
+     ["s/e/f/;s,a,b,2", "f"], ["/start/,/end/d", "f"], ["-E", "s/(a+)/<\\1>/g", "f"],
+     ["y/abc/xyz/", "f"], ["-e", "1d", "-e", "$d", "f"], ["# c\np", "f"], ["10q", "f"]],
+)  # fmt: skip
+def test_ordinary_sed_scripts_run(args):
+    assert interpreters.refused("sed", args) == ""

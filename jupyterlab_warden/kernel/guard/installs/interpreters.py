@@ -24,6 +24,7 @@ import re
 from typing import List, Optional
 
 from ...contracts import load_contract
+from .sed_script import refused_command as sed_refused_command
 
 _LANGUAGES = None
 
@@ -130,6 +131,12 @@ def refused(
                 f"{program} runs code, and {what} may start a program or compute what it runs "
                 f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
                 "directly, or keep the code to plain text processing"
+            )
+        command = sed_refused_command(text) if spec.get("script_reader") == "sed" else ""
+        if command:
+            return (
+                f"{program} runs a script with {command}, which runs a command or writes a "
+                "file Warden does not read: keep the script to text processing (red team 15)"
             )
         unlisted = unlisted_name(text, spec) if spec.get("code_names") else ""
         if unlisted:
