@@ -131,3 +131,58 @@ def test_sed_scripts_that_run_or_write_are_refused(script):
 )  # fmt: skip
 def test_ordinary_sed_scripts_run(args):
     assert interpreters.refused("sed", args) == ""
+
+
+# R15-12, R15-17, R15-15: make variables that become shell text, makefiles on a descriptor
+MAKE_INSTALL = (
+    "u''v p''ip install -q --no-cache --target {target} --index-url {index} warden-demo-pkg"
+)
+MAKE_CASES = {
+    "make VPATH=$(shell ...)": f"make 'VPATH=$(shell {MAKE_INSTALL})' x",
+    "make X!=...": f"make 'X!={MAKE_INSTALL}' x",
+    "MAKEFLAGS=VPATH=$(shell ...)": f"MAKEFLAGS='VPATH=$(shell {MAKE_INSTALL})' make x",
+    "VPATH=$(shell ...) from the environment": f"VPATH='$(shell {MAKE_INSTALL})' make x",
+    "make CC='... #' x (built-in rule)": f'make CC="{MAKE_INSTALL} #" x',
+    "CC='... #' make x from the environment": f'CC="{MAKE_INSTALL} #" make x',
+}
+
+
+@pytest.mark.parametrize("line", MAKE_CASES.values(), ids=MAKE_CASES.keys())
+def test_make_variables_that_become_shell_text_are_read(kernel, line):
+    installed("make")
+    cell = "import os\nopen('x.c', 'w').write('int main(){{return 0;}}')\n"
+    assert "Warden" in kernel.proves(cell + f"os.system({line!r})\n")
+
+
+def test_make_file_from_a_process_substitution_is_refused(kernel):
+    installed("make")
+    installed("bash")
+    recipe = MAKE_INSTALL.replace("u''v p''ip", "%sv p%sip")
+    line = f"make -f <(printf 'x:\\n\\t{recipe}\\n' u '') x"
+    cell = f"import subprocess\nsubprocess.run(['bash', '-c', {line!r}])\n"
+    assert "reads commands from its input" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "line, refused",
+    [
+        ("make CC=gcc", False),
+        ("make PREFIX=/usr/local install", False),
+        ("make -f Makefile.ci", False),
+        ("make -j4 CC=clang CFLAGS='-O2 -Wall' all", False),
+        ("CFLAGS=-O2 make", False),
+        ("make 'VPATH=$(shell ls)'", True),
+        ("make 'X:=${HOME}'", True),
+        ("make -f /dev/fd/3 x", True),
+        ("make -f /proc/self/fd/3 x", True),
+    ],
+)
+def test_make_lines(line, refused):
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    try:
+        commands.invocations(["sh", "-c", line])
+    except commands.Unreadable:
+        assert refused
+    else:
+        assert not refused
