@@ -204,8 +204,16 @@ export function unlistedName(text: string, spec: Language): string {
   }
   const names = new Set(spec.code_names);
   const declared = declaredNames(tokens);
+  const keys = patternKeys(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i];
+    if (`'"`.includes(word[0]) && /\\[^ntr\\'"]/.test(word)) {
+      return word.slice(0, 20); // `"cons\x74ructor"`: a name Warden would read escaped (R15-3)
+    }
+    if (keys.has(i) && !names.has(word)) {
+      // a destructuring pattern's key reads that property, like `.` (R15-3)
+      return word.slice(0, 20);
+    }
     if (!NAME_START.test(word)) {
       continue;
     }
@@ -220,6 +228,58 @@ export function unlistedName(text: string, spec: Language): string {
     return word;
   }
   return '';
+}
+
+/**
+ * The indices of the keys of the destructuring patterns of `tokens`: a `{` after
+ * const/let/var, one whose `}` an assignment's `=` follows, one inside the parameters of an
+ * arrow or a function, and any `{` inside those. Its keys (a name or a string after the `{` or
+ * a `,` of its own level) read properties: `({"constructor": F} = parseInt)`,
+ * `({constructor: F}) => F` (red team 15 R15-3). As the kernel's `_pattern_keys`.
+ */
+function patternKeys(tokens: readonly string[]): Set<number> {
+  const closing = new Map<number, number>();
+  const stack: number[] = [];
+  tokens.forEach((word, i) => {
+    if ('{(['.includes(word)) {
+      stack.push(i);
+    } else if ('})]'.includes(word) && stack.length > 0) {
+      closing.set(stack.pop()!, i);
+    }
+  });
+  const ranges: [number, number][] = [];
+  for (const [i, j] of closing) {
+    const before = i ? tokens[i - 1] : '';
+    const after = tokens.slice(j + 1, j + 3);
+    if (
+      tokens[i] === '{' &&
+      (['const', 'let', 'var'].includes(before) ||
+        (after[0] === '=' && after[1] !== '=' && after[1] !== '>'))
+    ) {
+      ranges.push([i, j]);
+    } else if (
+      tokens[i] === '(' &&
+      ((after[0] === '=' && after[1] === '>') ||
+        tokens.slice(Math.max(0, i - 2), i).includes('function'))
+    ) {
+      ranges.push([i, j]);
+    }
+  }
+  const keys = new Set<number>();
+  for (const [i, j] of closing) {
+    if (tokens[i] !== '{' || !ranges.some(([a, b]) => a <= i && j <= b)) {
+      continue;
+    }
+    let depth = 0;
+    for (let k = i + 1; k < j; k++) {
+      if (depth === 0 && (k - 1 === i || tokens[k - 1] === ',')) {
+        keys.add(k);
+      }
+      depth += '{(['.includes(tokens[k]) ? 1 : 0;
+      depth -= '})]'.includes(tokens[k]) ? 1 : 0;
+    }
+  }
+  return keys;
 }
 
 /**

@@ -186,3 +186,37 @@ def test_make_lines(line, refused):
         assert refused
     else:
         assert not refused
+
+
+# R15-3: node's allow rule read past a destructuring pattern's string key (`\x` escapes too)
+NODE_INSTALL = (
+    'var F; ({{"cons\\x74ructor": F}} = parseInt); F("return req"+"uire(\\x27child_pro'
+    '\\x27+\\x27cess\\x27).ex"+"ecSync(\\x27u\\x27+\\x27v p\\x27+\\x27ip install -q --no-cache '
+    '--target {target} --index-url {index} warden-demo-pkg\\x27)")()'
+)
+
+
+def test_node_destructuring_with_a_string_key_is_refused(kernel):
+    installed("node")
+    cell = f"import subprocess\nsubprocess.run(['node', '-e', {NODE_INSTALL!r}])\n"
+    assert "Warden" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "code, refused",
+    [
+        ('var F; ({"cons\\x74ructor": F} = parseInt); F("x")', True),
+        ('var F; ({"log": F} = console); F(1)', True),
+        ("var constructor; ({constructor} = parseInt)", True),
+        ("(({constructor: F}) => F)(parseInt)", True),
+        ("function f({constructor: F}) {}", True),
+        ('console.log("\\x41")', True),
+        ("console.log(1)", False),
+        ('console.log({a: 1, "b": 2})', False),
+        ("const {log} = console; log(1)", False),
+        ('console.log("a\\nb")', False),
+        ("let o = {}; o = {a: 1}; console.log(o)", False),
+    ],
+)
+def test_node_destructuring_keys_are_read_as_properties(code, refused):
+    assert bool(interpreters.refused("node", ["-e", code])) is refused

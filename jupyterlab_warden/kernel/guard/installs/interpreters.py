@@ -162,8 +162,13 @@ def unlisted_name(text: str, spec: dict) -> str:
         pos = found.end()
         if not found.group(0).isspace():
             tokens.append(found.group(0))
-    names, declared = set(spec["code_names"]), _declared(tokens)
+    names, declared, keys = set(spec["code_names"]), _declared(tokens), _pattern_keys(tokens)
     for i, word in enumerate(tokens):
+        if word[0] in "'\"" and re.search(r"\\[^ntr\\'\"]", word):
+            return word[:20]  # `"cons\x74ructor"`: a name Warden would read escaped (R15-3)
+        if i in keys and word not in names:
+            # a destructuring pattern's key reads that property, like `.` (R15-3)
+            return word[:20]
         if not (word[0].isalpha() or word[0] in "_$"):
             continue
         before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -173,6 +178,41 @@ def unlisted_name(text: str, spec: dict) -> str:
             continue  # an object literal's key
         return word
     return ""
+
+
+def _pattern_keys(tokens: List[str]) -> set:
+    """The indices of the keys of the destructuring patterns of ``tokens``: a ``{`` after
+    const/let/var, one whose ``}`` an assignment's ``=`` follows, one inside the parameters of
+    an arrow or a function, and any ``{`` inside those. Its keys (a name or a string after the
+    ``{`` or a ``,`` of its own level) read properties: ``({"constructor": F} = parseInt)``,
+    ``({constructor: F}) => F`` (red team 15 R15-3)."""
+    closing, stack = {}, []
+    for i, word in enumerate(tokens):
+        if word in ("{", "(", "["):
+            stack.append(i)
+        elif word in ("}", ")", "]") and stack:
+            closing[stack.pop()] = i
+    ranges = []
+    for i, j in closing.items():
+        before, after = tokens[i - 1] if i else "", tokens[j + 1 : j + 3]
+        if tokens[i] == "{" and (
+            before in ("const", "let", "var")
+            or (after[:1] == ["="] and after[1:2] not in (["="], [">"]))
+        ):
+            ranges.append((i, j))
+        elif tokens[i] == "(" and (after == ["=", ">"] or "function" in tokens[max(0, i - 2) : i]):
+            ranges.append((i, j))
+    keys = set()
+    for i, j in closing.items():
+        if tokens[i] != "{" or not any(a <= i and j <= b for a, b in ranges):
+            continue
+        depth = 0
+        for k in range(i + 1, j):
+            if depth == 0 and tokens[k - 1] in ("{", ",") and (k - 1 == i or tokens[k - 1] == ","):
+                keys.add(k)
+            depth += tokens[k] in ("{", "(", "[") and 1 or 0
+            depth -= tokens[k] in ("}", ")", "]") and 1 or 0
+    return keys
 
 
 def _declared(tokens: List[str]) -> set:
