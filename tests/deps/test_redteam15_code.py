@@ -13,6 +13,7 @@ Warden the start is refused). Ordinary lines still run.
 import json
 import re
 import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,33 @@ def test_node_destructuring_with_a_string_key_is_refused(kernel):
 )
 def test_node_destructuring_keys_are_read_as_properties(code, refused):
     assert bool(interpreters.refused("node", ["-e", code])) is refused
+
+
+# R15-10: a foreign Python's compiled standard library (an unchecked-hash .pyc runs whatever
+# its source says) is part of what must be unchanged since the kernel started
+@pytest.mark.parametrize(
+    "cached",
+    ["encodings/__pycache__/__init__.cpython-311.pyc", "__pycache__/site.cpython-311.pyc",
+     "encodings/__pycache__", "lib-dynload/_struct.so"],
+)  # fmt: skip
+def test_a_foreign_pythons_compiled_stdlib_is_checked(tmp_path, monkeypatch, cached):
+    import os
+    import shutil
+
+    from jupyterlab_warden.kernel.guard.installs import startup_modules
+
+    stdlib = tmp_path / "py" / "lib" / "python3.11"
+    (stdlib / "encodings" / "__pycache__").mkdir(parents=True)
+    (stdlib / "__pycache__").mkdir()
+    (stdlib / "lib-dynload").mkdir()
+    for name in ("os.py", "encodings/__init__.py", "site.py", cached):
+        if not (stdlib / name).exists():
+            (stdlib / name).write_text("")
+    (tmp_path / "py" / "bin").mkdir()
+    program = tmp_path / "py" / "bin" / "python3.11"
+    shutil.copy2(os.path.realpath(sys._base_executable), program)
+    changed = str(stdlib / cached)
+    monkeypatch.setattr(startup_modules, "_changed", lambda path: path == changed)
+    assert startup_modules.unverified_stdlib(str(program)) == changed
+    monkeypatch.setattr(startup_modules, "_changed", lambda path: False)
+    assert startup_modules.unverified_stdlib(str(program)) == ""
