@@ -238,8 +238,12 @@ function makeVariables(
       }
       const name = found.groups!.name;
       const value = word.slice(found[0].length);
-      if (origin && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        continue; // make cannot name it (BASH_FUNC_x%%)
+      if (
+        origin &&
+        (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ||
+          (spec.option_variables ?? []).includes(name))
+      ) {
+        continue; // make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
       }
       if (code.test(value)) {
         return {

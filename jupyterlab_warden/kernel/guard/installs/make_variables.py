@@ -39,8 +39,11 @@ def read(spec: dict, assignments: List[str], env: Dict[str, str]) -> Tuple[str, 
             if not found:
                 continue
             name, value = found.group("name"), word[found.end() :]
-            if origin and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                continue  # make cannot name it (BASH_FUNC_x%%)
+            if origin and (
+                not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)
+                or name in spec.get("option_variables", ())
+            ):
+                continue  # make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
             if re.search(pattern, value):
                 return (f"{origin}variable {word[:40]!r} (a make or shell expansion in the "
                         "value, which make or its recipes run)"), []  # fmt: skip
