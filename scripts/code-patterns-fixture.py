@@ -19,7 +19,8 @@ CORPUS = [
     # perl: s/// with an e flag, wherever it ends (R15-4), and plain s///
     "s/x/y/e;", "s/x/y/e", "s{x}{y}e", "s(x)(y)e", "s<x> <y>ee", "s#x#y#ee and 1",
     "(s/x/CODE/e)", "s/x/CODE/e,1", "s/x/CODE/gre;", "s!x!y!e", "s'x'y'e", "s/x/\\/e/g",
-    "s/x/\nsystem/e", "s|a|b|g", "s/a/b/g", "s/name/x/", "s/(\\w+)/\\u$1/g", "tr/a-z/A-Z/",
+    "s/x/\nsystem/e", "s xaxbxee", "print \"it's a test, a b\"", "s|a|b|g", "s/a/b/g",
+    "s/name/x/", "s/(\\w+)/\\u$1/g", "tr/a-z/A-Z/",
     '$_="x"; s#x#"sys"."tem(q(u).q(v))"#ee;', "y/abc/xyz/", "print $F[1]", "print if /e/",
     # perl: open, ARGV, references, -F values (R15-24)
     "open(my $f, '<', 'x.txt') or die", "open F, \"x\"; print <F>", "open(F, '-|', 'ls')",

@@ -71,6 +71,7 @@ def test_perl_code_in_substitutions_and_split_values_is_refused(kernel, cell):
     [
         (["-e", "s/x/y/e;"], True),
         (["-e", "s{x}{y}e"], True),
+        (["-e", "$_ = 1; s xaxq(1)xee"], True),
         (["-e", "s#x#y#ee and 1"], True),
         (["-pe", "(s/x/CODE/e)", "f"], True),
         (["-pe", "s/x/CODE/e,1", "f"], True),
