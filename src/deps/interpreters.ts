@@ -12,6 +12,7 @@
  * environment.
  */
 import table from '../../schema/code-interpreters.json';
+import { sedRefusedCommand } from './sedscript';
 
 interface Language {
   names: string[];
@@ -21,6 +22,8 @@ interface Language {
   valued_options: string[];
   attached_options?: string[];
   digit_options?: Record<string, string>;
+  code_value_options?: Record<string, string>;
+  script_reader?: string;
   exit_options?: string[];
   bundled?: boolean;
   refused_option_pattern?: string;
@@ -36,12 +39,29 @@ interface Language {
   option_env?: string[];
 }
 
+/**
+ * A table pattern as a JavaScript RegExp. The table is written in Python's `re` syntax, whose
+ * named groups (`(?P<d>...)`, `(?P=d)`) JavaScript spells `(?<d>...)`, `\k<d>`; numbered
+ * backreferences are not used: the engines differ on a group that did not take part (Python
+ * never matches it, JavaScript matches it as empty), which left perl's s///e rule dead on the
+ * kernel (red team 15 R15-4). tests/deps/test_redteam15_code.py and interpreters.spec.ts run
+ * every pattern over the same corpus (schema/vectors/code-patterns.json) on both engines.
+ */
+export function tablePattern(pattern: string, flags = ''): RegExp {
+  return new RegExp(
+    pattern
+      .replace(/\(\?P<(\w+)>/g, '(?<$1>')
+      .replace(/\(\?P=(\w+)\)/g, '\\k<$1>'),
+    flags
+  );
+}
+
 const LANGUAGES = Object.values(
   table.languages as Record<string, Language>
 ).map(spec => ({
   spec,
-  name: new RegExp(spec.name_pattern),
-  starts: new RegExp(spec.starts)
+  name: tablePattern(spec.name_pattern),
+  starts: tablePattern(spec.starts)
 }));
 
 /**
@@ -106,7 +126,7 @@ export function refusedCode(
     return ''; // `perl -v`: it prints and exits
   }
   const magic = found.spec.magic_operand
-    ? new RegExp(found.spec.magic_operand)
+    ? tablePattern(found.spec.magic_operand)
     : null;
   for (const operand of magic ? operands : []) {
     if (magic!.test(operand)) {
@@ -142,6 +162,11 @@ export function refusedCode(
     const hit = found.starts.exec(text);
     if (hit) {
       return `${program} runs code, and its code may start a program or compute what it runs ('${hit[0].trim()}'), which Warden does not read: run the installer directly, or keep the code to plain text processing`;
+    }
+    const command =
+      found.spec.script_reader === 'sed' ? sedRefusedCommand(text) : '';
+    if (command) {
+      return `${program} runs a script with ${command}, which runs a command or writes a file Warden does not read: keep the script to text processing (red team 15)`;
     }
     const unlisted = found.spec.code_names
       ? unlistedName(text, found.spec)
@@ -179,8 +204,16 @@ export function unlistedName(text: string, spec: Language): string {
   }
   const names = new Set(spec.code_names);
   const declared = declaredNames(tokens);
+  const keys = patternKeys(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const word = tokens[i];
+    if (`'"`.includes(word[0]) && /\\[^ntr\\'"]/.test(word)) {
+      return word.slice(0, 20); // `"cons\x74ructor"`: a name Warden would read escaped (R15-3)
+    }
+    if (keys.has(i) && !names.has(word)) {
+      // a destructuring pattern's key reads that property, like `.` (R15-3)
+      return word.slice(0, 20);
+    }
     if (!NAME_START.test(word)) {
       continue;
     }
@@ -195,6 +228,58 @@ export function unlistedName(text: string, spec: Language): string {
     return word;
   }
   return '';
+}
+
+/**
+ * The indices of the keys of the destructuring patterns of `tokens`: a `{` after
+ * const/let/var, one whose `}` an assignment's `=` follows, one inside the parameters of an
+ * arrow or a function, and any `{` inside those. Its keys (a name or a string after the `{` or
+ * a `,` of its own level) read properties: `({"constructor": F} = parseInt)`,
+ * `({constructor: F}) => F` (red team 15 R15-3). As the kernel's `_pattern_keys`.
+ */
+function patternKeys(tokens: readonly string[]): Set<number> {
+  const closing = new Map<number, number>();
+  const stack: number[] = [];
+  tokens.forEach((word, i) => {
+    if ('{(['.includes(word)) {
+      stack.push(i);
+    } else if ('})]'.includes(word) && stack.length > 0) {
+      closing.set(stack.pop()!, i);
+    }
+  });
+  const ranges: [number, number][] = [];
+  for (const [i, j] of closing) {
+    const before = i ? tokens[i - 1] : '';
+    const after = tokens.slice(j + 1, j + 3);
+    if (
+      tokens[i] === '{' &&
+      (['const', 'let', 'var'].includes(before) ||
+        (after[0] === '=' && after[1] !== '=' && after[1] !== '>'))
+    ) {
+      ranges.push([i, j]);
+    } else if (
+      tokens[i] === '(' &&
+      ((after[0] === '=' && after[1] === '>') ||
+        tokens.slice(Math.max(0, i - 2), i).includes('function'))
+    ) {
+      ranges.push([i, j]);
+    }
+  }
+  const keys = new Set<number>();
+  for (const [i, j] of closing) {
+    if (tokens[i] !== '{' || !ranges.some(([a, b]) => a <= i && j <= b)) {
+      continue;
+    }
+    let depth = 0;
+    for (let k = i + 1; k < j; k++) {
+      if (depth === 0 && (k - 1 === i || tokens[k - 1] === ',')) {
+        keys.add(k);
+      }
+      depth += '{(['.includes(tokens[k]) ? 1 : 0;
+      depth -= '})]'.includes(tokens[k]) ? 1 : 0;
+    }
+  }
+  return keys;
 }
 
 /**
@@ -424,6 +509,11 @@ function bundle(
       continue;
     }
     if (attached.has(option)) {
+      const codeValue = spec.code_value_options?.[option];
+      if (codeValue && tablePattern(codeValue).test(rest)) {
+        // perl pastes `-F/x/...` verbatim into `our @F=split(VALUE);` (R15-24)
+        code.push(rest);
+      }
       return [i + 1, '']; // `perl -i.bak`, `-F:`: the rest of the word, never the next
     }
     if (spec.valued_options.includes(option)) {

@@ -42,6 +42,12 @@ interface Runner {
   operands_expanded?: boolean;
   stdin_commands?: number;
   command_separator?: string;
+  variable_assignments?: {
+    assignment: string;
+    variable_code: string;
+    environment_code: string;
+    shell_variable_names: string;
+  };
 }
 
 export interface Reading {
@@ -86,12 +92,22 @@ export function readRunner(
     ) {
       words[0] = `-${words[0]}`; // MAKEFLAGS=ks: make's single-letter flags
     }
-    early.push(...words);
+    early.push(...(spec.variable_assignments ? joined(words) : words));
   }
   const reading = parse(program, spec, [...early, ...args], env);
   if (reading.refused) {
     return reading;
   }
+  // make imports its environment as variables (R15-12)
+  const byEnv = makeVariables(spec, [], env);
+  if (byEnv.why) {
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} ${byEnv.why} runs commands Warden does not read: run the installer directly, or start the program without it`
+    };
+  }
+  reading.texts.push(...byEnv.texts);
   const strip = new RegExp(spec.variable_text_prefix ?? '^\\s*!');
   for (const [name, value] of Object.entries(env)) {
     if (listed(name, spec.refused_variables)) {
@@ -182,6 +198,77 @@ const STDIN_FILES = new Set([
   '/dev/fd/0',
   '/proc/self/fd/0'
 ]);
+
+// a file of commands on another descriptor or made by the shell (make -f <(printf ..), R15-15;
+// \x01: where the line's reading put a substitution's marker)
+// eslint-disable-next-line no-control-regex
+const DESCRIPTOR = /^(\/dev\/|\/proc\/|[<>]\()|\x01/;
+
+/**
+ * make's variables that become shell text (red team 15 R15-12, R15-17; the kernel's
+ * make_variables.read): an assignment (line, MAKEFLAGS, environment) whose value holds a make
+ * or shell expansion is refused; a `!=` value and the value of a variable the built-in rules
+ * run as a program or paste into their shell line (CC, LD, *FLAGS) is shell text.
+ */
+function makeVariables(
+  spec: Runner,
+  assignments: readonly string[],
+  env: Readonly<Record<string, string>>
+): { why: string; texts: string[] } {
+  const rules = spec.variable_assignments;
+  if (!rules) {
+    return { why: '', texts: [] };
+  }
+  const assignment = new RegExp(rules.assignment.replace(/\(\?P</g, '(?<'));
+  const programNames = new RegExp(rules.shell_variable_names);
+  const texts: string[] = [];
+  const origins: [string, RegExp, string[]][] = [
+    ['', new RegExp(rules.variable_code), [...assignments]],
+    [
+      'environment ',
+      new RegExp(rules.environment_code),
+      Object.entries(env).map(([k, v]) => `${k}=${v}`)
+    ]
+  ];
+  for (const [origin, code, words] of origins) {
+    for (const word of words) {
+      const found = assignment.exec(word);
+      if (!found) {
+        continue;
+      }
+      const name = found.groups!.name;
+      const value = word.slice(found[0].length);
+      if (
+        origin &&
+        (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ||
+          (spec.option_variables ?? []).includes(name))
+      ) {
+        continue; // make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
+      }
+      if (code.test(value)) {
+        return {
+          why: `${origin}variable '${word.slice(0, 40)}' (a make or shell expansion in the value, which make or its recipes run)`,
+          texts: []
+        };
+      }
+      if (found.groups!.op === '!=' || programNames.test(name)) {
+        texts.push(value);
+      }
+    }
+  }
+  return { why: '', texts };
+}
+
+/**
+ * MAKEFLAGS' words with an assignment's value kept whole: make escapes its blanks, and reading
+ * the rest of the variable as the value reads no less than make runs.
+ */
+function joined(words: string[]): string[] {
+  const k = words.findIndex(w => w.includes('=') && !w.startsWith('-'));
+  return k < 0
+    ? words
+    : [...words.slice(0, k), words.slice(k).join(' ').replace(/\\ /g, ' ')];
+}
 
 /**
  * The program's options read the way getopt reads them (red team 14 R14-37): a long option
@@ -291,7 +378,7 @@ function parse(
       return;
     }
     if (stdinOptions.has(option)) {
-      if (STDIN_FILES.has(text)) {
+      if (STDIN_FILES.has(text) || DESCRIPTOR.test(text)) {
         readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
       }
       return;
@@ -404,6 +491,11 @@ function parse(
     }
     i = after;
   }
+  const byVariables = makeVariables(spec, operands, {}); // make VAR=VALUE (R15-12, R15-17)
+  if (byVariables.why) {
+    return refuse(byVariables.why);
+  }
+  texts.push(...byVariables.texts);
   if (spec.refused_operand) {
     const refused = new RegExp(spec.refused_operand);
     for (const word of operands.slice(spec.operands_from ?? 0)) {

@@ -24,6 +24,7 @@ import re
 from typing import List, Optional
 
 from ...contracts import load_contract
+from .sed_script import refused_command as sed_refused_command
 
 _LANGUAGES = None
 
@@ -131,6 +132,12 @@ def refused(
                 f"({found.group(0).strip()!r}), which Warden does not read: run the installer "
                 "directly, or keep the code to plain text processing"
             )
+        command = sed_refused_command(text) if spec.get("script_reader") == "sed" else ""
+        if command:
+            return (
+                f"{program} runs a script with {command}, which runs a command or writes a "
+                "file Warden does not read: keep the script to text processing (red team 15)"
+            )
         unlisted = unlisted_name(text, spec) if spec.get("code_names") else ""
         if unlisted:
             return (
@@ -155,8 +162,13 @@ def unlisted_name(text: str, spec: dict) -> str:
         pos = found.end()
         if not found.group(0).isspace():
             tokens.append(found.group(0))
-    names, declared = set(spec["code_names"]), _declared(tokens)
+    names, declared, keys = set(spec["code_names"]), _declared(tokens), _pattern_keys(tokens)
     for i, word in enumerate(tokens):
+        if word[0] in "'\"" and re.search(r"\\[^ntr\\'\"]", word):
+            return word[:20]  # `"cons\x74ructor"`: a name Warden would read escaped (R15-3)
+        if i in keys and word not in names:
+            # a destructuring pattern's key reads that property, like `.` (R15-3)
+            return word[:20]
         if not (word[0].isalpha() or word[0] in "_$"):
             continue
         before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -166,6 +178,41 @@ def unlisted_name(text: str, spec: dict) -> str:
             continue  # an object literal's key
         return word
     return ""
+
+
+def _pattern_keys(tokens: List[str]) -> set:
+    """The indices of the keys of the destructuring patterns of ``tokens``: a ``{`` after
+    const/let/var, one whose ``}`` an assignment's ``=`` follows, one inside the parameters of
+    an arrow or a function, and any ``{`` inside those. Its keys (a name or a string after the
+    ``{`` or a ``,`` of its own level) read properties: ``({"constructor": F} = parseInt)``,
+    ``({constructor: F}) => F`` (red team 15 R15-3)."""
+    closing, stack = {}, []
+    for i, word in enumerate(tokens):
+        if word in ("{", "(", "["):
+            stack.append(i)
+        elif word in ("}", ")", "]") and stack:
+            closing[stack.pop()] = i
+    ranges = []
+    for i, j in closing.items():
+        before, after = tokens[i - 1] if i else "", tokens[j + 1 : j + 3]
+        if tokens[i] == "{" and (
+            before in ("const", "let", "var")
+            or (after[:1] == ["="] and after[1:2] not in (["="], [">"]))
+        ):
+            ranges.append((i, j))
+        elif tokens[i] == "(" and (after == ["=", ">"] or "function" in tokens[max(0, i - 2) : i]):
+            ranges.append((i, j))
+    keys = set()
+    for i, j in closing.items():
+        if tokens[i] != "{" or not any(a <= i and j <= b for a, b in ranges):
+            continue
+        depth = 0
+        for k in range(i + 1, j):
+            if depth == 0 and tokens[k - 1] in ("{", ",") and (k - 1 == i or tokens[k - 1] == ","):
+                keys.add(k)
+            depth += tokens[k] in ("{", "(", "[") and 1 or 0
+            depth -= tokens[k] in ("}", ")", "]") and 1 or 0
+    return keys
 
 
 def _declared(tokens: List[str]) -> set:
@@ -320,6 +367,9 @@ def _bundle(args, i, code, spec):
             k += 1 + re.match(digits[option], rest).end()
             continue
         if option in attached:
+            if re.match(spec.get("code_value_options", {}).get(option, "(?!)"), rest):
+                # perl pastes `-F/x/...` verbatim into `our @F=split(VALUE);` (R15-24)
+                code.append(rest)
             return i + 1, ""  # `perl -i.bak`, `-F:`: the rest of the word, never the next
         if option in valued:
             # a value of its own word only when that is no option: `perl -I lib -e CODE`

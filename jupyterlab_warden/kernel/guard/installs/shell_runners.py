@@ -16,6 +16,7 @@ import re
 from typing import List, NamedTuple, Optional
 
 from ...contracts import load_contract
+from . import make_variables
 
 _PROGRAMS = None
 
@@ -60,10 +61,14 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
         words = env.get(name, "").split()
         if words and not words[0].startswith(("-", "+")) and "=" not in words[0]:
             words[0] = "-" + words[0]  # MAKEFLAGS=ks: make's single-letter flags
-        early += words
+        early += make_variables.joined(words) if spec.get("variable_assignments") else words
     reading = parse.run(early + list(args))
     if reading.refused:
         return reading
+    why, texts = make_variables.read(spec, [], env)  # make imports its environment (R15-12)
+    if why:
+        return parse._refuse(why)
+    reading.texts.extend(texts)
     for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
         for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
             if name.startswith(value_prefix):
@@ -133,6 +138,9 @@ def long_option(written: str, known, valued=(), dangerous=(), single_dash=False)
 
 # a file operand or option value that is the program's own input
 _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
+# a file of commands on another descriptor or made by the shell (make -f <(printf ..), R15-15;
+# \x01: where the line's reading put a substitution's marker)
+_DESCRIPTOR = re.compile(r"^(/dev/|/proc/|[<>]\()|\x01")
 # option fields whose options run code or name where it comes from
 _DANGEROUS = ("shell_options", "refused_options", "setting_options", "stdin_options")
 
@@ -201,7 +209,7 @@ class _Parse:
         elif option in self.shell:
             self.texts.append(value)
             self.shell_given = True
-        elif option in self.stdin and value in _STDIN_FILES:
+        elif option in self.stdin and (value in _STDIN_FILES or _DESCRIPTOR.match(value)):
             self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
@@ -277,6 +285,10 @@ class _Parse:
 
     def _operands(self, operands: List[str]) -> Reading:
         spec = self.spec
+        why, texts = make_variables.read(spec, operands, {})  # make VAR=VALUE (R15-12, R15-17)
+        if why:
+            return self._refuse(why)
+        self.texts.extend(texts)
         refused = spec.get("refused_operand")
         if refused:
             for word in operands[spec.get("operands_from", 0) :]:

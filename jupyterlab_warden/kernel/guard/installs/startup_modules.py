@@ -466,6 +466,20 @@ def _changed(path: str) -> bool:
     return False
 
 
+def _compiled(stdlib: str) -> List[str]:
+    """What the import system LOADS at start besides the sources (red team 15 R15-10): an
+    unchecked-hash ``.pyc`` in ``__pycache__`` runs whatever its source says, and rewriting
+    one in place changes only its own ctime, so the caches of the standard library, of
+    ``encodings`` and of the start-up packages, each ``.pyc`` in them, and the extension
+    modules of ``lib-dynload``."""
+    folders = [os.path.join(stdlib, "__pycache__"), os.path.join(stdlib, "lib-dynload")]
+    folders += [os.path.join(stdlib, name, "__pycache__") for name in INIT_MODULES]
+    found = list(folders)
+    for folder in folders:
+        found += glob.glob(os.path.join(glob.escape(folder), "*"))
+    return found
+
+
 def unverified_stdlib(interpreter: Optional[str]) -> str:
     """R14-13: where a Python other than the kernel's takes its standard library from, when
     Warden cannot verify it ('' when it can). Python places its prefix by landmarks from its
@@ -495,6 +509,7 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
             for name in INIT_MODULES:
                 paths += [os.path.join(stdlib, name + ".py"),
                           os.path.join(stdlib, name, "__init__.py")]  # fmt: skip
+            paths += _compiled(stdlib)
             for path in paths:
                 if os.path.lexists(path) and _changed(path):
                     return path
