@@ -1,0 +1,104 @@
+"""Red team 15: the shared getopt model of the program tables (schema/shell-runners.json,
+installs/shell_runners.py and src/deps/shellrunners.ts) read options and command names the
+way the programs do not (R15-1, R15-5, R15-7, R15-8).
+
+Each malicious case run for real proves itself: the cell installs from the local index in a
+kernel without Warden and is refused with it, the installer's name built by the inner shell
+(``u$@v``) so no word names it.
+"""
+
+import pytest
+from launched import BUILT, installed, system_cell
+
+from jupyterlab_warden.kernel.guard.installs import commands, shell_runners
+
+QUOTED = BUILT.replace("$@", "''")  # u''v: the inner shell's quotes build uv's name
+COMMIT = "git -c user.name=a -c user.email=a@b commit -q --allow-empty -m "
+REBASE = f"git init -q r && cd r && {COMMIT}one && {COMMIT}two && "
+
+
+@pytest.mark.parametrize(
+    "program, line",
+    [
+        # R15-1: make's -j/-l take a next word only when it is a number (getopt's `::`)
+        ("make", "make -s -j --eval='x:;@" + BUILT.replace("$", "$$") + "' x"),
+        ("make", "make -s --jobs --eval='x:;@" + BUILT.replace("$", "$$") + "' x"),
+        # R15-7: strace's --quiet takes an attached value only; -o '|TEXT' popen()s TEXT
+        # (quotes, not `$@`: a `$` in the word Warden misread as a program refused it already)
+        ("strace", 'strace --quiet -o "|' + QUOTED + ' >&2; cat >/dev/null" true'),
+        # R15-5: in git rebase -m is --merge, a flag: -x after it runs its text
+        ("git", REBASE + "git rebase -q -m -x '" + BUILT + "' HEAD~1"),
+    ],
+)
+def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel, program, line):
+    installed(program)
+    refused = kernel.proves(system_cell(line))
+    assert program in refused or "expansion" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "make -j --eval='x:;@u$$@v sync' x",
+        "make --jobs --eval='x:;@u$$@v sync' x",
+        "make -l --eval='x:;@u$$@v sync' x",
+        "make --load-average --eval='x:;@u$$@v sync' x",
+        "MAKEFLAGS='-j --eval=x:;@u$$@v' make x",
+        "strace --quiet -o \"|u''v sync\" true",
+        "strace --silent -o \"|u''v sync\" true",
+        "git rebase -m -x 'u$@v sync' HEAD~1",
+        "git rebase -m --exec='u$@v sync' HEAD~1",
+        "git -C . rebase --merge -x 'u$@v sync' HEAD~1",
+        # deny by default: a valued option's next word that names a dangerous option
+        "git commit -m -x 'u$@v sync'",
+        "git commit -m --exec='u$@v sync'",
+        # R15-8: tmux resolves a command word by unique prefix
+        "tmux -L s new-s -d 'u$@v sync'",
+        "tmux -L s new-ses -d 'u$@v sync'",
+        "tmux -L s new -d 'sleep 3' \\; run-sh 'u$@v sync'",
+        "tmux -L s new -d 'sleep 3' \\; respawn-pa -k 'u$@v sync'",
+        "tmux split-w 'u$@v sync'",
+        "tmux source-f /tmp/t.conf",
+    ],
+)
+def test_decision_refuses_the_variants(line):
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "make -j4",
+        "make -j 4 all",
+        "make -j",
+        "make --jobs=4 -l 2.5 all",
+        "MAKEFLAGS=-j4 make -C build",
+        "git rebase -i HEAD~3",
+        "git commit -m msg",
+        "git checkout -m main",
+        "strace -o trace.txt ls",
+        "strace --quiet=attach -f ls",
+        "tmux ls",
+        "tmux new -s work",
+        "tmux display -p '#S'",
+        "tmux attach -t work",
+        "split -l 100 data.csv part_",
+        "comm a b",
+    ],
+)
+def test_ordinary_lines_of_these_programs_pass(line):
+    assert commands.shell_invocations(line) == []
+
+
+def test_optional_values_are_attached_or_a_matching_next_word():
+    """R15-1: `-j4`, `--jobs=4`, `-j 4`: the value; `-j x`: x is an operand (a target)."""
+    assert shell_runners.read("make", ["-j", "--eval=x"]).refused
+    assert not shell_runners.read("make", ["-j", "4", "x"]).refused
+    assert shell_runners.read("strace", ["--quiet", "-o", "|t", "true"]).texts == ["t"]
+    assert shell_runners.read("git", ["rebase", "-m", "-x", "t"]).texts == ["t"]
+    # tmux's own resolution: an exact alias first (display is display-message), then a
+    # unique prefix of a full name; an ambiguous prefix is tmux's error, read as data
+    assert shell_runners.read("tmux", ["new-s", "-d", "t"]).texts == ["t"]
+    assert shell_runners.read("tmux", ["display", "-p", "t"]).texts == []
+    assert shell_runners.read("tmux", ["re", "t"]).texts == []
