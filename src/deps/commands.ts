@@ -2084,16 +2084,26 @@ function simple(
     return simple(argv.slice(1), env, depth, span, stdin);
   }
   if (SHELL_STRING_RUNNERS.has(name)) {
-    const script = optionValue(argv.slice(1), ['-c', '--command']);
-    const rest = argv.slice(1);
-    if (script !== null) {
-      const at = rest.indexOf(script);
-      rest[at >= 0 ? at : 0] = '';
+    // su/runuser: their options read with the tables' getopt model (red team 15 R15-21:
+    // `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option
+    // refused), and a `-c TEXT` among the words after the user, which su hands to the shell
+    // as its own arguments (`su root -c TEXT`)
+    const reading = readRunner(name, argv.slice(1));
+    if (reading === null || reading.refused) {
+      throw new Unreadable(reading?.refused ?? `${name} has no table`);
     }
+    const scripts = [...reading.texts];
+    const late = optionValue(argv.slice(1), ['-c', '--command']);
+    if (late !== null && !scripts.includes(late)) {
+      scripts.push(late);
+    }
+    const rest = argv
+      .slice(1)
+      .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word));
     refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
-    return script !== null ? nested(script) : [];
+    return scripts.flatMap(script => nested(script));
   }
   if (WRAPPERS.has(name)) {
     const movedTo: string[] = [];

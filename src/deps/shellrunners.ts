@@ -45,6 +45,7 @@ interface Runner {
   optional_values?: Record<string, string>;
   subcommand_flags?: Record<string, string[]>;
   command_names?: string[];
+  option_families?: string[];
 }
 
 export interface Reading {
@@ -269,6 +270,9 @@ function parse(
   const resolve = (option: string): string => {
     if (spec.exact_options) {
       return option;
+    }
+    if ((spec.option_families ?? []).some(f => option.startsWith(f))) {
+      return option; // dpkg's --force-confold: a family whose rest is its value
     }
     const found = longOption(
       option,

@@ -28,6 +28,9 @@ REBASE = f"git init -q r && cd r && {COMMIT}one && {COMMIT}two && "
         ("strace", 'strace --quiet -o "|' + QUOTED + ' >&2; cat >/dev/null" true'),
         # R15-5: in git rebase -m is --merge, a flag: -x after it runs its text
         ("git", REBASE + "git rebase -q -m -x '" + BUILT + "' HEAD~1"),
+        # R15-21: su's options as getopt reads them (a bundle ending in -c; the kernel is root)
+        ("su", "su -mc '" + BUILT + "'"),
+        ("su", "su -m --comm='" + BUILT + "'"),
     ],
 )
 def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel, program, line):
@@ -59,6 +62,17 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
         "tmux -L s new -d 'sleep 3' \\; respawn-pa -k 'u$@v sync'",
         "tmux split-w 'u$@v sync'",
         "tmux source-f /tmp/t.conf",
+        # R15-21: su/runuser option spellings; an option the complete table does not list
+        "su -mc 'u$@v sync'",
+        "su -m -c'u$@v sync'",
+        "su -m --comm='u$@v sync'",
+        "su -m --session-command='u$@v sync'",
+        "runuser -m root --session-command='u$@v sync'",
+        "su -Z x",
+        # R15-18: dpkg's status logger is shell text; its table is complete
+        "dpkg --status-logger='u$@v sync' --configure -a",
+        "dpkg --status-l='u$@v sync' --configure -a",
+        "dpkg --bogus-option -i x.deb",
     ],
 )
 def test_decision_refuses_the_variants(line):
@@ -85,6 +99,15 @@ def test_decision_refuses_the_variants(line):
         "tmux attach -t work",
         "split -l 100 data.csv part_",
         "comm a b",
+        "su - root",
+        "su -c 'ls -l' root",
+        "runuser -u nobody -- ls",
+        "sudo apt-get install -y libgl1",
+        "dpkg -i x.deb",
+        "dpkg --force-confold,confdef -i x.deb",
+        "dpkg -l",
+        "dpkg --configure -a",
+        "dpkg -s bash",
     ],
 )
 def test_ordinary_lines_of_these_programs_pass(line):
@@ -102,3 +125,11 @@ def test_optional_values_are_attached_or_a_matching_next_word():
     assert shell_runners.read("tmux", ["new-s", "-d", "t"]).texts == ["t"]
     assert shell_runners.read("tmux", ["display", "-p", "t"]).texts == []
     assert shell_runners.read("tmux", ["re", "t"]).texts == []
+
+
+@pytest.mark.parametrize(
+    "line", ["su -lc \"u''v sync\"", "su -m -cuv\\ sync", "su -m --comm='uv sync'"]
+)
+def test_su_text_in_any_spelling_is_read_as_the_shell_line_it_is(line):
+    """R15-21: the text su hands the shell is read: the install in it is found (and decided)."""
+    assert [i.tool for i in commands.shell_invocations(line)] == ["uv"]

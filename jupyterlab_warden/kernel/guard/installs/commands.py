@@ -1726,15 +1726,7 @@ def _simple(
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
-        script = _option_value(argv[1:], ("-c", "--command"))
-        if script is not None:
-            rest = list(argv[1:])
-            rest[rest.index(script) if script in rest else 0] = ""
-            _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
-            # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
-            return shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
-        _refuse_unread(name, argv[1:])
-        return []
+        return _shell_string_runner(name, argv[1:], env, depth)
     if name in WRAPPERS:
         moved_to: List[Optional[str]] = []
         inner = _unwrap(name, argv[1:], env, moved_to)
@@ -2150,6 +2142,27 @@ def _unwrap(
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
     return args[i:]
+
+
+def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth: int) -> list:
+    """su/runuser: their options read with the tables' getopt model (red team 15 R15-21:
+    `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option refused),
+    and a `-c TEXT` among the words after the user, which su hands to the shell as its own
+    arguments (`su root -c TEXT`)."""
+    reading = shell_runners.read(name, args)
+    if reading.refused:
+        raise Unreadable(reading.refused)
+    scripts = list(reading.texts)
+    late = _option_value(args, ("-c", "--command"))
+    if late is not None and late not in scripts:
+        scripts.append(late)
+    rest = ["" if any(s and s in word for s in scripts) else word for word in args]
+    _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    found = []
+    for script in scripts:
+        # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
+        found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
+    return found
 
 
 def _option_value(args: List[str], names) -> Optional[str]:

@@ -187,6 +187,8 @@ class _Parse:
         place: also an unknown option of a table that lists all of them."""
         if self.spec.get("exact_options"):
             return option
+        if option.startswith(tuple(self.spec.get("option_families", ()))):
+            return option  # dpkg's --force-confold: a family whose rest is its value
         found = long_option(
             option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
         )
