@@ -7,8 +7,11 @@ kernel without Warden and is refused with it, the installer's name built by the 
 (``u$@v``) so no word names it.
 """
 
+import os
+
 import pytest
 from launched import BUILT, installed, system_cell
+from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import commands, shell_runners
 
@@ -73,6 +76,22 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
         "dpkg --status-logger='u$@v sync' --configure -a",
         "dpkg --status-l='u$@v sync' --configure -a",
         "dpkg --bogus-option -i x.deb",
+        # R15-25: env -S's own escapes (`\\_` a space) and ${VAR}
+        "env -S 'uv\\_pip\\_install\\_torcj'",
+        "env --split-string='u\\v sync'",
+        "env -S '${A}v sync'",
+        # R15-20: a found file as the program
+        "find /opt -inum 1234 -exec {} run --with torcj python \\;",
+        "find /opt -inum 1234 -execdir env {} sync \\;",
+        "find /opt -size 9k -ok ./{} sync \\;",
+        # R15-19: xargs' input as the program
+        "printf x | xargs env",
+        "printf x | xargs -n1 nice",
+        "printf x | xargs timeout 60",
+        "printf x | xargs sudo",
+        "printf x | xargs su",
+        "printf x | xargs -I% % run",
+        "printf x | xargs --replace env {} sync",
     ],
 )
 def test_decision_refuses_the_variants(line):
@@ -108,6 +127,12 @@ def test_decision_refuses_the_variants(line):
         "dpkg -l",
         "dpkg --configure -a",
         "dpkg -s bash",
+        "env -S 'python3 -u' x.py",
+        "find . -name '*.py' -exec wc -l {} \\;",
+        "ls | xargs rm",
+        "ls | xargs -0 -I{} cp {} /tmp",
+        "ls | xargs -n1 nice rm",
+        "ls | xargs -r timeout 5 wc -l",
     ],
 )
 def test_ordinary_lines_of_these_programs_pass(line):
@@ -133,3 +158,32 @@ def test_optional_values_are_attached_or_a_matching_next_word():
 def test_su_text_in_any_spelling_is_read_as_the_shell_line_it_is(line):
     """R15-21: the text su hands the shell is read: the install in it is found (and decided)."""
     assert [i.tool for i in commands.shell_invocations(line)] == ["uv"]
+
+
+SPLIT = "uv pip install -q --no-config --no-cache --target {target} --index-url {index} "
+SPLIT += "warden-demo-pkg"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # R15-25: env -S splits at `\_` (the installer's name written out: env's split is the
+        # one Warden did not read)
+        "env -S '" + SPLIT.replace(" ", "\\_") + "'",
+        # R15-20: find runs the file it finds by inode (a literal number) as the program: uv
+        # runs python with the package from the index (the import marks it installed)
+        "find "
+        + os.path.dirname(real_uv())
+        + " -maxdepth 1 -inum "
+        + str(os.stat(real_uv()).st_ino)
+        + " -exec {{}} run -q --no-project --no-config --no-cache --index-url {index} --with"
+        + " warden-demo-pkg python -c 'import warden_demo_pkg_mod, os; os.makedirs(\"{target}/"
+        + "warden_demo_pkg\")' \\;",
+        # R15-19: xargs env: the program is xargs' input, built by printf
+        "printf '%sv p%sip install -q --no-config --no-cache --target {target} --index-url "
+        "{index} warden-demo-pkg' u '' | xargs env",
+    ],
+)
+def test_a_program_taken_from_input_or_env_split_is_refused_before_it_installs(kernel, line):
+    installed("find")
+    kernel.proves(system_cell(line))
