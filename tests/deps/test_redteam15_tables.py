@@ -34,6 +34,13 @@ REBASE = f"git init -q r && cd r && {COMMIT}one && {COMMIT}two && "
         # R15-21: su's options as getopt reads them (a bundle ending in -c; the kernel is root)
         ("su", "su -mc '" + BUILT + "'"),
         ("su", "su -m --comm='" + BUILT + "'"),
+        # R15-16: git runs trailer.<token>.cmd through sh -c when it adds that trailer
+        (
+            "git",
+            "git init -q r && cd r && echo m > msg.txt && git -c 'trailer.x.cmd="
+            + BUILT
+            + " >&2; echo v' interpret-trailers --trailer x msg.txt",
+        ),
     ],
 )
 def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel, program, line):
@@ -92,6 +99,11 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
         "printf x | xargs su",
         "printf x | xargs -I% % run",
         "printf x | xargs --replace env {} sync",
+        # R15-16, R15-23, R15-6: a settings key, a variable and a config file that run commands
+        "git -c 'trailer.x.command=u$@v sync' commit --trailer x -m m",
+        "RSYNC_CONNECT_PROG='u$@v sync' rsync rsync://h/m/ .",
+        "man -C m.conf -l page.1",
+        "MANOPT='--config-file=m.conf' man ls",
     ],
 )
 def test_decision_refuses_the_variants(line):
