@@ -46,6 +46,7 @@ interface Runner {
   subcommand_flags?: Record<string, string[]>;
   command_names?: string[];
   option_families?: string[];
+  keys_normalised?: boolean;
 }
 
 export interface Reading {
@@ -290,10 +291,14 @@ function parse(
   // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
   // command (an alias, core.sshCommand), refused for one that brings code from a file
   // (include.path, core.hooksPath), data otherwise (safe.directory '*')
-  const setting = (key: string, text: string) => {
-    if (refusedKeys.test(key.trim())) {
-      refusedSetting = refusedSetting || `setting ${key.trim()}`;
-    } else if (shellKeys.test(key.trim())) {
+  const setting = (written: string, text: string) => {
+    // apt's ProxyAutoDetect / Proxy-Auto-Detect: matched with `-` and `_` removed
+    const key = spec.keys_normalised
+      ? written.trim().replace(/[-_]/g, '')
+      : written.trim();
+    if (refusedKeys.test(key)) {
+      refusedSetting = refusedSetting || `setting ${key}`;
+    } else if (shellKeys.test(key)) {
       texts.push(text.replace(/^\s*!/, ''));
     }
   };

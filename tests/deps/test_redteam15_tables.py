@@ -104,6 +104,10 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
         "RSYNC_CONNECT_PROG='u$@v sync' rsync rsync://h/m/ .",
         "man -C m.conf -l page.1",
         "MANOPT='--config-file=m.conf' man ls",
+        # R15-13: apt's keys by any spelling apt reads (legacy, case, dashes)
+        "apt-get -o Acquire::http::ProxyAutoDetect=/tmp/pad.sh update",
+        "apt-get -o acquire::http::Proxy_Auto-detect=/tmp/pad.sh update",
+        "apt-get -o APT::Sandbox::User=root update",
     ],
 )
 def test_decision_refuses_the_variants(line):
@@ -145,6 +149,9 @@ def test_decision_refuses_the_variants(line):
         "ls | xargs -0 -I{} cp {} /tmp",
         "ls | xargs -n1 nice rm",
         "ls | xargs -r timeout 5 wc -l",
+        "apt-get -o Acquire::Retries=3 -o Dpkg::Use-Pty=0 install -y libgl1",
+        "man ls",
+        "git -c trailer.sign.key=Signed-off-by log",
     ],
 )
 def test_ordinary_lines_of_these_programs_pass(line):

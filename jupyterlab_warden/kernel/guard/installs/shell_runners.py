@@ -231,9 +231,12 @@ class _Parse:
         """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
         git runs as a command (an alias, ``core.sshCommand``), refused for one that brings
         code from a file (``include.path``, ``core.hooksPath``), data otherwise."""
-        if re.match(self.spec.get("refused_keys", "(?!)"), key.strip(), re.I):
-            self.refused_setting = self.refused_setting or f"setting {key.strip()}"
-        elif re.match(self.spec.get("shell_keys", "(?!)"), key.strip(), re.I):
+        key = key.strip()
+        if self.spec.get("keys_normalised"):  # apt's ProxyAutoDetect / Proxy-Auto-Detect
+            key = re.sub(r"[-_]", "", key)
+        if re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
+            self.refused_setting = self.refused_setting or f"setting {key}"
+        elif re.match(self.spec.get("shell_keys", "(?!)"), key, re.I):
             self.texts.append(re.sub(r"^\s*!", "", value))
 
     def _value(self, option: str, value: str) -> None:
