@@ -38,6 +38,10 @@ ALIASES = {
     "--config-settings": "--config-setting",
     "--with-executables-from": "--with",
 }
+# uv's global options hidden from the per-command help but taken before a tool's name
+# (red team 15 R15-14: `uvx --python-preference system --index-url EVIL --from torcj ...` read
+# `system` as the tool); `uv run --help` shows them (schema/uv-run-cli.json)
+HIDDEN_VALUED = ("--python-preference", "--preview-features")
 # `-s, --script  Run the given path as a Python script`; `-p, --python <PYTHON>`
 _OPTION = re.compile(r"^\s+(?:(-[A-Za-z]), )?(--[a-z0-9-]+)(?: <[A-Z_]+>|(\.\.\.))?(?:\s|$)")
 _VALUED = re.compile(r"^\s+(?:-[A-Za-z], )?--[a-z0-9-]+ <")
@@ -53,6 +57,7 @@ def table(help_text: str) -> dict:
             if m:
                 names = [n for n in (m.group(1), m.group(2)) if n]
                 (valued if _VALUED.match(line) else flags).update(names)
+    valued.update(HIDDEN_VALUED)
     for alias, name in ALIASES.items():
         (valued if alias in valued or name in valued else flags).add(alias)
     return {

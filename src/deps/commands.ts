@@ -2050,6 +2050,13 @@ function simple(
       'its program is a shell pattern, which the shell expands to a name'
     );
   }
+  if (argv[0].includes('{}')) {
+    // find -exec {} ARGS ;, env {} ...: the program is each file find finds (picked by
+    // inode, size, time: no word names it), red team 15 R15-20
+    throw new Unreadable(
+      'its program is `{}`, a file find finds, which Warden cannot name'
+    );
+  }
   const processRoot = /^\/(proc|dev\/fd|dev\/std(in|out|err))(\/|$)/.exec(
     argv[0]
   );
@@ -2084,16 +2091,26 @@ function simple(
     return simple(argv.slice(1), env, depth, span, stdin);
   }
   if (SHELL_STRING_RUNNERS.has(name)) {
-    const script = optionValue(argv.slice(1), ['-c', '--command']);
-    const rest = argv.slice(1);
-    if (script !== null) {
-      const at = rest.indexOf(script);
-      rest[at >= 0 ? at : 0] = '';
+    // su/runuser: their options read with the tables' getopt model (red team 15 R15-21:
+    // `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option
+    // refused), and a `-c TEXT` among the words after the user, which su hands to the shell
+    // as its own arguments (`su root -c TEXT`)
+    const reading = readRunner(name, argv.slice(1));
+    if (reading === null || reading.refused) {
+      throw new Unreadable(reading?.refused ?? `${name} has no table`);
     }
+    const scripts = [...reading.texts];
+    const late = optionValue(argv.slice(1), ['-c', '--command']);
+    if (late !== null && !scripts.includes(late)) {
+      scripts.push(late);
+    }
+    const rest = argv
+      .slice(1)
+      .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word));
     refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
-    return script !== null ? nested(script) : [];
+    return scripts.flatMap(script => nested(script));
   }
   if (WRAPPERS.has(name)) {
     const movedTo: string[] = [];
@@ -2132,6 +2149,7 @@ function simple(
       );
     }
     refuseUnread('xargs', argv.slice(1)); // `xargs perl -e CODE` (R12-6)
+    refuseProgramFromInput(argv.slice(1), env);
     return [];
   }
   if (PIP.test(name)) {
@@ -2316,6 +2334,14 @@ function unwrap(
         script = args[i + 1] ?? '';
         i++;
       }
+      // env -S splits its string by its own rules, not the shell's (red team 15 R15-25): `\_`
+      // is a separating space, `\c` ends the string, `${VAR}` is expanded by env; a string
+      // with a backslash or a `$` is refused rather than read differently from env
+      if (/[\\$]/.test(script)) {
+        throw new Unreadable(
+          'env -S splits its string with its own escapes (\\_ is a space) and expands ${VAR} itself, which Warden does not read: write the words out'
+        );
+      }
       return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
     }
     if (
@@ -2399,6 +2425,84 @@ function refuseMoved(
     throw new Unreadable(
       `${program} runs the command in another folder, which Warden does not follow: cd there first`
     );
+  }
+}
+
+// xargs' options (findutils): valued, and those whose value is optional (attached only)
+const XARGS_VALUED = ['-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '-n',
+  '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var']; // prettier-ignore
+const XARGS_OPTIONAL = ['-e', '--eof', '-i', '--replace', '-l', '--max-lines'];
+const XARGS_FLAGS = ['-0', '--null', '-o', '--open-tty', '-p', '--interactive', '-r',
+  '--no-run-if-empty', '-t', '--verbose', '-x', '--exit', '--show-limits', '--help',
+  '--version']; // prettier-ignore
+
+/**
+ * xargs whose PROGRAM comes from its input (red team 15 R15-19): `-I R` with R in the program
+ * word (`xargs -I% % run ...`), or a wrapper (`env`, `nice`, `timeout 60`, `sudo`) or
+ * su/runuser/eval with no program of its own, which then runs the first input word (or takes
+ * `-c TEXT` from the input). Warden reads no input: refused. As the kernel's.
+ */
+function refuseProgramFromInput(
+  args: string[],
+  env: Record<string, string>
+): void {
+  const known = [...XARGS_VALUED, ...XARGS_OPTIONAL, ...XARGS_FLAGS];
+  let i = 0;
+  let replace: string | null = null;
+  while (i < args.length && args[i].startsWith('-') && args[i] !== '-') {
+    const word = args[i];
+    if (word === '--') {
+      i++;
+      break;
+    }
+    const eq = word.indexOf('=');
+    const written = eq < 0 ? word : word.slice(0, eq);
+    const long = word[1] === '-';
+    const option = long
+      ? longOption(written, known, XARGS_VALUED)
+      : word.slice(0, 2);
+    const attached = long ? (eq < 0 ? '' : word.slice(eq + 1)) : word.slice(2);
+    if (option === '-I' || option === '-i' || option === '--replace') {
+      replace = attached || (option !== '-I' ? '{}' : '');
+    }
+    if (
+      option !== null &&
+      XARGS_VALUED.includes(option) &&
+      !(eq >= 0 || (!long && attached))
+    ) {
+      i++;
+      if (option === '-I' && i < args.length) {
+        replace = args[i];
+      }
+    }
+    i++;
+  }
+  let command = args.slice(i);
+  while (command.length > 0) {
+    const name = basename(command[0]);
+    if (replace && command[0].includes(replace)) {
+      throw new Unreadable(
+        `xargs starts a program named by its input ('${command[0]}')`
+      );
+    }
+    if (WRAPPERS.has(name)) {
+      command = unwrap(name, command.slice(1), { ...env });
+      if (command.length === 0) {
+        throw new Unreadable(
+          `xargs ${name} runs a program named by xargs' input`
+        );
+      }
+    } else if (
+      SHELL_STRING_RUNNERS.has(name) ||
+      name === 'eval' ||
+      name === 'xargs'
+    ) {
+      throw new Unreadable(
+        `xargs ${name} runs a command taken from xargs' input`
+      );
+    } else {
+      return;
+    }
   }
 }
 

@@ -48,6 +48,11 @@ interface Runner {
     environment_code: string;
     shell_variable_names: string;
   };
+  optional_values?: Record<string, string>;
+  subcommand_flags?: Record<string, string[]>;
+  command_names?: string[];
+  option_families?: string[];
+  keys_normalised?: boolean;
 }
 
 export interface Reading {
@@ -309,10 +314,24 @@ function parse(
     ...stdinOptions,
     ...prefixed.keys()
   ]);
+  // options whose value is OPTIONAL (getopt's `::`, red team 15 R15-1/R15-7): attached
+  // only (`-j4`, `--jobs=4`), or the next word when it matches the program's own test (make
+  // takes a next word of digits only); never a next word that is an option
+  const optional = new Map(
+    Object.entries(spec.optional_values ?? {}).map(([k, v]) => [
+      k,
+      new RegExp(`^(?:${v})$`)
+    ])
+  );
+  // options a subcommand reads as flags though the program's list has them valued (git
+  // rebase -m is --merge, git commit -m takes a message: red team 15 R15-5)
+  const subFlags = spec.subcommand_flags ?? {};
+  let sub = ''; // the subcommand word seen so far (options_anywhere tables)
   const known = new Set([
     ...valued,
     ...refusedOptions,
-    ...(spec.flag_options ?? [])
+    ...(spec.flag_options ?? []),
+    ...optional.keys()
   ]);
   const multi = [...known]
     .filter(o => o.length > 2 && o[1] !== '-')
@@ -340,6 +359,9 @@ function parse(
     if (spec.exact_options) {
       return option;
     }
+    if ((spec.option_families ?? []).some(f => option.startsWith(f))) {
+      return option; // dpkg's --force-confold: a family whose rest is its value
+    }
     const found = longOption(
       option,
       [...known],
@@ -356,10 +378,14 @@ function parse(
   // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
   // command (an alias, core.sshCommand), refused for one that brings code from a file
   // (include.path, core.hooksPath), data otherwise (safe.directory '*')
-  const setting = (key: string, text: string) => {
-    if (refusedKeys.test(key.trim())) {
-      refusedSetting = refusedSetting || `setting ${key.trim()}`;
-    } else if (shellKeys.test(key.trim())) {
+  const setting = (written: string, text: string) => {
+    // apt's ProxyAutoDetect / Proxy-Auto-Detect: matched with `-` and `_` removed
+    const key = spec.keys_normalised
+      ? written.trim().replace(/[-_]/g, '')
+      : written.trim();
+    if (refusedKeys.test(key)) {
+      refusedSetting = refusedSetting || `setting ${key}`;
+    } else if (shellKeys.test(key)) {
       texts.push(text.replace(/^\s*!/, ''));
     }
   };
@@ -385,11 +411,51 @@ function parse(
     }
     const pattern = prefixed.get(option);
     const hit = pattern?.exec(text);
-    if (hit && hit.index === 0) {
+    if (hit && hit.index === 0 && text.slice(hit[0].length)) {
       // `exec=TEXT`, `alias.x=!TEXT`, `ProxyCommand=TEXT`; a value that does not match is data
       texts.push(text.slice(hit[0].length));
     }
   };
+  // how `option` takes its value: 'next' (the next word when none is attached), 'optional'
+  // (attached, or a next word matching the program's test), '' (a flag)
+  const takes = (option: string): string => {
+    if (
+      Object.prototype.hasOwnProperty.call(subFlags, sub) &&
+      subFlags[sub].includes(option)
+    ) {
+      return '';
+    }
+    if (optional.has(option)) {
+      return 'optional';
+    }
+    return valued.has(option) ? 'next' : '';
+  };
+  // the value `option` takes from words[i] (the word after it) and the index after it; null
+  // when that word names an option that runs commands: getopt may read it as that option (a
+  // valued option Warden's table has wrong, R15-5), so it is never data
+  const next = (
+    option: string,
+    words: string[],
+    i: number
+  ): [string, number] | null => {
+    const word = words[i] ?? '';
+    if (takes(option) === 'optional') {
+      return optional.get(option)?.test(word) ? [word, i + 1] : ['', i];
+    }
+    if (word.startsWith('-') && word.length > 1 && word !== '--') {
+      const named = word.startsWith('--')
+        ? resolve(word.split('=')[0])
+        : (multi.find(o => word.startsWith(o)) ?? word.slice(0, 2));
+      if (!named || dangerous.has(named)) {
+        return null;
+      }
+    }
+    return [word, i + 1];
+  };
+  const afterOption = (option: string, word: string): Reading =>
+    refuse(
+      `${option} followed by '${word.slice(0, 20)}' (getopt may read that word as the option it names)`
+    );
   // one single-dash word: letters are options until one takes a value (the rest of the word,
   // or the next word; `old`: tar's first word, each valued letter takes the next word in
   // order); a table's multi-letter short option (zip's -TT) is one option
@@ -411,11 +477,14 @@ function parse(
       if (refusedOptions.has(option)) {
         return [after, refuse(option)];
       }
-      if (valued.has(option)) {
+      if (takes(option)) {
         let text: string;
         if (old || !word.slice(k)) {
-          text = words[after] ?? '';
-          after++;
+          const taken = next(option, words, after);
+          if (taken === null) {
+            return [after, afterOption(option, words[after])];
+          }
+          [text, after] = taken;
         } else {
           text = word.slice(k);
           k = word.length;
@@ -458,6 +527,12 @@ function parse(
       continue;
     }
     if (!word.startsWith('-') || word === '-') {
+      if (
+        operands.length === 0 &&
+        Object.prototype.hasOwnProperty.call(subFlags, word)
+      ) {
+        sub = word;
+      }
       if (!spec.options_anywhere) {
         operands.push(...args.slice(i));
         break;
@@ -477,9 +552,13 @@ function parse(
         return refuse(option);
       }
       let text = eq < 0 ? '' : word.slice(eq + 1);
-      if (valued.has(option) && eq < 0) {
-        text = args[i + 1] ?? '';
-        i++;
+      if (takes(option) && eq < 0) {
+        const taken = next(option, args, i + 1);
+        if (taken === null) {
+          return afterOption(written, args[i + 1]);
+        }
+        text = taken[0];
+        i = taken[1] - 1;
       }
       value(option, text);
       i++;
@@ -537,10 +616,22 @@ function parse(
       segments[segments.length - 1].push(word);
     }
   }
+  // a tmux command word as tmux resolves it (red team 15 R15-8): an exact name or alias, else
+  // the one full name it is a prefix of (`new-s` is new-session); an ambiguous or unknown word
+  // is an error to tmux, and stays as written
+  const commandName = (word: string): string => {
+    const names = spec.command_names;
+    if (!names || names.includes(word)) {
+      return word;
+    }
+    const found = names.filter(n => n.includes('-') && n.startsWith(word));
+    return found.length === 1 ? found[0] : word;
+  };
   for (const segment of segments) {
     for (let k = 0; k < segment.length; k++) {
-      const kind = Object.prototype.hasOwnProperty.call(subcommands, segment[k])
-        ? subcommands[segment[k]]
+      const name = k === 0 ? commandName(segment[k]) : segment[k];
+      const kind = Object.prototype.hasOwnProperty.call(subcommands, name)
+        ? subcommands[name]
         : undefined;
       if (kind === undefined) {
         continue;
@@ -550,7 +641,7 @@ function parse(
         texts.push(rest.join(' '));
       } else if (kind === 'refused') {
         // tmux source-file: commands from a file
-        refusedSetting = refusedSetting || `command ${segment[k]}`;
+        refusedSetting = refusedSetting || `command ${name}`;
       } else if (kind === 'setting') {
         // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
         rest = rest[0] === 'set' ? rest.slice(1) : rest;

@@ -1722,19 +1722,15 @@ def _simple(
     name = program_name(argv[0])
     if name != "[" and _GLOB.search(name):
         raise Unreadable("its program is a shell pattern, which the shell expands to a name")
+    if "{}" in argv[0]:
+        # find -exec {} ARGS ;, env {} ...: the program is each file find finds (picked by
+        # inode, size, time: no word names it), red team 15 R15-20
+        raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
-        script = _option_value(argv[1:], ("-c", "--command"))
-        if script is not None:
-            rest = list(argv[1:])
-            rest[rest.index(script) if script in rest else 0] = ""
-            _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
-            # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
-            return shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
-        _refuse_unread(name, argv[1:])
-        return []
+        return _shell_string_runner(name, argv[1:], env, depth)
     if name in WRAPPERS:
         moved_to: List[Optional[str]] = []
         inner = _unwrap(name, argv[1:], env, moved_to)
@@ -1766,6 +1762,7 @@ def _simple(
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
         _refuse_unread("xargs", argv[1:])  # `xargs perl -e CODE` (R12-6)
+        _refuse_program_from_input(argv[1:], env)
         return []
     if _PIP.match(name):
         return [Invocation("pip", argv[1:], env, argv[0])]
@@ -2113,6 +2110,7 @@ def _unwrap(
             if script is None:
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
+            _refuse_split_escapes(script)
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
         if (name == "env" and option in ("-i", "--ignore-environment", "-")) or (
             name == "exec" and "c" in option[1:]
@@ -2150,6 +2148,86 @@ def _unwrap(
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
     return args[i:]
+
+
+# xargs' options (findutils): valued, and those whose value is optional (attached only)
+_XARGS_VALUED = ("-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "--max-args",
+                 "-P", "--max-procs", "-s", "--max-chars", "--process-slot-var")  # fmt: skip
+_XARGS_OPTIONAL = ("-e", "--eof", "-i", "--replace", "-l", "--max-lines")
+_XARGS_FLAGS = ("-0", "--null", "-o", "--open-tty", "-p", "--interactive", "-r",
+                "--no-run-if-empty", "-t", "--verbose", "-x", "--exit", "--show-limits",
+                "--help", "--version")  # fmt: skip
+
+
+def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
+    """xargs whose PROGRAM comes from its input (red team 15 R15-19): `-I R` with R in the
+    program word (`xargs -I% % run ...`), or a wrapper (`env`, `nice`, `timeout 60`, `sudo`)
+    or su/runuser/eval with no program of its own, which then runs the first input word (or
+    takes `-c TEXT` from the input). Warden reads no input: refused."""
+    known = _XARGS_VALUED + _XARGS_OPTIONAL + _XARGS_FLAGS
+    i, replace = 0, None
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        word = args[i]
+        if word == "--":
+            i += 1
+            break
+        written, eq, value = word.partition("=")
+        option = (
+            shell_runners.long_option(written, known, _XARGS_VALUED) if word[1] == "-" else word[:2]
+        )
+        attached = value if word[1] == "-" else word[2:]
+        if option in ("-I", "-i", "--replace"):
+            replace = attached or ("{}" if option != "-I" else "")
+        if option in _XARGS_VALUED and not (eq or (word[1] != "-" and attached)):
+            i += 1
+            replace = args[i] if option == "-I" and i < len(args) else replace
+        i += 1
+    command = args[i:]
+    while command:
+        name = program_name(command[0])
+        if replace and replace in command[0]:
+            raise Unreadable(f"xargs starts a program named by its input ({command[0]!r})")
+        if name in WRAPPERS:
+            command = _unwrap(name, command[1:], dict(env))
+            if not command:
+                raise Unreadable(f"xargs {name} runs a program named by xargs' input")
+        elif name in SHELL_STRING_RUNNERS or name in ("eval", "xargs"):
+            raise Unreadable(f"xargs {name} runs a command taken from xargs' input")
+        else:
+            return
+
+
+def _refuse_split_escapes(script: str) -> None:
+    """env -S splits its string by its own rules, not the shell's (red team 15 R15-25): `\\_`
+    is a separating space, `\\c` ends the string, `${VAR}` is expanded by env. Warden reads
+    the string as shell words, so a string with a backslash or a `$` is refused rather than
+    read differently from env (a plain `env -S 'python3 -u' x.py` has neither)."""
+    if re.search(r"[\\$]", script):
+        raise Unreadable(
+            "env -S splits its string with its own escapes (\\_ is a space) and expands "
+            "${VAR} itself, which Warden does not read: write the words out"
+        )
+
+
+def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth: int) -> list:
+    """su/runuser: their options read with the tables' getopt model (red team 15 R15-21:
+    `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option refused),
+    and a `-c TEXT` among the words after the user, which su hands to the shell as its own
+    arguments (`su root -c TEXT`)."""
+    reading = shell_runners.read(name, args)
+    if reading.refused:
+        raise Unreadable(reading.refused)
+    scripts = list(reading.texts)
+    late = _option_value(args, ("-c", "--command"))
+    if late is not None and late not in scripts:
+        scripts.append(late)
+    rest = ["" if any(s and s in word for s in scripts) else word for word in args]
+    _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    found = []
+    for script in scripts:
+        # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
+        found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
+    return found
 
 
 def _option_value(args: List[str], names) -> Optional[str]:

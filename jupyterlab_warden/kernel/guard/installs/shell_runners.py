@@ -160,8 +160,17 @@ class _Parse:
         self.stdin = set(spec.get("stdin_options", ()))
         self.valued = set(spec.get("valued_options", ())) | self.shell | set(self.prefixed)
         self.valued |= self.settings | self.stdin
+        # options whose value is OPTIONAL (getopt's `::`, red team 15 R15-1/R15-7): attached
+        # only (`-j4`, `--jobs=4`), or the next word when it matches the program's own test
+        # (make takes a next word of digits only); never a next word that is an option
+        self.optional = {k: re.compile(v) for k, v in spec.get("optional_values", {}).items()}
+        # options a subcommand reads as flags though the program's list has them valued
+        # (git rebase -m is --merge, git commit -m takes a message: red team 15 R15-5)
+        self.sub_flags = {k: set(v) for k, v in spec.get("subcommand_flags", {}).items()}
+        self.sub = ""  # the subcommand word seen so far (options_anywhere tables)
         self.dangerous = self.shell | self.refused | self.settings | self.stdin | set(self.prefixed)
         self.known = self.valued | self.refused | set(spec.get("flag_options", ()))
+        self.known |= set(self.optional)
         self.refused_setting = ""  # "setting KEY" / "command WORD" it refuses
         self.texts: List[str] = []
         self.commands: List[List[str]] = []
@@ -186,6 +195,8 @@ class _Parse:
         place: also an unknown option of a table that lists all of them."""
         if self.spec.get("exact_options"):
             return option
+        if option.startswith(tuple(self.spec.get("option_families", ()))):
+            return option  # dpkg's --force-confold: a family whose rest is its value
         found = long_option(
             option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
         )
@@ -193,13 +204,47 @@ class _Parse:
             return "" if self.spec.get("options_complete") else option
         return found
 
+    def _takes(self, option: str) -> str:
+        """How ``option`` takes its value: 'next' (the next word when none is attached),
+        'optional' (attached, or a next word matching the program's test), '' (a flag)."""
+        if option in self.sub_flags.get(self.sub, ()):
+            return ""
+        if option in self.optional:
+            return "optional"
+        return "next" if option in self.valued else ""
+
+    def _next(self, option: str, args: List[str], i: int):
+        """The value ``option`` takes from ``args[i]`` (the word after it) and the index after
+        it; None when that word names an option that runs commands: getopt may read it as
+        that option (a valued option Warden's table has wrong, R15-5), so it is never data."""
+        word = args[i] if i < len(args) else ""
+        if self._takes(option) == "optional":
+            return ("", i) if not self.optional[option].fullmatch(word) else (word, i + 1)
+        if word.startswith("-") and len(word) > 1 and word != "--":
+            named = self.resolve(word.partition("=")[0]) if word.startswith("--") else ""
+            if not word.startswith("--"):
+                named = next((o for o in self._multi() if word.startswith(o)), word[:2])
+            if not named or named in self.dangerous:
+                return None
+        return word, i + 1
+
+    def _after_option(self, option: str, word: str) -> Reading:
+        return self._refuse(f"{option} followed by {word[:20]!r} (getopt may read that word as "
+                            "the option it names)")  # fmt: skip
+
+    def _multi(self):
+        return sorted((o for o in self.known if len(o) > 2 and o[1] != "-"), key=len, reverse=True)
+
     def setting(self, key: str, value: str) -> None:
         """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
         git runs as a command (an alias, ``core.sshCommand``), refused for one that brings
         code from a file (``include.path``, ``core.hooksPath``), data otherwise."""
-        if re.match(self.spec.get("refused_keys", "(?!)"), key.strip(), re.I):
-            self.refused_setting = self.refused_setting or f"setting {key.strip()}"
-        elif re.match(self.spec.get("shell_keys", "(?!)"), key.strip(), re.I):
+        key = key.strip()
+        if self.spec.get("keys_normalised"):  # apt's ProxyAutoDetect / Proxy-Auto-Detect
+            key = re.sub(r"[-_]", "", key)
+        if re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
+            self.refused_setting = self.refused_setting or f"setting {key}"
+        elif re.match(self.spec.get("shell_keys", "(?!)"), key, re.I):
             self.texts.append(re.sub(r"^\s*!", "", value))
 
     def _value(self, option: str, value: str) -> None:
@@ -213,7 +258,8 @@ class _Parse:
             self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
-            if found:  # `exec=TEXT`, `alias.x=!TEXT`, `ProxyCommand=TEXT`; else data
+            # `exec=TEXT`, `alias.x=!TEXT`, `ProxyCommand=TEXT`; else data (or no text)
+            if found and value[found.end() :]:
                 self.texts.append(value[found.end() :])
 
     def run(self, args: List[str]) -> Reading:
@@ -237,6 +283,8 @@ class _Parse:
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
+                if word in self.sub_flags and not operands:
+                    self.sub = word
                 if not spec.get("options_anywhere"):
                     operands += args[i:]
                     break
@@ -250,8 +298,11 @@ class _Parse:
                     return self._unknown(written)
                 if option in self.refused:
                     return self._refuse(option)
-                if option in self.valued and not eq:
-                    value, i = (args[i + 1] if i + 1 < len(args) else ""), i + 1
+                if self._takes(option) and not eq:
+                    taken = self._next(option, args, i + 1)
+                    if taken is None:
+                        return self._after_option(written, args[i + 1])
+                    value, i = taken[0], taken[1] - 1
                 self._value(option, value)
                 i += 1
                 continue
@@ -265,7 +316,7 @@ class _Parse:
         word, or the next word; ``old``: tar's first word, each valued letter takes the next
         word in order). A table's multi-letter short option (zip's ``-TT``) is one option."""
         word, k, after = args[i], 1, i + 1
-        multi = sorted((o for o in self.known if len(o) > 2 and o[1] != "-"), key=len, reverse=True)
+        multi = self._multi()
         while k < len(word):
             option = next((o for o in multi if word.startswith(o[1:], k)), "-" + word[k])
             k += len(option) - 1
@@ -273,9 +324,12 @@ class _Parse:
                 return after, self._unknown(option)
             if option in self.refused:
                 return after, self._refuse(option)
-            if option in self.valued:
+            if self._takes(option):
                 if old or not word[k:]:
-                    value, after = (args[after] if after < len(args) else ""), after + 1
+                    taken = self._next(option, args, after)
+                    if taken is None:
+                        return after, self._after_option(option, args[after])
+                    value, after = taken
                 else:
                     value, k = word[k:], len(word)
                 self._value(option, value)
@@ -324,8 +378,19 @@ class _Parse:
             return self._refuse(self.refused_setting)
         return Reading(self.texts, self.commands, "")
 
+    def _command_name(self, word: str) -> str:
+        """A tmux command word as tmux resolves it (red team 15 R15-8): an exact name or
+        alias, else the one full name it is a prefix of (``new-s`` is new-session); an
+        ambiguous or unknown word is an error to tmux, and stays as written."""
+        names = self.spec.get("command_names")
+        if not names or word in names:
+            return word
+        found = [n for n in names if "-" in n and n.startswith(word)]
+        return found[0] if len(found) == 1 else word
+
     def _subcommand(self, operands: List[str]) -> None:
         for k, word in enumerate(operands):
+            word = self._command_name(word) if k == 0 else word
             kind = self.spec.get("subcommands", {}).get(word)
             if kind is None:
                 continue
