@@ -175,6 +175,14 @@ class Kernel(LaunchFolders):
         assert self.index.requests == [] and not self.installed(name), result
         return result["refused"]
 
+    def proves_command_text_refused(self, program: str, line: str) -> None:
+        """``line``, where ``program`` runs command text that installs, installs without
+        Warden and is refused with it, the refusal naming the program or the inner shell's
+        expansion."""
+        installed(program)
+        refused = self.proves(system_cell(line))
+        assert program in refused or "expansion" in refused, refused
+
     def uv_install(self) -> str:
         """A shell line installing warden-demo-pkg from the test index with the real uv."""
         return shlex.join(
