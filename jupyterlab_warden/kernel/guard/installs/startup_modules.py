@@ -391,19 +391,26 @@ def foreign_home(interpreter: Optional[str]) -> str:
         if os.path.commonpath([real_bin, venv]) != venv:
             homes.add(real_bin)
         try:
-            with open(cfg, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
+            named = _homes_named(cfg)
         except OSError:
             return cfg
-        named = [
-            value.strip()
-            for key, sep, value in (line.partition("=") for line in lines)
-            if sep and key.strip().lower() == "home"
-        ]
-        if not named or os.path.realpath(named[-1]) not in homes:
+        # every `home` line, not only the one getpath takes: the answer cannot hang on which
+        if not named or any(os.path.realpath(home) not in homes for home in named):
             return cfg
         return ""
     return ""
+
+
+def _homes_named(cfg: str) -> List[str]:
+    """The ``home`` values of a ``pyvenv.cfg`` (keys as getpath reads them: any case, blanks
+    around); OSError when it cannot be read."""
+    with open(cfg, encoding="utf-8", errors="replace") as handle:
+        lines = handle.read().splitlines()
+    return [
+        value.strip()
+        for key, sep, value in (line.partition("=") for line in lines)
+        if sep and key.strip().lower() == "home"
+    ]
 
 
 # What Python's getpath looks for, from the folder of its real program up to /, to place its
@@ -421,13 +428,11 @@ def _start_folder(interpreter: str) -> str:
         cfg = os.path.join(folder, "pyvenv.cfg")
         if os.path.isfile(cfg):
             try:
-                with open(cfg, encoding="utf-8", errors="replace") as handle:
-                    for line in handle.read().splitlines():
-                        key, sep, value = line.partition("=")
-                        if sep and key.strip().lower() == "home":
-                            return os.path.realpath(value.strip())
-            except OSError:
-                pass
+                named = _homes_named(cfg)
+            except OSError:  # foreign_home refuses an unreadable one before this is asked
+                named = []
+            if named:
+                return os.path.realpath(named[-1])
             break
     return os.path.dirname(os.path.realpath(program))
 
