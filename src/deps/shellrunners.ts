@@ -252,7 +252,8 @@ function makeVariables(
       }
       if (code.test(value)) {
         return {
-          why: `${origin}variable '${word.slice(0, 40)}' (a make or shell expansion in the value, which make or its recipes run)`,
+          // the name only: an environment value may be a secret (no value in findings)
+          why: `${origin}variable '${name}' (a make or shell expansion in the value, which make or its recipes run)`,
           texts: []
         };
       }

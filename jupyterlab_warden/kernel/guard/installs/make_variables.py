@@ -45,7 +45,8 @@ def read(spec: dict, assignments: List[str], env: Dict[str, str]) -> Tuple[str, 
             ):
                 continue  # make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
             if re.search(pattern, value):
-                return (f"{origin}variable {word[:40]!r} (a make or shell expansion in the "
+                # the name only: an environment value may be a secret (no value in events)
+                return (f"{origin}variable {name!r} (a make or shell expansion in the "
                         "value, which make or its recipes run)"), []  # fmt: skip
             if found.group("op") == "!=" or program_names.search(name):
                 texts.append(value)
