@@ -50,10 +50,15 @@ def lanes():
     }
 
 
+# pytest's own header of the list of failed and erroring tests (asked for with -rfE)
+SUMMARY_HEADER = "short test summary info"
+
+
 def run_lane(name, paths, options, lock, results):
     started = time.monotonic()
+    summary = []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *options, *paths],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfE", *options, *paths],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,10 +66,12 @@ def run_lane(name, paths, options, lock, results):
         errors="replace",
     )
     for line in proc.stdout:
+        if summary or SUMMARY_HEADER in line:
+            summary.append(line)
         with lock:
             sys.stdout.write(f"[{name}] {line}")
             sys.stdout.flush()
-    results[name] = (proc.wait(), time.monotonic() - started)
+    results[name] = (proc.wait(), time.monotonic() - started, summary)
 
 
 def main(options):
@@ -78,9 +85,12 @@ def main(options):
         thread.start()
     for thread in threads:
         thread.join()
-    for name, (code, seconds) in results.items():
+    # The lanes' outputs interleave and a CI log shows only its tail: each failing lane's list of
+    # failed tests is printed again here, last, where the tail shows it.
+    for name, (code, seconds, summary) in results.items():
         print(f"pytest-lanes: lane {name}: exit {code} after {seconds:.0f} s")
-    failed = [code for code, _ in results.values() if code != 0]
+        sys.stdout.writelines(f"[{name}] {line}" for line in summary)
+    failed = [code for code, _, _ in results.values() if code != 0]
     # a lane killed by a signal has a negative code: still a failure
     return (failed[0] if failed[0] > 0 else 1) if failed else 0
 
