@@ -895,6 +895,20 @@ def local_modules(
     return found_files, ""
 
 
+def imported_tops(text: str) -> Set[str]:
+    """The top-level names of every absolute import in ``text``'s code, wherever it stands (in
+    a function, a ``try``, after a ``;``: red team 14 R14-8, where import-line regexes missed
+    ``import sys; import uuid``). The roots of the standard-library reach
+    (``stdlib_reach.reaches``) and of what the code imports at all."""
+    names: Set[str] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 def defined_names(text: str) -> FrozenSet[str]:
     """The names a module's own code binds at its top level (``def``, ``class``, an
     assignment, also under a top-level ``if``/``try``/``with``/loop) and no import binds
