@@ -68,3 +68,63 @@ def test_an_import_not_first_on_its_line_is_a_root_of_the_reach(kernel, train):
 def test_imported_tops_reads_every_import_of_the_tree(code):
     assert "uuid" in guardless.imported_tops(code)
     assert "." not in "".join(guardless.imported_tops("from . import helpers"))
+
+
+# -- R14-29: standard-library modules that start a program the environment names -------------
+
+# webbrowser runs BROWSER's command line (split at ':' into choices, each shlex-split, `%s` the
+# URL): here a shell building uv's name, the index URL's ':' made by printf
+def _browser_cell(kernel, how: str) -> str:
+    from launched import BUILT
+
+    line = BUILT.format(target=kernel.target, index=kernel.index.simple)
+    browser = "sh -c '" + line.replace(":", '$(printf "\\072")') + "' %s"
+    return (
+        "import os, subprocess, sys\n"
+        f"env = dict(os.environ, BROWSER={browser!r})\n"
+        f"subprocess.run([sys.executable, '-I', {how}], env=env)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["'-m', 'webbrowser', '-t', 'http://127.0.0.1:9/'", "'-c', 'import antigravity'"],
+    ids=["-m webbrowser", "import antigravity"],
+)
+def test_a_stdlib_module_running_browser_is_refused(kernel, how):
+    refused = kernel.proves(_browser_cell(kernel, how))
+    assert "webbrowser" in refused or "antigravity" in refused, refused
+    assert "its environment" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python3", "-I", "-m", "webbrowser", "http://x/"],
+        ["python3", "-I", "-m", "platform"],
+        ["python3", "-I", "-m", "ctypes.util"],
+        ["python3", "-I", "-m", "mailcap"],
+        ["python3", "-I", "-m", "runpy", "webbrowser", "http://x/"],
+        ["python3", "-I", "-c", "import antigravity"],
+        ["python3", "-I", "-c", "import webbrowser"],
+        ["python3", "-I", "-c", "from mailcap import findmatch"],
+        ["python3", "-I", "-c", "help(len)"],
+        ["python3", "-I", "-c", "h = help"],
+    ],
+)
+def test_stdlib_programs_named_by_the_environment_are_refused(tmp_path, argv):
+    why = _why(argv, tmp_path)
+    assert "environment" in why or "help" in why, why
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["python3", "-I", "-c", "import sys; print(sys.version)"],
+        ["python3", "-I", "-m", "json.tool", "x.json"],
+        ["python3", "-E", "-c", "import platform; print(platform.system())"],
+    ],
+)
+def test_ordinary_guardless_lines_still_start(tmp_path, argv):
+    (tmp_path / "x.json").write_text("{}")
+    assert _why(argv, tmp_path, {"BROWSER": "firefox", "PAGER": "cat"}) == ""

@@ -13,7 +13,8 @@ process starts, so the parent reads its code instead and refuses what it cannot 
   (R12-7: ``posix.system``, ``distutils.spawn``, another module's functions). Decided on the
   ``ast``; text that does not parse is unreadable.
 - ``module_files``: the files ``python -m MOD`` runs, found as that Python would find them
-  (R10-5); a standard-library module passes unless it runs code named in its arguments.
+  (R10-5); a standard-library module passes unless it runs code named in its arguments or
+  starts a program its environment names (R14-29: ``-m webbrowser`` runs $BROWSER).
 
 Each returns a reason ('' when the child may start); ``commands`` turns it into ``Unreadable``.
 """
@@ -135,7 +136,7 @@ def _first_line(path: str) -> Optional[str]:
 # calls that run code given as data (builtins, and the constructors of code and functions)
 _CODE_RUNNERS = frozenset(
     ("exec", "eval", "compile", "__import__", "breakpoint", "execfile", "types.CodeType",
-     "types.FunctionType", "types.LambdaType")
+     "types.FunctionType", "types.LambdaType", "help")
 )  # fmt: skip
 # modules whose use runs code given as data (a string, a pickle, a module name, bytes for
 # ctypes): their import is enough. multiprocessing: a spawned child runs what its parent
@@ -147,6 +148,18 @@ _CODE_MODULES = frozenset((
     "cloudpickle", "joblib", "gc", "imp", "shelve", "timeit", "cProfile", "profile", "trace",
     "pydoc",
 ))  # fmt: skip
+# standard-library modules that start a program named by the ENVIRONMENT (red team 14 R14-29),
+# found by grepping the standard library (3.11) for os.environ reaching os.system, os.popen or
+# subprocess: webbrowser (BROWSER, each entry a command line, `%s` the URL; else browsers on
+# PATH), antigravity (imports webbrowser and opens a page at IMPORT), mailcap (MAILCAPS names the
+# files whose `test=` commands findmatch runs with os.system), pydoc (MANPAGER/PAGER through
+# its pager, also behind the builtin help(): _CODE_MODULES, _CODE_RUNNERS). -I clears none of
+# them. Programs found on PATH by platform (uname -p, file), uuid (ip, ifconfig, arp...),
+# ctypes.util (gcc, ld, ldconfig, objdump) are refused as calls (not on the allow list) and as
+# `-m` (_STDLIB_STARTERS). ipykernel sets PAGER=cat in every kernel, so refusing on the
+# variables would refuse every guardless Python (and code may set them itself, os.environ):
+# their modules are refused, import alone, whatever the environment holds.
+_COMMAND_MODULES = frozenset(("webbrowser", "antigravity", "mailcap"))
 # what starts a process (the child's own is not gated: it starts without the guard)
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
                      "os.fork", "subprocess.", "pty.spawn", "asyncio.create_subprocess",
@@ -330,6 +343,8 @@ class _DynamicReader(ast.NodeVisitor):
     def _module(self, dotted: str) -> None:
         if dotted.split(".")[0] in _CODE_MODULES:
             self._flag(f"it uses {dotted}, which runs code Warden does not read")
+        elif dotted.split(".")[0] in _COMMAND_MODULES:
+            self._flag(f"it imports {dotted}, which starts a program its environment names")
 
     def _dotted(self, node) -> str:
         """The dotted name an expression stands for ('' when it is not a plain name chain),
@@ -531,6 +546,12 @@ _STDLIB_RUNNERS = frozenset((
     "code", "pdb", "timeit", "cProfile", "profile", "trace", "unittest", "doctest", "pydoc",
     "pickle", "inspect", "asyncio", "idlelib", "test", "site", "runpy", "cgi", "bdb",
 ))  # fmt: skip
+# standard-library modules whose command line starts a program named by the environment or
+# found on PATH (R14-29; the list at _COMMAND_MODULES): `python -I -m webbrowser URL` runs
+# $BROWSER, `-m platform` runs uname, `-m ctypes.util` gcc and ldconfig, `-m mailcap` the
+# MAILCAPS files' tests
+_STDLIB_STARTERS = frozenset(("webbrowser", "antigravity", "mailcap", "platform", "uuid",
+                              "ctypes"))  # fmt: skip
 
 
 def module_files(
@@ -557,6 +578,8 @@ def module_files(
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
+            if top in _STDLIB_STARTERS:
+                return [], f"python -m {module} starts a program its environment or PATH names"
             return [], ""
         site = _site_path(interpreter, folder)
         if site is None:
