@@ -72,6 +72,7 @@ def test_imported_tops_reads_every_import_of_the_tree(code):
 
 # -- R14-29: standard-library modules that start a program the environment names -------------
 
+
 # webbrowser runs BROWSER's command line (split at ':' into choices, each shlex-split, `%s` the
 # URL): here a shell building uv's name, the index URL's ':' made by printf
 def _browser_cell(kernel, how: str) -> str:
@@ -128,3 +129,111 @@ def test_stdlib_programs_named_by_the_environment_are_refused(tmp_path, argv):
 def test_ordinary_guardless_lines_still_start(tmp_path, argv):
     (tmp_path / "x.json").write_text("{}")
     assert _why(argv, tmp_path, {"BROWSER": "firefox", "PAGER": "cat"}) == ""
+
+
+# -- R14-1: a module the code writes, then imports ----------------------------------------------
+
+# the module's text, written by the script itself (base64: no installer word to search for)
+WRITES = (
+    "import base64, os\nhere = os.path.dirname(os.path.abspath(__file__))\n"
+    "open(os.path.join(here, 'helper_x.py'), 'wb').write(base64.b64decode({b64!r}))\n"
+    "import helper_x\n"
+    # gone again, so the run with Warden starts from the same folder as the run without
+    "import shutil\nos.remove(os.path.join(here, 'helper_x.py'))\n"
+    "shutil.rmtree(os.path.join(here, '__pycache__'), ignore_errors=True)\n"
+)
+
+
+def _b64(kernel) -> str:
+    import base64
+
+    return base64.b64encode(_payload(kernel, "").encode()).decode()
+
+
+def test_a_module_the_script_writes_and_imports_is_refused(kernel):
+    _app(kernel, {"train.py": WRITES.format(b64=_b64(kernel))})
+    refused = kernel.proves(PYTHON_E)
+    assert "helper_x, which is found nowhere" in refused, refused
+
+
+def test_a_module_written_in_place_of_an_installed_one_is_refused(kernel):
+    # click is installed: found when the line starts, but the script's folder comes first
+    train = WRITES.format(b64=_b64(kernel)).replace("helper_x", "click")
+    _app(kernel, {"train.py": train})
+    refused = kernel.proves(PYTHON_E)
+    assert "may write files (" in refused and "would stand in" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import zipfile\nzipfile.ZipFile('m.zip').extractall('.')\nimport helper_z",
+        "from pathlib import Path\nPath('h.py').write_text('x')\nimport h",
+        "import os\nos.rename('a', 'h.py')\nimport h",
+        "import shutil\nshutil.copy('a', 'json.py')\nimport json",
+        "m = input()\nopen('numpy.py', m).write('x')\nimport numpy",
+        "import urllib.request as u\nu.urlretrieve('http://x/', 'numpy.py')\nimport numpy",
+    ],
+)
+def test_code_that_writes_and_imports_through_its_folder_is_refused(tmp_path, code):
+    why = _why([os.sys.executable, "-E", "-c", code], tmp_path)
+    assert "found nowhere" in why or "may write files" in why, why
+
+
+def test_without_a_folder_before_the_installed_modules_a_write_is_no_stand_in(tmp_path):
+    # -I: no working folder on its path; numpy is found among the kernel's installed modules
+    code = "import numpy\nopen('numpy.py', 'w').write('x')\n"
+    assert _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path) == ""
+
+
+# -- R14-4: a local file an installed package may import ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stand_in", "imported"),
+    [("uuid", "click"), ("chardet", "requests")],
+)
+def test_a_local_file_an_installed_package_imports_is_refused(kernel, stand_in, imported):
+    _app(kernel, {f"{stand_in}.py": _payload(kernel), "train.py": f"import {imported}\n"})
+    refused = kernel.proves(PYTHON_E)
+    assert f"installed {imported}, which may import {stand_in}" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["chardet.pyc", "chardet/__init__.py", "chardet/sub/x.py", "chardet.abi3.so"],
+)
+def test_any_importable_entry_beside_the_script_is_refused(tmp_path, entry):
+    (tmp_path / entry).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / entry).write_text("x = 1\n")
+    (tmp_path / "train.py").write_text("import requests\n")
+    why = _why([os.sys.executable, "-E", "train.py"], tmp_path)
+    assert "installed requests, which may import chardet" in why, why
+
+
+# -- ordinary guardless lines still start -------------------------------------------------------
+
+TRAIN = "import numpy\nimport torch\nimport helpers\nfrom models.net import build\nprint(1)\n"
+
+
+def test_a_plain_training_script_with_its_own_modules_still_starts(tmp_path):
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "helpers.py").write_text("import os\ndef here():\n    return os.getcwd()\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "__init__.py").write_text("")
+    (tmp_path / "models" / "net.py").write_text("def build():\n    return 1\n")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "helpers.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "data.csv").write_text("a,b\n")
+    (tmp_path / "runs" / "ckpt").mkdir(parents=True)
+    assert _why([os.sys.executable, "-E", "train.py"], tmp_path) == ""
+    assert _why([os.sys.executable, "-E", str(tmp_path / "train.py")], tmp_path) == ""
+
+
+def test_the_designed_false_refusal_an_unread_module_beside_an_installed_import(tmp_path):
+    # a notes.py the script does not import, beside `import numpy`: numpy (any installed
+    # package) may import it by name, so the start is refused (threat model, guardless16)
+    (tmp_path / "train.py").write_text("import numpy\n")
+    (tmp_path / "notes.py").write_text("x = 1\n")
+    why = _why([os.sys.executable, "-E", "train.py"], tmp_path)
+    assert "installed numpy, which may import notes" in why, why
