@@ -237,3 +237,23 @@ def test_the_designed_false_refusal_an_unread_module_beside_an_installed_import(
     (tmp_path / "notes.py").write_text("x = 1\n")
     why = _why([os.sys.executable, "-E", "train.py"], tmp_path)
     assert "installed numpy, which may import notes" in why, why
+
+
+ORDINARY = (
+    "import os, subprocess, sys\n"
+    "for argv in ([sys.executable, '-I', '-c', 'import sys; print(sys.version)'],\n"
+    "             [sys.executable, '-I', '-m', 'json.tool', 'x.json'],\n"
+    "             [sys.executable, '-E', 'app/train.py']):\n"
+    "    subprocess.run(argv, check=True)\n"
+)
+
+
+def test_ordinary_guardless_lines_run_in_a_launched_kernel(kernel):
+    (kernel.work / "x.json").write_text("{}")
+    _app(kernel, {"train.py": TRAIN, "helpers.py": "def here():\n    return 1\n"})
+    (kernel.work / "app" / "models").mkdir()
+    (kernel.work / "app" / "models" / "__init__.py").write_text("")
+    (kernel.work / "app" / "models" / "net.py").write_text("def build():\n    return 1\n")
+    result = kernel.cell(ORDINARY, launched=True)
+    assert result["refused"] is None, result
+    assert "CalledProcessError" not in result.get("stderr", ""), result
