@@ -199,7 +199,9 @@ export function dynamicCode(code: string): string {
     if (CODE_MODULES.has(top)) {
       flag(`it uses ${dotted}, which runs code Warden does not read`);
     } else if (COMMAND_MODULES.has(top)) {
-      flag(`it imports ${dotted}, which starts a program its environment names`);
+      flag(
+        `it imports ${dotted}, which starts a program its environment names`
+      );
     }
   };
   // imports first: a name's meaning does not depend on where in the file it is used
