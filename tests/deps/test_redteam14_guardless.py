@@ -161,7 +161,7 @@ def test_a_module_written_in_place_of_an_installed_one_is_refused(kernel):
     train = WRITES.format(b64=_b64(kernel)).replace("helper_x", "click")
     _app(kernel, {"train.py": train})
     refused = kernel.proves(PYTHON_E)
-    assert "may write files (" in refused and "would stand in" in refused, refused
+    assert "may write files (" in refused and "may stand in for or replace" in refused, refused
 
 
 @pytest.mark.parametrize(
@@ -171,6 +171,7 @@ def test_a_module_written_in_place_of_an_installed_one_is_refused(kernel):
         "from pathlib import Path\nPath('h.py').write_text('x')\nimport h",
         "import os\nos.rename('a', 'h.py')\nimport h",
         "import shutil\nshutil.copy('a', 'json.py')\nimport json",
+        "import os\nos.makedirs('out')\nimport json",
         "m = input()\nopen('numpy.py', m).write('x')\nimport numpy",
         "import urllib.request as u\nu.urlretrieve('http://x/', 'numpy.py')\nimport numpy",
     ],
@@ -180,10 +181,20 @@ def test_code_that_writes_and_imports_through_its_folder_is_refused(tmp_path, co
     assert "found nowhere" in why or "may write files" in why, why
 
 
-def test_without_a_folder_before_the_installed_modules_a_write_is_no_stand_in(tmp_path):
-    # -I: no working folder on its path; numpy is found among the kernel's installed modules
-    code = "import numpy\nopen('numpy.py', 'w').write('x')\n"
-    assert _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path) == ""
+def test_a_write_over_an_installed_module_is_refused_without_a_folder_before_it(tmp_path):
+    # -I: no working folder on its path, but the code may write numpy's own file (a site
+    # folder it can write to) before it imports it
+    code = "import numpy, sys\nopen(sys.argv[1], 'w').write('x')\n"
+    why = _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path)
+    assert "may write files (open) and imports numpy" in why, why
+    # reading files and importing, or writing and importing nothing, still start
+    # and os, loaded by site before the code runs, is no module a write replaces
+    for code in (
+        "import numpy, json\njson.load(open('x.json'))\n",
+        "open('o.txt', 'w')\n",
+        "import os, sys\nos.makedirs('out', exist_ok=True)\n",
+    ):
+        assert _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path) == ""
 
 
 # -- R14-4: a local file an installed package may import ---------------------------------------

@@ -2403,6 +2403,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
         _never_checks_pycs(options),
         lambda: guardless._site_path(interpreter(argv[0], env), _working_folder(why), env),
+        guardless.loaded_at_start(flags),
     )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", None, words_only, env, imports)
@@ -2554,7 +2555,7 @@ class _LocalImports:
 
     LIMIT = 64
 
-    def __init__(self, folders, never_check: bool = False, site=None):
+    def __init__(self, folders, never_check: bool = False, site=None, loaded=frozenset()):
         self.folders = folders  # asked when first needed
         # R13-16: `--check-hash-based-pycs never` takes a checked pyc beside any local module
         self.never_check = never_check
@@ -2563,6 +2564,7 @@ class _LocalImports:
         # red team 14 R14-1/R14-4: where the child finds installed modules (asked when first
         # needed; None: Warden cannot place it), what the reading found
         self.site = site
+        self.loaded = loaded  # what the child has loaded before its code (none stands in)
         self.placed: Set[str] = set()  # top names already placed
         self.local_names: Set[str] = set()  # top names read as local modules
         self.own: Set[str] = set()  # the script's or -m module's own files and folders
@@ -2619,7 +2621,7 @@ class _LocalImports:
 
         for top in sorted(guardless.imported_tops(text) - self.placed):
             self.placed.add(top)
-            if top in sys.builtin_module_names:
+            if top in sys.builtin_module_names or top in self.loaded:
                 continue
             self.imported = self.imported or top
             if top in self.local_names or guardless._find(top, self.folders)[0] != "none":
@@ -2649,15 +2651,19 @@ class _LocalImports:
         as the code's own (the package may import it: click -> uuid, requests -> chardet)."""
         if self.missing:
             raise Unreadable(f"{why} and {self.missing}. {_KEEP_THE_GUARD}")
-        if callable(self.folders) or not self.folders:
-            return  # nothing read (a kernel searching words only), or no folder before
+        if callable(self.folders):
+            return  # nothing read (a kernel searching words only)
         if self.writer and self.imported:
+            # into a folder before the standard library (a new numpy.py beside the script), or
+            # over the module's own file (a site folder or standard library it may write to:
+            # -I keeps those); where a computed path leads Warden cannot tell
             raise Unreadable(
                 f"{why} and its code may write files ({self.writer}) and imports "
-                f"{self.imported}, which a file it writes into {self.folders[0]} would stand "
-                f"in for (that folder comes first on its path), unread. {_KEEP_THE_GUARD}"
+                f"{self.imported}, which a file it writes may stand in for or replace (a "
+                f"folder before the standard library, or the module's own file), unread. "
+                f"{_KEEP_THE_GUARD}"
             )
-        if not self.installed:
+        if not self.installed or not self.folders:
             return
         from . import guardless
 

@@ -16,6 +16,11 @@ process starts, so the parent reads its code instead and refuses what it cannot 
   (R10-5); a standard-library module passes unless it runs code named in its arguments or
   starts a program its environment names (R14-29: ``-m webbrowser`` runs $BROWSER).
 
+- ``imported_tops``, ``may_write``, ``importable_entries``, ``loaded_at_start``: what
+  ``commands._LocalImports`` needs to refuse a module the code may write before it imports it,
+  or an unread file beside the script that an installed package may import (red team 14
+  R14-1, R14-4, R14-8).
+
 Each returns a reason ('' when the child may start); ``commands`` turns it into ``Unreadable``.
 """
 
@@ -910,6 +915,21 @@ _SHUTIL_READS = frozenset(("shutil.which", "shutil.disk_usage", "shutil.get_term
 _WRITING_METHODS = frozenset(("write_text", "write_bytes", "symlink_to", "hardlink_to",
                               "link_to", "touch", "mkdir", "chmod", "extract", "extractall",
                               "writestr", "makedirs"))  # fmt: skip
+
+
+# modules every CPython 3.8-3.13 holds in sys.modules before a script's code runs (measured
+# with -I -S; site adds the second set): importing one returns that module, whatever a write
+# puts on the path or over its file
+_LOADED_AT_START = frozenset(("abc", "codecs", "encodings", "io", "zipimport"))
+_LOADED_BY_SITE = frozenset(("os", "site", "stat", "posixpath", "genericpath",
+                             "_collections_abc", "_sitebuiltins"))  # fmt: skip
+
+
+def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
+    """The modules a Python started with ``flags`` has loaded before its code (built-in ones
+    too): no file written later stands in for them (R14-1)."""
+    loaded = _LOADED_AT_START | frozenset(sys.builtin_module_names)
+    return loaded if "S" in flags else loaded | _LOADED_BY_SITE
 
 
 def may_write(text: str) -> str:
