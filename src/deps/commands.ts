@@ -36,7 +36,7 @@ import {
 } from './startup';
 import { longOption, readRunner, runnerVariable } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode, literalStarts } from './guardless';
+import { dynamicCode, literalStarts, STDLIB_STARTERS } from './guardless';
 import * as shellValues from './shellvalues';
 import {
   isOn,
@@ -2858,6 +2858,13 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
+  }
+  const top = (target ?? '').split('.')[0];
+  if (mode === 'm' && STDLIB_STARTERS.has(top)) {
+    // R14-29: the kernel's module_files; a local module of that name is no better
+    throw new Unreadable(
+      `${why} and python -m ${target} starts a program its environment or PATH names`
+    );
   }
 }
 
