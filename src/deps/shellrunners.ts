@@ -210,6 +210,16 @@ const STDIN_FILES = new Set([
 const DESCRIPTOR = /^(\/dev\/|\/proc\/|[<>]\()|\x01/;
 
 /**
+ * Whether a file of commands named `path` is one Warden cannot place and read: a process
+ * substitution (`<(`/`>(`; the kernel's marker), anything under /dev/ or /proc/ (another
+ * descriptor, a terminal, a pipe). One rule for every reader of a file of commands: make -f,
+ * a shell's script operand (red team 15 R15-15).
+ */
+export function commandsOnDescriptor(path: string): boolean {
+  return DESCRIPTOR.test(path);
+}
+
+/**
  * make's variables that become shell text (red team 15 R15-12, R15-17; the kernel's
  * make_variables.read): an assignment (line, MAKEFLAGS, environment) whose value holds a make
  * or shell expansion is refused; a `!=` value and the value of a variable the built-in rules
@@ -405,7 +415,7 @@ function parse(
       return;
     }
     if (stdinOptions.has(option)) {
-      if (STDIN_FILES.has(text) || DESCRIPTOR.test(text)) {
+      if (STDIN_FILES.has(text) || commandsOnDescriptor(text)) {
         readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
       }
       return;

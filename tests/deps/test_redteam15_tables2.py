@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from launched import BUILT, bash_cell, installed
 from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import arguments
@@ -87,3 +88,24 @@ def test_uvx_python_runs_an_interpreter_with_the_real_uv(tmp_path):
     assert ran.returncode == 0 and ran.stdout.strip() == "interp", ran.stderr
     package = subprocess.run(uvx + ["pythonw"], capture_output=True, text=True, env=env)
     assert package.returncode != 0 and "pythonw was not found" in package.stderr
+
+
+# make's recipe line and bash's script: the installer's name built by printf (`u%sv`), so no
+# word of the line names it; {target} and {index} are filled by Kernel.cell
+PRINTF_BUILT = BUILT.replace("u$@v p$@ip", "u%sv p%sip")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # R15-15: glued to the option, bash substitutes /dev/fd/N inside the word; shlex split
+        # it off, so --file= had an empty value and the makefile was never looked at
+        "make -s --file=<(printf 'x:\\n\\t" + PRINTF_BUILT + "\\n' '' '') x",
+        "make -s -f<(printf 'x:\\n\\t" + PRINTF_BUILT + "\\n' '' '') x",
+        # the same rule for a shell's script operand: a script the line builds
+        "bash <(printf '" + PRINTF_BUILT + "' '' '')",
+    ],
+)
+def test_a_file_of_commands_on_a_descriptor_is_refused(kernel, line):
+    installed("make")
+    kernel.proves(bash_cell(line))

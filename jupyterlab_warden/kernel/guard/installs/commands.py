@@ -511,6 +511,9 @@ def shell_invocations(
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+        # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
+        pieces = _SUBSTITUTION.findall(" ".join(command))
+        substitutes = substitutes or any(int(n) in processes for n in pieces)
         # its command substitutions run first, each a line of its own in a subshell of this one,
         # in the folder the command runs in: unknown where a cd may or may not have run (the
         # rules `line.begin` applies to the command itself, read before it here)
@@ -1400,7 +1403,7 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
             ) from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]
-    spans += [(s, e, f"\x01{n}\x01") for n, (s, e) in enumerate(masked.substitutions)]
+    spans += [_marker_span(script, n, s, e) for n, (s, e) in enumerate(masked.substitutions)]
     out, at = [], 0
     for start, end, marker in sorted(spans):
         out.append(masked[at:start] + marker)
@@ -1413,6 +1416,18 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
 
 
 _PROCESS = ("<(", ">(")
+
+
+def _marker_span(script: str, n: int, start: int, end: int) -> Tuple[int, int, str]:
+    """Where substitution ``n`` (its inside ``script[start:end]``) is replaced by its marker.
+    A process substitution glued to the word before it (`--file=<(printf ..)`, `-f<(..)`) is
+    a piece of that word, as bash substitutes its /dev/fd/N there (red team 15 R15-15: shlex
+    split it off, so make's --file= had an empty value): the marker takes the place of the
+    whole `<(...)`, not of its inside alone."""
+    glued = start >= 3 and script[start - 3] not in " \t\n;&|()<>"
+    if glued and script[start - 2 : start] in _PROCESS and script[end : end + 1] == ")":
+        return start - 2, end + 1, f"\x01{n}\x01"
+    return start, end, f"\x01{n}\x01"
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
@@ -2259,6 +2274,13 @@ def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin
             f"{program_name(argv[0])} reads its commands from stdin (a pipe, a here-string or "
             "the kernel's input), which Warden cannot read before the shell starts; run them "
             "with -c '...' or from a file"
+        )
+    if shell_runners.commands_on_descriptor(operand):
+        # `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
+        raise Unreadable(
+            f"{program_name(argv[0])} reads its commands from a process substitution or a "
+            "descriptor (/dev/..., /proc/...), which Warden cannot read before the shell "
+            "starts; run them with -c '...' or from a file"
         )
 
 

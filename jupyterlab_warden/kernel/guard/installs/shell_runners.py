@@ -141,6 +141,16 @@ _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 # a file of commands on another descriptor or made by the shell (make -f <(printf ..), R15-15;
 # \x01: where the line's reading put a substitution's marker)
 _DESCRIPTOR = re.compile(r"^(/dev/|/proc/|[<>]\()|\x01")
+
+
+def commands_on_descriptor(path: str) -> bool:
+    """Whether a file of commands named ``path`` is one Warden cannot place and read: a
+    process substitution (its marker, or `<(`/`>(` on the static side), anything under /dev/
+    or /proc/ (another descriptor, a terminal, a pipe). One rule for every reader of a file of
+    commands: make -f, a shell's script operand (red team 15 R15-15)."""
+    return _DESCRIPTOR.match(path) is not None
+
+
 # option fields whose options run code or name where it comes from
 _DANGEROUS = ("shell_options", "refused_options", "setting_options", "stdin_options")
 
@@ -254,7 +264,7 @@ class _Parse:
         elif option in self.shell:
             self.texts.append(value)
             self.shell_given = True
-        elif option in self.stdin and (value in _STDIN_FILES or _DESCRIPTOR.match(value)):
+        elif option in self.stdin and (value in _STDIN_FILES or commands_on_descriptor(value)):
             self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
