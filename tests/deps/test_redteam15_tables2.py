@@ -109,3 +109,25 @@ PRINTF_BUILT = BUILT.replace("u$@v p$@ip", "u%sv p%sip")
 def test_a_file_of_commands_on_a_descriptor_is_refused(kernel, line):
     installed("make")
     kernel.proves(bash_cell(line))
+
+
+# git writes the alias `zz` (shell text that installs) into .git/config under another
+# spelling of `git config`, then runs it (R15-9, R15-11); one line, so the proof is one cell
+GIT_WRITE = "git init -q r && cd r && "
+ZZ = "alias.zz '!" + BUILT + "' && git zz"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        GIT_WRITE + "git -c alias.cfg=config cfg " + ZZ,
+        GIT_WRITE
+        + "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.cfg GIT_CONFIG_VALUE_0=config git cfg "
+        + ZZ,
+        GIT_WRITE + "git -c help.autocorrect=immediate confgi " + ZZ,
+        GIT_WRITE + "git config -f .git/config " + ZZ,
+        GIT_WRITE + "git config --type bool-or-str " + ZZ,
+    ],
+)
+def test_git_config_written_under_another_spelling_is_read(kernel, line):
+    kernel.proves_command_text_refused("git", line)
