@@ -56,6 +56,7 @@ interface Runner {
   command_names?: string[];
   option_families?: string[];
   keys_normalised?: boolean;
+  refused_text?: string;
 }
 
 export interface Reading {
@@ -555,6 +556,18 @@ function parse(
     for (const [name, v] of Object.entries(env)) {
       if (name.startsWith(valuePrefix)) {
         setting(env[keyPrefix + name.slice(valuePrefix.length)] ?? '', v);
+      }
+    }
+  }
+  if (spec.refused_text) {
+    // tmux's `#(CMD)` in a format: a shell command tmux runs
+    const text = new RegExp(spec.refused_text);
+    for (const word of args) {
+      const found = text.exec(word);
+      if (found) {
+        return refuse(
+          `format '${found[0]}' (its argument runs a shell command)`
+        );
       }
     }
   }

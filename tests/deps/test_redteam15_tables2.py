@@ -7,6 +7,7 @@ without Warden and are refused with it.
 """
 
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from launched import BUILT, bash_cell, installed
 from real_uv import real_uv
 
-from jupyterlab_warden.kernel.guard.installs import arguments
+from jupyterlab_warden.kernel.guard.installs import arguments, commands
 from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
 REPO = Path(__file__).resolve().parents[2]
@@ -131,3 +132,50 @@ ZZ = "alias.zz '!" + BUILT + "' && git zz"
 )
 def test_git_config_written_under_another_spelling_is_read(kernel, line):
     kernel.proves_command_text_refused("git", line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "tmux display -p '#(u$@v sync)'",
+        "tmux -L s new -d -n '#(u$@v sync)'",
+        "tmux display -p '#{E:@x}'",
+        "tmux -L s new -d 'sleep 3' \\; display -p '#(u$@v sync)'",
+        "tmux -L s new -d 'sleep 3' \\; display-m -p '#(u$@v sync)'",
+        "tmux -L s new -d 'sleep 3' \\; setw -g window-status-format '#(u$@v sync)'",
+    ],
+)
+def test_a_tmux_format_that_runs_a_command_is_refused(line):
+    """tmux runs the shell command inside `#( )` wherever it expands a format (display -p,
+    window names, status formats), and `#{E:...}` expands a value as a format again."""
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["tmux ls", "tmux new -s work", "tmux display -p '#{session_name}'", "tmux display -p '#S'"],
+)
+def test_ordinary_tmux_formats_pass(line):
+    assert commands.shell_invocations(line) == []
+
+
+def test_a_tmux_status_format_installs_when_a_client_attaches(kernel):
+    """tmux runs a window-status-current-format's `#(CMD)` when a client draws the status line: the
+    line sets it (setw was read as data), a client attaches (script gives it a terminal, as a
+    user's later `tmux attach` would) and the job signals a channel the line waits on, so the
+    install has finished when the cell returns (no sleep); the job then ends the server."""
+    for program in ("tmux", "script", "timeout"):
+        installed(program)
+    sock = f"warden-{os.getpid()}"
+    tmux = f"tmux -L {sock}"
+    line = (
+        f"{tmux} new -d 'sleep 60' \\; setw -g window-status-current-format "
+        f"'#({BUILT}; {tmux} wait-for -S ran; {tmux} kill-server)' && "
+        f"(timeout 60 script -qc '{tmux} attach' /dev/null >/dev/null 2>&1 &) && "
+        f"timeout 60 {tmux} wait-for ran"
+    )
+    try:
+        kernel.proves_command_text_refused("tmux", line)
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True, timeout=30)

@@ -290,6 +290,11 @@ class _Parse:
 
     def run(self, args: List[str]) -> Reading:
         spec, operands, i = self.spec, [], 0
+        text = spec.get("refused_text")
+        held = next((w for w in args if text and re.search(text, w)), None)
+        if held is not None:  # tmux's `#(CMD)` in a format: a shell command tmux runs
+            found = re.search(text, held).group(0)
+            return self._refuse(f"format {found!r} (its argument runs a shell command)")
         ends = spec.get("command_options", ())
         if args and spec.get("old_style_bundle") and not args[0].startswith("-"):
             i, refused = self._bundle(["-" + args[0]] + args[1:], 0, old=True)
