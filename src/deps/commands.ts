@@ -2157,6 +2157,16 @@ function simple(
   if (name === 'eval') {
     return nested(argv.slice(1).join(' '));
   }
+  if (
+    (name === 'source' || name === '.') &&
+    argv.length > 1 &&
+    commandsOnDescriptor(argv[1])
+  ) {
+    // `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+    throw new Unreadable(
+      `${name} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell runs them: write them out`
+    );
+  }
   if (name === 'xargs') {
     if (INSTALLER_WORDS.test(argv.slice(1).join(' '))) {
       throw new Unreadable(

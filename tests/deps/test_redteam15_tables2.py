@@ -105,6 +105,8 @@ PRINTF_BUILT = BUILT.replace("u$@v p$@ip", "u%sv p%sip")
         "make -s -f<(printf 'x:\\n\\t" + PRINTF_BUILT + "\\n' '' '') x",
         # the same rule for a shell's script operand: a script the line builds
         "bash <(printf '" + PRINTF_BUILT + "' '' '')",
+        # and for the shell's own source / .
+        "source <(printf '" + PRINTF_BUILT + "' '' '')",
     ],
 )
 def test_a_file_of_commands_on_a_descriptor_is_refused(kernel, line):

@@ -1773,6 +1773,12 @@ def _simple(
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
+    if name in ("source", ".") and len(argv) > 1 and shell_runners.commands_on_descriptor(argv[1]):
+        # `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+        raise Unreadable(
+            f"{name} reads its commands from a process substitution or a descriptor (/dev/..., "
+            "/proc/...), which Warden cannot read before the shell runs them: write them out"
+        )
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
