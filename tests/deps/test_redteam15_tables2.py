@@ -145,6 +145,7 @@ def test_git_config_written_under_another_spelling_is_read(kernel, line):
         "tmux -L s new -d 'sleep 3' \\; display -p '#(u$@v sync)'",
         "tmux -L s new -d 'sleep 3' \\; display-m -p '#(u$@v sync)'",
         "tmux -L s new -d 'sleep 3' \\; setw -g window-status-format '#(u$@v sync)'",
+        "tmux -L s new -d 'sleep 3' \\; set -g status-right '#(u$@v sync)'",
     ],
 )
 def test_a_tmux_format_that_runs_a_command_is_refused(line):

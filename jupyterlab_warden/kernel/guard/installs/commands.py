@@ -499,6 +499,7 @@ def shell_invocations(
     line.unknown_names |= shell_values.unknown_names(simple_words, script)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
+    _refuse_tmux_format(commands)
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
     line.literal = line.literal + shell_values.literal_text(script)
     line.cd_variables = _cd_variables_assigned(script)
@@ -651,6 +652,22 @@ def _command_words(command: List[str]) -> List[str]:
         # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
         command = command[2:] if command[0] == "function" else command[1:]
     return command
+
+
+def _refuse_tmux_format(commands) -> None:
+    """tmux's commands after its `\\;` are split off here as commands of their own (shlex
+    gives a quoted `;` as the operator), so `tmux new -d x \\; set -g status-right '#(CMD)'`
+    read `set` as the shell's builtin: on a line that starts tmux, a word holding a tmux
+    format that runs a command (the tmux table's refused_text) is refused wherever it stands."""
+    words = [w for command in commands for w in command[0]]
+    if not any(os.path.basename(w) == "tmux" for w in words):
+        return
+    text = (shell_runners.runner("tmux") or {}).get("refused_text", "(?!)")
+    if any(re.search(text, w) for w in words):
+        raise Unreadable(
+            "tmux runs the shell command in a format (`#(...)`) wherever it expands one, which "
+            "Warden does not read: run the command directly"
+        )
 
 
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
