@@ -57,6 +57,7 @@ interface Runner {
   option_families?: string[];
   keys_normalised?: boolean;
   refused_text?: string;
+  allowed_values?: Record<string, string>;
 }
 
 export interface Reading {
@@ -418,7 +419,15 @@ function parse(
       // as the words it stands for (red team 15 R15-9)
       aliases.set(alias[1].toLowerCase(), words);
     }
-    if (refusedKeys.test(key)) {
+    const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
+      new RegExp(k, 'i').test(key)
+    );
+    if (allowed) {
+      // apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
+      if (!new RegExp(`^(?:${allowed[1]})$`, 'i').test(text.trim())) {
+        refusedSetting = refusedSetting || `setting ${key}`;
+      }
+    } else if (refusedKeys.test(key)) {
       refusedSetting = refusedSetting || `setting ${key}`;
     } else if (shellKeys.test(key)) {
       texts.push(text.replace(/^\s*!/, ''));

@@ -182,3 +182,27 @@ def test_a_tmux_status_format_installs_when_a_client_attaches(kernel):
         kernel.proves_command_text_refused("tmux", line)
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "line, refused",
+    [
+        ("apt-get -o Dpkg::Options::=--force-confnew install -y x", False),
+        (
+            "apt-get -o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef "
+            "install -y x",
+            False,
+        ),
+        ("apt-get -o 'Dpkg::Options::=--status-logger=u$@v sync' install -y x", True),
+        ("apt-get -o Dpkg::Options::=--admindir=/tmp/x install -y x", True),
+    ],
+)
+def test_apt_dpkg_options_are_a_closed_list(line, refused):
+    """apt passes Dpkg::Options to dpkg: the --force-/--refuse- families are data (an ordinary
+    `-o Dpkg::Options::=--force-confnew` was refused with every other value); any other dpkg
+    option refuses (`--status-logger=CMD` runs CMD)."""
+    if refused:
+        with pytest.raises(commands.Unreadable):
+            commands.shell_invocations(line)
+    else:
+        assert commands.shell_invocations(line) == []

@@ -268,7 +268,15 @@ class _Parse:
             # an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is
             # read as the words it stands for (red team 15 R15-9)
             self.aliases[alias.group(1).lower()] = value.split()
-        if re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
+        allowed = next(
+            (v for k, v in self.spec.get("allowed_values", {}).items() if re.match(k, key, re.I)),
+            None,
+        )
+        if allowed is not None:
+            # apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
+            if not re.fullmatch(allowed, value.strip(), re.I):
+                self.refused_setting = self.refused_setting or f"setting {key}"
+        elif re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
             self.refused_setting = self.refused_setting or f"setting {key}"
         elif re.match(self.spec.get("shell_keys", "(?!)"), key, re.I):
             self.texts.append(re.sub(r"^\s*!", "", value))
