@@ -34,7 +34,12 @@ import {
   stdlibLocation,
   unknownXOption
 } from './startup';
-import { longOption, readRunner, runnerVariable } from './shellrunners';
+import {
+  commandsOnDescriptor,
+  longOption,
+  readRunner,
+  runnerVariable
+} from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts, STDLIB_STARTERS } from './guardless';
 import * as shellValues from './shellvalues';
@@ -682,6 +687,14 @@ function shellInvocations(
           writes = false;
           continue;
         }
+        if (/^[<>]\(/.test(tokens[i].value)) {
+          // a process substitution as a word of its own (`make -f <(printf ..)`): bash passes
+          // its /dev/fd/N as the argument, so it is a word, not a redirection (red team 15
+          // R15-15: it was dropped, and make -f took the next word as its makefile)
+          substitutes = true;
+          words.push(tokens[i].value);
+          continue;
+        }
         let redirect: RegExpExecArray | null = REDIRECT_OP.exec(
           tokens[i].value
         );
@@ -1327,6 +1340,8 @@ function innerRedirect(raw: string): { word: string; writes: boolean } | null {
       word += raw[++i] ?? '';
     } else if (c === "'" || c === '"') {
       quote = c;
+    } else if ((c === '>' || c === '<') && i > 0 && raw[i + 1] === '(') {
+      word += c; // `--file=<(..)`: bash substitutes its /dev/fd/N in the word (R15-15)
     } else if ((c === '>' || c === '<') && i > 0) {
       const redirect = REDIRECT_OP.exec(raw.slice(i));
       const target = redirect?.[2] ?? '';
@@ -2142,6 +2157,16 @@ function simple(
   if (name === 'eval') {
     return nested(argv.slice(1).join(' '));
   }
+  if (
+    (name === 'source' || name === '.') &&
+    argv.length > 1 &&
+    commandsOnDescriptor(argv[1])
+  ) {
+    // `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+    throw new Unreadable(
+      `${name} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell runs them: write them out`
+    );
+  }
   if (name === 'xargs') {
     if (INSTALLER_WORDS.test(argv.slice(1).join(' '))) {
       throw new Unreadable(
@@ -2549,6 +2574,12 @@ function refuseStdinScript(
   if (reads || operand === null || STDIN_FILES.has(operand) || descriptor) {
     throw new Unreadable(
       `${basename(argv[0])} reads its commands from stdin (a pipe, a here-string or the kernel's input), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
+    );
+  }
+  if (commandsOnDescriptor(operand)) {
+    // `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
+    throw new Unreadable(
+      `${basename(argv[0])} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
     );
   }
 }

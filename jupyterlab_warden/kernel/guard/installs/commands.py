@@ -499,6 +499,7 @@ def shell_invocations(
     line.unknown_names |= shell_values.unknown_names(simple_words, script)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
+    _refuse_tmux_format(commands)
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
     line.literal = line.literal + shell_values.literal_text(script)
     line.cd_variables = _cd_variables_assigned(script)
@@ -511,6 +512,9 @@ def shell_invocations(
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+        # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
+        pieces = _SUBSTITUTION.findall(" ".join(command))
+        substitutes = substitutes or any(int(n) in processes for n in pieces)
         # its command substitutions run first, each a line of its own in a subshell of this one,
         # in the folder the command runs in: unknown where a cd may or may not have run (the
         # rules `line.begin` applies to the command itself, read before it here)
@@ -648,6 +652,22 @@ def _command_words(command: List[str]) -> List[str]:
         # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
         command = command[2:] if command[0] == "function" else command[1:]
     return command
+
+
+def _refuse_tmux_format(commands) -> None:
+    """tmux's commands after its `\\;` are split off here as commands of their own (shlex
+    gives a quoted `;` as the operator), so `tmux new -d x \\; set -g status-right '#(CMD)'`
+    read `set` as the shell's builtin: on a line that starts tmux, a word holding a tmux
+    format that runs a command (the tmux table's refused_text) is refused wherever it stands."""
+    words = [w for command in commands for w in command[0]]
+    if not any(os.path.basename(w) == "tmux" for w in words):
+        return
+    text = (shell_runners.runner("tmux") or {}).get("refused_text", "(?!)")
+    if any(re.search(text, w) for w in words):
+        raise Unreadable(
+            "tmux runs the shell command in a format (`#(...)`) wherever it expands one, which "
+            "Warden does not read: run the command directly"
+        )
 
 
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
@@ -1400,7 +1420,7 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
             ) from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]
-    spans += [(s, e, f"\x01{n}\x01") for n, (s, e) in enumerate(masked.substitutions)]
+    spans += [_marker_span(script, n, s, e) for n, (s, e) in enumerate(masked.substitutions)]
     out, at = [], 0
     for start, end, marker in sorted(spans):
         out.append(masked[at:start] + marker)
@@ -1413,6 +1433,18 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
 
 
 _PROCESS = ("<(", ">(")
+
+
+def _marker_span(script: str, n: int, start: int, end: int) -> Tuple[int, int, str]:
+    """Where substitution ``n`` (its inside ``script[start:end]``) is replaced by its marker.
+    A process substitution glued to the word before it (`--file=<(printf ..)`, `-f<(..)`) is
+    a piece of that word, as bash substitutes its /dev/fd/N there (red team 15 R15-15: shlex
+    split it off, so make's --file= had an empty value): the marker takes the place of the
+    whole `<(...)`, not of its inside alone."""
+    glued = start >= 3 and script[start - 3] not in " \t\n;&|()<>"
+    if glued and script[start - 2 : start] in _PROCESS and script[end : end + 1] == ")":
+        return start - 2, end + 1, f"\x01{n}\x01"
+    return start, end, f"\x01{n}\x01"
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
@@ -1758,6 +1790,12 @@ def _simple(
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
+    if name in ("source", ".") and len(argv) > 1 and shell_runners.commands_on_descriptor(argv[1]):
+        # `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+        raise Unreadable(
+            f"{name} reads its commands from a process substitution or a descriptor (/dev/..., "
+            "/proc/...), which Warden cannot read before the shell runs them: write them out"
+        )
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
@@ -2259,6 +2297,13 @@ def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin
             f"{program_name(argv[0])} reads its commands from stdin (a pipe, a here-string or "
             "the kernel's input), which Warden cannot read before the shell starts; run them "
             "with -c '...' or from a file"
+        )
+    if shell_runners.commands_on_descriptor(operand):
+        # `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
+        raise Unreadable(
+            f"{program_name(argv[0])} reads its commands from a process substitution or a "
+            "descriptor (/dev/..., /proc/...), which Warden cannot read before the shell "
+            "starts; run them with -c '...' or from a file"
         )
 
 
