@@ -451,7 +451,7 @@ def shell_invocations(
     original = script
     script, substitutions, processes = masked
     try:
-        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|()<>\n")
+        lexer = shlex.shlex(_quoted_operators(script), posix=True, punctuation_chars=";&|()<>\n")
         lexer.whitespace = " \t"  # \r is a word character for sh and bash (R12-12)
         lexer.whitespace_split = True
         lexer.commenters = ""  # _bash_lines removed the comments
@@ -477,7 +477,7 @@ def shell_invocations(
         if any(0 < script.count(t) != tilde.count(t) for t in tilde):
             raise Unreadable("a ~ assignment is written both quoted and unquoted on the line")
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
-    commands = _split(tokens)
+    commands = [(_literal(words), *rest[:4], _literal(rest[4])) for words, *rest in _split(tokens)]
     functions = _functions_defined(commands)
     line = state or _LineState(False, env or {})
     line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
@@ -1452,6 +1452,47 @@ def _marker_span(script: str, n: int, start: int, end: int) -> Tuple[int, int, s
 _OPERATOR_PIECES = re.compile(
     r"\(\)|[<>]\(|&>>|<<<|;;|&&|\|\||\|&|&>|>>|<<|>&|<&|>\||<>|[;&|()<>\n]"
 )
+
+
+# An operator character written quoted or escaped (`';'`, `\\;`, `"|"`) is part of a word for the
+# shell, but shlex gives it back bare: a word of only such characters would be read as the
+# operator (red team 16 R16-8: `tmux new -d \\; if 'CMD' ''` split at tmux's own `;`, so `if
+# 'CMD'` was read as the shell's if, not tmux's if-shell). Such characters are lexed as private
+# placeholders and put back in the words of each command once the line is split.
+_OPERATOR_CHARS = ";&|()<>\n"
+_PLACEHOLDERS = {c: chr(0xE000 + n) for n, c in enumerate(_OPERATOR_CHARS)}
+_LITERALS = str.maketrans({v: k for k, v in _PLACEHOLDERS.items()})
+_PROTECT = str.maketrans(_PLACEHOLDERS)
+
+
+def _quoted_operators(script: str) -> str:
+    """``script`` with each quoted or backslash-escaped operator character a placeholder.
+    A script that already holds a placeholder is left as it is (its words keep the old,
+    stricter reading: the rest of a line after a quoted `;` read as a command)."""
+    if not any(c in script for c in _PLACEHOLDERS.values()):
+        out, quote, k = [], "", 0
+        while k < len(script):
+            c = script[k]
+            if quote == "'":
+                quote = "" if c == "'" else quote
+            elif c == "\\" and k + 1 < len(script):
+                nxt = script[k + 1]
+                if not quote or nxt in '"\\$`':
+                    out.append(c + (nxt.translate(_PROTECT) if not quote else nxt))
+                    k += 2
+                    continue
+            elif c == '"':
+                quote = "" if quote else '"'
+            elif c == "'" and not quote:
+                quote = "'"
+            out.append(c.translate(_PROTECT) if quote and c not in "'\"" else c)
+            k += 1
+        return "".join(out)
+    return script
+
+
+def _literal(words: List[str]) -> List[str]:
+    return [w.translate(_LITERALS) for w in words]
 
 
 def _operator_tokens(tokens: List[str]) -> List[str]:
