@@ -12,6 +12,8 @@ quoting; with Warden the start is refused). Ordinary lines still run.
 - R16-9, R16-11, R16-12: getopt's bundles and unique prefixes (``env -vS``, ``sed --exp=``,
   ``su root -- -xc``) through the one model (shell_runners.split_bundle, the tables'
   long_abbreviations, the shell's own option grammar for the words su hands its shell).
+- R16-1: sed's r/R file names end at the newline; the reader is fuzzed against the real sed.
+- R16-10: perl's ``s{x}|CODE|ee`` (a bracketed pattern, the replacement in another delimiter).
 """
 
 import runpy
@@ -230,3 +232,40 @@ def test_sed_reader_against_the_real_sed(tmp_path):
             timeout=5,
         )
         assert "PWNED" not in done.stdout + done.stderr, script
+
+
+# R16-10: perl's s with a bracketed pattern and its replacement in another delimiter (no
+# word the perl rule denies on its own: `--no-cache` would hold `no`; the cell is formatted)
+PERL_INSTALL = (
+    "q(u).q(v).q( p).q(ip install -q --target {target} --index-url {index} warden-demo-pkg)"
+)
+PERL_CASES = {
+    "s{x}|CODE|ee": '$_="x"; s{{x}}|"sys"."tem(' + PERL_INSTALL + ')"|ee;',
+    "s(x) # comment, then !CODE!ee": '$_="x"; s(x) # c\n!"sys"."tem(' + PERL_INSTALL + ')"!ee;',
+}
+
+
+@pytest.mark.parametrize("code", PERL_CASES.values(), ids=PERL_CASES.keys())
+def test_perl_mixed_substitution_delimiters_are_read(kernel, code):
+    installed("perl")
+    cell = f"import subprocess\nsubprocess.run(['perl', '-e', {code!r}])\n"
+    assert "Warden" in kernel.proves(cell)
+
+
+@pytest.mark.parametrize(
+    "args, refused",
+    [
+        (["-e", "s{x}|y|ee"], True),
+        (["-e", "s[x]/y/ge"], True),
+        (["-e", "s(x)\n# c\n!y!e"], True),
+        (["-pi", "-e", "s/a/b/g", "f"], False),
+        (["-ne", "print if /x/", "f"], False),
+        (["-pe", "s{a}{b}g", "f"], False),
+        (["-pe", "s[x]/y/g", "f"], False),
+        (["-pe", 's{a}{b}g; print "the"', "f"], False),
+    ],
+)
+def test_perl_substitution_delimiters(args, refused):
+    from jupyterlab_warden.kernel.guard.installs import interpreters
+
+    assert bool(interpreters.refused("perl", args)) is refused
