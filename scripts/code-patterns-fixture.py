@@ -22,6 +22,9 @@ CORPUS = [
     "s/x/\nsystem/e", "s xaxbxee", "print \"it's a test, a b\"", "s|a|b|g", "s/a/b/g",
     "s/name/x/", "s/(\\w+)/\\u$1/g", "tr/a-z/A-Z/",
     '$_="x"; s#x#"sys"."tem(q(u).q(v))"#ee;', "y/abc/xyz/", "print $F[1]", "print if /e/",
+    # perl: a bracketed pattern with a replacement in another delimiter (R16-10)
+    "s{x}|y|ee", "s(x)!y!e", "s{x} #c\n|y|e", "s<x> ayae", "s<x> aya e", "s[x]/y/ge",
+    "s[x]/y/g", 's{a}{b}g; print "the"', '$_="x"; s{x}|"sy"."stem(q(u))"|ee;',
     # perl: open, ARGV, references, -F values (R15-24)
     "open(my $f, '<', 'x.txt') or die", "open F, \"x\"; print <F>", "open(F, '-|', 'ls')",
     "@ARGV = ('ls |')", "$ARGV[0]", "print $ARGV", "@{$r}", "&$c(1)", "$a && $b", "->x", "A::B",

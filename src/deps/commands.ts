@@ -38,7 +38,8 @@ import {
   commandsOnDescriptor,
   longOption,
   readRunner,
-  runnerVariable
+  runnerVariable,
+  splitBundle
 } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import { dynamicCode, literalStarts, STDLIB_STARTERS } from './guardless';
@@ -2115,9 +2116,13 @@ function simple(
       throw new Unreadable(reading?.refused ?? `${name} has no table`);
     }
     const scripts = [...reading.texts];
-    const late = optionValue(argv.slice(1), ['-c', '--command']);
-    if (late !== null && !scripts.includes(late)) {
-      scripts.push(late);
+    for (const late of [
+      optionValue(argv.slice(1), ['-c', '--command']),
+      shellArgumentsText(name, argv.slice(1))
+    ]) {
+      if (late !== null && !scripts.includes(late)) {
+        scripts.push(late);
+      }
     }
     const rest = argv
       .slice(1)
@@ -2325,6 +2330,12 @@ function unwrap(
   }
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     const word = args[i];
+    const bundle = splitBundle(word, flags);
+    if (bundle) {
+      // getopt's bundles (red team 16 R16-9: `env -vS TEXT`)
+      args = [...args.slice(0, i), ...bundle, ...args.slice(i + 1)];
+      continue;
+    }
     const eq = word.indexOf('=');
     let option = eq < 0 ? word : word.slice(0, eq);
     if (option.startsWith('--')) {
@@ -2529,6 +2540,56 @@ function refuseProgramFromInput(
       return;
     }
   }
+}
+
+/**
+ * The command string of the shell arguments su hands to the user's shell after `--` (red team
+ * 16 R16-12: `su root -- -xc TEXT`, `-ec`, `-ce`): read as a shell start's own options are
+ * (the grammar of `sh ARGS`); a word there the grammar cannot place is unreadable. As the
+ * kernel's `_shell_arguments_text`.
+ */
+function shellArgumentsText(name: string, args: string[]): string | null {
+  const end = args.indexOf('--');
+  if (end < 0) {
+    return null;
+  }
+  for (const word of args.slice(0, end)) {
+    if (word === '--user' || word.startsWith('--user=')) {
+      return null;
+    }
+    if (word.startsWith('-') && !word.startsWith('--')) {
+      for (const letter of word.slice(1)) {
+        if (letter === 'u') {
+          return null; // runuser -u USER -- CMD: a command, read as one
+        }
+        if ('cgGsw'.includes(letter)) {
+          break; // the rest of the word is the option's value
+        }
+      }
+    }
+  }
+  const words = args.slice(end + 1);
+  for (let j = 0; j < Math.min(words.length, 2); j++) {
+    // [USER] then the shell's words
+    const word = words[j];
+    if (/^[-+]/.test(word) && word !== '-' && word !== '--') {
+      let start: ShellStart;
+      try {
+        start = parseShellStart(words.slice(j));
+      } catch (error) {
+        if (error instanceof UnknownOption) {
+          throw new Unreadable(
+            `${name} hands its shell the option ${error.message}, which Warden does not read`
+          );
+        }
+        throw error;
+      }
+      return start.command && start.operand !== null
+        ? words[j + start.operand]
+        : null;
+    }
+  }
+  return null;
 }
 
 function optionValue(args: string[], names: string[]): string | null {

@@ -12,7 +12,8 @@
 const PLAIN = new Set('=dDgGhHnNpPxzF');
 const NUMBERED = new Set('qQlL');
 const LABELLED = new Set(':btTv');
-const TEXT = new Set('aicrR'); // text (or a file to read) to the end of the line
+const TEXT = new Set('aic'); // text to the end of the line, continued by a trailing backslash
+const FILE_READ = new Set('rR'); // a file name to the end of the line, never continued
 const SUBSTITUTE_FLAGS = new Set('gpIiMm0123456789');
 const ENDS = new Set(';\n}# \t');
 
@@ -152,6 +153,10 @@ class Reader {
       while (this.peek() && !' \t;\n}#'.includes(this.peek())) {
         this.pos += 1;
       }
+    } else if (FILE_READ.has(char)) {
+      // a file name runs to the end of the line, a trailing backslash included (GNU sed's
+      // read_filename; red team 16 R16-1: `r f\\` then a command on the next line)
+      this.toLineEnd();
     } else if (TEXT.has(char)) {
       for (;;) {
         // to the end of the line; a line ending in a backslash goes on

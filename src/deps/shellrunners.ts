@@ -47,6 +47,9 @@ interface Runner {
     variable_code: string;
     environment_code: string;
     shell_variable_names: string;
+    builtin_names?: string[];
+    refused_names?: string;
+    environment_ignored?: string;
   };
   optional_values?: Record<string, string>;
   subcommand_flags?: Record<string, string[]>;
@@ -94,15 +97,19 @@ export function readRunner(
   // R14-9) are read as the options they are, before the line's own
   const early: string[] = [];
   for (const name of spec.option_variables ?? []) {
+    if (spec.variable_assignments) {
+      early.push(...flagWords(env[name] ?? '')); // make: MAKEFLAGS split as make splits it
+      continue;
+    }
     const words = (env[name] ?? '').split(/\s+/).filter(w => w !== '');
     if (
       words.length > 0 &&
       !/^[-+]/.test(words[0]) &&
       !words[0].includes('=')
     ) {
-      words[0] = `-${words[0]}`; // MAKEFLAGS=ks: make's single-letter flags
+      words[0] = `-${words[0]}`; // LESS=R: single-letter flags
     }
-    early.push(...(spec.variable_assignments ? joined(words) : words));
+    early.push(...words);
   }
   const reading = parse(program, spec, [...early, ...args], env);
   if (reading.refused) {
@@ -150,7 +157,8 @@ export function runnerVariable(name: string): boolean {
       ].some(names => listed(name, names)) ||
       Object.entries(spec.setting_variables ?? {}).some(pair =>
         pair.some(prefix => name.startsWith(prefix))
-      )
+      ) ||
+      makeImported(spec, name)
   );
 }
 
@@ -158,6 +166,26 @@ function listed(name: string, names: readonly string[] = []): boolean {
   return names.some(
     n => name === n || (n.endsWith('*') && name.startsWith(n.slice(0, -1)))
   );
+}
+
+/**
+ * A short-option word getopt reads as a bundle (red team 16 R16-9; the kernel's
+ * split_bundle): a flag letter followed by more letters is that flag and the rest
+ * (`env -vS TEXT` is `-v -S TEXT`), so the rest is read as the option it is; null otherwise.
+ */
+export function splitBundle(
+  word: string,
+  flags: readonly string[]
+): string[] | null {
+  if (
+    word.startsWith('--') ||
+    word.length < 3 ||
+    flags.includes(word) ||
+    !flags.includes(word.slice(0, 2))
+  ) {
+    return null;
+  }
+  return [word.slice(0, 2), `-${word.slice(2)}`];
 }
 
 /**
@@ -228,7 +256,11 @@ export function commandsOnDescriptor(path: string): boolean {
  * make's variables that become shell text (red team 15 R15-12, R15-17; the kernel's
  * make_variables.read): an assignment (line, MAKEFLAGS, environment) whose value holds a make
  * or shell expansion is refused; a `!=` value and the value of a variable the built-in rules
- * run as a program or paste into their shell line (CC, LD, *FLAGS) is shell text.
+ * run as a program or paste into their shell line (builtin_names, generated from `make -p`:
+ * R16-2; MAKE, *FLAGS, names with `.`/`,`) is shell text; an assignment to a variable make runs
+ * or reads by (refused_names: SHELL, .SHELLFLAGS, every `.NAME`) is refused by name whatever the
+ * operator (R16-3); the environment is read by the same rules but for the names make does not
+ * import (environment_ignored: SHELL) or no rule names (BASH_FUNC_f%%).
  */
 function makeVariables(
   spec: Runner,
@@ -241,6 +273,9 @@ function makeVariables(
   }
   const assignment = new RegExp(rules.assignment.replace(/\(\?P</g, '(?<'));
   const programNames = new RegExp(rules.shell_variable_names);
+  const builtin = new Set(rules.builtin_names ?? []);
+  const refusedNames = new RegExp(rules.refused_names ?? '(?!)');
+  const ignored = new RegExp(rules.environment_ignored ?? '(?!)');
   const texts: string[] = [];
   const origins: [string, RegExp, string[]][] = [
     ['', new RegExp(rules.variable_code), [...assignments]],
@@ -260,10 +295,15 @@ function makeVariables(
       const value = word.slice(found[0].length);
       if (
         origin &&
-        (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ||
-          (spec.option_variables ?? []).includes(name))
+        (ignored.test(name) || (spec.option_variables ?? []).includes(name))
       ) {
-        continue; // make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
+        continue; // make does not import SHELL; MAKEFLAGS is read as options
+      }
+      if (refusedNames.test(name)) {
+        return {
+          why: `${origin}variable '${name}' (make runs its recipes or reads makefiles by it)`,
+          texts: []
+        };
       }
       if (code.test(value)) {
         return {
@@ -272,7 +312,11 @@ function makeVariables(
           texts: []
         };
       }
-      if (found.groups!.op === '!=' || programNames.test(name)) {
+      if (
+        found.groups!.op === '!=' ||
+        builtin.has(name) ||
+        programNames.test(name)
+      ) {
         texts.push(value);
       }
     }
@@ -280,15 +324,56 @@ function makeVariables(
   return { why: '', texts };
 }
 
+/** Whether make reads an environment variable of this name as shell text or refuses it
+ * (R16-2, R16-3; the kernel's make_variables.imported). */
+function makeImported(spec: Runner, name: string): boolean {
+  const rules = spec.variable_assignments;
+  return (
+    !!rules &&
+    !new RegExp(rules.environment_ignored ?? '(?!)').test(name) &&
+    ((rules.builtin_names ?? []).includes(name) ||
+      new RegExp(rules.shell_variable_names).test(name) ||
+      new RegExp(rules.refused_names ?? '(?!)').test(name))
+  );
+}
+
 /**
- * MAKEFLAGS' words with an assignment's value kept whole: make escapes its blanks, and reading
- * the rest of the variable as the value reads no less than make runs.
+ * MAKEFLAGS' words as make splits them (main.c decode_env_switches; the kernel's
+ * make_variables.flag_words): at blanks, a backslash making the next character its own; a
+ * first word with no `-` and no `=` is single-letter flags. Every word is then read with the
+ * getopt model: options after an assignment are still options (R16-13).
  */
-function joined(words: string[]): string[] {
-  const k = words.findIndex(w => w.includes('=') && !w.startsWith('-'));
-  return k < 0
-    ? words
-    : [...words.slice(0, k), words.slice(k).join(' ').replace(/\\ /g, ' ')];
+function flagWords(value: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let started = false;
+  for (let k = 0; k < value.length; k++) {
+    const char = value[k];
+    if (char === '\\' && k + 1 < value.length) {
+      word += value[++k];
+      started = true;
+    } else if (char === ' ' || char === '\t') {
+      if (started) {
+        words.push(word);
+      }
+      word = '';
+      started = false;
+    } else {
+      word += char;
+      started = true;
+    }
+  }
+  if (started) {
+    words.push(word);
+  }
+  if (
+    words.length > 0 &&
+    !words[0].startsWith('-') &&
+    !words[0].includes('=')
+  ) {
+    words[0] = `-${words[0]}`; // MAKEFLAGS=ks: make's single-letter flags
+  }
+  return words;
 }
 
 /**

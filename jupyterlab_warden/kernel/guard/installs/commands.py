@@ -2165,6 +2165,10 @@ def _unwrap(
         env["PYTHONPATH"] = ""
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         word = args[i]
+        bundle = shell_runners.split_bundle(word, flags)
+        if bundle:  # getopt's bundles (red team 16 R16-9: `env -vS TEXT`)
+            args = args[:i] + bundle + args[i + 1 :]
+            continue
         option, eq, value = word.partition("=")
         if option.startswith("--"):
             # getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
@@ -2297,9 +2301,9 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     if reading.refused:
         raise Unreadable(reading.refused)
     scripts = list(reading.texts)
-    late = _option_value(args, ("-c", "--command"))
-    if late is not None and late not in scripts:
-        scripts.append(late)
+    for late in (_option_value(args, ("-c", "--command")), _shell_arguments_text(name, args)):
+        if late is not None and late not in scripts:
+            scripts.append(late)
     rest = ["" if any(s and s in word for s in scripts) else word for word in args]
     _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
@@ -2307,6 +2311,36 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
         found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
     return found
+
+
+def _shell_arguments_text(name: str, args: List[str]) -> Optional[str]:
+    """The command string of the shell arguments su hands to the user's shell after ``--``
+    (red team 16 R16-12: ``su root -- -xc TEXT``, ``-ec``, ``-ce``): they are read as a shell
+    start's own options are (``shell_options``, the grammar of ``sh ARGS``); a word there the
+    grammar cannot place is unreadable."""
+    if "--" not in args:
+        return None
+    for word in args[: args.index("--")]:
+        for letter in word[1:] if word[:1] == "-" and word[:2] != "--" else "":
+            if letter == "u":
+                return None  # runuser -u USER -- CMD: a command, read as one
+            if letter in "cgGsw":
+                break  # the rest of the word is the option's value
+        if word == "--user" or word.startswith("--user="):
+            return None
+    words = args[args.index("--") + 1 :]
+    for j, word in enumerate(words[:2]):  # [USER] then the shell's words
+        if word.startswith(("-", "+")) and word not in ("-", "--"):
+            try:
+                start = shell_options.parse(words[j:])
+            except shell_options.UnknownOption as error:
+                raise Unreadable(
+                    f"{name} hands its shell the option {error}, which Warden does not read"
+                ) from None
+            if start.command and start.operand is not None:
+                return words[j + start.operand]
+            return None
+    return None
 
 
 def _option_value(args: List[str], names) -> Optional[str]:

@@ -11,8 +11,18 @@ recipe. make imports the environment as variables too. So, for a table entry wit
   (``variable_code``: ``$``, a backtick; the environment's ``$(``, ``${``, backtick) is text
   Warden cannot read: refused (``CC=gcc``, ``PREFIX=/usr/local`` still run);
 - a ``!=`` assignment's value, and the value of a variable the built-in rules run as a program
-  or paste into the same shell line (``shell_variable_names``: CC, CXX, LD, AR, ..., any
-  ``*FLAGS``), is shell text the line's reading reads.
+  or paste into the same shell line (``builtin_names``: make's own list, generated from
+  ``make -p`` by scripts/make-builtin-variables.py, red team 16 R16-2; and
+  ``shell_variable_names``: MAKE, any ``*FLAGS``, any name with ``.`` or ``,``), is shell text
+  the line's reading reads;
+- an assignment to a variable make itself runs or reads (``refused_names``: SHELL, MAKESHELL,
+  MAKEFILES, ``.SHELLFLAGS`` and every ``.NAME``) is refused, by NAME, whatever the operator
+  (``::=``, ``:::=``, R16-3); the environment's names are read by the same rules (make imports
+  ``LINK.c`` and ``.SHELLFLAGS`` from it), but for those make does not import
+  (``environment_ignored``: SHELL) or that name nothing a rule reads (bash's ``BASH_FUNC_f%%``).
+
+MAKEFLAGS is split as make splits it (``flag_words``) and every word is read with the getopt
+model: ``X=1 --eval=TEXT`` is an assignment and an option (R16-13).
 
 The static side's port is in src/deps/shellrunners.ts (``makeVariables``).
 """
@@ -29,6 +39,9 @@ def read(spec: dict, assignments: List[str], env: Dict[str, str]) -> Tuple[str, 
         return "", []
     assignment = re.compile(rules["assignment"])
     program_names = re.compile(rules["shell_variable_names"])
+    builtin = set(rules.get("builtin_names", ()))
+    refused_names = re.compile(rules.get("refused_names", "(?!)"))
+    ignored = re.compile(rules.get("environment_ignored", "(?!)"))
     texts = []
     for origin, pattern, words in (
         ("", rules["variable_code"], assignments),
@@ -39,24 +52,57 @@ def read(spec: dict, assignments: List[str], env: Dict[str, str]) -> Tuple[str, 
             if not found:
                 continue
             name, value = found.group("name"), word[found.end() :]
-            if origin and (
-                not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)
-                or name in spec.get("option_variables", ())
-            ):
-                continue  # make cannot name it (BASH_FUNC_x%%); MAKEFLAGS is read as options
+            if origin and (ignored.search(name) or name in spec.get("option_variables", ())):
+                continue  # make does not import SHELL; MAKEFLAGS is read as options
+            if refused_names.search(name):
+                return (f"{origin}variable {name!r} (make runs its recipes or reads makefiles "
+                        "by it)"), []  # fmt: skip
             if re.search(pattern, value):
                 # the name only: an environment value may be a secret (no value in events)
                 return (f"{origin}variable {name!r} (a make or shell expansion in the "
                         "value, which make or its recipes run)"), []  # fmt: skip
-            if found.group("op") == "!=" or program_names.search(name):
+            if found.group("op") == "!=" or name in builtin or program_names.search(name):
                 texts.append(value)
     return "", texts
 
 
-def joined(words: List[str]) -> List[str]:
-    """MAKEFLAGS' words with an assignment's value kept whole: make escapes its blanks, and
-    reading the rest of the variable as the value reads no less than make runs."""
-    for k, word in enumerate(words):
-        if "=" in word and not word.startswith("-"):
-            return words[:k] + [" ".join(words[k:]).replace("\\ ", " ")]
+def imported(spec: dict, name: str) -> bool:
+    """Whether make reads an environment variable of this name as shell text or refuses it
+    (red team 16 R16-2, R16-3): the start's environment keeps it for ``read``."""
+    rules = spec.get("variable_assignments")
+    return (
+        bool(rules)
+        and not re.search(rules.get("environment_ignored", "(?!)"), name)
+        and (
+            name in rules.get("builtin_names", ())
+            or bool(re.search(rules["shell_variable_names"], name))
+            or bool(re.search(rules.get("refused_names", "(?!)"), name))
+        )
+    )
+
+
+def flag_words(value: str) -> List[str]:
+    """MAKEFLAGS' words as make splits them (main.c decode_env_switches): at blanks, a
+    backslash making the next character its own (``\\ `` a blank inside a word); a first word
+    with no ``-`` and no ``=`` is single-letter flags. Every word is then read with the getopt
+    model: options after an assignment are still options (red team 16 R16-13)."""
+    words, word, k, started = [], [], 0, False
+    while k < len(value):
+        char = value[k]
+        if char == "\\" and k + 1 < len(value):
+            k += 1
+            word.append(value[k])
+            started = True
+        elif char in " \t":
+            if started:
+                words.append("".join(word))
+            word, started = [], False
+        else:
+            word.append(char)
+            started = True
+        k += 1
+    if started:
+        words.append("".join(word))
+    if words and not words[0].startswith("-") and "=" not in words[0]:
+        words[0] = "-" + words[0]  # MAKEFLAGS=ks: make's single-letter flags
     return words

@@ -16,7 +16,7 @@ _PLAIN = set("=dDgGhHnNpPxzF")
 _NUMBERED = set("qQlL")  # an optional exit code or line length
 _LABELLED = set(":btTv")  # a label (or version) to the end of the command
 _TEXT = set("aic")  # text to the end of the line, continued by a trailing backslash
-_FILE_READ = set("rR")
+_FILE_READ = set("rR")  # a file name to the end of the line, never continued
 _SUBSTITUTE_FLAGS = set("gpIiMm0123456789")
 _ENDS = set(";\n}#")
 
@@ -119,7 +119,11 @@ class _Reader:
             self.blanks()
             while self.peek() and self.peek() not in " \t;\n}#":
                 self.pos += 1
-        elif char in _TEXT or char in _FILE_READ:
+        elif char in _FILE_READ:
+            # a file name runs to the end of the line, a trailing backslash included (GNU
+            # sed's read_filename; red team 16 R16-1: `r f\\` then a command on the next line)
+            self.to_line_end()
+        elif char in _TEXT:
             while True:  # to the end of the line; a line ending in a backslash goes on
                 end = self.text.find("\n", self.pos)
                 line = self.text[self.pos :] if end < 0 else self.text[self.pos : end]

@@ -58,10 +58,13 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     # R14-9) are read as the options they are, before the line's own
     early: List[str] = []
     for name in spec.get("option_variables", ()):
+        if spec.get("variable_assignments"):  # make: MAKEFLAGS split as make splits it
+            early += make_variables.flag_words(env.get(name, ""))
+            continue
         words = env.get(name, "").split()
         if words and not words[0].startswith(("-", "+")) and "=" not in words[0]:
-            words[0] = "-" + words[0]  # MAKEFLAGS=ks: make's single-letter flags
-        early += make_variables.joined(words) if spec.get("variable_assignments") else words
+            words[0] = "-" + words[0]  # LESS=R: single-letter flags
+        early += words
     # settings from the environment first: an alias there names the subcommand (R15-9)
     for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
         for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
@@ -95,21 +98,34 @@ def _listed(name: str, names) -> bool:
 
 def runner_variable(name: str) -> bool:
     """Whether a variable is one a program of the table takes shell text or code from."""
-    return any(
-        _listed(name, spec.get(field, ()))
-        for _names, _pattern, spec in _programs()
-        for field in (
-            "shell_variables",
-            "command_variables",
-            "refused_variables",
-            "option_variables",
+    return (
+        any(
+            _listed(name, spec.get(field, ()))
+            for _names, _pattern, spec in _programs()
+            for field in (
+                "shell_variables",
+                "command_variables",
+                "refused_variables",
+                "option_variables",
+            )
         )
-    ) or any(
-        name.startswith(prefix)
-        for _names, _pattern, spec in _programs()
-        for pair in spec.get("setting_variables", {}).items()
-        for prefix in pair
+        or any(
+            name.startswith(prefix)
+            for _names, _pattern, spec in _programs()
+            for pair in spec.get("setting_variables", {}).items()
+            for prefix in pair
+        )
+        or any(make_variables.imported(spec, name) for _names, _pattern, spec in _programs())
     )
+
+
+def split_bundle(word: str, flags) -> Optional[List[str]]:
+    """A short-option word getopt reads as a bundle (red team 16 R16-9): a flag letter followed
+    by more letters is that flag and the rest (``env -vS TEXT`` is ``-v -S TEXT``), so the
+    rest is read as the option it is; None for any other word."""
+    if word.startswith("--") or len(word) < 3 or word in flags or word[:2] not in flags:
+        return None
+    return [word[:2], "-" + word[2:]]
 
 
 def long_option(written: str, known, valued=(), dangerous=(), single_dash=False):
