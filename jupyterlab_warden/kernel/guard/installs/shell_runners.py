@@ -38,6 +38,27 @@ def _programs() -> list:
     return _PROGRAMS
 
 
+_LAUNCHERS = None
+
+
+def launches(program: str) -> bool:
+    """Whether a program name (a path's last part) runs a command given as its operands: the
+    table's ``launchers`` (chrt, setpriv, unshare, ld.so...) and every table program that
+    runs a command or shell text from its operands (flock, strace, find -exec, watch). With
+    the wrappers commands.py unwraps, the one launcher set (red team 16 R16-5, R16-6)."""
+    global _LAUNCHERS
+    if _LAUNCHERS is None:
+        table = load_contract("shell-runners.json")["launchers"]
+        _LAUNCHERS = (frozenset(table["names"]), re.compile(table["name_pattern"]))
+    names, pattern = _LAUNCHERS
+    if program in names or pattern.match(program):
+        return True
+    spec = runner(program)
+    return spec is not None and any(
+        key in spec for key in ("command_operands_from", "command_options", "shell_operands_from")
+    )
+
+
 def runner(program: str) -> Optional[dict]:
     """The table entry of a program name (a path's last part), None for others."""
     for names, pattern, spec in _programs():

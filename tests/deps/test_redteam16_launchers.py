@@ -1,0 +1,137 @@
+"""Red team 16 (fix16b): starts whose program Warden read in the wrong place.
+
+R16-4: a program that names the started process's own files (``/dev/stdin``, ``/proc/self/fd/0``)
+was read by the gate's first look in the KERNEL (its stdin), the child execs its own: every first
+look now reads such a start in full (``fastpath._file_reads_fully``), where it is refused.
+R16-5 / R16-6: a command whose program comes from input (xargs' command, find -exec's ``{}``)
+behind ANY launcher of the one launcher set (``chrt``, ``setpriv``, ``taskset``...: the tables'
+``launchers``), not only behind the wrappers Warden unwraps.
+
+Each malicious case run for real proves itself: without Warden the real uv fetches from the local
+index, with Warden the start is refused and the index sees no request.
+"""
+
+import os
+
+import pytest
+from launched import BUILT, installed
+from real_uv import real_uv
+
+from jupyterlab_warden.kernel.guard.installs import commands
+
+QUOTED = BUILT.replace("$@", "''")  # u''v: the inner shell's quotes build uv's name
+
+
+def _fetches_only_without_warden(kernel, code: str) -> str:
+    """``code`` makes uv fetch from the local index without Warden; with Warden it is refused
+    before anything is fetched. The refusal's text."""
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert plain["refused"] is None and kernel.index.requests, plain
+    kernel.reset()
+    guarded = kernel.cell(code, launched=True)
+    assert guarded["refused"], guarded
+    assert kernel.index.requests == [], guarded
+    return guarded["refused"]
+
+
+# -- R16-4: /dev and /proc programs, the gate's shortcut and its general path ---------------------
+
+# words without a hint of an installer's name: only the program's file could make them read
+_TOOL_INSTALL = "'tool', 'install', '--no-cache', '--index-url', '{index}', 'warden-demo-pkg'"
+
+
+@pytest.mark.parametrize(
+    "program, extra",
+    [
+        ("/dev/stdin", ""),  # subprocess.run's common start: the gate's shortcut
+        ("/proc/self/fd/0", ""),
+        ("/dev/stdin", ", env=dict(os.environ)"),  # the general path
+    ],
+)
+def test_a_program_named_through_the_child_own_stdin_is_refused(kernel, program, extra):
+    code = (
+        "import os, subprocess\n"
+        f"subprocess.run([{program!r}, {_TOOL_INSTALL}], stdin=open({{uv!r}}, 'rb'){extra})\n"
+    )
+    refused = _fetches_only_without_warden(kernel, code)
+    assert program.split("/")[1] in refused, refused
+
+
+# -- R16-5 / R16-6: a program taken from input behind any launcher --------------------------------
+
+
+@pytest.mark.parametrize("launcher", ["chrt -o 0", "setpriv", "taskset 1", "env ionice"])
+def test_xargs_input_as_the_program_of_a_launcher_is_refused(kernel, launcher):
+    installed(launcher.split()[-1] if launcher.startswith("env") else launcher.split()[0])
+    line = f"echo {QUOTED} | xargs {launcher}"
+    refused = _fetches_only_without_warden(kernel, f"import os\nos.system({line!r})\n")
+    assert "xargs" in refused and "input" in refused, refused
+
+
+@pytest.mark.parametrize("action", ["-exec chrt -o 0", "-execdir setpriv", "-exec env taskset 1"])
+def test_a_found_file_as_the_program_of_a_launcher_is_refused(kernel, action):
+    installed(action.split()[-2] if "taskset" in action else action.split()[1])
+    uv = real_uv()
+    # uv picked by its inode: no word names it; its words name no installer either
+    line = (
+        f"find {os.path.dirname(uv)} -inum {os.stat(uv).st_ino} {action} {{}} run --no-project "
+        "--no-cache --with warden-demo-pkg --index-url {index} true \\;"
+    )
+    code = f"import os\nos.system({line!r})\n".replace("{}", "{{}}")  # Kernel.cell formats it
+    refused = _fetches_only_without_warden(kernel, code)
+    assert "find" in refused and "input" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "printf x | xargs chrt -o 0",
+        "printf x | xargs setpriv --reuid 1",
+        "printf x | xargs flock /tmp/l",
+        "printf x | xargs prlimit --nofile=10",
+        "printf x | xargs unshare",
+        "printf x | xargs chroot /",
+        "printf x | xargs linux64",
+        "printf x | xargs nsenter -t 1",
+        "printf x | xargs strace -f -o /dev/null",
+        "printf x | xargs nice chrt 0",
+        "printf x | xargs watch",
+        "printf x | xargs -I% taskset 1 ./% sync",
+        "printf x | xargs --replace ionice -c 3 {} sync",
+        "find /opt -inum 1 -exec chrt -o 0 {} sync \\;",
+        "find /opt -inum 1 -execdir setpriv ./{} sync \\;",
+        "find /opt -inum 1 -ok taskset 1 {} \\;",
+        "find /opt -inum 1 -okdir unshare {} \\;",
+        "find /opt -inum 1 -exec env nsenter -t 1 {} \\;",
+        "find /opt -inum 1 -exec /lib64/ld-linux-x86-64.so.2 {} sync \\;",
+        "find /opt -inum 1 -exec qemu-x86_64 {} sync \\;",
+        "find /opt -inum 1 -exec flock /tmp/l {} \\;",
+        # deny by default: Warden does not know which of a launcher's words is its program
+        "find . -exec nice -n 5 chrt -o 0 gzip {} \\;",
+        "ls | xargs -I% chrt -o 0 cp % backup/",
+    ],
+)
+def test_decision_refuses_input_programs_behind_every_launcher(line):
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "find . -name '*.py' -exec wc -l {} \\;",
+        "find . -exec chmod 644 {} +",
+        "find . -exec timeout 5 gzip {} \\;",
+        "ls | xargs -n1 echo",
+        "xargs -a list.txt rm",
+        "ls | xargs nice -n 5 rm",
+        "ls *.csv | xargs -I{} cp {} backup/",
+        "timeout 5 python x.py",
+        "nice -n 10 python train.py",
+        "chrt -o 0 python train.py",
+        "taskset -c 0 python train.py",
+    ],
+)
+def test_ordinary_launchers_and_input_stay_ordinary(line):
+    commands.shell_invocations(line)
