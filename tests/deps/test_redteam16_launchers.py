@@ -12,6 +12,7 @@ index, with Warden the start is refused and the index sees no request.
 """
 
 import os
+import tempfile
 
 import pytest
 from launched import BUILT, installed
@@ -135,3 +136,125 @@ def test_decision_refuses_input_programs_behind_every_launcher(line):
 )
 def test_ordinary_launchers_and_input_stay_ordinary(line):
     commands.shell_invocations(line)
+
+
+# -- R16-14: a script run by its path is read as its #! line's start -------------------------------
+
+_INSTALL = (
+    "ip install -q --no-config --no-cache --target {target} --index-url {index} warden-demo-pkg"
+)
+# each script builds the installer's name from pieces (no word names it), as in the red team
+_SCRIPTS = {
+    "x.pl": '#!/usr/bin/perl\nsystem("u"."v p".q(' + _INSTALL + "));\n",
+    "w.awk": '#!/usr/bin/awk -f\nBEGIN {{ system("u" "v p" "' + _INSTALL + '") }}\n',
+    "v.sed": '#!/bin/sed -f\n1e u""v p""' + _INSTALL + "\n",
+}
+
+
+def _write_script(kernel, name: str, text: str):
+    script = kernel.work / name
+    script.write_text(text.format(index=kernel.index.simple, target=kernel.target))
+    script.chmod(0o755)
+    (kernel.work / "data.txt").write_text("x\n")
+
+
+@pytest.mark.parametrize("name", sorted(_SCRIPTS))
+def test_an_interpreter_script_run_by_its_path_is_read_as_its_interpreter_start(kernel, name):
+    installed({"x.pl": "perl", "w.awk": "awk", "v.sed": "sed"}[name])
+    _write_script(kernel, name, _SCRIPTS[name])
+    line = f"./{name} data.txt"
+    kernel.proves(f"import os\nos.system({line!r})\n")
+
+
+def test_a_uv_run_script_line_reads_the_script_metadata(kernel):
+    """`#!/usr/bin/env -S uv run --script`: uv installs the PEP 723 block's dependencies from
+    its own index; read as `uv run --script ./tool`, where that index is refused."""
+    _write_script(
+        kernel,
+        "tool",
+        "#!/usr/bin/env -S uv run --no-cache --script\n# /// script\n"
+        '# dependencies = ["warden-demo-pkg"]\n# [tool.uv]\n# index-url = "{index}"\n# ///\n'
+        "import warden_demo_pkg\n",
+    )
+    for code in (
+        "import subprocess\nsubprocess.run(['./tool'])\n",
+        "import os\nos.system('./tool')\n",
+    ):
+        refused = _fetches_only_without_warden(kernel, code)
+        assert "uv" in refused and "index" in refused, refused
+
+
+def test_shebang_words_are_the_kernel_s():
+    from jupyterlab_warden.kernel.guard.installs.shebang import interpreter_words
+
+    def words(text: bytes):
+        with tempfile.NamedTemporaryFile(delete=False) as fh:
+            fh.write(text)
+        try:
+            return interpreter_words(fh.name)
+        finally:
+            os.unlink(fh.name)
+
+    assert words(b"#!/usr/bin/env -S uv run --script\nx") == ["/usr/bin/env", "-S uv run --script"]
+    assert words(b"#! /usr/bin/awk  -f \t\nBEGIN{}") == ["/usr/bin/awk", "-f"]
+    assert words(b"#!/bin/sh\n") == ["/bin/sh"]
+    assert words(b"echo hi\n") is None and words(b"\x7fELF") is None
+    assert words(b"#!\n") == [] and words(b"#!/bin/" + b"x" * 300) == []  # longer than read
+    assert interpreter_words("/dev/stdin") is None  # never opened: not a regular file
+
+
+@pytest.fixture()
+def scripts(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, text: str) -> None:
+        (tmp_path / name).write_text(text)
+        (tmp_path / name).chmod(0o755)
+
+    return write
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#!/usr/bin/perl\nsystem('ls');\n",
+        '#!/usr/bin/env node\nrequire("child_process").execSync("ls");\n',
+        "#!/usr/bin/awk -f\nBEGIN { print 1 }\n",  # awk -f refused when named too
+        "#!/bin/sed -f\n1e ls\n",
+        "#!/usr/bin/tclsh\nexec ls\n",
+        "#!/bin/" + "x" * 300 + "\n",
+        "#!\n",
+    ],
+)
+def test_decision_refuses_scripts_as_their_interpreters_are_refused(scripts, text):
+    scripts("s", text)
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations("./s data.txt")
+
+
+@pytest.mark.parametrize(
+    "text, tool",
+    [
+        ("#!/usr/bin/env -S uv run --script\nprint(1)\n", "uv"),
+        ("#!/usr/bin/env pipx run\nprint(1)\n", "pipx"),
+    ],
+)
+def test_decision_reads_installer_lines_as_installer_starts(scripts, text, tool):
+    scripts("s", text)
+    found = commands.shell_invocations("./s")
+    assert found and found[0].tool == tool, found
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("#!/bin/bash\necho hi\n", "./run.sh"),
+        ("#!/usr/bin/env python3\nprint(1)\n", "./run.sh --epochs 3"),
+        ("#!/usr/bin/env -S python3 -u\nprint(1)\n", "./run.sh"),
+        ("#!/usr/bin/perl\nprint 1;\n", "./run.sh"),
+        ("echo hi\n", "./run.sh"),
+    ],
+)
+def test_ordinary_scripts_stay_ordinary(scripts, text, line):
+    scripts("run.sh", text)
+    assert commands.shell_invocations(line) == []

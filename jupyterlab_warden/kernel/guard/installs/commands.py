@@ -1809,12 +1809,41 @@ def _simple(
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
     _refuse_shell_script(argv[0], env)
+    # a `#!` file is also read as the start the kernel makes of it (R16-14)
+    started = _script_start(argv, env, depth)
+    found = _simple(started, env, depth + 1, stdin) if started is not None else []
     # a link to a program that runs code or shell text is read as its target (R13-8:
     # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
     # still the inert program it is named
     linked = interpreters.language(name) or shell_runners.runner(name)
     _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
-    return []
+    return found
+
+
+def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[List[str]]:
+    """A program file with a ``#!`` line is read as the start the kernel makes of it (red team
+    16 R16-14): ``[interpreter, its one argument, the script, the start's arguments...]``, so
+    ``./tool`` with ``#!/usr/bin/env -S uv run --script`` is ``uv run --script ./tool`` (its
+    PEP 723 metadata read there), ``./x.pl`` is ``perl ./x.pl``, ``./w.awk`` with ``#!/usr/bin/awk
+    -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one from ``#!``. None
+    when the file has no ``#!`` line (a binary; a text file a shell runs: ``_refuse_shell_script``)."""
+    from . import shebang
+
+    program = argv[0]
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    if not path:
+        return None
+    words = shebang.interpreter_words(path)
+    if words is None:
+        return None
+    if not words:
+        raise Unreadable(
+            f"{program}'s #! line names no interpreter, or is longer than the kernel reads: "
+            "Warden cannot tell what runs it"
+        )
+    if depth >= MAX_NESTING:
+        raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
+    return words + [path] + argv[1:]
 
 
 def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
