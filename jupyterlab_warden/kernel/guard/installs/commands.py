@@ -1824,9 +1824,10 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     """A program file with a ``#!`` line is read as the start the kernel makes of it (red team
     16 R16-14): ``[interpreter, its one argument, the script, the start's arguments...]``, so
     ``./tool`` with ``#!/usr/bin/env -S uv run --script`` is ``uv run --script ./tool`` (its
-    PEP 723 metadata read there), ``./x.pl`` is ``perl ./x.pl``, ``./w.awk`` with ``#!/usr/bin/awk
-    -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one from ``#!``. None
-    when the file has no ``#!`` line (a binary; a text file a shell runs: ``_refuse_shell_script``)."""
+    PEP 723 metadata read there), ``./x.pl`` is ``perl ./x.pl``, ``./w.awk`` with
+    ``#!/usr/bin/awk -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one
+    from ``#!``. None when the file has no ``#!`` line (a binary; a text file a shell runs:
+    ``_refuse_shell_script``)."""
     from . import shebang
 
     program = argv[0]
