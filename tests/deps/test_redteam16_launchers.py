@@ -236,13 +236,20 @@ def test_decision_refuses_scripts_as_their_interpreters_are_refused(scripts, tex
     "text, tool",
     [
         ("#!/usr/bin/env -S uv run --script\nprint(1)\n", "uv"),
-        ("#!/usr/bin/env pipx run\nprint(1)\n", "pipx"),
+        ("#!/usr/bin/env uv\nprint(1)\n", "uv"),
     ],
 )
 def test_decision_reads_installer_lines_as_installer_starts(scripts, text, tool):
     scripts("s", text)
     found = commands.shell_invocations("./s")
     assert found and found[0].tool == tool, found
+
+
+def test_a_line_the_kernel_passes_as_one_argument_is_read_so(scripts):
+    """`#!/usr/bin/env pipx run`: the kernel hands env ONE argument, `pipx run`, a program
+    name env does not find: nothing runs, as Warden reads it."""
+    scripts("s", "#!/usr/bin/env pipx run\nprint(1)\n")
+    assert commands.shell_invocations("./s") == []
 
 
 @pytest.mark.parametrize(
@@ -258,3 +265,35 @@ def test_decision_reads_installer_lines_as_installer_starts(scripts, text, tool)
 def test_ordinary_scripts_stay_ordinary(scripts, text, line):
     scripts("run.sh", text)
     assert commands.shell_invocations(line) == []
+
+
+# -- R16-15: a foreign Python's whole standard library, not a list of modules ---------------------
+
+
+@pytest.mark.parametrize(
+    "changed",
+    ["__future__.py", "_compat_pickle.py", "json/decoder.py", "json/__pycache__/x.pyc",
+     "importlib/metadata/__init__.py", "lib-dynload/_struct.so", "encodings/utf_8.py"],
+)  # fmt: skip
+def test_every_module_a_foreign_python_may_load_before_the_guard_is_checked(
+    tmp_path, monkeypatch, changed
+):
+    """The guard's own imports before its hook (``__future__``, ``_compat_pickle``) change with
+    its code: every file of the standard library counts, its site-packages does not (the site
+    rules read that)."""
+    import shutil
+    import sys
+
+    from jupyterlab_warden.kernel.guard.installs import startup_modules
+
+    stdlib = tmp_path / "py" / "lib" / "python3.11"
+    for name in ("os.py", "encodings/__init__.py", changed, "site-packages/mod.py"):
+        (stdlib / name).parent.mkdir(parents=True, exist_ok=True)
+        (stdlib / name).write_text("")
+    (tmp_path / "py" / "bin").mkdir()
+    program = tmp_path / "py" / "bin" / "python3.11"
+    shutil.copy2(os.path.realpath(sys._base_executable), program)
+    for path in (str(stdlib / changed), str(stdlib / "site-packages" / "mod.py")):
+        monkeypatch.setattr(startup_modules, "_changed", lambda p, path=path: p == path)
+        found = startup_modules.unverified_stdlib(str(program))
+        assert found == (path if "site-packages" not in path else ""), found
