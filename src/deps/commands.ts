@@ -35,6 +35,7 @@ import {
   unknownXOption
 } from './startup';
 import {
+  commandsOnDescriptor,
   inputWord,
   launches as tableLaunches,
   longOption,
@@ -42,7 +43,7 @@ import {
   runnerVariable
 } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode, literalStarts } from './guardless';
+import { dynamicCode, literalStarts, STDLIB_STARTERS } from './guardless';
 import * as shellValues from './shellvalues';
 import {
   isOn,
@@ -692,6 +693,14 @@ function shellInvocations(
           writes = false;
           continue;
         }
+        if (/^[<>]\(/.test(tokens[i].value)) {
+          // a process substitution as a word of its own (`make -f <(printf ..)`): bash passes
+          // its /dev/fd/N as the argument, so it is a word, not a redirection (red team 15
+          // R15-15: it was dropped, and make -f took the next word as its makefile)
+          substitutes = true;
+          words.push(tokens[i].value);
+          continue;
+        }
         let redirect: RegExpExecArray | null = REDIRECT_OP.exec(
           tokens[i].value
         );
@@ -1337,6 +1346,8 @@ function innerRedirect(raw: string): { word: string; writes: boolean } | null {
       word += raw[++i] ?? '';
     } else if (c === "'" || c === '"') {
       quote = c;
+    } else if ((c === '>' || c === '<') && i > 0 && raw[i + 1] === '(') {
+      word += c; // `--file=<(..)`: bash substitutes its /dev/fd/N in the word (R15-15)
     } else if ((c === '>' || c === '<') && i > 0) {
       const redirect = REDIRECT_OP.exec(raw.slice(i));
       const target = redirect?.[2] ?? '';
@@ -2152,6 +2163,16 @@ function simple(
   if (name === 'eval') {
     return nested(argv.slice(1).join(' '));
   }
+  if (
+    (name === 'source' || name === '.') &&
+    argv.length > 1 &&
+    commandsOnDescriptor(argv[1])
+  ) {
+    // `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+    throw new Unreadable(
+      `${name} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell runs them: write them out`
+    );
+  }
   if (name === 'xargs') {
     if (INSTALLER_WORDS.test(argv.slice(1).join(' '))) {
       throw new Unreadable(
@@ -2593,6 +2614,12 @@ function refuseStdinScript(
       `${basename(argv[0])} reads its commands from stdin (a pipe, a here-string or the kernel's input), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
     );
   }
+  if (commandsOnDescriptor(operand)) {
+    // `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
+    throw new Unreadable(
+      `${basename(argv[0])} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
+    );
+  }
 }
 
 /**
@@ -2900,6 +2927,13 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
+  }
+  const top = (target ?? '').split('.')[0];
+  if (mode === 'm' && STDLIB_STARTERS.has(top)) {
+    // R14-29: the kernel's module_files; a local module of that name is no better
+    throw new Unreadable(
+      `${why} and python -m ${target} starts a program its environment or PATH names`
+    );
   }
 }
 

@@ -45,7 +45,9 @@ describe('dynamicCode', () => {
       'import _posixsubprocess as p; p.fork_exec()',
       '_posixsubprocess.fork_exec'
     ], // R12-7
-    ["import webbrowser; webbrowser.open('x')", 'webbrowser.open'], // R12-7
+    ["import webbrowser; webbrowser.open('x')", 'imports webbrowser'], // R12-7, R14-29: the import alone
+    ['import antigravity', 'imports antigravity'], // R14-29: opens $BROWSER at import
+    ['help(len)', 'help'], // R14-29: pydoc's pager runs $MANPAGER/$PAGER
     ['import platform; platform.architecture()', 'platform.architecture'], // R12-7
     [
       "import asyncio; asyncio.get_event_loop().subprocess_shell('x')",

@@ -29,7 +29,8 @@ const CODE_RUNNERS = new Set([
   'execfile',
   'types.CodeType',
   'types.FunctionType',
-  'types.LambdaType'
+  'types.LambdaType',
+  'help' // pydoc's pager: $MANPAGER/$PAGER (red team 14 R14-29)
 ]);
 // modules whose use runs code given as data: their import is enough (multiprocessing: a
 // spawned child runs what its parent pickled to it)
@@ -39,6 +40,22 @@ const CODE_MODULES = new Set(
   pdb bdb zipimport pkgutil dill cloudpickle joblib gc imp shelve timeit cProfile profile trace
   pydoc`.split(/\s+/)
 );
+// standard-library modules that start a program named by the environment (red team 14
+// R14-29; the kernel's _COMMAND_MODULES lists what each runs): refused on import alone
+const COMMAND_MODULES = new Set(['webbrowser', 'antigravity', 'mailcap']);
+/**
+ * Standard-library modules whose `python -m` command line starts a program named by the
+ * environment or found on PATH (R14-29, the kernel's `_STDLIB_STARTERS`): `-m webbrowser`
+ * runs $BROWSER, `-m platform` uname, `-m ctypes.util` gcc and ldconfig.
+ */
+export const STDLIB_STARTERS = new Set([
+  'webbrowser',
+  'antigravity',
+  'mailcap',
+  'platform',
+  'uuid',
+  'ctypes'
+]);
 const PROCESS_STARTERS = [
   'os.system',
   'os.popen',
@@ -178,8 +195,13 @@ export function dynamicCode(code: string): string {
     found = found || why;
   };
   const moduleUse = (dotted: string) => {
-    if (CODE_MODULES.has(dotted.replace(/^\.+/, '').split('.')[0])) {
+    const top = dotted.replace(/^\.+/, '').split('.')[0];
+    if (CODE_MODULES.has(top)) {
       flag(`it uses ${dotted}, which runs code Warden does not read`);
+    } else if (COMMAND_MODULES.has(top)) {
+      flag(
+        `it imports ${dotted}, which starts a program its environment names`
+      );
     }
   };
   // imports first: a name's meaning does not depend on where in the file it is used

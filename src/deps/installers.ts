@@ -103,6 +103,28 @@ const UV_KNOWN: ReadonlySet<string> = new Set([
   ...UV_RUN_VALUED,
   ...UV_RUN_FLAGS
 ]);
+// Each uv command's own closed option set (schema/uv-cli.json `by_command`: its help and the
+// options the real uv takes that the help hides). Red team 15 R15-14: a valued option Warden
+// read as a flag (or did not know) made its value uvx's TOOL and the index options after it
+// the tool's own words; a command's options are read with its own set, deny by default: an
+// option word in neither its valued nor its flag set is refused.
+const UV_BY_COMMAND: ReadonlyMap<
+  string,
+  { valued: Set<string>; known: ReadonlySet<string> }
+> = new Map(
+  Object.entries(
+    uvCliTable.by_command as Record<
+      string,
+      { valued: string[]; flags: string[] }
+    >
+  ).map(([command, own]) => [
+    command,
+    {
+      valued: new Set(own.valued),
+      known: new Set([...own.valued, ...own.flags])
+    }
+  ])
+);
 const CONDA_VALUED = new Set(
   `-n --name -p --prefix -c --channel --file -f --repodata-fn --solver --experimental
   --subdir --platform --ssl-verify --cacert-path --clone --revision
@@ -639,7 +661,7 @@ function uvCommand(
       args.slice(args[0] === 'x' ? 1 : 2),
       context
     );
-    if (first !== null) {
+    if (first !== null && !uvPythonTool(first)) {
       request.requirements.push(
         parseRequirement(uvToolSpec(first), context.place)
       );
@@ -1026,17 +1048,23 @@ const UV_FILE_OPTIONS = [
  * positional word of a uv or conda command line, values taken as `valued` says. Short
  * options may be bundled or carry their value (`-qU`, `-ihttps://...`, `-rreq.txt`), as clap
  * and argparse read them. A missing value, or another option where a value belongs
- * (Warden's table and the tool disagree), is a problem and ends the reading.
+ * (Warden's table and the tool disagree), is a problem and ends the reading. A uv command
+ * with its own set (UV_BY_COMMAND) is read with it alone.
  */
 function* optionWords(
   request: InstallRequest,
   tool: string,
   args: string[],
-  valued: Set<string>,
+  tableValued: Set<string>,
   place: Place
 ): Generator<[string | null, string | null]> {
+  const own = tool === 'uv' ? UV_BY_COMMAND.get(request.command) : undefined;
+  const valued = own?.valued ?? tableValued;
   const unknown = (option: string): boolean =>
-    tool === 'uv' && !UV_KNOWN.has(option) && !valued.has(option);
+    tool === 'uv' &&
+    (own
+      ? !own.known.has(option)
+      : !UV_KNOWN.has(option) && !valued.has(option));
   const canonical = (option: string): string =>
     tool === 'uv' ? (UV_ALIASES[option] ?? option) : option;
   for (let i = 0; i < args.length;) {
@@ -1213,6 +1241,7 @@ export function uvToolCommand(args: string[]): string[] | null {
   } else {
     return null;
   }
+  const valued = UV_BY_COMMAND.get('uv tool run')?.valued ?? UV_VALUED;
   let i = 0;
   let hasFrom = false;
   while (i < rest.length) {
@@ -1228,12 +1257,12 @@ export function uvToolCommand(args: string[]): string[] | null {
     const name = eq < 0 ? word : word.slice(0, eq);
     hasFrom ||= name === '--from';
     if (word.startsWith('--') || word.length === 2) {
-      i += UV_VALUED.has(name) && eq < 0 ? 2 : 1;
+      i += valued.has(name) && eq < 0 ? 2 : 1;
       continue;
     }
     i++; // a bundle of short options: the first valued one takes the rest of the word
     for (let k = 1; k < word.length; k++) {
-      if (UV_VALUED.has('-' + word[k])) {
+      if (valued.has('-' + word[k])) {
         i += k + 1 === word.length ? 1 : 0;
         break;
       }
@@ -1250,6 +1279,19 @@ export function uvToolCommand(args: string[]): string[] | null {
     }
   }
   return [tool, ...rest.slice(i + 1)];
+}
+
+// `uvx python ARGS` (`python3`, `python3.12`, `python@3.12`): uv runs a Python interpreter
+// (found, or downloaded as `uv python install` does) in an environment of the --with packages
+// alone, no package named python (uv 0.13.9: `uvx python -c ...` offline with an empty cache
+// runs it; `uvx pythonw` and `uvx ipython` resolve a package). With --from SPEC, python is an
+// executable of SPEC's environment, SPEC the package (read as --from's value). Either way the
+// word is no requirement (it was read as one, refused as an imitation of ipython).
+const UV_PYTHON_TOOL = /^python(?:[0-9]+(?:\.[0-9]+)*|@[0-9]+(?:\.[0-9]+)*)?$/;
+
+/** Whether uvx's tool word `word` is uv's request for a Python interpreter. */
+export function uvPythonTool(word: string): boolean {
+  return UV_PYTHON_TOOL.test(word);
 }
 
 /** Apply the leading options; return the first positional word (the tool or script). */

@@ -51,9 +51,14 @@ interface Runner {
   };
   optional_values?: Record<string, string>;
   subcommand_flags?: Record<string, string[]>;
+  subcommand_valued?: Record<string, string[]>;
+  subcommand_refused?: Record<string, string[]>;
+  alias_keys?: string;
   command_names?: string[];
   option_families?: string[];
   keys_normalised?: boolean;
+  refused_text?: string;
+  allowed_values?: Record<string, string>;
 }
 
 export interface Reading {
@@ -85,9 +90,9 @@ const LAUNCHER_PATTERN = new RegExp(LAUNCHERS.name_pattern);
 
 /**
  * Whether a program name runs a command given as its operands: the table's `launchers`
- * (chrt, setpriv, unshare, ld.so...) and every table program that runs a command or shell
- * text from its operands (flock, strace, find -exec, watch). With the wrappers commands.ts
- * unwraps, the one launcher set (red team 16 R16-5, R16-6). As the kernel's.
+ * (chrt, setpriv, unshare, ld.so, watch...) and every table program that runs a command from
+ * its operands (flock, strace, find -exec). With the wrappers commands.ts unwraps, the one
+ * launcher set (red team 16 R16-5, R16-6). As the kernel's.
  */
 export function launches(program: string): boolean {
   if (LAUNCHER_NAMES.has(program) || LAUNCHER_PATTERN.test(program)) {
@@ -97,8 +102,7 @@ export function launches(program: string): boolean {
   return (
     spec !== null &&
     (spec.command_operands_from !== undefined ||
-      spec.command_options !== undefined ||
-      spec.shell_operands_from !== undefined)
+      spec.command_options !== undefined)
   );
 }
 
@@ -248,6 +252,16 @@ const STDIN_FILES = new Set([
 const DESCRIPTOR = /^(\/dev\/|\/proc\/|[<>]\()|\x01/;
 
 /**
+ * Whether a file of commands named `path` is one Warden cannot place and read: a process
+ * substitution (`<(`/`>(`; the kernel's marker), anything under /dev/ or /proc/ (another
+ * descriptor, a terminal, a pipe). One rule for every reader of a file of commands: make -f,
+ * a shell's script operand (red team 15 R15-15).
+ */
+export function commandsOnDescriptor(path: string): boolean {
+  return DESCRIPTOR.test(path);
+}
+
+/**
  * make's variables that become shell text (red team 15 R15-12, R15-17; the kernel's
  * make_variables.read): an assignment (line, MAKEFLAGS, environment) whose value holds a make
  * or shell expansion is refused; a `!=` value and the value of a variable the built-in rules
@@ -365,12 +379,25 @@ function parse(
   // options a subcommand reads as flags though the program's list has them valued (git
   // rebase -m is --merge, git commit -m takes a message: red team 15 R15-5)
   const subFlags = spec.subcommand_flags ?? {};
+  // a subcommand's own valued and refused options (git config -f FILE, --default V; git
+  // config -e runs the editor: red team 15 R15-11)
+  const subValued = spec.subcommand_valued ?? {};
+  const subRefused = spec.subcommand_refused ?? {};
+  const ownOf = (table: Record<string, string[]>): string[] =>
+    Object.prototype.hasOwnProperty.call(table, sub) ? table[sub] : [];
+  const refusedHere = (option: string): boolean =>
+    refusedOptions.has(option) || ownOf(subRefused).includes(option);
   let sub = ''; // the subcommand word seen so far (options_anywhere tables)
+  // alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
+  const aliasKeys = new RegExp(spec.alias_keys ?? '(?!)', 'i');
+  const aliases = new Map<string, string[]>();
   const known = new Set([
     ...valued,
     ...refusedOptions,
     ...(spec.flag_options ?? []),
-    ...optional.keys()
+    ...optional.keys(),
+    ...Object.values(subValued).flat(),
+    ...Object.values(subRefused).flat()
   ]);
   const multi = [...known]
     .filter(o => o.length > 2 && o[1] !== '-')
@@ -422,7 +449,22 @@ function parse(
     const key = spec.keys_normalised
       ? written.trim().replace(/[-_]/g, '')
       : written.trim();
-    if (refusedKeys.test(key)) {
+    const alias = aliasKeys.exec(key);
+    const words = text.split(/\s+/).filter(w => w !== '');
+    if (alias && !text.trimStart().startsWith('!') && words.length > 0) {
+      // an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is read
+      // as the words it stands for (red team 15 R15-9)
+      aliases.set(alias[1].toLowerCase(), words);
+    }
+    const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
+      new RegExp(k, 'i').test(key)
+    );
+    if (allowed) {
+      // apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
+      if (!new RegExp(`^(?:${allowed[1]})$`, 'i').test(text.trim())) {
+        refusedSetting = refusedSetting || `setting ${key}`;
+      }
+    } else if (refusedKeys.test(key)) {
       refusedSetting = refusedSetting || `setting ${key}`;
     } else if (shellKeys.test(key)) {
       texts.push(text.replace(/^\s*!/, ''));
@@ -443,7 +485,7 @@ function parse(
       return;
     }
     if (stdinOptions.has(option)) {
-      if (STDIN_FILES.has(text) || DESCRIPTOR.test(text)) {
+      if (STDIN_FILES.has(text) || commandsOnDescriptor(text)) {
         readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
       }
       return;
@@ -463,6 +505,9 @@ function parse(
       subFlags[sub].includes(option)
     ) {
       return '';
+    }
+    if (ownOf(subValued).includes(option)) {
+      return 'next';
     }
     if (optional.has(option)) {
       return 'optional';
@@ -513,7 +558,7 @@ function parse(
       if (!known.has(option) && spec.options_complete) {
         return [after, unknown(option)];
       }
-      if (refusedOptions.has(option)) {
+      if (refusedHere(option)) {
         return [after, refuse(option)];
       }
       if (takes(option)) {
@@ -536,6 +581,42 @@ function parse(
     }
     return [after, null];
   };
+  // `words` with a first word that is an alias (of a setting alias_keys matches) replaced by
+  // the words it stands for, as git expands it (an alias of an alias too, a few levels: git
+  // refuses a loop)
+  const aliased = (words: string[]): string[] => {
+    for (let n = 0; n < 8 && words.length > 0; n++) {
+      const found = aliases.get(words[0].toLowerCase());
+      if (!found || found[0].toLowerCase() === words[0].toLowerCase()) {
+        break;
+      }
+      words = [...found, ...words.slice(1)];
+    }
+    return words;
+  };
+  // settings from the environment first: an alias there names the subcommand (R15-9)
+  for (const [valuePrefix, keyPrefix] of Object.entries(
+    spec.setting_variables ?? {}
+  )) {
+    // GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
+    for (const [name, v] of Object.entries(env)) {
+      if (name.startsWith(valuePrefix)) {
+        setting(env[keyPrefix + name.slice(valuePrefix.length)] ?? '', v);
+      }
+    }
+  }
+  if (spec.refused_text) {
+    // tmux's `#(CMD)` in a format: a shell command tmux runs
+    const text = new RegExp(spec.refused_text);
+    for (const word of args) {
+      const found = text.exec(word);
+      if (found) {
+        return refuse(
+          `format '${found[0]}' (its argument runs a shell command)`
+        );
+      }
+    }
+  }
   const operands: string[] = [];
   let i = 0;
   if (args.length > 0 && spec.old_style_bundle && !args[0].startsWith('-')) {
@@ -566,11 +647,8 @@ function parse(
       continue;
     }
     if (!word.startsWith('-') || word === '-') {
-      if (
-        operands.length === 0 &&
-        Object.prototype.hasOwnProperty.call(subFlags, word)
-      ) {
-        sub = word;
+      if (operands.length === 0) {
+        sub = aliased([word])[0];
       }
       if (!spec.options_anywhere) {
         operands.push(...args.slice(i));
@@ -587,7 +665,7 @@ function parse(
       if (!option) {
         return unknown(written);
       }
-      if (refusedOptions.has(option)) {
+      if (refusedHere(option)) {
         return refuse(option);
       }
       let text = eq < 0 ? '' : word.slice(eq + 1);
@@ -666,7 +744,8 @@ function parse(
     const found = names.filter(n => n.includes('-') && n.startsWith(word));
     return found.length === 1 ? found[0] : word;
   };
-  for (const segment of segments) {
+  for (const written of segments) {
+    const segment = aliased(written);
     for (let k = 0; k < segment.length; k++) {
       const name = k === 0 ? commandName(segment[k]) : segment[k];
       const kind = Object.prototype.hasOwnProperty.call(subcommands, name)
@@ -675,30 +754,22 @@ function parse(
       if (kind === undefined) {
         continue;
       }
-      let rest = segment.slice(k + 1);
+      const rest = segment.slice(k + 1);
       if (kind === 'shell' && rest.length > 0) {
         texts.push(rest.join(' '));
       } else if (kind === 'refused') {
         // tmux source-file: commands from a file
         refusedSetting = refusedSetting || `command ${name}`;
       } else if (kind === 'setting') {
-        // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
-        rest = rest[0] === 'set' ? rest.slice(1) : rest;
-        for (const v of rest.slice(1)) {
-          setting(rest[0], v);
+        // `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting; every two
+        // operands in a row are read as KEY VALUE (git config's own options are taken with
+        // their values, subcommand_valued: R15-11), so no spelling of the command line puts
+        // a key where Warden reads a value
+        for (let j = 0; j + 1 < rest.length; j++) {
+          setting(rest[j], rest[j + 1]);
         }
       }
       break;
-    }
-  }
-  for (const [valuePrefix, keyPrefix] of Object.entries(
-    spec.setting_variables ?? {}
-  )) {
-    // GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
-    for (const [name, v] of Object.entries(env)) {
-      if (name.startsWith(valuePrefix)) {
-        setting(env[keyPrefix + name.slice(valuePrefix.length)] ?? '', v);
-      }
     }
   }
   if (refusedSetting) {

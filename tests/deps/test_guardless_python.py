@@ -163,7 +163,8 @@ def test_guardless_code_calling_modules_warden_does_not_read_is_refused(
         ("from distutils.spawn import spawn; spawn(['x'])", "distutils.spawn.spawn"),
         ("import popen2; popen2.Popen3('x')", "popen2.Popen3"),
         ("import _posixsubprocess as p; p.fork_exec()", "_posixsubprocess.fork_exec"),
-        ("import webbrowser; webbrowser.open('x')", "webbrowser.open"),
+        # red team 14 R14-29: the import alone (it runs $BROWSER)
+        ("import webbrowser; webbrowser.open('x')", "imports webbrowser"),
         ("import platform; platform.architecture()", "platform.architecture"),
         ("import asyncio; asyncio.get_event_loop().subprocess_shell('x')", "subprocess_shell"),
         ("import posix; posix.system(bytes.fromhex('6c73').decode())", "process (os.system)"),

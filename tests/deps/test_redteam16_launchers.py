@@ -128,6 +128,7 @@ def test_decision_refuses_input_programs_behind_every_launcher(line):
         "xargs -a list.txt rm",
         "ls | xargs nice -n 5 rm",
         "ls *.csv | xargs -I{} cp {} backup/",
+        "find . -name '*.csv' -exec scp {} host:data/ \\;",  # ssh's operands run remotely
         "timeout 5 python x.py",
         "nice -n 10 python train.py",
         "chrt -o 0 python train.py",

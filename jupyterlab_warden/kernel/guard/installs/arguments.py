@@ -84,6 +84,17 @@ UV_VALUED |= set(_uv_cli()["valued"]) - set(_uv_cli()["flags"])
 UV_KNOWN = frozenset(UV_VALUED | set(_uv_cli()["flags"]) | set(UV_ALIASES))
 
 
+# each uv command's own closed option set (schema/uv-cli.json ``by_command``: its help and the
+# options the real uv takes that the help hides). Red team 15 R15-14: a valued option Warden
+# read as a flag (or did not know) made its value uvx's TOOL and the index options after it
+# the tool's own words; a command's options are read with its own set, deny by default: an
+# option word in neither its valued nor its flag set is refused.
+UV_BY_COMMAND = {
+    command: (frozenset(own["valued"]), frozenset(own["valued"]) | frozenset(own["flags"]))
+    for command, own in _uv_cli()["by_command"].items()
+}
+
+
 def _uv_known() -> frozenset:
     """``UV_KNOWN`` and `uv run`'s own table (the options uv hides from every help, probed)."""
     valued, flags = uv_run_table()
@@ -498,7 +509,12 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
     says. Short options may be bundled or carry their value (``-qU``, ``-ihttps://...``,
     ``-rreq.txt``), as clap and argparse read them. A missing value, or another option where
     a value belongs (Warden's table and the tool disagree), is a problem and ends the
-    reading."""
+    reading. A uv command with its own set (``UV_BY_COMMAND``) is read with it alone."""
+    own = UV_BY_COMMAND.get(request.command) if tool == "uv" else None
+    if own is not None:
+        valued, known = own
+    elif tool == "uv":
+        known = _uv_known() | valued
     i = 0
     while i < len(args):
         word = args[i]
@@ -508,7 +524,7 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
             continue
         if word.startswith("--") or len(word) == 2 or word[2] == "=":
             name, eq, value = word.partition("=")
-            if tool == "uv" and name != "--" and name not in _uv_known() | valued:
+            if tool == "uv" and name != "--" and name not in known:
                 request.problems.append(f"uv option {name} is not one Warden knows")
                 return
             if name not in valued:
@@ -522,7 +538,7 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
             name = None
             for k in range(1, len(word)):
                 option = "-" + word[k]
-                if tool == "uv" and option not in _uv_known() | valued:
+                if tool == "uv" and option not in known:
                     request.problems.append(f"uv option {option} is not one Warden knows")
                     return
                 if option not in valued:
@@ -863,6 +879,7 @@ def uv_tool_command(args: List[str]) -> Optional[List[str]]:
         rest = args[start + 2 :]
     else:
         return None
+    valued = UV_BY_COMMAND["uv tool run"][0]
     i, has_from = 0, False
     while i < len(rest):
         word = rest[i]
@@ -874,11 +891,11 @@ def uv_tool_command(args: List[str]) -> Optional[List[str]]:
         name, eq, _ = word.partition("=")
         has_from = has_from or name == "--from"
         if word.startswith("--") or len(word) == 2:
-            i += 2 if name in UV_VALUED and not eq else 1
+            i += 2 if name in valued and not eq else 1
             continue
         i += 1  # a bundle of short options: the first valued one takes the rest of the word
         for k in range(1, len(word)):
-            if "-" + word[k] in UV_VALUED:
+            if "-" + word[k] in valued:
                 i += k + 1 == len(word)
                 break
     if i >= len(rest):
@@ -909,6 +926,20 @@ def uv_tool_spec(spec: str) -> str:
     return name if version == "latest" else f"{name}=={version}"
 
 
+# `uvx python ARGS` (`python3`, `python3.12`, `python@3.12`): uv runs a Python interpreter
+# (found, or downloaded as `uv python install` does) in an environment of the --with packages
+# alone, no package named python (uv 0.13.9: `uvx python -c ...` offline with an empty cache
+# runs it; `uvx pythonw` and `uvx ipython` resolve a package). With --from SPEC, python is an
+# executable of SPEC's environment, SPEC the package (read as --from's value). Either way the
+# word is no requirement (it was read as one, refused as an imitation of ipython).
+_UV_PYTHON_TOOL = re.compile(r"python(?:[0-9]+(?:\.[0-9]+)*|@[0-9]+(?:\.[0-9]+)*)?")
+
+
+def uv_python_tool(word: str) -> bool:
+    """Whether uvx's tool word ``word`` is uv's request for a Python interpreter."""
+    return _UV_PYTHON_TOOL.fullmatch(word) is not None
+
+
 def _uv_tool(request, args, cwd, env):
     """``uvx [opts] TOOL ARGS`` / ``uv tool run``: ARGS are the tool's own (read as its
     command, commands.py). ``uv tool install [opts] PACKAGE [opts]``: clap reads options after
@@ -917,7 +948,7 @@ def _uv_tool(request, args, cwd, env):
     one more requirement."""
     if request.command != "uv tool install":
         first = _uv_leading(request, args, cwd, env)
-        if first is not None:
+        if first is not None and not uv_python_tool(first):
             request.requirements.append(
                 requirements.parse_requirement(uv_tool_spec(first), "command line")
             )

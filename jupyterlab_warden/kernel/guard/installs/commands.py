@@ -499,6 +499,7 @@ def shell_invocations(
     line.unknown_names |= shell_values.unknown_names(simple_words, script)
     if evaluated:
         raise Unreadable(f"bash evaluates a value as shell text: {evaluated}")
+    _refuse_tmux_format(commands)
     line.keyword = line.keyword or shell_values.keyword_set(simple_words)
     line.literal = line.literal + shell_values.literal_text(script)
     line.cd_variables = _cd_variables_assigned(script)
@@ -511,6 +512,9 @@ def shell_invocations(
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
+        # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
+        pieces = _SUBSTITUTION.findall(" ".join(command))
+        substitutes = substitutes or any(int(n) in processes for n in pieces)
         # its command substitutions run first, each a line of its own in a subshell of this one,
         # in the folder the command runs in: unknown where a cd may or may not have run (the
         # rules `line.begin` applies to the command itself, read before it here)
@@ -648,6 +652,22 @@ def _command_words(command: List[str]) -> List[str]:
         # `if pip install x; then`, `{ pip ...; }`, `! pip`, `do pip`, `function f { pip`
         command = command[2:] if command[0] == "function" else command[1:]
     return command
+
+
+def _refuse_tmux_format(commands) -> None:
+    """tmux's commands after its `\\;` are split off here as commands of their own (shlex
+    gives a quoted `;` as the operator), so `tmux new -d x \\; set -g status-right '#(CMD)'`
+    read `set` as the shell's builtin: on a line that starts tmux, a word holding a tmux
+    format that runs a command (the tmux table's refused_text) is refused wherever it stands."""
+    words = [w for command in commands for w in command[0]]
+    if not any(os.path.basename(w) == "tmux" for w in words):
+        return
+    text = (shell_runners.runner("tmux") or {}).get("refused_text", "(?!)")
+    if any(re.search(text, w) for w in words):
+        raise Unreadable(
+            "tmux runs the shell command in a format (`#(...)`) wherever it expands one, which "
+            "Warden does not read: run the command directly"
+        )
 
 
 def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
@@ -1400,7 +1420,7 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
             ) from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]
-    spans += [(s, e, f"\x01{n}\x01") for n, (s, e) in enumerate(masked.substitutions)]
+    spans += [_marker_span(script, n, s, e) for n, (s, e) in enumerate(masked.substitutions)]
     out, at = [], 0
     for start, end, marker in sorted(spans):
         out.append(masked[at:start] + marker)
@@ -1413,6 +1433,18 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
 
 
 _PROCESS = ("<(", ">(")
+
+
+def _marker_span(script: str, n: int, start: int, end: int) -> Tuple[int, int, str]:
+    """Where substitution ``n`` (its inside ``script[start:end]``) is replaced by its marker.
+    A process substitution glued to the word before it (`--file=<(printf ..)`, `-f<(..)`) is
+    a piece of that word, as bash substitutes its /dev/fd/N there (red team 15 R15-15: shlex
+    split it off, so make's --file= had an empty value): the marker takes the place of the
+    whole `<(...)`, not of its inside alone."""
+    glued = start >= 3 and script[start - 3] not in " \t\n;&|()<>"
+    if glued and script[start - 2 : start] in _PROCESS and script[end : end + 1] == ")":
+        return start - 2, end + 1, f"\x01{n}\x01"
+    return start, end, f"\x01{n}\x01"
 
 
 # shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
@@ -1758,6 +1790,12 @@ def _simple(
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
+    if name in ("source", ".") and len(argv) > 1 and shell_runners.commands_on_descriptor(argv[1]):
+        # `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
+        raise Unreadable(
+            f"{name} reads its commands from a process substitution or a descriptor (/dev/..., "
+            "/proc/...), which Warden cannot read before the shell runs them: write them out"
+        )
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
@@ -2323,6 +2361,13 @@ def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin
             "the kernel's input), which Warden cannot read before the shell starts; run them "
             "with -c '...' or from a file"
         )
+    if shell_runners.commands_on_descriptor(operand):
+        # `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
+        raise Unreadable(
+            f"{program_name(argv[0])} reads its commands from a process substitution or a "
+            "descriptor (/dev/..., /proc/...), which Warden cannot read before the shell "
+            "starts; run them with -c '...' or from a file"
+        )
 
 
 def _shell_start(argv: List[str]) -> shell_options.ShellStart:
@@ -2465,9 +2510,12 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     imports = _LocalImports(
         lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
         _never_checks_pycs(options),
+        lambda: guardless._site_path(interpreter(argv[0], env), _working_folder(why), env),
+        guardless.loaded_at_start(flags),
     )
     if mode == "c":
         _read_guardless_code(target or "", why, "code", None, words_only, env, imports)
+        imports.finish(why)
         return
     if mode == "m":
         module, args = target or "", rest
@@ -2486,14 +2534,19 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             raise Unreadable(f"{why} and {problem}")
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
+        imports.own.update(os.path.abspath(p) for p in files)
+        imports.own.update(os.path.dirname(os.path.abspath(p)) for p in files)
         for path in files:
             _read_guardless_file(path, why, f"module {module}", words_only, env, imports)
+        imports.finish(why)
         return
     if guardless.build_hook_runner(target):
         return  # pip's own build of a project it was allowed to install (threat model)
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
+    imports.own.add(os.path.abspath(target))
     _read_guardless_file(target, why, "script", words_only, env, imports)
+    imports.finish(why)
 
 
 def _inspects(flags: Set[str], env: Dict[str, str]) -> bool:
@@ -2610,12 +2663,23 @@ class _LocalImports:
 
     LIMIT = 64
 
-    def __init__(self, folders, never_check: bool = False):
+    def __init__(self, folders, never_check: bool = False, site=None, loaded=frozenset()):
         self.folders = folders  # asked when first needed
         # R13-16: `--check-hash-based-pycs never` takes a checked pyc beside any local module
         self.never_check = never_check
         self.stand_ins: Optional[Dict[str, str]] = None  # R13-21, asked when first needed
         self.seen: Dict[str, FrozenSet[str]] = {}  # file -> the names it defines
+        # red team 14 R14-1/R14-4: where the child finds installed modules (asked when first
+        # needed; None: Warden cannot place it), what the reading found
+        self.site = site
+        self.loaded = loaded  # what the child has loaded before its code (none stands in)
+        self.placed: Set[str] = set()  # top names already placed
+        self.local_names: Set[str] = set()  # top names read as local modules
+        self.own: Set[str] = set()  # the script's or -m module's own files and folders
+        self.installed = ""  # an import found among installed modules
+        self.imported = ""  # an import not built in (a file may stand in for it)
+        self.writer = ""  # a call that may write a file
+        self.missing = ""  # why an import cannot be placed
 
     def local(self, text: str, path: Optional[str], why: str, env) -> Dict[str, FrozenSet[str]]:
         """The local modules ``text`` imports, each read (with its own imports) by the rules
@@ -2628,6 +2692,9 @@ class _LocalImports:
         if problem:
             raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
         self._refuse_stand_ins(text, why)
+        self.local_names.update(k.split(".")[0] for k in found if not k.startswith("."))
+        self._place(text, why)
+        self.writer = self.writer or guardless.may_write(text)
         out: Dict[str, FrozenSet[str]] = {}
         for key, file in found.items():
             out[key] = frozenset() if file is None else self._read(file, why, env)
@@ -2641,7 +2708,11 @@ class _LocalImports:
             self.stand_ins = stdlib_reach.stand_ins(self.folders)
         if not self.stand_ins:
             return
-        roots = stdlib_reach.imported_names(text) | set(stdlib_reach.START_UP)
+        from . import guardless
+
+        # the code's own imports from its syntax tree (R14-8); the standard library's own files
+        # are read by import lines (stdlib_reach), where over-reading is the safe side
+        roots = guardless.imported_tops(text) | set(stdlib_reach.START_UP)
         name = stdlib_reach.reaches(roots, set(self.stand_ins))
         if name:
             raise Unreadable(
@@ -2649,6 +2720,71 @@ class _LocalImports:
                 f"{self.stand_ins[name]} stands in for (it comes before the standard library's "
                 f"on the path): rename that file. {_KEEP_THE_GUARD}"
             )
+
+    def _place(self, text: str, why: str) -> None:
+        """R14-1: each module ``text`` imports that is neither built in, local (read above)
+        nor the standard library's must be found among the child's installed modules when the
+        line starts: one found nowhere is one the code may write before it imports it."""
+        from . import guardless
+
+        for top in sorted(guardless.imported_tops(text) - self.placed):
+            self.placed.add(top)
+            if top in sys.builtin_module_names or top in self.loaded:
+                continue
+            self.imported = self.imported or top
+            if top in self.local_names or guardless._find(top, self.folders)[0] != "none":
+                continue
+            if top in guardless._STDLIB_NAMES:
+                continue
+            if callable(self.site):
+                self.site = self.site()
+            # told after the whole reading (finish): a reason the reading finds is clearer
+            if self.site is None:
+                self.missing = self.missing or (
+                    f"it imports {top}, and Warden cannot tell where that Python finds "
+                    "installed modules"
+                )
+            elif guardless._find(top, self.site)[0] == "none":
+                self.missing = self.missing or (
+                    f"it imports {top}, which is found nowhere when it starts: the code may "
+                    "write it before it imports it, unread"
+                )
+            else:
+                self.installed = self.installed or top
+
+    def finish(self, why: str) -> None:
+        """After the whole reading: R14-1, code that may write files and imports a module a
+        file it writes into a folder before the standard library's may stand in for; R14-4,
+        an installed package imported while such a folder holds code the reading did not read
+        as the code's own (the package may import it: click -> uuid, requests -> chardet)."""
+        if self.missing:
+            raise Unreadable(f"{why} and {self.missing}. {_KEEP_THE_GUARD}")
+        if callable(self.folders):
+            return  # nothing read (a kernel searching words only)
+        if self.writer and self.imported:
+            # into a folder before the standard library (a new numpy.py beside the script), or
+            # over the module's own file (a site folder or standard library it may write to:
+            # -I keeps those); where a computed path leads Warden cannot tell
+            raise Unreadable(
+                f"{why} and its code may write files ({self.writer}) and imports "
+                f"{self.imported}, which a file it writes may stand in for or replace (a "
+                f"folder before the standard library, or the module's own file), unread. "
+                f"{_KEEP_THE_GUARD}"
+            )
+        if not self.installed or not self.folders:
+            return
+        from . import guardless
+
+        for folder in self.folders:
+            for name, path in guardless.importable_entries(folder):
+                if name in self.local_names or os.path.abspath(path) in self.own:
+                    continue
+                raise Unreadable(
+                    f"{why} and it imports the installed {self.installed}, which may import "
+                    f"{name} ({path}: it comes before installed modules on its path), and "
+                    f"Warden does not read what installed packages import: move that file out "
+                    f"of the folder. {_KEEP_THE_GUARD}"
+                )
 
     def _read(self, file: str, why: str, env) -> FrozenSet[str]:
         from . import guardless

@@ -60,7 +60,9 @@ def runs_code(word: str) -> bool:
 # (schema/shell-runners.json, red team 13 R13-5): a start of one is read in full
 _SHELL_TEXT_RUNNERS = frozenset((
     "apt", "apt-cache", "apt-config", "apt-get", "apt-mark", "aptitude", "at", "batch",
-    "bind-key", "command-prompt", "confirm-before", "crontab", "display-menu", "display-popup",
+    "bind-key", "command-prompt", "confirm-before", "crontab", "display", "display-menu",
+    "display-message", "display-popup", "rename", "rename-session", "rename-window", "renamew",
+    "set-window-option", "setw",
     "dpkg", "ed", "evim", "ex", "find", "flock", "gdb", "gdb-multiarch", "git", "gmake", "gtar",
     "gvim", "if-shell", "less", "ltrace", "make", "man", "new", "new-session", "new-window",
     "neww", "nvim", "parallel", "pipe-pane", "pipep", "popup", "red", "respawn-pane",

@@ -13,7 +13,13 @@ process starts, so the parent reads its code instead and refuses what it cannot 
   (R12-7: ``posix.system``, ``distutils.spawn``, another module's functions). Decided on the
   ``ast``; text that does not parse is unreadable.
 - ``module_files``: the files ``python -m MOD`` runs, found as that Python would find them
-  (R10-5); a standard-library module passes unless it runs code named in its arguments.
+  (R10-5); a standard-library module passes unless it runs code named in its arguments or
+  starts a program its environment names (R14-29: ``-m webbrowser`` runs $BROWSER).
+
+- ``imported_tops``, ``may_write``, ``importable_entries``, ``loaded_at_start``: what
+  ``commands._LocalImports`` needs to refuse a module the code may write before it imports it,
+  or an unread file beside the script that an installed package may import (red team 14
+  R14-1, R14-4, R14-8).
 
 Each returns a reason ('' when the child may start); ``commands`` turns it into ``Unreadable``.
 """
@@ -80,23 +86,34 @@ def _pyenv_versions(shim: str, env: Dict[str, str]) -> List[Optional[Tuple[int, 
     """The versions a pyenv shim may run, as pyenv picks them (PYENV_VERSION, a
     ``.python-version`` up from the working folder, ``$PYENV_ROOT/version``); [] when ``shim``
     is no pyenv shim. A name Warden does not read as X.Y (``system``, a conda env) is None."""
+    chosen = pyenv_names(shim, env)
+    if chosen is None:
+        return []
+    versions = []
+    for name in chosen[1]:
+        match = re.match(r"^(\d+)\.(\d+)", name)
+        versions.append((int(match.group(1)), int(match.group(2))) if match else None)
+    return versions or [None]
+
+
+def pyenv_names(shim: str, env: Dict[str, str]) -> Optional[Tuple[str, List[str]]]:
+    """(PYENV_ROOT, the version names a pyenv shim may run) as ``_pyenv_versions`` reads
+    them; None when ``shim`` is no pyenv shim."""
     try:
         with open(shim, "rb") as fh:
             head = fh.read(4096).decode("utf-8", "replace")
     except OSError:
-        return []
+        return None
     root = re.search(r'^export PYENV_ROOT="([^"]+)"$', head, re.MULTILINE)
     if root is None or 'pyenv" exec' not in head:
-        return []
+        return None
     chosen = env.get("PYENV_VERSION", os.environ.get("PYENV_VERSION"))
     names = [chosen] if chosen is not None else _local_versions(env)
     default = _first_line(os.path.join(root.group(1), "version")) or "system"
-    versions = []
+    found: List[str] = []
     for chosen in [default if n is None else n for n in names]:
-        for name in re.split(r"[:\s]+", chosen.strip()):
-            match = re.match(r"^(\d+)\.(\d+)", name)
-            versions.append((int(match.group(1)), int(match.group(2))) if match else None)
-    return versions or [None]
+        found += [n for n in re.split(r"[:\s]+", chosen.strip()) if n]
+    return root.group(1), found
 
 
 def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
@@ -135,7 +152,7 @@ def _first_line(path: str) -> Optional[str]:
 # calls that run code given as data (builtins, and the constructors of code and functions)
 _CODE_RUNNERS = frozenset(
     ("exec", "eval", "compile", "__import__", "breakpoint", "execfile", "types.CodeType",
-     "types.FunctionType", "types.LambdaType")
+     "types.FunctionType", "types.LambdaType", "help")
 )  # fmt: skip
 # modules whose use runs code given as data (a string, a pickle, a module name, bytes for
 # ctypes): their import is enough. multiprocessing: a spawned child runs what its parent
@@ -147,6 +164,18 @@ _CODE_MODULES = frozenset((
     "cloudpickle", "joblib", "gc", "imp", "shelve", "timeit", "cProfile", "profile", "trace",
     "pydoc",
 ))  # fmt: skip
+# standard-library modules that start a program named by the ENVIRONMENT (red team 14 R14-29),
+# found by grepping the standard library (3.11) for os.environ reaching os.system, os.popen or
+# subprocess: webbrowser (BROWSER, each entry a command line, `%s` the URL; else browsers on
+# PATH), antigravity (imports webbrowser and opens a page at IMPORT), mailcap (MAILCAPS names the
+# files whose `test=` commands findmatch runs with os.system), pydoc (MANPAGER/PAGER through
+# its pager, also behind the builtin help(): _CODE_MODULES, _CODE_RUNNERS). -I clears none of
+# them. Programs found on PATH by platform (uname -p, file), uuid (ip, ifconfig, arp...),
+# ctypes.util (gcc, ld, ldconfig, objdump) are refused as calls (not on the allow list) and as
+# `-m` (_STDLIB_STARTERS). ipykernel sets PAGER=cat in every kernel, so refusing on the
+# variables would refuse every guardless Python (and code may set them itself, os.environ):
+# their modules are refused, import alone, whatever the environment holds.
+_COMMAND_MODULES = frozenset(("webbrowser", "antigravity", "mailcap"))
 # what starts a process (the child's own is not gated: it starts without the guard)
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
                      "os.fork", "subprocess.", "pty.spawn", "asyncio.create_subprocess",
@@ -330,6 +359,8 @@ class _DynamicReader(ast.NodeVisitor):
     def _module(self, dotted: str) -> None:
         if dotted.split(".")[0] in _CODE_MODULES:
             self._flag(f"it uses {dotted}, which runs code Warden does not read")
+        elif dotted.split(".")[0] in _COMMAND_MODULES:
+            self._flag(f"it imports {dotted}, which starts a program its environment names")
 
     def _dotted(self, node) -> str:
         """The dotted name an expression stands for ('' when it is not a plain name chain),
@@ -531,6 +562,12 @@ _STDLIB_RUNNERS = frozenset((
     "code", "pdb", "timeit", "cProfile", "profile", "trace", "unittest", "doctest", "pydoc",
     "pickle", "inspect", "asyncio", "idlelib", "test", "site", "runpy", "cgi", "bdb",
 ))  # fmt: skip
+# standard-library modules whose command line starts a program named by the environment or
+# found on PATH (R14-29; the list at _COMMAND_MODULES): `python -I -m webbrowser URL` runs
+# $BROWSER, `-m platform` runs uname, `-m ctypes.util` gcc and ldconfig, `-m mailcap` the
+# MAILCAPS files' tests
+_STDLIB_STARTERS = frozenset(("webbrowser", "antigravity", "mailcap", "platform", "uuid",
+                              "ctypes"))  # fmt: skip
 
 
 def module_files(
@@ -557,6 +594,8 @@ def module_files(
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
             if top in _STDLIB_RUNNERS:
                 return [], f"python -m {module} runs code named in its arguments"
+            if top in _STDLIB_STARTERS:
+                return [], f"python -m {module} starts a program its environment or PATH names"
             return [], ""
         site = _site_path(interpreter, folder)
         if site is None:
@@ -661,23 +700,52 @@ def _search_path(flags: Set[str], env: Dict[str, str], folder: str) -> List[str]
     return folders
 
 
-def _site_path(interpreter: Optional[str], folder: str) -> Optional[List[str]]:
+def _site_path(
+    interpreter: Optional[str], folder: str, env: Optional[Dict[str, str]] = None
+) -> Optional[List[str]]:
     """Where the interpreter finds installed modules, when Warden can place it: the kernel's
-    own (its sys.path but the working folders), or a venv's ``lib/python*/site-packages``."""
+    own (its sys.path but the working folders), a venv's ``lib/python*/site-packages``, a
+    Python installed under a prefix of its own (``<prefix>/bin/python3.11``, pyenv's
+    versions) by that prefix's, a pyenv shim by those of every version it may run."""
     if not interpreter:
         return None
     if os.path.realpath(interpreter) in _kernel_interpreters():
         skip = {os.getcwd(), os.path.abspath(folder)}
         return [p for p in sys.path if p and os.path.abspath(p) not in skip]
+    shim = pyenv_names(os.path.realpath(interpreter), env or {})
+    if shim is not None:
+        found: List[str] = []
+        for name in shim[1]:
+            place = _prefix_site(os.path.join(shim[0], "versions", name))
+            if place is None:
+                return None  # `system`, a version not installed: Warden cannot place it
+            found += place
+        return found or None
     root = os.path.dirname(os.path.dirname(os.path.abspath(interpreter)))
     if not os.path.isfile(os.path.join(root, "pyvenv.cfg")):
-        return None
+        real = os.path.realpath(interpreter)
+        if _name_version(os.path.basename(real)) is None:
+            return None
+        return _prefix_site(os.path.dirname(os.path.dirname(real)))
     lib = os.path.join(root, "lib")
     try:
         names = sorted(n for n in os.listdir(lib) if n.startswith("python"))
     except OSError:
         return None
     return [os.path.join(lib, n, "site-packages") for n in names]
+
+
+def _prefix_site(prefix: str) -> Optional[List[str]]:
+    """A Python installation's ``lib/python*/site-packages`` (None: no such folder; a
+    distribution's Python, whose dist-packages lie elsewhere, is one Warden cannot place)."""
+    lib = os.path.join(prefix, "lib")
+    try:
+        names = sorted(n for n in os.listdir(lib) if n.startswith("python"))
+    except OSError:
+        return None
+    found = [os.path.join(lib, n, "site-packages") for n in names]
+    found = [f for f in found if os.path.isdir(f)]
+    return found or None
 
 
 # -- the literal process starts a guardless Python makes (red team 11 R11-15) ---------------
@@ -822,6 +890,97 @@ def _strings(values) -> List[str]:
     return words
 
 
+# -- code that may write files (red team 14 R14-1) -----------------------------------------------
+
+# os functions that write nothing (any other os call may: os.open, os.rename, os.fdopen...)
+_OS_READS = frozenset((
+    "os.path", "os.environ", "os.getenv", "os.getcwd", "os.listdir", "os.scandir", "os.walk",
+    "os.stat", "os.lstat", "os.fstat", "os.getpid", "os.getppid", "os.getuid", "os.geteuid",
+    "os.getgid", "os.getegid", "os.getgroups", "os.getlogin", "os.cpu_count", "os.urandom",
+    "os.get_terminal_size", "os.fspath", "os.fsencode", "os.fsdecode", "os.readlink",
+    "os.access", "os.uname", "os.times", "os.isatty", "os.getloadavg", "os.strerror", "os.read",
+    "os.close", "os.system", "os.popen", "os.exec*", "os.spawn*", "os.posix_spawn*", "os.fork",
+    "os.kill", "os.waitpid", "os.wait",
+))  # fmt: skip
+# modules any of whose calls may write a file (archives extract, tempfile creates, logging's
+# handlers and sqlite3/dbm open files for writing); shutil but its readers
+_WRITING_MODULES = ("shutil.", "zipfile.", "tarfile.", "tempfile.", "logging.handlers.",
+                    "sqlite3.", "dbm.", "fileinput.", "gzip.", "bz2.", "lzma.", "io.FileIO",
+                    "urllib.request.urlretrieve", "logging.FileHandler", "logging.basicConfig",
+                    "mailbox.", "shelve.")  # fmt: skip
+_SHUTIL_READS = frozenset(("shutil.which", "shutil.disk_usage", "shutil.get_terminal_size",
+                           "shutil.get_archive_formats", "shutil.get_unpack_formats"))  # fmt: skip
+# methods of values that write (pathlib, archives): `.replace`/`.rename` only with one argument
+# (str.replace takes two)
+_WRITING_METHODS = frozenset(("write_text", "write_bytes", "symlink_to", "hardlink_to",
+                              "link_to", "touch", "mkdir", "chmod", "extract", "extractall",
+                              "writestr", "makedirs"))  # fmt: skip
+
+
+# modules every CPython 3.8-3.13 holds in sys.modules before a script's code runs (measured
+# with -I -S; site adds the second set): importing one returns that module, whatever a write
+# puts on the path or over its file
+_LOADED_AT_START = frozenset(("abc", "codecs", "encodings", "io", "zipimport"))
+_LOADED_BY_SITE = frozenset(("os", "site", "stat", "posixpath", "genericpath",
+                             "_collections_abc", "_sitebuiltins"))  # fmt: skip
+
+
+def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
+    """The modules a Python started with ``flags`` has loaded before its code (built-in ones
+    too): no file written later stands in for them (R14-1)."""
+    loaded = _LOADED_AT_START | frozenset(sys.builtin_module_names)
+    return loaded if "S" in flags else loaded | _LOADED_BY_SITE
+
+
+def may_write(text: str) -> str:
+    """The first call in parsed code that may create or replace a file ('' for none): ``open``
+    with a writing or computed mode, os calls but its readers, pathlib's and archives'
+    writers, shutil, tempfile, urlretrieve... (R14-1: a guardless child that writes a module
+    into a folder on its own path and then imports it runs code Warden did not read). A list:
+    what it does not name is a write Warden does not see (the threat model's open item)."""
+    tree = ast.parse(text)
+    reader = _DynamicReader()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            reader._import(node)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = reader._dotted(node.func)
+        if _writes(node, name):
+            return name or f".{getattr(node.func, 'attr', 'a call')}"
+    return ""
+
+
+def _writes(node: ast.Call, name: str) -> bool:
+    if name in ("open", "io.open", "codecs.open") or (
+        not name and isinstance(node.func, ast.Attribute) and node.func.attr == "open"
+    ):
+        if any(k.arg is None for k in node.keywords) or any(
+            isinstance(a, ast.Starred) for a in node.args
+        ):
+            return True  # open(*a, **k): a mode Warden cannot read
+        where = 1 if name else 0  # Path(p).open(mode): the mode comes first
+        mode = node.args[where] if len(node.args) > where else None
+        for keyword in node.keywords:
+            if keyword.arg == "mode":
+                mode = keyword.value
+        value = "r" if mode is None else _value(mode)
+        return not isinstance(value, str) or bool(set(value) & set("wax+"))
+    if name.startswith("os.") and not _listed(name, _OS_READS):
+        return True
+    if name.startswith(_WRITING_MODULES) and name not in _SHUTIL_READS:
+        return True
+    if name in _FILE_CHANGERS:
+        return True
+    if not name and isinstance(node.func, ast.Attribute):
+        attr = node.func.attr
+        if attr in _WRITING_METHODS:
+            return True
+        return attr in ("rename", "replace") and len(node.args) == 1 and not node.keywords
+    return False
+
+
 # -- the local modules a guardless Python's code imports ---------------------------------------
 
 
@@ -893,6 +1052,62 @@ def local_modules(
                 return {}, f"it imports {'.'.join(parts)}, and {stand_in}"
             found_files.setdefault(base_key + ".".join(parts[: depth + 1]), file)
     return found_files, ""
+
+
+def imported_tops(text: str) -> Set[str]:
+    """The top-level names of every absolute import in ``text``'s code, wherever it stands (in
+    a function, a ``try``, after a ``;``: red team 14 R14-8, where import-line regexes missed
+    ``import sys; import uuid``). The roots of the standard-library reach
+    (``stdlib_reach.reaches``) and of what the code imports at all."""
+    names: Set[str] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def importable_entries(folder: str) -> List[Tuple[str, str]]:
+    """(name, path) of every entry of ``folder`` an import may run code from (red team 14
+    R14-4): a module (source, bytecode, an extension of any Python's tag), a package, or a
+    namespace folder with such an entry somewhere below it. ``__pycache__``'s tagged pycs are
+    none (``x.cpython-311.pyc`` is no module name)."""
+    found = []
+    for entry in sorted(_listing(folder)):
+        path = os.path.join(folder, entry)
+        if os.path.isdir(path):
+            if entry.isidentifier() and _holds_code(path, 6):
+                found.append((entry, path))
+            continue
+        stem = entry.split(".")[0]
+        if stem.isidentifier() and _loaded_file(folder, {entry}, stem):
+            found.append((stem, path))
+    return found
+
+
+def _holds_code(folder: str, depth: int) -> bool:
+    """Whether a folder holds an importable entry, itself or in a folder below (``depth``
+    levels; deeper, or more than a bound of entries, counts as one: Warden cannot tell)."""
+    names = _listing(folder)
+    if len(names) > 2000 or depth < 0:
+        return True
+    for entry in names:
+        path = os.path.join(folder, entry)
+        stem = entry.split(".")[0]
+        if os.path.isdir(path):
+            if entry.isidentifier() and _holds_code(path, depth - 1):
+                return True
+        elif stem.isidentifier() and _loaded_file(folder, {entry}, stem):
+            return True
+    return False
+
+
+def _listing(folder: str) -> List[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def defined_names(text: str) -> FrozenSet[str]:

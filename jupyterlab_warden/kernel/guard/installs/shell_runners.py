@@ -44,8 +44,9 @@ _LAUNCHERS = None
 def launches(program: str) -> bool:
     """Whether a program name (a path's last part) runs a command given as its operands: the
     table's ``launchers`` (chrt, setpriv, unshare, ld.so...) and every table program that
-    runs a command or shell text from its operands (flock, strace, find -exec, watch). With
-    the wrappers commands.py unwraps, the one launcher set (red team 16 R16-5, R16-6)."""
+    runs a command from its operands (flock, strace, find -exec). With the wrappers
+    commands.py unwraps, the one launcher set (red team 16 R16-5, R16-6). ssh's shell
+    operands run on another host, tmux's command names are no programs: not launchers."""
     global _LAUNCHERS
     if _LAUNCHERS is None:
         table = load_contract("shell-runners.json")["launchers"]
@@ -54,9 +55,7 @@ def launches(program: str) -> bool:
     if program in names or pattern.match(program):
         return True
     spec = runner(program)
-    return spec is not None and any(
-        key in spec for key in ("command_operands_from", "command_options", "shell_operands_from")
-    )
+    return spec is not None and ("command_operands_from" in spec or "command_options" in spec)
 
 
 def runner(program: str) -> Optional[dict]:
@@ -83,6 +82,11 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
         if words and not words[0].startswith(("-", "+")) and "=" not in words[0]:
             words[0] = "-" + words[0]  # MAKEFLAGS=ks: make's single-letter flags
         early += make_variables.joined(words) if spec.get("variable_assignments") else words
+    # settings from the environment first: an alias there names the subcommand (R15-9)
+    for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
+        for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
+            if name.startswith(value_prefix):
+                parse.setting(env.get(key_prefix + name[len(value_prefix) :], ""), value)
     reading = parse.run(early + list(args))
     if reading.refused:
         return reading
@@ -90,10 +94,6 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     if why:
         return parse._refuse(why)
     reading.texts.extend(texts)
-    for value_prefix, key_prefix in spec.get("setting_variables", {}).items():
-        for name, value in env.items():  # GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!TEXT'
-            if name.startswith(value_prefix):
-                parse.setting(env.get(key_prefix + name[len(value_prefix) :], ""), value)
     if parse.refused_setting:
         return parse._refuse(parse.refused_setting)
     strip = spec.get("variable_text_prefix", r"^\s*!")
@@ -162,6 +162,16 @@ _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 # a file of commands on another descriptor or made by the shell (make -f <(printf ..), R15-15;
 # \x01: where the line's reading put a substitution's marker)
 _DESCRIPTOR = re.compile(r"^(/dev/|/proc/|[<>]\()|\x01")
+
+
+def commands_on_descriptor(path: str) -> bool:
+    """Whether a file of commands named ``path`` is one Warden cannot place and read: a
+    process substitution (its marker, or `<(`/`>(` on the static side), anything under /dev/
+    or /proc/ (another descriptor, a terminal, a pipe). One rule for every reader of a file of
+    commands: make -f, a shell's script operand (red team 15 R15-15)."""
+    return _DESCRIPTOR.match(path) is not None
+
+
 # option fields whose options run code or name where it comes from
 _DANGEROUS = ("shell_options", "refused_options", "setting_options", "stdin_options")
 
@@ -188,10 +198,18 @@ class _Parse:
         # options a subcommand reads as flags though the program's list has them valued
         # (git rebase -m is --merge, git commit -m takes a message: red team 15 R15-5)
         self.sub_flags = {k: set(v) for k, v in spec.get("subcommand_flags", {}).items()}
+        # a subcommand's own valued and refused options (git config -f FILE, --default V;
+        # git config -e runs the editor: red team 15 R15-11)
+        self.sub_valued = {k: set(v) for k, v in spec.get("subcommand_valued", {}).items()}
+        self.sub_refused = {k: set(v) for k, v in spec.get("subcommand_refused", {}).items()}
         self.sub = ""  # the subcommand word seen so far (options_anywhere tables)
+        # alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
+        self.aliases: dict = {}
         self.dangerous = self.shell | self.refused | self.settings | self.stdin | set(self.prefixed)
         self.known = self.valued | self.refused | set(spec.get("flag_options", ()))
         self.known |= set(self.optional)
+        for options in (*self.sub_valued.values(), *self.sub_refused.values()):
+            self.known |= options
         self.refused_setting = ""  # "setting KEY" / "command WORD" it refuses
         self.texts: List[str] = []
         self.commands: List[List[str]] = []
@@ -230,6 +248,8 @@ class _Parse:
         'optional' (attached, or a next word matching the program's test), '' (a flag)."""
         if option in self.sub_flags.get(self.sub, ()):
             return ""
+        if option in self.sub_valued.get(self.sub, ()):
+            return "next"
         if option in self.optional:
             return "optional"
         return "next" if option in self.valued else ""
@@ -263,7 +283,20 @@ class _Parse:
         key = key.strip()
         if self.spec.get("keys_normalised"):  # apt's ProxyAutoDetect / Proxy-Auto-Detect
             key = re.sub(r"[-_]", "", key)
-        if re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
+        alias = re.match(self.spec.get("alias_keys", "(?!)"), key, re.I)
+        if alias and not value.lstrip().startswith("!") and value.split():
+            # an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is
+            # read as the words it stands for (red team 15 R15-9)
+            self.aliases[alias.group(1).lower()] = value.split()
+        allowed = next(
+            (v for k, v in self.spec.get("allowed_values", {}).items() if re.match(k, key, re.I)),
+            None,
+        )
+        if allowed is not None:
+            # apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
+            if not re.fullmatch(allowed, value.strip(), re.I):
+                self.refused_setting = self.refused_setting or f"setting {key}"
+        elif re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
             self.refused_setting = self.refused_setting or f"setting {key}"
         elif re.match(self.spec.get("shell_keys", "(?!)"), key, re.I):
             self.texts.append(re.sub(r"^\s*!", "", value))
@@ -275,7 +308,7 @@ class _Parse:
         elif option in self.shell:
             self.texts.append(value)
             self.shell_given = True
-        elif option in self.stdin and (value in _STDIN_FILES or _DESCRIPTOR.match(value)):
+        elif option in self.stdin and (value in _STDIN_FILES or commands_on_descriptor(value)):
             self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
@@ -285,6 +318,11 @@ class _Parse:
 
     def run(self, args: List[str]) -> Reading:
         spec, operands, i = self.spec, [], 0
+        text = spec.get("refused_text")
+        held = next((w for w in args if text and re.search(text, w)), None)
+        if held is not None:  # tmux's `#(CMD)` in a format: a shell command tmux runs
+            found = re.search(text, held).group(0)
+            return self._refuse(f"format {found!r} (its argument runs a shell command)")
         ends = spec.get("command_options", ())
         if args and spec.get("old_style_bundle") and not args[0].startswith("-"):
             i, refused = self._bundle(["-" + args[0]] + args[1:], 0, old=True)
@@ -304,8 +342,8 @@ class _Parse:
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
-                if word in self.sub_flags and not operands:
-                    self.sub = word
+                if not operands:
+                    self.sub = self._aliased([word])[0]
                 if not spec.get("options_anywhere"):
                     operands += args[i:]
                     break
@@ -317,7 +355,7 @@ class _Parse:
                 option = self.resolve(written)
                 if not option:
                     return self._unknown(written)
-                if option in self.refused:
+                if option in self.refused or option in self.sub_refused.get(self.sub, ()):
                     return self._refuse(option)
                 if self._takes(option) and not eq:
                     taken = self._next(option, args, i + 1)
@@ -343,7 +381,7 @@ class _Parse:
             k += len(option) - 1
             if option not in self.known and self.spec.get("options_complete"):
                 return after, self._unknown(option)
-            if option in self.refused:
+            if option in self.refused or option in self.sub_refused.get(self.sub, ()):
                 return after, self._refuse(option)
             if self._takes(option):
                 if old or not word[k:]:
@@ -409,7 +447,19 @@ class _Parse:
         found = [n for n in names if "-" in n and n.startswith(word)]
         return found[0] if len(found) == 1 else word
 
+    def _aliased(self, operands: List[str]) -> List[str]:
+        """``operands`` with a first word that is an alias (of a setting ``alias_keys``
+        matches) replaced by the words it stands for, as git expands it (an alias of an
+        alias too, a few levels: git refuses a loop)."""
+        for _ in range(8):
+            words = self.aliases.get(operands[0].lower()) if operands else None
+            if not words or words[0].lower() == operands[0].lower():
+                break
+            operands = words + operands[1:]
+        return operands
+
     def _subcommand(self, operands: List[str]) -> None:
+        operands = self._aliased(operands)
         for k, word in enumerate(operands):
             word = self._command_name(word) if k == 0 else word
             kind = self.spec.get("subcommands", {}).get(word)
@@ -421,8 +471,10 @@ class _Parse:
             elif kind == "refused":  # tmux source-file: commands from a file
                 self.refused_setting = self.refused_setting or f"command {word}"
             elif kind == "setting":
-                # `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting
-                rest = rest[1:] if rest[:1] == ["set"] else rest
-                for value in rest[1:]:
-                    self.setting(rest[0], value)
+                # `git config [set] KEY VALUE`: an alias (`!TEXT`) or a command setting; every
+                # two operands in a row are read as KEY VALUE (git config's own options are
+                # taken with their values, subcommand_valued: R15-11), so no spelling of the
+                # command line puts a key where Warden reads a value
+                for key, value in zip(rest, rest[1:]):
+                    self.setting(key, value)
             break

@@ -12,10 +12,12 @@ Refusing every standard-library name would refuse ordinary projects with a ``tes
 ``code.py`` beside a script, so the rule is the reach: the standard-library modules the code
 imports (and Python's start-up ones), then every standard-library module those import,
 anywhere in their files (a function's import runs when it is called), a package by all of its
-files. A folder entry named like one of them is a stand-in. The reach is read from this
-kernel's own standard library, by the import lines of its sources (a cheap over-reading:
-an import line in a docstring counts too), once per name; a child of another Python version
-imports much the same names.
+files. A folder entry named like one of them is a stand-in. The roots are the code's imports
+as its syntax tree has them (``guardless.imported_tops``: R14-8, an import after a ``;`` or in
+a one-line ``try:`` is no import LINE); the reach below them is read from this kernel's own
+standard library, by the import lines of its sources (a cheap over-reading: an import line in
+a docstring counts too), once per name; a child of another Python version imports much the
+same names.
 """
 
 import functools
@@ -39,7 +41,9 @@ _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b", re.M)
 
 
 def imported_names(text: str) -> Set[str]:
-    """The top-level module names ``text``'s import lines name (anywhere in it)."""
+    """The top-level module names ``text``'s import lines name (anywhere in it): for the
+    standard library's own sources only, where reading too many is the safe side; the code
+    Warden reads is read by its syntax tree (``guardless.imported_tops``)."""
     names = set(_FROM.findall(text))
     for line in _IMPORT.findall(text):
         for part in line.split(","):
