@@ -36,6 +36,8 @@ import {
 } from './startup';
 import {
   commandsOnDescriptor,
+  inputWord,
+  launches as tableLaunches,
   longOption,
   readRunner,
   runnerVariable,
@@ -283,7 +285,11 @@ function refuseStarted(
       );
     }
   }
+  const slot = inputWord(name);
   for (const argv of reading.commands) {
+    if (slot) {
+      refuseInputProgram(name, argv, env, slot); // find -exec's `{}` (R16-6)
+    }
     refuseInnerStart(name, argv);
   }
 }
@@ -2513,29 +2519,61 @@ function refuseProgramFromInput(
     }
     i++;
   }
-  let command = args.slice(i);
+  refuseInputProgram('xargs', args.slice(i), env, replace || null);
+}
+
+/**
+ * The one launcher set: a program that runs a command given as its operands (the wrappers
+ * read here, su/runuser, eval, xargs, and schema/shell-runners.json's launchers and
+ * command-running tables). The kernel's `launches`.
+ */
+function launches(name: string): boolean {
+  return (
+    WRAPPERS.has(name) ||
+    SHELL_STRING_RUNNERS.has(name) ||
+    name === 'eval' ||
+    name === 'xargs' ||
+    tableLaunches(name)
+  );
+}
+
+/**
+ * A command `who` fills from what it reads (xargs' command, find -exec's): refused when its
+ * PROGRAM may come from that input (red team 15 R15-19, R15-20; red team 16 R16-5, R16-6).
+ * `slot`: the word the input replaces (find's `{}`, xargs -I's); null: the input is appended
+ * (xargs without -I). The program word holding the slot is refused; the wrappers Warden reads
+ * are unwrapped; behind any OTHER launcher (`chrt -o 0`, `setpriv`, `flock F`: Warden does not
+ * know which of its words is the program) a slot among the words, or appended input, is
+ * refused: deny by default. The kernel's `refuse_input_program`.
+ */
+function refuseInputProgram(
+  who: string,
+  words: string[],
+  env: Readonly<Record<string, string>>,
+  slot: string | null
+): void {
+  let command = words;
   while (command.length > 0) {
     const name = basename(command[0]);
-    if (replace && command[0].includes(replace)) {
+    if (slot && command[0].includes(slot)) {
       throw new Unreadable(
-        `xargs starts a program named by its input ('${command[0]}')`
+        `${who} starts a program named by its input ('${command[0]}')`
       );
     }
     if (WRAPPERS.has(name)) {
       command = unwrap(name, command.slice(1), { ...env });
-      if (command.length === 0) {
+      if (command.length === 0 && slot === null) {
         throw new Unreadable(
-          `xargs ${name} runs a program named by xargs' input`
+          `${who} ${name} runs a program named by ${who}'s input`
         );
       }
-    } else if (
-      SHELL_STRING_RUNNERS.has(name) ||
-      name === 'eval' ||
-      name === 'xargs'
-    ) {
-      throw new Unreadable(
-        `xargs ${name} runs a command taken from xargs' input`
-      );
+    } else if (launches(name)) {
+      if (slot === null || command.slice(1).some(w => w.includes(slot))) {
+        throw new Unreadable(
+          `${who} ${name} runs a command whose program may be ${who}'s input (a file ${who} finds or a word it reads), which Warden cannot name: write the program out`
+        );
+      }
+      return;
     } else {
       return;
     }

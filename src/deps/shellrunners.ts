@@ -41,6 +41,7 @@ interface Runner {
   old_style_bundle?: boolean;
   operands_expanded?: boolean;
   stdin_commands?: number;
+  input_word?: string;
   command_separator?: string;
   variable_assignments?: {
     assignment: string;
@@ -76,6 +77,42 @@ const RUNNERS = Object.values(
   names: new Set(spec.names),
   pattern: spec.name_pattern ? new RegExp(spec.name_pattern) : null
 }));
+
+function runnerOf(program: string): Runner | null {
+  const found = RUNNERS.find(
+    r => r.names.has(program) || (r.pattern !== null && r.pattern.test(program))
+  );
+  return found ? found.spec : null;
+}
+
+const LAUNCHERS = (
+  table as { launchers: { names: string[]; name_pattern: string } }
+).launchers;
+const LAUNCHER_NAMES = new Set(LAUNCHERS.names);
+const LAUNCHER_PATTERN = new RegExp(LAUNCHERS.name_pattern);
+
+/**
+ * Whether a program name runs a command given as its operands: the table's `launchers`
+ * (chrt, setpriv, unshare, ld.so, watch...) and every table program that runs a command from
+ * its operands (flock, strace, find -exec). With the wrappers commands.ts unwraps, the one
+ * launcher set (red team 16 R16-5, R16-6). As the kernel's.
+ */
+export function launches(program: string): boolean {
+  if (LAUNCHER_NAMES.has(program) || LAUNCHER_PATTERN.test(program)) {
+    return true;
+  }
+  const spec = runnerOf(program);
+  return (
+    spec !== null &&
+    (spec.command_operands_from !== undefined ||
+      spec.command_options !== undefined)
+  );
+}
+
+/** The word a program replaces by what it reads (find -exec's `{}`), or null. */
+export function inputWord(program: string): string | null {
+  return runnerOf(program)?.input_word ?? null;
+}
 
 /**
  * What `program args` (started with `env`: the line's assignments) runs as shell text or

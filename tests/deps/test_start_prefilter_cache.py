@@ -140,8 +140,17 @@ def _tools(tmp_path):
     (folder / "cat").symlink_to(real / "data")
     for item in folder.iterdir():
         item.chmod(0o755)
+    (folder / "in").symlink_to("/dev/stdin")  # the child's stdin, not the kernel's (R16-4)
+    (tmp_path / "me").symlink_to("/proc/self")
     return folder
 
+
+# programs that name the started process's own files (R14-20, R16-4): read in full by every
+# first look, the gate's shortcut included, without a hint word among their words
+PROCESS_PROGRAMS = [
+    "/dev/stdin", "/proc/self/fd/0", "/dev/fd/0", "//dev/stdin", "/dev/./stdin",
+    "/tmp/../dev/stderr", "/proc/self/exe", "in", "bin/in", "./bin/in", "me/exe", "me/cwd/tool",
+]  # fmt: skip
 
 STARTS = [
     ["tool"], ["tool", "-x", "data.csv"], ["run.sh"], ["ls", "sync"], ["p", "-e", "1"],
@@ -149,6 +158,7 @@ STARTS = [
     ["tool", "bin/ls"], ["tool", "bin/cat"], ["./tool"], ["./ls"], ["bin/ls"], ["bin/tool"],
     ["/usr/bin/env", "x"], ["bash", "-c", "true"], ["python3.11", "-c", "1"], ["perl5.36"],
     ["git", "status"], ["vim.basic"], ["tool", "/usr/bin/true"], ["tool", "awk"],
+    *[[program, "tool", "install", "x"] for program in PROCESS_PROGRAMS],
 ]  # fmt: skip
 
 
@@ -167,6 +177,10 @@ def test_the_first_look_answers_as_may_install_or_may_launch(tmp_path, in_folder
     assert look("run.sh") and look("ls", "sync") and look("p", "-e", "1") and look("tool", "pip")
     assert look("tool", "bin/ls") is (not in_folder)  # a relative word from the start's folder
     assert look("./ls") is in_folder
+    for program in PROCESS_PROGRAMS:
+        if in_folder and program in ("bin/in", "./bin/in", "me/exe", "me/cwd/tool"):
+            continue  # no such path from the tools' folder
+        assert look(program, "tool", "install", "x"), program
 
 
 def test_the_first_look_reads_a_program_placed_on_the_path_after_a_start(tmp_path):
@@ -282,6 +296,8 @@ def test_the_common_start_is_decided_as_the_general_reading_decides_it(
     assert _decisions(gate, (_Word("true"), ["true"], None, None))[0][0] == "refused"
     quiet = _decisions(gate, ("true", ["true"], None, None))
     assert bool(quiet) is unreadable  # an unreadable inherited environment: read in full
+    for program in PROCESS_PROGRAMS:  # both paths read them (R16-4: both missed them)
+        assert _decisions(gate, (program, [program, "tool", "install"], None, None)), program
     assert 0 < read_in_full < 3 * len(programs)
 
 

@@ -1888,12 +1888,42 @@ def _simple(
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
     _refuse_shell_script(argv[0], env)
+    # a `#!` file is also read as the start the kernel makes of it (R16-14)
+    started = _script_start(argv, env, depth)
+    found = _simple(started, env, depth + 1, stdin) if started is not None else []
     # a link to a program that runs code or shell text is read as its target (R13-8:
     # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
     # still the inert program it is named
     linked = interpreters.language(name) or shell_runners.runner(name)
     _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
-    return []
+    return found
+
+
+def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[List[str]]:
+    """A program file with a ``#!`` line is read as the start the kernel makes of it (red team
+    16 R16-14): ``[interpreter, its one argument, the script, the start's arguments...]``, so
+    ``./tool`` with ``#!/usr/bin/env -S uv run --script`` is ``uv run --script ./tool`` (its
+    PEP 723 metadata read there), ``./x.pl`` is ``perl ./x.pl``, ``./w.awk`` with
+    ``#!/usr/bin/awk -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one
+    from ``#!``. None when the file has no ``#!`` line (a binary; a text file a shell runs:
+    ``_refuse_shell_script``)."""
+    from . import shebang
+
+    program = argv[0]
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    if not path:
+        return None
+    words = shebang.interpreter_words(path)
+    if words is None:
+        return None
+    if not words:
+        raise Unreadable(
+            f"{program}'s #! line names no interpreter, or is longer than the kernel reads: "
+            "Warden cannot tell what runs it"
+        )
+    if depth >= MAX_NESTING:
+        raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
+    return words + [path] + argv[1:]
 
 
 def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
@@ -1977,7 +2007,10 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
                 f"{name} runs {text[:60]!r} as shell text, which starts an installer Warden "
                 "does not decide there: run the installer directly"
             )
+    slot = (shell_runners.runner(name) or {}).get("input_word")
     for argv in reading.commands:
+        if slot:  # find -exec's `{}` (R16-6)
+            refuse_input_program(name, argv, env, slot)
         _refuse_inner_start(name, argv)
 
 
@@ -2265,17 +2298,47 @@ def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
             i += 1
             replace = args[i] if option == "-I" and i < len(args) else replace
         i += 1
-    command = args[i:]
+    refuse_input_program("xargs", args[i:], env, replace or None)
+
+
+def launches(name: str) -> bool:
+    """The one launcher set: a program that runs a command given as its operands (the
+    wrappers read here, su/runuser, eval, xargs, and schema/shell-runners.json's launchers and
+    command-running tables)."""
+    return (
+        name in WRAPPERS
+        or name in SHELL_STRING_RUNNERS
+        or name in ("eval", "xargs")
+        or shell_runners.launches(name)
+    )
+
+
+def refuse_input_program(
+    who: str, command: List[str], env: Dict[str, str], slot: Optional[str]
+) -> None:
+    """A command ``who`` fills from what it reads (xargs' command, find -exec's): refused when
+    its PROGRAM may come from that input (red team 15 R15-19, R15-20; red team 16 R16-5,
+    R16-6). ``slot``: the word the input replaces (find's ``{}``, xargs -I's); None: the input
+    is appended (xargs without -I). The program word holding the slot is refused; the wrappers
+    Warden reads are unwrapped; behind any OTHER launcher (``chrt -o 0``, ``setpriv``, ``flock
+    F``: Warden does not know which of its words is the program) a slot among the words, or
+    appended input, is refused: deny by default."""
     while command:
         name = program_name(command[0])
-        if replace and replace in command[0]:
-            raise Unreadable(f"xargs starts a program named by its input ({command[0]!r})")
+        if slot and slot in command[0]:
+            raise Unreadable(f"{who} starts a program named by its input ({command[0]!r})")
         if name in WRAPPERS:
             command = _unwrap(name, command[1:], dict(env))
-            if not command:
-                raise Unreadable(f"xargs {name} runs a program named by xargs' input")
-        elif name in SHELL_STRING_RUNNERS or name in ("eval", "xargs"):
-            raise Unreadable(f"xargs {name} runs a command taken from xargs' input")
+            if not command and slot is None:
+                raise Unreadable(f"{who} {name} runs a program named by {who}'s input")
+        elif launches(name):
+            if slot is None or any(slot in word for word in command[1:]):
+                raise Unreadable(
+                    f"{who} {name} runs a command whose program may be {who}'s input (a file "
+                    f"{who} finds or a word it reads), which Warden cannot name: write the "
+                    "program out"
+                )
+            return
         else:
             return
 

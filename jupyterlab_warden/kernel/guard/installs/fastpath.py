@@ -185,14 +185,15 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)) or runs_shell_text(program):
         return True
-    if program.startswith(("/proc/", "/dev/fd/", "/dev/std")):
-        return True  # the started process's own file or descriptor (R14-20): read in full
     return _file_reads_fully(program, search, cwd)
 
 
 def _file_reads_fully(program: str, search, cwd) -> bool:
     """``may_install``'s look at the program's file: found on ``search`` when a bare name, a
-    link judged by its target, a script (it may run bash) read in full."""
+    program that names the started process's own files (``_names_process``), a link judged by
+    its target, a script (it may run bash) read in full. Every first look (``may_install``,
+    ``first_look_words``, the gate's shortcut) reaches the file through this one function."""
+    given = os.sep in program
     found = None
     if os.sep not in program and search:
         exists = _exists or _probe()
@@ -229,6 +230,8 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
     if os.sep not in program:
         return False
     program = _from(program, cwd)
+    if _names_process(program, given, found):
+        return True
     if found is None:
         found = _lstat(program)
         if found is None:
@@ -239,6 +242,57 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
         found = _stat(program)  # the link's target is what is read
     # a script may run bash, which takes code from its environment (R11-13): read in full
     return (_is_script or _load_is_script())(program, found)
+
+
+# Paths that name the process opening them (R14-20, red team 16 R16-4): the CHILD execs its own
+# ``/dev/stdin``, ``/dev/fd/3``, ``/proc/self/exe``, ``/proc/self/cwd/x``, which the kernel's
+# look would resolve to the KERNEL's (its stdin, its folder). Such a start is read in full (the
+# full reading refuses it) and its file is never opened here (a live pipe would block).
+_PROCESS_PREFIXES = ("/proc/", "/dev/fd/", "/dev/std")
+_PROCESS_ROOTS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+_MAX_LINKS = 40  # as the kernel's path resolution
+
+
+def _names_process(program: str, given: bool, found) -> bool:
+    """Whether ``program`` (a path, from its start's folder) reaches the started process's own
+    files: by its text (always: a string test), and followed folder by folder and link by
+    link when it was given as a path or is a link (a bare name found on PATH costs no more
+    system calls: the PATH's folders are the kernel's own)."""
+    text = os.path.normpath(program)
+    if text.startswith("//"):
+        text = text[1:]  # normpath keeps POSIX's leading `//`; Linux reads it as `/`
+    if text.startswith(_PROCESS_PREFIXES):
+        return True
+    if given or (found is not None and stat.S_ISLNK(found.st_mode)):
+        try:
+            return bool(through_process(program))
+        except (OSError, ValueError):
+            return True  # a link changed under the walk: read in full
+    return False
+
+
+def through_process(path: str) -> str:
+    """The ``/proc`` or ``/dev/fd`` path ``path`` is reached through, followed component by
+    component and link by link as the kernel opens it ('' when none). ``realpath`` alone
+    does not tell: ``/proc/self/cwd/r.txt`` resolves to the reader's folder."""
+    parts = os.path.join(os.getcwd(), path).split(os.sep)
+    current, links = os.sep, 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        if part in ("", "."):
+            continue
+        current = os.path.dirname(current) if part == ".." else os.path.join(current, part)
+        if current in _PROCESS_ROOTS:
+            return current
+        if part != ".." and os.path.islink(current):
+            links += 1
+            if links > _MAX_LINKS:
+                return current
+            target = os.readlink(current)
+            current = os.sep if target.startswith(os.sep) else os.path.dirname(current)
+            parts.extend(reversed(target.split(os.sep)))
+    return ""
 
 
 # The folders a PATH string names, as prefixes a name is appended to, each once: a pure

@@ -12,6 +12,7 @@ import re
 import shlex
 from typing import Dict, List, Optional, Tuple
 
+from .fastpath import through_process
 from .names import normalize
 from .request import InstallRequest, Requirement, Source, redact_url
 
@@ -281,39 +282,12 @@ def read_regular_file(path: str, limit: int = 0, errors: str = "strict") -> str:
         os.close(fd)
 
 
-# Folders that name the process reading them (``/proc/self/cwd``, ``/dev/fd/0``, ``/dev/stdin``;
-# any ``/proc`` entry, a pid's included): Warden opens the path in the kernel, the installer
-# in its own process, each finding its own folder or descriptors (red team 11 R11-18).
-_PROCESS_ROOTS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+# PROCESS_PATH names a path ``through_process`` finds (fastpath holds the walk: the first look
+# every start pays needs it without this module).
 PROCESS_PATH = (
     "named through {} (a path that names the process reading it: Warden's and the installer's "
     "differ); name the file by its own path"
 )
-_MAX_LINKS = 40  # as the kernel's path resolution
-
-
-def through_process(path: str) -> str:
-    """The ``/proc`` or ``/dev/fd`` path ``path`` is reached through, followed component by
-    component and link by link as the kernel opens it ('' when none). ``realpath`` alone
-    does not tell: ``/proc/self/cwd/r.txt`` resolves to the reader's folder."""
-    parts = os.path.join(os.getcwd(), path).split(os.sep)
-    current, links = os.sep, 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        if part in ("", "."):
-            continue
-        current = os.path.dirname(current) if part == ".." else os.path.join(current, part)
-        if current in _PROCESS_ROOTS:
-            return current
-        if part != ".." and os.path.islink(current):
-            links += 1
-            if links > _MAX_LINKS:
-                return current
-            target = os.readlink(current)
-            current = os.sep if target.startswith(os.sep) else os.path.dirname(current)
-            parts.extend(reversed(target.split(os.sep)))
-    return ""
 
 
 # pip's req_file.COMMENT_RE: a comment starts a line or follows white space

@@ -13,7 +13,7 @@ import os
 import shutil
 import stat
 import time
-from typing import Optional
+from typing import List, Optional
 
 _HEAD = 256
 _BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` falls back
@@ -92,6 +92,36 @@ def runs_bash(path: str, search: Optional[str] = None) -> str:
             return ""  # `#!/usr/bin/env NAME` with NAME nowhere: exec fails
         path = program  # an interpreter that is a script itself runs its own `#!` line
     return "its #! line names interpreters nested too deeply"
+
+
+_BLANKS = b" \t"
+
+
+def interpreter_words(path: str) -> Optional[List[str]]:
+    """What the kernel runs for a ``#!`` file (binfmt_script, red team 16 R16-14): the
+    interpreter, and the rest of the line as ONE argument when there is any (blanks around
+    both stripped, nothing else split or unquoted: ``env -S`` splits its own); the caller adds
+    the script's path and the start's arguments. None for a file without a ``#!`` line (a
+    binary, or a script a shell runs) or that is no regular file (never opened: a FIFO would
+    block); [] when the line is longer than the kernel reads or names nothing."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD)
+    except (OSError, ValueError):
+        return None
+    if not head.startswith(b"#!"):
+        return None
+    line, newline, _ = head[2:].partition(b"\n")
+    if not newline and len(head) == _HEAD:
+        return []  # cut where the kernel stops reading: what it runs depends on its version
+    line = line.strip(_BLANKS)
+    if not line:
+        return []
+    cut = min((i for i in (line.find(b" "), line.find(b"\t")) if i >= 0), default=len(line))
+    words = [line[:cut], line[cut:].strip(_BLANKS)]
+    return [os.fsdecode(word) for word in words if word]
 
 
 def _interpreter(words, search: Optional[str]) -> Optional[str]:

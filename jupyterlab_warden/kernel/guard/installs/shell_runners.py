@@ -38,6 +38,26 @@ def _programs() -> list:
     return _PROGRAMS
 
 
+_LAUNCHERS = None
+
+
+def launches(program: str) -> bool:
+    """Whether a program name (a path's last part) runs a command given as its operands: the
+    table's ``launchers`` (chrt, setpriv, unshare, ld.so...) and every table program that
+    runs a command from its operands (flock, strace, find -exec). With the wrappers
+    commands.py unwraps, the one launcher set (red team 16 R16-5, R16-6). ssh's shell
+    operands run on another host, tmux's command names are no programs: not launchers."""
+    global _LAUNCHERS
+    if _LAUNCHERS is None:
+        table = load_contract("shell-runners.json")["launchers"]
+        _LAUNCHERS = (frozenset(table["names"]), re.compile(table["name_pattern"]))
+    names, pattern = _LAUNCHERS
+    if program in names or pattern.match(program):
+        return True
+    spec = runner(program)
+    return spec is not None and ("command_operands_from" in spec or "command_options" in spec)
+
+
 def runner(program: str) -> Optional[dict]:
     """The table entry of a program name (a path's last part), None for others."""
     for names, pattern, spec in _programs():

@@ -19,7 +19,7 @@ import os
 import re
 import time
 from contextvars import ContextVar
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, Iterator, List, Optional, Set
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -471,18 +471,36 @@ def _changed(path: str) -> bool:
     return False
 
 
-def _compiled(stdlib: str) -> List[str]:
-    """What the import system LOADS at start besides the sources (red team 15 R15-10): an
-    unchecked-hash ``.pyc`` in ``__pycache__`` runs whatever its source says, and rewriting
-    one in place changes only its own ctime, so the caches of the standard library, of
-    ``encodings`` and of the start-up packages, each ``.pyc`` in them, and the extension
-    modules of ``lib-dynload``."""
-    folders = [os.path.join(stdlib, "__pycache__"), os.path.join(stdlib, "lib-dynload")]
-    folders += [os.path.join(stdlib, name, "__pycache__") for name in INIT_MODULES]
-    found = list(folders)
-    for folder in folders:
-        found += glob.glob(os.path.join(glob.escape(folder), "*"))
-    return found
+# folders of a standard library that are no part of it: what they hold is read by the site
+# rules (``pth_code``, ``prefix_site_folders``), not loaded before the guard's hook
+_NOT_STDLIB = ("site-packages", "dist-packages")
+
+
+def _stdlib_files(stdlib: str) -> Iterator[str]:
+    """Every file and folder of a standard library (red team 16 R16-15): what a Python loads
+    before Warden's guard installs its hook is not only ``INIT_MODULES`` and the compiled
+    caches (R15-10) but every module the guard itself imports (``__future__``,
+    ``_compat_pickle``...: its import closure changes with its code), and a source rewritten in
+    place changes only its own ctime, not its folder's nor its old ``.pyc``'s (Python finds
+    that stale and recompiles after Warden's check). So no list: the whole tree, its
+    ``__pycache__`` folders and ``lib-dynload`` included (~1,200 files, a few ms)."""
+    yield stdlib
+    folders = [stdlib]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if folder == stdlib and entry.name in _NOT_STDLIB:
+                continue
+            yield entry.path
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+            except OSError:
+                continue
 
 
 def unverified_stdlib(interpreter: Optional[str]) -> str:
@@ -509,14 +527,8 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
         if os.path.realpath(prefix) in known:
             continue
         for stdlib in glob.glob(os.path.join(glob.escape(prefix), "lib*", "python3*")):
-            paths = [stdlib, os.path.join(stdlib, "encodings")]
-            paths += glob.glob(os.path.join(glob.escape(stdlib), "encodings", "*.py"))
-            for name in INIT_MODULES:
-                paths += [os.path.join(stdlib, name + ".py"),
-                          os.path.join(stdlib, name, "__init__.py")]  # fmt: skip
-            paths += _compiled(stdlib)
-            for path in paths:
-                if os.path.lexists(path) and _changed(path):
+            for path in _stdlib_files(stdlib):
+                if _changed(path):
                     return path
     return ""
 
