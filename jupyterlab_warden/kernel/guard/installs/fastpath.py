@@ -258,9 +258,12 @@ def _names_process(program: str, given: bool, found) -> bool:
     files: by its text (always: a string test), and followed folder by folder and link by
     link when it was given as a path or is a link (a bare name found on PATH costs no more
     system calls: the PATH's folders are the kernel's own)."""
-    text = os.path.normpath(program)
-    if text.startswith("//"):
-        text = text[1:]  # normpath keeps POSIX's leading `//`; Linux reads it as `/`
+    text = program
+    if "/." in text or "//" in text:  # only `.`, `..` and doubled slashes change the prefix
+        # (normpath costs a microsecond on every start: not paid for a plain PATH hit)
+        text = os.path.normpath(text)
+        if text.startswith("//"):
+            text = text[1:]  # normpath keeps POSIX's leading `//`; Linux reads it as `/`
     if text.startswith(_PROCESS_PREFIXES):
         return True
     if given or (found is not None and stat.S_ISLNK(found.st_mode)):
