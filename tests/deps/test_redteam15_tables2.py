@@ -8,6 +8,7 @@ without Warden and are refused with it.
 
 import json
 import os
+import runpy
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,16 +24,9 @@ REPO = Path(__file__).resolve().parents[2]
 UV_TABLE = json.loads((REPO / "schema" / "uv-cli.json").read_text(encoding="utf-8"))
 
 
-def _uv_answer(uv: str, command: list, option: str, home: str):
-    """What the real uv makes of ``option`` in ``command``: None (not its option), "valued",
-    "flag" (clap's own errors, offline, no configuration)."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": home, "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
-    err = subprocess.run(
-        [uv, *command, option], capture_output=True, text=True, env=env, cwd=home, timeout=60
-    ).stderr
-    if "unexpected argument" in err:
-        return None
-    return "valued" if "a value is required" in err else "flag"
+# What the real uv makes of an option in a command (None: not its option, "valued", "flag"):
+# the probe the table's generator asks uv with, so the test and the table ask alike.
+_uv_answer = runpy.run_path(str(REPO / "scripts" / "uv-cli-probe.py"))["kind"]
 
 
 @pytest.mark.parametrize("command", ["uv tool run", "uv pip install"])
