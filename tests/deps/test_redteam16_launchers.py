@@ -268,6 +268,24 @@ def test_ordinary_scripts_stay_ordinary(scripts, text, line):
     assert commands.shell_invocations(line) == []
 
 
+@pytest.mark.parametrize("tool", ["npm", "npx"])
+def test_a_node_tool_the_machine_had_before_the_kernel_is_read_by_its_words(tool):
+    """npm and npx are node scripts (`#!/usr/bin/env node`) whose code `require`s: read as
+    node starts they were refused, `npm --version` included. A program file unchanged since
+    the kernel (here: this test process) started is the machine's, read by its words; the
+    same script written since is read as its #! start (the tests above)."""
+    installed(tool)
+    assert commands.shell_invocations(f"{tool} --version") == []
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(f"{tool} exec pip install torcj")
+
+
+def test_a_copy_of_a_machine_node_tool_written_since_is_read_as_node(scripts):
+    scripts("npm-copy", open(os.path.realpath(installed("npm"))).read())
+    with pytest.raises(commands.Unreadable, match="node"):
+        commands.shell_invocations("./npm-copy --version")
+
+
 # -- R16-15: a foreign Python's whole standard library, not a list of modules ---------------------
 
 

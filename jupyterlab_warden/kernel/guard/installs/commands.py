@@ -1907,11 +1907,17 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     ``#!/usr/bin/awk -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one
     from ``#!``. None when the file has no ``#!`` line (a binary; a text file a shell runs:
     ``_refuse_shell_script``)."""
-    from . import shebang
+    from . import shebang, startup_modules
 
     program = argv[0]
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
     if not path:
+        return None
+    if not startup_modules.changed_since_start(path):
+        # a program file that was on the machine, unchanged, before the kernel started is the
+        # machine's (npm, npx and every node or perl tool: node's reading refuses almost any
+        # real script, `require`), read by its words as before; one the cell, a clone or a
+        # download wrote since is read as its #! start
         return None
     words = shebang.interpreter_words(path)
     if words is None:

@@ -460,15 +460,34 @@ def _prefixes(interpreter: str) -> Optional[List[str]]:
         current = parent
 
 
-def _changed(path: str) -> bool:
-    """Whether ``path`` (or the file a link of it names) changed since the kernel started."""
+def changed_since_start(path: str) -> bool:
+    """Whether ``path``, any link on the way to its file, or the file changed since the kernel
+    started (a path Warden cannot follow counts as changed)."""
+    for _ in range(40):
+        if _changed(path, missing=True):
+            return True
+        if not os.path.islink(path):
+            return False
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return True  # the link changed under the walk
+        path = os.path.join(os.path.dirname(path), target)
+    return True
+
+
+def _changed(path: str, missing: bool = False) -> bool:
+    """Whether ``path`` (or the file a link of it names) changed since the kernel started;
+    ``missing``: the answer when neither can be looked at."""
+    seen = False
     for look in (os.lstat, os.stat):
         try:
             if look(path).st_ctime >= _STARTED - 1:
                 return True
+            seen = True
         except OSError:
             continue
-    return False
+    return missing and not seen
 
 
 # folders of a standard library that are no part of it: what they hold is read by the site
