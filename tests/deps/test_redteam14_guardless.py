@@ -184,9 +184,12 @@ def test_code_that_writes_and_imports_through_its_folder_is_refused(tmp_path, co
 def test_a_write_over_an_installed_module_is_refused_without_a_folder_before_it(tmp_path):
     # -I: no working folder on its path, but the code may write numpy's own file (a site
     # folder it can write to) before it imports it
-    code = "import numpy, sys\nopen(sys.argv[1], 'w').write('x')\n"
-    why = _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path)
+    python = os.path.realpath(os.sys.executable)
+    code = "import sys\nopen(sys.argv[1], 'w').write('x')\nimport numpy\n"
+    why = _why([python, "-I", "-c", code], tmp_path)
     assert "may write files (open) and imports numpy" in why, why
+    # imported by the code's first statements, before anything it writes: what it was
+    assert _why([python, "-I", "-c", "import numpy, sys\nopen(sys.argv[1], 'w')\n"], tmp_path) == ""
     # reading files and importing, or writing and importing nothing, still start
     # and os, loaded by site before the code runs, is no module a write replaces
     for code in (
@@ -268,3 +271,32 @@ def test_ordinary_guardless_lines_run_in_a_launched_kernel(kernel):
     result = kernel.cell(ORDINARY, launched=True)
     assert result["refused"] is None, result
     assert "CalledProcessError" not in result.get("stderr", ""), result
+
+
+# -- red team 17: a program the code starts writes too; logging without a file does not -------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import subprocess\nsubprocess.run(['cp', 'p.txt', 'json.py'])\nimport json",
+        "import os\nos.system('cp p.txt json.py')\nimport json",
+        "import os\nos.posix_spawn('/bin/cp', ['cp', 'p.txt', 'json.py'], {})\nimport json",
+    ],
+)
+def test_a_process_the_code_starts_counts_as_a_writer(tmp_path, code):
+    """R17-1: the started program writes json.py into the working folder, which comes before
+    the standard library for `-E -c`: `import json` then runs it."""
+    why = _why([os.sys.executable, "-E", "-c", code], tmp_path)
+    assert "may write files" in why and "json" in why, why
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import subprocess\nsubprocess.run(['ls', '-l'])",
+        "import logging\nlogging.basicConfig()\nlogging.info(1)",
+    ],
+)
+def test_starts_and_logging_without_a_file_still_run(tmp_path, code):
+    assert _why([os.sys.executable, "-I", "-c", code], tmp_path) == ""

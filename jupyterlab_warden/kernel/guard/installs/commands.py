@@ -2774,7 +2774,10 @@ class _LocalImports:
             raise Unreadable(f"{why} and {problem}, which Warden cannot read. {_KEEP_THE_GUARD}")
         self._refuse_stand_ins(text, why)
         self.local_names.update(k.split(".")[0] for k in found if not k.startswith("."))
-        self._place(text, why)
+        # the code's own first imports run before anything it writes (not a local module's:
+        # it is imported when the code reaches it)
+        main = not self.seen
+        self._place(text, why, guardless.leading_imports(text, self.local_names) if main else ())
         self.writer = self.writer or guardless.may_write(text)
         out: Dict[str, FrozenSet[str]] = {}
         for key, file in found.items():
@@ -2802,7 +2805,7 @@ class _LocalImports:
                 f"on the path): rename that file. {_KEEP_THE_GUARD}"
             )
 
-    def _place(self, text: str, why: str) -> None:
+    def _place(self, text: str, why: str, early=()) -> None:
         """R14-1: each module ``text`` imports that is neither built in, local (read above)
         nor the standard library's must be found among the child's installed modules when the
         line starts: one found nowhere is one the code may write before it imports it."""
@@ -2812,7 +2815,8 @@ class _LocalImports:
             self.placed.add(top)
             if top in sys.builtin_module_names or top in self.loaded:
                 continue
-            self.imported = self.imported or top
+            if top not in early:  # one imported before any write stays what it was
+                self.imported = self.imported or top
             if top in self.local_names or guardless._find(top, self.folders)[0] != "none":
                 continue
             if top in guardless._STDLIB_NAMES:

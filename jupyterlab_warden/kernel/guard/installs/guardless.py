@@ -899,15 +899,17 @@ _OS_READS = frozenset((
     "os.getgid", "os.getegid", "os.getgroups", "os.getlogin", "os.cpu_count", "os.urandom",
     "os.get_terminal_size", "os.fspath", "os.fsencode", "os.fsdecode", "os.readlink",
     "os.access", "os.uname", "os.times", "os.isatty", "os.getloadavg", "os.strerror", "os.read",
-    "os.close", "os.system", "os.popen", "os.exec*", "os.spawn*", "os.posix_spawn*", "os.fork",
-    "os.kill", "os.waitpid", "os.wait",
+    "os.close", "os.kill", "os.waitpid", "os.wait",
 ))  # fmt: skip
+# a program the code starts may write a file too (`subprocess.run(['cp', 'p.txt', 'json.py'])`
+# then `import json`: red team 17 R17-1): every process start counts as a writer (os.system,
+# os.popen, os.exec*/spawn*/posix_spawn*/fork are os calls outside the list above)
 # modules any of whose calls may write a file (archives extract, tempfile creates, logging's
 # handlers and sqlite3/dbm open files for writing); shutil but its readers
 _WRITING_MODULES = ("shutil.", "zipfile.", "tarfile.", "tempfile.", "logging.handlers.",
                     "sqlite3.", "dbm.", "fileinput.", "gzip.", "bz2.", "lzma.", "io.FileIO",
-                    "urllib.request.urlretrieve", "logging.FileHandler", "logging.basicConfig",
-                    "mailbox.", "shelve.")  # fmt: skip
+                    "urllib.request.urlretrieve", "logging.FileHandler", "mailbox.", "shelve.",
+                    "subprocess.", "pty.", "asyncio.create_subprocess")  # fmt: skip
 _SHUTIL_READS = frozenset(("shutil.which", "shutil.disk_usage", "shutil.get_terminal_size",
                            "shutil.get_archive_formats", "shutil.get_unpack_formats"))  # fmt: skip
 # methods of values that write (pathlib, archives): `.replace`/`.rename` only with one argument
@@ -930,6 +932,27 @@ def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
     too): no file written later stands in for them (R14-1)."""
     loaded = _LOADED_AT_START | frozenset(sys.builtin_module_names)
     return loaded if "S" in flags else loaded | _LOADED_BY_SITE
+
+
+def leading_imports(text: str, local: Set[str]) -> Set[str]:
+    """The top names the code's FIRST statements import, before any other statement runs (a
+    docstring aside) and before an import of a ``local`` module (whose code runs): no write of
+    this code can precede them, so no file it writes stands in for them (red team 17: with
+    every process start a writer, `import subprocess; subprocess.run(['ls'])` must still run)."""
+    found: Set[str] = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        if isinstance(node, ast.Import):
+            tops = {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            tops = {node.module.split(".")[0]}
+        else:
+            break
+        found |= tops
+        if tops & local:
+            break
+    return found
 
 
 def may_write(text: str) -> str:
@@ -969,6 +992,10 @@ def _writes(node: ast.Call, name: str) -> bool:
         return not isinstance(value, str) or bool(set(value) & set("wax+"))
     if name.startswith("os.") and not _listed(name, _OS_READS):
         return True
+    if name == "logging.basicConfig":  # writes a file only when given one (R17-12)
+        return any(k.arg in (None, "filename", "handlers") for k in node.keywords) or any(
+            isinstance(a, ast.Starred) for a in node.args
+        )
     if name.startswith(_WRITING_MODULES) and name not in _SHUTIL_READS:
         return True
     if name in _FILE_CHANGERS:
