@@ -316,3 +316,32 @@ def test_every_module_a_foreign_python_may_load_before_the_guard_is_checked(
         monkeypatch.setattr(startup_modules, "_changed", lambda p, path=path: p == path)
         found = startup_modules.unverified_stdlib(str(program))
         assert found == (path if "site-packages" not in path else ""), found
+
+
+def test_a_standard_library_folder_warden_cannot_list_is_unverified(tmp_path, monkeypatch):
+    """Fail closed: a folder of a foreign Python's standard library that cannot be listed may
+    hold a changed module; it is reported as unverified, not passed over."""
+    import shutil
+    import sys
+
+    from jupyterlab_warden.kernel.guard.installs import startup_modules
+
+    stdlib = tmp_path / "py" / "lib" / "python3.11"
+    for name in ("os.py", "encodings/__init__.py", "json/__init__.py"):
+        (stdlib / name).parent.mkdir(parents=True, exist_ok=True)
+        (stdlib / name).write_text("")
+    (tmp_path / "py" / "bin").mkdir()
+    program = tmp_path / "py" / "bin" / "python3.11"
+    shutil.copy2(os.path.realpath(sys._base_executable), program)
+    monkeypatch.setattr(startup_modules, "_changed", lambda p: False)
+    assert startup_modules.unverified_stdlib(str(program)) == ""
+    scandir = os.scandir
+    locked = str(stdlib / "json")
+
+    def refuse(path):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return scandir(path)
+
+    monkeypatch.setattr(startup_modules.os, "scandir", refuse)
+    assert startup_modules.unverified_stdlib(str(program)) == locked

@@ -495,6 +495,10 @@ def _changed(path: str, missing: bool = False) -> bool:
 _NOT_STDLIB = ("site-packages", "dist-packages")
 
 
+class _Unlisted(OSError):
+    """A standard-library folder ``_stdlib_files`` cannot list (its one argument)."""
+
+
 def _stdlib_files(stdlib: str) -> Iterator[str]:
     """Every file and folder of a standard library (red team 16 R16-15): what a Python loads
     before Warden's guard installs its hook is not only ``INIT_MODULES`` and the compiled
@@ -510,7 +514,9 @@ def _stdlib_files(stdlib: str) -> Iterator[str]:
         try:
             entries = list(os.scandir(folder))
         except OSError:
-            continue
+            # a folder Warden cannot list holds modules it cannot check: unverified, as a
+            # changed one is (the Python may still import from it)
+            raise _Unlisted(folder) from None
         for entry in entries:
             if folder == stdlib and entry.name in _NOT_STDLIB:
                 continue
@@ -546,9 +552,12 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
         if os.path.realpath(prefix) in known:
             continue
         for stdlib in glob.glob(os.path.join(glob.escape(prefix), "lib*", "python3*")):
-            for path in _stdlib_files(stdlib):
-                if _changed(path):
-                    return path
+            try:
+                for path in _stdlib_files(stdlib):
+                    if _changed(path):
+                        return path
+            except _Unlisted as exc:
+                return str(exc.args[0])
     return ""
 
 
