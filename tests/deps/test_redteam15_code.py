@@ -152,7 +152,11 @@ MAKE_CASES = {
 @pytest.mark.parametrize("line", MAKE_CASES.values(), ids=MAKE_CASES.keys())
 def test_make_variables_that_become_shell_text_are_read(kernel, line):
     installed("make")
-    cell = "import os\nopen('x.c', 'w').write('int main(){{return 0;}}')\n"
+    # make 4.3 runs a command-line `!=` and MAKEFLAGS' `$(shell)` before its default SHELL
+    # exists: with no SHELL in the environment (CI has none) it execs `-c`, and the line
+    # would not install without Warden either; a kernel started from a terminal has one
+    cell = "import os\nos.environ['SHELL'] = '/bin/sh'\n"
+    cell += "open('x.c', 'w').write('int main(){{return 0;}}')\n"
     assert "Warden" in kernel.proves(cell + f"os.system({line!r})\n")
 
 
