@@ -8,6 +8,7 @@
  * as a start.
  */
 import table from '../../schema/shell-runners.json';
+import gitConfigKeys from '../../schema/git-config-keys.json';
 
 interface Runner {
   names: string[];
@@ -32,6 +33,8 @@ interface Runner {
   setting_variables?: Record<string, string>;
   shell_keys?: string;
   refused_keys?: string;
+  data_keys?: string;
+  setting_keys?: string;
   option_variables?: string[];
   variable_text_prefix?: string;
   stdin_options?: string[];
@@ -413,6 +416,91 @@ function flagWords(value: string): string[] {
   return words;
 }
 
+// a word git accepts as a setting's key (config.c: a section of letters, digits, `-` and `.`,
+// an optional subsection, a variable starting with a letter): a `git config` operand of
+// another shape is a value, never a key git reads
+const KEY_SHAPE = /^\s*[A-Za-z0-9.-]+(\.[\s\S]*)?\.[A-Za-z][A-Za-z0-9-]*\s*$/;
+
+// the generated key tables (schema/git-config-keys.json) a program's setting_keys names
+const KEY_TABLES: Record<string, { keys: Record<string, string> }> = {
+  'git-config-keys.json': gitConfigKeys
+};
+const keyTableCache = new Map<string, [RegExp, string][]>();
+
+/** A key table as (pattern, kind) pairs: `<x>` is any middle part, `*` any rest. */
+function keyTable(name: string): [RegExp, string][] {
+  let found = keyTableCache.get(name);
+  if (!found) {
+    const part = (p: string): string =>
+      p.startsWith('<')
+        ? '[\\s\\S]+'
+        : p === '*'
+          ? '[\\s\\S]*'
+          : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    found = Object.entries(KEY_TABLES[name].keys).map(([key, kind]) => [
+      new RegExp(`^${key.split('.').map(part).join('\\.')}$`),
+      kind
+    ]);
+    keyTableCache.set(name, found);
+  }
+  return found;
+}
+
+const SEVERITY = ['refused', 'shell', 'data'];
+
+/**
+ * The kind of `key` in the key table `name`: the most severe of every entry it matches
+ * (refused, shell, data), an `inherit` entry (http.<url>.*) deciding as the key without its
+ * middle part; 'unknown' when it matches none (red team 17, keys18). The kernel's table_kind.
+ */
+export function tableKind(name: string, written: string): string {
+  const key = written.toLowerCase();
+  const kinds = new Set<string>();
+  for (const [pattern, entry] of keyTable(name)) {
+    if (pattern.test(key)) {
+      const parts = key.split('.');
+      kinds.add(
+        entry === 'inherit'
+          ? tableKind(name, `${parts[0]}.${parts[parts.length - 1]}`)
+          : entry
+      );
+    }
+  }
+  return SEVERITY.find(k => kinds.has(k)) ?? 'unknown';
+}
+
+/**
+ * How a program of the table reads a KEY=VALUE setting: 'data', 'shell' (it runs the
+ * value), 'refused' (code or settings Warden does not read) or 'unknown' (deny by default):
+ * git's keys from the generated table `setting_keys`, apt's from its patterns; a key with
+ * `allowed_values` (apt's Dpkg::Options) is data only for a value on its list. The kernel's
+ * setting_kind.
+ */
+function settingKind(spec: Runner, key: string, value: string): string {
+  const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
+    new RegExp(k, 'i').test(key)
+  );
+  if (allowed) {
+    // dpkg options apt passes on: data only from a closed list
+    return new RegExp(`^(?:${allowed[1]})$`, 'i').test(value.trim())
+      ? 'data'
+      : 'refused';
+  }
+  if (spec.setting_keys) {
+    return tableKind(spec.setting_keys, key);
+  }
+  const patterns: Record<string, string | undefined> = {
+    refused: spec.refused_keys,
+    shell: spec.shell_keys,
+    data: spec.data_keys
+  };
+  return (
+    SEVERITY.find(kind =>
+      new RegExp(patterns[kind] ?? '(?!)', 'i').test(key)
+    ) ?? 'unknown'
+  );
+}
+
 /**
  * The program's options read the way getopt reads them (red team 14 R14-37): a long option
  * by any unique prefix (`--ev=` is `--eval`), `--opt=value` or `--opt value`, short options
@@ -428,8 +516,6 @@ function parse(
   const shell = new Set(spec.shell_options ?? []);
   const settings = new Set(spec.setting_options ?? []);
   const stdinOptions = new Set(spec.stdin_options ?? []);
-  const shellKeys = new RegExp(spec.shell_keys ?? '(?!)', 'i');
-  const refusedKeys = new RegExp(spec.refused_keys ?? '(?!)', 'i');
   let refusedSetting = ''; // "setting KEY" / "command WORD" it refuses
   const prefixed = new Map(
     Object.entries(spec.prefixed_values ?? {}).map(([k, v]) => [
@@ -526,9 +612,10 @@ function parse(
     }
     return found;
   };
-  // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
-  // command (an alias, core.sshCommand), refused for one that brings code from a file
-  // (include.path, core.hooksPath), data otherwise (safe.directory '*')
+  // a KEY=VALUE setting (git's -c, `config KEY VALUE`, apt's -o): shell text for a key the
+  // program runs as a command (an alias, core.sshCommand), refused for one that brings code
+  // or settings from elsewhere (include.path, core.hooksPath) and for every key not known as
+  // data (deny by default)
   const setting = (written: string, text: string) => {
     // apt's ProxyAutoDetect / Proxy-Auto-Detect: matched with `-` and `_` removed
     const key = spec.keys_normalised
@@ -541,18 +628,14 @@ function parse(
       // as the words it stands for (red team 15 R15-9)
       aliases.set(alias[1].toLowerCase(), words);
     }
-    const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
-      new RegExp(k, 'i').test(key)
-    );
-    if (allowed) {
-      // apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
-      if (!new RegExp(`^(?:${allowed[1]})$`, 'i').test(text.trim())) {
-        refusedSetting = refusedSetting || `setting ${key}`;
-      }
-    } else if (refusedKeys.test(key)) {
-      refusedSetting = refusedSetting || `setting ${key}`;
-    } else if (shellKeys.test(key)) {
+    const kind = settingKind(spec, key, text);
+    if (kind === 'shell') {
       texts.push(text.replace(/^\s*!/, ''));
+    } else if (kind !== 'data' && !refusedSetting) {
+      // deny by default: any key Warden's lists do not know may name a program
+      const unknown =
+        kind === 'unknown' ? ' (a key Warden does not know as data)' : '';
+      refusedSetting = `setting ${key.slice(0, 60)}${unknown}`;
     }
   };
   const value = (option: string, text: string) => {
@@ -851,7 +934,10 @@ function parse(
         // their values, subcommand_valued: R15-11), so no spelling of the command line puts
         // a key where Warden reads a value
         for (let j = 0; j + 1 < rest.length; j++) {
-          setting(rest[j], rest[j + 1]);
+          if (KEY_SHAPE.test(rest[j])) {
+            // git refuses any other word as a key
+            setting(rest[j], rest[j + 1]);
+          }
         }
       }
       break;
