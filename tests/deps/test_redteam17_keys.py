@@ -36,6 +36,16 @@ REPO = (
 )
 
 
+def test_git_cli_table_is_gits_own():
+    """schema/git-cli.json is what scripts/git-cli-table.py makes from the git on PATH (each
+    subcommand's `--help-all`): regenerate when git changes."""
+    installed("git")
+    script = runpy.run_path(str(ROOT / "scripts" / "git-cli-table.py"))
+    assert script["OUT"].read_text(encoding="utf-8") == script["text"](), (
+        "run scripts/git-cli-table.py"
+    )
+
+
 def test_git_config_key_table_is_gits_own():
     """schema/git-config-keys.json is what scripts/git-config-keys.py makes from the git on
     PATH (`git help --config` and git-config(1)): regenerate when git changes."""
@@ -104,10 +114,39 @@ def test_git_remote_vcs_helper_installs_without_warden_and_is_refused(kernel):
     assert "remote.r.vcs" in refused, refused
 
 
+def test_git_alias_options_install_without_warden_and_are_refused(kernel):
+    """git reads an alias's words in place of the alias, options too: the upload-pack command
+    of `clone` given inside a plain alias (a deny list read the alias as shell text `clone
+    ...`, a program that installs nothing)."""
+    command = BUILT.replace(" ", "${{IFS}}") + ";:"
+    line = REPO + f"cd .. && git -c alias.c='clone --upload-pack={command}' c file://$PWD/r d"
+    kernel.proves_command_text_refused("git", line.replace("$PWD", str(kernel.work)))
+
+
+def test_git_merge_strategy_program_installs_without_warden_and_is_refused(kernel):
+    """git merge -s NAME runs git-merge-NAME from PATH when NAME is no built-in strategy."""
+    installed("git")
+    helpers = kernel.work / "helpers"
+    helpers.mkdir()
+    helper = helpers / "git-merge-wx"
+    helper.write_text(f"#!/bin/sh\n{kernel.uv_install()}\n")
+    helper.chmod(0o755)
+    commit = "git -c user.name=a -c user.email=a@b commit -q --allow-empty -m"
+    # two branches that diverged: a merge that is no fast-forward runs the strategy
+    line = REPO + f"git checkout -q -b b && {commit} y && git checkout -q - && {commit} z && "
+    line += f"PATH={helpers}{os.pathsep}{os.path.dirname(installed('git'))} "
+    line += "git -c user.name=a -c user.email=a@b merge -q -s wx b"
+    refused = kernel.proves(system_cell(line))
+    assert "-s" in refused, refused
+
+
 @pytest.mark.parametrize(
     "line",
     [
         "git clone -q ../src c && git -C c log -1",
+        "git clone -q --depth 1 --no-tags file://$SRC c && git -C c status -sb",
+        "git -c alias.st=status -C ../src st -s && "
+        "git -C ../src -c user.name=a -c user.email=a@b commit -q -m -x --allow-empty",
         "git -c http.sslVerify=false -c core.autocrlf=false clone -q ../src c",
         "git config --global user.email a@b && git config --global user.name 'A B' && "
         "git config --global init.defaultBranch main && git -C ../src -c color.ui=always status",
@@ -123,5 +162,6 @@ def test_ordinary_git_settings_still_run(kernel, line):
     setup = f"{' '.join(g)} init -q && {' '.join(g)} -c user.name=a -c user.email=a@b "
     setup += "commit -q --allow-empty -m x && "
     cell = f"import os\nassert os.system({setup + 'mkdir w && cd w && ' + line!r}) == 0\n"
+    cell = cell.replace("$SRC", str(source))
     result = kernel.cell(cell, launched=True)
     assert result["refused"] is None, result

@@ -278,6 +278,11 @@ class _Parse:
         self.sub_valued = {k: set(v) for k, v in spec.get("subcommand_valued", {}).items()}
         self.sub_refused = {k: set(v) for k, v in spec.get("subcommand_refused", {}).items()}
         self.sub = ""  # the subcommand word seen so far (options_anywhere tables)
+        self.complete = bool(spec.get("options_complete"))
+        # each subcommand's own options, generated (git's `subcommand_tables`: keys18)
+        tables = spec.get("subcommand_tables")
+        self.tables = load_contract(tables)["subcommands"] if tables else {}
+        self.values: dict = {}  # option -> its closed list of values (a merge strategy)
         # alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
         self.aliases: dict = {}
         self.dangerous = self.shell | self.refused | self.settings | self.stdin | set(self.prefixed)
@@ -315,7 +320,7 @@ class _Parse:
             option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
         )
         if found is None:  # an option the table does not name: deny by default when complete
-            return "" if self.spec.get("options_complete") else option
+            return "" if self.complete else option
         return found
 
     def _takes(self, option: str) -> str:
@@ -364,6 +369,10 @@ class _Parse:
             # an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is
             # read as the words it stands for (red team 15 R15-9)
             self.aliases[alias.group(1).lower()] = value.split()
+            if re.search(r"[\"'\\]", value) and not self.refused_setting:
+                # git splits an alias's words at quotes and backslashes as well (split_cmdline):
+                # a quoted option (`clone "--upload-pack=CMD ARGS"`) would be read as other words
+                self.refused_setting = f"setting {key[:60]} (an alias with quotes)"
         kind = setting_kind(self.spec, key, value)
         if kind == "shell":
             self.texts.append(re.sub(r"^\s*!", "", value))
@@ -372,7 +381,29 @@ class _Parse:
             unknown = " (a key Warden does not know as data)" if kind == "unknown" else ""
             self.refused_setting = f"setting {key[:60]}{unknown}"
 
+    def _enter(self, table: dict) -> None:
+        """Options after a subcommand of the generated table (schema/git-cli.json) are that
+        subcommand's own, from its ``--help-all`` (keys18): one it does not list is refused
+        (deny by default: `git clone -u` is a program, `git push -u` a flag), and its lists
+        say which run a command, are refused, are a setting or take a closed list of values."""
+        self.shell = set(table.get("shell", ()))
+        self.refused = set(table.get("refused", ()))
+        self.settings = set(table.get("setting", ()))
+        self.prefixed, self.stdin = {}, set()
+        self.valued = set(table.get("valued", ())) | self.shell | self.settings
+        self.optional = {k: re.compile("(?!)") for k in table.get("optional", ())}  # `=V` only
+        self.values = {k: re.compile(v) for k, v in table.get("values", {}).items()}
+        self.known = self.valued | self.refused | set(table.get("flags", ())) | set(self.optional)
+        self.dangerous = self.shell | self.refused | self.settings | set(self.values)
+        self.sub_flags, self.sub_valued, self.sub_refused = {}, {}, {}
+        self.complete = True
+
     def _value(self, option: str, value: str) -> None:
+        if option in self.values and not self.values[option].fullmatch(value.strip()):
+            # git merge -s NAME runs git-merge-NAME: a strategy git does not build in is a
+            # program from its exec path or PATH
+            what = f"{option} {value[:20]!r} (a value not on its closed list names a program)"
+            self.refused_setting = self.refused_setting or what
         if option in self.settings:
             key, _, text = value.partition("=")
             self.setting(key, text)
@@ -388,7 +419,7 @@ class _Parse:
                 self.texts.append(value[found.end() :])
 
     def run(self, args: List[str]) -> Reading:
-        spec, operands, i = self.spec, [], 0
+        spec, operands, i, expanded = self.spec, [], 0, False
         text = spec.get("refused_text")
         held = next((w for w in args if text and re.search(text, w)), None)
         if held is not None:  # tmux's `#(CMD)` in a format: a shell command tmux runs
@@ -413,8 +444,17 @@ class _Parse:
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
+                if not operands and not expanded:
+                    # git reads an alias's words in place of the alias, its options too
+                    # (`-c alias.c='clone --upload-pack=CMD' c URL`: keys18); once (a loop of
+                    # aliases is git's error)
+                    args, expanded = args[:i] + self._aliased([word]) + args[i + 1 :], True
+                    if args[i] != word:
+                        continue  # the alias's first word read afresh (`-p log`: an option)
                 if not operands:
-                    self.sub = self._aliased([word])[0]
+                    self.sub = word
+                    if self.sub in self.tables:
+                        self._enter(self.tables[self.sub])
                 if not spec.get("options_anywhere"):
                     operands += args[i:]
                     break
@@ -450,7 +490,7 @@ class _Parse:
         while k < len(word):
             option = next((o for o in multi if word.startswith(o[1:], k)), "-" + word[k])
             k += len(option) - 1
-            if option not in self.known and self.spec.get("options_complete"):
+            if option not in self.known and self.complete:
                 return after, self._unknown(option)
             if option in self.refused or option in self.sub_refused.get(self.sub, ()):
                 return after, self._refuse(option)
