@@ -8,6 +8,8 @@
  * as a start.
  */
 import table from '../../schema/shell-runners.json';
+import gitConfigKeys from '../../schema/git-config-keys.json';
+import gitCli from '../../schema/git-cli.json';
 
 interface Runner {
   names: string[];
@@ -32,6 +34,9 @@ interface Runner {
   setting_variables?: Record<string, string>;
   shell_keys?: string;
   refused_keys?: string;
+  data_keys?: string;
+  setting_keys?: string;
+  subcommand_tables?: string;
   option_variables?: string[];
   variable_text_prefix?: string;
   stdin_options?: string[];
@@ -413,6 +418,108 @@ function flagWords(value: string): string[] {
   return words;
 }
 
+// a word git accepts as a setting's key (config.c: a section of letters, digits, `-` and `.`,
+// an optional subsection, a variable starting with a letter): a `git config` operand of
+// another shape is a value, never a key git reads
+const KEY_SHAPE = /^\s*[A-Za-z0-9.-]+(\.[\s\S]*)?\.[A-Za-z][A-Za-z0-9-]*\s*$/;
+
+// the generated key tables (schema/git-config-keys.json) a program's setting_keys names
+const KEY_TABLES: Record<string, { keys: Record<string, string> }> = {
+  'git-config-keys.json': gitConfigKeys
+};
+const keyTableCache = new Map<string, [RegExp, string][]>();
+
+/** A subcommand's own options (schema/git-cli.json, generated from git's --help-all). */
+interface SubcommandTable {
+  flags?: string[];
+  valued?: string[];
+  optional?: string[];
+  shell?: string[];
+  refused?: string[];
+  setting?: string[];
+  values?: Record<string, string>;
+}
+
+// the generated subcommand tables a program's subcommand_tables names
+const CLI_TABLES: Record<
+  string,
+  { subcommands: Record<string, SubcommandTable> }
+> = { 'git-cli.json': gitCli };
+
+/** A key table as (pattern, kind) pairs: `<x>` is any middle part, `*` any rest. */
+function keyTable(name: string): [RegExp, string][] {
+  let found = keyTableCache.get(name);
+  if (!found) {
+    const part = (p: string): string =>
+      p.startsWith('<')
+        ? '[\\s\\S]+'
+        : p === '*'
+          ? '[\\s\\S]*'
+          : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    found = Object.entries(KEY_TABLES[name].keys).map(([key, kind]) => [
+      new RegExp(`^${key.split('.').map(part).join('\\.')}$`),
+      kind
+    ]);
+    keyTableCache.set(name, found);
+  }
+  return found;
+}
+
+const SEVERITY = ['refused', 'shell', 'data'];
+
+/**
+ * The kind of `key` in the key table `name`: the most severe of every entry it matches
+ * (refused, shell, data), an `inherit` entry (http.<url>.*) deciding as the key without its
+ * middle part; 'unknown' when it matches none (red team 17, keys18). The kernel's table_kind.
+ */
+export function tableKind(name: string, written: string): string {
+  const key = written.toLowerCase();
+  const kinds = new Set<string>();
+  for (const [pattern, entry] of keyTable(name)) {
+    if (pattern.test(key)) {
+      const parts = key.split('.');
+      kinds.add(
+        entry === 'inherit'
+          ? tableKind(name, `${parts[0]}.${parts[parts.length - 1]}`)
+          : entry
+      );
+    }
+  }
+  return SEVERITY.find(k => kinds.has(k)) ?? 'unknown';
+}
+
+/**
+ * How a program of the table reads a KEY=VALUE setting: 'data', 'shell' (it runs the
+ * value), 'refused' (code or settings Warden does not read) or 'unknown' (deny by default):
+ * git's keys from the generated table `setting_keys`, apt's from its patterns; a key with
+ * `allowed_values` (apt's Dpkg::Options) is data only for a value on its list. The kernel's
+ * setting_kind.
+ */
+function settingKind(spec: Runner, key: string, value: string): string {
+  const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
+    new RegExp(k, 'i').test(key)
+  );
+  if (allowed) {
+    // dpkg options apt passes on: data only from a closed list
+    return new RegExp(`^(?:${allowed[1]})$`, 'i').test(value.trim())
+      ? 'data'
+      : 'refused';
+  }
+  if (spec.setting_keys) {
+    return tableKind(spec.setting_keys, key);
+  }
+  const patterns: Record<string, string | undefined> = {
+    refused: spec.refused_keys,
+    shell: spec.shell_keys,
+    data: spec.data_keys
+  };
+  return (
+    SEVERITY.find(kind =>
+      new RegExp(patterns[kind] ?? '(?!)', 'i').test(key)
+    ) ?? 'unknown'
+  );
+}
+
 /**
  * The program's options read the way getopt reads them (red team 14 R14-37): a long option
  * by any unique prefix (`--ev=` is `--eval`), `--opt=value` or `--opt value`, short options
@@ -425,27 +532,25 @@ function parse(
   args: string[],
   env: Readonly<Record<string, string>>
 ): Reading {
-  const shell = new Set(spec.shell_options ?? []);
-  const settings = new Set(spec.setting_options ?? []);
-  const stdinOptions = new Set(spec.stdin_options ?? []);
-  const shellKeys = new RegExp(spec.shell_keys ?? '(?!)', 'i');
-  const refusedKeys = new RegExp(spec.refused_keys ?? '(?!)', 'i');
+  let shell = new Set(spec.shell_options ?? []);
+  let settings = new Set(spec.setting_options ?? []);
+  let stdinOptions = new Set(spec.stdin_options ?? []);
   let refusedSetting = ''; // "setting KEY" / "command WORD" it refuses
-  const prefixed = new Map(
+  let prefixed = new Map<string, RegExp>(
     Object.entries(spec.prefixed_values ?? {}).map(([k, v]) => [
       k,
       new RegExp(v, 'i')
     ])
   );
-  const refusedOptions = new Set(spec.refused_options ?? []);
-  const valued = new Set([
+  let refusedOptions = new Set(spec.refused_options ?? []);
+  let valued = new Set([
     ...(spec.valued_options ?? []),
     ...shell,
     ...prefixed.keys(),
     ...settings,
     ...stdinOptions
   ]);
-  const dangerous = new Set([
+  let dangerous = new Set([
     ...shell,
     ...refusedOptions,
     ...settings,
@@ -455,7 +560,7 @@ function parse(
   // options whose value is OPTIONAL (getopt's `::`, red team 15 R15-1/R15-7): attached
   // only (`-j4`, `--jobs=4`), or the next word when it matches the program's own test (make
   // takes a next word of digits only); never a next word that is an option
-  const optional = new Map(
+  let optional = new Map<string, RegExp>(
     Object.entries(spec.optional_values ?? {}).map(([k, v]) => [
       k,
       new RegExp(`^(?:${v})$`)
@@ -463,11 +568,11 @@ function parse(
   );
   // options a subcommand reads as flags though the program's list has them valued (git
   // rebase -m is --merge, git commit -m takes a message: red team 15 R15-5)
-  const subFlags = spec.subcommand_flags ?? {};
+  let subFlags: Record<string, string[]> = spec.subcommand_flags ?? {};
   // a subcommand's own valued and refused options (git config -f FILE, --default V; git
   // config -e runs the editor: red team 15 R15-11)
-  const subValued = spec.subcommand_valued ?? {};
-  const subRefused = spec.subcommand_refused ?? {};
+  let subValued: Record<string, string[]> = spec.subcommand_valued ?? {};
+  let subRefused: Record<string, string[]> = spec.subcommand_refused ?? {};
   const ownOf = (table: Record<string, string[]>): string[] =>
     Object.prototype.hasOwnProperty.call(table, sub) ? table[sub] : [];
   const refusedHere = (option: string): boolean =>
@@ -476,7 +581,7 @@ function parse(
   // alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
   const aliasKeys = new RegExp(spec.alias_keys ?? '(?!)', 'i');
   const aliases = new Map<string, string[]>();
-  const known = new Set([
+  let known = new Set([
     ...valued,
     ...refusedOptions,
     ...(spec.flag_options ?? []),
@@ -484,9 +589,51 @@ function parse(
     ...Object.values(subValued).flat(),
     ...Object.values(subRefused).flat()
   ]);
-  const multi = [...known]
+  let multi = [...known]
     .filter(o => o.length > 2 && o[1] !== '-')
     .sort((a, b) => b.length - a.length);
+  let complete = !!spec.options_complete;
+  // each subcommand's own options, generated (git's subcommand_tables: keys18)
+  const tables: Record<string, SubcommandTable> = spec.subcommand_tables
+    ? CLI_TABLES[spec.subcommand_tables].subcommands
+    : {};
+  let values = new Map<string, RegExp>(); // option -> its closed list (a merge strategy)
+  // options after a subcommand of the generated table (schema/git-cli.json) are that
+  // subcommand's own, from its --help-all (keys18): one it does not list is refused (deny by
+  // default: `git clone -u` is a program, `git push -u` a flag), and its lists say which run
+  // a command, are refused, are a setting or take a closed list of values. The kernel's _enter.
+  const enter = (table: SubcommandTable) => {
+    shell = new Set(table.shell ?? []);
+    refusedOptions = new Set(table.refused ?? []);
+    settings = new Set(table.setting ?? []);
+    prefixed = new Map();
+    stdinOptions = new Set();
+    valued = new Set([...(table.valued ?? []), ...shell, ...settings]);
+    optional = new Map((table.optional ?? []).map(k => [k, /(?!)/])); // `=V` only
+    values = new Map(
+      Object.entries(table.values ?? {}).map(([k, v]) => [
+        k,
+        new RegExp(`^(?:${v})$`)
+      ])
+    );
+    known = new Set([
+      ...valued,
+      ...refusedOptions,
+      ...(table.flags ?? []),
+      ...optional.keys()
+    ]);
+    multi = [];
+    dangerous = new Set([
+      ...shell,
+      ...refusedOptions,
+      ...settings,
+      ...values.keys()
+    ]);
+    subFlags = {};
+    subValued = {};
+    subRefused = {};
+    complete = true;
+  };
   const ends = new Set(spec.command_options ?? []);
   const texts: string[] = [];
   const commands: string[][] = [];
@@ -522,13 +669,14 @@ function parse(
     );
     if (found === null) {
       // an option the table does not name: deny by default when it lists them all
-      return spec.options_complete ? '' : option;
+      return complete ? '' : option;
     }
     return found;
   };
-  // a KEY=VALUE setting (git's -c, `config KEY VALUE`): shell text for a key git runs as a
-  // command (an alias, core.sshCommand), refused for one that brings code from a file
-  // (include.path, core.hooksPath), data otherwise (safe.directory '*')
+  // a KEY=VALUE setting (git's -c, `config KEY VALUE`, apt's -o): shell text for a key the
+  // program runs as a command (an alias, core.sshCommand), refused for one that brings code
+  // or settings from elsewhere (include.path, core.hooksPath) and for every key not known as
+  // data (deny by default)
   const setting = (written: string, text: string) => {
     // apt's ProxyAutoDetect / Proxy-Auto-Detect: matched with `-` and `_` removed
     const key = spec.keys_normalised
@@ -540,22 +688,29 @@ function parse(
       // an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is read
       // as the words it stands for (red team 15 R15-9)
       aliases.set(alias[1].toLowerCase(), words);
-    }
-    const allowed = Object.entries(spec.allowed_values ?? {}).find(([k]) =>
-      new RegExp(k, 'i').test(key)
-    );
-    if (allowed) {
-      // apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
-      if (!new RegExp(`^(?:${allowed[1]})$`, 'i').test(text.trim())) {
-        refusedSetting = refusedSetting || `setting ${key}`;
+      if (/["'\\]/.test(text) && !refusedSetting) {
+        // git splits an alias's words at quotes and backslashes as well (split_cmdline): a
+        // quoted option (`clone "--upload-pack=CMD ARGS"`) would be read as other words
+        refusedSetting = `setting ${key.slice(0, 60)} (an alias with quotes)`;
       }
-    } else if (refusedKeys.test(key)) {
-      refusedSetting = refusedSetting || `setting ${key}`;
-    } else if (shellKeys.test(key)) {
+    }
+    const kind = settingKind(spec, key, text);
+    if (kind === 'shell') {
       texts.push(text.replace(/^\s*!/, ''));
+    } else if (kind !== 'data' && !refusedSetting) {
+      // deny by default: any key Warden's lists do not know may name a program
+      const unknown =
+        kind === 'unknown' ? ' (a key Warden does not know as data)' : '';
+      refusedSetting = `setting ${key.slice(0, 60)}${unknown}`;
     }
   };
   const value = (option: string, text: string) => {
+    const closed = values.get(option);
+    if (closed && !closed.test(text.trim()) && !refusedSetting) {
+      // git merge -s NAME runs git-merge-NAME: a strategy git does not build in is a program
+      // from its exec path or PATH
+      refusedSetting = `${option} '${text.slice(0, 20)}' (a value not on its closed list names a program)`;
+    }
     if (settings.has(option)) {
       const eq = text.indexOf('=');
       setting(
@@ -640,7 +795,7 @@ function parse(
       const option =
         multi.find(o => word.startsWith(o.slice(1), k)) ?? `-${word[k]}`;
       k += option.length - 1;
-      if (!known.has(option) && spec.options_complete) {
+      if (!known.has(option) && complete) {
         return [after, unknown(option)];
       }
       if (refusedHere(option)) {
@@ -704,6 +859,7 @@ function parse(
   }
   const operands: string[] = [];
   let i = 0;
+  let expanded = false; // the first operand's alias read (git -c alias.c=clone c)
   if (args.length > 0 && spec.old_style_bundle && !args[0].startsWith('-')) {
     const [after, refused] = bundle([`-${args[0]}`, ...args.slice(1)], 0, true);
     if (refused) {
@@ -732,8 +888,21 @@ function parse(
       continue;
     }
     if (!word.startsWith('-') || word === '-') {
+      if (operands.length === 0 && !expanded) {
+        // git reads an alias's words in place of the alias, its options too
+        // (`-c alias.c='clone --upload-pack=CMD' c URL`: keys18); once (a loop of aliases
+        // is git's error)
+        args = [...args.slice(0, i), ...aliased([word]), ...args.slice(i + 1)];
+        expanded = true;
+        if (args[i] !== word) {
+          continue; // the alias's first word read afresh (`-p log`: an option)
+        }
+      }
       if (operands.length === 0) {
-        sub = aliased([word])[0];
+        sub = word;
+        if (Object.prototype.hasOwnProperty.call(tables, sub)) {
+          enter(tables[sub]);
+        }
       }
       if (!spec.options_anywhere) {
         operands.push(...args.slice(i));
@@ -851,7 +1020,10 @@ function parse(
         // their values, subcommand_valued: R15-11), so no spelling of the command line puts
         // a key where Warden reads a value
         for (let j = 0; j + 1 < rest.length; j++) {
-          setting(rest[j], rest[j + 1]);
+          if (KEY_SHAPE.test(rest[j])) {
+            // git refuses any other word as a key
+            setting(rest[j], rest[j + 1]);
+          }
         }
       }
       break;

@@ -188,6 +188,65 @@ def commands_on_descriptor(path: str) -> bool:
     return _DESCRIPTOR.match(path) is not None
 
 
+# a word git accepts as a setting's key (config.c: a section of letters, digits, `-` and
+# `.`, an optional subsection, a variable starting with a letter): a `git config` operand of
+# another shape is a value, never a key git reads
+_KEY_SHAPE = re.compile(r"^\s*[A-Za-z0-9.-]+(\..*)?\.[A-Za-z][A-Za-z0-9-]*\s*$", re.S)
+
+_KEY_TABLES: dict = {}
+
+
+def _key_table(name: str) -> list:
+    """A generated key table (schema/git-config-keys.json) as (pattern, kind) pairs: ``<x>``
+    is any middle part, ``*`` any rest."""
+    if name not in _KEY_TABLES:
+        _KEY_TABLES[name] = [
+            (re.compile(r"\.".join(_key_part(p) for p in key.split(".")), re.S), kind)
+            for key, kind in load_contract(name)["keys"].items()
+        ]
+    return _KEY_TABLES[name]
+
+
+def _key_part(part: str) -> str:
+    return ".+" if part.startswith("<") else ".*" if part == "*" else re.escape(part)
+
+
+_SEVERITY = ("refused", "shell", "data")
+
+
+def table_kind(name: str, key: str) -> str:
+    """The kind of ``key`` in the key table ``name``: the most severe of every entry it matches
+    (refused, shell, data), an ``inherit`` entry (http.<url>.*) deciding as the key without
+    its middle part; 'unknown' when it matches none (red team 17, keys18)."""
+    key = key.lower()
+    kinds = set()
+    for pattern, kind in _key_table(name):
+        if pattern.fullmatch(key):
+            if kind == "inherit":
+                parts = key.split(".")
+                kind = table_kind(name, f"{parts[0]}.{parts[-1]}")
+            kinds.add(kind)
+    return next((k for k in _SEVERITY if k in kinds), "unknown")
+
+
+def setting_kind(spec: dict, key: str, value: str) -> str:
+    """How a program of the table reads a ``KEY=VALUE`` setting: 'data', 'shell' (it runs the
+    value), 'refused' (code or settings Warden does not read) or 'unknown' (deny by default):
+    git's keys from the generated table ``setting_keys``, apt's from its patterns; a key
+    with ``allowed_values`` (apt's Dpkg::Options) is data only for a value on its list."""
+    allowed = next(
+        (v for k, v in spec.get("allowed_values", {}).items() if re.match(k, key, re.I)), None
+    )
+    if allowed is not None:  # dpkg options apt passes on: data only from a closed list
+        return "data" if re.fullmatch(allowed, value.strip(), re.I) else "refused"
+    if "setting_keys" in spec:
+        return table_kind(spec["setting_keys"], key)
+    for kind in _SEVERITY:
+        if re.match(spec.get(f"{kind}_keys", "(?!)"), key, re.I):
+            return kind
+    return "unknown"
+
+
 # option fields whose options run code or name where it comes from
 _DANGEROUS = ("shell_options", "refused_options", "setting_options", "stdin_options")
 
@@ -219,6 +278,11 @@ class _Parse:
         self.sub_valued = {k: set(v) for k, v in spec.get("subcommand_valued", {}).items()}
         self.sub_refused = {k: set(v) for k, v in spec.get("subcommand_refused", {}).items()}
         self.sub = ""  # the subcommand word seen so far (options_anywhere tables)
+        self.complete = bool(spec.get("options_complete"))
+        # each subcommand's own options, generated (git's `subcommand_tables`: keys18)
+        tables = spec.get("subcommand_tables")
+        self.tables = load_contract(tables)["subcommands"] if tables else {}
+        self.values: dict = {}  # option -> its closed list of values (a merge strategy)
         # alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
         self.aliases: dict = {}
         self.dangerous = self.shell | self.refused | self.settings | self.stdin | set(self.prefixed)
@@ -256,7 +320,7 @@ class _Parse:
             option, self.known, self.valued, self.dangerous, self.spec.get("single_dash_long")
         )
         if found is None:  # an option the table does not name: deny by default when complete
-            return "" if self.spec.get("options_complete") else option
+            return "" if self.complete else option
         return found
 
     def _takes(self, option: str) -> str:
@@ -293,9 +357,10 @@ class _Parse:
         return sorted((o for o in self.known if len(o) > 2 and o[1] != "-"), key=len, reverse=True)
 
     def setting(self, key: str, value: str) -> None:
-        """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``): shell text for a key
-        git runs as a command (an alias, ``core.sshCommand``), refused for one that brings
-        code from a file (``include.path``, ``core.hooksPath``), data otherwise."""
+        """A ``KEY=VALUE`` setting (git's ``-c``, ``config KEY VALUE``, apt's ``-o``): shell
+        text for a key the program runs as a command (an alias, ``core.sshCommand``),
+        refused for one that brings code or settings from elsewhere (``include.path``,
+        ``core.hooksPath``) and for every key not known as data (deny by default)."""
         key = key.strip()
         if self.spec.get("keys_normalised"):  # apt's ProxyAutoDetect / Proxy-Auto-Detect
             key = re.sub(r"[-_]", "", key)
@@ -304,20 +369,41 @@ class _Parse:
             # an alias of a subcommand (git -c alias.cfg=config cfg ...): the alias word is
             # read as the words it stands for (red team 15 R15-9)
             self.aliases[alias.group(1).lower()] = value.split()
-        allowed = next(
-            (v for k, v in self.spec.get("allowed_values", {}).items() if re.match(k, key, re.I)),
-            None,
-        )
-        if allowed is not None:
-            # apt's Dpkg::Options: dpkg options it passes on, data only from a closed list
-            if not re.fullmatch(allowed, value.strip(), re.I):
-                self.refused_setting = self.refused_setting or f"setting {key}"
-        elif re.match(self.spec.get("refused_keys", "(?!)"), key, re.I):
-            self.refused_setting = self.refused_setting or f"setting {key}"
-        elif re.match(self.spec.get("shell_keys", "(?!)"), key, re.I):
+            if re.search(r"[\"'\\]", value) and not self.refused_setting:
+                # git splits an alias's words at quotes and backslashes as well (split_cmdline):
+                # a quoted option (`clone "--upload-pack=CMD ARGS"`) would be read as other words
+                self.refused_setting = f"setting {key[:60]} (an alias with quotes)"
+        kind = setting_kind(self.spec, key, value)
+        if kind == "shell":
             self.texts.append(re.sub(r"^\s*!", "", value))
+        elif kind != "data" and not self.refused_setting:
+            # deny by default: any key Warden's lists do not know may name a program
+            unknown = " (a key Warden does not know as data)" if kind == "unknown" else ""
+            self.refused_setting = f"setting {key[:60]}{unknown}"
+
+    def _enter(self, table: dict) -> None:
+        """Options after a subcommand of the generated table (schema/git-cli.json) are that
+        subcommand's own, from its ``--help-all`` (keys18): one it does not list is refused
+        (deny by default: `git clone -u` is a program, `git push -u` a flag), and its lists
+        say which run a command, are refused, are a setting or take a closed list of values."""
+        self.shell = set(table.get("shell", ()))
+        self.refused = set(table.get("refused", ()))
+        self.settings = set(table.get("setting", ()))
+        self.prefixed, self.stdin = {}, set()
+        self.valued = set(table.get("valued", ())) | self.shell | self.settings
+        self.optional = {k: re.compile("(?!)") for k in table.get("optional", ())}  # `=V` only
+        self.values = {k: re.compile(v) for k, v in table.get("values", {}).items()}
+        self.known = self.valued | self.refused | set(table.get("flags", ())) | set(self.optional)
+        self.dangerous = self.shell | self.refused | self.settings | set(self.values)
+        self.sub_flags, self.sub_valued, self.sub_refused = {}, {}, {}
+        self.complete = True
 
     def _value(self, option: str, value: str) -> None:
+        if option in self.values and not self.values[option].fullmatch(value.strip()):
+            # git merge -s NAME runs git-merge-NAME: a strategy git does not build in is a
+            # program from its exec path or PATH
+            what = f"{option} {value[:20]!r} (a value not on its closed list names a program)"
+            self.refused_setting = self.refused_setting or what
         if option in self.settings:
             key, _, text = value.partition("=")
             self.setting(key, text)
@@ -333,7 +419,7 @@ class _Parse:
                 self.texts.append(value[found.end() :])
 
     def run(self, args: List[str]) -> Reading:
-        spec, operands, i = self.spec, [], 0
+        spec, operands, i, expanded = self.spec, [], 0, False
         text = spec.get("refused_text")
         held = next((w for w in args if text and re.search(text, w)), None)
         if held is not None:  # tmux's `#(CMD)` in a format: a shell command tmux runs
@@ -358,8 +444,17 @@ class _Parse:
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
+                if not operands and not expanded:
+                    # git reads an alias's words in place of the alias, its options too
+                    # (`-c alias.c='clone --upload-pack=CMD' c URL`: keys18); once (a loop of
+                    # aliases is git's error)
+                    args, expanded = args[:i] + self._aliased([word]) + args[i + 1 :], True
+                    if args[i] != word:
+                        continue  # the alias's first word read afresh (`-p log`: an option)
                 if not operands:
-                    self.sub = self._aliased([word])[0]
+                    self.sub = word
+                    if self.sub in self.tables:
+                        self._enter(self.tables[self.sub])
                 if not spec.get("options_anywhere"):
                     operands += args[i:]
                     break
@@ -395,7 +490,7 @@ class _Parse:
         while k < len(word):
             option = next((o for o in multi if word.startswith(o[1:], k)), "-" + word[k])
             k += len(option) - 1
-            if option not in self.known and self.spec.get("options_complete"):
+            if option not in self.known and self.complete:
                 return after, self._unknown(option)
             if option in self.refused or option in self.sub_refused.get(self.sub, ()):
                 return after, self._refuse(option)
@@ -492,5 +587,6 @@ class _Parse:
                 # taken with their values, subcommand_valued: R15-11), so no spelling of the
                 # command line puts a key where Warden reads a value
                 for key, value in zip(rest, rest[1:]):
-                    self.setting(key, value)
+                    if _KEY_SHAPE.match(key):  # git refuses any other word as a key
+                        self.setting(key, value)
             break
