@@ -2117,7 +2117,8 @@ function simple(
     // `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option
     // refused), and a `-c TEXT` among the words after the user, which su hands to the shell
     // as its own arguments (`su root -c TEXT`)
-    const reading = readRunner(name, argv.slice(1));
+    // the shell it runs (-s, or SHELL with -m) must be a standard one (red team 17 R17-10)
+    const reading = readRunner(name, argv.slice(1), env);
     if (reading === null || reading.refused) {
       throw new Unreadable(reading?.refused ?? `${name} has no table`);
     }
@@ -2130,9 +2131,11 @@ function simple(
         scripts.push(late);
       }
     }
-    const rest = argv
-      .slice(1)
-      .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word));
+    const rest = withoutShellOption(
+      argv
+        .slice(1)
+        .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word))
+    ); // its -s SHELL decided above: a standard shell
     refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
@@ -2280,6 +2283,21 @@ function simple(
   refuseShellScript(argv[0], env);
   refuseUnread(listedName(argv[0]), argv.slice(1), env);
   return [];
+}
+
+/** su's words without its `-s SHELL` / `--shell=SHELL` (the reading decided that shell: a
+ * standard one), so `su -s /bin/sh root -c ls` is not read as naming a shell to run. As the
+ * kernel's. */
+function withoutShellOption(args: string[]): string[] {
+  const rest = [...args];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if ((args[i] === '-s' || args[i] === '--shell') && i + 1 < args.length) {
+      rest[i] = rest[i + 1] = '';
+    } else if (args[i].startsWith('--shell=')) {
+      rest[i] = '';
+    }
+  }
+  return rest;
 }
 
 /** The name a program is looked up by in Warden's lists: a bare name or one in the system's

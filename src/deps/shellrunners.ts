@@ -62,6 +62,12 @@ interface Runner {
   keys_normalised?: boolean;
   refused_text?: string;
   allowed_values?: Record<string, string>;
+  folder_operands_from?: number;
+  listing_options?: string[];
+  program_options?: string[];
+  program_variable?: string;
+  program_variable_with?: string[];
+  standard_programs?: string[];
 }
 
 export interface Reading {
@@ -105,7 +111,8 @@ export function launches(program: string): boolean {
   return (
     spec !== null &&
     (spec.command_operands_from !== undefined ||
-      spec.command_options !== undefined)
+      spec.command_options !== undefined ||
+      spec.folder_operands_from !== undefined)
   );
 }
 
@@ -192,6 +199,7 @@ export function runnerVariable(name: string): boolean {
         spec.refused_variables,
         spec.option_variables
       ].some(names => listed(name, names)) ||
+      name === spec.program_variable ||
       Object.entries(spec.setting_variables ?? {}).some(pair =>
         pair.some(prefix => name.startsWith(prefix))
       ) ||
@@ -438,8 +446,10 @@ function parse(
     ])
   );
   const refusedOptions = new Set(spec.refused_options ?? []);
+  const programOptions = new Set(spec.program_options ?? []);
   const valued = new Set([
     ...(spec.valued_options ?? []),
+    ...programOptions,
     ...shell,
     ...prefixed.keys(),
     ...settings,
@@ -491,6 +501,8 @@ function parse(
   const texts: string[] = [];
   const commands: string[][] = [];
   let shellGiven = false; // a command given by an option (script -c): stdin is data
+  const given = new Set<string>(); // the options seen (run-parts --list runs nothing)
+  let programGiven = ''; // the program an option names (su -s SHELL)
   let readsStdin = '';
   const refuse = (what: string): Reading => ({
     texts: [],
@@ -556,6 +568,10 @@ function parse(
     }
   };
   const value = (option: string, text: string) => {
+    if (programOptions.has(option)) {
+      programGiven = text;
+      return;
+    }
     if (settings.has(option)) {
       const eq = text.indexOf('=');
       setting(
@@ -640,6 +656,7 @@ function parse(
       const option =
         multi.find(o => word.startsWith(o.slice(1), k)) ?? `-${word[k]}`;
       k += option.length - 1;
+      given.add(option);
       if (!known.has(option) && spec.options_complete) {
         return [after, unknown(option)];
       }
@@ -750,6 +767,7 @@ function parse(
       if (!option) {
         return unknown(written);
       }
+      given.add(option);
       if (refusedHere(option)) {
         return refuse(option);
       }
@@ -859,6 +877,29 @@ function parse(
   }
   if (refusedSetting) {
     return refuse(refusedSetting);
+  }
+  // the program it runs in place of its default: su's `-s SHELL`, or SHELL with -m (red team
+  // 17 R17-10); only a standard shell is read as the shell it is
+  const byVariable = (spec.program_variable_with ?? []).some(o => given.has(o));
+  const started =
+    programGiven || (byVariable ? (env[spec.program_variable ?? ''] ?? '') : '');
+  if (started && !(spec.standard_programs ?? []).includes(started)) {
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} would run '${started.slice(0, 60)}' as its shell (-s/--shell, or SHELL with -m/-p), which is no standard shell Warden reads: give -s /bin/sh or /bin/bash, or drop it`
+    };
+  }
+  // run-parts DIR runs every program in DIR (red team 17 R17-9): the kernel lists it and
+  // reads each; a notebook's text does not say what DIR holds
+  const folderFrom = spec.folder_operands_from;
+  const listing = (spec.listing_options ?? []).some(o => given.has(o));
+  if (folderFrom !== undefined && !listing && operands.length > folderFrom) {
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} runs every program in ${operands[folderFrom].slice(0, 60)}, which Warden cannot list from the notebook: run the programs directly`
+    };
   }
   return { texts, commands, refused: '' };
 }
