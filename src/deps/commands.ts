@@ -21,6 +21,7 @@ import {
   uvRequest,
   uvRunCommand,
   uvInterpreterRequest,
+  uvPythonProblem,
   uvRunEnvFiles,
   uvSubcommand,
   uvToolCommand,
@@ -596,6 +597,14 @@ function requestOfInvocation(
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  const python =
+    inv.tool === 'uv' ? uvPythonProblem(inv.args, { ...context, env: merged }) : '';
+  if (python) {
+    // the interpreter uv runs to query it is a program start (red team 17 R17-6)
+    const refused = request ?? newRequest('uv', 'uv');
+    refused.problems.push({ text: python, place: context.place });
+    return refused;
+  }
   if (inv.tool === 'uv' && request === null) {
     const interpreter = uvInterpreterRequest(inv.args, context);
     if (interpreter !== null) {

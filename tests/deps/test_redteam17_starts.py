@@ -153,3 +153,70 @@ def test_a_shell_su_runs_that_is_no_standard_shell_is_refused(kernel, line):
 )
 def test_su_with_a_standard_shell_stays_ordinary(line):
     commands.shell_invocations(line)
+
+
+# -- R17-6: the interpreter uv runs to query it ----------------------------------------------------
+
+# uv runs the script as `x.sh -I -B -c CODE`; it installs once (the marker: the inner uv, started
+# with an explicit --python, is no second query of it) and fails the query
+QUERIED = "#!/bin/sh\n[ -e {target}.ran ] && exit 3\ntouch {target}.ran\nunset UV_PYTHON\n"
+QUERIED += "u''v p''" + _INSTALL + "\nexit 1\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{uv} pip install --no-cache -p ./x.sh --target {target} six",
+        "{uv} pip install --no-cache --python=./x.sh --target {target} six",
+        "UV_PYTHON=./x.sh {uv} pip install --no-cache --target {target} six",
+        "{uv} venv -p ./x.sh --no-cache v",
+        "{uv} run --no-cache --no-project -p ./x.sh true",
+        "{uv} python find ./x.sh",
+        "echo ./x.sh > .python-version",  # then a line of its own: uv run reads the file
+    ],
+)
+def test_the_python_uv_runs_to_query_it_is_read_as_a_start(kernel, line):
+    import os
+
+    _program(kernel, "x.sh", QUERIED)
+    if line.startswith("echo"):
+        os.system(f"cd {kernel.work} && {line}")
+        line = "{uv} run --no-cache --no-project true"
+    marker = f"{kernel.target}.ran"
+    code = f"import os\nos.path.exists({marker!r}) and os.unlink({marker!r})\nos.system({line!r})\n"
+    refused = kernel.proves(code)
+    assert "uv runs" in refused and "query" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "uv pip install -p 3.11 black",
+        "uv venv --python cpython@3.12",
+        "uv pip install --python {python} black",  # the machine's interpreter, by its path
+        "uv pip install --python python3 black",  # a name found on PATH, the machine's
+        "uv run --no-project mytool -p ./x.sh",  # the command's own option
+    ],
+)
+def test_ordinary_python_requests_stay_ordinary(kernel, line, monkeypatch):
+    import sys
+
+    from jupyterlab_warden.kernel.guard.installs import uv_inputs
+
+    _program(kernel, "x.sh", QUERIED)
+    monkeypatch.chdir(kernel.work)
+    args = line.format(python=sys.executable).split()[1:]
+    assert uv_inputs.interpreter_problem(args, {"PATH": "/usr/bin:/bin"}, str(kernel.work)) == ""
+
+
+def test_a_venv_uv_made_is_the_machine_s_python(kernel):
+    """`uv venv` links bin/python to the machine's interpreter: -p .venv is read through the
+    link, not refused as a file written since the kernel started."""
+    import subprocess
+
+    from launched import real_uv
+
+    from jupyterlab_warden.kernel.guard.installs import uv_inputs
+
+    subprocess.run([real_uv(), "venv", "-q", "v"], cwd=kernel.work, check=True)
+    assert uv_inputs.interpreter_problem(["pip", "install", "-p", "v", "x"], {}, str(kernel.work)) == ""

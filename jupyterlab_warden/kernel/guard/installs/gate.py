@@ -542,6 +542,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = frontends.request(inv.tool, inv.args, cwd, env)
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if inv.tool == "uv":
+        request = _uv_interpreter(request, inv, env, cwd)
     if request is not None:
         local_projects.add(request, cwd, env)
         sources.add_implicit_sources(request, env, inv.program, cwd)
@@ -553,6 +555,20 @@ def _request(inv, env: Dict[str, str], cwd: str):
             sources.add_implicit_sources(request, env, inv.program, cwd)
             request.sources, request.requirements = [], []
             request = request if request.problems else None
+    return request
+
+
+def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
+    """``request`` with a refusal when the interpreter uv runs to query it (-p, UV_PYTHON,
+    .python-version) is no Python the machine had: a program start (red team 17 R17-6)."""
+    from . import uv_inputs
+    from .request import InstallRequest
+
+    problem = uv_inputs.interpreter_problem(inv.args, env, cwd)
+    if not problem:
+        return request
+    request = request or InstallRequest("uv", "uv")
+    request.problems.append(problem)
     return request
 
 
