@@ -528,8 +528,7 @@ function requestsOf(
   const found = own ? [own] : [];
   const merged = { ...env, ...inv.env };
   const run = inv.tool === 'uv' ? uvRunEnvFiles(inv.args, merged) : null;
-  const inner = run ? simple(run[1], {}, 0) : [];
-  if (!run || !inner.length) {
+  if (!run) {
     return found;
   }
   if (inv.cwd) {
@@ -549,6 +548,26 @@ function requestsOf(
     return [...found, request];
   }
   const withFile = { ...loaded, ...merged };
+  // F's variables (those the start does not set) are the command's environment, read as a
+  // line's assignments are: BASH_ENV for a bash, PYTHONPATH for a Python, PERL5OPT... (red
+  // team 17 R17-3), not only the installers it names (R7-4). As the kernel's.
+  const added = Object.fromEntries(
+    Object.entries(loaded).filter(([k]) => !(k in merged))
+  );
+  let inner: Invocation[];
+  try {
+    inner = simple(run[1], added, 0);
+  } catch (e) {
+    if (!(e instanceof Unreadable)) {
+      throw e;
+    }
+    const request = newRequest('uv', 'uv run --env-file');
+    request.problems.push({
+      text: `uv run starts '${run[1].join(' ').slice(0, 60)}' with the variables of ${run[0].join(' ')}: ${e.message}`,
+      place: context.place
+    });
+    return [...found, request];
+  }
   for (const i of inner) {
     const request = requestOf(i, withFile, { ...context, env: withFile });
     if (request) {

@@ -220,3 +220,21 @@ def test_a_venv_uv_made_is_the_machine_s_python(kernel):
 
     subprocess.run([real_uv(), "venv", "-q", "v"], cwd=kernel.work, check=True)
     assert uv_inputs.interpreter_problem(["pip", "install", "-p", "v", "x"], {}, str(kernel.work)) == ""
+
+
+# -- R17-3: the environment uv run --env-file gives the command it runs -------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{uv} run --no-cache --no-project --env-file e.env bash -c true",
+        "UV_ENV_FILE=e.env {uv} run --no-cache --no-project bash -c true",
+    ],
+)
+def test_the_variables_uv_run_loads_are_the_command_s_environment(kernel, line):
+    installed("bash")
+    _program(kernel, "x.sh", "u''v p''" + _INSTALL + "\n")  # bash sources it: no #! needed
+    (kernel.work / "e.env").write_text("BASH_ENV=./x.sh\n")
+    refused = kernel.proves(system_cell(line))
+    assert "BASH_ENV" in refused and "e.env" in refused, refused
