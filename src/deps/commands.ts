@@ -617,7 +617,9 @@ function requestOfInvocation(
               readEnvironmentInto(r, file, context)
             );
   const python =
-    inv.tool === 'uv' ? uvPythonProblem(inv.args, { ...context, env: merged }) : '';
+    inv.tool === 'uv'
+      ? uvPythonProblem(inv.args, { ...context, env: merged })
+      : '';
   if (python) {
     // the interpreter uv runs to query it is a program start (red team 17 R17-6)
     const refused = request ?? newRequest('uv', 'uv');

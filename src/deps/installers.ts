@@ -526,7 +526,13 @@ function uvPythonOptions(args: string[], place: Place): string[] {
   const values: string[] = [];
   const positional: string[] = [];
   const reading = newRequest('uv', 'uv');
-  for (const [name, value] of optionWords(reading, 'uv', args, UV_VALUED, place)) {
+  for (const [name, value] of optionWords(
+    reading,
+    'uv',
+    args,
+    UV_VALUED,
+    place
+  )) {
     if (name === null) {
       positional.push(value!);
       const [first, second] = positional;
@@ -560,7 +566,10 @@ const UV_NO_PYTHON = ['help', 'cache', 'generate-shell-completion', 'self'];
  * start; the kernel reads the file, a notebook's text does not show it: anything but a plain
  * version request (`3.11`, `cpython@3.11`) is refused here. '' when none is.
  */
-export function uvPythonProblem(args: string[], context: CommandContext): string {
+export function uvPythonProblem(
+  args: string[],
+  context: CommandContext
+): string {
   const command = args.slice(subcommandStart(args, UV_VALUED, UV_COMMANDS));
   if (!command.length || UV_NO_PYTHON.includes(command[0])) {
     return '';

@@ -882,7 +882,8 @@ function parse(
   // 17 R17-10); only a standard shell is read as the shell it is
   const byVariable = (spec.program_variable_with ?? []).some(o => given.has(o));
   const started =
-    programGiven || (byVariable ? (env[spec.program_variable ?? ''] ?? '') : '');
+    programGiven ||
+    (byVariable ? (env[spec.program_variable ?? ''] ?? '') : '');
   if (started && !(spec.standard_programs ?? []).includes(started)) {
     return {
       texts: [],

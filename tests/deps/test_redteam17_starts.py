@@ -219,7 +219,10 @@ def test_a_venv_uv_made_is_the_machine_s_python(kernel):
     from jupyterlab_warden.kernel.guard.installs import uv_inputs
 
     subprocess.run([real_uv(), "venv", "-q", "v"], cwd=kernel.work, check=True)
-    assert uv_inputs.interpreter_problem(["pip", "install", "-p", "v", "x"], {}, str(kernel.work)) == ""
+    assert (
+        uv_inputs.interpreter_problem(["pip", "install", "-p", "v", "x"], {}, str(kernel.work))
+        == ""
+    )
 
 
 # -- R17-3: the environment uv run --env-file gives the command it runs -------------------------

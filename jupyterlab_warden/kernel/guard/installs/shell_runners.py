@@ -147,10 +147,7 @@ def runner_variable(name: str) -> bool:
                 "option_variables",
             )
         )
-        or any(
-            name == spec.get("program_variable")
-            for _names, _pattern, spec in _programs()
-        )
+        or any(name == spec.get("program_variable") for _names, _pattern, spec in _programs())
         or any(
             name.startswith(prefix)
             for _names, _pattern, spec in _programs()

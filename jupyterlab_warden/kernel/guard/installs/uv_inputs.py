@@ -176,7 +176,7 @@ def interpreter_problem(args, env, cwd: str) -> str:
     runs (``uv venv``'s bin/python is a link to the machine's Python)."""
     from . import arguments, startup_modules
 
-    command = args[arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS):]
+    command = args[arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS) :]
     if not command or command[0] in _NO_PYTHON:
         return ""  # `uv --version`, `uv help`, `uv cache clean` look for no Python
     for value, where in python_requests(args, env, cwd):
