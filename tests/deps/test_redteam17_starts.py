@@ -65,6 +65,24 @@ def test_a_program_file_handed_to_another_program_is_read_as_a_start(kernel, lin
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        ["dbus-run-session", "--", "./x.pl"],
+        ["chrt", "-o", "0", "./x.pl"],
+        ["run-parts", "parts"],
+    ],
+)
+def test_a_process_start_handing_a_program_file_over_is_read_in_full(kernel, argv):
+    """Not through a shell: the gate's first look reads such a start in full (fastpath: an
+    operand that is an executable script; run-parts, a table program)."""
+    installed(argv[0])
+    _program(kernel, "x.pl", PERL)
+    _program(kernel, "x", PERL, folder="parts")
+    refused = kernel.proves(f"import subprocess\nsubprocess.run({argv!r})\n")
+    assert "perl" in refused, refused
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "xargs ./x.pl",

@@ -2002,9 +2002,25 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
     path = _placed(word, strict=False) if os.sep in word else _which(word, env.get("PATH"), False)
     if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
         return
+    reading = _OPERAND_FILES.get()
+    real = os.path.realpath(path)
+    if real in reading:
+        return  # `#!/usr/bin/env pipx run` hands the file to a program that names it again
+    if len(reading) >= MAX_NESTING:
+        raise Unreadable(f"{program} hands over program files nested too deeply")
     started = _script_start(words, env, 1)
-    if started is not None:
+    if started is None:
+        return
+    token = _OPERAND_FILES.set(reading | {real})
+    try:
         _refuse_inner_start(program, started)
+    finally:
+        _OPERAND_FILES.reset(token)
+
+
+# The program files an operand reading is in (``_refuse_operand_start``): a file read again
+# inside its own reading adds nothing, and would loop
+_OPERAND_FILES: ContextVar[frozenset] = ContextVar("warden_operand_files", default=frozenset())
 
 
 # programs whose words after them are a start of their own wherever they stand among an
