@@ -13,10 +13,11 @@ help:
 	@echo "make test   install what the tests need and run every test"
 	@echo "make bench  run the benchmarks (on demand, not part of test)"
 
-# Debian packages the tests drive: Chromium for Galata, PostgreSQL for central's tests.
+# Debian packages the tests drive: Chromium for Galata, PostgreSQL for central's tests, dbus
+# (dbus-run-session) for tests/deps/test_redteam17_starts.py.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/dbus-run-session ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql dbus >/dev/null; \
 	fi
 
 # Each step leaves a stamp in .stamps/ and reruns only when one of its inputs is newer, so a

@@ -21,6 +21,7 @@ import {
   uvRequest,
   uvRunCommand,
   uvInterpreterRequest,
+  uvPythonProblem,
   uvRunEnvFiles,
   uvSubcommand,
   uvToolCommand,
@@ -527,8 +528,7 @@ function requestsOf(
   const found = own ? [own] : [];
   const merged = { ...env, ...inv.env };
   const run = inv.tool === 'uv' ? uvRunEnvFiles(inv.args, merged) : null;
-  const inner = run ? simple(run[1], {}, 0) : [];
-  if (!run || !inner.length) {
+  if (!run) {
     return found;
   }
   if (inv.cwd) {
@@ -548,6 +548,26 @@ function requestsOf(
     return [...found, request];
   }
   const withFile = { ...loaded, ...merged };
+  // F's variables (those the start does not set) are the command's environment, read as a
+  // line's assignments are: BASH_ENV for a bash, PYTHONPATH for a Python, PERL5OPT... (red
+  // team 17 R17-3), not only the installers it names (R7-4). As the kernel's.
+  const added = Object.fromEntries(
+    Object.entries(loaded).filter(([k]) => !(k in merged))
+  );
+  let inner: Invocation[];
+  try {
+    inner = simple(run[1], added, 0);
+  } catch (e) {
+    if (!(e instanceof Unreadable)) {
+      throw e;
+    }
+    const request = newRequest('uv', 'uv run --env-file');
+    request.problems.push({
+      text: `uv run starts '${run[1].join(' ').slice(0, 60)}' with the variables of ${run[0].join(' ')}: ${e.message}`,
+      place: context.place
+    });
+    return [...found, request];
+  }
   for (const i of inner) {
     const request = requestOf(i, withFile, { ...context, env: withFile });
     if (request) {
@@ -596,6 +616,16 @@ function requestOfInvocation(
           : condaRequest(inv.tool, inv.args, context, (r, file) =>
               readEnvironmentInto(r, file, context)
             );
+  const python =
+    inv.tool === 'uv'
+      ? uvPythonProblem(inv.args, { ...context, env: merged })
+      : '';
+  if (python) {
+    // the interpreter uv runs to query it is a program start (red team 17 R17-6)
+    const refused = request ?? newRequest('uv', 'uv');
+    refused.problems.push({ text: python, place: context.place });
+    return refused;
+  }
   if (inv.tool === 'uv' && request === null) {
     const interpreter = uvInterpreterRequest(inv.args, context);
     if (interpreter !== null) {
@@ -2117,7 +2147,8 @@ function simple(
     // `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option
     // refused), and a `-c TEXT` among the words after the user, which su hands to the shell
     // as its own arguments (`su root -c TEXT`)
-    const reading = readRunner(name, argv.slice(1));
+    // the shell it runs (-s, or SHELL with -m) must be a standard one (red team 17 R17-10)
+    const reading = readRunner(name, argv.slice(1), env);
     if (reading === null || reading.refused) {
       throw new Unreadable(reading?.refused ?? `${name} has no table`);
     }
@@ -2130,9 +2161,11 @@ function simple(
         scripts.push(late);
       }
     }
-    const rest = argv
-      .slice(1)
-      .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word));
+    const rest = withoutShellOption(
+      argv
+        .slice(1)
+        .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word))
+    ); // its -s SHELL decided above: a standard shell
     refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
@@ -2280,6 +2313,21 @@ function simple(
   refuseShellScript(argv[0], env);
   refuseUnread(listedName(argv[0]), argv.slice(1), env);
   return [];
+}
+
+/** su's words without its `-s SHELL` / `--shell=SHELL` (the reading decided that shell: a
+ * standard one), so `su -s /bin/sh root -c ls` is not read as naming a shell to run. As the
+ * kernel's. */
+function withoutShellOption(args: string[]): string[] {
+  const rest = [...args];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if ((args[i] === '-s' || args[i] === '--shell') && i + 1 < args.length) {
+      rest[i] = rest[i + 1] = '';
+    } else if (args[i].startsWith('--shell=')) {
+      rest[i] = '';
+    }
+  }
+  return rest;
 }
 
 /** The name a program is looked up by in Warden's lists: a bare name or one in the system's

@@ -39,7 +39,15 @@ import {
   readFileInto,
   type FileContext
 } from './requirements';
-import { PEP723_OPENING, uvFileKind, uvUnread } from './uvinputs';
+import {
+  PEP723_OPENING,
+  UV_PYTHON_OPTIONS,
+  UV_PYTHON_VARIABLE,
+  plainPythonRequest,
+  uvFileKind,
+  uvUnread,
+  versionFileRequest
+} from './uvinputs';
 
 // pip long options (install, download, wheel, lock and the general ones): takes a value?
 const PIP_VALUED = `requirement constraint editable index-url extra-index-url find-links
@@ -512,6 +520,76 @@ const UV_NO_INTERPRETER_SUB = new Map([
  * environment and config are then read as an install's are, so that a download source Warden
  * does not read (UV_PYTHON_DOWNLOADS_JSON_URL, a mirror, uv.toml's python-install-mirror...)
  * still refuses it (red7 R7-15). null for the others. */
+/** The -p/--python values of a uv command line, up to the program a `uv run`, `uvx` or `uv
+ * tool run` starts (its own words are its own). As the kernel's. */
+function uvPythonOptions(args: string[], place: Place): string[] {
+  const values: string[] = [];
+  const positional: string[] = [];
+  const reading = newRequest('uv', 'uv');
+  for (const [name, value] of optionWords(
+    reading,
+    'uv',
+    args,
+    UV_VALUED,
+    place
+  )) {
+    if (name === null) {
+      positional.push(value!);
+      const [first, second] = positional;
+      if ((first === 'run' || first === 'x') && positional.length === 2) {
+        break;
+      }
+      if (first === 'tool' && second === 'run' && positional.length === 3) {
+        break;
+      }
+      if (
+        first === 'python' &&
+        (second === 'find' || second === 'pin') &&
+        positional.length === 3
+      ) {
+        values.push(value!); // `uv python find REQUEST` queries what it names
+      }
+    } else if (UV_PYTHON_OPTIONS.includes(name) && value !== null) {
+      values.push(value);
+    }
+  }
+  return values;
+}
+
+/** uv commands that never look for a Python (`uv python find|list` do: they query what they
+ * find). */
+const UV_NO_PYTHON = ['help', 'cache', 'generate-shell-completion', 'self'];
+
+/**
+ * Why the interpreter uv runs to query it is refused (red team 17 R17-6): -p/--python, else
+ * UV_PYTHON, else the nearest .python-version. uv RUNS it (`-I -B -c CODE`), so it is a program
+ * start; the kernel reads the file, a notebook's text does not show it: anything but a plain
+ * version request (`3.11`, `cpython@3.11`) is refused here. '' when none is.
+ */
+export function uvPythonProblem(
+  args: string[],
+  context: CommandContext
+): string {
+  const command = args.slice(subcommandStart(args, UV_VALUED, UV_COMMANDS));
+  if (!command.length || UV_NO_PYTHON.includes(command[0])) {
+    return '';
+  }
+  const given = uvPythonOptions(args, context.place);
+  let requests: [string, string][] = given.map(v => [v, '-p/--python']);
+  const variable = (context.env[UV_PYTHON_VARIABLE] ?? '').trim();
+  if (!requests.length && variable) {
+    requests = [[variable, UV_PYTHON_VARIABLE]];
+  }
+  if (!requests.length) {
+    const found = versionFileRequest(context.cwd, context.readFile);
+    requests = found && found[0] ? [[found[0], context.label(found[1])]] : [];
+  }
+  const named = requests.find(([value]) => !plainPythonRequest(value));
+  return named
+    ? `uv runs '${named[0].slice(0, 60)}' (${named[1]}) to query it, a file the notebook does not show: give uv a Python version (-p 3.11), or run the line in a kernel, where Warden reads that file`
+    : '';
+}
+
 export function uvInterpreterRequest(
   args: string[],
   context: CommandContext

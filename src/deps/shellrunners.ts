@@ -67,6 +67,12 @@ interface Runner {
   keys_normalised?: boolean;
   refused_text?: string;
   allowed_values?: Record<string, string>;
+  folder_operands_from?: number;
+  listing_options?: string[];
+  program_options?: string[];
+  program_variable?: string;
+  program_variable_with?: string[];
+  standard_programs?: string[];
 }
 
 export interface Reading {
@@ -110,7 +116,8 @@ export function launches(program: string): boolean {
   return (
     spec !== null &&
     (spec.command_operands_from !== undefined ||
-      spec.command_options !== undefined)
+      spec.command_options !== undefined ||
+      spec.folder_operands_from !== undefined)
   );
 }
 
@@ -197,6 +204,7 @@ export function runnerVariable(name: string): boolean {
         spec.refused_variables,
         spec.option_variables
       ].some(names => listed(name, names)) ||
+      name === spec.program_variable ||
       Object.entries(spec.setting_variables ?? {}).some(pair =>
         pair.some(prefix => name.startsWith(prefix))
       ) ||
@@ -543,8 +551,10 @@ function parse(
     ])
   );
   let refusedOptions = new Set(spec.refused_options ?? []);
+  const programOptions = new Set(spec.program_options ?? []);
   let valued = new Set([
     ...(spec.valued_options ?? []),
+    ...programOptions,
     ...shell,
     ...prefixed.keys(),
     ...settings,
@@ -638,6 +648,8 @@ function parse(
   const texts: string[] = [];
   const commands: string[][] = [];
   let shellGiven = false; // a command given by an option (script -c): stdin is data
+  const given = new Set<string>(); // the options seen (run-parts --list runs nothing)
+  let programGiven = ''; // the program an option names (su -s SHELL)
   let readsStdin = '';
   const refuse = (what: string): Reading => ({
     texts: [],
@@ -710,6 +722,10 @@ function parse(
       // git merge -s NAME runs git-merge-NAME: a strategy git does not build in is a program
       // from its exec path or PATH
       refusedSetting = `${option} '${text.slice(0, 20)}' (a value not on its closed list names a program)`;
+    }
+    if (programOptions.has(option)) {
+      programGiven = text;
+      return;
     }
     if (settings.has(option)) {
       const eq = text.indexOf('=');
@@ -795,6 +811,7 @@ function parse(
       const option =
         multi.find(o => word.startsWith(o.slice(1), k)) ?? `-${word[k]}`;
       k += option.length - 1;
+      given.add(option);
       if (!known.has(option) && complete) {
         return [after, unknown(option)];
       }
@@ -919,6 +936,7 @@ function parse(
       if (!option) {
         return unknown(written);
       }
+      given.add(option);
       if (refusedHere(option)) {
         return refuse(option);
       }
@@ -1031,6 +1049,30 @@ function parse(
   }
   if (refusedSetting) {
     return refuse(refusedSetting);
+  }
+  // the program it runs in place of its default: su's `-s SHELL`, or SHELL with -m (red team
+  // 17 R17-10); only a standard shell is read as the shell it is
+  const byVariable = (spec.program_variable_with ?? []).some(o => given.has(o));
+  const started =
+    programGiven ||
+    (byVariable ? (env[spec.program_variable ?? ''] ?? '') : '');
+  if (started && !(spec.standard_programs ?? []).includes(started)) {
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} would run '${started.slice(0, 60)}' as its shell (-s/--shell, or SHELL with -m/-p), which is no standard shell Warden reads: give -s /bin/sh or /bin/bash, or drop it`
+    };
+  }
+  // run-parts DIR runs every program in DIR (red team 17 R17-9): the kernel lists it and
+  // reads each; a notebook's text does not say what DIR holds
+  const folderFrom = spec.folder_operands_from;
+  const listing = (spec.listing_options ?? []).some(o => given.has(o));
+  if (folderFrom !== undefined && !listing && operands.length > folderFrom) {
+    return {
+      texts: [],
+      commands: [],
+      refused: `${program} runs every program in ${operands[folderFrom].slice(0, 60)}, which Warden cannot list from the notebook: run the programs directly`
+    };
   }
   return { texts, commands, refused: '' };
 }

@@ -4,6 +4,7 @@
  * kernel's `jupyterlab_warden/kernel/guard/installs/uv_inputs.py`, whose docstring states the
  * rule; keep the two equal (the install-decision vectors pin it).
  */
+import pythonTable from '../../schema/uv-python.json';
 
 /** What Warden does with each kind: read as requirements text, as project metadata, as
  * requirements unless the text holds a PEP 723 block, or refuse (metadata uv builds, a
@@ -88,5 +89,49 @@ export function uvUnread(kind: UvFileKind, base: string): string {
       return `uv does not take ${base} here (by its name); Warden does not read it either`;
     default:
       return '';
+  }
+}
+
+// -- the interpreter uv runs (red team 17 R17-6) ---------------------------------------------
+
+const PLAIN_REQUEST = new RegExp(pythonTable.plain_request);
+
+/** uv's options naming the Python it runs, and the variable that does (schema/uv-python.json). */
+export const UV_PYTHON_OPTIONS: readonly string[] = pythonTable.options;
+export const UV_PYTHON_VARIABLE: string = pythonTable.variable;
+
+/** Whether uv reads `value` as a version request (`3.11`, `cpython@3.11`...), which names no
+ * file; any other value is a path or a name uv looks up on PATH. As the kernel's. */
+export function plainPythonRequest(value: string): boolean {
+  return PLAIN_REQUEST.test(value.trim().toLowerCase());
+}
+
+/** The first request of the nearest .python-version(s) file from `cwd` up, as uv finds it, and
+ * that file; null when none is given. The static side sees the files it is given only. */
+export function versionFileRequest(
+  cwd: string,
+  readFile: (fullPath: string) => string
+): [string, string] | null {
+  let folder = cwd;
+  for (;;) {
+    for (const name of pythonTable.version_files) {
+      const file = folder.endsWith('/') ? folder + name : `${folder}/${name}`;
+      let text: string;
+      try {
+        text = readFile(file);
+      } catch {
+        continue;
+      }
+      const found = text
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line && !line.startsWith('#'));
+      return [found[0] ?? '', file];
+    }
+    const parent = folder.slice(0, Math.max(folder.lastIndexOf('/'), 1));
+    if (parent === folder || !folder.includes('/')) {
+      return null;
+    }
+    folder = parent;
   }
 }

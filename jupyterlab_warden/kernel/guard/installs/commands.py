@@ -1962,6 +1962,9 @@ def _refuse_unread(
     ``stdin``: what it reads on its input (``"decided"``: a script magic's body Warden read)."""
     if program in INERT_PROGRAMS:
         return
+    # a program the tables do not read (git's, tar's words are read by their tables): any of
+    # its operands may be the program it runs
+    unknown = shell_runners.runner(program_name(program)) is None
     if names_installer(args):
         raise Unreadable(
             f"{program} may run an installer named in its arguments, and Warden does not read "
@@ -1981,6 +1984,43 @@ def _refuse_unread(
         if why:
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
+        if j and unknown:
+            _refuse_operand_start(program, words[j:], env or {})
+
+
+def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -> None:
+    """An operand of a program Warden has no table for that names a program file (``./x.pl``,
+    a name found on PATH) is read as a start of that file with the words after it (red team 17
+    R17-8, R17-9: ``xargs ./x.pl``, ``dbus-run-session -- ./tool``, ``chrt 0 ./x.pl``,
+    ``unknown-launcher ./x.pl``): Warden does not know which of such a program's words it runs,
+    so every word that may be a program is read as one, through the ONE reader of a program
+    named by path (``_script_start``: its ``#!`` line, for a file written since the kernel
+    started). A file that is no executable is data (``wc -l ./x.pl``: wc is inert anyway)."""
+    word = words[0]
+    if not word or word.startswith("-") or "=" in word.partition("/")[0]:
+        return
+    path = _placed(word, strict=False) if os.sep in word else _which(word, env.get("PATH"), False)
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        return
+    reading = _OPERAND_FILES.get()
+    real = os.path.realpath(path)
+    if real in reading:
+        return  # `#!/usr/bin/env pipx run` hands the file to a program that names it again
+    if len(reading) >= MAX_NESTING:
+        raise Unreadable(f"{program} hands over program files nested too deeply")
+    started = _script_start(words, env, 1)
+    if started is None:
+        return
+    token = _OPERAND_FILES.set(reading | {real})
+    try:
+        _refuse_inner_start(program, started)
+    finally:
+        _OPERAND_FILES.reset(token)
+
+
+# The program files an operand reading is in (``_refuse_operand_start``): a file read again
+# inside its own reading adds nothing, and would loop
+_OPERAND_FILES: ContextVar[frozenset] = ContextVar("warden_operand_files", default=frozenset())
 
 
 # programs whose words after them are a start of their own wherever they stand among an
@@ -2018,6 +2058,25 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
         _refuse_inner_start(name, argv)
+    for folder in reading.folders:
+        for program in _folder_programs(name, folder):
+            _refuse_inner_start(name, [program])
+
+
+def _folder_programs(name: str, folder: str) -> List[str]:
+    """The executable files of ``folder``, each a program ``name`` runs (``run-parts DIR``,
+    red team 17 R17-9): each is then read as a start of its own, as ``./x.pl`` is. A folder
+    Warden cannot list is unreadable: it would run programs Warden has not seen."""
+    try:
+        place = _placed(folder)
+        names = sorted(os.listdir(place))
+    except (OSError, ValueError) as exc:
+        raise Unreadable(
+            f"{name} runs every program in {folder[:60]}, which Warden cannot list "
+            f"({type(exc).__name__}): run the programs directly"
+        ) from None
+    found = [os.path.join(place, n) for n in names]
+    return [p for p in found if os.path.isfile(p) and os.access(p, os.X_OK)]
 
 
 def _refuse_inner_start(name: str, argv: List[str]) -> None:
@@ -2366,7 +2425,8 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
     `-mc TEXT`, `-cTEXT`, `--comm=TEXT`, `--session-command=TEXT`, an unknown option refused),
     and a `-c TEXT` among the words after the user, which su hands to the shell as its own
     arguments (`su root -c TEXT`)."""
-    reading = shell_runners.read(name, args)
+    # the shell it runs (-s, or SHELL with -m) must be a standard one (red team 17 R17-10)
+    reading = shell_runners.read(name, args, {**dict(_START_ENV.get()), **env})
     if reading.refused:
         raise Unreadable(reading.refused)
     scripts = list(reading.texts)
@@ -2374,12 +2434,27 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
         if late is not None and late not in scripts:
             scripts.append(late)
     rest = ["" if any(s and s in word for s in scripts) else word for word in args]
+    rest = _without_shell_option(rest)  # decided above: a standard shell
     _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
         found += shell_invocations(script, depth + 1, {**env, "PYTHONPATH": ""})
     return found
+
+
+def _without_shell_option(args: List[str]) -> List[str]:
+    """su's words without its ``-s SHELL`` / ``--shell=SHELL`` (the reading decided that shell:
+    a standard one), so ``su -s /bin/sh root -c ls`` is not read as naming a shell to run."""
+    rest = list(args)
+    for i, word in enumerate(args):
+        if word == "--":
+            break
+        if word in ("-s", "--shell") and i + 1 < len(rest):
+            rest[i] = rest[i + 1] = ""
+        elif word.startswith("--shell="):
+            rest[i] = ""
+    return rest
 
 
 def _shell_arguments_text(name: str, args: List[str]) -> Optional[str]:

@@ -66,7 +66,8 @@ _SHELL_TEXT_RUNNERS = frozenset((
     "dpkg", "ed", "evim", "ex", "find", "flock", "gdb", "gdb-multiarch", "git", "gmake", "gtar",
     "gvim", "if-shell", "less", "ltrace", "make", "man", "new", "new-session", "new-window",
     "neww", "nvim", "parallel", "pipe-pane", "pipep", "popup", "red", "respawn-pane",
-    "respawn-window", "respawnp", "respawnw", "rsync", "run", "run-shell", "rview", "rvim",
+    "respawn-window", "respawnp", "respawnw", "rsync", "run", "run-parts", "run-shell", "rview",
+    "rvim",
     "scp", "screen", "script", "sem", "send", "send-keys", "set-environment", "set-hook",
     "set-option", "setenv", "sftp", "sg", "source-file", "split-window", "splitw", "sqlite",
     "sqlite3", "ssh", "strace", "su", "runuser", "tar", "tcpdump", "tmux", "vi", "view", "vim",
@@ -125,9 +126,20 @@ def first_look_words(start: list, search=None, cwd=None) -> bool:
     if _file_reads_fully(start[0], search, cwd):
         return True
     for word in start[1:]:
-        if os.sep in word and _names_link(_from(word, cwd)):
+        if os.sep in word and (_names_link(_from(word, cwd)) or _program_script(word, cwd)):
             return True
     return False
+
+
+def _program_script(word: str, cwd) -> bool:
+    """Whether an operand names an executable script (red team 17 R17-8/R17-9: ``Popen(["chrt",
+    "0", "./x.pl"])``): the program it is handed to may start it, and the full reading reads
+    it as the start it is. A data file (not executable), a folder, a binary: no."""
+    path = _from(word, cwd)
+    found = _stat(path)
+    if found is None or not stat.S_ISREG(found.st_mode) or not found.st_mode & 0o111:
+        return False
+    return (_is_script or _load_is_script())(path, found)
 
 
 # What each word's text says (``_names_reader``), kept: a pure function of the text, so a kept

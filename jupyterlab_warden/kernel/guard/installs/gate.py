@@ -509,20 +509,32 @@ def _requests(inv, env: Dict[str, str], cwd: str) -> list:
 
     found = [_request(inv, env, cwd)]
     run = arguments.uv_run_env_files(inv.args, dict(env, **inv.env)) if inv.tool == "uv" else None
-    inner = commands.invocations(run[1]) if run else []
-    if not inner:
+    if not run:
         return found
     cwd = folders.child_folder(cwd, inv.cwd)  # `cd sub && uv run --env-file e.env` (R8-3)
+    request = InstallRequest("uv", "uv run --env-file")
     try:
         loaded = dotenv.read_files(run[0], cwd)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        request = InstallRequest("uv", "uv run --env-file")
         request.problems.append(
             f"uv run loads {' '.join(run[0])} into the environment of the command it runs, and "
             f"Warden cannot read it ({exc if isinstance(exc, ValueError) else type(exc).__name__})"
         )
         return found + [request]
     merged = dict(loaded, **env, **inv.env)
+    # F's variables (those the start does not set: uv does not override them) are the
+    # command's environment, read as a line's assignments are: BASH_ENV for a bash, PYTHONPATH
+    # for a Python, PERL5OPT... (red team 17 R17-3), not only the installers it names (R7-4)
+    added = {k: v for k, v in loaded.items() if k not in env and k not in inv.env}
+    try:
+        with commands.start_folder(cwd), commands.shell_environment(merged):
+            inner = commands.invocations(run[1], 0, added)
+    except commands.Unreadable as exc:
+        request.problems.append(
+            f"uv run starts {' '.join(run[1])[:60]!r} with the variables of "
+            f"{' '.join(run[0])}: {exc}"
+        )
+        return found + [request]
     return found + [_request(i, merged, cwd) for i in inner]
 
 
@@ -542,6 +554,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
         request = frontends.request(inv.tool, inv.args, cwd, env)
     else:
         request = arguments.conda_request(inv.tool, inv.args, cwd, env)
+    if inv.tool == "uv":
+        request = _uv_interpreter(request, inv, env, cwd)
     if request is not None:
         local_projects.add(request, cwd, env)
         sources.add_implicit_sources(request, env, inv.program, cwd)
@@ -553,6 +567,20 @@ def _request(inv, env: Dict[str, str], cwd: str):
             sources.add_implicit_sources(request, env, inv.program, cwd)
             request.sources, request.requirements = [], []
             request = request if request.problems else None
+    return request
+
+
+def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
+    """``request`` with a refusal when the interpreter uv runs to query it (-p, UV_PYTHON,
+    .python-version) is no Python the machine had: a program start (red team 17 R17-6)."""
+    from . import uv_inputs
+    from .request import InstallRequest
+
+    problem = uv_inputs.interpreter_problem(inv.args, env, cwd)
+    if not problem:
+        return request
+    request = request or InstallRequest("uv", "uv")
+    request.problems.append(problem)
     return request
 
 

@@ -25,6 +25,7 @@ class Reading(NamedTuple):
     texts: List[str]  # shell text the program runs (through sh -c)
     commands: List[List[str]]  # commands it starts, as words
     refused: str  # why it runs code Warden cannot read ('' when it does not)
+    folders: tuple = ()  # folders whose every program it runs (run-parts DIR: red team 17 R17-9)
 
 
 def _programs() -> list:
@@ -55,7 +56,8 @@ def launches(program: str) -> bool:
     if program in names or pattern.match(program):
         return True
     spec = runner(program)
-    return spec is not None and ("command_operands_from" in spec or "command_options" in spec)
+    starts = ("command_operands_from", "command_options", "folder_operands_from")
+    return spec is not None and any(field in spec for field in starts)
 
 
 def runner(program: str) -> Optional[dict]:
@@ -93,6 +95,11 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     reading = parse.run(early + list(args))
     if reading.refused:
         return reading
+    started = _started_program(spec, parse, env)
+    if started and started not in spec.get("standard_programs", ()):
+        return Reading([], [], f"{program} would run {started[:60]!r} as its shell (-s/--shell, "
+                       "or SHELL with -m/-p), which is no standard shell Warden reads: give "
+                       "-s /bin/sh or /bin/bash, or drop it")  # fmt: skip
     why, texts = make_variables.read(spec, [], env)  # make imports its environment (R15-12)
     if why:
         return parse._refuse(why)
@@ -112,6 +119,17 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
     return reading
 
 
+def _started_program(spec: dict, parse: "_Parse", env) -> str:
+    """The program a table program runs in place of its default (red team 17 R17-10): su's
+    ``-s SHELL``, or with ``-m``/``-p`` the SHELL of its environment; '' for the default (the
+    user's login shell)."""
+    if parse.program:
+        return parse.program
+    if parse.given & set(spec.get("program_variable_with", ())):
+        return env.get(spec.get("program_variable", ""), "")
+    return ""
+
+
 def _listed(name: str, names) -> bool:
     return any(name == n or (n.endswith("*") and name.startswith(n[:-1])) for n in names)
 
@@ -129,6 +147,7 @@ def runner_variable(name: str) -> bool:
                 "option_variables",
             )
         )
+        or any(name == spec.get("program_variable") for _names, _pattern, spec in _programs())
         or any(
             name.startswith(prefix)
             for _names, _pattern, spec in _programs()
@@ -294,6 +313,10 @@ class _Parse:
         self.texts: List[str] = []
         self.commands: List[List[str]] = []
         self.shell_given = False  # a command given by an option (script -c): stdin is data
+        self.given: set = set()  # the options seen (run-parts --list runs nothing)
+        self.program_options = set(spec.get("program_options", ()))
+        self.valued |= self.program_options
+        self.program = ""  # the program an option names (su -s SHELL)
         self.reads_stdin = ""
 
     def _refuse(self, what: str) -> Reading:
@@ -404,7 +427,9 @@ class _Parse:
             # program from its exec path or PATH
             what = f"{option} {value[:20]!r} (a value not on its closed list names a program)"
             self.refused_setting = self.refused_setting or what
-        if option in self.settings:
+        if option in self.program_options:
+            self.program = value
+        elif option in self.settings:
             key, _, text = value.partition("=")
             self.setting(key, text)
         elif option in self.shell:
@@ -466,6 +491,7 @@ class _Parse:
                 option = self.resolve(written)
                 if not option:
                     return self._unknown(written)
+                self.given.add(option)
                 if option in self.refused or option in self.sub_refused.get(self.sub, ()):
                     return self._refuse(option)
                 if self._takes(option) and not eq:
@@ -490,6 +516,7 @@ class _Parse:
         while k < len(word):
             option = next((o for o in multi if word.startswith(o[1:], k)), "-" + word[k])
             k += len(option) - 1
+            self.given.add(option)
             if option not in self.known and self.complete:
                 return after, self._unknown(option)
             if option in self.refused or option in self.sub_refused.get(self.sub, ()):
@@ -546,7 +573,15 @@ class _Parse:
             self._subcommand(segment)
         if self.refused_setting:
             return self._refuse(self.refused_setting)
-        return Reading(self.texts, self.commands, "")
+        return Reading(self.texts, self.commands, "", self._folders(operands))
+
+    def _folders(self, operands: List[str]) -> tuple:
+        """The folder whose every program the program runs (``run-parts DIR``), unless an
+        option makes it only list them (``--test``, ``--list``)."""
+        start = self.spec.get("folder_operands_from")
+        if start is None or self.given & set(self.spec.get("listing_options", ())):
+            return ()
+        return tuple(operands[start:])
 
     def _command_name(self, word: str) -> str:
         """A tmux command word as tmux resolves it (red team 15 R15-8): an exact name or

@@ -14,6 +14,7 @@ metadata, lock and TOML names for them)."""
 
 import os
 import re
+import shutil
 
 # kinds: what Warden does with each
 REQUIREMENTS = "requirements"  # read as requirements text
@@ -72,3 +73,129 @@ def file_kind(path: str, requirements_only: bool = False) -> str:
     if extension is None:
         return SNIFFED
     return REQUIREMENTS
+
+
+# -- the interpreter uv runs (red team 17 R17-6) ---------------------------------------------------
+
+
+def _python_table() -> dict:
+    from ...contracts import load_contract
+
+    return load_contract("uv-python.json")
+
+
+def plain_python_request(value: str) -> bool:
+    """Whether uv reads ``value`` as a version request (``3.11``, ``cpython@3.11``...), which
+    names no file; any other value is a path or a name uv looks up on PATH."""
+    return re.match(_python_table()["plain_request"], value.strip().lower()) is not None
+
+
+def _python_options(args) -> list:
+    """The -p/--python values of a uv command line, up to the program a ``uv run``, ``uvx``
+    or ``uv tool run`` starts (its own words are its own)."""
+    from . import arguments
+    from .request import InstallRequest
+
+    names, values, positional = set(_python_table()["options"]), [], []
+    reading = InstallRequest("uv", "uv")
+    for name, value in arguments._option_words(reading, "uv", list(args), arguments.UV_VALUED):
+        if name is None:
+            positional.append(value)
+            if positional[:1] in (["run"], ["x"]) and len(positional) == 2:
+                break
+            if positional[:2] == ["tool", "run"] and len(positional) == 3:
+                break
+            if positional[:2] in (["python", "find"], ["python", "pin"]) and len(positional) == 3:
+                values.append(value)  # `uv python find REQUEST` queries what it names
+        elif name in names and value is not None:
+            values.append(value)
+    return values
+
+
+def _version_file_request(cwd: str) -> tuple:
+    """The first request of the nearest .python-version(s) file from ``cwd`` up, as uv finds
+    it, and that file; ('', '') when there is none. A file Warden cannot read is its own
+    request ('?'): refused."""
+    folder = os.path.abspath(cwd)
+    while True:
+        for name in _python_table()["version_files"]:
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    lines = [ln.strip() for ln in fh.read(65536).splitlines()]
+            except (OSError, UnicodeDecodeError):
+                return "?", path
+            found = [ln for ln in lines if ln and not ln.startswith("#")]
+            return (found[0] if found else ""), path
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return "", ""
+        folder = parent
+
+
+def python_requests(args, env, cwd: str) -> list:
+    """``(value, where)`` for the interpreter uv is asked for: -p/--python, else UV_PYTHON,
+    else the nearest .python-version."""
+    given = _python_options(args)
+    if given:
+        return [(v, "-p/--python") for v in given]
+    variable = _python_table()["variable"]
+    if env.get(variable, "").strip():
+        return [(env[variable].strip(), variable)]
+    value, path = _version_file_request(cwd)
+    return [(value, path)] if value else []
+
+
+def _interpreter_files(value: str, env, cwd: str) -> list:
+    """The files uv runs for a request that is no plain version: a path (a file, or a folder
+    whose bin/python* it runs), else a name looked up on PATH."""
+    place = os.path.expanduser(value) if value.startswith("~") else value
+    place = os.path.join(cwd, place)
+    if os.path.isdir(place):
+        bin_folder = os.path.join(place, "bin")
+        names = sorted(os.listdir(bin_folder)) if os.path.isdir(bin_folder) else []
+        return [os.path.join(bin_folder, n) for n in names if n.startswith("python")]
+    if os.path.lexists(place) or os.sep in value:
+        return [place]
+    found = shutil.which(value, path=env.get("PATH", os.environ.get("PATH", os.defpath)))
+    return [found or place]  # none yet: the line may write it before uv looks (refused)
+
+
+# uv commands that never look for a Python (`uv python find|list`, `uv tool list` do: they
+# query the interpreters they find)
+_NO_PYTHON = frozenset(("help", "cache", "generate-shell-completion", "self"))
+
+
+def interpreter_problem(args, env, cwd: str) -> str:
+    """Why the interpreter uv would run is refused ('' when it is a plain version request or a
+    file the machine had, unchanged, before the kernel started). uv RUNS that interpreter to
+    query it (``-I -B -c CODE``), so it is a program start: a script the cell wrote there
+    (``#!/bin/sh`` + an install) runs whatever it holds. Links are followed to the file that
+    runs (``uv venv``'s bin/python is a link to the machine's Python)."""
+    from . import arguments, startup_modules
+
+    command = args[arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS) :]
+    if not command or command[0] in _NO_PYTHON:
+        return ""  # `uv --version`, `uv help`, `uv cache clean` look for no Python
+    for value, where in python_requests(args, env, cwd):
+        if value != "?" and plain_python_request(value):
+            continue
+        if value == "?":
+            return f"uv takes its Python from {where}, which Warden cannot read"
+        for path in _interpreter_files(value, env, cwd) if value else []:
+            real = os.path.realpath(path)
+            if not os.path.isfile(real):
+                return (
+                    f"uv runs {value[:60]!r} ({where}) to query it, and there is no such file "
+                    "when Warden reads the line (an earlier command may write it): run uv as a "
+                    "command of its own, or give it a Python version (-p 3.11)"
+                )
+            if startup_modules.changed_since_start(real):
+                return (
+                    f"uv runs {value[:60]!r} ({where}) to query it, and that file is not a "
+                    "Python the machine had before the kernel started (written or changed "
+                    "since): give uv a Python version (-p 3.11) or the machine's interpreter"
+                )
+    return ""
