@@ -260,7 +260,7 @@ function refuseStarted(
   const reading = readRunner(name, words.slice(j + 1), { ...startEnv, ...env });
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
-      refuseInnerStart(name, words.slice(j));
+      refuseInnerStart(name, words.slice(j), env);
     }
     return;
   }
@@ -270,7 +270,8 @@ function refuseStarted(
   for (const text of reading.texts) {
     let found: unknown[];
     try {
-      found = shellInvocations(text, 0, 1);
+      // the shell it runs the text in starts with its environment (R17-14)
+      found = shellInvocations(text, 0, 1, undefined, { ...env });
     } catch (e) {
       if (e instanceof Unreadable) {
         throw new Unreadable(
@@ -290,16 +291,25 @@ function refuseStarted(
     if (slot) {
       refuseInputProgram(name, argv, env, slot); // find -exec's `{}` (R16-6)
     }
-    refuseInnerStart(name, argv);
+    refuseInnerStart(name, argv, env);
   }
 }
 
-function refuseInnerStart(name: string, argv: string[]): void {
+/**
+ * A command a launcher starts (`chrt 0 CMD`, `find -exec CMD ;`, `xargs CMD`), read as a start
+ * of its own with the launcher's environment (red team 17 R17-14: the line's assignments and
+ * exports reach it, `BASH_ENV=/dev/stdin xargs -a f bash`). The kernel's `_refuse_inner_start`.
+ */
+function refuseInnerStart(
+  name: string,
+  argv: string[],
+  env: Readonly<Record<string, string>>
+): void {
   if (argv.length === 0) {
     return;
   }
   refuseExpansion(argv, INSTALLER_WORDS.test(argv.join(' ')));
-  if (simple(argv, {}, 1, undefined, 'decided').length > 0) {
+  if (simple(argv, { ...env }, 1, undefined, 'decided').length > 0) {
     throw new Unreadable(
       `${name} starts '${argv.join(' ').slice(0, 60)}', which runs an installer Warden does not decide there: run the installer directly`
     );
@@ -2133,7 +2143,7 @@ function simple(
     const rest = argv
       .slice(1)
       .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word));
-    refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    refuseUnread(name, rest, env); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
     return scripts.flatMap(script => nested(script));
@@ -2184,8 +2194,11 @@ function simple(
         "xargs builds the installer's arguments from its input"
       );
     }
-    refuseUnread('xargs', argv.slice(1)); // `xargs perl -e CODE` (R12-6)
-    refuseProgramFromInput(argv.slice(1), env);
+    // what xargs starts gets xargs' environment: the line's assignments and exports, env's
+    // NAME=VALUE words (red team 17 R17-14)
+    refuseUnread('xargs', argv.slice(1), env); // `xargs perl -e CODE` (R12-6)
+    const command = refuseProgramFromInput(argv.slice(1), env);
+    refuseInnerStart('xargs', command, env); // `BASH_ENV=/dev/stdin xargs -a f bash`
     return [];
   }
   if (PIP.test(name)) {
@@ -2487,7 +2500,7 @@ const XARGS_FLAGS = ['-0', '--null', '-o', '--open-tty', '-p', '--interactive', 
 function refuseProgramFromInput(
   args: string[],
   env: Record<string, string>
-): void {
+): string[] {
   const known = [...XARGS_VALUED, ...XARGS_OPTIONAL, ...XARGS_FLAGS];
   let i = 0;
   let replace: string | null = null;
@@ -2520,6 +2533,7 @@ function refuseProgramFromInput(
     i++;
   }
   refuseInputProgram('xargs', args.slice(i), env, replace || null);
+  return args.slice(i);
 }
 
 /**

@@ -1840,8 +1840,11 @@ def _simple(
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
-        _refuse_unread("xargs", argv[1:])  # `xargs perl -e CODE` (R12-6)
-        _refuse_program_from_input(argv[1:], env)
+        # what xargs starts gets xargs' environment: the line's assignments and exports, env's
+        # NAME=VALUE words (red team 17 R17-14: `BASH_ENV=/dev/stdin xargs -a f bash`)
+        _refuse_unread("xargs", argv[1:], env)  # `xargs perl -e CODE` (R12-6)
+        command = _refuse_program_from_input(argv[1:], env)
+        _refuse_inner_start("xargs", command, env)  # `PYTHONPATH=. xargs python3 -c CODE`
         return []
     if _PIP.match(name):
         return [Invocation("pip", argv[1:], env, argv[0])]
@@ -1999,13 +2002,14 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     reading = shell_runners.read(name, words[j + 1 :], {**dict(_START_ENV.get()), **env})
     if reading is None:
         if j and name in _STARTERS:
-            _refuse_inner_start(name, words[j:])
+            _refuse_inner_start(name, words[j:], env)
         return
     if reading.refused:
         raise Unreadable(reading.refused)
     for text in reading.texts:
         try:
-            found = shell_invocations(text, 1)
+            # the shell it runs the text in starts with its environment (R17-14)
+            found = shell_invocations(text, 1, env)
         except Unreadable as exc:
             raise Unreadable(f"{name} runs {text[:60]!r} as shell text: {exc}") from None
         if found:
@@ -2017,14 +2021,17 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     for argv in reading.commands:
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
-        _refuse_inner_start(name, argv)
+        _refuse_inner_start(name, argv, env)
 
 
-def _refuse_inner_start(name: str, argv: List[str]) -> None:
+def _refuse_inner_start(name: str, argv: List[str], env: Dict[str, str]) -> None:
+    """A command a launcher starts (``chrt 0 CMD``, ``find -exec CMD ;``, ``xargs CMD``), read
+    as a start of its own with the launcher's environment (red team 17 R17-14: the line's
+    assignments and exports reach it, ``PYTHONPATH=. find . -exec python3 ...``)."""
     if not argv:
         return
     _refuse_expansion(argv, _WORDS.search(" ".join(argv)) is not None)
-    if _simple(argv, {}, 1, "decided"):
+    if _simple(argv, env, 1, "decided"):
         raise Unreadable(
             f"{name} starts {' '.join(argv)[:60]!r}, which runs an installer Warden does not "
             "decide there: run the installer directly"
@@ -2281,11 +2288,12 @@ _XARGS_FLAGS = ("-0", "--null", "-o", "--open-tty", "-p", "--interactive", "-r",
                 "--help", "--version")  # fmt: skip
 
 
-def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
+def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> List[str]:
     """xargs whose PROGRAM comes from its input (red team 15 R15-19): `-I R` with R in the
     program word (`xargs -I% % run ...`), or a wrapper (`env`, `nice`, `timeout 60`, `sudo`)
     or su/runuser/eval with no program of its own, which then runs the first input word (or
-    takes `-c TEXT` from the input). Warden reads no input: refused."""
+    takes `-c TEXT` from the input). Warden reads no input: refused. Returns the command xargs
+    starts (its words after xargs' options)."""
     known = _XARGS_VALUED + _XARGS_OPTIONAL + _XARGS_FLAGS
     i, replace = 0, None
     while i < len(args) and args[i].startswith("-") and args[i] != "-":
@@ -2305,6 +2313,7 @@ def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
             replace = args[i] if option == "-I" and i < len(args) else replace
         i += 1
     refuse_input_program("xargs", args[i:], env, replace or None)
+    return args[i:]
 
 
 def launches(name: str) -> bool:
@@ -2374,7 +2383,7 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
         if late is not None and late not in scripts:
             scripts.append(late)
     rest = ["" if any(s and s in word for s in scripts) else word for word in args]
-    _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    _refuse_unread(name, rest, env)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
