@@ -342,6 +342,9 @@ const SHELL_KEYWORDS = new Set([
   '}'
 ]);
 const MAX_NESTING = 5;
+// the value of a variable the line assigns in a form Warden does not read as a value
+// (`declare -u`, `for`, `read`, a nameref): the kernel's `UnknownValue` (red team 17 R17-15)
+const UNKNOWN_VALUE = '${unknown}';
 
 /** The command could run an installer whose arguments Warden cannot see. */
 export class Unreadable extends Error {}
@@ -962,7 +965,7 @@ function shellInvocations(
     writtenOnLine ||= line.programWritten;
     let invocations: Invocation[];
     try {
-      invocations = simple(words, line.env, depth, [from, to], command.stdin);
+      invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
       writtenOnLine = outer;
     }
@@ -1904,21 +1907,82 @@ class LineState {
       return 'python --version';
     } else if (STATE_BUILTINS.has(name) && i === 0) {
       if (args.some(a => /^[-+]/.test(a))) {
-        return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
+        this.declare(name, args);
+        return 'an assignment with options'; // a shell state writer all the same
       }
       this.assign(args);
     } else if (name === 'unset' && i === 0) {
-      for (const a of args) {
-        delete this.env[a];
-        this.unresolvedValues.delete(a);
-        this.unsetNames.add(a);
-        if (startVariable(a)) {
-          // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
-          this.env[a] = '';
-        }
+      if (!args.some(a => /^-[a-z]*f/.test(a))) {
+        this.unset(args.filter(a => !a.startsWith('-'))); // `unset -f`: functions
       }
     }
     return name;
+  }
+
+  /** The environment a command of the line starts with, as Warden reads it: the line's
+   * values, and a Python or launch variable the line assigns by a form read as no value
+   * (`for PYTHONPATH in`, `read`, a nameref) as unknown (red team 17 R17-15); a name the
+   * line computes is not counted (R14-2's `.env` line). The kernel's `start_env`. */
+  startEnv(): Record<string, string> {
+    const names = [...this.unknownNames].filter(
+      n => startVariable(n) && n !== 'PATH'
+    );
+    const env = { ...this.env };
+    for (const name of names) {
+      env[name] = UNKNOWN_VALUE;
+    }
+    return env;
+  }
+
+  /** `unset NAME`, `export -n NAME`, `declare +x NAME`: the commands after it start without
+   * NAME, read as '' (not set), so the kernel's own value is not read in its place (red team
+   * 17 R17-15). The kernel's `_unset`. */
+  private unset(names: string[]): void {
+    for (const word of names) {
+      const a = word.split('=')[0];
+      this.env[a] = '';
+      this.unresolvedValues.delete(a);
+      this.unsetNames.add(a);
+    }
+  }
+
+  /** A declaring builtin with options (red team 17 R17-15), as bash applies them to what the
+   * commands after it start with: `export -n`/`declare +x` stop exporting, `-x`/`export`
+   * with a value assign it, `export -f`/`declare -fx` export a function (BASH_FUNC_NAME%%),
+   * a value bash transforms (`-i -l -u -n -a -A -I`) is unknown. The kernel's `_declare`. */
+  private declare(name: string, args: string[]): void {
+    const on = new Set<string>();
+    const off = new Set<string>();
+    let k = 0;
+    while (k < args.length && /^[-+]/.test(args[k]) && args[k] !== '--') {
+      for (const letter of args[k].slice(1)) {
+        (args[k][0] === '-' ? on : off).add(letter);
+      }
+      k++;
+    }
+    const operands = args.slice(k + (args[k] === '--' ? 1 : 0));
+    if (on.has('p') && operands.length === 0) {
+      return; // `declare -p`, `export -p`: print
+    }
+    const exported = on.has('x') || (name === 'export' && !on.has('n'));
+    const unexported = off.has('x') || (name === 'export' && on.has('n'));
+    if (on.has('f') || on.has('F')) {
+      if (exported && !unexported) {
+        for (const word of operands) {
+          this.env[`BASH_FUNC_${word}%%`] = '() { unknown; }';
+        }
+      }
+      return;
+    }
+    if (unexported) {
+      this.unset(operands);
+    } else if ([...on, ...off].some(letter => 'ilunaAI'.includes(letter))) {
+      for (const word of operands) {
+        this.env[word.split('=')[0]] = UNKNOWN_VALUE;
+      }
+    } else {
+      this.assign(operands.filter(word => word.includes('=')));
+    }
   }
 
   /** The first installer setting (INSTALLER_SETTING) of `env` (what a command starts with)
@@ -2419,8 +2483,10 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (unset !== null && startVariable(unset)) {
-        env[unset] = ''; // the guard's entry or a launch variable gone, PATH changed
+      if (unset) {
+        // read as '' (not set): the guard's entry or a launch variable gone, PATH changed,
+        // and any other name not read as the kernel's (red team 17 R17-15)
+        env[unset] = '';
       }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
@@ -2867,6 +2933,14 @@ const LAUNCH_VARIABLES = [
  * (the static side sees no files).
  */
 function guardlessPython(argv: string[], env: Record<string, string>): void {
+  const unknown = Object.keys(env).find(
+    name => env[name] === UNKNOWN_VALUE && startVariable(name)
+  );
+  if (unknown !== undefined) {
+    throw new Unreadable(
+      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...): whether it keeps Warden's guard depends on it; write the value out`
+    );
+  }
   const args = argv.slice(1);
   const flags = new Set<string>();
   let mode: 'c' | 'm' | 'script' | 'stdin' | null = null;

@@ -578,7 +578,7 @@ def shell_invocations(
         written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
-                invocations = _simple(command, line.env, depth, stdin)
+                invocations = _simple(command, line.start_env(), depth, stdin)
         finally:
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
@@ -1068,6 +1068,15 @@ class _LineState:
         self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
         self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
 
+    def start_env(self) -> Dict[str, str]:
+        """The environment a command of the line starts with, as Warden reads it: the line's
+        values, and a Python or launch variable the line assigns by a form read as no value
+        (``for PYTHONPATH in``, ``read``, a nameref) as unknown (red team 17 R17-15). PATH's
+        own rule is ``refuse_unknown_path``; a name the line computes (``export $(grep -v '^#'
+        .env | xargs)``, R14-2's ordinary line) is not counted: open, docs/threat-model.md."""
+        names = {n for n in self.unknown_names if _start_variable(n) and n != "PATH"}
+        return {**self.env, **{name: UnknownValue() for name in names}}
+
     def inherited(self) -> Dict[str, str]:
         """The kernel's variables the line has not unset (what `$NAME` expands to when the
         line does not assign NAME)."""
@@ -1247,18 +1256,54 @@ class _LineState:
             return "python --version"
         elif name in _STATE_BUILTINS and i == 0:
             if any(a.startswith(("-", "+")) for a in args):
-                return "an assignment with options"  # `declare -n`, `export -f`: not modelled
+                self._declare(name, args)
+                return "an assignment with options"  # a shell state writer all the same
             self._assign(args)
         elif name == "unset" and i == 0:
-            for a in args:
-                self.env.pop(a, None)
-                self.unresolved_values.discard(a)
-                self.unset_names.add(a)
-                if _start_variable(a):
-                    # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
-                    # PATH changed
-                    self.env[a] = ""
+            if not any(re.match(r"^-[a-z]*f", a) for a in args):  # `unset -f`: functions
+                self._unset([a for a in args if not a.startswith("-")])
         return name
+
+    def _unset(self, names: List[str]) -> None:
+        """``unset NAME``, ``export -n NAME``, ``declare +x NAME``, ``env -u NAME``: the commands
+        after it start without NAME, read as '' (what Warden reads as not set) so the
+        kernel's own value is not read in its place (red team 17 R17-15: ``unset UV_INDEX_URL``
+        sent uv to its default index while Warden read the kernel's); the guard's entry
+        gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed."""
+        for a in names:
+            a = a.split("=", 1)[0]
+            self.env[a] = ""
+            self.unresolved_values.discard(a)
+            self.unset_names.add(a)
+
+    def _declare(self, name: str, args: List[str]) -> None:
+        """A declaring builtin with options (red team 17 R17-15), as bash applies them to what
+        the commands after it start with: ``export -n``/``declare +x`` stop exporting (the
+        variable is gone for them), ``-x``/``export`` with a value assign it (the line reads
+        every assignment as exported), ``export -f``/``declare -fx`` export a function (bash
+        starts its child shells with BASH_FUNC_NAME%%), and a value bash transforms
+        (``-i``, ``-l``, ``-u``, ``-n``, ``-a``, ``-A``, ``-I``) is unknown."""
+        on, off, k = set(), set(), 0
+        while k < len(args) and args[k][:1] in ("-", "+") and args[k] != "--":
+            (on if args[k][0] == "-" else off).update(args[k][1:])
+            k += 1
+        operands = args[k + (args[k : k + 1] == ["--"]) :]
+        if on & {"p"} and not operands:
+            return  # `declare -p`, `export -p`: print
+        exported = "x" in on or (name == "export" and "n" not in on)
+        unexported = "x" in off or (name == "export" and "n" in on)
+        if on & {"f", "F"}:
+            if exported and not unexported:
+                for word in operands:
+                    self.env[f"BASH_FUNC_{word}%%"] = "() { unknown; }"
+            return
+        if unexported:
+            self._unset(operands)
+        elif (on | off) & set("ilunaAI"):
+            for word in operands:
+                self.env[word.split("=", 1)[0]] = UnknownValue()
+        else:
+            self._assign([word for word in operands if "=" in word])
 
     def unresolved_value(self, command: List[str], env: Dict[str, str]) -> str:
         """The first installer setting (``_INSTALLER_SETTING``) of ``env`` (what a command
@@ -1301,6 +1346,15 @@ class _LineState:
                     self.unresolved_values.discard(key)
                 if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
                     self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
+
+
+class UnknownValue(str):
+    """The value of a variable the line assigns in a form Warden does not read as a value
+    (``declare -u``, ``for``, ``read``, a nameref): a Python started with such a Python
+    variable cannot be read as guarded or guardless (red team 17 R17-15)."""
+
+    def __new__(cls):
+        return super().__new__(cls, "${unknown}")
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
@@ -1831,7 +1885,7 @@ def _simple(
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
-    if name in ("source", ".") and len(argv) > 1 and shell_runners.commands_on_descriptor(argv[1]):
+    if name in ("source", ".") and len(argv) > 1 and _on_descriptor(argv[1], stdin):
         # `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
         raise Unreadable(
             f"{name} reads its commands from a process substitution or a descriptor (/dev/..., "
@@ -1999,13 +2053,16 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     An installer found there is refused (the outer program is not read), and so is an
     expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
     # the variables it starts with: the start's environment and the line's assignments
-    reading = shell_runners.read(name, words[j + 1 :], {**dict(_START_ENV.get()), **env})
+    reading = shell_runners.read(
+        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder()
+    )
     if reading is None:
         if j and name in _STARTERS:
             _refuse_inner_start(name, words[j:], env)
         return
     if reading.refused:
         raise Unreadable(reading.refused)
+    env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
     for text in reading.texts:
         try:
             # the shell it runs the text in starts with its environment (R17-14)
@@ -2251,8 +2308,10 @@ def _unwrap(
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if _start_variable(unset or ""):
-                env[unset] = ""  # the guard's entry or a launch variable gone, PATH changed
+            if unset:
+                # read as '' (not set): the guard's entry or a launch variable gone, PATH
+                # changed, and any other name not read as the kernel's (red team 17 R17-15)
+                env[unset] = ""
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:
@@ -2451,13 +2510,24 @@ def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin
             "the kernel's input), which Warden cannot read before the shell starts; run them "
             "with -c '...' or from a file"
         )
-    if shell_runners.commands_on_descriptor(operand):
+    if _on_descriptor(operand, stdin):
         # `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
         raise Unreadable(
             f"{program_name(argv[0])} reads its commands from a process substitution or a "
             "descriptor (/dev/..., /proc/...), which Warden cannot read before the shell "
             "starts; run them with -c '...' or from a file"
         )
+
+
+def _on_descriptor(path: str, stdin: str) -> bool:
+    """Whether a shell's file of commands (its script operand, ``source FILE``) is a
+    descriptor, placed from the start's folder (red team 17 R17-5: ``cd /dev && bash stdin``):
+    ``shell_runners.commands_on_descriptor``. A file not there yet after an earlier writer on
+    the line counts when the line gives the shell an input (``ln -s /dev/stdin s && bash s
+    <<< TEXT``); without one, it is a script file the line writes (the class of ``bash
+    build.sh``, docs/threat-model.md)."""
+    unseen = bool(_WRITTEN.get()) and stdin not in ("unknown", "decided")
+    return shell_runners.commands_on_descriptor(path, current_folder(), unseen)
 
 
 def _shell_start(argv: List[str]) -> shell_options.ShellStart:
@@ -2541,6 +2611,13 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     leaves Warden reading other text than the child gets (R10-9)."""
     from . import guardless
 
+    unknown = next((n for n, v in env.items() if isinstance(v, UnknownValue)), None)
+    if unknown is not None and _start_variable(unknown):
+        raise Unreadable(
+            f"a Python started with {unknown} set by the line in a form Warden does not read "
+            "as a value (declare -u/-n, for, read...): whether it keeps Warden's guard depends "
+            "on it; write the value out"
+        )
     words = argv[1:]
     mode, target, flags, rest = python_start(words)
     if mode == "unknown":
