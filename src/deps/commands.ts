@@ -130,6 +130,10 @@ const NO_PROGRAM_WRITE = new Set([
 /** The first command of the shell line being read (its outer lines included) that may write a
  * program file; '' when none has. */
 let writtenOnLine = '';
+// The folder the start being read runs in, from the start's own ('' itself; null: a cd left
+// it unknown): where a shell's file of commands is placed (red team 17 R17-5: `cd /dev &&
+// bash stdin`). The kernel's `current_folder()`.
+let startFolder: string | null = '';
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
@@ -257,7 +261,12 @@ function refuseStarted(
   env: Readonly<Record<string, string>>
 ): void {
   // the variables it starts with: the start's environment and the line's assignments
-  const reading = readRunner(name, words.slice(j + 1), { ...startEnv, ...env });
+  const reading = readRunner(
+    name,
+    words.slice(j + 1),
+    { ...startEnv, ...env },
+    startFolder
+  );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
       refuseInnerStart(name, words.slice(j), env);
@@ -267,11 +276,12 @@ function refuseStarted(
   if (reading.refused) {
     throw new Unreadable(reading.refused);
   }
+  const started = { ...env, ...reading.env }; // `tmux new -e NAME=VALUE CMD` (R17-15)
   for (const text of reading.texts) {
     let found: unknown[];
     try {
       // the shell it runs the text in starts with its environment (R17-14)
-      found = shellInvocations(text, 0, 1, undefined, { ...env });
+      found = shellInvocations(text, 0, 1, undefined, { ...started });
     } catch (e) {
       if (e instanceof Unreadable) {
         throw new Unreadable(
@@ -289,9 +299,9 @@ function refuseStarted(
   const slot = inputWord(name);
   for (const argv of reading.commands) {
     if (slot) {
-      refuseInputProgram(name, argv, env, slot); // find -exec's `{}` (R16-6)
+      refuseInputProgram(name, argv, started, slot); // find -exec's `{}` (R16-6)
     }
-    refuseInnerStart(name, argv, env);
+    refuseInnerStart(name, argv, started);
   }
 }
 
@@ -962,12 +972,20 @@ function shellInvocations(
     }
     const [from, to] = span ?? [command.from, command.to];
     const outer = writtenOnLine;
+    const outerFolder = startFolder;
     writtenOnLine ||= line.programWritten;
+    startFolder =
+      startFolder === null || folder === null
+        ? null
+        : folder.startsWith('/') || !startFolder
+          ? folder
+          : `${startFolder}/${folder}`;
     let invocations: Invocation[];
     try {
       invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
       writtenOnLine = outer;
+      startFolder = outerFolder;
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
@@ -2245,7 +2263,7 @@ function simple(
   if (
     (name === 'source' || name === '.') &&
     argv.length > 1 &&
-    commandsOnDescriptor(argv[1])
+    commandsOnDescriptor(argv[1], startFolder)
   ) {
     // `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
     throw new Unreadable(
@@ -2755,7 +2773,7 @@ function refuseStdinScript(
       `${basename(argv[0])} reads its commands from stdin (a pipe, a here-string or the kernel's input), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
     );
   }
-  if (commandsOnDescriptor(operand)) {
+  if (commandsOnDescriptor(operand, startFolder)) {
     // `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
     throw new Unreadable(
       `${basename(argv[0])} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell starts; run them with -c '...' or from a file`

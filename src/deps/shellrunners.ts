@@ -35,6 +35,8 @@ interface Runner {
   option_variables?: string[];
   variable_text_prefix?: string;
   stdin_options?: string[];
+  directory_options?: string[];
+  environment_options?: string[];
   flag_options?: string[];
   exact_options?: boolean;
   options_complete?: boolean;
@@ -68,6 +70,8 @@ export interface Reading {
   texts: string[]; // shell text the program runs (through sh -c)
   commands: string[][]; // commands it starts, as words
   refused: string; // why it runs code Warden cannot read ('' when it does not)
+  // variables its option values add to what it starts (tmux new -e NAME=VALUE: R17-15)
+  env?: Record<string, string>;
 }
 
 const RUNNERS = Object.values(
@@ -115,13 +119,14 @@ export function inputWord(program: string): string | null {
 }
 
 /**
- * What `program args` (started with `env`: the line's assignments) runs as shell text or
- * commands; null when it is not in the table.
+ * What `program args` (started with `env`: the line's assignments, in `folder`: '' the
+ * start's, null unknown) runs as shell text or commands; null when it is not in the table.
  */
 export function readRunner(
   program: string,
   args: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  folder: string | null = ''
 ): Reading | null {
   const found = RUNNERS.find(
     r => r.names.has(program) || (r.pattern !== null && r.pattern.test(program))
@@ -148,7 +153,7 @@ export function readRunner(
     }
     early.push(...words);
   }
-  const reading = parse(program, spec, [...early, ...args], env);
+  const reading = parse(program, spec, [...early, ...args], env, folder);
   if (reading.refused) {
     return reading;
   }
@@ -285,8 +290,52 @@ const DESCRIPTOR = /^(\/dev\/|\/proc\/|[<>]\()|\x01/;
  * descriptor, a terminal, a pipe). One rule for every reader of a file of commands: make -f,
  * a shell's script operand (red team 15 R15-15).
  */
-export function commandsOnDescriptor(path: string): boolean {
-  return DESCRIPTOR.test(path);
+export function commandsOnDescriptor(
+  path: string,
+  folder: string | null = ''
+): boolean {
+  if (DESCRIPTOR.test(path) || /[$`][^/]*$/.test(path)) {
+    return true; // ... or a last path part the shell computes (`$(echo /dev/stdin)`, `$X`)
+  }
+  // red team 17 R17-5: decided on where the path leads, not on its spelling (`///dev/stdin`,
+  // `/dev/./stdin`, `make -C /dev -f stdin`, `cd /dev && bash stdin`). The static side sees
+  // no files: a relative path with `..`, or one from a folder it cannot tell, is refused too
+  // (a link in the folder is the kernel's to follow)
+  if (!path.startsWith('/') && (folder === null || path.split('/').includes('..'))) {
+    return true;
+  }
+  return /^\/(dev|proc)(\/|$)/.test(placedPath(folder ?? '', path));
+}
+
+/** `path` from `folder` ('' the start's own; relative stays relative), normalised: `.` and
+ * empty parts dropped, `..` taken as the parent (only where the caller refused none). */
+function placedPath(folder: string, path: string): string {
+  const joined = path.startsWith('/') || !folder ? path : `${folder}/${path}`;
+  const parts: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '..') {
+      parts.pop();
+    } else if (part && part !== '.') {
+      parts.push(part);
+    }
+  }
+  return (joined.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+/** The folder `make -C A -C B` reads its makefiles from (each -C from the one before), from
+ * the start's `folder` (null: unknown). The kernel's `_folder_after`. */
+function folderAfter(folder: string | null, moves: string[]): string | null {
+  for (const move of moves) {
+    if (/[$`]/.test(move)) {
+      return null; // `-C $X`: a folder the shell computes
+    }
+    folder = move.startsWith('/')
+      ? move
+      : folder === null
+        ? null
+        : placedPath(folder, move) || '.';
+  }
+  return folder;
 }
 
 /**
@@ -423,11 +472,18 @@ function parse(
   program: string,
   spec: Runner,
   args: string[],
-  env: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string>>,
+  folder: string | null = ''
 ): Reading {
   const shell = new Set(spec.shell_options ?? []);
   const settings = new Set(spec.setting_options ?? []);
   const stdinOptions = new Set(spec.stdin_options ?? []);
+  // make -C DIR (applied before any -f, wherever it stands: R17-5), tmux new -e NAME=VALUE
+  const directoryOptions = new Set(spec.directory_options ?? []);
+  const environmentOptions = new Set(spec.environment_options ?? []);
+  const directories: string[] = [];
+  const commandFiles: string[] = [];
+  const environment: Record<string, string> = {};
   const shellKeys = new RegExp(spec.shell_keys ?? '(?!)', 'i');
   const refusedKeys = new RegExp(spec.refused_keys ?? '(?!)', 'i');
   let refusedSetting = ''; // "setting KEY" / "command WORD" it refuses
@@ -443,7 +499,9 @@ function parse(
     ...shell,
     ...prefixed.keys(),
     ...settings,
-    ...stdinOptions
+    ...stdinOptions,
+    ...directoryOptions,
+    ...environmentOptions
   ]);
   const dangerous = new Set([
     ...shell,
@@ -572,7 +630,18 @@ function parse(
     if (stdinOptions.has(option)) {
       if (STDIN_FILES.has(text) || commandsOnDescriptor(text)) {
         readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
+      } else {
+        commandFiles.push(`${option} ${text}`); // placed once -C is known
       }
+      return;
+    }
+    if (directoryOptions.has(option)) {
+      directories.push(text);
+      return;
+    }
+    if (environmentOptions.has(option) && text.includes('=')) {
+      const eq = text.indexOf('=');
+      environment[text.slice(0, eq)] = text.slice(eq + 1);
       return;
     }
     const pattern = prefixed.get(option);
@@ -794,6 +863,13 @@ function parse(
   if (commandFrom !== undefined && operands.length > commandFrom) {
     commands.push(operands.slice(commandFrom));
   }
+  const filesFolder = folderAfter(folder, directories);
+  for (const written of commandFiles) {
+    const file = written.slice(written.indexOf(' ') + 1);
+    if (commandsOnDescriptor(file, filesFolder)) {
+      readsStdin = readsStdin || written;
+    }
+  }
   const limit = spec.stdin_commands;
   if (limit !== undefined && !shellGiven && operands.length <= limit) {
     readsStdin = readsStdin || 'with no command given';
@@ -860,5 +936,5 @@ function parse(
   if (refusedSetting) {
     return refuse(refusedSetting);
   }
-  return { texts, commands, refused: '' };
+  return { texts, commands, refused: '', env: environment };
 }

@@ -183,6 +183,10 @@ _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 # \x01: where the line's reading put a substitution's marker)
 _DESCRIPTOR = re.compile(r"^(/dev/|/proc/|[<>]\()|\x01")
 _DEVICE_TREE = re.compile(r"^/(dev|proc)(/|$)")
+# a last path part the shell computes (`$X`, `$(echo /dev/stdin)`, a backtick; the line's
+# marker of a substitution): the file it names is not known before the shell runs. One after
+# a computed folder (`source $(conda info --base)/etc/profile.d/conda.sh`) is placed as written
+_COMPUTED_NAME = re.compile(r"[$`\x01][^/]*$")
 
 
 def commands_on_descriptor(path: str, folder: Optional[str] = "", unseen: bool = False) -> bool:
@@ -196,7 +200,7 @@ def commands_on_descriptor(path: str, folder: Optional[str] = "", unseen: bool =
     its real path under /dev or /proc, or a file that is no regular file (a FIFO, a socket, a
     device) counts. ``unseen``: a file not there yet may be made by an earlier command on the
     line (``ln -s /dev/stdin s && bash s <<< ...``) and counts too."""
-    if _DESCRIPTOR.match(path) or "\x01" in path:
+    if _DESCRIPTOR.match(path) or _COMPUTED_NAME.search(path):
         return True
     if not os.path.isabs(path) and folder is None:
         return True
@@ -214,6 +218,8 @@ def _folder_after(folder: Optional[str], moves: List[str]) -> Optional[str]:
     """The folder ``make -C A -C B`` reads its makefiles from: each -C from the one before (an
     absolute one from the root), from the start's ``folder`` (None: unknown)."""
     for move in moves:
+        if re.search(r"[$`\x01]", move):
+            return None  # `-C $X`: a folder the shell computes
         folder = move if os.path.isabs(move) else None if folder is None else os.path.join(folder, move)
     return folder
 
