@@ -301,7 +301,10 @@ export function commandsOnDescriptor(
   // `/dev/./stdin`, `make -C /dev -f stdin`, `cd /dev && bash stdin`). The static side sees
   // no files: a relative path with `..`, or one from a folder it cannot tell, is refused too
   // (a link in the folder is the kernel's to follow)
-  if (!path.startsWith('/') && (folder === null || path.split('/').includes('..'))) {
+  if (
+    !path.startsWith('/') &&
+    (folder === null || path.split('/').includes('..'))
+  ) {
     return true;
   }
   return /^\/(dev|proc)(\/|$)/.test(placedPath(folder ?? '', path));

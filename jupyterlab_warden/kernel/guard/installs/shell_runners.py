@@ -220,7 +220,10 @@ def _folder_after(folder: Optional[str], moves: List[str]) -> Optional[str]:
     for move in moves:
         if re.search(r"[$`\x01]", move):
             return None  # `-C $X`: a folder the shell computes
-        folder = move if os.path.isabs(move) else None if folder is None else os.path.join(folder, move)
+        if os.path.isabs(move) or folder is None:
+            folder = move if os.path.isabs(move) else None
+        else:
+            folder = os.path.join(folder, move)
     return folder
 
 
