@@ -297,29 +297,38 @@ function refuseStarted(
     }
   }
   const slot = inputWord(name);
-  for (const argv of reading.commands) {
+  for (const [k, argv] of reading.commands.entries()) {
     if (slot) {
       refuseInputProgram(name, argv, started, slot); // find -exec's `{}` (R16-6)
     }
-    refuseInnerStart(name, argv, started);
+    // find -execdir runs it in each found file's folder: one Warden cannot tell (R17-5)
+    const outerFolder = startFolder;
+    startFolder = reading.moved?.includes(k) ? null : startFolder;
+    try {
+      refuseInnerStart(name, argv, started);
+    } finally {
+      startFolder = outerFolder;
+    }
   }
 }
 
 /**
  * A command a launcher starts (`chrt 0 CMD`, `find -exec CMD ;`, `xargs CMD`), read as a start
  * of its own with the launcher's environment (red team 17 R17-14: the line's assignments and
- * exports reach it, `BASH_ENV=/dev/stdin xargs -a f bash`). The kernel's `_refuse_inner_start`.
+ * exports reach it, `BASH_ENV=/dev/stdin xargs -a f bash`) and its input (`stdin`: the
+ * launcher's; 'decided': none, xargs' /dev/null). The kernel's `_refuse_inner_start`.
  */
 function refuseInnerStart(
   name: string,
   argv: string[],
-  env: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string>>,
+  stdin = 'unknown'
 ): void {
   if (argv.length === 0) {
     return;
   }
   refuseExpansion(argv, INSTALLER_WORDS.test(argv.join(' ')));
-  if (simple(argv, { ...env }, 1, undefined, 'decided').length > 0) {
+  if (simple(argv, { ...env }, 1, undefined, stdin).length > 0) {
     throw new Unreadable(
       `${name} starts '${argv.join(' ').slice(0, 60)}', which runs an installer Warden does not decide there: run the installer directly`
     );
@@ -2280,7 +2289,11 @@ function simple(
     // NAME=VALUE words (red team 17 R17-14)
     refuseUnread('xargs', argv.slice(1), env); // `xargs perl -e CODE` (R12-6)
     const command = refuseProgramFromInput(argv.slice(1), env);
-    refuseInnerStart('xargs', command, env); // `BASH_ENV=/dev/stdin xargs -a f bash`
+    // its command's input is /dev/null, but with -a/--arg-file xargs' own (R17-5)
+    const options = argv.slice(1, argv.length - command.length);
+    const given = options.some(word => /^(-[^-]*a|--a)/.test(word));
+    // `BASH_ENV=/dev/stdin xargs -a f bash`
+    refuseInnerStart('xargs', command, env, given ? 'unknown' : 'decided');
     return [];
   }
   if (PIP.test(name)) {

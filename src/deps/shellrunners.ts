@@ -37,6 +37,7 @@ interface Runner {
   stdin_options?: string[];
   directory_options?: string[];
   environment_options?: string[];
+  folder_command_options?: string[];
   flag_options?: string[];
   exact_options?: boolean;
   options_complete?: boolean;
@@ -72,6 +73,8 @@ export interface Reading {
   refused: string; // why it runs code Warden cannot read ('' when it does not)
   // variables its option values add to what it starts (tmux new -e NAME=VALUE: R17-15)
   env?: Record<string, string>;
+  // indexes of `commands` run in another folder than the start's (find -execdir: R17-5)
+  moved?: number[];
 }
 
 const RUNNERS = Object.values(
@@ -551,6 +554,7 @@ function parse(
   const ends = new Set(spec.command_options ?? []);
   const texts: string[] = [];
   const commands: string[][] = [];
+  const moved: number[] = [];
   let shellGiven = false; // a command given by an option (script -c): stdin is data
   let readsStdin = '';
   const refuse = (what: string): Reading => ({
@@ -800,6 +804,9 @@ function parse(
         end++;
       }
       commands.push(args.slice(i + 1, end));
+      if (spec.folder_command_options?.includes(word)) {
+        moved.push(commands.length - 1); // each found file's folder
+      }
       i = end + 1;
       continue;
     }
@@ -939,5 +946,5 @@ function parse(
   if (refusedSetting) {
     return refuse(refusedSetting);
   }
-  return { texts, commands, refused: '', env: environment };
+  return { texts, commands, refused: '', env: environment, moved };
 }

@@ -144,12 +144,14 @@ MAKEFILE = BUILT.replace("$@", "$$@")  # make passes `$$` to the shell as `$`
         f"cd /dev && printf '%s\\n' '{BUILT}' | bash stdin",
         f"printf '%s\\n' '{BUILT}' | bash link",
         f"printf '%s\\n' '{BUILT}' | . ///dev/stdin",
+        f"printf '%s\\n' '{BUILT}' | find . -maxdepth 0 -exec bash ///dev/stdin \\;",
+        f"printf '%s\\n' '{BUILT}' | find /dev -maxdepth 1 -name stdin -execdir bash stdin \\;",
         f"printf 'all:\\n\\t%s\\n' '{MAKEFILE}' | make -s -C /dev -f stdin",
         f"printf 'all:\\n\\t%s\\n' '{MAKEFILE}' | make -s -f stdin -C /dev",
     ],
 )
 def test_a_file_of_commands_on_a_descriptor_is_refused_however_spelled(kernel, line):
-    for program in ("bash", "make"):
+    for program in ("bash", "make", "find"):
         installed(program)
     os.symlink("/proc/self/fd/0", kernel.work / "link")
     refused = kernel.proves(system_cell(line))

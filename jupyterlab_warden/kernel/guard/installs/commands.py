@@ -1898,7 +1898,11 @@ def _simple(
         # NAME=VALUE words (red team 17 R17-14: `BASH_ENV=/dev/stdin xargs -a f bash`)
         _refuse_unread("xargs", argv[1:], env)  # `xargs perl -e CODE` (R12-6)
         command = _refuse_program_from_input(argv[1:], env)
-        _refuse_inner_start("xargs", command, env)  # `PYTHONPATH=. xargs python3 -c CODE`
+        # its command's input is /dev/null, but with -a/--arg-file xargs' own (R17-5)
+        options = argv[1 : len(argv) - len(command)]
+        given = any(re.match(r"^(-[^-]*a|--a)", word) for word in options)
+        # `PYTHONPATH=. xargs python3 -c CODE`
+        _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
         return [Invocation("pip", argv[1:], env, argv[0])]
@@ -2075,20 +2079,26 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
                 "does not decide there: run the installer directly"
             )
     slot = (shell_runners.runner(name) or {}).get("input_word")
-    for argv in reading.commands:
+    for k, argv in enumerate(reading.commands):
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
-        _refuse_inner_start(name, argv, env)
+        # find -execdir runs it in each found file's folder: one Warden cannot tell (R17-5)
+        with start_folder(None if k in reading.moved else ""):
+            _refuse_inner_start(name, argv, env)
 
 
-def _refuse_inner_start(name: str, argv: List[str], env: Dict[str, str]) -> None:
+def _refuse_inner_start(
+    name: str, argv: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> None:
     """A command a launcher starts (``chrt 0 CMD``, ``find -exec CMD ;``, ``xargs CMD``), read
     as a start of its own with the launcher's environment (red team 17 R17-14: the line's
-    assignments and exports reach it, ``PYTHONPATH=. find . -exec python3 ...``)."""
+    assignments and exports reach it, ``PYTHONPATH=. find . -exec python3 ...``) and its input
+    (``stdin``: the launcher's, a pipe or a file Warden does not read; ``"decided"``: none,
+    xargs' /dev/null), so ``find . -exec bash ///dev/stdin ; < f`` reads a descriptor (R17-5)."""
     if not argv:
         return
     _refuse_expansion(argv, _WORDS.search(" ".join(argv)) is not None)
-    if _simple(argv, env, 1, "decided"):
+    if _simple(argv, env, 1, stdin):
         raise Unreadable(
             f"{name} starts {' '.join(argv)[:60]!r}, which runs an installer Warden does not "
             "decide there: run the installer directly"

@@ -29,6 +29,8 @@ class Reading(NamedTuple):
     refused: str  # why it runs code Warden cannot read ('' when it does not)
     # variables its option values add to what it starts (tmux new -e NAME=VALUE: R17-15)
     environment: tuple = ()
+    # indexes of ``commands`` run in another folder than the start's (find -execdir: R17-5)
+    moved: tuple = ()
 
 
 def _programs() -> list:
@@ -245,6 +247,7 @@ class _Parse:
         self.directories: List[str] = []
         self.command_files: List[str] = []
         self.environment: dict = {}
+        self.moved: List[int] = []
         self.shell = set(spec.get("shell_options", ()))
         self.prefixed = {k: re.compile(v, re.I) for k, v in spec.get("prefixed_values", {}).items()}
         self.refused = set(spec.get("refused_options", ()))
@@ -408,6 +411,8 @@ class _Parse:
             if word in ends:  # find -exec CMD ARGS ; (or +)
                 end = next((k for k in range(i + 1, len(args)) if args[k] in (";", "+")), len(args))
                 self.commands.append(args[i + 1 : end])
+                if word in spec.get("folder_command_options", ()):  # each found file's folder
+                    self.moved.append(len(self.commands) - 1)
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
@@ -508,7 +513,8 @@ class _Parse:
             self._subcommand(segment)
         if self.refused_setting:
             return self._refuse(self.refused_setting)
-        return Reading(self.texts, self.commands, "", tuple(self.environment.items()))
+        environment = tuple(self.environment.items())
+        return Reading(self.texts, self.commands, "", environment, tuple(self.moved))
 
     def _command_name(self, word: str) -> str:
         """A tmux command word as tmux resolves it (red team 15 R15-8): an exact name or
