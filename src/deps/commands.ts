@@ -978,6 +978,13 @@ function shellInvocations(
       // count as a program's Warden does not read (red team 10 R10-8); the command is read as
       // the program too, in case the name is not the function when it runs
       refuseUnread(`the function ${called[0]}`, called.slice(1));
+      if (words.length > 0 && ASSIGNMENT_WORD.test(words[0])) {
+        // `PYTHONPATH=. f`: every command of its body starts with it, and the body is read
+        // where it is defined (red team 17 R17-14); the kernel's `_refuse_function_environment`
+        throw new Unreadable(
+          `the function ${called[0]} is called with ${words[0].split('=')[0]} set in front of it, which every command of its body starts with, and Warden reads the body where it is defined: set the variable inside the function, or export it before`
+        );
+      }
     }
     const [from, to] = span ?? [command.from, command.to];
     const outer = writtenOnLine;
@@ -2969,7 +2976,7 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
   );
   if (unknown !== undefined) {
     throw new Unreadable(
-      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...): whether it keeps Warden's guard depends on it; write the value out`
+      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...), and may run without Warden's guard: write the value out`
     );
   }
   const args = argv.slice(1);

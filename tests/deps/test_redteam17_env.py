@@ -57,6 +57,7 @@ def _payload(kernel) -> None:
         "BASH_ENV=/dev/stdin xargs -a a.txt bash -c true < hook.sh",
         "BASH_ENV=hook.sh find . -maxdepth 0 -exec bash -c true \\;",
         "export BASH_ENV=hook.sh; chrt -o 0 bash -c true",
+        f"f() {{{{ {IMPORTS}; }}}}; PYTHONPATH=. f",  # a function's body gets its call's
     ],
 )
 def test_what_a_launcher_starts_gets_the_launcher_environment(kernel, line):

@@ -574,6 +574,7 @@ def shell_invocations(
             # they count as a program's Warden does not read (red team 10 R10-8); the command
             # is read as the program too, in case the name is not the function when it runs
             _refuse_unread(f"the function {called[0]}", called[1:])
+            _refuse_function_environment(command, called[0])
         shell_words = _SHELL_WORDS.set(True)
         written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
         try:
@@ -817,6 +818,18 @@ def _function_called(command: List[str], functions: frozenset) -> Optional[List[
     if words and words[0] in functions:
         return words
     return None
+
+
+def _refuse_function_environment(command: List[str], function: str) -> None:
+    """``PYTHONPATH=. f``: the assignments in front of a call of a function the line defines
+    are in the environment of every command of its body, which Warden reads where the function
+    is defined, without them (red team 17 R17-14): refused, whatever the name."""
+    if command and _ASSIGNMENT_WORD.match(command[0]):
+        raise Unreadable(
+            f"the function {function} is called with {command[0].split('=', 1)[0]} set in front "
+            "of it, which every command of its body starts with, and Warden reads the body "
+            "where it is defined: set the variable inside the function, or export it before"
+        )
 
 
 # programs that may start a command with another environment (the guard's PYTHONPATH gone)
@@ -2625,8 +2638,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     if unknown is not None and _start_variable(unknown):
         raise Unreadable(
             f"a Python started with {unknown} set by the line in a form Warden does not read "
-            "as a value (declare -u/-n, for, read...): whether it keeps Warden's guard depends "
-            "on it; write the value out"
+            "as a value (declare -u/-n, for, read...), and may run without Warden's guard: "
+            "write the value out"
         )
     words = argv[1:]
     mode, target, flags, rest = python_start(words)
