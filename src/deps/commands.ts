@@ -269,7 +269,9 @@ function refuseStarted(
   );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
-      refuseInnerStart(name, words.slice(j), env);
+      // a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
+      // no start at all, read as one with no input of its own
+      refuseInnerStart(name, words.slice(j), env, 'decided');
     }
     return;
   }
@@ -301,11 +303,13 @@ function refuseStarted(
     if (slot) {
       refuseInputProgram(name, argv, started, slot); // find -exec's `{}` (R16-6)
     }
-    // find -execdir runs it in each found file's folder: one Warden cannot tell (R17-5)
+    // find -execdir runs it in each found file's folder: one Warden cannot tell; it reads
+    // the program's input (`... | find . -exec bash ///dev/stdin \;`: R17-5)
     const outerFolder = startFolder;
     startFolder = reading.moved?.includes(k) ? null : startFolder;
+    const input = reading.inputless?.includes(k) ? 'decided' : 'unknown';
     try {
-      refuseInnerStart(name, argv, started);
+      refuseInnerStart(name, argv, started, input);
     } finally {
       startFolder = outerFolder;
     }

@@ -75,6 +75,9 @@ export interface Reading {
   env?: Record<string, string>;
   // indexes of `commands` run in another folder than the start's (find -execdir: R17-5)
   moved?: number[];
+  // indexes of `commands` started with their own text, not the program's input (script's and
+  // flock's SHELL run `$SHELL -c TEXT`); the others read the input the program was given
+  inputless?: number[];
 }
 
 const RUNNERS = Object.values(
@@ -184,6 +187,10 @@ export function readRunner(
       reading.texts.push(value.replace(strip, ''));
     } else if (listed(name, spec.command_variables) && value) {
       reading.commands.push([value]);
+      reading.inputless = [
+        ...(reading.inputless ?? []),
+        reading.commands.length - 1
+      ];
     }
   }
   return reading;

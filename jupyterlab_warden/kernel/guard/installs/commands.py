@@ -2075,7 +2075,9 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     )
     if reading is None:
         if j and name in _STARTERS:
-            _refuse_inner_start(name, words[j:], env)
+            # a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
+            # no start at all, read as one with no input of its own
+            _refuse_inner_start(name, words[j:], env, "decided")
         return
     if reading.refused:
         raise Unreadable(reading.refused)
@@ -2095,9 +2097,10 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     for k, argv in enumerate(reading.commands):
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
-        # find -execdir runs it in each found file's folder: one Warden cannot tell (R17-5)
+        # find -execdir runs it in each found file's folder: one Warden cannot tell; it reads
+        # the program's input (`... | find . -exec bash ///dev/stdin \;`: R17-5)
         with start_folder(None if k in reading.moved else ""):
-            _refuse_inner_start(name, argv, env)
+            _refuse_inner_start(name, argv, env, "decided" if k in reading.inputless else "unknown")
 
 
 def _refuse_inner_start(

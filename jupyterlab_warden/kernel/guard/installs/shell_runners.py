@@ -31,6 +31,9 @@ class Reading(NamedTuple):
     environment: tuple = ()
     # indexes of ``commands`` run in another folder than the start's (find -execdir: R17-5)
     moved: tuple = ()
+    # indexes of ``commands`` started with their own text, not the program's input (script's
+    # and flock's SHELL run `$SHELL -c TEXT`); the others read the input the program was given
+    inputless: tuple = ()
 
 
 def _programs() -> list:
@@ -115,6 +118,7 @@ def read(program: str, args: List[str], env=None, folder: Optional[str] = "") ->
             reading.texts.append(re.sub(strip, "", value))
         elif _listed(name, spec.get("command_variables", ())) and value:
             reading.commands.append([value])
+            reading = reading._replace(inputless=reading.inputless + (len(reading.commands) - 1,))
     return reading
 
 
