@@ -2784,8 +2784,8 @@ function refuseStdinScript(
   start: ShellStart,
   stdin: string
 ): void {
-  if (stdin === 'heredoc') {
-    return;
+  if (stdin === 'heredoc' || stdin === 'decided') {
+    return; // 'decided': no input of its own (the kernel's `_refuse_stdin_script`)
   }
   const reads = isOn(start, 's');
   const operand = start.operand !== null ? argv[1 + start.operand] : null;
