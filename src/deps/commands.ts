@@ -131,6 +131,10 @@ const NO_PROGRAM_WRITE = new Set([
 /** The first command of the shell line being read (its outer lines included) that may write a
  * program file; '' when none has. */
 let writtenOnLine = '';
+// The folder the start being read runs in, from the start's own ('' itself; null: a cd left
+// it unknown): where a shell's file of commands is placed (red team 17 R17-5: `cd /dev &&
+// bash stdin`). The kernel's `current_folder()`.
+let startFolder: string | null = '';
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
@@ -258,20 +262,29 @@ function refuseStarted(
   env: Readonly<Record<string, string>>
 ): void {
   // the variables it starts with: the start's environment and the line's assignments
-  const reading = readRunner(name, words.slice(j + 1), { ...startEnv, ...env });
+  const reading = readRunner(
+    name,
+    words.slice(j + 1),
+    { ...startEnv, ...env },
+    startFolder
+  );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
-      refuseInnerStart(name, words.slice(j));
+      // a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
+      // no start at all, read as one with no input of its own
+      refuseInnerStart(name, words.slice(j), env, 'decided');
     }
     return;
   }
   if (reading.refused) {
     throw new Unreadable(reading.refused);
   }
+  const started = { ...env, ...reading.env }; // `tmux new -e NAME=VALUE CMD` (R17-15)
   for (const text of reading.texts) {
     let found: unknown[];
     try {
-      found = shellInvocations(text, 0, 1);
+      // the shell it runs the text in starts with its environment (R17-14)
+      found = shellInvocations(text, 0, 1, undefined, { ...started });
     } catch (e) {
       if (e instanceof Unreadable) {
         throw new Unreadable(
@@ -287,20 +300,40 @@ function refuseStarted(
     }
   }
   const slot = inputWord(name);
-  for (const argv of reading.commands) {
+  for (const [k, argv] of reading.commands.entries()) {
     if (slot) {
-      refuseInputProgram(name, argv, env, slot); // find -exec's `{}` (R16-6)
+      refuseInputProgram(name, argv, started, slot); // find -exec's `{}` (R16-6)
     }
-    refuseInnerStart(name, argv);
+    // find -execdir runs it in each found file's folder: one Warden cannot tell; it reads
+    // the program's input (`... | find . -exec bash ///dev/stdin \;`: R17-5)
+    const outerFolder = startFolder;
+    startFolder = reading.moved?.includes(k) ? null : startFolder;
+    const input = reading.inputless?.includes(k) ? 'decided' : 'unknown';
+    try {
+      refuseInnerStart(name, argv, started, input);
+    } finally {
+      startFolder = outerFolder;
+    }
   }
 }
 
-function refuseInnerStart(name: string, argv: string[]): void {
+/**
+ * A command a launcher starts (`chrt 0 CMD`, `find -exec CMD ;`, `xargs CMD`), read as a start
+ * of its own with the launcher's environment (red team 17 R17-14: the line's assignments and
+ * exports reach it, `BASH_ENV=/dev/stdin xargs -a f bash`) and its input (`stdin`: the
+ * launcher's; 'decided': none, xargs' /dev/null). The kernel's `_refuse_inner_start`.
+ */
+function refuseInnerStart(
+  name: string,
+  argv: string[],
+  env: Readonly<Record<string, string>>,
+  stdin = 'unknown'
+): void {
   if (argv.length === 0) {
     return;
   }
   refuseExpansion(argv, INSTALLER_WORDS.test(argv.join(' ')));
-  if (simple(argv, {}, 1, undefined, 'decided').length > 0) {
+  if (simple(argv, { ...env }, 1, undefined, stdin).length > 0) {
     throw new Unreadable(
       `${name} starts '${argv.join(' ').slice(0, 60)}', which runs an installer Warden does not decide there: run the installer directly`
     );
@@ -333,6 +366,9 @@ const SHELL_KEYWORDS = new Set([
   '}'
 ]);
 const MAX_NESTING = 5;
+// the value of a variable the line assigns in a form Warden does not read as a value
+// (`declare -u`, `for`, `read`, a nameref): the kernel's `UnknownValue` (red team 17 R17-15)
+const UNKNOWN_VALUE = '${unknown}';
 
 /** The command could run an installer whose arguments Warden cannot see. */
 export class Unreadable extends Error {}
@@ -976,15 +1012,30 @@ function shellInvocations(
       // count as a program's Warden does not read (red team 10 R10-8); the command is read as
       // the program too, in case the name is not the function when it runs
       refuseUnread(`the function ${called[0]}`, called.slice(1));
+      if (words.length > 0 && ASSIGNMENT_WORD.test(words[0])) {
+        // `PYTHONPATH=. f`: every command of its body starts with it, and the body is read
+        // where it is defined (red team 17 R17-14); the kernel's `_refuse_function_environment`
+        throw new Unreadable(
+          `the function ${called[0]} is called with ${words[0].split('=')[0]} set in front of it, which every command of its body starts with, and Warden reads the body where it is defined: set the variable inside the function, or export it before`
+        );
+      }
     }
     const [from, to] = span ?? [command.from, command.to];
     const outer = writtenOnLine;
+    const outerFolder = startFolder;
     writtenOnLine ||= line.programWritten;
+    startFolder =
+      startFolder === null || folder === null
+        ? null
+        : folder.startsWith('/') || !startFolder
+          ? folder
+          : `${startFolder}/${folder}`;
     let invocations: Invocation[];
     try {
-      invocations = simple(words, line.env, depth, [from, to], command.stdin);
+      invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
       writtenOnLine = outer;
+      startFolder = outerFolder;
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
@@ -1924,21 +1975,82 @@ class LineState {
       return 'python --version';
     } else if (STATE_BUILTINS.has(name) && i === 0) {
       if (args.some(a => /^[-+]/.test(a))) {
-        return 'an assignment with options'; // `declare -n`, `export -f`: not modelled
+        this.declare(name, args);
+        return 'an assignment with options'; // a shell state writer all the same
       }
       this.assign(args);
     } else if (name === 'unset' && i === 0) {
-      for (const a of args) {
-        delete this.env[a];
-        this.unresolvedValues.delete(a);
-        this.unsetNames.add(a);
-        if (startVariable(a)) {
-          // the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed
-          this.env[a] = '';
-        }
+      if (!args.some(a => /^-[a-z]*f/.test(a))) {
+        this.unset(args.filter(a => !a.startsWith('-'))); // `unset -f`: functions
       }
     }
     return name;
+  }
+
+  /** The environment a command of the line starts with, as Warden reads it: the line's
+   * values, and a Python or launch variable the line assigns by a form read as no value
+   * (`for PYTHONPATH in`, `read`, a nameref) as unknown (red team 17 R17-15); a name the
+   * line computes is not counted (R14-2's `.env` line). The kernel's `start_env`. */
+  startEnv(): Record<string, string> {
+    const names = [...this.unknownNames].filter(
+      n => startVariable(n) && n !== 'PATH'
+    );
+    const env = { ...this.env };
+    for (const name of names) {
+      env[name] = UNKNOWN_VALUE;
+    }
+    return env;
+  }
+
+  /** `unset NAME`, `export -n NAME`, `declare +x NAME`: the commands after it start without
+   * NAME, read as '' (not set), so the kernel's own value is not read in its place (red team
+   * 17 R17-15). The kernel's `_unset`. */
+  private unset(names: string[]): void {
+    for (const word of names) {
+      const a = word.split('=')[0];
+      this.env[a] = '';
+      this.unresolvedValues.delete(a);
+      this.unsetNames.add(a);
+    }
+  }
+
+  /** A declaring builtin with options (red team 17 R17-15), as bash applies them to what the
+   * commands after it start with: `export -n`/`declare +x` stop exporting, `-x`/`export`
+   * with a value assign it, `export -f`/`declare -fx` export a function (BASH_FUNC_NAME%%),
+   * a value bash transforms (`-i -l -u -n -a -A -I`) is unknown. The kernel's `_declare`. */
+  private declare(name: string, args: string[]): void {
+    const on = new Set<string>();
+    const off = new Set<string>();
+    let k = 0;
+    while (k < args.length && /^[-+]/.test(args[k]) && args[k] !== '--') {
+      for (const letter of args[k].slice(1)) {
+        (args[k][0] === '-' ? on : off).add(letter);
+      }
+      k++;
+    }
+    const operands = args.slice(k + (args[k] === '--' ? 1 : 0));
+    if (on.has('p') && operands.length === 0) {
+      return; // `declare -p`, `export -p`: print
+    }
+    const exported = on.has('x') || (name === 'export' && !on.has('n'));
+    const unexported = off.has('x') || (name === 'export' && on.has('n'));
+    if (on.has('f') || on.has('F')) {
+      if (exported && !unexported) {
+        for (const word of operands) {
+          this.env[`BASH_FUNC_${word}%%`] = '() { unknown; }';
+        }
+      }
+      return;
+    }
+    if (unexported) {
+      this.unset(operands);
+    } else if ([...on, ...off].some(letter => 'ilunaAI'.includes(letter))) {
+      for (const word of operands) {
+        this.env[word.split('=')[0]] = UNKNOWN_VALUE;
+      }
+    } else {
+      this.assign(operands.filter(word => word.includes('=')));
+    }
   }
 
   /** The first installer setting (INSTALLER_SETTING) of `env` (what a command starts with)
@@ -2166,7 +2278,7 @@ function simple(
         .slice(1)
         .map(word => (scripts.some(s => s && word.includes(s)) ? '' : word))
     ); // its -s SHELL decided above: a standard shell
-    refuseUnread(name, rest); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    refuseUnread(name, rest, env); // `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     // `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
     env.PYTHONPATH = '';
     return scripts.flatMap(script => nested(script));
@@ -2204,7 +2316,7 @@ function simple(
   if (
     (name === 'source' || name === '.') &&
     argv.length > 1 &&
-    commandsOnDescriptor(argv[1])
+    commandsOnDescriptor(argv[1], startFolder)
   ) {
     // `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
     throw new Unreadable(
@@ -2217,8 +2329,15 @@ function simple(
         "xargs builds the installer's arguments from its input"
       );
     }
-    refuseUnread('xargs', argv.slice(1)); // `xargs perl -e CODE` (R12-6)
-    refuseProgramFromInput(argv.slice(1), env);
+    // what xargs starts gets xargs' environment: the line's assignments and exports, env's
+    // NAME=VALUE words (red team 17 R17-14)
+    refuseUnread('xargs', argv.slice(1), env); // `xargs perl -e CODE` (R12-6)
+    const command = refuseProgramFromInput(argv.slice(1), env);
+    // its command's input is /dev/null, but with -a/--arg-file xargs' own (R17-5)
+    const options = argv.slice(1, argv.length - command.length);
+    const given = options.some(word => /^(-[^-]*a|--a)/.test(word));
+    // `BASH_ENV=/dev/stdin xargs -a f bash`
+    refuseInnerStart('xargs', command, env, given ? 'unknown' : 'decided');
     return [];
   }
   if (PIP.test(name)) {
@@ -2454,8 +2573,10 @@ function unwrap(
           : word.length > 2 && shortValue
             ? word.slice(2)
             : (args[i + 1] ?? null);
-      if (unset !== null && startVariable(unset)) {
-        env[unset] = ''; // the guard's entry or a launch variable gone, PATH changed
+      if (unset) {
+        // read as '' (not set): the guard's entry or a launch variable gone, PATH changed,
+        // and any other name not read as the kernel's (red team 17 R17-15)
+        env[unset] = '';
       }
     }
     if (name === 'nice' && /^-\d+$/.test(word)) {
@@ -2535,7 +2656,7 @@ const XARGS_FLAGS = ['-0', '--null', '-o', '--open-tty', '-p', '--interactive', 
 function refuseProgramFromInput(
   args: string[],
   env: Record<string, string>
-): void {
+): string[] {
   const known = [...XARGS_VALUED, ...XARGS_OPTIONAL, ...XARGS_FLAGS];
   let i = 0;
   let replace: string | null = null;
@@ -2568,6 +2689,7 @@ function refuseProgramFromInput(
     i++;
   }
   refuseInputProgram('xargs', args.slice(i), env, replace || null);
+  return args.slice(i);
 }
 
 /**
@@ -2710,8 +2832,8 @@ function refuseStdinScript(
   start: ShellStart,
   stdin: string
 ): void {
-  if (stdin === 'heredoc') {
-    return;
+  if (stdin === 'heredoc' || stdin === 'decided') {
+    return; // 'decided': no input of its own (the kernel's `_refuse_stdin_script`)
   }
   const reads = isOn(start, 's');
   const operand = start.operand !== null ? argv[1 + start.operand] : null;
@@ -2723,7 +2845,7 @@ function refuseStdinScript(
       `${basename(argv[0])} reads its commands from stdin (a pipe, a here-string or the kernel's input), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
     );
   }
-  if (commandsOnDescriptor(operand)) {
+  if (commandsOnDescriptor(operand, startFolder)) {
     // `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
     throw new Unreadable(
       `${basename(argv[0])} reads its commands from a process substitution or a descriptor (/dev/..., /proc/...), which Warden cannot read before the shell starts; run them with -c '...' or from a file`
@@ -2901,6 +3023,14 @@ const LAUNCH_VARIABLES = [
  * (the static side sees no files).
  */
 function guardlessPython(argv: string[], env: Record<string, string>): void {
+  const unknown = Object.keys(env).find(
+    name => env[name] === UNKNOWN_VALUE && startVariable(name)
+  );
+  if (unknown !== undefined) {
+    throw new Unreadable(
+      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...), and may run without Warden's guard: write the value out`
+    );
+  }
   const args = argv.slice(1);
   const flags = new Set<string>();
   let mode: 'c' | 'm' | 'script' | 'stdin' | null = null;

@@ -40,6 +40,9 @@ interface Runner {
   option_variables?: string[];
   variable_text_prefix?: string;
   stdin_options?: string[];
+  directory_options?: string[];
+  environment_options?: string[];
+  folder_command_options?: string[];
   flag_options?: string[];
   exact_options?: boolean;
   options_complete?: boolean;
@@ -79,6 +82,13 @@ export interface Reading {
   texts: string[]; // shell text the program runs (through sh -c)
   commands: string[][]; // commands it starts, as words
   refused: string; // why it runs code Warden cannot read ('' when it does not)
+  // variables its option values add to what it starts (tmux new -e NAME=VALUE: R17-15)
+  env?: Record<string, string>;
+  // indexes of `commands` run in another folder than the start's (find -execdir: R17-5)
+  moved?: number[];
+  // indexes of `commands` started with their own text, not the program's input (script's and
+  // flock's SHELL run `$SHELL -c TEXT`); the others read the input the program was given
+  inputless?: number[];
 }
 
 const RUNNERS = Object.values(
@@ -127,13 +137,14 @@ export function inputWord(program: string): string | null {
 }
 
 /**
- * What `program args` (started with `env`: the line's assignments) runs as shell text or
- * commands; null when it is not in the table.
+ * What `program args` (started with `env`: the line's assignments, in `folder`: '' the
+ * start's, null unknown) runs as shell text or commands; null when it is not in the table.
  */
 export function readRunner(
   program: string,
   args: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  folder: string | null = ''
 ): Reading | null {
   const found = RUNNERS.find(
     r => r.names.has(program) || (r.pattern !== null && r.pattern.test(program))
@@ -160,7 +171,7 @@ export function readRunner(
     }
     early.push(...words);
   }
-  const reading = parse(program, spec, [...early, ...args], env);
+  const reading = parse(program, spec, [...early, ...args], env, folder);
   if (reading.refused) {
     return reading;
   }
@@ -188,6 +199,10 @@ export function readRunner(
       reading.texts.push(value.replace(strip, ''));
     } else if (listed(name, spec.command_variables) && value) {
       reading.commands.push([value]);
+      reading.inputless = [
+        ...(reading.inputless ?? []),
+        reading.commands.length - 1
+      ];
     }
   }
   return reading;
@@ -298,8 +313,55 @@ const DESCRIPTOR = /^(\/dev\/|\/proc\/|[<>]\()|\x01/;
  * descriptor, a terminal, a pipe). One rule for every reader of a file of commands: make -f,
  * a shell's script operand (red team 15 R15-15).
  */
-export function commandsOnDescriptor(path: string): boolean {
-  return DESCRIPTOR.test(path);
+export function commandsOnDescriptor(
+  path: string,
+  folder: string | null = ''
+): boolean {
+  if (DESCRIPTOR.test(path) || /[$`][^/]*$/.test(path)) {
+    return true; // ... or a last path part the shell computes (`$(echo /dev/stdin)`, `$X`)
+  }
+  // red team 17 R17-5: decided on where the path leads, not on its spelling (`///dev/stdin`,
+  // `/dev/./stdin`, `make -C /dev -f stdin`, `cd /dev && bash stdin`). The static side sees
+  // no files: a relative path with `..`, or one from a folder it cannot tell, is refused too
+  // (a link in the folder is the kernel's to follow)
+  if (
+    !path.startsWith('/') &&
+    (folder === null || path.split('/').includes('..'))
+  ) {
+    return true;
+  }
+  return /^\/(dev|proc)(\/|$)/.test(placedPath(folder ?? '', path));
+}
+
+/** `path` from `folder` ('' the start's own; relative stays relative), normalised: `.` and
+ * empty parts dropped, `..` taken as the parent (only where the caller refused none). */
+function placedPath(folder: string, path: string): string {
+  const joined = path.startsWith('/') || !folder ? path : `${folder}/${path}`;
+  const parts: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '..') {
+      parts.pop();
+    } else if (part && part !== '.') {
+      parts.push(part);
+    }
+  }
+  return (joined.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+/** The folder `make -C A -C B` reads its makefiles from (each -C from the one before), from
+ * the start's `folder` (null: unknown). The kernel's `_folder_after`. */
+function folderAfter(folder: string | null, moves: string[]): string | null {
+  for (const move of moves) {
+    if (/[$`]/.test(move)) {
+      return null; // `-C $X`: a folder the shell computes
+    }
+    folder = move.startsWith('/')
+      ? move
+      : folder === null
+        ? null
+        : placedPath(folder, move) || '.';
+  }
+  return folder;
 }
 
 /**
@@ -538,11 +600,18 @@ function parse(
   program: string,
   spec: Runner,
   args: string[],
-  env: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string>>,
+  folder: string | null = ''
 ): Reading {
   let shell = new Set(spec.shell_options ?? []);
   let settings = new Set(spec.setting_options ?? []);
   let stdinOptions = new Set(spec.stdin_options ?? []);
+  // make -C DIR (applied before any -f, wherever it stands: R17-5), tmux new -e NAME=VALUE
+  const directoryOptions = new Set(spec.directory_options ?? []);
+  const environmentOptions = new Set(spec.environment_options ?? []);
+  const directories: string[] = [];
+  const commandFiles: string[] = [];
+  const environment: Record<string, string> = {};
   let refusedSetting = ''; // "setting KEY" / "command WORD" it refuses
   let prefixed = new Map<string, RegExp>(
     Object.entries(spec.prefixed_values ?? {}).map(([k, v]) => [
@@ -558,7 +627,9 @@ function parse(
     ...shell,
     ...prefixed.keys(),
     ...settings,
-    ...stdinOptions
+    ...stdinOptions,
+    ...directoryOptions,
+    ...environmentOptions
   ]);
   let dangerous = new Set([
     ...shell,
@@ -647,6 +718,7 @@ function parse(
   const ends = new Set(spec.command_options ?? []);
   const texts: string[] = [];
   const commands: string[][] = [];
+  const moved: number[] = [];
   let shellGiven = false; // a command given by an option (script -c): stdin is data
   const given = new Set<string>(); // the options seen (run-parts --list runs nothing)
   let programGiven = ''; // the program an option names (su -s SHELL)
@@ -743,7 +815,18 @@ function parse(
     if (stdinOptions.has(option)) {
       if (STDIN_FILES.has(text) || commandsOnDescriptor(text)) {
         readsStdin = `${option} ${text}`; // make -f -: a makefile from its input
+      } else {
+        commandFiles.push(`${option} ${text}`); // placed once -C is known
       }
+      return;
+    }
+    if (directoryOptions.has(option)) {
+      directories.push(text);
+      return;
+    }
+    if (environmentOptions.has(option) && text.includes('=')) {
+      const eq = text.indexOf('=');
+      environment[text.slice(0, eq)] = text.slice(eq + 1);
       return;
     }
     const pattern = prefixed.get(option);
@@ -901,6 +984,9 @@ function parse(
         end++;
       }
       commands.push(args.slice(i + 1, end));
+      if (spec.folder_command_options?.includes(word)) {
+        moved.push(commands.length - 1); // each found file's folder
+      }
       i = end + 1;
       continue;
     }
@@ -980,6 +1066,13 @@ function parse(
   const commandFrom = spec.command_operands_from;
   if (commandFrom !== undefined && operands.length > commandFrom) {
     commands.push(operands.slice(commandFrom));
+  }
+  const filesFolder = folderAfter(folder, directories);
+  for (const written of commandFiles) {
+    const file = written.slice(written.indexOf(' ') + 1);
+    if (commandsOnDescriptor(file, filesFolder)) {
+      readsStdin = readsStdin || written;
+    }
   }
   const limit = spec.stdin_commands;
   if (limit !== undefined && !shellGiven && operands.length <= limit) {
@@ -1074,5 +1167,5 @@ function parse(
       refused: `${program} runs every program in ${operands[folderFrom].slice(0, 60)}, which Warden cannot list from the notebook: run the programs directly`
     };
   }
-  return { texts, commands, refused: '' };
+  return { texts, commands, refused: '', env: environment, moved };
 }

@@ -574,11 +574,12 @@ def shell_invocations(
             # they count as a program's Warden does not read (red team 10 R10-8); the command
             # is read as the program too, in case the name is not the function when it runs
             _refuse_unread(f"the function {called[0]}", called[1:])
+            _refuse_function_environment(command, called[0])
         shell_words = _SHELL_WORDS.set(True)
         written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
-                invocations = _simple(command, line.env, depth, stdin)
+                invocations = _simple(command, line.start_env(), depth, stdin)
         finally:
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
@@ -817,6 +818,18 @@ def _function_called(command: List[str], functions: frozenset) -> Optional[List[
     if words and words[0] in functions:
         return words
     return None
+
+
+def _refuse_function_environment(command: List[str], function: str) -> None:
+    """``PYTHONPATH=. f``: the assignments in front of a call of a function the line defines
+    are in the environment of every command of its body, which Warden reads where the function
+    is defined, without them (red team 17 R17-14): refused, whatever the name."""
+    if command and _ASSIGNMENT_WORD.match(command[0]):
+        raise Unreadable(
+            f"the function {function} is called with {command[0].split('=', 1)[0]} set in front "
+            "of it, which every command of its body starts with, and Warden reads the body "
+            "where it is defined: set the variable inside the function, or export it before"
+        )
 
 
 # programs that may start a command with another environment (the guard's PYTHONPATH gone)
@@ -1068,6 +1081,15 @@ class _LineState:
         self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
         self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
 
+    def start_env(self) -> Dict[str, str]:
+        """The environment a command of the line starts with, as Warden reads it: the line's
+        values, and a Python or launch variable the line assigns by a form read as no value
+        (``for PYTHONPATH in``, ``read``, a nameref) as unknown (red team 17 R17-15). PATH's
+        own rule is ``refuse_unknown_path``; a name the line computes (``export $(grep -v '^#'
+        .env | xargs)``, R14-2's ordinary line) is not counted: open, docs/threat-model.md."""
+        names = {n for n in self.unknown_names if _start_variable(n) and n != "PATH"}
+        return {**self.env, **{name: UnknownValue() for name in names}}
+
     def inherited(self) -> Dict[str, str]:
         """The kernel's variables the line has not unset (what `$NAME` expands to when the
         line does not assign NAME)."""
@@ -1247,18 +1269,54 @@ class _LineState:
             return "python --version"
         elif name in _STATE_BUILTINS and i == 0:
             if any(a.startswith(("-", "+")) for a in args):
-                return "an assignment with options"  # `declare -n`, `export -f`: not modelled
+                self._declare(name, args)
+                return "an assignment with options"  # a shell state writer all the same
             self._assign(args)
         elif name == "unset" and i == 0:
-            for a in args:
-                self.env.pop(a, None)
-                self.unresolved_values.discard(a)
-                self.unset_names.add(a)
-                if _start_variable(a):
-                    # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
-                    # PATH changed
-                    self.env[a] = ""
+            if not any(re.match(r"^-[a-z]*f", a) for a in args):  # `unset -f`: functions
+                self._unset([a for a in args if not a.startswith("-")])
         return name
+
+    def _unset(self, names: List[str]) -> None:
+        """``unset NAME``, ``export -n NAME``, ``declare +x NAME``, ``env -u NAME``: the commands
+        after it start without NAME, read as '' (what Warden reads as not set) so the
+        kernel's own value is not read in its place (red team 17 R17-15: ``unset UV_INDEX_URL``
+        sent uv to its default index while Warden read the kernel's); the guard's entry
+        gone (red team 8 R8-17), a launch variable (9 R9-1), PATH changed."""
+        for a in names:
+            a = a.split("=", 1)[0]
+            self.env[a] = ""
+            self.unresolved_values.discard(a)
+            self.unset_names.add(a)
+
+    def _declare(self, name: str, args: List[str]) -> None:
+        """A declaring builtin with options (red team 17 R17-15), as bash applies them to what
+        the commands after it start with: ``export -n``/``declare +x`` stop exporting (the
+        variable is gone for them), ``-x``/``export`` with a value assign it (the line reads
+        every assignment as exported), ``export -f``/``declare -fx`` export a function (bash
+        starts its child shells with BASH_FUNC_NAME%%), and a value bash transforms
+        (``-i``, ``-l``, ``-u``, ``-n``, ``-a``, ``-A``, ``-I``) is unknown."""
+        on, off, k = set(), set(), 0
+        while k < len(args) and args[k][:1] in ("-", "+") and args[k] != "--":
+            (on if args[k][0] == "-" else off).update(args[k][1:])
+            k += 1
+        operands = args[k + (args[k : k + 1] == ["--"]) :]
+        if on & {"p"} and not operands:
+            return  # `declare -p`, `export -p`: print
+        exported = "x" in on or (name == "export" and "n" not in on)
+        unexported = "x" in off or (name == "export" and "n" in on)
+        if on & {"f", "F"}:
+            if exported and not unexported:
+                for word in operands:
+                    self.env[f"BASH_FUNC_{word}%%"] = "() { unknown; }"
+            return
+        if unexported:
+            self._unset(operands)
+        elif (on | off) & set("ilunaAI"):
+            for word in operands:
+                self.env[word.split("=", 1)[0]] = UnknownValue()
+        else:
+            self._assign([word for word in operands if "=" in word])
 
     def unresolved_value(self, command: List[str], env: Dict[str, str]) -> str:
         """The first installer setting (``_INSTALLER_SETTING``) of ``env`` (what a command
@@ -1301,6 +1359,15 @@ class _LineState:
                     self.unresolved_values.discard(key)
                 if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
                     self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
+
+
+class UnknownValue(str):
+    """The value of a variable the line assigns in a form Warden does not read as a value
+    (``declare -u``, ``for``, ``read``, a nameref): a Python started with such a Python
+    variable cannot be read as guarded or guardless (red team 17 R17-15)."""
+
+    def __new__(cls):
+        return super().__new__(cls, "${unknown}")
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
@@ -1831,7 +1898,7 @@ def _simple(
         return []
     if name == "eval":
         return shell_invocations(" ".join(argv[1:]), depth + 1, env)
-    if name in ("source", ".") and len(argv) > 1 and shell_runners.commands_on_descriptor(argv[1]):
+    if name in ("source", ".") and len(argv) > 1 and _on_descriptor(argv[1], stdin):
         # `source <(printf ..)`: commands the line builds, run in this shell (R15-15's rule)
         raise Unreadable(
             f"{name} reads its commands from a process substitution or a descriptor (/dev/..., "
@@ -1840,8 +1907,15 @@ def _simple(
     if name == "xargs":
         if _WORDS.search(" ".join(argv[1:])):
             raise Unreadable("xargs builds the installer's arguments from its input")
-        _refuse_unread("xargs", argv[1:])  # `xargs perl -e CODE` (R12-6)
-        _refuse_program_from_input(argv[1:], env)
+        # what xargs starts gets xargs' environment: the line's assignments and exports, env's
+        # NAME=VALUE words (red team 17 R17-14: `BASH_ENV=/dev/stdin xargs -a f bash`)
+        _refuse_unread("xargs", argv[1:], env)  # `xargs perl -e CODE` (R12-6)
+        command = _refuse_program_from_input(argv[1:], env)
+        # its command's input is /dev/null, but with -a/--arg-file xargs' own (R17-5)
+        options = argv[1 : len(argv) - len(command)]
+        given = any(re.match(r"^(-[^-]*a|--a)", word) for word in options)
+        # `PYTHONPATH=. xargs python3 -c CODE`
+        _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
         return [Invocation("pip", argv[1:], env, argv[0])]
@@ -2013,7 +2087,7 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
         return
     token = _OPERAND_FILES.set(reading | {real})
     try:
-        _refuse_inner_start(program, started)
+        _refuse_inner_start(program, started, env)
     finally:
         _OPERAND_FILES.reset(token)
 
@@ -2036,16 +2110,22 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     An installer found there is refused (the outer program is not read), and so is an
     expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
     # the variables it starts with: the start's environment and the line's assignments
-    reading = shell_runners.read(name, words[j + 1 :], {**dict(_START_ENV.get()), **env})
+    reading = shell_runners.read(
+        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder()
+    )
     if reading is None:
         if j and name in _STARTERS:
-            _refuse_inner_start(name, words[j:])
+            # a shell or launcher word among an unknown program's words (`dpkg -s bash`): may be
+            # no start at all, read as one with no input of its own
+            _refuse_inner_start(name, words[j:], env, "decided")
         return
     if reading.refused:
         raise Unreadable(reading.refused)
+    env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
     for text in reading.texts:
         try:
-            found = shell_invocations(text, 1)
+            # the shell it runs the text in starts with its environment (R17-14)
+            found = shell_invocations(text, 1, env)
         except Unreadable as exc:
             raise Unreadable(f"{name} runs {text[:60]!r} as shell text: {exc}") from None
         if found:
@@ -2054,13 +2134,16 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
                 "does not decide there: run the installer directly"
             )
     slot = (shell_runners.runner(name) or {}).get("input_word")
-    for argv in reading.commands:
+    for k, argv in enumerate(reading.commands):
         if slot:  # find -exec's `{}` (R16-6)
             refuse_input_program(name, argv, env, slot)
-        _refuse_inner_start(name, argv)
+        # find -execdir runs it in each found file's folder: one Warden cannot tell; it reads
+        # the program's input (`... | find . -exec bash ///dev/stdin \;`: R17-5)
+        with start_folder(None if k in reading.moved else ""):
+            _refuse_inner_start(name, argv, env, "decided" if k in reading.inputless else "unknown")
     for folder in reading.folders:
         for program in _folder_programs(name, folder):
-            _refuse_inner_start(name, [program])
+            _refuse_inner_start(name, [program], env)
 
 
 def _folder_programs(name: str, folder: str) -> List[str]:
@@ -2079,11 +2162,18 @@ def _folder_programs(name: str, folder: str) -> List[str]:
     return [p for p in found if os.path.isfile(p) and os.access(p, os.X_OK)]
 
 
-def _refuse_inner_start(name: str, argv: List[str]) -> None:
+def _refuse_inner_start(
+    name: str, argv: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> None:
+    """A command a launcher starts (``chrt 0 CMD``, ``find -exec CMD ;``, ``xargs CMD``), read
+    as a start of its own with the launcher's environment (red team 17 R17-14: the line's
+    assignments and exports reach it, ``PYTHONPATH=. find . -exec python3 ...``) and its input
+    (``stdin``: the launcher's, a pipe or a file Warden does not read; ``"decided"``: none,
+    xargs' /dev/null), so ``find . -exec bash ///dev/stdin ; < f`` reads a descriptor (R17-5)."""
     if not argv:
         return
     _refuse_expansion(argv, _WORDS.search(" ".join(argv)) is not None)
-    if _simple(argv, {}, 1, "decided"):
+    if _simple(argv, env, 1, stdin):
         raise Unreadable(
             f"{name} starts {' '.join(argv)[:60]!r}, which runs an installer Warden does not "
             "decide there: run the installer directly"
@@ -2303,8 +2393,10 @@ def _unwrap(
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
                 unset = args[i + 1]
-            if _start_variable(unset or ""):
-                env[unset] = ""  # the guard's entry or a launch variable gone, PATH changed
+            if unset:
+                # read as '' (not set): the guard's entry or a launch variable gone, PATH
+                # changed, and any other name not read as the kernel's (red team 17 R17-15)
+                env[unset] = ""
         if name == "nice" and re.match(r"^-\d+$", word):
             i += 1  # nice -10 CMD
         elif option in flags:
@@ -2340,11 +2432,12 @@ _XARGS_FLAGS = ("-0", "--null", "-o", "--open-tty", "-p", "--interactive", "-r",
                 "--help", "--version")  # fmt: skip
 
 
-def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
+def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> List[str]:
     """xargs whose PROGRAM comes from its input (red team 15 R15-19): `-I R` with R in the
     program word (`xargs -I% % run ...`), or a wrapper (`env`, `nice`, `timeout 60`, `sudo`)
     or su/runuser/eval with no program of its own, which then runs the first input word (or
-    takes `-c TEXT` from the input). Warden reads no input: refused."""
+    takes `-c TEXT` from the input). Warden reads no input: refused. Returns the command xargs
+    starts (its words after xargs' options)."""
     known = _XARGS_VALUED + _XARGS_OPTIONAL + _XARGS_FLAGS
     i, replace = 0, None
     while i < len(args) and args[i].startswith("-") and args[i] != "-":
@@ -2364,6 +2457,7 @@ def _refuse_program_from_input(args: List[str], env: Dict[str, str]) -> None:
             replace = args[i] if option == "-I" and i < len(args) else replace
         i += 1
     refuse_input_program("xargs", args[i:], env, replace or None)
+    return args[i:]
 
 
 def launches(name: str) -> bool:
@@ -2435,7 +2529,7 @@ def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth:
             scripts.append(late)
     rest = ["" if any(s and s in word for s in scripts) else word for word in args]
     rest = _without_shell_option(rest)  # decided above: a standard shell
-    _refuse_unread(name, rest)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
+    _refuse_unread(name, rest, env)  # `su -s /x/uv -c ...`, `runuser -u u -- uv ...`
     found = []
     for script in scripts:
         # `su -`, `runuser -l` start the shell with a fresh environment: the guard's gone
@@ -2517,13 +2611,24 @@ def _refuse_stdin_script(argv: List[str], start: shell_options.ShellStart, stdin
             "the kernel's input), which Warden cannot read before the shell starts; run them "
             "with -c '...' or from a file"
         )
-    if shell_runners.commands_on_descriptor(operand):
+    if _on_descriptor(operand, stdin):
         # `bash <(printf ..)`, `sh /dev/fd/3`: a script the line builds (R15-15)
         raise Unreadable(
             f"{program_name(argv[0])} reads its commands from a process substitution or a "
             "descriptor (/dev/..., /proc/...), which Warden cannot read before the shell "
             "starts; run them with -c '...' or from a file"
         )
+
+
+def _on_descriptor(path: str, stdin: str) -> bool:
+    """Whether a shell's file of commands (its script operand, ``source FILE``) is a
+    descriptor, placed from the start's folder (red team 17 R17-5: ``cd /dev && bash stdin``):
+    ``shell_runners.commands_on_descriptor``. A file not there yet after an earlier writer on
+    the line counts when the line gives the shell an input (``ln -s /dev/stdin s && bash s
+    <<< TEXT``); without one, it is a script file the line writes (the class of ``bash
+    build.sh``, docs/threat-model.md)."""
+    unseen = bool(_WRITTEN.get()) and stdin not in ("unknown", "decided")
+    return shell_runners.commands_on_descriptor(path, current_folder(), unseen)
 
 
 def _shell_start(argv: List[str]) -> shell_options.ShellStart:
@@ -2607,6 +2712,13 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     leaves Warden reading other text than the child gets (R10-9)."""
     from . import guardless
 
+    unknown = next((n for n, v in env.items() if isinstance(v, UnknownValue)), None)
+    if unknown is not None and _start_variable(unknown):
+        raise Unreadable(
+            f"a Python started with {unknown} set by the line in a form Warden does not read "
+            "as a value (declare -u/-n, for, read...), and may run without Warden's guard: "
+            "write the value out"
+        )
     words = argv[1:]
     mode, target, flags, rest = python_start(words)
     if mode == "unknown":

@@ -12,7 +12,9 @@ a shell line and each command as a start. The table is schema/shell-runners.json
 the static side (src/deps/shellrunners.ts).
 """
 
+import os
 import re
+import stat
 from typing import List, NamedTuple, Optional
 
 from ...contracts import load_contract
@@ -26,6 +28,13 @@ class Reading(NamedTuple):
     commands: List[List[str]]  # commands it starts, as words
     refused: str  # why it runs code Warden cannot read ('' when it does not)
     folders: tuple = ()  # folders whose every program it runs (run-parts DIR: red team 17 R17-9)
+    # variables its option values add to what it starts (tmux new -e NAME=VALUE: R17-15)
+    environment: tuple = ()
+    # indexes of ``commands`` run in another folder than the start's (find -execdir: R17-5)
+    moved: tuple = ()
+    # indexes of ``commands`` started with their own text, not the program's input (script's
+    # and flock's SHELL run `$SHELL -c TEXT`); the others read the input the program was given
+    inputless: tuple = ()
 
 
 def _programs() -> list:
@@ -68,14 +77,14 @@ def runner(program: str) -> Optional[dict]:
     return None
 
 
-def read(program: str, args: List[str], env=None) -> Optional[Reading]:
-    """What ``program args`` (started with ``env``) runs as shell text or commands; None when
-    it is not in the table."""
+def read(program: str, args: List[str], env=None, folder: Optional[str] = "") -> Optional[Reading]:
+    """What ``program args`` (started with ``env``, in ``folder``: '' this process's, None
+    unknown) runs as shell text or commands; None when it is not in the table."""
     spec = runner(program)
     if spec is None:
         return None
     env = env or {}
-    parse = _Parse(program, spec)
+    parse = _Parse(program, spec, folder)
     # options the program takes from its environment (MAKEFLAGS, LESS, ZIPOPT: red team 14
     # R14-9) are read as the options they are, before the line's own
     early: List[str] = []
@@ -116,6 +125,7 @@ def read(program: str, args: List[str], env=None) -> Optional[Reading]:
             reading.texts.append(re.sub(strip, "", value))
         elif _listed(name, spec.get("command_variables", ())) and value:
             reading.commands.append([value])
+            reading = reading._replace(inputless=reading.inputless + (len(reading.commands) - 1,))
     return reading
 
 
@@ -197,14 +207,49 @@ _STDIN_FILES = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
 # a file of commands on another descriptor or made by the shell (make -f <(printf ..), R15-15;
 # \x01: where the line's reading put a substitution's marker)
 _DESCRIPTOR = re.compile(r"^(/dev/|/proc/|[<>]\()|\x01")
+_DEVICE_TREE = re.compile(r"^/(dev|proc)(/|$)")
+# a last path part the shell computes (`$X`, `$(echo /dev/stdin)`, a backtick; the line's
+# marker of a substitution): the file it names is not known before the shell runs. One after
+# a computed folder (`source $(conda info --base)/etc/profile.d/conda.sh`) is placed as written
+_COMPUTED_NAME = re.compile(r"[$`\x01][^/]*$")
 
 
-def commands_on_descriptor(path: str) -> bool:
+def commands_on_descriptor(path: str, folder: Optional[str] = "", unseen: bool = False) -> bool:
     """Whether a file of commands named ``path`` is one Warden cannot place and read: a
     process substitution (its marker, or `<(`/`>(` on the static side), anything under /dev/
     or /proc/ (another descriptor, a terminal, a pipe). One rule for every reader of a file of
-    commands: make -f, a shell's script operand (red team 15 R15-15)."""
-    return _DESCRIPTOR.match(path) is not None
+    commands: make -f, a shell's script operand, source (red team 15 R15-15). Decided on the
+    file the start opens, not on the spelling (red team 17 R17-5: ``bash ///dev/stdin``, ``make
+    -C /dev -f stdin``, ``cd /dev && bash stdin``, a link to /proc/self/fd/0): placed from
+    ``folder`` (the start's: '' this process's, None unknown, refused for a relative path),
+    its real path under /dev or /proc, or a file that is no regular file (a FIFO, a socket, a
+    device) counts. ``unseen``: a file not there yet may be made by an earlier command on the
+    line (``ln -s /dev/stdin s && bash s <<< ...``) and counts too."""
+    if _DESCRIPTOR.match(path) or _COMPUTED_NAME.search(path):
+        return True
+    if not os.path.isabs(path) and folder is None:
+        return True
+    placed = os.path.join(folder or "", path)
+    if _DEVICE_TREE.match(os.path.realpath(placed)):
+        return True
+    try:
+        mode = os.stat(placed).st_mode
+    except OSError:
+        return unseen
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _folder_after(folder: Optional[str], moves: List[str]) -> Optional[str]:
+    """The folder ``make -C A -C B`` reads its makefiles from: each -C from the one before (an
+    absolute one from the root), from the start's ``folder`` (None: unknown)."""
+    for move in moves:
+        if re.search(r"[$`\x01]", move):
+            return None  # `-C $X`: a folder the shell computes
+        if os.path.isabs(move) or folder is None:
+            folder = move if os.path.isabs(move) else None
+        else:
+            folder = os.path.join(folder, move)
+    return folder
 
 
 # a word git accepts as a setting's key (config.c: a section of letters, digits, `-` and
@@ -276,15 +321,23 @@ class _Parse:
     short options bundled until one takes a value (the rest of the word or the next word),
     tar's old first word (``cIf PROG x.tar``: values follow in order)."""
 
-    def __init__(self, program: str, spec: dict):
-        self.program, self.spec = program, spec
+    def __init__(self, program: str, spec: dict, folder: Optional[str] = ""):
+        self.program, self.spec, self.folder = program, spec, folder
+        # make -C DIR (applied before any -f, wherever it stands: R17-5), tmux new -e NAME=V
+        self.directory_options = set(spec.get("directory_options", ()))
+        self.environment_options = set(spec.get("environment_options", ()))
+        self.directories: List[str] = []
+        self.command_files: List[str] = []
+        self.environment: dict = {}
+        self.moved: List[int] = []
         self.shell = set(spec.get("shell_options", ()))
         self.prefixed = {k: re.compile(v, re.I) for k, v in spec.get("prefixed_values", {}).items()}
         self.refused = set(spec.get("refused_options", ()))
         self.settings = set(spec.get("setting_options", ()))
         self.stdin = set(spec.get("stdin_options", ()))
         self.valued = set(spec.get("valued_options", ())) | self.shell | set(self.prefixed)
-        self.valued |= self.settings | self.stdin
+        self.valued |= self.settings | self.stdin | self.directory_options
+        self.valued |= self.environment_options
         # options whose value is OPTIONAL (getopt's `::`, red team 15 R15-1/R15-7): attached
         # only (`-j4`, `--jobs=4`), or the next word when it matches the program's own test
         # (make takes a next word of digits only); never a next word that is an option
@@ -437,6 +490,13 @@ class _Parse:
             self.shell_given = True
         elif option in self.stdin and (value in _STDIN_FILES or commands_on_descriptor(value)):
             self.reads_stdin = f"{option} {value}"  # make -f -: a makefile from its input
+        elif option in self.stdin:
+            self.command_files.append(f"{option} {value}")  # placed once -C is known
+        elif option in self.directory_options:
+            self.directories.append(value)
+        elif option in self.environment_options and "=" in value:
+            name, _, text = value.partition("=")
+            self.environment[name] = text
         elif option in self.prefixed:
             found = self.prefixed[option].match(value)
             # `exec=TEXT`, `alias.x=!TEXT`, `ProxyCommand=TEXT`; else data (or no text)
@@ -466,6 +526,8 @@ class _Parse:
             if word in ends:  # find -exec CMD ARGS ; (or +)
                 end = next((k for k in range(i + 1, len(args)) if args[k] in (";", "+")), len(args))
                 self.commands.append(args[i + 1 : end])
+                if word in spec.get("folder_command_options", ()):  # each found file's folder
+                    self.moved.append(len(self.commands) - 1)
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
@@ -553,6 +615,10 @@ class _Parse:
         start = spec.get("command_operands_from")
         if start is not None and len(operands) > start:
             self.commands.append(operands[start:])
+        folder = _folder_after(self.folder, self.directories)
+        for written in self.command_files:
+            if commands_on_descriptor(written.split(" ", 1)[1], folder):
+                self.reads_stdin = self.reads_stdin or written
         limit = spec.get("stdin_commands")
         if limit is not None and not self.shell_given and len(operands) <= limit:
             self.reads_stdin = self.reads_stdin or "with no command given"
@@ -573,7 +639,10 @@ class _Parse:
             self._subcommand(segment)
         if self.refused_setting:
             return self._refuse(self.refused_setting)
-        return Reading(self.texts, self.commands, "", self._folders(operands))
+        environment = tuple(self.environment.items())
+        return Reading(
+            self.texts, self.commands, "", self._folders(operands), environment, tuple(self.moved)
+        )
 
     def _folders(self, operands: List[str]) -> tuple:
         """The folder whose every program the program runs (``run-parts DIR``), unless an
