@@ -2657,7 +2657,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         imports.own.update(os.path.dirname(os.path.abspath(p)) for p in files)
         for path in files:
             _read_guardless_file(path, why, f"module {module}", words_only, env, imports)
-        imports.first_import = imports.first_import or module  # runpy imports it at start
+        if not words_only:  # runpy imports it at start
+            imports.first_import = imports.first_import or module
         imports.finish(why)
         return
     if guardless.build_hook_runner(target):
@@ -2886,10 +2887,9 @@ class _LocalImports:
         as the code's own (the package may import it: click -> uuid, requests -> chardet)."""
         if self.missing:
             raise Unreadable(f"{why} and {self.missing}. {_KEEP_THE_GUARD}")
-        if callable(self.folders):
-            return  # nothing read (a kernel searching words only)
         before, own_output = _LINE_WRITER.get()
-        if before and (self.first_import or self.own or self.seen):
+        read = not callable(self.folders)  # callable: nothing read (a words-only kernel)
+        if before and (self.first_import or (read and self.own)):
             # R17-13: decided before the line runs, so the files it reads, and any module it
             # imports (its first imports too), may be what that command wrote
             what = self.first_import or "files Warden read before the line ran"
@@ -2898,6 +2898,8 @@ class _LocalImports:
                 f"({before}), may write what it imports or runs ({what}), which Warden read "
                 f"before the line ran: run it as a command of its own. {_KEEP_THE_GUARD}"
             )
+        if not read:
+            return
         self.writer = self.writer or own_output  # `> json.py`: written while its code runs
         if self.writer and self.imported:
             # into a folder before the standard library (a new numpy.py beside the script), or
