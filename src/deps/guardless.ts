@@ -46,9 +46,10 @@ const COMMAND_MODULES = new Set(['webbrowser', 'antigravity', 'mailcap']);
 /**
  * Standard-library modules whose `python -m` command line starts a program named by the
  * environment or found on PATH (R14-29, the kernel's `_STDLIB_STARTERS`): `-m webbrowser`
- * runs $BROWSER, `-m platform` uname, `-m ctypes.util` gcc and ldconfig.
+ * runs $BROWSER, `-m platform` uname, `-m ctypes.util` gcc and ldconfig. Only the reason
+ * told: the decision is `run_modules`' allow list.
  */
-export const STDLIB_STARTERS = new Set([
+const STDLIB_STARTERS = new Set([
   'webbrowser',
   'antigravity',
   'mailcap',
@@ -56,6 +57,78 @@ export const STDLIB_STARTERS = new Set([
   'uuid',
   'ctypes'
 ]);
+const RUN_MODULES: Record<string, string[]> = callsTable.run_modules;
+const STDLIB_MODULES = new Set<string>(callsTable.stdlib_modules);
+
+/**
+ * Why `python -m module args` may run what Warden did not read ('' when it runs nothing named
+ * in its arguments): for a standard-library module, an allow list (schema/guardless-calls.json's
+ * `run_modules`, red team 17 R17-7: a deny list of runners missed `-m smtpd -c MOD.CLASS`). An
+ * option the table refuses counts by any prefix of it (argparse takes `--cg` for `--cgi`). A
+ * module outside the standard library is read by the kernel (the static side sees no files).
+ */
+export function runModuleProblem(module: string, args: string[]): string {
+  const top = module.split('.')[0];
+  if (STDLIB_STARTERS.has(top)) {
+    return `python -m ${module} starts a program its environment or PATH names`;
+  }
+  if (!STDLIB_MODULES.has(top)) {
+    return '';
+  }
+  const refusedOptions = own(RUN_MODULES, module);
+  if (refusedOptions === undefined) {
+    return `python -m ${module} is a standard-library module whose command line Warden does not know to run nothing named in its arguments (it may import or run what they name)`;
+  }
+  for (const word of args) {
+    if (word === '--') {
+      break;
+    }
+    const option = word.split('=')[0];
+    const refused = refusedOptions.find(
+      o => option.length > 2 && o.startsWith(option)
+    );
+    if (refused) {
+      return `python -m ${module} ${refused} runs what Warden does not read`;
+    }
+  }
+  return '';
+}
+
+/** The first environment variable that names a module the standard library imports from a
+ * guardless child's path (red team 17 R17-2, the kernel's `import_variable`): sysconfig's
+ * `_PYTHON_SYSCONFIGDATA_NAME`, even under -I. */
+export function importVariable(env: Record<string, string>): string {
+  return (
+    callsTable.import_variables.find((name: string) => !!own(env, name)) ?? ''
+  );
+}
+
+const LOADED_AT_START = new Set<string>(callsTable.loaded_at_start);
+const LOADED_BY_SITE = new Set<string>(callsTable.loaded_by_site);
+
+/** The first module `code` imports that its Python has not loaded before the code runs
+ * (`noSite`: started with -S); '' when none, or when the code does not parse (refused later).
+ * A file written before it starts may stand in for such a module (R17-13). */
+export function importsBeyondStart(code: string, noSite: boolean): string {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  let found = '';
+  importedNames(
+    tree,
+    text,
+    dotted => {
+      const top = dotted.split('.')[0];
+      const loaded =
+        LOADED_AT_START.has(top) || (!noSite && LOADED_BY_SITE.has(top));
+      if (top && !dotted.startsWith('.') && !loaded) {
+        found ||= top;
+      }
+    },
+    () => undefined
+  );
+  return found;
+}
+
 const PROCESS_STARTERS = [
   'os.system',
   'os.popen',

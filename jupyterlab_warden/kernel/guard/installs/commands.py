@@ -580,7 +580,7 @@ def shell_invocations(
         written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
         # red team 17 R17-13: what on the line may write a module a guardless Python imports
         before = _LINE_WRITER.get()[0] or line.program_written or sub_wrote
-        before = before or _later_writer(commands, k, repeats)
+        before = before or _later_writer(commands, k, places)
         line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
@@ -1626,19 +1626,925 @@ _WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
 _LINE_WRITER: ContextVar[Tuple[str, str]] = ContextVar("warden_line_writer", default=("", ""))
 
 
-def _later_writer(commands, k: int, repeats: bool) -> str:
-    """A command after the k-th that may write while it runs: in its pipeline, anything after
-    it sent to the background (``&``), or anything later on a line that loops (``repeats``).
-    A program of ``_NO_WRITE`` without a redirection to a file writes nothing."""
-    alongside = repeats or commands[k][2] in _CONCURRENT
-    for words, writes, after, *_rest in commands[k + 1 :]:
-        if not alongside:
-            break
-        program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
-        if writes or os.path.basename(program) not in _NO_WRITE:
-            return os.path.basename(program) or "a redirection"
-        alongside = repeats or after in _CONCURRENT or commands[k][2] == "&"
+def _later_writer(commands, k: int, places) -> str:
+    """A command after the k-th that may write before or while it runs: in its pipeline,
+    anything after it sent to the background (``&``), a later command of the loop it repeats
+    in, anything later when it is a function's body (run where the function is called). A
+    program of ``_NO_WRITE`` without a redirection to a file writes nothing."""
+    background = commands[k][2] == "&"
+    alongside = background or commands[k][2] in _CONCURRENT
+    loop, in_function = places[k].loop, places[k].in_function
+    for j in range(k + 1, len(commands)):
+        words, writes, after = commands[j][:3]
+        repeated = in_function or (loop is not None and places[j].loop == loop)
+        if alongside or repeated:
+            program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
+            if writes or os.path.basename(program) not in _NO_WRITE:
+                return os.path.basename(program) or "a redirection"
+        alongside = background or (alongside and after in _CONCURRENT)
     return ""
+
+
+_ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Installers' own settings (PIP_INDEX_URL, UV_INDEX, CONDA_CHANNELS...), named by the tools
+# `_WORDS` finds, and what names the files and environments they read their settings and
+# packages from (~/.config/uv/uv.toml, ~/.condarc).
+_INSTALLER_SETTING = re.compile(
+    r"^((PIP|UV|CONDA|MAMBA|MICROMAMBA|PIPX|POETRY|PDM|PIPENV|HATCH|PIXI|RYE)_.*"
+    r"|CONDARC|MAMBARC|VIRTUAL_ENV|XDG_CONFIG_HOME|XDG_CONFIG_DIRS|HOME)$"
+)
+# what the shell splits words and reads lines with
+_SPLITTING = frozenset(("IFS",))
+
+
+def _reading_variable(name: str) -> bool:
+    """A variable whose value, assigned by the line, changes how Warden reads the rest of it
+    or what a later command runs, so a value Warden cannot resolve leaves the line unread: a
+    start variable (``_start_variable``: PATH, PYTHON*, the launch variables), bash's program
+    tables, what ``cd`` reads (``_CD_NAMES``), what makes a shell run code
+    (``shell_code_variable``), IFS, an installer's setting."""
+    return (
+        _start_variable(name)
+        or name in _PROGRAM_TABLES
+        or name in _CD_NAMES
+        or bool(shell_code_variable({name: "$"}))
+        or name in _SPLITTING
+        or _INSTALLER_SETTING.match(name) is not None
+    )
+
+
+# what makes an alias's value, which the shell reads again as shell text where the alias is
+# used, name a program its words do not: an expansion, a quote or backslash (quote removal
+# happens twice), a pattern, a brace list, a ~ (red team 13 R13-12)
+_ALIAS_VALUE_UNREAD = re.compile(r"[$`'\"\\*?\[{~\x01]")
+
+
+def _refuse_kept_text(command: List[str], depth: int) -> None:
+    """Shell text a builtin keeps to run later is read as what it will run (red team 13
+    R13-12): a ``trap`` action as a command line of its own (it runs at exit, at a signal, or
+    before every command for DEBUG), so the expansion rule and the installer reading apply to
+    it, and an install there is refused (when it runs is not told); an ``alias`` value whose
+    words the shell would expand or unquote when the alias is used (``alias x='u$@v'``: ``x
+    p$@ip install ...`` runs uv) is unreadable. An installer named in either is refused as
+    for any launcher (``names_installer``)."""
+    words = command
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    if inner[:1] == ["alias"]:
+        for word in inner[1:]:
+            value = word.partition("=")[2]
+            if _ALIAS_VALUE_UNREAD.search(value):
+                raise Unreadable(
+                    "it defines an alias whose value the shell reads again where the alias is "
+                    "used (an expansion, a quote or a pattern): run the program by its name"
+                )
+    elif inner[:1] == ["trap"]:
+        args = inner[1:]
+        if args[:1] == ["--"]:
+            args = args[1:]
+        if not args or args[0].startswith("-"):
+            return  # `trap -p`, `trap -l`, `trap - EXIT` (reset)
+        if shell_invocations(args[0], depth + 1, None, _LineState(True, {})):
+            raise Unreadable(
+                "a trap action runs an installer later (at exit or at a signal), in a state "
+                "Warden does not follow: run the install as its own command"
+            )
+
+
+def _functions_defined(commands) -> frozenset:
+    """The names the line defines as shell functions (``NAME() ...``, ``function NAME``),
+    wherever they stand: a loop may define one after a command that then calls it."""
+    names = set()
+    for command, _writes, after, *_rest in commands:
+        while command and command[0] in _SHELL_KEYWORDS:
+            command = command[1:]
+        if command[:1] == ["function"] and len(command) > 1:
+            names.add(command[1])
+        elif len(command) == 1 and after == "()":
+            names.add(command[0])
+    return frozenset(names)
+
+
+def _function_called(command: List[str], functions: frozenset) -> Optional[List[str]]:
+    """The words of a call of a function the line defines (NAME ARGS), None when the command
+    runs no such function. bash looks a name up as a function before PATH, so a function named
+    like a program (``pip() { "$@"; }; pip uv tool install x``) runs its body, not that
+    program; ``time``, ``coproc`` and ``eval`` (whose words are read as a line of their own,
+    without the functions this line defines) run it too, ``command``/``env``/``exec`` do not."""
+    i = 0
+    while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
+        i += 1
+    while i < len(command) and command[i] in ("time", "coproc", "eval"):
+        i += 1
+        while i < len(command) and command[i].startswith("-"):
+            i += 1  # `time -p`
+    words = " ".join(command[i:]).split()  # `eval "f pip install x"`: one word, a command
+    if words and words[0] in functions:
+        return words
+    return None
+
+
+# programs that may start a command with another environment (the guard's PYTHONPATH gone)
+_ENVIRONMENT_CHANGERS = frozenset(
+    (
+        "sudo", "doas", "su", "runuser", "env", "setpriv", "chroot", "systemd-run", "ssh",
+        "docker", "podman", "nsenter", "unshare", "flatpak", "pkexec", "sg", "newgrp",
+    )
+)  # fmt: skip
+
+
+# The variables a pip's start depends on beyond its files: PYTHONPATH (the guard's folder
+# first, so its sitecustomize is the one imported), the others Python reads when it starts
+# (PYTHONHOME: another stdlib and site.py; PYTHONPYCACHEPREFIX: other compiled modules...),
+# PATH (which program `pip` is).
+_PYTHON_OR_PATH = re.compile(r"^(PYTHON[A-Z0-9_]*|PATH)$")
+
+# Python's variables that change how it reports or tunes itself, never which code it runs at
+# start or where it finds it (Python's documented environment variables): a kernel or a line
+# setting them (`os.environ["PYTHONHASHSEED"] = "0"`, `PYTHONUNBUFFERED=1 pip ...`) keeps its
+# pip's guard (red team 11 R11-20: any change refused `git clone && cd && pip install -e .`).
+# Any other PYTHON* name, one unknown included, counts (deny by default).
+_TUNING_VARIABLES = frozenset(
+    (
+        "PYTHONHASHSEED", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING",
+        "PYTHONUTF8", "PYTHONWARNINGS", "PYTHONFAULTHANDLER", "PYTHONTRACEMALLOC",
+        "PYTHONPROFILEIMPORTTIME", "PYTHONASYNCIODEBUG", "PYTHONMALLOC", "PYTHONMALLOCSTATS",
+        "PYTHONCOERCECLOCALE", "PYTHONDEVMODE", "PYTHONNODEBUGRANGES", "PYTHONINTMAXSTRDIGITS",
+        "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "PYTHONVERBOSE", "PYTHONDEBUG",
+    )
+)  # fmt: skip
+
+
+def _guard_variable(name: str) -> bool:
+    """A Python variable or PATH a pip's start depends on: PYTHONPATH (the guard's folder
+    first), PYTHONHOME and the others Python reads to find or run code, PATH (which program
+    `pip` is); not ``_TUNING_VARIABLES``."""
+    return _PYTHON_OR_PATH.match(name) is not None and name not in _TUNING_VARIABLES
+
+
+def _start_variable(name: str) -> bool:
+    """Whether a start keeps the guard it would inherit only with ``name`` as the process
+    started with it: the Python variables and PATH (``_guard_variable``) and the launch
+    variables (``LAUNCH_VARIABLES``: an attacker's WARDEN_POLICY_FILE with no digest, red team
+    10 R10-1). A shell line that sets, exports, unsets or ``env -u``s one of them starts its
+    pip without the guard it would inherit."""
+    return _guard_variable(name) or name in LAUNCH_VARIABLES
+
+
+def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_LineState") -> str:
+    """Why the pip this simple command starts (``program``: as written) may run without the
+    kernel's guard ('' when it inherits it), read on the environment it starts with (``env``:
+    the shell's own, what the line's assignments, exports and unsets before it left, the
+    command's prefix assignments, its wrappers' effects, ``_unwrap``): a variable its start
+    depends on (``_start_variable``: a Python variable, a launch variable) set or unset on the
+    way; PATH alone only when the pip it finds cannot host the guard (``_path_loses_guard``).
+    What Warden does not resolve counts as losing it: a program that may start pip with
+    another environment (``su``, ``ssh``...), a change the line's reading does not follow
+    (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
+    if line.unresolved:
+        return line.unresolved
+    changer = next((w for w in command if _listed_name(w) in _ENVIRONMENT_CHANGERS), None)
+    if changer is not None:
+        return f"started through {_listed_name(changer)}, which may change its environment"
+    changed = sorted(name for name in env if _start_variable(name))
+    if changed == ["PATH"]:
+        return _path_loses_guard(command, program, env, line)
+    return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
+
+
+def _path_loses_guard(
+    command: List[str], program: str, env: Dict[str, str], line: "_LineState"
+) -> str:
+    """Why a PATH other than the kernel started with may hand the line a pip without the guard
+    ('' when it keeps it): a changed PATH matters only through the program it finds (red team
+    11 R11-20: `os.environ["PATH"] = venv_bin + ":" + PATH`, a conda env's bin, CUDA's, then
+    `git clone URL p && cd p && pip install -e .`). The pip (or ``python -m pip``) the command
+    runs itself, found on that PATH, must run a Python that hosts the guard
+    (``guardless.hosts_guard``: the kernel's own interpreter, a venv made from it...), which
+    its inherited PYTHONPATH then loads. A wrapper in front (``nice pip``), a PATH unset, with
+    an expansion or a relative folder, a program Warden cannot place: the guard counts as lost."""
+    from . import guardless, pip_program
+
+    why = "PATH changed since the kernel started"
+    path = env["PATH"]
+    words = [w for w in command if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w)]
+    if words[:1] != [program]:
+        return f"{why}, and {words[0] if words else 'a wrapper'} starts the pip"
+    if not path or _EXPANSION.search(path) or not all(map(os.path.isabs, path.split(os.pathsep))):
+        return f"{why} to a value Warden does not resolve (unset, an expansion, a relative folder)"
+    try:
+        with start_folder(line.cwd):
+            found = _placed(program) if os.sep in program else shutil.which(program, path=path)
+    except Unreadable as exc:
+        return f"{why}: {exc}"
+    python = pip_program.interpreter_of(found or "", lambda name: interpreter(name, env))
+    if not guardless.hosts_guard(python, env):
+        return (
+            f"{why}, and the {program} it finds ({found or 'none'}) does not run a Python "
+            "Warden knows can host its guard: give the full path of a Python 3.8+ "
+            "environment's pip"
+        )
+    before = [] if os.sep in program else path.split(os.pathsep)
+    before = before[: [os.path.join(f, program) for f in before].index(found)] if before else []
+    missing = next((f for f in before if not os.path.isdir(f)), None)
+    if line.changed and missing:
+        # `git clone URL /tmp/w` makes /tmp/w/bin/pip, found first when the shell looks
+        return (
+            f"{why}, and it names a folder before the {program} Warden finds ({missing}) that "
+            "does not exist yet, where an earlier command on the line may put another: "
+            f"give the full path of the {program} to run"
+        )
+    return ""
+
+
+# An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,
+# R11-17): a name written next to an arithmetic or subscript assignment operator (`$((
+# PYTHONPATH = 1 ))`, `((PATH++))`, `${PYTHONPATH:=x}`, `PYTHONPATH[0]=x`), a redirection that
+# stores its file descriptor in it (`{PYTHONPATH}>file`, `_unmodelled_assignment`), or a
+# loop header that assigns its variable (`for NAME in`, `select NAME in`). `read`, `mapfile`,
+# `getopts`, `let`, `printf -v` are shell state writers (`_SHELL_STATE_WRITERS`) already.
+_NAME_ASSIGNED = re.compile(  # matched where the name ends
+    r"\s*(\[[^\]]*\]\s*(?:[-+*/%&|^]|<<|>>)?=|(?:[-+*/%&|^:]|<<|>>)?=(?!=)|\+\+|--)"
+)
+# bash's tables of which program a name runs, as `hash -p` and `alias` set them
+_PROGRAM_TABLES = frozenset(("BASH_CMDS", "BASH_ALIASES"))
+
+
+def _unmodelled_assignment(script: str) -> str:
+    """Why the line may assign a variable a pip's start depends on (``_start_variable``) or a
+    name Warden cannot read in a form ``_LineState`` does not follow ('' when it does not):
+    read on the text, quotes and all, so a string that becomes such an assignment counts. An
+    assignment to bash's program tables is unreadable: any later name may run another program.
+    """
+    arithmetic = re.search(r"\(\(|\$\[|(^|[\s;&|(])let\s", script) is not None
+    for found in re.finditer(r"(\$\{?)?\b([A-Za-z_][A-Za-z0-9_]*)\}?", script):
+        dollar, name, end = found.group(1) or "", found.group(2), found.end()
+        if dollar == "${" and script.startswith(("=", ":="), end):
+            dollar = ""  # `${NAME=v}`, `${NAME:=v}` assign NAME
+        if dollar:
+            # `$(( $N = 1 ))` assigns the variable N names
+            if arithmetic and script[end : end + 1] != "[" and _NAME_ASSIGNED.match(script, end):
+                return "an arithmetic assignment to a name Warden cannot read on the line"
+            continue
+        if not (_start_variable(name) or name in _PROGRAM_TABLES):
+            continue
+        first = found.start()
+        previous = script[first - 1 : first] if first else ""
+        # a word of its own (the line's start: '' is in every string)
+        plain = script.startswith(("=", "+="), end) and previous in " \t\n;&|"
+        if plain and not arithmetic and name not in _PROGRAM_TABLES:
+            continue  # `X=v`, `export X=v`: read as the value it sets (`_LineState`)
+        k = first
+        while k and script[k - 1].isspace():
+            k -= 1
+        crement = script[max(k - 2, 0) : k] in ("++", "--")  # `++NAME`
+        fd_variable = previous == "{" and script[end : end + 1] in ("<", ">")  # `{NAME}>file`
+        if _NAME_ASSIGNED.match(script, end) or crement or fd_variable:
+            if name in _PROGRAM_TABLES:
+                raise Unreadable(
+                    f"it assigns {name}, which changes the program a name runs (as hash or "
+                    "alias do): run the program by its path"
+                )
+            return f"{name} assigned in a form Warden does not follow on the line"
+    return ""
+
+
+def _moves(words: List[str]) -> bool:
+    """Whether a simple command may change the shell's folder (``cd``, ``pushd``, ``popd``,
+    behind reserved words and ``command``/``builtin``/``time``)."""
+    words = _command_words(words)
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    return bool(inner) and inner[0] in ("cd", "pushd", "popd")
+
+
+def _assigned_by_name(commands, places: List[line_flow.Place]) -> str:
+    """Why the line may assign a variable a pip's start depends on in a way ``_LineState``
+    does not follow in text order ('' when it does not): a builtin that assigns a variable
+    named by an operand (red team 12 R12-16: ``coproc PYTHONPATH { :; }``, ``wait -n -p
+    PYTHONPATH``, ``read PATH``, ``declare -n r=PATH``), or any assignment of one inside a
+    loop or a function body (it runs again, or later, than where it stands: R12-11)."""
+    for (command, *_), place in zip(commands, places):
+        words = _command_words(command)
+        i = 0
+        while i < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(words[i:])
+        # `X=v`, `export X=v`, `unset X` are read as the values they set (`_LineState`)
+        modelled = not inner or (
+            inner[0] in _STATE_BUILTINS | {"unset"} and not any(a[:1] in "-+" for a in inner[1:])
+        )
+        # `PYTHONPATH=src python x.py` sets the command's own environment (`_guard_lost`);
+        # a bare `X=v` (or one before a special builtin) sets the shell's
+        stays = not inner or inner[0] in _SPECIAL_BUILTINS
+        named = [(n, stays) for n in line_flow.names_assigned(words[:i])]
+        named += [(n, True) for n in line_flow.names_assigned(words[i:])]
+        for name, shells in named:
+            if _start_variable(name) and shells and (place.loop is not None or not modelled):
+                return f"{name} assigned by {(inner or words)[0]} in a form Warden does not follow"
+    return ""
+
+
+# What `cd` reads besides its operand: CDPATH (searched first), HOME (`cd`, `~`), PWD and
+# OLDPWD (`cd ..` from a logical folder, `cd -`). A line that assigns one, in any form, moves
+# to folders Warden does not tell (red team 12 R12-2: `${CDPATH:=/x}`, `for CDPATH in /x`).
+_CD_NAMES = ("CDPATH", "HOME", "PWD", "OLDPWD")
+_CD_ALTERNATIVES = "|".join(_CD_NAMES)
+_CD_VARIABLES = re.compile(rf"(?<![$\w{{])({_CD_ALTERNATIVES})\b|\$\{{({_CD_ALTERNATIVES})[:=]")
+
+
+_HOME_ASSIGNED = re.compile(r"(?<![$\w{])HOME\b|\$\{HOME[:=]")
+
+
+def _cd_variables_assigned(script: str) -> str:
+    """Names the first variable ``cd`` reads that the line may assign ('' when none): any
+    mention but a plain ``$NAME`` / ``${NAME}`` read. ``CDPATH=x cd d`` is read too."""
+    found = _CD_VARIABLES.search(script)
+    return (found.group(1) or found.group(2)) if found else ""
+
+
+class _LineState:
+    """What the earlier commands of a shell line did to a later install: the folder it runs in
+    (``cd DIR``), the variables they set (``X=v;``, ``export X=v``), whether one may have
+    changed the files or settings it reads (red team 7 R7-16: ``echo ... > r.txt; uv pip
+    install -r r.txt``)."""
+
+    def __init__(self, subshells: bool, env: Dict[str, str]):
+        self.subshells = subshells  # `( cd x && ... )`: where a later command runs is not modelled
+        self.cwd: Optional[str] = ""
+        self.env: Dict[str, str] = dict(env)
+        self.changed = ""  # the program of the first earlier command that may write
+        self.shell_changed = ""  # ... of the first that may change the shell itself
+        self.unresolved = ""  # an earlier change to the environment Warden does not follow
+        self.program_written = ""  # ... of the first that may write a program file (R12-4)
+        self.cd_variables = ""  # the line assigns a variable cd reads (CDPATH, HOME...)
+        self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
+        self.either = False  # ... which has a `||`: a command after it runs when one failed
+        self.wrote = False  # a command of this line may write (one in a subshell of it too)
+        # the names the line assigned a value holding an expansion Warden does not resolve
+        # (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading
+        self.unresolved_values: Set[str] = set()
+        # the names the line assigns by a form read as no value (`for NAME in`, `read NAME`,
+        # `${NAME:=v}`...: shell_values.unknown_names), wherever they stand (R13-19)
+        self.unknown_names: Set[str] = set()
+        self.unset_names: Set[str] = set()  # unset on the line: not the kernel's value
+        self.keyword = False  # bash `set -k` on the line (R13-20)
+        self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
+        self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
+
+    def inherited(self) -> Dict[str, str]:
+        """The kernel's variables the line has not unset (what `$NAME` expands to when the
+        line does not assign NAME)."""
+        return {k: v for k, v in os.environ.items() if k not in self.unset_names}
+
+    def resolved(self, value: str, inherit: bool = False) -> Optional[str]:
+        """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by the values
+        the line assigned (red team 13 R13-18: ``X=DIR; export UV_INDEX_URL=$X``); with
+        ``inherit`` (PATH), a name the line neither assigns nor unsets by what the shell
+        inherits ('' when unset: ``$HOME/.local/bin:$PATH``); None when it holds another
+        expansion, a name whose value is unknown, or a ``$`` the shell does not expand
+        (``'$X'``)."""
+        if "\\$" in self.literal:
+            return None
+        unknown = self.unknown_names | self.unresolved_values
+        inherited = os.environ
+
+        def lookup(name: str) -> Optional[str]:
+            if "$" + name in self.literal or name in unknown or shell_values.ANY in unknown:
+                return None
+            if name in self.env:
+                return self.env[name]
+            if not inherit or name in self.unset_names or name in shell_values.SPECIAL:
+                return None
+            return inherited.get(name, "")
+
+        return shell_values.resolve(value, lookup, _EXPANSION, _SUBSTITUTION)
+
+    def refuse_unknown_path(self, command: List[str], functions) -> None:
+        """A program found by name on a PATH the line set to a value Warden cannot resolve
+        may be any program (a link named ``ls`` to uv: red team 13 R13-18)."""
+        if not (self.path_unknown or "PATH" in self.unknown_names):
+            return
+        i = 0
+        while i < len(command) and _ASSIGNMENT_WORD.match(command[i]):
+            i += 1
+        inner = line_flow.unwrap_builtin(command[i:])
+        name = inner[0] if inner else ""
+        if not name or "/" in name or name in shell_values.BUILTINS or name in functions:
+            return
+        raise Unreadable(
+            f"{name} is looked up on a PATH the line set to a value Warden cannot resolve "
+            "before the shell runs it: write PATH's folders out, or give the program's full path"
+        )
+
+    def subshell(self) -> "_LineState":
+        """The state a command substitution starts in: this line's, its folder as the start
+        folder (a relative one is ``start_folder``'s)."""
+        sub = _LineState(self.subshells, self.env)
+        sub.cwd = None if self.cwd is None else ""
+        sub.changed, sub.shell_changed = self.changed, self.shell_changed
+        sub.unresolved = self.unresolved
+        sub.program_written, sub.cd_variables = self.program_written, self.cd_variables
+        sub.unresolved_values = set(self.unresolved_values)
+        sub.unknown_names, sub.unset_names = set(self.unknown_names), set(self.unset_names)
+        sub.keyword, sub.literal = self.keyword, self.literal
+        sub.path_unknown = self.path_unknown
+        return sub
+
+    def begin(self, before: str) -> None:
+        """Enters the next command, joined to the previous one by ``before``. A ``cd`` holds
+        only for the commands that run when it succeeded: those after it joined by ``&&``
+        alone (``git clone URL p && cd p && pip install -e .``). After ``||``, or once its
+        and-or list ends (``cd d; x``: x runs also when the cd failed), the folder is unknown
+        (red team 12 R12-11: ``false && cd d; cd d; ./ls``)."""
+        if before == "&&":
+            return
+        if before == "||":
+            self.either = True
+        elif not before or before not in ("|", "|&"):
+            self.either = False
+        if self.moved:
+            self.cwd = None
+        self.moved = self.moved and before in ("||", "|", "|&")
+
+    def problem(
+        self, tool: str, guard_lost: str, folder: Optional[str] = "", unresolved: str = ""
+    ) -> str:
+        """Why an install at this point of the line cannot be read ('' when it can); set on
+        its invocations, so a command that installs nothing (``pip list``) still runs.
+
+        pip inherits the guard, which decides its install again when it starts, with the
+        files, settings and folder as they are then (``git clone URL && cd x && pip install
+        -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
+        uv and conda are native programs that nothing decides again (red team 7 R7-16). A
+        pip that may start without the guard (``guard_lost``: the line sets or unsets
+        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does.
+        ``unresolved``: a variable the install starts with whose value the line made from an
+        expansion (``unresolved_value``): the guard a pip inherits reads it as it is then,
+        Warden reads uv's and conda's settings before the line runs (red team 13 R13-9)."""
+        pip = tool == "pip" and not guard_lost
+        if unresolved and not pip:
+            return (
+                f"the install starts with {unresolved} set by the line to a value (a shell "
+                "expansion, a loop, read...) Warden cannot resolve before the shell runs it: "
+                "write the value out, or run the install as its own command"
+            )
+        changed = self.shell_changed if pip else self.changed
+        if changed:
+            lost = f" (this pip may start without Warden's guard: {guard_lost})"
+            return (
+                f"an earlier command on the line ({changed}) may write the files or "
+                "settings the install reads, and Warden reads them before the line runs"
+                f"{lost if tool == 'pip' and guard_lost else ''}: run the install as its own "
+                "command"
+            )
+        if folder is None and not pip:
+            return (
+                "an earlier command on the line changes to a folder Warden cannot tell (a cd "
+                "holds for the commands joined to it by && only): run the install as its own "
+                "command from that folder, or as `cd DIR && INSTALL`"
+            )
+        return ""
+
+    def update(
+        self, command: List[str], place: Optional[line_flow.Place] = None, before="", after=""
+    ) -> str:
+        """Applies the command's effect on the line (``place``: where it stands in the line's
+        control flow; ``before``/``after``: the operators around it); returns its program name
+        ('' for a bare assignment)."""
+        i = 0
+        while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
+            i += 1
+        if i == len(command):
+            self._assign(command)
+            return ""
+        shown = _listed_name(command[i])
+        # `command cd d`, `builtin export X=v`: the builtin runs in the shell itself (R12-3)
+        inner = line_flow.unwrap_builtin(command[i:])
+        if not inner:
+            return shown
+        name, args = _listed_name(inner[0]), inner[1:]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
+            self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
+        if name in ("for", "select") and i == 0:
+            # the loop assigns its variable each round (red team 11 R11-6)
+            target = args[0] if args else ""
+            if _start_variable(target) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", target):
+                self.unresolved = self.unresolved or f"{name} {target} assigns it on the line"
+        if i and name in _SPECIAL_BUILTINS:
+            self._assign(command[:i])  # `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
+        if name == "set" and i == 0 and _sets_export_options(args):
+            self.unresolved = self.unresolved or "set -a or -k on the line exports assignments"
+        names = [a.split("=", 1)[0] for a in args]
+        if name in _STATE_BUILTINS | {"unset"} and any(_EXPANSION.search(n) for n in names):
+            self.unresolved = self.unresolved or f"{name} of a name Warden cannot read"
+        if name in ("cd", "pushd"):
+            # `cd -P` resolves links first: a later `..` is not the folder Warden would read
+            target = [a for a in args if not re.match(r"^-[Le@]+$", a)][:1]
+            plain = target and not (
+                target[0].startswith(("~", "-", "+")) or _EXPANSION.search(target[0])
+            )
+            # runs once, in the shell itself, and only when the commands before it in its
+            # and-or list succeeded (R12-11): not in a loop, a branch, a pipeline, the
+            # background, after `||`; not after the line assigns CDPATH or HOME (R12-2)
+            linear = not (
+                (place is not None and place.nested)
+                or self.either
+                or before in _CONCURRENT
+                or after in _CONCURRENT
+                or self.cd_variables
+            )
+            self.moved = True
+            if self.cwd is not None and plain and not self.subshells and linear:
+                prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
+                self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
+            else:
+                self.cwd = None
+        elif name == "popd":
+            self.cwd = None
+            self.moved = True
+        elif name == "printf" and args[:1] and args[0].startswith("-v"):
+            return "printf -v"  # sets a variable Warden does not follow
+        elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
+            return "python -m venv"
+        elif _PYTHON.match(name) and args and all(a in _PY_INFO for a in args):
+            return "python --version"
+        elif name in _STATE_BUILTINS and i == 0:
+            if any(a.startswith(("-", "+")) for a in args):
+                return "an assignment with options"  # `declare -n`, `export -f`: not modelled
+            self._assign(args)
+        elif name == "unset" and i == 0:
+            for a in args:
+                self.env.pop(a, None)
+                self.unresolved_values.discard(a)
+                self.unset_names.add(a)
+                if _start_variable(a):
+                    # the guard's entry gone (red team 8 R8-17), a launch variable (9 R9-1),
+                    # PATH changed
+                    self.env[a] = ""
+        return name
+
+    def unresolved_value(self, command: List[str], env: Dict[str, str]) -> str:
+        """The first installer setting (``_INSTALLER_SETTING``) of ``env`` (what a command
+        starts with) whose value the line, or the command's own assignments, made from an
+        unresolved expansion ('' when none): ``export UV_INDEX_URL=$U; uv pip install torch``
+        (``PATH=$X`` changes which uv runs, not what it installs)."""
+        unknown = set(self.unresolved_values)
+        for word in command:
+            if not _ASSIGNMENT_WORD.match(word):
+                break
+            name, _eq, value = word.partition("=")
+            if _EXPANSION.search(value):
+                unknown.add(name)
+        unknown = {name for name in unknown if _INSTALLER_SETTING.match(name)}
+        found = next((name for name in sorted(env) if name in unknown), "")
+        # assigned by a form read as no value (`for UV_INDEX_URL in`, `read`, `${N:=v}`):
+        # counted whether or not the line exports it (stricter; R13-19)
+        named = sorted(n for n in self.unknown_names if _INSTALLER_SETTING.match(n))
+        if shell_values.ANY in self.unknown_names:
+            named.append("a variable whose name the line computes (${!NAME:=...}, export $V)")
+        return found or next(iter(named), "")
+
+    def _assign(self, words: List[str]) -> None:
+        for word in words:
+            key, eq, value = word.partition("=")
+            if eq:
+                resolved = self.resolved(value) if _EXPANSION.search(value) else value
+                if key == "PATH":
+                    # which program a bare name runs: inherited names count as known (R13-18)
+                    searched = self.resolved(value, inherit=True) if resolved is None else resolved
+                    self.path_unknown = searched is None
+                    resolved_path = searched
+                self.env[key] = value if resolved is None else resolved  # read as exported
+                if key == "PATH" and resolved_path is not None:
+                    self.env[key] = resolved_path
+                self.unset_names.discard(key)
+                if resolved is None:
+                    self.unresolved_values.add(key)
+                else:
+                    self.unresolved_values.discard(key)
+                if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):  # `export X+=v`, `$N=v`
+                    self.unresolved = self.unresolved or f"an assignment to {key!r} on the line"
+
+
+def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
+    # `cd link/../x`: bash falls back to the PHYSICAL path when the logical one does not exist
+    # (dash and `bash --posix` fail; red team 12 R12-1): a `..` after a folder name is left
+    # unknown, whatever the name is (the static port reads the text only), and so is a `..`
+    # above the start whose logical folder is not there
+    parts = os.path.join(cwd, target).split("/")
+    if any(p == ".." and k and parts[k - 1] not in ("..", "") for k, p in enumerate(parts)):
+        return None
+    folder = _logical_folder(cwd, target, env)
+    if (
+        folder is not None
+        and folder.startswith("/")
+        and ".." in parts
+        and not os.path.isdir(folder)
+    ):
+        return None
+    return folder
+
+
+def _logical_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
+    """The folder ``cd TARGET`` moves to from ``cwd`` (relative: from the start's folder), as
+    the shell finds it (red team 11 R11-1); None when Warden cannot tell. A CDPATH (on the
+    line or inherited) is searched first for a target not starting with ``/``, ``./`` or
+    ``../``. ``cd`` is logical: ``link/..`` is the folder the link is in (not the parent of
+    its target), and a ``..`` above the start's folder is the parent of the shell's PWD when
+    PWD names that folder (else of its real path)."""
+    if env.get("CDPATH", os.environ.get("CDPATH", "")) and not re.match(r"^(/|\.\.?(/|$))", target):
+        return None
+    folder = os.path.normpath(os.path.join(cwd, target))
+    if folder != ".." and not folder.startswith("../"):
+        return "" if folder == "." else folder
+    base = _START_FOLDER.get()
+    if base is None:
+        return None
+    here = os.path.realpath(base or ".")
+    pwd = env.get("PWD", os.environ.get("PWD", ""))
+    start = os.path.abspath(pwd) if pwd and os.path.realpath(pwd) == here else here
+    return os.path.normpath(os.path.join(start, folder))
+
+
+def _sets_export_options(args: List[str]) -> bool:
+    """Whether ``set ARGS`` turns on allexport (``-a``: every assignment exported) or keyword
+    (``-k``: ``NAME=v`` words anywhere on a command go to its environment)."""
+    k = 0
+    while k < len(args) and args[k][:1] in ("-", "+") and args[k] not in ("--", "-"):
+        word = args[k]
+        if word[0] == "-" and re.search(r"[ak]", word[1:]):
+            return True
+        if word.endswith("o"):  # `-o NAME`, `-eo NAME`
+            if args[k + 1 : k + 2] in (["allexport"], ["keyword"]):
+                return True
+            k += 1
+        k += 1
+    return False
+
+
+def _may_write(program: str, invocations: List[Invocation]) -> bool:
+    """Whether a command may write files a later install reads: any program but the ones that
+    write nothing and the installs Warden reads (their effects are decided); an installer
+    that runs a command (``uv run``, ``uvx``, ``conda run``, front ends) may write."""
+    if not invocations:
+        return bool(program) and program not in _NO_WRITE
+    return not all(_plain_install(inv) for inv in invocations)
+
+
+def _plain_install(inv: Invocation) -> bool:
+    if inv.tool == "pip":
+        return True
+    if inv.tool == "uv":
+        from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
+
+        start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
+        return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
+    command = next((a for a in inv.args if not a.startswith("-")), None)
+    return inv.tool in CONDAS and command not in _CONDA_STATE
+
+
+# where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
+# lookahead, so a \x01 and digits written in the line itself cannot take a marker's first
+# \x01 and hide it (`\x015$(pip install x)`); a marker's text written there reads more
+_SUBSTITUTION = re.compile("(?=\x01([0-9]+)\x01)")
+
+
+# a process substitution runs alongside its command, in no order Warden reads (R7-13)
+_IN_PROCESS_SUBSTITUTION = (
+    "it runs an installer inside a process substitution (<(...) or >(...)), alongside the "
+    "command, in no order Warden reads: run the install as a command of its own"
+)
+
+
+def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
+    """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
+    ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
+    and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
+    as a marker (``_SUBSTITUTION``, one word piece) of its index in the list of their texts;
+    None when the shell's reading of it is not modelled and the line is provably install-free
+    read as plain words (no installer hint, ``shell_text.unseen``); else Unreadable (red team
+    12; red team 13 R13-1: a line not read is not searched for an expansion in a program word,
+    a link, a function or an alias either, so a hint-free `u$@v p$@ip install` passed)."""
+    try:
+        masked = shell_text.mask(script)
+    except shell_text.Uncertain as exc:
+        unseen = shell_text.unseen(script)
+        # a bare word that is a link to an installer on PATH (`ls` -> uv: R9-10) counts too
+        words = re.split(r"[\s;&|()<>]+", re.sub(r"['\"\\]", "", script))
+        if (
+            unseen
+            or shell_text.has_hint(script, _START_FOLDER.get() or None)
+            or names_installer(words)
+        ):
+            holds = f" holds {unseen}, so it" if unseen else ""
+            raise Unreadable(
+                f"Warden cannot follow how the shell reads this line ({exc}) and it{holds} may "
+                "run an installer: write it without that construct"
+            ) from None
+        return None
+    spans = [(start, end, "") for start, end in masked.cuts]
+    spans += [_marker_span(script, n, s, e) for n, (s, e) in enumerate(masked.substitutions)]
+    out, at = [], 0
+    for start, end, marker in sorted(spans):
+        out.append(masked[at:start] + marker)
+        at = max(at, end)
+    out.append(masked[at:])
+    processes = {
+        n for n, (s, _e) in enumerate(masked.substitutions) if script[s - 2 : s] in _PROCESS
+    }
+    return "".join(out), [script[s:e] for s, e in masked.substitutions], processes
+
+
+_PROCESS = ("<(", ">(")
+
+
+def _marker_span(script: str, n: int, start: int, end: int) -> Tuple[int, int, str]:
+    """Where substitution ``n`` (its inside ``script[start:end]``) is replaced by its marker.
+    A process substitution glued to the word before it (`--file=<(printf ..)`, `-f<(..)`) is
+    a piece of that word, as bash substitutes its /dev/fd/N there (red team 15 R15-15: shlex
+    split it off, so make's --file= had an empty value): the marker takes the place of the
+    whole `<(...)`, not of its inside alone."""
+    glued = start >= 3 and script[start - 3] not in " \t\n;&|()<>"
+    if glued and script[start - 2 : start] in _PROCESS and script[end : end + 1] == ")":
+        return start - 2, end + 1, f"\x01{n}\x01"
+    return start, end, f"\x01{n}\x01"
+
+
+# shlex glues a run of punctuation into one token (`;>`, `\n<<`, `&&>`): read as a word, the
+# redirection hid the command after it (red team 12: `true;>x pip install torcj`). Longest first.
+_OPERATOR_PIECES = re.compile(
+    r"\(\)|[<>]\(|&>>|<<<|;;|&&|\|\||\|&|&>|>>|<<|>&|<&|>\||<>|[;&|()<>\n]"
+)
+
+
+# An operator character written quoted or escaped (`';'`, `\\;`, `"|"`) is part of a word for the
+# shell, but shlex gives it back bare: a word of only such characters would be read as the
+# operator (red team 16 R16-8: `tmux new -d \\; if 'CMD' ''` split at tmux's own `;`, so `if
+# 'CMD'` was read as the shell's if, not tmux's if-shell). Such characters are lexed as private
+# placeholders and put back in the words of each command once the line is split.
+_OPERATOR_CHARS = ";&|()<>\n"
+_PLACEHOLDERS = {c: chr(0xE000 + n) for n, c in enumerate(_OPERATOR_CHARS)}
+_LITERALS = str.maketrans({v: k for k, v in _PLACEHOLDERS.items()})
+_PROTECT = str.maketrans(_PLACEHOLDERS)
+
+
+def _quoted_operators(script: str) -> str:
+    """``script`` with each quoted or backslash-escaped operator character a placeholder.
+    A script that already holds a placeholder is left as it is (its words keep the old,
+    stricter reading: the rest of a line after a quoted `;` read as a command)."""
+    if not any(c in script for c in _PLACEHOLDERS.values()):
+        out, quote, k = [], "", 0
+        while k < len(script):
+            c = script[k]
+            if quote == "'":
+                quote = "" if c == "'" else quote
+            elif c == "\\" and k + 1 < len(script):
+                nxt = script[k + 1]
+                if not quote or nxt in '"\\$`':
+                    out.append(c + (nxt.translate(_PROTECT) if not quote else nxt))
+                    k += 2
+                    continue
+            elif c == '"':
+                quote = "" if quote else '"'
+            elif c == "'" and not quote:
+                quote = "'"
+            out.append(c.translate(_PROTECT) if quote and c not in "'\"" else c)
+            k += 1
+        return "".join(out)
+    return script
+
+
+def _literal(words: List[str]) -> List[str]:
+    return [w.translate(_LITERALS) for w in words]
+
+
+def _operator_tokens(tokens: List[str]) -> List[str]:
+    """The tokens with each run of operator characters split into its operators."""
+    out = []
+    for token in tokens:
+        if len(token) > 1 and set(token) <= set(";&|()<>\n") and token not in _OPERATORS:
+            out.extend(_OPERATOR_PIECES.findall(token))
+        else:
+            out.append(token)
+    return out
+
+
+def _construct(token: str) -> str:
+    """Names the shell construct in ``token`` without quoting it: a word may hold a secret
+    (``https://bob:S3CRE$T@host``), and messages go into events."""
+    if "$(" in token or "`" in token:
+        return "a command substitution"
+    if "$" in token:
+        return "a $ parameter"
+    return "a brace list"
+
+
+def _split(tokens: List[str]):
+    """The simple commands: (words, whether a redirection writes a file, the operator after,
+    whether it holds a process substitution, what its stdin is, its redirections' targets)."""
+    commands, current, writes, redirect, substitutes = [], [], False, None, False
+    targets: List[str] = []
+    stdin = "unknown"  # "heredoc" (its lines are read as commands), "redirect", "fd?" (any)
+    for token in tokens:
+        if (redirect is not None and token in ("(",)) or token in ("<(", ">("):
+            substitutes, redirect = True, None  # >(cmd), <(cmd): its words stay in the command
+            continue
+        if redirect is not None:
+            targets.append(token)  # `> $(cmd)` runs cmd
+            # the redirection's target is a file name, not an argument; `>&2`, `2>&1` and
+            # /dev/null write no file
+            if (
+                ">" in redirect
+                and token != os.devnull
+                and not (redirect.endswith("&") and re.match(r"^(\d+|-)$", token))
+            ):
+                writes = True
+            redirect = None
+            continue
+        if token in _OPERATORS or set(token) <= set(";&|()\n") and token:
+            if token in (")",) and substitutes and current:
+                continue  # the end of a process substitution
+            if current:
+                commands.append((current, writes, token, substitutes, stdin, targets))
+            elif commands and commands[-1][2] in ("(", ")"):
+                commands[-1] = (*commands[-1][:2], token, *commands[-1][3:])  # `(a) | b`
+                commands[-1][5].extend(targets)
+            elif _SUBSTITUTION.search(" ".join(targets)):  # `> $(cmd);`: a redirection alone
+                commands.append(([":"], writes, token, substitutes, stdin, targets))
+            current, writes, substitutes, stdin, targets = [], False, False, "unknown", []
+        elif token in _REDIRECTS or (set(token) <= set("<>&|") and token):
+            redirect = token
+            if "<<" in token and "<<<" not in token:
+                stdin = "heredoc"
+            elif "<" in token:
+                stdin = "redirect"
+            elif stdin == "unknown":
+                stdin = "fd?"  # `bash 2>/dev/null`: a number before it is a descriptor
+        else:
+            current.append(token)
+    if current or _SUBSTITUTION.search(" ".join(targets)):
+        commands.append((current or [":"], writes, "", substitutes, stdin, targets))
+    return commands
+
+
+# Programs that choose what they do by the name they are started under (argv[0]): a link to
+# one is read by the link's name.
+_MULTI_CALL = frozenset(("busybox", "coreutils", "toybox"))
+
+
+# Set while reading for a kernel without the launch guard (the guarded kernelspec,
+# ``guard.install()``): every Python it starts is guardless (R9-5), ordinary `!python train.py`
+# included, so one guardless only for that reason has its code searched for installer words,
+# not read for code Warden cannot read (R10-10); one started with -I/-E/-S or an interpreter
+# that cannot host the guard is read in full.
+UNLAUNCHED: ContextVar = ContextVar("warden_unlaunched", default=False)
+
+
+# The folder a start's relative program paths and PATH entries are found from: the start's
+# working folder (Popen's ``cwd``), then each ``cd`` a shell line makes before the command
+# (red team 10 R10-7: ``Popen(["./ls", "sync"], cwd="d")``, ``cd d && ./ls sync``, d/ls a
+# link to uv, were looked up from the kernel's folder and read as an unknown ``./ls``).
+# '': this process's own folder; None: a ``cd`` Warden cannot follow left it unknown.
+_START_FOLDER: ContextVar[Optional[str]] = ContextVar("warden_start_folder", default="")
+
+
+@contextlib.contextmanager
+def start_folder(folder: Optional[str], unlaunched: Optional[bool] = None):
+    """Reads the start's relative paths from ``folder`` (relative: from the current one) and,
+    when given, for a kernel with or without the launch guard (``UNLAUNCHED``)."""
+    base = _START_FOLDER.get()
+    if folder is not None and base is not None:
+        folder = os.path.join(base, folder) if base else folder
+    token = _START_FOLDER.set(None if base is None else folder)
+    kept = UNLAUNCHED.set(UNLAUNCHED.get() if unlaunched is None else unlaunched)
+    try:
+        yield
+    finally:
+        UNLAUNCHED.reset(kept)
+        _START_FOLDER.reset(token)
+
+
+def current_folder() -> Optional[str]:
+    """The folder the start being read runs in (Popen's ``cwd``, then the line's ``cd``), from
+    this process's folder ('' its own); None when a ``cd`` left it unknown."""
+    return _START_FOLDER.get()
+
+
+# The first command of the shell line being read (its outer lines included: `ln -s uv t &&
+# bash -c ./t`) that may write a program file; '' when none has (`_refuse_written_program`).
+_WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
+
+
+# What on the shell line being read may write a file a guardless Python's code then imports
+# (red team 17 R17-13: `cp p.txt json.py && python -E -c 'import json'`, decided before the line
+# runs): (a command before it, or one running alongside it or again after it; a redirection of
+# its own output, which writes only while its code runs). Read by ``_LocalImports.finish``.
+_LINE_WRITER: ContextVar[Tuple[str, str]] = ContextVar("warden_line_writer", default=("", ""))
+
+
 
 
 _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+?=")

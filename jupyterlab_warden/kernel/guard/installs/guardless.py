@@ -193,6 +193,8 @@ class _Calls(NamedTuple):
     writes: "_Writes"
     import_variables: Tuple[str, ...]
     run_modules: Dict[str, List[str]]  # module -> options refused on its command line
+    loaded_at_start: FrozenSet[str]
+    loaded_by_site: FrozenSet[str]
 
 
 class _Writes(NamedTuple):
@@ -239,6 +241,8 @@ def _calls_table() -> _Calls:
             ),
             tuple(table["import_variables"]),
             {k: list(v) for k, v in table["run_modules"].items()},
+            frozenset(table["loaded_at_start"]),
+            frozenset(table["loaded_by_site"]),
         )
     return _CALLS
 
@@ -1013,19 +1017,15 @@ def _strings(values) -> List[str]:
 
 # -- code that may write files (red team 14 R14-1) -----------------------------------------------
 
-# modules every CPython 3.8-3.13 holds in sys.modules before a script's code runs (measured
-# with -I -S; site adds the second set): importing one returns that module, whatever a write
-# puts on the path or over its file
-_LOADED_AT_START = frozenset(("abc", "codecs", "encodings", "io", "zipimport"))
-_LOADED_BY_SITE = frozenset(("os", "site", "stat", "posixpath", "genericpath",
-                             "_collections_abc", "_sitebuiltins"))  # fmt: skip
-
-
 def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
     """The modules a Python started with ``flags`` has loaded before its code (built-in ones
-    too): no file written later stands in for them (R14-1)."""
-    loaded = _LOADED_AT_START | frozenset(sys.builtin_module_names)
-    return loaded if "S" in flags else loaded | _LOADED_BY_SITE
+    too): no file written later stands in for them (R14-1). schema/guardless-calls.json's
+    ``loaded_at_start`` (every CPython 3.8-3.13 holds them in sys.modules before a script's
+    code runs, measured with -I -S) and ``loaded_by_site`` (site adds them), and this
+    Python's built-in modules."""
+    table = _calls_table()
+    loaded = table.loaded_at_start | frozenset(sys.builtin_module_names)
+    return loaded if "S" in flags else loaded | table.loaded_by_site
 
 
 def leading_imports(text: str, local: Set[str]) -> Set[str]:
@@ -1116,7 +1116,8 @@ class _WriteReader:
         self.parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
 
     def first(self) -> str:
-        for node in ast.walk(self.tree):
+        """The first use, in the order the code runs them (``open(p, 'w').write(s)``: open)."""
+        for node in _in_run_order(self.tree):
             why = self._judge(node)
             if why:
                 return why
@@ -1291,6 +1292,19 @@ class _WriteReader:
         if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Load):
             return ""
         return "sys.path"
+
+
+def _in_run_order(tree: ast.AST):
+    """Nodes in source order, each after the expressions inside it (a call after its
+    arguments and callee)."""
+    stack = [(tree, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
 def _base(node):
