@@ -48,7 +48,9 @@ import {
   dynamicCode,
   importsBeyondStart,
   importVariable,
+  leadingImports,
   literalStarts,
+  mayWrite as codeMayWrite,
   runModuleProblem
 } from './guardless';
 import * as shellValues from './shellvalues';
@@ -140,6 +142,8 @@ let writtenOnLine = '';
  * (red team 17 R17-13, the kernel's _LINE_WRITER): a command before it, or one running
  * alongside it or again after it; '' when none may. */
 let lineWriter = '';
+/** A redirection of the command's own output to a file: written while its code runs. */
+let ownOutput = '';
 
 /** A command after the k-th that may write before or while it runs: in its pipeline,
  * anything after it sent to the background, a later command of the loop it repeats in,
@@ -991,15 +995,16 @@ function shellInvocations(
     const outer = writtenOnLine;
     writtenOnLine ||= line.programWritten;
     // red team 17 R17-13: what on the line may write a module a guardless Python imports
-    const outerWriter = lineWriter;
+    const [outerWriter, outerOutput] = [lineWriter, ownOutput];
     lineWriter ||=
       line.programWritten || subWrote || laterWriter(commands, k, places);
+    ownOutput = command.writes ? 'a redirection of its output' : '';
     let invocations: Invocation[];
     try {
       invocations = simple(words, line.env, depth, [from, to], command.stdin);
     } finally {
       writtenOnLine = outer;
-      lineWriter = outerWriter;
+      [lineWriter, ownOutput] = [outerWriter, outerOutput];
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
@@ -3050,6 +3055,16 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
+    // R14-1, R17-1: code that may write a file, then imports a module that file may stand
+    // in for (the kernel's _LocalImports.finish; its first imports came before any write)
+    const writer = codeMayWrite(target ?? '') || ownOutput;
+    const early = leadingImports(target ?? '');
+    const later = importsBeyondStart(target ?? '', flags.has('S'), early);
+    if (writer && later) {
+      throw new Unreadable(
+        `${why} and its code may write files (${writer}) and imports ${later}, which a file it writes may stand in for or replace (a folder before the standard library, or the module's own file), unread. ${KEEP_THE_GUARD}`
+      );
+    }
   }
   if (mode === 'm') {
     // R14-29, R17-7: the kernel's run_module_problem; a local module of that name is read
