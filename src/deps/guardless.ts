@@ -513,11 +513,113 @@ export function dynamicCode(code: string): string {
       return undefined;
     }
   });
+  if (!found) {
+    found = environImports(tree, text, dottedName, names);
+  }
   return found;
 }
 
 type Text = (n: SyntaxNode) => string;
 type Tree = ReturnType<typeof parser.parse>;
+
+/**
+ * R17-2 (the kernel's `_environ_imports`): code that sets a variable naming a module the
+ * standard library then imports (`os.environ['_PYTHON_SYSCONFIGDATA_NAME'] = 'x'` before
+ * `sysconfig.get_paths()`), or changes os.environ by keys Warden cannot read.
+ */
+function environImports(
+  tree: Tree,
+  text: Text,
+  dottedName: (n: SyntaxNode) => string,
+  names: Map<string, string>
+): string {
+  let found = '';
+  tree.iterate({
+    enter: ref => {
+      if (found || (ref.name !== 'VariableName' && ref.name !== 'MemberExpression')) {
+        return;
+      }
+      const n = ref.node;
+      if (dottedName(n) !== 'os.environ' || !changesEnviron(n, text)) {
+        return;
+      }
+      if (readsWhole(n, text, names)) {
+        return; // dict(os.environ), `for k in os.environ`
+      }
+      const keys = environKeys(n, text);
+      const named = keys?.find(k => callsTable.import_variables.includes(k));
+      if (keys === null) {
+        found = 'it changes os.environ by keys Warden cannot read';
+      } else if (named) {
+        found = `it sets ${named}, which names a module the standard library imports`;
+      }
+    }
+  });
+  return found;
+}
+
+/** Whether a value is only read: iterated, or given to a builtin that writes nothing. */
+function readsWhole(
+  n: SyntaxNode,
+  text: Text,
+  names: Map<string, string>
+): boolean {
+  const parent = n.parent;
+  if (
+    (parent?.name === 'ForStatement' ||
+      parent?.name.endsWith('ComprehensionExpression')) &&
+    n.prevSibling &&
+    text(n.prevSibling) === 'in'
+  ) {
+    return true;
+  }
+  const callee = parent?.name === 'ArgList' ? parent.parent?.firstChild : null;
+  return (
+    callee?.name === 'VariableName' &&
+    callsTable.no_write_builtins.includes(text(callee)) &&
+    !names.has(text(callee))
+  );
+}
+
+/** The literal keys a change of os.environ sets; null when Warden cannot read them. */
+function environKeys(n: SyntaxNode, text: Text): string[] | null {
+  const parent = n.parent!;
+  const last = parent.lastChild;
+  if (last?.name === ']') {
+    const key = kids(parent).find(c => c.from >= n.to && !PUNCTUATION.has(c.name));
+    const value = key ? pyValue(key, text) : undefined;
+    return typeof value === 'string' ? [value] : null;
+  }
+  const call = parent.parent;
+  if (call?.name !== 'CallExpression' || call.firstChild?.from !== parent.from) {
+    return null;
+  }
+  const argList = call.getChild('ArgList');
+  if (argList && kids(argList).some(c => c.name === '*' || c.name === '**')) {
+    return null;
+  }
+  const args = argumentsOf(argList, text);
+  const keys = [...args.keywords.keys()];
+  const first = args.positional[0];
+  if (first?.name === 'DictionaryExpression') {
+    const parts = kids(first).filter(c => !['{', '}', ','].includes(c.name));
+    for (let i = 0; i < parts.length; i += 3) {
+      const key = pyValue(parts[i], text);
+      if (typeof key !== 'string' || parts[i + 1]?.name !== ':') {
+        return null;
+      }
+      keys.push(key);
+    }
+  } else if (first) {
+    const key = pyValue(first, text);
+    const attr = last ? text(last) : '';
+    if (typeof key !== 'string' || !['setdefault', 'pop'].includes(attr)) {
+      return null;
+    }
+    keys.push(key);
+  }
+  return keys;
+}
 
 /** Local name -> the dotted name it was imported as (`import os as o`, `from os import system
  * as s`); `moduleUse` is told every module named, `starImport` a `from os import *`. */

@@ -15,13 +15,20 @@ is refused before anything runs. The payload lies in ``p.txt`` (written by the t
 installer word is in what Warden reads.
 """
 
-import os
+import json
 import sys
+from pathlib import Path
 
 import pytest
 from launched import system_cell
 
 from jupyterlab_warden.kernel.guard.installs import commands, guardless
+
+
+# writers and ordinary code, shared with the static side's spec (src/deps/guardless.spec.ts)
+CASES = json.loads(
+    (Path(__file__).resolve().parents[2] / "src/deps/testdata/guardless-writes.json").read_text()
+)
 
 
 def _why(argv, cwd, env=None) -> str:
@@ -66,37 +73,7 @@ def _child_cell(argv: str, written=("json.py",)) -> str:
 
 # writers the list missed (R17-1's three, and the spellings the brief names), each then
 # `import json` in a guardless Python whose working folder comes first on its path
-WRITERS = [
-    "from pathlib import Path\nPath.write_text(Path('json.py'), 'x')",
-    "o = open\no('json.py', 'w')",
-    "import urllib.request\nurllib.request.URLopener().retrieve('http://x/', 'json.py')",
-    "import shutil\nshutil.copy('p.txt', 'json.py')",
-    "import os\nos.rename('p.txt', 'json.py')",
-    "import os\nos.link('p.txt', 'json.py')",
-    "import zipfile\nzipfile.ZipFile('m.zip').extract('json.py')",
-    "import tarfile\ntarfile.open('m.tgz').extractall()",
-    "import io\nio.FileIO('json.py', 'w')",
-    "import os\nfd = os.open('json.py', os.O_WRONLY | os.O_CREAT)",
-    "import pathlib\npathlib.Path('p.txt').rename('json.py')",
-    "import pathlib\npathlib.Path('json.py').symlink_to('p.txt')",
-    "import pathlib\npathlib.Path('p.txt').replace(target='json.py')",
-    "import pathlib\npathlib.Path('p.txt').copy('json.py')",
-    "import pathlib\nlist(map(pathlib.Path('json.py').write_text, ['x']))",
-    "import shutil\nlist(map(shutil.copy, ['p.txt'], ['json.py']))",
-    "import string\nstring.capwords = open\nstring.capwords('json.py', 'w')",
-    "f = [open][0]\nf('json.py', 'w')",
-    "(lambda: open('json.py', 'w'))()",
-    "def f(x):\n    return x('json.py', 'w')\nf(open)",
-    "import gzip\ngzip.open('json.py', 'wt')",
-    "import xml.etree.ElementTree as E\nE.ElementTree(E.Element('a')).write('json.py')",
-    "import argparse\nargparse.FileType('w')('json.py')",
-    "import logging\nlogging.FileHandler('json.py')",
-    "import functools\nfunctools.partial(open, mode='w')('json.py')",
-    "import pathlib\nclass P(pathlib.Path):\n    w = pathlib.Path.write_text\nP('json.py').w('x')",
-    "import os\nos.chdir('/tmp')",  # a folder whose json.py then comes first
-    "import sys\np = sys.path\np.insert(0, '/tmp')",
-    "import sys\nsys.path[0:0] = ['/tmp']",
-]
+WRITERS = CASES["writers"]
 
 
 @pytest.mark.parametrize("code", WRITERS)
@@ -107,29 +84,7 @@ def test_a_writer_the_list_did_not_name_counts(tmp_path, code):
 
 
 # ordinary guardless one-liners (R17-12's false refusal among them): none writes by the list
-ORDINARY_CODE = [
-    "import sys; print(sys.version)",
-    "import sys; print('\\n'.join(sys.path))",
-    "import json, sys; print(json.dumps(json.load(sys.stdin), indent=2))",
-    "import json\nwith open('x.json') as f:\n    data = json.load(f)\nprint(len(data))",
-    "import os, json; print(json.dumps(dict(os.environ), indent=1))",
-    "import os; os.makedirs('out', exist_ok=True)",
-    "import os\nos.makedirs('out', exist_ok=True)\nimport json\nprint(json.dumps([]))",
-    "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-    "import tempfile; print(tempfile.gettempdir())\nimport json",  # R17-12
-    "import hashlib; print(hashlib.sha256(open('x.json', 'rb').read()).hexdigest())",
-    "from pathlib import Path; print([p.name for p in Path('.').iterdir()])",
-    "import subprocess; subprocess.run(['ls', '-l'])",
-    "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9/').status)",
-    "import logging; logging.basicConfig(level=logging.INFO); logging.info('x')",
-    "import argparse; p = argparse.ArgumentParser(); p.add_argument('--n', type=int); p.parse_args([])",
-    "import zipfile; print(zipfile.ZipFile('x.zip').namelist())",
-    "import os\nfor root, dirs, files in os.walk('.'):\n    print(root, len(files))",
-    "import sys\nsys.stdout.write('ok\\n')",
-    "print('hello'.upper().replace('L', 'l'))",
-    "import dataclasses\n@dataclasses.dataclass\nclass A:\n    x: int = 1\nprint(A())",
-    "def main():\n    print('hi')\n\nmain()\nimport json",
-]
+ORDINARY_CODE = CASES["ordinary"]
 ORDINARY_MODULES = [
     ["json.tool", "x.json"], ["http.server", "8000"], ["venv", ".venv"], ["compileall", "-q", "."],
     ["zipfile", "-l", "x.zip"], ["site"], ["sysconfig"], ["http.server", "--bind", "127.0.0.1"],
