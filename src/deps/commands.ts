@@ -161,7 +161,9 @@ function laterWriter(
     const later = commands[j];
     const repeated = inFunction || (loop !== null && places[j].loop === loop);
     if (alongside || repeated) {
-      const word = later.words.find(w => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(w));
+      const word = later.words.find(
+        w => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(w)
+      );
       const program = basename(word ?? '');
       if (later.writes || !NO_WRITE.has(program)) {
         return program || 'a redirection';

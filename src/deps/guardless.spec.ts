@@ -245,26 +245,38 @@ describe('mayWrite', () => {
     expect(refused(code)).toBe(false);
   });
   it('reports the first write in run order', () => {
-    expect(mayWrite("import sys\nopen(sys.argv[1], 'w').write('x')")).toBe('open');
+    expect(mayWrite("import sys\nopen(sys.argv[1], 'w').write('x')")).toBe(
+      'open'
+    );
   });
   it('counts the code first imports as imported before any write', () => {
-    expect([...leadingImports('import subprocess; subprocess.run(["ls"])')]).toEqual(['subprocess']);
+    expect([
+      ...leadingImports('import subprocess; subprocess.run(["ls"])')
+    ]).toEqual(['subprocess']);
     // a module that may be local runs its code there: what follows is no longer first
-    expect([...leadingImports('import helpers\nimport json')]).toEqual(['helpers']);
+    expect([...leadingImports('import helpers\nimport json')]).toEqual([
+      'helpers'
+    ]);
   });
 });
 
 // red team 17 R17-7: -m of a standard-library module is an allow list of command lines
 describe('runModuleProblem', () => {
   it.each([
-    [['smtpd', ['-n', '-c', 'evil.Server']], 'command line Warden does not know'],
+    [
+      ['smtpd', ['-n', '-c', 'evil.Server']],
+      'command line Warden does not know'
+    ],
     [['pickle', ['x.pkl']], 'command line Warden does not know'],
     [['webbrowser', ['http://x/']], 'its environment or PATH'],
     [['http.server', ['--cg']], '--cgi'],
     [['venv', ['--upgrade-deps', 'v']], '--upgrade-deps']
-  ] as Array<[[string, string[]], string]>)('refuses %j', ([module, args], why) => {
-    expect(runModuleProblem(module, args)).toContain(why);
-  });
+  ] as Array<[[string, string[]], string]>)(
+    'refuses %j',
+    ([module, args], why) => {
+      expect(runModuleProblem(module, args)).toContain(why);
+    }
+  );
   it.each([
     ['json.tool', ['x.json']],
     ['http.server', ['--bind', '127.0.0.1', '8000']],

@@ -536,7 +536,10 @@ function environImports(
   let found = '';
   tree.iterate({
     enter: ref => {
-      if (found || (ref.name !== 'VariableName' && ref.name !== 'MemberExpression')) {
+      if (
+        found ||
+        (ref.name !== 'VariableName' && ref.name !== 'MemberExpression')
+      ) {
         return;
       }
       const n = ref.node;
@@ -586,12 +589,17 @@ function environKeys(n: SyntaxNode, text: Text): string[] | null {
   const parent = n.parent!;
   const last = parent.lastChild;
   if (last?.name === ']') {
-    const key = kids(parent).find(c => c.from >= n.to && !PUNCTUATION.has(c.name));
+    const key = kids(parent).find(
+      c => c.from >= n.to && !PUNCTUATION.has(c.name)
+    );
     const value = key ? pyValue(key, text) : undefined;
     return typeof value === 'string' ? [value] : null;
   }
   const call = parent.parent;
-  if (call?.name !== 'CallExpression' || call.firstChild?.from !== parent.from) {
+  if (
+    call?.name !== 'CallExpression' ||
+    call.firstChild?.from !== parent.from
+  ) {
     return null;
   }
   const argList = call.getChild('ArgList');
@@ -1356,7 +1364,10 @@ export function mayWrite(code: string): string {
       if (callee?.name === 'VariableName' && rootKind(callee) === 'builtin') {
         return noWriteBuiltin(text(callee)) ? '' : 'sys.path';
       }
-      if (callee?.name === 'MemberExpression' && rootKind(callee) !== 'import') {
+      if (
+        callee?.name === 'MemberExpression' &&
+        rootKind(callee) !== 'import'
+      ) {
         return ''; // `":".join(sys.path)`
       }
     }
@@ -1368,8 +1379,13 @@ export function mayWrite(code: string): string {
     ) {
       return '';
     }
-    if (parent?.name === 'MemberExpression' && parent.firstChild?.from === n.from) {
-      return parent.lastChild?.name === ']' && !bindsHere(parent, text) ? '' : 'sys.path';
+    if (
+      parent?.name === 'MemberExpression' &&
+      parent.firstChild?.from === n.from
+    ) {
+      return parent.lastChild?.name === ']' && !bindsHere(parent, text)
+        ? ''
+        : 'sys.path';
     }
     return 'sys.path';
   };
@@ -1405,9 +1421,13 @@ export function mayWrite(code: string): string {
     const root = parts[0] ?? '';
     const kinds = bindings.get(root);
     if (!kinds || kinds.size !== 1 || !kinds.has('import')) {
-      return kinds && kinds.size > 1 ? `@${root}: a name bound more than one way` : '';
+      return kinds && kinds.size > 1
+        ? `@${root}: a name bound more than one way`
+        : '';
     }
-    const name = canonical([names.get(root) ?? root, ...parts.slice(1)].join('.'));
+    const name = canonical(
+      [names.get(root) ?? root, ...parts.slice(1)].join('.')
+    );
     if (starts(name) || own(WRITES.opens, name) !== undefined) {
       return `${name} used as a value`;
     }
@@ -1443,11 +1463,16 @@ export function mayWrite(code: string): string {
       ) {
         return; // judged as the longer name (or the subscript's value)
       }
-      if (parent?.name === 'CallExpression' && parent.firstChild?.from === n.from) {
+      if (
+        parent?.name === 'CallExpression' &&
+        parent.firstChild?.from === n.from
+      ) {
         return; // judged as the call
       }
       const declared =
-        (['FunctionDefinition', 'ClassDefinition'].includes(parent?.name ?? '') &&
+        (['FunctionDefinition', 'ClassDefinition'].includes(
+          parent?.name ?? ''
+        ) &&
           !!n.prevSibling &&
           ['def', 'class'].includes(text(n.prevSibling))) ||
         (parent?.name === 'ArgList' && n.nextSibling?.name === 'AssignOp');
@@ -1458,7 +1483,10 @@ export function mayWrite(code: string): string {
         // `json.dumps = open`, `sys.path[0:0] = [d]`: a change to a module the code's other
         // calls are judged by
         let base: SyntaxNode = n;
-        while (base.name === 'MemberExpression' && base.lastChild?.name === ']') {
+        while (
+          base.name === 'MemberExpression' &&
+          base.lastChild?.name === ']'
+        ) {
           base = base.firstChild!;
         }
         if (

@@ -25,7 +25,6 @@ export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
   id => id.startsWith('install-') && id !== 'install-allowed'
 );
 
-
 /** A finding and the file it belongs to (an include's findings belong to the include). */
 export interface LocatedInstallFinding {
   path: string;

@@ -24,7 +24,6 @@ from launched import system_cell
 
 from jupyterlab_warden.kernel.guard.installs import commands, guardless
 
-
 # writers and ordinary code, shared with the static side's spec (src/deps/guardless.spec.ts)
 CASES = json.loads(
     (Path(__file__).resolve().parents[2] / "src/deps/testdata/guardless-writes.json").read_text()
@@ -112,7 +111,9 @@ def test_a_module_written_by_an_unlisted_writer_is_refused(kernel, code):
     """R17-1: the code writes json.py into its working folder (first on the path of -E -c),
     then `import json` runs it."""
     _plant(kernel)
-    refused = kernel.proves(_child_cell(f"[sys.executable, '-E', '-c', {code + chr(10) + 'import json'!r}]"))
+    refused = kernel.proves(
+        _child_cell(f"[sys.executable, '-E', '-c', {code + chr(10) + 'import json'!r}]")
+    )
     assert "may write files" in refused and "json" in refused, refused
 
 
@@ -179,7 +180,10 @@ def test_a_module_a_command_before_it_wrote_is_refused(kernel):
 @pytest.mark.parametrize(
     ("argv", "env"),
     [
-        (["-I", "-c", "import sysconfig; sysconfig.get_paths()"], {"_PYTHON_SYSCONFIGDATA_NAME": "x"}),
+        (
+            ["-I", "-c", "import sysconfig; sysconfig.get_paths()"],
+            {"_PYTHON_SYSCONFIGDATA_NAME": "x"},
+        ),
         (["-I", "-m", "venv", "v"], {"_PYTHON_SYSCONFIGDATA_NAME": "x"}),
         (["-I", "-m", "sysconfig"], {"_PYTHON_SYSCONFIGDATA_PATH": "/tmp"}),
         (["-I", "-c", "print(1)"], {"PY_SAX_PARSER": "x"}),
@@ -193,7 +197,7 @@ def test_a_variable_naming_an_imported_module_is_refused(tmp_path, argv, env):
 @pytest.mark.parametrize(
     "code",
     [
-        "import os, sysconfig\nos.environ['_PYTHON_SYSCONFIGDATA_NAME'] = 'x'\nsysconfig.get_paths()",
+        "import os, sysconfig\nos.environ['_PYTHON_SYSCONFIGDATA_NAME'] = 'x'\nsysconfig.get_paths()",  # noqa: E501
         "import os\nos.environ.update(_PYTHON_SYSCONFIGDATA_NAME='x')",
         "import os\nos.environ.setdefault('PY_SAX_PARSER', 'x')",
         "import os\nk = 'x'\nos.environ[k] = 'y'",
@@ -219,7 +223,8 @@ def test_sysconfig_importing_the_named_module_is_refused(kernel):
     """R17-2: sysconfig imports the module _PYTHON_SYSCONFIGDATA_NAME names for any config
     query, -E or not; with -E the working folder comes first on the path."""
     _plant(kernel, "_sysconfigdata_x.py", "build_time_vars = {}")
-    line = "_PYTHON_SYSCONFIGDATA_NAME=_sysconfigdata_x python -E -c 'import sysconfig; sysconfig.get_paths()'"
+    code = "import sysconfig; sysconfig.get_paths()"
+    line = f"_PYTHON_SYSCONFIGDATA_NAME=_sysconfigdata_x python -E -c '{code}'"
     refused = kernel.proves(system_cell(line))
     assert "_PYTHON_SYSCONFIGDATA_NAME" in refused, refused
 

@@ -392,8 +392,10 @@ class _DynamicReader(ast.NodeVisitor):
             if keys is None:
                 self._flag("it changes os.environ by keys Warden cannot read")
             elif set(keys) & set(named):
-                self._flag(f"it sets {sorted(set(keys) & set(named))[0]}, which names a module "
-                           "the standard library imports")
+                self._flag(
+                    f"it sets {sorted(set(keys) & set(named))[0]}, which names a module "
+                    "the standard library imports"
+                )
 
     def _read_whole(self, node, parent) -> bool:
         """Whether a value is only read here: iterated, or given to a builtin that writes nothing
@@ -682,8 +684,9 @@ def module_files(
     first, then the module or the package's ``__main__``), and '' — or ([], why) when they
     cannot be found, placed or read. A standard-library module that is not shadowed gives
     ([], '') when its command line (``args``) is one ``run_module_problem`` allows. ``folder``:
-    the folder the Python starts in (this process's by default); ``never_check``: it runs with ``--check-hash-based-pycs never``. A file whose cached
-    bytecode may run in its place is unreadable (``cached_code``)."""
+    the folder the Python starts in (this process's by default); ``never_check``: it runs
+    with ``--check-hash-based-pycs never``. A file whose cached bytecode may run in its place
+    is unreadable (``cached_code``)."""
     folder = folder or os.getcwd()
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", module):
         return [], f"-m {module} names no module Warden can find"
@@ -1017,6 +1020,7 @@ def _strings(values) -> List[str]:
 
 # -- code that may write files (red team 14 R14-1) -----------------------------------------------
 
+
 def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
     """The modules a Python started with ``flags`` has loaded before its code (built-in ones
     too): no file written later stands in for them (R14-1). schema/guardless-calls.json's
@@ -1129,7 +1133,10 @@ class _WriteReader:
         if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
             # `json.dumps = open`, `sys.path[0:0] = [d]`: a change to a module the code's other
             # calls are judged by
-            if self._root_kind(node) == "import" and self.reader._dotted(_base(node)) != "os.environ":
+            if (
+                self._root_kind(node) == "import"
+                and self.reader._dotted(_base(node)) != "os.environ"
+            ):
                 return f"a change to {self.reader._dotted(_base(node)) or 'an imported name'}"
             return ""
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
@@ -1248,7 +1255,10 @@ class _WriteReader:
         """A call that calls what it is given (``map(p.write_text, texts)``,
         ``functools.partial``): each argument that is a value's method must be one that writes
         nothing (a name through an import, or the code's own, is judged where it stands)."""
-        if not _listed(name, self.table.callers) and name.rpartition(".")[2] not in self.table.callers:
+        if (
+            not _listed(name, self.table.callers)
+            and name.rpartition(".")[2] not in self.table.callers
+        ):
             return ""
         for value in list(node.args) + [k.value for k in node.keywords]:
             if isinstance(value, ast.Starred):
