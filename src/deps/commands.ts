@@ -45,7 +45,15 @@ import {
   splitBundle
 } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
-import { dynamicCode, literalStarts, STDLIB_STARTERS } from './guardless';
+import {
+  dynamicCode,
+  importsBeyondStart,
+  importVariable,
+  leadingImports,
+  literalStarts,
+  mayWrite as codeMayWrite,
+  runModuleProblem
+} from './guardless';
 import * as shellValues from './shellvalues';
 import {
   isOn,
@@ -135,6 +143,42 @@ let writtenOnLine = '';
 // it unknown): where a shell's file of commands is placed (red team 17 R17-5: `cd /dev &&
 // bash stdin`). The kernel's `current_folder()`.
 let startFolder: string | null = '';
+/** What on the shell line being read may write a file a guardless Python's code then imports
+ * (red team 17 R17-13, the kernel's _LINE_WRITER): a command before it, or one running
+ * alongside it or again after it; '' when none may. */
+let lineWriter = '';
+/** A redirection of the command's own output to a file: written while its code runs. */
+let ownOutput = '';
+
+/** A command after the k-th that may write before or while it runs: in its pipeline,
+ * anything after it sent to the background, a later command of the loop it repeats in,
+ * anything later when it is a function's body (the kernel's `_later_writer`). */
+function laterWriter(
+  commands: Array<{ words: string[]; writes: boolean; op?: string }>,
+  k: number,
+  places: Array<{ loop: number | null; inFunction: boolean }>
+): string {
+  const concurrent = ['|', '|&', '&'];
+  const background = commands[k].op === '&';
+  let alongside = background || concurrent.includes(commands[k].op ?? ';');
+  const { loop, inFunction } = places[k];
+  for (let j = k + 1; j < commands.length; j++) {
+    const later = commands[j];
+    const repeated = inFunction || (loop !== null && places[j].loop === loop);
+    if (alongside || repeated) {
+      const word = later.words.find(
+        w => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(w)
+      );
+      const program = basename(word ?? '');
+      if (later.writes || !NO_WRITE.has(program)) {
+        return program || 'a redirection';
+      }
+    }
+    alongside =
+      background || (alongside && concurrent.includes(later.op ?? ';'));
+  }
+  return '';
+}
 const PY_INFO = ['--version', '-V', '-VV', '--help', '-h'];
 /** conda commands that change the shell or run a command rather than install */
 const CONDA_STATE = new Set(['activate', 'deactivate', 'init', 'shell', 'run']);
@@ -936,6 +980,7 @@ function shellInvocations(
   const writers: number[] = [];
   const functions = functionsDefined(commands);
   let read = 0; // the command substitutions read so far (they are in text order)
+  let subWrote = ''; // a command substitution of the line that may write
   commands.forEach((command, k) => {
     // its command substitutions run first, each a line of its own in a subshell of this one,
     // in the folder the command runs in: unknown where a cd may or may not have run (the
@@ -974,6 +1019,7 @@ function shellInvocations(
       }
       if (sub.wrote) {
         line.changed ||= 'a command substitution';
+        subWrote ||= 'a command substitution';
         writers.push(k);
       }
     }
@@ -1030,12 +1076,18 @@ function shellInvocations(
         : folder.startsWith('/') || !startFolder
           ? folder
           : `${startFolder}/${folder}`;
+    // red team 17 R17-13: what on the line may write a module a guardless Python imports
+    const [outerWriter, outerOutput] = [lineWriter, ownOutput];
+    lineWriter ||=
+      line.programWritten || subWrote || laterWriter(commands, k, places);
+    ownOutput = command.writes ? 'a redirection of its output' : '';
     let invocations: Invocation[];
     try {
       invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
       writtenOnLine = outer;
       startFolder = outerFolder;
+      [lineWriter, ownOutput] = [outerWriter, outerOutput];
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
@@ -3037,6 +3089,7 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
   let target: string | null = null;
   let longOption = false;
   let end = args.length; // where the interpreter's own words stop
+  let restAt = args.length; // where the words after -c CODE / -m MODULE start
   outer: for (let i = 0; i < args.length; i++) {
     const word = args[i];
     if (word === '-') {
@@ -3071,6 +3124,7 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
         mode = letter;
         target = word.slice(j + 1) || (args[i + 1] ?? null);
         end = i + 1; // up to the option itself (with its value when written in one word)
+        restAt = word.slice(j + 1) ? i + 1 : i + 2;
         break outer;
       }
       if (PY_VALUED.has(letter)) {
@@ -3133,6 +3187,13 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       `${why} and it takes its standard library from where ${stdlib} says`
     );
   }
+  const named = importVariable(env);
+  if (named) {
+    // R17-2: sysconfig imports the module _PYTHON_SYSCONFIGDATA_NAME names, even under -I
+    throw new Unreadable(
+      `${why} and its environment sets ${named}, which names a module the standard library imports from its path, unread. ${KEEP_THE_GUARD}`
+    );
+  }
   if (
     mode === null &&
     (flags.has('V') || flags.has('h') || flags.has('?') || longOption)
@@ -3153,6 +3214,14 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       `${why} and, inspecting (-i, PYTHONINSPECT), runs code from its input`
     );
   }
+  const imported =
+    mode === 'c' ? importsBeyondStart(target ?? '', flags.has('S')) : target;
+  if (lineWriter && imported) {
+    // R17-13: decided before the line runs, so what it imports or runs may be that command's
+    throw new Unreadable(
+      `${why} and an earlier command on the line, or one running alongside it (${lineWriter}), may write what it imports or runs (${imported}), which Warden read before the line ran: run it as a command of its own. ${KEEP_THE_GUARD}`
+    );
+  }
   if (mode === 'c') {
     if (INSTALLER_WORDS.test(target ?? '')) {
       throw new Unreadable(
@@ -3166,13 +3235,29 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
+    // R14-1, R17-1: code that may write a file, then imports a module that file may stand
+    // in for (the kernel's _LocalImports.finish; its first imports came before any write)
+    const writer = codeMayWrite(target ?? '') || ownOutput;
+    const early = leadingImports(target ?? '');
+    const later = importsBeyondStart(target ?? '', flags.has('S'), early);
+    if (writer && later) {
+      throw new Unreadable(
+        `${why} and its code may write files (${writer}) and imports ${later}, which a file it writes may stand in for or replace (a folder before the standard library, or the module's own file), unread. ${KEEP_THE_GUARD}`
+      );
+    }
   }
-  const top = (target ?? '').split('.')[0];
-  if (mode === 'm' && STDLIB_STARTERS.has(top)) {
-    // R14-29: the kernel's module_files; a local module of that name is no better
-    throw new Unreadable(
-      `${why} and python -m ${target} starts a program its environment or PATH names`
-    );
+  if (mode === 'm') {
+    // R14-29, R17-7: the kernel's run_module_problem; a local module of that name is read
+    // by the kernel (the static side sees no files)
+    let at = restAt;
+    let module = target ?? '';
+    while (module === 'runpy' && at < args.length) {
+      module = args[at++]; // python -m runpy MOD: MOD runs
+    }
+    const problem = runModuleProblem(module, args.slice(at));
+    if (problem) {
+      throw new Unreadable(`${why} and ${problem}`);
+    }
   }
 }
 

@@ -2,7 +2,15 @@
  * The static side's reading of a guardless Python's code (red team 10 R10-10): the same
  * cases as tests/deps/test_guardless_python.py reads with the kernel's `dynamic_code`.
  */
-import { dynamicCode, literalStarts } from './guardless';
+import cases from './testdata/guardless-writes.json';
+import {
+  dynamicCode,
+  importsBeyondStart,
+  leadingImports,
+  literalStarts,
+  mayWrite,
+  runModuleProblem
+} from './guardless';
 
 describe('dynamicCode', () => {
   it.each([
@@ -221,5 +229,60 @@ describe('literalStarts', () => {
     ["import os; os.system('\\N{LATIN SMALL LETTER U}v sync')", [null], '']
   ])('%s', (code, starts, changer) => {
     expect(literalStarts(code)).toEqual({ starts, changer });
+  });
+});
+
+// red team 17 R17-1, R17-12: the kernel's may_write cases (tests/deps/test_redteam17_guardless.py)
+describe('mayWrite', () => {
+  const refused = (code: string) =>
+    !!mayWrite(code) &&
+    importsBeyondStart(code, false, leadingImports(code)) !== '';
+  it.each(cases.writers)('counts a writer: %s', code => {
+    expect(mayWrite(code)).not.toBe('');
+    expect(refused(`${code}\nimport json`)).toBe(true);
+  });
+  it.each(cases.ordinary)('passes ordinary code: %s', code => {
+    expect(refused(code)).toBe(false);
+  });
+  it('reports the first write in run order', () => {
+    expect(mayWrite("import sys\nopen(sys.argv[1], 'w').write('x')")).toBe(
+      'open'
+    );
+  });
+  it('counts the code first imports as imported before any write', () => {
+    expect([
+      ...leadingImports('import subprocess; subprocess.run(["ls"])')
+    ]).toEqual(['subprocess']);
+    // a module that may be local runs its code there: what follows is no longer first
+    expect([...leadingImports('import helpers\nimport json')]).toEqual([
+      'helpers'
+    ]);
+  });
+});
+
+// red team 17 R17-7: -m of a standard-library module is an allow list of command lines
+describe('runModuleProblem', () => {
+  it.each([
+    [
+      ['smtpd', ['-n', '-c', 'evil.Server']],
+      'command line Warden does not know'
+    ],
+    [['pickle', ['x.pkl']], 'command line Warden does not know'],
+    [['webbrowser', ['http://x/']], 'its environment or PATH'],
+    [['http.server', ['--cg']], '--cgi'],
+    [['venv', ['--upgrade-deps', 'v']], '--upgrade-deps']
+  ] as Array<[[string, string[]], string]>)(
+    'refuses %j',
+    ([module, args], why) => {
+      expect(runModuleProblem(module, args)).toContain(why);
+    }
+  );
+  it.each([
+    ['json.tool', ['x.json']],
+    ['http.server', ['--bind', '127.0.0.1', '8000']],
+    ['venv', ['.venv']],
+    ['mypackage.train', ['--cgi']] // not the standard library's: the kernel reads its files
+  ] as Array<[string, string[]]>)('passes %s', (module, args) => {
+    expect(runModuleProblem(module, args)).toBe('');
   });
 });

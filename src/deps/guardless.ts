@@ -46,9 +46,10 @@ const COMMAND_MODULES = new Set(['webbrowser', 'antigravity', 'mailcap']);
 /**
  * Standard-library modules whose `python -m` command line starts a program named by the
  * environment or found on PATH (R14-29, the kernel's `_STDLIB_STARTERS`): `-m webbrowser`
- * runs $BROWSER, `-m platform` uname, `-m ctypes.util` gcc and ldconfig.
+ * runs $BROWSER, `-m platform` uname, `-m ctypes.util` gcc and ldconfig. Only the reason
+ * told: the decision is `run_modules`' allow list.
  */
-export const STDLIB_STARTERS = new Set([
+const STDLIB_STARTERS = new Set([
   'webbrowser',
   'antigravity',
   'mailcap',
@@ -56,6 +57,83 @@ export const STDLIB_STARTERS = new Set([
   'uuid',
   'ctypes'
 ]);
+const RUN_MODULES: Record<string, string[]> = callsTable.run_modules;
+const STDLIB_MODULES = new Set<string>(callsTable.stdlib_modules);
+
+/**
+ * Why `python -m module args` may run what Warden did not read ('' when it runs nothing named
+ * in its arguments): for a standard-library module, an allow list (schema/guardless-calls.json's
+ * `run_modules`, red team 17 R17-7: a deny list of runners missed `-m smtpd -c MOD.CLASS`). An
+ * option the table refuses counts by any prefix of it (argparse takes `--cg` for `--cgi`). A
+ * module outside the standard library is read by the kernel (the static side sees no files).
+ */
+export function runModuleProblem(module: string, args: string[]): string {
+  const top = module.split('.')[0];
+  if (STDLIB_STARTERS.has(top)) {
+    return `python -m ${module} starts a program its environment or PATH names`;
+  }
+  if (!STDLIB_MODULES.has(top)) {
+    return '';
+  }
+  const refusedOptions = own(RUN_MODULES, module);
+  if (refusedOptions === undefined) {
+    return `python -m ${module} is a standard-library module whose command line Warden does not know to run nothing named in its arguments (it may import or run what they name)`;
+  }
+  for (const word of args) {
+    if (word === '--') {
+      break;
+    }
+    const option = word.split('=')[0];
+    const refused = refusedOptions.find(
+      o => option.length > 2 && o.startsWith(option)
+    );
+    if (refused) {
+      return `python -m ${module} ${refused} runs what Warden does not read`;
+    }
+  }
+  return '';
+}
+
+/** The first environment variable that names a module the standard library imports from a
+ * guardless child's path (red team 17 R17-2, the kernel's `import_variable`): sysconfig's
+ * `_PYTHON_SYSCONFIGDATA_NAME`, even under -I. */
+export function importVariable(env: Record<string, string>): string {
+  return (
+    callsTable.import_variables.find((name: string) => !!own(env, name)) ?? ''
+  );
+}
+
+const LOADED_AT_START = new Set<string>(callsTable.loaded_at_start);
+const LOADED_BY_SITE = new Set<string>(callsTable.loaded_by_site);
+
+/** The first module `code` imports that its Python has not loaded before the code runs
+ * (`noSite`: started with -S) and that is not one of `early` (imported before any write);
+ * '' when none. A file written before it imports may stand in for such a module (R14-1,
+ * R17-13). */
+export function importsBeyondStart(
+  code: string,
+  noSite: boolean,
+  early: Set<string> = new Set()
+): string {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  let found = '';
+  importedNames(
+    tree,
+    text,
+    dotted => {
+      const top = dotted.split('.')[0];
+      const loaded =
+        LOADED_AT_START.has(top) || (!noSite && LOADED_BY_SITE.has(top));
+      if (top && !dotted.startsWith('.') && !loaded && !early.has(top)) {
+        found ||= top;
+      }
+    },
+    () => undefined
+  );
+  return found;
+}
+
 const PROCESS_STARTERS = [
   'os.system',
   'os.popen',
@@ -390,8 +468,28 @@ export function dynamicCode(code: string): string {
           flag(`it reads a namespace (${own})`);
         }
       }
+      if (n.name === 'Decorator') {
+        // `@dataclasses.dataclass`: a chain of names in the tree, judged as the dotted name
+        // it is (the kernel reads it as an attribute or a call)
+        const parts = kids(n).filter(c => c.name === 'VariableName');
+        const root = parts[0] ? text(parts[0]) : '';
+        if (names.has(root)) {
+          const name = canonical(
+            [names.get(root)!, ...parts.slice(1).map(text)].join('.')
+          );
+          if (CODE_RUNNERS.has(name) || starts(name)) {
+            flag(`it passes ${name} around`);
+          } else if (!inert(name)) {
+            flag(unknownUse(name));
+          }
+        } else if (CODE_RUNNERS.has(root) || NAME_READERS.has(root)) {
+          flag(`it passes ${root} around`);
+        }
+      }
       const outer =
-        (n.name === 'VariableName' && parent !== 'MemberExpression') ||
+        (n.name === 'VariableName' &&
+          parent !== 'MemberExpression' &&
+          parent !== 'Decorator') ||
         (n.name === 'MemberExpression' && parent !== 'MemberExpression');
       if (outer && !called(n)) {
         const name = dottedName(n);
@@ -415,11 +513,121 @@ export function dynamicCode(code: string): string {
       return undefined;
     }
   });
+  if (!found) {
+    found = environImports(tree, text, dottedName, names);
+  }
   return found;
 }
 
 type Text = (n: SyntaxNode) => string;
 type Tree = ReturnType<typeof parser.parse>;
+
+/**
+ * R17-2 (the kernel's `_environ_imports`): code that sets a variable naming a module the
+ * standard library then imports (`os.environ['_PYTHON_SYSCONFIGDATA_NAME'] = 'x'` before
+ * `sysconfig.get_paths()`), or changes os.environ by keys Warden cannot read.
+ */
+function environImports(
+  tree: Tree,
+  text: Text,
+  dottedName: (n: SyntaxNode) => string,
+  names: Map<string, string>
+): string {
+  let found = '';
+  tree.iterate({
+    enter: ref => {
+      if (
+        found ||
+        (ref.name !== 'VariableName' && ref.name !== 'MemberExpression')
+      ) {
+        return;
+      }
+      const n = ref.node;
+      if (dottedName(n) !== 'os.environ' || !changesEnviron(n, text)) {
+        return;
+      }
+      if (readsWhole(n, text, names)) {
+        return; // dict(os.environ), `for k in os.environ`
+      }
+      const keys = environKeys(n, text);
+      const named = keys?.find(k => callsTable.import_variables.includes(k));
+      if (keys === null) {
+        found = 'it changes os.environ by keys Warden cannot read';
+      } else if (named) {
+        found = `it sets ${named}, which names a module the standard library imports`;
+      }
+    }
+  });
+  return found;
+}
+
+/** Whether a value is only read: iterated, or given to a builtin that writes nothing. */
+function readsWhole(
+  n: SyntaxNode,
+  text: Text,
+  names: Map<string, string>
+): boolean {
+  const parent = n.parent;
+  if (
+    (parent?.name === 'ForStatement' ||
+      parent?.name.endsWith('ComprehensionExpression')) &&
+    n.prevSibling &&
+    text(n.prevSibling) === 'in'
+  ) {
+    return true;
+  }
+  const callee = parent?.name === 'ArgList' ? parent.parent?.firstChild : null;
+  return (
+    callee?.name === 'VariableName' &&
+    callsTable.no_write_builtins.includes(text(callee)) &&
+    !names.has(text(callee))
+  );
+}
+
+/** The literal keys a change of os.environ sets; null when Warden cannot read them. */
+function environKeys(n: SyntaxNode, text: Text): string[] | null {
+  const parent = n.parent!;
+  const last = parent.lastChild;
+  if (last?.name === ']') {
+    const key = kids(parent).find(
+      c => c.from >= n.to && !PUNCTUATION.has(c.name)
+    );
+    const value = key ? pyValue(key, text) : undefined;
+    return typeof value === 'string' ? [value] : null;
+  }
+  const call = parent.parent;
+  if (
+    call?.name !== 'CallExpression' ||
+    call.firstChild?.from !== parent.from
+  ) {
+    return null;
+  }
+  const argList = call.getChild('ArgList');
+  if (argList && kids(argList).some(c => c.name === '*' || c.name === '**')) {
+    return null;
+  }
+  const args = argumentsOf(argList, text);
+  const keys = [...args.keywords.keys()];
+  const first = args.positional[0];
+  if (first?.name === 'DictionaryExpression') {
+    const parts = kids(first).filter(c => !['{', '}', ','].includes(c.name));
+    for (let i = 0; i < parts.length; i += 3) {
+      const key = pyValue(parts[i], text);
+      if (typeof key !== 'string' || parts[i + 1]?.name !== ':') {
+        return null;
+      }
+      keys.push(key);
+    }
+  } else if (first) {
+    const key = pyValue(first, text);
+    const attr = last ? text(last) : '';
+    if (typeof key !== 'string' || !['setdefault', 'pop'].includes(attr)) {
+      return null;
+    }
+    keys.push(key);
+  }
+  return keys;
+}
 
 /** Local name -> the dotted name it was imported as (`import os as o`, `from os import system
  * as s`); `moduleUse` is told every module named, `starImport` a `from os import *`. */
@@ -867,4 +1075,479 @@ function pyString(literal: string): string | undefined {
     }
   }
   return out;
+}
+
+// -- code that may write files (red team 14 R14-1, red team 17 R17-1) ------------------------
+// (the kernel's guardless.may_write: an ALLOW list of what writes no file, same table)
+
+const WRITES = {
+  modules: callsTable.no_write_modules as string[],
+  writes: callsTable.writes as string[],
+  callables: new Set<string>(callsTable.no_write_callables),
+  opens: callsTable.opens as Record<string, number>,
+  builtins: new Set<string>(callsTable.no_write_builtins),
+  methods: new Set<string>(callsTable.no_write_methods),
+  twoArguments: new Set<string>(callsTable.methods_two_arguments),
+  noArguments: new Set<string>(callsTable.methods_no_arguments),
+  callers: callsTable.calls_its_arguments as string[]
+};
+// exception classes are builtins that write nothing
+const EXCEPTION_NAME =
+  /^[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Iteration)$/;
+const noWriteBuiltin = (name: string) =>
+  WRITES.builtins.has(name) || EXCEPTION_NAME.test(name);
+
+type Kind = 'import' | 'def' | 'value' | 'builtin' | 'mixed';
+
+/** Whether a name node stands where the code binds it (an assignment's target, a parameter,
+ * a loop, `with` or `except` target, `global`, a walrus, `del`). */
+function bindsHere(n: SyntaxNode, text: Text): boolean {
+  let target: SyntaxNode = n;
+  while (
+    target.parent &&
+    ['TupleExpression', 'ArrayExpression', 'ParenthesizedExpression'].includes(
+      target.parent.name
+    )
+  ) {
+    target = target.parent; // `a, b = ...`
+  }
+  const parent = target.parent;
+  if (!parent) {
+    return false;
+  }
+  const prev = target.prevSibling;
+  const after = (what: string): boolean => {
+    for (let s = target.nextSibling; s; s = s.nextSibling) {
+      if (text(s) === what) {
+        return true;
+      }
+    }
+    return false;
+  };
+  switch (parent.name) {
+    case 'AssignStatement':
+      return after('=') || target.nextSibling?.name === 'AssignOp';
+    case 'UpdateStatement':
+    case 'NamedExpression':
+      return parent.firstChild?.from === target.from;
+    case 'ParamList':
+      return prev?.name !== 'AssignOp';
+    case 'ScopeStatement':
+    case 'DeleteStatement':
+      return true;
+    case 'WithStatement':
+    case 'TryStatement':
+      return !!prev && text(prev) === 'as';
+    default:
+      if (
+        parent.name === 'ForStatement' ||
+        parent.name.endsWith('ComprehensionExpression')
+      ) {
+        // between `for` and `in`
+        let s = target.prevSibling;
+        while (s && text(s) !== 'for' && text(s) !== 'in') {
+          s = s.prevSibling;
+        }
+        return !!s && text(s) === 'for';
+      }
+      return false;
+  }
+}
+
+/**
+ * The first use in `code` that may create, replace or move a file, or that Warden does not
+ * know to write none ('' for none): the kernel's `guardless.may_write`. Every call must be one
+ * schema/guardless-calls.json knows writes nothing; a use Warden cannot follow (a call of a
+ * value, a computed callee, a rebound import, a change to an imported module) counts as a
+ * write. Called on code that parses.
+ */
+export function mayWrite(code: string): string {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  const names = importedNames(
+    tree,
+    text,
+    () => undefined,
+    () => undefined
+  );
+  const dotted = dottedNames(names, text);
+  const bindings = new Map<string, Set<string>>();
+  const bind = (name: string, kind: string) => {
+    const kinds = bindings.get(name) ?? new Set<string>();
+    kinds.add(kind);
+    bindings.set(name, kinds);
+  };
+  for (const name of names.keys()) {
+    bind(name, 'import');
+  }
+  tree.iterate({
+    enter: ref => {
+      if (ref.name === 'ImportStatement') {
+        return false;
+      }
+      const n = ref.node;
+      if (n.name !== 'VariableName') {
+        return undefined;
+      }
+      const parent = n.parent?.name ?? '';
+      if (
+        ['FunctionDefinition', 'ClassDefinition'].includes(parent) &&
+        n.prevSibling &&
+        ['def', 'class'].includes(text(n.prevSibling))
+      ) {
+        bind(text(n), 'def');
+      } else if (bindsHere(n, text)) {
+        bind(text(n), 'value');
+      }
+      return undefined;
+    }
+  });
+  const rootKind = (n: SyntaxNode): Kind => {
+    let base: SyntaxNode | null = n;
+    while (base && base.name === 'MemberExpression') {
+      base = base.firstChild;
+    }
+    if (!base || base.name !== 'VariableName') {
+      return 'value';
+    }
+    const kinds = bindings.get(text(base));
+    if (!kinds || kinds.size === 0) {
+      return 'builtin';
+    }
+    return kinds.size === 1 ? ([...kinds][0] as Kind) : 'mixed';
+  };
+  // a chain of attribute names from an imported name (`os.path.join`, not `x[0].y`)
+  const importedChain = (n: SyntaxNode): boolean => {
+    let base: SyntaxNode | null = n;
+    while (base && base.name === 'MemberExpression') {
+      if (base.lastChild?.name !== 'PropertyName') {
+        return false;
+      }
+      base = base.firstChild;
+    }
+    return !!base && base.name === 'VariableName' && names.has(text(base));
+  };
+  const spread = (args: SyntaxNode | null) =>
+    !!args && kids(args).some(c => c.name === '*' || c.name === '**');
+  const opens = (call: SyntaxNode, name: string, where: number): string => {
+    const argList = call.getChild('ArgList');
+    if (spread(argList)) {
+      return name; // open(*a, **k): a mode Warden cannot read
+    }
+    const args = argumentsOf(argList, text);
+    const mode = args.keywords.get('mode') ?? args.positional[where];
+    const value = mode ? pyValue(mode, text) : 'r';
+    return typeof value !== 'string' || /[wax+]/.test(value) ? name : '';
+  };
+  const methodWritesNothing = (attr: string, call: SyntaxNode | null) => {
+    if (
+      !WRITES.methods.has(attr) &&
+      !WRITES.twoArguments.has(attr) &&
+      !WRITES.noArguments.has(attr)
+    ) {
+      return false;
+    }
+    if (call === null) {
+      return WRITES.methods.has(attr);
+    }
+    const argList = call.getChild('ArgList');
+    if (spread(argList)) {
+      return false;
+    }
+    const args = argumentsOf(argList, text);
+    if (WRITES.twoArguments.has(attr)) {
+      return args.positional.length >= 2; // str.replace(a, b), not Path.replace(target)
+    }
+    if (WRITES.noArguments.has(attr)) {
+      return args.positional.length + args.keywords.size === 0; // dict.copy(), not Path.copy(t)
+    }
+    return true;
+  };
+  const importedName = (name: string, call: SyntaxNode | null): string => {
+    if (listed(name, WRITES.modules, true) && !listed(name, WRITES.writes)) {
+      return '';
+    }
+    if (WRITES.callables.has(name)) {
+      return '';
+    }
+    const dot = name.lastIndexOf('.');
+    const owner = name.slice(0, Math.max(dot, 0));
+    const attr = name.slice(dot + 1);
+    if (dot > 0 && WRITES.callables.has(owner)) {
+      return methodWritesNothing(attr, call) ? '' : name; // pathlib.Path.write_text
+    }
+    return name;
+  };
+  // a call that calls what it is given (`map(p.write_text, texts)`): a value's method given
+  // to it must write nothing
+  const callers = (call: SyntaxNode, name: string): string => {
+    const short = name.slice(name.lastIndexOf('.') + 1);
+    if (!listed(name, WRITES.callers) && !WRITES.callers.includes(short)) {
+      return '';
+    }
+    const args = argumentsOf(call.getChild('ArgList'), text);
+    for (const value of [...args.positional, ...args.keywords.values()]) {
+      if (
+        value?.name === 'MemberExpression' &&
+        rootKind(value) !== 'import' &&
+        value.lastChild?.name === 'PropertyName' &&
+        !WRITES.methods.has(text(value.lastChild))
+      ) {
+        return `${name}(.${text(value.lastChild)})`;
+      }
+    }
+    return '';
+  };
+  const importedCall = (call: SyntaxNode, name: string): string => {
+    if (!name) {
+      return 'a name Warden cannot follow';
+    }
+    if (starts(name)) {
+      return name; // the program it starts may write (R17-1: cp p.txt json.py)
+    }
+    if (own(WRITES.opens, name) !== undefined) {
+      return opens(call, name, WRITES.opens[name]);
+    }
+    if (name === 'logging.basicConfig') {
+      // writes a file only when given one (R17-12)
+      const args = argumentsOf(call.getChild('ArgList'), text);
+      const given =
+        args.keywords.has('filename') || args.keywords.has('handlers');
+      return given || spread(call.getChild('ArgList')) ? name : '';
+    }
+    return importedName(name, call) || callers(call, name);
+  };
+  const judgeCall = (call: SyntaxNode): string => {
+    const callee = call.firstChild!;
+    const kind = rootKind(callee);
+    if (kind === 'mixed') {
+      return `${text(callee).slice(0, 40)}(): a name bound more than one way`;
+    }
+    if (callee.name === 'VariableName') {
+      const name = text(callee);
+      if (kind === 'import') {
+        return importedCall(call, dotted(callee));
+      }
+      if (kind === 'def') {
+        return ''; // the code's own function or class: its body is read with it
+      }
+      if (kind === 'value') {
+        return `${name}(): a value Warden cannot follow`;
+      }
+      if (own(WRITES.opens, name) !== undefined) {
+        return opens(call, name, WRITES.opens[name]);
+      }
+      return noWriteBuiltin(name) ? callers(call, name) : name;
+    }
+    if (callee.name === 'MemberExpression') {
+      if (kind === 'import' && importedChain(callee)) {
+        return importedCall(call, dotted(callee));
+      }
+      const last = callee.lastChild;
+      if (last?.name !== 'PropertyName') {
+        return 'a computed call';
+      }
+      const attr = text(last);
+      if (attr === 'open') {
+        return opens(call, '.open', 0); // Path(p).open(mode), the mode first
+      }
+      return methodWritesNothing(attr, call) ? callers(call, attr) : `.${attr}`;
+    }
+    return 'a computed call';
+  };
+  // `sys.path` read (printed, iterated, indexed) is data; bound or given to the code's own
+  // function it may be changed (`p = sys.path; p.insert(0, d)`)
+  const sysPath = (n: SyntaxNode): string => {
+    const parent = n.parent;
+    if (parent?.name === 'ArgList') {
+      const callee = parent.parent?.firstChild;
+      if (callee?.name === 'VariableName' && rootKind(callee) === 'builtin') {
+        return noWriteBuiltin(text(callee)) ? '' : 'sys.path';
+      }
+      if (
+        callee?.name === 'MemberExpression' &&
+        rootKind(callee) !== 'import'
+      ) {
+        return ''; // `":".join(sys.path)`
+      }
+    }
+    if (
+      (parent?.name === 'ForStatement' ||
+        parent?.name.endsWith('ComprehensionExpression')) &&
+      n.prevSibling &&
+      text(n.prevSibling) === 'in'
+    ) {
+      return '';
+    }
+    if (
+      parent?.name === 'MemberExpression' &&
+      parent.firstChild?.from === n.from
+    ) {
+      return parent.lastChild?.name === ']' && !bindsHere(parent, text)
+        ? ''
+        : 'sys.path';
+    }
+    return 'sys.path';
+  };
+  const reference = (n: SyntaxNode): string => {
+    const kind = rootKind(n);
+    if (kind === 'mixed') {
+      return `${text(n).slice(0, 40)}: a name bound more than one way`;
+    }
+    if (kind === 'import' && importedChain(n)) {
+      const name = dotted(n);
+      if (name === 'sys.path') {
+        return sysPath(n);
+      }
+      if (starts(name) || own(WRITES.opens, name) !== undefined) {
+        return `${name} used as a value`;
+      }
+      return name ? importedName(name, null) : 'a name Warden cannot follow';
+    }
+    if (kind === 'builtin' && n.name === 'VariableName') {
+      const name = text(n);
+      return noWriteBuiltin(name) || DATA_DUNDERS.has(name)
+        ? ''
+        : `${name} used as a value`;
+    }
+    return '';
+  };
+  // `@functools.lru_cache(maxsize=1)`, `@dataclasses.dataclass`: the dotted name, called when
+  // given arguments (a chain of names, not a MemberExpression, in the tree)
+  const decorator = (n: SyntaxNode): string => {
+    const parts = kids(n)
+      .filter(c => c.name === 'VariableName')
+      .map(c => text(c));
+    const root = parts[0] ?? '';
+    const kinds = bindings.get(root);
+    if (!kinds || kinds.size !== 1 || !kinds.has('import')) {
+      return kinds && kinds.size > 1
+        ? `@${root}: a name bound more than one way`
+        : '';
+    }
+    const name = canonical(
+      [names.get(root) ?? root, ...parts.slice(1)].join('.')
+    );
+    if (starts(name) || own(WRITES.opens, name) !== undefined) {
+      return `${name} used as a value`;
+    }
+    return importedName(name, null);
+  };
+  let found = '';
+  tree.iterate({
+    enter: ref => ref.name !== 'ImportStatement' && !found,
+    leave: ref => {
+      if (found) {
+        return;
+      }
+      const n = ref.node;
+      const parent = n.parent;
+      if (n.name === 'CallExpression') {
+        found = judgeCall(n);
+        return;
+      }
+      if (n.name === 'Decorator') {
+        found = decorator(n);
+        return;
+      }
+      if (n.name !== 'VariableName' && n.name !== 'MemberExpression') {
+        return;
+      }
+      if (parent?.name === 'Decorator') {
+        return; // judged as the decorator's dotted name
+      }
+      if (
+        parent?.name === 'MemberExpression' &&
+        parent.firstChild?.from === n.from &&
+        parent.firstChild.to === n.to
+      ) {
+        return; // judged as the longer name (or the subscript's value)
+      }
+      if (
+        parent?.name === 'CallExpression' &&
+        parent.firstChild?.from === n.from
+      ) {
+        return; // judged as the call
+      }
+      const declared =
+        (['FunctionDefinition', 'ClassDefinition'].includes(
+          parent?.name ?? ''
+        ) &&
+          !!n.prevSibling &&
+          ['def', 'class'].includes(text(n.prevSibling))) ||
+        (parent?.name === 'ArgList' && n.nextSibling?.name === 'AssignOp');
+      if (declared) {
+        return;
+      }
+      if (bindsHere(n, text)) {
+        // `json.dumps = open`, `sys.path[0:0] = [d]`: a change to a module the code's other
+        // calls are judged by
+        let base: SyntaxNode = n;
+        while (
+          base.name === 'MemberExpression' &&
+          base.lastChild?.name === ']'
+        ) {
+          base = base.firstChild!;
+        }
+        if (
+          n.name === 'MemberExpression' &&
+          rootKind(n) === 'import' &&
+          dotted(base) !== 'os.environ'
+        ) {
+          found = `a change to ${dotted(base) || 'an imported name'}`;
+        }
+        return;
+      }
+      found = reference(n);
+    }
+  });
+  return found;
+}
+
+/**
+ * The top names the code's FIRST statements import, before any other statement runs (a
+ * docstring aside) and before an import of a module that may be local (not the standard
+ * library's, whose code runs there): no write of the code precedes them. The kernel's
+ * `guardless.leading_imports` (which knows the local modules).
+ */
+export function leadingImports(code: string): Set<string> {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  const found = new Set<string>();
+  // `import a; import b` is one StatementGroup: its statements in turn
+  const statements = kids(tree.topNode).flatMap(s =>
+    s.name === 'StatementGroup' ? kids(s).filter(c => c.name !== ';') : [s]
+  );
+  for (const s of statements) {
+    if (
+      s.name === 'ExpressionStatement' &&
+      ['String', 'ContinuedString'].includes(s.firstChild?.name ?? '')
+    ) {
+      continue;
+    }
+    if (s.name !== 'ImportStatement') {
+      break;
+    }
+    const tops: string[] = [];
+    const words = kids(s);
+    const isFrom = text(words[0]) === 'from';
+    if (isFrom) {
+      if (words[1] && words[1].name === 'VariableName') {
+        tops.push(text(words[1]));
+      }
+    } else {
+      let first = true;
+      for (const w of words.slice(1)) {
+        if (first && w.name === 'VariableName') {
+          tops.push(text(w));
+        }
+        first = text(w) === ',';
+      }
+    }
+    tops.forEach(t => found.add(t));
+    if (tops.length === 0 || tops.some(t => !STDLIB_MODULES.has(t))) {
+      break; // a module that may be local: its code runs here
+    }
+  }
+  return found;
 }

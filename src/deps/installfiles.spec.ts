@@ -332,3 +332,27 @@ describe('red team 11 R11-18: files named through the reading process', () => {
     expect(plain.problems).toEqual([]);
   });
 });
+
+// red team 17 R17-11: every piece of a cell's shell text is read, as the kernel reads every
+// start (an installer-word prefilter passed over these, which the kernel refuses)
+describe('red team 17 R17-11: shell text without an installer word', () => {
+  it.each([
+    '!python -I -m webbrowser http://127.0.0.1:9/\n',
+    "!python3 -I -c 'help()'\n",
+    "!python3 -I -c 'import antigravity'\n",
+    '!python3 -I -m smtpd -n -c evil.Server\n',
+    "!cp p.txt json.py && python3 -E -c 'import json'\n"
+  ])('reports %j as unreadable', cell => {
+    expect(rules(cell)).toEqual(['install-unreadable']);
+  });
+  it.each([
+    '!ls -la\n',
+    '!nvidia-smi\n',
+    '!git clone https://github.com/x/y && cd y && make\n',
+    "!python3 -I -c 'import sys; print(sys.version)'\n",
+    '!python train.py --epochs 3\n',
+    '!wget -q https://example.org/data.zip && unzip -o data.zip\n'
+  ])('finds nothing in %j', cell => {
+    expect(rules(cell)).toEqual([]);
+  });
+});

@@ -25,12 +25,6 @@ export const INSTALL_RULE_IDS: readonly string[] = [...RULES.keys()].filter(
   id => id.startsWith('install-') && id !== 'install-allowed'
 );
 
-/** What a cell needs before its shell text can start an installer (commands.ts decides). */
-const MAY_INSTALL = /pip|uv|conda|mamba|poetry|pdm|hatch|pixi|rye|!\s*\{|\$|`/;
-// The shell removes quotes, backslashes and backslash-newlines before it looks up a
-// program: `!p''ipx`, `!p\ipx` and `!co"n"da` name an installer too (red team 6 F15)
-const SHELL_QUOTING = /\\\r?\n|['"\\]/g;
-
 /** A finding and the file it belongs to (an include's findings belong to the include). */
 export interface LocatedInstallFinding {
   path: string;
@@ -156,18 +150,10 @@ export function scanCellInstalls(
   policy: Record<string, any>,
   aliases: IPythonAliases = new IPythonAliases()
 ): LocatedInstallFinding[] {
-  // most cells: no installer word, no expansion that could hide one; an alias's expansion
-  // is tested as the `!` line it is (`%inst torcj` names no installer, `pip install %s` does)
-  const mayInstall = (text: string) =>
-    MAY_INSTALL.test(text.replace(SHELL_QUOTING, ''));
-  const cellMay = mayInstall(cell);
-  const shells = maskIPython(cell, aliases).shell.filter(s =>
-    s.kind === 'env'
-      ? false
-      : s.extent === undefined
-        ? cellMay
-        : s.kind === 'unreadable' || mayInstall('!' + s.text)
-  );
+  // every piece of shell text is read, as the kernel reads every start (red team 17 R17-11:
+  // a prefilter on installer words passed over `!python -I -m webbrowser URL` and `-c
+  // 'help()'`, which start no installer by name and which the kernel refuses)
+  const shells = maskIPython(cell, aliases).shell.filter(s => s.kind !== 'env');
   if (shells.length === 0) {
     return [];
   }

@@ -101,7 +101,7 @@ def test_a_module_is_found_as_that_python_finds_it(tmp_path, monkeypatch):
         commands.invocations(["python3", "-S", "-m", "helper"], env={"PYTHONPATH": str(other)})
     with pytest.raises(commands.Unreadable, match="cannot find"):
         commands.invocations([sys.executable, "-I", "-m", "no_such_module_here"])
-    with pytest.raises(commands.Unreadable, match="runs code named in its arguments"):
+    with pytest.raises(commands.Unreadable, match="command line Warden does not know"):
         commands.invocations(["python3", "-I", "-m", "timeit", "exec('x')"])
 
 

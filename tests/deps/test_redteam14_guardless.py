@@ -171,7 +171,6 @@ def test_a_module_written_in_place_of_an_installed_one_is_refused(kernel):
         "from pathlib import Path\nPath('h.py').write_text('x')\nimport h",
         "import os\nos.rename('a', 'h.py')\nimport h",
         "import shutil\nshutil.copy('a', 'json.py')\nimport json",
-        "import os\nos.makedirs('out')\nimport json",
         "m = input()\nopen('numpy.py', m).write('x')\nimport numpy",
         "import urllib.request as u\nu.urlretrieve('http://x/', 'numpy.py')\nimport numpy",
     ],

@@ -511,6 +511,7 @@ def shell_invocations(
     repeats = any(tokens[i] == "()" or tokens[i : i + 2] == ["(", ")"] for i in range(len(tokens)))
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
+    sub_wrote = ""  # a command substitution of the line that may write
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -540,6 +541,7 @@ def shell_invocations(
                 after_writer.append(bool(line.changed))
             if sub.wrote:
                 line.changed = line.changed or "a command substitution"
+                sub_wrote = sub_wrote or "a command substitution"
                 writers.append(k)
         if command[0] == "case" and command[2:3] == ["in"]:
             in_case = True
@@ -577,12 +579,17 @@ def shell_invocations(
             _refuse_function_environment(command, called[0])
         shell_words = _SHELL_WORDS.set(True)
         written = _WRITTEN.set(_WRITTEN.get() or line.program_written)
+        # red team 17 R17-13: what on the line may write a module a guardless Python imports
+        before = _LINE_WRITER.get()[0] or line.program_written or sub_wrote
+        before = before or _later_writer(commands, k, places)
+        line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
         finally:
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
+            _LINE_WRITER.reset(line_writer)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -1679,6 +1686,32 @@ def current_folder() -> Optional[str]:
 _WRITTEN: ContextVar[str] = ContextVar("warden_line_written", default="")
 
 
+# What on the shell line being read may write a file a guardless Python's code then imports
+# (red team 17 R17-13: `cp p.txt json.py && python -E -c 'import json'`, decided before the line
+# runs): (a command before it, or one running alongside it or again after it; a redirection of
+# its own output, which writes only while its code runs). Read by ``_LocalImports.finish``.
+_LINE_WRITER: ContextVar[Tuple[str, str]] = ContextVar("warden_line_writer", default=("", ""))
+
+
+def _later_writer(commands, k: int, places) -> str:
+    """A command after the k-th that may write before or while it runs: in its pipeline,
+    anything after it sent to the background (``&``), a later command of the loop it repeats
+    in, anything later when it is a function's body (run where the function is called). A
+    program of ``_NO_WRITE`` without a redirection to a file writes nothing."""
+    background = commands[k][2] == "&"
+    alongside = background or commands[k][2] in _CONCURRENT
+    loop, in_function = places[k].loop, places[k].in_function
+    for j in range(k + 1, len(commands)):
+        words, writes, after = commands[j][:3]
+        repeated = in_function or (loop is not None and places[j].loop == loop)
+        if alongside or repeated:
+            program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
+            if writes or os.path.basename(program) not in _NO_WRITE:
+                return os.path.basename(program) or "a redirection"
+        alongside = background or (alongside and after in _CONCURRENT)
+    return ""
+
+
 _ARRAY_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=")
 
 
@@ -2764,6 +2797,12 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     # pip's (the runner is read below as the threat model says)
     if not words_only and not (mode == "script" and guardless.build_hook_runner(target)):
         _guardless_start_modules(options, flags, env, why, interpreter(argv[0], env))
+    named = guardless.import_variable(env, startup_modules.inherited)
+    if named and not words_only:  # R17-2
+        raise Unreadable(
+            f"{why} and its environment sets {named}, which names a module the standard "
+            f"library imports from its path, unread. {_KEEP_THE_GUARD}"
+        )
     if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
         return  # --version, --help: runs nothing
     if shell and _EXPANSION.search(target or ""):
@@ -2794,7 +2833,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         where = interpreter(argv[0], env)
         never_check = _never_checks_pycs(options)
         files, problem = guardless.module_files(
-            module, flags, env, where, _working_folder(why), never_check=never_check
+            module, flags, env, where, _working_folder(why), never_check, tuple(args)
         )
         if problem and words_only:
             return  # a kernel without the launch guard searches words only: none to search
@@ -2806,6 +2845,8 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
         imports.own.update(os.path.dirname(os.path.abspath(p)) for p in files)
         for path in files:
             _read_guardless_file(path, why, f"module {module}", words_only, env, imports)
+        if not words_only:  # runpy imports it at start
+            imports.first_import = imports.first_import or module
         imports.finish(why)
         return
     if guardless.build_hook_runner(target):
@@ -2946,6 +2987,7 @@ class _LocalImports:
         self.own: Set[str] = set()  # the script's or -m module's own files and folders
         self.installed = ""  # an import found among installed modules
         self.imported = ""  # an import not built in (a file may stand in for it)
+        self.first_import = ""  # ... the code's first imports too (the -m module itself)
         self.writer = ""  # a call that may write a file
         self.missing = ""  # why an import cannot be placed
 
@@ -2965,10 +3007,11 @@ class _LocalImports:
         # it is imported when the code reaches it)
         main = not self.seen
         self._place(text, why, guardless.leading_imports(text, self.local_names) if main else ())
-        self.writer = self.writer or guardless.may_write(text)
         out: Dict[str, FrozenSet[str]] = {}
         for key, file in found.items():
             out[key] = frozenset() if file is None else self._read(file, why, env)
+        # a call into a local module's own function is read with that module (R17-1)
+        self.writer = self.writer or guardless.may_write(text, out)
         return out
 
     def _refuse_stand_ins(self, text: str, why: str) -> None:
@@ -3002,6 +3045,7 @@ class _LocalImports:
             self.placed.add(top)
             if top in sys.builtin_module_names or top in self.loaded:
                 continue
+            self.first_import = self.first_import or top
             if top not in early:  # one imported before any write stays what it was
                 self.imported = self.imported or top
             if top in self.local_names or guardless._find(top, self.folders)[0] != "none":
@@ -3031,8 +3075,20 @@ class _LocalImports:
         as the code's own (the package may import it: click -> uuid, requests -> chardet)."""
         if self.missing:
             raise Unreadable(f"{why} and {self.missing}. {_KEEP_THE_GUARD}")
-        if callable(self.folders):
-            return  # nothing read (a kernel searching words only)
+        before, own_output = _LINE_WRITER.get()
+        read = not callable(self.folders)  # callable: nothing read (a words-only kernel)
+        if before and (self.first_import or (read and self.own)):
+            # R17-13: decided before the line runs, so the files it reads, and any module it
+            # imports (its first imports too), may be what that command wrote
+            what = self.first_import or "files Warden read before the line ran"
+            raise Unreadable(
+                f"{why} and an earlier command on the line, or one running alongside it "
+                f"({before}), may write what it imports or runs ({what}), which Warden read "
+                f"before the line ran: run it as a command of its own. {_KEEP_THE_GUARD}"
+            )
+        if not read:
+            return
+        self.writer = self.writer or own_output  # `> json.py`: written while its code runs
         if self.writer and self.imported:
             # into a folder before the standard library (a new numpy.py beside the script), or
             # over the module's own file (a site folder or standard library it may write to:

@@ -190,6 +190,26 @@ class _Calls(NamedTuple):
     aliases: Dict[str, str]
     modules: Dict[str, Dict[str, str]]  # module -> {attribute: the module it holds}
     value_attributes: FrozenSet[str]
+    writes: "_Writes"
+    import_variables: Tuple[str, ...]
+    run_modules: Dict[str, List[str]]  # module -> options refused on its command line
+    loaded_at_start: FrozenSet[str]
+    loaded_by_site: FrozenSet[str]
+
+
+class _Writes(NamedTuple):
+    """The table's allow list of what writes no file (red team 17 R17-1), as ``may_write``
+    uses it."""
+
+    modules: Tuple[str, ...]  # a module (or name) and the public names under it
+    writes: Tuple[str, ...]  # names under those that do write
+    callables: FrozenSet[str]  # exact names; an attribute under one is judged as a method
+    opens: Dict[str, int]  # calls that open a file: the position of their mode argument
+    builtins: FrozenSet[str]
+    methods: FrozenSet[str]
+    two_arguments: FrozenSet[str]  # write nothing only given two or more (str.replace)
+    no_arguments: FrozenSet[str]  # write nothing only given none (dict.copy, not Path.copy)
+    callers: Tuple[str, ...]  # calls that call what they are given (map, functools.partial)
 
 
 def _calls_table() -> _Calls:
@@ -208,6 +228,21 @@ def _calls_table() -> _Calls:
             dict(table["aliases"]),
             {k: dict(v) for k, v in table["modules"].items()},
             frozenset(table["value_attributes"]),
+            _Writes(
+                tuple(table["no_write_modules"]),
+                tuple(table["writes"]),
+                frozenset(table["no_write_callables"]),
+                dict(table["opens"]),
+                frozenset(table["no_write_builtins"]),
+                frozenset(table["no_write_methods"]),
+                frozenset(table["methods_two_arguments"]),
+                frozenset(table["methods_no_arguments"]),
+                tuple(table["calls_its_arguments"]),
+            ),
+            tuple(table["import_variables"]),
+            {k: list(v) for k, v in table["run_modules"].items()},
+            frozenset(table["loaded_at_start"]),
+            frozenset(table["loaded_by_site"]),
         )
     return _CALLS
 
@@ -336,7 +371,42 @@ class _DynamicReader(ast.NodeVisitor):
                 self._import(node)
         if not self.found:
             self.visit(tree)
+        if not self.found:
+            self._environ_imports(tree)
         return self.found
+
+    def _environ_imports(self, tree: ast.AST) -> None:
+        """R17-2: code that sets a variable naming a module the standard library then imports
+        (``os.environ['_PYTHON_SYSCONFIGDATA_NAME'] = 'x'`` before ``sysconfig.get_paths()``),
+        or changes os.environ by keys Warden cannot read."""
+        parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        named = _calls_table().import_variables
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Name, ast.Attribute)):
+                continue
+            if self._dotted(node) != "os.environ" or not _changes_environ(node, parents.get(node)):
+                continue
+            if self._read_whole(node, parents.get(node)):
+                continue  # dict(os.environ), `for k in os.environ`
+            keys = _environ_keys(node, parents)
+            if keys is None:
+                self._flag("it changes os.environ by keys Warden cannot read")
+            elif set(keys) & set(named):
+                self._flag(
+                    f"it sets {sorted(set(keys) & set(named))[0]}, which names a module "
+                    "the standard library imports"
+                )
+
+    def _read_whole(self, node, parent) -> bool:
+        """Whether a value is only read here: iterated, or given to a builtin that writes nothing
+        (``dict(os.environ)``, ``sorted(os.environ)``)."""
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+            return True
+        if isinstance(parent, ast.Call) and node in parent.args:
+            func = parent.func
+            builtins = _calls_table().writes.builtins
+            return isinstance(func, ast.Name) and func.id in builtins and func.id not in self.names
+        return False
 
     def _flag(self, why: str) -> None:
         self.found = self.found or why
@@ -557,17 +627,48 @@ def _site_folders() -> List[str]:
 
 # -- python -m MOD ---------------------------------------------------------------------------
 
-# standard-library modules whose command line runs code or files named in their arguments
-_STDLIB_RUNNERS = frozenset((
-    "code", "pdb", "timeit", "cProfile", "profile", "trace", "unittest", "doctest", "pydoc",
-    "pickle", "inspect", "asyncio", "idlelib", "test", "site", "runpy", "cgi", "bdb",
-))  # fmt: skip
-# standard-library modules whose command line starts a program named by the environment or
-# found on PATH (R14-29; the list at _COMMAND_MODULES): `python -I -m webbrowser URL` runs
-# $BROWSER, `-m platform` runs uname, `-m ctypes.util` gcc and ldconfig, `-m mailcap` the
-# MAILCAPS files' tests
+# standard-library modules whose `python -m` command line starts a program named by the
+# environment or found on PATH (R14-29; the list at _COMMAND_MODULES): `python -I -m webbrowser
+# URL` runs $BROWSER, `-m platform` runs uname, `-m ctypes.util` gcc and ldconfig, `-m mailcap`
+# the MAILCAPS files' tests. Only the reason told: the decision is run_modules' allow list.
 _STDLIB_STARTERS = frozenset(("webbrowser", "antigravity", "mailcap", "platform", "uuid",
                               "ctypes"))  # fmt: skip
+
+
+def import_variable(env: Dict[str, str], inherited) -> str:
+    """The first variable of a guardless start's environment (``env``, then what it inherits,
+    ``inherited(name)``) that names a module the standard library imports from the child's
+    path ('' for none): red team 17 R17-2, sysconfig imports ``_PYTHON_SYSCONFIGDATA_NAME``'s
+    module for any config query (``get_paths``, ``python -m venv``), even under -I; xml.sax
+    PY_SAX_PARSER's. A module by that name is found wherever the path leads, unread."""
+    for name in _calls_table().import_variables:
+        if env.get(name, inherited(name)):
+            return name
+    return ""
+
+
+def run_module_problem(module: str, args: List[str]) -> str:
+    """Why ``python -m module args`` (a standard-library module) may run what Warden did not
+    read ('' when it runs nothing named in its arguments): an allow list, schema/guardless-
+    calls.json's ``run_modules`` (red team 17 R17-7: a deny list of runners missed ``-m smtpd
+    -c MOD.CLASS``, which imports MOD). An option the table refuses counts by any prefix of it
+    (argparse takes a unique prefix: ``--cg`` is ``--cgi``)."""
+    table = _calls_table().run_modules
+    if module.split(".")[0] in _STDLIB_STARTERS:
+        return f"python -m {module} starts a program its environment or PATH names"
+    if module not in table:
+        return (
+            f"python -m {module} is a standard-library module whose command line Warden does not "
+            "know to run nothing named in its arguments (it may import or run what they name)"
+        )
+    for word in args:
+        if word == "--":
+            break
+        option = word.split("=", 1)[0]
+        refused = [o for o in table[module] if len(option) > 2 and o.startswith(option)]
+        if refused:
+            return f"python -m {module} {refused[0]} runs what Warden does not read"
+    return ""
 
 
 def module_files(
@@ -577,13 +678,15 @@ def module_files(
     interpreter: Optional[str],
     folder: Optional[str] = None,
     never_check: bool = False,
+    args: Tuple[str, ...] = (),
 ) -> Tuple[List[str], str]:
     """The source files ``python [flags] -m module`` runs, in order (packages' ``__init__``
     first, then the module or the package's ``__main__``), and '' — or ([], why) when they
     cannot be found, placed or read. A standard-library module that is not shadowed gives
-    ([], ''). ``folder``: the folder the Python starts in (this process's by default);
-    ``never_check``: it runs with ``--check-hash-based-pycs never``. A file whose cached
-    bytecode may run in its place is unreadable (``cached_code``)."""
+    ([], '') when its command line (``args``) is one ``run_module_problem`` allows. ``folder``:
+    the folder the Python starts in (this process's by default); ``never_check``: it runs
+    with ``--check-hash-based-pycs never``. A file whose cached bytecode may run in its place
+    is unreadable (``cached_code``)."""
     folder = folder or os.getcwd()
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", module):
         return [], f"-m {module} names no module Warden can find"
@@ -592,11 +695,7 @@ def module_files(
     found = _find(top, first)
     if found[0] in ("none", "namespace"):  # a namespace portion yields to any later module
         if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
-            if top in _STDLIB_RUNNERS:
-                return [], f"python -m {module} runs code named in its arguments"
-            if top in _STDLIB_STARTERS:
-                return [], f"python -m {module} starts a program its environment or PATH names"
-            return [], ""
+            return [], run_module_problem(module, list(args))
         site = _site_path(interpreter, folder)
         if site is None:
             return [], f"Warden cannot tell where that Python finds {module}"
@@ -816,6 +915,35 @@ def _changes_environ(node, parent) -> bool:
     return True
 
 
+def _environ_keys(node, parents) -> Optional[List[str]]:
+    """The literal keys a change of os.environ sets (``os.environ["K"] = v``, ``del``,
+    ``.update(K=v)``, ``.update({"K": v})``, ``.setdefault("K", v)``, ``.pop("K")``); None
+    when Warden cannot read them (an alias, a computed key, ``**kw``)."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        key = _value(parent.slice)
+        return [key] if isinstance(key, str) else None
+    if not isinstance(parent, ast.Attribute) or parent.value is not node:
+        return None
+    call = parents.get(parent)
+    if not isinstance(call, ast.Call) or call.func is not parent:
+        return None
+    keys: List[str] = []
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            return None
+        keys.append(keyword.arg)
+    for arg in call.args[:1]:
+        value = _value(arg)
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            keys += list(value)
+        elif isinstance(value, str) and parent.attr in ("setdefault", "pop"):
+            keys.append(value)
+        else:
+            return None
+    return keys
+
+
 def _own_setting(node: ast.Call, name: str) -> str:
     """A start given its own working folder or environment (``cwd=``, ``env=``, the env of
     ``os.execve``/``spawnve``/``posix_spawn``): it runs what Warden, reading it with this
@@ -892,46 +1020,16 @@ def _strings(values) -> List[str]:
 
 # -- code that may write files (red team 14 R14-1) -----------------------------------------------
 
-# os functions that write nothing (any other os call may: os.open, os.rename, os.fdopen...)
-_OS_READS = frozenset((
-    "os.path", "os.environ", "os.getenv", "os.getcwd", "os.listdir", "os.scandir", "os.walk",
-    "os.stat", "os.lstat", "os.fstat", "os.getpid", "os.getppid", "os.getuid", "os.geteuid",
-    "os.getgid", "os.getegid", "os.getgroups", "os.getlogin", "os.cpu_count", "os.urandom",
-    "os.get_terminal_size", "os.fspath", "os.fsencode", "os.fsdecode", "os.readlink",
-    "os.access", "os.uname", "os.times", "os.isatty", "os.getloadavg", "os.strerror", "os.read",
-    "os.close", "os.kill", "os.waitpid", "os.wait",
-))  # fmt: skip
-# a program the code starts may write a file too (`subprocess.run(['cp', 'p.txt', 'json.py'])`
-# then `import json`: red team 17 R17-1): every process start counts as a writer (os.system,
-# os.popen, os.exec*/spawn*/posix_spawn*/fork are os calls outside the list above)
-# modules any of whose calls may write a file (archives extract, tempfile creates, logging's
-# handlers and sqlite3/dbm open files for writing); shutil but its readers
-_WRITING_MODULES = ("shutil.", "zipfile.", "tarfile.", "tempfile.", "logging.handlers.",
-                    "sqlite3.", "dbm.", "fileinput.", "gzip.", "bz2.", "lzma.", "io.FileIO",
-                    "urllib.request.urlretrieve", "logging.FileHandler", "mailbox.", "shelve.",
-                    "subprocess.", "pty.", "asyncio.create_subprocess")  # fmt: skip
-_SHUTIL_READS = frozenset(("shutil.which", "shutil.disk_usage", "shutil.get_terminal_size",
-                           "shutil.get_archive_formats", "shutil.get_unpack_formats"))  # fmt: skip
-# methods of values that write (pathlib, archives): `.replace`/`.rename` only with one argument
-# (str.replace takes two)
-_WRITING_METHODS = frozenset(("write_text", "write_bytes", "symlink_to", "hardlink_to",
-                              "link_to", "touch", "mkdir", "chmod", "extract", "extractall",
-                              "writestr", "makedirs"))  # fmt: skip
-
-
-# modules every CPython 3.8-3.13 holds in sys.modules before a script's code runs (measured
-# with -I -S; site adds the second set): importing one returns that module, whatever a write
-# puts on the path or over its file
-_LOADED_AT_START = frozenset(("abc", "codecs", "encodings", "io", "zipimport"))
-_LOADED_BY_SITE = frozenset(("os", "site", "stat", "posixpath", "genericpath",
-                             "_collections_abc", "_sitebuiltins"))  # fmt: skip
-
 
 def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
     """The modules a Python started with ``flags`` has loaded before its code (built-in ones
-    too): no file written later stands in for them (R14-1)."""
-    loaded = _LOADED_AT_START | frozenset(sys.builtin_module_names)
-    return loaded if "S" in flags else loaded | _LOADED_BY_SITE
+    too): no file written later stands in for them (R14-1). schema/guardless-calls.json's
+    ``loaded_at_start`` (every CPython 3.8-3.13 holds them in sys.modules before a script's
+    code runs, measured with -I -S) and ``loaded_by_site`` (site adds them), and this
+    Python's built-in modules."""
+    table = _calls_table()
+    loaded = table.loaded_at_start | frozenset(sys.builtin_module_names)
+    return loaded if "S" in flags else loaded | table.loaded_by_site
 
 
 def leading_imports(text: str, local: Set[str]) -> Set[str]:
@@ -955,57 +1053,289 @@ def leading_imports(text: str, local: Set[str]) -> Set[str]:
     return found
 
 
-def may_write(text: str) -> str:
-    """The first call in parsed code that may create or replace a file ('' for none): ``open``
-    with a writing or computed mode, os calls but its readers, pathlib's and archives'
-    writers, shutil, tempfile, urlretrieve... (R14-1: a guardless child that writes a module
-    into a folder on its own path and then imports it runs code Warden did not read). A list:
-    what it does not name is a write Warden does not see (the threat model's open item)."""
+def may_write(text: str, local: Optional[Dict[str, FrozenSet[str]]] = None) -> str:
+    """The first use in parsed code that may create, replace or move a file, or that Warden
+    does not know to write none ('' for none). An ALLOW list (red team 17 R17-1: a list of
+    writers missed ``Path.write_text(Path(p), s)``, ``o = open``, ``URLopener().retrieve``):
+    every call must be one schema/guardless-calls.json knows writes nothing (``print``,
+    ``json.dumps``, ``str.strip``, ``open(p)`` for reading, a function the code or a local
+    module Warden reads defines), and a use it cannot follow (a call of a value, a computed
+    callee, a rebound import, a change to an imported module) counts as a write (R14-1: a
+    guardless child that writes a module into a folder on its own path, or over the module's
+    own file, and then imports it runs code Warden did not read). ``local``: as for
+    ``dynamic_code``."""
     tree = ast.parse(text)
-    reader = _DynamicReader()
+    reader = _DynamicReader(local)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             reader._import(node)
+    return _WriteReader(reader, _bindings(tree), tree).first()
+
+
+def _bindings(tree: ast.AST) -> Dict[str, Set[str]]:
+    """Each name the code binds -> how (``import``, ``def`` for a function or class, ``value``
+    for anything else: an assignment, a parameter, a loop or ``with`` target...), scopes
+    merged: a name bound two ways is one Warden cannot follow."""
+    found: Dict[str, Set[str]] = {}
+
+    def bind(name: str, kind: str) -> None:
+        found.setdefault(name, set()).add(kind)
+
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = reader._dotted(node.func)
-        if _writes(node, name):
-            return name or f".{getattr(node.func, 'attr', 'a call')}"
-    return ""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bind(alias.asname or alias.name.split(".")[0], "import")
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                bind(alias.asname or alias.name, "import")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(node.name, "def")
+        elif isinstance(node, ast.arg):
+            bind(node.arg, "value")
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bind(node.id, "value")
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name, "value")
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bind(node.name, "value")
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            bind(node.name, "value")
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bind(node.rest, "value")
+    return found
 
 
-def _writes(node: ast.Call, name: str) -> bool:
-    if name in ("open", "io.open", "codecs.open") or (
-        not name and isinstance(node.func, ast.Attribute) and node.func.attr == "open"
-    ):
-        if any(k.arg is None for k in node.keywords) or any(
-            isinstance(a, ast.Starred) for a in node.args
-        ):
-            return True  # open(*a, **k): a mode Warden cannot read
-        where = 1 if name else 0  # Path(p).open(mode): the mode comes first
+# exception classes are builtins that write nothing
+_EXCEPTION_NAME = re.compile(r"^[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Iteration)$")
+
+
+class _WriteReader:
+    """``may_write``'s pass: every call, and every name or attribute used as a value, judged
+    against the table's allow list of what writes no file."""
+
+    def __init__(self, reader: "_DynamicReader", bindings: Dict[str, Set[str]], tree: ast.AST):
+        self.reader, self.bindings, self.tree = reader, bindings, tree
+        self.table = _calls_table().writes
+        self.parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+
+    def first(self) -> str:
+        """The first use, in the order the code runs them (``open(p, 'w').write(s)``: open)."""
+        for node in _in_run_order(self.tree):
+            why = self._judge(node)
+            if why:
+                return why
+        return ""
+
+    def _judge(self, node) -> str:
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+            # `json.dumps = open`, `sys.path[0:0] = [d]`: a change to a module the code's other
+            # calls are judged by
+            if (
+                self._root_kind(node) == "import"
+                and self.reader._dotted(_base(node)) != "os.environ"
+            ):
+                return f"a change to {self.reader._dotted(_base(node)) or 'an imported name'}"
+            return ""
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                return ""  # judged as the call
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                return ""  # judged as the longer name
+            return self._reference(node, parent)
+        return ""
+
+    def _root_kind(self, node) -> str:
+        """How the name a chain starts at is bound: ``import``, ``def``, ``value``, ``builtin``
+        (none), ``mixed`` (two ways), or ``value`` for a chain from a call or a literal."""
+        base = node
+        while isinstance(base, (ast.Attribute, ast.Subscript)):
+            base = base.value
+        if not isinstance(base, ast.Name):
+            return "value"
+        kinds = self.bindings.get(base.id, set())
+        if not kinds:
+            return "builtin"
+        return next(iter(kinds)) if len(kinds) == 1 else "mixed"
+
+    def _call(self, node: ast.Call) -> str:
+        func = node.func
+        kind = self._root_kind(func)
+        if kind == "mixed":
+            return f"{_shown(func)}(): a name bound more than one way"
+        if isinstance(func, ast.Name):
+            if kind == "import":
+                return self._imported_call(node, self.reader._dotted(func))
+            if kind == "def":
+                return ""  # the code's own function or class: its body is read with it
+            if kind == "value":
+                return f"{func.id}(): a value Warden cannot follow"
+            return self._builtin_call(node, func.id)
+        if isinstance(func, ast.Attribute):
+            if kind == "import" and self.reader._imported(func):
+                return self._imported_call(node, self.reader._dotted(func))
+            return self._method_call(node, func.attr)
+        return "a computed call"
+
+    def _builtin_call(self, node: ast.Call, name: str) -> str:
+        if name in self.table.opens:
+            return self._opens(node, name, self.table.opens[name])
+        if self._no_write_builtin(name):
+            return self._callers(node, name)
+        return name
+
+    def _no_write_builtin(self, name: str) -> bool:
+        return name in self.table.builtins or bool(_EXCEPTION_NAME.match(name))
+
+    def _imported_call(self, node: ast.Call, name: str) -> str:
+        if not name:
+            return "a name Warden cannot follow"
+        if name.startswith(_PROCESS_STARTERS):
+            return name  # the program it starts may write (R17-1: cp p.txt json.py)
+        if name in self.table.opens:
+            return self._opens(node, name, self.table.opens[name])
+        if name == "logging.basicConfig":  # writes a file only when given one (R17-12)
+            given = any(k.arg in (None, "filename", "handlers") for k in node.keywords)
+            return name if given or _starred(node) else ""
+        why = self._imported_name(name, node)
+        return why or self._callers(node, name)
+
+    def _imported_name(self, name: str, call: Optional[ast.Call]) -> str:
+        """'' when a name through an import writes nothing (called with ``call``'s arguments,
+        or used as a value when None), else the name."""
+        if self.reader._read_locally(name):
+            return ""  # a local module's own function: read with that module
+        table = self.table
+        if _listed(name, table.modules, public=True) and not _listed(name, table.writes):
+            return ""
+        if name in table.callables:
+            return ""
+        owner, _, attr = name.rpartition(".")
+        if owner in table.callables and attr:  # pathlib.Path.write_text: Path's method
+            return "" if self._method_writes_nothing(attr, call) else name
+        return name
+
+    def _method_call(self, node: ast.Call, attr: str) -> str:
+        if attr == "open":  # Path(p).open(mode), the mode first
+            return self._opens(node, f".{attr}", 0)
+        if not self._method_writes_nothing(attr, node):
+            return f".{attr}"
+        return self._callers(node, attr)
+
+    def _method_writes_nothing(self, attr: str, call: Optional[ast.Call]) -> bool:
+        table = self.table
+        if attr not in table.methods and attr not in table.two_arguments | table.no_arguments:
+            return False
+        if call is None:
+            return attr in table.methods
+        if _starred(call):
+            return False
+        given = len(call.args) + len(call.keywords)
+        if attr in table.two_arguments:
+            return len(call.args) >= 2  # str.replace(a, b), not Path.replace(target)
+        if attr in table.no_arguments:
+            return given == 0  # dict.copy(), not Path.copy(target) (3.14)
+        return True
+
+    def _opens(self, node: ast.Call, name: str, where: int) -> str:
+        """An ``open``-like call: a writer unless its mode is a literal that only reads."""
+        if _starred(node):
+            return name  # open(*a, **k): a mode Warden cannot read
         mode = node.args[where] if len(node.args) > where else None
         for keyword in node.keywords:
             if keyword.arg == "mode":
                 mode = keyword.value
         value = "r" if mode is None else _value(mode)
-        return not isinstance(value, str) or bool(set(value) & set("wax+"))
-    if name.startswith("os.") and not _listed(name, _OS_READS):
-        return True
-    if name == "logging.basicConfig":  # writes a file only when given one (R17-12)
-        return any(k.arg in (None, "filename", "handlers") for k in node.keywords) or any(
-            isinstance(a, ast.Starred) for a in node.args
-        )
-    if name.startswith(_WRITING_MODULES) and name not in _SHUTIL_READS:
-        return True
-    if name in _FILE_CHANGERS:
-        return True
-    if not name and isinstance(node.func, ast.Attribute):
-        attr = node.func.attr
-        if attr in _WRITING_METHODS:
-            return True
-        return attr in ("rename", "replace") and len(node.args) == 1 and not node.keywords
-    return False
+        return name if not isinstance(value, str) or set(value) & set("wax+") else ""
+
+    def _callers(self, node: ast.Call, name: str) -> str:
+        """A call that calls what it is given (``map(p.write_text, texts)``,
+        ``functools.partial``): each argument that is a value's method must be one that writes
+        nothing (a name through an import, or the code's own, is judged where it stands)."""
+        if (
+            not _listed(name, self.table.callers)
+            and name.rpartition(".")[2] not in self.table.callers
+        ):
+            return ""
+        for value in list(node.args) + [k.value for k in node.keywords]:
+            if isinstance(value, ast.Starred):
+                value = value.value
+            if isinstance(value, ast.Attribute) and self._root_kind(value) != "import":
+                if value.attr not in self.table.methods:
+                    return f"{name}(.{value.attr})"
+        return ""
+
+    def _reference(self, node, parent) -> str:
+        """A name or attribute used as a value, not called here."""
+        kind = self._root_kind(node)
+        if kind == "mixed":
+            return f"{_shown(node)}: a name bound more than one way"
+        if kind == "import" and self.reader._imported(node):
+            name = self.reader._dotted(node)
+            if name == "sys.path":
+                return self._sys_path(node, parent)
+            if name.startswith(_PROCESS_STARTERS) or name in self.table.opens:
+                return f"{name} used as a value"
+            return self._imported_name(name, None) if name else "a name Warden cannot follow"
+        if kind == "builtin" and isinstance(node, ast.Name):
+            name = node.id
+            if self._no_write_builtin(name) or name in _DATA_DUNDERS:
+                return ""
+            return f"{name} used as a value"
+        return ""  # a value's attribute (data) or the code's own name
+
+    def _sys_path(self, node, parent) -> str:
+        """``sys.path`` read (printed, iterated, indexed) is data; bound to a name or given to
+        the code's own function it may be changed there (``p = sys.path; p.insert(0, d)``),
+        which moves where an import finds its module."""
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            callee = parent.func
+            if isinstance(callee, ast.Name) and self._root_kind(callee) == "builtin":
+                return "" if self._no_write_builtin(callee.id) else "sys.path"
+            if isinstance(callee, ast.Attribute) and self._root_kind(callee) != "import":
+                return ""  # `":".join(sys.path)`
+        if isinstance(parent, (ast.comprehension, ast.For, ast.Compare, ast.FormattedValue)):
+            return ""
+        if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Load):
+            return ""
+        return "sys.path"
+
+
+def _in_run_order(tree: ast.AST):
+    """Nodes in source order, each after the expressions inside it (a call after its
+    arguments and callee)."""
+    stack = [(tree, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(ast.iter_child_nodes(node))))
+
+
+def _base(node):
+    """The outermost name chain of an attribute or subscript target (``sys.path`` of
+    ``sys.path[0]``)."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return node
+
+
+def _starred(node: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    )
+
+
+def _shown(node) -> str:
+    try:
+        return ast.unparse(node)[:40]
+    except Exception:  # noqa: BLE001 - a name to show, nothing more
+        return "a name"
 
 
 # -- the local modules a guardless Python's code imports ---------------------------------------
