@@ -629,6 +629,25 @@ function environKeys(n: SyntaxNode, text: Text): string[] | null {
   return keys;
 }
 
+/** Code's tree with its imports read (no module use or star import reported): what the
+ * readers that follow names through imports start from. */
+function parsedImports(code: string): {
+  tree: Tree;
+  text: Text;
+  names: Map<string, string>;
+  dotted: (n: SyntaxNode) => string;
+} {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  const names = importedNames(
+    tree,
+    text,
+    () => undefined,
+    () => undefined
+  );
+  return { tree, text, names, dotted: dottedNames(names, text) };
+}
+
 /** Local name -> the dotted name it was imported as (`import os as o`, `from os import system
  * as s`); `moduleUse` is told every module named, `starImport` a `from os import *`. */
 function importedNames(
@@ -762,15 +781,7 @@ export function literalStarts(code: string): {
   starts: Array<LiteralStart | null>;
   changer: string;
 } {
-  const tree = parser.parse(code);
-  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
-  const names = importedNames(
-    tree,
-    text,
-    () => undefined,
-    () => undefined
-  );
-  const dottedName = dottedNames(names, text);
+  const { tree, text, dotted: dottedName } = parsedImports(code);
   const found: Array<LiteralStart | null> = [];
   let changer = '';
   tree.iterate({
@@ -1162,15 +1173,7 @@ function bindsHere(n: SyntaxNode, text: Text): boolean {
  * write. Called on code that parses.
  */
 export function mayWrite(code: string): string {
-  const tree = parser.parse(code);
-  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
-  const names = importedNames(
-    tree,
-    text,
-    () => undefined,
-    () => undefined
-  );
-  const dotted = dottedNames(names, text);
+  const { tree, text, names, dotted } = parsedImports(code);
   const bindings = new Map<string, Set<string>>();
   const bind = (name: string, kind: string) => {
     const kinds = bindings.get(name) ?? new Set<string>();

@@ -203,3 +203,16 @@ def installed(program: str) -> str:
     found = shutil.which(program)
     assert found, f"{program} is needed to prove this case: install it (apt-get install {program})"
     return found
+
+
+def reading_refusal(argv: List[str], cwd, env: Optional[dict] = None) -> str:
+    """Why the kernel's reading refuses the start ``argv`` in folder ``cwd`` ('' when it may
+    start): the reading alone, no process started."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    with commands.start_folder(str(cwd)):
+        try:
+            commands.invocations(argv, 1, env or {})
+        except commands.Unreadable as exc:
+            return str(exc)
+    return ""

@@ -14,8 +14,9 @@ refused before anything runs.
 import os
 
 import pytest
+from launched import reading_refusal
 
-from jupyterlab_warden.kernel.guard.installs import commands, guardless
+from jupyterlab_warden.kernel.guard.installs import guardless
 
 PYTHON_E = "import os, sys\nos.system(sys.executable + ' -E app/train.py')\n"
 
@@ -30,16 +31,6 @@ def _app(kernel, files) -> None:
     app.mkdir(exist_ok=True)
     for name, text in files.items():
         (app / name).write_text(text)
-
-
-def _why(argv, cwd, env=None) -> str:
-    """The kernel's reading of a start in ``cwd`` ('' when it may start)."""
-    with commands.start_folder(str(cwd)):
-        try:
-            commands.invocations(argv, 1, env or {})
-        except commands.Unreadable as exc:
-            return str(exc)
-    return ""
 
 
 # -- R14-8: the reach's roots from the syntax tree --------------------------------------------
@@ -114,7 +105,7 @@ def test_a_stdlib_module_running_browser_is_refused(kernel, how):
     ],
 )
 def test_stdlib_programs_named_by_the_environment_are_refused(tmp_path, argv):
-    why = _why(argv, tmp_path)
+    why = reading_refusal(argv, tmp_path)
     assert "environment" in why or "help" in why, why
 
 
@@ -128,7 +119,7 @@ def test_stdlib_programs_named_by_the_environment_are_refused(tmp_path, argv):
 )
 def test_ordinary_guardless_lines_still_start(tmp_path, argv):
     (tmp_path / "x.json").write_text("{}")
-    assert _why(argv, tmp_path, {"BROWSER": "firefox", "PAGER": "cat"}) == ""
+    assert reading_refusal(argv, tmp_path, {"BROWSER": "firefox", "PAGER": "cat"}) == ""
 
 
 # -- R14-1: a module the code writes, then imports ----------------------------------------------
@@ -176,7 +167,7 @@ def test_a_module_written_in_place_of_an_installed_one_is_refused(kernel):
     ],
 )
 def test_code_that_writes_and_imports_through_its_folder_is_refused(tmp_path, code):
-    why = _why([os.sys.executable, "-E", "-c", code], tmp_path)
+    why = reading_refusal([os.sys.executable, "-E", "-c", code], tmp_path)
     assert "found nowhere" in why or "may write files" in why, why
 
 
@@ -185,10 +176,15 @@ def test_a_write_over_an_installed_module_is_refused_without_a_folder_before_it(
     # folder it can write to) before it imports it
     python = os.path.realpath(os.sys.executable)
     code = "import sys\nopen(sys.argv[1], 'w').write('x')\nimport numpy\n"
-    why = _why([python, "-I", "-c", code], tmp_path)
+    why = reading_refusal([python, "-I", "-c", code], tmp_path)
     assert "may write files (open) and imports numpy" in why, why
     # imported by the code's first statements, before anything it writes: what it was
-    assert _why([python, "-I", "-c", "import numpy, sys\nopen(sys.argv[1], 'w')\n"], tmp_path) == ""
+    assert (
+        reading_refusal(
+            [python, "-I", "-c", "import numpy, sys\nopen(sys.argv[1], 'w')\n"], tmp_path
+        )
+        == ""
+    )
     # reading files and importing, or writing and importing nothing, still start
     # and os, loaded by site before the code runs, is no module a write replaces
     for code in (
@@ -196,7 +192,9 @@ def test_a_write_over_an_installed_module_is_refused_without_a_folder_before_it(
         "open('o.txt', 'w')\n",
         "import os, sys\nos.makedirs('out', exist_ok=True)\n",
     ):
-        assert _why([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path) == ""
+        assert (
+            reading_refusal([os.path.realpath(os.sys.executable), "-I", "-c", code], tmp_path) == ""
+        )
 
 
 # -- R14-4: a local file an installed package may import ---------------------------------------
@@ -220,7 +218,7 @@ def test_any_importable_entry_beside_the_script_is_refused(tmp_path, entry):
     (tmp_path / entry).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / entry).write_text("x = 1\n")
     (tmp_path / "train.py").write_text("import requests\n")
-    why = _why([os.sys.executable, "-E", "train.py"], tmp_path)
+    why = reading_refusal([os.sys.executable, "-E", "train.py"], tmp_path)
     assert "installed requests, which may import chardet" in why, why
 
 
@@ -239,8 +237,8 @@ def test_a_plain_training_script_with_its_own_modules_still_starts(tmp_path):
     (tmp_path / "__pycache__" / "helpers.cpython-311.pyc").write_bytes(b"\0")
     (tmp_path / "data.csv").write_text("a,b\n")
     (tmp_path / "runs" / "ckpt").mkdir(parents=True)
-    assert _why([os.sys.executable, "-E", "train.py"], tmp_path) == ""
-    assert _why([os.sys.executable, "-E", str(tmp_path / "train.py")], tmp_path) == ""
+    assert reading_refusal([os.sys.executable, "-E", "train.py"], tmp_path) == ""
+    assert reading_refusal([os.sys.executable, "-E", str(tmp_path / "train.py")], tmp_path) == ""
 
 
 def test_the_designed_false_refusal_an_unread_module_beside_an_installed_import(tmp_path):
@@ -248,7 +246,7 @@ def test_the_designed_false_refusal_an_unread_module_beside_an_installed_import(
     # package) may import it by name, so the start is refused (threat model, guardless16)
     (tmp_path / "train.py").write_text("import numpy\n")
     (tmp_path / "notes.py").write_text("x = 1\n")
-    why = _why([os.sys.executable, "-E", "train.py"], tmp_path)
+    why = reading_refusal([os.sys.executable, "-E", "train.py"], tmp_path)
     assert "installed numpy, which may import notes" in why, why
 
 
@@ -286,7 +284,7 @@ def test_ordinary_guardless_lines_run_in_a_launched_kernel(kernel):
 def test_a_process_the_code_starts_counts_as_a_writer(tmp_path, code):
     """R17-1: the started program writes json.py into the working folder, which comes before
     the standard library for `-E -c`: `import json` then runs it."""
-    why = _why([os.sys.executable, "-E", "-c", code], tmp_path)
+    why = reading_refusal([os.sys.executable, "-E", "-c", code], tmp_path)
     assert "may write files" in why and "json" in why, why
 
 
@@ -298,4 +296,4 @@ def test_a_process_the_code_starts_counts_as_a_writer(tmp_path, code):
     ],
 )
 def test_starts_and_logging_without_a_file_still_run(tmp_path, code):
-    assert _why([os.sys.executable, "-I", "-c", code], tmp_path) == ""
+    assert reading_refusal([os.sys.executable, "-I", "-c", code], tmp_path) == ""

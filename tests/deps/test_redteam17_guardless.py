@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from launched import system_cell
+from launched import reading_refusal, system_cell
 
-from jupyterlab_warden.kernel.guard.installs import commands, guardless
+from jupyterlab_warden.kernel.guard.installs import guardless
 
 # writers and ordinary code, shared with the static side's spec (src/deps/guardless.spec.ts)
 CASES = json.loads(
@@ -30,19 +30,9 @@ CASES = json.loads(
 )
 
 
-def _why(argv, cwd, env=None) -> str:
-    """The kernel's reading of a start in ``cwd`` ('' when it may start)."""
-    with commands.start_folder(str(cwd)):
-        try:
-            commands.invocations(argv, 1, env or {})
-        except commands.Unreadable as exc:
-            return str(exc)
-    return ""
-
-
 def _line(text: str, cwd) -> str:
     """The kernel's reading of a shell line run in ``cwd``."""
-    return _why(["/bin/sh", "-c", text], cwd)
+    return reading_refusal(["/bin/sh", "-c", text], cwd)
 
 
 def _plant(kernel, name: str = "p.txt", then: str = "raise ImportError('not here')") -> None:
@@ -78,7 +68,7 @@ WRITERS = CASES["writers"]
 @pytest.mark.parametrize("code", WRITERS)
 def test_a_writer_the_list_did_not_name_counts(tmp_path, code):
     assert guardless.may_write(code), code
-    why = _why([sys.executable, "-E", "-c", code + "\nimport json\n"], tmp_path)
+    why = reading_refusal([sys.executable, "-E", "-c", code + "\nimport json\n"], tmp_path)
     assert why, code
 
 
@@ -94,9 +84,9 @@ ORDINARY_MODULES = [
 def test_ordinary_guardless_lines_still_start(tmp_path, flag):
     (tmp_path / "x.json").write_text("{}")
     for code in ORDINARY_CODE:
-        assert _why([sys.executable, flag, "-c", code], tmp_path) == "", code
+        assert reading_refusal([sys.executable, flag, "-c", code], tmp_path) == "", code
     for module in ORDINARY_MODULES:
-        assert _why([sys.executable, flag, "-m", *module], tmp_path) == "", module
+        assert reading_refusal([sys.executable, flag, "-m", *module], tmp_path) == "", module
 
 
 @pytest.mark.parametrize(
@@ -190,7 +180,7 @@ def test_a_module_a_command_before_it_wrote_is_refused(kernel):
     ],
 )
 def test_a_variable_naming_an_imported_module_is_refused(tmp_path, argv, env):
-    why = _why([sys.executable, *argv], tmp_path, env)
+    why = reading_refusal([sys.executable, *argv], tmp_path, env)
     assert "names a module the standard library imports" in why, why
 
 
@@ -205,8 +195,8 @@ def test_a_variable_naming_an_imported_module_is_refused(tmp_path, argv, env):
     ],
 )
 def test_code_setting_such_a_variable_is_refused(tmp_path, code):
-    assert "os.environ" in _why([sys.executable, "-I", "-c", code], tmp_path) or (
-        "names a module" in _why([sys.executable, "-I", "-c", code], tmp_path)
+    assert "os.environ" in reading_refusal([sys.executable, "-I", "-c", code], tmp_path) or (
+        "names a module" in reading_refusal([sys.executable, "-I", "-c", code], tmp_path)
     )
 
 
@@ -216,7 +206,7 @@ def test_code_setting_other_variables_still_runs(tmp_path):
         "import os\nos.environ.update(OMP_NUM_THREADS='1')\nprint(1)",
         "import os\nprint(sorted(os.environ))",
     ):
-        assert _why([sys.executable, "-I", "-c", code], tmp_path) == "", code
+        assert reading_refusal([sys.executable, "-I", "-c", code], tmp_path) == "", code
 
 
 def test_sysconfig_importing_the_named_module_is_refused(kernel):
@@ -255,7 +245,7 @@ def test_sysconfig_importing_the_named_module_is_refused(kernel):
     ],
 )
 def test_a_module_whose_command_line_is_not_known_is_refused(tmp_path, module):
-    why = _why([sys.executable, "-I", "-m", *module], tmp_path)
+    why = reading_refusal([sys.executable, "-I", "-m", *module], tmp_path)
     assert "python -m" in why, why
 
 
