@@ -105,7 +105,10 @@ export function unknownNames(
     ) {
       continue; // `export X=v`, `unset X`: read as the value they set
     }
-    if (DECLARING.has(inner[0]) && optionsReadAsValue(inner[0], inner.slice(1))) {
+    if (
+      DECLARING.has(inner[0]) &&
+      optionsReadAsValue(inner[0], inner.slice(1))
+    ) {
       continue; // `declare -x X=v`, `export -n X`: the line state's `declare` reads them
     }
     namesAssigned(inner).forEach(n => names.add(n));
