@@ -3239,7 +3239,16 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
-    const unplaced = importBeyondStdlib(target ?? '');
+    // R18-8: PYTHONPATH naming the start's own folder (`.`, an empty entry; cleared: the
+    // folder -c puts first) puts the notebook's files before the
+    // standard library and site-packages; the kernel places each import among those files (a
+    // local module read, one found nowhere refused), which this check cannot see. Other
+    // folders (`PYTHONPATH=src ... import numpy`, R8-17) stay the kernel's to read.
+    const ownFolder = (env.PYTHONPATH ?? '')
+      .split(':')
+      .some(entry => ['', '.', './'].includes(entry));
+    const unplaced =
+      'PYTHONPATH' in env && ownFolder ? importBeyondStdlib(target ?? '') : '';
     if (unplaced) {
       // R18-8: the kernel places each import among the files (a local module is read, one
       // found nowhere refused); warden-scan sees no files, so it cannot say which runs
