@@ -17,6 +17,7 @@ installer in them pass untouched.
 
 import contextlib
 import fnmatch
+import glob as globlib
 import os
 import re
 import shlex
@@ -2102,11 +2103,77 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
     ``unknown-launcher ./x.pl``): Warden does not know which of such a program's words it runs,
     so every word that may be a program is read as one, through the ONE reader of a program
     named by path (``_script_start``: its ``#!`` line, for a file written since the kernel
-    started). A file that is no executable is data (``wc -l ./x.pl``: wc is inert anyway)."""
-    word = words[0]
-    if not word or word.startswith("-") or "=" in word.partition("/")[0]:
+    started). A file that is no executable is data (``wc -l ./x.pl``: wc is inert anyway).
+
+    A word Warden cannot place fails CLOSED (red team 18 R18-3, R18-6): one the shell computes
+    (``$PWD/x.pl``, a command substitution, a brace list), a relative path from a folder an
+    earlier ``cd`` left unknown, a path an earlier command on the line may write first (``cp
+    x.pl y && chrt 0 ./y``), an option's attached value (``--dbus-daemon=./x.pl``). A pattern
+    (``./x.p[l]``) is read as each file it matches now (no match: the word as written). An
+    interpreter's operands are its code's, read by ``interpreters``."""
+    if interpreters.language(program_name(program)) is not None:
+        if _plain_operand(words[0]):
+            _refuse_operand_file(program, words, env, closed=False)
         return
-    path = _placed(word, strict=False) if os.sep in word else _which(word, env.get("PATH"), False)
+    word = _operand_value(words[0])
+    if not word:
+        return
+    if _EXPANSION.search(word):
+        raise Unreadable(
+            f"{program} is given a word built by the shell ({_construct(word)}), and Warden "
+            f"has no table of what {program} runs: the word may name the program it starts, "
+            "which Warden cannot read before the shell builds it: write the word out"
+        )
+    found = [word]
+    if _GLOB.search(word):
+        # what the shell hands over: each file the pattern matches when the line runs
+        found = _pattern_files(word) or [word]
+    for path in found:
+        _refuse_operand_file(program, [path] + words[1:], env)
+
+
+def _operand_value(word: str) -> str:
+    """The part of an untabled program's word that may name a program it runs: an operand, an
+    option's attached value (``--opt=PATH``, ``-oPATH``: red team 18 R18-6; getopt hands either
+    to the program as the value); '' for an option alone and a ``NAME=VALUE`` setting."""
+    if word.startswith("--"):
+        return word.partition("=")[2]
+    if word.startswith("-"):
+        return word[2:]
+    return word if _plain_operand(word) else ""
+
+
+def _plain_operand(word: str) -> bool:
+    return bool(word) and not word.startswith("-") and "=" not in word.partition("/")[0]
+
+
+def _pattern_files(word: str) -> List[str]:
+    """The paths a shell pattern matches from the start's folder, as the shell expands it
+    (written as the word is: relative ones stay relative)."""
+    if not os.path.isabs(word) and current_folder() is None:
+        _placed(word)  # a folder Warden cannot tell: refused there
+    return sorted(globlib.glob(word, root_dir=current_folder() or None))
+
+
+def _refuse_operand_file(
+    program: str, words: List[str], env: Dict[str, str], closed: bool = True
+) -> None:
+    """``words[0]`` read as a start when it names a program file (``_refuse_operand_start``);
+    ``closed``: a path Warden cannot place is refused (an interpreter's operand is its code's
+    to read: placed as well as Warden can, from this process's folder)."""
+    word = words[0]
+    if os.sep in word:
+        # from a folder Warden cannot tell: refused (strict)
+        path = _placed(word, strict=closed)
+        writer = (_WRITTEN.get() or _LINE_WRITER.get()[0]) if closed else ""
+        if writer and (not os.path.isabs(word) or not os.path.lexists(path)):
+            raise Unreadable(
+                f"{program} is given {word}, a path an earlier command on the line ({writer}) "
+                f"may write, and Warden has no table of what {program} runs: Warden reads the "
+                "file before the line runs: run the program as its own command"
+            )
+    else:
+        path = _which(word, env.get("PATH"), False)
     if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
         return
     reading = _OPERAND_FILES.get()
