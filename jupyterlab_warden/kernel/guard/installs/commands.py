@@ -2069,6 +2069,7 @@ def _refuse_unread(
     runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``);
     ``stdin``: what it reads on its input (``"decided"``: a script magic's body Warden read)."""
     if program in INERT_PROGRAMS:
+        _refuse_inert_options(program, args, env or {})
         return
     # a program the tables do not read (git's, tar's words are read by their tables): any of
     # its operands may be the program it runs
@@ -2094,6 +2095,18 @@ def _refuse_unread(
         _refuse_started(name, words, j, env or {})
         if j and unknown:
             _refuse_operand_start(program, words[j:], env or {})
+
+
+def _refuse_inert_options(program: str, args: List[str], env: Dict[str, str]) -> None:
+    """An inert program with a table (schema/shell-runners.json) is inert only with the options
+    its table lets pass (red team 18 R18-5: ``sort --compress-program=PROG`` runs PROG for
+    its temporary files): the table is complete, so an option it does not know is refused."""
+    name = program_name(program)
+    if shell_runners.runner(name) is None:
+        return
+    reading = shell_runners.read(name, args, {**dict(_START_ENV.get()), **env}, current_folder())
+    if reading is not None and reading.refused:
+        raise Unreadable(f"{name}: {reading.refused.strip()}")
 
 
 def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -> None:
@@ -2242,8 +2255,23 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
         with start_folder(None if k in reading.moved else ""):
             _refuse_inner_start(name, argv, env, "decided" if k in reading.inputless else "unknown")
     for folder in reading.folders:
+        _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _refuse_written_folder(name: str, folder: str) -> None:
+    """A folder whose every program ``name`` runs (``run-parts DIR``) is listed before the line
+    runs: a command on the line that may write files before or alongside it (``cp x.pl DIR/a
+    && run-parts DIR``, ``ln -s``) may put a program there Warden has not seen (red team 18
+    R18-7), as a program run by a path after a writer is refused (``_refuse_written_program``)."""
+    writer = _WRITTEN.get() or _LINE_WRITER.get()[0]
+    if writer:
+        raise Unreadable(
+            f"{name} runs every program in {folder[:60]}, and an earlier command on the line "
+            f"({writer}) may write there, while Warden lists the folder before the line runs: "
+            "run it as its own command"
+        )
 
 
 def _folder_programs(name: str, folder: str) -> List[str]:
