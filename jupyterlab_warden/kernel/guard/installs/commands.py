@@ -2123,8 +2123,11 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
     earlier ``cd`` left unknown, a path an earlier command on the line may write first (``cp
     x.pl y && chrt 0 ./y``), an option's attached value (``--dbus-daemon=./x.pl``). A pattern
     (``./x.p[l]``) is read as each file it matches now (no match: the word as written). An
-    interpreter's operands are its code's, read by ``interpreters``."""
-    if interpreters.language(program_name(program)) is not None:
+    interpreter's operands are its code's, read by ``interpreters``; a builtin's the shell's."""
+    name = program_name(program)
+    # a builtin runs in the shell (`source $(conda info --base)/etc/profile.d/conda.sh`: source
+    # has its own rule, `_refuse_expansion`; `kill $PID` starts nothing)
+    if interpreters.language(name) is not None or name in shell_values.BUILTINS:
         if _plain_operand(words[0]):
             _refuse_operand_file(program, words, env, closed=False)
         return
