@@ -28,7 +28,7 @@ import {
   type CommandContext
 } from './installers';
 import { readEnvFiles } from './dotenv';
-import { isCodeVariable, refusedCode } from './interpreters';
+import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
 import {
   inspects,
   pycachePrefix,
@@ -111,7 +111,8 @@ export const INERT_PROGRAMS: ReadonlySet<string> = new Set(
     'touch chmod chown pwd cd pushd popd test [ true false : basename dirname realpath readlink ' +
     'stat file du df which type whereis diff cmp md5sum sha1sum sha256sum date sleep tee curl ' +
     'export unset declare typeset readonly local whoami id uname hostname nproc free nvidia-smi ' +
-    'set fi done esac for select case'
+    // unzip runs no program: its archive after a download on the line is data
+    'set fi done esac for select case unzip'
   ).split(' ')
 );
 /** Of those, the ones that write no file either (unless their output is redirected): an
@@ -119,7 +120,7 @@ export const INERT_PROGRAMS: ReadonlySet<string> = new Set(
 const NO_WRITE = new Set([
   ...[...INERT_PROGRAMS].filter(
     p =>
-      !'sort uniq rmdir rm cp mv ln touch chmod chown tee curl'
+      !'sort uniq rmdir rm cp mv ln touch chmod chown tee curl unzip'
         .split(' ')
         .includes(p)
   ),
@@ -269,6 +270,7 @@ function refuseUnread(
   env: Readonly<Record<string, string>> = {}
 ): void {
   if (INERT_PROGRAMS.has(program)) {
+    refuseInertOptions(program, args, env);
     return;
   }
   if (namesInstaller(args)) {
@@ -290,6 +292,51 @@ function refuseUnread(
       throw new Unreadable(why);
     }
     refuseStarted(basename(words[j]), words, j, env);
+    if (j > 0) {
+      refuseOperandWord(program, words[j]);
+    }
+  }
+}
+
+/**
+ * An inert program with a table (schema/shell-runners.json) is inert only with the options
+ * its table lets pass (red team 18 R18-5: `sort --compress-program=PROG` runs PROG): the
+ * table is complete. The kernel's `_refuse_inert_options`.
+ */
+function refuseInertOptions(
+  program: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>
+): void {
+  const name = basename(program);
+  const reading = readRunner(name, args, { ...startEnv, ...env }, startFolder);
+  if (reading?.refused) {
+    throw new Unreadable(`${name}: ${reading.refused.trim()}`);
+  }
+}
+
+/**
+ * A word of a program Warden has no table for (no interpreter: its operands are its code's)
+ * that may name the program it starts, where the static side cannot place it (red team 18
+ * R18-3, R18-6; the kernel's `_refuse_operand_start` reads the file, which the static side
+ * does not see): a launcher's word the shell builds (`chrt -o 0 $PWD/x.pl`), an option's
+ * attached value that is a path (`dbus-run-session --dbus-daemon=./x.pl`).
+ */
+function refuseOperandWord(program: string, word: string): void {
+  const name = basename(program);
+  if (readRunner(name, []) !== null || isInterpreter(name)) {
+    return;
+  }
+  const value = word.startsWith('-') ? word.slice(word.indexOf('=') + 1) : '';
+  if (word.startsWith('--') && word.includes('=') && value.includes('/')) {
+    throw new Unreadable(
+      `${name} is given a path as an option's value (${word.slice(0, word.indexOf('='))}=), and Warden has no table of what ${name} runs: it may be the program it starts, which Warden does not read here: give the option's value as a word of its own`
+    );
+  }
+  if (launches(name) && EXPANSION.test(word)) {
+    throw new Unreadable(
+      `${name} is given a word built by the shell (${construct(word)}), and Warden has no table of what ${name} runs: the word may name the program it starts, which Warden cannot read before the shell builds it: write the word out`
+    );
   }
 }
 

@@ -17,6 +17,7 @@ installer in them pass untouched.
 
 import contextlib
 import fnmatch
+import glob as globlib
 import os
 import re
 import shlex
@@ -91,13 +92,30 @@ INERT_PROGRAMS = frozenset((
     "sha1sum", "sha256sum", "date", "sleep", "tee", "curl", "export", "unset", "declare",
     "typeset", "readonly", "local", "whoami", "id", "uname", "hostname", "nproc", "free",
     "nvidia-smi", "set", "fi", "done", "esac", "for", "select", "case",
+    # runs no program (its options, and UNZIP's, are extraction settings): its archive operand
+    # after a download on the same line is data (`wget -O d.zip URL && unzip d.zip`)
+    "unzip",
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
 # (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state;
 # `python -m venv` makes a new environment (its pip, a guarded Python's child, decides itself).
 _NO_WRITE = INERT_PROGRAMS - frozenset(
-    ("sort", "uniq", "rmdir", "rm", "cp", "mv", "ln", "touch", "chmod", "chown", "tee", "curl")
+    (
+        "sort",
+        "uniq",
+        "rmdir",
+        "rm",
+        "cp",
+        "mv",
+        "ln",
+        "touch",
+        "chmod",
+        "chown",
+        "tee",
+        "curl",
+        "unzip",
+    )
 ) | {"python -m venv", "python --version"}
 # Of the writers, those that make no program file: a program run by a path later on the line
 # is then the file Warden reads (`mkdir -p out && ./train.sh`); any other writer may have made
@@ -2070,6 +2088,7 @@ def _refuse_unread(
     runs, a code interpreter whose code may compute what it starts (R12-6: ``interpreters``);
     ``stdin``: what it reads on its input (``"decided"``: a script magic's body Warden read)."""
     if program in INERT_PROGRAMS:
+        _refuse_inert_options(program, args, env or {})
         return
     # a program the tables do not read (git's, tar's words are read by their tables): any of
     # its operands may be the program it runs
@@ -2097,6 +2116,18 @@ def _refuse_unread(
             _refuse_operand_start(program, words[j:], env or {})
 
 
+def _refuse_inert_options(program: str, args: List[str], env: Dict[str, str]) -> None:
+    """An inert program with a table (schema/shell-runners.json) is inert only with the options
+    its table lets pass (red team 18 R18-5: ``sort --compress-program=PROG`` runs PROG for
+    its temporary files): the table is complete, so an option it does not know is refused."""
+    name = program_name(program)
+    if shell_runners.runner(name) is None:
+        return
+    reading = shell_runners.read(name, args, {**dict(_START_ENV.get()), **env}, current_folder())
+    if reading is not None and reading.refused:
+        raise Unreadable(f"{name}: {reading.refused.strip()}")
+
+
 def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -> None:
     """An operand of a program Warden has no table for that names a program file (``./x.pl``,
     a name found on PATH) is read as a start of that file with the words after it (red team 17
@@ -2104,11 +2135,80 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
     ``unknown-launcher ./x.pl``): Warden does not know which of such a program's words it runs,
     so every word that may be a program is read as one, through the ONE reader of a program
     named by path (``_script_start``: its ``#!`` line, for a file written since the kernel
-    started). A file that is no executable is data (``wc -l ./x.pl``: wc is inert anyway)."""
-    word = words[0]
-    if not word or word.startswith("-") or "=" in word.partition("/")[0]:
+    started). A file that is no executable is data (``wc -l ./x.pl``: wc is inert anyway).
+
+    A word Warden cannot place fails CLOSED (red team 18 R18-3, R18-6): one the shell computes
+    (``$PWD/x.pl``, a command substitution, a brace list), a relative path from a folder an
+    earlier ``cd`` left unknown, a path an earlier command on the line may write first (``cp
+    x.pl y && chrt 0 ./y``), an option's attached value (``--dbus-daemon=./x.pl``). A pattern
+    (``./x.p[l]``) is read as each file it matches now (no match: the word as written). An
+    interpreter's operands are its code's, read by ``interpreters``; a builtin's the shell's."""
+    name = program_name(program)
+    # a builtin runs in the shell (`source $(conda info --base)/etc/profile.d/conda.sh`: source
+    # has its own rule, `_refuse_expansion`; `kill $PID` starts nothing)
+    if interpreters.language(name) is not None or name in shell_values.BUILTINS:
+        if _plain_operand(words[0]):
+            _refuse_operand_file(program, words, env, closed=False)
         return
-    path = _placed(word, strict=False) if os.sep in word else _which(word, env.get("PATH"), False)
+    word = _operand_value(words[0])
+    if not word:
+        return
+    if _EXPANSION.search(word):
+        raise Unreadable(
+            f"{program} is given a word built by the shell ({_construct(word)}), and Warden "
+            f"has no table of what {program} runs: the word may name the program it starts, "
+            "which Warden cannot read before the shell builds it: write the word out"
+        )
+    found = [word]
+    if _GLOB.search(word):
+        # what the shell hands over: each file the pattern matches when the line runs
+        found = _pattern_files(word) or [word]
+    for path in found:
+        _refuse_operand_file(program, [path] + words[1:], env)
+
+
+def _operand_value(word: str) -> str:
+    """The part of an untabled program's word that may name a program it runs: an operand, an
+    option's attached value (``--opt=PATH``, ``-oPATH``: red team 18 R18-6; getopt hands either
+    to the program as the value); '' for an option alone and a ``NAME=VALUE`` setting."""
+    if word.startswith("--"):
+        return word.partition("=")[2]
+    if word.startswith("-"):
+        return word[2:]
+    return word if _plain_operand(word) else ""
+
+
+def _plain_operand(word: str) -> bool:
+    return bool(word) and not word.startswith("-") and "=" not in word.partition("/")[0]
+
+
+def _pattern_files(word: str) -> List[str]:
+    """The paths a shell pattern matches from the start's folder, as the shell expands it
+    (written as the word is: relative ones stay relative)."""
+    if not os.path.isabs(word) and current_folder() is None:
+        _placed(word)  # a folder Warden cannot tell: refused there
+    return sorted(globlib.glob(word, root_dir=current_folder() or None))
+
+
+def _refuse_operand_file(
+    program: str, words: List[str], env: Dict[str, str], closed: bool = True
+) -> None:
+    """``words[0]`` read as a start when it names a program file (``_refuse_operand_start``);
+    ``closed``: a path Warden cannot place is refused (an interpreter's operand is its code's
+    to read: placed as well as Warden can, from this process's folder)."""
+    word = words[0]
+    if os.sep in word:
+        # from a folder Warden cannot tell: refused (strict)
+        path = _placed(word, strict=closed)
+        writer = (_WRITTEN.get() or _LINE_WRITER.get()[0]) if closed else ""
+        if writer and (not os.path.isabs(word) or not os.path.lexists(path)):
+            raise Unreadable(
+                f"{program} is given {word}, a path an earlier command on the line ({writer}) "
+                f"may write, and Warden has no table of what {program} runs: Warden reads the "
+                "file before the line runs: run the program as its own command"
+            )
+    else:
+        path = _which(word, env.get("PATH"), False)
     if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
         return
     reading = _OPERAND_FILES.get()
@@ -2177,8 +2277,23 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
         with start_folder(None if k in reading.moved else ""):
             _refuse_inner_start(name, argv, env, "decided" if k in reading.inputless else "unknown")
     for folder in reading.folders:
+        _refuse_written_folder(name, folder)
         for program in _folder_programs(name, folder):
             _refuse_inner_start(name, [program], env)
+
+
+def _refuse_written_folder(name: str, folder: str) -> None:
+    """A folder whose every program ``name`` runs (``run-parts DIR``) is listed before the line
+    runs: a command on the line that may write files before or alongside it (``cp x.pl DIR/a
+    && run-parts DIR``, ``ln -s``) may put a program there Warden has not seen (red team 18
+    R18-7), as a program run by a path after a writer is refused (``_refuse_written_program``)."""
+    writer = _WRITTEN.get() or _LINE_WRITER.get()[0]
+    if writer:
+        raise Unreadable(
+            f"{name} runs every program in {folder[:60]}, and an earlier command on the line "
+            f"({writer}) may write there, while Warden lists the folder before the line runs: "
+            "run it as its own command"
+        )
 
 
 def _folder_programs(name: str, folder: str) -> List[str]:

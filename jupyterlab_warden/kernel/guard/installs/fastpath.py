@@ -70,7 +70,8 @@ _SHELL_TEXT_RUNNERS = frozenset((
     "rvim",
     "scp", "screen", "script", "sem", "send", "send-keys", "set-environment", "set-hook",
     "set-option", "setenv", "sftp", "sg", "source-file", "split-window", "splitw", "sqlite",
-    "sqlite3", "ssh", "strace", "su", "runuser", "tar", "tcpdump", "tmux", "vi", "view", "vim",
+    "sort", "sqlite3", "ssh", "strace", "su", "runuser", "tar", "tcpdump", "tmux", "vi", "view",
+    "vim",
     "vimdiff", "watch", "zip", "zipcloak", "zipnote", "zipsplit",
 ))  # fmt: skip
 _SHELL_TEXT_STEMS = ("vim.",)
