@@ -13,7 +13,7 @@ Only ``os`` and ``stat`` at import (loaded with the guard at every Python's star
 import os
 import stat
 
-# folder -> ((st_dev, st_ino, st_mtime_ns), the program files in it changed since start)
+# folder -> (st_mtime_ns, st_ino, st_dev, the program files in it changed since start)
 _FOLDERS: dict = {}
 _KEPT = 256
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
@@ -24,23 +24,47 @@ def new_programs(search: str, cwd=None) -> list:
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
     started: each may be run by name by any program the start runs."""
     found = []
-    for folder in search.split(os.pathsep):
-        folder = folder or "."
-        if cwd is not None and not folder.startswith("/"):
-            folder = os.path.join(os.fsdecode(cwd), folder)
+    for folder in _folders(search, cwd):
         try:
             info = os.stat(folder)
         except (OSError, ValueError):
             continue  # no such folder: nothing is found there
-        key = (info.st_dev, info.st_ino, info.st_mtime_ns)
         known = _FOLDERS.get(folder)
-        if known is None or known[0] != key:
-            known = (key, _listed(folder))
+        if (
+            known is None
+            or known[0] != info.st_mtime_ns
+            or known[1] != info.st_ino
+            or known[2] != info.st_dev
+        ):
+            known = (info.st_mtime_ns, info.st_ino, info.st_dev, _listed(folder))
             if len(_FOLDERS) >= _KEPT:
                 _FOLDERS.clear()
             _FOLDERS[folder] = known
-        found.extend(known[1])
+        if known[3]:
+            found.extend(known[3])
     return found
+
+
+# The folders a PATH string names, each once, relative ones from the start's folder: a pure
+# function of the two strings, kept (every start pays this look).
+_SEARCHES: dict = {}
+
+
+def _folders(search: str, cwd) -> tuple:
+    known = _SEARCHES.get((search, cwd))
+    if known is None:
+        known = []
+        for folder in search.split(os.pathsep):
+            folder = folder or "."
+            if cwd is not None and not folder.startswith("/"):
+                folder = os.path.join(os.fsdecode(cwd), folder)
+            if folder not in known:
+                known.append(folder)
+        known = tuple(known)
+        if len(_SEARCHES) >= 64:
+            _SEARCHES.clear()
+        _SEARCHES[(search, cwd)] = known
+    return known
 
 
 def _listed(folder: str) -> tuple:
