@@ -115,7 +115,11 @@ def test_a_venv_and_console_script_the_cell_made_first_on_path_refuse_nothing(ke
     Python start) and ``python -m venv``'s links to the kernel's Python, all written since the
     kernel started; with their folders first on PATH ordinary starts run."""
     _programs(kernel)
-    wheel = build_wheel(tmp_path, "warden-tool", body="def main():\n    print('tool')\n",
-                        scripts="warden-tool = warden_tool_mod:main\n")
+    wheel = build_wheel(
+        tmp_path,
+        "warden-tool",
+        body="def main():\n    print('tool')\n",
+        scripts="warden-tool = warden_tool_mod:main\n",
+    )
     result = kernel.cell(VENV_CELL.replace("{wheel!r}", repr(str(wheel))), launched=True)
     assert result["refused"] is None, result
