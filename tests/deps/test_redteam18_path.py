@@ -12,12 +12,14 @@ links to the kernel's Python) refuses nothing.
 """
 
 import gzip
+import os
 import subprocess
 import sys
 
 import pytest
 from launched import installed, system_cell
 from local_index import build_wheel
+from real_uv import real_uv
 
 # a perl program that installs warden-demo-pkg with uv (its name built from pieces, so no word
 # of the file or of the line names an installer)
@@ -95,6 +97,23 @@ def test_a_path_given_to_one_start_is_read(kernel):
         "subprocess.run(['tar', 'czf', 'o.tgz', 'a.txt'], env=env)\n"
     )
     assert "gzip" in kernel.proves(code)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "PATH={path} tar czf o.tgz a.txt",
+        "env PATH={path} zcat a.gz",
+        "export PATH={path}; tar cJf o.txz a.txt",
+    ],
+)
+def test_a_path_the_line_gives_is_read(kernel, form):
+    """A PATH set on the line (an assignment, env, export): the reading's, not the gate's."""
+    installed("tar")
+    _programs(kernel, "gzip", "xz")
+    path = f"bin:{os.path.dirname(real_uv())}:/usr/bin:/bin"
+    refused = kernel.proves(system_cell(form.format(path=path)))
+    assert "on the PATH it is given" in refused, refused
 
 
 VENV_CELL = """import os, subprocess, sys

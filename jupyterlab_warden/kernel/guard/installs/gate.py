@@ -18,13 +18,12 @@ finding otherwise (rule ids in decide.py and schema/rules.json).
 from __future__ import annotations
 
 import os
-import stat
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import first_look, first_look_words, placings, words_are_str
 from .inherited_env import InheritedEnviron, read_environ
-from .path_programs import new_programs
+from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
 
 TYPE_CHECKING = False
@@ -237,7 +236,7 @@ class InstallGate:
         key = (path, own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns, cwd,
                tuple(sorted(env.items())))  # fmt: skip
         known = self._readings.get(key)
-        if known is None and _renamed_as_itself(path, own, target):
+        if known is None and renamed_as_itself(path):
             known = []
         if known is None:
             known = []
@@ -662,20 +661,6 @@ def _stderr(text: str) -> None:
         os.write(2, text.encode("utf-8", "replace"))
     except OSError:
         pass
-
-
-def _renamed_as_itself(path: str, own, target) -> bool:
-    """A link written since start to a program file that was not (a venv's ``python3`` to
-    ``python3.11``, ``pip3`` to ``pip``): a program found by the link's name is the program
-    found by its target's name, a version apart, already on the machine. A link that gives an
-    old program ANOTHER name (``gzip`` to perl) is read as that name's start."""
-    from .startup_modules import changed_since_start
-
-    if not stat.S_ISLNK(own.st_mode) or changed_since_start(os.path.realpath(path)):
-        return False
-    strip = "0123456789.-"
-    real = os.path.basename(os.path.realpath(path))
-    return os.path.basename(path).rstrip(strip) == real.rstrip(strip)
 
 
 def _str_env(env) -> Dict[str, str]:

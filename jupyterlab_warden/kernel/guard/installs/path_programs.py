@@ -104,3 +104,17 @@ def _kernel_started() -> float:
 
         _started = _STARTED
     return _started
+
+
+def renamed_as_itself(path: str) -> bool:
+    """A link written since start to a program file that was not (a venv's ``python3`` to
+    ``python3.11``, ``pip3`` to ``pip``): a program found by the link's name is the program
+    found by its target's name, a version apart, already on the machine. A link that gives an
+    old program ANOTHER name (``gzip`` to perl) is read as that name's start."""
+    from .startup_modules import changed_since_start
+
+    real = os.path.realpath(path)
+    if not os.path.islink(path) or changed_since_start(real):
+        return False
+    strip = "0123456789.-"
+    return os.path.basename(path).rstrip(strip) == os.path.basename(real).rstrip(strip)
