@@ -116,6 +116,22 @@ def test_a_path_the_line_gives_is_read(kernel, form):
     assert "on the PATH it is given" in refused, refused
 
 
+def test_a_path_program_rewritten_in_place_is_read_again(kernel):
+    """A file read once (a harmless perl program, kept as such) then rewritten in place: same
+    inode, its folder's mtime unchanged; its own status-change time makes it read again."""
+    installed("tar")
+    _programs(kernel, "gzip")
+    payload = (kernel.work / "bin" / "gzip").read_text()
+    (kernel.work / "bin" / "gzip").write_text("#!/usr/bin/perl\nexit 0;\n")
+    code = PATH_FIRST + (
+        "import subprocess\n"
+        "subprocess.run(['true'], check=True)\n"  # read now, and kept: it runs nothing
+        f"open('bin/gzip', 'w').write({payload!r})\n"
+        "os.system('tar czf o.tgz a.txt')\n"
+    )
+    assert "gzip" in kernel.proves(code)
+
+
 VENV_CELL = """import os, subprocess, sys
 subprocess.run([sys.executable, "-m", "venv", "--without-pip", "v"], check=True)
 subprocess.run([sys.executable, "-m", "pip", "--python", "v/bin/python", "install", "-q",

@@ -18,6 +18,7 @@ finding otherwise (rule ids in decide.py and schema/rules.json).
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
@@ -219,43 +220,46 @@ class InstallGate:
             env = self.inherited.read()
         env = _str_env(env)
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
-        refused = [r for path in files for r in self._program_reading(path, env, cwd)]
+        setting = (cwd, tuple(sorted(env.items())))  # what a reading depends on besides the file
+        refused = [r for path in files for r in self._program_reading(path, env, setting)]
         if refused:
             self._enforce(refused, call, in_process=False)
 
-    def _program_reading(self, path: str, env, cwd: str) -> list:
-        """``path``'s reading as a start with no words, as requests that refuse; kept per
-        file state, environment and folder (a kernel with a venv on PATH pays it once)."""
-        from .request import InstallRequest
-
+    def _program_reading(self, path: str, env, setting: tuple) -> list:
+        """``path``'s reading as a start with no words, as requests that refuse; kept per file
+        state (one ``lstat`` per start: a file rewritten in place is read again), folder and
+        environment, so a kernel with a venv or a conda environment on PATH reads each once."""
         try:
             own = os.lstat(path)
-            target = os.stat(path)
+            target = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
         except (OSError, ValueError):
             return []  # gone: nothing runs it
-        key = (path, own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns, cwd,
-               tuple(sorted(env.items())))  # fmt: skip
+        key = (path, own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns, setting)
         known = self._readings.get(key)
-        if known is None and renamed_as_itself(path):
-            known = []
         if known is None:
-            known = []
-            for request in read_requests([path], None, dict(env), cwd, "unknown", self.launch):
-                if not request.problems:
-                    continue  # no words: it installs nothing Warden would refuse
-                folder, name = os.path.split(path)
-                shadow = InstallRequest("unknown", f"{name} on PATH")
-                shadow.problems.extend(
-                    f"the folder {folder} on this start's PATH holds {name}, a program file "
-                    "written since the kernel started, which any program this start runs may "
-                    f"run by name (git runs git-NAME, tar runs gzip); read as a start: {why}. "
-                    "Remove the file or take its folder off PATH"
-                    for why in request.problems
-                )
-                known.append(shadow)
-            if len(self._readings) >= 256:
+            known = [] if renamed_as_itself(path) else self._read_program(path, env, setting[0])
+            if len(self._readings) >= 4096:
                 self._readings.clear()
             self._readings[key] = known
+        return known
+
+    def _read_program(self, path: str, env, cwd: str) -> list:
+        from .request import InstallRequest
+
+        known = []
+        for request in read_requests([path], None, dict(env), cwd, "unknown", self.launch):
+            if not request.problems:
+                continue  # no words: it installs nothing Warden would refuse
+            folder, name = os.path.split(path)
+            shadow = InstallRequest("unknown", f"{name} on PATH")
+            shadow.problems.extend(
+                f"the folder {folder} on this start's PATH holds {name}, a program file "
+                "written since the kernel started, which any program this start runs may "
+                f"run by name (git runs git-NAME, tar runs gzip); read as a start: {why}. "
+                "Remove the file or take its folder off PATH"
+                for why in request.problems
+            )
+            known.append(shadow)
         return known
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
