@@ -14,10 +14,11 @@ help:
 	@echo "make bench  run the benchmarks (on demand, not part of test)"
 
 # Debian packages the tests drive: Chromium for Galata, PostgreSQL for central's tests, dbus
-# (dbus-run-session) for tests/deps/test_redteam17_starts.py.
+# (dbus-run-session) for tests/deps/test_redteam17_starts.py, git-lfs for
+# tests/deps/test_redteam18_falseref.py.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/dbus-run-session ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql dbus >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -x /usr/bin/dbus-run-session ] || [ ! -x /usr/bin/git-lfs ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql dbus git-lfs >/dev/null; \
 	fi
 
 # Each step leaves a stamp in .stamps/ and reruns only when one of its inputs is newer, so a

@@ -115,6 +115,49 @@ trailer.<token>.key trailer.<token>.where trailer.<token>.ifexists trailer.<toke
 trailer.separators trailer.where trailer.ifexists trailer.ifmissing
 """
 
+# reviewed (red team 18 R18-9): keys other gits and git-lfs read, which git 2.39's list leaves
+# out. Each was read in its program's manual (git-lfs-config(5) of git-lfs 3.3, gitattributes(5),
+# Git for Windows' config docs); a key of theirs no list here names stays refused.
+# git-lfs: the keys that name a program are refused or shell text, the rest are plain values.
+LFS_SHELL = """
+lfs.extension.<name>.clean lfs.extension.<name>.smudge
+"""
+# a custom transfer agent is a program (path) and arguments the shell expands (args);
+# standalonetransferagent picks one to run without asking the server
+LFS_REFUSED = """
+lfs.customtransfer.<name>.path lfs.customtransfer.<name>.args lfs.standalonetransferagent
+lfs.<url>.standalonetransferagent
+"""
+LFS_DATA = """
+lfs.url lfs.pushurl remote.<name>.lfsurl remote.<name>.lfspushurl remote.lfsdefault
+remote.lfspushdefault lfs.remote.autodetect lfs.remote.searchall lfs.dialtimeout
+lfs.tlstimeout lfs.activitytimeout lfs.<url>.activitytimeout lfs.keepalive
+lfs.ssh.automultiplex lfs.ssh.retries lfs.cachecredentials lfs.storage lfs.largefilewarning
+lfs.concurrenttransfers lfs.basictransfersonly lfs.tustransfers
+lfs.customtransfer.<name>.concurrent lfs.customtransfer.<name>.direction
+lfs.transfer.maxretries lfs.transfer.maxretrydelay lfs.transfer.maxverifies
+lfs.transfer.enablehrefrewrite lfs.allowincompletepush lfs.fetchinclude lfs.fetchexclude
+lfs.fetchrecentrefsdays lfs.fetchrecentremoterefs lfs.fetchrecentcommitsdays
+lfs.fetchrecentalways lfs.pruneoffsetdays lfs.pruneremotetocheck lfs.pruneverifyremotealways
+lfs.extension.<name>.priority lfs.<url>.access lfs.locksverify lfs.<url>.locksverify
+lfs.<url>.contenttype lfs.skipdownloaderrors lfs.forceprogress lfs.setlockablereadonly
+lfs.lockignoredfiles lfs.defaulttokenttl lfs.gitprotocol
+"""
+# plain values: filter.<driver>.required (gitattributes(5): a filter's failure is an error),
+# core.longpaths (Git for Windows: paths over 260 characters), https.proxy (no git reads it:
+# git's key is http.proxy; an inert line notebooks copy)
+OTHER_DATA = """
+filter.<driver>.required core.longpaths https.proxy
+"""
+# reviewed: a key refused or run as shell text that is a plain value for exactly these values:
+# what `git lfs install` (and `--skip-smudge`) writes runs git-lfs's own filter, a program that
+# installs nothing; any other value is read as the key's kind (filter.<driver>.process: refused)
+EXACT_DATA = {
+    "filter.lfs.process": ["git-lfs filter-process", "git-lfs filter-process --skip"],
+    "filter.lfs.clean": ["git-lfs clean -- %f"],
+    "filter.lfs.smudge": ["git-lfs smudge -- %f", "git-lfs smudge --skip -- %f"],
+}
+
 # reviewed: families of plain values git documents as a group (advice messages, colors, fsck
 # message severities), so their keys have no manual text of their own
 DATA_FAMILIES = ("advice.", "color.", "fsck.", "receive.fsck.", "fetch.fsck.")
@@ -122,7 +165,8 @@ DATA_FAMILIES = ("advice.", "color.", "fsck.", "receive.fsck.", "fetch.fsck.")
 # keys git's list leaves out (documented in other manuals: interpret-trailers, archive,
 # gitattributes), classified above
 EXTRA = ("trailer.<token>.", "trailer.separators", "trailer.where", "trailer.if", "tar.<format>.",
-         "filter.<driver>.process")  # fmt: skip
+         "filter.<driver>.process", "filter.<driver>.required", "lfs.", "remote.<name>.lfs",
+         "remote.lfs", "core.longpaths", "https.proxy")  # fmt: skip
 
 
 def _words(text: str) -> set:
@@ -195,7 +239,10 @@ def manual_text(key: str, docs: dict) -> str:
 
 def classify(key: str, docs: dict):
     """(class, why) of one key: the reviewed lists first, then the rules (deny by default)."""
-    for kind, listed in (("shell", SHELL), ("refused", REFUSED), ("data", DATA)):
+    for kind, listed in (
+        ("shell", SHELL + LFS_SHELL), ("refused", REFUSED + LFS_REFUSED),
+        ("data", DATA + LFS_DATA + OTHER_DATA),
+    ):  # fmt: skip
         if key in _words(listed):
             return kind, "reviewed"
     if key.endswith(".<url>.*") or key.endswith(".<identity>.*") or key.endswith(".<id>.*"):
@@ -214,7 +261,9 @@ def classify(key: str, docs: dict):
 
 
 def _reviewed() -> set:
-    return _words(SHELL) | _words(REFUSED) | _words(DATA)
+    return _words(SHELL + LFS_SHELL) | _words(REFUSED + LFS_REFUSED) | (
+        _words(DATA + LFS_DATA + OTHER_DATA)
+    )
 
 
 def table() -> dict:
@@ -239,12 +288,17 @@ def text() -> str:
             "Warden reads it as shell text) | refused | inherit (`section.<x>.*`: the key "
             "without its middle part decides). `<name>` is any middle part, `*` any rest; "
             "sections and variable names are matched ignoring case. A key that matches no "
-            "entry is refused (deny by default; red team 17, keys18). Read by "
+            "entry is refused (deny by default; red team 17, keys18). Keys other gits and "
+            "git-lfs read (core.longpaths, lfs.*, filter.<driver>.required) are reviewed lists "
+            "of the script (red team 18 R18-9). exact_data: key (lowercased) -> values that "
+            "are data for that key whatever its kind (what `git lfs install` writes); any "
+            "other value is read as the key's kind. Read by "
             "jupyterlab_warden/kernel/guard/installs/shell_runners.py and "
             "src/deps/shellrunners.ts for git's `-c`, `config KEY VALUE` and GIT_CONFIG_KEY_n."
         ),
         "git_version": GIT_VERSION,
         "keys": {k: kind for k, (kind, _why) in classes.items()},
+        "exact_data": EXACT_DATA,
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 

@@ -47,6 +47,7 @@ import {
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import {
   dynamicCode,
+  importBeyondStdlib,
   importsBeyondStart,
   importVariable,
   leadingImports,
@@ -2028,7 +2029,10 @@ class LineState {
     } else if (STATE_BUILTINS.has(name) && i === 0) {
       if (args.some(a => /^[-+]/.test(a))) {
         this.declare(name, args);
-        return 'an assignment with options'; // a shell state writer all the same
+        if (!shellValues.optionsReadAsValue(name, args)) {
+          return 'an assignment with options'; // a shell state writer all the same
+        }
+        return name; // `declare -x X=v`, `export -n X`: as `export X=v` (R18-8)
       }
       this.assign(args);
     } else if (name === 'unset' && i === 0) {
@@ -3235,6 +3239,23 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
       );
     }
     readLiteralStarts(target ?? '', why, env);
+    // R18-8: PYTHONPATH naming the start's own folder (`.`, an empty entry; cleared: the
+    // folder -c puts first) puts the notebook's files before the
+    // standard library and site-packages; the kernel places each import among those files (a
+    // local module read, one found nowhere refused), which this check cannot see. Other
+    // folders (`PYTHONPATH=src ... import numpy`, R8-17) stay the kernel's to read.
+    const ownFolder = (env.PYTHONPATH ?? '')
+      .split(':')
+      .some(entry => ['', '.', './'].includes(entry));
+    const unplaced =
+      'PYTHONPATH' in env && ownFolder ? importBeyondStdlib(target ?? '') : '';
+    if (unplaced) {
+      // R18-8: the kernel places each import among the files (a local module is read, one
+      // found nowhere refused); warden-scan sees no files, so it cannot say which runs
+      throw new Unreadable(
+        `${why} and it imports ${unplaced}, which is no standard-library module: the kernel reads where it comes from (a file of its folder or PYTHONPATH runs unguarded), which this check cannot see. ${KEEP_THE_GUARD}`
+      );
+    }
     // R14-1, R17-1: code that may write a file, then imports a module that file may stand
     // in for (the kernel's _LocalImports.finish; its first imports came before any write)
     const writer = codeMayWrite(target ?? '') || ownOutput;

@@ -134,6 +134,28 @@ export function importsBeyondStart(
   return found;
 }
 
+/** The first module `code` imports that is no standard-library module ('' when none): where a
+ * Python without the guard finds it (a file of its folder or its PYTHONPATH, whose code then
+ * runs unguarded; an installed package; nowhere, so the code may write it) is the kernel's to
+ * read from the files (its `_place`), which the static side does not see (red team 18 R18-8). */
+export function importBeyondStdlib(code: string): string {
+  const tree = parser.parse(code);
+  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
+  let found = '';
+  importedNames(
+    tree,
+    text,
+    dotted => {
+      const top = dotted.split('.')[0];
+      if (!dotted.startsWith('.') && !STDLIB_MODULES.has(top)) {
+        found ||= top || dotted;
+      }
+    },
+    () => undefined
+  );
+  return found;
+}
+
 const PROCESS_STARTERS = [
   'os.system',
   'os.popen',

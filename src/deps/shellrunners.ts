@@ -495,7 +495,10 @@ function flagWords(value: string): string[] {
 const KEY_SHAPE = /^\s*[A-Za-z0-9.-]+(\.[\s\S]*)?\.[A-Za-z][A-Za-z0-9-]*\s*$/;
 
 // the generated key tables (schema/git-config-keys.json) a program's setting_keys names
-const KEY_TABLES: Record<string, { keys: Record<string, string> }> = {
+const KEY_TABLES: Record<
+  string,
+  { keys: Record<string, string>; exact_data?: Record<string, string[]> }
+> = {
   'git-config-keys.json': gitConfigKeys
 };
 const keyTableCache = new Map<string, [RegExp, string][]>();
@@ -562,7 +565,8 @@ export function tableKind(name: string, written: string): string {
 /**
  * How a program of the table reads a KEY=VALUE setting: 'data', 'shell' (it runs the
  * value), 'refused' (code or settings Warden does not read) or 'unknown' (deny by default):
- * git's keys from the generated table `setting_keys`, apt's from its patterns; a key with
+ * git's keys from the generated table `setting_keys` (its `exact_data`: a value that is data
+ * for that key whatever the key's kind), apt's from its patterns; a key with
  * `allowed_values` (apt's Dpkg::Options) is data only for a value on its list. The kernel's
  * setting_kind.
  */
@@ -577,6 +581,10 @@ function settingKind(spec: Runner, key: string, value: string): string {
       : 'refused';
   }
   if (spec.setting_keys) {
+    const exact = KEY_TABLES[spec.setting_keys].exact_data ?? {};
+    if ((exact[key.toLowerCase()] ?? []).includes(value)) {
+      return 'data'; // what `git lfs install` writes: git-lfs's own filter (R18-9)
+    }
     return tableKind(spec.setting_keys, key);
   }
   const patterns: Record<string, string | undefined> = {

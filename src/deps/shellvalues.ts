@@ -58,6 +58,28 @@ export function computedOperand(word: string): boolean {
   );
 }
 
+// the options of a declaring builtin that leave its value as written (export, -g global, -r
+// read-only, -t trace): the line state's `declare` assigns, exports or unsets with them; any
+// other (-i, -l, -u, -n, -a, -A, -I transform the value; -f, -p) leaves the names unknown
+const VALUE_OPTIONS = 'xgrt';
+
+/** Whether every option of `builtin ARGS` (before its first operand or `--`) is one the line
+ * state reads the value through (red team 18 R18-8: `declare -x PYTHONPATH=.` was read as an
+ * assignment and as a form read as no value at once); export's `-n` unexports. The kernel's
+ * `options_read_as_value`. */
+export function optionsReadAsValue(builtin: string, args: string[]): boolean {
+  const letters = VALUE_OPTIONS + (builtin === 'export' ? 'n' : '');
+  for (const word of args) {
+    if (word === '--' || !/^[-+]/.test(word) || word.length === 1) {
+      return true;
+    }
+    if ([...word.slice(1)].some(letter => !letters.includes(letter))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The names the line assigns in a form the line state does not read as a value (`ANY` for
  * `${!REF:=v}`, a computed declaring operand), wherever the command stands. */
 export function unknownNames(
@@ -82,6 +104,12 @@ export function unknownNames(
       !inner.slice(1).some(a => /^[-+]/.test(a))
     ) {
       continue; // `export X=v`, `unset X`: read as the value they set
+    }
+    if (
+      DECLARING.has(inner[0]) &&
+      optionsReadAsValue(inner[0], inner.slice(1))
+    ) {
+      continue; // `declare -x X=v`, `export -n X`: the line state's `declare` reads them
     }
     namesAssigned(inner).forEach(n => names.add(n));
   }

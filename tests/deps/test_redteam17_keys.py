@@ -76,7 +76,7 @@ def test_git_config_key_table_is_gits_own():
         ("remote.origin.vcs", "refused"),
         ("url.https://h/.insteadOf", "refused"),
         ("sendemail.smtpServer", "refused"),  # an absolute path is a program to send-email
-        ("lfs.customtransfer.x.path", "unknown"),  # no key of git's: deny by default
+        ("lfs.customtransfer.x.path", "refused"),  # git-lfs runs it as a program (R18-9)
         ("nosuchsection.key", "unknown"),
     ],
 )

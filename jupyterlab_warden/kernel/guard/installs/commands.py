@@ -1277,7 +1277,9 @@ class _LineState:
         elif name in _STATE_BUILTINS and i == 0:
             if any(a.startswith(("-", "+")) for a in args):
                 self._declare(name, args)
-                return "an assignment with options"  # a shell state writer all the same
+                if not shell_values.options_read_as_value(name, args):
+                    return "an assignment with options"  # a shell state writer all the same
+                return name  # `declare -x X=v`, `export -n X`: as `export X=v` (R18-8)
             self._assign(args)
         elif name == "unset" and i == 0:
             if not any(re.match(r"^-[a-z]*f", a) for a in args):  # `unset -f`: functions

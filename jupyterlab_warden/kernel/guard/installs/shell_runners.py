@@ -133,8 +133,8 @@ def _started_program(spec: dict, parse: "_Parse", env) -> str:
     """The program a table program runs in place of its default (red team 17 R17-10): su's
     ``-s SHELL``, or with ``-m``/``-p`` the SHELL of its environment; '' for the default (the
     user's login shell)."""
-    if parse.program:
-        return parse.program
+    if parse.started:
+        return parse.started
     if parse.given & set(spec.get("program_variable_with", ())):
         return env.get(spec.get("program_variable", ""), "")
     return ""
@@ -296,14 +296,17 @@ def table_kind(name: str, key: str) -> str:
 def setting_kind(spec: dict, key: str, value: str) -> str:
     """How a program of the table reads a ``KEY=VALUE`` setting: 'data', 'shell' (it runs the
     value), 'refused' (code or settings Warden does not read) or 'unknown' (deny by default):
-    git's keys from the generated table ``setting_keys``, apt's from its patterns; a key
-    with ``allowed_values`` (apt's Dpkg::Options) is data only for a value on its list."""
+    git's keys from the generated table ``setting_keys`` (its ``exact_data``: a value that is
+    data for that key whatever the key's kind), apt's from its patterns; a key with
+    ``allowed_values`` (apt's Dpkg::Options) is data only for a value on its list."""
     allowed = next(
         (v for k, v in spec.get("allowed_values", {}).items() if re.match(k, key, re.I)), None
     )
     if allowed is not None:  # dpkg options apt passes on: data only from a closed list
         return "data" if re.fullmatch(allowed, value.strip(), re.I) else "refused"
     if "setting_keys" in spec:
+        if value in load_contract(spec["setting_keys"]).get("exact_data", {}).get(key.lower(), ()):
+            return "data"  # what `git lfs install` writes: git-lfs's own filter (R18-9)
         return table_kind(spec["setting_keys"], key)
     for kind in _SEVERITY:
         if re.match(spec.get(f"{kind}_keys", "(?!)"), key, re.I):
@@ -372,7 +375,9 @@ class _Parse:
         self.given: set = set()  # the options seen (run-parts --list runs nothing)
         self.program_options = set(spec.get("program_options", ()))
         self.valued |= self.program_options
-        self.program = ""  # the program an option names (su -s SHELL)
+        # the program an option names (su -s SHELL); self.program is the table program's
+        # own name, which every reason starts with (R18-9: one attribute held both)
+        self.started = ""
         self.reads_stdin = ""
 
     def _refuse(self, what: str) -> Reading:
@@ -488,7 +493,7 @@ class _Parse:
             what = f"{option} {value[:20]!r} (a value not on its closed list names a program)"
             self.refused_setting = self.refused_setting or what
         if option in self.program_options:
-            self.program = value
+            self.started = value
         elif option in self.settings:
             key, _, text = value.partition("=")
             self.setting(key, text)

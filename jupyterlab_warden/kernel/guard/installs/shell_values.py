@@ -63,8 +63,29 @@ def unknown_names(commands: Iterable[List[str]], script: str) -> Set[str]:
             names.add(ANY)  # `export $V`, `export "$@"`, `export U*`: names Warden cannot read
         if inner[0] in _DECLARING | {"unset"} and not any(a[:1] in "-+" for a in inner[1:]):
             continue  # `export X=v`, `unset X`: read as the value they set
+        if inner[0] in _DECLARING and options_read_as_value(inner[0], inner[1:]):
+            continue  # `declare -x X=v`, `export -n X`: the line state's `_declare` reads them
         names.update(line_flow.names_assigned(inner))
     return names
+
+
+# the options of a declaring builtin that leave its value as written (export, -g global, -r
+# read-only, -t trace): commands._LineState._declare assigns, exports or unsets with them; any
+# other (-i, -l, -u, -n, -a, -A, -I transform the value; -f, -p) leaves the names unknown
+_VALUE_OPTIONS = "xgrt"
+
+
+def options_read_as_value(builtin: str, args: List[str]) -> bool:
+    """Whether every option of ``builtin ARGS`` (before its first operand or ``--``) is one the
+    line state reads the value through (red team 18 R18-8: `declare -x PYTHONPATH=.` was read
+    as an assignment and as a form read as no value at once); export's ``-n`` unexports."""
+    letters = _VALUE_OPTIONS + ("n" if builtin == "export" else "")
+    for word in args:
+        if word == "--" or word[:1] not in ("-", "+") or len(word) == 1:
+            return True
+        if any(letter not in letters for letter in word[1:]):
+            return False
+    return True
 
 
 def keyword_option(args: List[str]) -> bool:
