@@ -70,6 +70,23 @@ DATA = {
     "push": ["--no-verify"],
 }
 
+# reviewed: commands git does not build in nor install in its exec path that notebooks run
+# (`git lfs install`): git runs git-NAME from PATH for them, the machine's program
+EXTERNAL = ["lfs"]
+
+
+def own_commands() -> list:
+    """git's own commands (red team 18 R18-1): built in, or programs in its exec path, which
+    git finds before PATH; for any other NAME `git NAME` runs git-NAME from PATH."""
+    with tempfile.TemporaryDirectory() as empty:
+        env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": empty, "GIT_CONFIG_NOSYSTEM": "1"}
+        done = subprocess.run(
+            ["git", "--list-cmds=builtins,main"], capture_output=True, text=True, env=env,
+            check=True,
+        )  # fmt: skip
+    return sorted(set(done.stdout.split()) | set(EXTERNAL))
+
+
 # the help says the option runs (or names) a program
 RUNS_WORDS = re.compile(
     r"\b(command|program|exec\w*|hook|helper|editor|pager|shell|script|template|driver|path to)\b",
@@ -159,10 +176,13 @@ def text() -> str:
             "these subcommands an option it does not list is refused (deny by default; "
             "keys18). Read by jupyterlab_warden/kernel/guard/installs/shell_runners.py and "
             "src/deps/shellrunners.ts through schema/shell-runners.json's git "
-            "`subcommand_tables`."
+            "`subcommand_tables`. commands: git's own commands (`git --list-cmds=builtins,"
+            "main`, and reviewed EXTERNAL ones): a first operand git does not list runs the "
+            "program git-NAME from PATH, refused (red team 18 R18-1)."
         ),
         "git_version": GIT_VERSION,
         "subcommands": {sub: table(sub) for sub in SUBCOMMANDS},
+        "commands": own_commands(),
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 

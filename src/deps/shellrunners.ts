@@ -26,6 +26,7 @@ interface Runner {
   command_options?: string[];
   subcommands?: Record<string, string>;
   refused_operand?: string;
+  url_keys?: string;
   operands_from?: number;
   shell_variables?: string[];
   command_variables?: string[];
@@ -516,7 +517,7 @@ interface SubcommandTable {
 // the generated subcommand tables a program's subcommand_tables names
 const CLI_TABLES: Record<
   string,
-  { subcommands: Record<string, SubcommandTable> }
+  { subcommands: Record<string, SubcommandTable>; commands?: string[] }
 > = { 'git-cli.json': gitCli };
 
 /** A key table as (pattern, kind) pairs: `<x>` is any middle part, `*` any rest. */
@@ -686,6 +687,11 @@ function parse(
   const tables: Record<string, SubcommandTable> = spec.subcommand_tables
     ? CLI_TABLES[spec.subcommand_tables].subcommands
     : {};
+  // the program's own commands (git's builtins and exec-path commands, generated): any other
+  // first operand names a program it looks up on PATH (git-NAME, red team 18 R18-1)
+  const ownCommands = spec.subcommand_tables
+    ? new Set(CLI_TABLES[spec.subcommand_tables].commands ?? [])
+    : null;
   let values = new Map<string, RegExp>(); // option -> its closed list (a merge strategy)
   // options after a subcommand of the generated table (schema/git-cli.json) are that
   // subcommand's own, from its --help-all (keys18): one it does not list is refused (deny by
@@ -785,6 +791,14 @@ function parse(
         // quoted option (`clone "--upload-pack=CMD ARGS"`) would be read as other words
         refusedSetting = `setting ${key.slice(0, 60)} (an alias with quotes)`;
       }
+    }
+    if (
+      new RegExp(spec.url_keys ?? '(?!)', 'i').test(key) &&
+      new RegExp(spec.refused_operand ?? '(?!)').test(text) &&
+      !refusedSetting
+    ) {
+      // a remote's URL `NAME::ADDR` / `NAME://` runs git-remote-NAME (red team 18 R18-2)
+      refusedSetting = `setting ${key.slice(0, 60)} '${text.slice(0, 30)}'`;
     }
     const kind = settingKind(spec, key, text);
     if (kind === 'shell') {
@@ -999,6 +1013,18 @@ function parse(
       continue;
     }
     if (!word.startsWith('-') || word === '-') {
+      if (
+        operands.length === 0 &&
+        ownCommands &&
+        ownCommands.size > 0 &&
+        !ownCommands.has(word)
+      ) {
+        // git tries git-WORD from its exec path and PATH BEFORE an alias of that name, and
+        // again for an alias's first word: the word as written and as expanded
+        return refuse(
+          `'${word.slice(0, 30)}' (not a command of its own: it runs the program ${spec.names[0] ?? program}-${word.slice(0, 30)} found on PATH; run that directly)`
+        );
+      }
       if (operands.length === 0 && !expanded) {
         // git reads an alias's words in place of the alias, its options too
         // (`-c alias.c='clone --upload-pack=CMD' c URL`: keys18); once (a loop of aliases

@@ -18,8 +18,11 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def build_wheel(out_dir: Path, name: str, version: str = "1.0", body: str = "VALUE = 1\n") -> Path:
-    """A pure-Python wheel whose module ``<name>_mod`` holds ``body``."""
+def build_wheel(
+    out_dir: Path, name: str, version: str = "1.0", body: str = "VALUE = 1\n", scripts: str = ""
+) -> Path:
+    """A pure-Python wheel whose module ``<name>_mod`` holds ``body``; ``scripts``: its
+    console scripts (entry_points.txt lines, ``tool = <name>_mod:main``)."""
     dist = re.sub(r"[-_.]+", "_", name)
     module = f"{dist}_mod"
     path = out_dir / f"{dist}-{version}-py3-none-any.whl"
@@ -30,6 +33,8 @@ def build_wheel(out_dir: Path, name: str, version: str = "1.0", body: str = "VAL
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: warden-test\nRoot-Is-Purelib: true\n"
         "Tag: py3-none-any\n",
     }
+    if scripts:
+        files[f"{info}/entry_points.txt"] = "[console_scripts]\n" + scripts
     record = []
     for arc, text in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")

@@ -145,7 +145,9 @@ def test_git_merge_strategy_program_installs_without_warden_and_is_refused(kerne
     [
         "git clone -q ../src c && git -C c log -1",
         "git clone -q --depth 1 --no-tags file://$SRC c && git -C c status -sb",
-        "git -c alias.st=status -C ../src st -s && "
+        # an alias setting is data; its word is not run (git runs git-st from PATH before an
+        # alias of that name: red team 18 R18-1), the command is
+        "git -c alias.st=status -C ../src status -s && "
         "git -C ../src -c user.name=a -c user.email=a@b commit -q -m -x --allow-empty",
         "git -c http.sslVerify=false -c core.autocrlf=false clone -q ../src c",
         "git config --global user.email a@b && git config --global user.name 'A B' && "

@@ -1920,6 +1920,7 @@ def _simple(
         # inode, size, time: no word names it), red team 15 R15-20
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
+    _refuse_path_programs(env, depth)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -2024,6 +2025,45 @@ def _simple(
     linked = interpreters.language(name) or shell_runners.runner(name)
     _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
     return found
+
+
+def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
+    """A PATH the line gives a command (``PATH=DIR tar ...``, ``export PATH=...``, ``env
+    PATH=...``), not the one the start has (the gate reads that one: ``InstallGate.
+    _path_programs``): a program file written since the kernel started in one of its folders
+    may be run by name by the command (red team 18 R18-4: tar runs gzip), so it is read as a
+    start of its own with no words, as the gate reads it."""
+    from . import path_programs, startup_modules
+
+    search = env.get("PATH")
+    started = startup_modules.START_ENVIRON.get()
+    if search is None or search == (os.environ if started is None else started).get("PATH"):
+        return
+    folder = _START_FOLDER.get()
+    if folder is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
+        raise Unreadable("it is given a PATH with a relative folder, where Warden cannot tell")
+    reading = _PATH_FILES.get()
+    for path in path_programs.new_programs(search, folder or os.getcwd()):
+        if path in reading or path_programs.renamed_as_itself(path):
+            continue  # a file read again inside its own reading adds nothing, and would loop
+        if depth >= MAX_NESTING:
+            raise Unreadable("the programs on its PATH are nested too deeply")
+        token = _PATH_FILES.set(reading | {path})
+        try:
+            _simple([path], env, depth + 1)
+        except Unreadable as exc:
+            where, name = os.path.split(path)
+            raise Unreadable(
+                f"the folder {where} on the PATH it is given holds {name}, a program file "
+                "written since the kernel started, which the programs it runs may run by name; "
+                f"read as a start: {exc}"
+            ) from None
+        finally:
+            _PATH_FILES.reset(token)
+
+
+# The PATH program files a reading is in (``_refuse_path_programs``)
+_PATH_FILES: ContextVar[frozenset] = ContextVar("warden_path_files", default=frozenset())
 
 
 def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[List[str]]:

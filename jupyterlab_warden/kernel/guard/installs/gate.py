@@ -18,11 +18,13 @@ finding otherwise (rule ids in decide.py and schema/rules.json).
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from .fastpath import first_look, first_look_words, placings, words_are_str
 from .inherited_env import InheritedEnviron, read_environ
+from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
 
 TYPE_CHECKING = False
@@ -81,6 +83,7 @@ class InstallGate:
             if k in _LAUNCH_KEYS or k == "PATH" or k.startswith("PYTHON")
         }
         self._launch = None
+        self._readings = {}  # _program_reading's answers
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
@@ -164,6 +167,7 @@ class InstallGate:
                     search = self.inherited.get("PATH", os.defpath)
                     if first_look_words(start, search, None) or self.inherited.problem():
                         self.decide_command(start, None, None, None, event)
+                    self._path_programs(search, None, None, event)
                     return
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
@@ -178,11 +182,13 @@ class InstallGate:
             )
             self._enforce([request], event, in_process=False)
             return
+        search = (env if env is not None else self.inherited).get("PATH", os.defpath)
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
+            self._path_programs(search, env, cwd, event)
             return
         argv = _program_argv(program, argv)
-        search = (env if env is not None else self.inherited).get("PATH", os.defpath)
+        self._path_programs(search, env, cwd, event)
         starts = [argv]
         if argv and event in _BARE_PATH_EVENTS and os.sep not in argv[0]:
             # a bare name these run from the working folder or the caller's PATH (R11-21)
@@ -196,6 +202,65 @@ class InstallGate:
                 if env is not None or not self.inherited.problem():
                     continue
             self.decide_command(start, None, env, cwd, event)
+
+    def _path_programs(self, search, env, cwd, call: str) -> None:
+        """A program file written since the kernel started in a folder of the start's PATH
+        (``path_programs``, red team 18 R18-1/R18-2/R18-4): any program the start runs may run
+        it by name (git's ``git-NAME``, tar's ``gzip``), so it is read as a start of its own,
+        through the one start reader (a ``#!`` file as its interpreter's start), and a reading
+        that refuses refuses this start, naming the folder and the file."""
+        if type(search) is not str:
+            return  # a PATH of another type: the start's own reading refuses it
+        files = new_programs(search, cwd)
+        if not files:
+            return
+        if env is None:
+            if self.inherited.problem():
+                return  # the start's own decision refused it already
+            env = self.inherited.read()
+        env = _str_env(env)
+        cwd = os.fsdecode(cwd) if cwd else os.getcwd()
+        setting = (cwd, tuple(sorted(env.items())))  # what a reading depends on besides the file
+        refused = [r for path in files for r in self._program_reading(path, env, setting)]
+        if refused:
+            self._enforce(refused, call, in_process=False)
+
+    def _program_reading(self, path: str, env, setting: tuple) -> list:
+        """``path``'s reading as a start with no words, as requests that refuse; kept per file
+        state (one ``lstat`` per start: a file rewritten in place is read again), folder and
+        environment, so a kernel with a venv or a conda environment on PATH reads each once."""
+        try:
+            own = os.lstat(path)
+            target = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
+        except (OSError, ValueError):
+            return []  # gone: nothing runs it
+        key = (path, own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns, setting)
+        known = self._readings.get(key)
+        if known is None:
+            known = [] if renamed_as_itself(path) else self._read_program(path, env, setting[0])
+            if len(self._readings) >= 4096:
+                self._readings.clear()
+            self._readings[key] = known
+        return known
+
+    def _read_program(self, path: str, env, cwd: str) -> list:
+        from .request import InstallRequest
+
+        known = []
+        for request in read_requests([path], None, dict(env), cwd, "unknown", self.launch):
+            if not request.problems:
+                continue  # no words: it installs nothing Warden would refuse
+            folder, name = os.path.split(path)
+            shadow = InstallRequest("unknown", f"{name} on PATH")
+            shadow.problems.extend(
+                f"the folder {folder} on this start's PATH holds {name}, a program file "
+                "written since the kernel started, which any program this start runs may "
+                f"run by name (git runs git-NAME, tar runs gzip); read as a start: {why}. "
+                "Remove the file or take its folder off PATH"
+                for why in request.problems
+            )
+            known.append(shadow)
+        return known
 
     def decide_command(self, argv, shell, env, cwd, call: str, in_process=False) -> None:
         """``env``: what the process is started with; None: it inherits this process's

@@ -357,6 +357,9 @@ class _Parse:
         # each subcommand's own options, generated (git's `subcommand_tables`: keys18)
         tables = spec.get("subcommand_tables")
         self.tables = load_contract(tables)["subcommands"] if tables else {}
+        # the program's own commands (git's builtins and exec-path commands, generated): any
+        # other first operand names a program it looks up on PATH (git-NAME, red team 18 R18-1)
+        self.own_commands = frozenset(load_contract(tables).get("commands", ())) if tables else None
         self.values: dict = {}  # option -> its closed list of values (a merge strategy)
         # alias word -> the words it stands for (git -c alias.cfg=config: R15-9)
         self.aliases: dict = {}
@@ -454,6 +457,10 @@ class _Parse:
                 # git splits an alias's words at quotes and backslashes as well (split_cmdline):
                 # a quoted option (`clone "--upload-pack=CMD ARGS"`) would be read as other words
                 self.refused_setting = f"setting {key[:60]} (an alias with quotes)"
+        refused = self.spec.get("refused_operand")
+        if re.match(self.spec.get("url_keys", "(?!)"), key, re.I) and re.search(refused, value):
+            # a remote's URL `NAME::ADDR` / `NAME://` runs git-remote-NAME (red team 18 R18-2)
+            self.refused_setting = self.refused_setting or f"setting {key[:60]} {value[:30]!r}"
         kind = setting_kind(self.spec, key, value)
         if kind == "shell":
             self.texts.append(re.sub(r"^\s*!", "", value))
@@ -536,6 +543,14 @@ class _Parse:
                 i = end + 1
                 continue
             if not word.startswith("-") or word == "-":
+                if not operands and self.own_commands and word not in self.own_commands:
+                    # git tries git-WORD from its exec path and PATH BEFORE an alias of that
+                    # name, and again for an alias's first word: the word as written and as
+                    # expanded
+                    return self._refuse(
+                        f"{word[:30]!r} (not a command of its own: it runs the program "
+                        f"{self.spec['names'][0]}-{word[:30]} found on PATH; run that directly)"
+                    )
                 if not operands and not expanded:
                     # git reads an alias's words in place of the alias, its options too
                     # (`-c alias.c='clone --upload-pack=CMD' c URL`: keys18); once (a loop of

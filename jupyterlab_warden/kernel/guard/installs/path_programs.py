@@ -1,0 +1,120 @@
+"""Program files on a start's PATH written since the kernel started (red team 18 R18-1, R18-2,
+R18-4): ANY started program may look a name up on its PATH and run what it finds (git runs
+``git-NAME`` and ``git-remote-NAME``, tar runs ``gzip``/``xz``, zcat runs ``gzip``), and Warden
+reads only the program the line names. So a program file the cell, a clone or a download put
+in a PATH folder is read, at every start whose PATH holds that folder, as a start of its own
+(the gate: ``InstallGate._path_programs``), whatever the line names.
+
+Kept cheap (every process start pays it): one ``stat`` per PATH folder; a folder is listed
+again only when its identity or mtime changed (adding, renaming or removing an entry changes
+the folder's mtime). A file changed IN PLACE keeps its folder's mtime: see the threat model.
+Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start)."""
+
+import os
+import stat
+
+# folder -> (st_mtime_ns, st_ino, st_dev, the program files in it changed since start)
+_FOLDERS: dict = {}
+_KEPT = 256
+_started = None  # the kernel's start (seconds since the epoch), read on the first listing
+
+
+def new_programs(search: str, cwd=None) -> list:
+    """The program files (executable regular files, or links) in the folders of ``search`` (a
+    PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
+    started: each may be run by name by any program the start runs."""
+    found = []
+    for folder in _folders(search, cwd):
+        try:
+            info = os.stat(folder)
+        except (OSError, ValueError):
+            continue  # no such folder: nothing is found there
+        known = _FOLDERS.get(folder)
+        if (
+            known is None
+            or known[0] != info.st_mtime_ns
+            or known[1] != info.st_ino
+            or known[2] != info.st_dev
+        ):
+            known = (info.st_mtime_ns, info.st_ino, info.st_dev, _listed(folder))
+            if len(_FOLDERS) >= _KEPT:
+                _FOLDERS.clear()
+            _FOLDERS[folder] = known
+        if known[3]:
+            found.extend(known[3])
+    return found
+
+
+# The folders a PATH string names, each once, relative ones from the start's folder: a pure
+# function of the two strings, kept (every start pays this look).
+_SEARCHES: dict = {}
+
+
+def _folders(search: str, cwd) -> tuple:
+    known = _SEARCHES.get((search, cwd))
+    if known is None:
+        known = []
+        for folder in search.split(os.pathsep):
+            folder = folder or "."
+            if cwd is not None and not folder.startswith("/"):
+                folder = os.path.join(os.fsdecode(cwd), folder)
+            if folder not in known:
+                known.append(folder)
+        known = tuple(known)
+        if len(_SEARCHES) >= 64:
+            _SEARCHES.clear()
+        _SEARCHES[(search, cwd)] = known
+    return known
+
+
+def _listed(folder: str) -> tuple:
+    """The program files of ``folder`` changed since the kernel started (its status-change
+    time: a cell cannot set it back; a folder Warden cannot list holds none it could find)."""
+    since = _kernel_started() - 1
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except (OSError, ValueError):
+        return ()
+    for entry in entries:
+        try:
+            own = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(own.st_mode):
+                target = _target(entry.path)
+                if own.st_ctime >= since or (target is not None and target.st_ctime >= since):
+                    found.append(entry.path)
+            elif stat.S_ISREG(own.st_mode) and own.st_mode & 0o111 and own.st_ctime >= since:
+                found.append(entry.path)
+        except (OSError, ValueError):
+            continue  # removed while listed
+    return tuple(found)
+
+
+def _target(path: str):
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None  # a dangling link: exec finds nothing
+
+
+def _kernel_started() -> float:
+    global _started
+    if _started is None:
+        from .startup_modules import _STARTED
+
+        _started = _STARTED
+    return _started
+
+
+def renamed_as_itself(path: str) -> bool:
+    """A link written since start to a program file that was not (a venv's ``python3`` to
+    ``python3.11``, ``pip3`` to ``pip``): a program found by the link's name is the program
+    found by its target's name, a version apart, already on the machine. A link that gives an
+    old program ANOTHER name (``gzip`` to perl) is read as that name's start."""
+    from .startup_modules import changed_since_start
+
+    real = os.path.realpath(path)
+    if not os.path.islink(path) or changed_since_start(real):
+        return False
+    strip = "0123456789.-"
+    return os.path.basename(path).rstrip(strip) == os.path.basename(real).rstrip(strip)
