@@ -241,12 +241,24 @@ def test_sysconfig_importing_the_named_module_is_refused(kernel):
         ["http.server", "--cgi"],
         ["http.server", "--cg"],  # argparse takes a unique prefix
         ["venv", "--upgrade-deps", "v"],  # pip install --upgrade pip from PIP_INDEX_URL's index
-        ["ensurepip"],
     ],
 )
 def test_a_module_whose_command_line_is_not_known_is_refused(tmp_path, module):
     why = reading_refusal([sys.executable, "-I", "-m", *module], tmp_path)
     assert "python -m" in why, why
+
+
+def test_a_venv_with_its_pip_is_made_in_a_launched_kernel(kernel):
+    """`python -m venv v` runs `v/bin/python -Im ensurepip --upgrade --default-pip`, a guardless
+    Python: ensurepip installs the pip wheel it bundles (--no-index, every PIP_* variable
+    dropped), so its command line is on run_modules' allow list (it was refused: a plain venv
+    cell failed in every launched kernel)."""
+    cell = (
+        "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'venv', 'v'], check=True)\n"
+    )
+    result = kernel.cell(cell, launched=True)
+    assert result["refused"] is None, result
+    assert (kernel.work / "v" / "bin" / "pip").exists(), result
 
 
 def test_smtpd_importing_its_class_module_is_refused(kernel):
