@@ -2154,6 +2154,7 @@ def _refuse_unread(
         _refuse_started(name, words, j, env or {})
         if j and unknown:
             _refuse_operand_start(program, words[j:], env or {})
+    _refuse_environment_folders(program, env or {})
 
 
 def _refuse_inert_options(program: str, args: List[str], env: Dict[str, str]) -> None:
@@ -2205,6 +2206,92 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
         found = _pattern_files(word) or [word]
     for path in found:
         _refuse_operand_file(program, [path] + words[1:], env)
+        _refuse_program_folder(program, path, env)
+
+
+def _refuse_program_folder(program: str, word: str, env: Dict[str, str]) -> None:
+    """A word of a program with no table that names a FOLDER, or a file prefix in one (``gcc
+    -B ./tc/``, ``-Btc/x-``: gcc runs ./tc/as, ./tc/x-as), is a place the program may run
+    programs from (red team 19 R19-3): Warden does not know which, so each program file there
+    written since the kernel started is read as a start of its own (``_folder_starts``)."""
+    folder = _named_folder(word, strict=True)
+    if folder is not None:
+        _folder_starts(program, word, folder, env)
+
+
+def _named_folder(word: str, strict: bool) -> Optional[str]:
+    """The folder ``word`` names as a place to run programs from, placed from the start's
+    folder: the word itself, or the folder of a prefix that names no file (``tc/x-``); None
+    for a file and for a word in no folder (``x.c``, ``-O2``)."""
+    path = _placed(word, strict)
+    if os.path.isdir(path):
+        return path
+    head = os.path.dirname(word)
+    if head and not os.path.lexists(path) and os.path.isdir(_placed(head, strict)):
+        return _placed(head, strict)
+    return None
+
+
+def _refuse_environment_folders(program: str, env: Dict[str, str]) -> None:
+    """An environment value of the start that names a folder, or a ``:`` list of folders
+    (``COMPILER_PATH=tc gcc``, ``GCC_EXEC_PREFIX=tc/``: red team 19 R19-3; make's built-in
+    rule runs cc with them), is a place a program may run programs from, whatever the
+    variable's name (deny by default: Warden knows no complete list of such names). PATH is
+    the gate's (``path_programs``). A value the line gives, or a relative one, is read after a
+    writer on the line as a folder the writer may fill (``_refuse_written_folder``)."""
+    given = startup_modules.START_ENVIRON.get()
+    inherited = os.environ if given is None else given
+    for name, value in {**dict(inherited), **env}.items():
+        if name == "PATH" or not value or len(value) > _FOLDER_VALUE_MAX or "\n" in value:
+            continue
+        for part in value.split(os.pathsep)[:_FOLDER_PARTS_MAX]:
+            if not part or "\0" in part:
+                continue
+            try:
+                folder = _named_folder(part, strict=False)
+            except (OSError, ValueError):
+                folder = None
+            if folder is None:
+                continue
+            if name in env or not os.path.isabs(part):
+                _refuse_written_folder(f"{program} (with {name})", part)
+            _folder_starts(f"{program} (with {name})", part, folder, env)
+
+
+# values longer, or lists longer, are no folders a program looks programs up in (kept cheap:
+# every start of a program Warden does not read pays this look)
+_FOLDER_VALUE_MAX = 4096
+_FOLDER_PARTS_MAX = 32
+
+
+def _folder_starts(program: str, word: str, folder: str, env: Dict[str, str]) -> None:
+    """Each program file in ``folder`` written since the kernel started (``path_programs``'
+    reading of new program files, fix18a) read as a start of its own with no words, as the
+    gate reads a PATH folder's; a folder Warden cannot list fails closed."""
+    from . import path_programs
+
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise Unreadable(
+            f"{program} is given {word[:60]}, a folder it may run programs from, which Warden "
+            "cannot list: run the program without it"
+        )
+    reading = _PATH_FILES.get()
+    for path in path_programs.new_programs(folder.replace(os.pathsep, ""), None):
+        if path in reading or path_programs.renamed_as_itself(path):
+            continue  # a file read again inside its own reading adds nothing, and would loop
+        if len(reading) >= MAX_NESTING:
+            raise Unreadable(f"{program}: the program folders it is given nest too deeply")
+        token = _PATH_FILES.set(reading | {path})
+        try:
+            _simple([path], env, 1)
+        except Unreadable as exc:
+            raise Unreadable(
+                f"{program} is given {word[:60]}, a folder it may run programs from, which "
+                f"holds {os.path.basename(path)}, a program file written since the kernel "
+                f"started; read as a start: {exc}"
+            ) from None
+        finally:
+            _PATH_FILES.reset(token)
 
 
 def _operand_value(word: str) -> str:
