@@ -52,7 +52,8 @@ def test_a_file_made_executable_after_its_folder_was_listed_is_read(kernel):
         ("", "cp payload.pl bin/gzip && chmod +x bin/gzip && tar czf o.tgz a.txt"),
         ("shutil.copy('payload.pl', 'bin/gzip')\n", "chmod +x bin/gzip && tar czf o.tgz a.txt"),
         ("", "cp payload.pl bin/gzip; chmod +x bin/gzip; zcat -f a.txt"),
-        ("", "install -m 755 payload.pl ./bin/gzip && tar czf o.tgz a.txt"),
+        ("", "curl -s -obin/gzip file://$PWD/payload.pl; chmod +x bin/gzip; tar czf o.tgz a.txt"),
+        ("", "cd bin && cp ../payload.pl gzip && chmod +x gzip && cd .. && tar czf o.tgz a.txt"),
         ("", "cat payload.pl > bin/gzip; chmod 755 bin/gzip; tar czf o.tgz a.txt"),
     ],
 )
@@ -63,6 +64,8 @@ def test_a_program_the_line_writes_into_a_path_folder_refuses_the_later_starts(k
     _payload(kernel)
     code = PATH_FIRST + "import shutil\n" + pre + system_cell(line).split("\n", 1)[1]
     refused = kernel.proves(code)
+    # decided when the line's shell starts (a later start's own look may come too late)
+    assert "earlier command on the line" in refused, refused
     assert str(kernel.work / "bin") in refused, refused
 
 
