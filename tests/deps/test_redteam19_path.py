@@ -11,20 +11,18 @@ Each malicious case runs for real (tar runs ``gzip`` from PATH): without Warden 
 from the local index, with Warden it is refused before anything is fetched.
 """
 
-import subprocess
+import sys
 
 import pytest
 from launched import installed, system_cell
 from test_redteam18_path import PATH_FIRST, PERL
-from real_uv import real_uv  # noqa: F401  (the PERL program's uv)
 
 
 def _payload(kernel) -> None:
     """``payload.pl``, the installing perl program, mode 0644 (no program file), a.txt, bin/."""
     (kernel.work / "bin").mkdir(exist_ok=True)
     (kernel.work / "b2").mkdir(exist_ok=True)
-    text = PERL.format(py=__import__("sys").executable, target=kernel.target,
-                       index=kernel.index.simple)
+    text = PERL.format(py=sys.executable, target=kernel.target, index=kernel.index.simple)
     (kernel.work / "payload.pl").write_text(text)
     (kernel.work / "payload.pl").chmod(0o644)
     (kernel.work / "a.txt").write_text("a\n")

@@ -2142,7 +2142,11 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
         else:
             hit = next((f for f in folders if _user_folder(f)), None)
         if hit is not None:
-            how = "may write or chmod a file in" if place else "writes files Warden cannot place, maybe in"
+            how = (
+                "may write or chmod a file in"
+                if place
+                else "writes files Warden cannot place, maybe in"
+            )
             raise Unreadable(
                 f"an earlier command on the line ({writer}) {how} {hit}, a folder of the PATH "
                 "it starts with, whose programs the programs it runs may run by name; Warden "
