@@ -530,6 +530,7 @@ def shell_invocations(
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     sub_wrote = ""  # a command substitution of the line that may write
+    placed: list = []  # (writer, a folder it may write a file in): `_refuse_path_written`
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -601,6 +602,7 @@ def shell_invocations(
         before = _LINE_WRITER.get()[0] or line.program_written or sub_wrote
         before = before or _later_writer(commands, k, places)
         line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
+        path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
@@ -608,6 +610,7 @@ def shell_invocations(
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
             _LINE_WRITER.reset(line_writer)
+            _PATH_WRITES.reset(path_writes)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -633,6 +636,8 @@ def shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         if writes or _may_write(program, invocations):
+            with start_folder(folder):
+                placed.extend(_write_places(program, command, targets if writes else []))
             line.changed = line.changed or program or "a redirection"
             if writes or program not in _NO_PROGRAM_WRITE:
                 line.program_written = line.program_written or program or "a redirection"
@@ -1921,6 +1926,8 @@ def _simple(
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
     _refuse_path_programs(env, depth)
+    if name not in _STARTS_NOTHING:
+        _refuse_path_written(env)
     if name == "busybox" and len(argv) > 1:
         return _simple(argv[1:], env, depth, stdin)
     if name in SHELL_STRING_RUNNERS:
@@ -2060,6 +2067,106 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
             ) from None
         finally:
             _PATH_FILES.reset(token)
+
+
+# What the shell line being read wrote before the command being read (red team 19 R19-2): a
+# (writer, folder) for each folder an earlier writer may put or chmod a file in, (writer, "")
+# for a writer whose targets Warden cannot place. Its outer lines' included, as ``_WRITTEN``.
+_PATH_WRITES: ContextVar[tuple] = ContextVar("warden_path_writes", default=())
+# Builtins that look no program up on PATH: a command of these starts nothing a write finds
+_STARTS_NOTHING = frozenset(
+    (":", "[", "test", "true", "false", "echo", "printf", "cd", "pwd", "export", "set",
+     "unset", "read", "exit", "return", "shift", "local", "declare", "typeset", "readonly")
+)  # fmt: skip
+# A word part Warden cannot place: a substitution or expansion the shell makes, a pattern
+_UNPLACED = re.compile(r"[$`*?\[\x01]")
+# Folders of a PATH that are the system's: a writer Warden cannot place is not taken to write
+# there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line)
+_SYSTEM_FOLDERS = ("/usr/", "/bin", "/sbin", "/lib", "/opt/", "/snap/", "/etc/")
+
+
+def _write_places(program: str, command: List[str], targets: List[str]) -> list:
+    """(``program``, folder) for each folder a writer may put or chmod a file in: where its
+    operands and redirection targets lead (an operand that is a folder, ``cp x bin/``, and the
+    one a path is in, ``cp x bin/gzip``; an option's attached value, ``--target-directory=bin``,
+    ``-obin/gzip``) and the folder it runs in (``unzip``, ``tar x``, ``curl -O`` write there);
+    (``program``, "") where a part is one Warden cannot place (a ``$``, a pattern in its folder,
+    a folder a ``cd`` left unknown)."""
+    base = current_folder()
+    writer = program or "a redirection"
+    words = [w for w in command if not _ASSIGNMENT_WORD.match(w)][1:] + targets
+    if base is None:
+        return [(writer, "")]
+    here = os.path.normpath(os.path.join(os.getcwd(), base))
+    found = [(writer, here)]
+    for word in words:
+        parts = [word]
+        if word.startswith("-"):
+            value = word.partition("=")[2] if "=" in word else word[2:]
+            parts = [value] if "/" in value or "=" in word else []
+        elif "=" in word:
+            parts.append(word.partition("=")[2])  # dd's of=bin/gzip
+        for part in parts:
+            where, _ = os.path.split(part)
+            if _UNPLACED.search(where) or part.startswith("~"):
+                found.append((writer, ""))
+                continue
+            path = os.path.normpath(os.path.join(here, part))
+            found += [(writer, path), (writer, os.path.dirname(path))]
+    return found
+
+
+def _refuse_path_written(env: Dict[str, str]) -> None:
+    """A command after a writer on its line that may have put or chmodded a file in a folder of
+    the PATH the command starts with (red team 19 R19-2: ``cp x.pl bin/gzip && chmod +x bin/gzip
+    && tar czf o.tgz a.txt``, tar running gzip from PATH): Warden lists PATH's folders when the
+    line's shell starts, before the writer runs, so the file is not read: unreadable, naming
+    the folder. A writer Warden cannot place refuses when PATH holds a folder that is not the
+    system's and that the kernel's user may write (a venv's bin, a folder the cell made)."""
+    written = _PATH_WRITES.get()
+    if not written:
+        return
+    search = env.get("PATH") or startup_modules_value("PATH") or os.defpath
+    base = current_folder()
+    folders = []
+    for folder in search.split(os.pathsep):
+        folder = folder or "."
+        if not folder.startswith("/"):
+            if base is None:
+                continue  # `_refuse_path_programs` refuses a relative folder where none is told
+            folder = os.path.join(os.getcwd(), base, folder)
+        folders.append(os.path.normpath(folder))
+    for writer, place in written:
+        if place:
+            hit = next((f for f in folders if f == place), None)
+        else:
+            hit = next((f for f in folders if _user_folder(f)), None)
+        if hit is not None:
+            how = (
+                "may write or chmod a file in"
+                if place
+                else "writes files Warden cannot place, maybe in"
+            )
+            raise Unreadable(
+                f"an earlier command on the line ({writer}) {how} {hit}, a folder of the PATH "
+                "it starts with, whose programs the programs it runs may run by name; Warden "
+                "lists PATH's folders before the line runs: run the command as its own"
+            )
+
+
+def _user_folder(folder: str) -> bool:
+    """A folder not the system's that the kernel's user may write (a venv's bin, ~/.local/bin)."""
+    if folder.startswith(_SYSTEM_FOLDERS) and not folder.startswith("/usr/local/"):
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def startup_modules_value(name: str) -> Optional[str]:
+    """``name``'s value in the environment the start inherits."""
+    from . import startup_modules
+
+    started = startup_modules.START_ENVIRON.get()
+    return (os.environ if started is None else started).get(name)
 
 
 # The PATH program files a reading is in (``_refuse_path_programs``)

@@ -7,13 +7,18 @@ in a PATH folder is read, at every start whose PATH holds that folder, as a star
 
 Kept cheap (every process start pays it): one ``stat`` per PATH folder; a folder is listed
 again only when its identity or mtime changed (adding, renaming or removing an entry changes
-the folder's mtime). A file changed IN PLACE keeps its folder's mtime: see the threat model.
+the folder's mtime). A listing keeps every file that is or may become a program file (red
+team 19 R19-1: ``chmod +x`` changes the file's mode and ctime, not the folder's mtime), and
+whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
+was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
+of the listing: see the threat model.
 Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start)."""
 
 import os
 import stat
 
-# folder -> (st_mtime_ns, st_ino, st_dev, the program files in it changed since start)
+# folder -> (st_mtime_ns, st_ino, st_dev, the files in it that are or may become program files
+# changed since start: ``_listed``)
 _FOLDERS: dict = {}
 _KEPT = 256
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
@@ -40,9 +45,22 @@ def new_programs(search: str, cwd=None) -> list:
             if len(_FOLDERS) >= _KEPT:
                 _FOLDERS.clear()
             _FOLDERS[folder] = known
-        if known[3]:
-            found.extend(known[3])
+        found.extend(path for path in known[3] if _program_now(path))
     return found
+
+
+def _program_now(path: str) -> bool:
+    """``path`` is now a program file changed since the kernel started: a link (its target
+    decided as ``_listed`` does), or an executable regular file whose status changed since
+    start (a ``chmod +x`` sets its ctime: R19-1)."""
+    try:
+        own = os.lstat(path)
+    except (OSError, ValueError):
+        return False  # removed since listed: nothing runs it
+    if stat.S_ISLNK(own.st_mode):
+        return _link_changed(path, own)
+    since = _kernel_started() - 1
+    return stat.S_ISREG(own.st_mode) and bool(own.st_mode & 0o111) and own.st_ctime >= since
 
 
 # The folders a PATH string names, each once, relative ones from the start's folder: a pure
@@ -68,8 +86,12 @@ def _folders(search: str, cwd) -> tuple:
 
 
 def _listed(folder: str) -> tuple:
-    """The program files of ``folder`` changed since the kernel started (its status-change
-    time: a cell cannot set it back; a folder Warden cannot list holds none it could find)."""
+    """The files of ``folder`` that are, or may become without a change to the folder, program
+    files changed since the kernel started (status-change time: a cell cannot set it back; a
+    folder Warden cannot list holds none it could find): links and executable regular files
+    changed since start, and every regular file that is not executable now, whatever its age
+    (a ``chmod +x`` makes it a program file changed since start, R19-1; system folders hold
+    almost none, so the per-start ``lstat`` stays cheap)."""
     since = _kernel_started() - 1
     found = []
     try:
@@ -80,14 +102,24 @@ def _listed(folder: str) -> tuple:
         try:
             own = entry.stat(follow_symlinks=False)
             if stat.S_ISLNK(own.st_mode):
+                # also kept: a link to no file or to a file not executable now, which a later
+                # write or chmod of the target makes a program without the folder's mtime
                 target = _target(entry.path)
-                if own.st_ctime >= since or (target is not None and target.st_ctime >= since):
+                if target is None or not target.st_mode & 0o111 or _link_changed(entry.path, own):
                     found.append(entry.path)
-            elif stat.S_ISREG(own.st_mode) and own.st_mode & 0o111 and own.st_ctime >= since:
-                found.append(entry.path)
+            elif stat.S_ISREG(own.st_mode):
+                if not own.st_mode & 0o111 or own.st_ctime >= since:
+                    found.append(entry.path)
         except (OSError, ValueError):
             continue  # removed while listed
     return tuple(found)
+
+
+def _link_changed(path: str, own) -> bool:
+    """The link, or the file it leads to, changed since the kernel started."""
+    since = _kernel_started() - 1
+    target = _target(path)
+    return own.st_ctime >= since or (target is not None and target.st_ctime >= since)
 
 
 def _target(path: str):
