@@ -2321,7 +2321,15 @@ def _refuse_program_folder(program: str, word: str, env: Dict[str, str]) -> None
     -B ./tc/``, ``-Btc/x-``: gcc runs ./tc/as, ./tc/x-as), is a place the program may run
     programs from (red team 19 R19-3): Warden does not know which, so each program file there
     written since the kernel started is read as a start of its own (``_folder_starts``)."""
-    folder = _named_folder(word, strict=True)
+    try:
+        folder = _named_folder(word, strict=True)
+    except Unreadable:
+        if "/" not in word:
+            # a bare word after a cd Warden cannot follow (`(cd sub && ...); python -m venv
+            # v`): a file or folder name, not a prefix naming a folder to run programs from
+            # (`-B tc/`, `-Btc/x-`); the operand reader decides it as a file
+            return
+        raise
     if folder is not None:
         _folder_starts(program, word, folder, env)
 
