@@ -4,10 +4,11 @@ answers for a file that changed since (``shebang.is_script``, ``fastpath.may_ins
 
 import os
 import shutil
+import time
 
 import pytest
 
-from jupyterlab_warden.kernel.guard.installs import fastpath, shebang
+from jupyterlab_warden.kernel.guard.installs import fastpath, path_programs, shebang
 
 ELF = open(shutil.which("true"), "rb").read()  # a real binary: exec runs it itself
 SCRIPT = b"#!/bin/bash\n" + b"#" * (len(ELF) - 13) + b"\n"  # same size as the binary
@@ -275,6 +276,9 @@ def test_the_common_start_is_decided_as_the_general_reading_decides_it(
     folder = _tools(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")  # os.environ and the C environ's
+    # the tools stand for programs the machine had before the kernel started: what PATH's
+    # programs written since then do to every start is red team 18's (test_redteam18_path)
+    monkeypatch.setattr(path_programs, "_started", time.time() + 3600)
     gate = InstallGate(state=None)
     if unreadable:
         gate.inherited.unknown = "an os.putenv call Warden could not read"

@@ -165,9 +165,10 @@ class InstallGate:
                 if words_are_str(start):  # what _plain_event reads without refusing
                     start[:1] = [program]  # the event's program runs, not argv[0]
                     search = self.inherited.get("PATH", os.defpath)
+                    # PATH's new program files first, as the general path below reads them
+                    self._path_programs(search, None, None, event)
                     if first_look_words(start, search, None) or self.inherited.problem():
                         self.decide_command(start, None, None, None, event)
-                    self._path_programs(search, None, None, event)
                     return
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
