@@ -319,16 +319,8 @@ export function dynamicCode(code: string): string {
   };
   // whether an attribute is part of a dotted chain from an imported name (`os.path.join`,
   // not `sys.modules['os'].system`, whose `.system` is a value's: R13-4)
-  const importedChain = (n: SyntaxNode): boolean => {
-    let base: SyntaxNode | null = n;
-    while (base && base.name === 'MemberExpression') {
-      if (base.lastChild?.name !== 'PropertyName') {
-        return false;
-      }
-      base = base.firstChild;
-    }
-    return !!base && base.name === 'VariableName' && names.has(text(base));
-  };
+  const importedChain = (n: SyntaxNode): boolean =>
+    isImportedChain(n, names, text);
   const unknown = (n: SyntaxNode, name: string): boolean => {
     if (!name || DATA_DUNDERS.has(name.slice(name.lastIndexOf('.') + 1))) {
       return false;
@@ -649,6 +641,23 @@ function environKeys(n: SyntaxNode, text: Text): string[] | null {
     keys.push(key);
   }
   return keys;
+}
+
+/** Whether an attribute is part of a dotted chain of attribute names from an imported name
+ * (`os.path.join`; not `x[0].y` or `sys.modules['os'].system`, whose last name is a value's). */
+function isImportedChain(
+  n: SyntaxNode,
+  names: Map<string, string>,
+  text: Text
+): boolean {
+  let base: SyntaxNode | null = n;
+  while (base && base.name === 'MemberExpression') {
+    if (base.lastChild?.name !== 'PropertyName') {
+      return false;
+    }
+    base = base.firstChild;
+  }
+  return !!base && base.name === 'VariableName' && names.has(text(base));
 }
 
 /** Code's tree with its imports read (no module use or star import reported): what the
@@ -1242,16 +1251,8 @@ export function mayWrite(code: string): string {
     return kinds.size === 1 ? ([...kinds][0] as Kind) : 'mixed';
   };
   // a chain of attribute names from an imported name (`os.path.join`, not `x[0].y`)
-  const importedChain = (n: SyntaxNode): boolean => {
-    let base: SyntaxNode | null = n;
-    while (base && base.name === 'MemberExpression') {
-      if (base.lastChild?.name !== 'PropertyName') {
-        return false;
-      }
-      base = base.firstChild;
-    }
-    return !!base && base.name === 'VariableName' && names.has(text(base));
-  };
+  const importedChain = (n: SyntaxNode): boolean =>
+    isImportedChain(n, names, text);
   const spread = (args: SyntaxNode | null) =>
     !!args && kids(args).some(c => c.name === '*' || c.name === '**');
   const opens = (call: SyntaxNode, name: string, where: number): string => {
