@@ -53,6 +53,17 @@ def test_a_file_made_executable_after_its_folder_was_listed_is_read(kernel):
         ("", "curl -s -obin/gzip file://$PWD/payload.pl; chmod +x bin/gzip; tar czf o.tgz a.txt"),
         ("", "cd bin && cp ../payload.pl gzip && chmod +x gzip && cd .. && tar czf o.tgz a.txt"),
         ("", "cat payload.pl > bin/gzip; chmod 755 bin/gzip; tar czf o.tgz a.txt"),
+        # red team 20: a tree writer given a folder above bin/ (R20-1), a link to bin/ (R20-2)
+        ("shutil.copy('payload.pl', 'bin/gzip')\n", "chmod -R +x . && tar czf o.tgz a.txt"),
+        (
+            "os.makedirs('kit/bin', exist_ok=True)\nshutil.copy('payload.pl', 'kit/bin/gzip')\n"
+            "os.chmod('kit/bin/gzip', 0o755)\nshutil.rmtree('bin')\n",
+            "cp -r kit/bin . && tar czf o.tgz a.txt",
+        ),
+        (
+            "os.path.lexists('tools') or os.symlink('bin', 'tools')\n",
+            "cp payload.pl tools/gzip && chmod +x tools/gzip && tar czf o.tgz a.txt",
+        ),
     ],
 )
 def test_a_program_the_line_writes_into_a_path_folder_refuses_the_later_starts(kernel, pre, line):
@@ -72,6 +83,7 @@ ORDINARY = [
     "cp a.txt b.txt && chmod +x b.txt && tar czf o.tgz a.txt b.txt",
     "echo x > out.log && gzip -c a.txt > a.gz && zcat a.gz",
     "git init -q r && cd r && git status --short",
+    "mkdir -p out/x && cp -r out out2 && chmod -R a+r out2 && tar czf o.tgz out2",
 ]
 
 

@@ -2091,12 +2091,17 @@ def _write_places(program: str, command: List[str], targets: List[str]) -> list:
     one a path is in, ``cp x bin/gzip``; an option's attached value, ``--target-directory=bin``,
     ``-obin/gzip``) and the folder it runs in (``unzip``, ``tar x``, ``curl -O`` write there);
     (``program``, "") where a part is one Warden cannot place (a ``$``, a pattern in its folder,
-    a folder a ``cd`` left unknown)."""
+    a folder a ``cd`` left unknown). A TREE writer (a recursive option, ``mv``, ``rsync``)
+    is marked ``/``-suffixed: it may write into every folder under its places (red team 20
+    R20-1: ``chmod -R +x .``, ``cp -r kit/bin .`` reach ./bin)."""
     base = current_folder()
     writer = program or "a redirection"
     words = [w for w in command if not _ASSIGNMENT_WORD.match(w)][1:] + targets
     if base is None:
         return [(writer, "")]
+    # a tree writer's operands reach every folder under them; the folder it runs in and an
+    # operand's own folder only what it names there
+    tree = writer + "/" if _tree_writer(program, words) else writer
     here = os.path.normpath(os.path.join(os.getcwd(), base))
     found = [(writer, here)]
     for word in words:
@@ -2112,7 +2117,7 @@ def _write_places(program: str, command: List[str], targets: List[str]) -> list:
                 found.append((writer, ""))
                 continue
             path = os.path.normpath(os.path.join(here, part))
-            found += [(writer, path), (writer, os.path.dirname(path))]
+            found += [(tree, path), (writer, os.path.dirname(path))]
     return found
 
 
@@ -2136,9 +2141,14 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 continue  # `_refuse_path_programs` refuses a relative folder where none is told
             folder = os.path.join(os.getcwd(), base, folder)
         folders.append(os.path.normpath(folder))
+    real = [os.path.realpath(f) for f in folders]  # a link is another name (R20-2)
     for writer, place in written:
+        tree, writer = writer.endswith("/"), writer.rstrip("/")
         if place:
-            hit = next((f for f in folders if f == place), None)
+            at = os.path.realpath(place)
+            hit = next(
+                (f for f, r in zip(folders, real) if r == at or (tree and _under(r, at))), None
+            )
         else:
             hit = next((f for f in folders if _user_folder(f)), None)
         if hit is not None:
@@ -2152,6 +2162,31 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 "it starts with, whose programs the programs it runs may run by name; Warden "
                 "lists PATH's folders before the line runs: run the command as its own"
             )
+
+
+# options that make a writer work through a whole tree (cp -r/-R/-a, chmod/chown -R, rsync -a)
+_TREE_OPTIONS = frozenset(("--recursive", "--archive", "--mirror"))
+_TREE_LETTERS = frozenset("rRa")
+
+
+def _tree_writer(program: str, words: List[str]) -> bool:
+    """Whether a writer may write into every folder under the places it names: a recursive
+    option in any bundle, or a program that moves or syncs whole trees (``mv kit/bin .``)."""
+    if program_name(program or "") in ("mv", "rsync"):
+        return True
+    for word in words:
+        if word == "--":
+            break
+        if word.startswith("--"):
+            if word.partition("=")[0] in _TREE_OPTIONS:
+                return True
+        elif word.startswith("-") and _TREE_LETTERS & set(word[1:]):
+            return True
+    return False
+
+
+def _under(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip("/") + "/")
 
 
 def _user_folder(folder: str) -> bool:
