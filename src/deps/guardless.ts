@@ -115,23 +115,15 @@ export function importsBeyondStart(
   noSite: boolean,
   early: Set<string> = new Set()
 ): string {
-  const tree = parser.parse(code);
-  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
-  let found = '';
-  importedNames(
-    tree,
-    text,
-    dotted => {
-      const top = dotted.split('.')[0];
-      const loaded =
-        LOADED_AT_START.has(top) || (!noSite && LOADED_BY_SITE.has(top));
-      if (top && !dotted.startsWith('.') && !loaded && !early.has(top)) {
-        found ||= top;
-      }
-    },
-    () => undefined
-  );
-  return found;
+  for (const dotted of modulesNamed(code)) {
+    const top = dotted.split('.')[0];
+    const loaded =
+      LOADED_AT_START.has(top) || (!noSite && LOADED_BY_SITE.has(top));
+    if (top && !dotted.startsWith('.') && !loaded && !early.has(top)) {
+      return top;
+    }
+  }
+  return '';
 }
 
 /** The first module `code` imports that is no standard-library module ('' when none): where a
@@ -139,21 +131,26 @@ export function importsBeyondStart(
  * runs unguarded; an installed package; nowhere, so the code may write it) is the kernel's to
  * read from the files (its `_place`), which the static side does not see (red team 18 R18-8). */
 export function importBeyondStdlib(code: string): string {
+  for (const dotted of modulesNamed(code)) {
+    const top = dotted.split('.')[0];
+    if (!dotted.startsWith('.') && !STDLIB_MODULES.has(top)) {
+      return top || dotted;
+    }
+  }
+  return '';
+}
+
+/** Every module `code`'s imports name, dotted, in the order `importedNames` meets them. */
+function modulesNamed(code: string): string[] {
   const tree = parser.parse(code);
-  const text = (n: SyntaxNode) => code.slice(n.from, n.to);
-  let found = '';
+  const named: string[] = [];
   importedNames(
     tree,
-    text,
-    dotted => {
-      const top = dotted.split('.')[0];
-      if (!dotted.startsWith('.') && !STDLIB_MODULES.has(top)) {
-        found ||= top || dotted;
-      }
-    },
+    n => code.slice(n.from, n.to),
+    dotted => named.push(dotted),
     () => undefined
   );
-  return found;
+  return named;
 }
 
 const PROCESS_STARTERS = [
