@@ -45,6 +45,8 @@ describe('program folders (R19-4, static side)', () => {
     'gcc -Btc/ -c x.c -o x.o',
     'gcc -Btc/x- -c x.c',
     'cc -B/tmp/tc/ -c x.c',
+    'cc -B/usr/local/tc/ -c x.c',
+    'cc -B/usr/../tmp/tc/ -c x.c',
     'dbus-run-session --dbus-daemon=./x.pl -- true'
   ])('refuses an attached path value: %s', line => {
     expect(refused(line)).toBe(true);
@@ -59,7 +61,8 @@ describe('program folders (R19-4, static side)', () => {
     'cmake -S . -B build',
     'pytest tests/',
     'COMPILER_PATH=/usr/lib/gcc gcc -c x.c',
-    'cp a.c b.c && gcc -c /tmp/b.c'
+    'cp a.c b.c && gcc -c /tmp/b.c',
+    'gcc -I/usr/include/python3.11 -L/usr/lib/x86_64-linux-gnu -c x.c'
   ])('runs an ordinary line: %s', line => {
     expect(refused(line)).toBe(false);
   });

@@ -48,6 +48,11 @@ export function refusedOperand(
     return '';
   }
   if (word.startsWith('-')) {
+    if (systemPath(value)) {
+      // `-I/usr/include/python3.11`, `-L/usr/lib/x86_64-linux-gnu`: only root writes there,
+      // so no program the kernel has not seen can be in it (the kernel lists it and passes)
+      return '';
+    }
     const option = word.startsWith('--')
       ? word.slice(0, word.indexOf('=') + 1)
       : word.slice(0, 2);
@@ -79,6 +84,16 @@ export function refusedAssignments(
     }
   }
   return '';
+}
+
+// the machine's own folders (the kernel's `_SYSTEM_FOLDERS`, /usr/local/ excepted: a user may
+// own it), written without `..` that could leave them
+function systemPath(value: string): boolean {
+  return (
+    /^\/(usr|bin|sbin|lib|lib64|etc)(\/|$)/.test(value) &&
+    !value.startsWith('/usr/local/') &&
+    !value.split('/').includes('..')
+  );
 }
 
 // a folder written as such: `tc/`, `./tc`, `.`, `..`, `~/x` (the shell hands `~` over placed)
