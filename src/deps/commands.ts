@@ -71,6 +71,7 @@ import {
 import { addLocalProjects } from './localprojects';
 import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
+import { refusedAssignments, refusedOperand } from './programfolders';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
 import {
@@ -296,6 +297,12 @@ function refuseUnread(
       refuseOperandWord(program, words[j]);
     }
   }
+  // the folders its environment may name (red team 19 R19-4): the kernel's
+  // `_refuse_environment_folders`, where the line alone decides
+  const why = refusedAssignments(program, env, writtenOnLine || lineWriter);
+  if (why) {
+    throw new Unreadable(why);
+  }
 }
 
 /**
@@ -318,20 +325,24 @@ function refuseInertOptions(
 /**
  * A word of a program Warden has no table for (no interpreter: its operands are its code's)
  * that may name the program it starts, where the static side cannot place it (red team 18
- * R18-3, R18-6; the kernel's `_refuse_operand_start` reads the file, which the static side
- * does not see): a launcher's word the shell builds (`chrt -o 0 $PWD/x.pl`), an option's
- * attached value that is a path (`dbus-run-session --dbus-daemon=./x.pl`).
+ * R18-3, R18-6, R19-4; the kernel's `_refuse_operand_start` reads the file, which the static
+ * side does not see): a launcher's word the shell builds (`chrt -o 0 $PWD/x.pl`), an option's
+ * attached value that is a path (`dbus-run-session --dbus-daemon=./x.pl`, `gcc -B./tc/`), a
+ * relative path after a writer on the line (`programfolders`).
  */
 function refuseOperandWord(program: string, word: string): void {
   const name = basename(program);
-  if (readRunner(name, []) !== null || isInterpreter(name)) {
+  // an interpreter's operands are its code's; a builtin's the shell's (`source DIR/activate`)
+  if (
+    readRunner(name, []) !== null ||
+    isInterpreter(name) ||
+    shellValues.BUILTINS.has(name)
+  ) {
     return;
   }
-  const value = word.startsWith('-') ? word.slice(word.indexOf('=') + 1) : '';
-  if (word.startsWith('--') && word.includes('=') && value.includes('/')) {
-    throw new Unreadable(
-      `${name} is given a path as an option's value (${word.slice(0, word.indexOf('='))}=), and Warden has no table of what ${name} runs: it may be the program it starts, which Warden does not read here: give the option's value as a word of its own`
-    );
+  const why = refusedOperand(name, word, writtenOnLine || lineWriter);
+  if (why) {
+    throw new Unreadable(why);
   }
   if (launches(name) && EXPANSION.test(word)) {
     throw new Unreadable(
