@@ -78,6 +78,9 @@ class Invocation(NamedTuple):
     # concurrent) command on the line may write them (red team 10 R10-3); the caller decides
     # only what the command line says (request.InstallRequest.child_reads)
     child_reads: bool = False
+    # a program file the start may run without the line naming it (a new file in a folder a
+    # program runs programs from, on a PATH the line gives): ``_side_start``; '' for the line's
+    via: str = ""
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -237,9 +240,48 @@ def invocations(
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
     token = _SHELL_WORDS.set(False)  # a program's own argv: `$`, `{a,b}` are plain text
     try:
-        return _simple(argv, dict(env or {}), depth, stdin)
+        with _side_starts() as side:
+            found = _simple(argv, dict(env or {}), depth, stdin)
+        return found + side
     finally:
         _SHELL_WORDS.reset(token)
+
+
+# The installs of program files a start may run without its line naming them (``_side_start``),
+# kept by the outermost reading (``invocations``, ``shell_invocations``) and returned with the
+# line's own: decided as the start's (red team 21: a readable installer in such a file ran
+# unread, since only the readings that refuse were kept). None outside a reading.
+_SIDE_STARTS: ContextVar[Optional[list]] = ContextVar("warden_side_starts", default=None)
+
+
+@contextlib.contextmanager
+def _side_starts():
+    """The side starts' installs found inside, for the outermost reading; a nested reading's
+    are its outermost's (an empty list here)."""
+    if _SIDE_STARTS.get() is not None:
+        yield []
+        return
+    found: list = []
+    token = _SIDE_STARTS.set(found)
+    try:
+        yield found
+    finally:
+        _SIDE_STARTS.reset(token)
+
+
+def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
+    """``path`` read as a start of its own with no words (a program file the start may run by
+    name or from a folder): an ``Unreadable`` refuses the start; the installs it starts are
+    kept for the outermost reading, placed in the folder the start runs in."""
+    found = _simple([path], env, depth)
+    if not found:
+        return
+    kept = _SIDE_STARTS.get()
+    base = current_folder()
+    if kept is None or base is None:
+        raise Unreadable(f"{via} starts an installer, which Warden cannot decide here")
+    here = os.path.abspath(base) if base else os.getcwd()
+    kept.extend(inv._replace(cwd=os.path.join(here, inv.cwd), via=via) for inv in found)
 
 
 # Whether the words being read are a shell's (expanded by it before the program gets them) or
@@ -459,7 +501,15 @@ def shell_invocations(
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
     assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
     command substitution's inside runs in (``_LineState.subshell``), which this reading
-    updates."""
+    updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
+    with _side_starts() as side:
+        found = _shell_invocations(script, depth, env, state)
+    return found + side
+
+
+def _shell_invocations(
+    script: str, depth: int, env, state: Optional["_LineState"]
+) -> List[Invocation]:
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
@@ -2056,10 +2106,10 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
         if depth >= MAX_NESTING:
             raise Unreadable("the programs on its PATH are nested too deeply")
         token = _PATH_FILES.set(reading | {path})
+        where, name = os.path.split(path)
         try:
-            _simple([path], env, depth + 1)
+            _side_start(path, env, depth + 1, f"{name} in {where}, on the PATH the line gives")
         except Unreadable as exc:
-            where, name = os.path.split(path)
             raise Unreadable(
                 f"the folder {where} on the PATH it is given holds {name}, a program file "
                 "written since the kernel started, which the programs it runs may run by name; "
@@ -2433,7 +2483,9 @@ def _folder_starts(program: str, word: str, folder: str, env: Dict[str, str]) ->
             raise Unreadable(f"{program}: the program folders it is given nest too deeply")
         token = _PATH_FILES.set(reading | {path})
         try:
-            _simple([path], env, 1)
+            _side_start(
+                path, env, 1, f"{path}, in {word[:60]}, a folder {program} may run programs from"
+            )
         except Unreadable as exc:
             raise Unreadable(
                 f"{program} is given {word[:60]}, a folder it may run programs from, which "
