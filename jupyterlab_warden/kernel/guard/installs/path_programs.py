@@ -9,8 +9,9 @@ Kept cheap (every process start pays it): one ``stat`` per PATH folder; a folder
 again only when its identity, mtime or ctime changed (adding, renaming or removing an entry
 changes both; ``os.utime`` sets the mtime back but stamps a new ctime, which a cell cannot set:
 red team 21 R21-2), and a listing made within ``_SETTLED`` seconds of the folder's last change
-is not kept (a second change in the same clock tick would keep the folder's times). A listing keeps every file that is or may become a program file (red
-team 19 R19-1: ``chmod +x`` changes the file's mode and ctime, not the folder's mtime), and
+is not kept (a second change in the same clock tick would keep the folder's times). A
+listing keeps every file that is or may become a program file (red team 19 R19-1: ``chmod
++x`` changes the file's mode and ctime, not the folder's mtime), and
 whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
 was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
 of the listing: see the threat model.
