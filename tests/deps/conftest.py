@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,22 @@ from local_index import LocalIndex, build_wheel  # noqa: E402
 # Served by the local index: a benign package, a listed malicious name and imitation names.
 # Their module records that it was imported, so "installed" is checked on disk.
 PACKAGES = ("warden-demo-pkg", "aiohtt", "torcj", "scikit-lean", "tranformers")
+
+
+class _TestProcessLaunch(dict):
+    """The launch environment of a reading made in the test process itself, with no guard
+    installed: whatever the process's environment holds now (PYTEST_CURRENT_TEST changes per
+    test), as a kernel's values are its launcher's until the cell sets one."""
+
+    def get(self, name, default=None):
+        return os.environ.get(name, default)
+
+
+@pytest.fixture(autouse=True)
+def launch_environment(monkeypatch):
+    from jupyterlab_warden.kernel.guard.installs import inherited_env
+
+    monkeypatch.setattr(inherited_env, "_LAUNCH", _TestProcessLaunch())
 
 
 @pytest.fixture(scope="module")

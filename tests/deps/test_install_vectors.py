@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_warden.kernel.guard import catalog
-from jupyterlab_warden.kernel.guard.installs import decide
+from jupyterlab_warden.kernel.guard.installs import decide, inherited_env
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
 from jupyterlab_warden.kernel.guard.installs.gate import read_requests
 
@@ -18,7 +18,7 @@ DATA = DepsData()
 RULES = catalog.Rules()
 
 
-def outcome(vector, workdir: Path) -> dict:
+def outcome(vector, workdir: Path, monkeypatch=None) -> dict:
     for name, text in (vector.get("files") or {}).items():
         (workdir / name).parent.mkdir(parents=True, exist_ok=True)
         (workdir / name).write_text(text)
@@ -26,6 +26,10 @@ def outcome(vector, workdir: Path) -> dict:
     home.mkdir(exist_ok=True)
     env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home)}
     env.update(vector.get("env") or {})
+    if monkeypatch is not None:
+        # the start's environment is the one the kernel was launched with: only the line's
+        # assignments are the cell's (commands._refuse_environment_folders)
+        monkeypatch.setattr(inherited_env, "_LAUNCH", dict(env))
     command = vector["command"]
     shell = command if isinstance(command, str) else None
     argv = None if shell is not None else command
@@ -47,5 +51,5 @@ def test_vector_names_are_unique():
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
-def test_install_decision_vector(vector, tmp_path):
-    assert outcome(vector, tmp_path) == vector["expect"]
+def test_install_decision_vector(vector, tmp_path, monkeypatch):
+    assert outcome(vector, tmp_path, monkeypatch) == vector["expect"]

@@ -23,6 +23,7 @@ import re
 import shlex
 import shutil
 import sys
+import time
 from contextvars import ContextVar
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
@@ -78,6 +79,9 @@ class Invocation(NamedTuple):
     # concurrent) command on the line may write them (red team 10 R10-3); the caller decides
     # only what the command line says (request.InstallRequest.child_reads)
     child_reads: bool = False
+    # a program file the start may run without the line naming it (a new file in a folder a
+    # program runs programs from, on a PATH the line gives): ``_side_start``; '' for the line's
+    via: str = ""
 
 
 # Programs that never start another program, whatever their arguments: an installer's name
@@ -237,9 +241,48 @@ def invocations(
     argv = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
     token = _SHELL_WORDS.set(False)  # a program's own argv: `$`, `{a,b}` are plain text
     try:
-        return _simple(argv, dict(env or {}), depth, stdin)
+        with _side_starts() as side:
+            found = _simple(argv, dict(env or {}), depth, stdin)
+        return found + side
     finally:
         _SHELL_WORDS.reset(token)
+
+
+# The installs of program files a start may run without its line naming them (``_side_start``),
+# kept by the outermost reading (``invocations``, ``shell_invocations``) and returned with the
+# line's own: decided as the start's (red team 21: a readable installer in such a file ran
+# unread, since only the readings that refuse were kept). None outside a reading.
+_SIDE_STARTS: ContextVar[Optional[list]] = ContextVar("warden_side_starts", default=None)
+
+
+@contextlib.contextmanager
+def _side_starts():
+    """The side starts' installs found inside, for the outermost reading; a nested reading's
+    are its outermost's (an empty list here)."""
+    if _SIDE_STARTS.get() is not None:
+        yield []
+        return
+    found: list = []
+    token = _SIDE_STARTS.set(found)
+    try:
+        yield found
+    finally:
+        _SIDE_STARTS.reset(token)
+
+
+def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
+    """``path`` read as a start of its own with no words (a program file the start may run by
+    name or from a folder): an ``Unreadable`` refuses the start; the installs it starts are
+    kept for the outermost reading, placed in the folder the start runs in."""
+    found = _simple([path], env, depth)
+    if not found:
+        return
+    kept = _SIDE_STARTS.get()
+    base = current_folder()
+    if kept is None or base is None:
+        raise Unreadable(f"{via} starts an installer, which Warden cannot decide here")
+    here = os.path.abspath(base) if base else os.getcwd()
+    kept.extend(inv._replace(cwd=os.path.join(here, inv.cwd), via=via) for inv in found)
 
 
 # Whether the words being read are a shell's (expanded by it before the program gets them) or
@@ -459,7 +502,15 @@ def shell_invocations(
     """Installer calls in a shell command string (``os.system``, ``sh -c``); ``env``: the
     assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
     command substitution's inside runs in (``_LineState.subshell``), which this reading
-    updates."""
+    updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
+    with _side_starts() as side:
+        found = _shell_invocations(script, depth, env, state)
+    return found + side
+
+
+def _shell_invocations(
+    script: str, depth: int, env, state: Optional["_LineState"]
+) -> List[Invocation]:
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
@@ -2056,10 +2107,10 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
         if depth >= MAX_NESTING:
             raise Unreadable("the programs on its PATH are nested too deeply")
         token = _PATH_FILES.set(reading | {path})
+        where, name = os.path.split(path)
         try:
-            _simple([path], env, depth + 1)
+            _side_start(path, env, depth + 1, f"{name} in {where}, on the PATH the line gives")
         except Unreadable as exc:
-            where, name = os.path.split(path)
             raise Unreadable(
                 f"the folder {where} on the PATH it is given holds {name}, a program file "
                 "written since the kernel started, which the programs it runs may run by name; "
@@ -2355,7 +2406,10 @@ def _refuse_program_folder(program: str, word: str, env: Dict[str, str]) -> None
     """A word of a program with no table that names a FOLDER, or a file prefix in one (``gcc
     -B ./tc/``, ``-Btc/x-``: gcc runs ./tc/as, ./tc/x-as), is a place the program may run
     programs from (red team 19 R19-3): Warden does not know which, so each program file there
-    written since the kernel started is read as a start of its own (``_folder_starts``)."""
+    written since the kernel started is read as a start of its own (``_folder_starts``); after
+    a writer on the line that may write there, refused (``_refuse_written_place``: the folder
+    is listed before the line runs; ``cp x.pl tc/as && gcc -B tc``)."""
+    _refuse_written_place(program, word)
     try:
         folder = _named_folder(word, strict=True)
     except Unreadable:
@@ -2387,31 +2441,153 @@ def _refuse_environment_folders(program: str, env: Dict[str, str]) -> None:
     (``COMPILER_PATH=tc gcc``, ``GCC_EXEC_PREFIX=tc/``: red team 19 R19-3; make's built-in
     rule runs cc with them), is a place a program may run programs from, whatever the
     variable's name (deny by default: Warden knows no complete list of such names). PATH is
-    the gate's (``path_programs``). A value the line gives, or a relative one, is read after a
-    writer on the line as a folder the writer may fill (``_refuse_written_folder``)."""
+    the gate's (``path_programs``). Every part is read, however many and however long (red
+    team 20 R20-3: parts past a cap ran unread), an empty one as the current folder (gcc reads
+    ``COMPILER_PATH=:`` as ./). A value the cell set (the line's, or one the process did not
+    start with) is also refused after a writer on the line that may write into its folders
+    (``_refuse_written_env_folder``); the launcher's own values (PWD, HOME, LS_COLORS) are
+    read for the files there before the line, as any line writes into PWD."""
+    from .inherited_env import launch_value
+
     given = startup_modules.START_ENVIRON.get()
     inherited = os.environ if given is None else given
     for name, value in {**dict(inherited), **env}.items():
-        if name == "PATH" or not value or len(value) > _FOLDER_VALUE_MAX or "\n" in value:
+        if name == "PATH" or not value:
             continue
-        for part in value.split(os.pathsep)[:_FOLDER_PARTS_MAX]:
-            if not part or "\0" in part:
-                continue
-            try:
-                folder = _named_folder(part, strict=False)
-            except (OSError, ValueError):
-                folder = None
-            if folder is None:
-                continue
-            if name in env or not os.path.isabs(part):
-                _refuse_written_folder(f"{program} (with {name})", part)
-            _folder_starts(f"{program} (with {name})", part, folder, env)
+        launched = name not in env and launch_value(name) == value
+        what = f"{program} (with {name})"
+        for part in _list_parts(value, launched):
+            if not launched:
+                _refuse_written_place(what, part, exact=name in env)
+            folder = _environment_folder(what, part, launched)
+            if folder is not None:
+                _folder_starts(what, part, folder, env)
 
 
-# values longer, or lists longer, are no folders a program looks programs up in (kept cheap:
-# every start of a program Warden does not read pays this look)
-_FOLDER_VALUE_MAX = 4096
-_FOLDER_PARTS_MAX = 32
+def _list_parts(value: str, launched: bool) -> tuple:
+    """The distinct parts of ``value`` read as a ``:`` list of folders, an empty part (in a
+    list) as ``.`` in a value the cell set; kept per value (every start of a program Warden
+    does not read pays this). A launcher's value's empty part is passed over: the cell wrote
+    none of its text, and LS_COLORS ends with one (the current folder would be read as a
+    program folder at every start, refusing them all while it holds a script Warden cannot
+    read)."""
+    known = _LIST_PARTS.get((value, launched))
+    if known is None:
+        parts = value.split(os.pathsep) if os.pathsep in value else [value]
+        if launched:
+            parts = [part for part in parts if part]
+        known = tuple(dict.fromkeys(part or "." for part in parts))
+        if len(_LIST_PARTS) >= 256:
+            _LIST_PARTS.clear()
+        _LIST_PARTS[(value, launched)] = known
+    return known
+
+
+_LIST_PARTS: Dict[tuple, tuple] = {}
+
+
+def _environment_folder(what: str, part: str, launched: bool) -> Optional[str]:
+    """The folder an environment value's part names from the start's folder, or None. A bare
+    name (no ``/``: most parts of LS_COLORS-like values) is looked up in the start folder's
+    kept listing (``_subfolders``) instead of one ``stat`` each. A relative part of a value the
+    cell set, from a folder an earlier ``cd`` left unknown, cannot be placed: unreadable; one
+    of the launcher's values (LS_COLORS' parts) is read from this process's folder, as the
+    cell does not write its text (refusing would refuse every start after `cd "$X"`)."""
+    if os.path.isabs(part):
+        try:
+            return _named_folder(part, strict=False)
+        except (OSError, ValueError):
+            return None
+    base = current_folder()
+    if base is None and launched:
+        base = ""
+    if base is None:
+        raise Unreadable(
+            f"{what} may name folders relative to the folder an earlier cd moved to, which "
+            "Warden cannot tell, and the program may run programs from them: cd to a folder "
+            "written out"
+        )
+    if "/" not in part:
+        here = os.path.abspath(base) if base else os.getcwd()
+        # `.`: a folder the line makes before the start (`git init r && cd r`) is none yet
+        if part in _subfolders(here) or part in (".", ".."):
+            if os.path.isdir(os.path.join(here, part)):
+                return os.path.join(base, part) if base else part
+        return None
+    try:
+        return _named_folder(part, strict=True)
+    except (OSError, ValueError):
+        return None
+
+
+# folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), names of its entries that are, or
+# may become without a change to the folder, folders: sub-folders and links)
+_SUBFOLDERS: Dict[str, tuple] = {}
+# a folder changed within this many seconds of its listing is listed again at the next look: a
+# second change in the same clock tick keeps its times (the listing would go stale)
+_SETTLED = 2.0
+
+
+def _subfolders(folder: str) -> frozenset:
+    """The entries of ``folder`` that may name folders (each is then checked with one
+    ``isdir``), listed again when the folder's times or identity change; the status-change
+    time is kept too, which a cell cannot set back (red team 21 R21-2: ``os.utime``). A folder
+    Warden cannot list: unreadable (its parts may name folders Warden does not see)."""
+    try:
+        info = os.stat(folder)
+        key = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+        known = _SUBFOLDERS.get(folder)
+        if known is not None and known[0] == key:
+            return known[1]
+        names = frozenset(
+            entry.name for entry in os.scandir(folder) if entry.is_symlink() or entry.is_dir()
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        # a folder the line makes before the start (`git init r && cd r && ...`): it holds no
+        # folder yet; what the line writes there is the written places' rule
+        return frozenset()
+    except (OSError, ValueError):
+        raise Unreadable(
+            "the folder the program starts in cannot be listed, and its environment may name "
+            "folders in it that the program runs programs from"
+        ) from None
+    if time.time() - info.st_ctime >= _SETTLED:
+        if len(_SUBFOLDERS) >= 64:
+            _SUBFOLDERS.clear()
+        _SUBFOLDERS[folder] = (key, names)
+    return names
+
+
+def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
+    """A place a program may run programs from (a folder word, a value the cell set), after a
+    writer on the line that may write or chmod a file there (the placed writes of
+    ``_refuse_path_written``, R19-2's rule for PATH): Warden lists the folder before the line
+    runs, so the file would run unread. A place that is no folder yet counts only where a
+    writer names it exactly (``exact``: a value the line gives, ``mkdir tc && cp x.pl tc/as &&
+    COMPILER_PATH=tc gcc``); a tree writer's reach is read for folders that exist (every word
+    under a tree would count: ``find . -exec rm {} + && xargs -n1 echo``)."""
+    written = _PATH_WRITES.get()
+    base = current_folder()
+    if not written or (base is None and not os.path.isabs(word)):
+        return  # a relative place after a cd Warden cannot follow is refused by its reader
+    place = os.path.normpath(os.path.join(os.getcwd(), base or "", word))
+    if not os.path.isdir(place):
+        real = os.path.realpath(place)
+        hit = next((w for w, at in written if at and os.path.realpath(at) == real), None)
+        if exact and hit:
+            raise Unreadable(
+                f"{what} may run programs from {word[:60]}, and an earlier command on the line "
+                f"({hit.rstrip('/')}) may write there, while Warden lists the folder before the "
+                "line runs: run the command as its own"
+            )
+        return
+    try:
+        _refuse_path_written({"PATH": place})
+    except Unreadable as exc:
+        # the rule reads the place as a PATH's folder: its reason names it so
+        raise Unreadable(
+            f"{what} may run programs from {word[:60]}, read as a PATH: {exc}"
+        ) from None
 
 
 def _folder_starts(program: str, word: str, folder: str, env: Dict[str, str]) -> None:
@@ -2433,7 +2609,9 @@ def _folder_starts(program: str, word: str, folder: str, env: Dict[str, str]) ->
             raise Unreadable(f"{program}: the program folders it is given nest too deeply")
         token = _PATH_FILES.set(reading | {path})
         try:
-            _simple([path], env, 1)
+            _side_start(
+                path, env, 1, f"{path}, in {word[:60]}, a folder {program} may run programs from"
+            )
         except Unreadable as exc:
             raise Unreadable(
                 f"{program} is given {word[:60]}, a folder it may run programs from, which "

@@ -222,36 +222,58 @@ class InstallGate:
         env = _str_env(env)
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
         setting = (cwd, tuple(sorted(env.items())))  # what a reading depends on besides the file
-        refused = [r for path in files for r in self._program_reading(path, env, setting)]
-        if refused:
-            self._enforce(refused, call, in_process=False)
+        fresh, again = [], []
+        for path in files:
+            requests, first = self._program_reading(path, env, setting)
+            (fresh if first else again).extend(requests)
+        # a reading's warnings and allowed installs are told once, when the file is first read;
+        # its refusals at every start (quiet: only what blocks is recorded again)
+        if fresh:
+            self._enforce(fresh, call, in_process=False)
+        if again:
+            self._enforce(again, call, in_process=False, quiet=True)
 
-    def _program_reading(self, path: str, env, setting: tuple) -> list:
-        """``path``'s reading as a start with no words, as requests that refuse; kept per file
-        state (one ``lstat`` per start: a file rewritten in place is read again), folder and
-        environment, so a kernel with a venv or a conda environment on PATH reads each once."""
+    def _program_reading(self, path: str, env, setting: tuple) -> tuple:
+        """``path``'s reading as a start with no words: the installs it starts and what keeps
+        Warden from reading it, and whether it was read just now; kept per file state (one
+        ``lstat`` per start: a file rewritten in place is read again), folder and environment,
+        so a kernel with a venv or a conda environment on PATH reads each once."""
         try:
             own = os.lstat(path)
             target = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
         except (OSError, ValueError):
-            return []  # gone: nothing runs it
+            return [], False  # gone: nothing runs it
         key = (path, own.st_ino, own.st_ctime_ns, target.st_ino, target.st_ctime_ns, setting)
         known = self._readings.get(key)
-        if known is None:
-            known = [] if renamed_as_itself(path) else self._read_program(path, env, setting[0])
-            if len(self._readings) >= 4096:
-                self._readings.clear()
-            self._readings[key] = known
-        return known
+        if known is not None:
+            return known, False
+        known = [] if renamed_as_itself(path) else self._read_program(path, env, setting[0])
+        if len(self._readings) >= 4096:
+            self._readings.clear()
+        self._readings[key] = known
+        return known, True
 
     def _read_program(self, path: str, env, cwd: str) -> list:
+        """The requests of ``path`` read as a start, each decided at every start that may run
+        it: one Warden cannot read (a shadow naming the file), and an install it starts with
+        its own words (red team 21: a readable ``uv pip install --index-url REFUSED`` in
+        ``bin/gzip`` ran when tar did, since only unreadable ones were kept)."""
         from .request import InstallRequest
 
         known = []
+        folder, name = os.path.split(path)
+        where = (
+            f"{name} in {folder} on this start's PATH, a program file written since the kernel "
+            "started, which any program this start runs may run by name (git runs git-NAME, "
+            "tar runs gzip)"
+        )
         for request in read_requests([path], None, dict(env), cwd, "unknown", self.launch):
             if not request.problems:
-                continue  # no words: it installs nothing Warden would refuse
-            folder, name = os.path.split(path)
+                # a console script's own start (a venv's pip, no words) installs nothing; one
+                # with its words written in is decided as the install it is
+                request.command = f"{request.command}, run by {where}"
+                known.append(request)
+                continue
             shadow = InstallRequest("unknown", f"{name} on PATH")
             shadow.problems.extend(
                 f"the folder {folder} on this start's PATH holds {name}, a program file "
@@ -553,7 +575,7 @@ def read_requests(
                 if shell is not None
                 else commands.invocations(argv, 0, lost, stdin=stdin)
             )
-        requests = [r for inv in found for r in _requests(inv, env, cwd)]
+        requests = [r for inv in found for r in _via(inv, _requests(inv, env, cwd))]
     except commands.Unreadable as exc:
         label = "shell command" if shell is not None else "command line"
         request = InstallRequest("shell" if shell is not None else "unknown", label)
@@ -564,6 +586,16 @@ def read_requests(
         request.problems.append(f"Warden failed to read the command ({exc.__class__.__name__})")
         requests = [request]
     return [r for r in requests if r is not None]
+
+
+def _via(inv, requests: list) -> list:
+    """An install a program file the line does not name starts (``commands._side_start``)
+    says so in its refusal: the line's program is not the installer."""
+    if inv.via:
+        for request in requests:
+            if request is not None:
+                request.command = f"{request.command}, run by {inv.via}"
+    return requests
 
 
 def _requests(inv, env: Dict[str, str], cwd: str) -> list:

@@ -74,12 +74,26 @@ def read_environ() -> dict:
     return {_decode(k): _decode(v) for k, v in dict.items(_ENVIRON._data)}
 
 
+# The environment this process was started with, as the guard found it when it installed (the
+# first ``InheritedEnviron``): in a kernel, the lab server's. A value equal to it was not set
+# by the cell (``launch_value``); None before the guard installs (every value is the cell's).
+_LAUNCH: "dict | None" = None
+
+
+def launch_value(name: str):
+    """``name``'s value when this process started (None: it had none, or no guard yet)."""
+    return None if _LAUNCH is None else _LAUNCH.get(name)
+
+
 class InheritedEnviron:
     """The C environ as a child that inherits it gets it: the one at install plus the
     ``os.putenv``/``os.unsetenv`` events since (``changed``)."""
 
     def __init__(self):
+        global _LAUNCH
         self.start = {_decode(k): _decode(v) for k, v in dict.items(_ENVIRON._data)}
+        if _LAUNCH is None:
+            _LAUNCH = dict(self.start)
         self.changes = {}  # name -> value, or None when unset
         self.unknown = ""  # a change Warden could not read: inherited starts are unreadable
         # os.environ's PATH bytes last decoded (``problem``, every start): bytes are immutable,

@@ -6,21 +6,26 @@ in a PATH folder is read, at every start whose PATH holds that folder, as a star
 (the gate: ``InstallGate._path_programs``), whatever the line names.
 
 Kept cheap (every process start pays it): one ``stat`` per PATH folder; a folder is listed
-again only when its identity or mtime changed (adding, renaming or removing an entry changes
-the folder's mtime). A listing keeps every file that is or may become a program file (red
-team 19 R19-1: ``chmod +x`` changes the file's mode and ctime, not the folder's mtime), and
+again only when its identity, mtime or ctime changed (adding, renaming or removing an entry
+changes both; ``os.utime`` sets the mtime back but stamps a new ctime, which a cell cannot set:
+red team 21 R21-2), and a listing made within ``_SETTLED`` seconds of the folder's last change
+is not kept (a second change in the same clock tick would keep the folder's times). A
+listing keeps every file that is or may become a program file (red team 19 R19-1: ``chmod
++x`` changes the file's mode and ctime, not the folder's mtime), and
 whether it is one is decided at each start: one ``lstat`` per kept file. A program file that
 was one before the kernel started, changed IN PLACE, keeps its folder's mtime and stays out
 of the listing: see the threat model.
-Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start)."""
+Only ``os``, ``stat`` and ``time`` at import (loaded with the guard at every Python's start)."""
 
 import os
 import stat
+import time
 
-# folder -> (st_mtime_ns, st_ino, st_dev, the files in it that are or may become program files
-# changed since start: ``_listed``)
+# folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), the files in it that are or may become
+# program files changed since start: ``_listed``)
 _FOLDERS: dict = {}
 _KEPT = 256
+_SETTLED = 2.0  # seconds: file systems stamp times by clock ticks (a coarse one, or 2 s on FAT)
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
 
 
@@ -34,18 +39,15 @@ def new_programs(search: str, cwd=None) -> list:
             info = os.stat(folder)
         except (OSError, ValueError):
             continue  # no such folder: nothing is found there
+        key = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         known = _FOLDERS.get(folder)
-        if (
-            known is None
-            or known[0] != info.st_mtime_ns
-            or known[1] != info.st_ino
-            or known[2] != info.st_dev
-        ):
-            known = (info.st_mtime_ns, info.st_ino, info.st_dev, _listed(folder))
-            if len(_FOLDERS) >= _KEPT:
-                _FOLDERS.clear()
-            _FOLDERS[folder] = known
-        found.extend(path for path in known[3] if _program_now(path))
+        if known is None or known[0] != key:
+            known = (key, _listed(folder))
+            if time.time() - info.st_ctime >= _SETTLED:
+                if len(_FOLDERS) >= _KEPT:
+                    _FOLDERS.clear()
+                _FOLDERS[folder] = known
+        found.extend(path for path in known[1] if _program_now(path))
     return found
 
 
