@@ -32,6 +32,7 @@ from . import (
     fastpath,
     interpreters,
     line_flow,
+    line_writers,
     shell_options,
     shell_runners,
     shell_text,
@@ -686,9 +687,11 @@ def _shell_invocations(
             # a function the line defines runs its body, not the builtin it may be named
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
-        if writes or _may_write(program, invocations):
+        runs = _may_write(program, invocations)
+        if writes or runs:
             with start_folder(folder):
-                placed.extend(_write_places(program, command, targets if writes else []))
+                env = line.start_env()
+                placed.extend(_write_places(program, command, targets if writes else [], env, runs))
             line.changed = line.changed or program or "a redirection"
             if writes or program not in _NO_PROGRAM_WRITE:
                 line.program_written = line.program_written or program or "a redirection"
@@ -2130,46 +2133,74 @@ _STARTS_NOTHING = frozenset(
      "unset", "read", "exit", "return", "shift", "local", "declare", "typeset", "readonly")
 )  # fmt: skip
 # A word part Warden cannot place: a substitution or expansion the shell makes, a pattern
-_UNPLACED = re.compile(r"[$`*?\[\x01]")
+_UNPLACED = re.compile(r"[$`*?\[{\x01]")  # `{a,b}` too: the shell makes two words
 # Folders of a PATH that are the system's: a writer Warden cannot place is not taken to write
 # there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line)
 _SYSTEM_FOLDERS = ("/usr/", "/bin", "/sbin", "/lib", "/opt/", "/snap/", "/etc/")
 
 
-def _write_places(program: str, command: List[str], targets: List[str]) -> list:
-    """(``program``, folder) for each folder a writer may put or chmod a file in: where its
-    operands and redirection targets lead (an operand that is a folder, ``cp x bin/``, and the
-    one a path is in, ``cp x bin/gzip``; an option's attached value, ``--target-directory=bin``,
-    ``-obin/gzip``) and the folder it runs in (``unzip``, ``tar x``, ``curl -O`` write there);
-    (``program``, "") where a part is one Warden cannot place (a ``$``, a pattern in its folder,
-    a folder a ``cd`` left unknown). A TREE writer (a recursive option, ``mv``, ``rsync``)
-    is marked ``/``-suffixed: it may write into every folder under its places (red team 20
-    R20-1: ``chmod -R +x .``, ``cp -r kit/bin .`` reach ./bin)."""
+def _write_places(
+    program: str, command: List[str], targets: List[str], env: Dict[str, str], runs: bool
+) -> list:
+    """(``program``, folder) for each folder a writer may put or chmod a file in, the folder
+    ``/``-suffixed where it may write anything under it (red team 20 R20-1, red team 21 R21-1):
+    its redirection targets' folders, and where ``runs`` (the program itself writes) the
+    places ``line_writers`` reads from its words: a writer on its allow list writes only what
+    its operands and options name (``cp -r kit/bin .`` the tree of ./bin, ``tar -xf k.tar -C
+    kd`` kd's); any other writer (a script, an unknown option, ``git pull``) anything under
+    the folder it runs in and under every path its words name. (``program``, "") where a part
+    is one Warden cannot place (a ``$``, a pattern in its folder, a folder a ``cd`` left
+    unknown, a curlrc)."""
     base = current_folder()
     writer = program or "a redirection"
-    words = [w for w in command if not _ASSIGNMENT_WORD.match(w)][1:] + targets
     if base is None:
         return [(writer, "")]
-    # a tree writer's operands reach every folder under them; the folder it runs in and an
-    # operand's own folder only what it names there
-    tree = writer + "/" if _tree_writer(program, words) else writer
     here = os.path.normpath(os.path.join(os.getcwd(), base))
-    found = [(writer, here)]
+    found = [p for target in targets for p in _places_of(writer, here, line_writers.FILE, target)]
+    if not runs:
+        return found
+    prefix = [w for w in command if _ASSIGNMENT_WORD.match(w)]
+    words = line_flow.unwrap_builtin([w for w in command if not _ASSIGNMENT_WORD.match(w)])
+    env = {**env, **dict(w.split("=", 1) for w in prefix)}
+    try:
+        reach = line_writers.reach(program, words[1:], env)
+    except line_writers.UnplacedWrites:
+        return found + [(writer, "")]
+    if reach is None:
+        # writes where its own code or data says: all under where it runs and its words lead
+        reach = [(line_writers.TREE, p) for p in ["."] + _word_paths(words[1:])]
+    for kind, part in reach:
+        found += _places_of(writer, here, kind, part)
+    return found
+
+
+def _word_paths(words: List[str]) -> List[str]:
+    """The paths a program's words may name: its operands, an option's attached value
+    (``--target-directory=bin``, ``-obin/gzip``), the value of ``of=bin/gzip``."""
+    paths = []
     for word in words:
-        parts = [word]
         if word.startswith("-"):
             value = word.partition("=")[2] if "=" in word else word[2:]
-            parts = [value] if "/" in value or "=" in word else []
-        elif "=" in word:
-            parts.append(word.partition("=")[2])  # dd's of=bin/gzip
-        for part in parts:
-            where, _ = os.path.split(part)
-            if _UNPLACED.search(where) or part.startswith("~"):
-                found.append((writer, ""))
-                continue
-            path = os.path.normpath(os.path.join(here, part))
-            found += [(tree, path), (writer, os.path.dirname(path))]
-    return found
+            paths += [value] if "/" in value or "=" in word else []
+        else:
+            paths.append(word)
+            if "=" in word:
+                paths.append(word.partition("=")[2])
+    return paths
+
+
+def _places_of(writer: str, here: str, kind: str, part: str) -> list:
+    """The (writer, folder) pairs of one path ``part`` a writer writes: the path itself (its
+    tree: ``writer/``) and the folder holding it; a part Warden cannot place: (writer, "")."""
+    where, name = os.path.split(part)
+    if _UNPLACED.search(where) or part.startswith("~"):
+        return [(writer, "")]
+    path = os.path.normpath(os.path.join(here, part))
+    if kind != line_writers.TREE:
+        return [(writer, path), (writer, os.path.dirname(path))]
+    if _UNPLACED.search(name):
+        path = os.path.normpath(os.path.join(here, where or "."))  # any name in its folder
+    return [(writer + "/", path), (writer, os.path.dirname(path))]
 
 
 def _refuse_path_written(env: Dict[str, str]) -> None:
@@ -2203,37 +2234,18 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
         else:
             hit = next((f for f in folders if _user_folder(f)), None)
         if hit is not None:
-            how = (
-                "may write or chmod a file in"
-                if place
-                else "writes files Warden cannot place, maybe in"
-            )
+            if not place:
+                how = f"writes files Warden cannot place, maybe in {hit}"
+            elif tree and os.path.realpath(hit) != at:
+                how = f"may write anything under {place}, {hit} included"
+            else:
+                how = f"may write or chmod a file in {hit}"
             raise Unreadable(
-                f"an earlier command on the line ({writer}) {how} {hit}, a folder of the PATH "
-                "it starts with, whose programs the programs it runs may run by name; Warden "
-                "lists PATH's folders before the line runs: run the command as its own"
+                f"an earlier command on the line ({writer}) {how}, a folder of the PATH it "
+                "starts with, whose programs the programs it runs may run by name; Warden "
+                "lists PATH's folders before the line runs: run the command as its own line "
+                "(its own ! line or os.system call)"
             )
-
-
-# options that make a writer work through a whole tree (cp -r/-R/-a, chmod/chown -R, rsync -a)
-_TREE_OPTIONS = frozenset(("--recursive", "--archive", "--mirror"))
-_TREE_LETTERS = frozenset("rRa")
-
-
-def _tree_writer(program: str, words: List[str]) -> bool:
-    """Whether a writer may write into every folder under the places it names: a recursive
-    option in any bundle, or a program that moves or syncs whole trees (``mv kit/bin .``)."""
-    if program_name(program or "") in ("mv", "rsync"):
-        return True
-    for word in words:
-        if word == "--":
-            break
-        if word.startswith("--"):
-            if word.partition("=")[0] in _TREE_OPTIONS:
-                return True
-        elif word.startswith("-") and _TREE_LETTERS & set(word[1:]):
-            return True
-    return False
 
 
 def _under(path: str, folder: str) -> bool:
