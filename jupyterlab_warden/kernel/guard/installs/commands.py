@@ -30,6 +30,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import (
     fastpath,
+    inherited_env,
     interpreters,
     line_flow,
     line_writers,
@@ -2459,19 +2460,18 @@ def _refuse_environment_folders(program: str, env: Dict[str, str]) -> None:
     start with) is also refused after a writer on the line that may write into its folders
     (``_refuse_written_env_folder``); the launcher's own values (PWD, HOME, LS_COLORS) are
     read for the files there before the line, as any line writes into PWD."""
-    from .inherited_env import launch_value
-
     given = startup_modules.START_ENVIRON.get()
     inherited = os.environ if given is None else given
+    listed: Dict[str, tuple] = {}  # the start folder's listing, looked at once per start
     for name, value in {**dict(inherited), **env}.items():
         if name == "PATH" or not value:
             continue
-        launched = name not in env and launch_value(name) == value
+        launched = name not in env and inherited_env.launch_value(name) == value
         what = f"{program} (with {name})"
         for part in _list_parts(value, launched):
             if not launched:
                 _refuse_written_place(what, part, exact=name in env)
-            folder = _environment_folder(what, part, launched)
+            folder = _environment_folder(what, part, launched, listed)
             if folder is not None:
                 _folder_starts(what, part, folder, env)
 
@@ -2498,7 +2498,9 @@ def _list_parts(value: str, launched: bool) -> tuple:
 _LIST_PARTS: Dict[tuple, tuple] = {}
 
 
-def _environment_folder(what: str, part: str, launched: bool) -> Optional[str]:
+def _environment_folder(
+    what: str, part: str, launched: bool, listed: Dict[str, tuple]
+) -> Optional[str]:
     """The folder an environment value's part names from the start's folder, or None. A bare
     name (no ``/``: most parts of LS_COLORS-like values) is looked up in the start folder's
     kept listing (``_subfolders``) instead of one ``stat`` each. A relative part of a value the
@@ -2520,10 +2522,14 @@ def _environment_folder(what: str, part: str, launched: bool) -> Optional[str]:
             "written out"
         )
     if "/" not in part:
-        here = os.path.abspath(base) if base else os.getcwd()
+        here = listed.get(base)
+        if here is None:
+            folder = os.path.abspath(base) if base else os.getcwd()
+            here = listed[base] = (folder, _subfolders(folder))
+        folder, names = here
         # `.`: a folder the line makes before the start (`git init r && cd r`) is none yet
-        if part in _subfolders(here) or part in (".", ".."):
-            if os.path.isdir(os.path.join(here, part)):
+        if part in names or part in (".", ".."):
+            if os.path.isdir(os.path.join(folder, part)):
                 return os.path.join(base, part) if base else part
         return None
     try:
