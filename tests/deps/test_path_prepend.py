@@ -162,24 +162,24 @@ def test_a_path_change_counts_only_through_the_program_it_finds(tmp_path, words,
         assert "PATH changed since the kernel started, and nice starts the pip" in inv.problem
 
 
-def test_a_path_folder_an_earlier_command_may_create_loses_the_guard(tmp_path):
-    """A folder first on PATH that does not exist yet: `git clone URL /tmp/w` may make
-    /tmp/w/bin/pip, which the shell then finds before the pip Warden found."""
+@pytest.mark.parametrize("exists", [False, True])
+def test_a_path_folder_an_earlier_command_may_create_is_refused(tmp_path, exists):
+    """A folder first on PATH that the line's clone writes: `git clone URL /tmp/w` may make
+    /tmp/w/bin/pip, which the shell then finds before the pip Warden found (the clone's tree
+    reaches the PATH folder: red team 21's writers, fix21), made yet or not."""
+    if exists:
+        (tmp_path / "w" / "bin").mkdir(parents=True)
     path = f"{tmp_path / 'w' / 'bin'}{os.pathsep}{os.path.dirname(sys.executable)}"
     line = f"git clone https://github.com/o/proj {tmp_path / 'w'} && pip install -e ."
-    (inv,) = commands.shell_invocations(line, 0, {"PATH": path})
-    assert f"names a folder before the pip Warden finds ({tmp_path / 'w' / 'bin'})" in (inv.problem)
-    (tmp_path / "w" / "bin").mkdir(parents=True)  # an existing one is the open item's
-    (inv,) = commands.shell_invocations(line, 0, {"PATH": path})
-    assert inv.problem == ""
+    with pytest.raises(commands.Unreadable, match="git.*may write anything under"):
+        commands.shell_invocations(line, 0, {"PATH": path})
 
 
-def test_a_path_with_a_relative_folder_still_loses_the_guard(tmp_path):
+def test_a_path_with_a_relative_folder_the_clone_writes_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     line = "git clone https://github.com/o/proj && cd proj && pip install -e ."
-    (inv,) = commands.shell_invocations(line, 0, {"PATH": "bin:/usr/bin:/bin"})
-    assert "PATH changed since the kernel started to a value Warden does not resolve" in (
-        inv.problem
-    )
+    with pytest.raises(commands.Unreadable, match="git.*may write anything under"):
+        commands.shell_invocations(line, 0, {"PATH": "bin:/usr/bin:/bin"})
 
 
 @pytest.mark.parametrize(

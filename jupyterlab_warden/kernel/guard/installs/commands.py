@@ -276,7 +276,10 @@ def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
     """``path`` read as a start of its own with no words (a program file the start may run by
     name or from a folder): an ``Unreadable`` refuses the start; the installs it starts are
     kept for the outermost reading, placed in the folder the start runs in."""
-    found = _simple([path], env, depth)
+    # started with no words, an installer prints its help: only words its `#!` line gives it
+    # (`env -S uv pip install ...`) install anything (a link to uv found as the start's own
+    # program is read with the line's words already)
+    found = [inv for inv in _simple([path], env, depth) if inv.args]
     if not found:
         return
     kept = _SIDE_STARTS.get()
