@@ -47,7 +47,8 @@ def new_programs(search: str, cwd=None) -> list:
                 if len(_FOLDERS) >= _KEPT:
                     _FOLDERS.clear()
                 _FOLDERS[folder] = known
-        found.extend(path for path in known[1] if _program_now(path))
+        if known[1]:  # most folders keep no file: no generator for them (every start pays)
+            found.extend(path for path in known[1] if _program_now(path))
     return found
 
 
