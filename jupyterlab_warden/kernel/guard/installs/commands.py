@@ -22,6 +22,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import sys
 import time
 from contextvars import ContextVar
@@ -2195,16 +2196,18 @@ def _word_paths(words: List[str]) -> List[str]:
 
 def _places_of(writer: str, here: str, kind: str, part: str) -> list:
     """The (writer, folder) pairs of one path ``part`` a writer writes: the path itself (its
-    tree: ``writer/``) and the folder holding it; a part Warden cannot place: (writer, "")."""
+    tree: ``writer/``) and the folder holding it, by the name the line gives and by the name
+    the file system resolves it to (red team 22 R22-1: ``chmod +x g`` with ``g -> pbin/gzip``
+    writes pbin/gzip, a file of pbin); a part Warden cannot place: (writer, "")."""
     where, name = os.path.split(part)
     if _UNPLACED.search(where) or part.startswith("~"):
         return [(writer, "")]
     path = os.path.normpath(os.path.join(here, part))
-    if kind != line_writers.TREE:
-        return [(writer, path), (writer, os.path.dirname(path))]
-    if _UNPLACED.search(name):
+    if kind == line_writers.TREE and _UNPLACED.search(name):
         path = os.path.normpath(os.path.join(here, where or "."))  # any name in its folder
-    return [(writer + "/", path), (writer, os.path.dirname(path))]
+    itself = writer + "/" if kind == line_writers.TREE else writer
+    folders = dict.fromkeys((os.path.dirname(path), os.path.dirname(os.path.realpath(path))))
+    return [(itself, path)] + [(writer, folder) for folder in folders]
 
 
 def _refuse_path_written(env: Dict[str, str]) -> None:
@@ -2227,29 +2230,152 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 continue  # `_refuse_path_programs` refuses a relative folder where none is told
             folder = os.path.join(os.getcwd(), base, folder)
         folders.append(os.path.normpath(folder))
-    real = [os.path.realpath(f) for f in folders]  # a link is another name (R20-2)
+    search_folders = _SearchFolders(folders)
     for writer, place in written:
         tree, writer = writer.endswith("/"), writer.rstrip("/")
-        if place:
-            at = os.path.realpath(place)
-            hit = next(
-                (f for f, r in zip(folders, real) if r == at or (tree and _under(r, at))), None
-            )
-        else:
-            hit = next((f for f in folders if _user_folder(f)), None)
-        if hit is not None:
-            if not place:
-                how = f"writes files Warden cannot place, maybe in {hit}"
-            elif tree and os.path.realpath(hit) != at:
-                how = f"may write anything under {place}, {hit} included"
-            else:
-                how = f"may write or chmod a file in {hit}"
+        found = search_folders.written(place, tree)
+        if found is not None:
+            hit, how = found
             raise Unreadable(
                 f"an earlier command on the line ({writer}) {how}, a folder of the PATH it "
                 "starts with, whose programs the programs it runs may run by name; Warden "
                 "lists PATH's folders before the line runs: run the command as its own line "
                 "(its own ! line or os.system call)"
             )
+
+
+# Entries a tree's walk for links leading out of it reads before it gives up (red team 22
+# R22-2): past it the tree is a write Warden cannot place. A git clone of a mid-size project or
+# a data folder of 10,000 files is well below it (measured: see the threat model)
+_WALK_BOUND = 50_000
+
+
+class _SearchFolders:
+    """The folders of a PATH (or a folder word read as one), and what a written place reaches
+    among them: the one comparison of places every rule uses (red team 22). A place is compared
+    by the names the file system gives it, not by the name the line gives: its real path (a
+    link is another name, R20-2), the links under an existing tree that lead out of it (R22-2),
+    and a file's identity (device, inode), which a hard link shares under a name no path
+    resolution finds (R22-3). The walk and the identities are read only where the folders hold
+    one that is not the system's and the kernel's user may write: elsewhere nothing a cell
+    wrote could be run from them, and ordinary lines stay cheap."""
+
+    def __init__(self, folders: List[str]):
+        self.folders = folders
+        self.real = [os.path.realpath(f) for f in folders]
+        self.user = [f for f in folders if _user_folder(f)]
+        self._ids: Optional[Dict[tuple, str]] = None
+
+    def written(self, place: str, tree: bool) -> Optional[Tuple[str, str]]:
+        """(the folder, how the write reaches it) for a write at ``place`` (``tree``: anything
+        under it) that may put or change a file in one of the folders; None where none."""
+        if not place:
+            if not self.user:
+                return None
+            return self.user[0], f"writes files Warden cannot place, maybe in {self.user[0]}"
+        at = os.path.realpath(place)
+        hit = self._reached(at, tree)
+        if hit is not None:
+            if tree and os.path.realpath(hit) != at:
+                return hit, f"may write anything under {place}, {hit} included"
+            return hit, f"may write or chmod a file in {hit}"
+        if not self.user:
+            return None
+        if not tree:
+            hit = self._same_file(at)
+            if hit is None:
+                return None
+            if os.path.dirname(at) == os.path.realpath(hit):
+                return hit, f"may write or chmod a file in {hit}"
+            return hit, f"may write {place}, another name of a file in {hit}"
+        links = _links_out(at, self._program_ids())
+        if links is None:
+            return (
+                self.user[0],
+                f"may write through links under {place} ({_WALK_BOUND} entries and more, "
+                f"too many to look through), maybe in {self.user[0]}",
+            )
+        for is_tree, target in links:
+            hit = self._reached(target, is_tree) or (
+                None if is_tree else self._reached(os.path.dirname(target), False)
+            )
+            hit = hit or (None if is_tree else self._same_file(target))
+            if hit is not None:
+                return hit, f"may write through a link under {place} into {hit}"
+        return None
+
+    def _reached(self, at: str, tree: bool) -> Optional[str]:
+        return next(
+            (f for f, r in zip(self.folders, self.real) if r == at or (tree and _under(r, at))),
+            None,
+        )
+
+    def _same_file(self, path: str) -> Optional[str]:
+        """The folder holding a program file that is ``path`` under another name (a hard link,
+        or the folder's link to it): writing it in place writes that program."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None  # no file yet: a new one, placed by its names
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return self._program_ids().get((info.st_dev, info.st_ino))
+
+    def _program_ids(self) -> Dict[tuple, str]:
+        """(device, inode) of each entry of the user's folders (links followed) to its folder."""
+        if self._ids is None:
+            self._ids = {}
+            for folder in self.user:
+                try:
+                    with os.scandir(folder) as entries:
+                        for entry in entries:
+                            try:
+                                info = entry.stat()
+                            except OSError:
+                                continue  # a dangling link: no file to share
+                            self._ids.setdefault((info.st_dev, info.st_ino), folder)
+                except OSError:
+                    continue  # `_refuse_path_programs` reads a folder it cannot list
+        return self._ids
+
+
+def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
+    """The places a writer into the existing tree ``root`` (a real path) reaches outside it:
+    each link under it (not followed) whose target is elsewhere, as (a folder, its real target)
+    (``kd/l -> ../pbin``: ``tar -xf k.tar -C kd`` with a member ``l/gzip`` writes pbin/gzip),
+    a target folder's own links too; and each file that is another name of a program of the
+    user's folders (``ids``: ``cp -r kit/. kd`` writes kd's existing files in place). None past
+    ``_WALK_BOUND`` entries: Warden cannot tell."""
+    roots, found, stack, count = [root], [], [root], 0
+    inodes = {ino for _, ino in ids}
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue  # no folder (yet): nothing in it leads out
+        with entries:
+            for entry in entries:
+                count += 1
+                if count > _WALK_BOUND:
+                    return None
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if any(target == r or _under(target, r) for r in roots):
+                        continue  # a link within what is reached already
+                    is_tree = os.path.isdir(target)
+                    found.append((is_tree, target))
+                    if is_tree:
+                        roots.append(target)
+                        stack.append(target)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.inode() in inodes:
+                    # the inode number alone is free from the listing; the device confirms it
+                    info = entry.stat(follow_symlinks=False)
+                    if (info.st_dev, info.st_ino) in ids:
+                        found.append((False, entry.path))
+    return found
 
 
 def _under(path: str, folder: str) -> bool:
@@ -2593,8 +2719,8 @@ def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
         return  # a relative place after a cd Warden cannot follow is refused by its reader
     place = os.path.normpath(os.path.join(os.getcwd(), base or "", word))
     if not os.path.isdir(place):
-        real = os.path.realpath(place)
-        hit = next((w for w, at in written if at and os.path.realpath(at) == real), None)
+        one = _SearchFolders([place])
+        hit = next((w for w, at in written if at and one.written(at, False)), None)
         if exact and hit:
             raise Unreadable(
                 f"{what} may run programs from {word[:60]}, and an earlier command on the line "

@@ -180,6 +180,27 @@ def _copies(table: Options, trees: bool, args: List[str]) -> Reach:
     return [(kind, os.path.join(dest, _name(source))) for source in sources]
 
 
+def _linked(args: List[str]) -> Reach:
+    """What the links ``ln`` makes lead to: a later writer on the line writes through a link
+    into its target (red team 22 R22-1, R22-3: ``ln -s pbin/gzip g && chmod +x g``, or a hard
+    link ``ln pbin/gzip g``), so each source is a place, named from the folder ln runs in and,
+    for a relative symbolic link, from the folder the link is made in."""
+    options, operands = read_options(args, _LN)
+    targets = _values(options, "t")
+    if targets:
+        sources, folders = operands, [targets[-1]]
+    elif len(operands) < 2:
+        sources, folders = operands, ["."]
+    else:
+        dest = operands[-1]
+        sources, folders = operands[:-1], [dest, os.path.dirname(dest.rstrip("/")) or "."]
+    places = [(TREE, source) for source in sources]
+    if "s" in _keys(options):
+        relative = [s for s in sources if not s.startswith("/")]
+        places += [(TREE, os.path.join(f, s)) for f in folders for s in relative]
+    return places
+
+
 def _name(source: str) -> str:
     """The name a copy of ``source`` gets in the destination folder: ``kit/`` is kit, and
     ``kit/.`` is ``.`` (the folder's contents land in the destination itself)."""
@@ -683,7 +704,7 @@ def _reader(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
     if name == "mv":
         return _copies(_MV, True, args)
     if name == "ln":
-        return _copies(_LN, True, args)  # a link may name a folder: a tree appears
+        return _copies(_LN, True, args) + _linked(args)  # a link may name a folder: a tree
     if name == "install":
         return _copies(_INSTALL, False, args)
     if name == "chmod":
