@@ -267,9 +267,11 @@ def _side_starts():
         return
     found: list = []
     token = _SIDE_STARTS.set(found)
+    walks = _WALKS.set({})  # the reading's tree walks (``_walked``), kept for its starts
     try:
         yield found
     finally:
+        _WALKS.reset(walks)
         _SIDE_STARTS.reset(token)
 
 
@@ -2140,8 +2142,10 @@ _STARTS_NOTHING = frozenset(
 # A word part Warden cannot place: a substitution or expansion the shell makes, a pattern
 _UNPLACED = re.compile(r"[$`*?\[{\x01]")  # `{a,b}` too: the shell makes two words
 # Folders of a PATH that are the system's: a writer Warden cannot place is not taken to write
-# there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line)
-_SYSTEM_FOLDERS = ("/usr/", "/bin", "/sbin", "/lib", "/opt/", "/snap/", "/etc/")
+# there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line),
+# each with everything under it; /usr/local/ excepted, and any folder root does not own
+# (``_user_folder``: docker-stacks' /opt/conda is the notebook user's, red team 23 R23-4)
+_SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "/etc")
 
 
 def _write_places(
@@ -2245,9 +2249,14 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
 
 
 # Entries a tree's walk for links leading out of it reads before it gives up (red team 22
-# R22-2): past it the tree is a write Warden cannot place. A git clone of a mid-size project or
-# a data folder of 10,000 files is well below it (measured: see the threat model)
-_WALK_BOUND = 50_000
+# R22-2): past it the tree is a write Warden cannot place. Image data sets run to 100,000s of
+# files (COCO train2017: 118,287; red team 23 R23-5 refused a line over 50,000), and this
+# repository's checkout with node_modules holds 180,000 entries, walked in 0.23 s warm: two
+# million is a few seconds at worst, once per reading (``_WALKS``)
+_WALK_BOUND = 2_000_000
+# the walks one reading made, by (tree, the identities looked for): a line with several
+# starts after its writer walks each tree once. None outside a reading.
+_WALKS: ContextVar[Optional[dict]] = ContextVar("warden_walks", default=None)
 
 
 class _SearchFolders:
@@ -2288,7 +2297,7 @@ class _SearchFolders:
             if os.path.dirname(at) == os.path.realpath(hit):
                 return hit, f"may write or chmod a file in {hit}"
             return hit, f"may write {place}, another name of a file in {hit}"
-        links = _links_out(at, self._program_ids())
+        links = _walked(at, self._program_ids())
         if links is None:
             return (
                 self.user[0],
@@ -2339,6 +2348,18 @@ class _SearchFolders:
         return self._ids
 
 
+def _walked(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
+    """``_links_out``, once per reading for a tree and the identities it looks for."""
+    kept = _WALKS.get()
+    key = (root, frozenset(ids))
+    if kept is not None and key in kept:
+        return kept[key]
+    found = _links_out(root, ids)
+    if kept is not None:
+        kept[key] = found
+    return found
+
+
 def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
     """The places a writer into the existing tree ``root`` (a real path) reaches outside it:
     each link under it (not followed) whose target is elsewhere, as (a folder, its real target)
@@ -2384,9 +2405,27 @@ def _under(path: str, folder: str) -> bool:
 
 def _user_folder(folder: str) -> bool:
     """A folder not the system's that the kernel's user may write (a venv's bin, ~/.local/bin)."""
-    if folder.startswith(_SYSTEM_FOLDERS) and not folder.startswith("/usr/local/"):
+    if _system_folder(folder):
         return False
     return os.access(folder, os.W_OK)
+
+
+def _system_folder(folder: str) -> bool:
+    """Under one of ``_SYSTEM_FOLDERS`` by whole names (``/library`` is not ``/lib``'s), not
+    under /usr/local, and owned by root, as the folders on the way up to it."""
+    real = os.path.realpath(folder)
+    if real.startswith("/usr/local/") or real == "/usr/local":
+        return False
+    if not any(real == top or real.startswith(top + "/") for top in _SYSTEM_FOLDERS):
+        return False
+    while real != "/":
+        try:
+            if os.stat(real).st_uid != 0:
+                return False
+        except OSError:
+            return False  # a folder Warden cannot look at: not known to be the system's
+        real = os.path.dirname(real)
+    return True
 
 
 def startup_modules_value(name: str) -> Optional[str]:

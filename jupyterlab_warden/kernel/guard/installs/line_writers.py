@@ -175,8 +175,12 @@ def _copies(table: Options, trees: bool, args: List[str]) -> Reach:
     if "parents" in keys:
         return [(TREE, dest)]  # cp --parents a/b/c d: d/a/b/c, folders made on the way
     if not surely_folder:
-        # a new name, or into the folder DEST already is (or a pattern that may be one)
-        return [(TREE if trees or _pattern(dest) else FILE, dest)]
+        # a new name, or into the folder DEST already is or an earlier command makes (red team
+        # 23 R23-2: `cp x kd` writes kd/x, which may be another name of a PATH program), or a
+        # pattern that may be one
+        if trees or _pattern(dest):
+            return [(TREE, dest)]
+        return [(FILE, dest)] + [(FILE, os.path.join(dest, _name(s))) for s in sources]
     return [(kind, os.path.join(dest, _name(source))) for source in sources]
 
 
@@ -691,7 +695,9 @@ def reach(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
 # it) and removers: no file appears (trap, source, eval run code: not here)
 _WRITES_NOTHING = frozenset(
     ("rm", "rmdir", "alias", "unalias", "bind", "enable", "getopts", "hash", "let", "mapfile",
-     "read", "readarray", "shopt", "ulimit", "umask", "printf -v")
+     "read", "readarray", "shopt", "ulimit", "umask", "printf -v",
+     # flow: a loop's `break`/`continue`, a function's `return`, `shift`, `wait`
+     "break", "continue", "return", "shift", "wait")
 )  # fmt: skip
 
 
