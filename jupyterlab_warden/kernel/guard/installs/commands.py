@@ -589,7 +589,8 @@ def _shell_invocations(
     found, installs, writers, kept, after_writer = [], [], [], [], []
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     sub_wrote = ""  # a command substitution of the line that may write
-    placed: list = []  # (writer, a folder it may write a file in): `_refuse_path_written`
+    placed = line.placed  # (writer, a folder it may write a file in): `_refuse_path_written`
+    linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -606,8 +607,17 @@ def _shell_invocations(
             sub = line.subshell()
             if sub_folder is None:
                 sub.cwd = None
-            with start_folder(sub_folder):
-                sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            # the writes and links of the line so far count in it, and its own in the line
+            path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
+            link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+            try:
+                with start_folder(sub_folder):
+                    sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
+            finally:
+                _PATH_WRITES.reset(path_writes)
+                _LINK_PLACES.reset(link_places)
+            placed.extend(sub.placed)
+            linked.extend(sub.linked)
             if sub_found and int(inside) in processes:
                 raise Unreadable(_IN_PROCESS_SUBSTITUTION)
             if sub_found:
@@ -662,6 +672,7 @@ def _shell_invocations(
         before = before or _later_writer(commands, k, places)
         line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
         path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
+        link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
@@ -670,6 +681,7 @@ def _shell_invocations(
             _WRITTEN.reset(written)
             _LINE_WRITER.reset(line_writer)
             _PATH_WRITES.reset(path_writes)
+            _LINK_PLACES.reset(link_places)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -698,7 +710,12 @@ def _shell_invocations(
         if writes or runs:
             with start_folder(folder):
                 env = line.start_env()
-                placed.extend(_write_places(program, command, targets if writes else [], env, runs))
+                before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
+                wrote, made = _write_places(
+                    program, command, targets if writes else [], env, runs, before
+                )
+            placed.extend(wrote)
+            linked.extend(made)
             line.changed = line.changed or program or "a redirection"
             if writes or program not in _NO_PROGRAM_WRITE:
                 line.program_written = line.program_written or program or "a redirection"
@@ -1161,6 +1178,10 @@ class _LineState:
         self.moved = False  # a cd ran in the current and-or list (`a && cd d || b`)
         self.either = False  # ... which has a `||`: a command after it runs when one failed
         self.wrote = False  # a command of this line may write (one in a subshell of it too)
+        # what its writers wrote and where they may make links (``_write_places``), for the
+        # line a command substitution's inside runs in (red team 23)
+        self.placed: list = []
+        self.linked: list = []
         # the names the line assigned a value holding an expansion Warden does not resolve
         # (`OUT=${HOME}/data`, `export N=$(nproc)`): their value is unknown to a later reading
         self.unresolved_values: Set[str] = set()
@@ -2134,6 +2155,9 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
 # (writer, folder) for each folder an earlier writer may put or chmod a file in, (writer, "")
 # for a writer whose targets Warden cannot place. Its outer lines' included, as ``_WRITTEN``.
 _PATH_WRITES: ContextVar[tuple] = ContextVar("warden_path_writes", default=())
+# The places an earlier writer on the line may have made a link at (red team 23 R23-1), as
+# ``_PATH_WRITES`` (its outer lines' included): each a path, a link there or anything under it.
+_LINK_PLACES: ContextVar[tuple] = ContextVar("warden_link_places", default=())
 # Builtins that look no program up on PATH: a command of these starts nothing a write finds
 _STARTS_NOTHING = frozenset(
     (":", "[", "test", "true", "false", "echo", "printf", "cd", "pwd", "export", "set",
@@ -2149,8 +2173,13 @@ _SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "
 
 
 def _write_places(
-    program: str, command: List[str], targets: List[str], env: Dict[str, str], runs: bool
-) -> list:
+    program: str,
+    command: List[str],
+    targets: List[str],
+    env: Dict[str, str],
+    runs: bool,
+    before: Tuple[tuple, tuple] = ((), ()),
+) -> Tuple[list, List[str]]:
     """(``program``, folder) for each folder a writer may put or chmod a file in, the folder
     ``/``-suffixed where it may write anything under it (red team 20 R20-1, red team 21 R21-1):
     its redirection targets' folders, and where ``runs`` (the program itself writes) the
@@ -2159,28 +2188,126 @@ def _write_places(
     kd`` kd's); any other writer (a script, an unknown option, ``git pull``) anything under
     the folder it runs in and under every path its words name. (``program``, "") where a part
     is one Warden cannot place (a ``$``, a pattern in its folder, a folder a ``cd`` left
-    unknown, a curlrc)."""
+    unknown, a curlrc). A place of a redirection or of a writer of the list where a writer
+    ``before`` it on the line may have made a link is one Warden cannot tell
+    (``_through_links``). With them, the places where it may make a
+    link (red team 23 R23-1: ``line_writers.links``; a writer off the list: where its words
+    lead; a cp -r or mv of sources that hold no link now and that no earlier place of the line
+    meets: none). ``before``: the line's earlier (writer, place) pairs and link places."""
     base = current_folder()
     writer = program or "a redirection"
     if base is None:
-        return [(writer, "")]
+        return [(writer, "")], []
     here = os.path.normpath(os.path.join(os.getcwd(), base))
+    written, links_before = before
     found = [p for target in targets for p in _places_of(writer, here, line_writers.FILE, target)]
+    found = _through_links(found, links_before)
     if not runs:
-        return found
+        return found, []
     prefix = [w for w in command if _ASSIGNMENT_WORD.match(w)]
     words = line_flow.unwrap_builtin([w for w in command if not _ASSIGNMENT_WORD.match(w)])
     env = {**env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
     except line_writers.UnplacedWrites:
-        return found + [(writer, "")]
-    if reach is None:
+        return found + [(writer, "")], []
+    unknown = reach is None
+    if unknown:
         # writes where its own code or data says: all under where it runs and its words lead
         reach = [(line_writers.TREE, p) for p in ["."] + _word_paths(words[1:])]
     for kind, part in reach:
-        found += _places_of(writer, here, kind, part)
-    return found
+        places = _places_of(writer, here, kind, part)
+        # an unknown program's places are taken on trust as they are: its code may write a
+        # file anywhere as well as through a link (`tar xzf d.tgz && python3 a.py && python3
+        # b.py` runs); a writer of the list writes by the names its words give
+        found += places if unknown else _through_links(places, links_before)
+    made = line_writers.links(program, words[1:], env)
+    sources = line_writers.copied_sources(program, words[1:])
+    earlier = [(p, w.endswith("/")) for w, p in written] + [(p, True) for p in links_before]
+    if made and sources and _plain_sources(sources, here, earlier, program == "mv"):
+        made = []
+    if made is None:  # what a writer off the list copies or unpacks lands where its words say
+        made = [(line_writers.TREE, p) for p in _word_paths(words[1:])]
+    # a link's own place (a writer's place Warden cannot tell is refused as such already)
+    links = [_places_of(writer, here, kind, part)[0][1] for kind, part in made]
+    return found, [place for place in links if place]
+
+
+def _plain_sources(
+    sources: List[str], here: str, earlier: List[Tuple[str, bool]], moved: bool
+) -> bool:
+    """Whether a cp -r/-a/-P or mv (``moved``) of ``sources`` surely leaves no link: each
+    source is there now, no link and holding none (``_holds_links``), and no earlier writer on
+    the line wrote at, under or over it (its links would be new). ``cp -r template/ proj &&
+    sed -i s/a/b/ proj/conf.py`` then keeps its places."""
+    for source in sources:
+        if _UNPLACED.search(source) or source.startswith("~"):
+            return False
+        path = os.path.normpath(os.path.join(here, source))
+        if _overlaps(path, True, earlier) or _holds_links(path, moved):
+            return False
+    return True
+
+
+def _holds_links(path: str, moved: bool) -> bool:
+    """Whether ``path`` is or holds a link, looked at now (no entry: a writer on the line may
+    make one), walked without following for at most ``_WALK_BOUND`` entries; for a move
+    (``moved``) a file of more than one name too: it keeps its identity (another name of a
+    PATH program stays one under its new name)."""
+    stack, count = [path], 0
+    while stack:
+        at = stack.pop()
+        try:
+            info = os.lstat(at)
+        except OSError:
+            return True
+        if stat.S_ISLNK(info.st_mode):
+            return True
+        if moved and stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+            return True
+        if not stat.S_ISDIR(info.st_mode):
+            continue
+        try:
+            with os.scandir(at) as entries:
+                names = [entry.path for entry in entries]
+        except OSError:
+            return True
+        count += len(names)
+        if count > _WALK_BOUND:
+            return True
+        stack += names
+    return False
+
+
+def _overlaps(place: str, tree: bool, others: List[Tuple[str, bool]]) -> bool:
+    """Whether ``place`` (``tree``: anything under it) meets one of ``others`` ((place, tree);
+    "" a place Warden cannot tell: anywhere): the same, or one under the other's tree, by the
+    names the line gives and the names the file system resolves now."""
+    names = {place, os.path.realpath(place)}
+    for other, other_tree in others:
+        if not other:
+            return True
+        for at in {other, os.path.realpath(other)}:
+            for name in names:
+                if name == at or (other_tree and _under(name, at)) or (tree and _under(at, name)):
+                    return True
+    return False
+
+
+def _through_links(places: list, links: tuple) -> list:
+    """``places`` of a writer, each one at or under a place where an earlier writer on the line
+    may have made a link (or, for a tree, over one) counted as a place Warden cannot tell (red
+    team 23 R23-1: ``cp -s pbin/gzip g && chmod +x g``, ``tar xf kit.tar -C kd && cp x
+    kd/l/gzip``): the link does not exist when Warden resolves the place, before the line
+    runs, so where it leads is not known."""
+    if not links:
+        return places
+    out = []
+    for writer, place in places:
+        if place and _overlaps(place, writer.endswith("/"), [(link, True) for link in links]):
+            writer, place = f"{writer.rstrip('/')}, where an earlier one may make a link", ""
+        out.append((writer, place))
+    return list(dict.fromkeys(out))
 
 
 def _word_paths(words: List[str]) -> List[str]:
@@ -2274,6 +2401,7 @@ class _SearchFolders:
         self.real = [os.path.realpath(f) for f in folders]
         self.user = [f for f in folders if _user_folder(f)]
         self._ids: Optional[Dict[tuple, str]] = None
+        self._targets: Dict[str, str] = {}  # read with ``_ids``
 
     def written(self, place: str, tree: bool) -> Optional[Tuple[str, str]]:
         """(the folder, how the write reaches it) for a write at ``place`` (``tree``: anything
@@ -2290,6 +2418,9 @@ class _SearchFolders:
             return hit, f"may write or chmod a file in {hit}"
         if not self.user:
             return None
+        hit = self._link_target({place, at}, tree)
+        if hit is not None:
+            return hit, f"may write {place}, where a link in {hit} leads"
         if not tree:
             hit = self._same_file(at)
             if hit is None:
@@ -2309,6 +2440,7 @@ class _SearchFolders:
                 None if is_tree else self._reached(os.path.dirname(target), False)
             )
             hit = hit or (None if is_tree else self._same_file(target))
+            hit = hit or self._link_target({target}, is_tree)
             if hit is not None:
                 return hit, f"may write through a link under {place} into {hit}"
         return None
@@ -2330,18 +2462,33 @@ class _SearchFolders:
             return None
         return self._program_ids().get((info.st_dev, info.st_ino))
 
+    def _link_target(self, names: set, tree: bool) -> Optional[str]:
+        """The folder holding a link that leads to one of ``names`` (``tree``: to a place under
+        one): writing there writes the program the link is (red team 23 R23-3: ``pbin/gzip ->
+        ../lib/gz.pl``, and ``install -m 755 x.pl lib/gz.pl`` makes pbin's gzip)."""
+        self._program_ids()
+        for target, folder in self._targets.items():
+            if target in names or (tree and any(_under(target, n) for n in names)):
+                return folder
+        return None
+
     def _program_ids(self) -> Dict[tuple, str]:
-        """(device, inode) of each entry of the user's folders (links followed) to its folder."""
+        """(device, inode) of each entry of the user's folders (links followed) to its folder;
+        with it ``_targets``: each name a link among them leads to (``_link_names``), to its
+        folder, a dangling link's too (its target is a program once a writer makes it)."""
         if self._ids is None:
             self._ids = {}
             for folder in self.user:
                 try:
                     with os.scandir(folder) as entries:
                         for entry in entries:
+                            if entry.is_symlink():
+                                for name in _link_names(entry.path):
+                                    self._targets.setdefault(name, folder)
                             try:
                                 info = entry.stat()
                             except OSError:
-                                continue  # a dangling link: no file to share
+                                continue  # a dangling link: its names are its places
                             self._ids.setdefault((info.st_dev, info.st_ino), folder)
                 except OSError:
                     continue  # `_refuse_path_programs` reads a folder it cannot list
@@ -2358,6 +2505,26 @@ def _walked(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]
     if kept is not None:
         kept[key] = found
     return found
+
+
+# Links a chain is followed through before it is taken to end (the kernel's own limit)
+_LINK_STEPS = 40
+
+
+def _link_names(path: str) -> List[str]:
+    """The names the link ``path`` leads to, step by step: each link's target as its text
+    says (from the link's folder, and from that folder's real path) and the real path at the
+    end, which need not exist (a dangling link: the file a writer may make)."""
+    names, at = [], path
+    for _ in range(_LINK_STEPS):
+        try:
+            target = os.readlink(at)
+        except OSError:
+            break  # not a link: the chain ends at a file, a folder or nothing
+        at = os.path.normpath(os.path.join(os.path.dirname(at), target))
+        folder = os.path.realpath(os.path.dirname(at))
+        names += [at, os.path.join(folder, os.path.basename(at))]
+    return names + [os.path.realpath(path)]
 
 
 def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:

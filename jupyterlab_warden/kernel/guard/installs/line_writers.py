@@ -746,3 +746,103 @@ def _reader(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
     if name == "unzip":
         return _unzip(args, env)
     return None
+
+
+# -- links a writer may make: the places a later writer on the line cannot resolve
+
+# Writers on the allow list that surely make no link: they create regular files (or folders)
+# by name, change modes, or print (red team 23 R23-1). cp is one unless its options copy or
+# make links; the other writers of the list may leave a link where they write.
+_MAKES_NO_LINK = frozenset(
+    ("install", "chmod", "chown", "chgrp", "touch", "tee", "uniq", "sort", "sed", "gzip",
+     "gunzip", "zcat", "dd", "curl", "wget")
+)  # fmt: skip
+# cp's keys that make a link (-l hard, -s symbolic) or copy one as a link (-P/-d, -a, -r/-R
+# copy a source's links, and a folder's, as links)
+_CP_LINKING = frozenset("lsPdarR")
+
+
+def links(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
+    """Where the writer ``name`` with ``args`` may make a link, as ``reach`` says places (red
+    team 23 R23-1: ``cp -s pbin/gzip g``, ``mv lnk g``, ``tar xf kit.tar -C kd`` with a member
+    ``l -> /abs/pbin``): [] where it surely makes none; None where its words lead (a writer off
+    the list: what it copies or unpacks lands where its words say). The links do not exist
+    when Warden reads the line, so a later writer's place there cannot be resolved. (Not the
+    whole folder an unknown program runs in: the code it runs may write any file as well as
+    a link, which its places already take on trust; counting it would refuse ``python3 a.py
+    && python3 b.py && python3 c.py`` wherever PATH holds a venv.)"""
+    if name == "git":
+        return _git_links(args)
+    try:
+        if reach(name, args, env) is None:
+            return None
+    except UnplacedWrites:
+        return None
+    if name in _WRITES_NOTHING or name in _MAKES_NO_LINK or _PYTHON_NAME.match(name):
+        return []  # (python: only code that computes and prints is on the list)
+    try:
+        if name == "cp":
+            options, _ = read_options(args, _CP)
+            if not _CP_LINKING & _keys(options):
+                return []
+            return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args)
+        if name == "mv":
+            return _copies(_MV, True, args)  # the source itself: a link stays a link
+        if name == "ln":
+            return _copies(_LN, True, args)
+        if name == "tar":
+            places = _tar(args)  # tar -x's trees; an archive it writes is a file
+            return None if places is None else [(k, p) for k, p in places if k == TREE]
+    except Unknown:
+        return None
+    return None
+
+
+def copied_sources(name: str, args: List[str]) -> Optional[List[str]]:
+    """The sources of a cp or mv that makes no link of its own (no -l/-s) but copies or moves
+    the ones its sources are or hold: the links it leaves are those (a source Warden can walk
+    now holding none leaves none); None for any other writer."""
+    try:
+        if name == "mv":
+            options, operands = read_options(args, _MV)
+        elif name == "cp":
+            options, operands = read_options(args, _CP)
+            if {"l", "s"} & _keys(options):
+                return None
+        else:
+            return None
+    except Unknown:
+        return None
+    return operands if _values(options, "t") else operands[:-1]
+
+
+# git commands that write the work tree from the repository's data: a symlink in it is
+# checked out as a link (``git clone``'s tree is its reach)
+_GIT_CHECKOUTS = frozenset(
+    ("checkout", "switch", "restore", "reset", "pull", "merge", "rebase", "cherry-pick",
+     "revert", "stash", "am", "apply", "submodule", "worktree", "read-tree", "checkout-index")
+)  # fmt: skip
+
+
+def _git_links(args: List[str]) -> Optional[Reach]:
+    """Where git may make a link: a clone's tree, the tree of the folder a checkout-like
+    command runs in (-C's) and of its words (``git worktree add ../wt``); none for git init
+    and status (an init copies the templates of the user's own git settings); None (its
+    words) for any other git command."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in ("-C", "-c") else 1
+    command = args[at] if at < len(args) else ""
+    try:
+        if command == "clone":
+            return _git(args)
+        if command in ("init", "status"):
+            return []
+        if command not in _GIT_CHECKOUTS:
+            return None
+        options, _ = read_options(args[:at], _GIT_GLOBAL)
+    except Unknown:
+        return None
+    base = os.path.join(*(["."] + _values(options, "C")))
+    words = [w for w in args[at + 1 :] if not w.startswith("-")]
+    return [(TREE, base)] + [(TREE, os.path.join(base, w)) for w in words]
