@@ -205,7 +205,11 @@ def test_launcher_shell_text_decision(line):
         "script -qc 'ls -l' /dev/null",
     ],
 )
-def test_ordinary_lines_with_these_programs_pass(line):
+def test_ordinary_lines_with_these_programs_pass(line, tmp_path, monkeypatch):
+    # read in a folder of their own: in the checkout, the runner's own venv (CI's .venv/bin,
+    # on PATH) is under the folder, where a writer off the allow list followed by a start is a
+    # designed refusal (red team 21, tests/deps/test_redteam21_writers.py)
+    monkeypatch.chdir(tmp_path)
     assert commands.shell_invocations(line) == []
 
 

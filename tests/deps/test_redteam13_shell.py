@@ -88,7 +88,10 @@ def test_unread_shell_text_is_refused(line, why):
         ("if ((n > 1)); then echo big; fi", []),
     ],
 )
-def test_ordinary_lines_keep_running(line, installs):
+def test_ordinary_lines_keep_running(line, installs, tmp_path, monkeypatch):
+    # in a folder of their own, not the checkout holding the runner's venv (see the launchers'
+    # ordinary lines: test_redteam13_launchers.py)
+    monkeypatch.chdir(tmp_path)
     found = commands.shell_invocations(line)
     assert [inv.args[-1] for inv in found] == installs
     assert all(not inv.problem for inv in found), found

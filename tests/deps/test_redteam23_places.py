@@ -135,3 +135,27 @@ def test_a_loops_flow_builtin_writes_nothing(tmp_path, monkeypatch, word):
     monkeypatch.chdir(tmp_path)
     line = f"for f in a b; do {word}; done && tar czf o.tgz a.txt"
     commands.shell_invocations(line, 0, {"PATH": f"{tmp_path}/bin:/usr/bin:/bin"})
+
+
+# -- a folder with many new programs (an apt-get install, a venv's console scripts) ---------------
+
+
+@pytest.mark.parametrize("given", ["PATH", "COMPILER_PATH"])
+def test_many_new_programs_in_a_folder_are_each_read_once_not_nested(tmp_path, monkeypatch, given):
+    """Each new file of a PATH the line gives (or of an environment folder) is read as a start;
+    a start read inside found the same files again, one level deeper each, and a folder with
+    more new programs than ``MAX_NESTING`` (CI's apt-get install of rsync) refused every line."""
+    from jupyterlab_warden.kernel.guard.installs import path_programs
+
+    monkeypatch.setattr(path_programs, "_started", 0.0)  # every file is new
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for i in range(commands.MAX_NESTING + 3):
+        (tools / f"tool{i}").write_text("#!/bin/sh\necho ok\n")
+        (tools / f"tool{i}").chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    if given == "PATH":
+        line = f"PATH={tools}:/usr/bin:/bin tar --version"
+    else:
+        line = f"COMPILER_PATH={tools} gcc --version"
+    commands.shell_invocations(line, 0, {})

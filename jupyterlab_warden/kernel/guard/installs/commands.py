@@ -2122,7 +2122,7 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
     _path_programs``): a program file written since the kernel started in one of its folders
     may be run by name by the command (red team 18 R18-4: tar runs gzip), so it is read as a
     start of its own with no words, as the gate reads it."""
-    from . import path_programs, startup_modules
+    from . import startup_modules
 
     search = env.get("PATH")
     started = startup_modules.START_ENVIRON.get()
@@ -2131,7 +2131,19 @@ def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
     folder = _START_FOLDER.get()
     if folder is None and any(not f.startswith("/") for f in search.split(os.pathsep)):
         raise Unreadable("it is given a PATH with a relative folder, where Warden cannot tell")
+    if search in _FOLDERS_READ.get():
+        return  # an outer reading reads every new file of this PATH: each once, not nested
     reading = _PATH_FILES.get()
+    searched = _FOLDERS_READ.set(_FOLDERS_READ.get() | {search})
+    try:
+        _path_file_starts(search, folder, reading, env, depth)
+    finally:
+        _FOLDERS_READ.reset(searched)
+
+
+def _path_file_starts(search: str, folder, reading: frozenset, env, depth: int) -> None:
+    from . import path_programs
+
     for path in path_programs.new_programs(search, folder or os.getcwd()):
         if path in reading or path_programs.renamed_as_itself(path):
             continue  # a file read again inside its own reading adds nothing, and would loop
@@ -2605,6 +2617,11 @@ def startup_modules_value(name: str) -> Optional[str]:
 
 # The PATH program files a reading is in (``_refuse_path_programs``)
 _PATH_FILES: ContextVar[frozenset] = ContextVar("warden_path_files", default=frozenset())
+# The PATHs and folders whose new program files an outer reading is reading: a start read
+# inside it finds the same files, which the outer loop reads each once (nested, every new
+# file of a folder, an `apt-get install` of a package with 5 programs, was one level deeper:
+# "nested too deeply")
+_FOLDERS_READ: ContextVar[frozenset] = ContextVar("warden_folders_read", default=frozenset())
 
 
 def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[List[str]]:
@@ -2947,13 +2964,23 @@ def _folder_starts(program: str, word: str, folder: str, env: Dict[str, str]) ->
     """Each program file in ``folder`` written since the kernel started (``path_programs``'
     reading of new program files, fix18a) read as a start of its own with no words, as the
     gate reads a PATH folder's; a folder Warden cannot list fails closed."""
-    from . import path_programs
-
     if not os.access(folder, os.R_OK | os.X_OK):
         raise Unreadable(
             f"{program} is given {word[:60]}, a folder it may run programs from, which Warden "
             "cannot list: run the program without it"
         )
+    if folder in _FOLDERS_READ.get():
+        return  # an outer reading reads every new file of this folder: each once, not nested
+    searched = _FOLDERS_READ.set(_FOLDERS_READ.get() | {folder})
+    try:
+        _folder_file_starts(program, word, folder, env)
+    finally:
+        _FOLDERS_READ.reset(searched)
+
+
+def _folder_file_starts(program: str, word: str, folder: str, env: Dict[str, str]) -> None:
+    from . import path_programs
+
     reading = _PATH_FILES.get()
     for path in path_programs.new_programs(folder.replace(os.pathsep, ""), None):
         if path in reading or path_programs.renamed_as_itself(path):

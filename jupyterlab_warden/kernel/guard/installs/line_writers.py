@@ -697,7 +697,10 @@ _WRITES_NOTHING = frozenset(
     ("rm", "rmdir", "alias", "unalias", "bind", "enable", "getopts", "hash", "let", "mapfile",
      "read", "readarray", "shopt", "ulimit", "umask", "printf -v",
      # flow: a loop's `break`/`continue`, a function's `return`, `shift`, `wait`
-     "break", "continue", "return", "shift", "wait")
+     "break", "continue", "return", "shift", "wait",
+     # assignment builtins, as the line reader names them: the shell's variables only
+     "declare", "typeset", "local", "export", "readonly", "set", "unset",
+     "an assignment with options")
 )  # fmt: skip
 
 
