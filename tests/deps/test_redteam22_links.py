@@ -26,19 +26,25 @@ from test_redteam19_path import _payload
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
-# a run without Warden leaves its files: the cell starts again from the same folder state
-FRESH = (
-    "import shutil\n"
-    "for old in ('g', 'sub', 'kd', 'kit', 'w.pl', 'bin/gzip'):\n"
-    "    if os.path.islink(old) or os.path.isfile(old):\n"
-    "        os.remove(old)\n"
-    "    shutil.rmtree(old, ignore_errors=True)\n"
-)
-PAYLOAD_IN_BIN = FRESH + "shutil.copy('payload.pl', 'bin/gzip')\n"  # 0644: no program yet
+
+def fresh(names: tuple, imports: str = "shutil") -> str:
+    """The start of a cell that removes ``names``: a run without Warden leaves its files, and
+    the cell starts again from the same folder state."""
+    return (
+        f"import {imports}\n"
+        f"for old in {names!r}:\n"
+        "    if os.path.islink(old) or os.path.isfile(old):\n"
+        "        os.remove(old)\n"
+        "    shutil.rmtree(old, ignore_errors=True)\n"
+    )
+
+
+PAYLOAD = "shutil.copy('payload.pl', 'bin/gzip')\n"  # 0644: no program yet
 # bin/gzip a harmless program already: the line rewrites it in place
-HARMLESS_IN_BIN = FRESH + (
-    "open('bin/gzip', 'w').write('#!/bin/sh\\nexit 0\\n')\nos.chmod('bin/gzip', 0o755)\n"
-)
+HARMLESS = "open('bin/gzip', 'w').write('#!/bin/sh\\nexit 0\\n')\nos.chmod('bin/gzip', 0o755)\n"
+FRESH = fresh(("g", "sub", "kd", "kit", "w.pl", "bin/gzip"))
+PAYLOAD_IN_BIN = FRESH + PAYLOAD
+HARMLESS_IN_BIN = FRESH + HARMLESS
 SYMLINK = "os.symlink('bin/gzip', 'g')\n"
 HARDLINK = "os.link('bin/gzip', 'g')\n"
 SUB = "os.makedirs('sub')\n"

@@ -23,22 +23,17 @@ import pytest
 from launched import installed, system_cell
 from test_redteam18_path import PATH_FIRST
 from test_redteam19_path import _payload
+from test_redteam22_links import HARMLESS, PAYLOAD, fresh
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
-# a run without Warden leaves its files: the cell starts again from the same folder state
-FRESH = (
-    "import shutil, subprocess, tarfile, zipfile\n"
-    "for old in ('g', 'lnk', 'w.pl', 'kd', 'kit', 'src', 'lib', 'out', 'bin/gzip'):\n"
-    "    if os.path.islink(old) or os.path.isfile(old):\n"
-    "        os.remove(old)\n"
-    "    shutil.rmtree(old, ignore_errors=True)\n"
+FRESH = fresh(
+    ("g", "lnk", "w.pl", "kd", "kit", "src", "lib", "out", "bin/gzip"),
+    "shutil, subprocess, tarfile, zipfile",
 )
-PAYLOAD_IN_BIN = FRESH + "shutil.copy('payload.pl', 'bin/gzip')\n"  # 0644: no program yet
+PAYLOAD_IN_BIN = FRESH + PAYLOAD
 # bin/gzip a harmless program already: the line rewrites it through the link
-HARMLESS_IN_BIN = FRESH + (
-    "open('bin/gzip', 'w').write('#!/bin/sh\\nexit 0\\n')\nos.chmod('bin/gzip', 0o755)\n"
-)
+HARMLESS_IN_BIN = FRESH + HARMLESS
 LNK = "os.symlink(os.getcwd() + '/bin/gzip', 'lnk')\n"  # a link an earlier cell made
 KIT_LNK = "os.symlink(os.getcwd() + '/bin/gzip', 'kit/lnk')\n"
 KIT_RELATIVE = "os.symlink('../../../bin/gzip', 'kit/lnk')\n"
