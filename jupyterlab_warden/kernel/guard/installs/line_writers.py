@@ -796,9 +796,11 @@ def links(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
         if name == "tar":
             places = _tar(args)  # tar -x's trees; an archive it writes is a file
             return None if places is None else [(k, p) for k, p in places if k == TREE]
-    except Unknown:
+        # any other writer of the list (unzip: its -d folder, attached or not, else the folder
+        # it runs in, red team 24 R24-1): it may make a link anywhere it writes
+        return [(TREE, p) for _kind, p in reach(name, args, env) or []]
+    except (Unknown, UnplacedWrites):
         return None
-    return None
 
 
 def copied_sources(name: str, args: List[str]) -> Optional[List[str]]:
@@ -819,19 +821,20 @@ def copied_sources(name: str, args: List[str]) -> Optional[List[str]]:
     return operands if _values(options, "t") else operands[:-1]
 
 
-# git commands that write the work tree from the repository's data: a symlink in it is
-# checked out as a link (``git clone``'s tree is its reach)
-_GIT_CHECKOUTS = frozenset(
-    ("checkout", "switch", "restore", "reset", "pull", "merge", "rebase", "cherry-pick",
-     "revert", "stash", "am", "apply", "submodule", "worktree", "read-tree", "checkout-index")
+# git commands that leave the work tree's files alone (they write .git, or nothing): an
+# allow list; every other command may check files, and the links committed among them, out
+_GIT_KEEPS_WORK_TREE = frozenset(
+    ("add", "commit", "fetch", "log", "diff", "show", "branch", "tag", "remote", "config",
+     "rev-parse", "ls-files", "ls-remote", "describe", "blame", "grep", "shortlog", "version",
+     "help")
 )  # fmt: skip
 
 
 def _git_links(args: List[str]) -> Optional[Reach]:
-    """Where git may make a link: a clone's tree, the tree of the folder a checkout-like
-    command runs in (-C's) and of its words (``git worktree add ../wt``); none for git init
-    and status (an init copies the templates of the user's own git settings); None (its
-    words) for any other git command."""
+    """Where git may make a link: a clone's tree; none for git init (it copies the templates
+    of the user's own git settings) and the commands that keep the work tree; for any other
+    command the tree of the folder it runs in (-C's) and of its words (``git worktree add
+    ../wt``)."""
     at = 0
     while at < len(args) and args[at].startswith("-"):
         at += 2 if args[at] in ("-C", "-c") else 1
@@ -839,10 +842,10 @@ def _git_links(args: List[str]) -> Optional[Reach]:
     try:
         if command == "clone":
             return _git(args)
-        if command in ("init", "status"):
+        if command in ("init", "status") or command in _GIT_KEEPS_WORK_TREE:
             return []
-        if command not in _GIT_CHECKOUTS:
-            return None
+        # any other command may write the work tree (red team 24 R24-1b: `git sparse-checkout
+        # disable`, `bisect`): the checkouts' rule, not a list of the ones that do
         options, _ = read_options(args[:at], _GIT_GLOBAL)
     except Unknown:
         return None
