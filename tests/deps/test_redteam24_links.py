@@ -93,3 +93,19 @@ def test_ordinary_unzip_and_git_lines_run(kernel, line):
     )
     result = kernel.cell(code, launched=True)
     assert result["refused"] is None, result
+
+
+def test_loading_a_dotenv_through_xargs_runs_in_a_project_with_its_venv(tmp_path, monkeypatch):
+    """`export $(grep -v '^#' .env | xargs)`: xargs with no command runs echo and writes
+    nothing (ci24: it counted as a writer of anything under the folder, which holds the
+    project's .venv/bin on PATH, and refused the line); with a command it is not known."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".env").write_text("A=1\n")
+    monkeypatch.chdir(tmp_path)
+    env = {"PATH": f"{tmp_path}/.venv/bin:/usr/bin:/bin"}
+    line = "export $(grep -v '^#' .env | xargs); python3 t.py"
+    assert commands.shell_invocations(line, 0, env) == []
+    with pytest.raises(commands.Unreadable, match="xargs"):
+        commands.shell_invocations("ls | xargs touch; python3 t.py", 0, env)

@@ -691,6 +691,29 @@ def reach(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
         return None
 
 
+_XARGS = _table(
+    "0a:d:E:I:L:n:P:prs:tx",
+    {"null": "0", "arg-file=": "a", "delimiter=": "d", "eof==": "E", "replace==": "I",
+     "max-lines==": "L", "max-args=": "n", "max-procs=": "P", "interactive": "p",
+     "no-run-if-empty": "r", "max-chars=": "s", "verbose": "t", "exit": "x",
+     "process-slot-var=": "", "open-tty": "", "show-limits": "", "help": "", "version": ""},
+)  # fmt: skip
+
+
+def _xargs(args: List[str]) -> Optional[Reach]:
+    """xargs with no command runs echo (`export $(grep -v '^#' .env | xargs)`, a common way to
+    load a .env file): it writes nothing; with a command, what that command writes is not
+    known here: None."""
+    at = 0
+    while at < len(args) and args[at].startswith("-") and args[at] != "--":
+        at += 2 if re.fullmatch(r"-[adEILnPs]", args[at]) else 1
+    if at < len(args) and args[at] == "--":
+        at += 1
+    read_options(args[:at], _XARGS)  # an option xargs does not have: Unknown, not placed
+    command = args[at:]
+    return [] if not command or command[0] in ("echo", "printf", "true") else None
+
+
 # builtins that change the shell's own state (bash's; "printf -v" as the line reader names
 # it) and removers: no file appears (trap, source, eval run code: not here)
 _WRITES_NOTHING = frozenset(
@@ -720,6 +743,8 @@ def _reader(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
         return _mode_changer(_CHMOD, args, True)
     if name in ("chown", "chgrp"):
         return _mode_changer(_CHOWN, args, False)
+    if name == "xargs":
+        return _xargs(args)
     if name == "touch":
         return _files(_TOUCH, args)
     if name == "tee":
