@@ -116,7 +116,12 @@ class LaunchFolders:
 
 def system_cell(line: str) -> str:
     """A cell running the shell line ``line`` through os.system."""
-    return f"import os\nos.system({line!r})\n"
+    return "import os\n" + system_call(line)
+
+
+def system_call(line: str) -> str:
+    """The statement of ``system_cell`` alone, for a cell whose header imported os."""
+    return f"os.system({line!r})\n"
 
 
 def bash_cell(line: str) -> str:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 import pytest
-from launched import installed, system_cell
+from launched import installed, system_call, system_cell
 from local_index import build_wheel
 from real_uv import real_uv
 
@@ -72,7 +72,7 @@ def test_a_program_a_started_program_finds_on_path_is_read(kernel, line, program
     The refusal names the file, or the word."""
     installed(line.split()[0])
     _programs(kernel, program)
-    refused = kernel.proves(PATH_FIRST + system_cell(line).split("\n", 1)[1])
+    refused = kernel.proves(PATH_FIRST + system_call(line))
     assert named in refused, refused
 
 

@@ -14,7 +14,7 @@ from the local index, with Warden it is refused before anything is fetched.
 import sys
 
 import pytest
-from launched import installed, system_cell
+from launched import installed, system_call
 from test_redteam18_path import PATH_FIRST, PERL
 
 
@@ -71,7 +71,7 @@ def test_a_program_the_line_writes_into_a_path_folder_refuses_the_later_starts(k
     start with; the refusal names the folder."""
     installed("tar")
     _payload(kernel)
-    code = PATH_FIRST + "import shutil\n" + pre + system_cell(line).split("\n", 1)[1]
+    code = PATH_FIRST + "import shutil\n" + pre + system_call(line)
     refused = kernel.proves(code)
     # decided when the line's shell starts (a later start's own look may come too late)
     assert "earlier command on the line" in refused, refused

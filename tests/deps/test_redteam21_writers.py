@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 import pytest
-from launched import git_project, installed, system_cell
+from launched import git_project, installed, system_call
 from test_redteam18_path import PATH_FIRST
 from test_redteam19_path import _payload
 
@@ -87,7 +87,7 @@ def test_a_writer_that_reaches_a_path_folder_below_its_places_refuses_the_later_
     installed("tar")
     installed(line.split()[0])
     _payload(kernel)
-    code = PATH_FIRST + KIT + pre + system_cell(line).split("\n", 1)[1]
+    code = PATH_FIRST + KIT + pre + system_call(line)
     refused = kernel.proves(code)
     assert "earlier command on the line" in refused, refused
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 import pytest
-from launched import installed, system_cell
+from launched import installed, system_call
 from test_redteam18_path import PATH_FIRST
 from test_redteam19_path import _payload
 
@@ -100,11 +100,17 @@ def test_a_writer_reaching_a_path_folder_by_another_name_refuses_the_later_start
     then runs bin/gzip from PATH. The refusal comes when the line's shell starts."""
     installed("tar")
     installed(line.split()[0])
+    refused_path_write(kernel, pre, line)
+
+
+def refused_path_write(kernel, pre: str, line: str) -> str:
+    """``line`` after the cell code ``pre``, bin/ first on PATH: it installs without Warden and
+    is refused with it, naming an earlier writer of the line and the PATH folder bin/."""
     _payload(kernel)
-    code = PATH_FIRST + pre + system_cell(line).split("\n", 1)[1]
-    refused = kernel.proves(code)
+    refused = kernel.proves(PATH_FIRST + pre + system_call(line))
     assert "earlier command on the line" in refused, refused
     assert str(kernel.work / "bin") in refused, refused
+    return refused
 
 
 def _ordinary_folder(kernel) -> str:

@@ -20,10 +20,9 @@ import subprocess
 import sys
 
 import pytest
-from launched import installed, system_cell
-from test_redteam18_path import PATH_FIRST
+from launched import installed
 from test_redteam19_path import _payload
-from test_redteam22_links import HARMLESS, PAYLOAD, fresh
+from test_redteam22_links import HARMLESS, PAYLOAD, fresh, refused_path_write
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
@@ -116,11 +115,7 @@ def test_a_write_through_a_link_warden_cannot_resolve_refuses_the_later_starts(k
     where a link of bin leads; tar then runs bin/gzip from PATH."""
     for program in ("tar", "cp", "mv", "chmod", "install", "bash", "git", "unzip", "rsync"):
         installed(program)
-    _payload(kernel)
-    code = PATH_FIRST + pre + system_cell(line).split("\n", 1)[1]
-    refused = kernel.proves(code)
-    assert "earlier command on the line" in refused, refused
-    assert str(kernel.work / "bin") in refused, refused
+    refused_path_write(kernel, pre, line)
 
 
 def _ordinary_folder(kernel) -> str:

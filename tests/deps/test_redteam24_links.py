@@ -14,7 +14,7 @@ the work folder, first on PATH; its gzip is the payload, 0644 (not a program yet
 """
 
 import pytest
-from launched import installed, system_cell
+from launched import installed, system_call
 from test_redteam19_path import _payload
 
 SETUP = (
@@ -57,7 +57,7 @@ def test_r24_1_a_link_unzip_makes_is_placed(kernel, line):
     for program in ("zip", "unzip", "tar", "perl"):
         installed(program)
     _payload(kernel)
-    refused = kernel.proves(SETUP + ZIP + PATH_FIRST + system_cell(line).split("\n", 1)[1])
+    refused = kernel.proves(SETUP + ZIP + PATH_FIRST + system_call(line))
     assert "an earlier command on the line (chmod" in refused, refused
 
 
@@ -66,7 +66,7 @@ def test_r24_1b_a_link_a_git_command_checks_out_is_placed(kernel):
         installed(program)
     _payload(kernel)
     line = "git sparse-checkout disable && chmod +x l/gzip && tar czf o.tgz a.txt"
-    code = SETUP + GIT + PATH_FIRST + system_cell(line).split("\n", 1)[1]
+    code = SETUP + GIT + PATH_FIRST + system_call(line)
     refused = kernel.proves(code)
     assert "an earlier command on the line (chmod" in refused, refused
 

@@ -2810,7 +2810,7 @@ def _refuse_environment_folders(program: str, env: Dict[str, str]) -> None:
     team 20 R20-3: parts past a cap ran unread), an empty one as the current folder (gcc reads
     ``COMPILER_PATH=:`` as ./). A value the cell set (the line's, or one the process did not
     start with) is also refused after a writer on the line that may write into its folders
-    (``_refuse_written_env_folder``); the launcher's own values (PWD, HOME, LS_COLORS) are
+    (``_refuse_written_place``); the launcher's own values (PWD, HOME, LS_COLORS) are
     read for the files there before the line, as any line writes into PWD."""
     given = startup_modules.START_ENVIRON.get()
     inherited = os.environ if given is None else given
@@ -2942,9 +2942,11 @@ def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
         return  # a relative place after a cd Warden cannot follow is refused by its reader
     place = os.path.normpath(os.path.join(os.getcwd(), base or "", word))
     if not os.path.isdir(place):
+        if not exact:
+            return  # a word that is no folder (yet) and no value the line gives: read as a file
         one = _SearchFolders([place])
         hit = next((w for w, at in written if at and one.written(at, False)), None)
-        if exact and hit:
+        if hit:
             raise Unreadable(
                 f"{what} may run programs from {word[:60]}, and an earlier command on the line "
                 f"({hit.rstrip('/')}) may write there, while Warden lists the folder before the "
