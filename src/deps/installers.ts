@@ -1802,7 +1802,15 @@ function addCa(
   cwd: string
 ): void {
   if (value.trim()) {
-    addTls(request, 'ca', path.resolve(cwd, value.trim()), place);
+    // `..` is not folded as text: the kernel reads it after the link before it
+    // (`/tmp/l/../../etc/ssl/cert.pem`, l a link, is a file of the cell's), so such a path
+    // is kept as written and matches no listed one (as the kernel's `sources.add_ca`)
+    const text = value.trim();
+    const given = text.startsWith('/')
+      ? text
+      : `${cwd.replace(/\/+$/, '')}/${text}`;
+    const dotdot = given.split('/').includes('..');
+    addTls(request, 'ca', dotdot ? given : path.resolve(given), place);
   }
 }
 

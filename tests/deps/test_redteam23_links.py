@@ -165,14 +165,14 @@ def test_ordinary_lines_after_link_makers_run(kernel, line):
 
 
 def test_the_names_a_link_chain_leads_to(tmp_path):
-    """Each step of a chain, by its text and by its folder's real path, and the real path at
-    the end though nothing is there: the places a writer makes the program at."""
+    """Each link of a chain, by its folder's real path (re-pointing one moves the end: R24-2),
+    and the real path at the end though nothing is there: the places a writer makes the
+    program at. ``via/end`` is the end by another name, which a writer's place resolves to."""
     (tmp_path / "lib").mkdir()
     (tmp_path / "via").symlink_to("lib")
     (tmp_path / "lib" / "mid").symlink_to("../via/end")
     (tmp_path / "gzip").symlink_to("lib/mid")
     names = commands._link_names(str(tmp_path / "gzip"))
-    assert str(tmp_path / "lib" / "mid") in names
-    assert str(tmp_path / "via" / "end") in names
-    assert str(tmp_path / "lib" / "end") in names  # via/end by via's real path, and the end
+    assert names == [str(tmp_path / n) for n in ("gzip", "lib/mid", "via", "lib/end")]
+    assert commands.link_walk.physical(str(tmp_path / "via" / "end")) == names[-1]
     assert not os.path.lexists(tmp_path / "lib" / "end")

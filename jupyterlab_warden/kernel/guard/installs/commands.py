@@ -35,6 +35,7 @@ from . import (
     interpreters,
     line_flow,
     line_writers,
+    link_walk,
     shell_options,
     shell_runners,
     shell_text,
@@ -2255,7 +2256,7 @@ def _plain_sources(
     for source in sources:
         if _UNPLACED.search(source) or source.startswith("~"):
             return False
-        path = os.path.normpath(os.path.join(here, source))
+        path = link_walk.physical(os.path.join(here, source))
         if _overlaps(path, True, earlier) or _holds_links(path, moved):
             return False
     return True
@@ -2345,9 +2346,10 @@ def _places_of(writer: str, here: str, kind: str, part: str) -> list:
     where, name = os.path.split(part)
     if _UNPLACED.search(where) or part.startswith("~"):
         return [(writer, "")]
-    path = os.path.normpath(os.path.join(here, part))
+    # by the kernel's resolution, not the text's: `lnk/../x` is x beside lnk's target (R24-2)
+    path = link_walk.physical(os.path.join(here, part))
     if kind == line_writers.TREE and _UNPLACED.search(name):
-        path = os.path.normpath(os.path.join(here, where or "."))  # any name in its folder
+        path = link_walk.walk(os.path.join(here, where or ".")).end  # any name in its folder
     itself = writer + "/" if kind == line_writers.TREE else writer
     folders = dict.fromkeys((os.path.dirname(path), os.path.dirname(os.path.realpath(path))))
     return [(itself, path)] + [(writer, folder) for folder in folders]
@@ -2372,7 +2374,7 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
             if base is None:
                 continue  # `_refuse_path_programs` refuses a relative folder where none is told
             folder = os.path.join(os.getcwd(), base, folder)
-        folders.append(os.path.normpath(folder))
+        folders.append(folder)  # as written: `_SearchFolders` resolves it as the kernel does
     search_folders = _SearchFolders(folders)
     for writer, place in written:
         tree, writer = writer.endswith("/"), writer.rstrip("/")
@@ -2410,10 +2412,19 @@ class _SearchFolders:
 
     def __init__(self, folders: List[str]):
         self.folders = folders
-        self.real = [os.path.realpath(f) for f in folders]
-        self.user = [f for f in folders if _user_folder(f)]
+        walks = [link_walk.walk(f) for f in folders]
+        self.real = [w.end for w in walks]
+        # a link on a folder's way that the kernel's user may write: re-pointing it moves the
+        # whole folder (R24-2), so the folder is the user's whatever it leads to now
+        self._way: Dict[str, str] = {
+            link: f
+            for f, w in zip(folders, walks)
+            for link in w.links
+            if _user_folder(os.path.dirname(link))
+        }
+        self.user = [f for f in folders if f in self._way.values() or _user_folder(f)]
         self._ids: Optional[Dict[tuple, str]] = None
-        self._targets: Dict[str, str] = {}  # read with ``_ids``
+        self._targets: Dict[str, str] = dict(self._way)  # the rest read with ``_ids``
 
     def written(self, place: str, tree: bool) -> Optional[Tuple[str, str]]:
         """(the folder, how the write reaches it) for a write at ``place`` (``tree``: anything
@@ -2519,24 +2530,13 @@ def _walked(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]
     return found
 
 
-# Links a chain is followed through before it is taken to end (the kernel's own limit)
-_LINK_STEPS = 40
-
-
 def _link_names(path: str) -> List[str]:
-    """The names the link ``path`` leads to, step by step: each link's target as its text
-    says (from the link's folder, and from that folder's real path) and the real path at the
-    end, which need not exist (a dangling link: the file a writer may make)."""
-    names, at = [], path
-    for _ in range(_LINK_STEPS):
-        try:
-            target = os.readlink(at)
-        except OSError:
-            break  # not a link: the chain ends at a file, a folder or nothing
-        at = os.path.normpath(os.path.join(os.path.dirname(at), target))
-        folder = os.path.realpath(os.path.dirname(at))
-        names += [at, os.path.join(folder, os.path.basename(at))]
-    return names + [os.path.realpath(path)]
+    """The places a write moves what the link ``path`` runs by (red team 24 R24-2): each link
+    its resolution passes through (re-pointing one moves everything after it), by its real
+    folder, and the real path it ends at, which need not exist (a dangling link: the file a
+    writer may make). Resolved as the kernel does, links and ``..`` in order."""
+    links, end = link_walk.walk(path)
+    return links + [end]
 
 
 def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
@@ -2593,6 +2593,8 @@ def _system_folder(folder: str) -> bool:
     """Under one of ``_SYSTEM_FOLDERS`` by whole names (``/library`` is not ``/lib``'s), not
     under /usr/local, and owned by root, as the folders on the way up to it."""
     real = os.path.realpath(folder)
+    if real == "/":
+        return os.stat(real).st_uid == 0  # the root folder (its links: /bin -> usr/bin)
     if real.startswith("/usr/local/") or real == "/usr/local":
         return False
     if not any(real == top or real.startswith(top + "/") for top in _SYSTEM_FOLDERS):
@@ -2940,7 +2942,7 @@ def _refuse_written_place(what: str, word: str, exact: bool = False) -> None:
     base = current_folder()
     if not written or (base is None and not os.path.isabs(word)):
         return  # a relative place after a cd Warden cannot follow is refused by its reader
-    place = os.path.normpath(os.path.join(os.getcwd(), base or "", word))
+    place = link_walk.walk(os.path.join(base or "", word)).end  # a folder programs run from
     if not os.path.isdir(place):
         if not exact:
             return  # a word that is no folder (yet) and no value the line gives: read as a file

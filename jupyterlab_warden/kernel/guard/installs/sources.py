@@ -168,8 +168,15 @@ CA_VARS = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DI
 
 
 def add_ca(request: InstallRequest, value: str, origin: str, cwd: str) -> None:
+    """A CA path, compared as written with the system's and the policy's (``ca_allowed``).
+    ``.`` and doubled slashes are folded away; a ``..`` is not: the kernel reads it after
+    the link before it (``/tmp/l/../../etc/ssl/cert.pem`` with ``l`` a link is a file of the
+    cell's, though its text folds to a system path), so such a path is kept as written and
+    matches no listed one."""
     if value.strip():
-        path = os.path.normpath(os.path.join(cwd, value.strip()))
+        path = os.path.join(cwd, value.strip())
+        if ".." not in path.split("/"):
+            path = os.path.normpath(path)
         request.tls.append(("ca", path, origin))
 
 

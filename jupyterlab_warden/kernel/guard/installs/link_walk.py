@@ -1,0 +1,62 @@
+"""A path resolved as the kernel resolves it, with the links it passes through.
+
+Text rules (``os.path.normpath``) fold ``a/..`` away before anything is looked at; the kernel
+resolves ``a`` first, and when ``a`` is a link, ``..`` is the parent of where it leads (red
+team 24 R24-2: ``pbin/gzip -> ../lnk/../lib/gz.pl`` with ``lnk -> far/x`` runs far/lib/gz.pl,
+not lib/gz.pl). And every link a path passes through is a place of its own: writing a new
+link there (``ln -sfn other lnk``) moves where the path leads without touching its end.
+Only ``os`` at import (the guard loads this module in every Python it starts).
+"""
+
+import os
+from typing import List, NamedTuple
+
+# Links a resolution follows before it gives up, as the kernel's (ELOOP past it)
+MAX_LINKS = 40
+
+
+class Walk(NamedTuple):
+    links: List[str]  # each link passed through, by its real folder and its own name
+    end: str  # the real path the walk ends at; nothing need be there (a dangling link)
+
+
+def walk(path: str) -> Walk:
+    """``path`` (relative: from this process's folder) followed component by component and
+    link by link. A component that is no link (a folder, a file, nothing yet) is taken as
+    written, so a missing folder's ``..`` returns to where it was named, as ``realpath``
+    does; past ``MAX_LINKS`` links the walk stops where it is (the kernel would run
+    nothing)."""
+    # getcwd only for a relative path: it raises where the process's folder was removed
+    parts = (path if path.startswith(os.sep) else os.path.join(os.getcwd(), path)).split(os.sep)
+    parts.reverse()
+    at, links = os.sep, []
+    while parts:
+        part = parts.pop()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            at = os.path.dirname(at)
+            continue
+        step = os.path.join(at, part)
+        try:
+            target = os.readlink(step)
+        except (OSError, ValueError):
+            at = step  # no link: a folder, a file, or nothing yet
+            continue
+        links.append(step)
+        if len(links) > MAX_LINKS:
+            return Walk(links, step)
+        at = os.sep if target.startswith(os.sep) else at
+        parts.extend(reversed(target.split(os.sep)))
+    return Walk(links, at)
+
+
+def physical(path: str) -> str:
+    """Where a writer that writes ``path`` puts its last name: the folder holding it as the
+    kernel resolves it (links and ``..`` in order), and the last name itself unresolved (a
+    writer replacing a link there, ``ln -sf``, ``mv``, writes the link, not its target). A
+    path ending in ``.`` or ``..`` names a folder: resolved whole."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", ".."):
+        return walk(path).end
+    return os.path.join(walk(folder or ".").end, name)
