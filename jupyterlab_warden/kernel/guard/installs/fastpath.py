@@ -162,12 +162,28 @@ def _names_reader(word: str) -> bool:
         or runs_code(word)
         or runs_shell_text(word)
         or is_installer_name(os.path.basename(word))
+        or (type(word) is str and _names_reader_as_text(word))
     )
     if type(word) is str and len(word) <= _WORD_MAX:
         if len(_WORDS) >= _WORDS_KEPT:
             _WORDS.clear()
         _WORDS[word] = found
     return found
+
+
+def _names_reader_as_text(word: str) -> bool:
+    """The word as shell text a program may hand to ``sh -c`` (red team 25 R25-1): a hint
+    once its quotes are removed (``u""v p""ip``), or a name in command position that makes a
+    start read in full (``... | bash``)."""
+    from . import handed_text  # string operations only; loaded with the first such word
+
+    if handed_text.quoted(word):
+        text = handed_text.dequoted(word)
+        if any(hint in text for hint in _HINTS):
+            return True
+    if not handed_text.may_be_command_text(word):
+        return False
+    return any(_reads_fully(name) for name in handed_text.command_names(word))
 
 
 def _names_link(word: str) -> bool:
