@@ -100,6 +100,25 @@ def test_ordinary_text_words_run(kernel, argv):
     assert result["refused"] is None, result
 
 
+def test_a_link_named_through_a_tilde_is_read(kernel):
+    """``~/p`` is $HOME/p to the shell npx runs the text with; p is a link to pip: no word
+    names an installer, and the fast path looked at links only in words that are a path
+    whole (``~+/p`` is the same in bash: ./p)."""
+    installed("npx")
+    code = (
+        "import os, sys\n"
+        "p = os.path.expanduser('~/p')\n"
+        "if os.path.lexists(p):\n"
+        "    os.remove(p)\n"
+        "os.symlink(os.path.join(os.path.dirname(sys.executable), 'pip'), p)\n"
+    ) + _argv_cell(
+        "['npx', '-c', '~/p install -q --no-cache-dir --target {target} --index-url {index} "
+        "warden-demo-pkg']"
+    )
+    refused = kernel.proves(code)
+    assert "installer named in its arguments" in refused, refused
+
+
 def test_the_names_a_shell_starts_in_text():
     assert handed_text.dequoted("u\"\"v p\\ip 'in'stall") == "uv pip install"
     assert handed_text.dequoted("u\\\nv") == "uv"  # a line continuation
@@ -112,3 +131,7 @@ def test_the_names_a_shell_starts_in_text():
     assert handed_text.command_names("sh,-c,echo 1") == ["sh,-c,echo", "sh"]
     assert handed_text.command_names("a | b && (c) `d` {e; }") == ["a", "b", "c", "d", "e"]
     assert not handed_text.may_be_command_text("plain-word")
+    assert handed_text.command_tokens("X=1 ~+/u add; ./v") == ["~+/u", "./v"]
+    assert handed_text.expand_tilde("~+/u", "/h", "/o") == "./u"
+    assert handed_text.expand_tilde("~/u", "/h", "/o") == "/h/u"
+    assert handed_text.expand_tilde("~-/u", "/h", "") == "~-/u"  # no OLDPWD: as written

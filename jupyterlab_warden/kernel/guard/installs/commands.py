@@ -196,6 +196,10 @@ def names_installer(words: List[str]) -> bool:
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
+        # `~+/u` is ./u to the shell that runs the text (u a link to uv)
+        piece = handed_text.expand_tilde(
+            piece, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
+        )
         target = _link_target(piece if "/" in piece else _which(piece, None, strict=False))
         if target and not _PYTHON.match(target) and _links_to_installer(target):
             # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a

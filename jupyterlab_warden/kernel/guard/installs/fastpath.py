@@ -129,6 +129,22 @@ def first_look_words(start: list, search=None, cwd=None) -> bool:
     for word in start[1:]:
         if os.sep in word and (_names_link(_from(word, cwd)) or _program_script(word, cwd)):
             return True
+        if (" " in word or "\t" in word or "\n" in word) and _handed_link(word, cwd):
+            return True
+    return False
+
+
+def _handed_link(word: str, cwd) -> bool:
+    """A path in command position of a word read as shell text (``npx -c '~+/u add x'``, u a
+    link to uv: red team 25 R25-1) that is a link to an installer, a shell or a reader."""
+    from . import handed_text
+
+    for token in handed_text.command_tokens(word):
+        token = handed_text.expand_tilde(
+            token, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
+        )
+        if os.sep in token and _names_link(_from(token, cwd)):
+            return True
     return False
 
 

@@ -14,6 +14,7 @@ String operations only: the fast path (every process start) calls ``dequoted`` a
 ``command_names`` too.
 """
 
+import os
 from typing import List
 
 # quote removal: what the shell drops (a backslash-newline pair first: a line continuation)
@@ -41,20 +42,46 @@ def may_be_command_text(word: str) -> bool:
     return any(c in word for c in " \t\n;&|,`")
 
 
-def command_names(word: str) -> List[str]:
-    """The names in command position in ``word`` read as shell text, quotes removed: the
+def command_tokens(word: str) -> List[str]:
+    """The words in command position in ``word`` read as shell text, quotes removed: the
     first word of each command (after ``;``, ``&``, ``|``, a parenthesis, a brace or a
-    newline), past leading ``NAME=value`` assignments and reserved words (``then bash``), each
-    as its last path part, and cut at a comma too (gcc's ``-wrapper sh,-c,TEXT`` runs sh)."""
-    names = []
+    newline), past leading ``NAME=value`` assignments and reserved words (``then bash``)."""
+    tokens = []
     for command in dequoted(word).translate(_COMMAND_BREAKS).split("\n"):
         for token in command.split():
             if token in _RESERVED:
                 continue
             if "=" in token.split("/", 1)[0] and not token.startswith("="):
                 continue  # an assignment before the command: `X=1 bash`
-            names.append(token.rsplit("/", 1)[-1])
-            if "," in token:
-                names.append(token.split(",", 1)[0].rsplit("/", 1)[-1])
+            tokens.append(token)
             break
+    return tokens
+
+
+def command_names(word: str) -> List[str]:
+    """``command_tokens`` as names: each one's last path part, and cut at a comma too (gcc's
+    ``-wrapper sh,-c,TEXT`` runs sh)."""
+    names = []
+    for token in command_tokens(word):
+        names.append(token.rsplit("/", 1)[-1])
+        if "," in token:
+            names.append(token.split(",", 1)[0].rsplit("/", 1)[-1])
     return names
+
+
+def expand_tilde(path: str, home: str, oldpwd: str) -> str:
+    """``path`` with the shell's tilde prefix expanded (``~/x``, ``~+/x``: the folder it runs
+    in, as ``./x``; ``~-/x``: OLDPWD; ``~user/x``); as written where Warden cannot tell."""
+    head, sep, rest = path.partition("/")
+    if head == "~":
+        base = home
+    elif head == "~+":
+        base = "."
+    elif head == "~-":
+        base = oldpwd
+    elif head.startswith("~"):
+        base = os.path.expanduser(head)
+        base = "" if base == head else base
+    else:
+        return path
+    return base + sep + rest if base else path
