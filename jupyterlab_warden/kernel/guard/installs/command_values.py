@@ -88,7 +88,14 @@ def refused_value(name: str, value: str) -> str:
     if inherited_env.launch_value(name) == value:
         return ""
     started = runs_command(value)
-    return _why(name, started) if started else ""
+    if not started:
+        return ""
+    from .commands import shell_code_variable  # loaded by now, or only for such a value
+
+    if shell_code_variable({name: value}):
+        return ""  # a shell's own code (BASH_FUNC_pip%%, BASH_ENV): its rule refuses every
+        # shell start that has it, whatever the value, and names the variable to remove
+    return _why(name, started)
 
 
 def refused_env(env: Dict[str, str]) -> str:
