@@ -30,7 +30,9 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import (
+    command_values,
     fastpath,
+    handed_text,
     inherited_env,
     interpreters,
     line_flow,
@@ -183,12 +185,21 @@ def _names_by_pattern(base: str) -> bool:
 def names_installer(words: List[str]) -> bool:
     """Whether ``words`` (the arguments of a program Warden does not read) name an installer:
     a word, or a piece of a command string held in one word, that is an installer's name or
-    path, ``-mpip``-like, or a Python followed by a flag that drops the guard."""
-    pieces = [piece for word in words for piece in _PIECES.findall(word)]
+    path, ``-mpip``-like, or a Python followed by a flag that drops the guard. A word is read
+    as written and with its quotes removed, as a shell it is handed to reads it (red team 25
+    R25-1: ``npx -c 'u""v p""ip install ...'``)."""
+    texts = [
+        t for w in words for t in ([w, handed_text.dequoted(w)] if handed_text.quoted(w) else [w])
+    ]
+    pieces = [piece for text in texts for piece in _PIECES.findall(text)]
     for i, piece in enumerate(pieces):
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
+        # `~+/u` is ./u to the shell that runs the text (u a link to uv)
+        piece = handed_text.expand_tilde(
+            piece, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
+        )
         target = _link_target(piece if "/" in piece else _which(piece, None, strict=False))
         if target and not _PYTHON.match(target) and _links_to_installer(target):
             # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
@@ -1997,6 +2008,9 @@ def _simple(
         key, _, value = argv[i].partition("=")
         env[key] = value
         i += 1
+    why = command_values.refused_env(env)  # R25-3: `JAVA_TOOL_OPTIONS='...' jshell`
+    if why:
+        raise Unreadable(why)
     argv = argv[i:]
     if not argv:
         return []
@@ -2698,6 +2712,8 @@ def _refuse_unread(
             f"{program} may run an installer named in its arguments, and Warden does not read "
             "what it runs: run the installer directly"
         )
+    if unknown:
+        _refuse_handed_text(program, args, env or {})
     words = [program] + list(args)
     for j, word in enumerate(words):
         name = program_name(word)
@@ -2715,6 +2731,29 @@ def _refuse_unread(
         if j and unknown:
             _refuse_operand_start(program, words[j:], env or {})
     _refuse_environment_folders(program, env or {})
+
+
+def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> None:
+    """A word of a program Warden has no table for that, read as shell text, starts a shell,
+    a wrapper, a code interpreter or a program that runs shell text (red team 25 R25-1: ``npx
+    -c 'echo B64 | base64 -d | bash'``, ``gcc -wrapper sh,-c,TEXT``): the program may hand the
+    word to ``sh -c``, and what that command runs is computed where Warden does not read. A
+    name counts where it is a program on PATH or a path (``new``, ``run`` are tmux's words,
+    not programs, in a sentence handed as a message)."""
+    for word in args:
+        if not handed_text.may_be_command_text(word):
+            continue
+        for name in handed_text.command_names(word):
+            if _PYTHON.match(name):
+                continue  # a Python it starts is guarded (with a flag that drops the guard,
+                # names_installer refused it)
+            if not fastpath._reads_fully(name) or not _which(name, env.get("PATH"), strict=False):
+                continue
+            raise Unreadable(
+                f"{program} may run its argument {word[:60]!r} as shell text (as npx -c and "
+                f"gcc -wrapper do), which starts {name}, and Warden does not read code run "
+                f"inside another program's argument: run {name} as its own command"
+            )
 
 
 def _refuse_inert_options(program: str, args: List[str], env: Dict[str, str]) -> None:

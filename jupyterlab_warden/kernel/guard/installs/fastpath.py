@@ -129,6 +129,22 @@ def first_look_words(start: list, search=None, cwd=None) -> bool:
     for word in start[1:]:
         if os.sep in word and (_names_link(_from(word, cwd)) or _program_script(word, cwd)):
             return True
+        if (" " in word or "\t" in word or "\n" in word) and _handed_link(word, cwd):
+            return True
+    return False
+
+
+def _handed_link(word: str, cwd) -> bool:
+    """A path in command position of a word read as shell text (``npx -c '~+/u add x'``, u a
+    link to uv: red team 25 R25-1) that is a link to an installer, a shell or a reader."""
+    from . import handed_text
+
+    for token in handed_text.command_tokens(word):
+        token = handed_text.expand_tilde(
+            token, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
+        )
+        if os.sep in token and _names_link(_from(token, cwd)):
+            return True
     return False
 
 
@@ -162,12 +178,28 @@ def _names_reader(word: str) -> bool:
         or runs_code(word)
         or runs_shell_text(word)
         or is_installer_name(os.path.basename(word))
+        or (type(word) is str and _names_reader_as_text(word))
     )
     if type(word) is str and len(word) <= _WORD_MAX:
         if len(_WORDS) >= _WORDS_KEPT:
             _WORDS.clear()
         _WORDS[word] = found
     return found
+
+
+def _names_reader_as_text(word: str) -> bool:
+    """The word as shell text a program may hand to ``sh -c`` (red team 25 R25-1): a hint
+    once its quotes are removed (``u""v p""ip``), or a name in command position that makes a
+    start read in full (``... | bash``)."""
+    from . import handed_text  # string operations only; loaded with the first such word
+
+    if handed_text.quoted(word):
+        text = handed_text.dequoted(word)
+        if any(hint in text for hint in _HINTS):
+            return True
+    if not handed_text.may_be_command_text(word):
+        return False
+    return any(_reads_fully(name) for name in handed_text.command_names(word))
 
 
 def _names_link(word: str) -> bool:

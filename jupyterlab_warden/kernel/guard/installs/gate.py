@@ -120,9 +120,12 @@ class InstallGate:
         before either copy changes): recorded for the starts that inherit it; refused first, in
         the lab's kernel, when it would make the Pythons the kernel starts guardless (red team
         12 R12-9): joblib/loky start their workers through ``_posixsubprocess``, which no audit
-        event shows, so the environment they inherit is their only guard."""
-        if self.kernel and not self.own_change and self.state.enabled:
-            problem = self._guard_dropped(event, args)
+        event shows, so the environment they inherit is their only guard. So is a value that
+        carries a command some program may run (red team 25 R25-3: ``command_values``)."""
+        if not self.own_change and self.state.enabled:
+            problem = (self._guard_dropped(event, args) if self.kernel else "") or (
+                _command_value(event, args)
+            )
             if problem:
                 from .request import InstallRequest
 
@@ -183,6 +186,13 @@ class InstallGate:
             )
             self._enforce([request], event, in_process=False)
             return
+        if env is not None:
+            from .command_values import refused_env
+
+            problem = refused_env(_str_env(env))
+            if problem:
+                self._enforce([_refused_start(problem)], event, in_process=False)
+                return
         search = (env if env is not None else self.inherited).get("PATH", os.defpath)
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
@@ -787,6 +797,27 @@ def _environment(env, plain: bool = False) -> Dict[str, str]:
             "environment (a variable named twice, as bytes and as str, or a name with =)"
         )
     return out
+
+
+def _command_value(event: str, args: tuple) -> str:
+    """Why setting this value is refused (``command_values``), '' when it is not."""
+    if event != "os.putenv":
+        return ""
+    try:
+        name, value = os.fsdecode(args[0]), os.fsdecode(args[1])
+    except Exception:  # noqa: BLE001 - not text: recorded as unknown by ``inherited.changed``
+        return ""
+    from .command_values import refused_value
+
+    return refused_value(name, value)
+
+
+def _refused_start(problem: str):
+    from .request import InstallRequest
+
+    request = InstallRequest("unknown", "process start")
+    request.problems.append(problem)
+    return request
 
 
 def _unreadable_environment(problem: str):

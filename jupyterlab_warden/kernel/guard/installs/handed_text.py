@@ -1,0 +1,87 @@
+"""What a shell may make of a word that a program Warden has no table for hands to it.
+
+Such a program may run any of its words as ``sh -c`` text (``npx -c TEXT``, ``npm exec
+--call=TEXT``, ``gcc -wrapper sh,-c,TEXT``), and the inner shell removes quotes before it
+looks a name up: ``u""v p""ip install`` and ``u\\v`` run uv (red team 25 R25-1), though no
+piece of the word as written is an installer's name. Warden does not parse such a word as a
+shell line (a jq filter or a SQL query is no line a shell reader would accept, and nothing
+says the program hands it to one); it reads the word's text twice, as written and with the
+quotes removed, and refuses the command names a shell would start there when they are a
+shell, a wrapper or a code interpreter, whose code it cannot read inside another program's
+argument (``echo B64 | base64 -d | bash``).
+
+String operations only: the fast path (every process start) calls ``dequoted`` and
+``command_names`` too.
+"""
+
+import os
+from typing import List
+
+# quote removal: what the shell drops (a backslash-newline pair first: a line continuation)
+_QUOTES = str.maketrans("", "", "'\"\\")
+# where a new command starts in shell text
+_COMMAND_BREAKS = str.maketrans({c: "\n" for c in ";&|()`{}"})
+# words before a command that are not its name
+_RESERVED = frozenset(("!", "if", "then", "else", "elif", "do", "while", "until", "time"))
+
+
+def quoted(word: str) -> bool:
+    """Whether the shell would remove something from ``word`` (its quotes or backslashes)."""
+    return "'" in word or '"' in word or "\\" in word
+
+
+def dequoted(word: str) -> str:
+    """``word`` as the shell hands it to the command it runs, quotes removed (a superset of
+    the names: a quoted ``'a b'`` keeps its blank, and is read as two names, which can only
+    find more)."""
+    return word.replace("\\\n", "").translate(_QUOTES)
+
+
+def may_be_command_text(word: str) -> bool:
+    """Whether ``word`` may be a command with words of its own (a blank, or a break)."""
+    return any(c in word for c in " \t\n;&|,`")
+
+
+def command_tokens(word: str) -> List[str]:
+    """The words in command position in ``word`` read as shell text, quotes removed: the
+    first word of each command (after ``;``, ``&``, ``|``, a parenthesis, a brace or a
+    newline), past leading ``NAME=value`` assignments and reserved words (``then bash``)."""
+    tokens = []
+    for command in dequoted(word).translate(_COMMAND_BREAKS).split("\n"):
+        for token in command.split():
+            if token in _RESERVED:
+                continue
+            if "=" in token.split("/", 1)[0] and not token.startswith("="):
+                continue  # an assignment before the command: `X=1 bash`
+            tokens.append(token)
+            break
+    return tokens
+
+
+def command_names(word: str) -> List[str]:
+    """``command_tokens`` as names: each one's last path part, and cut at a comma too (gcc's
+    ``-wrapper sh,-c,TEXT`` runs sh)."""
+    names = []
+    for token in command_tokens(word):
+        names.append(token.rsplit("/", 1)[-1])
+        if "," in token:
+            names.append(token.split(",", 1)[0].rsplit("/", 1)[-1])
+    return names
+
+
+def expand_tilde(path: str, home: str, oldpwd: str) -> str:
+    """``path`` with the shell's tilde prefix expanded (``~/x``, ``~+/x``: the folder it runs
+    in, as ``./x``; ``~-/x``: OLDPWD; ``~user/x``); as written where Warden cannot tell."""
+    head, sep, rest = path.partition("/")
+    if head == "~":
+        base = home
+    elif head == "~+":
+        base = "."
+    elif head == "~-":
+        base = oldpwd
+    elif head.startswith("~"):
+        base = os.path.expanduser(head)
+        base = "" if base == head else base
+    else:
+        return path
+    return base + sep + rest if base else path
