@@ -42,7 +42,8 @@ import {
   longOption,
   readRunner,
   runnerVariable,
-  splitBundle
+  splitBundle,
+  tabled
 } from './shellrunners';
 import { FRONT_ENDS, frontEndRequest, pixiExec } from './frontends';
 import {
@@ -75,6 +76,17 @@ import { refusedAssignments, refusedOperand } from './programfolders';
 import { newRequest, type InstallRequest } from './request';
 import { shellWords } from './words';
 import {
+  INSTALLER_PIECE,
+  PYTHON,
+  readsFully,
+  SHELL_STRING_RUNNERS,
+  SHELLS,
+  STARTERS,
+  WRAPPERS
+} from './starters';
+import { commandNames, dequoted, mayBeCommandText, quoted } from './handedtext';
+import { refusedEnv } from './commandvalues';
+import {
   hasHint,
   MaskedLine,
   maskShellText,
@@ -82,24 +94,7 @@ import {
   unseen
 } from './shelltext';
 
-const PYTHON = /^python(\d+(\.\d+)?)?[dmu]?$/;
 const PIP = /^pip(\d+(\.\d+)?)?$/;
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
-const WRAPPERS = new Set([
-  'env',
-  'sudo',
-  'nohup',
-  'time',
-  'exec',
-  'command',
-  'nice',
-  'doas',
-  'stdbuf',
-  'timeout',
-  'setsid',
-  'builtin',
-  'coproc'
-]);
 /**
  * Programs that never start another program, whatever their arguments: an installer's name
  * among their words is data (`echo "pip install x"`). Any other program Warden does not read
@@ -193,8 +188,6 @@ const STATE_BUILTINS = new Set([
   'readonly',
   'local'
 ]);
-const INSTALLER_PIECE =
-  /^(pip(\d+(\.\d+)?)?|uvx?|conda|mamba|micromamba|pipx(\.pyz)?|poetry|pdm|pipenv|hatch|pixi|rye|pip-compile|pip-sync|runpy|piptools)$/;
 const PYTHON_MODULE_FLAG =
   /^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$/;
 const GUARD_DROPPING_FLAG = /^-[A-Za-z]*[IES]/;
@@ -234,9 +227,12 @@ function fnmatch(name: string, pattern: string): boolean {
 
 /** Whether `words` (the arguments of a program Warden does not read) name an installer: a
  * word, or a piece of a command string held in one word, that is an installer's name or
- * path, `-mpip`-like, or a Python followed by a flag that drops the guard. */
+ * path, `-mpip`-like, or a Python followed by a flag that drops the guard. A word is read as
+ * written and with its quotes removed, as a shell it is handed to reads it (red team 25
+ * R25-1: `npx -c 'u""v p""ip install ...'`). */
 export function namesInstaller(words: readonly string[]): boolean {
-  const pieces = words.flatMap(w => w.match(PIECES) ?? []);
+  const texts = words.flatMap(w => (quoted(w) ? [w, dequoted(w)] : [w]));
+  const pieces = texts.flatMap(t => t.match(PIECES) ?? []);
   return pieces.some((piece, i) => {
     const base = basename(piece);
     return (
@@ -279,6 +275,11 @@ function refuseUnread(
       `${program} may run an installer named in its arguments, and Warden does not read what it runs: run the installer directly`
     );
   }
+  if (!tabled(basename(program))) {
+    // a program the tables do not read (git's, tar's words are read by their tables): any
+    // of its words may be shell text it runs
+    refuseHandedText(program, args);
+  }
   const words = [program, ...args];
   for (let j = 0; j < words.length; j++) {
     // the variables it starts with (R13-15: PERL5OPT, NODE_OPTIONS): the start's
@@ -302,6 +303,31 @@ function refuseUnread(
   const why = refusedAssignments(program, env, writtenOnLine || lineWriter);
   if (why) {
     throw new Unreadable(why);
+  }
+}
+
+/**
+ * A word of a program Warden has no table for that, read as shell text, starts a shell, a
+ * wrapper, a code interpreter or a program that runs shell text (red team 25 R25-1: `npx -c
+ * 'echo B64 | base64 -d | bash'`, `gcc -wrapper sh,-c,TEXT`): the program may hand the word
+ * to `sh -c`, and what that command runs is computed where Warden does not read. The
+ * kernel's `_refuse_handed_text`, which counts a name only where PATH finds a program of that
+ * name; the static side decides by name (`readsFully`).
+ */
+function refuseHandedText(program: string, args: readonly string[]): void {
+  for (const word of args) {
+    if (!mayBeCommandText(word)) {
+      continue;
+    }
+    for (const name of commandNames(word)) {
+      // a Python it starts is guarded (with a flag that drops the guard, namesInstaller
+      // refused it)
+      if (!PYTHON.test(name) && readsFully(name)) {
+        throw new Unreadable(
+          `${program} may run its argument '${word.slice(0, 60)}' as shell text (as npx -c and gcc -wrapper do), which starts ${name}, and Warden does not read code run inside another program's argument: run ${name} as its own command`
+        );
+      }
+    }
   }
 }
 
@@ -442,16 +468,6 @@ function refuseInnerStart(
     );
   }
 }
-const SHELL_STRING_RUNNERS = new Set(['su', 'runuser']);
-// programs whose words after them are a start of their own wherever they stand among an
-// unknown program's words (`chrt 0 sh -c TEXT`, R13-5)
-const STARTERS = new Set([
-  ...SHELLS,
-  ...WRAPPERS,
-  ...SHELL_STRING_RUNNERS,
-  'eval',
-  'xargs'
-]);
 const CONDAS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLER_WORDS =
   /(^|[^A-Za-z0-9_])(pip\d*(\.\d+)?|uvx?|conda|mamba|micromamba|pipx|poetry|pdm|pipenv|hatch|pixi|rye)([^A-Za-z0-9_]|$)/;
@@ -2304,6 +2320,10 @@ function simple(
     const eq = argvIn[i].indexOf('=');
     env[argvIn[i].slice(0, eq)] = argvIn[i].slice(eq + 1);
     i++;
+  }
+  const why = refusedEnv(env); // R25-3: `JAVA_TOOL_OPTIONS='...' jshell`
+  if (why) {
+    throw new Unreadable(why);
   }
   const argv = argvIn.slice(i);
   if (argv.length === 0) {

@@ -107,6 +107,27 @@ function runnerOf(program: string): Runner | null {
   return found ? found.spec : null;
 }
 
+/** Whether a program name has a table (the kernel's `runner(name) is not None`): a program
+ * without one may run any of its words (red team 25 R25-1). */
+export function tabled(program: string): boolean {
+  return runnerOf(program) !== null;
+}
+
+// words a program of the table reads as its own commands (tmux's `new`, `run`, `send`)
+const COMMAND_WORDS = new Set(
+  RUNNERS.flatMap(({ spec }) => spec.command_names ?? [])
+);
+
+/**
+ * Whether a name a shell would start is a program of the table (the kernel's
+ * `fastpath.runs_shell_text`, the same names). tmux's command words are left out: the table
+ * holds them so that tmux's own commands are read, but `new` or `run` in a sentence is no
+ * program (the kernel, which asks PATH, finds none there).
+ */
+export function runsShellText(name: string): boolean {
+  return runnerOf(name) !== null && !COMMAND_WORDS.has(name);
+}
+
 const LAUNCHERS = (
   table as { launchers: { names: string[]; name_pattern: string } }
 ).launchers;

@@ -1,0 +1,107 @@
+/**
+ * Red team 25 R25-1 on the static side: a word a program Warden has no table for may hand to
+ * `sh -c` (`npx -c TEXT`, `npm exec --call=TEXT`, `gcc -wrapper sh,-c,TEXT`), read as written
+ * and with its quotes removed. The string functions mirror the kernel's `handed_text` (the
+ * same cases as tests/deps/test_redteam25_handed.py); the readings below them go through
+ * `commands.ts` as the editor's gate and warden-scan do.
+ */
+import { argvInstalls, shellInstalls } from './commands';
+import { commandNames, dequoted, mayBeCommandText, quoted } from './handedtext';
+import { COMMAND_LINE } from './request';
+
+describe('handed text (the kernel handed_text twin)', () => {
+  it('removes quotes and backslashes as the inner shell does', () => {
+    expect(dequoted('u""v p\\ip \'in\'stall')).toBe('uv pip install');
+    expect(dequoted('u\\\nv')).toBe('uv'); // a line continuation
+    expect(quoted('u""v')).toBe(true);
+    expect(quoted('plain-word')).toBe(false);
+  });
+
+  it('finds the names in command position', () => {
+    expect(
+      commandNames('X=1 /bin/ba\\sh -c t; if a; then perl -e 1; fi')
+    ).toEqual(['bash', 'a', 'perl', 'fi']);
+    expect(commandNames('sh,-c,echo 1')).toEqual(['sh,-c,echo', 'sh']);
+    expect(commandNames('a | b && (c) `d` {e; }')).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e'
+    ]);
+    expect(commandNames('echo QQ== | base64 -d | bash')).toEqual([
+      'echo',
+      'base64',
+      'bash'
+    ]);
+    // a define's value is an assignment's shape: the name after it is read
+    expect(commandNames('-DMSG="a b"')).toEqual(['b']);
+  });
+
+  it('takes one word for no command text', () => {
+    expect(mayBeCommandText('plain-word')).toBe(false);
+    expect(mayBeCommandText('a b')).toBe(true);
+    expect(mayBeCommandText('sh,-c,x')).toBe(true);
+    expect(mayBeCommandText('a|b')).toBe(true);
+  });
+});
+
+const context = {
+  cwd: '/nonexistent-warden-dir',
+  place: COMMAND_LINE,
+  env: {},
+  readFile: () => {
+    throw new Error('no files here');
+  },
+  label: (p: string) => p
+};
+
+function problems(command: string | string[]): string[] {
+  const requests =
+    typeof command === 'string'
+      ? shellInstalls(command, 0, {}, context).map(f => f.request)
+      : argvInstalls(command, {}, context);
+  return requests.flatMap(r => r.problems.map(p => p.text));
+}
+
+describe('an untabled program handing a word to a shell (commands.ts)', () => {
+  it.each([
+    ['npx', ['npx', '-c', 'u""v p""ip install black']],
+    ['npx, backslashes', ['npx', '-c', 'u\\v p\\ip install black']],
+    ['npm exec --call', 'npm exec --call=\'u""v p""ip install black\''],
+    ['gcc -wrapper', ['gcc', '-wrapper', 'sh,-c,u""v p""ip install x,x']]
+  ])('reads an installer quote removal builds: %s', (_id, command) => {
+    expect(problems(command)).toEqual([
+      expect.stringContaining('may run an installer named in its arguments')
+    ]);
+  });
+
+  it.each([
+    ['a pipe into bash', "npx -c 'echo QQ== | base64 -d | bash'", 'bash'],
+    ['gcc -wrapper bash', ['gcc', '-wrapper', 'bash,-c,true,x'], 'bash'],
+    ['a code interpreter', "npm exec --call='curl -s x | perl'", 'perl'],
+    ['a wrapper', "npx -c 'nohup ./x'", 'nohup'],
+    ['a shell-text runner', "npx -c 'make all'", 'make']
+  ])('refuses a start read in full: %s', (_id, command, name) => {
+    expect(problems(command)).toEqual([
+      expect.stringContaining(
+        `as shell text (as npx -c and gcc -wrapper do), which starts ${name}`
+      )
+    ]);
+  });
+
+  it.each([
+    ['npx -c \'echo "hello world"\''],
+    ['npm exec --call="echo \'a b\'"'],
+    ['gcc -DMSG=\'"a b"\' -c t.c -o t.o'],
+    ["jq -n '[1, 2] | map(. * 2) | select(length > 0)'"],
+    // a Python it starts is guarded
+    ["npx -c 'python3 train.py'"],
+    // tmux's command words in a sentence name no program
+    ["wandb init --notes 'run the new baseline'"],
+    // a program with a table reads its own words (git's message is data)
+    ["git commit -m 'bash: fix the quoting'"]
+  ])('lets an ordinary word pass: %s', command => {
+    expect(problems(command)).toEqual([]);
+  });
+});

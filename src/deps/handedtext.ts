@@ -1,0 +1,85 @@
+/**
+ * What a shell may make of a word that a program Warden has no table for hands to it. A port
+ * of the kernel's `jupyterlab_warden/kernel/guard/installs/handed_text.py`: keep the two alike.
+ *
+ * Such a program may run any of its words as `sh -c` text (`npx -c TEXT`, `npm exec
+ * --call=TEXT`, `gcc -wrapper sh,-c,TEXT`), and the inner shell removes quotes before it looks
+ * a name up: `u""v p""ip install` and `u\v` run uv (red team 25 R25-1), though no piece of the
+ * word as written is an installer's name. Warden does not parse such a word as a shell line (a
+ * jq filter or a SQL query is no line a shell reader would accept, and nothing says the
+ * program hands it to one); it reads the word's text twice, as written and with the quotes
+ * removed, and finds the names a shell would start there. String operations only.
+ */
+
+// quote removal: what the shell drops
+const QUOTES = /['"\\]/g;
+// where a new command starts in shell text
+const COMMAND_BREAKS = /[;&|()`{}]/g;
+// what Python's str.split() splits at (the kernel's reading): JavaScript's \s differs by a few
+// control and Unicode characters
+const BLANKS =
+  // eslint-disable-next-line no-control-regex -- the blanks Python's str.isspace knows
+  /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+// words before a command that are not its name
+const RESERVED = new Set([
+  '!',
+  'if',
+  'then',
+  'else',
+  'elif',
+  'do',
+  'while',
+  'until',
+  'time'
+]);
+
+/** Whether the shell would remove something from `word` (its quotes or backslashes). */
+export function quoted(word: string): boolean {
+  return /['"\\]/.test(word);
+}
+
+/**
+ * `word` as the shell hands it to the command it runs, quotes removed (a superset of the
+ * names: a quoted `'a b'` keeps its blank, and is read as two names, which can only find
+ * more). A backslash-newline pair goes first: a line continuation.
+ */
+export function dequoted(word: string): string {
+  return word.replace(/\\\n/g, '').replace(QUOTES, '');
+}
+
+/** Whether `word` may be a command with words of its own (a blank, or a break). */
+export function mayBeCommandText(word: string): boolean {
+  return /[ \t\n;&|,`]/.test(word);
+}
+
+/**
+ * The names in command position in `word` read as shell text, quotes removed: the first word
+ * of each command (after `;`, `&`, `|`, a parenthesis, a brace or a newline), past leading
+ * `NAME=value` assignments and reserved words (`then bash`), each as its last path part, and
+ * cut at a comma too (gcc's `-wrapper sh,-c,TEXT` runs sh).
+ */
+export function commandNames(word: string): string[] {
+  const names: string[] = [];
+  for (const command of dequoted(word)
+    .replace(COMMAND_BREAKS, '\n')
+    .split('\n')) {
+    for (const token of command.split(BLANKS)) {
+      if (token === '' || RESERVED.has(token)) {
+        continue;
+      }
+      if (token.split('/', 1)[0].includes('=') && !token.startsWith('=')) {
+        continue; // an assignment before the command: `X=1 bash`
+      }
+      names.push(lastPart(token));
+      if (token.includes(',')) {
+        names.push(lastPart(token.slice(0, token.indexOf(','))));
+      }
+      break;
+    }
+  }
+  return names;
+}
+
+function lastPart(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
