@@ -20,6 +20,16 @@ describe('command values (the kernel command_values twin)', () => {
     expect(runsCommand('ssh -i key host')).toBe('');
     expect(runsCommand('-Xmx256m -Dfile.encoding=UTF8')).toBe('');
   });
+
+  it('reads a parameter as nothing and as a blank, and refuses a substitution', () => {
+    expect(runsCommand('-XX:OnError=uv${IFS}pip${IFS}install${IFS}x')).toBe(
+      'uv'
+    );
+    expect(runsCommand('-XX:OnError=u${E}v$IFS"pip"')).toBe('uv');
+    expect(runsCommand('x=$(printf a)')).toBe('a command substitution');
+    expect(runsCommand('-XX:OnError=`id`')).toBe('a command substitution');
+    expect(runsCommand('abc$123')).toBe(''); // a password: one word, no program
+  });
 });
 
 const context = {

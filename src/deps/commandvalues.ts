@@ -23,6 +23,10 @@ import { INSTALLER_PIECE, SHELLS } from './starters';
 
 // the words of a value, split where a shell or an option list splits them
 const PIECES = /[^\s;&|()<>`'"=,{}:]+/g;
+// a shell's expansions in a value a program runs as shell text: a command substitution runs
+// what Warden does not read; a parameter may be empty or a blank (`uv${IFS}pip`, `u${E}v`)
+const SUBSTITUTION = /\$\(|`/;
+const PARAMETER = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]/g;
 // programs that run their input or arguments as commands of their own
 const RUNS_INPUT = new Set(['xargs', 'eval', 'env', 'busybox']);
 // shells Warden does not read as shells (it refuses what it cannot read in them) that still
@@ -31,10 +35,17 @@ const OTHER_SHELLS = new Set(['fish', 'tcsh', 'csh']);
 
 /** The name of what `value` starts read as shell text ('' when nothing Warden refuses). */
 export function runsCommand(value: string): string {
-  if (!mayBeCommandText(value)) {
+  if (SUBSTITUTION.test(value)) {
+    return 'a command substitution';
+  }
+  let texts = quoted(value) ? [value, dequoted(value)] : [value];
+  if (value.includes('$')) {
+    // each expansion read as nothing and as a blank (a superset of the names)
+    texts = texts.flatMap(t => ['', ' '].map(sub => t.replace(PARAMETER, sub)));
+  }
+  if (!texts.some(mayBeCommandText)) {
     return ''; // one word: a path, a number, a name; a program named alone runs bare
   }
-  const texts = quoted(value) ? [value, dequoted(value)] : [value];
   for (const text of texts) {
     for (const piece of text.match(PIECES) ?? []) {
       const name = piece.slice(piece.lastIndexOf('/') + 1);

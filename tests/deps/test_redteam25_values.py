@@ -22,6 +22,8 @@ UV = (
 )
 JAVA = "-XX:MaxMetaspaceSize=8m '-XX:OnOutOfMemoryError=" + UV + "'"
 QUOTED = UV.replace("uv pip", 'u""v p""ip')
+# one word to a blank test: the JVM's /bin/sh -c splits it at ${IFS}
+JAVA_IFS = "-XX:MaxMetaspaceSize=8m -XX:OnOutOfMemoryError=" + UV.replace(" ", "${{IFS}}")
 
 PROOFS = {
     "jshell-env": (
@@ -42,6 +44,11 @@ PROOFS = {
     "npm-environ": (
         "npm",
         f"import os\nos.environ['npm_config_call'] = {UV!r}\nos.system('npm exec')\n",
+    ),
+    "jshell-ifs": (
+        "jshell",
+        "import os, subprocess\nsubprocess.run(['jshell'], stdin=subprocess.DEVNULL, "
+        f"env=dict(os.environ, JAVA_TOOL_OPTIONS={JAVA_IFS!r}))\n",
     ),
     "npm-quoted": (
         "npm",
@@ -86,3 +93,13 @@ def test_what_a_value_runs():
     assert command_values.runs_command("/opt/conda/bin") == ""  # one word: no command text
     assert command_values.runs_command("a /opt/conda b") == ""  # a folder, no program
     assert command_values.runs_command("ssh -i key host") == ""
+
+
+def test_a_values_expansions_are_read():
+    """A value a program runs with ``/bin/sh -c`` is expanded there: ``uv${IFS}pip`` is one
+    word to a blank test and ``uv pip`` to the shell; ``u${E}v`` is uv where E is empty."""
+    assert command_values.runs_command("-XX:OnError=uv${IFS}pip${IFS}install${IFS}x") == "uv"
+    assert command_values.runs_command('-XX:OnError=u${E}v$IFS"pip"') == "uv"
+    assert command_values.runs_command("x=$(printf a)") == "a command substitution"
+    assert command_values.runs_command("-XX:OnError=`id`") == "a command substitution"
+    assert command_values.runs_command("abc$123") == ""  # a password: one word, no program

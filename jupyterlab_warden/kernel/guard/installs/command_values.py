@@ -50,10 +50,21 @@ def runs_command(value: str) -> str:
     return known
 
 
+# a shell's expansions in a value a program runs as shell text: a command substitution runs
+# what Warden does not read; a parameter may be empty or a blank (`uv${IFS}pip`, `u${E}v`)
+_SUBSTITUTION = re.compile(r"\$\(|`")
+_PARAMETER = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]")
+
+
 def _read(value: str) -> str:
-    if not handed_text.may_be_command_text(value):
-        return ""  # one word: a path, a number, a name; a program named alone runs bare
+    if _SUBSTITUTION.search(value):
+        return "a command substitution"
     texts = [value, handed_text.dequoted(value)] if handed_text.quoted(value) else [value]
+    if "$" in value:
+        # each expansion read as nothing and as a blank (a superset of the names)
+        texts = [_PARAMETER.sub(sub, t) for t in texts for sub in ("", " ")]
+    if not any(handed_text.may_be_command_text(text) for text in texts):
+        return ""  # one word: a path, a number, a name; a program named alone runs bare
     for text in texts:
         for piece in _PIECES.findall(text):
             name = piece.rsplit("/", 1)[-1]
