@@ -36,6 +36,12 @@ describe('handed text (the kernel handed_text twin)', () => {
     ]);
     // a define's value is an assignment's shape: the name after it is read
     expect(commandNames('-DMSG="a b"')).toEqual(['b']);
+    // redirections and their files before the name (the kernel's twin test too)
+    expect(commandNames('a 2>&1 | > log perl -e 1; <f bash')).toEqual([
+      'a',
+      'perl',
+      'bash'
+    ]);
   });
 
   it('takes one word for no command text', () => {

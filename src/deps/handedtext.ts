@@ -55,16 +55,30 @@ export function mayBeCommandText(word: string): boolean {
 /**
  * The names in command position in `word` read as shell text, quotes removed: the first word
  * of each command (after `;`, `&`, `|`, a parenthesis, a brace or a newline), past leading
- * `NAME=value` assignments and reserved words (`then bash`), each as its last path part, and
+ * `NAME=value` assignments, reserved words (`then bash`) and redirections with their files
+ * (`2>/dev/null bash`), each as its last path part, and
  * cut at a comma too (gcc's `-wrapper sh,-c,TEXT` runs sh).
  */
+// a redirection before the command's name (`>/dev/null bash`, `2> e bash`, `<f bash`)
+const REDIRECTION = /^[0-9]*(>>|>\||<>|<<<|<<-|<<|>|<)/;
+
 export function commandNames(word: string): string[] {
   const names: string[] = [];
-  for (const command of dequoted(word)
-    .replace(COMMAND_BREAKS, '\n')
-    .split('\n')) {
+  // `2>&1`, `<&3` are redirections, not command breaks
+  const text = dequoted(word).replace(/>&/g, '>').replace(/<&/g, '<');
+  for (const command of text.replace(COMMAND_BREAKS, '\n').split('\n')) {
+    let target = false; // the next word is a redirection's file (`> /dev/null bash`)
     for (const token of command.split(BLANKS)) {
-      if (token === '' || RESERVED.has(token)) {
+      if (token === '') {
+        continue;
+      }
+      if (target || RESERVED.has(token)) {
+        target = false;
+        continue;
+      }
+      const redirection = REDIRECTION.exec(token);
+      if (redirection) {
+        target = redirection[0].length === token.length; // `>` alone: its file comes next
         continue;
       }
       if (token.split('/', 1)[0].includes('=') && !token.startsWith('=')) {

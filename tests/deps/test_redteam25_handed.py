@@ -66,14 +66,15 @@ def test_a_name_built_by_quote_removal_is_read(kernel, program, code):
     assert "installer named in its arguments" in refused, refused
 
 
-@pytest.mark.parametrize("form", ["npx", "gcc"])
+@pytest.mark.parametrize("form", ["npx", "gcc", "npx-redirected", "npx-setsid"])
 def test_a_shell_that_runs_computed_text_is_refused(kernel, form):
     """``echo B64 | base64 -d | bash``: no installer name anywhere; bash runs what base64
-    prints."""
-    for program in ("npx", "gcc", "base64", "bash", "uv"):
+    prints (after a redirection, ``2>/dev/null bash``, or a wrapper, ``setsid bash``, too)."""
+    for program in ("npx", "gcc", "base64", "bash", "setsid", "uv"):
         installed(program)
-    piped = f"echo {_encoded(kernel)} | base64 -d | bash"
-    if form == "npx":
+    shell = {"npx-redirected": "2>/dev/null bash", "npx-setsid": "setsid bash"}.get(form, "bash")
+    piped = f"echo {_encoded(kernel)} | base64 -d | {shell}"
+    if form.startswith("npx"):
         code = _argv_cell(f"['npx', '-c', {piped!r}]")
     else:
         code = _argv_cell(
@@ -130,6 +131,7 @@ def test_the_names_a_shell_starts_in_text():
     ]
     assert handed_text.command_names("sh,-c,echo 1") == ["sh,-c,echo", "sh"]
     assert handed_text.command_names("a | b && (c) `d` {e; }") == ["a", "b", "c", "d", "e"]
+    assert handed_text.command_names("a 2>&1 | > log perl -e 1; <f bash") == ["a", "perl", "bash"]
     assert not handed_text.may_be_command_text("plain-word")
     assert handed_text.command_tokens("X=1 ~+/u add; ./v") == ["~+/u", "./v"]
     assert handed_text.expand_tilde("~+/u", "/h", "/o") == "./u"

@@ -14,7 +14,7 @@ _NAMES = frozenset(
         # shells and wrappers whose command line may hold an install (commands.py)
         "sh", "bash", "dash", "zsh", "ksh", "ash", "busybox",
         "env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout",
-        "su", "runuser", "eval", "xargs",
+        "setsid", "builtin", "coproc", "su", "runuser", "eval", "xargs",
         # installers
         "conda", "mamba", "micromamba", "uv", "uvx",
         # front ends that install (frontends.py) or run a command in an environment

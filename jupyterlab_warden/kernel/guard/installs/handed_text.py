@@ -15,6 +15,7 @@ String operations only: the fast path (every process start) calls ``dequoted`` a
 """
 
 import os
+import re
 from typing import List
 
 # quote removal: what the shell drops (a backslash-newline pair first: a line continuation)
@@ -23,6 +24,8 @@ _QUOTES = str.maketrans("", "", "'\"\\")
 _COMMAND_BREAKS = str.maketrans({c: "\n" for c in ";&|()`{}"})
 # words before a command that are not its name
 _RESERVED = frozenset(("!", "if", "then", "else", "elif", "do", "while", "until", "time"))
+# a redirection before the command's name (`>/dev/null bash`, `2> e bash`, `<f bash`)
+_REDIRECTION = re.compile(r"^[0-9]*(>>|>\||<>|<<<|<<-|<<|>|<)")
 
 
 def quoted(word: str) -> bool:
@@ -45,11 +48,20 @@ def may_be_command_text(word: str) -> bool:
 def command_tokens(word: str) -> List[str]:
     """The words in command position in ``word`` read as shell text, quotes removed: the
     first word of each command (after ``;``, ``&``, ``|``, a parenthesis, a brace or a
-    newline), past leading ``NAME=value`` assignments and reserved words (``then bash``)."""
+    newline), past leading ``NAME=value`` assignments, reserved words (``then bash``) and
+    redirections with their files (``2>/dev/null bash``, ``> log bash``)."""
     tokens = []
-    for command in dequoted(word).translate(_COMMAND_BREAKS).split("\n"):
+    # `2>&1`, `<&3` are redirections, not command breaks
+    text = dequoted(word).replace(">&", ">").replace("<&", "<")
+    for command in text.translate(_COMMAND_BREAKS).split("\n"):
+        target = False  # the next word is a redirection's file (`> /dev/null bash`)
         for token in command.split():
-            if token in _RESERVED:
+            if target or token in _RESERVED:
+                target = False
+                continue
+            redirection = _REDIRECTION.match(token)
+            if redirection:
+                target = redirection.end() == len(token)  # `>` alone: its file comes next
                 continue
             if "=" in token.split("/", 1)[0] and not token.startswith("="):
                 continue  # an assignment before the command: `X=1 bash`
