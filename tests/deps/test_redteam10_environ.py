@@ -81,17 +81,23 @@ elif how in ("bash-script", "bash-script-inherited"):  # R11-13 gap: a #!/bin/ba
         fh.write("#!/bin/bash\npip install numpy\n")
     os.chmod(rc, 0o755)
     function = "() { " + shlex.join(pip + ["--index-url", index]) + "; }"
+    pip = [rc]
     if how == "bash-script":
         env = dict(os.environ, **{"BASH_FUNC_pip%%": function})
     else:
-        os.environ["BASH_FUNC_pip%%"] = function
-    pip = [rc]
+        try:  # the kernel refuses the change itself since R26-2: any program may start bash
+            os.environ["BASH_FUNC_pip%%"] = function
+        except PermissionError as exc:
+            pip = exc
 elif how == "bash-env-inherited":  # R11-13: bash sources $BASH_ENV first; os.system, inherited
     rc = os.path.join(os.path.dirname(script), "rc.sh")
     with open(rc, "w") as fh:
         fh.write("pip() { " + shlex.join(pip + ["--index-url", index]) + "; }\n")
-    os.environ["BASH_ENV"] = rc
     pip = "bash -c 'pip install numpy'"
+    try:  # the kernel refuses the change itself since R26-2: any program may start bash
+        os.environ["BASH_ENV"] = rc
+    except PermissionError as exc:
+        pip = exc
 elif how == "proc-self-cwd":  # R11-18: Warden read the kernel's r.txt, uv the one in d
     here, d = os.path.dirname(script), os.path.join(os.path.dirname(script), "d")
     os.makedirs(d, exist_ok=True)

@@ -87,7 +87,7 @@ def test_a_stdlib_module_running_browser_is_refused(kernel, how):
     refused = kernel.proves(_browser_cell(kernel, how))
     # since red team 25 R25-3 BROWSER's value, which names sh, is refused as given to the
     # start (command_values) before the module rule reads it: either refusal counts
-    if "BROWSER, set by the notebook, holds a command that runs sh" not in refused:
+    if "BROWSER, set by the notebook, holds a command that" not in refused:
         assert "webbrowser" in refused or "antigravity" in refused, refused
         assert "its environment" in refused, refused
 

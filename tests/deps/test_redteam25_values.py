@@ -64,7 +64,8 @@ def test_a_value_carrying_a_command_is_refused(kernel, case):
     installed(program)
     installed("uv")
     refused = kernel.proves(code)
-    assert "holds a command that runs uv" in refused, refused
+    # (the ${IFS} value is refused for its expansion since red team 26: another variable's)
+    assert "holds a command that runs uv" in refused or "shell expansion" in refused, refused
 
 
 @pytest.mark.parametrize(
@@ -87,9 +88,9 @@ def test_ordinary_values_stay_allowed(kernel, code):
 
 
 def test_what_a_value_runs():
-    assert command_values.runs_command("-XX:OnError=/bin/bash x.sh; true") == "bash"
-    assert command_values.runs_command("printf x | xargs env") == "xargs"
-    assert command_values.runs_command("echo QQ== | base64 -d | perl") == "perl"
+    assert command_values.runs_command("-XX:OnError=/bin/bash x.sh; true") == "runs bash"
+    assert command_values.runs_command("printf x | xargs env") == "runs xargs"
+    assert command_values.runs_command("echo QQ== | base64 -d | perl") == "runs perl"
     assert command_values.runs_command("/opt/conda/bin") == ""  # one word: no command text
     assert command_values.runs_command("a /opt/conda b") == ""  # a folder, no program
     assert command_values.runs_command("ssh -i key host") == ""
@@ -97,9 +98,24 @@ def test_what_a_value_runs():
 
 def test_a_values_expansions_are_read():
     """A value a program runs with ``/bin/sh -c`` is expanded there: ``uv${IFS}pip`` is one
-    word to a blank test and ``uv pip`` to the shell; ``u${E}v`` is uv where E is empty."""
-    assert command_values.runs_command("-XX:OnError=uv${IFS}pip${IFS}install${IFS}x") == "uv"
-    assert command_values.runs_command('-XX:OnError=u${E}v$IFS"pip"') == "uv"
-    assert command_values.runs_command("x=$(printf a)") == "a command substitution"
-    assert command_values.runs_command("-XX:OnError=`id`") == "a command substitution"
+    word to a blank test and ``uv pip`` to the shell; ``$C $D install`` runs what two other
+    variables hold (red team 26 R26-1): parameters are read as the environment holds them."""
+    held = {"C": "uv", "D": "pip", "E": ""}.get
+    assert command_values.runs_command("-XX:OnError=uv${IFS}pip${IFS}install${IFS}x") == "runs uv"
+    assert command_values.runs_command("$C $D install x", held) == "runs uv"
+    assert command_values.runs_command("$C $D install x") == ""  # unset: nothing runs
+    assert command_values.runs_command("-XX:OnError=u${E}v pip", held) == "runs uv"
+    assert command_values.runs_command("${C:-uv} pip").startswith("uses a shell expansion")
+    assert command_values.runs_command("x=$(printf a)") == "runs a command substitution"
+    assert command_values.runs_command("-XX:OnError=`id`") == "runs a command substitution"
     assert command_values.runs_command("abc$123") == ""  # a password: one word, no program
+    assert command_values.runs_command("pa$sword") == ""
+
+
+def test_a_value_set_before_the_variables_it_names_is_read_again():
+    """``npm_config_call='$C$D run x'`` set first reads as nothing; setting C=u and D=v after
+    makes it run uv: the change that makes it so is refused."""
+    env = {"npm_config_call": "$C$D run x"}
+    assert command_values.refused_change("C", "u", env) == ""  # `u run x`
+    env["C"] = "u"
+    assert "holds a command that runs uv" in command_values.refused_change("D", "v", env)

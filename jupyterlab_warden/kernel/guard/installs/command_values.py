@@ -11,14 +11,21 @@ that runs its input as commands is refused, when it is set in the kernel
 (``InstallGate.environ_changed``: libraries start processes no audit event shows), given to
 one start (``env=``) and given on a line (``X=... cmd``, ``commands._simple``).
 
-Pythons are left out (a Python the start runs is guarded), and so are words that only wrap a
-command (``time``, ``nice``): a name a shell would run after them is read itself.
+Red team 26 read it as the shell does: a parameter is what the environment it is expanded in
+holds (``$C $D install``, C and D set apart; a change that makes an earlier value run an
+installer is refused: ``refused_change``); shells, wrappers and interpreters count in command
+position only (a note naming ``env`` is no command), by their names and by the program a link
+there leads to; a pattern there counts by the files it matches; PATH or a cd the value sets
+makes its names unplaceable; a shell's own code variable (``BASH_FUNC_*``, ``BASH_ENV``) is
+refused whatever its value, since any program may start bash with it. Pythons are left out (a
+Python the start runs is guarded).
 """
 
+import glob as globlib
 import os
 import re
 import shutil
-from typing import Dict
+from typing import Callable, Dict, Optional
 
 from . import fastpath, handed_text, inherited_env
 
@@ -33,50 +40,109 @@ _INSTALLERS = frozenset(
     )
 )  # fmt: skip
 _SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "tcsh", "csh"))
-
-# verdicts by value: a pure function of the text (and of what PATH finds), kept
-_KNOWN: Dict[str, str] = {}
-_KEPT = 1024
+# the variables commands.shell_code_variable reads (besides BASH_FUNC_*): looked at first
+_SHELL_CODE_NAMES = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "PS4"))
 
 
-def runs_command(value: str) -> str:
-    """The name of what ``value`` starts read as shell text ('' when nothing Warden refuses)."""
-    known = _KNOWN.get(value)
-    if known is None:
-        known = _read(value)
-        if len(_KNOWN) >= _KEPT:
-            _KNOWN.clear()
-        _KNOWN[value] = known
-    return known
+def runs_command(value: str, lookup: Callable[[str], Optional[str]] = lambda name: None) -> str:
+    """What ``value`` starts read as shell text, in words for the message ('' when nothing
+    Warden refuses); ``lookup``: the value of a variable its parameters name, in the
+    environment the value is expanded in (None: unset)."""
+    if "$" in value:
+        expanded = _expanded(value, lookup)
+        if expanded is None:
+            return "uses a shell expansion Warden cannot resolve (a ${...} with an operator)"
+        return _read(expanded)
+    # not kept by text: what a name finds (PATH, a link, a pattern's files) changes under it
+    # (red team 26: a program made after a first look kept its "harmless" answer)
+    return _read(value)
 
 
 # a shell's expansions in a value a program runs as shell text: a command substitution runs
-# what Warden does not read; a parameter may be empty or a blank (`uv${IFS}pip`, `u${E}v`)
+# what Warden does not read; a parameter is another variable's value (red team 26 R26-1:
+# `$C $D install` with C=uv and D=pip set apart; `uv${IFS}pip`: IFS a blank)
 _SUBSTITUTION = re.compile(r"\$\(|`")
-_PARAMETER = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]")
+_PARAMETER = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DEFAULT_IFS = " \t\n"
+
+
+def _expanded(value: str, lookup) -> Optional[str]:
+    """``value`` with each parameter replaced by what the variable holds (unset: nothing;
+    IFS unset: a blank; a special one, ``$1`` ``$@``: nothing, as in ``sh -c`` with no
+    arguments); None where a ``${...}`` holds an operator (``${X:-uv}``) Warden does not
+    evaluate. Quotes stay: a value's own quotes are read as the shell reads them."""
+    unresolved = []
+
+    def value_of(match) -> str:
+        braced, plain, special = match.groups()
+        name = braced if braced is not None else plain
+        if name is None:
+            return "sh" if special == "0" else ""
+        if not _NAME.match(name):
+            unresolved.append(name)
+            return ""
+        found = lookup(name)
+        if found is None and name == "IFS":
+            return _DEFAULT_IFS
+        return found or ""
+
+    expanded = _PARAMETER.sub(value_of, value)
+    return None if unresolved else expanded
 
 
 def _read(value: str) -> str:
+    """What ``value`` runs read as shell text ('' when nothing Warden refuses): an installer
+    named anywhere in it; in command position (the first word of each command, what follows
+    an option's ``=``) a shell, a wrapper or a code interpreter by its name or by the program
+    a link there leads to, or a pattern that matches a file now; a command substitution, a
+    PATH or a cd it sets."""
     if _SUBSTITUTION.search(value):
-        return "a command substitution"
+        return "runs a command substitution"
     texts = [value, handed_text.dequoted(value)] if handed_text.quoted(value) else [value]
-    if "$" in value:
-        # each expansion read as nothing and as a blank (a superset of the names)
-        texts = [_PARAMETER.sub(sub, t) for t in texts for sub in ("", " ")]
     if not any(handed_text.may_be_command_text(text) for text in texts):
         return ""  # one word: a path, a number, a name; a program named alone runs bare
     for text in texts:
         for piece in _PIECES.findall(text):
             name = piece.rsplit("/", 1)[-1]
-            if _starts_commands(name) and _program(piece):
-                return name
+            if _installer(name) and _program(piece):
+                return f"runs {name}"
+        found = _in_command_position(text) or handed_text.unplaceable(text)
+        if found:
+            return found
     return ""
 
 
+def _in_command_position(text: str) -> str:
+    for token in handed_text.command_tokens(text) + handed_text.option_values(text):
+        if handed_text.has_pattern(token):
+            matches = _matches(token)
+            if matches:
+                return f"runs {matches[0]} (the pattern {token} matches it)"
+            continue
+        name = token.rsplit("/", 1)[-1]
+        target = _target_name(token)
+        for candidate in (name, target):
+            if (
+                candidate
+                and _starts_commands(candidate)
+                and (candidate == target or _program(token))
+            ):
+                return f"runs {candidate}"
+    return ""
+
+
+def _installer(name: str) -> bool:
+    return name in _INSTALLERS or fastpath._versioned(name, "pip")
+
+
 def _starts_commands(name: str) -> bool:
+    """An installer, a shell or a wrapper (the fast path's names, one list), a program that
+    runs its input, or a code interpreter; not a Python (guarded where it starts)."""
+    if fastpath._versioned(name, "python"):
+        return False
     return (
-        name in _INSTALLERS
-        or fastpath._versioned(name, "pip")
+        fastpath.is_installer_name(name)
         or name in _SHELLS
         or name in _RUNS_INPUT
         or name in fastpath._INTERPRETERS
@@ -93,37 +159,86 @@ def _program(piece: str) -> bool:
     return shutil.which(piece) is not None
 
 
-def refused_value(name: str, value: str) -> str:
-    """Why setting ``name`` to ``value`` in the kernel is refused, '' when it is not (the
-    launcher's own value, set back, is not)."""
+def _target_name(token: str) -> str:
+    """The name of the program a word in command position runs when it is a link (``./k``,
+    k a link to uv; a bare ``k`` found on PATH): the kernel runs the link's target."""
+    path = token if "/" in token else (shutil.which(token) or "")
+    if not path or not os.path.islink(path):
+        return ""
+    return os.path.basename(os.path.realpath(path))
+
+
+def _matches(pattern: str) -> list:
+    """The files a pattern in command position matches now, from this process's folder."""
+    try:
+        return sorted(globlib.glob(pattern))
+    except (OSError, ValueError, re.error):
+        return [pattern]  # a pattern Warden cannot expand: counted as matching
+
+
+def refused_value(
+    name: str, value: str, lookup: Callable[[str], Optional[str]] = lambda name: None
+) -> str:
+    """Why setting ``name`` to ``value`` is refused ('' when it is not; the launcher's own
+    value, set back, is not); ``lookup``: the other variables of the environment it is set
+    in. A shell's own code (``BASH_FUNC_pip%%``, ``BASH_ENV``, ``SHELLOPTS``) is refused
+    whatever its value: any program may start bash with it (red team 26 R26-2: npm's
+    ``script-shell=bash``), not only the shells Warden reads."""
     if inherited_env.launch_value(name) == value:
         return ""
-    started = runs_command(value)
-    if not started:
-        return ""
-    from .commands import shell_code_variable  # loaded by now, or only for such a value
+    if _shell_code(name, value):
+        return (
+            f"the environment variable {name}, set by the notebook, is shell code (an exported "
+            "bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any "
+            f"bash a program starts: remove it (os.environ.pop('{name}') before it)"
+        )
+    started = runs_command(value, lookup)
+    return _why(name, started) if started else ""
 
-    if shell_code_variable({name: value}):
-        return ""  # a shell's own code (BASH_FUNC_pip%%, BASH_ENV): its rule refuses every
-        # shell start that has it, whatever the value, and names the variable to remove
-    return _why(name, started)
+
+def _shell_code(name: str, value: str) -> bool:
+    if not (name.startswith("BASH_FUNC_") or name in _SHELL_CODE_NAMES):
+        return False  # the common case, without loading the full reading
+    from .commands import shell_code_variable
+
+    return bool(shell_code_variable({name: value}, False))
 
 
 def refused_env(env: Dict[str, str]) -> str:
     """Why a start given ``env`` is refused: its first value the launcher did not give that
-    carries a command; '' when none does."""
+    carries a command, its parameters read in ``env``; '' when none does."""
     for name, value in env.items():
         if type(value) is str:
-            why = refused_value(name, value)
+            why = refused_value(name, value, env.get)
             if why:
                 return why
     return ""
 
 
-def _why(name: str, started: str) -> str:
+def refused_change(name: str, value: Optional[str], env: Dict[str, str]) -> str:
+    """Why setting ``name`` to ``value`` (None: unsetting it) in ``env`` (the environment
+    before the change) is refused: the value itself, or a value set before whose parameters
+    now read otherwise (``npm_config_call='$C $D install'`` first, C=uv and D=pip after)."""
+    after = dict(env)
+    if value is None:
+        after.pop(name, None)
+    else:
+        after[name] = value
+        why = refused_value(name, value, after.get)
+        if why:
+            return why
+    for other, held in after.items():
+        if other != name and "$" in held and _PARAMETER.search(held):
+            why = refused_value(other, held, after.get)
+            if why:
+                return why
+    return ""
+
+
+def _why(name: str, what: str) -> str:
     return (
-        f"the environment variable {name}, set by the notebook, holds a command that runs "
-        f"{started} (a program may run its value as shell text: JAVA_TOOL_OPTIONS' "
-        "-XX:OnOutOfMemoryError, npm_config_call), whose code Warden does not read: run "
-        f"{started} as its own command, or unset {name}"
+        f"the environment variable {name}, set by the notebook, holds a command that {what} "
+        "(a program may run its value as shell text: JAVA_TOOL_OPTIONS' -XX:OnOutOfMemoryError, "
+        "npm_config_call), which Warden does not read: run the command as its own, or unset "
+        f"{name}"
     )

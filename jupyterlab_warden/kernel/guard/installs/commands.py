@@ -2743,6 +2743,7 @@ def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> N
     for word in args:
         if not handed_text.may_be_command_text(word):
             continue
+        _refuse_unplaced_text(program, word)
         for name in handed_text.command_names(word):
             if _PYTHON.match(name):
                 continue  # a Python it starts is guarded (with a flag that drops the guard,
@@ -2754,6 +2755,29 @@ def _refuse_handed_text(program: str, args: List[str], env: Dict[str, str]) -> N
                 f"gcc -wrapper do), which starts {name}, and Warden does not read code run "
                 f"inside another program's argument: run {name} as its own command"
             )
+
+
+def _refuse_unplaced_text(program: str, word: str) -> None:
+    """Shell text in ``word`` whose programs are not the ones its names find now (red team 26
+    R26-3): a pattern in command position that matches a file now (``./[k]``, k a link to uv:
+    the shell runs what it expands to; one that matches nothing stays a word, as jq's
+    ``.[]``), a PATH it sets or a cd before a relative program (``handed_text.unplaceable``)."""
+    why = handed_text.unplaceable(word)
+    for token in handed_text.command_tokens(word):
+        if why or not handed_text.has_pattern(token):
+            continue
+        token = handed_text.expand_tilde(
+            token, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
+        )
+        found = globlib.glob(_placed(token, strict=False))
+        if found:
+            why = f"runs {found[0]} (its pattern {token} in command position matches it)"
+    if why:
+        raise Unreadable(
+            f"{program} may run its argument {word[:60]!r} as shell text (as npx -c and gcc "
+            f"-wrapper do), which {why}: Warden cannot tell what it runs: run the command as "
+            "its own line"
+        )
 
 
 def _refuse_inert_options(program: str, args: List[str], env: Dict[str, str]) -> None:

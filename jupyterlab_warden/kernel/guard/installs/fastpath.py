@@ -199,6 +199,10 @@ def _names_reader_as_text(word: str) -> bool:
             return True
     if not handed_text.may_be_command_text(word):
         return False
+    if handed_text.unplaceable(word):
+        return True  # a PATH it sets, a cd before a relative program (R26-3)
+    if any(handed_text.has_pattern(token) for token in handed_text.command_tokens(word)):
+        return True  # a pattern in command position: what it matches is read in full
     return any(_reads_fully(name) for name in handed_text.command_names(word))
 
 

@@ -124,7 +124,7 @@ class InstallGate:
         carries a command some program may run (red team 25 R25-3: ``command_values``)."""
         if not self.own_change and self.state.enabled:
             problem = (self._guard_dropped(event, args) if self.kernel else "") or (
-                _command_value(event, args)
+                _command_value(event, args, self.inherited.read())
             )
             if problem:
                 from .request import InstallRequest
@@ -799,17 +799,19 @@ def _environment(env, plain: bool = False) -> Dict[str, str]:
     return out
 
 
-def _command_value(event: str, args: tuple) -> str:
-    """Why setting this value is refused (``command_values``), '' when it is not."""
-    if event != "os.putenv":
-        return ""
+def _command_value(event: str, args: tuple, env: dict) -> str:
+    """Why this change of the environment ``env`` is refused (``command_values``), '' when it
+    is not."""
     try:
-        name, value = os.fsdecode(args[0]), os.fsdecode(args[1])
+        name = os.fsdecode(args[0])
+        value = os.fsdecode(args[1]) if event == "os.putenv" else None
     except Exception:  # noqa: BLE001 - not text: recorded as unknown by ``inherited.changed``
         return ""
-    from .command_values import refused_value
+    if value is None and not any("$" in v for v in env.values()):
+        return ""  # unsetting: only a value that names it reads otherwise
+    from .command_values import refused_change
 
-    return refused_value(name, value)
+    return refused_change(name, value, env)
 
 
 def _refused_start(problem: str):

@@ -24,6 +24,10 @@ _QUOTES = str.maketrans("", "", "'\"\\")
 _COMMAND_BREAKS = str.maketrans({c: "\n" for c in ";&|()`{}"})
 # words before a command that are not its name
 _RESERVED = frozenset(("!", "if", "then", "else", "elif", "do", "while", "until", "time"))
+# variables that say where a shell looks a command or a folder up
+_LOOKUP_VARIABLES = frozenset(("PATH", "CDPATH"))
+# commands that move the shell to another folder
+_MOVES = frozenset(("cd", "pushd", "popd"))
 # a redirection before the command's name (`>/dev/null bash`, `2> e bash`, `<f bash`)
 _REDIRECTION = re.compile(r"^[0-9]*(>>|>\||<>|<<<|<<-|<<|>|<)")
 
@@ -79,6 +83,36 @@ def command_names(word: str) -> List[str]:
         if "," in token:
             names.append(token.split(",", 1)[0].rsplit("/", 1)[-1])
     return names
+
+
+def option_values(word: str) -> List[str]:
+    """What follows the last ``=`` of each word in ``word``, quotes removed: a program reads
+    an option's value as a command of its own (``-XX:OnOutOfMemoryError=bash``)."""
+    text = dequoted(word).translate(_COMMAND_BREAKS)
+    return [token.rsplit("=", 1)[1] for token in text.split() if "=" in token]
+
+
+def has_pattern(token: str) -> bool:
+    return "*" in token or "?" in token or "[" in token
+
+
+def unplaceable(word: str) -> str:
+    """Why the programs ``word`` starts, read as shell text, are not the ones its names find
+    now ('' when they are): it sets PATH or CDPATH (``PATH=s k``, ``export PATH=s``: names
+    are looked up elsewhere), or moves (``cd``, ``pushd``, ``popd``) before a command found by
+    a relative path (``cd s && ./k``: s/k runs, not ./k) (red team 26 R26-3)."""
+    text = dequoted(word).translate(_COMMAND_BREAKS)
+    for token in text.split():
+        variable = token.split("=", 1)[0].rstrip("+")
+        if variable in _LOOKUP_VARIABLES and "=" in token:
+            return f"sets {variable}, where the names it runs are looked up"
+    moved = ""
+    for token in command_tokens(word):
+        if moved and "/" in token and not token.startswith("/"):
+            return f"runs {token} after {moved}, from a folder Warden does not follow"
+        if token in _MOVES:
+            moved = token
+    return ""
 
 
 def expand_tilde(path: str, home: str, oldpwd: str) -> str:
