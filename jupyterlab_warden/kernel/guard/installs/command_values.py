@@ -177,7 +177,10 @@ def _matches(pattern: str) -> list:
 
 
 def refused_value(
-    name: str, value: str, lookup: Callable[[str], Optional[str]] = lambda name: None
+    name: str,
+    value: str,
+    lookup: Callable[[str], Optional[str]] = lambda name: None,
+    shell_code: bool = True,
 ) -> str:
     """Why setting ``name`` to ``value`` is refused ('' when it is not; the launcher's own
     value, set back, is not); ``lookup``: the other variables of the environment it is set
@@ -186,7 +189,7 @@ def refused_value(
     ``script-shell=bash``), not only the shells Warden reads."""
     if inherited_env.launch_value(name) == value:
         return ""
-    if _shell_code(name, value):
+    if shell_code and _shell_code(name, value):
         return (
             f"the environment variable {name}, set by the notebook, is shell code (an exported "
             "bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any "
@@ -204,12 +207,13 @@ def _shell_code(name: str, value: str) -> bool:
     return bool(shell_code_variable({name: value}, False))
 
 
-def refused_env(env: Dict[str, str]) -> str:
+def refused_env(env: Dict[str, str], shell_code: bool = True) -> str:
     """Why a start given ``env`` is refused: its first value the launcher did not give that
-    carries a command, its parameters read in ``env``; '' when none does."""
+    carries a command, its parameters read in ``env``; '' when none does. ``shell_code``:
+    a shell's own code variable counts (not for a start whose own gate reads it)."""
     for name, value in env.items():
         if type(value) is str:
-            why = refused_value(name, value, env.get)
+            why = refused_value(name, value, env.get, shell_code)
             if why:
                 return why
     return ""

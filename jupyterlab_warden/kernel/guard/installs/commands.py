@@ -2008,10 +2008,14 @@ def _simple(
         key, _, value = argv[i].partition("=")
         env[key] = value
         i += 1
-    why = command_values.refused_env(env)  # R25-3: `JAVA_TOOL_OPTIONS='...' jshell`
+    argv = argv[i:]
+    # R25-3: `JAVA_TOOL_OPTIONS='...' jshell`; a shell's own code variable reaches any bash a
+    # program starts (R26-2), but a Python started here is guarded, and its own gate reads
+    # the shells it starts with them (R17-3: BASH_ENV from an env file, then python)
+    guarded = bool(argv) and _PYTHON.match(program_name(argv[0])) is not None
+    why = command_values.refused_env(env, shell_code=not guarded)
     if why:
         raise Unreadable(why)
-    argv = argv[i:]
     if not argv:
         return []
     name = program_name(argv[0])
@@ -2657,8 +2661,10 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     if not startup_modules.changed_since_start(path):
         # a program file that was on the machine, unchanged, before the kernel started is the
         # machine's (npm, npx and every node or perl tool: node's reading refuses almost any
-        # real script, `require`), read by its words as before; one the cell, a clone or a
-        # download wrote since is read as its #! start
+        # real script, `require`), read by its words as before, and its interpreter's
+        # start-up environment as that interpreter's; one the cell, a clone or a download
+        # wrote since is read as its #! start
+        _refuse_machine_script(program, path, argv[1:], env)
         return None
     words = shebang.interpreter_words(path)
     if words is None:
@@ -2671,6 +2677,86 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     if depth >= MAX_NESTING:
         raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
     return words + [path] + argv[1:]
+
+
+def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[str, str]) -> None:
+    """A program file of the machine's (its body is not read: ``_script_start``) runs under
+    the interpreter its ``#!`` line names, and that interpreter takes the start's environment
+    (red team 25 R25-2: ``PERL5OPT=-d PERL5DB='BEGIN{...}' json_pp``, ``NODE_OPTIONS=--import=
+    data:... npx``, ``PYTHONPATH=ev py3versions`` with ev/sitecustomize.py): it is read as a
+    start of the interpreter itself (``_refuse_interpreter_environment``). Ordinary starts pay
+    nothing: the line is read only when the environment holds a variable those rules read."""
+    from . import shebang
+
+    started = {**dict(_START_ENV.get()), **env}
+    variable = next((k for k in started if interpreters.code_variable(k)), "") or next(
+        (k for k in env if _start_variable(k) and k != "PATH"), ""
+    )
+    if not variable:
+        return
+    starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")))
+    if starts is None:
+        # fail closed: the variable is for some interpreter, and this one may be it
+        raise Unreadable(
+            f"{program} is started with {variable} set, which an interpreter reads when it "
+            f"starts, and Warden cannot tell which interpreter its #! line runs: start "
+            f"{program} without {variable}"
+        )
+    runs = path
+    for words in starts:  # an interpreter that is a script runs under its own `#!` line
+        _refuse_interpreter_environment(program, words, [runs] + args, env, started)
+        runs = words[0]
+
+
+def _refuse_interpreter_environment(
+    program: str, words: List[str], args: List[str], env: Dict[str, str], started: Dict[str, str]
+) -> None:
+    """``program``'s ``#!`` start ``words + args`` (the interpreter, its line's words, the
+    script and the start's arguments) read for the environment only: a Python's by the guard
+    and start-up modules a ``python3 FILE`` start is read for (``_guardless_start``), the
+    script's imports counted as unread (``_refuse_unread_imports``); another interpreter's by
+    the table's env rules (``interpreters.refused_variable``), its name or its file's."""
+    interpreter = words[0]
+    names = (program_name(interpreter), program_name(os.path.realpath(interpreter)))
+    if any(_PYTHON.match(name) for name in names):
+        try:
+            start = _guardless_start(words + args, env)
+            if start is not None and not start.words_only:
+                _refuse_unread_imports(start, env)
+        except Unreadable as exc:
+            raise Unreadable(f"{program} runs under {interpreter} (its #! line): {exc}") from None
+        return
+    for name in names:
+        variable, option = interpreters.refused_variable(name, started)
+        if variable:
+            what = f"holds {option}, which runs code" if option else f"makes {name} load code"
+            raise Unreadable(
+                f"{program} runs under {interpreter} (its #! line), and {variable} set for it "
+                f"{what} Warden does not read: start {program} without {variable}"
+            )
+
+
+def _refuse_unread_imports(start: "_GuardlessStart", env: Dict[str, str]) -> None:
+    """A guardless Python running a script Warden does not read (the machine's): any module a
+    PYTHONPATH folder holds may be one the script imports (found there before the standard
+    library's and the machine's own) and runs unguarded; the rule of an import Warden does
+    not read (``_LocalImports.finish``, R14-4) for every import. The guard's folder is
+    Warden's."""
+    from ...boot.launch_env import SITE_DIR
+    from . import guardless
+
+    start_folder = lambda: _working_folder(start.why)  # noqa: E731
+    for folder in startup_modules.pythonpath_folders(start.flags, env, start_folder):
+        if os.path.abspath(folder) == os.path.abspath(SITE_DIR):
+            continue
+        found = folder if os.path.isfile(folder) else ""  # an archive Python imports from
+        found = found or next((p for _n, p in guardless.importable_entries(folder)), "")
+        if found:
+            raise Unreadable(
+                f"{start.why} and it may import {found} (a PYTHONPATH folder comes before "
+                f"the standard library), and Warden does not read what it imports: start it "
+                f"without that folder on PYTHONPATH. {_KEEP_THE_GUARD}"
+            )
 
 
 def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
@@ -3119,6 +3205,7 @@ def _refuse_operand_file(
         return  # `#!/usr/bin/env pipx run` hands the file to a program that names it again
     if len(reading) >= MAX_NESTING:
         raise Unreadable(f"{program} hands over program files nested too deeply")
+    _refuse_shell_script(path, env)  # a bash script as a direct start is (R11-13, R25-2)
     started = _script_start(words, env, 1)
     if started is None:
         return
@@ -3754,14 +3841,39 @@ def python_start(args: List[str]):
 
 
 def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknown") -> None:
-    """A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``, an environment that
-    drops it, or an interpreter that cannot host it: red team 10 R10-4) cannot decide its own
-    installs or process starts: what it runs is read here (``guardless``) or refused. ``-m pip``
-    (and the other installers) is read as that installer by the caller; code (``-c``), a
-    script or a module's files that name an installer or run code Warden cannot read (R10-10)
-    are unreadable, as is code from its input. An option CPython does not have, next to an
-    installer word, too. An expansion among the interpreter's options, or in what it runs,
-    leaves Warden reading other text than the child gets (R10-9)."""
+    """``_guardless_start``, then what the guardless Python runs, read (``-c`` code, ``-m``
+    module, script)."""
+    start = _guardless_start(argv, env, stdin)
+    if start is not None:
+        _read_guardless_start(argv, env, start)
+
+
+class _GuardlessStart(NamedTuple):
+    """A Python start ``_guardless_start`` read as guardless, and what it runs."""
+
+    mode: str
+    target: Optional[str]
+    flags: Set[str]
+    rest: List[str]
+    options: List[str]
+    why: str  # why it runs without Warden's guard
+    words_only: bool  # a kernel without the launch guard: its code is searched for words only
+
+
+def _guardless_start(
+    argv: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> Optional[_GuardlessStart]:
+    """A Python start read for the guard it keeps, before anything it runs: the guardless one
+    it returns (None: it keeps the guard, its start-up modules checked; or it runs nothing
+    Warden reads). A Python that starts without Warden's guard (``-I``, ``-E``, ``-S``, an
+    environment that drops it, or an interpreter that cannot host it: red team 10 R10-4) cannot
+    decide its own installs or process starts: what it runs is read (``_read_guardless_start``)
+    or refused, and what it imports while it starts is refused here. ``-m pip`` (and the other
+    installers) is read as that installer by the caller; code (``-c``), a script or a module's
+    files that name an installer or run code Warden cannot read (R10-10) are unreadable, as is
+    code from its input. An option CPython does not have, next to an installer word, too. An
+    expansion among the interpreter's options, or in what it runs, leaves Warden reading other
+    text than the child gets (R10-9)."""
     from . import guardless
 
     unknown = next((n for n, v in env.items() if isinstance(v, UnknownValue)), None)
@@ -3776,7 +3888,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     if mode == "unknown":
         if _WORDS.search(" ".join(words)):
             raise Unreadable(f"the Python option {target} is not one Warden knows")
-        return
+        return None
     options = words[: len(words) - len(rest)]
     if mode in ("c", "m") and options and options[-1] == target:
         options = options[:-1]  # `-c CODE`: the code is the target, read below
@@ -3799,7 +3911,7 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
     x_option = startup_modules.unknown_x_option(options)
     if not (dropped or by_env or old or x_option):
         _guarded_start_modules(options, flags, env, interpreter(argv[0], env))
-        return
+        return None
     # In a kernel without the launch guard every child Python is guardless (R9-5): reading
     # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain
     # `python x.py` an attacker would write instead, which is searched for words only.
@@ -3823,16 +3935,25 @@ def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknow
             f"library imports from its path, unread. {_KEEP_THE_GUARD}"
         )
     if mode is None and (flags & {"V", "h", "?"} or any(w.startswith("--") for w in options)):
-        return  # --version, --help: runs nothing
+        return None  # --version, --help: runs nothing
     if shell and _EXPANSION.search(target or ""):
         raise Unreadable(f"{why} and what it runs comes from a shell expansion")
     if mode in ("stdin", None):
         if stdin == "decided":
-            return  # a script magic's body, which the magic's reading decided
+            return None  # a script magic's body, which the magic's reading decided
         raise Unreadable(f"{why} and runs code from its input")
     if _inspects(flags, env) and stdin != "decided":
         # R14-11: after its code, script or module, `-i` runs its input as a session
         raise Unreadable(f"{why} and, inspecting (-i, PYTHONINSPECT), runs code from its input")
+    return _GuardlessStart(mode, target, flags, rest, options, why, words_only)
+
+
+def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _GuardlessStart) -> None:
+    """What a guardless Python (``_guardless_start``) runs, read: its ``-c`` code, its ``-m``
+    module's files or its script, with the local modules they import (``_LocalImports``)."""
+    from . import guardless
+
+    mode, target, flags, rest, options, why, words_only = start
     imports = _LocalImports(
         lambda: guardless.import_folders(mode, target, flags, env, _working_folder(why)),
         _never_checks_pycs(options),

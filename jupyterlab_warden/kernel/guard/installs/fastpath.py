@@ -159,6 +159,43 @@ def _program_script(word: str, cwd) -> bool:
     return (_is_script or _load_is_script())(path, found)
 
 
+def interpreter_variable(name: str) -> bool:
+    """Whether an interpreter reads the variable ``name`` when it starts (red team 25 R25-2): a
+    code interpreter's (schema/code-interpreters.json refused_env/option_env: PERL5OPT,
+    NODE_OPTIONS...) or a Python's (PYTHON*)."""
+    if name.startswith("PYTHON"):
+        return True
+    return (_code_variable or _load_code_variable())(name)
+
+
+_code_variable = None  # interpreters.code_variable, imported on the first variable asked
+
+
+def _load_code_variable():
+    global _code_variable
+    from .interpreters import code_variable
+
+    _code_variable = code_variable
+    return code_variable
+
+
+def script_operand(start: list, search: str, cwd=None) -> bool:
+    """Whether a bare word after the program names a script in a folder of ``search`` (red
+    team 25 R25-2): the program may run it (the full reading reads such a word as a start,
+    ``commands._refuse_operand_start``), under the interpreter of its ``#!`` line, with the
+    start's environment. Each folder is looked in (a binary found first may shadow the script:
+    read in full all the same), so the caller asks only for a start whose environment sets a
+    variable an interpreter reads (``interpreter_variable``), not on every start."""
+    prefixes = _prefixes(search)
+    for word in start[1:]:
+        if type(word) is not str:
+            return True  # the full reading reads what the word is
+        if word and os.sep not in word and not word.startswith("-"):
+            if any(_program_script(prefix + word, cwd) for prefix in prefixes):
+                return True
+    return False
+
+
 # What each word's text says (``_names_reader``), kept: a pure function of the text, so a kept
 # answer is the answer. Bounded (cleared when full; long words are not kept).
 _WORDS: dict = {}

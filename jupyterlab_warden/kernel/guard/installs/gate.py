@@ -22,8 +22,15 @@ import stat
 import sys
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
-from .fastpath import first_look, first_look_words, placings, words_are_str
-from .inherited_env import InheritedEnviron, read_environ
+from .fastpath import (
+    first_look,
+    first_look_words,
+    interpreter_variable,
+    placings,
+    script_operand,
+    words_are_str,
+)
+from .inherited_env import InheritedEnviron, changed_names, read_environ
 from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
 
@@ -170,7 +177,11 @@ class InstallGate:
                     search = self.inherited.get("PATH", os.defpath)
                     # PATH's new program files first, as the general path below reads them
                     self._path_programs(search, None, None, event)
-                    if first_look_words(start, search, None) or self.inherited.problem():
+                    if (
+                        first_look_words(start, search, None)
+                        or self.inherited.problem()
+                        or self._script_operand(start, search, None, None)
+                    ):
                         self.decide_command(start, None, None, None, event)
                     return
         try:
@@ -210,9 +221,22 @@ class InstallGate:
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
             if not (start and first_look(start, search, cwd)):
-                if env is not None or not self.inherited.problem():
+                if not self._script_operand(start, search, env, cwd) and (
+                    env is not None or not self.inherited.problem()
+                ):
                     continue
             self.decide_command(start, None, env, cwd, event)
+
+    def _script_operand(self, start, search, env, cwd) -> bool:
+        """Whether a start the first look passes is read in full all the same (red team 25
+        R25-2): its environment (``env``; None: the inherited one, as the cell changed it)
+        sets a variable an interpreter reads otherwise than the kernel was launched with, and
+        a bare word among its operands names a script on PATH (``fastpath.script_operand``),
+        which may run under that interpreter. Only such a start pays the PATH walk."""
+        names = self.inherited.changes if env is None else changed_names(env)
+        if not any(interpreter_variable(name) for name in names):
+            return False
+        return type(search) is str and script_operand(start, search, cwd)
 
     def _path_programs(self, search, env, cwd, call: str) -> None:
         """A program file written since the kernel started in a folder of the start's PATH

@@ -85,6 +85,13 @@ def launch_value(name: str):
     return None if _LAUNCH is None else _LAUNCH.get(name)
 
 
+def changed_names(env: dict) -> set:
+    """The names ``env`` gives another value than this process started with, or lacks though
+    it started with them (all of ``env``'s before the guard installs)."""
+    launch = _LAUNCH if type(_LAUNCH) is dict else {}
+    return {name for name, _value in env.items() - launch.items()} | (launch.keys() - env.keys())
+
+
 class InheritedEnviron:
     """The C environ as a child that inherits it gets it: the one at install plus the
     ``os.putenv``/``os.unsetenv`` events since (``changed``)."""

@@ -21,7 +21,7 @@ line's assignments, ``env``, the kernel's ``os.environ``); the static side the l
 
 import os
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ...contracts import load_contract
 from .sed_script import refused_command as sed_refused_command
@@ -57,12 +57,19 @@ def language(program: str) -> Optional[tuple]:
 _STDIN_OPERAND = re.compile(r"^(-|/dev/stdin|/dev/fd/\d+|/proc/[^/]+/fd/\d+)$")
 
 
+_CODE_VARIABLES = None
+
+
 def code_variable(name: str) -> bool:
     """Whether an environment variable named ``name`` loads code into some interpreter."""
-    return any(
-        name in spec.get("refused_env", ()) or name in spec.get("option_env", ())
-        for _n, _p, _s, spec in _languages()
-    )
+    global _CODE_VARIABLES
+    if _CODE_VARIABLES is None:
+        _CODE_VARIABLES = frozenset(
+            name
+            for _n, _p, _s, spec in _languages()
+            for name in (*spec.get("refused_env", ()), *spec.get("option_env", ()))
+        )
+    return name in _CODE_VARIABLES
 
 
 def refused(
@@ -241,23 +248,41 @@ def _declared(tokens: List[str]) -> set:
 
 def _env_refused(program: str, spec: dict, env) -> str:
     """Why the environment ``program`` starts with makes it load code ('' when it does not)."""
+    variable, option = _refused_variable(spec, env)
+    if not variable:
+        return ""
+    if not option:
+        return (
+            f"{program} starts with {variable} in its environment, which makes it load code "
+            f"Warden does not read: remove it (os.environ.pop({variable!r}) in the notebook)"
+        )
+    return (
+        f"{program} starts with {variable}={env[variable]!r}, whose {option} runs "
+        "code from elsewhere, which Warden does not read"
+    )
+
+
+def refused_variable(program: str, env) -> Tuple[str, str]:
+    """The variable of ``env`` that makes the interpreter ``program`` (a path or a name) load
+    code when it starts, and the option of its value that does ('' for a ``refused_env`` one,
+    refused whatever its value); ('', '') when none does or ``program`` is no interpreter of
+    the table. A start whose ``#!`` line names the interpreter reads it (red team 25 R25-2)."""
+    entry = language(os.path.basename(program))
+    return _refused_variable(entry[3], env) if entry is not None else ("", "")
+
+
+def _refused_variable(spec: dict, env) -> Tuple[str, str]:
     for variable in spec.get("refused_env", ()):
         if env.get(variable):
-            return (
-                f"{program} starts with {variable} in its environment, which makes it load code "
-                f"Warden does not read: remove it (os.environ.pop({variable!r}) in the notebook)"
-            )
+            return variable, ""
     for variable in spec.get("option_env", ()):
         # each word alone: a value of an option Warden does not know may stand between (the
         # program reads no operands there), and a value read as an option only refuses more
         for word in (env.get(variable) or "").replace('"', " ").replace("'", " ").split():
             option = _code([word], spec)[2] if word.startswith("-") else ""
             if option:
-                return (
-                    f"{program} starts with {variable}={env[variable]!r}, whose {option} runs "
-                    "code from elsewhere, which Warden does not read"
-                )
-    return ""
+                return variable, option
+    return "", ""
 
 
 def _code(args: List[str], spec: dict):

@@ -6,7 +6,10 @@ start bash too: the kernel runs the interpreter its ``#!`` line names, and a fil
 ``#!`` line and no binary format is run by the shell that started it, or by ``/bin/sh``
 (``execvp``'s fallback). So a program is read as a bash start when its ``#!`` line names
 bash (``/bin/bash``, ``/usr/bin/env bash``), a ``sh`` that is bash, or when it has none.
-Standard library only: ``fastpath`` asks it on every start of a program given by path.
+The same line names the interpreter any other start-up variable reaches (red team 25 R25-2:
+``PERL5OPT`` for ``#!/usr/bin/perl``, ``NODE_OPTIONS`` for ``#!/usr/bin/env node``):
+``interpreter_starts``. Standard library only: ``fastpath`` asks it on every start of a
+program given by path.
 """
 
 import os
@@ -124,22 +127,64 @@ def interpreter_words(path: str) -> Optional[List[str]]:
     return [os.fsdecode(word) for word in words if word]
 
 
+def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[str]]]:
+    """What exec of ``path`` runs, level by level (red team 25 R25-2): the program its ``#!``
+    line names with the words the line gives it (``["/usr/bin/perl", "-w"]``; through ``env``,
+    the program found for NAME on ``search`` and the words after NAME), then, when that
+    program is a script itself, what ITS line runs. [] for a binary, an empty or missing file,
+    one that is no regular file (never opened: a FIFO would block) or one with no ``#!`` line
+    (a shell runs it: ``runs_bash``); None when Warden cannot tell (a file it cannot read, a
+    line longer than the kernel reads or naming nothing, an ``env`` option it does not model,
+    interpreters nested deeper than Linux follows)."""
+    starts: List[List[str]] = []
+    for _ in range(_NESTING):
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return starts
+            with open(path, "rb") as fh:
+                head = fh.read(_HEAD)
+        except FileNotFoundError:
+            return starts  # exec fails
+        except (OSError, ValueError):
+            return None
+        if not head.startswith(b"#!"):
+            return starts
+        line, newline, _ = head[2:].partition(b"\n")
+        if not newline and len(head) == _HEAD:
+            return None  # cut where the kernel stops reading
+        words = _started(os.fsdecode(line).split(), search)
+        if words is None:
+            return None
+        starts.append(words)
+        if not os.path.isabs(words[0]):
+            return starts  # `#!/usr/bin/env NAME` with NAME nowhere: exec fails
+        path = words[0]  # an interpreter that is a script itself runs its own `#!` line
+    return None
+
+
 def _interpreter(words, search: Optional[str]) -> Optional[str]:
-    """The program a ``#!`` line runs: its first word, or for ``env`` the first word after
-    env's options and assignments, looked up on ``search`` (None: Warden cannot tell)."""
+    """The program a ``#!`` line runs (``_started``; None: Warden cannot tell)."""
+    started = _started(words, search)
+    return started[0] if started else None
+
+
+def _started(words: List[str], search: Optional[str]) -> Optional[List[str]]:
+    """The program a ``#!`` line (``words``: split at blanks) runs and the words it gives it:
+    its first word and the rest, or for ``env`` the first word after env's options and
+    assignments, looked up on ``search``, and the words after it (None: Warden cannot tell)."""
     if not words:
         return None
     if os.path.basename(words[0]) != "env":
-        return words[0]
+        return words
     rest = words[1:]
     if rest and rest[0].startswith("-S"):
         rest = (rest[0][2:].split() if len(rest[0]) > 2 else []) + rest[1:]
-    for word in rest:
+    for i, word in enumerate(rest):
         if word.startswith("-") or "=" in word:
             if word not in ("-", "-i", "--ignore-environment") and not word.startswith("-S"):
                 return None  # an option Warden does not model (`-u NAME`, `-C DIR`)
             continue
-        return shutil.which(word, path=search) or word
+        return [shutil.which(word, path=search) or word] + rest[i + 1 :]
     return None
 
 
