@@ -2311,11 +2311,15 @@ function simple(
     env[argvIn[i].slice(0, eq)] = argvIn[i].slice(eq + 1);
     i++;
   }
-  const why = refusedEnv(env); // R25-3: `JAVA_TOOL_OPTIONS='...' jshell`
+  const argv = argvIn.slice(i);
+  // R25-3: `JAVA_TOOL_OPTIONS='...' jshell`; a shell's own code variable reaches any bash a
+  // program starts (R26-2), but a Python started here is guarded, and its own gate reads the
+  // shells it starts with them (R17-3: BASH_ENV from an env file, then python)
+  const guarded = argv.length > 0 && PYTHON.test(basename(argv[0]));
+  const why = refusedEnv(env, !guarded);
   if (why) {
     throw new Unreadable(why);
   }
-  const argv = argvIn.slice(i);
   if (argv.length === 0) {
     return [];
   }

@@ -217,9 +217,11 @@ function lastPart(piece: string): string {
 export function refusedValue(
   name: string,
   value: string,
-  lookup: (name: string) => string | undefined = () => undefined
+  lookup: (name: string) => string | undefined = () => undefined,
+  shellCode = true
 ): string {
   if (
+    shellCode &&
     (name.startsWith('BASH_FUNC_') || SHELL_CODE.has(name) || name === 'PS4') &&
     shellCodeVariable({ [name]: value }, false)
   ) {
@@ -239,12 +241,17 @@ export function refusedValue(
 }
 
 /** Why a start given `env` (the line's assignments) is refused: its first value that carries
- * a command, its parameters read in `env`; '' when none does. */
-export function refusedEnv(env: Readonly<Record<string, string>>): string {
+ * a command, its parameters read in `env`; '' when none does. `shellCode`: a shell's own code
+ * variable counts (not for a guarded Python's start, whose own gate reads it: the kernel's
+ * `refused_env`). */
+export function refusedEnv(
+  env: Readonly<Record<string, string>>,
+  shellCode = true
+): string {
   const lookup = (name: string) =>
     Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
   for (const [name, value] of Object.entries(env)) {
-    const why = refusedValue(name, value, lookup);
+    const why = refusedValue(name, value, lookup, shellCode);
     if (why) {
       return why;
     }
