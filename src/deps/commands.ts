@@ -84,8 +84,14 @@ import {
   STARTERS,
   WRAPPERS
 } from './starters';
-import { commandNames, dequoted, mayBeCommandText, quoted } from './handedtext';
-import { refusedEnv } from './commandvalues';
+import {
+  commandNames,
+  dequoted,
+  mayBeCommandText,
+  quoted,
+  unplaceable
+} from './handedtext';
+import { refusedEnv, shellCodeVariable } from './commandvalues';
 import {
   hasHint,
   MaskedLine,
@@ -318,6 +324,15 @@ function refuseHandedText(program: string, args: readonly string[]): void {
   for (const word of args) {
     if (!mayBeCommandText(word)) {
       continue;
+    }
+    // text whose programs move (red team 26 R26-3: `PATH=s q`, `cd s && ./q`); a pattern in
+    // command position (`./[p]`), which the kernel refuses where it matches a file now, is
+    // not decided here: the static side sees no files, and jq's `.[]` must pass
+    const why = unplaceable(word);
+    if (why) {
+      throw new Unreadable(
+        `${program} may run its argument '${word.slice(0, 60)}' as shell text (as npx -c and gcc -wrapper do), which ${why}: Warden cannot tell what it runs: run the command as its own line`
+      );
     }
     for (const name of commandNames(word)) {
       // a Python it starts is guarded (with a flag that drops the guard, namesInstaller
@@ -584,33 +599,8 @@ export function argvInstalls(
   }
 }
 
-/**
- * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
- * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
- * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`), the
- * options bash imports (`SHELLOPTS=xtrace`, `BASHOPTS`) and what they run (`PS4='$(cmd)'`),
- * `GLOBIGNORE`, and what an interactive shell runs (`PROMPT_COMMAND`).
- * Red team 11 R11-13 (commands.shell_code_variable).
- */
-export function shellCodeVariable(
-  env: Readonly<Record<string, string>>,
-  interactive = true
-): string {
-  for (const [name, value] of Object.entries(env)) {
-    if (
-      name.startsWith('BASH_FUNC_') ||
-      (SHELL_CODE.has(name) && value !== '') ||
-      (name === 'PS4' && /[$`]/.test(value)) ||
-      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
-    ) {
-      return name;
-    }
-  }
-  return '';
-}
-
-const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
-const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+// shellCodeVariable: one list of a shell's code variables, in commandvalues.ts
+export { shellCodeVariable };
 
 /** A program given by path (or named `*.sh`) may be a script exec runs with bash (its `#!`
  * line, or none): started with a variable that runs code, it is refused as a shell start is
@@ -2321,11 +2311,15 @@ function simple(
     env[argvIn[i].slice(0, eq)] = argvIn[i].slice(eq + 1);
     i++;
   }
-  const why = refusedEnv(env); // R25-3: `JAVA_TOOL_OPTIONS='...' jshell`
+  const argv = argvIn.slice(i);
+  // R25-3: `JAVA_TOOL_OPTIONS='...' jshell`; a shell's own code variable reaches any bash a
+  // program starts (R26-2), but a Python started here is guarded, and its own gate reads the
+  // shells it starts with them (R17-3: BASH_ENV from an env file, then python)
+  const guarded = argv.length > 0 && PYTHON.test(basename(argv[0]));
+  const why = refusedEnv(env, !guarded);
   if (why) {
     throw new Unreadable(why);
   }
-  const argv = argvIn.slice(i);
   if (argv.length === 0) {
     return [];
   }

@@ -1,34 +1,86 @@
 /**
  * Red team 25 R25-3 on the static side: a value a line assigns (`X=... cmd`) that carries a
  * command some program runs (JAVA_TOOL_OPTIONS' -XX:OnOutOfMemoryError, npm_config_call).
- * The same cases as the kernel's tests/deps/test_redteam25_values.py, read by name (the
- * static side has no PATH).
+ * The same cases as the kernel's tests/deps/test_redteam25_values.py and test_redteam26.py,
+ * read by name (the static side has no PATH, no files, and sees only the line's variables).
  */
 import { shellInstalls } from './commands';
-import { runsCommand } from './commandvalues';
+import { refusedEnv, refusedValue, runsCommand } from './commandvalues';
 import { COMMAND_LINE } from './request';
 
 describe('command values (the kernel command_values twin)', () => {
   it('finds what a value starts', () => {
-    expect(runsCommand('-XX:OnError=/bin/bash x.sh; true')).toBe('bash');
-    expect(runsCommand('printf x | xargs env')).toBe('xargs');
-    expect(runsCommand('echo QQ== | base64 -d | perl')).toBe('perl');
-    expect(runsCommand('u""v p""ip install black')).toBe('uv');
+    expect(runsCommand('-XX:OnError=/bin/bash x.sh; true')).toBe('runs bash');
+    expect(runsCommand('printf x | xargs env')).toBe('runs xargs');
+    expect(runsCommand('echo QQ== | base64 -d | perl')).toBe('runs perl');
+    expect(runsCommand('u""v p""ip install black')).toBe('runs uv');
     expect(runsCommand('/opt/conda/bin')).toBe(''); // one word: no command text
     expect(runsCommand('a /opt/conda b')).toBe(''); // a folder, no program
-    expect(runsCommand('x /opt/conda/bin/conda y')).toBe('conda'); // a bin folder's file
+    expect(runsCommand('x /opt/conda/bin/conda y')).toBe('runs conda'); // a bin folder's file
     expect(runsCommand('ssh -i key host')).toBe('');
     expect(runsCommand('-Xmx256m -Dfile.encoding=UTF8')).toBe('');
   });
 
-  it('reads a parameter as nothing and as a blank, and refuses a substitution', () => {
-    expect(runsCommand('-XX:OnError=uv${IFS}pip${IFS}install${IFS}x')).toBe(
-      'uv'
+  it('counts shells, wrappers and interpreters in command position only (R26-4)', () => {
+    expect(runsCommand('PPO agent on the CartPole env')).toBe('');
+    expect(runsCommand('ppo env=CartPole-v1 seed=0')).toBe('');
+    expect(runsCommand('sales dash, Q3')).toBe('');
+    expect(runsCommand('compare the R and python baselines')).toBe('');
+    expect(runsCommand('x; env y')).toBe('runs env');
+    expect(runsCommand('a && nohup ./x')).toBe('runs nohup');
+    expect(runsCommand('-XX:OnError=sh x')).toBe('runs sh'); // an option's value
+    expect(runsCommand('notes on the uv pip install')).toBe('runs uv'); // installers anywhere
+    expect(runsCommand('command line args')).toBe(''); // a builtin no PATH holds
+    // a pattern: the kernel counts it by the files it matches; the static side sees none
+    expect(runsCommand('why? because [lr] matters')).toBe('');
+  });
+
+  it('refuses a value whose programs move (R26-3)', () => {
+    expect(runsCommand('PATH=s q install x')).toBe(
+      'sets PATH, where the names it runs are looked up'
     );
-    expect(runsCommand('-XX:OnError=u${E}v$IFS"pip"')).toBe('uv');
-    expect(runsCommand('x=$(printf a)')).toBe('a command substitution');
-    expect(runsCommand('-XX:OnError=`id`')).toBe('a command substitution');
+    expect(runsCommand('cd s && ./q install x')).toMatch(
+      /^runs \.\/q after cd/
+    );
+  });
+
+  it("reads parameters from the line, refuses the kernel's and a substitution (R26-1)", () => {
+    const held = (name: string) =>
+      ({ C: 'uv', D: 'pip', E: '', S: 'bash' })[name];
+    expect(runsCommand('-XX:OnError=uv${IFS}pip${IFS}install${IFS}x')).toBe(
+      'runs uv'
+    );
+    expect(runsCommand('$C $D install x', held)).toBe('runs uv');
+    expect(runsCommand('-XX:OnError=u${E}v pip', held)).toBe('runs uv');
+    expect(runsCommand('x; $S y', held)).toBe('runs bash');
+    expect(runsCommand('$C $D install x')).toMatch(
+      /^uses a shell expansion Warden cannot resolve here \(\$C,/
+    );
+    expect(runsCommand('${C:-uv} pip', held)).toMatch(
+      /^uses a shell expansion Warden cannot resolve \(a \$\{\.\.\.\} with an operator\)/
+    );
+    expect(runsCommand('x=$(printf a)')).toBe('runs a command substitution');
+    expect(runsCommand('-XX:OnError=`id`')).toBe('runs a command substitution');
     expect(runsCommand('abc$123')).toBe(''); // a password: one word, no program
+    expect(runsCommand('pa$sword')).toBe(''); // one word: the kernel's value unseen, no text
+  });
+
+  it("refuses a shell's own code variable whatever its value (R26-2)", () => {
+    for (const name of [
+      'BASH_FUNC_x%%',
+      'BASH_ENV',
+      'SHELLOPTS',
+      'BASHOPTS',
+      'GLOBIGNORE'
+    ]) {
+      expect(refusedValue(name, '/tmp/x')).toContain('is shell code');
+    }
+    expect(refusedValue('PS4', '$(id)')).toContain('is shell code');
+    expect(refusedValue('PS4', '+ ')).toBe('');
+    expect(refusedValue('BASH_ENV', '')).toBe(''); // empty: bash sources nothing
+    expect(
+      refusedEnv({ 'BASH_FUNC_true%%': '() { uv pip install x; }' })
+    ).toContain('BASH_FUNC_true%%, set by the notebook, is shell code');
   });
 });
 
@@ -72,10 +124,32 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     expect(problems(line)).toEqual([]);
   });
 
-  it('decides a name as if PATH found it (the kernel asks PATH; the static side has none)', () => {
-    // R is a code interpreter: where R is installed the kernel refuses this too
-    expect(
-      problems("WANDB_NOTES='compare the R and python baselines' true")
-    ).toEqual([expect.stringContaining('holds a command that runs R')]);
+  it.each([
+    ["WANDB_NOTES='PPO agent on the CartPole env' true"],
+    ["WANDB_NOTES='compare the R and python baselines' true"],
+    ["WANDB_NOTES='sales dash, Q3' true"]
+  ])('lets a note naming a program outside command position pass: %s', line => {
+    expect(problems(line)).toEqual([]);
+  });
+
+  it.each([
+    ["C=bash npm_config_call='x; $C y' npm exec", 'runs bash'],
+    ["npm_config_call='$C $D install x' npm exec", 'uses a shell expansion'],
+    ["npm_config_call='PATH=s q install x' npm exec", 'sets PATH'],
+    ["npm_config_call='cd s && ./q install x' npm exec", 'runs ./q after cd']
+  ])('refuses a value read as the shell expands it: %s', (line, what) => {
+    expect(problems(line)).toEqual([
+      expect.stringContaining(`holds a command that ${what}`)
+    ]);
+  });
+
+  it.each([
+    ["env 'BASH_FUNC_x%%=() { :; }' npm exec"],
+    ['BASH_ENV=/tmp/x.sh npm exec'],
+    ['SHELLOPTS=xtrace true']
+  ])('refuses a shell code variable whatever starts: %s', line => {
+    expect(problems(line)).toEqual([
+      expect.stringContaining('set by the notebook, is shell code')
+    ]);
   });
 });

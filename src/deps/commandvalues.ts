@@ -7,60 +7,184 @@
  * every `npm_config_*` (`npm_config_call=CMD npm exec`). No list of such variables is
  * complete, so a value the line assigns (`X=... cmd`) is read for what a shell would start
  * from it, whatever its name: one that may be command text (a blank, a `;`, a pipe) and names
- * an installer, a shell, a code interpreter or a program that runs its input as commands is
- * refused. Pythons are left out (a Python the start runs is guarded), and so are words that
- * only wrap a command (`time`, `nice`): a name a shell would run after them is read itself.
+ * an installer anywhere, or in command position (the first word of each command, what follows
+ * an option's `=`) a shell, a wrapper, a code interpreter or a program that runs its input
+ * as commands, is refused; so is one that sets PATH or moves (`cd`) before a relative program
+ * (`unplaceable`). Pythons are left out (a Python the start runs is guarded). A shell's own
+ * code variable (`BASH_FUNC_*`, `BASH_ENV`, `SHELLOPTS`) is refused whatever its value: any
+ * program may start bash with it (red team 26 R26-2: npm's `script-shell=bash`).
  *
- * The kernel also asks PATH whether a name is a program there (`R`, `expect` where none is
- * installed name nothing), and the file system whether a path is one; the static side has
- * neither and decides by name (`program`). It reads the
- * line's assignments only: a value set in the kernel (`%env`, `os.environ`) is the kernel's
- * to refuse when it is set.
+ * Red team 26 R26-1: a value's parameters are read as the environment it is expanded in holds
+ * them (`$C $D install`, C=uv and D=pip). The static side knows only the line's assignments:
+ * a parameter the line does not set is the kernel's, which it cannot see, and a value that
+ * may be command text naming one is refused as an expansion it cannot resolve here (the
+ * kernel reads the value it holds). The kernel also asks PATH whether a name is a program
+ * there (`R`, `expect` where none is installed name nothing), the file system whether a path
+ * is one, where a link leads and what a pattern matches; the static side has none of them
+ * and decides by name (`program`), leaving a pattern in command position undecided. A value
+ * set in the kernel (`%env`, `os.environ`) is the kernel's to refuse when it is set.
  */
-import { dequoted, mayBeCommandText, quoted } from './handedtext';
+import {
+  commandTokens,
+  dequoted,
+  hasPattern,
+  mayBeCommandText,
+  optionValues,
+  quoted,
+  unplaceable
+} from './handedtext';
 import { isInterpreter } from './interpreters';
-import { INSTALLER_PIECE, SHELLS } from './starters';
+import { INSTALLER_PIECE, PYTHON, STARTERS } from './starters';
 
 // the words of a value, split where a shell or an option list splits them
 const PIECES = /[^\s;&|()<>`'"=,{}:]+/g;
 // a shell's expansions in a value a program runs as shell text: a command substitution runs
-// what Warden does not read; a parameter may be empty or a blank (`uv${IFS}pip`, `u${E}v`)
+// what Warden does not read; a parameter is another variable's value (`$C $D install`)
 const SUBSTITUTION = /\$\(|`/;
-const PARAMETER = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]/g;
+const PARAMETER = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DEFAULT_IFS = ' \t\n';
 // programs that run their input or arguments as commands of their own
 const RUNS_INPUT = new Set(['xargs', 'eval', 'env', 'busybox']);
 // shells Warden does not read as shells (it refuses what it cannot read in them) that still
 // run a value's command
 const OTHER_SHELLS = new Set(['fish', 'tcsh', 'csh']);
+// names only a shell knows (no program file PATH could find: the kernel's PATH look-up finds
+// nothing for them)
+const BUILTINS_ONLY = new Set(['exec', 'command', 'builtin', 'coproc', 'eval']);
 
-/** The name of what `value` starts read as shell text ('' when nothing Warden refuses). */
-export function runsCommand(value: string): string {
+/**
+ * The variables that make a shell run code of its choosing besides `BASH_FUNC_*` (the one
+ * list on the static side: `shellCodeVariable` and `refusedValue` read it; the kernel's
+ * `commands._SHELL_CODE` and `command_values._SHELL_CODE_NAMES`).
+ */
+const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
+const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+
+/**
+ * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
+ * exported bash function (`BASH_FUNC_pip%%`, run instead of any program of that name), the
+ * file bash sources before `-c` (`BASH_ENV`), the one sh reads when interactive (`ENV`), the
+ * options bash imports (`SHELLOPTS=xtrace`, `BASHOPTS`) and what they run (`PS4='$(cmd)'`),
+ * `GLOBIGNORE`, and what an interactive shell runs (`PROMPT_COMMAND`).
+ * Red team 11 R11-13 (commands.shell_code_variable).
+ */
+export function shellCodeVariable(
+  env: Readonly<Record<string, string>>,
+  interactive = true
+): string {
+  for (const [name, value] of Object.entries(env)) {
+    if (
+      name.startsWith('BASH_FUNC_') ||
+      (SHELL_CODE.has(name) && value !== '') ||
+      (name === 'PS4' && /[$`]/.test(value)) ||
+      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
+    ) {
+      return name;
+    }
+  }
+  return '';
+}
+
+/**
+ * What `value` starts read as shell text, in words for the message ('' when nothing Warden
+ * refuses); `lookup`: the value of a variable its parameters name where the line sets it
+ * (undefined: the kernel's, which the static side does not see).
+ */
+export function runsCommand(
+  value: string,
+  lookup: (name: string) => string | undefined = () => undefined
+): string {
+  if (!value.includes('$')) {
+    return read(value);
+  }
+  let operator = false;
+  const unknown: string[] = [];
+  const expanded = value.replace(
+    PARAMETER,
+    (_m, braced?: string, plain?: string, special?: string) => {
+      const name = braced ?? plain;
+      if (name === undefined) {
+        return special === '0' ? 'sh' : ''; // `$1`, `$@`: nothing, as in `sh -c` alone
+      }
+      if (!NAME.test(name)) {
+        operator = true; // `${X:-uv}`
+        return '';
+      }
+      const found = lookup(name);
+      if (found === undefined && name === 'IFS') {
+        return DEFAULT_IFS;
+      }
+      if (found === undefined) {
+        unknown.push(name);
+      }
+      return found ?? '';
+    }
+  );
+  if (operator) {
+    return 'uses a shell expansion Warden cannot resolve (a ${...} with an operator)';
+  }
+  const texts = quoted(value) ? [value, dequoted(value)] : [value];
+  if (unknown.length > 0 && texts.some(mayBeCommandText)) {
+    return `uses a shell expansion Warden cannot resolve here ($${unknown[0]}, which the line does not set, is the kernel's)`;
+  }
+  return read(expanded);
+}
+
+/**
+ * What `value` runs read as shell text ('' when nothing Warden refuses): an installer named
+ * anywhere in it; in command position a shell, a wrapper or a code interpreter by its name;
+ * a command substitution, a PATH or a cd it sets.
+ */
+function read(value: string): string {
   if (SUBSTITUTION.test(value)) {
-    return 'a command substitution';
+    return 'runs a command substitution';
   }
-  let texts = quoted(value) ? [value, dequoted(value)] : [value];
-  if (value.includes('$')) {
-    // each expansion read as nothing and as a blank (a superset of the names)
-    texts = texts.flatMap(t => ['', ' '].map(sub => t.replace(PARAMETER, sub)));
-  }
+  const texts = quoted(value) ? [value, dequoted(value)] : [value];
   if (!texts.some(mayBeCommandText)) {
     return ''; // one word: a path, a number, a name; a program named alone runs bare
   }
   for (const text of texts) {
     for (const piece of text.match(PIECES) ?? []) {
-      const name = piece.slice(piece.lastIndexOf('/') + 1);
-      if (startsCommands(name) && program(piece)) {
-        return name;
+      const name = lastPart(piece);
+      if (INSTALLER_PIECE.test(name) && program(piece)) {
+        return `runs ${name}`;
       }
+    }
+    const found = inCommandPosition(text) || unplaceable(text);
+    if (found) {
+      return found;
+    }
+  }
+  return '';
+}
+
+/**
+ * A shell, wrapper or interpreter in command position (red team 26 R26-4: a note naming
+ * `env` or `dash` elsewhere is no command). The kernel also reads a link there as the
+ * program it leads to and a pattern by the files it matches now; the static side sees no
+ * files and leaves a pattern undecided (jq's `.[]` must pass).
+ */
+function inCommandPosition(text: string): string {
+  for (const token of [...commandTokens(text), ...optionValues(text)]) {
+    if (hasPattern(token)) {
+      continue;
+    }
+    const name = lastPart(token);
+    if (startsCommands(name) && program(token)) {
+      return `runs ${name}`;
     }
   }
   return '';
 }
 
 function startsCommands(name: string): boolean {
+  if (PYTHON.test(name)) {
+    return false; // a Python it starts is guarded
+  }
   return (
     INSTALLER_PIECE.test(name) ||
-    SHELLS.has(name) ||
+    STARTERS.has(name) ||
     OTHER_SHELLS.has(name) ||
     RUNS_INPUT.has(name) ||
     isInterpreter(name)
@@ -69,27 +193,67 @@ function startsCommands(name: string): boolean {
 
 /**
  * Whether a piece of a value may name a program: a bare name (the kernel asks PATH, the
- * static side takes it for one), or a path to a file in a bin folder (`/bin/bash`,
- * `/opt/conda/bin/conda`). The kernel asks the file system whether a path is an executable
- * file; the static side cannot, and a folder named like a program (`/tmp/conda` in
- * `CONDA_PKGS_DIRS=/opt/conda/pkgs,/tmp/conda`) is no program.
+ * static side takes it for one, but a shell's builtin, which no PATH holds), or a path to a
+ * file in a bin folder (`/bin/bash`, `/opt/conda/bin/conda`). The kernel asks the file system
+ * whether a path is an executable file; the static side cannot, and a folder named like a
+ * program (`/tmp/conda` in `CONDA_PKGS_DIRS=/opt/conda/pkgs,/tmp/conda`) is no program.
  */
 function program(piece: string): boolean {
-  return !piece.includes('/') || /(^|\/)s?bin\/[^/]+$/.test(piece);
+  if (!piece.includes('/')) {
+    return !BUILTINS_ONLY.has(piece);
+  }
+  return /(^|\/)s?bin\/[^/]+$/.test(piece);
+}
+
+function lastPart(piece: string): string {
+  return piece.slice(piece.lastIndexOf('/') + 1);
+}
+
+/**
+ * Why the line setting `name` to `value` is refused ('' when it is not); `lookup`: the
+ * line's other assignments. A shell's own code is refused whatever its value (red team 26
+ * R26-2).
+ */
+export function refusedValue(
+  name: string,
+  value: string,
+  lookup: (name: string) => string | undefined = () => undefined,
+  shellCode = true
+): string {
+  if (
+    shellCode &&
+    (name.startsWith('BASH_FUNC_') || SHELL_CODE.has(name) || name === 'PS4') &&
+    shellCodeVariable({ [name]: value }, false)
+  ) {
+    return (
+      `the environment variable ${name}, set by the notebook, is shell code (an exported ` +
+      'bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any ' +
+      `bash a program starts: remove it (os.environ.pop('${name}') before it)`
+    );
+  }
+  const what = runsCommand(value, lookup);
+  return what
+    ? `the environment variable ${name}, set by the notebook, holds a command that ${what} ` +
+        "(a program may run its value as shell text: JAVA_TOOL_OPTIONS' -XX:OnOutOfMemoryError, " +
+        'npm_config_call), which Warden does not read: run the command as its own, or unset ' +
+        name
+    : '';
 }
 
 /** Why a start given `env` (the line's assignments) is refused: its first value that carries
- * a command; '' when none does. */
-export function refusedEnv(env: Readonly<Record<string, string>>): string {
+ * a command, its parameters read in `env`; '' when none does. `shellCode`: a shell's own code
+ * variable counts (not for a guarded Python's start, whose own gate reads it: the kernel's
+ * `refused_env`). */
+export function refusedEnv(
+  env: Readonly<Record<string, string>>,
+  shellCode = true
+): string {
+  const lookup = (name: string) =>
+    Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
   for (const [name, value] of Object.entries(env)) {
-    const started = runsCommand(value);
-    if (started) {
-      return (
-        `the environment variable ${name}, set by the notebook, holds a command that runs ` +
-        `${started} (a program may run its value as shell text: JAVA_TOOL_OPTIONS' ` +
-        '-XX:OnOutOfMemoryError, npm_config_call), whose code Warden does not read: run ' +
-        `${started} as its own command, or unset ${name}`
-      );
+    const why = refusedValue(name, value, lookup, shellCode);
+    if (why) {
+      return why;
     }
   }
   return '';

@@ -6,7 +6,16 @@
  * `commands.ts` as the editor's gate and warden-scan do.
  */
 import { argvInstalls, shellInstalls } from './commands';
-import { commandNames, dequoted, mayBeCommandText, quoted } from './handedtext';
+import {
+  commandNames,
+  commandTokens,
+  dequoted,
+  hasPattern,
+  mayBeCommandText,
+  optionValues,
+  quoted,
+  unplaceable
+} from './handedtext';
 import { COMMAND_LINE } from './request';
 
 describe('handed text (the kernel handed_text twin)', () => {
@@ -42,6 +51,42 @@ describe('handed text (the kernel handed_text twin)', () => {
       'perl',
       'bash'
     ]);
+  });
+
+  it("finds the words in command position and options' values (R26)", () => {
+    expect(commandTokens('X=1 /bin/ba\\sh -c t; ./[p] x')).toEqual([
+      '/bin/bash',
+      './[p]'
+    ]);
+    expect(optionValues('-XX:OnError="bash x" -Da=b=c y')).toEqual([
+      'bash',
+      'c'
+    ]);
+    expect(hasPattern('./[p]')).toBe(true);
+    expect(hasPattern('u?')).toBe(true);
+    expect(hasPattern('./p')).toBe(false);
+  });
+
+  it('finds text whose programs move (R26-3)', () => {
+    expect(unplaceable('PATH=s q install x')).toBe(
+      'sets PATH, where the names it runs are looked up'
+    );
+    expect(unplaceable('export CDPATH=/tmp; cd s')).toBe(
+      'sets CDPATH, where the names it runs are looked up'
+    );
+    expect(unplaceable('PATH+=:s q')).toBe(
+      'sets PATH, where the names it runs are looked up'
+    );
+    expect(unplaceable('cd s && ./q install x')).toBe(
+      'runs ./q after cd, from a folder Warden does not follow'
+    );
+    expect(unplaceable('pushd s; sub/q')).toBe(
+      'runs sub/q after pushd, from a folder Warden does not follow'
+    );
+    expect(unplaceable('cd s && /usr/bin/q')).toBe(''); // an absolute path stays
+    expect(unplaceable('cd s && make')).toBe(''); // a name is looked up on PATH
+    expect(unplaceable('./q; cd s')).toBe(''); // moved after it ran
+    expect(unplaceable('echo $PATH')).toBe('');
   });
 
   it('takes one word for no command text', () => {
@@ -97,10 +142,26 @@ describe('an untabled program handing a word to a shell (commands.ts)', () => {
   });
 
   it.each([
+    ['PATH', "npx -c 'PATH=s q install x'", 'sets PATH'],
+    ['cd', "npx -c 'cd s && ./q install x'", 'runs ./q after cd'],
+    ['popd', "npx -c 'popd; ./q install x'", 'runs ./q after popd']
+  ])('refuses text whose programs move (R26-3): %s', (_id, command, why) => {
+    expect(problems(command)).toEqual([
+      expect.stringContaining(
+        `as shell text (as npx -c and gcc -wrapper do), which ${why}`
+      )
+    ]);
+  });
+
+  it.each([
     ['npx -c \'echo "hello world"\''],
     ['npm exec --call="echo \'a b\'"'],
     ['gcc -DMSG=\'"a b"\' -c t.c -o t.o'],
     ["jq -n '[1, 2] | map(. * 2) | select(length > 0)'"],
+    // a pattern in command position: the kernel refuses one that matches a file now; the
+    // static side sees no files, and jq's `.[]` must pass
+    ["jq -n '[1] | .[] | select(. > 0)'"],
+    ["npx -c './[p] install x'"],
     // a Python it starts is guarded
     ["npx -c 'python3 train.py'"],
     // tmux's command words in a sentence name no program
