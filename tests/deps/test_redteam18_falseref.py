@@ -110,7 +110,11 @@ def test_filter_process_of_another_value_installs_without_warden_and_is_refused(
     repo = "git init -q r && cd r && echo '*.bin filter=lfs' > .gitattributes && echo x > a.bin"
     line = f"{repo} && git -c filter.lfs.process='{QUOTED}; :' add a.bin"
     refused = kernel.proves(system_cell(line))
-    assert "git setting filter.lfs.process" in refused, refused
+    # since red team 25 R25-1 a word is also read with its quotes removed: the value's
+    # `u""v` names uv to the reading of git's words before git's table reads the setting
+    assert "git setting filter.lfs.process" in refused or (
+        "git may run an installer named in its arguments" in refused
+    ), refused
 
 
 @pytest.mark.parametrize(
