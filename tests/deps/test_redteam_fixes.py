@@ -752,8 +752,8 @@ def test_the_first_look_finds_a_relative_program_from_the_start_folder(tmp_path)
     assert fastpath.may_install("./ls", "/usr/bin", cwd=str(folder))
     assert fastpath.may_install("ls", "bin:/usr/bin", cwd=str(tmp_path))  # a relative PATH entry
     assert not fastpath.may_install("./ls", "/usr/bin", cwd=str(tmp_path))
-    assert fastpath.may_launch([["setsid", "./ls", "x"]], cwd=str(folder))
-    assert not fastpath.may_launch([["setsid", "./ls", "x"]], cwd=str(tmp_path))
+    assert fastpath.may_launch([["chrt", "./ls", "x"]], cwd=str(folder))
+    assert not fastpath.may_launch([["chrt", "./ls", "x"]], cwd=str(tmp_path))
 
 
 # -- red9 R9-11: objects that read one way to Warden and another to subprocess ---------------
