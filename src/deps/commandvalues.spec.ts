@@ -4,9 +4,8 @@
  * The same cases as the kernel's tests/deps/test_redteam25_values.py and test_redteam26.py,
  * read by name (the static side has no PATH, no files, and sees only the line's variables).
  */
-import { shellInstalls } from './commands';
 import { refusedEnv, refusedValue, runsCommand } from './commandvalues';
-import { COMMAND_LINE } from './request';
+import { installProblems } from '../testing/install-problems';
 
 describe('command values (the kernel command_values twin)', () => {
   it('finds what a value starts', () => {
@@ -84,22 +83,6 @@ describe('command values (the kernel command_values twin)', () => {
   });
 });
 
-const context = {
-  cwd: '/nonexistent-warden-dir',
-  place: COMMAND_LINE,
-  env: {},
-  readFile: () => {
-    throw new Error('no files here');
-  },
-  label: (p: string) => p
-};
-
-function problems(line: string): string[] {
-  return shellInstalls(line, 0, {}, context).flatMap(f =>
-    f.request.problems.map(p => p.text)
-  );
-}
-
 describe('a line assignment carrying a command (commands.ts)', () => {
   it.each([
     [
@@ -109,7 +92,7 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     ["npm_config_call='bash x.sh' npm exec", 'bash'],
     ["env JAVA_TOOL_OPTIONS='-XX:OnError=sh x' java -version", 'sh']
   ])('refuses %s', (line, started) => {
-    expect(problems(line)).toEqual([
+    expect(installProblems(line)).toEqual([
       expect.stringContaining(`holds a command that runs ${started}`)
     ]);
   });
@@ -121,7 +104,7 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     ['CONDA_PKGS_DIRS=/opt/conda/pkgs,/tmp/conda true'],
     ["PAGER='less -R' true"]
   ])('lets %s pass', line => {
-    expect(problems(line)).toEqual([]);
+    expect(installProblems(line)).toEqual([]);
   });
 
   it.each([
@@ -129,7 +112,7 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     ["WANDB_NOTES='compare the R and python baselines' true"],
     ["WANDB_NOTES='sales dash, Q3' true"]
   ])('lets a note naming a program outside command position pass: %s', line => {
-    expect(problems(line)).toEqual([]);
+    expect(installProblems(line)).toEqual([]);
   });
 
   it.each([
@@ -138,7 +121,7 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     ["npm_config_call='PATH=s q install x' npm exec", 'sets PATH'],
     ["npm_config_call='cd s && ./q install x' npm exec", 'runs ./q after cd']
   ])('refuses a value read as the shell expands it: %s', (line, what) => {
-    expect(problems(line)).toEqual([
+    expect(installProblems(line)).toEqual([
       expect.stringContaining(`holds a command that ${what}`)
     ]);
   });
@@ -148,7 +131,7 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     ['BASH_ENV=/tmp/x.sh npm exec'],
     ['SHELLOPTS=xtrace true']
   ])('refuses a shell code variable whatever starts: %s', line => {
-    expect(problems(line)).toEqual([
+    expect(installProblems(line)).toEqual([
       expect.stringContaining('set by the notebook, is shell code')
     ]);
   });

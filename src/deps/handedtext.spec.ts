@@ -5,7 +5,6 @@
  * same cases as tests/deps/test_redteam25_handed.py); the readings below them go through
  * `commands.ts` as the editor's gate and warden-scan do.
  */
-import { argvInstalls, shellInstalls } from './commands';
 import {
   commandNames,
   commandTokens,
@@ -16,7 +15,7 @@ import {
   quoted,
   unplaceable
 } from './handedtext';
-import { COMMAND_LINE } from './request';
+import { installProblems } from '../testing/install-problems';
 
 describe('handed text (the kernel handed_text twin)', () => {
   it('removes quotes and backslashes as the inner shell does', () => {
@@ -97,24 +96,6 @@ describe('handed text (the kernel handed_text twin)', () => {
   });
 });
 
-const context = {
-  cwd: '/nonexistent-warden-dir',
-  place: COMMAND_LINE,
-  env: {},
-  readFile: () => {
-    throw new Error('no files here');
-  },
-  label: (p: string) => p
-};
-
-function problems(command: string | string[]): string[] {
-  const requests =
-    typeof command === 'string'
-      ? shellInstalls(command, 0, {}, context).map(f => f.request)
-      : argvInstalls(command, {}, context);
-  return requests.flatMap(r => r.problems.map(p => p.text));
-}
-
 describe('an untabled program handing a word to a shell (commands.ts)', () => {
   it.each([
     ['npx', ['npx', '-c', 'u""v p""ip install black']],
@@ -122,7 +103,7 @@ describe('an untabled program handing a word to a shell (commands.ts)', () => {
     ['npm exec --call', 'npm exec --call=\'u""v p""ip install black\''],
     ['gcc -wrapper', ['gcc', '-wrapper', 'sh,-c,u""v p""ip install x,x']]
   ])('reads an installer quote removal builds: %s', (_id, command) => {
-    expect(problems(command)).toEqual([
+    expect(installProblems(command)).toEqual([
       expect.stringContaining('may run an installer named in its arguments')
     ]);
   });
@@ -134,7 +115,7 @@ describe('an untabled program handing a word to a shell (commands.ts)', () => {
     ['a wrapper', "npx -c 'nohup ./x'", 'nohup'],
     ['a shell-text runner', "npx -c 'make all'", 'make']
   ])('refuses a start read in full: %s', (_id, command, name) => {
-    expect(problems(command)).toEqual([
+    expect(installProblems(command)).toEqual([
       expect.stringContaining(
         `as shell text (as npx -c and gcc -wrapper do), which starts ${name}`
       )
@@ -146,7 +127,7 @@ describe('an untabled program handing a word to a shell (commands.ts)', () => {
     ['cd', "npx -c 'cd s && ./q install x'", 'runs ./q after cd'],
     ['popd', "npx -c 'popd; ./q install x'", 'runs ./q after popd']
   ])('refuses text whose programs move (R26-3): %s', (_id, command, why) => {
-    expect(problems(command)).toEqual([
+    expect(installProblems(command)).toEqual([
       expect.stringContaining(
         `as shell text (as npx -c and gcc -wrapper do), which ${why}`
       )
@@ -169,6 +150,6 @@ describe('an untabled program handing a word to a shell (commands.ts)', () => {
     // a program with a table reads its own words (git's message is data)
     ["git commit -m 'bash: fix the quoting'"]
   ])('lets an ordinary word pass: %s', command => {
-    expect(problems(command)).toEqual([]);
+    expect(installProblems(command)).toEqual([]);
   });
 });

@@ -31,15 +31,8 @@ from . import fastpath, handed_text, inherited_env
 
 # the words of a value, split where a shell or an option list splits them
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:]+")
-# programs that run their input or arguments as commands of their own
-_RUNS_INPUT = frozenset(("xargs", "eval", "env", "busybox"))
-_INSTALLERS = frozenset(
-    (
-        "conda", "mamba", "micromamba", "uv", "uvx", "pipx", "pipx.pyz", "poetry", "pdm",
-        "pipenv", "hatch", "pixi", "rye", "pip-compile", "pip-sync",
-    )
-)  # fmt: skip
-_SHELLS = frozenset(("sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "tcsh", "csh"))
+# shells the fast path's names do not hold (it reads none of them), which still run a command
+_OTHER_SHELLS = frozenset(("fish", "tcsh", "csh"))
 # the variables commands.shell_code_variable reads (besides BASH_FUNC_*): looked at first
 _SHELL_CODE_NAMES = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "PS4"))
 
@@ -133,18 +126,17 @@ def _in_command_position(text: str) -> str:
 
 
 def _installer(name: str) -> bool:
-    return name in _INSTALLERS or fastpath._versioned(name, "pip")
+    return name in fastpath.INSTALLERS or fastpath._versioned(name, "pip")
 
 
 def _starts_commands(name: str) -> bool:
-    """An installer, a shell or a wrapper (the fast path's names, one list), a program that
-    runs its input, or a code interpreter; not a Python (guarded where it starts)."""
+    """An installer, a shell or a wrapper (the fast path's names, one list: xargs, eval, env
+    among them), or a code interpreter; not a Python (guarded where it starts)."""
     if fastpath._versioned(name, "python"):
         return False
     return (
         fastpath.is_installer_name(name)
-        or name in _SHELLS
-        or name in _RUNS_INPUT
+        or name in _OTHER_SHELLS
         or name in fastpath._INTERPRETERS
         or any(fastpath._versioned(name, stem) for stem in fastpath._INTERPRETER_STEMS)
         or name == "nodejs"

@@ -197,9 +197,7 @@ def names_installer(words: List[str]) -> bool:
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
         # `~+/u` is ./u to the shell that runs the text (u a link to uv)
-        piece = handed_text.expand_tilde(
-            piece, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
-        )
+        piece = handed_text.expand_tilde(piece)
         target = _link_target(piece if "/" in piece else _which(piece, None, strict=False))
         if target and not _PYTHON.match(target) and _links_to_installer(target):
             # `hash -p /tmp/x/u ls`, `alias ls=/tmp/x/u`, `flock f u ...` with u on PATH: a
@@ -2852,9 +2850,7 @@ def _refuse_unplaced_text(program: str, word: str) -> None:
     for token in handed_text.command_tokens(word):
         if why or not handed_text.has_pattern(token):
             continue
-        token = handed_text.expand_tilde(
-            token, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
-        )
+        token = handed_text.expand_tilde(token)
         found = globlib.glob(_placed(token, strict=False))
         if found:
             why = f"runs {found[0]} (its pattern {token} in command position matches it)"

@@ -9,17 +9,21 @@ import stat
 PROCESS_EVENTS = frozenset(
     ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn")
 )
-_NAMES = frozenset(
+# installers (pip's versioned names aside: ``_versioned``), and front ends that install
+# (frontends.py) or run a command in an environment
+INSTALLERS = frozenset(
+    (
+        "conda", "mamba", "micromamba", "uv", "uvx",
+        "pipx", "pipx.pyz", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile",
+        "pip-sync",
+    )
+)  # fmt: skip
+_NAMES = INSTALLERS | frozenset(
     (
         # shells and wrappers whose command line may hold an install (commands.py)
         "sh", "bash", "dash", "zsh", "ksh", "ash", "busybox",
         "env", "sudo", "nohup", "time", "exec", "command", "nice", "doas", "stdbuf", "timeout",
         "setsid", "builtin", "coproc", "su", "runuser", "eval", "xargs",
-        # installers
-        "conda", "mamba", "micromamba", "uv", "uvx",
-        # front ends that install (frontends.py) or run a command in an environment
-        "pipx", "pipx.pyz", "poetry", "pdm", "pipenv", "hatch", "pixi", "rye", "pip-compile",
-        "pip-sync",
     )
 )  # fmt: skip
 
@@ -140,9 +144,7 @@ def _handed_link(word: str, cwd) -> bool:
     from . import handed_text
 
     for token in handed_text.command_tokens(word):
-        token = handed_text.expand_tilde(
-            token, os.environ.get("HOME", ""), os.environ.get("OLDPWD", "")
-        )
+        token = handed_text.expand_tilde(token)
         if os.sep in token and _names_link(_from(token, cwd)):
             return True
     return False

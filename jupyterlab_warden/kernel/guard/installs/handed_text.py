@@ -16,7 +16,7 @@ String operations only: the fast path (every process start) calls ``dequoted`` a
 
 import os
 import re
-from typing import List
+from typing import List, Optional
 
 # quote removal: what the shell drops (a backslash-newline pair first: a line continuation)
 _QUOTES = str.maketrans("", "", "'\"\\")
@@ -115,9 +115,14 @@ def unplaceable(word: str) -> str:
     return ""
 
 
-def expand_tilde(path: str, home: str, oldpwd: str) -> str:
+def expand_tilde(path: str, home: Optional[str] = None, oldpwd: Optional[str] = None) -> str:
     """``path`` with the shell's tilde prefix expanded (``~/x``, ``~+/x``: the folder it runs
-    in, as ``./x``; ``~-/x``: OLDPWD; ``~user/x``); as written where Warden cannot tell."""
+    in, as ``./x``; ``~-/x``: OLDPWD; ``~user/x``); as written where Warden cannot tell.
+    ``home``, ``oldpwd``: HOME and OLDPWD (None: this process's, which a start inherits)."""
+    if not path.startswith("~"):
+        return path
+    home = os.environ.get("HOME", "") if home is None else home
+    oldpwd = os.environ.get("OLDPWD", "") if oldpwd is None else oldpwd
     head, sep, rest = path.partition("/")
     if head == "~":
         base = home
