@@ -4,10 +4,13 @@ against no guard in the same run (issue 20 targets: <= 1.05x and <= 1.10x).
     PYTHONPATH=. python bench/install_gate_overhead.py [--rounds 7] [--spawns 1000]
                                                        [--only torch|spawns]
 
-Each measurement runs in a fresh interpreter (bytecode cached) that imports the guard's
+Each measurement runs in a fresh interpreter (bytecode cached: the package is compiled first,
+as ``pip install`` compiles it, since a machine that sets PYTHONDONTWRITEBYTECODE, as this
+one does, would otherwise time the guard's compilation) that imports the guard's
 package, then installs it (``guard.install()``, as the launcher does, not timed) or not, so
 both modes fork a process of the same size; modes alternate round by round so machine noise
-hits both alike. Reported: medians of wall and CPU time (the child's
+hits both alike. A start's cost grows with its PATH (one look per folder): the PATH's folder
+count is reported. Reported: medians of wall and CPU time (the child's
 own user+sys for `import torch`; the parent's for the spawning loop, where the guard runs),
 and for the spawning workload the cost of the audit event alone (``event_us``: what the
 guard's hook adds to each start; the rest of a guarded process's difference is the larger
@@ -15,7 +18,9 @@ process the fork copies and machine noise).
 """
 
 import argparse
+import compileall
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -117,6 +122,12 @@ def main():
     parser.add_argument("--spawns", type=int, default=1000)
     parser.add_argument("--only", choices=("torch", "spawns"))
     opts = parser.parse_args()
+    import jupyterlab_warden
+
+    # what an installed package has: its bytecode (PYTHONDONTWRITEBYTECODE keeps runs from it)
+    compileall.compile_dir(os.path.dirname(jupyterlab_warden.__file__), quiet=1)
+    folders = len(os.environ.get("PATH", os.defpath).split(os.pathsep))
+    print(json.dumps({"path_folders": folders}))
     rows = []
     if opts.only in (None, "torch"):
         rows.append(compare("import torch", IMPORT_TORCH, opts.rounds))

@@ -159,12 +159,20 @@ def _write_script(kernel, name: str, text: str):
     (kernel.work / "data.txt").write_text("x\n")
 
 
+def _made_in_cell(name: str, code: str) -> str:
+    """``code`` after a ``chmod`` of the script: R16-14 reads a script the cell (a clone, a
+    download) made since the kernel started, and a kernel started more than a second after
+    the test wrote the file (a loaded machine) would see one the machine had (the threat
+    model's open case); the cell's own chmod stamps it as the cell's, whatever the delay."""
+    return f"import os\nos.chmod({name!r}, 0o755)\n" + code
+
+
 @pytest.mark.parametrize("name", sorted(_SCRIPTS))
 def test_an_interpreter_script_run_by_its_path_is_read_as_its_interpreter_start(kernel, name):
     installed({"x.pl": "perl", "w.awk": "awk", "v.sed": "sed"}[name])
     _write_script(kernel, name, _SCRIPTS[name])
     line = f"./{name} data.txt"
-    kernel.proves(f"import os\nos.system({line!r})\n")
+    kernel.proves(_made_in_cell(name, f"os.system({line!r})\n"))
 
 
 def test_a_uv_run_script_line_reads_the_script_metadata(kernel):
@@ -181,7 +189,7 @@ def test_a_uv_run_script_line_reads_the_script_metadata(kernel):
         "import subprocess\nsubprocess.run(['./tool'])\n",
         "import os\nos.system('./tool')\n",
     ):
-        refused = _fetches_only_without_warden(kernel, code)
+        refused = _fetches_only_without_warden(kernel, _made_in_cell("tool", code))
         assert "uv" in refused and "index" in refused, refused
 
 

@@ -123,12 +123,13 @@ def words_are_str(words: list) -> bool:
     return True
 
 
-def first_look_words(start: list, search=None, cwd=None) -> bool:
-    """``first_look`` of a non-empty list of exact str words."""
+def first_look_words(start: list, search=None, cwd=None, present=None) -> bool:
+    """``first_look`` of a non-empty list of exact str words. ``present``: the names in the
+    PATH folders listed for this start (``path_programs.new_programs``)."""
     for word in start:
         if _names_reader(word):
             return True
-    if _file_reads_fully(start[0], search, cwd):
+    if _file_reads_fully(start[0], search, cwd, present):
         return True
     for word in start[1:]:
         if os.sep in word and (_names_link(_from(word, cwd)) or _program_script(word, cwd)):
@@ -276,11 +277,14 @@ def may_install(program: str, search=None, cwd=None) -> bool:
     return _file_reads_fully(program, search, cwd)
 
 
-def _file_reads_fully(program: str, search, cwd) -> bool:
+def _file_reads_fully(program: str, search, cwd, present=None) -> bool:
     """``may_install``'s look at the program's file: found on ``search`` when a bare name, a
     program that names the started process's own files (``_names_process``), a link judged by
     its target, a script (it may run bash) read in full. Every first look (``may_install``,
-    ``first_look_words``, the gate's shortcut) reaches the file through this one function."""
+    ``first_look_words``, the gate's shortcut) reaches the file through this one function.
+    ``present``: ``{folder prefix: names of its entries}`` for PATH folders listed and found
+    current for this start; a folder there without the name is passed without a system call
+    (it holds no entry of that name, as the probe would have found)."""
     given = os.sep in program
     found = None
     if os.sep not in program and search:
@@ -293,6 +297,10 @@ def _file_reads_fully(program: str, search, cwd) -> bool:
         # changes only how a folder is looked in, never which folders nor what is found
         hint = _FOUND_IN.get((search, program))
         for prefix in prefixes:
+            if present is not None:
+                names = present.get(prefix)
+                if names is not None and program not in names:
+                    continue
             candidate = prefix + program
             if cwd is not None and not candidate.startswith("/"):
                 candidate = _from(candidate, cwd)

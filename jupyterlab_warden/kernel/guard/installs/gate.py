@@ -175,10 +175,13 @@ class InstallGate:
                 if words_are_str(start):  # what _plain_event reads without refusing
                     start[:1] = [program]  # the event's program runs, not argv[0]
                     search = self.inherited.get("PATH", os.defpath)
-                    # PATH's new program files first, as the general path below reads them
-                    self._path_programs(search, None, None, event)
+                    # PATH's new program files first, as the general path below reads them;
+                    # the folders' names, listed and checked current there, spare the lookup
+                    # of the program the system calls in folders that do not hold it
+                    present = {}
+                    self._path_programs(search, None, None, event, present)
                     if (
-                        first_look_words(start, search, None)
+                        first_look_words(start, search, None, present)
                         or self.inherited.problem()
                         or self._script_operand(start, search, None, None)
                     ):
@@ -238,7 +241,7 @@ class InstallGate:
             return False
         return type(search) is str and script_operand(start, search, cwd)
 
-    def _path_programs(self, search, env, cwd, call: str) -> None:
+    def _path_programs(self, search, env, cwd, call: str, present=None) -> None:
         """A program file written since the kernel started in a folder of the start's PATH
         (``path_programs``, red team 18 R18-1/R18-2/R18-4): any program the start runs may run
         it by name (git's ``git-NAME``, tar's ``gzip``), so it is read as a start of its own,
@@ -246,7 +249,7 @@ class InstallGate:
         that refuses refuses this start, naming the folder and the file."""
         if type(search) is not str:
             return  # a PATH of another type: the start's own reading refuses it
-        files = new_programs(search, cwd)
+        files = new_programs(search, cwd, present)
         if not files:
             return
         if env is None:

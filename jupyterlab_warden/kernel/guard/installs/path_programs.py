@@ -22,17 +22,22 @@ import stat
 import time
 
 # folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), the files in it that are or may become
-# program files changed since start: ``_listed``)
+# program files changed since start, the names of all its entries: ``_listed``)
 _FOLDERS: dict = {}
 _KEPT = 256
 _SETTLED = 2.0  # seconds: file systems stamp times by clock ticks (a coarse one, or 2 s on FAT)
 _started = None  # the kernel's start (seconds since the epoch), read on the first listing
 
 
-def new_programs(search: str, cwd=None) -> list:
+def new_programs(search: str, cwd=None, present=None) -> list:
     """The program files (executable regular files, or links) in the folders of ``search`` (a
     PATH string; relative folders from ``cwd``) whose file, or link, changed since the kernel
-    started: each may be run by name by any program the start runs."""
+    started: each may be run by name by any program the start runs.
+
+    ``present``: a dict filled with ``{folder + "/": names of all its entries}`` for each
+    folder whose listing this call found current (its identity and times checked now), so the
+    start's own lookup of its program (``fastpath._file_reads_fully``) skips, without a system
+    call, a folder that holds no entry of that name; a folder not listed is not named."""
     found = []
     for folder in _folders(search, cwd):
         try:
@@ -42,13 +47,15 @@ def new_programs(search: str, cwd=None) -> list:
         key = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
         known = _FOLDERS.get(folder)
         if known is None or known[0] != key:
-            known = (key, _listed(folder))
+            known = (key, *_listed(folder))
             if time.time() - info.st_ctime >= _SETTLED:
                 if len(_FOLDERS) >= _KEPT:
                     _FOLDERS.clear()
                 _FOLDERS[folder] = known
         if known[1]:  # most folders keep no file: no generator for them (every start pays)
             found.extend(path for path in known[1] if _program_now(path))
+        if present is not None and known[2] is not None:
+            present[folder if folder.endswith("/") else folder + "/"] = known[2]
     return found
 
 
@@ -94,13 +101,15 @@ def _listed(folder: str) -> tuple:
     folder Warden cannot list holds none it could find): links and executable regular files
     changed since start, and every regular file that is not executable now, whatever its age
     (a ``chmod +x`` makes it a program file changed since start, R19-1; system folders hold
-    almost none, so the per-start ``lstat`` stays cheap)."""
+    almost none, so the per-start ``lstat`` stays cheap). With them, the names of all the
+    folder's entries (None when it cannot be listed: a folder one may search but not read
+    is looked in name by name)."""
     since = _kernel_started() - 1
     found = []
     try:
         entries = list(os.scandir(folder))
     except (OSError, ValueError):
-        return ()
+        return (), None
     for entry in entries:
         try:
             own = entry.stat(follow_symlinks=False)
@@ -115,7 +124,7 @@ def _listed(folder: str) -> tuple:
                     found.append(entry.path)
         except (OSError, ValueError):
             continue  # removed while listed
-    return tuple(found)
+    return tuple(found), frozenset(entry.name for entry in entries)
 
 
 def _link_changed(path: str, own) -> bool:
