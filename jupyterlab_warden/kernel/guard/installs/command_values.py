@@ -52,20 +52,25 @@ _PROGRAM_SET_PREFIXES = ("npm_",)
 _PROGRAM_PATH_FOLDERS = ("node_modules/.bin",)
 
 
+# where sh looks a name up when PATH is unset (dash's and bash's default)
+_SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
 class Place:
     """Where a value runs: the folder of the start that runs it (absolute; None where a ``cd``
     Warden cannot follow left it unknown) and that start's environment (``lookup``: PATH,
     HOME, the variables its parameters name), not this process's (red team 27 R27-1)."""
 
-    __slots__ = ("folder", "lookup", "search", "home")
+    __slots__ = ("folder", "lookup", "search", "home", "pwd")
 
     def __init__(self, folder: Optional[str], lookup: Callable[[str], Optional[str]]):
         self.folder = None if folder is None else os.path.abspath(folder)
         self.lookup = lookup
         self.search = lookup("PATH")
         if self.search is None:
-            self.search = os.defpath
+            self.search = _SHELL_PATH
         self.home = lookup("HOME") or ""
+        self.pwd = self.folder  # what $PWD is: the folder sh runs in
 
 
 def runs_command(
@@ -81,7 +86,13 @@ def runs_command(
     text = _expanded(value, place, unknown) if "$" in value else value
     # not kept by text: what a name finds (PATH, a link, a pattern's files) changes under it
     # (red team 26: a program made after a first look kept its "harmless" answer)
-    return _read(text, place, unknown, False)
+    found = _read(text, place, unknown, False)
+    inherited = lookup("PWD")
+    if found or "PWD" not in value or inherited in (None, place.pwd):
+        return found
+    # npm expands a ${...} in its config from its own environment, before sh sets PWD
+    place.pwd = inherited
+    return _read(_expanded(value, place, []), place, [], False)
 
 
 def may_be_command(value: str) -> bool:
@@ -149,8 +160,8 @@ def _expanded(value: str, place: Place, unknown: List[str]) -> str:
 
 def _parameter(name: str, place: Place, unknown: List[str]) -> str:
     if name == "PWD":  # sh sets PWD to the folder it runs in (R27-2)
-        if place.folder is not None:
-            return place.folder
+        if place.pwd is not None:
+            return place.pwd
         unknown.append("$PWD")
         return _UNKNOWN
     found = place.lookup(name)
