@@ -58,8 +58,22 @@ describe('command values (the kernel command_values twin)', () => {
     expect(runsCommand('${C:-uv} pip', held)).toMatch(
       /^uses a shell expansion Warden cannot resolve \(a \$\{\.\.\.\} with an operator\)/
     );
-    expect(runsCommand('x=$(printf a)')).toBe('runs a command substitution');
-    expect(runsCommand('-XX:OnError=`id`')).toBe('runs a command substitution');
+    // red team 27 R27-4: a substitution runs its text, its output in command position is
+    // unknown; one word, or prose with code spans, is no command
+    expect(runsCommand('x=$(printf a)')).toMatch(
+      /^uses a shell expansion Warden cannot know/
+    );
+    expect(runsCommand('$(printf a) x')).toMatch(
+      /^uses a shell expansion Warden cannot know/
+    );
+    expect(runsCommand('-XX:OnError=`bash -i` x')).toBe('runs bash');
+    expect(runsCommand('a $(uv pip install x)')).toBe('runs uv');
+    expect(runsCommand('see `uv pip install x` now')).toBe('runs uv');
+    expect(runsCommand('-XX:OnError=`id`')).toBe('');
+    expect(runsCommand('Xk9$(pQ2!z')).toBe('');
+    expect(runsCommand('baseline with `AdamW`, lr 3e-4')).toBe('');
+    expect(runsCommand('Wrap code in ```python fences.')).toBe('');
+    expect(runsCommand('${SCRATCH:-/tmp}/data')).toBe('');
     expect(runsCommand('abc$123')).toBe(''); // a password: one word, no program
     expect(runsCommand('pa$sword')).toBe(''); // one word: the kernel's value unseen, no text
   });

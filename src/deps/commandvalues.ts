@@ -37,10 +37,13 @@ import { isInterpreter } from './interpreters';
 import { INSTALLER_PIECE, PYTHON, STARTERS } from './starters';
 
 // the words of a value, split where a shell or an option list splits them
-const PIECES = /[^\s;&|()<>`'"=,{}:]+/g;
+const PIECES = /[^\s;&|()<>`'"=,{}:\0]+/g;
 // a shell's expansions in a value a program runs as shell text: a command substitution runs
-// what Warden does not read; a parameter is another variable's value (`$C $D install`)
+// its own text, and its output is no name Warden knows; a parameter is another variable's
+// value (`$C $D install`)
 const SUBSTITUTION = /\$\(|`/;
+// what stands in a value's text for a command substitution's output (no value holds a NUL)
+const UNKNOWN = '\0';
 const PARAMETER = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IFS = ' \t\n';
@@ -121,11 +124,12 @@ export function runsCommand(
       return found ?? '';
     }
   );
-  if (operator) {
+  const texts = quoted(value) ? [value, dequoted(value)] : [value];
+  // red team 27 R27-4: a one-word `${SCRATCH:-/tmp}/data` runs what a word alone runs
+  if (operator && texts.some(commandText)) {
     return 'uses a shell expansion Warden cannot resolve (a ${...} with an operator)';
   }
-  const texts = quoted(value) ? [value, dequoted(value)] : [value];
-  if (unknown.length > 0 && texts.some(mayBeCommandText)) {
+  if (unknown.length > 0 && texts.some(commandText)) {
     return `uses a shell expansion Warden cannot resolve here ($${unknown[0]}, which the line does not set, is the kernel's)`;
   }
   return read(expanded);
@@ -133,30 +137,87 @@ export function runsCommand(
 
 /**
  * What `value` runs read as shell text ('' when nothing Warden refuses): an installer named
- * anywhere in it; in command position a shell, a wrapper or a code interpreter by its name;
- * a command substitution, a PATH or a cd it sets.
+ * anywhere in it; in command position a shell, a wrapper or a code interpreter by its name,
+ * or a command substitution's output; what a command substitution runs; a PATH or a cd it
+ * sets. `command`: it is a command whatever its words (a substitution's text).
  */
-function read(value: string): string {
-  if (SUBSTITUTION.test(value)) {
-    return 'runs a command substitution';
-  }
+function read(value: string, command = false): string {
   const texts = quoted(value) ? [value, dequoted(value)] : [value];
-  if (!texts.some(mayBeCommandText)) {
+  if (!command && !texts.some(commandText)) {
     return ''; // one word: a path, a number, a name; a program named alone runs bare
   }
-  for (const text of texts) {
-    for (const piece of text.match(PIECES) ?? []) {
+  for (const whole of texts) {
+    const pieces = substitutions(whole);
+    for (const [body, inner] of pieces) {
+      const found = inner ? read(body, true) : '';
+      if (found) {
+        return found;
+      }
+    }
+    // the static side sees no files: a substitution that runs anything may print a name
+    const outer = pieces
+      .map(([body, inner]) => (inner ? (body.trim() ? UNKNOWN : '') : body))
+      .join('');
+    for (const piece of outer.match(PIECES) ?? []) {
       const name = lastPart(piece);
       if (INSTALLER_PIECE.test(name) && program(piece)) {
         return `runs ${name}`;
       }
     }
-    const found = inCommandPosition(text) || unplaceable(text);
+    const found = inCommandPosition(outer) || unplaceable(outer);
     if (found) {
       return found;
     }
   }
   return '';
+}
+
+/**
+ * Whether `text` may be a command with words of its own (a blank or a break). A backtick
+ * alone is none (red team 27 R27-4: a password `Xk9$(pQ2`, a one-word value runs what a
+ * program named alone runs).
+ */
+function commandText(text: string): boolean {
+  return mayBeCommandText(text.replace(/`/g, ''));
+}
+
+/**
+ * `text` cut at its command substitutions (`$(...)`, a backtick pair; one left open runs to
+ * the end): [piece, whether it is a substitution's text], in order (the kernel's
+ * `command_values._substitutions`).
+ */
+function substitutions(text: string): [string, boolean][] {
+  if (!SUBSTITUTION.test(text)) {
+    return [[text, false]];
+  }
+  const pieces: [string, boolean][] = [];
+  let i = 0;
+  let start = 0;
+  while (i < text.length) {
+    let j: number;
+    if (text.startsWith('$(', i)) {
+      let depth = 1;
+      j = i + 2;
+      while (j < text.length && depth) {
+        depth += text[j] === '(' ? 1 : text[j] === ')' ? -1 : 0;
+        j += 1;
+      }
+      pieces.push([text.slice(start, i), false]);
+      pieces.push([text.slice(i + 2, depth === 0 ? j - 1 : j), true]);
+    } else if (text[i] === '`') {
+      j = text.indexOf('`', i + 1);
+      j = j < 0 ? text.length : j;
+      pieces.push([text.slice(start, i), false]);
+      pieces.push([text.slice(i + 1, j), true]);
+      j += 1;
+    } else {
+      i += 1;
+      continue;
+    }
+    i = start = j;
+  }
+  pieces.push([text.slice(start), false]);
+  return pieces;
 }
 
 /**
@@ -167,6 +228,9 @@ function read(value: string): string {
  */
 function inCommandPosition(text: string): string {
   for (const token of [...commandTokens(text), ...optionValues(text)]) {
+    if (token.includes(UNKNOWN)) {
+      return "uses a shell expansion Warden cannot know in command position (a command substitution's output)";
+    }
     if (hasPattern(token)) {
       continue;
     }

@@ -12,6 +12,8 @@ Each proof runs for real: without Warden uv installs from the test index; with W
 cell is refused and the index sees no request.
 """
 
+import os
+
 import pytest
 from launched import installed, system_cell
 
@@ -100,14 +102,21 @@ def test_a_values_expansions_are_read():
     """A value a program runs with ``/bin/sh -c`` is expanded there: ``uv${IFS}pip`` is one
     word to a blank test and ``uv pip`` to the shell; ``$C $D install`` runs what two other
     variables hold (red team 26 R26-1): parameters are read as the environment holds them."""
-    held = {"C": "uv", "D": "pip", "E": ""}.get
-    assert command_values.runs_command("-XX:OnError=uv${IFS}pip${IFS}install${IFS}x") == "runs uv"
+    held = {"C": "uv", "D": "pip", "E": "", "PATH": os.environ["PATH"]}.get
+    assert (
+        command_values.runs_command("-XX:OnError=uv${IFS}pip${IFS}install${IFS}x", held)
+        == "runs uv"
+    )
     assert command_values.runs_command("$C $D install x", held) == "runs uv"
     assert command_values.runs_command("$C $D install x") == ""  # unset: nothing runs
     assert command_values.runs_command("-XX:OnError=u${E}v pip", held) == "runs uv"
-    assert command_values.runs_command("${C:-uv} pip").startswith("uses a shell expansion")
-    assert command_values.runs_command("x=$(printf a)") == "runs a command substitution"
-    assert command_values.runs_command("-XX:OnError=`id`") == "runs a command substitution"
+    # red team 27: ${X:-w} is evaluated; an operator Warden does not evaluate, or a
+    # substitution's output, in command position is unknown; a substitution runs its text
+    assert command_values.runs_command("${C:-uv} pip", held) == "runs uv"
+    assert command_values.runs_command("${C#x} x").startswith("uses a shell expansion")
+    assert command_values.runs_command("x=$(printf a)").startswith("uses a shell expansion")
+    assert command_values.runs_command("-XX:OnError=`bash -i` x") == "runs bash"
+    assert command_values.runs_command("-XX:OnError=`id`") == ""  # one word: as `id` alone
     assert command_values.runs_command("abc$123") == ""  # a password: one word, no program
     assert command_values.runs_command("pa$sword") == ""
 
@@ -115,7 +124,7 @@ def test_a_values_expansions_are_read():
 def test_a_value_set_before_the_variables_it_names_is_read_again():
     """``npm_config_call='$C$D run x'`` set first reads as nothing; setting C=u and D=v after
     makes it run uv: the change that makes it so is refused."""
-    env = {"npm_config_call": "$C$D run x"}
+    env = {"npm_config_call": "$C$D run x", "PATH": os.environ["PATH"]}
     assert command_values.refused_change("C", "u", env) == ""  # `u run x`
     env["C"] = "u"
     assert "holds a command that runs uv" in command_values.refused_change("D", "v", env)

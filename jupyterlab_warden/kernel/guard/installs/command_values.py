@@ -25,103 +25,282 @@ import glob as globlib
 import os
 import re
 import shutil
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
-from . import fastpath, handed_text, inherited_env
+from . import fastpath, folders, handed_text, inherited_env
 
 # the words of a value, split where a shell or an option list splits them
-_PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:]+")
+_PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:\0]+")
 # shells the fast path's names do not hold (it reads none of them), which still run a command
 _OTHER_SHELLS = frozenset(("fish", "tcsh", "csh"))
 # the variables commands.shell_code_variable reads (besides BASH_FUNC_*): looked at first
 _SHELL_CODE_NAMES = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "PS4"))
 
 
-def runs_command(value: str, lookup: Callable[[str], Optional[str]] = lambda name: None) -> str:
+# What stands in a value's text for what Warden cannot know where the value runs: a command
+# substitution's output, a parameter the shell or the running program sets itself (no value
+# Warden reads holds a NUL: the C environment cannot carry one)
+_UNKNOWN = "\0"
+# parameters the program that runs a value sets before its shell expands it, whatever the
+# environment it was started with holds (red team 27 R27-3: npm exports its config as
+# npm_config_*, ./package.json as npm_package_*, npm_lifecycle_*, INIT_CWD, NODE), and the
+# ones the shell sets itself (OLDPWD; PWD is the folder it runs in: ``_expanded``)
+_PROGRAM_SET = frozenset(("OLDPWD", "INIT_CWD", "NODE", "EDITOR", "NODE_OPTIONS"))
+_PROGRAM_SET_PREFIXES = ("npm_",)
+# folders a program puts before PATH for the commands it runs, under the folder it runs in
+# and each parent (npm and npx: node_modules/.bin, R27-3)
+_PROGRAM_PATH_FOLDERS = ("node_modules/.bin",)
+
+
+# where sh looks a name up when PATH is unset (dash's and bash's default)
+_SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+class Place:
+    """Where a value runs: the folder of the start that runs it (absolute; None where a ``cd``
+    Warden cannot follow left it unknown) and that start's environment (``lookup``: PATH,
+    HOME, the variables its parameters name), not this process's (red team 27 R27-1)."""
+
+    __slots__ = ("folder", "lookup", "search", "home", "pwd")
+
+    def __init__(self, folder: Optional[str], lookup: Callable[[str], Optional[str]]):
+        self.folder = None if folder is None else os.path.abspath(folder)
+        self.lookup = lookup
+        self.search = lookup("PATH")
+        if self.search is None:
+            self.search = _SHELL_PATH
+        self.home = lookup("HOME") or ""
+        self.pwd = self.folder  # what $PWD is: the folder sh runs in
+
+
+def runs_command(
+    value: str,
+    lookup: Callable[[str], Optional[str]] = lambda name: None,
+    folder: Optional[str] = ".",
+) -> str:
     """What ``value`` starts read as shell text, in words for the message ('' when nothing
     Warden refuses); ``lookup``: the value of a variable its parameters name, in the
-    environment the value is expanded in (None: unset)."""
-    if "$" in value:
-        expanded = _expanded(value, lookup)
-        if expanded is None:
-            return "uses a shell expansion Warden cannot resolve (a ${...} with an operator)"
-        return _read(expanded)
+    environment the value is expanded in (None: unset); ``folder``: the folder it runs in."""
+    place = Place(folder, lookup)
+    unknown: List[str] = []
+    text = _expanded(value, place, unknown) if "$" in value else value
     # not kept by text: what a name finds (PATH, a link, a pattern's files) changes under it
     # (red team 26: a program made after a first look kept its "harmless" answer)
-    return _read(value)
+    found = _read(text, place, unknown, False)
+    inherited = lookup("PWD")
+    if found or "PWD" not in value or inherited in (None, place.pwd):
+        return found
+    # npm expands a ${...} in its config from its own environment, before sh sets PWD
+    place.pwd = inherited
+    return _read(_expanded(value, place, []), place, [], False)
+
+
+def may_be_command(value: str) -> bool:
+    """Whether ``value`` may be read as command text at some start (a blank or a break, or a
+    parameter that may expand to one): only such values are read again at each start."""
+    return "$" in value or _command_text(value)
+
+
+def _command_text(text: str) -> bool:
+    """Whether ``text`` may be a command with words of its own: a blank or a break. A
+    backtick alone is none: a one-word value (a password ``Xk9$(pQ2``, ``-Dx=`id```) runs
+    what a program named alone runs (red team 27 R27-4)."""
+    return handed_text.may_be_command_text(text.replace("`", ""))
 
 
 # a shell's expansions in a value a program runs as shell text: a command substitution runs
-# what Warden does not read; a parameter is another variable's value (red team 26 R26-1:
-# `$C $D install` with C=uv and D=pip set apart; `uv${IFS}pip`: IFS a blank)
-_SUBSTITUTION = re.compile(r"\$\(|`")
+# its own text, and its output is no name Warden knows; a parameter is another variable's
+# value (red team 26 R26-1: `$C $D install` with C=uv and D=pip set apart; `uv${IFS}pip`)
 _PARAMETER = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# ${NAME:-WORD} and its kin, which Warden evaluates in the environment the value runs in
+_OPERATOR = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])(.*)$", re.S)
+# the variable a ``${...}`` Warden does not evaluate reads (``${#X}``, ``${X%%.*}``)
+_NAMED = re.compile(r"[#!]?([A-Za-z_][A-Za-z0-9_]*)")
 _DEFAULT_IFS = " \t\n"
 
 
-def _expanded(value: str, lookup) -> Optional[str]:
-    """``value`` with each parameter replaced by what the variable holds (unset: nothing;
-    IFS unset: a blank; a special one, ``$1`` ``$@``: nothing, as in ``sh -c`` with no
-    arguments); None where a ``${...}`` holds an operator (``${X:-uv}``) Warden does not
-    evaluate. Quotes stay: a value's own quotes are read as the shell reads them."""
-    unresolved = []
+def _expanded(value: str, place: Place, unknown: List[str]) -> str:
+    """``value`` with each parameter replaced by what the shell that runs it makes of it: the
+    variable's value (unset: nothing; IFS unset: a blank; a special one, ``$1`` ``$@``:
+    nothing, as in ``sh -c`` with no arguments); PWD the folder it runs in; ``${X:-w}`` and
+    its kin evaluated. What Warden cannot know there becomes ``_UNKNOWN`` (its source in
+    ``unknown``) followed by the value Warden reads (a name in an argument reads as before):
+    a variable the running program sets itself (npm_*), OLDPWD, an operator it does not
+    evaluate (``${X#p}``). Quotes stay: a value's own quotes are read as the shell reads
+    them."""
 
     def value_of(match) -> str:
         braced, plain, special = match.groups()
         name = braced if braced is not None else plain
         if name is None:
             return "sh" if special == "0" else ""
-        if not _NAME.match(name):
-            unresolved.append(name)
-            return ""
-        found = lookup(name)
-        if found is None and name == "IFS":
-            return _DEFAULT_IFS
-        return found or ""
+        if _NAME.match(name):
+            return _parameter(name, place, unknown)
+        operator = _OPERATOR.match(name)
+        if operator and not any(c in operator.group(3) for c in "$`{"):
+            variable, op, word = operator.groups()
+            held = _parameter(variable, place, unknown)
+            if _UNKNOWN in held:
+                return held + word  # the running program's: either may be the one
+            empty = held == "" if op[0] == ":" else place.lookup(variable) is None
+            if op[-1] in "-=":
+                return word if empty and variable != "PWD" else held
+            if op[-1] == "+":
+                return "" if empty else word
+            return held  # `?`: the value, or the shell stops
+        # `${X#p}`, `${#X}`, a nested expansion: unknown, with what it may bring (a blank)
+        unknown.append("${" + name + "}")
+        named = _NAMED.match(name)
+        held = place.lookup(named.group(1)) if named else None
+        return _UNKNOWN + (held or "") + (" " + name if "$" in name or "`" in name else "")
 
-    expanded = _PARAMETER.sub(value_of, value)
-    return None if unresolved else expanded
+    return _PARAMETER.sub(value_of, value)
 
 
-def _read(value: str) -> str:
-    """What ``value`` runs read as shell text ('' when nothing Warden refuses): an installer
-    named anywhere in it; in command position (the first word of each command, what follows
-    an option's ``=``) a shell, a wrapper or a code interpreter by its name or by the program
-    a link there leads to, or a pattern that matches a file now; a command substitution, a
-    PATH or a cd it sets."""
-    if _SUBSTITUTION.search(value):
-        return "runs a command substitution"
-    texts = [value, handed_text.dequoted(value)] if handed_text.quoted(value) else [value]
-    if not any(handed_text.may_be_command_text(text) for text in texts):
+def _parameter(name: str, place: Place, unknown: List[str]) -> str:
+    if name == "PWD":  # sh sets PWD to the folder it runs in (R27-2)
+        if place.pwd is not None:
+            return place.pwd
+        unknown.append("$PWD")
+        return _UNKNOWN
+    found = place.lookup(name)
+    if name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES):
+        unknown.append("$" + name)
+        return _UNKNOWN + (found or "")
+    if found is None and name == "IFS":
+        return _DEFAULT_IFS
+    return found or ""
+
+
+def _read(text: str, place: Place, unknown: List[str], command: bool) -> str:
+    """What ``text`` runs read as shell text ('' when nothing Warden refuses); ``command``:
+    it is a command whatever its words (a substitution's text). An installer named anywhere
+    in it; in command position (the first word of each command, what follows an option's
+    ``=``) a shell, a wrapper or a code interpreter by its name or by the program a link there
+    leads to, what a pattern there expands to read the same way, a name Warden cannot know
+    there; what a command substitution runs; a PATH or a cd it sets."""
+    texts = [text, handed_text.dequoted(text)] if handed_text.quoted(text) else [text]
+    if not command and not any(_command_text(t) for t in texts):
         return ""  # one word: a path, a number, a name; a program named alone runs bare
-    for text in texts:
-        for piece in _PIECES.findall(text):
+    for whole in texts:
+        pieces = _substitutions(whole)
+        for body, inner in pieces:
+            found = _read(body, place, unknown, True) if inner else ""
+            if found:
+                return found
+        # a substitution's output is unknown unless it prints nothing (no command there is a
+        # program: `AdamW` in a note), and then the shell joins what stands around it
+        outer = "".join(
+            (_UNKNOWN if _prints(body, place) else "") if inner else body for body, inner in pieces
+        )
+        if _UNKNOWN in outer and len(pieces) > 1:
+            unknown.append("a command substitution's output")
+        for piece in _PIECES.findall(outer):
             name = piece.rsplit("/", 1)[-1]
-            if _installer(name) and _program(piece):
+            if _installer(name) and _program(piece, place) is not False:
                 return f"runs {name}"
-        found = _in_command_position(text) or handed_text.unplaceable(text)
+        found = _in_command_position(outer, place, unknown) or handed_text.unplaceable(outer)
         if found:
             return found
     return ""
 
 
-def _in_command_position(text: str) -> str:
-    for token in handed_text.command_tokens(text) + handed_text.option_values(text):
-        if handed_text.has_pattern(token):
-            matches = _matches(token)
-            if matches:
-                return f"runs {matches[0]} (the pattern {token} matches it)"
+def _substitutions(text: str) -> List[Tuple[str, bool]]:
+    """``text`` cut at its command substitutions (``$(...)``, a backtick pair; one left open
+    runs to the end): (piece, whether it is a substitution's text), in order."""
+    if "`" not in text and "$(" not in text:
+        return [(text, False)]
+    pieces, i, start = [], 0, 0
+    while i < len(text):
+        if text.startswith("$(", i):
+            depth, j = 1, i + 2
+            while j < len(text) and depth:
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                j += 1
+            pieces += [(text[start:i], False), (text[i + 2 : j - 1 if depth == 0 else j], True)]
+        elif text[i] == "`":
+            j = text.find("`", i + 1)
+            j = len(text) if j < 0 else j
+            pieces += [(text[start:i], False), (text[i + 1 : j], True)]
+            j += 1
+        else:
+            i += 1
             continue
-        name = token.rsplit("/", 1)[-1]
-        target = _target_name(token)
-        for candidate in (name, target):
-            if (
-                candidate
-                and _starts_commands(candidate)
-                and (candidate == target or _program(token))
-            ):
-                return f"runs {candidate}"
+        i = start = j
+    return pieces + [(text[start:], False)]
+
+
+# the shell's own commands, which run without a program file (any may print)
+_BUILTINS = frozenset(
+    ". : [ alias bg break cd command continue echo eval exec exit export false fc fg getopts "
+    "hash jobs kill local printf pwd read readonly return set shift source test times trap "
+    "true type ulimit umask unalias unset wait".split()
+)
+
+
+def _prints(body: str, place: "Place") -> bool:
+    """Whether a command substitution's text may print something: a command there is a
+    program or a builtin, or what Warden cannot place (a parameter, a pattern, ``$(<f)``);
+    not when no command it names is found (the shell prints the error elsewhere)."""
+    text = body.strip()
+    if not text:
+        return False
+    if text[0] == "<" or any(c in text for c in "$`~" + _UNKNOWN):
+        return True
+    for token in handed_text.command_tokens(text):
+        if token in _BUILTINS or handed_text.has_pattern(token):
+            return True
+        found = _located(token, place)
+        if found is None or found:
+            return True
+    return False
+
+
+def _in_command_position(text: str, place: Place, unknown: List[str]) -> str:
+    for token in handed_text.command_tokens(text) + handed_text.option_values(text):
+        if token.startswith("~-"):
+            unknown.append("~- (OLDPWD)")
+        token = handed_text.expand_tilde(token, place.home, _UNKNOWN)
+        if _UNKNOWN in token:
+            return _unknown_command(unknown)
+        words = [token]
+        if handed_text.has_pattern(token):
+            words = _matches(token, place.folder)
+            if words is None:
+                return f"runs what the pattern {token} matches, which Warden cannot tell"
+            words = words or [token]  # no match: the shell runs the pattern as written
+        for word in words:
+            found = _starts(word, place)
+            if found:
+                return found if word == token else f"{found} (the pattern {token} matches it)"
+    return ""
+
+
+def _unknown_command(unknown: List[str]) -> str:
+    source = ", ".join(dict.fromkeys(unknown))
+    return (
+        f"uses a shell expansion Warden cannot know in command position ({source}: the shell "
+        "or the program that runs the value sets it, or a command prints it, where it runs)"
+    )
+
+
+def _starts(word: str, place: Place) -> str:
+    """'runs NAME' when ``word`` in command position starts a program that starts commands, by
+    its name or by the program a link there leads to; '' when not."""
+    name = word.rsplit("/", 1)[-1]
+    found = _located(word, place)
+    if found is None:
+        if _starts_commands(name) or "/" in word:
+            return f"runs {word}, found from a folder Warden cannot tell (an earlier cd)"
+        return ""
+    if found and _starts_commands(name):
+        return f"runs {name}"
+    for path in found:
+        if os.path.islink(path):
+            target = os.path.basename(os.path.realpath(path))
+            if _starts_commands(target):
+                return f"runs {target}"
     return ""
 
 
@@ -143,29 +322,52 @@ def _starts_commands(name: str) -> bool:
     )
 
 
-def _program(piece: str) -> bool:
-    """A path naming an executable file, or a bare name found on PATH (``R``, ``expect``
-    where none is installed name nothing a shell could run)."""
-    if "/" in piece:
-        return os.path.isfile(piece) and os.access(piece, os.X_OK)
-    return shutil.which(piece) is not None
+def _program(piece: str, place: Place) -> Optional[bool]:
+    """Whether ``piece`` names a program where the value runs (``R``, ``expect`` where none is
+    installed name nothing a shell could run); None where Warden cannot tell."""
+    found = _located(handed_text.expand_tilde(piece, place.home, _UNKNOWN), place)
+    return None if found is None else bool(found)
 
 
-def _target_name(token: str) -> str:
-    """The name of the program a word in command position runs when it is a link (``./k``,
-    k a link to uv; a bare ``k`` found on PATH): the kernel runs the link's target."""
-    path = token if "/" in token else (shutil.which(token) or "")
-    if not path or not os.path.islink(path):
-        return ""
-    return os.path.basename(os.path.realpath(path))
+def _located(word: str, place: Place) -> Optional[List[str]]:
+    """The executable files ``word`` may run where the value runs: a path, from the start's
+    folder; a bare name, the first on the start's PATH and the first with the folders the
+    running program puts before it (``_PROGRAM_PATH_FOLDERS`` of the folder and its parents:
+    npm's ``node_modules/.bin``, R27-3). None where the folder it is found from is unknown."""
+    if "/" in word:
+        if not os.path.isabs(word):
+            if place.folder is None:
+                return None
+            word = os.path.join(place.folder, word)
+        return [word] if os.path.isfile(word) and os.access(word, os.X_OK) else []
+    if place.folder is None:
+        return None  # the program's own folders are under the unknown one
+    search = []
+    for entry in place.search.split(os.pathsep):
+        search.append(os.path.join(place.folder, entry) if entry else place.folder)
+    own = [
+        os.path.join(up, added)
+        for up in folders.upward(place.folder)
+        for added in _PROGRAM_PATH_FOLDERS
+    ]
+    found = []
+    for path in (os.pathsep.join(search), os.pathsep.join(own + search)):
+        hit = shutil.which(word, path=path)
+        if hit and hit not in found:
+            found.append(hit)
+    return found
 
 
-def _matches(pattern: str) -> list:
-    """The files a pattern in command position matches now, from this process's folder."""
+def _matches(pattern: str, folder: Optional[str]) -> Optional[List[str]]:
+    """The words a pattern in command position expands to, from ``folder`` (as written: a
+    relative match stays relative, a bare one is then looked up on PATH); None where Warden
+    cannot expand it."""
+    if folder is None and not os.path.isabs(pattern):
+        return None
     try:
-        return sorted(globlib.glob(pattern))
+        return sorted(globlib.glob(pattern, root_dir=folder))
     except (OSError, ValueError, re.error):
-        return [pattern]  # a pattern Warden cannot expand: counted as matching
+        return None
 
 
 def refused_value(
@@ -173,12 +375,14 @@ def refused_value(
     value: str,
     lookup: Callable[[str], Optional[str]] = lambda name: None,
     shell_code: bool = True,
+    folder: Optional[str] = ".",
 ) -> str:
     """Why setting ``name`` to ``value`` is refused ('' when it is not; the launcher's own
     value, set back, is not); ``lookup``: the other variables of the environment it is set
-    in. A shell's own code (``BASH_FUNC_pip%%``, ``BASH_ENV``, ``SHELLOPTS``) is refused
-    whatever its value: any program may start bash with it (red team 26 R26-2: npm's
-    ``script-shell=bash``), not only the shells Warden reads."""
+    in; ``folder``: where the start that runs it runs. A shell's own code (``BASH_FUNC_pip%%``,
+    ``BASH_ENV``, ``SHELLOPTS``) is refused whatever its value: any program may start bash
+    with it (red team 26 R26-2: npm's ``script-shell=bash``), not only the shells Warden
+    reads."""
     if inherited_env.launch_value(name) == value:
         return ""
     if shell_code and _shell_code(name, value):
@@ -187,7 +391,7 @@ def refused_value(
             "bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any "
             f"bash a program starts: remove it (os.environ.pop('{name}') before it)"
         )
-    started = runs_command(value, lookup)
+    started = runs_command(value, lookup, folder)
     return _why(name, started) if started else ""
 
 
@@ -199,33 +403,56 @@ def _shell_code(name: str, value: str) -> bool:
     return bool(shell_code_variable({name: value}, False))
 
 
-def refused_env(env: Dict[str, str], shell_code: bool = True) -> str:
-    """Why a start given ``env`` is refused: its first value the launcher did not give that
-    carries a command, its parameters read in ``env``; '' when none does. ``shell_code``:
-    a shell's own code variable counts (not for a start whose own gate reads it)."""
+def refused_env(env: Dict[str, str], shell_code: bool = True, folder: Optional[str] = ".") -> str:
+    """Why a start given ``env`` in ``folder`` is refused: its first value the launcher did not
+    give that carries a command, its parameters and names read in ``env`` and ``folder``;
+    '' when none does. ``shell_code``: a shell's own code variable counts (not for a start
+    whose own gate reads it)."""
     for name, value in env.items():
         if type(value) is str:
-            why = refused_value(name, value, env.get, shell_code)
+            why = refused_value(name, value, env.get, shell_code, folder)
             if why:
                 return why
     return ""
 
 
-def refused_change(name: str, value: Optional[str], env: Dict[str, str]) -> str:
+def refused_held(names, lookup: Callable[[str], Optional[str]], folder: Optional[str]) -> str:
+    """Why a start that inherits the values of ``names`` (the notebook's that ``may_be_command``)
+    is refused, read where it runs: ``lookup``, the environment it inherits; ``folder``, its
+    folder (red team 27 R27-1: a value set before the link it names exists, or read from
+    another folder or PATH than the one the start has)."""
+    for name in names:
+        value = lookup(name)
+        if value is not None:
+            why = refused_value(name, value, lookup, False, folder)
+            if why:
+                return why
+    return ""
+
+
+# what the names of any value are looked up with: a change of one reads every value again
+_LOOKUP_NAMES = frozenset(("PATH", "HOME"))
+
+
+def refused_change(
+    name: str, value: Optional[str], env: Dict[str, str], folder: Optional[str] = "."
+) -> str:
     """Why setting ``name`` to ``value`` (None: unsetting it) in ``env`` (the environment
-    before the change) is refused: the value itself, or a value set before whose parameters
-    now read otherwise (``npm_config_call='$C $D install'`` first, C=uv and D=pip after)."""
+    before the change) is refused, read in ``folder``: the value itself, or a value set
+    before whose parameters or names now read otherwise (``npm_config_call='$C $D install'``
+    first, C=uv and D=pip after; ``k ...`` first, then a PATH where k is a link to uv)."""
     after = dict(env)
     if value is None:
         after.pop(name, None)
     else:
         after[name] = value
-        why = refused_value(name, value, after.get)
+        why = refused_value(name, value, after.get, True, folder)
         if why:
             return why
+    every = name in _LOOKUP_NAMES
     for other, held in after.items():
-        if other != name and "$" in held and _PARAMETER.search(held):
-            why = refused_value(other, held, after.get)
+        if other != name and (every and may_be_command(held) or "$" in held):
+            why = refused_value(other, held, after.get, True, folder)
             if why:
                 return why
     return ""

@@ -2011,7 +2011,11 @@ def _simple(
     # program starts (R26-2), but a Python started here is guarded, and its own gate reads
     # the shells it starts with them (R17-3: BASH_ENV from an env file, then python)
     guarded = bool(argv) and _PYTHON.match(program_name(argv[0])) is not None
-    why = command_values.refused_env(env, shell_code=not guarded)
+    # read where the command runs: after the line's cd (red team 27 R27-1: `cd sub &&
+    # npm_config_call='./k ...' npm exec` runs sub/k)
+    folder = current_folder()
+    folder = None if folder is None else os.path.abspath(folder) if folder else os.getcwd()
+    why = command_values.refused_env(env, not guarded, folder)
     if why:
         raise Unreadable(why)
     if not argv:

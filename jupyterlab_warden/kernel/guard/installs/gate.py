@@ -30,7 +30,7 @@ from .fastpath import (
     script_operand,
     words_are_str,
 )
-from .inherited_env import InheritedEnviron, changed_names, read_environ
+from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
 from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
 
@@ -94,6 +94,10 @@ class InstallGate:
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
+        # the notebook's values a start that inherits them may run as shell text
+        # (``command_values.may_be_command``, decided when set): each such start reads them
+        # again where it runs (red team 27 R27-1); empty, the common start pays one test
+        self._command_names = set()
         # the lab's kernel itself (site_boot: the process the launch's status file is for):
         # only there is a change of its environment that drops its children's guard refused,
         # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
@@ -140,6 +144,33 @@ class InstallGate:
                 request.problems.append(problem)
                 self._enforce([request], event, in_process=False)
         self.inherited.changed(event, args)
+        self._note_command_value(args)
+
+    def _note_command_value(self, args: tuple) -> None:
+        """Keeps ``_command_names``: whether the variable just changed is now a value the
+        notebook set that a start may run as shell text."""
+        try:
+            name = os.fsdecode(args[0])
+        except Exception:  # noqa: BLE001 - not text: the inherited environment is unknown
+            return
+        value = self.inherited.get(name)
+        if value is None or launch_value(name) == value:
+            self._command_names.discard(name)
+            return
+        from .command_values import may_be_command
+
+        if may_be_command(value):
+            self._command_names.add(name)
+        else:
+            self._command_names.discard(name)
+
+    def _held_command(self, cwd) -> str:
+        """Why a start in ``cwd`` (None: this process's folder) that inherits the notebook's
+        command-like values is refused, each read in that folder and the start's PATH."""
+        from .command_values import refused_held
+
+        folder = os.path.abspath(os.fsdecode(cwd)) if cwd else os.getcwd()
+        return refused_held(sorted(self._command_names), self.inherited.get, folder)
 
     def _guard_dropped(self, event: str, args: tuple) -> str:
         try:
@@ -174,6 +205,11 @@ class InstallGate:
                 start = argv[:]  # read once: another thread may change the list
                 if words_are_str(start):  # what _plain_event reads without refusing
                     start[:1] = [program]  # the event's program runs, not argv[0]
+                    if self._command_names:
+                        problem = self._held_command(None)
+                        if problem:
+                            self._enforce([_refused_start(problem)], event, in_process=False)
+                            return
                     search = self.inherited.get("PATH", os.defpath)
                     # PATH's new program files first, as the general path below reads them;
                     # the folders' names, listed and checked current there, spare the lookup
@@ -203,10 +239,13 @@ class InstallGate:
         if env is not None:
             from .command_values import refused_env
 
-            problem = refused_env(_str_env(env))
-            if problem:
-                self._enforce([_refused_start(problem)], event, in_process=False)
-                return
+            folder = os.path.abspath(cwd) if cwd else os.getcwd()
+            problem = refused_env(_str_env(env), True, folder)
+        else:
+            problem = self._held_command(cwd) if self._command_names else ""
+        if problem:
+            self._enforce([_refused_start(problem)], event, in_process=False)
+            return
         search = (env if env is not None else self.inherited).get("PATH", os.defpath)
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
@@ -838,7 +877,7 @@ def _command_value(event: str, args: tuple, env: dict) -> str:
         return ""  # unsetting: only a value that names it reads otherwise
     from .command_values import refused_change
 
-    return refused_change(name, value, env)
+    return refused_change(name, value, env, os.getcwd())
 
 
 def _refused_start(problem: str):
