@@ -12,12 +12,17 @@ import type { IPythonAliases } from './ipythonaliases';
  * `stdin`: a script magic's body fed to a program that is not a shell (`%%script perl`).
  * `unreadable`: a line Warden cannot read (`text` says why: an alias defined by code).
  * `extent`: set when `text` is not the cell's own (an alias's expansion): findings belong on
- * that range of the cell. */
+ * that range of the cell.
+ * `expansions`: how many times IPython's `var_expand` (`$name`, `{expr}`) runs on `text`
+ * before the shell gets it: once for a `!` line and a `%%system` body (`system`,
+ * `getoutput`), twice for a line magic's arguments (the magic's call, then `system`); unset
+ * for a script magic's body, which the program reads as written. */
 export interface ShellText {
   kind: 'shell' | 'env' | 'stdin' | 'unreadable';
   text: string;
   offset: number;
   extent?: { from: number; to: number };
+  expansions?: 1 | 2;
 }
 
 export interface MaskedCell {
@@ -149,7 +154,8 @@ export function maskIPython(
         shell.push({
           kind,
           text: code.slice(bodyStart),
-          offset: bodyStart
+          offset: bodyStart,
+          ...(SHELL_CELL_MAGICS.has(name) ? { expansions: 1 as const } : {})
         });
       }
       return { python: blankOut(code, 0, code.length), shell };
@@ -414,7 +420,8 @@ function maskStatementLine(
     shell.push({
       kind: 'shell',
       text: assembled(code, textStart, lineEnd),
-      offset: textStart
+      offset: textStart,
+      expansions: 1
     });
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
@@ -424,7 +431,12 @@ function maskStatementLine(
   }
   AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
   if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
-    shell.push({ kind: 'shell', text: assembled(code, i, lineEnd), offset: i });
+    shell.push({
+      kind: 'shell',
+      text: assembled(code, i, lineEnd),
+      offset: i,
+      expansions: 2
+    });
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
   }
@@ -446,7 +458,8 @@ function maskStatementLine(
       shell.push({
         kind: 'shell',
         text: assembled(code, j + 1, lineEnd),
-        offset: j + 1
+        offset: j + 1,
+        expansions: 1
       });
       edits.push({ from: j, to: lineEnd, kind: 'stmt' });
       return true;
@@ -481,13 +494,15 @@ function maskMagic(
     shell.push({
       kind: 'shell',
       text: assembled(code, i + 1, lineEnd),
-      offset: i + 1
+      offset: i + 1,
+      expansions: 2
     });
   } else if (SHELL_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'shell',
       text: assembled(code, argsStart, lineEnd),
-      offset: argsStart
+      offset: argsStart,
+      expansions: 2
     });
   } else if (name === 'sc') {
     // `%sc [-lv] var=command` (osm.py): the command after the first `=` runs in a shell
@@ -496,7 +511,8 @@ function maskMagic(
       shell.push({
         kind: 'shell',
         text: assembled(code, eq + 1, lineEnd),
-        offset: eq + 1
+        offset: eq + 1,
+        expansions: 2
       });
     }
   } else if (ENV_LINE_MAGICS.has(name)) {
@@ -565,7 +581,8 @@ function useAlias(
     kind: use.kind,
     text: use.kind === 'shell' ? use.text : use.why,
     offset: from,
-    extent: { from, to }
+    extent: { from, to },
+    expansions: 2 // its arguments: the magic's call, then the alias's `system`
   });
 }
 

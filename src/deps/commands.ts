@@ -74,6 +74,7 @@ import { pipxAppCommands } from './pipxcli';
 import { readEnvironmentInto } from './projectfiles';
 import { refusedAssignments, refusedOperand } from './programfolders';
 import { newRequest, type InstallRequest } from './request';
+import { IPYTHON_FIELD } from './ipythonexpansion';
 import { shellWords } from './words';
 import {
   INSTALLER_PIECE,
@@ -1361,8 +1362,11 @@ function refuseExpansion(words: string[], mentions: boolean): void {
   const first = words[assigned] ?? '';
   if (mentions || EXPANSION.test(first) || EXPANSION.test(program)) {
     // the installer's arguments, or which program runs, depend on the expansion
+    const what = construct(expanded[0]);
     throw new Unreadable(
-      `it uses a shell expansion (${construct(expanded[0])}) Warden cannot resolve before the shell runs it`
+      what.startsWith('an IPython')
+        ? `it uses ${what} Warden cannot resolve before the cell runs`
+        : `it uses a shell expansion (${what}) Warden cannot resolve before the shell runs it`
     );
   }
 }
@@ -2287,6 +2291,9 @@ function plainInstall(inv: Invocation): boolean {
 
 /** Names the shell construct without quoting it: a word may hold a secret. */
 function construct(token: string): string {
+  if (token.includes(IPYTHON_FIELD)) {
+    return 'an IPython {expression}'; // ipythonexpansion.ts: a field of a `!` or `%` line
+  }
   if (token.includes('$(') || token.includes('`')) {
     return 'a command substitution';
   }

@@ -13,6 +13,7 @@ import { RULES, type IPolicyDocument, type Severity } from '../contracts';
 import type { Finding } from '../analyzer/types';
 import { shellInstalls, stdinInstalls, type FoundInstall } from './commands';
 import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
+import { expandIPython } from './ipythonexpansion';
 import { manifestKind, readManifest } from './manifests';
 import type { FileContext } from './requirements';
 import { newRequest, type InstallRequest, type Place } from './request';
@@ -97,7 +98,16 @@ function shellTextInstalls(
     request.problems.push({ text: s.text, place: context.place });
     return [{ request, from: s.offset, to: s.offset + 1 }];
   }
-  return shellInstalls(s.text, s.offset, {}, context);
+  if (!s.expansions) {
+    return shellInstalls(s.text, s.offset, {}, context);
+  }
+  // the shell reads the line IPython built from it (`{url}` is the value of url: R27b-4)
+  const line = expandIPython(s.text, s.expansions);
+  return shellInstalls(line.text, 0, {}, context).map(f => ({
+    ...f,
+    from: s.offset + line.origin(f.from),
+    to: s.offset + line.origin(f.to)
+  }));
 }
 
 /** An alias's expansion is not the cell's text: its findings go on the line that used it. */
