@@ -174,5 +174,9 @@ def test_what_a_value_runs_where_it_runs(tmp_path):
     assert command_values.runs_command("`printf sh` -c x", here, str(tmp_path)).startswith(
         "uses a shell expansion"
     )
+    # bash's own printing builtins too (`dirs` prints the folder: $(dirs +0)/k runs ./k)
+    assert command_values.runs_command("$(dirs +0)/k -c x", here, str(tmp_path)).startswith(
+        "uses a shell expansion"
+    )
     assert not command_values.may_be_command("/opt/conda/bin")
     assert command_values.may_be_command("a b") and command_values.may_be_command("$X")

@@ -27,7 +27,7 @@ import re
 import shutil
 from typing import Callable, Dict, List, Optional, Tuple
 
-from . import fastpath, folders, handed_text, inherited_env
+from . import fastpath, folders, handed_text, inherited_env, shell_values
 
 # the words of a value, split where a shell or an option list splits them
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:\0]+")
@@ -231,14 +231,6 @@ def _substitutions(text: str) -> List[Tuple[str, bool]]:
     return pieces + [(text[start:], False)]
 
 
-# the shell's own commands, which run without a program file (any may print)
-_BUILTINS = frozenset(
-    ". : [ alias bg break cd command continue echo eval exec exit export false fc fg getopts "
-    "hash jobs kill local printf pwd read readonly return set shift source test times trap "
-    "true type ulimit umask unalias unset wait".split()
-)
-
-
 def _prints(body: str, place: "Place") -> bool:
     """Whether a command substitution's text may print something: a command there is a
     program or a builtin, or what Warden cannot place (a parameter, a pattern, ``$(<f)``);
@@ -249,7 +241,9 @@ def _prints(body: str, place: "Place") -> bool:
     if text[0] == "<" or any(c in text for c in "$`~" + _UNKNOWN):
         return True
     for token in handed_text.command_tokens(text):
-        if token in _BUILTINS or handed_text.has_pattern(token):
+        # the shell's own commands run without a program file, and any may print (bash's
+        # `dirs`, `compgen` as well: the one list of them, shell_values.BUILTINS)
+        if token in shell_values.BUILTINS or handed_text.has_pattern(token):
             return True
         found = _located(token, place)
         if found is None or found:
