@@ -41,5 +41,8 @@ describe('namesInstaller: build lines that name a Python (red team 27b R27b-2)',
     expect(namesInstaller(['python3', '-c', 'x', '-I'])).toBe(false);
     expect(namesInstaller(['python3', 'x.py', '-I'])).toBe(false);
     expect(namesInstaller(['-DPYTHON=python3', '-DCMAKE_EXE=1'])).toBe(false);
+    expect(
+      namesInstaller(['python3', '--check-hash-based-pycs', 'never', '-I', 'x'])
+    ).toBe(true);
   });
 });

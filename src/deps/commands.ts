@@ -263,6 +263,10 @@ export function namesInstaller(words: readonly string[]): boolean {
  * cannot look at. */
 function dropsGuard(after: readonly string[]): boolean {
   for (let i = 0; i < after.length;) {
+    if (after[i] === '--check-hash-based-pycs') {
+      i += 2; // CPython's one long option with a value
+      continue;
+    }
     const match = PY_OPTION_WORD.exec(after[i]);
     if (!match) {
       return false;

@@ -205,3 +205,24 @@ def test_names_installer_reads_a_python_only_where_a_program_runs_it(tmp_path):
     assert commands.names_installer([os.path.realpath(sys.executable), "-I", "x.py"])
     assert commands.names_installer(["python3", "-Ic", "print()"])
     assert not commands.names_installer(["python3", "-c", "x", "-I"])
+    # CPython's long option with a value is its own word, then the guard-dropping flag
+    assert commands.names_installer(["python3", "--check-hash-based-pycs", "never", "-I", "x"])
+    # a copy without its execute bit still runs under the dynamic loader (ld.so ./python3 -I)
+    copy = tmp_path / "python3"
+    copy.write_bytes(b"\x7fELF")
+    copy.chmod(0o644)
+    assert commands.names_installer([str(copy), "-I", "x.py"])
+
+
+def test_only_a_python_is_read_by_the_direct_start_rule(tmp_path):
+    """``names_python`` decides which PYTHONPATH rule a start gets: a link named python3 that
+    leads to a shell runs a line, whose earlier commands may write a sitecustomize before a
+    Python starts, so it keeps the line's rule."""
+    shell = tmp_path / "python3"
+    shell.symlink_to("/bin/sh")
+    real = tmp_path / "python3.11"
+    real.symlink_to(os.path.realpath(sys.executable))
+    assert not commands.names_python(str(shell))
+    assert commands.names_python(str(real))
+    assert commands.names_python("python3")
+    assert not commands.names_python("bash")

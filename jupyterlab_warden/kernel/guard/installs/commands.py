@@ -218,27 +218,24 @@ def names_installer(words: List[str]) -> bool:
 
 
 def names_python(program: str) -> bool:
-    """Whether a start's program word names a Python (``python3.11``, ``sys.executable``)."""
-    name = program_name(os.fsdecode(program))
-    return _PYTHON.match(name) is not None
+    """Whether a start's program word names a Python (``python3.11``, ``sys.executable``), and
+    a link by that name leads to one: ``python3 -> /bin/sh`` runs a shell line, whose earlier
+    commands may write before a Python starts (the line's rule, ``_guard_loads``)."""
+    word = os.fsdecode(program)
+    target = _link_target(word)
+    return _PYTHON.match(program_name(word)) is not None and (
+        not target or _PYTHON.match(target) is not None
+    )
 
 
 def _runs_as_program(piece: str) -> bool:
     """Whether a piece named like a Python may be a program some program runs (red team 27b
-    R27b-2): a bare name (command position), or a path to an executable file or a link to
-    one. A piece that is an option (``-I/usr/include/python3.11``) or names a folder or a
-    plain file (an include folder) is none. A path Warden cannot look at, or one that does
-    not exist yet (the line may write it before it runs), counts."""
+    R27b-2): anything but an option (``-I/usr/include/python3.11``) or a path to a folder
+    (``gcc -isystem /usr/include/python3.11 -I include``). A file without its execute bit
+    counts: the dynamic loader runs one (``ld.so ./python3 -I``)."""
     if piece.startswith("-"):
         return False
-    if "/" not in piece:
-        return True
-    path = _placed(piece, strict=False)
-    try:
-        os.stat(path)
-    except OSError:
-        return True
-    return os.path.isfile(path) and os.access(path, os.X_OK)
+    return "/" not in piece or not os.path.isdir(_placed(piece, strict=False))
 
 
 def _drops_guard(after: List[str]) -> bool:
@@ -246,6 +243,9 @@ def _drops_guard(after: List[str]) -> bool:
     drops the guard (``-I``, ``-E``, ``-S``, in a cluster too: ``-u -IS``, ``-W x -E``)."""
     i = 0
     while i < len(after):
+        if after[i] == "--check-hash-based-pycs":
+            i += 2  # CPython's one long option with a value
+            continue
         match = _PY_OPTION_WORD.match(after[i])
         if match is None:
             return False
