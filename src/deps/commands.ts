@@ -197,7 +197,10 @@ const STATE_BUILTINS = new Set([
 ]);
 const PYTHON_MODULE_FLAG =
   /^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$/;
-const GUARD_DROPPING_FLAG = /^-[A-Za-z]*[IES]/;
+/** A whole option word of CPython's (red team 27b R27b-2): a cluster of its letters without a
+ * value (`-I`, `-IS`), maybe ending in one that takes the rest as its value (`-Ic CODE`).
+ * `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE` are a compiler's or cmake's words. */
+const PY_OPTION_WORD = /^-(?=.)([bBdEhiIOPqsSuvVxR?]*)([cmWXQ].*)?$/;
 const PIECES = /[^\s;&|()<>`'"=,{}]+/g;
 /** Names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`). */
 const PATTERN_TARGETS = ('pip pip3 uv uvx conda mamba micromamba pipx poetry pdm pipenv hatch ' +
@@ -247,9 +250,38 @@ export function namesInstaller(words: readonly string[]): boolean {
       PYTHON_MODULE_FLAG.test(base) ||
       // the shell may expand a pattern to an installer's name
       namesByPattern(base) ||
-      (PYTHON.test(base) && GUARD_DROPPING_FLAG.test(pieces[i + 1] ?? ''))
+      (PYTHON.test(base) &&
+        !piece.startsWith('-') &&
+        dropsGuard(pieces.slice(i + 1)))
     );
   });
+}
+
+/** Whether the words after a Python's name start with its own options and one of them drops
+ * the guard (`-I`, `-E`, `-S`, in a cluster too: `-u -IS`, `-W x -E`); the kernel's
+ * `_drops_guard`. A piece that is an option (`-I/usr/include/python3.11`) is no Python's
+ * name; the kernel also passes over a path to a folder or a plain file, which the static side
+ * cannot look at. */
+function dropsGuard(after: readonly string[]): boolean {
+  for (let i = 0; i < after.length;) {
+    if (after[i] === '--check-hash-based-pycs') {
+      i += 2; // CPython's one long option with a value
+      continue;
+    }
+    const match = PY_OPTION_WORD.exec(after[i]);
+    if (!match) {
+      return false;
+    }
+    const [, letters, valued] = match;
+    if (/[IES]/.test(letters)) {
+      return true;
+    }
+    if (valued && 'cm'.includes(valued[0])) {
+      return false; // its code or module: no more options
+    }
+    i += valued && valued.length === 1 ? 2 : 1; // `-W x`: its value is the next word
+  }
+  return false;
 }
 
 /** A shell pattern that may expand to an installer's name (`u?`, `p*p`). One with no letter

@@ -310,17 +310,23 @@ def test_os_environ_and_putenv_of_other_variables_keep_ordinary_installs_working
     assert kernel.installed()
 
 
-def test_a_child_python_with_a_folder_the_kernel_was_not_started_with_is_read_as_guardless(
+def test_a_child_python_with_a_folder_the_kernel_was_not_started_with_keeps_its_guard(
     index, tmp_path
 ):
     """R10-6: PYTHONPATH=<guard's folder>:<a cell's folder> counted as keeping the guard, but
     that folder comes before the standard library: its _compat_pickle.py broke the guard's
-    boot (and its encodings/ would run before any sitecustomize). The child is now read as
-    guardless, so the parent reads its script; the boot is also robust and fails closed."""
+    boot. The boot takes the PYTHONPATH folders off sys.path while it loads, so the child
+    keeps its guard (red team 27b: the folder holds no module Python imports while it starts,
+    so the parent reads the child as guarded), and that guard refuses the child's install."""
     kernel = LaunchedKernel(tmp_path, index)
-    result = _installs_without_warden_refused_with_it(kernel, "shadow")
-    assert "without Warden's guard" in result["refused"], result
-    assert "folder the kernel was not started with" in result["refused"], result
+    kernel.reset()
+    assert kernel.run("shadow", launched=False) == {"refused": None, "code": 0}
+    assert kernel.installed() and kernel.index.requests
+    kernel.reset()
+    result = kernel.run("shadow", launched=True)
+    assert result["code"] != 0, result  # the child's own guard refused its pip
+    assert not kernel.log.exists(), "pip started"
+    assert kernel.index.requests == [] and not kernel.installed()
 
 
 def test_a_plain_script_with_the_notebooks_own_folder_on_pythonpath_still_runs(index, tmp_path):

@@ -245,7 +245,7 @@ def test_a_local_module_handing_on_a_start_is_refused(kernel, helpers):
     """A local module's own names are code Warden read; a name its imports bind is the
     imported module's: `helpers.run('./ls sync -q')` with `from posix import system as run`
     in helpers.py (./ls a link to uv, a project on a refused index) installed torcj without
-    Warden, and is refused with it."""
+    Warden, and is refused with it (by the child's own guard since red team 27b)."""
     (kernel.work / "pyproject.toml").write_text(
         PROJECT.replace("warden-demo-pkg", "torcj").format(index=kernel.index.simple)
     )
@@ -260,5 +260,12 @@ def test_a_local_module_handing_on_a_start_is_refused(kernel, helpers):
         f"subprocess.run([sys.executable, '-c', 'import helpers; {call}(\"./ls sync -q\")'],"
         " env=env)\n"
     )
-    refused = kernel.proves(code, name="torcj")
-    assert call in refused and "PYTHONPATH" in refused, refused
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert plain["refused"] is None and kernel.installed("torcj"), plain
+    kernel.reset()
+    result = kernel.cell(code, launched=True)
+    assert kernel.index.requests == [] and not kernel.installed("torcj"), result
+    # the child keeps its guard (red team 27b: src holds no module Python imports while it
+    # starts), and that guard refuses the start the module hands on
+    assert "Jupyter Warden refused `uv sync`" in result["stderr"], result

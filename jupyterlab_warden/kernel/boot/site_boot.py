@@ -40,9 +40,19 @@ def boot(here: str) -> None:
     # The guard's own imports come from the standard library, never from a PYTHONPATH folder
     # (all of them precede it; R10-6: a later folder's _compat_pickle.py broke the boot): they
     # are off sys.path while the guard boots, back before any user code. Its package is
-    # loaded by location below, so it needs none of them.
+    # loaded by location below, so it needs none of them. The standard library's own folders
+    # stay, on PYTHONPATH too (red team 27b R27b-1: torch starts its children with
+    # PYTHONPATH=os.pathsep.join(sys.path), and the guard then found no standard library).
     search_path = list(sys.path)
     pythonpath = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)}
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    platlib = getattr(sys, "platlibdir", "lib")  # 3.9+
+    lib = os.path.join(sys.base_prefix, platlib)
+    pythonpath -= {
+        os.path.join(lib, f"python{version.replace('.', '')}.zip"),
+        os.path.join(lib, "python" + version),
+        os.path.join(sys.base_exec_prefix, platlib, "python" + version, "lib-dynload"),
+    }
     sys.path[:] = [p for p in search_path if os.path.abspath(p or ".") not in pythonpath]
     failed = None
     try:

@@ -161,7 +161,11 @@ _INSTALLER_PIECE = re.compile(
 _PYTHON_MODULE_FLAG = re.compile(
     r"^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$"
 )
-_GUARD_DROPPING_FLAG = re.compile(r"^-[A-Za-z]*[IES]")
+# a whole option word of CPython's that drops the guard (red team 27b R27b-2): a cluster of
+# its letters without a value (`-I`, `-IS`, `-sE`), maybe ending in one that takes the rest of
+# the word as its value (`-Ic CODE`, `-IWignore`). `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE`
+# are a compiler's or cmake's words, not a Python's.
+_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqsSuvVxR?]*)([cmWXQ].*)?$")
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
 # names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`)
 _PATTERN_TARGETS = (
@@ -205,11 +209,52 @@ def names_installer(words: List[str]) -> bool:
             return True
         if _names_by_pattern(base):
             return True  # the shell may expand it to an installer's name
-        after = pieces[i + 1] if i + 1 < len(pieces) else ""
         # a Python, by its name or as a link's target (a venv's bin/python), counts as it
         # does written out: only with a flag that drops the guard
-        if (_PYTHON.match(base) or _PYTHON.match(target)) and _GUARD_DROPPING_FLAG.match(after):
+        named = _PYTHON.match(base) or _PYTHON.match(target)
+        if named and _runs_as_program(piece) and _drops_guard(pieces[i + 1 :]):
             return True
+    return False
+
+
+def names_python(program: str) -> bool:
+    """Whether a start's program word names a Python (``python3.11``, ``sys.executable``), and
+    a link by that name leads to one: ``python3 -> /bin/sh`` runs a shell line, whose earlier
+    commands may write before a Python starts (the line's rule, ``_guard_loads``)."""
+    word = os.fsdecode(program)
+    target = _link_target(word)
+    return _PYTHON.match(program_name(word)) is not None and (
+        not target or _PYTHON.match(target) is not None
+    )
+
+
+def _runs_as_program(piece: str) -> bool:
+    """Whether a piece named like a Python may be a program some program runs (red team 27b
+    R27b-2): anything but an option (``-I/usr/include/python3.11``) or a path to a folder
+    (``gcc -isystem /usr/include/python3.11 -I include``). A file without its execute bit
+    counts: the dynamic loader runs one (``ld.so ./python3 -I``)."""
+    if piece.startswith("-"):
+        return False
+    return "/" not in piece or not os.path.isdir(_placed(piece, strict=False))
+
+
+def _drops_guard(after: List[str]) -> bool:
+    """Whether the words after a Python's name start with its own options and one of them
+    drops the guard (``-I``, ``-E``, ``-S``, in a cluster too: ``-u -IS``, ``-W x -E``)."""
+    i = 0
+    while i < len(after):
+        if after[i] == "--check-hash-based-pycs":
+            i += 2  # CPython's one long option with a value
+            continue
+        match = _PY_OPTION_WORD.match(after[i])
+        if match is None:
+            return False
+        letters, valued = match.group(1), match.group(2)
+        if set(letters) & _GUARD_DROPPING:
+            return True
+        if valued and valued[0] in "cm":
+            return False  # its code or module: no more options
+        i += 2 if valued and len(valued) == 1 else 1  # `-W x`: its value is the next word
     return False
 
 
@@ -406,7 +451,9 @@ class GuardLost(str):
         return lost
 
 
-def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
+def guard_env(
+    env: Dict[str, str], launch: Optional[LaunchGuard] = None, direct: bool = False
+) -> Dict[str, str]:
     """What a process started with ``env`` has lost of the guard, as assignments the line
     reading follows: an empty PYTHONPATH when ``env`` lacks the guard's site folder (red team 8
     R8-17: ``subprocess.run([sys.executable, "-c", CODE], env={...})``), a launch variable
@@ -418,14 +465,16 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     process that had no launch guard (a guarded kernelspec, ``guard.install()``) hands none
     to its children (R9-5), and this process's own ``os.environ``, which cell code may change
     (R9-2), is not what says whether it had one. Without it (the pure reading the vectors
-    pin): the current environment says so."""
+    pin): the current environment says so. ``direct``: the start's program is the Python
+    itself, exec'd right after this reading (``_guard_loads``'s ``"start"``, R27b-1)."""
     if launch is None:
         if _site_dir() not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
             return {}  # read as a launch-guarded kernel would read it (the static side's view)
         launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
     started = dict(launch.python or _python_variables(os.environ))
-    if not launch.children_guarded or not _guard_first(
-        env.get("PYTHONPATH", ""), started.get("PYTHONPATH", "")
+    when = "start" if direct else "line"
+    if not launch.children_guarded or not _guard_loads(
+        env.get("PYTHONPATH", ""), started.get("PYTHONPATH", ""), when
     ):
         return {"PYTHONPATH": GuardLost(env.get("PYTHONPATH", ""))}
     # The other Python variables and PATH, set, changed or unset against the process's start:
@@ -440,36 +489,49 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
     return lost
 
 
-def _guard_first(pythonpath: str, launched: Optional[str] = None) -> bool:
-    """Whether a Python with this PYTHONPATH starts under the guard: its ``sitecustomize``
-    is imported from the first folder holding one, so the guard's must come first (red team
-    9 R9-15: ``PYTHONPATH=/tmp/x:<guard's folder>`` with /tmp/x/sitecustomize.py ran no
-    guard); and every other folder must be one the process was launched with (``launched``,
-    its PYTHONPATH at start; this process's own when not given). A folder of the cell's
-    comes before the standard library: its ``encodings`` runs before any sitecustomize, its
-    copy of a module the guard imports breaks or bends the guard (R10-6). A relative folder
-    names another folder in another working directory: never one the launch named."""
+def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "line") -> bool:
+    """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize`` before any
+    code Warden has not read (``launched``: the PYTHONPATH this process started with, its own
+    when not given). ``when`` says how long the reading holds before that Python starts:
+
+    - ``"start"``: the Python is exec'd right after the check (a Popen whose program is the
+      Python: torch's helper children, red team 27b R27b-1). Read as Python finds its
+      modules (``startup_modules.guard_shadowed``): the guard's folder anywhere, no
+      sitecustomize ahead of it, no start-up module in a folder the kernel was not started
+      with where the child would take it before its own.
+    - ``"settled"``: this process's own PYTHONPATH changed (``environ_change_drops_guard``),
+      which outlives the check (a start Warden never sees may come after a file is written):
+      that reading, with only the standard library's folders before the guard's.
+    - ``"line"``: a shell line or what it starts, whose earlier commands may write before the
+      Python starts: the guard's folder first and every other folder one the kernel was
+      started with (R9-15, R10-6: a relative one names a folder elsewhere, never one of them).
+    """
     words = pythonpath.split(os.pathsep)
-    if words[0] != _site_dir():
-        return False
+    site = _site_dir()
     if launched is None:
         launched = os.environ.get("PYTHONPATH", "")
     known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)}
-    return all(w in known for w in words[1:])
+    if when == "line":
+        return words[0] == site and all(w in known for w in words[1:])
+    if when == "settled" and site in words:
+        stdlib = {os.path.abspath(f) for f in startup_modules.stdlib_folders()}
+        if not all(os.path.isabs(w) and w in stdlib for w in words[: words.index(site)]):
+            return False
+    return startup_modules.guard_shadowed(words, site, current_folder) is None
 
 
 def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> str:
     """Why a Python started with ``env`` (the line's assignments, ``env -u``/``-i``,
-    ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set without
-    the guard's folder first or with another folder (``_guard_first``; Warden reads an unset
-    PYTHONPATH as ''), or PYTHONHOME or PYTHONPLATLIBDIR set. ``later_folders=False``: a
-    folder after the guard's does not count (``environ_change_drops_guard``)."""
-    if "PYTHONPATH" in env:
-        words = env["PYTHONPATH"].split(os.pathsep)
-        if not (_guard_first(env["PYTHONPATH"]) if later_folders else words[0] == _site_dir()):
-            return "a PYTHONPATH without Warden's guard folder first" + (
-                ", or with a folder the kernel was not started with" if later_folders else ""
-            )
+    ``unset``) may run without Warden's guard ('' when it keeps it): PYTHONPATH set so that
+    Python does not load the guard first (``_guard_loads``; Warden reads an unset PYTHONPATH
+    as ''), or PYTHONHOME or PYTHONPLATLIBDIR set. ``later_folders=False``: a change of this
+    process's own PYTHONPATH (``environ_change_drops_guard``), read as ``settled``."""
+    when = "line" if later_folders else "settled"
+    if "PYTHONPATH" in env and not _guard_loads(env["PYTHONPATH"], when=when):
+        return (
+            "a PYTHONPATH where Python finds another sitecustomize before Warden's guard, or "
+            "its start-up modules in a folder the kernel was not started with"
+        )
     changed = [name for name in LAUNCH_VARIABLES if name in env]
     if changed:
         return f"{changed[0]} set or cleared"  # another policy than this kernel's (R9-1)
@@ -488,8 +550,8 @@ def environ_change_drops_guard(name: str, value: Optional[str]) -> str:
     makes every Python it starts from then on run without Warden's guard, '' when it does not:
     the rule of ``_guard_dropped_by_env``, for starts Warden never sees (joblib/loky workers
     through ``_posixsubprocess``, any C extension's fork and exec: red team 12 R12-9). A folder
-    added after the guard's keeps its guard first and stays allowed: where Warden sees the
-    start, such a child is read as guardless (``guard_env``)."""
+    added after the guard's that holds no start-up module stays allowed; where Warden sees a
+    start, its PYTHONPATH is read again then (``guard_env``)."""
     if name not in GUARD_ENVIRON:
         return ""
     return _guard_dropped_by_env({name: "" if value is None else value}, later_folders=False)

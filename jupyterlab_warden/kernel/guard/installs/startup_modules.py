@@ -19,7 +19,7 @@ import os
 import re
 import time
 from contextvars import ContextVar
-from typing import Dict, Iterable, Iterator, List, Optional, Set
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -178,6 +178,86 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
                 if hits:
                     return hits[0]
     return None
+
+
+def stdlib_folders() -> Tuple[str, str, str]:
+    """This Python's own standard-library entries of ``sys.path``, as its start computes them
+    after the PYTHONPATH folders: its zip, its library, its lib-dynload."""
+    import sys
+
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    platlib = getattr(sys, "platlibdir", "lib")  # 3.9+
+    lib = os.path.join(sys.base_prefix, platlib)
+    return (
+        os.path.join(lib, f"python{version.replace('.', '')}.zip"),
+        os.path.join(lib, f"python{version}"),
+        os.path.join(sys.base_exec_prefix, platlib, f"python{version}", "lib-dynload"),
+    )
+
+
+def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
+    """What keeps a Python started with PYTHONPATH ``words`` from running the guard in
+    ``site`` before any code Warden has not read (red team 27b R27b-1:
+    torch gives its children ``PYTHONPATH=os.pathsep.join(sys.path)``); None when nothing does.
+    As Python itself finds them (checked 3.11): while it starts, ``sys.path`` is the
+    PYTHONPATH folders (an empty or relative word from the start's folder, ``folder()``, None
+    when Warden cannot follow it), then the standard library, then the site folders; the
+    script's folder comes after ``site`` has run. So:
+
+    - ``site`` must be a word, and no folder ahead of it may hold a ``sitecustomize`` (module,
+      bytecode, extension, package; Debian's standard library holds one: R9-15);
+    - no other folder may hold a module Python imports while it starts, before the guard
+      (R10-6: ``encodings``, a ``.pth`` line's import), unless the module found there is the
+      one the child finds anyway: this
+      Python's standard-library folders hold their own modules, and after them its site
+      folders hold only what ``site`` would find there (a standard module's name cannot be
+      reached past the standard library). A folder the kernel was started with is read too:
+      a guarded child's PYTHONPATH is its parent's choosing (``sys.path`` a cell extended).
+
+    A word that is a file (an archive), or a folder Warden cannot list, holds anything."""
+    import site as site_module
+    import sys
+
+    if site not in words:
+        return "it does not hold Warden's guard folder"
+    stdlib = {os.path.abspath(f) for f in stdlib_folders()}
+    library = os.path.abspath(stdlib_folders()[1])
+    sites = [*site_module.getsitepackages(), site_module.getusersitepackages()]
+    own_sites = {os.path.abspath(f) for f in sites}
+    early = (INIT_MODULES - {"sitecustomize", "usercustomize"}) | pth_imports(sites)
+    late = {name for name in early if name not in sys.stdlib_module_names}
+    ahead, past_library = True, False
+    for word in words:
+        if word == site:
+            ahead = False
+            continue
+        if os.path.isabs(word):
+            place = os.path.abspath(word)
+        else:
+            where = folder()
+            if where is None:
+                shown = word or repr("")
+                return f"its PYTHONPATH word {shown} is read from a folder Warden cannot tell"
+            place = os.path.abspath(os.path.join(where, word))
+        names = {"sitecustomize"} if ahead else set()
+        if place in stdlib:
+            past_library = past_library or place == library
+        elif not (past_library and place in own_sites):
+            names |= late if past_library else early
+        found = _holder_or_unlisted(place, names) if names else None
+        if found:
+            return found
+    return None
+
+
+def _holder_or_unlisted(folder: str, names: Set[str]) -> Optional[str]:
+    """``holder`` for one folder, and a folder that exists but cannot be listed counts."""
+    if os.path.isdir(folder):
+        try:
+            os.listdir(folder)
+        except OSError:
+            return f"{folder} (a folder Warden cannot list)"
+    return holder([folder], names)
 
 
 def _package(folder: str) -> bool:
