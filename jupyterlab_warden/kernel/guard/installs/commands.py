@@ -2190,7 +2190,15 @@ def _simple(
     _refuse_shell_script(argv[0], env)
     # a `#!` file is also read as the start the kernel makes of it (R16-14)
     started = _script_start(argv, env, depth)
-    found = _simple(started, env, depth + 1, stdin) if started is not None else []
+    try:
+        found = _simple(started, env, depth + 1, stdin) if started is not None else []
+    except Unreadable as exc:
+        # say which script: `tsc` refused for node's reasons would be a mystery
+        line = " ".join(started[: len(started) - len(argv)])
+        raise Unreadable(
+            f"{argv[0]} is a script that runs as its #! line says (#!{line}), and not one of "
+            f"the system's, so Warden reads it as that start: {exc}"
+        ) from None
     # a link to a program that runs code or shell text is read as its target (R13-8:
     # `PATH=/tmp/x ls -e CODE`, ls a link to perl); `which`, a link to which.debianutils, is
     # still the inert program it is named
@@ -2716,18 +2724,18 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     ``#!/usr/bin/awk -f`` is ``awk -f ./w.awk``: one reading for an interpreter named and one
     from ``#!``. None when the file has no ``#!`` line (a binary; a text file a shell runs:
     ``_refuse_shell_script``)."""
-    from . import shebang, startup_modules
+    from . import shebang
 
     program = argv[0]
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
     if not path:
         return None
-    if not startup_modules.changed_since_start(path):
-        # a program file that was on the machine, unchanged, before the kernel started is the
-        # machine's (npm, npx and every node or perl tool: node's reading refuses almost any
-        # real script, `require`), read by its words as before, and its interpreter's
-        # start-up environment as that interpreter's; one the cell, a clone or a download
-        # wrote since is read as its #! start
+    if _machine_program(path):
+        # a system program file, unchanged since before the kernel started (npm, npx and
+        # every packaged node or perl tool: node's reading refuses almost any real script,
+        # `require`), is read by its words, and its interpreter's start-up environment as
+        # that interpreter's; any other (the cell's, a clone's or a download's, whatever its
+        # age) is read as its #! start
         _refuse_machine_script(program, path, argv[1:], env)
         return None
     words = shebang.interpreter_words(path)
@@ -2741,6 +2749,40 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
     if depth >= MAX_NESTING:
         raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
     return words + [path] + argv[1:]
+
+
+def _machine_program(path: str) -> bool:
+    """Whether a program file is the machine's, whose body Warden does not read: unchanged
+    since the kernel started (``startup_modules.changed_since_start``, every link on the way
+    too), and the file it runs either root's in a system folder (``_system_folder``) or part
+    of the kernel's own Python installation (``_installation_file``: conda's npm in
+    /opt/conda, owned by the notebook's user in Jupyter's docker-stacks). A file anywhere else
+    (the notebook's folder, ~/bin, another venv, a project's node_modules/.bin) is read as its
+    ``#!`` start whatever its age: a clone from an earlier session, or a kernel restarted
+    after the write, runs it as a new one would."""
+    from . import startup_modules
+
+    if startup_modules.changed_since_start(path):
+        return False
+    real = os.path.realpath(path)
+    if _installation_file(real):
+        return True
+    try:
+        if os.stat(real).st_uid != 0:
+            return False
+    except OSError:
+        return False
+    return _system_folder(os.path.dirname(real))
+
+
+def _installation_file(real: str) -> bool:
+    """Whether a file is under the kernel's own Python installation (its prefixes, a venv's
+    and the one it was made from): the kernel imports that installation's modules unread, so
+    a program file there, unchanged since the start, is trusted no less."""
+    import sys
+
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    return any(_under(real, os.path.realpath(p)) for p in prefixes if p not in ("", "/"))
 
 
 def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[str, str]) -> None:

@@ -1,0 +1,135 @@
+"""Scripts written before the kernel started are read by where they are, not by their age.
+
+R16-14 reads a program file with a ``#!`` line as the start the kernel makes of it (``./tool``
+with ``#!/usr/bin/env -S uv run --script`` is ``uv run --script ./tool``, its PEP 723 index
+decided), but only a file changed since the kernel started: any older one counted as "the
+machine's" and was read by its words alone. A repository cloned in an earlier session, or a
+kernel restarted after the clone, then ran ``./tool`` (a PEP 723 script, a perl, awk or sed
+script) and installed from an index the policy refuses. Now a program file is the machine's
+only when it is root's, in a root-owned system folder, and unchanged since the kernel started
+(``commands._machine_program``); anywhere else (the notebook's folder, a venv's bin,
+node_modules/.bin, /usr/local) it is read as its ``#!`` start whatever its age.
+
+The real proofs start the kernel after the script is older than its start (the clock is
+waited for, not a result); the reading's cases set the kernel's start time instead.
+"""
+
+import os
+import sys
+import time
+
+import pytest
+from launched import installed, system_cell
+
+from jupyterlab_warden.kernel.guard.installs import commands, startup_modules
+
+_INSTALL = "--no-cache --index-url {index} --target {target} warden-demo-pkg"
+# each body builds the installer's name from pieces, so no word of the line names it
+_SCRIPTS = {
+    "tool": (
+        "#!/usr/bin/env -S uv run --no-cache --script\n# /// script\n"
+        '# dependencies = ["warden-demo-pkg"]\n# [tool.uv]\n# index-url = "{index}"\n# ///\n'
+        "import warden_demo_pkg\n"
+    ),
+    "x.pl": '#!/usr/bin/perl\nsystem("{uv_dir}/u"."v p".q(ip install -q ' + _INSTALL + "));\n",
+    "w.awk": '#!/usr/bin/awk -f\nBEGIN {{ system("{uv_dir}/u" "v p" "ip install -q '
+    + _INSTALL
+    + '") }}\n',
+}
+
+
+def _older_than_a_start(path) -> None:
+    """Wait until a process started now begins more than a second after ``path`` changed (the
+    rule's margin, and /proc's boot time is whole seconds): a precondition on the clock."""
+    changed = os.stat(path).st_ctime
+    while time.time() < changed + 2.5:
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("name", sorted(_SCRIPTS))
+def test_a_script_older_than_the_kernel_is_read_as_its_start(kernel, name):
+    """Without Warden the script installs from the index; with Warden, a kernel started after
+    the script was written refuses it before anything is fetched."""
+    from real_uv import real_uv
+
+    installed({"tool": "env", "x.pl": "perl", "w.awk": "awk"}[name])
+    script = kernel.work / name
+    script.write_text(
+        _SCRIPTS[name].format(
+            index=kernel.index.simple, target=kernel.target, uv_dir=os.path.dirname(real_uv())
+        )
+    )
+    script.chmod(0o755)
+    _older_than_a_start(script)
+    for code in (system_cell(f"./{name}"), f"import subprocess\nsubprocess.run(['./{name}'])\n"):
+        kernel.reset()
+        plain = kernel.cell(code, launched=False)
+        assert plain["refused"] is None and kernel.index.requests, plain
+        kernel.reset()
+        guarded = kernel.cell(code, launched=True)
+        assert guarded["refused"] and kernel.index.requests == [], guarded
+        assert name in guarded["refused"] or "index" in guarded["refused"], guarded
+
+
+@pytest.fixture
+def before_the_kernel(monkeypatch):
+    """The reading as a kernel started after every file the test writes."""
+    monkeypatch.setattr(startup_modules, "_STARTED", time.time() + 5)
+
+
+def _write(folder, name: str, text: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def test_a_node_tool_outside_the_system_folders_is_read_as_node(tmp_path, before_the_kernel):
+    """node_modules/.bin/tsc of a project is a node script like any the cell writes: node's
+    reading refuses its code (Warden does not read JavaScript), and the refusal names the
+    script, so "node runs code" is no mystery."""
+    npm = os.path.realpath(installed("npm"))
+    tool = _write(tmp_path / "node_modules" / ".bin", "tsc", open(npm).read())
+    with pytest.raises(commands.Unreadable) as refused:
+        commands.invocations([str(tool), "--version"])
+    assert f"{tool} is a script that runs as its #! line says (#!/usr/bin/env node)" in str(
+        refused.value
+    )
+
+
+def test_the_machines_own_script_is_read_by_its_words(before_the_kernel):
+    """npm is a node script in /usr/lib, root's: read by its words (`npm --version` runs, an
+    install it names is read as one)."""
+    npm = installed("npm")
+    assert commands._machine_program(npm)
+    assert commands.invocations([npm, "--version"]) == []
+    with pytest.raises(commands.Unreadable):
+        commands.shell_invocations(f"{npm} exec pip install torcj")
+
+
+def test_a_python_entry_point_of_a_user_folder_stays_ordinary(tmp_path, before_the_kernel):
+    """A console script pip writes into a venv's bin (``#!`` the venv's Python) is a Python
+    start, whose child inherits the guard: no refusal, no install read."""
+    entry = _write(
+        tmp_path / "venv" / "bin",
+        "tensorboard",
+        f"#!{sys.executable}\nimport sys\nfrom json.tool import main\nsys.exit(main())\n",
+    )
+    assert not commands._machine_program(str(entry))
+    assert commands.invocations([str(entry), "--logdir", "runs"]) == []
+
+
+def test_no_folder_outside_the_systems_makes_a_script_the_machines(tmp_path, before_the_kernel):
+    """By place alone: an old perl script in the notebook's folder, or reached through a link
+    from it, is read as `perl SCRIPT`, whose code starts a program Warden does not read; a
+    link from the notebook's folder to a system program runs the system's file."""
+    script = _write(tmp_path / "clone" / "bin", "fetch", "#!/usr/bin/perl\nsystem('ls');\n")
+    (tmp_path / "fetch").symlink_to(script)
+    for program in (script, tmp_path / "fetch"):
+        assert not commands._machine_program(str(program))
+        with pytest.raises(commands.Unreadable, match="#!/usr/bin/perl"):
+            commands.invocations([str(program)])
+    (tmp_path / "json_pp").symlink_to(installed("json_pp"))
+    assert commands._machine_program(str(tmp_path / "json_pp"))
+    assert commands.invocations([str(tmp_path / "json_pp")]) == []
