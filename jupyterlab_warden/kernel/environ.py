@@ -20,3 +20,7 @@ KERNEL_KEY_ENV = "WARDEN_KERNEL_KEY_FILE"
 # artifact decisions reach running kernels through it); popped by the guard at start, which
 # checks it before each load and takes it only with this kernel's key (guard/authority.py).
 KERNEL_UPDATE_ENV = "WARDEN_KERNEL_UPDATE_FILE"
+# The PYTHONPATH a guarded Python's child was given, when Warden started it with the guard's
+# folder alone in its place (guard/installs/child_path.py); the child's boot puts these folders
+# back at the front of sys.path once its guard is installed. Inherited, so grandchildren match.
+DEFERRED_PYTHONPATH_ENV = "WARDEN_DEFERRED_PYTHONPATH"

@@ -20,7 +20,6 @@ the index sees no request).
 """
 
 import os
-import subprocess
 import sys
 
 from launched import installed, system_cell
@@ -88,20 +87,55 @@ def _writes(path, text):
     return f"open({path!r}, 'a').write({text!r})\n"
 
 
-def test_a_sitecustomize_ahead_of_the_guards_folder_is_refused(kernel):
-    """The same start with a folder ahead holding a sitecustomize: that Python runs it instead
-    of the guard, unguarded (here it installs from the index the policy does not trust)."""
+def _runs_only_without_warden(kernel, cell: str) -> None:
+    """Without Warden the cell's start-up module installs from the index; with Warden the
+    child starts with the guard's folder alone on its PYTHONPATH (red team 28a R28a-1), so
+    that module never runs: nothing is refused, fetched or installed, and the child is
+    guarded (probe.txt)."""
+    cell = cell.replace("{", "{{").replace("}", "}}")
+    kernel.reset()
+    plain = kernel.cell(cell, launched=False)
+    assert plain["refused"] is None and kernel.installed(), plain
+    kernel.reset()
+    guarded = kernel.cell(cell, launched=True)
+    assert guarded["refused"] is None, guarded
+    assert kernel.index.requests == [] and not kernel.installed(), guarded
+    assert (kernel.work / "probe.txt").read_text() == "True"
+
+
+def test_a_sitecustomize_ahead_of_the_guards_folder_never_runs(kernel):
+    """A folder ahead of the guard's holding a sitecustomize, written before the start."""
     install = f"import os; os.system({kernel.uv_install()!r})\n"
     cell = "import os\nos.makedirs('ahead', exist_ok=True)\n"
     cell += _writes("ahead/sitecustomize.py", install) + _probe([str(kernel.work / "ahead")])
-    refused = kernel.proves(cell.replace("{", "{{").replace("}", "}}"))
-    assert "sitecustomize" in refused, refused
+    _runs_only_without_warden(kernel, cell)
 
 
-def test_a_start_up_module_in_a_folder_ahead_is_refused(kernel):
-    """A folder the kernel was not started with, ahead of the standard library, holding a
-    module Python imports while it starts (R10-6 kept): refused, proven the same way (a copy
-    of ``encodings`` that also installs)."""
+# the child's code: whether its guard loaded, into probe.txt
+CHILD = (
+    "import sys; open('probe.txt', 'w').write(str('jupyterlab_warden.kernel.guard' in sys.modules))"
+)
+
+
+def test_a_sitecustomize_written_after_the_start_never_runs(kernel):
+    """R28a-1: the cell writes ./sitecustomize.py right after Popen returns, into '' (the
+    notebook's folder), first on torch's PYTHONPATH=os.pathsep.join(sys.path). A check of the
+    folders at the start lost this race every time; the rewritten PYTHONPATH has no race."""
+    install = f"import os; os.system({kernel.uv_install()!r})\n"
+    cell = (
+        "import os, sys, subprocess\n"
+        "env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {CHILD!r}], env=env)\n"
+        + _writes("sitecustomize.py", install)
+        + "p.wait()\nos.remove('sitecustomize.py')\n"
+    )
+    _runs_only_without_warden(kernel, cell)
+
+
+def test_a_start_up_module_in_a_folder_ahead_never_runs(kernel):
+    """A folder ahead of the standard library holding a module Python imports while it starts
+    (R10-6: a copy of ``encodings`` that also installs): it is off the child's PYTHONPATH
+    until its guard is in, and the standard library's encodings is the one loaded."""
     install = f"\nimport os; os.system({kernel.uv_install()!r})\n"
     cell = (
         "import os, shutil, encodings\n"
@@ -109,34 +143,40 @@ def test_a_start_up_module_in_a_folder_ahead_is_refused(kernel):
         "shutil.copytree(os.path.dirname(encodings.__file__), 'ahead/encodings')\n"
     )
     cell += _writes("ahead/encodings/__init__.py", install) + _probe([str(kernel.work / "ahead")])
-    refused = kernel.proves(cell.replace("{", "{{").replace("}", "}}"))
-    assert "encodings" in refused, refused
+    _runs_only_without_warden(kernel, cell)
 
 
-def test_a_stdlib_sitecustomize_ahead_of_the_guards_folder_counts():
-    """Debian's /usr/lib/python3.X holds a sitecustomize.py: a folder that is a standard
-    library too may not come before the guard's. Its Python, started so, loads Debian's."""
-    assert os.path.exists("/usr/bin/python3.11"), "Debian's python3.11 is needed"
-    debian = "/usr/lib/python3.11"
-    assert os.path.isfile(os.path.join(debian, "sitecustomize.py"))
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{debian}{os.pathsep}{SITE_DIR}"}
-    done = subprocess.run(
-        ["/usr/bin/python3.11", "-c", "import sitecustomize; print(sitecustomize.__file__)"],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert done.stdout.strip() == os.path.join(debian, "sitecustomize.py")
-    launched = SITE_DIR
-    start = lambda path: commands._guard_loads(path, launched, "start")  # noqa: E731
-    assert not start(f"{debian}{os.pathsep}{SITE_DIR}")
-    # after the guard's folder, another Python's library still comes before this one's: its
-    # start-up modules (encodings...) are not the kernel's own
-    assert not start(f"{SITE_DIR}{os.pathsep}{debian}")
-    # the kernel's own standard library, after the guard's folder
+def test_the_child_finds_its_modules_where_it_asked():
+    """The rewritten child's sys.path: the folders it was given first, in their order, ''
+    made absolute from its own folder; then what Python adds."""
+    from jupyterlab_warden.kernel.boot.site_boot import _in_front
+
+    assert _in_front(f"/a{os.pathsep}{os.pathsep}/b", ["/s", "/b", "/lib"]) == [
+        "/a",
+        os.getcwd(),
+        "/b",
+        "/s",
+        "/lib",
+    ]
+
+
+def test_what_a_child_given_the_guards_folder_elsewhere_starts_with():
+    """``child_path.deferred``: the guard's folder, then the kernel's own launch folders it
+    names; None where the line rule already holds or the guard's folder is absent (the gate
+    reads that start as guardless)."""
+    from jupyterlab_warden.kernel.guard.installs.child_path import deferred
+
     stdlib = os.path.dirname(os.__file__)
-    assert start(f"{SITE_DIR}{os.pathsep}{stdlib}")
-    assert not start(stdlib)  # no guard folder at all
-    # a shell line's Python: its earlier commands may write before it starts (the line rule)
-    assert not commands._guard_loads(f"{SITE_DIR}{os.pathsep}{stdlib}", launched)
+    admin = "/opt/admin-libs"
+    launched = f"{SITE_DIR}{os.pathsep}{admin}"
+    given = os.pathsep.join(["", "/w/ahead", SITE_DIR, admin, stdlib])
+    assert deferred(given, launched) == f"{SITE_DIR}{os.pathsep}{admin}"
+    assert deferred(launched, launched) is None
+    assert deferred(f"/w/ahead{os.pathsep}{stdlib}", launched) is None
+    # Debian's /usr/lib/python3.11 holds a sitecustomize: ahead of the guard's folder it is
+    # not "the standard library" to the line rule, and is deferred like any other folder
+    assert deferred(f"/usr/lib/python3.11{os.pathsep}{SITE_DIR}", launched) == SITE_DIR
+    assert not commands._guard_loads(f"{SITE_DIR}{os.pathsep}{stdlib}", SITE_DIR)
 
 
 def test_the_kernels_own_pythonpath_change_keeps_its_rule():
@@ -212,17 +252,3 @@ def test_names_installer_reads_a_python_only_where_a_program_runs_it(tmp_path):
     copy.write_bytes(b"\x7fELF")
     copy.chmod(0o644)
     assert commands.names_installer([str(copy), "-I", "x.py"])
-
-
-def test_only_a_python_is_read_by_the_direct_start_rule(tmp_path):
-    """``names_python`` decides which PYTHONPATH rule a start gets: a link named python3 that
-    leads to a shell runs a line, whose earlier commands may write a sitecustomize before a
-    Python starts, so it keeps the line's rule."""
-    shell = tmp_path / "python3"
-    shell.symlink_to("/bin/sh")
-    real = tmp_path / "python3.11"
-    real.symlink_to(os.path.realpath(sys.executable))
-    assert not commands.names_python(str(shell))
-    assert commands.names_python(str(real))
-    assert commands.names_python("python3")
-    assert not commands.names_python("bash")

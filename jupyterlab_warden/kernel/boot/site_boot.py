@@ -106,7 +106,11 @@ def boot(here: str) -> None:
         failed = f"{type(err).__name__}: {err}"
         report.update(installed=False, errors=[failed], exited=_EXIT_UNGUARDED)
     finally:
-        sys.path[:] = search_path
+        # environ.DEFERRED_PYTHONPATH_ENV: the folders the start that made this Python asked
+        # for, which Warden kept off its PYTHONPATH until now (guard/installs/child_path.py,
+        # red team 28a R28a-1), go back to the front, as site would have put them
+        deferred = os.environ.get("WARDEN_DEFERRED_PYTHONPATH")
+        sys.path[:] = search_path if deferred is None else _in_front(deferred, search_path)
     report["startup_ms"] = round((time.time() - started) * 1000, 2)
     if status_path:
         try:
@@ -148,6 +152,17 @@ def boot(here: str) -> None:
 # The package inventory's first look waits this long (seconds): it reads every installed
 # distribution's metadata, work that must not delay the kernel's own start.
 _INVENTORY_DELAY = 2.0
+
+
+def _in_front(deferred: str, search_path: list) -> list:
+    """``search_path`` with the folders of the PYTHONPATH ``deferred`` first, in its order,
+    each made absolute from this Python's folder as ``site`` makes every entry (so '' is it),
+    and not repeated further on."""
+    import os
+
+    front = list(dict.fromkeys(os.path.abspath(word) for word in deferred.split(os.pathsep)))
+    placed = set(front)
+    return front + [p for p in search_path if p not in placed]
 
 
 def _record_packages_later(spool_dir):

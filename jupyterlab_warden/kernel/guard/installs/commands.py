@@ -217,17 +217,6 @@ def names_installer(words: List[str]) -> bool:
     return False
 
 
-def names_python(program: str) -> bool:
-    """Whether a start's program word names a Python (``python3.11``, ``sys.executable``), and
-    a link by that name leads to one: ``python3 -> /bin/sh`` runs a shell line, whose earlier
-    commands may write before a Python starts (the line's rule, ``_guard_loads``)."""
-    word = os.fsdecode(program)
-    target = _link_target(word)
-    return _PYTHON.match(program_name(word)) is not None and (
-        not target or _PYTHON.match(target) is not None
-    )
-
-
 def _runs_as_program(piece: str) -> bool:
     """Whether a piece named like a Python may be a program some program runs (red team 27b
     R27b-2): anything but an option (``-I/usr/include/python3.11``) or a path to a folder
@@ -451,9 +440,7 @@ class GuardLost(str):
         return lost
 
 
-def guard_env(
-    env: Dict[str, str], launch: Optional[LaunchGuard] = None, direct: bool = False
-) -> Dict[str, str]:
+def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict[str, str]:
     """What a process started with ``env`` has lost of the guard, as assignments the line
     reading follows: an empty PYTHONPATH when ``env`` lacks the guard's site folder (red team 8
     R8-17: ``subprocess.run([sys.executable, "-c", CODE], env={...})``), a launch variable
@@ -465,16 +452,15 @@ def guard_env(
     process that had no launch guard (a guarded kernelspec, ``guard.install()``) hands none
     to its children (R9-5), and this process's own ``os.environ``, which cell code may change
     (R9-2), is not what says whether it had one. Without it (the pure reading the vectors
-    pin): the current environment says so. ``direct``: the start's program is the Python
-    itself, exec'd right after this reading (``_guard_loads``'s ``"start"``, R27b-1)."""
+    pin): the current environment says so. A ``Popen`` start whose PYTHONPATH names the
+    guard's folder elsewhere reaches this reading already rewritten (``child_path``, R28a-1)."""
     if launch is None:
         if _site_dir() not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
             return {}  # read as a launch-guarded kernel would read it (the static side's view)
         launch = LaunchGuard(True, tuple((v, os.environ.get(v)) for v in LAUNCH_VARIABLES))
     started = dict(launch.python or _python_variables(os.environ))
-    when = "start" if direct else "line"
     if not launch.children_guarded or not _guard_loads(
-        env.get("PYTHONPATH", ""), started.get("PYTHONPATH", ""), when
+        env.get("PYTHONPATH", ""), started.get("PYTHONPATH", "")
     ):
         return {"PYTHONPATH": GuardLost(env.get("PYTHONPATH", ""))}
     # The other Python variables and PATH, set, changed or unset against the process's start:
@@ -492,19 +478,20 @@ def guard_env(
 def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "line") -> bool:
     """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize`` before any
     code Warden has not read (``launched``: the PYTHONPATH this process started with, its own
-    when not given). ``when`` says how long the reading holds before that Python starts:
+    when not given). ``when`` says how long the reading must hold:
 
-    - ``"start"``: the Python is exec'd right after the check (a Popen whose program is the
-      Python: torch's helper children, red team 27b R27b-1). Read as Python finds its
-      modules (``startup_modules.guard_shadowed``): the guard's folder anywhere, no
-      sitecustomize ahead of it, no start-up module in a folder the kernel was not started
-      with where the child would take it before its own.
+    - ``"line"``: a start, or what a shell line starts, whose earlier commands (or the cell's
+      next line, once ``Popen`` returns: red team 28a R28a-1) may write before that Python
+      reaches ``site``: the guard's folder first and every other folder one the kernel was
+      started with (R9-15, R10-6: a relative one names a folder elsewhere, never one of
+      them). Nothing is read in the folders: a check of their files would not hold. A
+      ``Popen`` start that names the guard's folder elsewhere is rewritten to this form
+      (``child_path``: torch's helper Pythons, R27b-1).
     - ``"settled"``: this process's own PYTHONPATH changed (``environ_change_drops_guard``),
-      which outlives the check (a start Warden never sees may come after a file is written):
-      that reading, with only the standard library's folders before the guard's.
-    - ``"line"``: a shell line or what it starts, whose earlier commands may write before the
-      Python starts: the guard's folder first and every other folder one the kernel was
-      started with (R9-15, R10-6: a relative one names a folder elsewhere, never one of them).
+      which starts Warden never sees inherit: only the standard library's folders before the
+      guard's, and no start-up module in the folders as they are now
+      (``startup_modules.guard_shadowed``; a module written later is the threat model's open
+      case).
     """
     words = pythonpath.split(os.pathsep)
     site = _site_dir()
@@ -513,11 +500,16 @@ def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "l
     known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)}
     if when == "line":
         return words[0] == site and all(w in known for w in words[1:])
-    if when == "settled" and site in words:
+    if site in words:
         stdlib = {os.path.abspath(f) for f in startup_modules.stdlib_folders()}
         if not all(os.path.isabs(w) and w in stdlib for w in words[: words.index(site)]):
             return False
     return startup_modules.guard_shadowed(words, site, current_folder) is None
+
+
+def line_keeps_guard(pythonpath: str, launched: str) -> bool:
+    """``_guard_loads``'s line rule, for ``child_path``."""
+    return _guard_loads(pythonpath, launched, "line")
 
 
 def _guard_dropped_by_env(env: Dict[str, str], later_folders: bool = True) -> str:

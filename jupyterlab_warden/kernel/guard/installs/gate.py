@@ -640,10 +640,7 @@ def read_requests(
         unlaunched = launch is not None and not launch.children_guarded
         # where a guardless Python's files are found, and how much of its code is read
         with commands.start_folder(cwd, unlaunched), commands.shell_environment(env):
-            # a Python exec'd right after this reading is read as Python finds its
-            # sitecustomize (R27b-1); what a shell line starts, by the line's rule
-            direct = shell is None and bool(argv) and commands.names_python(argv[0])
-            lost = commands.guard_env(env, launch, direct)
+            lost = commands.guard_env(env, launch)
             if env.get("PATH") not in (None, os.environ.get("PATH")):
                 # where its bare program names are found (the reading falls back to this
                 # process's PATH); only when it differs, since a PATH on the line is a change

@@ -38,8 +38,15 @@ def in_c(preexec_fn):
 
 def execute_child_wrapper(original, label, state):
     """``subprocess.Popen._execute_child``: a start with a ``preexec_fn`` (rare) is rewritten
-    or refused before the fork; every other start pays one ``is None`` test."""
+    or refused before the fork; every other start pays one ``is None`` test. Its ``reroute``
+    (``child_path``) gives a child the guard's folder first on PYTHONPATH: ``straight_wrapper``
+    calls it on every start, this generic one on ``preexec_fn`` starts only (it binds the
+    arguments then; a Python whose ``_execute_child`` it does not know has its other starts
+    decided as they are)."""
+    from .child_path import rerouter
+
     signature = None
+    reroute = rerouter(state)
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
         if preexec_fn is None or not (state.enabled or not state.intact()):
@@ -51,8 +58,11 @@ def execute_child_wrapper(original, label, state):
             signature = inspect.signature(original)
         bound = signature.bind(self, args, executable, preexec_fn, *rest, **kwargs)
         _replace(bound.arguments, preexec_fn, state, args, executable)
+        if "env" in bound.arguments:
+            bound.arguments["env"] = reroute(bound.arguments["env"])
         return original(*bound.args, **bound.kwargs)
 
+    _execute_child.reroute = reroute
     return _execute_child
 
 
@@ -119,6 +129,7 @@ def straight_wrapper(original, inner, hide):
         or code.co_varnames[: code.co_argcount] != _PARAMETERS
     ):
         return None
+    reroute = getattr(inner, "reroute", None)
 
     def _execute_child(
         self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env, startupinfo,
@@ -127,6 +138,8 @@ def straight_wrapper(original, inner, hide):
     ):  # fmt: skip
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
         try:
+            if reroute is not None:
+                env = reroute(env)  # before the audit event: the gate reads what runs
             # no preexec_fn: nothing runs between fork and exec that Warden has to decide
             target = original if preexec_fn is None else inner
             return target(

@@ -197,8 +197,9 @@ def stdlib_folders() -> Tuple[str, str, str]:
 
 def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
     """What keeps a Python started with PYTHONPATH ``words`` from running the guard in
-    ``site`` before any code Warden has not read (red team 27b R27b-1:
-    torch gives its children ``PYTHONPATH=os.pathsep.join(sys.path)``); None when nothing does.
+    ``site`` before any code Warden has not read, in its folders as they are now (the
+    settled rule for a change of the kernel's own PYTHONPATH, ``commands._guard_loads``; a
+    start is not decided on its folders' content: red team 28a R28a-1); None when nothing does.
     As Python itself finds them (checked 3.11): while it starts, ``sys.path`` is the
     PYTHONPATH folders (an empty or relative word from the start's folder, ``folder()``, None
     when Warden cannot follow it), then the standard library, then the site folders; the
