@@ -5,6 +5,7 @@
  * read by name (the static side has no PATH, no files, and sees only the line's variables).
  */
 import { refusedEnv, refusedValue, runsCommand } from './commandvalues';
+import { resolve, shellSets } from './shellvalues';
 import { installProblems } from '../testing/install-problems';
 
 describe('command values (the kernel command_values twin)', () => {
@@ -148,5 +149,67 @@ describe('a line assignment carrying a command (commands.ts)', () => {
     expect(installProblems(line)).toEqual([
       expect.stringContaining('set by the notebook, is shell code')
     ]);
+  });
+});
+
+describe('a parameter the shell sets itself (red team 28a R28a-4)', () => {
+  const cannotKnow =
+    /^uses a shell expansion Warden cannot know in command position/;
+
+  it.each([
+    ['./$# p[i]p install x'],
+    ['./$? p[i]p install x'],
+    ['"./$#" p'],
+    ['./${#} p'],
+    ['./${10} p'],
+    ['$0 -c x'],
+    ['x; $@ y'],
+    ['$_ y'],
+    ['./$LINENO p'],
+    ['-XX:OnError=./$$ x']
+  ])('is unknown in command position: %s', value => {
+    expect(runsCommand(value)).toMatch(cannotKnow);
+  });
+
+  it("is the shell's, not the line's", () => {
+    const held = (name: string) => ({ RANDOM: 'bash', C: 'uv' })[name];
+    expect(runsCommand('$RANDOM y', held)).toMatch(cannotKnow);
+    expect(runsCommand('./$? p[i]p install x')).toContain('($?: the shell');
+    expect(runsCommand('-XX:OnError=uv${IFS}pip${IFS}install${IFS}x')).toBe(
+      'runs uv'
+    );
+  });
+
+  it.each([
+    ['run $1 of 3'],
+    ['Xk9$?pQ2#$$!'],
+    ['\\u@\\h:\\w\\$ '],
+    ['\\u [$?] \\w $# args'],
+    ['seed $RANDOM on $HOSTNAME'],
+    ['abc$123']
+  ])('lets a value that is no command pass: %s', value => {
+    expect(runsCommand(value)).toBe('');
+  });
+
+  it('refuses it on a line, and lets a note with one pass', () => {
+    expect(
+      installProblems("npm_config_call='./$# p[i]p install x' npm exec")
+    ).toEqual([expect.stringContaining('cannot know in command position ($#')]);
+    expect(installProblems("WANDB_NOTES='run $1 of 3' true")).toEqual([]);
+  });
+
+  it('is one list, which the line state reads too', () => {
+    for (const name of ['#', '?', '-', '$', '!', '0', '10', '@', '*', '_']) {
+      expect(shellSets(name)).toBe(true);
+    }
+    for (const name of ['RANDOM', 'IFS', 'PPID', 'LINENO', 'HOSTNAME']) {
+      expect(shellSets(name)).toBe(true);
+    }
+    for (const name of ['HOME', 'PATH', '_X', 'npm_config_call', '1a']) {
+      expect(shellSets(name)).toBe(false);
+    }
+    const line = (name: string) => ({ _: '/a', X: 'b', Y: 'c' })[name] ?? null;
+    expect(resolve('$_:$X', line, /\$/)).toBeNull();
+    expect(resolve('$X/$Y', line, /\$/)).toBe('b/c');
   });
 });

@@ -34,6 +34,7 @@ import {
   unplaceable
 } from './handedtext';
 import { isInterpreter } from './interpreters';
+import { shellSets } from './shellvalues';
 import { INSTALLER_PIECE, PYTHON, STARTERS } from './starters';
 
 // the words of a value, split where a shell or an option list splits them
@@ -42,7 +43,8 @@ const PIECES = /[^\s;&|()<>`'"=,{}:\0]+/g;
 // its own text, and its output is no name Warden knows; a parameter is another variable's
 // value (`$C $D install`)
 const SUBSTITUTION = /\$\(|`/;
-// what stands in a value's text for a command substitution's output (no value holds a NUL)
+// what stands in a value's text for what Warden cannot know where the value runs: a command
+// substitution's output, a parameter the shell sets itself (no value holds a NUL)
 const UNKNOWN = '\0';
 const PARAMETER = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -103,21 +105,25 @@ export function runsCommand(
   }
   let operator = false;
   const unknown: string[] = [];
+  const shellSet: string[] = [];
   const expanded = value.replace(
     PARAMETER,
     (_m, braced?: string, plain?: string, special?: string) => {
-      const name = braced ?? plain;
-      if (name === undefined) {
-        return special === '0' ? 'sh' : ''; // `$1`, `$@`: nothing, as in `sh -c` alone
+      const name = (braced ?? plain ?? special) as string;
+      if (shellSets(name)) {
+        // red team 28a R28a-4: `$#`, `$?`, `$1`, RANDOM, IFS are the shell's (npm's `sh -c`
+        // sets `$#` to 0: `./$#` ran a link ./0), unknown in command position; `sh -c` alone
+        // has $0 = sh, and IFS is a blank whatever the environment holds
+        shellSet.push('$' + name);
+        const held =
+          name === '0' ? 'sh' : name === 'IFS' ? DEFAULT_IFS : lookup(name);
+        return UNKNOWN + (held ?? '');
       }
       if (!NAME.test(name)) {
         operator = true; // `${X:-uv}`
         return '';
       }
       const found = lookup(name);
-      if (found === undefined && name === 'IFS') {
-        return DEFAULT_IFS;
-      }
       if (found === undefined) {
         unknown.push(name);
       }
@@ -132,16 +138,17 @@ export function runsCommand(
   if (unknown.length > 0 && texts.some(commandText)) {
     return `uses a shell expansion Warden cannot resolve here ($${unknown[0]}, which the line does not set, is the kernel's)`;
   }
-  return read(expanded);
+  return read(expanded, false, shellSet);
 }
 
 /**
  * What `value` runs read as shell text ('' when nothing Warden refuses): an installer named
  * anywhere in it; in command position a shell, a wrapper or a code interpreter by its name,
- * or a command substitution's output; what a command substitution runs; a PATH or a cd it
- * sets. `command`: it is a command whatever its words (a substitution's text).
+ * a parameter the shell sets or a command substitution's output; what a command substitution
+ * runs; a PATH or a cd it sets. `command`: it is a command whatever its words (a
+ * substitution's text); `unknown`: what its UNKNOWN marks stand for, for the message.
  */
-function read(value: string, command = false): string {
+function read(value: string, command = false, unknown: string[] = []): string {
   const texts = quoted(value) ? [value, dequoted(value)] : [value];
   if (!command && !texts.some(commandText)) {
     return ''; // one word: a path, a number, a name; a program named alone runs bare
@@ -149,7 +156,7 @@ function read(value: string, command = false): string {
   for (const whole of texts) {
     const pieces = substitutions(whole);
     for (const [body, inner] of pieces) {
-      const found = inner ? read(body, true) : '';
+      const found = inner ? read(body, true, unknown) : '';
       if (found) {
         return found;
       }
@@ -158,13 +165,17 @@ function read(value: string, command = false): string {
     const outer = pieces
       .map(([body, inner]) => (inner ? (body.trim() ? UNKNOWN : '') : body))
       .join('');
+    const sources =
+      pieces.length > 1 && outer.includes(UNKNOWN)
+        ? [...unknown, "a command substitution's output"]
+        : unknown;
     for (const piece of outer.match(PIECES) ?? []) {
       const name = lastPart(piece);
       if (INSTALLER_PIECE.test(name) && program(piece)) {
         return `runs ${name}`;
       }
     }
-    const found = inCommandPosition(outer) || unplaceable(outer);
+    const found = inCommandPosition(outer, sources) || unplaceable(outer);
     if (found) {
       return found;
     }
@@ -226,10 +237,14 @@ function substitutions(text: string): [string, boolean][] {
  * program it leads to and a pattern by the files it matches now; the static side sees no
  * files and leaves a pattern undecided (jq's `.[]` must pass).
  */
-function inCommandPosition(text: string): string {
+function inCommandPosition(text: string, unknown: string[]): string {
   for (const token of [...commandTokens(text), ...optionValues(text)]) {
     if (token.includes(UNKNOWN)) {
-      return "uses a shell expansion Warden cannot know in command position (a command substitution's output)";
+      const source = [...new Set(unknown)].join(', ');
+      return (
+        `uses a shell expansion Warden cannot know in command position (${source}: the ` +
+        'shell or the program that runs the value sets it, or a command prints it, where it runs)'
+      );
     }
     if (hasPattern(token)) {
       continue;

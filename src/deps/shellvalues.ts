@@ -155,20 +155,42 @@ export function keywordWords(command: string[]): string[] {
   return [...reserved, ...words.slice(0, i), ...moved, words[i], ...rest];
 }
 
-/** bash's own variables: not what the shell inherits */
+/**
+ * The parameters a shell sets itself, whatever the environment it starts with or the line's
+ * assignments hold: what Warden reads for them is not what the shell expands (red team 28a
+ * R28a-4: npm's `sh -c './$# pip ...'` runs ./0). One list, read by every reading of a `$`
+ * (`shellSets`: the line state's `resolve`, `commandvalues.ts`; the kernel's
+ * `shell_values.shell_sets`):
+ * - SPECIAL, the variables bash (bash manual, "Shell Variables"; `env -i bash -c set`) or
+ *   dash sets at its start or as it runs: RANDOM is a number whatever the environment holds,
+ *   IFS is reset, HOSTNAME and SHELL are set when the environment has none;
+ * - SPECIAL_PARAMETER, the special and positional parameters ($# $? $- $$ $! $0..$9 $@ $*
+ *   $_, braced too: ${#}, ${10}), which no environment holds.
+ */
 export const SPECIAL = new Set(
   (
     'RANDOM SRANDOM BASHPID SECONDS PPID UID EUID HOSTNAME LINENO PWD OLDPWD IFS FUNCNAME ' +
-    'GROUPS EPOCHSECONDS EPOCHREALTIME SHLVL OPTIND OPTARG REPLY PIPESTATUS DIRSTACK HISTCMD ' +
-    'SHELLOPTS BASHOPTS BASH_COMMAND BASH_SOURCE BASH_LINENO BASH_REMATCH BASH_ARGV BASH_ARGC ' +
-    'BASH_SUBSHELL BASH_ARGV0 BASH_ALIASES BASH_CMDS COLUMNS LINES HOSTTYPE MACHTYPE OSTYPE ' +
-    'BASH BASH_VERSION BASH_VERSINFO'
+    'GROUPS EPOCHSECONDS EPOCHREALTIME SHLVL OPTIND OPTARG OPTERR REPLY PIPESTATUS DIRSTACK ' +
+    'HISTCMD SHELLOPTS BASHOPTS BASH_COMMAND BASH_SOURCE BASH_LINENO BASH_REMATCH BASH_ARGV ' +
+    'BASH_ARGC BASH_SUBSHELL BASH_ARGV0 BASH_ALIASES BASH_CMDS BASH_EXECUTION_STRING ' +
+    'BASH_LOADABLES_PATH BASH_MONOSECONDS BASH_TRAPSIG COLUMNS LINES HOSTTYPE MACHTYPE OSTYPE ' +
+    'BASH BASH_VERSION BASH_VERSINFO SHELL COMP_CWORD COMP_KEY COMP_LINE COMP_POINT COMP_TYPE ' +
+    'COMP_WORDBREAKS COMP_WORDS COPROC MAPFILE READLINE_ARGUMENT READLINE_LINE READLINE_MARK ' +
+    'READLINE_POINT'
   ).split(' ')
 );
+export const SPECIAL_PARAMETER = /^(?:[0-9]+|[#?$!@*_-])$/;
+
+/** Whether the shell sets the parameter `name` (`#`, `10`, `_`, `RANDOM`) itself: its value
+ * where the shell expands it is not one Warden reads. */
+export function shellSets(name: string): boolean {
+  return SPECIAL.has(name) || SPECIAL_PARAMETER.test(name);
+}
 const PLAIN = /\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** `value` with its plain `$NAME`/`${NAME}` expansions replaced by `lookup`'s values; null
- * when `lookup` has none for one, or another expansion is left (`${X:-d}`, `$(...)`, `$1`). */
+ * when `lookup` has none for one, one is a parameter the shell sets itself (`shellSets`), or
+ * another expansion is left (`${X:-d}`, `$(...)`, `$1`). */
 export function resolve(
   value: string,
   lookup: (name: string) => string | null,
@@ -180,7 +202,8 @@ export function resolve(
   const values = new Map<string, string>();
   for (const found of value.matchAll(PLAIN)) {
     const name = found[1] ?? found[2];
-    const known = lookup(name);
+    // `$_`, `$RANDOM`: the shell's value, not the line's or the environment's (R28a-4)
+    const known = shellSets(name) ? null : lookup(name);
     if (known === null) {
       return null;
     }

@@ -43,9 +43,10 @@ _SHELL_CODE_NAMES = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE"
 _UNKNOWN = "\0"
 # parameters the program that runs a value sets before its shell expands it, whatever the
 # environment it was started with holds (red team 27 R27-3: npm exports its config as
-# npm_config_*, ./package.json as npm_package_*, npm_lifecycle_*, INIT_CWD, NODE), and the
-# ones the shell sets itself (OLDPWD; PWD is the folder it runs in: ``_expanded``)
-_PROGRAM_SET = frozenset(("OLDPWD", "INIT_CWD", "NODE", "EDITOR", "NODE_OPTIONS"))
+# npm_config_*, ./package.json as npm_package_*, npm_lifecycle_*, INIT_CWD, NODE); the ones
+# the shell sets itself ($#, $?, $1, RANDOM, OLDPWD...) are the one list of them,
+# ``shell_values.shell_sets`` (red team 28a R28a-4; PWD is the folder it runs in: ``_parameter``)
+_PROGRAM_SET = frozenset(("INIT_CWD", "NODE", "EDITOR", "NODE_OPTIONS"))
 _PROGRAM_SET_PREFIXES = ("npm_",)
 # folders a program puts before PATH for the commands it runs, under the folder it runs in
 # and each parent (npm and npx: node_modules/.bin, R27-3)
@@ -122,20 +123,19 @@ _DEFAULT_IFS = " \t\n"
 
 def _expanded(value: str, place: Place, unknown: List[str]) -> str:
     """``value`` with each parameter replaced by what the shell that runs it makes of it: the
-    variable's value (unset: nothing; IFS unset: a blank; a special one, ``$1`` ``$@``:
-    nothing, as in ``sh -c`` with no arguments); PWD the folder it runs in; ``${X:-w}`` and
-    its kin evaluated. What Warden cannot know there becomes ``_UNKNOWN`` (its source in
-    ``unknown``) followed by the value Warden reads (a name in an argument reads as before):
-    a variable the running program sets itself (npm_*), OLDPWD, an operator it does not
-    evaluate (``${X#p}``). Quotes stay: a value's own quotes are read as the shell reads
-    them."""
+    variable's value (unset: nothing); PWD the folder it runs in; ``${X:-w}`` and its kin
+    evaluated. What Warden cannot know there becomes ``_UNKNOWN`` (its source in ``unknown``)
+    followed by the value Warden reads (a name in an argument reads as before): a parameter
+    the shell sets itself (``$#``, ``$?``, ``$1``, ``$0`` read as sh, RANDOM, IFS read as a
+    blank: ``shell_values.shell_sets``, red team 28a R28a-4: npm's ``sh -c`` sets ``$#`` to 0
+    and ``./$#`` ran a link ``./0``), one the running program sets itself (npm_*), an operator
+    it does not evaluate (``${X#p}``). Quotes stay: a value's own quotes are read as the shell
+    reads them."""
 
     def value_of(match) -> str:
         braced, plain, special = match.groups()
-        name = braced if braced is not None else plain
-        if name is None:
-            return "sh" if special == "0" else ""
-        if _NAME.match(name):
+        name = braced if braced is not None else plain or special
+        if _NAME.match(name) or shell_values.SPECIAL_PARAMETER.fullmatch(name):
             return _parameter(name, place, unknown)
         operator = _OPERATOR.match(name)
         if operator and not any(c in operator.group(3) for c in "$`{"):
@@ -164,12 +164,17 @@ def _parameter(name: str, place: Place, unknown: List[str]) -> str:
             return place.pwd
         unknown.append("$PWD")
         return _UNKNOWN
+    if shell_values.SPECIAL_PARAMETER.fullmatch(name):
+        # no environment holds one; `sh -c VALUE` alone has $0 = sh and $# = 0
+        unknown.append("$" + name)
+        return _UNKNOWN + ("sh" if name == "0" else "")
     found = place.lookup(name)
-    if name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES):
+    if name == "IFS":  # sh and bash set IFS to a blank, whatever the environment holds
+        found = _DEFAULT_IFS
+    program_set = name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES)
+    if program_set or shell_values.shell_sets(name):
         unknown.append("$" + name)
         return _UNKNOWN + (found or "")
-    if found is None and name == "IFS":
-        return _DEFAULT_IFS
     return found or ""
 
 

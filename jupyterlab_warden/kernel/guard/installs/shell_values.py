@@ -122,17 +122,38 @@ def keyword_words(command: List[str]) -> List[str]:
     return reserved + words[:i] + moved + [words[i]] + rest
 
 
-# bash's own variables: not what the shell inherits
+# The parameters a shell sets itself, whatever the environment it starts with or the line's
+# assignments hold: what Warden reads for them is not what the shell expands (red team 28a
+# R28a-4: npm's `sh -c './$# pip ...'` runs ./0). One list, read by every reading of a `$`
+# (``shell_sets``: the line state's ``resolve``, ``command_values``, their TypeScript twins):
+# - SPECIAL, the variables bash (bash manual, "Shell Variables"; `env -i bash -c set`) or
+#   dash sets at its start or as it runs: RANDOM is a number whatever the environment holds,
+#   IFS is reset, HOSTNAME and SHELL are set when the environment has none;
+# - SPECIAL_PARAMETER, the special and positional parameters ($# $? $- $$ $! $0..$9 $@ $* $_,
+#   braced too: ${#}, ${10}), which no environment holds.
 SPECIAL = frozenset(
     (
         "RANDOM", "SRANDOM", "BASHPID", "SECONDS", "PPID", "UID", "EUID", "HOSTNAME", "LINENO",
         "PWD", "OLDPWD", "IFS", "FUNCNAME", "GROUPS", "EPOCHSECONDS", "EPOCHREALTIME", "SHLVL",
-        "OPTIND", "OPTARG", "REPLY", "PIPESTATUS", "DIRSTACK", "HISTCMD", "SHELLOPTS",
-        "BASHOPTS", "BASH_COMMAND", "BASH_SOURCE", "BASH_LINENO", "BASH_REMATCH", "BASH_ARGV",
-        "BASH_ARGC", "BASH_SUBSHELL", "BASH_ARGV0", "BASH_ALIASES", "BASH_CMDS", "COLUMNS",
-        "LINES", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH", "BASH_VERSION", "BASH_VERSINFO",
+        "OPTIND", "OPTARG", "OPTERR", "REPLY", "PIPESTATUS", "DIRSTACK", "HISTCMD",
+        "SHELLOPTS", "BASHOPTS", "BASH_COMMAND", "BASH_SOURCE", "BASH_LINENO", "BASH_REMATCH",
+        "BASH_ARGV", "BASH_ARGC", "BASH_SUBSHELL", "BASH_ARGV0", "BASH_ALIASES", "BASH_CMDS",
+        "BASH_EXECUTION_STRING", "BASH_LOADABLES_PATH", "BASH_MONOSECONDS", "BASH_TRAPSIG",
+        "COLUMNS", "LINES", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH", "BASH_VERSION",
+        "BASH_VERSINFO", "SHELL", "COMP_CWORD", "COMP_KEY", "COMP_LINE", "COMP_POINT",
+        "COMP_TYPE", "COMP_WORDBREAKS", "COMP_WORDS", "COPROC", "MAPFILE", "READLINE_ARGUMENT",
+        "READLINE_LINE", "READLINE_MARK", "READLINE_POINT",
     )
 )  # fmt: skip
+SPECIAL_PARAMETER = re.compile(r"[0-9]+|[#?$!@*_-]")
+
+
+def shell_sets(name: str) -> bool:
+    """Whether the shell sets the parameter ``name`` (``#``, ``10``, ``_``, ``RANDOM``) itself:
+    its value where the shell expands it is not one Warden reads."""
+    return name in SPECIAL or SPECIAL_PARAMETER.fullmatch(name) is not None
+
+
 _PLAIN = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -143,14 +164,16 @@ def resolve(
     substitution: Pattern[str],
 ) -> Optional[str]:
     """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by ``lookup``'s
-    values; None when ``lookup`` has none for one, or another expansion is left (``${X:-d}``,
-    ``$(...)``, ``$1``, a backtick, a brace list)."""
+    values; None when ``lookup`` has none for one, one is a parameter the shell sets itself
+    (``shell_sets``), or another expansion is left (``${X:-d}``, ``$(...)``, ``$1``, a
+    backtick, a brace list)."""
     if expansion.search(_PLAIN.sub("", value)) or substitution.search(_PLAIN.sub("", value)):
         return None
     values = {}
     for found in _PLAIN.finditer(value):
         name = found.group(1) or found.group(2)
-        known = lookup(name)
+        # `$_`, `$RANDOM`: the shell's value, not the line's or the environment's (R28a-4)
+        known = None if shell_sets(name) else lookup(name)
         if known is None:
             return None
         values[name] = known
