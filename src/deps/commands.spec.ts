@@ -46,3 +46,42 @@ describe('namesInstaller: build lines that name a Python (red team 27b R27b-2)',
     ).toBe(true);
   });
 });
+
+describe("namesInstaller: a Python's options read from whole words (red team 28a R28a-3)", () => {
+  it.each([
+    ['flock', 'lock python3 -X utf8=1 -I run.py'],
+    ['flock', 'lock python3 -Xfrozen_modules=off -I run.py'],
+    ['flock', 'lock python3 -X int_max_str_digits=0 -E run.py'],
+    ['flock', 'lock python3 -X pycache_prefix=pc run.py'],
+    ['flock', 'lock python3 -Xpycache_prefix=pc run.py'],
+    ['flock', 'lock python3 -X presite=m run.py'],
+    ['flock', 'lock python3 -tI run.py'],
+    ['flock', 'lock python3 -t -I run.py'],
+    ['flock', 'lock python3 -bIc print()'],
+    ['flock', 'lock python3 -Wignore::DeprecationWarning -I run.py'],
+    ['flock', 'lock python3 --version -I run.py'],
+    ['npx', "-c 'python3 -X utf8=1 -I run.py'"]
+  ])('%s %s drops the guard: flagged', (program, args) => {
+    expect(namesInstaller(args.split(' '))).toBe(true);
+    expect(installProblems(`${program} ${args}`).join(' ')).toMatch(UNREAD);
+  });
+
+  it.each([
+    'flock lock python3 -X dev script.py',
+    'flock lock python3 -X importtime -c print()',
+    'flock lock python3 -X utf8=1 -W ignore script.py',
+    'flock lock python3 -- -I',
+    'flock lock python3 --frobnicate -I',
+    'nvcc -Xcompiler -fPIC -I/usr/include/python3.11 -Isrc k.cu'
+  ])('%s keeps the guard', line => {
+    const [, ...args] = line.split(' ');
+    expect(namesInstaller(args)).toBe(false);
+    expect(installProblems(line).join(' ')).not.toMatch(UNREAD);
+  });
+
+  it('reads -t as the CPython flag it is on a direct start', () => {
+    const line = `python3 -tI -c "import os; os.system('pip install x')"`;
+    expect(installProblems(line).join(' ')).toMatch(/python -I starts without/);
+    expect(installProblems('python3 -X dev -c "print(1)"')).toEqual([]);
+  });
+});

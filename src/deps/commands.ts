@@ -197,11 +197,15 @@ const STATE_BUILTINS = new Set([
 ]);
 const PYTHON_MODULE_FLAG =
   /^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$/;
-/** A whole option word of CPython's (red team 27b R27b-2): a cluster of its letters without a
- * value (`-I`, `-IS`), maybe ending in one that takes the rest as its value (`-Ic CODE`).
- * `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE` are a compiler's or cmake's words. */
-const PY_OPTION_WORD = /^-(?=.)([bBdEhiIOPqsSuvVxR?]*)([cmWXQ].*)?$/;
+/** A whole option word of CPython's (red team 27b R27b-2): a cluster of its flags (`-I`,
+ * `-IS`, `-tI`), maybe ending in a letter that takes the rest as its value (`-Ic CODE`,
+ * `-Xfrozen_modules=off`). `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE` are a compiler's or
+ * cmake's words. */
+const PY_OPTION_WORD = /^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ].*)?$/;
 const PIECES = /[^\s;&|()<>`'"=,{}]+/g;
+/** The shell words of a piece of text: a Python's options are read from these, whole (red
+ * team 28a R28a-3: split at `=`, `-X utf8=1 -I` read as `-X utf8`, then `1`, no option). */
+const TEXT_WORDS = /[^\s;&|()<>`'"{}]+/g;
 /** Names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`). */
 const PATTERN_TARGETS = ('pip pip3 uv uvx conda mamba micromamba pipx poetry pdm pipenv hatch ' +
   'pixi rye runpy python python3').split(' '); // prettier-ignore
@@ -242,44 +246,63 @@ function fnmatch(name: string, pattern: string): boolean {
  * R25-1: `npx -c 'u""v p""ip install ...'`). */
 export function namesInstaller(words: readonly string[]): boolean {
   const texts = words.flatMap(w => (quoted(w) ? [w, dequoted(w)] : [w]));
-  const pieces = texts.flatMap(t => t.match(PIECES) ?? []);
-  return pieces.some((piece, i) => {
-    const base = basename(piece);
-    return (
-      INSTALLER_PIECE.test(base) ||
-      PYTHON_MODULE_FLAG.test(base) ||
-      // the shell may expand a pattern to an installer's name
-      namesByPattern(base) ||
-      (PYTHON.test(base) &&
-        !piece.startsWith('-') &&
-        dropsGuard(pieces.slice(i + 1)))
-    );
+  const units = texts.flatMap(t => t.match(TEXT_WORDS) ?? []);
+  // each piece of a word (split at `=` and `,`: `--python=python3`); a Python named by one
+  // takes the rest of its word's pieces, then the following words whole, as its options
+  // (`-X utf8=1`): the kernel's `_pieces`
+  return units.some((unit, k) => {
+    const pieces = unit.match(PIECES) ?? [];
+    return pieces.some((piece, j) => {
+      const base = basename(piece);
+      return (
+        INSTALLER_PIECE.test(base) ||
+        PYTHON_MODULE_FLAG.test(base) ||
+        // the shell may expand a pattern to an installer's name
+        namesByPattern(base) ||
+        (PYTHON.test(base) &&
+          !piece.startsWith('-') &&
+          dropsGuard([...pieces.slice(j + 1), ...units.slice(k + 1)]))
+      );
+    });
   });
 }
 
-/** Whether the words after a Python's name start with its own options and one of them drops
- * the guard (`-I`, `-E`, `-S`, in a cluster too: `-u -IS`, `-W x -E`); the kernel's
- * `_drops_guard`. A piece that is an option (`-I/usr/include/python3.11`) is no Python's
- * name; the kernel also passes over a path to a folder or a plain file, which the static side
- * cannot look at. */
+/** Whether the words after a Python's name start with its own options, read as CPython reads
+ * them, and one of them drops the guard: `-I`, `-E`, `-S` (in a cluster too: `-u -IS`,
+ * `-bIc`, `-tI`, after `-W x` or `-X utf8=1`), or an `-X` option `unknownXOption` does not
+ * know harmless (red team 28a R28a-3: `-X pycache_prefix=DIR`); the kernel's `_drops_guard`.
+ * The options end at `-c`, `-m`, the script, `-`, `--` or a word that is none of CPython's
+ * options. A piece that is an option (`-I/usr/include/python3.11`) is no Python's name; the
+ * kernel also passes over a path to a folder or a plain file, which the static side cannot
+ * look at. */
 function dropsGuard(after: readonly string[]): boolean {
-  for (let i = 0; i < after.length;) {
-    if (after[i] === '--check-hash-based-pycs') {
-      i += 2; // CPython's one long option with a value
+  for (let i = 0; i < after.length; i++) {
+    const word = after[i];
+    if (word.split('=')[0] === '--check-hash-based-pycs') {
+      i += word.includes('=') ? 0 : 1; // CPython's one long option with a value
       continue;
     }
-    const match = PY_OPTION_WORD.exec(after[i]);
+    if (PY_LONG_FLAGS.has(word)) {
+      continue;
+    }
+    const match = PY_OPTION_WORD.exec(word);
     if (!match) {
       return false;
     }
-    const [, letters, valued] = match;
+    const [, letters, valued = ''] = match;
     if (/[IES]/.test(letters)) {
       return true;
     }
     if (valued && 'cm'.includes(valued[0])) {
       return false; // its code or module: no more options
     }
-    i += valued && valued.length === 1 ? 2 : 1; // `-W x`: its value is the next word
+    let value = valued.slice(1);
+    if (valued && !value) {
+      value = after[++i] ?? ''; // `-X name`: its value is the next word
+    }
+    if (valued[0] === 'X' && unknownXOption(['-X', value])) {
+      return true;
+    }
   }
   return false;
 }
@@ -3134,7 +3157,8 @@ function runCommand(
   return rest;
 }
 
-const PY_FLAGS = new Set('bBdEhiIOPqsSuvVxR?'.split(''));
+// (`-t` too: every CPython 3 takes it and does nothing; `python3 -tI` is isolated)
+const PY_FLAGS = new Set('bBdEhiIOPqRsStuvVx?'.split(''));
 const PY_VALUED = new Set(['W', 'X', 'Q']);
 
 /** [module, its arguments] for `python [options] -m module ...`; [null, []] otherwise. */

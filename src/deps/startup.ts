@@ -10,7 +10,8 @@
  */
 
 // CPython's -X options (3.11 to 3.13) that never change which code runs or where it comes
-// from: the kernel's HARMLESS_X
+// from: a copy of the kernel's startup_modules.HARMLESS_X, kept the same list (pinned by
+// tests/deps/test_redteam28_pythonpath.py); `dropsGuard` and `guardlessPython` read it
 const HARMLESS_X: ReadonlySet<string> = new Set([
   'utf8',
   'dev',

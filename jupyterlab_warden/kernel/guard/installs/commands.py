@@ -26,7 +26,7 @@ import stat
 import sys
 import time
 from contextvars import ContextVar
-from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
 from . import (
@@ -161,12 +161,15 @@ _INSTALLER_PIECE = re.compile(
 _PYTHON_MODULE_FLAG = re.compile(
     r"^-[A-Za-z]*m(pip|uvx?|conda|mamba|pipx|poetry|pdm|pipenv|hatch|runpy|piptools)([.].*)?$"
 )
-# a whole option word of CPython's that drops the guard (red team 27b R27b-2): a cluster of
-# its letters without a value (`-I`, `-IS`, `-sE`), maybe ending in one that takes the rest of
-# the word as its value (`-Ic CODE`, `-IWignore`). `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE`
-# are a compiler's or cmake's words, not a Python's.
-_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqsSuvVxR?]*)([cmWXQ].*)?$")
+# a whole option word of CPython's (red team 27b R27b-2): a cluster of its flags (`_PY_FLAGS`:
+# `-I`, `-IS`, `-sE`, `-tI`), maybe ending in a letter that takes the rest of the word as its
+# value (`-Ic CODE`, `-IWignore`, `-Xfrozen_modules=off`). `-I.`, `-Iinclude`,
+# `-DCMAKE_BUILD_TYPE` are a compiler's or cmake's words, not a Python's.
+_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ].*)?$")
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
+# the shell words of a piece of text: a Python's options are read from these, whole (red team
+# 28a R28a-3: split at `=`, `-X utf8=1 -I` read as `-X utf8`, then `1`, no option)
+_TEXT_WORDS = re.compile(r"[^\s;&|()<>`'\"{}]+")
 # names a shell pattern in a word may expand to (`/usr/bin/u?`, `p*x`)
 _PATTERN_TARGETS = (
     "pip", "pip3", "uv", "uvx", "conda", "mamba", "micromamba", "pipx", "poetry", "pdm",
@@ -195,8 +198,8 @@ def names_installer(words: List[str]) -> bool:
     texts = [
         t for w in words for t in ([w, handed_text.dequoted(w)] if handed_text.quoted(w) else [w])
     ]
-    pieces = [piece for text in texts for piece in _PIECES.findall(text)]
-    for i, piece in enumerate(pieces):
+    units = [unit for text in texts for unit in _TEXT_WORDS.findall(text)]
+    for piece, rest, k in _pieces(units):
         base = piece.rsplit("/", 1)[-1]
         if _INSTALLER_PIECE.match(base) or _PYTHON_MODULE_FLAG.match(base):
             return True
@@ -212,9 +215,20 @@ def names_installer(words: List[str]) -> bool:
         # a Python, by its name or as a link's target (a venv's bin/python), counts as it
         # does written out: only with a flag that drops the guard
         named = _PYTHON.match(base) or _PYTHON.match(target)
-        if named and _runs_as_program(piece) and _drops_guard(pieces[i + 1 :]):
+        if named and _runs_as_program(piece) and _drops_guard(rest + units[k + 1 :]):
             return True
     return False
+
+
+def _pieces(units: List[str]) -> Iterator[Tuple[str, List[str], int]]:
+    """Each piece of the shell words ``units`` (a word split at ``=`` and ``,``:
+    ``--python=python3``, ``-DPY=/usr/bin/python3``), with the rest of its own word's pieces
+    and its word's index: a Python named by the piece takes those pieces, then the following
+    words whole, as its options (``-X utf8=1``)."""
+    for k, unit in enumerate(units):
+        pieces = _PIECES.findall(unit)
+        for j, piece in enumerate(pieces):
+            yield piece, pieces[j + 1 :], k
 
 
 def _runs_as_program(piece: str) -> bool:
@@ -228,22 +242,37 @@ def _runs_as_program(piece: str) -> bool:
 
 
 def _drops_guard(after: List[str]) -> bool:
-    """Whether the words after a Python's name start with its own options and one of them
-    drops the guard (``-I``, ``-E``, ``-S``, in a cluster too: ``-u -IS``, ``-W x -E``)."""
+    """Whether the words after a Python's name start with its own options, read as CPython
+    reads them, and one of them drops the guard: ``-I``, ``-E``, ``-S`` (in a cluster too:
+    ``-u -IS``, ``-bIc``, ``-tI``, after ``-W x`` or ``-X utf8=1``), or an ``-X`` option
+    ``startup_modules.unknown_x_option`` does not know harmless (red team 28a R28a-3:
+    ``-X pycache_prefix=DIR`` takes the guard's own sitecustomize from a .pyc under DIR).
+    The options end at the code (``-c``), the module (``-m``), the script, ``-``, ``--`` or a
+    word that is none of CPython's options."""
     i = 0
     while i < len(after):
-        if after[i] == "--check-hash-based-pycs":
-            i += 2  # CPython's one long option with a value
+        word = after[i]
+        if word.split("=", 1)[0] in _PY_LONG_VALUED:
+            i += 1 if "=" in word else 2  # CPython's one long option with a value
             continue
-        match = _PY_OPTION_WORD.match(after[i])
+        if word in _PY_LONG_FLAGS:
+            i += 1
+            continue
+        match = _PY_OPTION_WORD.match(word)
         if match is None:
             return False
-        letters, valued = match.group(1), match.group(2)
+        letters, valued = match.group(1), match.group(2) or ""
         if set(letters) & _GUARD_DROPPING:
             return True
-        if valued and valued[0] in "cm":
+        if valued[:1] in ("c", "m"):
             return False  # its code or module: no more options
-        i += 2 if valued and len(valued) == 1 else 1  # `-W x`: its value is the next word
+        value = valued[1:]
+        if valued and not value:  # `-X name`: its value is the next word
+            i += 1
+            value = after[i] if i < len(after) else ""
+        if valued[:1] == "X" and startup_modules.unknown_x_option(["-X", value]):
+            return True
+        i += 1
     return False
 
 
@@ -2847,7 +2876,8 @@ def _refuse_unread_imports(start: "_GuardlessStart", env: Dict[str, str]) -> Non
     for folder in startup_modules.pythonpath_folders(start.flags, env, start_folder):
         if os.path.abspath(folder) == os.path.abspath(SITE_DIR):
             continue
-        found = folder if os.path.isfile(folder) else ""  # an archive Python imports from
+        # an archive Python imports from, or a folder inside one (R28a-2)
+        found = folder if startup_modules.archive_part(folder) else ""
         found = found or next((p for _n, p in guardless.importable_entries(folder)), "")
         if found:
             raise Unreadable(
@@ -3885,7 +3915,8 @@ def _shell_start(argv: List[str]) -> shell_options.ShellStart:
 
 
 # CPython's command line: one-letter flags, options taking a value, long options
-_PY_FLAGS = frozenset("bBdEhiIOPqsSuvVxR?")
+# (`-t` too: every CPython 3 takes it and does nothing; `python3 -tI` is isolated)
+_PY_FLAGS = frozenset("bBdEhiIOPqRsStuvVx?")
 _PY_VALUED = frozenset("WXQ")
 _PY_LONG_VALUED = frozenset(("--check-hash-based-pycs",))
 _PY_LONG_FLAGS = frozenset(("--help", "--version", "--help-env", "--help-xoptions", "--help-all"))

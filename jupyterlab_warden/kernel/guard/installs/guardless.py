@@ -30,7 +30,7 @@ import re
 import sys
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
-from . import cached_code
+from . import cached_code, startup_modules
 
 _VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
 _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
@@ -750,9 +750,10 @@ def _find(name: str, folders: List[str]) -> Tuple[str, Optional[str], List[str]]
     for folder in folders:
         try:
             names = set(os.listdir(folder))
-        except NotADirectoryError:
-            return "archive", folder, []  # zipimport reads it: Warden does not
         except OSError:
+            if startup_modules.archive_part(folder):
+                # zipimport reads it, or the folder inside it the word names: Warden does not
+                return "archive", folder, []
             continue
         base = os.path.join(folder, name)
         if name in names and os.path.isdir(base):

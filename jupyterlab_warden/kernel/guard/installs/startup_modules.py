@@ -17,6 +17,7 @@ import ast
 import glob
 import os
 import re
+import stat
 import time
 from contextvars import ContextVar
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
@@ -155,11 +156,36 @@ def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str
     return [os.path.join(where, word) for word in words]
 
 
+def archive_part(word: str) -> str:
+    """The part of a path word (a PYTHONPATH or ``sys.path`` entry) that makes it one Warden
+    cannot list: walked up to its first part that exists, as zipimport walks it, that part
+    when it is no folder ('' when it is one, or nothing exists). zipimport opens a file there
+    as an archive and imports from the folder the rest of the word names inside it (red team
+    28a R28a-2: ``/w/a.zip/inner``, the relative ``a.zip/inner``), so such a word holds
+    anything; the archive itself (``a.zip``) is its own first part. The word is walked as
+    written and normalised (``a.zip/x/..``): zipimport takes it as written, ``site`` makes
+    ``sys.path`` absolute."""
+    for path in dict.fromkeys((word, os.path.abspath(word))):
+        while True:
+            try:
+                mode = os.stat(path).st_mode
+            except (OSError, ValueError):
+                parent = os.path.dirname(path)
+                if parent == path:
+                    break
+                path = parent
+                continue
+            if not stat.S_ISDIR(mode):
+                return path
+            break
+    return ""
+
+
 def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
     """The first of ``folders`` that holds a module or package named one of ``names`` (a
-    namespace folder too, unless the name is one of ``INIT_MODULES``: ``_package``), or a
-    PYTHONPATH word that is a file (a zip archive Python imports from), as 'folder/name';
-    None when none does."""
+    namespace folder too, unless the name is one of ``INIT_MODULES``: ``_package``), as
+    'folder/name', or a PYTHONPATH word inside a file (``archive_part``: a zip archive Python
+    imports from), as the word; None when none does."""
     from ...boot.launch_env import SITE_DIR
 
     own = os.path.abspath(SITE_DIR)
@@ -167,8 +193,8 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
     for folder in folders:
         if os.path.abspath(folder) == own:
             continue  # Warden's guard folder: its sitecustomize is the guard
-        if os.path.exists(folder) and not os.path.isdir(folder):
-            return folder  # an archive: its modules are not listed here
+        if archive_part(folder):
+            return folder  # an archive, or a folder inside one: its modules are not listed
         for name in names:
             package = os.path.join(folder, name)
             if os.path.isdir(package) and (_package(package) or name not in INIT_MODULES):
@@ -215,7 +241,8 @@ def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
       reached past the standard library). A folder the kernel was started with is read too:
       a guarded child's PYTHONPATH is its parent's choosing (``sys.path`` a cell extended).
 
-    A word that is a file (an archive), or a folder Warden cannot list, holds anything."""
+    A word that is a file or names a folder inside one (an archive: ``archive_part``), or a
+    folder Warden cannot list, holds anything."""
     import site as site_module
     import sys
 
