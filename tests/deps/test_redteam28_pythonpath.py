@@ -44,7 +44,7 @@ def _escaped(cell: str) -> str:
 # -- R28a-2: a PYTHONPATH word inside an archive ---------------------------------------------
 
 # a zip whose sitecustomize.py and inner/sitecustomize.py install, then a child Python
-# started with WORD ahead of the kernel's whole sys.path (torch's start, fix27b's "start" rule)
+# started with WORD ahead of the kernel's whole sys.path (torch's start)
 ZIP_AHEAD = """
 import os, sys, subprocess, zipfile
 with zipfile.ZipFile('a.zip', 'w') as z:
@@ -78,18 +78,26 @@ def _zip_cell(kernel, template: str, word: str = "") -> str:
 
 @pytest.mark.parametrize(
     "word",
-    ["os.path.abspath('a.zip/inner')", "'a.zip/inner'", "os.path.abspath('a.zip/inner/x/..')"],
+    [
+        "os.path.abspath('a.zip')",
+        "os.path.abspath('a.zip/inner')",
+        "'a.zip/inner'",
+        "os.path.abspath('a.zip/inner/x/..')",
+    ],
 )
-def test_a_folder_inside_an_archive_ahead_of_the_guard_is_refused(kernel, word):
-    """The archive's inner/sitecustomize.py runs instead of the guard: refused, absolute,
-    relative (from the start's folder) or written with a `..`."""
-    refused = kernel.proves(_zip_cell(kernel, ZIP_AHEAD, word))
-    assert "another sitecustomize before Warden's guard" in refused, refused
-
-
-def test_the_archive_itself_ahead_of_the_guard_stays_refused(kernel):
-    refused = kernel.proves(_zip_cell(kernel, ZIP_AHEAD, "os.path.abspath('a.zip')"))
-    assert "another sitecustomize before Warden's guard" in refused, refused
+def test_an_archive_ahead_of_the_guard_never_runs_before_it(kernel, word):
+    """The archive's (inner/)sitecustomize.py installs without Warden. With Warden the child
+    starts with the guard's folder alone on its PYTHONPATH (``child_path``, R28a-1), the
+    archive word among the folders put back once its guard is in: it never runs, and nothing
+    is refused, fetched or installed. Absolute, relative or written with a `..`."""
+    cell = _zip_cell(kernel, ZIP_AHEAD, word)
+    kernel.reset()
+    plain = kernel.cell(cell, launched=False)
+    assert plain["refused"] is None and kernel.installed(), plain
+    kernel.reset()
+    guarded = kernel.cell(cell, launched=True)
+    assert guarded["refused"] is None, guarded
+    assert kernel.index.requests == [] and not kernel.installed(), guarded
 
 
 def test_the_kernels_pythonpath_given_a_folder_inside_an_archive_is_refused(kernel):
@@ -119,7 +127,7 @@ def test_archive_part_walks_a_word_as_zipimport_does(tmp_path, monkeypatch):
 
 def test_every_reading_of_a_word_finds_the_folder_inside_an_archive(tmp_path):
     """holder (the start-up modules, the guard's rules), the guardless imports (_find), and
-    the "start" rule itself (guard_shadowed)."""
+    the settled rule's reading of the folders (guard_shadowed)."""
     from jupyterlab_warden.kernel.boot.launch_env import SITE_DIR
 
     (tmp_path / "a.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
