@@ -15,7 +15,9 @@ waited for, not a result); the reading's cases set the kernel's start time inste
 """
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 import pytest
@@ -46,10 +48,22 @@ def _older_than_a_start(path) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("name", sorted(_SCRIPTS))
-def test_a_script_older_than_the_kernel_is_read_as_its_start(kernel, name):
+@pytest.mark.parametrize(
+    "name, move",
+    [
+        ("tool", ""),
+        ("x.pl", ""),
+        ("w.awk", ""),
+        # red team 28b R28b-1: the place rule once counted the kernel's installation by
+        # sys.prefix and its kin, which a cell may assign to its own folder
+        ("x.pl", "import os, sys\nsys.prefix = sys.exec_prefix = os.getcwd()\n"),
+        ("tool", "import sys\nsys.base_prefix = sys.base_exec_prefix = '..'\n"),
+    ],
+)
+def test_a_script_older_than_the_kernel_is_read_as_its_start(kernel, name, move):
     """Without Warden the script installs from the index; with Warden, a kernel started after
-    the script was written refuses it before anything is fetched."""
+    the script was written refuses it before anything is fetched, whatever the cell made of
+    ``sys``'s prefixes first."""
     from real_uv import real_uv
 
     installed({"tool": "env", "x.pl": "perl", "w.awk": "awk"}[name])
@@ -61,7 +75,8 @@ def test_a_script_older_than_the_kernel_is_read_as_its_start(kernel, name):
     )
     script.chmod(0o755)
     _older_than_a_start(script)
-    for code in (system_cell(f"./{name}"), f"import subprocess\nsubprocess.run(['./{name}'])\n"):
+    for start in (system_cell(f"./{name}"), f"import subprocess\nsubprocess.run(['./{name}'])\n"):
+        code = move + start
         kernel.reset()
         plain = kernel.cell(code, launched=False)
         assert plain["refused"] is None and kernel.index.requests, plain
@@ -96,6 +111,41 @@ def test_a_node_tool_outside_the_system_folders_is_read_as_node(tmp_path, before
     assert f"{tool} is a script that runs as its #! line says (#!/usr/bin/env node)" in str(
         refused.value
     )
+
+
+def test_a_root_script_under_usr_local_is_the_machines(before_the_kernel):
+    """Root's npm from Node's own tarball (the node images): /usr/local/bin/npm, a link to
+    ../lib/node_modules/npm/bin/npm-cli.js, root's (red team 28b R28b-4: it was refused as a
+    node start). A root-owned copy in a root-owned folder under /usr/local counts; the same
+    file owned by another user does not (that user could have written it)."""
+    npm = os.path.realpath(installed("npm"))
+    assert os.access("/usr/local/lib", os.W_OK), "the test writes under /usr/local/lib"
+    folder = tempfile.mkdtemp(dir="/usr/local/lib", prefix="warden-test-")
+    try:
+        os.chmod(folder, 0o755)
+        copy = os.path.join(folder, "npm-cli.js")
+        shutil.copy(npm, copy)
+        os.chmod(copy, 0o755)
+        assert commands._machine_program(copy)
+        assert commands.invocations([copy, "--version"]) == []
+        os.chown(copy, 65534, 65534)
+        assert not commands._machine_program(copy)
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_the_kernels_own_installation_is_not_the_machines_by_place(before_the_kernel):
+    """A venv's or a conda's bin that the notebook's user owns is no place of the system's
+    (R28b-5: a script planted there before a kernel restart): only its place under the
+    system's root-owned folders would make a script there the machine's."""
+    own = os.path.join(sys.prefix, "bin")
+    scripts = [
+        os.path.join(own, n) for n in os.listdir(own) if not os.path.islink(os.path.join(own, n))
+    ]
+    assert scripts
+    system = commands._root_folder(own, commands._SYSTEM_FOLDERS + ("/usr/local",))
+    for script in scripts:
+        assert commands._machine_program(script) == (system and os.stat(script).st_uid == 0)
 
 
 def test_the_machines_own_script_is_read_by_its_words(before_the_kernel):

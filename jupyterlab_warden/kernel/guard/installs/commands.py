@@ -2704,11 +2704,17 @@ def _system_folder(folder: str) -> bool:
     """Under one of ``_SYSTEM_FOLDERS`` by whole names (``/library`` is not ``/lib``'s), not
     under /usr/local, and owned by root, as the folders on the way up to it."""
     real = os.path.realpath(folder)
-    if real == "/":
-        return os.stat(real).st_uid == 0  # the root folder (its links: /bin -> usr/bin)
     if real.startswith("/usr/local/") or real == "/usr/local":
         return False
-    if not any(real == top or real.startswith(top + "/") for top in _SYSTEM_FOLDERS):
+    return _root_folder(real, _SYSTEM_FOLDERS)
+
+
+def _root_folder(folder: str, tops: Tuple[str, ...]) -> bool:
+    """Under one of ``tops`` by whole names, and owned by root, as the folders on the way up."""
+    real = os.path.realpath(folder)
+    if real == "/":
+        return os.stat(real).st_uid == 0  # the root folder (its links: /bin -> usr/bin)
+    if not any(real == top or real.startswith(top + "/") for top in tops):
         return False
     while real != "/":
         try:
@@ -2775,35 +2781,23 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
 def _machine_program(path: str) -> bool:
     """Whether a program file is the machine's, whose body Warden does not read: unchanged
     since the kernel started (``startup_modules.changed_since_start``, every link on the way
-    too), and the file it runs either root's in a system folder (``_system_folder``) or part
-    of the kernel's own Python installation (``_installation_file``: conda's npm in
-    /opt/conda, owned by the notebook's user in Jupyter's docker-stacks). A file anywhere else
-    (the notebook's folder, ~/bin, another venv, a project's node_modules/.bin) is read as its
-    ``#!`` start whatever its age: a clone from an earlier session, or a kernel restarted
-    after the write, runs it as a new one would."""
+    too), and the file it runs root's in a root-owned system folder, /usr/local's included
+    (``_root_folder``: root's npm from Node's tarball or the node images, red team 28b R28b-4).
+    A file anywhere else (the notebook's folder, ~/bin, a venv's or a conda's bin the kernel's
+    user owns, a project's node_modules/.bin) is read as its ``#!`` start whatever its age: a
+    clone from an earlier session, or a kernel restarted after the write, runs it as a new one
+    would (R28b-5: a script planted in the kernel's own venv before a restart)."""
     from . import startup_modules
 
     if startup_modules.changed_since_start(path):
         return False
     real = os.path.realpath(path)
-    if _installation_file(real):
-        return True
     try:
         if os.stat(real).st_uid != 0:
             return False
     except OSError:
         return False
-    return _system_folder(os.path.dirname(real))
-
-
-def _installation_file(real: str) -> bool:
-    """Whether a file is under the kernel's own Python installation (its prefixes, a venv's
-    and the one it was made from): the kernel imports that installation's modules unread, so
-    a program file there, unchanged since the start, is trusted no less."""
-    import sys
-
-    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    return any(_under(real, os.path.realpath(p)) for p in prefixes if p not in ("", "/"))
+    return _root_folder(os.path.dirname(real), _SYSTEM_FOLDERS + ("/usr/local",))
 
 
 def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[str, str]) -> None:

@@ -31,6 +31,7 @@ from .fastpath import (
     words_are_str,
 )
 from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
+from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
 from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
 

@@ -37,9 +37,11 @@ _CFG_VERSION = re.compile(r"^\s*(version|version_info)\s*=\s*(\d+)\.(\d+)", re.M
 
 
 def _kernel_interpreters() -> Set[str]:
-    found = {os.path.realpath(sys.executable)}
-    for name in ("python", "python3", f"python3.{sys.version_info[1]}"):
-        found.add(os.path.realpath(os.path.join(sys.prefix, "bin", name)))
+    from .own_python import OWN  # as the guard installed: a cell may assign sys.prefix
+
+    found = {OWN.executable}
+    for name in ("python", "python3", f"python3.{OWN.version[1]}"):
+        found.add(os.path.realpath(os.path.join(OWN.prefix, "bin", name)))
     return found
 
 

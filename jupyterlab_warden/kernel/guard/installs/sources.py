@@ -291,9 +291,9 @@ def pip_config_files(env: Dict[str, str], program: str, cwd: str = "") -> List[s
     if os.sep in program:  # /venv/bin/python -> /venv/pip.conf
         prefixes.add(os.path.dirname(os.path.dirname(os.path.abspath(program))))
     else:
-        import sys
+        from .own_python import OWN  # as the guard installed: a cell may assign sys.prefix
 
-        prefixes.add(sys.prefix)
+        prefixes.add(OWN.prefix)
     files += [os.path.join(p, "pip.conf") for p in sorted(prefixes) if p]
     if config_file:
         files.append(config_file)

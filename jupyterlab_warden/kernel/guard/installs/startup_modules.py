@@ -104,11 +104,11 @@ def stdlib_location(flags: Set[str], env: Dict[str, str]) -> str:
     """The variable (PYTHONHOME, PYTHONPLATLIBDIR) that moves the standard library of a
     Python started this way away from this installation's ('' when none does; ``-I``/``-E``
     ignore both)."""
-    import sys
+    from .own_python import OWN
 
     if flags & {"I", "E"}:
         return ""
-    own = {"PYTHONHOME": os.path.realpath(sys.base_prefix), "PYTHONPLATLIBDIR": sys.platlibdir}
+    own = {"PYTHONHOME": os.path.realpath(OWN.base_prefix), "PYTHONPLATLIBDIR": OWN.platlibdir}
     for name, mine in own.items():
         values = {env.get(name, ""), inherited(name)} - {""}  # the line's, or the given one
         for value in values:
@@ -209,15 +209,14 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
 def stdlib_folders() -> Tuple[str, str, str]:
     """This Python's own standard-library entries of ``sys.path``, as its start computes them
     after the PYTHONPATH folders: its zip, its library, its lib-dynload."""
-    import sys
+    from .own_python import OWN
 
-    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    platlib = getattr(sys, "platlibdir", "lib")  # 3.9+
-    lib = os.path.join(sys.base_prefix, platlib)
+    version = f"{OWN.version[0]}.{OWN.version[1]}"
+    lib = os.path.join(OWN.base_prefix, OWN.platlibdir)
     return (
         os.path.join(lib, f"python{version.replace('.', '')}.zip"),
         os.path.join(lib, f"python{version}"),
-        os.path.join(sys.base_exec_prefix, platlib, f"python{version}", "lib-dynload"),
+        os.path.join(OWN.base_exec_prefix, OWN.platlibdir, f"python{version}", "lib-dynload"),
     )
 
 
@@ -243,17 +242,16 @@ def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
 
     A word that is a file or names a folder inside one (an archive: ``archive_part``), or a
     folder Warden cannot list, holds anything."""
-    import site as site_module
-    import sys
+    from .own_python import OWN
 
     if site not in words:
         return "it does not hold Warden's guard folder"
     stdlib = {os.path.abspath(f) for f in stdlib_folders()}
     library = os.path.abspath(stdlib_folders()[1])
-    sites = [*site_module.getsitepackages(), site_module.getusersitepackages()]
+    sites = [*OWN.site_packages, OWN.user_site]
     own_sites = {os.path.abspath(f) for f in sites}
     early = (INIT_MODULES - {"sitecustomize", "usercustomize"}) | pth_imports(sites)
-    late = {name for name in early if name not in sys.stdlib_module_names}
+    late = {name for name in early if name not in OWN.stdlib_module_names}
     ahead, past_library = True, False
     for word in words:
         if word == site:
@@ -458,8 +456,7 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     ``python`` links to the base interpreter, which must not stand for it), else the kernel's
     Python's (``site.getsitepackages``), else none Warden can place (a system Python's are
     not the cell's to write)."""
-    import site
-    import sys
+    from .own_python import OWN
 
     if not interpreter:
         return []
@@ -467,8 +464,8 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     if os.path.isfile(os.path.join(root, "pyvenv.cfg")):
         return sorted(glob.glob(os.path.join(glob.escape(root), "lib", "python*", "site-packages")))
     real = os.path.realpath(interpreter)
-    if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
-        return list(site.getsitepackages())
+    if real in OWN.interpreters():
+        return list(OWN.site_packages)
     return prefix_site_folders(interpreter)  # R14-13: placed as Python places them
 
 
@@ -480,13 +477,13 @@ def foreign_home(interpreter: Optional[str]) -> str:
     Python reads the file beside its program or one folder up (getpath.py); one without a
     ``home`` places the prefix by landmarks from the venv itself: counted too. The kernel's
     base installation is a venv's own too (a ``--copies`` venv's Python is a file of its own)."""
-    import sys
+    from .own_python import OWN
 
     if not interpreter:
         return ""
     program = os.path.abspath(interpreter)
     real_bin = os.path.dirname(os.path.realpath(program))
-    kernel_bin = os.path.realpath(os.path.dirname(getattr(sys, "_base_executable", "") or ""))
+    kernel_bin = OWN.base_bin
     for folder in (os.path.dirname(program), os.path.dirname(os.path.dirname(program))):
         cfg = os.path.join(folder, "pyvenv.cfg")
         if not os.path.isfile(cfg):
@@ -550,9 +547,9 @@ def _prefixes(interpreter: str) -> Optional[List[str]]:
     /), that hold a landmark of a standard library: the prefixes it may take its standard
     library and site folders from; None when it finds none (a build tree, or the prefix
     compiled into the program: Warden cannot read either)."""
-    import sys
+    from .own_python import OWN
 
-    known = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+    known = {os.path.realpath(p) for p in (OWN.base_prefix, OWN.base_exec_prefix)}
     current = _start_folder(interpreter)
     if os.path.isfile(os.path.join(current, "pybuilddir.txt")):
         return None
@@ -645,17 +642,17 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
     installation is trusted as before; any other must have been there, unchanged, before the
     kernel started (the folders and the modules it reads at start), and one Warden cannot
     place at all is refused."""
-    import sys
+    from .own_python import OWN
 
     if not interpreter:
         return ""
     real = os.path.realpath(interpreter)
-    if real in (os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)):
+    if real in OWN.interpreters():
         return ""
     prefixes = _prefixes(interpreter)
     if prefixes is None:
         return f"the prefix compiled into {real} or a build tree (no standard library found)"
-    known = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+    known = {os.path.realpath(p) for p in (OWN.base_prefix, OWN.base_exec_prefix)}
     for prefix in prefixes:
         if os.path.realpath(prefix) in known:
             continue
@@ -673,12 +670,9 @@ def prefix_site_folders(interpreter: Optional[str]) -> List[str]:
     """The site folders of the prefixes a Python other than the kernel's places by landmarks
     (R14-13: a system Python's dist-packages, a conda base's site-packages): their ``.pth``
     files run before the guard too."""
-    import sys
+    from .own_python import OWN
 
-    if not interpreter or os.path.realpath(interpreter) in (
-        os.path.realpath(sys.executable),
-        os.path.realpath(sys._base_executable),
-    ):
+    if not interpreter or os.path.realpath(interpreter) in OWN.interpreters():
         return []
     found = []
     for prefix in _prefixes(interpreter) or ():
