@@ -213,3 +213,77 @@ describe('a parameter the shell sets itself (red team 28a R28a-4)', () => {
     expect(resolve('$X/$Y', line, /\$/)).toBe('b/c');
   });
 });
+
+describe('a variable the shell gives a default (red team 28b R28b-3)', () => {
+  const cannotKnow =
+    /^uses a shell expansion Warden cannot know in command position/;
+
+  it.each([
+    ['./$PS4 p[i]p install x', '$PS4'], // dash: '+ ' (a link ./+ to uv ran)
+    ['./$PS2 p[i]p install x', '$PS2'], // dash: '> '
+    ['./$PS1 p[i]p install x', '$PS1'], // dash as root: '# '
+    ['./$TERM p[i]p install x', '$TERM'], // bash: dumb when unset
+    ['./${PS4} p', '$PS4'],
+    ['./$PS3 p', '$PS3'],
+    ['./$PS0 p', '$PS0'],
+    ['./$POSIXLY_CORRECT p', '$POSIXLY_CORRECT'], // bash --posix
+    ['./$MAILCHECK p', '$MAILCHECK'], // interactive bash
+    ['./$HISTFILE p', '$HISTFILE']
+  ])('is unknown in command position: %s', (value, name) => {
+    expect(runsCommand(value)).toMatch(cannotKnow);
+    expect(runsCommand(value)).toContain(`(${name}: the shell`);
+  });
+
+  it("is the shell's whatever the line sets (bash as root ignores an inherited PS4)", () => {
+    const held = (name: string) =>
+      ({ PS4: 'ls', TERM: 'xterm', PS1: 'ls' })[name];
+    expect(runsCommand('./$PS4 p', held)).toMatch(cannotKnow);
+    expect(runsCommand('./$TERM p', held)).toMatch(cannotKnow);
+    expect(runsCommand('$PS1 p', held)).toMatch(cannotKnow);
+    // an operator: the static side evaluates none
+    expect(runsCommand('${PS4:-x} p', held)).toContain('cannot resolve');
+  });
+
+  it('refuses it on a line', () => {
+    expect(
+      installProblems("npm_config_call='./$PS4 p[i]p install x' npm exec")
+    ).toEqual([
+      expect.stringContaining('cannot know in command position ($PS4')
+    ]);
+  });
+
+  it.each([
+    ['on $TERM with $PS4'],
+    ['\\u@\\h $PS1'],
+    ['echo $TERM'],
+    ['-Dterm=$TERM']
+  ])('lets a value that is no command pass: %s', value => {
+    expect(runsCommand(value, () => 'x')).toBe('');
+  });
+
+  it.each([
+    ['echo $TERM'],
+    ['echo $PS1'],
+    ['echo "$PS4" $PS2'],
+    ['pip install x; echo $?'],
+    ['export PATH=$HOME/.local/bin:$PATH && pip install torch'],
+    ['TERM=xterm-256color ls; pip install x']
+  ])('keeps an ordinary line: %s', line => {
+    expect(installProblems(line)).toEqual([]);
+  });
+
+  it("is the one list the shells give (env -i dash|bash -c set), PATH the start's", () => {
+    const dash = 'IFS OPTIND PPID PS1 PS2 PS4 PWD';
+    const bash =
+      'BASH BASHOPTS BASH_ALIASES BASH_ARGC BASH_ARGV BASH_CMDS BASH_EXECUTION_STRING ' +
+      'BASH_LINENO BASH_LOADABLES_PATH BASH_SOURCE BASH_VERSINFO BASH_VERSION DIRSTACK EUID ' +
+      'GROUPS HOSTNAME HOSTTYPE IFS MACHTYPE OPTERR OPTIND OSTYPE POSIXLY_CORRECT PPID PS4 ' +
+      'PWD SHELL SHELLOPTS SHLVL TERM UID _ HISTFILE MAILCHECK PIPESTATUS PS1 PS2';
+    for (const name of `${dash} ${bash}`.split(' ')) {
+      expect([name, shellSets(name)]).toEqual([name, true]);
+    }
+    expect(shellSets('PATH')).toBe(false); // a set PATH is the shell's PATH
+    const line = (name: string) => ({ PS4: '+ ', X: 'b' })[name] ?? null;
+    expect(resolve('$PS4/$X', line, /\$/)).toBeNull();
+  });
+});

@@ -161,9 +161,22 @@ export function keywordWords(command: string[]): string[] {
  * R28a-4: npm's `sh -c './$# pip ...'` runs ./0). One list, read by every reading of a `$`
  * (`shellSets`: the line state's `resolve`, `commandvalues.ts`; the kernel's
  * `shell_values.shell_sets`):
- * - SPECIAL, the variables bash (bash manual, "Shell Variables"; `env -i bash -c set`) or
- *   dash sets at its start or as it runs: RANDOM is a number whatever the environment holds,
- *   IFS is reset, HOSTNAME and SHELL are set when the environment has none;
+ * - SPECIAL, the variables bash (bash manual, "Shell Variables") or dash sets at its start
+ *   or as it runs: RANDOM is a number whatever the environment holds, IFS is reset, HOSTNAME
+ *   and SHELL are set when the environment has none. Derived from the shells themselves (red
+ *   team 28b R28b-3: dash's default PS1/PS2/PS4 were missing, and `./$PS4 pip` ran a link
+ *   `./+`), 2026-12-03, dash 0.5.12 and bash 5.2 (Debian), as root and as nobody (`setpriv
+ *   --reuid=65534 --regid=65534 --clear-groups`):
+ *     for s in dash sh bash 'bash --posix' 'bash -i' 'dash -i'; do env -i $s -c set; done
+ *   plus what each does with an inherited value (`env -i PS4=X bash -c 'echo $PS4'`): dash
+ *   sets IFS OPTIND PATH PPID PS1 ('# ' as root, '$ ' otherwise) PS2 ('> ') PS4 ('+ ') PWD;
+ *   bash sets TERM (dumb when unset), PS4 ('+ ': as root it ignores an inherited one), unsets
+ *   an inherited PS1 and PS2 when not interactive, sets POSIXLY_CORRECT under --posix and PS1
+ *   PS2 HISTFILE MAILCHECK when interactive (what ~/.bashrc sets is no shell's own); every
+ *   name those commands list is here, but PATH: the kernel's `shell_sets` counts it only
+ *   when the start's environment has none (the shell's default then); the static side sees
+ *   no environment, and a `$PATH` the line does not set is already the kernel's, unresolved.
+ *   PS0 and PS3 for completeness (prompts bash reads).
  * - SPECIAL_PARAMETER, the special and positional parameters ($# $? $- $$ $! $0..$9 $@ $*
  *   $_, braced too: ${#}, ${10}), which no environment holds.
  */
@@ -176,13 +189,13 @@ export const SPECIAL = new Set(
     'BASH_LOADABLES_PATH BASH_MONOSECONDS BASH_TRAPSIG COLUMNS LINES HOSTTYPE MACHTYPE OSTYPE ' +
     'BASH BASH_VERSION BASH_VERSINFO SHELL COMP_CWORD COMP_KEY COMP_LINE COMP_POINT COMP_TYPE ' +
     'COMP_WORDBREAKS COMP_WORDS COPROC MAPFILE READLINE_ARGUMENT READLINE_LINE READLINE_MARK ' +
-    'READLINE_POINT'
+    'READLINE_POINT PS0 PS1 PS2 PS3 PS4 TERM POSIXLY_CORRECT HISTFILE MAILCHECK'
   ).split(' ')
 );
 export const SPECIAL_PARAMETER = /^(?:[0-9]+|[#?$!@*_-])$/;
 
-/** Whether the shell sets the parameter `name` (`#`, `10`, `_`, `RANDOM`) itself: its value
- * where the shell expands it is not one Warden reads. */
+/** Whether the shell sets the parameter `name` (`#`, `10`, `_`, `RANDOM`, `PS4`) itself: its
+ * value where the shell expands it is not one Warden reads. */
 export function shellSets(name: string): boolean {
   return SPECIAL.has(name) || SPECIAL_PARAMETER.test(name);
 }

@@ -13,7 +13,19 @@ reads ``_`` from its environment).
 Each proof runs for real: without Warden the package lands from the test index; with Warden
 the cell is refused and the index sees no request. The ``$#``/``$?`` cases are variants of
 the red team's (its own ``npm_config_call`` in ``os.environ`` is the first).
+
+Red team 28b R28b-3 (fix28d): the list lacked what dash and bash give a default when the
+environment has none. dash (npm's ``sh -c``) sets PS1 ('# ' as root), PS2 ('> '), PS4 ('+ '):
+``./$PS4 p[i]p install ...`` was read as ``./ pip ...`` and dash ran a link ``./+`` to uv;
+bash sets TERM=dumb (``./$TERM`` ran ``./dumb``) and, as root, PS4 whatever the environment
+holds. The list is now the names the shells themselves list (``env -i dash -c set`` ... as
+root and as nobody: ``shell_values.SPECIAL``'s comment), and the test below asks the shells
+again. PATH stays the start's: only an unset one is the shell's (dash's default, or bash's,
+which ends in ``.``), unknown in command position and searched as both.
 """
+
+import re
+import subprocess
 
 import pytest
 from launched import installed
@@ -53,6 +65,53 @@ PROOFS = {
 }
 
 
+# R28b-3: HEAD, no `+`, `>`, `#`, `dumb` left by an earlier run; the kernel's prompts unset
+# (dash then gives its own: '+ ', '> ', '# ' as root) and TERM unset (bash then sets dumb)
+PROMPTS = (
+    HEAD
+    + "for f in ['+', '>', '#', 'dumb']:\n    os.path.lexists(f) and os.remove(f)\n"
+    + "[os.environ.pop(v, None) for v in ('PS1', 'PS2', 'PS4', 'TERM')]\n"
+)
+DEFAULTS = {
+    # the red team's form: set in the kernel, inherited by npm exec (dash runs `./+ pip ...`)
+    "ps4-inherited": PROMPTS
+    + "link('+')\n"
+    + f"os.environ['npm_config_call'] = {_value('./$PS4')}\n"
+    + _npm(),
+    # PS2 given to one start in env=
+    "ps2-env": PROMPTS
+    + "link('>')\n"
+    + "subprocess.run(['npm', 'exec'], env=dict(os.environ, npm_config_call="
+    + _value("./$PS2")
+    + "))\n",
+    # PS1 ('# ' as root: the tests run as root) on a shell line's assignment
+    "ps1-root-line": PROMPTS
+    + "assert os.geteuid() == 0\n"
+    + "link('#')\n"
+    + "os.system('npm_config_call=' + repr("
+    + _value("./$PS1")
+    + ") + ' npm exec')\n",
+    # TERM: npm's script-shell set to bash, which sets TERM=dumb (`./dumb`, a link to uv)
+    "term-bash-script-shell": PROMPTS
+    + "link('dumb')\n"
+    + "os.environ['npm_config_script_shell'] = 'bash'\n"
+    + f"os.environ['npm_config_call'] = {_value('./$TERM')}\n"
+    + _npm(),
+}
+
+
+@pytest.mark.parametrize("case", list(DEFAULTS))
+def test_a_variable_the_shell_gives_a_default_is_unknown(kernel, case):
+    installed("npm")
+    installed("uv")
+    installed("dash")
+    installed("bash")
+    refused = kernel.proves(DEFAULTS[case])
+    assert "set by the notebook" in refused and "cannot know" in refused, refused
+    name = {"ps4": "$PS4", "ps2": "$PS2", "ps1": "$PS1", "term": "$TERM"}[case.split("-")[0]]
+    assert f"({name}" in refused, refused
+
+
 @pytest.mark.parametrize("case", list(PROOFS))
 def test_a_special_parameter_in_command_position_is_unknown(kernel, case):
     installed("npm")
@@ -88,9 +147,12 @@ def test_dollar_underscore_on_a_line_is_the_shells(kernel):
         "os.environ['PS1'] = '\\\\u@\\\\h:\\\\w\\\\$ '",
         "os.environ['PROMPT_NOTE'] = '\\\\u [$?] \\\\w $# args'",
         "os.environ['RUN_NAME'] = 'seed $RANDOM on $HOSTNAME'",
+        "os.environ['RUN_NOTE'] = 'on $TERM with $PS4 at $PATH'",
+        "assert os.system('echo $TERM; echo $PS1; true; echo $?') == 0",
     ],
-    ids=["notes-positional", "password", "ps1", "prompt-status", "note-random"],
-)
+    ids=["notes-positional", "password", "ps1", "prompt-status", "note-random", "note-term",
+         "line-term-ps1"],
+)  # fmt: skip
 def test_ordinary_values_with_special_parameters_pass(kernel, setting):
     """Values that are no commands: a special parameter in an argument, or in one word."""
     code = (
@@ -104,7 +166,9 @@ def test_ordinary_values_with_special_parameters_pass(kernel, setting):
 @pytest.mark.parametrize(
     "value",
     ["./$# p", "./$? p", "./${#} p", "./${10} p", "$0 -c x", "x; $@ y", "$_ y", "$RANDOM y",
-     "./$LINENO p", "${_:-uv} p", "-XX:OnError=./$$ x", '"./$!" p'],
+     "./$LINENO p", "${_:-uv} p", "-XX:OnError=./$$ x", '"./$!" p', "./$PS4 p", "./$PS2 p",
+     "./$PS1 p", "./$PS3 p", "./${PS0} p", "./$TERM p", "./$POSIXLY_CORRECT p", "${PS4:-x} p",
+     "./$MAILCHECK p", "./$HISTFILE p"],
 )  # fmt: skip
 def test_the_reading_of_a_special_parameter(tmp_path, value):
     here = {"PATH": "/usr/bin:/bin", "RANDOM": "sh", "LINENO": "x"}.get
@@ -112,11 +176,84 @@ def test_the_reading_of_a_special_parameter(tmp_path, value):
     assert found.startswith("uses a shell expansion Warden cannot know"), found
 
 
+@pytest.mark.parametrize("name", ["PS4", "PS2", "PS1", "TERM"])
+def test_a_default_is_the_shells_whatever_the_environment_holds(tmp_path, name):
+    """bash as root ignores an inherited PS4 and unsets PS1 and PS2 when not interactive: a
+    value the start holds is not the one the shell expands (TERM: dash keeps it, bash sets
+    dumb only when unset; unknown either way, as HOSTNAME and SHELL are)."""
+    here = {"PATH": "/usr/bin:/bin", name: "ls"}.get
+    found = command_values.runs_command(f"./${name} p", here, str(tmp_path))
+    assert found.startswith("uses a shell expansion Warden cannot know"), found
+    assert found == command_values.runs_command(f"./${name} p", {"PATH": "/bin"}.get, str(tmp_path))
+
+
+def test_an_unset_path_is_the_shells_default(tmp_path):
+    """PATH unset where the value runs: the shell uses its own (dash's; bash's ends in `.`),
+    so `$PATH` there is unknown in command position and a name is looked up on both; a PATH
+    the start has is the shell's, read as held."""
+    unset = {}.get
+    for value in (".$PATH p", "${PATH:-uv} p", "$PATH/uv p"):
+        found = command_values.runs_command(value, unset, str(tmp_path))
+        assert found.startswith("uses a shell expansion Warden cannot know"), (value, found)
+        assert "($PATH" in found, found
+    held = {"PATH": "/usr/bin:/bin"}.get
+    for value in (".$PATH p", "echo $PATH x", "${PATH:-uv} p"):
+        assert command_values.runs_command(value, held, str(tmp_path)) == "", value
+    # bash's default PATH ends in `.`: `k` there is ./k when PATH is unset
+    (tmp_path / "k").symlink_to(installed("uv"))
+    assert command_values.runs_command("k x", unset, str(tmp_path)) == "runs uv"
+    assert command_values.runs_command("k x", held, str(tmp_path)) == ""
+    bash = ["env", "-i", installed("bash"), "-c", "k --version"]
+    ran = subprocess.run(bash, cwd=tmp_path, capture_output=True, text=True)
+    assert ran.stdout.startswith("uv"), ran
+    # the line state: a kernel without PATH leaves `$PATH` on a line unknown (fail closed)
+    assert shell_values.shell_sets("PATH", {}.get)
+    assert not shell_values.shell_sets("PATH", {"PATH": ""}.get)
+
+
+def _shell_lists(argv):
+    """The names ``argv`` (a shell started with ``env -i ... -c set``) lists."""
+    out = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+    return {m.group(1) for m in re.finditer(r"(?m)^([A-Za-z_][A-Za-z0-9_]*)=", out)}
+
+
+def test_the_list_holds_every_variable_the_shells_set():
+    """What SPECIAL's comment was derived from, asked of the shells again: every name dash,
+    sh and bash (--posix too) set in an empty environment, as root and as nobody."""
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    installed("setpriv")
+    for shell in (["dash"], ["sh"], ["bash"], ["bash", "--posix"]):
+        installed(shell[0])
+        for user in ([], nobody):
+            names = _shell_lists(user + ["env", "-i"] + shell + ["-c", "set"])
+            assert {"IFS", "PPID", "PS4"} <= names, (shell, names)
+            missed = {n for n in names if not shell_values.shell_sets(n, {"PATH": "/bin"}.get)}
+            assert missed == {"PATH"}, (shell, user, missed)
+
+
+@pytest.mark.parametrize(
+    "line, installs",
+    [
+        ("echo $TERM", []),
+        ("echo $PS1", []),
+        ('echo "$PS4" $PS2', []),
+        ("pip install x; echo $?", ["x"]),
+        ("export PATH=$HOME/.local/bin:$PATH && pip install torch", ["torch"]),
+        ("TERM=xterm-256color ls; pip install x", ["x"]),
+    ],
+)
+def test_ordinary_lines_with_the_shells_variables_keep_running(line, installs):
+    found = commands.shell_invocations(line)
+    assert [inv.args[-1] for inv in found] == installs
+    assert all(not inv.problem for inv in found), found
+
+
 def test_one_list_of_what_the_shell_sets():
-    for name in ("#", "?", "-", "$", "!", "0", "9", "10", "@", "*", "_", "RANDOM", "IFS", "PPID"):
+    for name in ("#", "?", "-", "$", "!", "0", "9", "10", "@", "*", "_", "RANDOM", "IFS", "PPID",
+                 "PS1", "PS2", "PS4", "TERM", "POSIXLY_CORRECT"):  # fmt: skip
         assert shell_values.shell_sets(name), name
     for name in ("HOME", "PATH", "X", "_X", "npm_config_call", "1a"):
-        assert not shell_values.shell_sets(name), name
+        assert not shell_values.shell_sets(name, {"PATH": "/bin"}.get), name
     # the line state's resolve reads them as the shell's, not the line's or the environment's
     assert shell_values.resolve("$_:$X", {"_": "/a", "X": "b"}.get, commands._EXPANSION,
                                 commands._SUBSTITUTION) is None  # fmt: skip

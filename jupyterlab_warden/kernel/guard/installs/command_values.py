@@ -53,8 +53,11 @@ _PROGRAM_SET_PREFIXES = ("npm_",)
 _PROGRAM_PATH_FOLDERS = ("node_modules/.bin",)
 
 
-# where sh looks a name up when PATH is unset (dash's and bash's default)
+# where a shell looks a name up when PATH is unset, and what it sets PATH to (red team 28b
+# R28b-3; `env -i dash -c 'echo $PATH'`, `env -i bash -c 'echo $PATH'`, 2026-12-03): dash's
+# (sh), and bash's, which differs in order and ends in `.` (the folder it runs in)
 _SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_BASH_PATH = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:."
 
 
 class Place:
@@ -62,14 +65,14 @@ class Place:
     Warden cannot follow left it unknown) and that start's environment (``lookup``: PATH,
     HOME, the variables its parameters name), not this process's (red team 27 R27-1)."""
 
-    __slots__ = ("folder", "lookup", "search", "home", "pwd")
+    __slots__ = ("folder", "lookup", "searches", "home", "pwd")
 
     def __init__(self, folder: Optional[str], lookup: Callable[[str], Optional[str]]):
         self.folder = None if folder is None else os.path.abspath(folder)
         self.lookup = lookup
-        self.search = lookup("PATH")
-        if self.search is None:
-            self.search = _SHELL_PATH
+        search = lookup("PATH")
+        # PATH unset: the shell's default, dash's or bash's (either may be the one)
+        self.searches = (_SHELL_PATH, _BASH_PATH) if search is None else (search,)
         self.home = lookup("HOME") or ""
         self.pwd = self.folder  # what $PWD is: the folder sh runs in
 
@@ -171,8 +174,11 @@ def _parameter(name: str, place: Place, unknown: List[str]) -> str:
     found = place.lookup(name)
     if name == "IFS":  # sh and bash set IFS to a blank, whatever the environment holds
         found = _DEFAULT_IFS
+    if name == "PATH" and found is None:  # the shell's default (R28b-3): dash's or bash's
+        found = _SHELL_PATH
     program_set = name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES)
-    if program_set or shell_values.shell_sets(name):
+    # PS4, TERM, an unset PATH...: the shell's (R28b-3); a PATH the start has is read as held
+    if program_set or shell_values.shell_sets(name, place.lookup):
         unknown.append("$" + name)
         return _UNKNOWN + (found or "")
     return found or ""
@@ -341,19 +347,20 @@ def _located(word: str, place: Place) -> Optional[List[str]]:
         return [word] if os.path.isfile(word) and os.access(word, os.X_OK) else []
     if place.folder is None:
         return None  # the program's own folders are under the unknown one
-    search = []
-    for entry in place.search.split(os.pathsep):
-        search.append(os.path.join(place.folder, entry) if entry else place.folder)
     own = [
         os.path.join(up, added)
         for up in folders.upward(place.folder)
         for added in _PROGRAM_PATH_FOLDERS
     ]
     found = []
-    for path in (os.pathsep.join(search), os.pathsep.join(own + search)):
-        hit = shutil.which(word, path=path)
-        if hit and hit not in found:
-            found.append(hit)
+    for searched in place.searches:
+        search = []
+        for entry in searched.split(os.pathsep):
+            search.append(os.path.join(place.folder, entry) if entry else place.folder)
+        for path in (os.pathsep.join(search), os.pathsep.join(own + search)):
+            hit = shutil.which(word, path=path)
+            if hit and hit not in found:
+                found.append(hit)
     return found
 
 

@@ -126,11 +126,22 @@ def keyword_words(command: List[str]) -> List[str]:
 # assignments hold: what Warden reads for them is not what the shell expands (red team 28a
 # R28a-4: npm's `sh -c './$# pip ...'` runs ./0). One list, read by every reading of a `$`
 # (``shell_sets``: the line state's ``resolve``, ``command_values``, their TypeScript twins):
-# - SPECIAL, the variables bash (bash manual, "Shell Variables"; `env -i bash -c set`) or
-#   dash sets at its start or as it runs: RANDOM is a number whatever the environment holds,
-#   IFS is reset, HOSTNAME and SHELL are set when the environment has none;
-# - SPECIAL_PARAMETER, the special and positional parameters ($# $? $- $$ $! $0..$9 $@ $* $_,
-#   braced too: ${#}, ${10}), which no environment holds.
+# - SPECIAL, the variables bash (bash manual, "Shell Variables") or dash sets at its start or
+#   as it runs: RANDOM is a number whatever the environment holds, IFS is reset, HOSTNAME and
+#   SHELL are set when the environment has none. Derived from the shells themselves (red team
+#   28b R28b-3: dash's default PS1/PS2/PS4 were missing, and `./$PS4 pip` ran a link `./+`),
+#   2026-12-03, dash 0.5.12 and bash 5.2 (Debian), as root and as nobody (`setpriv
+#   --reuid=65534 --regid=65534 --clear-groups`):
+#     for s in dash sh bash 'bash --posix' 'bash -i' 'dash -i'; do env -i $s -c set; done
+#   plus what each does with an inherited value (`env -i PS4=X bash -c 'echo $PS4'`):
+#   dash sets IFS OPTIND PATH PPID PS1 ('# ' as root, '$ ' otherwise) PS2 ('> ') PS4 ('+ ')
+#   PWD; bash sets TERM (dumb when unset), PS4 ('+ ': as root it ignores an inherited one),
+#   unsets an inherited PS1 and PS2 when not interactive, sets POSIXLY_CORRECT under --posix
+#   and PS1 PS2 HISTFILE MAILCHECK when interactive (what ~/.bashrc sets is no shell's own);
+#   every name those commands list is here, but PATH (``shell_sets``). PS0 and PS3 for
+#   completeness (prompts bash reads; ``select`` uses '#? ' when PS3 is unset).
+# - SPECIAL_PARAMETER, the special and positional parameters ($# $? $- $$ $! $0..$9 $@ $*
+#   $_, braced too: ${#}, ${10}), which no environment holds.
 SPECIAL = frozenset(
     (
         "RANDOM", "SRANDOM", "BASHPID", "SECONDS", "PPID", "UID", "EUID", "HOSTNAME", "LINENO",
@@ -143,14 +154,20 @@ SPECIAL = frozenset(
         "BASH_VERSINFO", "SHELL", "COMP_CWORD", "COMP_KEY", "COMP_LINE", "COMP_POINT",
         "COMP_TYPE", "COMP_WORDBREAKS", "COMP_WORDS", "COPROC", "MAPFILE", "READLINE_ARGUMENT",
         "READLINE_LINE", "READLINE_MARK", "READLINE_POINT",
+        "PS0", "PS1", "PS2", "PS3", "PS4", "TERM", "POSIXLY_CORRECT", "HISTFILE", "MAILCHECK",
     )
 )  # fmt: skip
 SPECIAL_PARAMETER = re.compile(r"[0-9]+|[#?$!@*_-]")
 
 
-def shell_sets(name: str) -> bool:
-    """Whether the shell sets the parameter ``name`` (``#``, ``10``, ``_``, ``RANDOM``) itself:
-    its value where the shell expands it is not one Warden reads."""
+def shell_sets(name: str, lookup: Optional[Callable[[str], Optional[str]]] = None) -> bool:
+    """Whether the shell sets the parameter ``name`` (``#``, ``10``, ``_``, ``RANDOM``, ``PS4``)
+    itself: its value where the shell expands it is not one Warden reads. PATH only when the
+    environment the shell starts with has none (``lookup``, that environment; the kernel's when
+    None): the shell then uses its own default, which dash's and bash's differ on (bash's ends
+    in ``.``); a PATH that is set is the shell's PATH, read as held."""
+    if name == "PATH":
+        return (os.environ.get if lookup is None else lookup)("PATH") is None
     return name in SPECIAL or SPECIAL_PARAMETER.fullmatch(name) is not None
 
 
