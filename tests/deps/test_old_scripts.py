@@ -183,3 +183,32 @@ def test_no_folder_outside_the_systems_makes_a_script_the_machines(tmp_path, bef
     (tmp_path / "json_pp").symlink_to(installed("json_pp"))
     assert commands._machine_program(str(tmp_path / "json_pp"))
     assert commands.invocations([str(tmp_path / "json_pp")]) == []
+
+
+def test_an_old_clone_moved_into_a_system_folder_is_not_the_machines(tmp_path):
+    """R28c-2: a root kernel's ``os.rename('proj', '/usr/local/lib/proj')`` moves a clone an
+    earlier session made into a root-owned system folder, its files' ctimes unchanged: the
+    moved folder's own ctime is the kernel's (``_settled_place``). And a project the kernel
+    started in (a root kernel's /usr/src/app) is never the machine's."""
+    from jupyterlab_warden.kernel.guard.installs.own_python import OWN
+
+    assert os.access("/usr/local/lib", os.W_OK), "the test writes under /usr/local/lib"
+    proj = tmp_path / "proj"
+    script = _write(proj / "bin", "fetch", "#!/usr/bin/perl\nsystem('ls');\n")
+    _older_than_a_start(script)  # the clone, from before the kernel started
+    started = time.time()
+    moved = tempfile.mkdtemp(dir="/usr/local/lib", prefix="warden-test-")
+    try:
+        os.chmod(moved, 0o755)
+        os.rename(proj, os.path.join(moved, "proj"))
+        placed = os.path.join(moved, "proj", "bin", "fetch")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(startup_modules, "_STARTED", started)
+            assert not startup_modules.changed_since_start(placed)  # the file: as it was
+            assert not commands._machine_program(placed)
+            patch.setattr(startup_modules, "_STARTED", time.time() + 5)
+            assert commands._machine_program(placed)  # moved before the kernel: the machine's
+            patch.setattr(OWN, "start_folder", moved)
+            assert not commands._machine_program(placed)
+    finally:
+        shutil.rmtree(moved)

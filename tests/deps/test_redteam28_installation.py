@@ -55,3 +55,50 @@ def test_own_python_is_what_the_guard_found(monkeypatch):
     home = os.path.realpath(OWN.base_prefix)
     assert startup_modules.stdlib_location(set(), {"PYTHONHOME": home}) == ""
     assert startup_modules.stdlib_location(set(), {"PYTHONHOME": "/tmp/elsewhere"}) == "PYTHONHOME"
+
+
+# -- red team 28c ------------------------------------------------------------------------------
+
+# R28c-5: the cell appends an empty folder d to its own PYTHONPATH (the settled rule allows
+# it: d holds nothing then), fills d/encodings with a copy that installs, then names d on a
+# line after the guard's folder: the line rule took "the folders the kernel started with" from
+# os.environ as the cell had left it
+APPENDED = r"""
+import os, sys, shutil, subprocess
+orig = os.environ.get('PYTHONPATH', '')
+d = os.path.abspath('d'); shutil.rmtree(d, ignore_errors=True); os.makedirs(d)
+os.environ['PYTHONPATH'] = (orig + os.pathsep + d) if orig else d
+lib = os.path.dirname(os.__file__)
+shutil.copytree(os.path.join(lib, 'encodings'), os.path.join(d, 'encodings'))
+with open(os.path.join(d, 'encodings', '__init__.py'), 'a') as f:
+    f.write('\nimport posix as _p\n_p.system(%r)\n' % INSTALL)
+pp = os.environ['PYTHONPATH']
+os.system('PYTHONPATH=' + pp + ' ' + sys.executable + ' -c pass')
+"""
+
+
+def test_a_folder_the_cell_added_to_its_pythonpath_is_no_launch_folder(kernel):
+    cell = APPENDED.replace("INSTALL", repr(kernel.uv_install()))
+    refused = kernel.proves(cell.replace("{", "{{").replace("}", "}}"))
+    assert "PYTHONPATH" in refused, refused
+
+
+def test_the_build_hook_runner_is_the_installed_one_as_the_guard_found(tmp_path, monkeypatch):
+    """R28c-1: a copy of pip's build-hook runner under a folder the cell named site-packages
+    and put on sys.path (or a patched sysconfig) was "installed", and ran unread under
+    ``python -I``. The kernel's site folders are the guard's snapshot."""
+    import sysconfig
+
+    from jupyterlab_warden.kernel.guard.installs import guardless
+
+    runner = os.path.join("pip", "_vendor", "pyproject_hooks", "_in_process", "_in_process.py")
+    fake = tmp_path / "x" / "site-packages"
+    (fake / os.path.dirname(runner)).mkdir(parents=True)
+    (fake / runner).write_text("import os\n")
+    monkeypatch.setattr(sys, "path", [*sys.path, str(fake)])
+    monkeypatch.setattr(sysconfig, "get_paths", lambda *a, **k: {"purelib": str(fake)})
+    assert not guardless.build_hook_runner(str(fake / runner))
+    import pip
+
+    real = os.path.join(os.path.dirname(os.path.dirname(pip.__file__)), runner)
+    assert guardless.build_hook_runner(real)

@@ -506,8 +506,8 @@ def guard_env(env: Dict[str, str], launch: Optional[LaunchGuard] = None) -> Dict
 
 def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "line") -> bool:
     """Whether a Python with this PYTHONPATH imports the guard's ``sitecustomize`` before any
-    code Warden has not read (``launched``: the PYTHONPATH this process started with, its own
-    when not given). ``when`` says how long the reading must hold:
+    code Warden has not read (``launched``: the PYTHONPATH this process started with,
+    ``own_python.OWN``'s when not given). ``when`` says how long the reading must hold:
 
     - ``"line"``: a start, or what a shell line starts, whose earlier commands (or the cell's
       next line, once ``Popen`` returns: red team 28a R28a-1) may write before that Python
@@ -522,10 +522,14 @@ def _guard_loads(pythonpath: str, launched: Optional[str] = None, when: str = "l
       (``startup_modules.guard_shadowed``; a module written later is the threat model's open
       case).
     """
+    from .own_python import OWN
+
     words = pythonpath.split(os.pathsep)
     site = _site_dir()
     if launched is None:
-        launched = os.environ.get("PYTHONPATH", "")
+        # as this process started, not as a cell left os.environ (red team 28c R28c-5: an
+        # empty folder appended to it, then filled, passed as "a folder the kernel had")
+        launched = OWN.pythonpath
     known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)}
     if when == "line":
         return words[0] == site and all(w in known for w in words[1:])
@@ -2786,8 +2790,11 @@ def _machine_program(path: str) -> bool:
     A file anywhere else (the notebook's folder, ~/bin, a venv's or a conda's bin the kernel's
     user owns, a project's node_modules/.bin) is read as its ``#!`` start whatever its age: a
     clone from an earlier session, or a kernel restarted after the write, runs it as a new one
-    would (R28b-5: a script planted in the kernel's own venv before a restart)."""
+    would (R28b-5: a script planted in the kernel's own venv before a restart). Nor is a file
+    under the folder the kernel started in, or one whose folders up to the system's standard
+    ones changed since the start (``_settled_place``, R28c-2)."""
     from . import startup_modules
+    from .own_python import OWN
 
     if startup_modules.changed_since_start(path):
         return False
@@ -2797,7 +2804,35 @@ def _machine_program(path: str) -> bool:
             return False
     except OSError:
         return False
-    return _root_folder(os.path.dirname(real), _SYSTEM_FOLDERS + ("/usr/local",))
+    folder = os.path.dirname(real)
+    if OWN.start_folder not in ("", "/") and (real.startswith(OWN.start_folder.rstrip("/") + "/")):
+        return False  # the notebook's own folder (a root kernel's /usr/src/app: red team R28c-2)
+    return _root_folder(folder, _SYSTEM_FOLDERS + ("/usr/local",)) and _settled_place(folder)
+
+
+# The system's standard folders, whose own ctime changes with every package a manager installs
+# there (apt's /usr/bin, pip's /usr/local/bin): ``_settled_place`` stops at them.
+_STANDARD_FOLDERS = frozenset(
+    (
+        "/", "/usr", "/usr/local", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64",
+        "/usr/libexec", "/usr/share", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
+        "/usr/local/share", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/opt", "/snap",
+    )
+)  # fmt: skip
+
+
+def _settled_place(folder: str) -> bool:
+    """Whether no folder between a program file and the system's standard folders changed
+    since the kernel started (red team 28c R28c-2: a root kernel's ``os.rename('proj',
+    '/usr/local/lib/proj')`` moves an old clone into a root-owned system folder with its
+    files' ctimes as they were; the moved folder's own changes)."""
+    from . import startup_modules
+
+    while folder not in _STANDARD_FOLDERS:
+        if startup_modules._changed(folder, missing=True):
+            return False
+        folder = os.path.dirname(folder)
+    return True
 
 
 def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[str, str]) -> None:

@@ -619,11 +619,12 @@ def build_hook_runner(script: Optional[str]) -> bool:
 
 
 def _site_folders() -> List[str]:
-    import sysconfig
+    """The kernel's site folders as the guard installed (red team 28c R28c-1: a cell's
+    ``sys.path.append('x/site-packages')`` or a patched ``sysconfig.get_paths`` made its own
+    copy of the runner "installed")."""
+    from .own_python import OWN
 
-    paths = sysconfig.get_paths()
-    found = {paths.get("purelib", ""), paths.get("platlib", "")}
-    found.update(p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages"))
+    found = {*OWN.site_packages, *OWN.path_site_folders}
     return sorted(f for f in found if f)
 
 

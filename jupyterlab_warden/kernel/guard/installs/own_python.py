@@ -1,10 +1,14 @@
 """This Python's own installation, as it was when the guard installed (red team 28b R28b-1,
-R28b-2): the gate decides on where the kernel's interpreter, standard library and site folders
-are, and a cell can assign every one of ``sys.prefix``, ``sys.base_prefix``,
-``sys.executable``, ``sys.version_info``, ``site.PREFIXES``... (``sys.base_prefix = h`` made a
-PYTHONHOME of the cell's count as the kernel's own, and its copy of ``encodings`` ran before a
-child's guard). So they are read once, when this module is first imported: ``installs.gate``
-imports it as the guard installs, before any user code.
+R28b-2; 28c R28c-1, R28c-5): the gate decides on where the kernel's interpreter, standard
+library and site folders are, and on the PYTHONPATH the kernel was started with, and a cell can
+assign every one of ``sys.prefix``, ``sys.base_prefix``, ``sys.executable``,
+``sys.version_info``, ``sys.path``, ``site.PREFIXES``, ``os.environ['PYTHONPATH']``...
+(``sys.base_prefix = h`` made a PYTHONHOME of the cell's count as the kernel's own, and its
+copy of ``encodings`` ran before a child's guard). So they are read once, when this module is
+first imported: ``installs.gate`` imports it as the guard installs, before any user code.
+
+Imported at every guarded Python's start: no ``typing``, ``collections`` or ``sysconfig``
+(tests/guard/test_startup_imports.py); the site folders come from ``site``, which has run.
 """
 
 from __future__ import annotations
@@ -12,42 +16,50 @@ from __future__ import annotations
 import os
 import site
 import sys
-from typing import FrozenSet, NamedTuple, Tuple
 
 
-class OwnPython(NamedTuple):
-    executable: str  # realpath
-    base_executable: str  # realpath (a venv's: the Python it was made from)
-    base_bin: str  # the realpath of the folder sys._base_executable names (not its target's)
-    prefix: str
-    base_prefix: str
-    exec_prefix: str
-    base_exec_prefix: str
-    platlibdir: str
-    version: Tuple[int, int]
-    site_packages: Tuple[str, ...]
-    user_site: str
-    stdlib_module_names: FrozenSet[str]
+class OwnPython:
+    """What the guard found (attributes set once; see the module's docstring)."""
 
-    def interpreters(self) -> Tuple[str, str]:
+    __slots__ = (
+        "executable", "base_executable", "base_bin", "prefix", "base_prefix", "exec_prefix",
+        "base_exec_prefix", "platlibdir", "version", "site_packages", "user_site",
+        "stdlib_module_names", "path_site_folders", "pythonpath", "start_folder",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        base = getattr(sys, "_base_executable", "") or sys.executable
+        self.executable = os.path.realpath(sys.executable)
+        self.base_executable = os.path.realpath(base)  # a venv's: the Python it was made from
+        self.base_bin = os.path.realpath(os.path.dirname(base))  # the folder it names
+        self.prefix = sys.prefix
+        self.base_prefix = sys.base_prefix
+        self.exec_prefix = sys.exec_prefix
+        self.base_exec_prefix = sys.base_exec_prefix
+        self.platlibdir = getattr(sys, "platlibdir", "lib")  # 3.9+
+        self.version = (sys.version_info[0], sys.version_info[1])
+        self.site_packages = tuple(site.getsitepackages())
+        self.user_site = site.getusersitepackages()
+        self.stdlib_module_names = frozenset(getattr(sys, "stdlib_module_names", ()))  # 3.10+
+        # the site folders on sys.path as the guard installed (.pth-added ones included)
+        self.path_site_folders = tuple(
+            p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")
+        )
+        # the PYTHONPATH this process was started with: the folders the line rule allows
+        # after the guard's (``commands._guard_loads``)
+        self.pythonpath = os.environ.get("PYTHONPATH", "")
+        try:  # the folder the kernel started in: the notebook's
+            self.start_folder = os.path.realpath(os.getcwd())
+        except OSError:
+            self.start_folder = ""
+
+    def interpreters(self):
         return (self.executable, self.base_executable)
 
-
-def _snapshot() -> OwnPython:
-    return OwnPython(
-        executable=os.path.realpath(sys.executable),
-        base_executable=os.path.realpath(getattr(sys, "_base_executable", sys.executable)),
-        base_bin=os.path.realpath(os.path.dirname(getattr(sys, "_base_executable", "") or "")),
-        prefix=sys.prefix,
-        base_prefix=sys.base_prefix,
-        exec_prefix=sys.exec_prefix,
-        base_exec_prefix=sys.base_exec_prefix,
-        platlibdir=getattr(sys, "platlibdir", "lib"),  # 3.9+
-        version=(sys.version_info[0], sys.version_info[1]),
-        site_packages=tuple(site.getsitepackages()),
-        user_site=site.getusersitepackages(),
-        stdlib_module_names=frozenset(getattr(sys, "stdlib_module_names", ())),  # 3.10+
-    )
+    def stdlib(self) -> str:
+        """The standard library's folder (sysconfig's ``stdlib`` on CPython's layouts)."""
+        version = f"{self.version[0]}.{self.version[1]}"
+        return os.path.join(self.base_prefix, self.platlibdir, f"python{version}")
 
 
-OWN = _snapshot()
+OWN = OwnPython()

@@ -24,7 +24,6 @@ import functools
 import os
 import re
 import sys
-import sysconfig
 from typing import Dict, Iterable, List, Set
 
 # names a folder entry can stand in for: built-in modules are never looked up on sys.path
@@ -54,7 +53,9 @@ def imported_names(text: str) -> Set[str]:
 
 
 def _stdlib() -> str:
-    return sysconfig.get_paths()["stdlib"]
+    from .own_python import OWN  # as the guard installed: a cell may patch sysconfig (R28c-1)
+
+    return OWN.stdlib()
 
 
 @functools.lru_cache(maxsize=None)
