@@ -287,3 +287,39 @@ describe('a variable the shell gives a default (red team 28b R28b-3)', () => {
     expect(resolve('$PS4/$X', line, /\$/)).toBeNull();
   });
 });
+
+describe('what npm sets for the shell that runs a value (red team 28c R28c-4)', () => {
+  it.each([
+    ['./$COLOR p', { COLOR: '1' }],
+    ['./$NODE_ENV p', { NODE_ENV: 'development', npm_config_omit: 'dev' }],
+    ['./${NODE_PATH} p', { NODE_PATH: 'x' }],
+    ['./$INIT_CWD p', { INIT_CWD: '/tmp' }],
+    ['./$npm_config_x p', { npm_config_x: 'y' }],
+    ['.$PATH p', { PATH: '/bin', path: '/x' }],
+    ['.$Path p', { PATH: '/bin', Path: '/x' }]
+  ])('reads %s as npm sets it, whatever the line holds', (value, env) => {
+    const lookup = (name: string) => (env as Record<string, string>)[name];
+    expect(runsCommand(value, lookup)).toMatch(
+      /cannot know in command position \(\$/
+    );
+  });
+
+  it('refuses it on a line, and lets ordinary values pass', () => {
+    expect(
+      installProblems(
+        "COLOR=1 npm_config_call='./$COLOR p[i]p install x' npm exec"
+      )
+    ).toEqual([
+      expect.stringContaining('cannot know in command position ($COLOR')
+    ]);
+    expect(runsCommand('.$PATH p', name => ({ PATH: '/bin' })[name])).toBe('');
+    expect(
+      runsCommand(
+        'echo $COLOR $NODE_ENV',
+        name => ({ COLOR: '1', NODE_ENV: 'x' })[name]
+      )
+    ).toBe('');
+    expect(installProblems('NODE_ENV=production npm run build')).toEqual([]);
+    expect(installProblems("COLOR=1 NOTE='COLOR is $COLOR' true")).toEqual([]);
+  });
+});

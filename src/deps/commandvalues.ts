@@ -49,6 +49,47 @@ const UNKNOWN = '\0';
 const PARAMETER = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IFS = ' \t\n';
+// parameters npm sets for the `sh -c` that runs a value, whatever the line sets (the kernel's
+// `command_values._PROGRAM_SET`): red team 27 R27-3 (npm_*, INIT_CWD, NODE, EDITOR,
+// NODE_OPTIONS: @npmcli/config's set-envs.js) and red team 28c R28c-4 (COLOR, '0' or '1':
+// npm's lib/npm.js; NODE_ENV, 'production' when dev installs are omitted: @npmcli/config's
+// definitions.js; NODE_PATH, npm rebuild; `npm exec -c env` diffed with its parent's)
+const PROGRAM_SET = new Set([
+  'INIT_CWD',
+  'NODE',
+  'EDITOR',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'COLOR',
+  'NODE_ENV'
+]);
+// @npmcli/run-script's setPATH merges PATH and every `path`/`Path` (`/^path$/i`) and sets
+// each to the merge (R28c-4): a case variant of PATH the line sets makes PATH npm's
+const PATH_NAME = /^path$/i;
+
+/** Whether npm sets `name` for the shell that runs a value (`lookup`: the line's variables). */
+function programSets(
+  name: string,
+  lookup: (name: string) => string | undefined
+): boolean {
+  if (PROGRAM_SET.has(name) || name.startsWith('npm_')) {
+    return true;
+  }
+  return PATH_NAME.test(name) && anyPathVariant(lookup);
+}
+
+/** Whether the line sets a case variant of PATH other than PATH itself (16 spellings). */
+function anyPathVariant(lookup: (name: string) => string | undefined): boolean {
+  for (let bits = 0; bits < 16; bits++) {
+    const name = [...'path']
+      .map((c, i) => (bits & (1 << i) ? c.toUpperCase() : c))
+      .join('');
+    if (name !== 'PATH' && lookup(name) !== undefined) {
+      return true;
+    }
+  }
+  return false;
+}
 // programs that run their input or arguments as commands of their own
 const RUNS_INPUT = new Set(['xargs', 'eval', 'env', 'busybox']);
 // shells Warden does not read as shells (it refuses what it cannot read in them) that still
@@ -110,10 +151,11 @@ export function runsCommand(
     PARAMETER,
     (_m, braced?: string, plain?: string, special?: string) => {
       const name = (braced ?? plain ?? special) as string;
-      if (shellSets(name)) {
+      if (shellSets(name) || programSets(name, lookup)) {
         // red team 28a R28a-4: `$#`, `$?`, `$1`, RANDOM, IFS are the shell's (npm's `sh -c`
         // sets `$#` to 0: `./$#` ran a link ./0), unknown in command position; `sh -c` alone
-        // has $0 = sh, and IFS is a blank whatever the environment holds
+        // has $0 = sh, and IFS is a blank whatever the environment holds; R28c-4: what npm
+        // sets (`./$COLOR` ran a link ./0 with COLOR=1 on the line)
         shellSet.push('$' + name);
         const held =
           name === '0' ? 'sh' : name === 'IFS' ? DEFAULT_IFS : lookup(name);

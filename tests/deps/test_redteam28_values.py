@@ -22,8 +22,16 @@ holds. The list is now the names the shells themselves list (``env -i dash -c se
 root and as nobody: ``shell_values.SPECIAL``'s comment), and the test below asks the shells
 again. PATH stays the start's: only an unset one is the shell's (dash's default, or bash's,
 which ends in ``.``), unknown in command position and searched as both.
+
+Red team 28c R28c-4 (fix28e): npm's model lacked what npm itself sets for the ``sh -c`` that
+runs ``npm_config_call``: COLOR ('0' or '1' whatever the environment holds), NODE_ENV
+('production' when dev installs are omitted), NODE_PATH, HOME (``$HOME || os.homedir()``) and
+PATH, which setPATH merges with every ``path``/``Path`` variable. ``./$COLOR``,
+``./$NODE_ENV`` and (HOME unset) ``$HOME/k`` are now unknown in command position, and a name
+is also looked up on PATH merged with each case variant of it. The test below asks npm again.
 """
 
+import os
 import re
 import subprocess
 
@@ -259,3 +267,140 @@ def test_one_list_of_what_the_shell_sets():
                                 commands._SUBSTITUTION) is None  # fmt: skip
     assert shell_values.resolve("$X/$Y", {"X": "a", "Y": "b"}.get, commands._EXPANSION,
                                 commands._SUBSTITUTION) == "a/b"  # fmt: skip
+
+
+# R28c-4: HEAD, no `0`, `1`, `production` left by an earlier run, COLOR and NODE_ENV unset
+NPM_SETS = (
+    ZERO
+    + "os.path.lexists('production') and os.remove('production')\n"
+    + "[os.environ.pop(v, None) for v in ('COLOR', 'NODE_ENV')]\n"
+)
+# a link ~root/k to uv (npm's os.homedir() as root), removed whatever the start does
+ROOT_K = (
+    "import pwd\nR = pwd.getpwuid(os.getuid()).pw_dir + '/k'\n"
+    "os.path.lexists(R) and os.remove(R)\nos.symlink(shutil.which('uv'), R)\n"
+)
+NPM_OWN = {
+    # the red team's form: COLOR unset in the kernel, npm sets 0 (no TTY)
+    "color-unset-inherited": NPM_SETS
+    + "link('0')\n"
+    + f"os.environ['npm_config_call'] = {_value('./$COLOR')}\n"
+    + _npm(),
+    # COLOR=1 in the kernel: npm still sets 0
+    "color-one-env": NPM_SETS
+    + "link('0')\n"
+    + "subprocess.run(['npm', 'exec'], env=dict(os.environ, COLOR='1', npm_config_call="
+    + _value("./$COLOR")
+    + "))\n",
+    # npm_config_omit=dev: npm sets NODE_ENV=production
+    "node-env-omit-dev": NPM_SETS
+    + "link('production')\n"
+    + "os.environ['npm_config_omit'] = 'dev'\n"
+    + f"os.environ['npm_config_call'] = {_value('./$NODE_ENV')}\n"
+    + _npm(),
+    # `path` set in the kernel: setPATH merges it into PATH
+    "lower-path-inherited": HEAD
+    + "link('sub/bin/k')\n"
+    + "os.environ['path'] = os.path.abspath('sub/bin')\n"
+    + f"os.environ['npm_config_call'] = {_value('k')}\n"
+    + _npm(),
+    # `Path` given to one start, the value set first
+    "title-path-env": HEAD
+    + "link('sub/bin/k')\n"
+    + f"os.environ['npm_config_call'] = {_value('k')}\n"
+    + "subprocess.run(['npm', 'exec'], env=dict(os.environ, Path=os.path.abspath('sub/bin')))\n",
+    # HOME taken out of env=: npm sets os.homedir(), where a link k to uv is
+    "home-unset-env": HEAD
+    + ROOT_K
+    + f"os.environ['npm_config_call'] = {_value('$HOME/k')}\n"
+    + "e = dict(os.environ)\ne.pop('HOME', None)\n"
+    + "try:\n    subprocess.run(['npm', 'exec'], env=e)\nfinally:\n    os.remove(R)\n",
+}
+
+
+@pytest.mark.parametrize("case", list(NPM_OWN))
+def test_a_variable_npm_sets_is_npms(kernel, case):
+    installed("npm")
+    installed("uv")
+    refused = kernel.proves(NPM_OWN[case])
+    assert "set by the notebook" in refused, refused
+    if "path" not in case:
+        assert "cannot know" in refused, refused
+    else:
+        assert "runs uv" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "os.environ['NODE_ENV'] = 'production'",
+        "os.environ['COLOR'] = '1'",
+        "os.environ['RUN_NOTE'] = 'COLOR is $COLOR in $NODE_ENV at $HOME'",
+        "os.environ['npm_config_call'] = 'echo $COLOR $NODE_ENV'",
+        "os.environ['path'] = '/usr/bin'",
+        "assert os.system('echo $COLOR $NODE_ENV; true') == 0",
+    ],
+    ids=["node-env", "color", "note", "npm-echo", "lower-path", "line"],
+)  # fmt: skip
+def test_ordinary_values_with_npms_variables_pass(kernel, setting):
+    code = (
+        f"import os, subprocess\n{setting}\n"
+        "subprocess.run(['true'], check=True)\nassert os.system('true') == 0\n"
+    )
+    result = kernel.cell(code, launched=True)
+    assert result["refused"] is None, result
+
+
+@pytest.mark.parametrize("value", ["./$COLOR p", "./$NODE_ENV p", "./${NODE_PATH} p",
+                                   "${COLOR:-x} p", "./$EDITOR p"])  # fmt: skip
+def test_the_reading_of_what_npm_sets(tmp_path, value):
+    here = {"PATH": "/usr/bin:/bin", "COLOR": "1", "NODE_ENV": "development"}.get
+    found = command_values.runs_command(value, here, str(tmp_path))
+    assert found.startswith("uses a shell expansion Warden cannot know"), found
+
+
+def test_home_is_npms_when_unset(tmp_path):
+    for value in ("$HOME/k p", "~/k p", "${HOME}/k p"):
+        found = command_values.runs_command(value, {"PATH": "/bin"}.get, str(tmp_path))
+        assert found.startswith("uses a shell expansion Warden cannot know"), (value, found)
+        assert "HOME" in found, found
+        held = {"PATH": "/bin", "HOME": str(tmp_path)}.get
+        assert command_values.runs_command(value, held, str(tmp_path)) == "", value
+    assert command_values.runs_command("echo $HOME x", {"PATH": "/bin"}.get, str(tmp_path)) == ""
+
+
+def test_every_case_of_path_is_merged(tmp_path):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "k").symlink_to(installed("uv"))
+    bin_ = str(tmp_path / "bin")
+    for variant in ("path", "Path", "pAtH", "PATh"):
+        here = {"PATH": "/usr/bin:/bin", variant: bin_}.get
+        assert command_values.runs_command("k x", here, str(tmp_path)) == "runs uv", variant
+        found = command_values.runs_command(f".${variant} x", here, str(tmp_path))
+        assert found.startswith("uses a shell expansion Warden cannot know"), found
+        why = command_values.refused_change(
+            variant, bin_, {"PATH": "/usr/bin:/bin", "npm_config_call": "k x"}, str(tmp_path)
+        )
+        assert "runs uv" in why, why
+    # PATH alone is read as held
+    held = {"PATH": "/usr/bin:/bin"}.get
+    assert command_values.runs_command("k x", held, str(tmp_path)) == ""
+    assert command_values.runs_command(".$PATH x", held, str(tmp_path)) == ""
+
+
+def test_the_list_holds_every_variable_npm_sets(tmp_path):
+    """What _PROGRAM_SET's comment was derived from, asked of npm again: every name `npm exec
+    -c env` adds to a small environment (HOME unset, omit=dev) is npm's, the shell's, PATH (a
+    merge: path is set to it too), or HOME (npm's when unset)."""
+    installed("npm")
+    base = {"PATH": os.environ["PATH"], "path": "/nonexistent", "npm_config_omit": "dev"}
+    ran = subprocess.run(["npm", "exec", "-c", "env"], cwd=tmp_path, env=base,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    names = {m.group(1) for m in re.finditer(r"(?m)^([A-Za-z_][A-Za-z0-9_]*)=", ran.stdout)}
+    assert {"COLOR", "NODE_ENV", "HOME", "INIT_CWD"} <= names, names
+    added = names - set(base)
+    lookup = dict(base).get
+    for name in added:
+        program = name in command_values._PROGRAM_SET or name.startswith("npm_")
+        assert program or shell_values.shell_sets(name, lookup) or name in ("HOME", "PWD"), name
+    assert "node_modules/.bin" in ran.stdout and "path=" in ran.stdout

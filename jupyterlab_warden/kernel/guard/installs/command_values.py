@@ -46,11 +46,25 @@ _UNKNOWN = "\0"
 # npm_config_*, ./package.json as npm_package_*, npm_lifecycle_*, INIT_CWD, NODE); the ones
 # the shell sets itself ($#, $?, $1, RANDOM, OLDPWD...) are the one list of them,
 # ``shell_values.shell_sets`` (red team 28a R28a-4; PWD is the folder it runs in: ``_parameter``)
-_PROGRAM_SET = frozenset(("INIT_CWD", "NODE", "EDITOR", "NODE_OPTIONS"))
+# Red team 28c R28c-4 added what npm 11 assigns besides (`env.X =` in npm's lib/, @npmcli/*
+# and libnpmexec, and `npm exec -c env` diffed with its parent's environment, 2026-12-04):
+# COLOR ('0' or '1' whatever the environment holds: lib/npm.js), NODE_ENV ('production' when
+# dev installs are omitted: @npmcli/config's definitions.js), NODE_PATH (rebuild), EDITOR,
+# NODE_OPTIONS (@npmcli/config's set-envs.js). HOME (set-envs.js: `$HOME || os.homedir()`) is
+# the start's when it holds one, unknown when unset or empty (``Place.home``); PATH and every
+# `path`/`Path` variable are setPATH's merge (``Place.searches``, ``_PATH_VARIANTS``)
+_PROGRAM_SET = frozenset(
+    ("INIT_CWD", "NODE", "EDITOR", "NODE_OPTIONS", "NODE_PATH", "COLOR", "NODE_ENV")
+)
 _PROGRAM_SET_PREFIXES = ("npm_",)
 # folders a program puts before PATH for the commands it runs, under the folder it runs in
-# and each parent (npm and npx: node_modules/.bin, R27-3)
+# and each parent (npm and npx: node_modules/.bin, R27-3; @npmcli/run-script's set-path.js)
 _PROGRAM_PATH_FOLDERS = ("node_modules/.bin",)
+# the names @npmcli/run-script's setPATH merges into PATH (`/^path$/i`: `path`, `Path`...),
+# each set to the merge, in the order the environment holds them (R28c-4)
+_PATH_VARIANTS = tuple(
+    "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate("path")) for bit in range(16)
+)
 
 
 # where a shell looks a name up when PATH is unset, and what it sets PATH to (red team 28b
@@ -65,15 +79,26 @@ class Place:
     Warden cannot follow left it unknown) and that start's environment (``lookup``: PATH,
     HOME, the variables its parameters name), not this process's (red team 27 R27-1)."""
 
-    __slots__ = ("folder", "lookup", "searches", "home", "pwd")
+    __slots__ = ("folder", "lookup", "searches", "merged", "home", "pwd")
 
     def __init__(self, folder: Optional[str], lookup: Callable[[str], Optional[str]]):
         self.folder = None if folder is None else os.path.abspath(folder)
         self.lookup = lookup
         search = lookup("PATH")
         # PATH unset: the shell's default, dash's or bash's (either may be the one)
-        self.searches = (_SHELL_PATH, _BASH_PATH) if search is None else (search,)
-        self.home = lookup("HOME") or ""
+        self.searches: Tuple[str, ...] = (_SHELL_PATH, _BASH_PATH) if search is None else (search,)
+        # npm merges every `path`/`Path` into PATH (R28c-4), in an order Warden does not
+        # know: each of them is searched after PATH and before it
+        others = [lookup(v) for v in _PATH_VARIANTS if v != "PATH"]
+        others = [v for v in others if v]
+        if others:
+            orders = [
+                order for held in self.searches for order in ([held] + others, others + [held])
+            ]
+            self.searches += tuple(os.pathsep.join(order) for order in orders)
+        self.merged = bool(others)
+        # npm sets HOME to the user's home when the start has none (R28c-4): unknown then
+        self.home = lookup("HOME") or _UNKNOWN
         self.pwd = self.folder  # what $PWD is: the folder sh runs in
 
 
@@ -177,6 +202,9 @@ def _parameter(name: str, place: Place, unknown: List[str]) -> str:
     if name == "PATH" and found is None:  # the shell's default (R28b-3): dash's or bash's
         found = _SHELL_PATH
     program_set = name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES)
+    # npm's merge of PATH and `path`/`Path` (R28c-4); HOME npm sets when the start has none
+    program_set = program_set or (name.upper() == "PATH" and place.merged)
+    program_set = program_set or (name == "HOME" and not found)
     # PS4, TERM, an unset PATH...: the shell's (R28b-3); a PATH the start has is read as held
     if program_set or shell_values.shell_sets(name, place.lookup):
         unknown.append("$" + name)
@@ -266,6 +294,8 @@ def _in_command_position(text: str, place: Place, unknown: List[str]) -> str:
     for token in handed_text.command_tokens(text) + handed_text.option_values(text):
         if token.startswith("~-"):
             unknown.append("~- (OLDPWD)")
+        elif token.partition("/")[0] == "~" and place.home == _UNKNOWN:
+            unknown.append("~ (HOME, unset: npm sets it)")
         token = handed_text.expand_tilde(token, place.home, _UNKNOWN)
         if _UNKNOWN in token:
             return _unknown_command(unknown)
@@ -437,7 +467,7 @@ def refused_held(names, lookup: Callable[[str], Optional[str]], folder: Optional
 
 
 # what the names of any value are looked up with: a change of one reads every value again
-_LOOKUP_NAMES = frozenset(("PATH", "HOME"))
+_LOOKUP_NAMES = frozenset(_PATH_VARIANTS + ("HOME",))
 
 
 def refused_change(
