@@ -533,6 +533,14 @@ def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
     assert _installed(tmp_path, "warden-demo-pkg") and index.requests
     _reset(tmp_path, index)
     result = kernel(launched=True)
+    if how == "prefix":
+        # red team 28a R28a-1: the child now starts with the guard's folder first and the
+        # folder before it put back once its guard is in (child_path), so the other
+        # sitecustomize never stands in for the guard: the child's own guard refuses its pip
+        assert result == {"refused": None, "code": 1}, result
+        assert not _installed(tmp_path, "warden-demo-pkg") and not index.requests
+        assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"], spooled(spool)
+        return
     assert result["refused"] and "without Warden's guard" in result["refused"], result
     assert not (tmp_path / "pip.log").exists() and index.requests == []
     assert not _installed(tmp_path, "warden-demo-pkg")
