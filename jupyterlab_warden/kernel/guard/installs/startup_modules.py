@@ -670,9 +670,9 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
             try:
                 for path in _stdlib_files(stdlib):
                     if _changed(path) or not _roots(path):
-                        return path
+                        return f"{path}: changed since the kernel started, not root's, or gone"
             except _Unlisted as exc:
-                return str(exc.args[0])
+                return f"{exc.args[0]}: a folder Warden cannot list"
     return ""
 
 
