@@ -232,6 +232,16 @@ def test_node_destructuring_keys_are_read_as_properties(code, refused):
     assert bool(interpreters.refused("node", ["-e", code])) is refused
 
 
+@pytest.fixture
+def placed_as_the_machines(monkeypatch):
+    """Red team 28c R28c-8: a foreign Python installation is trusted only where it is the
+    machine's by place (root's, in root-owned system folders); these tests are about what an
+    unchanged one loads, so they place their tmp copy there."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    monkeypatch.setattr(commands, "_root_folder", lambda folder, tops: True)
+
+
 # R15-10: a foreign Python's compiled standard library (an unchecked-hash .pyc runs whatever
 # its source says) is part of what must be unchanged since the kernel started
 @pytest.mark.parametrize(
@@ -239,7 +249,9 @@ def test_node_destructuring_keys_are_read_as_properties(code, refused):
     ["encodings/__pycache__/__init__.cpython-311.pyc", "__pycache__/site.cpython-311.pyc",
      "encodings/__pycache__", "lib-dynload/_struct.so"],
 )  # fmt: skip
-def test_a_foreign_pythons_compiled_stdlib_is_checked(tmp_path, monkeypatch, cached):
+def test_a_foreign_pythons_compiled_stdlib_is_checked(
+    tmp_path, monkeypatch, cached, placed_as_the_machines
+):
     import os
     import shutil
 
@@ -257,6 +269,6 @@ def test_a_foreign_pythons_compiled_stdlib_is_checked(tmp_path, monkeypatch, cac
     shutil.copy2(os.path.realpath(sys._base_executable), program)
     changed = str(stdlib / cached)
     monkeypatch.setattr(startup_modules, "_changed", lambda path: path == changed)
-    assert startup_modules.unverified_stdlib(str(program)) == changed
+    assert startup_modules.unverified_stdlib(str(program)).split(": ")[0] == changed
     monkeypatch.setattr(startup_modules, "_changed", lambda path: False)
     assert startup_modules.unverified_stdlib(str(program)) == ""

@@ -297,13 +297,23 @@ def test_a_copy_of_a_machine_node_tool_written_since_is_read_as_node(scripts):
 # -- R16-15: a foreign Python's whole standard library, not a list of modules ---------------------
 
 
+@pytest.fixture
+def placed_as_the_machines(monkeypatch):
+    """Red team 28c R28c-8: a foreign Python installation is trusted only where it is the
+    machine's by place (root's, in root-owned system folders); these tests are about what an
+    unchanged one loads, so they place their tmp copy there."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    monkeypatch.setattr(commands, "_root_folder", lambda folder, tops: True)
+
+
 @pytest.mark.parametrize(
     "changed",
     ["__future__.py", "_compat_pickle.py", "json/decoder.py", "json/__pycache__/x.pyc",
      "importlib/metadata/__init__.py", "lib-dynload/_struct.so", "encodings/utf_8.py"],
 )  # fmt: skip
 def test_every_module_a_foreign_python_may_load_before_the_guard_is_checked(
-    tmp_path, monkeypatch, changed
+    tmp_path, monkeypatch, changed, placed_as_the_machines
 ):
     """The guard's own imports before its hook (``__future__``, ``_compat_pickle``) change with
     its code: every file of the standard library counts, its site-packages does not (the site
@@ -323,10 +333,15 @@ def test_every_module_a_foreign_python_may_load_before_the_guard_is_checked(
     for path in (str(stdlib / changed), str(stdlib / "site-packages" / "mod.py")):
         monkeypatch.setattr(startup_modules, "_changed", lambda p, path=path: p == path)
         found = startup_modules.unverified_stdlib(str(program))
-        assert found == (path if "site-packages" not in path else ""), found
+        if "site-packages" in path:
+            assert found == "", found
+        else:
+            assert found.split(": ")[0] == path and "changed since" in found, found
 
 
-def test_a_standard_library_folder_warden_cannot_list_is_unverified(tmp_path, monkeypatch):
+def test_a_standard_library_folder_warden_cannot_list_is_unverified(
+    tmp_path, monkeypatch, placed_as_the_machines
+):
     """Fail closed: a folder of a foreign Python's standard library that cannot be listed may
     hold a changed module; it is reported as unverified, not passed over."""
     import shutil
@@ -352,4 +367,6 @@ def test_a_standard_library_folder_warden_cannot_list_is_unverified(tmp_path, mo
         return scandir(path)
 
     monkeypatch.setattr(startup_modules.os, "scandir", refuse)
-    assert startup_modules.unverified_stdlib(str(program)) == locked
+    assert (
+        startup_modules.unverified_stdlib(str(program)) == f"{locked}: a folder Warden cannot list"
+    )

@@ -4206,8 +4206,8 @@ def _refuse_foreign_home(where: Optional[str]) -> None:
     if changed:  # R14-13: a copied Python with a standard library laid out beside it
         raise Unreadable(
             f"a Python started here takes its standard library from where its program lies, "
-            f"and Warden cannot verify it ({changed}: changed since the kernel started, or "
-            "not found): its start-up modules may be the cell's; start the kernel's Python "
+            f"and Warden cannot verify it ({changed}): its start-up modules may be the "
+            "cell's; start the kernel's Python "
             "or a venv made from it (a Python installed in this session: restart the kernel)"
         )
 

@@ -639,9 +639,13 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
     REAL program's folder (a copy of the kernel's binary in the cell's ``py/bin`` with
     ``py/lib/python3.11/os.py`` beside takes ``py/lib`` as its standard library, and runs
     its ``encodings`` and its site-packages' ``.pth`` before the guard). The kernel's own
-    installation is trusted as before; any other must have been there, unchanged, before the
-    kernel started (the folders and the modules it reads at start), and one Warden cannot
-    place at all is refused."""
+    installation is trusted as before; any other must be the machine's by PLACE (red team 28c
+    R28c-8: age alone trusted an old clone's ``py/lib/python3.11`` whose ``encodings``
+    installs): every standard-library folder root's, in root-owned system folders
+    (``_machine_stdlib``), and every file of it root's and unchanged since the kernel started.
+    A Python installation the kernel's user may write (pyenv under ~, a conda env or a
+    uv-managed Python of the user's, a vendored python-build-standalone) is refused whatever
+    its age; one Warden cannot place at all is refused."""
     from .own_python import OWN
 
     if not interpreter:
@@ -657,13 +661,38 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
         if os.path.realpath(prefix) in known:
             continue
         for stdlib in glob.glob(os.path.join(glob.escape(prefix), "lib*", "python3*")):
+            if not _machine_stdlib(stdlib):
+                return (
+                    f"{stdlib}: not the machine's, root's in a system folder, so the kernel's "
+                    "user may have written it in an earlier session; use the kernel's Python "
+                    "or a system one"
+                )
             try:
                 for path in _stdlib_files(stdlib):
-                    if _changed(path):
-                        return path
+                    if _changed(path) or not _roots(path):
+                        return f"{path}: changed since the kernel started, not root's, or gone"
             except _Unlisted as exc:
-                return str(exc.args[0])
+                return f"{exc.args[0]}: a folder Warden cannot list"
     return ""
+
+
+def _machine_stdlib(stdlib: str) -> bool:
+    """Whether a standard-library folder is the machine's by place: root's, in root-owned
+    system folders, /usr/local's and /opt's included (``commands._root_folder``, as
+    ``_machine_program`` places a program file)."""
+    from . import commands
+
+    real = os.path.realpath(stdlib)
+    return _roots(real) and commands._root_folder(real, commands._SYSTEM_FOLDERS + ("/usr/local",))
+
+
+def _roots(path: str) -> bool:
+    """Whether ``path`` itself (not a link's target) is root's: a file of the kernel's user
+    inside a root folder is still the user's to rewrite."""
+    try:
+        return os.lstat(path).st_uid == 0
+    except OSError:
+        return False
 
 
 def prefix_site_folders(interpreter: Optional[str]) -> List[str]:

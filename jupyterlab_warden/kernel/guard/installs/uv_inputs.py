@@ -198,4 +198,55 @@ def interpreter_problem(args, env, cwd: str) -> str:
                     "Python the machine had before the kernel started (written or changed "
                     "since): give uv a Python version (-p 3.11) or the machine's interpreter"
                 )
+            problem = _foreign_interpreter(path, real)
+            if problem:
+                return (
+                    f"uv runs {value[:60]!r} ({where}) to query it, and {problem}: give uv "
+                    "a Python version (-p 3.11), the kernel's Python (sys.executable) or a "
+                    "system one (/usr/bin/python3)"
+                )
     return ""
+
+
+_PYTHON_NAME = re.compile(r"python(3(\.\d+)?)?")
+
+
+def _foreign_interpreter(path: str, real: str) -> str:
+    """Why an old file uv would run (red team 28c R28c-7) is not trusted ('' when it is): the
+    kernel's own interpreter (``own_python.OWN``, read as the guard installed); a file that is
+    the machine's by place, root's in a root-owned system folder, /usr/local's included (the
+    test of ``commands._machine_program``); or an actual Python program, an ELF binary named
+    like one, whose installation ``startup_modules.unverified_stdlib`` trusts (a venv's copied
+    Python). Age alone is no test: a clone from an earlier session (or a kernel restarted after
+    the write) holds a ``proj/py`` script as old as the machine's files."""
+    from . import commands, startup_modules
+    from .own_python import OWN
+
+    home = startup_modules.foreign_home(path)
+    if home:  # R14-19: a venv whose home is not its Python's installation
+        return f"it takes its standard library from the home {home} names"
+    if real in OWN.interpreters():
+        return ""
+    try:
+        owner = os.stat(real).st_uid
+    except OSError:
+        return "Warden cannot look at that file"
+    folder = os.path.dirname(real)
+    if owner == 0 and commands._root_folder(folder, commands._SYSTEM_FOLDERS + ("/usr/local",)):
+        return ""  # the machine's program (its `#!` start, if any, is root's too)
+    place = f"that file ({real[:80]}) is not the kernel's Python nor root's in a system folder"
+    if not _PYTHON_NAME.fullmatch(os.path.basename(real)) or not _elf(real):
+        return place + ", and not a Python program (a script runs whatever it holds)"
+    stdlib = startup_modules.unverified_stdlib(path)
+    if stdlib:
+        return f"{place}, and Warden cannot verify its standard library ({stdlib})"
+    return ""
+
+
+def _elf(path: str) -> bool:
+    """Whether ``path`` is an ELF binary (not a ``#!`` script)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"\x7fELF"
+    except OSError:
+        return False
