@@ -180,6 +180,18 @@ class Kernel(LaunchFolders):
         assert self.index.requests == [] and not self.installed(name), result
         return result["refused"]
 
+    def never_runs_with_warden(self, code: str, name="warden_demo_pkg") -> None:
+        """Installs without Warden; with Warden nothing is refused, fetched or installed: the
+        payload never runs (a start-up module kept off a guarded child's path until its guard
+        is in, red team 28a R28a-1)."""
+        self.reset()
+        plain = self.cell(code, launched=False)
+        assert plain["refused"] is None and self.installed(name), plain
+        self.reset()
+        guarded = self.cell(code, launched=True)
+        assert guarded["refused"] is None, guarded
+        assert self.index.requests == [] and not self.installed(name), guarded
+
     def proves_command_text_refused(self, program: str, line: str) -> None:
         """``line``, where ``program`` runs command text that installs, installs without
         Warden and is refused with it, the refusal naming the program or the inner shell's

@@ -92,14 +92,7 @@ def _runs_only_without_warden(kernel, cell: str) -> None:
     child starts with the guard's folder alone on its PYTHONPATH (red team 28a R28a-1), so
     that module never runs: nothing is refused, fetched or installed, and the child is
     guarded (probe.txt)."""
-    cell = cell.replace("{", "{{").replace("}", "}}")
-    kernel.reset()
-    plain = kernel.cell(cell, launched=False)
-    assert plain["refused"] is None and kernel.installed(), plain
-    kernel.reset()
-    guarded = kernel.cell(cell, launched=True)
-    assert guarded["refused"] is None, guarded
-    assert kernel.index.requests == [] and not kernel.installed(), guarded
+    kernel.never_runs_with_warden(cell.replace("{", "{{").replace("}", "}}"))
     assert (kernel.work / "probe.txt").read_text() == "True"
 
 

@@ -90,14 +90,7 @@ def test_an_archive_ahead_of_the_guard_never_runs_before_it(kernel, word):
     starts with the guard's folder alone on its PYTHONPATH (``child_path``, R28a-1), the
     archive word among the folders put back once its guard is in: it never runs, and nothing
     is refused, fetched or installed. Absolute, relative or written with a `..`."""
-    cell = _zip_cell(kernel, ZIP_AHEAD, word)
-    kernel.reset()
-    plain = kernel.cell(cell, launched=False)
-    assert plain["refused"] is None and kernel.installed(), plain
-    kernel.reset()
-    guarded = kernel.cell(cell, launched=True)
-    assert guarded["refused"] is None, guarded
-    assert kernel.index.requests == [] and not kernel.installed(), guarded
+    kernel.never_runs_with_warden(_zip_cell(kernel, ZIP_AHEAD, word))
 
 
 def test_the_kernels_pythonpath_given_a_folder_inside_an_archive_is_refused(kernel):
