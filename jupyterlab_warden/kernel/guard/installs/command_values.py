@@ -47,7 +47,7 @@ _UNKNOWN = "\0"
 # the shell sets itself ($#, $?, $1, RANDOM, OLDPWD...) are the one list of them,
 # ``shell_values.shell_sets`` (red team 28a R28a-4; PWD is the folder it runs in: ``_parameter``)
 # Red team 28c R28c-4 added what npm 11 assigns besides (`env.X =` in npm's lib/, @npmcli/*
-# and libnpmexec, and `npm exec -c env` diffed with its parent's environment, 2026-12-04):
+# and libnpmexec, and `npm exec -c env` diffed with its parent's environment, 2026-12-03):
 # COLOR ('0' or '1' whatever the environment holds: lib/npm.js), NODE_ENV ('production' when
 # dev installs are omitted: @npmcli/config's definitions.js), NODE_PATH (rebuild), EDITOR,
 # NODE_OPTIONS (@npmcli/config's set-envs.js). HOME (set-envs.js: `$HOME || os.homedir()`) is
