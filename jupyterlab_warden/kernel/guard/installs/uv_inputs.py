@@ -214,11 +214,12 @@ _PYTHON_NAME = re.compile(r"python(3(\.\d+)?)?")
 def _foreign_interpreter(path: str, real: str) -> str:
     """Why an old file uv would run (red team 28c R28c-7) is not trusted ('' when it is): the
     kernel's own interpreter (``own_python.OWN``, read as the guard installed); a file that is
-    the machine's by place, root's in a root-owned system folder, /usr/local's included (the
-    test of ``commands._machine_program``); or an actual Python program, an ELF binary named
-    like one, whose installation ``startup_modules.unverified_stdlib`` trusts (a venv's copied
-    Python). Age alone is no test: a clone from an earlier session (or a kernel restarted after
-    the write) holds a ``proj/py`` script as old as the machine's files."""
+    the machine's by place (``commands._machine_program``: root's in a root-owned system
+    folder, /usr/local's included, settled, not in the kernel's start folder); or an actual
+    Python program, an ELF binary named like one, whose installation
+    ``startup_modules.unverified_stdlib`` trusts (a venv's copied Python). Age alone is no
+    test: a clone from an earlier session (or a kernel restarted after the write) holds a
+    ``proj/py`` script as old as the machine's files."""
     from . import commands, startup_modules
     from .own_python import OWN
 
@@ -227,12 +228,7 @@ def _foreign_interpreter(path: str, real: str) -> str:
         return f"it takes its standard library from the home {home} names"
     if real in OWN.interpreters():
         return ""
-    try:
-        owner = os.stat(real).st_uid
-    except OSError:
-        return "Warden cannot look at that file"
-    folder = os.path.dirname(real)
-    if owner == 0 and commands._root_folder(folder, commands._SYSTEM_FOLDERS + ("/usr/local",)):
+    if commands._machine_program(real):
         return ""  # the machine's program (its `#!` start, if any, is root's too)
     place = f"that file ({real[:80]}) is not the kernel's Python nor root's in a system folder"
     if not _PYTHON_NAME.fullmatch(os.path.basename(real)) or not _elf(real):
