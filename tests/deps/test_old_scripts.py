@@ -143,7 +143,7 @@ def test_the_kernels_own_installation_is_not_the_machines_by_place(before_the_ke
         os.path.join(own, n) for n in os.listdir(own) if not os.path.islink(os.path.join(own, n))
     ]
     assert scripts
-    system = commands._root_folder(own, commands._SYSTEM_FOLDERS + ("/usr/local",))
+    system = commands._root_folder(own, commands.MACHINE_FOLDERS)
     for script in scripts:
         assert commands._machine_program(script) == (system and os.stat(script).st_uid == 0)
 

@@ -2298,6 +2298,10 @@ _UNPLACED = re.compile(r"[$`*?\[{\x01]")  # `{a,b}` too: the shell makes two wor
 # each with everything under it; /usr/local/ excepted, and any folder root does not own
 # (``_user_folder``: docker-stacks' /opt/conda is the notebook user's, red team 23 R23-4)
 _SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/snap", "/etc")
+# where a root-owned program file or standard library is the machine's (``_machine_program``,
+# ``startup_modules._machine_stdlib``): the system folders and /usr/local (root's npm from
+# Node's tarball, red team 28b R28b-4)
+MACHINE_FOLDERS = _SYSTEM_FOLDERS + ("/usr/local",)
 
 
 def _write_places(
@@ -2807,7 +2811,7 @@ def _machine_program(path: str) -> bool:
     folder = os.path.dirname(real)
     if OWN.start_folder not in ("", "/") and (real.startswith(OWN.start_folder.rstrip("/") + "/")):
         return False  # the notebook's own folder (a root kernel's /usr/src/app: red team R28c-2)
-    return _root_folder(folder, _SYSTEM_FOLDERS + ("/usr/local",)) and _settled_place(folder)
+    return _root_folder(folder, MACHINE_FOLDERS) and _settled_place(folder)
 
 
 # The system's standard folders, whose own ctime changes with every package a manager installs

@@ -683,7 +683,7 @@ def _machine_stdlib(stdlib: str) -> bool:
     from . import commands
 
     real = os.path.realpath(stdlib)
-    return _roots(real) and commands._root_folder(real, commands._SYSTEM_FOLDERS + ("/usr/local",))
+    return _roots(real) and commands._root_folder(real, commands.MACHINE_FOLDERS)
 
 
 def _roots(path: str) -> bool:
