@@ -147,6 +147,17 @@ def test_dollar_underscore_on_a_line_is_the_shells(kernel):
     assert "PATH" in refused, refused
 
 
+def _starts_after(kernel, setting: str) -> None:
+    """After ``setting`` (a value set, or a line run), a plain start and a shell line still
+    run in a Warden kernel: nothing refused."""
+    code = (
+        f"import os, subprocess\n{setting}\n"
+        "subprocess.run(['true'], check=True)\nassert os.system('true') == 0\n"
+    )
+    result = kernel.cell(code, launched=True)
+    assert result["refused"] is None, result
+
+
 @pytest.mark.parametrize(
     "setting",
     [
@@ -163,12 +174,7 @@ def test_dollar_underscore_on_a_line_is_the_shells(kernel):
 )  # fmt: skip
 def test_ordinary_values_with_special_parameters_pass(kernel, setting):
     """Values that are no commands: a special parameter in an argument, or in one word."""
-    code = (
-        f"import os, subprocess\n{setting}\n"
-        "subprocess.run(['true'], check=True)\nassert os.system('true') == 0\n"
-    )
-    result = kernel.cell(code, launched=True)
-    assert result["refused"] is None, result
+    _starts_after(kernel, setting)
 
 
 @pytest.mark.parametrize(
@@ -343,12 +349,7 @@ def test_a_variable_npm_sets_is_npms(kernel, case):
     ids=["node-env", "color", "note", "npm-echo", "lower-path", "line"],
 )  # fmt: skip
 def test_ordinary_values_with_npms_variables_pass(kernel, setting):
-    code = (
-        f"import os, subprocess\n{setting}\n"
-        "subprocess.run(['true'], check=True)\nassert os.system('true') == 0\n"
-    )
-    result = kernel.cell(code, launched=True)
-    assert result["refused"] is None, result
+    _starts_after(kernel, setting)
 
 
 @pytest.mark.parametrize("value", ["./$COLOR p", "./$NODE_ENV p", "./${NODE_PATH} p",
