@@ -160,6 +160,8 @@ def _in_front(deferred: str, search_path: list) -> list:
     and not repeated further on."""
     import os
 
+    if not deferred:
+        return search_path  # an empty PYTHONPATH names no folder (Python reads it as unset)
     front = list(dict.fromkeys(os.path.abspath(word) for word in deferred.split(os.pathsep)))
     placed = set(front)
     return front + [p for p in search_path if p not in placed]

@@ -439,15 +439,19 @@ class LaunchGuard(NamedTuple):
     children_guarded: bool
     variables: tuple  # ((name, value or None), ...)
     python: tuple = ()  # ((name, value), ...); empty: read this process's environment
+    handed: tuple = ()  # ((name, value or None), ...): child_path.HANDED_ON as it started
 
 
 def launch_snapshot(environ) -> LaunchGuard:
     site = _site_dir()
     guarded = site in environ.get("PYTHONPATH", "").split(os.pathsep)
+    from .child_path import HANDED_ON
+
     return LaunchGuard(
         guarded,
         tuple((v, environ.get(v)) for v in LAUNCH_VARIABLES),
         _python_variables(environ),
+        tuple((v, environ.get(v)) for v in HANDED_ON),
     )
 
 
