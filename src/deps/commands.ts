@@ -3469,7 +3469,9 @@ function readLiteralStarts(
 const KEEP_THE_GUARD =
   "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own " +
   'PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the ' +
-  "project) and the kernel's Python";
+  "project, or start it from Python with subprocess.run([sys.executable, 'train.py'], " +
+  "env=dict(os.environ, PYTHONPATH='src')), which Warden starts with its guard) and the " +
+  "kernel's Python";
 
 // an interpreter named as a Python older than 3.8 (no sys.audit: the guard cannot install);
 // the kernel also reads the real file's name, a venv's pyvenv.cfg and pyenv's choice

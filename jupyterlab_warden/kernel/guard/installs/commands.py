@@ -4599,7 +4599,9 @@ def _read_literal_starts(text: str, why: str, what: str, env) -> None:
 _KEEP_THE_GUARD = (
     "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own "
     "PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the "
-    "project) and the kernel's Python"
+    "project, or start it from Python with subprocess.run([sys.executable, 'train.py'], "
+    "env=dict(os.environ, PYTHONPATH='src')), which Warden starts with its guard) and the "
+    "kernel's Python"
 )
 
 
