@@ -16,6 +16,9 @@ child's guard refuses its install before the index is asked, says so on the kern
 and records it in the kernel's spool.
 """
 
+import sysconfig
+from pathlib import Path
+
 import pytest
 
 # the child: a shell that waits for `go`, then runs python3 (which reads d at its start)
@@ -26,9 +29,9 @@ HEAD = (
     "os.path.exists('go') and os.remove('go')\n"
     "d = os.path.abspath('d')\n"
 )
-# written after the start returned, then `go`
+# written after the start returned, then `go`: the module the child imports from d
 LATER = (
-    "open('d/sitecustomize.py', 'w').write("
+    "open('d/{module}.py', 'w').write("
     "'import os\\nos.system(' + repr({install!r}) + ')\\n')\n"
     "open('go', 'w').close()\n"
 )
@@ -47,7 +50,9 @@ STARTS = {
         "env[b'PYTHONPATH'] = os.fsencode(d + os.pathsep + os.environ['PYTHONPATH'])\n"
         f"p = subprocess.Popen({SHELL}, env=env)\n"
     ),
-    # R29b-2: os.putenv changes the C environ alone, which an inherited start hands on
+    # R29b-2: os.putenv changes the C environ alone, which an inherited start hands on; d
+    # after the guard's folder, so its module is one site imports before the guard: the one
+    # setuptools' distutils-precedence.pth imports from sys.path
     "putenv-inherited": (
         "os.putenv('PYTHONPATH', os.environ['PYTHONPATH'] + os.pathsep + d)\n"
         f"p = subprocess.Popen({SHELL})\n"
@@ -61,13 +66,24 @@ STARTS = {
 WAITS = {"posix-spawn": "os.waitpid(pid, 0)\n", "spawnve": "os.waitpid(pid, 0)\n"}
 
 
+MODULES = {"putenv-inherited": "_distutils_hack"}
+
+
 def _cell(kernel, start: str) -> str:
     later = LATER.replace("{install!r}", repr(kernel.uv_install()))
+    later = later.replace("{module}", MODULES.get(start, "sitecustomize"))
     return HEAD + STARTS[start] + later + WAITS.get(start, "p.wait()\n")
 
 
 @pytest.mark.parametrize("start", list(STARTS))
 def test_a_start_that_would_drop_the_guard_gets_it(kernel, start):
+    if start in MODULES:
+        site = Path(sysconfig.get_paths()["purelib"])
+        assert (site / "distutils-precedence.pth").is_file(), f"setuptools is needed in {site}"
+        # site imported _distutils_hack from site-packages before d was on sys.path: the
+        # cell's copy never runs
+        kernel.never_runs_with_warden(_cell(kernel, start))
+        return
     blocked = kernel.child_refuses(_cell(kernel, start))
     # the lab's policy decided it (its refusal of the test index), in the kernel's spool
     assert any("index" in e["message"] for e in blocked), blocked
