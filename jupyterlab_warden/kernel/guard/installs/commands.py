@@ -165,7 +165,9 @@ _PYTHON_MODULE_FLAG = re.compile(
 # `-I`, `-IS`, `-sE`, `-tI`), maybe ending in a letter that takes the rest of the word as its
 # value (`-Ic CODE`, `-IWignore`, `-Xfrozen_modules=off`). `-I.`, `-Iinclude`,
 # `-DCMAKE_BUILD_TYPE` are a compiler's or cmake's words, not a Python's.
-_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ].*)?$")
+# a cluster's `-` starts a long option (`-I-check-hash-based-pycs`), and alone at its end ends
+# the options (`-I- train.py`: CPython's getopt, red team 29a R29a-7)
+_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ-].*)?$")
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
 # the shell words of a piece of text: a Python's options are read from these, whole (red team
 # 28a R28a-3: split at `=`, `-X utf8=1 -I` read as `-X utf8`, then `1`, no option)
@@ -266,6 +268,17 @@ def _drops_guard(after: List[str]) -> bool:
             return True
         if valued[:1] in ("c", "m"):
             return False  # its code or module: no more options
+        if valued[:1] == "-":
+            if valued == "-":
+                return False  # `-I-`: the options end, its script follows
+            option = "-" + valued  # `-u-check-hash-based-pycs`: a long option in the cluster
+            if option.split("=", 1)[0] in _PY_LONG_VALUED:
+                i += 1 if "=" in option else 2
+                continue
+            if option in _PY_LONG_FLAGS:
+                i += 1
+                continue
+            return False  # an option CPython does not have: it stops there
         value = valued[1:]
         if valued and not value:  # `-X name`: its value is the next word
             i += 1
@@ -3988,6 +4001,21 @@ def python_start(args: List[str]):
         j, consumed_next = 1, False
         while j < len(word):
             letter = word[j]
+            if letter == "-":
+                # CPython's getopt: `-` in a cluster starts a long option; alone at its end
+                # it ends the options (`-I- train.py`, red team 29a R29a-7)
+                long = "-" + word[j:]
+                if long == "--":
+                    if i + 1 < len(args):
+                        return "script", args[i + 1], flags, args[i + 2 :]
+                    return None, None, flags, []
+                option = long.split("=", 1)[0]
+                if option in _PY_LONG_VALUED:
+                    consumed_next = "=" not in long
+                    break
+                if option in _PY_LONG_FLAGS:
+                    break
+                return "unknown", option, flags, []
             if letter in "cm":
                 if word[j + 1 :]:
                     return letter, word[j + 1 :], flags, args[i + 1 :]
