@@ -61,7 +61,9 @@ STARTS = {
         f"pid = os.posix_spawn('/bin/sh', {SHELL}, dict(os.environ, PYTHONPATH=d))\n"
     ),
     # os.spawnve forks, and its child calls os.execve
-    "spawnve": f"pid = os.spawnve(os.P_NOWAIT, '/bin/sh', {SHELL}, dict(os.environ, PYTHONPATH=d))\n",
+    "spawnve": (
+        f"pid = os.spawnve(os.P_NOWAIT, '/bin/sh', {SHELL}, dict(os.environ, PYTHONPATH=d))\n"
+    ),
 }  # fmt: skip
 WAITS = {"posix-spawn": "os.waitpid(pid, 0)\n", "spawnve": "os.waitpid(pid, 0)\n"}
 
@@ -100,7 +102,8 @@ def test_a_training_script_with_its_own_pythonpath_runs_guarded(kernel):
         "    'import pickle, sys, mylib\\n'\n"
         "    'stats = pickle.loads(pickle.dumps({{\"epochs\": mylib.EPOCHS}}))\\n'\n"
         "    'guarded = \"jupyterlab_warden.kernel.guard\" in sys.modules\\n'\n"
-        "    'open(\"ran\", \"w\").write(f\"{{stats[\\'epochs\\']}} {{guarded}} {{sys.path[1]}}\")\\n'\n"
+        "    'seen = (stats[\"epochs\"], guarded, sys.path[1])\\n'\n"
+        '    \'open("ran", "w").write(" ".join(map(str, seen)))\\n\'\n'
         ")\n"
         "subprocess.run([sys.executable, 'train.py'], check=True, "
         "env=dict(os.environ, PYTHONPATH='src'))\n"

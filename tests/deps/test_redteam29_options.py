@@ -17,7 +17,9 @@ from launched import installed
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
-SCRIPT = "import os\nopen('train.py', 'w').write('import os\\nos.system(' + repr({line!r}) + ')\\n')\n"
+SCRIPT = (
+    "import os\nopen('train.py', 'w').write('import os\\nos.system(' + repr({line!r}) + ')\\n')\n"
+)
 STARTS = {
     "subprocess": "import subprocess, sys\nsubprocess.run([sys.executable, '-I-', 'train.py'])\n",
     "shell-line": f"os.system({shlex.join([sys.executable, '-sE-', 'train.py'])!r})\n",
