@@ -4116,9 +4116,11 @@ def _guardless_start(
         why = f"a Python started with {by_env} may run without Warden's guard"
     else:
         why = f"{old} is not a Python Warden knows can host its guard (3.8 or later)"
-    # pip's build of a project it was allowed to install: its build folder's sitecustomize is
-    # pip's (the runner is read below as the threat model says)
-    if not words_only and not (mode == "script" and guardless.build_hook_runner(target)):
+    # pip's build hooks run in a child Warden gives the guard (child_path: pip's build
+    # environment sets PYTHONPATH): a guardless start of pip's hook runner is no pip's, and is
+    # read as any script (red team 29a R29a-8: the cell's own -I start of the real runner,
+    # PEP517_BUILD_BACKEND naming its module, ran that module unread)
+    if not words_only:
         _guardless_start_modules(options, flags, env, why, interpreter(argv[0], env))
     named = guardless.import_variable(env, startup_modules.inherited)
     if named and not words_only:  # R17-2
@@ -4181,8 +4183,10 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
             imports.first_import = imports.first_import or module
         imports.finish(why)
         return
-    if guardless.build_hook_runner(target):
-        return  # pip's own build of a project it was allowed to install (threat model)
+    if words_only and guardless.build_hook_runner(target):
+        # a kernel without the launch guard (every child guardless, read by its words): pip's
+        # own build of a project it was allowed to install
+        return
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
     imports.own.add(os.path.abspath(target))
