@@ -36,6 +36,7 @@ from ...environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
+    TREE_STARTED_ENV,
 )
 
 TYPE_CHECKING = False
@@ -45,7 +46,10 @@ if TYPE_CHECKING:  # annotations only: the os wrappers load this module at inter
 # The Warden variables a child's guard reads, handed on as this process started with them
 # (``commands.LaunchGuard.handed``): None there means absent (the key and update file are popped
 # at the guard's install, so no child ever gets them).
-HANDED_ON = (POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV)
+HANDED_ON = (
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, KERNEL_KEY_ENV,
+    KERNEL_UPDATE_ENV,
+)  # fmt: skip
 
 
 def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:

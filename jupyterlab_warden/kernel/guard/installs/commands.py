@@ -28,7 +28,13 @@ import time
 from contextvars import ContextVar
 from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
+from ...environ import (
+    KERNEL_KEY_ENV,
+    KERNEL_UPDATE_ENV,
+    POLICY_DIGEST_ENV,
+    POLICY_FILE_ENV,
+    TREE_STARTED_ENV,
+)
 from . import (
     command_values,
     fastpath,
@@ -439,7 +445,7 @@ def _site_dir() -> str:
 # PYTHONPYCACHEPREFIX) count the same way (R9-15).
 LAUNCH_VARIABLES = (
     POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
-    "PYTHONPYCACHEPREFIX",
+    "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV,
 )  # fmt: skip
 
 

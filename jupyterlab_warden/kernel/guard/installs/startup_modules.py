@@ -413,8 +413,17 @@ _BENIGN_PTH = re.compile(
 
 
 def _kernel_started() -> float:
-    """When this process started (seconds since the epoch): a file changed since then may be
-    the cell's. Read from /proc; elsewhere this module's import, a little later."""
+    """When the kernel's tree started (seconds since the epoch): a file changed since then may
+    be the notebook's. The earlier of the lab's launch of the kernel (``OWN.tree_started``,
+    read when the guard installed) and this process's own start, read from /proc (elsewhere
+    this module's import, a little later)."""
+    from .own_python import OWN
+
+    own = _process_started()
+    return own if OWN.tree_started is None else min(own, OWN.tree_started)
+
+
+def _process_started() -> float:
     try:
         with open("/proc/self/stat") as fh:
             ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
