@@ -36,6 +36,7 @@ from ...environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
+    TREE_MOUNT_ID_ENV,
     TREE_STARTED_ENV,
 )
 
@@ -47,8 +48,8 @@ if TYPE_CHECKING:  # annotations only: the os wrappers load this module at inter
 # (``commands.LaunchGuard.handed``): None there means absent (the key and update file are popped
 # at the guard's install, so no child ever gets them).
 HANDED_ON = (
-    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, KERNEL_KEY_ENV,
-    KERNEL_UPDATE_ENV,
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, TREE_MOUNT_ID_ENV,
+    KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
 )  # fmt: skip
 
 

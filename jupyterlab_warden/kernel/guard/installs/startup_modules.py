@@ -687,12 +687,17 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
 
 def _machine_stdlib(stdlib: str) -> bool:
     """Whether a standard-library folder is the machine's by place: root's, in root-owned
-    system folders, /usr/local's and /opt's included (``commands._root_folder``, as
-    ``_machine_program`` places a program file)."""
+    system folders, /usr/local's and /opt's included (``commands._root_folder``), and settled
+    there (``commands._settled_place``), as ``_machine_program`` places a program file."""
     from . import commands
 
     real = os.path.realpath(stdlib)
-    return _roots(real) and commands._root_folder(real, commands.MACHINE_FOLDERS)
+    return (
+        _roots(real)
+        and commands._root_folder(real, commands.MACHINE_FOLDERS)
+        # not moved there (nor mounted there) since the kernel started (red team 29a R29a-6)
+        and commands._settled_place(real)
+    )
 
 
 def _roots(path: str) -> bool:
