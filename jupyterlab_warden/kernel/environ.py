@@ -24,3 +24,12 @@ KERNEL_UPDATE_ENV = "WARDEN_KERNEL_UPDATE_FILE"
 # folder alone in its place (guard/installs/child_path.py); the child's boot puts these folders
 # back at the front of sys.path once its guard is installed. Inherited, so grandchildren match.
 DEFERRED_PYTHONPATH_ENV = "WARDEN_DEFERRED_PYTHONPATH"
+# When the lab launched the kernel (seconds since the epoch): every Python of the kernel's tree
+# counts a file changed since then as possibly the notebook's, not since its own start (a child
+# started after the kernel wrote a program into /usr/local/bin would take it for the machine's).
+# Handed on as launched (guard/installs/child_path.py); a change of it drops the guard.
+TREE_STARTED_ENV = "WARDEN_TREE_STARTED"
+# The highest mount number the kernel saw when it booted (boot/mounts.py): a path
+# under a mount made since is no place of the machine's. Set by the kernel's boot, handed on
+# like TREE_STARTED_ENV.
+TREE_MOUNT_ID_ENV = "WARDEN_TREE_MOUNT_ID"

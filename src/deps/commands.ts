@@ -201,7 +201,9 @@ const PYTHON_MODULE_FLAG =
  * `-IS`, `-tI`), maybe ending in a letter that takes the rest as its value (`-Ic CODE`,
  * `-Xfrozen_modules=off`). `-I.`, `-Iinclude`, `-DCMAKE_BUILD_TYPE` are a compiler's or
  * cmake's words. */
-const PY_OPTION_WORD = /^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ].*)?$/;
+// a cluster's `-` starts a long option, and alone at its end ends the options (`-I- train.py`:
+// CPython's getopt, red team 29a R29a-7)
+const PY_OPTION_WORD = /^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ-].*)?$/;
 const PIECES = /[^\s;&|()<>`'"=,{}]+/g;
 /** The shell words of a piece of text: a Python's options are read from these, whole (red
  * team 28a R28a-3: split at `=`, `-X utf8=1 -I` read as `-X utf8`, then `1`, no option). */
@@ -295,6 +297,20 @@ function dropsGuard(after: readonly string[]): boolean {
     }
     if (valued && 'cm'.includes(valued[0])) {
       return false; // its code or module: no more options
+    }
+    if (valued[0] === '-') {
+      const option = '-' + valued; // `-u-check-hash-based-pycs`: a long option in the cluster
+      if (option === '--') {
+        return false; // `-I-`: the options end, its script follows
+      }
+      if (option.split('=')[0] === '--check-hash-based-pycs') {
+        i += option.includes('=') ? 0 : 1;
+        continue;
+      }
+      if (PY_LONG_FLAGS.has(option)) {
+        continue;
+      }
+      return false; // an option CPython does not have: it stops there
     }
     let value = valued.slice(1);
     if (valued && !value) {
@@ -3259,6 +3275,23 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     }
     for (let j = 1; j < word.length; j++) {
       const letter = word[j];
+      if (letter === '-') {
+        // CPython's getopt (red team 29a R29a-7): a long option in the cluster, or its end
+        const option = '-' + word.slice(j);
+        if (option === '--') {
+          [mode, target, end] = ['script', args[i + 1] ?? null, i + 1];
+          break outer;
+        }
+        if (option.split('=')[0] === '--check-hash-based-pycs') {
+          i += option.includes('=') ? 0 : 1;
+          break;
+        }
+        if (!PY_LONG_FLAGS.has(option)) {
+          return; // an option CPython does not have (the caller reads its words)
+        }
+        longOption = true;
+        break;
+      }
       if (letter === 'c' || letter === 'm') {
         mode = letter;
         target = word.slice(j + 1) || (args[i + 1] ?? null);
@@ -3469,7 +3502,9 @@ function readLiteralStarts(
 const KEEP_THE_GUARD =
   "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own " +
   'PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the ' +
-  "project) and the kernel's Python";
+  "project, or start it from Python with subprocess.run([sys.executable, 'train.py'], " +
+  "env=dict(os.environ, PYTHONPATH='src')), which Warden starts with its guard) and the " +
+  "kernel's Python";
 
 // an interpreter named as a Python older than 3.8 (no sys.audit: the guard cannot install);
 // the kernel also reads the real file's name, a venv's pyvenv.cfg and pyenv's choice
@@ -3508,6 +3543,23 @@ function pythonStart(
     }
     for (let j = 1; j < word.length; j++) {
       const letter = word[j];
+      if (letter === '-') {
+        // CPython's getopt (red team 29a R29a-7): a long option in the cluster, or its end
+        const option = '-' + word.slice(j);
+        if (option === '--') {
+          return i + 1 < args.length
+            ? ['script', args[i + 1], args.slice(i + 2)]
+            : none;
+        }
+        if (option.split('=')[0] === '--check-hash-based-pycs') {
+          i += option.includes('=') ? 0 : 1;
+          break;
+        }
+        if (!PY_LONG_FLAGS.has(option)) {
+          return none;
+        }
+        break;
+      }
       if (letter === 'm') {
         const inline = word.slice(j + 1);
         return inline

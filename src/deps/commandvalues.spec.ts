@@ -323,3 +323,35 @@ describe('what npm sets for the shell that runs a value (red team 28c R28c-4)', 
     expect(installProblems("COLOR=1 NOTE='COLOR is $COLOR' true")).toEqual([]);
   });
 });
+
+describe("bash's own readings of a value (red team 29b R29b-4/5)", () => {
+  it.each([
+    ["./$'\\x30' p", 'cannot know in command position'],
+    ["$'u'v p x", 'cannot know in command position'],
+    ['$"u"v p x', 'cannot know in command position'],
+    ['./$[0] p', 'cannot know in command position'],
+    ['./$((1-1)) p', 'cannot know in command position'],
+    ['{u..u}{v..v} {p..p}ip install x', "bash's brace expansion {u..u}{v..v}"]
+  ])('refuses %s', (value, why) => {
+    expect(runsCommand(value)).toContain(why);
+  });
+
+  it('lets ordinary values pass', () => {
+    for (const value of [
+      '[ -n x ] && echo ready',
+      'echo {a,b} done',
+      '{"lr": 0.001, "epochs": 3}',
+      'echo $((2 * 3)) workers'
+    ]) {
+      expect(runsCommand(value)).toBe('');
+    }
+  });
+
+  it('refuses it on a line', () => {
+    expect(
+      installProblems(
+        "npm_config_call='{u..u}{v..v} {p..p}ip install x' npm exec"
+      )
+    ).toEqual([expect.stringContaining("bash's brace expansion")]);
+  });
+});

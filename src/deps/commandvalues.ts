@@ -46,6 +46,11 @@ const SUBSTITUTION = /\$\(|`/;
 // what stands in a value's text for what Warden cannot know where the value runs: a command
 // substitution's output, a parameter the shell sets itself (no value holds a NUL)
 const UNKNOWN = '\0';
+// bash's own expansions a value may hold (red team 29b R29b-4/5): $'...' (ANSI-C quoting),
+// $"..." (the locale's) and $[...] (arithmetic), whose text is not what runs; a brace
+// expansion ({u..u}v, {a,b}), which makes its words (the kernel's command_values)
+const BASH_DOLLAR = /\$(?=['"[])/g;
+const BRACES = /\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/;
 const PARAMETER = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!-]))/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_IFS = ' \t\n';
@@ -147,7 +152,11 @@ export function runsCommand(
   let operator = false;
   const unknown: string[] = [];
   const shellSet: string[] = [];
-  const expanded = value.replace(
+  if (/\$['"[]/.test(value)) {
+    shellSet.push("bash's $'...', $\"...\" or $[...]");
+  }
+  const marked = value.replace(BASH_DOLLAR, UNKNOWN);
+  const expanded = marked.replace(
     PARAMETER,
     (_m, braced?: string, plain?: string, special?: string) => {
       const name = (braced ?? plain ?? special) as string;
@@ -280,6 +289,11 @@ function substitutions(text: string): [string, boolean][] {
  * files and leaves a pattern undecided (jq's `.[]` must pass).
  */
 function inCommandPosition(text: string, unknown: string[]): string {
+  for (const token of commandTokens(text, false)) {
+    if (BRACES.test(token)) {
+      return `runs what bash's brace expansion ${token} makes, which Warden does not read`;
+    }
+  }
   for (const token of [...commandTokens(text), ...optionValues(text)]) {
     if (token.includes(UNKNOWN)) {
       const source = [...new Set(unknown)].join(', ');

@@ -19,6 +19,8 @@
 const QUOTES = /['"\\]/g;
 // where a new command starts in shell text
 const COMMAND_BREAKS = /[;&|()`{}]/g;
+// the same, where a brace stays in its word (bash's brace expansion: `{u..u}v`)
+const BREAKS_BUT_BRACES = /[;&|()`]/g;
 // what Python's str.split() splits at (the kernel's reading): JavaScript's \s differs by a few
 // control and Unicode characters
 const BLANKS =
@@ -69,11 +71,12 @@ const REDIRECTION = /^[0-9]*(>>|>\||<>|<<<|<<-|<<|>|<)/;
  * `NAME=value` assignments, reserved words (`then bash`) and redirections with their files
  * (`2>/dev/null bash`, `> log bash`).
  */
-export function commandTokens(word: string): string[] {
+export function commandTokens(word: string, braces = true): string[] {
   const tokens: string[] = [];
   // `2>&1`, `<&3` are redirections, not command breaks
   const text = dequoted(word).replace(/>&/g, '>').replace(/<&/g, '<');
-  for (const command of text.replace(COMMAND_BREAKS, '\n').split('\n')) {
+  const breaks = braces ? COMMAND_BREAKS : BREAKS_BUT_BRACES;
+  for (const command of text.replace(breaks, '\n').split('\n')) {
     let target = false; // the next word is a redirection's file (`> /dev/null bash`)
     for (const token of command.split(BLANKS)) {
       if (token === '') {

@@ -192,6 +192,26 @@ class Kernel(LaunchFolders):
         assert guarded["refused"] is None, guarded
         assert self.index.requests == [] and not self.installed(name), guarded
 
+    def child_refuses(self, code: str, name="warden_demo_pkg") -> List[dict]:
+        """Installs without Warden; with Warden the cell is not refused: the Python it starts
+        has the guard (``child_path``: the guard's folder first, the kernel's policy and
+        spool), whose refusal of that Python's own install comes before the index is asked,
+        is shown on the kernel's stderr and reaches the kernel's spool. Its blocked events."""
+        from install_env import spooled
+
+        self.reset()
+        plain = self.cell(code, launched=False)
+        assert plain["refused"] is None and self.installed(name), plain
+        self.reset()
+        before = len(spooled(self.spool))
+        guarded = self.cell(code, launched=True)
+        assert guarded["refused"] is None, guarded
+        assert self.index.requests == [] and not self.installed(name), guarded
+        assert "Jupyter Warden refused" in guarded["stderr"], guarded
+        blocked = [e for e in spooled(self.spool)[before:] if e["action"] == "blocked"]
+        assert blocked, guarded
+        return blocked
+
     def proves_command_text_refused(self, program: str, line: str) -> None:
         """``line``, where ``program`` runs command text that installs, installs without
         Warden and is refused with it, the refusal naming the program or the inner shell's

@@ -215,17 +215,27 @@ def test_obfuscated_code_in_a_guardless_python_is_refused(guarded, index, tmp_pa
     assert index.requests == [] and not _installed(tmp_path, "warden-demo-pkg")
 
 
-def test_pips_own_build_hook_runner_passes_and_a_copy_does_not(tmp_path):
+def test_pips_own_build_hook_runner_is_read_as_any_script_where_pip_gets_the_guard(tmp_path):
+    """Red team 29a R29a-8: pip's hook runner imports whatever PEP517_BUILD_BACKEND names, so a
+    guardless start of it is read as any script (pip's own starts get the guard: child_path,
+    as test_a_local_project_builds_in_a_launched_kernel shows). Only where no child gets the
+    guard (a kernel without the launch guard, read by words) does pip's own runner pass."""
     import pip
 
     runner = Path(pip.__file__).parent / guardless._HOOK_RUNNERS[0].split(os.sep, 1)[1]
     build_env = {"PYTHONPATH": str(tmp_path / "pip-build-env" / "site")}
     argv = [sys.executable, str(runner), "build_wheel", str(tmp_path / "ctl")]
-    assert commands.invocations(argv, env=build_env) == []
+    with pytest.raises(commands.Unreadable, match="importlib"):
+        commands.invocations(argv, env=build_env)
     copy = tmp_path / "_in_process.py"
     shutil.copy(runner, copy)
-    with pytest.raises(commands.Unreadable):
+    with pytest.raises(commands.Unreadable, match="importlib"):
         commands.invocations([sys.executable, str(copy), "build_wheel", "ctl"], env=build_env)
+    token = commands.UNLAUNCHED.set(True)
+    try:
+        assert commands.invocations(argv, env=build_env) == []
+    finally:
+        commands.UNLAUNCHED.reset(token)
 
 
 # -- R10-4: an interpreter that cannot host the guard ---------------------------------------
@@ -300,8 +310,9 @@ def test_an_old_python_child_is_read_as_guardless(guarded, index, tmp_path):
 
 
 def test_a_local_project_builds_in_a_launched_kernel(tmp_path):
-    """pip's isolated build runs pyproject_hooks' runner in a child without the guard (its
-    PYTHONPATH is the build environment): that start must pass."""
+    """pip's isolated build runs pyproject_hooks' runner with its build environment as
+    PYTHONPATH: Warden starts it with the guard first and that PYTHONPATH put back after it
+    (child_path), and the build passes."""
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     # setuptools (and, for an older one, wheel) from this machine: the test runs offline

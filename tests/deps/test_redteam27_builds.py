@@ -155,8 +155,9 @@ def test_the_child_finds_its_modules_where_it_asked():
 
 def test_what_a_child_given_the_guards_folder_elsewhere_starts_with():
     """``child_path.deferred``: the guard's folder, then the kernel's own launch folders it
-    names; None where the line rule already holds or the guard's folder is absent (the gate
-    reads that start as guardless)."""
+    names; None where the line rule already holds. A PYTHONPATH without the guard's folder,
+    or none, gets it too (red team 28c R28c-3: such a start was read as guardless, and what
+    it read changed before the child started)."""
     from jupyterlab_warden.kernel.guard.installs.child_path import deferred
 
     stdlib = os.path.dirname(os.__file__)
@@ -165,7 +166,9 @@ def test_what_a_child_given_the_guards_folder_elsewhere_starts_with():
     given = os.pathsep.join(["", "/w/ahead", SITE_DIR, admin, stdlib])
     assert deferred(given, launched) == f"{SITE_DIR}{os.pathsep}{admin}"
     assert deferred(launched, launched) is None
-    assert deferred(f"/w/ahead{os.pathsep}{stdlib}", launched) is None
+    assert deferred(f"/w/ahead{os.pathsep}{stdlib}", launched) == SITE_DIR
+    assert deferred(f"/w/ahead{os.pathsep}{admin}", launched) == launched
+    assert deferred(None, launched) == deferred("", launched) == SITE_DIR
     # Debian's /usr/lib/python3.11 holds a sitecustomize: ahead of the guard's folder it is
     # not "the standard library" to the line rule, and is deferred like any other folder
     assert deferred(f"/usr/lib/python3.11{os.pathsep}{SITE_DIR}", launched) == SITE_DIR

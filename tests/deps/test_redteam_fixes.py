@@ -533,10 +533,13 @@ def test_a_child_python_that_loses_the_launch_guard_is_read_as_guardless(
     assert _installed(tmp_path, "warden-demo-pkg") and index.requests
     _reset(tmp_path, index)
     result = kernel(launched=True)
-    if how == "prefix":
+    if how in ("prefix", "policy"):
         # red team 28a R28a-1: the child now starts with the guard's folder first and the
         # folder before it put back once its guard is in (child_path), so the other
-        # sitecustomize never stands in for the guard: the child's own guard refuses its pip
+        # sitecustomize never stands in for the guard: the child's own guard refuses its pip.
+        # R28c-3: the policy file and digest it was given are the kernel's again (child_path
+        # HANDED_ON), so its guard enforces the lab's policy, not mine.json, which trusts
+        # the index
         assert result == {"refused": None, "code": 1}, result
         assert not _installed(tmp_path, "warden-demo-pkg") and not index.requests
         assert [e["rule_id"] for e in spooled(spool) if e["action"] == "blocked"], spooled(spool)

@@ -6,6 +6,7 @@ the provisioner), not by changing the server's own ``os.environ``.
 
 import functools
 import os
+import time
 import uuid
 from pathlib import Path
 from typing import Callable, Dict, Mapping, Optional, Tuple
@@ -17,6 +18,7 @@ from ..environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
+    TREE_STARTED_ENV,
 )
 
 SITE_DIR = str(Path(__file__).resolve().with_name("site"))
@@ -52,6 +54,7 @@ def kernel_env(
     if spool_dir:
         env[EVENT_SPOOL_ENV] = spool_dir
     env[STATUS_ENV] = os.path.join(status_dir, f"{kernel_id}.json")
+    env[TREE_STARTED_ENV] = f"{time.time():.3f}"  # before the kernel's own start
     return env
 
 

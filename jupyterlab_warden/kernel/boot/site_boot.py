@@ -77,6 +77,12 @@ def boot(here: str) -> None:
             # Before the guard wraps the unpicklers: these children read their parent's two
             # messages with the original one. Only here: other Pythons never load _pickle.
             mp_children.keep_original_unpickler()
+        if status_path and "WARDEN_TREE_MOUNT_ID" not in os.environ:
+            # environ.TREE_MOUNT_ID_ENV: the kernel's mounts, before any user code, for its
+            # whole tree (boot/mounts.py); before the guard is imported (own_python notes it)
+            from jupyterlab_warden.kernel.boot.mounts import newest
+
+            os.environ["WARDEN_TREE_MOUNT_ID"] = str(newest())
         from jupyterlab_warden.kernel.guard import install_from_env, status
 
         guard = install_from_env()
@@ -160,6 +166,8 @@ def _in_front(deferred: str, search_path: list) -> list:
     and not repeated further on."""
     import os
 
+    if not deferred:
+        return search_path  # an empty PYTHONPATH names no folder (Python reads it as unset)
     front = list(dict.fromkeys(os.path.abspath(word) for word in deferred.split(os.pathsep)))
     placed = set(front)
     return front + [p for p in search_path if p not in placed]

@@ -1,71 +1,151 @@
-"""The PYTHONPATH a guarded Python's children start with (red team 28a R28a-1).
+"""The environment a guarded Python's children start with: always one that loads the guard
+(red team 28a R28a-1, 28c R28c-3).
 
 A Python imports ``encodings``, a ``.pth`` line's modules and ``sitecustomize`` from its
-PYTHONPATH folders while it starts, before any guard. torch gives its helper Pythons
-``PYTHONPATH=os.pathsep.join(sys.path)``: the notebook's folder first, the guard's folder later.
-Checking such folders when the start is decided cannot hold: ``Popen`` returns once the child
-has exec'd, and the cell's next line writes ``sitecustomize.py`` there before the child reaches
-``site`` (6 of 6 runs). So such a start is not decided on those folders at all: the child gets
-the guard's folder (and the folders this kernel was launched with) as its PYTHONPATH, and the
-PYTHONPATH it was given in ``DEFERRED_PYTHONPATH_ENV``, which its boot puts back at the front of
-``sys.path`` once its guard is installed (``kernel/boot/site_boot.py``). Its code then finds
-its modules where it asked; nothing the cell writes runs before the guard.
+PYTHONPATH folders while it starts, before any guard. A start whose PYTHONPATH does not put the
+guard's folder first (torch gives its helpers ``PYTHONPATH=os.pathsep.join(sys.path)``; a cell
+passes ``env=dict(os.environ, PYTHONPATH='src')`` or an ``env`` without it) would start
+without the guard, and reading its folders or its script when the start is decided cannot
+hold: ``Popen`` returns once the child has exec'd, and the cell's next line writes
+``sitecustomize.py`` (or rewrites the script) before the child reaches ``site`` (R28a-1: 6 of
+6 runs; R28c-3: 3 of 3). So such a start is not decided on those files at all:
 
-Only ``subprocess.Popen`` starts are rewritten (``preexec.py`` wraps ``Popen._execute_child``
-before the environment is copied); any other start with such a PYTHONPATH is decided as it is
-(the line rule: ``commands._guard_loads``), and refused.
+- the child gets the guard's folder (and the folders this kernel was launched with) as its
+  PYTHONPATH, and the PYTHONPATH it was given in ``DEFERRED_PYTHONPATH_ENV``, which its boot
+  puts back at the front of ``sys.path`` once its guard is installed (``site_boot._in_front``),
+  where a ``sitecustomize`` there is chained: its code finds its modules where it asked;
+- the Warden variables the guard reads (``HANDED_ON``) are the ones this process was started
+  with: the lab's policy, its digest, the event spool; never a key or an update file, which
+  are the kernel's alone.
+
+The child then decides its own installs. Rewritten: ``subprocess.Popen`` starts (``preexec.py``
+wraps ``Popen._execute_child`` before the environment is copied) and ``os.posix_spawn``,
+``os.posix_spawnp`` and ``os.execve`` (through which ``os.exec*e``, ``os.spawn*e`` run), which
+convert their ``env`` before their audit event. A start Warden cannot rewrite (``posix``'s own
+functions, a shell line's own ``PYTHONPATH=`` assignment, ``python -I``) is decided as it is.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Callable, Mapping, Optional
 
-from ...environ import DEFERRED_PYTHONPATH_ENV
+from ...environ import (
+    DEFERRED_PYTHONPATH_ENV,
+    EVENT_SPOOL_ENV,
+    KERNEL_KEY_ENV,
+    KERNEL_UPDATE_ENV,
+    POLICY_DIGEST_ENV,
+    POLICY_FILE_ENV,
+    TREE_MOUNT_ID_ENV,
+    TREE_STARTED_ENV,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: the os wrappers load this module at interpreter start
+    from typing import Callable, Mapping, Optional
+
+# The Warden variables a child's guard reads, handed on as this process started with them
+# (``commands.LaunchGuard.handed``): None there means absent (the key and update file are popped
+# at the guard's install, so no child ever gets them).
+HANDED_ON = (
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, TREE_MOUNT_ID_ENV,
+    KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
+)  # fmt: skip
 
 
 def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
-    """``reroute(env)`` for ``Popen._execute_child``: ``env`` itself (None: inherited) unless
-    the PYTHONPATH the child would get holds the guard's folder in a place the line rule does
-    not allow, then a copy with it rewritten (``deferred``). The common start pays one lookup
-    and one comparison (``settled``: the last value that needed nothing)."""
+    """``reroute(env)`` for a start's ``env`` (None: inherited, the C environ as the gate keeps
+    it): ``env`` itself when the child it gives loads the guard with this process's Warden
+    variables, else a dict that does (``guarded_env``). A bytes PYTHONPATH is read decoded
+    (red team 29b R29b-1). The common start pays six lookups and a comparison (``settled``: the
+    last values that needed nothing)."""
     settled = [None]
 
     def reroute(env):
-        source = os.environ if env is None else env
+        gate = getattr(state, "installs", None)
+        if env is None:
+            # what the child inherits is the C environ (os.putenv changes it alone, red team
+            # 29b R29b-2), which the gate keeps: read, and rewritten, as the child gets it
+            source = getattr(gate, "inherited", None)
+            if source is None or source.unknown:
+                return env  # a change Warden could not read: the gate refuses the start
+        elif type(env) is dict:
+            source = env
+        else:
+            # another mapping may answer one reading otherwise than the next (its get() or
+            # decoders, red team 10 R10-11): the gate refuses it, unread, as it is
+            return env
         try:
             value = source.get("PYTHONPATH")
+            handed = tuple([source.get(name) for name in HANDED_ON])
         except Exception:  # noqa: BLE001 - a mapping Popen rejects itself; the gate reads it
             return env
-        if type(value) is not str or value == settled[0]:
+        if type(value) is str and (value, handed) == settled[0]:
             return env
-        launch = getattr(getattr(state, "installs", None), "launch", None)
+        launch = getattr(gate, "launch", None)
         if launch is None or not launch.children_guarded:
             return env  # no guard to hand on: the gate reads the start as it is
         launched = dict(launch.python).get("PYTHONPATH", "")
-        rewritten = None if value == launched else deferred(value, launched)
-        if rewritten is None:
-            settled[0] = value
+        try:
+            whole = source.read() if env is None else source
+            changed = guarded_env(whole, launched, launch.handed)
+        except (TypeError, ValueError, UnicodeError):
+            return env  # names or values Warden cannot read: the gate reads (and refuses) them
+        if changed is None:
+            if type(value) is str:
+                settled[0] = (value, handed)
             return env
-        changed = dict(source)
-        changed["PYTHONPATH"] = rewritten
-        changed[DEFERRED_PYTHONPATH_ENV] = value
         return changed
 
     return reroute
 
 
-def deferred(pythonpath: str, launched: str) -> Optional[str]:
-    """The PYTHONPATH a child given ``pythonpath`` starts with, or None when it starts with
-    that one: the guard's folder then the folders of ``launched`` (this kernel's own start) it
-    names, in its order. None also when it does not name the guard's folder (a child without
-    the guard, which the gate reads as one) or already passes the line rule."""
+def guarded_env(source: Mapping, launched: str, handed) -> Optional[dict]:
+    """``source`` as a start's environment that loads the guard (``launched``: this process's
+    launch PYTHONPATH; ``handed``: ``LaunchGuard.handed``), or None when it already does. A
+    bytes name or value is decoded as ``os.fsencode`` reverses, so no second PYTHONPATH entry
+    can stand in front of the one written here. TypeError or ValueError: names or values that
+    are neither str nor bytes, or one name twice (b"X" and "X")."""
+    items = list(source.items())
+    text = {_text(name): _text(value) for name, value in items}
+    if len(text) != len(items):
+        raise ValueError("a variable named twice")
+    value = text.get("PYTHONPATH")
+    path = deferred(value, launched)
+    if path is None and all(text.get(name) == want for name, want in handed):
+        return None
+    if path is not None:
+        text["PYTHONPATH"] = path
+        if value is None:
+            text.pop(DEFERRED_PYTHONPATH_ENV, None)  # no PYTHONPATH asked for: none to restore
+        else:
+            text[DEFERRED_PYTHONPATH_ENV] = value
+    for name, want in handed:
+        if want is None:
+            text.pop(name, None)
+        else:
+            text[name] = want
+    return text
+
+
+def _text(word) -> str:
+    if type(word) is str:
+        return word
+    if type(word) is bytes:
+        return os.fsdecode(word)
+    raise TypeError(type(word).__name__)
+
+
+def deferred(pythonpath: Optional[str], launched: str) -> Optional[str]:
+    """The PYTHONPATH a child given ``pythonpath`` (None: none) starts with, or None when it
+    starts with that one (it passes the line rule, ``commands.line_keeps_guard``): the guard's
+    folder, then the folders of ``launched`` (this kernel's own start) it names, in its order."""
     from ...boot.launch_env import SITE_DIR as site
     from .commands import line_keeps_guard
 
-    words = pythonpath.split(os.pathsep)
-    if site not in words or line_keeps_guard(pythonpath, launched):
+    if pythonpath is not None and line_keeps_guard(pythonpath, launched):
         return None
+    words = [] if pythonpath is None else pythonpath.split(os.pathsep)
     known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)} - {site}
     kept = [site] + [w for w in dict.fromkeys(words) if w in known]
     return os.pathsep.join(kept)

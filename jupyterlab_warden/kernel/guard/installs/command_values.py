@@ -147,6 +147,13 @@ _OPERATOR = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])(.*)$", re.S)
 # the variable a ``${...}`` Warden does not evaluate reads (``${#X}``, ``${X%%.*}``)
 _NAMED = re.compile(r"[#!]?([A-Za-z_][A-Za-z0-9_]*)")
 _DEFAULT_IFS = " \t\n"
+# bash's own expansions a value may hold (red team 29b R29b-4/5: npm's script-shell=bash):
+# $'...' (ANSI-C quoting: $'\x75v' is uv), $"..." (the locale's) and $[...] (arithmetic), whose
+# text is not what runs; and a brace expansion ({u..u}v, {a,b}), which makes its words
+_BASH_DOLLAR = re.compile(r"\$(?=['\"\[])")
+_BRACES = re.compile(r"\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}")
+# a pattern's bracket expression (not `[`, the test command)
+_BRACKETS = re.compile(r"\[.*\]")
 
 
 def _expanded(value: str, place: Place, unknown: List[str]) -> str:
@@ -158,7 +165,10 @@ def _expanded(value: str, place: Place, unknown: List[str]) -> str:
     blank: ``shell_values.shell_sets``, red team 28a R28a-4: npm's ``sh -c`` sets ``$#`` to 0
     and ``./$#`` ran a link ``./0``), one the running program sets itself (npm_*), an operator
     it does not evaluate (``${X#p}``). Quotes stay: a value's own quotes are read as the shell
-    reads them."""
+    reads them. bash's ``$'...'``, ``$"..."`` and ``$[...]`` are unknown (``_BASH_DOLLAR``)."""
+    if _BASH_DOLLAR.search(value):
+        unknown.append("bash's $'...', $\"...\" or $[...]")
+        value = _BASH_DOLLAR.sub(_UNKNOWN, value)
 
     def value_of(match) -> str:
         braced, plain, special = match.groups()
@@ -229,9 +239,14 @@ def _read(text: str, place: Place, unknown: List[str], command: bool) -> str:
             if found:
                 return found
         # a substitution's output is unknown unless it prints nothing (no command there is a
-        # program: `AdamW` in a note), and then the shell joins what stands around it
+        # program: `AdamW` in a note), and then the shell joins what stands around it; a
+        # `$((...))` is arithmetic (or a subshell's output): a number Warden does not work out
+        # (red team 29b R29b-4: `./$((0))` ran a link ./0, read as an empty substitution)
         outer = "".join(
-            (_UNKNOWN if _prints(body, place) else "") if inner else body for body, inner in pieces
+            (_UNKNOWN if body.lstrip().startswith("(") or _prints(body, place) else "")
+            if inner
+            else body
+            for body, inner in pieces
         )
         if _UNKNOWN in outer and len(pieces) > 1:
             unknown.append("a command substitution's output")
@@ -291,6 +306,9 @@ def _prints(body: str, place: "Place") -> bool:
 
 
 def _in_command_position(text: str, place: Place, unknown: List[str]) -> str:
+    for token in handed_text.command_tokens(text, braces=False):
+        if _BRACES.search(token):
+            return f"runs what bash's brace expansion {token} makes, which Warden does not read"
     for token in handed_text.command_tokens(text) + handed_text.option_values(text):
         if token.startswith("~-"):
             unknown.append("~- (OLDPWD)")
@@ -299,6 +317,10 @@ def _in_command_position(text: str, place: Place, unknown: List[str]) -> str:
         token = handed_text.expand_tilde(token, place.home, _UNKNOWN)
         if _UNKNOWN in token:
             return _unknown_command(unknown)
+        if _BRACKETS.search(token):
+            # a bracket expression: shells read [[:digit:]] and [^x] as Python's glob does not
+            # (red team 29b R29b-3: it matched nothing, and dash ran ./0, a link to uv)
+            return f"runs what the pattern {token} matches, which Warden cannot tell"
         words = [token]
         if handed_text.has_pattern(token):
             words = _matches(token, place.folder)

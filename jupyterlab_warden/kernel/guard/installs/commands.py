@@ -28,7 +28,14 @@ import time
 from contextvars import ContextVar
 from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
+from ...environ import (
+    KERNEL_KEY_ENV,
+    KERNEL_UPDATE_ENV,
+    POLICY_DIGEST_ENV,
+    POLICY_FILE_ENV,
+    TREE_MOUNT_ID_ENV,
+    TREE_STARTED_ENV,
+)
 from . import (
     command_values,
     fastpath,
@@ -165,7 +172,9 @@ _PYTHON_MODULE_FLAG = re.compile(
 # `-I`, `-IS`, `-sE`, `-tI`), maybe ending in a letter that takes the rest of the word as its
 # value (`-Ic CODE`, `-IWignore`, `-Xfrozen_modules=off`). `-I.`, `-Iinclude`,
 # `-DCMAKE_BUILD_TYPE` are a compiler's or cmake's words, not a Python's.
-_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ].*)?$")
+# a cluster's `-` starts a long option (`-I-check-hash-based-pycs`), and alone at its end ends
+# the options (`-I- train.py`: CPython's getopt, red team 29a R29a-7)
+_PY_OPTION_WORD = re.compile(r"^-(?=.)([bBdEhiIOPqRsStuvVx?]*)([cmWXQ-].*)?$")
 _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}]+")
 # the shell words of a piece of text: a Python's options are read from these, whole (red team
 # 28a R28a-3: split at `=`, `-X utf8=1 -I` read as `-X utf8`, then `1`, no option)
@@ -266,6 +275,17 @@ def _drops_guard(after: List[str]) -> bool:
             return True
         if valued[:1] in ("c", "m"):
             return False  # its code or module: no more options
+        if valued[:1] == "-":
+            if valued == "-":
+                return False  # `-I-`: the options end, its script follows
+            option = "-" + valued  # `-u-check-hash-based-pycs`: a long option in the cluster
+            if option.split("=", 1)[0] in _PY_LONG_VALUED:
+                i += 1 if "=" in option else 2
+                continue
+            if option in _PY_LONG_FLAGS:
+                i += 1
+                continue
+            return False  # an option CPython does not have: it stops there
         value = valued[1:]
         if valued and not value:  # `-X name`: its value is the next word
             i += 1
@@ -426,7 +446,7 @@ def _site_dir() -> str:
 # PYTHONPYCACHEPREFIX) count the same way (R9-15).
 LAUNCH_VARIABLES = (
     POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
-    "PYTHONPYCACHEPREFIX",
+    "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV, TREE_MOUNT_ID_ENV,
 )  # fmt: skip
 
 
@@ -439,15 +459,19 @@ class LaunchGuard(NamedTuple):
     children_guarded: bool
     variables: tuple  # ((name, value or None), ...)
     python: tuple = ()  # ((name, value), ...); empty: read this process's environment
+    handed: tuple = ()  # ((name, value or None), ...): child_path.HANDED_ON as it started
 
 
 def launch_snapshot(environ) -> LaunchGuard:
     site = _site_dir()
     guarded = site in environ.get("PYTHONPATH", "").split(os.pathsep)
+    from .child_path import HANDED_ON
+
     return LaunchGuard(
         guarded,
         tuple((v, environ.get(v)) for v in LAUNCH_VARIABLES),
         _python_variables(environ),
+        tuple((v, environ.get(v)) for v in HANDED_ON),
     )
 
 
@@ -2829,9 +2853,15 @@ def _settled_place(folder: str) -> bool:
     """Whether no folder between a program file and the system's standard folders changed
     since the kernel started (red team 28c R28c-2: a root kernel's ``os.rename('proj',
     '/usr/local/lib/proj')`` moves an old clone into a root-owned system folder with its
-    files' ctimes as they were; the moved folder's own changes)."""
+    files' ctimes as they were; the moved folder's own changes), and no mount made since
+    covers it (red team 29a R29a-2: ``mount --bind proj /usr/local/lib/x`` shows the clone's
+    old times; ``mounts``)."""
+    from ...boot import mounts
     from . import startup_modules
+    from .own_python import OWN
 
+    if OWN.tree_mount_id is not None and mounts.newer_over(folder, OWN.tree_mount_id):
+        return False
     while folder not in _STANDARD_FOLDERS:
         if startup_modules._changed(folder, missing=True):
             return False
@@ -3984,6 +4014,21 @@ def python_start(args: List[str]):
         j, consumed_next = 1, False
         while j < len(word):
             letter = word[j]
+            if letter == "-":
+                # CPython's getopt: `-` in a cluster starts a long option; alone at its end
+                # it ends the options (`-I- train.py`, red team 29a R29a-7)
+                long = "-" + word[j:]
+                if long == "--":
+                    if i + 1 < len(args):
+                        return "script", args[i + 1], flags, args[i + 2 :]
+                    return None, None, flags, []
+                option = long.split("=", 1)[0]
+                if option in _PY_LONG_VALUED:
+                    consumed_next = "=" not in long
+                    break
+                if option in _PY_LONG_FLAGS:
+                    break
+                return "unknown", option, flags, []
             if letter in "cm":
                 if word[j + 1 :]:
                     return letter, word[j + 1 :], flags, args[i + 1 :]
@@ -4084,9 +4129,11 @@ def _guardless_start(
         why = f"a Python started with {by_env} may run without Warden's guard"
     else:
         why = f"{old} is not a Python Warden knows can host its guard (3.8 or later)"
-    # pip's build of a project it was allowed to install: its build folder's sitecustomize is
-    # pip's (the runner is read below as the threat model says)
-    if not words_only and not (mode == "script" and guardless.build_hook_runner(target)):
+    # pip's build hooks run in a child Warden gives the guard (child_path: pip's build
+    # environment sets PYTHONPATH): a guardless start of pip's hook runner is no pip's, and is
+    # read as any script (red team 29a R29a-8: the cell's own -I start of the real runner,
+    # PEP517_BUILD_BACKEND naming its module, ran that module unread)
+    if not words_only:
         _guardless_start_modules(options, flags, env, why, interpreter(argv[0], env))
     named = guardless.import_variable(env, startup_modules.inherited)
     if named and not words_only:  # R17-2
@@ -4149,8 +4196,10 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
             imports.first_import = imports.first_import or module
         imports.finish(why)
         return
-    if guardless.build_hook_runner(target):
-        return  # pip's own build of a project it was allowed to install (threat model)
+    if words_only and guardless.build_hook_runner(target):
+        # a kernel without the launch guard (every child guardless, read by its words): pip's
+        # own build of a project it was allowed to install
+        return
     if not os.path.isabs(target or ""):
         target = os.path.join(_working_folder(why), target or "")
     imports.own.add(os.path.abspath(target))
@@ -4595,7 +4644,9 @@ def _read_literal_starts(text: str, why: str, what: str, env) -> None:
 _KEEP_THE_GUARD = (
     "To run it, start it with Warden's guard: without -I/-E/-S, with the kernel's own "
     "PYTHONPATH (add a folder with sys.path inside the script, or pip install -e the "
-    "project) and the kernel's Python"
+    "project, or start it from Python with subprocess.run([sys.executable, 'train.py'], "
+    "env=dict(os.environ, PYTHONPATH='src')), which Warden starts with its guard) and the "
+    "kernel's Python"
 )
 
 

@@ -21,7 +21,15 @@ import os
 import stat
 import sys
 
-from ...environ import KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, POLICY_DIGEST_ENV, POLICY_FILE_ENV
+from ...environ import (
+    EVENT_SPOOL_ENV,
+    KERNEL_KEY_ENV,
+    KERNEL_UPDATE_ENV,
+    POLICY_DIGEST_ENV,
+    POLICY_FILE_ENV,
+    TREE_MOUNT_ID_ENV,
+    TREE_STARTED_ENV,
+)
 from .fastpath import (
     first_look,
     first_look_words,
@@ -49,11 +57,13 @@ _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 # loads late): a cheap first test on every os.environ write
 _GUARD_NAMES = frozenset(("PYTHONPATH", "PYTHONHOME", "PYTHONPLATLIBDIR", POLICY_FILE_ENV,
                           POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
-                          "PYTHONPYCACHEPREFIX"))  # fmt: skip
+                          "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV,
+                          TREE_MOUNT_ID_ENV))  # fmt: skip
 # the variables that say whether a child Python inherits this process's guard (commands.py)
 _LAUNCH_KEYS = (
     "PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
-    "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX",
+    "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX", EVENT_SPOOL_ENV, TREE_STARTED_ENV,
+    TREE_MOUNT_ID_ENV,
 )  # fmt: skip
 
 
@@ -1018,6 +1028,25 @@ def spawnv_passfds_wrapper(original, label, state):
     return spawnv_passfds
 
 
+def spawn_env_wrapper(original, label, state):
+    """``os.posix_spawn``, ``os.posix_spawnp``, ``os.execve`` (``os.exec*e`` and ``os.spawn*e``
+    call it): these convert ``env`` before their audit event, so the environment is given the
+    guard here, as ``Popen``'s is (``child_path``, red team 28c R28c-3). ``posix``'s own
+    functions, called directly, reach the gate as they are."""
+    from .child_path import rerouter
+
+    reroute = rerouter(state)
+
+    def start(*args, **kwargs):
+        if len(args) >= 3 and args[2] is not None:
+            args = (*args[:2], reroute(args[2]), *args[3:])
+        elif kwargs.get("env") is not None:
+            kwargs["env"] = reroute(kwargs["env"])
+        return original(*args, **kwargs)
+
+    return start
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
@@ -1027,6 +1056,10 @@ PATCH_TARGETS = (
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
     ("subprocess", "Popen._execute_child", "subprocess preexec_fn", "popen-preexec"),
+    # the environment these hand their child, given the guard (child_path, R28c-3)
+    ("os", "posix_spawn", "os.posix_spawn", "spawn-env"),
+    ("os", "posix_spawnp", "os.posix_spawnp", "spawn-env"),
+    ("os", "execve", "os.execve", "spawn-env"),
 )
 
 
@@ -1038,4 +1071,5 @@ def maker(kind: str):
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
+        "spawn-env": spawn_env_wrapper,
     }.get(kind)

@@ -22,6 +22,8 @@ from typing import List, Optional
 _QUOTES = str.maketrans("", "", "'\"\\")
 # where a new command starts in shell text
 _COMMAND_BREAKS = str.maketrans({c: "\n" for c in ";&|()`{}"})
+# the same, where a brace stays in its word (bash's brace expansion: ``{u..u}v``)
+_BREAKS_BUT_BRACES = str.maketrans({c: "\n" for c in ";&|()`"})
 # words before a command that are not its name
 _RESERVED = frozenset(("!", "if", "then", "else", "elif", "do", "while", "until", "time"))
 # variables that say where a shell looks a command or a folder up
@@ -49,15 +51,17 @@ def may_be_command_text(word: str) -> bool:
     return any(c in word for c in " \t\n;&|,`")
 
 
-def command_tokens(word: str) -> List[str]:
+def command_tokens(word: str, braces: bool = True) -> List[str]:
     """The words in command position in ``word`` read as shell text, quotes removed: the
     first word of each command (after ``;``, ``&``, ``|``, a parenthesis, a brace or a
     newline), past leading ``NAME=value`` assignments, reserved words (``then bash``) and
-    redirections with their files (``2>/dev/null bash``, ``> log bash``)."""
+    redirections with their files (``2>/dev/null bash``, ``> log bash``). ``braces=False``:
+    a brace does not start a command (the words bash's brace expansion reads)."""
     tokens = []
     # `2>&1`, `<&3` are redirections, not command breaks
     text = dequoted(word).replace(">&", ">").replace("<&", "<")
-    for command in text.translate(_COMMAND_BREAKS).split("\n"):
+    breaks = _COMMAND_BREAKS if braces else _BREAKS_BUT_BRACES
+    for command in text.translate(breaks).split("\n"):
         target = False  # the next word is a redirection's file (`> /dev/null bash`)
         for token in command.split():
             if target or token in _RESERVED:

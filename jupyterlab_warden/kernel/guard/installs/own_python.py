@@ -17,6 +17,8 @@ import os
 import site
 import sys
 
+from ...environ import TREE_MOUNT_ID_ENV, TREE_STARTED_ENV
+
 
 class OwnPython:
     """What the guard found (attributes set once; see the module's docstring)."""
@@ -24,7 +26,8 @@ class OwnPython:
     __slots__ = (
         "executable", "base_executable", "base_bin", "prefix", "base_prefix", "exec_prefix",
         "base_exec_prefix", "platlibdir", "version", "site_packages", "user_site",
-        "stdlib_module_names", "path_site_folders", "pythonpath", "start_folder",
+        "stdlib_module_names", "path_site_folders", "pythonpath", "start_folder", "tree_started",
+        "tree_mount_id",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -48,6 +51,16 @@ class OwnPython:
         # the PYTHONPATH this process was started with: the folders the line rule allows
         # after the guard's (``commands._guard_loads``)
         self.pythonpath = os.environ.get("PYTHONPATH", "")
+        # when the lab launched the kernel whose tree this Python is in (environ.TREE_STARTED_ENV,
+        # read before any user code): None when not launched by the lab
+        try:
+            self.tree_started = float(os.environ.get(TREE_STARTED_ENV, ""))
+        except ValueError:
+            self.tree_started = None
+        # the kernel's highest mount number at its boot (environ.TREE_MOUNT_ID_ENV): None when
+        # not launched by the lab (no baseline: mounts are not compared)
+        mount_id = os.environ.get(TREE_MOUNT_ID_ENV, "")
+        self.tree_mount_id = int(mount_id) if mount_id.isdigit() else None
         try:  # the folder the kernel started in: the notebook's
             self.start_folder = os.path.realpath(os.getcwd())
         except OSError:

@@ -413,8 +413,17 @@ _BENIGN_PTH = re.compile(
 
 
 def _kernel_started() -> float:
-    """When this process started (seconds since the epoch): a file changed since then may be
-    the cell's. Read from /proc; elsewhere this module's import, a little later."""
+    """When the kernel's tree started (seconds since the epoch): a file changed since then may
+    be the notebook's. The earlier of the lab's launch of the kernel (``OWN.tree_started``,
+    read when the guard installed) and this process's own start, read from /proc (elsewhere
+    this module's import, a little later)."""
+    from .own_python import OWN
+
+    own = _process_started()
+    return own if OWN.tree_started is None else min(own, OWN.tree_started)
+
+
+def _process_started() -> float:
     try:
         with open("/proc/self/stat") as fh:
             ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
@@ -678,12 +687,17 @@ def unverified_stdlib(interpreter: Optional[str]) -> str:
 
 def _machine_stdlib(stdlib: str) -> bool:
     """Whether a standard-library folder is the machine's by place: root's, in root-owned
-    system folders, /usr/local's and /opt's included (``commands._root_folder``, as
-    ``_machine_program`` places a program file)."""
+    system folders, /usr/local's and /opt's included (``commands._root_folder``), and settled
+    there (``commands._settled_place``), as ``_machine_program`` places a program file."""
     from . import commands
 
     real = os.path.realpath(stdlib)
-    return _roots(real) and commands._root_folder(real, commands.MACHINE_FOLDERS)
+    return (
+        _roots(real)
+        and commands._root_folder(real, commands.MACHINE_FOLDERS)
+        # not moved there (nor mounted there) since the kernel started (red team 29a R29a-6)
+        and commands._settled_place(real)
+    )
 
 
 def _roots(path: str) -> bool:
