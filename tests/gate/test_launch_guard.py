@@ -152,7 +152,8 @@ def test_a_guard_that_cannot_be_installed_is_loud(tmp_path):
     (site / "sitecustomize.py").write_text(Path(SITE_DIR, "sitecustomize.py").read_text())
     boot = Path(SITE_DIR).parent
     (pkg / "kernel" / "boot" / "site_boot.py").write_text((boot / "site_boot.py").read_text())
-    (pkg / "kernel" / "boot" / "mp_children.py").write_text((boot / "mp_children.py").read_text())
+    for module in ("mp_children.py", "mounts.py"):  # the boot folder's own modules
+        (pkg / "kernel" / "boot" / module).write_text((boot / module).read_text())
     env = dict(os.environ, PYTHONPATH=str(site), WARDEN_KERNEL_STATUS=str(tmp_path / "k.json"))
     out = subprocess.run(
         [sys.executable, "-c", "print('user code ran')"], env=env, capture_output=True, text=True
