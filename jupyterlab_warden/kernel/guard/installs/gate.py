@@ -756,12 +756,16 @@ def _request(inv, env: Dict[str, str], cwd: str):
 
 
 def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
-    """``request`` with a refusal when the interpreter uv runs to query it (-p, UV_PYTHON,
-    .python-version) is no Python the machine had: a program start (red team 17 R17-6)."""
+    """``request`` with a refusal when an interpreter uv runs to query it (-p, UV_PYTHON,
+    .python-version, or one it finds on its own) is no Python the machine had: a program start
+    (red team 17 R17-6, 29a R29a-1)."""
     from . import uv_inputs
     from .request import InstallRequest
 
-    problem = uv_inputs.interpreter_problem(inv.args, env, cwd)
+    # an earlier writer on the line (inv.problem) may plant what uv finds on its own; an
+    # install's request already carries that problem
+    line_problem = inv.problem if request is None else ""
+    problem = uv_inputs.interpreter_problem(inv.args, env, cwd, line_problem)
     if not problem:
         return request
     request = request or InstallRequest("uv", "uv")

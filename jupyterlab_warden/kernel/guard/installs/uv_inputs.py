@@ -90,13 +90,15 @@ def plain_python_request(value: str) -> bool:
     return re.match(_python_table()["plain_request"], value.strip().lower()) is not None
 
 
-def _python_options(args) -> list:
-    """The -p/--python values of a uv command line, up to the program a ``uv run``, ``uvx``
-    or ``uv tool run`` starts (its own words are its own)."""
+def _command_line(args) -> tuple:
+    """``(options, words)`` of a uv command line up to the program a ``uv run``, ``uvx`` or
+    ``uv tool run`` starts (its own words are its own): each option's values (None for a
+    flag), and the positional words (the command first). ``uv python find|pin REQUEST``
+    queries what it names: that word counts as a -p value."""
     from . import arguments
     from .request import InstallRequest
 
-    names, values, positional = set(_python_table()["options"]), [], []
+    options, positional = {}, []
     reading = InstallRequest("uv", "uv")
     for name, value in arguments._option_words(reading, "uv", list(args), arguments.UV_VALUED):
         if name is None:
@@ -106,10 +108,17 @@ def _python_options(args) -> list:
             if positional[:2] == ["tool", "run"] and len(positional) == 3:
                 break
             if positional[:2] in (["python", "find"], ["python", "pin"]) and len(positional) == 3:
-                values.append(value)  # `uv python find REQUEST` queries what it names
-        elif name in names and value is not None:
-            values.append(value)
-    return values
+                options.setdefault("-p", []).append(value)
+        else:
+            options.setdefault(name, []).append(value)
+    return options, positional
+
+
+def _python_options(args) -> list:
+    """The -p/--python values of a uv command line (``_command_line``)."""
+    options, _words = _command_line(args)
+    names = _python_table()["options"]
+    return [v for name in names for v in options.get(name, []) if v is not None]
 
 
 def _version_file_request(cwd: str) -> tuple:
@@ -168,44 +177,85 @@ def _interpreter_files(value: str, env, cwd: str) -> list:
 _NO_PYTHON = frozenset(("help", "cache", "generate-shell-completion", "self"))
 
 
-def interpreter_problem(args, env, cwd: str) -> str:
-    """Why the interpreter uv would run is refused ('' when it is a plain version request or a
-    file the machine had, unchanged, before the kernel started). uv RUNS that interpreter to
-    query it (``-I -B -c CODE``), so it is a program start: a script the cell wrote there
-    (``#!/bin/sh`` + an install) runs whatever it holds. Links are followed to the file that
-    runs (``uv venv``'s bin/python is a link to the machine's Python)."""
-    from . import arguments, startup_modules
+def interpreter_problem(args, env, cwd: str, line_problem: str = "") -> str:
+    """Why an interpreter uv would run is refused ('' when every one it may run is a file the
+    machine had, unchanged, before the kernel started, and trusted). uv RUNS that interpreter
+    to query it (``-I -B -c CODE``), so it is a program start: a script the cell wrote there
+    (``#!/bin/sh`` + an install) runs whatever it holds. The file named by -p/--python,
+    UV_PYTHON or .python-version is read; without one, or for a version request (``-p 3.11``),
+    every Python uv's own discovery may run before one Warden trusts (``uv_discovery``, red
+    team 29a R29a-1: a cell's ``.venv/bin/python``, VIRTUAL_ENV, CONDA_PREFIX, PATH's).
+    ``line_problem``: why an earlier command on the shell line may write files uv reads (it
+    may put a Python where uv looks, after Warden read the places)."""
+    from . import arguments, uv_discovery
 
     command = args[arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS) :]
     if not command or command[0] in _NO_PYTHON:
         return ""  # `uv --version`, `uv help`, `uv cache clean` look for no Python
-    for value, where in python_requests(args, env, cwd):
-        if value != "?" and plain_python_request(value):
-            continue
-        if value == "?":
-            return f"uv takes its Python from {where}, which Warden cannot read"
-        for path in _interpreter_files(value, env, cwd) if value else []:
-            real = os.path.realpath(path)
-            if not os.path.isfile(real):
-                return (
-                    f"uv runs {value[:60]!r} ({where}) to query it, and there is no such file "
-                    "when Warden reads the line (an earlier command may write it): run uv as a "
-                    "command of its own, or give it a Python version (-p 3.11)"
-                )
-            if startup_modules.changed_since_start(real):
-                return (
-                    f"uv runs {value[:60]!r} ({where}) to query it, and that file is not a "
-                    "Python the machine had before the kernel started (written or changed "
-                    "since): give uv a Python version (-p 3.11) or the machine's interpreter"
-                )
-            problem = _foreign_interpreter(path, real)
+    options, words = _command_line(args)
+    discovery = uv_discovery.Discovery(words, options, env, cwd)
+    for path, where in discovery.queried_environments():
+        problem = _discovered_problem(path, where)
+        if problem:
+            return problem
+    requests = python_requests(args, env, cwd)
+    if any(value == "?" for value, _where in requests):
+        where = next(w for v, w in requests if v == "?")
+        return f"uv takes its Python from {where}, which Warden cannot read"
+    named = [(v, w) for v, w in requests if v and not plain_python_request(v)]
+    for value, where in named:
+        for path in _interpreter_files(value, env, cwd):
+            problem = interpreter_file_problem(path)
             if problem:
                 return (
                     f"uv runs {value[:60]!r} ({where}) to query it, and {problem}: give uv "
                     "a Python version (-p 3.11), the kernel's Python (sys.executable) or a "
                     "system one (/usr/bin/python3)"
                 )
+    if named:
+        return ""  # uv runs the file it is given, and no other
+    if line_problem:
+        return f"uv looks for a Python on its own and runs what it finds: {line_problem}"
+    versions = {value.strip().lower() for value, _where in requests}
+    request = versions.pop() if len(versions) == 1 else ("?" if versions else "")
+    if not requests and discovery.requires_python():
+        request = "?"  # the project's own version range: Warden does not place it
+    for path, where, stops in discovery.candidates(request):
+        problem = _discovered_problem(path, where)
+        if problem:
+            return problem
+        real = os.path.realpath(path)
+        if stops and uv_discovery.satisfies(path, real, request, discovery.system_only()):
+            return ""
     return ""
+
+
+def _discovered_problem(path: str, where: str) -> str:
+    """Why a Python uv finds on its own (``where``) is refused ('' when trusted)."""
+    problem = interpreter_file_problem(path)
+    if not problem:
+        return ""
+    return (
+        f"uv looks for a Python on its own and runs {path[:200]} ({where}) to query it, and "
+        f"{problem}: give uv the kernel's Python (--python with sys.executable) or a system "
+        "one (/usr/bin/python3), or run it where no such environment is found"
+    )
+
+
+def interpreter_file_problem(path: str) -> str:
+    """Why the interpreter file ``path`` that uv runs is not trusted ('' when it is): no such
+    file, one written or changed since the kernel started, or ``_foreign_interpreter``'s."""
+    from . import startup_modules
+
+    real = os.path.realpath(path)
+    if not os.path.isfile(real):
+        return "there is no such file when Warden reads the line (an earlier command may write it)"
+    if startup_modules.changed_since_start(real):
+        return (
+            "that file is not a Python the machine had before the kernel started (written or "
+            "changed since)"
+        )
+    return _foreign_interpreter(path, real)
 
 
 _PYTHON_NAME = re.compile(r"python(3(\.\d+)?)?")

@@ -1,0 +1,262 @@
+"""The Pythons uv finds on its own and RUNS to query them (``FILE -I -B -c CODE``), red team
+29a R29a-1: a uv command given no Python file (none, or a version request such as ``-p 3.11``)
+looks for one, as uv 0.13.9's discovery does (``uv-python`` ``discovery.rs``:
+``python_executables``; the order checked against the binary):
+
+1. ``UV_INTERNAL__PARENT_INTERPRETER`` (what ``python -m uv`` sets; any caller may);
+2. for a project command (``uv run``, ``uv sync``...): the project's environment
+   (``UV_PROJECT_ENVIRONMENT``, the ``.venv`` beside a pyproject.toml from the working folder
+   up); for ``uvx``/``uv tool run|install|upgrade``: the installed tools' environments; these
+   are queried whatever else is asked for;
+3. unless the command takes a system Python only (``--system``, ``UV_SYSTEM_PYTHON``,
+   ``uv venv``, ``uv tool``/``uvx``, ``uv python list``, ``uv init``): ``VIRTUAL_ENV``, then the
+   nearest virtual environment from the working folder up (a folder holding ``pyvenv.cfg``, or
+   a ``.venv`` in it); ``CONDA_PREFIX`` in every case (a base conda environment is a system
+   one);
+4. uv's managed installations (``UV_PYTHON_INSTALL_DIR``, else ``$XDG_DATA_HOME/uv/python``,
+   else ``~/.local/share/uv/python``) and the folders of ``UV_PYTHON_SEARCH_PATH``, else
+   ``PATH`` (``pythonX.Y`` for a version X.Y, ``python3``, ``python``; any ``python*`` for a
+   request Warden cannot place), in the order ``--python-preference`` says.
+
+uv runs them in that order until one satisfies the request. Warden follows the same order and
+stops where it KNOWS uv stops: at a Python it trusts (``uv_inputs.interpreter_file_problem``)
+whose version it knows to satisfy the request (the kernel's own interpreters, whose version the
+guard read at its start, or a machine program named ``pythonX.Y``). Any Python before that
+point that it does not trust is refused, as an explicit ``--python FILE`` is.
+"""
+
+import os
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
+
+PARENT = "UV_INTERNAL__PARENT_INTERPRETER"
+# commands whose discovery skips virtual environments (checked against uv 0.13.9: a planted
+# .venv or VIRTUAL_ENV is not run by them; PATH's Pythons are)
+_SYSTEM_ONLY = (("venv",), ("tool",), ("x",), ("python", "list"), ("python", "install"), ("init",))
+# commands that use the project's environment (queried even when another Python is asked for)
+_PROJECT = frozenset(("run", "sync", "lock", "add", "remove", "tree", "export", "version"))
+# a version request Warden can place: [implementation[@]]X[.Y] (cpython and plain only)
+_SIMPLE_VERSION = re.compile(r"^(?:python|cpython|cp)?@?(\d+)(?:\.(\d+))?$")
+_CP_VERSION = re.compile(r"^cp(\d)(\d+)$")
+# a PATH name uv may run for a request Warden cannot place
+_ANY_PYTHON_NAME = re.compile(r"^(?:python|pypy|graalpy|pyodide)(?:\d+(?:\.\d+)?t?)?$")
+
+
+class Discovery:
+    """What a uv command line asks of discovery: its command words, its options, its
+    environment and working folder."""
+
+    def __init__(self, words: List[str], options: Dict[str, List[Optional[str]]], env, cwd):
+        self.words, self.options, self.env, self.cwd = words, options, env, cwd
+
+    def _flag(self, name: str) -> bool:
+        return name in self.options
+
+    def system_only(self) -> bool:
+        if any(tuple(self.words[: len(c)]) == c for c in _SYSTEM_ONLY):
+            return True
+        if self.words[:1] != ["pip"]:
+            return False
+        system = self.env.get("UV_SYSTEM_PYTHON", "").strip().lower()
+        return self._flag("--system") or system in ("1", "true", "yes", "on", "y", "t")
+
+    def managed_first(self) -> bool:
+        preference = (self.options.get("--python-preference") or [None])[-1]
+        preference = preference or self.env.get("UV_PYTHON_PREFERENCE", "")
+        if self._flag("--no-managed-python") or self.env.get("UV_NO_MANAGED_PYTHON"):
+            return False
+        return preference.strip().lower() not in ("system", "only-system")
+
+    def _place(self, value: str) -> str:
+        return os.path.join(self.cwd, os.path.expanduser(value))
+
+    def _environment_pythons(self, root: str, where: str) -> Iterator[Tuple[str, str]]:
+        """The interpreter(s) of an environment at ``root`` that uv may run (``bin/python``,
+        else ``bin/python3``; both, as either may be there)."""
+        for name in ("python", "python3"):
+            path = os.path.join(root, "bin", name)
+            if os.path.lexists(path):
+                yield path, where
+
+    def _upward(self) -> Iterator[str]:
+        folder = os.path.abspath(self.cwd)
+        while True:
+            yield folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return
+            folder = parent
+
+    def queried_environments(self) -> Iterator[Tuple[str, str]]:
+        """Environments uv queries whatever Python it is asked for: a project command's (the
+        ``.venv`` beside each pyproject.toml from the working folder up, a workspace's root
+        being one of them, and UV_PROJECT_ENVIRONMENT) and ``uvx``'s / ``uv tool run``'s
+        installed tools (whose environment uv reuses when its Python still fits)."""
+        command = self.words[:1]
+        if command and command[0] in _PROJECT and not self._flag("--no-project"):
+            named = self.env.get("UV_PROJECT_ENVIRONMENT", "").strip()
+            roots = [f for f in self._upward() if os.path.isfile(os.path.join(f, "pyproject.toml"))]
+            for root in roots:
+                if named:
+                    place = os.path.join(root, os.path.expanduser(named))
+                    yield from self._environment_pythons(place, "UV_PROJECT_ENVIRONMENT")
+                venv = os.path.join(root, ".venv")
+                yield from self._environment_pythons(venv, f"the project's environment {venv}")
+            if named and not roots:
+                yield from self._environment_pythons(self._place(named), "UV_PROJECT_ENVIRONMENT")
+        if command == ["x"] or self.words[:2] in (
+            ["tool", "run"],
+            ["tool", "install"],
+            ["tool", "upgrade"],
+        ):
+            tools = self._data_folder("UV_TOOL_DIR", "tools")
+            try:
+                names = sorted(os.listdir(tools))
+            except OSError:
+                names = []
+            for name in names:
+                place = os.path.join(tools, name)
+                yield from self._environment_pythons(place, f"uv's installed tool {place}")
+
+    def requires_python(self) -> bool:
+        """Whether a project command's project asks for a Python version of its own
+        (``requires-python``): uv may pass over Pythons Warden trusts for it."""
+        if not self.words or self.words[0] not in _PROJECT or self._flag("--no-project"):
+            return False
+        for folder in self._upward():
+            path = os.path.join(folder, "pyproject.toml")
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    if "requires-python" in handle.read(1 << 20):
+                        return True
+            except OSError:
+                continue
+        return False
+
+    def _data_folder(self, variable: str, name: str) -> str:
+        """uv's data folder ``name`` (``variable``, else ``$XDG_DATA_HOME/uv/NAME``, else
+        ``~/.local/share/uv/NAME``)."""
+        root = self.env.get(variable, "").strip()
+        if not root:
+            data = self.env.get("XDG_DATA_HOME", "").strip()
+            home = self.env.get("HOME", "").strip() or os.path.expanduser("~")
+            root = os.path.join(data or os.path.join(home, ".local/share"), "uv", name)
+        return self._place(root)
+
+    def virtual_environments(self) -> Iterator[Tuple[str, str]]:
+        if not self.system_only():
+            active = self.env.get("VIRTUAL_ENV", "").strip()
+            if active:
+                yield from self._environment_pythons(self._place(active), "VIRTUAL_ENV")
+        conda = self.env.get("CONDA_PREFIX", "").strip()
+        if conda:
+            yield from self._environment_pythons(self._place(conda), "CONDA_PREFIX")
+        if self.system_only():
+            return
+        for folder in self._upward():
+            if os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+                yield from self._environment_pythons(folder, f"the environment {folder}")
+                return
+            venv = os.path.join(folder, ".venv")
+            if os.path.isdir(venv):
+                yield from self._environment_pythons(venv, f"the environment {venv}")
+                if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
+                    return
+
+    def managed(self) -> Iterator[Tuple[str, str]]:
+        root = self._data_folder("UV_PYTHON_INSTALL_DIR", "python")
+        try:
+            entries = sorted(os.listdir(root), reverse=True)  # newest versions first
+        except OSError:
+            return
+        for entry in entries:
+            if entry.startswith("."):
+                continue
+            bin_folder = os.path.join(root, entry, "bin")
+            try:
+                names = sorted(os.listdir(bin_folder))
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith("python"):
+                    yield os.path.join(bin_folder, name), f"uv's managed Pythons ({root})"
+
+    def search_path(self, wanted: Optional[Tuple[int, ...]], placed: bool):
+        where = "UV_PYTHON_SEARCH_PATH" if self.env.get("UV_PYTHON_SEARCH_PATH") else "PATH"
+        path = self.env.get(where, "" if where == "PATH" else os.defpath)
+        if where == "PATH" and "PATH" not in self.env:
+            path = os.environ.get("PATH", os.defpath)
+        seen = set()
+        for folder in path.split(os.pathsep):
+            folder = self._place(folder) if folder else self.cwd
+            real = os.path.realpath(folder)
+            if real in seen or not os.path.isdir(folder):
+                continue
+            seen.add(real)
+            names = ["python3", "python"]
+            if wanted and len(wanted) == 2:
+                names.insert(0, f"python{wanted[0]}.{wanted[1]}")
+            if not placed:  # a range, another implementation...: any Python name there
+                try:
+                    extra = sorted(n for n in os.listdir(folder) if _ANY_PYTHON_NAME.match(n))
+                except OSError:
+                    extra = []
+                names += [n for n in extra if n not in names]
+            for name in names:
+                candidate = os.path.join(folder, name)
+                if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                    yield candidate, where
+
+    def candidates(self, request: str) -> Iterator[Tuple[str, str, bool]]:
+        """``(file, where, stops)`` in uv's order: ``stops`` when uv stops at that file if it
+        is a Python Warden trusts and knows satisfies ``request`` (project environments are
+        queried whatever follows)."""
+        parent = self.env.get(PARENT, "").strip()
+        if parent:
+            yield self._place(parent), PARENT, True
+        yield from ((p, w, True) for p, w in self.virtual_environments())
+        wanted, placed = version_wanted(request)
+        installed = [self.managed(), self.search_path(wanted, placed)]
+        if not self.managed_first():
+            installed.reverse()
+        for source in installed:
+            yield from ((p, w, True) for p, w in source)
+
+
+def version_wanted(request: str) -> Tuple[Optional[Tuple[int, ...]], bool]:
+    """``(version, placed)``: the (major[, minor]) a version request asks for (None for any
+    Python), and whether Warden can place it at all (a range, a patch release, another
+    implementation or a free-threaded build is not placed: no Python stops the search)."""
+    value = request.strip().lower()
+    if value in ("", "any", "default"):
+        return None, True
+    found = _CP_VERSION.match(value) or _SIMPLE_VERSION.match(value)
+    if not found:
+        return None, False
+    return tuple(int(g) for g in found.groups() if g is not None), True
+
+
+def known_version(real: str) -> Optional[Tuple[int, int]]:
+    """The (major, minor) of a trusted Python file, where Warden knows it without running it:
+    the kernel's own interpreters (read as the guard installed) or a file named ``pythonX.Y``
+    (a machine program's own name)."""
+    from .own_python import OWN
+
+    if real in OWN.interpreters():
+        return OWN.version
+    found = re.fullmatch(r"python(\d+)\.(\d+)", os.path.basename(real))
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def satisfies(path: str, real: str, request: str, system_only: bool) -> bool:
+    """Whether uv, having queried the trusted ``path``, stops there for ``request``."""
+    root = os.path.dirname(os.path.dirname(path))
+    if system_only and os.path.isfile(os.path.join(root, "pyvenv.cfg")):
+        return False  # a virtual environment's Python: uv goes on to a system one
+    wanted, placed = version_wanted(request)
+    if not placed:
+        return False
+    if wanted is None:
+        return True
+    version = known_version(real)
+    return version is not None and version[: len(wanted)] == wanted
