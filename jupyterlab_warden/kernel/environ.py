@@ -29,7 +29,7 @@ DEFERRED_PYTHONPATH_ENV = "WARDEN_DEFERRED_PYTHONPATH"
 # started after the kernel wrote a program into /usr/local/bin would take it for the machine's).
 # Handed on as launched (guard/installs/child_path.py); a change of it drops the guard.
 TREE_STARTED_ENV = "WARDEN_TREE_STARTED"
-# The highest mount number the kernel saw when it booted (boot/mounts.py): a path
-# under a mount made since is no place of the machine's. Set by the kernel's boot, handed on
-# like TREE_STARTED_ENV.
-TREE_MOUNT_ID_ENV = "WARDEN_TREE_MOUNT_ID"
+# A mark of each mount the kernel saw when it booted (boot/mounts.py): a path under a mount
+# without one is no place of the machine's. Set by the kernel's boot, handed on like
+# TREE_STARTED_ENV.
+TREE_MOUNTS_ENV = "WARDEN_TREE_MOUNTS"

@@ -57,6 +57,11 @@ STARTS = {
         "os.putenv('PYTHONPATH', os.environ['PYTHONPATH'] + os.pathsep + d)\n"
         f"p = subprocess.Popen({SHELL})\n"
     ),
+    # R30-1: os.environ itself given as env (what the child gets: read through it)
+    "popen-os-environ": (
+        "os.environ['PYTHONPATH'] = os.environ['PYTHONPATH'] + os.pathsep + d\n"
+        f"p = subprocess.Popen({SHELL}, env=os.environ)\n"
+    ),
     "posix-spawn": (
         f"pid = os.posix_spawn('/bin/sh', {SHELL}, dict(os.environ, PYTHONPATH=d))\n"
     ),
@@ -68,7 +73,7 @@ STARTS = {
 WAITS = {"posix-spawn": "os.waitpid(pid, 0)\n", "spawnve": "os.waitpid(pid, 0)\n"}
 
 
-MODULES = {"putenv-inherited": "_distutils_hack"}
+MODULES = {"putenv-inherited": "_distutils_hack", "popen-os-environ": "_distutils_hack"}
 
 
 def _cell(kernel, start: str) -> str:

@@ -66,10 +66,11 @@ def test_an_old_python_moved_into_a_system_folder_is_refused(root, old_python): 
     assert "Warden cannot verify" in refused and PLACE in refused, refused
 
 
-def test_mount_numbers_grow_and_points_are_read_as_the_kernel_writes_them(tmp_path):
+def test_mounts_are_marked_and_points_read_as_the_kernel_writes_them():
     table = mounts.table()
-    assert table and mounts.newest() == max(n for n, _p in table)
-    assert "/" in {p for _n, p in table}
+    known = frozenset(mounts.marks().split())
+    assert table and known == {mark for mark, _p in table}
+    assert "/" in {p for _m, p in table}
     assert mounts._unescaped("/mnt/a\\040b\\011c") == "/mnt/a b\tc"
-    assert mounts.newer_over("/usr/local/lib/x", mounts.newest()) == ""
-    assert mounts.newer_over(sys.prefix, -1)  # every mount is newer than none
+    assert mounts.new_over("/usr/local/lib/x", known) == ""
+    assert mounts.new_over(sys.prefix, frozenset()) == "/"  # no mark known: every mount is new

@@ -201,3 +201,28 @@ def test_version_requests():
     assert uv_discovery.version_wanted("cp311") == ((3, 11), True)
     for unplaced in ("3.11.2", ">=3.11", "pypy3.10", "3.13t", "?"):
         assert uv_discovery.version_wanted(unplaced)[1] is False, unplaced
+
+
+# red team 30 R30-2: --system / UV_SYSTEM_PYTHON on a command other than `uv pip` (uv python
+# find) skips the virtual environment Warden stopped at, and uv runs a cell's managed Python
+MANAGED = (
+    "import os, sys, subprocess, shutil\nshutil.rmtree('m', ignore_errors=True)\n"
+    "b = 'm/cpython-3.11.7-linux-x86_64-gnu/bin'; os.makedirs(b)\n"
+    "open(b + '/python3.11', 'w').write('#!/bin/sh\\n" + INSTALL + " >/dev/null 2>&1\\n"
+    'exec /usr/bin/python3 "$@"\\n\')\n'
+    "os.chmod(b + '/python3.11', 0o755)\n"
+    "os.symlink('python3.11', b + '/python3'); os.symlink('python3.11', b + '/python')\n"
+    "env = dict(os.environ, UV_PYTHON_INSTALL_DIR=os.path.abspath('m'), VIRTUAL_ENV=sys.prefix)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "subprocess.run(['{uv}', 'python', 'find', '--system'], env=env)\n",
+        "subprocess.run(['{uv}', 'python', 'find'], env=dict(env, UV_SYSTEM_PYTHON='1'))\n",
+    ],
+)
+def test_a_system_request_reads_past_the_virtual_environment(kernel, start):
+    refused = kernel.proves(MANAGED + start)
+    assert "cpython-3.11.7-linux-x86_64-gnu" in refused, refused

@@ -1,20 +1,23 @@
-"""Mounts made since the kernel's tree started (red team 29a R29a-2).
+"""Mounts made since the kernel's tree started (red teams 29a R29a-2, 30 R30-4).
 
 A bind mount shows its source's folders, with their old times, at the mount point: a root
 kernel's ``mount --bind proj /usr/local/lib/x`` made an old clone's scripts look like the
-machine's to ``commands._settled_place``, which reads folder times. Linux numbers mounts in
-the order they are made (``/proc/self/mountinfo``'s first field), so the kernel notes the
-highest number when it boots (``site_boot``, in ``TREE_MOUNT_ID_ENV``, handed on like the
-other launch variables), and a path under a mount numbered above it is no place of the
-machine's. No import: the kernel's boot reads it.
+machine's to ``commands._settled_place``, which reads folder times. So the kernel notes, when it
+boots, a mark of each mount it sees (``TREE_MOUNTS_ENV``, handed on like the other launch
+variables), and a path under a mount without such a mark is no place of the machine's. A mark
+is a digest of the mount's number, its parent's, its device, its root and its mount point
+(``/proc/self/mountinfo``'s first five fields): Linux reuses a freed mount number (R30-4:
+unmount one, and the next bind took its number), so the number alone cannot tell a mount from
+one made since. The kernel's boot imports this module: ``hashlib`` only.
 """
+
+import hashlib
 
 _MOUNTINFO = "/proc/self/mountinfo"
 
 
 def table() -> list:
-    """(mount number, mount point) for each mount this process sees; [] where there is no
-    /proc (nothing to compare: the caller decides)."""
+    """(mark, mount point) for each mount this process sees; [] where there is no /proc."""
     try:
         with open(_MOUNTINFO, "rb") as fh:
             lines = fh.read().decode("utf-8", "surrogateescape").splitlines()
@@ -24,22 +27,27 @@ def table() -> list:
     for line in lines:
         fields = line.split(" ")
         if len(fields) > 4 and fields[0].isdigit():
-            found.append((int(fields[0]), _unescaped(fields[4])))
+            found.append((_mark(fields[:5]), _unescaped(fields[4])))
     return found
 
 
-def newest() -> int:
-    """The highest mount number now (0 where none can be read)."""
-    return max((number for number, _point in table()), default=0)
+def marks() -> str:
+    """The marks of the mounts this process sees, as the kernel hands them on."""
+    return " ".join(sorted({mark for mark, _point in table()}))
 
 
-def newer_over(path: str, since: int) -> str:
-    """The mount point of a mount numbered above ``since`` that ``path`` (absolute, real) lies
-    under or at, '' when none does."""
-    for number, point in table():
-        if number > since and (path == point or path.startswith(point.rstrip("/") + "/")):
+def new_over(path: str, known) -> str:
+    """The mount point of a mount whose mark is not in ``known`` that ``path`` (absolute,
+    real) lies under or at, '' when none does."""
+    for mark, point in table():
+        if mark not in known and (path == point or path.startswith(point.rstrip("/") + "/")):
             return point
     return ""
+
+
+def _mark(fields) -> str:
+    text = " ".join(fields).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 def _unescaped(field: str) -> str:

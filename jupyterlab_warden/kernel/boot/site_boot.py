@@ -77,12 +77,12 @@ def boot(here: str) -> None:
             # Before the guard wraps the unpicklers: these children read their parent's two
             # messages with the original one. Only here: other Pythons never load _pickle.
             mp_children.keep_original_unpickler()
-        if status_path and "WARDEN_TREE_MOUNT_ID" not in os.environ:
-            # environ.TREE_MOUNT_ID_ENV: the kernel's mounts, before any user code, for its
+        if status_path and "WARDEN_TREE_MOUNTS" not in os.environ:
+            # environ.TREE_MOUNTS_ENV: the kernel's mounts, before any user code, for its
             # whole tree (boot/mounts.py); before the guard is imported (own_python notes it)
-            from jupyterlab_warden.kernel.boot.mounts import newest
+            from jupyterlab_warden.kernel.boot.mounts import marks
 
-            os.environ["WARDEN_TREE_MOUNT_ID"] = str(newest())
+            os.environ["WARDEN_TREE_MOUNTS"] = marks()
         from jupyterlab_warden.kernel.guard import install_from_env, status
 
         guard = install_from_env()

@@ -36,7 +36,7 @@ from ...environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
-    TREE_MOUNT_ID_ENV,
+    TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # annotations only: the os wrappers load this module at inter
 # (``commands.LaunchGuard.handed``): None there means absent (the key and update file are popped
 # at the guard's install, so no child ever gets them).
 HANDED_ON = (
-    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, TREE_MOUNT_ID_ENV,
+    POLICY_FILE_ENV, POLICY_DIGEST_ENV, EVENT_SPOOL_ENV, TREE_STARTED_ENV, TREE_MOUNTS_ENV,
     KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
 )  # fmt: skip
 
@@ -69,7 +69,9 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
             source = getattr(gate, "inherited", None)
             if source is None or source.unknown:
                 return env  # a change Warden could not read: the gate refuses the start
-        elif type(env) is dict:
+        elif type(env) is dict or env is os.environ:
+            # os.environ given as env= is what the child gets, read through its own mapping
+            # (red team 30 R30-1: it passed unrewritten, and the gate accepts it as read)
             source = env
         else:
             # another mapping may answer one reading otherwise than the next (its get() or
@@ -87,7 +89,7 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
             return env  # no guard to hand on: the gate reads the start as it is
         launched = dict(launch.python).get("PYTHONPATH", "")
         try:
-            whole = source.read() if env is None else source
+            whole = source.read() if env is None else dict(source.items())
             changed = guarded_env(whole, launched, launch.handed)
         except (TypeError, ValueError, UnicodeError):
             return env  # names or values Warden cannot read: the gate reads (and refuses) them

@@ -33,7 +33,7 @@ from ...environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
-    TREE_MOUNT_ID_ENV,
+    TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
 from . import (
@@ -446,7 +446,7 @@ def _site_dir() -> str:
 # PYTHONPYCACHEPREFIX) count the same way (R9-15).
 LAUNCH_VARIABLES = (
     POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
-    "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV, TREE_MOUNT_ID_ENV,
+    "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV, TREE_MOUNTS_ENV,
 )  # fmt: skip
 
 
@@ -2855,12 +2855,12 @@ def _settled_place(folder: str) -> bool:
     '/usr/local/lib/proj')`` moves an old clone into a root-owned system folder with its
     files' ctimes as they were; the moved folder's own changes), and no mount made since
     covers it (red team 29a R29a-2: ``mount --bind proj /usr/local/lib/x`` shows the clone's
-    old times; ``mounts``)."""
+    old times; R30-4: Linux reuses a freed mount number; ``boot/mounts.py``)."""
     from ...boot import mounts
     from . import startup_modules
     from .own_python import OWN
 
-    if OWN.tree_mount_id is not None and mounts.newer_over(folder, OWN.tree_mount_id):
+    if OWN.tree_mounts is not None and mounts.new_over(folder, OWN.tree_mounts):
         return False
     while folder not in _STANDARD_FOLDERS:
         if startup_modules._changed(folder, missing=True):

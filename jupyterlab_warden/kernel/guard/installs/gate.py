@@ -27,7 +27,7 @@ from ...environ import (
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
     POLICY_FILE_ENV,
-    TREE_MOUNT_ID_ENV,
+    TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
 from .fastpath import (
@@ -58,12 +58,12 @@ _ORDER = {"off": 0, "warn": 1, "confirm": 2, "block": 3}
 _GUARD_NAMES = frozenset(("PYTHONPATH", "PYTHONHOME", "PYTHONPLATLIBDIR", POLICY_FILE_ENV,
                           POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV, "PYTHONUSERBASE",
                           "PYTHONPYCACHEPREFIX", TREE_STARTED_ENV,
-                          TREE_MOUNT_ID_ENV))  # fmt: skip
+                          TREE_MOUNTS_ENV))  # fmt: skip
 # the variables that say whether a child Python inherits this process's guard (commands.py)
 _LAUNCH_KEYS = (
     "PYTHONPATH", POLICY_FILE_ENV, POLICY_DIGEST_ENV, KERNEL_KEY_ENV, KERNEL_UPDATE_ENV,
     "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX", EVENT_SPOOL_ENV, TREE_STARTED_ENV,
-    TREE_MOUNT_ID_ENV,
+    TREE_MOUNTS_ENV,
 )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ import os
 import site
 import sys
 
-from ...environ import TREE_MOUNT_ID_ENV, TREE_STARTED_ENV
+from ...environ import TREE_MOUNTS_ENV, TREE_STARTED_ENV
 
 
 class OwnPython:
@@ -27,7 +27,7 @@ class OwnPython:
         "executable", "base_executable", "base_bin", "prefix", "base_prefix", "exec_prefix",
         "base_exec_prefix", "platlibdir", "version", "site_packages", "user_site",
         "stdlib_module_names", "path_site_folders", "pythonpath", "start_folder", "tree_started",
-        "tree_mount_id",
+        "tree_mounts",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -57,10 +57,10 @@ class OwnPython:
             self.tree_started = float(os.environ.get(TREE_STARTED_ENV, ""))
         except ValueError:
             self.tree_started = None
-        # the kernel's highest mount number at its boot (environ.TREE_MOUNT_ID_ENV): None when
+        # the marks of the kernel's mounts at its boot (environ.TREE_MOUNTS_ENV): None when
         # not launched by the lab (no baseline: mounts are not compared)
-        mount_id = os.environ.get(TREE_MOUNT_ID_ENV, "")
-        self.tree_mount_id = int(mount_id) if mount_id.isdigit() else None
+        mounts = os.environ.get(TREE_MOUNTS_ENV)
+        self.tree_mounts = None if mounts is None else frozenset(mounts.split())
         try:  # the folder the kernel started in: the notebook's
             self.start_folder = os.path.realpath(os.getcwd())
         except OSError:

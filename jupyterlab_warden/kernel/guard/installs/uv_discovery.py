@@ -53,10 +53,17 @@ class Discovery:
         return name in self.options
 
     def system_only(self) -> bool:
+        """Whether uv certainly skips virtual environments: the commands that do, and
+        ``uv pip`` with ``--system`` or ``UV_SYSTEM_PYTHON``."""
         if any(tuple(self.words[: len(c)]) == c for c in _SYSTEM_ONLY):
             return True
-        if self.words[:1] != ["pip"]:
-            return False
+        return self.words[:1] == ["pip"] and self.system_asked()
+
+    def system_asked(self) -> bool:
+        """``--system`` or ``UV_SYSTEM_PYTHON`` on any command: where Warden does not know
+        whether the command honours it (red team 30 R30-2: ``uv python find --system`` skips
+        the venv uv would otherwise stop at), a virtual environment's Python does not end the
+        search, and the system's Pythons after it are read too."""
         system = self.env.get("UV_SYSTEM_PYTHON", "").strip().lower()
         return self._flag("--system") or system in ("1", "true", "yes", "on", "y", "t")
 
@@ -214,7 +221,8 @@ class Discovery:
         parent = self.env.get(PARENT, "").strip()
         if parent:
             yield self._place(parent), PARENT, True
-        yield from ((p, w, True) for p, w in self.virtual_environments())
+        stops = not self.system_asked()
+        yield from ((p, w, stops) for p, w in self.virtual_environments())
         wanted, placed = version_wanted(request)
         installed = [self.managed(), self.search_path(wanted, placed)]
         if not self.managed_first():

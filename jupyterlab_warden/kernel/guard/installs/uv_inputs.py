@@ -225,7 +225,8 @@ def interpreter_problem(args, env, cwd: str, line_problem: str = "") -> str:
         if problem:
             return problem
         real = os.path.realpath(path)
-        if stops and uv_discovery.satisfies(path, real, request, discovery.system_only()):
+        system = discovery.system_only() or discovery.system_asked()
+        if stops and uv_discovery.satisfies(path, real, request, system):
             return ""
     return ""
 
