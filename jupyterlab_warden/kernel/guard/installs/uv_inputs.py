@@ -198,7 +198,7 @@ def interpreter_problem(args, env, cwd: str) -> str:
                     "Python the machine had before the kernel started (written or changed "
                     "since): give uv a Python version (-p 3.11) or the machine's interpreter"
                 )
-            problem = _foreign_interpreter(path, real)
+            problem = _foreign_interpreter(path, real) or _installation_start(path)
             if problem:
                 return (
                     f"uv runs {value[:60]!r} ({where}) to query it, and {problem}: give uv "
@@ -237,6 +237,16 @@ def _foreign_interpreter(path: str, real: str) -> str:
     if stdlib:
         return f"{place}, and Warden cannot verify its standard library ({stdlib})"
     return ""
+
+
+def _installation_start(path: str) -> str:
+    """What uv's query of ``path`` (``-I -B -c CODE``: no guard, its site runs) runs from that
+    Python's installation that may be the cell's (``start_files.start_problem``), '' when
+    nothing: its site folders' .pth code and customize modules, its start-up modules."""
+    from . import start_files
+
+    found, why = start_files.start_problem(path, start_files.site_folders(path), guarded=False)
+    return f"that Python runs {found} at start ({why})" if found else ""
 
 
 def _elf(path: str) -> bool:
