@@ -1,10 +1,10 @@
 """Red team 29a: what a Python runs at start from its INSTALLATION, before the guard or any
 code Warden reads (``start_files``): its site folders found as site.py finds them (R29a-3: a
 ``pyvenv.cfg`` beside the program; R29a-4: the base's site folders), their ``sitecustomize``
-under -I/-E (R29a-5), the modules their ``.pth`` lines import (R29a-9), and the kernel's own
-standard library's start-up modules (R29a-10). Each payload installs without Warden and is
-refused with it; the ordinary starts (a venv and its Python, ``python -I``, ``uv venv`` + ``uv
-pip list``) still run.
+under -I/-E (R29a-5), the modules their ``.pth`` lines import (R29a-9), the kernel's own
+standard library's start-up modules (R29a-10), and sysconfig's computed ``_sysconfigdata_*``
+name (R29a-11). Each payload installs without Warden and is refused with it; the ordinary
+starts (a venv and its Python, ``python -I``, ``uv venv`` + ``uv pip list``) still run.
 
 The kernel's own installation is written only in a copy: ``own_kernel`` runs the cell in a
 kernel that is a venv of a base Python laid out in the test's folder (links to this Python's
@@ -298,6 +298,31 @@ def test_r29a_10_the_kernels_own_standard_library_changed(own_kernel, code):
     code = code.replace("VERSION", VERSION).replace("ZIP", ZIP)
     refused = own_kernel.proves(_cell(own_kernel, code, ENCODINGS=ENCODINGS))
     assert str(own_kernel.base / "lib") in refused and "standard library" in refused, refused
+
+
+# -- R29a-11: sysconfig's computed data module name ---------------------------------------------
+
+SYSCONFIGDATA = """
+import os, sys, subprocess, sysconfig
+os.makedirs('w', exist_ok=True)
+open('w/s.py', 'w').write('import sysconfig\\nprint(sysconfig.get_paths()["purelib"])\\n')
+N = sysconfig._get_sysconfigdata_name()
+open('w/' + N + '.py', 'w').write(MODULE + 'build_time_vars = {}\\n')
+START
+"""
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "subprocess.run([sys.executable, '-E', 'w/s.py'])",
+        "os.system('cd w && ' + sys.executable + ' -E -m venv --without-pip v')",
+    ],
+)
+def test_r29a_11_a_stand_in_for_sysconfigs_data_module(kernel, start):
+    code = SYSCONFIGDATA.replace("START", start)
+    refused = kernel.proves(_cell(kernel, code, MODULE=MODULE))
+    assert "_sysconfigdata_" in refused, refused
 
 
 # -- ordinary starts still run ----------------------------------------------------------------

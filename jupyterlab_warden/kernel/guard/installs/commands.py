@@ -4186,6 +4186,8 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
             return  # a kernel without the launch guard searches words only: none to search
         if problem:
             raise Unreadable(f"{why} and {problem}")
+        if not files and not words_only:  # a standard-library module, allowed to run
+            imports.standard_module(module, why)
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
         imports.own.update(os.path.abspath(p) for p in files)
@@ -4376,6 +4378,14 @@ class _LocalImports:
         # a call into a local module's own function is read with that module (R17-1)
         self.writer = self.writer or guardless.may_write(text, out)
         return out
+
+    def standard_module(self, module: str, why: str) -> None:
+        """``-m MODULE`` of the standard library (its files are not read): what it imports
+        from a folder before the standard library's (R13-21; R29a-11: ``-m venv`` reaches
+        sysconfig's ``_sysconfigdata_*``)."""
+        if callable(self.folders):
+            self.folders = self.folders()
+        self._refuse_stand_ins(f"import {module}\n", why)
 
     def _refuse_stand_ins(self, text: str, why: str) -> None:
         """R13-21: a folder before the standard library holding a module named like one the
