@@ -70,11 +70,13 @@ def run_python(
     cwd: Optional[Path] = None,
     timeout: int = 240,
     keep_stderr: bool = False,
+    python: str = sys.executable,
 ) -> dict:
-    """Runs ``python -c code *args`` with ``env``: its last stdout line is the JSON result
-    (with the Python's own ``stderr`` when ``keep_stderr``)."""
+    """Runs ``python -c code *args`` with ``env`` (``python``: this one's, unless a test
+    runs a kernel of another installation): its last stdout line is the JSON result (with the
+    Python's own ``stderr`` when ``keep_stderr``)."""
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
+        [python, "-c", code, *args], env=env, capture_output=True, text=True,
         timeout=timeout, cwd=str(cwd) if cwd else None,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -145,10 +147,11 @@ KERNEL_POLICY = {"schema_version": 1, "revision": 3}
 class Kernel(LaunchFolders):
     """A kernel with (``launched``) or without the lab's launch guard, in ``tmp/work``."""
 
-    def __init__(self, tmp_path, index):
+    def __init__(self, tmp_path, index, python: str = sys.executable):
         super().__init__(tmp_path, index, KERNEL_POLICY)
         self.work = tmp_path / "work"
         self.work.mkdir()
+        self.python = python  # the kernel's interpreter
 
     def env(self, launched: bool) -> dict:
         env = super().env(launched)
@@ -157,7 +160,10 @@ class Kernel(LaunchFolders):
 
     def cell(self, code: str, launched: bool, env=None) -> dict:
         code = code.format(index=self.index.simple, target=str(self.target), uv=real_uv())
-        return run_python(CELL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True)
+        return run_python(
+            CELL, [code], env or self.env(launched), cwd=self.work, keep_stderr=True,
+            python=self.python,
+        )  # fmt: skip
 
     def installed(self, name="warden_demo_pkg") -> bool:
         found = list(self.target.glob(f"{name}*")) if self.target.exists() else []

@@ -68,7 +68,7 @@ def test_an_old_python_moved_into_a_system_folder_is_refused(root, old_python): 
 
 def test_mounts_are_marked_and_points_read_as_the_kernel_writes_them():
     table = mounts.table()
-    known = frozenset(mounts.marks().split())
+    known = frozenset(mounts.marks().split("\n"))
     assert table and known == {mark for mark, _p in table}
     assert "/" in {p for _m, p in table}
     assert mounts._unescaped("/mnt/a\\040b\\011c") == "/mnt/a b\tc"

@@ -5,13 +5,12 @@ kernel's ``mount --bind proj /usr/local/lib/x`` made an old clone's scripts look
 machine's to ``commands._settled_place``, which reads folder times. So the kernel notes, when it
 boots, a mark of each mount it sees (``TREE_MOUNTS_ENV``, handed on like the other launch
 variables), and a path under a mount without such a mark is no place of the machine's. A mark
-is a digest of the mount's number, its parent's, its device, its root and its mount point
-(``/proc/self/mountinfo``'s first five fields): Linux reuses a freed mount number (R30-4:
-unmount one, and the next bind took its number), so the number alone cannot tell a mount from
-one made since. The kernel's boot imports this module: ``hashlib`` only.
+is the mount's number, its parent's, its device, its root and its mount point as
+``/proc/self/mountinfo`` writes them (its first five fields, which hold no blank or newline:
+the kernel escapes them): Linux reuses a freed mount number (R30-4: unmount one, and the next
+bind took its number), so the number alone cannot tell a mount from one made since. The
+kernel's boot imports this module, which imports nothing (the kernel starts lean).
 """
-
-import hashlib
 
 _MOUNTINFO = "/proc/self/mountinfo"
 
@@ -32,8 +31,8 @@ def table() -> list:
 
 
 def marks() -> str:
-    """The marks of the mounts this process sees, as the kernel hands them on."""
-    return " ".join(sorted({mark for mark, _point in table()}))
+    """The marks of the mounts this process sees, as the kernel hands them on (one a line)."""
+    return "\n".join(sorted({mark for mark, _point in table()}))
 
 
 def new_over(path: str, known) -> str:
@@ -46,8 +45,7 @@ def new_over(path: str, known) -> str:
 
 
 def _mark(fields) -> str:
-    text = " ".join(fields).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(text, digest_size=8).hexdigest()
+    return " ".join(fields)
 
 
 def _unescaped(field: str) -> str:

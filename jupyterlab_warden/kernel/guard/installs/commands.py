@@ -4186,6 +4186,8 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
             return  # a kernel without the launch guard searches words only: none to search
         if problem:
             raise Unreadable(f"{why} and {problem}")
+        if not files and not words_only:  # a standard-library module, allowed to run
+            imports.standard_module(module, why)
         if files and all(_wardens_own(path) for path in files):
             return  # Warden's own modules (its scanner's CLI): part of what guards
         imports.own.update(os.path.abspath(p) for p in files)
@@ -4227,16 +4229,12 @@ def _guarded_start_modules(
     files (R13-14: a user site's, a venv's the cell made): one a cell may have written is
     refused. A venv whose ``home`` is not its Python's own installation (R14-19) too."""
     _refuse_foreign_home(where)
-    if "S" not in flags:
-        sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
-        sites += startup_modules.site_folders(where)
-        pth = startup_modules.pth_code(sites)
-        if pth:
-            raise Unreadable(
-                f"a Python started here runs the code of {pth} (a .pth file changed since the "
-                "kernel started) before Warden's guard starts: remove it, or start the "
-                "Python with -s where it is a user site's"
-            )
+    path, why = _installation_start(where, flags, env, _start_folder_or_cwd, guarded=True)
+    if path:
+        raise Unreadable(
+            f"a Python started here runs {path} ({why}) before Warden's guard starts: "
+            f"{_INSTALLATION_FIX}"
+        )
     names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     found = startup_modules.holder(folders, names) if names else None
@@ -4300,16 +4298,34 @@ def _guardless_start_modules(
                 f"{why} and imports {found} while it starts, from a PYTHONPATH folder, before "
                 f"any code Warden reads. {_KEEP_THE_GUARD}"
             )
+    path, reason = _installation_start(where, flags, env, start, guarded=False)
+    if path:
+        raise Unreadable(
+            f"{why} and runs {path} ({reason}) while it starts, before any code Warden "
+            f"reads: {_INSTALLATION_FIX}"
+        )
+
+
+# what a refusal of a start-up file of a Python's installation tells the user to do
+_INSTALLATION_FIX = (
+    "remove or restore that file (a file of a user site: start the Python with -s), or restart "
+    "the kernel if you changed it on purpose"
+)
+
+
+def _installation_start(
+    where: Optional[str], flags: Set[str], env: Dict[str, str], folder, guarded: bool
+) -> Tuple[str, str]:
+    """What the Python ``where`` runs at start from its installation that may be the cell's
+    (``start_files.start_problem``): its standard library's start-up modules, then, unless
+    ``-S``, its site folders' (R13-14 .pth code, R29a-5/9) with the user sites (``folder()``:
+    where the child starts, for a relative PYTHONUSERBASE)."""
+    from . import start_files
+
+    sites: List[str] = []
     if "S" not in flags:
-        user_sites = startup_modules.user_sites(flags, env, start)
-        user = startup_modules.holder(user_sites, ["usercustomize"])
-        if user:
-            raise Unreadable(f"{why} and its site imports {user} while it starts")
-        # R13-14: site runs the .pth files' code lines before any code Warden reads
-        sites = user_sites + startup_modules.site_folders(where)
-        pth = startup_modules.pth_code(sites)
-        if pth:
-            raise Unreadable(f"{why} and its site runs the code of {pth} while it starts")
+        sites = startup_modules.user_sites(flags, env, folder) + start_files.site_folders(where)
+    return start_files.start_problem(where, sites, guarded)
 
 
 class _LocalImports:
@@ -4362,6 +4378,14 @@ class _LocalImports:
         # a call into a local module's own function is read with that module (R17-1)
         self.writer = self.writer or guardless.may_write(text, out)
         return out
+
+    def standard_module(self, module: str, why: str) -> None:
+        """``-m MODULE`` of the standard library (its files are not read): what it imports
+        from a folder before the standard library's (R13-21; R29a-11: ``-m venv`` reaches
+        sysconfig's ``_sysconfigdata_*``)."""
+        if callable(self.folders):
+            self.folders = self.folders()
+        self._refuse_stand_ins(f"import {module}\n", why)
 
     def _refuse_stand_ins(self, text: str, why: str) -> None:
         """R13-21: a folder before the standard library holding a module named like one the

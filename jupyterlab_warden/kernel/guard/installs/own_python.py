@@ -60,7 +60,7 @@ class OwnPython:
         # the marks of the kernel's mounts at its boot (environ.TREE_MOUNTS_ENV): None when
         # not launched by the lab (no baseline: mounts are not compared)
         mounts = os.environ.get(TREE_MOUNTS_ENV)
-        self.tree_mounts = None if mounts is None else frozenset(mounts.split())
+        self.tree_mounts = None if mounts is None else frozenset(mounts.split("\n"))
         try:  # the folder the kernel started in: the notebook's
             self.start_folder = os.path.realpath(os.getcwd())
         except OSError:

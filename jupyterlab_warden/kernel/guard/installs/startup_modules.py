@@ -460,24 +460,6 @@ def pth_code(site_folders: Iterable[str]) -> str:
     return ""
 
 
-def site_folders(interpreter: Optional[str]) -> List[str]:
-    """The site-packages folders whose ``.pth`` files a Python runs: a venv's own (its
-    ``python`` links to the base interpreter, which must not stand for it), else the kernel's
-    Python's (``site.getsitepackages``), else none Warden can place (a system Python's are
-    not the cell's to write)."""
-    from .own_python import OWN
-
-    if not interpreter:
-        return []
-    root = os.path.dirname(os.path.dirname(os.path.abspath(interpreter)))
-    if os.path.isfile(os.path.join(root, "pyvenv.cfg")):
-        return sorted(glob.glob(os.path.join(glob.escape(root), "lib", "python*", "site-packages")))
-    real = os.path.realpath(interpreter)
-    if real in OWN.interpreters():
-        return list(OWN.site_packages)
-    return prefix_site_folders(interpreter)  # R14-13: placed as Python places them
-
-
 def foreign_home(interpreter: Optional[str]) -> str:
     """R14-19: the ``pyvenv.cfg`` of a venv whose ``home`` is not the folder its Python
     really lives in ('' when none): a venv's Python takes its standard library, ``encodings``
@@ -605,7 +587,7 @@ def _changed(path: str, missing: bool = False) -> bool:
 
 
 # folders of a standard library that are no part of it: what they hold is read by the site
-# rules (``pth_code``, ``prefix_site_folders``), not loaded before the guard's hook
+# rules (``pth_code``, ``start_files.site_folders``), not loaded before the guard's hook
 _NOT_STDLIB = ("site-packages", "dist-packages")
 
 
@@ -707,20 +689,3 @@ def _roots(path: str) -> bool:
         return os.lstat(path).st_uid == 0
     except OSError:
         return False
-
-
-def prefix_site_folders(interpreter: Optional[str]) -> List[str]:
-    """The site folders of the prefixes a Python other than the kernel's places by landmarks
-    (R14-13: a system Python's dist-packages, a conda base's site-packages): their ``.pth``
-    files run before the guard too."""
-    from .own_python import OWN
-
-    if not interpreter or os.path.realpath(interpreter) in OWN.interpreters():
-        return []
-    found = []
-    for prefix in _prefixes(interpreter) or ():
-        root = glob.escape(prefix)
-        for pattern in ("lib*/python3*/site-packages", "lib*/python3*/dist-packages",
-                        "local/lib*/python3*/dist-packages"):  # fmt: skip
-            found += glob.glob(os.path.join(root, pattern))
-    return sorted(set(found))

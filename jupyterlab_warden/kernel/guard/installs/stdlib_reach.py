@@ -26,10 +26,19 @@ import re
 import sys
 from typing import Dict, Iterable, List, Set
 
+# Modules the standard library imports by a COMPUTED top-level name (red team 29a R29a-11),
+# which no import line shows and ``sys.stdlib_module_names`` does not list: the importing
+# module -> the name's prefix; a folder entry whose name starts with it stands in for all of
+# them. sysconfig: ``__import__(_get_sysconfigdata_name())``, ``_sysconfigdata_{abiflags}_
+# {platform}_{multiarch}`` (3.11's stdlib, grepped for ``__import__``/``import_module`` of a
+# computed name: the others are submodules of their own package, or names the caller gives:
+# encodings' codecs, dbm's, pickle's classes, logging.config's; PY_SAX_PARSER is R17-2's).
+COMPUTED = {"sysconfig": "_sysconfigdata_"}
+
 # names a folder entry can stand in for: built-in modules are never looked up on sys.path
-SHADOWABLE = frozenset(getattr(sys, "stdlib_module_names", ())) - frozenset(
-    sys.builtin_module_names
-)
+SHADOWABLE = (
+    frozenset(getattr(sys, "stdlib_module_names", ())) - frozenset(sys.builtin_module_names)
+) | frozenset(COMPUTED.values())
 # what a Python imports once the folder is on its path and before the code: runpy, for -m
 # (site's start-up imports come before the script's folder is on the path: R13-10 reads a
 # PYTHONPATH folder's); counted for every start, a small over-reading
@@ -75,6 +84,8 @@ def _direct(name: str) -> frozenset:
                 found |= imported_names(fh.read())
         except OSError:
             continue
+    if name in COMPUTED:
+        found.add(COMPUTED[name])
     return frozenset(found & SHADOWABLE)
 
 
@@ -106,20 +117,28 @@ def stand_ins(folders: Iterable[str]) -> Dict[str, str]:
             continue
         for entry in entries:
             path = os.path.join(folder, entry)
-            stem = entry.split(".")[0]
+            stem = _stem(entry)
             if stem not in SHADOWABLE or stem in found:
                 continue
+            real = entry.split(".")[0]  # a computed name's own
             if os.path.isdir(path):
                 if any(
                     os.path.exists(os.path.join(path, init))
                     for init in ("__init__.py", "__init__.pyc")
                 ) or any(n.startswith("__init__.") for n in _names(path)):
                     found[stem] = path
-            elif entry in (stem + ".py", stem + ".pyc", stem + ".so") or (
-                entry.endswith(".so") and entry.startswith(stem + ".")
+            elif entry in (real + ".py", real + ".pyc", real + ".so") or (
+                entry.endswith(".so") and entry.startswith(real + ".")
             ):
                 found[stem] = path
     return found
+
+
+def _stem(entry: str) -> str:
+    """The module name a folder entry is imported by, a computed name's prefix for any name
+    it starts (``_sysconfigdata__linux_x86_64-linux-gnu.py`` -> ``_sysconfigdata_``)."""
+    stem = entry.split(".")[0]
+    return next((p for p in COMPUTED.values() if stem.startswith(p)), stem)
 
 
 def _names(folder: str) -> List[str]:

@@ -245,7 +245,9 @@ def _discovered_problem(path: str, where: str) -> str:
 
 def interpreter_file_problem(path: str) -> str:
     """Why the interpreter file ``path`` that uv runs is not trusted ('' when it is): no such
-    file, one written or changed since the kernel started, or ``_foreign_interpreter``'s."""
+    file, one written or changed since the kernel started, ``_foreign_interpreter``'s, or
+    what its query (no guard) runs at start from its installation (``_installation_start``,
+    red team 29a R29a-1 b)."""
     from . import startup_modules
 
     real = os.path.realpath(path)
@@ -256,7 +258,7 @@ def interpreter_file_problem(path: str) -> str:
             "that file is not a Python the machine had before the kernel started (written or "
             "changed since)"
         )
-    return _foreign_interpreter(path, real)
+    return _foreign_interpreter(path, real) or _installation_start(path)
 
 
 _PYTHON_NAME = re.compile(r"python(3(\.\d+)?)?")
@@ -288,6 +290,16 @@ def _foreign_interpreter(path: str, real: str) -> str:
     if stdlib:
         return f"{place}, and Warden cannot verify its standard library ({stdlib})"
     return ""
+
+
+def _installation_start(path: str) -> str:
+    """What uv's query of ``path`` (``-I -B -c CODE``: no guard, its site runs) runs from that
+    Python's installation that may be the cell's (``start_files.start_problem``), '' when
+    nothing: its site folders' .pth code and customize modules, its start-up modules."""
+    from . import start_files
+
+    found, why = start_files.start_problem(path, start_files.site_folders(path), guarded=False)
+    return f"that Python runs {found} at start ({why})" if found else ""
 
 
 def _elf(path: str) -> bool:

@@ -1,0 +1,383 @@
+"""What a Python runs at start from its own INSTALLATION, before any code Warden reads, and
+whether any of it changed since the kernel started (red team 29a R29a-3/4/5/9/10).
+
+A Python started without Warden's guard (``-I``/``-E``/``-S``, a venv's or a foreign Python,
+uv's interpreter query ``python -I -B -c ...``) and one started with it alike run, before the
+guard's ``sitecustomize`` or the code Warden reads:
+
+- its standard library's start-up modules (``encodings`` and the codec it picks, ``site``,
+  ``os``...: ``STDLIB_START``), from its ``pythonXY.zip`` first when there is one, then its
+  library folder (the kernel's own installation too: pyenv or a uv-managed Python under ~,
+  docker-stacks' /opt/conda are the notebook user's to write);
+- through ``site``, in each SITE folder as ``site.py`` finds them (``site_folders``): the
+  ``.pth`` files' import lines and the top-level modules they import
+  (``_distutils_hack``), then ``sitecustomize``/``usercustomize`` from the site folders and
+  the folders ``.pth`` path lines add (a guarded start finds the guard's first).
+
+``start_problem`` answers for one start; ``startup_modules`` keeps the PYTHONPATH side
+(R13-10) and the foreign installation's whole-tree check (``unverified_stdlib``). A file
+changed since the kernel started is accepted only when it is a copy Warden can vouch for:
+the same bytes as the setuptools/pip wheel the kernel's own ``ensurepip`` carries (what
+``python -m venv`` installs), or as the kernel's own unchanged copy; a compiled file when it
+is its unchanged source, compiled. An unchanged installation costs stats only (some 600,
+a few ms a start).
+"""
+
+import glob
+import os
+import stat
+from typing import Dict, Iterator, List, Optional, Tuple
+
+from . import startup_modules
+from .startup_modules import _changed, pth_files
+
+# What CPython (3.8-3.13) imports from its standard library's files before ``site`` has run
+# the guard, or, for -m, before the module (runpy and what it imports): the frozen ones too
+# (3.10 and older, debug builds and `-X frozen_modules=off` take them from the files), and
+# the names site would import from the library folder itself. A package counts by all its
+# files (``encodings`` picks its codec by the locale and PYTHONIOENCODING).
+STDLIB_START = (
+    "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
+    "_collections_abc", "_sitebuiltins", "zipimport", "warnings", "runpy", "types",
+    "importlib", "sitecustomize", "usercustomize",
+)  # fmt: skip
+
+_CUSTOMIZE = ("sitecustomize", "usercustomize")
+
+
+def venv_config(interpreter: str) -> str:
+    """The ``pyvenv.cfg`` Python takes for the program ``interpreter`` ('' when none): beside
+    the program, else one folder up (getpath.py and ``site.venv``), the program's own path,
+    links not followed."""
+    program = os.path.abspath(interpreter)
+    for folder in (os.path.dirname(program), os.path.dirname(os.path.dirname(program))):
+        cfg = os.path.join(folder, "pyvenv.cfg")
+        if os.path.isfile(cfg):
+            return cfg
+    return ""
+
+
+def _config_value(cfg: str, key: str) -> str:
+    """The last ``key = value`` of a ``pyvenv.cfg`` (keys as site.py reads them), '' when none."""
+    try:
+        with open(cfg, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return ""
+    found = ""
+    for line in lines:
+        name, sep, value = line.partition("=")
+        if sep and name.strip().lower() == key:
+            found = value.strip()
+    return found
+
+
+def _prefix_sites(prefix: str) -> List[str]:
+    """A prefix's site folders as site.getsitepackages lays them out (CPython's, Debian's)."""
+    root = glob.escape(prefix)
+    found: List[str] = []
+    for pattern in ("lib*/python3*/site-packages", "lib*/python3*/dist-packages",
+                    "local/lib*/python3*/dist-packages"):  # fmt: skip
+        found += glob.glob(os.path.join(root, pattern))
+    return sorted(set(found))
+
+
+def site_folders(interpreter: Optional[str]) -> List[str]:
+    """The site folders whose ``.pth`` files and customize modules a Python runs, found as
+    ``site.py`` finds them: a venv (``pyvenv.cfg`` beside its program or one folder up,
+    R29a-3) has its prefix's, the program's parent folder's (wherever the cfg is), and, with
+    ``include-system-site-packages = true``, its base's too (R29a-4b); any other program
+    those of the prefixes getpath places by landmarks from its real program, the kernel's base
+    interpreter's own included (R29a-4a: not the kernel venv's)."""
+    if not interpreter:
+        return []
+    cfg = venv_config(interpreter)
+    found: List[str] = []
+    if cfg:
+        found += _prefix_sites(os.path.dirname(os.path.dirname(os.path.abspath(interpreter))))
+        if _config_value(cfg, "include-system-site-packages").lower() != "true":
+            return found
+    for prefix in startup_modules._prefixes(interpreter) or ():
+        found += [f for f in _prefix_sites(prefix) if f not in found]
+    return found
+
+
+def pth_path_folders(sites: List[str]) -> List[str]:
+    """The folders the ``.pth`` files of ``sites`` add to ``sys.path`` (path lines: not a
+    comment, not ``import``), as ``site.addpackage`` does: relative to the site folder, only
+    when they exist."""
+    found: List[str] = []
+    for site in sites:
+        for pth in pth_files(site):
+            for line in _lines(pth):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                if line.startswith(("import ", "import\t")):
+                    continue
+                folder = os.path.join(site, line.rstrip())
+                if os.path.isdir(folder) and folder not in found:
+                    found.append(folder)
+    return found
+
+
+def _lines(path: str) -> List[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return []
+
+
+def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -> Tuple[str, str]:
+    """What a Python started this way runs from its installation before any code Warden
+    reads that may be the cell's: (the file, why), ('', '') when nothing. ``sites``: its site
+    folders and user sites (none with ``-S``); ``guarded``: it starts with the guard's folder
+    first on its path (its ``sitecustomize`` is the guard)."""
+    path = _stdlib_changed(interpreter)
+    if path:
+        return path, "a start-up module of its standard library, changed since the kernel started"
+    if not sites:
+        return "", ""
+    pth = startup_modules.pth_code(sites)
+    if pth:
+        return pth, "a .pth file changed since the kernel started, whose code site runs"
+    added = pth_path_folders(sites)
+    path = _pth_module_changed(sites, added)
+    if path:
+        return path, "a module its .pth files import, changed since the kernel started"
+    if not guarded:
+        found = _first_module(sites + added, _CUSTOMIZE)
+        if found:
+            return found, "a module site imports from its site folders while it starts"
+    return "", ""
+
+
+# -- the standard library ----------------------------------------------------------------
+
+
+def _own_stdlib(interpreter: Optional[str]) -> bool:
+    """Whether ``interpreter`` takes its standard library from the kernel's own installation
+    (the kernel's Python, its base, a venv of it): any other's is checked whole by
+    ``startup_modules.unverified_stdlib``."""
+    from .own_python import OWN
+
+    if not interpreter:
+        return False
+    if os.path.realpath(interpreter) in OWN.interpreters():
+        return True
+    cfg = venv_config(interpreter)
+    home = _config_value(cfg, "home") if cfg else ""
+    if home and os.path.realpath(home) == OWN.base_bin:
+        return True  # a `--copies` venv of the kernel's Python (foreign_home checks the rest)
+    known = os.path.realpath(OWN.base_prefix)
+    return any(os.path.realpath(p) == known for p in startup_modules._prefixes(interpreter) or ())
+
+
+def _stdlib_changed(interpreter: Optional[str]) -> str:
+    """A start-up file of the kernel's own standard library (``STDLIB_START``, its zip)
+    changed since the kernel started, that Python would run ('' when none: R29a-10)."""
+    if not _own_stdlib(interpreter):
+        return ""
+    archive, library, dynload = startup_modules.stdlib_folders()
+    if _changed(archive):
+        return archive  # a new pythonXY.zip comes before the library folder
+    listed: Dict[str, Dict[str, List[str]]] = {}
+    for name in STDLIB_START:
+        for path in _module_files(library, name, listed):
+            if _new(path) and not _vouched(path, ()):
+                return path
+    for entry in _listing(dynload):
+        if entry.partition(".")[0] in STDLIB_START and _changed(os.path.join(dynload, entry)):
+            return os.path.join(dynload, entry)
+    return ""
+
+
+def _module_files(
+    folder: str, name: str, listed: Optional[Dict[str, Dict[str, List[str]]]] = None
+) -> Iterator[str]:
+    """Every file that may be the module or package ``name`` in ``folder``: the package's
+    whole tree, the module's source, compiled, extension and cached compiled files (``listed``
+    keeps each folder's listing by module name across names: a glob a name costs ~1 ms in a
+    standard library's folder)."""
+    listed = {} if listed is None else listed
+    package = os.path.join(folder, name)
+    if os.path.isdir(package):
+        # the package's own files and their caches: its subpackages are imported later, if
+        # at all (importlib.metadata), and a new one would change the package's folder
+        yield package
+        for where in (package, os.path.join(package, "__pycache__")):
+            for entry in _listing(where):
+                yield os.path.join(where, entry)
+    for entry in _by_name(folder, listed).get(name, ()):
+        suffix = entry.partition(".")[2]
+        if suffix in ("py", "pyc", "pyw") or entry.endswith("so"):
+            yield os.path.join(folder, entry)
+    cache = os.path.join(folder, "__pycache__")
+    for entry in _by_name(cache, listed).get(name, ()):
+        if entry.endswith(".pyc"):
+            yield os.path.join(cache, entry)
+
+
+def _by_name(folder: str, listed: Dict[str, Dict[str, List[str]]]) -> Dict[str, List[str]]:
+    """``folder``'s entries with a dot, by the name before it (listed once into ``listed``)."""
+    if folder not in listed:
+        index: Dict[str, List[str]] = {}
+        for entry in _listing(folder):
+            stem, dot, _rest = entry.partition(".")
+            if dot:
+                index.setdefault(stem, []).append(entry)
+        listed[folder] = index
+    return listed[folder]
+
+
+def _new(path: str) -> bool:
+    """``startup_modules._changed`` with one ``lstat`` for a file that is no link (a start
+    checks some 600 files: each system call counts)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        return _changed(path)
+    return st.st_ctime >= startup_modules._STARTED - 1
+
+
+def _listing(folder: str) -> List[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+# -- what the .pth lines import -----------------------------------------------------------
+
+
+def _pth_module_changed(sites: List[str], added: List[str]) -> str:
+    """A file of a module that a site folder's ``.pth`` import line imports (setuptools'
+    ``_distutils_hack``: R29a-9), as found in the site folders and the folders their path
+    lines add, changed since the kernel started and not a copy Warden vouches for."""
+    names = startup_modules.pth_imports(sites)
+    if not names:
+        return ""
+    folders = sites + added
+    for name in sorted(names):
+        found = _first_module(folders, (name,))
+        if not found:
+            continue  # the standard library's, or none: site's import fails
+        folder = os.path.dirname(found)
+        for path in _module_files(folder, name):
+            if _new(path) and not _vouched(path, sites):
+                return path
+    return ""
+
+
+def _first_module(folders: List[str], names) -> str:
+    """The first of ``folders`` that holds a module or package named one of ``names``, as
+    'folder/entry' ('' when none): ``startup_modules.holder`` without a glob a name (a site
+    folder lists hundreds of entries), or an archive the folder lies in."""
+    for folder in folders:
+        if startup_modules.archive_part(folder):
+            return folder  # an archive, or a folder inside one: its modules are not listed
+        for entry in sorted(_listing(folder)):
+            stem, dot, suffix = entry.partition(".")
+            if stem not in names:
+                continue
+            path = os.path.join(folder, entry)
+            if not dot and os.path.isdir(path):
+                return path
+            if suffix in ("py", "pyc", "pyw") or (dot and entry.endswith("so")):
+                return path
+    return ""
+
+
+# -- copies Warden vouches for ------------------------------------------------------------
+
+_VOUCHED: Dict[Tuple[str, float, int], bool] = {}
+
+
+def _vouched(path: str, sites) -> bool:
+    """Whether a file changed since the kernel started is one Warden vouches for: a folder
+    (its files are checked one by one), a compiled file that is its unchanged (or vouched)
+    source compiled, or a file with the same bytes as the one its own ensurepip wheels or the
+    kernel's unchanged site folders hold at the same place. Remembered by ctime and size."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if os.path.isdir(path):
+        return True
+    key = (path, st.st_ctime, st.st_size)
+    if key not in _VOUCHED:
+        if path.endswith(".pyc") and os.path.basename(os.path.dirname(path)) == "__pycache__":
+            _VOUCHED[key] = _cache_matches(path, sites)
+        else:
+            _VOUCHED[key] = _known_copy(path, sites)
+    return _VOUCHED[key]
+
+
+def _cache_matches(pyc: str, sites) -> bool:
+    """Whether ``__pycache__/NAME.TAG[.opt-N].pyc`` holds what its source compiles to (the
+    source itself unchanged, or vouched): the bytes ``py_compile`` writes after the header."""
+    import marshal
+
+    folder = os.path.dirname(os.path.dirname(pyc))
+    parts = os.path.basename(pyc).split(".")
+    source = os.path.join(folder, parts[0] + ".py")
+    if not os.path.isfile(source) or (_changed(source) and not _vouched(source, sites)):
+        return False
+    optimize = int(parts[2][-1]) if len(parts) == 4 and parts[2].startswith("opt-") else 0
+    try:
+        with open(pyc, "rb") as handle:
+            data = handle.read()
+        with open(source, "rb") as handle:
+            text = handle.read()
+        code = compile(text, source, "exec", dont_inherit=True, optimize=optimize)
+        # the bytes, not the loaded file: marshal does not load untrusted data safely
+        return data[16:] == marshal.dumps(code)
+    except (OSError, ValueError, EOFError, TypeError, SyntaxError):
+        return False
+
+
+def _known_copy(path: str, sites) -> bool:
+    """Whether ``path`` has the bytes of the file at its place (relative to its site folder)
+    in one of the kernel's ensurepip wheels, unchanged, or in the kernel's own site folders,
+    unchanged."""
+    from .own_python import OWN
+
+    site = next((s for s in sites if path.startswith(os.path.join(s, ""))), "")
+    if not site:
+        return False
+    relative = os.path.relpath(path, site)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False
+    for own in OWN.site_packages:
+        copy = os.path.join(own, relative)
+        if os.path.realpath(copy) != os.path.realpath(path) and not _changed(copy, True):
+            try:
+                with open(copy, "rb") as handle:
+                    if handle.read() == data:
+                        return True
+            except OSError:
+                pass
+    return _wheel_holds(relative.replace(os.sep, "/"), data)
+
+
+def _wheel_holds(member: str, data: bytes) -> bool:
+    import zipfile
+
+    from .own_python import OWN
+
+    bundled = os.path.join(OWN.stdlib(), "ensurepip", "_bundled")
+    for wheel in glob.glob(os.path.join(glob.escape(bundled), "*.whl")):
+        if _changed(wheel, True):
+            continue
+        try:
+            with zipfile.ZipFile(wheel) as archive:
+                if member in archive.namelist() and archive.read(member) == data:
+                    return True
+        except (OSError, zipfile.BadZipFile, KeyError):
+            continue
+    return False
