@@ -26,6 +26,7 @@ a few ms a start).
 import glob
 import os
 import stat
+import time
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from . import startup_modules
@@ -181,15 +182,45 @@ def _stdlib_changed(interpreter: Optional[str]) -> str:
     archive, library, dynload = startup_modules.stdlib_folders()
     if _changed(archive):
         return archive  # a new pythonXY.zip comes before the library folder
-    listed: Dict[str, Dict[str, List[str]]] = {}
-    for name in STDLIB_START:
-        for path in _module_files(library, name, listed):
-            if _new(path) and not _vouched(path, ()):
-                return path
+    for path in _stdlib_start_files(library):
+        if _new(path) and not _vouched(path, ()):
+            return path
     for entry in _listing(dynload):
         if entry.partition(".")[0] in STDLIB_START and _changed(os.path.join(dynload, entry)):
             return os.path.join(dynload, entry)
     return ""
+
+
+# library folder -> (the folders' identities and times, the start-up files found in them)
+_START_FILES: Dict[str, Tuple[tuple, List[str]]] = {}
+
+
+def _stdlib_start_files(library: str) -> List[str]:
+    """The files of ``STDLIB_START`` in ``library`` (``_module_files``), found again only when
+    a folder they are listed from changed (an entry added, removed or renamed); each file's
+    own change is looked at by every start (``_new``)."""
+    folders = [library, os.path.join(library, "__pycache__")]
+    for name in STDLIB_START:
+        package = os.path.join(library, name)
+        folders += [package, os.path.join(package, "__pycache__")]
+    key = tuple(_identity(folder) for folder in folders)
+    kept = _START_FILES.get(library)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    listed: Dict[str, Dict[str, List[str]]] = {}
+    found = [path for name in STDLIB_START for path in _module_files(library, name, listed)]
+    settled = (time.time() - startup_modules._SETTLED) * 1e9
+    if all(not k or k[1] <= settled for k in key):
+        _START_FILES[library] = (key, found)  # not kept within a clock tick of a change
+    return found
+
+
+def _identity(folder: str):
+    try:
+        info = os.stat(folder)
+    except (OSError, ValueError):
+        return ()  # no such folder: kept as absent (a folder made there changes the key)
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
 def _module_files(
@@ -243,10 +274,7 @@ def _new(path: str) -> bool:
 
 
 def _listing(folder: str) -> List[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
+    return startup_modules.listing(folder)
 
 
 # -- what the .pth lines import -----------------------------------------------------------

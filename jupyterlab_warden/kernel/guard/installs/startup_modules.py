@@ -316,11 +316,39 @@ def pth_files(site: str) -> List[str]:
     """The ``.pth`` files of a site folder as ``site.addsitedir`` lists them: every name
     ``os.listdir`` gives that ends in ``.pth``, dotfiles included (3.13 skips those, 3.11
     and 3.12 do not; a glob skips them: R14-40)."""
+    return sorted(os.path.join(site, name) for name in listing(site) if name.endswith(".pth"))
+
+
+# folder -> ((st_mtime_ns, st_ctime_ns, st_ino, st_dev), its entries): ``listing``
+_LISTINGS: Dict[str, Tuple[tuple, List[str]]] = {}
+_LISTINGS_KEPT = 512
+_SETTLED = 2.0  # seconds: a listing made this soon after the folder changed is not kept
+
+
+def listing(folder: str) -> List[str]:
+    """``os.listdir(folder)`` ([] when it cannot be listed), kept while the folder's identity
+    and times stay (adding, removing or renaming an entry changes its mtime and ctime; a cell
+    cannot set a ctime back): every Python start reads its site folders (hundreds of entries)
+    and standard library's folders (R29a: ``start_files``). A listing made within ``_SETTLED``
+    seconds of the folder's last change is not kept (a second change in the same clock tick
+    would keep its times), as ``path_programs`` does. The caller must not change the list."""
     try:
-        names = os.listdir(site)
-    except OSError:
+        info = os.stat(folder)
+    except (OSError, ValueError):
         return []
-    return sorted(os.path.join(site, name) for name in names if name.endswith(".pth"))
+    key = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+    kept = _LISTINGS.get(folder)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    try:
+        names = os.listdir(folder)
+    except (OSError, ValueError):
+        return []
+    if time.time() - info.st_ctime >= _SETTLED:
+        if len(_LISTINGS) >= _LISTINGS_KEPT:
+            _LISTINGS.clear()
+        _LISTINGS[folder] = (key, names)
+    return names
 
 
 def _imported(line: str) -> Set[str]:
