@@ -1,7 +1,20 @@
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# The developer's own tools under ~ (pyenv's shims, cargo's bin) are no input of the readings
+# the tests pin: uv's discovery walks PATH for Pythons, and a pyenv shim there is a script of
+# the user's, which Warden refuses to let uv run (threat model, red team 29a R29a-1). The
+# tests that read a PATH give their own; the project's virtual environment stays.
+_HOME = os.path.expanduser("~").rstrip("/") + "/"
+_VENV_BIN = os.path.dirname(sys.executable)
+os.environ["PATH"] = os.pathsep.join(
+    p
+    for p in os.environ.get("PATH", "").split(os.pathsep)
+    if p == _VENV_BIN or not (p + "/").startswith(_HOME)
+)
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 

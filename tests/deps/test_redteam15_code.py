@@ -268,7 +268,7 @@ def test_a_foreign_pythons_compiled_stdlib_is_checked(
     program = tmp_path / "py" / "bin" / "python3.11"
     shutil.copy2(os.path.realpath(sys._base_executable), program)
     changed = str(stdlib / cached)
-    monkeypatch.setattr(startup_modules, "_changed", lambda path: path == changed)
+    monkeypatch.setattr(startup_modules, "_changed", lambda path, missing=False: path == changed)
     assert startup_modules.unverified_stdlib(str(program)).split(": ")[0] == changed
-    monkeypatch.setattr(startup_modules, "_changed", lambda path: False)
+    monkeypatch.setattr(startup_modules, "_changed", lambda path, missing=False: False)
     assert startup_modules.unverified_stdlib(str(program)) == ""

@@ -331,7 +331,9 @@ def test_every_module_a_foreign_python_may_load_before_the_guard_is_checked(
     program = tmp_path / "py" / "bin" / "python3.11"
     shutil.copy2(os.path.realpath(sys._base_executable), program)
     for path in (str(stdlib / changed), str(stdlib / "site-packages" / "mod.py")):
-        monkeypatch.setattr(startup_modules, "_changed", lambda p, path=path: p == path)
+        monkeypatch.setattr(
+            startup_modules, "_changed", lambda p, missing=False, path=path: p == path
+        )
         found = startup_modules.unverified_stdlib(str(program))
         if "site-packages" in path:
             assert found == "", found
@@ -356,7 +358,7 @@ def test_a_standard_library_folder_warden_cannot_list_is_unverified(
     (tmp_path / "py" / "bin").mkdir()
     program = tmp_path / "py" / "bin" / "python3.11"
     shutil.copy2(os.path.realpath(sys._base_executable), program)
-    monkeypatch.setattr(startup_modules, "_changed", lambda p: False)
+    monkeypatch.setattr(startup_modules, "_changed", lambda p, missing=False: False)
     assert startup_modules.unverified_stdlib(str(program)) == ""
     scandir = os.scandir
     locked = str(stdlib / "json")

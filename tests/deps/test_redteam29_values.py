@@ -67,6 +67,8 @@ def test_a_shells_own_reading_of_a_value_is_refused(kernel, case):
         '{"lr": 0.001, "epochs": 3}',  # JSON with blanks
         "echo $((2 * 3)) workers",  # arithmetic among the arguments
         "ls *.csv now",  # a pattern without brackets, read by its matches
+        "tests/t.py::test_x[setsid] (setup)",  # pytest's PYTEST_CURRENT_TEST: [setsid] matches
+        "model[large] v2",  # an ordinary bracket expression, matching no file
     ],
 )
 def test_ordinary_values_pass(value):

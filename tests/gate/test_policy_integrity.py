@@ -101,7 +101,9 @@ def test_a_policy_file_rewritten_from_a_notebook_is_refused(lab, tmp_path):
     path, marker = malicious(tmp_path, "unpinned")
     unpin = "env.pop('WARDEN_POLICY_SHA256')\n"
     content, _ = execute(lab, kernel_id, CHILD_LOAD.format(unpin=unpin, cell=load_cell(path)))
-    assert content["status"] == "error" and "WardenBlocked" in content["ename"], content
+    # the kernel hands its child the pinned digest whatever env it was given (child_path,
+    # red team 28c R28c-3): the child refuses the rewritten file, and the load with it
+    assert content["status"] == "ok", content
     assert not marker.exists()
     env_file = tmp_path / "kernel-env.json"
     dump = f"import json, os\nopen({str(env_file)!r}, 'w').write(json.dumps(dict(os.environ)))\n"

@@ -152,8 +152,10 @@ _DEFAULT_IFS = " \t\n"
 # text is not what runs; and a brace expansion ({u..u}v, {a,b}), which makes its words
 _BASH_DOLLAR = re.compile(r"\$(?=['\"\[])")
 _BRACES = re.compile(r"\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}")
-# a pattern's bracket expression (not `[`, the test command)
-_BRACKETS = re.compile(r"\[.*\]")
+# a bracket expression shells read otherwise than Python's glob: a POSIX class, collating
+# symbol or equivalence class (`[[:digit:]]`, `[[.a.]]`, `[[=a=]]`) or bash's `[^x]`; any other
+# (`[abc]`, `[a-z]`, `[!x]`) both read alike, and is matched with the files where it runs
+_BRACKETS = re.compile(r"\[[:.=^]")
 
 
 def _expanded(value: str, place: Place, unknown: List[str]) -> str:
@@ -318,8 +320,9 @@ def _in_command_position(text: str, place: Place, unknown: List[str]) -> str:
         if _UNKNOWN in token:
             return _unknown_command(unknown)
         if _BRACKETS.search(token):
-            # a bracket expression: shells read [[:digit:]] and [^x] as Python's glob does not
-            # (red team 29b R29b-3: it matched nothing, and dash ran ./0, a link to uv)
+            # shells read [[:digit:]] and [^x] as Python's glob does not (red team 29b R29b-3:
+            # it matched nothing, and dash ran ./0, a link to uv); an ordinary bracket in a
+            # value's first word (pytest's `test_x[case] (setup)`) is matched as before
             return f"runs what the pattern {token} matches, which Warden cannot tell"
         words = [token]
         if handed_text.has_pattern(token):
