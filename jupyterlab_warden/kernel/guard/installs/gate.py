@@ -765,6 +765,10 @@ def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
     # an earlier writer on the line (inv.problem) may plant what uv finds on its own; an
     # install's request already carries that problem
     line_problem = inv.problem if request is None else ""
+    if line_problem.startswith("an earlier command on the line (uv) "):
+        # uv's own writes are the environments it makes from Pythons this line's reading
+        # checked (`uv run --no-sync ...; uv run --no-project ...`: vector R8-10)
+        line_problem = ""
     problem = uv_inputs.interpreter_problem(inv.args, env, cwd, line_problem)
     if not problem:
         return request
