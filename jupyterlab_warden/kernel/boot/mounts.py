@@ -37,8 +37,12 @@ def marks() -> str:
 
 def new_over(path: str, known) -> str:
     """The mount point of a mount whose mark is not in ``known`` that ``path`` (absolute,
-    real) lies under or at, '' when none does."""
-    for mark, point in table():
+    real) lies under or at, '' when none does; ``_MOUNTINFO`` itself when the mounts cannot
+    be read now (fail closed: no place is settled then)."""
+    found = table()
+    if not found:
+        return _MOUNTINFO
+    for mark, point in found:
         if mark not in known and (path == point or path.startswith(point.rstrip("/") + "/")):
             return point
     return ""
