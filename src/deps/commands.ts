@@ -835,7 +835,12 @@ function requestOfInvocation(
             );
   const python =
     inv.tool === 'uv'
-      ? uvPythonProblem(inv.args, { ...context, env: merged })
+      ? uvPythonProblem(
+          inv.args,
+          { ...context, env: merged },
+          // an install's request carries the line's problem already
+          request === null ? (inv.problem ?? '') : ''
+        )
       : '';
   if (python) {
     // the interpreter uv runs to query it is a program start (red team 17 R17-6)

@@ -564,11 +564,14 @@ const UV_NO_PYTHON = ['help', 'cache', 'generate-shell-completion', 'self'];
  * Why the interpreter uv runs to query it is refused (red team 17 R17-6): -p/--python, else
  * UV_PYTHON, else the nearest .python-version. uv RUNS it (`-I -B -c CODE`), so it is a program
  * start; the kernel reads the file, a notebook's text does not show it: anything but a plain
- * version request (`3.11`, `cpython@3.11`) is refused here. '' when none is.
+ * version request (`3.11`, `cpython@3.11`) is refused here. Without one, uv looks for a Python
+ * on its own: `lineProblem` (why an earlier command on the shell line may write the files uv
+ * reads) refuses it, as the kernel's uv_inputs.interpreter_problem does. '' when none is.
  */
 export function uvPythonProblem(
   args: string[],
-  context: CommandContext
+  context: CommandContext,
+  lineProblem = ''
 ): string {
   const command = args.slice(subcommandStart(args, UV_VALUED, UV_COMMANDS));
   if (!command.length || UV_NO_PYTHON.includes(command[0])) {
@@ -585,8 +588,13 @@ export function uvPythonProblem(
     requests = found && found[0] ? [[found[0], context.label(found[1])]] : [];
   }
   const named = requests.find(([value]) => !plainPythonRequest(value));
-  return named
-    ? `uv runs '${named[0].slice(0, 60)}' (${named[1]}) to query it, a file the notebook does not show: give uv a Python version (-p 3.11), or run the line in a kernel, where Warden reads that file`
+  if (named) {
+    return `uv runs '${named[0].slice(0, 60)}' (${named[1]}) to query it, a file the notebook does not show: give uv a Python version (-p 3.11), or run the line in a kernel, where Warden reads that file`;
+  }
+  // without a file named, uv looks for a Python on its own: an earlier writer on the line may
+  // put one where it looks (a cell's `.venv/bin/python`) after Warden read the places
+  return lineProblem
+    ? `uv looks for a Python on its own and runs what it finds: ${lineProblem}`
     : '';
 }
 

@@ -121,6 +121,19 @@ def test_a_python_the_line_writes_before_uv_looks(kernel):
     assert "an earlier command on the line (printf)" in refused, refused
 
 
+def test_a_python_an_earlier_uv_run_writes_before_uv_looks(kernel):
+    """An earlier ``uv run`` on the line is such a writer too: it runs a command, here a
+    Python that writes .venv/bin/python. (The exemption it had, for `uv run --no-sync ...; uv
+    run --no-project ...`, let any writer after a first uv through.)"""
+    line = (  # the first uv as PATH finds it (the venv's bin): the name the exemption read
+        "uv run -q --no-cache --no-project --no-config python plant.py && {uv} pip list --no-cache"
+    )
+    cell = f"import os\nopen('plant.py', 'w').write({SH_VENV!r})\nos.system({line!r})\n"
+    refused = kernel.proves(cell)
+    assert "uv looks for a Python on its own and runs what it finds" in refused, refused
+    assert "an earlier command on the line (uv) may write" in refused, refused
+
+
 def test_the_shell_line_uv_venv_then_uv_pip_list(kernel):
     """``uv venv x && VIRTUAL_ENV=x uv pip list`` as one shell line."""
     line = "{uv} venv -q --no-cache x && VIRTUAL_ENV=x {uv} pip list --no-cache"

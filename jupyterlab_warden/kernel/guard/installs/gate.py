@@ -763,12 +763,10 @@ def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):
     from .request import InstallRequest
 
     # an earlier writer on the line (inv.problem) may plant what uv finds on its own; an
-    # install's request already carries that problem
+    # install's request already carries that problem. An earlier `uv run`/`uvx` is such a
+    # writer too: it runs a command (`uv run python -c CODE`), and uv's plain commands (`uv
+    # venv`, `uv pip install`, `uv sync`) are no writers at all (commands._may_write)
     line_problem = inv.problem if request is None else ""
-    if line_problem.startswith("an earlier command on the line (uv) "):
-        # uv's own writes are the environments it makes from Pythons this line's reading
-        # checked (`uv run --no-sync ...; uv run --no-project ...`: vector R8-10)
-        line_problem = ""
     problem = uv_inputs.interpreter_problem(inv.args, env, cwd, line_problem)
     if not problem:
         return request
