@@ -385,3 +385,68 @@ def test_site_folders_are_found_as_site_py_finds_them(tmp_path):
     cfg.write_text(f"home = {os.path.dirname(base)}\ninclude-system-site-packages = true\n")
     assert start_files.site_folders(str(program)) == [str(site), base_site]
     assert start_files.site_folders(base) == [base_site]
+
+
+# -- an editable install's finder (a false refusal: every Python after `pip install -e .`) -----
+
+PROJECT = """
+import os, subprocess, sys
+os.makedirs('proj/mypkg', exist_ok=True)
+open('proj/pyproject.toml', 'w').write(
+    '[build-system]\\nrequires = ["setuptools>=64"]\\nbuild-backend = "setuptools.build_meta"\\n'
+    '[project]\\nname = "mypkg"\\nversion = "0.1"\\n'
+)
+open('proj/mypkg/__init__.py', 'w').write('X = 41\\n')
+"""
+# flat layout: setuptools maps the package through its finder (src layout gets a path line)
+EDITABLE = "'-m', 'pip', 'install', '-q', '--no-build-isolation', '--no-deps', '--no-index', '-e'"
+IMPORTS = "'-c', 'import mypkg; open(\"ran\", \"w\").write(str(mypkg.X + 1))'"
+
+
+def test_the_kernels_own_editable_install_then_its_pythons_run(own_kernel):
+    """``pip install -e proj`` into the kernel's own environment (setuptools' finder module and
+    its .pth, both new), then the kernel's Python imports the project, guarded, and starts
+    isolated (a guardless start: its code is read, so it names no project module)."""
+    code = PROJECT + f"subprocess.run([sys.executable, {EDITABLE}, 'proj'], check=True)\n"
+    code += f"subprocess.run([sys.executable, {IMPORTS}], check=True)\n"
+    isolated = "'-I', '-c', 'open(\"isolated\", \"w\")'"
+    code += f"subprocess.run([sys.executable, {isolated}], check=True)\n"
+    _runs(own_kernel, code)
+    assert (own_kernel.work / "ran").read_text() == "42"
+    assert (own_kernel.work / "isolated").exists()
+    assert list(own_kernel.site.glob("__editable___mypkg_0_1_finder.py"))
+
+
+# setuptools' own finder module, written by setuptools' own template, that maps a package
+# named sitecustomize to the cell's folder: site imports it at start, and nothing earlier on
+# a guardless start's path has one
+FINDER_FOR_SITECUSTOMIZE = """
+import os, sys, shutil, subprocess
+from setuptools.command.editable_wheel import _finder_template
+shutil.rmtree('v', ignore_errors=True)
+subprocess.run([sys.executable, '-m', 'venv', '--without-pip', 'v'], check=True)
+os.makedirs('evil/sitecustomize', exist_ok=True)
+open('evil/sitecustomize/__init__.py', 'w').write(MODULE)
+sp = 'v/lib/VERSION/site-packages/'
+name = '__editable___evil_0_finder'
+mapping = {'sitecustomize': os.path.abspath('evil/sitecustomize')}
+open(sp + name + '.py', 'w').write(_finder_template('evil-0', mapping, {}) + EXTRA)
+open(sp + '__editable__.evil-0.pth', 'w').write('import ' + name + '; ' + name + '.install()\\n')
+open(sp + '_virtualenv.pth', 'w').write('import _virtualenv\\n')  # no such module: the finder's
+subprocess.run(['v/bin/python', '-I', '-c', 'pass'])
+"""
+
+
+@pytest.mark.parametrize(
+    "extra, package",
+    [("''", "sitecustomize"), ("''", "_virtualenv"), ("'\\n' + MODULE", "mypkg")],
+    ids=["maps-sitecustomize", "maps-a-pth-import", "template-plus-code"],
+)
+def test_an_editable_finder_warden_does_not_vouch_for(kernel, extra, package):
+    """A finder of setuptools' template mapping ``sitecustomize`` (run by a guardless start's
+    site) or a name another .pth line imports and no folder holds, and one with code after the
+    template's: installed without Warden, refused with it."""
+    code = FINDER_FOR_SITECUSTOMIZE.replace("VERSION", VERSION).replace("EXTRA", extra)
+    code = code.replace("{'sitecustomize'", "{'" + package + "'")
+    refused = kernel.proves(_cell(kernel, code, MODULE=MODULE))
+    assert "__editable___evil_0_finder.py" in refused and ".pth files import" in refused, refused

@@ -29,7 +29,7 @@ import stat
 import time
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from . import startup_modules
+from . import editable_finder, startup_modules
 from .startup_modules import _changed, pth_files
 
 # What CPython (3.8-3.13) imports from its standard library's files before ``site`` has run
@@ -288,14 +288,23 @@ def _pth_module_changed(sites: List[str], added: List[str]) -> str:
     if not names:
         return ""
     folders = sites + added
+    missing, finders = set(), []
     for name in sorted(names):
         found = _first_module(folders, (name,))
         if not found:
-            continue  # the standard library's, or none: site's import fails
+            missing.add(name)  # the standard library's, or none: site's import fails
+            continue
         folder = os.path.dirname(found)
         for path in _module_files(folder, name):
             if _new(path) and not _vouched(path, sites):
                 return path
+        if name.startswith("__editable__") and found.endswith(".py"):
+            finders.append(found)
+    # an editable finder imports what it maps when nothing on the path has it: a name another
+    # .pth line imports, found nowhere, would be the project's file, run before the guard
+    for finder in finders:
+        if (editable_finder.mapped_names(finder) or frozenset()) & missing:
+            return finder
     return ""
 
 
@@ -326,8 +335,9 @@ _VOUCHED: Dict[Tuple[str, float, int], bool] = {}
 def _vouched(path: str, sites) -> bool:
     """Whether a file changed since the kernel started is one Warden vouches for: a folder
     (its files are checked one by one), a compiled file that is its unchanged (or vouched)
-    source compiled, or a file with the same bytes as the one its own ensurepip wheels or the
-    kernel's unchanged site folders hold at the same place. Remembered by ctime and size."""
+    source compiled, a file with the same bytes as the one its own ensurepip wheels or the
+    kernel's unchanged site folders hold at the same place, or setuptools' editable-install
+    finder (``editable_finder``). Remembered by ctime and size."""
     try:
         st = os.stat(path)
     except OSError:
@@ -339,7 +349,8 @@ def _vouched(path: str, sites) -> bool:
         if path.endswith(".pyc") and os.path.basename(os.path.dirname(path)) == "__pycache__":
             _VOUCHED[key] = _cache_matches(path, sites)
         else:
-            _VOUCHED[key] = _known_copy(path, sites)
+            # setuptools' editable finder, which `pip install -e .` writes beside its .pth
+            _VOUCHED[key] = _known_copy(path, sites) or editable_finder.vouched(path)
     return _VOUCHED[key]
 
 
