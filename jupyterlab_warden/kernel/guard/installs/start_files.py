@@ -24,6 +24,7 @@ a few ms a start).
 """
 
 import glob
+import hashlib
 import os
 import stat
 import time
@@ -329,7 +330,7 @@ def _first_module(folders: List[str], names) -> str:
 
 # -- copies Warden vouches for ------------------------------------------------------------
 
-_VOUCHED: Dict[Tuple[str, float, int], bool] = {}
+_VOUCHED: Dict[Tuple[str, bytes, bytes], bool] = {}
 
 
 def _vouched(path: str, sites) -> bool:
@@ -337,16 +338,18 @@ def _vouched(path: str, sites) -> bool:
     (its files are checked one by one), a compiled file that is its unchanged (or vouched)
     source compiled, a file with the same bytes as the one its own ensurepip wheels or the
     kernel's unchanged site folders hold at the same place, or setuptools' editable-install
-    finder (``editable_finder``). Remembered by ctime and size."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
+    finder (``editable_finder``). Remembered by the digest of the bytes read (and of a compiled
+    file's source), not by the file's times: writes through a shared map whose pages are dirty
+    change a file and leave its ctime (red team 31 R31-2)."""
     if os.path.isdir(path):
         return True
-    key = (path, st.st_ctime, st.st_size)
+    cached = path.endswith(".pyc") and os.path.basename(os.path.dirname(path)) == "__pycache__"
+    source = _cache_source(path) if cached else ""
+    key = (path, _digest(path), _digest(source) if source else b"")
+    if not key[1]:
+        return False  # unreadable
     if key not in _VOUCHED:
-        if path.endswith(".pyc") and os.path.basename(os.path.dirname(path)) == "__pycache__":
+        if cached:
             _VOUCHED[key] = _cache_matches(path, sites)
         else:
             # setuptools' editable finder, which `pip install -e .` writes beside its .pth
@@ -354,14 +357,28 @@ def _vouched(path: str, sites) -> bool:
     return _VOUCHED[key]
 
 
+def _digest(path: str) -> bytes:
+    """The SHA-256 of the file's bytes (b'' when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).digest()
+    except OSError:
+        return b""
+
+
+def _cache_source(pyc: str) -> str:
+    """The source file ``__pycache__/NAME.TAG[.opt-N].pyc`` is compiled from."""
+    folder = os.path.dirname(os.path.dirname(pyc))
+    return os.path.join(folder, os.path.basename(pyc).split(".")[0] + ".py")
+
+
 def _cache_matches(pyc: str, sites) -> bool:
     """Whether ``__pycache__/NAME.TAG[.opt-N].pyc`` holds what its source compiles to (the
     source itself unchanged, or vouched): the bytes ``py_compile`` writes after the header."""
     import marshal
 
-    folder = os.path.dirname(os.path.dirname(pyc))
     parts = os.path.basename(pyc).split(".")
-    source = os.path.join(folder, parts[0] + ".py")
+    source = _cache_source(pyc)
     if not os.path.isfile(source) or (_changed(source) and not _vouched(source, sites)):
         return False
     optimize = int(parts[2][-1]) if len(parts) == 4 and parts[2].startswith("opt-") else 0
