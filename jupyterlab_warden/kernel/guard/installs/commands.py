@@ -2532,6 +2532,49 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
             )
 
 
+def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dict[str, str]):
+    """A Python start after a writer on its line that may have put a file where the Python
+    imports from as it starts (red team 31 R31-6): its PYTHONPATH folders (the line's or the
+    inherited one), its site and user-site folders and the folders their ``.pth`` path lines
+    add (a ``.pth``, ``sitecustomize``, the ``_distutils_hack`` a ``.pth`` imports), and the
+    kernel's standard library's start-up packages. Warden read them before the line ran, and
+    they run before the guard (or a guardless start's first line): unreadable. ``where``: the
+    Python's program file (None: not found, read elsewhere)."""
+    written = _PATH_WRITES.get()
+    if not written:
+        return
+    from . import start_files
+
+    folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
+    sites: List[str] = []
+    if "S" not in flags:
+        sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
+    # a writer Warden cannot place counts for the folders a cell names or owns (PYTHONPATH, the
+    # user sites); for a venv's site folders, where its bin is on PATH (R19-2's rule)
+    unplaced = _SearchFolders(folders + sites)
+    if "S" not in flags:
+        sites += start_files.site_folders(where)
+        folders += sites + start_files.pth_path_folders(sites)
+    names = set(start_files.STDLIB_START) | startup_modules.pth_imports(sites)
+    places = [os.path.join(f, n) for f in folders for n in sorted(names)]
+    if start_files._own_stdlib(where):
+        archive, library, dynload = startup_modules.stdlib_folders()
+        folders += [os.path.dirname(archive), library, dynload]
+        places += [os.path.join(library, n) for n in start_files.STDLIB_START]
+    places += folders
+    search = _SearchFolders(places + [os.path.join(p, "__pycache__") for p in places])
+    for writer, place in written:
+        tree, writer = writer.endswith("/"), writer.rstrip("/")
+        found = (search if place else unplaced).written(place, tree)
+        if found is not None:
+            raise Unreadable(
+                f"an earlier command on the line ({writer}) {found[1]}, a folder a Python "
+                "started after it imports from as it starts (its PYTHONPATH, site folders or "
+                "standard library), before Warden's guard; Warden reads them before the line "
+                "runs: run the Python as its own line (its own ! line or os.system call)"
+            )
+
+
 # Entries a tree's walk for links leading out of it reads before it gives up (red team 22
 # R22-2): past it the tree is a write Warden cannot place. Image data sets run to 100,000s of
 # files (COCO train2017: 118,287; red team 23 R23-5 refused a line over 50,000), and this
@@ -4108,6 +4151,8 @@ def _guardless_start(
             f"the Python's options use a shell expansion ({_construct(expanded[0])}) Warden "
             "cannot resolve: whether the child keeps Warden's guard depends on it"
         )
+    if not UNLAUNCHED.get():
+        _refuse_start_places_written(interpreter(argv[0], env), flags, env)
     dropped = sorted(flags & _GUARD_DROPPING)
     by_env = _guard_dropped_by_env(env)
     old = "" if guardless.hosts_guard(interpreter(argv[0], env), env) else argv[0]
