@@ -271,6 +271,8 @@ UV_INERT_SETTINGS = frozenset(
         "annotation-style", "require-hashes", "verify-hashes", "strict", "group",
     )
 )  # fmt: skip
+# python-preference and [pip] python / system change which Python uv RUNS to query it, not what
+# it installs: uv_config.DiscoverySettings reads them for uv's discovery (uv_inputs, R31-7).
 # Not inert on purpose: config-settings(-package) (build backend options, as for pip),
 # extra-build-variables (a build's environment), torch-backend (PyTorch's indexes),
 # python-install-mirror, pypy-install-mirror, python-downloads-json-url (where an interpreter

@@ -17,7 +17,7 @@ install is refused as unreadable.
 
 import os
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from . import folders, toml_files
 from .request import InstallRequest
@@ -87,10 +87,17 @@ def _named_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List
     return [os.path.join(cwd, n) for n in named if n]
 
 
-def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
+def settings_tables(
+    request: InstallRequest, env: Dict[str, str], cwd: str, files=None
+) -> Iterator[Tuple[str, dict]]:
+    """``(origin, table)``: the settings table (uv.toml's top level, a pyproject.toml's
+    ``[tool.uv]``) of each config file in ``files`` (``config_files``'s by default) that
+    exists, each read once. A file Warden cannot read or parse adds a problem to ``request``
+    (fail closed) and yields nothing; a named file (``--config-file``, ``UV_CONFIG_FILE``) that
+    does not exist is such a file."""
     seen = set()
     named_files = set(_named_files(request, env, cwd))
-    for path, kind in config_files(request, env, cwd):
+    for path, kind in config_files(request, env, cwd) if files is None else files:
         real = os.path.realpath(path)
         if real in seen:
             continue
@@ -98,11 +105,18 @@ def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
         if path not in named_files and not os.path.exists(path):
             continue
         if kind == "pyproject":
-            _pyproject(request, path)
+            table = _pyproject(request, path)
+            if table is not None:
+                yield f"{path} [tool.uv]", table
             continue
         doc = toml_files.load(request, path, f"uv config {path}")
         if doc is not None:
-            toml_files.add_uv_settings(request, doc, f"uv config {path}")
+            yield f"uv config {path}", doc
+
+
+def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
+    for origin, table in settings_tables(request, env, cwd):
+        toml_files.add_uv_settings(request, table, origin)
     kept, unique = set(), []
     for source in request.sources:  # a project's indexes may be read twice: decide them once
         if (source.url, source.role) not in kept:
@@ -118,16 +132,87 @@ def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
     request.requirements[:] = requirements
 
 
-def _pyproject(request: InstallRequest, path: str) -> None:
+def _pyproject(request: InstallRequest, path: str) -> Optional[dict]:
+    """The ``[tool.uv]`` table of the pyproject.toml ``path`` ({} when it has none), None when
+    it mentions no uv at all or cannot be read (a problem on ``request`` then)."""
     from . import requirements
 
     try:
         text = requirements.read_regular_file(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         request.problems.append(f"cannot read {path}: {exc.__class__.__name__}")
-        return
+        return None
     if not _MENTIONS_UV.search(text):
-        return  # no [tool.uv] table in any spelling (a quoted key with escapes counts)
+        return None  # no [tool.uv] table in any spelling (a quoted key with escapes counts)
     doc = toml_files.loads(request, text, path)
-    if doc is not None:
-        toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{path} [tool.uv]")
+    return None if doc is None else toml_files.uv_table(doc)
+
+
+# uv's `PythonPreference` values (uv-python `discovery.rs`), and its default
+PYTHON_PREFERENCES = ("only-managed", "managed", "system", "only-system")
+DEFAULT_PYTHON_PREFERENCE = "managed"
+
+
+class DiscoverySettings:
+    """What uv's config files may set that changes which Python uv's discovery runs (red team
+    31 R31-7), for a command run with ``env`` in ``cwd`` when neither the command line nor the
+    environment sets it (uv's precedence: command line, environment, config files):
+
+    * ``preferences``: each ``python-preference`` uv may take (a uv.toml's ``"only-system"``
+      makes uv skip its managed Pythons, ``"only-managed"`` PATH's);
+    * ``pip_pythons``: ``(value, origin)`` of each ``[pip] python`` (the interpreter a ``uv
+      pip`` command runs, checked against uv 0.13.9: ``uv pip list`` runs it);
+    * ``pip_system``: whether a ``[pip] system = true`` may apply (``uv pip`` then skips
+      virtual environments and searches PATH first, as with ``--system``).
+
+    uv reads the ``--config-file`` (else ``UV_CONFIG_FILE``) alone when one is named (checked
+    against uv 0.13.9: the discovered files are not read then), nothing under ``--no-config`` /
+    ``UV_NO_CONFIG``, else the project's file (the nearest uv.toml or ``[tool.uv]``, from the
+    working folder up or from the workspace root for a project command) before the user's
+    before the system's. Which project file uv picks depends on its workspace discovery, so
+    every one that may be picked counts (``config_files``), as the user's and the system's
+    do; uv's default preference (``managed``) counts unless the named file or the user's
+    uv.toml sets one (the project's may not). ``problem`` ('' when none): a file Warden cannot
+    read, or a preference it does not know: what uv runs is then unknown, and its discovery
+    is refused (fail closed)."""
+
+    def __init__(self, request: InstallRequest, env: Dict[str, str], cwd: str):
+        self.preferences: List[str] = []
+        self.pip_pythons: List[Tuple[str, str]] = []
+        self.pip_system = False
+        self.problem = ""
+        reading = InstallRequest("uv", "uv")
+        reading.uv_no_config = request.uv_no_config
+        reading.uv_config_file = request.uv_config_file
+        reading.uv_config_dirs = list(request.uv_config_dirs)
+        named = request.uv_config_file or env.get("UV_CONFIG_FILE")
+        if named:
+            files = [(os.path.join(cwd, named), "uv.toml")]
+        else:
+            files = config_files(reading, env, cwd)
+        user = None if named else os.path.join(cwd, user_and_system_files(env, cwd)[0])
+        default = True
+        for origin, table in settings_tables(reading, env, cwd, files):
+            value = table.get("python-preference")
+            if value is not None and (
+                not isinstance(value, str) or value not in PYTHON_PREFERENCES
+            ):
+                reading.problems.append(
+                    f"{origin}: python-preference {str(value)[:40]!r} is not one uv knows"
+                )
+            elif value is not None:
+                self.preferences.append(value)
+                if named or (user is not None and origin == f"uv config {user}"):
+                    default = False  # the named file, or the user's: read by every command
+            pip = table.get("pip") if isinstance(table.get("pip"), dict) else {}
+            if isinstance(pip.get("python"), str):
+                self.pip_pythons.append((pip["python"], f"{origin} [pip] python"))
+            self.pip_system = self.pip_system or pip.get("system") is True
+        if reading.problems:
+            self.problem = (
+                "uv takes the settings that choose the Python it runs (python-preference, "
+                f"[pip] python and system) from its config files, and {reading.problems[0]}"
+            )
+        if default:
+            self.preferences.append(DEFAULT_PYTHON_PREFERENCE)
+        self.preferences = list(dict.fromkeys(self.preferences))

@@ -16,7 +16,14 @@ looks for one, as uv 0.13.9's discovery does (``uv-python`` ``discovery.rs``:
 4. uv's managed installations (``UV_PYTHON_INSTALL_DIR``, else ``$XDG_DATA_HOME/uv/python``,
    else ``~/.local/share/uv/python``) and the folders of ``UV_PYTHON_SEARCH_PATH``, else
    ``PATH`` (``pythonX.Y`` for a version X.Y, ``python3``, ``python``; any ``python*`` for a
-   request Warden cannot place), in the order ``--python-preference`` says.
+   request Warden cannot place), in the order the ``python-preference`` says (command line,
+   environment, else uv's config files: red team 31 R31-7): ``managed`` (the default) the
+   managed first, ``system`` PATH's first, ``only-managed`` / ``only-system`` those alone; an
+   ``only-*`` preference also passes over a Python found elsewhere that is not of its kind
+   (a ``.venv`` of a system Python under ``only-managed``). ``uv pip`` with a system Python
+   asked for (``--system``, ``UV_SYSTEM_PYTHON``, a config's ``[pip] system``) searches PATH
+   first whatever the preference (uv 0.13.9: "in search path or managed installations"), and
+   runs a config's ``[pip] python`` as it runs ``--python``.
 
 uv runs them in that order until one satisfies the request. Warden follows the same order and
 stops where it KNOWS uv stops: at a Python it trusts (``uv_inputs.interpreter_file_problem``)
@@ -48,6 +55,11 @@ class Discovery:
 
     def __init__(self, words: List[str], options: Dict[str, List[Optional[str]]], env, cwd):
         self.words, self.options, self.env, self.cwd = words, options, env, cwd
+        # the python-preference this walk follows (``given_preferences``, else the config's)
+        self.preference = "managed"
+        # a config file may ask `uv pip` for a system Python ([pip] system = true): the
+        # virtual environments are read (uv may not skip them) and do not end the search
+        self.maybe_system = False
 
     def _flag(self, name: str) -> bool:
         return name in self.options
@@ -67,12 +79,40 @@ class Discovery:
         system = self.env.get("UV_SYSTEM_PYTHON", "").strip().lower()
         return self._flag("--system") or system in ("1", "true", "yes", "on", "y", "t")
 
-    def managed_first(self) -> bool:
-        preference = (self.options.get("--python-preference") or [None])[-1]
-        preference = preference or self.env.get("UV_PYTHON_PREFERENCE", "")
-        if self._flag("--no-managed-python") or self.env.get("UV_NO_MANAGED_PYTHON"):
-            return False
-        return preference.strip().lower() not in ("system", "only-system")
+    def given_preferences(self) -> List[str]:
+        """The ``python-preference`` the command line or the environment sets, as uv 0.13.9
+        takes it (``GlobalSettings``): ``--managed-python`` / ``UV_MANAGED_PYTHON`` is
+        ``only-managed``, ``--no-managed-python`` / ``UV_NO_MANAGED_PYTHON`` ``only-system``
+        (both boolish), else ``--python-preference``, else ``UV_PYTHON_PREFERENCE``; [] when
+        none does (uv's config files decide: ``uv_config.python_preferences``). Both flags
+        at once: both (Warden does not place which wins); a value uv does not know: ``?``."""
+        managed = self._flag("--managed-python") or _boolish(self.env.get("UV_MANAGED_PYTHON"))
+        system = self._flag("--no-managed-python") or _boolish(self.env.get("UV_NO_MANAGED_PYTHON"))
+        if managed or system:
+            return ["only-managed"] * managed + ["only-system"] * system
+        given = (self.options.get("--python-preference") or [None])[-1]
+        given = (given or self.env.get("UV_PYTHON_PREFERENCE", "")).strip()
+        if not given:
+            return []
+        return [given if given in _PREFERENCES else "?"]
+
+    def _managed_root(self) -> str:
+        return self._data_folder("UV_PYTHON_INSTALL_DIR", "python")
+
+    def _allowed(self, path: str, where: str) -> bool:
+        """Whether uv may stop at ``path`` (found at ``where``) under ``self.preference``
+        (uv's ``satisfies_python_preference``): ``only-managed`` passes over a Python that is
+        no managed installation's, ``only-system`` over one that is (its real file in uv's
+        managed folder: a PATH link, a ``.venv`` made from one), except where uv was told the
+        environment (``VIRTUAL_ENV``, the parent interpreter). A Python found among the managed
+        ones is one (uv checks its source first)."""
+        if self.preference not in ("only-managed", "only-system"):
+            return True
+        if where in ("VIRTUAL_ENV", PARENT):
+            return True
+        root = os.path.realpath(self._managed_root()).rstrip(os.sep) + os.sep
+        managed = where.startswith(_MANAGED) or os.path.realpath(path).startswith(root)
+        return managed if self.preference == "only-managed" else not managed
 
     def _place(self, value: str) -> str:
         return os.path.join(self.cwd, os.path.expanduser(value))
@@ -171,7 +211,7 @@ class Discovery:
                     return
 
     def managed(self) -> Iterator[Tuple[str, str]]:
-        root = self._data_folder("UV_PYTHON_INSTALL_DIR", "python")
+        root = self._managed_root()
         try:
             entries = sorted(os.listdir(root), reverse=True)  # newest versions first
         except OSError:
@@ -186,7 +226,7 @@ class Discovery:
                 continue
             for name in names:
                 if name.startswith("python"):
-                    yield os.path.join(bin_folder, name), f"uv's managed Pythons ({root})"
+                    yield os.path.join(bin_folder, name), f"{_MANAGED} ({root})"
 
     def search_path(self, wanted: Optional[Tuple[int, ...]], placed: bool):
         where = "UV_PYTHON_SEARCH_PATH" if self.env.get("UV_PYTHON_SEARCH_PATH") else "PATH"
@@ -221,14 +261,27 @@ class Discovery:
         parent = self.env.get(PARENT, "").strip()
         if parent:
             yield self._place(parent), PARENT, True
-        stops = not self.system_asked()
-        yield from ((p, w, stops) for p, w in self.virtual_environments())
+        stops = not (self.system_asked() or self.maybe_system)
+        yield from ((p, w, stops and self._allowed(p, w)) for p, w in self.virtual_environments())
         wanted, placed = version_wanted(request)
-        installed = [self.managed(), self.search_path(wanted, placed)]
-        if not self.managed_first():
-            installed.reverse()
+        managed, search = self.managed(), self.search_path(wanted, placed)
+        installed = {  # uv's `python_executables_from_installed`, checked against the binary
+            "only-managed": [managed],
+            "managed": [managed, search],
+            "system": [search, managed],
+            "only-system": [search],
+        }[self.preference]
         for source in installed:
-            yield from ((p, w, True) for p, w in source)
+            yield from ((p, w, self._allowed(p, w)) for p, w in source)
+
+
+_MANAGED = "uv's managed Pythons"
+_PREFERENCES = ("only-managed", "managed", "system", "only-system")
+
+
+def _boolish(value: Optional[str]) -> bool:
+    """clap's ``BoolishValueParser`` true values (uv's boolean environment variables)."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on", "y", "t")
 
 
 def version_wanted(request: str) -> Tuple[Optional[Tuple[int, ...]], bool]:

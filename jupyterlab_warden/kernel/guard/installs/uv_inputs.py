@@ -202,7 +202,51 @@ def interpreter_problem(args, env, cwd: str, line_problem: str = "") -> str:
     if any(value == "?" for value, _where in requests):
         where = next(w for v, w in requests if v == "?")
         return f"uv takes its Python from {where}, which Warden cannot read"
+    given = any(w in ("-p/--python", _python_table()["variable"]) for _v, w in requests)
     named = [(v, w) for v, w in requests if v and not plain_python_request(v)]
+    problem = _named_problem(named, env, cwd)
+    if problem or (named and given):
+        return problem  # uv runs the file it is given, and no other
+    settings = _config_settings(options, env, cwd)
+    if settings.problem:
+        return settings.problem
+    pip = words[:1] == ["pip"]
+    configured = settings.pip_pythons if pip and not given else []
+    problem = _named_problem(
+        [(v, w) for v, w in configured if not plain_python_request(v)], env, cwd
+    )
+    if problem:
+        return problem
+    if named and not configured:
+        return ""  # uv runs the file .python-version names, and no other
+    if line_problem:
+        return f"uv looks for a Python on its own and runs what it finds: {line_problem}"
+    versions = {value.strip().lower() for value, _where in requests + configured}
+    request = versions.pop() if len(versions) == 1 else ("?" if versions else "")
+    if not requests and discovery.requires_python():
+        request = "?"  # the project's own version range: Warden does not place it
+    preferences = discovery.given_preferences()
+    if "?" in preferences:
+        return (
+            "uv is given a python-preference Warden does not know (only-managed, managed, "
+            "system, only-system), so it cannot tell which Pythons uv looks for"
+        )
+    preferences = preferences or settings.preferences
+    if pip and discovery.system_asked():
+        preferences = ["system"]  # `uv pip --system`: PATH's first whatever the preference
+    elif pip and settings.pip_system:  # [pip] system = true in a file uv may read
+        discovery.maybe_system = True
+        preferences = [*preferences, "system"]
+    for preference in dict.fromkeys(preferences):  # each order uv may follow: all walked
+        discovery.preference = preference
+        problem = _discovery_problem(discovery, request)
+        if problem:
+            return problem
+    return ""
+
+
+def _named_problem(named, env, cwd: str) -> str:
+    """Why a Python file named to uv (``(value, where)``) is refused ('' when none is)."""
     for value, where in named:
         for path in _interpreter_files(value, env, cwd):
             problem = interpreter_file_problem(path)
@@ -212,20 +256,36 @@ def interpreter_problem(args, env, cwd: str, line_problem: str = "") -> str:
                     "a Python version (-p 3.11), the kernel's Python (sys.executable) or a "
                     "system one (/usr/bin/python3)"
                 )
-    if named:
-        return ""  # uv runs the file it is given, and no other
-    if line_problem:
-        return f"uv looks for a Python on its own and runs what it finds: {line_problem}"
-    versions = {value.strip().lower() for value, _where in requests}
-    request = versions.pop() if len(versions) == 1 else ("?" if versions else "")
-    if not requests and discovery.requires_python():
-        request = "?"  # the project's own version range: Warden does not place it
+    return ""
+
+
+def _config_settings(options, env, cwd: str):
+    """What uv's config files set that changes the Python it runs (``uv_config``, red team
+    31 R31-7: uv.toml's ``python-preference = "only-system"`` made uv skip the managed
+    Python Warden stopped at), read as uv reads them for this command line (``--no-config``,
+    ``--config-file``)."""
+    from . import uv_config
+    from .request import InstallRequest
+
+    reading = InstallRequest("uv", "uv")
+    reading.uv_no_config = "--no-config" in options
+    reading.uv_config_file = next(
+        (v for v in reversed(options.get("--config-file", [])) if v), None
+    )
+    return uv_config.DiscoverySettings(reading, env, cwd)
+
+
+def _discovery_problem(discovery, request: str) -> str:
+    """Why a Python uv's discovery runs, walked in ``discovery``'s order up to one Warden
+    knows uv stops at, is refused ('' when none is)."""
+    from . import uv_discovery
+
+    system = discovery.system_only() or discovery.system_asked() or discovery.maybe_system
     for path, where, stops in discovery.candidates(request):
         problem = _discovered_problem(path, where)
         if problem:
             return problem
         real = os.path.realpath(path)
-        system = discovery.system_only() or discovery.system_asked()
         if stops and uv_discovery.satisfies(path, real, request, system):
             return ""
     return ""
