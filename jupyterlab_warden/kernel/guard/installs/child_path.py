@@ -23,6 +23,17 @@ wraps ``Popen._execute_child`` before the environment is copied) and ``os.posix_
 ``os.posix_spawnp`` and ``os.execve`` (through which ``os.exec*e``, ``os.spawn*e`` run), which
 convert their ``env`` before their audit event. A start Warden cannot rewrite (``posix``'s own
 functions, a shell line's own ``PYTHONPATH=`` assignment, ``python -I``) is decided as it is.
+
+Starts that inherit the C environ unrewritten (``os.system``, IPython's ``!`` through pexpect's
+fork and ``os.execv``, ``os.spawnv``, multiprocessing's spawn and forkserver, loky, any C
+extension) could only be checked when they start, which cannot hold either (red team 31 R31-1:
+a thread writes ``d/_distutils_hack.py`` between the check and the child's exec). So the C
+environ itself is kept in this form (``environ_writer``): ``os.putenv``/``os.unsetenv``, which
+``os.environ``'s writes call, write a PYTHONPATH that does not keep the guard as
+``deferred``'s, with the value asked for in ``DEFERRED_PYTHONPATH_ENV``, while ``os.environ``
+keeps the notebook's value. Every inherited start then hands on a guarded environment; a
+PYTHONPATH written past the wrappers (``posix.putenv``) is refused by the gate
+(``InstallGate.environ_changed``).
 """
 
 from __future__ import annotations
@@ -151,3 +162,78 @@ def deferred(pythonpath: Optional[str], launched: str) -> Optional[str]:
     known = {w for w in launched.split(os.pathsep) if os.path.isabs(w)} - {site}
     kept = [site] + [w for w in dict.fromkeys(words) if w in known]
     return os.pathsep.join(kept)
+
+
+def environ_writer(kind: str, original, state):
+    """``os.putenv`` (``kind`` "environ-put") or ``os.unsetenv`` ("environ-unset"), which
+    ``os.environ``'s writes call: a PYTHONPATH that would make the Pythons this process starts
+    by inheritance guardless goes to the C environ as ``deferred`` makes it, the value asked for
+    in ``DEFERRED_PYTHONPATH_ENV`` (red team 31 R31-1, R31-3); one that keeps the guard is
+    written as it is, and the deferred value set back to this process's own. Refused first
+    where the gate refuses the change itself (``InstallGate.refuse_environ_change``: the
+    kernel's own rule, read on the value asked for). A name or value that is not an exact
+    str or bytes goes to ``original`` as it is: the gate reads what ``posix`` converted, and
+    refuses a PYTHONPATH that drops the guard."""
+    try:
+        import posix
+    except ImportError:  # not POSIX: no launch guard to keep
+        return original
+    put, unset = posix.putenv, posix.unsetenv
+
+    def reroutes(name):
+        return (type(name) is str and name == "PYTHONPATH") or (
+            type(name) is bytes and name == b"PYTHONPATH"
+        )
+
+    def launched(gate):
+        launch = getattr(gate, "launch", None)
+        if launch is None or not launch.children_guarded:
+            return None
+        return dict(launch.python).get("PYTHONPATH", "")
+
+    def keep_deferred(gate):
+        from .inherited_env import launch_value
+
+        own = launch_value(DEFERRED_PYTHONPATH_ENV)
+        if gate.inherited.get(DEFERRED_PYTHONPATH_ENV) != own:
+            if own is None:
+                unset(DEFERRED_PYTHONPATH_ENV)
+            else:
+                put(DEFERRED_PYTHONPATH_ENV, own)
+
+    if kind == "environ-put":
+
+        def putenv(name, value):
+            gate = getattr(state, "installs", None)
+            if gate is None or not reroutes(name) or type(value) not in (str, bytes):
+                return original(name, value)
+            start = launched(gate)
+            if start is None:
+                return original(name, value)
+            text = os.fsdecode(value)
+            path = deferred(text, start)
+            if path is None:
+                original(name, value)
+                keep_deferred(gate)
+                return None
+            gate.refuse_environ_change("os.putenv", ("PYTHONPATH", text))
+            put(DEFERRED_PYTHONPATH_ENV, text)  # first: the PYTHONPATH in place keeps the guard
+            put("PYTHONPATH", path)
+            return None
+
+        return putenv
+
+    def unsetenv(name):
+        gate = getattr(state, "installs", None)
+        if gate is None or not reroutes(name):
+            return original(name)
+        start = launched(gate)
+        if start is None:
+            return original(name)
+        gate.refuse_environ_change("os.unsetenv", ("PYTHONPATH",))
+        if gate.inherited.get(DEFERRED_PYTHONPATH_ENV) is not None:
+            unset(DEFERRED_PYTHONPATH_ENV)  # no PYTHONPATH asked for: none to restore
+        put("PYTHONPATH", deferred(None, start))
+        return None
+
+    return unsetenv

@@ -143,10 +143,22 @@ class InstallGate:
         the lab's kernel, when it would make the Pythons the kernel starts guardless (red team
         12 R12-9): joblib/loky start their workers through ``_posixsubprocess``, which no audit
         event shows, so the environment they inherit is their only guard. So is a value that
-        carries a command some program may run (red team 25 R25-3: ``command_values``)."""
+        carries a command some program may run (red team 25 R25-3: ``command_values``). A
+        PYTHONPATH written to the C environ past ``child_path.environ_writer`` is refused when it
+        drops the guard (``_unrerouted``)."""
+        self.refuse_environ_change(event, args, written=True)
+        self.inherited.changed(event, args)
+        self._note_command_value(args)
+
+    def refuse_environ_change(self, event: str, args: tuple, written: bool = False) -> None:
+        """Refuses this change when the rules above refuse it. ``written``: what the C environ
+        gets (the audit event); else the value a notebook asked for, which
+        ``child_path.environ_writer`` writes in another form."""
         if not self.own_change and self.state.enabled:
-            problem = (self._guard_dropped(event, args) if self.kernel else "") or (
-                _command_value(event, args, self.inherited.read())
+            problem = (
+                (self._guard_dropped(event, args) if self.kernel else "")
+                or (self._unrerouted(event, args) if written else "")
+                or _command_value(event, args, self.inherited.read())
             )
             if problem:
                 from .request import InstallRequest
@@ -154,8 +166,32 @@ class InstallGate:
                 request = InstallRequest("unknown", "os.environ change")
                 request.problems.append(problem)
                 self._enforce([request], event, in_process=False)
-        self.inherited.changed(event, args)
-        self._note_command_value(args)
+
+    def _unrerouted(self, event: str, args: tuple) -> str:
+        """Why a PYTHONPATH the C environ gets is refused: ``child_path.environ_writer`` writes
+        only a form that keeps the guard (red team 31 R31-1), so another one was written past
+        it (``posix.putenv``, ``os.putenv`` put back), and every start that inherits it would
+        be decided on folders a later line may fill."""
+        try:
+            name = os.fsdecode(args[0])
+            value = os.fsdecode(args[1]) if event == "os.putenv" else None
+        except Exception:  # noqa: BLE001 - recorded as unknown: inherited starts are refused
+            return ""
+        if name != "PYTHONPATH" or self.inherited.get(name) == value:
+            return ""
+        launch = self.launch
+        if launch is None or not launch.children_guarded:
+            return ""
+        from .child_path import deferred
+
+        if value is not None and deferred(value, dict(launch.python).get(name, "")) is None:
+            return ""
+        return (
+            "this PYTHONPATH was written to the process environment past os.environ (posix."
+            "putenv or posix.unsetenv): the processes started from then on that inherit it "
+            "would start without Warden's guard first. Set it through os.environ "
+            "(os.environ['PYTHONPATH'] += os.pathsep + 'src'), which keeps the guard"
+        )
 
     def _note_command_value(self, args: tuple) -> None:
         """Keeps ``_command_names``: whether the variable just changed is now a value the
@@ -1066,6 +1102,11 @@ PATCH_TARGETS = (
     ("os", "posix_spawn", "os.posix_spawn", "spawn-env"),
     ("os", "posix_spawnp", "os.posix_spawnp", "spawn-env"),
     ("os", "execve", "os.execve", "spawn-env"),
+    # os.environ's writes: the C environ a start inherits keeps the guard (child_path, R31-1)
+    ("os", "putenv", "os.putenv", "environ-put"),
+    ("os", "unsetenv", "os.unsetenv", "environ-unset"),
+    ("os", "environ.putenv", "os.putenv", "environ-put"),  # Python 3.8's os._Environ
+    ("os", "environ.unsetenv", "os.unsetenv", "environ-unset"),
 )
 
 
@@ -1078,4 +1119,15 @@ def maker(kind: str):
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
         "spawn-env": spawn_env_wrapper,
+        "environ-put": _environ_writer("environ-put"),
+        "environ-unset": _environ_writer("environ-unset"),
     }.get(kind)
+
+
+def _environ_writer(kind: str):
+    def make(original, label, state):
+        from .child_path import environ_writer
+
+        return environ_writer(kind, original, state)
+
+    return make
