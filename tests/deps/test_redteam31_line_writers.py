@@ -27,9 +27,6 @@ LINES = {
     " + py + ' -c \"print(1)\"')\n",
     "PYTHONPATH=<launch>:d (the guard kept first)": "os.system('cp p.txt d/_distutils_hack.py; "
     "PYTHONPATH=' + LAUNCH + ':' + D + ' ' + py + ' -c pass')\n",
-    "the kernel's PYTHONPATH += d, an ! line": "os.environ['PYTHONPATH'] += os.pathsep + D\n"
-    + BANG
-    + "system('cp p.txt d/_distutils_hack.py; ' + py + ' -c pass')\n",
     "the kernel's PYTHONPATH += d, os.system": "os.environ['PYTHONPATH'] += os.pathsep + D\n"
     "os.system('mkdir -p d && cat p.txt > d/_distutils_hack.py && ' + py + ' -c pass')\n",
 }
@@ -39,6 +36,15 @@ LINES = {
 def test_a_start_up_module_written_earlier_on_the_line(kernel, name):
     refused = kernel.proves(BASE + LINES[name])
     assert "a folder a Python started after it imports from as it starts" in refused, refused
+
+
+def test_the_kernels_pythonpath_on_an_ipython_line_is_handed_on_guarded(kernel):
+    """IPython's `!` (pexpect: fork and execv) inherits the C environ, which keeps the guard's
+    form (R31-1's fix, ``child_path.environ_writer``): d comes after the guard, so the module
+    written there is never run before it, and nothing needs refusing."""
+    code = BASE + "os.environ['PYTHONPATH'] += os.pathsep + D\n" + BANG
+    code += "system('cp p.txt d/_distutils_hack.py; ' + py + ' -c pass')\n"
+    kernel.never_runs_with_warden(code)
 
 
 SITE = (
