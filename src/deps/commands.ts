@@ -714,7 +714,9 @@ function refuseShellCode(
   if (found) {
     const what = found.startsWith('BASH_FUNC_')
       ? 'an exported bash function'
-      : 'a startup file';
+      : found.startsWith('PYENV_')
+        ? "pyenv's hook folders, sourced by every pyenv shim"
+        : 'a startup file';
     throw new Unreadable(
       `${shell} starts with ${found} in its environment (${what}), which runs code Warden ` +
         'does not read: remove it from the environment this command starts with (in the ' +
@@ -2597,6 +2599,9 @@ function simple(
     ];
   }
   if (PYTHON.test(name)) {
+    // a name says nothing of the file's format: a pyenv shim `python3` is a bash script, and
+    // bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5)
+    refuseShellScript(argv[0], env);
     guardlessPython(argv, env);
     const pipx = pipxThroughPython(argv.slice(1));
     if (pipx !== null) {

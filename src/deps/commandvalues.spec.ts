@@ -96,6 +96,18 @@ describe('command values (the kernel command_values twin)', () => {
       refusedEnv({ 'BASH_FUNC_true%%': '() { uv pip install x; }' })
     ).toContain('BASH_FUNC_true%%, set by the notebook, is shell code');
   });
+
+  it("refuses pyenv's hook folders of the notebook's choosing (R31-4)", () => {
+    expect(refusedValue('PYENV_HOOK_PATH', 'hooks')).toContain('pyenv');
+    expect(refusedValue('PYENV_ROOT', '/tmp/r')).toContain('pyenv');
+    expect(refusedValue('PYENV_HOOK_PATH', '')).toBe(''); // adds no folder
+    for (const root of ['~/.pyenv', '$HOME/.pyenv', '${HOME}/.pyenv/']) {
+      expect(refusedValue('PYENV_ROOT', root)).toBe(''); // pyenv's default
+    }
+    expect(refusedEnv({ PYENV_HOOK_PATH: '/tmp/h' })).toContain(
+      'PYENV_HOOK_PATH, set by the notebook, names folders of bash hooks'
+    );
+  });
 });
 
 describe('a line assignment carrying a command (commands.ts)', () => {

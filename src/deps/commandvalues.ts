@@ -111,6 +111,23 @@ const BUILTINS_ONLY = new Set(['exec', 'command', 'builtin', 'coproc', 'eval']);
  */
 const SHELL_CODE = new Set(['BASH_ENV', 'SHELLOPTS', 'BASHOPTS', 'GLOBIGNORE']);
 const INTERACTIVE_CODE = new Set(['ENV', 'PROMPT_COMMAND']);
+/**
+ * What makes pyenv (the `pyenv` program, and every shim: a bash script that runs `pyenv exec`)
+ * source bash files of the value's choosing before the program it picks: its hook path
+ * (PYENV_HOOK_PATH's folders, then $PYENV_ROOT/pyenv.d and $PYENV_ROOT/plugins/NAME/etc/pyenv.d),
+ * red team 31 R31-4 (the kernel's `commands._PYENV_CODE`, `pyenv_code`). The kernel also lets
+ * the launcher's own values through; the static side sees none.
+ */
+const PYENV_CODE = new Set(['PYENV_HOOK_PATH', 'PYENV_ROOT']);
+// pyenv's default root, as a line writes it
+const PYENV_DEFAULT_ROOT = /^(~|\$HOME|\$\{HOME\})\/\.pyenv\/?$/;
+
+function pyenvCode(name: string, value: string): boolean {
+  if (value === '') {
+    return false;
+  }
+  return name !== 'PYENV_ROOT' || !PYENV_DEFAULT_ROOT.test(value);
+}
 
 /**
  * The first variable of `env` that makes a shell run code of its choosing ('' when none): an
@@ -129,7 +146,8 @@ export function shellCodeVariable(
       name.startsWith('BASH_FUNC_') ||
       (SHELL_CODE.has(name) && value !== '') ||
       (name === 'PS4' && /[$`]/.test(value)) ||
-      (INTERACTIVE_CODE.has(name) && value !== '' && interactive)
+      (INTERACTIVE_CODE.has(name) && value !== '' && interactive) ||
+      (PYENV_CODE.has(name) && pyenvCode(name, value))
     ) {
       return name;
     }
@@ -357,9 +375,20 @@ export function refusedValue(
 ): string {
   if (
     shellCode &&
-    (name.startsWith('BASH_FUNC_') || SHELL_CODE.has(name) || name === 'PS4') &&
+    (name.startsWith('BASH_FUNC_') ||
+      SHELL_CODE.has(name) ||
+      PYENV_CODE.has(name) ||
+      name === 'PS4') &&
     shellCodeVariable({ [name]: value }, false)
   ) {
+    if (PYENV_CODE.has(name)) {
+      return (
+        `the environment variable ${name}, set by the notebook, names folders of bash ` +
+        'hooks that pyenv (every pyenv shim: python3, pip...) sources before the program ' +
+        `it runs, which Warden does not read: remove it (os.environ.pop('${name}') before ` +
+        'it)'
+      );
+    }
     return (
       `the environment variable ${name}, set by the notebook, is shell code (an exported ` +
       'bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any ' +

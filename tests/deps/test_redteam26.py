@@ -109,4 +109,6 @@ def test_the_shell_code_names_are_the_shell_rules():
     ones commands.shell_code_variable reads (besides BASH_FUNC_* and the interactive ones)."""
     from jupyterlab_warden.kernel.guard.installs import command_values, commands
 
-    assert command_values._SHELL_CODE_NAMES == commands._SHELL_CODE | {"PS4"}
+    assert command_values._SHELL_CODE_NAMES == commands._SHELL_CODE | {"PS4"} | (
+        commands._PYENV_CODE  # pyenv's hook folders (red team 31 R31-4)
+    )

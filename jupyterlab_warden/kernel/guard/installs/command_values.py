@@ -34,7 +34,10 @@ _PIECES = re.compile(r"[^\s;&|()<>`'\"=,{}:\0]+")
 # shells the fast path's names do not hold (it reads none of them), which still run a command
 _OTHER_SHELLS = frozenset(("fish", "tcsh", "csh"))
 # the variables commands.shell_code_variable reads (besides BASH_FUNC_*): looked at first
-_SHELL_CODE_NAMES = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "PS4"))
+# (and pyenv's: R31-4)
+_SHELL_CODE_NAMES = frozenset(
+    ("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "PS4", "PYENV_HOOK_PATH", "PYENV_ROOT")
+)
 
 
 # What stands in a value's text for what Warden cannot know where the value runs: a command
@@ -447,6 +450,13 @@ def refused_value(
     if inherited_env.launch_value(name) == value:
         return ""
     if shell_code and _shell_code(name, value):
+        if name.startswith("PYENV_"):
+            return (
+                f"the environment variable {name}, set by the notebook, names folders of bash "
+                "hooks that pyenv (every pyenv shim: python3, pip...) sources before the program "
+                f"it runs, which Warden does not read: remove it (os.environ.pop('{name}') before "
+                "it)"
+            )
         return (
             f"the environment variable {name}, set by the notebook, is shell code (an exported "
             "bash function, BASH_ENV, SHELLOPTS), which runs code Warden does not read in any "

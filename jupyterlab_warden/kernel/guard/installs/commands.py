@@ -1973,9 +1973,12 @@ def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
     imports (``SHELLOPTS=xtrace``, ``BASHOPTS``) and what they run (``PS4='$(cmd)'``, expanded
     for every traced command), ``GLOBIGNORE`` (other words than Warden reads), and what an
     interactive shell runs (``PROMPT_COMMAND``). Red team 11 R11-13: ``pip install numpy``
-    under bash ran a ``pip`` function."""
+    under bash ran a ``pip`` function. A pyenv shim is a bash script that runs ``pyenv exec``,
+    and pyenv sources the hooks of its hook folders first (``pyenv_code``: red team 31 R31-4)."""
     for name, value in env.items():
         if name.startswith("BASH_FUNC_") or (name in _SHELL_CODE and value):
+            return name
+        if name in _PYENV_CODE and pyenv_code(name, value):
             return name
         if name == "PS4" and ("$" in value or "`" in value):
             return name
@@ -1986,6 +1989,33 @@ def shell_code_variable(env: Dict[str, str], interactive: bool = True) -> str:
 
 _SHELL_CODE = frozenset(("BASH_ENV", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE"))
 _INTERACTIVE_CODE = frozenset(("ENV", "PROMPT_COMMAND"))
+# what makes pyenv (the `pyenv` program, and every shim: `exec "$ROOT/libexec/pyenv" exec`)
+# source bash files of the value's choosing before it runs the program it picks (pyenv 2.x
+# libexec, read 2026-12-03): `pyenv` builds its hook path from PYENV_HOOK_PATH, then
+# $PYENV_ROOT/pyenv.d and $PYENV_ROOT/plugins/*/etc/pyenv.d, and puts
+# $PYENV_ROOT/plugins/*/bin on PATH for its commands; pyenv-exec, pyenv-which,
+# pyenv-version-name and pyenv-version-origin source `pyenv-hooks CMD`, each
+# $FOLDER/CMD/*.bash. A shim exports its own PYENV_ROOT (so only a `pyenv` started directly,
+# or by a script, reads the environment's); PYENV_DIR and PYENV_VERSION pick a version
+# (guardless.pyenv_names reads them), PYENV_DEBUG's trace runs PS4 (read above)
+_PYENV_CODE = frozenset(("PYENV_HOOK_PATH", "PYENV_ROOT"))
+
+
+def pyenv_code(name: str, value: str) -> bool:
+    """Whether ``name=value`` makes pyenv source bash files Warden does not read (red team 31
+    R31-4): any PYENV_HOOK_PATH but the one the kernel was launched with (`pyenv exec jupyter
+    lab` exports pyenv's own), and a PYENV_ROOT other than the launcher's or pyenv's default
+    (``~/.pyenv``), whose pyenv.d and plugins folders hold its hooks and commands. Empty
+    values add no folder."""
+    from . import inherited_env
+
+    if not value or value == inherited_env.launch_value(name):
+        return False
+    if name != "PYENV_ROOT":
+        return True
+    known = [os.path.expanduser("~/.pyenv"), inherited_env.launch_value(name)]
+    real = os.path.realpath(value) if os.path.isabs(value) else None
+    return real is None or real not in {os.path.realpath(k) for k in known if k}
 
 
 @contextlib.contextmanager
@@ -2017,7 +2047,13 @@ def _refuse_shell_code(shell: str, env: Dict[str, str], interactive: bool = Fals
     programs with such a variable are left to their own guard."""
     found = shell_code_variable({**dict(_START_ENV.get()), **env}, interactive)
     if found:
-        what = "an exported bash function" if found.startswith("BASH_FUNC_") else "a startup file"
+        what = (
+            "an exported bash function"
+            if found.startswith("BASH_FUNC_")
+            else "pyenv's hook folders, sourced by every pyenv shim"
+            if found.startswith("PYENV_")
+            else "a startup file"
+        )
         raise Unreadable(
             f"{shell} starts with {found} in its environment ({what}), which runs code Warden "
             f"does not read: remove it from the environment this command starts with (in the "
@@ -2214,6 +2250,9 @@ def _simple(
             name, argv[1:], env, depth
         )
     if _PYTHON.match(name):
+        # a name says nothing of the file's format: a pyenv shim `python3` is a bash script,
+        # and bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5)
+        _refuse_shell_script(argv[0], env)
         _guardless_python(argv, env, stdin)
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
