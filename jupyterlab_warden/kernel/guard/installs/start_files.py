@@ -28,7 +28,7 @@ import hashlib
 import os
 import stat
 import time
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import editable_finder, startup_modules
 from .startup_modules import _changed, pth_files
@@ -43,6 +43,18 @@ STDLIB_START = (
     "_collections_abc", "_sitebuiltins", "zipimport", "warnings", "runpy", "types",
     "importlib", "sitecustomize", "usercustomize",
 )  # fmt: skip
+
+# What the guard's own boot (``boot/site_boot.py`` and what it imports before its audit hook
+# is in) loads from the standard library's FILES besides ``STDLIB_START`` (red team 31 R31-9):
+# pure-Python modules (``from __future__ import annotations``, pickle's name tables) and
+# the extensions a build keeps in lib-dynload (built in elsewhere; ``_pickle``: a
+# multiprocessing child's boot, ``mp_children``). It cannot fall behind the boot's imports:
+# tests/deps/test_redteam31_stdlib.py boots the guard in a child and fails when it loaded a
+# standard-library file of a module neither list names.
+GUARD_BOOT = ("__future__", "_compat_pickle", "_json", "_sha256", "fcntl", "_pickle")
+
+# the standard library's modules a Python may run from their files before the guard decides
+_CHECKED = STDLIB_START + GUARD_BOOT
 
 _CUSTOMIZE = ("sitecustomize", "usercustomize")
 
@@ -135,7 +147,8 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
     reads that may be the cell's: (the file, why), ('', '') when nothing. ``sites``: its site
     folders and user sites (none with ``-S``); ``guarded``: it starts with the guard's folder
     first on its path (its ``sitecustomize`` is the guard)."""
-    path = _stdlib_changed(interpreter)
+    own = _own_stdlib(interpreter)
+    path = _stdlib_changed() if own else ""
     if path:
         return path, "a start-up module of its standard library, changed since the kernel started"
     if not sites:
@@ -144,7 +157,9 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
     if pth:
         return pth, "a .pth file changed since the kernel started, whose code site runs"
     added = pth_path_folders(sites)
-    path = _pth_module_changed(sites, added)
+    # a .pth line's import finds the kernel's own standard library's modules (its library,
+    # lib-dynload) before the site folders' (R31-8; a changed zip was refused above)
+    path = _pth_module_changed(sites, added, startup_modules.stdlib_folders()[1:] if own else ())
     if path:
         return path, "a module its .pth files import, changed since the kernel started"
     if not guarded:
@@ -175,11 +190,10 @@ def _own_stdlib(interpreter: Optional[str]) -> bool:
     return any(os.path.realpath(p) == known for p in startup_modules._prefixes(interpreter) or ())
 
 
-def _stdlib_changed(interpreter: Optional[str]) -> str:
-    """A start-up file of the kernel's own standard library (``STDLIB_START``, its zip)
-    changed since the kernel started, that Python would run ('' when none: R29a-10)."""
-    if not _own_stdlib(interpreter):
-        return ""
+def _stdlib_changed() -> str:
+    """A start-up file of the kernel's own standard library (``STDLIB_START``, what the
+    guard's boot imports: ``GUARD_BOOT``, its zip) changed since the kernel started, that a
+    Python of it (``_own_stdlib``) would run ('' when none: R29a-10, R31-9)."""
     archive, library, dynload = startup_modules.stdlib_folders()
     if _changed(archive):
         return archive  # a new pythonXY.zip comes before the library folder
@@ -187,7 +201,7 @@ def _stdlib_changed(interpreter: Optional[str]) -> str:
         if _new(path) and not _vouched(path, ()):
             return path
     for entry in _listing(dynload):
-        if entry.partition(".")[0] in STDLIB_START and _changed(os.path.join(dynload, entry)):
+        if entry.partition(".")[0] in _CHECKED and _changed(os.path.join(dynload, entry)):
             return os.path.join(dynload, entry)
     return ""
 
@@ -197,11 +211,11 @@ _START_FILES: Dict[str, Tuple[tuple, List[str]]] = {}
 
 
 def _stdlib_start_files(library: str) -> List[str]:
-    """The files of ``STDLIB_START`` in ``library`` (``_module_files``), found again only when
+    """The files of ``_CHECKED`` in ``library`` (``_module_files``), found again only when
     a folder they are listed from changed (an entry added, removed or renamed); each file's
     own change is looked at by every start (``_new``)."""
     folders = [library, os.path.join(library, "__pycache__")]
-    for name in STDLIB_START:
+    for name in _CHECKED:
         package = os.path.join(library, name)
         folders += [package, os.path.join(package, "__pycache__")]
     key = tuple(_identity(folder) for folder in folders)
@@ -209,7 +223,7 @@ def _stdlib_start_files(library: str) -> List[str]:
     if kept is not None and kept[0] == key:
         return kept[1]
     listed: Dict[str, Dict[str, List[str]]] = {}
-    found = [path for name in STDLIB_START for path in _module_files(library, name, listed)]
+    found = [path for name in _CHECKED for path in _module_files(library, name, listed)]
     settled = (time.time() - startup_modules._SETTLED) * 1e9
     if all(not k or k[1] <= settled for k in key):
         _START_FILES[library] = (key, found)  # not kept within a clock tick of a change
@@ -281,14 +295,15 @@ def _listing(folder: str) -> List[str]:
 # -- what the .pth lines import -----------------------------------------------------------
 
 
-def _pth_module_changed(sites: List[str], added: List[str]) -> str:
+def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str] = ()) -> str:
     """A file of a module that a site folder's ``.pth`` import line imports (setuptools'
-    ``_distutils_hack``: R29a-9), as found in the site folders and the folders their path
-    lines add, changed since the kernel started and not a copy Warden vouches for."""
+    ``_distutils_hack``: R29a-9), as Python finds it: in the standard library's ``stdlib``
+    folders first (R31-8), then the site folders and the folders their path lines add;
+    changed since the kernel started and not a copy Warden vouches for."""
     names = startup_modules.pth_imports(sites)
     if not names:
         return ""
-    folders = sites + added
+    folders = [*stdlib, *sites, *added]
     missing, finders = set(), []
     for name in sorted(names):
         found = _first_module(folders, (name,))
@@ -316,16 +331,35 @@ def _first_module(folders: List[str], names) -> str:
     for folder in folders:
         if startup_modules.archive_part(folder):
             return folder  # an archive, or a folder inside one: its modules are not listed
-        for entry in sorted(_listing(folder)):
-            stem, dot, suffix = entry.partition(".")
-            if stem not in names:
-                continue
+        index = _stems(folder)
+        for entry in sorted(e for name in names for e in index.get(name, ())):
+            _stem, dot, suffix = entry.partition(".")
             path = os.path.join(folder, entry)
             if not dot and os.path.isdir(path):
                 return path
             if suffix in ("py", "pyc", "pyw") or (dot and entry.endswith("so")):
                 return path
     return ""
+
+
+# folder -> (its listing as ``_listing`` keeps it, its entries by the name before their first
+# dot): a standard library's folder and a site folder list hundreds of entries, looked at by
+# every start (R31-8)
+_STEMS: Dict[str, Tuple[List[str], Dict[str, List[str]]]] = {}
+
+
+def _stems(folder: str) -> Dict[str, List[str]]:
+    names = _listing(folder)
+    kept = _STEMS.get(folder)
+    if kept is not None and kept[0] is names:  # the same listing, kept unchanged
+        return kept[1]
+    index: Dict[str, List[str]] = {}
+    for entry in names:
+        index.setdefault(entry.partition(".")[0], []).append(entry)
+    if len(_STEMS) >= 256:
+        _STEMS.clear()
+    _STEMS[folder] = (names, index)
+    return index
 
 
 # -- copies Warden vouches for ------------------------------------------------------------
