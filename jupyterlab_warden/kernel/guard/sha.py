@@ -14,15 +14,20 @@ def sha256(data: bytes = b""):
 def _find():
     """The C SHA-256, looked up once: a failed import is not cached by Python, so trying
     ``_sha2`` on every call walked every ``sys.path`` folder on CPython < 3.12 (half of each
-    ``GuardState.intact()``, which the hook asks on every pickle global)."""
+    ``GuardState.intact()``, which the hook asks on every pickle global). Only the module this
+    version has is asked for: a name missing from the standard library is looked up along the
+    whole path, site-packages and a cell's editable finder included, where a ``_sha2.py`` ran
+    in every guard's boot (red team 32 R32-7, R32-8)."""
     global _impl
+    import sys
+
     try:
-        from _sha2 import sha256 as impl  # CPython >= 3.12
-    except ImportError:
-        try:
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256 as impl
+        else:
             from _sha256 import sha256 as impl  # CPython 3.8 - 3.11
-        except ImportError:  # another interpreter: hashlib has it
-            from hashlib import sha256 as impl
+    except ImportError:  # another interpreter: hashlib has it
+        from hashlib import sha256 as impl
     _impl = impl
     return impl
 
