@@ -7,10 +7,6 @@ no race at all. Such a start is now unreadable (``commands._refuse_start_places_
 Each vector installs without Warden and is refused with it; writers elsewhere still run.
 """
 
-import subprocess
-import sys
-import time
-
 import pytest
 from test_redteam29_site import own_kernel  # noqa: F401 - a kernel of the test's own venv
 
@@ -82,23 +78,3 @@ def test_a_writer_elsewhere_on_the_line_still_runs(kernel):
     code += "assert os.system(line) == 0\n"
     result = kernel.cell(code, launched=True)
     assert result["refused"] is None and (kernel.work / "ran").exists(), result
-
-
-VENV_PIP = (
-    "import glob, os\n"
-    "site = glob.glob(os.path.abspath('v/lib/python3*/site-packages'))[0]\n"
-    "os.path.exists(site + '/zz.pth') and os.remove(site + '/zz.pth')\n"
-    f"open('p.pth', 'w').write({INSTALL!r})\n"
-    "pip = os.path.abspath('v/bin/pip')\n"
-    "os.system('cp p.pth ' + site + '/zz.pth; ' + pip + ' --version > /dev/null')\n"
-)
-
-
-def test_a_pip_console_script_after_a_pth_written_on_the_line(kernel):
-    """Red team 32 R32-1: pip is a console script of a Python, whose site folder's new .pth
-    runs before its guard: read as that Python's start. (The venv is older than the kernel,
-    as a project's is: a new one's pip is refused as a new program.)"""
-    subprocess.run([sys.executable, "-m", "venv", str(kernel.work / "v")], check=True)
-    time.sleep(2.5)  # older than the kernel's start by more than the check's slack
-    refused = kernel.proves(VENV_PIP)
-    assert "a folder a Python started after it imports from as it starts" in refused, refused

@@ -2229,14 +2229,6 @@ def _simple(
         _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
-        # pip is a console script of a Python: a .pth an earlier writer on the line put in its
-        # site folders runs before its guard (red team 32 R32-1)
-        if _PATH_WRITES.get() and not UNLAUNCHED.get():
-            from . import pip_program
-
-            found = argv[0] if os.sep in argv[0] else interpreter(argv[0], env)
-            python = pip_program.interpreter_of(found or "", lambda n: interpreter(n, env))
-            _refuse_start_places_written(python or None, set(), env)
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
