@@ -153,7 +153,7 @@ def test_a_path_prepend_to_a_guardless_pip_is_refused(index, tmp_path, how):
 def test_a_path_change_counts_only_through_the_program_it_finds(tmp_path, words, kept, monkeypatch):
     """The reading (no kernel): PATH changed since the kernel started, then a writer and pip.
     Read in the test's own folder, without an inherited PYTHONPATH: in the checkout (a folder
-    the editable install's .pth adds, and `make test`'s PYTHONPATH=.) the clone may write the
+    the editable install's .pth adds) or with `.` on PYTHONPATH, the clone may write the
     child's start-up modules, which R31-6 refuses (test_redteam31_line_writers)."""
     monkeypatch.delenv("PYTHONPATH", raising=False)
     monkeypatch.chdir(tmp_path)
