@@ -76,8 +76,7 @@ class Discovery:
         whether the command honours it (red team 30 R30-2: ``uv python find --system`` skips
         the venv uv would otherwise stop at), a virtual environment's Python does not end the
         search, and the system's Pythons after it are read too."""
-        system = self.env.get("UV_SYSTEM_PYTHON", "").strip().lower()
-        return self._flag("--system") or system in ("1", "true", "yes", "on", "y", "t")
+        return self._flag("--system") or _boolish(self.env.get("UV_SYSTEM_PYTHON"))
 
     def given_preferences(self) -> List[str]:
         """The ``python-preference`` the command line or the environment sets, as uv 0.13.9
@@ -94,7 +93,9 @@ class Discovery:
         given = (given or self.env.get("UV_PYTHON_PREFERENCE", "")).strip()
         if not given:
             return []
-        return [given if given in _PREFERENCES else "?"]
+        from .uv_config import PYTHON_PREFERENCES
+
+        return [given if given in PYTHON_PREFERENCES else "?"]
 
     def _managed_root(self) -> str:
         return self._data_folder("UV_PYTHON_INSTALL_DIR", "python")
@@ -276,7 +277,6 @@ class Discovery:
 
 
 _MANAGED = "uv's managed Pythons"
-_PREFERENCES = ("only-managed", "managed", "system", "only-system")
 
 
 def _boolish(value: Optional[str]) -> bool:
