@@ -1,7 +1,8 @@
-"""`make test-python`: the pytest suite as two pytest processes at once (the CI machine has two
-cores and the suite is mostly waiting on kernels, installers and servers it starts), each lane
-in collection order, with every line of output prefixed by its lane; the exit status is the
-worst of the two.
+"""`make test-python`: the pytest suite as two lanes at once (the CI machine has two cores and
+the suite is mostly waiting on kernels, installers and servers it starts), each a pytest
+process or two in collection order, with every line of output prefixed by its lane; the exit
+status is the worst of them. The folders that expect no process guard are shared between the
+lanes module by module (see SHARED).
 
 Why two processes and not pytest-xdist: tests/guard and tests/provenance install the process
 guard in the pytest process itself (tests/guard_owner.py: an audit hook cannot be removed), and
@@ -14,8 +15,11 @@ could keep them apart, silently stops grouping with pytest 9.2 (pytest-dev/pytes
     PYTHONPATH=. python scripts/pytest-lanes.py [PYTEST OPTIONS...]
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,28 +29,32 @@ TESTS = REPO / "tests"
 sys.path.insert(0, str(TESTS))
 
 from guard_owner import EXPECT_NO_PROCESS_GUARD  # noqa: E402
+from lane_claims import CLAIMS_FOLDER  # noqa: E402
 
-# The folders whose tests expect no process guard get a lane; the other lane runs every other
-# top-level folder and file in pytest's own order. tests/gate (installs no guard) went with deps
-# while the rest was the longer lane; with deps grown (CI of 2026-12-03: deps + gate 1,257 s,
-# the rest some 790 s, both at once) it evens the two out in the rest lane.
-CHILDREN_LANE = EXPECT_NO_PROCESS_GUARD
+# The folders whose tests expect no process guard are shared: the children lane runs them from
+# its start, the rest lane in a second process once its own folders (the guard ones included)
+# are done, and each module runs in the lane that claims it first (tests/lane_claims.py). A fixed
+# split went stale as red teams added tests: CI of 2026-12-03 had the children lane at 1,279 s
+# and the rest at 826 s, both at once.
+SHARED = EXPECT_NO_PROCESS_GUARD
 
 
 def lanes():
+    """Each lane's pytest runs in order: (paths, shared)."""
     entries = sorted(
         p.name
         for p in TESTS.iterdir()
         if (p.is_dir() and p.name != "__pycache__")
         or (p.name.startswith("test_") and p.suffix == ".py")
     )
-    rest = [name for name in entries if name not in CHILDREN_LANE]
-    missing = [name for name in CHILDREN_LANE if name not in entries]
+    rest = [name for name in entries if name not in SHARED]
+    missing = [name for name in SHARED if name not in entries]
     if missing:
-        raise SystemExit(f"pytest-lanes: no tests/{missing[0]} (CHILDREN_LANE is out of date)")
+        raise SystemExit(f"pytest-lanes: no tests/{missing[0]} (SHARED is out of date)")
+    shared = [f"tests/{name}" for name in SHARED]
     return {
-        "children": [f"tests/{name}" for name in CHILDREN_LANE],
-        "rest": [f"tests/{name}" for name in rest],
+        "children": [(shared, True)],
+        "rest": [([f"tests/{name}" for name in rest], False), (shared, True)],
     }
 
 
@@ -54,37 +62,53 @@ def lanes():
 SUMMARY_HEADER = "short test summary info"
 
 
-def run_lane(name, paths, options, lock, results):
-    started = time.monotonic()
-    summary = []
+def run_pytest(name, paths, env, options, lock, summary):
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfE", *options, *paths],
         cwd=REPO,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
     )
+    listing = False
     for line in proc.stdout:
-        if summary or SUMMARY_HEADER in line:
+        listing = listing or SUMMARY_HEADER in line
+        if listing:
             summary.append(line)
         with lock:
             sys.stdout.write(f"[{name}] {line}")
             sys.stdout.flush()
-    results[name] = (proc.wait(), time.monotonic() - started, summary)
+    return proc.wait()
+
+
+def run_lane(name, runs, claims, options, lock, results):
+    started = time.monotonic()
+    summary = []
+    codes = []
+    for paths, shared in runs:
+        env = dict(os.environ)
+        if shared:
+            env[CLAIMS_FOLDER] = claims
+        codes.append(run_pytest(name, paths, env, options, lock, summary))
+    failed = [code for code in codes if code != 0]
+    results[name] = (failed[0] if failed else 0, time.monotonic() - started, summary)
 
 
 def main(options):
     lock = threading.Lock()
     results = {}
+    claims = tempfile.mkdtemp(prefix="pytest-lanes-claims-")
     threads = [
-        threading.Thread(target=run_lane, args=(name, paths, options, lock, results))
-        for name, paths in lanes().items()
+        threading.Thread(target=run_lane, args=(name, runs, claims, options, lock, results))
+        for name, runs in lanes().items()
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    shutil.rmtree(claims, ignore_errors=True)
     # The lanes' outputs interleave and a CI log shows only its tail: each failing lane's list of
     # failed tests is printed again here, last, where the tail shows it.
     for name, (code, seconds, summary) in results.items():
