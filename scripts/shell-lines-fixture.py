@@ -9,6 +9,7 @@ split and decide a line alike). Each line runs in a folder with r.txt and sub/r.
 """
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -131,12 +132,24 @@ PROGRAMS_14 = [
     "perl -pi -e 's/a/b/' ./*.txt", "node -e 'console.log(1+1)' && pip install black",
     "node -e \"Object.getOwnPropertyDescriptor(this, 'req'+'uire')\"",
 ]  # fmt: skip
+# red team 32 R32-4, R32-5: a Python among a launcher's operands is a start of its own, read
+# with the launcher's environment; CPU pinning stays ordinary
+RED_TEAM_32 = [
+    "PYTHONPATH=d taskset -c 0 python -c 'import os; os.system(input())'",
+    "PYTHONPATH=d choom -n 0 -- python3 -c 'import subprocess; subprocess.run(input())'",
+    "PYTHONPATH=src prlimit --nofile=1024 python -", "chrt -o 0 python train.py",
+    "taskset -c 0 python train.py && pip install black", "numactl -N 0 python -m x",
+]  # fmt: skip
 SEPARATORS = [" ; ", " && ", " || ", " | ", " & ", "\n", " |& "]
 FRAGMENT_LINES = 150
 REDIRECTIONS = ["", "", "", " > r.txt", " 2>&1", " > /dev/null", " >> log", " >r.txt", ">&2"]
 
 
 def main():
+    # read as the tests read them, without the PYTHONPATH this script runs with: `.` there is
+    # a folder a Python (pip's too, red team 32) imports from as it starts, and every writer
+    # on a line may write it (R31-6)
+    os.environ.pop("PYTHONPATH", None)
     rng = random.Random(7)  # noqa: S311 - reproducible test lines, not secrets
     lines = set()
     while len(lines) < 300:
@@ -154,6 +167,7 @@ def main():
     lines.update(SHELL_STARTS)
     lines.update(COMMAND_TEXT)
     lines.update(PROGRAMS_14)
+    lines.update(RED_TEAM_32)
     cases = [{"line": line, "rules": rules_for(line)} for line in sorted(lines)]
     doc = {"description": __doc__.split("\n    ")[0].replace("\n", " "), "cases": cases}
     OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -373,6 +373,7 @@ function refuseUnread(
     }
     refuseStarted(basename(words[j]), words, j, env);
     if (j > 0) {
+      refuseOperandPython(program, words.slice(j), env);
       refuseOperandWord(program, words[j]);
     }
   }
@@ -382,6 +383,32 @@ function refuseUnread(
   if (why) {
     throw new Unreadable(why);
   }
+}
+
+/**
+ * A Python word among the operands of a program Warden has no table for (the table's
+ * launchers: `taskset -c 0`, `chrt -o 0`, `prlimit`, `perf stat`; any other: `choom -n 0 --`)
+ * starts a Python start read from there, with the launcher's environment (red team 32 R32-4,
+ * R32-5: `PYTHONPATH=d taskset -c 0 python -c CODE` ran unguarded, unread). Which word is its
+ * program Warden does not know (an option may take a value): every Python word is read as
+ * one. An interpreter's operands are its code's, a builtin's the shell's. The kernel's
+ * `_refuse_operand_python`.
+ */
+function refuseOperandPython(
+  program: string,
+  words: string[],
+  env: Readonly<Record<string, string>>
+): void {
+  const name = basename(program);
+  if (
+    tabled(name) ||
+    isInterpreter(name) ||
+    shellValues.BUILTINS.has(name) ||
+    !PYTHON.test(basename(words[0]))
+  ) {
+    return;
+  }
+  refuseInnerStart(program, words, env);
 }
 
 /**
@@ -2554,6 +2581,7 @@ function simple(
     return [];
   }
   if (PIP.test(name)) {
+    refuseConsoleScriptStart(argv[0], env);
     return [{ tool: 'pip', args: argv.slice(1), env }];
   }
   if (name === 'uv' || name === 'uvx') {
@@ -2568,6 +2596,7 @@ function simple(
     ];
   }
   if (CONDAS.has(name)) {
+    refuseConsoleScriptStart(argv[0], env);
     const inner = runCommand('conda', argv.slice(1), name);
     if (inner !== null) {
       return simple(inner, env, depth, span); // conda run [opts] CMD
@@ -2578,6 +2607,7 @@ function simple(
     name = 'pipx'; // pipx's own zipapp (red6 F12)
   }
   if (FRONT_ENDS.has(name)) {
+    refuseConsoleScriptStart(argv[0], env);
     // pipx run APP ARGS / pipx exec VENV APP ARGS: the app may itself install; pixi exec
     // CMD: CMD runs in the environment pixi made
     const execs = name === 'pixi' ? pixiExec(argv.slice(1)) : null;
@@ -3229,6 +3259,36 @@ const LAUNCH_VARIABLES = [
   'PYTHONPYCACHEPREFIX'
 ];
 
+/** A Python started with a start variable the line sets in a form Warden does not read as a
+ * value (`read PYTHONPATH < f`) may run without the guard. */
+function refuseUnknownStartVariable(env: Record<string, string>): void {
+  const unknown = Object.keys(env).find(
+    name => env[name] === UNKNOWN_VALUE && startVariable(name)
+  );
+  if (unknown !== undefined) {
+    throw new Unreadable(
+      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...), and may run without Warden's guard: write the value out`
+    );
+  }
+}
+
+/**
+ * A program read by its name (pip, conda, the front ends) is most often a Python's console
+ * script, whose Python starts first (red team 32 R32-1, R32-11, R32-13: `PYTHONPATH=d pip
+ * list` ran d/sitecustomize.py unguarded): read as that Python's start where the line alone
+ * decides (a pyenv shim is a bash script; a start variable of a form Warden does not read).
+ * The kernel reads the file's `#!` line and the start-up modules and places its Python imports
+ * from (`_refuse_console_script_start`); the static side sees no files and decides as if the
+ * program were a Python's script.
+ */
+function refuseConsoleScriptStart(
+  program: string,
+  env: Record<string, string>
+): void {
+  refuseShellScript(program, env);
+  refuseUnknownStartVariable(env);
+}
+
 /**
  * A Python started without Warden's guard (`-I`, `-E`, `-S`, or PYTHONPATH set or cleared:
  * `PYTHONPATH= python`, `env -u PYTHONPATH`, `env -i`, `unset PYTHONPATH;`, PYTHONHOME set;
@@ -3240,14 +3300,7 @@ const LAUNCH_VARIABLES = [
  * (the static side sees no files).
  */
 function guardlessPython(argv: string[], env: Record<string, string>): void {
-  const unknown = Object.keys(env).find(
-    name => env[name] === UNKNOWN_VALUE && startVariable(name)
-  );
-  if (unknown !== undefined) {
-    throw new Unreadable(
-      `a Python started with ${unknown} set by the line in a form Warden does not read as a value (declare -u/-n, for, read...), and may run without Warden's guard: write the value out`
-    );
-  }
+  refuseUnknownStartVariable(env);
   const args = argv.slice(1);
   const flags = new Set<string>();
   let mode: 'c' | 'm' | 'script' | 'stdin' | null = null;

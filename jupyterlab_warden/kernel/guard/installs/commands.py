@@ -2229,6 +2229,7 @@ def _simple(
         _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
+        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
@@ -2239,6 +2240,7 @@ def _simple(
             _simple(inner, env, depth) if inner else []
         )
     if name in CONDAS:
+        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
             return _simple(inner, env, depth)
@@ -2246,6 +2248,7 @@ def _simple(
     if name == "pipx.pyz":  # pipx's own zipapp (red6 F12)
         name = "pipx"
     if name in FRONT_ENDS:
+        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
         return [Invocation(name, argv[1:], env, argv[0])] + _front_end_run(
             name, argv[1:], env, depth
         )
@@ -2604,7 +2607,7 @@ def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dic
     search = _SearchFolders(places + [os.path.join(p, "__pycache__") for p in places])
     for writer, place in written:
         tree, writer = writer.endswith("/"), writer.rstrip("/")
-        found = (search if place else unplaced).written(place, tree)
+        found = (search if place else unplaced).written(place, tree, not _SHALLOW_TREES.get())
         if found is not None:
             raise Unreadable(
                 f"an earlier command on the line ({writer}) {found[1]}, a folder a Python "
@@ -2620,6 +2623,12 @@ def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dic
 # repository's checkout with node_modules holds 180,000 entries, walked in 0.23 s warm: two
 # million is a few seconds at worst, once per reading (``_WALKS``)
 _WALK_BOUND = 2_000_000
+# A console script's start (``_read_python_script_start``) compares a tree an earlier writer
+# writes with its start places by their names only, not by walking the tree for links out
+# (R22-2): the walk's answer depends on how big the tree is, and `ls | xargs -I{} cp {} /tmp
+# && pip install numpy` (R15-19's vector) would then pass or not by what /tmp holds (red
+# team 32, 3828b19). A Python named on the line keeps the walk.
+_SHALLOW_TREES: ContextVar[bool] = ContextVar("warden_shallow_trees", default=False)
 # the walks one reading made, by (tree, the identities looked for): a line with several
 # starts after its writer walks each tree once. None outside a reading.
 _WALKS: ContextVar[Optional[dict]] = ContextVar("warden_walks", default=None)
@@ -2651,9 +2660,10 @@ class _SearchFolders:
         self._ids: Optional[Dict[tuple, str]] = None
         self._targets: Dict[str, str] = dict(self._way)  # the rest read with ``_ids``
 
-    def written(self, place: str, tree: bool) -> Optional[Tuple[str, str]]:
+    def written(self, place: str, tree: bool, walk: bool = True) -> Optional[Tuple[str, str]]:
         """(the folder, how the write reaches it) for a write at ``place`` (``tree``: anything
-        under it) that may put or change a file in one of the folders; None where none."""
+        under it) that may put or change a file in one of the folders; None where none.
+        ``walk``: a tree is also walked for links leading out of it (R22-2)."""
         if not place:
             if not self.user:
                 return None
@@ -2676,6 +2686,8 @@ class _SearchFolders:
             if os.path.dirname(at) == os.path.realpath(hit):
                 return hit, f"may write or chmod a file in {hit}"
             return hit, f"may write {place}, another name of a file in {hit}"
+        if not walk:
+            return None
         links = _walked(at, self._program_ids())
         if links is None:
             return (
@@ -2965,6 +2977,10 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
         (k for k in env if _start_variable(k) and k != "PATH"), ""
     )
     if not variable:
+        if _PATH_WRITES.get():
+            # a root image's /usr/local/bin/jupyter is the kernel's own Python's script: a
+            # .pth an earlier writer put in its site runs before its guard (red team 32 R32-1)
+            _read_python_script_start(program, path, args, env)
         return
     starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")))
     if starts is None:
@@ -2978,6 +2994,67 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
     for words in starts:  # an interpreter that is a script runs under its own `#!` line
         _refuse_interpreter_environment(program, words, [runs] + args, env, started)
         runs = words[0]
+
+
+def _refuse_console_script_start(
+    program: str, args: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> None:
+    """A program read by its name (pip, conda and mamba, the front ends: ``_simple``'s named
+    branches) is most often a Python's console script, whose Python starts first (red team 32
+    R32-11, R32-13: ``PYTHONPATH=d pip list`` ran d/sitecustomize.py unguarded; R32-1: ``cp
+    p.pth <site>/zz.pth; pip --version`` ran the new .pth before pip's guard). That start is
+    read as the Python start it is (``_read_python_script_start``), the machine's program
+    too (/opt/conda/bin/conda is the kernel's own Python's); what it then runs is the named
+    branch's to read. A binary (micromamba) starts no Python."""
+    # a pyenv shim `pip` is a bash script (R31-5)
+    _refuse_shell_script(program, env)
+    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
+    if path:
+        _read_python_script_start(program, path, args, env, stdin)
+
+
+def _read_python_script_start(
+    program: str, path: str, args: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> None:
+    """The Python start a script file's ``#!`` line makes (each level of it that names a
+    Python; conda's long-path ``#!/bin/sh`` form through ``pip_program.interpreter_of``), read
+    by ``_guardless_start`` as ``python -m pip`` is: the guard it keeps, the start-up modules
+    its PYTHONPATH and PYTHONHOME hold, and R31-6's places an earlier writer on the line may
+    have written, compared without walking a written tree for links (``_SHALLOW_TREES``).
+    What the script runs is not read here (``_CALLER_READS``). A line Warden cannot read may
+    name any Python: refused."""
+    from . import pip_program, shebang
+
+    search = env.get("PATH", os.environ.get("PATH"))
+    starts = shebang.interpreter_starts(path, search)
+    if starts is None:
+        raise Unreadable(
+            f"{program}'s #! line is one Warden cannot read, and the Python it may start reads "
+            "its environment and site folders before Warden's guard: start it as python -m "
+            "with the Python named"
+        )
+    pythons = [
+        (words, runs)
+        for words, runs in zip(starts, [path] + [words[0] for words in starts])
+        if _names_python(words[0])
+    ]
+    if not pythons and starts and program_name(starts[0][0]) == "sh":
+        python = pip_program.interpreter_of(path, lambda name: _which(name, search))
+        pythons = [([python], path)] if python and python != path else []
+    token = _SHALLOW_TREES.set(True)
+    try:
+        for words, runs in pythons:
+            _guardless_start(words + [runs] + args, env, stdin)
+    except Unreadable as exc:
+        raise Unreadable(f"{program} is a Python's script (its #! line): {exc}") from None
+    finally:
+        _SHALLOW_TREES.reset(token)
+
+
+def _names_python(program: str) -> bool:
+    """Whether a program file is a Python by its name or its real file's (a venv's link)."""
+    names = (program_name(program), program_name(os.path.realpath(program)))
+    return any(_PYTHON.match(name) for name in names)
 
 
 def _refuse_interpreter_environment(
@@ -3088,6 +3165,7 @@ def _refuse_unread(
             raise Unreadable(why)
         _refuse_started(name, words, j, env or {})
         if j and unknown:
+            _refuse_operand_python(program, name, words[j:], env or {}, stdin)
             _refuse_operand_start(program, words[j:], env or {})
     _refuse_environment_folders(program, env or {})
 
@@ -3187,6 +3265,24 @@ def _refuse_operand_start(program: str, words: List[str], env: Dict[str, str]) -
     for path in found:
         _refuse_operand_file(program, [path] + words[1:], env)
         _refuse_program_folder(program, path, env)
+
+
+def _refuse_operand_python(
+    program: str, name: str, words: List[str], env: Dict[str, str], stdin: str
+) -> None:
+    """A Python word among the operands of a program Warden has no table for (the table's
+    launchers: ``taskset -c 0``, ``chrt -o 0``, ``prlimit``, ``unshare``, ``perf stat``,
+    ``numactl``; any other: ``choom -n 0 --``) starts a Python start reading from there, with
+    the launcher's environment and input (red team 32 R32-4, R32-5: ``PYTHONPATH=d taskset
+    -c 0 python -c pass`` ran d/sitecustomize.py unguarded, and a .pth copied into the site
+    before it went unchecked). Warden does not know which of such a program's words is its
+    program (an option may take a value), so every Python word is read as one: deny by
+    default. ``name``: the word's program name (a link's target's)."""
+    if program_name(program) in shell_values.BUILTINS or not _PYTHON.match(name):
+        return
+    if interpreters.language(program_name(program)) is not None:
+        return  # an interpreter's operands are its code's (`perl x.pl python`)
+    _refuse_inner_start(program, words, env, stdin)
 
 
 def _refuse_program_folder(program: str, word: str, env: Dict[str, str]) -> None:
