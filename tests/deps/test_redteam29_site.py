@@ -6,20 +6,17 @@ standard library's start-up modules (R29a-10), and sysconfig's computed ``_sysco
 name (R29a-11). Each payload installs without Warden and is refused with it; the ordinary
 starts (a venv and its Python, ``python -I``, ``uv venv`` + ``uv pip list``) still run.
 
-The kernel's own installation is written only in a copy: ``own_kernel`` runs the cell in a
-kernel that is a venv of a base Python laid out in the test's folder (links to this Python's
-standard library, a copy of its ``encodings``), so nothing of the machine's is touched.
+The kernel's own installation is written only in a copy: conftest's ``own_kernel`` runs the
+cell in a kernel that is a venv of a base Python laid out in the test's folder (links to this
+Python's standard library, a copy of its ``encodings``), so nothing of the machine's is
+touched.
 """
 
 import os
-import shutil
-import subprocess
 import sys
-import sysconfig
-import time
 
 import pytest
-from launched import Kernel, system_call
+from launched import system_call
 
 MAJOR, MINOR = sys.version_info[:2]
 VERSION = f"python{MAJOR}.{MINOR}"
@@ -56,40 +53,6 @@ def _runs(kernel, code: str) -> None:
 
 
 # -- a kernel of an installation of the test's own --------------------------------------------
-
-
-@pytest.fixture()
-def own_kernel(tmp_path, index):
-    """A kernel whose Python is a venv (``kv``) of a base installation (``base``) in the
-    test's folder: the base's ``bin/pythonX.Y`` a copy, its standard library links to this
-    Python's but ``encodings`` (a copy) and an empty site-packages; kv's site-packages holds
-    setuptools' ``distutils-precedence.pth`` and ``_distutils_hack`` (copies) and a path line
-    to this venv's site-packages (the kernel's dependencies)."""
-    real_base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-    stdlib = sysconfig.get_paths()["stdlib"]
-    base = tmp_path / "base"
-    (base / "bin").mkdir(parents=True)
-    program = base / "bin" / os.path.basename(real_base)
-    shutil.copy2(real_base, program)
-    lib = base / "lib" / VERSION
-    lib.mkdir(parents=True)
-    for name in os.listdir(stdlib):
-        if name not in ("encodings", "site-packages"):
-            os.symlink(os.path.join(stdlib, name), lib / name)
-    shutil.copytree(os.path.join(stdlib, "encodings"), lib / "encodings")
-    (lib / "site-packages").mkdir()
-    kv = tmp_path / "kv"
-    subprocess.run([str(program), "-m", "venv", "--without-pip", str(kv)], check=True)
-    site = kv / "lib" / VERSION / "site-packages"
-    ours = sysconfig.get_paths()["purelib"]
-    (site / "zz_deps.pth").write_text(ours + "\n")
-    shutil.copytree(os.path.join(ours, "_distutils_hack"), site / "_distutils_hack")
-    (site / "distutils-precedence.pth").write_text(SETUPTOOLS_LINE)
-    time.sleep(2.5)  # older than the kernel's start by more than the check's slack
-    (tmp_path / "k").mkdir()
-    kernel = Kernel(tmp_path / "k", index, python=str(kv / "bin" / "python"))
-    kernel.base, kernel.site = base, site
-    return kernel
 
 
 # -- R29a-3: a pyvenv.cfg beside the program ---------------------------------------------------

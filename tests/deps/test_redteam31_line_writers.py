@@ -8,7 +8,6 @@ Each vector installs without Warden and is refused with it; writers elsewhere st
 """
 
 import pytest
-from test_redteam29_site import own_kernel  # noqa: F401 - a kernel of the test's own venv
 
 INSTALL = (
     "import os; os.system('{uv} pip install -q --no-config --no-cache --python /usr/bin/python3 "
@@ -64,7 +63,7 @@ SITE = (
     ],
     ids=["os.system", "a rerouted start"],
 )
-def test_a_pth_written_into_the_kernels_site_earlier_on_the_line(own_kernel, start):  # noqa: F811
+def test_a_pth_written_into_the_kernels_site_earlier_on_the_line(own_kernel, start):
     code = SITE.replace("START", start).replace("{", "{{").replace("}", "}}")
     code = code.replace("{{uv}}", "{uv}").replace("{{target}}", "{target}")
     refused = own_kernel.proves(code.replace("{{index}}", "{index}"))

@@ -8,15 +8,18 @@ launcher's or pyenv's default, set by the notebook: on a line, in os.environ, in
 (``commands.pyenv_code``). And a Python-named program that is a bash script is read as one
 (R31-5): BASH_ENV on the line before the ``python3`` shim is refused as before the ``pip`` one.
 
-The pyenv here is a real one: the machine's pyenv libexec (``~/.pyenv``) copied into the test's
-folder, with shims written from pyenv's own template (``pip_program._PYENV_SHIM``) and one
-version, a link to the kernel's interpreter. Where the machine has no pyenv, a small bash
+The pyenv here is a real one: the machine's pyenv libexec and pyenv.d hooks (``~/.pyenv``)
+copied into the test's folder, with shims written from pyenv's own template
+(``pip_program._PYENV_SHIM``) and one version, a link to the kernel's interpreter; one root for
+the module, made before the kernels start (a shim whose hooks changed since its kernel started
+is refused: red team 32 R32-9, test_redteam32_misc.py). Where the machine has no pyenv, a small bash
 ``pyenv`` stands in that sources the hook path's ``exec/*.bash`` as pyenv-exec does.
 """
 
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,14 +62,16 @@ def _real_pyenv() -> str:
     return ""
 
 
-@pytest.fixture()
-def pyenv(tmp_path) -> Path:
-    """A pyenv root in the test's folder, before the kernel starts: libexec, shims/python3 and
-    shims/pip written from pyenv's template, versions/VERSION/bin/{python3,pip} the kernel's."""
-    root = tmp_path / "pyenv"
+def pyenv_root(root: Path) -> Path:
+    """A pyenv root at ``root``: libexec (and the machine's root's pyenv.d hooks),
+    shims/python3 and shims/pip written from pyenv's template, versions/VERSION/bin/{python3,
+    pip} the kernel's. Made more than a second before the kernel starts: a shim's hooks and
+    libexec changed since then are refused (red team 32 R32-9)."""
     real = _real_pyenv()
     if real:
         shutil.copytree(os.path.join(real, "libexec"), root / "libexec", symlinks=True)
+        if os.path.isdir(os.path.join(real, "pyenv.d")):
+            shutil.copytree(os.path.join(real, "pyenv.d"), root / "pyenv.d", symlinks=True)
     else:
         (root / "libexec").mkdir(parents=True)
         (root / "libexec" / "pyenv").write_text(MINI_PYENV)
@@ -82,6 +87,15 @@ def pyenv(tmp_path) -> Path:
     os.symlink(os.path.join(os.path.dirname(sys.executable), "pip"), bin_ / "pip")
     (root / "version").write_text(VERSION + "\n")
     assert pip_program.interpreter_of(str(root / "shims" / "python3"), shutil.which)
+    return root
+
+
+@pytest.fixture(scope="module")
+def pyenv(tmp_path_factory) -> Path:
+    """One pyenv root for the module (its tests write their hooks elsewhere), older than the
+    kernels' starts by more than the check's slack."""
+    root = pyenv_root(tmp_path_factory.mktemp("r31") / "pyenv")
+    time.sleep(1.5)
     return root
 
 

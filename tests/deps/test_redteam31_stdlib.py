@@ -7,32 +7,24 @@ before its audit hook is in; they are checked like ``STDLIB_START``'s (``GUARD_B
 guarded child's boot is listed so that the set cannot fall behind the guard's imports.
 
 The kernel's own installation is written only in a copy, as in test_redteam29_site.py:
-``own_kernel`` runs the cell in a kernel that is a venv of a base Python laid out in the test's
-folder (links to this Python's standard library but COPIES of ``encodings`` and the modules
-these tests write, and a ``__pycache__`` folder of its own), so nothing of the machine's is
-touched.
+conftest's ``own_kernel`` runs the cell in a kernel that is a venv of a base Python laid out in
+the test's folder (links to this Python's standard library but COPIES of ``encodings`` and the
+modules these tests write: ``OWN_KERNEL_COPIES``, and a ``__pycache__`` folder of its own), so
+nothing of the machine's is touched.
 """
 
 import os
-import shutil
-import subprocess
 import sys
-import sysconfig
-import time
 
 import pytest
-from launched import Kernel
 
 from jupyterlab_warden.kernel.guard.installs import start_files, startup_modules
 
 MAJOR, MINOR = sys.version_info[:2]
 VERSION = f"python{MAJOR}.{MINOR}"
-SETUPTOOLS_LINE = (
-    "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') "
-    "== 'local'; enabled and __import__('_distutils_hack').add_shim(); \n"
-)
 # the standard library's modules the tests write: copies in the test's own installation
-WRITTEN = ("__future__", "_compat_pickle")
+# (conftest's ``own_kernel``)
+WRITTEN = OWN_KERNEL_COPIES = ("__future__", "_compat_pickle")
 _NOT_STDLIB = ("site-packages", "dist-packages")
 
 
@@ -43,52 +35,6 @@ def _cell(kernel, code: str, payload: str) -> str:
     payload = payload.replace("INSTALL", repr(kernel.uv_install()))
     code = code.replace("PAYLOAD", repr(payload)).replace("VERSION", VERSION)
     return code.replace("{", "{{").replace("}", "}}")
-
-
-@pytest.fixture()
-def own_kernel(tmp_path, index):
-    """A kernel whose Python is a venv (``kv``) of a base installation (``base``) in the
-    test's folder, as test_redteam29_site.py's: the base's program a copy, its standard
-    library links to this Python's but ``encodings`` and ``WRITTEN`` (copies), a
-    ``__pycache__`` folder of its own (links to this Python's compiled files but the copied
-    modules', copied: a recompiled file replaces the link, never the machine's file) and an
-    empty site-packages; kv's site-packages holds setuptools' ``distutils-precedence.pth`` and
-    ``_distutils_hack`` (copies) and a path line to this venv's site-packages."""
-    real_base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-    stdlib = sysconfig.get_paths()["stdlib"]
-    base = tmp_path / "base"
-    (base / "bin").mkdir(parents=True)
-    program = base / "bin" / os.path.basename(real_base)
-    shutil.copy2(real_base, program)
-    lib = base / "lib" / VERSION
-    lib.mkdir(parents=True)
-    copied = {name + ".py" for name in WRITTEN}
-    for name in os.listdir(stdlib):
-        if name in copied:
-            shutil.copy2(os.path.join(stdlib, name), lib / name)
-        elif name not in ("encodings", "site-packages", "__pycache__"):
-            os.symlink(os.path.join(stdlib, name), lib / name)
-    (lib / "__pycache__").mkdir()
-    cache = os.path.join(stdlib, "__pycache__")
-    for name in os.listdir(cache):
-        if name.partition(".")[0] in WRITTEN:
-            shutil.copy2(os.path.join(cache, name), lib / "__pycache__" / name)
-        else:
-            os.symlink(os.path.join(cache, name), lib / "__pycache__" / name)
-    shutil.copytree(os.path.join(stdlib, "encodings"), lib / "encodings")
-    (lib / "site-packages").mkdir()
-    kv = tmp_path / "kv"
-    subprocess.run([str(program), "-m", "venv", "--without-pip", str(kv)], check=True)
-    site = kv / "lib" / VERSION / "site-packages"
-    ours = sysconfig.get_paths()["purelib"]
-    (site / "zz_deps.pth").write_text(ours + "\n")
-    shutil.copytree(os.path.join(ours, "_distutils_hack"), site / "_distutils_hack")
-    (site / "distutils-precedence.pth").write_text(SETUPTOOLS_LINE)
-    time.sleep(2.5)  # older than the kernel's start by more than the check's slack
-    (tmp_path / "k").mkdir()
-    kernel = Kernel(tmp_path / "k", index, python=str(kv / "bin" / "python"))
-    kernel.base, kernel.lib, kernel.site = base, lib, site
-    return kernel
 
 
 # -- R31-8: a .pth line's module in the standard library ----------------------------------------

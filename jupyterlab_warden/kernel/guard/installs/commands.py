@@ -339,6 +339,7 @@ def invocations(
     try:
         with _side_starts() as side:
             found = _simple(argv, dict(env or {}), depth, stdin)
+            _refuse_installer_starts(found)
         return found + side
     finally:
         _SHELL_WORDS.reset(token)
@@ -797,6 +798,7 @@ def _shell_invocations(
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
+                _refuse_installer_starts(invocations)
         finally:
             _SHELL_WORDS.reset(shell_words)
             _WRITTEN.reset(written)
@@ -2237,7 +2239,7 @@ def _simple(
         # uv run CMD: uv installs the project or script, then CMD runs in its environment;
         # uvx / uv tool run TOOL ARGS: the tool's command runs with ARGS (red team 7 R7-6)
         return [Invocation("uv", args, env, argv[0])] + (
-            _simple(inner, env, depth) if inner else []
+            _simple(inner, _uv_run_env(args, env), depth) if inner else []
         )
     if name in CONDAS:
         _refuse_console_script_start(argv[0], argv[1:], env, stdin)
@@ -2615,6 +2617,53 @@ def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dic
                 "standard library), before Warden's guard; Warden reads them before the line "
                 "runs: run the Python as its own line (its own ! line or os.system call)"
             )
+
+
+def _refuse_installer_starts(invocations: List[Invocation]) -> None:
+    """What an installer's program runs before it decides anything, read where ``_simple``
+    returns it as an installer: a pyenv shim's hooks (``pip`` through the shims: red team 32
+    R32-9), and uv's query of a Python it is named (red team 32 R32-12) after a writer on its
+    line, whose ``FILE -I -B -c QUERY`` keeps no guard while its site runs every ``.pth``:
+    read as R31-6's Python start (``_refuse_start_places_written`` with ``-I``). A Python uv
+    finds on its own after a writer is refused whole (``uv_inputs.interpreter_problem``)."""
+    from . import uv_inputs
+
+    for inv in invocations:
+        env = {**_inherited_environ(), **inv.env}
+        if os.sep in inv.program:
+            program = _placed(inv.program, False)
+        else:
+            program = _which(inv.program, env.get("PATH"), False)
+        _refuse_pyenv_hooks(program, env)
+        if inv.tool != "uv" or not _PATH_WRITES.get() or UNLAUNCHED.get():
+            continue
+        cwd = os.path.join(_start_folder_or_cwd(), inv.cwd)
+        for path in uv_inputs.named_interpreters(inv.args, env, cwd):
+            try:
+                _refuse_start_places_written(path, {"I"}, env)
+            except Unreadable as exc:
+                why = f"uv runs {path[:200]} to query it, without a guard: {exc}"
+                raise Unreadable(why) from None
+
+
+def _inherited_environ() -> Dict[str, str]:
+    """The environment the start inherits where the reading's own does not say."""
+    given = startup_modules.START_ENVIRON.get()
+    return dict(os.environ if given is None else given)
+
+
+def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
+    """The environment of the command ``uv run -p FILE CMD`` runs (red team 32 R32-12): uv puts
+    the named Python's folder first on PATH, so CMD's ``python`` is that Python, not the
+    kernel's PATH's; ``env`` unchanged where no file is named."""
+    from . import uv_inputs
+
+    merged = {**_inherited_environ(), **env}
+    named = uv_inputs.named_interpreters(args, merged, _start_folder_or_cwd())
+    if not named:
+        return env
+    search = merged.get("PATH", os.defpath)
+    return {**env, "PATH": os.pathsep.join([os.path.dirname(named[0]), search])}
 
 
 # Entries a tree's walk for links leading out of it reads before it gives up (red team 22
@@ -3111,15 +3160,54 @@ def _refuse_unread_imports(start: "_GuardlessStart", env: Dict[str, str]) -> Non
 
 def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
     """A program file exec runs with bash (its ``#!`` line, or none: ``shebang``) started with
-    a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``)."""
+    a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``); a pyenv
+    shim whose hooks may be the cell's too (``_refuse_pyenv_hooks``)."""
     from . import shebang
 
-    if not shell_code_variable({**dict(_START_ENV.get()), **env}, False):
+    search = env.get("PATH")
+    if shell_code_variable({**dict(_START_ENV.get()), **env}, False):
+        # strict: a relative program or PATH folder where the start's folder is unknown
+        path = _placed(program) if os.sep in program else _which(program, search)
+        why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+        if why:
+            _refuse_shell_code(f"{program} ({why})", env)
+    else:
+        path = _placed(program, False) if os.sep in program else _which(program, search, False)
+    _refuse_pyenv_hooks(path, env)
+
+
+def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
+    """A pyenv shim at ``path`` (red team 32 R32-9) sources the hooks of its own root's
+    folders before the program, and runs its plugins' programs: refused when one of them
+    changed since the kernel started or is others' to write (``pyenv_hooks.changed``), or
+    when an earlier writer on the line may write there (R31-6's rule for pyenv's places)."""
+    from . import guardless, pyenv_hooks
+
+    shim = guardless.pyenv_names(os.path.realpath(path), env) if path else None
+    if shim is None:
         return
-    path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
-    why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+    why = pyenv_hooks.changed(shim[0], env)
     if why:
-        _refuse_shell_code(f"{program} ({why})", env)
+        raise Unreadable(
+            f"{path} is a pyenv shim, and pyenv runs the hooks and plugins of its folders "
+            f"before the program: {why}. Start the Python by its own path "
+            "(pyenv which python3), not through the shim"
+        )
+    folders = pyenv_hooks.places(shim[0], env)
+    search = _SearchFolders([f for f in folders if os.path.isdir(f)])
+    for writer, place in _PATH_WRITES.get():
+        tree, writer = writer.endswith("/"), writer.rstrip("/")
+        hit = search.written(place, tree) if place else None
+        if place and hit is None and _overlaps(place, tree, [(f, True) for f in folders]):
+            hit = (place, f"may write {place}")
+        if not place and any(_user_folder(f) for f in folders if os.path.isdir(f)):
+            hit = ("", "writes files Warden cannot place")
+        if hit is not None:
+            raise Unreadable(
+                f"{path} is a pyenv shim, and an earlier command on the line ({writer}) "
+                f"{hit[1]}, where pyenv finds the hooks and plugins it runs before the program; "
+                "Warden reads them before the line runs: run the shim as its own line"
+            )
 
 
 def _listed_name(word: str) -> str:

@@ -171,17 +171,25 @@ class InstallGate:
         """Why a PYTHONPATH the C environ gets is refused: ``child_path.environ_writer`` writes
         only a form that keeps the guard (red team 31 R31-1), so another one was written past
         it (``posix.putenv``, ``os.putenv`` put back), and every start that inherits it would
-        be decided on folders a later line may fill."""
+        be decided on folders a later line may fill. A change whose name or value Warden
+        cannot decode may be such a PYTHONPATH: refused (fail closed)."""
         try:
             name = os.fsdecode(args[0])
             value = os.fsdecode(args[1]) if event == "os.putenv" else None
-        except Exception:  # noqa: BLE001 - recorded as unknown: inherited starts are refused
-            return ""
-        if name != "PYTHONPATH" or self.inherited.get(name) == value:
+        except Exception:  # noqa: BLE001 - not text Warden reads: refused below
+            name = value = None
+        if name is not None and (name != "PYTHONPATH" or self.inherited.get(name) == value):
             return ""
         launch = self.launch
         if launch is None or not launch.children_guarded:
             return ""
+        if name is None:
+            return (
+                f"Warden cannot read the name or value this {event} writes to the process "
+                "environment (not text it decodes), so it cannot tell whether the processes "
+                "started from then on keep Warden's guard: set variables through os.environ "
+                "with str values"
+            )
         from .child_path import deferred
 
         if value is not None and deferred(value, dict(launch.python).get(name, "")) is None:

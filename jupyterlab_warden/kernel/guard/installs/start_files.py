@@ -325,21 +325,39 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
 
 
 def _first_module(folders: List[str], names) -> str:
-    """The first of ``folders`` that holds a module or package named one of ``names``, as
+    """The module or package named one of ``names`` that Python imports from ``folders``, as
     'folder/entry' ('' when none): ``startup_modules.holder`` without a glob a name (a site
-    folder lists hundreds of entries), or an archive the folder lies in."""
+    folder lists hundreds of entries), or an archive the folder lies in. As importlib's
+    FileFinder: in each folder a package (a folder holding ``__init__`` with a module suffix),
+    else a module file; a folder without ``__init__`` is only a namespace portion, and a
+    regular module or package later on the path wins over it (red team 32 R32-10: an empty
+    ``<stdlib>/_distutils_hack/`` hid site-packages' package from the check). A namespace
+    package runs no code: '' when only portions are found."""
     for folder in folders:
         if startup_modules.archive_part(folder):
             return folder  # an archive, or a folder inside one: its modules are not listed
         index = _stems(folder)
-        for entry in sorted(e for name in names for e in index.get(name, ())):
-            _stem, dot, suffix = entry.partition(".")
+        entries = sorted(e for name in names for e in index.get(name, ()))
+        for entry in entries:
             path = os.path.join(folder, entry)
-            if not dot and os.path.isdir(path):
+            if "." not in entry and os.path.isdir(path) and _package_init(path):
                 return path
+        for entry in entries:
+            _stem, dot, suffix = entry.partition(".")
             if suffix in ("py", "pyc", "pyw") or (dot and entry.endswith("so")):
-                return path
+                return os.path.join(folder, entry)
     return ""
+
+
+def _package_init(folder: str) -> bool:
+    """Whether ``folder`` holds the ``__init__`` that makes it a regular package: a source,
+    compiled or extension file (any ABI tag: one Warden stops at wrongly is itself checked)."""
+    for entry in _listing(folder):
+        stem, dot, suffix = entry.partition(".")
+        if stem == "__init__" and (suffix in ("py", "pyc") or (dot and entry.endswith(".so"))):
+            if os.path.isfile(os.path.join(folder, entry)):
+                return True
+    return False
 
 
 # folder -> (its listing as ``_listing`` keeps it, its entries by the name before their first

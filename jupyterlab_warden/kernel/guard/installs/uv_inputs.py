@@ -245,6 +245,26 @@ def interpreter_problem(args, env, cwd: str, line_problem: str = "") -> str:
     return ""
 
 
+def named_interpreters(args, env, cwd: str) -> list:
+    """The files uv runs to query them because the command line, the environment or a file
+    names them (red team 32 R32-12): -p/--python, UV_PYTHON, the nearest .python-version,
+    else a config's ``[pip] python`` for ``uv pip``; version requests name none (uv's own
+    discovery finds those: ``interpreter_problem``). [] for a command that looks for none."""
+    from . import arguments
+
+    command = args[arguments.subcommand_start(args, arguments.UV_VALUED, arguments.UV_COMMANDS) :]
+    if not command or command[0] in _NO_PYTHON:
+        return []
+    requests = python_requests(args, env, cwd)
+    given = any(w in ("-p/--python", _python_table()["variable"]) for _v, w in requests)
+    named = [v for v, _w in requests if v and v != "?" and not plain_python_request(v)]
+    options, words = _command_line(args)
+    if words[:1] == ["pip"] and not given:
+        settings = _config_settings(options, env, cwd)
+        named += [v for v, _w in settings.pip_pythons if not plain_python_request(v)]
+    return [path for value in named for path in _interpreter_files(value, env, cwd)]
+
+
 def _named_problem(named, env, cwd: str) -> str:
     """Why a Python file named to uv (``(value, where)``) is refused ('' when none is)."""
     for value, where in named:
