@@ -17,7 +17,6 @@ import os
 import sys
 
 import pytest
-from test_redteam29_site import own_kernel  # noqa: F401 - a kernel of the test's own venv
 
 from jupyterlab_warden.kernel.guard.installs import commands
 
@@ -62,7 +61,7 @@ SITE = (
 )
 
 
-def test_a_pth_written_before_a_console_script_or_a_launched_python(own_kernel):  # noqa: F811
+def test_a_pth_written_before_a_console_script_or_a_launched_python(own_kernel):
     """R32-1 (pip's console script) and R32-4 (taskset): one kernel, two lines."""
     for start in ("tool('pip') + ' --version'", "'taskset -c 0 ' + py + ' -c pass'"):
         refused = own_kernel.proves(SITE.replace("START", start))

