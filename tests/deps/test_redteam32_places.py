@@ -16,10 +16,9 @@ writers and the wrong places.
 import sys
 
 import pytest
+from launched import Kernel
 from local_index import LocalIndex, build_wheel
 from test_redteam29_site import own_kernel  # noqa: F401 - a kernel of the test's own venv
-
-from launched import Kernel
 
 PACKAGES = ("warden-demo-pkg",)
 INSTALL = (
@@ -38,14 +37,15 @@ SITE = (
 def _site_cell(start: str) -> str:
     code = SITE.replace("START", start).replace("{", "{{").replace("}", "}}")
     for name in ("uv", "target", "index"):
-        code = code.replace("{{%s}}" % name, "{%s}" % name)
+        code = code.replace("{{" + name + "}}", "{" + name + "}")
     return code
 
 
 def test_a_guarded_script_writing_a_pth_into_the_site_folder(own_kernel):  # noqa: F811
     """R32-3: the .pth is written by w.py's code; its guard refuses the write (w.py fails, the
     cell is not refused), so the next Python on the line runs no new .pth."""
-    writer = "import shutil, sysconfig; shutil.copy('p.pth', sysconfig.get_paths()['purelib'] + '/zz.pth')"
+    writer = "import shutil, sysconfig\n"
+    writer += "shutil.copy('p.pth', sysconfig.get_paths()['purelib'] + '/zz.pth')\n"
     start = f"open('w.py', 'w').write({writer!r}); os.system(py + ' w.py; ' + py + ' -c pass')"
     blocked = own_kernel.child_refuses(_site_cell(start))
     assert any("zz.pth" in e["message"] for e in blocked), blocked

@@ -2715,6 +2715,12 @@ def _refuse_start_places_written(
         else:
             found = search.written(place, False) or _start_name(place, sites, named)
             found = found or _hard_linked(place, linked)
+        if found is None and child and place:
+            # any Python's site folder or library, by its name (``start_writes``' rule)
+            from .start_writes import written_folder
+
+            hit = written_folder(place, tree=tree)
+            found = (hit, f"may write {place}, a start-up name of {hit}") if hit else None
         if found is not None and child:
             raise Unreadable(
                 f"it runs a command ({writer}) that {found[1]}, a folder this Python imports "

@@ -32,7 +32,6 @@ read), then the name (string work only), and only a start-up name resolves its f
 from __future__ import annotations
 
 import os
-import re
 from contextvars import ContextVar
 
 from .own_python import OWN
@@ -47,8 +46,6 @@ CHILD_WRITES: ContextVar[bool] = ContextVar("warden_child_writes", default=False
 EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
-_STDLIB = re.compile(r"^python3\.[0-9]+t?$")
-_ARCHIVE = re.compile(r"^python3[0-9]+t?\.zip$")
 
 
 class StartWrites:
@@ -56,8 +53,6 @@ class StartWrites:
 
     def __init__(self, gate):
         self.gate = gate
-        self._names = None  # start-up module names, read at the first write of a candidate
-        self._own = None  # this Python's site folders and standard library, real paths
 
     def check(self, event: str, args: tuple) -> None:
         if event == "open":
@@ -72,53 +67,14 @@ class StartWrites:
             path = os.fsdecode(path)
         elif not isinstance(path, str):
             return  # a descriptor: opened before
-        names = self._names or self._read_names()
-        named = any(_named(entry, names) for _, entry in _entries(path))
-        if not named and "-packages" not in path and event == "open":
-            return
+        if event == "open" and not _candidate(path, _FOUND.get("names") or _start_names()):
+            if path[:1] == "/" or "-packages" not in os.getcwd():
+                return
         if self.gate.allowed_install:
             return
-        found = self._refused(path, event != "open")
+        found = written_folder(path, moved=event != "open")
         if found:
             self._refuse(event, path, found)
-
-    def _read_names(self) -> frozenset:
-        from . import start_files, startup_modules
-
-        names = set(start_files.STDLIB_START + start_files.GUARD_BOOT) | {"_sha2"}
-        names |= startup_modules.pth_imports(self._own_folders()[0])
-        self._names = frozenset(names)
-        return self._names
-
-    def _own_folders(self):
-        if self._own is None:
-            from .startup_modules import stdlib_folders
-
-            sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
-            self._own = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
-        return self._own
-
-    def _refused(self, path: str, moved: bool) -> str:
-        """The folder ``path`` writes a start-up name of ('' when none), by its real folder."""
-        from .startup_modules import pth_imports
-
-        path = os.path.abspath(path)
-        real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
-        if moved:  # a folder put in place of a site folder, a library or one holding them
-            for own in self._own_folders()[1]:
-                if own == real or own.startswith(real.rstrip("/") + "/"):
-                    return own
-            if os.path.basename(real) in _SITE_NAMES:
-                return os.path.dirname(real)
-        own = self._own_folders()[1]
-        for candidate in dict.fromkeys((path, real)):
-            for folder, entry in _entries(candidate):
-                site = _site(folder, own)
-                if _named(entry, self._names) and (site or _library(folder, entry, own)):
-                    return folder
-                if site and _stem(entry) in pth_imports([folder]):
-                    return folder  # a module this site folder's own .pth files import
-        return ""
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         from .request import InstallRequest
@@ -132,8 +88,78 @@ class StartWrites:
         self.gate._enforce([request], event, in_process=True)
 
 
+# what the rule reads once, at the first write of a candidate name: "names", the start-up
+# module names; "own", this Python's site folders and standard library (real paths)
+_FOUND: dict = {}
+
+
+def _start_names() -> frozenset:
+    """The names ``_candidate`` looks for: the standard library's start and the guard's boot,
+    and the modules the common ``.pth`` files import (a site folder's own are read there)."""
+    from .start_names import GUARD_BOOT, STDLIB_START
+
+    names = STDLIB_START + GUARD_BOOT + ("_sha2", "_distutils_hack", "_virtualenv")
+    _FOUND["names"] = frozenset(names)
+    return _FOUND["names"]
+
+
+def _own_folders():
+    if "own" not in _FOUND:
+        from .startup_modules import stdlib_folders
+
+        sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
+        _FOUND["own"] = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
+    return _FOUND["own"]
+
+
+def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
+    """The site folder or library a write at ``path`` creates or replaces a start-up name of
+    ('' when none), by its real folder (one resolution: the folders above it are real too).
+    ``moved``: a rename or link, which may put another folder in place of a site folder, a
+    library or one holding them; ``tree``: anything under ``path`` is written (a site folder
+    or library itself counts)."""
+    from .startup_modules import pth_imports
+
+    names = _FOUND.get("names") or _start_names()
+    own = _own_folders()[1]
+    path = os.path.abspath(path)
+    if tree:
+        real = os.path.realpath(path)
+    else:
+        real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    if moved or tree:
+        for folder in own:
+            if folder == real or (moved and folder.startswith(real.rstrip("/") + "/")):
+                return folder
+        if _site(real, own) or _library(real, "", own):
+            return real
+    for folder, entry in _entries(real):
+        site = _site(folder, own)
+        if _named(entry, names) and (site or _library(folder, entry, own)):
+            return folder
+        if site and _stem(entry) in pth_imports([folder]):
+            return folder  # a module this site folder's own .pth files import
+    return ""
+
+
 def _stem(name: str) -> str:
     return name.split(".")[0]
+
+
+def _candidate(path: str, names: frozenset) -> bool:
+    """Whether a write at ``path`` may be of a start-up name, by string work alone (the hot
+    path: every ``open`` for writing): its name, its folder's (a package, ``__pycache__``),
+    or a path through a ``*-packages`` folder (a module a ``.pth`` imports)."""
+    cut = path.rfind("/")
+    name = path[cut + 1 :]
+    if name.endswith(".pth") or name.startswith(("__editable__", "python3")):
+        return True
+    if name.partition(".")[0] in names or "-packages" in path:
+        return True
+    parent = path[path.rfind("/", 0, cut) + 1 : cut] if cut > 0 else ""
+    if parent == "__pycache__":
+        return True  # the module's name is read in full (a package's: one folder up)
+    return parent.partition(".")[0] in names or parent.startswith("__editable__")
 
 
 def _entries(path: str):
@@ -149,23 +175,36 @@ def _entries(path: str):
 
 def _named(entry: str, names: frozenset) -> bool:
     """Whether a folder's entry is a start-up name of a site folder or library by its name."""
-    if entry.endswith(".pth") or entry.startswith("__editable__") or _ARCHIVE.match(entry):
+    if entry.endswith(".pth") or entry.startswith("__editable__") or _archive(entry):
         return True
     return _stem(entry) in names
 
 
-def _site(folder: str, own: list) -> bool:
-    real = os.path.realpath(folder)
+def _archive(name: str) -> bool:
+    """``python311.zip``, ``python313t.zip``: a standard library's archive (no ``re`` at start)."""
+    return name.startswith("python3") and name.endswith(".zip") and _version(name[7:-4])
+
+
+def _library_name(name: str) -> bool:
+    """``python3.11``, ``python3.13t``: a standard library's folder."""
+    return name.startswith("python3.") and _version(name[8:])
+
+
+def _version(text: str) -> bool:
+    return (text[:-1] if text.endswith("t") else text).isdigit()
+
+
+def _site(real: str, own: list) -> bool:
     return os.path.basename(real) in _SITE_NAMES or real in own
 
 
-def _library(folder: str, entry: str, own: list) -> bool:
-    """Whether ``folder`` is a standard library's (``lib*/python3.X``, ``lib-dynload``, this
-    Python's own), or the ``lib`` folder a ``pythonXY.zip`` ``entry`` stands in."""
-    real = os.path.realpath(folder)
+def _library(real: str, entry: str, own: list) -> bool:
+    """Whether the real folder ``real`` is a standard library's (``lib*/python3.X``,
+    ``lib-dynload``, this Python's own), or the ``lib`` folder a ``pythonXY.zip`` ``entry``
+    stands in."""
     name = os.path.basename(real)
     if real in own or name == "lib-dynload":
         return True
-    if _ARCHIVE.match(entry):
+    if _archive(entry):
         return name.startswith("lib")
-    return bool(_STDLIB.match(name)) and os.path.basename(os.path.dirname(real)).startswith("lib")
+    return _library_name(name) and os.path.basename(os.path.dirname(real)).startswith("lib")
