@@ -2784,13 +2784,13 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
 
 
 def _refuse_child_writes(places: list, env: Dict[str, str]) -> None:
-    """In a Python the kernel starts (``start_writes.CHILD_WRITES``), a command it starts that
+    """In a Python the kernel starts (``start_writes.child_writes``), a command it starts that
     may write a start-up name where this Python imports from as it starts (red team 32 R32-3:
     w.py running `cp p.pth <site>/zz.pth`, and the next Python of the kernel's line runs it):
     unreadable. The kernel's own writes are read at its next line's starts instead."""
-    from .start_writes import CHILD_WRITES
+    from .start_writes import child_writes
 
-    if places and CHILD_WRITES.get():
+    if places and child_writes().get():
         from .own_python import OWN
 
         _refuse_start_places_written(OWN.executable, set(), env, tuple(places), child=True)

@@ -42,7 +42,7 @@ from .inherited_env import InheritedEnviron, changed_names, launch_value, read_e
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
 from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
-from .start_writes import CHILD_WRITES, StartWrites
+from .start_writes import StartWrites, child_writes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -260,11 +260,12 @@ class InstallGate:
             self._check(event, args)
             return
         # a Python the kernel starts: what it starts may not write start-up names (R32-3)
-        token = CHILD_WRITES.set(True)
+        flag = child_writes()
+        token = flag.set(True)
         try:
             self._check(event, args)
         finally:
-            CHILD_WRITES.reset(token)
+            flag.reset(token)
 
     def _check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1

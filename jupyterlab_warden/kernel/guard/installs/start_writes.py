@@ -20,7 +20,7 @@ as a module file, its package folder's files or its bytecode in ``__pycache__``,
 ``open`` for writing, ``os.rename``/``os.replace``, ``os.link`` and ``os.symlink`` (what
 ``shutil`` copies and moves with); and it refuses starting a writer of ``line_writers``' list
 (``cp``, ``tar``, a redirection of a shell line) whose places are such names
-(``CHILD_WRITES``). A process whose pip install the gate allowed writes them
+(``child_writes``). A process whose pip install the gate allowed writes them
 (pip installs ``.pth`` files), and so does the kernel itself: a file its cell writes there is
 read at its next line's start (``start_files``). ``commands._write_places`` then takes a
 guarded Python on a line to write none of them (``commands.GuardedWriter``).
@@ -32,15 +32,8 @@ read), then the name (string work only), and only a start-up name resolves its f
 from __future__ import annotations
 
 import os
-from contextvars import ContextVar
 
 from .own_python import OWN
-
-# Set while a Python the kernel starts (not the kernel, not an allowed pip) decides a process
-# start: the commands it starts may not write a start-up name either (``commands``' writers
-# of ``line_writers``' list: `os.system('cp p.pth ' + site)`, a redirection), read by
-# ``commands._write_places``.
-CHILD_WRITES: ContextVar[bool] = ContextVar("warden_child_writes", default=False)
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s)
 EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
@@ -91,6 +84,19 @@ class StartWrites:
 # what the rule reads once, at the first write of a candidate name: "names", the start-up
 # module names; "own", this Python's site folders and standard library (real paths)
 _FOUND: dict = {}
+
+
+def child_writes():
+    """The context variable set while a Python the kernel starts (not the kernel, not an
+    allowed pip) decides a process start: the commands it starts may not write a start-up
+    name either (``commands._refuse_child_writes``: `os.system('cp p.pth ' + site)`). Made
+    at the first start: ``contextvars`` is no import of the guard's boot."""
+    flag = _FOUND.get("child")
+    if flag is None:
+        from contextvars import ContextVar
+
+        flag = _FOUND["child"] = ContextVar("warden_child_writes", default=False)
+    return flag
 
 
 def _start_names() -> frozenset:
