@@ -18,7 +18,6 @@ import sys
 import pytest
 from launched import Kernel
 from local_index import LocalIndex, build_wheel
-from test_redteam29_site import own_kernel  # noqa: F401 - a kernel of the test's own venv
 
 PACKAGES = ("warden-demo-pkg",)
 INSTALL = (
@@ -41,7 +40,7 @@ def _site_cell(start: str) -> str:
     return code
 
 
-def test_a_guarded_script_writing_a_pth_into_the_site_folder(own_kernel):  # noqa: F811
+def test_a_guarded_script_writing_a_pth_into_the_site_folder(own_kernel):
     """R32-3: the .pth is written by w.py's code; its guard refuses the write (w.py fails, the
     cell is not refused), so the next Python on the line runs no new .pth."""
     writer = "import shutil, sysconfig\n"
@@ -60,13 +59,13 @@ def test_a_guarded_script_writing_a_pth_into_the_site_folder(own_kernel):  # noq
     ],
     ids=["background", "loop", "function"],
 )
-def test_a_start_alongside_or_after_a_later_writer(own_kernel, line):  # noqa: F811
+def test_a_start_alongside_or_after_a_later_writer(own_kernel, line):
     """R32-2: text order is not run order; the later writer's places count for the start."""
     refused = own_kernel.proves(_site_cell(f"os.system({line})"))
     assert str(own_kernel.site) in refused, refused
 
 
-def test_a_script_beside_the_kernels_venv_runs(own_kernel):  # noqa: F811
+def test_a_script_beside_the_kernels_venv_runs(own_kernel):
     """R32-6: the kernel's venv inside the notebook's folder, not on PATH (``ipykernel install
     --user``): a guarded prep.py may write anything there but a start-up name, which its guard
     refuses, so `python prep.py && python train.py` runs."""
