@@ -12,6 +12,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
+from typing import Dict, Optional
 
 
 def normalize(name: str) -> str:
@@ -19,10 +20,16 @@ def normalize(name: str) -> str:
 
 
 def build_wheel(
-    out_dir: Path, name: str, version: str = "1.0", body: str = "VALUE = 1\n", scripts: str = ""
+    out_dir: Path,
+    name: str,
+    version: str = "1.0",
+    body: str = "VALUE = 1\n",
+    scripts: str = "",
+    extra: Optional[Dict[str, str]] = None,
 ) -> Path:
     """A pure-Python wheel whose module ``<name>_mod`` holds ``body``; ``scripts``: its
-    console scripts (entry_points.txt lines, ``tool = <name>_mod:main``)."""
+    console scripts (entry_points.txt lines, ``tool = <name>_mod:main``); ``extra``: more
+    top-level files (a ``.pth``), by name."""
     dist = re.sub(r"[-_.]+", "_", name)
     module = f"{dist}_mod"
     path = out_dir / f"{dist}-{version}-py3-none-any.whl"
@@ -32,6 +39,7 @@ def build_wheel(
         f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: warden-test\nRoot-Is-Purelib: true\n"
         "Tag: py3-none-any\n",
+        **(extra or {}),
     }
     if scripts:
         files[f"{info}/entry_points.txt"] = "[console_scripts]\n" + scripts

@@ -201,6 +201,8 @@ def _make_hook(
     process_events = installs.PROCESS_EVENTS | installs.ENVIRON_EVENTS
     environ_events = installs.ENVIRON_EVENTS
     front = imports.front
+    write_events = installs.START_WRITE_EVENTS
+    start_writes = gate.start_writes
 
     def warden_audit_hook(event, args):
         # Called for every audit event in the process: leave fast unless it is ours.
@@ -213,6 +215,9 @@ def _make_hook(
                 gate.environ_changed(event, args)
             elif state.enabled or not state.intact():
                 gate.check(event, args)
+        elif event in write_events:  # a start-up name a later Python runs (R32-3)
+            if not gate.kernel and (state.enabled or not state.intact()):
+                start_writes(event, args)
         elif event == AUDIT_EVENT:
             _command(state, channel, imports, args)
         elif event == hook_order.EVENT:  # no hook after this one (R11-10): not added

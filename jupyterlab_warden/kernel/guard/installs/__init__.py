@@ -11,8 +11,9 @@ first install.
 from .fastpath import PROCESS_EVENTS
 from .gate import PATCH_TARGETS, InstallGate, WardenBlockedInstall, maker
 from .inherited_env import ENVIRON_EVENTS
+from .start_writes import EVENTS as START_WRITE_EVENTS
 
 __all__ = [
-    "InstallGate", "PROCESS_EVENTS", "ENVIRON_EVENTS", "PATCH_TARGETS", "WardenBlockedInstall",
-    "maker",
+    "InstallGate", "PROCESS_EVENTS", "ENVIRON_EVENTS", "START_WRITE_EVENTS", "PATCH_TARGETS",
+    "WardenBlockedInstall", "maker",
 ]  # fmt: skip

@@ -712,6 +712,9 @@ def _shell_invocations(
     in_case = False  # inside `case WORD in ... esac`: `(PATTERN)` is an arm's pattern (R8-5)
     sub_wrote = ""  # a command substitution of the line that may write
     placed = line.placed  # (writer, a folder it may write a file in): `_refuse_path_written`
+    wrote_by: Dict[int, list] = {}  # the k-th command's own places
+    starts_read: Dict[int, list] = {}  # the Python starts read in the k-th (R32-2)
+    outer_starts = _STARTS_READ.get()  # the enclosing line's command's, when nested
     linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
@@ -795,6 +798,9 @@ def _shell_invocations(
         line_writer = _LINE_WRITER.set((before, "a redirection of its output" if writes else ""))
         path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
         link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+        starts_read[k], guarded_starts = [], []
+        starts_token = _STARTS_READ.set(starts_read[k])
+        guarded_token = _GUARDED_STARTS.set(guarded_starts)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
@@ -805,6 +811,8 @@ def _shell_invocations(
             _LINE_WRITER.reset(line_writer)
             _PATH_WRITES.reset(path_writes)
             _LINK_PLACES.reset(link_places)
+            _STARTS_READ.reset(starts_token)
+            _GUARDED_STARTS.reset(guarded_token)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -834,9 +842,13 @@ def _shell_invocations(
             with start_folder(folder):
                 env = line.start_env()
                 before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
+                # a Python keeping the guard, started by the command's own first word
+                first = next((w for w in command if not _ASSIGNMENT_WORD.match(w)), "")
+                guarded = bool(first) and first in guarded_starts
                 wrote, made = _write_places(
-                    program, command, targets if writes else [], env, runs, before
+                    program, command, targets if writes else [], env, runs, before, guarded
                 )
+            wrote_by[k] = wrote
             placed.extend(wrote)
             linked.extend(made)
             line.changed = line.changed or program or "a redirection"
@@ -846,6 +858,20 @@ def _shell_invocations(
                 line.shell_changed = line.shell_changed or program
             writers.append(k)
             line.wrote = True
+    # red team 32 R32-2: a Python start runs alongside or after the writers ``_later_writers``
+    # finds (its pipeline, a later background command, its loop's next round, a function
+    # body's caller), which the reading in text order placed after it
+    for k, starts in starts_read.items():
+        later = [p for j in _later_writers(commands, k, places) for p in wrote_by.get(j, ())]
+        for where, flags, env, start, shallow in starts if later else ():
+            token, trees = _START_FOLDER.set(start), _SHALLOW_TREES.set(shallow)
+            try:
+                _refuse_start_places_written(where, set(flags), env, tuple(later))
+            finally:
+                _START_FOLDER.reset(token)
+                _SHALLOW_TREES.reset(trees)
+    if outer_starts is not None:  # a nested line's starts run when its command does
+        outer_starts.extend(s for starts in starts_read.values() for s in starts)
     out = []
     for k, invocations, keeps, child_reads in zip(installs, found, kept, after_writer):
         problem = ""
@@ -1924,22 +1950,32 @@ _LINE_WRITER: ContextVar[Tuple[str, str]] = ContextVar("warden_line_writer", def
 
 
 def _later_writer(commands, k: int, places) -> str:
-    """A command after the k-th that may write before or while it runs: in its pipeline,
+    """The first of ``_later_writers``' commands, by its program's name ('' when none)."""
+    for j in _later_writers(commands, k, places):
+        words, writes = commands[j][:2]
+        program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
+        return os.path.basename(program) or "a redirection"
+    return ""
+
+
+def _later_writers(commands, k: int, places) -> List[int]:
+    """The commands after the k-th that may write before or while it runs: in its pipeline,
     anything after it sent to the background (``&``), a later command of the loop it repeats
     in, anything later when it is a function's body (run where the function is called). A
     program of ``_NO_WRITE`` without a redirection to a file writes nothing."""
     background = commands[k][2] == "&"
     alongside = background or commands[k][2] in _CONCURRENT
     loop, in_function = places[k].loop, places[k].in_function
+    found = []
     for j in range(k + 1, len(commands)):
         words, writes, after = commands[j][:3]
         repeated = in_function or (loop is not None and places[j].loop == loop)
         if alongside or repeated:
             program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
             if writes or os.path.basename(program) not in _NO_WRITE:
-                return os.path.basename(program) or "a redirection"
+                found.append(j)
         alongside = background or (alongside and after in _CONCURRENT)
-    return ""
+    return found
 
 
 _ARRAY_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*\]\+?=")
@@ -2379,6 +2415,7 @@ def _write_places(
     env: Dict[str, str],
     runs: bool,
     before: Tuple[tuple, tuple] = ((), ()),
+    guarded: bool = False,
 ) -> Tuple[list, List[str]]:
     """(``program``, folder) for each folder a writer may put or chmod a file in, the folder
     ``/``-suffixed where it may write anything under it (red team 20 R20-1, red team 21 R21-1):
@@ -2393,7 +2430,9 @@ def _write_places(
     (``_through_links``). With them, the places where it may make a
     link (red team 23 R23-1: ``line_writers.links``; a writer off the list: where its words
     lead; a cp -r or mv of sources that hold no link now and that no earlier place of the line
-    meets: none). ``before``: the line's earlier (writer, place) pairs and link places."""
+    meets: none). ``before``: the line's earlier (writer, place) pairs and link places.
+    ``guarded``: the command is a Python started with Warden's guard, its places of an unknown
+    writer kept as a ``GuardedWriter``'s (red team 32 R32-3)."""
     base = current_folder()
     writer = program or "a redirection"
     if base is None:
@@ -2402,7 +2441,9 @@ def _write_places(
     written, links_before = before
     found = [p for target in targets for p in _places_of(writer, here, line_writers.FILE, target)]
     found = _through_links(found, links_before)
+    redirected = found
     if not runs:
+        _refuse_child_writes(found, env)
         return found, []
     prefix = [w for w in command if _ASSIGNMENT_WORD.match(w)]
     words = line_flow.unwrap_builtin([w for w in command if not _ASSIGNMENT_WORD.match(w)])
@@ -2410,6 +2451,7 @@ def _write_places(
     try:
         reach = line_writers.reach(program, words[1:], env)
     except line_writers.UnplacedWrites:
+        _refuse_child_writes(found + [(writer, "")], env)
         return found + [(writer, "")], []
     unknown = reach is None
     if unknown:
@@ -2420,7 +2462,12 @@ def _write_places(
         # an unknown program's places are taken on trust as they are: its code may write a
         # file anywhere as well as through a link (`tar xzf d.tgz && python3 a.py && python3
         # b.py` runs); a writer of the list writes by the names its words give
+        if unknown and guarded:
+            places = [(GuardedWriter(w), p) for w, p in places]
         found += places if unknown else _through_links(places, links_before)
+    # an unknown writer a Python the kernel starts runs writes where its code says (as on
+    # the kernel's line: only a guarded Python's are refused, by its guard)
+    _refuse_child_writes(redirected if unknown else found, env)
     made = line_writers.links(program, words[1:], env)
     sources = line_writers.copied_sources(program, words[1:])
     earlier = [(p, w.endswith("/")) for w, p in written] + [(p, True) for p in links_before]
@@ -2576,15 +2623,51 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
             )
 
 
-def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dict[str, str]):
-    """A Python start after a writer on its line that may have put a file where the Python
-    imports from as it starts (red team 31 R31-6): its PYTHONPATH folders (the line's or the
-    inherited one), its site and user-site folders and the folders their ``.pth`` path lines
-    add (a ``.pth``, ``sitecustomize``, the ``_distutils_hack`` a ``.pth`` imports), and the
-    kernel's standard library's start-up packages. Warden read them before the line ran, and
-    they run before the guard (or a guardless start's first line): unreadable. ``where``: the
-    Python's program file (None: not found, read elsewhere)."""
-    written = _PATH_WRITES.get()
+# The Python starts read on the shell line being read, for the writers AFTER them that run
+# before or while they start (red team 32 R32-2: `python -c pass & cp p.pth <site>/zz.pth`):
+# (where, flags, env, the start folder, ``_SHALLOW_TREES``), checked by ``shell_invocations``
+# once those writers are placed. None outside a line's command.
+_STARTS_READ: ContextVar[Optional[list]] = ContextVar("warden_starts_read", default=None)
+# The program words of the Pythons read as keeping Warden's guard while the line's command is
+# read (``_write_places``' ``guarded``). None outside a line's command.
+_GUARDED_STARTS: ContextVar[Optional[list]] = ContextVar("warden_guarded_starts", default=None)
+
+
+class GuardedWriter(str):
+    """A writer that is a Python started with Warden's guard (red team 32 R32-3, R32-6): its
+    guard refuses creating or replacing a start-up name in any site folder or standard library
+    (``installs.start_writes``), so its places count there only for what its guard does not
+    cover (PYTHONPATH folders, the folders ``.pth`` path lines add)."""
+
+
+def _refuse_start_places_written(
+    where: Optional[str],
+    flags: Set[str],
+    env: Dict[str, str],
+    written: Optional[tuple] = None,
+    child: bool = False,
+):
+    """A Python start after a writer on its line that may have put a start-up module where the
+    Python imports from as it starts (red team 31 R31-6): a module its standard library's
+    start imports (``STDLIB_START``) or a ``.pth`` imports, in its PYTHONPATH folders (the
+    line's or the inherited one), its site and user-site folders and the folders their ``.pth``
+    path lines add; in a site folder a ``.pth`` or an ``__editable__`` file too; in the
+    kernel's standard library its start-up modules. Warden read them before the line ran, and
+    they run before the guard (or a guardless start's first line): unreadable. A writer of a
+    named file counts only when the name is one of these (red team 32: `cp raw.csv data.csv`
+    in a folder of PYTHONPATH); a writer of a tree (anything under a folder) where it holds one
+    of the folders, a guarded Python (``GuardedWriter``) only where its guard does not refuse
+    the write. ``where``: the Python's program file (None: not found, read elsewhere).
+    ``written``: the writers to read (default: the line's earlier ones, and the start is kept
+    for the later ones, ``_STARTS_READ``). ``child``: the writers are a command a Python the
+    kernel starts runs (``_refuse_child_writes``), ``where`` that Python: one Warden cannot
+    place counts for its site folders too."""
+    if written is None:
+        kept = _STARTS_READ.get()
+        if kept is not None:
+            shallow = _SHALLOW_TREES.get()
+            kept.append((where, frozenset(flags), dict(env), _START_FOLDER.get(), shallow))
+        written = _PATH_WRITES.get()
     if not written:
         return
     from . import start_files
@@ -2598,18 +2681,52 @@ def _refuse_start_places_written(where: Optional[str], flags: Set[str], env: Dic
     unplaced = _SearchFolders(folders + sites)
     if "S" not in flags:
         sites += start_files.site_folders(where)
-        folders += sites + start_files.pth_path_folders(sites)
+        folders += start_files.pth_path_folders(sites)
+    if child:  # its own site folders, as it found them at its start
+        from .own_python import OWN
+
+        own = [f for f in OWN.site_packages if f not in sites]
+        sites += own
+        folders += start_files.pth_path_folders(own)
+        unplaced = _SearchFolders(folders + sites)
     names = set(start_files.STDLIB_START) | startup_modules.pth_imports(sites)
-    places = [os.path.join(f, n) for f in folders for n in sorted(names)]
+    # the folders whose start-up names a guarded writer's guard refuses: sites, the stdlib
+    covered = list(sites)
+    named = {f: names for f in folders + sites}
     if start_files._own_stdlib(where):
         archive, library, dynload = startup_modules.stdlib_folders()
-        folders += [os.path.dirname(archive), library, dynload]
-        places += [os.path.join(library, n) for n in start_files.STDLIB_START]
-    places += folders
+        covered += [os.path.dirname(archive), library, dynload]
+        named.update({f: set(start_files.STDLIB_START) for f in (library, dynload)})
+        named[os.path.dirname(archive)] = {os.path.basename(archive)}
+    places = [os.path.join(f, n) for f, ns in named.items() for n in sorted(ns)]
     search = _SearchFolders(places + [os.path.join(p, "__pycache__") for p in places])
+    trees = _SearchFolders(folders + covered)
+    uncovered = _SearchFolders(folders)
+    # an existing file of the site folders under another name (a hard link) is written in place
+    linked = _SearchFolders(sites)
+    walk = not _SHALLOW_TREES.get()
     for writer, place in written:
-        tree, writer = writer.endswith("/"), writer.rstrip("/")
-        found = (search if place else unplaced).written(place, tree, not _SHALLOW_TREES.get())
+        tree, guarded = writer.endswith("/"), isinstance(writer, GuardedWriter)
+        writer = writer.rstrip("/")
+        if not place:
+            found = unplaced.written(place, tree, walk)
+        elif tree:
+            found = (uncovered if guarded else trees).written(place, tree, walk)
+        else:
+            found = search.written(place, False) or _start_name(place, sites, named)
+            found = found or _hard_linked(place, linked)
+        if found is None and child and place:
+            # any Python's site folder or library, by its name (``start_writes``' rule)
+            from .start_writes import written_folder
+
+            hit = written_folder(place, tree=tree)
+            found = (hit, f"may write {place}, a start-up name of {hit}") if hit else None
+        if found is not None and child:
+            raise Unreadable(
+                f"it runs a command ({writer}) that {found[1]}, a folder this Python imports "
+                "from as it starts, before Warden's guard; a Python the kernel starts may not "
+                "write there: install packages with pip, which Warden decides"
+            )
         if found is not None:
             raise Unreadable(
                 f"an earlier command on the line ({writer}) {found[1]}, a folder a Python "
@@ -2664,6 +2781,64 @@ def _uv_run_env(args: List[str], env: Dict[str, str]) -> Dict[str, str]:
         return env
     search = merged.get("PATH", os.defpath)
     return {**env, "PATH": os.pathsep.join([os.path.dirname(named[0]), search])}
+
+
+def _refuse_child_writes(places: list, env: Dict[str, str]) -> None:
+    """In a Python the kernel starts (``start_writes.child_writes``), a command it starts that
+    may write a start-up name where this Python imports from as it starts (red team 32 R32-3:
+    w.py running `cp p.pth <site>/zz.pth`, and the next Python of the kernel's line runs it):
+    unreadable. The kernel's own writes are read at its next line's starts instead."""
+    from .start_writes import child_writes
+
+    if places and child_writes().get():
+        from .own_python import OWN
+
+        _refuse_start_places_written(OWN.executable, set(), env, tuple(places), child=True)
+
+
+def child_writes(argv: List[str], env: Optional[Dict[str, str]], cwd) -> str:
+    """Why a Python the kernel starts may not start ``argv`` ('' when it may): a writer of
+    ``line_writers``' list that may write a start-up name where this Python imports from as it
+    starts (``_refuse_child_writes``; the shell lines it starts are read in full)."""
+    program = _listed_name(argv[0]) if argv else ""
+    env = dict(env if env is not None else os.environ)
+    try:
+        with start_folder(cwd or ""):
+            _write_places(program, argv, [], env, True)
+    except Unreadable as exc:
+        return str(exc)
+    return ""
+
+
+def _start_name(place: str, sites: List[str], named: Dict[str, Set[str]]):
+    """(folder, how) when the file ``place`` (by its name or the real path it resolves to) is
+    a start-up module of its folder (``named``: ``os.py``, an extension, its bytecode in
+    ``__pycache__``), or a ``.pth`` or ``__editable__`` file of a site folder; None otherwise."""
+    real_sites = {os.path.realpath(s) for s in sites}
+    real_named = {os.path.realpath(f): ns for f, ns in named.items()}
+    for path in dict.fromkeys((place, os.path.realpath(place))):
+        folder, name = os.path.split(path)
+        real = os.path.realpath(folder)
+        if os.path.basename(real) == "__pycache__":
+            real = os.path.dirname(real)
+        names = real_named.get(real, ())
+        if name in names or name.split(".")[0] in names:
+            return real, f"may write {path}, a start-up module of {real}"
+        if real in real_sites and (name.endswith(".pth") or name.startswith("__editable__")):
+            return real, f"may write {path}, a start-up file of {real}"
+    return None
+
+
+def _hard_linked(place: str, sites: "_SearchFolders"):
+    """(folder, how) when ``place`` is a file of more than one name, one in a site folder."""
+    try:
+        info = os.stat(place)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink < 2:
+        return None
+    hit = sites._same_file(os.path.realpath(place)) if sites.user else None
+    return None if hit is None else (hit, f"may write {place}, another name of a file in {hit}")
 
 
 # Entries a tree's walk for links leading out of it reads before it gives up (red team 22
@@ -4384,6 +4559,9 @@ def _guardless_start(
     x_option = startup_modules.unknown_x_option(options)
     if not (dropped or by_env or old or x_option):
         _guarded_start_modules(options, flags, env, interpreter(argv[0], env))
+        guarded_starts = _GUARDED_STARTS.get()
+        if guarded_starts is not None and not UNLAUNCHED.get():
+            guarded_starts.append(argv[0])
         return None
     # In a kernel without the launch guard every child Python is guardless (R9-5): reading
     # `python -I -c CODE` or `python3.7 x.py` in full there gains nothing over the plain

@@ -42,6 +42,7 @@ from .inherited_env import InheritedEnviron, changed_names, launch_value, read_e
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
 from .path_programs import new_programs, renamed_as_itself
 from .preexec import execute_child_wrapper
+from .start_writes import StartWrites, child_writes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -113,6 +114,10 @@ class InstallGate:
         # only there is a change of its environment that drops its children's guard refused,
         # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
         self.kernel = False
+        # a pip install the gate allowed runs in this process: it writes site folders' .pth
+        # files, which ``start_writes`` refuses in any other Python the kernel starts
+        self.allowed_install = False
+        self.start_writes = StartWrites(self).check
         self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
@@ -251,6 +256,18 @@ class InstallGate:
         )
 
     def check(self, event: str, args: tuple) -> None:
+        if self.kernel or self.allowed_install:
+            self._check(event, args)
+            return
+        # a Python the kernel starts: what it starts may not write start-up names (R32-3)
+        flag = child_writes()
+        token = flag.set(True)
+        try:
+            self._check(event, args)
+        finally:
+            flag.reset(token)
+
+    def _check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
         if event == "subprocess.Popen" and len(args) == 4:
             # the common start (subprocess.run([...]): exact str words, inherited environment and
@@ -265,6 +282,8 @@ class InstallGate:
                         if problem:
                             self._enforce([_refused_start(problem)], event, in_process=False)
                             return
+                    if not (self.kernel or self.allowed_install):
+                        self._child_writes(start, None, None, event)
                     search = self.inherited.get("PATH", os.defpath)
                     # PATH's new program files first, as the general path below reads them;
                     # the folders' names, listed and checked current there, spare the lookup
@@ -315,6 +334,8 @@ class InstallGate:
             found = placings(event, argv[0], search, caller, cwd)
             starts = [[p] + argv[1:] for p in found] or starts
         for start in starts:
+            if start and not (self.kernel or self.allowed_install):
+                self._child_writes(start, env, cwd, event)
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
             if not (start and first_look(start, search, cwd)):
@@ -323,6 +344,22 @@ class InstallGate:
                 ):
                     continue
             self.decide_command(start, None, env, cwd, event)
+
+    def _child_writes(self, start, env, cwd, event: str) -> None:
+        """A Python the kernel starts may not start a writer of ``line_writers``' list that
+        writes a start-up name where it imports from as it starts (``start_writes``)."""
+        from .line_writers import UnplacedWrites, reach
+
+        try:
+            if not reach(os.path.basename(start[0]), start[1:], _str_env(env or {})):
+                return  # writes nothing, or not a writer of the list
+        except UnplacedWrites:
+            pass  # read in full: a place Warden cannot tell
+        from .commands import child_writes
+
+        problem = child_writes(start, _str_env(env) if env is not None else None, cwd)
+        if problem:
+            self._enforce([_refused_start(problem)], event, in_process=False)
 
     def _script_operand(self, start, search, env, cwd) -> bool:
         """Whether a start the first look passes is read in full all the same (red team 25
@@ -1027,6 +1064,7 @@ def pip_parse_args_wrapper(original, label, state):
         gate = getattr(state, "installs", None)
         if gate is not None and name in PIP_INSTALLING:
             gate.decide_resolved(name, options, positional)
+            gate.allowed_install = gate.allowed_install or name == "install"
         return options, positional
 
     return parse_args

@@ -31,28 +31,11 @@ import time
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import editable_finder, startup_modules
+from .start_names import GUARD_BOOT, STDLIB_START
 from .startup_modules import _changed, pth_files
 
-# What CPython (3.8-3.13) imports from its standard library's files before ``site`` has run
-# the guard, or, for -m, before the module (runpy and what it imports): the frozen ones too
-# (3.10 and older, debug builds and `-X frozen_modules=off` take them from the files), and
-# the names site would import from the library folder itself. A package counts by all its
-# files (``encodings`` picks its codec by the locale and PYTHONIOENCODING).
-STDLIB_START = (
-    "encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath", "genericpath",
-    "_collections_abc", "_sitebuiltins", "zipimport", "warnings", "runpy", "types",
-    "importlib", "sitecustomize", "usercustomize",
-)  # fmt: skip
-
-# What the guard's own boot (``boot/site_boot.py`` and what it imports before its audit hook
-# is in) loads from the standard library's FILES besides ``STDLIB_START`` (red team 31 R31-9):
-# pure-Python modules (``from __future__ import annotations``, pickle's name tables) and
-# the extensions a build keeps in lib-dynload (built in elsewhere; ``_pickle``: a
-# multiprocessing child's boot, ``mp_children``). It cannot fall behind the boot's imports:
-# tests/deps/test_redteam31_stdlib.py boots the guard in a child and fails when it loaded a
-# standard-library file of a module neither list names.
-GUARD_BOOT = ("__future__", "_compat_pickle", "_json", "_sha256", "fcntl", "_pickle")
-
+# STDLIB_START and GUARD_BOOT live in ``start_names`` (no imports: the guard of every Python
+# the kernel starts reads them at its first file write, ``start_writes``)
 # the standard library's modules a Python may run from their files before the guard decides
 _CHECKED = STDLIB_START + GUARD_BOOT
 

@@ -1,0 +1,216 @@
+"""A guarded Python (not the kernel) writes no start-up name into a site folder or a standard
+library (red team 32 R32-3).
+
+A shell line ``python prep.py && python train.py`` is read before it runs; what prep.py writes
+is its code's business, and the reading cannot know it. A ``.pth`` it copies into the kernel's
+site folder (``sysconfig.get_paths()['purelib']``, named nowhere on the line) ran in the next
+Python before its guard. So the guard of every Python the kernel starts refuses, in its audit
+hook, creating or replacing one of these names:
+
+- in a site folder (any ``site-packages``/``dist-packages``, this Python's own and its user
+  site): a ``.pth``, an ``__editable__`` file, a module its ``.pth`` files import
+  (``_distutils_hack``), ``sitecustomize``/``usercustomize``, a module of the standard
+  library's start or of the guard's boot (``start_files.STDLIB_START``, ``GUARD_BOOT``);
+- in a standard library (``lib*/python3.X``, ``lib-dynload``, this Python's own): the same
+  modules, and the ``pythonXY.zip`` beside it;
+- the site folder or library itself, or a folder holding this Python's (a rename or link
+  puts another one there);
+
+as a module file, its package folder's files or its bytecode in ``__pycache__``, by
+``open`` for writing, ``os.rename``/``os.replace``, ``os.link`` and ``os.symlink`` (what
+``shutil`` copies and moves with); and it refuses starting a writer of ``line_writers``' list
+(``cp``, ``tar``, a redirection of a shell line) whose places are such names
+(``child_writes``). A process whose pip install the gate allowed writes them
+(pip installs ``.pth`` files), and so does the kernel itself: a file its cell writes there is
+read at its next line's start (``start_files``). ``commands._write_places`` then takes a
+guarded Python on a line to write none of them (``commands.GuardedWriter``).
+
+The ``open`` event fires for every file a Python opens: the mode decides first (most opens
+read), then the name (string work only), and only a start-up name resolves its folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .own_python import OWN
+
+# the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s)
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
+_WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
+_SITE_NAMES = ("site-packages", "dist-packages")
+
+
+class StartWrites:
+    """The rule, for one gate: ``check(event, args)`` raises ``WardenBlockedInstall``."""
+
+    def __init__(self, gate):
+        self.gate = gate
+
+    def check(self, event: str, args: tuple) -> None:
+        if event == "open":
+            if len(args) < 3 or not (args[2] or 0) & _WRITING:
+                return
+            path = args[0]
+        elif len(args) > 1:
+            path = args[1]
+        else:
+            return
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        elif not isinstance(path, str):
+            return  # a descriptor: opened before
+        if event == "open" and not _candidate(path, _FOUND.get("names") or _start_names()):
+            if path[:1] == "/" or "-packages" not in os.getcwd():
+                return
+        if self.gate.allowed_install:
+            return
+        found = written_folder(path, moved=event != "open")
+        if found:
+            self._refuse(event, path, found)
+
+    def _refuse(self, event: str, path: str, folder: str) -> None:
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", f"{event} {path}")
+        request.problems.append(
+            f"a Python the kernel starts may not create or replace a file a Python imports "
+            f"from {folder} as it starts, before Warden's guard (a .pth, sitecustomize, a "
+            "start-up module): install packages with pip, which Warden decides"
+        )
+        self.gate._enforce([request], event, in_process=True)
+
+
+# what the rule reads once, at the first write of a candidate name: "names", the start-up
+# module names; "own", this Python's site folders and standard library (real paths)
+_FOUND: dict = {}
+
+
+def child_writes():
+    """The context variable set while a Python the kernel starts (not the kernel, not an
+    allowed pip) decides a process start: the commands it starts may not write a start-up
+    name either (``commands._refuse_child_writes``: `os.system('cp p.pth ' + site)`). Made
+    at the first start: ``contextvars`` is no import of the guard's boot."""
+    flag = _FOUND.get("child")
+    if flag is None:
+        from contextvars import ContextVar
+
+        flag = _FOUND["child"] = ContextVar("warden_child_writes", default=False)
+    return flag
+
+
+def _start_names() -> frozenset:
+    """The names ``_candidate`` looks for: the standard library's start and the guard's boot,
+    and the modules the common ``.pth`` files import (a site folder's own are read there)."""
+    from .start_names import GUARD_BOOT, STDLIB_START
+
+    names = STDLIB_START + GUARD_BOOT + ("_sha2", "_distutils_hack", "_virtualenv")
+    _FOUND["names"] = frozenset(names)
+    return _FOUND["names"]
+
+
+def _own_folders():
+    if "own" not in _FOUND:
+        from .startup_modules import stdlib_folders
+
+        sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
+        _FOUND["own"] = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
+    return _FOUND["own"]
+
+
+def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
+    """The site folder or library a write at ``path`` creates or replaces a start-up name of
+    ('' when none), by its real folder (one resolution: the folders above it are real too).
+    ``moved``: a rename or link, which may put another folder in place of a site folder, a
+    library or one holding them; ``tree``: anything under ``path`` is written (a site folder
+    or library itself counts)."""
+    from .startup_modules import pth_imports
+
+    names = _FOUND.get("names") or _start_names()
+    own = _own_folders()[1]
+    path = os.path.abspath(path)
+    if tree:
+        real = os.path.realpath(path)
+    else:
+        real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    if moved or tree:
+        for folder in own:
+            if folder == real or (moved and folder.startswith(real.rstrip("/") + "/")):
+                return folder
+        if _site(real, own) or _library(real, "", own):
+            return real
+    for folder, entry in _entries(real):
+        site = _site(folder, own)
+        if _named(entry, names) and (site or _library(folder, entry, own)):
+            return folder
+        if site and _stem(entry) in pth_imports([folder]):
+            return folder  # a module this site folder's own .pth files import
+    return ""
+
+
+def _stem(name: str) -> str:
+    return name.split(".")[0]
+
+
+def _candidate(path: str, names: frozenset) -> bool:
+    """Whether a write at ``path`` may be of a start-up name, by string work alone (the hot
+    path: every ``open`` for writing): its name, its folder's (a package, ``__pycache__``),
+    or a path through a ``*-packages`` folder (a module a ``.pth`` imports)."""
+    cut = path.rfind("/")
+    name = path[cut + 1 :]
+    if name.endswith(".pth") or name.startswith(("__editable__", "python3")):
+        return True
+    if name.partition(".")[0] in names or "-packages" in path:
+        return True
+    parent = path[path.rfind("/", 0, cut) + 1 : cut] if cut > 0 else ""
+    if parent == "__pycache__":
+        return True  # the module's name is read in full (a package's: one folder up)
+    return parent.partition(".")[0] in names or parent.startswith("__editable__")
+
+
+def _entries(path: str):
+    """The (folder, entry name) pairs a write at ``path`` creates or changes an entry of, as a
+    module finds them: the file itself; its package folder in the folder above; the module
+    whose bytecode it is (``__pycache__/NAME.cpython-311.pyc``), or that module's package."""
+    folder, name = os.path.split(path)
+    outer, parent = os.path.split(folder)
+    if parent != "__pycache__":
+        return ((folder, name), (outer, parent))
+    return ((folder, name), (outer, name), os.path.split(outer))
+
+
+def _named(entry: str, names: frozenset) -> bool:
+    """Whether a folder's entry is a start-up name of a site folder or library by its name."""
+    if entry.endswith(".pth") or entry.startswith("__editable__") or _archive(entry):
+        return True
+    return _stem(entry) in names
+
+
+def _archive(name: str) -> bool:
+    """``python311.zip``, ``python313t.zip``: a standard library's archive (no ``re`` at start)."""
+    return name.startswith("python3") and name.endswith(".zip") and _version(name[7:-4])
+
+
+def _library_name(name: str) -> bool:
+    """``python3.11``, ``python3.13t``: a standard library's folder."""
+    return name.startswith("python3.") and _version(name[8:])
+
+
+def _version(text: str) -> bool:
+    return (text[:-1] if text.endswith("t") else text).isdigit()
+
+
+def _site(real: str, own: list) -> bool:
+    return os.path.basename(real) in _SITE_NAMES or real in own
+
+
+def _library(real: str, entry: str, own: list) -> bool:
+    """Whether the real folder ``real`` is a standard library's (``lib*/python3.X``,
+    ``lib-dynload``, this Python's own), or the ``lib`` folder a ``pythonXY.zip`` ``entry``
+    stands in."""
+    name = os.path.basename(real)
+    if real in own or name == "lib-dynload":
+        return True
+    if _archive(entry):
+        return name.startswith("lib")
+    return _library_name(name) and os.path.basename(os.path.dirname(real)).startswith("lib")

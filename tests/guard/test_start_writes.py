@@ -1,0 +1,82 @@
+"""Red team 32 R32-3: the guard of a Python the kernel starts refuses creating or replacing a
+start-up name (a ``.pth``, ``sitecustomize``, a module a ``.pth`` imports, a start-up module of
+the standard library) in a site folder or a standard library, and starting a writer that
+writes one (``installs.start_writes``). The kernel itself, and a pip install the gate allowed,
+write them. The pytest process's guard is such a Python (not a kernel)."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import WardenBlockedInstall
+
+
+@pytest.fixture()
+def site(guard, tmp_path):
+    """A site folder whose .pth imports zz_hook, made as the kernel makes files."""
+    folder = tmp_path / "lib" / "python3.11" / "site-packages"
+    folder.mkdir(parents=True)
+    guard.installs.kernel = True
+    try:
+        (folder / "hook.pth").write_text("import zz_hook\n")
+    finally:
+        guard.installs.kernel = False
+    (tmp_path / "p.pth").write_text("import sys\n")
+    return folder
+
+
+WRITES = {
+    "open a .pth": lambda s: open(s / "zz.pth", "w"),
+    "shutil.copy a .pth": lambda s: shutil.copy(s.parent.parent.parent / "p.pth", s / "zz.pth"),
+    "os.replace a .pth": lambda s: os.replace(s.parent.parent.parent / "p.pth", s / "zz.pth"),
+    "os.symlink a .pth": lambda s: os.symlink(s.parent.parent.parent / "p.pth", s / "zz.pth"),
+    "os.open sitecustomize": lambda s: os.open(s / "sitecustomize.py", os.O_WRONLY | os.O_CREAT),
+    "a package's file": lambda s: (
+        (s / "usercustomize").mkdir() or open(s / "usercustomize/a.py", "w")
+    ),
+    "bytecode": lambda s: (
+        (s / "__pycache__").mkdir() or open(s / "__pycache__/sitecustomize.cpython-311.pyc", "wb")
+    ),
+    "a module a .pth imports": lambda s: open(s / "zz_hook.py", "w"),
+    "the standard library's start": lambda s: open(s.parent / "codecs.py", "w"),
+    "a link's way to the site folder": lambda s: (
+        os.symlink(s, s.parent.parent.parent / "l")
+        or open(s.parent.parent.parent / "l" / "zz.pth", "w")
+    ),
+    "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
+    "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_a_start_up_name_in_a_site_folder_is_refused(guard, site, name):
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        WRITES[name](site)
+    assert sorted(p.name for p in site.iterdir() if p.name != "usercustomize") in (
+        ["hook.pth"],
+        ["__pycache__", "hook.pth"],
+    )
+    assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+
+
+def test_other_files_and_other_folders_are_written(guard, site, tmp_path):
+    (site / "data.csv").write_text("1")  # not a start-up name
+    (site / "pkg").mkdir()
+    (site / "pkg" / "mod.py").write_text("")
+    (tmp_path / "os.py").write_text("")  # a start-up name outside a site folder
+    shutil.copy(tmp_path / "p.pth", tmp_path / "elsewhere.pth")
+    subprocess.run(["cp", str(tmp_path / "p.pth"), str(site / "data2.csv")], check=True)
+    assert guard.events == []
+
+
+def test_the_kernel_and_an_allowed_pip_write_them(guard, site):
+    gate = guard.installs
+    for attribute in ("kernel", "allowed_install"):
+        setattr(gate, attribute, True)
+        try:
+            (site / f"{attribute}.pth").write_text("")
+        finally:
+            setattr(gate, attribute, False)
+    assert (site / "kernel.pth").exists() and (site / "allowed_install.pth").exists()
