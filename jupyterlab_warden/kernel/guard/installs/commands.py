@@ -2267,7 +2267,7 @@ def _simple(
         _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
-        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
+        _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
         return [Invocation("pip", argv[1:], env, argv[0])]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
@@ -2278,7 +2278,7 @@ def _simple(
             _simple(inner, _uv_run_env(args, env), depth) if inner else []
         )
     if name in CONDAS:
-        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
+        _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
         inner = _run_command("conda", argv[1:], name)
         if inner is not None:  # conda run [opts] CMD: the command runs in that environment
             return _simple(inner, env, depth)
@@ -2286,7 +2286,7 @@ def _simple(
     if name == "pipx.pyz":  # pipx's own zipapp (red6 F12)
         name = "pipx"
     if name in FRONT_ENDS:
-        _refuse_console_script_start(argv[0], argv[1:], env, stdin)
+        _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
         return [Invocation(name, argv[1:], env, argv[0])] + _front_end_run(
             name, argv[1:], env, depth
         )
@@ -3220,8 +3220,23 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
         runs = words[0]
 
 
+# The command read is the running process's own (``gate.pip_main_wrapper``: ``python -m pip``,
+# ``pip.main``): that Python started, with this guard, and its start is not read again; what
+# the command does still is. ``running_process`` sets it for one reading.
+_RUNNING: ContextVar[bool] = ContextVar("warden_running", default=False)
+
+
+@contextlib.contextmanager
+def running_process():
+    token = _RUNNING.set(True)
+    try:
+        yield
+    finally:
+        _RUNNING.reset(token)
+
+
 def _refuse_console_script_start(
-    program: str, args: List[str], env: Dict[str, str], stdin: str = "unknown"
+    program: str, args: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
 ) -> None:
     """A program read by its name (pip, conda and mamba, the front ends: ``_simple``'s named
     branches) is most often a Python's console script, whose Python starts first (red team 32
@@ -3230,6 +3245,9 @@ def _refuse_console_script_start(
     read as the Python start it is (``_read_python_script_start``), the machine's program
     too (/opt/conda/bin/conda is the kernel's own Python's); what it then runs is the named
     branch's to read. A binary (micromamba) starts no Python."""
+    if depth == 0 and _RUNNING.get():
+        return  # the running process's own command (pip.main): its start is behind it
+
     # a pyenv shim `pip` is a bash script (R31-5)
     _refuse_shell_script(program, env)
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))

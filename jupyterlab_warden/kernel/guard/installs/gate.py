@@ -468,7 +468,13 @@ class InstallGate:
         if shell is None and argv and tuple(argv) in self.decided_stdin:
             self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
             stdin = "decided"
-        requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
+        if in_process:
+            from .commands import running_process
+
+            with running_process():  # pip.main: this process is the command's own start
+                requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
+        else:
+            requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
 
