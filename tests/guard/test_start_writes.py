@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from jupyterlab_warden.kernel.guard.installs import WardenBlockedInstall
+from jupyterlab_warden.kernel.guard.installs.gate import _pip_command_var
 
 
 @pytest.fixture()
@@ -73,10 +74,30 @@ def test_other_files_and_other_folders_are_written(guard, site, tmp_path):
 
 def test_the_kernel_and_an_allowed_pip_write_them(guard, site):
     gate = guard.installs
-    for attribute in ("kernel", "allowed_install"):
-        setattr(gate, attribute, True)
-        try:
-            (site / f"{attribute}.pth").write_text("")
-        finally:
-            setattr(gate, attribute, False)
+    gate.kernel = True
+    try:
+        (site / "kernel.pth").write_text("")
+    finally:
+        gate.kernel = False
+    var = _pip_command_var()
+    token = var.set("install")  # inside a pip command whose install the gate allowed
+    try:
+        (site / "allowed_install.pth").write_text("")
+    finally:
+        var.reset(token)
     assert (site / "kernel.pth").exists() and (site / "allowed_install.pth").exists()
+
+
+def test_a_pip_install_decided_outside_its_command_allows_no_write(guard, site, tmp_path):
+    """The allowance is the span of pip's own command (``Command.main``): pip's options parsed
+    alone, or a command that returned, leave the script that called it without it (red team
+    33: `create_command("install").parse_args([...])` then shutil.copy of a .pth)."""
+    from pip._internal.commands import create_command
+
+    create_command("install").parse_args(["--no-index", "nothing"])
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        shutil.copy(tmp_path / "p.pth", site / "zz.pth")
+    create_command("install").main(["--no-index", "-q", "--target", str(tmp_path / "t"), "x"])
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        shutil.copy(tmp_path / "p.pth", site / "zz.pth")
+    assert not (site / "zz.pth").exists()

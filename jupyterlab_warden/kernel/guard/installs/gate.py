@@ -114,9 +114,6 @@ class InstallGate:
         # only there is a change of its environment that drops its children's guard refused,
         # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
         self.kernel = False
-        # a pip install the gate allowed runs in this process: it writes site folders' .pth
-        # files, which ``start_writes`` refuses in any other Python the kernel starts
-        self.allowed_install = False
         self.start_writes = StartWrites(self).check
         self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
@@ -254,6 +251,15 @@ class InstallGate:
             "after it: os.environ['PYTHONPATH'] += os.pathsep + 'src'), or pass the variables "
             "to one command as env=dict(os.environ, ...)"
         )
+
+    @property
+    def allowed_install(self) -> bool:
+        """A pip install the gate allowed runs, in this thread, inside pip's own command: it
+        writes site folders' .pth files, which ``start_writes`` refuses in any other Python
+        the kernel starts. Only while that command runs (red team 33: a flag that outlived it,
+        set by ``create_command("install").parse_args([...])`` alone, let the script write
+        its .pth after)."""
+        return pip_command_stage() == "install"
 
     def check(self, event: str, args: tuple) -> None:
         if self.kernel or self.allowed_install:
@@ -1058,6 +1064,44 @@ def pip_main_wrapper(original, label, state):
     return main
 
 
+# pip's command running in this context (``Command.main``): "main", then "install" once the
+# gate allowed its install; a context variable, so another thread, and the code after the
+# command returns, are outside it. Made by pip's first command: ``contextvars`` is no import of
+# the guard's boot.
+_PIP_COMMAND: dict = {}
+
+
+def _pip_command_var():
+    var = _PIP_COMMAND.get("var")
+    if var is None:
+        from contextvars import ContextVar
+
+        var = _PIP_COMMAND["var"] = ContextVar("warden_pip_command", default="")
+    return var
+
+
+def pip_command_stage() -> str:
+    """ "" outside a pip command's ``main``; "main" inside one; "install" once its install was
+    decided and allowed."""
+    var = _PIP_COMMAND.get("var")
+    return "" if var is None else var.get()
+
+
+def pip_command_wrapper(original, label, state):
+    """``pip._internal.cli.base_command.Command.main``: the span of one pip command, in which
+    an install the gate allows may write site folders' start-up files (``allowed_install``)."""
+
+    def main(self, *args, **kwargs):
+        var = _pip_command_var()
+        token = var.set("main")
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            var.reset(token)
+
+    return main
+
+
 def pip_parse_args_wrapper(original, label, state):
     """``pip._internal.cli.base_command.Command.parse_args``: every pip command, however it is
     started (pip's CLI, ``pip.main``, ``create_command("install").main(...)``, the original of
@@ -1070,7 +1114,8 @@ def pip_parse_args_wrapper(original, label, state):
         gate = getattr(state, "installs", None)
         if gate is not None and name in PIP_INSTALLING:
             gate.decide_resolved(name, options, positional)
-            gate.allowed_install = gate.allowed_install or name == "install"
+            if name == "install" and pip_command_stage() == "main":
+                _pip_command_var().set("install")  # until this command's main returns
         return options, positional
 
     return parse_args
@@ -1146,6 +1191,7 @@ PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
+    ("pip._internal.cli.base_command", "Command.main", "pip command", "pip-command"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
@@ -1166,6 +1212,7 @@ def maker(kind: str):
     return {
         "pip-main": pip_main_wrapper,
         "pip-options": pip_parse_args_wrapper,
+        "pip-command": pip_command_wrapper,
         "pip-file": pip_file_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
