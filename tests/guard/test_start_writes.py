@@ -46,6 +46,15 @@ WRITES = {
         os.symlink(s, s.parent.parent.parent / "l")
         or open(s.parent.parent.parent / "l" / "zz.pth", "w")
     ),
+    "os.open with a dir_fd": lambda s: os.open(
+        "zz.pth", os.O_WRONLY | os.O_CREAT, dir_fd=os.open(s, os.O_RDONLY)
+    ),
+    "os.replace with a dst_dir_fd": lambda s: os.replace(
+        s.parent.parent.parent / "p.pth", "zz.pth", dst_dir_fd=os.open(s, os.O_RDONLY)
+    ),
+    "os.symlink with a dir_fd": lambda s: os.symlink(
+        s.parent.parent.parent / "p.pth", "zz.pth", dir_fd=os.open(s, os.O_RDONLY)
+    ),
     "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
     "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
 }

@@ -60,14 +60,16 @@ class StartWrites:
             path = os.fsdecode(path)
         elif not isinstance(path, str):
             return  # a descriptor: opened before
-        if event == "open" and not _candidate(path, _FOUND.get("names") or _start_names()):
+        candidate = _candidate(path, _FOUND.get("names") or _start_names())
+        if event == "open" and not candidate:
             if path[:1] == "/" or "-packages" not in os.getcwd():
                 return
         if self.gate.allowed_install:
             return
-        found = written_folder(path, moved=event != "open")
-        if found:
-            self._refuse(event, path, found)
+        for where in _resolved(event, path, args, candidate):
+            found = written_folder(where, moved=event != "open")
+            if found:
+                self._refuse(event, where, found)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         from .request import InstallRequest
@@ -79,6 +81,46 @@ class StartWrites:
             "start-up module): install packages with pip, which Warden decides"
         )
         self.gate._enforce([request], event, in_process=True)
+
+
+def _resolved(event: str, path: str, args: tuple, candidate: bool):
+    """The paths a write at ``path`` may be at: a relative one is read from the folder its
+    ``dir_fd`` argument names (``os.rename``/``os.link``: ``dst_dir_fd``; ``os.symlink``:
+    ``dir_fd``), else from the working folder. The ``open`` event carries no ``dir_fd``
+    (``os.open('zz.pth', flags, dir_fd=fd)``): a relative start-up name is read from every
+    folder this process holds open too, a listing paid only by such names."""
+    if path[:1] == "/":
+        return (path,)
+    fd = args[3] if event in ("os.rename", "os.link") and len(args) > 3 else None
+    fd = args[2] if event == "os.symlink" and len(args) > 2 else fd
+    if type(fd) is int and fd >= 0:
+        return (os.path.join(_fd_path(fd), path),)
+    if event != "open" or not candidate:
+        return (path,)
+    return (path,) + tuple(os.path.join(folder, path) for folder in _open_folders())
+
+
+def _fd_path(fd: int) -> str:
+    """The path of an open descriptor; a gone one's as written, which names no site folder."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return f"/proc/self/fd/{fd}"
+
+
+def _open_folders() -> list:
+    """The folders this process holds open as descriptors (``/proc/self/fd``: the kernels
+    Warden guards run on Linux, as the gate's ``/proc/self/fd/N`` programs assume)."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return []
+    folders = []
+    for fd in fds:
+        path = _fd_path(int(fd))
+        if path[:1] == "/" and os.path.isdir(path):
+            folders.append(path)
+    return folders
 
 
 # what the rule reads once, at the first write of a candidate name: "names", the start-up
