@@ -120,3 +120,48 @@ def test_an_allowed_pip_install_writes_its_pth(tmp_path, pth_index):
     result = kernel.cell(f"import os\nassert os.system({line!r}) == 0\n", launched=True)
     assert result["refused"] is None, result
     assert (target / "warden_pth_pkg.pth").is_file(), result
+
+
+def _reading(line: str, folder) -> str:
+    """The refusal of ``line`` read in ``folder`` with it on PYTHONPATH and system folders
+    only on PATH ('' when it runs): R31-6's rule alone, no PATH rule of a user's folder."""
+    import os
+
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    before, path = os.getcwd(), os.environ["PATH"]
+    os.chdir(folder)
+    os.environ["PATH"] = "/usr/bin:/bin"
+    try:
+        commands.shell_invocations(line, 0, {"PYTHONPATH": str(folder)})
+        return ""
+    except commands.Unreadable as exc:
+        return str(exc)
+    finally:
+        os.chdir(before)
+        os.environ["PATH"] = path
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['touch "$OUT/done" && python3 -c pass', "echo 1 > $LOG/run.log; python3 -c pass",
+     "cp model.pt ~/models/model.pt && python3 -c pass"],
+)  # fmt: skip
+def test_an_unplaced_file_no_start_runs(tmp_path, line):
+    """A file whose name the line gives, in a folder it cannot place, is nothing a Python runs
+    as it starts wherever it lands (after the corpus' `touch "$MARKER/f"` in a guarded child
+    was refused: a venv's site folder is the user's)."""
+    assert _reading(line, tmp_path) == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['cp p.pth "$D/zz.pth"; python3 -c pass', 'touch "$D/sitecustomize.py"; python3 -c pass',
+     'mv kit "$D/site-packages"; python3 -c pass', 'ln -s kit "$D/NAME"; python3 -c pass',
+     'cp f "$D/__editable___x_finder"; python3 -c pass', 'cp p.pth "$D/"; python3 -c pass'],
+)  # fmt: skip
+def test_an_unplaced_start_up_name_or_start_folder_is_refused(tmp_path, line):
+    """A start-up file's name, or a name on the way to the start's folders (a folder moved or
+    linked there: NAME is the PYTHONPATH folder's own), stays a write Warden cannot place."""
+    refused = _reading(line.replace("NAME", tmp_path.name), tmp_path)
+    assert "cannot place" in refused, refused

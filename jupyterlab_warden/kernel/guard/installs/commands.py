@@ -2572,13 +2572,47 @@ def _word_paths(words: List[str]) -> List[str]:
     return paths
 
 
+class UnplacedFile(str):
+    """A place Warden cannot tell ("", as every such place) of one file whose name the line
+    gives (``touch "$OUT/done"``, ``cp m.pt ~/models/m.pt``): wherever it lands, a file of
+    that name may or may not be one a Python runs as it starts (``_inert_name``)."""
+
+    name = ""
+
+    def __new__(cls, name: str) -> "UnplacedFile":
+        place = super().__new__(cls, "")
+        place.name = name
+        return place
+
+
+# what a Python imports or its site runs as it starts, by a file's name: modules, bytecode,
+# extensions, archives on sys.path, .pth files, setuptools' editable finders
+_START_SUFFIXES = (".py", ".pyc", ".pyo", ".pyw", ".so", ".pyd", ".zip", ".egg", ".pth")
+
+
+def _inert_name(name: str) -> bool:
+    """Whether a file named ``name`` is nothing a Python's start runs, in any folder: not a
+    module, bytecode, extension, archive or ``.pth``, nor an editable finder (a ``sitecustomize``
+    file without ``.py`` is no module). A folder moved or linked to that name is the caller's
+    to weigh (the names on the way to the start's folders)."""
+    return (
+        bool(name)
+        and not _UNPLACED.search(name)
+        and not name.startswith("__editable__")
+        and not name.lower().endswith(_START_SUFFIXES)
+    )
+
+
 def _places_of(writer: str, here: str, kind: str, part: str) -> list:
     """The (writer, folder) pairs of one path ``part`` a writer writes: the path itself (its
     tree: ``writer/``) and the folder holding it, by the name the line gives and by the name
     the file system resolves it to (red team 22 R22-1: ``chmod +x g`` with ``g -> pbin/gzip``
-    writes pbin/gzip, a file of pbin); a part Warden cannot place: (writer, "")."""
+    writes pbin/gzip, a file of pbin); a part Warden cannot place: (writer, ""), an
+    ``UnplacedFile`` where it is one file of a name the line gives."""
     where, name = os.path.split(part)
     if _UNPLACED.search(where) or part.startswith("~"):
+        if kind == line_writers.FILE and name and not _UNPLACED.search(name):
+            return [(writer, UnplacedFile(name))]
         return [(writer, "")]
     # by the kernel's resolution, not the text's: `lnk/../x` is x beside lnk's target (R24-2)
     path = link_walk.physical(os.path.join(here, part))
@@ -2705,10 +2739,16 @@ def _refuse_start_places_written(
     # an existing file of the site folders under another name (a hard link) is written in place
     linked = _SearchFolders(sites)
     walk = not _SHALLOW_TREES.get()
+    # the names on the way to the start's folders: a file an unplaced writer names may be a
+    # folder it moves or links there (`mv kit "$D/site-packages"` makes a user site)
+    components = {c for f in folders + covered for c in f.split(os.sep)}
     for writer, place in written:
         tree, guarded = writer.endswith("/"), isinstance(writer, GuardedWriter)
         writer = writer.rstrip("/")
         if not place:
+            name = getattr(place, "name", "")
+            if not tree and _inert_name(name) and name not in components:
+                continue  # a file no start runs, wherever it lands (`touch "$OUT/done"`)
             found = unplaced.written(place, tree, walk)
         elif tree:
             found = (uncovered if guarded else trees).written(place, tree, walk)
