@@ -31,9 +31,11 @@ read), then the name (string work only), and only a start-up name resolves its f
 
 from __future__ import annotations
 
+import _thread
 import os
 
 from .own_python import OWN
+from .start_names import GUARD_BOOT, STDLIB_START
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s)
 EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
@@ -48,6 +50,21 @@ class StartWrites:
         self.gate = gate
 
     def check(self, event: str, args: tuple) -> None:
+        # the rule's own first imports write their bytecode (an ``open`` for writing of a
+        # ``__pycache__`` file, a candidate): read in the same thread, that write would import
+        # the module being imported again (a circular import error out of the hook)
+        if event == "open" and (len(args) < 3 or not (args[2] or 0) & _WRITING):
+            return  # most opens read: the hot path
+        me = _thread.get_ident()
+        if me in _INSIDE:
+            return
+        _INSIDE.add(me)
+        try:
+            self._check(event, args)
+        finally:
+            _INSIDE.discard(me)
+
+    def _check(self, event: str, args: tuple) -> None:
         if event == "open":
             if len(args) < 3 or not (args[2] or 0) & _WRITING:
                 return
@@ -123,6 +140,8 @@ def _open_folders() -> list:
     return folders
 
 
+# the threads reading a write now (``StartWrites.check``)
+_INSIDE: set = set()
 # what the rule reads once, at the first write of a candidate name: "names", the start-up
 # module names; "own", this Python's site folders and standard library (real paths)
 _FOUND: dict = {}
@@ -144,8 +163,6 @@ def child_writes():
 def _start_names() -> frozenset:
     """The names ``_candidate`` looks for: the standard library's start and the guard's boot,
     and the modules the common ``.pth`` files import (a site folder's own are read there)."""
-    from .start_names import GUARD_BOOT, STDLIB_START
-
     names = STDLIB_START + GUARD_BOOT + ("_sha2", "_distutils_hack", "_virtualenv")
     _FOUND["names"] = frozenset(names)
     return _FOUND["names"]
