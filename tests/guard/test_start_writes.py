@@ -11,7 +11,6 @@ import subprocess
 import pytest
 
 from jupyterlab_warden.kernel.guard.installs import WardenBlockedInstall
-from jupyterlab_warden.kernel.guard.installs.gate import _pip_command_var
 
 
 @pytest.fixture()
@@ -81,20 +80,27 @@ def test_other_files_and_other_folders_are_written(guard, site, tmp_path):
     assert guard.events == []
 
 
-def test_the_kernel_and_an_allowed_pip_write_them(guard, site):
+def test_the_kernel_writes_them(guard, site):
     gate = guard.installs
     gate.kernel = True
     try:
         (site / "kernel.pth").write_text("")
     finally:
         gate.kernel = False
-    var = _pip_command_var()
-    token = var.set("install")  # inside a pip command whose install the gate allowed
-    try:
-        (site / "allowed_install.pth").write_text("")
-    finally:
-        var.reset(token)
-    assert (site / "kernel.pth").exists() and (site / "allowed_install.pth").exists()
+    assert (site / "kernel.pth").exists()
+
+
+def test_code_not_pips_inside_an_allowed_install_writes_none(guard, site, tmp_path):
+    """Red team 33 R33-8: a script replaces the install command's run and calls pip with an
+    install the gate allows; its run, not pip's code, writes no .pth (an allowed pip's own
+    install writing one: tests/deps/test_redteam32_places.py)."""
+    from pip._internal.commands import create_command
+
+    command = create_command("install")
+    command.run = lambda options, args: shutil.copy(tmp_path / "p.pth", site / "zz.pth")
+    command.main(["--no-index", "-q", "--target", str(tmp_path / "t"), "x"])
+    assert not (site / "zz.pth").exists()
+    assert any("zz.pth" in e.get("message", "") for e in guard.events), guard.events
 
 
 def test_a_pip_install_decided_outside_its_command_allows_no_write(guard, site, tmp_path):

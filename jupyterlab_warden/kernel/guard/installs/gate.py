@@ -258,8 +258,8 @@ class InstallGate:
         writes site folders' .pth files, which ``start_writes`` refuses in any other Python
         the kernel starts. Only while that command runs (red team 33: a flag that outlived it,
         set by ``create_command("install").parse_args([...])`` alone, let the script write
-        its .pth after)."""
-        return pip_command_stage() == "install"
+        its .pth after). And only for pip's own code (``_pip_code_runs``)."""
+        return pip_command_stage() == "install" and _pip_code_runs()
 
     def check(self, event: str, args: tuple) -> None:
         if self.kernel or self.allowed_install:
@@ -1080,6 +1080,31 @@ def _pip_command_var():
     return var
 
 
+def _pip_code_runs() -> bool:
+    """Whether every Python frame from pip's command (``pip_command_wrapper``) down to here
+    is pip's own code, the standard library's or this guard's (red team 33 R33-8: a script
+    replaced ``InstallCommand.run``, called pip's main with an install the gate allows, and
+    its run wrote a site folder's .pth). Code names its own file, so this holds against a
+    replaced function, not against pip's files rewritten on disk (threat model)."""
+    top = _PIP_COMMAND.get("code")
+    pip = sys.modules.get("pip")
+    if top is None or getattr(pip, "__file__", None) is None:
+        return False
+    stdlib = getattr(sys, "_stdlib_dir", None) or os.path.dirname(os.__file__)
+    guard = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    own = (os.path.dirname(os.path.abspath(pip.__file__)) + os.sep, stdlib + os.sep,
+           guard + os.sep, "<frozen ")  # fmt: skip
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code is top:
+            return True
+        if not code.co_filename.startswith(own):
+            return False
+        frame = frame.f_back
+    return False
+
+
 def pip_command_stage() -> str:
     """ "" outside a pip command's ``main``; "main" inside one; "install" once its install was
     decided and allowed."""
@@ -1099,6 +1124,7 @@ def pip_command_wrapper(original, label, state):
         finally:
             var.reset(token)
 
+    _PIP_COMMAND["code"] = main.__code__  # where ``_pip_code_runs`` stops
     return main
 
 
