@@ -55,13 +55,29 @@ WRITES = {
     "os.symlink with a dir_fd": lambda s: os.symlink(
         s.parent.parent.parent / "p.pth", "zz.pth", dir_fd=os.open(s, os.O_RDONLY)
     ),
+    "a link as the last component (R33-1)": lambda s: (
+        os.symlink(s / "zz.pth", s.parent.parent.parent / "lnk")
+        or open(s.parent.parent.parent / "lnk", "w")
+    ),
+    "a relative link as the last component (R33-1)": lambda s: (
+        os.symlink(s / "zz.pth", s.parent.parent.parent / "lnk")
+        or os.chdir(s.parent.parent.parent)
+        or open("lnk", "w")
+    ),
+    "a descriptor's /proc/self/fd link (R33-1)": lambda s: open(
+        f"/proc/self/fd/{os.open(s / 'hook.pth', os.O_RDONLY)}", "a"
+    ),
+    "os.link of an existing .pth (R33-1)": lambda s: os.link(
+        s / "hook.pth", s.parent.parent.parent / "lnk"
+    ),
     "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
     "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
 }
 
 
 @pytest.mark.parametrize("name", list(WRITES))
-def test_a_start_up_name_in_a_site_folder_is_refused(guard, site, name):
+def test_a_start_up_name_in_a_site_folder_is_refused(guard, site, name, monkeypatch):
+    monkeypatch.chdir(site.parent.parent.parent)
     with pytest.raises(WardenBlockedInstall, match="as it starts"):
         WRITES[name](site)
     assert sorted(p.name for p in site.iterdir() if p.name != "usercustomize") in (
@@ -110,3 +126,34 @@ def test_a_pip_install_decided_outside_its_command_allows_no_write(guard, site, 
     with pytest.raises(WardenBlockedInstall, match="as it starts"):
         shutil.copy(tmp_path / "p.pth", site / "zz.pth")
     assert not (site / "zz.pth").exists()
+
+
+def test_a_second_name_made_before_writes_no_start_up_file(guard, site, tmp_path, monkeypatch):
+    """A hard link to a .pth of this Python's site folder, made before (by the kernel): an open
+    for writing of a file with more than one name reads its inode (red team 33 R33-1)."""
+    from jupyterlab_warden.kernel.guard.installs import start_writes
+
+    sites, own = start_writes._own_folders()
+    monkeypatch.setitem(start_writes._FOUND, "own", (sites, [*own, str(site)]))
+    monkeypatch.delitem(start_writes._FOUND, "inodes", raising=False)
+    guard.installs.kernel = True
+    try:
+        os.link(site / "hook.pth", tmp_path / "lnk")
+    finally:
+        guard.installs.kernel = False
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        open(tmp_path / "lnk", "a")
+    assert (site / "hook.pth").read_text() == "import zz_hook\n"
+
+
+def test_a_data_file_with_two_names_is_written(guard, site, tmp_path):
+    """False refusal guard: a file with more than one name outside any site folder."""
+    (tmp_path / "data.csv").write_text("1")
+    os.link(tmp_path / "data.csv", tmp_path / "data2.csv")
+    with open(tmp_path / "data2.csv", "a") as f:
+        f.write("2")
+    os.symlink(tmp_path / "data.csv", tmp_path / "data3.csv")
+    with open(tmp_path / "data3.csv", "a") as f:
+        f.write("3")
+    assert (tmp_path / "data.csv").read_text() == "123"
+    assert guard.events == []

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import _thread
 import os
+import stat
 
 from .own_python import OWN
 from .start_names import GUARD_BOOT, STDLIB_START
@@ -77,16 +78,63 @@ class StartWrites:
             path = os.fsdecode(path)
         elif not isinstance(path, str):
             return  # a descriptor: opened before
-        candidate = _candidate(path, _FOUND.get("names") or _start_names())
-        if event == "open" and not candidate:
-            if path[:1] == "/" or "-packages" not in os.getcwd():
-                return
+        names = _FOUND.get("names") or _start_names()
+        candidate = _candidate(path, names)
+        linked = None
+        if event == "open":
+            # the last component may be a link (``os.symlink(site + '/zz.pth', 'lnk')``,
+            # ``/proc/self/fd/N``) or a second name of a start-up file (``os.link``): one
+            # ``lstat`` per write (red team 33 R33-1), a full resolution only for a link
+            try:
+                st = os.lstat(path)
+            except (OSError, ValueError):
+                st = None
+            if st is not None and stat.S_ISLNK(st.st_mode):
+                path = os.path.realpath(path)
+                candidate = _candidate(path, names)
+                try:
+                    st = os.stat(path)
+                except (OSError, ValueError):
+                    st = None
+            if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                linked = st
+            if not candidate and linked is None:
+                if path[:1] == "/" or "-packages" not in os.getcwd():
+                    return
         if self.gate.allowed_install:
             return
+        if event == "os.link":  # a second name of a start-up file writes it (R33-1)
+            self._check_source(args)
         for where in _resolved(event, path, args, candidate):
             found = written_folder(where, moved=event != "open")
             if found:
                 self._refuse(event, where, found)
+        if linked is not None:
+            found = _start_inode(linked)
+            if found:
+                self._refuse(event, path, found)
+
+    def _check_source(self, args: tuple) -> None:
+        """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
+        src = args[0] if args else None
+        if isinstance(src, bytes):
+            src = os.fsdecode(src)
+        if not isinstance(src, str):
+            return
+        fd = args[2] if len(args) > 2 else None
+        if src[:1] != "/" and type(fd) is int and fd >= 0:
+            src = os.path.join(_fd_path(fd), src)
+        real = os.path.realpath(src)
+        found = written_folder(real)
+        if not found:
+            try:
+                st = os.stat(real)
+            except (OSError, ValueError):
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode):
+                found = _start_inode(st)
+        if found:
+            self._refuse("os.link", real, found)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         from .request import InstallRequest
@@ -175,6 +223,55 @@ def _own_folders():
         sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
         _FOUND["own"] = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
     return _FOUND["own"]
+
+
+def _start_inode(st) -> str:
+    """The site folder or library whose start-up file ``st`` (a file with more than one name)
+    is ('' when none): the files of this Python's own site folders and standard library whose
+    names are start-up names, by device and inode, read again when one of them changed."""
+    own = _own_folders()[1]
+    stamp = []
+    for folder in own:
+        try:
+            stamp.append(os.stat(folder).st_mtime_ns)
+        except OSError:
+            stamp.append(0)
+    cached = _FOUND.get("inodes")
+    if cached is None or cached[0] != stamp:
+        cached = _FOUND["inodes"] = (stamp, _start_inodes(own))
+    return cached[1].get((st.st_dev, st.st_ino), "")
+
+
+def _start_inodes(own: list) -> dict:
+    from .startup_modules import pth_imports
+
+    names = _FOUND.get("names") or _start_names()
+    found = {}
+    for folder in own:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        site = _site(folder, own)
+        imported = pth_imports([folder]) if site else ()
+        for entry in entries:
+            if not (_named(entry, names) or _stem(entry) in imported):
+                continue
+            path = os.path.join(folder, entry)
+            for file in _files(path):
+                try:
+                    st = os.stat(file)
+                except OSError:
+                    continue
+                found[(st.st_dev, st.st_ino)] = folder
+    return found
+
+
+def _files(path: str):
+    """``path`` itself, or the files under it (a package)."""
+    if not os.path.isdir(path):
+        return (path,)
+    return [os.path.join(top, f) for top, _, files in os.walk(path) for f in files]
 
 
 def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
