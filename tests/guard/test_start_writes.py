@@ -70,9 +70,34 @@ WRITES = {
     "os.link of an existing .pth (R33-1)": lambda s: os.link(
         s / "hook.pth", s.parent.parent.parent / "lnk"
     ),
+    "a venv's pyvenv.cfg replaced (R33-3)": lambda s: (
+        _venv(s) and open(_venv(s) / "pyvenv.cfg", "w")
+    ),
+    "a venv's pyvenv.cfg by os.replace (R33-3)": lambda s: os.replace(
+        s.parent.parent.parent / "p.pth", _venv(s) / "pyvenv.cfg"
+    ),
+    "pyvenv.cfg beside the program (R33-3)": lambda s: open(_venv(s) / "bin" / "pyvenv.cfg", "w"),
+    "<program>._pth (R33-4)": lambda s: open(_venv(s) / "bin" / "python._pth", "w"),
+    "python311._pth by os.symlink (R33-4)": lambda s: os.symlink(
+        s.parent.parent.parent / "p.pth", _venv(s) / "bin" / "python311._pth"
+    ),
+    "<libpython>._pth (R33-4)": lambda s: open(_venv(s) / "lib" / "libpython3.11.so._pth", "w"),
     "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
     "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
 }
+
+
+def _venv(site):
+    """A venv's root beside the site fixture's: ``bin/python``, ``lib/libpython3.11.so``, an
+    existing ``pyvenv.cfg`` (a guarded child may make these: none is a start-up name alone)."""
+    root = site.parent.parent.parent / "venv"
+    if not root.exists():
+        (root / "bin").mkdir(parents=True)
+        (root / "lib").mkdir()
+        (root / "bin" / "python").write_text("")
+        (root / "lib" / "libpython3.11.so").write_text("")
+        (root / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    return root
 
 
 @pytest.mark.parametrize("name", list(WRITES))
@@ -156,4 +181,16 @@ def test_a_data_file_with_two_names_is_written(guard, site, tmp_path):
     with open(tmp_path / "data3.csv", "a") as f:
         f.write("3")
     assert (tmp_path / "data.csv").read_text() == "123"
+    assert guard.events == []
+
+
+def test_a_new_venv_is_made(guard, tmp_path):
+    """False refusal guard (R33-3): ``python -m venv`` writes its new folder's ``pyvenv.cfg``
+    before its program; a ``._pth`` and a ``pyvenv.cfg`` in a folder with no Python are data."""
+    import venv
+
+    venv.EnvBuilder(symlinks=True, with_pip=False).create(tmp_path / "newenv")
+    assert (tmp_path / "newenv" / "pyvenv.cfg").exists()
+    (tmp_path / "x._pth").write_text("")
+    (tmp_path / "pyvenv.cfg").write_text("")
     assert guard.events == []

@@ -106,7 +106,7 @@ class StartWrites:
         if event == "os.link":  # a second name of a start-up file writes it (R33-1)
             self._check_source(args)
         for where in _resolved(event, path, args, candidate):
-            found = written_folder(where, moved=event != "open")
+            found = written_folder(where, moved=event != "open") or getpath_folder(where)
             if found:
                 self._refuse(event, where, found)
         if linked is not None:
@@ -125,7 +125,7 @@ class StartWrites:
         if src[:1] != "/" and type(fd) is int and fd >= 0:
             src = os.path.join(_fd_path(fd), src)
         real = os.path.realpath(src)
-        found = written_folder(real)
+        found = written_folder(real) or getpath_folder(real)
         if not found:
             try:
                 st = os.stat(real)
@@ -274,6 +274,43 @@ def _files(path: str):
     return [os.path.join(top, f) for top, _, files in os.walk(path) for f in files]
 
 
+def getpath_folder(path: str) -> str:
+    """The folder of a Python whose start a write at ``path`` changes before any ``site``
+    ('' when none), by the files CPython's getpath reads (red team 33 R33-3, R33-4):
+
+    - ``pyvenv.cfg`` (its ``home`` names the standard library) in a folder holding a Python
+      program, or above a ``bin``/``Scripts`` folder holding one: a new venv's
+      (``python -m venv``) is written before its program, and so allowed;
+    - ``*._pth`` (``<program>._pth``, ``python3XY._pth``, ``<libpython>._pth``: an isolated
+      start with no ``site``, so no guard) in a folder holding a Python program or libpython.
+    """
+    name = path[path.rfind("/") + 1 :]
+    venv = name == "pyvenv.cfg"
+    if not venv and not name.endswith("._pth"):
+        return ""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    if _holds_python(folder, library=not venv):
+        return folder
+    if venv:
+        for inner in ("bin", "Scripts"):
+            if _holds_python(os.path.join(folder, inner), library=False):
+                return folder
+    return ""
+
+
+def _holds_python(folder: str, library: bool) -> bool:
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    prefixes = ("python", "libpython") if library else ("python",)
+    for entry in entries:
+        if entry.startswith(prefixes) and not entry.endswith(("._pth", ".cfg")):
+            if os.path.isfile(os.path.join(folder, entry)):
+                return True
+    return False
+
+
 def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
     """The site folder or library a write at ``path`` creates or replaces a start-up name of
     ('' when none), by its real folder (one resolution: the folders above it are real too).
@@ -314,7 +351,9 @@ def _candidate(path: str, names: frozenset) -> bool:
     or a path through a ``*-packages`` folder (a module a ``.pth`` imports)."""
     cut = path.rfind("/")
     name = path[cut + 1 :]
-    if name.endswith(".pth") or name.startswith(("__editable__", "python3")):
+    if name.endswith((".pth", "._pth", "pyvenv.cfg")) or name.startswith(
+        ("__editable__", "python3")
+    ):
         return True
     if name.partition(".")[0] in names or "-packages" in path:
         return True
