@@ -5,6 +5,7 @@ writes one (``installs.start_writes``). The kernel itself, and a pip install the
 write them. The pytest process's guard is such a Python (not a kernel)."""
 
 import os
+import pathlib
 import shutil
 import subprocess
 
@@ -193,4 +194,69 @@ def test_a_new_venv_is_made(guard, tmp_path):
     assert (tmp_path / "newenv" / "pyvenv.cfg").exists()
     (tmp_path / "x._pth").write_text("")
     (tmp_path / "pyvenv.cfg").write_text("")
+    assert guard.events == []
+
+
+GUARD_WRITES = {
+    "a boot file": lambda boot, tmp: open(boot / "zz_r33.py", "a"),
+    "a new module in boot/site": lambda boot, tmp: open(boot / "site" / "zz_r33_new.py", "w"),
+    "through a folder link": lambda boot, tmp: (
+        os.symlink(boot, tmp / "b") or open(tmp / "b" / "zz_r33.py", "a")
+    ),
+    "through a file link": lambda boot, tmp: (
+        os.symlink(boot / "zz_r33.py", tmp / "f") or open(tmp / "f", "a")
+    ),
+    "os.replace over it": lambda boot, tmp: os.replace(tmp / "p.pth", boot / "zz_r33.py"),
+    "os.rename it away": lambda boot, tmp: os.rename(boot / "zz_r33.py", tmp / "old.py"),
+    "os.link of it": lambda boot, tmp: os.link(boot / "zz_r33.py", tmp / "h"),
+}
+
+
+@pytest.fixture()
+def boot(guard):
+    """Warden's boot folder (``launch_env.SITE_DIR``'s), with a file of its own made and
+    removed as the kernel makes files: a failing case writes no file the package runs."""
+    import jupyterlab_warden.kernel.boot.launch_env as launch_env
+
+    folder = pathlib.Path(launch_env.SITE_DIR).parent
+    guard.installs.kernel = True
+    try:
+        (folder / "zz_r33.py").write_text("")
+    finally:
+        guard.installs.kernel = False
+    yield folder
+    guard.installs.kernel = True
+    try:
+        for path in (folder / "zz_r33.py", folder / "site" / "zz_r33_new.py"):
+            path.unlink(missing_ok=True)
+    finally:
+        guard.installs.kernel = False
+
+
+@pytest.mark.parametrize("name", list(GUARD_WRITES))
+def test_warden_s_own_boot_and_package_are_not_written(guard, boot, tmp_path, name):
+    """Red team 33 R33-2: every guarded Python boots from Warden's package (``boot/site`` on
+    its PYTHONPATH, ``site_boot.py``): a guarded child writes no file under it."""
+    (tmp_path / "p.pth").write_text("import sys\n")
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        GUARD_WRITES[name](boot, tmp_path)
+    assert (boot / "zz_r33.py").read_text() == ""
+    assert not (boot / "site" / "zz_r33_new.py").exists()
+    assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+
+
+def test_warden_s_bytecode_is_refused_quietly(guard, tmp_path):
+    """Its bytecode: a PermissionError the import system takes as a read-only folder."""
+    import jupyterlab_warden.kernel.boot.launch_env as launch_env
+
+    cache = pathlib.Path(launch_env.__file__).parent / "__pycache__"
+    guard.installs.kernel = True
+    try:
+        cache.mkdir(exist_ok=True)  # a new folder: its place decides
+        (cache / "zz_r33.cpython-311.pyc").unlink(missing_ok=True)  # a failed run's
+    finally:
+        guard.installs.kernel = False
+    with pytest.raises(PermissionError):
+        open(cache / "zz_r33.cpython-311.pyc", "wb")
+    assert not (cache / "zz_r33.cpython-311.pyc").exists()
     assert guard.events == []

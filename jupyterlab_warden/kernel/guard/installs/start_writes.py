@@ -98,11 +98,14 @@ class StartWrites:
                     st = None
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 linked = st
+            self._check_guard(event, path, st)
             if not candidate and linked is None:
                 if path[:1] == "/" or "-packages" not in os.getcwd():
                     return
         if self.gate.allowed_install:
             return
+        if event != "open":
+            self._check_moved(event, path, args)
         if event == "os.link":  # a second name of a start-up file writes it (R33-1)
             self._check_source(args)
         for where in _resolved(event, path, args, candidate):
@@ -113,6 +116,41 @@ class StartWrites:
             found = _start_inode(linked)
             if found:
                 self._refuse(event, path, found)
+
+    def _check_guard(self, event: str, path: str, st) -> None:
+        """A write under Warden's own package (its boot: ``boot/site``, ``site_boot.py``) is
+        refused (red team 33 R33-2): every later Python boots its guard from these files. Its
+        bytecode is refused without a record: the import system writes it, and takes the
+        refusal as a folder it may not write."""
+        found = guard_folder(path, st)
+        if not found or self.gate.allowed_install:
+            return
+        if found == _PYCACHE:
+            raise PermissionError(f"Warden's own bytecode is not written here: {path}")
+        if found:
+            self._refuse(event, path, found)
+
+    def _check_moved(self, event: str, path: str, args: tuple) -> None:
+        """``os.rename``/``os.replace``/``os.link``/``os.symlink`` at ``path``, a new name in
+        Warden's package; a rename of the package's files or folders away (another in place)."""
+        where = path
+        if path[:1] != "/":
+            where = _resolved(event, path, args, False)[0]
+        try:
+            st = os.lstat(where)
+        except (OSError, ValueError):
+            st = None
+        self._check_guard(event, where, st)
+        src = args[0] if args else None
+        if event == "os.rename" and isinstance(src, (str, bytes)):
+            src = os.fsdecode(src)
+            fd = args[2] if len(args) > 2 else None
+            if src[:1] != "/" and type(fd) is int and fd >= 0:
+                src = os.path.join(_fd_path(fd), src)
+            real = os.path.realpath(src)
+            for root in _guard_roots():
+                if real == root or real.startswith(root + "/") or root.startswith(real + "/"):
+                    self._refuse(event, real, root)
 
     def _check_source(self, args: tuple) -> None:
         """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
@@ -126,13 +164,16 @@ class StartWrites:
             src = os.path.join(_fd_path(fd), src)
         real = os.path.realpath(src)
         found = written_folder(real) or getpath_folder(real)
+        for root in _guard_roots():
+            if real.startswith(root + "/"):
+                found = root
         if not found:
             try:
                 st = os.stat(real)
             except (OSError, ValueError):
                 st = None
             if st is not None and stat.S_ISREG(st.st_mode):
-                found = _start_inode(st)
+                found = _start_inode(st) or _guard_inode(st)
         if found:
             self._refuse("os.link", real, found)
 
@@ -223,6 +264,82 @@ def _own_folders():
         sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
         _FOUND["own"] = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
     return _FOUND["own"]
+
+
+# Warden's package: every guarded Python boots from it (``boot/site`` on PYTHONPATH, whose
+# sitecustomize loads ``boot/site_boot.py`` and the package by location)
+_PACKAGE = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+)
+_PYCACHE = "__pycache__"
+
+
+def _guard_roots() -> list:
+    if "roots" not in _FOUND:
+        import sys
+
+        roots = [os.path.realpath(_PACKAGE)]
+        launch = sys.modules.get("jupyterlab_warden.kernel.boot.launch_env")
+        site = os.path.realpath(getattr(launch, "SITE_DIR", roots[0]))
+        if not site.startswith(roots[0] + "/"):
+            roots.append(site)
+        _FOUND["roots"] = roots
+    return _FOUND["roots"]
+
+
+def _guard_folders() -> dict:
+    """The folders of Warden's package, by device and inode (read once: a folder link or a
+    relative name reaches the same inode)."""
+    if "guard_dirs" not in _FOUND:
+        found = {}
+        for root in _guard_roots():
+            for top, _, _ in os.walk(root):
+                try:
+                    st = os.stat(top)
+                except OSError:
+                    continue
+                found[(st.st_dev, st.st_ino)] = root
+        _FOUND["guard_dirs"] = found
+    return _FOUND["guard_dirs"]
+
+
+def _guard_inode(st) -> str:
+    """The root of Warden's package whose file ``st`` (more than one name) is ('' when none):
+    its files read each time (a write of a file with two names is rare; a list kept would miss
+    the files made after it)."""
+    for root in _guard_roots():
+        for top, _, files in os.walk(root):
+            for name in files:
+                try:
+                    fst = os.stat(os.path.join(top, name))
+                except OSError:
+                    continue
+                if (fst.st_dev, fst.st_ino) == (st.st_dev, st.st_ino):
+                    return root
+    return ""
+
+
+def guard_folder(path: str, st=None) -> str:
+    """Warden's package root a write at ``path`` (``st``: its ``lstat``, None when new) is
+    under ('' when none; ``_PYCACHE`` for its bytecode), by its folder's inode: one ``stat``."""
+    folder = os.path.dirname(path) or "."
+    try:
+        fst = os.stat(folder)
+    except (OSError, ValueError):
+        return ""
+    folders = _guard_folders()
+    found = folders.get((fst.st_dev, fst.st_ino), "")
+    if os.path.basename(folder) == _PYCACHE:
+        if found:
+            return _PYCACHE
+        try:
+            pst = os.stat(os.path.dirname(os.path.abspath(folder)))
+        except (OSError, ValueError):
+            return ""
+        return _PYCACHE if (pst.st_dev, pst.st_ino) in folders else ""
+    if not found and st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        found = _guard_inode(st)
+    return found
 
 
 def _start_inode(st) -> str:
