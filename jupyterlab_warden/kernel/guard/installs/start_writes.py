@@ -25,8 +25,17 @@ as a module file, its package folder's files or its bytecode in ``__pycache__``,
 read at its next line's start (``start_files``). ``commands._write_places`` then takes a
 guarded Python on a line to write none of them (``commands.GuardedWriter``).
 
+Red team 33: a write reaches a file by its real path too (R33-1: a link as the last
+component, ``/proc/self/fd/N``, a second name made by ``os.link``, whose source is read, or
+before, read by inode); the files CPython's getpath reads before ``site`` are start-up files
+(R33-3 ``pyvenv.cfg`` where a Python's program is, R33-4 ``*._pth`` beside a program or
+libpython: ``getpath_folder``); and so is Warden's own package, which every guarded Python
+boots from (R33-2: ``guard_folder``).
+
 The ``open`` event fires for every file a Python opens: the mode decides first (most opens
-read), then the name (string work only), and only a start-up name resolves its folder.
+read: nothing more), then, for a write, one ``lstat`` of the path and one ``stat`` of its
+folder (Warden's package by inode), the name (string work only), and only a start-up name
+resolves its folder.
 """
 
 from __future__ import annotations
