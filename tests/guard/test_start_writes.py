@@ -5,6 +5,7 @@ writes one (``installs.start_writes``). The kernel itself, and a pip install the
 write them. The pytest process's guard is such a Python (not a kernel)."""
 
 import os
+import pathlib
 import shutil
 import subprocess
 
@@ -54,13 +55,54 @@ WRITES = {
     "os.symlink with a dir_fd": lambda s: os.symlink(
         s.parent.parent.parent / "p.pth", "zz.pth", dir_fd=os.open(s, os.O_RDONLY)
     ),
+    "a link as the last component (R33-1)": lambda s: (
+        os.symlink(s / "zz.pth", s.parent.parent.parent / "lnk")
+        or open(s.parent.parent.parent / "lnk", "w")
+    ),
+    "a relative link as the last component (R33-1)": lambda s: (
+        os.symlink(s / "zz.pth", s.parent.parent.parent / "lnk")
+        or os.chdir(s.parent.parent.parent)
+        or open("lnk", "w")
+    ),
+    "a descriptor's /proc/self/fd link (R33-1)": lambda s: open(
+        f"/proc/self/fd/{os.open(s / 'hook.pth', os.O_RDONLY)}", "a"
+    ),
+    "os.link of an existing .pth (R33-1)": lambda s: os.link(
+        s / "hook.pth", s.parent.parent.parent / "lnk"
+    ),
+    "a venv's pyvenv.cfg replaced (R33-3)": lambda s: (
+        _venv(s) and open(_venv(s) / "pyvenv.cfg", "w")
+    ),
+    "a venv's pyvenv.cfg by os.replace (R33-3)": lambda s: os.replace(
+        s.parent.parent.parent / "p.pth", _venv(s) / "pyvenv.cfg"
+    ),
+    "pyvenv.cfg beside the program (R33-3)": lambda s: open(_venv(s) / "bin" / "pyvenv.cfg", "w"),
+    "<program>._pth (R33-4)": lambda s: open(_venv(s) / "bin" / "python._pth", "w"),
+    "python311._pth by os.symlink (R33-4)": lambda s: os.symlink(
+        s.parent.parent.parent / "p.pth", _venv(s) / "bin" / "python311._pth"
+    ),
+    "<libpython>._pth (R33-4)": lambda s: open(_venv(s) / "lib" / "libpython3.11.so._pth", "w"),
     "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
     "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
 }
 
 
+def _venv(site):
+    """A venv's root beside the site fixture's: ``bin/python``, ``lib/libpython3.11.so``, an
+    existing ``pyvenv.cfg`` (a guarded child may make these: none is a start-up name alone)."""
+    root = site.parent.parent.parent / "venv"
+    if not root.exists():
+        (root / "bin").mkdir(parents=True)
+        (root / "lib").mkdir()
+        (root / "bin" / "python").write_text("")
+        (root / "lib" / "libpython3.11.so").write_text("")
+        (root / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    return root
+
+
 @pytest.mark.parametrize("name", list(WRITES))
-def test_a_start_up_name_in_a_site_folder_is_refused(guard, site, name):
+def test_a_start_up_name_in_a_site_folder_is_refused(guard, site, name, monkeypatch):
+    monkeypatch.chdir(site.parent.parent.parent)
     with pytest.raises(WardenBlockedInstall, match="as it starts"):
         WRITES[name](site)
     assert sorted(p.name for p in site.iterdir() if p.name != "usercustomize") in (
@@ -116,3 +158,111 @@ def test_a_pip_install_decided_outside_its_command_allows_no_write(guard, site, 
     with pytest.raises(WardenBlockedInstall, match="as it starts"):
         shutil.copy(tmp_path / "p.pth", site / "zz.pth")
     assert not (site / "zz.pth").exists()
+
+
+def test_a_second_name_made_before_writes_no_start_up_file(guard, site, tmp_path, monkeypatch):
+    """A hard link to a .pth of this Python's site folder, made before (by the kernel): an open
+    for writing of a file with more than one name reads its inode (red team 33 R33-1)."""
+    from jupyterlab_warden.kernel.guard.installs import start_writes
+
+    sites, own = start_writes._own_folders()
+    monkeypatch.setitem(start_writes._FOUND, "own", (sites, [*own, str(site)]))
+    monkeypatch.delitem(start_writes._FOUND, "inodes", raising=False)
+    guard.installs.kernel = True
+    try:
+        os.link(site / "hook.pth", tmp_path / "lnk")
+    finally:
+        guard.installs.kernel = False
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        open(tmp_path / "lnk", "a")
+    assert (site / "hook.pth").read_text() == "import zz_hook\n"
+
+
+def test_a_data_file_with_two_names_is_written(guard, site, tmp_path):
+    """False refusal guard: a file with more than one name outside any site folder."""
+    (tmp_path / "data.csv").write_text("1")
+    os.link(tmp_path / "data.csv", tmp_path / "data2.csv")
+    with open(tmp_path / "data2.csv", "a") as f:
+        f.write("2")
+    os.symlink(tmp_path / "data.csv", tmp_path / "data3.csv")
+    with open(tmp_path / "data3.csv", "a") as f:
+        f.write("3")
+    assert (tmp_path / "data.csv").read_text() == "123"
+    assert guard.events == []
+
+
+def test_a_new_venv_is_made(guard, tmp_path):
+    """False refusal guard (R33-3): ``python -m venv`` writes its new folder's ``pyvenv.cfg``
+    before its program; a ``._pth`` and a ``pyvenv.cfg`` in a folder with no Python are data."""
+    import venv
+
+    venv.EnvBuilder(symlinks=True, with_pip=False).create(tmp_path / "newenv")
+    assert (tmp_path / "newenv" / "pyvenv.cfg").exists()
+    (tmp_path / "x._pth").write_text("")
+    (tmp_path / "pyvenv.cfg").write_text("")
+    assert guard.events == []
+
+
+GUARD_WRITES = {
+    "a boot file": lambda boot, tmp: open(boot / "zz_r33.py", "a"),
+    "a new module in boot/site": lambda boot, tmp: open(boot / "site" / "zz_r33_new.py", "w"),
+    "through a folder link": lambda boot, tmp: (
+        os.symlink(boot, tmp / "b") or open(tmp / "b" / "zz_r33.py", "a")
+    ),
+    "through a file link": lambda boot, tmp: (
+        os.symlink(boot / "zz_r33.py", tmp / "f") or open(tmp / "f", "a")
+    ),
+    "os.replace over it": lambda boot, tmp: os.replace(tmp / "p.pth", boot / "zz_r33.py"),
+    "os.rename it away": lambda boot, tmp: os.rename(boot / "zz_r33.py", tmp / "old.py"),
+    "os.link of it": lambda boot, tmp: os.link(boot / "zz_r33.py", tmp / "h"),
+}
+
+
+@pytest.fixture()
+def boot(guard):
+    """Warden's boot folder (``launch_env.SITE_DIR``'s), with a file of its own made and
+    removed as the kernel makes files: a failing case writes no file the package runs."""
+    import jupyterlab_warden.kernel.boot.launch_env as launch_env
+
+    folder = pathlib.Path(launch_env.SITE_DIR).parent
+    guard.installs.kernel = True
+    try:
+        (folder / "zz_r33.py").write_text("")
+    finally:
+        guard.installs.kernel = False
+    yield folder
+    guard.installs.kernel = True
+    try:
+        for path in (folder / "zz_r33.py", folder / "site" / "zz_r33_new.py"):
+            path.unlink(missing_ok=True)
+    finally:
+        guard.installs.kernel = False
+
+
+@pytest.mark.parametrize("name", list(GUARD_WRITES))
+def test_warden_s_own_boot_and_package_are_not_written(guard, boot, tmp_path, name):
+    """Red team 33 R33-2: every guarded Python boots from Warden's package (``boot/site`` on
+    its PYTHONPATH, ``site_boot.py``): a guarded child writes no file under it."""
+    (tmp_path / "p.pth").write_text("import sys\n")
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        GUARD_WRITES[name](boot, tmp_path)
+    assert (boot / "zz_r33.py").read_text() == ""
+    assert not (boot / "site" / "zz_r33_new.py").exists()
+    assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+
+
+def test_warden_s_bytecode_is_refused_quietly(guard, tmp_path):
+    """Its bytecode: a PermissionError the import system takes as a read-only folder."""
+    import jupyterlab_warden.kernel.boot.launch_env as launch_env
+
+    cache = pathlib.Path(launch_env.__file__).parent / "__pycache__"
+    guard.installs.kernel = True
+    try:
+        cache.mkdir(exist_ok=True)  # a new folder: its place decides
+        (cache / "zz_r33.cpython-311.pyc").unlink(missing_ok=True)  # a failed run's
+    finally:
+        guard.installs.kernel = False
+    with pytest.raises(PermissionError):
+        open(cache / "zz_r33.cpython-311.pyc", "wb")
+    assert not (cache / "zz_r33.cpython-311.pyc").exists()
+    assert guard.events == []

@@ -25,14 +25,24 @@ as a module file, its package folder's files or its bytecode in ``__pycache__``,
 read at its next line's start (``start_files``). ``commands._write_places`` then takes a
 guarded Python on a line to write none of them (``commands.GuardedWriter``).
 
+Red team 33: a write reaches a file by its real path too (R33-1: a link as the last
+component, ``/proc/self/fd/N``, a second name made by ``os.link``, whose source is read, or
+before, read by inode); the files CPython's getpath reads before ``site`` are start-up files
+(R33-3 ``pyvenv.cfg`` where a Python's program is, R33-4 ``*._pth`` beside a program or
+libpython: ``getpath_folder``); and so is Warden's own package, which every guarded Python
+boots from (R33-2: ``guard_folder``).
+
 The ``open`` event fires for every file a Python opens: the mode decides first (most opens
-read), then the name (string work only), and only a start-up name resolves its folder.
+read: nothing more), then, for a write, one ``lstat`` of the path and one ``stat`` of its
+folder (Warden's package by inode), the name (string work only), and only a start-up name
+resolves its folder.
 """
 
 from __future__ import annotations
 
 import _thread
 import os
+import stat
 
 from .own_python import OWN
 from .start_names import GUARD_BOOT, STDLIB_START
@@ -77,16 +87,104 @@ class StartWrites:
             path = os.fsdecode(path)
         elif not isinstance(path, str):
             return  # a descriptor: opened before
-        candidate = _candidate(path, _FOUND.get("names") or _start_names())
-        if event == "open" and not candidate:
-            if path[:1] == "/" or "-packages" not in os.getcwd():
-                return
+        names = _FOUND.get("names") or _start_names()
+        candidate = _candidate(path, names)
+        linked = None
+        if event == "open":
+            # the last component may be a link (``os.symlink(site + '/zz.pth', 'lnk')``,
+            # ``/proc/self/fd/N``) or a second name of a start-up file (``os.link``): one
+            # ``lstat`` per write (red team 33 R33-1), a full resolution only for a link
+            try:
+                st = os.lstat(path)
+            except (OSError, ValueError):
+                st = None
+            if st is not None and stat.S_ISLNK(st.st_mode):
+                path = os.path.realpath(path)
+                candidate = _candidate(path, names)
+                try:
+                    st = os.stat(path)
+                except (OSError, ValueError):
+                    st = None
+            if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                linked = st
+            self._check_guard(event, path, st)
+            if not candidate and linked is None:
+                if path[:1] == "/" or "-packages" not in os.getcwd():
+                    return
         if self.gate.allowed_install:
             return
+        if event != "open":
+            self._check_moved(event, path, args)
+        if event == "os.link":  # a second name of a start-up file writes it (R33-1)
+            self._check_source(args)
         for where in _resolved(event, path, args, candidate):
-            found = written_folder(where, moved=event != "open")
+            found = written_folder(where, moved=event != "open") or getpath_folder(where)
             if found:
                 self._refuse(event, where, found)
+        if linked is not None:
+            found = _start_inode(linked)
+            if found:
+                self._refuse(event, path, found)
+
+    def _check_guard(self, event: str, path: str, st) -> None:
+        """A write under Warden's own package (its boot: ``boot/site``, ``site_boot.py``) is
+        refused (red team 33 R33-2): every later Python boots its guard from these files. Its
+        bytecode is refused without a record: the import system writes it, and takes the
+        refusal as a folder it may not write."""
+        found = guard_folder(path, st)
+        if not found or self.gate.allowed_install:
+            return
+        if found == _PYCACHE:
+            raise PermissionError(f"Warden's own bytecode is not written here: {path}")
+        if found:
+            self._refuse(event, path, found)
+
+    def _check_moved(self, event: str, path: str, args: tuple) -> None:
+        """``os.rename``/``os.replace``/``os.link``/``os.symlink`` at ``path``, a new name in
+        Warden's package; a rename of the package's files or folders away (another in place)."""
+        where = path
+        if path[:1] != "/":
+            where = _resolved(event, path, args, False)[0]
+        try:
+            st = os.lstat(where)
+        except (OSError, ValueError):
+            st = None
+        self._check_guard(event, where, st)
+        src = args[0] if args else None
+        if event == "os.rename" and isinstance(src, (str, bytes)):
+            src = os.fsdecode(src)
+            fd = args[2] if len(args) > 2 else None
+            if src[:1] != "/" and type(fd) is int and fd >= 0:
+                src = os.path.join(_fd_path(fd), src)
+            real = os.path.realpath(src)
+            for root in _guard_roots():
+                if real == root or real.startswith(root + "/") or root.startswith(real + "/"):
+                    self._refuse(event, real, root)
+
+    def _check_source(self, args: tuple) -> None:
+        """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
+        src = args[0] if args else None
+        if isinstance(src, bytes):
+            src = os.fsdecode(src)
+        if not isinstance(src, str):
+            return
+        fd = args[2] if len(args) > 2 else None
+        if src[:1] != "/" and type(fd) is int and fd >= 0:
+            src = os.path.join(_fd_path(fd), src)
+        real = os.path.realpath(src)
+        found = written_folder(real) or getpath_folder(real)
+        for root in _guard_roots():
+            if real.startswith(root + "/"):
+                found = root
+        if not found:
+            try:
+                st = os.stat(real)
+            except (OSError, ValueError):
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode):
+                found = _start_inode(st) or _guard_inode(st)
+        if found:
+            self._refuse("os.link", real, found)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         from .request import InstallRequest
@@ -177,6 +275,168 @@ def _own_folders():
     return _FOUND["own"]
 
 
+# Warden's package: every guarded Python boots from it (``boot/site`` on PYTHONPATH, whose
+# sitecustomize loads ``boot/site_boot.py`` and the package by location)
+_PACKAGE = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+)
+_PYCACHE = "__pycache__"
+
+
+def _guard_roots() -> list:
+    if "roots" not in _FOUND:
+        import sys
+
+        roots = [os.path.realpath(_PACKAGE)]
+        launch = sys.modules.get("jupyterlab_warden.kernel.boot.launch_env")
+        site = os.path.realpath(getattr(launch, "SITE_DIR", roots[0]))
+        if not site.startswith(roots[0] + "/"):
+            roots.append(site)
+        _FOUND["roots"] = roots
+    return _FOUND["roots"]
+
+
+def _guard_folders() -> dict:
+    """The folders of Warden's package, by device and inode (read once: a folder link or a
+    relative name reaches the same inode)."""
+    if "guard_dirs" not in _FOUND:
+        found = {}
+        for root in _guard_roots():
+            for top, _, _ in os.walk(root):
+                try:
+                    st = os.stat(top)
+                except OSError:
+                    continue
+                found[(st.st_dev, st.st_ino)] = root
+        _FOUND["guard_dirs"] = found
+    return _FOUND["guard_dirs"]
+
+
+def _guard_inode(st) -> str:
+    """The root of Warden's package whose file ``st`` (more than one name) is ('' when none):
+    its files read each time (a write of a file with two names is rare; a list kept would miss
+    the files made after it)."""
+    for root in _guard_roots():
+        for top, _, files in os.walk(root):
+            for name in files:
+                try:
+                    fst = os.stat(os.path.join(top, name))
+                except OSError:
+                    continue
+                if (fst.st_dev, fst.st_ino) == (st.st_dev, st.st_ino):
+                    return root
+    return ""
+
+
+def guard_folder(path: str, st=None) -> str:
+    """Warden's package root a write at ``path`` (``st``: its ``lstat``, None when new) is
+    under ('' when none; ``_PYCACHE`` for its bytecode), by its folder's inode: one ``stat``."""
+    folder = os.path.dirname(path) or "."
+    try:
+        fst = os.stat(folder)
+    except (OSError, ValueError):
+        return ""
+    folders = _guard_folders()
+    found = folders.get((fst.st_dev, fst.st_ino), "")
+    if os.path.basename(folder) == _PYCACHE:
+        if found:
+            return _PYCACHE
+        try:
+            pst = os.stat(os.path.dirname(os.path.abspath(folder)))
+        except (OSError, ValueError):
+            return ""
+        return _PYCACHE if (pst.st_dev, pst.st_ino) in folders else ""
+    if not found and st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+        found = _guard_inode(st)
+    return found
+
+
+def _start_inode(st) -> str:
+    """The site folder or library whose start-up file ``st`` (a file with more than one name)
+    is ('' when none): the files of this Python's own site folders and standard library whose
+    names are start-up names, by device and inode, read again when one of them changed."""
+    own = _own_folders()[1]
+    stamp = []
+    for folder in own:
+        try:
+            stamp.append(os.stat(folder).st_mtime_ns)
+        except OSError:
+            stamp.append(0)
+    cached = _FOUND.get("inodes")
+    if cached is None or cached[0] != stamp:
+        cached = _FOUND["inodes"] = (stamp, _start_inodes(own))
+    return cached[1].get((st.st_dev, st.st_ino), "")
+
+
+def _start_inodes(own: list) -> dict:
+    from .startup_modules import pth_imports
+
+    names = _FOUND.get("names") or _start_names()
+    found = {}
+    for folder in own:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        site = _site(folder, own)
+        imported = pth_imports([folder]) if site else ()
+        for entry in entries:
+            if not (_named(entry, names) or _stem(entry) in imported):
+                continue
+            path = os.path.join(folder, entry)
+            for file in _files(path):
+                try:
+                    st = os.stat(file)
+                except OSError:
+                    continue
+                found[(st.st_dev, st.st_ino)] = folder
+    return found
+
+
+def _files(path: str):
+    """``path`` itself, or the files under it (a package)."""
+    if not os.path.isdir(path):
+        return (path,)
+    return [os.path.join(top, f) for top, _, files in os.walk(path) for f in files]
+
+
+def getpath_folder(path: str) -> str:
+    """The folder of a Python whose start a write at ``path`` changes before any ``site``
+    ('' when none), by the files CPython's getpath reads (red team 33 R33-3, R33-4):
+
+    - ``pyvenv.cfg`` (its ``home`` names the standard library) in a folder holding a Python
+      program, or above a ``bin``/``Scripts`` folder holding one: a new venv's
+      (``python -m venv``) is written before its program, and so allowed;
+    - ``*._pth`` (``<program>._pth``, ``python3XY._pth``, ``<libpython>._pth``: an isolated
+      start with no ``site``, so no guard) in a folder holding a Python program or libpython.
+    """
+    name = path[path.rfind("/") + 1 :]
+    venv = name == "pyvenv.cfg"
+    if not venv and not name.endswith("._pth"):
+        return ""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    if _holds_python(folder, library=not venv):
+        return folder
+    if venv:
+        for inner in ("bin", "Scripts"):
+            if _holds_python(os.path.join(folder, inner), library=False):
+                return folder
+    return ""
+
+
+def _holds_python(folder: str, library: bool) -> bool:
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    prefixes = ("python", "libpython") if library else ("python",)
+    for entry in entries:
+        if entry.startswith(prefixes) and not entry.endswith(("._pth", ".cfg")):
+            if os.path.isfile(os.path.join(folder, entry)):
+                return True
+    return False
+
+
 def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
     """The site folder or library a write at ``path`` creates or replaces a start-up name of
     ('' when none), by its real folder (one resolution: the folders above it are real too).
@@ -217,7 +477,9 @@ def _candidate(path: str, names: frozenset) -> bool:
     or a path through a ``*-packages`` folder (a module a ``.pth`` imports)."""
     cut = path.rfind("/")
     name = path[cut + 1 :]
-    if name.endswith(".pth") or name.startswith(("__editable__", "python3")):
+    if name.endswith((".pth", "._pth", "pyvenv.cfg")) or name.startswith(
+        ("__editable__", "python3")
+    ):
         return True
     if name.partition(".")[0] in names or "-packages" in path:
         return True
