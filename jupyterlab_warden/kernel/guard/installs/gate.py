@@ -1091,7 +1091,8 @@ def _pip_code_runs() -> bool:
     if top is None or getattr(pip, "__file__", None) is None:
         return False
     stdlib = getattr(sys, "_stdlib_dir", None) or os.path.dirname(os.__file__)
-    guard = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    here = globals().get("__file__")  # none in a guard bootstrapped from embedded source
+    guard = os.path.dirname(os.path.dirname(os.path.abspath(here))) if here else "\0"
     own = (os.path.dirname(os.path.abspath(pip.__file__)) + os.sep, stdlib + os.sep,
            guard + os.sep, "<frozen ")  # fmt: skip
     frame = sys._getframe(1)

@@ -275,23 +275,28 @@ def _own_folders():
     return _FOUND["own"]
 
 
-# Warden's package: every guarded Python boots from it (``boot/site`` on PYTHONPATH, whose
-# sitecustomize loads ``boot/site_boot.py`` and the package by location)
-_PACKAGE = os.path.dirname(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-)
 _PYCACHE = "__pycache__"
 
 
 def _guard_roots() -> list:
+    """Warden's package, which every guarded Python boots from (``boot/site`` on PYTHONPATH,
+    whose sitecustomize loads ``boot/site_boot.py`` and the package by location), and that
+    boot folder. A guard bootstrapped from embedded source (a kernel without the package:
+    ``bootstrap_source``) has no file of its own to keep."""
     if "roots" not in _FOUND:
         import sys
 
-        roots = [os.path.realpath(_PACKAGE)]
+        here = globals().get("__file__")
+        roots = []
+        if here:
+            package = os.path.abspath(here)
+            for _ in range(4):  # installs/ guard/ kernel/ jupyterlab_warden/
+                package = os.path.dirname(package)
+            roots.append(os.path.realpath(package))
         launch = sys.modules.get("jupyterlab_warden.kernel.boot.launch_env")
-        site = os.path.realpath(getattr(launch, "SITE_DIR", roots[0]))
-        if not site.startswith(roots[0] + "/"):
-            roots.append(site)
+        site = getattr(launch, "SITE_DIR", None)
+        if site and not any(os.path.realpath(site).startswith(r + "/") for r in roots):
+            roots.append(os.path.realpath(site))
         _FOUND["roots"] = roots
     return _FOUND["roots"]
 
