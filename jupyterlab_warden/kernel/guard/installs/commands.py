@@ -2445,8 +2445,11 @@ def _write_places(
     if not runs:
         _refuse_child_writes(found, env)
         return found, []
-    prefix = [w for w in command if _ASSIGNMENT_WORD.match(w)]
-    words = line_flow.unwrap_builtin([w for w in command if not _ASSIGNMENT_WORD.match(w)])
+    # only the leading NAME=VALUE words are assignments: dd's `of=FILE` is an operand (red
+    # team 33 R33-9: `dd if=p.pth of=<site>/zz.pth` was read as writing nothing)
+    lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
+    prefix = command[:lead]
+    words = line_flow.unwrap_builtin(command[lead:])
     env = {**env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
@@ -2752,6 +2755,14 @@ def _refuse_start_places_written(
             found = unplaced.written(place, tree, walk)
         elif tree:
             found = (uncovered if guarded else trees).written(place, tree, walk)
+            # a tree that IS a start-up name of a start folder (red team 33 R33-9: `mv x.pth
+            # <site>/zz.pth`, `ln`, `cp -r`/`-a` place their DEST as a tree): written by name
+            # too; a guarded writer's only in the folders its guard does not cover
+            if found is None and guarded:
+                found = _start_name(place, [], {f: named[f] for f in folders if f in named})
+            elif found is None:
+                found = search.written(place, False) or _start_name(place, sites, named)
+                found = found or _hard_linked(place, linked)
         else:
             found = search.written(place, False) or _start_name(place, sites, named)
             found = found or _hard_linked(place, linked)
