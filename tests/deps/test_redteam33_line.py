@@ -6,6 +6,13 @@ start's own files, ``start_files``).
   ``cp -a``): these writers' DEST is placed as a tree, which was compared with the start's
   folders only for holding one, never by its name; ``dd of=FILE`` was read as writing nothing
   (its ``of=`` words were taken for assignments).
+- R33-6: ``cp evil.sh <venv>/bin/python && <venv>/bin/python train.py``: the Python's own
+  program file (or a link on its way, its real file) written before its start.
+- R33-3: ``cp evil.cfg <venv>/pyvenv.cfg && python train.py``: the cfg's ``home`` gives the
+  next Python another standard library.
+- R33-4: a ``._pth`` getpath reads (``<program>._pth``) makes the Python start isolated with no
+  site, so no guard: refused when one is there, and as a start-up name for R31-6's rule.
+- R33-7: a guarded Python writing a pyenv hook, named nowhere on the line, before a shim.
 """
 
 import glob
@@ -14,6 +21,7 @@ import subprocess
 import sys
 
 import pytest
+from test_redteam32_misc import PYENV_HOOK, _cell, shims  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +88,88 @@ def test_a_tree_writer_or_dd_of_a_start_up_name(venv, line):
 def test_ordinary_writers_before_a_start_run(venv, line):
     """False-refusal guards: writers of names no start runs."""
     assert _reading(line, venv) == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cp x.pth V/bin/python && V/bin/python train.py",
+     "cp --remove-destination x.pth V/bin/python && V/bin/python train.py",
+     "cp x.pth V/bin/python3 && V/bin/python train.py",
+     "V/bin/python w.py V/bin/python && V/bin/python train.py",
+     "V/bin/python3 w.py V/bin/python; V/bin/python train.py",
+     "cp x.pth V/bin/python; V/bin/pip --version"],
+)  # fmt: skip
+def test_the_pythons_program_file_written_before_it_starts(venv, line):
+    """R33-6: the program, a link on its way (python3 leads to the same real file), a guarded
+    Python naming it, the interpreter of a console script."""
+    refused = _reading(line, venv)
+    assert "a file the Python" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cp x.pth V/pyvenv.cfg && V/bin/python train.py",
+     "cat x.pth > V/pyvenv.cfg; V/bin/python -c pass",
+     "cp x.pth V/bin/pyvenv.cfg && V/bin/python train.py",
+     "V/bin/python w.py V/pyvenv.cfg && V/bin/python train.py",
+     "cp x.pth V/pyvenv.cfg; V/bin/pip --version"],
+)  # fmt: skip
+def test_the_venv_config_written_before_a_start(venv, line):
+    """R33-3: pyvenv.cfg beside the program or one folder up."""
+    refused = _reading(line, venv)
+    assert "pyvenv.cfg" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cp x.pth V/bin/python._pth && V/bin/python train.py",
+     "mv x.pth V/bin/zz._pth && V/bin/python train.py",
+     'cat x.pth > "$D/python._pth"; V/bin/python -c pass'],
+)  # fmt: skip
+def test_a_pth_config_written_before_a_start(venv, line):
+    """R33-4 on the line: a ._pth beside the program (any *._pth name in its folders)."""
+    refused = _reading(line, venv)
+    assert "_pth" in refused, refused
+
+
+def test_a_pth_config_beside_the_program_is_refused(venv):
+    """R33-4: written before the line, it is there when the start is read."""
+    pth = venv / "v" / "bin" / "python._pth"
+    pth.write_text("/nowhere\n")
+    try:
+        refused = _reading("V/bin/python train.py", venv)
+    finally:
+        pth.unlink()
+    assert "._pth file" in refused and "isolated" in refused, refused
+    assert _reading("V/bin/python train.py", venv) == ""
+
+
+def test_a_pth_config_beside_the_kernels_python(own_kernel):
+    """R33-4: the cell writes ``sys.executable + '._pth'``; subprocess.run([sys.executable,
+    'train.py']) then starts with no site, no guard."""
+    code = (
+        "import os, subprocess, sys\npth = sys.executable + '._pth'\n"
+        "open('train.py', 'w').write('import os; os.system(' + repr(INSTALL) + ')')\n"
+        "open(pth, 'w').write(os.path.dirname(os.__file__) + '\\n')\n"
+        "try:\n    subprocess.run([sys.executable, 'train.py'])\n"
+        "finally:\n    os.remove(pth)\n"
+    )
+    refused = own_kernel.proves(_cell(own_kernel, code))
+    assert "._pth" in refused, refused
+
+
+PYENV_WRITER = (
+    "/pyenv.d/exec/zz_r33.bash",
+    "open('w.py', 'w').write('import shutil; shutil.copy(\"x.bash\", ' + repr(HOOK) + ')'); "
+    "os.system(sys.executable + ' w.py && python3 -c pass')",
+)
+
+
+def test_a_guarded_writer_of_a_pyenv_hook(kernel, shims):  # noqa: F811 (the fixture)
+    """R33-7: w.py (a guarded Python) copies a hook into the shim's root, named nowhere on the
+    line; the shim python3 after it sources it."""
+    hook, start = PYENV_WRITER
+    code = "import sys\n" + PYENV_HOOK.format(root=str(shims.parent), hook=hook)
+    code = code.replace("START", start)
+    refused = kernel.proves(_cell(kernel, code, PAYLOAD=kernel.uv_install() + "\n"))
+    assert "pyenv shim" in refused and "may write anywhere" in refused, refused

@@ -2709,6 +2709,8 @@ def _refuse_start_places_written(
         return
     from . import start_files
 
+    if where and not child:
+        _refuse_program_places_written(where, written)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     sites: List[str] = []
     if "S" not in flags:
@@ -2784,6 +2786,59 @@ def _refuse_start_places_written(
                 "started after it imports from as it starts (its PYTHONPATH, site folders or "
                 "standard library), before Warden's guard; Warden reads them before the line "
                 "runs: run the Python as its own line (its own ! line or os.system call)"
+            )
+
+
+def _refuse_program_places_written(where: str, written: tuple) -> None:
+    """A Python start after a writer on its line that may change the start's own files (red
+    team 33): its program file or a link on its way (R33-6: `cp evil.sh <venv>/bin/python &&
+    <venv>/bin/python train.py` runs the shell script as the Python), the ``pyvenv.cfg`` beside
+    it or one folder up (R33-3: its ``home`` gives the Python another standard library), a
+    ``._pth`` getpath reads (R33-4: the Python starts with no site, so no guard). Warden reads
+    them before the line runs: unreadable. By name, a hard link's other name, or (a writer
+    Warden does not trust) a tree holding one; a guarded Python's places by name only (its
+    folder holds the venv in R32-6's layout: `python prep.py && python train.py` runs)."""
+    from . import start_files
+
+    files = start_files.program_places(where)
+    by_name = {os.path.realpath(f) for f in files} | set(files)
+    pth_folders = set(start_files.pth_config_folders(where))
+    names = {os.path.basename(f) for f in files}
+    try:
+        real = os.stat(os.path.realpath(where))
+        program_id = (real.st_dev, real.st_ino)
+    except OSError:
+        program_id = None
+    for writer, place in written:
+        tree, guarded = writer.endswith("/"), isinstance(writer, GuardedWriter)
+        writer = writer.rstrip("/")
+        hit = ""
+        if not place:
+            name = getattr(place, "name", "")
+            if name and (name in names or name.endswith("._pth")):
+                hit = f"writes a file named {name}, which Warden cannot place"
+        else:
+            at = os.path.realpath(place)
+            folder, name = os.path.split(at)
+            if place in by_name or at in by_name:
+                hit = f"may write {place}"
+            elif name.endswith("._pth") and folder in pth_folders:
+                hit = f"may write {place}, a ._pth file getpath reads"
+            elif tree and not guarded and any(_under(f, at) for f in by_name):
+                hit = f"may write anything under {place}"
+            elif program_id is not None and not tree:
+                try:
+                    info = os.stat(at)
+                    same = (info.st_dev, info.st_ino) == program_id
+                except OSError:
+                    same = False
+                hit = f"may write {place}, another name of {where}" if same else ""
+        if hit:
+            raise Unreadable(
+                f"an earlier command on the line ({writer}) {hit}, a file the Python {where} "
+                "starts from (its program, a link on its way, its pyvenv.cfg or a ._pth file), "
+                "before Warden's guard; Warden reads it before the line runs: run the Python as "
+                "its own line (its own ! line or os.system call)"
             )
 
 
@@ -3439,13 +3494,20 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
         )
     folders = pyenv_hooks.places(shim[0], env)
     search = _SearchFolders([f for f in folders if os.path.isdir(f)])
+    users = any(_user_folder(f) for f in folders if os.path.isdir(f))
     for writer, place in _PATH_WRITES.get():
+        guarded = isinstance(writer, GuardedWriter)
         tree, writer = writer.endswith("/"), writer.rstrip("/")
         hit = search.written(place, tree) if place else None
         if place and hit is None and _overlaps(place, tree, [(f, True) for f in folders]):
             hit = (place, f"may write {place}")
-        if not place and any(_user_folder(f) for f in folders if os.path.isdir(f)):
+        if not place and users:
             hit = ("", "writes files Warden cannot place")
+        if hit is None and guarded and users:
+            # red team 33 R33-7: a guarded Python's places are trusted where its guard refuses
+            # the start-up names (site folders, the standard library); its code may write a
+            # hook into pyenv's folders, named nowhere on the line
+            hit = ("", "is a Python whose code may write anywhere its user may, pyenv's hooks too")
         if hit is not None:
             raise Unreadable(
                 f"{path} is a pyenv shim, and an earlier command on the line ({writer}) "
