@@ -2800,6 +2800,7 @@ def _refuse_program_places_written(where: str, written: tuple) -> None:
     folder holds the venv in R32-6's layout: `python prep.py && python train.py` runs)."""
     from . import start_files
 
+    where = os.path.join(_start_folder_or_cwd(), where)  # a relative program: where it starts
     files = start_files.program_places(where)
     by_name = {os.path.realpath(f) for f in files} | set(files)
     pth_folders = set(start_files.pth_config_folders(where))
@@ -3494,20 +3495,13 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
         )
     folders = pyenv_hooks.places(shim[0], env)
     search = _SearchFolders([f for f in folders if os.path.isdir(f)])
-    users = any(_user_folder(f) for f in folders if os.path.isdir(f))
     for writer, place in _PATH_WRITES.get():
-        guarded = isinstance(writer, GuardedWriter)
         tree, writer = writer.endswith("/"), writer.rstrip("/")
         hit = search.written(place, tree) if place else None
         if place and hit is None and _overlaps(place, tree, [(f, True) for f in folders]):
             hit = (place, f"may write {place}")
-        if not place and users:
+        if not place and any(_user_folder(f) for f in folders if os.path.isdir(f)):
             hit = ("", "writes files Warden cannot place")
-        if hit is None and guarded and users:
-            # red team 33 R33-7: a guarded Python's places are trusted where its guard refuses
-            # the start-up names (site folders, the standard library); its code may write a
-            # hook into pyenv's folders, named nowhere on the line
-            hit = ("", "is a Python whose code may write anywhere its user may, pyenv's hooks too")
         if hit is not None:
             raise Unreadable(
                 f"{path} is a pyenv shim, and an earlier command on the line ({writer}) "
