@@ -2445,8 +2445,11 @@ def _write_places(
     if not runs:
         _refuse_child_writes(found, env)
         return found, []
-    prefix = [w for w in command if _ASSIGNMENT_WORD.match(w)]
-    words = line_flow.unwrap_builtin([w for w in command if not _ASSIGNMENT_WORD.match(w)])
+    # only the leading NAME=VALUE words are assignments: dd's `of=FILE` is an operand (red
+    # team 33 R33-9: `dd if=p.pth of=<site>/zz.pth` was read as writing nothing)
+    lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
+    prefix = command[:lead]
+    words = line_flow.unwrap_builtin(command[lead:])
     env = {**env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
@@ -2706,6 +2709,8 @@ def _refuse_start_places_written(
         return
     from . import start_files
 
+    if where and not child:
+        _refuse_program_places_written(where, written)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     sites: List[str] = []
     if "S" not in flags:
@@ -2752,6 +2757,14 @@ def _refuse_start_places_written(
             found = unplaced.written(place, tree, walk)
         elif tree:
             found = (uncovered if guarded else trees).written(place, tree, walk)
+            # a tree that IS a start-up name of a start folder (red team 33 R33-9: `mv x.pth
+            # <site>/zz.pth`, `ln`, `cp -r`/`-a` place their DEST as a tree): written by name
+            # too; a guarded writer's only in the folders its guard does not cover
+            if found is None and guarded:
+                found = _start_name(place, [], {f: named[f] for f in folders if f in named})
+            elif found is None:
+                found = search.written(place, False) or _start_name(place, sites, named)
+                found = found or _hard_linked(place, linked)
         else:
             found = search.written(place, False) or _start_name(place, sites, named)
             found = found or _hard_linked(place, linked)
@@ -2773,6 +2786,60 @@ def _refuse_start_places_written(
                 "started after it imports from as it starts (its PYTHONPATH, site folders or "
                 "standard library), before Warden's guard; Warden reads them before the line "
                 "runs: run the Python as its own line (its own ! line or os.system call)"
+            )
+
+
+def _refuse_program_places_written(where: str, written: tuple) -> None:
+    """A Python start after a writer on its line that may change the start's own files (red
+    team 33): its program file or a link on its way (R33-6: `cp evil.sh <venv>/bin/python &&
+    <venv>/bin/python train.py` runs the shell script as the Python), the ``pyvenv.cfg`` beside
+    it or one folder up (R33-3: its ``home`` gives the Python another standard library), a
+    ``._pth`` getpath reads (R33-4: the Python starts with no site, so no guard). Warden reads
+    them before the line runs: unreadable. By name, a hard link's other name, or (a writer
+    Warden does not trust) a tree holding one; a guarded Python's places by name only (its
+    folder holds the venv in R32-6's layout: `python prep.py && python train.py` runs)."""
+    from . import start_files
+
+    where = os.path.join(_start_folder_or_cwd(), where)  # a relative program: where it starts
+    files = start_files.program_places(where)
+    by_name = {os.path.realpath(f) for f in files} | set(files)
+    pth_folders = set(start_files.pth_config_folders(where))
+    names = {os.path.basename(f) for f in files}
+    try:
+        real = os.stat(os.path.realpath(where))
+        program_id = (real.st_dev, real.st_ino)
+    except OSError:
+        program_id = None
+    for writer, place in written:
+        tree, guarded = writer.endswith("/"), isinstance(writer, GuardedWriter)
+        writer = writer.rstrip("/")
+        hit = ""
+        if not place:
+            name = getattr(place, "name", "")
+            if name and (name in names or name.endswith("._pth")):
+                hit = f"writes a file named {name}, which Warden cannot place"
+        else:
+            at = os.path.realpath(place)
+            folder, name = os.path.split(at)
+            if place in by_name or at in by_name:
+                hit = f"may write {place}"
+            elif name.endswith("._pth") and folder in pth_folders:
+                hit = f"may write {place}, a ._pth file getpath reads"
+            elif tree and not guarded and any(_under(f, at) for f in by_name):
+                hit = f"may write anything under {place}"
+            elif program_id is not None and not tree:
+                try:
+                    info = os.stat(at)
+                    same = (info.st_dev, info.st_ino) == program_id
+                except OSError:
+                    same = False
+                hit = f"may write {place}, another name of {where}" if same else ""
+        if hit:
+            raise Unreadable(
+                f"an earlier command on the line ({writer}) {hit}, a file the Python {where} "
+                "starts from (its program, a link on its way, its pyvenv.cfg or a ._pth file), "
+                "before Warden's guard; Warden reads it before the line runs: run the Python as "
+                "its own line (its own ! line or os.system call)"
             )
 
 

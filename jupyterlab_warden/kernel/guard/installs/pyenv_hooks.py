@@ -53,6 +53,43 @@ def places(root: str, env: Dict[str, str]) -> List[str]:
     return list(dict.fromkeys(os.path.abspath(f) for f in found))
 
 
+# the hook places of the pyenv roots a Python the kernel starts may reach, once per process
+_KERNEL_PLACES: Optional[List[str]] = None
+
+
+def kernel_places() -> List[str]:
+    """``places`` of the pyenv roots the kernel's shims may be rooted at (PYENV_ROOT as
+    inherited, ``~/.pyenv``, a pyenv's ``shims`` folder on PATH), text and real paths,
+    computed once (red team 33 R33-7: a guarded
+    Python writes a hook there, named nowhere on the line, and a shim after it on the line
+    sources it). For a guard's write check (``start_writes``): a write under one is refused."""
+    global _KERNEL_PLACES
+    if _KERNEL_PLACES is None:
+        roots = [startup_modules.inherited("PYENV_ROOT"), os.path.expanduser("~/.pyenv")]
+        # a shims folder on PATH names its root (the shims export it themselves)
+        for folder in os.environ.get("PATH", "").split(os.pathsep):
+            root = os.path.dirname(folder.rstrip("/"))
+            if os.path.basename(folder.rstrip("/")) == "shims" and os.path.isfile(
+                os.path.join(root, "libexec", "pyenv")
+            ):
+                roots.append(root)
+        found: List[str] = []
+        for root in dict.fromkeys(r for r in roots if r and os.path.isdir(r)):
+            for place in places(root, {}):
+                found += [place, os.path.realpath(place)]
+        _KERNEL_PLACES = list(dict.fromkeys(found))
+    return _KERNEL_PLACES
+
+
+def hook_write(path: str) -> str:
+    """The pyenv place (``kernel_places``) a write at ``path`` lands in or under ('' none)."""
+    at = os.path.abspath(path)
+    for place in kernel_places():
+        if at == place or at.startswith(place.rstrip("/") + "/"):
+            return place
+    return ""
+
+
 def changed(root: str, env: Dict[str, str]) -> str:
     """Why what the shim rooted at ``root`` runs before its program is not what the machine
     had when the kernel started ('' when it is): a file or folder of ``places`` changed since,

@@ -54,6 +54,56 @@ def venv_config(interpreter: str) -> str:
     return ""
 
 
+def program_files(interpreter: str) -> List[str]:
+    """The files a start of the program word ``interpreter`` runs or passes through: the
+    program's path, each link on its way, the real file it ends at (red team 33 R33-6:
+    replacing any of them replaces the start)."""
+    from . import link_walk
+
+    program = os.path.abspath(interpreter)
+    walk = link_walk.walk(program)
+    return list(dict.fromkeys([program, *walk.links, walk.end]))
+
+
+def _libraries(interpreter: str) -> List[str]:
+    """The shared libpython files a Python of ``interpreter`` may load (its real prefix's
+    ``lib``), whose ``._pth`` getpath reads too."""
+    real = os.path.realpath(interpreter)
+    lib = os.path.join(os.path.dirname(os.path.dirname(real)), "lib")
+    return sorted(glob.glob(os.path.join(glob.escape(lib), "libpython3*.so*")))
+
+
+def pth_config_files(interpreter: str) -> List[str]:
+    """The ``._pth`` files getpath reads for a start of ``interpreter`` (red team 33 R33-4):
+    ``<file>._pth`` (and its name without its last suffix) beside the program, each link
+    on its way, its real file and its libpython. One there makes the Python start isolated
+    with no ``site``: no guard loads."""
+    found: List[str] = []
+    for path in program_files(interpreter) + _libraries(interpreter):
+        found += [path + "._pth", os.path.splitext(path)[0] + "._pth"]
+    return list(dict.fromkeys(found))
+
+
+def pth_config_folders(interpreter: str) -> List[str]:
+    """The folders whose ``*._pth`` names count as start-up names of a start of
+    ``interpreter`` (``pth_config_files``' folders, real paths)."""
+    folders = (os.path.realpath(os.path.dirname(p)) for p in pth_config_files(interpreter))
+    return list(dict.fromkeys(folders))
+
+
+def program_places(interpreter: str) -> List[str]:
+    """The files of a start of ``interpreter`` a writer on its line may change before it runs
+    (red team 33 R33-6, R33-3, R33-4): its program files, the ``pyvenv.cfg`` beside its
+    program and one folder up (getpath's ``home``: another standard library), the ``._pth``
+    files getpath reads."""
+    program = os.path.abspath(interpreter)
+    configs = [
+        os.path.join(os.path.dirname(program), "pyvenv.cfg"),
+        os.path.join(os.path.dirname(os.path.dirname(program)), "pyvenv.cfg"),
+    ]
+    return list(dict.fromkeys(program_files(program) + configs + pth_config_files(program)))
+
+
 def _config_value(cfg: str, key: str) -> str:
     """The last ``key = value`` of a ``pyvenv.cfg`` (keys as site.py reads them), '' when none."""
     try:
@@ -130,6 +180,15 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
     reads that may be the cell's: (the file, why), ('', '') when nothing. ``sites``: its site
     folders and user sites (none with ``-S``); ``guarded``: it starts with the guard's folder
     first on its path (its ``sitecustomize`` is the guard)."""
+    if interpreter:
+        # red team 33 R33-4: getpath reads it before anything else, and starts the Python
+        # isolated with no site: Warden's guard never loads, whatever Warden reads of the start
+        pth = next((p for p in pth_config_files(interpreter) if os.path.lexists(p)), "")
+        if pth:
+            return pth, (
+                "a ._pth file, which makes the Python start isolated without site, so Warden's "
+                "guard never loads"
+            )
     own = _own_stdlib(interpreter)
     path = _stdlib_changed() if own else ""
     if path:

@@ -108,6 +108,7 @@ class StartWrites:
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 linked = st
             self._check_guard(event, path, st)
+            self._check_pyenv(event, path)
             if not candidate and linked is None:
                 if path[:1] == "/" or "-packages" not in os.getcwd():
                     return
@@ -139,6 +140,25 @@ class StartWrites:
         if found:
             self._refuse(event, path, found)
 
+    def _check_pyenv(self, event: str, path: str) -> None:
+        """A write under the folders the kernel's pyenv shims run hooks from (``$PYENV_ROOT/
+        pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_hooks.kernel_places``) is refused
+        (red team 33 R33-7: `python w.py && python3 -c pass`, w.py dropping a hook in
+        ``pyenv.d/exec`` that the shim after it sources). Nothing to read without pyenv."""
+        places = _FOUND.get("pyenv")
+        if places is None:
+            from .pyenv_hooks import kernel_places
+
+            places = _FOUND["pyenv"] = kernel_places()
+        if not places or self.gate.allowed_install:
+            return
+        from .pyenv_hooks import hook_write
+
+        folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        found = hook_write(path) or hook_write(os.path.join(folder, os.path.basename(path)))
+        if found:
+            self._refuse(event, path, found)
+
     def _check_moved(self, event: str, path: str, args: tuple) -> None:
         """``os.rename``/``os.replace``/``os.link``/``os.symlink`` at ``path``, a new name in
         Warden's package; a rename of the package's files or folders away (another in place)."""
@@ -150,6 +170,7 @@ class StartWrites:
         except (OSError, ValueError):
             st = None
         self._check_guard(event, where, st)
+        self._check_pyenv(event, where)
         src = args[0] if args else None
         if event == "os.rename" and isinstance(src, (str, bytes)):
             src = os.fsdecode(src)
