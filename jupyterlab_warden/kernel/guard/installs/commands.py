@@ -1962,17 +1962,22 @@ def _later_writers(commands, k: int, places) -> List[int]:
     """The commands after the k-th that may write before or while it runs: in its pipeline,
     anything after it sent to the background (``&``), a later command of the loop it repeats
     in, anything later when it is a function's body (run where the function is called). A
-    program of ``_NO_WRITE`` without a redirection to a file writes nothing."""
+    program of ``_NO_WRITE`` without a redirection to a file writes nothing, and neither does
+    a call of a function the line defines (its body's commands are the writers, read where
+    it is defined: `f() { pip install x; }; f`)."""
     background = commands[k][2] == "&"
     alongside = background or commands[k][2] in _CONCURRENT
     loop, in_function = places[k].loop, places[k].in_function
+    functions = _functions_defined(commands)
     found = []
     for j in range(k + 1, len(commands)):
         words, writes, after = commands[j][:3]
         repeated = in_function or (loop is not None and places[j].loop == loop)
         if alongside or repeated:
             program = next((w for w in words if not _ASSIGNMENT_WORD.match(w)), "")
-            if writes or os.path.basename(program) not in _NO_WRITE:
+            if program in functions and not writes:
+                pass
+            elif writes or os.path.basename(program) not in _NO_WRITE:
                 found.append(j)
         alongside = background or (alongside and after in _CONCURRENT)
     return found
