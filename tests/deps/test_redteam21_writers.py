@@ -14,6 +14,7 @@ Each malicious case runs for real (tar runs ``gzip`` from PATH): without Warden 
 from the local index, with Warden it is refused before anything is fetched.
 """
 
+import os
 import subprocess
 import sys
 
@@ -156,3 +157,27 @@ def test_a_tree_writer_in_the_folder_above_the_venv_is_a_designed_refusal(kernel
     refused = result["refused"] or ""
     assert "may write anything under" in refused and ".venv/bin" in refused, result
     assert "as its own line" in refused, result
+
+
+def test_may_write_answers_as_reach_for_every_program_on_the_machine():
+    """``line_writers.may_write`` is the one look a guarded Python's every start pays before
+    ``reach`` (``InstallGate._child_writes``): a program it passes must be one ``reach`` places
+    nothing for, or the child's start-up writes go unread. Checked on every program name of the
+    machine's folders and the writers' own names, with words that would place a write."""
+    from jupyterlab_warden.kernel.guard.installs import line_writers
+
+    names = {"cp", "mv", "ln", "tar", "dd", "gzip", "zcat", "tee", "touch"}
+    for folder in ("/usr/bin", "/bin", "/usr/local/bin"):
+        names.update(os.listdir(folder) if os.path.isdir(folder) else ())
+    placed = []
+    for name in sorted(names):
+        words = ["xf", "a.tar", "-C", "x"] if name == "tar" else ["a.pth", "x/b.pth"]
+        try:
+            where = line_writers.reach(name, words, {})
+        except line_writers.UnplacedWrites:
+            where = ["unplaced"]
+        if where:
+            placed.append(name)
+            assert line_writers.may_write(name), name
+    # the check has teeth: the list's writers were among the names and placed their words
+    assert {"cp", "mv", "ln", "tar", "tee", "touch"} <= set(placed), placed

@@ -71,8 +71,11 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
     (red team 29b R29b-1). The common start pays six lookups and a comparison (``settled``: the
     last values that needed nothing)."""
     settled = [None]
+    unguarded = [False]  # the launch hands no guard on: fixed for the process (gate.launch)
 
     def reroute(env):
+        if unguarded[0]:
+            return env
         gate = getattr(state, "installs", None)
         if env is None:
             # what the child inherits is the C environ (os.putenv changes it alone, red team
@@ -97,6 +100,7 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
             return env
         launch = getattr(gate, "launch", None)
         if launch is None or not launch.children_guarded:
+            unguarded[0] = launch is not None  # a gate's launch, once read, stays as it is
             return env  # no guard to hand on: the gate reads the start as it is
         launched = dict(launch.python).get("PYTHONPATH", "")
         try:

@@ -80,6 +80,9 @@ class WardenBlockedInstall(PermissionError):
         return [f"WardenBlockedInstall: {self}"]
 
 
+_line_writers = None  # the module, once a start first needs it (``_child_writes``)
+
+
 class InstallGate:
     def __init__(self, state):
         self.state = state
@@ -354,12 +357,17 @@ class InstallGate:
     def _child_writes(self, start, env, cwd, event: str) -> None:
         """A Python the kernel starts may not start a writer of ``line_writers``' list that
         writes a start-up name where it imports from as it starts (``start_writes``)."""
-        from .line_writers import UnplacedWrites, reach
-
+        global _line_writers
+        if _line_writers is None:  # loaded on first use: every start pays this look
+            from . import line_writers as _line_writers
+        line_writers = _line_writers
+        name = os.path.basename(start[0])
+        if not line_writers.may_write(name):
+            return  # the common start: a program not on the list (one set lookup)
         try:
-            if not reach(os.path.basename(start[0]), start[1:], _str_env(env or {})):
+            if not line_writers.reach(name, start[1:], _str_env(env or {})):
                 return  # writes nothing, or not a writer of the list
-        except UnplacedWrites:
+        except line_writers.UnplacedWrites:
             pass  # read in full: a place Warden cannot tell
         from .commands import child_writes
 

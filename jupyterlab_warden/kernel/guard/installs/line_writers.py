@@ -17,7 +17,7 @@ anywhere under the folder it runs in and under every path its words name.
 import ast
 import os
 import re
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from . import sed_script
 
@@ -727,52 +727,66 @@ _WRITES_NOTHING = frozenset(
 )  # fmt: skip
 
 
+def _cp(name: str, args: List[str], env: Dict[str, str]) -> Reach:
+    options, _ = read_options(args, _CP)
+    return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args)
+
+
+def _uniq(name: str, args: List[str], env: Dict[str, str]) -> Reach:
+    options, operands = read_options(args, _UNIQ)
+    return [(FILE, w) for w in operands[1:2]]
+
+
+def _sort(name: str, args: List[str], env: Dict[str, str]) -> Reach:
+    options, _ = read_options(args, _SORT)
+    return [(FILE, v) for k, v in options if k in ("o", "T")]
+
+
+# the writers of the list by name, each to its reader (name, words, environment); a Python
+# (``_PYTHON_NAME``) is read by ``_python``. One table, so ``may_write`` answers the common start
+# (a program not on it) with one lookup.
+_READERS: Dict[str, Callable[[str, List[str], Dict[str, str]], Optional[Reach]]] = {
+    "cp": _cp,
+    "mv": lambda name, args, env: _copies(_MV, True, args),
+    # a link may name a folder: a tree
+    "ln": lambda name, args, env: _copies(_LN, True, args) + _linked(args),
+    "install": lambda name, args, env: _copies(_INSTALL, False, args),
+    "chmod": lambda name, args, env: _mode_changer(_CHMOD, args, True),
+    "chown": lambda name, args, env: _mode_changer(_CHOWN, args, False),
+    "chgrp": lambda name, args, env: _mode_changer(_CHOWN, args, False),
+    "xargs": lambda name, args, env: _xargs(args),
+    "touch": lambda name, args, env: _files(_TOUCH, args),
+    "tee": lambda name, args, env: _files(_TEE, args),
+    "uniq": _uniq,
+    "sort": _sort,
+    "sed": lambda name, args, env: _sed(args),
+    "gzip": _gzip,
+    "gunzip": _gzip,
+    "zcat": _gzip,
+    "dd": lambda name, args, env: _dd(args),
+    "curl": lambda name, args, env: _curl(args, env),
+    "wget": lambda name, args, env: _wget(args, env),
+    "git": lambda name, args, env: _git(args),
+    "tar": lambda name, args, env: _tar(args),
+    "unzip": lambda name, args, env: _unzip(args, env),
+}
+
+
+def may_write(name: str) -> bool:
+    """Whether ``reach`` may place a write for the program ``name``: a writer of the list or a
+    Python. Any other program is None there (not on the list) and builtins that write nothing
+    are ``[]``, so a caller that reads only placed writes skips them on this one look."""
+    return name in _READERS or _PYTHON_NAME.match(name) is not None
+
+
 def _reader(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
     if name in _WRITES_NOTHING:
         return []
-    if name == "cp":
-        options, _ = read_options(args, _CP)
-        return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args)
-    if name == "mv":
-        return _copies(_MV, True, args)
-    if name == "ln":
-        return _copies(_LN, True, args) + _linked(args)  # a link may name a folder: a tree
-    if name == "install":
-        return _copies(_INSTALL, False, args)
-    if name == "chmod":
-        return _mode_changer(_CHMOD, args, True)
-    if name in ("chown", "chgrp"):
-        return _mode_changer(_CHOWN, args, False)
-    if name == "xargs":
-        return _xargs(args)
-    if name == "touch":
-        return _files(_TOUCH, args)
-    if name == "tee":
-        return _files(_TEE, args)
-    if name == "uniq":
-        options, operands = read_options(args, _UNIQ)
-        return [(FILE, w) for w in operands[1:2]]
-    if name == "sort":
-        options, _ = read_options(args, _SORT)
-        return [(FILE, v) for k, v in options if k in ("o", "T")]
-    if name == "sed":
-        return _sed(args)
+    read = _READERS.get(name)
+    if read is not None:
+        return read(name, args, env)
     if _PYTHON_NAME.match(name):
         return _python(args)
-    if name in ("gzip", "gunzip", "zcat"):
-        return _gzip(name, args, env)
-    if name == "dd":
-        return _dd(args)
-    if name == "curl":
-        return _curl(args, env)
-    if name == "wget":
-        return _wget(args, env)
-    if name == "git":
-        return _git(args)
-    if name == "tar":
-        return _tar(args)
-    if name == "unzip":
-        return _unzip(args, env)
     return None
 
 

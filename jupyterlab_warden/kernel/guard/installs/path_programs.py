@@ -39,7 +39,7 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     start's own lookup of its program (``fastpath._file_reads_fully``) skips, without a system
     call, a folder that holds no entry of that name; a folder not listed is not named."""
     found = []
-    for folder in _folders(search, cwd):
+    for folder, slashed in _folders(search, cwd):
         try:
             info = os.stat(folder)
         except (OSError, ValueError):
@@ -52,10 +52,12 @@ def new_programs(search: str, cwd=None, present=None) -> list:
                 if len(_FOLDERS) >= _KEPT:
                     _FOLDERS.clear()
                 _FOLDERS[folder] = known
-        if known[1]:  # most folders keep no file: no generator for them (every start pays)
-            found.extend(path for path in known[1] if _program_now(path))
+        if known[1]:  # most folders keep no file (every start pays this loop)
+            for path in known[1]:
+                if _program_now(path):
+                    found.append(path)
         if present is not None and known[2] is not None:
-            present[folder if folder.endswith("/") else folder + "/"] = known[2]
+            present[slashed] = known[2]
     return found
 
 
@@ -69,8 +71,12 @@ def _program_now(path: str) -> bool:
         return False  # removed since listed: nothing runs it
     if stat.S_ISLNK(own.st_mode):
         return _link_changed(path, own)
-    since = _kernel_started() - 1
-    return stat.S_ISREG(own.st_mode) and bool(own.st_mode & 0o111) and own.st_ctime >= since
+    # a file not executable now is no program (the common kept file: one test, no more calls)
+    return (
+        bool(own.st_mode & 0o111)
+        and stat.S_ISREG(own.st_mode)
+        and own.st_ctime >= (_kernel_started() - 1)
+    )
 
 
 # The folders a PATH string names, each once, relative ones from the start's folder: a pure
@@ -79,6 +85,7 @@ _SEARCHES: dict = {}
 
 
 def _folders(search: str, cwd) -> tuple:
+    """(folder, folder with one trailing slash) for each folder ``search`` names, once."""
     known = _SEARCHES.get((search, cwd))
     if known is None:
         known = []
@@ -86,8 +93,8 @@ def _folders(search: str, cwd) -> tuple:
             folder = folder or "."
             if cwd is not None and not folder.startswith("/"):
                 folder = os.path.join(os.fsdecode(cwd), folder)
-            if folder not in known:
-                known.append(folder)
+            if folder not in [seen for seen, _ in known]:
+                known.append((folder, folder if folder.endswith("/") else folder + "/"))
         known = tuple(known)
         if len(_SEARCHES) >= 64:
             _SEARCHES.clear()

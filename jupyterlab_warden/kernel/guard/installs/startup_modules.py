@@ -455,10 +455,12 @@ def _process_started() -> float:
     try:
         with open("/proc/self/stat") as fh:
             ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/stat") as fh:
-            boot = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
-        return boot + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration):
+        # the start's age on the boot clock its ticks count on, taken from the wall clock now:
+        # /proc/stat's btime is whole seconds (up to a second early, 0.8 s seen) and drifts from
+        # the wall clock, so a file written well before the launch read as written after it
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+        return time.time() - age
+    except (OSError, ValueError, IndexError, AttributeError):
         return _IMPORTED
 
 
