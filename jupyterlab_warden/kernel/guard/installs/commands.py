@@ -2471,7 +2471,8 @@ def _write_places(
         # file anywhere as well as through a link (`tar xzf d.tgz && python3 a.py && python3
         # b.py` runs); a writer of the list writes by the names its words give
         if unknown and guarded:
-            places = [(GuardedWriter(w), p) for w, p in places]
+            started = {**_inherited_environ(), **env}
+            places = [(GuardedWriter.of(w, started), p) for w, p in places]
         found += places if unknown else _through_links(places, links_before)
     # an unknown writer a Python the kernel starts runs writes where its code says (as on
     # the kernel's line: only a guarded Python's are refused, by its guard)
@@ -2679,7 +2680,17 @@ class GuardedWriter(str):
     """A writer that is a Python started with Warden's guard (red team 32 R32-3, R32-6): its
     guard refuses creating or replacing a start-up name in any site folder or standard library
     (``installs.start_writes``), so its places count there only for what its guard does not
-    cover (PYTHONPATH folders, the folders ``.pth`` path lines add)."""
+    cover (PYTHONPATH folders, the folders ``.pth`` path lines add). ``env``: the environment
+    it starts with, which says whose pyenv hooks its guard refuses writing
+    (``pyenv_hooks.guarded_places``)."""
+
+    env: Dict[str, str] = {}
+
+    @classmethod
+    def of(cls, writer: str, env: Dict[str, str]) -> "GuardedWriter":
+        made = cls(writer)
+        made.env = env
+        return made
 
 
 def _refuse_start_places_written(
@@ -3501,6 +3512,21 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
     folders = pyenv_hooks.places(shim[0], env)
     search = _SearchFolders([f for f in folders if os.path.isdir(f)])
     for writer, place in _PATH_WRITES.get():
+        if isinstance(writer, GuardedWriter):
+            # it may write anywhere, named nowhere on the line; its guard refuses the hooks of
+            # the roots its environment names (red team 33 R33-7), not this shim's otherwise
+            # (red team 34: `python w.py && PATH=/opt/pyenv/shims:... python3 -c pass`)
+            guarded = pyenv_hooks.guarded_places(writer.env)
+            bare = next((f for f in folders if not pyenv_hooks.covers(f, guarded)), None)
+            if bare is not None:
+                raise Unreadable(
+                    f"{path} is a pyenv shim, and an earlier command on the line "
+                    f"({writer.rstrip('/')}) is a Python that may write {bare}, where pyenv "
+                    "finds the hooks and plugins it runs before the program, and its guard "
+                    "refuses that only for the pyenv of its PYENV_ROOT, ~/.pyenv or a shims "
+                    "folder on its PATH; Warden reads them before the line runs: run the shim "
+                    "as its own line, or give the writer that PYENV_ROOT"
+                )
         tree, writer = writer.endswith("/"), writer.rstrip("/")
         hit = search.written(place, tree) if place else None
         if place and hit is None and _overlaps(place, tree, [(f, True) for f in folders]):

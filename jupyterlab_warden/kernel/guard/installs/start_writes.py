@@ -45,7 +45,7 @@ import os
 import stat
 
 from .own_python import OWN
-from .start_names import GUARD_BOOT, STDLIB_START
+from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s)
 EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
@@ -58,6 +58,9 @@ class StartWrites:
 
     def __init__(self, gate):
         self.gate = gate
+        # where this Python's pyenv hooks lie, as it started (``_check_pyenv``; red team 34:
+        # read at the first write, a cell's os.environ['HOME'] = '/x' before it moved them)
+        self.pyenv_env = {name: os.environ.get(name, "") for name in PYENV_VARIABLES}
 
     def check(self, event: str, args: tuple) -> None:
         # the rule's own first imports write their bytecode (an ``open`` for writing of a
@@ -142,20 +145,21 @@ class StartWrites:
 
     def _check_pyenv(self, event: str, path: str) -> None:
         """A write under the folders the kernel's pyenv shims run hooks from (``$PYENV_ROOT/
-        pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_hooks.kernel_places``) is refused
+        pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_hooks.guarded_places``) is refused
         (red team 33 R33-7: `python w.py && python3 -c pass`, w.py dropping a hook in
         ``pyenv.d/exec`` that the shim after it sources). Nothing to read without pyenv."""
         places = _FOUND.get("pyenv")
         if places is None:
-            from .pyenv_hooks import kernel_places
+            from .pyenv_hooks import guarded_places
 
-            places = _FOUND["pyenv"] = kernel_places()
+            places = _FOUND["pyenv"] = guarded_places(self.pyenv_env)
         if not places or self.gate.allowed_install:
             return
         from .pyenv_hooks import hook_write
 
         folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-        found = hook_write(path) or hook_write(os.path.join(folder, os.path.basename(path)))
+        real = os.path.join(folder, os.path.basename(path))
+        found = hook_write(path, places) or hook_write(real, places)
         if found:
             self._refuse(event, path, found)
 
