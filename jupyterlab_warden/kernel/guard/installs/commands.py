@@ -2654,6 +2654,16 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
         folders.append(folder)  # as written: `_SearchFolders` resolves it as the kernel does
     search_folders = _SearchFolders(folders)
     for writer, place in written:
+        if isinstance(writer, GuardedWriter):
+            bare = _unguarded_path_folder(folders, writer.env)
+            if bare:
+                raise Unreadable(
+                    f"an earlier command on the line ({writer.rstrip('/')}) is a Python that may "
+                    f"write {bare}, a folder of the PATH the command after it starts with, whose "
+                    "programs it may run by name; its guard refuses writing programs only in "
+                    "the folders of its own PATH, and Warden lists PATH's folders before the "
+                    "line runs: run the command as its own line, or give both the same PATH"
+                )
         tree, writer = writer.endswith("/"), writer.rstrip("/")
         found = search_folders.written(place, tree)
         if found is not None:
@@ -2664,6 +2674,22 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                 "lists PATH's folders before the line runs: run the command as its own line "
                 "(its own ! line or os.system call)"
             )
+
+
+def _unguarded_path_folder(folders: List[str], env: Dict[str, str]) -> str:
+    """A folder of ``folders`` (a later start's PATH) that a guarded Python started with
+    ``env`` may write programs in ('' none): its guard refuses that in the absolute folders of
+    its own PATH only (``path_writes``, red team 34 R34-c), and the kernel's user may write
+    this one, or it is missing (the writer may make it)."""
+    own = {os.path.normpath(f) for f in env.get("PATH", os.defpath).split(os.pathsep)}
+    own |= {os.path.realpath(f) for f in own if f.startswith("/")}
+    for folder in folders:
+        at = os.path.normpath(folder)
+        if at in own or os.path.realpath(at) in own:
+            continue
+        if not os.path.isdir(at) or _user_folder(at):
+            return at
+    return ""
 
 
 # The Python starts read on the shell line being read, for the writers AFTER them that run

@@ -43,12 +43,15 @@ from __future__ import annotations
 import _thread
 import os
 import stat
+import sys
 
 from .own_python import OWN
+from .path_writes import PathFolders, decided_installer
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 
-# the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s)
-EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink"))
+# the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s),
+# and ``os.chmod``, which makes a file a program (``path_writes``)
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod"))
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -61,6 +64,12 @@ class StartWrites:
         # where this Python's pyenv hooks lie, as it started (``_check_pyenv``; red team 34:
         # read at the first write, a cell's os.environ['HOME'] = '/x' before it moved them)
         self.pyenv_env = {name: os.environ.get(name, "") for name in PYENV_VARIABLES}
+        # the PATH and command line this Python started with (``path_writes``, red team 34
+        # R34-c): a cell's later change of either moves nothing
+        self.path_folders = PathFolders(os.environ.get("PATH", os.defpath))
+        self.argv = tuple(getattr(sys, "orig_argv", ()))
+        self._installer = None
+        self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
 
     def check(self, event: str, args: tuple) -> None:
         # the rule's own first imports write their bytecode (an ``open`` for writing of a
@@ -78,6 +87,9 @@ class StartWrites:
             _INSIDE.discard(me)
 
     def _check(self, event: str, args: tuple) -> None:
+        if event == "os.chmod":
+            self._check_mode(args)
+            return
         if event == "open":
             if len(args) < 3 or not (args[2] or 0) & _WRITING:
                 return
@@ -102,6 +114,8 @@ class StartWrites:
             except (OSError, ValueError):
                 st = None
             if st is not None and stat.S_ISLNK(st.st_mode):
+                # a program's name on PATH may be the link: writing its file replaces it
+                self._check_program(event, path, _folder_stat(path), None)
                 path = os.path.realpath(path)
                 candidate = _candidate(path, names)
                 try:
@@ -110,7 +124,11 @@ class StartWrites:
                     st = None
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 linked = st
-            self._check_guard(event, path, st)
+            self._check_folder(event, path, st)
+            if path[:1] != "/":  # it may be opened from a descriptor's folder
+                folder = self.path_folders.held_open()
+                if folder and not self._installer_writes():
+                    self._refuse_program(event, path, folder)
             self._check_pyenv(event, path)
             if not candidate and linked is None:
                 if path[:1] == "/" or "-packages" not in os.getcwd():
@@ -122,7 +140,7 @@ class StartWrites:
         if event == "os.link":  # a second name of a start-up file writes it (R33-1)
             self._check_source(args)
         for where in _resolved(event, path, args, candidate):
-            found = written_folder(where, moved=event != "open") or getpath_folder(where)
+            found = written_folder(where, moved=event != "open") or self._getpath(where)
             if found:
                 self._refuse(event, where, found)
         if linked is not None:
@@ -130,12 +148,93 @@ class StartWrites:
             if found:
                 self._refuse(event, path, found)
 
-    def _check_guard(self, event: str, path: str, st) -> None:
+    def _getpath(self, where: str) -> str:
+        """``getpath_folder``, but a ``pyvenv.cfg`` this Python wrote before its venv had a
+        program is its own to write again: ``python -m venv --system-site-packages`` writes it
+        a second time after the program (red team 34: refused), and a venv made while a line
+        runs is no Python the line's reading read (it refuses running one)."""
+        found = getpath_folder(where)
+        if where[where.rfind("/") + 1 :] != "pyvenv.cfg":
+            return found
+        real = os.path.realpath(where)
+        if not found:
+            self._made_cfgs.add(real)
+            return ""
+        return "" if real in self._made_cfgs else found
+
+    def _check_folder(self, event: str, path: str, st) -> None:
+        """What the folder of a write at ``path`` (``st``: its ``lstat``, None when new) says,
+        read with one ``stat``: Warden's package (``_check_guard``), a PATH folder
+        (``_check_program``)."""
+        fst = _folder_stat(path)
+        self._check_guard(event, path, st, fst)
+        self._check_program(event, path, fst, st)
+
+    def _check_program(self, event: str, path: str, fst, st) -> None:
+        """A write of an entry of a folder of the PATH this Python started with, or of a file
+        with another name there (``st``: more than one name), is refused (``path_writes``, red
+        team 34 R34-c): a command after it on the line may run it by name, and Warden read
+        those programs before the line ran."""
+        found = self.path_folders.holding(path, fst)
+        if not found and st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            found = self.path_folders.holding_inode(st)
+        if found and not self._installer_writes():
+            self._refuse_program(event, path, found)
+
+    def _installer_writes(self) -> bool:
+        """A pip install the gate allowed (its console scripts), or a conda or mamba the
+        kernel started (``path_writes.decided_installer``), writes programs."""
+        if self.gate.allowed_install:
+            return True
+        if self._installer is None:
+            self._installer = decided_installer(self.argv)
+        return self._installer
+
+    def _check_mode(self, args: tuple) -> None:
+        """``os.chmod`` with an execute bit, of an entry of a PATH folder (or a file with another
+        name there): a file made a program after the line was read."""
+        if len(args) < 2 or type(args[1]) is not int or not args[1] & 0o111:
+            return
+        path, fd = args[0], args[2] if len(args) > 2 else None
+        if type(path) is int:
+            path = _fd_path(path)  # os.fchmod: the file the descriptor has open
+        elif isinstance(path, (str, bytes)):
+            path = os.fsdecode(path)
+            if path[:1] != "/" and type(fd) is int and fd >= 0:
+                path = os.path.join(_fd_path(fd), path)
+        else:
+            return  # a path object: os.chmod audits its text (os.fspath) as str
+        try:
+            st = os.lstat(path)
+        except (OSError, ValueError):
+            st = None
+        self._check_program("os.chmod", path, _folder_stat(path), st)
+        if st is not None and stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(path)
+            try:
+                target = os.stat(real)
+            except (OSError, ValueError):
+                target = None
+            self._check_program("os.chmod", real, _folder_stat(real), target)
+
+    def _refuse_program(self, event: str, path: str, folder: str) -> None:
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", f"{event} {path}")
+        request.problems.append(
+            f"a Python the kernel starts may not create, replace or make executable a program "
+            f"in {folder}, a folder of its PATH: a command after it on the line may run it by "
+            "name, and Warden read the line's programs before it ran. Write programs from the "
+            "notebook itself (the next line reads them), or into a folder not on PATH"
+        )
+        self.gate._enforce([request], event, in_process=True)
+
+    def _check_guard(self, event: str, path: str, st, fst=False) -> None:
         """A write under Warden's own package (its boot: ``boot/site``, ``site_boot.py``) is
         refused (red team 33 R33-2): every later Python boots its guard from these files. Its
         bytecode is refused without a record: the import system writes it, and takes the
-        refusal as a folder it may not write."""
-        found = guard_folder(path, st)
+        refusal as a folder it may not write. ``fst``: the folder's ``stat`` when read."""
+        found = guard_folder(path, st, fst)
         if not found or self.gate.allowed_install:
             return
         if found == _PYCACHE:
@@ -173,8 +272,12 @@ class StartWrites:
             st = os.lstat(where)
         except (OSError, ValueError):
             st = None
-        self._check_guard(event, where, st)
+        self._check_folder(event, where, st)
         self._check_pyenv(event, where)
+        # a PATH folder itself, or one above it, replaced (a link or a folder put there)
+        folder = self.path_folders.under(where)
+        if folder and not self._installer_writes():
+            self._refuse_program(event, where, folder)
         src = args[0] if args else None
         if event == "os.rename" and isinstance(src, (str, bytes)):
             src = os.fsdecode(src)
@@ -185,6 +288,18 @@ class StartWrites:
             for root in _guard_roots():
                 if real == root or real.startswith(root + "/") or root.startswith(real + "/"):
                     self._refuse(event, real, root)
+            folder = self.path_folders.under(src)  # a PATH folder moved away (another put in)
+            if folder and not self._installer_writes():
+                self._refuse_program(event, src, folder)
+        if event == "os.link" and isinstance(src, (str, bytes)):
+            # a second name of a PATH program: a write through it replaces the program
+            src = os.fsdecode(src)
+            fd = args[2] if len(args) > 2 else None
+            if src[:1] != "/" and type(fd) is int and fd >= 0:
+                src = os.path.join(_fd_path(fd), src)
+            folder = self.path_folders.holding(src, _folder_stat(src))
+            if folder and not self._installer_writes():
+                self._refuse_program(event, src, folder)
 
     def _check_source(self, args: tuple) -> None:
         """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
@@ -358,13 +473,22 @@ def _guard_inode(st) -> str:
     return ""
 
 
-def guard_folder(path: str, st=None) -> str:
-    """Warden's package root a write at ``path`` (``st``: its ``lstat``, None when new) is
-    under ('' when none; ``_PYCACHE`` for its bytecode), by its folder's inode: one ``stat``."""
-    folder = os.path.dirname(path) or "."
+def _folder_stat(path: str):
+    """The ``stat`` of the folder holding ``path`` (None when it cannot be read)."""
     try:
-        fst = os.stat(folder)
+        return os.stat(os.path.dirname(path) or ".")
     except (OSError, ValueError):
+        return None
+
+
+def guard_folder(path: str, st=None, fst=False) -> str:
+    """Warden's package root a write at ``path`` (``st``: its ``lstat``, None when new) is
+    under ('' when none; ``_PYCACHE`` for its bytecode), by its folder's inode: one ``stat``
+    (``fst``: that ``stat``, already read; None: the folder cannot be read)."""
+    folder = os.path.dirname(path) or "."
+    if fst is False:
+        fst = _folder_stat(path)
+    if fst is None:
         return ""
     folders = _guard_folders()
     found = folders.get((fst.st_dev, fst.st_ino), "")

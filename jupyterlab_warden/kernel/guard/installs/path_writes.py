@@ -1,0 +1,160 @@
+"""A Python the kernel starts puts no program in a folder of its PATH (red team 34 R34-c).
+
+A shell line is read before it runs, and the programs its commands name are looked up on PATH
+then (``commands``). A guarded Python earlier on the line (``python w.py && pip install
+requests``) is placed at its folder and its words (``commands.GuardedWriter``), but its code
+may write anywhere: a script it put at ``<venv>/bin/pip``, or at a name the line gives that no
+folder held yet, ran in place of what Warden had read: an install without a decision. So the
+guard of every Python the kernel starts refuses, in a folder of the PATH it STARTED with
+(absolute folders, by device and inode and by text: a link or a folder made again reaches it):
+
+- creating or replacing an entry (``open`` for writing, ``os.rename``/``os.replace``,
+  ``os.link``, ``os.symlink``), and making one executable (``os.chmod`` with an execute bit);
+- renaming or linking the folder itself, or a folder holding it.
+
+Not refused: the kernel itself (its writes are listed by the next line's reading:
+``path_programs``), a pip install the gate allowed (its console scripts: ``allowed_install``),
+and a conda or mamba the kernel started (``_decided_installer``: their packages' programs; the
+gate decided the install before the process existed). The line's reading refuses a start
+after a guarded Python whose own PATH lacked one of the start's folders
+(``commands._refuse_path_written``). A relative name opened for writing while the process
+holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
+``open`` event carries no ``dir_fd``).
+
+Only ``os``, ``stat`` and ``sys`` at import (loaded with the guard at every Python's start).
+"""
+
+import os
+import stat
+import sys
+from typing import Dict, Optional, Tuple
+
+# installers whose own Python writes their packages' programs: the gate decided the command
+# before it started (``commands``); pip is allowed inside its decided install only (``gate``)
+_INSTALLERS = frozenset(("conda", "mamba"))
+
+
+class PathFolders:
+    """The absolute folders of the PATH a Python started with (``search``)."""
+
+    def __init__(self, search: str):
+        folders = (os.path.normpath(f) for f in search.split(os.pathsep) if f.startswith("/"))
+        self.texts = frozenset(folders)
+        self._ids: Optional[Dict[Tuple[int, int], str]] = None
+        self._inodes: Optional[tuple] = None  # (folders' mtimes, their entries by inode)
+
+    def _identities(self) -> Dict[Tuple[int, int], str]:
+        """Each folder's device and inode, read at the first write (before it happens: the
+        audit event comes first), so a folder renamed or linked later is still known."""
+        if self._ids is None:
+            found = {}
+            for folder in self.texts:
+                try:
+                    st = os.stat(folder)
+                except (OSError, ValueError):
+                    continue  # missing now: known by its text
+                found[(st.st_dev, st.st_ino)] = folder
+            self._ids = found
+        return self._ids
+
+    def holding(self, path: str, folder_stat) -> str:
+        """The PATH folder that holds the entry ``path`` ('' none); ``folder_stat``: the
+        ``stat`` of ``path``'s folder (None when it cannot be read)."""
+        if not self.texts:
+            return ""
+        if folder_stat is not None:
+            found = self._identities().get((folder_stat.st_dev, folder_stat.st_ino))
+            if found:
+                return found
+        folder = os.path.dirname(os.path.abspath(path))
+        return folder if folder in self.texts else ""
+
+    def holding_inode(self, st) -> str:
+        """The PATH folder holding another name of the file ``st`` (more than one name: a
+        hard link made before, by the kernel's cell) ('' none): its entries by device and
+        inode, read again when a folder changed (paid only by a write of such a file)."""
+        stamp = []
+        for folder in sorted(self.texts):
+            try:
+                stamp.append(os.stat(folder).st_mtime_ns)
+            except (OSError, ValueError):
+                stamp.append(0)
+        if self._inodes is None or self._inodes[0] != stamp:
+            found: Dict[Tuple[int, int], str] = {}
+            for folder in sorted(self.texts):
+                try:
+                    entries = list(os.scandir(folder))
+                except (OSError, ValueError):
+                    continue
+                for entry in entries:
+                    try:
+                        own = entry.stat(follow_symlinks=False)
+                    except (OSError, ValueError):
+                        continue
+                    found.setdefault((own.st_dev, own.st_ino), folder)
+            self._inodes = (stamp, found)
+        return self._inodes[1].get((st.st_dev, st.st_ino), "")
+
+    def held_open(self) -> str:
+        """A PATH folder this process holds open as a descriptor ('' none): a relative name
+        opened for writing may be opened from it (``os.open(name, flags, dir_fd=fd)``: the
+        ``open`` event carries no ``dir_fd``). One listing of ``/proc/self/fd`` and an
+        ``fstat`` per descriptor, paid by relative writes only."""
+        ids = self._identities() if self.texts else {}
+        if not ids:
+            return ""
+        try:
+            fds = os.listdir("/proc/self/fd")
+        except OSError:
+            return ""
+        for fd in fds:
+            try:
+                st = os.fstat(int(fd))
+            except (OSError, ValueError):
+                continue  # the listing's own descriptor, closed since
+            if stat.S_ISDIR(st.st_mode):
+                found = ids.get((st.st_dev, st.st_ino))
+                if found:
+                    return found
+        return ""
+
+    def under(self, path: str) -> str:
+        """The PATH folder that ``path`` (a folder renamed, linked or replaced) is or holds,
+        by its text and its real path ('' none)."""
+        for at in dict.fromkeys((os.path.abspath(path), os.path.realpath(path))):
+            for folder in self.texts:
+                if folder == at or folder.startswith(at.rstrip("/") + "/"):
+                    return folder
+        return ""
+
+
+def decided_installer(argv) -> bool:
+    """Whether this Python started as a conda or mamba the kernel's gate decided: its command
+    line (``sys.orig_argv``, kept as it started) runs the console script of that name beside
+    its own interpreter and unchanged since the kernel started, or ``-m conda``/``-m mamba``.
+    A script of that name elsewhere (the cell's ``./conda``), or one the cell rewrote, is no
+    installer."""
+    words = list(argv or ())[1:]
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word == "-m":
+            return at + 1 < len(words) and words[at + 1].split(".")[0] in _INSTALLERS
+        if word in ("-W", "-X"):
+            at += 2
+            continue
+        if word.startswith("-c") or word == "-":
+            return False
+        if word.startswith("-"):
+            at += 1
+            continue
+        if os.path.basename(word) not in _INSTALLERS:
+            return False
+        own = os.path.dirname(os.path.realpath(sys.executable))
+        here = os.path.dirname(os.path.realpath(word))
+        if here not in (own, os.path.realpath(os.path.join(sys.prefix, "bin"))):
+            return False
+        from .startup_modules import changed_since_start
+
+        return not changed_since_start(word)
+    return False
