@@ -94,8 +94,8 @@ def test_ordinary_lines_after_a_guarded_python_run(kernel):
     assert "Jupyter Warden refused" not in result["stderr"], result
 
 
-CONDA = "import sys\nfrom jupyterlab_warden.kernel.guard.installs import path_writes\n"
-CONDA += "print(path_writes.decided_installer(sys.orig_argv))\n"
+CONDA = "import sys\nfrom jupyterlab_warden.kernel.guard.installs import own_command\n"
+CONDA += "print(own_command.started_as(sys.orig_argv))\n"
 
 
 def test_a_conda_beside_its_python_is_a_decided_installer(tmp_path):
@@ -114,5 +114,5 @@ def test_a_conda_beside_its_python_is_a_decided_installer(tmp_path):
         run = [str(tmp_path / "v" / "bin" / "python"), str(script), "install", "x"]
         return subprocess.run(run, env=env, capture_output=True, text=True).stdout.strip()
 
-    assert decided(beside) == "True"
-    assert decided(elsewhere) == "False"
+    assert decided(beside) == "conda"
+    assert decided(elsewhere) == ""

@@ -14,24 +14,19 @@ guard of every Python the kernel starts refuses, in a folder of the PATH it STAR
 
 Not refused: the kernel itself (its writes are listed by the next line's reading:
 ``path_programs``), a pip install the gate allowed (its console scripts: ``allowed_install``),
-and a conda or mamba the kernel started (``_decided_installer``: their packages' programs; the
-gate decided the install before the process existed). The line's reading refuses a start
+and a conda or mamba the kernel started (``own_command``: their packages' programs; the gate
+decided the install before the process existed). The line's reading refuses a start
 after a guarded Python whose own PATH lacked one of the start's folders
 (``commands._refuse_path_written``). A relative name opened for writing while the process
 holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
 ``open`` event carries no ``dir_fd``).
 
-Only ``os``, ``stat`` and ``sys`` at import (loaded with the guard at every Python's start).
+Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start).
 """
 
 import os
 import stat
-import sys
 from typing import Dict, Optional, Tuple
-
-# installers whose own Python writes their packages' programs: the gate decided the command
-# before it started (``commands``); pip is allowed inside its decided install only (``gate``)
-_INSTALLERS = frozenset(("conda", "mamba"))
 
 
 class PathFolders:
@@ -126,35 +121,3 @@ class PathFolders:
                 if folder == at or folder.startswith(at.rstrip("/") + "/"):
                     return folder
         return ""
-
-
-def decided_installer(argv) -> bool:
-    """Whether this Python started as a conda or mamba the kernel's gate decided: its command
-    line (``sys.orig_argv``, kept as it started) runs the console script of that name beside
-    its own interpreter and unchanged since the kernel started, or ``-m conda``/``-m mamba``.
-    A script of that name elsewhere (the cell's ``./conda``), or one the cell rewrote, is no
-    installer."""
-    words = list(argv or ())[1:]
-    at = 0
-    while at < len(words):
-        word = words[at]
-        if word == "-m":
-            return at + 1 < len(words) and words[at + 1].split(".")[0] in _INSTALLERS
-        if word in ("-W", "-X"):
-            at += 2
-            continue
-        if word.startswith("-c") or word == "-":
-            return False
-        if word.startswith("-"):
-            at += 1
-            continue
-        if os.path.basename(word) not in _INSTALLERS:
-            return False
-        own = os.path.dirname(os.path.realpath(sys.executable))
-        here = os.path.dirname(os.path.realpath(word))
-        if here not in (own, os.path.realpath(os.path.join(sys.prefix, "bin"))):
-            return False
-        from .startup_modules import changed_since_start
-
-        return not changed_since_start(word)
-    return False

@@ -45,8 +45,9 @@ import os
 import stat
 import sys
 
+from .own_command import INSTALLERS, started_as
 from .own_python import OWN
-from .path_writes import PathFolders, decided_installer
+from .path_writes import PathFolders
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s),
@@ -68,7 +69,7 @@ class StartWrites:
         # R34-c): a cell's later change of either moves nothing
         self.path_folders = PathFolders(os.environ.get("PATH", os.defpath))
         self.argv = tuple(getattr(sys, "orig_argv", ()))
-        self._installer = None
+        self._command = None  # own_command.started_as, read at the first write it decides
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
 
     def check(self, event: str, args: tuple) -> None:
@@ -150,9 +151,11 @@ class StartWrites:
 
     def _getpath(self, where: str) -> str:
         """``getpath_folder``, but a ``pyvenv.cfg`` this Python wrote before its venv had a
-        program is its own to write again: ``python -m venv --system-site-packages`` writes it
-        a second time after the program (red team 34: refused), and a venv made while a line
-        runs is no Python the line's reading read (it refuses running one)."""
+        program is its own to write again (a venv made while a line runs is no Python the
+        line's reading read: it refuses running one), and ``python -m venv`` writes one with
+        its own interpreter's home (``own_command``): `--system-site-packages` writes it a
+        second time after the program, and a cell run again makes `.venv` again (both were
+        refused)."""
         found = getpath_folder(where)
         if where[where.rfind("/") + 1 :] != "pyvenv.cfg":
             return found
@@ -160,7 +163,9 @@ class StartWrites:
         if not found:
             self._made_cfgs.add(real)
             return ""
-        return "" if real in self._made_cfgs else found
+        if real in self._made_cfgs or self._started_as() == "venv":
+            return ""
+        return found
 
     def _check_folder(self, event: str, path: str, st) -> None:
         """What the folder of a write at ``path`` (``st``: its ``lstat``, None when new) says,
@@ -183,12 +188,15 @@ class StartWrites:
 
     def _installer_writes(self) -> bool:
         """A pip install the gate allowed (its console scripts), or a conda or mamba the
-        kernel started (``path_writes.decided_installer``), writes programs."""
+        kernel started (``own_command.started_as``), writes programs."""
         if self.gate.allowed_install:
             return True
-        if self._installer is None:
-            self._installer = decided_installer(self.argv)
-        return self._installer
+        return self._started_as() in INSTALLERS
+
+    def _started_as(self) -> str:
+        if self._command is None:
+            self._command = started_as(self.argv)
+        return self._command
 
     def _check_mode(self, args: tuple) -> None:
         """``os.chmod`` with an execute bit, of an entry of a PATH folder (or a file with another

@@ -1,0 +1,56 @@
+"""What a guarded Python was started to run, read from its command line as it started
+(``sys.orig_argv``, kept by ``start_writes`` at the guard's install, before any code of the
+cell's could change it), for the writes its guard leaves to that command:
+
+- ``conda``/``mamba``: its console script beside its own interpreter, unchanged since the
+  kernel started, or ``-m conda``: the installer the kernel's gate decided before the process
+  existed, which writes its packages' programs into PATH folders (``path_writes``);
+- ``venv``: ``-m venv``, the standard library's, which writes the ``pyvenv.cfg`` of the
+  environment it makes or updates (``start_writes.getpath_folder``) with this interpreter's
+  own home: re-running a cell's `!python -m venv .venv` rewrites an existing one.
+
+A script of one of those names elsewhere (the cell's ``./conda``), or one the cell rewrote, is
+none of them. Only ``os`` and ``sys`` at import.
+"""
+
+import os
+import sys
+
+INSTALLERS = frozenset(("conda", "mamba"))
+
+
+def started_as(argv) -> str:
+    """``conda``, ``mamba`` or ``venv`` for a Python started to run that command, else ''."""
+    words = list(argv or ())[1:]
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word == "-m":
+            module = words[at + 1] if at + 1 < len(words) else ""
+            if module == "venv":
+                return "venv"
+            top = module.split(".")[0]
+            return top if top in INSTALLERS else ""
+        if word in ("-W", "-X"):
+            at += 2
+            continue
+        if word.startswith("-c") or word == "-":
+            return ""
+        if word.startswith("-"):
+            at += 1
+            continue
+        name = os.path.basename(word)
+        return name if name in INSTALLERS and _console_script(word) else ""
+    return ""
+
+
+def _console_script(path: str) -> bool:
+    """The installer's console script: beside this interpreter (or in its prefix's bin), not
+    changed since the kernel started."""
+    own = os.path.dirname(os.path.realpath(sys.executable))
+    here = os.path.dirname(os.path.realpath(path))
+    if here not in (own, os.path.realpath(os.path.join(sys.prefix, "bin"))):
+        return False
+    from .startup_modules import changed_since_start
+
+    return not changed_since_start(path)
