@@ -2708,7 +2708,7 @@ class GuardedWriter(str):
     (``installs.start_writes``), so its places count there only for what its guard does not
     cover (PYTHONPATH folders, the folders ``.pth`` path lines add). ``env``: the environment
     it starts with, which says whose pyenv hooks its guard refuses writing
-    (``pyenv_hooks.guarded_places``)."""
+    (``pyenv_places.guarded_places``)."""
 
     env: Dict[str, str] = {}
 
@@ -3523,7 +3523,7 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
     folders before the program, and runs its plugins' programs: refused when one of them
     changed since the kernel started or is others' to write (``pyenv_hooks.changed``), or
     when an earlier writer on the line may write there (R31-6's rule for pyenv's places)."""
-    from . import guardless, pyenv_hooks
+    from . import guardless, pyenv_hooks, pyenv_places
 
     shim = guardless.pyenv_names(os.path.realpath(path), env) if path else None
     if shim is None:
@@ -3542,8 +3542,8 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
             # it may write anywhere, named nowhere on the line; its guard refuses the hooks of
             # the roots its environment names (red team 33 R33-7), not this shim's otherwise
             # (red team 34: `python w.py && PATH=/opt/pyenv/shims:... python3 -c pass`)
-            guarded = pyenv_hooks.guarded_places(writer.env)
-            bare = next((f for f in folders if not pyenv_hooks.covers(f, guarded)), None)
+            guarded = pyenv_places.guarded_places(writer.env)
+            bare = next((f for f in folders if not pyenv_places.covers(f, guarded)), None)
             if bare is not None:
                 raise Unreadable(
                     f"{path} is a pyenv shim, and an earlier command on the line "

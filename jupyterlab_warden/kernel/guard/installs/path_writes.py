@@ -21,12 +21,14 @@ after a guarded Python whose own PATH lacked one of the start's folders
 holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
 ``open`` event carries no ``dir_fd``).
 
-Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start).
+Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start; no
+``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
 """
+
+from __future__ import annotations
 
 import os
 import stat
-from typing import Dict, Optional, Tuple
 
 
 class PathFolders:
@@ -35,10 +37,10 @@ class PathFolders:
     def __init__(self, search: str):
         folders = (os.path.normpath(f) for f in search.split(os.pathsep) if f.startswith("/"))
         self.texts = frozenset(folders)
-        self._ids: Optional[Dict[Tuple[int, int], str]] = None
-        self._inodes: Optional[tuple] = None  # (folders' mtimes, their entries by inode)
+        self._ids: dict | None = None
+        self._inodes: tuple | None = None  # (folders' mtimes, their entries by inode)
 
-    def _identities(self) -> Dict[Tuple[int, int], str]:
+    def _identities(self) -> dict:
         """Each folder's device and inode, read at the first write (before it happens: the
         audit event comes first), so a folder renamed or linked later is still known."""
         if self._ids is None:
@@ -75,7 +77,7 @@ class PathFolders:
             except (OSError, ValueError):
                 stamp.append(0)
         if self._inodes is None or self._inodes[0] != stamp:
-            found: Dict[Tuple[int, int], str] = {}
+            found: dict = {}
             for folder in sorted(self.texts):
                 try:
                     entries = list(os.scandir(folder))

@@ -20,101 +20,21 @@ files are read (``start_files``), or may be written by others than its owner and
 when a writer earlier on the line may write one (``commands``).
 """
 
-import glob
 import os
 import stat
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, List, Optional
 
-from . import startup_modules
-from .start_names import PYENV_VARIABLES
+from . import pyenv_places, startup_modules
 
-# the hook folders pyenv adds after its root's and its prefix's own
-_SYSTEM_HOOKS = (
-    "/usr/etc/pyenv.d", "/usr/local/etc/pyenv.d", "/etc/pyenv.d", "/usr/lib/pyenv/hooks"
-)  # fmt: skip
 # entries a shim's pyenv folders hold at most before Warden stops reading them (pyenv 2.x with
 # its four plugins: some 120 in these folders; python-build's definitions are not read)
 _BOUND = 5000
 
 
 def places(root: str, env: Dict[str, str]) -> List[str]:
-    """The folders whose files the pyenv of the shim rooted at ``root`` may source or run
-    before the program, each with everything under it (missing ones too: a writer may make
-    them), and its plugins folder (a new plugin adds both kinds)."""
-    program = os.path.realpath(os.path.join(root, "libexec", "pyenv"))
-    prefix = os.path.dirname(os.path.dirname(program))
+    """``pyenv_places.places`` with the PYENV_HOOK_PATH ``env`` gives, else the inherited one."""
     given = env.get("PYENV_HOOK_PATH", startup_modules.inherited("PYENV_HOOK_PATH"))
-    found = [f for f in given.split(":") if f] + [os.path.join(root, "pyenv.d")]
-    found += [os.path.join(prefix, "pyenv.d"), *_SYSTEM_HOOKS, os.path.join(prefix, "libexec")]
-    for top in dict.fromkeys((root, prefix)):
-        plugins = os.path.join(top, "plugins")
-        found.append(plugins)
-        for plugin in sorted(glob.glob(os.path.join(glob.escape(plugins), "*"))):
-            found += [os.path.join(plugin, "bin"), os.path.join(plugin, "etc", "pyenv.d")]
-    return list(dict.fromkeys(os.path.abspath(f) for f in found))
-
-
-# the hook places a guard refuses writes under, per environment it was read from (``guarded``)
-_GUARDED: Dict[tuple, List[str]] = {}
-
-
-def guarded_places(env: Mapping[str, str]) -> List[str]:
-    """``places`` of the pyenv roots whose hooks the guard of a Python started with ``env``
-    refuses to write (red team 33 R33-7: a guarded Python writes a hook, named nowhere on the
-    line, and a shim after it on the line sources it): PYENV_ROOT, ``~/.pyenv`` by HOME and by
-    the user's own home, the root of a pyenv ``shims`` folder on PATH; text and real paths.
-    ``start_writes`` reads them from the environment its Python STARTED with (a cell's later
-    change of HOME or PATH moves nothing); the line's reading refuses a shim whose places a
-    guarded writer before it does not cover (``commands._refuse_pyenv_hooks``)."""
-    key = tuple(env.get(name, "") for name in PYENV_VARIABLES)
-    found = _GUARDED.get(key)
-    if found is not None:
-        return found
-    home = _own_home()
-    roots = [env.get("PYENV_ROOT", ""), os.path.join(env.get("HOME") or home, ".pyenv")]
-    roots.append(os.path.join(home, ".pyenv") if home else "")
-    # a shims folder on PATH names its root (the shims export it themselves)
-    for folder in env.get("PATH", "").split(os.pathsep):
-        root = os.path.dirname(folder.rstrip("/"))
-        if os.path.basename(folder.rstrip("/")) == "shims" and os.path.isfile(
-            os.path.join(root, "libexec", "pyenv")
-        ):
-            roots.append(root)
-    found = []
-    # only PYENV_HOOK_PATH of ``env`` (none: none), never this process's own
-    hooks = {"PYENV_HOOK_PATH": env.get("PYENV_HOOK_PATH", "")}
-    for root in dict.fromkeys(r for r in roots if r and os.path.isdir(r)):
-        for place in places(root, hooks):
-            found += [place, os.path.realpath(place)]
-    found = list(dict.fromkeys(found))
-    if len(_GUARDED) >= 64:
-        _GUARDED.clear()
-    _GUARDED[key] = found
-    return found
-
-
-def _own_home() -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_dir
-    except (ImportError, KeyError):
-        return ""
-
-
-def covers(place: str, guarded: List[str]) -> bool:
-    """Whether ``place`` (a path) is one of ``guarded`` or under one."""
-    at = os.path.abspath(place)
-    return any(at == g or at.startswith(g.rstrip("/") + "/") for g in guarded)
-
-
-def hook_write(path: str, guarded: List[str]) -> str:
-    """The pyenv place of ``guarded`` a write at ``path`` lands in or under ('' none)."""
-    at = os.path.abspath(path)
-    for place in guarded:
-        if at == place or at.startswith(place.rstrip("/") + "/"):
-            return place
-    return ""
+    return pyenv_places.places(root, given)
 
 
 def changed(root: str, env: Dict[str, str]) -> str:

@@ -22,7 +22,7 @@ STDLIB_START = (
 # standard-library file of a module neither list names.
 GUARD_BOOT = ("__future__", "_compat_pickle", "_json", "_sha256", "fcntl", "_pickle")
 
-# What says where the pyenv hooks a guard refuses writes under lie (``pyenv_hooks.
+# What says where the pyenv hooks a guard refuses writes under lie (``pyenv_places.
 # guarded_places``): kept by ``start_writes`` as its Python started, so a cell that changes
 # HOME or PATH before its first write moves none of them.
 PYENV_VARIABLES = ("PYENV_ROOT", "HOME", "PATH", "PYENV_HOOK_PATH")

@@ -252,17 +252,17 @@ class StartWrites:
 
     def _check_pyenv(self, event: str, path: str) -> None:
         """A write under the folders the kernel's pyenv shims run hooks from (``$PYENV_ROOT/
-        pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_hooks.guarded_places``) is refused
+        pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_places.guarded_places``) is refused
         (red team 33 R33-7: `python w.py && python3 -c pass`, w.py dropping a hook in
         ``pyenv.d/exec`` that the shim after it sources). Nothing to read without pyenv."""
         places = _FOUND.get("pyenv")
         if places is None:
-            from .pyenv_hooks import guarded_places
+            from .pyenv_places import guarded_places
 
             places = _FOUND["pyenv"] = guarded_places(self.pyenv_env)
         if not places or self.gate.allowed_install:
             return
-        from .pyenv_hooks import hook_write
+        from .pyenv_places import hook_write
 
         folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
         real = os.path.join(folder, os.path.basename(path))
