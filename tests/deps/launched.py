@@ -259,3 +259,22 @@ def reading_refusal(argv: List[str], cwd, env: Optional[dict] = None) -> str:
         except commands.Unreadable as exc:
             return str(exc)
     return ""
+
+
+def line_refusal(line: str, folder, env: dict) -> str:
+    """The kernel's refusal of the shell ``line`` read in ``folder`` with ``env`` (the line's
+    own variables) and system folders only on PATH: no PATH rule of a user's folder ('' when
+    it runs)."""
+    from jupyterlab_warden.kernel.guard.installs import commands
+
+    before, path = os.getcwd(), os.environ["PATH"]
+    os.chdir(folder)
+    os.environ["PATH"] = "/usr/bin:/bin"
+    try:
+        commands.shell_invocations(line, 0, env)
+        return ""
+    except commands.Unreadable as exc:
+        return str(exc)
+    finally:
+        os.chdir(before)
+        os.environ["PATH"] = path

@@ -16,7 +16,7 @@ writers and the wrong places.
 import sys
 
 import pytest
-from launched import Kernel
+from launched import Kernel, line_refusal
 from local_index import LocalIndex, build_wheel
 
 PACKAGES = ("warden-demo-pkg",)
@@ -125,21 +125,7 @@ def test_an_allowed_pip_install_writes_its_pth(tmp_path, pth_index):
 def _reading(line: str, folder) -> str:
     """The refusal of ``line`` read in ``folder`` with it on PYTHONPATH and system folders
     only on PATH ('' when it runs): R31-6's rule alone, no PATH rule of a user's folder."""
-    import os
-
-    from jupyterlab_warden.kernel.guard.installs import commands
-
-    before, path = os.getcwd(), os.environ["PATH"]
-    os.chdir(folder)
-    os.environ["PATH"] = "/usr/bin:/bin"
-    try:
-        commands.shell_invocations(line, 0, {"PYTHONPATH": str(folder)})
-        return ""
-    except commands.Unreadable as exc:
-        return str(exc)
-    finally:
-        os.chdir(before)
-        os.environ["PATH"] = path
+    return line_refusal(line, folder, {"PYTHONPATH": str(folder)})
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ start's own files, ``start_files``).
 """
 
 import glob
-import os
 import subprocess
 import sys
 
 import pytest
+from launched import line_refusal
 from test_redteam32_misc import PYENV_HOOK, _cell, shims  # noqa: F401 (fixture)
 
 
@@ -45,20 +45,8 @@ def _site(venv) -> str:
 def _reading(line: str, folder) -> str:
     """The refusal of ``line`` read in ``folder`` with system folders only on PATH ('' when it
     runs); V is the venv, SITE its site folder."""
-    from jupyterlab_warden.kernel.guard.installs import commands
-
     line = line.replace("SITE", _site(folder)).replace("V/", f"{folder}/v/")
-    before, path = os.getcwd(), os.environ["PATH"]
-    os.chdir(folder)
-    os.environ["PATH"] = "/usr/bin:/bin"
-    try:
-        commands.shell_invocations(line, 0, {})
-        return ""
-    except commands.Unreadable as exc:
-        return str(exc)
-    finally:
-        os.chdir(before)
-        os.environ["PATH"] = path
+    return line_refusal(line, folder, {})
 
 
 @pytest.mark.parametrize(

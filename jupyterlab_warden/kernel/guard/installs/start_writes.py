@@ -226,16 +226,14 @@ class StartWrites:
             self._check_program("os.chmod", real, _folder_stat(real), target)
 
     def _refuse_program(self, event: str, path: str, folder: str) -> None:
-        from .request import InstallRequest
-
-        request = InstallRequest("unknown", f"{event} {path}")
-        request.problems.append(
+        self._refuse_write(
+            event,
+            path,
             f"a Python the kernel starts may not create, replace or make executable a program "
             f"in {folder}, a folder of its PATH: a command after it on the line may run it by "
             "name, and Warden read the line's programs before it ran. Write programs from the "
-            "notebook itself (the next line reads them), or into a folder not on PATH"
+            "notebook itself (the next line reads them), or into a folder not on PATH",
         )
-        self.gate._enforce([request], event, in_process=True)
 
     def _check_guard(self, event: str, path: str, st, fst=False) -> None:
         """A write under Warden's own package (its boot: ``boot/site``, ``site_boot.py``) is
@@ -335,14 +333,20 @@ class StartWrites:
             self._refuse("os.link", real, found)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
+        self._refuse_write(
+            event,
+            path,
+            f"a Python the kernel starts may not create or replace a file a Python imports "
+            f"from {folder} as it starts, before Warden's guard (a .pth, sitecustomize, a "
+            "start-up module): install packages with pip, which Warden decides",
+        )
+
+    def _refuse_write(self, event: str, path: str, why: str) -> None:
+        """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``)."""
         from .request import InstallRequest
 
         request = InstallRequest("unknown", f"{event} {path}")
-        request.problems.append(
-            f"a Python the kernel starts may not create or replace a file a Python imports "
-            f"from {folder} as it starts, before Warden's guard (a .pth, sitecustomize, a "
-            "start-up module): install packages with pip, which Warden decides"
-        )
+        request.problems.append(why)
         self.gate._enforce([request], event, in_process=True)
 
 
