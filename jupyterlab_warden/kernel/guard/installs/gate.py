@@ -83,6 +83,23 @@ class WardenBlockedInstall(PermissionError):
 _line_writers = None  # the module, once a start first needs it (``_child_writes``)
 
 
+def _may_reach_start_places(start, cwd) -> bool:
+    """Whether a start that is no writer of ``line_writers``' list may still write a start-up
+    name (``InstallGate._child_writes``): a word is a path (a launcher's, an unknown program's
+    operand: `rsync p.pth SITE/zz.pth`), or names a writer of the list (`xargs cp p.pth`,
+    `env cp ...`), or it runs in a site folder or a library (relative names land there).
+    Cheap: string tests, one ``getcwd`` when the words say nothing."""
+    may_write = _line_writers.may_write
+    for word in start[1:]:
+        if type(word) is not str or os.sep in word or may_write(word):
+            return True
+    try:
+        folder = os.fsdecode(cwd) if cwd else os.getcwd()
+    except (OSError, TypeError, ValueError):
+        return True  # a folder Warden cannot name (removed, a path object): read in full
+    return "-packages" in folder or "/lib/python" in folder or "/lib64/python" in folder
+
+
 class InstallGate:
     def __init__(self, state):
         self.state = state
@@ -355,18 +372,29 @@ class InstallGate:
             self.decide_command(start, None, env, cwd, event)
 
     def _child_writes(self, start, env, cwd, event: str) -> None:
-        """A Python the kernel starts may not start a writer of ``line_writers``' list that
-        writes a start-up name where it imports from as it starts (``start_writes``)."""
+        """A Python the kernel starts may not start a writer that writes a start-up name where
+        it imports from as it starts (``start_writes``): a writer of ``line_writers``' list
+        (read by its table, ``commands.child_writes``), or any other program whose words name
+        such a folder or a file in one (``start_writes.unlisted_writes``; red team 34 R34-1:
+        `env cp`, `nice cp`, `find -exec cp`, `rsync`, cp linked under another name were never
+        read: only the list's names were)."""
         global _line_writers
         if _line_writers is None:  # loaded on first use: every start pays this look
             from . import line_writers as _line_writers
         line_writers = _line_writers
         name = os.path.basename(start[0])
         if not line_writers.may_write(name):
-            return  # the common start: a program not on the list (one set lookup)
+            if not _may_reach_start_places(start, cwd):
+                return  # the common start: no writer of the list, no path among its words
+            from .start_writes import unlisted_writes
+
+            problem = unlisted_writes(start, cwd)
+            if problem:
+                self._enforce([_refused_start(problem)], event, in_process=False)
+            return
         try:
-            if not line_writers.reach(name, start[1:], _str_env(env or {})):
-                return  # writes nothing, or not a writer of the list
+            if line_writers.reach(name, start[1:], _str_env(env or {})) == []:
+                return  # writes nothing
         except line_writers.UnplacedWrites:
             pass  # read in full: a place Warden cannot tell
         from .commands import child_writes

@@ -702,8 +702,9 @@ _XARGS = _table(
 
 def _xargs(args: List[str]) -> Optional[Reach]:
     """xargs with no command runs echo (`export $(grep -v '^#' .env | xargs)`, a common way to
-    load a .env file): it writes nothing; with a command, what that command writes is not
-    known here: None."""
+    load a .env file): it writes nothing; with a writer of the list, it writes where its input
+    says (``UnplacedWrites``); with another command, what that command writes is not known
+    here: None."""
     at = 0
     while at < len(args) and args[at].startswith("-") and args[at] != "--":
         at += 2 if re.fullmatch(r"-[adEILnPs]", args[at]) else 1
@@ -711,7 +712,13 @@ def _xargs(args: List[str]) -> Optional[Reach]:
         at += 1
     read_options(args[:at], _XARGS)  # an option xargs does not have: Unknown, not placed
     command = args[at:]
-    return [] if not command or command[0] in ("echo", "printf", "true") else None
+    if not command or command[0] in ("echo", "printf", "true"):
+        return []
+    if may_write(os.path.basename(command[0])):
+        # a writer of the list whose words come from xargs' input as well (`xargs cp p.pth`,
+        # the destination on stdin: red team 34 R34-1): where it writes is not in the line
+        raise UnplacedWrites(command[0])
+    return None
 
 
 # builtins that change the shell's own state (bash's; "printf -v" as the line reader names

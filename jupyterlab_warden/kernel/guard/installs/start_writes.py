@@ -125,13 +125,16 @@ class StartWrites:
                     st = None
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 linked = st
-            self._check_folder(event, path, st)
+            fst = self._check_folder(event, path, st)
             if path[:1] != "/":  # it may be opened from a descriptor's folder
                 folder = self.path_folders.held_open()
                 if folder and not self._installer_writes():
                     self._refuse_program(event, path, folder)
             self._check_pyenv(event, path)
-            if not candidate and linked is None:
+            if not candidate and linked is None and not _own_folder(fst):
+                # (a name no start-up list holds, in a folder that is none of this Python's
+                # site folders or library by its inode: a folder link to one is read on, red
+                # team 34 R34-8, as a relative name from a working folder in a site folder)
                 if path[:1] == "/" or "-packages" not in os.getcwd():
                     return
         if self.gate.allowed_install:
@@ -167,13 +170,14 @@ class StartWrites:
             return ""
         return found
 
-    def _check_folder(self, event: str, path: str, st) -> None:
+    def _check_folder(self, event: str, path: str, st):
         """What the folder of a write at ``path`` (``st``: its ``lstat``, None when new) says,
-        read with one ``stat``: Warden's package (``_check_guard``), a PATH folder
+        read with one ``stat`` (returned): Warden's package (``_check_guard``), a PATH folder
         (``_check_program``)."""
         fst = _folder_stat(path)
         self._check_guard(event, path, st, fst)
         self._check_program(event, path, fst, st)
+        return fst
 
     def _check_program(self, event: str, path: str, fst, st) -> None:
         """A write of an entry of a folder of the PATH this Python started with, or of a file
@@ -418,6 +422,27 @@ def _start_names() -> frozenset:
     return _FOUND["names"]
 
 
+def _own_folder(fst) -> bool:
+    """Whether the folder ``fst`` (a ``stat``; None: unread) is one of this Python's site
+    folders or its library, by device and inode (``OWN``'s, read once: no import at the
+    guard's boot, whose first write may be its bytecode)."""
+    if fst is None:
+        return False
+    ids = _FOUND.get("own_ids")
+    if ids is None:
+        library = OWN.stdlib()
+        folders = [*OWN.site_packages, OWN.user_site, *OWN.path_site_folders, library]
+        ids = set()
+        for folder in (f for f in folders + [os.path.join(library, "lib-dynload")] if f):
+            try:
+                st = os.stat(folder)
+            except (OSError, ValueError):
+                continue
+            ids.add((st.st_dev, st.st_ino))
+        _FOUND["own_ids"] = ids
+    return (fst.st_dev, fst.st_ino) in ids
+
+
 def _own_folders():
     if "own" not in _FOUND:
         from .startup_modules import stdlib_folders
@@ -630,6 +655,44 @@ def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
             return folder
         if site and _stem(entry) in pth_imports([folder]):
             return folder  # a module this site folder's own .pth files import
+    return ""
+
+
+def unlisted_writes(argv, cwd) -> str:
+    """Why a Python the kernel starts may not start ``argv``, a program not on
+    ``line_writers``' list ('' when it may): one Warden does not know may write what its words
+    name (a launcher's command, `rsync`, cp under another name: red team 34 R34-1), so a word
+    whose path (an option's ``=`` value too, from ``cwd``, links resolved) is a site folder or
+    library of this Python, or a start-up name in one, refuses it; so does starting it in such
+    a folder. Paths only by their words: a folder named holding a link to one is not walked
+    (`ls /tmp` runs)."""
+    try:
+        here = os.path.abspath(os.fsdecode(cwd) if cwd else os.getcwd())
+    except (OSError, TypeError, ValueError):
+        return f"Warden cannot tell the folder {argv[0]} starts in"
+    program = os.path.basename(argv[0])
+    if written_folder(here, tree=True):
+        return (
+            f"it runs {program}, a program Warden does not know, in {here}, a folder this "
+            "Python imports from as it starts, before Warden's guard; a Python the kernel "
+            "starts may not write there: install packages with pip, which Warden decides"
+        )
+    for word in argv[1:]:
+        if type(word) is not str:
+            return f"Warden cannot read a word of {program}'s command"
+        value = word.partition("=")[2] if word.startswith("-") else word
+        if not value or (os.sep not in value and value.startswith("-")):
+            continue
+        path = os.path.join(here, value)
+        folder = written_folder(path, tree=True) if os.path.lexists(path) else ""
+        folder = folder or written_folder(path)
+        if folder:
+            return (
+                f"it runs {program}, a program Warden does not know, naming {value}, in "
+                f"{folder}, a folder this Python imports from as it starts, before Warden's "
+                "guard; a Python the kernel starts may not write there: install packages with "
+                "pip, which Warden decides"
+            )
     return ""
 
 
