@@ -137,13 +137,16 @@ def test_a_path_prepend_to_a_guardless_pip_is_refused(index, tmp_path, how):
     result = _run(tmp_path, index, line, _prepend(tools), launched=True, work="launched")
     assert result["refused"], result
     # which pip and what to do: the pip it finds, or (the 3.7 pip, read as its Python's start
-    # since red team 32) the new program file in the PATH folder, whichever rule comes first
+    # since red team 32) the new program file in the PATH folder, or (written more than a
+    # second before the guarded kernel started: not new) that Python's own standard library,
+    # whichever rule comes first
     said = [
         (f"the pip it finds ({tools / 'pip'})", "give the full path"),
         (f"{tools} on this start's PATH holds pip", "Remove the file"),
+        ("pip is a Python's script", "start the kernel's Python or a venv made from it"),
     ]
     refused = result["refused"]
-    assert any(which in refused and remedy in refused for which, remedy in said), result
+    assert any(which in refused and remedy in refused for which, remedy in said), refused
     assert not _installed(tmp_path, "torcj") and index.requests == []
     assert not (tmp_path / "launched" / "proj").exists()  # refused before the line ran
 
