@@ -493,14 +493,14 @@ def _assignment_words(commands: List[List[str]]) -> Iterable[Tuple[str, str]]:
         i = 0
         while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
             i += 1
-        operands = words[:i]
+        operands = list(range(i))
         if words[i : i + 1] and words[i] in _DECLARING:
-            operands += words[i + 1 :]
-        for word in operands:
-            name, eq, value = word.partition("=")
-            if not (eq and _ASSIGNMENT_WORD.match(word)):
+            operands += range(i + 1, len(words))
+        for n in operands:
+            name, eq, value = words[n].partition("=")
+            if not (eq and _ASSIGNMENT_WORD.match(words[n])):
                 continue
-            if not value and word is words[-1] and k + 1 < len(commands):
+            if not value and n == len(words) - 1 and k + 1 < len(commands):
                 value = " ".join(commands[k + 1])
             yield name.split("[")[0].rstrip("+"), value
 
