@@ -55,7 +55,8 @@ const ORDINARY = [
   "i=0; let 'i = i + 1'",
   'echo $((1 + 2))',
   '[[ 1 -eq 1 ]]',
-  'read -r x < n.txt; declare +i y=x; echo ok'
+  'read -r x < n.txt; declare +i y=x; echo ok',
+  'N=$(nproc); echo jobs $((N-N+1))'
 ];
 
 describe('arithmetic on a value Warden cannot read (R34-5)', () => {

@@ -493,8 +493,10 @@ export function evaluated(
       unknown.add(n);
     }
   });
-  // what the line itself assigns (`y=x` after `declare -i y`), besides what it started with
+  // what the line itself assigns (`y=x` after `declare -i y`), besides what it started with;
+  // a `$(nproc)` is a number
   const assigned = assignedValues(commands);
+  numbers.forEach(n => assigned.delete(n));
   // bash evaluates a value's names' values in turn (`y=foo; x=y; $((x))` evaluates foo's)
   const unreadable = (name: string, seen: Set<string>): boolean => {
     if (seen.has(name)) {

@@ -48,6 +48,7 @@ ORDINARY = [
     "echo $((1 + 2))",
     "[[ 1 -eq 1 ]]",
     "read -r x < n.txt; declare +i y=x; echo ok",
+    "N=$(nproc); echo jobs $((N-N+1))",
 ]
 
 

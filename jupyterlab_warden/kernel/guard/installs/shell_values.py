@@ -446,8 +446,9 @@ def evaluated(
         | (unknown_names(assigning, script) - set(loops))
         | (_assigned_expansions(commands) - numbers)
     )
-    # what the line itself assigns (`y=x` after `declare -i y`), besides what it started with
-    assigned = _assigned_values(commands)
+    # what the line itself assigns (`y=x` after `declare -i y`), besides what it started with;
+    # a `$(nproc)` is a number
+    assigned = {n: v for n, v in _assigned_values(commands).items() if n not in numbers}
 
     def unreadable(name: str, seen: Set[str]) -> bool:
         # bash evaluates a value's names' values in turn (`y=foo; x=y; $((x))` evaluates foo's)
