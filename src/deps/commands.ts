@@ -932,7 +932,8 @@ function shellInvocations(
     throw new Unreadable('shell commands nested too deeply');
   }
   refuseShellCode('the shell', env);
-  const masked = maskedLine(script);
+  const line = state ?? new LineState(false, env);
+  const masked = maskedLine(script, line);
   if (masked === null) {
     return [];
   }
@@ -1108,7 +1109,6 @@ function shellInvocations(
       );
     }
   }
-  const line = state ?? new LineState(false, env);
   line.subshells ||= subshells;
   // read on the whole line: stricter for the commands before the assignment
   line.unresolved ||= unmodelledAssignment(script);
@@ -1377,11 +1377,12 @@ function splitAfterParen(
 /**
  * The line masked as sh/bash read it (`shelltext`: comments blanked, substitutions and heredoc
  * bodies kept from desyncing the word reader); null when the shell's reading is not modelled
- * and the line is provably install-free read as plain words (no hint, `unseen`), Unreadable
- * else (red team 12, red team 13 R13-1). The
- * kernel's `_bash_lines`.
+ * and the line is provably install-free read as plain words (no hint, `unseen`) and holds no
+ * value bash evaluates as shell text (`unmaskedEvaluated`: `line`, the state it runs in),
+ * Unreadable else (red team 12, red team 13 R13-1, red team 34 R34-5). The kernel's
+ * `_bash_lines`.
  */
-function maskedLine(script: string): MaskedLine | null {
+function maskedLine(script: string, line: LineState): MaskedLine | null {
   try {
     return maskShellText(script);
   } catch (e) {
@@ -1396,6 +1397,14 @@ function maskedLine(script: string): MaskedLine | null {
       throw new Unreadable(
         `Warden cannot follow how the shell reads this line (${e.message}) and it ${holds}may run an installer: write it without that construct`
       );
+    }
+    const evaluated = shellValues.unmaskedEvaluated(
+      script,
+      new Set([...line.unknownNames, ...line.unresolvedValues]),
+      line.env
+    );
+    if (evaluated) {
+      throw new Unreadable(`bash evaluates a value as shell text: ${evaluated}`);
     }
     return null;
   }

@@ -268,10 +268,16 @@ const PROMPT_TEXT =
   /(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]/;
 const PROMPT_EXPANSION = /\$\{[^}]*@[\\'"]*P/;
 /** the text of arithmetic contexts as the masked line holds it: `$((...))`, `((...))`,
- * an indirection `${!x}`, `$[...]`, `[[...]]` (only some of its operands: arithmeticTexts), a
- * subscript, a substring's offset and length (group 1), `let`, `declare -i` */
+ * an indirection `${!x}`, an arithmetic `for ((...))` header (masked `for ::...`: red team 34
+ * R34-5), `$[...]`, `[[...]]` (only some of its operands: arithmeticTexts), a subscript, a
+ * substring's offset and length (group 1), `let`, `declare -i` (in any option word: `-x -i`,
+ * `+x -i`); `let` and the integer attribute are read on the command's words too
+ * (`arithmeticCommands`: quoted) */
 const ARITHMETIC =
-  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*/g;
+  /\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}|(?<![\w$])for[ \t]*::[^\s;&|]*|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)(?:\s+\+\w*|\s+-\w*)*?\s+-\w*i)[^;&|\n]*/g;
+/** the declaring builtins with bash's integer attribute (`-i`): a value assigned to such a
+ * name (by any form: `declare -i y; read y`) is evaluated as arithmetic */
+const INTEGER_DECLARING = new Set(['declare', 'typeset', 'local']);
 /** in `[[ ... ]]` bash evaluates as arithmetic only the operands of these (and `-v`'s) */
 const TEST_ARITHMETIC = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
@@ -304,6 +310,56 @@ function* arithmeticTexts(script: string): Generator<string> {
     } else if (context[1] !== undefined) {
       yield context[1];
     } else {
+      yield text;
+    }
+  }
+}
+
+/** Whether a declaring builtin's options (before its first operand or `--`) give the integer
+ * attribute: an `i` in any `-` word (`-i`, `-xi`, `-x -i`, `+x -i`), or a word Warden cannot
+ * read, which may expand to one (`declare $o y=x`: red team 34 R34-5). */
+function integerOptions(args: string[]): boolean {
+  for (const word of args) {
+    if (word === '--') {
+      return false;
+    }
+    if (word.startsWith('-') && word.length > 1) {
+      if (word.includes('i')) {
+        return true;
+      }
+    } else if (!word.startsWith('+') || word.length === 1) {
+      return computedOperand(word);
+    }
+  }
+  return false;
+}
+
+/** Whether a command (reserved words cut) evaluates its operands as arithmetic: `let`,
+ * `declare`/`typeset`/`local` with the integer attribute (its words as bash reads them,
+ * quotes removed: `'let' x`, `declare '-i' y=x`). */
+function arithmeticCommand(words: string[]): boolean {
+  const inner = unwrapBuiltin(words.slice(assignments(words)));
+  if (inner[0] === 'let') {
+    return true;
+  }
+  return (
+    inner.length > 0 &&
+    INTEGER_DECLARING.has(inner[0]) &&
+    integerOptions(inner.slice(1))
+  );
+}
+
+/** The operands of the line's arithmetic commands (`arithmeticCommand`); an array value
+ * (`declare -ai a=(x)`: the reader splits its parentheses off) with the command. */
+function* arithmeticCommands(commands: string[][]): Generator<string> {
+  for (let k = 0; k < commands.length; k++) {
+    const words = commands[k];
+    if (arithmeticCommand(words)) {
+      let text = words.join(' ');
+      const last = words[words.length - 1] ?? '';
+      if (last.endsWith('=') && k + 1 < commands.length) {
+        text += ' ' + commands[k + 1].join(' ');
+      }
       yield text;
     }
   }
@@ -421,10 +477,13 @@ export function evaluated(
   // arithmetic evaluates a variable's value as an expression, and a subscript in it as shell
   // text: a name in an arithmetic context whose value is unknown or holds `$`, a backtick, `[`;
   // a literal loop's values are judged as values, a `$(nproc)` is a number (R14-35)
+  // a name only `let` or an integer declaration assigns holds a number (`i=0; let i=i+1`,
+  // `declare -i n=5`); its operands are read as arithmetic themselves
   const loops = literalLoops(commands);
   const numbers = numericNames(original);
+  const assigning = commands.filter(words => !arithmeticCommand(words));
   const unknown = new Set([...unknownIn]);
-  unknownNames(commands, script).forEach(n => {
+  unknownNames(assigning, script).forEach(n => {
     if (!loops.has(n)) {
       unknown.add(n);
     }
@@ -434,22 +493,33 @@ export function evaluated(
       unknown.add(n);
     }
   });
-  const unreadable = (name: string, values: string[]): boolean =>
-    unknown.has(name) ||
-    unknown.has(ANY) ||
-    values.some(
+  // what the line itself assigns (`y=x` after `declare -i y`), besides what it started with;
+  // a `$(nproc)` is a number
+  const assigned = assignedValues(commands);
+  numbers.forEach(n => assigned.delete(n));
+  // bash evaluates a value's names' values in turn (`y=foo; x=y; $((x))` evaluates foo's)
+  const unreadable = (name: string, seen: Set<string>): boolean => {
+    if (seen.has(name)) {
+      return false;
+    }
+    seen.add(name);
+    if (unknown.has(name) || unknown.has(ANY)) {
+      return true;
+    }
+    const values = loops.get(name) ?? [...(assigned.get(name) ?? []), env[name] ?? ''];
+    return values.some(
       value =>
         CODE_IN_VALUE.test(value) ||
-        [...value.matchAll(IDENTIFIER)].some(
-          ([n]) => unknown.has(n) || CODE_IN_VALUE.test(env[n] ?? '')
-        )
+        [...value.matchAll(IDENTIFIER)].some(([n]) => unreadable(n, seen))
     );
-  for (const text of arithmeticTexts(script)) {
+  };
+  const texts = [...arithmeticTexts(script), ...arithmeticCommands(commands)];
+  for (const text of texts) {
     for (const [name] of text.matchAll(IDENTIFIER)) {
-      if (unreadable(name, loops.get(name) ?? [env[name] ?? ''])) {
+      if (unreadable(name, new Set())) {
         return (
           `arithmetic on the line evaluates ${name}, whose value Warden cannot read ` +
-          '(a subscript in it runs as shell text)'
+          '(a subscript in it runs as shell text): give it a number written on the line'
         );
       }
     }
@@ -457,27 +527,66 @@ export function evaluated(
   return '';
 }
 
+/** `evaluated` for a line `maskShellText` could not read (a blank-padded `(( x ))`) but that
+ * holds no expansion, quote-built program or installer word (`unseen`, `hasHint`): read as
+ * plain words, its quotes removed and split at every operator. Such a line was run unread, so
+ * `read -r x < f; (( x ))` evaluated the file's `c[$(cmd)]` (red team 34 R34-5). The kernel's
+ * `unmasked_evaluated`. */
+export function unmaskedEvaluated(
+  script: string,
+  unknown: Set<string>,
+  env: Record<string, string>
+): string {
+  const text = script.replace(/['"]/g, '');
+  const commands = text
+    .split(/[;&|()<>\n]+/)
+    .map(piece => piece.split(/\s+/).filter(w => w !== ''))
+    .filter(words => words.length > 0);
+  return evaluated(commands, text, unknown, env, script);
+}
+
+/** [name, value] of each `NAME=value` word of the line: assignments in front of a command and
+ * a declaring builtin's operands; an array's (`a=(x y)`, which the reader splits off as a
+ * command of its own) is the words of the command after. */
+function assignmentWords(commands: string[][]): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  commands.forEach((words, k) => {
+    const i = assignments(words);
+    const operands = [...words.keys()].filter(
+      n => n < i || (n > i && DECLARING.has(words[i]))
+    );
+    operands.forEach(n => {
+      const word = words[n];
+      const eq = word.indexOf('=');
+      if (eq < 0 || !ASSIGNMENT_WORD.test(word)) {
+        return;
+      }
+      let value = word.slice(eq + 1);
+      if (value === '' && n === words.length - 1 && k + 1 < commands.length) {
+        value = commands[k + 1].join(' ');
+      }
+      found.push([word.slice(0, eq).split('[')[0].replace(/\+$/, ''), value]);
+    });
+  });
+  return found;
+}
+
+/** The values the line assigns each name by `NAME=value` (`assignmentWords`). */
+function assignedValues(commands: string[][]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const [name, value] of assignmentWords(commands)) {
+    values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  return values;
+}
+
 /** The names the line assigns a value holding an expansion (`x="a[${d}(...)]"`). */
 function assignedExpansions(commands: string[][]): Set<string> {
-  const names = new Set<string>();
-  for (const words of commands) {
-    const i = assignments(words);
-    const operands = words.slice(0, i);
-    if (i < words.length && DECLARING.has(words[i])) {
-      operands.push(...words.slice(i + 1));
-    }
-    for (const word of operands) {
-      const eq = word.indexOf('=');
-      if (
-        eq >= 0 &&
-        ASSIGNMENT_WORD.test(word) &&
-        /[$`]/.test(word.slice(eq + 1))
-      ) {
-        names.add(word.slice(0, eq).split('[')[0].replace(/\+$/, ''));
-      }
-    }
-  }
-  return names;
+  return new Set(
+    assignmentWords(commands)
+      .filter(([, value]) => /[$`]/.test(value))
+      .map(([name]) => name)
+  );
 }
 
 /** a tilde-prefix of an assignment's value: at its start and after each `:` (R14-14) */

@@ -644,7 +644,8 @@ def _shell_invocations(
     if depth > MAX_NESTING:
         raise Unreadable("shell commands nested too deeply")
     _refuse_shell_code("the shell", env or {})
-    masked = _bash_lines(script)
+    line = state or _LineState(False, env or {})
+    masked = _bash_lines(script, line)
     if masked is None:
         return []
     original = script
@@ -678,7 +679,6 @@ def _shell_invocations(
         tokens = [shell_values.tilde_assignment(t, home) if t in script else t for t in tokens]
     commands = [(_literal(words), *rest[:4], _literal(rest[4])) for words, *rest in _split(tokens)]
     functions = _functions_defined(commands)
-    line = state or _LineState(False, env or {})
     line.subshells = line.subshells or any(t in ("(", ")") for t in tokens)
     # read on the whole line: stricter for the commands before the assignment
     line.unresolved = line.unresolved or _unmodelled_assignment(script)
@@ -1723,15 +1723,18 @@ _IN_PROCESS_SUBSTITUTION = (
 )
 
 
-def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
+def _bash_lines(script: str, line: "_LineState") -> Optional[Tuple[str, List[str], Set[int]]]:
     """The script masked as sh/bash read it (``shell_text``: comments blanked, substitutions,
     ``$'...'`` and heredoc bodies kept from desyncing shlex), with the backslash-newline joins
     and descriptor numbers (``2>&1``) cut, and the inside of each command substitution written
     as a marker (``_SUBSTITUTION``, one word piece) of its index in the list of their texts;
     None when the shell's reading of it is not modelled and the line is provably install-free
-    read as plain words (no installer hint, ``shell_text.unseen``); else Unreadable (red team
-    12; red team 13 R13-1: a line not read is not searched for an expansion in a program word,
-    a link, a function or an alias either, so a hint-free `u$@v p$@ip install` passed)."""
+    read as plain words (no installer hint, ``shell_text.unseen``) and holds no value bash
+    evaluates as shell text (``shell_values.unmasked_evaluated``: ``line``, the state it runs
+    in); else Unreadable (red team 12; red team 13 R13-1: a line not read is not searched for
+    an expansion in a program word, a link, a function or an alias either, so a hint-free
+    `u$@v p$@ip install` passed; red team 34 R34-5: nor for arithmetic on a value read from a
+    file, `read -r x < f; (( x ))`)."""
     try:
         masked = shell_text.mask(script)
     except shell_text.Uncertain as exc:
@@ -1748,6 +1751,12 @@ def _bash_lines(script: str) -> Optional[Tuple[str, List[str], Set[int]]]:
                 f"Warden cannot follow how the shell reads this line ({exc}) and it{holds} may "
                 "run an installer: write it without that construct"
             ) from None
+        unknown = line.unknown_names | line.unresolved_values
+        evaluated = shell_values.unmasked_evaluated(
+            script, unknown, {**line.inherited(), **line.env}
+        )
+        if evaluated:
+            raise Unreadable(f"bash evaluates a value as shell text: {evaluated}") from None
         return None
     spans = [(start, end, "") for start, end in masked.cuts]
     spans += [_marker_span(script, n, s, e) for n, (s, e) in enumerate(masked.substitutions)]

@@ -16,7 +16,7 @@ the same.
 
 import os
 import re
-from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set
+from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
 
 from . import line_flow, shell_options
 
@@ -270,13 +270,19 @@ _PROMPTS = frozenset(("PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND"))
 _PROMPT_TEXT = re.compile(r"(?<![$\w{])(PS[0-4]|PROMPT_COMMAND)\b|\$\{(PS[0-4]|PROMPT_COMMAND)[:=]")
 _PROMPT_EXPANSION = re.compile(r"\$\{[^}]*@[\\'\"]*P")
 # the text of arithmetic contexts as the masked line holds it: `$((...))` (masked `$::...`),
-# an indirection `${!x}` (x's value is a name, its subscript evaluated), `((...))`, `$[...]`,
-# `[[...]]` (only some of its operands: _arithmetic_texts), a subscript, a substring's offset
-# and length (group 1), `let`, `declare -i`
+# an indirection `${!x}` (x's value is a name, its subscript evaluated), `((...))`, an
+# arithmetic `for ((...))` header (masked `for ::...`: red team 34 R34-5), `$[...]`, `[[...]]`
+# (only some of its operands: _arithmetic_texts), a subscript, a substring's offset and length
+# (group 1), `let`, `declare -i` (in any option word: `-x -i`, `+x -i`); `let` and the
+# integer attribute are read on the command's words too (`_arithmetic_commands`: quoted)
 _ARITHMETIC = re.compile(
     r"\$::[^\s;&|]*|\$\(\([^\s;&|]*|\$\{![^}]*\}|\(\(.*?\)\)|\$\[[^\]]*\]|\[\[.*?\]\]|\w\[[^\]]*\]|\$\{\w+:([^-=?+}][^}]*)\}"
-    r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)\s+-\w*i)[^;&|\n]*"
+    r"|(?<![\w$])for[ \t]*::[^\s;&|]*"
+    r"|(?:^|[\s;&|(])(?:let\s|(?:declare|typeset|local)(?:\s+\+\w*|\s+-\w*)*?\s+-\w*i)[^;&|\n]*"
 )
+# the declaring builtins with bash's integer attribute (`-i`): a value assigned to such a name
+# (by any form: `declare -i y; read y`) is evaluated as arithmetic
+_INTEGER_DECLARING = frozenset(("declare", "typeset", "local"))
 # in `[[ ... ]]` bash evaluates as arithmetic only the operands of these (and `-v`'s subscript)
 _TEST_ARITHMETIC = frozenset(("-eq", "-ne", "-lt", "-le", "-gt", "-ge"))
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -305,6 +311,45 @@ def _arithmetic_texts(script: str) -> Iterable[str]:
         elif context.group(1) is not None:
             yield context.group(1)
         else:
+            yield text
+
+
+def _integer_options(args: List[str]) -> bool:
+    """Whether a declaring builtin's options (before its first operand or ``--``) give the
+    integer attribute: an ``i`` in any ``-`` word (``-i``, ``-xi``, ``-x -i``, ``+x -i``), or a
+    word Warden cannot read, which may expand to one (``declare $o y=x``: red team 34 R34-5)."""
+    for word in args:
+        if word == "--":
+            return False
+        if word[:1] == "-" and len(word) > 1:
+            if "i" in word:
+                return True
+        elif word[:1] != "+" or len(word) == 1:
+            return computed_operand(word)
+    return False
+
+
+def _arithmetic_command(words: List[str]) -> bool:
+    """Whether a command (reserved words cut) evaluates its operands as arithmetic: ``let``,
+    ``declare``/``typeset``/``local`` with the integer attribute (its words as bash reads them,
+    quotes removed: ``'let' x``, ``declare '-i' y=x``)."""
+    i = 0
+    while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
+        i += 1
+    inner = line_flow.unwrap_builtin(words[i:])
+    if inner[:1] == ["let"]:
+        return True
+    return bool(inner) and inner[0] in _INTEGER_DECLARING and _integer_options(inner[1:])
+
+
+def _arithmetic_commands(commands: List[List[str]]) -> Iterable[str]:
+    """The operands of the line's arithmetic commands (``_arithmetic_command``); an array
+    value (``declare -ai a=(x)``: the reader splits its parentheses off) with the command."""
+    for k, words in enumerate(commands):
+        if _arithmetic_command(words):
+            text = " ".join(words)
+            if words[-1:] and words[-1].endswith("=") and k + 1 < len(commands):
+                text += " " + " ".join(commands[k + 1])
             yield text
 
 
@@ -391,48 +436,84 @@ def evaluated(
     # cmd)]`) as shell text: a name in an arithmetic context whose value is unknown (assigned
     # an expansion, or by a form the line state does not read) or holds `$`, a backtick or `[`;
     # a literal loop's values are judged as values, a `$(nproc)` is a number (R14-35)
+    # a name only `let` or an integer declaration assigns holds a number (`i=0; let i=i+1`,
+    # `declare -i n=5`); its operands are read as arithmetic themselves
     loops = literal_loops(commands)
     numbers = numeric_names(original)
+    assigning = [words for words in commands if not _arithmetic_command(words)]
     unknown = (
         set(unknown)
-        | (unknown_names(commands, script) - set(loops))
+        | (unknown_names(assigning, script) - set(loops))
         | (_assigned_expansions(commands) - numbers)
     )
+    # what the line itself assigns (`y=x` after `declare -i y`), besides what it started with;
+    # a `$(nproc)` is a number
+    assigned = {n: v for n, v in _assigned_values(commands).items() if n not in numbers}
 
-    def unreadable(name: str, values: List[str]) -> bool:
+    def unreadable(name: str, seen: Set[str]) -> bool:
+        # bash evaluates a value's names' values in turn (`y=foo; x=y; $((x))` evaluates foo's)
+        if name in seen:
+            return False
+        seen.add(name)
         if name in unknown or ANY in unknown:
             return True
         return any(
             _CODE_IN_VALUE.search(value)
-            or any(
-                n in unknown or _CODE_IN_VALUE.search(env.get(n, ""))
-                for n in _IDENTIFIER.findall(value)
-            )
-            for value in values
+            or any(unreadable(n, seen) for n in _IDENTIFIER.findall(value))
+            for value in loops.get(name, assigned.get(name, []) + [env.get(name, "")])
         )
 
-    for text in _arithmetic_texts(script):
+    texts = list(_arithmetic_texts(script)) + list(_arithmetic_commands(commands))
+    for text in texts:
         for name in _IDENTIFIER.findall(text):
-            if unreadable(name, loops.get(name, [env.get(name, "")])):
+            if unreadable(name, set()):
                 return (
                     f"arithmetic on the line evaluates {name}, whose value Warden cannot read "
-                    "(a subscript in it runs as shell text)"
+                    "(a subscript in it runs as shell text): give it a number written on "
+                    "the line"
                 )
     return ""
 
 
-def _assigned_expansions(commands: List[List[str]]) -> Set[str]:
-    """The names the line assigns a value holding an expansion (``x="a[${d}(...)]"``)."""
-    names = set()
-    for words in commands:
+def unmasked_evaluated(script: str, unknown: Set[str], env: Dict[str, str]) -> str:
+    """``evaluated`` for a line ``shell_text.mask`` could not read (a blank-padded ``(( x ))``)
+    but that holds no expansion, quote-built program or installer word (``shell_text.unseen``,
+    ``has_hint``): read as plain words, its quotes removed and split at every operator. Such a
+    line was run unread, so ``read -r x < f; (( x ))`` evaluated the file's ``c[$(cmd)]`` (red
+    team 34 R34-5)."""
+    text = re.sub(r"['\"]", "", script)
+    commands = [piece.split() for piece in re.split(r"[;&|()<>\n]+", text)]
+    return evaluated([words for words in commands if words], text, unknown, env, script)
+
+
+def _assignment_words(commands: List[List[str]]) -> Iterable[Tuple[str, str]]:
+    """(name, value) of each ``NAME=value`` word of the line: assignments in front of a
+    command and a declaring builtin's operands; an array's (``a=(x y)``, which the reader
+    splits off as a command of its own) is the words of the command after."""
+    for k, words in enumerate(commands):
         i = 0
         while i < len(words) and _ASSIGNMENT_WORD.match(words[i]):
             i += 1
-        operands = words[:i]
+        operands = list(range(i))
         if words[i : i + 1] and words[i] in _DECLARING:
-            operands += words[i + 1 :]
-        for word in operands:
-            name, eq, value = word.partition("=")
-            if eq and _ASSIGNMENT_WORD.match(word) and re.search(r"[$`]", value):
-                names.add(name.split("[")[0].rstrip("+"))
-    return names
+            operands += range(i + 1, len(words))
+        for n in operands:
+            name, eq, value = words[n].partition("=")
+            if not (eq and _ASSIGNMENT_WORD.match(words[n])):
+                continue
+            if not value and n == len(words) - 1 and k + 1 < len(commands):
+                value = " ".join(commands[k + 1])
+            yield name.split("[")[0].rstrip("+"), value
+
+
+def _assigned_values(commands: List[List[str]]) -> Dict[str, List[str]]:
+    """The values the line assigns each name by ``NAME=value`` (``_assignment_words``)."""
+    values: Dict[str, List[str]] = {}
+    for name, value in _assignment_words(commands):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+def _assigned_expansions(commands: List[List[str]]) -> Set[str]:
+    """The names the line assigns a value holding an expansion (``x="a[${d}(...)]"``)."""
+    return {name for name, value in _assignment_words(commands) if re.search(r"[$`]", value)}
