@@ -61,7 +61,9 @@ const ORDINARY = [
 
 describe('arithmetic on a value Warden cannot read (R34-5)', () => {
   it.each(ATTACKS)('refuses %s', line => {
-    expect(problems(line).join('\n')).toMatch(/arithmetic on the line evaluates/);
+    expect(problems(line).join('\n')).toMatch(
+      /arithmetic on the line evaluates/
+    );
   });
 
   it.each(ORDINARY)('reads %s', line => {

@@ -1404,7 +1404,9 @@ function maskedLine(script: string, line: LineState): MaskedLine | null {
       line.env
     );
     if (evaluated) {
-      throw new Unreadable(`bash evaluates a value as shell text: ${evaluated}`);
+      throw new Unreadable(
+        `bash evaluates a value as shell text: ${evaluated}`
+      );
     }
     return null;
   }

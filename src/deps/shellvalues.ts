@@ -506,7 +506,10 @@ export function evaluated(
     if (unknown.has(name) || unknown.has(ANY)) {
       return true;
     }
-    const values = loops.get(name) ?? [...(assigned.get(name) ?? []), env[name] ?? ''];
+    const values = loops.get(name) ?? [
+      ...(assigned.get(name) ?? []),
+      env[name] ?? ''
+    ];
     return values.some(
       value =>
         CODE_IN_VALUE.test(value) ||
