@@ -1348,7 +1348,10 @@ class _LineState:
         (``for PYTHONPATH in``, ``read``, a nameref) as unknown (red team 17 R17-15). PATH's
         own rule is ``refuse_unknown_path``; a name the line computes (``export $(grep -v '^#'
         .env | xargs)``, R14-2's ordinary line) is not counted: open, docs/threat-model.md."""
-        names = {n for n in self.unknown_names if _start_variable(n) and n != "PATH"}
+        # and a setting a writer of the list names its files by (``cp -b`` after `read
+        # SIMPLE_BACKUP_SUFFIX`)
+        unknown = {n for n in self.unknown_names if n in line_writers.INHERITED_SETTINGS}
+        names = {n for n in self.unknown_names if _start_variable(n) and n != "PATH"} | unknown
         return {**self.env, **{name: UnknownValue() for name in names}}
 
     def inherited(self) -> Dict[str, str]:
@@ -2410,7 +2413,9 @@ _STARTS_NOTHING = frozenset(
      "unset", "read", "exit", "return", "shift", "local", "declare", "typeset", "readonly")
 )  # fmt: skip
 # A word part Warden cannot place: a substitution or expansion the shell makes, a pattern
-_UNPLACED = re.compile(r"[$`*?\[{\x01]")  # `{a,b}` too: the shell makes two words
+_UNPLACED = line_writers.UNPLACED  # `{a,b}` too: the shell makes two words
+# a name's text the shell expands to one it computes: it may hold a `/`, so lead anywhere
+_EXPANDED = re.compile(r"[$`\x01]")
 # Folders of a PATH that are the system's: a writer Warden cannot place is not taken to write
 # there (the kernel's user writing /usr/bin is the machine's own business, not a cell's line),
 # each with everything under it; /usr/local/ excepted, and any folder root does not own
@@ -2464,7 +2469,9 @@ def _write_places(
     lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
     prefix = command[:lead]
     words = line_flow.unwrap_builtin(command[lead:])
-    env = {**env, **dict(w.split("=", 1) for w in prefix)}
+    inherited = _inherited_environ()
+    settings = {n: inherited[n] for n in line_writers.INHERITED_SETTINGS if n in inherited}
+    env = {**settings, **env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
     except line_writers.UnplacedWrites:
@@ -2628,14 +2635,18 @@ def _places_of(writer: str, here: str, kind: str, part: str) -> list:
     writes pbin/gzip, a file of pbin); a part Warden cannot place: (writer, ""), an
     ``UnplacedFile`` where it is one file of a name the line gives."""
     where, name = os.path.split(part)
-    if _UNPLACED.search(where) or part.startswith("~"):
+    # a name the shell computes (`cp p.pth "$D"`, D a site folder's zz.pth) may be any path
+    if _UNPLACED.search(where) or part.startswith("~") or _EXPANDED.search(name):
         if kind == line_writers.FILE and name and not _UNPLACED.search(name):
             return [(writer, UnplacedFile(name))]
         return [(writer, "")]
     # by the kernel's resolution, not the text's: `lnk/../x` is x beside lnk's target (R24-2)
     path = link_walk.physical(os.path.join(here, part))
-    if kind == line_writers.TREE and _UNPLACED.search(name):
-        path = link_walk.walk(os.path.join(here, where or ".")).end  # any name in its folder
+    if _UNPLACED.search(name):
+        # a pattern (`gzip -d site/*.gz`'s outputs, split's pieces `zz*`): any name in its
+        # folder, the folder's tree
+        path = link_walk.walk(os.path.join(here, where or ".")).end
+        kind = line_writers.TREE
     itself = writer + "/" if kind == line_writers.TREE else writer
     folders = dict.fromkeys((os.path.dirname(path), os.path.dirname(os.path.realpath(path))))
     return [(itself, path)] + [(writer, folder) for folder in folders]

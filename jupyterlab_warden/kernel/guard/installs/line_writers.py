@@ -150,12 +150,19 @@ _INSTALL = _table(
 )  # fmt: skip
 
 
-def _copies(table: Options, trees: bool, args: List[str]) -> Reach:
+def _copies(table: Options, trees: bool, args: List[str], env: Dict[str, str]) -> Reach:
     """cp/mv/ln/install: each source lands at DEST/<its name> when DEST is surely a folder
     (``-t``, two or more sources, a DEST ending in ``.``/``..``), else at DEST itself (a new
     name, or an existing folder: the whole of DEST). ``trees``: a source may be a folder (mv,
-    ln, cp -r/-a), so what lands is a tree."""
+    ln, cp -r/-a), so what lands is a tree. With -b/--backup/-S, each place's backup too
+    (``_backups``)."""
     options, operands = read_options(args, table)
+    places = _copied_places(table, trees, options, operands)
+    return places + _backups(options, places, env)
+
+
+def _copied_places(table: Options, trees: bool, options: list, operands: List[str]) -> Reach:
+    """Where the copies, moves or links themselves land (``_copies``)."""
     keys = _keys(options)
     kind = TREE if trees else FILE
     if "d" in keys and table is _INSTALL:
@@ -203,6 +210,39 @@ def _linked(args: List[str]) -> Reach:
         relative = [s for s in sources if not s.startswith("/")]
         places += [(TREE, os.path.join(f, s)) for f in folders for s in relative]
     return places
+
+
+# the variables of the environment a writer of the list reads its names from that a shell
+# line inherits from the kernel where it does not set them (its ``env`` holds the line's own)
+INHERITED_SETTINGS = ("SIMPLE_BACKUP_SUFFIX",)
+# the backup options of cp/mv/ln/install (-S implies -b), by their tables' keys
+_BACKUP_KEYS = frozenset(("b", "backup", "S"))
+# a word's text whose value the line does not give: an expansion, a command substitution's
+# marker, or a pattern the shell expands to names (``{a,b}`` too: two words)
+UNPLACED = re.compile(r"[$`*?\[{\x01]")
+
+
+def _backups(options: list, places: Reach, env: Dict[str, str]) -> Reach:
+    """The backups cp/mv/ln/install make of what they replace (red team 34 R34-7: ``cp -b -S
+    .pth p.txt <site>/zz`` renames the old zz to zz.pth): each place plus the suffix (-S's,
+    else SIMPLE_BACKUP_SUFFIX's, else ``~``; gnulib takes ``~`` for an empty one), and the
+    numbered backup ``PLACE.~N~`` (``--backup=numbered``, VERSION_CONTROL, or ``existing``
+    where one is there: both are counted, whatever the control says). A suffix whose text
+    Warden does not have (an expansion, UnknownValue) leaves any name beginning with the
+    place, in its folder; one with a ``/`` (gnulib ignores it, an older cp may not) a place
+    Warden cannot tell."""
+    if not _BACKUP_KEYS & _keys(options):
+        return []
+    given = _values(options, "S")
+    suffix = (given[-1] if given else env.get("SIMPLE_BACKUP_SUFFIX", "")) or "~"
+    if "/" in suffix:
+        raise UnplacedWrites(f"a backup suffix with a folder in it ({suffix[:60]})")
+    unknown = UNPLACED.search(suffix) is not None
+    backups: Reach = []
+    for kind, place in places:
+        backups.append((TREE, place + "*") if unknown else (kind, place + suffix))
+        backups.append((kind, place + ".~1~"))  # ``.~N~``: no start-up name whatever N is
+    return backups
 
 
 def _name(source: str) -> str:
@@ -342,16 +382,82 @@ _GZIP = _table(
 )  # fmt: skip
 
 
+# what gzip -d takes off a name to name its output (gzip.c's known suffixes, matched ignoring
+# case: ``.Z`` too), each to what it puts in its place; -S's suffix is taken off as well
+_GZIP_SUFFIXES = {".gz": "", ".z": "", "-gz": "", "-z": "", "_z": "", ".tgz": ".tar",
+                  ".taz": ".tar"}  # fmt: skip
+
+
 def _gzip(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
-    """gzip/gunzip write each operand's (de)compressed file beside it, each operand's tree
-    with -r; -c (and zcat) only print. GZIP holds default options Warden does not read."""
+    """gzip/gunzip write beside each operand its compressed file (the name plus -S's suffix,
+    ``.gz``) or decompressed one (``_gunzipped``), each operand's tree with -r; -c (and zcat)
+    only print. GZIP holds default options Warden does not read."""
     if env.get("GZIP"):
         return None
     options, operands = read_options(args, _GZIP)
     keys = _keys(options)
     if name == "zcat" or keys & {"c", "l", "t"}:
         return []
-    return [(TREE if "r" in keys else FILE, word) for word in operands]
+    suffix = (_values(options, "S") or [".gz"])[-1]
+    decompress = name == "gunzip" or "d" in keys
+    reach: Reach = []
+    for word in (w for w in operands if w != "-"):
+        reach.append((TREE if "r" in keys else FILE, word))
+        if UNPLACED.search(suffix) or (decompress and "N" in keys):
+            # a suffix Warden does not have, or -N's name from the file's header: any name
+            # in the operand's folder
+            reach.append((TREE, os.path.join(os.path.dirname(word), "*")))
+        elif decompress:
+            reach += [(FILE, out) for out in _gunzipped(word, suffix)]
+        else:
+            reach.append((FILE, word + suffix))
+    return reach
+
+
+def _gunzipped(word: str, suffix: str) -> List[str]:
+    """The names gzip -d may give the output of ``word`` (red team 34 R34-7: ``zz.pth.gz`` is
+    ``zz.pth``): the name without each known suffix it ends in (a pattern's stays one)."""
+    lower, out = word.lower(), []
+    for known, put in [(suffix.lower(), "")] + list(_GZIP_SUFFIXES.items()):
+        at = len(word) - len(known)
+        if known and lower.endswith(known) and at > 0 and word[at - 1] != "/":
+            out.append(word[:at] + put)
+    return list(dict.fromkeys(out))  # -S's default .gz is a known suffix too
+
+
+# -- split and csplit: pieces named from a prefix
+
+# (--filter runs a command: not on the table, so split with it is not placed)
+_SPLIT = _table(
+    "0123456789a:b:C:del:n:t:ux",
+    {"suffix-length=": "a", "additional-suffix=": "additional", "bytes=": "b",
+     "line-bytes=": "C", "numeric-suffixes==": "d", "hex-suffixes==": "x",
+     "elide-empty-files": "e", "lines=": "l", "number=": "n", "separator=": "t",
+     "unbuffered": "u", "verbose": "", "help": "", "version": ""},
+)  # fmt: skip
+_CSPLIT = _table(
+    "b:f:kn:sqz",
+    {"suffix-format=": "b", "prefix=": "f", "keep-files": "k", "suppress-matched": "",
+     "digits=": "n", "quiet": "s", "silent": "s", "elide-empty-files": "z", "help": "",
+     "version": ""},
+)  # fmt: skip
+
+
+def _split(name: str, args: List[str], env: Dict[str, str]) -> Reach:
+    """split and csplit name their pieces PREFIX + a suffix they generate + split's
+    --additional-suffix or csplit's -b format (red team 34 R34-7: ``split
+    --additional-suffix=.pth p.pth <site>/zz`` writes zz*.pth): names Warden does not list, so
+    any name beginning with PREFIX in its folder; a suffix that may hold a ``/`` (csplit
+    takes one) writes where Warden cannot tell."""
+    if name == "split":
+        options, operands = read_options(args, _SPLIT)
+        prefix, suffixes = (operands[1:2] or ["x"])[0], _values(options, "additional")
+    else:
+        options, _ = read_options(args, _CSPLIT)
+        prefix, suffixes = (_values(options, "f") or ["xx"])[-1], _values(options, "b")
+    if any("/" in s or UNPLACED.search(s) for s in suffixes):
+        raise UnplacedWrites(f"{name} names its pieces with a suffix Warden cannot place")
+    return [(TREE, prefix + "*")]
 
 
 def _dd(args: List[str]) -> Optional[Reach]:
@@ -736,7 +842,7 @@ _WRITES_NOTHING = frozenset(
 
 def _cp(name: str, args: List[str], env: Dict[str, str]) -> Reach:
     options, _ = read_options(args, _CP)
-    return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args)
+    return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args, env)
 
 
 def _uniq(name: str, args: List[str], env: Dict[str, str]) -> Reach:
@@ -754,10 +860,10 @@ def _sort(name: str, args: List[str], env: Dict[str, str]) -> Reach:
 # (a program not on it) with one lookup.
 _READERS: Dict[str, Callable[[str, List[str], Dict[str, str]], Optional[Reach]]] = {
     "cp": _cp,
-    "mv": lambda name, args, env: _copies(_MV, True, args),
+    "mv": lambda name, args, env: _copies(_MV, True, args, env),
     # a link may name a folder: a tree
-    "ln": lambda name, args, env: _copies(_LN, True, args) + _linked(args),
-    "install": lambda name, args, env: _copies(_INSTALL, False, args),
+    "ln": lambda name, args, env: _copies(_LN, True, args, env) + _linked(args),
+    "install": lambda name, args, env: _copies(_INSTALL, False, args, env),
     "chmod": lambda name, args, env: _mode_changer(_CHMOD, args, True),
     "chown": lambda name, args, env: _mode_changer(_CHOWN, args, False),
     "chgrp": lambda name, args, env: _mode_changer(_CHOWN, args, False),
@@ -770,6 +876,8 @@ _READERS: Dict[str, Callable[[str, List[str], Dict[str, str]], Optional[Reach]]]
     "gzip": _gzip,
     "gunzip": _gzip,
     "zcat": _gzip,
+    "split": _split,
+    "csplit": _split,
     "dd": lambda name, args, env: _dd(args),
     "curl": lambda name, args, env: _curl(args, env),
     "wget": lambda name, args, env: _wget(args, env),
@@ -804,7 +912,7 @@ def _reader(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
 # make links; the other writers of the list may leave a link where they write.
 _MAKES_NO_LINK = frozenset(
     ("install", "chmod", "chown", "chgrp", "touch", "tee", "uniq", "sort", "sed", "gzip",
-     "gunzip", "zcat", "dd", "curl", "wget")
+     "gunzip", "zcat", "dd", "curl", "wget", "split", "csplit")
 )  # fmt: skip
 # cp's keys that make a link (-l hard, -s symbolic) or copy one as a link (-P/-d, -a, -r/-R
 # copy a source's links, and a folder's, as links)
@@ -834,11 +942,11 @@ def links(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
             options, _ = read_options(args, _CP)
             if not _CP_LINKING & _keys(options):
                 return []
-            return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args)
+            return _copies(_CP, bool({"r", "R", "a"} & _keys(options)), args, env)
         if name == "mv":
-            return _copies(_MV, True, args)  # the source itself: a link stays a link
+            return _copies(_MV, True, args, env)  # the source itself: a link stays a link
         if name == "ln":
-            return _copies(_LN, True, args)
+            return _copies(_LN, True, args, env)
         if name == "tar":
             places = _tar(args)  # tar -x's trees; an archive it writes is a file
             return None if places is None else [(k, p) for k, p in places if k == TREE]
