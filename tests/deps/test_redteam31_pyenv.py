@@ -42,7 +42,18 @@ PYENV_HOOK_PATH="${PYENV_HOOK_PATH}:${PYENV_ROOT}/pyenv.d"
 [ "$1" = exec ] || exit 1
 shift
 program="$1"; shift
-version="${PYENV_VERSION:-$(head -n1 "$PYENV_ROOT/version")}"
+# the pick: PYENV_VERSION, a .python-version up from the folder, the global version; a name
+# that is no version folder a prefix of the newest it names (pyenv-latest)
+version="${PYENV_VERSION:-}"
+dir="$PWD"
+while [ -z "$version" ] && [ -n "$dir" ]; do
+  [ -f "$dir/.python-version" ] && version="$(head -n1 "$dir/.python-version")"
+  dir="${dir%/*}"
+done
+version="${version:-$(head -n1 "$PYENV_ROOT/version")}"
+if [ ! -d "$PYENV_ROOT/versions/$version" ]; then
+  version="$(ls "$PYENV_ROOT/versions" | grep -E "^${version//./\\.}[-.]" | sort -V | tail -n1)"
+fi
 IFS=: hook_paths=($PYENV_HOOK_PATH)
 shopt -s nullglob
 for path in "${hook_paths[@]}"; do

@@ -2309,8 +2309,9 @@ def _simple(
         )
     if _PYTHON.match(name):
         # a name says nothing of the file's format: a pyenv shim `python3` is a bash script,
-        # and bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5)
-        _refuse_shell_script(argv[0], env)
+        # and bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5); a
+        # shim runs the picked version's program with these words (R34-2): read the same
+        _read_pyenv_pick(*_refuse_shell_script(argv[0], env), argv, env, depth, stdin)
         _guardless_python(argv, env, stdin)
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
@@ -2333,7 +2334,7 @@ def _simple(
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
         return []
-    _refuse_shell_script(argv[0], env)
+    picked = _read_pyenv_pick(*_refuse_shell_script(argv[0], env), argv, env, depth, stdin)
     # a `#!` file is also read as the start the kernel makes of it (R16-14)
     started = _script_start(argv, env, depth)
     try:
@@ -2350,7 +2351,12 @@ def _simple(
     # still the inert program it is named
     linked = interpreters.language(name) or shell_runners.runner(name)
     _refuse_unread(name if linked else _listed_name(argv[0]), argv[1:], env, stdin)
-    return found
+    # what the shim's version program starts that the shim's own reading did not name
+    return found + [inv for inv in picked if (inv.tool, inv.args) not in _named(found)]
+
+
+def _named(found: List[Invocation]) -> set:
+    return {(inv.tool, inv.args) for inv in found}
 
 
 def _refuse_path_programs(env: Dict[str, str], depth: int) -> None:
@@ -3417,8 +3423,8 @@ def _refuse_console_script_start(
     if depth == 0 and _RUNNING.get():
         return  # the running process's own command (pip.main): its start is behind it
 
-    # a pyenv shim `pip` is a bash script (R31-5)
-    _refuse_shell_script(program, env)
+    # a pyenv shim `pip` is a bash script (R31-5), which runs the picked version's pip (R34-2)
+    _read_pyenv_pick(*_refuse_shell_script(program, env), [program] + args, env, depth, stdin)
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
     if path:
         _read_python_script_start(program, path, args, env, stdin)
@@ -3520,10 +3526,11 @@ def _refuse_unread_imports(start: "_GuardlessStart", env: Dict[str, str]) -> Non
             )
 
 
-def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
+def _refuse_shell_script(program: str, env: Dict[str, str]) -> Tuple[str, Optional[tuple]]:
     """A program file exec runs with bash (its ``#!`` line, or none: ``shebang``) started with
     a variable that runs code is refused as a shell start is (R11-13: ``./x.sh``); a pyenv
-    shim whose hooks may be the cell's too (``_refuse_pyenv_hooks``)."""
+    shim whose hooks may be the cell's too (``_refuse_pyenv_hooks``). Returns the program's
+    file ('' not found) and, for a pyenv shim, its (root, picked version names)."""
     from . import shebang
 
     search = env.get("PATH")
@@ -3535,19 +3542,20 @@ def _refuse_shell_script(program: str, env: Dict[str, str]) -> None:
             _refuse_shell_code(f"{program} ({why})", env)
     else:
         path = _placed(program, False) if os.sep in program else _which(program, search, False)
-    _refuse_pyenv_hooks(path, env)
+    return path, _refuse_pyenv_hooks(path, env)
 
 
-def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
+def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> Optional[tuple]:
     """A pyenv shim at ``path`` (red team 32 R32-9) sources the hooks of its own root's
     folders before the program, and runs its plugins' programs: refused when one of them
     changed since the kernel started or is others' to write (``pyenv_hooks.changed``), or
-    when an earlier writer on the line may write there (R31-6's rule for pyenv's places)."""
+    when an earlier writer on the line may write there (R31-6's rule for pyenv's places).
+    Returns ``guardless.pyenv_names``' (root, names) of the shim, None for no shim."""
     from . import guardless, pyenv_hooks, pyenv_places
 
     shim = guardless.pyenv_names(os.path.realpath(path), env) if path else None
     if shim is None:
-        return
+        return None
     why = pyenv_hooks.changed(shim[0], env)
     if why:
         raise Unreadable(
@@ -3585,6 +3593,113 @@ def _refuse_pyenv_hooks(path: str, env: Dict[str, str]) -> None:
                 f"{hit[1]}, where pyenv finds the hooks and plugins it runs before the program; "
                 "Warden reads them before the line runs: run the shim as its own line"
             )
+    return shim
+
+
+def _read_pyenv_pick(
+    path: str,
+    shim: Optional[tuple],
+    argv: List[str],
+    env: Dict[str, str],
+    depth: int,
+    stdin: str = "unknown",
+) -> List[Invocation]:
+    """A pyenv shim at ``path`` (``shim``: its root and picked names, None for no shim) runs the
+    program of the version pyenv picks with the shim's words (red team 34 R34-2: a cell made
+    ``versions/3.11.99/bin/python3``, a ``#!/bin/sh`` script, and the ``.python-version``
+    picking it). Each program it may run (``pyenv_versions.programs``: every installed version
+    when a writer earlier on the line may change the pick, ``_pyenv_pick_writers``) is refused
+    when it changed since the kernel started (a Python-named one), or is no Python's program
+    (``#!/bin/sh`` named ``python3``), or changed and is no Python's script (``pip``); then read
+    as the start it is, ``argv``'s words given to it. Returns what those starts install."""
+    if shim is None:
+        return []
+    from . import pyenv_versions
+
+    pick = pyenv_versions.Pick(shim[0], os.path.basename(path), list(shim[1]))
+    any_version = _pyenv_pick_writers(pick, path, env)
+    found: List[Invocation] = []
+    for version, program in pyenv_versions.programs(pick, path, env, any_version):
+        where = f"{path} is a pyenv shim, and the version it may run ({version}) runs {program}"
+        again = pyenv_versions.shim_pick(program, env)
+        if again is not None and again.root == pick.root:
+            continue  # its own shim again: pyenv loops on it and runs nothing
+        why = "" if again is not None else _picked_program_problem(pick, program, env)
+        if why:  # (another pyenv's shim is read below, as the start it is)
+            raise Unreadable(
+                f"{where}, which {why}. Start a Python by its own path (pyenv which "
+                f"{pick.program}), or, for a version installed on purpose, restart the kernel"
+            )
+        if depth >= MAX_NESTING:
+            raise Unreadable(f"{where}, nested too deeply")
+        try:
+            found += _simple([program] + argv[1:], env, depth + 1, stdin)
+        except Unreadable as exc:
+            raise Unreadable(f"{where}, read as that start: {exc}") from None
+    return found
+
+
+def _picked_program_problem(pick, program: str, env: Dict[str, str]) -> str:
+    """Why the program a pyenv shim's version runs may not run ('' it may): a Python-named
+    shim's must be a Python's program file (a binary) unchanged since the kernel started
+    (a version installed since: its files are none Warden read); another's (``pip``, a
+    console script a pip install may write since) changed only as a Python's script."""
+    from . import pip_program, pyenv_versions
+
+    changed = pyenv_versions.changed(program)
+    if _PYTHON.match(pick.program):
+        if changed:
+            return f"changed since the kernel started ({changed})"
+        return pyenv_versions.not_python(program)
+    if not changed:
+        return ""
+    python = pip_program.interpreter_of(program, lambda name: _which(name, env.get("PATH"), False))
+    if python and python != program and _names_python(python):
+        return ""
+    return f"changed since the kernel started ({changed}) and is no Python's script"
+
+
+def _pyenv_pick_writers(pick, shim: str, env: Dict[str, str]) -> bool:
+    """Whether a writer earlier on the line may change which version the shim picks: one that
+    may write a ``.python-version`` of pyenv's walk or ``$ROOT/version``, one Warden cannot
+    place, or a guarded Python (its code may write anywhere; its guard refuses the root's
+    versions and ``version``: ``pyenv_places.version_write``). Refused: a writer that may
+    write the root's ``versions`` (a new version's program, after Warden read them), and a
+    guarded Python whose guard does not cover this root (not its PYENV_ROOT, ~/.pyenv or a
+    shims folder on its PATH)."""
+    from . import pyenv_places, pyenv_versions
+
+    written = _PATH_WRITES.get()
+    if not written:
+        return False
+    versions = os.path.join(pick.root, "versions")
+    picks = [(f, False) for f in pyenv_versions.pick_files(pick.root, env)]
+    roots = {os.path.abspath(pick.root), os.path.realpath(pick.root)}
+    may_pick = False
+    for writer, place in written:
+        if isinstance(writer, GuardedWriter):
+            if not roots & set(pyenv_places.guarded_roots(writer.env)):
+                raise Unreadable(
+                    f"{shim} is a pyenv shim, and an earlier command on the line "
+                    f"({writer.rstrip('/')}) is a Python that may write {versions}, where pyenv "
+                    "finds the program it runs, and the .python-version that picks it; its "
+                    "guard refuses the versions only of the pyenv of its PYENV_ROOT, ~/.pyenv "
+                    "or a shims folder on its PATH: run the shim as its own line, or give the "
+                    "writer that PYENV_ROOT"
+                )
+            may_pick = True
+            continue
+        tree, writer = writer.endswith("/"), writer.rstrip("/")
+        reaches = _overlaps(place, tree, [(versions, True)]) if place else _user_folder(pick.root)
+        if reaches:
+            what = f"may write under {versions}" if place else "writes files Warden cannot place"
+            raise Unreadable(
+                f"{shim} is a pyenv shim, and an earlier command on the line ({writer}) {what}, "
+                "where pyenv finds the program of the version it runs; Warden reads it before "
+                "the line runs: run the shim as its own line"
+            )
+        may_pick = may_pick or not place or _overlaps(place, tree, picks)
+    return may_pick
 
 
 def _listed_name(word: str) -> str:

@@ -120,12 +120,22 @@ def pyenv_names(shim: str, env: Dict[str, str]) -> Optional[Tuple[str, List[str]
 
 def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
     """The ``.python-version`` each walk pyenv may make picks (None for a walk that finds
-    none: the global version). pyenv walks up ``$PYENV_DIR`` and the shell's ``$PWD``: a
-    logical path, or the physical one when the inherited PWD does not name the folder
-    (``Popen(cwd="link")``), so both chains are read from each (red team 11 R11-2). After a
-    ``cd`` Warden cannot follow (``cd ~/proj && python train.py``) it reads from this
-    process's folder, as before: refusing there refused ordinary lines, and a Python older
-    than 3.8 that pyenv picks elsewhere stops at the guard's boot (R11-14)."""
+    none: the global version), the walks of ``local_walks``."""
+    found = []
+    for chain in local_walks(env):
+        hits = (_first_line(os.path.join(f, ".python-version")) for f in chain)
+        found.append(next((h for h in hits if h is not None), None))
+    return found
+
+
+def local_walks(env: Dict[str, str]) -> List[List[str]]:
+    """The folders each walk pyenv may make for a ``.python-version`` reads, nearest first.
+    pyenv walks up ``$PYENV_DIR`` and the shell's ``$PWD``: a logical path, or the physical
+    one when the inherited PWD does not name the folder (``Popen(cwd="link")``), so both
+    chains are read from each (red team 11 R11-2). After a ``cd`` Warden cannot follow (``cd
+    ~/proj && python train.py``) it reads from this process's folder, as before: refusing
+    there refused ordinary lines, and a Python older than 3.8 that pyenv picks elsewhere
+    stops at the guard's boot (R11-14)."""
     from . import commands, folders
 
     start = commands.current_folder()
@@ -133,12 +143,7 @@ def _local_versions(env: Dict[str, str]) -> List[Optional[str]]:
     pyenv_dir = env.get("PYENV_DIR", os.environ.get("PYENV_DIR"))
     if pyenv_dir:
         starts.append(os.path.join(start or "", pyenv_dir))
-    found = []
-    for folder in starts:
-        for chain in folders.chains(folder):
-            hits = (_first_line(os.path.join(f, ".python-version")) for f in chain)
-            found.append(next((h for h in hits if h is not None), None))
-    return found
+    return [chain for folder in starts for chain in folders.chains(folder)]
 
 
 def _first_line(path: str) -> Optional[str]:

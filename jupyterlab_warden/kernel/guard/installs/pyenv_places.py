@@ -37,7 +37,7 @@ def places(root: str, hook_path: str) -> list:
     return list(dict.fromkeys(os.path.abspath(f) for f in found))
 
 
-# the hook places a guard refuses writes under, per environment it was read from
+# the hook places and roots a guard refuses writes under, per environment it was read from
 _GUARDED: dict = {}
 
 
@@ -45,11 +45,22 @@ def guarded_places(env) -> list:
     """``places`` of the pyenv roots whose hooks the guard of a Python started with ``env`` (a
     mapping of ``start_names.PYENV_VARIABLES``) refuses to write (red team 33 R33-7: a guarded
     Python writes a hook, named nowhere on the line, and a shim after it on the line sources
-    it): PYENV_ROOT, ``~/.pyenv`` by HOME and by the user's own home, the root of a pyenv
-    ``shims`` folder on PATH; text and real paths. ``start_writes`` reads them from the
+    it): those of ``guarded_roots``; text and real paths. ``start_writes`` reads them from the
     environment its Python STARTED with (red team 34 R34-a: a cell's later change of HOME or
     PATH moved them); the line's reading refuses a shim whose places a guarded writer before
     it does not cover (``commands._refuse_pyenv_hooks``, R34-b)."""
+    return _guarded(env)[0]
+
+
+def guarded_roots(env) -> list:
+    """The pyenv roots a guard of a Python started with ``env`` covers: PYENV_ROOT,
+    ``~/.pyenv`` by HOME and by the user's own home, the root of a pyenv ``shims`` folder on
+    PATH; each as given and as its real path. Their version places (``version_write``) are
+    the guard's too (red team 34 R34-2)."""
+    return _guarded(env)[1]
+
+
+def _guarded(env) -> tuple:
     key = tuple(env.get(name, "") for name in PYENV_VARIABLES)
     found = _GUARDED.get(key)
     if found is not None:
@@ -64,12 +75,14 @@ def guarded_places(env) -> list:
             os.path.join(root, "libexec", "pyenv")
         ):
             roots.append(root)
-    found = []
+    hooks = []
+    kept = []
     for root in dict.fromkeys(r for r in roots if r and os.path.isdir(r)):
+        kept += [os.path.abspath(root), os.path.realpath(root)]
         # only the PYENV_HOOK_PATH of ``env`` (none: none), never this process's own
         for place in places(root, env.get("PYENV_HOOK_PATH", "")):
-            found += [place, os.path.realpath(place)]
-    found = list(dict.fromkeys(found))
+            hooks += [place, os.path.realpath(place)]
+    found = (list(dict.fromkeys(hooks)), list(dict.fromkeys(kept)))
     if len(_GUARDED) >= 64:
         _GUARDED.clear()
     _GUARDED[key] = found
@@ -97,3 +110,38 @@ def hook_write(path: str, guarded: list) -> str:
         if at == place or at.startswith(place.rstrip("/") + "/"):
             return place
     return ""
+
+
+# the entries of a version's folder whose files pyenv execs (``pyenv which``: VERSION/bin/PROG;
+# pyenv-virtualenv's envs live at VERSION/envs/NAME, picked as ``VERSION/envs/NAME``)
+_VERSION_SHAPES = (("bin",), ("envs", "*"), ("envs", "*", "bin"))
+
+
+def version_write(path: str, roots: list) -> str:
+    """The version place of ``roots`` a write at ``path`` creates or replaces ('' none; red team
+    34 R34-2: a guarded w.py made ``versions/3.11.99/bin/python3``, a shell script, and the
+    ``.python-version`` that picks it, and the shim after it on the line ran it): a root's
+    ``version`` file (the global pick), its ``versions`` folder or an entry of it (a version,
+    a link to one), a version's ``bin`` and the programs in it (what ``pyenv which`` finds),
+    the same of a pyenv-virtualenv env. Not what lies deeper (a version's site-packages,
+    its bytecode): pip installs there, and the line reads a version's start files."""
+    at = os.path.abspath(path)
+    for root in roots:
+        if not at.startswith(root.rstrip("/") + "/"):
+            continue
+        parts = at[len(root.rstrip("/")) + 1 :].split("/")
+        if parts == ["version"] or parts == ["versions"]:
+            return at
+        if parts[0] != "versions" or len(parts) < 2:
+            continue
+        below = parts[2:]
+        if not below or any(_shaped(below, shape) for shape in _VERSION_SHAPES):
+            return at
+    return ""
+
+
+def _shaped(parts: list, shape: tuple) -> bool:
+    """Whether ``parts`` is ``shape`` or one entry under it ('*' any name)."""
+    if len(parts) not in (len(shape), len(shape) + 1):
+        return False
+    return all(want in ("*", got) for want, got in zip(shape, parts))

@@ -256,21 +256,39 @@ class StartWrites:
         """A write under the folders the kernel's pyenv shims run hooks from (``$PYENV_ROOT/
         pyenv.d``, its plugins' ``etc/pyenv.d``...: ``pyenv_places.guarded_places``) is refused
         (red team 33 R33-7: `python w.py && python3 -c pass`, w.py dropping a hook in
-        ``pyenv.d/exec`` that the shim after it sources). Nothing to read without pyenv."""
-        places = _FOUND.get("pyenv")
-        if places is None:
-            from .pyenv_places import guarded_places
+        ``pyenv.d/exec`` that the shim after it sources); so is one of the places a shim picks
+        its program from (``pyenv_places.version_write``, red team 34 R34-2: a new version's
+        ``bin/python3``, a shell script, or the global ``version`` file), but by a pip install
+        the gate allowed or a conda the kernel started (their programs). Nothing to read
+        without pyenv."""
+        found = _FOUND.get("pyenv")
+        if found is None:
+            from .pyenv_places import guarded_places, guarded_roots
 
-            places = _FOUND["pyenv"] = guarded_places(self.pyenv_env)
-        if not places or self.gate.allowed_install:
+            found = _FOUND["pyenv"] = (
+                guarded_places(self.pyenv_env),
+                guarded_roots(self.pyenv_env),
+            )
+        places, roots = found
+        if not roots or self.gate.allowed_install:
             return
-        from .pyenv_places import hook_write
+        from .pyenv_places import hook_write, version_write
 
         folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
         real = os.path.join(folder, os.path.basename(path))
-        found = hook_write(path, places) or hook_write(real, places)
-        if found:
-            self._refuse(event, path, found)
+        hit = hook_write(path, places) or hook_write(real, places)
+        if hit:
+            self._refuse(event, path, hit)
+        hit = version_write(path, roots) or version_write(real, roots)
+        if hit and not self._installer_writes():
+            self._refuse_write(
+                event,
+                path,
+                f"a Python the kernel starts may not write {hit}, where a pyenv shim finds the "
+                "program of the version it picks: a shim after it on the line would run it, and "
+                "Warden read the line before it ran. Install Python versions with pyenv from "
+                "the notebook itself, or from a terminal, and restart the kernel",
+            )
 
     def _check_moved(self, event: str, path: str, args: tuple) -> None:
         """``os.rename``/``os.replace``/``os.link``/``os.symlink`` at ``path``, a new name in
