@@ -190,7 +190,9 @@ def test_an_ordinary_environment_does_not_read_the_line(tmp_path, machine_files,
     assert reading_refusal([script], tmp_path, {"LANG": "C", "FOO": "1"}) == ""
     assert read == []
     assert reading_refusal([script], tmp_path, {"PERL5OPT": "-w"}) == ""
-    assert len(read) == 1
+    # the script's own line, once (program files new on PATH since this process started,
+    # written by tests before this one in its lane, are read with that variable too)
+    assert [a for a in read if a[0] == script] == [read[0]] and read[0][0] == script, read
 
 
 def test_a_binary_with_interpreter_variables_runs(tmp_path):
