@@ -7,6 +7,9 @@ shell line ran the code before its guard. Warden reads such a wheel before the i
 import os
 import shutil
 import sys
+import sysconfig
+import zipfile
+from pathlib import Path
 
 import pytest
 from local_index import build_wheel
@@ -172,6 +175,27 @@ def test_a_wheel_without_start_up_code_is_not_refused(tmp_path, case):
     assert _problems(tmp_path, FINE[case]) == []
 
 
+def test_setuptools_wheel_the_kernel_runs_is_not_refused(tmp_path):
+    """An offline build's find-links folder carries setuptools: its ``_distutils_hack`` and
+    ``distutils-precedence.pth`` are what the kernel already runs (its ensurepip wheel), so
+    the wheel is no new start-up code; the same wheel with that module changed is."""
+    bundled = Path(sysconfig.get_paths()["stdlib"]) / "ensurepip" / "_bundled"
+    found = sorted(bundled.glob("setuptools-*.whl"))
+    assert found, f"ensurepip bundles setuptools with Python 3.11/3.12: none in {bundled}"
+    request = InstallRequest("pip", "pip install")
+    local_wheels.add(request, str(found[0]))
+    assert request.problems == []
+    changed = tmp_path / found[0].name
+    with zipfile.ZipFile(found[0]) as source, zipfile.ZipFile(changed, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "_distutils_hack/__init__.py":
+                data += b"\nimport os\n"
+            out.writestr(info, data)
+    local_wheels.add(request, str(changed))
+    assert len(request.problems) == 1 and "_distutils_hack/__init__.py" in request.problems[0]
+
+
 def _local_source_problems(tmp_path, url: str) -> list:
     request = InstallRequest("pip", "pip install")
     request.sources.append(Source(url, "find-links", "command line"))
@@ -189,6 +213,8 @@ def test_a_find_links_folders_wheels_are_read(tmp_path):
     assert len(problems) == 1 and WHEEL in problems[0] and "x.pth" in problems[0], problems
     file_url = _local_source_problems(tmp_path, folder.as_uri())
     assert file_url and WHEEL in file_url[0], file_url
+    named = _local_source_problems(tmp_path, f"./wheels/{WHEEL}")  # `-f ./x.whl`
+    assert named and WHEEL in named[0], named
 
 
 def test_a_local_pages_link_to_a_local_wheel_is_read(tmp_path):

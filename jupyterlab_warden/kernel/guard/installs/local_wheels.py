@@ -106,13 +106,17 @@ def _metadata(archive: zipfile.ZipFile, infos: list) -> List[tuple]:
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, what: str) -> str:
+    return _member_bytes(archive, info, limit, what).decode("utf-8")
+
+
+def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, what: str):
     if info.file_size > limit:
         raise ValueError(f"{what} larger than {limit} bytes")
     with archive.open(info) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"{what} larger than {limit} bytes")
-    return data.decode("utf-8")
+    return data
 
 
 # -- R34-4: what a later Python start runs ---------------------------------------------------
@@ -152,11 +156,25 @@ def start_code(archive: zipfile.ZipFile, infos: list) -> List[str]:
                 continue
             inner = rel[len(folder) + 1 :] if folder else rel
             stem = inner.split("/")[0].split(".")[0]
-            if stem in names:
+            if stem in names and not _kernels_own_copy(archive, entry, inner):
                 found.append(f"{entry} (a module a Python imports while it starts)")
             elif stem == _WARDEN_PACKAGE and not folder:
                 found.append(f"{entry} (a file of Warden's own package, its guard)")
     return found
+
+
+def _kernels_own_copy(archive: zipfile.ZipFile, entry: str, rel: str) -> bool:
+    """Whether a start-up module's file holds the bytes the kernel already runs at that
+    place (``start_files.known_bytes``: its unchanged site folders, its ensurepip wheels):
+    setuptools' ``_distutils_hack``, which a local find-links folder for an offline build
+    carries."""
+    from .start_files import known_bytes
+
+    try:
+        data = _member_bytes(archive, archive.getinfo(entry), MAX_METADATA_BYTES, entry)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return known_bytes(rel, data)
 
 
 def placed(name: str) -> Tuple[str, str]:

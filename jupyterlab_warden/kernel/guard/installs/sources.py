@@ -115,8 +115,8 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
             )
             continue
         pages, wheels = [], []
-        if os.path.isfile(path):
-            pages.append(path)
+        if os.path.isfile(path):  # a page, or a wheel the installer takes as a candidate
+            (wheels if path.lower().endswith(".whl") else pages).append(path)
         elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 depth = os.path.relpath(root, path).count(os.sep) + (root != path)
@@ -128,8 +128,8 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                     break
         if len(pages) + len(wheels) > _MAX_PAGES:
             request.problems.append(
-                f"local {source.role} {text[:200]} ({source.origin}) holds more pages than "
-                "Warden reads; it cannot tell where they link"
+                f"local {source.role} {text[:200]} ({source.origin}) holds more pages and wheels "
+                "than Warden reads; it cannot tell where they link or what they install"
             )
             continue
         for page in sorted(pages):
