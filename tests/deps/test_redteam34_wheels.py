@@ -149,6 +149,17 @@ FINE = {
     "module_only": {},
     "path_lines": {"x.pth": "# comment\n\nevil_pth_extra\n./evil_pth_more\n"},
     "known_line_without_its_module": {"x.pth": "import _virtualenv\n"},
+    # setuptools' namespace-package line makes a module object, runs none of the package
+    "namespace_package_line": {
+        "evil_pth-1.0-nspkg.pth": "import sys, types, os;has_mfs = sys.version_info > (3, 5);"
+        "p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('evilns',));importlib = "
+        "has_mfs and __import__('importlib.util');has_mfs and __import__('importlib.machinery');"
+        "m = has_mfs and sys.modules.setdefault('evilns', importlib.util.module_from_spec("
+        "importlib.machinery.PathFinder.find_spec('evilns', [os.path.dirname(p)])));"
+        "m = m or sys.modules.setdefault('evilns', types.ModuleType('evilns'));"
+        "mp = (m or []) and m.__dict__.setdefault('__path__',[]);(p not in mp) and mp.append(p)\n",
+        "evilns/sub/__init__.py": "",
+    },
     "nested_pth": {"evil_pth_mod/inner.pth": "import os\n"},
     "script_tool": {"evil_pth-1.0.data/scripts/evil-tool": "#!/bin/sh\n"},
     "data_model_weights": {"evil_pth-1.0.data/data/share/evil/model.pth": "import os\n"},

@@ -40,14 +40,15 @@ _ERRORS = (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeE
 
 def add(request: InstallRequest, path: str) -> None:
     """Append the dependencies of the wheel at ``path`` (absolute) to ``request``, and refuse
-    it when it carries start-up code (``start_code``)."""
+    it when it carries start-up code (``start_code``) and is not the machine's."""
     label = os.path.basename(path)
     try:
         texts, found = _read(path, metadata=True)
     except _ERRORS as exc:
         request.problems.append(f"cannot read the wheel {label}'s metadata: {exc}")
         return
-    _refuse_start_code(request, label, found)
+    if not machines(path):
+        _refuse_start_code(request, label, found)
     for name, text in texts:
         origin = f"{label} {name}"
         for value in HeaderParser().parsestr(text).get_all("Requires-Dist") or []:
@@ -61,6 +62,8 @@ def check_start_code(request: InstallRequest, path: str, where: str) -> None:
     it reads: ``where``) carries start-up code; its metadata is not read (it may not be
     installed at all)."""
     label = f"{os.path.basename(path)} ({where})"
+    if machines(path):
+        return
     try:
         found = _read(path, metadata=False)[1]
     except _ERRORS as exc:
@@ -69,6 +72,19 @@ def check_start_code(request: InstallRequest, path: str, where: str) -> None:
         )
         return
     _refuse_start_code(request, label, found)
+
+
+def machines(path: str) -> bool:
+    """A wheel in a root-owned system folder (``commands._system_folder``: /opt, /usr..., not
+    /usr/local; the folders up to it root's too): the machine's, like a package of an index
+    the policy allows, not the cell's (a local mirror an admin configured, Debian's
+    python-wheels). A root kernel may write there: the open class of the threat model."""
+    from .commands import _system_folder
+
+    try:
+        return os.stat(path).st_uid == 0 and _system_folder(os.path.dirname(path))
+    except OSError:
+        return False  # read, and refused as unreadable there
 
 
 def _refuse_start_code(request: InstallRequest, label: str, found: List[str]) -> None:
@@ -222,7 +238,7 @@ def _pth_lines(
     (``startup_modules.pth_line_runs_code``) or a path line leading out of the wheel's own
     install (absolute, ``..``) is appended to ``found``. Returns the modules their known
     installer lines import and the site-relative folders their path lines add."""
-    from .startup_modules import pth_line_imports, pth_line_runs_code
+    from .startup_modules import pth_line_runs_code, pth_line_runs_modules
 
     by_name = {info.filename: info for info in infos}
     imported: Set[str] = set()
@@ -239,7 +255,7 @@ def _pth_lines(
             if pth_line_runs_code(line):
                 found.append(f"{entry} (a .pth file whose line {line[:120]!r} site runs as code)")
             elif line.startswith(("import ", "import\t")):
-                imported |= pth_line_imports(line)
+                imported |= pth_line_runs_modules(line)
             elif line.strip() and not line.startswith("#"):
                 folder = posixpath.normpath(line.rstrip())
                 if folder.startswith("/") or folder == ".." or folder.startswith("../"):

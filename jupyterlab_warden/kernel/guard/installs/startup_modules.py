@@ -492,6 +492,16 @@ def pth_code(site_folders: Iterable[str]) -> str:
     return ""
 
 
+_NSPKG = re.compile(_NSPKG_PATTERN)
+
+
+def pth_line_runs_modules(line: str) -> Set[str]:
+    """The top-level modules whose code one ``.pth`` line runs: what it imports, none for
+    setuptools' namespace-package lines (they make a module object and run none of its code:
+    the names they pass are no imports)."""
+    return set() if _NSPKG.fullmatch(line.rstrip()) else pth_line_imports(line)
+
+
 def pth_line_runs_code(line: str) -> bool:
     """Whether ``site`` runs this ``.pth`` line as code other than an installer's known lines
     (``_BENIGN_PTH``, which run only the module they name)."""
