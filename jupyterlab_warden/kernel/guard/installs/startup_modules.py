@@ -492,14 +492,11 @@ def pth_code(site_folders: Iterable[str]) -> str:
     return ""
 
 
-_NSPKG = re.compile(_NSPKG_PATTERN)
-
-
 def pth_line_runs_modules(line: str) -> Set[str]:
     """The top-level modules whose code one ``.pth`` line runs: what it imports, none for
     setuptools' namespace-package lines (they make a module object and run none of its code:
-    the names they pass are no imports)."""
-    return set() if _NSPKG.fullmatch(line.rstrip()) else pth_line_imports(line)
+    the names they pass are no imports). Compiled on first use (a local wheel's reading)."""
+    return set() if re.fullmatch(_NSPKG_PATTERN, line.rstrip()) else pth_line_imports(line)
 
 
 def pth_line_runs_code(line: str) -> bool:
