@@ -7,6 +7,7 @@ import json
 import sys
 
 import pytest
+from local_index import build_wheel
 from real_uv import real_uv
 from test_install_gate import POLICY, _assert_refused_before_pip, _installed, _pip
 
@@ -429,7 +430,8 @@ def test_pip_resolved_options_read_a_local_index_page(tmp_path):
     (tmp_path / "idx" / "black").mkdir(parents=True)
     (tmp_path / "idx" / "black" / "index.html").write_text(f"<a href='{evil}'>b</a>\n")
     (tmp_path / "wheels").mkdir()
-    (tmp_path / "wheels" / "black-24.1.0-py3-none-any.whl").write_text("x")
+    # a real wheel: a local one is opened (red team 34 R34-4), one Warden cannot read refused
+    build_wheel(tmp_path / "wheels", "black", "24.1.0")
 
     def reasons(args):
         options, rest = create_command("install").parse_args(["--isolated", *args, "black"])

@@ -114,21 +114,22 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                 "Warden cannot read it"
             )
             continue
-        pages = []
-        if os.path.isfile(path):
-            pages.append(path)
+        pages, wheels = [], []
+        if os.path.isfile(path):  # a page, or a wheel the installer takes as a candidate
+            (wheels if path.lower().endswith(".whl") else pages).append(path)
         elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 depth = os.path.relpath(root, path).count(os.sep) + (root != path)
                 if depth >= 1:
                     dirs[:] = []
                 pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
-                if len(pages) > _MAX_PAGES:
+                wheels += [os.path.join(root, f) for f in files if f.lower().endswith(".whl")]
+                if len(pages) + len(wheels) > _MAX_PAGES:
                     break
-        if len(pages) > _MAX_PAGES:
+        if len(pages) + len(wheels) > _MAX_PAGES:
             request.problems.append(
-                f"local {source.role} {text[:200]} ({source.origin}) holds more pages than "
-                "Warden reads; it cannot tell where they link"
+                f"local {source.role} {text[:200]} ({source.origin}) holds more pages and wheels "
+                "than Warden reads; it cannot tell where they link or what they install"
             )
             continue
         for page in sorted(pages):
@@ -147,6 +148,9 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                 link = link.strip()
                 if not link or link.startswith("#"):
                     continue
+                wheel = _local_wheel_link(link, page)
+                if wheel:
+                    wheels.append(wheel)
                 if (
                     (has_scheme(link) and not link.lower().startswith("file:"))
                     or link.startswith(("//", "\\\\"))
@@ -155,6 +159,35 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                     request.sources.append(
                         Source(link, "find-links", f"a link on the local page {page}")
                     )
+        _check_local_wheels(request, wheels, f"local {source.role} {text[:200]}")
+
+
+def _check_local_wheels(request: InstallRequest, wheels: List[str], where: str) -> None:
+    """R34-4: a wheel a local index or find-links location holds or links to may be what the
+    install takes: its start-up code is refused as a named wheel's is (``local_wheels``)."""
+    from . import local_wheels
+
+    for wheel in sorted(set(wheels))[:_MAX_PAGES]:
+        local_wheels.check_start_code(request, wheel, where)
+
+
+def _local_wheel_link(link: str, page: str) -> str:
+    """The wheel file a local page's relative or ``file:`` link names ('' for another link,
+    or a wheel that is not there: the installer finds nothing either)."""
+    from .request import has_scheme
+
+    target = link.split("#", 1)[0].split("?", 1)[0]
+    if not target.lower().endswith(".whl") or target.startswith(("//", "\\\\")):
+        return ""
+    if has_scheme(target) or "://" in target:
+        if not target.lower().startswith("file:"):
+            return ""
+        target = _local_path(target, "") or ""
+    else:
+        from urllib.parse import unquote
+
+        target = os.path.join(os.path.dirname(page), unquote(target))
+    return target if target and os.path.isfile(target) else ""
 
 
 # Where the TLS libraries the installers use take their trust roots from besides the system's:

@@ -492,8 +492,6 @@ def _known_copy(path: str, sites) -> bool:
     """Whether ``path`` has the bytes of the file at its place (relative to its site folder)
     in one of the kernel's ensurepip wheels, unchanged, or in the kernel's own site folders,
     unchanged."""
-    from .own_python import OWN
-
     site = next((s for s in sites if path.startswith(os.path.join(s, ""))), "")
     if not site:
         return False
@@ -503,9 +501,21 @@ def _known_copy(path: str, sites) -> bool:
             data = handle.read()
     except OSError:
         return False
+    return known_bytes(relative, data, path)
+
+
+def known_bytes(relative: str, data: bytes, path: str = "") -> bool:
+    """Whether ``data`` are the bytes of the file at ``relative`` (to a site folder) in one of
+    the kernel's ensurepip wheels, unchanged, or in the kernel's own site folders, unchanged
+    (not ``path`` itself): a copy of what the kernel already runs (``_known_copy``, and a
+    local wheel's start-up module: ``local_wheels``)."""
+    from .own_python import OWN
+
     for own in OWN.site_packages:
         copy = os.path.join(own, relative)
-        if os.path.realpath(copy) != os.path.realpath(path) and not _changed(copy, True):
+        if path and os.path.realpath(copy) == os.path.realpath(path):
+            continue
+        if not _changed(copy, True):
             try:
                 with open(copy, "rb") as handle:
                     if handle.read() == data:

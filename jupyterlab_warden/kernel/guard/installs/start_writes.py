@@ -103,7 +103,7 @@ class StartWrites:
             path = os.fsdecode(path)
         elif not isinstance(path, str):
             return  # a descriptor: opened before
-        names = _FOUND.get("names") or _start_names()
+        names = _FOUND.get("names") or start_names()
         candidate = _candidate(path, names)
         linked = None
         if event == "open":
@@ -432,7 +432,7 @@ def child_writes():
     return flag
 
 
-def _start_names() -> frozenset:
+def start_names() -> frozenset:
     """The names ``_candidate`` looks for: the standard library's start and the guard's boot,
     and the modules the common ``.pth`` files import (a site folder's own are read there)."""
     names = STDLIB_START + GUARD_BOOT + ("_sha2", "_distutils_hack", "_virtualenv")
@@ -580,7 +580,7 @@ def _start_inode(st) -> str:
 def _start_inodes(own: list) -> dict:
     from .startup_modules import pth_imports
 
-    names = _FOUND.get("names") or _start_names()
+    names = _FOUND.get("names") or start_names()
     found = {}
     for folder in own:
         try:
@@ -654,7 +654,7 @@ def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
     or library itself counts)."""
     from .startup_modules import pth_imports
 
-    names = _FOUND.get("names") or _start_names()
+    names = _FOUND.get("names") or start_names()
     own = _own_folders()[1]
     path = os.path.abspath(path)
     if tree:

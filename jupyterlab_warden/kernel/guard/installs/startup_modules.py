@@ -307,9 +307,14 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
             except OSError:
                 continue
             for line in lines:
-                if line.startswith(("import ", "import\t")):
-                    names |= _imported(line)
+                names |= pth_line_imports(line)
     return names
+
+
+def pth_line_imports(line: str) -> Set[str]:
+    """The top-level modules one ``.pth`` line imports by name: ``site`` runs a line that
+    starts with ``import`` (a space or a tab after it) as code, and adds any other as a path."""
+    return _imported(line) if line.startswith(("import ", "import\t")) else set()
 
 
 def pth_files(site: str) -> List[str]:
@@ -482,12 +487,22 @@ def pth_code(site_folders: Iterable[str]) -> str:
                     lines = handle.read().splitlines()
             except OSError:
                 return pth
-            for line in lines:
-                if line.startswith(("import ", "import\t")) and not _BENIGN_PTH.fullmatch(
-                    line.rstrip()
-                ):
-                    return pth
+            if any(map(pth_line_runs_code, lines)):
+                return pth
     return ""
+
+
+def pth_line_runs_modules(line: str) -> Set[str]:
+    """The top-level modules whose code one ``.pth`` line runs: what it imports, none for
+    setuptools' namespace-package lines (they make a module object and run none of its code:
+    the names they pass are no imports). Compiled on first use (a local wheel's reading)."""
+    return set() if re.fullmatch(_NSPKG_PATTERN, line.rstrip()) else pth_line_imports(line)
+
+
+def pth_line_runs_code(line: str) -> bool:
+    """Whether ``site`` runs this ``.pth`` line as code other than an installer's known lines
+    (``_BENIGN_PTH``, which run only the module they name)."""
+    return line.startswith(("import ", "import\t")) and not _BENIGN_PTH.fullmatch(line.rstrip())
 
 
 def foreign_home(interpreter: Optional[str]) -> str:
