@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from typing import Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...environ import (
+    DEFERRED_PYTHONPATH_ENV,
     KERNEL_KEY_ENV,
     KERNEL_UPDATE_ENV,
     POLICY_DIGEST_ENV,
@@ -2702,6 +2703,21 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
             )
 
 
+def _unguarded_pythonpath_folder(folders: List[str], env: Dict[str, str]) -> str:
+    """A folder of ``folders`` (a later Python start's PYTHONPATH) that a guarded Python
+    started with ``env`` may write start-up modules in ('' none): its guard refuses that in the
+    folders of its own PYTHONPATH only, with the one its boot puts back in front
+    (``start_writes._pythonpath_folder``, red team 34 R34-6)."""
+    words = env.get("PYTHONPATH", "").split(os.pathsep)
+    words += env.get(DEFERRED_PYTHONPATH_ENV, "").split(os.pathsep)
+    base = _start_folder_or_cwd()
+    own = {os.path.realpath(os.path.join(base, w)) for w in words if w}
+    for folder in folders:
+        if os.path.realpath(folder) not in own:
+            return folder
+    return ""
+
+
 def _unguarded_path_folder(folders: List[str], env: Dict[str, str]) -> str:
     """A folder of ``folders`` (a later start's PATH) that a guarded Python started with
     ``env`` may write programs in ('' none): its guard refuses that in the absolute folders of
@@ -2780,6 +2796,7 @@ def _refuse_start_places_written(
     if where and not child:
         _refuse_program_places_written(where, written)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
+    pythonpath = list(folders)
     sites: List[str] = []
     if "S" not in flags:
         sites = startup_modules.user_sites(flags, env, _start_folder_or_cwd)
@@ -2817,6 +2834,16 @@ def _refuse_start_places_written(
     components = {c for f in folders + covered for c in f.split(os.sep)}
     for writer, place in written:
         tree, guarded = writer.endswith("/"), isinstance(writer, GuardedWriter)
+        if guarded and not child:
+            bare = _unguarded_pythonpath_folder(pythonpath, writer.env)
+            if bare:
+                raise Unreadable(
+                    f"an earlier command on the line ({writer.rstrip('/')}) is a Python that "
+                    f"may write {bare}, a PYTHONPATH folder a Python started after it imports "
+                    "from as it starts; its guard refuses writing start-up modules only in the "
+                    "folders of its own PYTHONPATH, and Warden reads them before the line runs: "
+                    "run the Python as its own line, or give both the same PYTHONPATH"
+                )
         writer = writer.rstrip("/")
         if not place:
             name = getattr(place, "name", "")

@@ -45,6 +45,7 @@ import os
 import stat
 import sys
 
+from ...environ import DEFERRED_PYTHONPATH_ENV
 from .own_command import INSTALLERS, started_as
 from .own_python import OWN
 from .path_writes import PathFolders
@@ -71,6 +72,11 @@ class StartWrites:
         self.argv = tuple(getattr(sys, "orig_argv", ()))
         self._command = None  # own_command.started_as, read at the first write it decides
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
+        # the PYTHONPATH it started with, as its boot puts it on sys.path (``_pythonpath_folder``)
+        self.pythonpath_words = os.pathsep.join(
+            (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))
+        )
+        self._pythonpath = None
 
     def check(self, event: str, args: tuple) -> None:
         # the rule's own first imports write their bytecode (an ``open`` for writing of a
@@ -144,13 +150,40 @@ class StartWrites:
         if event == "os.link":  # a second name of a start-up file writes it (R33-1)
             self._check_source(args)
         for where in _resolved(event, path, args, candidate):
-            found = written_folder(where, moved=event != "open") or self._getpath(where)
+            found = (
+                written_folder(where, moved=event != "open")
+                or self._getpath(where)
+                or self._pythonpath_folder(where)
+            )
             if found:
                 self._refuse(event, where, found)
         if linked is not None:
             found = _start_inode(linked)
             if found:
                 self._refuse(event, path, found)
+
+    def _pythonpath_folder(self, path: str) -> str:
+        """The folder of the PYTHONPATH this Python started with (its own and the one its
+        boot put back in front: ``DEFERRED_PYTHONPATH_ENV``; relative words from the folder it
+        started in) a write at ``path`` creates or replaces a start-up name of ('' when
+        none), by real folders: a Python started after it with that PYTHONPATH (inherited)
+        imports it before its guard decides anything (red team 34 R34-6: `python w.py &&
+        python -c pass`, w.py writing ``sitecustomize.py`` there, named nowhere on the line).
+        The line's reading refuses a start whose PYTHONPATH holds another folder after a
+        guarded Python (``commands._refuse_start_places_written``)."""
+        folders = self._pythonpath
+        if folders is None:
+            base = OWN.start_folder or os.getcwd()
+            words = [w for w in self.pythonpath_words.split(os.pathsep) if w]
+            folders = self._pythonpath = {os.path.realpath(os.path.join(base, w)) for w in words}
+        if not folders:
+            return ""
+        names = _FOUND.get("names") or start_names()
+        for folder, entry in _entries(os.path.abspath(path)):
+            real = os.path.realpath(folder)
+            if real in folders and _stem(entry) in names:
+                return real
+        return ""
 
     def _getpath(self, where: str) -> str:
         """``getpath_folder``, but a ``pyvenv.cfg`` this Python wrote before its venv had a
