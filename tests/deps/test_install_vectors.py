@@ -18,10 +18,31 @@ DATA = DepsData()
 RULES = catalog.Rules()
 
 
+def _write_wheel(path: Path) -> None:
+    """A real wheel of the file's name (NAME-VERSION-...whl) that carries no start-up code:
+    what the vectors' '<wheel>' stands for (they are text)."""
+    import zipfile
+
+    name, version = path.name.split("-")[:2]
+    info = f"{name}-{version}.dist-info"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr(f"{name}/__init__.py", "")
+        wheel.writestr(
+            f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        )
+        wheel.writestr(
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        wheel.writestr(f"{info}/RECORD", "")
+
+
 def outcome(vector, workdir: Path, monkeypatch=None) -> dict:
     for name, text in (vector.get("files") or {}).items():
         (workdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (workdir / name).write_text(text)
+        if text == "<wheel>":
+            _write_wheel(workdir / name)
+        else:
+            (workdir / name).write_text(text)
     home = workdir / "home"
     home.mkdir(exist_ok=True)
     env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home)}

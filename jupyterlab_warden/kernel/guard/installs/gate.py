@@ -383,23 +383,26 @@ class InstallGate:
             from . import line_writers as _line_writers
         line_writers = _line_writers
         name = os.path.basename(start[0])
-        if not line_writers.may_write(name):
-            if not _may_reach_start_places(start, cwd):
-                return  # the common start: no writer of the list, no path among its words
+        reach = None
+        if line_writers.may_write(name):
+            try:
+                reach = line_writers.reach(name, start[1:], _str_env(env or {}))
+            except line_writers.UnplacedWrites:
+                reach = [("", "")]  # read in full: a place Warden cannot tell
+            if reach == []:
+                return  # writes nothing
+        elif not _may_reach_start_places(start, cwd):
+            return  # the common start: no writer of the list, no path among its words
+        if reach is None:
+            # not on the list, or an option or form its table does not read (a Python's
+            # script): it may write what its words name
             from .start_writes import unlisted_writes
 
             problem = unlisted_writes(start, cwd)
-            if problem:
-                self._enforce([_refused_start(problem)], event, in_process=False)
-            return
-        try:
-            if line_writers.reach(name, start[1:], _str_env(env or {})) == []:
-                return  # writes nothing
-        except line_writers.UnplacedWrites:
-            pass  # read in full: a place Warden cannot tell
-        from .commands import child_writes
+        else:
+            from .commands import child_writes
 
-        problem = child_writes(start, _str_env(env) if env is not None else None, cwd)
+            problem = child_writes(start, _str_env(env) if env is not None else None, cwd)
         if problem:
             self._enforce([_refused_start(problem)], event, in_process=False)
 
