@@ -836,7 +836,9 @@ _WRITES_NOTHING = frozenset(
      "break", "continue", "return", "shift", "wait",
      # assignment builtins, as the line reader names them: the shell's variables only
      "declare", "typeset", "local", "export", "readonly", "set", "unset",
-     "an assignment with options")
+     "an assignment with options",
+     # tests and no-ops: a status only (`[[ -s $f ]]`: its words are operands, no places)
+     "[[", "[", "test", "true", "false", ":")
 )  # fmt: skip
 
 
