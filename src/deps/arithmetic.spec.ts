@@ -5,23 +5,9 @@
  * line (a blank-padded `(( x ))`); ordinary arithmetic is read. The kernel's twin:
  * tests/deps/test_redteam34_arith.py.
  */
-import { shellInstalls } from './commands';
-import { COMMAND_LINE } from './request';
+import { installProblems } from '../testing/install-problems';
 
-const context = {
-  cwd: '/nonexistent-warden-dir',
-  place: COMMAND_LINE,
-  env: {},
-  readFile: () => {
-    throw new Error('no files here');
-  },
-  label: (p: string) => p
-};
-
-const problems = (line: string): string[] =>
-  shellInstalls(line, 0, {}, context).flatMap(f =>
-    f.request.problems.map(p => p.text)
-  );
+const problems = (line: string): string[] => installProblems(line);
 
 const READ = 'read -r x < n.txt; ';
 const ATTACKS = [
