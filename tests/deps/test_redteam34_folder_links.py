@@ -3,7 +3,7 @@
 ``editables`` library's ``_editable_impl_NAME``, hatchling's ``dev-mode-exact``, PDM's editable
 installs), written through a link to the site folder (``sl/_editable_impl_demo.py``), was no
 candidate, and the rule returned before ``written_folder``. Now a write whose folder is one of
-this Python's site folders or its library by device and inode is read on (``_own_folder``).
+this Python's site folders or its library by device and inode is read on (``own_folder``).
 Each case installs without Warden; with it w.py's write is refused."""
 
 import time

@@ -116,3 +116,22 @@ def test_a_conda_beside_its_python_is_a_decided_installer(tmp_path):
 
     assert decided(beside) == "conda"
     assert decided(elsewhere) == ""
+
+
+def test_a_venv_the_folder_shadows_is_no_venv_command(tmp_path):
+    """`python -m venv x` where the folder it starts in holds a venv.py runs that file, not the
+    standard library's venv: its pyvenv.cfg writes get no allowance (``own_command``)."""
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    probe = (
+        "import sys\nfrom jupyterlab_warden.kernel.guard.installs import own_command\n"
+        "print(own_command.venv_shadowed(['python', '-m', 'venv', 'x'], ''))\n"
+    )
+    clean = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert clean.stdout.strip() == "False", clean.stderr
+    (tmp_path / "venv.py").write_text(probe)
+    shadowed = subprocess.run(
+        [sys.executable, "-m", "venv", "x"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert shadowed.stdout.strip() == "True", shadowed.stderr

@@ -87,17 +87,23 @@ def _may_reach_start_places(start, cwd) -> bool:
     """Whether a start that is no writer of ``line_writers``' list may still write a start-up
     name (``InstallGate._child_writes``): a word is a path (a launcher's, an unknown program's
     operand: `rsync p.pth SITE/zz.pth`), or names a writer of the list (`xargs cp p.pth`,
-    `env cp ...`), or it runs in a site folder or a library (relative names land there).
-    Cheap: string tests, one ``getcwd`` when the words say nothing."""
+    `env cp ...`), or it runs in a site folder or a library (relative names land there: by
+    its name, or by inode for one of this Python's own). Cheap: string tests, then one
+    ``getcwd`` and one ``stat`` when the words say nothing."""
     may_write = _line_writers.may_write
     for word in start[1:]:
         if type(word) is not str or os.sep in word or may_write(word):
             return True
     try:
         folder = os.fsdecode(cwd) if cwd else os.getcwd()
+        if "-packages" in folder or "/lib/python" in folder or "/lib64/python" in folder:
+            return True
+        # a link to one spells neither: this Python's own site folders and library by inode
+        from .start_writes import own_folder
+
+        return own_folder(os.stat(folder))
     except (OSError, TypeError, ValueError):
         return True  # a folder Warden cannot name (removed, a path object): read in full
-    return "-packages" in folder or "/lib/python" in folder or "/lib64/python" in folder
 
 
 class InstallGate:

@@ -10,7 +10,9 @@ cell's could change it), for the writes its guard leaves to that command:
   own home: re-running a cell's `!python -m venv .venv` rewrites an existing one.
 
 A script of one of those names elsewhere (the cell's ``./conda``), or one the cell rewrote, is
-none of them. Only ``os`` and ``sys`` at import.
+none of them; nor is ``-m venv`` when a folder searched before the standard library holds a
+``venv`` of its own (``venv_shadowed``: the cell's ``./venv.py`` would run as ``-m venv``).
+Only ``os`` and ``sys`` at import.
 """
 
 import os
@@ -54,3 +56,26 @@ def _console_script(path: str) -> bool:
     from .startup_modules import changed_since_start
 
     return not changed_since_start(path)
+
+
+def venv_shadowed(argv, pythonpath: str) -> bool:
+    """Whether ``-m venv`` may import another ``venv`` than the standard library's: an entry
+    named ``venv`` (a package, ``venv.py``, its bytecode or an extension) in the folder the
+    Python starts in (``-m`` searches it first) or in a folder of ``pythonpath``. Read as the
+    Python starts (``start_writes`` keeps the answer), before any of its own code can remove
+    what it ran from. Only paid by a command line that holds the word ``venv``."""
+    if "venv" not in argv:
+        return False
+    folders = [w for w in pythonpath.split(os.pathsep) if w]
+    try:
+        folders.append(os.getcwd())
+    except OSError:
+        return True  # a folder Warden cannot name: it cannot tell what -m finds there
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        if any(n == "venv" or n.startswith("venv.") for n in names):
+            return True
+    return False

@@ -35,10 +35,17 @@ class PathFolders:
     """The absolute folders of the PATH a Python started with (``search``)."""
 
     def __init__(self, search: str):
-        folders = (os.path.normpath(f) for f in search.split(os.pathsep) if f.startswith("/"))
-        self.texts = frozenset(folders)
+        self._search = search  # kept as it started; parsed at the first write (not at boot)
+        self._texts: frozenset | None = None
         self._ids: dict | None = None
         self._inodes: tuple | None = None  # (folders' mtimes, their entries by inode)
+
+    @property
+    def texts(self) -> frozenset:
+        if self._texts is None:
+            words = self._search.split(os.pathsep)
+            self._texts = frozenset(os.path.normpath(f) for f in words if f.startswith("/"))
+        return self._texts
 
     def _identities(self) -> dict:
         """Each folder's device and inode, read at the first write (before it happens: the

@@ -46,7 +46,7 @@ import stat
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
-from .own_command import INSTALLERS, started_as
+from .own_command import INSTALLERS, started_as, venv_shadowed
 from .own_python import OWN
 from .path_writes import PathFolders
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
@@ -77,6 +77,8 @@ class StartWrites:
             (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))
         )
         self._pythonpath = None
+        # a `-m venv` whose `venv` may be another's (the cell's ./venv.py): no venv's write
+        self._venv_shadowed = venv_shadowed(self.argv, self.pythonpath_words)
 
     def check(self, event: str, args: tuple) -> None:
         # the rule's own first imports write their bytecode (an ``open`` for writing of a
@@ -137,7 +139,7 @@ class StartWrites:
                 if folder and not self._installer_writes():
                     self._refuse_program(event, path, folder)
             self._check_pyenv(event, path)
-            if not candidate and linked is None and not _own_folder(fst):
+            if not candidate and linked is None and not own_folder(fst):
                 # (a name no start-up list holds, in a folder that is none of this Python's
                 # site folders or library by its inode: a folder link to one is read on, red
                 # team 34 R34-8, as a relative name from a working folder in a site folder)
@@ -199,7 +201,7 @@ class StartWrites:
         if not found:
             self._made_cfgs.add(real)
             return ""
-        if real in self._made_cfgs or self._started_as() == "venv":
+        if real in self._made_cfgs or (self._started_as() == "venv" and not self._venv_shadowed):
             return ""
         return found
 
@@ -473,7 +475,7 @@ def start_names() -> frozenset:
     return _FOUND["names"]
 
 
-def _own_folder(fst) -> bool:
+def own_folder(fst) -> bool:
     """Whether the folder ``fst`` (a ``stat``; None: unread) is one of this Python's site
     folders or its library, by device and inode (``OWN``'s, read once: no import at the
     guard's boot, whose first write may be its bytecode)."""
