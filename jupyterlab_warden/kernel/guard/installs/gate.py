@@ -40,8 +40,8 @@ from .fastpath import (
 )
 from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
-from .pip_process import PipProcess, boot_argv
 from .path_programs import new_programs, renamed_as_itself
+from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .start_writes import StartWrites, child_writes
 

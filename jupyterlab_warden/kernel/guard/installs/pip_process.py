@@ -69,14 +69,15 @@ class PipProcess:
     """``own()``: this process is pip's own command and ran no code but pip's, the standard
     library's, the guard's and its site folders' (see the module's docstring)."""
 
-    __slots__ = ("folder", "why", "_roots")
+    __slots__ = ("folder", "why", "script", "_roots")
 
     def __init__(self, argv) -> None:
         self.folder = ""  # the folder of the pip it runs, when pip's own command
         self.why = ""  # why it is not (when it runs pip's command), or which code ran
+        self.script = ""  # pip's console script it runs, read as it started
         self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
         try:
-            self.folder, self.why = _pip_started(argv)
+            self.folder, self.why, self.script = _pip_started(argv)
         except (OSError, ValueError) as exc:  # a folder Warden cannot read: no allowance
             self.why = f"Warden could not read the folders it imports pip from ({exc})"
 
@@ -100,7 +101,7 @@ class PipProcess:
             self.why = f"Warden could not tell whose code ran in it ({exc!r})"
 
     def _trusted(self, path: str) -> bool:
-        if path[:1] == "<":  # compiled from text by code that ran (``<string>``, frozen)
+        if path[:1] == "<" or path == self.script:  # text compiled by code that ran, frozen
             return True
         if self._roots is None:
             self._roots = _trusted_roots(self.folder)
@@ -170,30 +171,30 @@ def _imported_file(code) -> str:
 
 
 def _pip_started(argv):
-    """(the folder of the pip this Python was started to run, '') when it was started as
-    pip's own command; ('', why) when its command line names pip otherwise; ('', '') for any
-    other command (no pip at all: the common start)."""
+    """(the folder of the pip this Python was started to run, '', its console script or '')
+    when it was started as pip's own command; ('', why, '') when its command line names pip
+    otherwise; ('', '', '') for any other command (no pip at all: the common start)."""
     from .own_command import python_target
 
     kind, target, isolated = python_target(argv)
     if kind == "module":
         if target != "pip":
-            return "", ""
+            return "", "", ""
         first = [] if isolated else [os.getcwd()]  # -m searches the working folder first
-        return _site_pip(first + list(sys.path))
+        return (*_site_pip(first + list(sys.path)), "")
     if kind != "script":
-        return "", ""
+        return "", "", ""
     name = os.path.basename(target)
     if name == _RUNNER:
-        return _runner_pip(target)
+        return (*_runner_pip(target), "")
     if not (name in _SCRIPT_NAMES or name.startswith("pip3.")):
-        return "", ""
+        return "", "", ""
     why = _not_pip_script(target)
     if why:
-        return "", why
+        return "", why, ""
     real = os.path.realpath(target)
     first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
-    return _site_pip(first + list(sys.path))
+    return (*_site_pip(first + list(sys.path)), target)
 
 
 def _site_pip(folders):
@@ -209,10 +210,13 @@ def _site_pip(folders):
             names = os.listdir(path)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        found = [n for n in names if n == "pip" or n.startswith("pip.")]
+        package = os.path.join(path, "pip")
+        # a package or namespace folder, a module or compiled one (not a program named pip)
+        found = [
+            n for n in names if n.startswith("pip.") or (n == "pip" and os.path.isdir(package))
+        ]
         if not found:
             continue
-        package = os.path.join(path, "pip")
         if os.path.realpath(path) in sites and os.path.isfile(os.path.join(package, "__init__.py")):
             return package, ""
         return "", f"{os.path.join(path, found[0])} comes first on its search path"
