@@ -127,14 +127,23 @@ SHADOW_STDLIB = (
 )
 
 
-def test_a_module_of_the_working_folder_ends_the_allowance(own_kernel):
+@pytest.mark.parametrize("form", ["source", "sourceless"])
+def test_a_module_of_the_working_folder_ends_the_allowance(own_kernel, form):
     """A real `python -m pip install` in a folder holding ``typing.py``: pip's ``__init__``
     imports it from there (the working folder is first on -m's search path until pip's
-    ``__main__`` takes it off), and it rewires pip."""
+    ``__main__`` takes it off), and it rewires pip. Sourceless (``typing.pyc``), its code
+    names the standard library's typing.py as its file: the import's own file counts."""
     shadow = SHADOW_STDLIB.replace("NAME", "typing")
+    write = f"open('typing.py', 'w').write({shadow!r})\n"
+    if form == "sourceless":
+        write = (
+            "import importlib.util, marshal\n"
+            f"    code = compile({shadow!r}, os.path.dirname(os.__file__) + '/typing.py', 'exec')\n"
+            "    head = importlib.util.MAGIC_NUMBER + bytes(12)\n"
+            "    open('typing.pyc', 'wb').write(head + marshal.dumps(code))\n"
+        )
     start = (
-        f"open('typing.py', 'w').write({shadow!r})\n"
-        "    os.system(py + ' -m pip install -q --no-index nothing; ' + py + ' -c pass')"
+        write + "    os.system(py + ' -m pip install -q --no-index nothing; ' + py + ' -c pass')"
     )
     _proves(own_kernel, start)
 
@@ -150,10 +159,11 @@ def pth_index(tmp_path):
     server.close()
 
 
-@pytest.mark.parametrize("how", ["module", "console-script"])
+@pytest.mark.parametrize("how", ["module", "console-script", "runner"])
 def test_pips_own_install_in_a_notebook_folder_writes_its_pth(tmp_path, pth_index, how):
-    """No false refusal: pip's own install (``-m pip``, pip's console script) writes its
-    wheel's .pth into a site folder, from a notebook folder holding modules of its own."""
+    """No false refusal: pip's own install (``-m pip``, pip's console script, the runner pip
+    starts for a build environment's packages) writes its wheel's .pth into a site folder,
+    from a notebook folder holding modules of its own."""
     import json
 
     kernel = Kernel(tmp_path, pth_index)
@@ -167,6 +177,10 @@ def test_pips_own_install_in_a_notebook_folder_writes_its_pth(tmp_path, pth_inde
     pip = f"{sys.executable} -m pip"
     if how == "console-script":
         pip = os.path.join(os.path.dirname(sys.executable), "pip")
+    elif how == "runner":  # how pip installs a build environment's packages
+        import pip as site_pip
+
+        pip = f"{sys.executable} {os.path.dirname(site_pip.__file__)}/__pip-runner__.py"
     line = f"{pip} install -q --no-deps --no-cache-dir --target {target} "
     line += f"--index-url {pth_index.simple} warden-pth-pkg"
     result = kernel.cell(f"import os\nassert os.system({line!r}) == 0\n", launched=True)
