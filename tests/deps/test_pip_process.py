@@ -39,7 +39,7 @@ if __name__ == "__main__":
         (["py", "-mpip"], ("module", "pip", False)),
         (["py", "-W", "ignore", "-X", "utf8", "-m", "venv", "v"], ("module", "venv", False)),
         (["py", "-Wignore", "w.py"], ("script", "w.py", False)),
-        (["py", "-c", "import pip"], ("", "", False)),
+        (["py", "-c", "import pip"], ("command", "import pip", False)),
         (["py", "-"], ("", "", False)),
         (["py", "--check-hash-based-pycs", "always", "-P", "s.py"], ("script", "s.py", True)),
         (["py", "-E", "-s", "/v/bin/pip", "install"], ("script", "/v/bin/pip", False)),
@@ -129,3 +129,37 @@ def test_no_pip_command_no_reading():
     assert (process.folder, process.why) == ("", "") and not process.own()
     process.code_ran((compile("", "/tmp/x.py", "exec"),))
     assert process.why == ""
+
+
+def _ensurepip_text(paths, args=("install", "--no-index")) -> str:
+    return pip_process._ENSUREPIP.format(paths=list(paths), args=list(args))
+
+
+def test_ensurepips_pip_runs_from_a_copy_of_its_bundled_wheel(tmp_path):
+    """`python -m venv v` (3.11: ensurepip installs setuptools' .pth) runs pip from a copy
+    of the wheel the standard library bundles, by command text: that pip is pip's own."""
+    import shutil
+
+    from jupyterlab_warden.kernel.guard.installs.own_python import OWN
+
+    bundled = os.path.join(OWN.stdlib(), "ensurepip", "_bundled")
+    wheels = (
+        [n for n in os.listdir(bundled) if n.endswith(".whl")] if os.path.isdir(bundled) else []
+    )
+    if not any(n.startswith("pip-") for n in wheels):
+        pytest.skip("this Python bundles no pip wheel")
+    copies = []
+    for name in wheels:
+        shutil.copy(os.path.join(bundled, name), tmp_path / name)
+        copies.append(str(tmp_path / name))
+    pip = [c for c in copies if os.path.basename(c).startswith("pip-")][0]
+    argv = ["py", "-W", "ignore::DeprecationWarning", "-c", _ensurepip_text(copies)]
+    assert pip_process._pip_started(argv) == (os.path.join(pip, "pip"), "", "")
+    # another wheel of that name, or more text, is not ensurepip's pip
+    with open(pip, "ab") as handle:
+        handle.write(b"\0")
+    assert "none the standard library bundles" in pip_process._pip_started(argv)[1]
+    argv[-1] = _ensurepip_text(copies) + "import shutil\n"
+    assert pip_process._pip_started(argv)[:2] == ("", "")
+    argv[-1] = "import os\n" + _ensurepip_text(copies)
+    assert "otherwise than ensurepip" in pip_process._pip_started(argv)[1]

@@ -41,7 +41,8 @@ _VALUED = "WX"
 
 def python_target(argv):
     """What a Python's command line runs: ``("module", name, isolated)`` for ``-m name``,
-    ``("script", path, isolated)``, else ``("", "", isolated)`` (``-c``, stdin, none);
+    ``("script", path, isolated)``, ``("command", text, isolated)`` for ``-c``, else
+    ``("", "", isolated)`` (stdin, none);
     ``isolated``: ``-I`` or ``-P``, which keep the working (or script's) folder off
     ``sys.path``. Short options may be joined (``-Im pip``, ``-mpip``)."""
     words = list(argv or ())[1:]
@@ -62,7 +63,8 @@ def python_target(argv):
             if flag in "IP":
                 isolated = True
             elif flag == "c":
-                return ("", "", isolated)
+                text = rest or (words[at] if at < len(words) else "")
+                return ("command", text, isolated)
             elif flag == "m":
                 name = rest or (words[at] if at < len(words) else "")
                 return ("module", name, isolated)

@@ -177,6 +177,8 @@ def _pip_started(argv):
     from .own_command import python_target
 
     kind, target, isolated = python_target(argv)
+    if kind == "command":
+        return _ensurepip_pip(target)
     if kind == "module":
         if target != "pip":
             return "", "", ""
@@ -195,6 +197,60 @@ def _pip_started(argv):
     real = os.path.realpath(target)
     first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
     return (*_site_pip(first + list(sys.path)), target)
+
+
+# the command text ensurepip runs its bundled pip with (``ensurepip._run_pip``, 3.8-3.13)
+_ENSUREPIP = (
+    "\nimport runpy\nimport sys\nsys.path = {paths} + sys.path\nsys.argv[1:] = {args}\n"
+    'runpy.run_module("pip", run_name="__main__", alter_sys=True)\n'
+)
+
+
+def _ensurepip_pip(text: str):
+    """ensurepip's pip (`python -m venv` makes a venv's pip so): the command text is
+    ensurepip's, whole, and the wheels it puts first on ``sys.path`` are copies of the ones
+    the standard library bundles (pip runs from its wheel). ('', '', '') for any other text."""
+    if not text.endswith(_ENSUREPIP[_ENSUREPIP.rindex("runpy.") :]):
+        return "", "", ""
+    from ast import literal_eval  # only a command text that runs pip pays it
+
+    lines = text.split("\n")
+    try:
+        paths = literal_eval(lines[3][len("sys.path = ") : -len(" + sys.path")])
+        args = literal_eval(lines[4][len("sys.argv[1:] = ") :])
+    except (IndexError, ValueError, SyntaxError):
+        return "", "its command text runs pip otherwise than ensurepip does", ""
+    if type(paths) is not list or _ENSUREPIP.format(paths=paths, args=args) != text:
+        return "", "its command text runs pip otherwise than ensurepip does", ""
+    wheels = [p for p in paths if type(p) is str and os.path.basename(p).startswith("pip-")]
+    if len(wheels) != 1 or not all(type(p) is str and _bundled(p) for p in paths):
+        return "", "the pip wheel it runs is none the standard library bundles", ""
+    return os.path.join(wheels[0], "pip"), "", ""
+
+
+def _bundled(wheel: str) -> bool:
+    """Whether ``wheel`` holds the bytes of the wheel of its name ensurepip bundles (in the
+    standard library, or the folder a distribution keeps them in: ``WHEEL_PKG_DIR``)."""
+    import sysconfig
+
+    from .own_python import OWN
+
+    name = os.path.basename(wheel)
+    folders = (os.path.join(OWN.stdlib(), "ensurepip", "_bundled"),
+               sysconfig.get_config_var("WHEEL_PKG_DIR") or "")  # fmt: skip
+    try:
+        with open(wheel, "rb") as handle:
+            given = handle.read()
+    except OSError:
+        return False
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                if handle.read() == given:
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def _site_pip(folders):
