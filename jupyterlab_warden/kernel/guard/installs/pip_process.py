@@ -51,12 +51,15 @@ _SITE_NAMES = ("site-packages", "dist-packages")
 
 
 def boot_argv() -> tuple:
-    """This Python's command line as it started: ``sys.orig_argv`` (3.10+), else the kernel's
-    record of it (``/proc/self/cmdline``: 3.8 and 3.9 keep ``-m``'s module in neither
-    ``sys.argv`` nor elsewhere)."""
+    """This Python's command line as it started: ``sys.orig_argv`` (3.10+); on 3.8 and 3.9,
+    whose ``sys.argv`` is ``['-m', ...]`` or ``['-c', ...]`` while ``site`` runs (the module,
+    the text not yet there), the kernel's record of it (``/proc/self/cmdline``), else the
+    script's ``sys.argv`` (its options gone: read as not isolated, the stricter reading)."""
     argv = getattr(sys, "orig_argv", None)
     if argv:
         return tuple(argv)
+    if sys.argv[:1] not in (["-m"], ["-c"]):
+        return (sys.executable, *sys.argv)
     try:
         with open("/proc/self/cmdline", "rb") as handle:
             words = handle.read().split(b"\0")
@@ -105,15 +108,22 @@ class PipProcess:
             return True
         if self._roots is None:
             self._roots = _trusted_roots(self.folder)
-        own, stdlib, sites = self._roots
-        for form in (os.path.abspath(path), os.path.realpath(path)):
-            if form.startswith(own) or (form.startswith(stdlib) and not _in_site(form)):
-                return True
-        if not path.startswith(sites) and not os.path.realpath(path).startswith(sites):
+        path = os.path.abspath(path)
+        if self._by_place(path):
+            return True
+        real = os.path.realpath(path)  # resolved only for a path no root holds as spelt
+        if real != path and self._by_place(real):
+            return True
+        sites = self._roots[2]
+        if not (path.startswith(sites) or real.startswith(sites)):
             return False
         from .startup_modules import changed_since_start  # only pip's own command imports it
 
         return not changed_since_start(path)
+
+    def _by_place(self, path: str) -> bool:
+        own, stdlib, _ = self._roots
+        return path.startswith(own) or (path.startswith(stdlib) and not _in_site(path))
 
 
 def _trusted_roots(pip_folder: str):
