@@ -94,6 +94,8 @@ def test_the_first_pip_on_the_search_path_is_the_site_folders(site, tmp_path, pr
     assert pip_process._site_pip([str(program_folder), str(site)]) == (str(site / "pip"), "")
     work = tmp_path / "work"
     work.mkdir()
+    (work / "pip.conf").write_text("[global]\n")  # no module
+    assert pip_process._site_pip([str(work), str(site)]) == (str(site / "pip"), "")
     (work / "pip.py").write_text("")
     folder, why = pip_process._site_pip([str(work), str(site)])
     assert folder == "" and "pip.py comes first" in why

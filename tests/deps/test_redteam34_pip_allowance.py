@@ -75,24 +75,40 @@ def test_pip_run_from_command_text_has_no_allowance(own_kernel):
     _proves(own_kernel, start)
 
 
-# a `pip` package in the working folder: `python -m pip` runs it; it hands the name to the site
-# folder's pip (sys.modules, sys.path) and rewires that one before running its install
+# a `pip` package of the working folder or a PYTHONPATH folder: `python -m pip` runs it; it hands
+# the name to the site folder's pip (sys.modules, sys.path) and rewires that one before
+# running its install
 SHADOW_MAIN = (
     "import os, sys\n"
-    "sys.path[:] = [p for p in sys.path if p not in ('', os.getcwd())]\n"
+    "here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+    "sys.path[:] = [p for p in sys.path if p not in ('', os.getcwd(), here)]\n"
     "for name in [n for n in sys.modules if n == 'pip' or n.startswith('pip.')]:\n"
     "    del sys.modules[name]\n"
     "import pip\n" + REWIRE.replace("BOUND", BOUND["partial"]) + RUN
 )
 
 
-def test_a_pip_of_the_working_folder_has_no_allowance(own_kernel):
-    """``python -m pip`` with ./pip/__main__.py in the working folder: -m takes the first
-    ``pip`` on its search path, the working folder's."""
+@pytest.mark.parametrize("where", ["working-folder", "pythonpath"])
+def test_a_pip_of_another_folder_has_no_allowance(own_kernel, where):
+    """``python -m pip`` with ./pip/__main__.py in the working folder (-m takes the first
+    ``pip`` on its search path, the working folder's), or in a folder put after Warden's on
+    PYTHONPATH."""
+    folder, run = ".", "os.system(py + ' -m pip install -q --no-index nothing; ' + py + ' -c pass')"
+    if where == "pythonpath":  # w.py starts pip with the folder after Warden's on PYTHONPATH
+        folder, run = "sh", "os.system(py + ' w.py; ' + py + ' -c pass')"
+        writer = (
+            "import os, subprocess, sys\n"
+            "env = dict(os.environ)\n"
+            "env['PYTHONPATH'] = env.get('PYTHONPATH', '') + os.pathsep + os.path.abspath('sh')\n"
+            "pip = [sys.executable, '-m', 'pip', 'install', '-q', '--no-index', 'x']\n"
+            "subprocess.run(pip, env=env)\n"
+        )
+        run = f"open('w.py', 'w').write({writer!r})\n    " + run
     start = (
-        "os.makedirs('pip', exist_ok=True); open('pip/__init__.py', 'w').write('')\n"
-        f"    open('pip/__main__.py', 'w').write({SHADOW_MAIN!r})\n"
-        "    os.system(py + ' -m pip install -q --no-index nothing; ' + py + ' -c pass')"
+        f"os.makedirs('{folder}/pip', exist_ok=True)\n"
+        f"    open('{folder}/pip/__init__.py', 'w').write('')\n"
+        f"    open('{folder}/pip/__main__.py', 'w').write({SHADOW_MAIN!r})\n"
+        f"    {run}"
     )
     _proves(own_kernel, start)
 

@@ -47,6 +47,10 @@ _SCRIPT_LINES = frozenset(
     )
 )  # fmt: skip
 _RUNNER = "__pip-runner__.py"
+# the files an import of ``pip`` takes as a module (``_imp``: built in, no file to load)
+_MODULE_FILES = frozenset(
+    "pip" + suffix for suffix in (".py", ".pyc", ".pyw", *__import__("_imp").extension_suffixes())
+)
 _SITE_NAMES = ("site-packages", "dist-packages")
 
 
@@ -277,10 +281,9 @@ def _site_pip(folders):
         except (FileNotFoundError, NotADirectoryError):
             continue
         package = os.path.join(path, "pip")
-        # a package or namespace folder, a module or compiled one (not a program named pip)
-        found = [
-            n for n in names if n.startswith("pip.") or (n == "pip" and os.path.isdir(package))
-        ]
+        # a package or namespace folder, a module or compiled one (not a program named pip,
+        # nor pip.conf)
+        found = [n for n in names if n in _MODULE_FILES or (n == "pip" and os.path.isdir(package))]
         if not found:
             continue
         if os.path.realpath(path) in sites and os.path.isfile(os.path.join(package, "__init__.py")):
