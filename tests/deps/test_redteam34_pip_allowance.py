@@ -202,3 +202,26 @@ def test_pips_own_install_in_a_notebook_folder_writes_its_pth(tmp_path, pth_inde
     result = kernel.cell(f"import os\nassert os.system({line!r}) == 0\n", launched=True)
     assert result["refused"] is None, result
     assert (target / "warden_pth_pkg.pth").is_file(), result
+
+
+@pytest.mark.parametrize("how", ["module", "console-script"])
+def test_a_new_venvs_pip_installs_a_pth_into_it(tmp_path, pth_index, how):
+    """No false refusal: `python -m venv v` (ensurepip's pip, from the bundled wheel, writes
+    setuptools' .pth on 3.11 and older), then v's pip installs a wheel with a .pth into v."""
+    import json
+
+    kernel = Kernel(tmp_path, pth_index)
+    policy = {"schema_version": 1, "revision": 5}
+    policy["trusted_sources"] = {"package_indexes": [pth_index.simple]}
+    kernel.policy.write_text(json.dumps(policy))
+    pip = "v/bin/python -m pip" if how == "module" else "v/bin/pip"
+    line = f"{pip} install -q --no-deps --no-cache-dir --index-url {pth_index.simple} "
+    line += "warden-pth-pkg"
+    code = (
+        "import os, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-m', 'venv', 'v'], check=True)\n"
+        f"assert os.system({line!r}) == 0\n"
+    )
+    result = kernel.cell(code, launched=True)
+    assert result["refused"] is None, result
+    assert list(kernel.work.glob("v/lib/python*/site-packages/warden_pth_pkg.pth")), result

@@ -81,7 +81,7 @@ class PipProcess:
     def __init__(self, argv) -> None:
         self.folder = ""  # the folder of the pip it runs, when pip's own command
         self.why = ""  # why it is not (when it runs pip's command), or which code ran
-        self.script = ""  # pip's console script it runs, read as it started
+        self.script = ""  # pip's console script it runs (absolute), read as it started
         self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
         try:
             self.folder, self.why, self.script = _pip_started(argv)
@@ -108,12 +108,12 @@ class PipProcess:
             self.why = f"Warden could not tell whose code ran in it ({exc!r})"
 
     def _trusted(self, path: str) -> bool:
-        if path[:1] == "<" or path == self.script:  # text compiled by code that ran, frozen
+        if path[:1] == "<":  # text compiled by code that ran, frozen
             return True
         if self._roots is None:
             self._roots = _trusted_roots(self.folder)
         path = os.path.abspath(path)
-        if self._by_place(path):
+        if path == self.script or self._by_place(path):
             return True
         real = os.path.realpath(path)  # resolved only for a path no root holds as spelt
         if real != path and self._by_place(real):
@@ -210,7 +210,7 @@ def _pip_started(argv):
         return "", why, ""
     real = os.path.realpath(target)
     first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
-    return (*_site_pip(first + list(sys.path)), target)
+    return (*_site_pip(first + list(sys.path)), os.path.abspath(target))
 
 
 # the command text ensurepip runs its bundled pip with (``ensurepip._run_pip``, 3.8-3.13)
