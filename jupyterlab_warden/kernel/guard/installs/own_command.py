@@ -12,6 +12,7 @@ cell's could change it), for the writes its guard leaves to that command:
 A script of one of those names elsewhere (the cell's ``./conda``), or one the cell rewrote, is
 none of them; nor is ``-m venv`` when a folder searched before the standard library holds a
 ``venv`` of its own (``venv_shadowed``: the cell's ``./venv.py`` would run as ``-m venv``).
+pip's own command is ``pip_process``'s, on ``python_target``'s reading of the command line.
 Only ``os`` and ``sys`` at import.
 """
 
@@ -42,9 +43,9 @@ _VALUED = "WX"
 def python_target(argv):
     """What a Python's command line runs: ``("module", name, isolated)`` for ``-m name``,
     ``("script", path, isolated)``, ``("command", text, isolated)`` for ``-c``, else
-    ``("", "", isolated)`` (stdin, none);
-    ``isolated``: ``-I`` or ``-P``, which keep the working (or script's) folder off
-    ``sys.path``. Short options may be joined (``-Im pip``, ``-mpip``)."""
+    ``("", "", isolated)`` (stdin, nothing); ``isolated``: ``-I`` or ``-P``, which keep the
+    working (or script's) folder off ``sys.path``. Short options may be joined (``-Im pip``,
+    ``-mpip``)."""
     words = list(argv or ())[1:]
     isolated = False
     at = 0
