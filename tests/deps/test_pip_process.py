@@ -63,7 +63,10 @@ def program_folder(tmp_path, monkeypatch):
     return folder
 
 
-@pytest.mark.parametrize("text", [DISTLIB, UV], ids=["distlib", "uv"])
+LONG = DISTLIB.replace("#!{python}\n", "#!/bin/sh\n'''exec' \"{python}\" \"$0\" \"$@\"\n' '''\n")
+
+
+@pytest.mark.parametrize("text", [DISTLIB, UV, LONG], ids=["distlib", "uv", "long-shebang"])
 def test_pips_console_script_is_read_by_its_text(program_folder, text):
     script = program_folder / "pip3"
     script.write_text(text.format(python=sys.executable))

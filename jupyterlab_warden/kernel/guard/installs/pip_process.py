@@ -320,7 +320,16 @@ def _not_pip_script(path: str) -> str:
         return f"Warden could not read {path}"
     if not lines or not lines[0].startswith("#!"):
         return f"{path} is not pip's launcher"
-    body = {line.strip() for line in lines[1:]} - {""}
+    body = lines[1:]
+    if lines[0] == "#!/bin/sh" and len(lines) > 2 and _long_shebang(lines[1], lines[2]):
+        body = lines[3:]
+    body = {line.strip() for line in body} - {""}
     if not body <= _SCRIPT_LINES or "from pip._internal.cli.main import main" not in body:
         return f"{path} is not pip's launcher (it runs more than pip's main)"
     return ""
+
+
+def _long_shebang(second: str, third: str) -> bool:
+    """distlib's launcher for an interpreter path too long for a shebang: ``/bin/sh`` runs
+    the Python its second line names on the file, which Python reads as a string."""
+    return second.startswith("'''exec' ") and second.endswith(' "$0" "$@"') and third == "' '''"
