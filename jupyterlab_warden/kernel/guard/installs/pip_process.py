@@ -16,17 +16,19 @@ the allowance is now a property of the PROCESS, decided from what it ran:
   before any code of its own): ``-m pip`` whose ``pip`` is this Python's site folder's (the
   first ``pip`` on its search path: the working folder, PYTHONPATH's, a ``pip.py`` there
   shadow it), pip's console script beside this interpreter whose text is pip's launcher and
-  nothing else, or pip's ``__pip-runner__.py`` in a site folder (pip's build environments);
-  a script that imports pip (``w.py``, ``-c``) has no allowance at all;
+  nothing else, pip's ``__pip-runner__.py`` in a site folder (pip's build environments), or
+  ensurepip's command text running the wheel the standard library bundles (``python -m
+  venv``); a script that imports pip (``w.py``, ``-c``) has no allowance at all;
 - and no module ran in it whose file is none of the standard library's, pip's own, the
   guard's, or a site folder's unchanged since the kernel started (``code_ran``, on every
   ``exec`` audit event: an import's code, by the file its import found: the cell's
   ``./logging.py`` that ``-m pip`` imports from the working folder, a module it wrote into a
   site folder that pip imports when present, ``_manylinux``).
 
-Not covered: pip's own files rewritten on disk (they are pip's by their place), and native
-code (an extension module, ``ctypes``: the threat model's L2). Only ``os`` and ``sys`` at
-import: every guarded Python builds a ``PipProcess`` as its guard installs.
+Not covered: pip's and the standard library's own files rewritten on disk (they count by
+their place), and native code (an extension module, ``ctypes``: the threat model's L2). Only
+``os`` and ``sys`` at import (``_imp`` is built in): every guarded Python builds a
+``PipProcess`` as its guard installs.
 """
 
 import os
@@ -85,7 +87,7 @@ class PipProcess:
         self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
         try:
             self.folder, self.why, self.script = _pip_started(argv)
-        except (OSError, ValueError) as exc:  # a folder Warden cannot read: no allowance
+        except Exception as exc:  # noqa: BLE001 - what Warden cannot read: no allowance
             self.why = f"Warden could not read the folders it imports pip from ({exc})"
 
     def own(self) -> bool:
