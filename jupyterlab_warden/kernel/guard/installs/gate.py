@@ -41,6 +41,7 @@ from .fastpath import (
 from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
 from .path_programs import new_programs, renamed_as_itself
+from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .start_writes import StartWrites, child_writes
 
@@ -140,6 +141,9 @@ class InstallGate:
         # only there is a change of its environment that drops its children's guard refused,
         # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
         self.kernel = False
+        # whether this process is pip's own command (``allowed_install``), read from its
+        # command line and search path now, before any code of its own runs (red team 34 R34-9)
+        self.pip = PipProcess(boot_argv())
         self.start_writes = StartWrites(self).check
         self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
@@ -284,8 +288,22 @@ class InstallGate:
         writes site folders' .pth files, which ``start_writes`` refuses in any other Python
         the kernel starts. Only while that command runs (red team 33: a flag that outlived it,
         set by ``create_command("install").parse_args([...])`` alone, let the script write
-        its .pth after). And only for pip's own code (``_pip_code_runs``)."""
-        return pip_command_stage() == "install" and _pip_code_runs()
+        its .pth after); only in a process started as pip's own command that ran no other
+        code (``pip_process``, red team 34 R34-9: a script that imports pip rewires it with
+        standard-library callables that leave no frame of its own); and only for pip's own
+        code (``_pip_code_runs``)."""
+        return pip_command_stage() == "install" and self.pip.own() and _pip_code_runs()
+
+    def pip_not_own(self) -> str:
+        """What a refused start-up write says when a pip install runs in this process that is
+        not pip's own command ('' otherwise): what to run instead."""
+        if pip_command_stage() != "install" or self.pip.own():
+            return ""
+        why = self.pip.why or "it was not started as pip's own command"
+        return (
+            f". A pip install writes them only as pip's own command, started as `python -m "
+            f"pip install ...` or pip's console script, that runs no other code: here {why}"
+        )
 
     def check(self, event: str, args: tuple) -> None:
         if self.kernel or self.allowed_install:

@@ -12,6 +12,7 @@ cell's could change it), for the writes its guard leaves to that command:
 A script of one of those names elsewhere (the cell's ``./conda``), or one the cell rewrote, is
 none of them; nor is ``-m venv`` when a folder searched before the standard library holds a
 ``venv`` of its own (``venv_shadowed``: the cell's ``./venv.py`` would run as ``-m venv``).
+pip's own command is ``pip_process``'s, on ``python_target``'s reading of the command line.
 Only ``os`` and ``sys`` at import.
 """
 
@@ -23,27 +24,55 @@ INSTALLERS = frozenset(("conda", "mamba"))
 
 def started_as(argv) -> str:
     """``conda``, ``mamba`` or ``venv`` for a Python started to run that command, else ''."""
+    kind, target, _ = python_target(argv)
+    if kind == "module":
+        if target == "venv":
+            return "venv"
+        top = target.split(".")[0]
+        return top if top in INSTALLERS else ""
+    if kind == "script":
+        name = os.path.basename(target)
+        return name if name in INSTALLERS and _console_script(target) else ""
+    return ""
+
+
+# CPython's options that take the next word (or the rest of their word) as their value
+_VALUED = "WX"
+
+
+def python_target(argv):
+    """What a Python's command line runs: ``("module", name, isolated)`` for ``-m name``,
+    ``("script", path, isolated)``, ``("command", text, isolated)`` for ``-c``, else
+    ``("", "", isolated)`` (stdin, nothing); ``isolated``: ``-I`` or ``-P``, which keep the
+    working (or script's) folder off ``sys.path``. Short options may be joined (``-Im pip``,
+    ``-mpip``)."""
     words = list(argv or ())[1:]
+    isolated = False
     at = 0
     while at < len(words):
         word = words[at]
-        if word == "-m":
-            module = words[at + 1] if at + 1 < len(words) else ""
-            if module == "venv":
-                return "venv"
-            top = module.split(".")[0]
-            return top if top in INSTALLERS else ""
-        if word in ("-W", "-X"):
-            at += 2
+        at += 1
+        if word == "--":
+            return ("script", words[at], isolated) if at < len(words) else ("", "", isolated)
+        if word == "-" or not word.startswith("-"):
+            return ("script", word, isolated) if word != "-" else ("", "", isolated)
+        if word.startswith("--"):
+            at += word == "--check-hash-based-pycs"  # its value is the next word
             continue
-        if word.startswith("-c") or word == "-":
-            return ""
-        if word.startswith("-"):
-            at += 1
-            continue
-        name = os.path.basename(word)
-        return name if name in INSTALLERS and _console_script(word) else ""
-    return ""
+        for index, flag in enumerate(word[1:], 1):
+            rest = word[index + 1 :]
+            if flag in "IP":
+                isolated = True
+            elif flag == "c":
+                text = rest or (words[at] if at < len(words) else "")
+                return ("command", text, isolated)
+            elif flag == "m":
+                name = rest or (words[at] if at < len(words) else "")
+                return ("module", name, isolated)
+            elif flag in _VALUED:
+                at += not rest  # its value is the next word
+                break
+    return ("", "", isolated)
 
 
 def _console_script(path: str) -> bool:

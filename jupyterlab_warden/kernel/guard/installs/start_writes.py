@@ -52,8 +52,9 @@ from .path_writes import PathFolders
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s),
-# and ``os.chmod``, which makes a file a program (``path_writes``)
-EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod"))
+# ``os.chmod``, which makes a file a program (``path_writes``), and ``exec``, code that runs:
+# a module's import ends a pip command's allowance when it is none of pip's (``pip_process``)
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "exec"))
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -86,6 +87,9 @@ class StartWrites:
         # the module being imported again (a circular import error out of the hook)
         if event == "open" and (len(args) < 3 or not (args[2] or 0) & _WRITING):
             return  # most opens read: the hot path
+        if event == "exec":  # nothing to do but in pip's own command
+            self.gate.pip.code_ran(args)
+            return
         me = _thread.get_ident()
         if me in _INSIDE:
             return
@@ -395,7 +399,8 @@ class StartWrites:
             path,
             f"a Python the kernel starts may not create or replace a file a Python imports "
             f"from {folder} as it starts, before Warden's guard (a .pth, sitecustomize, a "
-            "start-up module): install packages with pip, which Warden decides",
+            "start-up module): install packages with pip, which Warden decides"
+            + self.gate.pip_not_own(),
         )
 
     def _refuse_write(self, event: str, path: str, why: str) -> None:

@@ -1,0 +1,337 @@
+"""Whether this guarded Python is pip's own command, the one process whose pip install the
+gate allowed may write site folders' start-up files and PATH programs (``gate.
+allowed_install``; red team 34 R34-9).
+
+Red team 33 R33-8's frame check (``gate._pip_code_runs``: every frame from pip's command down
+to the write is pip's, the standard library's or the guard's) held against a replaced pip
+function whose code is the script's, not against one that is a standard-library callable
+bound to the script's arguments: w.py set ``install.check_externally_managed =
+functools.partial(shutil.copyfile, 'p.pth', site + '/zz.pth')`` and ran
+``create_command('install').main([...])`` with an install the gate allows; no frame of w.py
+was on the stack when the copy wrote. Any code that runs in the process can rewire pip so
+(``operator.methodcaller``, ``map``, ``itertools.starmap``, a bound method of a builtin), so
+the allowance is now a property of the PROCESS, decided from what it ran:
+
+- started as pip's own command, read from its command line as it started (``boot_argv``,
+  before any code of its own): ``-m pip`` whose ``pip`` is this Python's site folder's (the
+  first ``pip`` on its search path: the working folder, PYTHONPATH's, a ``pip.py`` there
+  shadow it), pip's console script beside this interpreter whose text is pip's launcher and
+  nothing else, pip's ``__pip-runner__.py`` in a site folder (pip's build environments), or
+  ensurepip's command text running the wheel the standard library bundles (``python -m
+  venv``); a script that imports pip (``w.py``, ``-c``) has no allowance at all;
+- and no module ran in it whose file is none of the standard library's, pip's own, the
+  guard's, or a site folder's unchanged since the kernel started (``code_ran``, on every
+  ``exec`` audit event: an import's code, by the file its import found: the cell's
+  ``./logging.py`` that ``-m pip`` imports from the working folder, a module it wrote into a
+  site folder that pip imports when present, ``_manylinux``).
+
+Not covered: pip's and the standard library's own files rewritten on disk (they count by
+their place), and native code (an extension module, ``ctypes``: the threat model's L2). Only
+``os`` and ``sys`` at import (``_imp`` is built in): every guarded Python builds a
+``PipProcess`` as its guard installs.
+"""
+
+import os
+import sys
+
+# pip's console scripts (pip, pip3, pip3.12) and the lines their launchers hold: distlib's
+# (pip's own installer) and uv's; anything else in the file is another program
+_SCRIPT_NAMES = ("pip", "pip3")
+_SCRIPT_LINES = frozenset(
+    (
+        "# -*- coding: utf-8 -*-", "import re", "import sys",
+        "from pip._internal.cli.main import main",
+        "if __name__ == '__main__':", 'if __name__ == "__main__":',
+        "sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])",
+        'if sys.argv[0].endswith("-script.pyw"):', "sys.argv[0] = sys.argv[0][:-11]",
+        'elif sys.argv[0].endswith(".exe"):', "sys.argv[0] = sys.argv[0][:-4]",
+        "sys.exit(main())",
+    )
+)  # fmt: skip
+_RUNNER = "__pip-runner__.py"
+# the files an import of ``pip`` takes as a module (``_imp``: built in, no file to load)
+_MODULE_FILES = frozenset(
+    "pip" + suffix for suffix in (".py", ".pyc", ".pyw", *__import__("_imp").extension_suffixes())
+)
+_SITE_NAMES = ("site-packages", "dist-packages")
+
+
+def boot_argv() -> tuple:
+    """This Python's command line as it started: ``sys.orig_argv`` (3.10+); on 3.8 and 3.9,
+    whose ``sys.argv`` is ``['-m', ...]`` or ``['-c', ...]`` while ``site`` runs (the module,
+    the text not yet there), the kernel's record of it (``/proc/self/cmdline``), else the
+    script's ``sys.argv`` (its options gone: read as not isolated, the stricter reading)."""
+    argv = getattr(sys, "orig_argv", None)
+    if argv:
+        return tuple(argv)
+    if sys.argv[:1] not in (["-m"], ["-c"]):
+        return (sys.executable, *sys.argv)
+    try:
+        with open("/proc/self/cmdline", "rb") as handle:
+            words = handle.read().split(b"\0")
+    except OSError:
+        return ()
+    return tuple(os.fsdecode(w) for w in words[:-1])
+
+
+class PipProcess:
+    """``own()``: this process is pip's own command and ran no code but pip's, the standard
+    library's, the guard's and its site folders' (see the module's docstring)."""
+
+    __slots__ = ("folder", "why", "script", "_roots")
+
+    def __init__(self, argv) -> None:
+        self.folder = ""  # the folder of the pip it runs, when pip's own command
+        self.why = ""  # why it is not (when it runs pip's command), or which code ran
+        self.script = ""  # pip's console script it runs (absolute), read as it started
+        self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
+        try:
+            self.folder, self.why, self.script = _pip_started(argv)
+        except Exception as exc:  # noqa: BLE001 - what Warden cannot read: no allowance
+            self.why = f"Warden could not read the folders it imports pip from ({exc})"
+
+    def own(self) -> bool:
+        return bool(self.folder) and not self.why
+
+    def code_ran(self, args: tuple) -> None:
+        """An ``exec`` audit event (a module's import, ``runpy``, ``exec``): in pip's own
+        command, code from a file outside the trusted places ends its allowance. Nothing to
+        do in any other process (the hot path)."""
+        if not self.folder or self.why or not args:
+            return
+        code = args[0]
+        try:
+            for path in (getattr(code, "co_filename", ""), _imported_file(code)):
+                if path and not self._trusted(path):
+                    self.why = f"{path} ran in it (code that is not pip's, the standard "
+                    self.why += "library's or an installed package's as the kernel started)"
+                    return
+        except Exception as exc:  # noqa: BLE001 - what Warden cannot read ends the allowance
+            self.why = f"Warden could not tell whose code ran in it ({exc!r})"
+
+    def _trusted(self, path: str) -> bool:
+        if path[:1] == "<":  # text compiled by code that ran, frozen
+            return True
+        if self._roots is None:
+            self._roots = _trusted_roots(self.folder)
+        path = os.path.abspath(path)
+        if path == self.script or self._by_place(path):
+            return True
+        real = os.path.realpath(path)  # resolved only for a path no root holds as spelt
+        if real != path and self._by_place(real):
+            return True
+        sites = self._roots[2]
+        if not (path.startswith(sites) or real.startswith(sites)):
+            return False
+        from .startup_modules import changed_since_start  # only pip's own command imports it
+
+        return not changed_since_start(path)
+
+    def _by_place(self, path: str) -> bool:
+        own, stdlib, _ = self._roots
+        return path.startswith(own) or (path.startswith(stdlib) and not _in_site(path))
+
+
+def _trusted_roots(pip_folder: str):
+    """The folders whose code runs in pip's own command without a question, as path prefixes:
+    pip's package and Warden's; the standard library (not a site folder in it); and this
+    Python's site folders, whose files count when unchanged since the kernel started."""
+    from .own_python import OWN
+
+    here = globals().get("__file__")  # none in a guard bootstrapped from embedded source
+    warden = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(here or ""))))
+    stdlib = getattr(sys, "_stdlib_dir", None) or os.path.dirname(os.__file__)
+    return (
+        _prefixes((pip_folder, warden)),
+        _prefixes((stdlib, OWN.stdlib())),
+        _prefixes(_site_folders()),
+    )
+
+
+def _prefixes(folders) -> tuple:
+    found = set()
+    for folder in folders:
+        if folder:
+            found.update((os.path.abspath(folder) + os.sep, os.path.realpath(folder) + os.sep))
+    return tuple(found)
+
+
+def _in_site(path: str) -> bool:
+    """A path in a standard library's ``site-packages`` (a Python without a venv keeps its
+    site folder there) is a site folder's, not the library's."""
+    return any(f"{os.sep}{name}{os.sep}" in path for name in _SITE_NAMES)
+
+
+def _site_folders():
+    from .own_python import OWN
+
+    return (*OWN.site_packages, *OWN.path_site_folders, OWN.user_site)
+
+
+def _imported_file(code) -> str:
+    """The file an import found for the module whose code runs (its ``__file__``, set from
+    the finder's spec before the code runs): a sourceless ``.pyc`` names whatever file its
+    code object says (``co_filename`` is not set from the file then). '' outside an import."""
+    frame = sys._getframe(1)
+    for _ in range(8):
+        if frame is None:
+            return ""
+        if frame.f_code.co_name == "_call_with_frames_removed":
+            args = frame.f_locals.get("args")
+            if type(args) is tuple and len(args) > 1 and args[0] is code:
+                module = args[1]
+                return module.get("__file__") or "" if type(module) is dict else ""
+            return ""
+        frame = frame.f_back
+    return ""
+
+
+def _pip_started(argv):
+    """(the folder of the pip this Python was started to run, '', its console script or '')
+    when it was started as pip's own command; ('', why, '') when its command line names pip
+    otherwise; ('', '', '') for any other command (no pip at all: the common start)."""
+    from .own_command import python_target
+
+    kind, target, isolated = python_target(argv)
+    if kind == "command":
+        return _ensurepip_pip(target)
+    if kind == "module":
+        if target != "pip":
+            return "", "", ""
+        first = [] if isolated else [os.getcwd()]  # -m searches the working folder first
+        return (*_site_pip(first + list(sys.path)), "")
+    if kind != "script":
+        return "", "", ""
+    name = os.path.basename(target)
+    if name == _RUNNER:
+        return (*_runner_pip(target), "")
+    if not (name in _SCRIPT_NAMES or name.startswith("pip3.")):
+        return "", "", ""
+    why = _not_pip_script(target)
+    if why:
+        return "", why, ""
+    real = os.path.realpath(target)
+    first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
+    return (*_site_pip(first + list(sys.path)), os.path.abspath(target))
+
+
+# the command text ensurepip runs its bundled pip with (``ensurepip._run_pip``, 3.8-3.13)
+_ENSUREPIP = (
+    "\nimport runpy\nimport sys\nsys.path = {paths} + sys.path\nsys.argv[1:] = {args}\n"
+    'runpy.run_module("pip", run_name="__main__", alter_sys=True)\n'
+)
+
+
+def _ensurepip_pip(text: str):
+    """ensurepip's pip (`python -m venv` makes a venv's pip so): the command text is
+    ensurepip's, whole, and the wheels it puts first on ``sys.path`` are copies of the ones
+    the standard library bundles (pip runs from its wheel). ('', '', '') for any other text."""
+    if not text.endswith(_ENSUREPIP[_ENSUREPIP.rindex("runpy.") :]):
+        return "", "", ""
+    from ast import literal_eval  # only a command text that runs pip pays it
+
+    lines = text.split("\n")
+    try:
+        paths = literal_eval(lines[3][len("sys.path = ") : -len(" + sys.path")])
+        args = literal_eval(lines[4][len("sys.argv[1:] = ") :])
+    except (IndexError, ValueError, SyntaxError):
+        return "", "its command text runs pip otherwise than ensurepip does", ""
+    if type(paths) is not list or _ENSUREPIP.format(paths=paths, args=args) != text:
+        return "", "its command text runs pip otherwise than ensurepip does", ""
+    wheels = [p for p in paths if type(p) is str and os.path.basename(p).startswith("pip-")]
+    if len(wheels) != 1 or not all(type(p) is str and _bundled(p) for p in paths):
+        return "", "the pip wheel it runs is none the standard library bundles", ""
+    return os.path.join(wheels[0], "pip"), "", ""
+
+
+def _bundled(wheel: str) -> bool:
+    """Whether ``wheel`` holds the bytes of the wheel of its name ensurepip bundles (in the
+    standard library, or the folder a distribution keeps them in: ``WHEEL_PKG_DIR``)."""
+    import sysconfig
+
+    from .own_python import OWN
+
+    name = os.path.basename(wheel)
+    folders = (os.path.join(OWN.stdlib(), "ensurepip", "_bundled"),
+               sysconfig.get_config_var("WHEEL_PKG_DIR") or "")  # fmt: skip
+    try:
+        with open(wheel, "rb") as handle:
+            given = handle.read()
+    except OSError:
+        return False
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                if handle.read() == given:
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _site_pip(folders):
+    """(pip's folder, '') when the first folder of ``folders`` (a Python's search path) that
+    holds a ``pip`` is one of this Python's site folders, holding pip's package; else
+    ('', why): another ``pip`` (a package, ``pip.py``, a compiled module) would run."""
+    sites = {os.path.realpath(f) for f in _site_folders() if f}
+    for folder in folders:
+        path = os.path.abspath(folder or os.curdir)
+        if os.path.isfile(path):
+            return "", f"{path}, an archive on its search path before pip's, may hold a pip"
+        try:
+            names = os.listdir(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        package = os.path.join(path, "pip")
+        # a package or namespace folder, a module or compiled one (not a program named pip,
+        # nor pip.conf)
+        found = [n for n in names if n in _MODULE_FILES or (n == "pip" and os.path.isdir(package))]
+        if not found:
+            continue
+        if os.path.realpath(path) in sites and os.path.isfile(os.path.join(package, "__init__.py")):
+            return package, ""
+        return "", f"{os.path.join(path, found[0])} comes first on its search path"
+    return "", "no pip in its site folders"
+
+
+def _runner_pip(script: str):
+    """pip's ``__pip-runner__.py`` (the pip that installs a build environment's packages
+    runs itself so): in the ``pip`` package of one of this Python's site folders, where it
+    takes its pip from."""
+    real = os.path.realpath(script)
+    package = os.path.dirname(real)
+    site = os.path.dirname(package)
+    sites = {os.path.realpath(f) for f in _site_folders() if f}
+    if os.path.basename(package) == "pip" and site in sites:
+        return package, ""
+    return "", f"{script} is no pip of this Python's site folders"
+
+
+def _not_pip_script(path: str) -> str:
+    """'' when ``path`` is pip's console script: in this Python's program folder, a Python
+    launcher that runs pip's main and nothing else (its text, not its age: pip upgrading
+    itself writes it again); else why not."""
+    here = os.path.dirname(os.path.abspath(path))
+    own = {os.path.dirname(os.path.abspath(sys.executable)), os.path.join(sys.prefix, "bin")}
+    if here not in own and os.path.realpath(here) not in {os.path.realpath(f) for f in own}:
+        return f"{path} is no console script of this Python's"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read(4096).splitlines()
+    except (OSError, UnicodeDecodeError):
+        return f"Warden could not read {path}"
+    if not lines or not lines[0].startswith("#!"):
+        return f"{path} is not pip's launcher"
+    body = lines[1:]
+    if lines[0] == "#!/bin/sh" and len(lines) > 2 and _long_shebang(lines[1], lines[2]):
+        body = lines[3:]
+    body = {line.strip() for line in body} - {""}
+    if not body <= _SCRIPT_LINES or "from pip._internal.cli.main import main" not in body:
+        return f"{path} is not pip's launcher (it runs more than pip's main)"
+    return ""
+
+
+def _long_shebang(second: str, third: str) -> bool:
+    """distlib's launcher for an interpreter path too long for a shebang: ``/bin/sh`` runs
+    the Python its second line names on the file, which Python reads as a string."""
+    return second.startswith("'''exec' ") and second.endswith(' "$0" "$@"') and third == "' '''"

@@ -1,0 +1,170 @@
+"""``pip_process``: whether a guarded Python is pip's own command (red team 34 R34-9), read
+piece by piece (the kernel-level shapes: test_redteam34_pip_allowance.py)."""
+
+import os
+import sys
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import pip_process
+from jupyterlab_warden.kernel.guard.installs.own_command import python_target, started_as
+
+DISTLIB = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from pip._internal.cli.main import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+"""
+UV = """#!{python}
+# -*- coding: utf-8 -*-
+import sys
+from pip._internal.cli.main import main
+if __name__ == "__main__":
+    if sys.argv[0].endswith("-script.pyw"):
+        sys.argv[0] = sys.argv[0][:-11]
+    elif sys.argv[0].endswith(".exe"):
+        sys.argv[0] = sys.argv[0][:-4]
+    sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    "argv, target",
+    [
+        (["py", "-m", "pip", "install"], ("module", "pip", False)),
+        (["py", "-Im", "pip"], ("module", "pip", True)),
+        (["py", "-mpip"], ("module", "pip", False)),
+        (["py", "-W", "ignore", "-X", "utf8", "-m", "venv", "v"], ("module", "venv", False)),
+        (["py", "-Wignore", "w.py"], ("script", "w.py", False)),
+        (["py", "-c", "import pip"], ("command", "import pip", False)),
+        (["py", "-"], ("", "", False)),
+        (["py", "--check-hash-based-pycs", "always", "-P", "s.py"], ("script", "s.py", True)),
+        (["py", "-E", "-s", "/v/bin/pip", "install"], ("script", "/v/bin/pip", False)),
+    ],
+)
+def test_the_command_a_python_was_started_to_run(argv, target):
+    assert python_target(argv) == target
+
+
+def test_started_as_reads_joined_options():
+    assert started_as(["py", "-Im", "venv", "v"]) == "venv"
+    assert started_as(["py", "-c", "-m venv"]) == ""
+
+
+@pytest.fixture()
+def program_folder(tmp_path, monkeypatch):
+    """A folder standing for this Python's program folder (its console scripts)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setattr(sys, "executable", str(folder / "python"))
+    return folder
+
+
+LONG = DISTLIB.replace("#!{python}\n", "#!/bin/sh\n'''exec' \"{python}\" \"$0\" \"$@\"\n' '''\n")
+
+
+@pytest.mark.parametrize("text", [DISTLIB, UV, LONG], ids=["distlib", "uv", "long-shebang"])
+def test_pips_console_script_is_read_by_its_text(program_folder, text):
+    script = program_folder / "pip3"
+    script.write_text(text.format(python=sys.executable))
+    assert pip_process._not_pip_script(str(script)) == ""
+
+
+def test_a_console_script_that_runs_more_is_not_pips(program_folder, tmp_path):
+    script = program_folder / "pip"
+    script.write_text(DISTLIB.format(python=sys.executable) + "import evil\n")
+    assert "runs more than pip's main" in pip_process._not_pip_script(str(script))
+    elsewhere = tmp_path / "pip"
+    elsewhere.write_text(DISTLIB.format(python=sys.executable))
+    assert "no console script" in pip_process._not_pip_script(str(elsewhere))
+
+
+@pytest.fixture()
+def site(tmp_path, monkeypatch):
+    """A site folder of this Python's holding pip's package."""
+    folder = tmp_path / "site-packages"
+    (folder / "pip").mkdir(parents=True)
+    (folder / "pip" / "__init__.py").write_text("")
+    monkeypatch.setattr(pip_process, "_site_folders", lambda: (str(folder),))
+    return folder
+
+
+def test_the_first_pip_on_the_search_path_is_the_site_folders(site, tmp_path, program_folder):
+    (program_folder / "pip").write_text("#!/bin/sh\n")  # a program named pip: no module
+    assert pip_process._site_pip([str(program_folder), str(site)]) == (str(site / "pip"), "")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "pip.conf").write_text("[global]\n")  # no module
+    assert pip_process._site_pip([str(work), str(site)]) == (str(site / "pip"), "")
+    (work / "pip.py").write_text("")
+    folder, why = pip_process._site_pip([str(work), str(site)])
+    assert folder == "" and "pip.py comes first" in why
+    os.remove(work / "pip.py")
+    (work / "pip").mkdir()  # a namespace folder is taken too: fail closed
+    assert pip_process._site_pip([str(work), str(site)])[0] == ""
+
+
+def test_code_of_another_place_ends_the_allowance(site, tmp_path):
+    process = pip_process.PipProcess(["py", "-c", "pass"])
+    process.folder = str(site / "pip")
+    for trusted in ("<string>", os.__file__, str(site / "pip" / "x.py")):
+        process.code_ran((compile("", trusted, "exec"),))
+    assert process.own(), process.why
+    process.code_ran((compile("", str(tmp_path / "typing.py"), "exec"),))
+    assert not process.own() and "typing.py ran in it" in process.why
+
+
+def test_a_site_module_written_after_the_kernel_started_ends_the_allowance(site):
+    """A module a script wrote into a site folder (``_manylinux.py``, which pip imports when
+    present) is no installed package's as the kernel started."""
+    new = site / "_manylinux.py"
+    new.write_text("")
+    process = pip_process.PipProcess(["py", "-c", "pass"])
+    process.folder = str(site / "pip")
+    process.code_ran((compile("", str(new), "exec"),))
+    assert not process.own() and "_manylinux.py" in process.why
+
+
+def test_no_pip_command_no_reading():
+    """The common start: no pip on its command line, nothing read, nothing allowed."""
+    process = pip_process.PipProcess(["py", "w.py"])
+    assert (process.folder, process.why) == ("", "") and not process.own()
+    process.code_ran((compile("", "/tmp/x.py", "exec"),))
+    assert process.why == ""
+
+
+def _ensurepip_text(paths, args=("install", "--no-index")) -> str:
+    return pip_process._ENSUREPIP.format(paths=list(paths), args=list(args))
+
+
+def test_ensurepips_pip_runs_from_a_copy_of_its_bundled_wheel(tmp_path):
+    """`python -m venv v` (3.11: ensurepip installs setuptools' .pth) runs pip from a copy
+    of the wheel the standard library bundles, by command text: that pip is pip's own."""
+    import shutil
+
+    from jupyterlab_warden.kernel.guard.installs.own_python import OWN
+
+    bundled = os.path.join(OWN.stdlib(), "ensurepip", "_bundled")
+    wheels = (
+        [n for n in os.listdir(bundled) if n.endswith(".whl")] if os.path.isdir(bundled) else []
+    )
+    if not any(n.startswith("pip-") for n in wheels):
+        pytest.skip("this Python bundles no pip wheel")
+    copies = []
+    for name in wheels:
+        shutil.copy(os.path.join(bundled, name), tmp_path / name)
+        copies.append(str(tmp_path / name))
+    pip = [c for c in copies if os.path.basename(c).startswith("pip-")][0]
+    argv = ["py", "-W", "ignore::DeprecationWarning", "-c", _ensurepip_text(copies)]
+    assert pip_process._pip_started(argv) == (os.path.join(pip, "pip"), "", "")
+    # another wheel of that name, or more text, is not ensurepip's pip
+    with open(pip, "ab") as handle:
+        handle.write(b"\0")
+    assert "none the standard library bundles" in pip_process._pip_started(argv)[1]
+    argv[-1] = _ensurepip_text(copies) + "import shutil\n"
+    assert pip_process._pip_started(argv)[:2] == ("", "")
+    argv[-1] = "import os\n" + _ensurepip_text(copies)
+    assert "otherwise than ensurepip" in pip_process._pip_started(argv)[1]
