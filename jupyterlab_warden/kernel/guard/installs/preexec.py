@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+from .handed_fds import done, noting, popen_note
+
 _BuiltinFunction = type(len)
 _Module = type(os)
 # what each known builtin does, as the Popen arguments that do it in C
@@ -140,14 +142,23 @@ def straight_wrapper(original, inner, hide):
         try:
             if reroute is not None:
                 env = reroute(env)  # before the audit event: the gate reads what runs
+            # the descriptors the child gets, which the event does not carry, noted for the
+            # gate (red team 34 R34-3), read once and passed on as read
+            close_fds = bool(close_fds)
+            if pass_fds:
+                pass_fds = tuple(map(int, pass_fds))
+            token = noting(popen_note(close_fds, pass_fds, (p2cread, c2pwrite, errwrite)))
             # no preexec_fn: nothing runs between fork and exec that Warden has to decide
             target = original if preexec_fn is None else inner
-            return target(
-                self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
-                startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
-                errread, errwrite, restore_signals, gid, gids, uid, umask,
-                start_new_session, process_group,
-            )  # fmt: skip
+            try:
+                return target(
+                    self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
+                    startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
+                    errread, errwrite, restore_signals, gid, gids, uid, umask,
+                    start_new_session, process_group,
+                )  # fmt: skip
+            finally:
+                done(token)
         except BaseException as exc:
             hide(exc)  # display only (guard/tracebacks.py)
             raise
