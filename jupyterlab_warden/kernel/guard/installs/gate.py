@@ -142,6 +142,9 @@ class InstallGate:
         # not in a guarded pip, whose build environment sets PYTHONPATH (environ_changed)
         self.kernel = False
         self.writes = StartWrites(self)
+        # the files handed to children the rule passed, by descriptor, file and name
+        # (``_handed_files``: a kernel's stderr may be a log file, handed to every start)
+        self._handed_passed = set()
         self.start_writes = self.writes.check
         self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
@@ -392,12 +395,17 @@ class InstallGate:
         for path, flags in opens:
             if handed_fds.opens_for_writing(flags):
                 self.writes.handed(event, path, flags, _spawn_open(path))
+        passed = self._handed_passed
         for fd in sorted(fds):
-            path = handed_fds.written(fd)
+            path, key = handed_fds.written(fd)
             if path is None:
                 self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
-            elif path:
+            elif path and key not in passed:
                 self.writes.handed(event, path, os.O_WRONLY, _handed_descriptor(fd, path))
+                if key is not None:
+                    if len(passed) > 64:
+                        passed.clear()
+                    passed.add(key)
 
     def _child_writes(self, start, env, cwd, event: str) -> None:
         """A Python the kernel starts may not start a writer that writes a start-up name where

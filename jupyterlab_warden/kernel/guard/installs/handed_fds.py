@@ -103,8 +103,9 @@ def handed(event: str) -> tuple:
     tell ('' when it can)."""
     note = _NOTES.get(_thread.get_ident())
     if event == "subprocess.Popen" and note is not None and note[0] == "popen":
+        # with close_fds the child keeps 0, 1, 2 (read whether inheritable or not: cheaper)
         fds = set(note[1])
-        fds.update(inheritable(None if not note[2] else 3))
+        fds.update(range(3) if note[2] else inheritable())
         return fds, (), ""
     if event != "os.posix_spawn":
         return (inheritable() if event in _HAND_ALL or event == "subprocess.Popen" else ()), (), ""
@@ -126,15 +127,12 @@ def handed(event: str) -> tuple:
     return fds, opens, note[2]
 
 
-def inheritable(below=None) -> list:
-    """This process's inheritable descriptors (``below``: only those under it, no listing)."""
-    if below is not None:
-        numbers = range(below)
-    else:
-        try:
-            numbers = [int(name) for name in os.listdir("/proc/self/fd")]
-        except OSError:
-            numbers = range(1024)  # no /proc: the usual descriptor limit, one call each
+def inheritable() -> list:
+    """This process's inheritable descriptors."""
+    try:
+        numbers = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        numbers = range(1024)  # no /proc: the usual descriptor limit, one call each
     found = []
     for fd in numbers:
         try:
@@ -145,24 +143,28 @@ def inheritable(below=None) -> list:
     return found
 
 
-def written(fd: int):
-    """The path of the regular file ``fd`` has open for writing ('' when none; None when
-    Warden cannot name it): its flags (``fcntl``, only for a regular file: most descriptors a
-    start hands are pipes, terminals, ``/dev/null``), its name as ``/proc/self/fd`` gives it
-    (one name of the file: the rule reads its other names by inode)."""
+def written(fd: int) -> tuple:
+    """``(path, key)``: the path of the regular file ``fd`` has open for writing ('' when none;
+    None when Warden cannot name it), and what says the same file is open at the same name at
+    the next start (None for a file with more names: the rule reads the others by inode, and
+    one may be renamed into a site folder). Its flags are read (``fcntl``) only for a regular
+    file (most descriptors a start hands are pipes, terminals, ``/dev/null``), its name as
+    ``/proc/self/fd`` gives it (one name of the file, links resolved)."""
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return ""
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return "", None
         import fcntl
 
         if not fcntl.fcntl(fd, fcntl.F_GETFL) & (os.O_WRONLY | os.O_RDWR):
-            return ""
+            return "", None
     except (OSError, ValueError):
-        return ""  # closed: nothing handed
+        return "", None  # closed: nothing handed
     try:
-        return os.readlink(f"/proc/self/fd/{fd}")
+        path = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
-        return None
+        return None, None
+    return path, ((fd, st.st_dev, st.st_ino, path) if st.st_nlink == 1 else None)
 
 
 def opens_for_writing(flags: int) -> bool:

@@ -52,7 +52,15 @@ def execute_child_wrapper(original, label, state):
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
         if preexec_fn is None or not (state.enabled or not state.intact()):
-            return original(self, args, executable, preexec_fn, *rest, **kwargs)
+            if len(rest) < 13 or kwargs:  # not subprocess's call: the gate reads every one
+                return original(self, args, executable, preexec_fn, *rest, **kwargs)
+            # the descriptors the child gets (``straight_wrapper``'s note, red team 34 R34-3)
+            rest = (bool(rest[0]), tuple(map(int, rest[1] or ())), *rest[2:])
+            token = noting(popen_note(rest[0], rest[1], (rest[7], rest[10], rest[12])))
+            try:
+                return original(self, args, executable, preexec_fn, *rest)
+            finally:
+                done(token)
         nonlocal signature
         if signature is None:
             import inspect  # on the first preexec_fn start only
