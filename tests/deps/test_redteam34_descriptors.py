@@ -76,6 +76,22 @@ def test_kernel_hands_a_writable_pth(own_kernel, case):
         assert "descriptor" in refused or "POSIX_SPAWN_OPEN" in refused, refused
 
 
+# the kernel's descriptor (read-only, not inheritable) reopened for writing by its path: a
+# path the line's reading resolves (held before R34-3's fix too)
+REOPENED = {
+    "proc_ppid_fd": "fd = os.open(site + '/zz.pth', os.O_RDONLY | os.O_CREAT, 0o644)\n"
+    "    os.system('cat p.pth > /proc/$PPID/fd/%d; ' % fd + py + ' -c pass')",
+    "dev_fd_inheritable_read_only": "fd = os.open(site + '/zz.pth', os.O_RDONLY | os.O_CREAT, "
+    "0o644)\n    os.set_inheritable(fd, True)\n"
+    "    os.system('cat p.pth > /dev/fd/%d; ' % fd + py + ' -c pass')",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REOPENED))
+def test_kernel_descriptor_reopened_by_path(own_kernel, case):
+    own_kernel.proves(_site_cell(REOPENED[case]))
+
+
 # a guarded w.py has cat write the .pth through a file action: the open is the C library's,
 # in the child, with no audit event; cat itself writes nothing Warden reads
 SPAWN = (

@@ -63,7 +63,7 @@ def popen_note(close_fds, pass_fds, stdio) -> tuple:
     the ints it passes on (the wrapper hands these, read once, to the original), ``stdio``
     its p2cread, c2pwrite, errwrite (-1: inherited)."""
     fds = [fd for fd in stdio if type(fd) is int and fd >= 0]
-    fds += pass_fds
+    fds += pass_fds or ()
     return ("popen", tuple(fds), close_fds)
 
 
