@@ -20,11 +20,12 @@ descriptor written after that reading defeats) is refused when it hands its chil
 
 Which descriptors: ``os.system``, ``os.exec``, ``os.posix_spawn`` hand every inheritable one
 (``/proc/self/fd`` is listed: some 25 us with 60 descriptors, paid by these starts only);
-``subprocess.Popen`` with ``close_fds`` (its default, the common start) its stdio, its
-``pass_fds`` and the inheritable ones among 0, 1, 2 (a few system calls). The Popen and
-posix_spawn events carry neither ``pass_fds`` nor file actions: their wrappers (``preexec.
+``subprocess.Popen`` its stdio, its ``pass_fds`` and 0, 1, 2 with ``close_fds`` (its default,
+the common start: a few system calls), every inheritable one without. The Popen and posix_spawn
+events carry neither ``pass_fds`` nor file actions: their wrappers (``preexec.
 straight_wrapper``, ``gate.spawn_env_wrapper``) note them for the event (``noting``), in the
-form they then pass on (read once). Loaded at the guard's boot: ``os``, ``stat`` and
+form they then pass on (read once); a Popen event without the note (a Popen made past the
+wrapper) counts every inheritable descriptor. Loaded at the guard's boot: ``os``, ``stat`` and
 ``_thread`` only (``fcntl``, a ``GUARD_BOOT`` name, when a descriptor is a regular file).
 """
 
@@ -38,7 +39,10 @@ _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # what a start being made in a thread hands on besides what its event says (``noting``):
 # ("popen", fds, close_fds) or ("spawn", file actions, why unread)
 _NOTES: dict = {}
-_HAND_ALL = ("os.system", "os.exec", "os.posix_spawn", "os.spawn")
+_UNREAD_ACTIONS = (
+    "Warden cannot read the file actions of this posix_spawn (posix.posix_spawn, past "
+    "os.posix_spawn, which Warden reads): call os.posix_spawn or subprocess"
+)
 
 
 def noting(note: tuple):
@@ -108,16 +112,9 @@ def handed(event: str) -> tuple:
         fds.update(range(3) if note[2] else inheritable())
         return fds, (), ""
     if event != "os.posix_spawn":
-        return (inheritable() if event in _HAND_ALL or event == "subprocess.Popen" else ()), (), ""
+        return inheritable(), (), ""  # os.system, os.exec; a Popen past its wrapper
     if note is None or note[0] != "spawn":
-        return (
-            (),
-            (),
-            (
-                "Warden cannot read the file actions of this posix_spawn (posix.posix_spawn, past "
-                "os.posix_spawn, which Warden reads): call os.posix_spawn or subprocess"
-            ),
-        )
+        return (), (), _UNREAD_ACTIONS
     fds, opens = set(inheritable()), []
     for action in note[1] or ():
         if action[0] == os.POSIX_SPAWN_OPEN:
