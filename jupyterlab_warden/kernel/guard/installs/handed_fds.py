@@ -24,8 +24,8 @@ Which descriptors: ``os.system``, ``os.exec``, ``os.posix_spawn`` hand every inh
 the common start: a few system calls), every inheritable one without. The Popen and posix_spawn
 events carry neither ``pass_fds`` nor file actions: their wrappers (``preexec.
 straight_wrapper``, ``gate.spawn_env_wrapper``) note them for the event (``noting``), in the
-form they then pass on (read once); a Popen event without the note (a Popen made past the
-wrapper) counts every inheritable descriptor. Loaded at the guard's boot: ``os``, ``stat`` and
+form they then pass on (read once); a Popen event without the note (made past the wrapper)
+counts 0, 1, 2. Loaded at the guard's boot: ``os``, ``stat`` and
 ``_thread`` only (``fcntl``, a ``GUARD_BOOT`` name, when a descriptor is a regular file).
 """
 
@@ -106,13 +106,17 @@ def handed(event: str) -> tuple:
     descriptors to read, the ``POSIX_SPAWN_OPEN`` (path, flags) pairs, and why Warden cannot
     tell ('' when it can)."""
     note = _NOTES.get(_thread.get_ident())
-    if event == "subprocess.Popen" and note is not None and note[0] == "popen":
+    if event == "subprocess.Popen":
+        if note is None or note[0] != "popen":
+            # made past its wrapper (the original ``_execute_child``, red team 11 R11-9's
+            # class: its pass_fds are unread whatever is listed): what the common start hands
+            return range(3), (), ""
         # with close_fds the child keeps 0, 1, 2 (read whether inheritable or not: cheaper)
         fds = set(note[1])
         fds.update(range(3) if note[2] else inheritable())
         return fds, (), ""
     if event != "os.posix_spawn":
-        return inheritable(), (), ""  # os.system, os.exec; a Popen past its wrapper
+        return inheritable(), (), ""  # os.system, os.exec
     if note is None or note[0] != "spawn":
         return (), (), _UNREAD_ACTIONS
     fds, opens = set(inheritable()), []

@@ -52,7 +52,7 @@ def execute_child_wrapper(original, label, state):
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
         if preexec_fn is None or not (state.enabled or not state.intact()):
-            if len(rest) < 13 or kwargs:  # not subprocess's call: the gate reads every one
+            if len(rest) < 13 or kwargs:  # not subprocess's call: no note, read as common
                 return original(self, args, executable, preexec_fn, *rest, **kwargs)
             # the descriptors the child gets (``straight_wrapper``'s note, red team 34 R34-3)
             rest = (bool(rest[0]), tuple(map(int, rest[1] or ())), *rest[2:])
