@@ -30,6 +30,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
+from . import handed_fds
 from .fastpath import (
     first_look,
     first_look_words,
@@ -144,7 +145,11 @@ class InstallGate:
         # whether this process is pip's own command (``allowed_install``), read from its
         # command line and search path now, before any code of its own runs (red team 34 R34-9)
         self.pip = PipProcess(boot_argv())
-        self.start_writes = StartWrites(self).check
+        self.writes = StartWrites(self)
+        # the files handed to children the rule passed, by descriptor, file and name
+        # (``_handed_files``: a kernel's stderr may be a log file, handed to every start)
+        self._handed_passed = set()
+        self.start_writes = self.writes.check
         self.own_change = False  # the guard's own policy update renames the policy file
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
@@ -319,6 +324,7 @@ class InstallGate:
 
     def _check(self, event: str, args: tuple) -> None:
         self.counts["process_starts"] += 1
+        self._handed_files(event)
         if event == "subprocess.Popen" and len(args) == 4:
             # the common start (subprocess.run([...]): exact str words, inherited environment and
             # folder) read as the general path below reads it, without its copies and calls
@@ -394,6 +400,30 @@ class InstallGate:
                 ):
                     continue
             self.decide_command(start, None, env, cwd, event)
+
+    def _handed_files(self, event: str) -> None:
+        """A start that hands its child a file open for writing (an inheritable descriptor, a
+        Popen's ``pass_fds`` or ``stdout=f``, a posix_spawn file action) that a Python the
+        kernel starts may not write, in the kernel too (``handed_fds``, red team 34 R34-3):
+        refused by ``start_writes``' rule, as an ``open`` of its path."""
+        fds, opens, why = handed_fds.handed(event)
+        if why:
+            self._enforce([_refused_start(why)], event, in_process=False)
+            return
+        for path, flags in opens:
+            if handed_fds.opens_for_writing(flags):
+                self.writes.handed(event, path, flags, _spawn_open(path))
+        passed = self._handed_passed
+        for fd in sorted(fds):
+            path, key = handed_fds.written(fd)
+            if path is None:
+                self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
+            elif path and key not in passed:
+                self.writes.handed(event, path, os.O_WRONLY, _handed_descriptor(fd, path))
+                if key is not None:
+                    if len(passed) > 64:
+                        passed.clear()
+                    passed.add(key)
 
     def _child_writes(self, start, env, cwd, event: str) -> None:
         """A Python the kernel starts may not start a writer that writes a start-up name where
@@ -1251,10 +1281,42 @@ def spawnv_passfds_wrapper(original, label, state):
     def spawnv_passfds(path, args, passfds):
         gate = getattr(state, "installs", None)
         if gate is not None:
-            gate.check("subprocess.Popen", (path, list(args), None, None))
+            # the child gets its stdio and ``passfds`` (read once, passed on as read)
+            passfds = tuple(map(int, passfds))
+            token = handed_fds.noting(handed_fds.popen_note(True, passfds, ()))
+            try:
+                gate.check("subprocess.Popen", (path, list(args), None, None))
+            finally:
+                handed_fds.done(token)
         return original(path, args, passfds)
 
     return spawnv_passfds
+
+
+def _handed_descriptor(fd: int, path: str) -> str:
+    return (
+        f"this process start hands its child descriptor {fd}, open for writing on {path}, "
+        "through which it may write after Warden read the start: close the descriptor "
+        f"(os.close({fd})) or make it non-inheritable (os.set_inheritable({fd}, False)), and "
+        "pass no such file as pass_fds or stdout, before starting processes"
+    )
+
+
+def _spawn_open(path) -> str:
+    return (
+        f"this posix_spawn opens {os.fsdecode(path)} for writing in the child (a "
+        "POSIX_SPAWN_OPEN file action, which no path event shows): write the file from Python "
+        "itself, or have the child write elsewhere"
+    )
+
+
+def _unnamed(fd: int) -> str:
+    return (
+        f"this process start hands its child descriptor {fd}, open for writing on a file "
+        "Warden cannot name (/proc/self/fd unreadable), so it cannot tell whether the child may "
+        f"write a start-up file through it: close it (os.close({fd})) or make it non-inheritable "
+        f"(os.set_inheritable({fd}, False)) before starting processes"
+    )
 
 
 def spawn_env_wrapper(original, label, state):
@@ -1265,13 +1327,25 @@ def spawn_env_wrapper(original, label, state):
     from .child_path import rerouter
 
     reroute = rerouter(state)
+    spawns = label != "os.execve"
 
     def start(*args, **kwargs):
         if len(args) >= 3 and args[2] is not None:
             args = (*args[:2], reroute(args[2]), *args[3:])
         elif kwargs.get("env") is not None:
             kwargs["env"] = reroute(kwargs["env"])
-        return original(*args, **kwargs)
+        if not spawns:
+            return original(*args, **kwargs)
+        # its file actions, which its audit event does not carry, noted for the gate in the
+        # form passed on (``handed_fds``, red team 34 R34-3)
+        actions, why = handed_fds.spawn_actions(kwargs.get("file_actions"))
+        if actions is not None:
+            kwargs["file_actions"] = actions
+        token = handed_fds.noting(("spawn", actions, why))
+        try:
+            return original(*args, **kwargs)
+        finally:
+            handed_fds.done(token)
 
     return start
 

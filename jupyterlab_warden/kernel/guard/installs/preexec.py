@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+from .handed_fds import done, noting, popen_note
+
 _BuiltinFunction = type(len)
 _Module = type(os)
 # what each known builtin does, as the Popen arguments that do it in C
@@ -50,7 +52,15 @@ def execute_child_wrapper(original, label, state):
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
         if preexec_fn is None or not (state.enabled or not state.intact()):
-            return original(self, args, executable, preexec_fn, *rest, **kwargs)
+            if len(rest) < 13 or kwargs:  # not subprocess's call: no note, read as common
+                return original(self, args, executable, preexec_fn, *rest, **kwargs)
+            # the descriptors the child gets (``straight_wrapper``'s note, red team 34 R34-3)
+            rest = (bool(rest[0]), tuple(map(int, rest[1] or ())), *rest[2:])
+            token = noting(popen_note(rest[0], rest[1], (rest[7], rest[10], rest[12])))
+            try:
+                return original(self, args, executable, preexec_fn, *rest)
+            finally:
+                done(token)
         nonlocal signature
         if signature is None:
             import inspect  # on the first preexec_fn start only
@@ -140,14 +150,23 @@ def straight_wrapper(original, inner, hide):
         try:
             if reroute is not None:
                 env = reroute(env)  # before the audit event: the gate reads what runs
+            # the descriptors the child gets, which the event does not carry, noted for the
+            # gate (red team 34 R34-3), read once and passed on as read
+            close_fds = bool(close_fds)
+            if pass_fds:
+                pass_fds = tuple(map(int, pass_fds))
+            token = noting(popen_note(close_fds, pass_fds, (p2cread, c2pwrite, errwrite)))
             # no preexec_fn: nothing runs between fork and exec that Warden has to decide
             target = original if preexec_fn is None else inner
-            return target(
-                self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
-                startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
-                errread, errwrite, restore_signals, gid, gids, uid, umask,
-                start_new_session, process_group,
-            )  # fmt: skip
+            try:
+                return target(
+                    self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,
+                    startupinfo, creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite,
+                    errread, errwrite, restore_signals, gid, gids, uid, umask,
+                    start_new_session, process_group,
+                )  # fmt: skip
+            finally:
+                done(token)
         except BaseException as exc:
             hide(exc)  # display only (guard/tracebacks.py)
             raise

@@ -393,6 +393,21 @@ class StartWrites:
         if found:
             self._refuse("os.link", real, found)
 
+    def handed(self, event: str, path, flags: int, how: str) -> None:
+        """A process start hands its child ``path`` open for writing (``flags``), through a
+        descriptor or a posix_spawn file action no path event shows (``handed_fds``, red team
+        34 R34-3); ``how`` says which, and what to do instead. Refused as this Python's own
+        ``open`` of the path would be, in the kernel too: its own writes are read when its next
+        line starts, and a descriptor outlives that reading."""
+        me = _thread.get_ident()
+        _HANDED[me] = (event, how)
+        _INSIDE.add(me)  # the rule's own imports' bytecode writes are not read again
+        try:
+            self._check("open", (path, None, flags))
+        finally:
+            _INSIDE.discard(me)
+            _HANDED.pop(me, None)
+
     def _refuse(self, event: str, path: str, folder: str) -> None:
         self._refuse_write(
             event,
@@ -407,6 +422,10 @@ class StartWrites:
         """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``)."""
         from .request import InstallRequest
 
+        handed = _HANDED.get(_thread.get_ident())
+        if handed is not None:  # a start's (a forked child's exec ends the child: ``_enforce``)
+            event, how = handed
+            why = f"{how}; {why}"
         request = InstallRequest("unknown", f"{event} {path}")
         request.problems.append(why)
         self.gate._enforce([request], event, in_process=True)
@@ -454,6 +473,9 @@ def _open_folders() -> list:
 
 # the threads reading a write now (``StartWrites.check``)
 _INSIDE: set = set()
+# the threads reading a file a start hands its child (``StartWrites.handed``): (the start's
+# event, what hands it)
+_HANDED: dict = {}
 # what the rule reads once, at the first write of a candidate name: "names", the start-up
 # module names; "own", this Python's site folders and standard library (real paths)
 _FOUND: dict = {}
