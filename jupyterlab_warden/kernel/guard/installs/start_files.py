@@ -30,7 +30,7 @@ import stat
 import time
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import editable_finder, startup_modules
+from . import editable_finder, pth_lines, startup_modules
 from .start_names import GUARD_BOOT, STDLIB_START
 from .startup_modules import _changed, pth_files
 
@@ -156,23 +156,11 @@ def pth_path_folders(sites: List[str]) -> List[str]:
     found: List[str] = []
     for site in sites:
         for pth in pth_files(site):
-            for line in _lines(pth):
-                if not line.strip() or line.startswith("#"):
-                    continue
-                if line.startswith(("import ", "import\t")):
-                    continue
-                folder = os.path.join(site, line.rstrip())
-                if os.path.isdir(folder) and folder not in found:
+            for line in pth_lines.lines(pth):
+                folder = pth_lines.path_line(site, line)
+                if folder and os.path.isdir(folder) and folder not in found:
                     found.append(folder)
     return found
-
-
-def _lines(path: str) -> List[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read().splitlines()
-    except OSError:
-        return []
 
 
 def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -> Tuple[str, str]:
