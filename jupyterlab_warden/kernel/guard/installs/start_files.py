@@ -329,29 +329,43 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
     """A file of a module that a site folder's ``.pth`` import line imports (setuptools'
     ``_distutils_hack``: R29a-9), as Python finds it: in the standard library's ``stdlib``
     folders first (R31-8), then the site folders and the folders their path lines add;
-    changed since the kernel started and not a copy Warden vouches for."""
+    changed since the kernel started and not a copy Warden vouches for. Every copy counts,
+    not only the first: a guarded Python on the line may remove or rename the first away
+    (its guard reads no removal but of Warden's own package), and the import finds the next
+    (red team 34 R34-6b: one the cell wrote in a project folder a path line adds)."""
     names = startup_modules.pth_imports(sites)
     if not names:
         return ""
     folders = [*stdlib, *sites, *added]
     missing, finders = set(), []
     for name in sorted(names):
-        found = _first_module(folders, (name,))
+        found = _modules(folders, (name,))
         if not found:
             missing.add(name)  # the standard library's, or none: site's import fails
             continue
-        folder = os.path.dirname(found)
-        for path in _module_files(folder, name):
-            if _new(path) and not _vouched(path, sites):
-                return path
-        if name.startswith("__editable__") and found.endswith(".py"):
-            finders.append(found)
+        for module in found:
+            for path in _module_files(os.path.dirname(module), name):
+                if _new(path) and not _vouched(path, sites):
+                    return path
+        if name.startswith("__editable__") and found[0].endswith(".py"):
+            finders.append(found[0])
     # an editable finder imports what it maps when nothing on the path has it: a name another
     # .pth line imports, found nowhere, would be the project's file, run before the guard
     for finder in finders:
         if (editable_finder.mapped_names(finder) or frozenset()) & missing:
             return finder
     return ""
+
+
+def _modules(folders: List[str], names) -> List[str]:
+    """Every module or package named one of ``names`` in ``folders`` (``_first_module`` of
+    each folder, in their order): the first is the one Python imports now."""
+    found = []
+    for folder in folders:
+        module = _first_module([folder], names)
+        if module and module not in found:
+            found.append(module)
+    return found
 
 
 def _first_module(folders: List[str], names) -> str:
