@@ -164,7 +164,7 @@ class StartWrites:
                 written_folder(where, moved=event != "open")
                 or self._getpath(where)
                 or self._pythonpath_folder(where)
-                or line_folder(where)
+                or line_folder(where, opened=event == "open")
             )
             if found:
                 self._refuse(event, where, found)
@@ -357,7 +357,7 @@ class StartWrites:
         if folder and not self._installer_writes():
             self._refuse_program(event, where, folder)
         src = args[0] if args else None
-        if event in ("os.rename", "os.symlink") and isinstance(src, (str, bytes)):
+        if isinstance(src, (str, bytes)):  # os.rename, os.link, os.symlink
             self._check_brought(event, where, _source(event, where, args))
         if event == "os.rename" and isinstance(src, (str, bytes)):
             src = os.fsdecode(src)
@@ -642,15 +642,17 @@ def in_line_folder(path: str, fst) -> bool:
     return False
 
 
-def line_folder(path: str) -> str:
+def line_folder(path: str, opened: bool = True) -> str:
     """The folder a path line adds (``line_folders``) whose start-up name (``line_names``) a
     write at ``path`` creates or replaces, as a module, its package's file or its bytecode,
-    or that folder itself written as a file ('' when none)."""
+    or (``opened``: a file opened for writing) that folder itself written as a file ('' when
+    none). What a rename or link puts at the folder's place is read by what it brings there
+    (``StartWrites._check_brought``)."""
     paths = line_folders()[0]
     if not paths:
         return ""
     real = _real_entry(path)
-    if real in paths:
+    if opened and real in paths:
         return real  # a file where a path line's folder is: an archive, imported from
     names = line_names()
     for folder, entry in _entries(real):
@@ -666,8 +668,9 @@ def _real_entry(path: str) -> str:
 
 
 def _source(event: str, where: str, args: tuple) -> str:
-    """What ``os.rename`` moves (its ``src``, from ``src_dir_fd``) or ``os.symlink`` leads to
-    (its target, from the link's folder), as an absolute path ('' when unreadable)."""
+    """What ``os.rename`` moves or ``os.link`` names again (its ``src``, from ``src_dir_fd``)
+    or ``os.symlink`` leads to (its target, from the link's folder), as an absolute path ('' when
+    unreadable)."""
     src = args[0]
     if not isinstance(src, (str, bytes)):
         return ""
