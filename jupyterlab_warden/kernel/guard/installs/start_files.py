@@ -359,11 +359,21 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
 
 def _modules(folders: List[str], names) -> List[str]:
     """Every module or package named one of ``names`` in ``folders`` (``_first_module`` of
-    each folder, in their order): the first is the one Python imports now."""
-    found = []
+    each folder, in their order): the first is the one Python imports now. A folder counts
+    once, by its first spelling (a venv's ``lib64`` is a link to its ``lib``: a compiled file
+    names its source as the import found it)."""
+    found, seen = [], set()
     for folder in folders:
+        try:
+            info = os.stat(folder)
+            key: object = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):
+            key = folder  # none there, or a folder inside an archive (``_first_module``)
+        if key in seen:
+            continue
+        seen.add(key)
         module = _first_module([folder], names)
-        if module and module not in found:
+        if module:
             found.append(module)
     return found
 

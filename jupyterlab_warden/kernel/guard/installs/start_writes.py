@@ -15,6 +15,10 @@ hook, creating or replacing one of these names:
   modules, and the ``pythonXY.zip`` beside it;
 - the site folder or library itself, or a folder holding this Python's (a rename or link
   puts another one there);
+- in a folder a ``.pth`` PATH line of this Python's own site folders adds (an editable
+  project's root: red team 34 R34-6b), ``sitecustomize``/``usercustomize`` and what its site
+  ``.pth`` files import (found there once the site folder's copy is moved away), a file in
+  the folder's place, a folder renamed or linked there holding one (``line_folder``);
 
 as a module file, its package folder's files or its bytecode in ``__pycache__``, by
 ``open`` for writing, ``os.rename``/``os.replace``, ``os.link`` and ``os.symlink`` (what
@@ -24,6 +28,11 @@ as a module file, its package folder's files or its bytecode in ``__pycache__``,
 (pip installs ``.pth`` files), and so does the kernel itself: a file its cell writes there is
 read at its next line's start (``start_files``). ``commands._write_places`` then takes a
 guarded Python on a line to write none of them (``commands.GuardedWriter``).
+
+A removal is not refused (``pip uninstall`` removes a module a ``.pth`` imports before or
+after the ``.pth``): the places behind it are the guard's to write, and the line's reading
+counts every copy of such a module (``start_files``). But Warden's own package is not removed,
+renamed away, truncated or made unreadable (``_check_gone``: the next Python's guard).
 
 Red team 33: a write reaches a file by its real path too (R33-1: a link as the last
 component, ``/proc/self/fd/N``, a second name made by ``os.link``, whose source is read, or
@@ -248,9 +257,9 @@ class StartWrites:
 
     def _check_mode(self, args: tuple) -> None:
         """``os.chmod`` with an execute bit, of an entry of a PATH folder (or a file with another
-        name there): a file made a program after the line was read. Without the owner's read
-        or search bit, of Warden's own package (``_check_gone``: a guard Python cannot read is
-        none)."""
+        name there): a file made a program after the line was read. One without the owner's
+        read bit (a folder's search bit) of Warden's own package (``_check_gone``: a guard the
+        next Python cannot read is no guard)."""
         if len(args) < 2 or type(args[1]) is not int:
             return
         path, fd = args[0], args[2] if len(args) > 2 else None
