@@ -395,6 +395,9 @@ class StartWrites:
         folders = line_folders()[0]
         if not folders or not src:
             return
+        # the new entry's name is a part of such a folder's path, or nothing is put there
+        if os.path.basename(os.path.abspath(where)) not in line_parts():
+            return
         dst = _real_entry(where)
         for folder in folders:
             if folder != dst and not folder.startswith(dst + "/"):
@@ -427,7 +430,13 @@ class StartWrites:
             return
         fd = args[1] if len(args) > 1 else None
         if path[:1] != "/" and type(fd) is int and fd >= 0:
-            self._check_gone(event, os.path.join(_fd_path(fd), path))  # its folder, real
+            path = os.path.join(_fd_path(fd), path)  # its folder, real
+        if event == "os.remove":
+            # a file (no folder: os.remove refuses one): its folder by inode, one ``stat``
+            # (every temporary file's removal pays this); bytecode is made again from source
+            found = guard_folder(path, None, _folder_stat(path))
+            if found and found != _PYCACHE and not self.gate.allowed_install:
+                self._refuse(event, path, found)
             return
         self._check_gone(event, _real_entry(path))
 
@@ -609,6 +618,17 @@ def line_folders() -> tuple:
     return found
 
 
+def line_parts() -> frozenset:
+    """The names on the way to the folders path lines add (``line_folders``): a rename or
+    link whose new entry has none of them puts nothing in their place."""
+    parts = _FOUND.get("line_parts")
+    if parts is None:
+        parts = _FOUND["line_parts"] = frozenset(
+            part for folder in line_folders()[0] for part in folder.split("/") if part
+        )
+    return parts
+
+
 def line_names() -> frozenset:
     """The start-up names of a folder a path line adds: ``sitecustomize``/``usercustomize``
     (site imports them from all of ``sys.path``) and the modules this Python's own site
@@ -632,21 +652,26 @@ def in_line_folder(path: str, fst) -> bool:
     hot path's test, read in full by ``line_folder``. A module there by its folder's inode or
     spelling, a package's file or bytecode one folder down by spelling, or the folder itself
     (a file there is an archive Python imports from). Nothing without path lines; string
-    work and one ``getcwd`` for a relative path with them."""
+    work and one ``getcwd`` for a relative path with them (a plain absolute path is taken as
+    it is: every write pays this test)."""
     paths, ids = line_folders()
     if not paths:
         return False
-    try:
-        full = os.path.abspath(path)
-    except (OSError, ValueError):
-        return True  # a working folder Warden cannot name: read in full
+    full = path
+    if path[:1] != "/" or "/." in path or "//" in path:
+        try:
+            full = os.path.abspath(path)
+        except (OSError, ValueError):
+            return True  # a working folder Warden cannot name: read in full
     if full in paths:
         return True
-    folder, name = os.path.split(full)
+    cut = full.rfind("/")
+    folder, name = full[:cut], full[cut + 1 :]
     if folder in paths or (fst is not None and (fst.st_dev, fst.st_ino) in ids):
         return _stem(name) in line_names()
-    outer, parent = os.path.split(folder)
-    if outer in paths:
+    cut = folder.rfind("/")
+    if folder[:cut] in paths:
+        parent = folder[cut + 1 :]
         return _stem(name if parent == _PYCACHE else parent) in line_names()
     return False
 
@@ -660,10 +685,16 @@ def line_folder(path: str, opened: bool = True) -> str:
     paths = line_folders()[0]
     if not paths:
         return ""
+    # by its names first (a real path costs a look at each folder above it)
+    names = line_names()
+    folder, name = os.path.split(path)
+    parent = os.path.basename(folder)
+    if not (opened and name in line_parts()) and parent != _PYCACHE:
+        if _stem(name) not in names and _stem(parent) not in names:
+            return ""
     real = _real_entry(path)
     if opened and real in paths:
         return real  # a file where a path line's folder is: an archive, imported from
-    names = line_names()
     for folder, entry in _entries(real):
         if folder in paths and _stem(entry) in names:
             return folder
