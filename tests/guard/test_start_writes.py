@@ -334,7 +334,9 @@ def path_line(guard, tmp_path, monkeypatch):
     from jupyterlab_warden.kernel.guard.installs import start_writes
 
     proj = tmp_path / "proj"
-    monkeypatch.setitem(start_writes._FOUND, "lines", (frozenset({str(proj)}), frozenset()))
+    parts = frozenset(part for part in str(proj).split("/") if part)
+    lines = (frozenset({str(proj)}), frozenset(), parts)
+    monkeypatch.setitem(start_writes._FOUND, "lines", lines)
     names = frozenset(("sitecustomize", "usercustomize", "zz_hook"))
     monkeypatch.setitem(start_writes._FOUND, "line_names", names)
     return proj

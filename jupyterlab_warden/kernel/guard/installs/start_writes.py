@@ -597,11 +597,12 @@ def line_folders() -> tuple:
     """The folders the ``.pth`` path lines of this Python's own site folders add to
     ``sys.path`` at its start (an editable project's root: ``__editable__.x.pth``,
     ``_x.pth``), whether they exist or not: (their absolute and real paths, the ``(st_dev,
-    st_ino)`` of those that exist). A Python after this one imports a start-up name from
-    there (``line_names``) before its guard decides anything (red team 34 R34-6b). Read once,
-    at the first write that asks (the .pth files of its site folders are the kernel's or an
-    allowed pip's to write: a path line the kernel adds later is its next line's to read,
-    ``start_files``); a Python without path lines pays one listing of its site folders."""
+    st_ino)`` of those that exist, the names on their paths: ``line_parts``). A Python
+    after this one imports a start-up name from there (``line_names``) before its guard
+    decides anything (red team 34 R34-6b). Read once, at the first write that asks (the
+    .pth files of its site folders are the kernel's or an allowed pip's to write: a path line
+    the kernel adds later is its next line's to read, ``start_files``); a Python without
+    path lines pays one listing of its site folders."""
     found = _FOUND.get("lines")
     if found is None:
         from .pth_lines import added_folders
@@ -614,19 +615,15 @@ def line_folders() -> tuple:
             except (OSError, ValueError):
                 continue
             ids.add((st.st_dev, st.st_ino))
-        found = _FOUND["lines"] = (frozenset(paths), frozenset(ids))
+        parts = frozenset(part for folder in paths for part in folder.split("/") if part)
+        found = _FOUND["lines"] = (frozenset(paths), frozenset(ids), parts)
     return found
 
 
 def line_parts() -> frozenset:
     """The names on the way to the folders path lines add (``line_folders``): a rename or
     link whose new entry has none of them puts nothing in their place."""
-    parts = _FOUND.get("line_parts")
-    if parts is None:
-        parts = _FOUND["line_parts"] = frozenset(
-            part for folder in line_folders()[0] for part in folder.split("/") if part
-        )
-    return parts
+    return line_folders()[2]
 
 
 def line_names() -> frozenset:
@@ -654,7 +651,7 @@ def in_line_folder(path: str, fst) -> bool:
     (a file there is an archive Python imports from). Nothing without path lines; string
     work and one ``getcwd`` for a relative path with them (a plain absolute path is taken as
     it is: every write pays this test)."""
-    paths, ids = line_folders()
+    paths, ids, _ = line_folders()
     if not paths:
         return False
     full = path
