@@ -266,3 +266,124 @@ def test_warden_s_bytecode_is_refused_quietly(guard, tmp_path):
         open(cache / "zz_r33.cpython-311.pyc", "wb")
     assert not (cache / "zz_r33.cpython-311.pyc").exists()
     assert guard.events == []
+
+
+# red team 34 R34-6b: taking a file of the package away, or making it unreadable, is a guard
+# the next Python does not have
+GUARD_REMOVALS = {
+    "os.remove": lambda boot: os.remove(boot / "zz_r33.py"),
+    "os.unlink with a dir_fd": lambda boot: os.unlink("zz_r33.py", dir_fd=os.open(boot, 0)),
+    "os.truncate": lambda boot: os.truncate(boot / "zz_r33.py", 0),
+    "os.ftruncate": lambda boot: os.ftruncate(os.open(boot / "zz_r33.py", os.O_RDONLY), 0),
+    "os.chmod unreadable": lambda boot: os.chmod(boot / "zz_r33.py", 0o200),
+    "os.chmod a folder unsearchable": lambda boot: os.chmod(boot / "zz_r33_dir", 0o600),
+    "os.rmdir": lambda boot: os.rmdir(boot / "zz_r33_dir"),
+    "shutil.rmtree": lambda boot: shutil.rmtree(boot / "zz_r33_dir"),
+}
+
+
+@pytest.mark.parametrize("name", list(GUARD_REMOVALS))
+def test_warden_s_own_package_is_not_taken_away(guard, boot, name):
+    guard.installs.kernel = True
+    try:
+        (boot / "zz_r33.py").write_text("x = 1\n")
+        (boot / "zz_r33_dir").mkdir(exist_ok=True)
+    finally:
+        guard.installs.kernel = False
+    try:
+        with pytest.raises(WardenBlockedInstall, match="as it starts"):
+            GUARD_REMOVALS[name](boot)
+        assert (boot / "zz_r33.py").read_text() == "x = 1\n"
+        assert (boot / "zz_r33_dir").is_dir()
+        assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+    finally:
+        guard.installs.kernel = True
+        try:
+            (boot / "zz_r33.py").chmod(0o644)
+            (boot / "zz_r33_dir").chmod(0o755)
+            (boot / "zz_r33_dir").rmdir()
+        finally:
+            guard.installs.kernel = False
+
+
+def test_other_files_are_removed_and_their_modes_changed(guard, tmp_path):
+    """False refusal guard: removals and modes elsewhere, a site folder's start-up module
+    and .pth included (``pip uninstall``; the folders behind it are the guard's to write)."""
+    site = tmp_path / "v" / "lib" / "python3.11" / "site-packages"
+    guard.installs.kernel = True
+    try:
+        (site / "_distutils_hack").mkdir(parents=True)
+        (site / "_distutils_hack" / "__init__.py").write_text("")
+        (site / "distutils-precedence.pth").write_text("import _distutils_hack\n")
+    finally:
+        guard.installs.kernel = False
+    (tmp_path / "f").write_text("1")
+    os.chmod(tmp_path / "f", 0o200)
+    os.truncate(tmp_path / "f", 0)
+    os.remove(tmp_path / "f")
+    shutil.rmtree(site / "_distutils_hack")
+    os.remove(site / "distutils-precedence.pth")
+    shutil.rmtree(tmp_path / "v")
+    assert guard.events == []
+
+
+@pytest.fixture()
+def path_line(guard, tmp_path, monkeypatch):
+    """A folder a path line of this Python's own site folders adds (``proj``, not made yet),
+    whose .pth files import ``zz_hook`` (the rule's reading, set as it would have found it)."""
+    from jupyterlab_warden.kernel.guard.installs import start_writes
+
+    proj = tmp_path / "proj"
+    parts = frozenset(part for part in str(proj).split("/") if part)
+    lines = (frozenset({str(proj)}), frozenset(), parts)
+    monkeypatch.setitem(start_writes._FOUND, "lines", lines)
+    names = frozenset(("sitecustomize", "usercustomize", "zz_hook"))
+    monkeypatch.setitem(start_writes._FOUND, "line_names", names)
+    return proj
+
+
+PATH_LINE_WRITES = {
+    "sitecustomize": lambda proj, tmp: proj.mkdir() or open(proj / "sitecustomize.py", "w"),
+    "a module a .pth imports": lambda proj, tmp: proj.mkdir() or open(proj / "zz_hook.py", "w"),
+    "its package": lambda proj, tmp: (
+        (proj / "zz_hook").mkdir(parents=True) or open(proj / "zz_hook" / "__init__.py", "w")
+    ),
+    "its bytecode": lambda proj, tmp: (
+        (proj / "__pycache__").mkdir(parents=True)
+        or open(proj / "__pycache__" / "zz_hook.cpython-311.pyc", "wb")
+    ),
+    "a file in the folder's place (an archive)": lambda proj, tmp: open(proj, "wb"),
+    "a folder holding one renamed there": lambda proj, tmp: (
+        (tmp / "kit").mkdir()
+        or (tmp / "kit" / "usercustomize.py").touch()
+        or os.rename(tmp / "kit", proj)
+    ),
+    "a link to such a folder there": lambda proj, tmp: (
+        (tmp / "kit").mkdir()
+        or (tmp / "kit" / "sitecustomize.py").touch()
+        or os.symlink("kit", proj)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PATH_LINE_WRITES))
+def test_a_start_up_name_in_a_path_lines_folder_is_refused(guard, path_line, tmp_path, name):
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        PATH_LINE_WRITES[name](path_line, tmp_path)
+    assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+
+
+def test_the_project_in_a_path_lines_folder_is_written(guard, path_line, tmp_path):
+    """False refusal guard: the user's project (modules, packages, data) and a folder
+    without start-up names renamed there."""
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "model.py").write_text("")
+    os.rename(tmp_path / "kit", path_line)
+    (path_line / "train.py").write_text("x = 1")
+    (path_line / "pkg").mkdir()
+    (path_line / "pkg" / "__init__.py").write_text("")
+    (path_line / "__pycache__").mkdir()
+    (path_line / "__pycache__" / "train.cpython-311.pyc").write_bytes(b"")
+    os.replace(path_line / "train.py", path_line / "run.py")
+    os.remove(path_line / "run.py")
+    assert guard.events == []

@@ -30,7 +30,7 @@ import stat
 import time
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import editable_finder, startup_modules
+from . import editable_finder, pth_lines, startup_modules
 from .start_names import GUARD_BOOT, STDLIB_START
 from .startup_modules import _changed, pth_files
 
@@ -156,23 +156,11 @@ def pth_path_folders(sites: List[str]) -> List[str]:
     found: List[str] = []
     for site in sites:
         for pth in pth_files(site):
-            for line in _lines(pth):
-                if not line.strip() or line.startswith("#"):
-                    continue
-                if line.startswith(("import ", "import\t")):
-                    continue
-                folder = os.path.join(site, line.rstrip())
-                if os.path.isdir(folder) and folder not in found:
+            for line in pth_lines.lines(pth):
+                folder = pth_lines.path_line(site, line)
+                if folder and os.path.isdir(folder) and folder not in found:
                     found.append(folder)
     return found
-
-
-def _lines(path: str) -> List[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read().splitlines()
-    except OSError:
-        return []
 
 
 def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -> Tuple[str, str]:
@@ -341,29 +329,53 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
     """A file of a module that a site folder's ``.pth`` import line imports (setuptools'
     ``_distutils_hack``: R29a-9), as Python finds it: in the standard library's ``stdlib``
     folders first (R31-8), then the site folders and the folders their path lines add;
-    changed since the kernel started and not a copy Warden vouches for."""
+    changed since the kernel started and not a copy Warden vouches for. Every copy counts,
+    not only the first: a guarded Python on the line may remove or rename the first away
+    (its guard reads no removal but of Warden's own package), and the import finds the next
+    (red team 34 R34-6b: one the cell wrote in a project folder a path line adds)."""
     names = startup_modules.pth_imports(sites)
     if not names:
         return ""
     folders = [*stdlib, *sites, *added]
     missing, finders = set(), []
     for name in sorted(names):
-        found = _first_module(folders, (name,))
+        found = _modules(folders, (name,))
         if not found:
             missing.add(name)  # the standard library's, or none: site's import fails
             continue
-        folder = os.path.dirname(found)
-        for path in _module_files(folder, name):
-            if _new(path) and not _vouched(path, sites):
-                return path
-        if name.startswith("__editable__") and found.endswith(".py"):
-            finders.append(found)
+        for module in found:
+            for path in _module_files(os.path.dirname(module), name):
+                if _new(path) and not _vouched(path, sites):
+                    return path
+        if name.startswith("__editable__") and found[0].endswith(".py"):
+            finders.append(found[0])
     # an editable finder imports what it maps when nothing on the path has it: a name another
     # .pth line imports, found nowhere, would be the project's file, run before the guard
     for finder in finders:
         if (editable_finder.mapped_names(finder) or frozenset()) & missing:
             return finder
     return ""
+
+
+def _modules(folders: List[str], names) -> List[str]:
+    """Every module or package named one of ``names`` in ``folders`` (``_first_module`` of
+    each folder, in their order): the first is the one Python imports now. A folder counts
+    once, by its first spelling (a venv's ``lib64`` is a link to its ``lib``: a compiled file
+    names its source as the import found it)."""
+    found, seen = [], set()
+    for folder in folders:
+        try:
+            info = os.stat(folder)
+            key: object = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):
+            key = folder  # none there, or a folder inside an archive (``_first_module``)
+        if key in seen:
+            continue
+        seen.add(key)
+        module = _first_module([folder], names)
+        if module:
+            found.append(module)
+    return found
 
 
 def _first_module(folders: List[str], names) -> str:

@@ -15,6 +15,10 @@ hook, creating or replacing one of these names:
   modules, and the ``pythonXY.zip`` beside it;
 - the site folder or library itself, or a folder holding this Python's (a rename or link
   puts another one there);
+- in a folder a ``.pth`` PATH line of this Python's own site folders adds (an editable
+  project's root: red team 34 R34-6b), ``sitecustomize``/``usercustomize`` and what its site
+  ``.pth`` files import (found there once the site folder's copy is moved away), a file in
+  the folder's place, a folder renamed or linked there holding one (``line_folder``);
 
 as a module file, its package folder's files or its bytecode in ``__pycache__``, by
 ``open`` for writing, ``os.rename``/``os.replace``, ``os.link`` and ``os.symlink`` (what
@@ -24,6 +28,11 @@ as a module file, its package folder's files or its bytecode in ``__pycache__``,
 (pip installs ``.pth`` files), and so does the kernel itself: a file its cell writes there is
 read at its next line's start (``start_files``). ``commands._write_places`` then takes a
 guarded Python on a line to write none of them (``commands.GuardedWriter``).
+
+A removal is not refused (``pip uninstall`` removes a module a ``.pth`` imports before or
+after the ``.pth``): the places behind it are the guard's to write, and the line's reading
+counts every copy of such a module (``start_files``). But Warden's own package is not removed,
+renamed away, truncated or made unreadable (``_check_gone``: the next Python's guard).
 
 Red team 33: a write reaches a file by its real path too (R33-1: a link as the last
 component, ``/proc/self/fd/N``, a second name made by ``os.link``, whose source is read, or
@@ -52,9 +61,13 @@ from .path_writes import PathFolders
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s),
-# ``os.chmod``, which makes a file a program (``path_writes``), and ``exec``, code that runs:
-# a module's import ends a pip command's allowance when it is none of pip's (``pip_process``)
-EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "exec"))
+# ``os.chmod``, which makes a file a program (``path_writes``), ``exec``, code that runs: a
+# module's import ends a pip command's allowance when it is none of pip's (``pip_process``),
+# and the ones that take a file or folder away (``os.unlink`` is ``os.remove``'s,
+# ``os.ftruncate`` ``os.truncate``'s): ``_REMOVALS``, read for Warden's own package
+# (``_check_gone``)
+_REMOVALS = frozenset(("os.remove", "os.rmdir", "shutil.rmtree", "os.truncate"))
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "exec")) | _REMOVALS
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -103,6 +116,9 @@ class StartWrites:
         if event == "os.chmod":
             self._check_mode(args)
             return
+        if event in _REMOVALS:
+            self._check_removed(event, args)
+            return
         if event == "open":
             if len(args) < 3 or not (args[2] or 0) & _WRITING:
                 return
@@ -146,9 +162,11 @@ class StartWrites:
             if not candidate and linked is None and not own_folder(fst):
                 # (a name no start-up list holds, in a folder that is none of this Python's
                 # site folders or library by its inode: a folder link to one is read on, red
-                # team 34 R34-8, as a relative name from a working folder in a site folder)
-                if path[:1] == "/" or "-packages" not in os.getcwd():
-                    return
+                # team 34 R34-8, as a relative name from a working folder in a site folder;
+                # nor one a .pth path line adds, R34-6b)
+                if not in_line_folder(path, fst):
+                    if path[:1] == "/" or "-packages" not in os.getcwd():
+                        return
         if self.gate.allowed_install:
             return
         if event != "open":
@@ -160,6 +178,7 @@ class StartWrites:
                 written_folder(where, moved=event != "open")
                 or self._getpath(where)
                 or self._pythonpath_folder(where)
+                or line_folder(where, opened=event == "open")
             )
             if found:
                 self._refuse(event, where, found)
@@ -243,8 +262,10 @@ class StartWrites:
 
     def _check_mode(self, args: tuple) -> None:
         """``os.chmod`` with an execute bit, of an entry of a PATH folder (or a file with another
-        name there): a file made a program after the line was read."""
-        if len(args) < 2 or type(args[1]) is not int or not args[1] & 0o111:
+        name there): a file made a program after the line was read. One without the owner's
+        read bit (a folder's search bit) of Warden's own package (``_check_gone``: a guard the
+        next Python cannot read is no guard)."""
+        if len(args) < 2 or type(args[1]) is not int:
             return
         path, fd = args[0], args[2] if len(args) > 2 else None
         if type(path) is int:
@@ -255,6 +276,10 @@ class StartWrites:
                 path = os.path.join(_fd_path(fd), path)
         else:
             return  # a path object: os.chmod audits its text (os.fspath) as str
+        if not args[1] & 0o400 or (not args[1] & 0o100 and os.path.isdir(path)):
+            self._check_gone("os.chmod", os.path.realpath(path))
+        if not args[1] & 0o111:
+            return
         try:
             st = os.lstat(path)
         except (OSError, ValueError):
@@ -346,15 +371,14 @@ class StartWrites:
         if folder and not self._installer_writes():
             self._refuse_program(event, where, folder)
         src = args[0] if args else None
+        if isinstance(src, (str, bytes)):  # os.rename, os.link, os.symlink
+            self._check_brought(event, where, _source(event, where, args))
         if event == "os.rename" and isinstance(src, (str, bytes)):
             src = os.fsdecode(src)
             fd = args[2] if len(args) > 2 else None
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
-            real = os.path.realpath(src)
-            for root in _guard_roots():
-                if real == root or real.startswith(root + "/") or root.startswith(real + "/"):
-                    self._refuse(event, real, root)
+            self._check_gone(event, os.path.realpath(src))
             folder = self.path_folders.under(src)  # a PATH folder moved away (another put in)
             if folder and not self._installer_writes():
                 self._refuse_program(event, src, folder)
@@ -367,6 +391,71 @@ class StartWrites:
             folder = self.path_folders.holding(src, _folder_stat(src))
             if folder and not self._installer_writes():
                 self._refuse_program(event, src, folder)
+
+    def _check_brought(self, event: str, where: str, src: str) -> None:
+        """A rename or link at a folder a ``.pth`` path line adds, or one above it (red team 34
+        R34-6b; one that holds files is no rename's destination): the folder ``src`` puts
+        there may hold a start-up name (``line_names``), and a file there is an archive
+        Python imports from."""
+        folders = line_folders()[0]
+        if not folders or not src:
+            return
+        # the new entry's name is a part of such a folder's path, or nothing is put there
+        if os.path.basename(os.path.abspath(where)) not in line_parts():
+            return
+        dst = _real_entry(where)
+        for folder in folders:
+            if folder != dst and not folder.startswith(dst + "/"):
+                continue
+            brought = src + folder[len(dst) :]
+            if os.path.isdir(brought):
+                names = line_names()
+                try:
+                    held = [e for e in os.listdir(brought) if _stem(e) in names]
+                except OSError:
+                    held = ["(a folder Warden cannot list)"]
+                if held:
+                    self._refuse(event, os.path.join(folder, held[0]), folder)
+            elif os.path.lexists(brought):
+                self._refuse(event, folder, folder)
+
+    def _check_removed(self, event: str, args: tuple) -> None:
+        """``os.remove``/``os.unlink``, ``os.rmdir``, ``shutil.rmtree`` (a relative name from
+        its ``dir_fd``), ``os.truncate``/``os.ftruncate`` (a descriptor's file): Warden's own
+        package (``_check_gone``)."""
+        path = args[0] if args else None
+        if type(path) is int:
+            self._check_gone(event, _fd_path(path))
+            return
+        if not isinstance(path, (str, bytes)):
+            return
+        path = os.fsdecode(path)
+        if event == "os.truncate":  # the file a path leads to, links followed
+            self._check_gone(event, os.path.realpath(path))
+            return
+        fd = args[1] if len(args) > 1 else None
+        if path[:1] != "/" and type(fd) is int and fd >= 0:
+            path = os.path.join(_fd_path(fd), path)  # its folder, real
+        if event == "os.remove":
+            # a file (no folder: os.remove refuses one): its folder by inode, one ``stat``
+            # (every temporary file's removal pays this); bytecode is made again from source
+            found = guard_folder(path, None, _folder_stat(path))
+            if found and found != _PYCACHE and not self.gate.allowed_install:
+                self._refuse(event, path, found)
+            return
+        self._check_gone(event, _real_entry(path))
+
+    def _check_gone(self, event: str, real: str) -> None:
+        """A file or folder of Warden's own package, or a folder holding it, at ``real`` (a
+        real path) removed, renamed away, emptied or made unreadable: every later Python boots
+        its guard from these files (``boot/site``'s ``sitecustomize``, ``site_boot.py``), and
+        without them starts with none (a removal was not read before red team 34: R34-6b).
+        Refused but in a pip install the gate allowed (an upgrade of Warden)."""
+        if self.gate.allowed_install:
+            return
+        for root in _guard_roots():
+            if real == root or real.startswith(root + "/") or root.startswith(real + "/"):
+                self._refuse(event, real, root)
 
     def _check_source(self, args: tuple) -> None:
         """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
@@ -412,7 +501,7 @@ class StartWrites:
         self._refuse_write(
             event,
             path,
-            f"a Python the kernel starts may not create or replace a file a Python imports "
+            f"a Python the kernel starts may not create, replace or remove a file a Python imports "
             f"from {folder} as it starts, before Warden's guard (a .pth, sitecustomize, a "
             "start-up module): install packages with pip, which Warden decides"
             + self.gate.pip_not_own(),
@@ -494,10 +583,14 @@ def child_writes():
     return flag
 
 
+# the modules the common ``.pth`` files import (a site folder's own are read there)
+_PTH_IMPORTS = ("_sha2", "_distutils_hack", "_virtualenv")
+
+
 def start_names() -> frozenset:
     """The names ``_candidate`` looks for: the standard library's start and the guard's boot,
-    and the modules the common ``.pth`` files import (a site folder's own are read there)."""
-    names = STDLIB_START + GUARD_BOOT + ("_sha2", "_distutils_hack", "_virtualenv")
+    and the modules the common ``.pth`` files import."""
+    names = STDLIB_START + GUARD_BOOT + _PTH_IMPORTS
     _FOUND["names"] = frozenset(names)
     return _FOUND["names"]
 
@@ -521,6 +614,140 @@ def own_folder(fst) -> bool:
             ids.add((st.st_dev, st.st_ino))
         _FOUND["own_ids"] = ids
     return (fst.st_dev, fst.st_ino) in ids
+
+
+def _own_sites() -> list:
+    """This Python's own site folders, whose ``.pth`` files ``site`` reads at its start."""
+    return list(dict.fromkeys(f for f in (*OWN.site_packages, OWN.user_site) if f))
+
+
+def line_folders() -> tuple:
+    """The folders the ``.pth`` path lines of this Python's own site folders add to
+    ``sys.path`` at its start (an editable project's root: ``__editable__.x.pth``,
+    ``_x.pth``), whether they exist or not: (their absolute and real paths, the ``(st_dev,
+    st_ino)`` of those that exist, the names on their paths: ``line_parts``). A Python
+    after this one imports a start-up name from there (``line_names``) before its guard
+    decides anything (red team 34 R34-6b). Read once, at the first write that asks (the
+    .pth files of its site folders are the kernel's or an allowed pip's to write: a path line
+    the kernel adds later is its next line's to read, ``start_files``); a Python without
+    path lines pays one listing of its site folders."""
+    found = _FOUND.get("lines")
+    if found is None:
+        from .pth_lines import added_folders
+
+        paths, ids = set(), set()
+        for folder in added_folders(_own_sites()):
+            paths.update((folder, os.path.realpath(folder)))
+            try:
+                st = os.stat(folder)
+            except (OSError, ValueError):
+                continue
+            ids.add((st.st_dev, st.st_ino))
+        parts = frozenset(part for folder in paths for part in folder.split("/") if part)
+        found = _FOUND["lines"] = (frozenset(paths), frozenset(ids), parts)
+    return found
+
+
+def line_parts() -> frozenset:
+    """The names on the way to the folders path lines add (``line_folders``): a rename or
+    link whose new entry has none of them puts nothing in their place."""
+    return line_folders()[2]
+
+
+def line_names() -> frozenset:
+    """The start-up names of a folder a path line adds: ``sitecustomize``/``usercustomize``
+    (site imports them from all of ``sys.path``) and the modules this Python's own site
+    folders' ``.pth`` import lines import (``_distutils_hack``, an editable finder): the
+    site folder's own copy found first, but one removed or renamed away, the import reaches
+    the path lines' folders. Not the standard library's other start-up modules: the library
+    comes first on ``sys.path`` (a project's own ``types.py`` is its own business)."""
+    names = _FOUND.get("line_names")
+    if names is None:
+        from .startup_modules import pth_imports
+
+        imported = pth_imports(_own_sites())
+        names = ("sitecustomize", "usercustomize", *_PTH_IMPORTS, *imported)
+        names = _FOUND["line_names"] = frozenset(names)
+    return names
+
+
+def in_line_folder(path: str, fst) -> bool:
+    """Whether a write at ``path`` (``fst``: its folder's ``stat``, None when unread) may be
+    of a start-up name (``line_names``) in a folder a path line adds (``line_folders``): the
+    hot path's test, read in full by ``line_folder``. A module there by its folder's inode or
+    spelling, a package's file or bytecode one folder down by spelling, or the folder itself
+    (a file there is an archive Python imports from). Nothing without path lines; string
+    work and one ``getcwd`` for a relative path with them (a plain absolute path is taken as
+    it is: every write pays this test)."""
+    paths, ids, _ = line_folders()
+    if not paths:
+        return False
+    full = path
+    if path[:1] != "/" or "/." in path or "//" in path:
+        try:
+            full = os.path.abspath(path)
+        except (OSError, ValueError):
+            return True  # a working folder Warden cannot name: read in full
+    if full in paths:
+        return True
+    cut = full.rfind("/")
+    folder, name = full[:cut], full[cut + 1 :]
+    if folder in paths or (fst is not None and (fst.st_dev, fst.st_ino) in ids):
+        return _stem(name) in line_names()
+    cut = folder.rfind("/")
+    if folder[:cut] in paths:
+        parent = folder[cut + 1 :]
+        return _stem(name if parent == _PYCACHE else parent) in line_names()
+    return False
+
+
+def line_folder(path: str, opened: bool = True) -> str:
+    """The folder a path line adds (``line_folders``) whose start-up name (``line_names``) a
+    write at ``path`` creates or replaces, as a module, its package's file or its bytecode,
+    or (``opened``: a file opened for writing) that folder itself written as a file ('' when
+    none). What a rename or link puts at the folder's place is read by what it brings there
+    (``StartWrites._check_brought``)."""
+    paths = line_folders()[0]
+    if not paths:
+        return ""
+    # by its names first (a real path costs a look at each folder above it)
+    names = line_names()
+    folder, name = os.path.split(path)
+    parent = os.path.basename(folder)
+    if not (opened and name in line_parts()) and parent != _PYCACHE:
+        if _stem(name) not in names and _stem(parent) not in names:
+            return ""
+    real = _real_entry(path)
+    if opened and real in paths:
+        return real  # a file where a path line's folder is: an archive, imported from
+    for folder, entry in _entries(real):
+        if folder in paths and _stem(entry) in names:
+            return folder
+    return ""
+
+
+def _real_entry(path: str) -> str:
+    """``path`` with its folder's real path (the entry itself may be a link: not followed)."""
+    path = os.path.abspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+
+
+def _source(event: str, where: str, args: tuple) -> str:
+    """What ``os.rename`` moves or ``os.link`` names again (its ``src``, from ``src_dir_fd``)
+    or ``os.symlink`` leads to (its target, from the link's folder), as an absolute path ('' when
+    unreadable)."""
+    src = args[0]
+    if not isinstance(src, (str, bytes)):
+        return ""
+    src = os.fsdecode(src)
+    if src[:1] == "/":
+        return src
+    if event == "os.symlink":
+        return os.path.join(os.path.dirname(os.path.abspath(where)), src)
+    fd = args[2] if len(args) > 2 else None
+    if type(fd) is int and fd >= 0:
+        return os.path.join(_fd_path(fd), src)
+    return os.path.abspath(src)
 
 
 def _own_folders():

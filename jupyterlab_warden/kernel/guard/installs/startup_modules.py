@@ -22,6 +22,8 @@ import time
 from contextvars import ContextVar
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
+from .pth_lines import IMPORT_LINE
+
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
 # (the line's assignments, ``guard_env``'s losses) does not say. None: this process's.
@@ -314,7 +316,7 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
 def pth_line_imports(line: str) -> Set[str]:
     """The top-level modules one ``.pth`` line imports by name: ``site`` runs a line that
     starts with ``import`` (a space or a tab after it) as code, and adds any other as a path."""
-    return _imported(line) if line.startswith(("import ", "import\t")) else set()
+    return _imported(line) if line.startswith(IMPORT_LINE) else set()
 
 
 def pth_files(site: str) -> List[str]:
@@ -502,7 +504,7 @@ def pth_line_runs_modules(line: str) -> Set[str]:
 def pth_line_runs_code(line: str) -> bool:
     """Whether ``site`` runs this ``.pth`` line as code other than an installer's known lines
     (``_BENIGN_PTH``, which run only the module they name)."""
-    return line.startswith(("import ", "import\t")) and not _BENIGN_PTH.fullmatch(line.rstrip())
+    return line.startswith(IMPORT_LINE) and not _BENIGN_PTH.fullmatch(line.rstrip())
 
 
 def foreign_home(interpreter: Optional[str]) -> str:
