@@ -1,23 +1,22 @@
-"""Red team 35 (b): pip's own command (``pip_process.PipProcess``, red team 34 R34-9) runs
-code that is not pip's.
+"""Red team 35 (b) (R35-5..R35-9): pip's own command (``pip_process.PipProcess``, red team
+34 R34-9) runs code that is not pip's.
 
-- R35-1: ``python -i -m pip ...`` (or PYTHONINSPECT): ``own_command.python_target`` passes
-  over ``-i``, so the process counts as pip's own command; after pip's main the interpreter
-  reads its input as an interactive session, whose code is compiled as ``<stdin>`` (a
-  ``<...>`` name ``PipProcess._trusted`` counts as pip's). That code rewires pip (R34-9's
+- R35-5: ``python -i -m pip ...``: ``own_command.python_target`` passed over ``-i``, so the
+  process counted as pip's own command; after pip's main the interpreter reads its input as an
+  interactive session, whose code is compiled as ``<stdin>`` (a ``<...>`` name
+  ``PipProcess._trusted`` counted as pip's). That code rewires pip (R34-9's
   ``functools.partial(shutil.copyfile, ...)``) and runs an install the gate allows: the copy
   writes ``zz.pth`` into the site folder inside pip's allowed install, and the next Python on
-  the line runs it before its guard. PYTHONINSPECT on a terminal does the same (R35-1b), and
-  ``-i -m venv`` (``own_command.started_as``) may rewrite the kernel venv's pyvenv.cfg (R35-5).
-- R35-2: ``_not_pip_script`` reads the console script's first 4,096 characters only: pip's
+  the line runs it before its guard. PYTHONINSPECT on a terminal does the same (R35-5b).
+- R35-6: ``_not_pip_script`` read the console script's first 4,096 characters only: pip's
   launcher, blank lines, then the script's code (the script's file counts as pip's).
-- R35-3: ``_long_shebang`` asks only how distlib's second line begins and ends: code between
+- R35-7: ``_long_shebang`` asked only how distlib's second line begins and ends: code between
   runs.
-- R35-4: a NEW file in the standard library's folder counts as the library's by its place, with
-  no age asked (``_by_place``): ``_manylinux.py``, which pip imports when present.
+- R35-8: a NEW file in the standard library's folder counted as the library's by its place,
+  with no age asked: ``_manylinux.py``, which pip imports when present.
+- R35-9: ``-i -m venv`` (``own_command.started_as``) rewrote the kernel venv's pyvenv.cfg.
 
-Each test proves itself: the payload runs without Warden; it must not with Warden (these fail
-today).
+Each test proves itself: the payload runs without Warden; it does not with Warden.
 """
 
 from test_redteam32_places import _site_cell
@@ -152,7 +151,7 @@ TERMINAL = (
     "    os.write(master, (SESSION + 'raise SystemExit\\n' * 2).encode())\n"
     "    while pip.poll() is None:\n"
     "        if select.select([master], [], [], 0.2)[0]:\n"
-    "            os.read(master, 65536)"
+    "            sys.stderr.write(os.read(master, 65536).decode('utf-8', 'replace'))"
 )
 
 

@@ -231,12 +231,13 @@ class StartWrites:
     def _venv_writes(self, real: str) -> bool:
         """``python -m venv`` (the standard library's, no session after it) writes the
         ``pyvenv.cfg`` (``real``: its real path) of an environment its command line names, no
-        other (red team 35 R35-9: the kernel venv's)."""
+        other (red team 35 R35-9: the kernel venv's), nor through a link of that name (the
+        link itself resolved: ``real`` names the file the write reaches)."""
         if self._started_as() != "venv" or self._venv_shadowed:
             return False
         base = OWN.start_folder or os.getcwd()
         for folder in venv_folders(self.argv):
-            if os.path.realpath(os.path.join(base, folder, "pyvenv.cfg")) == real:
+            if os.path.join(os.path.realpath(os.path.join(base, folder)), "pyvenv.cfg") == real:
                 return True
         return False
 
