@@ -78,7 +78,7 @@ class PipProcess:
     """``own()``: this process is pip's own command and ran no code but pip's, the standard
     library's, the guard's and its site folders' (see the module's docstring)."""
 
-    __slots__ = ("folder", "why", "script", "_roots", "_script_id", "_renewed")
+    __slots__ = ("folder", "why", "script", "_roots", "_script_id", "_renewed", "_loading")
 
     def __init__(self, argv) -> None:
         self.folder = ""  # the folder of the pip it runs, when pip's own command
@@ -87,6 +87,7 @@ class PipProcess:
         self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
         self._script_id = None  # the identity of ``script`` when Warden read it
         self._renewed = False  # ``_pip_renewed``, once true
+        self._loading = None  # the thread making ``_roots`` (``_load_roots``)
         try:
             self.folder, self.why, self.script, self._script_id = _pip_started(argv)
         except Exception as exc:  # noqa: BLE001 - what Warden cannot read: no allowance
@@ -114,8 +115,8 @@ class PipProcess:
     def _trusted(self, path: str) -> bool:
         if path[:1] == "<":
             return self._text_trusted(path)
-        if self._roots is None:
-            self._roots = _trusted_roots(self.folder)
+        if self._roots is None and self._load_roots():
+            return True  # code Warden's own loading runs
         path = os.path.abspath(path)
         if path == self.script:
             return self._script_kept()
@@ -127,6 +128,25 @@ class PipProcess:
             return not _changed_since_start(path)
         sites = self._roots[2]
         return (path.startswith(sites) or real.startswith(sites)) and not _changed_since_start(path)
+
+    def _load_roots(self) -> bool:
+        """Make ``_roots`` and import what ``_trusted`` asks with; then ``_trusted`` holds.
+        The modules that import runs (Warden's, the standard library's it imports) are not
+        asked about: asking would import them again, half made. True when called again in the
+        thread loading (its code is Warden's), else False (another thread's asks again: its
+        ``_roots`` is None, an error ends the allowance)."""
+        import _thread  # built in
+
+        me = _thread.get_ident()
+        if self._loading is not None:
+            return self._loading == me
+        self._loading = me
+        try:
+            self._roots = _trusted_roots(self.folder)
+            from . import startup_modules  # noqa: F401 - ``_changed_since_start``'s, once
+        finally:
+            self._loading = None
+        return False
 
     def _text_trusted(self, name: str) -> bool:
         """Code compiled from text, not from a file (red team 35 R35-5: ``<stdin>``, the
