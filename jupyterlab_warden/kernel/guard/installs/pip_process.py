@@ -124,15 +124,15 @@ class PipProcess:
         place = self._place(path) or (real != path and self._place(real))
         if place == "pip" and self._pip_renewed():
             return True  # a pip installed since the kernel started: its files by place
+        changed = _changed_since_start(path)
         if place:
-            return not _changed_since_start(path)
+            return not changed  # None: during Warden's own import of the rule, by place
         sites = self._roots[2]
-        return (path.startswith(sites) or real.startswith(sites)) and not _changed_since_start(path)
+        return (path.startswith(sites) or real.startswith(sites)) and changed is False
 
     def _load_roots(self) -> bool:
-        """Make ``_roots`` and import what ``_trusted`` asks with; then ``_trusted`` holds.
-        The modules that import runs (Warden's, the standard library's it imports) are not
-        asked about: asking would import them again, half made. True when called again in the
+        """Make ``_roots``. The modules that runs (Warden's, the standard library's it imports)
+        are not asked about: asking would import them again, half made. True when called again in the
         thread loading (its code is Warden's), else False (another thread's asks again: its
         ``_roots`` is None, an error ends the allowance)."""
         import _thread  # built in
@@ -143,7 +143,6 @@ class PipProcess:
         self._loading = me
         try:
             self._roots = _trusted_roots(self.folder)
-            from . import startup_modules  # noqa: F401 - ``_changed_since_start``'s, once
         finally:
             self._loading = None
         return False
@@ -173,7 +172,7 @@ class PipProcess:
         else each must be unchanged since the kernel started (red team 35 R35-8: a new file in
         pip's folder, which ``__pip-runner__.py``'s ``sys.path[0]`` is)."""
         if not self._renewed:
-            self._renewed = _changed_since_start(os.path.join(self.folder, "__init__.py"))
+            self._renewed = _changed_since_start(os.path.join(self.folder, "__init__.py")) is True
         return self._renewed
 
     def _place(self, path: str) -> str:
@@ -185,10 +184,15 @@ class PipProcess:
         return "stdlib" if path.startswith(stdlib) and not _in_site(path) else ""
 
 
-def _changed_since_start(path: str) -> bool:
-    from .startup_modules import changed_since_start  # only pip's own command imports it
-
-    return changed_since_start(path)
+def _changed_since_start(path: str):
+    """``startup_modules.changed_since_start`` (imported by pip's own command only); None
+    while that module is half made: the code running is its own import's (Warden's import of
+    ``ast``, ``glob``, ``re``...), whose age Warden cannot ask yet (``_trusted``: by place)."""
+    module = sys.modules.get(__name__.rsplit(".", 1)[0] + ".startup_modules")
+    if module is None:
+        from . import startup_modules as module
+    check = getattr(module, "changed_since_start", None)
+    return None if check is None else check(path)
 
 
 def _identity(st) -> tuple:
