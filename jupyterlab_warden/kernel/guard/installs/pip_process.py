@@ -131,9 +131,9 @@ class PipProcess:
         return (path.startswith(sites) or real.startswith(sites)) and changed is False
 
     def _load_roots(self) -> bool:
-        """Make ``_roots``. The modules that runs (Warden's, the standard library's it imports)
-        are not asked about: asking would import them again, half made. True when called again in the
-        thread loading (its code is Warden's), else False (another thread's asks again: its
+        """Make ``_roots``. The modules that runs (Warden's, the standard library's it
+        imports) are not asked about: asking would import them again, half made. True when
+        called again in the thread loading (its code is Warden's), else False (another thread's asks again: its
         ``_roots`` is None, an error ends the allowance)."""
         import _thread  # built in
 
