@@ -133,8 +133,8 @@ class PipProcess:
     def _load_roots(self) -> bool:
         """Make ``_roots``. The modules that runs (Warden's, the standard library's it
         imports) are not asked about: asking would import them again, half made. True when
-        called again in the thread loading (its code is Warden's), else False (another thread's asks again: its
-        ``_roots`` is None, an error ends the allowance)."""
+        called again in the thread loading (its code is Warden's), else False (another
+        thread's asks again: its ``_roots`` is None, an error ends the allowance)."""
         import _thread  # built in
 
         me = _thread.get_ident()
