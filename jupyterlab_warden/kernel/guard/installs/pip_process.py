@@ -126,7 +126,7 @@ class PipProcess:
             return True  # a pip installed since the kernel started: its files by place
         changed = _changed_since_start(path)
         if place:
-            return not changed  # None: during Warden's own import of the rule, by place
+            return not changed  # None: Warden's own age rule being imported, by place
         sites = self._roots[2]
         return (path.startswith(sites) or real.startswith(sites)) and changed is False
 
@@ -185,12 +185,12 @@ class PipProcess:
 
 
 def _changed_since_start(path: str):
-    """``startup_modules.changed_since_start`` (imported by pip's own command only); None
-    while that module is half made: the code running is its own import's (Warden's import of
-    ``ast``, ``glob``, ``re``...), whose age Warden cannot ask yet (``_trusted``: by place)."""
-    module = sys.modules.get(__name__.rsplit(".", 1)[0] + ".startup_modules")
+    """``kernel_age.changed_since_start`` (imported by pip's own command only: built-in modules
+    and the guard's own, so no module of the working folder runs inside it); None while that
+    module is half made: the code running is its own (``_trusted``: by place)."""
+    module = sys.modules.get(__name__.rsplit(".", 1)[0] + ".kernel_age")
     if module is None:
-        from . import startup_modules as module
+        from . import kernel_age as module
     check = getattr(module, "changed_since_start", None)
     return None if check is None else check(path)
 
