@@ -113,7 +113,10 @@ def test_ipython_starts_with_readline_in_the_kernel(kernel):
 # Tcl's own `exec` (tkinter's in-process Tcl interpreter, no display needed) starts the
 # install in C: no audit event, so the kernel's gate never reads it
 TCL_EXEC = (
-    "import tkinter\n"
+    "try:\n"
+    "    import tkinter\n"
+    "except ImportError as refused:  # Warden's refusal: an ImportError (tk is optional)\n"
+    "    raise PermissionError(refused)\n"
     "try:\n"
     "    tkinter.Tcl().eval('exec ' + {line!r})\n"
     "except tkinter.TclError:\n"
@@ -130,8 +133,8 @@ def test_tcl_exec_starts_the_install_from_the_kernel(kernel):
 
 def test_tcl_through_import_module_is_refused_too(kernel):
     """``importlib.import_module`` raises no ``import`` event: the finder refuses it."""
-    code = TCL_EXEC.replace(
-        "import tkinter\n", "import importlib\ntkinter = importlib.import_module('tkinter')\n"
+    code = "import importlib\n" + TCL_EXEC.replace(
+        "import tkinter\n", "tkinter = importlib.import_module('tkinter')\n"
     )
     refused = kernel.proves(
         code.format(line=kernel.uv_install()).replace("{", "{{").replace("}", "}}")
@@ -156,13 +159,17 @@ def test_tcl_open_writes_a_pth_in_a_guarded_python(own_kernel):
 
 def test_ordinary_imports_are_not_refused(kernel):
     """No false refusal: modules that only name Tk lazily load (IPython's pylab tools, the
-    standard library's GUI-free modules) and a guarded child's imports."""
+    standard library's GUI-free modules), a guarded child's imports, and code for which Tk is
+    optional runs on."""
     code = (
         "import importlib, subprocess, sys\n"
         "for name in ('IPython.core.pylabtools', 'ipykernel.eventloops', 'json', 'sqlite3',"
         " 'readline', 'curses', 'dbm'):\n"
         "    importlib.import_module(name)\n"
         "subprocess.run([sys.executable, '-c', 'import IPython, json, sqlite3'], check=True)\n"
+        # code for which Tk is optional runs on as without it (an ImportError)
+        "try:\n    import tkinter\nexcept ImportError:\n    tkinter = None\n"
+        "assert tkinter is None\n"
     )
     result = kernel.cell(code.replace("{", "{{").replace("}", "}}"), launched=True)
     assert result["refused"] is None, result

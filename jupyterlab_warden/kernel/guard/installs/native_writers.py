@@ -72,14 +72,23 @@ def history_append_wrapper(original, label, state):
     return append_history_file
 
 
+class WardenRefusedImport(ImportError):
+    """Jupyter Warden refused importing a module; the message says why and what to use
+    instead. An ``ImportError``: code for which the module is optional (matplotlib's backend
+    fallback) runs on as without it."""
+
+
 def refuse_import(gate, name: str) -> None:
-    """An import of ``REFUSED_IMPORTS``: refused as the gate refuses a start (an event, then
-    ``WardenBlockedInstall``), unless the policy only warns."""
+    """An import of ``REFUSED_IMPORTS``: decided as the gate decides a start (an event), and
+    refused with ``WardenRefusedImport``, unless the policy only warns."""
     from .request import InstallRequest
 
     request = InstallRequest("unknown", f"import {name}")
     request.problems.append(REFUSED_IMPORTS[name])
-    gate._enforce([request], "import", in_process=True)
+    try:
+        gate._enforce([request], "import", in_process=True)
+    except PermissionError as refused:  # the gate's WardenBlockedInstall: its text, its event
+        raise WardenRefusedImport(str(refused), name=name) from None
 
 
 MAKERS = {"history-write": history_write_wrapper, "history-append": history_append_wrapper}
