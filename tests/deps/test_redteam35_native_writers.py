@@ -15,6 +15,7 @@ Warden it is refused. The ordinary forms (a history file elsewhere, IPython's st
 readline, other imports) still run.
 """
 
+import pytest
 from test_redteam32_places import _site_cell
 
 
@@ -65,16 +66,18 @@ def test_readline_history_appended_to_setuptools_pth(own_kernel):
 
 
 # the original functions re-imported through the import system (a single-phase extension
-# hands out its cached functions again): the finder patches the new module too
-HISTORY_REIMPORTED = (
-    "import sys, importlib, readline, sysconfig\n"
-    "sys.modules.pop('readline')\n"
-    "readline = importlib.import_module('readline')\n"
-) + HISTORY_PTH.split("\n", 1)[1]
+# hands out its cached functions again) or reloaded: the finder patches the module again
+REIMPORTS = {
+    "popped": "sys.modules.pop('readline')\nreadline = importlib.import_module('readline')\n",
+    "reloaded": "readline = importlib.reload(readline)\n",
+}
 
 
-def test_readline_reimported_still_announces_its_write(own_kernel):
-    blocked = own_kernel.child_refuses(_writer_cell(HISTORY_REIMPORTED))
+@pytest.mark.parametrize("how", sorted(REIMPORTS))
+def test_readline_reimported_still_announces_its_write(own_kernel, how):
+    writer = "import sys, importlib, readline, sysconfig\n" + REIMPORTS[how]
+    writer += HISTORY_PTH.split("\n", 1)[1]
+    blocked = own_kernel.child_refuses(_writer_cell(writer))
     assert any("zz.pth" in e["message"] for e in blocked), blocked
 
 
