@@ -556,7 +556,7 @@ def _finder(patcher):
 
         def find_spec(self, fullname, path=None, target=None):
             if fullname not in _MODULES:
-                if fullname in _REFUSED:
+                if fullname in _REFUSED:  # a dict lookup: most imports are none of these
                     _refuse(patcher.state, fullname)
                 return None
             for finder in sys.meta_path:
@@ -579,8 +579,9 @@ def _finder(patcher):
 def _refuse(state, fullname: str) -> None:
     """Refused before any finder finds it: raises, unless the policy only warns (then the
     import goes on to the next finder)."""
-    if state.enabled or not state.intact():
-        installs.refuse_import(state.installs, fullname)
+    gate = state.installs
+    if (state.enabled or not state.intact()) and installs.refused_here(fullname, gate.kernel):
+        installs.refuse_import(gate, fullname)
 
 
 def _patch_after_exec(loader, fullname: str, patcher) -> None:

@@ -30,7 +30,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
-from . import handed_fds, native_writers
+from . import handed_fds
 from .fastpath import (
     first_look,
     first_look_words,
@@ -1369,7 +1369,7 @@ PATCH_TARGETS = (
     ("os", "unsetenv", "os.unsetenv", "environ-unset"),
     ("os", "environ.putenv", "os.putenv", "environ-put"),  # Python 3.8's os._Environ
     ("os", "environ.unsetenv", "os.unsetenv", "environ-unset"),
-) + native_writers.PATCH_TARGETS  # readline's history writers (red team 35 R35-1)
+)
 
 
 def maker(kind: str):
@@ -1384,7 +1384,6 @@ def maker(kind: str):
         "spawn-env": spawn_env_wrapper,
         "environ-put": _environ_writer("environ-put"),
         "environ-unset": _environ_writer("environ-unset"),
-        **native_writers.MAKERS,
     }.get(kind)
 
 

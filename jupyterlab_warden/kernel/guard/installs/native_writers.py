@@ -1,75 +1,46 @@
 """Standard-library C modules that write files or start processes with no audit event (red
-team 35).
+team 35): their import is refused (``refuse_import``, from the patch-on-import finder,
+``patches._finder``, which sees ``importlib.import_module`` too, so a re-import or reload is
+refused again).
 
-- ``readline`` (R35-1): GNU readline's history writers open their file in C, so no ``open``
-  event shows the write. ``write_history_file``/``append_history_file`` are wrapped (patched
-  now or when ``readline`` is imported, ``patches.LOAD_TARGETS``): the wrapper raises the
-  ``open`` event CPython would raise for the same write, so ``start_writes``' rule (a Python
-  the kernel starts) reads it as any other write of that path, before the file is touched.
-- ``_tkinter`` (R35-3): a Tcl interpreter runs ``exec`` (a process start) and ``open`` (a
-  write) in C; its commands are text Warden cannot read. Its import is refused in every
-  guarded Python, the kernel too (``refuse_import``, from the patch-on-import finder, which
-  sees ``importlib.import_module`` too).
+- ``_tkinter`` (R35-3), in every guarded Python, the kernel too: a Tcl interpreter runs
+  ``exec`` (a process start) and ``open`` (a write) in C; its commands are text Warden cannot
+  read.
+- ``readline`` (R35-1), in the Pythons the kernel starts: GNU readline's history writers
+  (``write_history_file``/``append_history_file``) open their file in C, so no ``open`` event
+  shows the write ``start_writes``' rule reads. A wrapper announcing the write would not hold:
+  its original stays reachable from the wrapper's closure. The kernel keeps ``readline``
+  (IPython's completer imports it): the kernel's own writes are read at its next line's start
+  (``commands._refuse_start_places_written``), however they were made. ``site``'s interactive
+  hook and ``pdb`` import it for line editing only, under ``except ImportError``.
 
-Open, the native-code class (threat model, "What it does not stop"): the wrapped originals
-stay reachable (the wrapper's closure; ``_imp.create_dynamic`` hands out a fresh copy of a
-single-phase extension's functions), and an extension loaded by its own loader
-(``ExtensionFileLoader``) passes no finder.
+Open, the native-code class (threat model, "What it does not stop"): ``_imp.create_dynamic``
+or an extension's own loader (``ExtensionFileLoader``) passes no finder.
 """
 
-import os
-import sys
-
-# an import refused in every guarded Python: what it runs, and what to use instead
+# an import refused in guarded Pythons: (what it runs and what to use instead, whether the
+# kernel too)
 REFUSED_IMPORTS = {
     "_tkinter": (
         "Tcl/Tk (tkinter) runs processes (`exec`) and writes files (`open`) from Tcl code "
         "Warden cannot read, with no event its guard sees: it is not available in a guarded "
         "kernel or the Pythons it starts. Use another matplotlib backend (inline, agg, ipympl) "
-        "or another GUI toolkit outside the notebook"
+        "or another GUI toolkit outside the notebook",
+        True,
+    ),
+    "readline": (
+        "GNU readline writes its history files (write_history_file, append_history_file) "
+        "with no event Warden's guard sees, so a Python the kernel starts may not import it "
+        "(the kernel may). Write files with open(), which Warden reads",
+        False,
     ),
 }
 
-# (module, attribute, label, wrapper kind): appended to gate.PATCH_TARGETS
-PATCH_TARGETS = (
-    ("readline", "write_history_file", "readline.write_history_file", "history-write"),
-    ("readline", "append_history_file", "readline.append_history_file", "history-append"),
-)
 
-# the flags and mode CPython's own open would pass for the same write
-_WRITE = ("w", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-_APPEND = ("a", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-
-
-def history_path(filename) -> str:
-    """The file GNU readline writes: ``filename``, or its default ``~/.history`` for None (the
-    interactive prompt's ``~/.python_history`` is named by ``site``)."""
-    if filename is None:
-        return os.path.join(os.path.expanduser("~"), ".history")
-    return os.fsdecode(os.fspath(filename))
-
-
-def history_write_wrapper(original, label, state):
-    """``write_history_file(filename=None)``: announced as an ``open`` for writing."""
-    mode, flags = _WRITE
-
-    def write_history_file(filename=None):
-        sys.audit("open", history_path(filename), mode, flags)
-        return original(filename)
-
-    return write_history_file
-
-
-def history_append_wrapper(original, label, state):
-    """``append_history_file(nelements, filename=None)``: an ``open`` for appending (GNU
-    readline then truncates the file to the history length: a write)."""
-    mode, flags = _APPEND
-
-    def append_history_file(nelements, filename=None):
-        sys.audit("open", history_path(filename), mode, flags)
-        return original(nelements, filename)
-
-    return append_history_file
+def refused_here(name: str, kernel: bool) -> bool:
+    """Whether importing ``name`` is refused in this Python (``kernel``: the kernel's)."""
+    found = REFUSED_IMPORTS.get(name)
+    return found is not None and (found[1] or not kernel)
 
 
 class WardenRefusedImport(ImportError):
@@ -84,11 +55,8 @@ def refuse_import(gate, name: str) -> None:
     from .request import InstallRequest
 
     request = InstallRequest("unknown", f"import {name}")
-    request.problems.append(REFUSED_IMPORTS[name])
+    request.problems.append(REFUSED_IMPORTS[name][0])
     try:
         gate._enforce([request], "import", in_process=True)
     except PermissionError as refused:  # the gate's WardenBlockedInstall: its text, its event
         raise WardenRefusedImport(str(refused), name=name) from None
-
-
-MAKERS = {"history-write": history_write_wrapper, "history-append": history_append_wrapper}
