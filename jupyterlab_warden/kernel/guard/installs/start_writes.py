@@ -129,7 +129,7 @@ class StartWrites:
             return
         path = self._written_path(event, path)
         if path is None:
-            return  # a descriptor: opened before
+            return  # a descriptor: opened before (or an unread object the policy let by)
         if event == "open" and path[:1] != "/":
             self._check_held(path, args)
         names = _FOUND.get("names") or start_names()
@@ -195,11 +195,8 @@ class StartWrites:
             return path  # the hot path
         if isinstance(path, int):
             return None
-        from .gate import _NotText, _text
-
-        try:
-            return _text(path, "the path")
-        except _NotText:
+        text = _path_text(path)
+        if text is None:
             self._refuse_write(
                 event,
                 f"<a {type(path).__name__}>",
@@ -207,7 +204,7 @@ class StartWrites:
                 "asked again after Warden's reading, and may answer otherwise): pass the path "
                 "as a str, str(path)",
             )
-            raise  # not reached: refused
+        return text
 
     def _check_held(self, path: str, args: tuple) -> None:
         """A relative name opened for writing while this process holds folders open as
@@ -300,14 +297,14 @@ class StartWrites:
         if len(args) < 2 or type(args[1]) is not int:
             return
         path, fd = args[0], args[2] if len(args) > 2 else None
-        if type(path) is int:
+        if isinstance(path, int):
             path = _fd_path(path)  # os.fchmod: the file the descriptor has open
-        elif isinstance(path, (str, bytes)):
-            path = os.fsdecode(path)
+        else:
+            path = self._written_path("os.chmod", path)
+            if path is None:
+                return  # refused, or only warned by the policy
             if path[:1] != "/" and type(fd) is int and fd >= 0:
                 path = os.path.join(_fd_path(fd), path)
-        else:
-            return  # a path object: os.chmod audits its text (os.fspath) as str
         if not args[1] & 0o400 or (not args[1] & 0o100 and os.path.isdir(path)):
             self._check_gone("os.chmod", os.path.realpath(path))
         if not args[1] & 0o111:
@@ -460,12 +457,12 @@ class StartWrites:
         its ``dir_fd``), ``os.truncate``/``os.ftruncate`` (a descriptor's file): Warden's own
         package (``_check_gone``)."""
         path = args[0] if args else None
-        if type(path) is int:
+        if isinstance(path, int):
             self._check_gone(event, _fd_path(path))
             return
-        if not isinstance(path, (str, bytes)):
-            return
-        path = os.fsdecode(path)
+        path = _path_text(path)  # shutil.rmtree audits the object it was given
+        if path is None:
+            return  # what it removes, its os.rmdir and os.unlink events say by text
         if event == "os.truncate":  # the file a path leads to, links followed
             self._check_gone(event, os.path.realpath(path))
             return
@@ -568,6 +565,19 @@ def _resolved(event: str, path: str, args: tuple):
     if type(fd) is int and fd >= 0:
         return os.path.join(_fd_path(fd), path)
     return path
+
+
+def _path_text(path):
+    """``path`` as C code that opens it reads it (``gate._text``: a str or bytes by its data,
+    a path of the standard library's pathlib by its text); None for any other object."""
+    if type(path) is str:
+        return path
+    from .gate import _NotText, _text
+
+    try:
+        return _text(path, "the path")
+    except _NotText:
+        return None
 
 
 def _import_bytecode(path: str) -> bool:
