@@ -407,7 +407,7 @@ class StartWrites:
         if isinstance(src, (str, bytes)):  # os.rename, os.link, os.symlink
             self._check_brought(event, where, _source(event, where, args))
         if event == "os.rename" and isinstance(src, (str, bytes)):
-            src = os.fsdecode(src)
+            src = _path_text(src)  # a str subclass by its data
             fd = args[2] if len(args) > 2 else None
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
@@ -417,7 +417,7 @@ class StartWrites:
                 self._refuse_program(event, src, folder)
         if event == "os.link" and isinstance(src, (str, bytes)):
             # a second name of a PATH program: a write through it replaces the program
-            src = os.fsdecode(src)
+            src = _path_text(src)  # a str subclass by its data
             fd = args[2] if len(args) > 2 else None
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
@@ -493,10 +493,9 @@ class StartWrites:
     def _check_source(self, args: tuple) -> None:
         """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
         src = args[0] if args else None
-        if isinstance(src, bytes):
-            src = os.fsdecode(src)
-        if not isinstance(src, str):
+        if not isinstance(src, (str, bytes)):
             return
+        src = _path_text(src)  # a str subclass by its data
         fd = args[2] if len(args) > 2 else None
         if src[:1] != "/" and type(fd) is int and fd >= 0:
             src = os.path.join(_fd_path(fd), src)
@@ -797,7 +796,7 @@ def _source(event: str, where: str, args: tuple) -> str:
     src = args[0]
     if not isinstance(src, (str, bytes)):
         return ""
-    src = os.fsdecode(src)
+    src = _path_text(src)  # a str subclass by its data
     if src[:1] == "/":
         return src
     if event == "os.symlink":
