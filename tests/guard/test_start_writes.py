@@ -4,6 +4,7 @@ the standard library) in a site folder or a standard library, and starting a wri
 writes one (``installs.start_writes``). The kernel itself, and a pip install the gate allowed,
 write them. The pytest process's guard is such a Python (not a kernel)."""
 
+import io
 import os
 import pathlib
 import shutil
@@ -82,9 +83,30 @@ WRITES = {
         s.parent.parent.parent / "p.pth", _venv(s) / "bin" / "python311._pth"
     ),
     "<libpython>._pth (R33-4)": lambda s: open(_venv(s) / "lib" / "libpython3.11.so._pth", "w"),
+    "io.FileIO with a path object (R35-4)": lambda s: io.FileIO(s / "zz.pth", "w"),
+    "a relative name with the folder held open (R35-2)": lambda s: (
+        _held(s) and os.open("zz.pth", os.O_WRONLY | os.O_CREAT, dir_fd=_held(s))
+    ),
     "cp, started": lambda s: subprocess.run(["cp", str(s.parent.parent.parent / "p.pth"), str(s)]),
     "a shell redirection": lambda s: os.system("echo import sys > " + str(s / "zz.pth")),
 }
+
+
+_HELD: dict = {}
+
+
+def _held(folder) -> int:
+    """A descriptor of ``folder`` held open (closed by ``_close_held``)."""
+    if str(folder) not in _HELD:
+        _HELD[str(folder)] = os.open(folder, os.O_RDONLY)
+    return _HELD[str(folder)]
+
+
+@pytest.fixture(autouse=True)
+def _close_held():
+    yield
+    while _HELD:
+        os.close(_HELD.popitem()[1])
 
 
 def _venv(site):
@@ -212,6 +234,12 @@ GUARD_WRITES = {
     "through a file link": lambda boot, tmp: (
         os.symlink(boot / "zz_r33.py", tmp / "f") or open(tmp / "f", "a")
     ),
+    "a relative name from a held descriptor (R35-2)": lambda boot, tmp: os.open(
+        "zz_r33.py", os.O_WRONLY | os.O_APPEND, dir_fd=_held(boot)
+    ),
+    "a relative name below a held descriptor (R35-2)": lambda boot, tmp: os.open(
+        "site/zz_r33_new.py", os.O_WRONLY | os.O_CREAT, dir_fd=_held(boot)
+    ),
     "os.replace over it": lambda boot, tmp: os.replace(tmp / "p.pth", boot / "zz_r33.py"),
     "os.rename it away": lambda boot, tmp: os.rename(boot / "zz_r33.py", tmp / "old.py"),
     "os.link of it": lambda boot, tmp: os.link(boot / "zz_r33.py", tmp / "h"),
@@ -251,21 +279,105 @@ def test_warden_s_own_boot_and_package_are_not_written(guard, boot, tmp_path, na
     assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
 
 
-def test_warden_s_bytecode_is_refused_quietly(guard, tmp_path):
-    """Its bytecode: a PermissionError the import system takes as a read-only folder."""
+@pytest.fixture()
+def boot_cache(guard):
+    """Warden's boot ``__pycache__``, without a failed run's ``zz_r33`` bytecode."""
     import jupyterlab_warden.kernel.boot.launch_env as launch_env
 
     cache = pathlib.Path(launch_env.__file__).parent / "__pycache__"
     guard.installs.kernel = True
     try:
         cache.mkdir(exist_ok=True)  # a new folder: its place decides
-        (cache / "zz_r33.cpython-311.pyc").unlink(missing_ok=True)  # a failed run's
+        for name in ("zz_r33.cpython-311.pyc", "zz_r33.cpython-311.pyc.1234"):
+            (cache / name).unlink(missing_ok=True)
     finally:
         guard.installs.kernel = False
+    return cache
+
+
+def test_warden_s_bytecode_is_refused_quietly(guard, boot_cache):
+    """Its bytecode as the import system writes it (``NAME.pyc.ID``, renamed after): a
+    PermissionError it takes as a read-only folder."""
     with pytest.raises(PermissionError):
-        open(cache / "zz_r33.cpython-311.pyc", "wb")
-    assert not (cache / "zz_r33.cpython-311.pyc").exists()
+        open(boot_cache / "zz_r33.cpython-311.pyc.1234", "wb")
+    assert not (boot_cache / "zz_r33.cpython-311.pyc.1234").exists()
     assert guard.events == []
+
+
+BYTECODE_WRITES = {
+    "by its name": lambda cache: open(cache / "zz_r33.cpython-311.pyc", "wb"),
+    "through a held descriptor (R35-2)": lambda cache: os.open(
+        "zz_r33.cpython-311.pyc", os.O_WRONLY | os.O_CREAT, dir_fd=_held(cache)
+    ),
+    "through a held descriptor of the boot folder (R35-2)": lambda cache: os.open(
+        "__pycache__/zz_r33.cpython-311.pyc", os.O_WRONLY | os.O_CREAT, dir_fd=_held(cache.parent)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BYTECODE_WRITES))
+def test_warden_s_bytecode_written_by_code_is_refused(guard, boot_cache, name):
+    """Red team 35 R35-2: bytecode written by code (not the import system's form, which
+    renames it after) is refused and recorded: a guarded Python runs it at its boot."""
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        BYTECODE_WRITES[name](boot_cache)
+    assert not (boot_cache / "zz_r33.cpython-311.pyc").exists()
+    assert [e["rule_id"] for e in guard.events] == ["install-unreadable"]
+
+
+def test_relative_writes_with_folders_held_open(guard, site, tmp_path, monkeypatch):
+    """False refusal guard (R35-2): a relative name opened for writing while folders are held
+    open (the working folder's, a temporary folder's, a scandir's) is written when none of
+    them is a protected place; a site folder held, its data files too."""
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    with tempfile.TemporaryDirectory() as other:
+        _held(tmp_path), _held(other), _held(site)
+        with os.scandir(tmp_path) as entries:
+            next(entries, None)
+            open("out.csv", "w").write("1")
+            os.open("run.py", os.O_WRONLY | os.O_CREAT, dir_fd=_held(other))
+            os.open("data.csv", os.O_WRONLY | os.O_CREAT, dir_fd=_held(site))
+            pathlib.Path("notes.txt").write_text("x")
+    assert (tmp_path / "out.csv").read_text() == "1"
+    assert guard.events == []
+
+
+class _Named:
+    """A path object of the user's: its ``__fspath__`` may answer otherwise when asked again."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __fspath__(self):
+        return self.path
+
+
+class _Spelled(str):
+    """A str whose own methods say another name than its data."""
+
+    def endswith(self, *args):
+        return False
+
+    def rfind(self, *args):
+        return -1
+
+
+def test_a_path_object_opened_for_writing(guard, site, tmp_path):
+    """Red team 35 R35-4: ``io.FileIO`` audits the object it was given. A pathlib path is
+    read by its text (written elsewhere, refused in a site folder: ``WRITES``); a str
+    subclass by its data; another path object is refused (it is asked again)."""
+    io.FileIO(tmp_path / "a.bin", "w").close()
+    io.FileIO(pathlib.PurePosixPath(tmp_path / "b.bin"), "w").close()
+    open(pathlib.Path(tmp_path / "c.txt"), "w").close()
+    assert guard.events == []
+    with pytest.raises(WardenBlockedInstall, match="_Named"):
+        io.FileIO(_Named(tmp_path / "d.bin"), "w")
+    assert not (tmp_path / "d.bin").exists()
+    with pytest.raises(WardenBlockedInstall, match="as it starts"):
+        io.FileIO(_Spelled(site / "zz.pth"), "w")
+    assert not (site / "zz.pth").exists()
 
 
 # red team 34 R34-6b: taking a file of the package away, or making it unreadable, is a guard

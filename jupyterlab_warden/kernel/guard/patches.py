@@ -67,6 +67,8 @@ _BY_MODULE = {}
 for _target in LOAD_TARGETS:
     _BY_MODULE.setdefault(_target[0], []).append(_target)
 _MODULES = frozenset(_BY_MODULE)
+# C modules whose import the finder refuses (installs.native_writers, red team 35 R35-3)
+_REFUSED = frozenset(installs.REFUSED_IMPORTS)
 
 
 def install(state) -> "ImportWatch":
@@ -554,6 +556,8 @@ def _finder(patcher):
 
         def find_spec(self, fullname, path=None, target=None):
             if fullname not in _MODULES:
+                if fullname in _REFUSED:  # a dict lookup: most imports are none of these
+                    _refuse(patcher.state, fullname)
                 return None
             for finder in sys.meta_path:
                 if finder is self or not hasattr(finder, "find_spec"):
@@ -570,6 +574,14 @@ def _finder(patcher):
             return None
 
     return WardenPatchOnImport()
+
+
+def _refuse(state, fullname: str) -> None:
+    """Refused before any finder finds it: raises, unless the policy only warns (then the
+    import goes on to the next finder)."""
+    gate = state.installs
+    if (state.enabled or not state.intact()) and installs.refused_here(fullname, gate.kernel):
+        installs.refuse_import(gate, fullname)
 
 
 def _patch_after_exec(loader, fullname: str, patcher) -> None:

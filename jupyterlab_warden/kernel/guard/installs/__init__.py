@@ -11,9 +11,10 @@ first install.
 from .fastpath import PROCESS_EVENTS
 from .gate import PATCH_TARGETS, InstallGate, WardenBlockedInstall, maker
 from .inherited_env import ENVIRON_EVENTS
+from .native_writers import REFUSED_IMPORTS, refuse_import, refused_here
 from .start_writes import EVENTS as START_WRITE_EVENTS
 
 __all__ = [
     "InstallGate", "PROCESS_EVENTS", "ENVIRON_EVENTS", "START_WRITE_EVENTS", "PATCH_TARGETS",
-    "WardenBlockedInstall", "maker",
+    "WardenBlockedInstall", "maker", "REFUSED_IMPORTS", "refuse_import", "refused_here",
 ]  # fmt: skip

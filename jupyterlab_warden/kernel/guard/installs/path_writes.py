@@ -19,16 +19,15 @@ decided the install before the process existed). The line's reading refuses a st
 after a guarded Python whose own PATH lacked one of the start's folders
 (``commands._refuse_path_written``). A relative name opened for writing while the process
 holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
-``open`` event carries no ``dir_fd``).
+``open`` event carries no ``dir_fd``; ``start_writes.StartWrites._check_held``).
 
-Only ``os`` and ``stat`` at import (loaded with the guard at every Python's start; no
+Only ``os`` at import (loaded with the guard at every Python's start; no
 ``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
 """
 
 from __future__ import annotations
 
 import os
-import stat
 
 
 class PathFolders:
@@ -98,29 +97,6 @@ class PathFolders:
                     found.setdefault((own.st_dev, own.st_ino), folder)
             self._inodes = (stamp, found)
         return self._inodes[1].get((st.st_dev, st.st_ino), "")
-
-    def held_open(self) -> str:
-        """A PATH folder this process holds open as a descriptor ('' none): a relative name
-        opened for writing may be opened from it (``os.open(name, flags, dir_fd=fd)``: the
-        ``open`` event carries no ``dir_fd``). One listing of ``/proc/self/fd`` and an
-        ``fstat`` per descriptor, paid by relative writes only."""
-        ids = self._identities() if self.texts else {}
-        if not ids:
-            return ""
-        try:
-            fds = os.listdir("/proc/self/fd")
-        except OSError:
-            return ""
-        for fd in fds:
-            try:
-                st = os.fstat(int(fd))
-            except (OSError, ValueError):
-                continue  # the listing's own descriptor, closed since
-            if stat.S_ISDIR(st.st_mode):
-                found = ids.get((st.st_dev, st.st_ino))
-                if found:
-                    return found
-        return ""
 
     def under(self, path: str) -> str:
         """The PATH folder that ``path`` (a folder renamed, linked or replaced) is or holds,

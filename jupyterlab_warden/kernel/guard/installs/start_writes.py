@@ -127,10 +127,11 @@ class StartWrites:
             path = args[1]
         else:
             return
-        if isinstance(path, bytes):
-            path = os.fsdecode(path)
-        elif not isinstance(path, str):
-            return  # a descriptor: opened before
+        path = self._written_path(event, path)
+        if path is None:
+            return  # a descriptor: opened before (or an unread object the policy let by)
+        if event == "open" and path[:1] != "/":
+            self._check_held(path, args)
         names = _FOUND.get("names") or start_names()
         candidate = _candidate(path, names)
         linked = None
@@ -154,10 +155,6 @@ class StartWrites:
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                 linked = st
             fst = self._check_folder(event, path, st)
-            if path[:1] != "/":  # it may be opened from a descriptor's folder
-                folder = self.path_folders.held_open()
-                if folder and not self._installer_writes():
-                    self._refuse_program(event, path, folder)
             self._check_pyenv(event, path)
             if not candidate and linked is None and not own_folder(fst):
                 # (a name no start-up list holds, in a folder that is none of this Python's
@@ -173,19 +170,51 @@ class StartWrites:
             self._check_moved(event, path, args)
         if event == "os.link":  # a second name of a start-up file writes it (R33-1)
             self._check_source(args)
-        for where in _resolved(event, path, args, candidate):
-            found = (
-                written_folder(where, moved=event != "open")
-                or self._getpath(where)
-                or self._pythonpath_folder(where)
-                or line_folder(where, opened=event == "open")
-            )
-            if found:
-                self._refuse(event, where, found)
+        where = _resolved(event, path, args)
+        found = (
+            written_folder(where, moved=event != "open")
+            or self._getpath(where)
+            or self._pythonpath_folder(where)
+            or line_folder(where, opened=event == "open")
+        )
+        if found:
+            self._refuse(event, where, found)
         if linked is not None:
             found = _start_inode(linked)
             if found:
                 self._refuse(event, path, found)
+
+    def _written_path(self, event: str, path):
+        """The text of the path an event writes at, as the C code that opens it read it
+        (``gate._text``: a str or bytes by its data, a pathlib path of the standard library by
+        its text), None for a descriptor (``os.ftruncate``, ``io.FileIO(fd)``: opened
+        before). ``io.FileIO`` audits the object it was given, not its text (red team 35 R35-4:
+        ``io.FileIO(pathlib.Path(site) / 'zz.pth', 'w')`` was taken for a descriptor): any
+        other object is refused, its ``__fspath__`` called again may answer otherwise."""
+        if type(path) is str:
+            return path  # the hot path
+        if isinstance(path, int):
+            return None
+        text = _path_text(path)
+        if text is None:
+            self._refuse_write(
+                event,
+                f"<a {type(path).__name__}>",
+                f"Warden cannot read which file a {type(path).__name__} object names (it is "
+                "asked again after Warden's reading, and may answer otherwise): pass the path "
+                "as a str, str(path)",
+            )
+        return text
+
+    def _check_held(self, path: str, args: tuple) -> None:
+        """A relative name opened for writing while this process holds folders open as
+        descriptors is judged in each of them too, by the whole rule (red team 35 R35-2):
+        ``os.open(name, flags, dir_fd=fd)`` opens it in the descriptor's folder, and the
+        ``open`` event carries no ``dir_fd`` (``os.open('site_boot.cpython-311.pyc', ...,
+        dir_fd=d)``, ``d`` Warden's boot ``__pycache__``). A process holding none pays one
+        listing of ``/proc/self/fd`` and an ``fstat`` per descriptor (``held_folders``)."""
+        for folder in held_folders():
+            self._check("open", (os.path.join(folder, path), *args[1:]))
 
     def _pythonpath_folder(self, path: str) -> str:
         """The folder of the PYTHONPATH this Python started with (its own and the one its
@@ -281,14 +310,14 @@ class StartWrites:
         if len(args) < 2 or type(args[1]) is not int:
             return
         path, fd = args[0], args[2] if len(args) > 2 else None
-        if type(path) is int:
+        if isinstance(path, int):
             path = _fd_path(path)  # os.fchmod: the file the descriptor has open
-        elif isinstance(path, (str, bytes)):
-            path = os.fsdecode(path)
+        else:
+            path = self._written_path("os.chmod", path)
+            if path is None:
+                return  # refused, or only warned by the policy
             if path[:1] != "/" and type(fd) is int and fd >= 0:
                 path = os.path.join(_fd_path(fd), path)
-        else:
-            return  # a path object: os.chmod audits its text (os.fspath) as str
         if not args[1] & 0o400 or (not args[1] & 0o100 and os.path.isdir(path)):
             self._check_gone("os.chmod", os.path.realpath(path))
         if not args[1] & 0o111:
@@ -319,13 +348,17 @@ class StartWrites:
     def _check_guard(self, event: str, path: str, st, fst=False) -> None:
         """A write under Warden's own package (its boot: ``boot/site``, ``site_boot.py``) is
         refused (red team 33 R33-2): every later Python boots its guard from these files. Its
-        bytecode is refused without a record: the import system writes it, and takes the
-        refusal as a folder it may not write. ``fst``: the folder's ``stat`` when read."""
+        bytecode as the import system writes it (``NAME.pyc.ID``, then renamed) is refused
+        without a record: it takes the refusal as a folder it may not write; any other write
+        there is refused and recorded (red team 35 R35-2: a ``.pyc`` written by its name).
+        ``fst``: the folder's ``stat`` when read."""
         found = guard_folder(path, st, fst)
         if not found or self.gate.allowed_install:
             return
         if found == _PYCACHE:
-            raise PermissionError(f"Warden's own bytecode is not written here: {path}")
+            if event == "open" and _import_bytecode(path):
+                raise PermissionError(f"Warden's own bytecode is not written here: {path}")
+            found = os.path.dirname(os.path.dirname(os.path.abspath(path)))
         if found:
             self._refuse(event, path, found)
 
@@ -372,7 +405,7 @@ class StartWrites:
         Warden's package; a rename of the package's files or folders away (another in place)."""
         where = path
         if path[:1] != "/":
-            where = _resolved(event, path, args, False)[0]
+            where = _resolved(event, path, args)
         try:
             st = os.lstat(where)
         except (OSError, ValueError):
@@ -387,7 +420,7 @@ class StartWrites:
         if isinstance(src, (str, bytes)):  # os.rename, os.link, os.symlink
             self._check_brought(event, where, _source(event, where, args))
         if event == "os.rename" and isinstance(src, (str, bytes)):
-            src = os.fsdecode(src)
+            src = _path_text(src)  # a str subclass by its data
             fd = args[2] if len(args) > 2 else None
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
@@ -397,7 +430,7 @@ class StartWrites:
                 self._refuse_program(event, src, folder)
         if event == "os.link" and isinstance(src, (str, bytes)):
             # a second name of a PATH program: a write through it replaces the program
-            src = os.fsdecode(src)
+            src = _path_text(src)  # a str subclass by its data
             fd = args[2] if len(args) > 2 else None
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
@@ -437,12 +470,12 @@ class StartWrites:
         its ``dir_fd``), ``os.truncate``/``os.ftruncate`` (a descriptor's file): Warden's own
         package (``_check_gone``)."""
         path = args[0] if args else None
-        if type(path) is int:
+        if isinstance(path, int):
             self._check_gone(event, _fd_path(path))
             return
-        if not isinstance(path, (str, bytes)):
-            return
-        path = os.fsdecode(path)
+        path = _path_text(path)  # shutil.rmtree audits the object it was given
+        if path is None:
+            return  # what it removes, its os.rmdir and os.unlink events say by text
         if event == "os.truncate":  # the file a path leads to, links followed
             self._check_gone(event, os.path.realpath(path))
             return
@@ -473,10 +506,9 @@ class StartWrites:
     def _check_source(self, args: tuple) -> None:
         """``os.link(src, dst)``: ``src`` may not be a start-up file (its real path)."""
         src = args[0] if args else None
-        if isinstance(src, bytes):
-            src = os.fsdecode(src)
-        if not isinstance(src, str):
+        if not isinstance(src, (str, bytes)):
             return
+        src = _path_text(src)  # a str subclass by its data
         fd = args[2] if len(args) > 2 else None
         if src[:1] != "/" and type(fd) is int and fd >= 0:
             src = os.path.join(_fd_path(fd), src)
@@ -533,21 +565,38 @@ class StartWrites:
         self.gate._enforce([request], event, in_process=True)
 
 
-def _resolved(event: str, path: str, args: tuple, candidate: bool):
-    """The paths a write at ``path`` may be at: a relative one is read from the folder its
+def _resolved(event: str, path: str, args: tuple):
+    """The path a write at ``path`` is at: a relative one is read from the folder its
     ``dir_fd`` argument names (``os.rename``/``os.link``: ``dst_dir_fd``; ``os.symlink``:
-    ``dir_fd``), else from the working folder. The ``open`` event carries no ``dir_fd``
-    (``os.open('zz.pth', flags, dir_fd=fd)``): a relative start-up name is read from every
-    folder this process holds open too, a listing paid only by such names."""
+    ``dir_fd``), else from the working folder. The ``open`` event carries no ``dir_fd``: the
+    folders this process holds open are read by ``StartWrites._check_held``."""
     if path[:1] == "/":
-        return (path,)
+        return path
     fd = args[3] if event in ("os.rename", "os.link") and len(args) > 3 else None
     fd = args[2] if event == "os.symlink" and len(args) > 2 else fd
     if type(fd) is int and fd >= 0:
-        return (os.path.join(_fd_path(fd), path),)
-    if event != "open" or not candidate:
-        return (path,)
-    return (path,) + tuple(os.path.join(folder, path) for folder in _open_folders())
+        return os.path.join(_fd_path(fd), path)
+    return path
+
+
+def _path_text(path):
+    """``path`` as C code that opens it reads it (``gate._text``: a str or bytes by its data,
+    a path of the standard library's pathlib by its text); None for any other object."""
+    if type(path) is str:
+        return path
+    from .gate import _NotText, _text
+
+    try:
+        return _text(path, "the path")
+    except _NotText:
+        return None
+
+
+def _import_bytecode(path: str) -> bool:
+    """Whether ``path`` is named as the import system writes bytecode, before renaming it to
+    its ``.pyc`` (``importlib._bootstrap_external._write_atomic``: ``NAME.pyc.ID``)."""
+    name, _, tail = path.rpartition(".")
+    return name.endswith(".pyc") and tail.isdigit()
 
 
 def _fd_path(fd: int) -> str:
@@ -558,18 +607,26 @@ def _fd_path(fd: int) -> str:
         return f"/proc/self/fd/{fd}"
 
 
-def _open_folders() -> list:
-    """The folders this process holds open as descriptors (``/proc/self/fd``: the kernels
-    Warden guards run on Linux, as the gate's ``/proc/self/fd/N`` programs assume)."""
+def held_folders() -> list:
+    """The folders this process holds open as descriptors, by their paths (``/proc/self/fd``:
+    the kernels Warden guards run on Linux, as the gate's ``/proc/self/fd/N`` programs
+    assume): one listing and an ``fstat`` per descriptor, a ``readlink`` per folder. A
+    folder removed since is kept as its link reads (``... (deleted)``): nothing is created
+    in it."""
     try:
         fds = os.listdir("/proc/self/fd")
     except OSError:
         return []
     folders = []
     for fd in fds:
-        path = _fd_path(int(fd))
-        if path[:1] == "/" and os.path.isdir(path):
-            folders.append(path)
+        try:
+            st = os.fstat(int(fd))
+        except (OSError, ValueError):
+            continue  # the listing's own descriptor, closed since
+        if stat.S_ISDIR(st.st_mode):
+            path = _fd_path(int(fd))
+            if path[:1] == "/" and path not in folders:
+                folders.append(path)
     return folders
 
 
@@ -752,7 +809,7 @@ def _source(event: str, where: str, args: tuple) -> str:
     src = args[0]
     if not isinstance(src, (str, bytes)):
         return ""
-    src = os.fsdecode(src)
+    src = _path_text(src)  # a str subclass by its data
     if src[:1] == "/":
         return src
     if event == "os.symlink":
