@@ -23,7 +23,7 @@ import time
 import pytest
 from launched import installed, system_cell
 
-from jupyterlab_warden.kernel.guard.installs import commands, startup_modules
+from jupyterlab_warden.kernel.guard.installs import commands, kernel_age
 
 _INSTALL = "--no-cache --index-url {index} --target {target} warden-demo-pkg"
 # each body builds the installer's name from pieces, so no word of the line names it
@@ -89,7 +89,7 @@ def test_a_script_older_than_the_kernel_is_read_as_its_start(kernel, name, move)
 @pytest.fixture
 def before_the_kernel(monkeypatch):
     """The reading as a kernel started after every file the test writes."""
-    monkeypatch.setattr(startup_modules, "_STARTED", time.time() + 5)
+    monkeypatch.setattr(kernel_age, "_STARTED", time.time() + 5)
 
 
 def _write(folder, name: str, text: str):
@@ -203,10 +203,10 @@ def test_an_old_clone_moved_into_a_system_folder_is_not_the_machines(tmp_path):
         os.rename(proj, os.path.join(moved, "proj"))
         placed = os.path.join(moved, "proj", "bin", "fetch")
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(startup_modules, "_STARTED", started)
-            assert not startup_modules.changed_since_start(placed)  # the file: as it was
+            patch.setattr(kernel_age, "_STARTED", started)
+            assert not kernel_age.changed_since_start(placed)  # the file: as it was
             assert not commands._machine_program(placed)
-            patch.setattr(startup_modules, "_STARTED", time.time() + 5)
+            patch.setattr(kernel_age, "_STARTED", time.time() + 5)
             assert commands._machine_program(placed)  # moved before the kernel: the machine's
             patch.setattr(OWN, "start_folder", moved)
             assert not commands._machine_program(placed)

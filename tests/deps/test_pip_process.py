@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from jupyterlab_warden.kernel.guard.installs import pip_process
+from jupyterlab_warden.kernel.guard.installs import own_command, pip_process
 from jupyterlab_warden.kernel.guard.installs.own_command import python_target, started_as
 
 DISTLIB = """#!{python}
@@ -70,16 +70,82 @@ LONG = DISTLIB.replace("#!{python}\n", "#!/bin/sh\n'''exec' \"{python}\" \"$0\" 
 def test_pips_console_script_is_read_by_its_text(program_folder, text):
     script = program_folder / "pip3"
     script.write_text(text.format(python=sys.executable))
-    assert pip_process._not_pip_script(str(script)) == ""
+    why, identity = pip_process._read_pip_script(str(script))
+    assert why == "" and identity == pip_process._identity(os.stat(script))
 
 
 def test_a_console_script_that_runs_more_is_not_pips(program_folder, tmp_path):
     script = program_folder / "pip"
     script.write_text(DISTLIB.format(python=sys.executable) + "import evil\n")
-    assert "runs more than pip's main" in pip_process._not_pip_script(str(script))
+    assert "runs more than pip's main" in pip_process._read_pip_script(str(script))[0]
     elsewhere = tmp_path / "pip"
     elsewhere.write_text(DISTLIB.format(python=sys.executable))
-    assert "no console script" in pip_process._not_pip_script(str(elsewhere))
+    assert "no console script" in pip_process._read_pip_script(str(elsewhere))[0]
+
+
+# red team 35: what follows pip's launcher past 4,096 characters (R35-6), code in distlib's
+# long-shebang line (R35-7: the path unquoted, or a string closed in a quoted one), a source
+# encoding in which a comment hides lines, a lone carriage return (a line break to Python only)
+NOT_PIPS = {
+    "code-past-4096": DISTLIB + "\n" * 4200 + "import evil\n",
+    "long-shebang-code": LONG.replace('"{python}"', "''' ; import evil ; '''"),
+    "long-shebang-quote": LONG.replace('"{python}"', "\"'''; import evil; '''\""),
+    "utf-7": DISTLIB.replace("#!{python}", "#!{python} -*- coding: utf-7 -*-"),
+    "lone-cr": DISTLIB.replace("import sys\n", "import sys\rimport evil\n"),
+    "too-large": DISTLIB + "#\n" * 9000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_PIPS))
+def test_a_console_script_is_read_whole_and_exactly(program_folder, name):
+    script = program_folder / "pip3"
+    script.write_bytes(NOT_PIPS[name].format(python=sys.executable).encode())
+    why, identity = pip_process._read_pip_script(str(script))
+    assert "is not pip's launcher" in why and identity is None
+
+
+def test_the_console_script_python_runs_is_the_one_warden_read(program_folder):
+    """R35-6: the script's code counts as pip's only while its file is the one read."""
+    script = program_folder / "pip"
+    script.write_text(DISTLIB.format(python=sys.executable))
+    process = pip_process.PipProcess(["py", "-c", "pass"])
+    process.folder = str(program_folder)
+    process.script = str(script)
+    process._script_id = pip_process._read_pip_script(str(script))[1]
+    process.code_ran((compile("", str(script), "exec"),))
+    assert process.own(), process.why
+    script.write_text(DISTLIB.format(python=sys.executable))  # the same text, written again
+    process.code_ran((compile("", str(script), "exec"),))
+    assert not process.own() and "pip ran in it" in process.why
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["py", "-i", "-m", "pip"], ["py", "-im", "pip"], ["py", "-Ii", "-m", "venv", "v"]],
+)
+def test_a_python_that_inspects_after_its_command_is_not_it(argv):
+    """R35-5, R35-9: its session (its input) runs after the command."""
+    assert own_command.inspects(argv)
+    assert own_command.started_as(argv) == ""
+    assert pip_process._pip_started(argv)[0] == ""
+
+
+def test_pythoninspect_counts_unless_the_environment_is_ignored(monkeypatch):
+    monkeypatch.setenv("PYTHONINSPECT", "1")
+    assert own_command.started_as(["py", "-m", "venv", "v"]) == ""
+    assert not own_command.inspects(["py", "-E", "-m", "venv", "v"])
+    assert not own_command.inspects(["py", "-I", "-m", "pip"])
+    monkeypatch.delenv("PYTHONINSPECT")
+    assert not own_command.inspects(["py", "-m", "pip", "-i", "x"])  # pip's option
+    assert started_as(["py", "-m", "venv", "v"]) == "venv"
+
+
+def test_venv_writes_the_environments_its_line_names():
+    """R35-9: `-m venv`'s pyvenv.cfg allowance is for its operands' environments."""
+    assert own_command.venv_folders(["py", "-m", "venv", "--clear", "a", "b"]) == ("a", "b")
+    assert own_command.venv_folders(["py", "-Imvenv", "v"]) == ("v",)
+    assert own_command.venv_folders(["py", "-m", "venv", "--help"]) == ()
+    assert own_command.venv_folders(["py", "-m", "pip", "v"]) == ()
 
 
 @pytest.fixture()
@@ -110,11 +176,34 @@ def test_the_first_pip_on_the_search_path_is_the_site_folders(site, tmp_path, pr
 def test_code_of_another_place_ends_the_allowance(site, tmp_path):
     process = pip_process.PipProcess(["py", "-c", "pass"])
     process.folder = str(site / "pip")
-    for trusted in ("<string>", os.__file__, str(site / "pip" / "x.py")):
+    for trusted in ("<frozen importlib._bootstrap>", os.__file__, str(site / "pip" / "x.py")):
         process.code_ran((compile("", trusted, "exec"),))
     assert process.own(), process.why
     process.code_ran((compile("", str(tmp_path / "typing.py"), "exec"),))
     assert not process.own() and "typing.py ran in it" in process.why
+
+
+def test_text_compiled_by_code_that_is_not_pips_ends_the_allowance(site):
+    """R35-5: ``<stdin>`` (a session's input), ``<string>`` this test compiled: text counts
+    only when a trusted file's code compiled it (pip's ``dataclasses``)."""
+    for name in ("<stdin>", "<string>"):
+        process = pip_process.PipProcess(["py", "-c", "pass"])
+        process.folder = str(site / "pip")
+        process.code_ran((compile("", name, "exec"),))
+        assert not process.own() and name in process.why
+
+
+def test_a_new_file_in_the_standard_library_ends_the_allowance(site, tmp_path, monkeypatch):
+    """R35-8: a file there counts only when unchanged since the kernel started."""
+    stdlib = tmp_path / "lib"
+    stdlib.mkdir()
+    (stdlib / "_manylinux.py").write_text("")
+    roots = (pip_process._prefixes((str(site / "pip"),)), pip_process._prefixes((str(stdlib),)))
+    monkeypatch.setattr(pip_process, "_trusted_roots", lambda folder: (*roots, ()))
+    process = pip_process.PipProcess(["py", "-c", "pass"])
+    process.folder = str(site / "pip")
+    process.code_ran((compile("", str(stdlib / "_manylinux.py"), "exec"),))
+    assert not process.own() and "_manylinux.py ran in it" in process.why
 
 
 def test_a_site_module_written_after_the_kernel_started_ends_the_allowance(site):
@@ -159,7 +248,7 @@ def test_ensurepips_pip_runs_from_a_copy_of_its_bundled_wheel(tmp_path):
         copies.append(str(tmp_path / name))
     pip = [c for c in copies if os.path.basename(c).startswith("pip-")][0]
     argv = ["py", "-W", "ignore::DeprecationWarning", "-c", _ensurepip_text(copies)]
-    assert pip_process._pip_started(argv) == (os.path.join(pip, "pip"), "", "")
+    assert pip_process._pip_started(argv) == (os.path.join(pip, "pip"), "", "", None)
     # another wheel of that name, or more text, is not ensurepip's pip
     with open(pip, "ab") as handle:
         handle.write(b"\0")

@@ -19,7 +19,7 @@ import time
 import pytest
 from launched import installed, reading_refusal, system_call
 
-from jupyterlab_warden.kernel.guard.installs import commands, shebang, startup_modules
+from jupyterlab_warden.kernel.guard.installs import commands, kernel_age, shebang
 
 # perl code that builds the installer's name at run time (PERL5DB runs under PERL5OPT=-d)
 PERL5DB = (
@@ -136,9 +136,9 @@ def test_perl5lib_is_read_for_a_perl_script_as_for_perl():
 def machine_files(monkeypatch):
     """Files a test writes count as the machine's: unchanged since the kernel started, and in
     a place of the system's (``commands._machine_program``; the test's folder stands in)."""
-    monkeypatch.setattr(startup_modules, "_STARTED", time.time() + 60)
+    monkeypatch.setattr(kernel_age, "_STARTED", time.time() + 60)
     monkeypatch.setattr(
-        commands, "_machine_program", lambda path: not startup_modules.changed_since_start(path)
+        commands, "_machine_program", lambda path: not kernel_age.changed_since_start(path)
     )
 
 

@@ -23,8 +23,11 @@ INSTALLERS = frozenset(("conda", "mamba"))
 
 
 def started_as(argv) -> str:
-    """``conda``, ``mamba`` or ``venv`` for a Python started to run that command, else ''."""
+    """``conda``, ``mamba`` or ``venv`` for a Python started to run that command, else ''
+    (also for one that goes on to an interactive session after it: ``inspects``)."""
     kind, target, _ = python_target(argv)
+    if kind and inspects(argv):
+        return ""
     if kind == "module":
         if target == "venv":
             return "venv"
@@ -46,33 +49,65 @@ def python_target(argv):
     ``("", "", isolated)`` (stdin, nothing); ``isolated``: ``-I`` or ``-P``, which keep the
     working (or script's) folder off ``sys.path``. Short options may be joined (``-Im pip``,
     ``-mpip``)."""
+    kind, target, flags = _read_options(argv)
+    return kind, target, bool(flags & set("IP"))
+
+
+def inspects(argv) -> bool:
+    """Whether this Python (started with ``argv``) goes on to an interactive session after
+    the command it runs (red team 35 R35-5, R35-9): ``-i`` among its options (``-im pip``
+    too), or PYTHONINSPECT in its start environment (not read under ``-E``/``-I``), as its
+    ``sys.flags`` record them. Its session's code (its input: a file, a terminal) is the
+    input's, not the command's: a pip or venv that inspects has no allowance of its
+    command's. PYTHONINSPECT set while it runs also starts a session: only code that ran in
+    it can set it, which ends pip's allowance by itself (``pip_process.code_ran``)."""
+    flags = _read_options(argv)[2]
+    if "i" in flags or getattr(sys.flags, "inspect", 0):
+        return True
+    return not flags & set("EI") and bool(os.environ.get("PYTHONINSPECT"))
+
+
+def venv_folders(argv) -> tuple:
+    """The words a `-m venv` command line names after the module (its operands, and any
+    option's value: ``--prompt NAME``, a folder name at worst): the environments whose
+    ``pyvenv.cfg`` it writes (red team 35 R35-9: no other)."""
+    kind, target, _ = python_target(argv)
+    if kind != "module" or target != "venv":
+        return ()
+    words = list(argv)[1:]
+    # the word that names the module: `venv` after `-m`, or `-mvenv`, `-Imvenv`
+    at = next((i for i, w in enumerate(words) if w == "venv" or w.endswith("mvenv")), len(words))
+    return tuple(w for w in words[at + 1 :] if w and not w.startswith("-"))
+
+
+def _read_options(argv):
+    """(kind, target, the short option letters read before it) of ``python_target``."""
     words = list(argv or ())[1:]
-    isolated = False
+    flags = set()
     at = 0
     while at < len(words):
         word = words[at]
         at += 1
         if word == "--":
-            return ("script", words[at], isolated) if at < len(words) else ("", "", isolated)
+            return ("script", words[at], flags) if at < len(words) else ("", "", flags)
         if word == "-" or not word.startswith("-"):
-            return ("script", word, isolated) if word != "-" else ("", "", isolated)
+            return ("script", word, flags) if word != "-" else ("", "", flags)
         if word.startswith("--"):
             at += word == "--check-hash-based-pycs"  # its value is the next word
             continue
         for index, flag in enumerate(word[1:], 1):
             rest = word[index + 1 :]
-            if flag in "IP":
-                isolated = True
-            elif flag == "c":
+            if flag == "c":
                 text = rest or (words[at] if at < len(words) else "")
-                return ("command", text, isolated)
-            elif flag == "m":
+                return ("command", text, flags)
+            if flag == "m":
                 name = rest or (words[at] if at < len(words) else "")
-                return ("module", name, isolated)
-            elif flag in _VALUED:
+                return ("module", name, flags)
+            if flag in _VALUED:
                 at += not rest  # its value is the next word
                 break
-    return ("", "", isolated)
+            flags.add(flag)
+    return ("", "", flags)
 
 
 def _console_script(path: str) -> bool:

@@ -151,7 +151,7 @@ def _target(path: str):
 def _kernel_started() -> float:
     global _started
     if _started is None:
-        from .startup_modules import _STARTED
+        from .kernel_age import _STARTED
 
         _started = _STARTED
     return _started

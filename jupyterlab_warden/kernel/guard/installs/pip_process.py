@@ -78,15 +78,18 @@ class PipProcess:
     """``own()``: this process is pip's own command and ran no code but pip's, the standard
     library's, the guard's and its site folders' (see the module's docstring)."""
 
-    __slots__ = ("folder", "why", "script", "_roots")
+    __slots__ = ("folder", "why", "script", "_roots", "_script_id", "_renewed", "_loading")
 
     def __init__(self, argv) -> None:
         self.folder = ""  # the folder of the pip it runs, when pip's own command
         self.why = ""  # why it is not (when it runs pip's command), or which code ran
         self.script = ""  # pip's console script it runs (absolute), read as it started
         self._roots = None  # ``_trusted_roots``, made by the first ``code_ran``
+        self._script_id = None  # the identity of ``script`` when Warden read it
+        self._renewed = False  # ``_pip_renewed``, once true
+        self._loading = None  # the thread making ``_roots`` (``_load_roots``)
         try:
-            self.folder, self.why, self.script = _pip_started(argv)
+            self.folder, self.why, self.script, self._script_id = _pip_started(argv)
         except Exception as exc:  # noqa: BLE001 - what Warden cannot read: no allowance
             self.why = f"Warden could not read the folders it imports pip from ({exc})"
 
@@ -110,26 +113,100 @@ class PipProcess:
             self.why = f"Warden could not tell whose code ran in it ({exc!r})"
 
     def _trusted(self, path: str) -> bool:
-        if path[:1] == "<":  # text compiled by code that ran, frozen
-            return True
-        if self._roots is None:
-            self._roots = _trusted_roots(self.folder)
+        if path[:1] == "<":
+            return self._text_trusted(path)
+        if self._roots is None and self._load_roots():
+            return True  # code Warden's own loading runs
         path = os.path.abspath(path)
-        if path == self.script or self._by_place(path):
-            return True
+        if path == self.script:
+            return self._script_kept()
         real = os.path.realpath(path)  # resolved only for a path no root holds as spelt
-        if real != path and self._by_place(real):
-            return True
+        place = self._place(path) or (real != path and self._place(real))
+        if place == "pip" and self._pip_renewed():
+            return True  # a pip installed since the kernel started: its files by place
+        changed = _changed_since_start(path)
+        if place:
+            return not changed  # None: Warden's own age rule being imported, by place
         sites = self._roots[2]
-        if not (path.startswith(sites) or real.startswith(sites)):
+        return (path.startswith(sites) or real.startswith(sites)) and changed is False
+
+    def _load_roots(self) -> bool:
+        """Make ``_roots``. The modules that runs (Warden's, the standard library's it
+        imports) are not asked about: asking would import them again, half made. True when
+        called again in the thread loading (its code is Warden's), else False (another
+        thread's asks again: its ``_roots`` is None, an error ends the allowance)."""
+        import _thread  # built in
+
+        me = _thread.get_ident()
+        if self._loading is not None:
+            return self._loading == me
+        self._loading = me
+        try:
+            self._roots = _trusted_roots(self.folder)
+        finally:
+            self._loading = None
+        return False
+
+    def _text_trusted(self, name: str) -> bool:
+        """Code compiled from text, not from a file (red team 35 R35-5: ``<stdin>``, the
+        session of a ``-i`` Python, is the input's): the import system's frozen modules, or
+        text that code of a trusted file compiled (``dataclasses``, ``namedtuple``: ``exec``
+        of ``<string>``), by the first frame under the guard's."""
+        if name.startswith("<frozen "):
+            return True
+        caller = _caller_file()
+        return bool(caller) and caller[:1] != "<" and self._trusted(caller)
+
+    def _script_kept(self) -> bool:
+        """pip's console script is the file Warden read as the process started (red team 35
+        R35-6): its identity then, ``ctime`` included (no write keeps it)."""
+        try:
+            return _identity(os.stat(self.script)) == self._script_id
+        except OSError:
             return False
-        from .startup_modules import changed_since_start  # only pip's own command imports it
 
-        return not changed_since_start(path)
+    def _pip_renewed(self) -> bool:
+        """Whether the pip this process runs was installed (its ``__init__.py`` written) since
+        the kernel started: a venv made on the line, pip upgrading itself, ensurepip's wheel.
+        Its files then count by their place (as its files rewritten on disk do: not covered);
+        else each must be unchanged since the kernel started (red team 35 R35-8: a new file in
+        pip's folder, which ``__pip-runner__.py``'s ``sys.path[0]`` is)."""
+        if not self._renewed:
+            self._renewed = _changed_since_start(os.path.join(self.folder, "__init__.py")) is True
+        return self._renewed
 
-    def _by_place(self, path: str) -> bool:
+    def _place(self, path: str) -> str:
+        """``pip`` for a file of pip's folder or Warden's, ``stdlib`` for the standard
+        library's (not a site folder in it), else ''."""
         own, stdlib, _ = self._roots
-        return path.startswith(own) or (path.startswith(stdlib) and not _in_site(path))
+        if path.startswith(own):
+            return "pip"
+        return "stdlib" if path.startswith(stdlib) and not _in_site(path) else ""
+
+
+def _changed_since_start(path: str):
+    """``kernel_age.changed_since_start`` (imported by pip's own command only: built-in modules
+    and the guard's own, so no module of the working folder runs inside it); None while that
+    module is half made: the code running is its own (``_trusted``: by place)."""
+    module = sys.modules.get(__name__.rsplit(".", 1)[0] + ".kernel_age")
+    if module is None:
+        from . import kernel_age as module
+    check = getattr(module, "changed_since_start", None)
+    return None if check is None else check(path)
+
+
+def _identity(st) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _caller_file() -> str:
+    """The file of the first frame outside the guard's package (the code that compiled or
+    ran the text of an ``exec`` event); '' when none."""
+    package = __name__.rsplit(".", 2)[0] + "."
+    frame = sys._getframe(2)
+    while frame is not None and (frame.f_globals.get("__name__") or "").startswith(package):
+        frame = frame.f_back
+    return frame.f_code.co_filename if frame is not None else ""
 
 
 def _trusted_roots(pip_folder: str):
@@ -187,32 +264,50 @@ def _imported_file(code) -> str:
 
 
 def _pip_started(argv):
-    """(the folder of the pip this Python was started to run, '', its console script or '')
-    when it was started as pip's own command; ('', why, '') when its command line names pip
-    otherwise; ('', '', '') for any other command (no pip at all: the common start)."""
+    """(the folder of the pip this Python was started to run, '', its console script or '',
+    the script's identity as Warden read it or None) when it was started as pip's own
+    command and goes on to no interactive session after it (``own_command.inspects``: ``-i``,
+    PYTHONINSPECT; red team 35 R35-5); ('', why, '', None) when its command line names pip
+    otherwise; ('', '', '', None) for any other command (no pip at all: the common start)."""
+    from .own_command import inspects
+
+    found = _pip_command(argv)
+    if found[0] and inspects(argv):
+        why = "it goes on to an interactive session after pip's command (-i, PYTHONINSPECT)"
+        return "", why, "", None
+    return found
+
+
+def _pip_command(argv):
+    """``_pip_started`` but for the session after the command."""
     from .own_command import python_target
 
     kind, target, isolated = python_target(argv)
+    if kind != "script" or os.path.basename(target) == _RUNNER:
+        return (*_pip_text_or_module(kind, target, isolated), "", None)
+    name = os.path.basename(target)
+    if not (name in _SCRIPT_NAMES or name.startswith("pip3.")):
+        return "", "", "", None
+    why, identity = _read_pip_script(target)
+    if why:
+        return "", why, "", None
+    real = os.path.realpath(target)
+    first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
+    return (*_site_pip(first + list(sys.path)), os.path.abspath(target), identity)
+
+
+def _pip_text_or_module(kind: str, target: str, isolated: bool):
+    """(pip's folder, why) of ``-c`` ensurepip's text, ``-m pip``, pip's runner script."""
     if kind == "command":
         return _ensurepip_pip(target)
     if kind == "module":
         if target != "pip":
-            return "", "", ""
+            return "", ""
         first = [] if isolated else [os.getcwd()]  # -m searches the working folder first
-        return (*_site_pip(first + list(sys.path)), "")
-    if kind != "script":
-        return "", "", ""
-    name = os.path.basename(target)
-    if name == _RUNNER:
-        return (*_runner_pip(target), "")
-    if not (name in _SCRIPT_NAMES or name.startswith("pip3.")):
-        return "", "", ""
-    why = _not_pip_script(target)
-    if why:
-        return "", why, ""
-    real = os.path.realpath(target)
-    first = [] if isolated else [os.path.dirname(real)]  # the script's folder first
-    return (*_site_pip(first + list(sys.path)), os.path.abspath(target))
+        return _site_pip(first + list(sys.path))
+    if kind == "script":
+        return _runner_pip(target)
+    return "", ""
 
 
 # the command text ensurepip runs its bundled pip with (``ensurepip._run_pip``, 3.8-3.13)
@@ -225,9 +320,9 @@ _ENSUREPIP = (
 def _ensurepip_pip(text: str):
     """ensurepip's pip (`python -m venv` makes a venv's pip so): the command text is
     ensurepip's, whole, and the wheels it puts first on ``sys.path`` are copies of the ones
-    the standard library bundles (pip runs from its wheel). ('', '', '') for any other text."""
+    the standard library bundles (pip runs from its wheel). ('', '') for any other text."""
     if not text.endswith(_ENSUREPIP[_ENSUREPIP.rindex("runpy.") :]):
-        return "", "", ""
+        return "", ""
     from ast import literal_eval  # only a command text that runs pip pays it
 
     lines = text.split("\n")
@@ -235,13 +330,13 @@ def _ensurepip_pip(text: str):
         paths = literal_eval(lines[3][len("sys.path = ") : -len(" + sys.path")])
         args = literal_eval(lines[4][len("sys.argv[1:] = ") :])
     except (IndexError, ValueError, SyntaxError):
-        return "", "its command text runs pip otherwise than ensurepip does", ""
+        return "", "its command text runs pip otherwise than ensurepip does"
     if type(paths) is not list or _ENSUREPIP.format(paths=paths, args=args) != text:
-        return "", "its command text runs pip otherwise than ensurepip does", ""
+        return "", "its command text runs pip otherwise than ensurepip does"
     wheels = [p for p in paths if type(p) is str and os.path.basename(p).startswith("pip-")]
     if len(wheels) != 1 or not all(type(p) is str and _bundled(p) for p in paths):
-        return "", "the pip wheel it runs is none the standard library bundles", ""
-    return os.path.join(wheels[0], "pip"), "", ""
+        return "", "the pip wheel it runs is none the standard library bundles"
+    return os.path.join(wheels[0], "pip"), ""
 
 
 def _bundled(wheel: str) -> bool:
@@ -307,31 +402,65 @@ def _runner_pip(script: str):
     return "", f"{script} is no pip of this Python's site folders"
 
 
-def _not_pip_script(path: str) -> str:
-    """'' when ``path`` is pip's console script: in this Python's program folder, a Python
-    launcher that runs pip's main and nothing else (its text, not its age: pip upgrading
-    itself writes it again); else why not."""
+# pip's launcher is a few hundred characters: a larger file is read as another program
+_SCRIPT_LIMIT = 16384
+# characters Python's reader and ``str.splitlines`` part lines at differently (a line break
+# to one, not to the other): none is in pip's launcher
+_ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\0")
+# distlib's long-shebang form's third line: it ends the string the second line opens
+_LONG_SHEBANG_END = "' '''"
+
+
+def _read_pip_script(path: str):
+    """('', its identity as read) when ``path`` is pip's console script: in this Python's
+    program folder, a Python launcher that runs pip's main and nothing else, read whole (red
+    team 35 R35-6; its text, not its age: pip upgrading itself writes it again); else (why
+    not, None). ``PipProcess._script_kept`` asks that Python runs that same file."""
     here = os.path.dirname(os.path.abspath(path))
     own = {os.path.dirname(os.path.abspath(sys.executable)), os.path.join(sys.prefix, "bin")}
     if here not in own and os.path.realpath(here) not in {os.path.realpath(f) for f in own}:
-        return f"{path} is no console script of this Python's"
+        return f"{path} is no console script of this Python's", None
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read(4096).splitlines()
+        with open(path, "rb") as handle:
+            identity = _identity(os.fstat(handle.fileno()))
+            raw = handle.read(_SCRIPT_LIMIT + 1)
+        text = raw.decode("utf-8").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
-        return f"Warden could not read {path}"
-    if not lines or not lines[0].startswith("#!"):
-        return f"{path} is not pip's launcher"
+        return f"Warden could not read {path}", None
+    if len(raw) > _SCRIPT_LIMIT or any(c in text for c in _ODD_BREAKS):
+        return f"{path} is not pip's launcher (its size, its line breaks)", None
+    why = _not_launcher(text.split("\n"))
+    return (f"{path} is not pip's launcher ({why})", None) if why else ("", identity)
+
+
+def _not_launcher(lines) -> str:
+    """'' when ``lines`` (a file's, whole) are pip's launcher: a shebang (or distlib's
+    long-shebang form, exactly: ``pip_program._LONG_SHEBANG``, red team 35 R35-7), then only
+    lines of pip's launchers (``_SCRIPT_LINES``), its source read as UTF-8; else why not."""
+    if not lines[0].startswith("#!"):
+        return "no shebang"
+    if _foreign_coding(lines[:2]):
+        return "its source declares an encoding other than UTF-8"
     body = lines[1:]
-    if lines[0] == "#!/bin/sh" and len(lines) > 2 and _long_shebang(lines[1], lines[2]):
+    if lines[0] == "#!/bin/sh":
+        from .pip_program import _LONG_SHEBANG
+
+        if len(lines) < 3 or not _LONG_SHEBANG.match(lines[1]) or lines[2] != _LONG_SHEBANG_END:
+            return "a shell script that is not distlib's long-shebang launcher"
         body = lines[3:]
     body = {line.strip() for line in body} - {""}
     if not body <= _SCRIPT_LINES or "from pip._internal.cli.main import main" not in body:
-        return f"{path} is not pip's launcher (it runs more than pip's main)"
+        return "it runs more than pip's main"
     return ""
 
 
-def _long_shebang(second: str, third: str) -> bool:
-    """distlib's launcher for an interpreter path too long for a shebang: ``/bin/sh`` runs
-    the Python its second line names on the file, which Python reads as a string."""
-    return second.startswith("'''exec' ") and second.endswith(' "$0" "$@"') and third == "' '''"
+def _foreign_coding(lines) -> bool:
+    """Whether the first lines declare a source encoding (PEP 263) other than UTF-8: Python
+    would read the file otherwise than Warden did (``utf-7`` hides lines in a comment)."""
+    import re  # only a console script named pip pays it
+
+    for line in lines:
+        found = re.match(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", line)
+        if found and found.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return True
+    return False

@@ -36,8 +36,10 @@ _PYENV_SHIM_TEXT = re.compile(
 )
 _SHEBANG = re.compile(r"^#![ \t]*(\S+)[ \t]*(.*?)[ \t]*$")
 # the launcher pip's installer (distlib) writes for an interpreter path too long for a
-# shebang: a sh script whose second line execs that Python on itself
-_LONG_SHEBANG = re.compile(r"^'''exec' (\"[^\"$`\\]+\"|[^\s\"'$`\\]+) \"\$0\" \"\$@\"$")
+# shebang: a sh script whose second line execs that Python on itself; whole, and no quote in
+# a quoted path (Python reads the line as a string: a quote there would end it, and
+# ``pip_process`` trusts a launcher of this form: red team 35 R35-7)
+_LONG_SHEBANG = re.compile(r"^'''exec' (\"[^\"'$`\\]+\"|[^\s\"'$`\\]+) \"\$0\" \"\$@\"$")
 
 
 def interpreter_of(program: str, find: Callable[[str], Optional[str]]) -> str:

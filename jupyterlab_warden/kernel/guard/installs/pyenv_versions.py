@@ -18,7 +18,7 @@ import os
 import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from . import guardless, link_walk, startup_modules
+from . import guardless, kernel_age, link_walk
 
 # the first bytes of a program file that is a binary (ELF; Mach-O thin and fat), not a script
 _BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
@@ -114,11 +114,11 @@ def changed(path: str) -> str:
     walk = link_walk.walk(path)
     for link in walk.links:
         try:
-            if os.lstat(link).st_ctime >= startup_modules._STARTED - 1:
+            if os.lstat(link).st_ctime >= kernel_age._STARTED - 1:
                 return link
         except OSError:
             return link  # changed under the walk
-    return walk.end if startup_modules._changed(walk.end, missing=True) else ""
+    return walk.end if kernel_age._changed(walk.end, missing=True) else ""
 
 
 def not_python(path: str) -> str:

@@ -30,9 +30,10 @@ import stat
 import time
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import editable_finder, pth_lines, startup_modules
+from . import editable_finder, kernel_age, pth_lines, startup_modules
+from .kernel_age import _changed
 from .start_names import GUARD_BOOT, STDLIB_START
-from .startup_modules import _changed, pth_files
+from .startup_modules import pth_files
 
 # STDLIB_START and GUARD_BOOT live in ``start_names`` (no imports: the guard of every Python
 # the kernel starts reads them at its first file write, ``start_writes``)
@@ -315,7 +316,7 @@ def _new(path: str) -> bool:
         return False
     if stat.S_ISLNK(st.st_mode):
         return _changed(path)
-    return st.st_ctime >= startup_modules._STARTED - 1
+    return st.st_ctime >= kernel_age._STARTED - 1
 
 
 def _listing(folder: str) -> List[str]:

@@ -55,7 +55,7 @@ import stat
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
-from .own_command import INSTALLERS, started_as, venv_shadowed
+from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
 from .own_python import OWN
 from .path_writes import PathFolders
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
@@ -253,9 +253,22 @@ class StartWrites:
         if not found:
             self._made_cfgs.add(real)
             return ""
-        if real in self._made_cfgs or (self._started_as() == "venv" and not self._venv_shadowed):
+        if real in self._made_cfgs or self._venv_writes(real):
             return ""
         return found
+
+    def _venv_writes(self, real: str) -> bool:
+        """``python -m venv`` (the standard library's, no session after it) writes the
+        ``pyvenv.cfg`` (``real``: its real path) of an environment its command line names, no
+        other (red team 35 R35-9: the kernel venv's), nor through a link of that name (the
+        link itself resolved: ``real`` names the file the write reaches)."""
+        if self._started_as() != "venv" or self._venv_shadowed:
+            return False
+        base = OWN.start_folder or os.getcwd()
+        for folder in venv_folders(self.argv):
+            if os.path.join(os.path.realpath(os.path.join(base, folder)), "pyvenv.cfg") == real:
+                return True
+        return False
 
     def _check_folder(self, event: str, path: str, st):
         """What the folder of a write at ``path`` (``st``: its ``lstat``, None when new) says,
