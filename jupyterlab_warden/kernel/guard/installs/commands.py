@@ -634,9 +634,30 @@ def shell_invocations(
     assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
     command substitution's inside runs in (``_LineState.subshell``), which this reading
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
+    line = state or _LineState(False, env or {})
     with _side_starts() as side:
-        found = _shell_invocations(script, depth, env, state)
+        found = _shell_invocations(script, depth, env, line)
+    _hand_up_writes(line)
     return found + side
+
+
+# The writes of the lines a command runs as text of its own (`bash -c TEXT`, `eval TEXT`,
+# `env sh -c`, `su -c`, a trap action, a shell text a launcher runs, a guardless Python's
+# os.system): ([(writer, place)], [link place]) the command's line counts as that command's
+# own, as it counts a command substitution's (red team 36 R36-7: `bash -c "cat p.pth >
+# SITE/zz.pth"; python -c pass`). None outside a line's command; a command substitution's
+# line hands its places to its line itself (``_LineState.placed``), so it reads with None.
+_INNER_WRITES: ContextVar[Optional[Tuple[list, list]]] = ContextVar(
+    "warden_inner_writes", default=None
+)
+
+
+def _hand_up_writes(line: "_LineState") -> None:
+    """The writes an inner line read (``line``) made, handed to the command running it."""
+    outer = _INNER_WRITES.get()
+    if outer is not None:
+        outer[0].extend(line.placed)
+        outer[1].extend(line.linked)
 
 
 def _shell_invocations(
@@ -736,12 +757,14 @@ def _shell_invocations(
             # the writes and links of the line so far count in it, and its own in the line
             path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
             link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+            inner_writes = _INNER_WRITES.set(None)  # handed below, as sub.placed
             try:
                 with start_folder(sub_folder):
                     sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
             finally:
                 _PATH_WRITES.reset(path_writes)
                 _LINK_PLACES.reset(link_places)
+                _INNER_WRITES.reset(inner_writes)
             placed.extend(sub.placed)
             linked.extend(sub.linked)
             if sub_found and int(inside) in processes:
@@ -776,7 +799,12 @@ def _shell_invocations(
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
         line.refuse_unknown_path(command, functions)
-        _refuse_kept_text(command, depth)
+        inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
+        inner_writes = _INNER_WRITES.set(inner)
+        try:
+            _refuse_kept_text(command, depth)
+        finally:
+            _INNER_WRITES.reset(inner_writes)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -802,6 +830,7 @@ def _shell_invocations(
         starts_read[k], guarded_starts = [], []
         starts_token = _STARTS_READ.set(starts_read[k])
         guarded_token = _GUARDED_STARTS.set(guarded_starts)
+        inner_writes = _INNER_WRITES.set(inner)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
@@ -814,6 +843,7 @@ def _shell_invocations(
             _LINK_PLACES.reset(link_places)
             _STARTS_READ.reset(starts_token)
             _GUARDED_STARTS.reset(guarded_token)
+            _INNER_WRITES.reset(inner_writes)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -839,7 +869,7 @@ def _shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         runs = _may_write(program, invocations)
-        if writes or runs:
+        if writes or runs or inner[0]:
             with start_folder(folder):
                 env = line.start_env()
                 before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
@@ -849,6 +879,7 @@ def _shell_invocations(
                 wrote, made = _write_places(
                     program, command, targets if writes else [], env, runs, before, guarded
                 )
+            wrote, made = wrote + inner[0], made + inner[1]  # its inner lines' (R36-7)
             wrote_by[k] = wrote
             placed.extend(wrote)
             linked.extend(made)
