@@ -2512,9 +2512,10 @@ def _write_places(
     env = {**settings, **env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
-    except line_writers.UnplacedWrites:
-        _refuse_child_writes(found + [(writer, "")], env)
-        return found + [(writer, "")], []
+    except line_writers.UnplacedWrites as unplaced:
+        place = CodePlace() if isinstance(unplaced, line_writers.CodeWrites) else ""
+        _refuse_child_writes(found + [(writer, place)], env)
+        return found + [(writer, place)], []
     unknown = reach is None
     if unknown:
         # writes where its own code or data says: all under where it runs and its words lead
@@ -2646,6 +2647,17 @@ class UnplacedFile(str):
         place = super().__new__(cls, "")
         place.name = name
         return place
+
+
+class CodePlace(str):
+    """A place Warden cannot tell ("", as every such place) of a writer whose own inline code
+    says where it writes (red team 36 R36-2: ``awk '{print > ENVIRON["T"]}'``, ``perl -e
+    'open(...)'``, ``line_writers.CodeWrites``): not a name a cell gives for its output, so it
+    counts for every folder a later Python starts from that the kernel's user may write, its
+    site folders too (``_refuse_start_places_written``)."""
+
+    def __new__(cls) -> "CodePlace":
+        return super().__new__(cls, "")
 
 
 # what a Python imports or its site runs as it starts, by a file's name: modules, bytecode,
@@ -2880,7 +2892,7 @@ def _refuse_start_places_written(
             name = getattr(place, "name", "")
             if not tree and _inert_name(name) and name not in components:
                 continue  # a file no start runs, wherever it lands (`touch "$OUT/done"`)
-            found = unplaced.written(place, tree, walk)
+            found = (trees if isinstance(place, CodePlace) else unplaced).written(place, tree)
         elif tree:
             found = (uncovered if guarded else trees).written(place, tree, walk)
             # a tree that IS a start-up name of a start folder (red team 33 R33-9: `mv x.pth
