@@ -50,3 +50,17 @@ def test_text_processing_before_a_python_start_runs(own_kernel):
     )
     result = own_kernel.cell(code.replace("{", "{{").replace("}", "}}"), launched=True)
     assert result["refused"] is None, result
+
+
+def test_guarded_pythons_one_after_another_run(own_kernel):
+    """A Python that keeps the guard (its own PYTHONPATH folder added too) is no such writer:
+    its guard refuses start-up writes, so `python prep.py && python train.py` runs."""
+    code = (
+        "import os, sys\npy = sys.executable\nos.makedirs('src', exist_ok=True)\n"
+        "open('prep.py', 'w').write('open(\"data.csv\", \"w\").write(\"1\")')\n"
+        "open('train.py', 'w').write('open(\"ran\", \"w\").write(open(\"data.csv\").read())')\n"
+        "line = 'PYTHONPATH=src ' + py + ' prep.py && ' + py + ' prep.py && ' + py + ' train.py'\n"
+        "assert os.system(line) == 0\nassert open('ran').read() == '1'\n"
+    )
+    result = own_kernel.cell(code, launched=True)
+    assert result["refused"] is None, result
