@@ -64,3 +64,16 @@ def test_guarded_pythons_one_after_another_run(own_kernel):
     )
     result = own_kernel.cell(code, launched=True)
     assert result["refused"] is None, result
+
+
+GUARDLESS = (
+    "'/usr/bin/python3 -I -c \"import shutil; shutil.copy(\\'p.pth\\', \\''"
+    " + site + '/zz.pth\\')\"'"
+)
+
+
+def test_a_guardless_python_writes_a_pth_then_a_python_starts(own_kernel):
+    """The same class: a Python started without Warden's guard (-I) writes where its code
+    says, and no guard refuses it."""
+    refused = own_kernel.proves(_site_cell(f"os.system({GUARDLESS} + '; ' + py + ' -c pass')"))
+    assert "writes files Warden cannot place" in refused, refused

@@ -2517,6 +2517,10 @@ def _write_places(
         _refuse_child_writes(found + [(writer, place)], env)
         return found + [(writer, place)], []
     unknown = reach is None
+    if unknown and not guarded and _drops_its_guard(program, words[1:]):
+        # a Python started with -I/-E/-S writes where its code says, as awk's print > does
+        # (red team 36 R36-2's class): no word names the place, and no guard refuses it
+        found = found + [(writer, CodePlace())]
     if unknown:
         # writes where its own code or data says: all under where it runs and its words lead
         reach = [(line_writers.TREE, p) for p in ["."] + _word_paths(words[1:])]
@@ -2542,6 +2546,16 @@ def _write_places(
     # a link's own place (a writer's place Warden cannot tell is refused as such already)
     links = [_places_of(writer, here, kind, part)[0][1] for kind, part in made]
     return found, [place for place in links if place]
+
+
+def _drops_its_guard(program: str, args: List[str]) -> bool:
+    """Whether ``program args`` is a Python whose options drop Warden's guard (-I, -E, -S:
+    ``_GUARD_DROPPING``). Only these: a Python the line reading does not list as guarded for
+    another reason (`PYTHONPATH=src python prep.py`) is left to its words' places."""
+    if not _PYTHON.match(program_name(program)):
+        return False
+    _mode, _target, flags, _rest = python_start(args)
+    return bool(set(flags) & _GUARD_DROPPING)
 
 
 def _plain_sources(
