@@ -77,3 +77,23 @@ def test_a_guardless_python_writes_a_pth_then_a_python_starts(own_kernel):
     says, and no guard refuses it."""
     refused = own_kernel.proves(_site_cell(f"os.system({GUARDLESS} + '; ' + py + ' -c pass')"))
     assert "writes files Warden cannot place" in refused, refused
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "['sed', '-n', 'w ' + target, 'p.pth']",
+        "['perl', '-e', 'open(G, \"<\", \"p.pth\"); open(F, \">\", \"' + target + '\");'"
+        " ' print F <G>']",
+    ],
+    ids=["sed-w", "perl-open"],
+)
+def test_code_started_by_a_guarded_python_writes_a_pth(own_kernel, program):
+    """sed's `w` (refused as a start, red team 15) and perl's literal open, from a guarded w.py."""
+    writer = (
+        "import subprocess, sysconfig\n"
+        "target = sysconfig.get_paths()['purelib'] + '/zz.pth'\n"
+        f"subprocess.run({program})\n"
+    )
+    start = f"open('w.py', 'w').write({writer!r})\n    os.system(py + ' w.py; ' + py + ' -c pass')"
+    own_kernel.child_refuses(_site_cell(start))
