@@ -2550,12 +2550,28 @@ def _write_places(
 
 def _drops_its_guard(program: str, args: List[str]) -> bool:
     """Whether ``program args`` is a Python whose options drop Warden's guard (-I, -E, -S:
-    ``_GUARD_DROPPING``). Only these: a Python the line reading does not list as guarded for
+    ``_GUARD_DROPPING``) and whose code may write (a script, stdin, or ``-c`` text that names
+    a way to write: ``_PY_MAY_WRITE``; `python3 -I -c 'import json; print(json.dumps(x))' |
+    grep 1` prints). Only these: a Python the line reading does not list as guarded for
     another reason (`PYTHONPATH=src python prep.py`) is left to its words' places."""
     if not _PYTHON.match(program_name(program)):
         return False
-    _mode, _target, flags, _rest = python_start(args)
-    return bool(set(flags) & _GUARD_DROPPING)
+    mode, target, flags, _rest = python_start(args)
+    if not set(flags) & _GUARD_DROPPING:
+        return False
+    return mode != "c" or target is None or bool(_PY_MAY_WRITE.search(target))
+
+
+# what ``-c`` text must name to write a file or run something that does: an open, a module or
+# name that writes, starts or loads code, or text built at run time (escapes, chr, bytes,
+# getattr): a word of these anywhere counts (no parsing: a false refusal at worst)
+_PY_MAY_WRITE = re.compile(
+    r"open|write|copy|move|rename|replace|link|mkdir|makedirs|touch|shutil|pathlib|Path|"
+    r"\bos\b|posix|io\b|subprocess|system|popen|spawn|exec|eval|compile|import_module|"
+    r"__import__|importlib|getattr|globals|vars|__dict__|chr|bytes|codecs|decode|\\|"
+    r"tarfile|zipfile|sqlite|pickle|marshal|ctypes|runpy|site|builtins|sys\.modules|"
+    r"tempfile|logging|dbm|shelve|mmap|fcntl|pty|socket"
+)
 
 
 def _plain_sources(
