@@ -144,6 +144,8 @@ const NO_PROGRAM_WRITE = new Set([
 /** The first command of the shell line being read (its outer lines included) that may write a
  * program file; '' when none has. */
 let writtenOnLine = '';
+// whether a line the command runs as text of its own (`sh -c`, `eval`) may write (`nested`)
+let innerWrote = false;
 // The folder the start being read runs in, from the start's own ('' itself; null: a cd left
 // it unknown): where a shell's file of commands is placed (red team 17 R17-5: `cd /dev &&
 // bash stdin`). The kernel's `current_folder()`.
@@ -1253,12 +1255,17 @@ function shellInvocations(
       line.programWritten || subWrote || laterWriter(commands, k, places);
     ownOutput = command.writes ? 'a redirection of its output' : '';
     let invocations: Invocation[];
+    const outerInner = innerWrote;
+    innerWrote = false;
+    let wroteInside = false;
     try {
       invocations = simple(words, line.startEnv(), depth, [from, to], command.stdin); // prettier-ignore
     } finally {
       writtenOnLine = outer;
       startFolder = outerFolder;
       [lineWriter, ownOutput] = [outerWriter, outerOutput];
+      wroteInside = innerWrote;
+      innerWrote = outerInner;
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
@@ -1290,9 +1297,9 @@ function shellInvocations(
       // (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
       line.leaveUnknown();
     }
-    if (command.writes || mayWrite(program, invocations)) {
+    if (command.writes || wroteInside || mayWrite(program, invocations)) {
       line.changed ||= program || 'a redirection';
-      if (command.writes || !NO_PROGRAM_WRITE.has(program)) {
+      if (command.writes || wroteInside || !NO_PROGRAM_WRITE.has(program)) {
         line.programWritten ||= program || 'a redirection';
       }
       if (SHELL_STATE_WRITERS.has(program)) {
@@ -2493,15 +2500,21 @@ function simple(
     }
     name = 'python';
   }
-  const nested = (script: string, state?: LineState) =>
-    shellInvocations(
+  const nested = (script: string, state?: LineState) => {
+    const inner = state ?? new LineState(false, env);
+    const found = shellInvocations(
       script,
       span?.[0] ?? 0,
       depth + 1,
       span ?? [0, 0],
       env,
-      state
+      inner
     ).map(([inv]) => inv);
+    // its writes are the command's on the outer line (red team 36 R36-7, the kernel's
+    // `_INNER_WRITES`): `uv pip install -r r.txt | sh -c "echo x > r.txt"`
+    innerWrote ||= inner.wrote;
+    return found;
+  };
   if (name === 'busybox' && argv.length > 1) {
     return simple(argv.slice(1), env, depth, span, stdin);
   }
