@@ -425,6 +425,7 @@ class StartWrites:
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
             self._check_gone(event, os.path.realpath(src))
+            self._check_library_gone(event, _real_entry(src))
             folder = self.path_folders.under(src)  # a PATH folder moved away (another put in)
             if folder and not self._installer_writes():
                 self._refuse_program(event, src, folder)
@@ -485,11 +486,33 @@ class StartWrites:
         if event == "os.remove":
             # a file (no folder: os.remove refuses one): its folder by inode, one ``stat``
             # (every temporary file's removal pays this); bytecode is made again from source
-            found = guard_folder(path, None, _folder_stat(path))
+            fst = _folder_stat(path)
+            found = guard_folder(path, None, fst)
             if found and found != _PYCACHE and not self.gate.allowed_install:
                 self._refuse(event, path, found)
+            if fst is not None and fst.st_dev in _library_roots()[1]:
+                self._check_library_gone(event, _real_entry(path))
             return
         self._check_gone(event, _real_entry(path))
+        self._check_library_gone(event, _real_entry(path))
+
+    def _check_library_gone(self, event: str, real: str) -> None:
+        """A file or folder of this Python's standard library (not its site folders, not
+        bytecode: made again from source), or a folder holding it, at ``real`` (its folder's
+        real path) removed or renamed away (red team 36 R36-5): the next Python imports a
+        module of that name from the first other folder of ``sys.path`` holding one (a
+        ``.pth`` path line's, PYTHONPATH's), the guard's boot imports (``__future__``) before
+        its audit hook is in. The class, not a list of names: any module of the library."""
+        root = library_holding(real)
+        if root:
+            self._refuse_write(
+                event,
+                real,
+                f"a Python the kernel starts may not remove or rename away a file of its "
+                f"standard library ({root}): the next Python would import a module of that "
+                "name from another folder of its path as it starts, before Warden's guard. "
+                "Leave the standard library as it is (reinstall Python to change it)",
+            )
 
     def _check_gone(self, event: str, real: str) -> None:
         """A file or folder of Warden's own package, or a folder holding it, at ``real`` (a
@@ -830,6 +853,39 @@ def _own_folders():
 
 
 _PYCACHE = "__pycache__"
+
+
+def _library_roots() -> tuple:
+    """This Python's standard library (its folder, lib-dynload, its zip) by real paths, and
+    the devices they are on (a removal elsewhere pays no real path): read once."""
+    found = _FOUND.get("library")
+    if found is None:
+        from .startup_modules import stdlib_folders
+
+        roots = dict.fromkeys(os.path.realpath(f) for f in (OWN.stdlib(), *stdlib_folders()))
+        devices = set()
+        for root in roots:
+            try:
+                devices.add(os.stat(os.path.dirname(root)).st_dev)
+            except (OSError, ValueError):
+                continue
+        found = _FOUND["library"] = (tuple(roots), frozenset(devices))
+    return found
+
+
+def library_holding(real: str) -> str:
+    """The standard library (``_library_roots``) ``real`` (a real path) is in, is, or holds
+    ('' when none); a path through a site folder (``*-packages``) or ``__pycache__`` is not
+    the library's."""
+    for root in _library_roots()[0]:
+        if root.startswith(real.rstrip("/") + "/"):
+            return root  # a folder holding the library
+        if real != root and not real.startswith(root + "/"):
+            continue
+        parts = real[len(root) + 1 :].split("/")
+        if not any(p == _PYCACHE or p.endswith("-packages") for p in parts):
+            return root
+    return ""
 
 
 def _guard_roots() -> list:
