@@ -67,7 +67,9 @@ from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 # ``os.ftruncate`` ``os.truncate``'s): ``_REMOVALS``, read for Warden's own package
 # (``_check_gone``)
 _REMOVALS = frozenset(("os.remove", "os.rmdir", "shutil.rmtree", "os.truncate"))
-EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "exec")) | _REMOVALS
+# ``os.mkdir``: a folder made in Warden's package (``_check_made``)
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "os.mkdir", "exec"))
+EVENTS |= _REMOVALS
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -118,6 +120,9 @@ class StartWrites:
             return
         if event in _REMOVALS:
             self._check_removed(event, args)
+            return
+        if event == "os.mkdir":
+            self._check_made(args)
             return
         if event == "open":
             if len(args) < 3 or not (args[2] or 0) & _WRITING:
@@ -513,6 +518,28 @@ class StartWrites:
                 "name from another folder of its path as it starts, before Warden's guard. "
                 "Leave the standard library as it is (reinstall Python to change it)",
             )
+
+    def _check_made(self, args: tuple) -> None:
+        """``os.mkdir`` (``os.makedirs``' too; a relative name from its ``dir_fd``) under
+        Warden's own package (red team 36 R36-4): a package folder made there
+        (``kernel/boot/mp_children/``) comes before the module of its name, which every later
+        guarded Python's boot imports before its audit hook. Refused but in a pip install the
+        gate allowed (an upgrade of Warden); a ``__pycache__`` quietly, as its bytecode
+        (``_check_guard``: the import system takes it for a folder it may not write)."""
+        if self.gate.allowed_install or not args:
+            return
+        path = self._written_path("os.mkdir", args[0])
+        if path is None:
+            return
+        fd = args[2] if len(args) > 2 else None
+        if path[:1] != "/" and type(fd) is int and fd >= 0:
+            path = os.path.join(_fd_path(fd), path)
+        real = _real_entry(path)
+        for root in _guard_roots():
+            if real.startswith(root + "/"):
+                if os.path.basename(real) == _PYCACHE:
+                    raise PermissionError(f"Warden's own bytecode is not written here: {real}")
+                self._refuse("os.mkdir", real, root)
 
     def _check_gone(self, event: str, real: str) -> None:
         """A file or folder of Warden's own package, or a folder holding it, at ``real`` (a
@@ -913,7 +940,8 @@ def _guard_roots() -> list:
 
 def _guard_folders() -> dict:
     """The folders of Warden's package, by device and inode (read once: a folder link or a
-    relative name reaches the same inode)."""
+    relative name reaches the same inode; one made later is read by its real path:
+    ``_guard_real``), and the devices they are on (``_FOUND["guard_devices"]``)."""
     if "guard_dirs" not in _FOUND:
         found = {}
         for root in _guard_roots():
@@ -923,8 +951,20 @@ def _guard_folders() -> dict:
                 except OSError:
                     continue
                 found[(st.st_dev, st.st_ino)] = root
+        _FOUND["guard_devices"] = frozenset(dev for dev, _ in found)
         _FOUND["guard_dirs"] = found
     return _FOUND["guard_dirs"]
+
+
+def _guard_real(folder: str) -> str:
+    """The root of Warden's package the folder ``folder`` is in by its real path ('' when
+    none): a folder made there after the package's inodes were read (red team 36 R36-4: by a
+    `mkdir` child, or before the first write)."""
+    real = os.path.realpath(os.path.abspath(folder))
+    for root in _guard_roots():
+        if real == root or real.startswith(root + "/"):
+            return root
+    return ""
 
 
 def _guard_inode(st) -> str:
@@ -962,6 +1002,8 @@ def guard_folder(path: str, st=None, fst=False) -> str:
         return ""
     folders = _guard_folders()
     found = folders.get((fst.st_dev, fst.st_ino), "")
+    if not found and fst.st_dev in _FOUND["guard_devices"]:
+        found = _guard_real(folder)  # a folder unknown on the package's device: one real path
     if os.path.basename(folder) == _PYCACHE:
         if found:
             return _PYCACHE
