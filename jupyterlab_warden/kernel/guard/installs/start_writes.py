@@ -88,6 +88,7 @@ class StartWrites:
         self.argv = tuple(getattr(sys, "orig_argv", ()))
         self._command = None  # own_command.started_as, read at the first write it decides
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
+        self._programs = None  # the folders of its own programs (``_program_folders``)
         # the PYTHONPATH it started with, as its boot puts it on sys.path (``_pythonpath_folder``)
         self.pythonpath_words = os.pathsep.join(
             (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))
@@ -294,6 +295,44 @@ class StartWrites:
             found = self.path_folders.holding_inode(st)
         if found and not self._installer_writes():
             self._refuse_program(event, path, found)
+        self._check_python(event, path, fst)
+
+    def _check_python(self, event: str, path: str, fst) -> None:
+        """A ``python*`` entry (``fst``: its folder's ``stat``) of a folder holding this
+        Python's program or the one it was made from (``sys.executable``'s,
+        ``sys._base_executable``'s: ``_program_folders``) created, replaced, made executable,
+        removed or renamed away (red team 36 R36-1): a start after it on the line runs that
+        program by its path (the kernel's venv is on no PATH), and Warden read the line when it
+        was a Python. String work first (every write pays it); a conda or an allowed pip
+        writes programs (``_installer_writes``)."""
+        if not path[path.rfind("/") + 1 :].startswith("python") or fst is None:
+            return
+        folder = self._program_folders().get((fst.st_dev, fst.st_ino))
+        if folder and not self._installer_writes():
+            self._refuse_write(
+                event,
+                path,
+                f"a Python the kernel starts may not create, replace, remove or rename a Python "
+                f"program in {folder}, which holds this Python's own: a start after it on the "
+                "line runs that program, and Warden read the line when it was a Python. Make "
+                "another environment (python -m venv) for another Python",
+            )
+
+    def _program_folders(self) -> dict:
+        """The folders holding this Python's program and its base's, by device and inode, read
+        at the first write that asks (a folder renamed later is still known)."""
+        if self._programs is None:
+            base = getattr(sys, "_base_executable", "") or sys.executable
+            found = {}
+            for program in (sys.executable, base, OWN.executable, OWN.base_executable):
+                folder = os.path.dirname(program or "")
+                try:
+                    st = os.stat(folder)
+                except (OSError, ValueError):
+                    continue
+                found.setdefault((st.st_dev, st.st_ino), folder)
+            self._programs = found
+        return self._programs
 
     def _installer_writes(self) -> bool:
         """A pip install the gate allowed (its console scripts), or a conda or mamba the
@@ -431,6 +470,7 @@ class StartWrites:
                 src = os.path.join(_fd_path(fd), src)
             self._check_gone(event, os.path.realpath(src))
             self._check_library_gone(event, _real_entry(src))
+            self._check_python(event, src, _folder_stat(src))
             folder = self.path_folders.under(src)  # a PATH folder moved away (another put in)
             if folder and not self._installer_writes():
                 self._refuse_program(event, src, folder)
@@ -497,6 +537,8 @@ class StartWrites:
                 self._refuse(event, path, found)
             if fst is not None and fst.st_dev in _library_roots()[1]:
                 self._check_library_gone(event, _real_entry(path))
+            if not self.gate.allowed_install:
+                self._check_python(event, path, fst)
             return
         self._check_gone(event, _real_entry(path))
         self._check_library_gone(event, _real_entry(path))
