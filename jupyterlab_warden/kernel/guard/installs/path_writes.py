@@ -22,13 +22,13 @@ after a guarded Python whose own PATH lacked one of the start's folders
 holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
 ``open`` event carries no ``dir_fd``; ``start_writes.StartWrites._check_held``).
 
-Only ``os`` at import (loaded with the guard at every Python's start; no
-``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
+Only ``os`` at import (``frozen_os``' copy of it; loaded with the guard at every Python's
+start; no ``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
 """
 
 from __future__ import annotations
 
-import os
+from .frozen_os import FROZEN_OS as os  # the boot's os and os.path (red team 36 R36-3)
 
 
 class PathFolders:

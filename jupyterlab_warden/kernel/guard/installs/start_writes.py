@@ -50,11 +50,11 @@ resolves its folder.
 from __future__ import annotations
 
 import _thread
-import os
-import stat
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
+from .frozen_os import FROZEN_OS as os  # the boot's os, os.path and stat (red team 36 R36-3)
+from .frozen_os import FROZEN_STAT as stat
 from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
 from .own_python import OWN
 from .path_writes import PathFolders
@@ -89,6 +89,9 @@ class StartWrites:
         self._command = None  # own_command.started_as, read at the first write it decides
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
         self._programs = None  # the folders of its own programs (``_program_folders``)
+        # its programs as it started (a cell's sys.executable = '/x' moves none of them)
+        base = getattr(sys, "_base_executable", "") or sys.executable
+        self.programs = (sys.executable, base, OWN.executable, OWN.base_executable)
         # the PYTHONPATH it started with, as its boot puts it on sys.path (``_pythonpath_folder``)
         self.pythonpath_words = os.pathsep.join(
             (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))
@@ -106,14 +109,13 @@ class StartWrites:
         if event == "exec":  # nothing to do but in pip's own command
             self.gate.pip.code_ran(args)
             return
-        me = _thread.get_ident()
-        if me in _INSIDE:
+        me = _enter()
+        if not me:
             return
-        _INSIDE.add(me)
         try:
             self._check(event, args)
         finally:
-            _INSIDE.discard(me)
+            _leave(me)
 
     def _check(self, event: str, args: tuple) -> None:
         if event == "os.chmod":
@@ -322,9 +324,8 @@ class StartWrites:
         """The folders holding this Python's program and its base's, by device and inode, read
         at the first write that asks (a folder renamed later is still known)."""
         if self._programs is None:
-            base = getattr(sys, "_base_executable", "") or sys.executable
             found = {}
-            for program in (sys.executable, base, OWN.executable, OWN.base_executable):
+            for program in self.programs:
                 folder = os.path.dirname(program or "")
                 try:
                     st = os.stat(folder)
@@ -625,13 +626,14 @@ class StartWrites:
         34 R34-3); ``how`` says which, and what to do instead. Refused as this Python's own
         ``open`` of the path would be, in the kernel too: its own writes are read when its next
         line starts, and a descriptor outlives that reading."""
-        me = _thread.get_ident()
+        me = _get_ident()
         _HANDED[me] = (event, how)
-        _INSIDE.add(me)  # the rule's own imports' bytecode writes are not read again
+        inside = _enter()  # the rule's own imports' bytecode writes are not read again
         try:
             self._check("open", (path, None, flags))
         finally:
-            _INSIDE.discard(me)
+            if inside:
+                _leave(inside)
             _HANDED.pop(me, None)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
@@ -648,7 +650,7 @@ class StartWrites:
         """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``)."""
         from .request import InstallRequest
 
-        handed = _HANDED.get(_thread.get_ident())
+        handed = _HANDED.get(_get_ident())
         if handed is not None:  # a start's (a forked child's exec ends the child: ``_enforce``)
             event, how = handed
             why = f"{how}; {why}"
@@ -722,8 +724,30 @@ def held_folders() -> list:
     return folders
 
 
-# the threads reading a write now (``StartWrites.check``)
-_INSIDE: set = set()
+_get_ident = _thread.get_ident  # the boot's (a cell's rebinding of _thread's is not read)
+
+
+def _reading_marks():
+    """``enter()`` (the thread's id, or 0 when it reads a write already) and ``leave(id)``:
+    the threads reading a write now (``StartWrites.check``: the rule's own imports write
+    bytecode), held where no name reaches it (red team 36 R36-3: a guarded w.py added its own
+    thread to a module-level set, and the rule read none of its writes)."""
+    inside = set()
+
+    def enter() -> int:
+        me = _get_ident()
+        if me in inside:
+            return 0
+        inside.add(me)
+        return me
+
+    def leave(me: int) -> None:
+        inside.discard(me)
+
+    return enter, leave
+
+
+_enter, _leave = _reading_marks()
 # the threads reading a file a start hands its child (``StartWrites.handed``): (the start's
 # event, what hands it)
 _HANDED: dict = {}
