@@ -537,7 +537,8 @@ class StartWrites:
             if found and found != _PYCACHE and not self.gate.allowed_install:
                 self._refuse(event, path, found)
             if fst is not None and fst.st_dev in _library_roots()[1]:
-                self._check_library_gone(event, _real_entry(path))
+                folder, name = os.path.split(path)
+                self._check_library_gone(event, _real_folder(folder, fst) + "/" + name)
             if not self.gate.allowed_install:
                 self._check_python(event, path, fst)
             return
@@ -912,6 +913,26 @@ def line_folder(path: str, opened: bool = True) -> str:
     return ""
 
 
+def _real_folder(folder: str, fst) -> str:
+    """The real path of the folder ``folder`` (``fst``: its ``stat``), kept by the folder's
+    device, inode and change time (a rename of the folder changes it): a process writing in
+    the same folders pays one resolution per folder, not one per write. A folder brought
+    into Warden's package or the library by moving a folder above it keeps its old path
+    here; what matters there (a package folder beside a module, a library file) is itself
+    made or moved, so read again."""
+    key = (fst.st_dev, fst.st_ino, fst.st_ctime_ns)
+    known = _REAL_FOLDERS.get(key)
+    if known is None:
+        if len(_REAL_FOLDERS) > 1024:
+            _REAL_FOLDERS.clear()
+        known = _REAL_FOLDERS[key] = os.path.realpath(os.path.abspath(folder or "."))
+    return known
+
+
+# the real paths of the folders writes were read in (``_real_folder``)
+_REAL_FOLDERS: dict = {}
+
+
 def _real_entry(path: str) -> str:
     """``path`` with its folder's real path (the entry itself may be a link: not followed)."""
     path = os.path.abspath(path)
@@ -1022,11 +1043,11 @@ def _guard_folders() -> dict:
     return _FOUND["guard_dirs"]
 
 
-def _guard_real(folder: str) -> str:
-    """The root of Warden's package the folder ``folder`` is in by its real path ('' when
-    none): a folder made there after the package's inodes were read (red team 36 R36-4: by a
-    `mkdir` child, or before the first write)."""
-    real = os.path.realpath(os.path.abspath(folder))
+def _guard_real(folder: str, fst) -> str:
+    """The root of Warden's package the folder ``folder`` (``fst``: its ``stat``) is in by
+    its real path ('' when none): a folder made there after the package's inodes were read
+    (red team 36 R36-4: by a `mkdir` child, or before the first write)."""
+    real = _real_folder(folder, fst)
     for root in _guard_roots():
         if real == root or real.startswith(root + "/"):
             return root
@@ -1069,7 +1090,7 @@ def guard_folder(path: str, st=None, fst=False) -> str:
     folders = _guard_folders()
     found = folders.get((fst.st_dev, fst.st_ino), "")
     if not found and fst.st_dev in _FOUND["guard_devices"]:
-        found = _guard_real(folder)  # a folder unknown on the package's device: one real path
+        found = _guard_real(folder, fst)  # unknown, on the package's device: its real path
     if os.path.basename(folder) == _PYCACHE:
         if found:
             return _PYCACHE
