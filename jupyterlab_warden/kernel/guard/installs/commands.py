@@ -634,9 +634,30 @@ def shell_invocations(
     assignments the shell itself was started with (``X=v sh -c ...``); ``state``: the line a
     command substitution's inside runs in (``_LineState.subshell``), which this reading
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
+    line = state or _LineState(False, env or {})
     with _side_starts() as side:
-        found = _shell_invocations(script, depth, env, state)
+        found = _shell_invocations(script, depth, env, line)
+    _hand_up_writes(line)
     return found + side
+
+
+# The writes of the lines a command runs as text of its own (`bash -c TEXT`, `eval TEXT`,
+# `env sh -c`, `su -c`, a trap action, a shell text a launcher runs, a guardless Python's
+# os.system): ([(writer, place)], [link place]) the command's line counts as that command's
+# own, as it counts a command substitution's (red team 36 R36-7: `bash -c "cat p.pth >
+# SITE/zz.pth"; python -c pass`). None outside a line's command; a command substitution's
+# line hands its places to its line itself (``_LineState.placed``), so it reads with None.
+_INNER_WRITES: ContextVar[Optional[Tuple[list, list]]] = ContextVar(
+    "warden_inner_writes", default=None
+)
+
+
+def _hand_up_writes(line: "_LineState") -> None:
+    """The writes an inner line read (``line``) made, handed to the command running it."""
+    outer = _INNER_WRITES.get()
+    if outer is not None:
+        outer[0].extend(line.placed)
+        outer[1].extend(line.linked)
 
 
 def _shell_invocations(
@@ -736,12 +757,14 @@ def _shell_invocations(
             # the writes and links of the line so far count in it, and its own in the line
             path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
             link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
+            inner_writes = _INNER_WRITES.set(None)  # handed below, as sub.placed
             try:
                 with start_folder(sub_folder):
                     sub_found = shell_invocations(substitutions[int(inside)], depth + 1, None, sub)
             finally:
                 _PATH_WRITES.reset(path_writes)
                 _LINK_PLACES.reset(link_places)
+                _INNER_WRITES.reset(inner_writes)
             placed.extend(sub.placed)
             linked.extend(sub.linked)
             if sub_found and int(inside) in processes:
@@ -776,7 +799,12 @@ def _shell_invocations(
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
         line.refuse_unknown_path(command, functions)
-        _refuse_kept_text(command, depth)
+        inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
+        inner_writes = _INNER_WRITES.set(inner)
+        try:
+            _refuse_kept_text(command, depth)
+        finally:
+            _INNER_WRITES.reset(inner_writes)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -802,6 +830,7 @@ def _shell_invocations(
         starts_read[k], guarded_starts = [], []
         starts_token = _STARTS_READ.set(starts_read[k])
         guarded_token = _GUARDED_STARTS.set(guarded_starts)
+        inner_writes = _INNER_WRITES.set(inner)
         try:
             with start_folder(folder):  # where `./x` is found after `cd d &&` (R10-7)
                 invocations = _simple(command, line.start_env(), depth, stdin)
@@ -814,6 +843,7 @@ def _shell_invocations(
             _LINK_PLACES.reset(link_places)
             _STARTS_READ.reset(starts_token)
             _GUARDED_STARTS.reset(guarded_token)
+            _INNER_WRITES.reset(inner_writes)
         if invocations:
             # read before the command's own effect on the line: the env pip starts with
             lost = [_guard_lost(command, inv.program, inv.env, line) for inv in invocations]
@@ -839,7 +869,7 @@ def _shell_invocations(
             # after (`cd() { :; }; cd d && ./x`): where it leaves the shell is not told
             line.cwd, line.moved = None, True
         runs = _may_write(program, invocations)
-        if writes or runs:
+        if writes or runs or inner[0]:
             with start_folder(folder):
                 env = line.start_env()
                 before = (_PATH_WRITES.get() + tuple(placed), _LINK_PLACES.get() + tuple(linked))
@@ -849,6 +879,7 @@ def _shell_invocations(
                 wrote, made = _write_places(
                     program, command, targets if writes else [], env, runs, before, guarded
                 )
+            wrote, made = wrote + inner[0], made + inner[1]  # its inner lines' (R36-7)
             wrote_by[k] = wrote
             placed.extend(wrote)
             linked.extend(made)
@@ -2481,10 +2512,15 @@ def _write_places(
     env = {**settings, **env, **dict(w.split("=", 1) for w in prefix)}
     try:
         reach = line_writers.reach(program, words[1:], env)
-    except line_writers.UnplacedWrites:
-        _refuse_child_writes(found + [(writer, "")], env)
-        return found + [(writer, "")], []
+    except line_writers.UnplacedWrites as unplaced:
+        place = CodePlace() if isinstance(unplaced, line_writers.CodeWrites) else ""
+        _refuse_child_writes(found + [(writer, place)], env)
+        return found + [(writer, place)], []
     unknown = reach is None
+    if unknown and not guarded and _drops_its_guard(program, words[1:]):
+        # a Python started with -I/-E/-S writes where its code says, as awk's print > does
+        # (red team 36 R36-2's class): no word names the place, and no guard refuses it
+        found = found + [(writer, CodePlace())]
     if unknown:
         # writes where its own code or data says: all under where it runs and its words lead
         reach = [(line_writers.TREE, p) for p in ["."] + _word_paths(words[1:])]
@@ -2510,6 +2546,16 @@ def _write_places(
     # a link's own place (a writer's place Warden cannot tell is refused as such already)
     links = [_places_of(writer, here, kind, part)[0][1] for kind, part in made]
     return found, [place for place in links if place]
+
+
+def _drops_its_guard(program: str, args: List[str]) -> bool:
+    """Whether ``program args`` is a Python whose options drop Warden's guard (-I, -E, -S:
+    ``_GUARD_DROPPING``). Only these: a Python the line reading does not list as guarded for
+    another reason (`PYTHONPATH=src python prep.py`) is left to its words' places."""
+    if not _PYTHON.match(program_name(program)):
+        return False
+    _mode, _target, flags, _rest = python_start(args)
+    return bool(set(flags) & _GUARD_DROPPING)
 
 
 def _plain_sources(
@@ -2615,6 +2661,17 @@ class UnplacedFile(str):
         place = super().__new__(cls, "")
         place.name = name
         return place
+
+
+class CodePlace(str):
+    """A place Warden cannot tell ("", as every such place) of a writer whose own inline code
+    says where it writes (red team 36 R36-2: ``awk '{print > ENVIRON["T"]}'``, ``perl -e
+    'open(...)'``, ``line_writers.CodeWrites``): not a name a cell gives for its output, so it
+    counts for every folder a later Python starts from that the kernel's user may write, its
+    site folders too (``_refuse_start_places_written``)."""
+
+    def __new__(cls) -> "CodePlace":
+        return super().__new__(cls, "")
 
 
 # what a Python imports or its site runs as it starts, by a file's name: modules, bytecode,
@@ -2849,7 +2906,7 @@ def _refuse_start_places_written(
             name = getattr(place, "name", "")
             if not tree and _inert_name(name) and name not in components:
                 continue  # a file no start runs, wherever it lands (`touch "$OUT/done"`)
-            found = unplaced.written(place, tree, walk)
+            found = (trees if isinstance(place, CodePlace) else unplaced).written(place, tree)
         elif tree:
             found = (uncovered if guarded else trees).written(place, tree, walk)
             # a tree that IS a start-up name of a start folder (red team 33 R33-9: `mv x.pth

@@ -53,6 +53,42 @@ def language(program: str) -> Optional[tuple]:
     return None
 
 
+_WRITER_NAMES = None  # one pattern: the names of the languages whose code may write a file
+
+
+def code_writer_name(program: str) -> bool:
+    """Whether ``program`` (a path's last part) names an interpreter whose inline code may
+    write a file where its text says (the table's ``writes``): one match, for the hot path of
+    a guarded Python's starts (``line_writers.may_write``)."""
+    global _WRITER_NAMES
+    if _WRITER_NAMES is None:  # the table's names only: its code patterns compile when read
+        table = load_contract("code-interpreters.json")["languages"]
+        writers = [spec for spec in table.values() if spec.get("writes")]
+        names = "|".join(re.escape(n) for spec in writers for n in spec["names"])
+        patterns = [f"(?:{spec['name_pattern']})" for spec in writers]
+        _WRITER_NAMES = re.compile("|".join(patterns + [f"^(?:{names})[0-9.]"]))
+    return _WRITER_NAMES.match(program) is not None
+
+
+def code_writes(program: str, args: List[str]) -> bool:
+    """Whether ``program args``, an interpreter of the table, runs inline code that may write a
+    file where its text says (red team 36 R36-2: awk's `print > ENVIRON["T"]`, perl's
+    `open(F, ">", PATH)`; the table's ``writes``): its places are in no word, so the caller
+    reads it as a writer Warden cannot place. A script file's writes are read as any
+    program's (where it runs and its words lead); an option that loads code is refused as a
+    start already (``refused``), and counts here too."""
+    entry = language(os.path.basename(program))
+    if entry is None or not entry[3].get("writes"):
+        return False
+    spec = entry[3]
+    code, operands, option = _code(args, spec)
+    if option is None:
+        return False  # `perl -v`: it prints and exits
+    if not code and operands and spec["program_operand"]:
+        code = [operands[0]]
+    return bool(option) or any(re.search(spec["writes"], text) for text in code)
+
+
 # operands that name the program's own input (R14-5): its code comes from stdin
 _STDIN_OPERAND = re.compile(r"^(-|/dev/stdin|/dev/fd/\d+|/proc/[^/]+/fd/\d+)$")
 

@@ -507,6 +507,10 @@ class UnplacedWrites(Exception):
     """A writer whose places a file Warden does not read may set (curlrc, wgetrc, -K)."""
 
 
+class CodeWrites(UnplacedWrites):
+    """A writer whose places its own inline code sets (``_code_writes``): anywhere."""
+
+
 def _config_files(names: List[Tuple[str, str]], env: Dict[str, str]) -> bool:
     for variable, name in names:
         folder = env.get(variable)
@@ -792,9 +796,25 @@ def reach(name: str, args: List[str], env: Dict[str, str]) -> Optional[Reach]:
     in and its words' places. ``UnplacedWrites`` where a file Warden does not read may set
     the places."""
     try:
-        return _reader(name, args, env)
+        found = _reader(name, args, env)
     except Unknown:
-        return None
+        found = None
+    if found is None and _code_writes([name] + args):
+        raise CodeWrites(name)
+    return found
+
+
+def _code_writes(words: List[str]) -> bool:
+    """Whether a word of a start is an interpreter whose inline code after it may write a file
+    where its text says (red team 36 R36-2: ``awk '{print > ENVIRON["T"]}'``, ``env perl -e
+    'open(...)'``, ``xargs awk ...``): where it writes is in its code, not in a word."""
+    from . import interpreters
+
+    for j, word in enumerate(words):
+        name = os.path.basename(word)
+        if interpreters.code_writer_name(name) and interpreters.code_writes(name, words[j + 1 :]):
+            return True
+    return False
 
 
 _XARGS = _table(
@@ -820,7 +840,7 @@ def _xargs(args: List[str]) -> Optional[Reach]:
     command = args[at:]
     if not command or command[0] in ("echo", "printf", "true"):
         return []
-    if may_write(os.path.basename(command[0])):
+    if _listed(os.path.basename(command[0])):
         # a writer of the list whose words come from xargs' input as well (`xargs cp p.pth`,
         # the destination on stdin: red team 34 R34-1): where it writes is not in the line
         raise UnplacedWrites(command[0])
@@ -890,9 +910,19 @@ _READERS: Dict[str, Callable[[str, List[str], Dict[str, str]], Optional[Reach]]]
 
 
 def may_write(name: str) -> bool:
-    """Whether ``reach`` may place a write for the program ``name``: a writer of the list or a
-    Python. Any other program is None there (not on the list) and builtins that write nothing
-    are ``[]``, so a caller that reads only placed writes skips them on this one look."""
+    """Whether ``reach`` may place a write for the program ``name``: a writer of the list, a
+    Python, or an interpreter whose inline code may write (``interpreters.code_writes``). Any
+    other program is None there (not on the list) and builtins that write nothing are ``[]``,
+    so a caller that reads only placed writes skips them on this one look."""
+    if _listed(name):
+        return True
+    from .interpreters import code_writer_name  # awk, perl: their code may name a place
+
+    return code_writer_name(name)
+
+
+def _listed(name: str) -> bool:
+    """A writer of the list (its places are in its words) or a Python."""
     return name in _READERS or _PYTHON_NAME.match(name) is not None
 
 
