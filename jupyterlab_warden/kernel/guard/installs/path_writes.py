@@ -6,7 +6,8 @@ requests``) is placed at its folder and its words (``commands.GuardedWriter``), 
 may write anywhere: a script it put at ``<venv>/bin/pip``, or at a name the line gives that no
 folder held yet, ran in place of what Warden had read: an install without a decision. So the
 guard of every Python the kernel starts refuses, in a folder of the PATH it STARTED with
-(absolute folders, by device and inode and by text: a link or a folder made again reaches it):
+(absolute folders, by device and inode and by text: a link or a folder made again reaches it;
+one missing when it started, by its inode once made: ``PathFolders._made_since``):
 
 - creating or replacing an entry (``open`` for writing, ``os.rename``/``os.replace``,
   ``os.link``, ``os.symlink``), and making one executable (``os.chmod`` with an execute bit);
@@ -21,13 +22,13 @@ after a guarded Python whose own PATH lacked one of the start's folders
 holds a PATH folder open as a descriptor is refused (``os.open(name, flags, dir_fd=fd)``: the
 ``open`` event carries no ``dir_fd``; ``start_writes.StartWrites._check_held``).
 
-Only ``os`` at import (loaded with the guard at every Python's start; no
-``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
+Only ``os`` at import (``frozen_os``' copy of it; loaded with the guard at every Python's
+start; no ``typing``: its imports are no part of the guard's boot, ``start_names.GUARD_BOOT``).
 """
 
 from __future__ import annotations
 
-import os
+from .frozen_os import FROZEN_OS as os  # the boot's os and os.path (red team 36 R36-3)
 
 
 class PathFolders:
@@ -37,6 +38,7 @@ class PathFolders:
         self._search = search  # kept as it started; parsed at the first write (not at boot)
         self._texts: frozenset | None = None
         self._ids: dict | None = None
+        self._missing: tuple = ()  # the folders missing at the first write (``_made_since``)
         self._inodes: tuple | None = None  # (folders' mtimes, their entries by inode)
 
     @property
@@ -50,15 +52,32 @@ class PathFolders:
         """Each folder's device and inode, read at the first write (before it happens: the
         audit event comes first), so a folder renamed or linked later is still known."""
         if self._ids is None:
-            found = {}
+            found, missing = {}, []
             for folder in self.texts:
                 try:
                     st = os.stat(folder)
                 except (OSError, ValueError):
-                    continue  # missing now: known by its text
+                    missing.append(folder)  # missing now: read at each write (``_made_since``)
+                    continue
                 found[(st.st_dev, st.st_ino)] = folder
+            self._missing = tuple(missing)
             self._ids = found
         return self._ids
+
+    def _made_since(self, folder_stat) -> str:
+        """The PATH folder missing at the first write that is now the folder ``folder_stat``
+        ('' none): one ``stat`` per such folder (``~/.local/bin`` on a fresh account), at each
+        write, so a folder made then (``os.makedirs``, a `mkdir` child) is known by its inode,
+        however the write names it (red team 36 R36-6: ``/proc/self/cwd/ls`` after a chdir),
+        and so is one made again."""
+        for folder in self._missing:
+            try:
+                st = os.stat(folder)
+            except (OSError, ValueError):
+                continue
+            if (st.st_dev, st.st_ino) == (folder_stat.st_dev, folder_stat.st_ino):
+                return folder
+        return ""
 
     def holding(self, path: str, folder_stat) -> str:
         """The PATH folder that holds the entry ``path`` ('' none); ``folder_stat``: the
@@ -69,6 +88,10 @@ class PathFolders:
             found = self._identities().get((folder_stat.st_dev, folder_stat.st_ino))
             if found:
                 return found
+            if self._missing:
+                found = self._made_since(folder_stat)
+                if found:
+                    return found
         folder = os.path.dirname(os.path.abspath(path))
         return folder if folder in self.texts else ""
 

@@ -50,11 +50,11 @@ resolves its folder.
 from __future__ import annotations
 
 import _thread
-import os
-import stat
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
+from .frozen_os import FROZEN_OS as os  # the boot's os, os.path and stat (red team 36 R36-3)
+from .frozen_os import FROZEN_STAT as stat
 from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
 from .own_python import OWN
 from .path_writes import PathFolders
@@ -67,7 +67,9 @@ from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 # ``os.ftruncate`` ``os.truncate``'s): ``_REMOVALS``, read for Warden's own package
 # (``_check_gone``)
 _REMOVALS = frozenset(("os.remove", "os.rmdir", "shutil.rmtree", "os.truncate"))
-EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "exec")) | _REMOVALS
+# ``os.mkdir``: a folder made in Warden's package (``_check_made``)
+EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "os.mkdir", "exec"))
+EVENTS |= _REMOVALS
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -86,6 +88,10 @@ class StartWrites:
         self.argv = tuple(getattr(sys, "orig_argv", ()))
         self._command = None  # own_command.started_as, read at the first write it decides
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
+        self._programs = None  # the folders of its own programs (``_program_folders``)
+        # its programs as it started (a cell's sys.executable = '/x' moves none of them)
+        base = getattr(sys, "_base_executable", "") or sys.executable
+        self.programs = (sys.executable, base, OWN.executable, OWN.base_executable)
         # the PYTHONPATH it started with, as its boot puts it on sys.path (``_pythonpath_folder``)
         self.pythonpath_words = os.pathsep.join(
             (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))
@@ -103,14 +109,13 @@ class StartWrites:
         if event == "exec":  # nothing to do but in pip's own command
             self.gate.pip.code_ran(args)
             return
-        me = _thread.get_ident()
-        if me in _INSIDE:
+        me = _enter()
+        if not me:
             return
-        _INSIDE.add(me)
         try:
             self._check(event, args)
         finally:
-            _INSIDE.discard(me)
+            _leave(me)
 
     def _check(self, event: str, args: tuple) -> None:
         if event == "os.chmod":
@@ -118,6 +123,9 @@ class StartWrites:
             return
         if event in _REMOVALS:
             self._check_removed(event, args)
+            return
+        if event == "os.mkdir":
+            self._check_made(args)
             return
         if event == "open":
             if len(args) < 3 or not (args[2] or 0) & _WRITING:
@@ -289,6 +297,43 @@ class StartWrites:
             found = self.path_folders.holding_inode(st)
         if found and not self._installer_writes():
             self._refuse_program(event, path, found)
+        self._check_python(event, path, fst)
+
+    def _check_python(self, event: str, path: str, fst) -> None:
+        """A ``python*`` entry (``fst``: its folder's ``stat``) of a folder holding this
+        Python's program or the one it was made from (``sys.executable``'s,
+        ``sys._base_executable``'s: ``_program_folders``) created, replaced, made executable,
+        removed or renamed away (red team 36 R36-1): a start after it on the line runs that
+        program by its path (the kernel's venv is on no PATH), and Warden read the line when it
+        was a Python. String work first (every write pays it); a conda or an allowed pip
+        writes programs (``_installer_writes``)."""
+        if not path[path.rfind("/") + 1 :].startswith("python") or fst is None:
+            return
+        folder = self._program_folders().get((fst.st_dev, fst.st_ino))
+        if folder and not self._installer_writes():
+            self._refuse_write(
+                event,
+                path,
+                f"a Python the kernel starts may not create, replace, remove or rename a Python "
+                f"program in {folder}, which holds this Python's own: a start after it on the "
+                "line runs that program, and Warden read the line when it was a Python. Make "
+                "another environment (python -m venv) for another Python",
+            )
+
+    def _program_folders(self) -> dict:
+        """The folders holding this Python's program and its base's, by device and inode, read
+        at the first write that asks (a folder renamed later is still known)."""
+        if self._programs is None:
+            found = {}
+            for program in self.programs:
+                folder = os.path.dirname(program or "")
+                try:
+                    st = os.stat(folder)
+                except (OSError, ValueError):
+                    continue
+                found.setdefault((st.st_dev, st.st_ino), folder)
+            self._programs = found
+        return self._programs
 
     def _installer_writes(self) -> bool:
         """A pip install the gate allowed (its console scripts), or a conda or mamba the
@@ -425,6 +470,8 @@ class StartWrites:
             if src[:1] != "/" and type(fd) is int and fd >= 0:
                 src = os.path.join(_fd_path(fd), src)
             self._check_gone(event, os.path.realpath(src))
+            self._check_library_gone(event, _real_entry(src))
+            self._check_python(event, src, _folder_stat(src))
             folder = self.path_folders.under(src)  # a PATH folder moved away (another put in)
             if folder and not self._installer_writes():
                 self._refuse_program(event, src, folder)
@@ -485,11 +532,58 @@ class StartWrites:
         if event == "os.remove":
             # a file (no folder: os.remove refuses one): its folder by inode, one ``stat``
             # (every temporary file's removal pays this); bytecode is made again from source
-            found = guard_folder(path, None, _folder_stat(path))
+            fst = _folder_stat(path)
+            found = guard_folder(path, None, fst)
             if found and found != _PYCACHE and not self.gate.allowed_install:
                 self._refuse(event, path, found)
+            if fst is not None and fst.st_dev in _library_roots()[1]:
+                folder, name = os.path.split(path)
+                self._check_library_gone(event, _real_folder(folder, fst) + "/" + name)
+            if not self.gate.allowed_install:
+                self._check_python(event, path, fst)
             return
         self._check_gone(event, _real_entry(path))
+        self._check_library_gone(event, _real_entry(path))
+
+    def _check_library_gone(self, event: str, real: str) -> None:
+        """A file or folder of this Python's standard library (not its site folders, not
+        bytecode: made again from source), or a folder holding it, at ``real`` (its folder's
+        real path) removed or renamed away (red team 36 R36-5): the next Python imports a
+        module of that name from the first other folder of ``sys.path`` holding one (a
+        ``.pth`` path line's, PYTHONPATH's), the guard's boot imports (``__future__``) before
+        its audit hook is in. The class, not a list of names: any module of the library."""
+        root = library_holding(real)
+        if root:
+            self._refuse_write(
+                event,
+                real,
+                f"a Python the kernel starts may not remove or rename away a file of its "
+                f"standard library ({root}): the next Python would import a module of that "
+                "name from another folder of its path as it starts, before Warden's guard. "
+                "Leave the standard library as it is (reinstall Python to change it)",
+            )
+
+    def _check_made(self, args: tuple) -> None:
+        """``os.mkdir`` (``os.makedirs``' too; a relative name from its ``dir_fd``) under
+        Warden's own package (red team 36 R36-4): a package folder made there
+        (``kernel/boot/mp_children/``) comes before the module of its name, which every later
+        guarded Python's boot imports before its audit hook. Refused but in a pip install the
+        gate allowed (an upgrade of Warden); a ``__pycache__`` quietly, as its bytecode
+        (``_check_guard``: the import system takes it for a folder it may not write)."""
+        if self.gate.allowed_install or not args:
+            return
+        path = self._written_path("os.mkdir", args[0])
+        if path is None:
+            return
+        fd = args[2] if len(args) > 2 else None
+        if path[:1] != "/" and type(fd) is int and fd >= 0:
+            path = os.path.join(_fd_path(fd), path)
+        real = _real_entry(path)
+        for root in _guard_roots():
+            if real.startswith(root + "/"):
+                if os.path.basename(real) == _PYCACHE:
+                    raise PermissionError(f"Warden's own bytecode is not written here: {real}")
+                self._refuse("os.mkdir", real, root)
 
     def _check_gone(self, event: str, real: str) -> None:
         """A file or folder of Warden's own package, or a folder holding it, at ``real`` (a
@@ -533,13 +627,14 @@ class StartWrites:
         34 R34-3); ``how`` says which, and what to do instead. Refused as this Python's own
         ``open`` of the path would be, in the kernel too: its own writes are read when its next
         line starts, and a descriptor outlives that reading."""
-        me = _thread.get_ident()
+        me = _get_ident()
         _HANDED[me] = (event, how)
-        _INSIDE.add(me)  # the rule's own imports' bytecode writes are not read again
+        inside = _enter()  # the rule's own imports' bytecode writes are not read again
         try:
             self._check("open", (path, None, flags))
         finally:
-            _INSIDE.discard(me)
+            if inside:
+                _leave(inside)
             _HANDED.pop(me, None)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
@@ -556,7 +651,7 @@ class StartWrites:
         """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``)."""
         from .request import InstallRequest
 
-        handed = _HANDED.get(_thread.get_ident())
+        handed = _HANDED.get(_get_ident())
         if handed is not None:  # a start's (a forked child's exec ends the child: ``_enforce``)
             event, how = handed
             why = f"{how}; {why}"
@@ -630,8 +725,30 @@ def held_folders() -> list:
     return folders
 
 
-# the threads reading a write now (``StartWrites.check``)
-_INSIDE: set = set()
+_get_ident = _thread.get_ident  # the boot's (a cell's rebinding of _thread's is not read)
+
+
+def _reading_marks():
+    """``enter()`` (the thread's id, or 0 when it reads a write already) and ``leave(id)``:
+    the threads reading a write now (``StartWrites.check``: the rule's own imports write
+    bytecode), held where no name reaches it (red team 36 R36-3: a guarded w.py added its own
+    thread to a module-level set, and the rule read none of its writes)."""
+    inside = set()
+
+    def enter() -> int:
+        me = _get_ident()
+        if me in inside:
+            return 0
+        inside.add(me)
+        return me
+
+    def leave(me: int) -> None:
+        inside.discard(me)
+
+    return enter, leave
+
+
+_enter, _leave = _reading_marks()
 # the threads reading a file a start hands its child (``StartWrites.handed``): (the start's
 # event, what hands it)
 _HANDED: dict = {}
@@ -796,6 +913,26 @@ def line_folder(path: str, opened: bool = True) -> str:
     return ""
 
 
+def _real_folder(folder: str, fst) -> str:
+    """The real path of the folder ``folder`` (``fst``: its ``stat``), kept by the folder's
+    device, inode and change time (a rename of the folder changes it): a process writing in
+    the same folders pays one resolution per folder, not one per write. A folder brought
+    into Warden's package or the library by moving a folder above it keeps its old path
+    here; what matters there (a package folder beside a module, a library file) is itself
+    made or moved, so read again."""
+    key = (fst.st_dev, fst.st_ino, fst.st_ctime_ns)
+    known = _REAL_FOLDERS.get(key)
+    if known is None:
+        if len(_REAL_FOLDERS) > 1024:
+            _REAL_FOLDERS.clear()
+        known = _REAL_FOLDERS[key] = os.path.realpath(os.path.abspath(folder or "."))
+    return known
+
+
+# the real paths of the folders writes were read in (``_real_folder``)
+_REAL_FOLDERS: dict = {}
+
+
 def _real_entry(path: str) -> str:
     """``path`` with its folder's real path (the entry itself may be a link: not followed)."""
     path = os.path.abspath(path)
@@ -832,6 +969,39 @@ def _own_folders():
 _PYCACHE = "__pycache__"
 
 
+def _library_roots() -> tuple:
+    """This Python's standard library (its folder, lib-dynload, its zip) by real paths, and
+    the devices they are on (a removal elsewhere pays no real path): read once."""
+    found = _FOUND.get("library")
+    if found is None:
+        from .startup_modules import stdlib_folders
+
+        roots = dict.fromkeys(os.path.realpath(f) for f in (OWN.stdlib(), *stdlib_folders()))
+        devices = set()
+        for root in roots:
+            try:
+                devices.add(os.stat(os.path.dirname(root)).st_dev)
+            except (OSError, ValueError):
+                continue
+        found = _FOUND["library"] = (tuple(roots), frozenset(devices))
+    return found
+
+
+def library_holding(real: str) -> str:
+    """The standard library (``_library_roots``) ``real`` (a real path) is in, is, or holds
+    ('' when none); a path through a site folder (``*-packages``) or ``__pycache__`` is not
+    the library's."""
+    for root in _library_roots()[0]:
+        if root.startswith(real.rstrip("/") + "/"):
+            return root  # a folder holding the library
+        if real != root and not real.startswith(root + "/"):
+            continue
+        parts = real[len(root) + 1 :].split("/")
+        if not any(p == _PYCACHE or p.endswith("-packages") for p in parts):
+            return root
+    return ""
+
+
 def _guard_roots() -> list:
     """Warden's package, which every guarded Python boots from (``boot/site`` on PYTHONPATH,
     whose sitecustomize loads ``boot/site_boot.py`` and the package by location), and that
@@ -857,7 +1027,8 @@ def _guard_roots() -> list:
 
 def _guard_folders() -> dict:
     """The folders of Warden's package, by device and inode (read once: a folder link or a
-    relative name reaches the same inode)."""
+    relative name reaches the same inode; one made later is read by its real path:
+    ``_guard_real``), and the devices they are on (``_FOUND["guard_devices"]``)."""
     if "guard_dirs" not in _FOUND:
         found = {}
         for root in _guard_roots():
@@ -867,8 +1038,20 @@ def _guard_folders() -> dict:
                 except OSError:
                     continue
                 found[(st.st_dev, st.st_ino)] = root
+        _FOUND["guard_devices"] = frozenset(dev for dev, _ in found)
         _FOUND["guard_dirs"] = found
     return _FOUND["guard_dirs"]
+
+
+def _guard_real(folder: str, fst) -> str:
+    """The root of Warden's package the folder ``folder`` (``fst``: its ``stat``) is in by
+    its real path ('' when none): a folder made there after the package's inodes were read
+    (red team 36 R36-4: by a `mkdir` child, or before the first write)."""
+    real = _real_folder(folder, fst)
+    for root in _guard_roots():
+        if real == root or real.startswith(root + "/"):
+            return root
+    return ""
 
 
 def _guard_inode(st) -> str:
@@ -906,6 +1089,8 @@ def guard_folder(path: str, st=None, fst=False) -> str:
         return ""
     folders = _guard_folders()
     found = folders.get((fst.st_dev, fst.st_ino), "")
+    if not found and fst.st_dev in _FOUND["guard_devices"]:
+        found = _guard_real(folder, fst)  # unknown, on the package's device: its real path
     if os.path.basename(folder) == _PYCACHE:
         if found:
             return _PYCACHE
