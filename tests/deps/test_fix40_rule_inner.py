@@ -39,8 +39,7 @@ GC_WRITER = (
 
 def test_a_gc_callback_writing_inside_the_rules_reading(own_kernel):
     start = (
-        f"open('w.py', 'w').write({GC_WRITER!r})\n"
-        "    os.system(py + ' w.py; ' + py + ' -c pass')"
+        f"open('w.py', 'w').write({GC_WRITER!r})\n    os.system(py + ' w.py; ' + py + ' -c pass')"
     )
     blocked = own_kernel.child_refuses(_site_cell(start))
     assert any("zz.pth" in e["message"] for e in blocked), blocked
@@ -57,10 +56,10 @@ LEGIT = (
     "    'site = sysconfig.get_paths()[\"purelib\"]\\n'\n"
     "    'def log(phase, info):\\n'\n"
     "    '    if phase == \"stop\":\\n'\n"
-    "    '        open(\"gc.log\", \"a\").write(str(info[\"collected\"]) + \"\\\\n\")\\n'\n"
+    '    \'        open("gc.log", "a").write(str(info["collected"]) + "\\\\n")\\n\'\n'
     "    'gc.callbacks.append(log)\\n'\n"
     "    'gc.set_threshold(1)\\n'\n"
-    "    'open(site + \"/r40_data.json\", \"w\").write(\"1\")\\n'\n"
+    '    \'open(site + "/r40_data.json", "w").write("1")\\n\'\n'
     "    'gc.set_threshold(700)\\n'\n"
     ")\n"
     "py = sys.executable\n"

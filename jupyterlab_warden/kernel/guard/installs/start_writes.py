@@ -680,7 +680,10 @@ class StartWrites:
         inside = _enter()
         refusals = []
         try:
-            self._check("open", (path, None, flags))
+            if inside:
+                self._check("open", (path, None, flags))
+            else:  # a start made inside a reading: refused now, recorded after it
+                self._check_inner("open", (path, None, flags))
         finally:
             if inside:
                 refusals = _leave(inside)
