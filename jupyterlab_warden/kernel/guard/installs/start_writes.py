@@ -126,25 +126,25 @@ class StartWrites:
             return
         try:
             self._check(event, args)
-        finally:
-            refusals = _leave(me)
-        self._enforce_writes(refusals)
+        finally:  # (an error of the reading's own, ``_check_guard``'s, keeps them too)
+            self._enforce_writes(_leave(me))
 
     def _check_inner(self, event: str, args: tuple) -> None:
         """A write made while this thread's rule reads another (red team 37a R37a-1): by code
-        the reading ran, which Warden does not choose (an audit hook of the process's own,
-        called for the reading's own events; a finalizer, a signal handler; before this
-        round, an import hook run by the rule's lazy imports, whose writes were not read at
-        all). The rule imports nothing while it reads, so it reads this write in full, once
-        more: a refusal stops it now (``PermissionError``) and is enforced, recorded, when the
-        outer reading ends. A write made inside that second reading is refused unread (a hook
-        that writes at every event would read on without end)."""
+        the reading ran, which Warden does not choose (a gc callback or finalizer, which any
+        allocation may run; a signal handler; before this round, an import hook run by the
+        rule's lazy imports, whose writes were not read at all; an audit hook of its own
+        cannot be added, ``hook_order``). The rule imports nothing while it reads, so it
+        reads this write in full, once more: a refusal stops it now (``PermissionError``) and
+        is enforced, recorded, when the outer reading ends. A write made inside that second
+        reading is refused unread (a callback that writes at every collection would read on
+        without end)."""
         kept = _nest()
         if kept is None:
             shown = _shown(event, args)
             why = (
                 f"code this Python ran while Warden read two of its writes, one inside the "
-                f"other (an audit hook, an import hook, a finalizer of its own) wrote {shown}: "
+                f"other (a gc callback, a finalizer, a signal handler of its own) wrote {shown}: "
                 "Warden does not read a write made that deep inside its own reading, so it "
                 "refuses it. Make the hook write its files outside Warden's reading"
             )
@@ -678,17 +678,15 @@ class StartWrites:
         me = _get_ident()
         _HANDED[me] = (event, how)
         inside = _enter()
-        refusals = []
         try:
             if inside:
                 self._check("open", (path, None, flags))
             else:  # a start made inside a reading: refused now, recorded after it
                 self._check_inner("open", (path, None, flags))
         finally:
-            if inside:
-                refusals = _leave(inside)
+            refusals = _leave(inside) if inside else []
             _HANDED.pop(me, None)
-        self._enforce_writes(refusals)
+            self._enforce_writes(refusals)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         self._refuse_write(
