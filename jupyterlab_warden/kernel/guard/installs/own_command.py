@@ -117,7 +117,7 @@ def _console_script(path: str) -> bool:
     here = os.path.dirname(os.path.realpath(path))
     if here not in (own, os.path.realpath(os.path.join(sys.prefix, "bin"))):
         return False
-    from .startup_modules import changed_since_start
+    from .kernel_age import changed_since_start  # only os and time: read as the guard boots
 
     return not changed_since_start(path)
 

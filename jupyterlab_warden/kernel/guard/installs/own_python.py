@@ -18,6 +18,7 @@ import site
 import sys
 
 from ...environ import TREE_MOUNTS_ENV, TREE_STARTED_ENV
+from .frozen_os import FROZEN_OS  # the boot's os.path, for the write rule (red team 37a R37a-3)
 
 
 class OwnPython:
@@ -71,8 +72,20 @@ class OwnPython:
 
     def stdlib(self) -> str:
         """The standard library's folder (sysconfig's ``stdlib`` on CPython's layouts)."""
+        return self.stdlib_folders()[1]
+
+    def stdlib_folders(self) -> tuple:
+        """Its standard-library entries of ``sys.path``, as its start computes them after the
+        PYTHONPATH folders: its zip, its library, its lib-dynload. Joined with the boot's
+        ``os.path`` (the write rule reads them: a cell's ``os.path.join = ...`` is not read)."""
+        join = FROZEN_OS.path.join
         version = f"{self.version[0]}.{self.version[1]}"
-        return os.path.join(self.base_prefix, self.platlibdir, f"python{version}")
+        lib = join(self.base_prefix, self.platlibdir)
+        return (
+            join(lib, f"python{version.replace('.', '')}.zip"),
+            join(lib, f"python{version}"),
+            join(self.base_exec_prefix, self.platlibdir, f"python{version}", "lib-dynload"),
+        )
 
 
 OWN = OwnPython()

@@ -2,10 +2,17 @@
 how pyenv does it), and the places a guard refuses writes under (red team 33 R33-7, red
 team 34). Read by every guarded Python's write check (``start_writes``) at its first write,
 which may come while the guard boots (its bytecode): only ``os`` at import, none of glob's,
-re's or typing's standard-library files (``start_names.GUARD_BOOT``).
+re's or typing's standard-library files (``start_names.GUARD_BOOT``); the boot's ``os``
+(``frozen_os``: a guarded Python's ``os.listdir = ...`` before its first write is not read, red
+team 37a R37a-3), imported with the rule (no import while it reads: R37a-1).
 """
 
-import os
+from .frozen_os import FROZEN_OS as os
+
+try:
+    import pwd  # built in: no standard-library file
+except ImportError:  # a build without it: no home of its own
+    pwd = None
 
 from .start_names import PYENV_VARIABLES
 
@@ -90,11 +97,11 @@ def _guarded(env) -> tuple:
 
 
 def _own_home() -> str:
+    if pwd is None:
+        return ""
     try:
-        import pwd  # built in: no standard-library file
-
         return pwd.getpwuid(os.getuid()).pw_dir
-    except (ImportError, KeyError):
+    except KeyError:
         return ""
 
 

@@ -58,7 +58,16 @@ from .frozen_os import FROZEN_STAT as stat
 from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
 from .own_python import OWN
 from .path_writes import PathFolders
+from .pth_lines import added_folders, pth_imports
+from .pyenv_places import guarded_places, guarded_roots, hook_write, version_write
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
+
+# The rule imports nothing while it reads a write (red team 37a R37a-1): an import runs the
+# process's own code (a ``sys.meta_path`` finder, a rebound ``builtins.__import__``, a
+# ``glob.py`` beside its script, first on ``sys.path``), and the helpers above read with the
+# boot's ``os`` (``frozen_os``, R37a-3). So they are imported with the rule, at the guard's
+# boot (only ``os``, ``_ast`` and ``pwd``, built in), and what the gate lends it is taken when
+# the gate makes it (``_GATE_TEXT``).
 
 # the audit events that create or replace a file at a path (``os.replace`` is ``os.rename``'s),
 # ``os.chmod``, which makes a file a program (``path_writes``), ``exec``, code that runs: a
@@ -86,7 +95,9 @@ class StartWrites:
         # R34-c): a cell's later change of either moves nothing
         self.path_folders = PathFolders(os.environ.get("PATH", os.defpath))
         self.argv = tuple(getattr(sys, "orig_argv", ()))
-        self._command = None  # own_command.started_as, read at the first write it decides
+        # own_command.started_as, read as it starts (it may import kernel_age: no import while
+        # the rule reads, red team 37a R37a-1)
+        self._command = started_as(self.argv)
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
         self._programs = None  # the folders of its own programs (``_program_folders``)
         # its programs as it started (a cell's sys.executable = '/x' moves none of them)
@@ -99,11 +110,11 @@ class StartWrites:
         self._pythonpath = None
         # a `-m venv` whose `venv` may be another's (the cell's ./venv.py): no venv's write
         self._venv_shadowed = venv_shadowed(self.argv, self.pythonpath_words)
+        if not _GATE_TEXT:  # the gate's reading of a path object (``_path_text``)
+            module = sys.modules.get(type(gate).__module__)
+            _GATE_TEXT.extend((getattr(module, "_text", None), getattr(module, "_NotText", None)))
 
     def check(self, event: str, args: tuple) -> None:
-        # the rule's own first imports write their bytecode (an ``open`` for writing of a
-        # ``__pycache__`` file, a candidate): read in the same thread, that write would import
-        # the module being imported again (a circular import error out of the hook)
         if event == "open" and (len(args) < 3 or not (args[2] or 0) & _WRITING):
             return  # most opens read: the hot path
         if event == "exec":  # nothing to do but in pip's own command
@@ -111,11 +122,52 @@ class StartWrites:
             return
         me = _enter()
         if not me:
+            self._check_inner(event, args)
             return
         try:
             self._check(event, args)
+        finally:  # (an error of the reading's own, ``_check_guard``'s, keeps them too)
+            self._enforce_writes(_leave(me))
+
+    def _check_inner(self, event: str, args: tuple) -> None:
+        """A write made while this thread's rule reads another (red team 37a R37a-1): by code
+        the reading ran, which Warden does not choose (a gc callback or finalizer, which any
+        allocation may run; a signal handler; before this round, an import hook run by the
+        rule's lazy imports, whose writes were not read at all; an audit hook of its own
+        cannot be added, ``hook_order``). The rule imports nothing while it reads, so it
+        reads this write in full, once more: a refusal stops it now (``PermissionError``) and
+        is enforced, recorded, when the outer reading ends. A write made inside that second
+        reading is refused unread (a callback that writes at every collection would read on
+        without end)."""
+        kept = _nest()
+        if kept is None:
+            shown = _shown(event, args)
+            why = (
+                f"code this Python ran while Warden read two of its writes, one inside the "
+                f"other (a gc callback, a finalizer, a signal handler of its own) wrote {shown}: "
+                "Warden does not read a write made that deep inside its own reading, so it "
+                "refuses it. Make the hook write its files outside Warden's reading"
+            )
+            _refused(event, shown, why)
+            raise PermissionError(f"Jupyter Warden refused {event} {shown}: {why}")
+        try:
+            self._check(event, args)
         finally:
-            _leave(me)
+            refused = _unnest(kept)
+        if refused:
+            event, path, why = refused[0]
+            raise PermissionError(f"Jupyter Warden refused {event} {path}: {why}")
+
+    def _enforce_writes(self, refusals: list) -> None:
+        """The refusals a reading found (``_refuse_write``), enforced after it, with its mark
+        off: the gate's refusal imports its modules and writes its record (``decide``, the
+        event spool), and a write made then (an import hook's) is read as any other."""
+        for event, path, why in refusals:
+            from .request import InstallRequest
+
+            request = InstallRequest("unknown", f"{event} {path}")
+            request.problems.append(why)
+            self.gate._enforce([request], event, in_process=True)
 
     def _check(self, event: str, args: tuple) -> None:
         if event == "os.chmod":
@@ -418,8 +470,6 @@ class StartWrites:
         without pyenv."""
         found = _FOUND.get("pyenv")
         if found is None:
-            from .pyenv_places import guarded_places, guarded_roots
-
             found = _FOUND["pyenv"] = (
                 guarded_places(self.pyenv_env),
                 guarded_roots(self.pyenv_env),
@@ -427,8 +477,6 @@ class StartWrites:
         places, roots = found
         if not roots or self.gate.allowed_install:
             return
-        from .pyenv_places import hook_write, version_write
-
         folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
         real = os.path.join(folder, os.path.basename(path))
         hit = hook_write(path, places) or hook_write(real, places)
@@ -629,13 +677,16 @@ class StartWrites:
         line starts, and a descriptor outlives that reading."""
         me = _get_ident()
         _HANDED[me] = (event, how)
-        inside = _enter()  # the rule's own imports' bytecode writes are not read again
+        inside = _enter()
         try:
-            self._check("open", (path, None, flags))
-        finally:
             if inside:
-                _leave(inside)
+                self._check("open", (path, None, flags))
+            else:  # a start made inside a reading: refused now, recorded after it
+                self._check_inner("open", (path, None, flags))
+        finally:
+            refusals = _leave(inside) if inside else []
             _HANDED.pop(me, None)
+            self._enforce_writes(refusals)
 
     def _refuse(self, event: str, path: str, folder: str) -> None:
         self._refuse_write(
@@ -648,16 +699,14 @@ class StartWrites:
         )
 
     def _refuse_write(self, event: str, path: str, why: str) -> None:
-        """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``)."""
-        from .request import InstallRequest
-
+        """Refused, with its event, as the gate refuses a start (``WardenBlockedInstall``),
+        once the reading ends (``_enforce_writes``: kept with the thread's mark)."""
         handed = _HANDED.get(_get_ident())
         if handed is not None:  # a start's (a forked child's exec ends the child: ``_enforce``)
             event, how = handed
             why = f"{how}; {why}"
-        request = InstallRequest("unknown", f"{event} {path}")
-        request.problems.append(why)
-        self.gate._enforce([request], event, in_process=True)
+        if not _refused(event, path, why):  # read outside a reading: enforced now
+            self._enforce_writes([(event, path, why)])
 
 
 def _resolved(event: str, path: str, args: tuple):
@@ -679,11 +728,12 @@ def _path_text(path):
     a path of the standard library's pathlib by its text); None for any other object."""
     if type(path) is str:
         return path
-    from .gate import _NotText, _text
-
+    text, not_text = _GATE_TEXT or (None, None)
+    if text is None:
+        return None  # no gate's reading: taken for an object Warden cannot read (refused)
     try:
-        return _text(path, "the path")
-    except _NotText:
+        return text(path, "the path")
+    except not_text:
         return None
 
 
@@ -729,32 +779,66 @@ _get_ident = _thread.get_ident  # the boot's (a cell's rebinding of _thread's is
 
 
 def _reading_marks():
-    """``enter()`` (the thread's id, or 0 when it reads a write already) and ``leave(id)``:
-    the threads reading a write now (``StartWrites.check``: the rule's own imports write
-    bytecode), held where no name reaches it (red team 36 R36-3: a guarded w.py added its own
-    thread to a module-level set, and the rule read none of its writes)."""
-    inside = set()
+    """The threads reading a write now, held where no name reaches it (red team 36 R36-3: a
+    guarded w.py added its own thread to a module-level set, and the rule read none of its
+    writes), with the refusals each reading found (enforced after it:
+    ``StartWrites._enforce_writes``, the gate's refusal imports and writes its record):
+
+    - ``enter()``: the thread's id, or 0 when it reads a write already;
+    - ``refused(event, path, why)``: a refusal kept for the thread's reading (False: none);
+    - ``nest()``: a reading inside the reading begins (``StartWrites._check_inner``), its
+      mark (None: one is on already); ``unnest(mark)``: the refusals it found;
+    - ``leave(id)``: the refusals kept."""
+    inside = {}
 
     def enter() -> int:
         me = _get_ident()
         if me in inside:
             return 0
-        inside.add(me)
+        inside[me] = [[], False]
         return me
 
-    def leave(me: int) -> None:
-        inside.discard(me)
+    def refused(event: str, path: str, why: str) -> bool:
+        kept = inside.get(_get_ident())
+        if kept is None:
+            return False
+        kept[0].append((event, path, why))
+        return True
 
-    return enter, leave
+    def nest():
+        kept = inside[_get_ident()]
+        if kept[1]:
+            return None
+        kept[1] = True
+        return len(kept[0])
+
+    def unnest(mark: int) -> list:
+        kept = inside[_get_ident()]
+        kept[1] = False
+        return kept[0][mark:]
+
+    def leave(me: int) -> list:
+        return (inside.pop(me, None) or [[]])[0]
+
+    return enter, refused, nest, unnest, leave
 
 
-_enter, _leave = _reading_marks()
+_enter, _refused, _nest, _unnest, _leave = _reading_marks()
 # the threads reading a file a start hands its child (``StartWrites.handed``): (the start's
 # event, what hands it)
 _HANDED: dict = {}
 # what the rule reads once, at the first write of a candidate name: "names", the start-up
 # module names; "own", this Python's site folders and standard library (real paths)
 _FOUND: dict = {}
+# the gate's ``_text`` and ``_NotText`` (``_path_text``), taken when the gate makes its rule
+_GATE_TEXT: list = []
+
+
+def _shown(event: str, args: tuple) -> str:
+    """The path an event writes at, as a refusal shows it."""
+    path = args[1] if event in ("os.rename", "os.link", "os.symlink") and len(args) > 1 else ""
+    path = path or (args[0] if args else "")
+    return path if type(path) is str else f"<a {type(path).__name__}>"
 
 
 def child_writes():
@@ -820,8 +904,6 @@ def line_folders() -> tuple:
     path lines pays one listing of its site folders."""
     found = _FOUND.get("lines")
     if found is None:
-        from .pth_lines import added_folders
-
         paths, ids = set(), set()
         for folder in added_folders(_own_sites()):
             paths.update((folder, os.path.realpath(folder)))
@@ -850,8 +932,6 @@ def line_names() -> frozenset:
     comes first on ``sys.path`` (a project's own ``types.py`` is its own business)."""
     names = _FOUND.get("line_names")
     if names is None:
-        from .startup_modules import pth_imports
-
         imported = pth_imports(_own_sites())
         names = ("sitecustomize", "usercustomize", *_PTH_IMPORTS, *imported)
         names = _FOUND["line_names"] = frozenset(names)
@@ -959,10 +1039,9 @@ def _source(event: str, where: str, args: tuple) -> str:
 
 def _own_folders():
     if "own" not in _FOUND:
-        from .startup_modules import stdlib_folders
-
         sites = [f for f in list(OWN.site_packages) + [OWN.user_site] if f]
-        _FOUND["own"] = (sites, [os.path.realpath(f) for f in sites + list(stdlib_folders())])
+        own = sites + list(OWN.stdlib_folders())
+        _FOUND["own"] = (sites, [os.path.realpath(f) for f in own])
     return _FOUND["own"]
 
 
@@ -974,9 +1053,7 @@ def _library_roots() -> tuple:
     the devices they are on (a removal elsewhere pays no real path): read once."""
     found = _FOUND.get("library")
     if found is None:
-        from .startup_modules import stdlib_folders
-
-        roots = dict.fromkeys(os.path.realpath(f) for f in (OWN.stdlib(), *stdlib_folders()))
+        roots = dict.fromkeys(os.path.realpath(f) for f in (OWN.stdlib(), *OWN.stdlib_folders()))
         devices = set()
         for root in roots:
             try:
@@ -1008,8 +1085,6 @@ def _guard_roots() -> list:
     boot folder. A guard bootstrapped from embedded source (a kernel without the package:
     ``bootstrap_source``) has no file of its own to keep."""
     if "roots" not in _FOUND:
-        import sys
-
         here = globals().get("__file__")
         roots = []
         if here:
@@ -1122,8 +1197,6 @@ def _start_inode(st) -> str:
 
 
 def _start_inodes(own: list) -> dict:
-    from .startup_modules import pth_imports
-
     names = _FOUND.get("names") or start_names()
     found = {}
     for folder in own:
@@ -1196,8 +1269,6 @@ def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
     ``moved``: a rename or link, which may put another folder in place of a site folder, a
     library or one holding them; ``tree``: anything under ``path`` is written (a site folder
     or library itself counts)."""
-    from .startup_modules import pth_imports
-
     names = _FOUND.get("names") or start_names()
     own = _own_folders()[1]
     path = os.path.abspath(path)

@@ -13,7 +13,6 @@ code no reading sees; this module finds such folders.
 lists the options that only tune or report.
 """
 
-import ast
 import glob
 import os
 import re
@@ -24,7 +23,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import kernel_age
 from .kernel_age import _changed, changed_since_start  # noqa: F401 (its readers)
-from .pth_lines import IMPORT_LINE
+from .pth_lines import IMPORT_LINE, imported_names
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -212,16 +211,10 @@ def holder(folders: Iterable[str], names: Iterable[str]) -> Optional[str]:
 
 def stdlib_folders() -> Tuple[str, str, str]:
     """This Python's own standard-library entries of ``sys.path``, as its start computes them
-    after the PYTHONPATH folders: its zip, its library, its lib-dynload."""
+    after the PYTHONPATH folders: its zip, its library, its lib-dynload (``OWN``'s)."""
     from .own_python import OWN
 
-    version = f"{OWN.version[0]}.{OWN.version[1]}"
-    lib = os.path.join(OWN.base_prefix, OWN.platlibdir)
-    return (
-        os.path.join(lib, f"python{version.replace('.', '')}.zip"),
-        os.path.join(lib, f"python{version}"),
-        os.path.join(OWN.base_exec_prefix, OWN.platlibdir, f"python{version}", "lib-dynload"),
-    )
+    return OWN.stdlib_folders()
 
 
 def guard_shadowed(words: List[str], site: str, folder) -> Optional[str]:
@@ -361,21 +354,7 @@ def listing(folder: str) -> List[str]:
 
 
 def _imported(line: str) -> Set[str]:
-    try:
-        tree = ast.parse(line)
-    except (SyntaxError, ValueError):
-        return set()  # site's exec fails the same way: nothing imported
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Call) and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                names.add(first.value.split(".")[0])  # __import__('x'), import_module('x')
-    return names
+    return imported_names(line)  # one parse for the kernel's reading and the guard's rule
 
 
 def user_sites(flags: Set[str], env: Dict[str, str], folder) -> List[str]:
