@@ -1247,7 +1247,7 @@ def unlisted_writes(argv, cwd) -> str:
             continue
         path = os.path.join(here, value)
         folder = written_folder(path, tree=True) if os.path.lexists(path) else ""
-        folder = folder or written_folder(path)
+        folder = folder or written_folder(path) or _beside(program, path)
         if folder:
             return (
                 f"it runs {program}, a program Warden does not know, naming {value}, in "
@@ -1256,6 +1256,20 @@ def unlisted_writes(argv, cwd) -> str:
                 "pip, which Warden decides"
             )
     return ""
+
+
+def _beside(program: str, path: str) -> str:
+    """The site folder or library holding ``path`` ('' when none), where ``program`` may write
+    a name derived from a word's beside it (red team 37b R37b-2: ``bunzip2 <site>/zz.pth.bz2``
+    writes zz.pth, ``rsync -b --suffix=.pth q <site>/zz`` zz.pth, ``perl -i.pth``): any name
+    in the word's folder. The shell's programs that write nothing (ls, cat, du) are not
+    counted: they are looked up only for a word in such a folder."""
+    folder = written_folder(os.path.dirname(path), tree=True)
+    if not folder:
+        return ""
+    from .commands import _NO_WRITE
+
+    return "" if program in _NO_WRITE else folder
 
 
 def _stem(name: str) -> str:
