@@ -73,3 +73,14 @@ def test_an_alias_whose_value_is_more_than_one_command_is_refused(venv):
 )  # fmt: skip
 def test_the_ordinary_forms_run(venv, line):
     assert _reading(line, venv) == ""
+
+
+def test_a_child_perl_backup_suffix_naming_its_site_folder_is_refused(tmp_path):
+    """A Python the kernel starts running `perl -i'<site>/*.pth'` on a file elsewhere: the
+    backup lands in its site folder under a start-up name (``start_writes.unlisted_writes``)."""
+    from jupyterlab_warden.kernel.guard.installs.start_writes import unlisted_writes
+
+    site = next(p for p in sys.path if p.endswith("site-packages"))
+    argv = ["perl", f"-i{site}/*.pth", "-pe", "", "zz"]
+    assert site in unlisted_writes(argv, str(tmp_path))
+    assert unlisted_writes(["perl", "-i.bak", "-pe", "", "zz"], str(tmp_path)) == ""

@@ -1255,6 +1255,27 @@ def unlisted_writes(argv, cwd) -> str:
                 "guard; a Python the kernel starts may not write there: install packages with "
                 "pip, which Warden decides"
             )
+    return _in_place_backup(program, list(argv[1:]), here)
+
+
+def _in_place_backup(program: str, args: list, here: str) -> str:
+    """Why an interpreter editing files in place may not start (''): a backup its -i suffix
+    names (``perl -i'<site>/*.pth' -pe '' zz``, red team 37b R37b-1) is a start-up name of a
+    site folder or library of this Python, or a suffix Warden cannot read may name one."""
+    from .line_writers import AnyPlace, in_place_writes
+
+    try:
+        backups = in_place_writes(program, args)
+    except AnyPlace as exc:
+        return f"{exc}: it may write anywhere, a folder this Python imports from included"
+    for _kind, part in backups:
+        folder = written_folder(os.path.join(here, part))
+        if folder:
+            return (
+                f"it runs {program}, whose -i writes a backup {part} in {folder}, a folder this "
+                "Python imports from as it starts, before Warden's guard: edit without a "
+                "backup suffix, or keep the backup out of that folder"
+            )
     return ""
 
 
