@@ -738,6 +738,7 @@ def _shell_invocations(
     starts_read: Dict[int, list] = {}  # the Python starts read in the k-th (R32-2)
     outer_starts = _STARTS_READ.get()  # the enclosing line's command's, when nested
     linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
+    aliases: Dict[str, str] = {}  # the aliases the line defined so far, by name (R37b-4)
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -795,6 +796,7 @@ def _shell_invocations(
         command = _command_words(command)
         if len(command) == 1 and _after == "()":
             continue  # `NAME() { ...; }`: defines NAME, runs nothing (its body is read)
+        command = _aliased(command, aliases)
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
@@ -805,6 +807,7 @@ def _shell_invocations(
             _refuse_kept_text(command, depth)
         finally:
             _INNER_WRITES.reset(inner_writes)
+        _keep_aliases(command, aliases)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -1041,6 +1044,55 @@ def _reading_variable(name: str) -> bool:
 # used, name a program its words do not: an expansion, a quote or backslash (quote removal
 # happens twice), a pattern, a brace list, a ~ (red team 13 R13-12)
 _ALIAS_VALUE_UNREAD = re.compile(r"[$`'\"\\*?\[{~\x01]")
+
+
+def _keep_aliases(command: List[str], aliases: Dict[str, str]) -> None:
+    """The aliases ``alias NAME=VALUE`` defines and ``unalias`` removes, kept in ``aliases``
+    for the line's later commands (``_aliased``); a value ``_refuse_kept_text`` let pass holds
+    no quote, expansion or pattern, so its words are its text split at blanks."""
+    words = command
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    if inner[:1] == ["alias"]:
+        for word in inner[1:]:
+            name, equals, value = word.partition("=")
+            if equals:
+                aliases[name] = value
+    elif inner[:1] == ["unalias"]:
+        if "-a" in inner[1:]:
+            aliases.clear()
+        for name in inner[1:]:
+            aliases.pop(name, None)
+
+
+# what in an alias's value the shell reads as more than one simple command's words: an
+# operator, a redirection, a grouping, a comment, a line break
+_ALIAS_VALUE_OPERATOR = re.compile(r"[;&|<>()#\n]")
+
+
+def _aliased(command: List[str], aliases: Dict[str, str]) -> List[str]:
+    """A command whose first word (after its assignments) is an alias the line defined,
+    read as the alias's value followed by its other words (red team 37b R37b-4: `alias
+    x='cp p.pth <site>/zz.pth'` then `x` on a later line: dash expands aliases in a script,
+    bash after `shopt -s expand_aliases`; read as a program named x, the cp's write was
+    never placed). A value with an operator or a redirection, or one that ends in a blank (the
+    next word is expanded too) before another alias, is more than Warden reads: unreadable."""
+    lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
+    words, seen = command[lead:], set()
+    while words and words[0] in aliases and words[0] not in seen:
+        seen.add(words[0])
+        value = aliases[words[0]]
+        rest = words[1:]
+        if _ALIAS_VALUE_OPERATOR.search(value) or (
+            value[-1:].isspace() and rest and rest[0] in aliases
+        ):
+            raise Unreadable(
+                f"it uses the alias {words[0]}, whose value is more than one plain command "
+                "(an operator, a redirection, or an alias after it): run the command itself"
+            )
+        words = value.split() + rest
+    return command[:lead] + words
 
 
 def _refuse_kept_text(command: List[str], depth: int) -> None:
@@ -2513,7 +2565,7 @@ def _write_places(
     try:
         reach = line_writers.reach(program, words[1:], env)
     except line_writers.UnplacedWrites as unplaced:
-        place = CodePlace() if isinstance(unplaced, line_writers.CodeWrites) else ""
+        place = CodePlace() if isinstance(unplaced, line_writers.AnyPlace) else ""
         _refuse_child_writes(found + [(writer, place)], env)
         return found + [(writer, place)], []
     unknown = reach is None
@@ -2521,9 +2573,14 @@ def _write_places(
         # a Python started with -I/-E/-S writes where its code says, as awk's print > does
         # (red team 36 R36-2's class): no word names the place, and no guard refuses it
         found = found + [(writer, CodePlace())]
+    derived: list = []  # an unknown writer's names beside its words' (``_derived_places``)
     if unknown:
         # writes where its own code or data says: all under where it runs and its words lead
         reach = [(line_writers.TREE, p) for p in ["."] + _word_paths(words[1:])]
+        try:
+            derived = _derived_places(writer, here, program, words[1:])
+        except line_writers.AnyPlace:
+            derived = [(writer, CodePlace())]
     for kind, part in reach:
         places = _places_of(writer, here, kind, part)
         # an unknown program's places are taken on trust as they are: its code may write a
@@ -2533,9 +2590,14 @@ def _write_places(
             started = {**_inherited_environ(), **env}
             places = [(GuardedWriter.of(w, started), p) for w, p in places]
         found += places if unknown else _through_links(places, links_before)
+    if derived and guarded:
+        started = {**_inherited_environ(), **env}
+        derived = [(GuardedWriter.of(w, started), p) for w, p in derived]
+    found += derived
     # an unknown writer a Python the kernel starts runs writes where its code says (as on
-    # the kernel's line: only a guarded Python's are refused, by its guard)
-    _refuse_child_writes(redirected if unknown else found, env)
+    # the kernel's line: only a guarded Python's are refused, by its guard); the names it
+    # derives from its words are the program's, not its code's (`bunzip2 <site>/zz.pth.bz2`)
+    _refuse_child_writes(redirected + derived if unknown else found, env)
     made = line_writers.links(program, words[1:], env)
     sources = line_writers.copied_sources(program, words[1:])
     earlier = [(p, w.endswith("/")) for w, p in written] + [(p, True) for p in links_before]
@@ -2649,6 +2711,33 @@ def _through_links(places: list, links: tuple) -> list:
             writer, place = f"{writer.rstrip('/')}, where an earlier one may make a link", ""
         out.append((writer, place))
     return list(dict.fromkeys(out))
+
+
+def _derived_places(writer: str, here: str, program: str, args: List[str]) -> list:
+    """The (writer, place) pairs of a writer off ``line_writers``' list for the files it may
+    write under a name derived from a word's, beside it (red team 37b R37b-2): a decompressor
+    takes a suffix off (``bunzip2 <site>/zz.pth.bz2``, ``xz -d``, ``zstd -d``), a backup maker
+    adds one (``rsync -b --suffix=.pth``, ``patch -b -z .pth``, ``rename.ul``), so no word
+    names the file and R31-6's by-name rule reads none: each word's folder as an ``AnyName``
+    (any name in it; it costs only where that folder is one a later start reads: a site
+    folder, a PYTHONPATH or PATH folder), and an in-place editor's backups by their names
+    (``line_writers.in_place_writes``: ``perl -i.pth``). A word whose folder Warden cannot
+    place is one already (its own tree)."""
+    places = []
+    for path in _word_paths(args):
+        where = os.path.dirname(path)
+        if where and not (_UNPLACED.search(where) or where.startswith("~")):
+            folder = link_walk.walk(os.path.join(here, where)).end
+            places.append((writer, AnyName(folder)))
+    for kind, part in line_writers.in_place_writes(program, args):
+        places += _places_of(writer, here, kind, part)
+    return list(dict.fromkeys(places))
+
+
+class AnyName(str):
+    """A folder where a writer may write a file of any name (``_derived_places``): a plain
+    (writer, folder) place to the PATH rule, which reads every such place so; to R31-6's
+    by-name rule a write of any start-up name in that folder itself (not under it)."""
 
 
 def _word_paths(words: List[str]) -> List[str]:
@@ -2933,6 +3022,8 @@ def _refuse_start_places_written(
             elif found is None:
                 found = search.written(place, False) or _start_name(place, sites, named)
                 found = found or _hard_linked(place, linked)
+        elif isinstance(place, AnyName):
+            found = (uncovered if guarded else trees).written(place, False)
         else:
             found = search.written(place, False) or _start_name(place, sites, named)
             found = found or _hard_linked(place, linked)
@@ -2940,8 +3031,12 @@ def _refuse_start_places_written(
             # any Python's site folder or library, by its name (``start_writes``' rule)
             from .start_writes import written_folder
 
-            hit = written_folder(place, tree=tree)
-            found = (hit, f"may write {place}, a start-up name of {hit}") if hit else None
+            if isinstance(place, AnyName):
+                hit = written_folder(place, tree=True)
+                found = (hit, f"may write a file of any name in {hit}") if hit else None
+            else:
+                hit = written_folder(place, tree=tree)
+                found = (hit, f"may write {place}, a start-up name of {hit}") if hit else None
         if found is not None and child:
             raise Unreadable(
                 f"it runs a command ({writer}) that {found[1]}, a folder this Python imports "

@@ -321,11 +321,29 @@ def _refused_variable(spec: dict, env) -> Tuple[str, str]:
     return "", ""
 
 
-def _code(args: List[str], spec: dict):
+def in_place_edits(program: str, args: List[str]) -> Optional[Tuple[List[str], List[str]]]:
+    """(the backup suffixes, the files) of an interpreter of the table that edits its file
+    operands in place (the table's ``in_place_option``: ``perl -i.bak -pe CODE FILE``, ruby's
+    -i), None where it edits none: the backup of each file is a name no word gives (red team
+    37b R37b-1: ``perl -i.pth -pe '' <site>/zz`` renames zz to zz.pth)."""
+    entry = language(os.path.basename(program))
+    option = entry[3].get("in_place_option") if entry else None
+    if not option:
+        return None
+    attached: List[Tuple[str, str]] = []
+    code, operands, _refused = _code(args, entry[3], attached)
+    suffixes = [value for name, value in attached if name == option]
+    if not suffixes:
+        return None
+    return suffixes, operands if code else operands[1:]  # without -e: a script, then files
+
+
+def _code(args: List[str], spec: dict, attached: Optional[list] = None):
     """(inline code pieces, operands, a refused option, '' or None when an exit option makes
     the program print and exit) of an interpreter's arguments, read by its own option grammar
     (schema/code-interpreters.json, red team 14 R14-34): ``perl -lne CODE``, ``-0777e``,
-    ``node -pe CODE``, ``node --title x -e CODE``."""
+    ``node -pe CODE``, ``node --title x -e CODE``. ``attached``: gets (option, value) for each
+    option whose value is the rest of its word (``perl -i.bak``)."""
     code, refused_options = [], set(spec["refused_options"])
     refused_pattern = spec.get("refused_option_pattern")
     code_options, valued = set(spec["code_options"]), set(spec["valued_options"])
@@ -359,7 +377,7 @@ def _code(args: List[str], spec: dict):
             continue
         if word in exits and not code:
             return code, [], None
-        i, found = _bundle(args, i, code, spec)
+        i, found = _bundle(args, i, code, spec, attached)
         if found:
             return code, [], found
     return code, [], ""
@@ -399,9 +417,10 @@ def listed_value_refused(value: str, listing: dict) -> bool:
     return False
 
 
-def _bundle(args, i, code, spec):
+def _bundle(args, i, code, spec, values=None):
     """One single-dash word: its letters are options until one takes a value (the rest of the
-    word, or the next word). Returns (next index, a refused option or '')."""
+    word, or the next word). Returns (next index, a refused option or ''); ``values`` (a list)
+    gets (option, value) of an option whose value is the rest of the word."""
     word = args[i]
     refused_options, code_options = set(spec["refused_options"]), set(spec["code_options"])
     valued, attached = set(spec["valued_options"]), set(spec.get("attached_options", ()))
@@ -431,6 +450,8 @@ def _bundle(args, i, code, spec):
             if re.match(spec.get("code_value_options", {}).get(option, "(?!)"), rest):
                 # perl pastes `-F/x/...` verbatim into `our @F=split(VALUE);` (R15-24)
                 code.append(rest)
+            if values is not None:
+                values.append((option, rest))
             return i + 1, ""  # `perl -i.bak`, `-F:`: the rest of the word, never the next
         if option in valued:
             # a value of its own word only when that is no option: `perl -I lib -e CODE`

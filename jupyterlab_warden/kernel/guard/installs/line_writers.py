@@ -35,11 +35,12 @@ class Options(NamedTuple):
 
 
 def _table(short: str, long: Dict[str, str]) -> Options:
-    """``short``: letters, ``x:`` takes a value; ``long``: name (``name=`` takes a value,
-    ``name==`` an optional one) to the key it means (a short letter or its own name)."""
+    """``short``: letters, ``x:`` takes a value, ``x::`` an optional one (the rest of its
+    word); ``long``: name (``name=`` takes a value, ``name==`` an optional one) to the key it
+    means (a short letter or its own name)."""
     letters: Dict[str, Tuple[str, int]] = {}
-    for letter, colon in re.findall(r"(.)(:?)", short):
-        letters[letter] = (letter, VALUE if colon else FLAG)
+    for letter, colons in re.findall(r"(.)(:{0,2})", short):
+        letters[letter] = (letter, (FLAG, VALUE, OPTIONAL)[len(colons)])
     names: Dict[str, Tuple[str, int]] = {}
     for name, key in long.items():
         kind = OPTIONAL if name.endswith("==") else VALUE if name.endswith("=") else FLAG
@@ -335,7 +336,7 @@ _SORT = _table(
      "version": ""},
 )  # fmt: skip
 _SED = _table(
-    "ne:Eil:rsuz",
+    "ne:Ei::l:rsuz",
     {"quiet": "n", "silent": "n", "expression=": "e", "regexp-extended": "E",
      "in-place==": "i", "line-length=": "l", "null-data": "z", "zero-terminated": "z",
      "separate": "s", "sandbox": "", "unbuffered": "u", "posix": "", "debug": "",
@@ -344,9 +345,9 @@ _SED = _table(
 
 
 def _sed(args: List[str]) -> Optional[Reach]:
-    """sed edits in place (-i) the files it names; a script that writes (``w``, ``s///w``) or
-    runs (``e``) anything, or one read from a file (-f), is not known: None."""
-    args = [_without_suffix(w) for w in args]
+    """sed edits in place (-i) the files it names, with -i's SUFFIX a backup of each
+    (``in_place_backups``); a script that writes (``w``, ``s///w``) or runs (``e``) anything,
+    or one read from a file (-f), is not known: None."""
     options, operands = read_options(args, _SED)
     keys = _keys(options)
     scripts = _values(options, "e")
@@ -356,15 +357,45 @@ def _sed(args: List[str]) -> Optional[Reach]:
         scripts, operands = [operands[0]], operands[1:]
     if "sandbox" not in keys and any(sed_script.refused_command(s) for s in scripts):
         return None
-    return [(FILE, word) for word in operands] if "i" in keys else []
+    if "i" not in keys:
+        return []
+    return [(FILE, word) for word in operands] + in_place_backups(
+        "sed", _values(options, "i"), operands
+    )
 
 
-def _without_suffix(word: str) -> str:
-    """``-i.bak`` as ``-i``: sed's -i takes its suffix only attached, the rest of the bundle
-    (getopt's optional argument), which writes a backup beside each file it edits."""
-    if re.match(r"^-[^-]", word) and "i" in word:
-        return word[: word.index("i") + 1]
-    return word
+def in_place_backups(name: str, suffixes: List[str], files: List[str]) -> Reach:
+    """The backups an in-place editor (sed -i, --in-place; perl -i) makes of each file it
+    edits, by the SUFFIX (red team 37b R37b-1: ``sed -i.pth -e '' <site>/zz`` renames zz to
+    zz.pth, a name no word gives): GNU sed's and perl's rule, the suffix with each ``*``
+    replaced by the file's name (``-i'bak/*'``: another folder), else the name plus the suffix
+    (the basename's form of ``*`` too, as an older perl takes it); none for an empty suffix or
+    sed's bare ``*``. A suffix whose text Warden does not have may hold a ``/`` and so name
+    any place: ``AnyPlace``."""
+    backups: Reach = []
+    for suffix in suffixes:
+        if not suffix or suffix == "*":
+            continue
+        if UNPLACED.search(suffix.replace("*", "")):
+            raise AnyPlace(f"{name} -i with a backup suffix Warden cannot read ({suffix[:60]})")
+        for file in files:
+            if "*" not in suffix:
+                backups.append((FILE, file + suffix))
+                continue
+            backups.append((FILE, suffix.replace("*", file)))
+            folder, base = os.path.split(file)
+            backups.append((FILE, os.path.join(folder, suffix.replace("*", base))))
+    return list(dict.fromkeys(backups))
+
+
+def in_place_writes(name: str, args: List[str]) -> Reach:
+    """The backups of an interpreter off the list that edits files in place (``perl -i.pth
+    -pe '' FILE``, ``interpreters.in_place_edits``): its edited files are its words' places
+    already, their backups are names no word gives."""
+    from .interpreters import in_place_edits
+
+    edits = in_place_edits(name, args)
+    return in_place_backups(name, *edits) if edits else []
 
 
 def _files(table: Options, args: List[str], valued: Tuple[str, ...] = ()) -> Reach:
@@ -507,7 +538,12 @@ class UnplacedWrites(Exception):
     """A writer whose places a file Warden does not read may set (curlrc, wgetrc, -K)."""
 
 
-class CodeWrites(UnplacedWrites):
+class AnyPlace(UnplacedWrites):
+    """A writer that may write anywhere, a site folder too: a place a text Warden does not
+    have sets (an in-place editor's backup suffix ``$S``)."""
+
+
+class CodeWrites(AnyPlace):
     """A writer whose places its own inline code sets (``_code_writes``): anywhere."""
 
 
@@ -531,10 +567,20 @@ def _curl(args: List[str], env: Dict[str, str]) -> Reach:
     if "K" in _keys(options):
         raise UnplacedWrites("curl reads a config file")
     folder = (_values(options, "output-dir") or ["."])[-1]
-    reach = [(FILE, os.path.join(folder, v)) for v in _values(options, "o") if v != "-"]
+    outputs = [v for v in _values(options, "o") if v != "-"]
+    # `-o 'd/zz#1'` with a URL glob: `#N` is the text the glob matched (red team 37b R37b-3)
+    reach = [(FILE, os.path.join(folder, re.sub(r"#\d+", "*", v))) for v in outputs]
     if {"O", "J"} & _keys(options):
-        reach.append((FILE, os.path.join(folder, "x")))  # a name from the URL or server
+        reach.append(from_server(folder))
     return reach
+
+
+def from_server(folder: str) -> Tuple[str, str]:
+    """The place of a file a downloader names from its URL or the server's answer (curl
+    -O/-J, wget without -O): any name in ``folder`` (red team 37b R37b-3: ``curl -O
+    --output-dir <site> URL/zz.pth``; a stand-in name was read by R31-6's by-name rule as no
+    start-up name)."""
+    return (TREE, os.path.join(folder, "*"))
 
 
 def _wget(args: List[str], env: Dict[str, str]) -> Reach:
@@ -552,7 +598,7 @@ def _wget(args: List[str], env: Dict[str, str]) -> Reach:
     if "O" in keys:
         return reach  # -O -: standard output
     folder = (_values(options, "P") or ["."])[-1]
-    return reach + [(FILE, os.path.join(folder, "x"))]
+    return reach + [from_server(folder)]
 
 
 # -- tree writers with their own destinations: git clone, tar x, unzip -d

@@ -1318,7 +1318,7 @@ def unlisted_writes(argv, cwd) -> str:
             continue
         path = os.path.join(here, value)
         folder = written_folder(path, tree=True) if os.path.lexists(path) else ""
-        folder = folder or written_folder(path)
+        folder = folder or written_folder(path) or _beside(program, path)
         if folder:
             return (
                 f"it runs {program}, a program Warden does not know, naming {value}, in "
@@ -1326,7 +1326,42 @@ def unlisted_writes(argv, cwd) -> str:
                 "guard; a Python the kernel starts may not write there: install packages with "
                 "pip, which Warden decides"
             )
+    return _in_place_backup(program, list(argv[1:]), here)
+
+
+def _in_place_backup(program: str, args: list, here: str) -> str:
+    """Why an interpreter editing files in place may not start (''): a backup its -i suffix
+    names (``perl -i'<site>/*.pth' -pe '' zz``, red team 37b R37b-1) is a start-up name of a
+    site folder or library of this Python, or a suffix Warden cannot read may name one."""
+    from .line_writers import AnyPlace, in_place_writes
+
+    try:
+        backups = in_place_writes(program, args)
+    except AnyPlace as exc:
+        return f"{exc}: it may write anywhere, a folder this Python imports from included"
+    for _kind, part in backups:
+        folder = written_folder(os.path.join(here, part))
+        if folder:
+            return (
+                f"it runs {program}, whose -i writes a backup {part} in {folder}, a folder this "
+                "Python imports from as it starts, before Warden's guard: edit without a "
+                "backup suffix, or keep the backup out of that folder"
+            )
     return ""
+
+
+def _beside(program: str, path: str) -> str:
+    """The site folder or library holding ``path`` ('' when none), where ``program`` may write
+    a name derived from a word's beside it (red team 37b R37b-2: ``bunzip2 <site>/zz.pth.bz2``
+    writes zz.pth, ``rsync -b --suffix=.pth q <site>/zz`` zz.pth, ``perl -i.pth``): any name
+    in the word's folder. The shell's programs that write nothing (ls, cat, du) are not
+    counted: they are looked up only for a word in such a folder."""
+    folder = written_folder(os.path.dirname(path), tree=True)
+    if not folder:
+        return ""
+    from .commands import _NO_WRITE
+
+    return "" if program in _NO_WRITE else folder
 
 
 def _stem(name: str) -> str:
