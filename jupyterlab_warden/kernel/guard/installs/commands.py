@@ -1237,8 +1237,34 @@ def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_L
         return f"started through {_listed_name(changer)}, which may change its environment"
     changed = sorted(name for name in env if _start_variable(name))
     if changed == ["PATH"]:
-        return _path_loses_guard(command, program, env, line)
-    return f"{changed[0]} set, changed or unset since the kernel started" if changed else ""
+        return _path_loses_guard(command, program, env, line) or _python_drops(
+            command, program, env
+        )
+    if changed:
+        return f"{changed[0]} set, changed or unset since the kernel started"
+    return _python_drops(command, program, env)
+
+
+def _python_drops(command: List[str], program: str, env: Dict[str, str]) -> str:
+    """Why ``python ... -m pip`` (``program``: the Python as written) runs without the guard
+    whatever the environment ('' when it keeps it, or the program is no Python): its options
+    (-I/-E/-S, an unknown -X) or an interpreter that cannot host the guard (``python3.7``).
+    A pip left to its guard (``child_reads``) must have one (red team 37c R37c-4: `touch x &&
+    python -I -m pip install -r r.txt` left r.txt to nobody)."""
+    from . import guardless
+
+    if not _PYTHON.match(program_name(program)) or program not in command:
+        return ""
+    options = command[command.index(program) + 1 :]
+    _mode, _target, flags, _rest = python_start(options)
+    dropped = "".join(sorted(flags & _GUARD_DROPPING))
+    if dropped:
+        return f"python -{dropped} starts without Warden's guard"
+    if startup_modules.unknown_x_option(options[: len(options) - len(_rest)]):
+        return "an -X option Warden does not know harmless may drop its guard"
+    if not guardless.hosts_guard(interpreter(program, env), env):
+        return f"{program} is not a Python Warden knows can host its guard"
+    return ""
 
 
 def _path_loses_guard(
@@ -2368,8 +2394,8 @@ def _simple(
         _refuse_inner_start("xargs", command, env, "unknown" if given else "decided")
         return []
     if _PIP.match(name):
-        _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
-        return [Invocation("pip", argv[1:], env, argv[0])]
+        guardless_pip = _refuse_console_script_start(argv[0], argv[1:], env, depth, stdin)
+        return [Invocation("pip", argv[1:], env, argv[0], problem=guardless_pip)]
     if name in ("uv", "uvx"):
         args = argv[1:] if name == "uv" else ["x"] + argv[1:]
         inner = (_uv_run_command(args) if name == "uv" else None) or _uv_tool_command(args)
@@ -2396,7 +2422,7 @@ def _simple(
         # and bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5); a
         # shim runs the picked version's program with these words (R34-2): read the same
         _read_pyenv_pick(*_refuse_shell_script(argv[0], env), argv, env, depth, stdin)
-        _guardless_python(argv, env, stdin)
+        guardless_pip = _guardless_pip_problem(_guardless_python(argv, env, stdin))
         mode, target, _flags, rest = python_start(argv[1:])
         if _is_pipx(mode, target):
             return _simple(["pipx"] + rest, env, depth)
@@ -2406,7 +2432,7 @@ def _simple(
         if module is not None and module.startswith("pipx."):
             return _simple(["pipx"] + rest, env, depth)
         if module in ("pip", "pip.__main__"):
-            return [Invocation("pip", rest, env, argv[0])]
+            return [Invocation("pip", rest, env, argv[0], problem=guardless_pip)]
         if module == "uv":
             return [Invocation("uv", rest, env, argv[0])]
         if module in ("conda", "mamba"):
@@ -2621,7 +2647,29 @@ def _drops_its_guard(program: str, args: List[str]) -> bool:
     mode, target, flags, _rest = python_start(args)
     if not set(flags) & _GUARD_DROPPING:
         return False
-    return mode != "c" or target is None or bool(_PY_MAY_WRITE.search(target))
+    if mode != "c" or target is None or _PY_MAY_WRITE.search(target):
+        return True
+    return _imports_unplaced(target, set(flags))
+
+
+def _imports_unplaced(code: str, flags: Set[str]) -> bool:
+    """Whether a guardless Python's ``-c`` code imports a module whose code Warden does not
+    place as harmless (red team 37a R37a-2: `python -S -c "import w"` ran the working folder's
+    w.py, which wrote a site .pth): any module outside the standard library, and, unless -I
+    (or -P with -E) keeps the working folder and PYTHONPATH off ``sys.path``, any module at
+    all (a `json.py` beside it shadows the standard library's). Code that does not parse
+    counts too (its imports are not told)."""
+    from . import guardless
+
+    try:
+        tops = guardless.imported_tops(code)
+    except (SyntaxError, ValueError):
+        return True
+    if not tops:
+        return False
+    if "I" not in flags and not {"P", "E"} <= flags:
+        return True
+    return not tops <= guardless._STDLIB_NAMES
 
 
 # what ``-c`` text must name to write a file or run something that does: an open, a module or
@@ -3607,34 +3655,35 @@ def running_process():
 
 def _refuse_console_script_start(
     program: str, args: List[str], env: Dict[str, str], depth: int, stdin: str = "unknown"
-) -> None:
+) -> str:
     """A program read by its name (pip, conda and mamba, the front ends: ``_simple``'s named
     branches) is most often a Python's console script, whose Python starts first (red team 32
     R32-11, R32-13: ``PYTHONPATH=d pip list`` ran d/sitecustomize.py unguarded; R32-1: ``cp
     p.pth <site>/zz.pth; pip --version`` ran the new .pth before pip's guard). That start is
     read as the Python start it is (``_read_python_script_start``), the machine's program
     too (/opt/conda/bin/conda is the kernel's own Python's); what it then runs is the named
-    branch's to read. A binary (micromamba) starts no Python."""
+    branch's to read. A binary (micromamba) starts no Python. Returns why a pip so started is
+    refused as an install (``_guardless_pip_problem``: a `#!` line's -I/-E/-S), '' if not."""
     if depth == 0 and _RUNNING.get():
-        return  # the running process's own command (pip.main): its start is behind it
+        return ""  # the running process's own command (pip.main): its start is behind it
 
     # a pyenv shim `pip` is a bash script (R31-5), which runs the picked version's pip (R34-2)
     _read_pyenv_pick(*_refuse_shell_script(program, env), [program] + args, env, depth, stdin)
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
-    if path:
-        _read_python_script_start(program, path, args, env, stdin)
+    return _read_python_script_start(program, path, args, env, stdin) if path else ""
 
 
 def _read_python_script_start(
     program: str, path: str, args: List[str], env: Dict[str, str], stdin: str = "unknown"
-) -> None:
+) -> str:
     """The Python start a script file's ``#!`` line makes (each level of it that names a
     Python; conda's long-path ``#!/bin/sh`` form through ``pip_program.interpreter_of``), read
     by ``_guardless_start`` as ``python -m pip`` is: the guard it keeps, the start-up modules
     its PYTHONPATH and PYTHONHOME hold, and R31-6's places an earlier writer on the line may
     have written, compared without walking a written tree for links (``_SHALLOW_TREES``).
     What the script runs is not read here (``_CALLER_READS``). A line Warden cannot read may
-    name any Python: refused."""
+    name any Python: refused. Returns ``_guardless_pip_problem``'s refusal of a guardless
+    start (a pip's `#!/usr/bin/python3 -I`), '' when none."""
     from . import pip_program, shebang
 
     search = env.get("PATH", os.environ.get("PATH"))
@@ -3654,13 +3703,17 @@ def _read_python_script_start(
         python = pip_program.interpreter_of(path, lambda name: _which(name, search))
         pythons = [([python], path)] if python and python != path else []
     token = _SHALLOW_TREES.set(True)
+    problems = []
     try:
         for words, runs in pythons:
-            _guardless_start(words + [runs] + args, env, stdin)
+            problems.append(
+                _guardless_pip_problem(_guardless_start(words + [runs] + args, env, stdin))
+            )
     except Unreadable as exc:
         raise Unreadable(f"{program} is a Python's script (its #! line): {exc}") from None
     finally:
         _SHALLOW_TREES.reset(token)
+    return next((f"{program}'s #! line: {p}" for p in problems if p), "")
 
 
 def _names_python(program: str) -> bool:
@@ -4998,12 +5051,40 @@ def python_start(args: List[str]):
     return None, None, flags, []
 
 
-def _guardless_python(argv: List[str], env: Dict[str, str], stdin: str = "unknown") -> None:
+def _guardless_python(
+    argv: List[str], env: Dict[str, str], stdin: str = "unknown"
+) -> Optional["_GuardlessStart"]:
     """``_guardless_start``, then what the guardless Python runs, read (``-c`` code, ``-m``
-    module, script)."""
+    module, script). Returns the guardless start (None: it keeps the guard, or runs nothing)."""
     start = _guardless_start(argv, env, stdin)
     if start is not None:
         _read_guardless_start(argv, env, start)
+    return start
+
+
+def _guardless_pip_problem(start: Optional["_GuardlessStart"]) -> str:
+    """Why a ``python -m pip`` start is refused as an install ('' when it may run): its own
+    options drop Warden's guard (-I/-E/-S, an -X option Warden does not know harmless), in a
+    kernel whose children carry the guard (red team 37c). Such a pip has no guard to decide
+    its install again on the options pip resolves (``gate.pip_parse_args_wrapper``, its
+    requirements files as pip decoded them): only Warden's reading of pip's config places,
+    site config, files and decodings would stand in for it, and every difference between that
+    reading and pip's is an install (a blank XDG_CONFIG_HOME, the PATH-found Python's
+    pip.conf, a PEP 263 coding line). Set on the invocation: ``pip list`` still runs. A pip
+    whose guard is lost through its environment (``_guard_lost``) is read as uv's is; a kernel
+    without the launch guard reads every pip (each is guardless there, R9-5)."""
+    if start is None or start.words_only:
+        return ""
+    dropped = "".join(sorted(start.flags & _GUARD_DROPPING))
+    unknown_x = startup_modules.unknown_x_option(start.options)
+    if not (dropped or unknown_x):
+        return ""
+    how = f"-{dropped}" if dropped else f"-X {unknown_x}"
+    return (
+        f"this pip runs in a Python started with {how}, which drops Warden's guard, so "
+        "Warden cannot see the options, config and requirements files pip resolves: run pip "
+        "without -I/-E/-S (and unknown -X options) so Warden's guard reads what pip resolves"
+    )
 
 
 class _GuardlessStart(NamedTuple):

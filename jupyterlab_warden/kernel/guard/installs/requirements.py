@@ -7,6 +7,7 @@ will see, as pip does. What Warden cannot read (a file fetched from a URL, an op
 not know, an unreadable file) is a problem: the install is refused, saying why.
 """
 
+import codecs
 import os
 import re
 import shlex
@@ -176,9 +177,9 @@ def read_file(
         return
     full = os.path.join(cwd, path)
     try:
-        text = read_regular_file(full)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        why = str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__
+        text = read_regular_file(full, decode=pip_decode if request.tool == "pip" else None)
+    except (OSError, UnicodeError, ValueError, LookupError) as exc:
+        why = str(exc) if type(exc) is ValueError else exc.__class__.__name__
         request.problems.append(f"cannot read requirements file {label}: {why}")
         return
     read_text(request, text, label, os.path.dirname(full), env, constraint, depth)
@@ -255,11 +256,12 @@ def _requirement_options(request: InstallRequest, words: List[str], origin: str)
 MAX_FILE_BYTES = 1 << 20
 
 
-def read_regular_file(path: str, limit: int = 0, errors: str = "strict") -> str:
+def read_regular_file(path: str, limit: int = 0, errors: str = "strict", decode=None) -> str:
     """A regular file's text; never a FIFO, device or /dev/stdin (reading one would block the
     kernel), never more than ``limit`` bytes (``MAX_FILE_BYTES`` by default: a larger file
     raises, it is never cut), never one named through the reading process
-    (``through_process``); ``errors``: how bytes that are no UTF-8 are decoded."""
+    (``through_process``); ``errors``: how bytes that are no UTF-8 are decoded; ``decode``:
+    another decoding of the bytes (``pip_decode``)."""
     limit = limit or MAX_FILE_BYTES
     import stat
 
@@ -277,9 +279,39 @@ def read_regular_file(path: str, limit: int = 0, errors: str = "strict") -> str:
             data = fh.read(limit + 1)
         if len(data) > limit:  # grown since fstat
             raise ValueError(f"larger than {limit >> 20} MB")
-        return data.decode("utf-8", errors)
+        return decode(data) if decode else data.decode("utf-8", errors)
     finally:
         os.close(fd)
+
+
+# pip's ``auto_decode`` (pip._internal.utils.encoding), in its order: a byte-order mark, then
+# a PEP 263 coding line among the first two lines (red team 37c R37c-3: `# -*- coding: utf-7
+# -*-` made `+AAo-` a line break pip reads and UTF-8 a comment)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF32, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+)
+_CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
+
+
+def pip_decode(data: bytes) -> str:
+    """A requirements file's bytes decoded as pip decodes them (``_BOMS``, a coding line);
+    without either, strict UTF-8 (pip takes the locale's encoding, UTF-8 on the machines
+    Warden runs on; bytes that are no UTF-8 raise, so a locale that differs fails closed).
+    A codec Python does not have raises LookupError, as it does in pip."""
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding)
+    for line in data.split(b"\n")[:2]:
+        declared = _CODING.search(line) if line[:1] == b"#" else None
+        if declared:
+            return data.decode(declared.group(1).decode("ascii"))
+    return data.decode("utf-8")
 
 
 # PROCESS_PATH names a path ``through_process`` finds (fastpath holds the walk: the first look

@@ -305,32 +305,95 @@ def _pip_env(request, env, cwd) -> None:
 
 
 def pip_config_files(env: Dict[str, str], program: str, cwd: str = "") -> List[str]:
-    """pip's config files, lowest priority first (pip's ``get_configuration_files``). A
-    relative PIP_CONFIG_FILE is opened by the pip from the folder it starts in, ``cwd``
-    (R14-26), not this process's."""
+    """pip's config files, lowest priority first (pip's ``get_configuration_files``), as the
+    pip started with ``env`` in ``cwd`` finds them, where pip versions differ each place any
+    of them reads (more files read costs a refusal at worst). A relative path (PIP_CONFIG_FILE,
+    an XDG folder, a relative or empty HOME, an empty XDG_CONFIG_DIRS entry) is opened by the
+    pip from the folder it starts in (R14-26), not this process's; ``~`` is expanded with the
+    pip's HOME (empty: ``/``); a blank XDG_CONFIG_HOME or XDG_CONFIG_DIRS is its default to
+    platformdirs (red team 37c R37c-1)."""
+    here = cwd or os.getcwd()
     config_file = env.get("PIP_CONFIG_FILE")
     if config_file == os.devnull:
         return []
-    if config_file and not os.path.isabs(config_file):
-        config_file = os.path.join(cwd or os.getcwd(), config_file)
-    home = env.get("HOME") or os.path.expanduser("~")
-    xdg_dirs = env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep)
-    files = [os.path.join(d, "pip", "pip.conf") for d in xdg_dirs if d] + ["/etc/pip.conf"]
-    files += [os.path.join(home, ".pip", "pip.conf")]
+    if config_file:
+        config_file = os.path.join(here, config_file)
+    dirs = env.get("XDG_CONFIG_DIRS", "")
+    given = dirs.split(os.pathsep) if "XDG_CONFIG_DIRS" in env else []
+    default = ["/etc/xdg"] if not dirs.strip() else []
+    files = [
+        os.path.join(here, d, "pip", "pip.conf")
+        for d in _distinct(_as_given_and_expanded(given, env) + default)
+    ] + ["/etc/pip.conf"]
+    files += [os.path.join(here, _expand_user("~/.pip/pip.conf", env))]
+    home = env.get("XDG_CONFIG_HOME", "")
+    default = ["~/.config"] if not home.strip() else []
+    given = [home] if home else []
     files += [
-        os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "pip", "pip.conf")
+        os.path.join(here, d, "pip", "pip.conf")
+        for d in _distinct(_as_given_and_expanded(given + default, env))
     ]
-    prefixes = {env.get("VIRTUAL_ENV") or ""}
-    if os.sep in program:  # /venv/bin/python -> /venv/pip.conf
-        prefixes.add(os.path.dirname(os.path.dirname(os.path.abspath(program))))
-    else:
-        from .own_python import OWN  # as the guard installed: a cell may assign sys.prefix
-
-        prefixes.add(OWN.prefix)
-    files += [os.path.join(p, "pip.conf") for p in sorted(prefixes) if p]
+    files += [os.path.join(p, "pip.conf") for p in _pip_prefixes(env, program, here)]
     if config_file:
         files.append(config_file)
     return files
+
+
+def _distinct(items: List[str]) -> List[str]:
+    return list(dict.fromkeys(items))
+
+
+def _as_given_and_expanded(paths: List[str], env: Dict[str, str]) -> List[str]:
+    """Each path as written (``~x`` kept by a pip that does not expand it) and with ``~``
+    expanded (platformdirs expands XDG_CONFIG_DIRS's, older appdirs XDG_CONFIG_HOME's)."""
+    found = []
+    for path in paths:
+        found += [path, _expand_user(path, env)] if path.startswith("~") else [path]
+    return found
+
+
+def _expand_user(path: str, env: Dict[str, str]) -> str:
+    """``os.path.expanduser`` as the pip's Python runs it with ``env``: ``~`` is its HOME as
+    set (empty: ``/``), the account's home when HOME is unset; ``~user`` from the password
+    database."""
+    if not path.startswith("~"):
+        return path
+    cut = path.find("/")
+    cut = len(path) if cut < 0 else cut
+    if cut > 1:
+        return os.path.expanduser(path)
+    home = env["HOME"] if "HOME" in env else _account_home()
+    return (home.rstrip("/") + path[cut:]) or "/"
+
+
+def _account_home() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:
+        return os.path.expanduser("~")
+
+
+def _pip_prefixes(env: Dict[str, str], program: str, here: str) -> List[str]:
+    """The prefixes whose ``pip.conf`` the started pip may read as its site config
+    (``sys.prefix``): VIRTUAL_ENV's, this kernel's, and the program's own, found as the start
+    finds it (a bare name on the start's PATH, a relative path from the start's folder: red
+    team 37c R37c-2), by its path (a venv's ``bin/python`` link) and by its real file."""
+    import shutil
+
+    from .own_python import OWN  # as the guard installed: a cell may assign sys.prefix
+
+    prefixes = {env.get("VIRTUAL_ENV") or "", OWN.prefix}
+    if os.sep in program:
+        found = os.path.join(here, program)
+    else:
+        path = env["PATH"] if "PATH" in env else os.environ.get("PATH", os.defpath)
+        search = os.pathsep.join(os.path.join(here, d) for d in path.split(os.pathsep))
+        found = shutil.which(program, path=search) or ""
+    for place in (found, os.path.realpath(found)) if found else ():
+        prefixes.add(os.path.dirname(os.path.dirname(os.path.abspath(place))))
+    return [p for p in sorted(prefixes) if p]
 
 
 def _pip_config(request, env, program, cwd, command=None) -> None:
