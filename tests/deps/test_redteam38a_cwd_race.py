@@ -14,7 +14,7 @@ WRITER = (
     "site = sysconfig.get_paths()['purelib']\n"
     "data = open('p.pth').read()\n"
     "plain = tempfile.mkdtemp()\n"
-    "done = []\n"
+    "done, refused = [], []\n"
     "def flip():\n"
     "    while not done:\n"
     "        os.chdir(site)\n"
@@ -25,11 +25,14 @@ WRITER = (
     "    try:\n"
     "        with open('zz.pth', 'w') as f:\n"
     "            f.write(data)\n"
-    "    except OSError:\n"
+    "    except OSError as exc:\n"
+    "        refused[:] = [exc]\n"
     "        continue\n"
     "    if os.path.exists(site + '/zz.pth'):\n"
     "        break\n"
     "done.append(1)\n"
+    "if refused:\n"
+    "    raise refused[0]\n"
 )
 
 
