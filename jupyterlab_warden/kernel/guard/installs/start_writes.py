@@ -800,10 +800,12 @@ def working_folders(known, target: str) -> list:
     may have moved it before this one)."""
     if known is None:
         known = list(dict.fromkeys(f for f in (OWN.start_folder, _here()) if f))
+    if len(known) > _CWD_LIMIT:
+        return known  # too many to read a write in each: relative writes refused (threaded)
     bases = ("",) if target[:1] == "/" else list(known)
     for base in bases:
-        path = os.path.normpath(os.path.join(base, target))
-        for folder in (path, os.path.realpath(path)):
+        path = os.path.join(base, target)  # real path before ``..`` is dropped (a link)
+        for folder in (os.path.normpath(path), os.path.realpath(path)):
             if folder not in known:
                 known.append(folder)
     return known
