@@ -78,7 +78,9 @@ from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
 _REMOVALS = frozenset(("os.remove", "os.rmdir", "shutil.rmtree", "os.truncate"))
 # ``os.mkdir``: a folder made in Warden's package (``_check_made``)
 EVENTS = frozenset(("open", "os.rename", "os.link", "os.symlink", "os.chmod", "os.mkdir", "exec"))
-EVENTS |= _REMOVALS
+# ``os.chdir`` (``os.fchdir``'s too): the working folders a relative name may be opened from
+# (``StartWrites._moved``, red team 38a R38a-4)
+EVENTS |= _REMOVALS | {"os.chdir"}
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC
 _SITE_NAMES = ("site-packages", "dist-packages")
 
@@ -110,6 +112,8 @@ class StartWrites:
         self._pythonpath = None
         # a `-m venv` whose `venv` may be another's (the cell's ./venv.py): no venv's write
         self._venv_shadowed = venv_shadowed(self.argv, self.pythonpath_words)
+        # the working folders this process may be in (``_moved``): None until its first chdir
+        self._cwds: list | None = None
         if not _GATE_TEXT:  # the gate's reading of a path object (``_path_text``)
             module = sys.modules.get(type(gate).__module__)
             _GATE_TEXT.extend((getattr(module, "_text", None), getattr(module, "_NotText", None)))
@@ -119,6 +123,9 @@ class StartWrites:
             return  # most opens read: the hot path
         if event == "exec":  # nothing to do but in pip's own command
             self.gate.pip.code_ran(args)
+            return
+        if event == "os.chdir":
+            self._moved(args)
             return
         me = _enter()
         if not me:
@@ -169,7 +176,65 @@ class StartWrites:
             request.problems.append(why)
             self.gate._enforce([request], event, in_process=True)
 
+    def _moved(self, args: tuple) -> None:
+        """``os.chdir``/``os.fchdir``: its folder is kept (``working_folders``), before it
+        moves there (red team 38a R38a-4). Refused inside the reading of a write (a gc
+        callback, a finalizer: the write was read by the working folder before it) and for a
+        path Warden cannot read (asked again after its reading, it may answer otherwise)."""
+        me = _enter()
+        if not me:
+            why = (
+                "code this Python ran while Warden read one of its writes (a gc callback, a "
+                "finalizer, a signal handler of its own) changed the working folder the write "
+                "was read by: change it outside Warden's reading"
+            )
+            _refused("os.chdir", _shown("os.chdir", args), why)
+            raise PermissionError(f"Jupyter Warden refused os.chdir: {why}")
+        try:
+            target = args[0] if args else None
+            if isinstance(target, int):
+                target = _fd_path(target)  # os.fchdir: the folder the descriptor has open
+            else:
+                target = self._written_path("os.chdir", target)
+            if target is not None:
+                self._cwds = working_folders(self._cwds, target)
+        finally:
+            self._enforce_writes(_leave(me))
+
+    def _check_elsewhere(self, event: str, args: tuple) -> None:
+        """A relative name is opened by the working folder the process is in when the C call
+        runs, after this reading: another thread's ``os.chdir`` between the two moved it (red
+        team 38a R38a-4: a thread flipping between ``/tmp/x`` and the site folder while the
+        main one opened ``zz.pth`` landed it). So, once the process has been in more than one
+        working folder and runs more than one thread, a write by a relative name is read in
+        each folder it has been in, by the whole rule (a single thread's working folder does
+        not move between the reading and its C call: ``_moved`` refuses a move inside the
+        reading). String work first: an absolute name, or no chdir yet, pays nothing."""
+        cwds = self._cwds
+        if cwds is None or len(cwds) < 2:
+            return
+        joined = _cwd_args(event, args)
+        if joined is None or _threads() < 2:
+            return
+        if len(cwds) > _CWD_LIMIT:
+            shown = _shown(event, args)
+            self._refuse_write(
+                event,
+                shown,
+                f"this Python runs threads and has moved its working folder to more than "
+                f"{_CWD_LIMIT} folders: Warden cannot tell which folder the relative name "
+                f"{shown} is written in when another thread moves it. Write by an absolute path "
+                "(os.path.abspath), or keep the working folder still",
+            )
+            return
+        for folder in cwds:
+            self._check_at(event, joined(folder))
+
     def _check(self, event: str, args: tuple) -> None:
+        self._check_at(event, args)
+        self._check_elsewhere(event, args)
+
+    def _check_at(self, event: str, args: tuple) -> None:
         if event == "os.chmod":
             self._check_mode(args)
             return
@@ -721,6 +786,83 @@ def _resolved(event: str, path: str, args: tuple):
     if type(fd) is int and fd >= 0:
         return os.path.join(_fd_path(fd), path)
     return path
+
+
+# the working folders kept (``working_folders``) beyond which a multithreaded process's
+# relative writes are refused (each write is read in each of them)
+_CWD_LIMIT = 64
+
+
+def working_folders(known, target: str) -> list:
+    """The working folders a process may be in (``known``: those before, None: none kept yet,
+    the one it started in and is in now) once it moves to ``target``: its path as written and
+    its real path, a relative one from each folder it may have been in (another thread's chdir
+    may have moved it before this one)."""
+    if known is None:
+        known = list(dict.fromkeys(f for f in (OWN.start_folder, _here()) if f))
+    if len(known) > _CWD_LIMIT:
+        return known  # too many to read a write in each: relative writes refused (threaded)
+    bases = ("",) if target[:1] == "/" else list(known)
+    for base in bases:
+        path = os.path.join(base, target)  # real path before ``..`` is dropped (a link)
+        for folder in (os.path.normpath(path), os.path.realpath(path)):
+            if folder not in known:
+                known.append(folder)
+    return known
+
+
+def _here() -> str:
+    try:
+        return os.path.realpath(os.getcwd())
+    except (OSError, ValueError):
+        return ""
+
+
+def _cwd_args(event: str, args: tuple):
+    """A function giving ``args`` with the names an event reads from the working folder
+    joined to a folder (None when it reads none: an absolute name, a ``dir_fd``'s, a
+    descriptor). ``os.symlink``'s target is read from the link's folder, not joined."""
+    if event in ("os.rename", "os.link"):
+        spots = ((0, 2), (1, 3))
+    elif event == "os.symlink":
+        spots = ((1, 2),)
+    elif event == "os.truncate":
+        spots = ((0, None),)
+    elif event in ("open", "os.remove", "os.rmdir", "shutil.rmtree"):
+        spots = ((0, None if event == "open" else 1),)
+    elif event in ("os.chmod", "os.mkdir"):
+        spots = ((0, 2),)
+    else:
+        return None
+    relative = []
+    for at, fd_at in spots:
+        if len(args) <= at or isinstance(args[at], int):
+            continue
+        fd = args[fd_at] if fd_at is not None and len(args) > fd_at else None
+        if type(fd) is int and fd >= 0:
+            continue
+        text = _path_text(args[at])
+        if text is not None and text[:1] != "/":
+            relative.append((at, text))
+    if not relative:
+        return None
+
+    def joined(folder: str) -> tuple:
+        out = list(args)
+        for at, text in relative:
+            out[at] = os.path.join(folder, text)
+        return tuple(out)
+
+    return joined
+
+
+def _threads() -> int:
+    """How many threads this process runs (``/proc/self/task``: a native thread counts, it
+    may run Python code); 2 when it cannot be read (fail closed)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2
 
 
 def _path_text(path):
