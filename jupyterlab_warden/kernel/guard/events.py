@@ -18,7 +18,12 @@ import sys
 from _collections import deque  # = collections.deque, without collections' imports
 
 from .. import event_spool
+from .frozen_builtins import FROZEN
 from .sha import sha256
+
+# the builtins of the boot for this module's functions: a refusal's event is made with them
+# and with the boot's import system (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start

@@ -66,7 +66,13 @@ LOAD_TARGETS += installs.PATCH_TARGETS  # pip run inside this interpreter (issue
 _BY_MODULE = {}
 for _target in LOAD_TARGETS:
     _BY_MODULE.setdefault(_target[0], []).append(_target)
-_MODULES = frozenset(_BY_MODULE)
+# pathlib: its path classes are noted as the library's file defines them (``frozen_builtins.
+# note_pathlib``, red team 38a R38a-3), nothing patched
+_MODULES = frozenset(_BY_MODULE) | {"pathlib"}
+# the import system's own path finder and source loader, as the boot has them: only a pathlib
+# they load from the library's file is the standard library's
+_EXTERNAL = sys.modules["_frozen_importlib_external"]
+_PATH_FINDER, _SOURCE_LOADER = _EXTERNAL.PathFinder, _EXTERNAL.SourceFileLoader
 # C modules whose import the finder refuses (installs.native_writers, red team 35 R35-3)
 _REFUSED = frozenset(installs.REFUSED_IMPORTS)
 
@@ -82,10 +88,14 @@ def install(state) -> "ImportWatch":
         module = sys.modules.get(module_name)
         if module is not None:
             patcher.patch_module(module_name, module)
+    pathlib = sys.modules.get("pathlib")
+    if pathlib is not None:  # loaded before any code of the process's own ran
+        installs.note_pathlib(pathlib, getattr(pathlib, "__file__", None))
     finder = next((f for f in sys.meta_path if type(f).__name__ == "WardenPatchOnImport"), None)
     if finder is None:
         finder = _finder(patcher)
         sys.meta_path.insert(0, finder)
+    installs.seal_imports()  # the import system the guard's own late imports use
     return ImportWatch(patcher, finder)
 
 
@@ -566,6 +576,9 @@ def _finder(patcher):
                 if spec is None:
                     continue
                 loader = spec.loader
+                if fullname == "pathlib":
+                    _note_pathlib(finder, spec)
+                    return spec
                 if loader is not None and hasattr(loader, "exec_module"):
                     _patch_after_exec(loader, fullname, patcher)
                 elif loader is not None:
@@ -574,6 +587,21 @@ def _finder(patcher):
             return None
 
     return WardenPatchOnImport()
+
+
+def _note_pathlib(finder, spec) -> None:
+    """The standard library's pathlib, loaded from its file by the import system's own path
+    finder and source loader: its classes noted once its body has run."""
+    loader = spec.loader
+    if finder is not _PATH_FINDER or type(loader) is not _SOURCE_LOADER:
+        return
+    original_exec, origin = loader.exec_module, spec.origin
+
+    def exec_module(module):
+        original_exec(module)
+        installs.note_pathlib(module, origin)
+
+    loader.exec_module = exec_module
 
 
 def _refuse(state, fullname: str) -> None:

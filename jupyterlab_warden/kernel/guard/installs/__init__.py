@@ -8,6 +8,8 @@ Only ``gate``, ``fastpath`` and ``inherited_env`` load at interpreter start; the
 first install.
 """
 
+from ..frozen_builtins import note_pathlib
+from ..frozen_builtins import seal as seal_imports
 from .fastpath import PROCESS_EVENTS
 from .gate import PATCH_TARGETS, InstallGate, WardenBlockedInstall, maker
 from .inherited_env import ENVIRON_EVENTS
@@ -17,4 +19,5 @@ from .start_writes import EVENTS as START_WRITE_EVENTS
 __all__ = [
     "InstallGate", "PROCESS_EVENTS", "ENVIRON_EVENTS", "START_WRITE_EVENTS", "PATCH_TARGETS",
     "WardenBlockedInstall", "maker", "REFUSED_IMPORTS", "refuse_import", "refused_here",
+    "note_pathlib", "seal_imports",
 ]  # fmt: skip

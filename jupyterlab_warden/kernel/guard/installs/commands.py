@@ -37,6 +37,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
+from ..frozen_builtins import FROZEN
 from . import (
     command_values,
     fastpath,
@@ -53,6 +54,9 @@ from . import (
     startup_modules,
     stdlib_reach,
 )
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?[dmu]?$")
 _PIP = re.compile(r"^pip(\d+(\.\d+)?)?$")

@@ -22,9 +22,13 @@ Policy (schema/policy.schema.json):
 import re
 from typing import List, NamedTuple, Optional
 
+from ..frozen_builtins import FROZEN
 from .advisories import policy_records
 from .names import normalize
 from .request import URL_TRIM, InstallRequest, Requirement, has_scheme, plain_url, redact_url
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 RULE_UNREADABLE = "install-unreadable"
 RULE_INDEX = "install-index-not-allowed"

@@ -20,6 +20,8 @@ import os
 import posixpath
 import stat
 
+from ..frozen_builtins import FROZEN
+
 _FUNCTION = type(lambda: None)
 
 
@@ -52,6 +54,8 @@ def _freeze(modules: dict) -> dict:
     their globals, in which the other modules are their copies, and a function one imported
     from another (``posixpath``'s ``exists``, ``genericpath``'s) that module's copy of it."""
     spaces = {name: dict(vars(module)) for name, module in modules.items()}
+    for space in spaces.values():
+        space["__builtins__"] = FROZEN  # the copies call the boot's builtins (R38a-5)
     home = {id(vars(module)): spaces[name] for name, module in modules.items()}
     frozen = {name: _namespace(f"frozen_{name}", spaces[name]) for name in modules}
     swap = {id(module): frozen[name] for name, module in modules.items()}

@@ -17,6 +17,7 @@ finding otherwise (rule ids in decide.py and schema/rules.json).
 
 from __future__ import annotations
 
+import _contextvars  # built in: the pip command's variable, made with no import later
 import os
 import stat
 import sys
@@ -30,6 +31,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
+from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode
 from . import handed_fds
 from .fastpath import (
     first_look,
@@ -45,6 +47,9 @@ from .path_programs import new_programs, renamed_as_itself
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .start_writes import StartWrites, child_writes
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing is not imported at interpreter start
@@ -1019,9 +1024,8 @@ def _text(obj, what: str, plain: bool = False) -> str:
     if isinstance(obj, bytes):
         if plain and type(obj) is not bytes:
             raise _NotText(_subclass(obj, what))
-        return bytes.decode(obj, sys.getfilesystemencoding(), "surrogateescape")
-    pathlib = sys.modules.get("pathlib")
-    if pathlib is not None and type(obj) in (pathlib.PosixPath, pathlib.PurePosixPath):
+        return fs_decode(obj)  # the boot's encoding, not a rebound one (red team 38a R38a-2)
+    if type(obj) in PATH_CLASSES:  # the library's own pathlib, noted as it loaded (R38a-3)
         return os.fspath(obj)
     raise _NotText(what)
 
@@ -1159,17 +1163,15 @@ def pip_main_wrapper(original, label, state):
 
 # pip's command running in this context (``Command.main``): "main", then "install" once the
 # gate allowed its install; a context variable, so another thread, and the code after the
-# command returns, are outside it. Made by pip's first command: ``contextvars`` is no import of
-# the guard's boot.
+# command returns, are outside it. Made by pip's first command, of the built-in ``_contextvars``
+# (no import after the boot: red team 38a R38a-6).
 _PIP_COMMAND: dict = {}
 
 
 def _pip_command_var():
     var = _PIP_COMMAND.get("var")
     if var is None:
-        from contextvars import ContextVar
-
-        var = _PIP_COMMAND["var"] = ContextVar("warden_pip_command", default="")
+        var = _PIP_COMMAND["var"] = _contextvars.ContextVar("warden_pip_command", default="")
     return var
 
 

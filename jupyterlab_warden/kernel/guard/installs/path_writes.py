@@ -28,7 +28,11 @@ start; no ``typing``: its imports are no part of the guard's boot, ``start_names
 
 from __future__ import annotations
 
+from ..frozen_builtins import FROZEN
 from .frozen_os import FROZEN_OS as os  # the boot's os and os.path (red team 36 R36-3)
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 
 class PathFolders:

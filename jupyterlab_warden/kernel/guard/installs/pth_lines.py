@@ -12,7 +12,11 @@ process's own finders, ``__import__`` and the modules beside its script).
 
 import _ast
 
+from ..frozen_builtins import FROZEN
 from .frozen_os import FROZEN_OS as os  # the boot's os and os.path (red team 37a R37a-3)
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 # a line that starts so is code site runs; any other line but a blank one or a comment is a path
 IMPORT_LINE = ("import ", "import\t")

@@ -3,6 +3,11 @@
 import re
 from typing import List, NamedTuple, Optional
 
+from ..frozen_builtins import FROZEN
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
+
 
 class Requirement:
     """One thing to install: a package name, or a direct reference (URL, VCS, local path)."""

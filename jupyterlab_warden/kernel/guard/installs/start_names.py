@@ -20,7 +20,9 @@ STDLIB_START = (
 # multiprocessing child's boot, ``mp_children``). It cannot fall behind the boot's imports:
 # tests/deps/test_redteam31_stdlib.py boots the guard in a child and fails when it loaded a
 # standard-library file of a module neither list names.
-GUARD_BOOT = ("__future__", "_compat_pickle", "_json", "_sha256", "fcntl", "_pickle")
+GUARD_BOOT = (
+    "__future__", "_compat_pickle", "_json", "_sha256", "fcntl", "_pickle", "_contextvars",
+)  # fmt: skip
 
 # What says where the pyenv hooks a guard refuses writes under lie (``pyenv_places.
 # guarded_places``): kept by ``start_writes`` as its Python started, so a cell that changes

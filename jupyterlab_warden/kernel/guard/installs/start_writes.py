@@ -49,10 +49,12 @@ resolves its folder.
 
 from __future__ import annotations
 
+import _contextvars
 import _thread
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
+from ..frozen_builtins import FROZEN
 from .frozen_os import FROZEN_OS as os  # the boot's os, os.path and stat (red team 36 R36-3)
 from .frozen_os import FROZEN_STAT as stat
 from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
@@ -61,6 +63,9 @@ from .path_writes import PathFolders
 from .pth_lines import added_folders, pth_imports
 from .pyenv_places import guarded_places, guarded_roots, hook_write, version_write
 from .start_names import GUARD_BOOT, PYENV_VARIABLES, STDLIB_START
+
+# the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
+__builtins__ = FROZEN
 
 # The rule imports nothing while it reads a write (red team 37a R37a-1): an import runs the
 # process's own code (a ``sys.meta_path`` finder, a rebound ``builtins.__import__``, a
@@ -987,12 +992,11 @@ def child_writes():
     """The context variable set while a Python the kernel starts (not the kernel, not an
     allowed pip) decides a process start: the commands it starts may not write a start-up
     name either (``commands._refuse_child_writes``: `os.system('cp p.pth ' + site)`). Made
-    at the first start: ``contextvars`` is no import of the guard's boot."""
+    at the first start, of the built-in ``_contextvars`` the boot imported: an import then
+    would find a ``contextvars.py`` beside the script first (red team 38a R38a-6)."""
     flag = _FOUND.get("child")
     if flag is None:
-        from contextvars import ContextVar
-
-        flag = _FOUND["child"] = ContextVar("warden_child_writes", default=False)
+        flag = _FOUND["child"] = _contextvars.ContextVar("warden_child_writes", default=False)
     return flag
 
 
