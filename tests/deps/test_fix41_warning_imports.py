@@ -28,7 +28,7 @@ CELL = (
     "import os, sys, sysconfig\npath = sysconfig.get_paths()['stdlib'] + '/reprlib.py'\n"
     "py = sys.executable\nold = open(path).read()\n"
     "open(path, 'a').write('\\nimport os\\nos.environ.get(\"RT41\") or "
-    "(os.environ.__setitem__(\"RT41\", \"1\"), os.system(' + repr(INSTALL) + '))\\n')\n"
+    '(os.environ.__setitem__("RT41", "1"), os.system(\' + repr(INSTALL) + \'))\\n\')\n'
     "try:\n    os.system(py + ' FILTER -c pass')\nfinally:\n    open(path, 'w').write(old)\n"
 )
 
@@ -57,10 +57,14 @@ def test_a_launch_folder_module_named_like_a_standard_one_is_refused(kernel, opt
         "import enum\nsys.modules[__name__] = enum\n"
     )
     code = (
-        f"import os\nopen({str(lib / 'enum.py')!r}, 'w').write({enum!r})\n"
-        f"try:\n    os.system({PY!r} + ' {option} -c pass')\n"
-        f"finally:\n    os.remove({str(lib / 'enum.py')!r})\n"
-    ).replace("{", "{{").replace("}", "}}")
+        (
+            f"import os\nopen({str(lib / 'enum.py')!r}, 'w').write({enum!r})\n"
+            f"try:\n    os.system({PY!r} + ' {option} -c pass')\n"
+            f"finally:\n    os.remove({str(lib / 'enum.py')!r})\n"
+        )
+        .replace("{", "{{")
+        .replace("}", "}}")
+    )
     results = {}
     for launched in (False, True):
         kernel.reset()
