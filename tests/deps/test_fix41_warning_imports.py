@@ -110,3 +110,23 @@ def test_a_pythonpath_entry_named_like_a_standard_module(tmp_path):
     (tmp_path / "enum").mkdir()
     assert startup_modules.stdlib_named([str(tmp_path)]) == str(tmp_path / "enum")
     assert startup_modules.stdlib_named([str(tmp_path / "model.py")])  # an archive word
+
+
+# a multiprocessing spawn child gets the kernel's sys.warnoptions as -W options
+SPAWN_CELL = (
+    "import os, sys, sysconfig, multiprocessing\nlib = sysconfig.get_paths()['stdlib']\n"
+    'body = \'import os\\nos.environ.get("RT41") or (os.environ.__setitem__("RT41", "1"), '
+    "os.system(' + repr(INSTALL) + '))\\nclass W(Warning): pass\\n'\n"
+    "open(lib + '/rt41w.py', 'w').write(body)\nsys.warnoptions.append('ignore::rt41w.W')\n"
+    "try:\n    p = multiprocessing.get_context('spawn').Process(target=os.getpid)\n"
+    "    p.start(); p.join()\nfinally:\n    os.remove(lib + '/rt41w.py')\n"
+)
+
+
+def test_a_spawn_child_given_the_kernels_warning_options_is_read(own_kernel):
+    """The spawn start is read as any start (``gate.spawnv_passfds_wrapper``): its -W
+    category's module, new in the standard library, never runs under Warden."""
+    install = own_kernel.uv_install().replace(sys.executable, "/usr/bin/python3")
+    code = SPAWN_CELL.replace("INSTALL", repr(install))
+    refused = own_kernel.proves(code.replace("{", "{{").replace("}", "}}"))
+    assert "rt41w" in refused, refused
