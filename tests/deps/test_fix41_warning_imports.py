@@ -9,6 +9,7 @@ categories and plain actions import nothing and stay free.
 """
 
 import os
+import shlex
 import sys
 
 import pytest
@@ -130,3 +131,32 @@ def test_a_spawn_child_given_the_kernels_warning_options_is_read(own_kernel):
     code = SPAWN_CELL.replace("INSTALL", repr(install))
     refused = own_kernel.proves(code.replace("{", "{{").replace("}", "}}"))
     assert "rt41w" in refused, refused
+
+
+# w.py, a guarded Python on the line, writes a new category module into the standard library
+# (its guard refuses only the start-up names there); the line's next Python imports it
+WRITER = (
+    "import sys, sysconfig\nopen(sysconfig.get_paths()['stdlib'] + '/rt41x.py', 'w').write("
+    '\'import os\\nos.environ.get("RT41") or (os.environ.__setitem__("RT41", "1"), '
+    "os.system(' + repr(sys.argv[1]) + '))\\nclass W(Warning): pass\\n')\n"
+)
+
+
+def test_a_line_writer_then_a_filter_importing_its_module_is_refused(own_kernel):
+    (own_kernel.work / "w.py").write_text(WRITER)
+    install = own_kernel.uv_install().replace(sys.executable, "/usr/bin/python3")
+    py = own_kernel.python
+    line = f"{py} w.py {shlex.quote(install)} && PYTHONWARNINGS=ignore::rt41x.W {py} -c pass"
+    code = (
+        system_cell(line)
+        + "import sysconfig\nos.remove(sysconfig.get_paths()['stdlib'] + '/rt41x.py')\n"
+    )
+    refused = own_kernel.proves(code.replace("{", "{{").replace("}", "}}"))
+    assert "earlier command on the line" in refused, refused
+
+
+def test_a_line_writer_then_a_builtin_filter_still_runs(kernel):
+    (kernel.work / "prep.py").write_text("open('data.csv', 'w').write('1')\n")
+    line = f"{PY} prep.py && {PY} -W ignore::DeprecationWarning -c pass"
+    result = kernel.cell(system_cell(line), launched=True)
+    assert result["refused"] is None, result

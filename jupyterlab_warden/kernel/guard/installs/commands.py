@@ -5316,7 +5316,33 @@ def _warning_imports_changed(
     changed = start_files.stdlib_tree_changed()
     if changed:
         return f"{changed} (a file of the standard library changed since the kernel started)"
+    writer = _stdlib_writer()
+    if writer:
+        return (
+            f"any standard module, which an earlier command on the line ({writer}) may write "
+            "after Warden read it (run that command as its own line first)"
+        )
     return None
+
+
+def _stdlib_writer() -> str:
+    """An earlier writer of the shell line being read that may write a module into the
+    kernel's standard library ('' when none): its files are checked before the line runs
+    (``start_files.stdlib_tree_changed``), and a guarded Python's guard refuses only the
+    start-up names there (``start_writes``), not a new ``rt38w.py`` a later start's warning
+    filter imports (R38c-1). A guarded Python's code writes anywhere, a writer Warden cannot
+    place anywhere too; any other counts where its places meet the standard library's."""
+    folders = [
+        os.path.dirname(f) if f.endswith(".zip") else f for f in startup_modules.stdlib_folders()
+    ]
+    for writer, place in _PATH_WRITES.get():
+        if isinstance(writer, GuardedWriter) or not place:
+            return writer.rstrip("/")
+        here = os.path.abspath(place)
+        for folder in folders:
+            if os.path.commonpath([here, folder]) in (here, folder):
+                return writer.rstrip("/")
+    return ""
 
 
 def _refuse_foreign_home(where: Optional[str]) -> None:
