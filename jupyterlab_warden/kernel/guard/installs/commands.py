@@ -5281,12 +5281,72 @@ def _guarded_start_modules(
     names = startup_modules.warning_modules(options, flags, env)
     folders = startup_modules.pythonpath_folders(flags, env, _start_folder_or_cwd)
     found = startup_modules.holder(folders, names) if names else None
+    found = found or _warning_imports_changed(options, flags, env, where, folders)
     if found:
         raise Unreadable(
             f"a Python started with a warning filter whose category imports {found} runs "
-            "that module before Warden's guard starts; name builtin categories "
-            "(ignore::DeprecationWarning) or filter in the code (warnings.filterwarnings)"
+            f"that module before Warden's guard starts; {_WARNING_FIX}"
         )
+
+
+# what a refusal of a start's warning filters tells the user to do
+_WARNING_FIX = (
+    "name builtin categories (ignore::DeprecationWarning) or filter in the code "
+    "(warnings.filterwarnings), or restart the kernel if you changed the standard library "
+    "on purpose"
+)
+
+
+def _warning_imports_changed(
+    options: List[str], flags: Set[str], env: Dict[str, str], where: Optional[str], folders
+) -> Optional[str]:
+    """Red team 38c R38c-1: a start whose warning filters import modules by name
+    (``startup_modules.warning_imports``: a dotted category's module, and all that module
+    imports) runs standard modules before the guard, from the PYTHONPATH ``folders`` first,
+    then the standard library. What may be the cell's there (None when nothing): an entry of a
+    PYTHONPATH folder named like a standard module, or, for a Python of the kernel's own
+    standard library (or one Warden cannot place), any of its files changed since the kernel
+    started (a new ``rt38w.py``, an edited ``json/__init__.py``). Another installation's is
+    checked whole already (``startup_modules.unverified_stdlib``)."""
+    from . import start_files
+
+    if not startup_modules.warning_imports(options, flags, env):
+        return None
+    shadow = startup_modules.stdlib_named(folders)
+    if shadow:
+        return f"{shadow} (a PYTHONPATH entry named like a standard module)"
+    if where and not start_files._own_stdlib(where):
+        return None
+    changed = start_files.stdlib_tree_changed()
+    if changed:
+        return f"{changed} (a file of the standard library changed since the kernel started)"
+    writer = _stdlib_writer()
+    if writer:
+        return (
+            f"any standard module, which an earlier command on the line ({writer}) may write "
+            "after Warden read it (run that command as its own line first)"
+        )
+    return None
+
+
+def _stdlib_writer() -> str:
+    """An earlier writer of the shell line being read that may write a module into the
+    kernel's standard library ('' when none): its files are checked before the line runs
+    (``start_files.stdlib_tree_changed``), and a guarded Python's guard refuses only the
+    start-up names there (``start_writes``), not a new ``rt38w.py`` a later start's warning
+    filter imports (R38c-1). A guarded Python's code writes anywhere, a writer Warden cannot
+    place anywhere too; any other counts where its places meet the standard library's."""
+    folders = [
+        os.path.dirname(f) if f.endswith(".zip") else f for f in startup_modules.stdlib_folders()
+    ]
+    for writer, place in _PATH_WRITES.get():
+        if isinstance(writer, GuardedWriter) or not place:
+            return writer.rstrip("/")
+        here = os.path.abspath(place)
+        for folder in folders:
+            if os.path.commonpath([here, folder]) in (here, folder):
+                return writer.rstrip("/")
+    return ""
 
 
 def _refuse_foreign_home(where: Optional[str]) -> None:
@@ -5330,6 +5390,12 @@ def _guardless_start_modules(
         raise Unreadable(f"{why} and it takes its standard library from where {stdlib} says")
     start = lambda: _working_folder(why)  # noqa: E731
     folders = startup_modules.pythonpath_folders(flags, env, start)
+    found = _warning_imports_changed(options, flags, env, where, folders)
+    if found:
+        raise Unreadable(
+            f"{why} and applies a warning filter that imports {found} while it starts, before "
+            f"any code Warden reads; {_WARNING_FIX}"
+        )
     if folders:
         names = set(startup_modules.INIT_MODULES)
         names |= startup_modules.warning_modules(options, flags, env)

@@ -120,17 +120,22 @@ def stdlib_location(flags: Set[str], env: Dict[str, str]) -> str:
     return ""
 
 
-def warning_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> Set[str]:
-    """The top-level modules a Python imports at start to apply its warning filters (R13-6):
-    the ``module`` of each ``action:message:module.Category:...`` among its ``-W`` options and
-    PYTHONWARNINGS (the line's, else the inherited one; not with ``-I``/``-E``). A category
-    without a dot is a builtin: nothing imported."""
+def warning_filters(options: List[str], flags: Set[str], env: Dict[str, str]) -> List[str]:
+    """The warning filters a Python started this way applies while it starts, before ``site``:
+    its ``-W`` options, then PYTHONWARNINGS (the line's, else the one the start inherits:
+    ``inherited``; not with ``-I``/``-E``), one filter a comma."""
     filters = option_values(options, "W")
     if not flags & {"I", "E"}:
-        value = env.get("PYTHONWARNINGS", os.environ.get("PYTHONWARNINGS", ""))
-        filters += value.split(",")
+        filters += env.get("PYTHONWARNINGS", inherited("PYTHONWARNINGS")).split(",")
+    return filters
+
+
+def warning_modules(options: List[str], flags: Set[str], env: Dict[str, str]) -> Set[str]:
+    """The top-level modules a Python imports at start to apply its warning filters (R13-6):
+    the ``module`` of each ``action:message:module.Category:...`` among its
+    ``warning_filters``. A category without a dot is a builtin: nothing imported."""
     names = set()
-    for item in filters:
+    for item in warning_filters(options, flags, env):
         parts = item.split(":")
         category = parts[2].strip() if len(parts) > 2 else ""
         if "." in category:
@@ -138,6 +143,45 @@ def warning_modules(options: List[str], flags: Set[str], env: Dict[str, str]) ->
             names.add(module.split(".")[0].strip())
     names.discard("builtins")
     return names
+
+
+def warning_imports(options: List[str], flags: Set[str], env: Dict[str, str]) -> bool:
+    """Whether applying a start's warning filters imports modules by name from ``sys.path``
+    (the PYTHONPATH folders, then the standard library) before ``site`` runs the guard (red
+    team 38c R38c-1): a dotted category imports its module, and that module whatever it
+    imports (``json`` pulls in ``re``, ``enum``, ``collections``...); a filter with a message
+    or module field imports ``re`` (``warnings._setoption``, 3.8-3.13). Any standard module
+    may so run before the guard: ``commands`` then asks the whole standard library."""
+    for item in warning_filters(options, flags, env):
+        parts = [part.strip() for part in item.split(":")]
+        category = parts[2] if len(parts) > 2 else ""
+        if ("." in category and not category.startswith("builtins.")) or any(
+            parts[k] for k in (1, 3) if len(parts) > k
+        ):
+            return True
+    return False
+
+
+def stdlib_named(folders: Iterable[str]) -> Optional[str]:
+    """The first entry of the PYTHONPATH ``folders`` named like a standard module
+    (``OWN.stdlib_module_names``, any top-level module or package: a warning category's module
+    imports from these folders first, R38c-1), or a word Warden cannot list (``archive_part``,
+    a folder it cannot read); None when none."""
+    from .own_python import OWN
+
+    names = OWN.stdlib_module_names
+    for folder in folders:
+        if archive_part(folder):
+            return folder
+        if os.path.isdir(folder):
+            try:
+                entries = os.listdir(folder)
+            except OSError:
+                return f"{folder} (a folder Warden cannot list)"
+            for entry in sorted(entries):
+                if entry.partition(".")[0] in names:
+                    return os.path.join(folder, entry)
+    return None
 
 
 def pythonpath_folders(flags: Set[str], env: Dict[str, str], folder) -> List[str]:
