@@ -2431,7 +2431,7 @@ def _simple(
             module, rest = rest[0], rest[1:]
         if module is not None and module.startswith("pipx."):
             return _simple(["pipx"] + rest, env, depth)
-        if module in ("pip", "pip.__main__"):
+        if module in _PIP_MODULES:
             return [Invocation("pip", rest, env, argv[0], problem=guardless_pip)]
         if module == "uv":
             return [Invocation("uv", rest, env, argv[0])]
@@ -2439,7 +2439,7 @@ def _simple(
             return _simple([module] + rest, env, depth)
         if module in FRONT_ENDS:
             return _simple([module] + rest, env, depth)
-        if module in ("piptools", "piptools.__main__"):
+        if module in _PIPTOOLS_MODULES:
             return _piptools_module(rest, env, depth)
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
@@ -5215,6 +5215,7 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
         while module == "runpy" and args:  # python -m runpy MOD: MOD runs
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
+            _refuse_installer_module(module, start, env)
             return
         where = interpreter(argv[0], env)
         never_check = _never_checks_pycs(options)
@@ -5246,6 +5247,47 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
     imports.own.add(os.path.abspath(target))
     _read_guardless_file(target, why, "script", words_only, env, imports)
     imports.finish(why)
+
+
+def _refuse_installer_module(module: str, start: _GuardlessStart, env: Dict[str, str]) -> None:
+    """A guardless ``-m`` module of an installer's package (``_CALLER_READS``), which its
+    files are not read for: it may run only as the invocation the caller reads it as
+    (``_installer_module``), and only when the module found is the installed one. Red team
+    38b R38b-2: ``-m pip.__pip-runner__`` (pip's runner: pip with no invocation read); R38b-3:
+    ``python -E -m pip`` in a folder with a ``pip/__main__.py``, or with PYTHONPATH naming one,
+    runs that file unread."""
+    from . import guardless
+
+    top = module.split(".")[0]
+    if not _installer_module(module):
+        raise Unreadable(
+            f"{start.why} and runs -m {module}, a module of {top}'s package that Warden does "
+            f"not read as {top}'s command line: run `python -m {top}` (keeping the guard)"
+        )
+    if start.words_only:
+        return  # a kernel without the launch guard: every start guardless, read by its words
+    shadow = guardless.shadowing_file(module, start.flags, env, _working_folder(start.why))
+    if shadow:
+        raise Unreadable(
+            f"{start.why} and its -m {module} runs {shadow} (found in the working folder or on "
+            f"PYTHONPATH before the installed {top}), which Warden does not read: run it from "
+            f"another folder, without that PYTHONPATH, or keep Warden's guard"
+        )
+
+
+def _installer_module(module: str) -> bool:
+    """Whether ``_simple`` reads ``python -m module`` as the installer's invocation."""
+    return (
+        module in _PIP_MODULES
+        or module in _PIPTOOLS_MODULES
+        or module in ("uv", "conda", "mamba")
+        or module in FRONT_ENDS
+        or _is_pipx("m", module)
+    )
+
+
+_PIP_MODULES = ("pip", "pip.__main__")
+_PIPTOOLS_MODULES = ("piptools", "piptools.__main__")
 
 
 def _inspects(flags: Set[str], env: Dict[str, str]) -> bool:

@@ -740,6 +740,16 @@ def module_files(
     return files, ""
 
 
+def shadowing_file(module: str, flags: Set[str], env: Dict[str, str], folder: str) -> str:
+    """The file ``python [flags] -m module`` finds for the module's top package on the folders
+    it searches before its standard library and installed modules (the working folder,
+    PYTHONPATH: ``_search_path``), '' when none: there it runs that file, not the installed
+    package of that name (red team 38b R38b-3: a ``sub/pip/__main__.py`` run by ``python -E
+    -m pip`` in sub). A namespace portion there yields to the installed package."""
+    kind, path, _ = _find(module.split(".")[0], _search_path(flags, env, folder))
+    return (path or "") if kind in ("package", "module", "archive") else ""
+
+
 # an extension module of any Python's tag (`mod.so`, `mod.abi3.so`, `mod.cpython-312-...so`):
 # the child may be another Python than the kernel, whose import system knows other suffixes
 _EXTENSION = re.compile(r"\.(?:[^./]+\.)?(?:so|pyd)")
