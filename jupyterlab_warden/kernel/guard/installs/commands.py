@@ -800,6 +800,7 @@ def _shell_invocations(
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
+        _refuse_builtin_expansion(command, line)
         line.refuse_unknown_path(command, functions)
         inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
         inner_writes = _INNER_WRITES.set(inner)
@@ -1009,6 +1010,33 @@ def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
             f"it uses a shell expansion ({_construct(expanded[0])}) Warden cannot resolve "
             "before the shell runs it"
         )
+
+
+def _refuse_builtin_expansion(command: List[str], line: "_LineState") -> None:
+    """The NAME=VALUE arguments of a builtin that assigns them (``export``, ``readonly``,
+    ``declare``/``typeset``, ``local``; behind ``builtin``/``command``), read as the
+    assignments before a program are (``_refuse_expansion``), but for a value the line can
+    resolve from what it assigned and what the shell inherits (``export
+    PYTHONPATH=$HOME/src``). Red team 38b R38b-5: ``export PYTHONUSERBASE=$PWD/ub`` kept the
+    literal text as the value, and the start folders read for the Python after it missed the
+    shell's. PATH has its own rule (``_LineState.refuse_unknown_path``, R13-18)."""
+    words = list(command)
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    while words and program_name(words[0]) in ("builtin", "command"):
+        words = words[1:]
+    if not words or program_name(words[0]) not in _STATE_BUILTINS:
+        return
+    for word in words[1:]:
+        name, _eq, value = word.partition("=")
+        if not (_ASSIGNMENT_WORD.match(word) and _EXPANSION.search(value)) or name == "PATH":
+            continue
+        if _reading_variable(name) and line.resolved(value, inherit=True) is None:
+            raise Unreadable(
+                f"{words[0]} assigns {name} a shell expansion ({_construct(value)}) Warden "
+                "cannot resolve before the shell runs it, and that variable changes how the "
+                "line is read or what it runs: write the value out"
+            )
 
 
 # `NAME=value` in front of a command (or alone): what program_argv skips
