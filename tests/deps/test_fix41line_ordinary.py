@@ -32,3 +32,23 @@ def test_an_exported_value_that_is_read_keeps_running(line):
 def test_an_exported_expansion_of_a_reading_variable_is_refused(line):
     with pytest.raises(commands.Unreadable, match="shell expansion"):
         commands.shell_invocations(line)
+
+
+@pytest.mark.parametrize(
+    "code", ["import json; print(json.dumps(1))", "from json import tool", "import __main__"]
+)
+def test_a_guardless_import_of_a_plain_module_is_read(code):
+    """R38b-6: only an import of a package's __main__ (or IDLE's launcher) runs a command line."""
+    from jupyterlab_warden.kernel.guard.installs import guardless
+
+    assert guardless.dynamic_code(code) == ""
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["import unittest.__main__ as m", "from unittest import __main__", "import idlelib.idle"],
+)
+def test_a_guardless_import_of_a_main_module_is_refused(code):
+    from jupyterlab_warden.kernel.guard.installs import guardless
+
+    assert "command line" in guardless.dynamic_code(code)
