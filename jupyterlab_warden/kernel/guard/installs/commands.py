@@ -635,10 +635,23 @@ def shell_invocations(
     command substitution's inside runs in (``_LineState.subshell``), which this reading
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
     line = state or _LineState(False, env or {})
-    with _side_starts() as side:
-        found = _shell_invocations(script, depth, env, line)
+    aliases = _LINE_ALIASES.set(_LINE_ALIASES.get())  # the reading sets its own: restored
+    try:
+        with _side_starts() as side:
+            found = _shell_invocations(script, depth, env, line)
+    finally:
+        _LINE_ALIASES.reset(aliases)
     _hand_up_writes(line)
     return found + side
+
+
+# The aliases of the shell a nested reading runs in (red team 38b R38b-1): a command
+# substitution's text and `eval`'s run in the line's own shell, with the aliases defined so
+# far (None: a reading of a shell of its own, `sh -c`, which starts with none). The line being
+# read sets it to its own table, so what it reads nested starts from that table.
+_LINE_ALIASES: ContextVar[Optional[Dict[str, str]]] = ContextVar(
+    "warden_line_aliases", default=None
+)
 
 
 # The writes of the lines a command runs as text of its own (`bash -c TEXT`, `eval TEXT`,
@@ -738,7 +751,10 @@ def _shell_invocations(
     starts_read: Dict[int, list] = {}  # the Python starts read in the k-th (R32-2)
     outer_starts = _STARTS_READ.get()  # the enclosing line's command's, when nested
     linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
-    aliases: Dict[str, str] = {}  # the aliases the line defined so far, by name (R37b-4)
+    # the aliases the line defined so far, by name (R37b-4), from its shell's (R38b-1)
+    same_shell = _LINE_ALIASES.get()
+    aliases: Dict[str, str] = dict(same_shell or {})
+    _LINE_ALIASES.set(aliases)  # reset by shell_invocations
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -808,7 +824,7 @@ def _shell_invocations(
             _refuse_kept_text(command, depth)
         finally:
             _INNER_WRITES.reset(inner_writes)
-        _keep_aliases(command, aliases)
+        _keep_aliases(command, aliases, places[k].nested or same_shell is not None)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -1074,15 +1090,27 @@ def _reading_variable(name: str) -> bool:
 _ALIAS_VALUE_UNREAD = re.compile(r"[$`'\"\\*?\[{~\x01]")
 
 
-def _keep_aliases(command: List[str], aliases: Dict[str, str]) -> None:
+def _keep_aliases(command: List[str], aliases: Dict[str, str], nested: bool = False) -> None:
     """The aliases ``alias NAME=VALUE`` defines and ``unalias`` removes, kept in ``aliases``
     for the line's later commands (``_aliased``); a value ``_refuse_kept_text`` let pass holds
-    no quote, expansion or pattern, so its words are its text split at blanks."""
+    no quote, expansion or pattern, so its words are its text split at blanks. An alias
+    Warden would not keep as the shell defines it is unreadable (red team 38b R38b-1): a word
+    made by an expansion (``alias "$A"``, a loop's ``alias "$a=..."``), or a definition that
+    is no plain command of the line's own (``nested``: in a loop, a function, a compound
+    command, after ``!``, or in ``eval``'s or a command substitution's text)."""
     words = command
     while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
     if inner[:1] == ["alias"]:
+        made = [w for w in inner[1:] if _EXPANSION.search(w) or _SUBSTITUTION.search(w)]
+        if made or (nested and any("=" in w for w in inner[1:])):
+            where = "from a shell expansion" if made else "inside a loop, function or eval"
+            raise Unreadable(
+                f"it defines an alias {where}, which Warden does not follow to where the alias "
+                "is used: define aliases with literal text (alias NAME='VALUE') as a plain "
+                "command of the line, or run the command itself"
+            )
         for word in inner[1:]:
             name, equals, value = word.partition("=")
             if equals:
@@ -1099,6 +1127,9 @@ def _keep_aliases(command: List[str], aliases: Dict[str, str]) -> None:
 _ALIAS_VALUE_OPERATOR = re.compile(r"[;&|<>()#\n]")
 
 
+_TIME_OPTIONS = ("-p", "--")
+
+
 def _aliased(command: List[str], aliases: Dict[str, str]) -> List[str]:
     """A command whose first word (after its assignments) is an alias the line defined,
     read as the alias's value followed by its other words (red team 37b R37b-4: `alias
@@ -1107,6 +1138,8 @@ def _aliased(command: List[str], aliases: Dict[str, str]) -> List[str]:
     never placed). A value with an operator or a redirection, or one that ends in a blank (the
     next word is expanded too) before another alias, is more than Warden reads: unreadable."""
     lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
+    if not lead and command[:1] == ["time"]:  # bash's keyword: the command after it is read
+        lead = 1 + next((i for i, w in enumerate(command[1:]) if w not in _TIME_OPTIONS), 0)
     words, seen = command[lead:], set()
     while words and words[0] in aliases and words[0] not in seen:
         seen.add(words[0])
@@ -2397,7 +2430,11 @@ def _simple(
                 state = _LineState(False, env)  # `bash -k -c ...`: set -k from the start
                 state.keyword = True
             script = argv[1 + start.operand] if start.operand is not None else ""
-            return shell_invocations(script, depth + 1, env, state)
+            own = _LINE_ALIASES.set(None)  # a shell of its own: none of the line's aliases
+            try:
+                return shell_invocations(script, depth + 1, env, state)
+            finally:
+                _LINE_ALIASES.reset(own)
         _refuse_stdin_script(argv, start, stdin)
         return []
     if name == "eval":
