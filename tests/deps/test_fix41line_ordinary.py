@@ -52,3 +52,21 @@ def test_a_guardless_import_of_a_main_module_is_refused(code):
     from jupyterlab_warden.kernel.guard.installs import guardless
 
     assert "command line" in guardless.dynamic_code(code)
+
+
+def test_wget_with_a_placeless_wgetrc_command_is_placed():
+    """R38b-7: `wget -e robots=off URL` writes one file named from the URL, in its folder."""
+    from jupyterlab_warden.kernel.guard.installs import line_writers
+
+    reach = line_writers._wget(["-q", "-e", "robots=off", "http://h/f.csv"], {"HOME": "/none"})
+    assert reach == [line_writers.from_server(".")]
+
+
+@pytest.mark.parametrize(
+    "args", [["-e", "dir_prefix = /x"], ["--execute=Dir-Prefix=/x"], ["-eoutput_document=/x"]]
+)
+def test_wget_with_a_placing_wgetrc_command_writes_anywhere(args):
+    from jupyterlab_warden.kernel.guard.installs import line_writers
+
+    with pytest.raises(line_writers.AnyPlace):
+        line_writers._wget(args + ["http://h/f"], {"HOME": "/none"})
