@@ -70,3 +70,18 @@ def test_wget_with_a_placing_wgetrc_command_writes_anywhere(args):
 
     with pytest.raises(line_writers.AnyPlace):
         line_writers._wget(args + ["http://h/f"], {"HOME": "/none"})
+
+
+def test_a_child_writer_with_an_attached_output_in_its_folder_runs(tmp_path):
+    """R38b-4: `shuf -oout.txt in.txt` in a plain folder is no site write."""
+    from jupyterlab_warden.kernel.guard.installs import start_writes
+
+    assert start_writes.unlisted_writes(["shuf", "-oout.txt", "in.txt"], str(tmp_path)) == ""
+    assert start_writes.unlisted_writes(["shuf", "-o", "d/out.txt"], str(tmp_path)) == ""
+
+
+def test_the_word_paths_rule_reads_an_attached_value():
+    from jupyterlab_warden.kernel.guard.installs import start_writes
+
+    paths = start_writes.word_paths(["-o/s/zz.pth", "-vo/t/x", "--output=/a", "of=/b", "-v"])
+    assert {"/s/zz.pth", "/t/x", "/a", "/b"} <= set(paths) and "-v" not in paths

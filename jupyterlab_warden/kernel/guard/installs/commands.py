@@ -2854,18 +2854,11 @@ class AnyName(str):
 
 
 def _word_paths(words: List[str]) -> List[str]:
-    """The paths a program's words may name: its operands, an option's attached value
-    (``--target-directory=bin``, ``-obin/gzip``), the value of ``of=bin/gzip``."""
-    paths = []
-    for word in words:
-        if word.startswith("-"):
-            value = word.partition("=")[2] if "=" in word else word[2:]
-            paths += [value] if "/" in value or "=" in word else []
-        else:
-            paths.append(word)
-            if "=" in word:
-                paths.append(word.partition("=")[2])
-    return paths
+    """The paths a program's words may name (``start_writes.word_paths``: one rule for the
+    kernel's line and the Pythons it starts)."""
+    from .start_writes import word_paths
+
+    return word_paths(words)
 
 
 class UnplacedFile(str):
