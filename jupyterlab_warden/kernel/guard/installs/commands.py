@@ -639,10 +639,23 @@ def shell_invocations(
     command substitution's inside runs in (``_LineState.subshell``), which this reading
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
     line = state or _LineState(False, env or {})
-    with _side_starts() as side:
-        found = _shell_invocations(script, depth, env, line)
+    aliases = _LINE_ALIASES.set(_LINE_ALIASES.get())  # the reading sets its own: restored
+    try:
+        with _side_starts() as side:
+            found = _shell_invocations(script, depth, env, line)
+    finally:
+        _LINE_ALIASES.reset(aliases)
     _hand_up_writes(line)
     return found + side
+
+
+# The aliases of the shell a nested reading runs in (red team 38b R38b-1): a command
+# substitution's text and `eval`'s run in the line's own shell, with the aliases defined so
+# far (None: a reading of a shell of its own, `sh -c`, which starts with none). The line being
+# read sets it to its own table, so what it reads nested starts from that table.
+_LINE_ALIASES: ContextVar[Optional[Dict[str, str]]] = ContextVar(
+    "warden_line_aliases", default=None
+)
 
 
 # The writes of the lines a command runs as text of its own (`bash -c TEXT`, `eval TEXT`,
@@ -742,7 +755,10 @@ def _shell_invocations(
     starts_read: Dict[int, list] = {}  # the Python starts read in the k-th (R32-2)
     outer_starts = _STARTS_READ.get()  # the enclosing line's command's, when nested
     linked = line.linked  # the places an earlier writer may have made a link at (R23-1)
-    aliases: Dict[str, str] = {}  # the aliases the line defined so far, by name (R37b-4)
+    # the aliases the line defined so far, by name (R37b-4), from its shell's (R38b-1)
+    same_shell = _LINE_ALIASES.get()
+    aliases: Dict[str, str] = dict(same_shell or {})
+    _LINE_ALIASES.set(aliases)  # reset by shell_invocations
     for k, (command, writes, _after, substitutes, stdin, targets) in enumerate(commands):
         # a process substitution glued to a word (`--file=<(..)`) is a marker in that word
         pieces = _SUBSTITUTION.findall(" ".join(command))
@@ -804,6 +820,7 @@ def _shell_invocations(
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
+        _refuse_builtin_expansion(command, line)
         line.refuse_unknown_path(command, functions)
         inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
         inner_writes = _INNER_WRITES.set(inner)
@@ -811,7 +828,7 @@ def _shell_invocations(
             _refuse_kept_text(command, depth)
         finally:
             _INNER_WRITES.reset(inner_writes)
-        _keep_aliases(command, aliases)
+        _keep_aliases(command, aliases, places[k].nested or same_shell is not None)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
         line.begin(commands[k - 1][2] if k else "")
@@ -1015,6 +1032,33 @@ def _refuse_expansion(command: List[str], mentions_installer: bool) -> None:
         )
 
 
+def _refuse_builtin_expansion(command: List[str], line: "_LineState") -> None:
+    """The NAME=VALUE arguments of a builtin that assigns them (``export``, ``readonly``,
+    ``declare``/``typeset``, ``local``; behind ``builtin``/``command``), read as the
+    assignments before a program are (``_refuse_expansion``), but for a value the line can
+    resolve from what it assigned and what the shell inherits (``export
+    PYTHONPATH=$HOME/src``). Red team 38b R38b-5: ``export PYTHONUSERBASE=$PWD/ub`` kept the
+    literal text as the value, and the start folders read for the Python after it missed the
+    shell's. PATH has its own rule (``_LineState.refuse_unknown_path``, R13-18)."""
+    words = list(command)
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    while words and program_name(words[0]) in ("builtin", "command"):
+        words = words[1:]
+    if not words or program_name(words[0]) not in _STATE_BUILTINS:
+        return
+    for word in words[1:]:
+        name, _eq, value = word.partition("=")
+        if not (_ASSIGNMENT_WORD.match(word) and _EXPANSION.search(value)) or name == "PATH":
+            continue
+        if _reading_variable(name) and line.resolved(value, inherit=True) is None:
+            raise Unreadable(
+                f"{words[0]} assigns {name} a shell expansion ({_construct(value)}) Warden "
+                "cannot resolve before the shell runs it, and that variable changes how the "
+                "line is read or what it runs: write the value out"
+            )
+
+
 # `NAME=value` in front of a command (or alone): what program_argv skips
 _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Installers' own settings (PIP_INDEX_URL, UV_INDEX, CONDA_CHANNELS...), named by the tools
@@ -1050,15 +1094,27 @@ def _reading_variable(name: str) -> bool:
 _ALIAS_VALUE_UNREAD = re.compile(r"[$`'\"\\*?\[{~\x01]")
 
 
-def _keep_aliases(command: List[str], aliases: Dict[str, str]) -> None:
+def _keep_aliases(command: List[str], aliases: Dict[str, str], nested: bool = False) -> None:
     """The aliases ``alias NAME=VALUE`` defines and ``unalias`` removes, kept in ``aliases``
     for the line's later commands (``_aliased``); a value ``_refuse_kept_text`` let pass holds
-    no quote, expansion or pattern, so its words are its text split at blanks."""
+    no quote, expansion or pattern, so its words are its text split at blanks. An alias
+    Warden would not keep as the shell defines it is unreadable (red team 38b R38b-1): a word
+    made by an expansion (``alias "$A"``, a loop's ``alias "$a=..."``), or a definition that
+    is no plain command of the line's own (``nested``: in a loop, a function, a compound
+    command, after ``!``, or in ``eval``'s or a command substitution's text)."""
     words = command
     while words and _ASSIGNMENT_WORD.match(words[0]):
         words = words[1:]
     inner = line_flow.unwrap_builtin(words)
     if inner[:1] == ["alias"]:
+        made = [w for w in inner[1:] if _EXPANSION.search(w) or _SUBSTITUTION.search(w)]
+        if made or (nested and any("=" in w for w in inner[1:])):
+            where = "from a shell expansion" if made else "inside a loop, function or eval"
+            raise Unreadable(
+                f"it defines an alias {where}, which Warden does not follow to where the alias "
+                "is used: define aliases with literal text (alias NAME='VALUE') as a plain "
+                "command of the line, or run the command itself"
+            )
         for word in inner[1:]:
             name, equals, value = word.partition("=")
             if equals:
@@ -1075,6 +1131,9 @@ def _keep_aliases(command: List[str], aliases: Dict[str, str]) -> None:
 _ALIAS_VALUE_OPERATOR = re.compile(r"[;&|<>()#\n]")
 
 
+_TIME_OPTIONS = ("-p", "--")
+
+
 def _aliased(command: List[str], aliases: Dict[str, str]) -> List[str]:
     """A command whose first word (after its assignments) is an alias the line defined,
     read as the alias's value followed by its other words (red team 37b R37b-4: `alias
@@ -1083,6 +1142,8 @@ def _aliased(command: List[str], aliases: Dict[str, str]) -> List[str]:
     never placed). A value with an operator or a redirection, or one that ends in a blank (the
     next word is expanded too) before another alias, is more than Warden reads: unreadable."""
     lead = next((i for i, w in enumerate(command) if not _ASSIGNMENT_WORD.match(w)), len(command))
+    if not lead and command[:1] == ["time"]:  # bash's keyword: the command after it is read
+        lead = 1 + next((i for i, w in enumerate(command[1:]) if w not in _TIME_OPTIONS), 0)
     words, seen = command[lead:], set()
     while words and words[0] in aliases and words[0] not in seen:
         seen.add(words[0])
@@ -2373,7 +2434,11 @@ def _simple(
                 state = _LineState(False, env)  # `bash -k -c ...`: set -k from the start
                 state.keyword = True
             script = argv[1 + start.operand] if start.operand is not None else ""
-            return shell_invocations(script, depth + 1, env, state)
+            own = _LINE_ALIASES.set(None)  # a shell of its own: none of the line's aliases
+            try:
+                return shell_invocations(script, depth + 1, env, state)
+            finally:
+                _LINE_ALIASES.reset(own)
         _refuse_stdin_script(argv, start, stdin)
         return []
     if name == "eval":
@@ -2435,7 +2500,7 @@ def _simple(
             module, rest = rest[0], rest[1:]
         if module is not None and module.startswith("pipx."):
             return _simple(["pipx"] + rest, env, depth)
-        if module in ("pip", "pip.__main__"):
+        if module in _PIP_MODULES:
             return [Invocation("pip", rest, env, argv[0], problem=guardless_pip)]
         if module == "uv":
             return [Invocation("uv", rest, env, argv[0])]
@@ -2443,7 +2508,7 @@ def _simple(
             return _simple([module] + rest, env, depth)
         if module in FRONT_ENDS:
             return _simple([module] + rest, env, depth)
-        if module in ("piptools", "piptools.__main__"):
+        if module in _PIPTOOLS_MODULES:
             return _piptools_module(rest, env, depth)
         if module is not None:
             _refuse_unread(f"python -m {module}", rest)  # a module Warden does not read
@@ -2793,18 +2858,11 @@ class AnyName(str):
 
 
 def _word_paths(words: List[str]) -> List[str]:
-    """The paths a program's words may name: its operands, an option's attached value
-    (``--target-directory=bin``, ``-obin/gzip``), the value of ``of=bin/gzip``."""
-    paths = []
-    for word in words:
-        if word.startswith("-"):
-            value = word.partition("=")[2] if "=" in word else word[2:]
-            paths += [value] if "/" in value or "=" in word else []
-        else:
-            paths.append(word)
-            if "=" in word:
-                paths.append(word.partition("=")[2])
-    return paths
+    """The paths a program's words may name (``start_writes.word_paths``: one rule for the
+    kernel's line and the Pythons it starts)."""
+    from .start_writes import word_paths
+
+    return word_paths(words)
 
 
 class UnplacedFile(str):
@@ -5219,6 +5277,7 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
         while module == "runpy" and args:  # python -m runpy MOD: MOD runs
             module, args = args[0], args[1:]
         if module.split(".")[0] in _CALLER_READS:
+            _refuse_installer_module(module, start, env)
             return
         where = interpreter(argv[0], env)
         never_check = _never_checks_pycs(options)
@@ -5250,6 +5309,47 @@ def _read_guardless_start(argv: List[str], env: Dict[str, str], start: _Guardles
     imports.own.add(os.path.abspath(target))
     _read_guardless_file(target, why, "script", words_only, env, imports)
     imports.finish(why)
+
+
+def _refuse_installer_module(module: str, start: _GuardlessStart, env: Dict[str, str]) -> None:
+    """A guardless ``-m`` module of an installer's package (``_CALLER_READS``), which its
+    files are not read for: it may run only as the invocation the caller reads it as
+    (``_installer_module``), and only when the module found is the installed one. Red team
+    38b R38b-2: ``-m pip.__pip-runner__`` (pip's runner: pip with no invocation read); R38b-3:
+    ``python -E -m pip`` in a folder with a ``pip/__main__.py``, or with PYTHONPATH naming one,
+    runs that file unread."""
+    from . import guardless
+
+    top = module.split(".")[0]
+    if not _installer_module(module):
+        raise Unreadable(
+            f"{start.why} and runs -m {module}, a module of {top}'s package that Warden does "
+            f"not read as {top}'s command line: run `python -m {top}` (keeping the guard)"
+        )
+    if start.words_only:
+        return  # a kernel without the launch guard: every start guardless, read by its words
+    shadow = guardless.shadowing_file(module, start.flags, env, _working_folder(start.why))
+    if shadow:
+        raise Unreadable(
+            f"{start.why} and its -m {module} runs {shadow} (found in the working folder or on "
+            f"PYTHONPATH before the installed {top}), which Warden does not read: run it from "
+            f"another folder, without that PYTHONPATH, or keep Warden's guard"
+        )
+
+
+def _installer_module(module: str) -> bool:
+    """Whether ``_simple`` reads ``python -m module`` as the installer's invocation."""
+    return (
+        module in _PIP_MODULES
+        or module in _PIPTOOLS_MODULES
+        or module in ("uv", "conda", "mamba")
+        or module in FRONT_ENDS
+        or _is_pipx("m", module)
+    )
+
+
+_PIP_MODULES = ("pip", "pip.__main__")
+_PIPTOOLS_MODULES = ("piptools", "piptools.__main__")
 
 
 def _inspects(flags: Set[str], env: Dict[str, str]) -> bool:

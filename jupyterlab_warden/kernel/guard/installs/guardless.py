@@ -183,6 +183,24 @@ _CODE_MODULES = frozenset((
 # variables would refuse every guardless Python (and code may set them itself, os.environ):
 # their modules are refused, import alone, whatever the environment holds.
 _COMMAND_MODULES = frozenset(("webbrowser", "antigravity", "mailcap"))
+# standard modules that run their package's command line when imported, not only as -m's
+# __main__: IDLE's launcher (its sys.argv: `-c CODE -r FILE`), the regression tests' runner
+_MAIN_AT_IMPORT = {"idlelib.idle": "idlelib", "test.autotest": "test"}
+
+
+def _runs_command_line(dotted: str) -> str:
+    """The package whose command line importing ``dotted`` runs ('' when none): a
+    ``__main__`` module below a package (``import unittest.__main__``, ``from unittest import
+    __main__``, ``from . import __main__``), which runs what ``python -m PACKAGE`` runs with
+    the code's own sys.argv (red team 38b R38b-6: unittest's discovery imported the working
+    folder's test_*.py, unread, under -I), or one of ``_MAIN_AT_IMPORT``. ``import __main__``
+    is the running program's own module: nothing runs."""
+    parts = dotted.split(".")
+    if "__main__" in parts[1:]:
+        return ".".join(parts[: parts.index("__main__", 1)]) or "."
+    return _MAIN_AT_IMPORT.get(dotted, "")
+
+
 # what starts a process (the child's own is not gated: it starts without the guard)
 _PROCESS_STARTERS = ("os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
                      "os.fork", "subprocess.", "pty.spawn", "asyncio.create_subprocess",
@@ -434,7 +452,18 @@ class _DynamicReader(ast.NodeVisitor):
             self._module(f"{module}.{alias.name}")
 
     def _module(self, dotted: str) -> None:
-        if dotted.split(".")[0] in _CODE_MODULES:
+        command_line = _runs_command_line(dotted)
+        if command_line.startswith("."):
+            self._flag(
+                f"it imports {dotted.lstrip('.')} relatively, a package's __main__, which runs "
+                "that package's command line: run it as `python -m PACKAGE` (read as such)"
+            )
+        elif command_line:
+            self._flag(
+                f"it imports {dotted}, which runs {command_line}'s command line as `python -m "
+                f"{command_line}` does: run `python -m {command_line}` (read as such) instead"
+            )
+        elif dotted.split(".")[0] in _CODE_MODULES:
             self._flag(f"it uses {dotted}, which runs code Warden does not read")
         elif dotted.split(".")[0] in _COMMAND_MODULES:
             self._flag(f"it imports {dotted}, which starts a program its environment names")
@@ -738,6 +767,16 @@ def module_files(
         if stand_in:  # R11-8: the import system may run compiled code, not this source
             return [], f"{stand_in}, which Warden cannot read"
     return files, ""
+
+
+def shadowing_file(module: str, flags: Set[str], env: Dict[str, str], folder: str) -> str:
+    """The file ``python [flags] -m module`` finds for the module's top package on the folders
+    it searches before its standard library and installed modules (the working folder,
+    PYTHONPATH: ``_search_path``), '' when none: there it runs that file, not the installed
+    package of that name (red team 38b R38b-3: a ``sub/pip/__main__.py`` run by ``python -E
+    -m pip`` in sub). A namespace portion there yields to the installed package."""
+    kind, path, _ = _find(module.split(".")[0], _search_path(flags, env, folder))
+    return (path or "") if kind in ("package", "module", "archive") else ""
 
 
 # an extension module of any Python's tag (`mod.so`, `mod.abi3.so`, `mod.cpython-312-...so`):

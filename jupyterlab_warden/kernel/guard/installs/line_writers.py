@@ -520,7 +520,7 @@ _CURL = _table(
      "config=": "K"},
 )  # fmt: skip
 _WGET = _table(
-    "46cNqSvn:O:o:a:P:t:T:w:U:",
+    "46cNqSvn:O:o:a:P:t:T:w:U:e:",
     {"output-document=": "O", "output-file=": "o", "append-output=": "a",
      "directory-prefix=": "P", "quiet": "q", "verbose": "v", "no-verbose": "nv",
      "continue": "c", "timestamping": "N", "server-response": "S", "tries=": "t",
@@ -530,7 +530,17 @@ _WGET = _table(
      "dns-timeout=": "", "limit-rate=": "", "user=": "", "password=": "", "http-user=": "",
      "http-password=": "", "post-data=": "", "body-data=": "", "method=": "", "referer=": "",
      "max-redirect=": "", "inet4-only": "4", "inet6-only": "6", "no-config": "no-config",
-     "https-only": "", "compression=": "", "help": "", "version": ""},
+     "https-only": "", "compression=": "", "help": "", "version": "", "execute=": "e",
+     "config=": "config"},
+)  # fmt: skip
+# wgetrc commands (`-e COMMAND`) that set no place wget writes: the rest (dir_prefix,
+# output_document, logfile, recursive, mirror...) and any Warden does not know may write
+# anywhere. Names as wget compares them: case and `-`/`_` ignored.
+_WGETRC_PLACELESS = frozenset(
+    ("robots", "checkcertificate", "useproxy", "httpproxy", "httpsproxy", "noproxy", "tries",
+     "timeout", "readtimeout", "connecttimeout", "dnstimeout", "useragent", "quiet",
+     "verbose", "waitretry", "wait", "limitrate", "retryconnrefused", "httpsonly",
+     "inet4only", "inet6only", "showprogress", "progress")
 )  # fmt: skip
 
 
@@ -591,6 +601,13 @@ def _wget(args: List[str], env: Dict[str, str]) -> Reach:
     rc = env.get("WGETRC") or _config_files([("HOME", ".wgetrc")], env)
     if rc and "no-config" not in keys:
         raise UnplacedWrites("wget reads a wgetrc")
+    if "config" in keys:
+        raise AnyPlace("wget --config reads a wgetrc Warden does not, which may set any folder")
+    commands = _values(options, "e")
+    placing = [c for c in commands if _wgetrc_name(c) not in _WGETRC_PLACELESS]
+    if placing:
+        # red team 38b R38b-7: `-e 'dir_prefix = <site>'` is -P in a command's words
+        raise AnyPlace(f"wget -e {placing[0][:60]!r} runs a wgetrc command that may set a folder")
     reach = [(FILE, v) for k, v in options if k in ("o", "a")]
     outputs = [v for v in _values(options, "O") if v != "-"]
     if outputs:
@@ -599,6 +616,11 @@ def _wget(args: List[str], env: Dict[str, str]) -> Reach:
         return reach  # -O -: standard output
     folder = (_values(options, "P") or ["."])[-1]
     return reach + [from_server(folder)]
+
+
+def _wgetrc_name(command: str) -> str:
+    """A wgetrc command's name as wget matches it (``Dir-Prefix = x`` is dirprefix)."""
+    return command.split("=", 1)[0].strip().lower().replace("_", "").replace("-", "")
 
 
 # -- tree writers with their own destinations: git clone, tar x, unzip -d

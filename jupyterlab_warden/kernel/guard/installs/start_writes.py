@@ -1437,6 +1437,28 @@ def written_folder(path: str, moved: bool = False, tree: bool = False) -> str:
     return ""
 
 
+def word_paths(words: list) -> list:
+    """The paths a program's words may name, for a program Warden does not know: its
+    operands, the value of ``of=bin/gzip``, an option's attached value (``--target-directory=
+    bin``; ``-obin/gzip``, and in a bundle ``-vo<site>/zz.pth`` each place the value may start
+    at, up to its first ``/``). One rule for the kernel's line (``commands``) and a Python the
+    kernel starts (``unlisted_writes``: red team 38b R38b-4, ``shuf -o<site>/zz.pth``)."""
+    paths = []
+    for word in words:
+        if word.startswith("--"):
+            paths += [word.partition("=")[2]] if "=" in word else []
+        elif word.startswith("-"):
+            paths += [word.partition("=")[2]] if "=" in word else []
+            slash = word.find("/")
+            bundle = range(2, slash + 1) if slash > 1 else ()  # flag letters, then the value
+            paths += [word[k:] for k in bundle if word[1:k].isalnum()]
+        else:
+            paths.append(word)
+            if "=" in word:
+                paths.append(word.partition("=")[2])
+    return paths
+
+
 def unlisted_writes(argv, cwd) -> str:
     """Why a Python the kernel starts may not start ``argv``, a program not on
     ``line_writers``' list ('' when it may): one Warden does not know may write what its words
@@ -1456,10 +1478,9 @@ def unlisted_writes(argv, cwd) -> str:
             "Python imports from as it starts, before Warden's guard; a Python the kernel "
             "starts may not write there: install packages with pip, which Warden decides"
         )
-    for word in argv[1:]:
-        if type(word) is not str:
-            return f"Warden cannot read a word of {program}'s command"
-        value = word.partition("=")[2] if word.startswith("-") else word
+    if any(type(word) is not str for word in argv[1:]):
+        return f"Warden cannot read a word of {program}'s command"
+    for value in word_paths(list(argv[1:])):
         if not value or (os.sep not in value and value.startswith("-")):
             continue
         path = os.path.join(here, value)
