@@ -5,6 +5,7 @@ and far/uv.toml naming a refused index, installed from that index. Every upward 
 starts from ``folders.child_folder`` (installs/folders.py)."""
 
 import os
+import pathlib
 import subprocess
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from test_install_config_files import EVIL, _decided
 from test_install_gate import POLICY, _policy
 
 from jupyterlab_warden.kernel.guard import catalog
+from jupyterlab_warden.kernel.guard.frozen_builtins import note_pathlib
 from jupyterlab_warden.kernel.guard.installs import commands, decide, folders, guardless
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
 from jupyterlab_warden.kernel.guard.installs.gate import (
@@ -158,6 +160,9 @@ def test_the_gate_reads_every_cwd_type_through_the_link(cwd_type, tmp_path, monk
     """``subprocess.run(..., cwd=Path("link"))`` and ``cwd=b"link"`` as the audit event gives
     them: refused before uv starts."""
     work = _linked(tmp_path, {"far/uv.toml": EVIL_TOML})
+    # a guarded Python notes the library's pathlib classes at its boot (R38a-3); this test
+    # process has no boot
+    note_pathlib(pathlib, pathlib.__file__)
     monkeypatch.chdir(work)
     monkeypatch.setenv("HOME", str(work / "home"))
     gate = InstallGate(GuardState(dict(POLICY)))
