@@ -37,8 +37,7 @@ WRITER = (
 # without Warden no boot imports mp_children: the line's Python imports it as the boot does
 # (from Warden's package); with Warden every guarded Python's boot imports it first
 IMPORT_AS_THE_BOOT = (
-    f'-c "import sys; sys.path.insert(0, {ROOT_PARENT!r}); '
-    'import jupyterlab_warden.kernel.boot.mp_children"'
+    '-c "import sys; sys.path.insert(0, ROOT); import jupyterlab_warden.kernel.boot.mp_children"'
 )
 CLEAN = f"    import shutil\n    shutil.rmtree({SHADOW!r}, ignore_errors=True)\n"
 
@@ -48,10 +47,22 @@ MAKERS = {"os.mkdir": "os.mkdir(SHADOW)\n", "mkdir program": "os.system('mkdir '
 
 
 def _cell(maker: str) -> str:
-    writer = WRITER.replace("os.mkdir(SHADOW)\n", maker).replace("SHADOW", repr(SHADOW))
+    """The attack on Warden's installed package with Warden; without it (no guard in the
+    kernel) on a copy of the package, so the plain run never puts ``mp_children/`` in the
+    package every other test's guarded Pythons boot from (a rehearsal's parallel lane did)."""
+    writer = WRITER.replace("os.mkdir(SHADOW)\n", maker)
     start = (
-        f"open('w.py', 'w').write({writer!r})\n"
-        f"    os.system(py + ' w.py; ' + py + ' ' + {IMPORT_AS_THE_BOOT!r})"
+        "import shutil as _sh, tempfile as _tf\n"
+        f"    _root = {ROOT_PARENT!r}\n"
+        "    if not any(n.startswith('jupyterlab_warden.kernel.guard') for n in sys.modules):\n"
+        "        _copy = _tf.mkdtemp()\n"
+        "        _sh.copytree(_root + '/jupyterlab_warden', _copy + '/jupyterlab_warden',\n"
+        "                     ignore=_sh.ignore_patterns('__pycache__'))\n"
+        "        _root = _copy\n"
+        "    _shadow = _root + '/jupyterlab_warden/kernel/boot/mp_children'\n"
+        f"    open('w.py', 'w').write({writer!r}.replace('SHADOW', repr(_shadow)))\n"
+        f"    _line = {IMPORT_AS_THE_BOOT!r}.replace('ROOT', repr(_root))\n"
+        "    os.system(py + ' w.py; ' + py + ' ' + _line)"
     )
     return _site_cell(start) + CLEAN
 
