@@ -22,11 +22,11 @@ def test_an_exported_value_that_is_read_keeps_running(line):
 @pytest.mark.parametrize(
     "line",
     [
-        "export PYTHONUSERBASE=$PWD/ub; ls",
-        "export HOME=$PWD/hh; ls",
-        "readonly PYTHONSTARTUP=$PWD/s.py; ls",
+        "export PYTHONUSERBASE=$OLDPWD/ub; ls",
+        "export HOME=$RANDOM/hh; ls",
+        'cd "$D" && readonly PYTHONSTARTUP=$PWD/s.py; ls',
         "builtin export PYTHONHOME=$(pwd); ls",
-        "declare -x PYTHONPATH=$PWD/x; ls",
+        "declare -x PYTHONPATH=$OLDPWD/x; ls",
     ],
 )
 def test_an_exported_expansion_of_a_reading_variable_is_refused(line):

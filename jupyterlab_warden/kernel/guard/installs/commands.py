@@ -774,7 +774,7 @@ def _shell_invocations(
                 continue  # the marker's characters written in the line itself: no substitution
             sub = line.subshell()
             if sub_folder is None:
-                sub.cwd = None
+                sub.cwd = sub.here = None
             # the writes and links of the line so far count in it, and its own in the line
             path_writes = _PATH_WRITES.set(_PATH_WRITES.get() + tuple(placed))
             link_places = _LINK_PLACES.set(_LINK_PLACES.get() + tuple(linked))
@@ -820,7 +820,6 @@ def _shell_invocations(
         if line.keyword:
             command = shell_values.keyword_words(command)  # `set -k`: NAME=v words anywhere
         _refuse_expansion(command, mentions_installer)
-        _refuse_builtin_expansion(command, line)
         line.refuse_unknown_path(command, functions)
         inner: Tuple[list, list] = ([], [])  # the writes of the lines the command runs as text
         inner_writes = _INNER_WRITES.set(inner)
@@ -836,6 +835,8 @@ def _shell_invocations(
             line.cwd = None
         # a function body runs where the function is called, after any cd on the line
         folder = None if places[k].in_function and moves else line.cwd
+        line.here = folder  # what $PWD names for this command (R38b-5)
+        _refuse_builtin_expansion(command, line)
         called = _function_called(command, functions)
         if called is not None:
             # the function runs its body, read where it stands, with these arguments as "$@":
@@ -1493,6 +1494,7 @@ class _LineState:
     def __init__(self, subshells: bool, env: Dict[str, str]):
         self.subshells = subshells  # `( cd x && ... )`: where a later command runs is not modelled
         self.cwd: Optional[str] = ""
+        self.here: Optional[str] = ""  # the folder the command being read runs in (as cwd)
         self.env: Dict[str, str] = dict(env)
         self.changed = ""  # the program of the first earlier command that may write
         self.shell_changed = ""  # ... of the first that may change the shell itself
@@ -1549,13 +1551,29 @@ class _LineState:
         def lookup(name: str) -> Optional[str]:
             if "$" + name in self.literal or name in unknown or shell_values.ANY in unknown:
                 return None
+            if name == "PWD":
+                return self.pwd()
             if name in self.env:
                 return self.env[name]
             if not inherit or name in self.unset_names or name in shell_values.SPECIAL:
                 return None
             return inherited.get(name, "")
 
-        return shell_values.resolve(value, lookup, _EXPANSION, _SUBSTITUTION)
+        def shell_value(name: str) -> Optional[str]:
+            return lookup(name) if name == "PWD" else None  # the shell's other values: unknown
+
+        return shell_values.resolve(value, lookup, _EXPANSION, _SUBSTITUTION, shell_value)
+
+    def pwd(self) -> Optional[str]:
+        """What ``$PWD`` names for the command being read: the folder it runs in (the start's
+        real folder, then the line's ``cd``). Bash at its start keeps an inherited PWD only
+        when it names the folder getcwd does, so the folder, not the kernel's PWD, is what it
+        names. None when a ``cd`` left the folder unknown or the line (or the shell's start)
+        assigns or unsets PWD itself (red team 38b R38b-5: ``export PYTHONPATH=$PWD/src``)."""
+        base = current_folder()
+        if "PWD" in self.env or self.here is None or base is None:
+            return None
+        return os.path.normpath(os.path.join(os.path.abspath(base or "."), self.here))
 
     def refuse_unknown_path(self, command: List[str], functions) -> None:
         """A program found by name on a PATH the line set to a value Warden cannot resolve
@@ -1579,6 +1597,7 @@ class _LineState:
         folder (a relative one is ``start_folder``'s)."""
         sub = _LineState(self.subshells, self.env)
         sub.cwd = None if self.cwd is None else ""
+        sub.here = sub.cwd
         sub.changed, sub.shell_changed = self.changed, self.shell_changed
         sub.unresolved = self.unresolved
         sub.program_written, sub.cd_variables = self.program_written, self.cd_variables

@@ -179,18 +179,19 @@ def resolve(
     lookup: Callable[[str], Optional[str]],
     expansion: Pattern[str],
     substitution: Pattern[str],
+    shell_value: Optional[Callable[[str], Optional[str]]] = None,
 ) -> Optional[str]:
     """``value`` with its plain ``$NAME``/``${NAME}`` expansions replaced by ``lookup``'s
     values; None when ``lookup`` has none for one, one is a parameter the shell sets itself
-    (``shell_sets``), or another expansion is left (``${X:-d}``, ``$(...)``, ``$1``, a
-    backtick, a brace list)."""
+    (``shell_sets``) that ``shell_value`` does not tell (the line's reading: PWD, R38b-5), or
+    another expansion is left (``${X:-d}``, ``$(...)``, ``$1``, a backtick, a brace list)."""
     if expansion.search(_PLAIN.sub("", value)) or substitution.search(_PLAIN.sub("", value)):
         return None
     values = {}
     for found in _PLAIN.finditer(value):
         name = found.group(1) or found.group(2)
         # `$_`, `$RANDOM`: the shell's value, not the line's or the environment's (R28a-4)
-        known = None if shell_sets(name) else lookup(name)
+        known = (shell_value and shell_value(name)) if shell_sets(name) else lookup(name)
         if known is None:
             return None
         values[name] = known
