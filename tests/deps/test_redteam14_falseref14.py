@@ -102,9 +102,12 @@ def test_tilde_in_an_assignment_is_the_home_folder_and_plus_minus_are_unknown():
     found = commands.shell_invocations("UV_CACHE_DIR=~/c:~/d uv pip install numpy")
     assert found[0].env["UV_CACHE_DIR"] == f"{os.environ['HOME']}/c:{os.environ['HOME']}/d"
     assert not found[0].problem
-    # refused at the export since red team 38b R38b-5 (export's values read as assignments)
+    # ~+ is $PWD, the folder the command runs in (fix42); ~- ($OLDPWD) is unknown, refused at
+    # the export since red team 38b R38b-5 (export's values read as assignments)
+    found = commands.shell_invocations("export UV_CONFIG_FILE=~+/c.toml; uv pip install numpy")
+    assert found[0].env["UV_CONFIG_FILE"] == os.path.join(os.getcwd(), "c.toml")
     with pytest.raises(commands.Unreadable, match="cannot resolve"):
-        commands.shell_invocations("export UV_CONFIG_FILE=~+/c.toml; uv pip install numpy")
+        commands.shell_invocations("export UV_CONFIG_FILE=~-/c.toml; uv pip install numpy")
     # quoted, the shell keeps the ~
     found = commands.shell_invocations("export UV_CACHE_DIR='~/c'; uv pip install numpy")
     assert found[0].env["UV_CACHE_DIR"] == "~/c"
