@@ -2,19 +2,29 @@
 against no guard in the same run (issue 20 targets: <= 1.05x and <= 1.10x).
 
     PYTHONPATH=. python bench/install_gate_overhead.py [--rounds 7] [--spawns 1000]
-                                                       [--only torch|spawns]
+                                                       [--only torch|spawns|cell]
 
 Each measurement runs in a fresh interpreter (bytecode cached: the package is compiled first,
 as ``pip install`` compiles it, since a machine that sets PYTHONDONTWRITEBYTECODE, as this
-one does, would otherwise time the guard's compilation) that imports the guard's
-package, then installs it (``guard.install()``, as the launcher does, not timed) or not, so
-both modes fork a process of the same size; modes alternate round by round so machine noise
-hits both alike. A start's cost grows with its PATH (one look per folder): the PATH's folder
-count is reported. Reported: medians of wall and CPU time (the child's
-own user+sys for `import torch`; the parent's for the spawning loop, where the guard runs),
-and for the spawning workload the cost of the audit event alone (``event_us``: what the
-guard's hook adds to each start; the rest of a guarded process's difference is the larger
-process the fork copies and machine noise).
+one does, would otherwise time the guard's compilation) that imports the guard's package,
+then installs it (``guard.install()``, as the launcher does, not timed) or not, so every mode
+forks a process of the same size; modes rotate round by round so machine noise hits each
+alike. Two guarded modes: ``kernel`` (the guard as the launch marks the kernel's: the issue's
+figure, since a cell runs in the kernel) and ``child`` (the guard of a Python the kernel
+starts, which also reads each start for writes of start-up names).
+
+The ``cell`` workload is the issue's own words: a cell running the loop in a real ipykernel
+launched as the lab launches one (``launch_env.kernel_env``: the launch-time guard, as the
+kernel) against a plain ipykernel, the two kernels taking turns (PYTHONPATH entries made
+absolute first: a relative one in a kernel's launch PYTHONPATH makes every start hand on a
+rewritten environment, read in full, see docs/threat-model.md).
+
+A start's cost grows with its PATH (one look per folder): the PATH's folder count is
+reported. Reported: medians of wall and CPU time (the child's own user+sys for `import
+torch`; the parent's for the spawning loop, where the guard runs), and for the spawning
+workload the cost of the audit event alone (``event_us``: what the guard's hook adds to each
+start; the rest of a guarded process's difference is the wrapper of ``Popen._execute_child``,
+the caches the hook's reading evicts while the child runs, and machine noise).
 """
 
 import argparse
@@ -28,8 +38,12 @@ import sys
 IMPORT_TORCH = r"""
 import json, os, sys, time
 from jupyterlab_warden.kernel import guard  # both modes: same code in memory, same fork size
-if sys.argv[1] == "guarded":
-    assert guard.install({}) is not None
+if sys.argv[1] != "plain":
+    state = guard.install({})
+    assert state is not None
+    # the kernel's guard, as the launch's site_boot marks it (a cell runs there), or the guard of
+    # a Python the kernel starts, which also reads each start for start-up writes
+    state.installs.kernel = sys.argv[1] == "kernel"
 wall, cpu = time.perf_counter(), time.process_time()
 import torch
 print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}))
@@ -38,8 +52,12 @@ print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time()
 SPAWNS = r"""
 import json, subprocess, sys, time
 from jupyterlab_warden.kernel import guard  # both modes: same code in memory, same fork size
-if sys.argv[1] == "guarded":
-    assert guard.install({}) is not None
+if sys.argv[1] != "plain":
+    state = guard.install({})
+    assert state is not None
+    # the kernel's guard, as the launch's site_boot marks it (a cell runs there), or the guard of
+    # a Python the kernel starts, which also reads each start for start-up writes
+    state.installs.kernel = sys.argv[1] == "kernel"
 n = int(sys.argv[2])
 subprocess.run(["true"])  # warm: the subprocess module's own first-use costs
 for line in sys.stdin:  # one loop per line: the two workers take turns (see compare_workers)
@@ -56,6 +74,11 @@ for line in sys.stdin:  # one loop per line: the two workers take turns (see com
 """
 
 
+# no guard; the kernel's guard (the issue's figure: a cell runs in the kernel); the guard of a
+# Python the kernel starts (a script's loop: it also reads each start for start-up writes)
+MODES = ("plain", "kernel", "child")
+
+
 def measure(script, mode, *args):
     out = subprocess.run(
         [sys.executable, "-c", script, mode, *map(str, args)],
@@ -67,17 +90,16 @@ def measure(script, mode, *args):
 
 
 def compare(name, script, rounds, *args):
-    runs = {"plain": [], "guarded": []}
+    runs = {mode: [] for mode in MODES}
     measure(script, "plain", *args)  # warm the page cache and bytecode
     for i in range(rounds):
-        order = ("plain", "guarded") if i % 2 == 0 else ("guarded", "plain")
-        for mode in order:
+        for mode in _order(i):
             runs[mode].append(measure(script, mode, *args))
     return _summary(name, runs)
 
 
 def compare_workers(name, script, rounds, *args):
-    """Two long-lived workers (plain, guarded) run the loop in turns: no start-up noise."""
+    """Long-lived workers (one per mode) run the loop in turns: no start-up noise."""
     workers = {
         mode: subprocess.Popen(
             [sys.executable, "-c", script, mode, *map(str, args)],
@@ -85,13 +107,12 @@ def compare_workers(name, script, rounds, *args):
             stdout=subprocess.PIPE,
             text=True,
         )
-        for mode in ("plain", "guarded")
+        for mode in MODES
     }
-    runs = {"plain": [], "guarded": []}
+    runs = {mode: [] for mode in MODES}
     try:
         for i in range(rounds + 1):
-            order = ("plain", "guarded") if i % 2 == 0 else ("guarded", "plain")
-            for mode in order:
+            for mode in _order(i):
                 workers[mode].stdin.write("run\n")
                 workers[mode].stdin.flush()
                 result = json.loads(workers[mode].stdout.readline())
@@ -104,23 +125,110 @@ def compare_workers(name, script, rounds, *args):
     return _summary(name, runs)
 
 
+def _order(i):
+    """Modes in a rotating order, so machine noise and the order's own effects hit each alike."""
+    shift = i % len(MODES)
+    return MODES[shift:] + MODES[:shift]
+
+
 def _summary(name, runs):
     row = {"workload": name}
     for key in ("wall", "cpu", "event_us"):
         if key not in runs["plain"][0]:
             continue
         plain = statistics.median(r[key] for r in runs["plain"])
-        guarded = statistics.median(r[key] for r in runs["guarded"])
-        row[key] = {"plain": round(plain, 4), "guarded": round(guarded, 4),
-                    "ratio": round(guarded / plain, 3)}  # fmt: skip
+        row[key] = {"plain": round(plain, 4)}
+        for mode in MODES[1:]:
+            guarded = statistics.median(r[key] for r in runs[mode])
+            row[key][mode] = round(guarded, 4)
+            row[key][f"{mode}_ratio"] = round(guarded / plain, 3)
     return row
+
+
+CELL = r"""
+import json, subprocess, time
+from jupyterlab_warden.kernel import guard  # both kernels: same code in memory
+subprocess.run(["true"])
+wall, cpu = time.perf_counter(), time.process_time()
+for _ in range(%d):
+    subprocess.run(["true"])
+print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                  "guarded": guard.status().get("installed", False)}))
+"""
+
+
+def compare_kernels(name, rounds, spawns):
+    """The loop as a cell in two real kernels, plain and Warden's, taking turns."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import KernelManager
+
+    from jupyterlab_warden.kernel.boot.launch_env import kernel_env
+
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = os.path.join(tmp, "policy.json")
+        with open(policy, "w", encoding="utf-8") as fh:
+            fh.write("{}")  # the built-in default policy
+        spool = os.path.join(tmp, "spool")
+        os.mkdir(spool, 0o700)
+        base = dict(os.environ)
+        if base.get("PYTHONPATH"):  # this bench's own `PYTHONPATH=.`, as an installed package
+            folders = base["PYTHONPATH"].split(os.pathsep)
+            base["PYTHONPATH"] = os.pathsep.join(os.path.abspath(f) for f in folders if f)
+        # the environment the lab launches a kernel with (its launch-time guard, as the kernel)
+        envs = {
+            "plain": base,
+            "kernel": kernel_env(base, kernel_id=str(uuid.uuid4()), policy_file=policy,
+                                 spool_dir=spool, status_dir=os.path.join(tmp, "status")),
+        }  # fmt: skip
+        os.makedirs(os.path.join(tmp, "status"), mode=0o700)
+        managers = {mode: KernelManager(kernel_name="python3") for mode in envs}
+        clients = {}
+        try:
+            for mode, km in managers.items():
+                km.connection_file = os.path.join(tmp, f"{mode}-{uuid.uuid4()}.json")
+                km.start_kernel(cwd=tmp, env=envs[mode])
+                clients[mode] = km.client()
+                clients[mode].start_channels()
+                clients[mode].wait_for_ready(timeout=120)
+            runs = {"plain": [], "kernel": []}
+            for i in range(rounds + 1):
+                for mode in ("plain", "kernel") if i % 2 == 0 else ("kernel", "plain"):
+                    result = _cell_result(clients[mode], CELL % spawns)
+                    if result.pop("guarded") != (mode == "kernel"):
+                        raise SystemExit(f"the {mode} kernel's guard is not as this bench needs")
+                    if i:  # round 0 warms both
+                        runs[mode].append(result)
+        finally:
+            for mode, km in managers.items():
+                if mode in clients:
+                    clients[mode].stop_channels()
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+    summary = {"workload": name}
+    for key in ("wall", "cpu"):
+        plain = statistics.median(r[key] for r in runs["plain"])
+        guarded = statistics.median(r[key] for r in runs["kernel"])
+        summary[key] = {"plain": round(plain, 4), "kernel": round(guarded, 4),
+                        "kernel_ratio": round(guarded / plain, 3)}  # fmt: skip
+    return summary
+
+
+def _cell_result(client, code):
+    out = []
+    reply = client.execute_interactive(code, output_hook=out.append, timeout=600)
+    if reply["content"]["status"] != "ok":
+        raise SystemExit(f"the bench cell failed: {reply['content'].get('evalue')}")
+    text = "".join(m["content"].get("text", "") for m in out if m["msg_type"] == "stream")
+    return json.loads(text.strip().splitlines()[-1])
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--spawns", type=int, default=1000)
-    parser.add_argument("--only", choices=("torch", "spawns"))
+    parser.add_argument("--only", choices=("torch", "spawns", "cell"))
     opts = parser.parse_args()
     import jupyterlab_warden
 
@@ -135,6 +243,9 @@ def main():
         rows.append(
             compare_workers(f"{opts.spawns} subprocesses", SPAWNS, opts.rounds, opts.spawns)
         )
+    if opts.only in (None, "cell"):
+        name = f"{opts.spawns} subprocesses, a cell"
+        rows.append(compare_kernels(name, opts.rounds, opts.spawns))
     for row in rows:
         print(json.dumps(row))
 

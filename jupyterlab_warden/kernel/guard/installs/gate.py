@@ -419,8 +419,8 @@ class InstallGate:
             if handed_fds.opens_for_writing(flags):
                 self.writes.handed(event, path, flags, _spawn_open(path))
         passed = self._handed_passed
-        for fd in sorted(fds):
-            path, key = handed_fds.written(fd)
+        for fd in fds:
+            path, key = handed_fds.written(fd, passed)
             if path is None:
                 self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
             elif path and key not in passed:
@@ -472,6 +472,8 @@ class InstallGate:
         a bare word among its operands names a script on PATH (``fastpath.script_operand``),
         which may run under that interpreter. Only such a start pays the PATH walk."""
         names = self.inherited.changes if env is None else changed_names(env)
+        if not names:
+            return False  # the common start: nothing changed (no generator made: every start)
         if not any(interpreter_variable(name) for name in names):
             return False
         return type(search) is str and script_operand(start, search, cwd)

@@ -103,8 +103,8 @@ def spawn_actions(file_actions):
 
 def handed(event: str) -> tuple:
     """``(fds, opens, why)`` a start whose audit event is ``event`` hands its child: the
-    descriptors to read, the ``POSIX_SPAWN_OPEN`` (path, flags) pairs, and why Warden cannot
-    tell ('' when it can)."""
+    descriptors to read (ascending), the ``POSIX_SPAWN_OPEN`` (path, flags) pairs, and why
+    Warden cannot tell ('' when it can)."""
     note = _NOTES.get(_thread.get_ident())
     if event == "subprocess.Popen":
         if note is None or note[0] != "popen":
@@ -112,11 +112,13 @@ def handed(event: str) -> tuple:
             # class: its pass_fds are unread whatever is listed): what the common start hands
             return range(3), (), ""
         # with close_fds the child keeps 0, 1, 2 (read whether inheritable or not: cheaper)
+        if note[2] and not note[1]:
+            return _STDIO, (), ""  # the common start: its stdio inherited or pipes Popen made
         fds = set(note[1])
         fds.update(range(3) if note[2] else inheritable())
-        return fds, (), ""
+        return sorted(fds), (), ""
     if event != "os.posix_spawn":
-        return inheritable(), (), ""  # os.system, os.exec
+        return sorted(inheritable()), (), ""  # os.system, os.exec
     if note is None or note[0] != "spawn":
         return (), (), _UNREAD_ACTIONS
     fds, opens = set(inheritable()), []
@@ -125,7 +127,10 @@ def handed(event: str) -> tuple:
             opens.append((action[2], action[3]))
         elif action[0] == os.POSIX_SPAWN_DUP2 and len(action) == 3:
             fds.add(action[1])  # the child's copy is inheritable, whatever the original's
-    return fds, opens, note[2]
+    return sorted(fds), opens, note[2]
+
+
+_STDIO = (0, 1, 2)
 
 
 def inheritable() -> list:
@@ -144,28 +149,42 @@ def inheritable() -> list:
     return found
 
 
-def written(fd: int) -> tuple:
+def written(fd: int, passed=()) -> tuple:
     """``(path, key)``: the path of the regular file ``fd`` has open for writing ('' when none;
     None when Warden cannot name it), and what says the same file is open at the same name at
     the next start (None for a file with more names: the rule reads the others by inode, and
-    one may be renamed into a site folder). Its flags are read (``fcntl``) only for a regular
-    file (most descriptors a start hands are pipes, terminals, ``/dev/null``), its name as
-    ``/proc/self/fd`` gives it (one name of the file, links resolved)."""
+    one may be renamed into a site folder). Its name is read as ``/proc/self/fd`` gives it
+    (one name of the file, links resolved) only for a regular file (most descriptors a start
+    hands are pipes, terminals, ``/dev/null``); its flags (``fcntl``) only when that name is
+    not one ``passed`` (the keys of files whose writing the rule passed at an earlier start:
+    the rule passed writing that file at that name, whatever the descriptor's mode now). A
+    kernel whose stderr is a log file pays two system calls per start for it, not three and a
+    second pass through the audit hook (``fcntl.fcntl`` raises an event)."""
+    global _fcntl
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return "", None
-        import fcntl
-
-        if not fcntl.fcntl(fd, fcntl.F_GETFL) & (os.O_WRONLY | os.O_RDWR):
             return "", None
     except (OSError, ValueError):
         return "", None  # closed: nothing handed
     try:
         path = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
-        return None, None
-    return path, ((fd, st.st_dev, st.st_ino, path) if st.st_nlink == 1 else None)
+        path = None
+    key = (fd, st.st_dev, st.st_ino, path) if st.st_nlink == 1 and path is not None else None
+    if key is not None and key in passed:
+        return "", None
+    try:
+        if _fcntl is None:
+            import fcntl as _fcntl
+        if not _fcntl.fcntl(fd, _fcntl.F_GETFL) & (os.O_WRONLY | os.O_RDWR):
+            return "", None
+    except (OSError, ValueError):
+        return "", None  # closed since: nothing handed
+    return path, (key if path is not None else None)
+
+
+_fcntl = None  # the module, loaded with the first regular file a start hands on
 
 
 def opens_for_writing(flags: int) -> bool:

@@ -39,44 +39,53 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     start's own lookup of its program (``fastpath._file_reads_fully``) skips, without a system
     call, a folder that holds no entry of that name; a folder not listed is not named."""
     found = []
+    folders = _FOLDERS
     for folder, slashed in _folders(search, cwd):
         try:
             info = os.stat(folder)
         except (OSError, ValueError):
             continue  # no such folder: nothing is found there
-        key = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-        known = _FOLDERS.get(folder)
-        if known is None or known[0] != key:
-            known = (key, *_listed(folder))
-            if time.time() - info.st_ctime >= _SETTLED:
-                if len(_FOLDERS) >= _KEPT:
-                    _FOLDERS.clear()
-                _FOLDERS[folder] = known
+        known = folders.get(folder)
+        if known is None or known[0] != (
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_ino,
+            info.st_dev,
+        ):
+            known = _relisted(folder, info)
         if known[1]:  # most folders keep no file (every start pays this loop)
+            # one lstat per kept file, inline (a call per file was a third of this loop)
             for path in known[1]:
-                if _program_now(path):
+                try:
+                    own = os.lstat(path)
+                except (OSError, ValueError):
+                    continue  # removed since listed: nothing runs it
+                if stat.S_ISLNK(own.st_mode):
+                    if _link_changed(path, own):  # its target decided as ``_listed`` does
+                        found.append(path)
+                # an executable regular file whose status changed since start (a ``chmod +x``
+                # sets its ctime: R19-1); a file not executable now is no program (the common
+                # kept file: one test)
+                elif (
+                    own.st_mode & 0o111
+                    and stat.S_ISREG(own.st_mode)
+                    and own.st_ctime >= (_kernel_started() - 1)
+                ):
                     found.append(path)
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
     return found
 
 
-def _program_now(path: str) -> bool:
-    """``path`` is now a program file changed since the kernel started: a link (its target
-    decided as ``_listed`` does), or an executable regular file whose status changed since
-    start (a ``chmod +x`` sets its ctime: R19-1)."""
-    try:
-        own = os.lstat(path)
-    except (OSError, ValueError):
-        return False  # removed since listed: nothing runs it
-    if stat.S_ISLNK(own.st_mode):
-        return _link_changed(path, own)
-    # a file not executable now is no program (the common kept file: one test, no more calls)
-    return (
-        bool(own.st_mode & 0o111)
-        and stat.S_ISREG(own.st_mode)
-        and own.st_ctime >= (_kernel_started() - 1)
-    )
+def _relisted(folder: str, info) -> tuple:
+    """``folder``'s entry in ``_FOLDERS``, listed now (its status ``info``); kept only once its
+    last change is ``_SETTLED`` seconds old."""
+    known = ((info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev), *_listed(folder))
+    if time.time() - info.st_ctime >= _SETTLED:
+        if len(_FOLDERS) >= _KEPT:
+            _FOLDERS.clear()
+        _FOLDERS[folder] = known
+    return known
 
 
 # The folders a PATH string names, each once, relative ones from the start's folder: a pure
