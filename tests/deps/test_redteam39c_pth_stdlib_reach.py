@@ -27,7 +27,7 @@ OWN_KERNEL_COPIES = ("contextlib",)
 CELL = (
     "import os, sys, sysconfig\nlib = sysconfig.get_paths()['stdlib']\npy = sys.executable\n"
     "path = lib + '/contextlib.py'\nsrc = open(path).read()\n"
-    "body = '\\nimport os as _o\\n_o.environ.get(\"RT39\") or (_o.environ.__setitem__(\"RT39\", "
+    'body = \'\\nimport os as _o\\n_o.environ.get("RT39") or (_o.environ.__setitem__("RT39", '
     "\"1\"), _o.system(' + repr(INSTALL) + '))\\n'\n"
     "open(path, 'w').write(src + body)\n"
     "try:\n    START\nfinally:\n    open(path, 'w').write(src)\n"
