@@ -179,9 +179,13 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
                 "guard never loads"
             )
     own = _own_stdlib(interpreter)
-    path = _stdlib_changed() if own else ""
+    path = _stdlib_changed(sites) if own else ""
     if path:
-        return path, "a start-up module of its standard library, changed since the kernel started"
+        return path, (
+            "a module of its standard library that it may import while it starts (its "
+            "start-up modules, what they import, what its .pth lines import), changed since "
+            "the kernel started"
+        )
     if not sites:
         return "", ""
     pth = startup_modules.pth_code(sites)
@@ -221,20 +225,69 @@ def _own_stdlib(interpreter: Optional[str]) -> bool:
     return any(os.path.realpath(p) == known for p in startup_modules._prefixes(interpreter) or ())
 
 
-def _stdlib_changed() -> str:
-    """A start-up file of the kernel's own standard library (``STDLIB_START``, what the
-    guard's boot imports: ``GUARD_BOOT``, its zip) changed since the kernel started, that a
-    Python of it (``_own_stdlib``) would run ('' when none: R29a-10, R31-9)."""
+def _stdlib_changed(sites: Sequence[str] = ()) -> str:
+    """A file of the kernel's own standard library that a Python of it (``_own_stdlib``) with
+    the site folders ``sites`` may run before its guard (``start_reach``: the start-up modules,
+    the guard's boot, what its .pth lines import, and all they import), changed since the
+    kernel started ('' when none: R29a-10, R31-9, red team 39c R39c-1/1b/2)."""
     archive, library, dynload = startup_modules.stdlib_folders()
     if _changed(archive):
         return archive  # a new pythonXY.zip comes before the library folder
-    for path in _stdlib_start_files(library):
+    names = start_reach(sites)
+    for path in _stdlib_start_files(library, names):
         if _new(path) and not _vouched(path, ()):
             return path
     for entry in _listing(dynload):
-        if entry.partition(".")[0] in _CHECKED and _changed(os.path.join(dynload, entry)):
+        if entry.partition(".")[0] in names and _changed(os.path.join(dynload, entry)):
             return os.path.join(dynload, entry)
     return ""
+
+
+def start_reach(sites: Sequence[str]) -> frozenset:
+    """The standard-library modules a Python start may import before its guard (red team 39c):
+    ``_CHECKED`` and the standard modules the site folders' ``.pth`` lines import, or the
+    site-folder modules they name import (``_distutils_hack``, an editable finder: pathlib),
+    then everything those import, function-level imports included (``stdlib_reach``: site's
+    ``import traceback`` when a line raises, R39c-1b; every codec of ``encodings``, so what
+    PYTHONIOENCODING or the locale picks, R39c-2). Kept by its roots (``stdlib_reach.closure``)."""
+    from . import stdlib_reach
+
+    roots = set(_CHECKED)
+    names = startup_modules.pth_imports(sites) if sites else set()
+    roots |= names & stdlib_reach.SHADOWABLE
+    for name in sorted(names - stdlib_reach.SHADOWABLE):
+        for module in _modules(list(sites), (name,)):
+            for path in _module_files(os.path.dirname(module), name):
+                roots |= _source_imports(path)
+    return stdlib_reach.closure(frozenset(roots & stdlib_reach.SHADOWABLE))
+
+
+# (path, its times and size) -> the top-level names its import lines name
+_SOURCE_IMPORTS: Dict[Tuple[str, tuple], frozenset] = {}
+
+
+def _source_imports(path: str) -> frozenset:
+    """The top-level names a site-folder module's source imports (any import line: the
+    standard library's reader, ``stdlib_reach.imported_names``), kept by the file's times."""
+    from . import stdlib_reach
+
+    if not path.endswith(".py"):
+        return frozenset()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return frozenset()
+    key = (path, (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size))
+    if key not in _SOURCE_IMPORTS:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            return frozenset()
+        if len(_SOURCE_IMPORTS) >= 256:
+            _SOURCE_IMPORTS.clear()
+        _SOURCE_IMPORTS[key] = frozenset(stdlib_reach.imported_names(text))
+    return _SOURCE_IMPORTS[key]
 
 
 def stdlib_tree_changed() -> str:
@@ -259,28 +312,53 @@ def stdlib_tree_changed() -> str:
     return ""
 
 
-# library folder -> (the folders' identities and times, the start-up files found in them)
-_START_FILES: Dict[str, Tuple[tuple, List[str]]] = {}
+# (library folder, the modules' names) -> (the folders listed, their identities and times,
+# the files of those modules found in them)
+_START_FILES: Dict[Tuple[str, frozenset], Tuple[List[str], tuple, List[str]]] = {}
 
 
-def _stdlib_start_files(library: str) -> List[str]:
-    """The files of ``_CHECKED`` in ``library`` (``_module_files``), found again only when
-    a folder they are listed from changed (an entry added, removed or renamed); each file's
-    own change is looked at by every start (``_new``)."""
+def _stdlib_start_files(library: str, names: frozenset) -> List[str]:
+    """The files of the modules ``names`` in ``library``: a module's source, compiled,
+    extension and cached files, a package's whole tree (its subpackages' imports are in the
+    reach too). Found again only when a folder they are listed from changed (an entry added,
+    removed or renamed); each file's own change is looked at by every start (``_new``)."""
+    kept = _START_FILES.get((library, names))
+    if kept is not None and tuple(_identity(f) for f in kept[0]) == kept[1]:
+        return kept[2]
     folders = [library, os.path.join(library, "__pycache__")]
-    for name in _CHECKED:
-        package = os.path.join(library, name)
-        folders += [package, os.path.join(package, "__pycache__")]
-    key = tuple(_identity(folder) for folder in folders)
-    kept = _START_FILES.get(library)
-    if kept is not None and kept[0] == key:
-        return kept[1]
     listed: Dict[str, Dict[str, List[str]]] = {}
-    found = [path for name in _CHECKED for path in _module_files(library, name, listed)]
+    found: List[str] = []
+    for name in sorted(names):
+        found += _module_files(library, name, listed)
+        folders += _package_folders(os.path.join(library, name))
+    found += [path for folder in folders[2:] for path in _folder_files(folder)]
+    key = tuple(_identity(folder) for folder in folders)
     settled = (time.time() - startup_modules._SETTLED) * 1e9
-    if all(not k or k[1] <= settled for k in key):
-        _START_FILES[library] = (key, found)  # not kept within a clock tick of a change
+    if all(not k or k[1] <= settled for k in key):  # not kept within a clock tick of a change
+        if len(_START_FILES) >= 16:
+            _START_FILES.clear()
+        _START_FILES[(library, names)] = (folders, key, list(dict.fromkeys(found)))
+    return list(dict.fromkeys(found))
+
+
+def _package_folders(package: str) -> List[str]:
+    """A package's folder and every folder below it, ``__pycache__`` ones included (none for
+    a module that is no package)."""
+    found: List[str] = []
+    todo = [package] if os.path.isdir(package) else []
+    while todo:
+        folder = todo.pop()
+        found.append(folder)
+        todo += [p for p in (os.path.join(folder, e) for e in _listing(folder)) if _real_dir(p)]
     return found
+
+
+def _real_dir(path: str) -> bool:
+    return os.path.isdir(path) and not os.path.islink(path)
+
+
+def _folder_files(folder: str) -> List[str]:
+    return [os.path.join(folder, entry) for entry in _listing(folder)]
 
 
 def _identity(folder: str):

@@ -105,6 +105,21 @@ def reaches(roots: Iterable[str], wanted: Set[str]) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=64)
+def closure(roots: frozenset) -> frozenset:
+    """``roots`` (standard-library names) and every standard-library name importing them
+    reaches through the standard library's own imports (red team 39c: what a Python start may
+    import before its guard, ``start_files.start_reach``)."""
+    seen: Set[str] = set()
+    todo = [name for name in roots if name in SHADOWABLE]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += [n for n in _direct(name) if n not in seen]
+    return frozenset(seen)
+
+
 def stand_ins(folders: Iterable[str]) -> Dict[str, str]:
     """Entries of ``folders`` the import system takes for a standard-library module of that
     name (a module, compiled or extension, or a regular package) -> its path; the first
