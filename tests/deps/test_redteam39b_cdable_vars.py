@@ -1,12 +1,12 @@
-"""Red team 39b R39b-2: bash's ``cdable_vars``. With the option on (``shopt -s cdable_vars``,
-``bash -O cdable_vars``; BASHOPTS=cdable_vars in bash's environment is refused today),
-``cd v`` where ``v`` is no folder moves to the folder the VARIABLE ``v`` names. ``commands._cd_folder`` /
-``_LineState`` follow ``cd v`` as the folder ``./v`` (a plain target: "runs once, in the shell
-itself"), so the cp's relative ``zz.pth`` is placed in ``./v/zz.pth``, not in the kernel's site
-folder ``v=SITE`` names, and R31-6's rule (``_refuse_start_places_written``) lets the Python
-after it run the .pth before its guard. The same cd without the option is refused (control
-below). $PWD after it is misread the same way (fix42pwd's ``_LineState.pwd``). FAILS today
-(installs with Warden)."""
+"""Red team 39b R39b-2: bash's ``cdable_vars``. With the option on (``shopt -s
+cdable_vars``, ``bash -O cdable_vars``; BASHOPTS=cdable_vars in bash's environment is refused
+today), ``cd v`` where ``v`` is no folder moves to the folder the VARIABLE ``v`` names.
+``commands._cd_folder`` / ``_LineState`` follow ``cd v`` as the folder ``./v`` (a plain
+target: "runs once, in the shell itself"), so the cp's relative ``zz.pth`` is placed in
+``./v/zz.pth``, not in the kernel's site folder ``v=SITE`` names, and R31-6's rule
+(``_refuse_start_places_written``) lets the Python after it run the .pth before its guard.
+The same cd without the option is refused (control below). $PWD after it is misread the same
+way (fix42pwd's ``_LineState.pwd``). FAILS today (installs with Warden)."""
 
 import pytest
 from test_redteam32_places import _site_cell
