@@ -5460,12 +5460,26 @@ def _refuse_installer_module(module: str, start: _GuardlessStart, env: Dict[str,
         )
     if start.words_only:
         return  # a kernel without the launch guard: every start guardless, read by its words
-    shadow = guardless.shadowing_file(module, start.flags, env, _working_folder(start.why))
+    folder = _working_folder(start.why)
+    shadow = guardless.shadowing_file(module, start.flags, env, folder)
     if shadow:
         raise Unreadable(
             f"{start.why} and its -m {module} runs {shadow} (found in the working folder or on "
             f"PYTHONPATH before the installed {top}), which Warden does not read: run it from "
             f"another folder, without that PYTHONPATH, or keep Warden's guard"
+        )
+    # red team 39b R39b-1: the installer's own files are not read, so its reach into the
+    # standard library is all of it (runpy, enum, textwrap, logging...): any stand-in for a
+    # standard module on a folder searched before it (``_LocalImports._refuse_stand_ins``'s
+    # rule, R13-21) runs unread in its place
+    stand_ins = stdlib_reach.stand_ins(guardless._search_path(start.flags, env, folder))
+    if stand_ins:
+        name, path = sorted(stand_ins.items())[0]
+        raise Unreadable(
+            f"{start.why} and its -m {module} imports the standard module {name}, which "
+            f"{path} stands in for (it comes before the standard library's on the path), "
+            f"unread: rename that file, run {top} from another folder or without that "
+            "PYTHONPATH, or keep Warden's guard"
         )
 
 
