@@ -1787,9 +1787,11 @@ class _LineState:
             self.moved = True
             if self.cwd is not None and plain and not self.subshells and linear:
                 prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
+                # `cd v` with no folder v under cdable_vars: the folder the variable v names
+                there = not _CDABLE_VARS.get() or self._folder_there(target[0])
                 self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
-                if _CDABLE_VARS.get() and not self._folder_there(target[0]):
-                    self.cwd = None  # `cd v`, no folder v: the folder the variable v names
+                if not there:
+                    self.cwd = None
             else:
                 self.cwd = None
         elif name == "popd":
