@@ -1741,7 +1741,8 @@ class _LineState:
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
         if i == len(command):
-            self.state_changed = self.state_changed or f"the assignment {command[0]}"
+            if command:  # (a redirection alone has no words)
+                self.state_changed = self.state_changed or f"the assignment {command[0]}"
             self._assign(command)
             return ""
         shown = _listed_name(command[i])
