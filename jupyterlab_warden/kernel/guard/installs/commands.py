@@ -164,6 +164,15 @@ _SHELL_STATE_WRITERS = frozenset(
         "conda", "mamba", "micromamba", "printf -v", "an assignment with options",
     )
 )  # fmt: skip
+# What changes the state of the shell running it (its variables, folder, aliases, options,
+# tables, traps, what it sources or evaluates): the writers a pip cannot see past, and cd
+_SHELL_STATE_CHANGERS = _SHELL_STATE_WRITERS | frozenset(("cd", "pushd", "popd", "disable"))
+# ... of those, the builtins that change the shell's own state only, never a file or folder
+_SHELL_OPTION_WRITERS = frozenset(
+    ("alias", "unalias", "shopt", "set", "export", "declare", "typeset", "local", "readonly",
+     "unset", "hash", "enable", "bind", "ulimit", "umask", "let", "getopts", "read", "mapfile",
+     "readarray", "printf -v", "an assignment with options")
+)  # fmt: skip
 _LOOPS = frozenset(("while", "until", "for", "select", "function"))
 # a word (or a piece of a command string) that names an installer or a Python running one
 _INSTALLER_PIECE = re.compile(
@@ -640,11 +649,16 @@ def shell_invocations(
     updates. With the installs of the program files the line may run unnamed (``_side_start``)."""
     line = state or _LineState(False, env or {})
     aliases = _LINE_ALIASES.set(_LINE_ALIASES.get())  # the reading sets its own: restored
+    # a line read at the top starts with cdable_vars off; a nested reading (`eval`) sets its
+    # shell's option, which holds after it
+    cdable = _CDABLE_VARS.set(False) if not depth else None
     try:
         with _side_starts() as side:
             found = _shell_invocations(script, depth, env, line)
     finally:
         _LINE_ALIASES.reset(aliases)
+        if cdable is not None:
+            _CDABLE_VARS.reset(cdable)
     _hand_up_writes(line)
     return found + side
 
@@ -827,6 +841,7 @@ def _shell_invocations(
             _refuse_kept_text(command, depth)
         finally:
             _INNER_WRITES.reset(inner_writes)
+        _refuse_name_table_change(command)
         _keep_aliases(command, aliases, places[k].nested or same_shell is not None)
         if stdin == "unknown" and k and commands[k - 1][2] in ("|", "|&"):
             stdin = "pipe"
@@ -909,6 +924,8 @@ def _shell_invocations(
             placed.extend(wrote)
             linked.extend(made)
             line.changed = line.changed or program or "a redirection"
+            if writes or program not in _SHELL_OPTION_WRITERS:
+                line.tree_changed = line.tree_changed or program or "a redirection"
             if writes or program not in _NO_PROGRAM_WRITE:
                 line.program_written = line.program_written or program or "a redirection"
             if program in _SHELL_STATE_WRITERS:
@@ -1187,10 +1204,55 @@ def _refuse_kept_text(command: List[str], depth: int) -> None:
             args = args[1:]
         if not args or args[0].startswith("-"):
             return  # `trap -p`, `trap -l`, `trap - EXIT` (reset)
-        if shell_invocations(args[0], depth + 1, None, _LineState(True, {})):
+        action = _LineState(True, {})
+        if shell_invocations(args[0], depth + 1, None, action):
             raise Unreadable(
                 "a trap action runs an installer later (at exit or at a signal), in a state "
                 "Warden does not follow: run the install as its own command"
+            )
+        if action.state_changed:
+            # red team 39b R39b-3: the action runs in the line's own shell, before every
+            # command (DEBUG), after a failing one (ERR), at a signal or at exit: when its
+            # assignment, export, cd, alias, set... holds for a later command is not told
+            raise Unreadable(
+                f"a trap action changes the shell's state ({action.state_changed}) when it "
+                "runs, before or between the line's later commands, which Warden does not "
+                "follow: make that change a plain command of the line, or keep the trap's "
+                "action to commands that change nothing in the shell (rm -f FILE, echo)"
+            )
+
+
+# bash's builtins that change which program or builtin a later command's name runs
+# (red team 39b R39b-4, R39b-5): `enable -n cd` runs PATH's cd, `enable -f LIB NAME` loads a
+# builtin from a library, `hash -p PATH NAME` runs PATH for NAME; zsh's `disable NAME` turns
+# a builtin off. The line reads every later command by its name: refused where used.
+_NAME_TABLE_OPTIONS = {"enable": "dfn", "hash": "p"}
+
+
+def _refuse_name_table_change(command: List[str]) -> None:
+    """A command that changes what a later command's name runs (``_NAME_TABLE_OPTIONS``;
+    ``enable`` without options, ``-p``, ``-a``, ``-s`` and ``hash`` without ``-p`` only print,
+    enable or forget) is unreadable: the line reads ``cd``, ``basename``... as what they are
+    by name."""
+    words = command
+    while words and _ASSIGNMENT_WORD.match(words[0]):
+        words = words[1:]
+    inner = line_flow.unwrap_builtin(words)
+    name = inner[0] if inner else ""
+    if name == "disable" and len(inner) > 1:
+        raise Unreadable(
+            "zsh's disable turns a builtin off, so a later command of that name runs another "
+            "program than the one Warden reads: run the commands without it"
+        )
+    letters = _NAME_TABLE_OPTIONS.get(name, "")
+    for word in inner[1:]:
+        if word == "--" or not word.startswith("-"):
+            break
+        if any(letter in letters for letter in word[1:]):
+            raise Unreadable(
+                f"{name} {word} changes what a later command's name runs (a builtin turned off "
+                "or loaded, a name bound to another program), which Warden reads by the name: "
+                "run the program by its full path instead"
             )
 
 
@@ -1518,6 +1580,12 @@ class _LineState:
         self.keyword = False  # bash `set -k` on the line (R13-20)
         self.path_unknown = False  # PATH assigned a value Warden cannot resolve (R13-18)
         self.literal = ""  # the line's single-quoted and escaped text: `'$X'` is no expansion
+        # the first command that changes the shell's own state (a variable, the folder, an
+        # alias, an option, a sourced file...): what a trap action may not do (R39b-3)
+        self.state_changed = ""
+        # the first earlier command that may change files or folders (not only the shell's
+        # own state): a folder there when the line is read may be gone when a cd runs
+        self.tree_changed = ""
 
     def start_env(self) -> Dict[str, str]:
         """The environment a command of the line starts with, as Warden reads it: the line's
@@ -1605,6 +1673,7 @@ class _LineState:
         sub.unknown_names, sub.unset_names = set(self.unknown_names), set(self.unset_names)
         sub.keyword, sub.literal = self.keyword, self.literal
         sub.path_unknown = self.path_unknown
+        sub.tree_changed = self.tree_changed
         return sub
 
     def begin(self, before: str) -> None:
@@ -1672,6 +1741,8 @@ class _LineState:
         while i < len(command) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", command[i]):
             i += 1
         if i == len(command):
+            if command:  # (a redirection alone has no words)
+                self.state_changed = self.state_changed or f"the assignment {command[0]}"
             self._assign(command)
             return ""
         shown = _listed_name(command[i])
@@ -1680,6 +1751,10 @@ class _LineState:
         if not inner:
             return shown
         name, args = _listed_name(inner[0]), inner[1:]
+        if name in _SHELL_STATE_CHANGERS:
+            self.state_changed = self.state_changed or name
+        if name == "shopt" and _turns_on_cdable_vars(args):
+            _CDABLE_VARS.set(True)
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*\+=", command[i]):
             self.unresolved = self.unresolved or "an appending assignment (NAME+=...) on the line"
         if name in ("for", "select") and i == 0:
@@ -1713,7 +1788,11 @@ class _LineState:
             self.moved = True
             if self.cwd is not None and plain and not self.subshells and linear:
                 prefix = dict(w.split("=", 1) for w in command[:i])  # `CDPATH=x cd d`
+                # `cd v` with no folder v under cdable_vars: the folder the variable v names
+                there = not _CDABLE_VARS.get() or self._folder_there(target[0])
                 self.cwd = _cd_folder(self.cwd, target[0], {**self.env, **prefix})
+                if not there:
+                    self.cwd = None
             else:
                 self.cwd = None
         elif name == "popd":
@@ -1736,6 +1815,16 @@ class _LineState:
             if not any(re.match(r"^-[a-z]*f", a) for a in args):  # `unset -f`: functions
                 self._unset([a for a in args if not a.startswith("-")])
         return name
+
+    def _folder_there(self, target: str) -> bool:
+        """Whether the folder ``cd TARGET`` names from where the line is is there now, and no
+        earlier command of the line may have removed or made it: under bash's ``cdable_vars``
+        a ``cd NAME`` to no folder moves to the folder the variable NAME names (red team 39b
+        R39b-2)."""
+        base = current_folder()
+        if base is None or self.cwd is None or self.tree_changed:
+            return False
+        return os.path.isdir(os.path.join(os.path.abspath(base or "."), self.cwd, target))
 
     def _unset(self, names: List[str]) -> None:
         """``unset NAME``, ``export -n NAME``, ``declare +x NAME``, ``env -u NAME``: the commands
@@ -1828,6 +1917,31 @@ class UnknownValue(str):
 
     def __new__(cls):
         return super().__new__(cls, "${unknown}")
+
+
+# bash's cdable_vars option (`shopt -s cdable_vars`, `bash -O cdable_vars`) is on in the
+# shell being read: `cd NAME` with no folder NAME moves to the folder the variable NAME names
+# (red team 39b R39b-2). Set by the reading of the shell's own commands (an `eval`'s too, which
+# runs in it); a shell of its own (`bash -c`) starts from its options.
+_CDABLE_VARS: ContextVar[bool] = ContextVar("warden_cdable_vars", default=False)
+
+
+def _turns_on_cdable_vars(args: List[str]) -> bool:
+    """Whether ``shopt ARGS`` may turn cdable_vars on: ``-s`` with the name, or with a name
+    made by an expansion Warden does not read (stricter)."""
+    setting = any(a.startswith("-") and "s" in a[1:] for a in args)
+    names = [a for a in args if not a.startswith("-")]
+    return setting and any(n == "cdable_vars" or _EXPANSION.search(n) for n in names)
+
+
+def _cdable_vars_start(start: shell_options.ShellStart) -> bool:
+    """Whether a shell started with these options has cdable_vars on (``-O cdable_vars``,
+    last wins with ``+O``)."""
+    state = False
+    for item in start.options:
+        if item[1:] == "O cdable_vars":
+            state = item[0] == "-"
+    return state
 
 
 def _cd_folder(cwd: str, target: str, env: Dict[str, str]) -> Optional[str]:
@@ -2454,10 +2568,12 @@ def _simple(
                 state.keyword = True
             script = argv[1 + start.operand] if start.operand is not None else ""
             own = _LINE_ALIASES.set(None)  # a shell of its own: none of the line's aliases
+            cdable = _CDABLE_VARS.set(_cdable_vars_start(start))  # ... its own options
             try:
                 return shell_invocations(script, depth + 1, env, state)
             finally:
                 _LINE_ALIASES.reset(own)
+                _CDABLE_VARS.reset(cdable)
         _refuse_stdin_script(argv, start, stdin)
         return []
     if name == "eval":
@@ -5347,12 +5463,26 @@ def _refuse_installer_module(module: str, start: _GuardlessStart, env: Dict[str,
         )
     if start.words_only:
         return  # a kernel without the launch guard: every start guardless, read by its words
-    shadow = guardless.shadowing_file(module, start.flags, env, _working_folder(start.why))
+    folder = _working_folder(start.why)
+    shadow = guardless.shadowing_file(module, start.flags, env, folder)
     if shadow:
         raise Unreadable(
             f"{start.why} and its -m {module} runs {shadow} (found in the working folder or on "
             f"PYTHONPATH before the installed {top}), which Warden does not read: run it from "
             f"another folder, without that PYTHONPATH, or keep Warden's guard"
+        )
+    # red team 39b R39b-1: the installer's own files are not read, so its reach into the
+    # standard library is all of it (runpy, enum, textwrap, logging...): any stand-in for a
+    # standard module on a folder searched before it (``_LocalImports._refuse_stand_ins``'s
+    # rule, R13-21) runs unread in its place
+    stand_ins = stdlib_reach.stand_ins(guardless._search_path(start.flags, env, folder))
+    if stand_ins:
+        name, path = sorted(stand_ins.items())[0]
+        raise Unreadable(
+            f"{start.why} and its -m {module} imports the standard module {name}, which "
+            f"{path} stands in for (it comes before the standard library's on the path), "
+            f"unread: rename that file, run {top} from another folder or without that "
+            "PYTHONPATH, or keep Warden's guard"
         )
 
 
