@@ -69,7 +69,23 @@ def _plain(word, what: str):
 
 
 def _executables(program: str, search: str) -> tuple:
-    """``executable_list`` as subprocess builds it for ``program`` searched on ``search``."""
+    """``executable_list`` as subprocess builds it for ``program`` searched on ``search``:
+    kept per (program, PATH), since joining each folder in Python is most of a bare name's
+    check and a notebook starts the same few programs on the same PATH."""
+    key = (program, search)
+    found = _JOINED.get(key)
+    if found is None:
+        if len(_JOINED) >= 64:
+            _JOINED.clear()
+        found = _JOINED[key] = _joined(program, search)
+    return found
+
+
+# (program, PATH) -> the executable_list subprocess builds for them (``_executables``)
+_JOINED: dict = {}
+
+
+def _joined(program: str, search: str) -> tuple:
     encode = FROZEN_OS.fsencode
     name = encode(program)
     if FROZEN_OS.path.dirname(name):
