@@ -139,8 +139,9 @@ _PARAMETERS = (
 
 def straight_wrapper(original, inner, hide):
     """The patch's outer wrapper (``patches._wrap``: frames hidden from tracebacks) made for
-    ``original``'s exact parameters: a start without a ``preexec_fn`` goes straight to it, any
-    other through ``inner`` (``execute_child_wrapper``). Packing the 23 arguments twice (into
+    ``original``'s exact parameters: a start without a ``preexec_fn`` goes straight to the
+    guard's copy of it (``inner.verified``: ``decided_start``), any other through ``inner``
+    (``execute_child_wrapper``). Packing the 23 arguments twice (into
     the generic wrapper's ``*args``, then into the inner one's) was ~7 us of a cold start.
     None (the generic wrapper) when ``original`` is not that plain function."""
     code = getattr(original, "__code__", None)
