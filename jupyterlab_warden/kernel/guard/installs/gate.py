@@ -33,6 +33,7 @@ from ...environ import (
 )
 from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode
 from . import handed_fds
+from .decided_start import publish
 from .fastpath import (
     first_look,
     first_look_words,
@@ -317,19 +318,24 @@ class InstallGate:
 
     def check(self, event: str, args: tuple) -> None:
         if self.kernel or self.allowed_install:
-            self._check(event, args)
-            return
-        # a Python the kernel starts: what it starts may not write start-up names (R32-3)
-        flag = child_writes()
-        token = flag.set(True)
-        try:
-            self._check(event, args)
-        finally:
-            flag.reset(token)
+            decided = self._check(event, args)
+        else:
+            # a Python the kernel starts: what it starts may not write start-up names (R32-3)
+            flag = child_writes()
+            token = flag.set(True)
+            try:
+                decided = self._check(event, args)
+            finally:
+                flag.reset(token)
+        if decided is not None:  # a Popen start allowed: it must exec what was decided (R39a-2)
+            publish(decided)
 
-    def _check(self, event: str, args: tuple) -> None:
+    def _check(self, event: str, args: tuple):
+        """Decides the start; for ``subprocess.Popen``, returns what it decided on
+        (``decided_start.publish``'s note), read from the same copies."""
         self.counts["process_starts"] += 1
         self._handed_files(event)
+        version = self.inherited.version  # before any reading: a change during it is seen
         if event == "subprocess.Popen" and len(args) == 4:
             # the common start (subprocess.run([...]): exact str words, inherited environment and
             # folder) read as the general path below reads it, without its copies and calls
@@ -337,15 +343,16 @@ class InstallGate:
             if env is None and cwd is None and type(program) is str and type(argv) is list:
                 start = argv[:]  # read once: another thread may change the list
                 if words_are_str(start):  # what _plain_event reads without refusing
+                    search = self.inherited.get("PATH", os.defpath)
+                    decided = (program, tuple(start), None, None, search, version)
                     start[:1] = [program]  # the event's program runs, not argv[0]
                     if self._command_names:
                         problem = self._held_command(None)
                         if problem:
                             self._enforce([_refused_start(problem)], event, in_process=False)
-                            return
+                            return decided
                     if not (self.kernel or self.allowed_install):
                         self._child_writes(start, None, None, event)
-                    search = self.inherited.get("PATH", os.defpath)
                     # PATH's new program files first, as the general path below reads them;
                     # the folders' names, listed and checked current there, spare the lookup
                     # of the program the system calls in folders that do not hold it
@@ -357,7 +364,7 @@ class InstallGate:
                         or self._script_operand(start, search, None, None)
                     ):
                         self.decide_command(start, None, None, None, event)
-                    return
+                    return decided
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
         except _NotText as exc:
@@ -370,7 +377,11 @@ class InstallGate:
                 "dict): pass str values and a dict"
             )
             self._enforce([request], event, in_process=False)
-            return
+            return None  # no note: Popen's verifier refuses the start (decided_start)
+        search = (env if env is not None else self.inherited).get("PATH", os.defpath)
+        decided = None
+        if event == "subprocess.Popen":
+            decided = (program, tuple(argv), cwd, env, search, version)
         if env is not None:
             from .command_values import refused_env
 
@@ -380,12 +391,11 @@ class InstallGate:
             problem = self._held_command(cwd) if self._command_names else ""
         if problem:
             self._enforce([_refused_start(problem)], event, in_process=False)
-            return
-        search = (env if env is not None else self.inherited).get("PATH", os.defpath)
+            return decided
         if shell is not None:
             self.decide_command(argv, shell, env, cwd, event)
             self._path_programs(search, env, cwd, event)
-            return
+            return decided
         argv = _program_argv(program, argv)
         self._path_programs(search, env, cwd, event)
         starts = [argv]
@@ -405,6 +415,7 @@ class InstallGate:
                 ):
                     continue
             self.decide_command(start, None, env, cwd, event)
+        return decided
 
     def _handed_files(self, event: str) -> None:
         """A start that hands its child a file open for writing (an inheritable descriptor, a
@@ -583,6 +594,13 @@ class InstallGate:
             requests = read_requests(argv, shell, env, cwd, stdin, self.launch)
         if requests:
             self._enforce(requests, call, in_process)
+
+    def refuse_changed_start(self, why: str) -> None:
+        """A Popen start whose argv, program, folder, environment or descriptors differ, at
+        the fork, from what the gate decided (``decided_start``, red team 39a R39a-2): its
+        event, refused (the caller raises whatever the policy says)."""
+        request = _refused_start(why)
+        self._enforce([request], "subprocess.Popen", in_process=False)
 
     def refuse_preexec(self, program: str, what: str) -> None:
         """A ``subprocess`` start whose ``preexec_fn`` would run code in the child after the

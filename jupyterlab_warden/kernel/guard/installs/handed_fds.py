@@ -54,6 +54,11 @@ def noting(note: tuple):
     return token
 
 
+def current():
+    """This thread's note (``noting``), or None."""
+    return _NOTES.get(_thread.get_ident())
+
+
 def done(token) -> None:
     me, previous = token
     if previous is None:

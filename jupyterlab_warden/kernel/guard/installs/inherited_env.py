@@ -102,6 +102,8 @@ class InheritedEnviron:
         if _LAUNCH is None:
             _LAUNCH = dict(self.start)
         self.changes = {}  # name -> value, or None when unset
+        # one more at each change: a Popen start's decision notes it (``decided_start``)
+        self.version = 0
         self.unknown = ""  # a change Warden could not read: inherited starts are unreadable
         # os.environ's PATH bytes last decoded (``problem``, every start): bytes are immutable,
         # so the same object decodes to the same text
@@ -109,6 +111,7 @@ class InheritedEnviron:
 
     def changed(self, event: str, args: tuple) -> None:
         """The audit hook's entry for ``os.putenv(name, value)`` / ``os.unsetenv(name)``."""
+        self.version += 1
         try:
             name = _decode(args[0])
             self.changes[name] = _decode(args[1]) if event == "os.putenv" else None

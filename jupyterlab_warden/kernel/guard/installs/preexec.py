@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 
+from .decided_start import clear, verifying_copy
 from .handed_fds import done, noting, popen_note
 
 _BuiltinFunction = type(len)
@@ -49,16 +50,19 @@ def execute_child_wrapper(original, label, state):
 
     signature = None
     reroute = rerouter(state)
+    # the guard's own copy, which execs only what the gate decided (red team 39a R39a-2)
+    verified = verifying_copy(original, state) or _undecidable
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
+        clear()  # this start's decision is noted by its own audit event, none before it
         if preexec_fn is None or not (state.enabled or not state.intact()):
             if len(rest) < 13 or kwargs:  # not subprocess's call: no note, read as common
-                return original(self, args, executable, preexec_fn, *rest, **kwargs)
+                return verified(self, args, executable, preexec_fn, *rest, **kwargs)
             # the descriptors the child gets (``straight_wrapper``'s note, red team 34 R34-3)
             rest = (bool(rest[0]), tuple(map(int, rest[1] or ())), *rest[2:])
             token = noting(popen_note(rest[0], rest[1], (rest[7], rest[10], rest[12])))
             try:
-                return original(self, args, executable, preexec_fn, *rest)
+                return verified(self, args, executable, preexec_fn, *rest)
             finally:
                 done(token)
         nonlocal signature
@@ -70,10 +74,21 @@ def execute_child_wrapper(original, label, state):
         _replace(bound.arguments, preexec_fn, state, args, executable)
         if "env" in bound.arguments:
             bound.arguments["env"] = reroute(bound.arguments["env"])
-        return original(*bound.args, **bound.kwargs)
+        return verified(*bound.args, **bound.kwargs)
 
     _execute_child.reroute = reroute
+    _execute_child.verified = verified
     return _execute_child
+
+
+def _undecidable(*args, **kwargs):
+    """``_execute_child`` of a Python whose subprocess Warden cannot copy (no
+    ``_posixsubprocess.fork_exec`` it knows): it cannot hold the start to its decision."""
+    raise PermissionError(
+        "Jupyter Warden refused a process start: this Python's subprocess module is not one "
+        "Warden can hold to what it decided (no _posixsubprocess.fork_exec). Run the notebook "
+        "on a CPython 3.8-3.13 on Linux or macOS"
+    )
 
 
 def _replace(arguments: dict, preexec_fn, state, args, executable) -> None:
@@ -124,8 +139,9 @@ _PARAMETERS = (
 
 def straight_wrapper(original, inner, hide):
     """The patch's outer wrapper (``patches._wrap``: frames hidden from tracebacks) made for
-    ``original``'s exact parameters: a start without a ``preexec_fn`` goes straight to it, any
-    other through ``inner`` (``execute_child_wrapper``). Packing the 23 arguments twice (into
+    ``original``'s exact parameters: a start without a ``preexec_fn`` goes straight to the
+    guard's copy of it (``inner.verified``: ``decided_start``), any other through ``inner``
+    (``execute_child_wrapper``). Packing the 23 arguments twice (into
     the generic wrapper's ``*args``, then into the inner one's) was ~7 us of a cold start.
     None (the generic wrapper) when ``original`` is not that plain function."""
     code = getattr(original, "__code__", None)
@@ -140,6 +156,8 @@ def straight_wrapper(original, inner, hide):
     ):
         return None
     reroute = getattr(inner, "reroute", None)
+    # the guard's copy of ``original`` that execs only what the gate decided (R39a-2)
+    verified = getattr(inner, "verified", None) or original
 
     def _execute_child(
         self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env, startupinfo,
@@ -148,6 +166,7 @@ def straight_wrapper(original, inner, hide):
     ):  # fmt: skip
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
         try:
+            clear()  # this start's decision is noted by its own audit event, none before it
             if reroute is not None:
                 env = reroute(env)  # before the audit event: the gate reads what runs
             # the descriptors the child gets, which the event does not carry, noted for the
@@ -157,7 +176,7 @@ def straight_wrapper(original, inner, hide):
                 pass_fds = tuple(map(int, pass_fds))
             token = noting(popen_note(close_fds, pass_fds, (p2cread, c2pwrite, errwrite)))
             # no preexec_fn: nothing runs between fork and exec that Warden has to decide
-            target = original if preexec_fn is None else inner
+            target = verified if preexec_fn is None else inner
             try:
                 return target(
                     self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env,

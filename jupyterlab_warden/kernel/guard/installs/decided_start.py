@@ -1,0 +1,207 @@
+"""``Popen`` starts exactly what the gate decided (red team 39a R39a-2).
+
+``subprocess.Popen._execute_child`` raises its ``subprocess.Popen`` audit event with its own
+``args`` list and ``env`` dict, and after the hook returns runs Python code (``os.pipe``,
+``os.fsencode``, ``os.get_exec_path``, allocations that run ``gc.callbacks`` and finalizers)
+before ``_fork_exec`` execs that same list. Code run inside the gate's reading or in that span
+rewrote the list in place once the gate had copied it: the gate decided ``sh -c true``, the
+child ran an install.
+
+So the gate notes, per thread, what it decided (``publish``: the argv words, program, working
+folder, environment, the PATH it searched, the inherited environment's version), and Popen runs
+a copy of its ``_execute_child`` made by the guard (``verifying_copy``) whose ``_fork_exec`` is
+``verified_fork_exec``: it turns what it is handed into immutable, plain values, compares them
+with the note and hands those very values to ``_posixsubprocess.fork_exec`` (C: no Python
+code runs between the comparison and the fork). The copy never takes the ``posix_spawn``
+branch, so every Popen start passes that one checkpoint. A start with no note (no event was
+raised, or the decision was refused inside it) or any difference is refused.
+
+Open: another thread rewriting the list between the comparison and C's read is the known
+thread race; code that calls ``_posixsubprocess.fork_exec`` itself raises no event at all.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+
+from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode
+from .frozen_os import FROZEN_OS
+from .handed_fds import current as handed_note
+
+__builtins__ = FROZEN  # the boot's builtins for this module's functions (R38a-5)
+
+_FUNCTION = type(lambda: None)
+# thread id -> what the gate decided for the Popen start it is making (``publish``)
+_DECIDED: dict = {}
+
+
+def publish(note: tuple) -> None:
+    """The gate's decision for this thread's Popen start, once it passed (``InstallGate.check``):
+    (program, argv words, cwd, env or None, searched PATH, inherited environment's version)."""
+    _DECIDED[_thread.get_ident()] = note
+
+
+def _taken() -> object:
+    """This thread's note, removed: one decision, one start."""
+    return _DECIDED.pop(_thread.get_ident(), None)
+
+
+def clear() -> None:
+    """Forget any note of this thread (each Popen start begins with none)."""
+    _DECIDED.pop(_thread.get_ident(), None)
+
+
+class _Refused(Exception):
+    """A difference between what Popen is about to exec and what the gate decided."""
+
+
+def _plain(word, what: str):
+    """``word`` as the exact str or bytes C gets, and its text (the gate's reading, ``_text``)."""
+    if type(word) is str:
+        return word, word
+    if type(word) is bytes:
+        return word, fs_decode(word)
+    if type(word) in PATH_CLASSES:  # the library's pathlib: converted once, here
+        text = FROZEN_OS.fspath(word)
+        return text, text
+    raise _Refused(f"its {what} is a {type(word).__name__}, not str or bytes")
+
+
+def _executables(program: str, search: str) -> tuple:
+    """``executable_list`` as subprocess builds it for ``program`` searched on ``search``:
+    kept per (program, PATH), since joining each folder in Python is most of a bare name's
+    check and a notebook starts the same few programs on the same PATH."""
+    key = (program, search)
+    found = _JOINED.get(key)
+    if found is None:
+        if len(_JOINED) >= 64:
+            _JOINED.clear()
+        found = _JOINED[key] = _joined(program, search)
+    return found
+
+
+# (program, PATH) -> the executable_list subprocess builds for them (``_executables``)
+_JOINED: dict = {}
+
+
+def _joined(program: str, search: str) -> tuple:
+    encode = FROZEN_OS.fsencode
+    name = encode(program)
+    if FROZEN_OS.path.dirname(name):
+        return (name,)
+    join = FROZEN_OS.path.join
+    return tuple(join(encode(d), name) for d in search.split(os.pathsep))
+
+
+def _env_list(env: dict) -> list:
+    encode = FROZEN_OS.fsencode
+    return sorted(encode(k) + b"=" + encode(v) for k, v in env.items())
+
+
+def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, errpipe, gate):
+    """The values ``fork_exec`` gets, each plain and immutable, once they match ``note``."""
+    program, words, decided_cwd, env, search, version = note
+    plain = tuple(_plain(word, "argument") for word in args)
+    if tuple(text for _, text in plain) != words:
+        raise _Refused("its arguments changed after Warden decided on them")
+    if cwd is not None:
+        cwd, text = _plain(cwd, "working folder")
+        if text != decided_cwd:
+            raise _Refused("its working folder changed after Warden decided on it")
+    elif decided_cwd is not None:
+        raise _Refused("its working folder changed after Warden decided on it")
+    executables = tuple(executable_list)
+    if executables != _executables(program, search):
+        raise _Refused("the program it runs (or the PATH searched) changed after Warden's decision")
+    if env_list is None:
+        if env is not None or gate.inherited.version != version:
+            raise _Refused("the environment it inherits changed after Warden decided on it")
+    else:
+        env_list = tuple(env_list)
+        if env is None or sorted(env_list) != _env_list(env):
+            raise _Refused("its environment changed after Warden decided on it")
+    keep = tuple(fds_to_keep)
+    if not _fds_as_noted(keep, close_fds, errpipe):
+        raise _Refused("the descriptors it hands its child changed after Warden's decision")
+    return tuple(word for word, _ in plain), executables, keep, cwd, env_list
+
+
+def _fds_as_noted(keep: tuple, close_fds, errpipe) -> bool:
+    """Whether the descriptors kept open are the ones the gate read (``handed_fds``' note of
+    this start: its pass_fds and close_fds) plus subprocess's own error pipe."""
+    note = handed_note()
+    if not note or note[0] != "popen":
+        return all(fd == errpipe for fd in keep)
+    return bool(close_fds) == note[2] and all(fd == errpipe or fd in note[1] for fd in keep)
+
+
+def _verifier(fork_exec, state):
+    """``_fork_exec`` for the guard's copy of ``_execute_child``."""
+
+    def verified_fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest):
+        note = _taken()
+        gate = getattr(state, "installs", None)
+        if not (state.enabled or not state.intact()):  # the hook decides nothing: neither here
+            return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
+        try:
+            if note is None or gate is None:
+                raise _Refused("Warden saw no decision for it (no subprocess.Popen audit event)")
+            # rest[7]: errpipe_write, the one descriptor subprocess adds (CPython 3.8-3.13)
+            args, executable_list, fds_to_keep, cwd, env_list = _checked(
+                note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, rest[7], gate
+            )
+        except _Refused as exc:
+            _refuse(gate, str(exc))
+        return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
+
+    return verified_fork_exec
+
+
+def _refuse(gate, why: str) -> None:
+    message = (
+        f"Jupyter Warden refused a process start: {why} (code that ran inside the start, a "
+        "gc callback, a finalizer or a signal handler, changed what would run). Start the "
+        "process again without that code"
+    )
+    if gate is not None:
+        gate.refuse_changed_start(message)
+    raise PermissionError(message)
+
+
+class _Namespace:
+    """``_posixsubprocess`` as the guard's copy sees it (Python before 3.11 looks up
+    ``_posixsubprocess.fork_exec``)."""
+
+    def __init__(self, fork_exec):
+        self.fork_exec = fork_exec
+
+
+def verifying_copy(original, state):
+    """``original`` (``Popen._execute_child``, POSIX) made again over a copy of subprocess's
+    globals taken now: the boot's ``os`` and builtins, no ``posix_spawn`` branch, and
+    ``_fork_exec`` = the verifier. None when ``original`` is not that function."""
+    space = getattr(original, "__globals__", None)
+    if type(original) is not _FUNCTION or type(space) is not dict:
+        return None
+    # 3.11+ imports it as ``_fork_exec``; 3.8-3.10 call ``_posixsubprocess.fork_exec``
+    fork_exec = space.get("_fork_exec") or getattr(space.get("_posixsubprocess"), "fork_exec", None)
+    if type(fork_exec) is not type(len) or getattr(fork_exec.__self__, "__name__", "") != (
+        "_posixsubprocess"
+    ):
+        return None
+    verifier = _verifier(fork_exec, state)
+    space = dict(space)
+    space.update(
+        __builtins__=FROZEN,
+        os=FROZEN_OS,
+        _USE_POSIX_SPAWN=False,  # one checkpoint: os.posix_spawn converts before its event
+        _fork_exec=verifier,
+        _posixsubprocess=_Namespace(verifier),
+    )
+    copy = _FUNCTION(
+        original.__code__, space, original.__name__, original.__defaults__, original.__closure__
+    )
+    copy.__kwdefaults__ = original.__kwdefaults__
+    copy.__qualname__ = original.__qualname__
+    return copy
