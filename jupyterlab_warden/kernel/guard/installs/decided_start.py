@@ -65,6 +65,9 @@ def _plain(word, what: str):
     if type(word) in PATH_CLASSES:  # the library's pathlib: converted once, here
         text = FROZEN_OS.fspath(word)
         return text, text
+    if isinstance(word, str):  # a subclass: C converts it by its data, as the gate read it
+        text = str.__str__(word)  # an exact str copy of the data (R12-5)
+        return text, text
     raise _Refused(f"its {what} is a {type(word).__name__}, not str or bytes")
 
 
