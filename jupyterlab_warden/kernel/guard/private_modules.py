@@ -60,9 +60,36 @@ class _Spec:
         self.origin = origin
 
 
+class _Modules(dict):
+    """``sys.modules`` as the private copies see it (``enum.global_enum``, ``dataclasses`` look
+    themselves up there; ``typing`` notes ``typing.io``): what they note, then the guard's
+    modules and copies, then the process's."""
+
+    def __missing__(self, key):
+        module = _LOADED.get(key) or _SEALED.get(key)
+        return module if module is not None else sys.modules[key]
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+
+# the private copies' ``sys``: the interpreter's, but for ``modules``
+_SYS = _MODULE("sys")
+vars(_SYS).update(modules=_Modules(), __getattr__=lambda name: getattr(sys, name))
+
+
 def guard_import(name, globals, fromlist, level):
     """``__import__`` for the guard's code and the private library copies it runs."""
-    absolute = _absolute(name, globals or {}, level)
+    globals = globals or {}
+    absolute = _absolute(name, globals, level)
+    if absolute == "sys" and not (globals.get("__name__") or "").startswith(_OWN):
+        return _SYS  # a private copy's: its sys.modules is the private one
     module = _module(absolute)
     if not fromlist:
         return _module(absolute.partition(".")[0])
@@ -112,7 +139,11 @@ def _load(name: str):
     if not path.endswith(".py"):
         return _extension(name, path)
     module = _source_module(name, path, package)
-    if parent is not None and name.startswith(_OWN + "."):
+    # on its package, as an import does: Warden's own, and the private copies (a package the
+    # seal found of the library's stays the process's)
+    if parent is not None and (
+        name.startswith(_OWN + ".") or parent is _LOADED.get(parent.__name__)
+    ):
         setattr(parent, name.rpartition(".")[2], module)
     return module
 
@@ -148,28 +179,14 @@ def _source_module(name: str, path: str, package: bool):
         space["__path__"] = [path.rpartition("/")[0]]
     own = name.startswith(_OWN + ".")
     _LOADED[name] = module
-    held = dict(sys.modules)
     try:
         _EXEC(_code(path, check=name != _AGE), space)
     except BaseException:
         _LOADED.pop(name, None)
         raise
-    finally:
-        if not own:
-            _undo_registrations(name, held)
     if own:
         sys.modules.setdefault(name, module)
     return module
-
-
-def _undo_registrations(name: str, held: dict) -> None:
-    """A library body that noted itself in ``sys.modules`` (``typing.io``): put back."""
-    modules = sys.modules
-    for key in [k for k in modules if k == name or k.startswith(name + ".")]:
-        if key not in held:
-            modules.pop(key, None)
-        elif modules.get(key) is not held[key]:
-            modules[key] = held[key]
 
 
 def _code(path: str, check: bool):
