@@ -25,6 +25,7 @@ dict lookup. Imports only built-in modules: every guarded Python loads it at boo
 """
 
 import _imp
+import _thread
 import marshal
 import posix
 import sys
@@ -49,7 +50,15 @@ _AGE = _OWN + ".kernel.guard.installs.kernel_age"
 _LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
 
 _LOADED = {}  # name: the module the guard loaded itself (its own, private copies, built-ins)
+_LOADING = {}  # name: the module whose body runs now (an import cycle takes it as it is)
+_LOCK = _thread.RLock()
 _ABSENT = set()  # names found to be no module (a package's plain attribute)
+_TOPS = {}  # top-level name: ``_guards``' answer
+_VIEWS = {}  # name: ``_view`` of a package of the process's
+# the library's modules taken as the process's own (open): the import system itself; those
+# whose body changes the process (threading's main-thread sentinel, site's .pth files) or
+# whose state is the process's (warnings' filters, logging's handlers)
+_SHARED = frozenset(("importlib", "threading", "warnings", "logging", "site"))
 
 
 class _Spec:
@@ -66,7 +75,7 @@ class _Modules(dict):
     modules and copies, then the process's."""
 
     def __missing__(self, key):
-        module = _LOADED.get(key) or _SEALED.get(key)
+        module = _LOADED.get(key) or _LOADING.get(key) or _SEALED.get(key)
         return module if module is not None else sys.modules[key]
 
     def get(self, key, default=None):
@@ -86,18 +95,49 @@ vars(_SYS).update(modules=_Modules(), __getattr__=lambda name: getattr(sys, name
 
 def guard_import(name, globals, fromlist, level):
     """``__import__`` for the guard's code and the private library copies it runs."""
+    if type(fromlist) is list and not fromlist:
+        # C code's import (``PyImport_Import``: ``_sre``'s template substitution asks ``re``,
+        # ``_json``'s errors ``json.decoder``) reads the module from sys.modules right after:
+        # the process's own, loaded as before (open)
+        return _live(name)
     globals = globals or {}
     absolute = _absolute(name, globals, level)
+    if not _guards(absolute.partition(".")[0]):
+        return boot_import(absolute, {}, None, fromlist, 0)  # a third-party module (open)
     if absolute == "sys" and not (globals.get("__name__") or "").startswith(_OWN):
         return _SYS  # a private copy's: its sys.modules is the private one
     module = _module(absolute)
     if not fromlist:
         return _module(absolute.partition(".")[0])
-    if "__path__" in vars(module):
-        for item in fromlist:
-            if item != "*":
-                _submodule(module, f"{absolute}.{item}", item)
+    if "__path__" not in getattr(module, "__dict__", ()):
+        return module
+    if not (absolute.startswith(_OWN) or _LOADED.get(absolute) is module):
+        module = _view(absolute, module)  # a package of the process's: its attributes are
+    for item in fromlist:
+        if item != "*":
+            _submodule(module, f"{absolute}.{item}", item)
     return module
+
+
+def _guards(top: str) -> bool:
+    """Whether the guard loads ``top``'s modules itself: Warden's, the library's (not
+    ``_SHARED``) and the built-in ones."""
+    known = _TOPS.get(top)
+    if known is None:
+        known = _TOPS[top] = (
+            top == _OWN or top in _BUILT_IN or (top not in _SHARED and _where(top) is not None)
+        )
+    return known
+
+
+def _view(name: str, package):
+    """A package the seal found (or a shared one), for ``from package import module``: its
+    submodules the guard's, its other names read from it."""
+    view = _VIEWS.get(name)
+    if view is None:
+        view = _VIEWS[name] = _MODULE(name)
+        vars(view).update(__path__=package.__path__, __getattr__=lambda n: getattr(package, n))
+    return view
 
 
 def _absolute(name: str, globals: dict, level: int) -> str:
@@ -125,14 +165,18 @@ def _submodule(package, full: str, item: str) -> None:
 
 def _module(name: str):
     module = _LOADED.get(name) or _SEALED.get(name)
-    return module if module is not None else _load(name)
+    if module is not None:
+        return module
+    with _LOCK:  # one first load at a time; a module being loaded: to its own thread only
+        module = _LOADED.get(name) or _LOADING.get(name)
+        return module if module is not None else _load(name)
 
 
 def _load(name: str):
     parent = _module(name.rpartition(".")[0]) if "." in name else None
     if name.partition(".")[0] != _OWN and name in _BUILT_IN:
         return _built_in(name)
-    found = _where(name)
+    found = _where(name) if _guards(name.partition(".")[0]) else None
     if found is None:
         return _live(name)
     path, package = found
@@ -178,15 +222,34 @@ def _source_module(name: str, path: str, package: bool):
     if package:
         space["__path__"] = [path.rpartition("/")[0]]
     own = name.startswith(_OWN + ".")
-    _LOADED[name] = module
+    _LOADING[name] = module
+    # in sys.modules while its body runs, as an import puts it: a module the seal found
+    # (enum's ``_convert_``, dataclasses) may look it up there; a library copy only meanwhile
+    held = dict(sys.modules)
+    sys.modules[name] = held.get(name, module) if own else module
     try:
         _EXEC(_code(path, check=name != _AGE), space)
     except BaseException:
-        _LOADED.pop(name, None)
+        if own and sys.modules.get(name) is module:
+            del sys.modules[name]
         raise
-    if own:
-        sys.modules.setdefault(name, module)
+    finally:
+        _LOADING.pop(name, None)
+        if not own:
+            _put_back(name, held)
+    _LOADED[name] = module
     return module
+
+
+def _put_back(name: str, held: dict) -> None:
+    """What a library copy's body left in ``sys.modules`` under its names (itself,
+    ``typing.io``): as it was before."""
+    modules = sys.modules
+    for key in [k for k in modules if k == name or k.startswith(name + ".")]:
+        if key not in held:
+            modules.pop(key, None)
+        elif modules.get(key) is not held[key]:
+            modules[key] = held[key]
 
 
 def _code(path: str, check: bool):
