@@ -43,7 +43,7 @@ def test_a_guarded_script_plants_the_gates_decide_in_sys_modules(own_kernel):
 
 def test_a_cell_sets_the_gates_decide_on_its_package(own_kernel):
     """``from . import decide`` reads the package's attribute: the guard's module is put back."""
-    cell = FAKE_DECIDE + f"sys.modules[{GUARD!r}].decide = fake\n"
+    cell = FAKE_DECIDE + f"import importlib\nimportlib.import_module({GUARD!r}).decide = fake\n"
     own_kernel.proves(_escaped(cell + f"os.system({own_kernel.uv_install()!r})\n"))
 
 
