@@ -9,12 +9,14 @@ first load of it reaches no check. Each proof installs without Warden and is ref
 
 GUARD = "jupyterlab_warden.kernel.guard.installs"
 
-# a stand-in for the gate's decide module: the real one's names, its decide finding nothing
+# a stand-in for the gate's decide module, never loaded under its name (no package
+# attribute): the real file run into another module, its decide finding nothing
 FAKE_DECIDE = (
-    "import importlib, os, sys, types\n"
-    f"real = importlib.import_module({GUARD + '.decide'!r})\n"
-    "fake = types.ModuleType('decide')\n"
-    "vars(fake).update(vars(real), decide=lambda request, policy, data: [])\n"
+    "import importlib.util, os, sys\n"
+    f"spec = importlib.util.find_spec({GUARD + '.decide'!r})\n"
+    "fake = importlib.util.module_from_spec(spec)\n"
+    "spec.loader.exec_module(fake)\n"
+    "fake.decide = lambda request, policy, data: []\n"
 )
 
 
@@ -44,7 +46,7 @@ def test_a_guarded_script_plants_the_gates_decide_in_sys_modules(own_kernel):
 
 def test_a_cell_sets_the_gates_decide_on_its_package(own_kernel):
     """``from . import decide`` reads the package's attribute: the guard's module is put back."""
-    cell = FAKE_DECIDE + f"importlib.import_module({GUARD!r}).decide = fake\n"
+    cell = FAKE_DECIDE + f"sys.modules[{GUARD!r}].decide = fake\n"
     own_kernel.proves(_escaped(cell + f"os.system({own_kernel.uv_install()!r})\n"))
 
 
