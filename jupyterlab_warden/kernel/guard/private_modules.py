@@ -108,10 +108,10 @@ def guard_import(name, globals, fromlist, level):
         return _SYS  # a private copy's: its sys.modules is the private one
     module = _module(absolute)
     if not fromlist:
-        return _module(absolute.partition(".")[0])
+        return _chain(absolute) if "." in absolute else module
     if "__path__" not in getattr(module, "__dict__", ()):
         return module
-    if not (absolute.startswith(_OWN) or _LOADED.get(absolute) is module):
+    if not _ours(absolute, module):
         module = _view(absolute, module)  # a package of the process's: its attributes are
     for item in fromlist:
         if item != "*":
@@ -130,13 +130,39 @@ def _guards(top: str) -> bool:
     return known
 
 
+def _ours(name: str, module) -> bool:
+    """Whether ``module`` is Warden's or a private copy (a package the guard may set its
+    submodules on)."""
+    return name.partition(".")[0] == _OWN or _LOADED.get(name) is module
+
+
+def _chain(absolute: str):
+    """``import a.b.c``'s answer, ``a``: through which ``a.b.c`` reads the guard's modules (a
+    package of the process's on the way as a ``_view``)."""
+    parts = absolute.split(".")
+    name = parts[0]
+    top = holder = _module(name)
+    if not _ours(name, top):
+        top = holder = _view(name, top)
+    for part in parts[1:]:
+        name = f"{name}.{part}"
+        module = _module(name)
+        if name != absolute and not _ours(name, module):
+            module = _view(name, module)
+        setattr(holder, part, module)
+        holder = module
+    return top
+
+
 def _view(name: str, package):
     """A package the seal found (or a shared one), for ``from package import module``: its
     submodules the guard's, its other names read from it."""
     view = _VIEWS.get(name)
     if view is None:
         view = _VIEWS[name] = _MODULE(name)
-        vars(view).update(__path__=package.__path__, __getattr__=lambda n: getattr(package, n))
+        vars(view).update(
+            __path__=getattr(package, "__path__", ()), __getattr__=lambda n: getattr(package, n)
+        )
     return view
 
 
