@@ -18,7 +18,12 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
   the guard's alone. A library file changed since the kernel started is refused;
 * a built-in or lib-dynload extension module: a new instance made by ``_imp`` (modules of
   multi-phase init); one that hands back its single instance is taken as it is;
-* anything else (a third-party module): the boot's import system, as before (open).
+* ``import a.b`` or ``from a import b`` where ``a`` is a package of the process's: a view of
+  it (``_view``) on which ``b`` is the guard's;
+* open, taken as the process's: ``_SHARED`` modules (the import system, those whose body
+  changes the process or whose state is the process's), third-party modules (the boot's
+  import system, as before), and the modules C code imports for itself (``PyImport_Import``
+  reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``).
 
 Costs once per module and process (the first check that needs it); a loaded module costs a
 dict lookup. Imports only built-in modules: every guarded Python loads it at boot.
@@ -250,19 +255,22 @@ def _source_module(name: str, path: str, package: bool):
     own = name.startswith(_OWN + ".")
     _LOADING[name] = module
     # in sys.modules while its body runs, as an import puts it: a module the seal found
-    # (enum's ``_convert_``, dataclasses) may look it up there; a library copy only meanwhile
+    # (enum's ``_convert_``, dataclasses) may look it up there. A library copy is there only
+    # meanwhile; Warden's stays where the name was free
     held = dict(sys.modules)
-    sys.modules[name] = held.get(name, module) if own else module
+    sys.modules[name] = module
     try:
         _EXEC(_code(path, check=name != _AGE), space)
     except BaseException:
-        if own and sys.modules.get(name) is module:
+        if sys.modules.get(name) is module:
             del sys.modules[name]
         raise
     finally:
         _LOADING.pop(name, None)
         if not own:
             _put_back(name, held)
+        elif name in held:
+            sys.modules[name] = held[name]
     _LOADED[name] = module
     return module
 
