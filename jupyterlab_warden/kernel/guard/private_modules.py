@@ -44,6 +44,7 @@ _OPEN, _EXEC, _COMPILE = FROZEN["open"], FROZEN["exec"], FROZEN["compile"]
 _LOADS, _STAT = marshal.loads, posix.stat
 _CREATE_BUILTIN, _EXEC_BUILTIN = _imp.create_builtin, _imp.exec_builtin
 _CREATE_DYNAMIC, _EXEC_DYNAMIC = _imp.create_dynamic, _imp.exec_dynamic
+_FIX_FILENAME = _imp._fix_co_filename
 _BUILT_IN = frozenset(sys.builtin_module_names)
 _SUFFIXES = tuple(_imp.extension_suffixes())
 _MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
@@ -306,11 +307,22 @@ def _code(path: str, check: bool):
         and int.from_bytes(data[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
         and int.from_bytes(data[12:16], "little") == stat.st_size & 0xFFFFFFFF
     ):
-        return _LOADS(memoryview(data)[16:])
+        return _named(_LOADS(memoryview(data)[16:]), path)
     source = _read(path)
     if source is None:
         raise ImportError(f"Warden: cannot read {path}, which Warden's guard runs")
     return _COMPILE(source, path, "exec", dont_inherit=True)
+
+
+def _named(code, path: str):
+    """Cached code named by the file it was read for, as an import names it: a ``.pyc`` keeps
+    the path it was compiled at (an installation copied or moved, a library folder of links:
+    the machine's path). A guarded pip's allowance reads whose code ran by that name
+    (``pip_process.code_ran``: the library's place, unchanged since the kernel started): the
+    guard's private copy of ``contextlib`` is the library's file Warden checked, by its name
+    here (fix round 44)."""
+    _FIX_FILENAME(code, path)
+    return code
 
 
 def _read(path: str):
