@@ -72,3 +72,27 @@ def test_the_process_keeps_its_own_library_modules(own_kernel):
     )
     result = own_kernel.cell(_escaped(cell), launched=True)
     assert result["refused"] is None, result
+
+
+def test_the_guards_library_copies_name_the_files_they_were_read_from(own_kernel):
+    """Fix round 44: the kernel's library folder is links to this Python's, its compiled
+    files naming this Python's paths (an installation copied or moved). The guard's private
+    copies' code names the library file Warden checked, as an import names it: a guarded pip's
+    own command counts them as the library's (``pip_process.code_ran``; the editable install of
+    test_redteam29_site). A failed assert fails the cell's process."""
+    cell = (
+        "import os\n"
+        "assert os.system('true') == 0\n"  # the guard's first check loads its copies
+        "from jupyterlab_warden.kernel.guard import private_modules\n"
+        "library = private_modules._LIBRARY + '/'\n"
+        "copies = [m for m in private_modules._LOADED.values()\n"
+        "          if (getattr(m, '__file__', None) or '').startswith(library)]\n"
+        "assert any(os.path.realpath(m.__file__) != m.__file__ for m in copies), copies\n"
+        "named = {(f.__code__.co_filename, m.__file__) for m in copies\n"
+        "         for f in vars(m).values()\n"
+        "         if hasattr(f, '__code__') and getattr(f, '__module__', '') == m.__name__}\n"
+        "odd = sorted(code for code, file in named if code != file)\n"
+        "assert named and not odd, odd[:3]\n"
+    )
+    result = own_kernel.cell(_escaped(cell), launched=True)
+    assert result["refused"] is None, result
