@@ -20,6 +20,12 @@ import _thread  # threading's own primitives: threading imports functools at sta
 import os
 
 from .environ import EVENT_SPOOL_ENV as SPOOL_ENV
+from .guard.frozen_builtins import FROZEN
+
+# the boot's builtins for the guard's event writes, its late ``import json`` a private copy
+# once a guarded Python is sealed (red team 39a: the library module the process holds is the
+# process's, and it may load it with rebound builtins)
+__builtins__ = FROZEN
 
 SPOOL_SUFFIX = ".jsonl"
 # A line longer than this is refused by the reader; the writer refuses it first.

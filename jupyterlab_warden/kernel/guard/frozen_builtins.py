@@ -28,7 +28,10 @@ import sys
 
 _IMPORT = builtins.__import__
 FS_ENCODING = sys.getfilesystemencoding()
-_IMPORT_SYSTEM = {"meta_path": tuple(sys.meta_path), "path": tuple(sys.path)}
+_IMPORT_SYSTEM = {"meta_path": tuple(sys.meta_path), "path": tuple(sys.path), "sealed": False}
+_MODULE = type(sys)
+# the modules loaded when ``seal`` ran, by name: what ``guard_import`` takes under those names
+_SEALED = {}
 # the types of the standard library's pathlib paths (``note_pathlib``): filled once, when
 # pathlib is loaded from the library's own file
 PATH_CLASSES = set()
@@ -36,9 +39,17 @@ PATH_CLASSES = set()
 
 def seal() -> None:
     """The import system of the boot, once the guard's own finder is in (``patches.install``):
-    what ``guard_import`` loads the guard's modules with."""
+    what ``guard_import`` loads the guard's modules with. The modules loaded now (Warden's
+    guard and what it and the interpreter loaded before any code of the process ran) are the
+    ones ``guard_import`` hands out under their names from now on (``_SEALED``)."""
+    from . import private_modules  # built-in modules only: loaded at the boot, before the seal
+
     _IMPORT_SYSTEM["meta_path"] = tuple(sys.meta_path)
     _IMPORT_SYSTEM["path"] = tuple(sys.path)
+    _IMPORT_SYSTEM["private"] = private_modules.guard_import
+    _SEALED.clear()
+    _SEALED.update((k, v) for k, v in dict(sys.modules).items() if type(v) is _MODULE)
+    _IMPORT_SYSTEM["sealed"] = True
 
 
 def _loaded(name: str, globals, fromlist, level: int) -> bool:
@@ -59,10 +70,20 @@ def _loaded(name: str, globals, fromlist, level: int) -> bool:
 
 
 def guard_import(name, globals=None, locals=None, fromlist=(), level=0):
-    """``__import__`` of the guard's modules (``FROZEN``): what is loaded is read from
-    ``sys.modules``; anything else is loaded with the import system of the boot. The swap is
-    process-wide for the load's time (the import lock does not cover another thread's import
-    statements): a first load happens once per module."""
+    """``__import__`` of the guard's modules (``FROZEN``). Once ``seal`` ran (a guarded
+    Python), ``private_modules.guard_module`` answers (red team 39a: no module, class or cache
+    the process can reach or plant); before (the lab, tests importing the guard's modules),
+    what is loaded is read from ``sys.modules`` and anything else is loaded with the import
+    system of the boot."""
+    if _IMPORT_SYSTEM["sealed"]:
+        return _private_import(name, globals, fromlist, level)
+    return boot_import(name, globals, locals, fromlist, level)
+
+
+def boot_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """``__import__`` with the import system of the boot. The swap is process-wide for the
+    load's time (the import lock does not cover another thread's import statements): a first
+    load happens once per module."""
     if _loaded(name, globals, fromlist, level):
         return _IMPORT(name, globals, locals, fromlist, level)
     # the modules it loads (the library's too: ``re`` runs ``enum``) run their bodies with
@@ -82,6 +103,11 @@ def guard_import(name, globals=None, locals=None, fromlist=(), level=0):
                 names.pop(key, None)
             else:
                 names[key] = value
+
+
+def _private_import(name, globals, fromlist, level):
+    """``__import__``'s answer from the guard's own modules (``private_modules``)."""
+    return _IMPORT_SYSTEM["private"](name, globals, fromlist, level)
 
 
 _BOOT = dict(vars(builtins))

@@ -1,0 +1,359 @@
+"""The modules the guard's code imports once its Python is sealed, loaded where the process
+cannot reach or plant them (red team 39a R39a-1, R39a-3, R39a-4).
+
+``frozen_builtins`` froze the builtins and the import system, ``frozen_os`` froze ``os``; the
+library modules the rule runs (``re``, ``shlex``, ``fnmatch``, ``glob``, ``typing``...) were
+the process's own: ``shlex.shlex.read_token`` rebound, an entry planted in ``re._cache``, a
+finder put in ``sys.path_importer_cache`` for the guard's folder, a module planted in
+``sys.modules`` all reached the decision. ``guard_import`` (``FROZEN``'s ``__import__`` once
+``frozen_builtins.seal`` ran) answers instead:
+
+* a module loaded when the seal ran: that object (``frozen_builtins._SEALED``), never what
+  ``sys.modules`` holds now under its name;
+* Warden's own modules: found by path under the package's folder and run from its file, with
+  the frozen builtins; noted in ``sys.modules`` (unless a name is there) and on their package;
+* a standard-library module: a private copy, from the library's file (its cached bytecode when
+  that matches the source and is older than the kernel), run with the frozen builtins so its
+  own imports are private copies too, kept out of ``sys.modules``: its classes and caches are
+  the guard's alone. A library file changed since the kernel started is refused;
+* a built-in or lib-dynload extension module: a new instance made by ``_imp`` (modules of
+  multi-phase init); one that hands back its single instance is taken as it is;
+* ``import a.b`` or ``from a import b`` where ``a`` is a package of the process's: a view of
+  it (``_view``) on which ``b`` is the guard's;
+* open, taken as the process's: ``_SHARED`` modules (the import system, those whose body
+  changes the process or whose state is the process's), third-party modules (the boot's
+  import system, as before), and the modules C code imports for itself (``PyImport_Import``
+  reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``).
+
+Costs once per module and process (the first check that needs it); a loaded module costs a
+dict lookup. Imports only built-in modules: every guarded Python loads it at boot.
+"""
+
+import _imp
+import _thread
+import marshal
+import posix
+import sys
+
+from .frozen_builtins import _SEALED, FROZEN, boot_import
+
+__builtins__ = FROZEN  # its own names: the boot's
+
+_MODULE = type(sys)
+_OPEN, _EXEC, _COMPILE = FROZEN["open"], FROZEN["exec"], FROZEN["compile"]
+_LOADS, _STAT = marshal.loads, posix.stat
+_CREATE_BUILTIN, _EXEC_BUILTIN = _imp.create_builtin, _imp.exec_builtin
+_CREATE_DYNAMIC, _EXEC_DYNAMIC = _imp.create_dynamic, _imp.exec_dynamic
+_FIX_FILENAME = _imp._fix_co_filename
+_BUILT_IN = frozenset(sys.builtin_module_names)
+_SUFFIXES = tuple(_imp.extension_suffixes())
+_MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
+_TAG = sys.implementation.cache_tag
+_OWN = __name__.partition(".")[0]
+_ROOT = __file__.rsplit("/", 4)[0]  # the folder holding Warden's package
+_AGE = _OWN + ".kernel.guard.installs.kernel_age"
+# the library's folder, as the interpreter started
+_LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
+
+_LOADED = {}  # name: the module the guard loaded itself (its own, private copies, built-ins)
+_LOADING = {}  # name: the module whose body runs now (an import cycle takes it as it is)
+_LOCK = _thread.RLock()
+_ABSENT = set()  # names found to be no module (a package's plain attribute)
+_TOPS = {}  # top-level name: ``_guards``' answer
+_VIEWS = {}  # name: ``_view`` of a package of the process's
+# the library's modules taken as the process's own (open): the import system itself; those
+# whose body changes the process (threading's main-thread sentinel, site's .pth files) or
+# whose state is the process's (warnings' filters, logging's handlers)
+_SHARED = frozenset(("importlib", "threading", "warnings", "logging", "site"))
+
+
+class _Spec:
+    """What ``_imp`` reads of a module's spec."""
+
+    def __init__(self, name: str, origin: str):
+        self.name = name
+        self.origin = origin
+
+
+class _Modules(dict):
+    """``sys.modules`` as the private copies see it (``enum.global_enum``, ``dataclasses`` look
+    themselves up there; ``typing`` notes ``typing.io``): what they note, then the guard's
+    modules and copies, then the process's."""
+
+    def __missing__(self, key):
+        module = _LOADED.get(key) or _LOADING.get(key) or _SEALED.get(key)
+        return module if module is not None else sys.modules[key]
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+
+# the private copies' ``sys``: the interpreter's, but for ``modules``
+_SYS = _MODULE("sys")
+vars(_SYS).update(modules=_Modules(), __getattr__=lambda name: getattr(sys, name))
+
+
+def guard_import(name, globals, fromlist, level):
+    """``__import__`` for the guard's code and the private library copies it runs."""
+    if type(fromlist) is list and not fromlist:
+        # C code's import (``PyImport_Import``: ``_sre``'s template substitution asks ``re``,
+        # ``_json``'s errors ``json.decoder``) reads the module from sys.modules right after:
+        # the process's own, loaded as before (open)
+        return _live(name)
+    globals = globals or {}
+    absolute = _absolute(name, globals, level)
+    if not _guards(absolute.partition(".")[0]):
+        return boot_import(absolute, {}, None, fromlist, 0)  # a third-party module (open)
+    if absolute == "sys" and not (globals.get("__name__") or "").startswith(_OWN):
+        return _SYS  # a private copy's: its sys.modules is the private one
+    module = _module(absolute)
+    if not fromlist:
+        return _chain(absolute) if "." in absolute else module
+    if "__path__" not in getattr(module, "__dict__", ()):
+        return module
+    if not _ours(absolute, module):
+        module = _view(absolute, module)  # a package of the process's: its attributes are
+    for item in fromlist:
+        if item != "*":
+            _submodule(module, f"{absolute}.{item}", item)
+    return module
+
+
+def _guards(top: str) -> bool:
+    """Whether the guard loads ``top``'s modules itself: Warden's, the library's (not
+    ``_SHARED``) and the built-in ones."""
+    known = _TOPS.get(top)
+    if known is None:
+        known = _TOPS[top] = (
+            top == _OWN or top in _BUILT_IN or (top not in _SHARED and _where(top) is not None)
+        )
+    return known
+
+
+def _ours(name: str, module) -> bool:
+    """Whether ``module`` is Warden's or a private copy (a package the guard may set its
+    submodules on)."""
+    return name.partition(".")[0] == _OWN or _LOADED.get(name) is module
+
+
+def _chain(absolute: str):
+    """``import a.b.c``'s answer, ``a``: through which ``a.b.c`` reads the guard's modules (a
+    package of the process's on the way as a ``_view``)."""
+    parts = absolute.split(".")
+    name = parts[0]
+    top = holder = _module(name)
+    if not _ours(name, top):
+        top = holder = _view(name, top)
+    for part in parts[1:]:
+        name = f"{name}.{part}"
+        module = _module(name)
+        if name != absolute and not _ours(name, module):
+            module = _view(name, module)
+        setattr(holder, part, module)
+        holder = module
+    return top
+
+
+def _view(name: str, package):
+    """A package the seal found (or a shared one), for ``from package import module``: its
+    submodules the guard's, its other names read from it."""
+    view = _VIEWS.get(name)
+    if view is None:
+        view = _VIEWS[name] = _MODULE(name)
+        vars(view).update(
+            __path__=getattr(package, "__path__", ()), __getattr__=lambda n: getattr(package, n)
+        )
+    return view
+
+
+def _absolute(name: str, globals: dict, level: int) -> str:
+    if not level:
+        return name
+    package = globals.get("__package__")
+    if not package:
+        own = globals.get("__name__") or ""
+        package = own if "__path__" in globals else own.rpartition(".")[0]
+    base = package.rsplit(".", level - 1)[0] if level > 1 else package
+    return f"{base}.{name}" if name else base
+
+
+def _submodule(package, full: str, item: str) -> None:
+    """``from package import item`` where ``item`` is a module: the guard's one, set again on
+    the package (a process's ``package.item = other`` does not count)."""
+    if full in _ABSENT:
+        return
+    known = _LOADED.get(full) or _SEALED.get(full)
+    if known is None and _where(full) is None:
+        _ABSENT.add(full)
+        return
+    setattr(package, item, known or _module(full))
+
+
+def _module(name: str):
+    module = _LOADED.get(name) or _SEALED.get(name)
+    if module is not None:
+        return module
+    with _LOCK:  # one first load at a time; a module being loaded: to its own thread only
+        module = _LOADED.get(name) or _LOADING.get(name)
+        return module if module is not None else _load(name)
+
+
+def _load(name: str):
+    parent = _module(name.rpartition(".")[0]) if "." in name else None
+    if name.partition(".")[0] != _OWN and name in _BUILT_IN:
+        return _built_in(name)
+    found = _where(name) if _guards(name.partition(".")[0]) else None
+    if found is None:
+        return _live(name)
+    path, package = found
+    if not path.endswith(".py"):
+        return _extension(name, path)
+    module = _source_module(name, path, package)
+    # on its package, as an import does: Warden's own, and the private copies (a package the
+    # seal found of the library's stays the process's)
+    if parent is not None and (
+        name.startswith(_OWN + ".") or parent is _LOADED.get(parent.__name__)
+    ):
+        setattr(parent, name.rpartition(".")[2], module)
+    return module
+
+
+def _where(name: str):
+    """``(path, is_package)`` of ``name``'s file: under Warden's folder for its own modules,
+    else the standard library's folder (lib-dynload for an extension), or None."""
+    top = _ROOT if name.partition(".")[0] == _OWN else _LIBRARY
+    base = f"{top}/{name.replace('.', '/')}"
+    for path, package in ((base + "/__init__.py", True), (base + ".py", False)):
+        if _is_file(path):
+            return path, package
+    if top is _LIBRARY and "." not in name:
+        for suffix in _SUFFIXES:
+            if _is_file(f"{top}/lib-dynload/{name}{suffix}"):
+                return f"{top}/lib-dynload/{name}{suffix}", False
+    return None
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return _STAT(path).st_mode & 0o170000 == 0o100000
+    except OSError:
+        return False
+
+
+def _source_module(name: str, path: str, package: bool):
+    module = _MODULE(name)
+    space = vars(module)
+    space.update(__file__=path, __builtins__=FROZEN)
+    space["__package__"] = name if package else name.rpartition(".")[0]
+    if package:
+        space["__path__"] = [path.rpartition("/")[0]]
+    own = name.startswith(_OWN + ".")
+    _LOADING[name] = module
+    # in sys.modules while its body runs, as an import puts it: a module the seal found
+    # (enum's ``_convert_``, dataclasses) may look it up there. A library copy is there only
+    # meanwhile; Warden's stays where the name was free
+    held = dict(sys.modules)
+    sys.modules[name] = module
+    try:
+        _EXEC(_code(path, check=name != _AGE), space)
+    except BaseException:
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
+        raise
+    finally:
+        _LOADING.pop(name, None)
+        if not own:
+            _put_back(name, held)
+        elif name in held:
+            sys.modules[name] = held[name]
+    _LOADED[name] = module
+    return module
+
+
+def _put_back(name: str, held: dict) -> None:
+    """What a library copy's body left in ``sys.modules`` under its names (itself,
+    ``typing.io``): as it was before."""
+    modules = sys.modules
+    for key in [k for k in modules if k == name or k.startswith(name + ".")]:
+        if key not in held:
+            modules.pop(key, None)
+        elif modules.get(key) is not held[key]:
+            modules[key] = held[key]
+
+
+def _code(path: str, check: bool):
+    """``path``'s code: its cached bytecode when that was written for this very source and
+    not since the kernel started, else the source compiled. A file changed since the kernel
+    started may be the notebook's: refused (the guard then refuses what it was reading)."""
+    if check and _changed(path):
+        raise ImportError(
+            f"Warden: {path} changed since the kernel started, so Warden's guard does not run "
+            "it; restart the kernel (reinstall Python or Warden if you did not change it)"
+        )
+    stat = _STAT(path)
+    folder, _, file = path.rpartition("/")
+    cached = f"{folder}/__pycache__/{file[:-3]}.{_TAG}.pyc"
+    data = _read(cached) if check and not _changed(cached) else None
+    if (
+        data is not None
+        and data[:4] == _MAGIC
+        and data[4:8] == b"\0\0\0\0"
+        and int.from_bytes(data[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+        and int.from_bytes(data[12:16], "little") == stat.st_size & 0xFFFFFFFF
+    ):
+        return _named(_LOADS(memoryview(data)[16:]), path)
+    source = _read(path)
+    if source is None:
+        raise ImportError(f"Warden: cannot read {path}, which Warden's guard runs")
+    return _COMPILE(source, path, "exec", dont_inherit=True)
+
+
+def _named(code, path: str):
+    """Cached code named by the file it was read for, as an import names it: a ``.pyc`` keeps
+    the path it was compiled at (an installation copied or moved, a library folder of links:
+    the machine's path). A guarded pip's allowance reads whose code ran by that name
+    (``pip_process.code_ran``: the library's place, unchanged since the kernel started): the
+    guard's private copy of ``contextlib`` is the library's file Warden checked, by its name
+    here (fix round 44)."""
+    _FIX_FILENAME(code, path)
+    return code
+
+
+def _read(path: str):
+    try:
+        with _OPEN(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _changed(path: str) -> bool:
+    return _module(_AGE).changed_since_start(path)
+
+
+def _built_in(name: str):
+    module = _CREATE_BUILTIN(_Spec(name, "built-in"))
+    if module is not sys.modules.get(name):  # a new instance (multi-phase init)
+        _EXEC_BUILTIN(module)
+    _LOADED[name] = module
+    return module
+
+
+def _extension(name: str, path: str):
+    module = _CREATE_DYNAMIC(_Spec(name, path))
+    if module is not sys.modules.get(name):
+        _EXEC_DYNAMIC(module)
+    _LOADED[name] = module
+    return module
+
+
+def _live(name: str):
+    """Neither Warden's nor the library's (a third-party module): the boot's import system
+    loads it, as the process would (open: its classes and names are the process's)."""
+    return boot_import(name, {}, None, ("__name__",), 0)
