@@ -150,18 +150,24 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     return found
 
 
-def pth_path_folders(sites: List[str]) -> List[str]:
-    """The folders the ``.pth`` files of ``sites`` add to ``sys.path`` (path lines: not a
+def pth_path_entries(sites: List[str]) -> List[str]:
+    """The entries the ``.pth`` files of ``sites`` add to ``sys.path`` (path lines: not a
     comment, not ``import``), as ``site.addpackage`` does: relative to the site folder, only
-    when they exist."""
+    when they exist: folders, and files (or links to one), which zipimport imports from as
+    archives (red team 39c R39c-3: ``aa.pth`` naming a new ``rt39.zip``)."""
     found: List[str] = []
     for site in sites:
         for pth in pth_files(site):
             for line in pth_lines.lines(pth):
-                folder = pth_lines.path_line(site, line)
-                if folder and os.path.isdir(folder) and folder not in found:
-                    found.append(folder)
+                entry = pth_lines.path_line(site, line)
+                if entry and os.path.exists(entry) and entry not in found:
+                    found.append(entry)
     return found
+
+
+def pth_path_folders(sites: List[str]) -> List[str]:
+    """The folders among ``pth_path_entries`` (what a writer on the line may write in)."""
+    return [entry for entry in pth_path_entries(sites) if os.path.isdir(entry)]
 
 
 def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -> Tuple[str, str]:
@@ -191,7 +197,7 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
     pth = startup_modules.pth_code(sites)
     if pth:
         return pth, "a .pth file changed since the kernel started, whose code site runs"
-    added = pth_path_folders(sites)
+    added = pth_path_entries(sites)  # archives too: site imports from them as from folders
     # a .pth line's import finds the kernel's own standard library's modules (its library,
     # lib-dynload) before the site folders' (R31-8; a changed zip was refused above)
     path = _pth_module_changed(sites, added, startup_modules.stdlib_folders()[1:] if own else ())
@@ -445,6 +451,11 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
             missing.add(name)  # the standard library's, or none: site's import fails
             continue
         for module in found:
+            part = startup_modules.archive_part(module)
+            if part:  # an archive (``_first_module``): its members are not stat'ed one by one
+                if _new(part):
+                    return part
+                continue
             for path in _module_files(os.path.dirname(module), name):
                 if _new(path) and not _vouched(path, sites):
                     return path
@@ -490,7 +501,9 @@ def _first_module(folders: List[str], names) -> str:
     package runs no code: '' when only portions are found."""
     for folder in folders:
         if startup_modules.archive_part(folder):
-            return folder  # an archive, or a folder inside one: its modules are not listed
+            if _archive_holds(folder, names):
+                return folder  # an archive, or a folder inside one, holding one (or unread)
+            continue
         index = _stems(folder)
         entries = sorted(e for name in names for e in index.get(name, ()))
         for entry in entries:
@@ -502,6 +515,31 @@ def _first_module(folders: List[str], names) -> str:
             if suffix in ("py", "pyc", "pyw") or (dot and entry.endswith("so")):
                 return os.path.join(folder, entry)
     return ""
+
+
+def _archive_holds(word: str, names) -> bool:
+    """Whether a ``sys.path`` entry that is an archive or a folder inside one
+    (``startup_modules.archive_part``) holds a module, package or namespace portion named one
+    of ``names`` at its top, as zipimport reads the archive's directory (red team 39c R39c-3: a
+    ``.pth`` path line's ``rt39.zip`` holding ``sitecustomize.py``). One Warden cannot read
+    (not a zip archive it can list: zipimport may still read it otherwise) holds anything."""
+    import zipimport
+
+    part = startup_modules.archive_part(word)
+    inner = os.path.relpath(os.path.abspath(word), os.path.abspath(part))
+    prefix = "" if inner == "." else inner.strip("/") + "/"
+    try:
+        members = zipimport._read_directory(part)  # no cache: the archive as it is now
+    except Exception:  # noqa: BLE001 - zipimport's own error types vary by version
+        return True
+    wanted = set(names)
+    for member in members:
+        member = member.replace(os.sep, "/")
+        if member.startswith(prefix):
+            top = member[len(prefix) :].split("/")[0]
+            if top.partition(".")[0] in wanted:
+                return True
+    return False
 
 
 def _package_init(folder: str) -> bool:
