@@ -262,8 +262,10 @@ def start_reach(sites: Sequence[str]) -> frozenset:
     names = startup_modules.pth_imports(sites) if sites else set()
     roots |= names & stdlib_reach.SHADOWABLE
     for name in sorted(names - stdlib_reach.SHADOWABLE):
-        for module in _modules(list(sites), (name,)):
-            for path in _module_files(os.path.dirname(module), name):
+        for folder, module in _modules(list(sites), (name,)):
+            if module == folder:
+                continue  # in an archive (``_first_module``): no source Warden lists
+            for path in _module_files(folder, name):
                 roots |= _source_imports(path)
     return stdlib_reach.closure(frozenset(roots & stdlib_reach.SHADOWABLE))
 
@@ -450,17 +452,18 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
         if not found:
             missing.add(name)  # the standard library's, or none: site's import fails
             continue
-        for module in found:
-            part = startup_modules.archive_part(module)
-            if part:  # an archive (``_first_module``): its members are not stat'ed one by one
+        for folder, module in found:
+            if module == folder:  # in an archive (``_first_module``): its members are not
+                part = startup_modules.archive_part(folder)  # stat'ed one by one (R39c-3)
                 if _new(part):
                     return part
                 continue
-            for path in _module_files(os.path.dirname(module), name):
+            for path in _module_files(folder, name):
                 if _new(path) and not _vouched(path, sites):
                     return path
-        if name.startswith("__editable__") and found[0].endswith(".py"):
-            finders.append(found[0])
+        folder, module = found[0]
+        if name.startswith("__editable__") and module != folder and module.endswith(".py"):
+            finders.append(module)
     # an editable finder imports what it maps when nothing on the path has it: a name another
     # .pth line imports, found nowhere, would be the project's file, run before the guard
     for finder in finders:
@@ -469,9 +472,11 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
     return ""
 
 
-def _modules(folders: List[str], names) -> List[str]:
+def _modules(folders: List[str], names) -> List[Tuple[str, str]]:
     """Every module or package named one of ``names`` in ``folders`` (``_first_module`` of
-    each folder, in their order): the first is the one Python imports now. A folder counts
+    each folder, in their order), as (the folder, the module): the first is the one Python
+    imports now. The module is the folder itself when the folder is an archive or lies in one
+    (a module file is a file too: only this tells them apart, fix44pth). A folder counts
     once, by its first spelling (a venv's ``lib64`` is a link to its ``lib``: a compiled file
     names its source as the import found it)."""
     found, seen = [], set()
@@ -486,7 +491,7 @@ def _modules(folders: List[str], names) -> List[str]:
         seen.add(key)
         module = _first_module([folder], names)
         if module:
-            found.append(module)
+            found.append((folder, module))
     return found
 
 
