@@ -32,7 +32,10 @@ _BOM = "\ufeff"
 # its MRO and a copy of its class dict now (some 60 us at boot), reads a node's fields from
 # its own ``__dict__`` with the boot's descriptor, and before and after a parse checks no
 # class changed since (``_ast_intact``); when one did, it reads the compiled code instead
-# (``_code_names``: every name and string the line holds, a superset).
+# (``_code_names``: every name and string the line holds, a superset). The standard library's
+# ``ast`` adds properties to two classes when imported (``Constant.n``/``.s``, ``Tuple.dims``,
+# 3.8-3.13), which every kernel does (IPython): a name added to a class dict that neither
+# ``compile`` sets nor the reading reads is no change (``_inert_added``, fix44pth).
 _ONLY_AST = _ast.PyCF_ONLY_AST
 _TYPE_DICT = type.__dict__["__dict__"].__get__
 _TYPE_MRO = type.__dict__["__mro__"].__get__
@@ -46,6 +49,14 @@ _AST_CLASSES = {
     if type(cls) is type and issubclass(cls, _NODE)
 }
 _CODE = type(_COMPILE("", "<pth>", "exec"))
+# the names ``compile`` sets on a node (every class's fields and position attributes): a
+# descriptor added under one of these (or a ``__setattr__``) goes between compile and the node
+_SET_NAMES = frozenset(
+    name
+    for cls in _AST_CLASSES
+    for name in (*cls._fields, *getattr(cls, "_attributes", ()))
+    if type(name) is str
+)
 
 
 def path_line(site: str, line: str) -> str:
@@ -191,15 +202,26 @@ def _walk(tree):
 def _ast_intact() -> bool:
     """Whether every ``_ast`` node class has the MRO and class dict (the same objects) it had
     at boot: a descriptor or ``__setattr__`` planted on one changes what ``compile`` puts in
-    its nodes, a ``_fields`` what a walk reads."""
+    its nodes, a ``_fields`` what a walk reads. Names added since that are inert
+    (``_inert_added``: the standard library's ``ast`` adds some) are no change."""
     for cls, (_fields, mro, boot) in _AST_CLASSES.items():
         live = _TYPE_DICT(cls)
-        if _TYPE_MRO(cls) != mro or len(live) != len(boot):
+        if _TYPE_MRO(cls) != mro:
             return False
         for key, value in boot.items():
             if live.get(key) is not value:
                 return False
+        if len(live) != len(boot) and not all(_inert_added(key) for key in live if key not in boot):
+            return False
     return True
+
+
+def _inert_added(key) -> bool:
+    """Whether a name added to an ``_ast`` class dict after boot leaves what ``compile`` puts
+    in a node and what the walk reads as they were: a plain ``str`` name that is no field or
+    attribute compile sets (``_SET_NAMES``) and does not start with ``_`` (no dunder such as
+    ``__setattr__``, no ``_fields``): ``ast``'s ``n``, ``s``, ``dims``."""
+    return type(key) is str and key[:1] != "_" and key not in _SET_NAMES
 
 
 def _code_names(line: str) -> set:
