@@ -238,6 +238,7 @@ def _pth_lines(
     (``startup_modules.pth_line_runs_code``) or a path line leading out of the wheel's own
     install (absolute, ``..``) is appended to ``found``. Returns the modules their known
     installer lines import and the site-relative folders their path lines add."""
+    from .pth_lines import text_lines
     from .startup_modules import pth_line_runs_code, pth_line_runs_modules
 
     by_name = {info.filename: info for info in infos}
@@ -251,7 +252,7 @@ def _pth_lines(
         except (ValueError, UnicodeDecodeError) as exc:
             found.append(f"{entry} (a .pth file Warden cannot read: {exc})")
             continue
-        for line in text.lstrip("\ufeff").splitlines():
+        for line in text_lines(text):  # every way a site reads it (red team 39c R39c-4)
             if pth_line_runs_code(line):
                 found.append(f"{entry} (a .pth file whose line {line[:120]!r} site runs as code)")
             elif line.startswith(("import ", "import\t")):

@@ -150,18 +150,24 @@ def site_folders(interpreter: Optional[str]) -> List[str]:
     return found
 
 
-def pth_path_folders(sites: List[str]) -> List[str]:
-    """The folders the ``.pth`` files of ``sites`` add to ``sys.path`` (path lines: not a
+def pth_path_entries(sites: List[str]) -> List[str]:
+    """The entries the ``.pth`` files of ``sites`` add to ``sys.path`` (path lines: not a
     comment, not ``import``), as ``site.addpackage`` does: relative to the site folder, only
-    when they exist."""
+    when they exist: folders, and files (or links to one), which zipimport imports from as
+    archives (red team 39c R39c-3: ``aa.pth`` naming a new ``rt39.zip``)."""
     found: List[str] = []
     for site in sites:
         for pth in pth_files(site):
             for line in pth_lines.lines(pth):
-                folder = pth_lines.path_line(site, line)
-                if folder and os.path.isdir(folder) and folder not in found:
-                    found.append(folder)
+                entry = pth_lines.path_line(site, line)
+                if entry and os.path.exists(entry) and entry not in found:
+                    found.append(entry)
     return found
+
+
+def pth_path_folders(sites: List[str]) -> List[str]:
+    """The folders among ``pth_path_entries`` (what a writer on the line may write in)."""
+    return [entry for entry in pth_path_entries(sites) if os.path.isdir(entry)]
 
 
 def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -> Tuple[str, str]:
@@ -191,7 +197,7 @@ def start_problem(interpreter: Optional[str], sites: List[str], guarded: bool) -
     pth = startup_modules.pth_code(sites)
     if pth:
         return pth, "a .pth file changed since the kernel started, whose code site runs"
-    added = pth_path_folders(sites)
+    added = pth_path_entries(sites)  # archives too: site imports from them as from folders
     # a .pth line's import finds the kernel's own standard library's modules (its library,
     # lib-dynload) before the site folders' (R31-8; a changed zip was refused above)
     path = _pth_module_changed(sites, added, startup_modules.stdlib_folders()[1:] if own else ())
@@ -256,8 +262,10 @@ def start_reach(sites: Sequence[str]) -> frozenset:
     names = startup_modules.pth_imports(sites) if sites else set()
     roots |= names & stdlib_reach.SHADOWABLE
     for name in sorted(names - stdlib_reach.SHADOWABLE):
-        for module in _modules(list(sites), (name,)):
-            for path in _module_files(os.path.dirname(module), name):
+        for folder, module in _modules(list(sites), (name,)):
+            if module == folder:
+                continue  # in an archive (``_first_module``): no source Warden lists
+            for path in _module_files(folder, name):
                 roots |= _source_imports(path)
     return stdlib_reach.closure(frozenset(roots & stdlib_reach.SHADOWABLE))
 
@@ -444,12 +452,18 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
         if not found:
             missing.add(name)  # the standard library's, or none: site's import fails
             continue
-        for module in found:
-            for path in _module_files(os.path.dirname(module), name):
+        for folder, module in found:
+            if module == folder:  # in an archive (``_first_module``): its members are not
+                part = startup_modules.archive_part(folder)  # stat'ed one by one (R39c-3)
+                if _new(part):
+                    return part
+                continue
+            for path in _module_files(folder, name):
                 if _new(path) and not _vouched(path, sites):
                     return path
-        if name.startswith("__editable__") and found[0].endswith(".py"):
-            finders.append(found[0])
+        folder, module = found[0]
+        if name.startswith("__editable__") and module != folder and module.endswith(".py"):
+            finders.append(module)
     # an editable finder imports what it maps when nothing on the path has it: a name another
     # .pth line imports, found nowhere, would be the project's file, run before the guard
     for finder in finders:
@@ -458,9 +472,11 @@ def _pth_module_changed(sites: List[str], added: List[str], stdlib: Sequence[str
     return ""
 
 
-def _modules(folders: List[str], names) -> List[str]:
+def _modules(folders: List[str], names) -> List[Tuple[str, str]]:
     """Every module or package named one of ``names`` in ``folders`` (``_first_module`` of
-    each folder, in their order): the first is the one Python imports now. A folder counts
+    each folder, in their order), as (the folder, the module): the first is the one Python
+    imports now. The module is the folder itself when the folder is an archive or lies in one
+    (a module file is a file too: only this tells them apart, fix44pth). A folder counts
     once, by its first spelling (a venv's ``lib64`` is a link to its ``lib``: a compiled file
     names its source as the import found it)."""
     found, seen = [], set()
@@ -475,7 +491,7 @@ def _modules(folders: List[str], names) -> List[str]:
         seen.add(key)
         module = _first_module([folder], names)
         if module:
-            found.append(module)
+            found.append((folder, module))
     return found
 
 
@@ -490,7 +506,9 @@ def _first_module(folders: List[str], names) -> str:
     package runs no code: '' when only portions are found."""
     for folder in folders:
         if startup_modules.archive_part(folder):
-            return folder  # an archive, or a folder inside one: its modules are not listed
+            if _archive_holds(folder, names):
+                return folder  # an archive, or a folder inside one, holding one (or unread)
+            continue
         index = _stems(folder)
         entries = sorted(e for name in names for e in index.get(name, ()))
         for entry in entries:
@@ -502,6 +520,31 @@ def _first_module(folders: List[str], names) -> str:
             if suffix in ("py", "pyc", "pyw") or (dot and entry.endswith("so")):
                 return os.path.join(folder, entry)
     return ""
+
+
+def _archive_holds(word: str, names) -> bool:
+    """Whether a ``sys.path`` entry that is an archive or a folder inside one
+    (``startup_modules.archive_part``) holds a module, package or namespace portion named one
+    of ``names`` at its top, as zipimport reads the archive's directory (red team 39c R39c-3: a
+    ``.pth`` path line's ``rt39.zip`` holding ``sitecustomize.py``). One Warden cannot read
+    (not a zip archive it can list: zipimport may still read it otherwise) holds anything."""
+    import zipimport
+
+    part = startup_modules.archive_part(word)
+    inner = os.path.relpath(os.path.abspath(word), os.path.abspath(part))
+    prefix = "" if inner == "." else inner.strip("/") + "/"
+    try:
+        members = zipimport._read_directory(part)  # no cache: the archive as it is now
+    except Exception:  # noqa: BLE001 - zipimport's own error types vary by version
+        return True
+    wanted = set(names)
+    for member in members:
+        member = member.replace(os.sep, "/")
+        if member.startswith(prefix):
+            top = member[len(prefix) :].split("/")[0]
+            if top.partition(".")[0] in wanted:
+                return True
+    return False
 
 
 def _package_init(folder: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import kernel_age
 from .kernel_age import _changed, changed_since_start  # noqa: F401 (its readers)
-from .pth_lines import IMPORT_LINE, imported_names
+from .pth_lines import IMPORT_LINE, imported_names, text_lines
 
 # The environment the start being read is given (Popen's ``env=``; os.environ for a shell
 # line), set by ``commands.shell_environment``: what a child has where the reading's own env
@@ -344,7 +344,7 @@ def pth_imports(site_folders: Iterable[str]) -> Set[str]:
         for pth in pth_files(site):
             try:
                 with open(pth, encoding="utf-8", errors="replace") as handle:
-                    lines = handle.read().splitlines()
+                    lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
             except OSError:
                 continue
             for line in lines:
@@ -483,7 +483,7 @@ def pth_code(site_folders: Iterable[str]) -> str:
                 if os.stat(pth).st_ctime < kernel_age._STARTED - 1:
                     continue  # there before this kernel's first cell
                 with open(pth, encoding="utf-8", errors="replace") as handle:
-                    lines = handle.read().splitlines()
+                    lines = text_lines(handle.read())  # every way a site reads it (R39c-4)
             except OSError:
                 return pth
             if any(map(pth_line_runs_code, lines)):
