@@ -2,7 +2,7 @@
 against no guard in the same run (issue 20 targets: <= 1.05x and <= 1.10x).
 
     PYTHONPATH=. python bench/install_gate_overhead.py [--rounds 7] [--spawns 1000]
-                                                       [--only torch|spawns|cell]
+                                                       [--only torch|spawns|cell] [--relative]
 
 Each measurement runs in a fresh interpreter (bytecode cached: the package is compiled first,
 as ``pip install`` compiles it, since a machine that sets PYTHONDONTWRITEBYTECODE, as this
@@ -15,9 +15,10 @@ starts, which also reads each start for writes of start-up names).
 
 The ``cell`` workload is the issue's own words: a cell running the loop in a real ipykernel
 launched as the lab launches one (``launch_env.kernel_env``: the launch-time guard, as the
-kernel) against a plain ipykernel, the two kernels taking turns (PYTHONPATH entries made
-absolute first: a relative one in a kernel's launch PYTHONPATH makes every start hand on a
-rewritten environment, read in full, see docs/threat-model.md).
+kernel) against a plain ipykernel, the two kernels taking turns (this bench's own PYTHONPATH
+entries made absolute first, so the kernels, started in another folder, find the package;
+``--relative`` adds a relative folder to both kernels' PYTHONPATH, the case where the lab
+launches the kernel with its PYTHONPATH deferred: ``launch_env.kernel_pythonpath``).
 
 A start's cost grows with its PATH (one look per folder): the PATH's folder count is
 reported. Reported: medians of wall and CPU time (the child's own user+sys for `import
@@ -157,7 +158,7 @@ print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time()
 """
 
 
-def compare_kernels(name, rounds, spawns):
+def compare_kernels(name, rounds, spawns, relative=False):
     """The loop as a cell in two real kernels, plain and Warden's, taking turns."""
     import tempfile
     import uuid
@@ -176,6 +177,8 @@ def compare_kernels(name, rounds, spawns):
         if base.get("PYTHONPATH"):  # this bench's own `PYTHONPATH=.`, as an installed package
             folders = base["PYTHONPATH"].split(os.pathsep)
             base["PYTHONPATH"] = os.pathsep.join(os.path.abspath(f) for f in folders if f)
+        if relative:  # a relative folder, as a lab started with `PYTHONPATH=.` hands on
+            base["PYTHONPATH"] = os.pathsep.join(filter(None, [base.get("PYTHONPATH"), "."]))
         # the environment the lab launches a kernel with (its launch-time guard, as the kernel)
         envs = {
             "plain": base,
@@ -229,6 +232,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--spawns", type=int, default=1000)
     parser.add_argument("--only", choices=("torch", "spawns", "cell"))
+    parser.add_argument("--relative", action="store_true", help="cell: a relative PYTHONPATH")
     opts = parser.parse_args()
     import jupyterlab_warden
 
@@ -244,8 +248,8 @@ def main():
             compare_workers(f"{opts.spawns} subprocesses", SPAWNS, opts.rounds, opts.spawns)
         )
     if opts.only in (None, "cell"):
-        name = f"{opts.spawns} subprocesses, a cell"
-        rows.append(compare_kernels(name, opts.rounds, opts.spawns))
+        name = f"{opts.spawns} subprocesses, a cell" + (", PYTHONPATH=." if opts.relative else "")
+        rows.append(compare_kernels(name, opts.rounds, opts.spawns, opts.relative))
     for row in rows:
         print(json.dumps(row))
 

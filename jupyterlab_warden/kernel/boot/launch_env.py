@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Dict, Mapping, Optional, Tuple
 
 from ..environ import (
+    DEFERRED_PYTHONPATH_ENV,
     EVENT_SPOOL_ENV,
     KERNEL_KEY_ENV,
     KERNEL_STATUS_ENV,
@@ -37,9 +38,7 @@ def kernel_env(
     update_file: Optional[str] = None,
 ) -> Dict[str, str]:
     env = dict(base)
-    # First on PYTHONPATH so it is the `sitecustomize` Python imports; it chains any other.
-    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != SITE_DIR]
-    env["PYTHONPATH"] = os.pathsep.join([SITE_DIR, *rest])
+    env.update(kernel_pythonpath(env.get("PYTHONPATH", "")))
     env[POLICY_FILE_ENV] = policy_file
     # From the server's memory, never from the file: the guard refuses a file that differs.
     env.pop(POLICY_DIGEST_ENV, None)
@@ -56,6 +55,27 @@ def kernel_env(
     env[STATUS_ENV] = os.path.join(status_dir, f"{kernel_id}.json")
     env[TREE_STARTED_ENV] = f"{time.time():.3f}"  # before the kernel's own start
     return env
+
+
+def kernel_pythonpath(pythonpath: str) -> Dict[str, str]:
+    """The kernel's PYTHONPATH (and ``DEFERRED_PYTHONPATH_ENV``) for the lab's ``pythonpath``.
+
+    The guard's folder first, so its ``sitecustomize`` is the one Python imports (it chains
+    any other). A relative folder (``PYTHONPATH=.``, a folder named from wherever the lab was
+    started) names a different folder for every working folder, so no Python the kernel
+    starts may import from it before its guard (``child_path``: R9-15, R10-6): the kernel
+    would hand every start a rewritten environment, read in full (1.36x on a cell starting
+    processes). So the kernel is launched in the form its children get: only the absolute
+    folders on PYTHONPATH, the whole one deferred, which its boot puts back in front once its
+    guard is installed (``site_boot._in_front``, which makes each folder absolute from the
+    kernel's own folder, as ``site`` would have). Its own start then imports nothing from a
+    relative folder before its guard either."""
+    rest = [p for p in pythonpath.split(os.pathsep) if p and p != SITE_DIR]
+    whole = os.pathsep.join([SITE_DIR, *rest])
+    if all(os.path.isabs(p) for p in rest):
+        return {"PYTHONPATH": whole}
+    started = [SITE_DIR, *(p for p in rest if os.path.isabs(p))]
+    return {"PYTHONPATH": os.pathsep.join(started), DEFERRED_PYTHONPATH_ENV: whole}
 
 
 def guard_kernel_launches(
