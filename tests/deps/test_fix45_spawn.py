@@ -150,3 +150,50 @@ def test_the_ordinary_exec_and_spawn_forms_run(own_kernel):
     result = own_kernel.cell(cell.replace("{", "{{").replace("}", "}}"), launched=True)
     assert result["refused"] is None, result
     assert "Traceback" not in result.get("stderr", ""), result
+
+
+PREEXEC_PAST_THE_WRAPPER = (
+    "import os, subprocess\n"
+    "MARK = os.path.abspath('preexec-ran')\n"
+    "if os.path.exists(MARK):\n"
+    "    os.unlink(MARK)\n"
+    "def found(fn, seen):\n"
+    "    # the guard's copy of _execute_child in the patch's closures (None without Warden)\n"
+    "    for cell in getattr(fn, '__closure__', None) or ():\n"
+    "        value = cell.cell_contents\n"
+    "        if not callable(value) or id(value) in seen:\n"
+    "            continue\n"
+    "        seen.add(id(value))\n"
+    "        space = getattr(value, '__globals__', None)\n"
+    "        if getattr(value, '__name__', '') == '_execute_child' and type(space) is dict:\n"
+    "            if space is not vars(subprocess) and space.get('_USE_POSIX_SPAWN') is False:\n"
+    "                return value\n"
+    "        deeper = found(value, seen)\n"
+    "        if deeper is not None:\n"
+    "            return deeper\n"
+    "    return None\n"
+    "run = found(subprocess.Popen._execute_child, set()) or subprocess.Popen._execute_child\n"
+    "def mark():\n"
+    "    os.close(os.open(MARK, os.O_CREAT | os.O_WRONLY))\n"
+    "p = subprocess.Popen.__new__(subprocess.Popen)\n"
+    "p._child_created = False\n"
+    "p._waitpid_lock = __import__('threading').Lock()\n"
+    "p.returncode = None\n"
+    "p._input = None\n"
+    "p._communication_started = False\n"
+    "p.args = ['/bin/true']\n"
+    "run(p, ['/bin/true'], None, mark, True, (), None, None, None, 0, False, -1, -1, -1, -1,"
+    " -1, -1, True, None, None, None, -1, False, -1)\n"
+    "os.waitpid(p.pid, 0)\n"
+    "assert os.path.exists(MARK), 'the preexec_fn did not run'\n"
+)
+
+
+def test_a_preexec_fn_handed_to_the_guards_copy_itself_is_refused(own_kernel):
+    """R11-9 class (red team 40a's note): the guard's copy of ``_execute_child``, called
+    directly with a preexec_fn, past the wrapper that refuses one: refused by the verifier."""
+    cell = PREEXEC_PAST_THE_WRAPPER
+    plain = own_kernel.cell(cell, launched=False)
+    assert plain["refused"] is None, plain
+    guarded = own_kernel.cell(cell, launched=True)
+    assert guarded["refused"] and "preexec_fn" in guarded["refused"], guarded
