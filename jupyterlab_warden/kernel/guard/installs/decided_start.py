@@ -152,8 +152,9 @@ def _verifier(fork_exec, state):
                 raise _Refused("Warden saw no decision for it (no subprocess.Popen audit event)")
             if _preexec_fn(rest) is not None:
                 # the wrapper turns os.setsid/os.setpgrp into C arguments and refuses any
-                # other; one here came past it (the original _execute_child called itself)
-                raise _Refused("it runs a preexec_fn in the child, after Warden's decision")
+                # other; one here came past it (this copy called itself): refused as the
+                # wrapper refuses one, by the policy's rule (R11-9)
+                gate.refuse_preexec("process", "handed to Warden's copy of _execute_child")
             # rest[7]: errpipe_write, the one descriptor subprocess adds (CPython 3.8-3.13)
             args, executable_list, fds_to_keep, cwd, env_list = _checked(
                 note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, rest[7], gate
