@@ -30,23 +30,18 @@ _ENVIRON = os.environ
 _PATH_KEY = _ENVIRON.encodekey("PATH")
 
 
-# the class's attributes as the interpreter finds them, not as a metaclass's __getattribute__
-# answers (os._Environ's metaclass is abc.ABCMeta, a Python class)
-_CLASS_ATTRIBUTE = type.__getattribute__
-
-
 def _machinery(env) -> tuple:
     """What reading ``env`` runs, by identity (functions compare by identity): subprocess's
     ``env.items()`` and ``env.get``, and C's ``PyMapping_Size``/``_Keys``/``_Values`` (os.execve,
     os.posix_spawn given ``os.environ``: ``__len__``, ``keys()``, ``values()`` and their views,
     red team 40a R40a-3), every attribute found through ``__getattribute__``: the class's
-    methods, then the instance's attributes (its codecs and ``_data``'s type)."""
+    methods (read through its metaclass's ``__getattribute__``, held too: ``abc.ABCMeta`` is a
+    Python class), then the instance's attributes (its codecs and ``_data``'s type)."""
     cls = type(env)
     fields = vars(env)
-    method = _CLASS_ATTRIBUTE.__get__(cls)
     return (
-        cls, method("__getattribute__"), method("__iter__"), method("__getitem__"),
-        method("__len__"), method("items"), method("keys"), method("values"), method("get"),
+        cls, type(cls).__getattribute__, cls.__getattribute__, cls.__iter__, cls.__getitem__,
+        cls.__len__, cls.items, cls.keys, cls.values, cls.get,
         ItemsView.__iter__, KeysView.__iter__, ValuesView.__iter__,
         len(fields), fields.get("encodekey"), fields.get("decodekey"),
         fields.get("encodevalue"), fields.get("decodevalue"), type(fields.get("_data")),
