@@ -150,6 +150,11 @@ def _verifier(fork_exec, state):
         try:
             if note is None or gate is None:
                 raise _Refused("Warden saw no decision for it (no subprocess.Popen audit event)")
+            if _preexec_fn(rest) is not None:
+                # the wrapper turns os.setsid/os.setpgrp into C arguments and refuses any
+                # other; one here came past it (this copy called itself): refused as the
+                # wrapper refuses one, by the policy's rule (R11-9)
+                gate.refuse_preexec("process", "handed to Warden's copy of _execute_child")
             # rest[7]: errpipe_write, the one descriptor subprocess adds (CPython 3.8-3.13)
             args, executable_list, fds_to_keep, cwd, env_list = _checked(
                 note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, rest[7], gate
@@ -159,6 +164,12 @@ def _verifier(fork_exec, state):
         return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
 
     return verified_fork_exec
+
+
+def _preexec_fn(rest: tuple):
+    """``fork_exec``'s preexec_fn among its arguments after ``env_list``: next to last on
+    CPython 3.11-3.13 (then ``allow_vfork``, 17 of them), last on 3.8-3.10."""
+    return rest[15] if len(rest) == 17 else rest[-1]
 
 
 def _refuse(gate, why: str) -> None:
