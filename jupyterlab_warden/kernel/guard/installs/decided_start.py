@@ -105,8 +105,13 @@ def _env_list(env: dict) -> list:
 def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, errpipe, gate):
     """The values ``fork_exec`` gets, each plain and immutable, once they match ``note``."""
     program, words, decided_cwd, env, search, version = note
-    plain = tuple(_plain(word, "argument") for word in args)
-    if tuple(text for _, text in plain) != words:
+    argv = _exact_words(args)
+    if argv is None:  # bytes or path words: each converted once, here, and compared by text
+        plain = tuple(_plain(word, "argument") for word in args)
+        argv = tuple(word for word, _ in plain)
+        if tuple(text for _, text in plain) != words:
+            raise _Refused("its arguments changed after Warden decided on them")
+    elif argv != words:
         raise _Refused("its arguments changed after Warden decided on them")
     if cwd is not None:
         cwd, text = _plain(cwd, "working folder")
@@ -127,7 +132,20 @@ def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list,
     keep = tuple(fds_to_keep)
     if not _fds_as_noted(keep, close_fds, errpipe):
         raise _Refused("the descriptors it hands its child changed after Warden's decision")
-    return tuple(word for word, _ in plain), executables, keep, cwd, env_list
+    return argv, executables, keep, cwd, env_list
+
+
+def _exact_words(args):
+    """``args`` as a tuple when it is an exact list or tuple of exact str (subprocess's own
+    list, the common start: compared with the decision as it is, no copy per word), else
+    None. The tuple is taken first: what is checked is what C gets."""
+    if type(args) is not list and type(args) is not tuple:
+        return None
+    argv = tuple(args)
+    for word in argv:
+        if type(word) is not str:
+            return None
+    return argv
 
 
 def _fds_as_noted(keep: tuple, close_fds, errpipe) -> bool:
@@ -135,8 +153,11 @@ def _fds_as_noted(keep: tuple, close_fds, errpipe) -> bool:
     this start: its pass_fds and close_fds) plus subprocess's own error pipe."""
     note = handed_note()
     if not note or note[0] != "popen":
-        return all(fd == errpipe for fd in keep)
-    return bool(close_fds) == note[2] and all(fd == errpipe or fd in note[1] for fd in keep)
+        return keep == (errpipe,) or all(fd == errpipe for fd in keep)
+    if bool(close_fds) != note[2]:
+        return False
+    # the common start keeps subprocess's error pipe alone
+    return keep == (errpipe,) or all(fd == errpipe or fd in note[1] for fd in keep)
 
 
 def _verifier(fork_exec, state):
@@ -150,6 +171,11 @@ def _verifier(fork_exec, state):
         try:
             if note is None or gate is None:
                 raise _Refused("Warden saw no decision for it (no subprocess.Popen audit event)")
+            if _preexec_fn(rest) is not None:
+                # the wrapper turns os.setsid/os.setpgrp into C arguments and refuses any
+                # other; one here came past it (this copy called itself): refused as the
+                # wrapper refuses one, by the policy's rule (R11-9)
+                gate.refuse_preexec("process", "handed to Warden's copy of _execute_child")
             # rest[7]: errpipe_write, the one descriptor subprocess adds (CPython 3.8-3.13)
             args, executable_list, fds_to_keep, cwd, env_list = _checked(
                 note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, rest[7], gate
@@ -159,6 +185,12 @@ def _verifier(fork_exec, state):
         return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
 
     return verified_fork_exec
+
+
+def _preexec_fn(rest: tuple):
+    """``fork_exec``'s preexec_fn among its arguments after ``env_list``: next to last on
+    CPython 3.11-3.13 (then ``allow_vfork``, 17 of them), last on 3.8-3.10."""
+    return rest[15] if len(rest) == 17 else rest[-1]
 
 
 def _refuse(gate, why: str) -> None:

@@ -31,7 +31,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
-from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode
+from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode
 from . import handed_fds
 from .decided_start import publish
 from .fastpath import (
@@ -368,15 +368,7 @@ class InstallGate:
         try:
             program, argv, env, cwd, shell = _plain_event(event, args)
         except _NotText as exc:
-            from .request import InstallRequest
-
-            request = InstallRequest("unknown", "process start")
-            request.problems.append(
-                f"the process start gives its {exc} as an object that may read differently to "
-                "Warden and to the program (a path type of its own, a mapping other than a "
-                "dict): pass str values and a dict"
-            )
-            self._enforce([request], event, in_process=False)
+            self.refuse_unreadable(event, exc)
             return None  # no note: Popen's verifier refuses the start (decided_start)
         search = (env if env is not None else self.inherited).get("PATH", os.defpath)
         decided = None
@@ -416,6 +408,19 @@ class InstallGate:
                     continue
             self.decide_command(start, None, env, cwd, event)
         return decided
+
+    def refuse_unreadable(self, event: str, exc: _NotText) -> None:
+        """Refuses a start whose words or environment Warden cannot read as the program gets
+        them (``_NotText``)."""
+        from .request import InstallRequest
+
+        request = InstallRequest("unknown", "process start")
+        request.problems.append(
+            f"the process start gives its {exc} as an object that may read differently to "
+            "Warden and to the program (a path type of its own, a mapping other than a "
+            "dict): pass str values and a dict"
+        )
+        self._enforce([request], event, in_process=False)
 
     def _handed_files(self, event: str) -> None:
         """A start that hands its child a file open for writing (an inheritable descriptor, a
@@ -1061,10 +1066,56 @@ def _words(argv) -> List[str]:
         else:
             return words  # what _text gives each of them
     if isinstance(argv, list):  # as os.execv reads a list: its items, not an __iter__
+        _read_as_stored(argv, list)
         return [_text(word, "arguments") for word in list.__iter__(argv)]
     if isinstance(argv, tuple):
+        _read_as_stored(argv, tuple)
         return [_text(word, "arguments") for word in tuple.__iter__(argv)]
     return [_text(argv, "arguments")]  # one program name or path
+
+
+# What C calls to read a list or tuple subclass: ``parse_arglist`` (os.execv, os.execve,
+# os.posix_spawn) its ``__len__`` and ``__getitem__`` (``PySequence_Size``/``_ITEM``),
+# ``PySequence_Fast`` (``_posixsubprocess.fork_exec``) its ``__iter__`` (red team 40a R40a-1/2)
+_SEQUENCE_READS = ("__getitem__", "__len__", "__iter__")
+# the class's own MRO and namespace, not what a metaclass's __getattribute__ answers
+_MRO = type.__dict__["__mro__"].__get__
+_NAMESPACE = type.__dict__["__dict__"].__get__
+
+
+def _read_as_stored(argv, base) -> None:
+    """Refuses (``_NotText``) a ``base`` (list or tuple) subclass that C would read through
+    methods of its own, which may answer C otherwise than the items Warden reads: a subclass
+    that only adds methods or attributes is read by its items, as C reads it."""
+    cls = type(argv)
+    if cls is base:
+        return
+    for klass in _MRO(cls):
+        if klass is base:
+            return
+        namespace = _NAMESPACE(klass)
+        for name in _SEQUENCE_READS:
+            if name in namespace:
+                raise _NotText(
+                    f"arguments (a {base.__name__} subclass, {cls.__name__}, whose own {name} "
+                    "the program's start would call to read it: pass a plain list of str)"
+                )
+    raise _NotText(f"arguments (a {cls.__name__} Warden cannot read as C does)")
+
+
+def plain_start(argv, env, with_env: bool):
+    """``(argv, env)`` as exact values for C to convert: argv an exact tuple of the exact str
+    the gate reads (``_words``), env (``with_env``) the exact dict of str it reads
+    (``_environment``: ``os.environ`` by its bytes). C then reads exactly what the gate
+    decides, whatever methods the caller's objects (or a rebound ``__fspath__``) have.
+    ``_NotText`` when they cannot be read so: the caller's objects are then passed on as they
+    are, and the gate, reading them alike, refuses the start."""
+    if not isinstance(argv, (list, tuple)):
+        raise _NotText("arguments (not a list or tuple)")
+    words = tuple(_words(argv))
+    if with_env and env is not None:
+        env = _environment(env)
+    return words, env
 
 
 def _environment(env, plain: bool = False) -> Dict[str, str]:
@@ -1303,6 +1354,18 @@ def spawnv_passfds_wrapper(original, label, state):
     def spawnv_passfds(path, args, passfds):
         gate = getattr(state, "installs", None)
         if gate is not None:
+            # read once, by their data, decided, and those very values passed on: fork_exec
+            # reads a list subclass through its own __iter__, which may answer otherwise the
+            # second time (red team 40a R40a-2)
+            try:
+                # fork_exec takes bytes: the decided text, encoded as C decodes it (fs_decode)
+                path = str.encode(
+                    _text(path, "program", plain=True), FS_ENCODING, "surrogateescape"
+                )
+                args = plain_start(args, None, False)[0]
+            except _NotText as exc:
+                gate.refuse_unreadable("subprocess.Popen", exc)
+                raise PermissionError(f"Jupyter Warden refused a process start: {exc}") from None
             # the child gets its stdio and ``passfds`` (read once, passed on as read)
             passfds = tuple(map(int, passfds))
             token = handed_fds.noting(handed_fds.popen_note(True, passfds, ()))
@@ -1343,15 +1406,23 @@ def _unnamed(fd: int) -> str:
 
 def spawn_env_wrapper(original, label, state):
     """``os.posix_spawn``, ``os.posix_spawnp``, ``os.execve`` (``os.exec*e`` and ``os.spawn*e``
-    call it): these convert ``env`` before their audit event, so the environment is given the
-    guard here, as ``Popen``'s is (``child_path``, red team 28c R28c-3). ``posix``'s own
-    functions, called directly, reach the gate as they are."""
+    call it), ``os.execv`` (``os.exec*``, ``os.spawnv*``'s child): these convert argv and
+    ``env`` in C, through the objects' own methods (a list subclass's ``__getitem__``,
+    ``os.environ``'s ``keys``/``values``), before their audit event. So they get the plain
+    values the gate reads (``plain_start``, red team 40a R40a-1/3), and the environment the
+    guard, as ``Popen``'s does (``child_path``, red team 28c R28c-3). ``posix``'s own
+    functions, called directly, reach the gate as they are (it refuses what it cannot read as
+    C does)."""
     from .child_path import rerouter
 
     reroute = rerouter(state)
-    spawns = label != "os.execve"
+    spawns = label not in ("os.execve", "os.execv")
+    with_env = label != "os.execv"
 
     def start(*args, **kwargs):
+        args, kwargs = _plain_arguments(args, kwargs, with_env)
+        if not with_env:
+            return original(*args, **kwargs)
         if len(args) >= 3 and args[2] is not None:
             args = (*args[:2], reroute(args[2]), *args[3:])
         elif kwargs.get("env") is not None:
@@ -1372,6 +1443,29 @@ def spawn_env_wrapper(original, label, state):
     return start
 
 
+def _plain_arguments(args: tuple, kwargs: dict, with_env: bool):
+    """``(path, argv[, env], ...)`` with argv and env as ``plain_start`` makes them; as given
+    when they cannot be read so (the gate refuses them at the event)."""
+    if len(args) >= 2:
+        argv, env = args[1], (args[2] if len(args) >= 3 else kwargs.get("env"))
+    else:
+        argv, env = kwargs.get("argv"), kwargs.get("env")
+    try:
+        argv, env = plain_start(argv, env, with_env)
+    except _NotText:
+        return args, kwargs
+    if len(args) >= 2:
+        args = (args[0], argv, *args[2:])
+    else:
+        kwargs["argv"] = argv
+    if with_env and env is not None:
+        if len(args) >= 3:
+            args = (*args[:2], env, *args[3:])
+        else:
+            kwargs["env"] = env
+    return args, kwargs
+
+
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
@@ -1386,6 +1480,8 @@ PATCH_TARGETS = (
     ("os", "posix_spawn", "os.posix_spawn", "spawn-env"),
     ("os", "posix_spawnp", "os.posix_spawnp", "spawn-env"),
     ("os", "execve", "os.execve", "spawn-env"),
+    # argv only: handed on as the gate reads it (red team 40a R40a-1)
+    ("os", "execv", "os.execv", "spawn-env"),
     # os.environ's writes: the C environ a start inherits keeps the guard (child_path, R31-1)
     ("os", "putenv", "os.putenv", "environ-put"),
     ("os", "unsetenv", "os.unsetenv", "environ-unset"),

@@ -21,7 +21,7 @@ starts.
 
 import os
 import sys
-from _collections_abc import ItemsView
+from _collections_abc import ItemsView, KeysView, ValuesView
 
 ENVIRON_EVENTS = frozenset(("os.putenv", "os.unsetenv"))
 
@@ -31,12 +31,18 @@ _PATH_KEY = _ENVIRON.encodekey("PATH")
 
 
 def _machinery(env) -> tuple:
-    """What ``env.items()`` and ``env.get`` run, by identity (functions compare by identity):
-    the class's methods, then the instance's attributes (its codecs and ``_data``'s type)."""
+    """What reading ``env`` runs, by identity (functions compare by identity): subprocess's
+    ``env.items()`` and ``env.get``, and C's ``PyMapping_Size``/``_Keys``/``_Values`` (os.execve,
+    os.posix_spawn given ``os.environ``: ``__len__``, ``keys()``, ``values()`` and their views,
+    red team 40a R40a-3), every attribute found through ``__getattribute__``: the class's
+    methods (read through its metaclass's ``__getattribute__``, held too: ``abc.ABCMeta`` is a
+    Python class), then the instance's attributes (its codecs and ``_data``'s type)."""
     cls = type(env)
     fields = vars(env)
     return (
-        cls, cls.__iter__, cls.__getitem__, cls.items, cls.get, ItemsView.__iter__,
+        cls, type(cls).__getattribute__, cls.__getattribute__, cls.__iter__, cls.__getitem__,
+        cls.__len__, cls.items, cls.keys, cls.values, cls.get,
+        ItemsView.__iter__, KeysView.__iter__, ValuesView.__iter__,
         len(fields), fields.get("encodekey"), fields.get("decodekey"),
         fields.get("encodevalue"), fields.get("decodevalue"), type(fields.get("_data")),
     )  # fmt: skip
