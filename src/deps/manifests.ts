@@ -273,7 +273,7 @@ function addWorkspace(
 }
 
 /** `[tool.uv.sources]` direct references (`git`, `url`) of a project or a PEP 723 script,
- * and (given the project's folder `base`) its `path` sources as local paths, which
+ * and (given the folder of the file naming them, `base`) its `path` sources as local paths, which
  * `localprojects.ts` reads as projects: uv builds them with their own sources (a workspace
  * member or a named index is no direct reference; the index itself is decided from
  * `[[tool.uv.index]]`). */
@@ -305,6 +305,13 @@ export function addUvSources(
           place: placeOf(name),
           pin: null,
           base
+        });
+      } else if (typeof entry?.path === 'string') {
+        // without the folder of the file naming it Warden cannot tell what uv installs:
+        // refused, never decided as the bare name (red team 40b R40b-1)
+        request.problems.push({
+          text: `${name}: Warden cannot place the path source '${entry.path}' to read what it installs; install the local project or wheel by its path on the command line`,
+          place: placeOf(name)
         });
       }
     }

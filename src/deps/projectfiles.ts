@@ -728,7 +728,8 @@ export function readScriptInto(
     const uv = doc.tool?.uv;
     if (uv && typeof uv === 'object') {
       uvSettings(request, uv, place);
-      addUvSources(request, uv.sources, () => place);
+      // its path sources lie beside the script: uv reads them from the script's folder
+      addUvSources(request, uv.sources, () => place, path.dirname(fullPath));
     }
   }
   return true;

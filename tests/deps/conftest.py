@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from guard_owner import event_validator  # noqa: E402, F401 (fixture)
-from install_env import child_env, spooled  # noqa: E402
+from install_env import GUARDED_ENV, child_env, spooled  # noqa: E402
 from launched import Kernel  # noqa: E402
 from local_index import LocalIndex, build_wheel  # noqa: E402
 
@@ -25,10 +25,12 @@ PACKAGES = ("warden-demo-pkg", "aiohtt", "torcj", "scikit-lean", "tranformers")
 class _TestProcessLaunch(dict):
     """The launch environment of a reading made in the test process itself, with no guard
     installed: whatever the process's environment holds now (PYTEST_CURRENT_TEST changes per
-    test), as a kernel's values are its launcher's until the cell sets one."""
+    test), as a kernel's values are its launcher's until the cell sets one; with what every
+    guarded Python keeps in its environment (``GUARDED_ENV``: set before its launch
+    environment is taken)."""
 
     def get(self, name, default=None):
-        return os.environ.get(name, default)
+        return os.environ.get(name, GUARDED_ENV.get(name, default))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,12 @@ import json
 import os
 from pathlib import Path
 
+from jupyterlab_warden.kernel.guard.installs.uv_cache import UV_NO_CACHE_ENV
+
 REPO = Path(__file__).resolve().parent.parent.parent
+# what every guarded Python keeps in its environment: uv runs without its cache (uv_cache,
+# red team 40b R40b-3); a test's start environment standing for a guarded one carries it
+GUARDED_ENV = {UV_NO_CACHE_ENV: "1"}
 
 
 def child_env(spool: Path, home: Path) -> dict:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from install_env import GUARDED_ENV
 from test_install_gate import POLICY
 
 from jupyterlab_warden.kernel.guard import catalog
@@ -27,6 +28,7 @@ def _decided(command, project: Path, **env_words):
     home = project / "home"
     home.mkdir(exist_ok=True)
     env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home / "x")}
+    env.update(GUARDED_ENV)  # what every guarded Python keeps in its environment (uv_cache)
     env.update(env_words)
     rules, runs, urls, names = set(), True, set(), set()
     for request in read_requests(None, command, env, str(project)):

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from install_env import GUARDED_ENV
 
 from jupyterlab_warden.kernel.guard import catalog
 from jupyterlab_warden.kernel.guard.installs import decide, inherited_env
@@ -46,6 +47,7 @@ def outcome(vector, workdir: Path, monkeypatch=None) -> dict:
     home = workdir / "home"
     home.mkdir(exist_ok=True)
     env = {"HOME": str(home), "PIP_CONFIG_FILE": os.devnull, "XDG_CONFIG_DIRS": str(home)}
+    env.update(GUARDED_ENV)  # what every guarded Python keeps in its environment (uv_cache)
     env.update(vector.get("env") or {})
     if monkeypatch is not None:
         # the start's environment is the one the kernel was launched with: only the line's

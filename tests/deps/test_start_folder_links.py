@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from install_env import GUARDED_ENV
 from real_uv import real_uv
 from test_install_config_files import EVIL, _decided
 from test_install_gate import POLICY, _policy
@@ -51,6 +52,7 @@ def _argv_decided(argv, cwd, kernel_folder: Path):
         "HOME": str(kernel_folder / "home"),
         "PIP_CONFIG_FILE": os.devnull,
         "XDG_CONFIG_DIRS": str(kernel_folder / "home" / "x"),
+        **GUARDED_ENV,
     }
     rules, runs, urls = set(), True, set()
     start = cwd if os.path.isabs(cwd) else os.path.join(kernel_folder, cwd)

@@ -48,6 +48,7 @@ from .path_programs import new_programs, renamed_as_itself
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .start_writes import StartWrites, child_writes
+from .uv_cache import keep_off as keep_uv_cache_off
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
 __builtins__ = FROZEN
@@ -120,6 +121,7 @@ class InstallGate:
         self._data = None  # DepsData, loaded on the first install
         self.forked = False
         self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
+        keep_uv_cache_off()  # every uv this Python starts runs without its cache (R40b-3)
         # findings the user confirmed for the install now running: pip's own re-decisions of
         # that install (resolved options, file reads) honour them without a second confirmation
         self._just_confirmed = set()
@@ -962,6 +964,8 @@ def _request(inv, env: Dict[str, str], cwd: str):
         sources.add_implicit_sources(request, env, inv.program, cwd)
         if inv.problem:
             request.problems.append(inv.problem)
+        if inv.tool == "uv":
+            _uv_cache(request, inv.args, env)
     elif inv.tool == "uv":
         request = arguments.uv_interpreter_request(inv.args)
         if request is not None:  # only what it could not read counts: nothing is installed
@@ -969,6 +973,16 @@ def _request(inv, env: Dict[str, str], cwd: str):
             request.sources, request.requirements = [], []
             request = request if request.problems else None
     return request
+
+
+def _uv_cache(request, args, env: Dict[str, str]) -> None:
+    """A uv install runs with no persistent cache: its cache folder is a file input a cell can
+    write (``uv_cache``, red team 40b R40b-3)."""
+    from . import uv_cache
+
+    problem = uv_cache.problem(args, env)
+    if problem:
+        request.problems.append(problem)
 
 
 def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):

@@ -5,8 +5,9 @@ would make a later Python start run (red team 34 R34-4).
 dependencies from its ``*.dist-info/METADATA``, and a ``Requires-Dist: y @ URL`` there is
 fetched from that URL. No build code runs for a wheel, so its metadata is all there is: it is
 read (the zip's central directory and the METADATA entry only, bounded) and each dependency
-decided like one on the command line. A wheel Warden cannot open, or with no METADATA, is a
-problem (refused).
+decided like one on the command line. So is every wheel a local find-links or index folder
+offers (``add_offered``, red team 40b R40b-2): the install may take any of them. A wheel
+Warden cannot open, or with no METADATA, is a problem (refused).
 
 What a wheel unpacks is no build code, but some of it is code every later Python start runs
 before Warden's guard (``start_code``): a ``.pth`` line ``site`` executes, a module named like
@@ -38,14 +39,18 @@ _WARDEN_PACKAGE = __name__.split(".")[0]  # Warden's own package: its files are 
 _ERRORS = (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError)
 
 
-def add(request: InstallRequest, path: str) -> None:
+def add(request: InstallRequest, path: str, where: str = "") -> None:
     """Append the dependencies of the wheel at ``path`` (absolute) to ``request``, and refuse
-    it when it carries start-up code (``start_code``) and is not the machine's."""
-    label = os.path.basename(path)
+    it when it carries start-up code (``start_code``) and is not the machine's. ``where``
+    names the local find-links or index folder that offers it, if any."""
+    label = os.path.basename(path) + (f" ({where})" if where else "")
     try:
         texts, found = _read(path, metadata=True)
     except _ERRORS as exc:
-        request.problems.append(f"cannot read the wheel {label}'s metadata: {exc}")
+        request.problems.append(
+            f"cannot read the wheel {label}'s metadata: {exc}; Warden reads what a local "
+            "wheel installs"
+        )
         return
     if not machines(path):
         _refuse_start_code(request, label, found)
@@ -57,21 +62,24 @@ def add(request: InstallRequest, path: str) -> None:
             )
 
 
-def check_start_code(request: InstallRequest, path: str, where: str) -> None:
-    """Refuse ``request`` when the wheel at ``path`` (in a local find-links or index folder
-    it reads: ``where``) carries start-up code; its metadata is not read (it may not be
-    installed at all)."""
-    label = f"{os.path.basename(path)} ({where})"
+def add_offered(request: InstallRequest, path: str, where: str) -> None:
+    """A wheel a local find-links or index folder (``where``) offers: the install may take it,
+    and Warden cannot know whether it will, so it is read as a named wheel is (``add``: its
+    start-up code, R34-4, and every ``Requires-Dist`` decided, red team 40b R40b-2). The
+    machine's own wheels (``machines``) are like an allowed index's: not read. A dependency
+    on a local file (``y @ file:...``) is refused: ``local_projects`` has already run and
+    would not open it."""
     if machines(path):
         return
-    try:
-        found = _read(path, metadata=False)[1]
-    except _ERRORS as exc:
-        request.problems.append(
-            f"cannot read the wheel {label}: {exc}; Warden reads what a local wheel installs"
-        )
-        return
-    _refuse_start_code(request, label, found)
+    before = len(request.requirements)
+    add(request, path, where)
+    for dependency in request.requirements[before:]:
+        if dependency.kind == "path":
+            request.problems.append(
+                f"{dependency.origin}: {dependency.text[:200]!r} is a local file dependency of "
+                "a wheel a local find-links or index folder offers, which Warden does not "
+                "read; install that file by its path, or use an index the policy allows"
+            )
 
 
 def machines(path: str) -> bool:

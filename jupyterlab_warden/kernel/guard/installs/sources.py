@@ -163,12 +163,19 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
 
 
 def _check_local_wheels(request: InstallRequest, wheels: List[str], where: str) -> None:
-    """R34-4: a wheel a local index or find-links location holds or links to may be what the
-    install takes: its start-up code is refused as a named wheel's is (``local_wheels``)."""
+    """A wheel a local index or find-links location holds or links to may be what the install
+    takes: read as a named wheel is (``local_wheels.add_offered``: its start-up code, R34-4,
+    and its Requires-Dist, R40b-2)."""
     from . import local_wheels
 
-    for wheel in sorted(set(wheels))[:_MAX_PAGES]:
-        local_wheels.check_start_code(request, wheel, where)
+    wheels = sorted(set(wheels))
+    if len(wheels) > _MAX_PAGES:  # pages may link more wheels than the walk counted
+        request.problems.append(
+            f"{where} offers more wheels than Warden reads; it cannot tell what they install"
+        )
+        return
+    for wheel in wheels:
+        local_wheels.add_offered(request, wheel, where)
 
 
 def _local_wheel_link(link: str, page: str) -> str:

@@ -219,16 +219,30 @@ def add_uv_sources(request: InstallRequest, uv: dict, label: str, base: str = ""
                 text = f"{name} @ git+{entry['git']}"
             elif isinstance(entry.get("url"), str):
                 text = f"{name} @ {entry['url']}"
-            elif isinstance(entry.get("path"), str) and base:
-                path = Requirement(entry["path"], None, "path", f"{label} {name}")
-                path.base = base
-                request.requirements.append(path)
+            elif isinstance(entry.get("path"), str):
+                _add_path_source(request, entry["path"], f"{label} {name}", base)
                 continue
             else:
                 continue  # a workspace member or named index (decided as a source)
             request.requirements.append(
                 requirements.parse_requirement(text, f"{label} [tool.uv.sources]")
             )
+
+
+def _add_path_source(request: InstallRequest, path: str, origin: str, base: str) -> None:
+    """A ``path`` source, placed in the folder of the file naming it (uv reads it from there),
+    for ``local_projects`` to open (a project's metadata, a wheel's Requires-Dist and start-up
+    code). Without that folder Warden cannot tell what uv installs: refused, never decided as
+    the bare name (red team 40b R40b-1)."""
+    if not base:
+        request.problems.append(
+            f"{origin}: Warden cannot place the path source {path!r} to read what it installs; "
+            "install the local project or wheel by its path on the command line"
+        )
+        return
+    source = Requirement(path, None, "path", origin)
+    source.base = base
+    request.requirements.append(source)
 
 
 def uv_table(doc: dict) -> dict:
@@ -508,5 +522,6 @@ def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
         add_list(request, doc.get("dependencies"), f"{label} script metadata", "dependencies")
         # the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
         add_uv_settings(request, uv_table(doc), f"{label} script metadata [tool.uv]")
-        add_uv_sources(request, uv_table(doc), f"{label} script metadata")
+        # its path sources lie beside the script: uv reads them from the script's folder
+        add_uv_sources(request, uv_table(doc), f"{label} script metadata", os.path.dirname(full))
     return True
