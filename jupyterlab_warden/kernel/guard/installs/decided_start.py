@@ -53,7 +53,12 @@ def clear() -> None:
 
 
 class _Refused(Exception):
-    """A difference between what Popen is about to exec and what the gate decided."""
+    """A difference between what Popen is about to exec and what the gate decided
+    (``own_cause``: the message names its causes itself)."""
+
+    def __init__(self, why: str, own_cause: bool = False):
+        super().__init__(why)
+        self.own_cause = own_cause
 
 
 def _plain(word, what: str):
@@ -121,7 +126,13 @@ def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list,
         raise _Refused("its working folder changed after Warden decided on it")
     executables = tuple(executable_list)
     if executables != _executables(program, search):
-        raise _Refused("the program it runs (or the PATH searched) changed after Warden's decision")
+        raise _Refused(
+            "the program list Popen built (or the PATH searched) changed after Warden's "
+            "decision: code inside the start changed it, or os.environ answers PATH otherwise "
+            "than the environment the child inherits (its class, methods or data were "
+            "changed: set PATH with os.environ['PATH'] = ...)",
+            own_cause=True,
+        )
     if env_list is None:
         if env is not None or gate.inherited.version != version:
             raise _Refused("the environment it inherits changed after Warden decided on it")
@@ -181,7 +192,7 @@ def _verifier(fork_exec, state):
                 note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, rest[7], gate
             )
         except _Refused as exc:
-            _refuse(gate, str(exc))
+            _refuse(gate, str(exc), exc.own_cause)
         return fork_exec(args, executable_list, close_fds, fds_to_keep, cwd, env_list, *rest)
 
     return verified_fork_exec
@@ -193,11 +204,18 @@ def _preexec_fn(rest: tuple):
     return rest[15] if len(rest) == 17 else rest[-1]
 
 
-def _refuse(gate, why: str) -> None:
+def _refuse(gate, why: str, own_cause: bool = False) -> None:
+    cause = (
+        ""
+        if own_cause
+        else (
+            " (code that ran inside the start, a gc callback, a finalizer or a signal handler, "
+            "changed what would run)"
+        )
+    )
     message = (
-        f"Jupyter Warden refused a process start: {why} (code that ran inside the start, a "
-        "gc callback, a finalizer or a signal handler, changed what would run). Start the "
-        "process again without that code"
+        f"Jupyter Warden refused a process start: {why}{cause}. Start the process again "
+        "without that code"
     )
     if gate is not None:
         gate.refuse_changed_start(message)

@@ -360,9 +360,14 @@ class InstallGate:
                     # of the program the system calls in folders that do not hold it
                     present = {}
                     self._path_programs(search, None, None, event, present)
+                    # the inherited environment's own problem only (a change Warden could not
+                    # read): os.environ's machinery and PATH, which ``problem`` also reads, are
+                    # what Popen finds the program with, and the guard's copy of _execute_child
+                    # execs only the program list of the PATH decided here (``decided_start``:
+                    # a replaced os.environ or another PATH there is refused before the fork)
                     if (
                         first_look_words(start, search, None, present)
-                        or self.inherited.problem()
+                        or self.inherited.unknown
                         or self._script_operand(start, search, None, None)
                     ):
                         self.decide_command(start, None, None, None, event)
