@@ -50,8 +50,11 @@ _SUFFIXES = tuple(_imp.extension_suffixes())
 _MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
 _TAG = sys.implementation.cache_tag
 _OWN = __name__.partition(".")[0]
-_ROOT = __file__.rsplit("/", 4)[0]  # the folder holding Warden's package
-_AGE = _OWN + ".kernel.guard.installs.kernel_age"
+# the folder holding Warden's package; None where the lab's bootstrap runs the guard from the
+# sources it embeds in a running kernel (no files: Warden's modules are the ones it loaded)
+_ROOT = globals().get("__file__", "").rsplit("/", 4)[0] or None
+# named from this module's own package: the lab's bootstrap embeds ``guard`` under another
+_AGE = __name__.rpartition(".")[0] + ".installs.kernel_age"
 # the library's folder, as the interpreter started
 _LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
 
@@ -228,6 +231,8 @@ def _where(name: str):
     """``(path, is_package)`` of ``name``'s file: under Warden's folder for its own modules,
     else the standard library's folder (lib-dynload for an extension), or None."""
     top = _ROOT if name.partition(".")[0] == _OWN else _LIBRARY
+    if top is None:
+        return None  # an embedded guard's own module: the one its bootstrap loaded
     base = f"{top}/{name.replace('.', '/')}"
     for path, package in ((base + "/__init__.py", True), (base + ".py", False)):
         if _is_file(path):
