@@ -54,8 +54,13 @@ def new_programs(search: str, cwd=None, present=None) -> list:
         ):
             known = _relisted(folder, info)
         if known[1]:  # most folders keep no file (every start pays this loop)
+            runs = _root_runs()
             # one lstat per kept file, inline (a call per file was a third of this loop)
             for path in known[1]:
+                if runs is not None and not runs(
+                    path, 1, effective_ids=True, follow_symlinks=False
+                ):
+                    continue  # no execute bit (os.X_OK = 1): root runs it no more than exec does
                 try:
                     own = os.lstat(path)
                 except (OSError, ValueError):
@@ -75,6 +80,28 @@ def new_programs(search: str, cwd=None, present=None) -> list:
         if present is not None and known[2] is not None:
             present[slashed] = known[2]
     return found
+
+
+def _root_runs():
+    """``os.access`` when this process runs as root and ``faccessat2`` answers (the probe of
+    ``fastpath``), else None. For root, ``X_OK`` on a file answers "has an execute bit" (with
+    CAP_DAC_OVERRIDE; without it, whether root may execute it, which no child can do either:
+    capabilities do not grow past the bounding set), as a bool instead of a stat result: a
+    kept file not executable, the common one (a venv's activate scripts), costs no lstat; a
+    link answers for itself (always executable) and is read as before. Any other user: its
+    own bits decide, which a child started as another user (sudo) does not go by, so the
+    lstat stays (asked at every call: a kernel may drop root)."""
+    if os.geteuid() != 0:
+        return None
+    global _answers
+    if _answers is None:
+        from . import fastpath
+
+        _answers = (fastpath._exists or fastpath._probe()) is fastpath._access_exists
+    return os.access if _answers else None
+
+
+_answers = None  # whether faccessat2 answers (``fastpath._probe``), on the first kept file
 
 
 def _relisted(folder: str, info) -> tuple:
