@@ -31,7 +31,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
-from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode
+from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path_text
 from . import handed_fds
 from .decided_start import publish
 from .fastpath import (
@@ -1070,8 +1070,19 @@ def _text(obj, what: str, plain: bool = False) -> str:
             raise _NotText(_subclass(obj, what))
         return fs_decode(obj)  # the boot's encoding, not a rebound one (red team 38a R38a-2)
     if type(obj) in PATH_CLASSES:  # the library's own pathlib, noted as it loaded (R38a-3)
-        return os.fspath(obj)
+        text = path_text(obj, os.fspath)
+        if text is None:
+            raise _NotText(_path_subclass(obj, what))
+        return text
     raise _NotText(what)
+
+
+def _path_subclass(obj, what: str) -> str:
+    return (
+        f"{what} (a {type(obj).__name__} whose text is not a plain str, but an object whose "
+        "own methods would answer Warden and the program's start otherwise: pass the path as "
+        "a plain str)"
+    )
 
 
 def _words(argv) -> List[str]:
