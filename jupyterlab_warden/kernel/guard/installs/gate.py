@@ -693,7 +693,27 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request = InstallRequest("pip", f"pip {command}")
             request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
+        from .pip_wheel_cache import unchecked
+
+        cache = unchecked(options)  # its wheel cache's hits read, or no cache (R41a-3)
+        if cache:
+            request.problems.append(cache)
         self._enforce([request], "pip options", in_process=True, quiet=True)
+
+    def decide_cached_wheel(self, path: str, link: str) -> None:
+        """A wheel pip takes from its wheel cache in place of ``link`` (``pip_wheel_cache``,
+        red team 41a R41a-3): read as a wheel a local folder offers (``local_wheels.
+        add_offered``: its Requires-Dist decided, its start-up code refused)."""
+        from . import local_wheels
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        where = f"pip's wheel cache, for {link}"
+        try:
+            local_wheels.add_offered(request, path, where)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
+        self._enforce([request], "pip wheel cache", in_process=True, quiet=True)
 
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
@@ -1502,6 +1522,8 @@ PATCH_TARGETS = (
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("pip._internal.cli.base_command", "Command.main", "pip command", "pip-command"),
+    # a wheel pip takes from its wheel cache is read first (pip_wheel_cache, R41a-3)
+    ("pip._internal.cache", "WheelCache.get_cache_entry", "pip wheel cache", "pip-wheel-cache"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
@@ -1526,6 +1548,7 @@ def maker(kind: str):
         "pip-options": pip_parse_args_wrapper,
         "pip-command": pip_command_wrapper,
         "pip-file": pip_file_wrapper,
+        "pip-wheel-cache": _pip_wheel_cache_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
@@ -1533,6 +1556,12 @@ def maker(kind: str):
         "environ-put": _environ_writer("environ-put"),
         "environ-unset": _environ_writer("environ-unset"),
     }.get(kind)
+
+
+def _pip_wheel_cache_wrapper(original, label, state):
+    from .pip_wheel_cache import wrapper
+
+    return wrapper(original, label, state)
 
 
 def _environ_writer(kind: str):

@@ -77,8 +77,8 @@ def add_offered(request: InstallRequest, path: str, where: str) -> None:
         if dependency.kind == "path":
             request.problems.append(
                 f"{dependency.origin}: {dependency.text[:200]!r} is a local file dependency of "
-                "a wheel a local find-links or index folder offers, which Warden does not "
-                "read; install that file by its path, or use an index the policy allows"
+                f"a wheel offered by {where}, which Warden does not read; install that file "
+                "by its path, or use an index the policy allows"
             )
 
 
