@@ -9,9 +9,12 @@ not turned off), and a pip whose wheel cache Warden cannot read is refused with 
 import json
 import types
 
-from test_redteam41a_pip_wheel_cache import CELL, _cache_folder, _wheel, trusted  # noqa: F401
+import test_redteam41a_pip_wheel_cache as proof
+from test_redteam41a_pip_wheel_cache import CELL, _cache_folder, _wheel
 
 from jupyterlab_warden.kernel.guard.installs import pip_wheel_cache
+
+trusted = proof.trusted  # the proof's index serving proj's sdist only (a fixture)
 
 
 def _trusting(kernel, simple: str) -> None:
