@@ -131,7 +131,10 @@ def path_text(path, fspath):
     subclass, which C converts by its data while Python code, Warden's reading or
     ``os.fsencode`` in subprocess, calls its own methods): such a path is refused, its text
     read once, here, and handed on as that exact str."""
-    text = fspath(path)
+    try:
+        text = fspath(path)
+    except Exception:  # noqa: BLE001 - a text that is no str at all (str() refused it)
+        return None
     return text if _TYPE(text) is str else None
 
 
