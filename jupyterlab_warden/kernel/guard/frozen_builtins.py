@@ -121,6 +121,23 @@ def fs_decode(data: bytes) -> str:
     return bytes.decode(data, FS_ENCODING, "surrogateescape")
 
 
+_TYPE = type  # the boot's, as the rest of this module's names
+
+
+def path_text(path, fspath):
+    """The text of ``path``, a path of the standard library's pathlib (``PATH_CLASSES``), as
+    the exact str ``fspath`` answers, or None when that answer is not an exact str (red team 41a
+    R41a-1: a path's ``_str`` is an instance attribute the process may set to a ``str``
+    subclass, which C converts by its data while Python code, Warden's reading or
+    ``os.fsencode`` in subprocess, calls its own methods): such a path is refused, its text
+    read once, here, and handed on as that exact str."""
+    try:
+        text = fspath(path)
+    except Exception:  # noqa: BLE001 - a text that is no str at all (str() refused it)
+        return None
+    return text if _TYPE(text) is str else None
+
+
 def note_pathlib(module, origin) -> None:
     """Notes the path classes of ``module``, pathlib loaded from ``origin``: only the standard
     library's own file counts (``patches``' finder, or pathlib loaded before the guard)."""

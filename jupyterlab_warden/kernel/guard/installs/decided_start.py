@@ -25,7 +25,7 @@ from __future__ import annotations
 import _thread
 import os
 
-from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode
+from ..frozen_builtins import FROZEN, PATH_CLASSES, fs_decode, path_text
 from .frozen_os import FROZEN_OS
 from .handed_fds import current as handed_note
 
@@ -68,7 +68,12 @@ def _plain(word, what: str):
     if type(word) is bytes:
         return word, fs_decode(word)
     if type(word) in PATH_CLASSES:  # the library's pathlib: converted once, here
-        text = FROZEN_OS.fspath(word)
+        text = path_text(word, FROZEN_OS.fspath)
+        if text is None:  # a str subclass as its text (R41a-1): C gets exact data only
+            raise _Refused(
+                f"its {what} is a {type(word).__name__} whose text is not a plain str: pass "
+                "the path as a plain str"
+            )
         return text, text
     if isinstance(word, str):  # a subclass: C converts it by its data, as the gate read it
         text = str.__str__(word)  # an exact str copy of the data (R12-5)

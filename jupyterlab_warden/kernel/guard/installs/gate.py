@@ -31,7 +31,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
-from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode
+from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path_text
 from . import handed_fds
 from .decided_start import publish
 from .fastpath import (
@@ -693,7 +693,27 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request = InstallRequest("pip", f"pip {command}")
             request.problems.append(f"Warden failed to read pip's options ({type(exc).__name__})")
+        from .pip_wheel_cache import unchecked
+
+        cache = unchecked(options)  # its wheel cache's hits read, or no cache (R41a-3)
+        if cache:
+            request.problems.append(cache)
         self._enforce([request], "pip options", in_process=True, quiet=True)
+
+    def decide_cached_wheel(self, path: str, link: str) -> None:
+        """A wheel pip takes from its wheel cache in place of ``link`` (``pip_wheel_cache``,
+        red team 41a R41a-3): read as a wheel a local folder offers (``local_wheels.
+        add_offered``: its Requires-Dist decided, its start-up code refused)."""
+        from . import local_wheels
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        where = f"pip's wheel cache, for {link}"
+        try:
+            local_wheels.add_offered(request, path, where)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
+        self._enforce([request], "pip wheel cache", in_process=True, quiet=True)
 
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
@@ -1070,8 +1090,19 @@ def _text(obj, what: str, plain: bool = False) -> str:
             raise _NotText(_subclass(obj, what))
         return fs_decode(obj)  # the boot's encoding, not a rebound one (red team 38a R38a-2)
     if type(obj) in PATH_CLASSES:  # the library's own pathlib, noted as it loaded (R38a-3)
-        return os.fspath(obj)
+        text = path_text(obj, os.fspath)
+        if text is None:
+            raise _NotText(_path_subclass(obj, what))
+        return text
     raise _NotText(what)
+
+
+def _path_subclass(obj, what: str) -> str:
+    return (
+        f"{what} (a {type(obj).__name__} whose text is not a plain str, but an object whose "
+        "own methods would answer Warden and the program's start otherwise: pass the path as "
+        "a plain str)"
+    )
 
 
 def _words(argv) -> List[str]:
@@ -1491,6 +1522,8 @@ PATCH_TARGETS = (
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
     ("pip._internal.cli.base_command", "Command.parse_args", "pip options", "pip-options"),
     ("pip._internal.cli.base_command", "Command.main", "pip command", "pip-command"),
+    # a wheel pip takes from its wheel cache is read first (pip_wheel_cache, R41a-3)
+    ("pip._internal.cache", "WheelCache.get_cache_entry", "pip wheel cache", "pip-wheel-cache"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
@@ -1515,6 +1548,7 @@ def maker(kind: str):
         "pip-options": pip_parse_args_wrapper,
         "pip-command": pip_command_wrapper,
         "pip-file": pip_file_wrapper,
+        "pip-wheel-cache": _pip_wheel_cache_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
@@ -1522,6 +1556,12 @@ def maker(kind: str):
         "environ-put": _environ_writer("environ-put"),
         "environ-unset": _environ_writer("environ-unset"),
     }.get(kind)
+
+
+def _pip_wheel_cache_wrapper(original, label, state):
+    from .pip_wheel_cache import wrapper
+
+    return wrapper(original, label, state)
 
 
 def _environ_writer(kind: str):

@@ -73,13 +73,40 @@ def add_offered(request: InstallRequest, path: str, where: str) -> None:
         return
     before = len(request.requirements)
     add(request, path, where)
+    _add_sidecar(request, path, where)
     for dependency in request.requirements[before:]:
         if dependency.kind == "path":
             request.problems.append(
                 f"{dependency.origin}: {dependency.text[:200]!r} is a local file dependency of "
-                "a wheel a local find-links or index folder offers, which Warden does not "
-                "read; install that file by its path, or use an index the policy allows"
+                f"a wheel offered by {where}, which Warden does not read; install that file "
+                "by its path, or use an index the policy allows"
             )
+
+
+def _add_sidecar(request: InstallRequest, path: str, where: str) -> None:
+    """``WHEEL.metadata`` beside an offered wheel (PEP 658, red team 41a R41a-2's neighbour):
+    pip resolves a page link carrying ``data-core-metadata`` (``data-dist-info-metadata``)
+    with that file's ``Requires-Dist``, not the wheel's, so its dependencies are decided too
+    (whether or not the link carries the attribute: the stricter reading)."""
+    sidecar = path + ".metadata"
+    if not os.path.lexists(sidecar):
+        return
+    label = os.path.basename(sidecar) + (f" ({where})" if where else "")
+    try:
+        if not stat.S_ISREG(os.stat(sidecar).st_mode):
+            raise ValueError("not a regular file")
+        with open(sidecar, "rb") as handle:
+            data = handle.read(MAX_METADATA_BYTES + 1)
+        if len(data) > MAX_METADATA_BYTES:
+            raise ValueError(f"larger than {MAX_METADATA_BYTES} bytes")
+        text = data.decode("utf-8")
+    except _ERRORS as exc:
+        request.problems.append(
+            f"cannot read {label}: {exc}; pip resolves the wheel's dependencies from it"
+        )
+        return
+    for value in HeaderParser().parsestr(text).get_all("Requires-Dist") or []:
+        request.requirements.append(requirements.parse_requirement(" ".join(value.split()), label))
 
 
 def machines(path: str) -> bool:

@@ -15,6 +15,7 @@ need not guess pip's precedence to be right. With no index named, pip and uv use
 
 import configparser
 import os
+import posixpath
 import re
 from typing import Dict, List
 
@@ -144,13 +145,12 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                     f"({source.origin}): {exc}; pip and uv download from its links"
                 )
                 continue
-            for link in _page_links(body):
+            for url in _pip_links(body, page):  # what pip takes from the page
+                _place_pip_link(request, url, page, wheels)
+            for link in _page_links(body):  # any text that looks like a link: more remote ones
                 link = link.strip()
                 if not link or link.startswith("#"):
                     continue
-                wheel = _local_wheel_link(link, page)
-                if wheel:
-                    wheels.append(wheel)
                 if (
                     (has_scheme(link) and not link.lower().startswith("file:"))
                     or link.startswith(("//", "\\\\"))
@@ -178,23 +178,78 @@ def _check_local_wheels(request: InstallRequest, wheels: List[str], where: str) 
         local_wheels.add_offered(request, wheel, where)
 
 
-def _local_wheel_link(link: str, page: str) -> str:
-    """The wheel file a local page's relative or ``file:`` link names ('' for another link,
-    or a wheel that is not there: the installer finds nothing either)."""
-    from .request import has_scheme
+class _PipLinks:
+    """pip's reading of a page (23.2, ``index.collector.HTMLLinkParser``): the standard
+    library's ``html.parser`` with character references converted, the first ``<base>``'s
+    ``href`` and every ``<a>``'s attributes. Made on the first page read (``_pip_links``)."""
 
-    target = link.split("#", 1)[0].split("?", 1)[0]
-    if not target.lower().endswith(".whl") or target.startswith(("//", "\\\\")):
-        return ""
-    if has_scheme(target) or "://" in target:
-        if not target.lower().startswith("file:"):
-            return ""
-        target = _local_path(target, "") or ""
-    else:
-        from urllib.parse import unquote
+    parser = None
 
-        target = os.path.join(os.path.dirname(page), unquote(target))
-    return target if target and os.path.isfile(target) else ""
+    @classmethod
+    def read(cls, body: str) -> tuple:
+        if cls.parser is None:
+            from html.parser import HTMLParser
+
+            class Parser(HTMLParser):
+                def __init__(self) -> None:
+                    super().__init__(convert_charrefs=True)
+                    self.base, self.hrefs = None, []
+
+                def handle_starttag(self, tag, attrs) -> None:
+                    if tag == "base" and self.base is None:
+                        self.base = next((v for k, v in attrs if k == "href"), None)
+                    elif tag == "a":
+                        self.hrefs.append(dict(attrs).get("href"))
+
+            cls.parser = Parser
+        parser = cls.parser()
+        parser.feed(body)
+        parser.close()  # pip does not: a tag it leaves unread is read here (more links)
+        return parser.base, parser.hrefs
+
+
+def _pip_links(body: str, page: str) -> List[str]:
+    """Every link of the local page ``page`` as pip resolves it (red team 41a R41a-2; pip 23.2
+    ``collector.parse_links``, ``Link.from_element``): an anchor's non-empty ``href`` joined
+    (``urljoin``) to the page's first ``<base href>`` when that is not empty, else to the
+    page's own ``file:`` URL (``path_to_url``)."""
+    from urllib.parse import quote, urljoin
+
+    base, hrefs = _PipLinks.read(body)
+    base = base or "file://" + quote(os.path.abspath(page))
+    return [urljoin(base, href) for href in hrefs if href]
+
+
+def _place_pip_link(request: InstallRequest, url: str, page: str, wheels: List[str]) -> None:
+    """A link pip resolved from a local page (``_pip_links``): another host's is decided as a
+    source; a local wheel's file (its path unquoted, as pip's ``url_to_path``) is read with the
+    folder's wheels (``wheels``); one Warden cannot place on a file is refused. A local sdist
+    is not opened (its build code runs when it is installed: the threat model's local sdists)."""
+    from urllib.parse import unquote, urlsplit
+
+    where = f"a link on the local page {page}"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme and scheme != "file":
+        request.sources.append(Source(url, "find-links", where))
+        return
+    if not scheme or parts.netloc.lower() not in ("", "localhost"):
+        request.problems.append(
+            f"{where}, {url[:200]}, is relative to a base that names no file or names another "
+            "host: Warden cannot tell which file pip takes; write the link as a path beside "
+            "the page or a file: URL"
+        )
+        return
+    path = unquote(parts.path)
+    if not posixpath.basename(path.rstrip("/")).lower().endswith(".whl"):
+        return
+    if os.path.isfile(path):  # its PEP 658 sidecar is read with it (``add_offered``)
+        wheels.append(path)
+        return
+    request.problems.append(
+        f"{where} names the wheel {url[:200]}, which Warden cannot place on a file (pip joins "
+        "a page's links to its first <base href> and unquotes them): fix or remove the link"
+    )
 
 
 # Where the TLS libraries the installers use take their trust roots from besides the system's:
