@@ -23,16 +23,16 @@ const CONFUSABLES: ReadonlyArray<[string, string]> = [
   ['7', 't'],
   ['8', 'b']
 ];
-/** Words an imitation adds to a popular name, between separators; the device words also
- * glued on at the end (the kernel's `AFFIXES`, `GLUED_AFFIXES`: measured there). */
+/** Words an imitation adds to a popular name (with any version digits: `cuda12`, `py3`),
+ * between separators; the device words also glued on at the end (the kernel's `AFFIXES`,
+ * `GLUED_AFFIXES`: the false alarms are measured there). */
 export const AFFIXES: ReadonlySet<string> = new Set([
   'gpu',
   'cpu',
   'cuda',
+  'cu',
   'py',
-  'py3',
   'python',
-  'python3',
   'lib',
   'sdk',
   'api',
@@ -152,16 +152,17 @@ export class PopularNames {
     return null;
   }
 
-  /** The target `name` is once its extra words are removed, if the rest (at least
-   * `MIN_LENGTH` characters) looks like one (`torch-gpu`, `t0rch-cuda`). */
+  /** The target `name` is once its extra words (with any version digits) are removed, if
+   * the rest (at least `MIN_LENGTH` characters) looks like one (`torch-gpu`, `torchgpu`). */
   private affixed(name: string): string | null {
     const words = name.split('-');
-    const rest = words.filter(w => !AFFIXES.has(w));
+    const rest = words.filter(w => !AFFIXES.has(w.replace(/\d+$/, '')));
     const candidates =
       rest.length > 0 && rest.length < words.length ? [rest.join('-')] : [];
+    const glued = name.replace(/\d+$/, '');
     for (const affix of GLUED_AFFIXES) {
-      if (name.endsWith(affix)) {
-        candidates.push(name.slice(0, -affix.length));
+      if (glued.endsWith(affix)) {
+        candidates.push(glued.slice(0, -affix.length));
       }
     }
     for (const candidate of candidates) {

@@ -17,7 +17,7 @@ export interface Interval {
 
 export const EVERY: Interval = { lo: null, loIn: false, hi: null, hiIn: false };
 const CLAUSE = /^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$/;
-const RELEASE = /^v?(\d+(?:\.\d+)*)/;
+const RELEASE = /^v?((?:\d+!)?)(\d+(?:\.\d+)*)/; // epoch, release
 
 export function point(key: VersionKey): Interval {
   return { lo: key, loIn: true, hi: key, hiIn: true };
@@ -77,18 +77,19 @@ function clauseInterval(op: string, version: string): Interval | null {
 /** `==RELEASE.*` (its last `drop` parts removed first): RELEASE.dev0 up to the next prefix's
  * dev0, exclusive. */
 function prefix(release: string, drop: number): Interval | null {
-  const m = RELEASE.exec(release);
-  if (!m || m[0] !== release) {
+  const m = RELEASE.exec(release.toLowerCase());
+  if (!m || m[0] !== release.toLowerCase()) {
     return null;
   }
-  let parts = m[1].split('.');
+  const epoch = m[1];
+  let parts = m[2].split('.');
   parts = drop ? parts.slice(0, parts.length - drop) : parts;
   if (parts.length === 0) {
     return null;
   }
   const upper = [...parts.slice(0, -1), plusOne(parts[parts.length - 1])];
-  const lo = versionKey(parts.join('.') + '.dev0');
-  const hi = versionKey(upper.join('.') + '.dev0');
+  const lo = versionKey(epoch + parts.join('.') + '.dev0');
+  const hi = versionKey(epoch + upper.join('.') + '.dev0');
   return lo === null || hi === null
     ? null
     : { lo, loIn: true, hi, hiIn: false };
@@ -98,10 +99,10 @@ function prefix(release: string, drop: number): Interval | null {
 function compatible(version: string): Interval | null {
   const key = versionKey(version);
   const m = RELEASE.exec(version.toLowerCase());
-  if (key === null || !m || !m[1].includes('.')) {
+  if (key === null || !m || !m[2].includes('.')) {
     return null;
   }
-  const upper = prefix(m[1], 1);
+  const upper = prefix(m[1] + m[2], 1);
   return upper === null
     ? null
     : intersect({ lo: key, loIn: true, hi: null, hiIn: false }, upper);

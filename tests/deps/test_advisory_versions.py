@@ -90,7 +90,8 @@ def test_ordinary_installs_stay_quiet(spec):
 
 @pytest.mark.parametrize(
     "name",
-    ["torch_gpu", "TORCH-GPU", "numpy-py3", "torchcuda", "t0rch-gpu", "pandas-python3-sdk"],
+    ["torch_gpu", "TORCH-GPU", "numpy-py3", "torchcuda", "t0rch-gpu", "pandas-python3-sdk"]
+    + ["torch-cu121", "torchcuda12", "python3-requests", "gpu-torch", "torch-gpu-nightly"],
 )
 def test_neighbours_of_affixed_names_are_imitations(name):
     assert DepsData().imitated(name)

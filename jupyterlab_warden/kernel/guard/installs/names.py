@@ -28,10 +28,11 @@ _CONFUSABLES = (
 # ``onnxruntime-gpu``, ``jupyter-client``) flagged by this rule and by no other; a real
 # package off the list with such a name needs dependencies.allow_packages.
 AFFIXES = frozenset(
-    ("gpu", "cpu", "cuda", "py", "py3", "python", "python3", "lib", "sdk", "api", "client",
-     "util", "utils", "tool", "tools", "dev", "nightly")
+    ("gpu", "cpu", "cuda", "cu", "py", "python", "lib", "sdk", "api", "client", "util",
+     "utils", "tool", "tools", "dev", "nightly")
 )  # fmt: skip
 GLUED_AFFIXES = ("gpu", "cpu", "cuda")
+_DIGITS = "0123456789"
 
 
 def normalize(name: str) -> str:
@@ -110,12 +111,14 @@ class PopularNames:
         return None
 
     def _affixed(self, name: str) -> Optional[str]:
-        """The target ``name`` is once its extra words (``AFFIXES``) are removed, if the rest
-        (at least ``MIN_LENGTH`` characters) looks like one (``torch-gpu``, ``t0rch-cuda``)."""
+        """The target ``name`` is once its extra words (``AFFIXES``, with any version digits:
+        ``cuda12``, ``py3``) are removed, if the rest (at least ``MIN_LENGTH`` characters)
+        looks like one (``torch-gpu``, ``t0rch-cuda12``, ``torchgpu``)."""
         words = name.split("-")
-        rest = [w for w in words if w not in AFFIXES]
+        rest = [w for w in words if w.rstrip(_DIGITS) not in AFFIXES]
         candidates = ["-".join(rest)] if rest and len(rest) < len(words) else []
-        candidates += [name[: -len(a)] for a in GLUED_AFFIXES if name.endswith(a)]
+        glued = name.rstrip(_DIGITS)
+        candidates += [glued[: -len(a)] for a in GLUED_AFFIXES if glued.endswith(a)]
         for candidate in candidates:
             shape = skeleton(candidate)
             if len(shape) >= MIN_LENGTH and shape in self._skeletons:

@@ -22,7 +22,7 @@ __builtins__ = FROZEN
 Interval = Tuple[Optional[tuple], bool, Optional[tuple], bool]
 EVERY: Interval = (None, False, None, False)
 _CLAUSE = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$")
-_RELEASE = re.compile(r"v?(\d+(?:\.\d+)*)")
+_RELEASE = re.compile(r"v?((?:\d+!)?)(\d+(?:\.\d+)*)")  # epoch, release
 
 
 def point(key: tuple) -> Interval:
@@ -68,24 +68,25 @@ def _clause(op: str, version: str) -> Optional[Interval]:
 def _prefix(release: str, drop: int) -> Optional[Interval]:
     """``==RELEASE.*`` (with its last ``drop`` parts removed first): from RELEASE.dev0 up to
     the next release prefix's dev0, exclusive."""
-    m = _RELEASE.fullmatch(release)
+    m = _RELEASE.fullmatch(release.lower())
     if not m:
         return None
-    parts = m.group(1).split(".")
+    epoch, parts = m.group(1), m.group(2).split(".")
     parts = parts[: len(parts) - drop] if drop else parts
     if not parts:
         return None
     upper = parts[:-1] + [_plus_one(parts[-1])]
-    lo, hi = version_key(".".join(parts) + ".dev0"), version_key(".".join(upper) + ".dev0")
+    lo = version_key(epoch + ".".join(parts) + ".dev0")
+    hi = version_key(epoch + ".".join(upper) + ".dev0")
     return None if lo is None or hi is None else (lo, True, hi, False)
 
 
 def _compatible(version: str) -> Optional[Interval]:
     """``~=X.Y.Z``: ``>=X.Y.Z, ==X.Y.*`` (PEP 440: at least two release parts)."""
     key, m = version_key(version), _RELEASE.match(version.lower())
-    if key is None or not m or "." not in m.group(1):
+    if key is None or not m or "." not in m.group(2):
         return None
-    upper = _prefix(m.group(1), 1)
+    upper = _prefix(m.group(1) + m.group(2), 1)
     return None if upper is None else intersect((key, True, None, False), upper)
 
 
