@@ -1,16 +1,20 @@
 /**
  * The OSV advisory snapshot shipped with Warden (`jupyterlab_warden/kernel/deps/
  * osv-snapshot.json`, the one copy; a port of the kernel's `installs/advisories.py`).
- * `malicious(name)` answers whatever the version (OpenSSF `MAL-` records);
- * `affecting(name, version)` lists the advisories whose ranges hold that version. A version
- * Warden cannot read counts as affected (fail closed).
+ * `malicious(name)` answers whatever the version: the malicious records (OpenSSF `MAL-`)
+ * covering every version (nothing listed, or a range open at both ends); a malicious record
+ * listing some releases condemns those only (red team 41b R41b-1): `affected`, `covering` and
+ * `reached` answer by version. Listed versions and ranges compare as PEP 440 versions
+ * (`1.0.0` is `1.0`, R41b-2). A version Warden cannot read counts as affected (fail closed).
  *
  * `withRecords` adds the policy's own records (`dependencies.advisories`): a union, so a
  * policy can add advisories and never remove or narrow a shipped one (a policy record reusing
  * a shipped id is one more entry; the shipped entry still applies).
  */
 import { normalize } from './names';
-import { compareVersions, versionKey, type VersionKey } from './versions';
+import * as specifiers from './specifiers';
+import type { Interval } from './specifiers';
+import { versionKey } from './versions';
 
 export interface AdvisoryEntry {
   id: string;
@@ -18,6 +22,12 @@ export interface AdvisoryEntry {
   malicious: boolean;
   ranges: Array<{ type?: string; events?: Array<Record<string, string>> }>;
   versions: ReadonlySet<string>;
+  /** each listed version a point, each version range its intervals (built once) */
+  spans: Interval[];
+  /** listed strings that are no version (matched as written) */
+  unplaced: ReadonlySet<string>;
+  /** a malicious entry covering every version of its project */
+  whole: boolean;
 }
 
 export class AdvisorySnapshot {
@@ -48,14 +58,15 @@ export class AdvisorySnapshot {
         if (record.id === undefined || record.id === null) {
           throw new Error('an advisory has no id');
         }
-        const entry: AdvisoryEntry = {
+        const ranges = [...(affected.ranges ?? [])];
+        ranges.forEach(checkRange);
+        const entry = placed({
           id: String(record.id),
           summary: String(record.summary ?? ''),
           malicious: isMalicious(record),
-          ranges: [...(affected.ranges ?? [])],
+          ranges,
           versions: new Set(affected.versions ?? [])
-        };
-        entry.ranges.forEach(checkRange);
+        });
         const key = normalize(pkg.name);
         const list = this.byName.get(key) ?? [];
         list.push(entry);
@@ -81,31 +92,104 @@ export class AdvisorySnapshot {
     return merged;
   }
 
-  /** The malicious records of `name`, one per id (the first of a repeated id). */
+  /** The malicious records covering every version of `name`, one per id. */
   malicious(name: string): AdvisoryEntry[] {
-    const seen = new Set<string>();
-    return (this.byName.get(normalize(name)) ?? []).filter(e => {
-      if (!e.malicious || seen.has(e.id)) {
-        return false;
-      }
-      seen.add(e.id);
-      return true;
-    });
+    return firstOfEach(this.entries(name).filter(e => e.whole));
+  }
+
+  /** The entries that hold `version` of `name`, one per id, in order. */
+  affected(name: string, version: string): AdvisoryEntry[] {
+    const key = versionKey(version);
+    return firstOfEach(this.entries(name).filter(e => holds(e, key, version)));
   }
 
   /** Ids of the advisories that hold `version` of `name` (each id once, in order). */
   affecting(name: string, version: string): string[] {
-    const ids: string[] = [];
-    for (const e of this.byName.get(normalize(name)) ?? []) {
-      if (
-        !ids.includes(e.id) &&
-        (e.malicious || e.versions.has(version) || inRanges(version, e.ranges))
-      ) {
-        ids.push(e.id);
-      }
-    }
-    return ids;
+    return this.affected(name, version).map(e => e.id);
   }
+
+  /** The entries holding EVERY version in `allowed` (a specifier set's interval). */
+  covering(name: string, allowed: Interval): AdvisoryEntry[] {
+    return firstOfEach(
+      this.entries(name).filter(
+        e => e.whole || e.spans.some(s => specifiers.within(allowed, s))
+      )
+    );
+  }
+
+  /** The malicious entries (not whole-project) the resolver may land in for `allowed`; an
+   * entry with listed strings Warden cannot place counts as reached (fail closed). */
+  reached(name: string, allowed: Interval): AdvisoryEntry[] {
+    return firstOfEach(
+      this.entries(name).filter(
+        e =>
+          e.malicious &&
+          !e.whole &&
+          (e.unplaced.size > 0 ||
+            e.spans.some(s => specifiers.reaches(allowed, s)))
+      )
+    );
+  }
+
+  private entries(name: string): AdvisoryEntry[] {
+    return this.byName.get(normalize(name)) ?? [];
+  }
+}
+
+function firstOfEach(entries: AdvisoryEntry[]): AdvisoryEntry[] {
+  const seen = new Set<string>();
+  return entries.filter(e => {
+    if (seen.has(e.id)) {
+      return false;
+    }
+    seen.add(e.id);
+    return true;
+  });
+}
+
+/** The entry with its versions placed as intervals (the kernel's `_place`). */
+function placed(
+  base: Omit<AdvisoryEntry, 'spans' | 'unplaced' | 'whole'>
+): AdvisoryEntry {
+  const spans: Interval[] = [];
+  const unplaced = new Set<string>();
+  for (const text of base.versions) {
+    const key = versionKey(String(text));
+    if (key === null) {
+      unplaced.add(String(text));
+    } else {
+      spans.push(specifiers.point(key));
+    }
+  }
+  for (const range of base.ranges) {
+    if (VERSION_RANGES.has(String(range.type))) {
+      spans.push(...specifiers.spans(range.events ?? []));
+    }
+  }
+  // nothing placeable (GIT ranges only, no listed version Warden can read): every version
+  const whole =
+    base.malicious &&
+    (spans.length === 0 || spans.some(s => s.lo === null && s.hi === null));
+  return { ...base, spans, unplaced, whole };
+}
+
+function versionRanged(entry: AdvisoryEntry): boolean {
+  return entry.ranges.some(r => VERSION_RANGES.has(String(r.type)));
+}
+
+/** `entry` holds the version `text` (`key`: its versionKey, null if unreadable). */
+function holds(
+  entry: AdvisoryEntry,
+  key: ReturnType<typeof versionKey>,
+  text: string
+): boolean {
+  if (entry.whole || entry.versions.has(text) || entry.unplaced.has(text)) {
+    return true;
+  }
+  if (key === null) {
+    return versionRanged(entry); // an unreadable version: assume affected
+  }
+  return entry.spans.some(s => specifiers.within(specifiers.point(key), s));
 }
 
 /** The policy's own advisories (`dependencies.advisories`); [] when it has none. Throws on a
@@ -170,53 +254,4 @@ function checkRange(range: unknown): void {
 function isMalicious(record: Record<string, any>): boolean {
   const kind = (record.database_specific ?? {}).warden_kind;
   return kind === 'malicious' || String(record.id ?? '').startsWith('MAL-');
-}
-
-function inRanges(version: string, ranges: AdvisoryEntry['ranges']): boolean {
-  const key = versionKey(version);
-  for (const range of ranges) {
-    if (!VERSION_RANGES.has(String(range.type))) {
-      continue;
-    }
-    if (key === null) {
-      return true; // an unreadable version: assume affected
-    }
-    if (inEvents(key, range.events ?? [])) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** OSV: affected from each `introduced` up to the next `fixed` (exclusive) or
- * `last_affected` (inclusive). */
-function inEvents(
-  key: VersionKey,
-  events: Array<Record<string, string>>
-): boolean {
-  const points: Array<[VersionKey, string]> = [];
-  for (const event of events) {
-    for (const [kind, value] of Object.entries(event)) {
-      const bound = versionKey(
-        kind === 'introduced' && value === '0' ? '0' : value
-      );
-      if (bound === null) {
-        return true; // an advisory Warden cannot read: assume affected
-      }
-      points.push([bound, kind]);
-    }
-  }
-  points.sort((a, b) => compareVersions(a[0], b[0]));
-  let affected = false;
-  for (const [bound, kind] of points) {
-    const c = compareVersions(key, bound);
-    if (kind === 'introduced' && c >= 0) {
-      affected = true;
-    } else if (kind === 'fixed' && c >= 0) {
-      affected = false;
-    } else if (kind === 'last_affected' && c > 0) {
-      affected = false;
-    }
-  }
-  return affected;
 }

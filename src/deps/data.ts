@@ -10,6 +10,7 @@ import {
   type AdvisoryEntry
 } from './advisories';
 import { PopularNames } from './names';
+import type { Interval } from './specifiers';
 
 export const SNAPSHOT_FILE = 'osv-snapshot.json';
 export const TOP_FILE = 'top-packages.txt';
@@ -64,6 +65,18 @@ export class DepsData {
 
   advisories(name: string, version: string): string[] {
     return this.snapshot ? this.snapshot.affecting(name, version) : [];
+  }
+
+  affected(name: string, version: string): AdvisoryEntry[] {
+    return this.snapshot ? this.snapshot.affected(name, version) : [];
+  }
+
+  covering(name: string, allowed: Interval): AdvisoryEntry[] {
+    return this.snapshot ? this.snapshot.covering(name, allowed) : [];
+  }
+
+  reached(name: string, allowed: Interval): AdvisoryEntry[] {
+    return this.snapshot ? this.snapshot.reached(name, allowed) : [];
   }
 
   imitated(name: string): string | null {

@@ -12,7 +12,9 @@
  * system's, whose own stores, SYSTEM_CA_PATHS, always may).
  */
 import type { DepsData } from './data';
+import type { AdvisoryEntry } from './advisories';
 import { normalize } from './names';
+import * as specifiers from './specifiers';
 import {
   hasScheme,
   plainUrl,
@@ -559,29 +561,108 @@ function named(
       });
     }
   }
-  // the version a pin names, and the one a direct reference's file names (R11-19 gap:
-  // torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
-  const versions = new Set([
+  return [...out, ...versionFindings(req, name, data, where)];
+}
+
+/** The advisories of the versions the requirement may install: the version a pin names and
+ * the one a direct reference's file names (R11-19 gap: torch-2.5.0-...whl is a torch 2.5.0
+ * whatever the line pins), else the whole specifier set (R41b-3; the kernel's `_versions`). */
+function versionFindings(
+  req: Requirement,
+  name: string,
+  data: DepsData,
+  where: string
+): InstallFinding[] {
+  // reported by named, as malicious
+  const malware = new Set(data.malicious(name).map(e => e.id));
+  const notMalware = (entries: AdvisoryEntry[]) =>
+    entries.filter(e => !malware.has(e.id));
+  const specifier = name === req.name ? (req.specifier ?? '') : '';
+  const allowed =
+    name === req.name ? specifiers.allowed(specifier) : specifiers.EVERY;
+  const versions: Array<string | null> = [
     name === req.name ? req.pin : null,
     name === req.artifact ? (req.artifactVersion ?? null) : null
-  ]);
-  for (const version of versions) {
-    if (!version) {
-      continue;
+  ];
+  if (specifiers.exact(allowed) !== null && !versions.some(v => v)) {
+    versions.push(specifiers.pinned(specifier)); // `==1.0,<3`: decided as a pin
+  }
+  const out: InstallFinding[] = [];
+  for (const version of new Set(versions)) {
+    if (version) {
+      out.push(
+        ...affectedFindings(
+          req,
+          name,
+          version,
+          notMalware(data.affected(name, version)),
+          where
+        )
+      );
     }
-    // reported above, as malicious
-    const malware = new Set(malicious.map(e => e.id));
-    const ids = data.advisories(name, version).filter(i => !malware.has(i));
-    if (ids.length > 0) {
-      out.push({
-        ruleId: RULE_VULNERABLE,
-        reason: `vulnerable:${name}==${version}`,
-        message: `${name} ${version}${where} is affected by ${ids.join(', ')}`,
-        remedy: `Install a version of ${name} that is not affected (see the advisories).`,
-        subject: `${name}==${version}`,
-        place
-      });
-    }
+  }
+  if (versions.some(v => v) || name !== req.name) {
+    return out;
+  }
+  const covering = notMalware(data.covering(name, allowed));
+  out.push(
+    ...affectedFindings(
+      req,
+      name,
+      specifier || '(any version)',
+      covering.filter(e => !e.malicious),
+      where
+    )
+  );
+  const reached = notMalware(data.reached(name, allowed));
+  if (reached.length > 0) {
+    const ids = reached.map(e => e.id).join(', ');
+    out.push({
+      ruleId: RULE_MALICIOUS,
+      reason: `malicious-release:${name}${specifier}`,
+      message: `'${name}${specifier}'${where} may install a known-malicious release of ${name} (${reached.map(e => `${e.id}: ${e.summary}`).join('; ')})`,
+      remedy: `Pin a release of ${name} that ${ids} does not list (pip install '${name}==VERSION'), after checking the advisory.`,
+      subject: name,
+      place: req.place
+    });
+  }
+  return out;
+}
+
+/** The findings for the advisory `entries` holding `version` of `name` (a version, or a
+ * specifier every version of which they hold): malicious ones refuse it as malware, the
+ * others as vulnerable (the kernel's `_affected`). */
+function affectedFindings(
+  req: Requirement,
+  name: string,
+  version: string,
+  entries: AdvisoryEntry[],
+  where: string
+): InstallFinding[] {
+  const out: InstallFinding[] = [];
+  const shown = '<>=!~('.includes(version[0]) ? version : `==${version}`;
+  const bad = entries.filter(e => e.malicious);
+  if (bad.length > 0) {
+    const ids = bad.map(e => e.id).join(', ');
+    out.push({
+      ruleId: RULE_MALICIOUS,
+      reason: `malicious-release:${name}${shown}`,
+      message: `${name} ${version}${where} is a known-malicious release (${bad.map(e => `${e.id}: ${e.summary}`).join('; ')})`,
+      remedy: `Do not install it: pin a release of ${name} that ${ids} does not list, after checking the advisory.`,
+      subject: `${name}${shown}`,
+      place: req.place
+    });
+  }
+  const ids = entries.filter(e => !e.malicious).map(e => e.id);
+  if (ids.length > 0) {
+    out.push({
+      ruleId: RULE_VULNERABLE,
+      reason: `vulnerable:${name}${shown}`,
+      message: `${name} ${version}${where} is affected by ${ids.join(', ')}`,
+      remedy: `Install a version of ${name} that is not affected (see the advisories).`,
+      subject: `${name}${shown}`,
+      place: req.place
+    });
   }
   return out;
 }

@@ -2,6 +2,8 @@
  * Package names: PEP 503 normalization and names that imitate popular packages. A port of the
  * kernel guard's `installs/names.py`; both pass schema/vectors/install-decision.json.
  * The popular names are the one shipped list (`jupyterlab_warden/kernel/deps/top-packages.txt`).
+ * A popular name with extra words (`torch-gpu`, `python-requests`, `torchgpu`) is an
+ * imitation too (red team 41b R41b-4).
  */
 
 /** The most downloaded names worth imitating; the rest only exempt their own name. */
@@ -15,8 +17,34 @@ const CONFUSABLES: ReadonlyArray<[string, string]> = [
   ['0', 'o'],
   ['1', 'l'],
   ['i', 'l'],
-  ['5', 's']
+  ['5', 's'],
+  ['3', 'e'],
+  ['4', 'a'],
+  ['7', 't'],
+  ['8', 'b']
 ];
+/** Words an imitation adds to a popular name (with any version digits: `cuda12`, `py3`),
+ * between separators; the device words also glued on at the end (the kernel's `AFFIXES`,
+ * `GLUED_AFFIXES`: the false alarms are measured there). */
+export const AFFIXES: ReadonlySet<string> = new Set([
+  'gpu',
+  'cpu',
+  'cuda',
+  'cu',
+  'py',
+  'python',
+  'lib',
+  'sdk',
+  'api',
+  'client',
+  'util',
+  'utils',
+  'tool',
+  'tools',
+  'dev',
+  'nightly'
+]);
+const GLUED_AFFIXES = ['gpu', 'cpu', 'cuda'];
 
 /** PEP 503 normalized form: lowercase, runs of `-_.` become one `-`. */
 export function normalize(name: string): string {
@@ -104,6 +132,10 @@ export class PopularNames {
     if (lookAlike !== undefined) {
       return lookAlike;
     }
+    const affixed = this.affixed(name);
+    if (affixed !== null) {
+      return affixed;
+    }
     if (name.length < MIN_LENGTH) {
       return null;
     }
@@ -114,6 +146,29 @@ export class PopularNames {
         editDistanceAtMostOne(name, target) ||
         editDistanceAtMostOne(shape, targetShape)
       ) {
+        return target;
+      }
+    }
+    return null;
+  }
+
+  /** The target `name` is once its extra words (with any version digits) are removed, if
+   * the rest (at least `MIN_LENGTH` characters) looks like one (`torch-gpu`, `torchgpu`). */
+  private affixed(name: string): string | null {
+    const words = name.split('-');
+    const rest = words.filter(w => !AFFIXES.has(w.replace(/\d+$/, '')));
+    const candidates =
+      rest.length > 0 && rest.length < words.length ? [rest.join('-')] : [];
+    const glued = name.replace(/\d+$/, '');
+    for (const affix of GLUED_AFFIXES) {
+      if (glued.endsWith(affix)) {
+        candidates.push(glued.slice(0, -affix.length));
+      }
+    }
+    for (const candidate of candidates) {
+      const shape = skeleton(candidate);
+      const target = this.skeletons.get(shape);
+      if (shape.length >= MIN_LENGTH && target !== undefined) {
         return target;
       }
     }

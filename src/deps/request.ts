@@ -23,6 +23,8 @@ export interface Requirement {
   kind: RequirementKind;
   place: Place;
   pin: string | null; // the version of an exact `==` pin
+  /** a name's whole version specifier (`>=1.0,<2`), decided against the advisories (R41b-3) */
+  specifier?: string;
   /** a relative path's other folder (its requirements file's, its project's) */
   base?: string;
   /** the project its wheel or sdist file names (a direct reference), when it names one */

@@ -67,7 +67,9 @@ const startsWithAny = (s: string, prefixes: readonly string[]) =>
 export function editable(req: Requirement): Requirement {
   // the name is kept and decided too: where a tool takes `-e` for a flag (`uv tool install -e
   // NAME`) the word is a package from the index
-  return req.kind === 'name' ? { ...req, kind: 'path', pin: null } : req;
+  return req.kind === 'name'
+    ? { ...req, kind: 'path', pin: null, specifier: '' }
+    : req;
 }
 
 /** One specifier: `name[extras] op version ; marker`, `name @ url`, a URL, a VCS reference
@@ -123,8 +125,13 @@ export function parseRequirement(raw: string, place: Place): Requirement {
   if (!m || (m[3] && !/^(\(|[<>=!~]|$)/.test(m[3].trim()))) {
     return req(text, null, 'invalid');
   }
-  const pin = PIN.exec(m[3].trim().replace(/^[()]+|[()]+$/g, '')); // Python's strip('()')
-  return req(text, normalize(m[1]), 'name', pin ? pin[1] : null);
+  const specifier = m[3].trim().replace(/^[()]+|[()]+$/g, ''); // Python's strip('()')
+  const pin = PIN.exec(specifier);
+  // the whole specifier is decided against the advisories (R41b-3)
+  return {
+    ...req(text, normalize(m[1]), 'name', pin ? pin[1] : null),
+    specifier
+  };
 }
 
 function isReference(text: string): boolean {

@@ -136,7 +136,7 @@ describe('warden-scan: dependency manifests', () => {
     expect(summary(findings([file]))).toEqual(
       [
         `pyproject.toml:${line('torch = "2.5.1"')} install-vulnerable-version`,
-        `pyproject.toml:${line('prophet-tools =')} install-direct-reference`,
+        `pyproject.toml:${line('acme-forecast =')} install-direct-reference`,
         `pyproject.toml:${line('scikit-lean =')} install-imitation-name`,
         `pyproject.toml:${line('url = "https://pypi.corp')} install-index-not-allowed`
       ].sort()

@@ -67,13 +67,18 @@ def test_a_policy_record_adds_an_advisory_and_names_its_id():
     assert data.snapshot.affecting("acme-ml", "1.5") == []
 
 
-def test_a_policy_malicious_record_refuses_every_version_even_when_allowed():
-    [finding] = decide.decide(
-        install("acme-internal-tools"),
-        policy(MALWARE, allow_packages=["acme-internal-tools"]),
-        DepsData(),
-    )
+def test_a_policy_malicious_record_refuses_its_releases_even_when_allowed():
+    """A record listing releases condemns those (R41b-1: not the whole project); a record
+    listing none condemns every version."""
+    doc = policy(MALWARE, allow_packages=["acme-internal-tools"])
+    [finding] = decide.decide(install("acme-internal-tools", "1.0"), doc, DepsData())
     assert (finding.rule_id, finding.advisories) == (decide.RULE_MALICIOUS, ("MAL-2026-4242",))
+    assert decide.decide(install("acme-internal-tools", "1.1"), doc, DepsData()) == []
+    whole = {"id": "MAL-2026-4243", "summary": "all of it", "affected": [MALWARE["affected"][0]]}
+    whole["affected"] = [{"package": MALWARE["affected"][0]["package"]}]
+    doc = policy(whole, allow_packages=["acme-internal-tools"])
+    [finding] = decide.decide(install("acme-internal-tools", "1.1"), doc, DepsData())
+    assert (finding.rule_id, finding.advisories) == (decide.RULE_MALICIOUS, ("MAL-2026-4243",))
 
 
 def test_a_policy_cannot_narrow_or_remove_a_shipped_record():

@@ -2,8 +2,11 @@
 organisation's own records from the policy (``dependencies.advisories``, issue 20).
 
 Each entry is an OSV record for the PyPI ecosystem. ``malicious(name)`` answers for a package
-name whatever the version (OpenSSF ``MAL-`` records: the whole project is malware);
-``affecting(name, version)`` lists the advisories whose ECOSYSTEM ranges hold that version.
+name whatever the version: the malicious records (OpenSSF ``MAL-``) that cover every version
+of the project (no versions listed, or a range open at both ends). A malicious record that
+lists some releases (a hijacked account's uploads, red team 41b R41b-1) condemns those
+releases only: ``affected(name, version)``, ``covering`` and ``reached`` answer by version.
+Listed versions and ranges are compared as PEP 440 versions (``1.0.0`` is ``1.0``, R41b-2).
 A version Warden cannot read counts as affected (fail closed).
 
 ``with_records`` adds the policy's records to the shipped ones: a union, so a policy can add
@@ -14,6 +17,7 @@ one more entry, the shipped entry still applies).
 import json
 from typing import Dict, List
 
+from . import specifiers
 from .names import normalize
 from .versions import version_key
 
@@ -43,6 +47,7 @@ class AdvisorySnapshot:
                 }
                 for rng in entry["ranges"]:
                     _check_range(rng)
+                _place(entry)
                 self._by_name.setdefault(normalize(package["name"]), []).append(entry)
 
     def with_records(self, records: list) -> "AdvisorySnapshot":
@@ -62,23 +67,83 @@ class AdvisorySnapshot:
             return cls(json.load(fh))
 
     def malicious(self, name: str) -> List[dict]:
-        """The malicious records of ``name``, one per id (the first of a repeated id)."""
-        found, seen = [], set()
-        for e in self._by_name.get(normalize(name), []):
-            if e["malicious"] and e["id"] not in seen:
-                seen.add(e["id"])
-                found.append(e)
-        return found
+        """The malicious records covering every version of ``name``, one per id (the first of
+        a repeated id)."""
+        return _first_of_each(e for e in self._entries(name) if e["whole"])
+
+    def affected(self, name: str, version: str) -> List[dict]:
+        """The entries that hold ``version`` of ``name``, one per id, in order."""
+        key = version_key(version)
+        return _first_of_each(e for e in self._entries(name) if _holds(e, key, version))
 
     def affecting(self, name: str, version: str) -> List[str]:
         """Ids of advisories that hold ``version`` of ``name`` (each id once, in order)."""
-        ids: List[str] = []
-        for e in self._by_name.get(normalize(name), []):
-            if e["id"] in ids:
-                continue
-            if e["malicious"] or version in e["versions"] or _in_ranges(version, e["ranges"]):
-                ids.append(e["id"])
-        return ids
+        return [e["id"] for e in self.affected(name, version)]
+
+    def covering(self, name: str, allowed: specifiers.Interval) -> List[dict]:
+        """The entries holding EVERY version in ``allowed`` (a specifier set's interval)."""
+        return _first_of_each(
+            e
+            for e in self._entries(name)
+            if e["whole"] or any(specifiers.within(allowed, s) for s in e["spans"])
+        )
+
+    def reached(self, name: str, allowed: specifiers.Interval) -> List[dict]:
+        """The malicious entries (not whole-project) the resolver may land in for
+        ``allowed`` (specifiers.reaches); an entry whose versions Warden cannot place counts
+        as reached (fail closed)."""
+        return _first_of_each(
+            e
+            for e in self._entries(name)
+            if e["malicious"]
+            and not e["whole"]
+            and (e["unplaced"] or any(specifiers.reaches(allowed, s) for s in e["spans"]))
+        )
+
+    def _entries(self, name: str) -> List[dict]:
+        return self._by_name.get(normalize(name), [])
+
+
+def _first_of_each(entries) -> List[dict]:
+    found, seen = [], set()
+    for e in entries:
+        if e["id"] not in seen:
+            seen.add(e["id"])
+            found.append(e)
+    return found
+
+
+def _place(entry: dict) -> None:
+    """The entry's versions as intervals, built once when it loads: ``spans`` (each listed
+    version a point, each version range its intervals), ``unplaced`` (listed strings that
+    are no version), and ``whole`` (a malicious entry covering every version: nothing listed
+    Warden can place, or a range open at both ends)."""
+    found, unplaced = [], set()
+    for text in entry["versions"]:
+        key = version_key(str(text))
+        if key is None:
+            unplaced.add(str(text))
+        else:
+            found.append(specifiers.point(key))
+    for rng in entry["ranges"]:
+        if rng.get("type") in _VERSION_RANGES:
+            found += specifiers.spans(rng.get("events") or [])
+    entry["spans"], entry["unplaced"] = found, unplaced
+    # nothing placeable (GIT ranges only, no listed version Warden can read): every version
+    entry["whole"] = entry["malicious"] and (not found or specifiers.EVERY in found)
+
+
+def _version_ranged(entry: dict) -> bool:
+    return any(rng.get("type") in _VERSION_RANGES for rng in entry["ranges"])
+
+
+def _holds(entry: dict, key, text: str) -> bool:
+    """``entry`` holds the version ``text`` (``key``: its version_key, None if unreadable)."""
+    if entry["whole"] or text in entry["versions"] or text in entry["unplaced"]:
+        return True
+    if key is None:
+        return _version_ranged(entry)  # an unreadable version: assume affected
+    return any(specifiers.within(specifiers.point(key), s) for s in entry["spans"])
 
 
 def policy_records(policy) -> list:
@@ -120,40 +185,3 @@ def _is_malicious(record: dict) -> bool:
 
 
 _VERSION_RANGES = ("ECOSYSTEM", "SEMVER")  # the range types placed by version (GIT: commits)
-
-
-def _in_ranges(version: str, ranges: list) -> bool:
-    key = version_key(version)
-    for rng in ranges:
-        if rng.get("type") not in _VERSION_RANGES:
-            continue
-        if key is None:
-            return True  # an unreadable version: assume affected
-        if _in_events(key, rng.get("events") or []):
-            return True
-    return False
-
-
-def _in_events(key, events: list) -> bool:
-    """OSV semantics: affected from each ``introduced`` up to the next ``fixed`` (exclusive) or
-    ``last_affected`` (inclusive)."""
-    affected = False
-    points = []
-    for event in events:
-        for kind, value in event.items():
-            if kind == "introduced":
-                bound = version_key("0") if value == "0" else version_key(value)
-            else:
-                bound = version_key(value)
-            if bound is None:
-                return True  # an advisory Warden cannot read: assume affected
-            points.append((bound, kind))
-    points.sort(key=lambda p: p[0])
-    for bound, kind in points:
-        if kind == "introduced" and key >= bound:
-            affected = True
-        elif kind == "fixed" and key >= bound:
-            affected = False
-        elif kind == "last_affected" and key > bound:
-            affected = False
-    return affected

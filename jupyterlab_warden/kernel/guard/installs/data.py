@@ -55,5 +55,14 @@ class DepsData:
     def advisories(self, name: str, version: str) -> List[str]:
         return self.snapshot.affecting(name, version) if self.snapshot else []
 
+    def affected(self, name: str, version: str) -> List[dict]:
+        return self.snapshot.affected(name, version) if self.snapshot else []
+
+    def covering(self, name: str, allowed) -> List[dict]:
+        return self.snapshot.covering(name, allowed) if self.snapshot else []
+
+    def reached(self, name: str, allowed) -> List[dict]:
+        return self.snapshot.reached(name, allowed) if self.snapshot else []
+
     def imitated(self, name: str) -> Optional[str]:
         return self.popular.imitated(name) if self.popular else None

@@ -23,6 +23,7 @@ import re
 from typing import List, NamedTuple, Optional
 
 from ..frozen_builtins import FROZEN
+from . import specifiers
 from .advisories import policy_records
 from .names import normalize
 from .request import URL_TRIM, InstallRequest, Requirement, has_scheme, plain_url, redact_url
@@ -434,26 +435,80 @@ def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
                     name,
                 )
             )
-    # the version a pin names, and the one a direct reference's file names (R11-19 gap:
-    # torch-2.5.0-...whl is a torch 2.5.0 whatever the line pins)
+    return out + _versions(req, name, data, where)
+
+
+def _versions(req: Requirement, name: str, data, where: str) -> List[Finding]:
+    """The advisories of the versions the requirement may install: the version a pin names
+    and the one a direct reference's file names (R11-19 gap: torch-2.5.0-...whl is a torch
+    2.5.0 whatever the line pins), else the whole specifier set (R41b-3)."""
+    malware = {e["id"] for e in data.malicious(name)}  # reported by _named, as malicious
+    allowed = specifiers.allowed(req.specifier) if name == req.name else specifiers.EVERY
+    single = specifiers.exact(allowed)
     versions = [req.pin if name == req.name else None]
     versions.append(req.artifact_version if name == req.artifact else None)
+    if single is not None and not any(versions):
+        versions.append(specifiers.pinned(req.specifier))  # ``==1.0,<3``: decided as a pin
+    out = []
     for i, version in enumerate(versions):
-        if not version or version in versions[:i]:
-            continue
-        malware = {e["id"] for e in data.malicious(name)}  # reported above, as malicious
-        ids = [i for i in data.advisories(name, version) if i not in malware]
-        if ids:
-            out.append(
-                Finding(
-                    RULE_VULNERABLE,
-                    f"vulnerable:{name}=={version}",
-                    f"{name} {version}{where} is affected by {', '.join(ids)}",
-                    f"Install a version of {name} that is not affected (see the advisories).",
-                    f"{name}=={version}",
-                    tuple(ids),
-                )
+        if version and version not in versions[:i]:
+            entries = [e for e in data.affected(name, version) if e["id"] not in malware]
+            out += _affected(name, version, entries, where)
+    if any(versions) or name != req.name:
+        return out
+    spec = req.specifier or "(any version)"
+    entries = [e for e in data.covering(name, allowed) if e["id"] not in malware]
+    out += _affected(name, spec, [e for e in entries if not e["malicious"]], where)
+    reached = [e for e in data.reached(name, allowed) if e["id"] not in malware]
+    if reached:
+        ids = tuple(e["id"] for e in reached)
+        out.append(
+            Finding(
+                RULE_MALICIOUS,
+                f"malicious-release:{name}{req.specifier}",
+                f"'{name}{req.specifier}'{where} may install a known-malicious release of {name} "
+                f"({'; '.join(e['id'] + ': ' + e['summary'] for e in reached)})",
+                f"Pin a release of {name} that {', '.join(ids)} does not list "
+                f"(pip install '{name}==VERSION'), after checking the advisory.",
+                name,
+                ids,
             )
+        )
+    return out
+
+
+def _affected(name: str, version: str, entries: List[dict], where: str) -> List[Finding]:
+    """The findings for the advisory ``entries`` holding ``version`` of ``name`` (a version,
+    or a specifier every version of which they hold): the malicious ones refuse it as
+    malware, the others as vulnerable."""
+    out = []
+    shown = version if version[:1] in "<>=!~(" else f"=={version}"
+    bad = [e for e in entries if e["malicious"]]
+    if bad:
+        out.append(
+            Finding(
+                RULE_MALICIOUS,
+                f"malicious-release:{name}{shown}",
+                f"{name} {version}{where} is a known-malicious release "
+                f"({'; '.join(e['id'] + ': ' + e['summary'] for e in bad)})",
+                f"Do not install it: pin a release of {name} that "
+                f"{', '.join(e['id'] for e in bad)} does not list, after checking the advisory.",
+                f"{name}{shown}",
+                tuple(e["id"] for e in bad),
+            )
+        )
+    ids = [e["id"] for e in entries if not e["malicious"]]
+    if ids:
+        out.append(
+            Finding(
+                RULE_VULNERABLE,
+                f"vulnerable:{name}{shown}",
+                f"{name} {version}{where} is affected by {', '.join(ids)}",
+                f"Install a version of {name} that is not affected (see the advisories).",
+                f"{name}{shown}",
+                tuple(ids),
+            )
+        )
     return out
 
 

@@ -18,6 +18,7 @@ class Requirement:
         self.kind = kind  # "name" | "conda" (a conda package name) | "url" | "vcs" | "path"
         self.origin = origin  # "command line", "requirements.txt line 3", ...
         self.pin = pin  # the version of an exact "==" pin, else None
+        self.specifier = ""  # a name's whole version specifier (``>=1.0,<2``), R41b-3
         self.base = None  # a relative path's other folder (its requirements file's, project's)
         # the project its wheel or sdist file names (a direct reference), when it names one
         self.artifact: Optional[str] = None

@@ -65,8 +65,11 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     m = _NAME.match(spec)
     if not m or (m.group(3) and not re.match(r"^(\(|[<>=!~]|$)", m.group(3).strip())):
         return Requirement(text, None, "invalid", origin)
-    pin = _PIN.match(m.group(3).strip().strip("()"))
-    return Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
+    specifier = m.group(3).strip().strip("()")
+    pin = _PIN.match(specifier)
+    req = Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
+    req.specifier = specifier  # decided whole against the advisories (R41b-3)
+    return req
 
 
 def editable(req: Requirement) -> Requirement:
@@ -76,7 +79,7 @@ def editable(req: Requirement) -> Requirement:
     kept and decided too: where a tool takes ``-e`` for a flag (``uv tool install -e NAME``)
     the word is a package from the index."""
     if req.kind == "name":
-        req.kind, req.pin = "path", None
+        req.kind, req.pin, req.specifier = "path", None, ""
     return req
 
 
