@@ -297,9 +297,14 @@ def _code(path: str, check: bool):
     not since the kernel started, else the source compiled. A file changed since the kernel
     started may be the notebook's: refused (the guard then refuses what it was reading)."""
     if check and _changed(path):
+        what = (
+            "a file of Warden's package"
+            if _ROOT and path.startswith(_ROOT + "/")
+            else "a standard library module Warden's guard runs"
+        )
         raise ImportError(
-            f"Warden: {path} changed since the kernel started, so Warden's guard does not run "
-            "it; restart the kernel (reinstall Python or Warden if you did not change it)"
+            f"{path}, {what}, changed since the kernel started, so the guard does not run it; "
+            "restart the kernel (reinstall Python or Warden if you did not change it)"
         )
     stat = _STAT(path)
     folder, _, file = path.rpartition("/")

@@ -319,18 +319,34 @@ class InstallGate:
         )
 
     def check(self, event: str, args: tuple) -> None:
-        if self.kernel or self.allowed_install:
-            decided = self._check(event, args)
-        else:
-            # a Python the kernel starts: what it starts may not write start-up names (R32-3)
-            flag = child_writes()
-            token = flag.set(True)
-            try:
+        try:
+            if self.kernel or self.allowed_install:
                 decided = self._check(event, args)
-            finally:
-                flag.reset(token)
+            else:
+                # a Python the kernel starts: what it starts may not write start-up names (R32-3)
+                flag = child_writes()
+                token = flag.set(True)
+                try:
+                    decided = self._check(event, args)
+                finally:
+                    flag.reset(token)
+        except ImportError as exc:
+            # the guard's own reading could not load: its private copy of a library module
+            # refuses a file changed since the kernel started (``private_modules``)
+            self._refuse_unloaded(event, exc)
+            return
         if decided is not None:  # a Popen start allowed: it must exec what was decided (R39a-2)
             publish(decided)
+
+    def _refuse_unloaded(self, event: str, exc: ImportError) -> None:
+        """A start Warden cannot read because its reading code did not load: refused as an
+        unreadable start (the policy's rule), or outright when even the refusal's own code
+        cannot load (no note: Popen's verifier refuses it too)."""
+        why = f"Warden could not load the code that reads this start: {exc}"
+        try:
+            self._enforce([_refused_start(why)], event, in_process=False)
+        except ImportError:
+            raise PermissionError(f"Jupyter Warden refused a process start: {why}") from None
 
     def _check(self, event: str, args: tuple):
         """Decides the start; for ``subprocess.Popen``, returns what it decided on
