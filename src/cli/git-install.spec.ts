@@ -99,11 +99,15 @@ it('installs the warden-scan hook from a clean clone and flags pickle.loads', ()
   });
   expect(clean.status).toBe(0);
 
-  // The install policy's data (OSV snapshot, popular names) ships with the package: a
-  // typosquat in a requirements file is decided by the installed copy.
-  expect(listing).toContain(
-    'package/jupyterlab_warden/kernel/deps/top-packages.txt'
-  );
+  // The install policy's data (OSV snapshot, popular names and the imitation rules' tables)
+  // ships with the package: a typosquat in a requirements file is decided by the installed copy.
+  for (const file of [
+    'osv-snapshot.json',
+    'top-packages.txt',
+    'imitation-rules.json'
+  ]) {
+    expect(listing).toContain(`package/jupyterlab_warden/kernel/deps/${file}`);
+  }
   fs.writeFileSync(
     path.join(project, 'requirements.txt'),
     'numpy\ntorcj==2.0\n'

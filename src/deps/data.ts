@@ -1,15 +1,16 @@
 /**
- * The shipped data the install decision reads: the OSV snapshot and the popular-name list,
- * each parsed from the one copy in `jupyterlab_warden/kernel/deps/` (the kernel guard reads
- * the same files). A file that cannot be read is a problem: every install is then refused with
- * that reason, never waved through.
+ * The shipped data the install decision reads: the OSV snapshot, the popular-name list and the
+ * imitation rules' tables, each parsed from the one copy in `jupyterlab_warden/kernel/deps/`
+ * (the kernel guard reads the same files). A file that cannot be read is a problem: every
+ * install is then refused with that reason, never waved through. The name check needs the list
+ * and the rules: either one unreadable is its one problem (the list first, as the kernel).
  */
 import {
   AdvisorySnapshot,
   policyRecords,
   type AdvisoryEntry
 } from './advisories';
-import { PopularNames } from './names';
+import { ImitationRules, PopularNames, RULES_FILE, readRanking } from './names';
 import type { Interval } from './specifiers';
 
 export const SNAPSHOT_FILE = 'osv-snapshot.json';
@@ -29,12 +30,26 @@ export class DepsData {
         `the advisory snapshot cannot be read (${errorName(e)})`
       );
     }
+    this.popular = this.readPopular(read);
+  }
+
+  private readPopular(read: (file: string) => string): PopularNames | null {
+    let ranked: string[];
     try {
-      this.popular = PopularNames.parse(read(TOP_FILE));
+      ranked = readRanking(read(TOP_FILE));
     } catch (e) {
       this.problems.push(
         `the popular package list cannot be read (${errorName(e)})`
       );
+      return null;
+    }
+    try {
+      return new PopularNames(ranked, ImitationRules.parse(read(RULES_FILE)));
+    } catch (e) {
+      this.problems.push(
+        `the imitation-name rules (${RULES_FILE}) cannot be read (${errorName(e)})`
+      );
+      return null;
     }
   }
 

@@ -1,22 +1,28 @@
 """The shipped data the install decision reads, loaded once on the first install.
 
 If a file is missing or unreadable the guard cannot decide on names: every install is then
-refused with that reason (``problems``), never waved through. ``with_policy`` adds the
-policy's own advisories to the shipped snapshot for one decision (same rule: advisories it
-cannot read refuse every install).
+refused with that reason (``problems``), never waved through. The name check needs two files,
+the ranking and the imitation rules' tables: either one unreadable is its one problem.
+``with_policy`` adds the policy's own advisories to the shipped snapshot for one decision (same
+rule: advisories it cannot read refuse every install).
 """
 
 from typing import List, Optional
 
 from .advisories import AdvisorySnapshot, policy_records
-from .names import PopularNames, data_path
+from .names import RULES_FILE, ImitationRules, PopularNames, data_path, read_ranking
 
 SNAPSHOT_FILE = "osv-snapshot.json"
 TOP_FILE = "top-packages.txt"
 
 
 class DepsData:
-    def __init__(self, snapshot_path: Optional[str] = None, top_path: Optional[str] = None):
+    def __init__(
+        self,
+        snapshot_path: Optional[str] = None,
+        top_path: Optional[str] = None,
+        rules_path: Optional[str] = None,
+    ):
         self.problems: List[str] = []
         self.snapshot: Optional[AdvisorySnapshot] = None
         self.popular: Optional[PopularNames] = None
@@ -24,12 +30,22 @@ class DepsData:
             self.snapshot = AdvisorySnapshot.load(snapshot_path or data_path(SNAPSHOT_FILE))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self.problems.append(f"the advisory snapshot cannot be read ({exc.__class__.__name__})")
+        self.popular = self._popular(top_path or data_path(TOP_FILE), rules_path)
+
+    def _popular(self, top_path: str, rules_path: Optional[str]) -> Optional[PopularNames]:
+        """The ranking under the imitation rules; None, with the problem, when either cannot be
+        read (the ranking first: a missing data folder says what it always said)."""
         try:
-            self.popular = PopularNames.load(top_path or data_path(TOP_FILE))
+            ranked = read_ranking(top_path)
         except (OSError, ValueError) as exc:
-            self.problems.append(
-                f"the popular package list cannot be read ({exc.__class__.__name__})"
-            )
+            return self._unreadable("the popular package list", exc)
+        try:
+            return PopularNames(ranked, ImitationRules.load(rules_path))
+        except (OSError, ValueError) as exc:
+            return self._unreadable(f"the imitation-name rules ({RULES_FILE})", exc)
+
+    def _unreadable(self, what: str, exc: Exception) -> None:
+        self.problems.append(f"{what} cannot be read ({exc.__class__.__name__})")
 
     def with_policy(self, policy) -> "DepsData":
         """This data with ``policy``'s ``dependencies.advisories`` added to the snapshot (itself
