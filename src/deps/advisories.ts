@@ -13,7 +13,7 @@
  */
 import { normalize } from './names';
 import * as specifiers from './specifiers';
-import type { Interval } from './specifiers';
+import type { Interval, Versions } from './specifiers';
 import { versionKey } from './versions';
 
 export interface AdvisoryEntry {
@@ -108,18 +108,19 @@ export class AdvisorySnapshot {
     return this.affected(name, version).map(e => e.id);
   }
 
-  /** The entries holding EVERY version in `allowed` (a specifier set's interval). */
-  covering(name: string, allowed: Interval): AdvisoryEntry[] {
+  /** The entries holding EVERY version in `allowed` (a specifier set's versions,
+   * `specifiers.covered`). */
+  covering(name: string, allowed: Versions): AdvisoryEntry[] {
     return firstOfEach(
       this.entries(name).filter(
-        e => e.whole || e.spans.some(s => specifiers.within(allowed, s))
+        e => e.whole || e.spans.some(s => specifiers.covered(allowed, s))
       )
     );
   }
 
   /** The malicious entries (not whole-project) the resolver may land in for `allowed`; an
    * entry with listed strings Warden cannot place counts as reached (fail closed). */
-  reached(name: string, allowed: Interval): AdvisoryEntry[] {
+  reached(name: string, allowed: Versions): AdvisoryEntry[] {
     return firstOfEach(
       this.entries(name).filter(
         e =>

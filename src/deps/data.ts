@@ -11,7 +11,7 @@ import {
   type AdvisoryEntry
 } from './advisories';
 import { ImitationRules, PopularNames, RULES_FILE, readRanking } from './names';
-import type { Interval } from './specifiers';
+import type { Versions } from './specifiers';
 
 export const SNAPSHOT_FILE = 'osv-snapshot.json';
 export const TOP_FILE = 'top-packages.txt';
@@ -86,11 +86,11 @@ export class DepsData {
     return this.snapshot ? this.snapshot.affected(name, version) : [];
   }
 
-  covering(name: string, allowed: Interval): AdvisoryEntry[] {
+  covering(name: string, allowed: Versions): AdvisoryEntry[] {
     return this.snapshot ? this.snapshot.covering(name, allowed) : [];
   }
 
-  reached(name: string, allowed: Interval): AdvisoryEntry[] {
+  reached(name: string, allowed: Versions): AdvisoryEntry[] {
     return this.snapshot ? this.snapshot.reached(name, allowed) : [];
   }
 

@@ -579,7 +579,7 @@ function versionFindings(
     entries.filter(e => !malware.has(e.id));
   const specifier = name === req.name ? (req.specifier ?? '') : '';
   const allowed =
-    name === req.name ? specifiers.allowed(specifier) : specifiers.EVERY;
+    name === req.name ? specifiers.allowed(specifier) : specifiers.ANY;
   const versions: Array<string | null> = [
     name === req.name ? req.pin : null,
     name === req.artifact ? (req.artifactVersion ?? null) : null

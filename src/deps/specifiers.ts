@@ -1,11 +1,24 @@
 /**
- * Version intervals: what a requirement's specifier set lets the resolver pick, and what an
+ * Version sets: what a requirement's specifier set lets the resolver pick, and what an
  * advisory covers (a port of the kernel's `installs/specifiers.py`, red team 41b R41b-1,
- * R41b-3). Not a full PEP 440 matcher: `!=` clauses are ignored and `<V` admits V's
- * pre-releases, so an interval holds every version the specifier allows and maybe a few
- * more; callers flag a specifier only when that whole interval is affected.
+ * R41b-3; 42b R42b-2, R42b-3). A set is an array of disjoint intervals in order; a specifier
+ * set is read as PEP 440 reads it (`!=` holes, `<V` without V's pre-releases, `>V` without
+ * its post releases) into two sets: `over` (every version it may allow) and `under` (versions
+ * it certainly allows, whatever their local label and whichever packaging version reads it).
+ * schema/vectors/specifier-sets.json holds both sides to the same sets and answers.
  */
-import { compareVersions, versionKey, type VersionKey } from './versions';
+import {
+  compareVersions,
+  dev0,
+  finalOfRelease,
+  firstOfRelease,
+  isDev,
+  isPost,
+  isPre,
+  pastPosts,
+  versionKey,
+  type VersionKey
+} from './versions';
 
 /** `lo`/`hi` null: unbounded (its flag is then false). */
 export interface Interval {
@@ -15,7 +28,17 @@ export interface Interval {
   hiIn: boolean;
 }
 
+/** What a specifier set allows: `over` may hold more, `under` holds only what it allows. */
+export interface Versions {
+  over: Interval[];
+  under: Interval[];
+}
+
 export const EVERY: Interval = { lo: null, loIn: false, hi: null, hiIn: false };
+/** No specifier. */
+export const ANY: Versions = { over: [EVERY], under: [EVERY] };
+/** A specifier this cannot read: anything, certainly nothing (`reaches` fails closed). */
+export const UNREAD: Versions = { over: [EVERY], under: [] };
 const CLAUSE = /^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$/;
 const RELEASE = /^v?((?:\d+!)?)(\d+(?:\.\d+)*)/; // epoch, release
 
@@ -28,50 +51,105 @@ function bare(specifier: string): string {
   return specifier.trim().replace(/^[()]+|[()]+$/g, '');
 }
 
-/** The versions `specifier` allows; EVERY for an empty one or one this cannot read. */
-export function allowed(specifier: string): Interval {
-  const text = bare(specifier);
-  if (!text) {
-    return EVERY;
-  }
-  let found = EVERY;
-  for (const clause of text.split(',')) {
-    const m = CLAUSE.exec(clause);
-    const bounds = m ? clauseInterval(m[1], m[2]) : null;
-    if (bounds === null) {
-      return EVERY;
+/** The versions `specifier` allows; ANY for an empty one, UNREAD for one this cannot read. */
+export function allowed(specifier: string): Versions {
+  let { over, under } = ANY;
+  for (const clause of bare(specifier).split(',')) {
+    if (!clause.trim()) {
+      continue; // `>=1.0,`: packaging's SpecifierSet skips an empty clause
     }
-    found = intersect(found, bounds);
+    const m = CLAUSE.exec(clause);
+    const sets = m ? clauseSets(m[1], m[2]) : null;
+    if (sets === null) {
+      return UNREAD;
+    }
+    over = meet(over, sets.over);
+    under = meet(under, sets.under);
   }
-  return found;
+  return { over, under };
 }
 
-function clauseInterval(op: string, version: string): Interval | null {
-  if (op === '!=') {
-    return EVERY; // a hole in the interval: ignored (the interval may only grow)
-  }
-  if (op === '==' && version.endsWith('.*')) {
-    return prefix(version.slice(0, -2), 0);
-  }
-  if (op === '~=') {
-    return compatible(version);
+function both(found: Interval[]): Versions {
+  return { over: found, under: found };
+}
+
+/** One clause's sets; null when it is no PEP 440 clause. */
+function clauseSets(op: string, version: string): Versions | null {
+  if (version.endsWith('.*')) {
+    const span =
+      op === '==' || op === '!=' ? prefix(version.slice(0, -2), 0) : null;
+    if (span === null) {
+      return null;
+    }
+    return both(op === '==' ? [span] : complement([span]));
   }
   const key = versionKey(version);
   if (key === null) {
     return null;
   }
-  switch (op) {
-    case '<':
-      return { lo: null, loIn: false, hi: key, hiIn: false };
-    case '<=':
-      return { lo: null, loIn: false, hi: key, hiIn: true };
-    case '>':
-      return { lo: key, loIn: false, hi: null, hiIn: false };
-    case '>=':
-      return { lo: key, loIn: true, hi: null, hiIn: false };
-    default:
-      return point(key); // == and ===
+  if (op === '===') {
+    return { over: [point(key)], under: [] }; // the one spelling, drawn as its version
   }
+  if (version.includes('+')) {
+    // a local label: `==`/`!=` only (pip refuses the others)
+    if (op === '==') {
+      return { over: [point(key)], under: [] };
+    }
+    return op === '!='
+      ? { over: [EVERY], under: complement([point(key)]) }
+      : null;
+  }
+  switch (op) {
+    case '~=': {
+      const span = compatible(version);
+      return span === null ? null : both([span]);
+    }
+    case '<':
+      return below(key);
+    case '>':
+      return above(key);
+    case '==':
+      return both([point(key)]);
+    case '!=':
+      return both(complement([point(key)]));
+    case '<=':
+      return both([{ lo: null, loIn: false, hi: key, hiIn: true }]);
+    default: // >=
+      return both([{ lo: key, loIn: true, hi: null, hiIn: false }]);
+  }
+}
+
+/** `<V`: not V's pre-releases unless V is one (the kernel's `_below`). */
+function below(key: VersionKey): Versions {
+  if (isPre(key)) {
+    return both([{ lo: null, loIn: false, hi: key, hiIn: false }]);
+  }
+  const under: Interval = {
+    lo: null,
+    loIn: false,
+    hi: firstOfRelease(key),
+    hiIn: false
+  };
+  if (!isPost(key)) {
+    return both([under]);
+  }
+  const over = [{ lo: null, loIn: false, hi: dev0(key), hiIn: false }];
+  return { over, under: meet(over, [under, point(finalOfRelease(key))]) };
+}
+
+/** `>V`: not V's post releases unless V is one (the kernel's `_above`). */
+function above(key: VersionKey): Versions {
+  const past: Interval = {
+    lo: pastPosts(key, false),
+    loIn: false,
+    hi: null,
+    hiIn: false
+  };
+  const over: Interval =
+    isPost(key) || isDev(key)
+      ? { lo: key, loIn: false, hi: null, hiIn: false }
+      : { lo: pastPosts(key, true), loIn: false, hi: null, hiIn: false };
+  return { over: [over], under: [past] };
 }
 
 /** `==RELEASE.*` (its last `drop` parts removed first): RELEASE.dev0 up to the next prefix's
@@ -159,20 +237,117 @@ export function within(i: Interval, span: Interval): boolean {
   return same(intersect(i, span), i);
 }
 
-/** The resolver may pick a version of `span` for `i` (the kernel's `reaches`): they meet, and
- * `i` has an upper bound or `span` has none (with no upper bound the newest release wins). */
-export function reaches(i: Interval, span: Interval): boolean {
-  return !empty(intersect(i, span)) && (i.hi !== null || span.hi === null);
+/** The versions in both sets. */
+export function meet(a: Interval[], b: Interval[]): Interval[] {
+  const found: Interval[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const i = intersect(x, y);
+      if (!empty(i)) {
+        found.push(i);
+      }
+    }
+  }
+  return joined(found.sort(byLower));
 }
 
-/** The one version `i` allows, if it is a single version. */
-export function exact(i: Interval): VersionKey | null {
-  return i.lo !== null &&
-    i.hi !== null &&
-    i.loIn &&
-    i.hiIn &&
-    cmp(i.lo, i.hi) === 0
-    ? i.lo
+/** The versions not in set `a`. */
+export function complement(a: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  let lo: VersionKey | null = null;
+  let loIn = false;
+  for (const i of a) {
+    if (i.lo !== null) {
+      out.push({ lo, loIn, hi: i.lo, hiIn: !i.loIn });
+    }
+    if (i.hi === null) {
+      return out.filter(g => !empty(g));
+    }
+    [lo, loIn] = [i.hi, !i.hiIn];
+  }
+  out.push({ lo, loIn, hi: null, hiIn: false });
+  return out.filter(g => !empty(g));
+}
+
+/** The kernel's `_from`: unbounded first, then by lower end, inclusive first. */
+function byLower(a: Interval, b: Interval): number {
+  if (a.lo === null || b.lo === null) {
+    return (a.lo === null ? 0 : 1) - (b.lo === null ? 0 : 1);
+  }
+  return cmp(a.lo, b.lo) || (a.loIn === b.loIn ? 0 : a.loIn ? -1 : 1);
+}
+
+/** Sorted intervals, overlapping or touching ones joined (the kernel's `_joined`). */
+function joined(ordered: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const i of ordered) {
+    const last = out.length ? out[out.length - 1] : null;
+    if (
+      last !== null &&
+      (last.hi === null ||
+        i.lo === null ||
+        cmp(last.hi, i.lo) > 0 ||
+        (cmp(last.hi, i.lo) === 0 && (last.hiIn || i.loIn)))
+    ) {
+      out[out.length - 1] = { ...last, ...upperMax(last, i) };
+    } else {
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+function upperMax(
+  a: Interval,
+  b: Interval
+): { hi: VersionKey | null; hiIn: boolean } {
+  if (a.hi === null || b.hi === null) {
+    return { hi: null, hiIn: false };
+  }
+  const c = cmp(a.hi, b.hi);
+  if (c === 0) {
+    return { hi: a.hi, hiIn: a.hiIn || b.hiIn };
+  }
+  return c > 0 ? { hi: a.hi, hiIn: a.hiIn } : { hi: b.hi, hiIn: b.hiIn };
+}
+
+/** Every version the specifier may allow is in `span` (and it allows some). */
+export function covered(allowed: Versions, span: Interval): boolean {
+  return (
+    allowed.over.length > 0 &&
+    meet(allowed.over, complement([span])).length === 0
+  );
+}
+
+/** The resolver may pick a version of `span` (the kernel's `reaches`): the specifier may
+ * allow one, and `span` or the specifier is bounded above, or the specifier leaves out a
+ * version above `span` (R42b-2: `!=1.0` with 0.9 listed; pip takes the newest release not
+ * left out). With no upper bound and nothing left out above, the newest release wins. */
+export function reaches(allowed: Versions, span: Interval): boolean {
+  const { over, under } = allowed;
+  if (meet(over, [span]).length === 0) {
+    return false;
+  }
+  if (span.hi === null || over[over.length - 1].hi !== null) {
+    return true;
+  }
+  const past: Interval = {
+    lo: span.hi,
+    loIn: !span.hiIn,
+    hi: null,
+    hiIn: false
+  };
+  return meet([past], complement(under)).length > 0;
+}
+
+/** The one version the specifier allows, if it is a single version. */
+export function exact(allowed: Versions): VersionKey | null {
+  const over = allowed.over;
+  return over.length === 1 &&
+    over[0].lo !== null &&
+    over[0].hi !== null &&
+    cmp(over[0].lo, over[0].hi) === 0
+    ? over[0].lo
     : null;
 }
 

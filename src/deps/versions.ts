@@ -66,7 +66,14 @@ export function versionKey(text: string): VersionKey | null {
   return { epoch: digits(epoch || '0'), release: parts, pre, post, dev };
 }
 
+/** A post number after every post release (the kernel's `_LAST` as a post number): the bound
+ * `pastPosts` builds; no version has it. */
+const PAST: Digits = 'past';
+
 function compareDigits(a: Digits, b: Digits): number {
+  if (a === PAST || b === PAST) {
+    return a === b ? 0 : a === PAST ? 1 : -1;
+  }
   if (a.length !== b.length) {
     return a.length < b.length ? -1 : 1;
   }
@@ -112,4 +119,59 @@ export function compareVersions(a: VersionKey, b: VersionKey): number {
     compareOptional(a.post, b.post, -1) ||
     compareOptional(a.dev, b.dev, 1)
   );
+}
+
+// The keys `specifiers` bounds PEP 440's exclusive comparisons with (`<V`, `>V`), built here
+// beside the key's layout (the kernel's versions.py).
+
+/** A pre-release in PEP 440's sense: a pre or a dev part (`1.0a1`, `1.0.post1.dev0`). */
+export function isPre(key: VersionKey): boolean {
+  return key.pre[0] !== Infinity || key.dev !== null;
+}
+
+export function isPost(key: VersionKey): boolean {
+  return key.post !== null;
+}
+
+export function isDev(key: VersionKey): boolean {
+  return key.dev !== null;
+}
+
+/** `key`'s release's `.dev0`: nothing of that release sorts before it. */
+export function firstOfRelease(key: VersionKey): VersionKey {
+  return {
+    epoch: key.epoch,
+    release: key.release,
+    pre: [-1, ''],
+    post: null,
+    dev: ''
+  };
+}
+
+/** `key`'s release itself (`1.0` for `1.0rc1` and `1.0.post2`). */
+export function finalOfRelease(key: VersionKey): VersionKey {
+  return {
+    epoch: key.epoch,
+    release: key.release,
+    pre: [Infinity, ''],
+    post: null,
+    dev: null
+  };
+}
+
+/** `key` with a `.dev0` part (`1.0.post1.dev0` for `1.0.post1`). */
+export function dev0(key: VersionKey): VersionKey {
+  return { ...key, dev: '' };
+}
+
+/** A bound after every post release of `key`'s release (`samePre`: of `key`'s own
+ * pre-release, `1.0a1.post*`): no version is equal to it. */
+export function pastPosts(key: VersionKey, samePre: boolean): VersionKey {
+  return {
+    epoch: key.epoch,
+    release: key.release,
+    pre: samePre ? key.pre : [Infinity, ''],
+    post: PAST,
+    dev: null
+  };
 }

@@ -80,15 +80,16 @@ class AdvisorySnapshot:
         """Ids of advisories that hold ``version`` of ``name`` (each id once, in order)."""
         return [e["id"] for e in self.affected(name, version)]
 
-    def covering(self, name: str, allowed: specifiers.Interval) -> List[dict]:
-        """The entries holding EVERY version in ``allowed`` (a specifier set's interval)."""
+    def covering(self, name: str, allowed: specifiers.Versions) -> List[dict]:
+        """The entries holding EVERY version in ``allowed`` (a specifier set's versions,
+        specifiers.covered)."""
         return _first_of_each(
             e
             for e in self._entries(name)
-            if e["whole"] or any(specifiers.within(allowed, s) for s in e["spans"])
+            if e["whole"] or any(specifiers.covered(allowed, s) for s in e["spans"])
         )
 
-    def reached(self, name: str, allowed: specifiers.Interval) -> List[dict]:
+    def reached(self, name: str, allowed: specifiers.Versions) -> List[dict]:
         """The malicious entries (not whole-project) the resolver may land in for
         ``allowed`` (specifiers.reaches); an entry whose versions Warden cannot place counts
         as reached (fail closed)."""

@@ -443,7 +443,7 @@ def _versions(req: Requirement, name: str, data, where: str) -> List[Finding]:
     and the one a direct reference's file names (R11-19 gap: torch-2.5.0-...whl is a torch
     2.5.0 whatever the line pins), else the whole specifier set (R41b-3)."""
     malware = {e["id"] for e in data.malicious(name)}  # reported by _named, as malicious
-    allowed = specifiers.allowed(req.specifier) if name == req.name else specifiers.EVERY
+    allowed = specifiers.allowed(req.specifier) if name == req.name else specifiers.ANY
     single = specifiers.exact(allowed)
     versions = [req.pin if name == req.name else None]
     versions.append(req.artifact_version if name == req.artifact else None)

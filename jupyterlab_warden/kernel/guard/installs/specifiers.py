@@ -1,26 +1,47 @@
-"""Version intervals: what a requirement's specifier set lets the resolver pick, and what an
-advisory covers, in ``version_key`` order (red team 41b R41b-1, R41b-3).
+"""Version sets: what a requirement's specifier set lets the resolver pick, and what an
+advisory covers, in ``version_key`` order (red team 41b R41b-1, R41b-3; 42b R42b-2, R42b-3).
 
 An interval is ``(lo, lo_inclusive, hi, hi_inclusive)`` of version keys; ``None`` is
-unbounded (its flag is always False, so two equal intervals are equal tuples). Not a full
-PEP 440 matcher: ``!=`` clauses are ignored and ``<V`` admits V's pre-releases, so the
-interval holds every version the specifier allows and maybe a few more. Callers flag a
-specifier only when that whole interval is affected, so the extra versions can only spare an
-install, never condemn one. ``packaging`` is not used: a guarded Python may not have it, and
-the static side (src/deps/specifiers.ts) must order versions exactly as this module does.
+unbounded (its flag is always False, so two equal intervals are equal tuples). A set is a
+tuple of disjoint intervals in order. ``allowed`` reads a specifier set as PEP 440 does:
+``!=V`` and ``!=V.*`` are holes, ``<V`` leaves out V's pre-releases and ``>V`` its post
+releases (unless V is one), ``~=`` and ``==V.*`` are prefix spans, epochs sort first.
+
+Two things keep that from being one exact set, so ``allowed`` gives two, ``Versions = (over,
+under)``: ``over`` holds every version the specifier may allow, ``under`` only versions it
+certainly allows, with any local label. A key has no local label (``1.0+cpu`` is ``1.0``, as
+OSV ranges read it), so ``!=1.0+cpu`` and ``==1.0+cpu`` are drawn as ``over`` = all of 1.0,
+``under`` = none of it; and the installers' ``packaging`` versions read the edges of ``<V``
+and ``>V`` differently (pip's vendored 21.x leaves ``1.0.post1`` out of ``>1.0a1`` and
+``1.1rc1`` out of ``<1.1.post1``, 26.x lets both in): ``over`` takes either's, ``under`` both.
+A specifier this module cannot read allows anything and certainly nothing (``UNREAD``), so
+``reaches`` fails closed on it.
+
+Which is used where: a set is *inside* an advisory (``covered``: the vulnerable flag) only
+when all of ``over`` is, and *reaches* one (``reaches``: a malicious release) when ``over``
+meets it; when the specifier has no upper bound the resolver takes the newest release, so a
+bounded advisory is reached only when ``under`` leaves out something above it (``!=1.0``
+with 0.9 listed: pip falls back to 0.9). ``packaging`` is not used: a guarded Python may not
+have it (pip's vendored copy is the environment's file, not Warden's), and the static side
+(src/deps/specifiers.ts) must give the same answers; tests/deps/test_specifier_sets.py holds
+both sets to ``packaging``'s answers.
 """
 
 import re
 from typing import Optional, Tuple
 
 from ..frozen_builtins import FROZEN
+from . import versions
 from .versions import version_key
 
 # the builtins of the boot for this module's functions, as decide.py (red team 38a R38a-1)
 __builtins__ = FROZEN
 
 Interval = Tuple[Optional[tuple], bool, Optional[tuple], bool]
+Versions = Tuple[Tuple[Interval, ...], Tuple[Interval, ...]]  # (over, under)
 EVERY: Interval = (None, False, None, False)
+ANY: Versions = ((EVERY,), (EVERY,))  # no specifier
+UNREAD: Versions = ((EVERY,), ())  # a specifier Warden cannot read: fail closed
 _CLAUSE = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$")
 _RELEASE = re.compile(r"v?((?:\d+!)?)(\d+(?:\.\d+)*)")  # epoch, release
 
@@ -29,40 +50,79 @@ def point(key: tuple) -> Interval:
     return (key, True, key, True)
 
 
-def allowed(specifier: str) -> Interval:
-    """The versions ``specifier`` (``==1.0,<3``, ``~=2.5.0``, ``<2``) allows; ``EVERY`` for
-    an empty specifier or one this module cannot read (pip refuses most of those itself)."""
-    found = EVERY
-    text = specifier.strip().strip("()")
-    if not text:
-        return EVERY
-    for clause in text.split(","):
+def allowed(specifier: str) -> Versions:
+    """The versions ``specifier`` (``==1.0,<3``, ``~=2.5.0``, ``!=1.0``) allows; ``ANY`` for
+    an empty specifier, ``UNREAD`` for one this module cannot read (pip refuses most)."""
+    over, under = ANY
+    for clause in specifier.strip().strip("()").split(","):
+        if not clause.strip():
+            continue  # ``>=1.0,``: packaging's SpecifierSet skips an empty clause
         m = _CLAUSE.match(clause)
-        bounds = _clause(m.group(1), m.group(2)) if m else None
-        if bounds is None:
-            return EVERY
-        found = intersect(found, bounds)
-    return found
+        sets = _clause(m.group(1), m.group(2)) if m else None
+        if sets is None:
+            return UNREAD
+        over, under = meet(over, sets[0]), meet(under, sets[1])
+    return over, under
 
 
-def _clause(op: str, version: str) -> Optional[Interval]:
-    if op == "!=":
-        return EVERY  # a hole in the interval: ignored (the interval may only grow)
-    if op == "==" and version.endswith(".*"):
-        return _prefix(version[:-2], 0)
-    if op == "~=":
-        return _compatible(version)
+def _clause(op: str, version: str) -> Optional[Versions]:
+    """One clause's (over, under); None when it is no PEP 440 clause."""
+    if version.endswith(".*"):
+        span = _prefix(version[:-2], 0) if op in ("==", "!=") else None
+        if span is None:
+            return None
+        found = (span,) if op == "==" else complement((span,))
+        return found, found
     key = version_key(version)
     if key is None:
         return None
-    return {
-        "===": point(key),
-        "==": point(key),
-        "<": (None, False, key, False),
-        "<=": (None, False, key, True),
-        ">": (key, False, None, False),
-        ">=": (key, True, None, False),
+    if op == "===":  # the one spelling (``===1.0`` is not 1.0.0): drawn as its version
+        return (point(key),), ()
+    if "+" in version:  # a local label: ``==``/``!=`` only (pip refuses the others)
+        if op == "==":
+            return (point(key),), ()
+        return ((EVERY,), complement((point(key),))) if op == "!=" else None
+    if op == "~=":
+        span = _compatible(version)
+        return None if span is None else ((span,), (span,))
+    if op == "<":
+        return _below(key)
+    if op == ">":
+        return _above(key)
+    found = {
+        "==": (point(key),),
+        "!=": complement((point(key),)),
+        "<=": ((None, False, key, True),),
+        ">=": ((key, True, None, False),),
     }[op]
+    return found, found
+
+
+def _below(key: tuple) -> Versions:
+    """``<V``: not V's pre-releases (``<1.1`` leaves out 1.1rc1) unless V is one. For a post
+    release V the two packaging versions differ on V's release's pre-releases and the dev
+    releases of its post releases: ``under`` keeps only the release itself."""
+    if versions.is_pre(key):
+        found = ((None, False, key, False),)
+        return found, found
+    below = (None, False, versions.first_of_release(key), False)
+    if not versions.is_post(key):
+        return (below,), (below,)
+    over = ((None, False, versions.dev0(key), False),)
+    return over, meet(over, (below, point(versions.final_of_release(key))))
+
+
+def _above(key: tuple) -> Versions:
+    """``>V``: not V's post releases (``>1.0`` leaves out 1.0.post1) unless V is one. pip's
+    vendored packaging leaves out every post release and local version of V's release
+    (``>1.0a1``: 1.0.post1, 1.0+cpu), the newer one only V's own: ``under`` starts past the
+    release's post releases."""
+    past = (versions.past_posts(key, False), False, None, False)
+    if versions.is_post(key) or versions.is_dev(key):
+        over = ((key, False, None, False),)
+    else:
+        over = ((versions.past_posts(key, True), False, None, False),)
+    return over, (past,)
 
 
 def _prefix(release: str, drop: int) -> Optional[Interval]:
@@ -133,17 +193,85 @@ def within(i: Interval, span: Interval) -> bool:
     return intersect(i, span) == i
 
 
-def reaches(i: Interval, span: Interval) -> bool:
-    """The resolver may pick a version of ``span`` for ``i``: they meet, and the newest
-    version ``i`` allows is not past ``span`` for certain. With no upper bound the resolver
-    takes the newest release, so it lands in ``span`` only when ``span`` has no upper bound
-    either (an older compromised release, already pulled from the index, is not reached)."""
-    return not empty(intersect(i, span)) and (i[2] is not None or span[2] is None)
+def meet(a: tuple, b: tuple) -> tuple:
+    """The versions in both sets."""
+    found = [intersect(x, y) for x in a for y in b]
+    return _joined(sorted((i for i in found if not empty(i)), key=_from))
 
 
-def exact(i: Interval) -> Optional[tuple]:
-    """The one version ``i`` allows, if it is a single version."""
-    return i[0] if i[0] is not None and i[0] == i[2] and i[1] and i[3] else None
+def complement(a: tuple) -> tuple:
+    """The versions not in set ``a``."""
+    out, lo, lo_in = [], None, False
+    for i_lo, i_lo_in, i_hi, i_hi_in in a:
+        if i_lo is not None:
+            out.append((lo, lo_in, i_lo, not i_lo_in))
+        if i_hi is None:
+            return tuple(i for i in out if not empty(i))
+        lo, lo_in = i_hi, not i_hi_in
+    out.append((lo, lo_in, None, False))
+    return tuple(i for i in out if not empty(i))
+
+
+def _from(i: Interval):
+    """Sort order of intervals by their lower end (unbounded first, inclusive first)."""
+    return (i[0] is not None, i[0] or (), not i[1])
+
+
+def _joined(ordered: list) -> tuple:
+    """Intervals sorted by ``_from``, overlapping or touching ones joined: one way to write
+    each set, so sets compare as tuples."""
+    out = []
+    for i in ordered:
+        last = out[-1] if out else None
+        if last is not None and (
+            last[2] is None
+            or i[0] is None
+            or last[2] > i[0]
+            or (last[2] == i[0] and (last[3] or i[1]))
+        ):
+            out[-1] = (last[0], last[1]) + _upper_max(last[2], last[3], i[2], i[3])
+        else:
+            out.append(i)
+    return tuple(out)
+
+
+def _upper_max(k1, in1, k2, in2):
+    if k1 is None or k2 is None:
+        return (None, False)
+    if k1 == k2:
+        return (k1, in1 or in2)
+    return (k1, in1) if k1 > k2 else (k2, in2)
+
+
+def covered(allowed: Versions, span: Interval) -> bool:
+    """Every version the specifier may allow is in ``span`` (and it allows some)."""
+    over = allowed[0]
+    return bool(over) and not meet(over, complement((span,)))
+
+
+def reaches(allowed: Versions, span: Interval) -> bool:
+    """The resolver may pick a version of ``span``: the specifier may allow one, and either
+    ``span`` or the specifier is bounded above, or the specifier leaves out a version above
+    ``span`` (R42b-2: ``!=1.0`` with 0.9 listed; pip takes the newest release not excluded,
+    so any hole above a listed release may be where the index's newer releases are). With no
+    upper bound and nothing left out above, the resolver takes the newest release, past a
+    bounded ``span`` (an older compromised release, already pulled from the index, is not
+    reached)."""
+    over, under = allowed
+    if not meet(over, (span,)):
+        return False
+    if span[2] is None or over[-1][2] is not None:
+        return True
+    past = (span[2], not span[3], None, False)
+    return bool(meet((past,), complement(under)))
+
+
+def exact(allowed: Versions) -> Optional[tuple]:
+    """The one version the specifier allows, if it is a single version."""
+    over = allowed[0]
+    if len(over) == 1 and over[0][0] is not None and over[0][0] == over[0][2]:
+        return over[0][0]
+    return None
 
 
 def pinned(specifier: str) -> Optional[str]:

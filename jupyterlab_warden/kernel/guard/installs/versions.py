@@ -55,3 +55,42 @@ def version_key(text: str) -> Optional[Tuple]:
         post = _NONE
     dev = _number(dev_n or "0") if dev_l else _LAST
     return (_number(epoch or "0"), tuple(parts), pre, post, dev)
+
+
+# The keys ``specifiers`` bounds PEP 440's exclusive comparisons with (``<V``, ``>V``): built
+# here, beside the key's layout. ``_LAST`` as a post number sorts after every post release.
+_FINAL = (_INF, _ZERO)  # the pre part of a release that is no pre-release
+
+
+def is_pre(key: Tuple) -> bool:
+    """A pre-release in PEP 440's sense: a pre or a dev part (``1.0a1``, ``1.0.post1.dev0``)."""
+    return key[2] != _FINAL or key[4] != _LAST
+
+
+def is_post(key: Tuple) -> bool:
+    return key[3] != _NONE
+
+
+def is_dev(key: Tuple) -> bool:
+    return key[4] != _LAST
+
+
+def first_of_release(key: Tuple) -> Tuple:
+    """``key``'s release's ``.dev0``: nothing of that release sorts before it."""
+    return (key[0], key[1], (-1, _ZERO), _NONE, _ZERO)
+
+
+def final_of_release(key: Tuple) -> Tuple:
+    """``key``'s release itself (``1.0`` for ``1.0rc1`` and ``1.0.post2``)."""
+    return (key[0], key[1], _FINAL, _NONE, _LAST)
+
+
+def dev0(key: Tuple) -> Tuple:
+    """``key`` with a ``.dev0`` part (``1.0.post1.dev0`` for ``1.0.post1``)."""
+    return key[:4] + (_ZERO,)
+
+
+def past_posts(key: Tuple, same_pre: bool) -> Tuple:
+    """A bound after every post release of ``key``'s release (``same_pre``: of ``key``'s own
+    pre-release, ``1.0a1.post*``): no version is equal to it."""
+    return (key[0], key[1], key[2] if same_pre else _FINAL, _LAST, _LAST)
