@@ -127,8 +127,10 @@ def _url_key(url: str) -> str:
     if not has_scheme(url):
         return url.strip().rstrip("/")
     parts = plain_url(url)
-    if parts is None:
-        return "<unparseable>"
+    return "<unparseable>" if parts is None else _parts_key(parts)
+
+
+def _parts_key(parts) -> str:
     netloc = parts.host if parts.port is None else f"{parts.host}:{parts.port}"
     return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 
@@ -141,18 +143,30 @@ def _has_extras(url: str) -> bool:
 
 
 def url_allowed(url: str, allowed: List[str]) -> bool:
-    if plain_url(url) is None:
-        return False
-    key = _url_key(url)
-    if _has_extras(url):
-        return any(url.strip(URL_TRIM) == str(entry).strip(URL_TRIM) for entry in allowed)
-    for prefix in allowed:
-        if plain_url(str(prefix)) is None or _has_extras(str(prefix)):
-            continue
-        base = _url_key(str(prefix))
-        if key == base or key.startswith(base + "/"):
-            return True
-    return False
+    return IndexPrefixes(allowed).allows(url)
+
+
+class IndexPrefixes:
+    """``url_allowed``'s test, with the list's entries read once (pip's pages hold thousands
+    of links: ``pip_links``)."""
+
+    def __init__(self, allowed: List[str]):
+        self.allowed = [str(entry) for entry in allowed]
+        self.bases = [
+            _url_key(entry)
+            for entry in self.allowed
+            if plain_url(entry) is not None and not _has_extras(entry)
+        ]
+
+    def allows(self, url: str, parts=None) -> bool:
+        """``parts``: ``plain_url(url)`` when the caller has it."""
+        parts = plain_url(url) if parts is None else parts
+        if parts is None:
+            return False
+        if parts.query is not None or parts.fragment is not None:
+            return any(url.strip(URL_TRIM) == entry.strip(URL_TRIM) for entry in self.allowed)
+        key = _parts_key(parts)
+        return any(key == base or key.startswith(base + "/") for base in self.bases)
 
 
 def is_local(location: str) -> bool:

@@ -714,6 +714,11 @@ class InstallGate:
         cache = unchecked(options)  # its wheel cache's hits read, or no cache (R41a-3)
         if cache:
             request.problems.append(cache)
+        from . import pip_links
+
+        pages = pip_links.unchecked(options)  # its pages' links and downloads decided (R42a-2)
+        if pages:
+            request.problems.append(pages)
         self._enforce([request], "pip options", in_process=True, quiet=True)
 
     def decide_cached_wheel(self, path: str, link: str) -> None:
@@ -730,6 +735,22 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
         self._enforce([request], "pip wheel cache", in_process=True, quiet=True)
+
+    def decide_links(self, page: str, links: list, vouched: bool = False) -> None:
+        """The links pip parsed from ``page`` (or where a redirect took a download of
+        ``page``: ``vouched``), decided before pip takes any (``pip_links``, red team 42a
+        R42a-2): each one the page's trusted host does not serve, as a source."""
+        from . import pip_links
+        from .request import InstallRequest, Source, redact_url
+
+        request = InstallRequest("pip", "pip install")
+        policy = self.state.policy if self.state.intact() else None
+        sources, problems = pip_links.admitted(page, links, policy or {}, vouched)
+        where = f"a link on {redact_url(page)[:200]}" if not vouched else "a download's redirect"
+        request.sources.extend(Source(url, "find-links", where) for url in sources)
+        request.problems.extend(problems)
+        if request.sources or request.problems or policy is None:
+            self._enforce([request], "pip page links", in_process=True, quiet=True)
 
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
@@ -1540,6 +1561,11 @@ PATCH_TARGETS = (
     ("pip._internal.cli.base_command", "Command.main", "pip command", "pip-command"),
     # a wheel pip takes from its wheel cache is read first (pip_wheel_cache, R41a-3)
     ("pip._internal.cache", "WheelCache.get_cache_entry", "pip wheel cache", "pip-wheel-cache"),
+    # what pip takes from index pages, redirects and its HTTP cache (pip_links, R42a-2)
+    ("pip._internal.index.collector", "parse_links", "pip page links", "pip-page-links"),
+    ("pip._internal.index.package_finder", "parse_links", "pip page links", "pip-page-links"),
+    ("pip._internal.network.download", "_http_get_download", "pip download", "pip-download"),
+    ("pip._internal.network.cache", "SafeFileCache.get", "pip HTTP cache", "pip-http-cache"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
@@ -1565,6 +1591,9 @@ def maker(kind: str):
         "pip-command": pip_command_wrapper,
         "pip-file": pip_file_wrapper,
         "pip-wheel-cache": _pip_wheel_cache_wrapper,
+        "pip-page-links": _pip_links_wrapper("links_wrapper"),
+        "pip-download": _pip_links_wrapper("download_wrapper"),
+        "pip-http-cache": _pip_links_wrapper("cache_wrapper"),
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
@@ -1578,6 +1607,15 @@ def _pip_wheel_cache_wrapper(original, label, state):
     from .pip_wheel_cache import wrapper
 
     return wrapper(original, label, state)
+
+
+def _pip_links_wrapper(name: str):
+    def make(original, label, state):
+        from . import pip_links
+
+        return getattr(pip_links, name)(original, label, state)
+
+    return make
 
 
 def _environ_writer(kind: str):
