@@ -654,7 +654,7 @@ def _uv_project_file(request, path: str) -> None:
         toml_files.add_project(request, doc, os.path.basename(path), os.path.dirname(path))
         # the project's own indexes, even under --no-config (uv_config.py keeps one of each)
         label = f"{os.path.basename(path)} [tool.uv]"
-        toml_files.add_uv_settings(request, toml_files.uv_table(doc), label)
+        toml_files.add_uv_settings(request, toml_files.uv_table(doc), label, os.path.dirname(path))
     lock = os.path.join(os.path.dirname(path), "uv.lock")
     if os.path.exists(lock):
         toml_files.add_lock(request, lock)

@@ -19,7 +19,7 @@ import re
 from typing import Dict, List
 from urllib.parse import unquote, urlsplit
 
-from . import local_wheels, requirements, toml_files
+from . import installer_paths, local_wheels, requirements, toml_files
 from .request import InstallRequest, Requirement
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
@@ -47,13 +47,13 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
             )
             continue
         for wheel in wheels(req, cwd, env):
-            if wheel not in seen:  # its Requires-Dist (red8 R8-16)
-                seen.add(wheel)
+            if os.path.realpath(wheel) not in seen:  # its Requires-Dist (red8 R8-16)
+                seen.add(os.path.realpath(wheel))
                 local_wheels.add(request, wheel)
         for folder in folders(req, cwd, env):
-            if folder in seen:
+            if os.path.realpath(folder) in seen:
                 continue
-            seen.add(folder)
+            seen.add(os.path.realpath(folder))
             if len(seen) > MAX_PROJECTS:
                 request.problems.append(
                     f"more than {MAX_PROJECTS} local projects to read (path sources and "
@@ -65,20 +65,25 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
 
 def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing folders a path requirement may name: relative to the working folder (pip)
-    and to its requirements file's or project's folder (uv), both read when they differ."""
+    and to its requirements file's or project's folder (uv), both read when they differ; each
+    as the installer opens it (``installer_paths``: its text-folded path and the file
+    system's, both read when they differ, red team 42a R42a-5)."""
     return [path for path in _paths(req, cwd, env) if os.path.isdir(path)]
 
 
 def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
-    """The existing wheel files a path requirement may name, found as ``folders`` are."""
-    return [
-        path
-        for path in _paths(req, cwd, env)
-        if path.lower().endswith(".whl") and os.path.isfile(path)
-    ]
+    """The existing wheel files a path requirement may name, found as ``folders`` are. A wheel
+    by the name it is given (pip's ``is_archive_file`` tests the text): a link
+    ``x-1.0-py3-none-any.whl`` to ``blob`` is one, read through the link (R42a-6)."""
+    paths = _paths(req, cwd, env)
+    if not paths or not paths[0].lower().endswith(".whl"):
+        return []
+    return [path for path in paths if os.path.isfile(path)]
 
 
-def _paths(req: Requirement, cwd: str, env: Dict[str, str], resolve: bool = True) -> List[str]:
+def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True) -> List[str]:
+    """The paths ``req`` names from each base: as the installer opens them (``opened``,
+    ``installer_paths``: the text-folded one first, named as given) or joined as written."""
     text = req.text.split(";", 1)[0].strip()
     named = _NAMED_FILE.match(text)
     text = named.group(1) if named else text  # `name @ file:///abs/proj`
@@ -93,14 +98,9 @@ def _paths(req: Requirement, cwd: str, env: Dict[str, str], resolve: bool = True
     if text.startswith("~"):
         home = env.get("HOME") or os.path.expanduser("~")
         text = home + text[1:] if text[1:2] in ("", "/") else os.path.expanduser(text)
-    found = []
-    for base in (cwd, req.base):
-        if base:
-            full = os.path.join(base, text)
-            full = os.path.realpath(full) if resolve else full
-            if full not in found:
-                found.append(full)
-    return found
+    if opened:
+        return installer_paths.joined(text, [cwd, req.base])
+    return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
 
 
 def _read(request: InstallRequest, folder: str, uv: bool) -> None:
@@ -115,7 +115,7 @@ def _read(request: InstallRequest, folder: str, uv: bool) -> None:
         toml_files.add_metadata(request, doc, label)
         return
     toml_files.add_project(request, doc, label, folder)
-    toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{label} [tool.uv]")
+    toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{label} [tool.uv]", folder)
     # a workspace member: uv finds its `{ workspace = true }` sources from the root above
     for root in toml_files.find_workspace_roots(request, folder):
         member = Requirement(os.path.dirname(root), None, "path", f"{label} workspace root")

@@ -31,10 +31,13 @@ class Requirement:
 class Source:
     """A place packages come from: an index, a find-links location or a conda channel."""
 
-    def __init__(self, url: str, role: str, origin: str):
+    def __init__(self, url: str, role: str, origin: str, base: Optional[str] = None):
         self.url = url
         self.role = role  # "index" | "extra-index" | "find-links" | "channel" | "default-index"
         self.origin = origin
+        # a relative path's other folder: its requirements file's (pip and uv take a file's
+        # find-links from there: ``installer_paths``), besides the working folder
+        self.base = base
 
     def __repr__(self) -> str:
         return f"Source({self.url!r}, {self.role}, {self.origin})"

@@ -397,7 +397,9 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
     elif option == "--extra-index-url":
         request.sources.append(Source(value, "extra-index", origin))
     elif option in ("-f", "--find-links"):
-        request.sources.append(Source(value, "find-links", origin))
+        # taken from the file's folder (uv; pip when the path exists there), else the working
+        # folder's (pip): both read (red team 42a R42a-4)
+        request.sources.append(Source(value, "find-links", origin, base))
     elif option == "--trusted-host":
         request.tls.append(("insecure-host", value, origin))
     elif option == "--no-index":

@@ -67,16 +67,20 @@ _JSON_URL = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _MAX_PAGES, _MAX_PAGE_BYTES = 20000, 4 << 20
 
 
-def _local_path(url: str, cwd: str):
+def _local_paths(source: Source, text: str, cwd: str):
+    """The files the installer may open for the local source ``source`` (``text``, a path or a
+    ``file:`` URL; ``installer_paths``): from the working folder, and from its requirements
+    file's folder when it comes from one. None: a ``file:`` URL naming another host."""
     from urllib.parse import unquote, urlsplit
 
-    text = url.strip()
+    from . import installer_paths
+
     if text.lower().startswith("file:"):
         parts = urlsplit(text)
         if parts.netloc not in ("", "localhost"):
             return None
-        return unquote(parts.path)
-    return os.path.join(cwd, os.path.expanduser(text))
+        text = unquote(parts.path)
+    return installer_paths.joined(os.path.expanduser(text), [source.base, cwd])
 
 
 def _page_links(text: str) -> List[str]:
@@ -108,25 +112,31 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
             continue
         if "://" in text and not text.lower().startswith("file:"):
             continue
-        path = _local_path(text, cwd)
-        if path is None:
+        paths = _local_paths(source, text, cwd)
+        if paths is None:
             request.problems.append(
                 f"local {source.role} {text[:200]} ({source.origin}) names another host; "
                 "Warden cannot read it"
             )
             continue
+        # named as given: a link `x.whl` to `blob` is a wheel to pip and uv (R42a-6)
+        wheel_named = paths[0].lower().endswith(".whl")
         pages, wheels = [], []
-        if os.path.isfile(path):  # a page, or a wheel the installer takes as a candidate
-            (wheels if path.lower().endswith(".whl") else pages).append(path)
-        elif os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                depth = os.path.relpath(root, path).count(os.sep) + (root != path)
-                if depth >= 1:
-                    dirs[:] = []
-                pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
-                wheels += [os.path.join(root, f) for f in files if f.lower().endswith(".whl")]
-                if len(pages) + len(wheels) > _MAX_PAGES:
-                    break
+        for path in paths:
+            if os.path.isfile(path):  # a page, or a wheel the installer takes as a candidate
+                (wheels if wheel_named else pages).append(path)
+            elif os.path.isdir(path):
+                unread = _walk(path, pages, wheels)
+                if unread:
+                    request.problems.append(
+                        f"cannot list {unread} in local {source.role} {text[:200]} "
+                        f"({source.origin}); pip and uv still open the pages in it"
+                    )
+            elif os.path.lexists(path):  # neither file nor folder, or a dangling link
+                request.problems.append(
+                    f"local {source.role} {text[:200]} ({source.origin}) names {path}, which "
+                    "Warden cannot read as a page or a folder"
+                )
         if len(pages) + len(wheels) > _MAX_PAGES:
             request.problems.append(
                 f"local {source.role} {text[:200]} ({source.origin}) holds more pages and wheels "
@@ -160,6 +170,33 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
                         Source(link, "find-links", f"a link on the local page {page}")
                     )
         _check_local_wheels(request, wheels, f"local {source.role} {text[:200]}")
+
+
+def _walk(top: str, pages: List[str], wheels: List[str]) -> str:
+    """Add the pages and wheels of the local folder ``top`` and of its folders one level down
+    (a simple index's ``NAME/index.html``), following links as pip and uv open them (R42a-1)
+    with a (dev, ino) guard against cycles. Returns a folder it could not list ("" when none):
+    the installer may still open a page in it by name (a folder mode 0311)."""
+    seen, unread = set(), []
+    for root, dirs, files in os.walk(top, onerror=unread.append, followlinks=True):
+        try:
+            info = os.stat(root)
+        except OSError as exc:
+            unread.append(exc)
+            break
+        if (info.st_dev, info.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        if root != top:
+            dirs[:] = []
+        pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
+        wheels += [os.path.join(root, f) for f in files if f.lower().endswith(".whl")]
+        if len(pages) + len(wheels) > _MAX_PAGES:
+            break
+    if not unread:
+        return ""
+    return getattr(unread[0], "filename", None) or top
 
 
 def _check_local_wheels(request: InstallRequest, wheels: List[str], where: str) -> None:

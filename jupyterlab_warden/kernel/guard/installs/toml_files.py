@@ -297,11 +297,15 @@ _UV_READ_SETTINGS = (
 ) + _UV_REQUIREMENT_KEYS  # fmt: skip
 
 
-def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
+def add_uv_settings(
+    request: InstallRequest, table: dict, origin: str, base: Optional[str] = None
+) -> None:
     """uv's settings in a settings table (uv.toml's top level or ``[pip]``, ``[tool.uv]``):
     each index URL decided like one on the command line, override / constraint /
     build-constraint dependencies like requirements (uv follows them in every install, not
-    only a project's), any other key not known to be inert refused."""
+    only a project's), any other key not known to be inert refused. ``base``: the folder of
+    the file holding the table, which uv takes a relative find-links or index path from
+    (uv 0.13: ``find-links = ["./w"]`` in ``sub/uv.toml`` is ``sub/w``)."""
     for key, role in (
         ("index-url", "index"),
         ("extra-index-url", "extra-index"),
@@ -310,7 +314,7 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
         value = table.get(key)
         for url in [value] if isinstance(value, str) else _strings(request, value, origin, key):
             if isinstance(url, str):
-                request.sources.append(Source(url, role, origin))
+                request.sources.append(Source(url, role, origin, base))
             else:
                 request.problems.append(f"{origin}: an entry of {key} is not a URL")
     indexes = table.get("index")
@@ -320,7 +324,7 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
             request.problems.append(f"{origin}: an [[index]] entry without a url")
             continue
         role = "index" if index.get("default") is True else "extra-index"
-        request.sources.append(Source(url, role, origin))
+        request.sources.append(Source(url, role, origin, base))
     if table.get("no-index") is True:
         request.no_index = True
     insecure = table.get("allow-insecure-host")
@@ -340,7 +344,7 @@ def add_uv_settings(request: InstallRequest, table: dict, origin: str) -> None:
                 "the option on the command line"
             )
     if isinstance(table.get("pip"), dict):
-        add_uv_settings(request, table["pip"], f"{origin} [pip]")
+        add_uv_settings(request, table["pip"], f"{origin} [pip]", base)
 
 
 def _add_build_requirements(request: InstallRequest, table: dict, origin: str) -> None:
@@ -521,7 +525,9 @@ def add_script(request: InstallRequest, path: str, cwd: str) -> bool:
     if doc is not None:
         add_list(request, doc.get("dependencies"), f"{label} script metadata", "dependencies")
         # the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
-        add_uv_settings(request, uv_table(doc), f"{label} script metadata [tool.uv]")
+        add_uv_settings(
+            request, uv_table(doc), f"{label} script metadata [tool.uv]", os.path.dirname(full)
+        )
         # its path sources lie beside the script: uv reads them from the script's folder
         add_uv_sources(request, uv_table(doc), f"{label} script metadata", os.path.dirname(full))
     return True

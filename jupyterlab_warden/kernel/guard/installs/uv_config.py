@@ -89,8 +89,8 @@ def _named_files(request: InstallRequest, env: Dict[str, str], cwd: str) -> List
 
 def settings_tables(
     request: InstallRequest, env: Dict[str, str], cwd: str, files=None
-) -> Iterator[Tuple[str, dict]]:
-    """``(origin, table)``: the settings table (uv.toml's top level, a pyproject.toml's
+) -> Iterator[Tuple[str, dict, str]]:
+    """``(origin, table, folder)``: the settings table (uv.toml's top level, a pyproject.toml's
     ``[tool.uv]``) of each config file in ``files`` (``config_files``'s by default) that
     exists, each read once. A file Warden cannot read or parse adds a problem to ``request``
     (fail closed) and yields nothing; a named file (``--config-file``, ``UV_CONFIG_FILE``) that
@@ -107,20 +107,20 @@ def settings_tables(
         if kind == "pyproject":
             table = _pyproject(request, path)
             if table is not None:
-                yield f"{path} [tool.uv]", table
+                yield f"{path} [tool.uv]", table, os.path.dirname(path)
             continue
         doc = toml_files.load(request, path, f"uv config {path}")
         if doc is not None:
-            yield f"uv config {path}", doc
+            yield f"uv config {path}", doc, os.path.dirname(path)
 
 
 def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
-    for origin, table in settings_tables(request, env, cwd):
-        toml_files.add_uv_settings(request, table, origin)
+    for origin, table, folder in settings_tables(request, env, cwd):
+        toml_files.add_uv_settings(request, table, origin, folder)
     kept, unique = set(), []
     for source in request.sources:  # a project's indexes may be read twice: decide them once
-        if (source.url, source.role) not in kept:
-            kept.add((source.url, source.role))
+        if (source.url, source.role, source.base) not in kept:
+            kept.add((source.url, source.role, source.base))
             unique.append(source)
     request.sources[:] = unique
     # a project's [tool.uv] override/constraint dependencies too (project reader, uv config)
@@ -192,7 +192,7 @@ class DiscoverySettings:
             files = config_files(reading, env, cwd)
         user = None if named else os.path.join(cwd, user_and_system_files(env, cwd)[0])
         default = True
-        for origin, table in settings_tables(reading, env, cwd, files):
+        for origin, table, _ in settings_tables(reading, env, cwd, files):
             value = table.get("python-preference")
             if value is not None and (
                 not isinstance(value, str) or value not in PYTHON_PREFERENCES
