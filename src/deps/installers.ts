@@ -99,12 +99,40 @@ const UV_RUN_FLAGS: ReadonlySet<string> = new Set(uvRunTable.flags);
 // another (`--no-binary`) stays a flag: its value is read as one more requirement, stricter.
 // The spellings clap hides are read as the name Warden's readers use (UV_ALIASES).
 const UV_ALIASES: Readonly<Record<string, string>> = uvCliTable.aliases;
+// clap takes both spellings of each pair wherever it takes one (red team 42b R42b-4: `uv pip
+// install --constraint c.txt`, the help's `--constraints`, was refused as unknown): every
+// option set below holds both, so no reader (the known check, the valued check, uvx's tool
+// word) depends on which spelling the table or the user wrote. One a command does not take
+// passes Warden and is refused by uv, which then installs nothing.
+const UV_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(UV_ALIASES),
+  ...Object.entries(UV_ALIASES).map(([alias, name]): [string, string] => [
+    name,
+    alias
+  ])
+]);
+
+/** `options` with the other spelling of each (UV_ALIASES, both ways). */
+function withAliases(options: Iterable<string>): Set<string> {
+  const out = new Set(options);
+  for (const option of [...out]) {
+    const other = UV_SPELLINGS.get(option);
+    if (other !== undefined) {
+      out.add(other);
+    }
+  }
+  return out;
+}
+
 for (const name of uvCliTable.valued) {
   if (!uvCliTable.flags.includes(name)) {
     UV_VALUED.add(name);
   }
 }
-const UV_KNOWN: ReadonlySet<string> = new Set([
+for (const name of withAliases(UV_VALUED)) {
+  UV_VALUED.add(name);
+}
+const UV_KNOWN: ReadonlySet<string> = withAliases([
   ...UV_VALUED,
   ...uvCliTable.flags,
   ...Object.keys(UV_ALIASES),
@@ -128,8 +156,8 @@ const UV_BY_COMMAND: ReadonlyMap<
   ).map(([command, own]) => [
     command,
     {
-      valued: new Set(own.valued),
-      known: new Set([...own.valued, ...own.flags])
+      valued: withAliases(own.valued),
+      known: withAliases([...own.valued, ...own.flags])
     }
   ])
 );
@@ -1145,7 +1173,8 @@ function* optionWords(
   place: Place
 ): Generator<[string | null, string | null]> {
   const own = tool === 'uv' ? UV_BY_COMMAND.get(request.command) : undefined;
-  const valued = own?.valued ?? tableValued;
+  const valued =
+    own?.valued ?? (tool === 'uv' ? withAliases(tableValued) : tableValued);
   const unknown = (option: string): boolean =>
     tool === 'uv' &&
     (own

@@ -313,7 +313,11 @@ export function readFileInto(
   readTextInto(request, text, fullPath, context, constraint, depth);
 }
 
-/** Add what a requirements file's `text` asks for; its lines are its places. */
+/** Add what a requirements file's `text` asks for; its lines are its places. `constraint`:
+ * the file is given as constraints (pip `-c`, uv's constraints, overrides and build
+ * constraints): its lines are decided as requirements are (red team 42b R42b-1: a constraint
+ * forces the release it pins, an override replaces the requirement), named "constraints file"
+ * lines so a user sees why a package they did not ask for is decided. */
 export function readTextInto(
   request: InstallRequest,
   text: string,
@@ -327,7 +331,7 @@ export function readTextInto(
     const place: Place = {
       file: label,
       line: number,
-      origin: `${label} line ${number}`
+      origin: `${constraint ? 'constraints file ' : ''}${label} line ${number}`
     };
     const line = rawLine.replace(
       ENV_VAR,
@@ -360,10 +364,7 @@ export function readTextInto(
     requirementOptions(request, words, place);
     const req = parseRequirement(spec, place);
     req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
-    if (!constraint || ['url', 'vcs', 'path'].includes(req.kind)) {
-      // a direct reference is decided even in constraints (a local folder: read)
-      request.requirements.push(req);
-    }
+    request.requirements.push(req);
   }
 }
 

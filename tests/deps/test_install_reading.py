@@ -94,15 +94,17 @@ def test_requirements_files_follow_includes_options_and_env_vars(tmp_path):
         "-r sub/base.txt\n-c constraints.txt\ntorch>=2.6 ; python_version > '3.8'  # ML\n"
         "pkg @ git+https://${GIT_HOST}/p.git\n-e ./local\n"
     )
-    (tmp_path / "constraints.txt").write_text("scikit-lean==1.0\n")  # constrains, installs nothing
+    # a constraint forces the release it pins: decided as a requirement (red team 42b R42b-1)
+    (tmp_path / "constraints.txt").write_text("scikit-lean==1.0\n")
     request = arguments.pip_request(
         ["install", "-rreq.txt"], str(tmp_path), {"GIT_HOST": "git.corp"}
     )
     assert request.problems == []
     assert [(r.name, r.kind) for r in request.requirements] == [
-        ("numpy", "name"), ("torch", "name"), ("pkg", "vcs"), (None, "path"),
+        ("numpy", "name"), ("scikit-lean", "name"), ("torch", "name"), ("pkg", "vcs"),
+        (None, "path"),
     ]  # fmt: skip
-    assert "git.corp" in request.requirements[2].text
+    assert "git.corp" in request.requirements[3].text
     assert [s.url for s in request.sources] == ["https://corp/simple"]
 
 

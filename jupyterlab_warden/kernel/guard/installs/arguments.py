@@ -80,8 +80,22 @@ def _uv_cli() -> dict:
 # requirement, stricter. The spellings clap hides (`--requirements`/`--requirement`...) are
 # read as the name Warden's readers use (``UV_ALIASES``).
 UV_ALIASES = dict(_uv_cli()["aliases"])
+# clap takes both spellings of each pair wherever it takes one (red team 42b R42b-4: `uv pip
+# install --constraint c.txt`, the help's `--constraints`, was refused as unknown): every
+# option set below holds both, so no reader (the known check, the valued check, uvx's tool
+# word) depends on which spelling the table or the user wrote. One a command does not take
+# passes Warden and is refused by uv, which then installs nothing.
+_UV_SPELLINGS = {**UV_ALIASES, **{name: alias for alias, name in UV_ALIASES.items()}}
+
+
+def _with_aliases(options) -> frozenset:
+    """``options`` with the other spelling of each (``UV_ALIASES``, both ways)."""
+    return frozenset(options) | {_UV_SPELLINGS[o] for o in options if o in _UV_SPELLINGS}
+
+
 UV_VALUED |= set(_uv_cli()["valued"]) - set(_uv_cli()["flags"])
-UV_KNOWN = frozenset(UV_VALUED | set(_uv_cli()["flags"]) | set(UV_ALIASES))
+UV_VALUED |= _with_aliases(UV_VALUED)
+UV_KNOWN = _with_aliases(UV_VALUED | set(_uv_cli()["flags"]) | set(UV_ALIASES))
 
 
 # each uv command's own closed option set (schema/uv-cli.json ``by_command``: its help and the
@@ -90,7 +104,7 @@ UV_KNOWN = frozenset(UV_VALUED | set(_uv_cli()["flags"]) | set(UV_ALIASES))
 # the tool's own words; a command's options are read with its own set, deny by default: an
 # option word in neither its valued nor its flag set is refused.
 UV_BY_COMMAND = {
-    command: (frozenset(own["valued"]), frozenset(own["valued"]) | frozenset(own["flags"]))
+    command: (_with_aliases(own["valued"]), _with_aliases(own["valued"] + own["flags"]))
     for command, own in _uv_cli()["by_command"].items()
 }
 
@@ -98,7 +112,7 @@ UV_BY_COMMAND = {
 def _uv_known() -> frozenset:
     """``UV_KNOWN`` and `uv run`'s own table (the options uv hides from every help, probed)."""
     valued, flags = uv_run_table()
-    return UV_KNOWN | valued | flags
+    return _with_aliases(UV_KNOWN | valued | flags)
 
 
 CONDA_VALUED = {
@@ -514,6 +528,7 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
     if own is not None:
         valued, known = own
     elif tool == "uv":
+        valued = _with_aliases(valued)
         known = _uv_known() | valued
     i = 0
     while i < len(args):

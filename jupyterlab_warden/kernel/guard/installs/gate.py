@@ -756,7 +756,7 @@ class InstallGate:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
         and direct references are decided on the very bytes pip parses, so a file rewritten
         after Warden's earlier reads cannot swap in an index. Names were decided on the earlier
-        read (constraints files name what they do not install): see the threat model."""
+        read: see the threat model."""
         from . import requirements
         from .request import InstallRequest
 
@@ -764,7 +764,13 @@ class InstallGate:
         label = os.path.basename(url.rstrip("/")) or url
         try:
             requirements.read_text(
-                request, text, label, os.path.dirname(url), dict(os.environ), True, 0, False
+                request,
+                text,
+                label,
+                os.path.dirname(url),
+                dict(os.environ),
+                follow=False,
+                names=False,
             )
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request.problems.append(f"Warden failed to read {label} ({type(exc).__name__})")

@@ -3,8 +3,12 @@
 A requirements file is read before pip runs: each line is decided like a command-line
 argument, ``-r``/``-c`` files are followed (relative to the file that names them), index
 options inside the file count as sources, and ``${VAR}`` is expanded from the environment pip
-will see, as pip does. What Warden cannot read (a file fetched from a URL, an option it does
-not know, an unreadable file) is a problem: the install is refused, saying why.
+will see, as pip does. A constraints file's lines (pip ``-c``, uv's constraints, overrides and
+build constraints) are decided as requirements are (red team 42b R42b-1): a constraint forces
+the release it pins whenever its package is installed, an override replaces the requirement
+itself; a name nothing installs is decided too (Warden does not resolve, so it cannot tell
+which names are reached). What Warden cannot read (a file fetched from a URL, an option it
+does not know, an unreadable file) is a problem: the install is refused, saying why.
 """
 
 import codecs
@@ -197,11 +201,16 @@ def read_text(
     constraint: bool = False,
     depth: int = 0,
     follow: bool = True,
+    names: bool = True,
 ) -> None:
-    """Add what a requirements file's ``text`` asks for; ``follow=False`` leaves ``-r``/``-c``
-    includes to whoever reads them (pip, decided when it reads each file)."""
+    """Add what a requirements file's ``text`` asks for; ``constraint``: the file is given as
+    constraints (its lines decided all the same, placed as "constraints file" lines so a user
+    sees why a package they did not ask for is decided); ``follow=False`` leaves ``-r``/``-c``
+    includes to whoever reads them (pip, decided when it reads each file); ``names=False``
+    keeps the direct references only (pip's own read, ``gate.decide_file_content``: the names
+    were decided on the earlier read)."""
     for number, line in _logical_lines(text):
-        origin = f"{label} line {number}"
+        origin = f"{'constraints file ' if constraint else ''}{label} line {number}"
         line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
         spec, options = split_line(line)
         try:
@@ -216,8 +225,8 @@ def read_text(
         _requirement_options(request, words, origin)
         req = parse_requirement(spec, origin)
         req.base = base  # a local path: pip takes it from the working folder, uv from here
-        if not constraint or req.kind in ("url", "vcs", "path"):
-            # a direct reference is decided even in constraints (a local folder: read)
+        if names or req.kind in ("url", "vcs", "path"):
+            # a direct reference is decided on every read (a local folder: read)
             request.requirements.append(req)
 
 
