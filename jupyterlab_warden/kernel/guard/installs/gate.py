@@ -142,6 +142,8 @@ class InstallGate:
         # what a start that inherits the environment hands its child (the C environ, with
         # os.putenv/os.unsetenv: red team 10 R10-12), kept from now on by the audit hook
         self.inherited = InheritedEnviron()
+        # (version, whether its changes set a variable an interpreter reads): ``_script_operand``
+        self._interpreter_changes = (-1, False)
         # the notebook's values a start that inherits them may run as shell text
         # (``command_values.may_be_command``, decided when set): each such start reads them
         # again where it runs (red team 27 R27-1); empty, the common start pays one test
@@ -510,11 +512,23 @@ class InstallGate:
         sets a variable an interpreter reads otherwise than the kernel was launched with, and
         a bare word among its operands names a script on PATH (``fastpath.script_operand``),
         which may run under that interpreter. Only such a start pays the PATH walk."""
-        names = self.inherited.changes if env is None else changed_names(env)
-        if not names:
-            return False  # the common start: nothing changed (no generator made: every start)
-        if not any(interpreter_variable(name) for name in names):
-            return False
+        if env is None:
+            # the inherited changes' answer, kept per version (its names change only with one:
+            # ``InheritedEnviron.changed``): a kernel's own changes (ipykernel sets PAGER, TERM,
+            # MPLBACKEND... at start) are not read again at every start
+            inherited = self.inherited
+            version = inherited.version
+            known = self._interpreter_changes
+            if known[0] != version:
+                names = inherited.changes
+                known = (version, bool(names) and any(map(interpreter_variable, names)))
+                self._interpreter_changes = known
+            if not known[1]:
+                return False  # the common start
+        else:
+            names = changed_names(env)
+            if not names or not any(map(interpreter_variable, names)):
+                return False
         return type(search) is str and script_operand(start, search, cwd)
 
     def _path_programs(self, search, env, cwd, call: str, present=None) -> None:
