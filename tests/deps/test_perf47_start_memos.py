@@ -13,9 +13,9 @@ import uuid
 
 import pytest
 from launched import installed
+from test_redteam25_interpreters import PERL_ENVIRON
 
 from jupyterlab_warden.kernel.guard.installs import path_programs
-from test_redteam25_interpreters import PERL_ENVIRON
 
 
 def _program(folder, name: str) -> str:
