@@ -16,6 +16,15 @@ code runs between the comparison and the fork). The copy never takes the ``posix
 branch, so every Popen start passes that one checkpoint. A start with no note (no event was
 raised, or the decision was refused inside it) or any difference is refused.
 
+A bare name is one file: subprocess hands ``fork_exec`` the name joined to every PATH folder,
+and its child goes on to the next after ANY failed ``execve`` (an empty or garbled executable
+file: ENOEXEC; a folder, a file it may not run: EACCES; a link to nothing: ENOENT), so a file
+Warden never decided ran (red team 42b R42b-5: an empty ``echo`` first, a link ``echo`` -> uv
+next). The note names the folder the gate found the name in (``fastpath.find``: the first
+folder's entry of that name, whatever it is), and ``fork_exec`` gets that one entry: its exec
+failure is the start's, raised as a PermissionError that says so (``passed_over``), never a
+fall-through. A file made in an earlier folder after the look is not run either.
+
 Open: another thread rewriting the list between the comparison and C's read is the known
 thread race; code that calls ``_posixsubprocess.fork_exec`` itself raises no event at all.
 """
@@ -38,7 +47,8 @@ _DECIDED: dict = {}
 
 def publish(note: tuple) -> None:
     """The gate's decision for this thread's Popen start, once it passed (``InstallGate.check``):
-    (program, argv words, cwd, env or None, searched PATH, inherited environment's version)."""
+    (program, argv words, cwd, env or None, searched PATH, inherited environment's version,
+    the prefix of the PATH folder a bare name was found in or None: ``fastpath.find``)."""
     _DECIDED[_thread.get_ident()] = note
 
 
@@ -48,8 +58,41 @@ def _taken() -> object:
 
 
 def clear() -> None:
-    """Forget any note of this thread (each Popen start begins with none)."""
-    _DECIDED.pop(_thread.get_ident(), None)
+    """Forget any note of this thread (each Popen start begins with none), and what an
+    earlier start left in ``_PLACED``."""
+    ident = _thread.get_ident()
+    _DECIDED.pop(ident, None)
+    _PLACED.pop(ident, None)
+
+
+# thread id -> (decided file, program) of its Popen start whose PATH entries after that file
+# were not handed to ``fork_exec``: what ``passed_over`` says if its exec fails
+_PLACED: dict = {}
+
+
+def passed_over(exc: OSError):
+    """The error a Popen start raises when its decided file did not exec and subprocess would
+    have tried a later PATH folder's file of that name (R42b-5): a PermissionError naming the
+    file and why the next one was not run, or None (``exc`` as it is: not such a start, or not
+    the exec's error, as ``_execute_child`` reports it: the program as its filename)."""
+    placed = _PLACED.pop(_thread.get_ident(), None)
+    if placed is None or exc.filename is None:
+        return None
+    path, name = fs_decode(placed[0]), placed[1]
+    error = _WardenError(
+        exc.errno,
+        f"Jupyter Warden refused a process start: {name} is {path} on PATH, the file Warden "
+        f"decided on, and it cannot run ({exc.strerror}); Warden does not let the start go on "
+        f"to a later {name} on PATH, which it did not decide. Remove or repair {path}, or "
+        "give the program's full path",
+    )
+    error.filename = exc.filename
+    return error
+
+
+class _WardenError(PermissionError):
+    """``passed_over``'s error: a PermissionError whatever the exec's errno (what a refused
+    start raises), printed as Warden's message with the exec's errno."""
 
 
 class _Refused(Exception):
@@ -81,30 +124,44 @@ def _plain(word, what: str):
     raise _Refused(f"its {what} is a {type(word).__name__}, not str or bytes")
 
 
-def _executables(program: str, search: str) -> tuple:
-    """``executable_list`` as subprocess builds it for ``program`` searched on ``search``:
-    kept per (program, PATH), since joining each folder in Python is most of a bare name's
-    check and a notebook starts the same few programs on the same PATH."""
-    key = (program, search)
+def _executables(program: str, search: str, where) -> tuple:
+    """(``executable_list`` as subprocess builds it for ``program`` searched on ``search``,
+    the list ``fork_exec`` gets: the one entry of the folder ``where`` (the decided file),
+    whether entries after it were left out): kept per (program, PATH, folder), since joining
+    each folder in Python is most of a bare name's check and a notebook starts the same few
+    programs on the same PATH."""
+    key = (program, search, where)
     found = _JOINED.get(key)
     if found is None:
         if len(_JOINED) >= 64:
             _JOINED.clear()
-        found = _JOINED[key] = _joined(program, search)
+        found = _JOINED[key] = _joined(program, search, where)
     return found
 
 
-# (program, PATH) -> the executable_list subprocess builds for them (``_executables``)
+# (program, PATH, folder) -> ``_executables``' answer
 _JOINED: dict = {}
 
 
-def _joined(program: str, search: str) -> tuple:
+def _joined(program: str, search: str, where) -> tuple:
     encode = FROZEN_OS.fsencode
     name = encode(program)
     if FROZEN_OS.path.dirname(name):
-        return (name,)
+        return (name,), (name,), False
     join = FROZEN_OS.path.join
-    return tuple(join(encode(d), name) for d in search.split(os.pathsep))
+    folders = search.split(os.pathsep)
+    full = tuple(join(encode(d), name) for d in folders)
+    if where is None:  # found nowhere: every entry fails to exec (a file made since: a race)
+        return full, full, False
+    for at, folder in enumerate(folders):
+        # the prefix ``fastpath._prefixes`` spells for this folder: the first one that matches
+        # is where the look found the name (a folder named again was not looked in again)
+        prefix = folder or "."
+        if not prefix.endswith("/"):
+            prefix += "/"
+        if prefix == where:
+            return full, full[at : at + 1], at + 1 < len(full)
+    return full, None, False  # not a folder of this PATH: refused (``_checked``)
 
 
 def _env_list(env: dict) -> list:
@@ -114,7 +171,7 @@ def _env_list(env: dict) -> list:
 
 def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list, errpipe, gate):
     """The values ``fork_exec`` gets, each plain and immutable, once they match ``note``."""
-    program, words, decided_cwd, env, search, version = note
+    program, words, decided_cwd, env, search, version, where = note
     argv = _exact_words(args)
     if argv is None:  # bytes or path words: each converted once, here, and compared by text
         plain = tuple(_plain(word, "argument") for word in args)
@@ -129,8 +186,10 @@ def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list,
             raise _Refused("its working folder changed after Warden decided on it")
     elif decided_cwd is not None:
         raise _Refused("its working folder changed after Warden decided on it")
-    executables = tuple(executable_list)
-    if executables != _executables(program, search):
+    full, executables, later = _executables(program, search, where)
+    if executables is None:
+        raise _Refused("Warden could not place the program it decided among PATH's folders")
+    if tuple(executable_list) != full:
         raise _Refused(
             "the program list Popen built (or the PATH searched) changed after Warden's "
             "decision: code inside the start changed it, or os.environ answers PATH otherwise "
@@ -148,6 +207,8 @@ def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list,
     keep = tuple(fds_to_keep)
     if not _fds_as_noted(keep, close_fds, errpipe):
         raise _Refused("the descriptors it hands its child changed after Warden's decision")
+    if later:  # an exec failure of the decided file is the start's (``passed_over``)
+        _PLACED[_thread.get_ident()] = (executables[0], program)
     return argv, executables, keep, cwd, env_list
 
 

@@ -105,15 +105,15 @@ def may_launch(lists, cwd=None) -> bool:
     return False
 
 
-def first_look(start, search=None, cwd=None) -> bool:
+def first_look(start, search=None, cwd=None, placed=None) -> bool:
     """``may_install(start[0], search, cwd) or may_launch([start], cwd)``, the cheapest tests
     first (every process start pays this): the words' text (kept per word), then the program's
     file (the PATH walk), then links among the other words. The same tests, so the same answer:
     the program's own text tests are among its word's, and a link given as the program is read
     by ``may_install`` as ``may_launch`` would read it."""
     if type(start) is not list or not words_are_str(start):
-        return may_install(start[0], search, cwd) or may_launch([start], cwd)
-    return first_look_words(start, search, cwd)
+        return may_install(start[0], search, cwd, placed) or may_launch([start], cwd)
+    return first_look_words(start, search, cwd, None, placed)
 
 
 def words_are_str(words: list) -> bool:
@@ -123,13 +123,14 @@ def words_are_str(words: list) -> bool:
     return True
 
 
-def first_look_words(start: list, search=None, cwd=None, present=None) -> bool:
+def first_look_words(start: list, search=None, cwd=None, present=None, placed=None) -> bool:
     """``first_look`` of a non-empty list of exact str words. ``present``: the names in the
-    PATH folders listed for this start (``path_programs.new_programs``)."""
+    PATH folders listed for this start (``path_programs.new_programs``); ``placed``: where
+    ``find`` found its program, when the caller looked already."""
     for word in start:
         if _names_reader(word):
             return True
-    if _file_reads_fully(start[0], search, cwd, present):
+    if _file_reads_fully(start[0], search, cwd, present, placed):
         return True
     for word in start[1:]:
         if os.sep in word and (_names_link(_from(word, cwd)) or _program_script(word, cwd)):
@@ -268,61 +269,28 @@ def _from(path: str, cwd) -> str:
     return os.path.join(os.fsdecode(cwd), path)
 
 
-def may_install(program: str, search=None, cwd=None) -> bool:
+def may_install(program: str, search=None, cwd=None, placed=None) -> bool:
     """Judged on the name and, for a link under another name, on what it resolves to: a path
     given, or a bare name found first on ``search`` (the PATH the program is looked up on:
     a link named `ls` there runs its target, red team 9 R9-10), relative ones from ``cwd``."""
     if is_installer_name(os.path.basename(program)) or runs_shell_text(program):
         return True
-    return _file_reads_fully(program, search, cwd)
+    return _file_reads_fully(program, search, cwd, None, placed)
 
 
-def _file_reads_fully(program: str, search, cwd, present=None) -> bool:
-    """``may_install``'s look at the program's file: found on ``search`` when a bare name, a
+def _file_reads_fully(program: str, search, cwd, present=None, placed=None) -> bool:
+    """``may_install``'s look at the program's file: found on ``search`` when a bare name
+    (``find``; ``placed``: its answer for this start, when the caller looked already), a
     program that names the started process's own files (``_names_process``), a link judged by
     its target, a script (it may run bash) read in full. Every first look (``may_install``,
-    ``first_look_words``, the gate's shortcut) reaches the file through this one function.
-    ``present``: ``{folder prefix: names of its entries}`` for PATH folders listed and found
-    current for this start; a folder there without the name is passed without a system call
-    (it holds no entry of that name, as the probe would have found)."""
+    ``first_look_words``, the gate's shortcut) reaches the file through this one function."""
     given = os.sep in program
     found = None
-    if os.sep not in program and search:
-        exists = _exists or _probe()
-        # os.access called here, not through _access_exists: a frame less per folder
-        access = os.access if exists is _access_exists else None
-        prefixes = _prefixes(search)
-        # where this name was found last time is lstat'ed without the access() first (one
-        # system call less); every folder before it is still probed, in order, so the hint
-        # changes only how a folder is looked in, never which folders nor what is found
-        hint = _FOUND_IN.get((search, program))
-        for prefix in prefixes:
-            if present is not None:
-                names = present.get(prefix)
-                if names is not None and program not in names:
-                    continue
-            candidate = prefix + program
-            if cwd is not None and not candidate.startswith("/"):
-                candidate = _from(candidate, cwd)
-            try:
-                if prefix is hint:
-                    found = os.lstat(candidate)
-                elif access is not None:
-                    if not access(candidate, 0, effective_ids=True, follow_symlinks=False):
-                        continue  # 0: os.F_OK
-                    found = os.lstat(candidate)
-                else:
-                    if not exists(candidate):
-                        continue
-                    found = os.lstat(candidate)
-            except (OSError, ValueError):
-                continue
-            if prefix is not hint:
-                if len(_FOUND_IN) >= _FOUND_KEPT:
-                    _FOUND_IN.clear()
-                _FOUND_IN[(search, program)] = prefix
-            program = candidate
-            break
+    if not given and search:
+        if placed is None:
+            placed = find(program, search, cwd, present)
+        if placed is not NOWHERE:
+            program, found, _ = placed
     if os.sep not in program:
         return False
     program = _from(program, cwd)
@@ -338,6 +306,55 @@ def _file_reads_fully(program: str, search, cwd, present=None) -> bool:
         found = _stat(program)  # the link's target is what is read
     # a script may run bash, which takes code from its environment (R11-13): read in full
     return (_is_script or _load_is_script())(program, found)
+
+
+# ``find``'s answer for a name found in no folder (exec fails: nothing runs)
+NOWHERE = (None, None, None)
+
+
+def find(program: str, search: str, cwd=None, present=None) -> tuple:
+    """Where the bare name ``program`` is found on ``search``: (its path, from ``cwd`` when
+    relative; its ``lstat``; the PATH folder's prefix, as ``_prefixes`` spells it), the first
+    folder's entry of that name whatever it is, or ``NOWHERE``. That entry is the file a start
+    is decided on and the only one Popen may exec (``decided_start``, red team 42b R42b-5:
+    subprocess tries the next folder's file after ANY failed execve). ``present``: ``{folder
+    prefix: names of its entries}`` for PATH folders listed and found current for this start;
+    a folder there without the name is passed without a system call (it holds no entry of
+    that name, as the probe would have found)."""
+    exists = _exists or _probe()
+    # os.access called here, not through _access_exists: a frame less per folder
+    access = os.access if exists is _access_exists else None
+    # where this name was found last time is lstat'ed without the access() first (one
+    # system call less); every folder before it is still probed, in order, so the hint
+    # changes only how a folder is looked in, never which folders nor what is found
+    hint = _FOUND_IN.get((search, program))
+    for prefix in _prefixes(search):
+        if present is not None:
+            names = present.get(prefix)
+            if names is not None and program not in names:
+                continue
+        candidate = prefix + program
+        if cwd is not None and not candidate.startswith("/"):
+            candidate = _from(candidate, cwd)
+        try:
+            if prefix is hint:
+                found = os.lstat(candidate)
+            elif access is not None:
+                if not access(candidate, 0, effective_ids=True, follow_symlinks=False):
+                    continue  # 0: os.F_OK
+                found = os.lstat(candidate)
+            else:
+                if not exists(candidate):
+                    continue
+                found = os.lstat(candidate)
+        except (OSError, ValueError):
+            continue
+        if prefix is not hint:
+            if len(_FOUND_IN) >= _FOUND_KEPT:
+                _FOUND_IN.clear()
+            _FOUND_IN[(search, program)] = prefix
+        return candidate, found, prefix
+    return NOWHERE
 
 
 # Paths that name the process opening them (R14-20, red team 16 R16-4): the CHILD execs its own

@@ -35,6 +35,8 @@ from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path
 from . import handed_fds
 from .decided_start import publish
 from .fastpath import (
+    NOWHERE,
+    find,
     first_look,
     first_look_words,
     interpreter_variable,
@@ -364,13 +366,14 @@ class InstallGate:
                 start = argv[:]  # read once: another thread may change the list
                 if words_are_str(start):  # what _plain_event reads without refusing
                     search = self.inherited.get("PATH", os.defpath)
-                    decided = (program, tuple(start), None, None, search, version)
+                    words = tuple(start)
                     start[:1] = [program]  # the event's program runs, not argv[0]
                     if self._command_names:
                         problem = self._held_command(None)
                         if problem:
                             self._enforce([_refused_start(problem)], event, in_process=False)
-                            return decided
+                            where = _placed(program, search, None)[2]  # warn mode runs it
+                            return (program, words, None, None, search, version, where)
                     if not (self.kernel or self.allowed_install):
                         self._child_writes(start, None, None, event)
                     # PATH's new program files first, as the general path below reads them;
@@ -378,13 +381,20 @@ class InstallGate:
                     # of the program the system calls in folders that do not hold it
                     present = {}
                     self._path_programs(search, None, None, event, present)
+                    # the file the name is found as: what is decided, and what Popen may exec
+                    placed = (
+                        find(program, search, None, present)
+                        if search and os.sep not in program
+                        else NOWHERE
+                    )  # ``_placed``, a frame less
+                    decided = (program, words, None, None, search, version, placed[2])
                     # the inherited environment's own problem only (a change Warden could not
                     # read): os.environ's machinery and PATH, which ``problem`` also reads, are
                     # what Popen finds the program with, and the guard's copy of _execute_child
                     # execs only the program list of the PATH decided here (``decided_start``:
                     # a replaced os.environ or another PATH there is refused before the fork)
                     if (
-                        first_look_words(start, search, None, present)
+                        first_look_words(start, search, None, present, placed)
                         or self.inherited.unknown
                         or self._script_operand(start, search, None, None)
                     ):
@@ -396,9 +406,11 @@ class InstallGate:
             self.refuse_unreadable(event, exc)
             return None  # no note: Popen's verifier refuses the start (decided_start)
         search = (env if env is not None else self.inherited).get("PATH", os.defpath)
-        decided = None
+        decided = placed = None
         if event == "subprocess.Popen":
-            decided = (program, tuple(argv), cwd, env, search, version)
+            # the file the name is found as: what is decided, and what Popen may exec (R42b-5)
+            placed = _placed(program, search, None, cwd)
+            decided = (program, tuple(argv), cwd, env, search, version, placed[2])
         if env is not None:
             from .command_values import refused_env
 
@@ -426,7 +438,9 @@ class InstallGate:
                 self._child_writes(start, env, cwd, event)
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
-            if not (start and first_look(start, search, cwd)):
+            # the walk for Popen's program done once (``placed``), its answer read here too
+            here = placed if start and start[0] == program else None
+            if not (start and first_look(start, search, cwd, here)):
                 if not self._script_operand(start, search, env, cwd) and (
                     env is not None or not self.inherited.problem()
                 ):
@@ -1316,6 +1330,14 @@ def _fd_path(program):
     if isinstance(program, int) and not isinstance(program, bool):
         return f"/proc/self/fd/{program}"
     return program
+
+
+def _placed(program, search: str, present, cwd=None) -> tuple:
+    """``fastpath.find``'s answer for a Popen start's program: where a bare name is found on
+    ``search``, ``NOWHERE`` for a path or a name found nowhere (Popen execs it as it is)."""
+    if type(program) is not str or os.sep in program or not search:
+        return NOWHERE
+    return find(program, search, cwd, present)
 
 
 def _program_argv(program, argv: List[str]) -> List[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from .decided_start import clear, verifying_copy
+from .decided_start import clear, passed_over, verifying_copy
 from .handed_fds import done, noting, popen_note
 
 _BuiltinFunction = type(len)
@@ -54,6 +54,15 @@ def execute_child_wrapper(original, label, state):
     verified = verifying_copy(original, state) or _undecidable
 
     def _execute_child(self, args, executable, preexec_fn, *rest, **kwargs):
+        try:
+            return _started(self, args, executable, preexec_fn, *rest, **kwargs)
+        except OSError as exc:
+            refused = passed_over(exc)  # the decided file did not exec (R42b-5)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    def _started(self, args, executable, preexec_fn, *rest, **kwargs):
         clear()  # this start's decision is noted by its own audit event, none before it
         if preexec_fn is None or not (state.enabled or not state.intact()):
             if len(rest) < 13 or kwargs:  # not subprocess's call: no note, read as common
@@ -184,6 +193,11 @@ def straight_wrapper(original, inner, hide):
                     errread, errwrite, restore_signals, gid, gids, uid, umask,
                     start_new_session, process_group,
                 )  # fmt: skip
+            except OSError as exc:
+                refused = passed_over(exc)  # the decided file did not exec (R42b-5)
+                if refused is None:
+                    raise
+                raise refused from exc
             finally:
                 done(token)
         except BaseException as exc:
