@@ -1,36 +1,36 @@
 """Fix round 43 (R39a-2): a Popen start execs only what the gate decided (``decided_start``).
 
 Neighbours of the red team's case: code that runs AFTER the gate returned, in the Python code
-``_execute_child`` runs between its audit event and ``_fork_exec`` (a gc callback at the first
-allocation after ``os.pipe``), rewrites the argv list, or the ``env=`` dict's PATH so the bare
+``_execute_child`` runs between its audit event and ``_fork_exec`` (a trace function at the first
+line after ``os.pipe``), rewrites the argv list, or the ``env=`` dict's PATH so the bare
 program name is another file. And the ordinary forms of Popen (env=, cwd=, shell=True, paths,
 bytes, pass_fds, close_fds=False: the start ``posix_spawn`` took) still run.
 """
 
 import os
 
-# UV: the harness's uv line. The callback waits until ``_execute_child`` made its error pipe
-# (after the audit event, before ``_fork_exec``) and then changes what ``CHANGE`` says.
+# UV: the harness's uv line. Code that runs inside the start stands in for any (a gc callback,
+# a finalizer, a signal handler: red team 39a's was a gc callback): a trace function, which
+# runs at a known place, the first line ``_execute_child`` runs after making its error pipe
+# (after the audit event, before ``_fork_exec``), and changes what ``CHANGE`` says there. (A gc
+# callback fires where the count of allocations says, which the guard's own allocations move:
+# after the verifier's copy, where a change is harmless and nothing is refused; ci63.)
 LATE = (
-    "import gc, os, subprocess, sys\n"
+    "import os, subprocess, sys\n"
     "done = []\n"
-    "def late(phase, info):\n"
-    "    if done or phase != 'start':\n"
-    "        return\n"
-    "    frame = sys._getframe(1)\n"
-    "    while frame is not None:\n"
-    "        if frame.f_code.co_name == '_execute_child' and 'errpipe_read' in frame.f_locals:\n"
-    "            CHANGE\n"
-    "            done.append(1)\n"
-    "            return\n"
-    "        frame = frame.f_back\n"
-    "gc.callbacks.append(late)\n"
-    "gc.set_threshold(1)\n"
+    "def late(frame, event, arg):\n"
+    "    if event == 'call':\n"
+    "        return late if frame.f_code.co_name == '_execute_child' else None\n"
+    "    if not done and event == 'line' and 'errpipe_read' in frame.f_locals:\n"
+    "        CHANGE\n"
+    "        done.append(1)\n"
+    "    return late\n"
+    "sys.settrace(late)\n"
     "try:\n"
     "    START\n"
     "finally:\n"
-    "    gc.set_threshold(700)\n"
-    "    gc.callbacks.remove(late)\n"
+    "    sys.settrace(None)\n"
+    "assert done, 'the change was not made'\n"
 )
 
 
