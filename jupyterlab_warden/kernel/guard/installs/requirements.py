@@ -231,10 +231,10 @@ def read_text(
     for number, written in _logical_lines(text):
         origin = f"{'constraints file ' if constraint else ''}{label} line {number}"
         for line in expanded_lines(request, written, env):
-            _read_line(request, line, origin, base, env, constraint, depth, follow, names)
+            _read_line(request, line, origin, base, env, depth, follow, names)
 
 
-def _read_line(request, line, origin, base, env, constraint, depth, follow, names) -> None:
+def _read_line(request, line, origin, base, env, depth, follow, names) -> None:
     spec, options = split_line(line)
     try:
         words = shlex.split(options, comments=False)
