@@ -37,6 +37,7 @@ import {
   editable,
   parseRequirement,
   readFileInto,
+  requirementsFilePath,
   type FileContext
 } from './requirements';
 import {
@@ -382,8 +383,7 @@ function applyIndexOption(
   context: CommandContext
 ): void {
   const place = context.place;
-  const file = () =>
-    value.includes('://') ? value : path.resolve(context.cwd, value);
+  const file = () => requirementsFilePath(value, context.cwd);
   if (request.tool === 'uv' && UV_FILE_OPTIONS.includes(option)) {
     uvReadFile(
       request,
@@ -450,8 +450,8 @@ function uvReadFile(
   context: CommandContext,
   constraint = false
 ): void {
-  const full = value.includes('://') ? value : path.resolve(context.cwd, value);
-  if (value.includes('://')) {
+  const full = requirementsFilePath(value, context.cwd);
+  if (full.includes('://') || /^(https?|file):/i.test(value)) {
     readFileInto(request, full, context, context.place, constraint); // refused there
     return;
   }

@@ -21,6 +21,7 @@ const NAME =
   /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s;
 const PIN = /^===?\s*([A-Za-z0-9._+!-]+)\s*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
+const PIP_URL = /^https?:/i;
 const VCS = ['git+', 'hg+', 'svn+', 'bzr+'];
 const ARCHIVES = ['.whl', '.tar.gz', '.zip', '.tar.bz2', '.tgz', '.tar'];
 export const MAX_DEPTH = 10;
@@ -277,7 +278,7 @@ export function readFileInto(
   depth = 0
 ): void {
   const label = context.label(fullPath);
-  if (fullPath.includes('://')) {
+  if (fullPath.includes('://') || PIP_URL.test(fullPath)) {
     request.problems.push({
       text:
         `requirements file ${redactUrl(fullPath)} is fetched by pip from the network; ` +
@@ -333,39 +334,83 @@ export function readTextInto(
       line: number,
       origin: `${constraint ? 'constraints file ' : ''}${label} line ${number}`
     };
-    const line = rawLine.replace(
-      ENV_VAR,
-      (all, name: string) => context.env[name] ?? all
-    );
-    const [spec, options] = splitLine(line);
-    let words: string[];
-    try {
-      words = shellWords(options);
-    } catch {
-      request.problems.push({
-        text: `${place.origin}: cannot parse the line`,
-        place
-      });
-      continue;
-    }
-    if (!spec) {
-      if (words.length > 0) {
-        fileOption(
-          request,
-          words,
-          place,
-          path.dirname(fullPath),
-          context,
-          depth
-        );
+    for (const line of expandedLines(request, rawLine, context.env)) {
+      const [spec, options] = splitLine(line);
+      let words: string[];
+      try {
+        words = shellWords(options);
+      } catch {
+        request.problems.push({
+          text: `${place.origin}: cannot parse the line`,
+          place
+        });
+        continue;
       }
-      continue;
+      if (!spec) {
+        if (words.length > 0) {
+          fileOption(
+            request,
+            words,
+            place,
+            path.dirname(fullPath),
+            context,
+            depth
+          );
+        }
+        continue;
+      }
+      requirementOptions(request, words, place);
+      const req = parseRequirement(spec, place);
+      req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
+      request.requirements.push(req);
     }
-    requirementOptions(request, words, place);
-    const req = parseRequirement(spec, place);
-    req.base = path.dirname(fullPath); // a local path: pip takes it from the cwd, uv from here
-    request.requirements.push(req);
   }
+}
+
+/** `line` with its `${VAR}` expanded as the request's installer expands it, each distinct
+ * result once (red team 43a R43a-3; the kernel's `requirements.expanded_lines`). pip 23.2:
+ * each variable of the ORIGINAL line, in order, replaced in the line as it stands, unless it
+ * is unset or EMPTY (kept as written). uv: a set variable, even "", replaced. */
+export function expandedLines(
+  request: InstallRequest,
+  line: string,
+  env: Readonly<Record<string, string>>
+): string[] {
+  let pip = line;
+  for (const [variable, name] of line.matchAll(ENV_VAR)) {
+    if (env[name]) {
+      pip = pip.split(variable).join(env[name]);
+    }
+  }
+  const uv = line.replace(ENV_VAR, (all, name: string) => env[name] ?? all);
+  const found = request.tool === 'uv' ? [uv] : [pip];
+  return request.tool === 'pip' && request.alsoUv && uv !== pip
+    ? [pip, uv]
+    : found;
+}
+
+/** The file pip and uv open for a `-r`/`-c` NAME given from the folder `base`: a `file:` URL
+ * is fetched as a URL by both (red team 43a R43a-4: `file:/W/r.txt` is /W/r.txt, a path with
+ * no `//` rooted, `.`/`..` folded, %-escapes decoded; the kernel's
+ * `installer_paths.requirements_file`); another host, or an http(s) name, stays a URL
+ * (refused by `readFileInto`). */
+export function requirementsFilePath(value: string, base: string): string {
+  if (!/^file:/i.test(value)) {
+    return value.includes('://') || PIP_URL.test(value)
+      ? value
+      : path.resolve(base, value);
+  }
+  let rest = value.slice(5).replace(/\\/g, '/').split('#')[0].split('?')[0];
+  if (rest.startsWith('//')) {
+    const cut = rest.indexOf('/', 2);
+    const host = rest.slice(2, cut < 0 ? rest.length : cut).toLowerCase();
+    if (host !== '' && host !== 'localhost') {
+      return value.includes('://') ? value : `file://${host}/`;
+    }
+    rest = cut < 0 ? '/' : rest.slice(cut);
+  }
+  const segments = rest.split('/').map(s => s.replace(/%2e/gi, '.'));
+  return unquote(path.posix.resolve('/', segments.join('/')));
 }
 
 /**
@@ -541,7 +586,7 @@ function applyFileOption(
   const include = (constraint: boolean) =>
     readFileInto(
       request,
-      value.includes('://') ? value : path.resolve(base, value),
+      requirementsFilePath(value, base),
       context,
       place,
       constraint,

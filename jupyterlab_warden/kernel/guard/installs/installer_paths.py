@@ -38,3 +38,136 @@ def joined(text: str, bases: List[Optional[str]]) -> List[str]:
                 if path not in found:
                     found.append(path)
     return found
+
+
+# Red team 43a: the installers read the TEXT of a path or ``file:`` value differently from each
+# other and from ``os.path``, so each kind of value has one function here that gives, per
+# installer (``tools``: "pip", "uv"), every path it may open; callers read each that exists.
+# pip 23.2: ``~`` is expanded only in a find-links value, only when the expanded path exists
+# (``SearchScope.create``); a path is tested as written before its ``file:`` scheme is looked
+# at (``build_source``); a ``file:`` URL is ``url_to_path``'s (relative stays relative), and
+# one fetched through pip's session (a page, a requirements file) is first rebuilt by
+# ``urlunsplit``, which roots it (``file:tmp/x`` is ``file:///tmp/x``). uv 0.13.9: never
+# expands ``~``; any ``file:`` value is a WHATWG URL (``file:tmp/x`` is ``/tmp/x``,
+# backslashes are slashes, dot segments folded).
+
+
+def tools_of(request) -> tuple:
+    """The installers whose reading of a value applies to ``request``."""
+    if request.tool == "uv":
+        return ("uv",)
+    return ("pip", "uv") if getattr(request, "also_uv", False) else ("pip",)
+
+
+def location(text: str, tools: tuple, cwd: str, base: Optional[str], home: str):
+    """A local find-links or index location (a folder or page; ``base``: the folder of the
+    requirements file that named it). None: a ``file:`` URL naming another host."""
+    found: List[str] = []
+    for tool in tools:
+        if tool == "pip":
+            paths = _pip_location(text, cwd, base, home)
+        else:
+            paths = _uv_value(text, cwd, base)
+        if paths is None:
+            return None
+        found += [p for p in paths if p not in found]
+    return found
+
+
+def requirement(text: str, tools: tuple, cwd: str, base: Optional[str]):
+    """A path requirement (``./proj``, ``x.whl``, ``file:...``, ``name @ file:...``; ``base``:
+    its requirements file's folder): neither installer expands ``~`` (pip 23.2's
+    ``parse_req_from_line`` takes ``normpath(abspath(name))``). None: another host."""
+    found: List[str] = []
+    for tool in tools:
+        if tool == "pip":
+            paths = _pip_file_url(text, cwd) if _is_file_url(text) else joined(text, [cwd, base])
+        else:
+            paths = _uv_value(text, cwd, base)
+        if paths is None:
+            return None
+        found += [p for p in paths if p not in found]
+    return found
+
+
+def requirements_file(text: str, tools: tuple, base: str):
+    """A ``-r``/``-c`` file name (``base``: the working folder, or the naming file's folder).
+    pip (``get_file_content``) fetches any ``file:`` name through its session; uv takes
+    ``file:`` names as URLs too (checked with uv 0.13.9: ``-r file:tmp/x`` opens
+    ``/tmp/x``). None: another host."""
+    return requirement(text, tools, base, None) if _is_file_url(text) else joined(text, [base])
+
+
+def _is_file_url(text: str) -> bool:
+    return text[:5].lower() == "file:"
+
+
+def _pip_location(text: str, cwd: str, base: Optional[str], home: str):
+    found = joined(text, [base, cwd])  # tested as a path first, from the file's folder first
+    if text.startswith("~"):
+        found += [p for p in opened(os.path.join(cwd, _tilde(text, home))) if p not in found]
+    if _is_file_url(text):
+        urls = _pip_file_url(text, cwd)
+        if urls is None:
+            return None
+        found += [p for p in urls if p not in found]
+    return found
+
+
+def _tilde(text: str, home: str) -> str:
+    """``os.path.expanduser`` with the installer's HOME (``~user`` from the account data)."""
+    cut = text.find("/") if "/" in text else len(text)
+    return (home.rstrip("/") + text[cut:] or "/") if cut == 1 else os.path.expanduser(text)
+
+
+def _pip_file_url(text: str, cwd: str):
+    """pip's ``url_to_path`` of a ``file:`` URL as given (a folder it lists: relative from the
+    working folder) and as its session rebuilds it before opening (rooted)."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    found: List[str] = []
+    try:
+        forms = (urlsplit(text), urlsplit(urlunsplit(urlsplit(text))))
+    except ValueError:
+        return None
+    for parts in forms:
+        if parts.netloc not in ("", "localhost"):
+            return None
+        found += [p for p in opened(os.path.join(cwd, unquote(parts.path))) if p not in found]
+    return found
+
+
+def _uv_value(text: str, cwd: str, base: Optional[str]):
+    """uv's path of a value: a ``file:`` URL by WHATWG rules, anything else a path taken from
+    the requirements file's folder or the working folder, ``~`` as written."""
+    if not _is_file_url(text):
+        return joined(text, [base, cwd])
+    path = whatwg_file_path(text)
+    return None if path is None else opened(path)
+
+
+_C0_AND_SPACE = "".join(map(chr, range(33)))
+
+
+def whatwg_file_path(text: str) -> Optional[str]:
+    """The file a WHATWG parser (uv's ``url`` crate) gives for the ``file:`` URL ``text``:
+    tabs and newlines dropped, ``\\`` read as ``/``, a path with no ``//`` rooted, ``.`` and
+    ``..`` segments (also ``%2e``) folded, then %-decoded. None: a host other than localhost
+    (uv cannot make it a path)."""
+    from urllib.parse import unquote
+
+    rest = text.strip(_C0_AND_SPACE)[5:]
+    rest = "".join(c for c in rest if c not in "\t\n\r")
+    rest = rest.replace("\\", "/").split("#", 1)[0].split("?", 1)[0]
+    if rest.startswith("//"):
+        host, _, rest = rest[2:].partition("/")
+        if host.lower() not in ("", "localhost"):
+            return None
+    segments: List[str] = []
+    for segment in rest.lstrip("/").split("/") if rest.strip("/") else []:
+        dots = segment.lower().replace("%2e", ".")
+        if dots == "..":
+            segments = segments[:-1]
+        elif dots != ".":
+            segments.append(segment)
+    return unquote("/" + "/".join(segments))

@@ -17,7 +17,6 @@ Warden cannot read or parse is a problem (refused).
 import os
 import re
 from typing import Dict, List
-from urllib.parse import unquote, urlsplit
 
 from . import installer_paths, local_wheels, requirements, toml_files
 from .request import InstallRequest, Requirement
@@ -83,24 +82,19 @@ def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
 
 def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True) -> List[str]:
     """The paths ``req`` names from each base: as the installer opens them (``opened``,
-    ``installer_paths``: the text-folded one first, named as given) or joined as written."""
+    ``installer_paths.requirement``: the text-folded one first, named as given, a ``file:``
+    URL as each installer reads it, ``~`` as written) or joined as written."""
     text = req.text.split(";", 1)[0].strip()
     named = _NAMED_FILE.match(text)
     text = named.group(1) if named else text  # `name @ file:///abs/proj`
-    if text.lower().startswith("file:"):
-        try:
-            text = unquote(urlsplit(text).path)
-        except ValueError:
-            return []
     text = text.split("#", 1)[0].strip()  # `-e ./proj#egg=x`
     if text.endswith("]") and "[" in text:
         text = text[: text.rindex("[")].rstrip()  # `.[dev]`
-    if text.startswith("~"):
-        home = env.get("HOME") or os.path.expanduser("~")
-        text = home + text[1:] if text[1:2] in ("", "/") else os.path.expanduser(text)
-    if opened:
-        return installer_paths.joined(text, [cwd, req.base])
-    return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
+    if not opened and not text.lower().startswith("file:"):
+        return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
+    # both installers' readings: a requirement does not carry which one takes it, and a path
+    # only one of them opens is read all the same (a refusal at worst)
+    return installer_paths.requirement(text, ("pip", "uv"), cwd, req.base) or []
 
 
 def _read(request: InstallRequest, folder: str, uv: bool) -> None:

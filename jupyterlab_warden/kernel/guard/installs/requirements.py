@@ -23,7 +23,6 @@ from .request import InstallRequest, Requirement, Source, redact_url
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$")
 _PIN = re.compile(r"^===?\s*([A-Za-z0-9._+!-]+)\s*$")
-_ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
 MAX_DEPTH = 10
@@ -170,8 +169,11 @@ def read_file(
     depth: int = 0,
 ) -> None:
     """Add what a requirements (or constraints) file asks for to ``request``."""
+    from . import installer_paths
+
     label = os.path.basename(path)
-    if "://" in path:
+    is_file_url = path[:5].lower() == "file:"
+    if "://" in path and not is_file_url or _PIP_URL.match(path):
         request.problems.append(
             f"requirements file {redact_url(path)} is fetched by pip from the network; Warden "
             "cannot read it before pip does: download it, review it and pass the local file"
@@ -182,14 +184,31 @@ def read_file(
     if depth > MAX_DEPTH:
         request.problems.append(f"requirements files nest deeper than {MAX_DEPTH} levels")
         return
-    full = os.path.join(cwd, path)
-    try:
-        text = read_regular_file(full, decode=pip_decode if request.tool == "pip" else None)
-    except (OSError, UnicodeError, ValueError, LookupError) as exc:
-        why = str(exc) if type(exc) is ValueError else exc.__class__.__name__
-        request.problems.append(f"cannot read requirements file {label}: {why}")
+    # pip and uv open a `file:` name as a URL (red team 43a R43a-4): every file either may
+    # open is read; one Warden cannot place (another host) is refused
+    fulls = installer_paths.requirements_file(path, installer_paths.tools_of(request), cwd)
+    if not fulls:
+        request.problems.append(f"requirements file {label} names another host")
         return
-    read_text(request, text, label, os.path.dirname(full), env, constraint, depth)
+    texts, failure = [], ""
+    for full in fulls:
+        try:
+            decode = pip_decode if request.tool == "pip" else None
+            texts.append((full, read_regular_file(full, decode=decode)))
+        except FileNotFoundError as exc:
+            failure = failure or exc.__class__.__name__
+        except (OSError, UnicodeError, ValueError, LookupError) as exc:
+            why = str(exc) if type(exc) is ValueError else exc.__class__.__name__
+            request.problems.append(f"cannot read requirements file {label}: {why}")
+            return
+    if not texts:
+        request.problems.append(f"cannot read requirements file {label}: {failure}")
+    for full, text in texts:
+        read_text(request, text, label, os.path.dirname(full), env, constraint, depth)
+
+
+# pip fetches a requirements file named by these schemes (``req_file.get_file_content``)
+_PIP_URL = re.compile(r"^https?:", re.I)
 
 
 def read_text(
@@ -209,25 +228,61 @@ def read_text(
     includes to whoever reads them (pip, decided when it reads each file); ``names=False``
     keeps the direct references only (pip's own read, ``gate.decide_file_content``: the names
     were decided on the earlier read)."""
-    for number, line in _logical_lines(text):
+    for number, written in _logical_lines(text):
         origin = f"{'constraints file ' if constraint else ''}{label} line {number}"
-        line = _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), line)
-        spec, options = split_line(line)
-        try:
-            words = shlex.split(options, comments=False)
-        except ValueError:
-            request.problems.append(f"{origin}: cannot parse the line")
-            continue
-        if not spec:
-            if words:
-                _file_option(request, words, origin, base, env, depth, follow)
-            continue
-        _requirement_options(request, words, origin)
-        req = parse_requirement(spec, origin)
-        req.base = base  # a local path: pip takes it from the working folder, uv from here
-        if names or req.kind in ("url", "vcs", "path"):
-            # a direct reference is decided on every read (a local folder: read)
-            request.requirements.append(req)
+        for line in expanded_lines(request, written, env):
+            _read_line(request, line, origin, base, env, depth, follow, names)
+
+
+def _read_line(request, line, origin, base, env, depth, follow, names) -> None:
+    spec, options = split_line(line)
+    try:
+        words = shlex.split(options, comments=False)
+    except ValueError:
+        request.problems.append(f"{origin}: cannot parse the line")
+        return
+    if not spec:
+        if words:
+            _file_option(request, words, origin, base, env, depth, follow)
+        return
+    _requirement_options(request, words, origin)
+    req = parse_requirement(spec, origin)
+    req.base = base  # a local path: pip takes it from the working folder, uv from here
+    if names or req.kind in ("url", "vcs", "path"):
+        # a direct reference is decided on every read (a local folder: read)
+        request.requirements.append(req)
+
+
+# pip's req_file.ENV_VAR_RE; uv reads the same ``${NAME}`` form
+_ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
+
+
+def expanded_lines(request: InstallRequest, line: str, env: Dict[str, str]) -> List[str]:
+    """``line`` with its ``${VAR}`` expanded as each installer of ``request`` expands it (red
+    team 43a R43a-3), each distinct result once. pip 23.2 (``expand_env_variables``): each
+    variable found in the ORIGINAL line, in order, replaced (``str.replace``) in the line as
+    it stands, unless its value is unset or EMPTY (kept as written). uv 0.13.9: a variable
+    that is set, even to "", is replaced; an unset one kept (checked with uv: ``./w${E}`` is
+    ``./w`` with ``E=''``), except ``${PROJECT_ROOT}`` (uv's working folder: refused here)."""
+    from .installer_paths import tools_of
+
+    found = []
+    for tool in tools_of(request):
+        if tool == "pip":
+            text = line
+            for var, name in _ENV_VAR.findall(line):
+                if env.get(name):
+                    text = text.replace(var, env[name])
+        else:
+            text = _ENV_VAR.sub(lambda m: env.get(m.group("name"), m.group("var")), line)
+            if "${PROJECT_ROOT}" in text:
+                request.problems.append(
+                    "uv replaces an unset ${PROJECT_ROOT} with its working folder, which "
+                    "Warden does not place: set PROJECT_ROOT or write the path"
+                )
+        if text not in found:
+            found.append(text)
+    return found
 
 
 def split_line(line: str) -> Tuple[str, str]:

@@ -42,5 +42,5 @@ def pip_request_from_options(
     from .sources import add_ca_env, read_local_pages
 
     add_ca_env(request, dict(env), cwd)  # the CA roots requests and ssl take from there
-    read_local_pages(request, cwd)  # a local index / find-links page's links (red8 R8-15)
+    read_local_pages(request, cwd, env)  # a local index / find-links page's links (red8 R8-15)
     return request

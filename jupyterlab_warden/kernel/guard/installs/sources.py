@@ -53,7 +53,7 @@ def add_implicit_sources(
         if not any(s.role in ("index",) for s in request.sources):
             request.sources.append(Source(DEFAULT_INDEX, "default-index", "pip's default"))
     if request.tool in ("pip", "uv"):
-        read_local_pages(request, cwd)
+        read_local_pages(request, cwd, env)
 
 
 # A local index or find-links location (a folder, an HTML page, a ``file:`` URL) is read, not
@@ -67,20 +67,14 @@ _JSON_URL = re.compile(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _MAX_PAGES, _MAX_PAGE_BYTES = 20000, 4 << 20
 
 
-def _local_paths(source: Source, text: str, cwd: str):
+def _local_paths(request: InstallRequest, source: Source, text: str, cwd: str, home: str):
     """The files the installer may open for the local source ``source`` (``text``, a path or a
-    ``file:`` URL; ``installer_paths``): from the working folder, and from its requirements
-    file's folder when it comes from one. None: a ``file:`` URL naming another host."""
-    from urllib.parse import unquote, urlsplit
-
+    ``file:`` URL), by each installer's reading (``installer_paths.location``: ``~``, ``file:``
+    forms, the requirements file's folder). None: a ``file:`` URL naming another host."""
     from . import installer_paths
 
-    if text.lower().startswith("file:"):
-        parts = urlsplit(text)
-        if parts.netloc not in ("", "localhost"):
-            return None
-        text = unquote(parts.path)
-    return installer_paths.joined(os.path.expanduser(text), [source.base, cwd])
+    tools = installer_paths.tools_of(request)
+    return installer_paths.location(text, tools, cwd, source.base, home)
 
 
 def _page_links(text: str) -> List[str]:
@@ -99,8 +93,11 @@ def _page_links(text: str) -> List[str]:
     return out
 
 
-def read_local_pages(request: InstallRequest, cwd: str) -> None:
+def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
     from .request import has_scheme
+
+    env = os.environ if env is None else env
+    home = env["HOME"] if "HOME" in env else _account_home()  # the installer's ``~``
 
     if request.child_reads:
         return  # the pip's own guard reads them when pip starts (R10-3)
@@ -112,7 +109,7 @@ def read_local_pages(request: InstallRequest, cwd: str) -> None:
             continue
         if "://" in text and not text.lower().startswith("file:"):
             continue
-        paths = _local_paths(source, text, cwd)
+        paths = _local_paths(request, source, text, cwd, home)
         if paths is None:
             request.problems.append(
                 f"local {source.role} {text[:200]} ({source.origin}) names another host; "
