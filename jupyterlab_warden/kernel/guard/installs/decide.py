@@ -404,6 +404,12 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
     for i, checked in enumerate(names):
         if checked not in names[:i]:
             out += _named(req, checked, data, deny, allow)
+    if req.kind == "offered":  # a file a local folder offers (R43b-4): it is the file to go
+        remedy = (
+            f"Remove {req.text[:200]} from that folder: pip and uv may take any file it offers "
+            "(the newest, or an older one for a pin, a bound or a dependency)."
+        )
+        out = [finding._replace(remedy=remedy) for finding in out]
     return out
 
 

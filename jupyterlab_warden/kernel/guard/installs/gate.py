@@ -49,6 +49,7 @@ from .own_python import OWN  # noqa: F401 - its facts are read now, before any u
 from .path_programs import new_programs, renamed_as_itself
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
+from .shipped_data import DEPS_FOLDER  # noqa: F401 - fixed now, before any cell (R43b-3)
 from .start_writes import StartWrites, child_writes
 from .uv_cache import keep_off as keep_uv_cache_off
 

@@ -6,7 +6,8 @@ dependencies from its ``*.dist-info/METADATA``, and a ``Requires-Dist: y @ URL``
 fetched from that URL. No build code runs for a wheel, so its metadata is all there is: it is
 read (the zip's central directory and the METADATA entry only, bounded) and each dependency
 decided like one on the command line. So is every wheel a local find-links or index folder
-offers (``add_offered``, red team 40b R40b-2): the install may take any of them. A wheel
+offers (``add_offered``, red team 40b R40b-2): the install may take any of them; its own
+project and version, and an offered sdist's, are decided too (``offered``, R43b-4). A wheel
 Warden cannot open, or with no METADATA, is a problem (refused).
 
 What a wheel unpacks is no build code, but some of it is code every later Python start runs
@@ -27,9 +28,9 @@ import posixpath
 import stat
 import zipfile
 from email.parser import HeaderParser
-from typing import List, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
-from . import requirements
+from . import offered, requirements
 from .request import InstallRequest
 
 MAX_METADATA_BYTES = 1 << 20
@@ -39,10 +40,11 @@ _WARDEN_PACKAGE = __name__.split(".")[0]  # Warden's own package: its files are 
 _ERRORS = (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError)
 
 
-def add(request: InstallRequest, path: str, where: str = "") -> None:
+def add(request: InstallRequest, path: str, where: str = "") -> Optional[List[tuple]]:
     """Append the dependencies of the wheel at ``path`` (absolute) to ``request``, and refuse
     it when it carries start-up code (``start_code``) and is not the machine's. ``where``
-    names the local find-links or index folder that offers it, if any."""
+    names the local find-links or index folder that offers it, if any. Returns its
+    ``(entry, METADATA text)`` list; None when it cannot be read (a problem)."""
     label = os.path.basename(path) + (f" ({where})" if where else "")
     try:
         texts, found = _read(path, metadata=True)
@@ -51,7 +53,7 @@ def add(request: InstallRequest, path: str, where: str = "") -> None:
             f"cannot read the wheel {label}'s metadata: {exc}; Warden reads what a local "
             "wheel installs"
         )
-        return
+        return None
     if not machines(path):
         _refuse_start_code(request, label, found)
     for name, text in texts:
@@ -60,19 +62,24 @@ def add(request: InstallRequest, path: str, where: str = "") -> None:
             request.requirements.append(
                 requirements.parse_requirement(" ".join(value.split()), origin)
             )
+    return texts
 
 
 def add_offered(request: InstallRequest, path: str, where: str) -> None:
-    """A wheel a local find-links or index folder (``where``) offers: the install may take it,
-    and Warden cannot know whether it will, so it is read as a named wheel is (``add``: its
-    start-up code, R34-4, and every ``Requires-Dist`` decided, red team 40b R40b-2). The
-    machine's own wheels (``machines``) are like an allowed index's: not read. A dependency
-    on a local file (``y @ file:...``) is refused: ``local_projects`` has already run and
-    would not open it."""
+    """A wheel or sdist a local find-links or index folder (``where``) offers: the install may
+    take it, and Warden cannot know whether it will. Its project and version are decided as a
+    named file's are (``offered``, red team 43b R43b-4); a wheel is read as a named wheel is
+    (``add``: its start-up code, R34-4, and every ``Requires-Dist`` decided, red team 40b
+    R40b-2). The machine's own files (``machines``) are like an allowed index's: not read. A
+    dependency on a local file (``y @ file:...``) is refused: ``local_projects`` has already
+    run and would not open it."""
     if machines(path):
         return
+    if offered.is_sdist(path):
+        offered.add_sdist(request, path, where)  # not opened: its build code runs on install
+        return
     before = len(request.requirements)
-    add(request, path, where)
+    texts = add(request, path, where)
     _add_sidecar(request, path, where)
     for dependency in request.requirements[before:]:
         if dependency.kind == "path":
@@ -81,6 +88,7 @@ def add_offered(request: InstallRequest, path: str, where: str) -> None:
                 f"a wheel offered by {where}, which Warden does not read; install that file "
                 "by its path, or use an index the policy allows"
             )
+    offered.add_wheel(request, path, where, texts)
 
 
 def _add_sidecar(request: InstallRequest, path: str, where: str) -> None:

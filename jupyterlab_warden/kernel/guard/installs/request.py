@@ -15,7 +15,9 @@ class Requirement:
     def __init__(self, text: str, name: Optional[str], kind: str, origin: str, pin=None):
         self.text = text  # as written (a URL's credentials removed: see redact_url)
         self.name = name  # PEP 503 normalized, when known
-        self.kind = kind  # "name" | "conda" (a conda package name) | "url" | "vcs" | "path"
+        # "name" | "conda" (a conda package name) | "url" | "vcs" | "path" | "offered" (a file
+        # a local folder offers, which the install may take: ``offered``)
+        self.kind = kind
         self.origin = origin  # "command line", "requirements.txt line 3", ...
         self.pin = pin  # the version of an exact "==" pin, else None
         self.specifier = ""  # a name's whole version specifier (``>=1.0,<2``), R41b-3
@@ -73,7 +75,8 @@ class InstallRequest:
         self.child_reads = False
 
     def names(self) -> List[str]:
-        return [r.name for r in self.requirements if r.name]
+        """The packages it asks for (not the files a local folder offers)."""
+        return [r.name for r in self.requirements if r.name and r.kind != "offered"]
 
 
 # A URL is matched against the policy only in one plain spelling that every installer reads

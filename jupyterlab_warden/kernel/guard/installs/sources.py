@@ -116,8 +116,9 @@ def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
                 "Warden cannot read it"
             )
             continue
-        # named as given: a link `x.whl` to `blob` is a wheel to pip and uv (R42a-6)
-        wheel_named = paths[0].lower().endswith(".whl")
+        # named as given: a link `x.whl` to `blob` is a wheel to pip and uv (R42a-6), an
+        # archive named like an sdist a candidate too (R43b-4)
+        wheel_named = _offered_file(paths[0])
         pages, wheels = [], []
         for path in paths:
             if os.path.isfile(path):  # a page, or a wheel the installer takes as a candidate
@@ -188,7 +189,7 @@ def _walk(top: str, pages: List[str], wheels: List[str]) -> str:
         if root != top:
             dirs[:] = []
         pages += [os.path.join(root, f) for f in files if not f.lower().endswith(_ARCHIVES)]
-        wheels += [os.path.join(root, f) for f in files if f.lower().endswith(".whl")]
+        wheels += [os.path.join(root, f) for f in files if _offered_file(f)]  # sdists too
         if len(pages) + len(wheels) > _MAX_PAGES:
             break
     if not unread:
@@ -196,10 +197,18 @@ def _walk(top: str, pages: List[str], wheels: List[str]) -> str:
     return getattr(unread[0], "filename", None) or top
 
 
+def _offered_file(name: str) -> bool:
+    """A file the installer may take from a local folder or page: a wheel or an sdist."""
+    from .offered import is_sdist
+
+    return name.lower().endswith(".whl") or is_sdist(name)
+
+
 def _check_local_wheels(request: InstallRequest, wheels: List[str], where: str) -> None:
-    """A wheel a local index or find-links location holds or links to may be what the install
-    takes: read as a named wheel is (``local_wheels.add_offered``: its start-up code, R34-4,
-    and its Requires-Dist, R40b-2)."""
+    """A wheel or sdist a local index or find-links location holds or links to may be what the
+    install takes: decided by its project and version and a wheel read as a named wheel is
+    (``local_wheels.add_offered``: R43b-4, its start-up code, R34-4, its Requires-Dist,
+    R40b-2)."""
     from . import local_wheels
 
     wheels = sorted(set(wheels))
@@ -256,9 +265,10 @@ def _pip_links(body: str, page: str) -> List[str]:
 
 def _place_pip_link(request: InstallRequest, url: str, page: str, wheels: List[str]) -> None:
     """A link pip resolved from a local page (``_pip_links``): another host's is decided as a
-    source; a local wheel's file (its path unquoted, as pip's ``url_to_path``) is read with the
-    folder's wheels (``wheels``); one Warden cannot place on a file is refused. A local sdist
-    is not opened (its build code runs when it is installed: the threat model's local sdists)."""
+    source; a local wheel's or sdist's file (its path unquoted, as pip's ``url_to_path``) is
+    decided with the folder's (``wheels``); one Warden cannot place on a file is refused. A
+    local sdist is not opened (its build code runs when it is installed: the threat model's
+    local sdists), only placed by its file name (R43b-4)."""
     from urllib.parse import unquote, urlsplit
 
     where = f"a link on the local page {page}"
@@ -275,13 +285,13 @@ def _place_pip_link(request: InstallRequest, url: str, page: str, wheels: List[s
         )
         return
     path = unquote(parts.path)
-    if not posixpath.basename(path.rstrip("/")).lower().endswith(".whl"):
+    if not _offered_file(posixpath.basename(path.rstrip("/"))):
         return
-    if os.path.isfile(path):  # its PEP 658 sidecar is read with it (``add_offered``)
+    if os.path.isfile(path):  # a wheel's PEP 658 sidecar is read with it (``add_offered``)
         wheels.append(path)
         return
     request.problems.append(
-        f"{where} names the wheel {url[:200]}, which Warden cannot place on a file (pip joins "
+        f"{where} names the file {url[:200]}, which Warden cannot place on a file (pip joins "
         "a page's links to its first <base href> and unquotes them): fix or remove the link"
     )
 

@@ -1,0 +1,25 @@
+"""Where the guard's shipped data is (``kernel/deps``: the OSV snapshot, the popular-name
+ranking, the imitation rules), worked out once as the guard boots (red team 43b R43b-3).
+
+``names.data_path`` is first asked on the first install, after cells ran: computed then with
+the process's ``os.path``, a cell that rebound ``os.path.abspath`` before it pointed the guard
+at a folder of its own (an empty advisory list) for the kernel's life. So the folder is fixed
+here, at import (``gate`` imports this module with the guard, before any cell), from this
+file's place with the boot's ``os.path`` (``frozen_os``).
+"""
+
+from .frozen_os import FROZEN_OS
+
+_path = FROZEN_OS.path
+_HERE = globals().get("__file__")  # none in a guard bootstrapped from embedded source
+_KERNEL = _path.dirname(_path.dirname(_path.dirname(_path.abspath(_HERE)))) if _HERE else None
+DEPS_FOLDER = _path.join(_KERNEL, "deps") if _KERNEL else None
+
+
+def data_path(filename: str) -> str:
+    """A file shipped in ``jupyterlab_warden/kernel/deps/``. A guard bootstrapped from
+    embedded source has no such folder: FileNotFoundError (its readers refuse every install
+    that needs the file, never read one from the working folder)."""
+    if DEPS_FOLDER is None:
+        raise FileNotFoundError(f"{filename}: this guard was bootstrapped without its data")
+    return _path.join(DEPS_FOLDER, filename)
