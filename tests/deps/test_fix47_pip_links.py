@@ -210,9 +210,22 @@ def test_a_pip_whose_pages_warden_does_not_read_is_refused(monkeypatch):
     monkeypatch.setattr(finder, "parse_links", marked(pip_links.KIND_LINKS))
     assert "downloader" in pip_links.unchecked(off)
     monkeypatch.setattr(download, "_http_get_download", marked(pip_links.KIND_DOWNLOAD))
+    _mark_red_team_43a(monkeypatch, marked)  # what fix48pip wraps too (its own test checks)
     assert pip_links.unchecked(off) == ""
     assert "--no-cache-dir" in pip_links.unchecked(on)
     monkeypatch.setattr(cache.SafeFileCache, "get", marked(pip_links.KIND_CACHE))
     assert pip_links.unchecked(on) == ""
     monkeypatch.delattr(download, "_http_get_download")  # a pip whose internals were renamed
     assert "is missing or not Warden's" in pip_links.unchecked(off)
+
+
+def _mark_red_team_43a(monkeypatch, marked):
+    import pip._internal.cli.req_command as req_command
+
+    from jupyterlab_warden.kernel.guard.installs import pip_requirements, pip_requires, pip_sources
+
+    monkeypatch.setattr(req_command, "install_req_from_req_string", marked(pip_requires.KIND))
+    monkeypatch.setattr(req_command, "parse_requirements", marked(pip_requirements.KIND))
+    import pip._internal.index.collector as collector
+
+    monkeypatch.setattr(collector, "build_source", marked(pip_sources.KIND))

@@ -749,6 +749,7 @@ class InstallGate:
         if pages:
             request.problems.append(pages)
         self._enforce([request], "pip options", in_process=True, quiet=True)
+        _vouch_direct(request)  # its URLs pip may download (R43a-1)
 
     def decide_cached_wheel(self, path: str, link: str) -> None:
         """A wheel pip takes from its wheel cache in place of ``link`` (``pip_wheel_cache``,
@@ -765,11 +766,13 @@ class InstallGate:
             request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
         self._enforce([request], "pip wheel cache", in_process=True, quiet=True)
 
-    def decide_links(self, page: str, links: list, vouched: bool = False) -> None:
+    def decide_links(self, page: str, links: list, vouched: bool = False, files=()) -> None:
         """The links pip parsed from ``page`` (or where a redirect took a download of
         ``page``: ``vouched``), decided before pip takes any (``pip_links``, red team 42a
-        R42a-2): each one the page's trusted host does not serve, as a source."""
-        from . import pip_links
+        R42a-2): each one the page's trusted host does not serve, as a source; ``files``: the
+        paths of its ``file:`` links (a local page's), a wheel among them read now (R43a-5:
+        the page may be one pip reads in place of a URL, never read before pip started)."""
+        from . import local_wheels, pip_links
         from .request import InstallRequest, Source, redact_url
 
         request = InstallRequest("pip", "pip install")
@@ -778,8 +781,92 @@ class InstallGate:
         where = f"a link on {redact_url(page)[:200]}" if not vouched else "a download's redirect"
         request.sources.extend(Source(url, "find-links", where) for url in sources)
         request.problems.extend(problems)
-        if request.sources or request.problems or policy is None:
+        for path in dict.fromkeys(files):
+            if not path:
+                request.problems.append(f"{where} names a file Warden cannot place")
+            elif path.lower().endswith(".whl"):
+                try:
+                    local_wheels.add_offered(request, path, where)
+                except Exception as exc:  # noqa: BLE001 - a reader bug must not wave it through
+                    request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
+        if request.sources or request.problems or request.requirements or policy is None:
             self._enforce([request], "pip page links", in_process=True, quiet=True)
+
+    def refuse_unvouched(self, url: str) -> None:
+        """A download of a URL no decision in this process vouched for (``pip_links.vouched``,
+        red team 43a R43a-1): pip took it from somewhere Warden does not read."""
+        from .request import InstallRequest, redact_url
+
+        request = InstallRequest("pip", "pip install")
+        request.problems.append(
+            f"pip would download {redact_url(url)[:200] or 'a URL Warden cannot read'}, which "
+            "no index page, command line, requirements file or dependency Warden decided names"
+        )
+        self._enforce([request], "pip download", in_process=True, quiet=True)
+
+    def decide_dependency(self, text: str, parent: str, path: str) -> None:
+        """A dependency's direct reference pip builds from its parent's metadata
+        (``pip_requires``, red team 43a R43a-1): decided as on the command line (the
+        direct-URL rule, the host's trust), a ``file:`` wheel (``path``, pip's reading of it)
+        read as a local folder's (its start-up code, its Requires-Dist); then vouched for."""
+        from . import local_projects, local_wheels, pip_links, requirements
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        where = f"a dependency of {parent[:200] or 'a package'}"
+        try:
+            req = requirements.parse_requirement(text, where)
+            request.requirements.append(req)
+            if path and path.lower().endswith(".whl"):
+                local_wheels.add_offered(request, path, where)
+            elif req.kind == "path":
+                local_projects.add(request, os.getcwd(), dict(os.environ))
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {where} ({type(exc).__name__})")
+        self._enforce([request], "pip dependency", in_process=True, quiet=True)
+        pip_links.vouch([_ref_url_of(text)])
+
+    def decide_local_location(self, path: str, role: str) -> None:
+        """An index or find-links location pip reads as a local path (``pip_sources``, red
+        team 43a R43a-5: ``https://pypi.org/simple/x/`` is the folder ``https:/pypi.org/
+        simple/x`` when the working folder holds it): read as a local source now."""
+        from .request import InstallRequest, Source
+        from .sources import read_local_pages
+
+        request = InstallRequest("pip", "pip install")
+        cwd = os.getcwd()
+        where = os.path.join(cwd, path)  # joined, not folded: both resolutions are read
+        location = Source(where, role, "a location pip reads as a local path")
+        request.sources.append(location)
+        try:
+            if not path:
+                raise ValueError("pip's url_to_path is not loaded")
+            read_local_pages(request, cwd)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(f"Warden failed to read {path[:200]} ({type(exc).__name__})")
+        # decided by what was read in it: its name (``./https:/x/simple``) is no URL to judge
+        request.sources.remove(location)
+        self._enforce([request], "pip local location", in_process=True, quiet=True)
+
+    def decide_parsed_requirements(self, parsed: list) -> None:
+        """The requirements pip parsed from a requirements or constraints file
+        (``pip_requirements``, red team 43a R43a-4), names too: decided on what pip will
+        install, whichever file Warden's earlier read opened; a local project or wheel among
+        them read as the command line's (``local_projects``). ``parsed``: (line, origin)."""
+        from . import local_projects, requirements
+        from .request import InstallRequest
+
+        request = InstallRequest("pip", "pip install")
+        try:
+            for line, origin in parsed:
+                request.requirements.append(requirements.parse_requirement(line, origin))
+            local_projects.add(request, os.getcwd(), dict(os.environ))
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
+            request.problems.append(
+                f"Warden failed to read pip's requirements ({type(exc).__name__})"
+            )
+        self._enforce([request], "pip requirements", in_process=True, quiet=True)
+        _vouch_direct(request)
 
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
@@ -804,6 +891,7 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request.problems.append(f"Warden failed to read {label} ({type(exc).__name__})")
         self._enforce([request], "pip requirements file", in_process=True, quiet=True)
+        _vouch_direct(request)
 
     # -- policy, events, refusal -------------------------------------------------------------
     def _enforce(self, requests: list, call: str, in_process: bool, quiet=False) -> None:
@@ -815,6 +903,8 @@ class InstallGate:
         policy = state.policy if state.intact() else None
         refusals, warnings, events = [], [], []
         self.counts["installs_seen"] += len(requests)
+        if not quiet:  # a new install: the confirmations it uses are remembered afresh
+            self._just_confirmed = set()
         for request in requests:
             if policy is None:
                 findings = [
@@ -865,9 +955,12 @@ class InstallGate:
             raise WardenBlockedInstall(message, events)
 
     def _confirmed(self, finding, request, quiet=False) -> bool:
+        """A confirmation given for this finding (one install each). A quiet re-decision of the
+        install now running (pip's resolved options, its reads and parses of files: R43a-4)
+        honours every one that install used, not only the last."""
         fp = self._fingerprint(finding, request)
         if self.state.confirmations.pop(fp, None) is not None:
-            self._just_confirmed = {fp}
+            self._just_confirmed.add(fp)
             return True
         return quiet and fp in self._just_confirmed
 
@@ -932,6 +1025,23 @@ class InstallGate:
     def status(self) -> dict:
         data = self._data
         return dict(self.counts, data_problems=list(data.problems) if data else [])
+
+
+def _ref_url_of(text: str) -> str:
+    """The URL of a direct reference ``text`` (``name @ URL``, ``URL``), as the policy reads it."""
+    from .decide import _ref_url
+
+    return _ref_url(text)
+
+
+def _vouch_direct(request) -> None:
+    """The direct-reference URLs of a request decided in pip's process, and its find-links
+    locations (``--find-links https://h/x.whl`` is a file pip downloads unparsed): pip may
+    download them (``pip_links.vouched``)."""
+    from . import pip_links
+
+    pip_links.vouch(_ref_url_of(r.text) for r in request.requirements if r.kind == "url")
+    pip_links.vouch(s.url for s in request.sources if s.role == "find-links")
 
 
 def _decided(decide, request, policy: dict, data) -> list:
@@ -1609,6 +1719,24 @@ PATCH_TARGETS = (
     ("pip._internal.index.package_finder", "parse_links", "pip page links", "pip-page-links"),
     ("pip._internal.network.download", "_http_get_download", "pip download", "pip-download"),
     ("pip._internal.network.cache", "SafeFileCache.get", "pip HTTP cache", "pip-http-cache"),
+    # a dependency's direct reference (pip_requires), a location pip reads as a local path
+    # (pip_sources), the requirements pip parses from a file (pip_requirements): red team 43a
+    (
+        "pip._internal.req.constructors",
+        "install_req_from_req_string",
+        "pip dependency",
+        "pip-requires",
+    ),
+    (
+        "pip._internal.cli.req_command",
+        "install_req_from_req_string",
+        "pip dependency",
+        "pip-requires",
+    ),
+    ("pip._internal.index.sources", "build_source", "pip source", "pip-build-source"),
+    ("pip._internal.index.collector", "build_source", "pip source", "pip-build-source"),
+    ("pip._internal.req.req_file", "parse_requirements", "pip requirements", "pip-requirements"),
+    ("pip._internal.cli.req_command", "parse_requirements", "pip requirements", "pip-requirements"),
     ("IPython.core.magics.script", "ScriptMagics.shebang", "%%script", "script-magic"),
     ("multiprocessing.util", "spawnv_passfds", "multiprocessing spawn", "mp-spawn"),
     # preexec_fn, which the subprocess.Popen event does not carry (R11-9)
@@ -1637,6 +1765,9 @@ def maker(kind: str):
         "pip-page-links": _pip_links_wrapper("links_wrapper"),
         "pip-download": _pip_links_wrapper("download_wrapper"),
         "pip-http-cache": _pip_links_wrapper("cache_wrapper"),
+        "pip-requires": _pip_requires_wrapper,
+        "pip-build-source": _pip_sources_wrapper,
+        "pip-requirements": _pip_requirements_wrapper,
         "script-magic": script_magic_wrapper,
         "mp-spawn": spawnv_passfds_wrapper,
         "popen-preexec": execute_child_wrapper,
@@ -1648,6 +1779,24 @@ def maker(kind: str):
 
 def _pip_wheel_cache_wrapper(original, label, state):
     from .pip_wheel_cache import wrapper
+
+    return wrapper(original, label, state)
+
+
+def _pip_requires_wrapper(original, label, state):
+    from .pip_requires import wrapper
+
+    return wrapper(original, label, state)
+
+
+def _pip_sources_wrapper(original, label, state):
+    from .pip_sources import wrapper
+
+    return wrapper(original, label, state)
+
+
+def _pip_requirements_wrapper(original, label, state):
+    from .pip_requirements import wrapper
 
     return wrapper(original, label, state)
 

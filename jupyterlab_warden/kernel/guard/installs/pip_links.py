@@ -15,12 +15,17 @@ So, in the pip process Warden allowed (``gate.PATCH_TARGETS``, as its module loa
   index's file (``/simple/x/`` linking ``/files/x.whl`` on a devpi or Nexus mirror); any
   other goes through the policy rule the command line's index does (PyPI's pages link
   ``https://files.pythonhosted.org``, a trusted index by default); a ``file:`` link only
-  from a local page (read before pip started, ``sources._pip_links``);
+  from a local page, and a ``file:`` wheel it links read then (``local_wheels.add_offered``:
+  the page may be one pip reads in place of a URL, ``pip_sources``, red team 43a R43a-5);
 * a file pip downloads (``network.download._http_get_download``, used by both of pip's
   downloaders) is fetched from the server, never from pip's HTTP cache
   (``network.cache.SafeFileCache.get`` misses while it runs): a stored response is bytes a
   cell may have written, and a stored page may have given the hash they are checked with;
-  where a redirect took the download is decided as a link of the URL asked for.
+  where a redirect took the download is decided as a link of the URL asked for, and the URL
+  asked for must be one a decision in this process vouched for (``vouch``: a decided page's
+  link, a direct reference of the decided command line or requirements file, a dependency's
+  URL decided by ``pip_requires``), or it is refused (red team 43a R43a-1: a wheel's
+  ``Requires-Dist: x @ URL`` was downloaded undecided).
 
 Pages stay cached (revalidated with the stored ETag, the stored body used on ``304``):
 whatever page pip reads, its links are decided. pip still stores responses.
@@ -40,6 +45,30 @@ KIND_DOWNLOAD = "pip-download"
 KIND_CACHE = "pip-http-cache"
 # set while pip's downloader fetches a file: the HTTP cache then answers nothing
 _DOWNLOADING = _contextvars.ContextVar("warden_pip_download", default=False)
+# the URLs (``url_key``) a decision in this process vouched for: what a download may ask for
+_VOUCHED: set = set()
+
+
+def url_key(url: str) -> str:
+    """The spelling a download's URL is vouched for in: fragment dropped, credentials and
+    query reduced as the policy reads a direct reference (``redact_url``); '' for a URL Warden
+    cannot read (never vouched)."""
+    key = redact_url(url.split("#", 1)[0].strip())
+    return "" if key.startswith("<") else key
+
+
+def vouch(urls) -> None:
+    """Note ``urls`` as decided: pip may download them."""
+    _VOUCHED.update(filter(None, map(url_key, urls)))
+
+
+def vouched(url: str) -> bool:
+    """Whether a decision vouched for ``url``, or for the file whose PEP 658 metadata
+    (``<file>.metadata``, ``Link.metadata_link``) it is."""
+    key = url_key(url)
+    if not key:
+        return False
+    return key in _VOUCHED or (key.endswith(".metadata") and key[: -len(".metadata")] in _VOUCHED)
 
 
 def links_wrapper(original, label, state):
@@ -49,18 +78,26 @@ def links_wrapper(original, label, state):
         links = list(original(page, *args, **kwargs))
         gate = getattr(state, "installs", None)
         if gate is not None:
-            gate.decide_links(_text(page, "url"), [_text(link, "url") for link in links])
+            urls = [_text(link, "url") for link in links]
+            # a local page's file: links, as pip opens them (``Link.file_path``), read now
+            files = [_text(link, "file_path") for link in links if _text(link, "scheme") == "file"]
+            gate.decide_links(_text(page, "url"), urls, files=files)
+            vouch(urls)
         return links
 
     return parse_links
 
 
 def download_wrapper(original, label, state):
-    """``_http_get_download(session, link)``: the body comes from the server, never pip's HTTP
-    cache (``cache_wrapper`` misses while this runs), and where a redirect took the request
-    is decided as a link of the URL asked for (which a page or the command line decided)."""
+    """``_http_get_download(session, link)``: the URL asked for is one a decision vouched for
+    (``vouched``), the body comes from the server, never pip's HTTP cache (``cache_wrapper``
+    misses while this runs), and where a redirect took the request is decided as a link of the
+    URL asked for."""
 
     def http_get_download(session, link, *args, **kwargs):
+        gate = getattr(state, "installs", None)
+        if gate is not None and not vouched(_text(link, "url")):
+            gate.refuse_unvouched(_text(link, "url"))
         token = _DOWNLOADING.set(True)
         try:
             response = original(session, link, *args, **kwargs)
@@ -68,7 +105,6 @@ def download_wrapper(original, label, state):
             _DOWNLOADING.reset(token)
         asked = _text(link, "url").split("#", 1)[0]
         final = _text(response, "url").split("#", 1)[0]
-        gate = getattr(state, "installs", None)
         if gate is not None and final != asked:
             try:
                 gate.decide_links(asked, [final], vouched=True)
@@ -117,7 +153,7 @@ def admitted(page: str, links: list, policy: dict, vouched: bool = False) -> tup
         if not link:
             problems.append(f"the page {shown} holds a link Warden cannot read")
         elif is_local(link):
-            if not local:  # a local page's files were read before pip started
+            if not local:  # a local page's wheels are read as pip parses it (``decide_links``)
                 problems.append(
                     f"the page {shown} links a file on this machine "
                     f"({redact_url(link)[:200]}), which pip would take as that page's"
@@ -149,9 +185,14 @@ _OTHER_PIP = "install with a pip whose internals Warden knows (pip 23.2's)"
 
 def unchecked(options) -> str:
     """Why this pip command is refused ('' when it is not): pip as loaded now parses pages,
-    downloads or (with its cache on, ``options.cache_dir``) reads its HTTP cache through
-    another function than Warden's wrapper."""
+    downloads, builds dependencies or sources, parses requirements files or (with its cache
+    on, ``options.cache_dir``) reads its HTTP cache through another function than Warden's
+    wrapper."""
     import sys
+
+    from .pip_requirements import KIND as KIND_REQUIREMENTS
+    from .pip_requires import KIND as KIND_REQUIRES
+    from .pip_sources import KIND as KIND_SOURCES
 
     wanted = [
         ("link parsing", KIND_LINKS, "pip._internal.index.collector", "parse_links",
@@ -160,6 +201,13 @@ def unchecked(options) -> str:
          "the links of index pages", _OTHER_PIP),
         ("downloader", KIND_DOWNLOAD, "pip._internal.network.download", "_http_get_download",
          "where a redirect sends a download", _OTHER_PIP),
+        # red team 43a: what the resolvers, the link collector and the command build from
+        ("dependency builder", KIND_REQUIRES, "pip._internal.cli.req_command",
+         "install_req_from_req_string", "a dependency's direct reference", _OTHER_PIP),
+        ("source builder", KIND_SOURCES, "pip._internal.index.collector", "build_source",
+         "an index location that is a local folder", _OTHER_PIP),
+        ("requirements parser", KIND_REQUIREMENTS, "pip._internal.cli.req_command",
+         "parse_requirements", "the names of the requirements files it reads", _OTHER_PIP),
     ]  # fmt: skip
     if getattr(options, "cache_dir", None):
         wanted.append(

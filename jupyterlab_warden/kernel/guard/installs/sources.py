@@ -105,9 +105,12 @@ def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
         if source.role not in ("index", "extra-index", "default-index", "find-links"):
             continue
         text = source.url.strip()
-        if not text or (has_scheme(text) and not text.lower().startswith("file:")):
+        if not text:
             continue
-        if "://" in text and not text.lower().startswith("file:"):
+        # a URL that exists as a path is a local folder to pip (``build_source`` tests
+        # os.path.exists first: ``https://x/simple`` is ``./https:/x/simple``, R43a-5)
+        remote = has_scheme(text) or "://" in text
+        if remote and not text.lower().startswith("file:") and not _exists_as_path(text, cwd):
             continue
         paths = _local_paths(request, source, text, cwd, home)
         if paths is None:
@@ -168,6 +171,13 @@ def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
                         Source(link, "find-links", f"a link on the local page {page}")
                     )
         _check_local_wheels(request, wheels, f"local {source.role} {text[:200]}")
+
+
+def _exists_as_path(text: str, cwd: str) -> bool:
+    try:
+        return os.path.exists(os.path.join(cwd, text))
+    except (OSError, ValueError):  # a NUL in the text: no path
+        return False
 
 
 def _walk(top: str, pages: List[str], wheels: List[str]) -> str:

@@ -1,0 +1,166 @@
+"""Red team 43a R43a-1: a trusted mirror's wheel depends on a URL on a refused host.
+
+R42a-2 decides every link pip parses from a page (``pip_links.links_wrapper``) and where a
+redirect takes a download (``pip_links.download_wrapper``), on the belief that the URL a
+download asks for "a page or the command line decided". A third source of URLs is neither: a
+wheel's own ``Requires-Dist: NAME @ URL`` (PEP 508 direct reference). pip 23.2 refuses such a
+dependency only when its parent came from PyPI's file host
+(``req.constructors.install_req_from_req_string``: ``files.pythonhosted.org`` /
+``test-files.pythonhosted.org``); from any other index (the devpi/Nexus mirror an admin
+trusts) it downloads the URL through ``_http_get_download`` with no redirect, so nothing is
+decided. A local wheel's ``Requires-Dist: x @ URL`` is refused (R8-16, ``local_wheels``);
+the same line in a wheel a trusted remote index serves is never read.
+
+The admin's policy trusts a plain-HTTP mirror (``trusted_sources.package_indexes`` and
+``tls_unverified_hosts``, as R42a-2's proof). The mirror (the attacker serves what the
+local index serves) offers ``wardencarrier`` whose METADATA says ``Requires-Dist:
+warden-demo-pkg @ <the test index, a host the policy refuses>/files/...whl``. The cell runs
+``pip install --index-url http://MIRROR/simple wardencarrier``: pip installs warden-demo-pkg
+from the refused host. The control: the same URL on pip's command line is refused.
+FAILS today (installed under Warden).
+"""
+
+import base64
+import hashlib
+import http.server
+import json
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CARRIER = "wardencarrier"
+WHEEL = f"{CARRIER}-1.0-py3-none-any.whl"
+
+
+def _wheel(path: Path, requires: str) -> bytes:
+    info = f"{CARRIER}-1.0.dist-info"
+    files = {
+        f"{CARRIER}_mod/__init__.py": "",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {CARRIER}\nVersion: 1.0\n{requires}",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = []
+    for arc, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
+    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
+    with zipfile.ZipFile(path, "w") as wheel:
+        for arc, text in files.items():
+            wheel.writestr(arc, text)
+    return path.read_bytes()
+
+
+@pytest.fixture()
+def mirror(index, tmp_path):
+    """The admin's trusted plain-HTTP mirror: /simple/wardencarrier/ links its own wheel,
+    which depends on the refused host's warden-demo-pkg."""
+    refused = f"{index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
+    yield from _serve(tmp_path, f"Requires-Dist: warden-demo-pkg @ {refused}\n")
+
+
+LOCAL_WHEEL = "work/w/warden_demo_pkg-1.0-py3-none-any.whl"
+
+
+@pytest.fixture()
+def mirror_to_file(tmp_path):
+    """The same mirror, its wheel depending on a wheel in the notebook's folder (``file:``)."""
+    local = tmp_path / LOCAL_WHEEL
+    yield from _serve(tmp_path, f"Requires-Dist: warden-demo-pkg @ file://{local}\n")
+
+
+def _serve(tmp_path, requires: str):
+    data = _wheel(tmp_path / WHEEL, requires)
+    digest = hashlib.sha256(data).hexdigest()
+    served = []
+
+    class Mirror(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            served.append(self.path)
+            if self.path.rstrip("/") == f"/simple/{CARRIER}":
+                body = f'<a href="/files/{WHEEL}#sha256={digest}">{WHEEL}</a>'.encode()
+                kind = "text/html"
+            elif self.path == f"/files/{WHEEL}":
+                body, kind = data, "application/octet-stream"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}", served
+    server.shutdown()
+    server.server_close()
+
+
+def _policy(kernel, host: str) -> None:
+    policy = {
+        "schema_version": 1, "revision": 3,
+        "trusted_sources": {"package_indexes": [f"http://{host}/simple"]},
+        "dependencies": {"tls_unverified_hosts": [host]},
+    }  # fmt: skip
+    kernel.policy.write_text(json.dumps(policy))
+
+
+def _cell(host: str, words: str) -> str:
+    line = (
+        f" -m pip install -q --no-cache-dir --target {{target}} --trusted-host {host} "
+        f"--index-url http://{host}/simple {words}"
+    )
+    return f"import os, sys\nos.system(sys.executable + {line!r})\n"
+
+
+def test_control_the_refused_url_on_the_command_line_is_refused(kernel, mirror):
+    host, _served = mirror
+    _policy(kernel, host)
+    url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
+    kernel.reset()
+    guarded = kernel.cell(_cell(host, f"'warden-demo-pkg @ {url}'"), launched=True)
+    assert guarded["refused"], guarded
+    assert not kernel.installed() and not kernel.index.requests, guarded
+
+
+def test_a_trusted_mirror_wheel_s_requires_dist_url_on_a_refused_host_is_decided(kernel, mirror):
+    host, served = mirror
+    _policy(kernel, host)
+    code = _cell(host, CARRIER)
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert kernel.installed(CARRIER) and kernel.installed(), plain
+    assert kernel.index.requests, plain  # fetched from the refused host
+    kernel.reset()
+    served.clear()
+    guarded = kernel.cell(code, launched=True)
+    assert f"/simple/{CARRIER}/" in served, guarded  # the trusted mirror itself was used
+    fetched = list(kernel.index.requests)
+    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+
+
+def test_a_trusted_mirror_wheel_s_file_url_dependency_is_read(kernel, mirror_to_file):
+    """The same hole with a ``file:`` dependency: a wheel the cell wrote, carrying what R34-4
+    refuses in a local wheel (a start-up ``.pth``), is installed unread; named on the command
+    line it is refused (R34-4)."""
+    from test_redteam43a_url_as_path import _wheel_as_demo
+
+    host, _served = mirror_to_file
+    _policy(kernel, host)
+    local = kernel.tmp / LOCAL_WHEEL
+    local.parent.mkdir(parents=True)
+    _wheel_as_demo(local)
+    code = _cell(host, CARRIER)
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert (kernel.target / "warden_demo_pkg.pth").exists(), plain
+    kernel.reset()
+    guarded = kernel.cell(code, launched=True)
+    assert not (kernel.target / "warden_demo_pkg.pth").exists(), ("installed under Warden", guarded)
