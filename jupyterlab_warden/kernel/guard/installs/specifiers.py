@@ -13,18 +13,20 @@ certainly allows, with any local label. A key has no local label (``1.0+cpu`` is
 OSV ranges read it), so ``!=1.0+cpu`` and ``==1.0+cpu`` are drawn as ``over`` = all of 1.0,
 ``under`` = none of it; and the installers' ``packaging`` versions read the edges of ``<V``
 and ``>V`` differently (pip's vendored 21.x leaves ``1.0.post1`` out of ``>1.0a1`` and
-``1.1rc1`` out of ``<1.1.post1``, 26.x lets both in): ``over`` takes either's, ``under`` both.
-A specifier this module cannot read allows anything and certainly nothing (``UNREAD``), so
-``reaches`` fails closed on it.
+``1.1rc1`` out of ``<1.1.post1``, 26.x lets both in; 21.x reads a ``!=P.*`` prefix by its
+text, so ``!=00.*`` leaves nothing out: ``_prefix_clause``): ``over`` takes either's,
+``under`` both. A specifier this module cannot read allows anything and certainly nothing
+(``UNREAD``), so ``reaches`` fails closed on it.
 
 Which is used where: a set is *inside* an advisory (``covered``: the vulnerable flag) only
 when all of ``over`` is, and *reaches* one (``reaches``: a malicious release) when ``over``
 meets it; when the specifier has no upper bound the resolver takes the newest release, so a
 bounded advisory is reached only when ``under`` leaves out something above it (``!=1.0``
-with 0.9 listed: pip falls back to 0.9). ``packaging`` is not used: a guarded Python may not
-have it (pip's vendored copy is the environment's file, not Warden's), and the static side
-(src/deps/specifiers.ts) must give the same answers; tests/deps/test_specifier_sets.py holds
-both sets to ``packaging``'s answers.
+with 0.9 listed: pip falls back to 0.9), unless a setting makes it take another release
+(preference.py) or pre-releases are enabled and a pre-release is listed (R43b-1, R43b-5).
+``packaging`` is not used: a guarded Python may not have it (pip's vendored copy is the
+environment's file, not Warden's), and the static side (src/deps/specifiers.ts) must give the
+same answers; tests/deps/test_specifier_sets.py holds both sets to ``packaging``'s answers.
 """
 
 import re
