@@ -20,7 +20,9 @@ OUT = ROOT / "schema/vectors/specifier-sets.json"
 
 _BASES = ["0.9", "1.0", "1.0.1", "1.1", "2.0", "1!0.5"]
 _SUFFIXES = ["", "a1", "rc1", ".dev0", ".dev3", ".post0", ".post1", ".post1.dev0", "a1.post1"]
+# "1rc1" is 1.0rc1 written short: pip's vendored packaging reads a prefix clause by its text
 VERSIONS = [b + s for b in _BASES for s in _SUFFIXES] + ["1.0+cpu", "1.0.post2+cpu", "1.1rc1+x"]
+VERSIONS += ["1rc1"]
 
 _ON = ["1.0", "1.0a1", "1.0.dev1", "1.0.post1", "1.0.post1.dev1", "1.1", "1!0.5", "0.9.post0"]
 SPECIFIERS = (
@@ -29,6 +31,11 @@ SPECIFIERS = (
     + ["===1.0", "==1.0+cpu", "!=1.0+cpu", "", "<=1.0,!=0.9", ">=0.9,!=1.1.*"]
     + [">0.9,<2,!=1.0.1", "<1,>2", "!=0.9,!=1.0,!=1.1", ">=1.0,", "<1.0+cpu", "~=1", "==1.0a1.*"]
     + ["!=2.0a1", ">=1!0", "<1!0.5", "==1.0, <3", "== 1.0.*"]
+    # R43b-2: prefixes not written as a normalized version writes them, which pip's vendored
+    # packaging (21.3) matches by text against nothing, and prefixes ending in .0 / with an
+    # epoch, which it does not match against a candidate written with fewer parts
+    + ["!=00.*", "==00.*", "!=v0.*", "==v0.*", "!=0!0.*", "==0!0.*", "!=0.09.*", "!=01.0.*"]
+    + ["!=00.*,!=1.0", "<1,!=00.*", "!=1.0.0.*", "==1.0.0.*", "!=1!0.*", "!=1!0.5.*"]
 )  # fmt: skip
 
 # advisory spans: single listed releases, and OSV ranges (introduced, fixed or last_affected)

@@ -120,14 +120,19 @@ export class AdvisorySnapshot {
 
   /** The malicious entries (not whole-project) the resolver may land in for `allowed`; an
    * entry with listed strings Warden cannot place counts as reached (fail closed). */
-  reached(name: string, allowed: Versions): AdvisoryEntry[] {
+  reached(
+    name: string,
+    allowed: Versions,
+    newest = true,
+    pre = false
+  ): AdvisoryEntry[] {
     return firstOfEach(
       this.entries(name).filter(
         e =>
           e.malicious &&
           !e.whole &&
           (e.unplaced.size > 0 ||
-            e.spans.some(s => specifiers.reaches(allowed, s)))
+            e.spans.some(s => specifiers.reaches(allowed, s, newest, pre)))
       )
     );
   }

@@ -90,8 +90,15 @@ export class DepsData {
     return this.snapshot ? this.snapshot.covering(name, allowed) : [];
   }
 
-  reached(name: string, allowed: Versions): AdvisoryEntry[] {
-    return this.snapshot ? this.snapshot.reached(name, allowed) : [];
+  reached(
+    name: string,
+    allowed: Versions,
+    newest = true,
+    pre = false
+  ): AdvisoryEntry[] {
+    return this.snapshot
+      ? this.snapshot.reached(name, allowed, newest, pre)
+      : [];
   }
 
   imitated(name: string): string | null {

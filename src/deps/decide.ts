@@ -308,7 +308,9 @@ function decideUnguarded(
   const lists: NameLists = {
     data,
     deny: names(policy, 'deny_packages'),
-    allow: names(policy, 'allow_packages')
+    allow: names(policy, 'allow_packages'),
+    order: request.order ?? [],
+    pre: (request.pre ?? []).length > 0
   };
   for (const req of request.requirements) {
     findings.push(...requirement(req, policy, lists));
@@ -449,6 +451,9 @@ interface NameLists {
   data: DepsData;
   deny: Set<string>;
   allow: Set<string>;
+  /** the request's settings that change which release is taken (R43b-1, R43b-5) */
+  order: string[];
+  pre: boolean;
 }
 
 function requirement(
@@ -518,8 +523,9 @@ function requirement(
 function named(
   req: Requirement,
   name: string,
-  { data, deny, allow }: NameLists
+  lists: NameLists
 ): InstallFinding[] {
+  const { data, deny, allow } = lists;
   const out: InstallFinding[] = [];
   const place = req.place;
   const where = place.file === null ? '' : ` (${place.origin})`;
@@ -561,16 +567,17 @@ function named(
       });
     }
   }
-  return [...out, ...versionFindings(req, name, data, where)];
+  return [...out, ...versionFindings(req, name, lists, where)];
 }
 
 /** The advisories of the versions the requirement may install: the version a pin names and
  * the one a direct reference's file names (R11-19 gap: torch-2.5.0-...whl is a torch 2.5.0
- * whatever the line pins), else the whole specifier set (R41b-3; the kernel's `_versions`). */
+ * whatever the line pins), else the whole specifier set (R41b-3; the kernel's `_versions`),
+ * read with the request's settings that change which release is taken (R43b-1, R43b-5). */
 function versionFindings(
   req: Requirement,
   name: string,
-  data: DepsData,
+  { data, order, pre }: NameLists,
   where: string
 ): InstallFinding[] {
   // reported by named, as malicious
@@ -614,13 +621,24 @@ function versionFindings(
       where
     )
   );
-  const reached = notMalware(data.reached(name, allowed));
+  const reached = notMalware(
+    data.reached(
+      name,
+      allowed,
+      order.length === 0,
+      pre || specifiers.namesPre(specifier)
+    )
+  );
   if (reached.length > 0) {
     const ids = reached.map(e => e.id).join(', ');
+    const why =
+      order.length > 0
+        ? `: ${order[0]} makes the installer take a release other than the newest`
+        : '';
     out.push({
       ruleId: RULE_MALICIOUS,
       reason: `malicious-release:${name}${specifier}`,
-      message: `'${name}${specifier}'${where} may install a known-malicious release of ${name} (${reached.map(e => `${e.id}: ${e.summary}`).join('; ')})`,
+      message: `'${name}${specifier}'${where} may install a known-malicious release of ${name} (${reached.map(e => `${e.id}: ${e.summary}`).join('; ')})${why}`,
       remedy: `Pin a release of ${name} that ${ids} does not list (pip install '${name}==VERSION'), after checking the advisory.`,
       subject: name,
       place: req.place

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import uvRunTable from '../../schema/uv-run-cli.json';
 import uvCliTable from '../../schema/uv-cli.json';
 import { normalize } from './names';
+import * as preference from './preference';
 import {
   addTls,
   COMMAND_LINE,
@@ -371,6 +372,7 @@ export function pipRequest(
       seenCommand = true;
       continue;
     }
+    preference.note(request, 'pip', option, value, 'command line');
     applyIndexOption(request, option, value ?? '', context);
   }
   return request;
@@ -1309,6 +1311,7 @@ function applyUvOption(
   // every uv command reads uv's short spellings as the long options (red team 14 R14-38:
   // `uvx -w SPEC`, `uv tool install -w SPEC` went unread where only `uv run` mapped them)
   name = UV_SHORT[name] ?? name;
+  preference.note(request, 'uv', name, value, 'command line');
   if (name === '--torch-backend') {
     // like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
     request.problems.push({
@@ -1939,6 +1942,18 @@ export function addImplicitSources(
         request.sources.push({ url, role, place: envPlace(variable, context) });
       }
     }
+    // inert for sources, not for which release is taken (R43b-1)
+    for (const [variable, key] of Object.entries(preference.UV_VARS)) {
+      if ((env[variable] ?? '').trim()) {
+        preference.note(
+          request,
+          'uv',
+          key,
+          env[variable],
+          `environment variable ${variable}`
+        );
+      }
+    }
     for (const host of splitList(env.UV_INSECURE_HOST ?? '')) {
       addTls(
         request,
@@ -2197,6 +2212,14 @@ function pipSetting(
   context: CommandContext
 ): void {
   const place = envPlace(variable, context);
+  // --pre, --prefer-binary... (R43b-1)
+  preference.note(
+    request,
+    'pip',
+    key,
+    value,
+    `environment variable ${variable}`
+  );
   if (key in SOURCE_KEYS) {
     for (const url of splitSetting(value, PIP_DELIMITER[key])) {
       request.sources.push({ url, role: SOURCE_KEYS[key], place });

@@ -585,6 +585,8 @@ function runpip(
       for (const t of uv.tls ?? []) {
         addTls(into, t.kind, t.value, t.place);
       }
+      into.order = [...(into.order ?? []), ...(uv.order ?? [])];
+      into.pre = [...(into.pre ?? []), ...(uv.pre ?? [])];
       into.noIndex = into.noIndex && uv.noIndex;
       inner = into;
     }
@@ -718,6 +720,8 @@ function merge(
     for (const t of inner.tls ?? []) {
       addTls(request, t.kind, t.value, t.place);
     }
+    request.order = [...(request.order ?? []), ...(inner.order ?? [])];
+    request.pre = [...(request.pre ?? []), ...(inner.pre ?? [])];
     request.noIndex = request.noIndex || inner.noIndex;
   }
 }

@@ -12,6 +12,7 @@ import { chains, upward } from './folders';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
+import * as preference from './preference';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
 import { artifactFile, artifactOf, parseRequirement } from './requirements';
 
@@ -483,6 +484,12 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
     }
   }
   uvBuildRequirements(request, table, place);
+  for (const [key, value] of Object.entries(table)) {
+    if (key !== 'pip') {
+      // resolution, exclude-newer, prerelease (R43b-1)
+      preference.note(request, 'uv', key, value, place.origin);
+    }
+  }
   for (const key of Object.keys(table)) {
     if (!UV_READ_SETTINGS.has(key) && !UV_INERT_SETTINGS.has(key)) {
       request.problems.push({

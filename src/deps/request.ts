@@ -66,6 +66,11 @@ export interface InstallRequest {
    * its requirements files, local projects and local index pages are read by the guard the
    * pip inherits when it starts, not before the line runs (commands.ts `Invocation`) */
   childReads?: boolean;
+  /** settings that change which release is taken (preference.ts, red team 43b R43b-1):
+   * "what (where)"; with any, every specifier set counts as bounded (`reaches`) */
+  order?: string[];
+  /** settings that let pre-releases be taken where a final release fits (R43b-5) */
+  pre?: string[];
 }
 
 /** "insecure-host": a host reached without checking its certificate ("*": every host);

@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import { normalize } from './names';
+import * as preference from './preference';
 import {
   addTls,
   redactUrl,
@@ -583,6 +584,8 @@ function applyFileOption(
   context: FileContext,
   depth: number
 ): void {
+  // a file's --pre, --prefer-binary, --only-binary apply to the whole install (R43b-1)
+  preference.note(request, 'pip', option, value, place.origin);
   const include = (constraint: boolean) =>
     readFileInto(
       request,

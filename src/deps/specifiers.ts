@@ -41,6 +41,8 @@ export const ANY: Versions = { over: [EVERY], under: [EVERY] };
 export const UNREAD: Versions = { over: [EVERY], under: [] };
 const CLAUSE = /^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$/;
 const RELEASE = /^v?((?:\d+!)?)(\d+(?:\.\d+)*)/; // epoch, release
+/** A release as a normalized version writes it: no `v`, no zero epoch, no leading zeros. */
+const NORMALIZED = /^(?:[1-9]\d*!)?(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*$/;
 
 export function point(key: VersionKey): Interval {
   return { lo: key, loIn: true, hi: key, hiIn: true };
@@ -78,10 +80,7 @@ function clauseSets(op: string, version: string): Versions | null {
   if (version.endsWith('.*')) {
     const span =
       op === '==' || op === '!=' ? prefix(version.slice(0, -2), 0) : null;
-    if (span === null) {
-      return null;
-    }
-    return both(op === '==' ? [span] : complement([span]));
+    return span === null ? null : prefixSets(op, version.slice(0, -2), span);
   }
   const key = versionKey(version);
   if (key === null) {
@@ -150,6 +149,43 @@ function above(key: VersionKey): Versions {
       ? { lo: key, loIn: false, hi: null, hiIn: false }
       : { lo: pastPosts(key, true), loIn: false, hi: null, hiIn: false };
   return { over: [over], under: [past] };
+}
+
+/** `==RELEASE.*` / `!=RELEASE.*`: PEP 440's span (packaging 22+) and what pip's vendored
+ * packaging 21.3 reads, comparing the clause's TEXT with the candidate's normalized text
+ * (red team 43b R43b-2; the kernel's `_prefix_clause`): a release not written normalized
+ * (`00`, `v0`, `0!0`, `0.09`) matches nothing, and a candidate written with fewer parts than
+ * a RELEASE ending in `.0` keeps its pre/post/dev part (`1rc1` is not in `1.0.*`), with an
+ * epoch its whole text. `kept`: the span's versions 21.3 does not match. */
+function prefixSets(op: string, release: string, span: Interval): Versions {
+  let kept: Interval[] = [];
+  const key = versionKey(release);
+  if (!NORMALIZED.test(release) || key === null) {
+    kept = [EVERY];
+  } else {
+    const whole: Interval = {
+      lo: firstOfRelease(key),
+      loIn: true,
+      hi: pastPosts(key, false),
+      hiIn: false
+    };
+    const parts = release.split('!').pop()!.split('.');
+    const epoch = release.includes('!');
+    if (epoch && (parts.length === 1 || parts[parts.length - 1] === '0')) {
+      kept = [whole];
+    } else if (parts.length > 1 && parts[parts.length - 1] === '0') {
+      kept = meet([whole], complement([point(finalOfRelease(key))]));
+    }
+  }
+  kept = meet(kept, [span]);
+  if (op === '==') {
+    return { over: [span], under: meet([span], complement(kept)) };
+  }
+  const hole = complement([span]);
+  return {
+    over: complement(meet(complement(hole), complement(kept))),
+    under: hole
+  };
 }
 
 /** `==RELEASE.*` (its last `drop` parts removed first): RELEASE.dev0 up to the next prefix's
@@ -322,13 +358,24 @@ export function covered(allowed: Versions, span: Interval): boolean {
 /** The resolver may pick a version of `span` (the kernel's `reaches`): the specifier may
  * allow one, and `span` or the specifier is bounded above, or the specifier leaves out a
  * version above `span` (R42b-2: `!=1.0` with 0.9 listed; pip takes the newest release not
- * left out). With no upper bound and nothing left out above, the newest release wins. */
-export function reaches(allowed: Versions, span: Interval): boolean {
+ * left out). With no upper bound and nothing left out above, the newest release wins, only
+ * when the installer takes the newest (`newest`: no setting changes which release it takes,
+ * R43b-1) and the newest FINAL one (`pre`: pre-releases enabled, or the specifier names one:
+ * a listed pre-release above every final release is the newest, R43b-5). */
+export function reaches(
+  allowed: Versions,
+  span: Interval,
+  newest = true,
+  pre = false
+): boolean {
   const { over, under } = allowed;
   if (meet(over, [span]).length === 0) {
     return false;
   }
-  if (span.hi === null || over[over.length - 1].hi !== null) {
+  if (!newest || span.hi === null || over[over.length - 1].hi !== null) {
+    return true;
+  }
+  if (pre && span.hiIn && isPre(span.hi)) {
     return true;
   }
   const past: Interval = {
@@ -338,6 +385,23 @@ export function reaches(allowed: Versions, span: Interval): boolean {
     hiIn: false
   };
   return meet([past], complement(under)).length > 0;
+}
+
+/** A clause names a pre-release (`>=1.1rc1`): pip and uv then take pre-releases of the
+ * project (packaging's `prereleases`: `==`, `===`, `>=`, `<=`, `~=` only; an unreadable
+ * clause counts, fail closed). The kernel's `names_pre`. */
+export function namesPre(specifier: string): boolean {
+  for (const clause of bare(specifier).split(',')) {
+    const m = CLAUSE.exec(clause);
+    if (!clause.trim() || (m && ['!=', '<', '>'].includes(m[1]))) {
+      continue;
+    }
+    const key = m ? versionKey(m[2].replace(/\.\*$/, '')) : null;
+    if (key === null || isPre(key)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The one version the specifier allows, if it is a single version. */

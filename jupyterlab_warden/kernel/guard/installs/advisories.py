@@ -89,16 +89,21 @@ class AdvisorySnapshot:
             if e["whole"] or any(specifiers.covered(allowed, s) for s in e["spans"])
         )
 
-    def reached(self, name: str, allowed: specifiers.Versions) -> List[dict]:
+    def reached(
+        self, name: str, allowed: specifiers.Versions, newest: bool = True, pre: bool = False
+    ) -> List[dict]:
         """The malicious entries (not whole-project) the resolver may land in for
-        ``allowed`` (specifiers.reaches); an entry whose versions Warden cannot place counts
-        as reached (fail closed)."""
+        ``allowed`` (specifiers.reaches, with its ``newest`` and ``pre``); an entry whose
+        versions Warden cannot place counts as reached (fail closed)."""
         return _first_of_each(
             e
             for e in self._entries(name)
             if e["malicious"]
             and not e["whole"]
-            and (e["unplaced"] or any(specifiers.reaches(allowed, s) for s in e["spans"]))
+            and (
+                e["unplaced"]
+                or any(specifiers.reaches(allowed, s, newest, pre) for s in e["spans"])
+            )
         )
 
     def _entries(self, name: str) -> List[dict]:

@@ -10,7 +10,7 @@ import os
 import re
 from typing import Dict, List, Optional
 
-from . import requirements
+from . import preference, requirements
 from .request import InstallRequest, Source, named_index_url
 
 # pip long options (install, download, wheel, lock and the general ones): takes a value?
@@ -169,6 +169,7 @@ def pip_request(
                 continue
             request.requirements.append(requirements.parse_requirement(option, "command line"))
             continue
+        preference.note(request, "pip", option, value, "command line")
         _apply_index_option(request, option, value, cwd, env)
     return request
 
@@ -616,6 +617,7 @@ def _apply_option(request, name, value, cwd, env) -> None:
     # every uv command reads uv's short spellings as the long options (red team 14 R14-38:
     # `uvx -w SPEC`, `uv tool install -w SPEC` went unread where only `uv run` mapped them)
     name = _UV_SHORT.get(name, name)
+    preference.note(request, "uv", name, value, "command line")
     if name == "--torch-backend":
         # like UV_TORCH_BACKEND: PyTorch indexes chosen by the machine's GPU (red team 9 R9-4)
         request.problems.append(

@@ -77,8 +77,8 @@ class DepsData:
     def covering(self, name: str, allowed) -> List[dict]:
         return self.snapshot.covering(name, allowed) if self.snapshot else []
 
-    def reached(self, name: str, allowed) -> List[dict]:
-        return self.snapshot.reached(name, allowed) if self.snapshot else []
+    def reached(self, name: str, allowed, newest: bool = True, pre: bool = False) -> List[dict]:
+        return self.snapshot.reached(name, allowed, newest, pre) if self.snapshot else []
 
     def imitated(self, name: str) -> Optional[str]:
         return self.popular.imitated(name) if self.popular else None

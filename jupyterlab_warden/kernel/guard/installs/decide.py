@@ -254,7 +254,7 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
     findings += _tls(request, policy)
     deny, allow = _names(policy, "deny_packages"), _names(policy, "allow_packages")
     for req in request.requirements:
-        findings += _requirement(req, policy, data, deny, allow)
+        findings += _requirement(req, policy, data, deny, allow, request)
     return findings
 
 
@@ -359,7 +359,7 @@ def _ambiguous(url: str, where: str, request: InstallRequest) -> Finding:
     )
 
 
-def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
+def _requirement(req: Requirement, policy, data, deny, allow, request) -> List[Finding]:
     out = []
     name = req.name
     if req.kind == "invalid":
@@ -403,7 +403,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
     names = [n for n in (name, req.artifact) if n]
     for i, checked in enumerate(names):
         if checked not in names[:i]:
-            out += _named(req, checked, data, deny, allow)
+            out += _named(req, checked, data, deny, allow, request)
     if req.kind == "offered":  # a file a local folder offers (R43b-4): it is the file to go
         remedy = (
             f"Remove {req.text[:200]} from that folder: pip and uv may take any file it offers "
@@ -413,7 +413,7 @@ def _requirement(req: Requirement, policy, data, deny, allow) -> List[Finding]:
     return out
 
 
-def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
+def _named(req: Requirement, name: str, data, deny, allow, request) -> List[Finding]:
     """The name checks (malicious, deny list, imitation, advisories) of one project name."""
     out = []
     where = "" if req.origin == "command line" else f" ({req.origin})"
@@ -455,13 +455,14 @@ def _named(req: Requirement, name: str, data, deny, allow) -> List[Finding]:
                     name,
                 )
             )
-    return out + _versions(req, name, data, where)
+    return out + _versions(req, name, data, where, request)
 
 
-def _versions(req: Requirement, name: str, data, where: str) -> List[Finding]:
+def _versions(req: Requirement, name: str, data, where: str, request) -> List[Finding]:
     """The advisories of the versions the requirement may install: the version a pin names
     and the one a direct reference's file names (R11-19 gap: torch-2.5.0-...whl is a torch
-    2.5.0 whatever the line pins), else the whole specifier set (R41b-3)."""
+    2.5.0 whatever the line pins), else the whole specifier set (R41b-3), read with the
+    ``request``'s settings that change which release is taken (R43b-1, R43b-5)."""
     malware = {e["id"] for e in data.malicious(name)}  # reported by _named, as malicious
     allowed = specifiers.allowed(req.specifier) if name == req.name else specifiers.ANY
     single = specifiers.exact(allowed)
@@ -479,15 +480,22 @@ def _versions(req: Requirement, name: str, data, where: str) -> List[Finding]:
     spec = req.specifier or "(any version)"
     entries = [e for e in data.covering(name, allowed) if e["id"] not in malware]
     out += _affected(name, spec, [e for e in entries if not e["malicious"]], where)
-    reached = [e for e in data.reached(name, allowed) if e["id"] not in malware]
+    pre = bool(request.pre) or specifiers.names_pre(req.specifier)
+    reached = data.reached(name, allowed, not request.order, pre)
+    reached = [e for e in reached if e["id"] not in malware]
     if reached:
         ids = tuple(e["id"] for e in reached)
+        why = (
+            f": {request.order[0]} makes the installer take a release other than the newest"
+            if request.order
+            else ""
+        )
         out.append(
             Finding(
                 RULE_MALICIOUS,
                 f"malicious-release:{name}{req.specifier}",
                 f"'{name}{req.specifier}'{where} may install a known-malicious release of {name} "
-                f"({'; '.join(e['id'] + ': ' + e['summary'] for e in reached)})",
+                f"({'; '.join(e['id'] + ': ' + e['summary'] for e in reached)}){why}",
                 f"Pin a release of {name} that {', '.join(ids)} does not list "
                 f"(pip install '{name}==VERSION'), after checking the advisory.",
                 name,

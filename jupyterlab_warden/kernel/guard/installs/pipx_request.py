@@ -375,6 +375,8 @@ def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str,
             inner.sources += [s for s in uv.sources if (s.url, s.role) not in urls]
             inner.problems += [p for p in uv.problems if p not in inner.problems]
             inner.tls += [t for t in uv.tls if t not in inner.tls]
+            inner.order += [o for o in uv.order if o not in inner.order]
+            inner.pre += [o for o in uv.pre if o not in inner.pre]
             inner.no_index = inner.no_index and uv.no_index
     return inner
 
@@ -454,6 +456,8 @@ def _merge(req: InstallRequest, args: List[str], cwd: str, env, label: str) -> N
         req.sources += inner.sources
         req.problems += inner.problems
         req.tls += inner.tls
+        req.order += inner.order
+        req.pre += inner.pre
         req.no_index = req.no_index or inner.no_index
 
 

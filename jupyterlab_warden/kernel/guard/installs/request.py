@@ -73,6 +73,11 @@ class InstallRequest:
         # its requirements files, local projects and local index pages are read by the guard
         # the pip inherits when it starts, not before the line runs (commands.Invocation)
         self.child_reads = False
+        # settings that change which release is taken (preference.py, red team 43b R43b-1):
+        # "what (where)"; with any, every specifier set counts as bounded (``reaches``)
+        self.order: List[str] = []
+        # settings that let pre-releases be taken where a final release fits (R43b-5)
+        self.pre: List[str] = []
 
     def names(self) -> List[str]:
         """The packages it asks for (not the files a local folder offers)."""

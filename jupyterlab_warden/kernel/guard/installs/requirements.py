@@ -449,6 +449,10 @@ def _file_option(request, words, origin, base, env, depth, follow=True) -> None:
 
 
 def _apply_file_option(request, option, value, origin, base, env, depth) -> None:
+    from . import preference
+
+    # a file's --pre, --prefer-binary, --only-binary apply to the whole install (R43b-1)
+    preference.note(request, "pip", option, value, origin)
     if option in ("-r", "--requirement"):
         read_file(request, value, base, env, depth=depth + 1)
     elif option in ("-c", "--constraint"):

@@ -358,7 +358,8 @@ _PIP_DELIMITER = {"index-url": None, "extra-index-url": " ", "find-links": " "}
 # there: ``PIP_Index_Url``, ``PIP_INDEX-URL`` and ``index_url =`` all set ``--index-url``.
 _SOURCE_KEYS = {"index-url": "index", "extra-index-url": "extra-index", "find-links": "find-links"}
 # options that change neither what is installed nor where it comes from; any other setting
-# Warden does not read refuses the install (fail closed) rather than being guessed at.
+# Warden does not read refuses the install (fail closed) rather than being guessed at. Those
+# that change which release is taken (pre, prefer-binary...) are read by preference.py (R43b-1).
 _INERT_KEYS = frozenset(
     (
         "no-cache-dir", "cache-dir", "disable-pip-version-check", "no-input", "quiet", "verbose",
@@ -386,8 +387,9 @@ def pip_key(name: str) -> str:
 
 
 def _pip_setting(request, key: str, value: str, origin: str, cwd: str, env) -> None:
-    from . import requirements
+    from . import preference, requirements
 
+    preference.note(request, "pip", key, value, origin)  # --pre, --prefer-binary (R43b-1)
     if key in _SOURCE_KEYS:
         for url in split_setting(value, _PIP_DELIMITER[key]):
             request.sources.append(Source(url, _SOURCE_KEYS[key], origin))
@@ -572,7 +574,8 @@ UV_INERT_VARS = frozenset(
         "UV_GITHUB_TOKEN", "UV_NO_HF_TOKEN", "UV_S3_ENDPOINT_URL", "UV_GCS_ENDPOINT_URL",
         "UV_AZURE_ENDPOINT_URL", "UV_MALWARE_CHECK",
         # resolution choices among sources Warden already decides in full (every index named
-        # is decided, so the strategy between them does not matter)
+        # is decided, so the strategy between them does not matter); those that change which
+        # release is taken are read by preference.py for the advisories (R43b-1)
         "UV_INDEX_STRATEGY", "UV_RESOLUTION", "UV_PRERELEASE", "UV_FORK_STRATEGY",
         "UV_EXCLUDE_NEWER", "UV_EXCLUDE", "UV_NO_BINARY", "UV_NO_BINARY_PACKAGE",
         "UV_NO_BUILD", "UV_NO_BUILD_PACKAGE", "UV_NO_BUILD_ISOLATION",
@@ -612,8 +615,12 @@ def uv_variable_problem(var: str) -> str:
 
 
 def _uv_env(request, env, cwd) -> None:
+    from . import preference
     from .arguments import uv_read_file
 
+    for var, key in preference.UV_VARS.items():  # inert for sources, not for versions (R43b-1)
+        if env.get(var, "").strip():
+            preference.note(request, "uv", key, env[var], f"environment variable {var}")
     for var, role, delimiter in _UV_SOURCE_VARS:
         for url in split_setting(env.get(var, ""), delimiter):
             url = named_index_url(url)  # UV_INDEX, UV_DEFAULT_INDEX: [name=]url

@@ -13,18 +13,20 @@ certainly allows, with any local label. A key has no local label (``1.0+cpu`` is
 OSV ranges read it), so ``!=1.0+cpu`` and ``==1.0+cpu`` are drawn as ``over`` = all of 1.0,
 ``under`` = none of it; and the installers' ``packaging`` versions read the edges of ``<V``
 and ``>V`` differently (pip's vendored 21.x leaves ``1.0.post1`` out of ``>1.0a1`` and
-``1.1rc1`` out of ``<1.1.post1``, 26.x lets both in): ``over`` takes either's, ``under`` both.
-A specifier this module cannot read allows anything and certainly nothing (``UNREAD``), so
-``reaches`` fails closed on it.
+``1.1rc1`` out of ``<1.1.post1``, 26.x lets both in; 21.x reads a ``!=P.*`` prefix by its
+text, so ``!=00.*`` leaves nothing out: ``_prefix_clause``): ``over`` takes either's,
+``under`` both. A specifier this module cannot read allows anything and certainly nothing
+(``UNREAD``), so ``reaches`` fails closed on it.
 
 Which is used where: a set is *inside* an advisory (``covered``: the vulnerable flag) only
 when all of ``over`` is, and *reaches* one (``reaches``: a malicious release) when ``over``
 meets it; when the specifier has no upper bound the resolver takes the newest release, so a
 bounded advisory is reached only when ``under`` leaves out something above it (``!=1.0``
-with 0.9 listed: pip falls back to 0.9). ``packaging`` is not used: a guarded Python may not
-have it (pip's vendored copy is the environment's file, not Warden's), and the static side
-(src/deps/specifiers.ts) must give the same answers; tests/deps/test_specifier_sets.py holds
-both sets to ``packaging``'s answers.
+with 0.9 listed: pip falls back to 0.9), unless a setting makes it take another release
+(preference.py) or pre-releases are enabled and a pre-release is listed (R43b-1, R43b-5).
+``packaging`` is not used: a guarded Python may not have it (pip's vendored copy is the
+environment's file, not Warden's), and the static side (src/deps/specifiers.ts) must give the
+same answers; tests/deps/test_specifier_sets.py holds both sets to ``packaging``'s answers.
 """
 
 import re
@@ -44,6 +46,8 @@ ANY: Versions = ((EVERY,), (EVERY,))  # no specifier
 UNREAD: Versions = ((EVERY,), ())  # a specifier Warden cannot read: fail closed
 _CLAUSE = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)\s*([A-Za-z0-9._+!*-]+)\s*$")
 _RELEASE = re.compile(r"v?((?:\d+!)?)(\d+(?:\.\d+)*)")  # epoch, release
+# a release as a normalized version writes it: no ``v``, no zero epoch, no leading zeros
+_NORMALIZED = re.compile(r"(?:[1-9]\d*!)?(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*")
 
 
 def point(key: tuple) -> Interval:
@@ -69,10 +73,7 @@ def _clause(op: str, version: str) -> Optional[Versions]:
     """One clause's (over, under); None when it is no PEP 440 clause."""
     if version.endswith(".*"):
         span = _prefix(version[:-2], 0) if op in ("==", "!=") else None
-        if span is None:
-            return None
-        found = (span,) if op == "==" else complement((span,))
-        return found, found
+        return None if span is None else _prefix_clause(op, version[:-2], span)
     key = version_key(version)
     if key is None:
         return None
@@ -123,6 +124,34 @@ def _above(key: tuple) -> Versions:
     else:
         over = ((versions.past_posts(key, True), False, None, False),)
     return over, (past,)
+
+
+def _prefix_clause(op: str, release: str, span: Interval) -> Versions:
+    """``==RELEASE.*`` / ``!=RELEASE.*``: PEP 440's span (packaging 22+ reads it so) and what
+    pip's vendored packaging (21.3) reads (red team 43b R43b-2). 21.3 compares the clause's
+    TEXT, split at dots, with the candidate's normalized text, padding only its bare release
+    numbers: a release not written as a normalized version writes it (``00``, ``v0``, ``0!0``,
+    ``0.09``) matches nothing, so ``!=00.*`` leaves nothing out; and a candidate written with
+    fewer parts than RELEASE keeps its pre/post/dev part where RELEASE has a number (``1rc1``
+    is not in ``1.0.*``, ``1`` is), and with an epoch its whole text (``1!1`` is not in
+    ``1!1.0.*``). ``kept``: the span's versions 21.3 does not match; a key has no spelling
+    (``1rc1`` is ``1.0rc1``), so ``kept`` takes the release's every such version."""
+    kept: tuple = ()
+    if not _NORMALIZED.fullmatch(release):
+        kept = (EVERY,)
+    else:
+        key = version_key(release)
+        whole = (versions.first_of_release(key), True, versions.past_posts(key, False), False)
+        parts, epoch = release.split("!")[-1].split("."), "!" in release
+        if epoch and (len(parts) == 1 or parts[-1] == "0"):
+            kept = (whole,)
+        elif len(parts) > 1 and parts[-1] == "0":
+            kept = meet((whole,), complement((point(versions.final_of_release(key)),)))
+    kept = meet(kept, (span,))
+    if op == "==":
+        return (span,), meet((span,), complement(kept))
+    hole = complement((span,))
+    return complement(meet(complement(hole), complement(kept))), hole
 
 
 def _prefix(release: str, drop: int) -> Optional[Interval]:
@@ -249,21 +278,40 @@ def covered(allowed: Versions, span: Interval) -> bool:
     return bool(over) and not meet(over, complement((span,)))
 
 
-def reaches(allowed: Versions, span: Interval) -> bool:
+def reaches(allowed: Versions, span: Interval, newest: bool = True, pre: bool = False) -> bool:
     """The resolver may pick a version of ``span``: the specifier may allow one, and either
     ``span`` or the specifier is bounded above, or the specifier leaves out a version above
     ``span`` (R42b-2: ``!=1.0`` with 0.9 listed; pip takes the newest release not excluded,
     so any hole above a listed release may be where the index's newer releases are). With no
     upper bound and nothing left out above, the resolver takes the newest release, past a
     bounded ``span`` (an older compromised release, already pulled from the index, is not
-    reached)."""
+    reached). That holds only when it takes the newest (``newest``: no setting of
+    preference.py changes which release it takes, R43b-1), and the newest FINAL one: with
+    pre-releases enabled (``pre``: an option, or the specifier names one, ``names_pre``) a
+    listed pre-release above every final release is the newest (R43b-5)."""
     over, under = allowed
     if not meet(over, (span,)):
         return False
-    if span[2] is None or over[-1][2] is not None:
+    if not newest or span[2] is None or over[-1][2] is not None:
+        return True
+    if pre and span[3] and versions.is_pre(span[2]):
         return True
     past = (span[2], not span[3], None, False)
     return bool(meet((past,), complement(under)))
+
+
+def names_pre(specifier: str) -> bool:
+    """A clause names a pre-release (``>=1.1rc1``, ``==2.0.dev1``): pip and uv then take
+    pre-releases of the project (packaging's ``Specifier.prereleases``: ``==``, ``===``,
+    ``>=``, ``<=``, ``~=`` only; an unreadable clause counts, fail closed)."""
+    for clause in specifier.strip().strip("()").split(","):
+        m = _CLAUSE.match(clause)
+        if not clause.strip() or (m and m.group(1) in ("!=", "<", ">")):
+            continue
+        key = version_key(m.group(2).removesuffix(".*")) if m else None
+        if key is None or versions.is_pre(key):
+            return True
+    return False
 
 
 def exact(allowed: Versions) -> Optional[tuple]:

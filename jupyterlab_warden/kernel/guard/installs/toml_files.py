@@ -11,7 +11,7 @@ import os
 import re
 from typing import List, Optional
 
-from . import folders, requirements
+from . import folders, preference, requirements
 from .request import InstallRequest, Requirement, Source, redact_url
 
 MAX_INCLUDE_DEPTH = 10
@@ -269,7 +269,8 @@ UV_INERT_SETTINGS = frozenset(
         "concurrent-downloads", "concurrent-installs", "link-mode", "native-tls",
         "system-certs", "offline", "keyring-provider", "preview",
         "required-version", "publish-url", "check-url", "trusted-publishing", "add-bounds",
-        # resolution choices among sources that are all decided
+        # resolution choices among sources that are all decided (those that change which
+        # release is taken also read by preference.py: R43b-1)
         "index-strategy", "resolution", "prerelease", "fork-strategy", "exclude-newer",
         "exclude-newer-package", "no-binary", "no-binary-package", "no-build",
         "no-build-package", "no-build-isolation", "no-build-isolation-package", "no-sources",
@@ -337,6 +338,9 @@ def add_uv_settings(
     for key in _UV_REQUIREMENT_KEYS:
         add_list(request, table.get(key), origin, key)
     _add_build_requirements(request, table, origin)
+    for key, value in table.items():  # resolution, exclude-newer, prerelease (R43b-1)
+        if key != "pip":
+            preference.note(request, "uv", key, value, origin)
     for key in table:
         if key not in _UV_READ_SETTINGS and key not in UV_INERT_SETTINGS:
             request.problems.append(
