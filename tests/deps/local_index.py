@@ -26,17 +26,21 @@ def build_wheel(
     body: str = "VALUE = 1\n",
     scripts: str = "",
     extra: Optional[Dict[str, str]] = None,
+    requires: str = "",
 ) -> Path:
-    """A pure-Python wheel whose module ``<name>_mod`` holds ``body``; ``scripts``: its
-    console scripts (entry_points.txt lines, ``tool = <name>_mod:main``); ``extra``: more
-    top-level files (a ``.pth``), by name."""
+    """A pure-Python wheel ``<out_dir>/<name>-<version>-py3-none-any.whl`` (``out_dir`` made
+    when missing) whose module ``<name>_mod`` holds ``body``; ``scripts``: its console scripts
+    (entry_points.txt lines, ``tool = <name>_mod:main``); ``extra``: more top-level files (a
+    ``.pth``), by name; ``requires``: lines appended to METADATA (``Requires-Dist: ...\n``).
+    RECORD lists every file's sha256, so pip and uv install it as a real wheel."""
     dist = re.sub(r"[-_.]+", "_", name)
     module = f"{dist}_mod"
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{dist}-{version}-py3-none-any.whl"
     info = f"{dist}-{version}.dist-info"
     files = {
         f"{module}/__init__.py": body,
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}",
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: warden-test\nRoot-Is-Purelib: true\n"
         "Tag: py3-none-any\n",
         **(extra or {}),

@@ -10,26 +10,12 @@ a ``file:`` dependency there (which ``local_projects`` would not open) is refuse
 import zipfile
 from pathlib import Path
 
+from local_index import build_wheel
+
 from jupyterlab_warden.kernel.guard.installs import arguments, local_projects, sources, toml_files
 from jupyterlab_warden.kernel.guard.installs.request import InstallRequest, Source
 
 EVIL = "https://evil.example/evil-1.0-py3-none-any.whl"
-
-
-def _wheel(folder: Path, requires: str) -> Path:
-    """proj 1.0, a pure wheel whose METADATA lists ``requires`` (Requires-Dist lines)."""
-    info = "proj-1.0.dist-info"
-    path = folder / "proj-1.0-py3-none-any.whl"
-    folder.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr("proj_mod/__init__.py", "")
-        wheel.writestr(
-            f"{info}/METADATA", f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}"
-        )
-        wheel.writestr(
-            f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        )
-    return path
 
 
 def _script_request(folder: Path, source: str, cwd: Path) -> InstallRequest:
@@ -50,7 +36,7 @@ def _texts(request: InstallRequest) -> list:
 def test_a_script_path_source_wheel_is_read_from_the_script_s_folder(tmp_path):
     """The script lies in another folder than the working one: uv reads the path from the
     script's folder, and so does Warden."""
-    _wheel(tmp_path / "sub", f"Requires-Dist: evil @ {EVIL}\n")
+    build_wheel(tmp_path / "sub", "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n")
     request = _script_request(tmp_path / "sub", "proj-1.0-py3-none-any.whl", tmp_path)
     assert f"evil @ {EVIL}" in _texts(request), _texts(request)
 
@@ -72,13 +58,13 @@ def test_a_path_source_without_a_folder_is_refused():
 
 
 def test_an_ordinary_script_path_source_adds_no_problem(tmp_path):
-    _wheel(tmp_path, "Requires-Dist: numpy>=1\n")
+    build_wheel(tmp_path, "proj", body="", requires="Requires-Dist: numpy>=1\n")
     request = _script_request(tmp_path, "proj-1.0-py3-none-any.whl", tmp_path)
     assert request.problems == [] and "numpy>=1" in _texts(request), request.problems
 
 
 def _offered(tmp_path: Path, requires: str) -> InstallRequest:
-    _wheel(tmp_path / "w", requires)
+    build_wheel(tmp_path / "w", "proj", body="", requires=requires)
     request = InstallRequest("pip", "pip install proj")
     request.sources.append(Source("./w", "find-links", "command line"))
     sources.read_local_pages(request, str(tmp_path))

@@ -9,9 +9,9 @@ host is decided as a source; a wheel link Warden cannot place on a file is refus
 
 from pathlib import Path
 
-from test_fix45local_neighbours import EVIL, _texts, _wheel
+from local_index import build_wheel
+from test_fix45local_neighbours import EVIL, _texts
 from test_redteam41a_page_links import _cell
-from test_redteam41a_page_links import _wheel as _full_wheel
 
 from jupyterlab_warden.kernel.guard.installs import sources
 from jupyterlab_warden.kernel.guard.installs.request import InstallRequest, Source
@@ -45,13 +45,13 @@ def test_a_wheel_link_on_no_file_is_refused(tmp_path):
 
 
 def test_a_character_reference_in_a_link_is_read_as_pip_reads_it(tmp_path):
-    _wheel(tmp_path / "hidden", f"Requires-Dist: evil @ {EVIL}\n")
+    build_wheel(tmp_path / "hidden", "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n")
     request = _read(tmp_path, '<a href="../hidden/proj-1.0-py3-none-any&#46;whl">p</a>')
     assert f"evil @ {EVIL}" in _texts(request), (_texts(request), request.problems)
 
 
 def test_a_wheel_s_metadata_sidecar_is_decided(tmp_path):
-    _wheel(tmp_path / "hidden", "")
+    build_wheel(tmp_path / "hidden", "proj", body="")
     (tmp_path / "hidden" / f"{WHEEL}.metadata").write_text(
         f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\nRequires-Dist: evil @ {EVIL}\n"
     )
@@ -61,7 +61,7 @@ def test_a_wheel_s_metadata_sidecar_is_decided(tmp_path):
 
 
 def test_an_ordinary_page_adds_no_problem(tmp_path):
-    _wheel(tmp_path / "w", "Requires-Dist: numpy>=1\n")
+    build_wheel(tmp_path / "w", "proj", body="", requires="Requires-Dist: numpy>=1\n")
     request = _read(tmp_path, f'<html><body><a href="{WHEEL}#sha256=00">{WHEEL}</a></body>')
     assert request.problems == [] and "numpy>=1" in _texts(request), request.problems
 
@@ -70,7 +70,7 @@ def test_a_metadata_sidecar_pip_resolves_with_is_refused(kernel):
     """pip resolves a wheel link carrying ``data-dist-info-metadata`` with the sidecar's
     Requires-Dist (PEP 658), not the wheel's: proves itself, refused with Warden."""
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _full_wheel(kernel.work / "hidden" / WHEEL, "")
+    build_wheel(kernel.work / "hidden", "proj", body="")
     (kernel.work / "hidden" / f"{WHEEL}.metadata").write_text(
         f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\nRequires-Dist: warden-demo-pkg @ {url}\n"
     )

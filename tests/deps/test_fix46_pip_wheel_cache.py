@@ -10,7 +10,8 @@ import json
 import types
 
 import test_redteam41a_pip_wheel_cache as proof
-from test_redteam41a_pip_wheel_cache import CELL, _cache_folder, _wheel
+from local_index import build_wheel
+from test_redteam41a_pip_wheel_cache import CELL, _cache_folder
 
 from jupyterlab_warden.kernel.guard.installs import pip_wheel_cache
 
@@ -24,7 +25,7 @@ def _trusting(kernel, simple: str) -> None:
 
 def test_a_cached_wheel_that_downloads_nothing_installs_from_the_cache(kernel, trusted):
     simple, link, served = trusted
-    _wheel(kernel.work / "kit" / "proj-1.0-py3-none-any.whl", "")
+    build_wheel(kernel.work / "kit", "proj", body="")
     _trusting(kernel, simple)
     code = f"CACHED = {_cache_folder(kernel.home, link)!r}\nTRUSTED = {simple!r}\n" + CELL
     guarded = kernel.cell(code, launched=True)
@@ -35,9 +36,8 @@ def test_a_cached_wheel_that_downloads_nothing_installs_from_the_cache(kernel, t
 def test_the_refusal_names_pip_s_wheel_cache(kernel, trusted):
     simple, link, _served = trusted
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(
-        kernel.work / "kit" / "proj-1.0-py3-none-any.whl",
-        f"Requires-Dist: warden-demo-pkg @ {url}\n",
+    build_wheel(
+        kernel.work / "kit", "proj", body="", requires=f"Requires-Dist: warden-demo-pkg @ {url}\n"
     )
     _trusting(kernel, simple)
     code = f"CACHED = {_cache_folder(kernel.home, link)!r}\nTRUSTED = {simple!r}\n" + CELL

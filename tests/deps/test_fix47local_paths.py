@@ -11,7 +11,8 @@ it cannot read as a page or folder, refused.
 import os
 from pathlib import Path
 
-from test_fix45local_neighbours import EVIL, _texts, _wheel
+from local_index import build_wheel
+from test_fix45local_neighbours import EVIL, _texts
 from test_install_config_files import _decided
 
 from jupyterlab_warden.kernel.guard.installs import (
@@ -104,7 +105,7 @@ def test_a_dangling_link_as_a_source_is_refused_a_missing_path_is_not(tmp_path):
 
 
 def test_a_requirements_file_find_links_is_read_from_the_file_s_folder(tmp_path):
-    _wheel(tmp_path / "sub" / "w", f"Requires-Dist: evil @ {EVIL}\n")
+    build_wheel(tmp_path / "sub" / "w", "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n")
     (tmp_path / "sub" / "req.txt").write_text("--no-index\n--find-links ./w\nproj\n")
     request = InstallRequest("pip", "pip install")
     requirements.read_file(request, "sub/req.txt", str(tmp_path), {})
@@ -114,7 +115,7 @@ def test_a_requirements_file_find_links_is_read_from_the_file_s_folder(tmp_path)
 
 def test_a_uv_config_file_s_find_links_is_read_from_its_folder(tmp_path):
     """uv 0.13 takes ``find-links = ["./w"]`` in ``sub/uv.toml`` as ``sub/w``."""
-    _wheel(tmp_path / "sub" / "w", f"Requires-Dist: evil @ {EVIL}\n")
+    build_wheel(tmp_path / "sub" / "w", "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n")
     (tmp_path / "sub" / "uv.toml").write_text('no-index = true\nfind-links = ["./w"]\n')
     rules, runs, urls, names = _decided("uv pip install --config-file sub/uv.toml proj", tmp_path)
     assert "evil" in names and not runs, (rules, urls, names)
@@ -129,14 +130,16 @@ def _path_request(tmp_path: Path, text: str) -> InstallRequest:
 
 def test_a_wheel_path_through_a_link_and_dotdot_reads_the_text_folded_wheel(tmp_path):
     _linked(tmp_path)
-    _wheel(tmp_path, f"Requires-Dist: evil @ {EVIL}\n")
-    _wheel(tmp_path / "a", "")  # the file system's reading: a decoy
+    build_wheel(tmp_path, "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n")
+    build_wheel(tmp_path / "a", "proj", body="")  # the file system's reading: a decoy
     request = _path_request(tmp_path, "./lnk/../proj-1.0-py3-none-any.whl")
     assert f"evil @ {EVIL}" in _texts(request), (_texts(request), request.problems)
 
 
 def test_a_wheel_named_by_a_link_to_another_name_is_read(tmp_path):
-    wheel = _wheel(tmp_path / "kit", f"Requires-Dist: evil @ {EVIL}\n")
+    wheel = build_wheel(
+        tmp_path / "kit", "proj", body="", requires=f"Requires-Dist: evil @ {EVIL}\n"
+    )
     os.rename(wheel, tmp_path / "blob")
     os.symlink("blob", tmp_path / "proj-1.0-py3-none-any.whl")
     request = _path_request(tmp_path, "./proj-1.0-py3-none-any.whl")

@@ -135,7 +135,7 @@ def test_the_gate_decides_a_dependency_as_the_command_line(tmp_path, monkeypatch
         gate.decide_dependency(
             "x @ http://evil.example/x-1.0-py3-none-any.whl", "wardencarrier", ""
         )
-    _wheel_as_demo(tmp_path / WHEEL)
+    _wheel_as_demo(tmp_path)
     with pytest.raises(WardenBlockedInstall, match="warden_demo_pkg.pth"):
         gate.decide_dependency(
             f"warden-demo-pkg @ file://{tmp_path / WHEEL}", "wardencarrier", str(tmp_path / WHEEL)
@@ -177,7 +177,7 @@ def test_a_location_read_as_a_path_is_decided_by_what_it_holds(tmp_path, monkeyp
     folder = tmp_path / "https:" / "pypi.org" / "simple" / "warden-demo-pkg"
     folder.mkdir(parents=True)
     gate.decide_local_location("https://pypi.org/simple/warden-demo-pkg/", "index")  # empty
-    _wheel_as_demo(folder / WHEEL)
+    _wheel_as_demo(folder)
     (folder / "index.html").write_text(f'<a href="{WHEEL}">{WHEEL}</a>\n')
     with pytest.raises(WardenBlockedInstall, match="warden_demo_pkg.pth") as refused:
         gate.decide_local_location("https://pypi.org/simple/warden-demo-pkg/", "index")
@@ -187,7 +187,7 @@ def test_a_location_read_as_a_path_is_decided_by_what_it_holds(tmp_path, monkeyp
 def test_a_local_page_s_file_wheel_is_read_as_pip_parses_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     gate = InstallGate(GuardState(dict(POLICY)))
-    _wheel_as_demo(tmp_path / WHEEL)
+    _wheel_as_demo(tmp_path)
     page, link = (tmp_path / "index.html").as_uri(), (tmp_path / WHEEL).as_uri()
     gate.decide_links(page, [link])  # the paths not given: as before, not read
     with pytest.raises(WardenBlockedInstall, match="warden_demo_pkg.pth"):

@@ -11,12 +11,8 @@ reference from the refused test index. (uv refuses a URL dependency of a registr
 its own; pip takes it.) FAILS today (installs with Warden).
 """
 
-import base64
-import hashlib
-import zipfile
-from pathlib import Path
-
 import pytest
+from local_index import build_wheel
 
 LINES = {
     "find-links folder": "--no-index --find-links ./w",
@@ -26,29 +22,9 @@ LINES = {
 }
 
 
-def _wheel(path: Path, requires: str) -> None:
-    """proj 1.0, a pure wheel whose METADATA lists ``requires`` (Requires-Dist lines)."""
-    info = "proj-1.0.dist-info"
-    files = {
-        "proj_mod/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
-
-
 def _folders(kernel, requires: str) -> None:
     """./w/proj-1.0-py3-none-any.whl, and ./simple/proj/ a local index page linking to it."""
-    _wheel(kernel.work / "w" / "proj-1.0-py3-none-any.whl", requires)
+    build_wheel(kernel.work / "w", "proj", body="", requires=requires)
     page = kernel.work / "simple" / "proj" / "index.html"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text('<a href="../../w/proj-1.0-py3-none-any.whl">proj-1.0-py3-none-any.whl</a>')

@@ -11,10 +11,7 @@ named any other way (``uv run --with ./proj.whl``, ``uv pip install ./proj.whl``
 kernel fetches and imports warden-demo-pkg).
 """
 
-import base64
-import hashlib
-import zipfile
-from pathlib import Path
+from local_index import build_wheel
 
 SCRIPT = """# /// script
 # dependencies = ["proj"]
@@ -31,25 +28,6 @@ CELL = (
 )
 
 
-def _wheel(folder: Path, requires: str) -> None:
-    """proj 1.0, a pure wheel whose METADATA lists ``requires`` (Requires-Dist lines)."""
-    info = "proj-1.0.dist-info"
-    files = {
-        "proj_mod/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    with zipfile.ZipFile(folder / "proj-1.0-py3-none-any.whl", "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
-
-
 def _run(kernel, launched: bool) -> dict:
     kernel.reset()
     (kernel.work / "ran").unlink(missing_ok=True)
@@ -58,7 +36,7 @@ def _run(kernel, launched: bool) -> dict:
 
 def test_a_script_path_source_s_direct_reference_is_decided(kernel):
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(kernel.work, f"Requires-Dist: warden-demo-pkg @ {url}\n")
+    build_wheel(kernel.work, "proj", body="", requires=f"Requires-Dist: warden-demo-pkg @ {url}\n")
     (kernel.work / "s.py").write_text(SCRIPT.format(body="import warden_demo_pkg_mod"))
     plain = _run(kernel, launched=False)
     assert kernel.index.requests and (kernel.work / "ran").exists(), plain  # proves itself
@@ -70,7 +48,7 @@ def test_a_script_path_source_s_direct_reference_is_decided(kernel):
 def test_a_script_path_source_without_downloads_runs(kernel):
     """The ordinary form: a script whose path source is a local wheel with no direct
     reference runs under Warden."""
-    _wheel(kernel.work, "")
+    build_wheel(kernel.work, "proj", body="")
     (kernel.work / "s.py").write_text(SCRIPT.format(body="import proj_mod"))
     guarded = _run(kernel, launched=True)
     assert guarded["refused"] is None and (kernel.work / "ran").exists(), guarded

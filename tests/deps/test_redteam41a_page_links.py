@@ -18,12 +18,8 @@ else reads it; its ``Requires-Dist: warden-demo-pkg @ <test index>`` is fetched 
 FAILS today (installs under Warden).
 """
 
-import base64
-import hashlib
-import zipfile
-from pathlib import Path
-
 import pytest
+from local_index import build_wheel
 
 WHEEL = "proj-1.0-py3-none-any.whl"
 PAGES = {
@@ -32,30 +28,10 @@ PAGES = {
 }
 
 
-def _wheel(path: Path, requires: str) -> None:
-    """proj 1.0, a pure wheel whose METADATA lists ``requires`` (Requires-Dist lines)."""
-    info = "proj-1.0.dist-info"
-    files = {
-        "proj_mod/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
-
-
 def _folders(kernel, page: str, requires: str) -> None:
     """./hidden/proj-1.0-py3-none-any.whl, ./w/index.html a find-links page linking to it, and
     ./simple/proj/index.html a local index page linking the same way."""
-    _wheel(kernel.work / "hidden" / WHEEL, requires)
+    build_wheel(kernel.work / "hidden", "proj", body="", requires=requires)
     quoted = WHEEL.replace(".whl", "%2Ewhl")
     text = page.format(work=kernel.work, wheel=WHEEL, quoted=quoted)
     (kernel.work / "w").mkdir()

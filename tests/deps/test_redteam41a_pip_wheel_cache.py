@@ -17,7 +17,6 @@ only); the cell plants the wheel and runs ``python -m pip install --index-url TR
 (the harness's ``PIP_NO_CACHE_DIR`` removed: pip's default is to cache). FAILS today.
 """
 
-import base64
 import hashlib
 import http.server
 import io
@@ -25,10 +24,10 @@ import json
 import sys
 import tarfile
 import threading
-import zipfile
 from pathlib import Path
 
 import pytest
+from local_index import build_wheel
 
 CELL = (
     "import os, shutil, sys\n"
@@ -38,25 +37,6 @@ CELL = (
     "os.system(sys.executable + ' -m pip install -q --target {target} --index-url ' + TRUSTED "
     "+ ' proj')\n"
 )
-
-
-def _wheel(path: Path, requires: str) -> None:
-    info = "proj-1.0.dist-info"
-    files = {
-        "proj_mod/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
 
 
 def _sdist() -> bytes:
@@ -123,9 +103,8 @@ def _cache_folder(home: Path, link: str) -> str:
 def test_a_planted_wheel_in_pip_s_cache_installs_a_refused_url(kernel, trusted):
     simple, link, served = trusted
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(
-        kernel.work / "kit" / "proj-1.0-py3-none-any.whl",
-        f"Requires-Dist: warden-demo-pkg @ {url}\n",
+    build_wheel(
+        kernel.work / "kit", "proj", body="", requires=f"Requires-Dist: warden-demo-pkg @ {url}\n"
     )
     policy = {"schema_version": 1, "revision": 3, "trusted_sources": {"package_indexes": [simple]}}
     kernel.policy.write_text(json.dumps(policy))

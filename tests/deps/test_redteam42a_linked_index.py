@@ -18,6 +18,8 @@ folder is refused (the control). FAILS today (installs under Warden).
 import hashlib
 import os
 
+from local_index import build_wheel
+
 
 def _index(kernel, linked: bool) -> None:
     wheel = kernel.index.files["warden_demo_pkg-1.0-py3-none-any.whl"]
@@ -101,11 +103,10 @@ WHEEL = "proj-1.0-py3-none-any.whl"
 
 
 def test_a_wheel_path_through_a_link_and_dotdot_is_read_as_pip_installs_it(kernel):
-    from test_redteam42a_reqfile_links import _wheel
-
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(kernel.work / WHEEL, f"Requires-Dist: warden-demo-pkg @ {url}\n")
-    _wheel(kernel.work / "a" / WHEEL, "")  # the decoy Warden reads
+    requires = f"Requires-Dist: warden-demo-pkg @ {url}\n"
+    build_wheel(kernel.work, "proj", body="", requires=requires)
+    build_wheel(kernel.work / "a", "proj", body="")  # the decoy Warden reads
     (kernel.work / "a" / "b").mkdir()
     os.symlink(kernel.work / "a" / "b", kernel.work / "lnk")
     line = f" -m pip install -q --target {{target}} --no-index ./lnk/../{WHEEL}"
@@ -125,10 +126,9 @@ def test_a_wheel_path_through_a_link_and_dotdot_is_read_as_pip_installs_it(kerne
 # wheels` tests the suffix of the RESOLVED path (`os.path.realpath`: `.../blob`), finds no
 # wheel and reads nothing. FAILS today.
 def test_a_wheel_link_to_a_file_not_named_whl_is_read(kernel):
-    from test_redteam42a_reqfile_links import _wheel
-
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(kernel.work / "kit" / WHEEL, f"Requires-Dist: warden-demo-pkg @ {url}\n")
+    requires = f"Requires-Dist: warden-demo-pkg @ {url}\n"
+    build_wheel(kernel.work / "kit", "proj", body="", requires=requires)
     os.rename(kernel.work / "kit" / WHEEL, kernel.work / "blob")
     os.symlink("blob", kernel.work / WHEEL)
     line = f" -m pip install -q --target {{target}} --no-index ./{WHEEL}"

@@ -14,38 +14,15 @@ The cell writes ``sub/req.txt`` (``--no-index`` / ``--find-links ./w`` / ``proj`
 same wheel named by a path Warden reads is refused (R40b-2, the control). FAILS today.
 """
 
-import base64
-import hashlib
-import zipfile
-from pathlib import Path
+from local_index import build_wheel
 
-
-def _wheel(path: Path, requires: str, extra=None) -> None:
-    info = "proj-1.0.dist-info"
-    files = {
-        "proj_mod/__init__.py": "",
-        **(extra or {}),
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: proj\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
+PTH = {"proj.pth": "import os; open('MARKER', 'w').close()\n"}
 
 
 def _files(kernel) -> None:
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
-    _wheel(
-        kernel.work / "sub" / "w" / "proj-1.0-py3-none-any.whl",
-        f"Requires-Dist: warden-demo-pkg @ {url}\n",
-    )
+    requires = f"Requires-Dist: warden-demo-pkg @ {url}\n"
+    build_wheel(kernel.work / "sub" / "w", "proj", body="", requires=requires)
     (kernel.work / "sub" / "req.txt").write_text("--no-index\n--find-links ./w\nproj\n")
 
 
@@ -78,8 +55,7 @@ def test_uv_reads_find_links_relative_to_the_requirements_file_too(kernel):
     a requirements file's relative find-links from the file's folder too. uv fetches no URL
     dependency of a wheel, so this wheel carries what R34-4 refuses instead: a top-level
     ``proj.pth`` whose import line a Python started after the install runs before its guard."""
-    wheel = kernel.work / "sub" / "w" / "proj-1.0-py3-none-any.whl"
-    _wheel(wheel, "", {"proj.pth": "import os; open('MARKER', 'w').close()\n"})
+    build_wheel(kernel.work / "sub" / "w", "proj", body="", extra=PTH)
     (kernel.work / "sub" / "req.txt").write_text("--no-index\n--find-links ./w\nproj\n")
     code = "import os, sys, shlex\nos.system(shlex.join(['{uv}', 'pip', 'install', '-q', "
     code += "'--no-config', '--python', sys.executable, '--target', '{target}', '-r', "
@@ -94,8 +70,7 @@ def test_uv_reads_find_links_relative_to_the_requirements_file_too(kernel):
 
 def test_the_start_code_wheel_named_from_the_working_folder_is_refused_for_uv(kernel):
     """The control: the same wheel through ``--find-links ./sub/w`` is read and refused."""
-    wheel = kernel.work / "sub" / "w" / "proj-1.0-py3-none-any.whl"
-    _wheel(wheel, "", {"proj.pth": "import os; open('MARKER', 'w').close()\n"})
+    build_wheel(kernel.work / "sub" / "w", "proj", body="", extra=PTH)
     code = "import os, sys, shlex\nos.system(shlex.join(['{uv}', 'pip', 'install', '-q', "
     code += "'--no-config', '--python', sys.executable, '--target', '{target}', '--no-index', "
     code += "'--find-links', './sub/w', 'proj']))\n"

@@ -23,9 +23,8 @@ FAILS today.
 
 import os
 
-from test_redteam42a_reqfile_links import _wheel
-
-PTH = {"proj.pth": "import os; open('MARKER', 'w').close()\n"}
+from local_index import build_wheel
+from test_redteam42a_reqfile_links import PTH
 
 
 def _pip(args: list, prelude: str = "") -> str:
@@ -46,7 +45,7 @@ def _runs_unguarded_refused_guarded(kernel, code: str) -> dict:
 
 
 def test_control_the_wheel_in_a_folder_warden_reads_is_refused(kernel):
-    _wheel(kernel.work / "w" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "w", "proj", body="", extra=PTH)
     kernel.reset()
     guarded = kernel.cell(_pip(["--no-index", "--find-links", "./w", "proj"]), launched=True)
     assert guarded["refused"] and "proj.pth" in guarded["refused"], guarded
@@ -56,20 +55,20 @@ def test_control_the_wheel_in_a_folder_warden_reads_is_refused(kernel):
 def test_a_tilde_find_links_pip_lists_in_the_working_folder_is_read(kernel):
     """``--find-links '~/w'`` with no ``$HOME/w``: pip lists ``./~/w``."""
     assert not os.path.exists(kernel.home / "w")
-    _wheel(kernel.work / "~" / "w" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "~" / "w", "proj", body="", extra=PTH)
     _runs_unguarded_refused_guarded(kernel, _pip(["--no-index", "--find-links", "~/w", "proj"]))
 
 
 def test_a_tilde_find_links_in_a_requirements_file_is_read_from_its_folder(kernel):
     """``--find-links ~/w`` in ``sub/req.txt``: pip takes ``sub/~/w`` (it exists)."""
-    _wheel(kernel.work / "sub" / "~" / "w" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "sub" / "~" / "w", "proj", body="", extra=PTH)
     (kernel.work / "sub" / "req.txt").write_text("--no-index\n--find-links ~/w\nproj\n")
     _runs_unguarded_refused_guarded(kernel, _pip(["-r", "sub/req.txt"]))
 
 
 def test_an_empty_variable_in_a_requirements_file_is_kept_as_pip_keeps_it(kernel):
     """``E=''``: pip reads ``--find-links ./w${E}`` as the folder ``w${E}``."""
-    _wheel(kernel.work / "w${E}" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "w${E}", "proj", body="", extra=PTH)
     (kernel.work / "req.txt").write_text("--no-index\n--find-links ./w${E}\nproj\n")
     code = _pip(["-r", "req.txt"], prelude="os.environ['E'] = ''\n")
     _runs_unguarded_refused_guarded(kernel, code)
@@ -79,7 +78,7 @@ def test_uv_takes_a_tilde_find_links_as_written(kernel):
     """uv (0.13.9) never expands ``~`` in ``--find-links``: ``'~/w'`` is ``./~/w`` (checked:
     with HOME's ``w`` present uv still fails on ``./~/w``). uv runs no guard of its own, so
     the kernel's reading (``$HOME/w``) is the only one."""
-    _wheel(kernel.work / "~" / "w" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "~" / "w", "proj", body="", extra=PTH)
     code = "import os, sys, shlex\nos.system(shlex.join(['{uv}', 'pip', 'install', '-q', "
     code += "'--no-config', '--python', sys.executable, '--target', '{target}', '--no-index', "
     code += "'--find-links', '~/w', 'proj']))\n"
@@ -91,6 +90,6 @@ def test_a_tilde_wheel_requirement_pip_opens_in_the_working_folder_is_read(kerne
     ``parse_req_from_line`` takes ``normpath(abspath(name))`` with no ``~`` expansion, so
     ``'~/proj-1.0-py3-none-any.whl'`` is ``./~/proj-1.0-py3-none-any.whl``; Warden reads
     ``$HOME/...`` (nothing there: passed over)."""
-    _wheel(kernel.work / "~" / "proj-1.0-py3-none-any.whl", "", PTH)
+    build_wheel(kernel.work / "~", "proj", body="", extra=PTH)
     code = _pip(["--no-index", "~/proj-1.0-py3-none-any.whl"])
     _runs_unguarded_refused_guarded(kernel, code)

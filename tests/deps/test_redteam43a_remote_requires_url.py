@@ -20,37 +20,16 @@ from the refused host. The control: the same URL on pip's command line is refuse
 FAILS today (installed under Warden).
 """
 
-import base64
 import hashlib
 import http.server
 import json
 import threading
-import zipfile
-from pathlib import Path
 
 import pytest
+from local_index import build_wheel
 
 CARRIER = "wardencarrier"
 WHEEL = f"{CARRIER}-1.0-py3-none-any.whl"
-
-
-def _wheel(path: Path, requires: str) -> bytes:
-    info = f"{CARRIER}-1.0.dist-info"
-    files = {
-        f"{CARRIER}_mod/__init__.py": "",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {CARRIER}\nVersion: 1.0\n{requires}",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
-    return path.read_bytes()
 
 
 @pytest.fixture()
@@ -72,7 +51,7 @@ def mirror_to_file(tmp_path):
 
 
 def _serve(tmp_path, requires: str):
-    data = _wheel(tmp_path / WHEEL, requires)
+    data = build_wheel(tmp_path, CARRIER, body="", requires=requires).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     served = []
 
@@ -155,8 +134,7 @@ def test_a_trusted_mirror_wheel_s_file_url_dependency_is_read(kernel, mirror_to_
     host, _served = mirror_to_file
     _policy(kernel, host)
     local = kernel.tmp / LOCAL_WHEEL
-    local.parent.mkdir(parents=True)
-    _wheel_as_demo(local)
+    _wheel_as_demo(local.parent)
     code = _cell(host, CARRIER)
     kernel.reset()
     plain = kernel.cell(code, launched=False)

@@ -22,7 +22,7 @@ import json
 import sys
 from urllib.parse import urlsplit
 
-from test_redteam42a_reqfile_links import _wheel
+from local_index import build_wheel
 
 WHEEL = "warden_demo_pkg-1.0-py3-none-any.whl"
 PTH = {"warden_demo_pkg.pth": "import os; open('MARKER', 'w').close()\n"}
@@ -43,33 +43,14 @@ def _shadow(kernel, index_url: str):
     folder = kernel.work / f"{parts.scheme}:" / parts.netloc / parts.path.strip("/")
     folder = folder / "warden-demo-pkg"
     folder.mkdir(parents=True)
-    _wheel_as_demo(folder / WHEEL)
+    _wheel_as_demo(folder)
     (folder / "index.html").write_text(f'<a href="{WHEEL}">{WHEEL}</a>\n')
     return folder
 
 
-def _wheel_as_demo(path) -> None:
-    """A warden-demo-pkg 1.0 wheel carrying a start-up ``.pth``."""
-    import base64
-    import hashlib
-    import zipfile
-
-    info = "warden_demo_pkg-1.0.dist-info"
-    files = {
-        "warden_demo_pkg_mod/__init__.py": "",
-        **PTH,
-        f"{info}/METADATA": "Metadata-Version: 2.1\nName: warden-demo-pkg\nVersion: 1.0\n",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
-    }
-    record = []
-    for arc, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
-        record.append(f"{arc},sha256={digest.decode()},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join(record + [f"{info}/RECORD,,"]) + "\n"
-    with zipfile.ZipFile(path, "w") as wheel:
-        for arc, text in files.items():
-            wheel.writestr(arc, text)
+def _wheel_as_demo(folder):
+    """A warden-demo-pkg 1.0 wheel in ``folder`` carrying a start-up ``.pth``."""
+    return build_wheel(folder, "warden-demo-pkg", body="", extra=PTH)
 
 
 def _cell(*words: str) -> str:
@@ -120,7 +101,7 @@ def test_a_file_url_find_links_that_is_also_a_relative_folder(kernel):
     """The same rule for ``file:``: ``--find-links file:w`` is the folder ``./file:w`` to pip
     when it exists (its exists test comes first), ``./w`` to Warden
     (``sources._local_paths``: urlsplit's path)."""
-    _wheel_as_demo(_folder(kernel.work / "file:w") / WHEEL)
+    _wheel_as_demo(_folder(kernel.work / "file:w"))
     code = _cell("--no-index", "--find-links", "file:w")
     kernel.reset()
     plain = kernel.cell(code, launched=False)
@@ -142,7 +123,7 @@ def test_uv_reads_a_file_url_without_slashes_from_the_root(kernel):
     (pip reads ``<cwd>/tmp/x``: Warden must read both.)"""
     from test_redteam43a_local_reads import PTH as PROJ_PTH
 
-    _wheel(_folder(kernel.work / "w") / "proj-1.0-py3-none-any.whl", "", PROJ_PTH)
+    build_wheel(_folder(kernel.work / "w"), "proj", body="", extra=PROJ_PTH)
     rootless = "file:" + str(kernel.work / "w").lstrip("/")
     code = "import os, sys, shlex\nos.system(shlex.join(['{uv}', 'pip', 'install', '-q', "
     code += "'--no-config', '--python', sys.executable, '--target', '{target}', '--no-index', "
