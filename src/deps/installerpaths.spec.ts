@@ -73,3 +73,45 @@ describe('a -r file: name', () => {
     expect(requirementsFilePath('r.txt', '/w')).toBe('/w/r.txt');
   });
 });
+
+describe('a file: find-links location (red team 44a R44a-3)', () => {
+  function sources(command: string) {
+    const context = {
+      cwd: dir,
+      place: COMMAND_LINE,
+      env: {},
+      readFile: (p: string) => fs.readFileSync(p, 'utf8'),
+      label: (p: string) => path.basename(p)
+    };
+    return shellInstalls(command, 0, {}, context).flatMap(f =>
+      f.request.sources.map(s => s.url)
+    );
+  }
+  const page = (folder: string) => {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, 'index.html'),
+      '<a href="https://evil.example/p-1.0.tar.gz">p</a>'
+    );
+  };
+  it('is read where uv opens FILE:, the relative path ./FILE:<cwd>/clean', () => {
+    page(path.join(dir, 'FILE:' + dir, 'clean'));
+    fs.mkdirSync(path.join(dir, 'clean'));
+    const line = `--no-index --find-links 'FILE://${dir}/clean' p`;
+    expect(sources(`uv pip install ${line}`)).toContain(
+      'https://evil.example/p-1.0.tar.gz'
+    );
+    expect(sources(`pip install ${line}`)).toContain(
+      'https://evil.example/p-1.0.tar.gz'
+    );
+  });
+  it("is still read at the URL's path", () => {
+    page(path.join(dir, 'clean'));
+    for (const scheme of ['file:', 'FILE:']) {
+      const line = `--no-index --find-links '${scheme}//${dir}/clean' p`;
+      expect(sources(`uv pip install ${line}`)).toContain(
+        'https://evil.example/p-1.0.tar.gz'
+      );
+    }
+  });
+});

@@ -2144,7 +2144,11 @@ function readLocalPages(
     if (!text || (!isFile && (hasScheme(text) || text.includes('://')))) {
       continue;
     }
-    let base: string;
+    // a `file:` value is read both as the URL's path and as the path it is written as (red
+    // team 44a R44a-3): pip tests a location as a path before its scheme (any spelling); uv
+    // 0.13.9 takes a command-line `FILE:///W/x` (any spelling but `file:`) for the relative
+    // path `./FILE:/W/x`, and a requirements file's `file:` location for a path first
+    const bases = [path.resolve(context.cwd, text)];
     if (isFile) {
       let parsed: URL;
       try {
@@ -2159,15 +2163,13 @@ function readLocalPages(
         });
         continue;
       }
-      base = decodeURIComponent(parsed.pathname);
-    } else {
-      base = path.resolve(context.cwd, text);
+      bases.unshift(decodeURIComponent(parsed.pathname));
     }
-    const pages = [
+    const pages = bases.flatMap(base => [
       base,
       path.join(base, 'index.html'),
       ...names.map(n => path.join(base, n, 'index.html'))
-    ];
+    ]);
     for (const page of pages) {
       let body: string;
       try {

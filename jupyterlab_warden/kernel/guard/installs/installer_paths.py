@@ -48,8 +48,19 @@ def joined(text: str, bases: List[Optional[str]]) -> List[str]:
 # at (``build_source``); a ``file:`` URL is ``url_to_path``'s (relative stays relative), and
 # one fetched through pip's session (a page, a requirements file) is first rebuilt by
 # ``urlunsplit``, which roots it (``file:tmp/x`` is ``file:///tmp/x``). uv 0.13.9: never
-# expands ``~``; any ``file:`` value is a WHATWG URL (``file:tmp/x`` is ``/tmp/x``,
+# expands ``~``; a ``file:`` value is a WHATWG URL (``file:tmp/x`` is ``/tmp/x``,
 # backslashes are slashes, dot segments folded).
+#
+# Red team 44a R44a-3: the scheme's SPELLING is read per installer and per kind of value.
+# pip 23.2 takes any spelling (``get_url_scheme`` lowers it: ``is_url``, ``get_file_content``),
+# after testing a find-links or index value as a path (``build_source``: only lower-case
+# ``file:`` is ``url_to_path``'s, ``FILE:`` is a remote-source URL); an upper-case requirement
+# URL fails in ``url_to_path``'s assert. uv 0.13.9 (checked): a find-links, index or
+# requirement value (also ``name @ FILE:...``, ``-e``) given on the command line is a URL only
+# when spelled ``file:``; ``FILE:///N/x`` is the relative path ``./FILE:/N/x``. A find-links
+# value in a requirements file is tested as a path from the file's folder first, in ANY
+# spelling, then read as a URL in any spelling; ``-r``/``-c`` names are URLs in any spelling.
+# Where a reading is not pinned (a uv config file's values), every reading is taken.
 
 
 def tools_of(request) -> tuple:
@@ -66,6 +77,8 @@ def location(text: str, tools: tuple, cwd: str, base: Optional[str], home: str):
     for tool in tools:
         if tool == "pip":
             paths = _pip_location(text, cwd, base, home)
+        elif base:
+            paths = _uv_listed_location(text, cwd, base)
         else:
             paths = _uv_value(text, cwd, base)
         if paths is None:
@@ -93,13 +106,28 @@ def requirement(text: str, tools: tuple, cwd: str, base: Optional[str]):
 def requirements_file(text: str, tools: tuple, base: str):
     """A ``-r``/``-c`` file name (``base``: the working folder, or the naming file's folder).
     pip (``get_file_content``) fetches any ``file:`` name through its session; uv takes
-    ``file:`` names as URLs too (checked with uv 0.13.9: ``-r file:tmp/x`` opens
-    ``/tmp/x``). None: another host."""
-    return requirement(text, tools, base, None) if _is_file_url(text) else joined(text, [base])
+    ``file:`` names as URLs too, in any spelling (checked with uv 0.13.9: ``-r file:tmp/x``
+    opens ``/tmp/x``, ``-r FILE:///W/r.txt`` opens ``/W/r.txt``). None: another host."""
+    if not _is_file_url(text):
+        return joined(text, [base])
+    found: List[str] = []
+    for tool in tools:
+        paths = _pip_file_url(text, base) if tool == "pip" else _uv_url(text)
+        if paths is None:
+            return None
+        found += [p for p in paths if p not in found]
+    return found
 
 
 def _is_file_url(text: str) -> bool:
+    """A ``file:`` scheme in any spelling: pip's reading (``get_url_scheme`` lowers it)."""
     return text[:5].lower() == "file:"
+
+
+def _uv_file_url(text: str) -> bool:
+    """uv's reading of a value given on its command line (R44a-3): only ``file:`` as spelled
+    here is a URL; ``FILE:``, ``File:``... begin a relative path."""
+    return text.startswith("file:")
 
 
 def _pip_location(text: str, cwd: str, base: Optional[str], home: str):
@@ -138,10 +166,27 @@ def _pip_file_url(text: str, cwd: str):
 
 
 def _uv_value(text: str, cwd: str, base: Optional[str]):
-    """uv's path of a value: a ``file:`` URL by WHATWG rules, anything else a path taken from
-    the requirements file's folder or the working folder, ``~`` as written."""
-    if not _is_file_url(text):
-        return joined(text, [base, cwd])
+    """uv's path of a value: a lower-case ``file:`` URL by WHATWG rules, anything else (an
+    upper-case ``FILE:`` too, R44a-3) a path taken from the requirements file's folder or the
+    working folder, ``~`` as written."""
+    return _uv_url(text) if _uv_file_url(text) else joined(text, [base, cwd])
+
+
+def _uv_listed_location(text: str, cwd: str, base: str):
+    """A find-links or index value a file named (``base``: its folder): uv tests it as a path
+    from that folder before reading a ``file:`` URL in any spelling (checked with uv 0.13.9,
+    R44a-3: ``--find-links file:///W/clean`` in ``/W/r.txt`` lists ``/W/file:/W/clean`` when
+    that exists), so both readings are read (every path, and the URL's)."""
+    found = joined(text, [base, cwd])
+    if _is_file_url(text):
+        urls = _uv_url(text)
+        if urls is None:
+            return None
+        found += [p for p in urls if p not in found]
+    return found
+
+
+def _uv_url(text: str):
     path = whatwg_file_path(text)
     return None if path is None else opened(path)
 

@@ -461,9 +461,10 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
         request.requirements.append(editable(parse_requirement(value, origin)))
         request.requirements[-1].base = base
     elif option in ("-i", "--index-url"):
-        request.sources.append(Source(value, "index", origin))
+        # the file's folder too: uv may test a file's location values there first (R44a-3)
+        request.sources.append(Source(value, "index", origin, base))
     elif option == "--extra-index-url":
-        request.sources.append(Source(value, "extra-index", origin))
+        request.sources.append(Source(value, "extra-index", origin, base))
     elif option in ("-f", "--find-links"):
         # taken from the file's folder (uv; pip when the path exists there), else the working
         # folder's (pip): both read (red team 42a R42a-4)
