@@ -39,8 +39,8 @@ def test_a_local_wheels_url_dependency_is_refused(tmp_path, command):
 
 
 def test_a_local_wheel_with_plain_dependencies_stays_allowed(tmp_path):
-    _wheel(tmp_path / "dist/ok-1.0-py3-none-any.whl", ["numpy>=1.26", 'rich; extra == "x"'])
-    rules, runs, _, names = _decided("pip install ./dist/ok-1.0-py3-none-any.whl", tmp_path)
+    _wheel(tmp_path / "dist/harmless-1.0-py3-none-any.whl", ["numpy>=1.26", 'rich; extra == "x"'])
+    rules, runs, _, names = _decided("pip install ./dist/harmless-1.0-py3-none-any.whl", tmp_path)
     assert (rules, runs) == ([], True) and {"numpy", "rich"} <= names
 
 

@@ -8,6 +8,10 @@ whole project as ``uv sync`` reads it (dependencies, extras, groups, ``[build-sy
 requires``, ``[tool.uv]`` settings and sources, its own path sources in turn); for pip it is
 the metadata pip builds from (dependencies, extras, ``[build-system] requires``).
 
+Each wheel and sdist it opens, whatever named it (the line, a path source, a uv.lock), and
+each project folder (its ``[project]`` name and version) is also decided as the release it
+is, as a file a local folder offers (``offered``, red team 44a R44a-1).
+
 A folder with no pyproject.toml (``setup.py`` / ``setup.cfg`` only) or with ``dynamic``
 dependencies gets them from its own build code: installing it runs that code, like running a
 script from the folder, which Warden does not read (docs/threat-model.md). A pyproject.toml
@@ -18,7 +22,7 @@ import os
 import re
 from typing import Dict, List
 
-from . import installer_paths, local_wheels, requirements, toml_files
+from . import installer_paths, local_wheels, offered, requirements, toml_files
 from .request import InstallRequest, Requirement
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
@@ -45,10 +49,17 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
                 f"local project {req.text}: " + requirements.PROCESS_PATH.format(named)
             )
             continue
+        where = f"the path {req.text[:200]!r} ({req.origin})"
         for wheel in wheels(req, cwd, env):
             if os.path.realpath(wheel) not in seen:  # its Requires-Dist (red8 R8-16)
                 seen.add(os.path.realpath(wheel))
-                local_wheels.add(request, wheel)
+                texts = local_wheels.add(request, wheel)
+                # its project and version, whatever named it (a path source: R44a-1)
+                offered.add_wheel(request, wheel, where, texts)
+        for sdist in sdists(req, cwd, env):
+            if os.path.realpath(sdist) not in seen:  # not opened: its build code runs
+                seen.add(os.path.realpath(sdist))
+                offered.add_sdist(request, sdist, where)
         for folder in folders(req, cwd, env):
             if os.path.realpath(folder) in seen:
                 continue
@@ -80,6 +91,14 @@ def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     return [path for path in paths if os.path.isfile(path)]
 
 
+def sdists(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
+    """The existing sdist files a path requirement may name, found as ``wheels`` are."""
+    paths = _paths(req, cwd, env)
+    if not paths or not offered.is_sdist(paths[0]):
+        return []
+    return [path for path in paths if os.path.isfile(path)]
+
+
 def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True) -> List[str]:
     """The paths ``req`` names from each base: as the installer opens them (``opened``,
     ``installer_paths.requirement``: the text-folded one first, named as given, a ``file:``
@@ -105,6 +124,7 @@ def _read(request: InstallRequest, folder: str, uv: bool) -> None:
     doc = toml_files.load(request, pyproject, label)
     if doc is None:
         return
+    offered.add_project(request, doc, label)  # the release it builds (R44a-1)
     if not uv:
         toml_files.add_metadata(request, doc, label)
         return

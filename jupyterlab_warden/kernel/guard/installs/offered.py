@@ -103,8 +103,41 @@ def releases(filename: str) -> List[Tuple[str, str]]:
     return out
 
 
-def _add(request: InstallRequest, base: str, where: str, name: str, version: str) -> None:
-    req = Requirement(base, name, "offered", f"{where} offers {base}")
+def add_named(request: InstallRequest, filename: str, where: str) -> None:
+    """A wheel or sdist ``where`` names by its file name only (a uv.lock entry's ``filename``
+    or ``path``: uv installs that file), decided by the project and version the name gives."""
+    if is_sdist(filename):
+        add_sdist(request, filename, where)
+    else:
+        add_wheel(request, filename, where, None)
+
+
+def add_project(request: InstallRequest, doc: dict, where: str) -> None:
+    """A local project folder (its parsed pyproject.toml ``doc``) decided as the release it
+    builds, as a file is (red team 44a R44a-1): its ``[project]`` name and version; by its name
+    alone when the version is ``dynamic`` (its build code gives it). A folder whose pyproject
+    names no project is placed by nothing here: its build code names it (the module doc of
+    ``local_projects``)."""
+    project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
+    name, version = project.get("name"), project.get("version")
+    if not isinstance(name, str) or not PROJECT_NAME.fullmatch(name):
+        return
+    add_locked(request, name, version if isinstance(version, str) else None, where)
+
+
+def add_locked(request: InstallRequest, name: str, version: Optional[str], where: str) -> None:
+    """Project ``name`` at ``version`` (None: unknown) that ``where`` installs from a local
+    source (a project folder, a uv.lock package not fetched from an index)."""
+    # its text names the release: a request's requirements are kept once per text
+    # (``uv_config.add_sources``), and the bare name may be one of them
+    text = f"{name} {version}" if version else f"{name} (local)"
+    _add(request, text, where, normalize(name), version)
+
+
+def _add(request: InstallRequest, base: str, where: str, name: str, version: Optional[str]) -> None:
+    # without a version only the name is decided (malicious, deny list, imitation): an index's
+    # newest release says nothing of a local file's
+    req = Requirement(base, name if version else None, "offered", f"{where} offers {base}")
     req.artifact, req.artifact_version = name, version
     request.requirements.append(req)
 

@@ -11,7 +11,7 @@ import os
 import re
 from typing import List, Optional
 
-from . import folders, preference, requirements
+from . import folders, offered, preference, requirements
 from .request import InstallRequest, Requirement, Source, redact_url
 
 MAX_INCLUDE_DEPTH = 10
@@ -402,7 +402,11 @@ def add_lock(request: InstallRequest, path: str) -> None:
     (registry, URL, git) and every file URL uv downloads (``sdist.url``, ``wheels[].url``:
     what uv actually fetches, checked only against the hash beside it; red7 R7-18), each a
     direct reference unless it lies under a trusted index (PyPI's files host,
-    https://files.pythonhosted.org, is one by default)."""
+    https://files.pythonhosted.org, is one by default). A registry package is decided as a
+    pin of its locked version; a local one (``path``, ``directory``, ``editable``,
+    ``virtual``) as the release it is locked as, and read from the lock's folder as a local
+    project or wheel; every file an entry names by ``filename`` or ``path`` by its file name's
+    project and version (red team 44a R44a-2)."""
     label = os.path.basename(path)
     doc = load(request, path, label, MAX_LOCK_BYTES) or {}
     unknown = sorted(set(doc) - _LOCK_KEYS)
@@ -430,17 +434,44 @@ def add_lock(request: InstallRequest, path: str) -> None:
         source = source if isinstance(source, dict) else {}
         if isinstance(source.get("registry"), str):
             request.sources.append(Source(source["registry"], "extra-index", origin))
+        version = package.get("version")
+        version = version if isinstance(version, str) else None
         if isinstance(source.get("url"), str):
             text = f"{name} @ {source['url']}"
         elif isinstance(source.get("git"), str):
             text = f"{name} @ git+{source['git']}"
-        elif isinstance(name, str) and not any(k in source for k in ("editable", "virtual")):
-            text = name if "path" not in source and "directory" not in source else ""
+        elif isinstance(name, str) and not any(k in source for k in _LOCAL_SOURCES):
+            # the locked release is what uv installs: a pin, not the index's newest (R44a-2)
+            text = f"{name}=={version}" if version else name
         else:
             text = ""
         if text:
             request.requirements.append(requirements.parse_requirement(text, origin))
+        elif isinstance(name, str):  # a local source: the release it is locked as (R44a-2)
+            offered.add_locked(request, name, version, origin)
+        _add_lock_source(request, source, origin, os.path.dirname(path))
         _lock_files(request, package, origin)
+
+
+# a uv.lock source uv builds or unpacks from the lock's own folder (uv's `Source::Path`,
+# `Directory`, `Editable`, `Virtual`): read as a local project or wheel (R44a-2)
+_LOCAL_SOURCES = ("path", "directory", "editable", "virtual")
+
+
+def _add_lock_source(request: InstallRequest, source: dict, origin: str, base: str) -> None:
+    """A locked package's local source, placed in the lock's folder as a ``path`` requirement
+    ``local_projects`` reads: a wheel's start-up code and Requires-Dist, a project's build
+    requirements and metadata (red team 44a R44a-2)."""
+    for key in _LOCAL_SOURCES:
+        value = source.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            request.problems.append(f"{origin}: its {key} source is not a path")
+            continue
+        local = Requirement(value, None, "path", f"{origin} {key} source")
+        local.base = base
+        request.requirements.append(local)
 
 
 def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
@@ -454,7 +485,8 @@ def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
 
 def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
     """A locked package's ``sdist`` and ``wheels``: each URL decided as a direct reference
-    (nameless: the package's name is decided once, above); a ``path`` is a local file."""
+    (nameless: the package's name is decided once, above); each ``filename`` / ``path`` by
+    the project and version its file name gives."""
     sdist = package.get("sdist")
     wheels = package.get("wheels")
     entries = [("sdist", sdist)] if sdist is not None else []
@@ -476,6 +508,14 @@ def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
             locked = Requirement(redact_url(url), None, "url", f"{origin} {what}")
             requirements.set_artifact(locked, url, True)  # its file's project (R11-19)
             request.requirements.append(locked)
+        # the file a local source installs: decided by its name's project and version (its
+        # content by ``local_projects``, from the package's source; R44a-2)
+        for key in ("filename", "path"):
+            named = entry.get(key)
+            if named is not None and not isinstance(named, str):
+                request.problems.append(f"{origin}: a {what} {key} is not a string")
+            elif isinstance(named, str):
+                offered.add_named(request, named, f"{origin} {what}")
 
 
 def script_metadata(text: str) -> Optional[str]:
