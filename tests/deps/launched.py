@@ -186,6 +186,17 @@ class Kernel(LaunchFolders):
         assert self.index.requests == [] and not self.installed(name), result
         return result["refused"]
 
+    def kept_from_refused_host(self, code: str) -> None:
+        """Installs without Warden, fetching from the test index (a host the policy refuses);
+        with Warden nothing is fetched from it or installed, whether refused or not."""
+        self.reset()
+        plain = self.cell(code, launched=False)
+        assert self.installed() and self.index.requests, plain  # the attack works unguarded
+        self.reset()
+        guarded = self.cell(code, launched=True)
+        fetched = list(self.index.requests)
+        assert not fetched and not self.installed(), ("installed under Warden", fetched, guarded)
+
     def never_runs_with_warden(self, code: str, name="warden_demo_pkg") -> None:
         """Installs without Warden; with Warden nothing is refused, fetched or installed: the
         payload never runs (a start-up module kept off a guarded child's path until its guard

@@ -2,9 +2,11 @@
 
 Wheels are written as zip files by hand (METADATA, WHEEL, RECORD and one module), so building
 them starts no pip. The server counts every request: a refused install must make none.
+``page_host``: a second host whose pages a test writes itself (a mirror, a redirect).
 """
 
 import base64
+import contextlib
 import hashlib
 import html
 import http.server
@@ -12,7 +14,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 
 
 def normalize(name: str) -> str:
@@ -123,3 +125,44 @@ class LocalIndex:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def link_page(filename: str, digest: str) -> bytes:
+    """A simple-index project page linking ``/files/<filename>`` with its sha256."""
+    return f'<a href="/files/{filename}#sha256={digest}">{filename}</a>'.encode()
+
+
+@contextlib.contextmanager
+def page_host(answer: Callable):
+    """A plain-HTTP host on 127.0.0.1 answering each GET with ``answer(path, headers)``:
+    ``(status, headers, body)`` (body None: no body, no Content-Length) or None (a 404).
+    Yields the host (``127.0.0.1:PORT``) and the paths asked for, in order."""
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            asked.append(self.path)
+            answered = answer(self.path, self.headers)
+            if answered is None:
+                self.send_error(404)
+                return
+            status, headers, body = answered
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if body is not None:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if body is not None:
+                self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()

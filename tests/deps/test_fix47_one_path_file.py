@@ -15,7 +15,8 @@ import json
 import os
 
 import pytest
-from test_redteam42b_path_next import _cell, _policy, index  # noqa: F401 - the index fixture
+from listed_release import write_policy
+from test_redteam42b_path_next import HIJACKED, _cell, index  # noqa: F401 - the index fixture
 
 # the cell makes b1/ and b2/ first on PATH; b2/tool is a link to touch (it makes `made`)
 CELL = (
@@ -129,7 +130,7 @@ def test_a_shell_line_that_goes_on_to_the_next_file_is_read_as_it(kernel, first)
     `ls pip install ...` runs the next folder's ls, a link to uv (the plain run installs). Held
     by the reading (no change here): the first file's ``#!`` line is refused, and a file not
     executable is passed over as ``shutil.which`` passes it, so the link is read as uv."""
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     code = _cell(first, "ls").replace("subprocess.run([", "subprocess.run(' '.join([")
     code = code.replace("], check=True)", "]), shell=True, check=True)")
     if not first.startswith("#!"):

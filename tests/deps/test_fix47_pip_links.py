@@ -9,14 +9,14 @@ and a pip whose internals are not Warden's is refused.
 
 import email.utils
 import hashlib
-import http.server
-import threading
 import time
 import types
 
 import pytest
 import test_redteam42a_http_cache as proof
-from test_redteam42a_http_cache import CELL, PROJECT, _cache_path, _entry, _policy
+from listed_release import trust_mirror
+from local_index import link_page, page_host
+from test_redteam42a_http_cache import CELL, PROJECT, _cache_path, _entry
 
 from jupyterlab_warden.kernel.guard.installs import decide, pip_links
 
@@ -36,7 +36,7 @@ def test_the_refusal_names_the_page_and_the_refused_host(kernel, mirror):
     (kernel.work / "kit").mkdir()
     (kernel.work / "kit" / "page.cc").write_bytes(_entry(refused))
     entry = _cache_path(kernel.work, f"http://{host}/simple/{PROJECT}/")
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     guarded = kernel.cell(f"ENTRY = {entry!r}\nHOST = {host!r}\n" + CELL, launched=True)
     assert "is not one of the indexes your organisation trusts" in guarded["stderr"], guarded
     assert f"a link on http://{host}/simple/{PROJECT}/" in guarded["stderr"], guarded
@@ -75,7 +75,7 @@ def test_a_download_is_fetched_from_the_server_not_pip_s_http_cache(kernel, mirr
         f"open({entry!r}, 'wb').write(open('kit/wheel.cc', 'rb').read())\n"
     )
     code = plant + f"HOST = {host!r}\nINDEX = 'http://{host}/simple'\n" + INSTALL
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     kernel.reset()
     plain = kernel.cell(code, launched=False)
     assert kernel.installed() and f"/files/{WHEEL}" not in served, plain  # the cache answered
@@ -92,36 +92,21 @@ def redirecting(index):
     refused index's copy of the wheel."""
     digest = hashlib.sha256(index.files[WHEEL].read_bytes()).hexdigest()
 
-    class Redirecting(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    def answer(path, _headers):
+        if path.rstrip("/") == f"/simple/{PROJECT}":
+            return 200, {"Content-Type": "text/html"}, link_page(WHEEL, digest)
+        if path == f"/files/{WHEEL}":
+            return 302, {"Location": f"{index.base}/files/{WHEEL}"}, None
+        return None
 
-        def do_GET(self):  # noqa: N802 - http.server's name
-            if self.path.rstrip("/") == f"/simple/{PROJECT}":
-                body = f'<a href="/files/{WHEEL}#sha256={digest}">{WHEEL}</a>'.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            elif self.path == f"/files/{WHEEL}":
-                self.send_response(302)
-                self.send_header("Location", f"{index.base}/files/{WHEEL}")
-                self.end_headers()
-            else:
-                self.send_error(404)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with page_host(answer) as (host, _asked):
+        yield host
 
 
 def test_a_download_redirected_off_the_trusted_host_is_refused(kernel, redirecting):
     host = redirecting
     code = f"HOST = {host!r}\nINDEX = 'http://{host}/simple'\n" + INSTALL
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     kernel.reset()
     plain = kernel.cell(code, launched=False)
     assert kernel.installed() and kernel.index.requests, plain  # the redirect was followed

@@ -93,16 +93,22 @@ def test_a_requirements_file_url_naming_another_host_is_refused(tmp_path):
     assert request.problems and "another host" in request.problems[0]
 
 
-def test_a_file_scheme_requirements_file_is_read_at_its_path_not_the_working_folder(tmp_path):
-    """R43a-4 without a kernel: ``-r file:/W/real.txt`` is /W/real.txt to pip."""
+def read_at_its_path(tmp_path, scheme: str, name: str) -> None:
+    """``-r <name>`` (``name``: ``/W/real.txt`` spelled as a URL) read by pip and uv: /W/real.txt
+    (aiohtt), not the decoy ``./<scheme>/W/real.txt`` (warden-demo-pkg) a path reading opens."""
     (tmp_path / "real.txt").write_text("aiohtt\n")
-    decoy = tmp_path / ("file:" + str(tmp_path / "real.txt"))
+    decoy = tmp_path / (scheme + str(tmp_path / "real.txt"))
     decoy.parent.mkdir(parents=True)
     decoy.write_text("warden-demo-pkg\n")
     for tool in ("pip", "uv"):
         request = InstallRequest(tool, f"{tool} install")
-        requirements.read_file(request, "file:" + str(tmp_path / "real.txt"), str(tmp_path), {})
+        requirements.read_file(request, name, str(tmp_path), {})
         assert [r.name for r in request.requirements] == ["aiohtt"], request.problems
+
+
+def test_a_file_scheme_requirements_file_is_read_at_its_path_not_the_working_folder(tmp_path):
+    """R43a-4 without a kernel: ``-r file:/W/real.txt`` is /W/real.txt to pip."""
+    read_at_its_path(tmp_path, "file:", "file:" + str(tmp_path / "real.txt"))
 
 
 def test_pip_fetches_http_requirements_files_without_slashes():

@@ -10,6 +10,8 @@ testing a location as a path. The kernel test beside this one runs the real uv.
 
 from pathlib import Path
 
+from test_fix48_installer_paths import read_at_its_path
+
 from jupyterlab_warden.kernel.guard.installs import installer_paths, requirements, sources
 from jupyterlab_warden.kernel.guard.installs.request import InstallRequest, Source
 
@@ -85,11 +87,4 @@ def test_uv_takes_an_upper_case_file_requirement_for_a_relative_path(tmp_path):
 
 def test_a_requirements_file_name_is_a_url_in_any_spelling_for_both(tmp_path):
     """uv 0.13.9 opens ``-r FILE:///W/r.txt`` at /W/r.txt (not ``./FILE:/W/r.txt``)."""
-    (tmp_path / "real.txt").write_text("aiohtt\n")
-    decoy = tmp_path / ("FILE:" + str(tmp_path / "real.txt"))
-    decoy.parent.mkdir(parents=True)
-    decoy.write_text("warden-demo-pkg\n")
-    for tool in ("pip", "uv"):
-        request = InstallRequest(tool, f"{tool} install")
-        requirements.read_file(request, "FILE://" + str(tmp_path / "real.txt"), str(tmp_path), {})
-        assert [r.name for r in request.requirements] == ["aiohtt"], request.problems
+    read_at_its_path(tmp_path, "FILE:", "FILE://" + str(tmp_path / "real.txt"))

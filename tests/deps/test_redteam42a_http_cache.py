@@ -18,11 +18,10 @@ inert option to Warden). FAILS today (pip downloads from the refused host under 
 """
 
 import hashlib
-import http.server
-import json
-import threading
 
 import pytest
+from listed_release import trust_mirror
+from local_index import link_page, page_host
 
 ETAG = '"mirror-v1"'
 PROJECT = "warden-demo-pkg"
@@ -35,40 +34,18 @@ def mirror(index):
     wheel = index.files["warden_demo_pkg-1.0-py3-none-any.whl"]
     data = wheel.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    requests = []
 
-    class Mirror(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    def answer(path, headers):
+        if path.rstrip("/") == f"/simple/{PROJECT}":
+            if headers.get("If-None-Match") == ETAG:
+                return 304, {"ETag": ETAG}, None
+            return 200, {"Content-Type": "text/html", "ETag": ETAG}, link_page(wheel.name, digest)
+        if path == f"/files/{wheel.name}":
+            return 200, {"Content-Type": "application/octet-stream", "ETag": ETAG}, data
+        return None
 
-        def do_GET(self):  # noqa: N802 - http.server's name
-            requests.append(self.path)
-            if self.path.rstrip("/") == f"/simple/{PROJECT}":
-                if self.headers.get("If-None-Match") == ETAG:
-                    self.send_response(304)
-                    self.send_header("ETag", ETAG)
-                    self.end_headers()
-                    return
-                body = f'<a href="/files/{wheel.name}#sha256={digest}">{wheel.name}</a>'.encode()
-                kind = "text/html"
-            elif self.path == f"/files/{wheel.name}":
-                body, kind = data, "application/octet-stream"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("ETag", ETAG)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host = f"127.0.0.1:{server.server_address[1]}"
-    yield host, requests
-    server.shutdown()
-    server.server_close()
+    with page_host(answer) as (host, requests):
+        yield host, requests
 
 
 def _entry(refused_wheel_url: str) -> bytes:
@@ -108,15 +85,6 @@ CELL = (
 )
 
 
-def _policy(kernel, host: str) -> None:
-    policy = {
-        "schema_version": 1, "revision": 3,
-        "trusted_sources": {"package_indexes": [f"http://{host}/simple"]},
-        "dependencies": {"tls_unverified_hosts": [host]},
-    }  # fmt: skip
-    kernel.policy.write_text(json.dumps(policy))
-
-
 def test_a_planted_http_cache_page_of_a_trusted_mirror_installs_from_a_refused_host(kernel, mirror):
     host, served = mirror
     refused = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
@@ -125,7 +93,7 @@ def test_a_planted_http_cache_page_of_a_trusted_mirror_installs_from_a_refused_h
     page = f"http://{host}/simple/{PROJECT}/"
     entry = _cache_path(kernel.work, page)
     code = f"ENTRY = {entry!r}\nHOST = {host!r}\n" + CELL
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     kernel.reset()
     plain = kernel.cell(code, launched=False)
     assert kernel.installed() and kernel.index.requests, plain  # from the refused host
@@ -139,7 +107,7 @@ def test_a_planted_http_cache_page_of_a_trusted_mirror_installs_from_a_refused_h
 def test_the_mirror_install_without_a_planted_page_runs(kernel, mirror):
     """No false refusal: the same install with an empty cache takes the mirror's own wheel."""
     host, served = mirror
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     line = (
         f" -m pip install -q --cache-dir ./pipcache --target {{target}} --trusted-host {host} "
         f"--index-url http://{host}/simple {PROJECT}"

@@ -34,13 +34,7 @@ def _cell(args: str) -> str:
 def test_find_links_relative_to_the_requirements_file_is_read_there(kernel):
     _files(kernel)
     code = _cell("-r sub/req.txt")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert kernel.installed() and kernel.index.requests, plain  # the attack works unguarded
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    fetched = list(kernel.index.requests)
-    assert not fetched and not kernel.installed(), ("installed under Warden", fetched, guarded)
+    kernel.kept_from_refused_host(code)
 
 
 def test_the_same_folder_named_from_the_working_folder_is_refused(kernel):

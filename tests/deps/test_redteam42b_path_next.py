@@ -13,42 +13,16 @@ the link as a new PATH program with no words (nothing installed). The proofs ins
 the policy lists as known-malicious; the control puts only the link on PATH: refused as uv.
 """
 
-import json
 import sys
 
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import DEMO, demo_index, record, write_policy
 from real_uv import real_uv
 
-DEMO = "warden-demo-pkg"
+index = demo_index("index42b5")
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index42b5")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    yield server
-    server.close()
-
-
-HIJACKED = {
-    "id": "MAL-2099-42",
-    "summary": "test record MAL-2099-42",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [HIJACKED]},
-            }
-        )
-    )
+HIJACKED = record("MAL-2099-42")
 
 
 def _cell(first: str, name: str = "x") -> str:
@@ -70,7 +44,7 @@ def _cell(first: str, name: str = "x") -> str:
 
 @pytest.mark.parametrize("name", ["echo", "ls"])
 def test_r42b_5_a_program_passed_over_by_exec_is_not_the_one_decided(kernel, name):
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     code = _cell("", name)  # an empty executable file: execve fails with ENOEXEC
     kernel.reset()
     plain = kernel.cell(code, launched=False)
@@ -88,7 +62,7 @@ def test_r42b_5_a_program_passed_over_by_exec_is_not_the_one_decided(kernel, nam
 def test_r42b_5_control_a_missing_interpreter_first_is_refused(kernel):
     """Held today: a ``#!`` naming a missing interpreter first on PATH (ENOENT, passed over
     alike) is refused by Warden's reading of that file."""
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     kernel.reset()
     result = kernel.cell(_cell("#!/nonexistent/interpreter\n", "echo"), launched=True)
     assert result["refused"] and not kernel.installed(), result
@@ -96,7 +70,7 @@ def test_r42b_5_control_a_missing_interpreter_first_is_refused(kernel):
 
 def test_r42b_5_control_the_link_first_is_decided_as_uv(kernel):
     """The same link first on PATH: decided as uv, the listed release refused."""
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     code = _cell("", "echo").replace("b1/echo", "b1/other")
     kernel.reset()
     result = kernel.cell(code, launched=True)

@@ -27,95 +27,49 @@ today (the control); the findings:
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
-import sys
-
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import (
+    DEMO,
+    demo_index,
+    pip_cell,
+    proves_refused,
+    record,
+    run_guarded,
+    run_plain,
+    uv_cell,
+    write_policy,
+)
 
 from jupyterlab_warden.kernel.guard.installs import decide
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
 from jupyterlab_warden.kernel.guard.installs.request import InstallRequest
 from jupyterlab_warden.kernel.guard.installs.requirements import parse_requirement
 
-DEMO = "warden-demo-pkg"
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """The test index serving the demo project as 0.9 (listed below) and 1.0 (clean)."""
-    root = tmp_path_factory.mktemp("index42b")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    yield server
-    server.close()
-
-
-def _record(rid: str, versions) -> dict:
-    return {
-        "id": rid,
-        "summary": f"test record {rid}",
-        "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": versions}],
-    }
-
-
-HIJACKED = _record("MAL-2099-42", ["0.9"])  # one malicious release, the clean 1.0 after it
-PRE = _record("MAL-2099-43", ["1.1rc1"])  # a malicious pre-release the index does not serve
-
-
-def _policy(kernel, *records) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": list(records)},
-            }
-        )
-    )
+index = demo_index("index42b")  # the demo project as 0.9 (listed below) and 1.0 (clean)
+HIJACKED = record("MAL-2099-42", ["0.9"])  # one malicious release, the clean 1.0 after it
+PRE = record("MAL-2099-43", ["1.1rc1"])  # a malicious pre-release the index does not serve
 
 
 def _pip_cell(*words: str, constraint: str = "") -> str:
     """A cell running pip from the kernel; ``constraint``: a constraints file it writes first
     in the kernel's folder and passes with ``-c``."""
-    argv = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-cache-dir"]
-    argv += ["--target", "{target}", "--index-url", "{index}", *words]
-    head = ""
-    if constraint:
-        head = f"open('c.txt', 'w').write({constraint + chr(10)!r})\n"
-        argv += ["-c", "c.txt"]
-    return f"{head}import subprocess\nsubprocess.run({argv!r}, check=True)\n"
-
-
-def _version(kernel):
-    """The demo release installed in the kernel's target, or None."""
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
-    return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
-
-
-def _plain(kernel, code: str):
-    """The release ``code`` installs without Warden (the control: the attack works)."""
-    kernel.reset()
-    result = kernel.cell(code, launched=False)
-    assert result["refused"] is None, result
-    return _version(kernel)
-
-
-def _guarded(kernel, code: str):
-    kernel.reset()
-    return kernel.cell(code, launched=True), _version(kernel)
+    if not constraint:
+        return pip_cell(*words)
+    return pip_cell(
+        *words, "-c", "c.txt", head=f"open('c.txt', 'w').write({constraint + chr(10)!r})\n"
+    )
 
 
 def test_r42b_control_the_listed_release_pinned_is_refused(kernel):
-    _policy(kernel, HIJACKED)
-    result, version = _guarded(kernel, _pip_cell(f"{DEMO}==0.9"))
+    write_policy(kernel, HIJACKED)
+    result, version = run_guarded(kernel, _pip_cell(f"{DEMO}==0.9"))
     assert result["refused"] and "MAL-2099-42" in result["refused"], result
     assert version is None
 
 
 def test_r42b_control_a_bare_name_installs_the_clean_release(kernel):
-    _policy(kernel, HIJACKED)
-    result, version = _guarded(kernel, _pip_cell(DEMO))
+    write_policy(kernel, HIJACKED)
+    result, version = run_guarded(kernel, _pip_cell(DEMO))
     assert result["refused"] is None and version == "1.0", result
 
 
@@ -123,34 +77,26 @@ def test_r42b_control_a_bare_name_installs_the_clean_release(kernel):
 
 
 def test_r42b_1_a_constraint_pinning_the_listed_release_is_refused(kernel):
-    _policy(kernel, HIJACKED)
+    write_policy(kernel, HIJACKED)
     code = _pip_cell(DEMO, constraint=f"{DEMO}==0.9")
-    assert _plain(kernel, code) == "0.9"  # the constraint picks the malicious release
-    result, version = _guarded(kernel, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-42" in result["refused"], result
+    # without Warden: the constraint picks the malicious release
+    proves_refused(kernel, code, "MAL-2099-42")  # FAILS today: installs 0.9
 
 
 def _uv_cell(*words: str, file: str) -> str:
     """A cell running the real uv 0.13.9 from the kernel with ``words`` after the package; the
     file o.txt written first holding ``file``."""
-    argv = ["{uv}", "pip", "install", "-q", "--no-config", "--no-cache", "--no-deps"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    code = f"open('o.txt', 'w').write({file + chr(10)!r})\nimport subprocess\n"
-    return code + f"subprocess.run({argv + list(words)!r}, check=True)\n"
+    return uv_cell(*words, head=f"open('o.txt', 'w').write({file + chr(10)!r})\n")
 
 
 @pytest.mark.parametrize("option", ["--constraints", "--overrides", "-c"])
 def test_r42b_1_uv_constraint_and_override_files_are_decided(kernel, option):
     """uv's constraints and overrides files: the same gap (an override even replaces the
     command line's own specifier: ``warden-demo-pkg>=1.0`` with an override ``==0.9``)."""
-    _policy(kernel, HIJACKED)
+    write_policy(kernel, HIJACKED)
     code = _uv_cell(f"{DEMO}>=1.0" if option == "--overrides" else DEMO, option, "o.txt",
                     file=f"{DEMO}==0.9")  # fmt: skip
-    assert _plain(kernel, code) == "0.9"
-    result, version = _guarded(kernel, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-42" in result["refused"], result
+    proves_refused(kernel, code, "MAL-2099-42")  # FAILS today: installs 0.9
 
 
 # -- R42b-4: uv's hidden singular spellings refused as unknown options ----------------------
@@ -162,10 +108,10 @@ def test_r42b_4_uv_singular_spellings_are_read(kernel, option):
     ``--overrides``, in schema/uv-cli.json's aliases) for ``uv pip install``, but the command's
     own option set (``UV_BY_COMMAND``) holds only the help's spellings, so a clean install
     with a clean constraints file is refused as "not one Warden knows"."""
-    _policy(kernel, HIJACKED)
+    write_policy(kernel, HIJACKED)
     code = _uv_cell(DEMO, option, "o.txt", file=f"{DEMO}>=1.0")
-    assert _plain(kernel, code) == "1.0"
-    result, version = _guarded(kernel, code)
+    assert run_plain(kernel, code) == "1.0"
+    result, version = run_guarded(kernel, code)
     assert result["refused"] is None, result  # FAILS today: "uv option ... not one Warden knows"
     assert version == "1.0"
 
@@ -185,12 +131,10 @@ def test_r42b_1_reader_decides_constraint_names():
 
 
 def test_r42b_2_excluding_the_clean_releases_is_refused(kernel):
-    _policy(kernel, HIJACKED)
+    write_policy(kernel, HIJACKED)
     code = _pip_cell(f"{DEMO}!=1.0")
-    assert _plain(kernel, code) == "0.9"  # pip takes the newest release not excluded
-    result, version = _guarded(kernel, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-42" in result["refused"], result
+    # without Warden: pip takes the newest release not excluded
+    proves_refused(kernel, code, "MAL-2099-42")  # FAILS today: installs 0.9
 
 
 # -- R42b-3: false refusals of sets that cannot reach a listed release ---------------------
@@ -202,10 +146,10 @@ def test_r42b_2_excluding_the_clean_releases_is_refused(kernel):
     ids=["excluded-by-name", "pre-release-of-the-bound"],
 )
 def test_r42b_3_a_set_excluding_the_listed_releases_installs(kernel, spec, record):
-    _policy(kernel, record)
+    write_policy(kernel, record)
     code = _pip_cell(spec)
-    assert _plain(kernel, code) == "1.0"
-    result, version = _guarded(kernel, code)
+    assert run_plain(kernel, code) == "1.0"
+    result, version = run_guarded(kernel, code)
     assert result["refused"] is None, result  # FAILS today: refused as known-malicious
     assert version == "1.0"
 

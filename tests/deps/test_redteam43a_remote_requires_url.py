@@ -21,12 +21,10 @@ FAILS today (installed under Warden).
 """
 
 import hashlib
-import http.server
-import json
-import threading
 
 import pytest
-from local_index import build_wheel
+from listed_release import trust_mirror
+from local_index import build_wheel, link_page, page_host
 
 CARRIER = "wardencarrier"
 WHEEL = f"{CARRIER}-1.0-py3-none-any.whl"
@@ -53,42 +51,16 @@ def mirror_to_file(tmp_path):
 def _serve(tmp_path, requires: str):
     data = build_wheel(tmp_path, CARRIER, body="", requires=requires).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    served = []
 
-    class Mirror(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    def answer(path, _headers):
+        if path.rstrip("/") == f"/simple/{CARRIER}":
+            return 200, {"Content-Type": "text/html"}, link_page(WHEEL, digest)
+        if path == f"/files/{WHEEL}":
+            return 200, {"Content-Type": "application/octet-stream"}, data
+        return None
 
-        def do_GET(self):  # noqa: N802 - http.server's name
-            served.append(self.path)
-            if self.path.rstrip("/") == f"/simple/{CARRIER}":
-                body = f'<a href="/files/{WHEEL}#sha256={digest}">{WHEEL}</a>'.encode()
-                kind = "text/html"
-            elif self.path == f"/files/{WHEEL}":
-                body, kind = data, "application/octet-stream"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}", served
-    server.shutdown()
-    server.server_close()
-
-
-def _policy(kernel, host: str) -> None:
-    policy = {
-        "schema_version": 1, "revision": 3,
-        "trusted_sources": {"package_indexes": [f"http://{host}/simple"]},
-        "dependencies": {"tls_unverified_hosts": [host]},
-    }  # fmt: skip
-    kernel.policy.write_text(json.dumps(policy))
+    with page_host(answer) as (host, served):
+        yield host, served
 
 
 def _cell(host: str, words: str) -> str:
@@ -101,7 +73,7 @@ def _cell(host: str, words: str) -> str:
 
 def test_control_the_refused_url_on_the_command_line_is_refused(kernel, mirror):
     host, _served = mirror
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     url = f"{kernel.index.base}/files/warden_demo_pkg-1.0-py3-none-any.whl"
     kernel.reset()
     guarded = kernel.cell(_cell(host, f"'warden-demo-pkg @ {url}'"), launched=True)
@@ -111,7 +83,7 @@ def test_control_the_refused_url_on_the_command_line_is_refused(kernel, mirror):
 
 def test_a_trusted_mirror_wheel_s_requires_dist_url_on_a_refused_host_is_decided(kernel, mirror):
     host, served = mirror
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     code = _cell(host, CARRIER)
     kernel.reset()
     plain = kernel.cell(code, launched=False)
@@ -129,16 +101,10 @@ def test_a_trusted_mirror_wheel_s_file_url_dependency_is_read(kernel, mirror_to_
     """The same hole with a ``file:`` dependency: a wheel the cell wrote, carrying what R34-4
     refuses in a local wheel (a start-up ``.pth``), is installed unread; named on the command
     line it is refused (R34-4)."""
-    from test_redteam43a_url_as_path import _wheel_as_demo
+    from test_redteam43a_url_as_path import _proves_pth, _wheel_as_demo
 
     host, _served = mirror_to_file
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     local = kernel.tmp / LOCAL_WHEEL
     _wheel_as_demo(local.parent)
-    code = _cell(host, CARRIER)
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert (kernel.target / "warden_demo_pkg.pth").exists(), plain
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    assert not (kernel.target / "warden_demo_pkg.pth").exists(), ("installed under Warden", guarded)
+    _proves_pth(kernel, _cell(host, CARRIER))

@@ -13,16 +13,9 @@ shipped OSV snapshot), and pip installs aiohtt. The control: ``-r real.txt`` is 
 FAILS today.
 """
 
-import json
 import sys
 
-
-def _policy(kernel) -> None:
-    policy = {
-        "schema_version": 1, "revision": 3,
-        "trusted_sources": {"package_indexes": [kernel.index.simple]},
-    }  # fmt: skip
-    kernel.policy.write_text(json.dumps(policy))
+from listed_release import write_policy
 
 
 def _cell(name: str) -> str:
@@ -41,7 +34,7 @@ def _files(kernel) -> str:
 
 
 def test_control_the_file_by_its_path_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     _files(kernel)
     kernel.reset()
     guarded = kernel.cell(_cell("'real.txt'"), launched=True)
@@ -50,7 +43,7 @@ def test_control_the_file_by_its_path_is_refused(kernel):
 
 
 def test_a_file_scheme_requirements_name_is_read_where_pip_opens_it(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     real = _files(kernel)
     code = _cell(repr("file:" + real))
     kernel.reset()

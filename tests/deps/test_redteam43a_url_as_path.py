@@ -18,22 +18,14 @@ default: the install asks no server at all) are shown. The control: the same fol
 as ``--find-links`` is read and refused. FAILS today.
 """
 
-import json
 import sys
 from urllib.parse import urlsplit
 
+from listed_release import write_policy
 from local_index import build_wheel
 
 WHEEL = "warden_demo_pkg-1.0-py3-none-any.whl"
 PTH = {"warden_demo_pkg.pth": "import os; open('MARKER', 'w').close()\n"}
-
-
-def _trust_index(kernel) -> None:
-    policy = {
-        "schema_version": 1, "revision": 3,
-        "trusted_sources": {"package_indexes": [kernel.index.simple]},
-    }  # fmt: skip
-    kernel.policy.write_text(json.dumps(policy))
 
 
 def _shadow(kernel, index_url: str):
@@ -64,8 +56,19 @@ def _pth(kernel) -> bool:
     return (kernel.target / "warden_demo_pkg.pth").exists()
 
 
+def _proves_pth(kernel, code: str) -> None:
+    """Without Warden ``code`` installs the wheel carrying the ``.pth``; with Warden it does
+    not."""
+    kernel.reset()
+    plain = kernel.cell(code, launched=False)
+    assert _pth(kernel), plain
+    kernel.reset()
+    guarded = kernel.cell(code, launched=True)
+    assert not _pth(kernel), ("installed under Warden", guarded)
+
+
 def test_control_the_same_folder_as_find_links_is_read_and_refused(kernel):
-    _trust_index(kernel)
+    write_policy(kernel)
     folder = _shadow(kernel, kernel.index.simple)
     kernel.reset()
     code = _cell("--no-index", "--find-links", str(folder))
@@ -75,7 +78,7 @@ def test_control_the_same_folder_as_find_links_is_read_and_refused(kernel):
 
 
 def test_the_trusted_index_url_shadowed_by_a_local_folder(kernel):
-    _trust_index(kernel)
+    write_policy(kernel)
     _shadow(kernel, kernel.index.simple)
     code = _cell("--index-url", kernel.index.simple)
     kernel.reset()
@@ -89,12 +92,7 @@ def test_the_trusted_index_url_shadowed_by_a_local_folder(kernel):
 def test_pypi_shadowed_by_a_local_folder_with_the_default_policy(kernel):
     _shadow(kernel, "https://pypi.org/simple")
     code = _cell("--index-url", "https://pypi.org/simple")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert _pth(kernel), plain
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    assert not _pth(kernel), ("installed under Warden", guarded)
+    _proves_pth(kernel, code)
 
 
 def test_a_file_url_find_links_that_is_also_a_relative_folder(kernel):
@@ -103,12 +101,7 @@ def test_a_file_url_find_links_that_is_also_a_relative_folder(kernel):
     (``sources._local_paths``: urlsplit's path)."""
     _wheel_as_demo(_folder(kernel.work / "file:w"))
     code = _cell("--no-index", "--find-links", "file:w")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert _pth(kernel), plain
-    kernel.reset()
-    guarded = kernel.cell(code, launched=True)
-    assert not _pth(kernel), ("installed under Warden", guarded)
+    _proves_pth(kernel, code)
 
 
 def _folder(path):

@@ -17,33 +17,14 @@ in a fresh kernel) installs. uv is no Python, so no guarded child decides it aga
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
 import sys
 
-import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import demo_index, write_policy
 
 BAD = "azureml-contrib-daskonbatch"  # MAL-2023-8563, whole project, in the shipped snapshot
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index43b3")
-    server = LocalIndex(root, [build_wheel(root, BAD, "1.0")])
-    yield server
-    server.close()
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-            }
-        )
-    )
+index = demo_index("index43b3", versions=("1.0",), name=BAD)
 
 
 UV = (
@@ -80,7 +61,7 @@ def _installed(kernel) -> bool:
 
 
 def test_r43b_3_control_the_shipped_malicious_name_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     kernel.reset()
     result = kernel.cell(UV, launched=True)
     assert result["refused"] and "MAL-2023-8563" in result["refused"], result
@@ -88,7 +69,7 @@ def test_r43b_3_control_the_shipped_malicious_name_is_refused(kernel):
 
 
 def test_r43b_3_a_rebound_abspath_swaps_the_data_folder(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     code = PLANT + UV
     kernel.reset()
     plain = kernel.cell(code, launched=False)

@@ -13,41 +13,22 @@ release", and the newest the folder offers is the listed one.
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
-import sys
-
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import (
+    DEMO,
+    demo_index,
+    installed_version,
+    pip_cell,
+    proves_refused,
+    record,
+    uv_cell,
+    write_policy,
+)
 
-DEMO = "warden-demo-pkg"
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index43b4")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    yield server
-    server.close()
-
-
-HIJACKED = {
-    "id": "MAL-2099-45",
-    "summary": "test record MAL-2099-45",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
+index = demo_index("index43b4")
 
 
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [HIJACKED]},
-            }
-        )
-    )
+HIJACKED = record("MAL-2099-45")
 
 
 WHEEL = "warden_demo_pkg-0.9-py3-none-any.whl"
@@ -64,15 +45,11 @@ PAGE = (
 
 
 def _pip(*words):
-    argv = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-cache-dir"]
-    argv += ["--target", "{target}", *words]
-    return f"import subprocess\nsubprocess.run({argv!r}, check=True)\n"
+    return pip_cell(*words, index=False)  # the cell names its own sources
 
 
 def _uv(*words):
-    argv = ["{uv}", "pip", "install", "-q", "--no-config", "--no-cache", "--no-deps"]
-    argv += ["--python", sys.executable, "--target", "{target}", *words]
-    return f"import subprocess\nsubprocess.run({argv!r}, check=True)\n"
+    return uv_cell(*words, index=False)
 
 
 CASES = {
@@ -81,37 +58,25 @@ CASES = {
 }
 
 
-def _version(kernel):
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
-    return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
-
-
 @pytest.mark.parametrize("tool", [_pip, _uv])
 def test_r43b_4_control_the_wheel_by_its_path_is_refused(kernel, tool):
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     kernel.reset()
     result = kernel.cell(FETCH + tool("wheels/" + WHEEL), launched=True)
     assert result["refused"] and "MAL-2099-45" in result["refused"], result
-    assert _version(kernel) is None
+    assert installed_version(kernel) is None
 
 
 def test_r43b_4_control_the_page_linking_the_listed_file_is_refused(kernel):
     """A local page linking the index's file is decided by its links' place (held)."""
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     kernel.reset()
     code = PAGE + _pip("--no-index", "--find-links", "page.html", DEMO)
     result = kernel.cell(code, launched=True)
-    assert result["refused"] and _version(kernel) is None, result
+    assert result["refused"] and installed_version(kernel) is None, result
 
 
 @pytest.mark.parametrize("how", sorted(CASES))
 def test_r43b_4_a_find_links_folder_offering_the_listed_release_is_refused(kernel, how):
-    _policy(kernel)
-    kernel.reset()
-    plain = kernel.cell(CASES[how], launched=False)
-    assert plain["refused"] is None and _version(kernel) == "0.9", plain  # the attack works
-    kernel.reset()
-    result = kernel.cell(CASES[how], launched=True)
-    version = _version(kernel)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-45" in result["refused"], result
+    write_policy(kernel, HIJACKED)
+    proves_refused(kernel, CASES[how], "MAL-2099-45")  # FAILS today: installs 0.9

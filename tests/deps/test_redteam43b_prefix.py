@@ -14,56 +14,19 @@ such spelling.
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
-import sys
-
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import DEMO, demo_index, pip_cell, proves_refused, record, write_policy
 
 from jupyterlab_warden.kernel.guard.installs import specifiers
 from jupyterlab_warden.kernel.guard.installs.versions import version_key
 
-DEMO = "warden-demo-pkg"
 VENDORED = pytest.importorskip("pip._vendor.packaging.specifiers")
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index43b2")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    yield server
-    server.close()
+index = demo_index("index43b2")
 
 
-HIJACKED = {
-    "id": "MAL-2099-44",
-    "summary": "test record MAL-2099-44",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [HIJACKED]},
-            }
-        )
-    )
-
-
-def _pip_cell(requirement: str) -> str:
-    argv = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-cache-dir"]
-    argv += ["--target", "{target}", "--index-url", "{index}", requirement]
-    return f"import subprocess\nsubprocess.run({argv!r}, check=True)\n"
-
-
-def _version(kernel):
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
-    return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
+HIJACKED = record("MAL-2099-44")
 
 
 SPECS = ["!=00.*,!=1.0", "!=v0.*,!=1.0", "!=0!0.*,!=1.0", "!=0.09.*,!=1.0", "<1,!=00.*"]
@@ -92,13 +55,6 @@ def test_r43b_2_control_the_canonical_hole_is_not_reached():
 
 @pytest.mark.parametrize("spec", ["!=00.*,!=1.0", "<1,!=v0.*"])
 def test_r43b_2_pip_installs_the_listed_release_through_a_text_prefix(kernel, spec):
-    _policy(kernel)
-    code = _pip_cell(f"{DEMO}{spec}")
-    kernel.reset()
-    plain = kernel.cell(code, launched=False)
-    assert plain["refused"] is None and _version(kernel) == "0.9", plain  # the attack works
-    kernel.reset()
-    result = kernel.cell(code, launched=True)
-    version = _version(kernel)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-44" in result["refused"], result
+    write_policy(kernel, HIJACKED)
+    code = pip_cell(f"{DEMO}{spec}")
+    proves_refused(kernel, code, "MAL-2099-44")  # FAILS today: installs 0.9

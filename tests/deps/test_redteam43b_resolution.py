@@ -14,87 +14,44 @@ Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
 import json
-import sys
 
 import pytest
+from listed_release import (
+    DEMO,
+    demo_index,
+    pip_cell,
+    proves_refused,
+    record,
+    run_guarded,
+    uv_cell,
+    write_policy,
+)
 from local_index import LocalIndex, build_wheel
 
-DEMO = "warden-demo-pkg"
+index = demo_index("index43b")
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """The test index serving the demo project as 0.9 (listed below) and 1.0 (clean)."""
-    root = tmp_path_factory.mktemp("index43b")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    yield server
-    server.close()
-
-
-HIJACKED = {
-    "id": "MAL-2099-43",
-    "summary": "test record MAL-2099-43",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [HIJACKED]},
-            }
-        )
-    )
-
-
-def _uv_cell(*words: str, config: bool = False, head: str = "") -> str:
-    """A cell running the real uv from the kernel (``--no-config`` unless ``config``);
-    ``head``: Python run first (writes a config file, sets the environment)."""
-    argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps"]
-    argv += [] if config else ["--no-config"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    return f"{head}import subprocess\nsubprocess.run({argv + list(words)!r}, check=True)\n"
-
-
-def _version(kernel):
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
-    return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
-
-
-def _plain(kernel, code: str):
-    kernel.reset()
-    result = kernel.cell(code, launched=False)
-    assert result["refused"] is None, result
-    return _version(kernel)
-
-
-def _guarded(kernel, code: str):
-    kernel.reset()
-    return kernel.cell(code, launched=True), _version(kernel)
+HIJACKED = record("MAL-2099-43")
 
 
 def test_r43b_1_control_uv_bare_name_installs_the_clean_release(kernel):
-    _policy(kernel)
-    result, version = _guarded(kernel, _uv_cell(DEMO))
+    write_policy(kernel, HIJACKED)
+    result, version = run_guarded(kernel, uv_cell(DEMO))
     assert result["refused"] is None and version == "1.0", result
 
 
 def test_r43b_1_control_uv_pin_of_the_listed_release_is_refused(kernel):
-    _policy(kernel)
-    result, version = _guarded(kernel, _uv_cell(f"{DEMO}==0.9"))
+    write_policy(kernel, HIJACKED)
+    result, version = run_guarded(kernel, uv_cell(f"{DEMO}==0.9"))
     assert result["refused"] and "MAL-2099-43" in result["refused"], result
     assert version is None
 
 
 LOWEST = {
-    "option": _uv_cell("--resolution", "lowest", DEMO),
-    "option-direct": _uv_cell("--resolution=lowest-direct", f"{DEMO}>=0.1"),
-    "env": _uv_cell(DEMO, head="import os\nos.environ['UV_RESOLUTION'] = 'lowest'\n"),
-    "uv.toml": _uv_cell(
+    "option": uv_cell("--resolution", "lowest", DEMO),
+    "option-direct": uv_cell("--resolution=lowest-direct", f"{DEMO}>=0.1"),
+    "env": uv_cell(DEMO, head="import os\nos.environ['UV_RESOLUTION'] = 'lowest'\n"),
+    "uv.toml": uv_cell(
         DEMO, config=True, head="open('uv.toml', 'w').write('resolution = \"lowest\"\\n')\n"
     ),
 }
@@ -102,12 +59,10 @@ LOWEST = {
 
 @pytest.mark.parametrize("how", sorted(LOWEST))
 def test_r43b_1_lowest_resolution_reaching_the_listed_release_is_refused(kernel, how):
-    _policy(kernel)
+    write_policy(kernel, HIJACKED)
     code = LOWEST[how]
-    assert _plain(kernel, code) == "0.9"  # uv takes the lowest release: the malicious one
-    result, version = _guarded(kernel, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-43" in result["refused"], result
+    # without Warden: uv takes the lowest release: the malicious one
+    proves_refused(kernel, code, "MAL-2099-43")  # FAILS today: installs 0.9
 
 
 # -- R43b-1 with uv's --exclude-newer: the newest release left out by its upload date -------
@@ -153,25 +108,23 @@ def dated(kernel, tmp_path):
 
 
 EXCLUDE_NEWER = {
-    "option": _uv_cell("--exclude-newer", "2022-01-01T00:00:00Z", DEMO),
-    "env": _uv_cell(DEMO, head="import os\nos.environ['UV_EXCLUDE_NEWER'] = '2022-01-01'\n"),
+    "option": uv_cell("--exclude-newer", "2022-01-01T00:00:00Z", DEMO),
+    "env": uv_cell(DEMO, head="import os\nos.environ['UV_EXCLUDE_NEWER'] = '2022-01-01'\n"),
 }
 
 
 def test_r43b_1_control_dated_index_bare_name_installs_the_clean_release(dated):
-    _policy(dated)
-    result, version = _guarded(dated, _uv_cell(DEMO))
+    write_policy(dated, HIJACKED)
+    result, version = run_guarded(dated, uv_cell(DEMO))
     assert result["refused"] is None and version == "1.0", result
 
 
 @pytest.mark.parametrize("how", sorted(EXCLUDE_NEWER))
 def test_r43b_1_exclude_newer_reaching_the_listed_release_is_refused(dated, how):
-    _policy(dated)
+    write_policy(dated, HIJACKED)
     code = EXCLUDE_NEWER[how]
-    assert _plain(dated, code) == "0.9"  # 1.0 is newer than the date: uv takes 0.9
-    result, version = _guarded(dated, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-43" in result["refused"], result
+    # without Warden: 1.0 is newer than the date: uv takes 0.9
+    proves_refused(dated, code, "MAL-2099-43")  # FAILS today: installs 0.9
 
 
 # -- R43b-1 with pip: the newest release left out by its kind of file -------------------------
@@ -191,18 +144,10 @@ def sdist_newest(kernel, tmp_path):
     server.close()
 
 
-def _pip_cell(*words: str) -> str:
-    argv = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-cache-dir"]
-    argv += ["--target", "{target}", "--index-url", "{index}", *words]
-    return f"import subprocess\nsubprocess.run({argv!r}, check=True)\n"
-
-
 @pytest.mark.parametrize("option", ["--prefer-binary", "--only-binary=:all:"])
 def test_r43b_1_pip_binary_preference_reaching_the_listed_release_is_refused(sdist_newest, option):
     kernel = sdist_newest
-    _policy(kernel)
-    code = _pip_cell(option, DEMO)
-    assert _plain(kernel, code) == "0.9"  # pip passes the newest sdist over for the wheel
-    result, version = _guarded(kernel, code)
-    assert version is None, f"installed {version}: {result}"  # FAILS today: installs 0.9
-    assert result["refused"] and "MAL-2099-43" in result["refused"], result
+    write_policy(kernel, HIJACKED)
+    code = pip_cell(option, DEMO)
+    # without Warden: pip passes the newest sdist over for the wheel
+    proves_refused(kernel, code, "MAL-2099-43")  # FAILS today: installs 0.9

@@ -13,42 +13,14 @@ The same reading places a requirement ``FILE:///N/x-1.0-py3-none-any.whl``: uv i
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
 import sys
 
-import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import DEMO, demo_index, installed_version, record, write_policy
 
-DEMO = "warden-demo-pkg"
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index44a3")
-    server = LocalIndex(root, [build_wheel(root, DEMO, "0.9"), build_wheel(root, DEMO, "1.0")])
-    server.wheel09 = root / "warden_demo_pkg-0.9-py3-none-any.whl"
-    yield server
-    server.close()
+index = demo_index("index44a3")
 
 
-LISTED = {
-    "id": "MAL-2099-44",
-    "summary": "test record MAL-2099-44",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [LISTED]},
-            }
-        )
-    )
+LISTED = record("MAL-2099-44")
 
 
 def _cell(kernel, scheme: str) -> str:
@@ -56,26 +28,21 @@ def _cell(kernel, scheme: str) -> str:
     ``<scheme>//<cwd>/clean``, no index."""
     code = "import os, shutil, subprocess\ncwd = os.getcwd()\nos.makedirs('clean', exist_ok=True)\n"
     code += "planted = 'FILE:' + cwd + '/clean'\nos.makedirs(planted, exist_ok=True)\n"
-    code += f"shutil.copy({str(kernel.index.wheel09)!r}, planted)\n"
-    code += "shutil.copy(" + repr(str(kernel.index.wheel09)) + ", 'clean') if "
+    code += f"shutil.copy({str(kernel.index.wheels['0.9'])!r}, planted)\n"
+    code += "shutil.copy(" + repr(str(kernel.index.wheels["0.9"])) + ", 'clean') if "
     code += f"{scheme == 'file:'!r} else None\n"
     argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config", "--python"]
     argv += [sys.executable, "--target", "{target}", "--no-index", "--find-links"]
     return code + f"subprocess.run({argv!r} + [{scheme!r} + '//' + cwd + '/clean', {DEMO!r}])\n"
 
 
-def _version(kernel):
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
-    return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
-
-
 def _run(kernel, code: str, launched: bool):
     kernel.reset()
-    return kernel.cell(code, launched=launched), _version(kernel)
+    return kernel.cell(code, launched=launched), installed_version(kernel)
 
 
 def test_r44a_3_control_lower_case_file_url_folder_of_the_listed_release_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(kernel, "file:")
     assert _run(kernel, code, launched=False)[1] == "0.9"
     result, version = _run(kernel, code, launched=True)
@@ -83,7 +50,7 @@ def test_r44a_3_control_lower_case_file_url_folder_of_the_listed_release_is_refu
 
 
 def test_r44a_3_upper_case_file_scheme_is_read_where_uv_reads_it(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(kernel, "FILE:")
     result, version = _run(kernel, code, launched=False)
     assert version == "0.9", result  # uv lists ./FILE:<cwd>/clean: the planted listed release

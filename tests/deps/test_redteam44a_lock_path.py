@@ -24,13 +24,12 @@ Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
 import hashlib
-import json
 import sys
 
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import DEMO, backend_ran, record, serve_demo, write_policy
+from local_index import build_wheel
 
-DEMO = "warden-demo-pkg"
 PTH = "warden-pth-pkg"
 
 
@@ -39,12 +38,9 @@ def index(tmp_path_factory):
     """The test index serving 0.9 (listed below) and 1.0 (clean); the local wheels the cell
     copies into the notebook folder: the listed 0.9 and a wheel carrying a ``.pth``."""
     root = tmp_path_factory.mktemp("index44a2")
-    marker = root / "backend-ran"
-    listed = build_wheel(root, DEMO, "0.9", body=BACKEND.replace("MARKER", str(marker)))
-    server = LocalIndex(root, [listed, build_wheel(root, DEMO, "1.0")])
-    server.marker = marker
+    server = serve_demo(root, backend="0.9")  # the listed 0.9's module: a marking build backend
     server.local = {
-        DEMO: root / "warden_demo_pkg-0.9-py3-none-any.whl",
+        DEMO: server.wheels["0.9"],
         PTH: build_wheel(
             root / "pth", PTH, "1.0", extra={"warden_pth.pth": "import os; os.getpid()\n"}
         ),
@@ -53,36 +49,7 @@ def index(tmp_path_factory):
     server.close()
 
 
-# the listed 0.9's module is a build backend whose first hook leaves a marker: its code ran
-BACKEND = """
-def _ran(*args, **kwargs):
-    open("MARKER", "w").write("ran")
-    raise RuntimeError("warden test: the listed release's code ran")
-
-
-get_requires_for_build_wheel = get_requires_for_build_editable = _ran
-prepare_metadata_for_build_wheel = prepare_metadata_for_build_editable = _ran
-build_wheel = build_editable = build_sdist = get_requires_for_build_sdist = _ran
-"""
-
-LISTED = {
-    "id": "MAL-2099-44",
-    "summary": "test record MAL-2099-44",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [LISTED]},
-            }
-        )
-    )
+LISTED = record("MAL-2099-44")
 
 
 def _files(kernel, name: str) -> dict:
@@ -141,7 +108,7 @@ def _run(kernel, code: str, launched: bool):
 
 @pytest.mark.parametrize("name", [DEMO, PTH])
 def test_r44a_2_control_the_local_wheel_by_its_path_is_refused(kernel, name):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(kernel, name, _uv_pip("./w/" + kernel.index.local[name].name), lock=False)
     result, found = _run(kernel, code, launched=True)
     assert result["refused"] and not found, result
@@ -149,7 +116,7 @@ def test_r44a_2_control_the_local_wheel_by_its_path_is_refused(kernel, name):
 
 @pytest.mark.parametrize("name", [DEMO, PTH])
 def test_r44a_2_locked_path_wheel_is_decided(kernel, name):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(kernel, name, SYNC)
     result, found = _run(kernel, code, launched=False)
     assert result["refused"] is None and found, (result, found)  # uv installs the locked wheel
@@ -187,26 +154,19 @@ def _directory_cell(kernel, argv: list, lock: bool = True) -> str:
     return head + f"subprocess.run({argv!r})\n"
 
 
-def _backend_ran(kernel, code: str, launched: bool):
-    kernel.reset()
-    kernel.index.marker.unlink(missing_ok=True)
-    result = kernel.cell(code, launched=launched)
-    return result, kernel.index.marker.exists()
-
-
 def test_r44a_2_control_the_local_project_by_its_path_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     argv = _uv_pip("./d")
-    assert _backend_ran(kernel, _directory_cell(kernel, argv, lock=False), False)[1]
-    result, ran = _backend_ran(kernel, _directory_cell(kernel, argv, lock=False), True)
+    assert backend_ran(kernel, _directory_cell(kernel, argv, lock=False), False)[1]
+    result, ran = backend_ran(kernel, _directory_cell(kernel, argv, lock=False), True)
     assert result["refused"] and "MAL-2099-44" in result["refused"] and not ran, result
 
 
 def test_r44a_2_locked_directory_project_build_requirements_are_decided(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _directory_cell(kernel, SYNC)
-    result, ran = _backend_ran(kernel, code, launched=False)
+    result, ran = backend_ran(kernel, code, launched=False)
     assert ran, result  # uv builds ./d: the listed release installed and its code run
-    result, ran = _backend_ran(kernel, code, launched=True)
+    result, ran = backend_ran(kernel, code, launched=True)
     assert not ran, result  # FAILS today: the listed release's code runs
     assert result["refused"] and "MAL-2099-44" in result["refused"], result
