@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { shellInstalls } from './commands';
+import { locationPaths } from './installerpaths';
 import { COMMAND_LINE, InstallRequest } from './request';
 import { expandedLines, requirementsFilePath } from './requirements';
 
@@ -111,6 +112,65 @@ describe('a file: find-links location (red team 44a R44a-3)', () => {
       const line = `--no-index --find-links '${scheme}//${dir}/clean' p`;
       expect(sources(`uv pip install ${line}`)).toContain(
         'https://evil.example/p-1.0.tar.gz'
+      );
+    }
+  });
+});
+
+describe('a relative location a file names (static50: read as pip and uv read it)', () => {
+  function sources(command: string, cwd = dir) {
+    const context = {
+      cwd,
+      place: COMMAND_LINE,
+      env: {},
+      readFile: (p: string) => fs.readFileSync(p, 'utf8'),
+      label: (p: string) => path.relative(dir, p)
+    };
+    return shellInstalls(command, 0, {}, context).flatMap(f =>
+      f.request.sources.map(s => [s.url, s.place.origin])
+    );
+  }
+  const page = (folder: string) => {
+    fs.mkdirSync(path.join(dir, folder), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, folder, 'index.html'),
+      '<a href="https://evil.example/p-1.0.tar.gz">p</a>'
+    );
+  };
+  const EVIL = 'https://evil.example/p-1.0.tar.gz';
+
+  it("is taken from the file's folder and from the working folder", () => {
+    expect(locationPaths('wheels', '/w', '/w/sub')).toEqual([
+      '/w/sub/wheels',
+      '/w/wheels'
+    ]);
+    expect(locationPaths('../w', '/w', '/w')).toEqual(['/w']);
+    expect(locationPaths('file:///a/b', '/w', '/w/sub')).toEqual([
+      '/a/b',
+      '/w/sub/file:/a/b',
+      '/w/file:/a/b'
+    ]);
+    expect(locationPaths('file://h/a', '/w')).toBeNull();
+  });
+
+  it("a uv config's find-links is read from the config's folder", () => {
+    fs.mkdirSync(path.join(dir, 'nb'));
+    fs.writeFileSync(path.join(dir, 'uv.toml'), 'find-links = ["wheels"]\n');
+    page('wheels');
+    const found = sources('uv pip install --no-index p', path.join(dir, 'nb'));
+    expect(found).toContainEqual([
+      EVIL,
+      'a link on the local page wheels/index.html'
+    ]);
+  });
+
+  it("a requirements file's find-links, from the file's folder too", () => {
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub/r.txt'), '-f wheels\np\n');
+    page('sub/wheels');
+    for (const tool of ['pip', 'uv pip']) {
+      expect(sources(`${tool} install --no-index -r sub/r.txt`)).toContainEqual(
+        [EVIL, 'a link on the local page sub/wheels/index.html']
       );
     }
   });

@@ -5,14 +5,17 @@
  * pip's optparse accepts any unambiguous prefix of a long option (`--extra-index` is
  * `--extra-index-url`); Warden resolves prefixes against the same table, and an option it does
  * not know is a problem (refused, saying so) rather than a guess. Statically there is no
- * machine to read pip.conf or .condarc from: the environment a command line sets (and the
- * one a caller passes) is read; pip's default index (PyPI) and conda's `defaults` channel are
- * decided like any other source.
+ * machine to read the user's or system's pip.conf or .condarc from: the environment a command
+ * line sets (and the one a caller passes) is read, and the pip config files the project shows
+ * (`pipconfig.ts`); pip's default index (PyPI) and conda's `defaults` channel are decided like
+ * any other source.
  */
 import * as path from 'node:path';
 import uvRunTable from '../../schema/uv-run-cli.json';
 import uvCliTable from '../../schema/uv-cli.json';
+import { locationPaths } from './installerpaths';
 import { normalize } from './names';
+import { pipConfigSettings } from './pipconfig';
 import * as preference from './preference';
 import {
   addTls,
@@ -1923,14 +1926,21 @@ export function addImplicitSources(
   if (request.tool === 'pip' || request.condaPip) {
     for (const variable of Object.keys(env).sort()) {
       if (variable.startsWith('PIP_') && variable.length > 4) {
-        pipSetting(
-          request,
-          pipKey(variable.slice(4)),
-          env[variable],
-          variable,
-          context
-        );
+        const origin = `environment variable ${variable}`;
+        pipSetting(request, pipKey(variable.slice(4)), env[variable], origin, {
+          ...context,
+          place: envPlace(variable, context)
+        });
       }
+    }
+  }
+  if (request.tool === 'pip') {
+    // the pip.conf files the project shows (pipconfig.ts), read with the same keys
+    for (const setting of pipConfigSettings(request, { ...context, env })) {
+      pipSetting(request, pipKey(setting.key), setting.value, setting.origin, {
+        ...context,
+        place: setting.place
+      });
     }
   }
   if (request.tool === 'uv' || (request.tool === 'pip' && request.alsoUv)) {
@@ -2145,25 +2155,16 @@ function readLocalPages(
       continue;
     }
     // a `file:` value is read both as the URL's path and as the path it is written as (red
-    // team 44a R44a-3): pip tests a location as a path before its scheme (any spelling); uv
-    // 0.13.9 takes a command-line `FILE:///W/x` (any spelling but `file:`) for the relative
-    // path `./FILE:/W/x`, and a requirements file's `file:` location for a path first
-    const bases = [path.resolve(context.cwd, text)];
-    if (isFile) {
-      let parsed: URL;
-      try {
-        parsed = new URL(text);
-      } catch {
-        continue; // decided as unreadable
-      }
-      if (parsed.host !== '' && parsed.host !== 'localhost') {
-        request.problems.push({
-          text: `local ${source.role} ${text.slice(0, 200)} names another host; Warden cannot read it`,
-          place: source.place
-        });
-        continue;
-      }
-      bases.unshift(decodeURIComponent(parsed.pathname));
+    // team 44a R44a-3: pip tests a location as a path before its scheme, in any spelling; uv
+    // 0.13.9 takes a command-line `FILE:///W/x` for the relative path `./FILE:/W/x`), and a
+    // requirements file's or uv config's relative location from that file's folder too
+    const bases = locationPaths(text, context.cwd, source.base);
+    if (bases === null) {
+      request.problems.push({
+        text: `local ${source.role} ${text.slice(0, 200)} names another host; Warden cannot read it`,
+        place: source.place
+      });
+      continue;
     }
     const pages = bases.flatMap(base => [
       base,
@@ -2206,22 +2207,18 @@ function envPlace(variable: string, context: CommandContext): Place {
   return { ...context.place, origin: `environment variable ${variable}` };
 }
 
+/** One pip setting (`key`, pip's option name) from the environment or a config file
+ * (`origin` says which; `context.place` is where). */
 function pipSetting(
   request: InstallRequest,
   key: string,
   value: string,
-  variable: string,
+  origin: string,
   context: CommandContext
 ): void {
-  const place = envPlace(variable, context);
+  const place = context.place;
   // --pre, --prefer-binary... (R43b-1)
-  preference.note(
-    request,
-    'pip',
-    key,
-    value,
-    `environment variable ${variable}`
-  );
+  preference.note(request, 'pip', key, value, origin);
   if (key in SOURCE_KEYS) {
     for (const url of splitSetting(value, PIP_DELIMITER[key])) {
       request.sources.push({ url, role: SOURCE_KEYS[key], place });
@@ -2251,7 +2248,7 @@ function pipSetting(
     }
   } else if (!INERT_KEYS.has(key)) {
     request.problems.push({
-      text: `pip setting '${key}' (environment variable ${variable}) is one Warden does not read; remove it or pass the option on the command line`,
+      text: `pip setting '${key}' (${origin}) is one Warden does not read; remove it or pass the option on the command line`,
       place
     });
   }

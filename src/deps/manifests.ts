@@ -195,7 +195,8 @@ function readPyproject(
       request.sources.push({
         url,
         role,
-        place: placeAt(label, lines.find(quoted(url), uvStart))
+        place: placeAt(label, lines.find(quoted(url), uvStart)),
+        base: path.dirname(fullPath) // uv reads a relative path from here (installerpaths)
       });
     }
   };

@@ -12,8 +12,15 @@ import { chains, upward } from './folders';
 import type { CommandContext } from './installers';
 import { addUvSources, readManifest } from './manifests';
 import { normalize } from './names';
+import { addLocked, addNamed } from './offered';
 import * as preference from './preference';
-import { addTls, redactUrl, type InstallRequest, type Place } from './request';
+import {
+  addTls,
+  redactUrl,
+  type InstallRequest,
+  type Place,
+  type Source
+} from './request';
 import { artifactFile, artifactOf, parseRequirement } from './requirements';
 
 // PEP 723's reference regex (uv reads the same way: the block ends at its last `# ///` line)
@@ -252,7 +259,11 @@ const isTable = (value: unknown): value is Doc =>
 /** uv.lock: each locked package's name and where it is fetched from: its source (registry,
  * URL, git) and every file URL uv downloads (`sdist.url`, `wheels[].url`: what uv actually
  * fetches, checked only against the hash beside it; red7 R7-18), each a direct reference
- * unless it lies under a trusted index (PyPI's files host is one by default). */
+ * unless it lies under a trusted index (PyPI's files host is one by default). A registry
+ * package is decided as a pin of its locked version; a local one (`path`, `directory`,
+ * `editable`, `virtual`) as the release it is locked as, and read from the lock's folder as
+ * a local project; every file an entry names by `filename` or `path` by its file name's
+ * project and version (red team 44a R44a-2, the kernel's `toml_files.add_lock`). */
 function readLock(
   request: InstallRequest,
   lock: string,
@@ -321,6 +332,7 @@ function readLock(
         place: origin
       });
     }
+    const version = typeof pkg.version === 'string' ? pkg.version : null;
     let text = '';
     if (typeof source.url === 'string') {
       text = `${name} @ ${source.url}`;
@@ -328,19 +340,61 @@ function readLock(
       text = `${name} @ git+${source.git}`;
     } else if (
       typeof name === 'string' &&
-      !['editable', 'virtual', 'path', 'directory'].some(k => k in source)
+      !LOCAL_SOURCES.some(k => k in source)
     ) {
-      text = name;
+      // the locked release is what uv installs: a pin, not the index's newest (R44a-2)
+      text = version ? `${name}==${version}` : name;
     }
     if (text) {
       request.requirements.push(parseRequirement(text, origin));
+    } else if (typeof name === 'string') {
+      // a local source: the release it is locked as (R44a-2)
+      addLocked(request, name, version, origin);
     }
+    addLockSource(request, source, origin, path.dirname(lock));
     lockFiles(request, pkg, origin);
   }
 }
 
+// a uv.lock source uv builds or unpacks from the lock's own folder (uv's `Source::Path`,
+// `Directory`, `Editable`, `Virtual`): read as a local project (R44a-2)
+const LOCAL_SOURCES = ['path', 'directory', 'editable', 'virtual'];
+
+/** A locked package's local source, placed in the lock's folder (`base`) as a path
+ * requirement `localprojects.ts` reads (the kernel's `toml_files._add_lock_source`). */
+function addLockSource(
+  request: InstallRequest,
+  source: Doc,
+  origin: Place,
+  base: string
+): void {
+  for (const key of LOCAL_SOURCES) {
+    const value = source[key];
+    if (value === undefined) {
+      continue;
+    }
+    const place = { ...origin, origin: `${origin.origin} ${key} source` };
+    if (typeof value !== 'string') {
+      request.problems.push({
+        text: `${origin.origin}: its ${key} source is not a path`,
+        place
+      });
+      continue;
+    }
+    request.requirements.push({
+      text: value,
+      name: null,
+      kind: 'path',
+      place,
+      pin: null,
+      base
+    });
+  }
+}
+
 /** A locked package's `sdist` and `wheels`: each URL decided as a direct reference
- * (nameless: the package's name is decided once, above); a `path` is a local file. */
+ * (nameless: the package's name is decided once, above); each `filename` / `path` by the
+ * project and version its file name gives (the kernel's `toml_files._lock_files`). */
 function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
   const entries: Array<[string, unknown]> =
     pkg.sdist !== undefined ? [['sdist', pkg.sdist]] : [];
@@ -381,6 +435,18 @@ function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
         pin: null,
         ...artifactOf(artifactFile(entry.url, true)) // its file's project (R11-19)
       });
+    }
+    // the file a local source installs: decided by its name's project and version (R44a-2)
+    for (const key of ['filename', 'path']) {
+      const named = entry[key];
+      if (named !== undefined && typeof named !== 'string') {
+        request.problems.push({
+          text: `${origin.origin}: a ${what} ${key} is not a string`,
+          place: origin
+        });
+      } else if (typeof named === 'string') {
+        addNamed(request, named, where);
+      }
     }
   }
 }
@@ -424,8 +490,14 @@ const UV_READ_SETTINGS = new Set([
 
 /** uv's settings in a settings table (uv.toml, `[pip]`, `[tool.uv]`): indexes as sources,
  * override / constraint / build-constraint dependencies as requirements (uv follows them in
- * every install), any other key not known to be inert refused. */
-function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
+ * every install), any other key not known to be inert refused. `base`: the folder of the file
+ * holding the table, from which uv takes a relative index or find-links path (installerpaths). */
+function uvSettings(
+  request: InstallRequest,
+  table: Doc,
+  place: Place,
+  base?: string
+): void {
   const urls = (value: unknown) =>
     (typeof value === 'string'
       ? [value]
@@ -434,20 +506,21 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
         : []
     ).filter((u): u is string => typeof u === 'string');
   for (const url of urls(table['index-url'])) {
-    request.sources.push({ url, role: 'index', place });
+    request.sources.push({ url, role: 'index', place, base });
   }
   for (const url of urls(table['extra-index-url'])) {
-    request.sources.push({ url, role: 'extra-index', place });
+    request.sources.push({ url, role: 'extra-index', place, base });
   }
   for (const url of urls(table['find-links'])) {
-    request.sources.push({ url, role: 'find-links', place });
+    request.sources.push({ url, role: 'find-links', place, base });
   }
   for (const index of Array.isArray(table.index) ? table.index : []) {
     if (typeof index?.url === 'string') {
       request.sources.push({
         url: index.url,
         role: index.default === true ? 'index' : 'extra-index',
-        place
+        place,
+        base
       });
     } else {
       request.problems.push({
@@ -499,7 +572,7 @@ function uvSettings(request: InstallRequest, table: Doc, place: Place): void {
     }
   }
   if (table.pip && typeof table.pip === 'object') {
-    uvSettings(request, table.pip, place);
+    uvSettings(request, table.pip, place, base);
   }
 }
 
@@ -572,16 +645,17 @@ function uvBuildRequirements(
 function uvSettingsOnce(
   request: InstallRequest,
   table: Doc,
-  place: Place
+  place: Place,
+  base: string
 ): void {
   const before = request.sources.length;
   const beforeRequirements = request.requirements.length;
-  uvSettings(request, table, place);
+  uvSettings(request, table, place, base);
   const added = request.sources.splice(before);
+  const same = (a: Source, s: Source) =>
+    s.url === a.url && s.role === a.role && s.base === a.base;
   request.sources.push(
-    ...added.filter(
-      a => !request.sources.some(s => s.url === a.url && s.role === a.role)
-    )
+    ...added.filter(a => !request.sources.some(s => same(a, s)))
   );
   const addedRequirements = request.requirements.splice(beforeRequirements);
   request.requirements.push(
@@ -626,7 +700,8 @@ export function readUvProjectConfig(
         uvSettingsOnce(
           request,
           name === 'uv.toml' ? doc : (doc.tool?.uv ?? {}),
-          place
+          place,
+          here
         );
       }
     }
@@ -734,7 +809,7 @@ export function readScriptInto(
     // the script's [tool.uv] is read as a project's is: settings and sources (red6 F7)
     const uv = doc.tool?.uv;
     if (uv && typeof uv === 'object') {
-      uvSettings(request, uv, place);
+      uvSettings(request, uv, place, path.dirname(fullPath));
       // its path sources lie beside the script: uv reads them from the script's folder
       addUvSources(request, uv.sources, () => place, path.dirname(fullPath));
     }
@@ -858,10 +933,12 @@ export function readProjectFolderInto(
       // reported by the manifest reader
     }
     if (doc && isTable(doc.tool?.uv)) {
-      uvSettingsOnce(request, doc.tool.uv, {
-        ...place,
-        origin: `${label} [tool.uv]`
-      });
+      uvSettingsOnce(
+        request,
+        doc.tool.uv,
+        { ...place, origin: `${label} [tool.uv]` },
+        folder
+      );
     }
     return true;
   }

@@ -12,9 +12,11 @@ export interface Place {
   origin: string;
 }
 
-/** 'conda': a name in conda's namespace (PyPI's popular-name list does not apply). */
+/** 'conda': a name in conda's namespace (PyPI's popular-name list does not apply);
+ * 'offered': a file or local project an install may take without naming it (offered.ts),
+ * decided by its `artifact` and `artifactVersion`. */
 export type RequirementKind =
-  'name' | 'conda' | 'url' | 'vcs' | 'path' | 'invalid';
+  'name' | 'conda' | 'url' | 'vcs' | 'path' | 'offered' | 'invalid';
 
 /** One thing to install: a package name, or a direct reference (URL, VCS, local path). */
 export interface Requirement {
@@ -41,6 +43,10 @@ export interface Source {
   url: string;
   role: SourceRole;
   place: Place;
+  /** a relative path's other folder: the folder of the requirements file or uv config that
+   * named it (pip and uv read a file's find-links from there: `installerpaths.ts`), besides
+   * the working folder */
+  base?: string;
 }
 
 export interface InstallRequest {

@@ -605,11 +605,12 @@ function applyFileOption(
       base
     });
   } else if (option === '-i' || option === '--index-url') {
-    request.sources.push({ url: value, role: 'index', place });
+    // a relative location is also read from this file's folder (installerpaths.ts)
+    request.sources.push({ url: value, role: 'index', place, base });
   } else if (option === '--extra-index-url') {
-    request.sources.push({ url: value, role: 'extra-index', place });
+    request.sources.push({ url: value, role: 'extra-index', place, base });
   } else if (option === '-f' || option === '--find-links') {
-    request.sources.push({ url: value, role: 'find-links', place });
+    request.sources.push({ url: value, role: 'find-links', place, base });
   } else if (option === '--trusted-host') {
     addTls(request, 'insecure-host', value, place);
   } else if (option === '--no-index') {

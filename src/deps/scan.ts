@@ -68,7 +68,9 @@ class FileTexts {
       throw new Error('not a regular file');
     }
     if (stat.size > 1 << 20) {
-      throw new Error('larger than 1 MB');
+      // a code, as a file system error has: a reader that passes over a missing file still
+      // reports this one (pipconfig.ts)
+      throw Object.assign(new Error('larger than 1 MB'), { code: 'EFBIG' });
     }
     const text = fs.readFileSync(fullPath, 'utf8');
     this.texts.set(this.label(fullPath), text);
