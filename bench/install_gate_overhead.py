@@ -1,7 +1,7 @@
 """The kernel guard's cost on `import torch` and on a cell that starts 1,000 subprocesses,
 against no guard in the same run (issue 20 targets: <= 1.05x and <= 1.10x).
 
-    PYTHONPATH=. python bench/install_gate_overhead.py [--rounds 7] [--spawns 1000]
+    PYTHONPATH=. python bench/install_gate_overhead.py [--rounds N] [--spawns 1000]
                                                        [--only torch|spawns|cell] [--relative]
 
 Each measurement runs in a fresh interpreter (bytecode cached: the package is compiled first,
@@ -21,16 +21,25 @@ entries made absolute first, so the kernels, started in another folder, find the
 launches the kernel with its PYTHONPATH deferred: ``launch_env.kernel_pythonpath``).
 
 A start's cost grows with its PATH (one look per folder): the PATH's folder count is
-reported. Reported: medians of wall and CPU time (the child's own user+sys for `import
-torch`; the parent's for the spawning loop, where the guard runs), and for the spawning
-workload the cost of the audit event alone (``event_us``: what the guard's hook adds to each
-start; the rest of a guarded process's difference is the wrapper of ``Popen._execute_child``,
-the caches the hook's reading evicts while the child runs, and machine noise).
+reported. Rounds: 7 for ``torch`` and ``spawns``, 25 for ``cell`` (a real kernel's loop moves
++-5% run to run: 7 rounds cannot tell a 3% change from noise), unless ``--rounds``.
+
+Reported: medians of wall and CPU time (the child's own user+sys for `import torch`; the
+parent's for the spawning loop, where the guard runs) and their ratio to plain; for each
+guarded mode, ``MODE_rounds``: the spread of the per-round ratios (round i's guarded run over
+round i's plain one, taken in turn): their median, quartiles, IQR, and ``median_95``, an
+interval that holds the true median ratio with 95% confidence whatever the noise's shape
+(order statistics: ``_median_interval``). Two builds differ beyond noise when their intervals
+do not overlap; a change inside both is within noise. For the spawning workload also the
+cost of the audit event alone (``event_us``: what the guard's hook adds to each start; the
+rest of a guarded process's difference is the wrapper of ``Popen._execute_child``, the caches
+the hook's reading evicts while the child runs, and machine noise).
 """
 
 import argparse
 import compileall
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -133,17 +142,52 @@ def _order(i):
 
 
 def _summary(name, runs):
+    """Medians per mode, their ratio to plain, and the spread of the per-round ratios
+    (``_spread``): round i's guarded run over round i's plain one, made minutes apart at most,
+    so a slow spell of the machine hits both sides of a ratio."""
     row = {"workload": name}
     for key in ("wall", "cpu", "event_us"):
         if key not in runs["plain"][0]:
             continue
         plain = statistics.median(r[key] for r in runs["plain"])
         row[key] = {"plain": round(plain, 4)}
-        for mode in MODES[1:]:
+        for mode in (mode for mode in MODES[1:] if mode in runs):
             guarded = statistics.median(r[key] for r in runs[mode])
             row[key][mode] = round(guarded, 4)
             row[key][f"{mode}_ratio"] = round(guarded / plain, 3)
+            if key != "event_us":  # one event loop per round: its ratio says the same
+                paired = [g[key] / p[key] for g, p in zip(runs[mode], runs["plain"])]
+                row[key][f"{mode}_rounds"] = _spread(paired)
     return row
+
+
+def _spread(ratios):
+    """The per-round ratios' median, quartiles and a distribution-free 95% interval of their
+    median (order statistics: ``_median_interval``), so a change of a few percent reads as
+    shown (the intervals of the two figures apart) or within noise (they overlap)."""
+    ordered = sorted(ratios)
+    q1, _, q3 = statistics.quantiles(ordered, n=4) if len(ordered) > 1 else ordered * 3
+    low, high = _median_interval(len(ordered))
+    return {
+        "n": len(ordered),
+        "median": round(statistics.median(ordered), 3),
+        "q1": round(q1, 3),
+        "q3": round(q3, 3),
+        "iqr": round(q3 - q1, 3),
+        "median_95": [round(ordered[low], 3), round(ordered[high], 3)],
+    }
+
+
+def _median_interval(n: int) -> tuple:
+    """Indexes (0-based) of the order statistics bounding the median with at least 95%
+    confidence whatever the distribution: the largest k with P(Binomial(n, 1/2) <= k) <= 2.5%,
+    giving [x_(k), x_(n-1-k)] (25 rounds: the 8th and 18th of 25). Below 6 rounds no
+    interval reaches 95%: the whole range is given."""
+    k, below = 0, 1 / 2**n
+    while k + 1 < n - k - 2 and below + math.comb(n, k + 1) / 2**n <= 0.025:
+        k += 1
+        below += math.comb(n, k) / 2**n
+    return k, n - 1 - k
 
 
 CELL = r"""
@@ -209,13 +253,7 @@ def compare_kernels(name, rounds, spawns, relative=False):
                     clients[mode].stop_channels()
                 if km.has_kernel:
                     km.shutdown_kernel(now=True)
-    summary = {"workload": name}
-    for key in ("wall", "cpu"):
-        plain = statistics.median(r[key] for r in runs["plain"])
-        guarded = statistics.median(r[key] for r in runs["kernel"])
-        summary[key] = {"plain": round(plain, 4), "kernel": round(guarded, 4),
-                        "kernel_ratio": round(guarded / plain, 3)}  # fmt: skip
-    return summary
+    return _summary(name, runs)
 
 
 def _cell_result(client, code):
@@ -229,7 +267,7 @@ def _cell_result(client, code):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, help="rounds (default 7; cell 25)")
     parser.add_argument("--spawns", type=int, default=1000)
     parser.add_argument("--only", choices=("torch", "spawns", "cell"))
     parser.add_argument("--relative", action="store_true", help="cell: a relative PYTHONPATH")
@@ -242,14 +280,14 @@ def main():
     print(json.dumps({"path_folders": folders}))
     rows = []
     if opts.only in (None, "torch"):
-        rows.append(compare("import torch", IMPORT_TORCH, opts.rounds))
+        rows.append(compare("import torch", IMPORT_TORCH, opts.rounds or 7))
     if opts.only in (None, "spawns"):
         rows.append(
-            compare_workers(f"{opts.spawns} subprocesses", SPAWNS, opts.rounds, opts.spawns)
+            compare_workers(f"{opts.spawns} subprocesses", SPAWNS, opts.rounds or 7, opts.spawns)
         )
     if opts.only in (None, "cell"):
         name = f"{opts.spawns} subprocesses, a cell" + (", PYTHONPATH=." if opts.relative else "")
-        rows.append(compare_kernels(name, opts.rounds, opts.spawns, opts.relative))
+        rows.append(compare_kernels(name, opts.rounds or 25, opts.spawns, opts.relative))
     for row in rows:
         print(json.dumps(row))
 

@@ -32,6 +32,11 @@ _IMPORT_SYSTEM = {"meta_path": tuple(sys.meta_path), "path": tuple(sys.path), "s
 _MODULE = type(sys)
 # the modules loaded when ``seal`` ran, by name: what ``guard_import`` takes under those names
 _SEALED = {}
+# the library's modules the guard takes as the process's own (open), sealed or not: the
+# import system itself; those whose body changes the process (threading's main-thread
+# sentinel, site's .pth files) or whose state is the process's (warnings' filters, logging's
+# handlers). ``private_modules`` copies every other library module.
+SHARED = frozenset(("importlib", "threading", "warnings", "logging", "site"))
 # the types of the standard library's pathlib paths (``note_pathlib``): filled once, when
 # pathlib is loaded from the library's own file
 PATH_CLASSES = set()
@@ -75,6 +80,11 @@ def guard_import(name, globals=None, locals=None, fromlist=(), level=0):
     the process can reach or plant); before (the lab, tests importing the guard's modules),
     what is loaded is read from ``sys.modules`` and anything else is loaded with the import
     system of the boot."""
+    if not level and not fromlist and name in SHARED and sys.modules.get(name) is not None:
+        # a shared module loaded already (``os.get_exec_path``'s ``import warnings``, run by
+        # the guard's copy of it at every Popen start): both paths below take the process's
+        # own from ``sys.modules`` (``boot_import``), here without their six frames
+        return _IMPORT(name, globals, locals, fromlist, level)
     if _IMPORT_SYSTEM["sealed"]:
         return _private_import(name, globals, fromlist, level)
     return boot_import(name, globals, locals, fromlist, level)

@@ -35,7 +35,7 @@ import marshal
 import posix
 import sys
 
-from .frozen_builtins import _SEALED, FROZEN, boot_import
+from .frozen_builtins import _SEALED, FROZEN, SHARED, boot_import
 
 __builtins__ = FROZEN  # its own names: the boot's
 
@@ -64,10 +64,7 @@ _LOCK = _thread.RLock()
 _ABSENT = set()  # names found to be no module (a package's plain attribute)
 _TOPS = {}  # top-level name: ``_guards``' answer
 _VIEWS = {}  # name: ``_view`` of a package of the process's
-# the library's modules taken as the process's own (open): the import system itself; those
-# whose body changes the process (threading's main-thread sentinel, site's .pth files) or
-# whose state is the process's (warnings' filters, logging's handlers)
-_SHARED = frozenset(("importlib", "threading", "warnings", "logging", "site"))
+_SHARED = SHARED  # the library's modules taken as the process's own (``frozen_builtins``)
 
 
 class _Spec:

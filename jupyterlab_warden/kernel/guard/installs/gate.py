@@ -93,6 +93,7 @@ class WardenBlockedInstall(PermissionError):
 
 
 _line_writers = None  # the module, once a start first needs it (``_child_writes``)
+_start_writes = None  # the module, once a start first needs it (``_may_reach_start_places``)
 
 
 def _may_reach_start_places(start, cwd) -> bool:
@@ -111,9 +112,11 @@ def _may_reach_start_places(start, cwd) -> bool:
         if "-packages" in folder or "/lib/python" in folder or "/lib64/python" in folder:
             return True
         # a link to one spells neither: this Python's own site folders and library by inode
-        from .start_writes import own_folder
-
-        return own_folder(os.stat(folder))
+        global _start_writes
+        if _start_writes is None:  # loaded on first use, kept (an import statement here ran
+            # the guard's ``__import__``, Python code, at every start of a guarded child)
+            from . import start_writes as _start_writes
+        return _start_writes.own_folder(os.stat(folder))
     except (OSError, TypeError, ValueError):
         return True  # a folder Warden cannot name (removed, a path object): read in full
 

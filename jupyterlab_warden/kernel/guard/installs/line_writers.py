@@ -984,9 +984,14 @@ def may_write(name: str) -> bool:
     so a caller that reads only placed writes skips them on this one look."""
     if _listed(name):
         return True
-    from .interpreters import code_writer_name  # awk, perl: their code may name a place
+    global _interpreters
+    if _interpreters is None:  # loaded on first use, kept: an import statement here ran the
+        # guard's ``__import__`` (Python code: ``private_modules``) at every start
+        from . import interpreters as _interpreters
+    return _interpreters.code_writer_name(name)  # awk, perl: their code may name a place
 
-    return code_writer_name(name)
+
+_interpreters = None  # the module, once a start first needs it (``may_write``)
 
 
 def _listed(name: str) -> bool:

@@ -40,6 +40,7 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     call, a folder that holds no entry of that name; a folder not listed is not named."""
     found = []
     folders = _FOLDERS
+    runs = _UNASKED  # ``_root_runs``, asked once per call, on the first folder keeping files
     for folder, slashed, alias in _folders(search, cwd):
         if alias is not None:
             # a top-level link to another folder of this PATH (``/bin`` -> ``usr/bin``, a
@@ -63,7 +64,8 @@ def new_programs(search: str, cwd=None, present=None) -> list:
         ):
             known = _relisted(folder, info)
         if known[1]:  # most folders keep no file (every start pays this loop)
-            runs = _root_runs()
+            if runs is _UNASKED:
+                runs = _root_runs()
             # one lstat per kept file, inline (a call per file was a third of this loop)
             for path in known[1]:
                 if runs is not None and not runs(
@@ -91,6 +93,9 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     return found
 
 
+_UNASKED = object()
+
+
 def _root_runs():
     """``os.access`` when this process runs as root and ``faccessat2`` answers (the probe of
     ``fastpath``), else None. For root, ``X_OK`` on a file answers "has an execute bit" (with
@@ -99,7 +104,8 @@ def _root_runs():
     kept file not executable, the common one (a venv's activate scripts), costs no lstat; a
     link answers for itself (always executable) and is read as before. Any other user: its
     own bits decide, which a child started as another user (sudo) does not go by, so the
-    lstat stays (asked at every call: a kernel may drop root)."""
+    lstat stays (asked once per ``new_programs`` call, so at every start: a kernel may drop
+    root; not once per folder)."""
     if os.geteuid() != 0:
         return None
     global _answers

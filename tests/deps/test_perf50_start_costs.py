@@ -1,0 +1,150 @@
+"""What perf50 took off the common start, shown to decide as before.
+
+- ``path_programs.new_programs`` asks the effective uid once per call (it was asked once per
+  PATH folder keeping files: a venv's bin and /usr/local/bin each asked), and at every call:
+  a kernel that drops root between two starts has its kept files read by ``lstat`` at the
+  next, and a file made executable in the second folder between two starts is found;
+- ``frozen_builtins.guard_import`` answers an import of a shared module loaded already
+  (``os.get_exec_path``'s ``import warnings``, in the guard's copy of it, at every Popen start)
+  as its sealed path did, without that path's six Python frames;
+- a guarded child's start reaches ``start_writes`` and ``interpreters`` through module
+  references kept on first use: an import statement there ran the guard's ``__import__``
+  (Python code, in a sealed guard) at every start. The answers are the modules' own.
+"""
+
+import builtins
+import os
+import sys
+import sysconfig
+import time
+import types
+
+import pytest
+
+from jupyterlab_warden.kernel.guard.installs import gate, line_writers, path_programs
+
+
+@pytest.fixture()
+def two_folders(tmp_path, monkeypatch):
+    """Two PATH folders, each keeping a file not executable (as a venv's activate scripts and
+    /usr/local/bin's LICENSE.txt), their listings kept."""
+    monkeypatch.setattr(path_programs, "_SETTLED", 0.0)  # keep every listing
+    monkeypatch.setattr(path_programs, "_started", time.time() - 5)
+    folders = []
+    for name in ("venv-bin", "local-bin"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "activate").write_text("# sourced, not run\n")
+        folders.append(folder)
+    path_programs._FOLDERS.clear()
+    path_programs._SEARCHES.clear()
+    return folders
+
+
+def _counting(monkeypatch, name, answer=None):
+    calls = []
+    real = getattr(os, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return answer(len(calls)) if answer is not None else real(*args, **kwargs)
+
+    monkeypatch.setattr(os, name, counted)
+    return calls
+
+
+def test_the_effective_uid_is_asked_once_per_start(two_folders, monkeypatch):
+    search = os.pathsep.join(map(str, two_folders))
+    asked = _counting(monkeypatch, "geteuid", lambda n: 0)
+    assert path_programs.new_programs(search) == []
+    assert len(asked) == 1  # not once per folder keeping a file
+    assert path_programs.new_programs(search) == []
+    assert len(asked) == 2  # asked again at the next start
+
+
+def test_a_kernel_that_drops_root_between_starts_is_read_by_lstat(two_folders, monkeypatch):
+    """The one answer is the call's, not kept: root's ``access`` at the first start, a
+    non-root kernel's ``lstat`` (its own bits do not decide) at the next, in every folder."""
+    search = os.pathsep.join(map(str, two_folders))
+    _counting(monkeypatch, "geteuid", lambda n: 0 if n == 1 else 1000)
+    accessed = _counting(monkeypatch, "access")
+    statted = _counting(monkeypatch, "lstat")
+    path_programs.new_programs(search)
+    root_access = [a for a in accessed if str(a[0]).endswith("/activate")]
+    assert len(root_access) == 2 and not statted
+    made = two_folders[1] / "activate"
+    made.chmod(0o755)  # made a program file: its ctime, not its folder's mtime, changes
+    accessed.clear()
+    assert path_programs.new_programs(search) == [str(made)]
+    assert not [a for a in accessed if str(a[0]).endswith("/activate")]
+    assert sorted(str(a[0]) for a in statted) == sorted(str(f / "activate") for f in two_folders)
+
+
+def test_a_file_made_executable_in_a_later_folder_is_found_as_root(two_folders, monkeypatch):
+    search = os.pathsep.join(map(str, two_folders))
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert path_programs.new_programs(search) == []
+    made = two_folders[1] / "activate"
+    made.chmod(0o755)
+    assert path_programs.new_programs(search) == [str(made)]
+
+
+def _imports(monkeypatch):
+    made = []
+    real = builtins.__import__
+
+    def counted(name, *args, **kwargs):
+        made.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counted)
+    return made
+
+
+def test_a_childs_common_start_runs_no_import_statement(tmp_path, monkeypatch):
+    line_writers.may_write("true")  # the first start loads the modules
+    gate._line_writers = line_writers
+    gate._may_reach_start_places(["true"], str(tmp_path))
+    made = _imports(monkeypatch)
+    assert line_writers.may_write("true") is False
+    assert gate._may_reach_start_places(["true"], str(tmp_path)) is False
+    assert made == []
+
+
+def test_the_kept_modules_answer_as_their_own_functions(tmp_path, monkeypatch):
+    """Read through the module at each call: what the module holds now decides (a site
+    folder by inode; an interpreter whose inline code may write)."""
+    gate._line_writers = line_writers
+    site = sysconfig.get_paths()["purelib"]
+    assert gate._may_reach_start_places(["true"], site) is True
+    assert line_writers.may_write("awk") is True
+    from jupyterlab_warden.kernel.guard.installs import interpreters, start_writes
+
+    monkeypatch.setattr(start_writes, "own_folder", lambda fst: True)
+    assert gate._may_reach_start_places(["true"], str(tmp_path)) is True
+    monkeypatch.setattr(interpreters, "code_writer_name", lambda name: name == "true")
+    assert line_writers.may_write("true") is True
+
+
+def test_a_shared_module_loaded_already_is_the_processs_without_the_private_path(monkeypatch):
+    """``os.get_exec_path``'s ``import warnings`` (the guard's copy runs it at every Popen
+    start): the process's module, as the sealed path's ``boot_import`` gave it; any other
+    import still goes the sealed path (the private copies)."""
+    from jupyterlab_warden.kernel.guard import frozen_builtins
+
+    asked = []
+    monkeypatch.setitem(frozen_builtins._IMPORT_SYSTEM, "sealed", True)
+    monkeypatch.setitem(
+        frozen_builtins._IMPORT_SYSTEM, "private", lambda *args: asked.append(args) or "private"
+    )
+    assert frozen_builtins.guard_import("warnings") is sys.modules["warnings"]
+    assert frozen_builtins.guard_import("warnings", {}, None, [], 0) is sys.modules["warnings"]
+    assert asked == []
+    planted = types.ModuleType("warnings")
+    monkeypatch.setitem(sys.modules, "warnings", planted)
+    assert frozen_builtins.guard_import("warnings") is planted  # open, as before: the process's
+    for args in (("shlex",), ("warnings", {}, None, ("warn",), 0), ("warnings.x",)):
+        assert frozen_builtins.guard_import(*args) == "private"
+    package = {"__package__": "jupyterlab_warden.kernel.guard", "__name__": "x"}
+    assert frozen_builtins.guard_import("warnings", package, None, None, 1) == "private"
+    assert len(asked) == 4
