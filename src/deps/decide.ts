@@ -554,7 +554,14 @@ function named(
   }
   // the popular names are PyPI's ranking: conda's own names (python, cudatoolkit) are not
   // imitations of PyPI packages (ipython, cuda-toolkit)
-  if (req.kind !== 'conda' && !allow.has(name) && malicious.length === 0) {
+  // nor is a project folder the user builds (R45a-8): its name is fetched from no index
+  const own = req.kind === 'offered' && req.own === true;
+  if (
+    req.kind !== 'conda' &&
+    !own &&
+    !allow.has(name) &&
+    malicious.length === 0
+  ) {
     const target = data.imitated(name);
     if (target) {
       out.push({

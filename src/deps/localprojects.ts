@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { CommandContext } from './installers';
 import { readProjectFolderInto } from './projectfiles';
 import type { InstallRequest, Requirement } from './request';
+import { uvExpanded } from './requirements';
 
 /** Path sources and workspace members: at most this many folders a request. */
 const MAX_PROJECTS = 200;
@@ -34,7 +35,15 @@ export function addLocalProjects(
     if (req.kind !== 'path') {
       continue;
     }
-    for (const folder of folders(req, context)) {
+    // uv expands `${NAME}` in a requirement's path (R45a-2): both texts read for uv
+    const texts = new Set([req.text]);
+    if (uv) {
+      texts.add(uvExpanded(req.text, context.env));
+    }
+    const found = [...texts].flatMap(text =>
+      folders({ ...req, text }, context)
+    );
+    for (const folder of found) {
       if (seen.has(folder)) {
         continue;
       }

@@ -88,15 +88,18 @@ export function addNamed(
 }
 
 /** Project `name` at `version` (null: unknown) that `place` installs from a local source (a
- * uv.lock package locked from a path, directory, editable or virtual source). */
+ * uv.lock package locked from a path, directory, editable or virtual source). `own`: a folder
+ * the user builds (directory, editable, virtual), not a wheel or sdist file (path): the
+ * imitation names do not apply to it (R45a-8; the kernel's `offered.add_locked` says why). */
 export function addLocked(
   request: InstallRequest,
   name: string,
   version: string | null,
-  place: Place
+  place: Place,
+  own: boolean
 ): void {
   const text = version ? `${name} ${version}` : `${name} (local)`;
-  add(request, text, place, normalize(name), version);
+  add(request, text, place, normalize(name), version, own);
 }
 
 function add(
@@ -104,11 +107,13 @@ function add(
   text: string,
   place: Place,
   name: string,
-  version: string | null
+  version: string | null,
+  own = false
 ): void {
   // without a version only the name is decided (malicious, deny list, imitation): an
   // index's newest release says nothing of a local file's
   request.requirements.push({
+    ...(own ? { own } : {}),
     text,
     name: version ? name : null,
     kind: 'offered',

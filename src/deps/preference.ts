@@ -4,7 +4,10 @@
  * `InstallRequest.order` names it and every specifier set counts as bounded (a listed release
  * it may allow is reached); `InstallRequest.pre` names those that let pre-releases be taken.
  * Each reader (command line, environment, uv.toml / `[tool.uv]`) calls `note` with the
- * option's name as the installer spells it there.
+ * option's name as the installer spells it there. uv's `--prerelease-package P=MODE` enables
+ * pre-releases for P (red team 45a R45a-6), and a per-package form of a classified setting
+ * (`<setting>-package`) counts as the setting; every option of `schema/uv-cli.json` is
+ * classified or reviewed as neutral (`tests/deps/test_fix51_preference.py`).
  */
 import type { InstallRequest } from './request';
 
@@ -41,6 +44,7 @@ const DEFAULTS: Readonly<Record<string, string[]>> = {
 // one the specifier names: `specifiers.namesPre`)
 const UV_FINAL_ONLY = ['disallow', 'if-necessary-or-explicit'];
 const FALSE = ['0', 'false', 'no', 'off', 'n', 'f'];
+const PACKAGE = '-package';
 
 /** Record on `request` a `tool` setting `key` set to `value` (null for a flag on the command
  * line; a string, boolean or list from a config file) at `origin`, when it changes which
@@ -59,13 +63,35 @@ export function note(
   if (value === false || (flags.has(key) && text && FALSE.includes(text))) {
     return; // `PIP_PRE=0`, `no-build = false`: not set
   }
+  if (tool === 'uv' && key === `prerelease${PACKAGE}`) {
+    // `P=MODE` (a list from a config file): MODE for P alone; a value Warden cannot split
+    // counts as enabling them
+    const values = Array.isArray(value) ? value : [text];
+    const modes = values.map(v =>
+      String(v).split('=').pop()!.trim().toLowerCase()
+    );
+    if (modes.some(mode => !UV_FINAL_ONLY.includes(mode))) {
+      const shown = (
+        Array.isArray(value) ? value.join(', ') : String(value ?? '')
+      ).slice(0, 80);
+      (request.pre ??= []).push(`prerelease-package ${shown} (${origin})`);
+    }
+    return;
+  }
+  const per = key.endsWith(PACKAGE) ? key.slice(0, -PACKAGE.length) : '';
+  let compared = text;
+  if (tool === 'uv' && !order.has(key) && order.has(per)) {
+    // a per-package form (`P=VALUE`): its value is no default of the setting
+    key = per;
+    compared = '';
+  }
   if (
     key === 'pre' ||
-    (key === 'prerelease' && !UV_FINAL_ONLY.includes(text))
+    (key === 'prerelease' && !UV_FINAL_ONLY.includes(compared))
   ) {
     const what = key === 'pre' ? '--pre' : `prerelease ${String(value)}`;
     (request.pre ??= []).push(`${what} (${origin})`);
-  } else if (order.has(key) && !(DEFAULTS[key] ?? []).includes(text)) {
+  } else if (order.has(key) && !(DEFAULTS[key] ?? []).includes(compared)) {
     const shown = typeof value === 'string' && value ? `${key} ${value}` : key;
     (request.order ??= []).push(`${shown.slice(0, 80)} (${origin})`);
   }

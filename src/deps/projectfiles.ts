@@ -349,7 +349,7 @@ function readLock(
       request.requirements.push(parseRequirement(text, origin));
     } else if (typeof name === 'string') {
       // a local source: the release it is locked as (R44a-2)
-      addLocked(request, name, version, origin);
+      addLocked(request, name, version, origin, !('path' in source));
     }
     addLockSource(request, source, origin, path.dirname(lock));
     lockFiles(request, pkg, origin);

@@ -33,6 +33,9 @@ export interface Requirement {
   artifact?: string | null;
   /** and the version that file names (R11-19: checked against the advisories) */
   artifactVersion?: string | null;
+  /** an 'offered' project folder the user builds (R45a-8): its name is the folder's own,
+   * fetched from no index, so no imitation of one (the kernel's `Requirement.own`) */
+  own?: boolean;
 }
 
 export type SourceRole =

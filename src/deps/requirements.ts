@@ -383,11 +383,21 @@ export function expandedLines(
       pip = pip.split(variable).join(env[name]);
     }
   }
-  const uv = line.replace(ENV_VAR, (all, name: string) => env[name] ?? all);
+  const uv = uvExpanded(line, env);
   const found = request.tool === 'uv' ? [uv] : [pip];
   return request.tool === 'pip' && request.alsoUv && uv !== pip
     ? [pip, uv]
     : found;
+}
+
+/** `text` with its `${VAR}` expanded as uv expands a requirements file's line and every PEP 508
+ * path or URL it parses (red team 45a R45a-2; the kernel's `requirements.uv_expanded`): a set
+ * variable, even "", replaced in one pass, an unset one kept. */
+export function uvExpanded(
+  text: string,
+  env: Readonly<Record<string, string>>
+): string {
+  return text.replace(ENV_VAR, (all, name: string) => env[name] ?? all);
 }
 
 /** The file pip and uv open for a `-r`/`-c` NAME given from the folder `base`: a `file:` URL

@@ -404,7 +404,13 @@ def _requirement(req: Requirement, policy, data, deny, allow, request) -> List[F
     for i, checked in enumerate(names):
         if checked not in names[:i]:
             out += _named(req, checked, data, deny, allow, request)
-    if req.kind == "offered":  # a file a local folder offers (R43b-4): it is the file to go
+    if req.kind == "offered" and req.own:  # a project folder the user builds (R45a-8)
+        remedy = (
+            f"Do not install that project ({req.text[:200]}): its folder builds this release; "
+            "if it is your own code, rename the project in its pyproject.toml, or ask your admin."
+        )
+        out = [finding._replace(remedy=remedy) for finding in out]
+    elif req.kind == "offered":  # a file a local folder offers (R43b-4): the file is to go
         remedy = (
             f"Remove {req.text[:200]} from that folder: pip and uv may take any file it offers "
             "(the newest, or an older one for a pin, a bound or a dependency)."
@@ -441,7 +447,9 @@ def _named(req: Requirement, name: str, data, deny, allow, request) -> List[Find
         )
     # the popular names are PyPI's ranking: conda's own names (python, cudatoolkit) are not
     # imitations of PyPI packages (ipython, cuda-toolkit)
-    if req.kind != "conda" and name not in allow and not data.malicious(name):
+    # nor is a project folder the user builds (R45a-8): its name is fetched from no index
+    own = req.kind == "offered" and req.own
+    if req.kind != "conda" and not own and name not in allow and not data.malicious(name):
         target = data.imitated(name)
         if target:
             out.append(

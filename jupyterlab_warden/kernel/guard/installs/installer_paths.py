@@ -96,7 +96,7 @@ def requirement(text: str, tools: tuple, cwd: str, base: Optional[str]):
         if tool == "pip":
             paths = _pip_file_url(text, cwd) if _is_file_url(text) else joined(text, [cwd, base])
         else:
-            paths = _uv_value(text, cwd, base)
+            paths = _uv_requirement(text, cwd, base)
         if paths is None:
             return None
         found += [p for p in paths if p not in found]
@@ -170,6 +170,22 @@ def _uv_value(text: str, cwd: str, base: Optional[str]):
     upper-case ``FILE:`` too, R44a-3) a path taken from the requirements file's folder or the
     working folder, ``~`` as written."""
     return _uv_url(text) if _uv_file_url(text) else joined(text, [base, cwd])
+
+
+def _uv_requirement(text: str, cwd: str, base: Optional[str]):
+    """uv's path of a requirement: ``_uv_value``'s, and for a ``file:`` URL also its own
+    reading (uv-pep508 ``VerbatimUrl::parse_url``, checked with uv 0.13.9, red team 45a
+    R45a-2): ``//localhost`` before a ``/``, else ``//``, is cut and the rest, %-decoded, is a
+    path from the working folder: ``file://h/x`` is ``./h/x``, ``file:x`` is ``./x``. None:
+    the WHATWG reading names a host (refused by the caller: the readings disagree on it)."""
+    from urllib.parse import unquote
+
+    found = _uv_value(text, cwd, base)
+    if found is None or not _uv_file_url(text):
+        return found
+    rest = text[5:].split("#", 1)[0]
+    rest = rest[11:] if rest.startswith("//localhost/") else rest[2:] if rest[:2] == "//" else rest
+    return found + [p for p in joined(unquote(rest), [cwd, base]) if p not in found]
 
 
 def _uv_listed_location(text: str, cwd: str, base: str):

@@ -12,6 +12,17 @@ Each wheel and sdist it opens, whatever named it (the line, a path source, a uv.
 each project folder (its ``[project]`` name and version) is also decided as the release it
 is, as a file a local folder offers (``offered``, red team 44a R44a-1).
 
+uv expands ``${NAME}`` in every path and URL of a requirement it parses (the command line, a
+requirements file, a project's or script's dependencies, overrides, constraints, ``--with``,
+``--from``: red team 45a R45a-2), pip only in a requirements file's lines (``requirements.
+expanded_lines``; its ``install_req_from_line`` takes a command-line requirement as written).
+For a request uv may run, a path requirement holding ``${`` is read as written AND as uv
+expands it (``requirements.uv_expanded``): the expanded one is added as a requirement of its
+own, decided and read as the others. A URL requirement is not expanded: a ``${`` in it places
+no host Warden allows (``decide.plain_url``), so it stays refused, and its value may be a
+secret Warden would otherwise show. A ``file:`` URL naming a host is refused: uv reads
+``file://h/x`` as the folder ``./h/x``, pip refuses it, a WHATWG reader takes another machine.
+
 A folder with no pyproject.toml (``setup.py`` / ``setup.cfg`` only) or with ``dynamic``
 dependencies gets them from its own build code: installing it runs that code, like running a
 script from the folder, which Warden does not read (docs/threat-model.md). A pyproject.toml
@@ -34,12 +45,23 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
     if request.tool not in ("pip", "uv") or request.child_reads:
         return  # conda builds none; a pip's own guard reads them when pip starts (R10-3)
     uv = request.tool == "uv" or request.also_uv
+    expanded = set()  # the requirements uv's expansion gave: not expanded again (one pass)
     seen = set()
     i = 0
     while i < len(request.requirements):  # grows: a project's path sources are appended
         req = request.requirements[i]
         i += 1
         if req.kind != "path":
+            continue
+        if uv and "${" in (req.written or req.text) and id(req) not in expanded:
+            if _add_expanded(request, req, env, expanded) and request.tool == "uv":
+                continue  # uv opens only the expanded text, read as its own requirement
+        if _paths(req, cwd, env) is None:
+            request.problems.append(
+                f"local project {req.text[:200]} ({req.origin}): its file: URL names a host, "
+                "which uv reads as a folder of that name, pip refuses and other readers take "
+                "for another machine: Warden cannot place it; write the path"
+            )
             continue
         named = next(
             filter(None, map(requirements.through_process, _paths(req, cwd, env, False))), ""
@@ -78,14 +100,14 @@ def folders(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     and to its requirements file's or project's folder (uv), both read when they differ; each
     as the installer opens it (``installer_paths``: its text-folded path and the file
     system's, both read when they differ, red team 42a R42a-5)."""
-    return [path for path in _paths(req, cwd, env) if os.path.isdir(path)]
+    return [path for path in _paths(req, cwd, env) or [] if os.path.isdir(path)]
 
 
 def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing wheel files a path requirement may name, found as ``folders`` are. A wheel
     by the name it is given (pip's ``is_archive_file`` tests the text): a link
     ``x-1.0-py3-none-any.whl`` to ``blob`` is one, read through the link (R42a-6)."""
-    paths = _paths(req, cwd, env)
+    paths = _paths(req, cwd, env) or []
     if not paths or not paths[0].lower().endswith(".whl"):
         return []
     return [path for path in paths if os.path.isfile(path)]
@@ -93,17 +115,33 @@ def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
 
 def sdists(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing sdist files a path requirement may name, found as ``wheels`` are."""
-    paths = _paths(req, cwd, env)
+    paths = _paths(req, cwd, env) or []
     if not paths or not offered.is_sdist(paths[0]):
         return []
     return [path for path in paths if os.path.isfile(path)]
 
 
-def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True) -> List[str]:
+def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str], done) -> bool:
+    """``req`` as uv expands its ``${NAME}`` (see the module doc), added after the others when
+    it differs (True): decided and read as a requirement of its own. An editable or bare path
+    stays a path whatever the value (uv took it as one before expanding)."""
+    written = req.written or req.text
+    text = requirements.uv_expanded(request, written, env)
+    if text == written:
+        return False
+    new = requirements.editable(requirements.parse_requirement(text, req.origin))
+    new.base = req.base
+    done.add(id(new))
+    request.requirements.append(new)
+    return True
+
+
+def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True):
     """The paths ``req`` names from each base: as the installer opens them (``opened``,
     ``installer_paths.requirement``: the text-folded one first, named as given, a ``file:``
-    URL as each installer reads it, ``~`` as written) or joined as written."""
-    text = req.text.split(";", 1)[0].strip()
+    URL as each installer reads it, ``~`` as written) or joined as written. None: a ``file:``
+    URL naming a host (the caller refuses it)."""
+    text = (req.written or req.text).split(";", 1)[0].strip()
     named = _NAMED_FILE.match(text)
     text = named.group(1) if named else text  # `name @ file:///abs/proj`
     text = text.split("#", 1)[0].strip()  # `-e ./proj#egg=x`
@@ -112,8 +150,10 @@ def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True)
     if not opened and not text.lower().startswith("file:"):
         return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
     # both installers' readings: a requirement does not carry which one takes it, and a path
-    # only one of them opens is read all the same (a refusal at worst)
-    return installer_paths.requirement(text, ("pip", "uv"), cwd, req.base) or []
+    # only one of them opens is read all the same (a refusal at worst). A host only pip's
+    # reading finds is pip's own error (it installs no remote file: URL); uv's is refused
+    pip, uv = (installer_paths.requirement(text, (tool,), cwd, req.base) for tool in ("pip", "uv"))
+    return None if uv is None else list(dict.fromkeys((pip or []) + uv))
 
 
 def _read(request: InstallRequest, folder: str, uv: bool) -> None:

@@ -122,24 +122,34 @@ def add_project(request: InstallRequest, doc: dict, where: str) -> None:
     name, version = project.get("name"), project.get("version")
     if not isinstance(name, str) or not PROJECT_NAME.fullmatch(name):
         return
-    add_locked(request, name, version if isinstance(version, str) else None, where)
+    add_locked(request, name, version if isinstance(version, str) else None, where, True)
 
 
-def add_locked(request: InstallRequest, name: str, version: Optional[str], where: str) -> None:
+def add_locked(
+    request: InstallRequest, name: str, version: Optional[str], where: str, own: bool
+) -> None:
     """Project ``name`` at ``version`` (None: unknown) that ``where`` installs from a local
-    source (a project folder, a uv.lock package not fetched from an index)."""
+    source (a project folder, a uv.lock package not fetched from an index). ``own``: a folder
+    the user builds (a project folder; uv.lock's ``directory``, ``editable``, ``virtual``), not
+    a file (uv.lock's ``path``: a wheel or sdist). Red team 45a R45a-8: a notebook project is
+    named after its folder (``notebooks``, ``model``), a name fetched from no index, so the
+    imitation names do not apply to it; the malicious list, the advisories and the deny list
+    (an admin's "not this project", wherever its code comes from) still do."""
     # its text names the release: a request's requirements are kept once per text
     # (``uv_config.add_sources``), and the bare name may be one of them
     text = f"{name} {version}" if version else f"{name} (local)"
-    _add(request, text, where, normalize(name), version)
+    _add(request, text, where, normalize(name), version).own = own
 
 
-def _add(request: InstallRequest, base: str, where: str, name: str, version: Optional[str]) -> None:
+def _add(
+    request: InstallRequest, base: str, where: str, name: str, version: Optional[str]
+) -> Requirement:
     # without a version only the name is decided (malicious, deny list, imitation): an index's
     # newest release says nothing of a local file's
     req = Requirement(base, name if version else None, "offered", f"{where} offers {base}")
     req.artifact, req.artifact_version = name, version
     request.requirements.append(req)
+    return req
 
 
 def _same_version(a: str, b: str) -> bool:

@@ -10,13 +10,20 @@ pip's ``--uploaded-prior-to``. With one of them set, ``InstallRequest.order`` na
 every specifier set counts as bounded: a listed release it may allow is reached.
 
 Pre-releases: pip and uv take the newest FINAL release unless pre-releases are enabled
-(pip ``--pre``, uv ``--prerelease allow``...) or the specifier names one (``>=1.1rc1``).
+(pip ``--pre``, uv ``--prerelease allow``..., uv's ``--prerelease-package P=allow`` for one
+package: red team 45a R45a-6) or the specifier names one (``>=1.1rc1``).
 ``InstallRequest.pre`` names the settings that enable them; then a listed pre-release the set
 may allow is reached (a hijacked pre-release upload above every final release).
 
 The installers read each setting from the command line, the environment and their config
 files (pip.conf, uv.toml, ``[tool.uv]``): every reader calls ``note`` with the option's name
 as the installer spells it there (pip's key without dashes, uv's setting key or variable).
+
+Every uv option of ``schema/uv-cli.json`` is either classified here or listed as one that does
+not change which release is taken (``tests/deps/test_fix51_preference.py``, R45a-6): a new
+option in that file fails the test until someone decides which it is. A per-package form of a
+setting classified here (``<setting>-package``) counts as the setting does, so a uv release
+that adds one is read, not passed over.
 """
 
 from ..frozen_builtins import FROZEN
@@ -55,6 +62,7 @@ _DEFAULTS = {"resolution": ("highest",), "fork-strategy": ("requires-python",)}
 # uv prerelease modes that never take a pre-release where a final one fits (the default
 # if-necessary-or-explicit takes one the specifier names: ``specifiers.names_pre``)
 _UV_FINAL_ONLY = ("disallow", "if-necessary-or-explicit")
+_PACKAGE = "-package"
 _FALSE = ("0", "false", "no", "off", "n", "f")
 
 
@@ -67,8 +75,23 @@ def note(request, tool: str, key: str, value, origin: str) -> None:
     text = value if isinstance(value, str) else ""
     if value is False or (key in flags and text.strip().lower() in _FALSE and text.strip()):
         return  # ``PIP_PRE=0``, ``no-build = false``: not set
+    if tool == "uv" and key == "prerelease" + _PACKAGE:
+        # ``P=MODE`` (a list from a config file): MODE for P alone (R45a-6); a value Warden
+        # cannot split counts as enabling them
+        modes = [str(v).rpartition("=")[2] for v in (value if isinstance(value, list) else [text])]
+        if any(m.strip().lower() not in _UV_FINAL_ONLY for m in modes):
+            request.pre.append(f"prerelease-package {_shown(value)} ({origin})")
+        return
+    per = key[: -len(_PACKAGE)] if key.endswith(_PACKAGE) else ""
+    if tool == "uv" and key not in order and per in order:
+        # a per-package form (``P=VALUE``): its value is no default of the setting
+        key, text = per, ""
     if key == "pre" or (key == "prerelease" and text.strip().lower() not in _UV_FINAL_ONLY):
         request.pre.append(f"{'--pre' if key == 'pre' else 'prerelease ' + text} ({origin})")
     elif key in order and text.strip().lower() not in _DEFAULTS.get(key, ()):
         shown = f"{key} {text}".strip() if text else key
         request.order.append(f"{shown[:80]} ({origin})")
+
+
+def _shown(value) -> str:
+    return (", ".join(map(str, value)) if isinstance(value, list) else str(value or ""))[:80]

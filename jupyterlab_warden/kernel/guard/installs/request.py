@@ -25,6 +25,12 @@ class Requirement:
         # the project its wheel or sdist file names (a direct reference), when it names one
         self.artifact: Optional[str] = None
         self.artifact_version: Optional[str] = None  # and the version it names (R11-19)
+        # an "offered" project folder the user builds (``offered.add_locked``, R45a-8): its
+        # name is the folder's own, fetched from no index, so no imitation of one
+        self.own = False
+        # a file: URL's text as written, for reading the path only (never shown: ``text`` is
+        # the redacted one, whose host is lower-cased, ``${D}`` too: R45a-2)
+        self.written: Optional[str] = None
 
     def __repr__(self) -> str:
         return f"Requirement({self.text!r}, {self.kind})"

@@ -53,6 +53,7 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         ref = ref.strip()
         kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
         req = Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
+        req.written = text if kind == "path" else None
         # pip and uv build the file (running an sdist's setup.py) before they compare its
         # metadata name with NAME: the file's own project name is decided too (R11-19)
         if kind != "vcs":
@@ -62,7 +63,9 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
     if "://" in spec or _URL_SCHEME.match(spec):  # `ftp:/x`, `data:,x`: a URL, not a path
         kind = "path" if spec.startswith("file:") else "url"
-        return _artifact(Requirement(redact_url(text), None, kind, origin), spec, True)
+        req = Requirement(redact_url(text), None, kind, origin)
+        req.written = text if kind == "path" else None
+        return _artifact(req, spec, True)
     if _looks_like_path(spec):
         return _artifact(Requirement(text, None, "path", origin), spec, False)
     m = _NAME.match(spec)
@@ -274,15 +277,24 @@ def expanded_lines(request: InstallRequest, line: str, env: Dict[str, str]) -> L
                 if env.get(name):
                     text = text.replace(var, env[name])
         else:
-            text = _ENV_VAR.sub(lambda m: env.get(m.group("name"), m.group("var")), line)
-            if "${PROJECT_ROOT}" in text:
-                request.problems.append(
-                    "uv replaces an unset ${PROJECT_ROOT} with its working folder, which "
-                    "Warden does not place: set PROJECT_ROOT or write the path"
-                )
+            text = uv_expanded(request, line, env)
         if text not in found:
             found.append(text)
     return found
+
+
+def uv_expanded(request: InstallRequest, text: str, env: Dict[str, str]) -> str:
+    """``text`` with its ``${VAR}`` expanded as uv 0.13.9 expands a requirements file's line
+    and every PEP 508 path or URL it parses (uv-pep508 ``expand_env_vars``, red team 45a
+    R45a-2): each variable that is set, even to "", replaced in one pass; an unset one kept,
+    except ``${PROJECT_ROOT}`` (uv's working folder, which Warden does not place: refused)."""
+    text = _ENV_VAR.sub(lambda m: env.get(m.group("name"), m.group("var")), text)
+    if "${PROJECT_ROOT}" in text:
+        request.problems.append(
+            "uv replaces an unset ${PROJECT_ROOT} with its working folder, which "
+            "Warden does not place: set PROJECT_ROOT or write the path"
+        )
+    return text
 
 
 def split_line(line: str) -> Tuple[str, str]:

@@ -448,7 +448,7 @@ def add_lock(request: InstallRequest, path: str) -> None:
         if text:
             request.requirements.append(requirements.parse_requirement(text, origin))
         elif isinstance(name, str):  # a local source: the release it is locked as (R44a-2)
-            offered.add_locked(request, name, version, origin)
+            offered.add_locked(request, name, version, origin, "path" not in source)
         _add_lock_source(request, source, origin, os.path.dirname(path))
         _lock_files(request, package, origin)
 
