@@ -130,7 +130,10 @@ export function findProject(
 }
 
 /** A `pyproject.toml` given to uv's `-r`/`-c`/`--with-requirements`: uv reads it as project
- * metadata (its dependencies), not as requirement lines. */
+ * metadata (its dependencies, its `[[tool.uv.index]]` for the sources naming one), not as
+ * requirement lines; in a workspace member, the workspace root above it too, whose members
+ * its `{ workspace = true }` sources build (red team 45a R45a-4, R45a-7; the kernel's
+ * `toml_files.add_requirements_project`). */
 export function readPyprojectInto(
   request: InstallRequest,
   file: string,
@@ -139,6 +142,18 @@ export function readPyprojectInto(
   const text = readText(request, file, context);
   if (text !== null) {
     merge(request, readManifest('pyproject', file, text, context));
+  }
+  for (const root of findWorkspaceRoots(request, path.dirname(file), context)) {
+    request.requirements.push({
+      text: path.dirname(root),
+      name: null,
+      kind: 'path',
+      place: {
+        ...context.place,
+        origin: `${context.label(file)} workspace root`
+      },
+      pin: null
+    });
   }
 }
 
@@ -326,10 +341,13 @@ function readLock(
     }
     const source: Doc = isTable(pkg.source) ? pkg.source : {};
     if (typeof source.registry === 'string') {
+      // a local registry (a flat index locked as `registry = "wheels"`) lies in the lock's
+      // folder, wherever uv runs from (red team 45a R45a-3)
       request.sources.push({
         url: source.registry,
         role: 'extra-index',
-        place: origin
+        place: origin,
+        base: path.dirname(lock)
       });
     }
     const version = typeof pkg.version === 'string' ? pkg.version : null;

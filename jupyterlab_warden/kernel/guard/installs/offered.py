@@ -128,8 +128,8 @@ def add_project(request: InstallRequest, doc: dict, where: str) -> None:
 def add_locked(request: InstallRequest, name: str, version: Optional[str], where: str) -> None:
     """Project ``name`` at ``version`` (None: unknown) that ``where`` installs from a local
     source (a project folder, a uv.lock package not fetched from an index)."""
-    # its text names the release: a request's requirements are kept once per text
-    # (``uv_config.add_sources``), and the bare name may be one of them
+    # its text names the release for a message (requirements are kept once per whole
+    # identity, ``Requirement.identity``, not per text: R45a-1)
     text = f"{name} {version}" if version else f"{name} (local)"
     _add(request, text, where, normalize(name), version)
 
