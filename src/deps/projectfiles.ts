@@ -17,6 +17,7 @@ import * as preference from './preference';
 import {
   addTls,
   redactUrl,
+  requirementIdentity,
   type InstallRequest,
   type Place,
   type Source
@@ -142,6 +143,19 @@ export function readPyprojectInto(
   const text = readText(request, file, context);
   if (text !== null) {
     merge(request, readManifest('pyproject', file, text, context));
+    const label = context.label(file);
+    let doc: Doc | null = null;
+    try {
+      doc = parseToml(text) as Doc;
+    } catch {
+      // reported by the manifest reader
+    }
+    if (doc && isTable(doc.tool?.uv)) {
+      const noIndex = request.noIndex; // uv takes no setting of the install from this file
+      const place = { file: label, line: 1, origin: `${label} [tool.uv]` };
+      uvSettingsOnce(request, doc.tool.uv, place, path.dirname(file));
+      request.noIndex = noIndex;
+    }
   }
   for (const root of findWorkspaceRoots(request, path.dirname(file), context)) {
     request.requirements.push({
@@ -675,11 +689,11 @@ function uvSettingsOnce(
   request.sources.push(
     ...added.filter(a => !request.sources.some(s => same(a, s)))
   );
+  // kept once per whole identity, never per text (R45a-1: a path spelled as a pin hid it)
   const addedRequirements = request.requirements.splice(beforeRequirements);
+  const kept = new Set(request.requirements.map(requirementIdentity));
   request.requirements.push(
-    ...addedRequirements.filter(
-      a => !request.requirements.some(r => r.text === a.text)
-    )
+    ...addedRequirements.filter(a => !kept.has(requirementIdentity(a)))
   );
 }
 
