@@ -441,7 +441,35 @@ function applyIndexOption(
     addCa(request, value, place, context.cwd);
   } else if (option === '--group' && request.tool === 'pip') {
     readGroupInto(request, value, context);
+  } else if (option === '--group' && request.command.startsWith('uv pip ')) {
+    uvGroup(request, value, context); // elsewhere (`uv add --group G`) it names no file
   }
+}
+
+/** `uv pip install --group [PATH:]NAME`: a PEP 735 group of ./pyproject.toml, or of the
+ * pyproject.toml or pylock.toml PATH, read as pip's (red team 45a R45a-5); a pylock.toml's is
+ * refused, as `-r pylock.toml` is (the kernel's `arguments._uv_group`). */
+function uvGroup(
+  request: InstallRequest,
+  value: string,
+  context: CommandContext
+): void {
+  const colon = value.lastIndexOf(':');
+  const file = (colon >= 0 ? value.slice(0, colon) : '') || 'pyproject.toml';
+  const kind = uvFileKind(file);
+  if (kind === 'pyproject') {
+    readGroupInto(request, value, context);
+    return;
+  }
+  const trimmed = file.replace(/\/+$/, '');
+  const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  request.problems.push({
+    text:
+      kind === 'lock'
+        ? uvUnread(kind, name)
+        : `uv --group reads a pyproject.toml or a pylock.toml, not ${JSON.stringify(name.slice(0, 200))}`,
+    place: context.place
+  });
 }
 
 /** A file given to uv's `-r`/`-c`/`--override`/`--with-requirements`, read as uv reads it:

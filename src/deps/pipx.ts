@@ -26,8 +26,10 @@ import {
   addTls,
   newRequest,
   redactUrl,
+  requirementIdentity,
   type InstallRequest,
-  type Place
+  type Place,
+  type Source
 } from './request';
 import { editable, parseRequirement } from './requirements';
 import { shellWords } from './words';
@@ -572,14 +574,16 @@ function runpip(
       const into =
         inner ??
         newRequest('pip', `pipx runpip ${uv.command.slice('uv pip '.length)}`);
-      const texts = new Set(into.requirements.map(r => r.text));
+      // pip's and uv's readings kept whole where they differ (R45a-1: never by text or URL
+      // alone, a path's or a local index's folder is part of what is decided)
+      const kept = new Set(into.requirements.map(requirementIdentity));
       into.requirements.push(
-        ...uv.requirements.filter(r => !texts.has(r.text))
+        ...uv.requirements.filter(r => !kept.has(requirementIdentity(r)))
       );
-      const urls = new Set(into.sources.map(s => `${s.role} ${s.url}`));
-      into.sources.push(
-        ...uv.sources.filter(s => !urls.has(`${s.role} ${s.url}`))
-      );
+      const sourceKey = (s: Source) =>
+        JSON.stringify([s.role, s.url, s.base ?? null]);
+      const urls = new Set(into.sources.map(sourceKey));
+      into.sources.push(...uv.sources.filter(s => !urls.has(sourceKey(s))));
       const seen = new Set(into.problems.map(p => p.text));
       into.problems.push(...uv.problems.filter(p => !seen.has(p.text)));
       for (const t of uv.tls ?? []) {

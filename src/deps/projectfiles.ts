@@ -17,6 +17,7 @@ import * as preference from './preference';
 import {
   addTls,
   redactUrl,
+  requirementIdentity,
   type InstallRequest,
   type Place,
   type Source
@@ -130,7 +131,10 @@ export function findProject(
 }
 
 /** A `pyproject.toml` given to uv's `-r`/`-c`/`--with-requirements`: uv reads it as project
- * metadata (its dependencies), not as requirement lines. */
+ * metadata (its dependencies, its `[[tool.uv.index]]` for the sources naming one), not as
+ * requirement lines; in a workspace member, the workspace root above it too, whose members
+ * its `{ workspace = true }` sources build (red team 45a R45a-4, R45a-7; the kernel's
+ * `toml_files.add_requirements_project`). */
 export function readPyprojectInto(
   request: InstallRequest,
   file: string,
@@ -139,6 +143,31 @@ export function readPyprojectInto(
   const text = readText(request, file, context);
   if (text !== null) {
     merge(request, readManifest('pyproject', file, text, context));
+    const label = context.label(file);
+    let doc: Doc | null = null;
+    try {
+      doc = parseToml(text) as Doc;
+    } catch {
+      // reported by the manifest reader
+    }
+    if (doc && isTable(doc.tool?.uv)) {
+      const noIndex = request.noIndex; // uv takes no setting of the install from this file
+      const place = { file: label, line: 1, origin: `${label} [tool.uv]` };
+      uvSettingsOnce(request, doc.tool.uv, place, path.dirname(file));
+      request.noIndex = noIndex;
+    }
+  }
+  for (const root of findWorkspaceRoots(request, path.dirname(file), context)) {
+    request.requirements.push({
+      text: path.dirname(root),
+      name: null,
+      kind: 'path',
+      place: {
+        ...context.place,
+        origin: `${context.label(file)} workspace root`
+      },
+      pin: null
+    });
   }
 }
 
@@ -326,10 +355,13 @@ function readLock(
     }
     const source: Doc = isTable(pkg.source) ? pkg.source : {};
     if (typeof source.registry === 'string') {
+      // a local registry (a flat index locked as `registry = "wheels"`) lies in the lock's
+      // folder, wherever uv runs from (red team 45a R45a-3)
       request.sources.push({
         url: source.registry,
         role: 'extra-index',
-        place: origin
+        place: origin,
+        base: path.dirname(lock)
       });
     }
     const version = typeof pkg.version === 'string' ? pkg.version : null;
@@ -657,11 +689,11 @@ function uvSettingsOnce(
   request.sources.push(
     ...added.filter(a => !request.sources.some(s => same(a, s)))
   );
+  // kept once per whole identity, never per text (R45a-1: a path spelled as a pin hid it)
   const addedRequirements = request.requirements.splice(beforeRequirements);
+  const kept = new Set(request.requirements.map(requirementIdentity));
   request.requirements.push(
-    ...addedRequirements.filter(
-      a => !request.requirements.some(r => r.text === a.text)
-    )
+    ...addedRequirements.filter(a => !kept.has(requirementIdentity(a)))
   );
 }
 

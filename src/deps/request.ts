@@ -38,6 +38,23 @@ export interface Requirement {
   own?: boolean;
 }
 
+/** Everything a decision reads of a requirement (the kernel's `Requirement.identity`): two
+ * equal in all of it decide alike, so one may stand for the other. Never the text alone: the
+ * same text is a pin, a local path or an offered file (red team 45a R45a-1). */
+export function requirementIdentity(r: Requirement): string {
+  return JSON.stringify([
+    r.text,
+    r.name,
+    r.kind,
+    r.pin,
+    r.specifier ?? '',
+    r.base ?? null,
+    r.artifact ?? null,
+    r.artifactVersion ?? null,
+    r.own ?? false
+  ]);
+}
+
 export type SourceRole =
   'index' | 'extra-index' | 'find-links' | 'channel' | 'default-index';
 

@@ -306,6 +306,27 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
         add_ca(request, value, "command line", cwd)
     elif option == "--group" and request.tool == "pip":
         _pip_group(request, value, cwd)
+    elif option == "--group" and request.command.startswith("uv pip "):
+        _uv_group(request, value, cwd)  # elsewhere (`uv add --group G`) it names no file
+
+
+def _uv_group(request, value: str, cwd: str) -> None:
+    """``uv pip install --group [PATH:]NAME``: a PEP 735 group of ./pyproject.toml, or of the
+    pyproject.toml or pylock.toml PATH, read as pip's (red team 45a R45a-5); a pylock.toml's
+    is refused, as ``-r pylock.toml`` is (``uv_read_file``)."""
+    from . import uv_inputs
+
+    path = value.rpartition(":")[0] or "pyproject.toml"
+    kind = uv_inputs.file_kind(path)
+    if kind == uv_inputs.PYPROJECT:
+        _pip_group(request, value, cwd)
+    else:
+        name = os.path.basename(path.rstrip("/"))
+        request.problems.append(
+            _UV_UNREAD[kind].format(base=name)
+            if kind == uv_inputs.LOCK
+            else f"uv --group reads a pyproject.toml or a pylock.toml, not {name[:200]!r}"
+        )
 
 
 def _pip_group(request, value: str, cwd: str) -> None:
@@ -332,10 +353,7 @@ def uv_read_file(request, path: str, cwd: str, env, constraint: bool = False) ->
     base = os.path.basename(path.rstrip("/"))
     kind = uv_inputs.file_kind(path, requirements_only=constraint)
     if kind == uv_inputs.PYPROJECT:
-        full = os.path.join(cwd, path)
-        doc = toml_files.load(request, full)
-        if doc is not None:
-            toml_files.add_project(request, doc, base, os.path.dirname(full))
+        toml_files.add_requirements_project(request, os.path.join(cwd, path))
     elif kind == uv_inputs.SNIFFED and _holds_pep723_block(os.path.join(cwd, path)):
         request.problems.append(
             f"uv reads {base} (a file without an extension holding a `# ///` block) as a "

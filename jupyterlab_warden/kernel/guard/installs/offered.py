@@ -135,8 +135,8 @@ def add_locked(
     named after its folder (``notebooks``, ``model``), a name fetched from no index, so the
     imitation names do not apply to it; the malicious list, the advisories and the deny list
     (an admin's "not this project", wherever its code comes from) still do."""
-    # its text names the release: a request's requirements are kept once per text
-    # (``uv_config.add_sources``), and the bare name may be one of them
+    # its text names the release for a message (requirements are kept once per whole
+    # identity, ``Requirement.identity``, not per text: R45a-1)
     text = f"{name} {version}" if version else f"{name} (local)"
     _add(request, text, where, normalize(name), version).own = own
 

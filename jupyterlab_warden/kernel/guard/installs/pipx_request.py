@@ -369,10 +369,12 @@ def _runpip(req: InstallRequest, args: List[str], line, cwd: str, env: Dict[str,
         uv = uv_request(["pip", *args], cwd, env)
         if uv is not None:
             inner = inner or InstallRequest("pip", f"pipx runpip {uv.command[len('uv pip ') :]}")
-            texts = {r.text for r in inner.requirements}
-            inner.requirements += [r for r in uv.requirements if r.text not in texts]
-            urls = {(s.url, s.role) for s in inner.sources}
-            inner.sources += [s for s in uv.sources if (s.url, s.role) not in urls]
+            # pip's and uv's readings kept whole where they differ (R45a-1: never by text or
+            # URL alone, a path's or a local index's folder is part of what is decided)
+            kept = {r.identity() for r in inner.requirements}
+            inner.requirements += [r for r in uv.requirements if r.identity() not in kept]
+            urls = {(s.url, s.role, s.base) for s in inner.sources}
+            inner.sources += [s for s in uv.sources if (s.url, s.role, s.base) not in urls]
             inner.problems += [p for p in uv.problems if p not in inner.problems]
             inner.tls += [t for t in uv.tls if t not in inner.tls]
             inner.order += [o for o in uv.order if o not in inner.order]

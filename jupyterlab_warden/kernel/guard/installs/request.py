@@ -32,6 +32,16 @@ class Requirement:
         # the redacted one, whose host is lower-cased, ``${D}`` too: R45a-2)
         self.written: Optional[str] = None
 
+    def identity(self) -> tuple:
+        """Everything a decision reads of it: two requirements equal in all of it decide alike,
+        so one may stand for the other. Never the text alone: the same text is a pin, a local
+        path (``warden-demo-pkg==0.9`` as a folder name) or an offered file, each decided
+        differently (red team 45a R45a-1)."""
+        return (
+            self.text, self.name, self.kind, self.pin, self.specifier, self.base,
+            self.artifact, self.artifact_version, self.own, self.written,
+        )  # fmt: skip
+
     def __repr__(self) -> str:
         return f"Requirement({self.text!r}, {self.kind})"
 

@@ -180,6 +180,25 @@ def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") 
     add_uv_sources(request, uv, label, base)
 
 
+def add_requirements_project(request: InstallRequest, path: str) -> None:
+    """A pyproject.toml given to uv's ``-r``/``--with-requirements``: what it installs
+    (``add_project``), the indexes its ``[tool.uv.sources]`` name (``[[tool.uv.index]]``, read
+    with its other settings from the file's folder: ``add_uv_settings``) and, in a workspace
+    member, the workspace root above it, whose members its ``{ workspace = true }`` sources
+    build (read by ``local_projects`` as path projects are: red team 45a R45a-4, R45a-7)."""
+    doc = load(request, path)
+    if doc is None:
+        return
+    label, folder = os.path.basename(path), os.path.dirname(path)
+    add_project(request, doc, label, folder)
+    no_index = request.no_index  # uv takes no setting of the install from this file: stricter
+    add_uv_settings(request, uv_table(doc), f"{label} [tool.uv]", folder)
+    request.no_index = no_index
+    for root in find_workspace_roots(request, folder):
+        member = Requirement(os.path.dirname(root), None, "path", f"{label} workspace root")
+        request.requirements.append(member)
+
+
 # glob characters (uv expands members with the `glob` crate, whose `*` also matches a leading
 # dot: a pattern Warden would have to expand exactly as uv does)
 _GLOB = re.compile(r"[*?\[\]{}]")
@@ -433,7 +452,11 @@ def add_lock(request: InstallRequest, path: str) -> None:
             )
         source = source if isinstance(source, dict) else {}
         if isinstance(source.get("registry"), str):
-            request.sources.append(Source(source["registry"], "extra-index", origin))
+            # a local registry (a flat index locked as `registry = "wheels"`) lies in the
+            # lock's folder, wherever uv runs from (red team 45a R45a-3)
+            request.sources.append(
+                Source(source["registry"], "extra-index", origin, os.path.dirname(path))
+            )
         version = package.get("version")
         version = version if isinstance(version, str) else None
         if isinstance(source.get("url"), str):
@@ -450,7 +473,7 @@ def add_lock(request: InstallRequest, path: str) -> None:
         elif isinstance(name, str):  # a local source: the release it is locked as (R44a-2)
             offered.add_locked(request, name, version, origin, "path" not in source)
         _add_lock_source(request, source, origin, os.path.dirname(path))
-        _lock_files(request, package, origin)
+        _lock_files(request, package, origin, _registry_folders(source, os.path.dirname(path)))
 
 
 # a uv.lock source uv builds or unpacks from the lock's own folder (uv's `Source::Path`,
@@ -483,10 +506,26 @@ def add_script_lock(request: InstallRequest, script: str, cwd: str) -> None:
         add_lock(request, lock)
 
 
-def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
+def _registry_folders(source: dict, base: str) -> List[str]:
+    """The folders a locked package's local registry (``registry = "wheels"``, a path or a
+    ``file:`` URL) may be, taken from the lock's folder ``base`` as uv takes it (and from no
+    other: ``installer_paths``' reading of a value a file names); [] for a remote index."""
+    from . import installer_paths
+    from .request import has_scheme
+
+    registry = source.get("registry")
+    if not isinstance(registry, str) or (
+        has_scheme(registry) and not registry.strip().lower().startswith("file:")
+    ):
+        return []
+    return installer_paths.location(registry.strip(), ("uv",), base, base, "") or []
+
+
+def _lock_files(request: InstallRequest, package: dict, origin: str, registry: List[str]) -> None:
     """A locked package's ``sdist`` and ``wheels``: each URL decided as a direct reference
     (nameless: the package's name is decided once, above); each ``filename`` / ``path`` by
-    the project and version its file name gives."""
+    the project and version its file name gives; a ``path`` in a local ``registry`` (its
+    folders) opened as uv opens it (``_add_registry_file``)."""
     sdist = package.get("sdist")
     wheels = package.get("wheels")
     entries = [("sdist", sdist)] if sdist is not None else []
@@ -514,8 +553,32 @@ def _lock_files(request: InstallRequest, package: dict, origin: str) -> None:
             named = entry.get(key)
             if named is not None and not isinstance(named, str):
                 request.problems.append(f"{origin}: a {what} {key} is not a string")
+            elif isinstance(named, str) and key == "path" and registry:
+                _add_registry_file(request, named, registry, f"{origin} {what}")
             elif isinstance(named, str):
                 offered.add_named(request, named, f"{origin} {what}")
+
+
+def _add_registry_file(request: InstallRequest, named: str, registry: List[str], where: str):
+    """The file a local registry's entry names (``path``, relative to the registry folder: uv
+    joins the two, so ``../hidden/x.whl`` leads out of it), read as a file an index folder
+    offers (``local_wheels.add_offered``: METADATA, Requires-Dist, start-up code), not by its
+    name alone (red team 45a R45a-3). A file Warden cannot find is refused: uv installs it."""
+    from . import installer_paths, local_wheels
+
+    found = [
+        path
+        for folder in registry
+        for path in installer_paths.joined(named, [folder])
+        if os.path.isfile(path)
+    ]
+    if not found:
+        request.problems.append(
+            f"{where}: the file {named[:200]!r} of its local registry cannot be found to read; "
+            "uv installs it from there"
+        )
+    for path in dict.fromkeys(found):
+        local_wheels.add_offered(request, path, where)
 
 
 def script_metadata(text: str) -> Optional[str]:

@@ -123,11 +123,12 @@ def add_sources(request: InstallRequest, env: Dict[str, str], cwd: str) -> None:
             kept.add((source.url, source.role, source.base))
             unique.append(source)
     request.sources[:] = unique
-    # a project's [tool.uv] override/constraint dependencies too (project reader, uv config)
-    written, requirements = set(), []
+    # a project's [tool.uv] override/constraint dependencies too (project reader, uv config):
+    # kept once per whole identity, never per text (R45a-1: a path spelled as a pin hid it)
+    kept, requirements = set(), []
     for requirement in request.requirements:
-        if requirement.text not in written:
-            written.add(requirement.text)
+        if requirement.identity() not in kept:
+            kept.add(requirement.identity())
             requirements.append(requirement)
     request.requirements[:] = requirements
 
