@@ -31,7 +31,11 @@ def test_a_path_token_is_masked(url, shown):
 
 
 def test_a_confirmed_channel_with_a_token_is_not_asked_again_and_no_event_holds_it():
-    policy = {"schema_version": 1, "revision": 1, "rules": {decide.RULE_INDEX: {"action": "confirm"}}}
+    policy = {
+        "schema_version": 1,
+        "revision": 1,
+        "rules": {decide.RULE_INDEX: {"action": "confirm"}},
+    }
     gate = InstallGate(GuardState(policy))
 
     def request():

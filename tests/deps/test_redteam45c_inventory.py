@@ -21,6 +21,12 @@ folder says, not what the kernel runs.
   cuts and say that it cut (the lab carrying ``truncated`` on).
 
 Each ``FAILS today`` assertion is the gap; the control beside it passes today.
+
+Fixed on fix51inv: the kernel reads an imported package's version from the distribution that
+owns the loaded module, lists every distribution with where it lives, cuts its list (imported
+first, names and versions to the lab's lengths) and says so; the lab reports an unreadable
+file as a truncated list. The controls that pinned the old behaviour (the notebook folder's
+release shown as imported and clean, the kernel's file over 4 MiB) now pin the fixed one.
 """
 
 import json
@@ -123,9 +129,10 @@ def test_r45c_1_notebook_folder_dist_info_stands_for_the_imported_package(notebo
         if any(r["imported"] for r in rows.values()):
             break
         time.sleep(0.3)  # polled until the kernel's recorder wrote the import, not asserted after
-    # control (passes today): central is told the notebook folder's 99.0, imported and clean
-    assert rows and all(not r["advisories"] for r in rows.values()), rows
-    # FAILS today: the release the kernel imports, with the policy's advisory on it
+    # was the control: central was told the notebook folder's 99.0, imported and clean; now
+    # that dist-info is still listed (it is there), but not as the imported release
+    assert rows.get(("jsonschema", "99.0"), {}).get("imported") is False, rows
+    # FAILED before the fix: the release the kernel imports, with the policy's advisory on it
     real = rows.get(("jsonschema", REAL))
     assert real and real["imported"] and real["advisories"] == ["PYSEC-2099-451"], rows
 
@@ -163,9 +170,12 @@ def test_r45c_2_kernel_cut_by_name_drops_imported_packages_silently(tmp_path):
     assert "aaa-0000" in body_items  # control: the notebook folder's names are listed
     lab = inventory.package_inventory([body], inventory.load_snapshot())
     names = {i["name"] for i in lab["items"]}
-    # FAILS today: jsonschema, imported, is cut from the kernel's file by its name, and
-    # central is told the list is whole
+    # FAILED before the fix: jsonschema, imported, was cut from the kernel's file by its name,
+    # and central was told the list is whole
     assert "jsonschema" in names or lab["truncated"] is True, (len(names), lab["truncated"])
+    # the fix: both (imported first in the kernel's cut, which the kernel says it made)
+    assert "jsonschema" in names and body["truncated"] is True and lab["truncated"] is True
+    assert len(body["items"]) == 2000 and "aaa-1999" not in body_items  # the stray ones go first
 
 
 HUGE = textwrap.dedent(
@@ -204,10 +214,13 @@ def test_r45c_2_one_long_name_drops_the_kernels_whole_inventory_silently(tmp_pat
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     written = done.stdout.strip()
-    assert os.path.getsize(written) > inventory.MAX_FILE_BYTES  # control: the kernel wrote it
+    # was the control (the kernel wrote over 4 MiB): the kernel now cuts the name as the lab
+    # does; the lab's report of a file it cannot read is tests/deps/test_inventory.py's
+    assert os.path.getsize(written) < inventory.MAX_FILE_BYTES
     # the reader reads only files of live processes: name the file after this one
     mine = spool / f"{inventory.FILE_PREFIX}{os.getpid()}.json"
     os.replace(written, mine)
     kernels = inventory.read_kernel_inventories(str(spool))
     names = {i["name"] for k in kernels for i in k["items"]}
-    assert "jsonschema" in names  # FAILS today: the whole file is skipped
+    assert "jsonschema" in names  # FAILED before the fix: the whole file was skipped
+    assert "a" * 200 in names  # the long name, cut to what the lab keeps
