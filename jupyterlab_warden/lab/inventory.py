@@ -5,7 +5,9 @@ imported, with advisories from the OSV snapshot Warden ships plus the effective 
 Kernels write ``packages-<pid>.json`` into the event spool (``kernel/guard/installs/
 inventory.py``). ``read_kernel_inventories`` reads those of live processes;
 ``package_inventory`` (pure) merges them into the ``packages`` field of the status post
-(schema/package-inventory.schema.json; contract in central's API.md, "Status").
+(schema/package-inventory.schema.json; contract in central's API.md, "Status"). A kernel's
+file the lab cannot read, or a kernel that cut its own list, makes the post ``truncated``:
+central is never told a list is whole when a kernel's packages are missing from it.
 """
 
 import json
@@ -15,7 +17,7 @@ import stat
 from typing import Iterable, List, Optional
 
 from ..kernel.guard.installs.advisories import AdvisorySnapshot, policy_records
-from ..kernel.guard.installs.inventory import FILE_PREFIX, MAX_ITEMS
+from ..kernel.guard.installs.inventory import FILE_PREFIX, MAX_ITEMS, WHERE
 from ..kernel.guard.installs.names import data_path, normalize
 from .contract_check import definition_validator
 
@@ -24,8 +26,10 @@ _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 MAX_FILE_BYTES = 4 << 20
 
 
-def read_kernel_inventories(spool_dir: Optional[str]) -> List[dict]:
-    """The inventory files of kernels still running (a dead kernel's file is removed)."""
+def read_kernel_inventories(spool_dir: Optional[str], log=None) -> List[dict]:
+    """The inventory files of kernels still running (a dead kernel's file is removed). A file
+    that cannot be read (too large, not a regular file, not an inventory) stands as an empty,
+    ``truncated`` one with its ``problem``, logged as a warning to ``log``."""
     found = []
     if not spool_dir or not os.path.isdir(spool_dir):
         return found
@@ -42,10 +46,21 @@ def read_kernel_inventories(spool_dir: Optional[str]) -> List[dict]:
             continue
         try:
             body = json.loads(_read_regular(path))
-        except (OSError, ValueError):
-            continue
-        if isinstance(body, dict) and isinstance(body.get("items"), list):
-            found.append(body)
+            problem = None
+        except FileNotFoundError:
+            continue  # the kernel ended since the listing
+        except OSError as exc:  # a symlink (ELOOP), a permission: its reason, not its path
+            body, problem = None, exc.strerror or exc.__class__.__name__
+        except UnicodeDecodeError:  # its text would quote the file's bytes
+            body, problem = None, "not JSON"
+        except ValueError as exc:  # not JSON, or _read_regular's own reason
+            body, problem = None, "not JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            problem = problem or "not a package inventory"
+            if log is not None:
+                log.warning("Warden: kernel package inventory %s not read: %s", entry, problem)
+            body = {"pid": int(m.group(1)), "truncated": True, "problem": problem, "items": []}
+        found.append(body)
     return found
 
 
@@ -64,9 +79,13 @@ def package_inventory(
 ) -> dict:
     """Pure: merge kernels' inventories into ``{"truncated", "items"}``: one item per
     (name, version), ``imported`` if any kernel imported it, ``kernels`` how many running
-    kernels imported it; flagged and imported packages first when the list is cut."""
-    merged = {}
+    kernels imported it; flagged and imported packages first when the list is cut, then those
+    in an environment's own site folders (``where``) before those found elsewhere on a
+    kernel's path. ``truncated`` also when a kernel cut its list or its file was unreadable."""
+    merged, where = {}, {}
+    cut = False
     for kernel in kernels:
+        cut = cut or kernel.get("truncated") is True
         for item in kernel.get("items") or []:
             if not isinstance(item, dict):
                 continue
@@ -84,6 +103,9 @@ def package_inventory(
             if item.get("imported") is True:
                 entry["imported"] = True
                 entry["kernels"] += 1
+            # a file without ``where`` (an older kernel's) ranks as the environment's own
+            rank = WHERE.index(item["where"]) if item.get("where") in WHERE else 0
+            where[key] = min(rank, where.get(key, rank))
     items = []
     valid = definition_validator("package-inventory.schema.json", "package")
     for entry in merged.values():
@@ -91,8 +113,16 @@ def package_inventory(
         item = dict(entry, advisories=sorted(set(ids)))
         if valid.is_valid(item):  # one item central would refuse would refuse the whole post
             items.append(item)
-    items.sort(key=lambda i: (not i["advisories"], not i["imported"], i["name"], i["version"]))
-    return {"truncated": len(items) > limit, "items": items[:limit]}
+    items.sort(
+        key=lambda i: (
+            not i["advisories"],
+            not i["imported"],
+            where[(i["name"], i["version"])],
+            i["name"],
+            i["version"],
+        )
+    )
+    return {"truncated": cut or len(items) > limit, "items": items[:limit]}
 
 
 def load_snapshot() -> Optional[AdvisorySnapshot]:

@@ -344,7 +344,7 @@ def start_pipeline(
         sync.status_reporter.kernels = lambda: _kernel_coverage(server_app)
         snapshot = inventory.load_snapshot()
         sync.status_reporter.packages = lambda: inventory.package_inventory(
-            inventory.read_kernel_inventories(spool_dir),
+            inventory.read_kernel_inventories(spool_dir, server_app.log),
             inventory.policy_advisories(snapshot, policy()),
         )
     IOLoop.current().add_callback(sync.start)

@@ -138,13 +138,19 @@ export const COMMAND_LINE: Place = {
 };
 
 /** `text` with each URL in it reduced to scheme, host, port and path (credentials, query and
- * fragment replaced by markers, so the user still sees one was there). */
+ * fragment replaced by markers, so the user still sees one was there). Findings use this
+ * spelling as their reason (fingerprint, confirmation key) too. */
 export function redactUrl(text: string): string {
   if (!text.includes('://')) {
     return text;
   }
   return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*/g, redactOne);
 }
+
+// anaconda.org's token form (conda's and mamba's): the credential is a path segment,
+// `https://conda.anaconda.org/t/<token>/channel` (conda masks it the same way:
+// `conda.common.url.split_anaconda_token`)
+const PATH_TOKEN = /(?<=\/t\/)[^/]+/g;
 
 function redactOne(url: string): string {
   let body = trimUrl(url);
@@ -163,7 +169,9 @@ function redactOne(url: string): string {
   }
   let shown = `${parts.scheme}://${parts.netloc.includes('@') ? '***@' : ''}${parts.host}`;
   shown += parts.port !== null ? `:${parts.port}` : '';
-  shown += parts.path.includes('@') ? '/***' : parts.path;
+  shown += parts.path.includes('@')
+    ? '/***'
+    : parts.path.replace(PATH_TOKEN, '***');
   shown += parts.query ? '?***' : '';
   shown += parts.fragment ? '#***' : '';
   return shown;

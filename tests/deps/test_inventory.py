@@ -99,9 +99,12 @@ def test_a_guarded_kernel_writes_its_inventory_and_the_lab_reads_it(tmp_path, sc
     assert inventory.read_kernel_inventories(str(spool)) == []
 
 
-def test_hostile_inventory_files_are_skipped_not_followed(tmp_path):
+def test_hostile_inventory_files_are_not_followed_and_reported(tmp_path, caplog):
     """Kernels write these files: a FIFO (open would block the server), a symlink to an
-    endless device or another file, and an oversized file are skipped; a good one is read."""
+    endless device or another file, an oversized file and one that is no inventory are not
+    read, each standing as an empty, truncated kernel list with its problem (logged), so
+    central is told its list is not whole (R45c-2); a good one is read."""
+    import logging
     import os
 
     spool = tmp_path / "spool"
@@ -110,17 +113,29 @@ def test_hostile_inventory_files_are_skipped_not_followed(tmp_path):
     good = {"items": [{"name": "torch", "version": "2.13.0", "imported": True}]}
     secret = tmp_path / "secret.json"
     secret.write_text(json.dumps(good))
-    os.mkfifo(spool / f"packages-{pid}.json")
-    found = inventory.read_kernel_inventories(str(spool))  # returns: did not block on the FIFO
-    assert found == []
-    os.unlink(spool / f"packages-{pid}.json")
+    log = logging.getLogger("test-inventory")
+    path = spool / f"packages-{pid}.json"
+
+    def unread(problem):
+        found = inventory.read_kernel_inventories(str(spool), log)
+        assert found == [{"pid": pid, "truncated": True, "problem": problem, "items": []}]
+        assert inventory.package_inventory(found, None) == {"truncated": True, "items": []}
+        assert f"packages-{pid}.json not read: {problem}" in caplog.text  # the admin's log
+        caplog.clear()
+        os.unlink(path)
+
+    os.mkfifo(path)
+    unread("not a regular file")  # returns: did not block on the FIFO
     for target in ("/dev/zero", str(secret)):
-        os.symlink(target, spool / f"packages-{pid}.json")
-        assert inventory.read_kernel_inventories(str(spool)) == []
-        os.unlink(spool / f"packages-{pid}.json")
-    (spool / f"packages-{pid}.json").write_text(" " * (inventory.MAX_FILE_BYTES + 1))
-    assert inventory.read_kernel_inventories(str(spool)) == []
-    (spool / f"packages-{pid}.json").write_text(json.dumps(good))
+        os.symlink(target, path)
+        unread("Too many levels of symbolic links")
+    path.write_text(" " * (inventory.MAX_FILE_BYTES + 1))
+    unread("too large")
+    path.write_bytes(b"\xff{}")
+    unread("not JSON")
+    path.write_text('{"items": {}}')
+    unread("not a package inventory")
+    path.write_text(json.dumps(good))
     assert inventory.read_kernel_inventories(str(spool)) == [good]
 
 

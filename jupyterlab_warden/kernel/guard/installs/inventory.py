@@ -5,6 +5,13 @@ A daemon thread in the kernel (started by the launcher, ``guard/launch.py``) wri
 set of imported top-level modules changed, at most every ``INTERVAL`` seconds. The lab server
 reads these files (``lab/inventory.py``), adds advisories from the shipped OSV snapshot and
 sends the fleet's view to central in its status post. Names and versions only: no paths.
+
+Which version the kernel imported is read from the distribution that OWNS the loaded module
+(its file is one the distribution's RECORD lists in the distribution's own folder), never from
+the first ``*.dist-info`` on ``sys.path``: the notebook folder comes first there, and a
+METADATA file in it would otherwise stand for the package the kernel loaded from site-packages
+(red team 45c R45c-1). Every distribution is listed with ``where`` it lives, so a stray one
+shadows nothing.
 """
 
 import json
@@ -12,13 +19,20 @@ import os
 import sys
 import threading
 import time
-from typing import Dict, List, Optional, Set
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from .names import normalize
 
 INTERVAL = 20.0
 FILE_PREFIX = "packages-"
+# what the lab keeps and central accepts (schema/package-inventory.schema.json): the kernel cuts
+# to the same, so its file stays small and its own cut keeps what matters (R45c-2)
 MAX_ITEMS = 2000
+MAX_NAME = 200
+MAX_VERSION = 100
+# where a distribution lives: in one of this environment's site folders, the user's site
+# folder, or elsewhere on sys.path (the notebook folder, PYTHONPATH, a .pth-added folder)
+WHERE = ("environment", "user", "elsewhere")
 
 
 def inventory_file(directory: str, pid: Optional[int] = None) -> str:
@@ -31,11 +45,14 @@ def imported_top_level(modules=None) -> Set[str]:
 
 
 def collect(modules=None) -> List[dict]:
-    """[{name, version, imported}] for every distribution this interpreter can import."""
+    """[{name, version, imported, where}], one per (name, version), for every distribution on
+    this interpreter's path, uncut; ``imported`` only for one that owns a loaded module."""
     import importlib.metadata as metadata  # py3.8+; loaded here, not at interpreter start
 
+    modules = modules if modules is not None else sys.modules
     imported = imported_top_level(modules)
-    items: Dict[str, dict] = {}
+    sites = _site_folders()
+    found = []  # (dist, name, version, top-level names), in sys.path order
     for dist in metadata.distributions():
         try:
             name = dist.metadata["Name"]
@@ -44,15 +61,49 @@ def collect(modules=None) -> List[dict]:
             continue
         if not name or not version:
             continue
-        key = normalize(name)
-        if key in items:
-            continue  # the first on sys.path wins, as for imports
-        items[key] = {
-            "name": key,
-            "version": str(version)[:100],
-            "imported": bool(_top_level(dist) & imported),
-        }
-    return sorted(items.values(), key=lambda i: i["name"])[:MAX_ITEMS]
+        # cut as the lab cuts (a cut name must not end in "-"): a 5 MiB Name must not make
+        # the file one the lab cannot read (R45c-2)
+        name = normalize(str(name))[:MAX_NAME].rstrip("-")
+        version = "".join(str(version).split())[:MAX_VERSION]
+        if name and version:
+            found.append((dist, name, version, _top_level(dist)))
+    items: Dict[Tuple[str, str], dict] = {}
+    for dist, name, version, tops in found:
+        where = _where(dist, sites)
+        owns = any(_owns(dist, top, modules.get(top), sites) for top in tops & imported)
+        item = items.setdefault(
+            (name, version), {"name": name, "version": version, "imported": False, "where": where}
+        )
+        item["imported"] = item["imported"] or owns
+        if WHERE.index(where) < WHERE.index(item["where"]):
+            item["where"] = where
+    return list(items.values())
+
+
+def listed(items: List[dict], flagged: Optional[Callable[[str, str], bool]] = None):
+    """``(items, truncated)``: at most MAX_ITEMS, imported first, then flagged (``flagged``,
+    asked only when the list must be cut), then the environment's own, then by name."""
+    if len(items) <= MAX_ITEMS:
+        return sorted(items, key=lambda i: (i["name"], i["version"])), False
+    flagged = flagged or _shipped_flags()
+
+    def rank(item):
+        hit = item["imported"] or flagged(item["name"], item["version"])
+        return (not item["imported"], not hit, WHERE.index(item["where"]), item["name"])
+
+    return sorted(items, key=rank)[:MAX_ITEMS], True
+
+
+def _shipped_flags() -> Callable[[str, str], bool]:
+    """Flagged by the OSV snapshot Warden ships (the lab adds the policy's own advisories)."""
+    from .advisories import AdvisorySnapshot
+    from .names import data_path
+
+    try:
+        snapshot = AdvisorySnapshot.load(data_path("osv-snapshot.json"))
+    except (OSError, ValueError):
+        return lambda name, version: False
+    return lambda name, version: bool(snapshot.affecting(name, version))
 
 
 def _top_level(dist) -> Set[str]:
@@ -64,8 +115,8 @@ def _top_level(dist) -> Set[str]:
     if text:
         return {line.strip() for line in text.splitlines() if line.strip()}
     tops = set()
-    for path in dist.files or ():
-        parts = str(path).split("/")
+    for path in _files(dist):
+        parts = path.split("/")
         head = parts[0]
         if head.endswith((".dist-info", ".egg-info", ".data")) or head in ("..", "__pycache__"):
             continue
@@ -73,15 +124,114 @@ def _top_level(dist) -> Set[str]:
     return tops
 
 
+def _files(dist) -> List[str]:
+    try:
+        return [str(path).replace("\\", "/") for path in dist.files or ()]
+    except Exception:  # noqa: BLE001 - an unreadable RECORD lists nothing
+        return []
+
+
+def _owns(dist, top: str, module, sites) -> bool:
+    """Whether ``dist`` holds the file of the loaded module ``top``: the file (symlinks
+    resolved) lies in the dist's own folder and its RECORD lists it; with no RECORD (an old
+    egg-info), the file lies in the dist's folder. A PEP 660 editable install in a site folder
+    owns the files under the project folder its ``direct_url.json`` names."""
+    paths = _module_paths(module)
+    if not paths:
+        return False
+    base = _real(dist.locate_file(""))
+    listed = set(_files(dist))
+    for path in paths:
+        rel = _inside(path, base)
+        if rel is None:
+            continue
+        if rel in listed or any(entry.startswith(rel + "/") for entry in listed):
+            return True  # the module's file, or a namespace package's folder
+        if not listed and rel.split("/", 1)[0] in (top, f"{top}.py"):
+            return True
+    project = _editable_project(dist) if _where(dist, sites) != "elsewhere" else None
+    return project is not None and any(_inside(path, project) is not None for path in paths)
+
+
+def _module_paths(module) -> List[str]:
+    """The loaded module's file, or a namespace package's folders (symlinks resolved)."""
+    try:
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str):
+            return [_real(file)]
+        folders = getattr(module, "__path__", None)
+        return [_real(f) for f in list(folders or ()) if isinstance(f, str)]
+    except Exception:  # noqa: BLE001 - a module whose attributes raise owns nothing
+        return []
+
+
+def _editable_project(dist) -> Optional[str]:
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        info = json.loads(dist.read_text("direct_url.json") or "null")
+        url = urlsplit(info["url"]) if info["dir_info"]["editable"] is True else None
+    except Exception:  # noqa: BLE001 - no or no readable record: not editable
+        return None
+    if url is None or url.scheme != "file" or url.netloc not in ("", "localhost"):
+        return None
+    return _real(unquote(url.path))
+
+
+def _inside(path: str, folder: str) -> Optional[str]:
+    """``path`` relative to ``folder`` ("/"-separated), None when outside it."""
+    try:
+        rel = os.path.relpath(path, folder)
+    except ValueError:  # another drive
+        return None
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def _real(path) -> str:
+    return os.path.normcase(os.path.realpath(str(path)))
+
+
+def _site_folders() -> Tuple[Set[str], Set[str]]:
+    """(the environment's site folders, the user's site folder), symlinks resolved."""
+    import site
+    import sysconfig
+
+    env, user = set(), set()
+    try:
+        env.update(site.getsitepackages())
+    except AttributeError:  # an old virtualenv's site module
+        pass
+    for key in ("purelib", "platlib"):
+        try:
+            env.add(sysconfig.get_path(key))
+        except KeyError:
+            pass
+    try:
+        user.add(site.getusersitepackages())
+    except AttributeError:
+        pass
+    return {_real(p) for p in env if p}, {_real(p) for p in user if p}
+
+
+def _where(dist, sites) -> str:
+    env, user = sites
+    base = _real(dist.locate_file(""))
+    return "environment" if base in env else "user" if base in user else "elsewhere"
+
+
 def write(directory: str, kernel_id: Optional[str] = None) -> str:
     """Write this process's inventory file now; returns its path."""
     from ..events import now_iso
 
+    items, truncated = listed(collect())
     body = {
         "pid": os.getpid(),
         "kernel_id": kernel_id,
         "at": now_iso(),
-        "items": collect(),
+        "truncated": truncated,
+        "items": items,
     }
     os.makedirs(directory, mode=0o700, exist_ok=True)  # as the spool writer does
     path = inventory_file(directory)

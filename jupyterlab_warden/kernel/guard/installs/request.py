@@ -178,6 +178,12 @@ def plain_url(value: str) -> Optional[PlainUrl]:
     return PlainUrl(m.group("scheme"), host, port, path, m.group("query"), m.group("fragment"))
 
 
+# anaconda.org's token form (conda's and mamba's): the credential is a path segment,
+# ``https://conda.anaconda.org/t/<token>/channel`` (conda masks it the same way:
+# ``conda.common.url.split_anaconda_token``)
+_PATH_TOKEN = re.compile(r"(?<=/t/)[^/]+")
+
+
 def redact_url(text: str) -> str:
     """``text`` (a URL, or a requirement such as ``pkg @ git+https://...``) with each URL in it
     reduced by ``_redact_one``."""
@@ -192,8 +198,9 @@ def _redact_one(url: str) -> str:
     """A URL fit for a message or event: scheme, host, port and path only.
 
     Split as pip splits it (``urllib.parse.urlsplit``); credentials (``user:token@``, even with
-    a ``/`` in the password), the query (``?private_token=``) and the fragment are dropped, each
-    replaced by a marker so the user still sees that one was there.
+    a ``/`` in the password, or a ``/t/<token>`` path segment), the query (``?private_token=``)
+    and the fragment are dropped, each replaced by a marker so the user still sees that one was
+    there. Findings use this spelling as their reason (fingerprint, confirmation key) too.
     """
     from urllib.parse import urlsplit
 
@@ -213,7 +220,8 @@ def _redact_one(url: str) -> str:
         host = f"[{host}]"  # IPv6 literal
     shown = f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
     shown += f":{port}" if port is not None else ""
-    shown += "/***" if "@" in parts.path else parts.path  # "user:pw/with/slash@host"
+    # "user:pw/with/slash@host"
+    shown += "/***" if "@" in parts.path else _PATH_TOKEN.sub("***", parts.path)
     shown += "?***" if parts.query else ""
     shown += "#***" if parts.fragment else ""
     return shown
