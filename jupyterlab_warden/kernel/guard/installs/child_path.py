@@ -16,7 +16,10 @@ hold: ``Popen`` returns once the child has exec'd, and the cell's next line writ
   where a ``sitecustomize`` there is chained: its code finds its modules where it asked;
 - the Warden variables the guard reads (``HANDED_ON``) are the ones this process was started
   with: the lab's policy, its digest, the event spool; never a key or an update file, which
-  are the kernel's alone.
+  are the kernel's alone;
+- a start given its own ``env`` that does not set ``UV_NO_CACHE`` gets ``UV_NO_CACHE=1``
+  (``uv_cache.GIVEN_ENV_DEFAULTS``), as every guarded Python keeps it, unless the policy the
+  guard holds allows uv's cache; a value the start sets is left as it is (the gate decides it).
 
 The child then decides its own installs. Rewritten: ``subprocess.Popen`` starts (``preexec.py``
 wraps ``Popen._execute_child`` before the environment is copied) and ``os.posix_spawn``,
@@ -50,6 +53,8 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
+from .uv_cache import GIVEN_ENV_DEFAULTS, UV_NO_CACHE_ENV
+from .uv_cache import cache_allowed as uv_cache_allowed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: the os wrappers load this module at interpreter start
@@ -68,9 +73,14 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
     """``reroute(env)`` for a start's ``env`` (None: inherited, the C environ as the gate keeps
     it): ``env`` itself when the child it gives loads the guard with this process's Warden
     variables, else a dict that does (``guarded_env``). A bytes PYTHONPATH is read decoded
-    (red team 29b R29b-1). The common start pays six lookups and a comparison (``settled``: the
-    last values that needed nothing)."""
+    (red team 29b R29b-1). A given ``env`` that does not set ``UV_NO_CACHE`` gets it
+    (``uv_cache``) unless the policy the guard holds (``state.policy``) allows uv's cache: read
+    unsealed, since the gate decides the start on the sealed one and refuses what it refuses.
+    The common start pays seven lookups and a comparison (``settled``: the last values that
+    needed nothing; ``settled_open``: the policy they needed nothing under, when that was for
+    want of ``UV_NO_CACHE`` alone)."""
     settled = [None]
+    settled_open = [None]
     unguarded = [False]  # the launch hands no guard on: fixed for the process (gate.launch)
     # (the gate's InheritedEnviron, its version) when the inherited environment last needed
     # nothing: its values change only with its version, the launch not at all, so a start that
@@ -102,9 +112,14 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
         try:
             value = source.get("PYTHONPATH")
             handed = tuple([source.get(name) for name in HANDED_ON])
+            uv = source.get(UV_NO_CACHE_ENV)
         except Exception:  # noqa: BLE001 - a mapping Popen rejects itself; the gate reads it
             return env
-        if type(value) is str and (value, handed) == settled[0]:
+        if (
+            type(value) is str
+            and (value, handed, uv) == settled[0]
+            and (uv is not None or getattr(state, "policy", None) is settled_open[0])
+        ):
             if env is None:
                 inherited_settled[0] = (source, version)
             return env
@@ -113,14 +128,19 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
             unguarded[0] = launch is not None  # a gate's launch, once read, stays as it is
             return env  # no guard to hand on: the gate reads the start as it is
         launched = dict(launch.python).get("PYTHONPATH", "")
+        policy = getattr(state, "policy", None)
+        # the inherited environment is the kernel's own, which keeps UV_NO_CACHE (gate)
+        defaults = () if env is None or uv_cache_allowed(policy) else GIVEN_ENV_DEFAULTS
         try:
             whole = source.read() if env is None else dict(source.items())
-            changed = guarded_env(whole, launched, launch.handed)
+            changed = guarded_env(whole, launched, launch.handed, defaults)
         except (TypeError, ValueError, UnicodeError):
             return env  # names or values Warden cannot read: the gate reads (and refuses) them
         if changed is None:
-            if type(value) is str:
-                settled[0] = (value, handed)
+            # one without UV_NO_CACHE needed nothing only because this policy allows uv's
+            # cache (as far as ``uv`` tells: a bytes name is not seen by get): kept with it
+            if type(value) is str and (uv is not None or (env is not None and not defaults)):
+                settled[0], settled_open[0] = (value, handed, uv), policy
             if env is None:
                 inherited_settled[0] = (source, version)
             return env
@@ -129,20 +149,23 @@ def rerouter(state) -> Callable[[Optional[Mapping]], Optional[Mapping]]:
     return reroute
 
 
-def guarded_env(source: Mapping, launched: str, handed) -> Optional[dict]:
+def guarded_env(source: Mapping, launched: str, handed, defaults=()) -> Optional[dict]:
     """``source`` as a start's environment that loads the guard (``launched``: this process's
-    launch PYTHONPATH; ``handed``: ``LaunchGuard.handed``), or None when it already does. A
-    bytes name or value is decoded as ``os.fsencode`` reverses, so no second PYTHONPATH entry
-    can stand in front of the one written here. TypeError or ValueError: names or values that
-    are neither str nor bytes, or one name twice (b"X" and "X")."""
+    launch PYTHONPATH; ``handed``: ``LaunchGuard.handed``) and sets each of ``defaults``
+    ((name, value) pairs) it does not set, or None when it already does. A bytes name or value
+    is decoded as ``os.fsencode`` reverses, so no second PYTHONPATH entry can stand in front of
+    the one written here. TypeError or ValueError: names or values that are neither str nor
+    bytes, or one name twice (b"X" and "X")."""
     items = list(source.items())
     text = {_text(name): _text(value) for name, value in items}
     if len(text) != len(items):
         raise ValueError("a variable named twice")
     value = text.get("PYTHONPATH")
     path = deferred(value, launched)
-    if path is None and all(text.get(name) == want for name, want in handed):
+    missing = [(name, want) for name, want in defaults if name not in text]
+    if path is None and not missing and all(text.get(name) == want for name, want in handed):
         return None
+    text.update(missing)
     if path is not None:
         text["PYTHONPATH"] = path
         if value is None:

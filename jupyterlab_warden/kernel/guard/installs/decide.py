@@ -17,6 +17,8 @@ Policy (schema/policy.schema.json):
 * ``dependencies.ca_bundles``: CA bundle files or folders an install may trust instead of the
   system's (pip ``--cert``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``...); the system's own
   (``SYSTEM_CA_PATHS``) always may. Absent: no other.
+* ``dependencies.uv_cache``: ``"allowed"`` lets uv use its persistent cache (``uv_cache``);
+  absent or ``"off"``: a uv start that would is refused.
 """
 
 import re
@@ -27,6 +29,7 @@ from . import specifiers
 from .advisories import policy_records
 from .names import normalize
 from .request import URL_TRIM, InstallRequest, Requirement, has_scheme, plain_url, redact_url
+from .uv_cache import cache_allowed as uv_cache_allowed
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
 __builtins__ = FROZEN
@@ -246,6 +249,16 @@ def decide(request: InstallRequest, policy: Optional[dict], data) -> List[Findin
                 RULE_UNREADABLE,
                 "unreadable",
                 f"Warden cannot check this command: {problem}",
+                _UNREADABLE_REMEDY,
+                request.command,
+            )
+        )
+    if request.uv_cache and not uv_cache_allowed(policy):
+        findings.append(
+            Finding(
+                RULE_UNREADABLE,
+                "uv-cache",
+                f"Warden cannot check this command: {request.uv_cache}",
                 _UNREADABLE_REMEDY,
                 request.command,
             )
@@ -569,6 +582,8 @@ def looser(old: dict, new: dict) -> Optional[str]:
     for key in ("tls_unverified_hosts", "ca_bundles"):
         if not set(_strings(new, key)) <= set(_strings(old, key)):
             return f"dependencies.{key}"
+    if uv_cache_allowed(new) and not uv_cache_allowed(old):
+        return "dependencies.uv_cache"
     try:
         kept = policy_records(new)
         if not all(record in kept for record in policy_records(old)):

@@ -51,6 +51,7 @@ from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
 from .shipped_data import DEPS_FOLDER  # noqa: F401 - fixed now, before any cell (R43b-3)
 from .start_writes import StartWrites, child_writes
+from .uv_cache import cache_allowed as uv_cache_allowed
 from .uv_cache import keep_off as keep_uv_cache_off
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
@@ -121,13 +122,23 @@ def _may_reach_start_places(start, cwd) -> bool:
         return True  # a folder Warden cannot name (removed, a path object): read in full
 
 
+def _admin_policy(state):
+    """The policy ``state`` holds, or None when there is none or it was changed outside the
+    lab's channel (``GuardState.intact``): read as the built-in default (fail closed)."""
+    try:
+        return state.policy if state.intact() else None
+    except AttributeError:  # no guard state (a reading made without one)
+        return None
+
+
 class InstallGate:
     def __init__(self, state):
         self.state = state
         self._data = None  # DepsData, loaded on the first install
         self.forked = False
         self.counts = {"process_starts": 0, "installs_seen": 0, "installs_refused": 0}
-        keep_uv_cache_off()  # every uv this Python starts runs without its cache (R40b-3)
+        if not uv_cache_allowed(_admin_policy(state)):
+            keep_uv_cache_off()  # every uv this Python starts runs without its cache (R40b-3)
         # findings the user confirmed for the install now running: pip's own re-decisions of
         # that install (resolved options, file reads) honour them without a second confirmation
         self._just_confirmed = set()
@@ -1187,12 +1198,11 @@ def _request(inv, env: Dict[str, str], cwd: str):
 
 def _uv_cache(request, args, env: Dict[str, str]) -> None:
     """A uv install runs with no persistent cache: its cache folder is a file input a cell can
-    write (``uv_cache``, red team 40b R40b-3)."""
+    write (``uv_cache``, red team 40b R40b-3). Noted for the decision, which refuses it unless
+    the policy allows uv's cache (``decide``: dependencies.uv_cache)."""
     from . import uv_cache
 
-    problem = uv_cache.problem(args, env)
-    if problem:
-        request.problems.append(problem)
+    request.uv_cache = uv_cache.problem(args, env)
 
 
 def _uv_interpreter(request, inv, env: Dict[str, str], cwd: str):

@@ -94,6 +94,9 @@ class InstallRequest:
         self.order: List[str] = []
         # settings that let pre-releases be taken where a final release fits (R43b-5)
         self.pre: List[str] = []
+        # why this uv start would use uv's persistent cache (``uv_cache.problem``; "" when it
+        # would not): refused unless the policy allows the cache (``decide``)
+        self.uv_cache = ""
 
     def names(self) -> List[str]:
         """The packages it asks for (not the files a local folder offers)."""
