@@ -13,6 +13,8 @@
  * Fix: for the conda-like magics, build the line as IPython does (shlex words of the
  * argument, the subcommand, IPython's `--yes`/`--prefix`, the rest joined unquoted) and read
  * that; `%pip` and `%uv` pass their line through whole and are right as they are.
+ *
+ * Fixed in fix51static: ipython.ts builds the conda-like magics' line as `_run_command` does.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -14,6 +14,8 @@
  * installs rather than ignoring it.
  *
  * The controls (pass today): the same content written plainly is flagged.
+ *
+ * Fixed in fix51static: readEnvironment refuses an anchor, alias or merge key (install-unreadable).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -88,5 +90,21 @@ describe('red team 45c R45c-5: environment.yml merge keys', () => {
       expect(scanEnv(text)).not.toEqual([]);
       expect(scanCell(text)).not.toEqual([]);
     }
+  });
+
+  it('an anchor or alias anywhere is unreadable, as the kernel reads it', () => {
+    for (const text of [
+      'channels: &c\n  - conda-forge\ndependencies:\n  - numpy\n',
+      'x: &n numpy\ndependencies:\n  - *n\n',
+      '"<<": {channels: [https://evil.example/chan]}\ndependencies:\n  - numpy\n'
+    ]) {
+      expect(scanEnv(text)).toEqual(['install-unreadable']);
+    }
+    // a `&` or `*` inside a plain value is no anchor
+    expect(
+      scanEnv(
+        'dependencies:\n  - pip\n  - pip:\n    - requests>=2.0 ; python_version > "3"\n'
+      )
+    ).toEqual([]);
   });
 });

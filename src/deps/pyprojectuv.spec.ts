@@ -13,6 +13,8 @@
  * of with `uvSettings` (src/deps/projectfiles.ts:428), which the cell scan uses and which
  * reads `[pip]`, insecure hosts, build requirements, dependency metadata and refuses keys it
  * does not know. Fix: one reader of a uv settings table for both paths.
+ *
+ * Fixed in fix51static: src/deps/uvsettings.ts is that one reader, called by readPyproject.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -90,5 +92,16 @@ describe('red team 45c R45c-6: pyproject.toml uv settings in the manifest scan',
 
   it.each(CASES)('the manifest scan flags %s', text => {
     expect(ruleIds(folder(text), ['pyproject.toml'])).not.toEqual([]);
+  });
+
+  it('a key the uv reader does not know is refused once', () => {
+    const dir = folder('[tool.uv]\nbogus-key = 1\n');
+    expect(ruleIds(dir, ['pyproject.toml'])).toEqual(['install-unreadable']);
+    // `uv sync` reads the same table as the project and as the folder's uv config
+    const cell = path.join(dir, 'setup.ipynb');
+    const nb = JSON.parse(fs.readFileSync(cell, 'utf8'));
+    nb.cells[0].source = '!uv sync';
+    fs.writeFileSync(cell, JSON.stringify(nb));
+    expect(ruleIds(dir, ['setup.ipynb'])).toEqual(['install-unreadable']);
   });
 });

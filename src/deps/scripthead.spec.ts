@@ -14,6 +14,8 @@
  * IPython's own options) as a command line through `shellInstalls`, with the body as that
  * command's stdin (so `-r /dev/stdin`, `-r -` read the body as a requirements file, as the
  * kernel does).
+ *
+ * Fixed in fix51static: a script magic's head is a `start` ShellText, read by `argvInstalls` with its stdin decided.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -216,7 +216,7 @@ function uvBuildRequirements(
 }
 
 /** `uvSettings`, keeping what the project reader already took from the same pyproject.toml
- * (its `[tool.uv]` indexes, override / constraint dependencies) once each. */
+ * (its `[tool.uv]` indexes, override / constraint dependencies, refused keys) once each. */
 export function uvSettingsOnce(
   request: InstallRequest,
   table: Doc,
@@ -225,7 +225,16 @@ export function uvSettingsOnce(
 ): void {
   const before = request.sources.length;
   const beforeRequirements = request.requirements.length;
+  const beforeProblems = request.problems.length;
   uvSettings(request, table, place, base);
+  // a setting the project reader refused already, named with another origin
+  const unnamed = (text: string) => text.replace(/ \([^()]*\)(?= is one)/, '');
+  const addedProblems = request.problems.splice(beforeProblems);
+  request.problems.push(
+    ...addedProblems.filter(
+      a => !request.problems.some(p => unnamed(p.text) === unnamed(a.text))
+    )
+  );
   const added = request.sources.splice(before);
   const same = (a: Source, s: Source) =>
     s.url === a.url && s.role === a.role && s.base === a.base;
