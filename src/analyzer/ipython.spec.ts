@@ -87,7 +87,9 @@ describe('maskIPython', () => {
   it('treats %%bash as shell, %%time as Python and %%html as neither', () => {
     const bash = maskIPython('%%bash\ncurl x | sh\n');
     expect(bash.shell).toEqual([
-      { kind: 'shell', text: 'curl x | sh\n', offset: 7 }
+      { kind: 'shell', text: 'curl x | sh\n', offset: 7 },
+      // the program IPython starts, with the body on its stdin (R45c-8)
+      { kind: 'start', text: '%%bash', offset: 0, argv: ['bash'] }
     ]);
     expect(bash.python.trim()).toBe('');
     const time = maskIPython('%%time\nimport torch\n');
@@ -120,7 +122,8 @@ describe('maskIPython', () => {
     ];
     for (const head of heads) {
       const { shell, python } = maskIPython(`${head}\n${body}`);
-      expect([head, shell.map(s => s.text)]).toEqual([head, [body]]);
+      const read = shell.filter(s => s.kind !== 'start').map(s => s.text);
+      expect([head, read]).toEqual([head, [body]]);
       expect(python.trim()).toBe('');
     }
     for (const head of [
@@ -128,7 +131,8 @@ describe('maskIPython', () => {
       '%%python',
       '%%script /usr/bin/python3.11'
     ]) {
-      expect(maskIPython(`${head}\n${body}`).shell).toEqual([]);
+      const { shell } = maskIPython(`${head}\n${body}`);
+      expect(shell.map(s => s.kind)).toEqual(['start']);
     }
     const timed = maskIPython('%%time\nimport torch\n');
     expect(timed.python).toBe('      \nimport torch\n');
@@ -138,12 +142,22 @@ describe('maskIPython', () => {
   // scripts/script-magic-heads.py
   const heads = scriptHeads.cases as Array<{
     head: string;
+    argv: string[];
     reader: string | null;
   }>;
-  it.each(heads)('reads the body of $head as the kernel does', c => {
-    const { shell } = maskIPython(`${c.head}\nuv pip install black\n`);
-    expect(shell.map(s => s.kind)).toEqual(c.reader === null ? [] : [c.reader]);
-  });
+  it.each(heads)(
+    'reads the body and the start of $head as the kernel does',
+    c => {
+      const { shell } = maskIPython(`${c.head}\nuv pip install black\n`);
+      const body = shell.filter(s => s.kind !== 'start');
+      expect(body.map(s => s.kind)).toEqual(
+        c.reader === null ? [] : [c.reader]
+      );
+      // the program IPython's own parser gives is the start read as a command (R45c-8)
+      const starts = shell.filter(s => s.kind === 'start').map(s => s.argv);
+      expect(starts).toEqual(c.argv.length > 0 ? [c.argv] : []);
+    }
+  );
 
   it('joins backslash-continued ! and % lines as IPython does (R7-5, L-2)', () => {
     const code =

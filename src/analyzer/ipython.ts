@@ -16,11 +16,15 @@ import type { IPythonAliases } from './ipythonaliases';
  * `expansions`: how many times IPython's `var_expand` (`$name`, `{expr}`) runs on `text`
  * before the shell gets it: once for a `!` line and a `%%system` body (`system`,
  * `getoutput`), twice for a line magic's arguments (the magic's call, then `system`); unset
- * for a script magic's body, which the program reads as written. */
+ * for a script magic's body, which the program reads as written.
+ * `start`: a script magic's head (`%%script pip install x`), the process IPython starts with
+ * the body on its stdin: `argv` is that start (IPython's own options taken out), `text` the
+ * head as written. */
 export interface ShellText {
-  kind: 'shell' | 'env' | 'stdin' | 'unreadable';
+  kind: 'shell' | 'env' | 'stdin' | 'unreadable' | 'start';
   text: string;
   offset: number;
+  argv?: string[];
   extent?: { from: number; to: number };
   expansions?: 1 | 2;
 }
@@ -78,6 +82,19 @@ const PACKAGE_LINE_MAGICS = new Set([
   'micromamba',
   'uv'
 ]);
+/** Of those, the ones IPython's `PackagingMagics._run_command` runs: it splits the line with
+ * `shlex.split` and joins the words with spaces, unquoted, so a quoted `&&` is an operator. */
+const CONDA_LINE_MAGICS = new Set(['conda', 'mamba', 'micromamba']);
+/** `CONDA_COMMANDS_REQUIRING_YES`: IPython adds `--yes` in a kernel (stdin disabled). */
+const CONDA_NEEDS_YES = new Set([
+  'install',
+  'remove',
+  'uninstall',
+  'update',
+  'upgrade'
+]);
+/** How deep `%alias_magic` aliases of aliases are followed (IPython refuses a cycle). */
+const MAX_ALIAS_DEPTH = 8;
 const ENV_LINE_MAGICS = new Set(['env', 'set_env']);
 /** Line magics whose argument (after options) is a Python statement. */
 const PYTHON_LINE_MAGICS = new Set([
@@ -142,20 +159,37 @@ export function maskIPython(
       break;
     }
     const lineEnd = endOfLine(code, first);
-    const head = code.slice(first + 2, lineEnd).trim();
+    // a cell alias made by `%alias_magic` runs its target with its fixed parameters first
+    const head = cellMagicHead(code.slice(first + 2, lineEnd).trim(), aliases);
     const name = /^\S*/.exec(head)![0];
     const bodyStart = Math.min(lineEnd + 1, code.length);
     if (!PYTHON_CELL_MAGICS.has(name)) {
       // Shell scripts and foreign languages (%%html, %%writefile, ...) are not Python.
+      const argv = SHELL_CELL_MAGICS.has(name) ? null : scriptArgv(name, head);
       const kind = SHELL_CELL_MAGICS.has(name)
         ? 'shell'
-        : scriptReader(name, head);
+        : argv === undefined
+          ? 'shell' // IPython's own split may still accept it: read the body
+          : argv === null
+            ? null
+            : scriptReader(argv);
       if (kind !== null) {
         shell.push({
           kind,
           text: code.slice(bodyStart),
           offset: bodyStart,
           ...(SHELL_CELL_MAGICS.has(name) ? { expansions: 1 as const } : {})
+        });
+      }
+      if (argv && argv.length > 0) {
+        // the program IPython starts is a start of its own, whatever its stdin is (red team
+        // 45c R45c-8: `%%script pip install x`, `%%bash -c '...'`); the body is decided
+        // above, as the kernel's `decide_script_magic` decides it
+        shell.push({
+          kind: 'start',
+          text: code.slice(first, lineEnd),
+          offset: first,
+          argv
         });
       }
       return { python: blankOut(code, 0, code.length), shell };
@@ -190,15 +224,28 @@ function firstCodeLine(code: string, start = 0): number {
   return m ? start + m.index : -1;
 }
 
+/** The head of a cell magic, its name first: an `%alias_magic` cell alias's name replaced by
+ * its target and fixed parameters (`MagicAlias.__call__`), followed to a depth IPython's
+ * own recursion guard allows. */
+function cellMagicHead(head: string, aliases?: IPythonAliases): string {
+  for (let depth = 0; aliases && depth < MAX_ALIAS_DEPTH; depth++) {
+    const name = /^\S*/.exec(head)![0];
+    const alias = aliases.magicAlias(name, 'cell');
+    if (alias === undefined) {
+      break;
+    }
+    const rest = head.slice(name.length).replace(/^ /, '');
+    head = `${alias.target} ${alias.params === '' ? rest : `${alias.params} ${rest}`}`;
+  }
+  return head;
+}
+
 /**
- * How a script magic's body is read: IPython's `%%script` parses its line with argparse (its
- * own options anywhere, the rest is the program's argv) and writes the body to the program's
- * stdin. A shell's body (through `env`, `busybox`, `sudo`...) is a shell script; a bare Python
- * (`%%python3`) decides it with its own guard (null); any other program, or a Python with
- * options or wrappers (which may drop the guard), is `stdin`: refused if it names an
- * installer, as the kernel decides (scripts/script-magic-heads.py pins the two together).
+ * The argv IPython's `%%script` starts for a script magic's head: it parses its line with
+ * argparse (its own options anywhere, the rest is the program's argv) and writes the body to
+ * the program's stdin. null: no script magic; undefined: a head Warden cannot split.
  */
-function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
+function scriptArgv(name: string, head: string): string[] | null | undefined {
   if (!SCRIPT_CELL_MAGICS.has(name)) {
     return null;
   }
@@ -206,7 +253,7 @@ function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
   try {
     words = shellWords(head).slice(1);
   } catch {
-    return 'shell'; // IPython's own split may still accept it: read the body
+    return undefined;
   }
   if (name !== 'script') {
     words.unshift(name);
@@ -224,6 +271,17 @@ function scriptReader(name: string, head: string): 'shell' | 'stdin' | null {
     }
     argv.push(words[i]);
   }
+  return argv;
+}
+
+/**
+ * How a script magic's body is read: a shell's body (through `env`, `busybox`, `sudo`...) is a
+ * shell script; a bare Python (`%%python3`) decides it with its own guard (null); any other
+ * program, or a Python with options or wrappers (which may drop the guard), is `stdin`:
+ * refused if it names an installer, as the kernel decides (scripts/script-magic-heads.py pins
+ * the two together).
+ */
+function scriptReader(argv: string[]): 'shell' | 'stdin' | null {
   const names = argv.map(w => w.split('/').pop() ?? '');
   if (PYTHON_PROGRAM.test(names[0] ?? '')) {
     return names.length === 1 ? null : 'stdin';
@@ -431,12 +489,7 @@ function maskStatementLine(
   }
   AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
   if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
-    shell.push({
-      kind: 'shell',
-      text: assembled(code, i, lineEnd),
-      offset: i,
-      expansions: 2
-    });
+    pushPackageMagic(assembled(code, i, lineEnd), i, lineEnd, shell);
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
   }
@@ -445,6 +498,18 @@ function maskStatementLine(
   const line = automagic ? assembled(code, i, lineEnd) : '';
   // the prefilter passes the words after the name without the space before them
   const rest = automagic ? line.slice(automagic[1].length) : '';
+  if (automagic && aliases!.magicAlias(automagic[1], 'line') !== undefined) {
+    // automagic `p install x` after `%alias_magic p pip`: IPython runs `%p install x`
+    useMagicAlias(
+      aliases!,
+      `${automagic[1]} ${rest.trim()}`,
+      i,
+      lineEnd,
+      shell
+    );
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
+  }
   if (automagic && aliases!.automagic(automagic[1], rest)) {
     useAlias(aliases!, automagic[1], rest.trim(), i, lineEnd, shell);
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
@@ -490,7 +555,12 @@ function maskMagic(
   const m = code[i + 1] === '%' ? null : MAGIC_NAME.exec(code);
   const name = m ? m[1] : '';
   const argsStart = m ? i + m[0].length : lineEnd;
-  if (PACKAGE_LINE_MAGICS.has(name)) {
+  if (aliases && m && aliases.magicAlias(name, 'line') !== undefined) {
+    // `%alias_magic p pip` made `%p` a line magic of its own (it shadows any other `%p`)
+    useMagicAlias(aliases, assembled(code, i + 1, lineEnd), i, lineEnd, shell);
+  } else if (CONDA_LINE_MAGICS.has(name)) {
+    pushPackageMagic(assembled(code, i + 1, lineEnd), i, lineEnd, shell);
+  } else if (PACKAGE_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'shell',
       text: assembled(code, i + 1, lineEnd),
@@ -552,6 +622,85 @@ function maskMagic(
   }
   edits.push({ from: i, to: lineEnd, kind: 'stmt' });
   return true;
+}
+
+/**
+ * A package manager's line magic (`conda install x`, magic name first) as the shell line
+ * IPython runs. `%pip` and `%uv` pass their line whole (`python -m pip LINE`); `%conda`,
+ * `%mamba` and `%micromamba` (`_run_command`) split it with `shlex.split` and join the words
+ * unquoted, with `--yes` added for the commands that need it (red team 45c R45c-7:
+ * `%conda install "numpy && pip install x"` runs pip). IPython's `--prefix sys.prefix` is left
+ * out: one folder word of the kernel's machine, which moves no word boundary of the line's
+ * own. A line `shlex.split` refuses raises in IPython: nothing runs.
+ */
+function pushPackageMagic(
+  line: string,
+  from: number,
+  to: number,
+  shell: ShellText[]
+): void {
+  const space = line.indexOf(' ');
+  const tool = space < 0 ? line : line.slice(0, space);
+  if (!CONDA_LINE_MAGICS.has(tool)) {
+    shell.push({ kind: 'shell', text: line, offset: from, expansions: 2 });
+    return;
+  }
+  let words: string[];
+  try {
+    words = shellWords(space < 0 ? '' : line.slice(space + 1));
+  } catch {
+    return;
+  }
+  const command = words[0] ?? '';
+  const args = words.length > 1 ? words.slice(1) : [''];
+  const yes =
+    CONDA_NEEDS_YES.has(command) && !args.some(a => a === '-y' || a === '--y')
+      ? ['--yes']
+      : [];
+  shell.push({
+    kind: 'shell',
+    text: [tool, command, ...yes, ...args].join(' '),
+    offset: from,
+    extent: { from, to },
+    expansions: 2
+  });
+}
+
+/**
+ * A use of an `%alias_magic` line alias (`line`: `NAME ARGS` as IPython passes it): the
+ * target magic run with the alias's fixed parameters before ARGS (`MagicAlias.__call__`),
+ * read as that magic's own line would be, its findings placed on the use.
+ */
+function useMagicAlias(
+  aliases: IPythonAliases,
+  line: string,
+  from: number,
+  to: number,
+  shell: ShellText[],
+  depth = 0
+): void {
+  const space = line.indexOf(' ');
+  const name = space < 0 ? line : line.slice(0, space);
+  const args = space < 0 ? '' : line.slice(space + 1);
+  const alias = aliases.magicAlias(name, 'line');
+  if (alias === undefined || depth >= MAX_ALIAS_DEPTH) {
+    return; // IPython: "Infinite recursion detected"
+  }
+  const virtual = `%${alias.target} ${alias.params === '' ? args : `${alias.params} ${args}`}`;
+  const found: ShellText[] = [];
+  if (aliases.magicAlias(alias.target, 'line') !== undefined) {
+    useMagicAlias(
+      aliases,
+      virtual.slice(1),
+      0,
+      virtual.length,
+      found,
+      depth + 1
+    );
+  } else {
+    maskMagic(virtual, 0, virtual.length, [], found, true, aliases);
+  }
+  shell.push(...found.map(f => ({ ...f, offset: from, extent: { from, to } })));
 }
 
 /**

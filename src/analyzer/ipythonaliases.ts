@@ -5,6 +5,12 @@
  * and automagic `NAME ARGS` then run CMD with IPython's substitution. The reader turns each
  * use into the shell line IPython runs, so the install rules decide it as they decide `!`.
  *
+ *
+ * `%alias_magic [-l] [-c] [-p PARAMS] NAME TARGET` (red team 45c R45c-9) makes `%NAME ARGS`
+ * (and `%%NAME`) run the magic TARGET with `PARAMS ARGS`: `%alias_magic p pip` then
+ * `%p install x` runs `%pip install x`. The table records those in cell order too, and the
+ * IPython reader (ipython.ts) reads a use as the target's own line.
+ *
  * Where the notebook does not say what an alias runs, the reader fails closed:
  * - `%rehashx` makes every program on PATH an alias of itself (`pip3`, `uv`, `poetry`...):
  *   afterwards `%NAME ARGS` / `NAME ARGS` of any name that is not a magic is the shell line
@@ -71,11 +77,12 @@ const KEYWORDS = new Set(
  * anything else that reaches the alias table is taken as defining aliases Warden cannot read. */
 const LITERAL_DEFINE =
   /\b(?:soft_)?define_alias\s*\(\s*(['"])([^'"\\\n]*)\1\s*,\s*(['"])([^'"\\\n]*)\3\s*\)/g;
+const TABLE_MAGICS = ['alias', 'alias_magic', 'unalias', 'rehashx', 'store'];
 const LITERAL_MAGIC =
-  /\b(?:run_line_magic|magic)\s*\(\s*(['"])(alias|unalias|rehashx|store)\1\s*(?:,\s*(['"])([^'"\\\n]*)\3\s*)?\)/g;
+  /\b(?:run_line_magic|magic)\s*\(\s*(['"])(alias|alias_magic|unalias|rehashx|store)\1\s*(?:,\s*(['"])([^'"\\\n]*)\3\s*)?\)/g;
 const OTHER_MAGIC = /\b(?:run_line_magic|magic)\s*\(\s*(['"])(\w+)\1/g;
 const ALIAS_CODE =
-  /\b(?:define_alias|soft_define_alias|user_aliases|default_aliases|register_function|register_magic_function|rehashx|run_line_magic)\b|\.magic\s*\(/;
+  /\b(?:define_alias|soft_define_alias|user_aliases|default_aliases|register_function|register_magic_function|register_alias|rehashx|run_line_magic)\b|\.magic\s*\(/;
 
 /** The number of `%s` IPython counts (`str.count`, non-overlapping). */
 function count(text: string, part: string): number {
@@ -121,8 +128,112 @@ function pyFormat(fmt: string, args: string[]): string | null {
   return next === args.length ? out : null;
 }
 
+/** An `%alias_magic` alias: the magic it runs and the parameters put before the use's own. */
+export interface MagicAlias {
+  target: string;
+  params: string;
+}
+
+/** IPython's `arg_split(line)` as `parse_argstring` calls it (shlex, not POSIX: a word that
+ * starts with a quote ends at its closing quote, quotes kept; no escapes); null where shlex
+ * raises (no closing quotation). */
+function nonPosixWords(line: string): string[] | null {
+  const words: string[] = [];
+  const word = /\s*(?:(["'])|(\S+))/y;
+  for (let m = word.exec(line); m && m[0].trim() !== ''; m = word.exec(line)) {
+    if (m[2] !== undefined) {
+      words.push(m[2]);
+      continue;
+    }
+    const close = line.indexOf(m[1], word.lastIndex);
+    if (close < 0) {
+      return null;
+    }
+    words.push(line.slice(word.lastIndex - 1, close + 1));
+    word.lastIndex = close + 1;
+  }
+  return words;
+}
+
+/** `%alias_magic`'s arguments as its argparse parser reads them (`-l/--line`, `-c/--cell`,
+ * `-p/--params PARAMS`, unique prefixes of the long options, short flags joined, NAME and
+ * TARGET); null where argparse would refuse the line (or Warden reads it no further). */
+function aliasMagicArgs(line: string): {
+  name: string;
+  target: string;
+  params: string;
+  line: boolean;
+  cell: boolean;
+} | null {
+  const words = nonPosixWords(line);
+  if (words === null) {
+    return null;
+  }
+  const out = { name: '', target: '', params: '', line: false, cell: false };
+  const positional: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') {
+      positional.push(...words.slice(i + 1));
+      break;
+    }
+    if (w.startsWith('--')) {
+      const [option, value] = w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined]; // prettier-ignore
+      const known = ['--line', '--cell', '--params'].filter(o =>
+        o.startsWith(option)
+      );
+      if (known.length !== 1 || option.length < 3) {
+        return null;
+      }
+      if (known[0] === '--params') {
+        const given = value ?? words[++i];
+        if (given === undefined) {
+          return null;
+        }
+        out.params = given;
+      } else if (value !== undefined) {
+        return null;
+      } else {
+        out[known[0] === '--line' ? 'line' : 'cell'] = true;
+      }
+    } else if (w.startsWith('-') && w.length > 1) {
+      for (let k = 1; k < w.length; k++) {
+        if (w[k] === 'l' || w[k] === 'c') {
+          out[w[k] === 'l' ? 'line' : 'cell'] = true;
+        } else if (w[k] === 'p') {
+          const given = k + 1 < w.length ? w.slice(k + 1) : words[++i];
+          if (given === undefined) {
+            return null;
+          }
+          out.params = given;
+          break;
+        } else {
+          return null;
+        }
+      }
+    } else {
+      positional.push(w);
+    }
+  }
+  if (positional.length !== 2) {
+    return null;
+  }
+  // the magic's own: escapes stripped from both names, one pair of quotes from PARAMS
+  [out.name, out.target] = positional.map(p => p.replace(/^[%!]+/, ''));
+  const p = out.params;
+  if (/^(".*"|'.*')$/s.test(p) || p === '"' || p === "'") {
+    out.params = p.slice(1, -1);
+  }
+  return out;
+}
+
 export class IPythonAliases {
   private readonly table = new Map<string, string>(DEFAULT_ALIASES);
+  /** `%alias_magic` aliases, by kind and name. */
+  private readonly magicAliases = {
+    line: new Map<string, MagicAlias>(),
+    cell: new Map<string, MagicAlias>()
+  };
   /** `%rehashx` ran: every program on PATH is an alias of itself. */
   private everyProgram = false;
   /** Why unknown names may be aliases of unknown commands ('' while Warden knows them all). */
@@ -131,7 +242,11 @@ export class IPythonAliases {
   /** `define_alias(name, cmd)`: ignored where IPython refuses it (a magic's name, `%s`
    * with `%l`). */
   define(name: string, cmd: string): void {
-    if (LINE_MAGICS.has(name) || NEVER_ALIASED.has(name)) {
+    if (
+      LINE_MAGICS.has(name) ||
+      NEVER_ALIASED.has(name) ||
+      this.magicAliases.line.has(name)
+    ) {
       return;
     }
     if (count(cmd, '%s') - count(cmd, '%%s') > 0 && cmd.includes('%l')) {
@@ -151,6 +266,8 @@ export class IPythonAliases {
       if (cmd !== undefined) {
         this.define(alias, cmd);
       }
+    } else if (name === 'alias_magic') {
+      this.aliasMagic(args);
     } else if (name === 'unalias') {
       this.table.delete(par);
     } else if (name === 'rehashx') {
@@ -164,6 +281,31 @@ export class IPythonAliases {
       return false;
     }
     return true;
+  }
+
+  /** `%alias_magic ARGS`: without `-l`/`-c` IPython makes both kinds where the target has
+   * them; both are recorded (a cell alias of a magic with no cell form runs nothing). A line
+   * Warden does not read makes later unknown names unreadable. */
+  private aliasMagic(args: string): void {
+    const parsed = aliasMagicArgs(args);
+    if (parsed === null) {
+      this.unknownWhy = `an %alias_magic line Warden does not read (${args.trim().slice(0, 60)})`;
+      return;
+    }
+    const alias = { target: parsed.target, params: parsed.params };
+    const both = !parsed.line && !parsed.cell;
+    if (parsed.line || both) {
+      this.magicAliases.line.set(parsed.name, alias);
+      this.table.delete(parsed.name); // the newest registration is the magic IPython finds
+    }
+    if (parsed.cell || both) {
+      this.magicAliases.cell.set(parsed.name, alias);
+    }
+  }
+
+  /** The `%alias_magic` alias `name` of `kind`, if the notebook made one. */
+  magicAlias(name: string, kind: 'line' | 'cell'): MagicAlias | undefined {
+    return this.magicAliases[kind].get(name);
   }
 
   /** The alias definitions a cell's Python code makes (read before its magic lines: a
@@ -183,7 +325,7 @@ export class IPythonAliases {
       rest = rest.replace(m[0], '');
     }
     for (const m of rest.matchAll(OTHER_MAGIC)) {
-      if (!['alias', 'unalias', 'rehashx', 'store'].includes(m[2])) {
+      if (!TABLE_MAGICS.includes(m[2])) {
         rest = rest.replace(m[0], '');
       }
     }
@@ -215,7 +357,11 @@ export class IPythonAliases {
     if (KEYWORDS.has(name)) {
       return false;
     }
-    return this.table.has(name) || (/^[ \t]+\S/.test(rest) && this.has(name));
+    return (
+      this.table.has(name) ||
+      this.magicAliases.line.has(name) ||
+      (/^[ \t]+\S/.test(rest) && this.has(name))
+    );
   }
 
   /** What `%name rest` runs (`Alias.__call__`); call only when `has(name)`. */

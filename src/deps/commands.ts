@@ -340,11 +340,13 @@ function namesByPattern(base: string): boolean {
 /**
  * A program Warden does not read that names an installer in its words is unreadable; so is
  * one that is, or runs, a code interpreter whose code may compute what it starts (R12-6).
+ * `stdin`: what it reads on its input ('decided': a script magic's body, decided on its own).
  */
 function refuseUnread(
   program: string,
   args: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  stdin = 'unknown'
 ): void {
   if (INERT_PROGRAMS.has(program)) {
     refuseInertOptions(program, args, env);
@@ -368,7 +370,8 @@ function refuseUnread(
       words[j],
       words.slice(j + 1),
       { ...startEnv, ...env },
-      j === 0
+      j === 0,
+      stdin === 'decided'
     );
     if (why) {
       throw new Unreadable(why);
@@ -681,16 +684,20 @@ export function stdinInstalls(
   return [{ request, from: offset, to: offset + text.length }];
 }
 
-/** The installs an argv list (a process start) asks for. */
+/** The installs an argv list (a process start) asks for. `stdin`: what the process reads on
+ * its input ('decided': input Warden decided on its own, a script magic's body). */
 export function argvInstalls(
   argv: string[],
   env: Readonly<Record<string, string>>,
-  context: CommandContext
+  context: CommandContext,
+  stdin = 'unknown'
 ): InstallRequest[] {
   const kept = startEnv;
   try {
     startEnv = shellCodeOnly(env);
-    return simple(argv, {}, 0).flatMap(inv => requestsOf(inv, env, context));
+    return simple(argv, {}, 0, undefined, stdin).flatMap(inv =>
+      requestsOf(inv, env, context)
+    );
   } catch (e) {
     const request = newRequest('unknown', 'command line');
     request.problems.push({ text: unreadable(e), place: context.place });
@@ -2656,7 +2663,7 @@ function simple(
     // a name says nothing of the file's format: a pyenv shim `python3` is a bash script, and
     // bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5)
     refuseShellScript(argv[0], env);
-    guardlessPython(argv, env);
+    guardlessPython(argv, env, stdin);
     const pipx = pipxThroughPython(argv.slice(1));
     if (pipx !== null) {
       return simple(['pipx', ...pipx], env, depth, span);
@@ -2700,7 +2707,7 @@ function simple(
     return [];
   }
   refuseShellScript(argv[0], env);
-  refuseUnread(listedName(argv[0]), argv.slice(1), env);
+  refuseUnread(listedName(argv[0]), argv.slice(1), env, stdin);
   return [];
 }
 
@@ -3323,7 +3330,11 @@ function refuseConsoleScriptStart(
  * what it runs, is unreadable (R10-9). A script file or a module (`-m`) is read by the kernel
  * (the static side sees no files).
  */
-function guardlessPython(argv: string[], env: Record<string, string>): void {
+function guardlessPython(
+  argv: string[],
+  env: Record<string, string>,
+  stdin = 'unknown'
+): void {
   refuseUnknownStartVariable(env);
   const args = argv.slice(1);
   const flags = new Set<string>();
@@ -3465,9 +3476,12 @@ function guardlessPython(argv: string[], env: Record<string, string>): void {
     );
   }
   if (mode === 'stdin' || mode === null) {
+    if (stdin === 'decided') {
+      return; // a script magic's body, which the magic's reading decided
+    }
     throw new Unreadable(`${why} and runs code from its input`);
   }
-  if (inspects(flags, env)) {
+  if (inspects(flags, env) && stdin !== 'decided') {
     // R14-11: after its code, script or module, `-i` runs its input as a session
     throw new Unreadable(
       `${why} and, inspecting (-i, PYTHONINSPECT), runs code from its input`

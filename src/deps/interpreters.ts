@@ -102,13 +102,15 @@ export function isInterpreter(program: string): boolean {
 /**
  * Why starting `program args` with `env` (the variables it starts with) runs code Warden
  * cannot read ('' when it does not); `started`: `program` is the program the start runs (not
- * a word among an unknown program's words, which only may name one).
+ * a word among an unknown program's words, which only may name one); `inputRead`: Warden
+ * decided what it reads on its input (a `%%script perl` body: the kernel's `input_read`).
  */
 export function refusedCode(
   program: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
-  started = true
+  started = true,
+  inputRead = false
 ): string {
   const found = language(program.slice(program.lastIndexOf('/') + 1));
   if (!found) {
@@ -139,6 +141,7 @@ export function refusedCode(
     code.length === 0 &&
     found.spec.stdin_code &&
     !found.spec.program_operand &&
+    !inputRead &&
     ((started && operands.length === 0) ||
       (operands.length > 0 && STDIN_OPERAND.test(operands[0])))
   ) {

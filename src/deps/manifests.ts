@@ -2,7 +2,8 @@
  * Dependency manifests read into install requests, each requirement with its line:
  * `requirements*.txt` (pip's format, includes followed), `pyproject.toml` ([project]
  * dependencies and optional-dependencies, [build-system] requires, PEP 735
- * [dependency-groups], [tool.uv] indexes, sources and dev-dependencies, Poetry's
+ * [dependency-groups], [tool.uv] settings (uvsettings.ts), sources, workspace and
+ * dev-dependencies, Poetry's
  * dependencies, groups and sources) and conda's
  * `environment.yml` (channels, conda dependencies, the `pip:` list).
  *
@@ -22,6 +23,7 @@ import {
   readTextInto,
   type FileContext
 } from './requirements';
+import { uvSettings } from './uvsettings';
 
 export type ManifestKind = 'requirements' | 'pyproject' | 'environment';
 
@@ -167,16 +169,9 @@ function readPyproject(
     addList(deps, 'dependency-groups', `dependency-groups.${group}`);
   }
   const uv = doc.tool?.uv ?? {};
-  // overrides replace a dependency (even by `name @ URL`) and constraints pin it: each is
-  // decided as something uv installs (stricter for constraints)
-  for (const key of [
-    'dev-dependencies',
-    'override-dependencies',
-    'constraint-dependencies',
-    'build-constraint-dependencies'
-  ]) {
-    addList(uv[key], 'tool.uv', `[tool.uv] ${key}`);
-  }
+  // the project reader's own keys: dev-dependencies (uv installs them with the project) and
+  // the workspace's members
+  addList(uv['dev-dependencies'], 'tool.uv', '[tool.uv] dev-dependencies');
   const uvStart = header('tool.uv');
   if (uv.workspace !== undefined) {
     addWorkspace(
@@ -187,28 +182,27 @@ function readPyproject(
       placeAt(label, lines.lineAt(header('tool.uv.workspace')))
     );
   }
-  const uvSource = (
-    url: unknown,
-    role: 'index' | 'extra-index' | 'find-links'
-  ) => {
-    if (typeof url === 'string') {
-      request.sources.push({
-        url,
-        role,
-        place: placeAt(label, lines.find(quoted(url), uvStart)),
-        base: path.dirname(fullPath) // uv reads a relative path from here (installerpaths)
-      });
-    }
-  };
-  uvSource(uv['index-url'], 'index');
-  for (const url of [uv['extra-index-url'] ?? []].flat()) {
-    uvSource(url, 'extra-index');
-  }
-  for (const url of [uv['find-links'] ?? []].flat()) {
-    uvSource(url, 'find-links');
-  }
-  for (const index of Array.isArray(uv.index) ? uv.index : []) {
-    uvSource(index?.url, index?.default ? 'index' : 'extra-index');
+  // every other uv setting (indexes, [tool.uv.pip], insecure hosts, overrides, constraints,
+  // build dependencies, dependency metadata) through the one reader of a uv settings table
+  // the command reader uses too, which refuses a key it does not know (red team 45c R45c-6)
+  if (uv && typeof uv === 'object' && !Array.isArray(uv)) {
+    uvSettings(
+      request,
+      uv,
+      value =>
+        placeAt(
+          label,
+          value === null
+            ? lines.lineAt(uvStart)
+            : lines.find(quoted(value), uvStart)
+        ),
+      path.dirname(fullPath) // uv reads a relative path from here (installerpaths)
+    );
+  } else {
+    request.problems.push({
+      text: `${label}: [tool.uv] is not a table`,
+      place: placeAt(label, lines.lineAt(uvStart))
+    });
   }
   addUvSources(
     request,
@@ -402,9 +396,18 @@ function readEnvironment(
   const conda = newRequest('conda', 'conda env create');
   const pip = newRequest('pip', 'pip install (environment.yml)');
   let doc: unknown;
+  let anchorLine = 0;
   try {
     // the failsafe schema: strings, lists and maps only (no tags, no type guessing)
-    doc = yaml.load(text, { schema: yaml.FAILSAFE_SCHEMA });
+    doc = yaml.load(text, {
+      schema: yaml.FAILSAFE_SCHEMA,
+      // an anchor (`&b`) is what an alias (`*b`) or a merge key (`<<: *b`) reads from
+      listener: (event, state) => {
+        if (event === 'close' && state.anchor && anchorLine === 0) {
+          anchorLine = state.line + 1;
+        }
+      }
+    });
   } catch (e) {
     const line = ((e as yaml.YAMLException).mark?.line ?? 0) + 1;
     conda.problems.push({
@@ -425,6 +428,17 @@ function readEnvironment(
   }
   const env = doc as Record<string, unknown>;
   const lines = new Lines(text);
+  // conda's loader (ruamel.yaml's safe loader, as PyYAML's) applies merge keys and aliases,
+  // where the failsafe schema keeps `<<` as a plain key (red team 45c R45c-5): a file using
+  // them is refused, as the kernel's reader refuses it (environment_file._yaml_beyond_reader)
+  const merge = anchorLine > 0 ? anchorLine : mergeKeyLine(doc, lines);
+  if (merge > 0) {
+    conda.problems.push({
+      text: `${label} line ${merge}: YAML Warden does not read (anchors, aliases, merge keys)`,
+      place: placeAt(label, merge)
+    });
+    return [conda];
+  }
   const top = (key: string) => {
     const m = new RegExp(`^${key}\\s*:`, 'm').exec(text);
     return m ? m.index : 0;
@@ -492,4 +506,17 @@ function readEnvironment(
   return pip.requirements.length || pip.sources.length || pip.problems.length
     ? [conda, pip]
     : [conda];
+}
+
+/** The line of a YAML merge key (`<<`) anywhere in `doc` (the failsafe schema leaves it a
+ * plain key), or 0. */
+function mergeKeyLine(doc: unknown, lines: Lines): number {
+  const walk = (node: unknown): boolean =>
+    Array.isArray(node)
+      ? node.some(walk)
+      : node !== null && typeof node === 'object'
+        ? Object.keys(node).includes('<<') ||
+          Object.values(node as Record<string, unknown>).some(walk)
+        : false;
+  return walk(doc) ? lines.find(['<<'], 0) || 1 : 0;
 }

@@ -11,7 +11,12 @@ import { maskIPython, type ShellText } from '../analyzer/ipython';
 import { IPythonAliases } from '../analyzer/ipythonaliases';
 import { RULES, type IPolicyDocument, type Severity } from '../contracts';
 import type { Finding } from '../analyzer/types';
-import { shellInstalls, stdinInstalls, type FoundInstall } from './commands';
+import {
+  argvInstalls,
+  shellInstalls,
+  stdinInstalls,
+  type FoundInstall
+} from './commands';
 import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
 import { expandIPython } from './ipythonexpansion';
 import { manifestKind, readManifest } from './manifests';
@@ -94,6 +99,14 @@ function shellTextInstalls(
 ): FoundInstall[] {
   if (s.kind === 'stdin') {
     return stdinInstalls(s.text, s.offset, context);
+  }
+  if (s.kind === 'start') {
+    // a script magic's program: its stdin is the body, decided on its own ('decided')
+    return argvInstalls(s.argv ?? [], {}, context, 'decided').map(request => ({
+      request,
+      from: s.offset,
+      to: s.offset + s.text.length
+    }));
   }
   if (s.kind === 'unreadable') {
     const request = newRequest('unknown', 'IPython alias');
