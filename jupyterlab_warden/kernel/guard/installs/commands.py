@@ -1705,7 +1705,8 @@ class _LineState:
         -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
         uv and conda are native programs that nothing decides again (red team 7 R7-16). A
         pip that may start without the guard (``guard_lost``: the line sets or unsets
-        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does.
+        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counted as uv does
+        until red team 45b.
         ``unresolved``: a variable the install starts with whose value the line made from an
         expansion (``unresolved_value``): the guard a pip inherits reads it as it is then,
         Warden reads uv's and conda's settings before the line runs (red team 13 R13-9).

@@ -10,12 +10,13 @@ class pip's module holds or by the module and name it was defined with. The name
 too. A command whose class is none of pip's registry (``pip._internal.commands.
 commands_dict``) and no installing one cannot be told: decided as an install (fail closed).
 
-Nothing here imports pip: the classes are read off the command's own type when pip runs it,
-so the guard's start stays free of pip (stdlib only, ``sys`` alone).
+Nothing here imports pip: the classes are read off the command's own type when pip runs it.
+Only ``sys`` at import: every guarded Python imports this as its guard installs, before its
+own code, and a module imported then (``typing``) would be the standard library's copy where
+the process's own search path would have found another (``pip_process``'s rule).
 """
 
 import sys
-from typing import Optional
 
 # the pip commands that install (the reading of a command line, arguments.pip_request, too)
 PIP_INSTALLING = ("install", "download", "wheel", "lock")
@@ -29,7 +30,7 @@ _INSTALLING_CLASSES = {
 _REQUIREMENT_COMMAND = ("pip._internal.cli.req_command", "RequirementCommand")
 
 
-def installing(command) -> Optional[str]:
+def installing(command):
     """The installing command ``command`` is (``PIP_INSTALLING``'s word, which the decision
     reads it as), or None when it is one of pip's commands that install nothing (``list``,
     ``show``, ``config``...)."""
