@@ -617,6 +617,8 @@ interface Invocation {
   frontEnd?: string;
   args: string[];
   env: Record<string, string>;
+  /** the program as written (a pip's: which words of its command are wrappers in front) */
+  program?: string;
   /** the folder an earlier `cd` on the line moved to (relative: the caller's) */
   cwd?: string;
   /** why the line keeps Warden from reading what the install reads */
@@ -1276,7 +1278,9 @@ function shellInvocations(
     }
     if (invocations.length > 0) {
       // read before the command's own effect on the line: the env pip starts with
-      const lost = invocations.map(inv => guardLost(words, inv.env, line));
+      const lost = invocations.map(inv =>
+        guardLost(words, inv.env, line, inv.program)
+      );
       installs.push([
         k,
         invocations.map((inv, n) => ({
@@ -1778,21 +1782,41 @@ const SPECIAL_BUILTINS: ReadonlySet<string> = new Set(
 function guardLost(
   words: readonly string[],
   env: Readonly<Record<string, string>>,
-  line: LineState
+  line: LineState,
+  program?: string
 ): string {
   if (line.unresolved) {
     return line.unresolved;
   }
-  const changer = words.find(w => ENVIRONMENT_CHANGERS.has(listedName(w)));
+  // a changer runs the pip: a word in front of it (`pip install docker` names a package)
+  const at = program === undefined ? -1 : words.indexOf(program);
+  const wrappers = at < 0 ? words : words.slice(0, at);
+  const changer = wrappers.find(w => ENVIRONMENT_CHANGERS.has(listedName(w)));
   if (changer !== undefined) {
     return `started through ${listedName(changer)}, which may change its environment`;
   }
   const changed = Object.keys(env)
     .filter(name => startVariable(name))
     .sort();
+  if (changed.length === 1 && changed[0] === 'PATH') {
+    return PATH_CHANGED;
+  }
   return changed.length > 0
     ? `${changed[0]} set, changed or unset since the kernel started`
     : '';
+}
+
+/** `guardLost`'s reason when PATH alone changed: whether the pip that PATH finds runs a
+ * Python that hosts the guard is the kernel's to tell (`_path_loses_guard` reads the files);
+ * the static side does not refuse such a pip (`guardLostPipProblem`). */
+const PATH_CHANGED = 'PATH set, changed or unset since the kernel started';
+
+/** The refusal of an installing pip that may start without Warden's guard (red team 45b
+ * R45b-1): what its guard decides in pip's own process (the links pip parses, its caches, a
+ * dependency's direct reference) no reading before it starts can see. The kernel's
+ * `guard_lost_pip_problem`. */
+function guardLostPipProblem(why: string): string {
+  return `this pip may start without Warden's guard (${why}), so Warden cannot see what pip resolves in its own process (its options and config, the links it parses from index pages and its cache, its dependencies' direct references): run pip with the kernel's environment so Warden's guard decides what pip resolves`;
 }
 
 /** Whether `set ARGS` turns on allexport (`-a`: every assignment exported) or keyword (`-k`:
@@ -2085,7 +2109,9 @@ class LineState {
    * a change to the shell itself counts (an alias, a sourced script). uv and conda are native
    * programs that nothing decides again (red team 7 R7-16). A pip that may start without the
    * guard (`guardLost`: the line sets or unsets PYTHONPATH, PYTHONHOME, PATH before it,
-   * `sudo`, `env -u`...) counts as uv does. The kernel's `_LineState`.
+   * `sudo`, `env -u`...) is refused when it installs (red team 45b R45b-1: what its guard
+   * decides in pip's own process no reading before it starts can see); a PATH alone is the
+   * kernel's to tell (`PATH_CHANGED`). The kernel's `_LineState`.
    */
   /**
    * Enters the next command, joined to the previous one by `before`. A `cd` holds only for
@@ -2120,6 +2146,9 @@ class LineState {
     folder: string | null = '',
     unresolved = ''
   ): string {
+    if (tool === 'pip' && guardLost && guardLost !== PATH_CHANGED) {
+      return guardLostPipProblem(guardLost); // red team 45b R45b-1
+    }
     const pip = tool === 'pip' && !guardLost;
     if (unresolved && !pip) {
       // the guard a pip inherits reads it as it is then; Warden reads uv's and conda's
@@ -2164,7 +2193,13 @@ class LineState {
     if ((name === 'for' || name === 'select') && i === 0) {
       // the loop assigns its variable each round (red team 11 R11-6)
       const target = args[0] ?? '';
-      if (startVariable(target) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) {
+      // `for ((i=0;i<3;i++))`: its header, read as arithmetic (masked `::...`), assigns what
+      // the line's text reading finds (`unmodelledAssignment`), no loop variable
+      const arithmetic = name === 'for' && target.startsWith('::');
+      if (
+        !arithmetic &&
+        (startVariable(target) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(target))
+      ) {
         this.unresolved ||= `${name} ${target} assigns it on the line`;
       }
     }
@@ -2613,7 +2648,7 @@ function simple(
   }
   if (PIP.test(name)) {
     refuseConsoleScriptStart(argv[0], env);
-    return [{ tool: 'pip', args: argv.slice(1), env }];
+    return [{ tool: 'pip', args: argv.slice(1), env, program: argv[0] }];
   }
   if (name === 'uv' || name === 'uvx') {
     const args = name === 'uv' ? argv.slice(1) : ['x', ...argv.slice(1)];
@@ -2663,7 +2698,7 @@ function simple(
     // a name says nothing of the file's format: a pyenv shim `python3` is a bash script, and
     // bash runs BASH_ENV, a BASH_FUNC_, pyenv's hooks before the Python (R31-5)
     refuseShellScript(argv[0], env);
-    guardlessPython(argv, env, stdin);
+    const guardlessPip = guardlessPython(argv, env, stdin);
     const pipx = pipxThroughPython(argv.slice(1));
     if (pipx !== null) {
       return simple(['pipx', ...pipx], env, depth, span);
@@ -2676,7 +2711,15 @@ function simple(
       return simple(['pipx', ...rest], env, depth, span);
     }
     if (module === 'pip' || module === 'pip.__main__') {
-      return [{ tool: 'pip', args: rest, env }];
+      // a pip started without the guard is refused when it installs (`pipRequest` reads the
+      // problem only then): the kernel's `_guardless_pip_problem`
+      const pip: Invocation = {
+        tool: 'pip',
+        args: rest,
+        env,
+        program: argv[0]
+      };
+      return [guardlessPip ? { ...pip, problem: guardlessPip } : pip];
     }
     if (module === 'uv') {
       return [{ tool: 'uv', args: rest, env }];
@@ -3328,13 +3371,14 @@ function refuseConsoleScriptStart(
  * starts: code (`-c`) naming an installer or running code Warden cannot read (R10-10,
  * `dynamicCode`), or code from its input, is unreadable. An expansion among the options, or in
  * what it runs, is unreadable (R10-9). A script file or a module (`-m`) is read by the kernel
- * (the static side sees no files).
+ * (the static side sees no files). Returns the refusal of such a start's pip ('' when it keeps
+ * the guard), which its caller sets on a `-m pip` install (red team 37c, 45b R45b-1).
  */
 function guardlessPython(
   argv: string[],
   env: Record<string, string>,
   stdin = 'unknown'
-): void {
+): string {
   refuseUnknownStartVariable(env);
   const args = argv.slice(1);
   const flags = new Set<string>();
@@ -3362,7 +3406,7 @@ function guardlessPython(
     }
     if (word.startsWith('--')) {
       if (!PY_LONG_FLAGS.has(word)) {
-        return; // an option CPython does not have (the caller reads its words)
+        return ''; // an option CPython does not have (the caller reads its words)
       }
       longOption = true;
       continue;
@@ -3385,7 +3429,7 @@ function guardlessPython(
           break;
         }
         if (!PY_LONG_FLAGS.has(option)) {
-          return; // an option CPython does not have (the caller reads its words)
+          return ''; // an option CPython does not have (the caller reads its words)
         }
         longOption = true;
         break;
@@ -3404,7 +3448,7 @@ function guardlessPython(
         break;
       }
       if (!PY_FLAGS.has(letter)) {
-        return; // an option CPython does not have (the caller reads its words)
+        return ''; // an option CPython does not have (the caller reads its words)
       }
       flags.add(letter);
     }
@@ -3436,7 +3480,7 @@ function guardlessPython(
   // from a cell's .pyc) leaves the child without the guard Warden counts on
   const xOption = unknownXOption(options);
   if (!dropped && !byEnv && !old && !xOption) {
-    return;
+    return '';
   }
   const why = dropped
     ? `python -${dropped} starts without Warden's guard`
@@ -3468,7 +3512,7 @@ function guardlessPython(
     mode === null &&
     (flags.has('V') || flags.has('h') || flags.has('?') || longOption)
   ) {
-    return; // --version, --help: runs nothing
+    return ''; // --version, --help: runs nothing
   }
   if (target !== null && EXPANSION.test(target)) {
     throw new Unreadable(
@@ -3477,7 +3521,7 @@ function guardlessPython(
   }
   if (mode === 'stdin' || mode === null) {
     if (stdin === 'decided') {
-      return; // a script magic's body, which the magic's reading decided
+      return ''; // a script magic's body, which the magic's reading decided
     }
     throw new Unreadable(`${why} and runs code from its input`);
   }
@@ -3549,6 +3593,10 @@ function guardlessPython(
       throw new Unreadable(`${why} and ${problem}`);
     }
   }
+  // a `-m pip` start: refused when it installs (the kernel's `_guardless_pip_problem`)
+  return dropped || xOption
+    ? `this pip runs in a Python started with ${dropped ? `-${dropped}` : `-X ${xOption}`}, which drops Warden's guard, so Warden cannot see the options, config and requirements files pip resolves: run pip without -I/-E/-S (and unknown -X options) so Warden's guard reads what pip resolves`
+    : guardLostPipProblem(why);
 }
 
 /**

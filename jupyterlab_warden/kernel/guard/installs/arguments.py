@@ -11,6 +11,7 @@ import re
 from typing import Dict, List, Optional
 
 from . import preference, requirements
+from .pip_commands import PIP_INSTALLING
 from .request import InstallRequest, Source, named_index_url
 
 # pip long options (install, download, wheel, lock and the general ones): takes a value?
@@ -47,7 +48,6 @@ _SHORT_TO_LONG = {
     "r": "--requirement", "c": "--constraint", "e": "--editable", "i": "--index-url",
     "f": "--find-links",
 }  # fmt: skip
-PIP_INSTALLING = ("install", "download", "wheel", "lock")
 
 # uv and conda: options that take a value (others are flags); index options by name.
 # A flag listed here would swallow the package after it (`uv add --dev pkg` read as no

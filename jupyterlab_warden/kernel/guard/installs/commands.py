@@ -1360,7 +1360,9 @@ def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_L
     (``line.unresolved``: ``set -a``, ``export $NAME=``, ``X+=v``)."""
     if line.unresolved:
         return line.unresolved
-    changer = next((w for w in command if _listed_name(w) in _ENVIRONMENT_CHANGERS), None)
+    # a changer runs the pip: a word in front of it (`pip install docker` names a package)
+    wrappers = command[: command.index(program)] if program in command else command
+    changer = next((w for w in wrappers if _listed_name(w) in _ENVIRONMENT_CHANGERS), None)
     if changer is not None:
         return f"started through {_listed_name(changer)}, which may change its environment"
     changed = sorted(name for name in env if _start_variable(name))
@@ -1703,10 +1705,18 @@ class _LineState:
         -e .``): for pip only a change to the shell itself counts (an alias, a sourced script).
         uv and conda are native programs that nothing decides again (red team 7 R7-16). A
         pip that may start without the guard (``guard_lost``: the line sets or unsets
-        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counts as uv does.
+        PYTHONPATH, PYTHONHOME, PATH before it, ``sudo``, ``env -u``...) counted as uv does
+        until red team 45b.
         ``unresolved``: a variable the install starts with whose value the line made from an
         expansion (``unresolved_value``): the guard a pip inherits reads it as it is then,
-        Warden reads uv's and conda's settings before the line runs (red team 13 R13-9)."""
+        Warden reads uv's and conda's settings before the line runs (red team 13 R13-9).
+
+        Such a pip is refused when it installs (red team 45b R45b-1, ``guard_lost_pip_problem``):
+        what its guard decides in pip's own process (the links pip parses, its HTTP and wheel
+        caches, a dependency's direct reference) no reading before it starts can see. In a
+        kernel without the launch guard every pip is guardless (R9-5) and is read as uv's."""
+        if tool == "pip" and guard_lost and not UNLAUNCHED.get():
+            return guard_lost_pip_problem(guard_lost)
         pip = tool == "pip" and not guard_lost
         if unresolved and not pip:
             return (
@@ -1760,7 +1770,12 @@ class _LineState:
         if name in ("for", "select") and i == 0:
             # the loop assigns its variable each round (red team 11 R11-6)
             target = args[0] if args else ""
-            if _start_variable(target) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", target):
+            # `for ((i=0;i<3;i++))`: its header, read as arithmetic (masked `::...`), assigns
+            # what the line's text reading finds (``_unmodelled_assignment``), no loop variable
+            arithmetic = name == "for" and target.startswith("::")
+            if not arithmetic and (
+                _start_variable(target) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", target)
+            ):
                 self.unresolved = self.unresolved or f"{name} {target} assigns it on the line"
         if i and name in _SPECIAL_BUILTINS:
             self._assign(command[:i])  # `PYTHONPATH= :`: sh (dash) keeps them (POSIX)
@@ -5260,27 +5275,40 @@ def _guardless_python(
 
 
 def _guardless_pip_problem(start: Optional["_GuardlessStart"]) -> str:
-    """Why a ``python -m pip`` start is refused as an install ('' when it may run): its own
-    options drop Warden's guard (-I/-E/-S, an -X option Warden does not know harmless), in a
-    kernel whose children carry the guard (red team 37c). Such a pip has no guard to decide
-    its install again on the options pip resolves (``gate.pip_parse_args_wrapper``, its
-    requirements files as pip decoded them): only Warden's reading of pip's config places,
-    site config, files and decodings would stand in for it, and every difference between that
-    reading and pip's is an install (a blank XDG_CONFIG_HOME, the PATH-found Python's
-    pip.conf, a PEP 263 coding line). Set on the invocation: ``pip list`` still runs. A pip
-    whose guard is lost through its environment (``_guard_lost``) is read as uv's is; a kernel
-    without the launch guard reads every pip (each is guardless there, R9-5)."""
+    """Why a ``python -m pip`` start (or a pip script's ``#!`` Python) is refused as an install
+    ('' when it may run): it starts without Warden's guard, in a kernel whose children carry
+    the guard: its own options drop it (-I/-E/-S, an -X option Warden does not know harmless:
+    red team 37c), or its environment (a PYTHONPATH without the guard's folder first, a
+    launch variable set or cleared, PYTHONHOME) or its interpreter (one that cannot host the
+    guard) does (red team 45b R45b-1). Such a pip has no guard to decide its install again on
+    the options pip resolves (``gate.pip_parse_args_wrapper``, its requirements files as pip
+    decoded them), nor on what pip's own process alone sees (``pip_links``: the links it
+    parses, its HTTP cache; ``pip_requires``: a dependency's direct reference): no reading
+    before pip starts stands in for those. Set on the invocation: ``pip list`` still runs. A
+    pip whose guard the shell line drops is ``_LineState.problem``'s; a kernel without the
+    launch guard reads every pip (each is guardless there, R9-5)."""
     if start is None or start.words_only:
         return ""
     dropped = "".join(sorted(start.flags & _GUARD_DROPPING))
     unknown_x = startup_modules.unknown_x_option(start.options)
     if not (dropped or unknown_x):
-        return ""
+        return guard_lost_pip_problem(start.why)
     how = f"-{dropped}" if dropped else f"-X {unknown_x}"
     return (
         f"this pip runs in a Python started with {how}, which drops Warden's guard, so "
         "Warden cannot see the options, config and requirements files pip resolves: run pip "
         "without -I/-E/-S (and unknown -X options) so Warden's guard reads what pip resolves"
+    )
+
+
+def guard_lost_pip_problem(why: str) -> str:
+    """The refusal of an installing pip that may start without Warden's guard (``why``: what
+    drops it: ``_guard_lost``, ``_guardless_start``), red team 45b R45b-1."""
+    return (
+        f"this pip may start without Warden's guard ({why}), so Warden cannot see what pip "
+        "resolves in its own process (its options and config, the links it parses from index "
+        "pages and its cache, its dependencies' direct references): run pip with the kernel's "
+        "environment so Warden's guard decides what pip resolves"
     )
 
 

@@ -32,7 +32,7 @@ from ...environ import (
     TREE_STARTED_ENV,
 )
 from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path_text
-from . import handed_fds
+from . import handed_fds, pip_commands
 from .decided_start import publish
 from .fastpath import (
     NOWHERE,
@@ -1552,15 +1552,17 @@ def pip_parse_args_wrapper(original, label, state):
     """``pip._internal.cli.base_command.Command.parse_args``: every pip command, however it is
     started (pip's CLI, ``pip.main``, ``create_command("install").main(...)``, the original of
     any wrapper), parses its options here; the install is decided on what pip resolved from
-    its command line, environment and config files. Refusals only."""
+    its command line, environment and config files, for every command that installs by what
+    it is (``pip_commands.installing``: its class, whatever its name). Refusals only."""
 
     def parse_args(self, args, *rest, **kwargs):
         options, positional = original(self, args, *rest, **kwargs)
-        name = getattr(self, "name", None)
         gate = getattr(state, "installs", None)
-        if gate is not None and name in PIP_INSTALLING:
-            gate.decide_resolved(name, options, positional)
-            if name == "install" and pip_command_stage() == "main":
+        # told by its class, not only the name its caller may give it (red team 45b R45b-2)
+        kind = pip_commands.installing(self) if gate is not None else None
+        if kind is not None:
+            gate.decide_resolved(kind, options, positional)
+            if kind == "install" and pip_command_stage() == "main":
                 _pip_command_var().set("install")  # until this command's main returns
         return options, positional
 
@@ -1719,7 +1721,6 @@ def _plain_arguments(args: tuple, kwargs: dict, with_env: bool):
     return args, kwargs
 
 
-PIP_INSTALLING = ("install", "download", "wheel", "lock")
 PATCH_TARGETS = (
     ("pip._internal.req.req_file", "get_file_content", "pip requirements", "pip-file"),
     ("pip._internal.cli.main", "main", "pip.main", "pip-main"),
