@@ -19,7 +19,8 @@ Warden); the control (the same pip keeping its guard) is refused today.
 """
 
 import pytest
-from test_redteam43a_remote_requires_url import CARRIER, _policy, mirror  # noqa: F401
+from listed_release import trust_mirror
+from test_redteam43a_remote_requires_url import CARRIER, mirror  # noqa: F401
 
 
 def _cell(host: str, prefix: str) -> str:
@@ -34,7 +35,7 @@ def _cell(host: str, prefix: str) -> str:
 
 def test_control_the_pip_keeping_its_guard_is_refused(kernel, mirror):  # noqa: F811
     host, _served = mirror
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     kernel.reset()
     guarded = kernel.cell(_cell(host, ""), launched=True)
     assert not kernel.installed(), guarded
@@ -48,7 +49,7 @@ def test_a_pip_whose_environment_drops_the_guard_is_not_left_to_the_kernel_s_rea
     prefix,
 ):
     host, _served = mirror
-    _policy(kernel, host)
+    trust_mirror(kernel, host)
     code = _cell(host, prefix)
     kernel.reset()
     plain = kernel.cell(code, launched=False)
@@ -76,7 +77,7 @@ def test_r42a_2_s_planted_cache_page_through_a_pip_whose_environment_drops_the_g
         )
         assert cell != r42.CELL
         code = f"ENTRY = {entry!r}\nHOST = {host!r}\n" + cell
-        r42._policy(kernel, host)
+        trust_mirror(kernel, host)
         kernel.reset()
         plain = kernel.cell(code, launched=False)
         assert kernel.installed() and kernel.index.requests, plain
