@@ -447,7 +447,9 @@ function applyIndexOption(
 }
 
 /** `uv pip install --group [PATH:]NAME`: a PEP 735 group of ./pyproject.toml, or of the
- * pyproject.toml or pylock.toml PATH, read as pip's (red team 45a R45a-5); a pylock.toml's is
+ * pyproject.toml or pylock.toml PATH (red team 45a R45a-5). Unlike pip's, uv lowers the group
+ * with the file's `[tool.uv.sources]`, indexes and workspace root, so the file is read as
+ * `-r pyproject.toml` is, for that group only (red team 46a R46a-1); a pylock.toml's is
  * refused, as `-r pylock.toml` is (the kernel's `arguments._uv_group`). */
 function uvGroup(
   request: InstallRequest,
@@ -458,7 +460,8 @@ function uvGroup(
   const file = (colon >= 0 ? value.slice(0, colon) : '') || 'pyproject.toml';
   const kind = uvFileKind(file);
   if (kind === 'pyproject') {
-    readGroupInto(request, value, context);
+    const name = colon >= 0 ? value.slice(colon + 1) : value;
+    readPyprojectInto(request, path.resolve(context.cwd, file), context, name);
     return;
   }
   const trimmed = file.replace(/\/+$/, '');

@@ -91,10 +91,23 @@ function placeAt(label: string, line: number): Place {
 
 const quoted = (s: string) => [`"${s}"`, `'${s}'`, s];
 
-function readPyproject(
+/** What uv's project reader takes from a pyproject.toml's `[tool.uv]` beside the project's
+ * own metadata (workspace members, dev-dependencies, settings, sources): how `uv pip install
+ * --group [PATH:]NAME` lowers the group it installs (red team 46a R46a-1; the kernel's
+ * `toml_files.add_uv_project`). */
+export function readPyprojectUv(
   fullPath: string,
   text: string,
   context: FileContext
+): InstallRequest[] {
+  return readPyproject(fullPath, text, context, true);
+}
+
+function readPyproject(
+  fullPath: string,
+  text: string,
+  context: FileContext,
+  uvOnly = false
 ): InstallRequest[] {
   const label = context.label(fullPath);
   const request = newRequest('pip', 'pip install (pyproject.toml)');
@@ -150,23 +163,27 @@ function readPyproject(
     }
   };
   const project = doc.project ?? {};
-  addList(project.dependencies, 'project', '[project] dependencies');
-  for (const [extra, deps] of Object.entries(
-    project['optional-dependencies'] ?? {}
-  )) {
+  if (!uvOnly) {
+    addList(project.dependencies, 'project', '[project] dependencies');
+    for (const [extra, deps] of Object.entries(
+      project['optional-dependencies'] ?? {}
+    )) {
+      addList(
+        deps,
+        'project.optional-dependencies',
+        `optional-dependencies.${extra}`
+      );
+    }
     addList(
-      deps,
-      'project.optional-dependencies',
-      `optional-dependencies.${extra}`
+      doc['build-system']?.requires,
+      'build-system',
+      '[build-system] requires'
     );
-  }
-  addList(
-    doc['build-system']?.requires,
-    'build-system',
-    '[build-system] requires'
-  );
-  for (const [group, deps] of Object.entries(doc['dependency-groups'] ?? {})) {
-    addList(deps, 'dependency-groups', `dependency-groups.${group}`);
+    for (const [group, deps] of Object.entries(
+      doc['dependency-groups'] ?? {}
+    )) {
+      addList(deps, 'dependency-groups', `dependency-groups.${group}`);
+    }
   }
   const uv = doc.tool?.uv ?? {};
   // the project reader's own keys: dev-dependencies (uv installs them with the project) and
@@ -217,7 +234,9 @@ function readPyproject(
       ),
     path.dirname(fullPath)
   );
-  readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
+  if (!uvOnly) {
+    readPoetry(doc.tool?.poetry ?? {}, request, label, lines, header);
+  }
   return [request];
 }
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { chains, upward } from './folders';
 import type { CommandContext } from './installers';
-import { addUvSources, readManifest } from './manifests';
+import { addUvSources, readManifest, readPyprojectUv } from './manifests';
 import { normalize } from './names';
 import { addLocked, addNamed } from './offered';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
@@ -127,21 +127,32 @@ export function findProject(
  * metadata (its dependencies, its `[[tool.uv.index]]` for the sources naming one), not as
  * requirement lines; in a workspace member, the workspace root above it too, whose members
  * its `{ workspace = true }` sources build (red team 45a R45a-4, R45a-7; the kernel's
- * `toml_files.add_requirements_project`). */
+ * `toml_files.add_requirements_project`). `group`: `uv pip install --group [PATH:]NAME`
+ * instead, which installs only that group (and its include-groups) but lowers it as `-r`
+ * does, with the file's sources, indexes and workspace root (red team 46a R46a-1). */
 export function readPyprojectInto(
   request: InstallRequest,
   file: string,
-  context: CommandContext
+  context: CommandContext,
+  group: string | null = null
 ): void {
   const text = readText(request, file, context);
   if (text !== null) {
-    merge(request, readManifest('pyproject', file, text, context));
+    merge(
+      request,
+      group === null
+        ? readManifest('pyproject', file, text, context)
+        : readPyprojectUv(file, text, context)
+    );
     const label = context.label(file);
     let doc: Doc | null = null;
     try {
       doc = parseToml(text) as Doc;
     } catch {
       // reported by the manifest reader
+    }
+    if (doc && group !== null) {
+      addGroup(request, doc, group, label, context, 0);
     }
     if (doc && isTable(doc.tool?.uv)) {
       const noIndex = request.noIndex; // uv takes no setting of the install from this file

@@ -312,14 +312,17 @@ def _apply_index_option(request, option, value, cwd, env) -> None:
 
 def _uv_group(request, value: str, cwd: str) -> None:
     """``uv pip install --group [PATH:]NAME``: a PEP 735 group of ./pyproject.toml, or of the
-    pyproject.toml or pylock.toml PATH, read as pip's (red team 45a R45a-5); a pylock.toml's
-    is refused, as ``-r pylock.toml`` is (``uv_read_file``)."""
-    from . import uv_inputs
+    pyproject.toml or pylock.toml PATH (red team 45a R45a-5). Unlike pip's, uv lowers the group
+    with the file's ``[tool.uv.sources]``, indexes and workspace root, so the file is read as
+    ``-r pyproject.toml`` is, for that group only (red team 46a R46a-1); a pylock.toml's is
+    refused, as ``-r pylock.toml`` is (``uv_read_file``)."""
+    from . import toml_files, uv_inputs
 
-    path = value.rpartition(":")[0] or "pyproject.toml"
+    path, _, name = value.rpartition(":")
+    path = path or "pyproject.toml"
     kind = uv_inputs.file_kind(path)
     if kind == uv_inputs.PYPROJECT:
-        _pip_group(request, value, cwd)
+        toml_files.add_requirements_project(request, os.path.join(cwd, path), group=name)
     else:
         name = os.path.basename(path.rstrip("/"))
         request.problems.append(

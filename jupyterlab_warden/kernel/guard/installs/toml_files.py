@@ -170,6 +170,13 @@ def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") 
     groups = doc.get("dependency-groups")
     for group, values in (groups if isinstance(groups, dict) else {}).items():
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
+    add_uv_project(request, doc, label, base)
+
+
+def add_uv_project(request: InstallRequest, doc: dict, label: str, base: str = "") -> None:
+    """What uv's project reader takes from ``[tool.uv]`` beside the project's own metadata:
+    workspace members, dev-dependencies, overrides and constraints, and the sources that
+    lower its requirements (``add_uv_sources``)."""
     uv = uv_table(doc)
     if "workspace" in uv:
         add_workspace(request, uv["workspace"], label, base)
@@ -180,17 +187,27 @@ def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") 
     add_uv_sources(request, uv, label, base)
 
 
-def add_requirements_project(request: InstallRequest, path: str) -> None:
+def add_requirements_project(
+    request: InstallRequest, path: str, group: Optional[str] = None
+) -> None:
     """A pyproject.toml given to uv's ``-r``/``--with-requirements``: what it installs
     (``add_project``), the indexes its ``[tool.uv.sources]`` name (``[[tool.uv.index]]``, read
     with its other settings from the file's folder: ``add_uv_settings``) and, in a workspace
     member, the workspace root above it, whose members its ``{ workspace = true }`` sources
-    build (read by ``local_projects`` as path projects are: red team 45a R45a-4, R45a-7)."""
+    build (read by ``local_projects`` as path projects are: red team 45a R45a-4, R45a-7).
+
+    ``group``: ``uv pip install --group [PATH:]NAME`` instead, which installs only that group
+    (and its include-groups) but lowers it as ``-r`` does, with the file's sources, indexes and
+    workspace root (red team 46a R46a-1). uv's ``--no-sources`` is not followed: stricter."""
     doc = load(request, path)
     if doc is None:
         return
     label, folder = os.path.basename(path), os.path.dirname(path)
-    add_project(request, doc, label, folder)
+    if group is None:
+        add_project(request, doc, label, folder)
+    else:
+        add_group(request, doc, group, label)
+        add_uv_project(request, doc, label, folder)
     no_index = request.no_index  # uv takes no setting of the install from this file: stricter
     add_uv_settings(request, uv_table(doc), f"{label} [tool.uv]", folder)
     request.no_index = no_index
