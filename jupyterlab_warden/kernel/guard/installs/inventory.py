@@ -7,10 +7,11 @@ reads these files (``lab/inventory.py``), adds advisories from the shipped OSV s
 sends the fleet's view to central in its status post. Names and versions only: no paths.
 
 Which version the kernel imported is read from the distribution that OWNS the loaded module
-(its file is one the distribution's RECORD lists in the distribution's own folder), never from
-the first ``*.dist-info`` on ``sys.path``: the notebook folder comes first there, and a
-METADATA file in it would otherwise stand for the package the kernel loaded from site-packages
-(red team 45c R45c-1). Every distribution is listed with ``where`` it lives, so a stray one
+(the file the kernel loaded is one the distribution's RECORD lists, lying in the
+distribution's own path entry under the module's name), never from the first ``*.dist-info``
+on ``sys.path``: the notebook folder comes first there, and a METADATA file in it would
+otherwise stand for the package the kernel loaded from site-packages (red team 45c R45c-1,
+46b R46b-4/5). Every distribution is listed with ``where`` it lives, so a stray one
 shadows nothing.
 """
 
@@ -70,7 +71,7 @@ def collect(modules=None) -> List[dict]:
     items: Dict[Tuple[str, str], dict] = {}
     for dist, name, version, tops in found:
         where = _where(dist, sites)
-        owns = any(_owns(dist, top, modules.get(top), sites) for top in tops & imported)
+        owns = any(_owns(dist, top, modules, sites) for top in tops & imported)
         item = items.setdefault(
             (name, version), {"name": name, "version": version, "imported": False, "where": where}
         )
@@ -131,38 +132,56 @@ def _files(dist) -> List[str]:
         return []
 
 
-def _owns(dist, top: str, module, sites) -> bool:
-    """Whether ``dist`` holds the file of the loaded module ``top``: the file (symlinks
-    resolved) lies in the dist's own folder and its RECORD lists it; with no RECORD (an old
-    egg-info), the file lies in the dist's folder. A PEP 660 editable install in a site folder
-    owns the files under the project folder its ``direct_url.json`` names."""
-    paths = _module_paths(module)
+def _owns(dist, top: str, modules, sites) -> bool:
+    """Whether ``dist`` holds a file the kernel loaded for the module ``top``: the file
+    (symlinks resolved) lies in the dist's path entry (the folder holding its dist-info) as
+    ``top/...`` or ``top.*`` and its RECORD lists it; with no RECORD (an old egg-info), lying
+    there so is enough. A PEP 660 editable install in a site folder owns the files under the
+    project folder its ``direct_url.json`` names. The module's name as first segment keeps a
+    dist-info above an environment (``<notebook>/.venv/...``) from claiming the environment's
+    files (R46b-4); a RECORD line for a file not loaded counts for nothing (R46b-5)."""
+    paths = _loaded_files(top, modules)
     if not paths:
         return False
     base = _real(dist.locate_file(""))
     listed = set(_files(dist))
     for path in paths:
         rel = _inside(path, base)
-        if rel is None:
+        if rel is None or not _under_top(rel, top):
             continue
-        if rel in listed or any(entry.startswith(rel + "/") for entry in listed):
-            return True  # the module's file, or a namespace package's folder
-        if not listed and rel.split("/", 1)[0] in (top, f"{top}.py"):
+        if rel in listed or not listed:
             return True
     project = _editable_project(dist) if _where(dist, sites) != "elsewhere" else None
     return project is not None and any(_inside(path, project) is not None for path in paths)
 
 
-def _module_paths(module) -> List[str]:
-    """The loaded module's file, or a namespace package's folders (symlinks resolved)."""
+def _under_top(rel: str, top: str) -> bool:
+    """``rel`` is where a path entry keeps module ``top``: ``top/...``, ``top.py``, ``top.*.so``."""
+    head, _, rest = rel.partition("/")
+    return head == top if rest else head.startswith(top + ".")
+
+
+def _loaded_files(top: str, modules) -> List[str]:
+    """The files the kernel loaded for ``top`` (symlinks resolved): the module's own file, or
+    for a namespace package (no file of its own) its loaded submodules' files; never a folder,
+    which a stray empty one in the notebook folder would make a portion (R46b-5)."""
+    own = _module_file(modules.get(top))
+    if own is not None:
+        return [own]
+    prefix = top + "."
+    try:
+        subs = [m for name, m in list(modules.items()) if name.startswith(prefix)]
+    except Exception:  # noqa: BLE001 - an unreadable module table loads nothing we can vouch for
+        return []
+    return [f for f in (_module_file(m) for m in subs) if f is not None]
+
+
+def _module_file(module) -> Optional[str]:
     try:
         file = getattr(module, "__file__", None)
-        if isinstance(file, str):
-            return [_real(file)]
-        folders = getattr(module, "__path__", None)
-        return [_real(f) for f in list(folders or ()) if isinstance(f, str)]
+        return _real(file) if isinstance(file, str) else None
     except Exception:  # noqa: BLE001 - a module whose attributes raise owns nothing
-        return []
+        return None
 
 
 def _editable_project(dist) -> Optional[str]:
