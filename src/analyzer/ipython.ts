@@ -14,7 +14,7 @@ import type { IPythonAliases } from './ipythonaliases';
  * `extent`: set when `text` is not the cell's own (an alias's expansion): findings belong on
  * that range of the cell.
  * `expansions`: how many times IPython's `var_expand` (`$name`, `{expr}`) runs on `text`
- * before the shell gets it: once for a `!` line and a `%%system` body (`system`,
+ * before the shell gets it: once for a `!` line and a `%%system`/`%%sx`/`%%!` body (`system`,
  * `getoutput`), twice for a line magic's arguments (the magic's call, then `system`); unset
  * for a script magic's body, which the program reads as written.
  * `start`: a script magic's head (`%%script pip install x`), the process IPython starts with
@@ -34,8 +34,11 @@ export interface MaskedCell {
   shell: ShellText[];
 }
 
-/** Cell magics whose body is a shell script (`%%system` runs its lines in a shell). */
-const SHELL_CELL_MAGICS = new Set(['system']);
+/** Cell magics whose body is a shell script: IPython's `OSMagics.sx` is a line-and-cell magic
+ * registered as `sx`, `system` and (cell only) `!`; its cell form runs the body through
+ * `getoutput` (one `var_expand`). Its head takes only `--out NAME` (the variable the output
+ * goes to), which runs nothing, so the head is not read. */
+const SHELL_CELL_MAGICS = new Set(['system', 'sx', '!']);
 /** IPython's named script magics: `%%NAME ARGS` is `%%script NAME ARGS`. */
 const SCRIPT_CELL_MAGICS = new Set([
   'script',

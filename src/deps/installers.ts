@@ -1965,9 +1965,15 @@ export function addImplicitSources(
       }
     }
   }
-  if (request.tool === 'pip') {
-    // the pip.conf files the project shows (pipconfig.ts), read with the same keys
-    for (const setting of pipConfigSettings(request, { ...context, env })) {
+  if (request.tool === 'pip' || request.condaPip) {
+    // the pip.conf files the project shows (pipconfig.ts), read with the same keys; conda's
+    // pip list is `pip install`, whatever conda's own command (`env create`) is (R46b-6)
+    const section = request.tool === 'pip' ? undefined : 'install';
+    for (const setting of pipConfigSettings(
+      request,
+      { ...context, env },
+      section
+    )) {
       pipSetting(request, pipKey(setting.key), setting.value, setting.origin, {
         ...context,
         place: setting.place

@@ -54,14 +54,21 @@ export function pipConfigFiles(
 
 /** The settings of sections `global` and the request's pip command (`install`, `download`...)
  * in each config file; a file that is not there is passed over (as pip does), one Warden
- * cannot read or parse is a problem (the install is refused). */
+ * cannot read or parse is a problem (the install is refused). `section`: the pip command
+ * when the request's own command is not pip's (conda's `env create` runs `pip install` on
+ * an environment file's pip list; the kernel's `_pip_config` takes the same). */
 export function pipConfigSettings(
   request: InstallRequest,
-  context: CommandContext
+  context: CommandContext,
+  section?: string
 ): PipConfigSetting[] {
   const words = request.command.split(/\s+/);
-  let command = words[words.length - 1];
-  if (request.command.startsWith('pipx ') && command !== 'runpip') {
+  let command = section ?? words[words.length - 1];
+  if (
+    section === undefined &&
+    request.command.startsWith('pipx ') &&
+    command !== 'runpip'
+  ) {
     command = 'install'; // pipx install|inject|upgrade|run run `pip install`
   }
   const out: PipConfigSetting[] = [];
