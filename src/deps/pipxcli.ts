@@ -10,6 +10,7 @@
  * reason (deny by default). Never throws.
  */
 import table from '../../schema/pipx-cli.json';
+import { redactUrl } from './request'; // every word a message quotes: no credential in it
 import { shellWords } from './words';
 
 /** One command of the table: option -> [dest, arity], positionals [dest, nargs]. */
@@ -38,7 +39,24 @@ export function optionValues(line: PipxLine, dest: string): PipxOption[2][] {
   return line.options.filter(o => o[0] === dest).map(o => o[2]);
 }
 
-const isOption = (word: string) => word.startsWith('-') && word !== '-';
+// argparse's `_negative_number_matcher`: pipx has no option that looks like one, so such a
+// word is a value
+const NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$/;
+
+/** `word` is an option as argparse's `_parse_optional` decides it: one that names an option
+ * (exactly, before `=`, or by a prefix, even an ambiguous one) is; otherwise one that is `-`,
+ * a negative number or holds a space is a value (`--pip-args "--no-cache-dir --pre"`), and any
+ * other word starting with `-` is an (unknown) option. */
+function isOption(options: Entry['options'], word: string): boolean {
+  if (!word.startsWith('-') || word === '-') {
+    return false;
+  }
+  const found = resolve(options, word);
+  if (typeof found !== 'string' || found.includes(' is ambiguous ')) {
+    return true;
+  }
+  return !NEGATIVE_NUMBER.test(word) && !word.includes(' ');
+}
 const has = (options: Entry['options'], name: string) =>
   Object.prototype.hasOwnProperty.call(options, name);
 
@@ -70,7 +88,7 @@ export function parsePipx(args: string[]): PipxLine | string {
     }
     const word = args[i];
     if (!entry.subcommands.includes(word)) {
-      return `\`${`pipx ${key} ${word}`.replace('  ', ' ')}\` is not a pipx command Warden knows`;
+      return `\`${`pipx ${key} ${redactUrl(word)}`.replace('  ', ' ')}\` is not a pipx command Warden knows`;
     }
     key = `${key} ${word}`.trim();
     i++;
@@ -97,7 +115,7 @@ function leaf(
       }
       return line;
     }
-    if (isOption(word)) {
+    if (isOption(entry.options, word)) {
       const reached = readOptions(entry, line, args, i);
       if (typeof reached === 'string') {
         return reached;
@@ -108,7 +126,11 @@ function leaf(
     if (tail !== null) {
       // argparse matches the positionals and the words after them (options too) at once
       const rest = args.slice(i);
-      if (rest.slice(0, tail - line.positionals.length).some(isOption)) {
+      if (
+        rest
+          .slice(0, tail - line.positionals.length)
+          .some(w => isOption(entry.options, w))
+      ) {
         return "a pipx option between a command's positional words is not read by Warden";
       }
       splitTail(line, rest, tail);
@@ -136,7 +158,7 @@ function readOptions(
 ): number | string {
   const options = entry.options;
   let i = start;
-  while (i < args.length && isOption(args[i]) && args[i] !== '--') {
+  while (i < args.length && isOption(options, args[i]) && args[i] !== '--') {
     const word = args[i++];
     const found = resolve(options, word);
     if (typeof found === 'string') {
@@ -152,13 +174,13 @@ function readOptions(
           break;
         }
         if (!attached || !explicit) {
-          return `pipx option ${option} takes no value (given ${word})`;
+          return `pipx option ${option} takes no value (given ${redactUrl(word)})`;
         }
         // combined short flags: -qU, -qiURL
         option = '-' + explicit[0];
         explicit = explicit.slice(1) || null;
         if (!has(options, option)) {
-          return `pipx option ${option} (in ${word}) is not one Warden knows`;
+          return `pipx option ${option} (in ${redactUrl(word)}) is not one Warden knows`;
         }
         continue;
       }
@@ -167,8 +189,8 @@ function readOptions(
           if (i >= args.length) {
             return `pipx option ${option} needs a value`;
           }
-          if (isOption(args[i])) {
-            return `pipx option ${option} is followed by ${args[i]}, not a value`;
+          if (isOption(options, args[i])) {
+            return `pipx option ${option} is followed by ${redactUrl(args[i])}, not a value`;
           }
           explicit = args[i++];
         }
@@ -180,7 +202,11 @@ function readOptions(
       }
       // "+": an attached value is the only one (argparse), else the words up to an option
       const values = explicit === null ? [] : [explicit];
-      while (explicit === null && i < args.length && !isOption(args[i])) {
+      while (
+        explicit === null &&
+        i < args.length &&
+        !isOption(options, args[i])
+      ) {
         values.push(args[i++]);
       }
       if (!values.length || !values.every(Boolean)) {
@@ -210,17 +236,17 @@ function resolve(
   if (word.startsWith('--')) {
     const matches = Object.keys(options).filter(o => o.startsWith(name));
     if (matches.length > 1) {
-      return `pipx option ${name} is ambiguous (${matches.sort().join(', ')})`;
+      return `pipx option ${redactUrl(name)} is ambiguous (${matches.sort().join(', ')})`;
     }
     if (!matches.length) {
-      return `pipx option ${name} is not one Warden knows`;
+      return `pipx option ${redactUrl(name)} is not one Warden knows`;
     }
     return [matches[0], value, false];
   }
   if (has(options, word.slice(0, 2))) {
     return [word.slice(0, 2), word.slice(2), true];
   }
-  return `pipx option ${word.slice(0, 2)} is not one Warden knows`;
+  return `pipx option ${redactUrl(word.slice(0, 2))} is not one Warden knows`;
 }
 
 /** The commands `pipx run APP ARGS` or `pipx exec VENV APP ARGS` may start: the app with its

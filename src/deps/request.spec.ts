@@ -1,8 +1,10 @@
 /**
  * `redactUrl`, the one spelling of a URL in messages, events and reasons (red team 45c R45c-3:
  * an anaconda.org channel token is a path segment, `/t/<token>/`); the kernel's twin is
- * `redact_url` (tests/deps/test_fix51_channel_token.py has the same cases).
+ * `redact_url` (tests/deps/test_fix51_channel_token.py has the same cases). Red team 46b
+ * R46b-2/3: schema/vectors/redact-url.json, shared with tests/deps/test_fix52_redact.py.
  */
+import redactVectors from '../../schema/vectors/redact-url.json';
 import { decideInstall } from './decide';
 import { COMMAND_LINE, newRequest, redactUrl } from './request';
 import { shippedData } from './shipped';
@@ -10,6 +12,13 @@ import { shippedData } from './shipped';
 const TOKEN = 'ab-0123456789abcdef0123456789abcd';
 
 describe('redactUrl', () => {
+  it.each(redactVectors.vectors.map(v => [v.text, v.shown] as const))(
+    'schema/vectors/redact-url.json: %s',
+    (text, shown) => {
+      expect(redactUrl(text)).toBe(shown);
+    }
+  );
+
   it.each([
     [
       `https://conda.anaconda.org/t/${TOKEN}/acme`,

@@ -138,19 +138,41 @@ export const COMMAND_LINE: Place = {
 };
 
 /** `text` with each URL in it reduced to scheme, host, port and path (credentials, query and
- * fragment replaced by markers, so the user still sees one was there). Findings use this
- * spelling as their reason (fingerprint, confirmation key) too. */
+ * fragment replaced by markers, so the user still sees one was there), and any other
+ * scheme-prefixed word holding an `@` (a URL not in the plain form, maybe with credentials)
+ * replaced by a marker. Findings use this spelling as their reason (fingerprint, confirmation
+ * key) too. The kernel's twin is `redact_url` (request.py); schema/vectors/redact-url.json
+ * holds both to the same cases. */
 export function redactUrl(text: string): string {
-  if (!text.includes('://')) {
+  if (!text.includes(':')) {
     return text;
   }
-  return text.replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*/g, redactOne);
+  return text
+    .replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*/g, redactOne)
+    .replace(HIDDEN_USERINFO, UNPARSED);
 }
 
 // anaconda.org's token form (conda's and mamba's): the credential is a path segment,
 // `https://conda.anaconda.org/t/<token>/channel` (conda masks it the same way:
 // `conda.common.url.split_anaconda_token`)
 const PATH_TOKEN = /(?<=\/t\/)[^/]+/g;
+
+// Hosts whose index URLs carry the credential as the first path segment (red team 46b
+// R46b-3): Cloudsmith `https://dl.cloudsmith.io/<token>/org/repo/python/simple/` and Gemfury
+// `https://pypi.fury.io/<token>/user/`. The one table on this side (request.py's
+// TOKEN_PATH_HOSTS is its twin).
+export const TOKEN_PATH_HOSTS: readonly string[] = [
+  'dl.cloudsmith.io',
+  'pypi.fury.io'
+];
+
+const UNPARSED = '<a URL Warden cannot parse>';
+// What is left after the `scheme://` URLs: a scheme-like prefix not followed by `//` and an
+// `@` later in the same word (`https:\\u:TOKEN@host`, `https:/u:TOKEN@host`,
+// `https:u:TOKEN@host`: a WHATWG reader such as uv's takes each for `https://u:TOKEN@host`).
+// Not a plain URL, so never shown raw (red team 46b R46b-2). Two letters at least: `c:` is a
+// drive.
+const HIDDEN_USERINFO = /[A-Za-z][A-Za-z0-9+.-]+:(?!\/\/)\S*@\S*/g;
 
 function redactOne(url: string): string {
   let body = trimUrl(url);
@@ -161,17 +183,18 @@ function redactOne(url: string): string {
     body = body.slice(body.indexOf('+') + 1);
   }
   if ((scheme === 'http' || scheme === 'https') && plainUrl(body) === null) {
-    return '<a URL Warden cannot parse>'; // and must not read as a plain, allowed one
+    return UNPARSED; // and must not read as a plain, allowed one
   }
   const parts = splitUrl(url.trim());
   if (parts === null) {
-    return '<a URL Warden cannot parse>';
+    return UNPARSED;
   }
   let shown = `${parts.scheme}://${parts.netloc.includes('@') ? '***@' : ''}${parts.host}`;
   shown += parts.port !== null ? `:${parts.port}` : '';
-  shown += parts.path.includes('@')
-    ? '/***'
-    : parts.path.replace(PATH_TOKEN, '***');
+  const path = TOKEN_PATH_HOSTS.includes(parts.host.toLowerCase())
+    ? parts.path.replace(/^\/[^/]+/, '/***')
+    : parts.path;
+  shown += path.includes('@') ? '/***' : path.replace(PATH_TOKEN, '***');
   shown += parts.query ? '?***' : '';
   shown += parts.fragment ? '#***' : '';
   return shown;

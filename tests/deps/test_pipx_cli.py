@@ -13,6 +13,7 @@ import contextlib
 import io
 import itertools
 import json
+import re
 import runpy
 import shlex
 from pathlib import Path
@@ -431,3 +432,28 @@ def test_pipx_parse_vector(vector):
             "positionals": line.positionals,
             "remainder": line.remainder,
         } == vector["expect"]
+
+
+# argparse's `_negative_number_matcher`
+_NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")
+DASH_VALUE_VECTORS = [
+    v
+    for v in PARSE_VECTORS["vectors"]
+    if any(w.startswith("-") and (" " in w or _NEGATIVE.match(w)) for w in v["args"])
+]
+
+
+@pytest.mark.parametrize("vector", DASH_VALUE_VECTORS, ids=lambda v: " ".join(v["args"]))
+def test_a_dash_word_that_is_a_value_is_read_as_pipx_reads_it(vector, real_pipx):
+    """Red team 46b R46b-1: argparse reads a word starting with '-' that names no option and
+    holds a space (or is a negative number) as a value (`--pip-args "--no-cache-dir --pre"`);
+    each such vector is read (or refused) as the real pipx parser reads (or refuses) it."""
+    ns = real_pipx(vector["args"])
+    line = pipx_cli.parse(vector["args"])
+    assert (ns is None) == isinstance(line, str), (vector["args"], line)
+    if ns is None:
+        return
+    for dest, option, value in line.options:
+        if TABLE[line.command]["options"][option][1] == 1:
+            assert getattr(ns, dest) == value, (vector["args"], dest)
+    assert line.positionals + (line.remainder or []) == _positionals(ns, line.command)

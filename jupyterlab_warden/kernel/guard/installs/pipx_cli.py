@@ -11,7 +11,10 @@ The same reading is in src/deps/pipxcli.ts; tests/deps/test_pipx_cli.py holds it
 pipx parser.
 """
 
+import re
 from typing import List, Optional, Tuple
+
+from .request import redact_url as shown  # every word a message quotes: no credential in it
 
 
 class PipxLine:
@@ -57,7 +60,7 @@ def parse(args: List[str], commands: Optional[dict] = None):
             return line  # `pipx`, `pipx interpreter`: help or an error, no install
         word = args[i]
         if word not in entry["subcommands"]:
-            label = f"pipx {key} {word}".replace("  ", " ")
+            label = f"pipx {key} {shown(word)}".replace("  ", " ")
             return f"`{label}` is not a pipx command Warden knows"
         key, i = f"{key} {word}".strip(), i + 1
 
@@ -74,7 +77,7 @@ def _leaf(entry: dict, line: PipxLine, args: List[str], i: int):
             else:
                 _split_tail(line, rest, tail)
             return line
-        if _is_option(word):
+        if _is_option(entry["options"], word):
             i = _options(entry, line, args, i)
             if isinstance(i, str):
                 return i
@@ -82,7 +85,7 @@ def _leaf(entry: dict, line: PipxLine, args: List[str], i: int):
         if tail is not None:
             # argparse matches the positionals and the words after them (options too) at once
             rest = args[i:]
-            if any(_is_option(w) for w in rest[: tail - len(line.positionals)]):
+            if any(_is_option(entry["options"], w) for w in rest[: tail - len(line.positionals)]):
                 return "a pipx option between a command's positional words is not read by Warden"
             _split_tail(line, rest, tail)
             return line
@@ -97,15 +100,29 @@ def _split_tail(line: PipxLine, rest: List[str], tail: int) -> None:
     line.remainder = rest[need:]
 
 
-def _is_option(word: str) -> bool:
-    return word.startswith("-") and word != "-"
+# argparse's ``_negative_number_matcher``: pipx has no option that looks like one, so such a
+# word is a value
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
+
+def _is_option(options: dict, word: str) -> bool:
+    """``word`` is an option as argparse's ``_parse_optional`` decides it: one that names an
+    option (exactly, before ``=``, or by a prefix, even an ambiguous one) is; otherwise one that
+    is ``-``, a negative number or holds a space is a value (``--pip-args "--no-cache-dir
+    --pre"``), and any other word starting with ``-`` is an (unknown) option."""
+    if not word.startswith("-") or word == "-":
+        return False
+    found = _resolve(options, word)
+    if not isinstance(found, str) or " is ambiguous " in found:
+        return True
+    return not _NEGATIVE_NUMBER.match(word) and " " not in word
 
 
 def _options(entry: dict, line: PipxLine, args: List[str], i: int):
     """Read options from ``args[i]`` up to the first positional word or ``--``; the index
     reached, or a string saying what Warden cannot read."""
     options = entry["options"]
-    while i < len(args) and _is_option(args[i]) and args[i] != "--":
+    while i < len(args) and _is_option(options, args[i]) and args[i] != "--":
         word = args[i]
         i += 1
         found = _resolve(options, word)
@@ -119,18 +136,18 @@ def _options(entry: dict, line: PipxLine, args: List[str], i: int):
                 if explicit is None:
                     break
                 if not attached or not explicit:
-                    return f"pipx option {option} takes no value (given {word})"
+                    return f"pipx option {option} takes no value (given {shown(word)})"
                 # combined short flags: -qU, -qiURL
                 option, explicit = "-" + explicit[0], explicit[1:] or None
                 if option not in options:
-                    return f"pipx option {option} (in {word}) is not one Warden knows"
+                    return f"pipx option {option} (in {shown(word)}) is not one Warden knows"
                 continue
             if arity == 1:
                 if explicit is None:
                     if i >= len(args):
                         return f"pipx option {option} needs a value"
-                    if _is_option(args[i]):
-                        return f"pipx option {option} is followed by {args[i]}, not a value"
+                    if _is_option(options, args[i]):
+                        return f"pipx option {option} is followed by {shown(args[i])}, not a value"
                     explicit, i = args[i], i + 1
                 if not explicit:
                     return f"pipx option {option} needs a value"
@@ -138,7 +155,7 @@ def _options(entry: dict, line: PipxLine, args: List[str], i: int):
                 break
             # "+": an attached value is the only one (argparse), else the words up to an option
             values = [explicit] if explicit is not None else []
-            while explicit is None and i < len(args) and not _is_option(args[i]):
+            while explicit is None and i < len(args) and not _is_option(options, args[i]):
                 values.append(args[i])
                 i += 1
             if not values or not all(values):
@@ -160,13 +177,13 @@ def _resolve(options: dict, word: str):
     if word.startswith("--"):
         matches = [o for o in options if o.startswith(name)]
         if len(matches) > 1:
-            return f"pipx option {name} is ambiguous ({', '.join(sorted(matches))})"
+            return f"pipx option {shown(name)} is ambiguous ({', '.join(sorted(matches))})"
         if not matches:
-            return f"pipx option {name} is not one Warden knows"
+            return f"pipx option {shown(name)} is not one Warden knows"
         return matches[0], value if eq else None, False
     if word[:2] in options:
         return word[:2], word[2:], True
-    return f"pipx option {word[:2]} is not one Warden knows"
+    return f"pipx option {shown(word[:2])} is not one Warden knows"
 
 
 def app_commands(args: List[str]) -> List[List[str]]:

@@ -186,22 +186,39 @@ def plain_url(value: str) -> Optional[PlainUrl]:
 # ``conda.common.url.split_anaconda_token``)
 _PATH_TOKEN = re.compile(r"(?<=/t/)[^/]+")
 
+# Hosts whose index URLs carry the credential as the first path segment (red team 46b
+# R46b-3): Cloudsmith ``https://dl.cloudsmith.io/<token>/org/repo/python/simple/`` and
+# Gemfury ``https://pypi.fury.io/<token>/user/``. The one table on this side; request.ts has
+# its twin and schema/vectors/redact-url.json holds both to the same cases.
+TOKEN_PATH_HOSTS = ("dl.cloudsmith.io", "pypi.fury.io")
+
+_UNPARSED = "<a URL Warden cannot parse>"
+# ``scheme://...``: each is shown by ``_redact_one``
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+# What is left after that: a scheme-like prefix not followed by ``//`` and an ``@`` later in
+# the same word (``https:\\u:TOKEN@host``, ``https:/u:TOKEN@host``, ``https:u:TOKEN@host``:
+# a WHATWG reader such as uv's takes each for ``https://u:TOKEN@host``). Not a plain URL, so
+# never shown raw; the rest of the word becomes the marker (red team 46b R46b-2). Two letters
+# at least: ``c:`` is a drive. Matched anywhere in a word (``-ihttps:u:TOKEN@host``).
+_HIDDEN_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:(?!//)\S*@\S*")
+
 
 def redact_url(text: str) -> str:
     """``text`` (a URL, or a requirement such as ``pkg @ git+https://...``) with each URL in it
-    reduced by ``_redact_one``."""
-    import re
-
-    if "://" not in text:
+    reduced by ``_redact_one``, and any other scheme-prefixed word holding an ``@`` (a URL not
+    in the plain form, maybe with credentials) replaced by a marker."""
+    if ":" not in text:
         return text
-    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S*", lambda m: _redact_one(m.group(0)), text)
+    text = _URL_IN_TEXT.sub(lambda m: _redact_one(m.group(0)), text)
+    return _HIDDEN_USERINFO.sub(_UNPARSED, text)
 
 
 def _redact_one(url: str) -> str:
     """A URL fit for a message or event: scheme, host, port and path only.
 
     Split as pip splits it (``urllib.parse.urlsplit``); credentials (``user:token@``, even with
-    a ``/`` in the password, or a ``/t/<token>`` path segment), the query (``?private_token=``)
+    a ``/`` in the password, a ``/t/<token>`` path segment or the first path segment on a
+    ``TOKEN_PATH_HOSTS`` host), the query (``?private_token=``)
     and the fragment are dropped, each replaced by a marker so the user still sees that one was
     there. Findings use this spelling as their reason (fingerprint, confirmation key) too.
     """
@@ -212,19 +229,22 @@ def _redact_one(url: str) -> str:
     if "+" in scheme:  # git+https://
         scheme, body = scheme.split("+", 1)[1], body.split("+", 1)[1]
     if scheme in ("http", "https") and plain_url(body) is None:
-        return "<a URL Warden cannot parse>"  # and must not read as a plain, allowed one
+        return _UNPARSED  # and must not read as a plain, allowed one
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
-        return "<a URL Warden cannot parse>"
+        return _UNPARSED
     if ":" in host:
         host = f"[{host}]"  # IPv6 literal
     shown = f"{parts.scheme}://{'***@' if '@' in parts.netloc else ''}{host}"
     shown += f":{port}" if port is not None else ""
     # "user:pw/with/slash@host"
-    shown += "/***" if "@" in parts.path else _PATH_TOKEN.sub("***", parts.path)
+    path = parts.path
+    if host.lower() in TOKEN_PATH_HOSTS:
+        path = re.sub(r"^/[^/]+", "/***", path)
+    shown += "/***" if "@" in path else _PATH_TOKEN.sub("***", path)
     shown += "?***" if parts.query else ""
     shown += "#***" if parts.fragment else ""
     return shown
