@@ -3,9 +3,15 @@ owns a loaded module only through a file the kernel loaded, that its RECORD list
 its own path entry under the module's name; the proofs are in
 ``test_redteam46b_inventory_owner.py``."""
 
+import ast
+import subprocess
+import sys
 import types
+from pathlib import Path
 
 from jupyterlab_warden.kernel.guard.installs import inventory
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _dist_info(folder, name, version, top, record):
@@ -50,3 +56,30 @@ def test_a_namespace_package_is_owned_through_a_loaded_submodule_file_only(tmp_p
     rows = {i["name"]: i for i in inventory.collect(modules) if i["name"].startswith("r52ns")}
     assert rows["r52ns-a"]["imported"] is True
     assert rows["r52ns-b"]["imported"] is False
+
+
+def test_the_recorder_s_imports_are_done_before_its_thread_starts(tmp_path):
+    """ci67: in a sealed guard the recorder thread's first imports (importlib.metadata, and
+    with it email and datetime) ran as ipykernel imported the same modules in the main thread,
+    which could take the guard's half-run private copy (the kernel died at start). The
+    launcher's thread imports them before the recorder thread exists (``_prepare``)."""
+    code = f"""
+import sys, threading
+sys.path.insert(0, {str(REPO)!r})
+from jupyterlab_warden.kernel.guard.installs import inventory
+names = ("importlib.metadata", "datetime", "sysconfig", "urllib.parse")
+before = [n for n in names if n in sys.modules]
+started = []
+class Held:
+    def __init__(self, **kw): pass
+    def start(self): started.append([n for n in names if n in sys.modules])
+inventory.threading = type("T", (), {{"Thread": Held}})
+inventory.start_recorder({str(tmp_path)!r})
+print(before, started)
+"""
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    before, started = ast.literal_eval(out.replace("] [", "], [", 1).join("()"))
+    assert before == [], before  # none loaded by importing the module: the check can fail
+    assert started == [["importlib.metadata", "datetime", "sysconfig", "urllib.parse"]], started

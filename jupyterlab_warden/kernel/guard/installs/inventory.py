@@ -263,14 +263,37 @@ def write(directory: str, kernel_id: Optional[str] = None) -> str:
 
 
 def start_recorder(directory: Optional[str], interval: float = INTERVAL):
-    """Start the kernel's recorder thread (no folder: nothing to do)."""
+    """Start the kernel's recorder thread (no folder: nothing to do). What the thread imports is
+    imported first, here, in the launcher's thread (``_prepare``)."""
     if not directory:
         return None
+    _prepare()
     thread = threading.Thread(
         target=_record, args=(directory, interval), name="warden-inventory", daemon=True
     )
     thread.start()
     return thread
+
+
+def _prepare() -> None:
+    """Import, in the calling thread, every module the recorder's loop imports. In a sealed
+    guard a library module is loaded as the guard's private copy, which stands in
+    ``sys.modules`` while its body runs (``private_modules._source_module``); done in the
+    recorder thread while ipykernel imports the same module in the main thread, the main
+    thread could take that half-run copy (ci67: xmlrpc.client got ``datetime`` before its
+    ``from _datetime import *``; tornado a ``datetime`` without ``timedelta``: the recorder's
+    ``now_iso`` imports the guard's own copy), and the kernel died at start. The launcher
+    calls this before ipykernel starts any thread; the thread then finds them loaded."""
+    import importlib.metadata  # noqa: F401 - email, datetime, csv, zipfile with it
+    import site  # noqa: F401
+    import sysconfig  # noqa: F401
+    from urllib.parse import unquote, urlsplit  # noqa: F401
+
+    from ..events import kernel_location, now_iso  # noqa: F401
+    from .advisories import AdvisorySnapshot  # noqa: F401
+    from .names import data_path  # noqa: F401
+
+    now_iso()  # its own `import datetime`: the guard's copy, loaded here
 
 
 def _record(directory: str, interval: float) -> None:
