@@ -15,51 +15,17 @@
  * Fixed in fix51static: `IPythonAliases` records `%alias_magic` aliases and ipython.ts reads
  * a use as its target's own line (schema/vectors/notebook-installs.json pins both sides).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runScan } from '../cli/scan';
+import { notebookRules } from '../testing/scan-fixture';
 
-function notebookRules(sources: string[]): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-alias-'));
-  const cells = sources.map(source => ({
-    cell_type: 'code',
-    metadata: {},
-    source,
-    outputs: [],
-    execution_count: null
-  }));
-  fs.writeFileSync(
-    path.join(dir, 'setup.ipynb'),
-    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells })
-  );
-  const out: string[] = [];
-  const err: string[] = [];
-  runScan(
-    [
-      '--format',
-      'json',
-      '--min-severity',
-      'info',
-      path.join(dir, 'setup.ipynb')
-    ],
-    {
-      stdout: t => out.push(t),
-      stderr: t => err.push(t)
-    }
-  );
-  expect(err.join('')).toBe('');
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[])
-    .map(f => f.ruleId)
-    .filter(id => id.startsWith('install-'))
-    .sort();
+function aliasRules(sources: string[]): string[] {
+  return notebookRules('rt45c-alias-', sources);
 }
 
 describe('red team 45c R45c-9: %alias_magic', () => {
   it('control: an %alias to pip is followed', () => {
-    expect(
-      notebookRules(['%alias inst pip install %s', '%inst torcj'])
-    ).toContain('install-imitation-name');
+    expect(aliasRules(['%alias inst pip install %s', '%inst torcj'])).toContain(
+      'install-imitation-name'
+    );
   });
 
   it.each([
@@ -67,7 +33,7 @@ describe('red team 45c R45c-9: %alias_magic', () => {
     [['%alias_magic -p "install torcj" p pip', '%p']],
     [['%alias_magic s system', '%s pip install torcj']]
   ])('%j is not clean', cells => {
-    expect(notebookRules(cells)).not.toEqual([]);
+    expect(aliasRules(cells)).not.toEqual([]);
   });
 
   it.each([
@@ -83,15 +49,15 @@ describe('red team 45c R45c-9: %alias_magic', () => {
     // an alias name shadows a magic of the same name
     [['%alias_magic time pip', '%time install torcj']]
   ])('reads %j as IPython runs it', cells => {
-    expect(notebookRules(cells)).toContain('install-imitation-name');
+    expect(aliasRules(cells)).toContain('install-imitation-name');
   });
 
   it('an alias made where Warden cannot read it is unreadable, not clean', () => {
     expect(
-      notebookRules(['%alias_magic --bogus p pip', '%p install torcj'])
+      aliasRules(['%alias_magic --bogus p pip', '%p install torcj'])
     ).toEqual(['install-unreadable']);
     expect(
-      notebookRules([
+      aliasRules([
         "get_ipython().magics_manager.register_alias(n, 'pip')",
         '%p install torcj'
       ])
@@ -100,10 +66,10 @@ describe('red team 45c R45c-9: %alias_magic', () => {
 
   it('a line-only alias is no cell alias; a cell-only alias no line alias', () => {
     expect(
-      notebookRules(['%alias_magic -c s script', '%s pip install torcj'])
+      aliasRules(['%alias_magic -c s script', '%s pip install torcj'])
     ).toEqual([]);
     expect(
-      notebookRules(['%alias_magic -l s script', '%%s pip install torcj\nx\n'])
+      aliasRules(['%alias_magic -l s script', '%%s pip install torcj\nx\n'])
     ).toEqual([]);
   });
 });

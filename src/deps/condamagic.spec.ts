@@ -16,49 +16,10 @@
  *
  * Fixed in fix51static: ipython.ts builds the conda-like magics' line as `_run_command` does.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runScan } from '../cli/scan';
+import { notebookRules } from '../testing/scan-fixture';
 
 function cellRules(source: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-magic-'));
-  const cell = {
-    cell_type: 'code',
-    metadata: {},
-    source,
-    outputs: [],
-    execution_count: null
-  };
-  fs.writeFileSync(
-    path.join(dir, 'setup.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [cell]
-    })
-  );
-  const out: string[] = [];
-  const err: string[] = [];
-  runScan(
-    [
-      '--format',
-      'json',
-      '--min-severity',
-      'info',
-      path.join(dir, 'setup.ipynb')
-    ],
-    {
-      stdout: t => out.push(t),
-      stderr: t => err.push(t)
-    }
-  );
-  expect(err.join('')).toBe('');
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[])
-    .map(f => f.ruleId)
-    .filter(id => id.startsWith('install-'))
-    .sort();
+  return notebookRules('rt45c-magic-', [source]);
 }
 
 describe('red team 45c R45c-7: the conda magics re-split their line', () => {

@@ -18,56 +18,26 @@
  * Fixed in fix51static: readEnvironment refuses an anchor, alias or merge key (install-unreadable).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runScan } from '../cli/scan';
-
-function ruleIds(dir: string, args: string[]): string[] {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    runScan(['--format', 'json', '--min-severity', 'info', ...args], {
-      stdout: t => out.push(t),
-      stderr: t => err.push(t)
-    });
-  } finally {
-    process.chdir(cwd);
-  }
-  expect(err.join('')).toBe('');
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[])
-    .map(f => f.ruleId)
-    .filter(id => id.startsWith('install-'))
-    .sort();
-}
+import {
+  installRules,
+  scratchDir,
+  writeNotebook
+} from '../testing/scan-fixture';
 
 function scanEnv(text: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-env-'));
+  const dir = scratchDir('rt45c-env-');
   fs.writeFileSync(path.join(dir, 'environment.yml'), text);
-  return ruleIds(dir, ['environment.yml']);
+  return installRules(['environment.yml'], dir);
 }
 
 function scanCell(text: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-nb-'));
+  const dir = scratchDir('rt45c-nb-');
   fs.writeFileSync(path.join(dir, 'environment.yml'), text);
-  const cell = {
-    cell_type: 'code',
-    metadata: {},
-    source: '!conda env create -f environment.yml',
-    outputs: [],
-    execution_count: null
-  };
-  fs.writeFileSync(
-    path.join(dir, 'setup.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [cell]
-    })
-  );
-  return ruleIds(dir, ['setup.ipynb']);
+  writeNotebook(path.join(dir, 'setup.ipynb'), [
+    '!conda env create -f environment.yml'
+  ]);
+  return installRules(['setup.ipynb'], dir);
 }
 
 const PLAIN_PIP = 'dependencies:\n  - pip\n  - pip:\n    - torcj\n';

@@ -17,52 +17,25 @@
  * Fixed in fix51static: src/deps/uvsettings.ts is that one reader, called by readPyproject.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runScan } from '../cli/scan';
+import {
+  installRules,
+  scratchDir,
+  writeNotebook
+} from '../testing/scan-fixture';
 
-function ruleIds(dir: string, args: string[]): string[] {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    runScan(['--format', 'json', '--min-severity', 'info', ...args], {
-      stdout: t => out.push(t),
-      stderr: t => err.push(t)
-    });
-  } finally {
-    process.chdir(cwd);
-  }
-  expect(err.join('')).toBe('');
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[])
-    .map(f => f.ruleId)
-    .filter(id => id.startsWith('install-'))
-    .sort();
-}
+const ruleIds = (dir: string, args: string[]): string[] =>
+  installRules(args, dir);
 
 const PROJECT =
   "[project]\nname = 'demo'\nversion = '1.0'\ndependencies = ['requests']\n";
 
 function folder(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-pyp-'));
+  const dir = scratchDir('rt45c-pyp-');
   fs.writeFileSync(path.join(dir, 'pyproject.toml'), PROJECT + text);
-  const cell = {
-    cell_type: 'code',
-    metadata: {},
-    source: '!uv pip install -r pyproject.toml',
-    outputs: [],
-    execution_count: null
-  };
-  fs.writeFileSync(
-    path.join(dir, 'setup.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [cell]
-    })
-  );
+  writeNotebook(path.join(dir, 'setup.ipynb'), [
+    '!uv pip install -r pyproject.toml'
+  ]);
   return dir;
 }
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScan } from '../cli/scan';
+import { writeNotebook } from '../testing/scan-fixture';
 import { DepsData } from './data';
 import { decideInstall } from './decide';
 import { parseRequirement } from './requirements';
@@ -48,26 +49,6 @@ function lineOf(file: string, needle: string): number {
     throw new Error(`${needle} not in ${file}`);
   }
   return i + 1;
-}
-
-/** A notebook of code cells (`cells`: their sources) written to `file`. */
-function writeNotebook(file: string, cells: string[]): void {
-  const code = (source: string) => ({
-    cell_type: 'code',
-    metadata: {},
-    source,
-    outputs: [],
-    execution_count: null
-  });
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: cells.map(code)
-    })
-  );
 }
 
 const summary = (list: JsonFinding[]) =>

@@ -17,49 +17,10 @@
  *
  * Fixed in fix51static: a script magic's head is a `start` ShellText, read by `argvInstalls` with its stdin decided.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runScan } from '../cli/scan';
+import { notebookRules } from '../testing/scan-fixture';
 
 function cellRules(source: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt45c-script-'));
-  const cell = {
-    cell_type: 'code',
-    metadata: {},
-    source,
-    outputs: [],
-    execution_count: null
-  };
-  fs.writeFileSync(
-    path.join(dir, 'setup.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [cell]
-    })
-  );
-  const out: string[] = [];
-  const err: string[] = [];
-  runScan(
-    [
-      '--format',
-      'json',
-      '--min-severity',
-      'info',
-      path.join(dir, 'setup.ipynb')
-    ],
-    {
-      stdout: t => out.push(t),
-      stderr: t => err.push(t)
-    }
-  );
-  expect(err.join('')).toBe('');
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[])
-    .map(f => f.ruleId)
-    .filter(id => id.startsWith('install-'))
-    .sort();
+  return notebookRules('rt45c-script-', [source]);
 }
 
 describe('red team 45c R45c-8: a %%script head that starts an installer', () => {

@@ -5,10 +5,12 @@
  * (tests/deps/test_redteam46b_sx_cell.py); warden-scan reads these bodies as shell
  * (src/analyzer/ipython.ts SHELL_CELL_MAGICS).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { runScan } from '../cli/scan';
+import {
+  scanRuleIds,
+  scratchDir,
+  writeNotebook
+} from '../testing/scan-fixture';
 
 const CELLS: Record<string, string[]> = {
   sx: ['%%sx\npip install torcj\n'],
@@ -18,31 +20,10 @@ const CELLS: Record<string, string[]> = {
 };
 
 function rules(cells: string[]): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt46b-nb-'));
-  const notebook = path.join(dir, 'cells.ipynb');
-  fs.writeFileSync(
-    notebook,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: cells.map(source => ({
-        cell_type: 'code',
-        metadata: {},
-        source,
-        outputs: [],
-        execution_count: null
-      }))
-    })
-  );
-  const out: string[] = [];
-  runScan(['--format', 'json', '--min-severity', 'info', notebook], {
-    stdout: t => out.push(t),
-    stderr: () => undefined
-  });
-  return (JSON.parse(out.join('')).findings as { ruleId: string }[]).map(
-    f => f.ruleId
-  );
+  const notebook = path.join(scratchDir('rt46b-nb-'), 'cells.ipynb');
+  writeNotebook(notebook, cells);
+  // every rule, unsorted; the scan's stderr is not this proof's concern
+  return scanRuleIds([notebook]).ruleIds;
 }
 
 describe('R46b-7: %%sx and %%! bodies are shell scripts', () => {

@@ -104,19 +104,35 @@ def pip_cell(*words: str, index: bool = True, head: str = "") -> str:
     return f"{head}import subprocess\nsubprocess.run({argv!r}, check=True)\n"
 
 
-def uv_cell(*words: str, index: bool = True, config: bool = False, head: str = "") -> str:
+def uv_cell(
+    *words: str, index: bool = True, config: bool = False, head: str = "", check: bool = True
+) -> str:
     """A cell running the real uv into the kernel's target with the lab's Python
     (``--no-config`` unless ``config``; ``--index-url`` the test index unless not ``index``),
-    ``words`` last; ``head``: Python run first (writes a file, sets the environment)."""
+    ``words`` last; ``head``: Python run first (writes a file, sets the environment).
+    ``check``: uv failing fails the cell (not where the failure is expected: a ``BACKEND``
+    build raises once its code ran)."""
     argv = ["{uv}", "pip", "install", "-q", *([] if config else ["--no-config"])]
     argv += ["--no-cache", "--no-deps", "--python", sys.executable, "--target", "{target}"]
     argv += [*(["--index-url", "{index}"] if index else []), *words]
-    return f"{head}import subprocess\nsubprocess.run({argv!r}, check=True)\n"
+    run = f"subprocess.run({argv!r}, check=True)" if check else f"subprocess.run({argv!r})"
+    return f"{head}import subprocess\n{run}\n"
+
+
+def installed(kernel) -> list:
+    """The demo releases' dist-info folders in the kernel's target, sorted."""
+    return sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
+
+
+def run_cell(kernel, code: str, launched: bool):
+    """``code`` run (under Warden when ``launched``): the cell's result and ``installed``."""
+    kernel.reset()
+    return kernel.cell(code, launched=launched), installed(kernel)
 
 
 def installed_version(kernel) -> Optional[str]:
     """The demo release installed in the kernel's target, or None."""
-    found = sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
+    found = installed(kernel)
     return found[0][len("warden_demo_pkg-") : -len(".dist-info")] if found else None
 
 

@@ -2,14 +2,10 @@
 is masked wherever a URL is shown, so it reaches no message, event or fingerprint, and a
 confirmation of the masked finding still holds for the same command."""
 
-import json
-
 import pytest
+from confirmed_secret import confirmed_once_without_secret
 
-from jupyterlab_warden.kernel.guard.installs import decide
-from jupyterlab_warden.kernel.guard.installs.gate import InstallGate, WardenBlockedInstall
-from jupyterlab_warden.kernel.guard.installs.request import InstallRequest, Source, redact_url
-from jupyterlab_warden.kernel.guard.state import GuardState
+from jupyterlab_warden.kernel.guard.installs.request import Source, redact_url
 
 TOKEN = "ab-0123456789abcdef0123456789abcd"
 
@@ -31,24 +27,7 @@ def test_a_path_token_is_masked(url, shown):
 
 
 def test_a_confirmed_channel_with_a_token_is_not_asked_again_and_no_event_holds_it():
-    policy = {
-        "schema_version": 1,
-        "revision": 1,
-        "rules": {decide.RULE_INDEX: {"action": "confirm"}},
-    }
-    gate = InstallGate(GuardState(policy))
-
-    def request():
-        req = InstallRequest("conda", "conda install")
-        req.sources.append(
-            Source(f"https://conda.anaconda.org/t/{TOKEN}/acme", "channel", "command line")
-        )
-        return req
-
-    with pytest.raises(WardenBlockedInstall) as refused:
-        gate._enforce([request()], "conda", in_process=False)
-    events = [e for e in refused.value.events if e["rule_id"] == decide.RULE_INDEX]
-    assert len(events) == 1 and TOKEN not in json.dumps(refused.value.events)
-    assert "t/***/acme" in json.dumps(events)
-    gate.state.confirm(events[0]["fingerprint"], "our private channel")
-    gate._enforce([request()], "conda", in_process=False)  # confirmed: runs
+    channel = Source(f"https://conda.anaconda.org/t/{TOKEN}/acme", "channel", "command line")
+    confirmed_once_without_secret(
+        "conda", "conda install", channel, TOKEN, "t/***/acme", "our private channel"
+    )

@@ -8,11 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from confirmed_secret import confirmed_once_without_secret
 
-from jupyterlab_warden.kernel.guard.installs import decide
-from jupyterlab_warden.kernel.guard.installs.gate import InstallGate, WardenBlockedInstall
-from jupyterlab_warden.kernel.guard.installs.request import InstallRequest, Source, redact_url
-from jupyterlab_warden.kernel.guard.state import GuardState
+from jupyterlab_warden.kernel.guard.installs.request import Source, redact_url
 
 VECTORS = json.loads(
     (Path(__file__).parents[2] / "schema" / "vectors" / "redact-url.json").read_text()
@@ -26,27 +24,10 @@ def test_redact_url_vector(vector):
 
 
 def test_a_confirmed_token_path_index_is_not_asked_again_and_no_event_holds_it():
-    policy = {
-        "schema_version": 1,
-        "revision": 1,
-        "rules": {decide.RULE_INDEX: {"action": "confirm"}},
-    }
-    gate = InstallGate(GuardState(policy))
-
-    def request():
-        req = InstallRequest("pip", "pip install x")
-        req.sources.append(
-            Source(f"https://dl.cloudsmith.io/{TOKEN}/acme/repo/python/simple/", "index", "-i")
-        )
-        return req
-
-    with pytest.raises(WardenBlockedInstall) as refused:
-        gate._enforce([request()], "pip", in_process=False)
-    events = [e for e in refused.value.events if e["rule_id"] == decide.RULE_INDEX]
-    assert len(events) == 1 and TOKEN not in json.dumps(refused.value.events)
-    assert "dl.cloudsmith.io/***/acme" in json.dumps(events)
-    gate.state.confirm(events[0]["fingerprint"], "our private index")
-    gate._enforce([request()], "pip", in_process=False)  # confirmed: runs
+    index = Source(f"https://dl.cloudsmith.io/{TOKEN}/acme/repo/python/simple/", "index", "-i")
+    confirmed_once_without_secret(
+        "pip", "pip install x", index, TOKEN, "dl.cloudsmith.io/***/acme", "our private index"
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,41 +16,12 @@ Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
 import json
-import sys
 
 import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import backend_ran, demo_index, record, uv_cell, write_policy
 
-DEMO = "warden-demo-pkg"
-
-BACKEND = """
-def _ran(*args, **kwargs):
-    open("MARKER", "w").write("ran")
-    raise RuntimeError("warden test: the listed release's code ran")
-
-
-get_requires_for_build_wheel = get_requires_for_build_editable = _ran
-prepare_metadata_for_build_wheel = prepare_metadata_for_build_editable = _ran
-build_wheel = build_editable = build_sdist = get_requires_for_build_sdist = _ran
-"""
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index45a2")
-    marker = root / "backend-ran"
-    listed = build_wheel(root, DEMO, "0.9", body=BACKEND.replace("MARKER", str(marker)))
-    server = LocalIndex(root, [listed, build_wheel(root, DEMO, "1.0")])
-    server.marker = marker
-    yield server
-    server.close()
-
-
-LISTED = {
-    "id": "MAL-2099-452",
-    "summary": "test record MAL-2099-452",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
+index = demo_index("index45a2", backend="0.9")
+LISTED = record("MAL-2099-452")
 
 PROJECT = (
     '[build-system]\nrequires = ["warden-demo-pkg==0.9"]\n'
@@ -58,23 +29,8 @@ PROJECT = (
 )
 
 
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [LISTED]},
-            }
-        )
-    )
-
-
 def _cell(requirement: str, file: bool = False) -> str:
-    argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    head = "import os, subprocess\nos.makedirs('d', exist_ok=True)\n"
+    head = "import os\nos.makedirs('d', exist_ok=True)\n"
     head += f"open('d/pyproject.toml', 'w').write({PROJECT!r})\n"
     head += "os.environ['D'] = os.getcwd()\n"
     if file:  # the requirement in a project file uv reads (`-r pyproject.toml`)
@@ -83,28 +39,21 @@ def _cell(requirement: str, file: bool = False) -> str:
             f"dependencies = [{json.dumps(requirement)}]\n"
         )
         head += f"os.makedirs('p', exist_ok=True)\nopen('p/pyproject.toml', 'w').write({text!r})\n"
-        argv += ["-r", "p/pyproject.toml"]
-    else:
-        argv += [requirement]
-    return head + f"subprocess.run({argv!r})\n"
+    words = ["-r", "p/pyproject.toml"] if file else [requirement]
+    # no check: the listed release's backend fails uv once its code ran
+    return uv_cell(*words, head=head, check=False)
 
 
 def _ran(kernel, code: str, launched: bool):
-    kernel.reset()
-    kernel.index.marker.unlink(missing_ok=True)
-    result = kernel.cell(
-        code.replace("{", "{{")
-        .replace("}", "}}")
-        .replace("{{uv}}", "{uv}")
-        .replace("{{target}}", "{target}")
-        .replace("{{index}}", "{index}"),
-        launched=launched,
-    )
-    return result, kernel.index.marker.exists()
+    # doubled braces but the cell's own fields: launched.Kernel.cell str.format-s the cell
+    doubled = code.replace("{", "{{").replace("}", "}}")
+    for field in ("uv", "target", "index"):
+        doubled = doubled.replace(f"{{{{{field}}}}}", f"{{{field}}}")
+    return backend_ran(kernel, doubled, launched)
 
 
 def test_r45a_2_control_the_project_by_its_path_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     assert _ran(kernel, _cell("./d"), False)[1]
     result, ran = _ran(kernel, _cell("./d"), True)
     assert result["refused"] and "MAL-2099-452" in result["refused"] and not ran, result
@@ -120,7 +69,7 @@ def test_r45a_2_control_the_project_by_its_path_is_refused(kernel):
     ],
 )
 def test_r45a_2_env_var_in_file_url_hides_the_project(kernel, requirement, file):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(requirement, file)
     result, ran = _ran(kernel, code, False)
     assert ran, result  # uv expands ${D}: ./d built, the listed release's code runs

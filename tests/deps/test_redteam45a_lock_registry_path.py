@@ -19,10 +19,10 @@ empty, and the entry is decided by its file name only.
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
 import sys
 
 import pytest
+from listed_release import write_policy
 from local_index import LocalIndex, build_wheel
 
 PTH = "warden-pth-pkg"
@@ -38,18 +38,6 @@ def index(tmp_path_factory):
     )
     yield server
     server.close()
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-            }
-        )
-    )
 
 
 PYPROJECT = (
@@ -95,13 +83,13 @@ def _run(kernel, code: str, launched: bool):
 
 
 def test_r45a_3_control_from_the_project_folder_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     result, found = _run(kernel, _cell(kernel, "."), launched=True)
     assert result["refused"] and "warden_pth.pth" in result["refused"] and not found, result
 
 
 def test_r45a_3_from_a_subfolder_the_registry_folder_is_not_read(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     code = _cell(kernel, "sub")
     result, found = _run(kernel, code, launched=False)
     assert found == ["warden_pth.pth"], (result, found)  # uv installs <project>/wheels/...whl
@@ -114,7 +102,7 @@ def test_r45a_3_a_wheel_path_out_of_the_registry_folder_is_not_read(kernel):
     """From the project folder itself: the registry folder ``wheels`` is read (empty), the
     locked wheel's ``path`` ``../hidden/x.whl`` leads out of it and is decided by its file name
     only (``offered.add_named``): its ``.pth`` is never read."""
-    _policy(kernel)
+    write_policy(kernel)
     code = _cell(kernel, ".", LOCK_OUT, "hidden")
     result, found = _run(kernel, code, launched=False)
     assert found == ["warden_pth.pth"], (result, found)  # uv installs hidden/...whl

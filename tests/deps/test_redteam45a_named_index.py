@@ -13,13 +13,11 @@ line's ``--index-url`` is the trusted one).
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
 import sys
 
 import pytest
+from listed_release import DEMO, uv_cell, write_policy
 from local_index import LocalIndex, build_wheel
-
-DEMO = "warden-demo-pkg"
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +31,6 @@ def index(tmp_path_factory):
     server.close()
 
 
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-            }
-        )
-    )
-
-
 def _pyproject(kernel, explicit: bool, source: bool = True) -> str:
     text = (
         f'[project]\nname = "a"\nversion = "1.0"\ndependencies = ["{DEMO}"]\n'
@@ -55,13 +41,10 @@ def _pyproject(kernel, explicit: bool, source: bool = True) -> str:
 
 
 def _cell(kernel, text: str, where: str = "a") -> str:
-    argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    argv += ["-r", f"{where}/pyproject.toml"]
-    code = f"import os, subprocess\nos.makedirs({where!r}, exist_ok=True)\n"
+    code = f"import os\nos.makedirs({where!r}, exist_ok=True)\n"
     doubled = text.replace("{", "{{").replace("}", "}}")  # launched.Kernel.cell str.format-s it
     code += f"open('{where}/pyproject.toml', 'w').write({doubled!r})\n"
-    return code + f"subprocess.run({argv!r}, check=True)\n"
+    return uv_cell("-r", f"{where}/pyproject.toml", head=code)
 
 
 def _untrusted(kernel) -> bool:
@@ -77,7 +60,7 @@ def _run(kernel, code: str, launched: bool):
 
 
 def test_r45a_4_control_the_same_index_on_the_command_line_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel)
     argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config", "--python",
             sys.executable, "--target", "{target}", "--index-url", "{index}", "--index",
             kernel.index.untrusted.simple, DEMO]  # fmt: skip
@@ -87,7 +70,7 @@ def test_r45a_4_control_the_same_index_on_the_command_line_is_refused(kernel):
 
 @pytest.mark.parametrize("explicit", [True, False])
 def test_r45a_4_named_index_of_a_requirements_pyproject_is_decided(kernel, explicit):
-    _policy(kernel)
+    write_policy(kernel)
     code = _cell(kernel, _pyproject(kernel, explicit))
     result, found = _run(kernel, code, launched=False)
     assert found, result  # uv installs the package from the untrusted named index

@@ -24,44 +24,15 @@ Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
 import hashlib
-import json
 import sys
 
-import pytest
-from local_index import LocalIndex, build_wheel
+from listed_release import DEMO, demo_index, installed, record, uv_cell, write_policy
 
-DEMO = "warden-demo-pkg"
 WHEEL = "warden_demo_pkg-0.9-py3-none-any.whl"
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index45a1")
-    listed = build_wheel(root, DEMO, "0.9")
-    server = LocalIndex(root, [listed, build_wheel(root, DEMO, "1.0")])
-    server.listed = listed
-    yield server
-    server.close()
-
-
-LISTED = {
-    "id": "MAL-2099-45",
-    "summary": "test record MAL-2099-45",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [LISTED]},
-            }
-        )
-    )
+index = demo_index("index45a1")
+LISTED = record("MAL-2099-45")
 
 
 PYPROJECT = (
@@ -75,7 +46,7 @@ def _lock(kernel, decoys: bool) -> str:
     from the trusted index; with ``decoys``, two unreachable packages whose directories are
     spelled as the pin and as the wheel URL."""
     url = kernel.index.file_url(WHEEL)
-    digest = hashlib.sha256(kernel.index.listed.read_bytes()).hexdigest()
+    digest = hashlib.sha256(kernel.index.wheels["0.9"].read_bytes()).hexdigest()
     lock = (
         'version = 1\nrevision = 5\nrequires-python = ">=3.8"\n\n'
         '[[package]]\nname = "proj"\nversion = "0.1"\nsource = { virtual = "." }\n'
@@ -122,13 +93,13 @@ def _run(kernel, code: str, launched: bool):
 
 
 def test_r45a_1_control_the_locked_pin_alone_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     result, found = _run(kernel, _cell(kernel, decoys=False), launched=True)
     assert result["refused"] and "MAL-2099-45" in result["refused"] and not found, result
 
 
 def test_r45a_1_path_texts_hide_the_locked_pin_and_url(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell(kernel, decoys=True)
     result, found = _run(kernel, code, launched=False)
     assert result["refused"] is None and found == ["warden_demo_pkg-0.9.dist-info"], (
@@ -147,38 +118,32 @@ def _two_files_cell(both: bool) -> str:
     """``a/pyproject.toml`` holds a ``[tool.uv.sources]`` path spelled as the pin (for a
     package it does not depend on: uv ignores it), ``b/pyproject.toml`` depends on the listed
     release ``warden-demo-pkg==0.9``."""
-    argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    argv += (["-r", "a/pyproject.toml"] if both else []) + ["-r", "b/pyproject.toml"]
     a = (
         '[project]\nname = "a"\nversion = "1.0"\ndependencies = []\n'
         f'[tool.uv.sources]\nunused = {{ path = "{DEMO}==0.9" }}\n'
     )
     b = f'[project]\nname = "b"\nversion = "1.0"\ndependencies = ["{DEMO}==0.9"]\n'
-    code = "import os, subprocess\nos.makedirs('a', exist_ok=True)\n"
+    code = "import os\nos.makedirs('a', exist_ok=True)\n"
     code += "os.makedirs('b', exist_ok=True)\n"
     code += f"open('a/pyproject.toml', 'w').write({a.replace('{', '{{').replace('}', '}}')!r})\n"
     code += f"open('b/pyproject.toml', 'w').write({b!r})\n"
-    return code + f"subprocess.run({argv!r}, check=True)\n"
-
-
-def _target(kernel) -> list:
-    return sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))
+    words = (["-r", "a/pyproject.toml"] if both else []) + ["-r", "b/pyproject.toml"]
+    return uv_cell(*words, head=code)
 
 
 def test_r45a_1_control_the_pin_alone_is_refused(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     kernel.reset()
     result = kernel.cell(_two_files_cell(both=False), launched=True)
-    assert result["refused"] and "MAL-2099-45" in result["refused"] and not _target(kernel)
+    assert result["refused"] and "MAL-2099-45" in result["refused"] and not installed(kernel)
 
 
 def test_r45a_1_source_path_text_hides_the_pin(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     kernel.reset()
     result = kernel.cell(_two_files_cell(both=True), launched=False)
-    assert _target(kernel) == ["warden_demo_pkg-0.9.dist-info"], result  # uv installs 0.9
+    assert installed(kernel) == ["warden_demo_pkg-0.9.dist-info"], result  # uv installs 0.9
     kernel.reset()
     result = kernel.cell(_two_files_cell(both=True), launched=True)
-    assert not _target(kernel), result  # FAILS today: the pin collapsed into the path
+    assert not installed(kernel), result  # FAILS today: the pin collapsed into the path
     assert result["refused"] and "MAL-2099-45" in result["refused"], result

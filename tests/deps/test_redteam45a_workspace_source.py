@@ -16,55 +16,10 @@ runs, where ``uv pip install ./x`` is refused (the control).
 Each ``FAILS today`` assertion is the gap; the controls beside it pass today.
 """
 
-import json
-import sys
+from listed_release import backend_ran, demo_index, record, uv_cell, write_policy
 
-import pytest
-from local_index import LocalIndex, build_wheel
-
-DEMO = "warden-demo-pkg"
-
-BACKEND = """
-def _ran(*args, **kwargs):
-    open("MARKER", "w").write("ran")
-    raise RuntimeError("warden test: the listed release's code ran")
-
-
-get_requires_for_build_wheel = get_requires_for_build_editable = _ran
-prepare_metadata_for_build_wheel = prepare_metadata_for_build_editable = _ran
-build_wheel = build_editable = build_sdist = get_requires_for_build_sdist = _ran
-"""
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("index45a7")
-    marker = root / "backend-ran"
-    listed = build_wheel(root, DEMO, "0.9", body=BACKEND.replace("MARKER", str(marker)))
-    server = LocalIndex(root, [listed, build_wheel(root, DEMO, "1.0")])
-    server.marker = marker
-    yield server
-    server.close()
-
-
-LISTED = {
-    "id": "MAL-2099-457",
-    "summary": "test record MAL-2099-457",
-    "affected": [{"package": {"ecosystem": "PyPI", "name": DEMO}, "versions": ["0.9"]}],
-}
-
-
-def _policy(kernel) -> None:
-    kernel.policy.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "revision": 3,
-                "trusted_sources": {"package_indexes": [kernel.index.simple]},
-                "dependencies": {"advisories": [LISTED]},
-            }
-        )
-    )
+index = demo_index("index45a7", backend="0.9")
+LISTED = record("MAL-2099-457")
 
 
 FILES = {
@@ -78,34 +33,25 @@ FILES = {
 
 
 def _cell(*words: str) -> str:
-    argv = ["{uv}", "pip", "install", "-q", "--no-cache", "--no-deps", "--no-config"]
-    argv += ["--python", sys.executable, "--target", "{target}", "--index-url", "{index}"]
-    argv += list(words)
-    code = "import os, subprocess\nos.makedirs('a', exist_ok=True)\n"
+    code = "import os\nos.makedirs('a', exist_ok=True)\n"
     code += "os.makedirs('x', exist_ok=True)\n"
     for file, text in FILES.items():
         code += f"open({file!r}, 'w').write({text.replace('{', '{{').replace('}', '}}')!r})\n"
-    return code + f"subprocess.run({argv!r})\n"
-
-
-def _ran(kernel, code: str, launched: bool):
-    kernel.reset()
-    kernel.index.marker.unlink(missing_ok=True)
-    result = kernel.cell(code, launched=launched)
-    return result, kernel.index.marker.exists()
+    # no check: the listed release's backend fails uv once its code ran
+    return uv_cell(*words, head=code, check=False)
 
 
 def test_r45a_7_control_the_member_by_its_path_is_refused(kernel):
-    _policy(kernel)
-    result, ran = _ran(kernel, _cell("./x"), True)
+    write_policy(kernel, LISTED)
+    result, ran = backend_ran(kernel, _cell("./x"), True)
     assert result["refused"] and "MAL-2099-457" in result["refused"] and not ran, result
 
 
 def test_r45a_7_workspace_source_of_a_requirements_pyproject_is_read(kernel):
-    _policy(kernel)
+    write_policy(kernel, LISTED)
     code = _cell("-r", "a/pyproject.toml")
-    result, ran = _ran(kernel, code, False)
+    result, ran = backend_ran(kernel, code, False)
     assert ran, result  # uv builds the member ./x: the listed release's code runs
-    result, ran = _ran(kernel, code, True)
+    result, ran = backend_ran(kernel, code, True)
     assert not ran, result  # FAILS today: ./x never read
     assert result["refused"] and "MAL-2099-457" in result["refused"], result
