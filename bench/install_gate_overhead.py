@@ -2,7 +2,8 @@
 against no guard in the same run (issue 20 targets: <= 1.05x and <= 1.10x).
 
     PYTHONPATH=. python bench/install_gate_overhead.py [--rounds N] [--spawns 1000]
-                                                       [--only torch|spawns|cell] [--relative]
+                                                       [--only torch|torch-cell|spawns|cell]
+                                                       [--relative]
 
 Each measurement runs in a fresh interpreter (bytecode cached: the package is compiled first,
 as ``pip install`` compiles it, since a machine that sets PYTHONDONTWRITEBYTECODE, as this
@@ -20,9 +21,18 @@ entries made absolute first, so the kernels, started in another folder, find the
 ``--relative`` adds a relative folder to both kernels' PYTHONPATH, the case where the lab
 launches the kernel with its PYTHONPATH deferred: ``launch_env.kernel_pythonpath``).
 
+The ``torch-cell`` workload is ``import torch`` as the first cell of a fresh real kernel, the
+plain and the guarded one started in turns each round (11 rounds): the issue's torch figure as
+a user meets it. The ``torch`` workload (a fresh interpreter that installs the guard, then
+imports torch) charges ``import torch`` besides with the guard's one-time load of its
+environment reading (~17 ms and ~4,600 objects, at torch's first ``os.environ`` write; a
+kernel has done it at start), and those objects can add one full garbage collection to the
+import (~60 ms): it reads the guard of a Python the kernel starts, not a kernel's cell.
+
 A start's cost grows with its PATH (one look per folder): the PATH's folder count is
-reported. Rounds: 7 for ``torch`` and ``spawns``, 25 for ``cell`` (a real kernel's loop moves
-+-5% run to run: 7 rounds cannot tell a 3% change from noise), unless ``--rounds``.
+reported. Rounds: 7 for ``torch`` and ``spawns``, 11 for ``torch-cell``, 25 for ``cell`` (a
+real kernel's loop moves +-5% run to run: 7 rounds cannot tell a 3% change from noise), unless
+``--rounds``.
 
 Reported: medians of wall and CPU time (the child's own user+sys for `import torch`; the
 parent's for the spawning loop, where the guard runs) and their ratio to plain; for each
@@ -319,7 +329,7 @@ def _cell_result(client, code):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, help="rounds (default 7; cell 25)")
+    parser.add_argument("--rounds", type=int, help="rounds (default 7; torch-cell 11; cell 25)")
     parser.add_argument("--spawns", type=int, default=1000)
     parser.add_argument("--only", choices=("torch", "torch-cell", "spawns", "cell"))
     parser.add_argument("--relative", action="store_true", help="cell: a relative PYTHONPATH")
