@@ -406,6 +406,9 @@ function readPoetry(
   }
 }
 
+// line breaks of YAML 1.1 (PyYAML, ruamel.yaml) that YAML 1.2 (js-yaml) reads as text
+const YAML_11_BREAKS = /[\u0085\u2028\u2029]/;
+
 function readEnvironment(
   fullPath: string,
   text: string,
@@ -414,6 +417,21 @@ function readEnvironment(
   const label = context.label(fullPath);
   const conda = newRequest('conda', 'conda env create');
   const pip = newRequest('pip', 'pip install (environment.yml)');
+  const oddBreak = text.search(YAML_11_BREAKS);
+  if (oddBreak >= 0) {
+    // conda's loader (ruamel.yaml, like PyYAML: YAML 1.1) breaks lines at NEL, LS and PS;
+    // js-yaml (YAML 1.2) does not, so the two would read different documents (red team 47c
+    // R47c-6): refused rather than read one way
+    const line = text.slice(0, oddBreak).split('\n').length;
+    conda.problems.push({
+      text:
+        `${label} holds a line break (U+0085, U+2028 or U+2029) that conda's YAML reader ` +
+        'breaks lines at and this reader does not: Warden cannot read its dependencies ' +
+        'as conda would; write its lines with plain newlines',
+      place: placeAt(label, line)
+    });
+    return [conda];
+  }
   let doc: unknown;
   let anchorLine = 0;
   try {
