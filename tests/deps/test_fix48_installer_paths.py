@@ -1,6 +1,6 @@
 """Neighbours of red team 43a (R43a-2, -3, -4, -6), read without a kernel: each installer's
 reading of a path, ``~``, ``file:`` or ``${VAR}`` value (``installer_paths``,
-``requirements.expanded_lines``) pinned against pip 23.2's own functions where they can be
+``requirements.line_readings``) pinned against pip 23.2's own functions where they can be
 called, and against uv 0.13.9's behaviour (checked with real uv) where they cannot.
 """
 
@@ -26,25 +26,34 @@ def test_pip_expansion_is_pips_own(line, monkeypatch):
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     (pips,) = [text for _, text in expand_env_variables(iter([(1, line)]))]
-    assert requirements.expanded_lines(InstallRequest("pip", "pip install"), line, ENV) == [pips]
+    pip = InstallRequest("pip", "pip install")
+    assert requirements.line_readings(pip, line, ENV) == [(pips, False)]
 
 
-def test_uv_expands_a_set_empty_variable_and_keeps_an_unset_one():
+def test_uv_expands_a_set_empty_variable_and_keeps_an_unset_one(tmp_path):
     """uv 0.13.9: with ``E=''`` ``--find-links ./w${E}`` is ``./w``; unset, uv fails on
-    ``./w${E}`` as written (checked with real uv)."""
+    ``./w${E}`` as written (checked with real uv). uv expands the value, not the line
+    (red team 47b R47b-2): its reading is the line as written."""
     uv = InstallRequest("uv", "uv pip install")
-    assert requirements.expanded_lines(uv, "-f ./w${E} ${UNSET}", ENV) == ["-f ./w ${UNSET}"]
+    assert requirements.line_readings(uv, "-f ./w${E} ${UNSET}", ENV) == [
+        ("-f ./w${E} ${UNSET}", True)
+    ]
+    requirements.read_text(uv, "-f ./w${E}\n-f ./${A}\n", "r.txt", str(tmp_path), ENV)
+    assert [s.url for s in uv.sources] == ["./w", "./${B}"]  # once: ${B} is a value
 
 
 def test_a_pip_that_may_run_on_uv_reads_both_expansions():
     request = InstallRequest("pip", "pipx install")
     request.also_uv = True
-    assert requirements.expanded_lines(request, "./w${E}", ENV) == ["./w${E}", "./w"]
+    assert requirements.line_readings(request, "./w${E}", ENV) == [
+        ("./w${E}", False),
+        ("./w${E}", True),
+    ]
 
 
-def test_uv_project_root_unset_is_refused():
+def test_uv_project_root_unset_is_refused(tmp_path):
     uv = InstallRequest("uv", "uv pip install")
-    requirements.expanded_lines(uv, "${PROJECT_ROOT}/w", {})
+    requirements.read_text(uv, "-f ${PROJECT_ROOT}/w\n", "r.txt", str(tmp_path), {})
     assert uv.problems and "PROJECT_ROOT" in uv.problems[0]
 
 

@@ -15,12 +15,18 @@ is, as a file a local folder offers (``offered``, red team 44a R44a-1).
 uv expands ``${NAME}`` in every path and URL of a requirement it parses (the command line, a
 requirements file, a project's or script's dependencies, overrides, constraints, ``--with``,
 ``--from``: red team 45a R45a-2), pip only in a requirements file's lines (``requirements.
-expanded_lines``; its ``install_req_from_line`` takes a command-line requirement as written).
-For a request uv may run, a path requirement holding ``${`` is read as written AND as uv
-expands it (``requirements.uv_expanded``): the expanded one is added as a requirement of its
-own, decided and read as the others. A URL requirement is not expanded: a ``${`` in it places
-no host Warden allows (``decide.plain_url``), so it stays refused, and its value may be a
-secret Warden would otherwise show. A ``file:`` URL naming a host is refused: uv reads
+line_readings``; its ``install_req_from_line`` takes a command-line requirement as written).
+uv parses the requirement as written first, then expands once inside the path it found (red
+team 47b R47b-2, R47b-4; checked with uv 0.13.9): with ``A='d ;'``, ``./${A}/p`` is the folder
+``d ;/p``, and ``A='${B}'`` opens ``./${B}``. So for a request uv may run, a path requirement
+holding ``${`` is read as written AND as uv expands it: the path part of its unexpanded text
+(``_path_part``: marker, ``name @`` and extras cut there) is expanded once (``requirements.
+uv_expanded``) and added as a requirement of its own whose ``opened`` path is read as it is
+(only a fragment ``#...`` cut, as uv cuts it; no ``;`` or ``[`` cut, no parse). A value that
+makes the path a URL (``${A}/x.whl`` with ``A='https://h'``) makes it a URL requirement, as uv
+takes it. A URL requirement is not expanded: a ``${`` in it places no host Warden allows
+(``decide.plain_url``), so it stays refused, and its value may be a secret Warden would
+otherwise show. A ``file:`` URL naming a host is refused: uv reads
 ``file://h/x`` as the folder ``./h/x``, pip refuses it, a WHATWG reader takes another machine.
 
 A folder with no pyproject.toml (``setup.py`` / ``setup.cfg`` only) or with ``dynamic``
@@ -34,7 +40,7 @@ import re
 from typing import Dict, List
 
 from . import installer_paths, local_wheels, offered, requirements, toml_files
-from .request import InstallRequest, Requirement
+from .request import InstallRequest, Requirement, redact_url
 
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
 MAX_PROJECTS = 200  # path sources and workspace members: at most this many folders a request
@@ -45,7 +51,6 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
     if request.tool not in ("pip", "uv") or request.child_reads:
         return  # conda builds none; a pip's own guard reads them when pip starts (R10-3)
     uv = request.tool == "uv" or request.also_uv
-    expanded = set()  # the requirements uv's expansion gave: not expanded again (one pass)
     seen = set()
     i = 0
     while i < len(request.requirements):  # grows: a project's path sources are appended
@@ -53,8 +58,8 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
         i += 1
         if req.kind != "path":
             continue
-        if uv and "${" in (req.written or req.text) and id(req) not in expanded:
-            if _add_expanded(request, req, env, expanded) and request.tool == "uv":
+        if uv and not req.expanded and "${" in (req.written or req.text):
+            if _add_expanded(request, req, env) and request.tool == "uv":
                 continue  # uv opens only the expanded text, read as its own requirement
         if _paths(req, cwd, env) is None:
             request.problems.append(
@@ -121,19 +126,45 @@ def sdists(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     return [path for path in paths if os.path.isfile(path)]
 
 
-def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str], done) -> bool:
+def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str]) -> bool:
     """``req`` as uv expands its ``${NAME}`` (see the module doc), added after the others when
-    it differs (True): decided and read as a requirement of its own. An editable or bare path
-    stays a path whatever the value (uv took it as one before expanding)."""
+    it differs (True): decided and read as a requirement of its own. Its kind, name and marker
+    are those of the text as written (uv parsed it before expanding): an editable or bare path
+    stays a path whatever the value, unless the value gives it a URL scheme."""
     written = req.written or req.text
-    text = requirements.uv_expanded(request, written, env)
-    if text == written:
+    path = _path_part(written)
+    opened = requirements.uv_expanded(request, path, env)
+    if opened == path:
         return False
-    new = requirements.editable(requirements.parse_requirement(text, req.origin))
-    new.base = req.base
-    done.add(id(new))
+    if requirements.names_url(opened):  # uv takes the value's URL as a URL: decided as one
+        new = requirements.url_reference(opened, req.origin)
+        if any(c.isspace() for c in opened):  # uv escapes it: a URL Warden would misread
+            request.problems.append(
+                f"{req.text[:200]} ({req.origin}): uv reads its expanded value as a URL "
+                "holding white space, which Warden cannot place; write the URL"
+            )
+    else:
+        shown = written.replace(path, opened, 1)  # for messages only: redacted
+        new = Requirement(redact_url(shown), req.name, "path", req.origin)
+        new.opened = opened
+        requirements.set_artifact(new, opened, opened[:5].lower() == "file:")
+        new.name = new.name or new.artifact
+    new.base, new.expanded = req.base, True
     request.requirements.append(new)
     return True
+
+
+def _path_part(text: str) -> str:
+    """The path a path requirement's text names, as written: its marker (``; ...``), its
+    ``name @`` and its extras (``.[dev]``) cut; a fragment (``#egg=x``) kept (cut by
+    ``_paths``, after uv's expansion as uv cuts it)."""
+    text = text.split(";", 1)[0].strip()
+    named = _NAMED_FILE.match(text)
+    text = named.group(1) if named else text  # `name @ file:///abs/proj`
+    head, hash_, fragment = text.partition("#")
+    if head.endswith("]") and "[" in head:
+        head = head[: head.rindex("[")].rstrip()  # `.[dev]`
+    return head + hash_ + fragment
 
 
 def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True):
@@ -141,12 +172,10 @@ def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True)
     ``installer_paths.requirement``: the text-folded one first, named as given, a ``file:``
     URL as each installer reads it, ``~`` as written) or joined as written. None: a ``file:``
     URL naming a host (the caller refuses it)."""
-    text = (req.written or req.text).split(";", 1)[0].strip()
-    named = _NAMED_FILE.match(text)
-    text = named.group(1) if named else text  # `name @ file:///abs/proj`
-    text = text.split("#", 1)[0].strip()  # `-e ./proj#egg=x`
-    if text.endswith("]") and "[" in text:
-        text = text[: text.rindex("[")].rstrip()  # `.[dev]`
+    text = req.opened if req.opened is not None else _path_part(req.written or req.text)
+    # `-e ./proj#egg=x`; uv cuts an expanded value's `#` too (`A='x#y'`: ./${A} is ./x)
+    text = text.split("#", 1)[0]
+    text = text if req.opened is not None else text.strip()  # uv opens `./x ` as written
     if not opened and not text.lower().startswith("file:"):
         return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
     # both installers' readings: a requirement does not carry which one takes it, and a path

@@ -31,6 +31,12 @@ class Requirement:
         # a file: URL's text as written, for reading the path only (never shown: ``text`` is
         # the redacted one, whose host is lower-cased, ``${D}`` too: R45a-2)
         self.written: Optional[str] = None
+        # its ``${NAME}`` already expanded by its installer's rule (pip's reading of a file
+        # line, uv's expansion of a path): never expanded again (red team 47b R47b-2)
+        self.expanded = False
+        # the path uv opens, expanded once from the path part of ``written`` (or ``text``):
+        # read as it is, never parsed or cut at ``;``, ``[`` again (``local_projects``, R47b-4)
+        self.opened: Optional[str] = None
 
     def identity(self) -> tuple:
         """Everything a decision reads of it: two requirements equal in all of it decide alike,
@@ -39,7 +45,8 @@ class Requirement:
         differently (red team 45a R45a-1)."""
         return (
             self.text, self.name, self.kind, self.pin, self.specifier, self.base,
-            self.artifact, self.artifact_version, self.own, self.written,
+            self.artifact, self.artifact_version, self.own, self.written, self.expanded,
+            self.opened,
         )  # fmt: skip
 
     def __repr__(self) -> str:

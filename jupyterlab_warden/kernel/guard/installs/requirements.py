@@ -78,13 +78,27 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     return req
 
 
+def names_url(text: str) -> bool:
+    """``text`` (a whole reference, no name or marker) names a URL other than ``file:``."""
+    return text.startswith(_VCS) or bool(_URL_SCHEME.match(text)) and text[:5].lower() != "file:"
+
+
+def url_reference(url: str, origin: str) -> Requirement:
+    """``url`` taken whole as a bare URL or VCS reference, as uv takes a path's expanded
+    value that names a scheme (``local_projects``): no name, marker or extras read in it."""
+    if url.startswith(_VCS):
+        return Requirement(redact_url(url), _egg_name(url), "vcs", origin)
+    return _artifact(Requirement(redact_url(url), None, "url", origin), url, True)
+
+
 def editable(req: Requirement) -> Requirement:
     """``req`` given as an editable (``-e X``, ``--with-editable X``, ``pipx install -e X``): an
     editable is a local folder or a VCS URL, never a name from an index, so pip and uv take a
     bare word (``-e proj``) for the folder ``proj`` (read by ``local_projects``). The name is
     kept and decided too: where a tool takes ``-e`` for a flag (``uv tool install -e NAME``)
     the word is a package from the index."""
-    if req.kind == "name":
+    if req.kind == "name" or req.kind == "invalid" and _ENV_VAR.search(req.text):
+        # `-e ${P}`: no name either, a path uv expands (checked with uv 0.13.9)
         req.kind, req.pin, req.specifier = "path", None, ""
     return req
 
@@ -233,11 +247,13 @@ def read_text(
     were decided on the earlier read)."""
     for number, written in _logical_lines(text):
         origin = f"{'constraints file ' if constraint else ''}{label} line {number}"
-        for line in expanded_lines(request, written, env):
-            _read_line(request, line, origin, base, env, depth, follow, names)
+        for line, uv in line_readings(request, written, env):
+            _read_line(request, line, origin, base, env, depth, follow, names, uv)
 
 
-def _read_line(request, line, origin, base, env, depth, follow, names) -> None:
+def _read_line(request, line, origin, base, env, depth, follow, names, uv=False) -> None:
+    """One reading of a line (``line_readings``); ``uv``: uv's, the line as written, whose
+    option values uv expands here and whose requirement's path ``local_projects`` expands."""
     spec, options = split_line(line)
     try:
         words = shlex.split(options, comments=False)
@@ -246,11 +262,12 @@ def _read_line(request, line, origin, base, env, depth, follow, names) -> None:
         return
     if not spec:
         if words:
-            _file_option(request, words, origin, base, env, depth, follow)
+            _file_option(request, words, origin, base, env, depth, follow, uv)
         return
     _requirement_options(request, words, origin)
     req = parse_requirement(spec, origin)
     req.base = base  # a local path: pip takes it from the working folder, uv from here
+    req.expanded = not uv  # pip's reading: its line already expanded, never again
     if names or req.kind in ("url", "vcs", "path"):
         # a direct reference is decided on every read (a local folder: read)
         request.requirements.append(req)
@@ -260,34 +277,46 @@ def _read_line(request, line, origin, base, env, depth, follow, names) -> None:
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 
 
-def expanded_lines(request: InstallRequest, line: str, env: Dict[str, str]) -> List[str]:
-    """``line`` with its ``${VAR}`` expanded as each installer of ``request`` expands it (red
-    team 43a R43a-3), each distinct result once. pip 23.2 (``expand_env_variables``): each
-    variable found in the ORIGINAL line, in order, replaced (``str.replace``) in the line as
-    it stands, unless its value is unset or EMPTY (kept as written). uv 0.13.9: a variable
-    that is set, even to "", is replaced; an unset one kept (checked with uv: ``./w${E}`` is
-    ``./w`` with ``E=''``), except ``${PROJECT_ROOT}`` (uv's working folder: refused here)."""
+def line_readings(
+    request: InstallRequest, line: str, env: Dict[str, str]
+) -> List[Tuple[str, bool]]:
+    """Each installer's reading of ``line`` (red team 43a R43a-3), each distinct one once, as
+    (text, uv). pip expands the whole line before it parses it (``pip_expanded``); uv parses
+    the line AS WRITTEN and expands ``${NAME}`` once, only inside what it parsed: an option's
+    value (``-r``, ``-c``, ``-e``, ``-i``, ``--extra-index-url``, ``-f``: checked with uv
+    0.13.9; ``_apply_file_option``) and a requirement's path or URL (``local_projects``).
+    Expanding uv's line whole would read a value twice (``./${A}`` with ``A='${B}'``: uv opens
+    ``./${B}``, red team 47b R47b-2) and read a value's ``;``, ``#`` or spaces as grammar
+    (``A='d ;'``: uv opens ``./d ;/x``, R47b-4); a ``${N}`` name is an error for uv."""
     from .installer_paths import tools_of
 
+    if not _ENV_VAR.search(line):
+        return [(line, False)]
     found = []
     for tool in tools_of(request):
-        if tool == "pip":
-            text = line
-            for var, name in _ENV_VAR.findall(line):
-                if env.get(name):
-                    text = text.replace(var, env[name])
-        else:
-            text = uv_expanded(request, line, env)
-        if text not in found:
-            found.append(text)
+        reading = (pip_expanded(line, env), False) if tool == "pip" else (line, True)
+        if reading not in found:
+            found.append(reading)
     return found
 
 
+def pip_expanded(line: str, env: Dict[str, str]) -> str:
+    """``line`` as pip 23.2 expands a requirements file's line (``expand_env_variables``):
+    each variable found in the ORIGINAL line, in order, replaced (``str.replace``) in the line
+    as it stands, unless its value is unset or EMPTY (kept as written)."""
+    for var, name in _ENV_VAR.findall(line):
+        if env.get(name):
+            line = line.replace(var, env[name])
+    return line
+
+
 def uv_expanded(request: InstallRequest, text: str, env: Dict[str, str]) -> str:
-    """``text`` with its ``${VAR}`` expanded as uv 0.13.9 expands a requirements file's line
-    and every PEP 508 path or URL it parses (uv-pep508 ``expand_env_vars``, red team 45a
-    R45a-2): each variable that is set, even to "", replaced in one pass; an unset one kept,
-    except ``${PROJECT_ROOT}`` (uv's working folder, which Warden does not place: refused)."""
+    """``text`` with its ``${VAR}`` expanded as uv 0.13.9 expands a requirements file's option
+    value and every PEP 508 path or URL it parses (uv-pep508 ``expand_env_vars``, red team 45a
+    R45a-2), once: each variable that is set, even to "" (checked with uv: ``./w${E}`` is
+    ``./w`` with ``E=''``), replaced in one pass (a value naming ``${B}`` stays so); an unset
+    one kept, except ``${PROJECT_ROOT}`` (uv's working folder, which Warden does not place:
+    refused). Never a whole line: uv expands after parsing (``line_readings``)."""
     text = _ENV_VAR.sub(lambda m: env.get(m.group("name"), m.group("var")), text)
     if "${PROJECT_ROOT}" in text:
         request.problems.append(
@@ -430,9 +459,10 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     return [(number, _COMMENT.sub("", line).strip()) for number, line in joined]
 
 
-def _file_option(request, words, origin, base, env, depth, follow=True) -> None:
+def _file_option(request, words, origin, base, env, depth, follow=True, uv=False) -> None:
     """An option line: EVERY option on it counts, as pip's optparse reads the whole line
-    (``--pre --index-url EVIL`` sets the index)."""
+    (``--pre --index-url EVIL`` sets the index); ``uv``: uv's reading, each value expanded as
+    uv expands it."""
     i = 0
     while i < len(words):
         word, value = words[i], None
@@ -456,11 +486,15 @@ def _file_option(request, words, origin, base, env, depth, follow=True) -> None:
         elif not takes_value and value is not None:
             request.problems.append(f"{origin}: {option} takes no value")
             return
+        if uv and value is not None and option not in ("-e", "--editable"):
+            # every value, also those uv may take as written (--trusted-host): a host then
+            # counts as trusted, the stricter reading; an editable's path: local_projects
+            value = uv_expanded(request, value, env)
         if follow or option not in ("-r", "--requirement", "-c", "--constraint"):
-            _apply_file_option(request, option, value, origin, base, env, depth)
+            _apply_file_option(request, option, value, origin, base, env, depth, uv)
 
 
-def _apply_file_option(request, option, value, origin, base, env, depth) -> None:
+def _apply_file_option(request, option, value, origin, base, env, depth, uv=False) -> None:
     from . import preference
 
     # a file's --pre, --prefer-binary, --only-binary apply to the whole install (R43b-1)
@@ -472,6 +506,7 @@ def _apply_file_option(request, option, value, origin, base, env, depth) -> None
     elif option in ("-e", "--editable"):
         request.requirements.append(editable(parse_requirement(value, origin)))
         request.requirements[-1].base = base
+        request.requirements[-1].expanded = not uv
     elif option in ("-i", "--index-url"):
         # the file's folder too: uv may test a file's location values there first (R44a-3)
         request.sources.append(Source(value, "index", origin, base))
