@@ -14,8 +14,10 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
   the frozen builtins; noted in ``sys.modules`` (unless a name is there) and on their package;
 * a standard-library module: a private copy, from the library's file (its cached bytecode when
   that matches the source and is older than the kernel), run with the frozen builtins so its
-  own imports are private copies too, kept out of ``sys.modules``: its classes and caches are
-  the guard's alone. A library file changed since the kernel started is refused;
+  own imports are private copies too, kept out of ``sys.modules`` (there only while its body
+  runs, holding its name's import lock, so another thread's import of the name waits for it):
+  its classes and caches are the guard's alone. A library file changed since the kernel
+  started is refused;
 * a built-in or lib-dynload extension module: a new instance made by ``_imp`` (modules of
   multi-phase init); one that hands back its single instance is taken as it is;
 * ``import a.b`` or ``from a import b`` where ``a`` is a package of the process's: a view of
@@ -57,10 +59,17 @@ _ROOT = globals().get("__file__", "").rsplit("/", 4)[0] or None
 _AGE = __name__.rpartition(".")[0] + ".installs.kernel_age"
 # the library's folder, as the interpreter started
 _LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
+# importlib's per-name import locks, as the boot has them: a copy standing in sys.modules holds
+# its name's lock, so another thread's import of that name waits for it (``_import_lock``)
+_BOOTSTRAP = sys.modules["_frozen_importlib"]
+_GET_IMPORT_LOCK, _DEADLOCK = _BOOTSTRAP._get_module_lock, _BOOTSTRAP._DeadlockError
+_THREAD = _thread.get_ident
 
 _LOADED = {}  # name: the module the guard loaded itself (its own, private copies, built-ins)
 _LOADING = {}  # name: the module whose body runs now (an import cycle takes it as it is)
-_LOCK = _thread.RLock()
+_LOCK = _thread.RLock()  # one first load at a time (``_first_loads``)
+_WANTING = set()  # threads waiting for ``_LOCK``
+_AWAITED = {}  # the thread holding ``_LOCK``: the import lock it waits for now
 _ABSENT = set()  # names found to be no module (a package's plain attribute)
 _TOPS = {}  # top-level name: ``_guards``' answer
 _VIEWS = {}  # name: ``_view`` of a package of the process's
@@ -68,11 +77,20 @@ _SHARED = SHARED  # the library's modules taken as the process's own (``frozen_b
 
 
 class _Spec:
-    """What ``_imp`` reads of a module's spec."""
+    """What ``_imp`` reads of a module's spec, and what an import reads of a private copy's
+    while it stands in ``sys.modules``: ``_initializing`` (``_source_module``). The guard's own
+    class: nothing of the process's runs when a copy's spec is read."""
+
+    loader = submodule_search_locations = None
+    _initializing = False
 
     def __init__(self, name: str, origin: str):
         self.name = name
         self.origin = origin
+
+    @property
+    def parent(self) -> str:
+        return self.name.rpartition(".")[0]
 
 
 class _Modules(dict):
@@ -199,9 +217,58 @@ def _module(name: str):
     module = _LOADED.get(name) or _SEALED.get(name)
     if module is not None:
         return module
-    with _LOCK:  # one first load at a time; a module being loaded: to its own thread only
+    _first_loads(name)  # one first load at a time; a module being loaded: to its own thread only
+    try:
         module = _LOADED.get(name) or _LOADING.get(name)
         return module if module is not None else _load(name)
+    finally:
+        _LOCK.release()
+
+
+def _first_loads(name: str) -> None:
+    """Take ``_LOCK``. A thread that holds the import lock ``_LOCK``'s holder waits for
+    (``_import_lock``: this thread's import of that name under way, the guard's audit hook
+    asking for a first load inside it) would wait forever, and neither lock sees the other:
+    refused, as importlib refuses a cycle of its own locks. Each side notes itself before it
+    looks at the other (``_WANTING``, ``_AWAITED``), so one of the two sees the cycle."""
+    if _LOCK._is_owned():
+        _LOCK.acquire()
+        return
+    me = _THREAD()
+    _WANTING.add(me)
+    try:
+        if any(getattr(lock, "owner", None) == me for lock in list(_AWAITED.values())):
+            raise _waits_forever(name)
+        _LOCK.acquire()
+    finally:
+        _WANTING.discard(me)
+
+
+def _import_lock(name: str):
+    """importlib's lock for ``name``, taken as an import takes it (re-entrant in its own
+    thread: the guard may load a copy inside an import of the same name, its audit hook
+    firing there). Waits for another thread's import of ``name`` to end; a wait that would
+    never end (importlib's own deadlock check, or the other thread waiting for ``_LOCK``)
+    refuses the load: the guard never goes without its copy, nor takes the process's module."""
+    lock = _GET_IMPORT_LOCK(name)
+    me = _THREAD()
+    _AWAITED[me] = lock
+    try:
+        if getattr(lock, "owner", None) in _WANTING:
+            raise _waits_forever(name)
+        lock.acquire()
+    except _DEADLOCK as error:
+        raise _waits_forever(name) from error
+    finally:
+        _AWAITED.pop(me, None)
+    return lock
+
+
+def _waits_forever(name: str) -> ImportError:
+    return ImportError(
+        f"Warden: the guard's own copy of {name} would wait forever for an import another "
+        "thread began, so the guard refuses what it was checking; try again"
+    )
 
 
 def _load(name: str):
@@ -256,24 +323,35 @@ def _source_module(name: str, path: str, package: bool):
     if package:
         space["__path__"] = [path.rpartition("/")[0]]
     own = name.startswith(_OWN + ".")
-    _LOADING[name] = module
     # in sys.modules while its body runs, as an import puts it: a module the seal found
     # (enum's ``_convert_``, dataclasses) may look it up there. A library copy is there only
-    # meanwhile; Warden's stays where the name was free
-    held = dict(sys.modules)
-    sys.modules[name] = module
+    # meanwhile; Warden's stays where the name was free. Meanwhile it holds its name's import
+    # lock and reads as initializing, as an import's module does: another thread's import of
+    # the name waits for the lock (no half-run copy), then ``importlib.import_module`` finds
+    # the process's own again; an ``import`` statement keeps the object it found before it
+    # waited, this copy, run in full (docs/threat-model.md)
+    spec = space["__spec__"] = _Spec(name, path)
+    spec._initializing = True
+    lock = _import_lock(name)
     try:
-        _EXEC(_code(path, check=name != _AGE), space)
-    except BaseException:
-        if sys.modules.get(name) is module:
-            del sys.modules[name]
-        raise
+        _LOADING[name] = module
+        held = dict(sys.modules)
+        sys.modules[name] = module
+        try:
+            _EXEC(_code(path, check=name != _AGE), space)
+        except BaseException:
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+            raise
+        finally:
+            _LOADING.pop(name, None)
+            spec._initializing = False
+            if not own:
+                _put_back(name, held)
+            elif name in held:
+                sys.modules[name] = held[name]
     finally:
-        _LOADING.pop(name, None)
-        if not own:
-            _put_back(name, held)
-        elif name in held:
-            sys.modules[name] = held[name]
+        lock.release()
     _LOADED[name] = module
     return module
 
