@@ -1713,9 +1713,15 @@ const SHELL_STATE_WRITERS: ReadonlySet<string> = new Set(
     .concat(['printf -v', 'an assignment with options'])
 );
 
-/** Programs that may start a command with another environment (the guard's PYTHONPATH gone). */
+/** Programs that may start a command with another environment (the guard's PYTHONPATH gone).
+ * Not `env`: what it does to the environment is read (`unwrap`: -i, -u, NAME=value, -S split
+ * and read again), so `env X=1 pip` is read as `X=1 pip`, and `env -i pip`, `env PYTHONPATH=
+ * pip` lose the guard through the variables they set. Its options Warden does not model
+ * (GNU's --argv0 and signal options, uutils' --file: not in WRAPPER_OPTIONS) refuse a command
+ * naming an installer (`refuseUnread`), as before (fix54spell; the kernel's
+ * `_ENVIRONMENT_CHANGERS`). */
 const ENVIRONMENT_CHANGERS: ReadonlySet<string> = new Set(
-  `sudo doas su runuser env setpriv chroot systemd-run ssh docker podman nsenter unshare
+  `sudo doas su runuser setpriv chroot systemd-run ssh docker podman nsenter unshare
   flatpak pkexec sg newgrp`.split(/\s+/)
 );
 
@@ -1801,8 +1807,12 @@ function guardLost(
   if (changed.length === 1 && changed[0] === 'PATH') {
     return PATH_CHANGED;
   }
-  return changed.length > 0
-    ? `${changed[0]} set, changed or unset since the kernel started`
+  // named by a variable other than PATH: this reason must never read as PATH_CHANGED, which
+  // the static side leaves to the kernel (`PYTHONPATH= PATH=/usr/bin pip`, `env -i PATH=...
+  // pip` were waved through: fix54spell)
+  const named = changed.find(name => name !== 'PATH');
+  return named !== undefined
+    ? `${named} set, changed or unset since the kernel started`
     : '';
 }
 

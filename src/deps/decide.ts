@@ -477,9 +477,11 @@ function requirement(
     ];
   }
   if (req.kind === 'url' || req.kind === 'vcs') {
+    // decided on the URL as written (its token is part of a trusted index's path), shown
+    // and keyed by its redacted spelling
     const directOk =
       req.kind === 'url' &&
-      urlAllowed(refUrl(req.text), allowedIndexes(policy));
+      urlAllowed(refUrl(req.written ?? req.text), allowedIndexes(policy));
     if (!directOk) {
       const what =
         req.kind === 'vcs' ? 'a version-control reference' : 'a direct URL';

@@ -21,7 +21,8 @@ describe('a pip whose guard is lost (red team 45b R45b-1)', () => {
     'export PYTHONPATH=/tmp; pip install x',
     'PYTHONPATH=src pip install x',
     'sudo pip install x',
-    'env X=1 pip install x',
+    'env PYTHONPATH= pip install x', // env's own assignments, read as the line's (fix54spell)
+    'PYTHONPATH= PATH=/usr/bin pip install x', // not only PATH: not the kernel's to tell
     'WARDEN_POLICY_FILE=/tmp/p.json pip install x',
     'env -i HOME=/tmp python3 -m pip install x'
   ])('%s is refused', line => {
@@ -50,7 +51,8 @@ describe('a pip whose guard is lost (red team 45b R45b-1)', () => {
     'python3 -m pip install su',
     'pip install x',
     'CUDA_VISIBLE_DEVICES=0 pip install x',
-    'export PATH=/opt/x/bin:$PATH; pip install x'
+    'export PATH=/opt/x/bin:$PATH; pip install x',
+    'env X=1 pip install x' // read as `X=1 pip install x` (fix54spell)
   ])('%s keeps its guard (or is the kernel to tell)', line => {
     const problems = installProblems(line).join(' ');
     expect(problems).not.toContain(REMEDY);

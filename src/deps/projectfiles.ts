@@ -465,6 +465,7 @@ function lockFiles(request: InstallRequest, pkg: Doc, origin: Place): void {
     } else if (typeof entry.url === 'string') {
       request.requirements.push({
         text: redactUrl(entry.url),
+        written: entry.url, // decided as written (a trusted index's token path)
         name: null,
         kind: 'url',
         place: where,

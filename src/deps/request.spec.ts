@@ -7,6 +7,7 @@
 import redactVectors from '../../schema/vectors/redact-url.json';
 import { decideInstall } from './decide';
 import { COMMAND_LINE, newRequest, redactUrl } from './request';
+import { parseRequirement } from './requirements';
 import { shippedData } from './shipped';
 
 const TOKEN = 'ab-0123456789abcdef0123456789abcd';
@@ -50,6 +51,40 @@ describe('redactUrl', () => {
     expect(findings.map(f => f.reason)).toEqual([
       'channel:https://conda.anaconda.org/t/***/acme'
     ]);
+    expect(JSON.stringify(findings)).not.toContain(TOKEN);
+  });
+});
+
+describe('a direct URL written with its token (fix54spell)', () => {
+  // decided as written (the token is part of the trusted index's path), shown redacted; the
+  // kernel's tests/deps/test_fix54_url_token.py
+  const index = `https://dl.cloudsmith.io/${TOKEN}/acme/repo/python/simple/`;
+  const url = `${index}black/black-24.10.0-py3-none-any.whl`;
+  const decided = (trusted: string) => {
+    const request = newRequest('pip', 'pip install');
+    request.requirements.push(parseRequirement(`black @ ${url}`, COMMAND_LINE));
+    const policy = {
+      schema_version: 1,
+      revision: 1,
+      trusted_sources: { package_indexes: ['https://pypi.org/simple', trusted] }
+    };
+    return decideInstall(request, policy, shippedData(), COMMAND_LINE);
+  };
+
+  it('keeps the text as written for the decision and shows it redacted', () => {
+    const req = parseRequirement(`black @ ${url}`, COMMAND_LINE);
+    expect(req.written).toBe(`black @ ${url}`);
+    expect(req.text).not.toContain(TOKEN);
+  });
+
+  it('is allowed under the trusted index its token names', () => {
+    expect(decided(index)).toEqual([]);
+  });
+
+  it('is refused under another index, with no token in the finding', () => {
+    const findings = decided('https://pkgs.other.example/simple/');
+    expect(findings.map(f => f.ruleId)).toEqual(['install-direct-reference']);
+    expect(findings[0].message).toContain('https://dl.cloudsmith.io/***/acme/');
     expect(JSON.stringify(findings)).not.toContain(TOKEN);
   });
 });

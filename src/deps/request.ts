@@ -20,7 +20,14 @@ export type RequirementKind =
 
 /** One thing to install: a package name, or a direct reference (URL, VCS, local path). */
 export interface Requirement {
-  text: string; // as written, any URL's credentials removed (redactUrl)
+  /** as written, any URL's credentials removed (redactUrl): what every message, finding
+   * and report shows; a URL is checked against the policy as `written` */
+  text: string;
+  /** a direct reference's text as written, for the decision only, never shown (the kernel's
+   * `Requirement.written`): `text` masks a token, so a URL under a trusted index written with
+   * its token (`/t/<token>`, a Cloudsmith or Gemfury first segment) would be decided as from
+   * an unknown place (fix54spell) */
+  written?: string;
   name: string | null; // PEP 503 normalized, when known
   kind: RequirementKind;
   place: Place;
@@ -51,7 +58,8 @@ export function requirementIdentity(r: Requirement): string {
     r.base ?? null,
     r.artifact ?? null,
     r.artifactVersion ?? null,
-    r.own ?? false
+    r.own ?? false,
+    r.written ?? null
   ]);
 }
 

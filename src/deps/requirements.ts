@@ -99,13 +99,14 @@ export function parseRequirement(raw: string, place: Place): Requirement {
     const m = NAME.exec(spec.slice(0, at));
     return {
       ...req(redactUrl(text), m ? normalize(m[1]) : null, m ? kind : 'invalid'),
+      written: text,
       // pip and uv build the file (running an sdist's setup.py) before they compare its
       // metadata name with NAME: the file's own project name is decided too (R11-19)
       ...artifactOf(kind === 'vcs' ? null : artifactFile(ref, true))
     };
   }
   if (startsWithAny(spec, VCS)) {
-    return req(redactUrl(text), eggName(spec), 'vcs');
+    return { ...req(redactUrl(text), eggName(spec), 'vcs'), written: text };
   }
   // `ftp:/x`, `data:,x`: a URL, not a path (one letter is a Windows drive)
   if (spec.includes('://') || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
@@ -116,6 +117,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
         file.artifact ?? eggName(spec),
         spec.startsWith('file:') ? 'path' : 'url'
       ),
+      written: text,
       ...file
     };
   }

@@ -47,7 +47,7 @@ LOST_LINES = [
     "export PYTHONPATH=/tmp; pip install x",
     "PYTHONPATH=src pip install x",
     "sudo pip install x",
-    "env X=1 pip install x",
+    "env PYTHONPATH= pip install x",  # env's own assignments read as the line's (fix54spell)
     "WARDEN_POLICY_FILE=/tmp/p.json pip install x",
     f"env -i HOME=/tmp {PY} -m pip install x",
 ]
@@ -96,6 +96,7 @@ def test_a_guardless_pip_that_installs_nothing_still_runs(tmp_path, line):
         f"{PY} -m pip install su",
         "git status && pip install x",
         "CUDA_VISIBLE_DEVICES=0 pip install x",
+        "env X=1 pip install x",  # read as `X=1 pip install x` (fix54spell)
     ],
 )
 def test_a_pip_keeping_its_guard_is_not_refused_for_it(tmp_path, line):

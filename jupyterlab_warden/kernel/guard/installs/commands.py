@@ -1301,10 +1301,15 @@ def _refuse_function_environment(command: List[str], function: str) -> None:
         )
 
 
-# programs that may start a command with another environment (the guard's PYTHONPATH gone)
+# programs that may start a command with another environment (the guard's PYTHONPATH gone).
+# Not `env`: what it does to the environment is read (``_unwrap``: -i, -u, NAME=value, -S
+# split and read again), so `env X=1 pip` is read as `X=1 pip`, and `env -i pip`, `env
+# PYTHONPATH= pip` lose the guard through the variables they set. Its options Warden does not
+# model (GNU's --argv0 and signal options, uutils' --file: not in ``_WRAPPER_OPTIONS``) refuse
+# a command naming an installer (``_refuse_unread``), as before (fix54spell).
 _ENVIRONMENT_CHANGERS = frozenset(
     (
-        "sudo", "doas", "su", "runuser", "env", "setpriv", "chroot", "systemd-run", "ssh",
+        "sudo", "doas", "su", "runuser", "setpriv", "chroot", "systemd-run", "ssh",
         "docker", "podman", "nsenter", "unshare", "flatpak", "pkexec", "sg", "newgrp",
     )
 )  # fmt: skip
@@ -1371,7 +1376,8 @@ def _guard_lost(command: List[str], program: str, env: Dict[str, str], line: "_L
             command, program, env
         )
     if changed:
-        return f"{changed[0]} set, changed or unset since the kernel started"
+        named = next(name for name in changed if name != "PATH")  # as guardLost names it
+        return f"{named} set, changed or unset since the kernel started"
     return _python_drops(command, program, env)
 
 
@@ -1412,7 +1418,7 @@ def _path_loses_guard(
 
     why = "PATH changed since the kernel started"
     path = env["PATH"]
-    words = [w for w in command if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w)]
+    words = _env_unwrapped(command)
     if words[:1] != [program]:
         return f"{why}, and {words[0] if words else 'a wrapper'} starts the pip"
     if not path or _EXPANSION.search(path) or not all(map(os.path.isabs, path.split(os.pathsep))):
@@ -1440,6 +1446,23 @@ def _path_loses_guard(
             f"give the full path of the {program} to run"
         )
     return ""
+
+
+def _env_unwrapped(command: List[str]) -> List[str]:
+    """``command``'s words from its program on, past its assignments and any ``env`` in front
+    (`env PATH=/venv/bin pip`: env finds pip on the PATH it sets, as `PATH=/venv/bin pip` does);
+    another wrapper stays (``_path_loses_guard`` counts it as losing the guard)."""
+    words = list(command)
+    for _ in range(4 * MAX_NESTING):
+        while words and _ASSIGNMENT_WORD.match(words[0]):
+            words = words[1:]
+        if not words or _listed_name(words[0]) != "env":
+            return words
+        try:
+            words = _unwrap("env", words[1:], {})
+        except Unreadable:
+            return words  # not read here: env stays the wrapper that starts the pip
+    return words
 
 
 # An assignment the line reading does not model as a value (red team 11 R11-6, R11-16,

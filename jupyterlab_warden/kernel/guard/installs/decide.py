@@ -386,7 +386,10 @@ def _requirement(req: Requirement, policy, data, deny, allow, request) -> List[F
             )
         ]
     if req.kind in ("url", "vcs"):
-        direct_ok = req.kind == "url" and url_allowed(_ref_url(req.text), allowed_indexes(policy))
+        # decided on the URL as written (its token is part of a trusted index's path), shown
+        # and keyed by its redacted spelling
+        written = _ref_url(req.written or req.text)
+        direct_ok = req.kind == "url" and url_allowed(written, allowed_indexes(policy))
         if not direct_ok:
             what = "a version-control reference" if req.kind == "vcs" else "a direct URL"
             out.append(

@@ -13,7 +13,9 @@ class Requirement:
     """One thing to install: a package name, or a direct reference (URL, VCS, local path)."""
 
     def __init__(self, text: str, name: Optional[str], kind: str, origin: str, pin=None):
-        self.text = text  # as written (a URL's credentials removed: see redact_url)
+        # as written, a URL's credentials removed (redact_url): what every message, event,
+        # fingerprint and log shows; a URL is checked against the policy as ``written``
+        self.text = text
         self.name = name  # PEP 503 normalized, when known
         # "name" | "conda" (a conda package name) | "url" | "vcs" | "path" | "offered" (a file
         # a local folder offers, which the install may take: ``offered``)
@@ -28,8 +30,11 @@ class Requirement:
         # an "offered" project folder the user builds (``offered.add_locked``, R45a-8): its
         # name is the folder's own, fetched from no index, so no imitation of one
         self.own = False
-        # a file: URL's text as written, for reading the path only (never shown: ``text`` is
-        # the redacted one, whose host is lower-cased, ``${D}`` too: R45a-2)
+        # a direct reference's text as written (a URL, a VCS or file: URL), for the decision
+        # and for reading the path only, never shown: ``text`` is the redacted one, whose
+        # host is lower-cased, ``${D}`` too (R45a-2), and whose token is masked, so a URL
+        # under a trusted index written with its token (``/t/<token>``, a Cloudsmith or
+        # Gemfury first segment) would be decided as from an unknown place (fix54spell)
         self.written: Optional[str] = None
         # its ``${NAME}`` already expanded by its installer's rule (pip's reading of a file
         # line, uv's expansion of a path): never expanded again (red team 47b R47b-2)

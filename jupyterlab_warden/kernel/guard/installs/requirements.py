@@ -53,18 +53,20 @@ def parse_requirement(text: str, origin: str) -> Requirement:
         ref = ref.strip()
         kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
         req = Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
-        req.written = text if kind == "path" else None
+        req.written = text
         # pip and uv build the file (running an sdist's setup.py) before they compare its
         # metadata name with NAME: the file's own project name is decided too (R11-19)
         if kind != "vcs":
             set_artifact(req, ref, True)
         return req
     if spec.startswith(_VCS):
-        return Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
+        req = Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
+        req.written = text
+        return req
     if "://" in spec or _URL_SCHEME.match(spec):  # `ftp:/x`, `data:,x`: a URL, not a path
         kind = "path" if spec.startswith("file:") else "url"
         req = Requirement(redact_url(text), None, kind, origin)
-        req.written = text if kind == "path" else None
+        req.written = text
         return _artifact(req, spec, True)
     if _looks_like_path(spec):
         return _artifact(Requirement(text, None, "path", origin), spec, False)

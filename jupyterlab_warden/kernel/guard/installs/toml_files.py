@@ -562,6 +562,7 @@ def _lock_files(request: InstallRequest, package: dict, origin: str, registry: L
             request.problems.append(f"{origin}: a {what} url is not a string")
         elif isinstance(url, str):
             locked = Requirement(redact_url(url), None, "url", f"{origin} {what}")
+            locked.written = url  # decided as written (a trusted index's token path)
             requirements.set_artifact(locked, url, True)  # its file's project (R11-19)
             request.requirements.append(locked)
         # the file a local source installs: decided by its name's project and version (its
