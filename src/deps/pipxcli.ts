@@ -8,6 +8,12 @@
  * (scripts/pipx-cli-table.py); an option that table does not list, an ambiguous prefix, a
  * valued option without its value, or an option where a value belongs is a refusal with that
  * reason (deny by default). Never throws.
+ *
+ * `--` is read as argparse reads it on the Python pipx runs with (3.11; red team 47b): see
+ * pipx_cli.py. The words after it are positional; a fixed positional takes a `--` among or right
+ * after those words and drops it (`runpip VENV -- install X` hands pip `install X`); `inject`
+ * given first (parse_intermixed_args) with `--` before the venv name and an option after it is
+ * refused (Python versions differ), as is a `--` taken as a name.
  */
 import table from '../../schema/pipx-cli.json';
 import { redactUrl } from './request'; // every word a message quotes: no credential in it
@@ -73,7 +79,13 @@ export function parsePipx(args: string[]): PipxLine | string {
       remainder: null
     };
     if (!entry.subcommands) {
-      return leaf(entry, line, args, i);
+      // pipx/main.py parse_pipx_args: `inject` as the first word is parsed with
+      // parse_intermixed_args, every other line with parse_args
+      const found = leaf(entry, line, args, i, key === 'inject' && i === 1);
+      if (typeof found !== 'string' && found.positionals.includes('--')) {
+        return 'a pipx `--` taken as a package or venv name is not read by Warden';
+      }
+      return found;
     }
     const reached = readOptions(entry, line, args, i);
     if (typeof reached === 'string') {
@@ -99,7 +111,8 @@ function leaf(
   entry: Entry,
   line: PipxLine,
   args: string[],
-  start: number
+  start: number,
+  intermixed: boolean
 ): PipxLine | string {
   const tailAt = entry.positionals.findIndex(p => p[1] === '...');
   const tail = tailAt < 0 ? null : tailAt;
@@ -108,6 +121,17 @@ function leaf(
     const word = args[i];
     if (word === '--') {
       const rest = args.slice(i + 1);
+      if (
+        intermixed &&
+        !line.positionals.length &&
+        rest.some(w => isOption(entry.options, w))
+      ) {
+        return (
+          'pipx inject with `--` before the venv name and an option after it: Python ' +
+          "3.11's parse_intermixed_args drops the `--` and reads the option, Python " +
+          '3.12.8+ and 3.13.1+ read it as a name; not read by Warden'
+        );
+      }
       if (tail === null) {
         line.positionals.push(...rest);
       } else {
@@ -125,20 +149,36 @@ function leaf(
     }
     if (tail !== null) {
       // argparse matches the positionals and the words after them (options too) at once
-      const rest = args.slice(i);
-      if (
-        rest
-          .slice(0, tail - line.positionals.length)
-          .some(w => isOption(entry.options, w))
-      ) {
-        return "a pipx option between a command's positional words is not read by Warden";
-      }
-      splitTail(line, rest, tail);
-      return line;
+      return readTail(entry, line, args.slice(i), tail);
     }
     line.positionals.push(word);
     i++;
   }
+  return line;
+}
+
+/** `rest` (from the first positional word on) split into the fixed positional words and the
+ * words `run`/`runpip`/`exec` hand on. Each fixed positional's pattern `(-*A-*)` takes a first
+ * `--` among those words or right after them, and argparse drops it. */
+function readTail(
+  entry: Entry,
+  line: PipxLine,
+  rest: string[],
+  tail: number
+): PipxLine | string {
+  const need = tail - line.positionals.length;
+  const at = rest.slice(0, need + 1).indexOf('--');
+  const dash = at < 0 ? rest.length : at;
+  if (
+    rest.slice(0, Math.min(dash, need)).some(w => isOption(entry.options, w))
+  ) {
+    return "a pipx option between a command's positional words is not read by Warden";
+  }
+  splitTail(
+    line,
+    at < 0 ? rest : [...rest.slice(0, at), ...rest.slice(at + 1)],
+    tail
+  );
   return line;
 }
 

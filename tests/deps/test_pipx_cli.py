@@ -2,10 +2,10 @@
 
 pipx (pinned in requirements-dev.txt) builds its argparse parser here; for a generated corpus of
 command lines (every command, every option in full, by each prefix, with ``=value``, attached
-and combined short options, ``--``, missing values, unknown options), whenever pipx's parser
-accepts a line, Warden either refuses it or reads the same options, values and positional
-words, and the same index. Lines no parser should accept are cut at every word: no reader
-path may raise.
+and combined short options, ``--`` at every place of a drawn sample and twice, missing values,
+unknown options), whenever pipx's parser accepts a line, Warden either refuses it or reads the
+same options, values and positional words, and the same index. Lines no parser should accept
+are cut at every word: no reader path may raise.
 """
 
 import argparse
@@ -98,10 +98,30 @@ def _forms(command: str) -> list:
     return lines
 
 
+def _dashdash(command: str, rng) -> list:
+    """Lines of ``command`` with ``--`` put in: every position of a few of its lines (drawn
+    with ``rng``) and, in some, a second ``--`` (red team 47b: argparse drops a ``--`` or keeps
+    it by where it stands, and pipx parses ``inject`` with ``parse_intermixed_args``)."""
+    head = command.split()
+    lines = []
+    forms = _forms(command)
+    for words in rng.sample(forms, min(12, len(forms))):
+        body = words[len(head) :]
+        for at in range(len(body) + 1):
+            once = body[:at] + ["--"] + body[at:]
+            lines.append(head + once)
+            twice = rng.randrange(len(once) + 1)
+            lines.append(head + once[:twice] + ["--"] + once[twice:])
+    return lines
+
+
 def corpus() -> list:
+    import random
+
+    rng = random.Random(47)  # fixed: the same lines on every run
     lines = [["--version"], ["--global", "list"], ["-q", "install", "black"], ["--ver"]]
     for command in _leaves():
-        lines += _forms(command)
+        lines += _forms(command) + _dashdash(command, rng)
     return lines
 
 
@@ -192,7 +212,7 @@ def _positionals(ns, command: str) -> list:
 
 
 def test_warden_reads_every_line_pipx_accepts_as_pipx(real_pipx, tmp_path):
-    checked = refused = rejected = 0
+    checked = refused = rejected = dashed = 0
     for words in corpus():
         ns = real_pipx(words)
         if ns is None:
@@ -203,6 +223,7 @@ def test_warden_reads_every_line_pipx_accepts_as_pipx(real_pipx, tmp_path):
             refused += 1
             continue
         checked += 1
+        dashed += "--" in words
         command = _command(ns)
         assert line.command == command, words
         if "subcommands" in TABLE[command]:
@@ -217,6 +238,7 @@ def test_warden_reads_every_line_pipx_accepts_as_pipx(real_pipx, tmp_path):
         if request is not None and not request.problems and getattr(ns, "index_url", None):
             assert ns.index_url in [s.url for s in request.sources], words
     assert checked > 2000 and rejected > 1000, (checked, refused, rejected)
+    assert dashed > 400, dashed  # lines with `--` read, not only refused (red team 47b)
 
 
 def test_a_prefix_or_attached_index_is_read():
@@ -440,6 +462,7 @@ DASH_VALUE_VECTORS = [
     v
     for v in PARSE_VECTORS["vectors"]
     if any(w.startswith("-") and (" " in w or _NEGATIVE.match(w)) for w in v["args"])
+    and "--" not in v["args"]  # held by test_a_dashdash_vector_is_read_as_pipx_reads_it
 ]
 
 
@@ -457,3 +480,28 @@ def test_a_dash_word_that_is_a_value_is_read_as_pipx_reads_it(vector, real_pipx)
         if TABLE[line.command]["options"][option][1] == 1:
             assert getattr(ns, dest) == value, (vector["args"], dest)
     assert line.positionals + (line.remainder or []) == _positionals(ns, line.command)
+
+
+DASHDASH_VECTORS = [v for v in PARSE_VECTORS["vectors"] if "--" in v["args"]]
+
+
+@pytest.mark.parametrize("vector", DASHDASH_VECTORS, ids=lambda v: " ".join(v["args"]))
+def test_a_dashdash_vector_is_read_as_pipx_reads_it(vector, real_pipx):
+    """Red team 47b: each `--` vector that pipx's parser accepts is read as it reads it (the
+    words after `--`, the one a positional drops, the ones run/runpip/exec hand on), or refused
+    for a `--` whose reading differs between Python versions (the refusal names it) or for an
+    option between a command's positional words (read by no Warden path)."""
+    ns = real_pipx(vector["args"])
+    line = pipx_cli.parse(vector["args"])
+    if ns is None:
+        return
+    if isinstance(line, str):
+        assert "`--`" in line or "between a command's positional words" in line, line
+        return
+    for dest, option, value in line.options:
+        if TABLE[line.command]["options"][option][1] == 1:
+            assert getattr(ns, dest) == value, (vector["args"], dest)
+    assert line.positionals + (line.remainder or []) == _positionals(ns, line.command)
+    if line.command in ("runpip", "exec"):
+        handed = ns.pipargs if line.command == "runpip" else ns.app_args
+        assert line.remainder == handed, vector["args"]

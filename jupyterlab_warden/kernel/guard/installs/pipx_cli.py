@@ -7,6 +7,15 @@ Each command's real option table is in schema/pipx-cli.json, generated from pipx
 option without its value, or an option where a value belongs is a refusal with that reason
 (deny by default: argparse refuses these too, or Warden would be guessing). Never raises.
 
+``--`` is read as argparse reads it on the Python pipx runs with (3.11; red team 47b): the
+words after it are positional; a fixed positional's ``(-*A-*)`` pattern takes a ``--`` among
+or right after those words and drops it (``runpip VENV -- install X`` hands pip ``install X``);
+a ``REMAINDER`` part keeps any later one. ``pipx inject`` given first is parsed with
+``parse_intermixed_args``, which on 3.11 (and 3.12.1, 3.13.0) drops a ``--`` before the venv
+name and reads the options after it, while its rewrite (CPython gh-125355: 3.12.8+, 3.13.1+)
+reads them as names: that form is refused, as is a ``--`` taken as a name (which of several
+``--`` argparse drops changed with gh-81691).
+
 The same reading is in src/deps/pipxcli.ts; tests/deps/test_pipx_cli.py holds it to the real
 pipx parser.
 """
@@ -50,7 +59,12 @@ def parse(args: List[str], commands: Optional[dict] = None):
         entry = commands[key]
         line = PipxLine(key)
         if "subcommands" not in entry:
-            return _leaf(entry, line, args, i)
+            # pipx/main.py parse_pipx_args: `inject` as the first word is parsed with
+            # parse_intermixed_args, every other line with parse_args
+            found = _leaf(entry, line, args, i, intermixed=key == "inject" and i == 1)
+            if isinstance(found, PipxLine) and "--" in found.positionals:
+                return "a pipx `--` taken as a package or venv name is not read by Warden"
+            return found
         i = _options(entry, line, args, i)
         if isinstance(i, str):
             return i
@@ -65,13 +79,23 @@ def parse(args: List[str], commands: Optional[dict] = None):
         key, i = f"{key} {word}".strip(), i + 1
 
 
-def _leaf(entry: dict, line: PipxLine, args: List[str], i: int):
+def _leaf(entry: dict, line: PipxLine, args: List[str], i: int, intermixed: bool):
     specs = entry["positionals"]
     tail = next((n for n, (_d, nargs) in enumerate(specs) if nargs == "..."), None)
     while i < len(args):
         word = args[i]
         if word == "--":
             rest = args[i + 1 :]
+            if (
+                intermixed
+                and not line.positionals
+                and any(_is_option(entry["options"], w) for w in rest)
+            ):
+                return (
+                    "pipx inject with `--` before the venv name and an option after it: Python "
+                    "3.11's parse_intermixed_args drops the `--` and reads the option, Python "
+                    "3.12.8+ and 3.13.1+ read it as a name; not read by Warden"
+                )
             if tail is None:
                 line.positionals += rest
             else:
@@ -84,13 +108,23 @@ def _leaf(entry: dict, line: PipxLine, args: List[str], i: int):
             continue
         if tail is not None:
             # argparse matches the positionals and the words after them (options too) at once
-            rest = args[i:]
-            if any(_is_option(entry["options"], w) for w in rest[: tail - len(line.positionals)]):
-                return "a pipx option between a command's positional words is not read by Warden"
-            _split_tail(line, rest, tail)
-            return line
+            return _tail(entry, line, args[i:], tail)
         line.positionals.append(word)
         i += 1
+    return line
+
+
+def _tail(entry: dict, line: PipxLine, rest: List[str], tail: int):
+    """``rest`` (from the first positional word on) split into the fixed positional words and
+    the words ``run``/``runpip``/``exec`` hand on. Each fixed positional's pattern ``(-*A-*)``
+    takes a first ``--`` among those words or right after them, and argparse drops it."""
+    need = tail - len(line.positionals)
+    dash = rest.index("--") if "--" in rest[: need + 1] else len(rest)
+    if any(_is_option(entry["options"], w) for w in rest[: min(dash, need)]):
+        return "a pipx option between a command's positional words is not read by Warden"
+    if dash < len(rest):
+        rest = rest[:dash] + rest[dash + 1 :]
+    _split_tail(line, rest, tail)
     return line
 
 
