@@ -844,6 +844,7 @@ function requestOf(
     // `cd DIR && pip install -r r.txt` reads DIR/r.txt
     context = { ...context, cwd: path.resolve(context.cwd, inv.cwd) };
   }
+  context = { ...context, program: inv.program };
   return withProblem(inv, context, requestOfInvocation(inv, merged, context));
 }
 

@@ -189,6 +189,9 @@ const CONDA_LONG =
 export interface CommandContext extends FileContext {
   cwd: string;
   place: Place;
+  /** the program the install starts, as the command names it (`venv/bin/pip`, `python3`):
+   * its prefix is the site whose pip.conf pip reads (pipconfig.ts) */
+  program?: string;
 }
 
 /** `option` (without `=value`) as pip's optparse would resolve it, or null. */

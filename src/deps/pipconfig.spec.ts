@@ -1,7 +1,8 @@
 /**
- * The pip config files the static side reads (pipconfig.ts): what the scanned project shows
- * (PIP_CONFIG_FILE in the install's environment, a `.venv` it carries), never the scanning
- * user's own files, read as pip's configparser reads them. The shared vectors (static50: ...)
+ * The pip config files the static side reads (pipconfig.ts): each place pip reads, as the
+ * install's own environment and program set it (PIP_CONFIG_FILE, HOME and the XDG folders, the
+ * program's prefix, a `.venv` the project carries), never the scanning user's own home or the
+ * machine's /etc, read as pip's configparser reads them. The shared vectors (static50: ...)
  * pin the decisions both sides make on a PIP_CONFIG_FILE.
  */
 import * as fs from 'node:fs';
@@ -83,22 +84,91 @@ describe("a scanned project's virtualenv pip.conf", () => {
   });
 });
 
-describe('the config files of the user and the machine', () => {
-  it('are never read: the advice does not depend on who runs the scan', () => {
-    write('home/.config/pip/pip.conf', EVIL_INDEX);
-    write('home/.pip/pip.conf', EVIL_INDEX);
-    write('xdg/pip/pip.conf', EVIL_INDEX);
-    const env = {
-      HOME: path.join(dir, 'home'),
-      XDG_CONFIG_HOME: path.join(dir, 'xdg'),
-      XDG_CONFIG_DIRS: path.join(dir, 'xdg')
-    };
-    expect(pipConfigFiles(env, dir)).toEqual([
+describe("the places pip's own config files are, as the start sets them", () => {
+  it("reads no file of the scanning user's home or the machine's (/etc)", () => {
+    // a scan's start sets nothing: HOME, XDG_* and PATH unset are the scanning machine's
+    expect(pipConfigFiles({}, dir, 'pip')).toEqual([
       path.join(dir, '.venv', 'pip.conf'),
       path.join(dir, '.venv', 'pip.ini')
     ]);
-    const urls = request('pip install black', env).sources.map(s => s.url);
-    expect(urls).toEqual(['https://pypi.org/simple']);
+    expect(pipConfigFiles({ XDG_CONFIG_DIRS: ' ' }, dir)).not.toContain(
+      '/etc/xdg/pip/pip.conf'
+    );
+  });
+
+  it("takes HOME and the XDG folders the start sets, in pip's order (R47c-2)", () => {
+    const env = {
+      HOME: 'home',
+      XDG_CONFIG_HOME: 'xdg',
+      XDG_CONFIG_DIRS: `${path.join(dir, 'etc')}:`,
+      VIRTUAL_ENV: 'envs/a',
+      PIP_CONFIG_FILE: 'named.conf'
+    };
+    const at = (...parts: string[]) => path.join(dir, ...parts);
+    expect(pipConfigFiles(env, dir, 'pip')).toEqual([
+      // global, user (legacy, XDG), site, PIP_CONFIG_FILE: lowest priority first
+      at('etc', 'pip', 'pip.conf'),
+      at('pip', 'pip.conf'), // an empty XDG_CONFIG_DIRS entry: the working folder
+      at('home', '.pip', 'pip.conf'),
+      at('xdg', 'pip', 'pip.conf'),
+      at('.venv', 'pip.conf'),
+      at('.venv', 'pip.ini'),
+      at('envs', 'a', 'pip.conf'),
+      at('envs', 'a', 'pip.ini'),
+      at('named.conf')
+    ]);
+  });
+
+  it("expands ~ with the start's HOME only; ~ as written is a folder named ~", () => {
+    const files = pipConfigFiles({ XDG_CONFIG_HOME: '~/cfg' }, dir);
+    expect(files).toContain(path.join(dir, '~', 'cfg', 'pip', 'pip.conf'));
+    expect(files.filter(f => !f.startsWith(dir))).toEqual([]);
+    expect(
+      pipConfigFiles({ HOME: 'h', XDG_CONFIG_HOME: '~/cfg' }, dir)
+    ).toContain(path.join(dir, 'h', 'cfg', 'pip', 'pip.conf'));
+    expect(pipConfigFiles({ HOME: '' }, dir)).toContain('/.pip/pip.conf');
+  });
+
+  it("reads the site config of the program's prefix (R47c-1)", () => {
+    const site = (program: string, env: Record<string, string> = {}) =>
+      pipConfigFiles(env, dir, program, p => fs.realpathSync(p)).filter(f =>
+        f.endsWith('pip.conf')
+      );
+    expect(site('venv/bin/pip')).toContain(path.join(dir, 'venv', 'pip.conf'));
+    // a bare name: every folder of the PATH the start sets (the machine's PATH: none)
+    expect(site('pip', { PATH: 'tools/bin:/opt/x/bin' })).toEqual([
+      path.join(dir, '.venv', 'pip.conf'),
+      path.join(dir, 'tools', 'pip.conf'),
+      '/opt/x/pip.conf'
+    ]);
+    // a link: its real file's prefix as well (a Python finds its prefix from it)
+    write('envs/a/bin/pip', '');
+    fs.mkdirSync(path.join(dir, 'links', 'bin'), { recursive: true });
+    fs.symlinkSync(
+      path.join(dir, 'envs/a/bin/pip'),
+      path.join(dir, 'links/bin/pip')
+    );
+    expect(site('links/bin/pip')).toEqual([
+      path.join(dir, '.venv', 'pip.conf'),
+      path.join(dir, 'links', 'pip.conf'),
+      path.join(fs.realpathSync(dir), 'envs', 'a', 'pip.conf')
+    ]);
+  });
+
+  it('decides what a file in each place names, for the line that points there', () => {
+    write('home/.config/pip/pip.conf', EVIL_INDEX);
+    expect(rules('!pip install black')).toEqual([]);
+    expect(rules('!HOME=home pip install black')).toEqual([
+      'install-index-not-allowed'
+    ]);
+    write('py/pip.conf', EVIL_INDEX);
+    expect(rules('!py/bin/python -m pip install black')).toEqual([
+      'install-index-not-allowed'
+    ]);
+    const found = request('PATH=py/bin pip install black').sources.find(
+      s => s.url === 'https://evil.example/simple'
+    );
+    expect(found?.place.origin).toBe('pip config py/pip.conf [global]');
   });
 });
 

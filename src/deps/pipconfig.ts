@@ -1,16 +1,23 @@
 /**
- * The pip config files a scanned install would read, where the project shows them (the static
- * part of the kernel's `installs/sources.py` `pip_config_files` / `_pip_config`).
+ * The pip config files a scanned install would read (the static part of the kernel's
+ * `installs/sources.py` `pip_config_files` / `_pip_config`, one list in the same places and
+ * order).
  *
- * The kernel reads every file pip reads on its machine. The static side reads only what the
- * scanned project itself decides: the file `PIP_CONFIG_FILE` names in the install's own
- * environment (a line's assignment, or the environment a caller passes; a relative name from
- * the folder the install runs in; `os.devnull` means pip reads no config file at all), and the
- * site config of a virtual environment the project carries (`.venv/pip.conf` in the folder the
- * install runs in, and `$VIRTUAL_ENV/pip.conf` when the install's environment names one;
- * `pip.ini` too, pip's name for it on Windows). The scanning user's own and the system's
- * config files (`~/.config/pip/pip.conf`, `/etc/pip.conf`) are never read: advice must not
- * depend on who runs the scan (the kernel reads them where the install runs).
+ * pip reads, lowest priority first (pip's `Configuration.iter_config_files` loaded in its
+ * override order): global (`$XDG_CONFIG_DIRS/pip/pip.conf`, `/etc/pip.conf`), user
+ * (`~/.pip/pip.conf`, `$XDG_CONFIG_HOME/pip/pip.conf`), site (`sys.prefix/pip.conf` of the
+ * Python the start runs), then the file `PIP_CONFIG_FILE` names (`os.devnull`: no config file
+ * at all). The static side takes each of these places as the install's own environment sets
+ * it (a line's assignment or export, or what a caller passes), a relative one from the folder
+ * the install runs in: a line that points HOME or an XDG folder into the project makes pip
+ * read project files (red team 47c R47c-2), and a pip run from a virtual environment the
+ * project carries reads that environment's site config (`venv/bin/pip`: `venv/pip.conf`,
+ * R47c-1). Left out, as no scanned text decides them: the scanning user's own home (HOME or
+ * XDG_CONFIG_HOME unset, `~user`), the machine's `/etc/pip.conf` and the `/etc/xdg` default,
+ * and the prefix of a bare program name found on a PATH the line does not set; `.venv` in the
+ * install's folder stands for the kernel's own environment. The kernel reads all of them
+ * where the install runs. `pip.ini` (pip's name on Windows) is read beside each site
+ * `pip.conf`.
  *
  * A file is read as pip reads it, with Python's `configparser.RawConfigParser` rules
  * (`readIni`): sections `global` and the command's own, `[DEFAULT]` keys in every section.
@@ -28,28 +35,105 @@ export interface PipConfigSetting {
   place: Place;
 }
 
-/** The config files the static side reads for a pip started in `cwd` with `env`, lowest
- * priority first (pip's order: site, then PIP_CONFIG_FILE). */
+/** The config files the static side reads for `program` (a pip or a Python as the command
+ * names it; '' when unknown) started in `cwd` with `env`, lowest priority first (pip's
+ * order: global, user, site, PIP_CONFIG_FILE). `realPath`: the reader's link resolution, for
+ * the prefix of a program that is a link (a Python finds its prefix from its real file). */
 export function pipConfigFiles(
   env: Readonly<Record<string, string>>,
-  cwd: string
+  cwd: string,
+  program = '',
+  realPath?: (fullPath: string) => string
 ): string[] {
   const named = env.PIP_CONFIG_FILE;
   if (named === os.devNull) {
     return []; // pip loads no config file then (`Configuration._load_config_files`)
   }
-  const venvs = [path.join(cwd, '.venv')];
-  if (env.VIRTUAL_ENV) {
-    venvs.push(path.resolve(cwd, env.VIRTUAL_ENV));
+  const conf = (folder: string) => path.resolve(cwd, folder, 'pip', 'pip.conf');
+  // global: XDG_CONFIG_DIRS as set (a blank one is platformdirs' /etc/xdg, the machine's)
+  const given =
+    env.XDG_CONFIG_DIRS !== undefined ? env.XDG_CONFIG_DIRS.split(':') : [];
+  const files = asGivenAndExpanded(given, env).map(conf);
+  // user: the legacy file, then XDG_CONFIG_HOME (blank: ~/.config), `~` the start's HOME
+  const legacy = expandUser('~/.pip/pip.conf', env);
+  if (legacy !== null) {
+    files.push(path.resolve(cwd, legacy));
   }
-  const files = venvs.flatMap(v => [
-    path.join(v, 'pip.conf'),
-    path.join(v, 'pip.ini')
-  ]);
+  const home = env.XDG_CONFIG_HOME ?? '';
+  const homes = asGivenAndExpanded(home ? [home] : [], env);
+  const fallback = home.trim() ? null : expandUser('~/.config', env);
+  files.push(...[...homes, ...(fallback === null ? [] : [fallback])].map(conf));
+  // site: the prefix of the Python the start runs
+  for (const prefix of pipPrefixes(env, cwd, program, realPath)) {
+    files.push(path.join(prefix, 'pip.conf'), path.join(prefix, 'pip.ini'));
+  }
   if (named) {
     files.push(path.resolve(cwd, named));
   }
   return [...new Set(files)];
+}
+
+/** Each path as written (a pip that does not expand `~` reads the folder `~x` in its working
+ * folder) and with `~` expanded where the start's environment decides it (the kernel's
+ * `_as_given_and_expanded`). */
+function asGivenAndExpanded(
+  paths: readonly string[],
+  env: Readonly<Record<string, string>>
+): string[] {
+  const found: string[] = [];
+  for (const p of paths) {
+    const expanded = p.startsWith('~') ? expandUser(p, env) : null;
+    found.push(p, ...(expanded === null ? [] : [expanded]));
+  }
+  return [...new Set(found)];
+}
+
+/** `os.path.expanduser` as the start's Python runs it, where its environment decides it: `~`
+ * is HOME as set (empty: `/`); null when HOME is unset (the account's home: the scanning
+ * user's own, not the project's) or for `~user` (the password database of the machine). */
+function expandUser(
+  p: string,
+  env: Readonly<Record<string, string>>
+): string | null {
+  const cut = p.indexOf('/') < 0 ? p.length : p.indexOf('/');
+  if (cut > 1 || env.HOME === undefined) {
+    return null;
+  }
+  return env.HOME.replace(/\/+$/, '') + p.slice(cut) || '/';
+}
+
+/** The prefixes whose `pip.conf` the started pip may read as its site config (`sys.prefix`,
+ * the kernel's `_pip_prefixes`): VIRTUAL_ENV's, the project's `.venv` (standing for the
+ * kernel's own), and the program's: a path from the install's folder (with its links
+ * resolved where the reader can), or for a bare name the parent of every folder of a PATH the
+ * start's environment sets (each, where the kernel takes the first holding the program: a
+ * file read more refuses at worst). */
+function pipPrefixes(
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  program: string,
+  realPath?: (fullPath: string) => string
+): string[] {
+  const prefixes = [path.join(cwd, '.venv')];
+  if (env.VIRTUAL_ENV) {
+    prefixes.push(path.resolve(cwd, env.VIRTUAL_ENV));
+  }
+  const programs = program.includes('/')
+    ? [path.resolve(cwd, program)]
+    : program && env.PATH !== undefined
+      ? env.PATH.split(':').map(d => path.resolve(cwd, d, program))
+      : [];
+  for (const found of programs) {
+    prefixes.push(path.dirname(path.dirname(found)));
+    try {
+      if (realPath) {
+        prefixes.push(path.dirname(path.dirname(realPath(found))));
+      }
+    } catch {
+      // not there (or no link the reader can resolve): the path as written is all
+    }
+  }
+  return [...new Set(prefixes)];
 }
 
 /** The settings of sections `global` and the request's pip command (`install`, `download`...)
@@ -72,7 +156,12 @@ export function pipConfigSettings(
     command = 'install'; // pipx install|inject|upgrade|run run `pip install`
   }
   const out: PipConfigSetting[] = [];
-  for (const file of pipConfigFiles(context.env, context.cwd)) {
+  for (const file of pipConfigFiles(
+    context.env,
+    context.cwd,
+    context.program,
+    context.realPath
+  )) {
     const label = context.label(file);
     let text: string;
     try {

@@ -18,7 +18,15 @@ describe('artifactName', () => {
     ['https://h/p/download.zip', true, null],
     ['https://h/p/a-1.0-x-py3-none-any.whl', true, null],
     ['https://h/p/a-1.0-py3-none.whl', true, null],
-    ['https://h/p/a-latest.tar.gz', true, null]
+    ['https://h/p/a-latest.tar.gz', true, null],
+    // a URL's file is the last segment of its path, never its scheme or host (R47c-8)
+    ['file:torcj-1.0-py3-none-any.whl', true, 'torcj'],
+    ['file:torcj-1.0.tar.gz', true, 'torcj'],
+    ['file:///w/torc%6a-1.0.tar.gz', true, 'torcj'],
+    ['https://torch-1.0.tar.gz', true, null],
+    ['https://torch-1.0.tar.gz/', true, null],
+    ['https://h\\torcj-1.0.tar.gz', true, 'torcj'],
+    ['C:/dist/torcj-1.0.tar.gz', false, 'torcj']
   ])('%s -> %s', (ref: string, url: boolean, project: string | null) => {
     expect(artifactName(ref, url)).toBe(project);
   });

@@ -162,6 +162,9 @@ function eggName(spec: string): string | null {
 const WHEEL_PART = /^[A-Za-z0-9._]+$/;
 const SDIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const VERSION_START = /^[vV]?[0-9]/;
+// a URL's scheme and `//host` (up to a slash or backslash), before its path (one letter
+// is a Windows drive: `C:/x`)
+const URL_START = /^[A-Za-z][A-Za-z0-9+.-]+:(?:\/\/[^/\\]*)?/;
 
 /** Python's `urllib.parse.unquote`: each valid `%XX` run decoded as UTF-8 (invalid bytes
  * replaced), anything else kept as written. */
@@ -196,8 +199,11 @@ export function artifactFile(
   ref: string,
   url: boolean
 ): [string, string] | null {
-  const trimmed = ref.trim().split('#')[0].split('?')[0].replace(/\/+$/, '');
-  const slashed = trimmed.replace(/\\/g, '/');
+  let trimmed = ref.trim().split('#')[0].split('?')[0];
+  // a URL's file is the last segment of its path: `file:torcj-1.0.tar.gz` names
+  // torcj-1.0.tar.gz in the working folder, `https://torch-1.0.tar.gz` no file (R47c-8)
+  trimmed = url ? trimmed.replace(URL_START, '') : trimmed;
+  const slashed = trimmed.replace(/\/+$/, '').replace(/\\/g, '/');
   const raw = slashed.slice(slashed.lastIndexOf('/') + 1);
   const base = url ? unquote(raw) : raw;
   const low = base.toLowerCase();

@@ -88,6 +88,14 @@ def test_a_name_at_its_own_file_on_a_trusted_host_installs(guarded, files_host, 
         ("https://h/p/a-1.0-x-py3-none-any.whl", True, None),  # a build tag starts with a digit
         ("https://h/p/a-1.0-py3-none.whl", True, None),
         ("https://h/p/a-latest.tar.gz", True, None),
+        # a URL's file is the last segment of its path, never its scheme or host (R47c-8)
+        ("file:torcj-1.0-py3-none-any.whl", True, "torcj"),
+        ("file:torcj-1.0.tar.gz", True, "torcj"),
+        ("file:///w/torc%6a-1.0.tar.gz", True, "torcj"),
+        ("https://torch-1.0.tar.gz", True, None),
+        ("https://torch-1.0.tar.gz/", True, None),
+        ("https://h\\torcj-1.0.tar.gz", True, "torcj"),
+        ("C:/dist/torcj-1.0.tar.gz", False, "torcj"),
     ],
 )
 def test_artifact_file_names_follow_the_packaging_rules(ref, url, project):

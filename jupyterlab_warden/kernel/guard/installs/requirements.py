@@ -154,13 +154,21 @@ def artifact_name(ref: str, url: bool) -> Optional[str]:
     return found[0] if found else None
 
 
+# a URL's scheme and ``//host`` (up to a slash or backslash), before its path (one letter
+# is a Windows drive: ``C:/x``)
+_URL_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:(?://[^/\\]*)?")
+
+
 def artifact_file(ref: str, url: bool) -> Optional[Tuple[str, str]]:
     """(project, version) of the wheel or sdist file ``ref`` names (``artifact_name``): the
     version as written in the file name (``2.5.0+cpu``), None when it is no such file."""
     from urllib.parse import unquote
 
-    base = ref.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    base = base.replace("\\", "/").rsplit("/", 1)[-1]
+    base = ref.strip().split("#", 1)[0].split("?", 1)[0]
+    # a URL's file is the last segment of its path: ``file:torcj-1.0.tar.gz`` names
+    # torcj-1.0.tar.gz in the working folder, ``https://torch-1.0.tar.gz`` no file (R47c-8)
+    base = _URL_START.sub("", base, count=1) if url else base
+    base = base.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1]
     base = unquote(base) if url else base
     low = base.lower()
     if low.endswith(".whl"):
