@@ -74,7 +74,7 @@ def test_fork_exec_gets_only_the_decided_entry(tmp_path):
     state.installs = SimpleNamespace(inherited=SimpleNamespace(version=7))
     verified = decided_start._verifier(lambda *a: handed.append(a) or 4242, state)
     full = tuple(os.fsencode(f"{folder}/tool") for folder in (b1, b2, b3))
-    decided_start.publish(("tool", ("tool", "x"), None, None, search, 7, where))
+    decided_start.publish(("tool", ("tool", "x"), (None, str(tmp_path)), None, search, 7, where))
     rest = (None,) * 7 + (99,) + (None,) * 9  # errpipe_write at [7], no preexec_fn at [15]
     assert verified(["tool", "x"], full, True, (99,), None, None, *rest) == 4242
     assert handed[0][1] == (os.fsencode(f"{b2}/tool"),)  # FAILED before: all three

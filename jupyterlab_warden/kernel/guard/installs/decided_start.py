@@ -25,6 +25,13 @@ folder's entry of that name, whatever it is), and ``fork_exec`` gets that one en
 failure is the start's, raised as a PermissionError that says so (``passed_over``), never a
 fall-through. A file made in an earlier folder after the look is not run either.
 
+The working folder is the one the gate read the start's relative names in (``-r r.txt``,
+``uv.toml``...): ``os.getcwd()`` at the decision, or the ``cwd`` argument taken from it. The
+note names it in full and ``fork_exec`` gets it, so the child runs there even when the process
+was moved after the decision (red team 47a R47a-3: a gc callback's ``os.chdir`` before
+``_fork_exec``, or another thread's, had uv read another folder's ``r.txt``); a folder that can
+no longer be entered fails the start.
+
 Open: another thread rewriting the list between the comparison and C's read is the known
 thread race; code that calls ``_posixsubprocess.fork_exec`` itself raises no event at all.
 """
@@ -47,8 +54,10 @@ _DECIDED: dict = {}
 
 def publish(note: tuple) -> None:
     """The gate's decision for this thread's Popen start, once it passed (``InstallGate.check``):
-    (program, argv words, cwd, env or None, searched PATH, inherited environment's version,
-    the prefix of the PATH folder a bare name was found in or None: ``fastpath.find``)."""
+    (program, argv words, (the cwd argument's text or None, the folder the gate read: in full,
+    or None when it could not name it), env or None, searched PATH, inherited environment's
+    version, the prefix of the PATH folder a bare name was found in or None:
+    ``fastpath.find``)."""
     _DECIDED[_thread.get_ident()] = note
 
 
@@ -63,6 +72,7 @@ def clear() -> None:
     ident = _thread.get_ident()
     _DECIDED.pop(ident, None)
     _PLACED.pop(ident, None)
+    _ENTERED.pop(ident, None)
 
 
 # thread id -> (decided file, program) of its Popen start whose PATH entries after that file
@@ -70,12 +80,32 @@ def clear() -> None:
 _PLACED: dict = {}
 
 
+# thread id -> the folder handed to ``fork_exec`` for its Popen start made without ``cwd``:
+# what ``passed_over`` names if the child could not enter it (R47a-3)
+_ENTERED: dict = {}
+
+
 def passed_over(exc: OSError):
     """The error a Popen start raises when its decided file did not exec and subprocess would
     have tried a later PATH folder's file of that name (R42b-5): a PermissionError naming the
-    file and why the next one was not run, or None (``exc`` as it is: not such a start, or not
-    the exec's error, as ``_execute_child`` reports it: the program as its filename)."""
-    placed = _PLACED.pop(_thread.get_ident(), None)
+    file and why the next one was not run; when the child could not enter the folder the start
+    was decided in (``_checked``), an error naming it; or None (``exc`` as it is: not such a
+    start, or not the exec's error, as ``_execute_child`` reports it: the program as its
+    filename)."""
+    ident = _thread.get_ident()
+    folder = _ENTERED.pop(ident, None)
+    if folder is not None and exc.filename is None and not FROZEN_OS.path.isdir(folder):
+        # subprocess names no folder: the start gave none, the verifier handed this one
+        moved = type(exc)(
+            exc.errno,
+            f"Jupyter Warden ran this process start in {folder}, the working folder Warden "
+            f"decided it in, and that folder can no longer be entered ({exc.strerror}); the "
+            "kernel's folder changed since. Start it again from an existing folder",
+        )
+        moved.filename = folder
+        _PLACED.pop(ident, None)
+        return moved
+    placed = _PLACED.pop(ident, None)
     if placed is None or exc.filename is None:
         return None
     path, name = fs_decode(placed[0]), placed[1]
@@ -180,12 +210,20 @@ def _checked(note, args, executable_list, close_fds, fds_to_keep, cwd, env_list,
             raise _Refused("its arguments changed after Warden decided on them")
     elif argv != words:
         raise _Refused("its arguments changed after Warden decided on them")
+    given, folder = decided_cwd
     if cwd is not None:
-        cwd, text = _plain(cwd, "working folder")
-        if text != decided_cwd:
+        text = _plain(cwd, "working folder")[1]
+        if text != given:
             raise _Refused("its working folder changed after Warden decided on it")
-    elif decided_cwd is not None:
+    elif given is not None:
         raise _Refused("its working folder changed after Warden decided on it")
+    # the child runs in the folder the gate read, named in full: not the one the process is in
+    # at the fork, which code run since (or another thread) may have changed (R47a-3); a
+    # folder that can no longer be entered fails the start (``passed_over`` says so). None:
+    # the gate could not name the process's folder (removed), the child inherits it
+    if cwd is None and folder is not None:
+        _ENTERED[_thread.get_ident()] = folder
+    cwd = folder
     full, executables, later = _executables(program, search, where)
     if executables is None:
         raise _Refused("Warden could not place the program it decided among PATH's folders")

@@ -49,6 +49,7 @@ from .own_python import OWN  # noqa: F401 - its facts are read now, before any u
 from .path_programs import new_programs, renamed_as_itself
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
+from .script_start import DECIDED, ScriptStarts
 from .shipped_data import DEPS_FOLDER  # noqa: F401 - fixed now, before any cell (R43b-3)
 from .start_writes import StartWrites, child_writes
 from .uv_cache import cache_allowed as uv_cache_allowed
@@ -142,8 +143,9 @@ class InstallGate:
         # findings the user confirmed for the install now running: pip's own re-decisions of
         # that install (resolved options, file reads) honour them without a second confirmation
         self._just_confirmed = set()
-        # argv of script-magic programs whose stdin (the cell body) Warden decided: one start each
-        self.decided_stdin = []
+        # script-magic bodies Warden decided: the one start IPython makes may read its stdin as
+        # that body (``script_start``, red team 47a R47a-1)
+        self.script_starts = ScriptStarts()
         # what says whether the Pythons this process starts inherit its guard, kept as it was
         # at install, before cell code could change os.environ (red team 9 R9-2, R9-5);
         # read into a commands.LaunchGuard on the first install (commands loads late)
@@ -338,15 +340,22 @@ class InstallGate:
         )
 
     def check(self, event: str, args: tuple) -> None:
+        # every start ends a script magic's pending pass: taken by its own start, else void
+        script = self.script_starts.take(event, args, self.inherited.version, os.getcwd)
+        if script is not None and script is not DECIDED:
+            self._enforce([_refused_script_start(args[1][0], script)], event, in_process=False)
+        # the folder the start's relative names are read in: a Popen child runs there, whatever
+        # the process's folder is at the fork (``decided_start``, red team 47a R47a-3)
+        here = _current_folder()
         try:
             if self.kernel or self.allowed_install:
-                decided = self._check(event, args)
+                decided = self._check(event, args, here)
             else:
                 # a Python the kernel starts: what it starts may not write start-up names (R32-3)
                 flag = child_writes()
                 token = flag.set(True)
                 try:
-                    decided = self._check(event, args)
+                    decided = self._check(event, args, here)
                 finally:
                     flag.reset(token)
         except ImportError as exc:
@@ -354,7 +363,15 @@ class InstallGate:
             # refuses a file changed since the kernel started (``private_modules``)
             self._refuse_unloaded(event, exc)
             return
+        finally:
+            if script is not None:
+                self.script_starts.done()
         if decided is not None:  # a Popen start allowed: it must exec what was decided (R39a-2)
+            if _current_folder() != here:
+                # another thread moved the process while the gate read the start's files
+                # relative to its folder (R47a-3): what it read may be two folders' files
+                why = "the kernel's working folder changed while Warden read the start"
+                self._enforce([_refused_start(why)], event, in_process=False)
             publish(decided)
 
     def _refuse_unloaded(self, event: str, exc: ImportError) -> None:
@@ -367,9 +384,10 @@ class InstallGate:
         except ImportError:
             raise PermissionError(f"Jupyter Warden refused a process start: {why}") from None
 
-    def _check(self, event: str, args: tuple):
+    def _check(self, event: str, args: tuple, here):
         """Decides the start; for ``subprocess.Popen``, returns what it decided on
-        (``decided_start.publish``'s note), read from the same copies."""
+        (``decided_start.publish``'s note), read from the same copies; ``here``: the process's
+        folder as the decision began (``_current_folder``)."""
         self.counts["process_starts"] += 1
         self._handed_files(event)
         version = self.inherited.version  # before any reading: a change during it is seen
@@ -388,7 +406,7 @@ class InstallGate:
                         if problem:
                             self._enforce([_refused_start(problem)], event, in_process=False)
                             where = _placed(program, search, None)[2]  # warn mode runs it
-                            return (program, words, None, None, search, version, where)
+                            return (program, words, (None, here), None, search, version, where)
                     if not (self.kernel or self.allowed_install):
                         self._child_writes(start, None, None, event)
                     # PATH's new program files first, as the general path below reads them;
@@ -402,7 +420,7 @@ class InstallGate:
                         if search and os.sep not in program
                         else NOWHERE
                     )  # ``_placed``, a frame less
-                    decided = (program, words, None, None, search, version, placed[2])
+                    decided = (program, words, (None, here), None, search, version, placed[2])
                     # the inherited environment's own problem only (a change Warden could not
                     # read): os.environ's machinery and PATH, which ``problem`` also reads, are
                     # what Popen finds the program with, and the guard's copy of _execute_child
@@ -425,7 +443,8 @@ class InstallGate:
         if event == "subprocess.Popen":
             # the file the name is found as: what is decided, and what Popen may exec (R42b-5)
             placed = _placed(program, search, None, cwd)
-            decided = (program, tuple(argv), cwd, env, search, version, placed[2])
+            at = os.path.normpath(os.path.join(here or "", cwd)) if cwd else here  # as abspath
+            decided = (program, tuple(argv), (cwd, at), env, search, version, placed[2])
         if env is not None:
             from .command_values import refused_env
 
@@ -652,10 +671,8 @@ class InstallGate:
             env = self.inherited.read()
         env = dict(os.environ if env is None else _str_env(env))
         cwd = os.fsdecode(cwd) if cwd else os.getcwd()
-        stdin = "unknown"
-        if shell is None and argv and tuple(argv) in self.decided_stdin:
-            self.decided_stdin.remove(tuple(argv))  # once: the script magic's own start
-            stdin = "decided"
+        # "decided": the script magic's own start of its program (``script_start``), once
+        stdin = self.script_starts.stdin(argv) if shell is None and argv else "unknown"
         if in_process:
             from .commands import running_process
 
@@ -704,6 +721,7 @@ class InstallGate:
         problem = self.inherited.problem()  # PROG inherits this process's environment
         if problem:
             self._enforce([_unreadable_environment(problem)], "%%script", in_process=False)
+        version = self.inherited.version  # before the reading: a change during it is seen
         env, cwd = self.inherited.read(), os.getcwd()
         requests = read_requests(cmd, None, env, cwd, "decided", self.launch)
         try:
@@ -738,9 +756,9 @@ class InstallGate:
             requests.append(request)
         if requests:
             self._enforce(requests, "%%script", in_process=False)
-        # the program's start (on IPython's event-loop thread) reads this body on its stdin
-        self.decided_stdin.append(tuple(cmd))
-        return tuple(cmd)
+        # the program's start (on IPython's event-loop thread) reads this body on its stdin:
+        # the folder and environment it was read with are the ones that start must have
+        return tuple(cmd), cwd, version
 
     def decide_resolved(self, command: str, options, args) -> None:
         """An install decided on the options pip resolved (``resolved``): refusals only."""
@@ -1411,6 +1429,23 @@ def _refused_start(problem: str):
     return request
 
 
+def _current_folder():
+    """The process's working folder, or None when it cannot be named (removed): a start there
+    inherits it, and a reading that needs it fails (``os.getcwd`` raises there)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def _refused_script_start(program: str, why: str):
+    from .request import InstallRequest
+
+    request = InstallRequest("unknown", f"%%script {program}")
+    request.problems.append(why)
+    return request
+
+
 def _unreadable_environment(problem: str):
     from .request import InstallRequest
 
@@ -1585,16 +1620,22 @@ def pip_file_wrapper(original, label, state):
 
 def script_magic_wrapper(original, label, state):
     """IPython's ``ScriptMagics.shebang``, which every script cell magic runs through: the
-    cell body is decided before the program starts (``InstallGate.decide_script_magic``)."""
+    cell body is decided before the program starts (``InstallGate.decide_script_magic``), and
+    only IPython's own start of the program may read it as decided (``script_start``)."""
+    from .script_start import arming
+
+    run = arming(original)  # None: no start of this shebang reads its stdin as decided
 
     def shebang(self, line, cell):
         gate = getattr(state, "installs", None)
         decided = gate.decide_script_magic(original.parser, line, cell) if gate else None
-        try:
+        if decided is None or run is None:
             return original(self, line, cell)
+        offer = gate.script_starts.offer(*decided)
+        try:
+            return run(gate.script_starts, offer, (self, line, cell))
         finally:
-            if decided in getattr(gate, "decided_stdin", ()):
-                gate.decided_stdin.remove(decided)  # the program did not start
+            gate.script_starts.withdraw(offer)  # the program did not start: nothing stays
 
     return shebang
 
