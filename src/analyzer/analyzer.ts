@@ -3,7 +3,8 @@ import { Tree, type TreeBuffer } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { AnalyzerOptions, Finding, RawFinding } from './types';
 import { ruleMessage, staticRule } from './catalog';
-import { maskIPython } from './ipython';
+import { startTexts, type CodeStart } from './codestarts';
+import { maskIPython, type MaskedCell, type ShellText } from './ipython';
 import { IPythonAliases } from './ipythonaliases';
 import { LineIndex } from './positions';
 import { markIgnored } from './ignore';
@@ -24,6 +25,10 @@ export interface CellAnalysis {
   analyzedTo: number;
   /** Module-level names after this cell ran: pass it as `scopeBefore` of the next cell. */
   scopeAfter: AnalyzerScope;
+  /** What the cell's Python code starts with literal text (`os.system('pip install x')`,
+   * `get_ipython().run_line_magic('pip', ...)`), as the IPython reader's shell texts: the
+   * install reading (src/deps/scan.ts) reads them beside the reader's own. */
+  codeStarts: ShellText[];
 }
 
 /**
@@ -39,15 +44,29 @@ export function analyzeCell(
 ): CellAnalysis {
   const trusted = trustedSources(options);
   const raw: RawFinding[] = [];
-  const masked =
+  const masked: MaskedCell =
     options.ipython === false
       ? { python: code, shell: [] }
       : maskIPython(code, aliases);
-  for (const part of masked.shell) {
+  const python = analyzePython(masked.python, scopeBefore, trusted, options);
+  const starts = [...python.starts];
+  for (const call of masked.escaped ?? []) {
+    // `;f a b` runs `f("a b")` where the line stands, with the names the cell binds
+    const inner = analyzePython(call.text, python.scope.snapshot(), trusted, {
+      ...options,
+      exhaustive: true
+    });
+    const at = { from: call.from, to: call.to };
+    raw.push(...inner.raw.map(f => ({ ruleId: f.ruleId, ...at })));
+    starts.push(...inner.starts.map(st => ({ ...st, ...at })));
+  }
+  const codeStarts = startTexts(starts, aliases);
+  for (const part of [...masked.shell, ...codeStarts]) {
     if (part.kind === 'env') {
       analyzeEnvMagic(part.text, part.offset, trusted, raw);
     } else if (part.kind === 'shell' && part.extent) {
-      // an alias's expansion is not the cell's text: its findings go on the line using it
+      // an alias's expansion or a call's literal is not the cell's text: its findings go on
+      // the line using it
       const found: RawFinding[] = [];
       analyzeShell(part.text, 0, trusted, found);
       const { from, to } = part.extent;
@@ -56,19 +75,20 @@ export function analyzeCell(
       analyzeShell(part.text, part.offset, trusted, raw);
     }
   }
-  const python = analyzePython(masked.python, scopeBefore, trusted, options);
   const findings = toFindings(code, raw.concat(python.raw));
   markIgnored(code, findings, options.notebookIgnores);
   return {
     findings,
     complete: python.analyzedTo >= masked.python.length,
     analyzedTo: Math.min(python.analyzedTo, code.length),
-    scopeAfter: python.scope.snapshot()
+    scopeAfter: python.scope.snapshot(),
+    codeStarts
   };
 }
 
 interface PythonResult {
   raw: RawFinding[];
+  starts: CodeStart[];
   scope: Scope;
   analyzedTo: number;
 }
@@ -225,9 +245,10 @@ function runPass(
 ): PassResult {
   const scope = Scope.fromSnapshot(scopeBefore);
   const raw: RawFinding[] = [];
+  const starts: CodeStart[] = [];
   const changes: NameChange[] = [];
   if (runs.length === 0) {
-    return { raw, scope, analyzedTo: code.length, changes };
+    return { raw, starts, scope, analyzedTo: code.length, changes };
   }
   const log = scope.changes!;
   let at = 0;
@@ -240,13 +261,14 @@ function runPass(
   new PythonPass(code, {
     trusted,
     out: raw,
+    starts,
     ownModules: options.ownModules
   }).run(oneTree(runs, code.length), scope, from => {
     date(log.length);
     at = from;
   });
   date(log.length);
-  return { raw, scope, analyzedTo: code.length, changes };
+  return { raw, starts, scope, analyzedTo: code.length, changes };
 }
 
 /** The runs' trees as one tree of the cell (their top-level nodes at their cell offsets). */
@@ -296,12 +318,20 @@ export function analyzeNotebook(
   cells: readonly string[],
   options: AnalyzerOptions = {}
 ): Finding[][] {
+  return analyzeNotebookCells(cells, options).map(a => a.findings);
+}
+
+/** `analyzeNotebook`, each cell's whole analysis (its code starts too). */
+export function analyzeNotebookCells(
+  cells: readonly string[],
+  options: AnalyzerOptions = {}
+): CellAnalysis[] {
   let scope = EMPTY_SCOPE;
   const aliases = new IPythonAliases(); // an alias defined in one cell runs in a later one
   return cells.map(code => {
     const result = analyzeCell(code, scope, options, aliases);
     scope = result.scopeAfter;
-    return result.findings;
+    return result;
   });
 }
 

@@ -16,7 +16,9 @@ import {
   type CallArguments
 } from './syntax';
 import { isTrustedModelUrl, type TrustedSources } from './sources';
-import { analyzeShell, checkEnvAssignment } from './shell';
+import { checkEnvAssignment } from './shell';
+import { argvLine, type CodeStart } from './codestarts';
+import { IPYTHON_SHELL } from './paths';
 import type { KeywordFact } from './values';
 
 export interface CallSite {
@@ -118,6 +120,8 @@ function unknownKwargs(site: CallSite): boolean {
 export interface RuleContext {
   trusted: TrustedSources;
   out: RawFinding[];
+  /** The literal starts the calls make (codestarts.ts). */
+  starts: CodeStart[];
   /** The project's own top-level modules (AnalyzerOptions.ownModules). */
   ownModules?: ReadonlySet<string>;
 }
@@ -508,7 +512,9 @@ function envCall(kind: 'update' | 'pair'): CallCheck {
   };
 }
 
-/** os.system('...'), subprocess.run([...]): constant command lines go through the shell rules. */
+/** os.system('...'), subprocess.run([...]): a constant command line (or argv list, its
+ * non-constant words unknown) is a start (codestarts.ts), read by the shell rules and the
+ * install reading. */
 function shellCommand(site: CallSite, ctx: RuleContext): void {
   const cmd =
     argument(site, 'args', 0) ??
@@ -520,28 +526,59 @@ function shellCommand(site: CallSite, ctx: RuleContext): void {
   let line = constString(site.code, cmd);
   const elements = line === null ? sequenceElements(cmd) : null;
   if (elements) {
-    // Non-constant words (sys.executable, a variable) become placeholders.
-    line = elements
-      .map((e, i) => {
-        const s = constString(site.code, e);
-        return s === null
-          ? i === 0
-            ? 'python'
-            : 'ARG'
-          : /\s/.test(s)
-            ? `'${s}'`
-            : s;
-      })
-      .join(' ');
+    line = argvLine(elements.map(e => constString(site.code, e)));
   }
-  if (line === null) {
-    return;
+  if (line !== null) {
+    ctx.starts.push({ kind: 'shell', text: line, from: cmd.from, to: cmd.to });
   }
-  const found: RawFinding[] = [];
-  analyzeShell(line, 0, ctx.trusted, found);
-  for (const f of found) {
-    ctx.out.push({ ruleId: f.ruleId, from: cmd.from, to: cmd.to });
+}
+
+/** `get_ipython().system('...')` (what IPython builds from a `!` line), `system_piped`,
+ * `system_raw`, `getoutput`: the shell runs the command after one `var_expand`. */
+function shellMethod(site: CallSite, ctx: RuleContext): void {
+  const cmd = argument(site, 'cmd', 0);
+  const line = cmd ? site.stringOf(cmd) : null;
+  if (cmd && line !== null) {
+    ctx.starts.push({
+      kind: 'shell',
+      text: line,
+      from: cmd.from,
+      to: cmd.to,
+      expansions: 1
+    });
   }
+}
+
+/**
+ * `get_ipython().run_line_magic(NAME, LINE)` and `run_cell_magic(NAME, LINE, CELL)` run what
+ * `%NAME LINE` and `%%NAME LINE` (the cell after it) run: that IPython text is the start,
+ * read by the IPython reader. A line holding a line break has no `%` form: unreadable.
+ */
+function magicMethod(kind: 'line' | 'cell'): CallCheck {
+  return (site, ctx) => {
+    const name = argument(site, 'magic_name', 0);
+    const line = argument(site, 'line', 1);
+    const cell = kind === 'cell' ? argument(site, 'cell', 2) : undefined;
+    const magic = name ? site.stringOf(name) : null;
+    const args = line ? site.stringOf(line) : null;
+    const body = cell ? site.stringOf(cell) : null;
+    if (magic === null || args === null || (kind === 'cell' && body === null)) {
+      return;
+    }
+    const { from, to } = site.node;
+    if (args.includes('\n')) {
+      ctx.starts.push({
+        kind: 'unreadable',
+        text: `a ${kind} magic's line holds a line break`,
+        from,
+        to
+      });
+      return;
+    }
+    const text =
+      kind === 'line' ? `%${magic} ${args}` : `%%${magic} ${args}\n${body}`;
+    ctx.starts.push({ kind: 'ipython', text, from, to });
+  };
 }
 
 function table(entries: Array<[string[], CallCheck]>): Map<string, CallCheck> {
@@ -678,7 +715,15 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
       'subprocess.getstatusoutput'
     ],
     shellCommand
-  ]
+  ],
+  [
+    ['system', 'system_piped', 'system_raw', 'getoutput'].map(
+      m => `${IPYTHON_SHELL}.${m}`
+    ),
+    shellMethod
+  ],
+  [[`${IPYTHON_SHELL}.run_line_magic`], magicMethod('line')],
+  [[`${IPYTHON_SHELL}.run_cell_magic`], magicMethod('cell')]
 ]);
 
 /** Rules that apply by method name whatever the object is (classes of any library). */

@@ -1,5 +1,10 @@
 /** Public API of the static analyzer (L1): pure functions, no JupyterLab, DOM or network. */
-export { analyzeCell, analyzeNotebook, type CellAnalysis } from './analyzer';
+export {
+  analyzeCell,
+  analyzeNotebook,
+  analyzeNotebookCells,
+  type CellAnalysis
+} from './analyzer';
 export { EMPTY_SCOPE, sameScope, type AnalyzerScope } from './scope';
 export {
   STATIC_RULES,

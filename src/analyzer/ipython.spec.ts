@@ -89,7 +89,13 @@ describe('maskIPython', () => {
     expect(bash.shell).toEqual([
       { kind: 'shell', text: 'curl x | sh\n', offset: 7 },
       // the program IPython starts, with the body on its stdin (R45c-8)
-      { kind: 'start', text: '%%bash', offset: 0, argv: ['bash'] }
+      {
+        kind: 'start',
+        text: '%%bash',
+        offset: 0,
+        argv: ['bash'],
+        stdin: 'decided'
+      }
     ]);
     expect(bash.python.trim()).toBe('');
     const time = maskIPython('%%time\nimport torch\n');

@@ -17,21 +17,33 @@ import type { IPythonAliases } from './ipythonaliases';
  * before the shell gets it: once for a `!` line and a `%%system`/`%%sx`/`%%!` body (`system`,
  * `getoutput`), twice for a line magic's arguments (the magic's call, then `system`); unset
  * for a script magic's body, which the program reads as written.
- * `start`: a script magic's head (`%%script pip install x`), the process IPython starts with
- * the body on its stdin: `argv` is that start (IPython's own options taken out), `text` the
- * head as written. */
+ * `start`: a process started with a known argv (`argv`), `text` what was written for it: a
+ * script magic's head (`%%script pip install x`, IPython's own options taken out), whose stdin
+ * is the body, decided on its own (`stdin: 'decided'`); `%run -m pip install x`, the module
+ * run as `python -m` runs it. */
 export interface ShellText {
   kind: 'shell' | 'env' | 'stdin' | 'unreadable' | 'start';
   text: string;
   offset: number;
   argv?: string[];
+  stdin?: 'decided';
   extent?: { from: number; to: number };
   expansions?: 1 | 2;
+}
+
+/** The Python IPython builds from an autocall escape line (`;f a b` is `f("a b")`, `,f a b`
+ * `f("a", "b")`, `/f a b` `f(a, b)`): `text` is that Python, `from`/`to` the line. */
+export interface EscapedCall {
+  text: string;
+  from: number;
+  to: number;
 }
 
 export interface MaskedCell {
   python: string;
   shell: ShellText[];
+  /** Escaped lines, blanked in `python`: the analyzer reads each call in the cell's scope. */
+  escaped?: EscapedCall[];
 }
 
 /** Cell magics whose body is a shell script: IPython's `OSMagics.sx` is a line-and-cell magic
@@ -96,8 +108,6 @@ const CONDA_NEEDS_YES = new Set([
   'update',
   'upgrade'
 ]);
-/** How deep `%alias_magic` aliases of aliases are followed (IPython refuses a cycle). */
-const MAX_ALIAS_DEPTH = 8;
 const ENV_LINE_MAGICS = new Set(['env', 'set_env']);
 /** Line magics whose argument (after options) is a Python statement. */
 const PYTHON_LINE_MAGICS = new Set([
@@ -126,7 +136,8 @@ interface Edit {
 }
 
 /** Quick test: text without these characters (or an automagic line) has no IPython syntax. */
-const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|micromamba|uv)[ \t]/m;
+const IPYTHON_CHARS =
+  /[%!?]|^[ \t]*(?:[;,/]|(?:pip|conda|mamba|micromamba|uv|run|sx|system|sc)[ \t])/m;
 
 /**
  * IPython's automagic runs `pip install x` without the `%` (the line is not valid Python, so
@@ -135,6 +146,13 @@ const IPYTHON_CHARS = /[%!?]|^[ \t]*(?:pip|conda|mamba|micromamba|uv)[ \t]/m;
  */
 const AUTOMAGIC_PACKAGE_LINE =
   /(?:(?:pip|conda|mamba|micromamba)[ \t]+(?:install|download|wheel|create|update)|uv[ \t]+(?:pip|add|sync|tool|run|venv|lock|export|init))\b/y;
+
+/** Automagic shell line magics (`sx pip install x`): a name, a blank, and no assignment
+ * (IPython's AssignmentChecker runs before its AutoMagicChecker). */
+const AUTOMAGIC_SHELL_LINE = /(sx|system|sc)[ \t]+(?![ \t]*[=,]|$)/y;
+
+/** Automagic `%run` with a `-m` among its options (`run -em pip install x`): not Python. */
+const AUTOMAGIC_RUN_MODULE = /run[ \t]+(?=-)(?=(?:[^\n]*[ \t])?-[A-Za-z]*m)/y;
 
 /**
  * Mask one cell. `aliases`: the notebook's IPython alias table (cells read in order), updated
@@ -154,6 +172,7 @@ export function maskIPython(
   }
   const edits: Edit[] = [];
   const shell: ShellText[] = [];
+  const escaped: EscapedCall[] = [];
   let start = 0;
 
   for (;;) {
@@ -192,7 +211,8 @@ export function maskIPython(
           kind: 'start',
           text: code.slice(first, lineEnd),
           offset: first,
-          argv
+          argv,
+          stdin: 'decided'
         });
       }
       return { python: blankOut(code, 0, code.length), shell };
@@ -204,8 +224,8 @@ export function maskIPython(
     }
   }
 
-  scanLines(code, start, edits, shell, aliases);
-  return { python: applyEdits(code, edits), shell };
+  scanLines(code, start, edits, shell, aliases, escaped);
+  return { python: applyEdits(code, edits), shell, escaped };
 }
 
 const LINE_HEAD = /^[ \t]*([A-Za-z_]\w*)(.*)/gm;
@@ -228,19 +248,22 @@ function firstCodeLine(code: string, start = 0): number {
 }
 
 /** The head of a cell magic, its name first: an `%alias_magic` cell alias's name replaced by
- * its target and fixed parameters (`MagicAlias.__call__`), followed to a depth IPython's
- * own recursion guard allows. */
+ * its target and fixed parameters (`MagicAlias.__call__`), followed until a name repeats
+ * (red team 47c R47c-5): IPython has no depth limit, its `MagicAlias` refuses only a call of
+ * itself, so a cycle runs nothing (its head is left on an alias name no reader knows), and any
+ * chain without one ends in finitely many steps (one per alias defined). */
 function cellMagicHead(head: string, aliases?: IPythonAliases): string {
-  for (let depth = 0; aliases && depth < MAX_ALIAS_DEPTH; depth++) {
+  const seen = new Set<string>();
+  for (;;) {
     const name = /^\S*/.exec(head)![0];
-    const alias = aliases.magicAlias(name, 'cell');
-    if (alias === undefined) {
-      break;
+    const alias = aliases?.magicAlias(name, 'cell');
+    if (alias === undefined || seen.has(name)) {
+      return head;
     }
+    seen.add(name);
     const rest = head.slice(name.length).replace(/^ /, '');
     head = `${alias.target} ${alias.params === '' ? rest : `${alias.params} ${rest}`}`;
   }
-  return head;
 }
 
 /**
@@ -296,6 +319,25 @@ function scriptReader(argv: string[]): 'shell' | 'stdin' | null {
   return run !== undefined && PYTHON_PROGRAM.test(run) ? 'stdin' : 'shell';
 }
 
+/**
+ * The Python IPython's `EscapedCommand` builds from an autocall escape (`content`: the line
+ * after the escape character, continued lines joined): `_tr_quote2` (`;`), `_tr_quote` (`,`)
+ * and `_tr_paren` (`/`), formatted as they format it (the words go in unescaped, so the
+ * result is parsed as Python as IPython parses it).
+ */
+function escapedCall(escape: string, content: string): string {
+  const space = content.indexOf(' ');
+  const name = space < 0 ? content : content.slice(0, space);
+  const args = space < 0 ? '' : content.slice(space + 1);
+  const words = args.split(/\s+/).filter(w => w !== '');
+  if (escape === ';') {
+    return `${name}("${args}")`;
+  }
+  return escape === ','
+    ? `${name}("${words.join('", "')}")`
+    : `${name}(${words.join(', ')})`;
+}
+
 function endOfLine(code: string, pos: number): number {
   const nl = code.indexOf('\n', pos);
   return nl < 0 ? code.length : nl;
@@ -311,7 +353,8 @@ function scanLines(
   start: number,
   edits: Edit[],
   shell: ShellText[],
-  aliases?: IPythonAliases
+  aliases?: IPythonAliases,
+  escaped?: EscapedCall[]
 ): void {
   let depth = 0;
   let triple: string | null = null;
@@ -328,7 +371,8 @@ function scanLines(
         end,
         edits,
         shell,
-        aliases
+        aliases,
+        escaped
       );
       if (handled === true) {
         lineStart = end + 1;
@@ -466,7 +510,8 @@ function maskStatementLine(
   lineEnd: number,
   edits: Edit[],
   shell: ShellText[],
-  aliases?: IPythonAliases
+  aliases?: IPythonAliases,
+  escaped?: EscapedCall[]
 ): boolean | number {
   let i = lineStart;
   while (i < lineEnd && (code[i] === ' ' || code[i] === '\t')) {
@@ -488,11 +533,43 @@ function maskStatementLine(
     return true;
   }
   if (c === '%') {
-    return maskMagic(code, i, lineEnd, edits, shell, true, aliases);
+    return maskMagic(code, i, lineEnd, edits, shell, aliases, escaped);
+  }
+  if (c === ';' || c === ',' || c === '/') {
+    // an autocall escape: never Python at a statement's start, so IPython's call it is
+    escaped?.push({
+      text: escapedCall(c, assembled(code, i + 1, lineEnd)),
+      from: i,
+      to: lineEnd
+    });
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
   }
   AUTOMAGIC_PACKAGE_LINE.lastIndex = i;
   if (AUTOMAGIC_PACKAGE_LINE.test(code)) {
     pushPackageMagic(assembled(code, i, lineEnd), i, lineEnd, shell);
+    edits.push({ from: i, to: lineEnd, kind: 'stmt' });
+    return true;
+  }
+  AUTOMAGIC_SHELL_LINE.lastIndex = i;
+  const shellMagic = AUTOMAGIC_SHELL_LINE.exec(code);
+  if (shellMagic) {
+    // automagic `sx pip install x` is `%sx pip install x`; unless the name is a variable of
+    // the user's (IPython's `is_shadowed`), which Warden does not know: the line is also
+    // left to the Python reading, so either meaning is read
+    pushShellMagic(
+      shellMagic[1],
+      code,
+      i + shellMagic[0].length,
+      lineEnd,
+      shell
+    );
+    return false;
+  }
+  AUTOMAGIC_RUN_MODULE.lastIndex = i;
+  if (AUTOMAGIC_RUN_MODULE.test(code)) {
+    // automagic `run -m pip install x` is `%run -m pip install x`
+    pushRunModule(assembled(code, i, lineEnd), i, lineEnd, shell);
     edits.push({ from: i, to: lineEnd, kind: 'stmt' });
     return true;
   }
@@ -532,7 +609,7 @@ function maskStatementLine(
       edits.push({ from: j, to: lineEnd, kind: 'stmt' });
       return true;
     }
-    return maskMagic(code, j, lineEnd, edits, shell, false, aliases);
+    return maskMagic(code, j, lineEnd, edits, shell, aliases, escaped);
   }
   const trimmed = code.slice(i, lineEnd).trimEnd();
   if (
@@ -551,8 +628,8 @@ function maskMagic(
   lineEnd: number,
   edits: Edit[],
   shell: ShellText[],
-  statement: boolean,
-  aliases?: IPythonAliases
+  aliases?: IPythonAliases,
+  escaped?: EscapedCall[]
 ): boolean | number {
   MAGIC_NAME.lastIndex = i;
   const m = code[i + 1] === '%' ? null : MAGIC_NAME.exec(code);
@@ -570,31 +647,18 @@ function maskMagic(
       offset: i + 1,
       expansions: 2
     });
-  } else if (SHELL_LINE_MAGICS.has(name)) {
-    shell.push({
-      kind: 'shell',
-      text: assembled(code, argsStart, lineEnd),
-      offset: argsStart,
-      expansions: 2
-    });
-  } else if (name === 'sc') {
-    // `%sc [-lv] var=command` (osm.py): the command after the first `=` runs in a shell
-    const eq = code.indexOf('=', argsStart);
-    if (eq >= 0 && eq < lineEnd) {
-      shell.push({
-        kind: 'shell',
-        text: assembled(code, eq + 1, lineEnd),
-        offset: eq + 1,
-        expansions: 2
-      });
-    }
+  } else if (SHELL_LINE_MAGICS.has(name) || name === 'sc') {
+    pushShellMagic(name, code, argsStart, lineEnd, shell);
+  } else if (name === 'run') {
+    pushRunModule(assembled(code, i + 1, lineEnd), i, lineEnd, shell);
   } else if (ENV_LINE_MAGICS.has(name)) {
     shell.push({
       kind: 'env',
       text: assembled(code, argsStart, lineEnd),
       offset: argsStart
     });
-  } else if (statement && PYTHON_LINE_MAGICS.has(name)) {
+  } else if (PYTHON_LINE_MAGICS.has(name)) {
+    // also after an assignment: `x = %time !pip install x` transforms and runs its statement
     MAGIC_OPTIONS.lastIndex = argsStart;
     const opts = MAGIC_OPTIONS.exec(code);
     const pyStart = Math.min(argsStart + (opts ? opts[0].length : 0), lineEnd);
@@ -609,7 +673,8 @@ function maskMagic(
         lineEnd,
         edits,
         shell,
-        aliases
+        aliases,
+        escaped
       );
       return inner === false ? pyStart : inner;
     }
@@ -625,6 +690,26 @@ function maskMagic(
   }
   edits.push({ from: i, to: lineEnd, kind: 'stmt' });
   return true;
+}
+
+/** The shell line of `%sx ARGS`, `%system ARGS` or `%sc [-lv] var=command` (osm.py: the
+ * command after the first `=`), `argsStart` where ARGS start. */
+function pushShellMagic(
+  name: string,
+  code: string,
+  argsStart: number,
+  lineEnd: number,
+  shell: ShellText[]
+): void {
+  const from = name === 'sc' ? code.indexOf('=', argsStart) + 1 : argsStart;
+  if (from > 0 && from <= lineEnd) {
+    shell.push({
+      kind: 'shell',
+      text: assembled(code, from, lineEnd),
+      offset: from,
+      expansions: 2
+    });
+  }
 }
 
 /**
@@ -669,6 +754,84 @@ function pushPackageMagic(
   });
 }
 
+/** `%run`'s short options (`parse_options(..., 'nidtN:b:pD:l:rs:T:em:G')`, read with
+ * `getopt`): the letters that take a value. Any other letter is an error: nothing runs. */
+const RUN_FLAGS = new Set('nidtpreG');
+const RUN_VALUED = new Set('NbDlsTm');
+/** A dotted Python name: IPython's `find_mod` finds no module for anything else. */
+const MODULE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+/**
+ * `%run [options] -m MODULE ARGS` (`line`: `run ...` as IPython passes it, red team 47c
+ * R47c-3) runs MODULE in the kernel as `python -m MODULE ARGS` would: pushed as that start.
+ * As IPython does, the line is split with `shlex`, a `--` is put after `-m MODULE` when `-m`
+ * is its own word among the leading options and the line has no `--` (IPython issue #3664:
+ * the module's own options are not `%run`'s), and the options are read with `getopt` (they
+ * end at the first word that is not one). A line IPython refuses (a quote left open, an
+ * unknown option) runs nothing; `%run FILE` runs a file Warden does not read.
+ */
+function pushRunModule(
+  line: string,
+  from: number,
+  to: number,
+  shell: ShellText[]
+): void {
+  const args = line.replace(/^\S*\s?/, '');
+  let words: string[];
+  try {
+    words = shellWords(args);
+  } catch {
+    return;
+  }
+  if (args.includes('-m') && !args.includes('--')) {
+    for (let k = 0; k < words.length; k++) {
+      if (!words[k].startsWith('-') || words[k] === '-') {
+        break;
+      }
+      if (words[k] === '-m') {
+        words.splice(k + 2, 0, '--');
+        break;
+      }
+    }
+  }
+  const modules: string[] = [];
+  let k = 0;
+  for (; k < words.length; k++) {
+    const word = words[k];
+    if (word === '--') {
+      k++;
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      break;
+    }
+    for (let c = 1; c < word.length; c++) {
+      if (RUN_VALUED.has(word[c])) {
+        const value = c + 1 < word.length ? word.slice(c + 1) : words[++k];
+        if (value === undefined) {
+          return; // getopt: "option -m requires argument"
+        }
+        if (word[c] === 'm') {
+          modules.push(value);
+        }
+        break;
+      }
+      if (!RUN_FLAGS.has(word[c])) {
+        return; // getopt: "option -x not recognized"
+      }
+    }
+  }
+  if (modules.length > 0 && MODULE_NAME.test(modules[0])) {
+    shell.push({
+      kind: 'start',
+      text: line,
+      offset: from,
+      argv: ['python', '-m', modules[0], ...words.slice(k)],
+      extent: { from, to }
+    });
+  }
+}
+
 /**
  * A use of an `%alias_magic` line alias (`line`: `NAME ARGS` as IPython passes it): the
  * target magic run with the alias's fixed parameters before ARGS (`MagicAlias.__call__`),
@@ -679,30 +842,29 @@ function useMagicAlias(
   line: string,
   from: number,
   to: number,
-  shell: ShellText[],
-  depth = 0
+  shell: ShellText[]
 ): void {
-  const space = line.indexOf(' ');
-  const name = space < 0 ? line : line.slice(0, space);
-  const args = space < 0 ? '' : line.slice(space + 1);
-  const alias = aliases.magicAlias(name, 'line');
-  if (alias === undefined || depth >= MAX_ALIAS_DEPTH) {
-    return; // IPython: "Infinite recursion detected"
+  // followed in a loop, not by recursion: a chain is as long as the notebook makes it
+  const seen = new Set<string>();
+  for (;;) {
+    const space = line.indexOf(' ');
+    const name = space < 0 ? line : line.slice(0, space);
+    const alias = aliases.magicAlias(name, 'line');
+    if (alias === undefined) {
+      break;
+    }
+    if (seen.has(name)) {
+      // IPython: "Infinite recursion detected" (an alias calling itself again), nothing
+      // runs; a chain without a cycle is followed to its end (red team 47c R47c-5)
+      return;
+    }
+    seen.add(name);
+    const args = space < 0 ? '' : line.slice(space + 1);
+    line = `${alias.target} ${alias.params === '' ? args : `${alias.params} ${args}`}`;
   }
-  const virtual = `%${alias.target} ${alias.params === '' ? args : `${alias.params} ${args}`}`;
+  const virtual = `%${line}`;
   const found: ShellText[] = [];
-  if (aliases.magicAlias(alias.target, 'line') !== undefined) {
-    useMagicAlias(
-      aliases,
-      virtual.slice(1),
-      0,
-      virtual.length,
-      found,
-      depth + 1
-    );
-  } else {
-    maskMagic(virtual, 0, virtual.length, [], found, true, aliases);
-  }
+  maskMagic(virtual, 0, virtual.length, [], found, aliases);
   shell.push(...found.map(f => ({ ...f, offset: from, extent: { from, to } })));
 }
 

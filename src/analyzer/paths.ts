@@ -32,6 +32,18 @@ export const SYS_MODULES = 'sys.modules';
 /** `os.environ['NAME'] = value` is checked by the environment rules. */
 export const OS_ENVIRON = 'os.environ';
 
+/** `get_ipython()` returns the kernel's IPython shell, whose methods start processes
+ * (`get_ipython().system(...)`, codestarts.ts). */
+export const IPYTHON_GETTERS: ReadonlySet<string> = new Set([
+  'get_ipython',
+  'IPython.get_ipython',
+  'IPython.core.getipython.get_ipython'
+]);
+
+/** The path `get_ipython()` resolves to: not one Python code can spell, so no import or
+ * attribute chain of the code itself can reach it. */
+export const IPYTHON_SHELL = 'get_ipython()';
+
 /** Every path above. */
 export const RESOLVER_PATHS: readonly string[] = [
   ...IMPORT_FUNCTIONS,
@@ -39,5 +51,7 @@ export const RESOLVER_PATHS: readonly string[] = [
   GETATTR,
   ...CODE_RUNNERS,
   SYS_MODULES,
-  OS_ENVIRON
+  OS_ENVIRON,
+  ...IPYTHON_GETTERS,
+  IPYTHON_SHELL
 ];

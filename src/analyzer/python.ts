@@ -5,6 +5,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
+import type { CodeStart } from './codestarts';
 import type { RawFinding } from './types';
 import { Scope } from './scope';
 import {
@@ -43,6 +44,8 @@ import {
   GETATTR,
   IMPORT_FUNCTIONS,
   IMPORT_MODULE,
+  IPYTHON_GETTERS,
+  IPYTHON_SHELL,
   OS_ENVIRON,
   SYS_MODULES
 } from './paths';
@@ -197,6 +200,9 @@ export class PythonPass {
     const fn = this.resolve(callee, scope, depth + 1);
     if (fn === null) {
       return null;
+    }
+    if (IPYTHON_GETTERS.has(fn)) {
+      return IPYTHON_SHELL;
     }
     const args = parseArguments(this.code, argList);
     const first = args.keywords.get('name')?.value ?? args.positional[0];
@@ -600,12 +606,18 @@ export class PythonPass {
       return;
     }
     const inner: RawFinding[] = [];
-    new PythonPass(source, { ...this.ctx, out: inner }, this.nesting + 1).run(
-      parser.parse(source),
-      scope.child()
-    );
+    const starts: CodeStart[] = [];
+    new PythonPass(
+      source,
+      { ...this.ctx, out: inner, starts },
+      this.nesting + 1
+    ).run(parser.parse(source), scope.child());
     for (const f of inner) {
       this.ctx.out.push({ ruleId: f.ruleId, from: arg.from, to: arg.to });
+    }
+    // the string's own offsets are not the cell's: its starts go on the argument
+    for (const s of starts) {
+      this.ctx.starts.push({ ...s, from: arg.from, to: arg.to });
     }
   }
 

@@ -73,7 +73,8 @@ const IMPLICIT_NAMES = new Map<string, string>([
   ['importlib', 'importlib'],
   ['os', 'os'],
   ['sys', 'sys'],
-  ['subprocess', 'subprocess']
+  ['subprocess', 'subprocess'],
+  ['get_ipython', 'get_ipython'] // a builtin in every IPython kernel
 ]);
 
 export class Scope implements ScopeView {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   STATIC_RULES,
   type AnalyzerOptions,
+  type CellAnalysis,
   type Finding,
   SEVERITIES
 } from '../analyzer';
@@ -76,24 +77,25 @@ export class DependencyScan {
     return true;
   }
 
-  /** `perUnit` (the analyzer's findings per code cell) with each cell's install findings;
-   * those placed in another file (a `-r` file the cell names) go into the report directly.
-   * The cells are read in order with one IPython alias table (an alias defined in one cell
-   * runs in a later one). */
+  /** The analyzer's findings per code cell (`perUnit`) with each cell's install findings
+   * (its IPython syntax and its code's literal starts, `codeStarts`); those placed in another
+   * file (a `-r` file the cell names) go into the report directly. The cells are read in
+   * order with one IPython alias table (an alias defined in one cell runs in a later one). */
   withCellInstalls(
     notebook: string,
     units: string[],
-    perUnit: Finding[][]
+    perUnit: CellAnalysis[]
   ): Finding[][] {
     const aliases = new IPythonAliases();
-    return perUnit.map((findings, i) => {
+    return perUnit.map(({ findings, codeStarts }, i) => {
       const extra: Finding[] = [];
       const cell = units[i];
       for (const located of scanCellInstalls(
         notebook,
         cell,
         this.policy,
-        aliases
+        aliases,
+        codeStarts
       )) {
         if (located.path === notebook) {
           extra.push(located.finding);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   analyzeCell,
-  analyzeNotebook,
+  analyzeNotebookCells,
   ignoreHonoured,
   optionsFromPolicy,
   SEVERITIES,
@@ -234,7 +234,7 @@ export function scanFiles(
         : dependencies.withCellInstalls(
             file,
             source.units,
-            analyzeNotebook(source.units, fileOptions)
+            analyzeNotebookCells(source.units, fileOptions)
           );
     const unpinned = new Map<string, ScanFinding>();
     perUnit.forEach((findings, i) => {

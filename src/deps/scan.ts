@@ -1,9 +1,10 @@
 /**
  * warden-scan's dependency findings: the install decision (decide.ts) applied to dependency
  * manifests and to a notebook's install cells (`%pip`, `!pip`, `%conda`, automagic `pip`, as
- * the analyzer's IPython reader finds them), each finding placed on the line of the
- * requirement, option or command that causes it, in the file where it is written (a `-r`
- * include's findings are placed in the included file).
+ * the analyzer's IPython reader finds them, and the literal starts of the cells' Python code,
+ * `os.system('pip install x')`, as the analyzer takes them out), each finding placed on the
+ * line of the requirement, option or command that causes it, in the file where it is written
+ * (a `-r` include's findings are placed in the included file).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -101,15 +102,15 @@ function shellTextInstalls(
     return stdinInstalls(s.text, s.offset, context);
   }
   if (s.kind === 'start') {
-    // a script magic's program: its stdin is the body, decided on its own ('decided')
-    return argvInstalls(s.argv ?? [], {}, context, 'decided').map(request => ({
+    // a started program: a script magic's stdin is its body, decided on its own ('decided')
+    return argvInstalls(s.argv ?? [], {}, context, s.stdin).map(request => ({
       request,
       from: s.offset,
       to: s.offset + s.text.length
     }));
   }
   if (s.kind === 'unreadable') {
-    const request = newRequest('unknown', 'IPython alias');
+    const request = newRequest('unknown', 'IPython');
     request.problems.push({ text: s.text, place: context.place });
     return [{ request, from: s.offset, to: s.offset + 1 }];
   }
@@ -168,17 +169,22 @@ export function scanManifest(
  * runs in its folder: `-r requirements.txt` is read from there). `aliases`: the notebook's
  * IPython alias table, shared by its cells in order (R13-17: `%alias inst pip install %s`
  * in one cell, `%inst torcj` in a later one); a fresh table holds IPython's defaults only.
+ * `codeStarts`: the cell's literal starts in Python code (`CellAnalysis.codeStarts`).
  */
 export function scanCellInstalls(
   notebook: string,
   cell: string,
   policy: Record<string, any>,
-  aliases: IPythonAliases = new IPythonAliases()
+  aliases: IPythonAliases = new IPythonAliases(),
+  codeStarts: readonly ShellText[] = []
 ): LocatedInstallFinding[] {
   // every piece of shell text is read, as the kernel reads every start (red team 17 R17-11:
   // a prefilter on installer words passed over `!python -I -m webbrowser URL` and `-c
-  // 'help()'`, which start no installer by name and which the kernel refuses)
-  const shells = maskIPython(cell, aliases).shell.filter(s => s.kind !== 'env');
+  // 'help()'`, which start no installer by name and which the kernel refuses); so is every
+  // start the cell's Python makes with literal text, as the analyzer took it out (R47c-4)
+  const shells = [...maskIPython(cell, aliases).shell, ...codeStarts].filter(
+    s => s.kind !== 'env'
+  );
   if (shells.length === 0) {
     return [];
   }
