@@ -46,6 +46,7 @@ from .fastpath import (
 )
 from .inherited_env import InheritedEnviron, changed_names, launch_value, read_environ
 from .own_python import OWN  # noqa: F401 - its facts are read now, before any user code
+from .own_reading import door
 from .path_programs import new_programs, renamed_as_itself
 from .pip_process import PipProcess, boot_argv
 from .preexec import execute_child_wrapper
@@ -80,6 +81,18 @@ _LAUNCH_KEYS = (
     "PYTHONUSERBASE", "PYTHONPYCACHEPREFIX", EVENT_SPOOL_ENV, TREE_STARTED_ENV,
     TREE_MOUNTS_ENV,
 )  # fmt: skip
+
+
+def _crossing() -> tuple:
+    """What of its caller's context a decision keeps (``own_reading``): pip's command stage
+    (``allowed_install``), once pip's first command made its variable."""
+    var = _PIP_COMMAND.get("var")
+    return () if var is None else ((var, var.get()),)
+
+
+# the gate's entries (the audit hook's, the wrappers'): each decides in a context of its own,
+# a decision inside another's reading too (red team 47a R47a-2: ``own_reading``)
+_alone = door(_crossing)
 
 
 class WardenBlockedInstall(PermissionError):
@@ -216,6 +229,7 @@ class InstallGate:
         self.inherited.changed(event, args)
         self._note_command_value(args)
 
+    @_alone
     def refuse_environ_change(self, event: str, args: tuple, written: bool = False) -> None:
         """Refuses this change when the rules above refuse it. ``written``: what the C environ
         gets (the audit event); else the value a notebook asked for, which
@@ -339,6 +353,7 @@ class InstallGate:
             f"pip install ...` or pip's console script, that runs no other code: here {why}"
         )
 
+    @_alone
     def check(self, event: str, args: tuple) -> None:
         # every start ends a script magic's pending pass: taken by its own start, else void
         script = self.script_starts.take(event, args, self.inherited.version, os.getcwd)
@@ -683,6 +698,17 @@ class InstallGate:
         if requests:
             self._enforce(requests, call, in_process)
 
+    @_alone
+    def decide_pip_main(self, argv: list) -> None:
+        """``pip.main`` (``pip_main_wrapper``): pip run inside this process, decided as its
+        command line; this process is the command's own start."""
+        self.decide_command(["pip"] + argv, None, None, None, "pip.main", in_process=True)
+
+    def refuse_nested(self, why: str) -> None:
+        """A decision made inside one made inside another (``own_reading``): recorded by the
+        policy's rule for a start Warden cannot read; refused by the caller whatever it is."""
+        self._enforce([_refused_start(why)], "nested decision", in_process=False)
+
     def refuse_changed_start(self, why: str) -> None:
         """A Popen start whose argv, program, folder, environment or descriptors differ, at
         the fork, from what the gate decided (``decided_start``, red team 39a R39a-2): its
@@ -704,6 +730,7 @@ class InstallGate:
         )
         self._enforce([request], "subprocess.Popen", in_process=False)
 
+    @_alone
     def decide_script_magic(self, parser, line: str, cell: str):
         """IPython's ``%%script PROG`` (``%%bash``, ``%%sh``... call it): PROG reads the cell
         body on its stdin, which no process-start event carries, so the body is decided here
@@ -760,6 +787,7 @@ class InstallGate:
         # the folder and environment it was read with are the ones that start must have
         return tuple(cmd), cwd, version
 
+    @_alone
     def decide_resolved(self, command: str, options, args) -> None:
         """An install decided on the options pip resolved (``resolved``): refusals only."""
         from .request import InstallRequest
@@ -783,6 +811,7 @@ class InstallGate:
         self._enforce([request], "pip options", in_process=True, quiet=True)
         _vouch_direct(request)  # its URLs pip may download (R43a-1)
 
+    @_alone
     def decide_cached_wheel(self, path: str, link: str) -> None:
         """A wheel pip takes from its wheel cache in place of ``link`` (``pip_wheel_cache``,
         red team 41a R41a-3): read as a wheel a local folder offers (``local_wheels.
@@ -798,6 +827,7 @@ class InstallGate:
             request.problems.append(f"Warden failed to read {path} ({type(exc).__name__})")
         self._enforce([request], "pip wheel cache", in_process=True, quiet=True)
 
+    @_alone
     def decide_links(self, page: str, links: list, vouched: bool = False, files=()) -> None:
         """The links pip parsed from ``page`` (or where a redirect took a download of
         ``page``: ``vouched``), decided before pip takes any (``pip_links``, red team 42a
@@ -836,6 +866,7 @@ class InstallGate:
         )
         self._enforce([request], "pip download", in_process=True, quiet=True)
 
+    @_alone
     def decide_dependency(self, text: str, parent: str, path: str) -> None:
         """A dependency's direct reference pip builds from its parent's metadata
         (``pip_requires``, red team 43a R43a-1): decided as on the command line (the
@@ -858,6 +889,7 @@ class InstallGate:
         self._enforce([request], "pip dependency", in_process=True, quiet=True)
         pip_links.vouch([_ref_url_of(text)])
 
+    @_alone
     def decide_local_location(self, path: str, role: str) -> None:
         """An index or find-links location pip reads as a local path (``pip_sources``, red
         team 43a R43a-5: ``https://pypi.org/simple/x/`` is the folder ``https:/pypi.org/
@@ -880,6 +912,7 @@ class InstallGate:
         request.sources.remove(location)
         self._enforce([request], "pip local location", in_process=True, quiet=True)
 
+    @_alone
     def decide_parsed_requirements(self, parsed: list) -> None:
         """The requirements pip parsed from a requirements or constraints file
         (``pip_requirements``, red team 43a R43a-4), names too: decided on what pip will
@@ -900,6 +933,7 @@ class InstallGate:
         self._enforce([request], "pip requirements", in_process=True, quiet=True)
         _vouch_direct(request)
 
+    @_alone
     def decide_file_content(self, url: str, text: str) -> None:
         """A requirements file as pip read it (``get_file_content``): its indexes, find-links
         and direct references are decided on the very bytes pip parses, so a file rewritten
@@ -1514,7 +1548,7 @@ def pip_main_wrapper(original, label, state):
         argv = list(sys.argv[1:] if args is None else args)
         gate = getattr(state, "installs", None)
         if gate is not None:
-            gate.decide_command(["pip"] + argv, None, None, None, "pip.main", in_process=True)
+            gate.decide_pip_main(argv)
         return original(args, *rest, **kwargs)
 
     return main
