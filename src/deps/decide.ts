@@ -477,17 +477,18 @@ function requirement(
     ];
   }
   if (req.kind === 'url' || req.kind === 'vcs') {
-    // decided on the URL as written (its token is part of a trusted index's path), shown
-    // and keyed by its redacted spelling
+    // decided on the URL pip and uv fetch, as written (its token is part of a trusted
+    // index's path); shown and keyed by its redacted spelling. A direct reference not read
+    // by `parseRequirement` (a uv.lock's url) is a bare URL, taken whole.
+    const fetched = fetchedUrl(req.reference ?? req.written ?? req.text);
     const directOk =
-      req.kind === 'url' &&
-      urlAllowed(refUrl(req.written ?? req.text), allowedIndexes(policy));
+      req.kind === 'url' && urlAllowed(fetched, allowedIndexes(policy));
     if (!directOk) {
       const what =
         req.kind === 'vcs' ? 'a version-control reference' : 'a direct URL';
       out.push({
         ruleId: RULE_DIRECT,
-        reason: `direct:${req.kind}:${urlKey(refUrl(req.text))}`,
+        reason: `direct:${req.kind}:${urlKey(redactUrl(fetched))}`,
         message: `'${req.text.slice(0, 200)}' (${place.origin}) installs ${what}, bypassing the trusted indexes and their checks`,
         remedy:
           'Install the package by name from a trusted index, or ask your admin to publish it ' +
@@ -694,15 +695,18 @@ function affectedFindings(
   return out;
 }
 
-function refUrl(text: string): string {
-  let ref =
-    text.includes(' @ ') || text.includes('@ ')
-      ? text.slice(text.indexOf('@') + 1).trim()
-      : text;
+/** The URL pip and uv fetch for a direct reference (`Requirement.reference`): its VCS prefix
+ * dropped, cut at its fragment (the first `#`: never sent, so an `@ URL` in it is not where the
+ * file comes from: R48b-6) and at pip's bare-URL marker split (the first `; `). Every other
+ * reading ends there or sooner, or runs on through `;x` and white space (uv): this is the
+ * longest, and where installers differ it holds a blank or a `..` segment, so it is refused.
+ * The kernel's `decide._fetched_url`. */
+function fetchedUrl(reference: string): string {
+  let ref = reference.trim();
   for (const prefix of ['git+', 'hg+', 'svn+', 'bzr+']) {
     if (ref.startsWith(prefix)) {
       ref = ref.slice(prefix.length);
     }
   }
-  return ref.split('#')[0].split(';')[0].trim();
+  return ref.split('#')[0].split('; ')[0].trim();
 }

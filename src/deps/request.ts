@@ -28,6 +28,12 @@ export interface Requirement {
    * its token (`/t/<token>`, a Cloudsmith or Gemfury first segment) would be decided as from
    * an unknown place (fix54spell) */
   written?: string;
+  /** what a direct reference (a URL, a VCS URL) names, as written, marker not cut: the text
+   * after its `name @` where the parser split it (PEP 508: the first `@` after the name and
+   * extras), or a bare URL's whole text (the kernel's `Requirement.reference`). Never found
+   * again by searching the text for an `@`: a bare URL's fragment, user info or path may hold
+   * one (red team 48b R48b-6). For the decision only, never shown. */
+  reference?: string;
   name: string | null; // PEP 503 normalized, when known
   kind: RequirementKind;
   place: Place;
@@ -59,7 +65,8 @@ export function requirementIdentity(r: Requirement): string {
     r.artifact ?? null,
     r.artifactVersion ?? null,
     r.own ?? false,
-    r.written ?? null
+    r.written ?? null,
+    r.reference ?? null
   ]);
 }
 

@@ -20,6 +20,9 @@ import { shellWords } from './words';
 
 const NAME =
   /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/s;
+/** PEP 508's `name [extras] @`: a whole name and extras before the `@`, nothing else */
+const NAME_AT =
+  /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[A-Za-z0-9_\s.,-]*\])?\s*@/;
 const PIN = /^===?\s*([A-Za-z0-9._+!-]+)\s*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const PIP_URL = /^https?:/i;
@@ -89,24 +92,36 @@ export function parseRequirement(raw: string, place: Place): Requirement {
     spec.includes(' @ ') ||
     /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)
   ) {
-    const at = spec.indexOf('@');
-    const ref = spec.slice(at + 1).trim();
-    const kind = startsWithAny(ref, VCS)
-      ? 'vcs'
-      : ref.startsWith('file:')
-        ? 'path'
-        : 'url';
-    const m = NAME.exec(spec.slice(0, at));
-    return {
-      ...req(redactUrl(text), m ? normalize(m[1]) : null, m ? kind : 'invalid'),
-      written: text,
-      // pip and uv build the file (running an sdist's setup.py) before they compare its
-      // metadata name with NAME: the file's own project name is decided too (R11-19)
-      ...artifactOf(kind === 'vcs' ? null : artifactFile(ref, true))
-    };
+    const named = NAME_AT.exec(spec);
+    if (named) {
+      const ref = spec.slice(named[0].length).trim();
+      const kind = startsWithAny(ref, VCS)
+        ? 'vcs'
+        : ref.startsWith('file:')
+          ? 'path'
+          : 'url';
+      return {
+        ...req(redactUrl(text), normalize(named[1]), kind),
+        written: text,
+        reference: ref,
+        // pip and uv build the file (running an sdist's setup.py) before they compare its
+        // metadata name with NAME: the file's own project name is decided too (R11-19)
+        ...artifactOf(kind === 'vcs' ? null : artifactFile(ref, true))
+      };
+    }
+    if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
+      // an `@` after what is neither a name nor a URL
+      return req(redactUrl(text), null, 'invalid');
+    }
+    // a bare URL whose fragment, user info or path holds ` @ `: pip and uv take the whole
+    // text for the URL (pip's `is_url`), read below (red team 48b R48b-6)
   }
   if (startsWithAny(spec, VCS)) {
-    return { ...req(redactUrl(text), eggName(spec), 'vcs'), written: text };
+    return {
+      ...req(redactUrl(text), eggName(spec), 'vcs'),
+      written: text,
+      reference: text
+    };
   }
   // `ftp:/x`, `data:,x`: a URL, not a path (one letter is a Windows drive)
   if (spec.includes('://') || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {
@@ -118,6 +133,7 @@ export function parseRequirement(raw: string, place: Place): Requirement {
         spec.startsWith('file:') ? 'path' : 'url'
       ),
       written: text,
+      reference: text,
       ...file
     };
   }

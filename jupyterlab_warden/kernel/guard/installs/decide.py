@@ -386,16 +386,18 @@ def _requirement(req: Requirement, policy, data, deny, allow, request) -> List[F
             )
         ]
     if req.kind in ("url", "vcs"):
-        # decided on the URL as written (its token is part of a trusted index's path), shown
-        # and keyed by its redacted spelling
-        written = _ref_url(req.written or req.text)
-        direct_ok = req.kind == "url" and url_allowed(written, allowed_indexes(policy))
+        # decided on the URL pip and uv fetch, as written (its token is part of a trusted
+        # index's path); shown and keyed by its redacted spelling. A direct reference not read
+        # by ``parse_requirement`` (a uv.lock's url) is a bare URL, taken whole.
+        reference = req.reference if req.reference is not None else req.written or req.text
+        fetched = _fetched_url(reference)
+        direct_ok = req.kind == "url" and url_allowed(fetched, allowed_indexes(policy))
         if not direct_ok:
             what = "a version-control reference" if req.kind == "vcs" else "a direct URL"
             out.append(
                 Finding(
                     RULE_DIRECT,
-                    f"direct:{req.kind}:{_url_key(_ref_url(req.text))}",
+                    f"direct:{req.kind}:{_url_key(redact_url(fetched))}",
                     f"'{req.text[:200]}' ({req.origin}) installs {what}, bypassing the trusted "
                     "indexes and their checks",
                     "Install the package by name from a trusted index, or ask your admin to "
@@ -564,12 +566,22 @@ def _affected(name: str, version: str, entries: List[dict], where: str) -> List[
     return out
 
 
-def _ref_url(text: str) -> str:
-    ref = text.split("@", 1)[1].strip() if " @ " in text or "@ " in text else text
+def _fetched_url(reference: str) -> str:
+    """The URL pip and uv fetch for a direct reference (``Requirement.reference``, the text
+    after its ``name @`` or a bare URL's whole text): its VCS prefix dropped, cut at its
+    fragment (the first ``#``: never sent, so whatever it holds, ``@ URL`` included, is not
+    where the file comes from: red team 48b R48b-6) and at its marker, where pip splits a bare
+    URL's (the first ``; ``). Each installer's own reading ends there or sooner (pip cuts a
+    ``name @`` URL at its first ``;``, uv at white space before a ``;``), or it is the same:
+    pip's bare URL and uv's URLs run on through a ``;`` without a blank after it and through
+    white space (``x.whl;/../../evil/y.whl`` is ``/evil/y.whl`` to uv). So this is the longest
+    reading, and where the installers differ it holds a blank or a ``..`` segment: not plain,
+    refused."""
+    ref = reference.strip()
     for prefix in ("git+", "hg+", "svn+", "bzr+"):
         if ref.startswith(prefix):
             ref = ref[len(prefix) :]
-    return ref.split("#", 1)[0].split(";", 1)[0].strip()
+    return ref.split("#", 1)[0].split("; ", 1)[0].strip()
 
 
 def looser(old: dict, new: dict) -> Optional[str]:

@@ -36,6 +36,12 @@ class Requirement:
         # under a trusted index written with its token (``/t/<token>``, a Cloudsmith or
         # Gemfury first segment) would be decided as from an unknown place (fix54spell)
         self.written: Optional[str] = None
+        # what a direct reference (a URL, a VCS URL) names, as written, marker not cut: the
+        # text after its ``name @`` where the parser split it (PEP 508: the first ``@`` after
+        # the name and extras), or a bare URL's whole text. Never found again by searching the
+        # text for an ``@``: a bare URL's fragment, user info or path may hold one (red team
+        # 48b R48b-6). For the decision only, never shown (``text`` is the redacted spelling)
+        self.reference: Optional[str] = None
         # its ``${NAME}`` already expanded by its installer's rule (pip's reading of a file
         # line, uv's expansion of a path): never expanded again (red team 47b R47b-2)
         self.expanded = False
@@ -51,7 +57,7 @@ class Requirement:
         return (
             self.text, self.name, self.kind, self.pin, self.specifier, self.base,
             self.artifact, self.artifact_version, self.own, self.written, self.expanded,
-            self.opened,
+            self.opened, self.reference,
         )  # fmt: skip
 
     def __repr__(self) -> str:

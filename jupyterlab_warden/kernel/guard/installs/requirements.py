@@ -22,6 +22,10 @@ from .names import normalize
 from .request import InstallRequest, Requirement, Source, redact_url
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$")
+# PEP 508's ``name [extras] @``: a whole name and extras before the ``@``, nothing else
+_NAME_AT = re.compile(
+    r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[A-Za-z0-9_\s.,-]*\])?\s*@"
+)
 _PIN = re.compile(r"^===?\s*([A-Za-z0-9._+!-]+)\s*$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
@@ -49,24 +53,29 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     if " @ " in spec or re.match(
         r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:", spec
     ):
-        name, _, ref = spec.partition("@")
-        ref = ref.strip()
-        kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
-        req = Requirement(redact_url(text), normalize(_NAME.match(name).group(1)), kind, origin)
-        req.written = text
-        # pip and uv build the file (running an sdist's setup.py) before they compare its
-        # metadata name with NAME: the file's own project name is decided too (R11-19)
-        if kind != "vcs":
-            set_artifact(req, ref, True)
-        return req
+        named = _NAME_AT.match(spec)
+        if named:
+            ref = spec[named.end() :].strip()
+            kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
+            req = Requirement(redact_url(text), normalize(named.group(1)), kind, origin)
+            req.written, req.reference = text, ref
+            # pip and uv build the file (running an sdist's setup.py) before they compare its
+            # metadata name with NAME: the file's own project name is decided too (R11-19)
+            if kind != "vcs":
+                set_artifact(req, ref, True)
+            return req
+        if not _URL_SCHEME.match(spec):  # an `@` after what is neither a name nor a URL
+            return Requirement(redact_url(text), None, "invalid", origin)
+        # a bare URL whose fragment, user info or path holds ` @ `: pip and uv take the whole
+        # text for the URL (pip's `is_url`), read below (red team 48b R48b-6)
     if spec.startswith(_VCS):
         req = Requirement(redact_url(text), _egg_name(spec), "vcs", origin)
-        req.written = text
+        req.written = req.reference = text
         return req
     if "://" in spec or _URL_SCHEME.match(spec):  # `ftp:/x`, `data:,x`: a URL, not a path
         kind = "path" if spec.startswith("file:") else "url"
         req = Requirement(redact_url(text), None, kind, origin)
-        req.written = text
+        req.written = req.reference = text
         return _artifact(req, spec, True)
     if _looks_like_path(spec):
         return _artifact(Requirement(text, None, "path", origin), spec, False)
@@ -89,8 +98,11 @@ def url_reference(url: str, origin: str) -> Requirement:
     """``url`` taken whole as a bare URL or VCS reference, as uv takes a path's expanded
     value that names a scheme (``local_projects``): no name, marker or extras read in it."""
     if url.startswith(_VCS):
-        return Requirement(redact_url(url), _egg_name(url), "vcs", origin)
-    return _artifact(Requirement(redact_url(url), None, "url", origin), url, True)
+        req = Requirement(redact_url(url), _egg_name(url), "vcs", origin)
+    else:
+        req = _artifact(Requirement(redact_url(url), None, "url", origin), url, True)
+    req.reference = url
+    return req
 
 
 def editable(req: Requirement) -> Requirement:
