@@ -4,7 +4,6 @@
  * that decides whether a given call is unsafe and the fix that makes it safe.
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { RawFinding } from './types';
 import {
   constString,
   dictEntries,
@@ -12,35 +11,21 @@ import {
   literalTruth,
   sequenceElements,
   text,
-  type Argument,
-  type CallArguments
+  type Argument
 } from './syntax';
-import { isTrustedModelUrl, type TrustedSources } from './sources';
+import { isTrustedModelUrl } from './sources';
 import { checkEnvAssignment } from './shell';
-import { argvLine, type CodeStart } from './codestarts';
-import { IPYTHON_SHELL } from './paths';
-import type { KeywordFact } from './values';
+import {
+  argument,
+  keyword,
+  unknownKwargs,
+  type CallCheck,
+  type CallSite,
+  type RuleContext
+} from './callsite';
+import { START_RULES } from './startcalls';
 
-export interface CallSite {
-  code: string;
-  node: SyntaxNode;
-  callee: SyntaxNode;
-  /** Dotted path of the callee (`torch.load`), null when it cannot be resolved. */
-  qname: string | null;
-  /** The attribute name when the callee is `obj.name`, whatever obj is. */
-  property: SyntaxNode | null;
-  args: CallArguments;
-  /** Resolve an expression to a dotted path (for Loader= and similar arguments). */
-  resolve: (node: SyntaxNode) => string | null;
-  /** A constant string, written out or held by a name assigned one above. */
-  stringOf: (node: SyntaxNode) => string | null;
-  /** What the call's `**kwargs` hold when they are dicts built above; null otherwise. */
-  kwargs: Readonly<Record<string, KeywordFact>> | null;
-  /** The callee is `X.method` with X a class of the project itself (values.ts OWN). */
-  ownReceiver: boolean;
-  /** Whether the code wrote this folder earlier (save_pretrained, output_dir=...). */
-  wasWritten: (folder: string) => boolean;
-}
+export type { CallSite, RuleContext } from './callsite';
 
 /** Keyword arguments a rule reads; also looked for in dicts passed as `**kwargs`. */
 export const RULE_KEYWORDS: readonly string[] = [
@@ -63,85 +48,6 @@ export const FOLDER_KEYWORDS: readonly string[] = [
   'save_directory',
   'local_dir'
 ];
-
-/** A keyword's value, written in the call or known from a `**kwargs` dict built above. */
-interface KeywordView {
-  /** Python truthiness when it is a literal, else undefined. */
-  truth: boolean | undefined;
-  isNone: boolean;
-  /** The value when it is a constant string. */
-  str: string | null;
-  /** Range to report: the keyword as written, or the whole call for a **kwargs value. */
-  from: number;
-  to: number;
-  /** The value's node when written in the call (fixes edit it). */
-  node: SyntaxNode | null;
-}
-
-function keyword(site: CallSite, key: string): KeywordView | undefined {
-  const kw = site.args.keywords.get(key);
-  if (kw) {
-    return {
-      truth: literalTruth(site.code, kw.value),
-      isNone: kw.value.name === 'None',
-      str: site.stringOf(kw.value),
-      from: kw.from,
-      to: kw.to,
-      node: kw.value
-    };
-  }
-  const fact = site.kwargs?.[key];
-  if (fact === undefined) {
-    return undefined;
-  }
-  const str = typeof fact === 'object' && fact !== null ? fact.s : null;
-  return {
-    truth:
-      fact === '?'
-        ? undefined
-        : fact === null
-          ? false
-          : typeof fact === 'boolean'
-            ? fact
-            : str !== null && str.length > 0,
-    isNone: fact === null,
-    str,
-    from: site.node.from,
-    to: site.node.to,
-    node: null
-  };
-}
-
-/** `**kwargs` whose content is not known: any keyword may be set. */
-function unknownKwargs(site: CallSite): boolean {
-  return site.args.starKwargs && site.kwargs === null;
-}
-
-export interface RuleContext {
-  trusted: TrustedSources;
-  out: RawFinding[];
-  /** The literal starts the calls make (codestarts.ts). */
-  starts: CodeStart[];
-  /** The project's own top-level modules (AnalyzerOptions.ownModules). */
-  ownModules?: ReadonlySet<string>;
-}
-
-type CallCheck = (site: CallSite, ctx: RuleContext) => void;
-
-/** The argument passed by keyword, or at a positional index (-1: keyword-only). */
-function argument(
-  site: CallSite,
-  keyword: string,
-  index: number
-): SyntaxNode | undefined {
-  const kw = site.args.keywords.get(keyword);
-  if (kw) {
-    return kw.value;
-  }
-  return index >= 0 && !site.args.starArgs
-    ? site.args.positional[index]
-    : undefined;
-}
 
 function flagCall(ruleId: string): CallCheck {
   return (site, ctx) =>
@@ -512,75 +418,6 @@ function envCall(kind: 'update' | 'pair'): CallCheck {
   };
 }
 
-/** os.system('...'), subprocess.run([...]): a constant command line (or argv list, its
- * non-constant words unknown) is a start (codestarts.ts), read by the shell rules and the
- * install reading. */
-function shellCommand(site: CallSite, ctx: RuleContext): void {
-  const cmd =
-    argument(site, 'args', 0) ??
-    argument(site, 'cmd', 0) ??
-    argument(site, 'command', 0);
-  if (!cmd) {
-    return;
-  }
-  let line = constString(site.code, cmd);
-  const elements = line === null ? sequenceElements(cmd) : null;
-  if (elements) {
-    line = argvLine(elements.map(e => constString(site.code, e)));
-  }
-  if (line !== null) {
-    ctx.starts.push({ kind: 'shell', text: line, from: cmd.from, to: cmd.to });
-  }
-}
-
-/** `get_ipython().system('...')` (what IPython builds from a `!` line), `system_piped`,
- * `system_raw`, `getoutput`: the shell runs the command after one `var_expand`. */
-function shellMethod(site: CallSite, ctx: RuleContext): void {
-  const cmd = argument(site, 'cmd', 0);
-  const line = cmd ? site.stringOf(cmd) : null;
-  if (cmd && line !== null) {
-    ctx.starts.push({
-      kind: 'shell',
-      text: line,
-      from: cmd.from,
-      to: cmd.to,
-      expansions: 1
-    });
-  }
-}
-
-/**
- * `get_ipython().run_line_magic(NAME, LINE)` and `run_cell_magic(NAME, LINE, CELL)` run what
- * `%NAME LINE` and `%%NAME LINE` (the cell after it) run: that IPython text is the start,
- * read by the IPython reader. A line holding a line break has no `%` form: unreadable.
- */
-function magicMethod(kind: 'line' | 'cell'): CallCheck {
-  return (site, ctx) => {
-    const name = argument(site, 'magic_name', 0);
-    const line = argument(site, 'line', 1);
-    const cell = kind === 'cell' ? argument(site, 'cell', 2) : undefined;
-    const magic = name ? site.stringOf(name) : null;
-    const args = line ? site.stringOf(line) : null;
-    const body = cell ? site.stringOf(cell) : null;
-    if (magic === null || args === null || (kind === 'cell' && body === null)) {
-      return;
-    }
-    const { from, to } = site.node;
-    if (args.includes('\n')) {
-      ctx.starts.push({
-        kind: 'unreadable',
-        text: `a ${kind} magic's line holds a line break`,
-        from,
-        to
-      });
-      return;
-    }
-    const text =
-      kind === 'line' ? `%${magic} ${args}` : `%%${magic} ${args}\n${body}`;
-    ctx.starts.push({ kind: 'ipython', text, from, to });
-  };
-}
-
 function table(entries: Array<[string[], CallCheck]>): Map<string, CallCheck> {
   const map = new Map<string, CallCheck>();
   for (const [names, check] of entries) {
@@ -702,28 +539,7 @@ export const CALL_RULES: ReadonlyMap<string, CallCheck> = table([
     ['os.environ.setdefault', 'os.putenv', 'os.environ.__setitem__'],
     envCall('pair')
   ],
-  [
-    [
-      'os.system',
-      'os.popen',
-      'subprocess.run',
-      'subprocess.call',
-      'subprocess.check_call',
-      'subprocess.check_output',
-      'subprocess.Popen',
-      'subprocess.getoutput',
-      'subprocess.getstatusoutput'
-    ],
-    shellCommand
-  ],
-  [
-    ['system', 'system_piped', 'system_raw', 'getoutput'].map(
-      m => `${IPYTHON_SHELL}.${m}`
-    ),
-    shellMethod
-  ],
-  [[`${IPYTHON_SHELL}.run_line_magic`], magicMethod('line')],
-  [[`${IPYTHON_SHELL}.run_cell_magic`], magicMethod('cell')]
+  ...START_RULES
 ]);
 
 /** Rules that apply by method name whatever the object is (classes of any library). */

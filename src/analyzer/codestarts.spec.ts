@@ -159,3 +159,122 @@ describe('literal starts in Python code (R47c-4)', () => {
     expect(both.findings.map(f => f.ruleId)).toContain('pickle-load');
   });
 });
+
+describe('literal starts read as Python reads them (R48b)', () => {
+  const line = (cell: string) =>
+    codeStarts(cell).map(s => `${s.kind}: ${s.text}`);
+  const system = (literal: string) => line(`import os\nos.system(${literal})`);
+
+  it.each([
+    ["'pip install \\x74orcj'", 'pip install torcj'],
+    ["'pip install torc\\152'", 'pip install torcj'],
+    ["'pip install \\u0074orcj'", 'pip install torcj'],
+    ["'pip install \\U00000074orcj'", 'pip install torcj'],
+    ["'pip install \\N{LATIN SMALL LETTER T}orcj'", 'pip install torcj'],
+    ["'pip install\\N{space}torcj'", 'pip install torcj'],
+    ["'pip\\tinstall\\\\x'", 'pip\tinstall\\x'],
+    ["'pip install \\d'", 'pip install \\d'], // an unknown escape keeps its backslash
+    ["r'pip install \\x74'", 'pip install \\x74'],
+    ["b'pip install \\x74orcj'", 'pip install torcj'],
+    ["b'pip install \\u0074'", 'pip install \\u0074'], // no \u in bytes
+    ["f'pip install torcj'", 'pip install torcj'],
+    ["f'pip install {{x}}\\x7b\\x7b'", 'pip install {x}{{'],
+    ["rf'pip install {{\\x74}}'", 'pip install {\\x74}'],
+    ["'pip install ' f'torc\\x6a'", 'pip install torcj']
+  ])('decodes %s', (literal, decoded) => {
+    expect(system(literal)).toEqual([`shell: ${decoded}`]);
+  });
+
+  it.each([
+    "'pip install \\N{GREEK SMALL LETTER ALPHA}'",
+    "b'pip install \\xff'",
+    "'pip install ' + '\\N{NO SUCH NAME}'"
+  ])('reads %s, which it cannot decode, as unreadable', literal => {
+    expect(system(literal)).toEqual([
+      'unreadable: a string literal Warden cannot decode'
+    ]);
+  });
+
+  it('reads no start from an f-string with a field', () => {
+    expect(system("f'pip install {name}'")).toEqual([]);
+  });
+
+  it.each([
+    ["['pip install x', 'sh', 'y'], shell=True", 'shell: pip install x'],
+    ["['pip', 'install', 'x'], shell=False", 'shell: pip install x'],
+    [
+      "['pip install x'], None, None, None, None, None, None, True, True",
+      'shell: pip install x'
+    ],
+    ["['x', 'install', 'y'], executable='pip'", 'shell: pip install y'],
+    [
+      "['x', '-m', 'pip', 'install', 'y'], executable=sys.executable",
+      'shell: python -m pip install y'
+    ],
+    ["'install y', shell=True, executable='pip'", "shell: pip -c 'install y'"],
+    ["['pip', 'install', 'x'], **{'shell': True}", 'shell: pip'],
+    [
+      "['pip', 'install', 'x'], shell=flag",
+      'unreadable: shell= is not a literal: whether a shell reads the command is not known'
+    ],
+    [
+      "['pip', 'install', 'x'], **opts",
+      'unreadable: shell= is not a literal: whether a shell reads the command is not known'
+    ],
+    [
+      "['x', 'install', 'y'], executable=prog",
+      'unreadable: executable= is not a constant: the program that runs is not known'
+    ]
+  ])('subprocess.run(%s) starts %s', (args, start) => {
+    expect(line(`import subprocess, sys\nsubprocess.run(${args})`)).toEqual([
+      start
+    ]);
+  });
+
+  it('reads a list given to os.popen as its shell line and arguments', () => {
+    expect(line("import os\nos.popen(['pip install x', 'sh'])")).toEqual([
+      'shell: pip install x'
+    ]);
+  });
+
+  it.each([
+    [
+      "os.spawnlp(os.P_WAIT, 'pip', 'pip', 'install', 'x')",
+      'shell: pip install x'
+    ],
+    [
+      "os.spawnl(os.P_NOWAIT, '/usr/bin/pip', 'any', 'install', 'x')",
+      'shell: /usr/bin/pip install x'
+    ],
+    [
+      "os.spawnvpe(os.P_WAIT, 'pip', ['pip', 'install', 'x'], os.environ)",
+      'shell: pip install x'
+    ],
+    [
+      "os.execlpe('pip', 'pip', 'install', 'x', {'PIP_INDEX_URL': 'https://e.example/s i'})",
+      "shell: PIP_INDEX_URL='https://e.example/s i' pip install x"
+    ],
+    [
+      "os.execv('/usr/bin/pip', args)",
+      'shell: /usr/bin/pip "$WARDEN_IPYTHON_EXPRESSION"'
+    ],
+    [
+      "os.execvp(sys.executable, ['python', '-m', 'pip', 'install', 'x'])",
+      'shell: python -m pip install x'
+    ],
+    [
+      "os.posix_spawnp('pip', ['pip', 'install', 'x'], {})",
+      'shell: pip install x'
+    ],
+    [
+      "os.posix_spawn('pip', ['pip', 'install', 'x'], env)",
+      'unreadable: os.posix_spawn with an environment Warden cannot read'
+    ],
+    [
+      "os.execve('pip', ['pip', 'install', '\\N{NO SUCH NAME}'], {})",
+      'unreadable: a string literal Warden cannot decode'
+    ]
+  ])('%s starts %s', (call, start) => {
+    expect(line(`import os, sys\n${call}`)).toEqual([start]);
+  });
+});

@@ -41,15 +41,14 @@ const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
 export function argvLine(words: ReadonlyArray<string | null>): string {
   return words
     .map((w, i) =>
-      w === null
-        ? i === 0
-          ? 'python'
-          : UNKNOWN_WORD
-        : PLAIN_WORD.test(w)
-          ? w
-          : `'${w.replace(/'/g, `'\\''`)}'`
+      w === null ? (i === 0 ? 'python' : UNKNOWN_WORD) : shellQuote(w)
     )
     .join(' ');
+}
+
+/** A word as the shell reads it back: plain, or single-quoted. */
+export function shellQuote(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -758,8 +758,9 @@ function pushPackageMagic(
  * `getopt`): the letters that take a value. Any other letter is an error: nothing runs. */
 const RUN_FLAGS = new Set('nidtpreG');
 const RUN_VALUED = new Set('NbDlsTm');
-/** A dotted Python name: IPython's `find_mod` finds no module for anything else. */
-const MODULE_NAME = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+/** Dotted parts, none empty, not an option: IPython's `find_mod` looks each part up as a file
+ * name (`PathFinder`), so a part need not be an identifier (`pip.__pip-runner__`, R48b-4). */
+const MODULE_NAME = /^(?!-)[^.\s/]+(?:\.[^.\s/]+)*$/u;
 
 /**
  * `%run [options] -m MODULE ARGS` (`line`: `run ...` as IPython passes it, red team 47c

@@ -2755,6 +2755,15 @@ function simple(
         'python -m piptools runs a pip-tools command Warden does not know'
       );
     }
+    if (module !== null && INSTALLER_PACKAGES.has(module.split('.')[0])) {
+      // any other module of an installer's package (`pip.__pip-runner__`: pip itself, R48b-4)
+      // is not read as its command line: the kernel's `_refuse_installer_module`
+      const top = module.split('.')[0];
+      throw new Unreadable(
+        `python -m ${module} runs a module of ${top}'s package that Warden does not read ` +
+          `as ${top}'s command line: run \`python -m ${top}\``
+      );
+    }
     if (module !== null) {
       refuseUnread(`python -m ${module}`, rest); // a module Warden does not read
     }
@@ -2764,6 +2773,23 @@ function simple(
   refuseUnread(listedName(argv[0]), argv.slice(1), env, stdin);
   return [];
 }
+
+/** The packages whose `-m` modules Python starts only as the installer's invocation read above
+ * (`python -m pip`, `-m piptools compile`): the kernel's `_CALLER_READS`. */
+const INSTALLER_PACKAGES: ReadonlySet<string> = new Set([
+  'pip',
+  'uv',
+  'conda',
+  'mamba',
+  'pipx',
+  'piptools',
+  'poetry',
+  'pdm',
+  'pipenv',
+  'hatch',
+  'pixi',
+  'rye'
+]);
 
 /** su's words without its `-s SHELL` / `--shell=SHELL` (the reading decided that shell: a
  * standard one), so `su -s /bin/sh root -c ls` is not read as naming a shell to run. As the
