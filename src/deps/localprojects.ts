@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { CommandContext } from './installers';
 import { readProjectFolderInto } from './projectfiles';
 import type { InstallRequest, Requirement } from './request';
+import { pathReadings } from './pathreadings';
 import { uvExpanded } from './requirements';
 
 /** Path sources and workspace members: at most this many folders a request. */
@@ -36,12 +37,13 @@ export function addLocalProjects(
       continue;
     }
     // uv expands `${NAME}` in a requirement's path (R45a-2): both texts read for uv
-    const texts = new Set([req.text]);
+    const written = req.written ?? req.text;
+    const texts = new Set([written]);
     if (uv) {
-      texts.add(uvExpanded(req.text, context.env));
+      texts.add(uvExpanded(written, context.env));
     }
     const found = [...texts].flatMap(text =>
-      folders({ ...req, text }, context)
+      folders({ ...req, written: text }, context)
     );
     for (const folder of found) {
       if (seen.has(folder)) {
@@ -60,36 +62,31 @@ export function addLocalProjects(
   }
 }
 
-/** The folders a path requirement may name: relative to the working folder (pip) and to its
- * requirements file's or project's folder (uv), both read when they differ. */
+/** The folders a path requirement may name: each installer's reading of its text
+ * (`pathreadings.ts`, R48b-7), relative to the working folder (pip) and to its requirements
+ * file's or project's folder (uv), all read when they differ. */
 function folders(req: Requirement, context: CommandContext): string[] {
-  let text = req.text.split(';')[0].trim();
-  const named = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$/.exec(
-    text
-  );
-  text = named ? named[1] : text; // `name @ file:///abs/proj`
-  const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
-  if (url) {
-    // the path as Python's urlsplit reads it (`file:proj` stays relative, as for the kernel)
-    try {
-      text = decodeURIComponent(url[1]);
-    } catch {
-      text = url[1]; // a stray `%`: Python's unquote keeps it too
-    }
-  }
-  text = text.split('#')[0].trim(); // `-e ./proj#egg=x`
-  if (text.endsWith(']') && text.includes('[')) {
-    text = text.slice(0, text.lastIndexOf('[')).trimEnd(); // `.[dev]`
-  }
-  if (text === '~' || text.startsWith('~/')) {
-    text = (context.env.HOME ?? '~') + text.slice(1);
-  }
   const found: string[] = [];
-  for (const base of [context.cwd, req.base]) {
-    if (base) {
-      const full = path.resolve(base, text);
-      if (!found.includes(full)) {
-        found.push(full);
+  for (const [, reading] of pathReadings(req.written ?? req.text)) {
+    let text = reading;
+    const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
+    if (url) {
+      // the path as Python's urlsplit reads it (`file:proj` stays relative, as for the kernel)
+      try {
+        text = decodeURIComponent(url[1]);
+      } catch {
+        text = url[1]; // a stray `%`: Python's unquote keeps it too
+      }
+    }
+    if (text === '~' || text.startsWith('~/')) {
+      text = (context.env.HOME ?? '~') + text.slice(1);
+    }
+    for (const base of [context.cwd, req.base]) {
+      if (base) {
+        const full = path.resolve(base, text);
+        if (!found.includes(full)) {
+          found.push(full);
+        }
       }
     }
   }

@@ -15,19 +15,19 @@ is, as a file a local folder offers (``offered``, red team 44a R44a-1).
 uv expands ``${NAME}`` in every path and URL of a requirement it parses (the command line, a
 requirements file, a project's or script's dependencies, overrides, constraints, ``--with``,
 ``--from``: red team 45a R45a-2), pip only in a requirements file's lines (``requirements.
-line_readings``; its ``install_req_from_line`` takes a command-line requirement as written).
-uv parses the requirement as written first, then expands once inside the path it found (red
-team 47b R47b-2, R47b-4; checked with uv 0.13.9): with ``A='d ;'``, ``./${A}/p`` is the folder
+line_readings``; its ``install_req_from_line`` takes a command-line requirement as written). uv
+parses the requirement as written first, then expands once inside the path it found (red team
+47b R47b-2, R47b-4; checked with uv 0.13.9): with ``A='d ;'``, ``./${A}/p`` is the folder
 ``d ;/p``, and ``A='${B}'`` opens ``./${B}``. So for a request uv may run, a path requirement
-holding ``${`` is read as written AND as uv expands it: the path part of its unexpanded text
-(``_path_part``: marker, ``name @`` and extras cut there) is expanded once (``requirements.
-uv_expanded``) and added as a requirement of its own whose ``opened`` path is read as it is
-(only a fragment ``#...`` cut, as uv cuts it; no ``;`` or ``[`` cut, no parse). A value that
-makes the path a URL (``${A}/x.whl`` with ``A='https://h'``) makes it a URL requirement, as uv
-takes it. A URL requirement is not expanded: a ``${`` in it places no host Warden allows
-(``decide.plain_url``), so it stays refused, and its value may be a secret Warden would
-otherwise show. A ``file:`` URL naming a host is refused: uv reads
-``file://h/x`` as the folder ``./h/x``, pip refuses it, a WHATWG reader takes another machine.
+holding ``${`` is read as written AND as uv expands it: uv's path in its unexpanded text
+(``path_readings.uv``: ended where uv ends it, ``name @`` and extras cut) is expanded once
+(``requirements.uv_expanded``) and added as a requirement of its own whose ``opened`` path is
+read as it is (only a fragment ``#...`` cut, as uv cuts it; no ``;`` or ``[`` cut, no parse). A
+value that makes the path a URL (``${A}/x.whl`` with ``A='https://h'``) makes it a URL
+requirement, as uv takes it. A URL requirement is not expanded: a ``${`` in it places no host
+Warden allows (``decide.plain_url``), so it stays refused, and its value may be a secret Warden
+would otherwise show. A ``file:`` URL naming a host is refused: uv reads ``file://h/x`` as the
+folder ``./h/x``, pip refuses it, a WHATWG reader takes another machine.
 
 A folder with no pyproject.toml (``setup.py`` / ``setup.cfg`` only) or with ``dynamic``
 dependencies gets them from its own build code: installing it runs that code, like running a
@@ -36,13 +36,11 @@ Warden cannot read or parse is a problem (refused).
 """
 
 import os
-import re
 from typing import Dict, List
 
-from . import installer_paths, local_wheels, offered, requirements, toml_files
+from . import installer_paths, local_wheels, offered, path_readings, requirements, toml_files
 from .request import InstallRequest, Requirement, redact_url
 
-_NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$")
 MAX_PROJECTS = 200  # path sources and workspace members: at most this many folders a request
 
 
@@ -112,18 +110,21 @@ def wheels(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing wheel files a path requirement may name, found as ``folders`` are. A wheel
     by the name it is given (pip's ``is_archive_file`` tests the text): a link
     ``x-1.0-py3-none-any.whl`` to ``blob`` is one, read through the link (R42a-6)."""
-    paths = _paths(req, cwd, env) or []
-    if not paths or not paths[0].lower().endswith(".whl"):
-        return []
-    return [path for path in paths if os.path.isfile(path)]
+    return _files(req, cwd, env, lambda named: named.lower().endswith(".whl"))
 
 
 def sdists(req: Requirement, cwd: str, env: Dict[str, str]) -> List[str]:
     """The existing sdist files a path requirement may name, found as ``wheels`` are."""
-    paths = _paths(req, cwd, env) or []
-    if not paths or not offered.is_sdist(paths[0]):
-        return []
-    return [path for path in paths if os.path.isfile(path)]
+    return _files(req, cwd, env, offered.is_sdist)
+
+
+def _files(req: Requirement, cwd: str, env: Dict[str, str], named) -> List[str]:
+    """The existing files of each reading whose path as given is ``named`` so."""
+    found: List[str] = []
+    for paths in _readings(req, cwd, env) or []:
+        if paths and named(paths[0]):
+            found += [p for p in paths if os.path.isfile(p) and p not in found]
+    return found
 
 
 def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str]) -> bool:
@@ -132,7 +133,7 @@ def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str]
     are those of the text as written (uv parsed it before expanding): an editable or bare path
     stays a path whatever the value, unless the value gives it a URL scheme."""
     written = req.written or req.text
-    path = _path_part(written)
+    path = path_readings.uv(written)
     opened = requirements.uv_expanded(request, path, env)
     if opened == path:
         return False
@@ -154,35 +155,36 @@ def _add_expanded(request: InstallRequest, req: Requirement, env: Dict[str, str]
     return True
 
 
-def _path_part(text: str) -> str:
-    """The path a path requirement's text names, as written: its marker (``; ...``), its
-    ``name @`` and its extras (``.[dev]``) cut; a fragment (``#egg=x``) kept (cut by
-    ``_paths``, after uv's expansion as uv cuts it)."""
-    text = text.split(";", 1)[0].strip()
-    named = _NAMED_FILE.match(text)
-    text = named.group(1) if named else text  # `name @ file:///abs/proj`
-    head, hash_, fragment = text.partition("#")
-    if head.endswith("]") and "[" in head:
-        head = head[: head.rindex("[")].rstrip()  # `.[dev]`
-    return head + hash_ + fragment
+def _readings(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True):
+    """The paths ``req`` names, one list a reading (``path_readings``: pip's and uv's, each
+    installer's end of the path, its extras and fragment, red team 48b R48b-7): from each base,
+    as the installer opens them (``opened``, ``installer_paths.requirement``: the text-folded
+    one first, named as given, a ``file:`` URL as each installer reads it, ``~`` as written)
+    or joined as written. None: a ``file:`` URL naming a host (the caller refuses it)."""
+    if req.opened is not None:  # uv's expanded path (``_add_expanded``): uv cuts its `#` too
+        texts = [("uv", req.opened.split("#", 1)[0])]
+    else:
+        texts = path_readings.readings(req.written or req.text)
+    found = []
+    for tool, text in texts:
+        if not opened and text[:5].lower() != "file:":
+            bases = [base for base in (cwd, req.base) if base]
+            found.append(list(dict.fromkeys(os.path.join(base, text) for base in bases)))
+            continue
+        # a requirement does not carry which installer takes it, and a path only one of them
+        # opens is read all the same (a refusal at worst). A host only pip's reading finds is
+        # pip's own error (it installs no remote file: URL); uv's is refused
+        paths = installer_paths.requirement(text, (tool,), cwd, req.base)
+        if paths is None and tool == "uv":
+            return None
+        found.append(paths or [])
+    return found
 
 
 def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True):
-    """The paths ``req`` names from each base: as the installer opens them (``opened``,
-    ``installer_paths.requirement``: the text-folded one first, named as given, a ``file:``
-    URL as each installer reads it, ``~`` as written) or joined as written. None: a ``file:``
-    URL naming a host (the caller refuses it)."""
-    text = req.opened if req.opened is not None else _path_part(req.written or req.text)
-    # `-e ./proj#egg=x`; uv cuts an expanded value's `#` too (`A='x#y'`: ./${A} is ./x)
-    text = text.split("#", 1)[0]
-    text = text if req.opened is not None else text.strip()  # uv opens `./x ` as written
-    if not opened and not text.lower().startswith("file:"):
-        return list(dict.fromkeys(os.path.join(base, text) for base in (cwd, req.base) if base))
-    # both installers' readings: a requirement does not carry which one takes it, and a path
-    # only one of them opens is read all the same (a refusal at worst). A host only pip's
-    # reading finds is pip's own error (it installs no remote file: URL); uv's is refused
-    pip, uv = (installer_paths.requirement(text, (tool,), cwd, req.base) for tool in ("pip", "uv"))
-    return None if uv is None else list(dict.fromkeys((pip or []) + uv))
+    """Every path of every reading (``_readings``), without repeats; None as there."""
+    found = _readings(req, cwd, env, opened)
+    return None if found is None else list(dict.fromkeys(p for paths in found for p in paths))
 
 
 def _read(request: InstallRequest, folder: str, uv: bool) -> None:
