@@ -17,6 +17,7 @@ from jupyterlab_warden.kernel.guard import catalog
 from jupyterlab_warden.kernel.guard.installs import decide
 from jupyterlab_warden.kernel.guard.installs.data import DepsData
 from jupyterlab_warden.kernel.guard.installs.gate import read_requests
+from jupyterlab_warden.kernel.guard.installs.own_python import OWN
 
 DATA = DepsData()
 RULES = catalog.Rules()
@@ -115,7 +116,9 @@ def test_without_tomllib_pips_own_tomli_reads_the_files(tmp_path, monkeypatch):
     """Python 3.8-3.10 kernels have no tomllib: pip's vendored tomli (the same parser) reads
     uv config and local projects, so `pip install -e .` is decided, not refused."""
     _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
-    monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
+    # the version as the guard installed decides, never an ImportError (red team 48a R48a-4)
+    monkeypatch.setattr(OWN, "version", (3, 10))
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # and there is none to import
     rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
     assert rules == ["install-index-not-allowed"] and not runs
     (tmp_path / "uv.toml").unlink()
@@ -127,8 +130,8 @@ def test_without_a_toml_reader_uv_config_is_unreadable_never_pypi(tmp_path, monk
     """No tomllib and no pip to borrow tomli from: the install is refused, not decided as
     PyPI."""
     _write(tmp_path, {"uv.toml": f'index-url = "{EVIL}"\n'})
-    monkeypatch.setitem(sys.modules, "tomllib", None)  # import tomllib raises ImportError
-    monkeypatch.setitem(sys.modules, "pip._vendor", None)  # and so does pip's tomli
+    monkeypatch.setattr(OWN, "version", (3, 10))  # a Python without tomllib
+    monkeypatch.setitem(sys.modules, "pip._vendor", None)  # and pip's tomli raises ImportError
     rules, runs, _, _ = _decided("uv pip install numpy", tmp_path)
     assert rules == ["install-unreadable"] and not runs
     (tmp_path / "uv.toml").unlink()

@@ -9,15 +9,17 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
 ``frozen_builtins.seal`` ran) answers instead:
 
 * a module loaded when the seal ran: that object (``frozen_builtins._SEALED``), never what
-  ``sys.modules`` holds now under its name;
+  ``sys.modules`` holds now under its name; but ``enum`` and ``dataclasses`` (``_BY_NAME``):
+  always the guard's copies;
 * Warden's own modules: found by path under the package's folder and run from its file, with
-  the frozen builtins; noted in ``sys.modules`` (unless a name is there) and on their package;
+  the frozen builtins; noted in ``sys.modules`` once run (unless a name is there) and on their
+  package;
 * a standard-library module: a private copy, from the library's file (its cached bytecode when
   that matches the source and is older than the kernel), run with the frozen builtins so its
-  own imports are private copies too, kept out of ``sys.modules`` (there only while its body
-  runs, holding its name's import lock, so another thread's import of the name waits for it):
-  its classes and caches are the guard's alone. A library file changed since the kernel
-  started is refused;
+  own imports are private copies too, never put in ``sys.modules`` (not even while its body
+  runs: its own lookups go to a private view, ``_SYS``): its classes and caches are the
+  guard's alone. A library file changed since the kernel started is refused
+  (``GuardLoadError``);
 * a built-in or lib-dynload extension module: a new instance made by ``_imp`` (modules of
   multi-phase init); one that hands back its single instance is taken as it is;
 * ``import a.b`` or ``from a import b`` where ``a`` is a package of the process's: a view of
@@ -25,7 +27,11 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
 * open, taken as the process's: ``_SHARED`` modules (the import system, those whose body
   changes the process or whose state is the process's), third-party modules (the boot's
   import system, as before), and the modules C code imports for itself (``PyImport_Import``
-  reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``).
+  reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``);
+  the copies themselves, through objects the process reaches: a Warden module's globals (in
+  ``sys.modules`` and on its package once run), the guard's frames seen from a gc callback,
+  finalizer or signal handler in its thread, a guard function's ``__globals__``
+  (docs/threat-model.md).
 
 Costs once per module and process (the first check that needs it); a loaded module costs a
 dict lookup. Imports only built-in modules: every guarded Python loads it at boot.
@@ -59,30 +65,33 @@ _ROOT = globals().get("__file__", "").rsplit("/", 4)[0] or None
 _AGE = __name__.rpartition(".")[0] + ".installs.kernel_age"
 # the library's folder, as the interpreter started
 _LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
-# importlib's per-name import locks, as the boot has them: a copy standing in sys.modules holds
-# its name's lock, so another thread's import of that name waits for it (``_import_lock``)
-_BOOTSTRAP = sys.modules["_frozen_importlib"]
-_GET_IMPORT_LOCK, _DEADLOCK = _BOOTSTRAP._get_module_lock, _BOOTSTRAP._DeadlockError
-_THREAD = _thread.get_ident
 
 _LOADED = {}  # name: the module the guard loaded itself (its own, private copies, built-ins)
 _LOADING = {}  # name: the module whose body runs now (an import cycle takes it as it is)
-_LOCK = _thread.RLock()  # one first load at a time (``_first_loads``)
-_WANTING = set()  # threads waiting for ``_LOCK``
-_AWAITED = {}  # the thread holding ``_LOCK``: the import lock it waits for now
+_LOCK = _thread.RLock()  # one first load at a time (``_module``)
 _ABSENT = set()  # names found to be no module (a package's plain attribute)
 _TOPS = {}  # top-level name: ``_guards``' answer
 _VIEWS = {}  # name: ``_view`` of a package of the process's
 _SHARED = SHARED  # the library's modules taken as the process's own (``frozen_builtins``)
+# library modules whose code looks a module up in the interpreter's ``sys.modules`` by name as
+# another module's body runs (``enum.global_enum`` and ``Enum._convert_``: ``re``, ``signal``,
+# ``socket``; ``dataclasses``' string annotations): the guard's own copy even where the seal
+# found one, so a copy's body finds itself in its private view, never in ``sys.modules``
+_BY_NAME = frozenset(("enum", "dataclasses"))
+
+
+class GuardLoadError(Exception):
+    """The guard cannot load a module of its own (a file changed since the kernel started):
+    what it was checking is refused. Not an ``ImportError``: code that falls back to another
+    module on ``except ImportError`` (``toml_files``, ``sha``) must not take this for "no such
+    module" and read a module the process controls instead (red team 48a R48a-4)."""
 
 
 class _Spec:
-    """What ``_imp`` reads of a module's spec, and what an import reads of a private copy's
-    while it stands in ``sys.modules``: ``_initializing`` (``_source_module``). The guard's own
-    class: nothing of the process's runs when a copy's spec is read."""
+    """What ``_imp`` reads of a module's spec. The guard's own class: nothing of the process's
+    runs when a copy's spec is read."""
 
     loader = submodule_search_locations = None
-    _initializing = False
 
     def __init__(self, name: str, origin: str):
         self.name = name
@@ -99,7 +108,7 @@ class _Modules(dict):
     modules and copies, then the process's."""
 
     def __missing__(self, key):
-        module = _LOADED.get(key) or _LOADING.get(key) or _SEALED.get(key)
+        module = _LOADED.get(key) or _LOADING.get(key) or _sealed(key)
         return module if module is not None else sys.modules[key]
 
     def get(self, key, default=None):
@@ -206,69 +215,28 @@ def _submodule(package, full: str, item: str) -> None:
     the package (a process's ``package.item = other`` does not count)."""
     if full in _ABSENT:
         return
-    known = _LOADED.get(full) or _SEALED.get(full)
+    known = _LOADED.get(full) or _sealed(full)
     if known is None and _where(full) is None:
         _ABSENT.add(full)
         return
     setattr(package, item, known or _module(full))
 
 
+def _sealed(name: str):
+    """The module the seal found under ``name`` (None for ``_BY_NAME``: the guard's copy)."""
+    return None if name in _BY_NAME else _SEALED.get(name)
+
+
 def _module(name: str):
-    module = _LOADED.get(name) or _SEALED.get(name)
+    module = _LOADED.get(name) or _sealed(name)
     if module is not None:
         return module
-    _first_loads(name)  # one first load at a time; a module being loaded: to its own thread only
+    _LOCK.acquire()  # one first load at a time; a module being loaded: to its own thread only
     try:
         module = _LOADED.get(name) or _LOADING.get(name)
         return module if module is not None else _load(name)
     finally:
         _LOCK.release()
-
-
-def _first_loads(name: str) -> None:
-    """Take ``_LOCK``. A thread that holds the import lock ``_LOCK``'s holder waits for
-    (``_import_lock``: this thread's import of that name under way, the guard's audit hook
-    asking for a first load inside it) would wait forever, and neither lock sees the other:
-    refused, as importlib refuses a cycle of its own locks. Each side notes itself before it
-    looks at the other (``_WANTING``, ``_AWAITED``), so one of the two sees the cycle."""
-    if _LOCK._is_owned():
-        _LOCK.acquire()
-        return
-    me = _THREAD()
-    _WANTING.add(me)
-    try:
-        if any(getattr(lock, "owner", None) == me for lock in list(_AWAITED.values())):
-            raise _waits_forever(name)
-        _LOCK.acquire()
-    finally:
-        _WANTING.discard(me)
-
-
-def _import_lock(name: str):
-    """importlib's lock for ``name``, taken as an import takes it (re-entrant in its own
-    thread: the guard may load a copy inside an import of the same name, its audit hook
-    firing there). Waits for another thread's import of ``name`` to end; a wait that would
-    never end (importlib's own deadlock check, or the other thread waiting for ``_LOCK``)
-    refuses the load: the guard never goes without its copy, nor takes the process's module."""
-    lock = _GET_IMPORT_LOCK(name)
-    me = _THREAD()
-    _AWAITED[me] = lock
-    try:
-        if getattr(lock, "owner", None) in _WANTING:
-            raise _waits_forever(name)
-        lock.acquire()
-    except _DEADLOCK as error:
-        raise _waits_forever(name) from error
-    finally:
-        _AWAITED.pop(me, None)
-    return lock
-
-
-def _waits_forever(name: str) -> ImportError:
-    return ImportError(
-        f"Warden: the guard's own copy of {name} would wait forever for an import another "
-        "thread began, so the guard refuses what it was checking; try again"
-    )
 
 
 def _load(name: str):
@@ -322,49 +290,23 @@ def _source_module(name: str, path: str, package: bool):
     space["__package__"] = name if package else name.rpartition(".")[0]
     if package:
         space["__path__"] = [path.rpartition("/")[0]]
-    own = name.startswith(_OWN + ".")
-    # in sys.modules while its body runs, as an import puts it: a module the seal found
-    # (enum's ``_convert_``, dataclasses) may look it up there. A library copy is there only
-    # meanwhile; Warden's stays where the name was free. Meanwhile it holds its name's import
-    # lock and reads as initializing, as an import's module does: another thread's import of
-    # the name waits for the lock (no half-run copy), then ``importlib.import_module`` finds
-    # the process's own again; an ``import`` statement keeps the object it found before it
-    # waited, this copy, run in full (docs/threat-model.md)
-    spec = space["__spec__"] = _Spec(name, path)
-    spec._initializing = True
-    lock = _import_lock(name)
+    space["__spec__"] = _Spec(name, path)
+    # never in sys.modules while its body runs: code of the process's that runs in this thread
+    # meanwhile (a gc callback, a finalizer, a signal handler) would take the object the guard
+    # keeps and rebind its classes (red team 48a R48a-1). A library copy's own lookups of
+    # itself (``enum.global_enum``, ``dataclasses``, ``typing.io``) go to its private
+    # ``sys.modules`` (``_SYS``), which finds it in ``_LOADING``
+    _LOADING[name] = module
     try:
-        _LOADING[name] = module
-        held = dict(sys.modules)
-        sys.modules[name] = module
-        try:
-            _EXEC(_code(path, check=name != _AGE), space)
-        except BaseException:
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-            raise
-        finally:
-            _LOADING.pop(name, None)
-            spec._initializing = False
-            if not own:
-                _put_back(name, held)
-            elif name in held:
-                sys.modules[name] = held[name]
+        _EXEC(_code(path, check=name != _AGE), space)
     finally:
-        lock.release()
+        _LOADING.pop(name, None)
     _LOADED[name] = module
+    if name.startswith(_OWN + "."):
+        # Warden's own module, run in full: noted where the name is free, as before (the
+        # process's imports of Warden get the guard's classes: ``WardenRefusedImport``...)
+        sys.modules.setdefault(name, module)
     return module
-
-
-def _put_back(name: str, held: dict) -> None:
-    """What a library copy's body left in ``sys.modules`` under its names (itself,
-    ``typing.io``): as it was before."""
-    modules = sys.modules
-    for key in [k for k in modules if k == name or k.startswith(name + ".")]:
-        if key not in held:
-            modules.pop(key, None)
-        elif modules.get(key) is not held[key]:
-            modules[key] = held[key]
 
 
 def _code(path: str, check: bool):
@@ -377,7 +319,7 @@ def _code(path: str, check: bool):
             if _ROOT and path.startswith(_ROOT + "/")
             else "a standard library module Warden's guard runs"
         )
-        raise ImportError(
+        raise GuardLoadError(
             f"{path}, {what}, changed since the kernel started, so the guard does not run it; "
             "restart the kernel (reinstall Python or Warden if you did not change it)"
         )
@@ -395,7 +337,7 @@ def _code(path: str, check: bool):
         return _named(_LOADS(memoryview(data)[16:]), path)
     source = _read(path)
     if source is None:
-        raise ImportError(f"Warden: cannot read {path}, which Warden's guard runs")
+        raise GuardLoadError(f"Warden: cannot read {path}, which Warden's guard runs")
     return _COMPILE(source, path, "exec", dont_inherit=True)
 
 

@@ -32,6 +32,7 @@ from ...environ import (
     TREE_STARTED_ENV,
 )
 from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path_text
+from ..private_modules import GuardLoadError
 from . import handed_fds, pip_commands
 from .decided_start import publish
 from .fastpath import (
@@ -373,7 +374,7 @@ class InstallGate:
                     decided = self._check(event, args, here)
                 finally:
                     flag.reset(token)
-        except ImportError as exc:
+        except (GuardLoadError, ImportError) as exc:
             # the guard's own reading could not load: its private copy of a library module
             # refuses a file changed since the kernel started (``private_modules``)
             self._refuse_unloaded(event, exc)
@@ -389,14 +390,14 @@ class InstallGate:
                 self._enforce([_refused_start(why)], event, in_process=False)
             publish(decided)
 
-    def _refuse_unloaded(self, event: str, exc: ImportError) -> None:
+    def _refuse_unloaded(self, event: str, exc: Exception) -> None:
         """A start Warden cannot read because its reading code did not load: refused as an
         unreadable start (the policy's rule), or outright when even the refusal's own code
         cannot load (no note: Popen's verifier refuses it too)."""
         why = f"Warden could not load the code that reads this start: {exc}"
         try:
             self._enforce([_refused_start(why)], event, in_process=False)
-        except ImportError:
+        except (GuardLoadError, ImportError):
             raise PermissionError(f"Jupyter Warden refused a process start: {why}") from None
 
     def _check(self, event: str, args: tuple, here):

@@ -277,16 +277,14 @@ def start_recorder(directory: Optional[str], interval: float = INTERVAL):
 
 def _prepare() -> None:
     """Import, in the calling thread, every module the recorder's loop imports. In a sealed
-    guard a library module is loaded as the guard's private copy, which stands in
-    ``sys.modules`` while its body runs (``private_modules._source_module``). Done in the
+    guard a library module is loaded as the guard's private copy, which stood in
+    ``sys.modules`` while its body ran (``private_modules._source_module``). Done in the
     recorder thread while ipykernel imports the same module in the main thread, the main
     thread took that half-run copy and the kernel died at start (ci67: xmlrpc.client got
     ``datetime`` before its ``from _datetime import *``; tornado a ``datetime`` without
-    ``timedelta``: the recorder's ``now_iso`` imports the guard's own copy). The copy's import
-    lock now makes such an import wait for the body (fix round 54), but an ``import`` statement
-    still ends with the guard's copy, not the process's module: the launcher calls this before
-    ipykernel starts any thread, so the thread finds them loaded and ipykernel's imports never
-    meet a copy."""
+    ``timedelta``: the recorder's ``now_iso`` imports the guard's own copy). No copy is put
+    in ``sys.modules`` any more (fix 56copy); the launcher still calls this before ipykernel
+    starts any thread, so the recorder's first loads are not paid in its loop."""
     import importlib.metadata  # noqa: F401 - email, datetime, csv, zipfile with it
     import site  # noqa: F401
     import sysconfig  # noqa: F401

@@ -12,6 +12,7 @@ import re
 from typing import List, Optional
 
 from . import folders, offered, preference, requirements
+from .own_python import OWN
 from .request import InstallRequest, Requirement, Source, redact_url
 
 MAX_INCLUDE_DEPTH = 10
@@ -54,9 +55,13 @@ def load(request: InstallRequest, path: str, label: str = "", limit: int = 0) ->
 
 
 def loads(request: InstallRequest, text: str, label: str) -> Optional[dict]:
-    try:
+    # chosen by this Python's version as the guard installed (a cell can assign
+    # ``sys.version_info``), never by an ImportError: the guard's refusal to load its own copy
+    # of ``tomllib`` is no reason to read pip's ``tomli``, a module the process controls (red
+    # team 48a R48a-4); that refusal (``GuardLoadError``) goes through to the gate
+    if OWN.version >= (3, 11):
         import tomllib
-    except ImportError:  # Python < 3.11: no TOML reader in the standard library
+    else:  # Python < 3.11: no TOML reader in the standard library
         tomllib = _pip_tomli()
     if tomllib is None:
         request.problems.append(
