@@ -647,8 +647,10 @@ export function shellInstalls(
   context: CommandContext
 ): FoundInstall[] {
   const kept = startEnv;
+  const keptNames = startNames;
   try {
     startEnv = shellCodeOnly(env);
+    startNames = Object.keys(env);
     return shellInvocations(text, offset, 0).flatMap(([inv, from, to]) => {
       return requestsOf(inv, env, context).map(request => ({
         request,
@@ -662,6 +664,7 @@ export function shellInstalls(
     return [{ request, from: offset, to: offset + text.length }];
   } finally {
     startEnv = kept;
+    startNames = keptNames;
   }
 }
 
@@ -695,8 +698,10 @@ export function argvInstalls(
   stdin = 'unknown'
 ): InstallRequest[] {
   const kept = startEnv;
+  const keptNames = startNames;
   try {
     startEnv = shellCodeOnly(env);
+    startNames = Object.keys(env);
     return simple(argv, {}, 0, undefined, stdin).flatMap(inv =>
       requestsOf(inv, env, context)
     );
@@ -706,6 +711,7 @@ export function argvInstalls(
     return [request];
   } finally {
     startEnv = kept;
+    startNames = keptNames;
   }
 }
 
@@ -728,6 +734,8 @@ function refuseShellScript(program: string, env: Record<string, string>): void {
 /** The environment the start is given, only the variables a shell takes code from (the
  * reading's own `env` holds only the line's assignments). */
 let startEnv: Record<string, string> = {};
+/** The names of the environment the start is given: what `env -i` drops (`emptyEnvironment`). */
+let startNames: readonly string[] = [];
 
 function shellCodeOnly(
   env: Readonly<Record<string, string>>
@@ -2915,7 +2923,7 @@ function unwrap(
         ['-i', '--ignore-environment', '-'].includes(option)) ||
       (name === 'exec' && option.slice(1).includes('c'))
     ) {
-      env.PYTHONPATH = ''; // the guard's entry gone (red team 8 R8-17); `exec -c`
+      emptyEnvironment(env); // `exec -c` too
     }
     if (name === 'command' && option === '-p') {
       env.PATH = '/bin:/usr/bin'; // bash looks the program up on its default path
@@ -2969,6 +2977,19 @@ function unwrap(
   }
   refuseMoved(moved, `${name} --chdir`, args.slice(i));
   return args.slice(i);
+}
+
+/** `env -i` (`-`, `--ignore-environment`), bash's `exec -c`: the command starts with none of
+ * the variables it inherits or the line set, only the NAME=VALUE words that follow; each is
+ * read as '' (not set), the guard's PYTHONPATH entry is gone (red team 8 R8-17), and PATH is
+ * the system's default that env's execvp searches: the kernel's `_empty_environment` (red
+ * team 48a R48a-3). */
+function emptyEnvironment(env: Record<string, string>): void {
+  for (const name of [...startNames, ...Object.keys(env)]) {
+    env[name] = '';
+  }
+  env.PYTHONPATH = '';
+  env.PATH = '/bin:/usr/bin';
 }
 
 /** Options that run the command in another folder, which Warden's reading does not follow. */

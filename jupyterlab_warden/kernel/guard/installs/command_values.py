@@ -85,7 +85,7 @@ class Place:
     __slots__ = ("folder", "lookup", "searches", "merged", "home", "pwd")
 
     def __init__(self, folder: Optional[str], lookup: Callable[[str], Optional[str]]):
-        self.folder = None if folder is None else os.path.abspath(folder)
+        self.folder = None if folder is None else folders.in_full(folder)  # `..` as the system's
         self.lookup = lookup
         search = lookup("PATH")
         # PATH unset: the shell's default, dash's or bash's (either may be the one)

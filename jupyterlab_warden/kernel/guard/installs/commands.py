@@ -54,6 +54,7 @@ from . import (
     startup_modules,
     stdlib_reach,
 )
+from .folders import in_full
 
 # the builtins of the boot for this module's functions (red team 38a R38a-1, R38a-5)
 __builtins__ = FROZEN
@@ -397,7 +398,7 @@ def _side_start(path: str, env: Dict[str, str], depth: int, via: str) -> None:
     base = current_folder()
     if kept is None or base is None:
         raise Unreadable(f"{via} starts an installer, which Warden cannot decide here")
-    here = os.path.abspath(base) if base else os.getcwd()
+    here = in_full(base)
     kept.extend(inv._replace(cwd=os.path.join(here, inv.cwd), via=via) for inv in found)
 
 
@@ -1666,7 +1667,8 @@ class _LineState:
         base = current_folder()
         if "PWD" in self.env or self.here is None or base is None:
             return None
-        return os.path.normpath(os.path.join(os.path.abspath(base or "."), self.here))
+        # the start's folder as the system finds it (R48a-2), then the line's logical cd
+        return os.path.join(in_full(base), self.here) if self.here else in_full(base)
 
     def refuse_unknown_path(self, command: List[str], functions) -> None:
         """A program found by name on a PATH the line set to a value Warden cannot resolve
@@ -1862,7 +1864,7 @@ class _LineState:
         base = current_folder()
         if base is None or self.cwd is None or self.tree_changed:
             return False
-        return os.path.isdir(os.path.join(os.path.abspath(base or "."), self.cwd, target))
+        return os.path.isdir(os.path.join(in_full(base), self.cwd, target))
 
     def _unset(self, names: List[str]) -> None:
         """``unset NAME``, ``export -n NAME``, ``declare +x NAME``, ``env -u NAME``: the commands
@@ -2562,7 +2564,7 @@ def _simple(
     # read where the command runs: after the line's cd (red team 27 R27-1: `cd sub &&
     # npm_config_call='./k ...' npm exec` runs sub/k)
     folder = current_folder()
-    folder = None if folder is None else os.path.abspath(folder) if folder else os.getcwd()
+    folder = None if folder is None else in_full(folder)
     why = command_values.refused_env(env, not guarded, folder)
     if why:
         raise Unreadable(why)
@@ -2814,7 +2816,7 @@ def _write_places(
     writer = program or "a redirection"
     if base is None:
         return [(writer, "")], []
-    here = os.path.normpath(os.path.join(os.getcwd(), base))
+    here = in_full(base)  # `lnk/..` as the kernel resolves it (R48a-2), as _places_of does
     written, links_before = before
     found = [p for target in targets for p in _places_of(writer, here, line_writers.FILE, target)]
     found = _through_links(found, links_before)
@@ -4457,7 +4459,7 @@ def _environment_folder(
     if "/" not in part:
         here = listed.get(base)
         if here is None:
-            folder = os.path.abspath(base) if base else os.getcwd()
+            folder = in_full(base)
             here = listed[base] = (folder, _subfolders(folder))
         folder, names = here
         # `.`: a folder the line makes before the start (`git init r && cd r`) is none yet
@@ -4955,7 +4957,7 @@ def _unwrap(
         if (name == "env" and option in ("-i", "--ignore-environment", "-")) or (
             name == "exec" and "c" in option[1:]
         ):
-            env["PYTHONPATH"] = ""  # the guard's entry gone (red team 8 R8-17); `exec -c`
+            _empty_environment(env)  # `exec -c` too
         if name == "command" and option == "-p":
             env["PATH"] = "/bin:/usr/bin"  # bash looks the program up on its default path
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
@@ -4990,6 +4992,21 @@ def _unwrap(
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
     return args[i:]
+
+
+def _empty_environment(env: Dict[str, str]) -> None:
+    """``env -i`` (``-``, ``--ignore-environment``), bash's ``exec -c``: the command starts with
+    none of the variables it would inherit or the line set, only the NAME=VALUE words that
+    follow. Each is read as '' (not set), so no reader falls back to the kernel's value (red
+    team 48a R48a-3: the kernel's XDG_CONFIG_HOME hid the ~/.config/uv/uv.toml uv then read,
+    its UV_INDEX_URL stood for the mirror uv then did not use); the guard's PYTHONPATH entry is
+    gone (red team 8 R8-17). PATH is read as the system's default (``execvp`` with PATH unset
+    looks in /bin:/usr/bin), where env finds the program: '' would be the start's folder, and
+    the child's own lookups are read with that default too, the nearest a value can say."""
+    for name in {**_inherited_environ(), **env}:
+        env[name] = ""
+    env["PYTHONPATH"] = ""
+    env["PATH"] = os.defpath
 
 
 # xargs' options (findutils): valued, and those whose value is optional (attached only)
@@ -5668,7 +5685,7 @@ def _refuse_foreign_home(where: Optional[str]) -> None:
 
 def _start_folder_or_cwd() -> str:
     folder = _START_FOLDER.get()
-    return os.path.abspath(folder) if folder else os.getcwd()
+    return in_full(folder)
 
 
 def _guardless_start_modules(
@@ -5945,7 +5962,7 @@ def _working_folder(why: str) -> str:
     folder = _START_FOLDER.get()
     if folder is None:
         raise Unreadable(f"{why} and runs files from a folder Warden cannot follow (`cd`)")
-    return os.path.abspath(folder) if folder else os.getcwd()
+    return in_full(folder)
 
 
 # modules the caller reads as the installer they are (`python -m pip`, `-m uv`, `-m pipx`...)

@@ -30,7 +30,8 @@ The working folder is the one the gate read the start's relative names in (``-r 
 note names it in full and ``fork_exec`` gets it, so the child runs there even when the process
 was moved after the decision (red team 47a R47a-3: a gc callback's ``os.chdir`` before
 ``_fork_exec``, or another thread's, had uv read another folder's ``r.txt``); a folder that can
-no longer be entered fails the start.
+no longer be entered fails the start. The name is joined, never normalised as text: ``chdir``
+then resolves ``lnk/..`` as the readers' opens did (red team 48a R48a-2).
 
 Open: another thread rewriting the list between the comparison and C's read is the known
 thread race; code that calls ``_posixsubprocess.fork_exec`` itself raises no event at all.

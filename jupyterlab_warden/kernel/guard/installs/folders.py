@@ -23,6 +23,15 @@ def child_folder(cwd: str, moved: str = "") -> str:
     return os.path.realpath(os.path.join(cwd, moved) if moved else cwd)
 
 
+def in_full(folder: str) -> str:
+    """``folder`` (relative: from this process's folder; '': that folder) named from the root
+    with no part normalized as text, so the system finds the folder the reading's own opens
+    of ``folder/NAME`` find (red team 48a R48a-2: ``os.path.abspath("lnk/../x")`` is the x
+    beside lnk, the system's is the x beside lnk's target). A start handed this name runs
+    where its files were read."""
+    return os.path.join(os.getcwd(), folder) if folder else os.getcwd()
+
+
 def upward(folder: str) -> List[str]:
     """``folder`` as a program running there finds it (``child_folder``) and each parent up
     to the root, nearest first."""

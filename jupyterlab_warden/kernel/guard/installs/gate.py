@@ -304,8 +304,9 @@ class InstallGate:
         """Why a start in ``cwd`` (None: this process's folder) that inherits the notebook's
         command-like values is refused, each read in that folder and the start's PATH."""
         from .command_values import refused_held
+        from .folders import in_full
 
-        folder = os.path.abspath(os.fsdecode(cwd)) if cwd else os.getcwd()
+        folder = in_full(os.fsdecode(cwd)) if cwd else os.getcwd()
         return refused_held(sorted(self._command_names), self.inherited.get, folder)
 
     def _guard_dropped(self, event: str, args: tuple) -> str:
@@ -459,12 +460,15 @@ class InstallGate:
         if event == "subprocess.Popen":
             # the file the name is found as: what is decided, and what Popen may exec (R42b-5)
             placed = _placed(program, search, None, cwd)
-            at = os.path.normpath(os.path.join(here or "", cwd)) if cwd else here  # as abspath
+            # named in full but not normalized as text: ``..`` after a link is the link
+            # target's parent for the child's chdir, as for the reading's opens (R48a-2)
+            at = os.path.join(here or "", cwd) if cwd else here
             decided = (program, tuple(argv), (cwd, at), env, search, version, placed[2])
         if env is not None:
             from .command_values import refused_env
+            from .folders import in_full
 
-            folder = os.path.abspath(cwd) if cwd else os.getcwd()
+            folder = in_full(cwd) if cwd else os.getcwd()
             problem = refused_env(_str_env(env), True, folder)
         else:
             problem = self._held_command(cwd) if self._command_names else ""
