@@ -892,7 +892,7 @@ class InstallGate:
         except Exception as exc:  # noqa: BLE001 - a reader bug must not wave an install through
             request.problems.append(f"Warden failed to read {where} ({type(exc).__name__})")
         self._enforce([request], "pip dependency", in_process=True, quiet=True)
-        pip_links.vouch([_ref_url_of(text)])
+        pip_links.vouch(map(_fetched_of, request.requirements))  # a file: wheel's URL too
 
     @_alone
     def decide_local_location(self, path: str, role: str) -> None:
@@ -1098,11 +1098,13 @@ class InstallGate:
         return dict(self.counts, data_problems=list(data.problems) if data else [])
 
 
-def _ref_url_of(text: str) -> str:
-    """The URL of a direct reference ``text`` (``name @ URL``, ``URL``), as the policy reads it."""
-    from .decide import _ref_url
+def _fetched_of(req) -> str:
+    """The URL pip fetches for a direct reference, as the policy decided it
+    (``decide._fetched_url`` of ``Requirement.reference``; red team 48b R48b-6)."""
+    from .decide import _fetched_url
 
-    return _ref_url(text)
+    reference = req.reference if req.reference is not None else req.written or req.text
+    return _fetched_url(reference)
 
 
 def _vouch_direct(request) -> None:
@@ -1111,7 +1113,7 @@ def _vouch_direct(request) -> None:
     download them (``pip_links.vouched``)."""
     from . import pip_links
 
-    pip_links.vouch(_ref_url_of(r.text) for r in request.requirements if r.kind == "url")
+    pip_links.vouch(_fetched_of(r) for r in request.requirements if r.kind == "url")
     pip_links.vouch(s.url for s in request.sources if s.role == "find-links")
 
 
