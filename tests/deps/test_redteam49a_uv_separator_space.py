@@ -54,7 +54,7 @@ def test_r49a_4_control_the_project_by_a_plain_path_is_refused(kernel):
 
 def test_r49a_4_a_separator_character_hides_the_folder_uv_builds(kernel):
     write_policy(kernel, LISTED)
-    code = _cell('./' + HIDDEN + ' ;python_version>"3"')
+    code = _cell("./" + HIDDEN + ' ;python_version>"3"')
     result, ran = _ran(kernel, code, False)
     assert ran, result  # uv builds ./d\x1c;x: the listed release's code runs
     result, ran = _ran(kernel, code, True)
