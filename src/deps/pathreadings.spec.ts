@@ -31,4 +31,11 @@ describe('path readings', () => {
     expect(pipLine('./x#c')).toBe('x#c');
     expect(pipEditable('./x;y[e]')).toBe('./x;y');
   });
+  it("reads white space as each installer does: U+001C..U+001F are Python's, not uv's (R49a-4)", () => {
+    const text = './d\u001c;x ;python_version>"3"';
+    expect(uvPath(text)).toBe('./d\u001c;x');
+    expect(pipLine(text)).toBe('d');
+    expect(uvPath('./x\u0085;y')).toBe('./x'); // NEL: white space to uv (and Python)
+    expect(uvPath('./x\ufeff ;y')).toBe('./x\ufeff'); // BOM: white space to JavaScript only
+  });
 });

@@ -19,16 +19,20 @@ const PIP_EXTRAS = /^([\s\S]+)(\[[^\]]+\])$/;
 const UV_EXTRAS = /^([\s\S]*)\[[^\]]*\]$/;
 /** pip's `is_url`: a scheme it fetches (a path requirement has only `file:`). */
 const PIP_SCHEMES = ['file', 'http', 'https', 'git', 'hg', 'svn', 'bzr'];
-/** Python's `str.isspace` for the characters a requirement may hold: JavaScript's white
- * space and the separators U+001C..U+001F. */
+/** White space as uv reads it (Rust's `char::is_whitespace`, Unicode White_Space): the
+ * kernel's `_UV_WHITE`. Not JavaScript's (which counts U+FEFF and not U+0085). */
+const UV_WHITE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+/** Python's `str.isspace` (pip's reading): uv's white space and the separators
+ * U+001C..U+001F, which uv keeps in a path (red team 49a R49a-4). */
 const isSpace = (c: string) =>
-  c.length === 1 &&
-  (c.trim() === '' || (c.charCodeAt(0) >= 0x1c && c.charCodeAt(0) <= 0x1f));
+  UV_WHITE.test(c) || (c.length === 1 && c >= '\u001c' && c <= '\u001f');
+const isUvSpace = (c: string) => UV_WHITE.test(c);
 
-/** `text` without the white space (`isSpace`) at its start. */
-function lstrip(text: string): string {
+/** `text` without the white space (`space`, Python's by default) at its start. */
+function lstrip(text: string, space: (c: string) => boolean = isSpace): string {
   let i = 0;
-  while (i < text.length && isSpace(text[i])) {
+  while (i < text.length && space(text[i])) {
     i += 1;
   }
   return text.slice(i);
@@ -75,7 +79,7 @@ export function pipEditable(text: string): string {
 
 /** uv's reading: a bare path's extras and fragment cut. */
 export function uvPath(raw: string): string {
-  const text = lstrip(raw);
+  const text = lstrip(raw, isUvSpace);
   const named = NAMED_FILE.exec(text);
   if (named) {
     return uvUrl(named[1], false);
@@ -98,8 +102,8 @@ function uvUrl(text: string, brackets: boolean): string {
     if (brackets && (c === '[' || c === ']')) {
       depth = c === '[' ? depth + 1 : Math.max(depth - 1, 0);
     }
-    if (depth === 0 && isSpace(c)) {
-      const rest = lstrip(text.slice(i));
+    if (depth === 0 && isUvSpace(c)) {
+      const rest = lstrip(text.slice(i), isUvSpace);
       if (!rest || rest[0] === ';' || rest[0] === '#') {
         break;
       }
@@ -110,7 +114,7 @@ function uvUrl(text: string, brackets: boolean): string {
       depth === 0 &&
       (text[i] === ';' || text[i] === '#') &&
       after &&
-      isSpace(after)
+      isUvSpace(after)
     ) {
       break;
     }

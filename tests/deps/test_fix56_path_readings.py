@@ -153,3 +153,15 @@ def test_readings_end_the_path_where_each_installer_does():
     assert path_readings.pip_line("./x[e]/") == "x"  # normpath, then extras cut
     assert path_readings.pip_line("./x#c") == "x#c"
     assert path_readings.pip_editable("./x;y[e]") == "./x;y"
+
+
+def test_white_space_is_each_installers_own():
+    """Red team 49a R49a-4: Python's ``str.isspace`` (pip) counts U+001C..U+001F, uv's Unicode
+    White_Space does not: ``./d\\x1c;x`` is the folder ``d\\x1c;x`` to uv, ``d`` to pip."""
+    from jupyterlab_warden.kernel.guard.installs import path_readings
+
+    text = './d\x1c;x ;python_version>"3"'
+    assert path_readings.uv(text) == "./d\x1c;x"
+    assert path_readings.pip_line(text) == "d"
+    assert path_readings.uv("./x\x85 ;y") == "./x"
+    assert path_readings.uv("./x\ufeff ;y") == "./x\ufeff"

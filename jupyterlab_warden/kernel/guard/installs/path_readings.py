@@ -17,7 +17,8 @@ opened as its installer opens it (``installer_paths.requirement``).
   a ``;`` or ``#`` followed by white space (outside brackets for a bare path), so ``./x;y`` is
   the folder ``x;y``; a bare path's final ``[extras]`` (even empty) is cut and the white
   space before it kept (``./x [y]`` is the folder ``x ``); a ``#`` is its fragment, cut. A
-  ``name @ URL`` keeps any ``[...]`` in its URL.
+  ``name @ URL`` keeps any ``[...]`` in its URL. White space is uv's (Unicode White_Space),
+  not Python's: U+001C..U+001F are part of a path to uv (R49a-4).
 
 A URL's ``#`` fragment is left to the URL reading (``installer_paths``). src/deps/
 pathreadings.ts ports this module.
@@ -33,6 +34,13 @@ _PIP_EXTRAS = re.compile(r"^(.+)(\[[^\]]+\])$", re.S)  # pip's _strip_extras
 _UV_EXTRAS = re.compile(r"^(.*)\[[^\]]*\]$", re.S)  # uv's split_extras: the last `[` after any `]`
 # pip's is_url: a scheme it fetches (vcs ones included); a path requirement has only file:
 _PIP_SCHEMES = ("file", "http", "https", "git", "hg", "svn", "bzr")
+# white space as uv (Rust's ``char::is_whitespace``, Unicode White_Space) reads it: Python's
+# ``str.isspace`` (pip's reading) also counts the separators U+001C..U+001F, which uv keeps in
+# a path (red team 49a R49a-4: ``./d\x1c;x ;marker`` is the folder ``d\x1c;x`` to uv)
+_UV_WHITE = "".join(
+    map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
+              0x2029, 0x202F, 0x205F, 0x3000])
+)  # fmt: skip
 
 
 def readings(text: str) -> List[Tuple[str, str]]:
@@ -68,7 +76,7 @@ def pip_editable(text: str) -> str:
 
 def uv(text: str) -> str:
     """uv's reading (see the module doc): a bare path's extras and fragment cut."""
-    text = text.lstrip()
+    text = text.lstrip(_UV_WHITE)
     named = _NAMED_FILE.match(text)
     if named:
         return _uv_url(named.group(1), brackets=False)
@@ -87,12 +95,12 @@ def _uv_url(text: str, brackets: bool) -> str:
             break
         if brackets and c in "[]":
             depth = depth + 1 if c == "[" else max(depth - 1, 0)
-        if depth == 0 and c.isspace():
-            rest = text[i:].lstrip()
+        if depth == 0 and c in _UV_WHITE:
+            rest = text[i:].lstrip(_UV_WHITE)
             if not rest or rest[0] in ";#":
                 break
         i += 1
         after = text[i + 1 : i + 2]
-        if depth == 0 and text[i : i + 1] in (";", "#") and after and after.isspace():
+        if depth == 0 and text[i : i + 1] in (";", "#") and after and after in _UV_WHITE:
             break
     return text[:i]
