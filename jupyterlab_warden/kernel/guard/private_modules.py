@@ -43,6 +43,7 @@ import marshal
 import posix
 import sys
 
+from .boot_sys import VALUES as _BOOT_VALUES
 from .frozen_builtins import _SEALED, FROZEN, SHARED, boot_import
 
 __builtins__ = FROZEN  # its own names: the boot's
@@ -53,7 +54,7 @@ _LOADS, _STAT = marshal.loads, posix.stat
 _CREATE_BUILTIN, _EXEC_BUILTIN = _imp.create_builtin, _imp.exec_builtin
 _CREATE_DYNAMIC, _EXEC_DYNAMIC = _imp.create_dynamic, _imp.exec_dynamic
 _FIX_FILENAME = _imp._fix_co_filename
-_BUILT_IN = frozenset(sys.builtin_module_names)
+_BUILT_IN = frozenset(_BOOT_VALUES["builtin_module_names"])
 _SUFFIXES = tuple(_imp.extension_suffixes())
 _MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
 _TAG = sys.implementation.cache_tag
@@ -121,9 +122,11 @@ class _Modules(dict):
         return self.get(key) is not None
 
 
-# the private copies' ``sys``: the interpreter's, but for ``modules``
+# the private copies' ``sys``: the interpreter's, but for ``modules`` and the values that
+# describe the interpreter, as at the boot (``boot_sys``: a cell's ``sys.platform = "win32"``
+# steered the guard's ``shutil.which``, red team 49a R49a-1); the process's state read live
 _SYS = _MODULE("sys")
-vars(_SYS).update(modules=_Modules(), __getattr__=lambda name: getattr(sys, name))
+vars(_SYS).update(_BOOT_VALUES, modules=_Modules(), __getattr__=lambda name: getattr(sys, name))
 
 
 def guard_import(name, globals, fromlist, level):

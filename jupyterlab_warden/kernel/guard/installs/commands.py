@@ -37,6 +37,7 @@ from ...environ import (
     TREE_MOUNTS_ENV,
     TREE_STARTED_ENV,
 )
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
 from . import (
     command_values,
@@ -5842,7 +5843,7 @@ class _LocalImports:
 
         for top in sorted(guardless.imported_tops(text) - self.placed):
             self.placed.add(top)
-            if top in sys.builtin_module_names or top in self.loaded:
+            if top in BOOT_SYS.builtin_module_names or top in self.loaded:  # R49a-3
                 continue
             self.first_import = self.first_import or top
             if top not in early:  # one imported before any write stays what it was

@@ -30,6 +30,7 @@ import re
 import sys
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from . import cached_code, startup_modules
 
 _VERSIONED = re.compile(r"^python(\d+)(?:\.(\d+))?[dmu]?$")
@@ -342,10 +343,11 @@ def is_module(name: str) -> bool:
 
 # the standard library's modules: a local file of the same name may not be what runs (built
 # in, or loaded at start-up), or may stand in for it (_SHADOWABLE: the rest)
-_STDLIB_NAMES = frozenset(sys.builtin_module_names) | frozenset(
-    getattr(sys, "stdlib_module_names", ())
+# (as at the boot: this module loads after the cell's code may have assigned sys's, R49a-3)
+_STDLIB_NAMES = frozenset(BOOT_SYS.builtin_module_names) | frozenset(
+    getattr(BOOT_SYS, "stdlib_module_names", ())
 )
-_SHADOWABLE = _STDLIB_NAMES - frozenset(sys.builtin_module_names)
+_SHADOWABLE = _STDLIB_NAMES - frozenset(BOOT_SYS.builtin_module_names)
 # getattr and friends read a name; computed, it may be anything (`getattr(os, 'sys'+'tem')`)
 # builtins that return a namespace as a dict (R13-4); `vars(x)` too: vars(type(x)) holds
 # x's methods, read by a computed key
@@ -731,7 +733,7 @@ def module_files(
     first = _search_path(flags, env, folder)
     found = _find(top, first)
     if found[0] in ("none", "namespace"):  # a namespace portion yields to any later module
-        if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
+        if top in _STDLIB_NAMES:
             return [], run_module_problem(module, list(args))
         site = _site_path(interpreter, folder)
         if site is None:
@@ -1076,7 +1078,7 @@ def loaded_at_start(flags: Set[str]) -> FrozenSet[str]:
     code runs, measured with -I -S) and ``loaded_by_site`` (site adds them), and this
     Python's built-in modules."""
     table = _calls_table()
-    loaded = table.loaded_at_start | frozenset(sys.builtin_module_names)
+    loaded = table.loaded_at_start | frozenset(BOOT_SYS.builtin_module_names)
     return loaded if "S" in flags else loaded | table.loaded_by_site
 
 

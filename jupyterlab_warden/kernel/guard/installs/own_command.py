@@ -13,11 +13,12 @@ A script of one of those names elsewhere (the cell's ``./conda``), or one the ce
 none of them; nor is ``-m venv`` when a folder searched before the standard library holds a
 ``venv`` of its own (``venv_shadowed``: the cell's ``./venv.py`` would run as ``-m venv``).
 pip's own command is ``pip_process``'s, on ``python_target``'s reading of the command line.
-Only ``os`` and ``sys`` at import.
+Only ``os`` and ``boot_sys`` (built-in ``sys``) at import.
 """
 
 import os
-import sys
+
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 
 INSTALLERS = frozenset(("conda", "mamba"))
 
@@ -62,7 +63,7 @@ def inspects(argv) -> bool:
     command's. PYTHONINSPECT set while it runs also starts a session: only code that ran in
     it can set it, which ends pip's allowance by itself (``pip_process.code_ran``)."""
     flags = _read_options(argv)[2]
-    if "i" in flags or getattr(sys.flags, "inspect", 0):
+    if "i" in flags or getattr(BOOT_SYS.flags, "inspect", 0):
         return True
     return not flags & set("EI") and bool(os.environ.get("PYTHONINSPECT"))
 
@@ -113,9 +114,9 @@ def _read_options(argv):
 def _console_script(path: str) -> bool:
     """The installer's console script: beside this interpreter (or in its prefix's bin), not
     changed since the kernel started."""
-    own = os.path.dirname(os.path.realpath(sys.executable))
+    own = os.path.dirname(os.path.realpath(BOOT_SYS.executable))
     here = os.path.dirname(os.path.realpath(path))
-    if here not in (own, os.path.realpath(os.path.join(sys.prefix, "bin"))):
+    if here not in (own, os.path.realpath(os.path.join(BOOT_SYS.prefix, "bin"))):
         return False
     from .kernel_age import changed_since_start  # only os and time: read as the guard boots
 

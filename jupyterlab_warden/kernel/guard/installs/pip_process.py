@@ -34,6 +34,8 @@ their place), and native code (an extension module, ``ctypes``: the threat model
 import os
 import sys
 
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
+
 # pip's console scripts (pip, pip3, pip3.12) and the lines their launchers hold: distlib's
 # (pip's own installer) and uv's; anything else in the file is another program
 _SCRIPT_NAMES = ("pip", "pip3")
@@ -417,7 +419,10 @@ def _read_pip_script(path: str):
     team 35 R35-6; its text, not its age: pip upgrading itself writes it again); else (why
     not, None). ``PipProcess._script_kept`` asks that Python runs that same file."""
     here = os.path.dirname(os.path.abspath(path))
-    own = {os.path.dirname(os.path.abspath(sys.executable)), os.path.join(sys.prefix, "bin")}
+    own = {
+        os.path.dirname(os.path.abspath(BOOT_SYS.executable)),
+        os.path.join(BOOT_SYS.prefix, "bin"),
+    }
     if here not in own and os.path.realpath(here) not in {os.path.realpath(f) for f in own}:
         return f"{path} is no console script of this Python's", None
     try:

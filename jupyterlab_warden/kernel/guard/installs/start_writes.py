@@ -54,6 +54,7 @@ import _thread
 import sys
 
 from ...environ import DEFERRED_PYTHONPATH_ENV
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
 from .frozen_os import FROZEN_OS as os  # the boot's os, os.path and stat (red team 36 R36-3)
 from .frozen_os import FROZEN_STAT as stat
@@ -108,8 +109,8 @@ class StartWrites:
         self._made_cfgs: set = set()  # the pyvenv.cfg files it wrote before their program
         self._programs = None  # the folders of its own programs (``_program_folders``)
         # its programs as it started (a cell's sys.executable = '/x' moves none of them)
-        base = getattr(sys, "_base_executable", "") or sys.executable
-        self.programs = (sys.executable, base, OWN.executable, OWN.base_executable)
+        base = getattr(BOOT_SYS, "_base_executable", "") or BOOT_SYS.executable
+        self.programs = (BOOT_SYS.executable, base, OWN.executable, OWN.base_executable)
         # the PYTHONPATH it started with, as its boot puts it on sys.path (``_pythonpath_folder``)
         self.pythonpath_words = os.pathsep.join(
             (os.environ.get("PYTHONPATH", ""), os.environ.get(DEFERRED_PYTHONPATH_ENV, ""))

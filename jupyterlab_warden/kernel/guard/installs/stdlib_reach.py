@@ -23,8 +23,9 @@ same names.
 import functools
 import os
 import re
-import sys
 from typing import Dict, Iterable, List, Set
+
+from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 
 # Modules the standard library imports by a COMPUTED top-level name (red team 29a R29a-11),
 # which no import line shows and ``sys.stdlib_module_names`` does not list: the importing
@@ -37,7 +38,8 @@ COMPUTED = {"sysconfig": "_sysconfigdata_"}
 
 # names a folder entry can stand in for: built-in modules are never looked up on sys.path
 SHADOWABLE = (
-    frozenset(getattr(sys, "stdlib_module_names", ())) - frozenset(sys.builtin_module_names)
+    frozenset(getattr(BOOT_SYS, "stdlib_module_names", ()))
+    - frozenset(BOOT_SYS.builtin_module_names)
 ) | frozenset(COMPUTED.values())
 # what a Python imports once the folder is on its path and before the code: runpy, for -m
 # (site's start-up imports come before the script's folder is on the path: R13-10 reads a
