@@ -2598,6 +2598,7 @@ def _simple(
         _refuse_moved(True, f"{name} --chdir", [], starts=bool(found))
         return found
     if name in SHELLS and name != "busybox":
+        shell_default_path(name, env)
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
@@ -4917,7 +4918,7 @@ def _unwrap(
     changes to (``env -C DIR``) to ``moved_to`` (None: one Warden cannot tell). An option
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
-    i, moved = 0, False
+    i, moved, emptied = 0, False, False
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -4954,10 +4955,11 @@ def _unwrap(
                 i += 1
             _refuse_split_escapes(script)
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
-        if (name == "env" and option in ("-i", "--ignore-environment", "-")) or (
-            name == "exec" and "c" in option[1:]
-        ):
-            _empty_environment(env)  # `exec -c` too
+        if name == "env" and option in ("-i", "--ignore-environment", "-"):
+            _empty_environment(env)
+        # bash's `exec -c` looks the program up with the shell's PATH, then empties the
+        # environment for the started program only (red team 49a R49a-5): after the options
+        emptied = emptied or (name == "exec" and "c" in option[1:])
         if name == "command" and option == "-p":
             env["PATH"] = "/bin:/usr/bin"  # bash looks the program up on its default path
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
@@ -4991,7 +4993,28 @@ def _unwrap(
         env[key] = value
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
+    if emptied:
+        if i < len(args) and os.sep not in args[i]:
+            found = _which(args[i], env.get("PATH"))
+            if not found:
+                return []  # bash: not found, nothing starts
+            args = args[:i] + [found] + args[i + 1 :]
+        _empty_environment(env)
     return args[i:]
+
+
+class UnsetPath(str):
+    """PATH unset (``env -i``, ``exec -c``): a program is found as ``execvp`` finds it with
+    PATH unset, on ``os.defpath`` (glibc's confstr _CS_PATH, /bin:/usr/bin); a shell started
+    so searches its own default instead (``shell_default_path``). Its text is ``os.defpath``,
+    so every reader of PATH reads that; only the shell start tells it from a PATH set so."""
+
+
+def shell_default_path(shell: str, env: Dict[str, str]) -> None:
+    """A shell started with PATH unset looks names up on its compiled default (red team 49a
+    R49a-2): bash's ends in ``.`` (the start's folder), dash's (sh) differs in order."""
+    if isinstance(env.get("PATH"), UnsetPath):
+        env["PATH"] = command_values.BASH_PATH if shell == "bash" else command_values.SHELL_PATH
 
 
 def _empty_environment(env: Dict[str, str]) -> None:
@@ -5000,13 +5023,13 @@ def _empty_environment(env: Dict[str, str]) -> None:
     follow. Each is read as '' (not set), so no reader falls back to the kernel's value (red
     team 48a R48a-3: the kernel's XDG_CONFIG_HOME hid the ~/.config/uv/uv.toml uv then read,
     its UV_INDEX_URL stood for the mirror uv then did not use); the guard's PYTHONPATH entry is
-    gone (red team 8 R8-17). PATH is read as the system's default (``execvp`` with PATH unset
-    looks in /bin:/usr/bin), where env finds the program: '' would be the start's folder, and
-    the child's own lookups are read with that default too, the nearest a value can say."""
+    gone (red team 8 R8-17). PATH is ``UnsetPath``: env finds its program where ``execvp``
+    looks with PATH unset ('' would be the start's folder), and a shell it starts searches
+    its own default (``shell_default_path``, red team 49a R49a-2)."""
     for name in {**_inherited_environ(), **env}:
         env[name] = ""
     env["PYTHONPATH"] = ""
-    env["PATH"] = os.defpath
+    env["PATH"] = UnsetPath(os.defpath)
 
 
 # xargs' options (findutils): valued, and those whose value is optional (attached only)
