@@ -1,4 +1,6 @@
-"""Red team 49a R49a-5: bash's ``exec -c NAME`` finds NAME on the shell's PATH, not ``/bin:/usr/bin``.
+"""Red team 49a R49a-5: bash's ``exec -c NAME`` finds NAME on the shell's PATH.
+
+Not on ``/bin:/usr/bin``.
 
 fix56cwdenv reads ``exec -c`` as ``env -i`` (``commands._unwrap`` -> ``_empty_environment``):
 every variable '' and PATH ``os.defpath``, also for finding the program. But bash's ``exec``

@@ -31,7 +31,8 @@ PROJECT = (
 
 
 def _cell(program: str) -> str:
-    sync = f"{program} sync -q --no-cache --no-config --python {sys.executable} --index-url {{index}}"
+    sync = f"{program} sync -q --no-cache --no-config --python {sys.executable}"
+    sync += " --index-url {index}"
     line = f"env -i bash -c '{sync}'"
     return (
         "import os\n"

@@ -53,6 +53,7 @@ from . import (
     shell_values,
     startup_modules,
     stdlib_reach,
+    unset,
 )
 from .folders import in_full
 
@@ -622,6 +623,17 @@ def environ_change_drops_guard(name: str, value: Optional[str]) -> str:
     return _guard_dropped_by_env({name: "" if value is None else value}, later_folders=False)
 
 
+def _shell_home(env: Dict[str, str]) -> str:
+    """What a shell's ``~`` is: its HOME, the kernel's when the line did not change it; with
+    HOME unset (``env -i``) the account's home in the password database, as bash reads it,
+    not this process's HOME, which a cell can set."""
+    if unset.is_unset(env, "HOME"):
+        from .sources import account_home
+
+        return account_home()
+    return env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+
+
 def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
     """A word starting with ``~`` as bash gives it to the program: expanded to the home folder
     when written unquoted (``~/r.txt``), kept when quoted (``'~/r.txt'``: uv and pip then read
@@ -635,8 +647,7 @@ def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
         raise Unreadable("a ~ word is written both quoted and unquoted on the line")
     head, sep, tail = token.partition("/")
     if head == "~":
-        home = env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
-        return home + sep + tail
+        return _shell_home(env) + sep + tail
     expanded = os.path.expanduser(head)  # ~user
     return expanded + sep + tail if expanded != head else token
 
@@ -725,7 +736,7 @@ def _shell_invocations(
         # `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
         if _HOME_ASSIGNED.search(script):
             raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
-        home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        home = _shell_home(env or {})
         # unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
         tilde = [t for t in tokens if shell_values.tilde_in_assignment(t)]
         if any(0 < script.count(t) != tilde.count(t) for t in tilde):
@@ -5003,17 +5014,12 @@ def _unwrap(
     return args[i:]
 
 
-class UnsetPath(str):
-    """PATH unset (``env -i``, ``exec -c``): a program is found as ``execvp`` finds it with
-    PATH unset, on ``os.defpath`` (glibc's confstr _CS_PATH, /bin:/usr/bin); a shell started
-    so searches its own default instead (``shell_default_path``). Its text is ``os.defpath``,
-    so every reader of PATH reads that; only the shell start tells it from a PATH set so."""
-
-
 def shell_default_path(shell: str, env: Dict[str, str]) -> None:
     """A shell started with PATH unset looks names up on its compiled default (red team 49a
-    R49a-2): bash's ends in ``.`` (the start's folder), dash's (sh) differs in order."""
-    if isinstance(env.get("PATH"), UnsetPath):
+    R49a-2), not where ``execvp`` looks (``os.defpath``, glibc's confstr _CS_PATH, which env
+    used to find the shell): bash's ends in ``.`` (the start's folder), dash's (sh) differs in
+    order."""
+    if unset.is_unset(env, "PATH"):
         env["PATH"] = command_values.BASH_PATH if shell == "bash" else command_values.SHELL_PATH
 
 
@@ -5023,13 +5029,14 @@ def _empty_environment(env: Dict[str, str]) -> None:
     follow. Each is read as '' (not set), so no reader falls back to the kernel's value (red
     team 48a R48a-3: the kernel's XDG_CONFIG_HOME hid the ~/.config/uv/uv.toml uv then read,
     its UV_INDEX_URL stood for the mirror uv then did not use); the guard's PYTHONPATH entry is
-    gone (red team 8 R8-17). PATH is ``UnsetPath``: env finds its program where ``execvp``
-    looks with PATH unset ('' would be the start's folder), and a shell it starts searches
-    its own default (``shell_default_path``, red team 49a R49a-2)."""
-    for name in {**_inherited_environ(), **env}:
-        env[name] = ""
-    env["PYTHONPATH"] = ""
-    env["PATH"] = UnsetPath(os.defpath)
+    gone (red team 8 R8-17). Each is an ``unset.Unset``: PATH's text is where ``execvp``
+    looks with PATH unset, where env finds its program ('' would be the start's folder), and
+    a shell it starts searches its own default (``shell_default_path``, red team 49a R49a-2);
+    HOME's '' is read as unset where a program finds ``~`` in the password database."""
+    for name in {**_inherited_environ(), **env, "HOME": ""}:
+        env[name] = unset.Unset("")
+    env["PYTHONPATH"] = unset.Unset("")
+    env["PATH"] = unset.Unset(os.defpath)
 
 
 # xargs' options (findutils): valued, and those whose value is optional (attached only)
