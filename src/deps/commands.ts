@@ -2861,6 +2861,7 @@ function unwrap(
   const chdir = WRAPPER_CHDIR[name] ?? [];
   let i = 0;
   let moved = false;
+  let emptied = false;
   if (name === 'sudo' || name === 'doas') {
     // they start the command with a reset environment: the guard's PYTHONPATH entry is not
     // kept (sudoers' env_reset; doas keeps only a few variables): the kernel's `_unwrap`
@@ -2919,12 +2920,14 @@ function unwrap(
       return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
     }
     if (
-      (name === 'env' &&
-        ['-i', '--ignore-environment', '-'].includes(option)) ||
-      (name === 'exec' && option.slice(1).includes('c'))
+      name === 'env' &&
+      ['-i', '--ignore-environment', '-'].includes(option)
     ) {
-      emptyEnvironment(env); // `exec -c` too
+      emptyEnvironment(env);
     }
+    // bash's `exec -c` looks the program up with the shell's PATH, then empties the
+    // environment for the started program only (red team 49a R49a-5): after the options
+    emptied ||= name === 'exec' && option.slice(1).includes('c');
     if (name === 'command' && option === '-p') {
       env.PATH = '/bin:/usr/bin'; // bash looks the program up on its default path
     }
@@ -2976,6 +2979,9 @@ function unwrap(
     i++;
   }
   refuseMoved(moved, `${name} --chdir`, args.slice(i));
+  if (emptied) {
+    emptyEnvironment(env); // this side looks no program up: its word stays as written
+  }
   return args.slice(i);
 }
 
@@ -2983,7 +2989,9 @@ function unwrap(
  * the variables it inherits or the line set, only the NAME=VALUE words that follow; each is
  * read as '' (not set), the guard's PYTHONPATH entry is gone (red team 8 R8-17), and PATH is
  * the system's default that env's execvp searches: the kernel's `_empty_environment` (red
- * team 48a R48a-3). */
+ * team 48a R48a-3). The kernel also reads a shell started so with its own default PATH
+ * (`shell_default_path`, red team 49a R49a-2); this side looks no program up on PATH, where
+ * PATH only tells that it changed (`guardLost`), which either value says. */
 function emptyEnvironment(env: Record<string, string>): void {
   for (const name of [...startNames, ...Object.keys(env)]) {
     env[name] = '';

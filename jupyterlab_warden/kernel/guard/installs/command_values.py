@@ -73,8 +73,8 @@ _PATH_VARIANTS = tuple(
 # where a shell looks a name up when PATH is unset, and what it sets PATH to (red team 28b
 # R28b-3; `env -i dash -c 'echo $PATH'`, `env -i bash -c 'echo $PATH'`, 2026-12-03): dash's
 # (sh), and bash's, which differs in order and ends in `.` (the folder it runs in)
-_SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_BASH_PATH = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:."
+SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+BASH_PATH = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:."
 
 
 class Place:
@@ -89,7 +89,7 @@ class Place:
         self.lookup = lookup
         search = lookup("PATH")
         # PATH unset: the shell's default, dash's or bash's (either may be the one)
-        self.searches: Tuple[str, ...] = (_SHELL_PATH, _BASH_PATH) if search is None else (search,)
+        self.searches: Tuple[str, ...] = (SHELL_PATH, BASH_PATH) if search is None else (search,)
         # npm merges every `path`/`Path` into PATH (R28c-4), in an order Warden does not
         # know: each of them is searched after PATH and before it
         others = [lookup(v) for v in _PATH_VARIANTS if v != "PATH"]
@@ -215,7 +215,7 @@ def _parameter(name: str, place: Place, unknown: List[str]) -> str:
     if name == "IFS":  # sh and bash set IFS to a blank, whatever the environment holds
         found = _DEFAULT_IFS
     if name == "PATH" and found is None:  # the shell's default (R28b-3): dash's or bash's
-        found = _SHELL_PATH
+        found = SHELL_PATH
     program_set = name in _PROGRAM_SET or name.startswith(_PROGRAM_SET_PREFIXES)
     # npm's merge of PATH and `path`/`Path` (R28c-4); HOME npm sets when the start has none
     program_set = program_set or (name.upper() == "PATH" and place.merged)

@@ -54,6 +54,7 @@ from . import (
     shell_values,
     startup_modules,
     stdlib_reach,
+    unset,
 )
 from .folders import in_full
 
@@ -623,6 +624,17 @@ def environ_change_drops_guard(name: str, value: Optional[str]) -> str:
     return _guard_dropped_by_env({name: "" if value is None else value}, later_folders=False)
 
 
+def _shell_home(env: Dict[str, str]) -> str:
+    """What a shell's ``~`` is: its HOME, the kernel's when the line did not change it; with
+    HOME unset (``env -i``) the account's home in the password database, as bash reads it,
+    not this process's HOME, which a cell can set."""
+    if unset.is_unset(env, "HOME"):
+        from .sources import account_home
+
+        return account_home()
+    return env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+
+
 def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
     """A word starting with ``~`` as bash gives it to the program: expanded to the home folder
     when written unquoted (``~/r.txt``), kept when quoted (``'~/r.txt'``: uv and pip then read
@@ -636,8 +648,7 @@ def _tilde(token: str, script: str, env: Dict[str, str]) -> str:
         raise Unreadable("a ~ word is written both quoted and unquoted on the line")
     head, sep, tail = token.partition("/")
     if head == "~":
-        home = env.get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
-        return home + sep + tail
+        return _shell_home(env) + sep + tail
     expanded = os.path.expanduser(head)  # ~user
     return expanded + sep + tail if expanded != head else token
 
@@ -726,7 +737,7 @@ def _shell_invocations(
         # `X=~/a`, `PATH=~/bin:$PATH`: bash expands ~ in an assignment's value too (R14-14)
         if _HOME_ASSIGNED.search(script):
             raise Unreadable("a ~ in an assignment on a line that assigns HOME: write it out")
-        home = (env or {}).get("HOME") or os.environ.get("HOME") or os.path.expanduser("~")
+        home = _shell_home(env or {})
         # unquoted (written as read) it expands; quoted (`X='~/a'`) it stays; both: unknown
         tilde = [t for t in tokens if shell_values.tilde_in_assignment(t)]
         if any(0 < script.count(t) != tilde.count(t) for t in tilde):
@@ -2599,6 +2610,7 @@ def _simple(
         _refuse_moved(True, f"{name} --chdir", [], starts=bool(found))
         return found
     if name in SHELLS and name != "busybox":
+        shell_default_path(name, env)
         start = _shell_start(argv)
         # `bash script.sh` too; `sh -i` reads $ENV
         _refuse_shell_code(name, env, start.on("i"))
@@ -4918,7 +4930,7 @@ def _unwrap(
     changes to (``env -C DIR``) to ``moved_to`` (None: one Warden cannot tell). An option
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
-    i, moved = 0, False
+    i, moved, emptied = 0, False, False
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -4955,10 +4967,11 @@ def _unwrap(
                 i += 1
             _refuse_split_escapes(script)
             return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
-        if (name == "env" and option in ("-i", "--ignore-environment", "-")) or (
-            name == "exec" and "c" in option[1:]
-        ):
-            _empty_environment(env)  # `exec -c` too
+        if name == "env" and option in ("-i", "--ignore-environment", "-"):
+            _empty_environment(env)
+        # bash's `exec -c` looks the program up with the shell's PATH, then empties the
+        # environment for the started program only (red team 49a R49a-5): after the options
+        emptied = emptied or (name == "exec" and "c" in option[1:])
         if name == "command" and option == "-p":
             env["PATH"] = "/bin:/usr/bin"  # bash looks the program up on its default path
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
@@ -4992,7 +5005,23 @@ def _unwrap(
         env[key] = value
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
+    if emptied:
+        if i < len(args) and os.sep not in args[i]:
+            found = _which(args[i], env.get("PATH"))
+            if not found:
+                return []  # bash: not found, nothing starts
+            args = args[:i] + [found] + args[i + 1 :]
+        _empty_environment(env)
     return args[i:]
+
+
+def shell_default_path(shell: str, env: Dict[str, str]) -> None:
+    """A shell started with PATH unset looks names up on its compiled default (red team 49a
+    R49a-2), not where ``execvp`` looks (``os.defpath``, glibc's confstr _CS_PATH, which env
+    used to find the shell): bash's ends in ``.`` (the start's folder), dash's (sh) differs in
+    order."""
+    if unset.is_unset(env, "PATH"):
+        env["PATH"] = command_values.BASH_PATH if shell == "bash" else command_values.SHELL_PATH
 
 
 def _empty_environment(env: Dict[str, str]) -> None:
@@ -5001,13 +5030,14 @@ def _empty_environment(env: Dict[str, str]) -> None:
     follow. Each is read as '' (not set), so no reader falls back to the kernel's value (red
     team 48a R48a-3: the kernel's XDG_CONFIG_HOME hid the ~/.config/uv/uv.toml uv then read,
     its UV_INDEX_URL stood for the mirror uv then did not use); the guard's PYTHONPATH entry is
-    gone (red team 8 R8-17). PATH is read as the system's default (``execvp`` with PATH unset
-    looks in /bin:/usr/bin), where env finds the program: '' would be the start's folder, and
-    the child's own lookups are read with that default too, the nearest a value can say."""
-    for name in {**_inherited_environ(), **env}:
-        env[name] = ""
-    env["PYTHONPATH"] = ""
-    env["PATH"] = os.defpath
+    gone (red team 8 R8-17). Each is an ``unset.Unset``: PATH's text is where ``execvp``
+    looks with PATH unset, where env finds its program ('' would be the start's folder), and
+    a shell it starts searches its own default (``shell_default_path``, red team 49a R49a-2);
+    HOME's '' is read as unset where a program finds ``~`` in the password database."""
+    for name in {**_inherited_environ(), **env, "HOME": ""}:
+        env[name] = unset.Unset("")
+    env["PYTHONPATH"] = unset.Unset("")
+    env["PATH"] = unset.Unset(os.defpath)
 
 
 # xargs' options (findutils): valued, and those whose value is optional (attached only)

@@ -17,7 +17,7 @@ import json
 import os
 from typing import Dict, List, Optional
 
-from . import pipx_cli, requirements
+from . import pipx_cli, requirements, unset
 from .request import InstallRequest, Source, redact_url
 
 INSTEAD = "install with %pip or uv (commands Warden reads), or ask your admin"
@@ -240,7 +240,7 @@ def expand_user(path: str, env: Dict[str, str]) -> Optional[str]:
         import pwd
 
         if head == "~":
-            home = env["HOME"] if "HOME" in env else pwd.getpwuid(os.getuid()).pw_dir
+            home = env["HOME"] if unset.held(env, "HOME") else pwd.getpwuid(os.getuid()).pw_dir
         else:
             home = pwd.getpwnam(head[1:]).pw_dir
     except (ImportError, KeyError):

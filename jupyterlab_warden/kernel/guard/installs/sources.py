@@ -19,6 +19,7 @@ import posixpath
 import re
 from typing import Dict, List
 
+from . import unset
 from .request import InstallRequest, Source, named_index_url
 
 DEFAULT_INDEX = "https://pypi.org/simple"
@@ -97,7 +98,7 @@ def read_local_pages(request: InstallRequest, cwd: str, env=None) -> None:
     from .request import has_scheme
 
     env = os.environ if env is None else env
-    home = env["HOME"] if "HOME" in env else _account_home()  # the installer's ``~``
+    home = env["HOME"] if unset.held(env, "HOME") else account_home()  # the installer's ``~``
 
     if request.child_reads:
         return  # the pip's own guard reads them when pip starts (R10-3)
@@ -480,11 +481,12 @@ def _expand_user(path: str, env: Dict[str, str]) -> str:
     cut = len(path) if cut < 0 else cut
     if cut > 1:
         return os.path.expanduser(path)
-    home = env["HOME"] if "HOME" in env else _account_home()
+    home = env["HOME"] if unset.held(env, "HOME") else account_home()
     return (home.rstrip("/") + path[cut:]) or "/"
 
 
-def _account_home() -> str:
+def account_home() -> str:
+    """The account's home in the password database: where ``~`` is with HOME unset."""
     import pwd
 
     try:
