@@ -3,6 +3,7 @@ piece by piece (the kernel-level shapes: test_redteam34_pip_allowance.py)."""
 
 import os
 import sys
+import types
 
 import pytest
 
@@ -60,6 +61,9 @@ def program_folder(tmp_path, monkeypatch):
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setattr(sys, "executable", str(folder / "python"))
+    # the guard reads the boot's sys values (red team 49a: ``boot_sys``), not the live ones
+    boot = types.SimpleNamespace(executable=sys.executable, prefix=sys.prefix)
+    monkeypatch.setattr(pip_process, "BOOT_SYS", boot)
     return folder
 
 
