@@ -9,11 +9,11 @@ project folder (``local_projects``: its release, ``offered``).
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
+from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import arguments, local_projects, requirements
 from jupyterlab_warden.kernel.guard.installs.request import InstallRequest
@@ -34,7 +34,6 @@ CASES = [
     ("s p", "./${A}", "space"),
     ("${B}", "./${A}", "literal-b"),  # R47b-2: one pass, `${B}` is the folder's name
 ]
-UV = shutil.which("uv") or os.path.join(os.path.dirname(sys.executable), "uv")
 
 
 @pytest.fixture
@@ -67,12 +66,11 @@ def _warden_reads(args, work, env) -> set:
 
 def _uv_builds(args, work, env) -> set:
     """The projects the real uv would install: its dry run, offline, nothing fetched."""
-    if not os.access(UV, os.X_OK):
-        pytest.skip("uv is not installed here")
+    uv = real_uv()  # a pinned dev dependency: missing fails, never skips
     run_env = {"PATH": os.environ.get("PATH", ""), "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
     run_env.update(env, UV_CACHE_DIR=str(work / ".uv-cache"))
     done = subprocess.run(
-        [UV, "pip", "install", "--dry-run", "--no-index", "--python", sys.executable]
+        [uv, "pip", "install", "--dry-run", "--no-index", "--python", sys.executable]
         + ["--target", str(work / ".target"), *args],
         cwd=work, env=run_env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip

@@ -14,11 +14,11 @@ builds (``local_projects``: its release, ``offered``).
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
+from real_uv import real_uv
 
 from jupyterlab_warden.kernel.guard.installs import arguments, local_projects, path_readings
 
@@ -51,7 +51,6 @@ CASES = [
     (["-r", "r.txt:-e ./x;y"], {"semi"}, {"semi"}),
     (["-r", "r.txt:./x [e]"], {"space"}, {"space"}),
 ]
-UV = shutil.which("uv") or os.path.join(os.path.dirname(sys.executable), "uv")
 
 
 @pytest.fixture
@@ -84,12 +83,11 @@ def _warden_reads(args, work, tool) -> set:
 
 def _uv_builds(args, work) -> set:
     """The projects the real uv would install: its dry run, offline, nothing fetched."""
-    if not os.access(UV, os.X_OK):
-        pytest.skip("uv is not installed here")
+    uv = real_uv()  # a pinned dev dependency: missing fails, never skips
     run_env = {"PATH": os.environ.get("PATH", ""), "UV_NO_CONFIG": "1", "UV_OFFLINE": "1"}
     run_env["UV_CACHE_DIR"] = str(work / ".uv-cache")
     done = subprocess.run(
-        [UV, "pip", "install", "--dry-run", "--no-index", "--python", sys.executable]
+        [uv, "pip", "install", "--dry-run", "--no-index", "--python", sys.executable]
         + ["--target", str(work / ".target"), *args],
         cwd=work, env=run_env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
