@@ -11,6 +11,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import callsTable from '../../schema/guardless-calls.json';
+import { decodeString } from './pystring';
 
 // dunder attributes ordinary code uses; any other reaches objects the reading cannot follow
 const PLAIN_DUNDERS = new Set(
@@ -1059,61 +1060,11 @@ function pyValue(n: SyntaxNode, text: Text): PyValue | undefined {
   }
 }
 
-const ESCAPES: Record<string, string> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\n': ''
-};
-
-/** A Python string literal's value (prefixes r, b, u; bytes read as their code points);
- * undefined for an escape Warden does not evaluate (`\N{...}`). */
+/** A Python string literal's value (bytes read as their code points); undefined for one
+ * Warden cannot decode (`'\\N{...}'` naming a character it does not know). */
 function pyString(literal: string): string | undefined {
-  const prefix = /^[A-Za-z]*/.exec(literal)![0].toLowerCase();
-  const rest = literal.slice(prefix.length);
-  const quote = rest.startsWith('"""') || rest.startsWith("'''") ? 3 : 1;
-  const body = rest.slice(quote, rest.length - quote);
-  if (prefix.includes('r')) {
-    return body;
-  }
-  const bytes = prefix.includes('b');
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] !== '\\') {
-      out += body[i];
-      continue;
-    }
-    const next = body[i + 1] ?? '';
-    let m: RegExpExecArray | null;
-    if (next in ESCAPES) {
-      out += ESCAPES[next];
-      i++;
-    } else if ((m = /^[0-7]{1,3}/.exec(body.slice(i + 1)))) {
-      out += String.fromCodePoint(parseInt(m[0], 8));
-      i += m[0].length;
-    } else if ((m = /^x[0-9A-Fa-f]{2}/.exec(body.slice(i + 1)))) {
-      out += String.fromCodePoint(parseInt(m[0].slice(1), 16));
-      i += 3;
-    } else if (
-      !bytes &&
-      (m = /^(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/.exec(body.slice(i + 1)))
-    ) {
-      out += String.fromCodePoint(parseInt(m[0].slice(1), 16));
-      i += m[0].length;
-    } else if (!bytes && next === 'N') {
-      return undefined;
-    } else {
-      out += '\\'; // an unknown escape is kept as written
-    }
-  }
-  return out;
+  const value = decodeString(literal);
+  return typeof value === 'string' ? value : undefined;
 }
 
 // -- code that may write files (red team 14 R14-1, red team 17 R17-1) ------------------------
