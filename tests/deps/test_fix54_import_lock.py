@@ -49,7 +49,7 @@ assert NAME not in sys.modules
 
 def guards_copy():
     # the guard's own import, as its code makes it once sealed (FROZEN's __import__)
-    frame = {"__name__": "jupyterlab_warden.kernel.guard.probe"}
+    frame = vars(private_modules)  # the guard's own namespace (fix 58mods)
     return private_modules.guard_import(NAME, frame, ("hls_to_rgb",), 0)
 
 
@@ -226,7 +226,7 @@ def importer_body():
     in_importer.set()
     assert waiting.wait(30)
     try:
-        private_modules.guard_import("fractions", {"__name__": "jupyterlab_warden.x"}, ("F",), 0)
+        private_modules.guard_import("fractions", vars(private_modules), ("F",), 0)
         seen["asked"] = "loaded"
     except Exception as error:
         seen["asked"] = repr(error)
@@ -309,7 +309,7 @@ def importer():
 
 
 def guard_side():
-    frame = {"__name__": "jupyterlab_warden.kernel.guard.probe"}
+    frame = vars(private_modules)  # the guard's own namespace (fix 58mods)
     seen["fractions"] = private_modules.guard_import("fractions", frame, ("Fraction",), 0)
 
 

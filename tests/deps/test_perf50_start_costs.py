@@ -103,7 +103,6 @@ def _imports(monkeypatch):
 
 def test_a_childs_common_start_runs_no_import_statement(tmp_path, monkeypatch):
     line_writers.may_write("true")  # the first start loads the modules
-    gate._line_writers = line_writers
     gate._may_reach_start_places(["true"], str(tmp_path))
     made = _imports(monkeypatch)
     assert line_writers.may_write("true") is False
@@ -114,7 +113,6 @@ def test_a_childs_common_start_runs_no_import_statement(tmp_path, monkeypatch):
 def test_the_kept_modules_answer_as_their_own_functions(tmp_path, monkeypatch):
     """Read through the module at each call: what the module holds now decides (a site
     folder by inode; an interpreter whose inline code may write)."""
-    gate._line_writers = line_writers
     site = sysconfig.get_paths()["purelib"]
     assert gate._may_reach_start_places(["true"], site) is True
     assert line_writers.may_write("awk") is True

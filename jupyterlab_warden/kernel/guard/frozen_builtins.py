@@ -54,6 +54,7 @@ def seal() -> None:
     _IMPORT_SYSTEM["private"] = private_modules.guard_import
     _SEALED.clear()
     _SEALED.update((k, v) for k, v in dict(sys.modules).items() if type(v) is _MODULE)
+    private_modules.note_seal()
     _IMPORT_SYSTEM["sealed"] = True
 
 

@@ -12,8 +12,12 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
   ``sys.modules`` holds now under its name; but ``enum`` and ``dataclasses`` (``_BY_NAME``):
   always the guard's copies;
 * Warden's own modules: found by path under the package's folder and run from its file, with
-  the frozen builtins; noted in ``sys.modules`` once run (unless a name is there) and on their
-  package;
+  the frozen builtins; the guard's alone (fix 58mods): never in ``sys.modules``, never set on
+  a package the seal found (the guard's ``from . import x`` reads a ``_view`` of it), looked up
+  by name through ``own_module``. A cell's own import of such a name runs a module of the
+  process's, whose imports are the process's (``_process_run``): never the guard's copies.
+  The classes the process catches (``WardenBlockedInstall``, ``WardenRefusedImport``...) are
+  in modules the seal found, so they are the guard's;
 * a standard-library module: a private copy, from the library's file (its cached bytecode when
   that matches the source and is older than the kernel), run with the frozen builtins so its
   own imports are private copies too, never put in ``sys.modules`` (not even while its body
@@ -28,10 +32,11 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
   changes the process or whose state is the process's), third-party modules (the boot's
   import system, as before), and the modules C code imports for itself (``PyImport_Import``
   reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``);
-  the copies themselves, through objects the process reaches: a Warden module's globals (in
-  ``sys.modules`` and on its package once run), the guard's frames seen from a gc callback,
-  finalizer or signal handler in its thread, a guard function's ``__globals__``
-  (docs/threat-model.md).
+  the copies themselves, through objects the process reaches: this module's own tables
+  (``_LOADED``...: it is a module the seal found, in ``sys.modules``) and ``FROZEN``'s
+  ``__import__`` called with the namespace of a Warden module the seal found (``vars`` of any
+  of them), the guard's frames seen from a gc callback, finalizer or signal handler in its
+  thread, a guard function's ``__globals__`` or closure, ``gc`` (docs/threat-model.md).
 
 Costs once per module and process (the first check that needs it); a loaded module costs a
 dict lookup. Imports only built-in modules: every guarded Python loads it at boot.
@@ -44,7 +49,7 @@ import posix
 import sys
 
 from .boot_sys import VALUES as _BOOT_VALUES
-from .frozen_builtins import _SEALED, FROZEN, SHARED, boot_import
+from .frozen_builtins import _IMPORT_SYSTEM, _SEALED, FROZEN, SHARED, boot_import
 
 __builtins__ = FROZEN  # its own names: the boot's
 
@@ -74,6 +79,9 @@ _ABSENT = set()  # names found to be no module (a package's plain attribute)
 _TOPS = {}  # top-level name: ``_guards``' answer
 _VIEWS = {}  # name: ``_view`` of a package of the process's
 _SHARED = SHARED  # the library's modules taken as the process's own (``frozen_builtins``)
+# ids of the namespaces of Warden's modules that are the guard's (``_process_run``): those the
+# seal found (``note_seal``) and those the guard runs itself (kept alive: an id stays theirs)
+_SPACES = set()
 # library modules whose code looks a module up in the interpreter's ``sys.modules`` by name as
 # another module's body runs (``enum.global_enum`` and ``Enum._convert_``: ``re``, ``signal``,
 # ``socket``; ``dataclasses``' string annotations): the guard's own copy even where the seal
@@ -137,6 +145,10 @@ def guard_import(name, globals, fromlist, level):
         # the process's own, loaded as before (open)
         return _live(name)
     globals = globals or {}
+    if _process_run(globals):
+        # a Warden module the process ran itself (a cell's ``import`` of one that binds
+        # ``FROZEN``): the process's import, never the guard's modules or copies (fix 58mods)
+        return boot_import(name, globals, None, fromlist, level)
     absolute = _absolute(name, globals, level)
     if not _guards(absolute.partition(".")[0]):
         return boot_import(absolute, {}, None, fromlist, 0)  # a third-party module (open)
@@ -155,6 +167,33 @@ def guard_import(name, globals, fromlist, level):
     return module
 
 
+def note_seal() -> None:
+    """The namespaces of Warden's modules the seal found (``frozen_builtins.seal``): the
+    guard's, whose imports it answers (``_process_run``)."""
+    _SPACES.update(id(vars(m)) for n, m in _SEALED.items() if n.partition(".")[0] == _OWN)
+
+
+def _process_run(globals: dict) -> bool:
+    """Whether ``globals`` is the namespace of a Warden module the process ran itself (its own
+    ``import`` of a module the guard also loaded): named as Warden's, and neither found by the
+    seal nor run by the guard (by identity: a cell may rebind a sealed module's ``__name__``,
+    which then still counts as the guard's)."""
+    name = globals.get("__name__")
+    return type(name) is str and name.partition(".")[0] == _OWN and id(globals) not in _SPACES
+
+
+def own_module(name: str, load: bool = False):
+    """Warden's module ``name`` as the guard has it, for the guard's code that looks one up by
+    name (fix 58mods): once sealed, the one ``guard_import`` answers, never what ``sys.modules``
+    holds (the process's to fill; the guard's modules loaded after the seal are not there);
+    None when it is not loaded, unless ``load`` (then loaded now; the half-run one in the
+    thread running its body). Before the seal (the lab, tests): ``sys.modules``' own."""
+    if not _IMPORT_SYSTEM["sealed"]:
+        return sys.modules.get(name)
+    module = _LOADED.get(name) or _sealed(name)
+    return _module(name) if module is None and load else module
+
+
 def _guards(top: str) -> bool:
     """Whether the guard loads ``top``'s modules itself: Warden's, the library's (not
     ``_SHARED``) and the built-in ones."""
@@ -167,9 +206,10 @@ def _guards(top: str) -> bool:
 
 
 def _ours(name: str, module) -> bool:
-    """Whether ``module`` is Warden's or a private copy (a package the guard may set its
-    submodules on)."""
-    return name.partition(".")[0] == _OWN or _LOADED.get(name) is module
+    """Whether ``module`` is one the guard loaded itself, Warden's or a private copy (a package
+    the guard may set its submodules on). A package the seal found, Warden's too, is the
+    process's: the guard's submodules go on a ``_view`` of it (fix 58mods)."""
+    return _LOADED.get(name) is module
 
 
 def _chain(absolute: str):
@@ -253,11 +293,9 @@ def _load(name: str):
     if not path.endswith(".py"):
         return _extension(name, path)
     module = _source_module(name, path, package)
-    # on its package, as an import does: Warden's own, and the private copies (a package the
-    # seal found of the library's stays the process's)
-    if parent is not None and (
-        name.startswith(_OWN + ".") or parent is _LOADED.get(parent.__name__)
-    ):
+    # on its package, as an import does, where that package is the guard's own (a package the
+    # seal found, Warden's or the library's, is the process's: fix 58mods)
+    if parent is not None and parent is _LOADED.get(name.rpartition(".")[0]):
         setattr(parent, name.rpartition(".")[2], module)
     return module
 
@@ -294,6 +332,7 @@ def _source_module(name: str, path: str, package: bool):
     if package:
         space["__path__"] = [path.rpartition("/")[0]]
     space["__spec__"] = _Spec(name, path)
+    _SPACES.add(id(space))  # its imports are the guard's (``_process_run``)
     # never in sys.modules while its body runs: code of the process's that runs in this thread
     # meanwhile (a gc callback, a finalizer, a signal handler) would take the object the guard
     # keeps and rebind its classes (red team 48a R48a-1). A library copy's own lookups of
@@ -304,11 +343,11 @@ def _source_module(name: str, path: str, package: bool):
         _EXEC(_code(path, check=name != _AGE), space)
     finally:
         _LOADING.pop(name, None)
+    # the guard's alone, Warden's modules too: never in ``sys.modules`` nor on a package the
+    # process reaches, whose globals hold the copies (fix 58mods: a cell rebound the guard's
+    # ``commands.shlex``). The classes the process catches (``WardenBlockedInstall``,
+    # ``WardenRefusedImport``...) are in modules the seal found: the process's are the guard's
     _LOADED[name] = module
-    if name.startswith(_OWN + "."):
-        # Warden's own module, run in full: noted where the name is free, as before (the
-        # process's imports of Warden get the guard's classes: ``WardenRefusedImport``...)
-        sys.modules.setdefault(name, module)
     return module
 
 

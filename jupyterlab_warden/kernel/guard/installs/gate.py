@@ -32,7 +32,7 @@ from ...environ import (
     TREE_STARTED_ENV,
 )
 from ..frozen_builtins import FROZEN, FS_ENCODING, PATH_CLASSES, fs_decode, path_text
-from ..private_modules import GuardLoadError
+from ..private_modules import GuardLoadError, own_module
 from . import handed_fds, pip_commands
 from .decided_start import publish
 from .fastpath import (
@@ -108,8 +108,19 @@ class WardenBlockedInstall(PermissionError):
         return [f"WardenBlockedInstall: {self}"]
 
 
-_line_writers = None  # the module, once a start first needs it (``_child_writes``)
+# ``line_writers``, loaded after the seal, is the guard's alone: asked of ``own_module`` at each
+# use (dict lookups), never kept in a global of this module, which the process reaches in
+# ``sys.modules`` (fix 58mods)
+_LINE_WRITERS = __name__.rpartition(".")[0] + ".line_writers"
 _start_writes = None  # the module, once a start first needs it (``_may_reach_start_places``)
+
+
+def _own_line_writers():
+    """The guard's ``line_writers`` (loaded on first use); before the seal, the import's."""
+    module = own_module(_LINE_WRITERS, load=True)
+    if module is None:
+        from . import line_writers as module
+    return module
 
 
 def _may_reach_start_places(start, cwd) -> bool:
@@ -119,7 +130,7 @@ def _may_reach_start_places(start, cwd) -> bool:
     `env cp ...`), or it runs in a site folder or a library (relative names land there: by
     its name, or by inode for one of this Python's own). Cheap: string tests, then one
     ``getcwd`` and one ``stat`` when the words say nothing."""
-    may_write = _line_writers.may_write
+    may_write = _own_line_writers().may_write
     for word in start[1:]:
         if type(word) is not str or os.sep in word or may_write(word):
             return True
@@ -546,10 +557,7 @@ class InstallGate:
         such a folder or a file in one (``start_writes.unlisted_writes``; red team 34 R34-1:
         `env cp`, `nice cp`, `find -exec cp`, `rsync`, cp linked under another name were never
         read: only the list's names were)."""
-        global _line_writers
-        if _line_writers is None:  # loaded on first use: every start pays this look
-            from . import line_writers as _line_writers
-        line_writers = _line_writers
+        line_writers = _own_line_writers()
         name = os.path.basename(start[0])
         reach = None
         if line_writers.may_write(name):

@@ -35,6 +35,7 @@ import os
 import sys
 
 from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
+from ..private_modules import own_module
 
 # pip's console scripts (pip, pip3, pip3.12) and the lines their launchers hold: distlib's
 # (pip's own installer) and uv's; anything else in the file is another program
@@ -190,8 +191,9 @@ def _changed_since_start(path: str):
     """``kernel_age.changed_since_start`` (imported by pip's own command only: built-in modules
     and the guard's own, so no module of the working folder runs inside it); None while that
     module is half made: the code running is its own (``_trusted``: by place)."""
-    module = sys.modules.get(__name__.rsplit(".", 1)[0] + ".kernel_age")
-    if module is None:
+    # the guard's own, never sys.modules' (fix 58mods); loaded by the guard once sealed
+    module = own_module(__name__.rsplit(".", 1)[0] + ".kernel_age", load=True)
+    if module is None:  # before the seal
         from . import kernel_age as module
     check = getattr(module, "changed_since_start", None)
     return None if check is None else check(path)

@@ -56,6 +56,7 @@ import sys
 from ...environ import DEFERRED_PYTHONPATH_ENV
 from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
+from ..private_modules import own_module
 from .frozen_os import FROZEN_OS as os  # the boot's os, os.path and stat (red team 36 R36-3)
 from .frozen_os import FROZEN_STAT as stat
 from .own_command import INSTALLERS, started_as, venv_folders, venv_shadowed
@@ -121,7 +122,7 @@ class StartWrites:
         # the working folders this process may be in (``_moved``): None until its first chdir
         self._cwds: list | None = None
         if not _GATE_TEXT:  # the gate's reading of a path object (``_path_text``)
-            module = sys.modules.get(type(gate).__module__)
+            module = own_module(type(gate).__module__)  # the guard's, not sys.modules' (fix 58mods)
             _GATE_TEXT.extend((getattr(module, "_text", None), getattr(module, "_NotText", None)))
 
     def check(self, event: str, args: tuple) -> None:
@@ -1239,7 +1240,7 @@ def _guard_roots() -> list:
             for _ in range(4):  # installs/ guard/ kernel/ jupyterlab_warden/
                 package = os.path.dirname(package)
             roots.append(os.path.realpath(package))
-        launch = sys.modules.get("jupyterlab_warden.kernel.boot.launch_env")
+        launch = own_module("jupyterlab_warden.kernel.boot.launch_env")  # the guard's (fix 58mods)
         site = getattr(launch, "SITE_DIR", None)
         if site and not any(os.path.realpath(site).startswith(r + "/") for r in roots):
             roots.append(os.path.realpath(site))
