@@ -23,6 +23,7 @@ import {
   readTextInto,
   type FileContext
 } from './requirements';
+import { addPoetryDependencies } from './poetry';
 import { uvSettings } from './uvsettings';
 
 export type ManifestKind = 'requirements' | 'pyproject' | 'environment';
@@ -332,8 +333,9 @@ export function addUvSources(
   }
 }
 
-/** Poetry: `[tool.poetry.dependencies]`, dev-dependencies and groups (`name = "^1.0"` or a
- * table with `git` / `url` / `path`), and `[[tool.poetry.source]]` indexes. */
+/** Poetry: `[tool.poetry.dependencies]`, dev-dependencies and groups (each entry read by
+ * `poetry.ts`, as pip's reading of a project folder reads the main table), and every
+ * `[[tool.poetry.source]]` index (`poetry install` may use any of them). */
 function readPoetry(
   poetry: Record<string, any>,
   request: InstallRequest,
@@ -356,40 +358,16 @@ function readPoetry(
       continue;
     }
     const start = header(section);
-    for (const [name, spec] of Object.entries(
-      deps as Record<string, unknown>
-    )) {
-      if (name.toLowerCase() === 'python') {
-        continue; // the interpreter version, not a package
-      }
-      const at = placeAt(
-        label,
-        lines.find([`\n${name} =`, `\n${name}=`, `\n"${name}"`], start)
-      );
-      for (const entry of [spec].flat()) {
-        const table =
-          entry && typeof entry === 'object'
-            ? (entry as Record<string, unknown>)
-            : {};
-        if (typeof table.git === 'string') {
-          request.requirements.push(
-            parseRequirement(`${name} @ git+${table.git}`, at)
-          );
-        } else if (typeof table.url === 'string') {
-          request.requirements.push(
-            parseRequirement(`${name} @ ${table.url}`, at)
-          );
-        } else if (typeof table.path !== 'string') {
-          const version = typeof entry === 'string' ? entry : table.version;
-          const pin =
-            typeof version === 'string' &&
-            /^(==)?\s*\d[\w.+!-]*$/.test(version.trim())
-              ? `==${version.trim().replace(/^==\s*/, '')}`
-              : '';
-          request.requirements.push(parseRequirement(`${name}${pin}`, at));
-        }
-      }
-    }
+    addPoetryDependencies(
+      request,
+      deps as Record<string, unknown>,
+      `${label} [${section}]`,
+      name =>
+        placeAt(
+          label,
+          lines.find([`\n${name} =`, `\n${name}=`, `\n"${name}"`], start)
+        )
+    );
   }
   const start = header('tool.poetry');
   for (const source of Array.isArray(poetry.source) ? poetry.source : []) {

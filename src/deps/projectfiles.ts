@@ -13,6 +13,7 @@ import type { CommandContext } from './installers';
 import { addUvSources, readManifest, readPyprojectUv } from './manifests';
 import { normalize } from './names';
 import { addLocked, addNamed } from './offered';
+import { addPoetryMain } from './poetry';
 import { addTls, redactUrl, type InstallRequest, type Place } from './request';
 import { artifactFile, artifactOf, parseRequirement } from './requirements';
 import { uvSettings, uvSettingsOnce } from './uvsettings';
@@ -717,8 +718,8 @@ function addGroup(
 /**
  * A local project folder an install builds (`localprojects.ts`): for uv (and pipx on uv) the
  * whole project as `uv sync` reads it (its pyproject.toml as a manifest, with its `[tool.uv]`
- * settings); for pip the metadata pip builds from (dependencies, every extra, `[build-system]
- * requires`). False when the folder has no pyproject.toml to read (setup.py only: the
+ * settings); for pip the metadata pip builds from (dependencies, every extra, a Poetry
+ * project's main dependencies: `poetry.ts`, `[build-system] requires`). False when the folder has no pyproject.toml to read (setup.py only: the
  * folder's own build code, see the threat model).
  */
 export function readProjectFolderInto(
@@ -777,6 +778,8 @@ export function readProjectFolderInto(
   };
   const project: Doc = isTable(doc.project) ? doc.project : {};
   add(project.dependencies, 'dependencies');
+  // the main dependencies poetry-core writes into the metadata (red team 50c R50c-3)
+  addPoetryMain(request, doc, label, place, folder);
   const extras = project['optional-dependencies'];
   for (const [extra, values] of Object.entries(isTable(extras) ? extras : {})) {
     add(values, `optional-dependencies.${extra}`);

@@ -6,7 +6,8 @@ requirements file, ``uv run --with ./proj``, ``uv tool install .``, ``uvx --from
 so it installs what the folder's pyproject.toml asks for. For uv (and pipx on uv) that is the
 whole project as ``uv sync`` reads it (dependencies, extras, groups, ``[build-system]
 requires``, ``[tool.uv]`` settings and sources, its own path sources in turn); for pip it is
-the metadata pip builds from (dependencies, extras, ``[build-system] requires``).
+the metadata pip builds from (dependencies, extras, a Poetry project's main dependencies:
+``poetry``, red team 50c R50c-3; ``[build-system] requires``).
 
 Each wheel and sdist it opens, whatever named it (the line, a path source, a uv.lock), and
 each project folder (its ``[project]`` name and version) is also decided as the release it
@@ -197,7 +198,7 @@ def _read(request: InstallRequest, folder: str, uv: bool) -> None:
         return
     offered.add_project(request, doc, label)  # the release it builds (R44a-1)
     if not uv:
-        toml_files.add_metadata(request, doc, label)
+        toml_files.add_metadata(request, doc, label, folder)
         return
     toml_files.add_project(request, doc, label, folder)
     toml_files.add_uv_settings(request, toml_files.uv_table(doc), f"{label} [tool.uv]", folder)

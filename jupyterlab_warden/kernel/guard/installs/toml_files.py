@@ -11,7 +11,7 @@ import os
 import re
 from typing import List, Optional
 
-from . import folders, offered, preference, requirements
+from . import folders, offered, poetry, preference, requirements
 from .own_python import OWN
 from .request import InstallRequest, Requirement, Source, redact_url
 
@@ -150,13 +150,16 @@ def add_group(request: InstallRequest, doc: dict, name: str, label: str, depth: 
             add_group(request, doc, value["include-group"], label, depth + 1)
 
 
-def add_metadata(request: InstallRequest, doc: dict, label: str) -> None:
+def add_metadata(request: InstallRequest, doc: dict, label: str, base: str = "") -> None:
     """What any installer that builds a project installs from its pyproject.toml: its
-    dependencies, every extra (the options choosing them are not followed: stricter) and its
-    ``[build-system] requires`` (pip and uv install them into the build environment before
-    the backend runs: red7 R7-17)."""
+    dependencies, every extra (the options choosing them are not followed: stricter), the
+    main dependencies poetry-core writes into the metadata from ``[tool.poetry]``
+    (``poetry.add_main``, red team 50c R50c-3; its path entries relative to the project's
+    folder ``base``) and its ``[build-system] requires`` (pip and uv install them into the
+    build environment before the backend runs: red7 R7-17)."""
     project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
     add_list(request, project.get("dependencies"), f"{label} [project]", "dependencies")
+    poetry.add_main(request, doc, label, base)
     extras = project.get("optional-dependencies")
     for extra, values in (extras if isinstance(extras, dict) else {}).items():
         add_list(request, values, f"{label} optional-dependencies.{extra}", "an extra")
@@ -171,7 +174,7 @@ def add_project(request: InstallRequest, doc: dict, label: str, base: str = "") 
     """Everything ``uv sync`` may install from a project: its metadata (``add_metadata``),
     every dependency group, uv's dev-dependencies and its ``[tool.uv.sources]`` (the path ones
     relative to the project's folder ``base``)."""
-    add_metadata(request, doc, label)
+    add_metadata(request, doc, label, base)
     groups = doc.get("dependency-groups")
     for group, values in (groups if isinstance(groups, dict) else {}).items():
         add_list(request, values, f"{label} [dependency-groups] {group}", "a group")
