@@ -42,9 +42,17 @@ export function addLocalProjects(
     if (uv) {
       texts.add(uvExpanded(written, context.env));
     }
+    const unplaced: string[] = [];
     const found = [...texts].flatMap(text =>
-      folders({ ...req, written: text }, context)
+      folders({ ...req, written: text }, context, unplaced)
     );
+    if (unplaced.length) {
+      request.problems.push({
+        text: `local project ${req.text.slice(0, 200)}: pip builds its file: URL's subdirectory '${unplaced[0].slice(0, 100)}', outside the URL's folder (an absolute path or '..'), which Warden does not place: write the folder's own path`,
+        place: req.place
+      });
+      continue;
+    }
     for (const folder of found) {
       if (seen.has(folder)) {
         continue;
@@ -65,9 +73,13 @@ export function addLocalProjects(
 /** The folders a path requirement may name: each installer's reading of its text
  * (`pathreadings.ts`, R48b-7), relative to the working folder (pip) and to its requirements
  * file's or project's folder (uv), all read when they differ. */
-function folders(req: Requirement, context: CommandContext): string[] {
+function folders(
+  req: Requirement,
+  context: CommandContext,
+  unplaced: string[]
+): string[] {
   const found: string[] = [];
-  for (const [, reading] of pathReadings(req.written ?? req.text)) {
+  for (const [tool, reading] of pathReadings(req.written ?? req.text)) {
     let text = reading;
     const url = /^file:(?:\/\/[^/?#]*)?([^?#]*)/i.exec(text);
     if (url) {
@@ -76,6 +88,16 @@ function folders(req: Requirement, context: CommandContext): string[] {
         text = decodeURIComponent(url[1]);
       } catch {
         text = url[1]; // a stray `%`: Python's unquote keeps it too
+      }
+      // pip builds the URL's `subdirectory` below it (R50d-1: `Link.subdirectory_fragment`,
+      // searched in the whole URL, not decoded); uv builds the URL's folder: both read
+      const sub = /[#&]subdirectory=([^&]*)/.exec(reading)?.[1] ?? '';
+      if (sub && tool === 'pip') {
+        if (sub.startsWith('/') || sub.split('/').includes('..')) {
+          unplaced.push(sub); // outside the URL's folder: refused by the caller
+          continue;
+        }
+        text = path.posix.join(text, sub);
       }
     }
     if (text === '~' || text.startsWith('~/')) {

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 
 /** `name [extras] @ file:...`: a named reference to a local file or folder. */
 const NAMED_FILE = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:[\s\S]*)$/;
+/** `name [extras] @ REF`: uv takes a REF that is no URL for a path (R50d-2). */
+const NAMED = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*([\s\S]*)$/;
 /** pip's `_strip_extras`. */
 const PIP_EXTRAS = /^([\s\S]+)(\[[^\]]+\])$/;
 /** uv's `split_extras`: the last `[` after any `]`, extras possibly empty. */
@@ -80,9 +82,11 @@ export function pipEditable(text: string): string {
 /** uv's reading: a bare path's extras and fragment cut. */
 export function uvPath(raw: string): string {
   const text = lstrip(raw, isUvSpace);
-  const named = NAMED_FILE.exec(text);
+  const named = NAMED.exec(text);
   if (named) {
-    return uvUrl(named[1], false);
+    // a named URL keeps any `[...]`; a named path (R50d-2) loses its fragment
+    const ref = uvUrl(named[1], false);
+    return ref.startsWith('file:') ? ref : ref.split('#')[0];
   }
   let p = uvUrl(text, true);
   const cut = UV_EXTRAS.exec(p);

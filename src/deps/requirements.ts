@@ -88,16 +88,16 @@ export function parseRequirement(raw: string, place: Place): Requirement {
     kind: Requirement['kind'],
     pin: string | null = null
   ): Requirement => ({ text: t, name, kind, place, pin });
-  if (
-    spec.includes(' @ ') ||
-    /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)
-  ) {
-    const named = NAME_AT.exec(spec);
+  const named = NAME_AT.exec(spec);
+  if (spec.includes(' @ ') || named) {
     if (named) {
       const ref = spec.slice(named[0].length).trim();
+      // R50d-2: a REF with no scheme is uv's path (`name @ ./x`, `name@x`; pip refuses the
+      // form), never a URL for being nothing else; any other scheme than file: or a VCS one
+      // is a URL (uv takes a scheme it does not know for a path: refused as a URL, stricter)
       const kind = startsWithAny(ref, VCS)
         ? 'vcs'
-        : ref.startsWith('file:')
+        : ref.startsWith('file:') || !/^[A-Za-z][A-Za-z0-9+.-]+:/.test(ref)
           ? 'path'
           : 'url';
       return {
@@ -106,7 +106,11 @@ export function parseRequirement(raw: string, place: Place): Requirement {
         reference: ref,
         // pip and uv build the file (running an sdist's setup.py) before they compare its
         // metadata name with NAME: the file's own project name is decided too (R11-19)
-        ...artifactOf(kind === 'vcs' ? null : artifactFile(ref, true))
+        ...artifactOf(
+          kind === 'vcs'
+            ? null
+            : artifactFile(ref, /^[A-Za-z][A-Za-z0-9+.-]+:/.test(ref))
+        )
       };
     }
     if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) {

@@ -15,6 +15,7 @@ even when it is a link to ``./blob``, so the text-folded path (the given name) c
 """
 
 import os
+import re
 from typing import List, Optional
 
 
@@ -93,14 +94,45 @@ def requirement(text: str, tools: tuple, cwd: str, base: Optional[str]):
     ``parse_req_from_line`` takes ``normpath(abspath(name))``). None: another host."""
     found: List[str] = []
     for tool in tools:
-        if tool == "pip":
-            paths = _pip_file_url(text, cwd) if _is_file_url(text) else joined(text, [cwd, base])
+        if tool == "pip" and _is_file_url(text):
+            paths = _pip_file_url(text, cwd)
+            sub = pip_subdirectory(text)
+            if paths is not None and sub:  # the folder pip builds is below the URL's (R50d-1)
+                paths = [] if unplaced_subdirectory(text) else joined(sub, paths)
+        elif tool == "pip":
+            paths = joined(text, [cwd, base])
         else:
             paths = _uv_requirement(text, cwd, base)
         if paths is None:
             return None
         found += [p for p in paths if p not in found]
     return found
+
+
+# Red team 50d R50d-1: pip (23.2) builds a direct reference's ``subdirectory`` below the
+# folder its ``file:`` URL names (``InstallRequirement.unpacked_source_directory``: the URL's
+# path joined with ``Link.subdirectory_fragment``), for a bare URL, ``name @``, ``-e`` and a
+# requirements-file line alike. pip finds the value with ``[#&]subdirectory=([^&]*)`` searched
+# in the WHOLE URL (its path and query too, case as written), the first one, not %-decoded, and
+# joins it as ``os.path.join`` does (an absolute value replaces the folder, ``..`` climbs out
+# of it). A bare path has none: pip makes it a URL with ``#`` and ``&`` escaped. uv (0.13.9,
+# checked) ignores the fragment of a local folder: it builds the URL's folder, read as before.
+_PIP_SUBDIRECTORY = re.compile(r"[#&]subdirectory=([^&]*)")
+
+
+def pip_subdirectory(text: str) -> str:
+    """The ``subdirectory`` pip joins to the folder of the ``file:`` URL ``text`` ("": none)."""
+    found = _PIP_SUBDIRECTORY.search(text) if _is_file_url(text) else None
+    return found.group(1) if found else ""
+
+
+def unplaced_subdirectory(text: str) -> str:
+    """``pip_subdirectory(text)`` when Warden does not place it (an absolute value, a ``..``
+    segment: a folder outside the URL's), for the caller to refuse; else ""."""
+    sub = pip_subdirectory(text)
+    if sub.startswith("/") or ".." in sub.split("/"):
+        return sub
+    return ""
 
 
 def requirements_file(text: str, tools: tuple, base: str):

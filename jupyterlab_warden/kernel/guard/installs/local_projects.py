@@ -67,6 +67,14 @@ def add(request: InstallRequest, cwd: str, env: Dict[str, str]) -> None:
                 "for another machine: Warden cannot place it; write the path"
             )
             continue
+        unplaced = _unplaced_subdirectory(req)
+        if unplaced:
+            request.problems.append(
+                f"local project {req.text[:200]} ({req.origin}): pip builds its file: URL's "
+                f"subdirectory {unplaced[:100]!r}, outside the URL's folder (an absolute path "
+                "or '..'), which Warden does not place: write the folder's own path"
+            )
+            continue
         named = next(
             filter(None, map(requirements.through_process, _paths(req, cwd, env, False))), ""
         )
@@ -180,6 +188,18 @@ def _readings(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = Tr
             return None
         found.append(paths or [])
     return found
+
+
+def _unplaced_subdirectory(req: Requirement) -> str:
+    """A ``subdirectory`` pip joins to one of ``req``'s ``file:`` URLs that Warden does not
+    place (``installer_paths.unplaced_subdirectory``, R50d-1): refused, never dropped."""
+    if req.opened is not None:
+        return ""  # uv's expanded path: uv builds no subdirectory of a local folder
+    for tool, text in path_readings.readings(req.written or req.text):
+        unplaced = installer_paths.unplaced_subdirectory(text) if tool == "pip" else ""
+        if unplaced:
+            return unplaced
+    return ""
 
 
 def _paths(req: Requirement, cwd: str, env: Dict[str, str], opened: bool = True):

@@ -17,8 +17,10 @@ opened as its installer opens it (``installer_paths.requirement``).
   a ``;`` or ``#`` followed by white space (outside brackets for a bare path), so ``./x;y`` is
   the folder ``x;y``; a bare path's final ``[extras]`` (even empty) is cut and the white
   space before it kept (``./x [y]`` is the folder ``x ``); a ``#`` is its fragment, cut. A
-  ``name @ URL`` keeps any ``[...]`` in its URL. White space is uv's (Unicode White_Space),
-  not Python's: U+001C..U+001F are part of a path to uv (R49a-4).
+  ``name @ URL`` keeps any ``[...]`` in its URL; a ``name @ REF`` whose REF is no URL
+  (``name @ ./x``, ``name@x``) is the path REF, its ``#`` fragment cut (red team 50d R50d-2;
+  pip refuses the form, or builds the folder the whole text names). White space is uv's
+  (Unicode White_Space), not Python's: U+001C..U+001F are part of a path to uv (R49a-4).
 
 A URL's ``#`` fragment is left to the URL reading (``installer_paths``). src/deps/
 pathreadings.ts ports this module.
@@ -30,6 +32,8 @@ from typing import List, Tuple
 
 # `name [extras] @ file:...`: a named reference to a local file or folder (either installer)
 _NAMED_FILE = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(file:.*)$", re.S)
+# `name [extras] @ REF`: uv takes a REF that is no URL for a path (R50d-2; pip refuses it)
+_NAMED = re.compile(r"^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*@\s*(.*)$", re.S)
 _PIP_EXTRAS = re.compile(r"^(.+)(\[[^\]]+\])$", re.S)  # pip's _strip_extras
 _UV_EXTRAS = re.compile(r"^(.*)\[[^\]]*\]$", re.S)  # uv's split_extras: the last `[` after any `]`
 # pip's is_url: a scheme it fetches (vcs ones included); a path requirement has only file:
@@ -77,9 +81,10 @@ def pip_editable(text: str) -> str:
 def uv(text: str) -> str:
     """uv's reading (see the module doc): a bare path's extras and fragment cut."""
     text = text.lstrip(_UV_WHITE)
-    named = _NAMED_FILE.match(text)
-    if named:
-        return _uv_url(named.group(1), brackets=False)
+    named = _NAMED.match(text)
+    if named:  # a named URL keeps any `[...]`; a named path (R50d-2) loses its fragment
+        ref = _uv_url(named.group(1), brackets=False)
+        return ref if ref[:5] == "file:" else ref.split("#", 1)[0]
     path = _uv_url(text, brackets=True)
     cut = _UV_EXTRAS.match(path)
     path = cut.group(1) if cut else path

@@ -50,19 +50,17 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     project)."""
     text = text.strip()
     spec = text.split(";", 1)[0].strip() if not _is_reference(text) else text
-    if " @ " in spec or re.match(
-        r"^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]+:", spec
-    ):
-        named = _NAME_AT.match(spec)
+    named = _NAME_AT.match(spec)
+    if " @ " in spec or named:
         if named:
             ref = spec[named.end() :].strip()
-            kind = "vcs" if ref.startswith(_VCS) else "path" if ref.startswith("file:") else "url"
+            kind = _named_kind(ref)
             req = Requirement(redact_url(text), normalize(named.group(1)), kind, origin)
             req.written, req.reference = text, ref
             # pip and uv build the file (running an sdist's setup.py) before they compare its
             # metadata name with NAME: the file's own project name is decided too (R11-19)
             if kind != "vcs":
-                set_artifact(req, ref, True)
+                set_artifact(req, ref, bool(_URL_SCHEME.match(ref)))
             return req
         if not _URL_SCHEME.match(spec):  # an `@` after what is neither a name nor a URL
             return Requirement(redact_url(text), None, "invalid", origin)
@@ -87,6 +85,20 @@ def parse_requirement(text: str, origin: str) -> Requirement:
     req = Requirement(text, normalize(m.group(1)), "name", origin, pin.group(1) if pin else None)
     req.specifier = specifier  # decided whole against the advisories (R41b-3)
     return req
+
+
+def _named_kind(ref: str) -> str:
+    """What the installers make of a ``name @ REF`` (red team 50d R50d-2): ``vcs`` for a
+    version-control URL, ``path`` for a ``file:`` URL and for a REF with no scheme (uv takes
+    ``name @ ./x``, ``name@x`` for the folder ``./x``, from the working folder or the
+    requirements file's: checked with uv 0.13.9; pip refuses it, its own error, and a folder
+    named by the whole text is pip's reading, ``path_readings``), ``url`` for any other
+    scheme. A REF is never a URL for being nothing else: a scheme-less one is read as a path.
+    uv also takes a scheme it does not know (``foo:x``, ``FILE:``, ``HTTPS:``) for a path; it
+    stays a URL here (pip fetches it as one): refused, as no such URL is a plain one."""
+    if ref.startswith(_VCS):
+        return "vcs"
+    return "path" if ref.startswith("file:") or not _URL_SCHEME.match(ref) else "url"
 
 
 def names_url(text: str) -> bool:
