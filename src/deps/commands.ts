@@ -2917,7 +2917,12 @@ function unwrap(
           'env -S splits its string with its own escapes (\\_ is a space) and expands ${VAR} itself, which Warden does not read: write the words out'
         );
       }
-      return [...shellWords(script), ...args.slice(i + 1)]; // env -S 'CMD ARGS'
+      // GNU env puts TEXT's words in place of the option and its TEXT and reads its
+      // arguments again from the first (coreutils' parse_split_string): options, `--`,
+      // NAME=VALUE words, then the command (red team 50b R50b-1): the kernel's `_unwrap`
+      args = [...shellWords(script), ...args.slice(i + 1)];
+      i = 0;
+      continue;
     }
     if (
       name === 'env' &&
@@ -2928,9 +2933,9 @@ function unwrap(
     // bash's `exec -c` looks the program up with the shell's PATH, then empties the
     // environment for the started program only (red team 49a R49a-5): after the options
     emptied ||= name === 'exec' && option.slice(1).includes('c');
-    if (name === 'command' && option === '-p') {
-      env.PATH = '/bin:/usr/bin'; // bash looks the program up on its default path
-    }
+    // `command -p` looks the program up on the shell's default path for that lookup alone:
+    // the program keeps the shell's environment, PATH too (red team 50b R50b-2); the kernel
+    // looks it up there, this side looks no program up: its word stays as written
     if (
       name === 'env' &&
       (option === '-u' || option === '--unset' || shortValue === '-u')

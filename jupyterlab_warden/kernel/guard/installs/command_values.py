@@ -75,6 +75,9 @@ _PATH_VARIANTS = tuple(
 # (sh), and bash's, which differs in order and ends in `.` (the folder it runs in)
 SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BASH_PATH = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:."
+# where bash's `command -p` looks its program up (red team 50b R50b-2): the system's path,
+# glibc's confstr(_CS_PATH) (`getconf PATH`); dash's `command -p` searches SHELL_PATH
+SYSTEM_PATH = "/bin:/usr/bin"
 
 
 class Place:

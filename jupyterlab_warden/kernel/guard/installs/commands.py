@@ -4930,7 +4930,7 @@ def _unwrap(
     changes to (``env -C DIR``) to ``moved_to`` (None: one Warden cannot tell). An option
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
-    i, moved, emptied = 0, False, False
+    i, moved, emptied, default_lookup = 0, False, False, False
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -4966,14 +4966,20 @@ def _unwrap(
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
             _refuse_split_escapes(script)
-            return shlex.split(script) + args[i + 1 :]  # env -S 'CMD ARGS'
+            # GNU env puts TEXT's words in place of the option and its TEXT and reads its
+            # arguments again from the first (coreutils' parse_split_string: optind = 0):
+            # options (-i, -u NAME, -C DIR, -S again), `--`, NAME=VALUE words, then the
+            # command (red team 50b R50b-1: `env -S '-i bash -c ...'` empties the environment)
+            args, i = shlex.split(script) + args[i + 1 :], 0
+            continue
         if name == "env" and option in ("-i", "--ignore-environment", "-"):
             _empty_environment(env)
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
         emptied = emptied or (name == "exec" and "c" in option[1:])
-        if name == "command" and option == "-p":
-            env["PATH"] = "/bin:/usr/bin"  # bash looks the program up on its default path
+        # `command -p` looks the program up on the shell's default path, for that lookup
+        # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
+        default_lookup = default_lookup or (name == "command" and option == "-p")
         if name == "env" and (option in ("-u", "--unset") or short_value == "-u"):
             unset = value if eq else word[2:] if short_value and len(word) > 2 else None
             if unset is None and i + 1 < len(args):
@@ -5005,6 +5011,12 @@ def _unwrap(
         env[key] = value
         i += 1
     _refuse_moved(moved, f"{name} --chdir", args[i:])
+    if default_lookup and args[i : i + 1] == ["command"]:
+        # bash and dash hand the default path on to a `command` it runs (`command -p command
+        # X` finds X there too); other builtins look up on PATH (`command -p exec X`)
+        return ["command", "-p"] + args[i + 1 :]
+    if default_lookup and i < len(args):
+        args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -5013,6 +5025,27 @@ def _unwrap(
             args = args[:i] + [found] + args[i + 1 :]
         _empty_environment(env)
     return args[i:]
+
+
+def _default_path_program(word: str) -> str:
+    """The program ``command -p WORD`` runs: WORD looked up on the shell's default path, not
+    on PATH (red team 50b R50b-2). bash's is the system's (``command_values.SYSTEM_PATH``),
+    dash's (sh, the shell of ``os.system``) its own compiled one (``command_values.SHELL_PATH``);
+    Warden does not know which shell reads the line, so both are searched. A builtin (``command
+    -p exec ...``), a word with a ``/``, or a name found on neither (nothing runs: read as
+    written, more than runs) stays; one file found on both, or on one alone, is the program;
+    two different files are unreadable."""
+    if os.sep in word or word in shell_values.BUILTINS:
+        return word
+    searches = (command_values.SYSTEM_PATH, command_values.SHELL_PATH)
+    found = {_which(word, search) for search in searches} - {""}
+    if len({os.path.realpath(path) for path in found}) > 1:
+        raise Unreadable(
+            f"command -p {word} finds a different {word} on bash's default path than on sh's "
+            f"({', '.join(sorted(found))}), and Warden does not know which shell runs it: "
+            "give the program's full path"
+        )
+    return min(found) if found else word
 
 
 def shell_default_path(shell: str, env: Dict[str, str]) -> None:
