@@ -62,16 +62,16 @@ export class DependencyScan {
     if (manifestKind(file) === null) {
       return false;
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file); // decoded as its installer decodes it (scanManifest)
     } catch (e) {
       this.report.errors.push(`${file}: ${(e as Error).message}`);
       return true;
     }
     this.report.filesScanned++;
     this.count(file, 1, 0);
-    for (const located of scanManifest(file, text, this.policy)) {
+    for (const located of scanManifest(file, bytes, this.policy)) {
       this.add(located);
     }
     return true;

@@ -874,7 +874,12 @@ function requestOfInvocation(
 ): InstallRequest | null {
   const request =
     inv.tool === 'pip'
-      ? pipRequest(inv.args, context, 'pip', inv.childReads === true)
+      ? pipRequest(
+          inv.args,
+          { ...context, env: merged },
+          'pip',
+          inv.childReads === true
+        )
       : inv.tool === 'uv'
         ? uvRequest(inv.args, { ...context, env: merged })
         : inv.tool === 'front-end'

@@ -7,6 +7,7 @@
  * fetched from a URL, an unknown option, an unreadable file) is a problem: refused, saying why.
  */
 import * as path from 'node:path';
+import { pipDecode } from './pipdecode';
 import { normalize } from './names';
 import * as preference from './preference';
 import {
@@ -60,8 +61,13 @@ const LINE_OPTIONS = [
   '--install-option'
 ];
 
-/** Reads a file's text for an include; throws with a short reason when it cannot. */
-export type ReadFile = (fullPath: string) => string;
+/** Reads a file's text for an include; throws with a short reason when it cannot. `decode`:
+ * how the file's bytes become its text (a requirements file pip reads: `pipDecode`); a reader
+ * with bytes MUST apply it (its own decoding is UTF-8). */
+export type ReadFile = (
+  fullPath: string,
+  decode?: (bytes: Uint8Array) => string
+) => string;
 
 const startsWithAny = (s: string, prefixes: readonly string[]) =>
   prefixes.some(p => s.startsWith(p));
@@ -332,7 +338,11 @@ export function readFileInto(
     if (named) {
       throw new Error(PROCESS_PATH.replace('{}', named));
     }
-    text = context.readFile(fullPath);
+    // pip decodes the bytes by their coding line (R50c-1); uv reads UTF-8
+    text = context.readFile(
+      fullPath,
+      request.tool === 'pip' ? pipDecode : undefined
+    );
   } catch (e) {
     request.problems.push({
       text: `cannot read requirements file ${label}: ${(e as Error).message}`,
@@ -613,6 +623,17 @@ export function fileOption(
   }
 }
 
+/** The options whose value names where packages come from (an index, a find-links page, a
+ * host spared TLS checks). */
+const SOURCE_OPTIONS = [
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--trusted-host'
+];
+
 function applyFileOption(
   request: InstallRequest,
   option: string,
@@ -624,6 +645,16 @@ function applyFileOption(
 ): void {
   // a file's --pre, --prefer-binary, --only-binary apply to the whole install (R43b-1)
   preference.note(request, 'pip', option, value, place.origin);
+  const unset = SOURCE_OPTIONS.includes(option) ? value.match(ENV_VAR) : null;
+  if (unset) {
+    // pip keeps a variable unset (or empty) where Warden reads the file as written and then
+    // expands it where the install runs, from an environment Warden may not see (R50c-2)
+    request.problems.push({
+      text: `${place.origin}: ${option} names ${unset[0]}, which is not set here: Warden cannot tell the source pip uses; write it out`,
+      place
+    });
+    return;
+  }
   const include = (constraint: boolean) =>
     readFileInto(
       request,

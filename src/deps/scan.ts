@@ -22,6 +22,7 @@ import { allowedIndexes, decideInstall, type InstallFinding } from './decide';
 import { expandIPython } from './ipythonexpansion';
 import { manifestKind, readManifest } from './manifests';
 import type { FileContext } from './requirements';
+import { pipDecode, strictUtf8, UndecodableText } from './pipdecode';
 import { newRequest, type InstallRequest, type Place } from './request';
 import { shippedData } from './shipped';
 
@@ -68,7 +69,11 @@ class FileTexts {
       ? fullPath
       : path.relative(process.cwd(), fullPath) || fullPath;
 
-  read = (fullPath: string): string => {
+  read = (
+    fullPath: string,
+    decode: (bytes: Uint8Array) => string = bytes =>
+      Buffer.from(bytes).toString('utf8')
+  ): string => {
     const stat = fs.statSync(fullPath);
     if (!stat.isFile()) {
       throw new Error('not a regular file');
@@ -78,7 +83,7 @@ class FileTexts {
       // reports this one (pipconfig.ts)
       throw Object.assign(new Error('larger than 1 MB'), { code: 'EFBIG' });
     }
-    const text = fs.readFileSync(fullPath, 'utf8');
+    const text = decode(fs.readFileSync(fullPath));
     this.texts.set(this.label(fullPath), text);
     return text;
   };
@@ -134,10 +139,13 @@ function placed(s: ShellText, found: FoundInstall[]): FoundInstall[] {
     : found.map(f => ({ ...f, from: extent.from, to: extent.to }));
 }
 
-/** Findings of a dependency manifest (`file` as the scan names it, `text` its content). */
+/** Findings of a dependency manifest (`file` as the scan names it, `bytes` its content),
+ * decoded as its installer decodes it: a requirements file as pip does (`pipDecode`, R50c-1),
+ * pyproject.toml (UTF-8 by TOML's spec, read so by pip and the kernel) and environment.yml
+ * (conda's and the kernel's strict UTF-8) as UTF-8; bytes that do not decode are a finding. */
 export function scanManifest(
   file: string,
-  text: string,
+  bytes: Uint8Array,
   policy: Record<string, any>
 ): LocatedInstallFinding[] {
   const kind = manifestKind(file);
@@ -145,18 +153,29 @@ export function scanManifest(
     return [];
   }
   const texts = new FileTexts(path.isAbsolute(file));
-  texts.texts.set(texts.label(path.resolve(file)), text);
-  const requests = readManifest(
-    kind,
-    path.resolve(file),
-    text,
-    texts.context()
-  );
   const where: Place = {
     file: texts.label(path.resolve(file)),
     line: 1,
     origin: file
   };
+  // the finding of bytes that do not decode is placed on line 1 of their lenient reading
+  texts.texts.set(where.file!, Buffer.from(bytes).toString('utf8'));
+  let requests: InstallRequest[];
+  try {
+    const text = kind === 'requirements' ? pipDecode(bytes) : strictUtf8(bytes);
+    texts.texts.set(texts.label(path.resolve(file)), text);
+    requests = readManifest(kind, path.resolve(file), text, texts.context());
+  } catch (e) {
+    if (!(e instanceof UndecodableText)) {
+      throw e;
+    }
+    const request = newRequest('pip', file);
+    request.problems.push({
+      text: `cannot read ${where.file}: ${e.message}`,
+      place: where
+    });
+    requests = [request];
+  }
   return locate(
     requests.flatMap(r => decideInstall(r, policy, shippedData(), where)),
     texts,

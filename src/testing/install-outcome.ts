@@ -43,7 +43,8 @@ export function installOutcome(
     cwd: workdir,
     place: COMMAND_LINE,
     env,
-    readFile: (p: string) => fs.readFileSync(p, 'utf8'),
+    readFile: (p: string, decode?: (bytes: Uint8Array) => string) =>
+      decode ? decode(fs.readFileSync(p)) : fs.readFileSync(p, 'utf8'),
     label: (p: string) => path.basename(p)
   };
   const requests =

@@ -39,7 +39,9 @@ def test_uv_expands_a_set_empty_variable_and_keeps_an_unset_one(tmp_path):
         ("-f ./w${E} ${UNSET}", True)
     ]
     requirements.read_text(uv, "-f ./w${E}\n-f ./${A}\n", "r.txt", str(tmp_path), ENV)
-    assert [s.url for s in uv.sources] == ["./w", "./${B}"]  # once: ${B} is a value
+    # once: ${B} is a value, never x; a source still naming ${...} is refused (R50c-2)
+    assert [s.url for s in uv.sources] == ["./w"]
+    assert len(uv.problems) == 1 and "${B}" in uv.problems[0], uv.problems
 
 
 def test_a_pip_that_may_run_on_uv_reads_both_expansions():

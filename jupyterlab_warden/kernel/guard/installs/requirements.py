@@ -528,11 +528,32 @@ def _file_option(request, words, origin, base, env, depth, follow=True, uv=False
             _apply_file_option(request, option, value, origin, base, env, depth, uv)
 
 
+# the options whose value names where packages come from (an index, a find-links page, a host
+# spared TLS checks)
+_SOURCE_OPTIONS = (
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+)
+
+
 def _apply_file_option(request, option, value, origin, base, env, depth, uv=False) -> None:
     from . import preference
 
     # a file's --pre, --prefer-binary, --only-binary apply to the whole install (R43b-1)
     preference.note(request, "pip", option, value, origin)
+    unset = _ENV_VAR.search(value or "") if option in _SOURCE_OPTIONS else None
+    if unset:
+        # left as written, unset or empty here: the source is a word no one chose; and
+        # warden-scan, which reads without the kernel's environment, cannot tell it (R50c-2)
+        request.problems.append(
+            f"{origin}: {option} names {unset.group('var')}, which is not set here: Warden "
+            "cannot tell the source pip uses; write it out"
+        )
+        return
     if option in ("-r", "--requirement"):
         read_file(request, value, base, env, depth=depth + 1)
     elif option in ("-c", "--constraint"):
