@@ -41,28 +41,35 @@ def new_programs(search: str, cwd=None, present=None) -> list:
     found = []
     folders = _FOLDERS
     runs = _UNASKED  # ``_root_runs``, asked once per call, on the first folder keeping files
+    # read once per call, not once per folder (every start pays this loop: ~10 folders)
+    look, read_link = os.stat, os.readlink
     for folder, slashed, alias in _folders(search, cwd):
         if alias is not None:
             # a top-level link to another folder of this PATH (``/bin`` -> ``usr/bin``, a
             # merged /usr): while it reads the same, it is that folder, checked in this call:
             # its link's text (a str) is read instead of a stat (a fifth of the cost)
             try:
-                if os.readlink(folder) == alias:
+                if read_link(folder) == alias:
                     continue
             except (OSError, ValueError):
                 pass  # no longer a link: checked as a folder
         try:
-            info = os.stat(folder)
+            info = look(folder)
         except (OSError, ValueError):
             continue  # no such folder: nothing is found there
         known = folders.get(folder)
-        if known is None or known[0] != (
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-            info.st_dev,
-        ):
+        # compared field by field: no tuple made per folder (the common folder: unchanged)
+        if known is None:
             known = _relisted(folder, info)
+        else:
+            stamp = known[0]
+            if (
+                stamp[0] != info.st_mtime_ns
+                or stamp[1] != info.st_ctime_ns
+                or stamp[2] != info.st_ino
+                or stamp[3] != info.st_dev
+            ):
+                known = _relisted(folder, info)
         if known[1]:  # most folders keep no file (every start pays this loop)
             if runs is _UNASKED:
                 runs = _root_runs()
