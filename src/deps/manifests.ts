@@ -18,8 +18,11 @@ import { parse as parseToml } from 'smol-toml';
 import { LineIndex } from '../analyzer/positions';
 import { condaSpec } from './installers';
 import { newRequest, type InstallRequest, type Place } from './request';
+import { pipDecode } from './pipdecode';
 import {
+  logicalLines,
   parseRequirement,
+  PY_LINE_BREAK,
   readTextInto,
   type FileContext
 } from './requirements';
@@ -507,20 +510,72 @@ function readEnvironment(
       continue;
     }
     const pipStart = Math.max(depsStart, text.indexOf('pip:', depsStart));
-    for (const item of pipList) {
-      if (typeof item !== 'string') {
-        continue;
-      }
-      // conda writes the pip list to a requirements file beside the environment file, one
-      // item a line, and runs `pip install -U -r` on it: each item is read as that file's
-      // line (at its own line number, so findings name the environment file's line)
-      const line = itemLine(item, pipStart);
-      readTextInto(pip, '\n'.repeat(line - 1) + item, fullPath, context);
-    }
+    // conda keeps the last `- pip:` map; each is read, so every one is decided
+    const items = pipList.filter(
+      (item): item is string => typeof item === 'string'
+    );
+    readPipList(
+      pip,
+      items,
+      items.map(item => itemLine(item, pipStart)),
+      fullPath,
+      context
+    );
   }
   return pip.requirements.length || pip.sources.length || pip.problems.length
     ? [conda, pip]
     : [conda];
+}
+
+/**
+ * A `pip:` list read as the requirements file conda writes from it and pip reads
+ * (conda/env/installers/pip.py `_pip_install_via_requirements`): the items joined by `\n`,
+ * written as UTF-8, read by `pip install -U -r`. pip decodes the whole list (`pipDecode`: a
+ * coding line among its first two items, fix60conda) and joins an item ending in a backslash
+ * with the next; each logical line is read as any requirements file's, at the environment
+ * file's line of its first item (`lines`). The kernel's twin: environment_file._read_pip_list.
+ */
+function readPipList(
+  pip: InstallRequest,
+  items: string[],
+  lines: number[],
+  fullPath: string,
+  context: FileContext
+): void {
+  if (items.length === 0) {
+    return;
+  }
+  const label = context.label(fullPath);
+  const written = items.join('\n');
+  let read: string;
+  try {
+    read = pipDecode(new TextEncoder().encode(written));
+  } catch {
+    read = '';
+  }
+  if (read !== written || items.some(item => PY_LINE_BREAK.test(item))) {
+    // a byte-order mark, a coding line or an item holding a line break (a YAML escape) makes
+    // pip read other lines than the items: refused rather than read one way
+    pip.problems.push({
+      text:
+        `${label} line ${lines[0]}: pip reads the requirements file conda writes from ` +
+        'the pip: list in another encoding or with other lines (a byte-order mark, a ' +
+        'coding line among its first items, an item holding a line break)',
+      place: placeAt(label, lines[0])
+    });
+    return;
+  }
+  for (const [first, line] of logicalLines(written)) {
+    const at = lines[first - 1];
+    if (line.endsWith('\\')) {
+      pip.problems.push({
+        text: `${label} line ${at}: cannot parse the line`,
+        place: placeAt(label, at)
+      });
+      continue;
+    }
+    readTextInto(pip, '\n'.repeat(at - 1) + line, fullPath, context);
+  }
 }
 
 /** The line of a YAML merge key (`<<`) anywhere in `doc` (the failsafe schema leaves it a

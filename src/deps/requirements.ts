@@ -520,14 +520,14 @@ const WHOLE_LINE_COMMENT = new RegExp(`^([${PY_SPACE}]+)?#`);
 const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 /** Python's str.splitlines() line boundaries. */
 // eslint-disable-next-line no-control-regex -- the control characters Python splits lines at
-const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/;
+export const PY_LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/;
 
 /**
  * The lines pip reads, as its `req_file.preprocess` makes them: a line ending in a backslash
  * joins the next (backslashes stripped, no space added) unless the whole line is a comment;
  * comments are cut after joining (a port of the kernel's `_logical_lines`).
  */
-function logicalLines(text: string): Array<[number, string]> {
+export function logicalLines(text: string): Array<[number, string]> {
   const lines = text.split(PY_LINE_BREAK);
   if (lines[lines.length - 1] === '') {
     lines.pop(); // Python's splitlines: no empty last line
