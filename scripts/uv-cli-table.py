@@ -51,6 +51,31 @@ HIDDEN_GLOBAL_VALUED = ("--python-preference", "--preview-features", "--preview-
 # clap `alias` spellings of uv's source that no help shows (the hidden ones Warden's readers
 # rename are ALIASES): asked about as the hidden options are
 HIDDEN_SPELLINGS = ("--trusted-host",)
+# pip-tools' spellings (uv's crates/uv-cli compat.rs and the hidden negations of pip-compile's
+# options) asked about as pip's are (arguments.PIP_LONG): red team 50a R50a-1
+PIP_TOOLS_SPELLINGS = (
+    "--allow-unsafe", "--no-allow-unsafe", "--reuse-hashes", "--no-reuse-hashes", "--resolver",
+    "--max-rounds", "--client-cert", "--emit-trusted-host", "--no-emit-trusted-host", "--config",
+    "--emit-options", "--no-emit-options", "--pip-args", "--strip-extras", "--strip-markers",
+    "--ask", "--python-executable", "--outdated", "--build-isolation", "--annotate",
+    "--header", "--emit-index-url", "--no-emit-index-url",
+)  # fmt: skip
+# option values a hidden flag may stand for (scripts/uv-cli-probe.py compares its change to
+# the settings with theirs): pip's `--pre` is uv's `--prerelease allow`
+MEANING_VALUES = (("--prerelease", "allow"),)
+# hidden flags that stand for an option with a value, and how Warden reads them: a flag the
+# probe finds meaning anything else is left out (refused). preference.note reads uv's `--pre`
+# as enabling pre-releases, as `--prerelease allow`.
+READ_AS = {"--pre": "--prerelease allow"}
+# pip-tools' valued options uv takes only to refuse them (compat.rs: "unsupported"), which
+# would name where packages come from (pip's own options, a pip-tools config file): Warden
+# does not read them, and refuses them with this reason rather than pass them to uv unread
+REFUSED = {
+    "--pip-args": "uv option --pip-args (pip-tools' options for pip) is refused: Warden does "
+    "not read them (and uv rejects it); give the options to uv itself",
+    "--config": "uv option --config (a pip-tools config file) is refused: Warden does not "
+    "read it (and uv rejects it); give its settings as uv options or use --config-file",
+}
 HIDDEN_GLOBAL_FLAGS = (
     "--allow-python-downloads", "--no-color", "--native-tls", "--no-native-tls",
     "--no-system-certs", "--no-offline", "--preview", "--no-preview", "--isolated",
@@ -61,11 +86,32 @@ _OPTION = re.compile(r"^\s+(?:(-[A-Za-z]), )?(--[a-z0-9-]+)(?: <[A-Z_]+>|(\.\.\.
 _VALUED = re.compile(r"^\s+(?:-[A-Za-z], )?--[a-z0-9-]+ <")
 
 
+def listed(body: str) -> set:
+    """The option names the help ``body`` of one command lists."""
+    names = set()
+    for line in body.splitlines():
+        m = _OPTION.match(line)
+        if m:
+            names.update(n for n in (m.group(1), m.group(2)) if n)
+    return names
+
+
+def _kept(flag: str, meaning: str) -> bool:
+    """Whether a hidden flag is one Warden reads: no effect, an alias of a flag, or a value
+    Warden reads it as (``READ_AS``); one whose effect no option has is left out (refused)."""
+    if meaning == "" or (meaning.startswith("=") and " " not in meaning):
+        return True
+    return meaning == "=" + READ_AS.get(flag, "")
+
+
 def _options(body: str, probed: dict) -> tuple:
     """``(valued, flags)`` of one command: its help, and what the real uv answered when asked
     about each option any help lists (``probed``, scripts/uv-cli-probe.py: the options clap
-    hides, global or this command's own, and the hidden spellings this command takes)."""
-    valued, flags = set(probed["valued"]), set(probed["flags"])
+    hides, global or this command's own, and the hidden spellings this command takes), less
+    the hidden flags whose effect the probe could not name and the ``REFUSED`` ones."""
+    meanings = probed.get("meanings", {})
+    valued = set(probed["valued"]) - set(REFUSED)
+    flags = {f for f in probed["flags"] if _kept(f, meanings.get(f, ""))} - set(REFUSED)
     for line in body.splitlines():
         m = _OPTION.match(line)
         if m:
@@ -82,6 +128,11 @@ def table(help_text: str) -> dict:
     ``uv tool run``)."""
     probed = json.loads(PROBED.read_text(encoding="utf-8"))
     valued, flags, commands, by_command = set(), set(), [], {}
+    aliases = dict(ALIASES)
+    for own in probed.values():  # a hidden flag with the effect of one flag is its alias
+        for flag, meaning in own.get("meanings", {}).items():
+            if meaning.startswith("=") and " " not in meaning:
+                assert aliases.setdefault(flag, meaning[1:]) == meaning[1:], (flag, meaning)
     for section in help_text.split("### ")[1:]:
         head, _, body = section.partition("\n")
         commands.append(head.strip())
@@ -101,7 +152,8 @@ def table(help_text: str) -> dict:
         "commands": commands,
         "valued": sorted(valued),
         "flags": sorted(flags),
-        "aliases": ALIASES,
+        "aliases": dict(sorted(aliases.items())),
+        "refused": REFUSED,
         "by_command": by_command,
     }
 

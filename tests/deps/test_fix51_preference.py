@@ -59,7 +59,15 @@ NEUTRAL = set(
     --output-format --preview --no-preview --preview-feature --preview-features --prune
     --quiet --raw --resolve-links --resolved --short --show-extras --show-paths
     --show-settings --show-sizes --show-urls --show-version --show-version-specifiers
-    --show-with --universal --verbose --global --exclude-editable""".split()
+    --show-with --universal --verbose --global --exclude-editable"""
+    # pip's and pip-tools' spellings uv takes (R50a-1): aliases of options above (the probe
+    # found each with the same effect on uv's settings), ones without effect, and compat
+    # options uv takes only to warn about or reject (crates/uv-cli compat.rs)
+    """ --requirement --constraint --force-reinstall --no-cache-dir --compile --no-compile
+    --build-isolation --disable-pip-version-check --allow-unsafe --no-allow-unsafe --annotate
+    --header --no-emit-index-url --no-emit-options --no-emit-trusted-host --no-reuse-hashes
+    --strip-extras --strip-markers --client-cert --python-executable --max-rounds
+    --resolver""".split()
 )
 
 

@@ -38,11 +38,17 @@ def test_each_uv_commands_own_table_is_what_the_real_uv_takes(command):
     and `uv pip install --no-binary V` likewise."""
     uv = real_uv()
     own = UV_TABLE["by_command"][command]
-    names = sorted(set(UV_TABLE["valued"]) | set(UV_TABLE["flags"]))
+    names = sorted(set(UV_TABLE["valued"]) | set(UV_TABLE["flags"]) | set(UV_TABLE["refused"]))
+    # left out on purpose (R50a-1): a flag whose effect the probe could not name, and the
+    # options Warden refuses with a reason (uv takes them only to reject them)
+    probed = json.loads((REPO / "scripts" / "uv-cli-probe-0.13.9.json").read_text())[command]
+    unnamed = {f for f, meaning in probed["meanings"].items() if meaning == "?"}
+    unnamed |= set(UV_TABLE["refused"])
     with tempfile.TemporaryDirectory() as home:
         wrong = {}
         for name in names:
             answer = _uv_answer(uv, command.split()[1:], name, home)
+            answer = None if name in unnamed else answer
             table = "valued" if name in own["valued"] else "flag" if name in own["flags"] else None
             if answer != table:
                 wrong[name] = (answer, table)

@@ -80,6 +80,9 @@ def _uv_cli() -> dict:
 # requirement, stricter. The spellings clap hides (`--requirements`/`--requirement`...) are
 # read as the name Warden's readers use (``UV_ALIASES``).
 UV_ALIASES = dict(_uv_cli()["aliases"])
+# pip-tools' options uv takes only to reject them and Warden does not read (`--pip-args`,
+# `--config`: they would name where packages come from), with the reason each is refused
+UV_REFUSED = dict(_uv_cli()["refused"])
 # clap takes both spellings of each pair wherever it takes one (red team 42b R42b-4: `uv pip
 # install --constraint c.txt`, the help's `--constraints`, was refused as unknown): every
 # option set below holds both, so no reader (the known check, the valued check, uvx's tool
@@ -562,7 +565,8 @@ def _option_words(request: InstallRequest, tool: str, args: List[str], valued):
         if word.startswith("--") or len(word) == 2 or word[2] == "=":
             name, eq, value = word.partition("=")
             if tool == "uv" and name != "--" and name not in known:
-                request.problems.append(f"uv option {name} is not one Warden knows")
+                why = UV_REFUSED.get(name, f"uv option {name} is not one Warden knows")
+                request.problems.append(why)
                 return
             if name not in valued:
                 yield UV_ALIASES.get(name, name) if tool == "uv" else name, None

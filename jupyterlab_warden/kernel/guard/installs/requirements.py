@@ -244,7 +244,7 @@ def read_file(
     texts, failure = [], ""
     for full in fulls:
         try:
-            decode = pip_decode if request.tool == "pip" else None
+            decode = _DECODES.get(request.tool)
             texts.append((full, read_regular_file(full, decode=decode)))
         except FileNotFoundError as exc:
             failure = failure or exc.__class__.__name__
@@ -454,6 +454,31 @@ def pip_decode(data: bytes) -> str:
         if declared:
             return data.decode(declared.group(1).decode("ascii"))
     return data.decode("utf-8")
+
+
+# uv's uv-fs ``read_to_string_transcode`` (encoding_rs_io's BOM sniffing): a UTF-8, UTF-16LE or
+# UTF-16BE byte-order mark is dropped and the rest decoded as it says; no coding line, no
+# UTF-32 (its little-endian mark starts with UTF-16LE's, read as uv reads it); without a mark,
+# UTF-8. Red team 50a R50a-2: PowerShell's `pip freeze > requirements.txt` writes UTF-16 with a
+# mark, which uv installs from. uv replaces a malformed sequence after a mark; Python's strict
+# decoding raises instead, so such a file is refused (fail closed), never read otherwise.
+_UV_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def uv_decode(data: bytes) -> str:
+    """A requirements file's bytes decoded as uv decodes them (``_UV_BOMS``, else UTF-8)."""
+    for mark, encoding in _UV_BOMS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding)
+    return data.decode("utf-8")
+
+
+# how each installer decodes a requirements file (another tool's: strict UTF-8)
+_DECODES = {"pip": pip_decode, "uv": uv_decode}
 
 
 # PROCESS_PATH names a path ``through_process`` finds (fastpath holds the walk: the first look
