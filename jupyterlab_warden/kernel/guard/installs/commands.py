@@ -123,8 +123,10 @@ INERT_PROGRAMS = frozenset((
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
-# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state;
-# `python -m venv` makes a new environment (its pip, a guarded Python's child, decides itself).
+# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state.
+# `python -m venv DIR` is not one (fix62venv): it writes DIR (a program run from DIR/bin later
+# on the line is a file Warden cannot read first), and by name as by path `-m venv` runs
+# whatever module named venv comes first on its path (a venv.py in the folder it runs in).
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     (
         "sort",
@@ -141,7 +143,7 @@ _NO_WRITE = INERT_PROGRAMS - frozenset(
         "curl",
         "unzip",
     )
-) | {"python -m venv", "python --version"}
+) | {"python --version"}
 # Of the writers, those that make no program file: a program run by a path later on the line
 # is then the file Warden reads (`mkdir -p out && ./train.sh`); any other writer may have made
 # it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
@@ -1852,8 +1854,6 @@ class _LineState:
             self.moved = True
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
-        elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
-            return "python -m venv"
         elif _PYTHON.match(name) and args and all(a in _PY_INFO for a in args):
             return "python --version"
         elif name in _STATE_BUILTINS and i == 0:
@@ -2063,14 +2063,38 @@ def _may_write(program: str, invocations: List[Invocation]) -> bool:
 
 def _plain_install(inv: Invocation) -> bool:
     if inv.tool == "pip":
-        return True
+        from .arguments import PIP_LONG, subcommand_start
+
+        # pip download and pip wheel write the files they fetch (red team 50a R50a-5)
+        valued = {name for name, takes in PIP_LONG.items() if takes}
+        start = subcommand_start(inv.args, valued, _PIP_COMMANDS)
+        return inv.args[start : start + 1] not in (["download"], ["wheel"])
     if inv.tool == "uv":
         from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
 
         start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
+        if inv.args[start : start + 1] == ["pip"] and _uv_compile_writes(inv.args[start + 1 :]):
+            return False
         return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
     command = next((a for a in inv.args if not a.startswith("-")), None)
     return inv.tool in CONDAS and command not in _CONDA_STATE
+
+
+def _uv_compile_writes(args: List[str]) -> bool:
+    """``uv pip compile ... -o F`` (``--output-file``): a writer of F, so a later install on
+    the line reading F is refused as after any writer, "run the install as its own command"
+    (red team 50a R50a-5: it read F as it was before the line, "cannot read requirements file
+    r.lock: FileNotFoundError"). Any spelling of the option counts; an unknown one too."""
+    if "compile" not in args:
+        return False
+    return any(a == "--output-file" or a.startswith(("-o", "--output-file=")) for a in args)
+
+
+# pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
+_PIP_COMMANDS = frozenset(
+    "install download wheel lock uninstall freeze list show check config search cache index "
+    "inspect hash completion debug help".split()
+)
 
 
 # where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
