@@ -17,6 +17,7 @@ import { parsePipelines } from '../analyzer/shell';
 import {
   addImplicitSources,
   condaRequest,
+  installerWritesFiles,
   pipRequest,
   uvRequest,
   uvRunCommand,
@@ -127,7 +128,8 @@ const NO_WRITE = new Set([
         .split(' ')
         .includes(p)
   ),
-  'python -m venv', // a new environment (its pip, child of a guarded Python, decides itself)
+  // not `python -m venv DIR` (fix62venv): it writes DIR, and `-m venv` runs whatever module
+  // named venv comes first on its path
   'python --version'
 ]);
 /** Of the writers, those that make no program file: a program run by a path later on the line
@@ -2275,8 +2277,6 @@ class LineState {
       this.moved = true;
     } else if (name === 'printf' && args[0]?.startsWith('-v')) {
       return 'printf -v'; // sets a variable Warden does not follow
-    } else if (PYTHON.test(name) && pythonModule(args)[0] === 'venv') {
-      return 'python -m venv';
     } else if (
       PYTHON.test(name) &&
       args.length > 0 &&
@@ -2467,6 +2467,9 @@ function mayWrite(program: string, invocations: Invocation[]): boolean {
 }
 
 function plainInstall(inv: Invocation): boolean {
+  if (installerWritesFiles(inv.tool, inv.args)) {
+    return false; // pip download, uv pip compile -o F (red team 50a R50a-5)
+  }
   if (inv.tool === 'pip') {
     return true;
   }

@@ -1375,6 +1375,42 @@ function applyUvOption(
   }
 }
 
+const PIP_COMMANDS = new Set(
+  'install download wheel lock uninstall freeze list show check config search cache index inspect hash completion debug help'.split(
+    ' '
+  )
+);
+
+/**
+ * Whether an installer's command writes files a later command on the line may read (red team
+ * 50a R50a-5; the kernel's `_plain_install`): `pip download`, `pip wheel`, and `uv pip compile`
+ * with `-o`/`--output-file` (a later `uv pip sync F` reads what it writes).
+ */
+export function installerWritesFiles(tool: string, args: string[]): boolean {
+  if (tool === 'pip') {
+    const valued = new Set(
+      [...PIP_LONG].filter(([, takes]) => takes).map(([n]) => n)
+    );
+    const command = args[subcommandStart(args, valued, PIP_COMMANDS)];
+    return command === 'download' || command === 'wheel';
+  }
+  if (tool !== 'uv') {
+    return false;
+  }
+  const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
+  const rest = args.slice(start + 1);
+  return (
+    args[start] === 'pip' &&
+    rest.includes('compile') &&
+    rest.some(
+      a =>
+        a === '--output-file' ||
+        a.startsWith('-o') ||
+        a.startsWith('--output-file=')
+    )
+  );
+}
+
 /** The uv command after the global options (`pip`, `run`, `x`, ...), or null. */
 export function uvSubcommand(args: string[]): string | null {
   return args[subcommandStart(args, UV_VALUED, UV_COMMANDS)] ?? null;

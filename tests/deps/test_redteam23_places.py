@@ -106,25 +106,27 @@ def test_r23_5_a_tree_of_an_image_data_set_is_walked(tmp_path):
     (data / "l").symlink_to(tmp_path / "elsewhere")
     (tmp_path / "elsewhere").mkdir()
     found = commands._links_out(str(data), {})
-    assert found == [(True, str(tmp_path / "elsewhere"))]
+    assert found == [(True, str(tmp_path / "elsewhere"), str(data / "l"))]
 
 
 def test_a_tree_is_walked_once_per_reading(tmp_path, monkeypatch):
     walks = []
     real = commands._links_out
     monkeypatch.setattr(
-        commands, "_links_out", lambda root, ids: walks.append(root) or real(root, ids)
+        commands, "_links_out", lambda root, *rest: walks.append(root) or real(root, *rest)
     )
     (tmp_path / "bin").mkdir()
     (tmp_path / "a.txt").write_text("a\n")
+    (tmp_path / "kit").mkdir()
     monkeypatch.chdir(tmp_path)
-    line = "python3 prep.py && tar czf o.tgz a.txt && tar czf p.tgz a.txt"
+    # a writer of the list (a program's own code is not walked for links, R50a-3)
+    line = "cp -r kit/. . && tar czf o.tgz a.txt && tar czf p.tgz a.txt"
     with pytest.raises(commands.Unreadable):
-        # prep.py may write anything under the folder, ./bin (first on PATH) included
+        # cp -r may write anything under the folder, ./bin (first on PATH) included
         commands.shell_invocations(line, 0, {"PATH": f"{tmp_path}/bin:/usr/bin:/bin"})
-    line = "python3 prep.py && tar czf o.tgz a.txt && tar czf p.tgz a.txt"
     other = tmp_path / "w"
     other.mkdir()
+    (other / "kit").mkdir()
     monkeypatch.chdir(other)
     commands.shell_invocations(line, 0, {"PATH": f"{tmp_path}/bin:/usr/bin:/bin"})
     assert walks.count(os.path.realpath(other)) == 1, walks
@@ -163,3 +165,25 @@ def test_many_new_programs_in_a_folder_are_each_read_once_not_nested(tmp_path, m
     else:
         line = f"COMPILER_PATH={tools} gcc --version"
     commands.shell_invocations(line, 0, {})
+
+
+def test_r50a_3_which_writers_a_link_out_counts_for(tmp_path, monkeypatch):
+    """A link to a PATH program under the working folder (a venv's bin/python): a writer of
+    its own code is not walked (it may write the target by its path anyway), tar x replaces
+    the link, cp -r writes through it; a link to a folder counts for tar (R22-2)."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "gzip").write_text("#!/bin/sh\n")
+    work = tmp_path / "w"
+    (work / "kit").mkdir(parents=True)
+    (work / "venv").mkdir()
+    (work / "venv" / "python").symlink_to(tmp_path / "bin" / "gzip")
+    monkeypatch.chdir(work)
+    env = {"PATH": f"{tmp_path}/bin:/usr/bin:/bin"}
+    for line in ("python3 prep.py && gzip a", "make && gzip a", "tar xf k.tar && gzip a"):
+        commands.shell_invocations(line, 0, env)
+    for line in ("cp -r kit/. . && gzip a", "tar xf k.tar --overwrite && gzip a"):
+        with pytest.raises(commands.Unreadable, match="venv/python"):
+            commands.shell_invocations(line, 0, env)
+    (work / "l").symlink_to(tmp_path / "bin")
+    with pytest.raises(commands.Unreadable, match="through .*/w/l "):
+        commands.shell_invocations("tar xf k.tar && gzip a", 0, env)

@@ -24,6 +24,11 @@ it is allowed and works; these fail on today's code).
   "cannot read requirements file r.lock: FileNotFoundError" without saying that an earlier
   command on the line writes it and that the install must run as its own line (what the
   same refusal says for ``echo x > r.txt && uv pip install -r r.txt``).
+
+fix62venv: R50a-4 and the activate case of R50a-3 are decided as refusals with the way out
+(``python -m venv v`` by name is the writer of v it is by path: tests/deps/
+test_redteam62_byname.py shows the bypass its special case let through); R50a-5's refusal
+now names the earlier writer first ("run the install as its own command").
 """
 
 import json
@@ -153,7 +158,16 @@ def test_r50a_3_activate_then_install_with_a_venv_in_the_folder(kernel):
         ["pip", "install", "-q", "--target", str(kernel.target), "--index-url",
          kernel.index.simple, "warden-demo-pkg"]
     )  # fmt: skip
-    _works_plain_and_guarded(kernel, ". venv/bin/activate && " + line)
+    line = ". venv/bin/activate && " + line
+    kernel.reset()
+    plain = _run(kernel, line, launched=False)
+    assert plain["out"].startswith("0\n") and kernel.installed(), plain  # the control
+    # fix62venv: rightly refused. `.` runs shell code Warden does not read before the install
+    # (here it puts another environment's pip first on PATH); the message gives the way out
+    kernel.reset()
+    refused = _run(kernel, line, launched=True)["refused"] or ""
+    assert "run the install as its own command" in refused, refused
+    assert not kernel.installed()
 
 
 def test_r50a_3_the_message_names_the_link_it_is_about(kernel):
@@ -164,18 +178,25 @@ def test_r50a_3_the_message_names_the_link_it_is_about(kernel):
     assert refused is None or str(kernel.work / "venv" / "bin") in refused, refused
 
 
-# R50a-4
+# R50a-4: one decision for both (fix62venv): `python -m venv v` by name is the writer of v it is
+# by path (a venv.py in the folder runs in its place: tests/deps/test_redteam62_byname.py), so
+# a program run from v on the same line is refused with the way out, never "the kernel's
+# environment"
 @pytest.mark.parametrize("pip", ["v/bin/pip", "v/bin/python -m pip"])
 def test_r50a_4_a_fresh_venv_s_pip_on_the_same_line(kernel, pip):
     _trust_index(kernel)
     line = f"python -m venv v && {pip} install -q --target {kernel.target} "
     line += f"--index-url {kernel.index.simple} warden-demo-pkg"
-    for launched in (False, True):  # the control, then with Warden
-        kernel.reset()
-        subprocess.run(["rm", "-rf", str(kernel.work / "v")], check=True)
-        result = _run(kernel, line, launched=launched)
-        assert result["refused"] is None, result["refused"]
-        assert result["out"].startswith("0\n") and kernel.installed(), result
+    kernel.reset()
+    subprocess.run(["rm", "-rf", str(kernel.work / "v")], check=True)
+    plain = _run(kernel, line, launched=False)  # the control
+    assert plain["out"].startswith("0\n") and kernel.installed(), plain
+    kernel.reset()
+    subprocess.run(["rm", "-rf", str(kernel.work / "v")], check=True)
+    refused = _run(kernel, line, launched=True)["refused"] or ""
+    assert "v/bin/p" in refused and "run the program as its own command" in refused, refused
+    assert "kernel's environment" not in refused, refused
+    assert not kernel.installed()
 
 
 # R50a-5
@@ -198,5 +219,11 @@ def test_r50a_5_compile_then_sync_says_to_run_it_as_its_own_line(kernel):
     kernel.reset()
     (kernel.work / "r.lock").unlink(missing_ok=True)
     guarded = _run(kernel, f"{compile_} && {sync}", launched=True)
+    # fix62venv: `uv pip compile -o r.lock` is the writer of r.lock: the sync after it is
+    # refused as after any writer, with the way out
     refused = guarded["refused"] or ""
-    assert guarded["refused"] is None or "own" in refused, refused
+    assert "run the install as its own command" in refused, guarded
+    # the way out comes first, before what Warden could not read of the file it writes
+    way = refused.index("run the install as its own command")
+    assert way < refused.find("FileNotFoundError") or "FileNotFoundError" not in refused, refused
+    assert not kernel.installed()

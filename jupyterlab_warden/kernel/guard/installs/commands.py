@@ -123,8 +123,10 @@ INERT_PROGRAMS = frozenset((
 ))  # fmt: skip
 # Of those, the ones that write no file either (unless their output is redirected): an install
 # later on the same line reads what the line found, not what an earlier command wrote there
-# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state;
-# `python -m venv` makes a new environment (its pip, a guarded Python's child, decides itself).
+# (red team 7 R7-16). cd/pushd/popd and the assignment builtins change the line's state.
+# `python -m venv DIR` is not one (fix62venv): it writes DIR (a program run from DIR/bin later
+# on the line is a file Warden cannot read first), and by name as by path `-m venv` runs
+# whatever module named venv comes first on its path (a venv.py in the folder it runs in).
 _NO_WRITE = INERT_PROGRAMS - frozenset(
     (
         "sort",
@@ -141,7 +143,7 @@ _NO_WRITE = INERT_PROGRAMS - frozenset(
         "curl",
         "unzip",
     )
-) | {"python -m venv", "python --version"}
+) | {"python --version"}
 # Of the writers, those that make no program file: a program run by a path later on the line
 # is then the file Warden reads (`mkdir -p out && ./train.sh`); any other writer may have made
 # it (red team 12 R12-4, `_refuse_written_program`). chmod and touch change no file's content.
@@ -1852,8 +1854,6 @@ class _LineState:
             self.moved = True
         elif name == "printf" and args[:1] and args[0].startswith("-v"):
             return "printf -v"  # sets a variable Warden does not follow
-        elif _PYTHON.match(name) and _python_module(args)[0] == "venv":
-            return "python -m venv"
         elif _PYTHON.match(name) and args and all(a in _PY_INFO for a in args):
             return "python --version"
         elif name in _STATE_BUILTINS and i == 0:
@@ -2063,14 +2063,38 @@ def _may_write(program: str, invocations: List[Invocation]) -> bool:
 
 def _plain_install(inv: Invocation) -> bool:
     if inv.tool == "pip":
-        return True
+        from .arguments import PIP_LONG, subcommand_start
+
+        # pip download and pip wheel write the files they fetch (red team 50a R50a-5)
+        valued = {name for name, takes in PIP_LONG.items() if takes}
+        start = subcommand_start(inv.args, valued, _PIP_COMMANDS)
+        return inv.args[start : start + 1] not in (["download"], ["wheel"])
     if inv.tool == "uv":
         from .arguments import UV_COMMANDS, UV_VALUED, subcommand_start
 
         start = subcommand_start(inv.args, UV_VALUED, UV_COMMANDS)
+        if inv.args[start : start + 1] == ["pip"] and _uv_compile_writes(inv.args[start + 1 :]):
+            return False
         return inv.args[start : start + 1] == [] or inv.args[start] not in ("run", "x", "tool")
     command = next((a for a in inv.args if not a.startswith("-")), None)
     return inv.tool in CONDAS and command not in _CONDA_STATE
+
+
+def _uv_compile_writes(args: List[str]) -> bool:
+    """``uv pip compile ... -o F`` (``--output-file``): a writer of F, so a later install on
+    the line reading F is refused as after any writer, "run the install as its own command"
+    (red team 50a R50a-5: it read F as it was before the line, "cannot read requirements file
+    r.lock: FileNotFoundError"). Any spelling of the option counts; an unknown one too."""
+    if "compile" not in args:
+        return False
+    return any(a == "--output-file" or a.startswith(("-o", "--output-file=")) for a in args)
+
+
+# pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
+_PIP_COMMANDS = frozenset(
+    "install download wheel lock uninstall freeze list show check config search cache index "
+    "inspect hash completion debug help".split()
+)
 
 
 # where a command substitution's inside stood in a line ``_bash_lines`` read: its index. A
@@ -2864,6 +2888,7 @@ def _write_places(
             derived = _derived_places(writer, here, program, words[1:])
         except line_writers.AnyPlace:
             derived = [(writer, CodePlace())]
+    replaces = not unknown and line_writers.replaces_files(program, words[1:], env)
     for kind, part in reach:
         places = _places_of(writer, here, kind, part)
         # an unknown program's places are taken on trust as they are: its code may write a
@@ -2872,6 +2897,10 @@ def _write_places(
         if unknown and guarded:
             started = {**_inherited_environ(), **env}
             places = [(GuardedWriter.of(w, started), p) for w, p in places]
+        elif unknown:
+            places = [(CodeWriter(w), p) for w, p in places]
+        elif replaces:
+            places = [(ReplacingWriter(w), p) for w, p in places]
         found += places if unknown else _through_links(places, links_before)
     if derived and guarded:
         started = {**_inherited_environ(), **env}
@@ -3039,6 +3068,20 @@ def _derived_places(writer: str, here: str, program: str, args: List[str]) -> li
     return list(dict.fromkeys(places))
 
 
+class CodeWriter(str):
+    """A writer off ``line_writers``' list (a script, ``make``, ``python train.py``): its own
+    code says where it writes, by any path, and Warden takes that on trust (R19-2's rule
+    counts only the places its words name). A tree it writes is not walked for links leading
+    out of it (red team 50a R50a-3): what it could write through a link under the folder it
+    runs in it could write by the link's target's own path, which no rule refuses."""
+
+
+class ReplacingWriter(str):
+    """A writer of the list that replaces an existing file at a name it writes instead of
+    writing into it (``line_writers.replaces_files``: tar x without --overwrite): a tree it
+    writes reaches out of itself only through its links to folders (red team 50a R50a-3)."""
+
+
 class AnyName(str):
     """A folder where a writer may write a file of any name (``_derived_places``): a plain
     (writer, folder) place to the PATH rule, which reads every such place so; to R31-6's
@@ -3151,8 +3194,11 @@ def _refuse_path_written(env: Dict[str, str]) -> None:
                     "the folders of its own PATH, and Warden lists PATH's folders before the "
                     "line runs: run the command as its own line, or give both the same PATH"
                 )
+        # the walk for links out of a tree is for the writers of the list (red team 50a R50a-3)
+        walk = not isinstance(writer, (CodeWriter, GuardedWriter))
+        file_links = not isinstance(writer, ReplacingWriter)
         tree, writer = writer.endswith("/"), writer.rstrip("/")
-        found = search_folders.written(place, tree)
+        found = search_folders.written(place, tree, walk, file_links)
         if found is not None:
             hit, how = found
             raise Unreadable(
@@ -3552,10 +3598,14 @@ class _SearchFolders:
         self._ids: Optional[Dict[tuple, str]] = None
         self._targets: Dict[str, str] = dict(self._way)  # the rest read with ``_ids``
 
-    def written(self, place: str, tree: bool, walk: bool = True) -> Optional[Tuple[str, str]]:
+    def written(
+        self, place: str, tree: bool, walk: bool = True, file_links: bool = True
+    ) -> Optional[Tuple[str, str]]:
         """(the folder, how the write reaches it) for a write at ``place`` (``tree``: anything
         under it) that may put or change a file in one of the folders; None where none.
-        ``walk``: a tree is also walked for links leading out of it (R22-2)."""
+        ``walk``: a tree is also walked for links leading out of it (R22-2); ``file_links``:
+        its links to files and other names of files count too (a writer that writes into an
+        existing file; not one that replaces it, ``ReplacingWriter``)."""
         if not place:
             if not self.user:
                 return None
@@ -3580,21 +3630,24 @@ class _SearchFolders:
             return hit, f"may write {place}, another name of a file in {hit}"
         if not walk:
             return None
-        links = _walked(at, self._program_ids())
+        links = _walked(at, self._program_ids(), file_links)
         if links is None:
             return (
                 self.user[0],
                 f"may write through links under {place} ({_WALK_BOUND} entries and more, "
                 f"too many to look through), maybe in {self.user[0]}",
             )
-        for is_tree, target in links:
+        for is_tree, target, link in links:
             hit = self._reached(target, is_tree) or (
                 None if is_tree else self._reached(os.path.dirname(target), False)
             )
             hit = hit or (None if is_tree else self._same_file(target))
             hit = hit or self._link_target({target}, is_tree)
             if hit is not None:
-                return hit, f"may write through a link under {place} into {hit}"
+                # the link by its own path (R50a-3): the user can tell which one it is
+                if link == target:
+                    return hit, f"may write {link} (under {place}), another name of a file in {hit}"
+                return hit, f"may write through {link} (a link under {place}) into {hit}"
         return None
 
     def _reached(self, at: str, tree: bool) -> Optional[str]:
@@ -3647,13 +3700,16 @@ class _SearchFolders:
         return self._ids
 
 
-def _walked(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
-    """``_links_out``, once per reading for a tree and the identities it looks for."""
+def _walked(
+    root: str, ids: Dict[tuple, str], file_links: bool = True
+) -> Optional[List[Tuple[bool, str, str]]]:
+    """``_links_out``, once per reading for a tree, the identities it looks for and
+    ``file_links``."""
     kept = _WALKS.get()
-    key = (root, frozenset(ids))
+    key = (root, frozenset(ids), file_links)
     if kept is not None and key in kept:
         return kept[key]
-    found = _links_out(root, ids)
+    found = _links_out(root, ids, file_links)
     if kept is not None:
         kept[key] = found
     return found
@@ -3668,13 +3724,17 @@ def _link_names(path: str) -> List[str]:
     return links + [end]
 
 
-def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, str]]]:
+def _links_out(
+    root: str, ids: Dict[tuple, str], file_links: bool = True
+) -> Optional[List[Tuple[bool, str, str]]]:
     """The places a writer into the existing tree ``root`` (a real path) reaches outside it:
-    each link under it (not followed) whose target is elsewhere, as (a folder, its real target)
-    (``kd/l -> ../pbin``: ``tar -xf k.tar -C kd`` with a member ``l/gzip`` writes pbin/gzip),
-    a target folder's own links too; and each file that is another name of a program of the
-    user's folders (``ids``: ``cp -r kit/. kd`` writes kd's existing files in place). None past
-    ``_WALK_BOUND`` entries: Warden cannot tell."""
+    each link under it (not followed) whose target is elsewhere, as (a folder, its real target,
+    the link's path) (``kd/l -> ../pbin``: ``tar -xf k.tar -C kd`` with a member ``l/gzip``
+    writes pbin/gzip), a target folder's own links too; and each file that is another name of a
+    program of the user's folders (``ids``: ``cp -r kit/. kd`` writes kd's existing files in
+    place), as (False, its path, its path). Without ``file_links`` (a writer that replaces an
+    existing file, ``ReplacingWriter``) only the links to folders. None past ``_WALK_BOUND``
+    entries: Warden cannot tell."""
     roots, found, stack, count = [root], [], [root], 0
     inodes = {ino for _, ino in ids}
     while stack:
@@ -3693,17 +3753,19 @@ def _links_out(root: str, ids: Dict[tuple, str]) -> Optional[List[Tuple[bool, st
                     if any(target == r or _under(target, r) for r in roots):
                         continue  # a link within what is reached already
                     is_tree = os.path.isdir(target)
-                    found.append((is_tree, target))
+                    if not is_tree and not file_links:
+                        continue  # replaced, not written through
+                    found.append((is_tree, target, entry.path))
                     if is_tree:
                         roots.append(target)
                         stack.append(target)
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-                elif entry.inode() in inodes:
+                elif file_links and entry.inode() in inodes:
                     # the inode number alone is free from the listing; the device confirms it
                     info = entry.stat(follow_symlinks=False)
                     if (info.st_dev, info.st_ino) in ids:
-                        found.append((False, entry.path))
+                        found.append((False, entry.path, entry.path))
     return found
 
 

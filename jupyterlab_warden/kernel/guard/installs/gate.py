@@ -1251,7 +1251,10 @@ def _request(inv, env: Dict[str, str], cwd: str):
         local_projects.add(request, cwd, env)
         sources.add_implicit_sources(request, env, inv.program, cwd)
         if inv.problem:
-            request.problems.append(inv.problem)
+            # first: the way out, before what Warden could not read of the files an earlier
+            # writer on the line makes (red team 50a R50a-5: `uv pip compile -o r.lock && uv
+            # pip sync r.lock` said only "cannot read requirements file r.lock")
+            request.problems.insert(0, inv.problem)
         if inv.tool == "uv":
             _uv_cache(request, inv.args, env)
     elif inv.tool == "uv":

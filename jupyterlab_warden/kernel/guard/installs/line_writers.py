@@ -705,7 +705,7 @@ _TAR = _table(
      "compress": "Z", "uncompress": "Z", "auto-compress": "a", "verbose": "v",
      "strip-components=": "", "no-same-owner": "", "same-owner": "",
      "no-same-permissions": "", "preserve-permissions": "p", "same-permissions": "p",
-     "keep-old-files": "k", "skip-old-files": "", "overwrite": "", "touch": "m",
+     "keep-old-files": "k", "skip-old-files": "", "overwrite": "overwrite", "touch": "m",
      "exclude=": "", "wildcards": "", "no-wildcards": "", "anchored": "", "no-anchored": "",
      "one-top-level==": "", "totals==": "", "checkpoint==": "", "warning=": "",
      "numeric-owner": "", "owner=": "", "group=": "", "mode=": "", "mtime=": "", "sort=": "",
@@ -752,6 +752,25 @@ def _tar(args: List[str]) -> Optional[Reach]:
     if not folders or operands:
         folders.append(".")  # members named: any of them may come before the first -C
     return reach + [(TREE, f) for f in folders]
+
+
+def replaces_files(name: str, args: List[str], env: Dict[str, str]) -> bool:
+    """Whether the writer ``name`` with ``args`` replaces an existing non-folder at a name it
+    writes (removes it, a link not followed, then makes its own) rather than writing into it
+    (red team 50a R50a-3): tar x does, GNU tar ("if the existing file is a symbolic link, it is
+    removed, not followed") as libarchive's bsdtar, unless ``--overwrite`` (GNU: writes into
+    the file, through a link). A link to a file under the tree it unpacks (a venv's ``bin/python
+    -> /base/python3.11``) is then no way to the file; a link to a folder still is (tar follows
+    it on a member's way). TAR_OPTIONS (GNU tar reads options from it too): not told, False."""
+    if name != "tar" or env.get("TAR_OPTIONS") or os.environ.get("TAR_OPTIONS"):
+        return False
+    if args and not args[0].startswith("-"):
+        args = _old_style(args)
+    try:
+        options, _operands = _tar_options(args)
+    except Unknown:
+        return False
+    return "x" in _keys(options) and "overwrite" not in _keys(options)
 
 
 def _tar_options(args: List[str]):
