@@ -22,7 +22,8 @@ index = demo_index("index51a3")
 LISTED = record("MAL-2099-513")
 
 WORDS = (
-    "{uv} pip install -q --no-config --no-cache --python " + sys.executable
+    "{uv} pip install -q --no-config --no-cache --python "
+    + sys.executable
     + " --target {target} --index-url {index} warden-demo-pkg==0.9"
 )
 
@@ -48,7 +49,9 @@ def test_r51a_3_attached_split_string_with_equals(kernel):
 def test_r51a_3_env_split_string_shebang_with_equals(kernel):
     write_policy(kernel, LISTED)
     # short: the kernel reads 256 bytes of a #! line (the target is ../target from work/)
-    short = "{uv} pip install --no-cache --target ../target --index-url {index} warden-demo-pkg==0.9"
+    short = (
+        "{uv} pip install --no-cache --target ../target --index-url {index} warden-demo-pkg==0.9"
+    )
     line = "#!/usr/bin/env -S " + short + " -r\n"
     code = (
         "import os, subprocess\n"

@@ -18,7 +18,10 @@ from listed_release import demo_index, record, write_policy
 index = demo_index("index51a1")
 LISTED = record("MAL-2099-511")
 
-TAIL = f"-q --no-config --no-cache --python {sys.executable} --target {{target}} --index-url {{index}} warden-demo-pkg==0.9"
+TAIL = (
+    f"-q --no-config --no-cache --python {sys.executable} --target {{target}}"
+    " --index-url {index} warden-demo-pkg==0.9"
+)
 
 
 def _cell(sep: str) -> str:

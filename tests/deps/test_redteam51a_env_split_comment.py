@@ -19,7 +19,9 @@ from listed_release import demo_index, record, run_guarded, run_plain, write_pol
 index = demo_index("index51a2")
 LISTED = record("MAL-2099-512")
 
-OPTIONS = f"-q --no-config --no-cache --python {sys.executable} --target {{target}} --index-url {{index}}"
+OPTIONS = (
+    f"-q --no-config --no-cache --python {sys.executable} --target {{target}} --index-url {{index}}"
+)
 FILES = (
     "open('#', 'w').write('# nothing here\\n')\n"
     "open('reqs.txt', 'w').write('warden-demo-pkg==0.9\\n')\n"
