@@ -2941,7 +2941,10 @@ function unwrap(
     }
     // bash's `exec -c` looks the program up with the shell's PATH, then empties the
     // environment for the started program only (red team 49a R49a-5): after the options
-    emptied ||= name === 'exec' && option.slice(1).includes('c');
+    emptied ||=
+      name === 'exec' &&
+      flags.includes(option) &&
+      option.slice(1).includes('c');
     // `command -p` looks the program up on the shell's default path for that lookup alone:
     // the program keeps the shell's environment, PATH too (red team 50b R50b-2); the kernel
     // looks it up there, this side looks no program up: its word stays as written

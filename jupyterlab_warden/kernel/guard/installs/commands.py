@@ -4979,7 +4979,7 @@ def _unwrap(
             _empty_environment(env)
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
-        emptied = emptied or (name == "exec" and "c" in option[1:])
+        emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
