@@ -29,6 +29,7 @@ import {
   type CommandContext
 } from './installers';
 import { readEnvFiles } from './dotenv';
+import { EnvSplitUnread, envSplit } from './envsplit';
 import { isCodeVariable, isInterpreter, refusedCode } from './interpreters';
 import {
   inspects,
@@ -76,7 +77,6 @@ import { readEnvironmentInto } from './projectfiles';
 import { refusedAssignments, refusedOperand } from './programfolders';
 import { newRequest, type InstallRequest } from './request';
 import { IPYTHON_FIELD } from './ipythonexpansion';
-import { shellWords } from './words';
 import {
   INSTALLER_PIECE,
   PYTHON,
@@ -2883,7 +2883,9 @@ function unwrap(
       args = [...args.slice(0, i), ...bundle, ...args.slice(i + 1)];
       continue;
     }
-    const eq = word.indexOf('=');
+    // only a long option ends its name at `=` (`--unset=NAME`); a short option's value is the
+    // rest of its word, `=` and all (`-S...pkg==0.9`, `-uA=B`: red team 51a R51a-3)
+    const eq = word.startsWith('--') ? word.indexOf('=') : -1;
     let option = eq < 0 ? word : word.slice(0, eq);
     if (option.startsWith('--')) {
       // getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
@@ -2917,18 +2919,20 @@ function unwrap(
         script = args[i + 1] ?? '';
         i++;
       }
-      // env -S splits its string by its own rules, not the shell's (red team 15 R15-25): `\_`
-      // is a separating space, `\c` ends the string, `${VAR}` is expanded by env; a string
-      // with a backslash or a `$` is refused rather than read differently from env
-      if (/[\\$]/.test(script)) {
-        throw new Unreadable(
-          'env -S splits its string with its own escapes (\\_ is a space) and expands ${VAR} itself, which Warden does not read: write the words out'
-        );
-      }
       // GNU env puts TEXT's words in place of the option and its TEXT and reads its
       // arguments again from the first (coreutils' parse_split_string): options, `--`,
-      // NAME=VALUE words, then the command (red team 50b R50b-1): the kernel's `_unwrap`
-      args = [...shellWords(script), ...args.slice(i + 1)];
+      // NAME=VALUE words, then the command (red team 50b R50b-1): the kernel's `_unwrap`.
+      // TEXT is split by env's rules, not the shell's (red team 51a R51a-1/2)
+      let split: string[];
+      try {
+        split = envSplit(script);
+      } catch (error) {
+        if (error instanceof EnvSplitUnread) {
+          throw new Unreadable(error.message);
+        }
+        throw error;
+      }
+      args = [...split, ...args.slice(i + 1)];
       i = 0;
       continue;
     }
@@ -2940,7 +2944,10 @@ function unwrap(
     }
     // bash's `exec -c` looks the program up with the shell's PATH, then empties the
     // environment for the started program only (red team 49a R49a-5): after the options
-    emptied ||= name === 'exec' && option.slice(1).includes('c');
+    emptied ||=
+      name === 'exec' &&
+      flags.includes(option) &&
+      option.slice(1).includes('c');
     // `command -p` looks the program up on the shell's default path for that lookup alone:
     // the program keeps the shell's environment, PATH too (red team 50b R50b-2); the kernel
     // looks it up there, this side looks no program up: its word stays as written

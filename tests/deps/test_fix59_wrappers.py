@@ -76,9 +76,17 @@ def test_env_split_string_text_may_start_with_dashdash():
     assert commands.program_argv(["env", "-S", "-- -i x"]) == ["-i", "x"]
 
 
-def test_env_split_string_escapes_stay_refused():
-    with pytest.raises(Unreadable):
-        commands.program_argv(["env", "-S", "-i uv\\_pip install x"])
+def test_env_split_string_escapes_read_as_env_reads_them():
+    # env's own escapes are read as env reads them (red team 51a: installs/env_split.py):
+    # `\_` separates words; what env expands itself (${NAME}) or refuses stays unreadable
+    assert commands.program_argv(["env", "-S", "-i uv\\_pip install x"])[:3] == [
+        "uv",
+        "pip",
+        "install",
+    ]
+    for text in ("uv ${HOME} x", "uv\\q x", "uv 'x"):
+        with pytest.raises(Unreadable):
+            commands.program_argv(["env", "-S", text])
 
 
 @pytest.fixture

@@ -82,9 +82,8 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
         "dpkg --status-logger='u$@v sync' --configure -a",
         "dpkg --status-l='u$@v sync' --configure -a",
         "dpkg --bogus-option -i x.deb",
-        # R15-25: env -S's own escapes (`\\_` a space) and ${VAR}
-        "env -S 'uv\\_pip\\_install\\_torcj'",
-        "env --split-string='u\\v sync'",
+        # R15-25: env -S's ${VAR} (env expands it from its own environment); its escapes are
+        # read as env reads them (red team 51a: test_env_split_escapes_are_read below)
         "env -S '${A}v sync'",
         # R15-20: a found file as the program
         "find /opt -inum 1234 -exec {} run --with torcj python \\;",
@@ -112,6 +111,14 @@ def test_an_option_read_with_the_wrong_arity_no_longer_hides_command_text(kernel
 def test_decision_refuses_the_variants(line):
     with pytest.raises(commands.Unreadable):
         commands.shell_invocations(line)
+
+
+def test_env_split_escapes_are_read():
+    # red team 51a: env -S's escapes are split as env splits them (installs/env_split.py):
+    # `\_` separates words, `\v` is a vertical tab inside the word
+    read = commands.program_argv(["env", "-S", "uv\\_pip\\_install\\_torcj"])
+    assert read == ["uv", "pip", "install", "torcj"]
+    assert commands.program_argv(["env", "--split-string=u\\v sync"]) == ["u\v", "sync"]
 
 
 @pytest.mark.parametrize(

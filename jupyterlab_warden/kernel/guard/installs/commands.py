@@ -41,6 +41,7 @@ from ..boot_sys import BOOT_SYS  # sys as at the boot (red team 49a)
 from ..frozen_builtins import FROZEN
 from . import (
     command_values,
+    env_split,
     fastpath,
     handed_text,
     inherited_env,
@@ -5003,7 +5004,9 @@ def _unwrap(
         if bundle:  # getopt's bundles (red team 16 R16-9: `env -vS TEXT`)
             args = args[:i] + bundle + args[i + 1 :]
             continue
-        option, eq, value = word.partition("=")
+        # only a long option ends its name at `=` (`--unset=NAME`); a short option's value is
+        # the rest of its word, `=` and all (`-S...pkg==0.9`, `-uA=B`: red team 51a R51a-3)
+        option, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
         if option.startswith("--"):
             # getopt's unique prefixes (red team 14 R14-37: `env --split-s=TEXT`)
             found = shell_runners.long_option(option, flags | valued, valued, valued)
@@ -5027,18 +5030,18 @@ def _unwrap(
             if script is None:
                 script = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
-            _refuse_split_escapes(script)
             # GNU env puts TEXT's words in place of the option and its TEXT and reads its
             # arguments again from the first (coreutils' parse_split_string: optind = 0):
             # options (-i, -u NAME, -C DIR, -S again), `--`, NAME=VALUE words, then the
-            # command (red team 50b R50b-1: `env -S '-i bash -c ...'` empties the environment)
-            args, i = shlex.split(script) + args[i + 1 :], 0
+            # command (red team 50b R50b-1: `env -S '-i bash -c ...'` empties the environment).
+            # TEXT is split by env's rules, not the shell's (red team 51a R51a-1/2)
+            args, i = _env_split(script) + args[i + 1 :], 0
             continue
         if name == "env" and option in ("-i", "--ignore-environment", "-"):
             _empty_environment(env)
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
-        emptied = emptied or (name == "exec" and "c" in option[1:])
+        emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
         # `command -p` looks the program up on the shell's default path, for that lookup
         # alone: the program keeps the shell's environment, PATH too (red team 50b R50b-2)
         default_lookup = default_lookup or (name == "command" and option == "-p")
@@ -5214,16 +5217,13 @@ def refuse_input_program(
             return
 
 
-def _refuse_split_escapes(script: str) -> None:
-    """env -S splits its string by its own rules, not the shell's (red team 15 R15-25): `\\_`
-    is a separating space, `\\c` ends the string, `${VAR}` is expanded by env. Warden reads
-    the string as shell words, so a string with a backslash or a `$` is refused rather than
-    read differently from env (a plain `env -S 'python3 -u' x.py` has neither)."""
-    if re.search(r"[\\$]", script):
-        raise Unreadable(
-            "env -S splits its string with its own escapes (\\_ is a space) and expands "
-            "${VAR} itself, which Warden does not read: write the words out"
-        )
+def _env_split(script: str) -> List[str]:
+    """The words ``env -S`` splits ``script`` into (``env_split``); a text env refuses (nothing
+    starts) or expands itself (``${NAME}``) is unreadable."""
+    try:
+        return env_split.split(script)
+    except env_split.Unread as exc:
+        raise Unreadable(str(exc)) from None
 
 
 def _shell_string_runner(name: str, args: List[str], env: Dict[str, str], depth: int) -> list:

@@ -18,6 +18,8 @@ import stat
 import time
 from typing import List, Optional
 
+from . import env_split
+
 _HEAD = 256
 _BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` falls back
 _NESTING = 4  # Linux follows an interpreter that is itself a script this deep
@@ -85,7 +87,7 @@ def runs_bash(path: str, search: Optional[str] = None) -> str:
             return ""
         if not head.startswith(b"#!"):
             return "it has no #! line, so a shell runs it"
-        line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+        line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace")
         program = _interpreter(line, search)
         if program is None:
             return "Warden cannot tell which interpreter its #! line names"
@@ -152,7 +154,7 @@ def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[s
         line, newline, _ = head[2:].partition(b"\n")
         if not newline and len(head) == _HEAD:
             return None  # cut where the kernel stops reading
-        words = _started(os.fsdecode(line).split(), search)
+        words = _started(os.fsdecode(line), search)
         if words is None:
             return None
         starts.append(words)
@@ -162,23 +164,33 @@ def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[s
     return None
 
 
-def _interpreter(words, search: Optional[str]) -> Optional[str]:
+def _interpreter(line: str, search: Optional[str]) -> Optional[str]:
     """The program a ``#!`` line runs (``_started``; None: Warden cannot tell)."""
-    started = _started(words, search)
+    started = _started(line, search)
     return started[0] if started else None
 
 
-def _started(words: List[str], search: Optional[str]) -> Optional[List[str]]:
-    """The program a ``#!`` line (``words``: split at blanks) runs and the words it gives it:
-    its first word and the rest, or for ``env`` the first word after env's options and
+def _started(line: str, search: Optional[str]) -> Optional[List[str]]:
+    """The program a ``#!`` line (the text after ``#!``) runs and the words it gives it: its
+    first word and the rest, or for ``env`` the first word after env's options and
     assignments, looked up on ``search``, and the words after it (None: Warden cannot tell)."""
+    words = line.split()
     if not words:
         return None
     if os.path.basename(words[0]) != "env":
         return words
     rest = words[1:]
     if rest and rest[0].startswith("-S"):
-        rest = (rest[0][2:].split() if len(rest[0]) > 2 else []) + rest[1:]
+        # the kernel hands env the rest of the line as ONE argument `-S TEXT` (getopt's attached
+        # value: all of it after `-S`, `=` and all), split by env's rules (red team 51a R51a-3)
+        blank = line.strip(" \t")
+        cut = min((i for i in (blank.find(" "), blank.find("\t")) if i >= 0), default=len(blank))
+        try:
+            rest = env_split.split(blank[cut:].strip(" \t")[2:])
+        except env_split.Unread:
+            return None
+        if any(word.startswith("-S") for word in rest):
+            return None  # a second -S: not followed here
     for i, word in enumerate(rest):
         if word.startswith("-") or "=" in word:
             if word not in ("-", "-i", "--ignore-environment") and not word.startswith("-S"):
