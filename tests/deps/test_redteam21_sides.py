@@ -35,7 +35,12 @@ from jupyterlab_warden.kernel.guard.installs import commands, inherited_env, pat
 SHEBANG = "#!/usr/bin/env -S sh -c '{install}'\n"
 
 
-def _shebang_installer(kernel, name: str, folder: str) -> None:
+def _shebang_installer(kernel, name: str, folder: str) -> str:
+    """The statements that write ``folder/name``, a program installing from the refused index:
+    run by the cell, so the file is written since the kernel started, as R21-5's was. (Written
+    by the test before the run, it was more than a second older than the guarded kernel when
+    the run without Warden took that long, and read as one from before the kernel: a test
+    that failed under load, see path_programs' age rule.)"""
     # uv by name (the kernel's PATH has it) and the target from the work folder: Linux reads a
     # #! line up to 255 bytes, and a longer one would cut the proof short
     install = shlex.join(
@@ -45,12 +50,26 @@ def _shebang_installer(kernel, name: str, folder: str) -> None:
     )  # fmt: skip
     text = SHEBANG.format(install=install)
     assert len(text.splitlines()[0]) < 255 and "'" not in install, text
-    place = kernel.work / folder
-    place.mkdir(exist_ok=True)
-    (place / name).write_text(text)
-    (place / name).chmod(0o755)
     (kernel.work / "data.txt").write_text("a\n")
     (kernel.work / "x.c").write_text("int x;\n")
+    return _cell_writes(name, text, folder)
+
+
+def _cell_writes(name: str, text: str, folder: str = ".") -> str:
+    """Cell statements writing the program ``folder/name`` (``text``): a program the gate reads
+    because it was written since the kernel started, written by the kernel itself."""
+    assert "{" not in text and "}" not in text, text  # the cell is a format string
+    path = f"{folder}/{name}"
+    return (
+        f"import os\nos.makedirs({folder!r}, exist_ok=True)\n"
+        f"with open({path!r}, 'w') as fh:\n    fh.write({text!r})\n"
+        f"os.chmod({path!r}, 0o755)\n"
+    )
+
+
+def _perl(kernel) -> str:
+    """``PERL`` (an install from the refused index) as ``_program`` writes it."""
+    return PERL.format(index=kernel.index.simple, target=kernel.target, python=sys.executable)
 
 
 @pytest.mark.parametrize(
@@ -68,16 +87,14 @@ def _shebang_installer(kernel, name: str, folder: str) -> None:
 def test_r21_5_an_install_a_path_program_starts_is_decided(kernel, code):
     installed("tar")
     installed("gzip")
-    _shebang_installer(kernel, "gzip", "bin")
-    refused = kernel.proves(code)
+    refused = kernel.proves(_shebang_installer(kernel, "gzip", "bin") + code)
     assert "run by gzip in" in refused and "not one of the indexes" in refused, refused
 
 
 @pytest.mark.parametrize("line", ["gcc -B tc/ -c x.c -o x.o", "COMPILER_PATH=tc gcc -c x.c -o x.o"])
 def test_r21_5_an_install_a_program_folder_file_starts_is_decided(kernel, line):
     installed("gcc")
-    _shebang_installer(kernel, "as", "tc")
-    refused = kernel.proves(system_cell(line))
+    refused = kernel.proves(_shebang_installer(kernel, "as", "tc") + system_cell(line))
     assert "tc/as, in tc" in refused and "not one of the indexes" in refused, refused
 
 
@@ -101,18 +118,17 @@ PADDING = ":".join(["/nonexistent"] * 40)
 def test_r20_3_every_part_of_a_folder_list_is_read(kernel, code):
     installed("gcc")
     installed("perl")
-    _program(kernel, "as", PERL, folder="tc")
     (kernel.work / "x.c").write_text("int x;\n")
-    refused = kernel.proves(code)
+    refused = kernel.proves(_cell_writes("as", _perl(kernel), "tc") + code)
     assert "COMPILER_PATH" in refused and "a folder it may run programs from" in refused, refused
 
 
 def test_r20_3_an_empty_part_is_the_current_folder(kernel):
     installed("gcc")
     installed("perl")
-    _program(kernel, "as", PERL)
     (kernel.work / "x.c").write_text("int x;\n")
-    refused = kernel.proves(system_cell("COMPILER_PATH=: gcc -c x.c -o x.o"))
+    cell = _cell_writes("as", _perl(kernel)) + system_cell("COMPILER_PATH=: gcc -c x.c -o x.o")
+    refused = kernel.proves(cell)
     # the first value read that holds an empty part may be another (PYTEST_CURRENT_TEST's
     # `::`): each names the same folder
     assert "is given ., a folder it may run programs from, which holds as" in refused, refused
