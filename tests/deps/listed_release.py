@@ -119,6 +119,36 @@ def uv_cell(
     return f"{head}import subprocess\n{run}\n"
 
 
+# a project whose one dependency is the listed release: ``uv sync`` of it installs 0.9
+LISTED_PROJECT = (
+    '[project]\nname = "proj"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
+    'dependencies = ["warden-demo-pkg==0.9"]\n'
+)
+
+
+def uv_sync(program: str = "mytool") -> str:
+    """Shell words syncing ``LISTED_PROJECT`` from the test index with the lab's Python, uv
+    run as ``program`` (a name or path the proof's cell links to uv)."""
+    words = f"{program} sync -q --no-cache --no-config --python {sys.executable}"
+    return words + " --index-url {index}"
+
+
+def linked_uv_cell(line: str, on_path: bool = False) -> str:
+    """A cell linking uv as ``mytool`` (in the work folder, or in ``bin/`` put first on the
+    kernel's PATH when ``on_path``), writing ``LISTED_PROJECT`` (no lock yet) and running the
+    shell ``line`` with os.system: which program a wrapper or shell finds decides the sync."""
+    link = "bin/mytool" if on_path else "mytool"
+    head = "os.makedirs('bin', exist_ok=True)\n" if on_path else ""
+    path = "os.environ['PATH'] = os.getcwd() + '/bin:' + os.environ['PATH']\n" if on_path else ""
+    return (
+        f"import os\n{head}"
+        f"os.path.lexists({link!r}) or os.symlink('{{uv}}', {link!r})\n{path}"
+        f"open('pyproject.toml', 'w').write({LISTED_PROJECT!r})\n"
+        "os.path.exists('uv.lock') and os.remove('uv.lock')\n"
+        f"os.system({line!r})\n"
+    )
+
+
 def installed(kernel) -> list:
     """The demo releases' dist-info folders in the kernel's target, sorted."""
     return sorted(p.name for p in kernel.target.glob("warden_demo_pkg-*.dist-info"))

@@ -15,32 +15,17 @@ runs ``bash -c 'exec -c mytool sync ...'`` in a project depending on the listed
 ``-c`` is read as uv and refused.
 """
 
-import sys
 
 from launched import installed as system_program
-from listed_release import demo_index, record, write_policy
+from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index49a5")
 LISTED = record("MAL-2099-495")
 
-PROJECT = (
-    '[project]\nname = "proj"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
-    'dependencies = ["warden-demo-pkg==0.9"]\n'
-)
 
 
 def _cell(exec_words: str) -> str:
-    sync = f"mytool sync -q --no-cache --no-config --python {sys.executable} --index-url {{index}}"
-    line = f"bash -c '{exec_words} {sync}'"
-    return (
-        "import os\n"
-        "os.makedirs('bin', exist_ok=True)\n"
-        "os.path.lexists('bin/mytool') or os.symlink('{uv}', 'bin/mytool')\n"
-        "os.environ['PATH'] = os.getcwd() + '/bin:' + os.environ['PATH']\n"
-        f"open('pyproject.toml', 'w').write({PROJECT!r})\n"
-        "os.path.exists('uv.lock') and os.remove('uv.lock')\n"
-        f"os.system({line!r})\n"
-    )
+    return linked_uv_cell(f"bash -c '{exec_words} {uv_sync()}'", on_path=True)
 
 
 def test_r49a_5_control_exec_without_c_is_read(kernel):

@@ -15,32 +15,18 @@ The cell links the real uv as ``./mytool`` (a copy would do) and runs
 with its folder is found and read as uv, and refused.
 """
 
-import sys
 
 import pytest
 from launched import installed as system_program
-from listed_release import demo_index, record, write_policy
+from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index49a2")
 LISTED = record("MAL-2099-492")
 
-PROJECT = (
-    '[project]\nname = "proj"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
-    'dependencies = ["warden-demo-pkg==0.9"]\n'
-)
 
 
 def _cell(program: str) -> str:
-    sync = f"{program} sync -q --no-cache --no-config --python {sys.executable}"
-    sync += " --index-url {index}"
-    line = f"env -i bash -c '{sync}'"
-    return (
-        "import os\n"
-        "os.path.lexists('mytool') or os.symlink('{uv}', 'mytool')\n"
-        f"open('pyproject.toml', 'w').write({PROJECT!r})\n"
-        "os.path.exists('uv.lock') and os.remove('uv.lock')\n"
-        f"os.system({line!r})\n"
-    )
+    return linked_uv_cell(f"env -i bash -c '{uv_sync(program)}'")
 
 
 def test_r49a_2_control_the_program_by_its_path_is_read(kernel):

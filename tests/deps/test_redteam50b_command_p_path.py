@@ -12,33 +12,17 @@ holding ``mytool`` (a link to uv): ``uv sync`` installs the listed release.
 The control: the same line without ``command -p`` is read as uv and refused.
 """
 
-import sys
-
 import pytest
 from launched import installed as system_program
-from listed_release import demo_index, record, write_policy
+from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index50b2")
 LISTED = record("MAL-2099-502")
 
-PROJECT = (
-    '[project]\nname = "proj"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
-    'dependencies = ["warden-demo-pkg==0.9"]\n'
-)
-SYNC = f"mytool sync -q --no-cache --no-config --python {sys.executable} --index-url {{index}}"
 
 
 def _cell(head: str) -> str:
-    line = f"{head}bash -c '{SYNC}'"
-    return (
-        "import os\n"
-        "os.makedirs('bin', exist_ok=True)\n"
-        "os.path.lexists('bin/mytool') or os.symlink('{uv}', 'bin/mytool')\n"
-        "os.environ['PATH'] = os.getcwd() + '/bin:' + os.environ['PATH']\n"
-        f"open('pyproject.toml', 'w').write({PROJECT!r})\n"
-        "os.path.exists('uv.lock') and os.remove('uv.lock')\n"
-        f"os.system({line!r})\n"
-    )
+    return linked_uv_cell(f"{head}bash -c '{uv_sync()}'", on_path=True)
 
 
 def test_r50b_2_control_plain_bash_is_read(kernel):

@@ -12,30 +12,20 @@ link to uv) runs ``uv sync`` and installs the listed release. fix57env's reading
 The control: the same line without ``-S`` (R49a-2's form) is read and refused.
 """
 
-import sys
 
 import pytest
 from launched import installed as system_program
-from listed_release import demo_index, record, write_policy
+from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index50b1")
 LISTED = record("MAL-2099-501")
 
-PROJECT = (
-    '[project]\nname = "proj"\nversion = "0.1"\nrequires-python = ">=3.8"\n'
-    'dependencies = ["warden-demo-pkg==0.9"]\n'
-)
-SYNC = f"mytool sync -q --no-cache --no-config --python {sys.executable} --index-url {{index}}"
+
+SYNC = uv_sync()
 
 
 def _cell(line: str) -> str:
-    return (
-        "import os\n"
-        "os.path.lexists('mytool') or os.symlink('{uv}', 'mytool')\n"
-        f"open('pyproject.toml', 'w').write({PROJECT!r})\n"
-        "os.path.exists('uv.lock') and os.remove('uv.lock')\n"
-        f"os.system({line!r})\n"
-    )
+    return linked_uv_cell(line)
 
 
 def test_r50b_1_control_env_i_without_split_is_read(kernel):
