@@ -53,26 +53,28 @@ NESTED = (
 )
 
 
-def _prepare(kernel):
+def _prepare(kernel) -> str:
+    """The cell statements writing bin/gzip (R21-5's installer): the cell writes it, so it is
+    a program written since the kernel started."""
     installed("tar")
     installed("gzip")
-    _shebang_installer(kernel, "gzip", "bin")
+    return _shebang_installer(kernel, "gzip", "bin")
 
 
 def test_the_line_alone_is_refused(kernel):
     """Control (R21-5): at top level the side start's install is decided and refused."""
-    _prepare(kernel)
-    refused = kernel.proves("import os\nos.system(" + LINE + ")\n")
+    writes = _prepare(kernel)
+    refused = kernel.proves(writes + "os.system(" + LINE + ")\n")
     assert "run by gzip in" in refused, refused
 
 
 def test_a_start_inside_another_starts_reading_keeps_its_side_starts(kernel):
-    _prepare(kernel)
+    cell = _prepare(kernel) + NESTED
     kernel.reset()
-    plain = kernel.cell(NESTED, launched=False)
+    plain = kernel.cell(cell, launched=False)
     assert plain["refused"] is None and kernel.installed(), plain  # works without Warden
     kernel.reset()
-    guarded = kernel.cell(NESTED, launched=True)
+    guarded = kernel.cell(cell, launched=True)
     # the nested os.system must be refused before tar (and its gzip) runs
     assert kernel.index.requests == [] and not kernel.installed(), guarded
 
@@ -109,11 +111,11 @@ CAPTURED = (
 
 
 def test_a_start_run_later_in_a_context_copied_inside_a_reading(kernel):
-    _prepare(kernel)
+    cell = _prepare(kernel) + CAPTURED
     kernel.reset()
-    plain = kernel.cell(CAPTURED, launched=False)
+    plain = kernel.cell(cell, launched=False)
     assert plain["refused"] is None and kernel.installed(), plain  # works without Warden
     kernel.reset()
-    guarded = kernel.cell(CAPTURED, launched=True)
+    guarded = kernel.cell(cell, launched=True)
     assert guarded["refused"], guarded
     assert kernel.index.requests == [] and not kernel.installed(), guarded

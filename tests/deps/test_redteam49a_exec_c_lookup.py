@@ -15,13 +15,11 @@ runs ``bash -c 'exec -c mytool sync ...'`` in a project depending on the listed
 ``-c`` is read as uv and refused.
 """
 
-
 from launched import installed as system_program
 from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index49a5")
 LISTED = record("MAL-2099-495")
-
 
 
 def _cell(exec_words: str) -> str:

@@ -15,14 +15,12 @@ The cell links the real uv as ``./mytool`` (a copy would do) and runs
 with its folder is found and read as uv, and refused.
 """
 
-
 import pytest
 from launched import installed as system_program
 from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
 
 index = demo_index("index49a2")
 LISTED = record("MAL-2099-492")
-
 
 
 def _cell(program: str) -> str:

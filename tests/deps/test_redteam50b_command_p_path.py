@@ -20,7 +20,6 @@ index = demo_index("index50b2")
 LISTED = record("MAL-2099-502")
 
 
-
 def _cell(head: str) -> str:
     return linked_uv_cell(f"{head}bash -c '{uv_sync()}'", on_path=True)
 

@@ -12,7 +12,6 @@ link to uv) runs ``uv sync`` and installs the listed release. fix57env's reading
 The control: the same line without ``-S`` (R49a-2's form) is read and refused.
 """
 
-
 import pytest
 from launched import installed as system_program
 from listed_release import demo_index, linked_uv_cell, record, uv_sync, write_policy
