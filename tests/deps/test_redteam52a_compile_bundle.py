@@ -33,8 +33,7 @@ def _run(kernel, line: str, launched: bool) -> dict:
 def _line(kernel, output: list) -> str:
     uv = real_uv()
     compile_ = shlex.join(
-        [uv, "pip", "compile", "--no-config", "--index-url", kernel.index.simple, "r.in"]
-        + output
+        [uv, "pip", "compile", "--no-config", "--index-url", kernel.index.simple, "r.in"] + output
     )
     sync = shlex.join(
         [uv, "pip", "sync", "-q", "--no-config", "--python", sys.executable, "--target",
@@ -62,4 +61,6 @@ def test_r52a_2_compile_with_a_bundled_o_is_a_writer_too(kernel):
     (kernel.work / "r.lock").write_text("# an old, empty lock\n")
     guarded = _run(kernel, line, launched=True)
     assert "run the install as its own command" in (guarded["refused"] or ""), (
-        guarded, kernel.installed())
+        guarded,
+        kernel.installed(),
+    )
