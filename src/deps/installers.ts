@@ -1399,16 +1399,41 @@ export function installerWritesFiles(tool: string, args: string[]): boolean {
   }
   const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
   const rest = args.slice(start + 1);
+  // -o in a bundle of short options as clap reads it too (red team 52a R52a-2: `-qo F`)
+  const valued = UV_BY_COMMAND.get('uv pip compile')?.valued ?? UV_VALUED;
   return (
     args[start] === 'pip' &&
     rest.includes('compile') &&
     rest.some(
       a =>
         a === '--output-file' ||
-        a.startsWith('-o') ||
-        a.startsWith('--output-file=')
+        a.startsWith('--output-file=') ||
+        (!a.startsWith('--') && uvShortNames(a, valued).includes('-o'))
     )
   );
+}
+
+/**
+ * The short options a word of uv's names as clap reads a bundle: each letter a flag until one
+ * in `valued` (that command's valued options), whose value is the rest of the word or the next
+ * word (`-qo F`, `-qoF`: `['-q', '-o']`); [] for a word that is no short option. Python's
+ * twin: arguments.uv_short_names.
+ */
+export function uvShortNames(
+  word: string,
+  valued: ReadonlySet<string>
+): string[] {
+  if (!word.startsWith('-') || word.startsWith('--') || word === '-') {
+    return [];
+  }
+  const names: string[] = [];
+  for (const letter of word.slice(1)) {
+    names.push('-' + letter);
+    if (valued.has('-' + letter)) {
+      break;
+    }
+  }
+  return names;
 }
 
 /** The uv command after the global options (`pip`, `run`, `x`, ...), or null. */

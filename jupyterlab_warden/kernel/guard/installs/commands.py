@@ -2085,10 +2085,20 @@ def _uv_compile_writes(args: List[str]) -> bool:
     """``uv pip compile ... -o F`` (``--output-file``): a writer of F, so a later install on
     the line reading F is refused as after any writer, "run the install as its own command"
     (red team 50a R50a-5: it read F as it was before the line, "cannot read requirements file
-    r.lock: FileNotFoundError"). Any spelling of the option counts; an unknown one too."""
+    r.lock: FileNotFoundError"). Any spelling of the option counts; an unknown one too, and
+    ``-o`` in a bundle of short options as clap reads it (``uv_short_names``: ``-qo F``,
+    ``-qoF``, red team 52a R52a-2)."""
+    from .arguments import UV_BY_COMMAND, uv_short_names
+
     if "compile" not in args:
         return False
-    return any(a == "--output-file" or a.startswith(("-o", "--output-file=")) for a in args)
+    valued = UV_BY_COMMAND["uv pip compile"][0]
+    return any(
+        a == "--output-file"
+        or a.startswith("--output-file=")
+        or (not a.startswith("--") and "-o" in uv_short_names(a, valued))
+        for a in args
+    )
 
 
 # pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
@@ -3925,7 +3935,6 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
     data:... npx``, ``PYTHONPATH=ev py3versions`` with ev/sitecustomize.py): it is read as a
     start of the interpreter itself (``_refuse_interpreter_environment``). Ordinary starts pay
     nothing: the line is read only when the environment holds a variable those rules read."""
-    from . import shebang
 
     started = {**dict(_START_ENV.get()), **env}
     variable = next((k for k in started if interpreters.code_variable(k)), "") or next(
@@ -3937,7 +3946,7 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
             # .pth an earlier writer put in its site runs before its guard (red team 32 R32-1)
             _read_python_script_start(program, path, args, env)
         return
-    starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")))
+    starts = _shebang_starts(path, env)
     if starts is None:
         # fail closed: the variable is for some interpreter, and this one may be it
         raise Unreadable(
@@ -3946,9 +3955,42 @@ def _refuse_machine_script(program: str, path: str, args: List[str], env: Dict[s
             f"{program} without {variable}"
         )
     runs = path
-    for words in starts:  # an interpreter that is a script runs under its own `#!` line
-        _refuse_interpreter_environment(program, words, [runs] + args, env, started)
+    for words, start_env in starts:  # an interpreter that is a script runs its own `#!` line
+        own = {**started, **start_env}
+        _refuse_interpreter_environment(program, words, [runs] + args, start_env, own)
         runs = words[0]
+
+
+def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[str], dict]]]:
+    """``shebang.interpreter_starts`` of ``path`` started with ``env``, each level with the
+    environment its program starts with: a ``#!/usr/bin/env ...`` line read as a line's
+    ``env ...`` is (``_unwrap``: ``-S`` TEXT split, ``-i``/``-``, ``-u NAME``, NAME=VALUE,
+    ``--``), its program found on the PATH env then holds, and what it changed passed on to
+    the levels below it (red team 52a R52a-1: ``#!/usr/bin/env -S -i python3`` starts a
+    Python without the guard's PYTHONPATH entry, read as the guardless start it is). An
+    ``env -C DIR`` line (a start in another folder) is one Warden cannot read: None."""
+    from . import shebang
+
+    current = dict(env)
+    envs: Dict[int, Dict[str, str]] = {}
+
+    def env_start(arguments: List[str], level: int) -> Optional[List[str]]:
+        moved: list = []
+        command = _unwrap("env", arguments, current, moved)
+        if moved or not command:
+            return None
+        envs[level] = dict(current)
+        found = command[0] if os.sep in command[0] else _which(command[0], current.get("PATH"))
+        return [found or command[0]] + command[1:]
+
+    starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")), env_start)
+    if starts is None:
+        return None
+    read, level_env = [], env
+    for level, words in enumerate(starts):
+        level_env = envs.get(level, level_env)
+        read.append((words, level_env))
+    return read
 
 
 # The command read is the running process's own (``gate.pip_main_wrapper``: ``python -m pip``,
@@ -3997,31 +4039,30 @@ def _read_python_script_start(
     What the script runs is not read here (``_CALLER_READS``). A line Warden cannot read may
     name any Python: refused. Returns ``_guardless_pip_problem``'s refusal of a guardless
     start (a pip's `#!/usr/bin/python3 -I`), '' when none."""
-    from . import pip_program, shebang
+    from . import pip_program
 
     search = env.get("PATH", os.environ.get("PATH"))
-    starts = shebang.interpreter_starts(path, search)
+    starts = _shebang_starts(path, env)
     if starts is None:
         raise Unreadable(
-            f"{program}'s #! line is one Warden cannot read, and the Python it may start reads "
-            "its environment and site folders before Warden's guard: start it as python -m "
-            "with the Python named"
+            f"{program}'s #! line is one Warden cannot read (an env option such as -C, or "
+            "none), and the Python it may start reads its environment and site folders before "
+            "Warden's guard: start it as python -m with the Python named"
         )
     pythons = [
-        (words, runs)
-        for words, runs in zip(starts, [path] + [words[0] for words in starts])
+        (words, runs, start_env)
+        for (words, start_env), runs in zip(starts, [path] + [words[0] for words, _ in starts])
         if _names_python(words[0])
     ]
-    if not pythons and starts and program_name(starts[0][0]) == "sh":
+    if not pythons and starts and program_name(starts[0][0][0]) == "sh":
         python = pip_program.interpreter_of(path, lambda name: _which(name, search))
-        pythons = [([python], path)] if python and python != path else []
+        pythons = [([python], path, env)] if python and python != path else []
     token = _SHALLOW_TREES.set(True)
     problems = []
     try:
-        for words, runs in pythons:
-            problems.append(
-                _guardless_pip_problem(_guardless_start(words + [runs] + args, env, stdin))
-            )
+        for words, runs, start_env in pythons:
+            start = _guardless_start(words + [runs] + args, start_env, stdin)
+            problems.append(_guardless_pip_problem(start))
     except Unreadable as exc:
         raise Unreadable(f"{program} is a Python's script (its #! line): {exc}") from None
     finally:

@@ -16,7 +16,7 @@ import os
 import shutil
 import stat
 import time
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from . import env_split
 
@@ -129,7 +129,15 @@ def interpreter_words(path: str) -> Optional[List[str]]:
     return [os.fsdecode(word) for word in words if word]
 
 
-def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[str]]]:
+# What a caller reads an ``env`` interpreter with (``commands._shebang_starts``): env's
+# arguments as the kernel hands them and the level of the start, to the command env runs (its
+# program found as env's own execvp finds it), or None when Warden cannot read it.
+EnvStart = Callable[[List[str], int], Optional[List[str]]]
+
+
+def interpreter_starts(
+    path: str, search: Optional[str], env_start: Optional[EnvStart] = None
+) -> Optional[List[List[str]]]:
     """What exec of ``path`` runs, level by level (red team 25 R25-2): the program its ``#!``
     line names with the words the line gives it (``["/usr/bin/perl", "-w"]``; through ``env``,
     the program found for NAME on ``search`` and the words after NAME), then, when that
@@ -137,7 +145,8 @@ def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[s
     one that is no regular file (never opened: a FIFO would block) or one with no ``#!`` line
     (a shell runs it: ``runs_bash``); None when Warden cannot tell (a file it cannot read, a
     line longer than the kernel reads or naming nothing, an ``env`` option it does not model,
-    interpreters nested deeper than Linux follows)."""
+    interpreters nested deeper than Linux follows). ``env_start``: how an ``env`` line is read
+    (``_started``)."""
     starts: List[List[str]] = []
     for _ in range(_NESTING):
         try:
@@ -154,7 +163,7 @@ def interpreter_starts(path: str, search: Optional[str]) -> Optional[List[List[s
         line, newline, _ = head[2:].partition(b"\n")
         if not newline and len(head) == _HEAD:
             return None  # cut where the kernel stops reading
-        words = _started(os.fsdecode(line), search)
+        words = _started(os.fsdecode(line), search, env_start, len(starts))
         if words is None:
             return None
         starts.append(words)
@@ -170,15 +179,28 @@ def _interpreter(line: str, search: Optional[str]) -> Optional[str]:
     return started[0] if started else None
 
 
-def _started(line: str, search: Optional[str]) -> Optional[List[str]]:
+def _started(
+    line: str, search: Optional[str], env_start: Optional[EnvStart] = None, level: int = 0
+) -> Optional[List[str]]:
     """The program a ``#!`` line (the text after ``#!``) runs and the words it gives it: its
-    first word and the rest, or for ``env`` the first word after env's options and
-    assignments, looked up on ``search``, and the words after it (None: Warden cannot tell)."""
+    first word and the rest, or for ``env`` the command env runs (None: Warden cannot tell).
+    An ``env`` line is read by ``env_start`` when the caller gives one: the reading of a
+    line's ``env ...`` (``commands._unwrap``), so ``-i``, ``-u NAME``, ``NAME=VALUE`` inside
+    ``-S`` TEXT change the environment the started program is read with (red team 52a R52a-1:
+    ``#!/usr/bin/env -S -i python3`` starts a Python with the guard's PYTHONPATH entry gone).
+    Without one, only a line that leaves the environment as it is (``-S`` and the command,
+    looked up on ``search``) is read: any option or assignment is one Warden cannot tell."""
     words = line.split()
     if not words:
         return None
     if os.path.basename(words[0]) != "env":
         return words
+    if env_start is not None:
+        # the kernel hands env the rest of the line as ONE argument (binfmt_script)
+        blank = line.strip(" \t")
+        cut = min((i for i in (blank.find(" "), blank.find("\t")) if i >= 0), default=len(blank))
+        argument = blank[cut:].strip(" \t")
+        return env_start([argument] if argument else [], level)
     rest = words[1:]
     if rest and rest[0].startswith("-S"):
         # the kernel hands env the rest of the line as ONE argument `-S TEXT` (getopt's attached
@@ -193,8 +215,10 @@ def _started(line: str, search: Optional[str]) -> Optional[List[str]]:
             return None  # a second -S: not followed here
     for i, word in enumerate(rest):
         if word.startswith("-") or "=" in word:
-            if word not in ("-", "-i", "--ignore-environment") and not word.startswith("-S"):
-                return None  # an option Warden does not model (`-u NAME`, `-C DIR`)
+            if not word.startswith("-S"):
+                # env changes the environment (`-i`, `-u NAME`, NAME=VALUE) or the folder
+                # (`-C DIR`): what the program is read with is not the caller's (R52a-1)
+                return None
             continue
         return [shutil.which(word, path=search) or word] + rest[i + 1 :]
     return None
