@@ -63,6 +63,15 @@ describe('red team 52b R52b-1: ${NAME} in a requirement URL or path', () => {
     });
   }
 
+  it('the file alone (X from the kernel environment, no cell sets it) is not clean', () => {
+    for (const [line] of LINES) {
+      expect([
+        line,
+        cellRules({ 'r.txt': line }, ['%pip install -r r.txt'])
+      ]).not.toEqual([line, []]);
+    }
+  });
+
   it('os.environ then the same file is not clean', () => {
     expect(
       cellRules({ 'r.txt': 'x @ ${X}\n' }, [
