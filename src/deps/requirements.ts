@@ -25,6 +25,7 @@ const NAME =
 const NAME_AT =
   /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[A-Za-z0-9_\s.,-]*\])?\s*@/;
 const PIN = /^===?\s*([A-Za-z0-9._+!-]+)\s*$/;
+/** pip's req_file.ENV_VAR_RE (upper case, digits, underscore); uv reads the same form */
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const PIP_URL = /^https?:/i;
 const VCS = ['git+', 'hg+', 'svn+', 'bzr+'];
@@ -374,6 +375,21 @@ export function readTextInto(
       origin: `${constraint ? 'constraints file ' : ''}${label} line ${number}`
     };
     for (const line of expandedLines(request, rawLine, context.env)) {
+      const left = leftVariable(line);
+      if (left) {
+        // pip (uv) fills it in where the install runs, from an environment Warden does not
+        // see: a URL, a path or, pip expanding before it splits the line, options of their own
+        // (red team 52b R52b-1/2; the kernel expands from its real environment)
+        request.problems.push({
+          text:
+            `${place.origin}: ${left} is not set here, and ${request.tool} fills it in ` +
+            'from the environment the install runs in (a kernel sets it with %env or ' +
+            'os.environ, which Warden does not follow): it cannot tell what the line installs; ' +
+            `write the value out, or assign it on the install's line (${left.slice(2, -1)}=... pip install ...)`,
+          place
+        });
+        continue;
+      }
       const [spec, options] = splitLine(line);
       let words: string[];
       try {
@@ -404,6 +420,48 @@ export function readTextInto(
       request.requirements.push(req);
     }
   }
+}
+
+/**
+ * The first `${NAME}` (pip's `ENV_VAR_RE`) left in an expanded line where it can change what
+ * the line installs: anywhere but a name requirement's marker (pip cuts the name at the first
+ * `;` before the marker is read: a value there can only change where it applies, and Warden
+ * decides a requirement whatever its marker) and a `--hash` value after a requirement (a hash
+ * only narrows what is accepted; options the value would bring after a requirement are ignored
+ * by pip but for the per-requirement ones, which Warden lets through when written). On an
+ * option line no word is spared: pip expands before it splits (`--pre ${X}`, X=`-i URL`).
+ */
+export function leftVariable(line: string): string | null {
+  const [spec, options] = splitLine(line);
+  const cut = spec.indexOf(';');
+  const name =
+    cut >= 0 && !/^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec.trim())
+      ? spec.slice(0, cut)
+      : spec;
+  const inSpec = name.match(ENV_VAR);
+  if (inSpec) {
+    return inSpec[0];
+  }
+  if (!spec.trim()) {
+    return options.match(ENV_VAR)?.[0] ?? null;
+  }
+  let words: string[];
+  try {
+    words = shellWords(options);
+  } catch {
+    return options.match(ENV_VAR)?.[0] ?? null;
+  }
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === '--hash') {
+      i++; // its value
+    } else if (!words[i].startsWith('--hash=')) {
+      const found = words[i].match(ENV_VAR);
+      if (found) {
+        return found[0];
+      }
+    }
+  }
+  return null;
 }
 
 /** `line` with its `${VAR}` expanded as the request's installer expands it, each distinct
