@@ -2875,7 +2875,13 @@ function unwrap(
     // kept (sudoers' env_reset; doas keeps only a few variables): the kernel's `_unwrap`
     env.PYTHONPATH = '';
   }
-  while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
+  // env's `-` ends its options (getopt stops at a word that is no option): it is read after
+  while (
+    i < args.length &&
+    args[i].startsWith('-') &&
+    args[i] !== '--' &&
+    !(name === 'env' && args[i] === '-')
+  ) {
     const word = args[i];
     const bundle = splitBundle(word, flags);
     if (bundle) {
@@ -2936,10 +2942,7 @@ function unwrap(
       i = 0;
       continue;
     }
-    if (
-      name === 'env' &&
-      ['-i', '--ignore-environment', '-'].includes(option)
-    ) {
+    if (name === 'env' && ['-i', '--ignore-environment'].includes(option)) {
       emptyEnvironment(env);
     }
     // bash's `exec -c` looks the program up with the shell's PATH, then empties the
@@ -2981,6 +2984,13 @@ function unwrap(
     }
   }
   if (i < args.length && args[i] === '--') {
+    i++;
+  }
+  if (name === 'env' && i < args.length && args[i] === '-') {
+    // GNU env tests for the obsolete `-` (as `-i`) after getopt, which has consumed a `--`:
+    // `env -- - CMD` empties the environment too (red team 53a R53a-3); one `-` only, a second
+    // is the program (`env - - CMD` runs `-`): the kernel's `_unwrap`
+    emptyEnvironment(env);
     i++;
   }
   if (

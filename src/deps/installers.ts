@@ -1383,8 +1383,8 @@ const PIP_COMMANDS = new Set(
 
 /**
  * Whether an installer's command writes files a later command on the line may read (red team
- * 50a R50a-5; the kernel's `_plain_install`): `pip download`, `pip wheel`, and `uv pip compile`
- * with `-o`/`--output-file` (a later `uv pip sync F` reads what it writes).
+ * 50a R50a-5; the kernel's `_plain_install`): `pip download`, `pip wheel`, and any `uv pip
+ * compile` (a later `uv pip sync F` reads what it writes, F named by its words or settings).
  */
 export function installerWritesFiles(tool: string, args: string[]): boolean {
   if (tool === 'pip') {
@@ -1398,26 +1398,16 @@ export function installerWritesFiles(tool: string, args: string[]): boolean {
     return false;
   }
   const start = subcommandStart(args, UV_VALUED, UV_COMMANDS);
-  const rest = args.slice(start + 1);
-  // -o in a bundle of short options as clap reads it too (red team 52a R52a-2: `-qo F`)
-  const valued = UV_BY_COMMAND.get('uv pip compile')?.valued ?? UV_VALUED;
-  return (
-    args[start] === 'pip' &&
-    rest.includes('compile') &&
-    rest.some(
-      a =>
-        a === '--output-file' ||
-        a.startsWith('--output-file=') ||
-        (!a.startsWith('--') && uvShortNames(a, valued).includes('-o'))
-    )
-  );
+  // any compile, whatever its words: uv takes its output file from -o in any spelling (red
+  // team 52a R52a-2) or from its settings (`[pip] output-file`, red team 53a R53a-2): the
+  // kernel's `commands._uv_compile_writes`
+  return args[start] === 'pip' && args.slice(start + 1).includes('compile');
 }
 
 /**
  * The short options a word of uv's names as clap reads a bundle: each letter a flag until one
  * in `valued` (that command's valued options), whose value is the rest of the word or the next
- * word (`-qo F`, `-qoF`: `['-q', '-o']`); [] for a word that is no short option. Python's
- * twin: arguments.uv_short_names.
+ * word (`-qo F`, `-qoF`: `['-q', '-o']`); [] for a word that is no short option.
  */
 export function uvShortNames(
   word: string,

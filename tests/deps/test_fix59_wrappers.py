@@ -40,6 +40,13 @@ SPLIT_CASES = [
     ["-S", "X=3 PROG", "a"],
     ["-S", "- PROG a"],
     ["-u", "X", "-S", "X=4 PROG a"],
+    # red team 53a R53a-3: env reads the obsolete `-` after getopt, which has consumed `--`
+    ["--", "-", "PROG", "a"],
+    ["-v", "--", "-", "PROG", "a"],
+    ["-u", "HOME", "--", "-", "X=5", "PROG", "a"],
+    ["-S", "-- - PROG a"],
+    ["-S", "-v -- - X=6 PROG a"],
+    ["-", "X=7", "PROG", "a"],
 ]
 
 
@@ -74,6 +81,17 @@ def test_env_split_string_reads_as_gnu_env(args, tmp_path):
 def test_env_split_string_text_may_start_with_dashdash():
     # `env -S '-- -i x'`: after `--` the program is named `-i` (env runs nothing by that name)
     assert commands.program_argv(["env", "-S", "-- -i x"]) == ["-i", "x"]
+
+
+def test_env_reads_one_dash_after_its_options_and_the_next_is_the_program():
+    # GNU env (R53a-3): `-` ends getopt's options (it is no option) and is read once, after a
+    # `--` too; a second `-` or an option after it is the program env runs (`env - -i x`: -i)
+    assert commands.program_argv(["env", "-", "-", "x"]) == ["-", "x"]
+    assert commands.program_argv(["env", "-", "-i", "x"]) == ["-i", "x"]
+    assert commands.program_argv(["env", "--", "-", "--", "x"]) == ["--", "x"]
+    env = {"PYTHONPATH": "/guard"}
+    assert _unwrap("env", ["--", "-", "x"], env) == ["x"]
+    assert env["PYTHONPATH"] == ""  # the guard's entry is gone
 
 
 def test_env_split_string_escapes_read_as_env_reads_them():

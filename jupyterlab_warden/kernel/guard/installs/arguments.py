@@ -909,21 +909,6 @@ def _uv_run_script(request, target: str, mode: str, cwd: str) -> bool:
     return os.path.isfile(full) and toml_files.add_script(request, full, cwd)
 
 
-def uv_short_names(word: str, valued) -> List[str]:
-    """The short options a word of uv's names as clap reads a bundle: each letter a flag
-    until one in ``valued`` (that command's valued options, ``UV_BY_COMMAND``), whose value
-    is the rest of the word or the next word (``-qo F``, ``-qoF``: ``["-q", "-o"]``); [] for
-    a word that is no short option (``--long``, ``-``, a value)."""
-    if not word.startswith("-") or word.startswith("--") or word == "-":
-        return []
-    names = []
-    for letter in word[1:]:
-        names.append("-" + letter)
-        if names[-1] in valued:
-            break
-    return names
-
-
 def uv_tool_command(args: List[str]) -> Optional[List[str]]:
     """The command ``uvx [opts] TOOL ARGS`` / ``uv [global opts] tool run [opts] TOOL ARGS``
     runs (``args`` as uv_request takes them), or None: the tool's executable (TOOL's name

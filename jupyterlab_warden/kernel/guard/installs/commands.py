@@ -2082,23 +2082,15 @@ def _plain_install(inv: Invocation) -> bool:
 
 
 def _uv_compile_writes(args: List[str]) -> bool:
-    """``uv pip compile ... -o F`` (``--output-file``): a writer of F, so a later install on
-    the line reading F is refused as after any writer, "run the install as its own command"
-    (red team 50a R50a-5: it read F as it was before the line, "cannot read requirements file
-    r.lock: FileNotFoundError"). Any spelling of the option counts; an unknown one too, and
-    ``-o`` in a bundle of short options as clap reads it (``uv_short_names``: ``-qo F``,
-    ``-qoF``, red team 52a R52a-2)."""
-    from .arguments import UV_BY_COMMAND, uv_short_names
-
-    if "compile" not in args:
-        return False
-    valued = UV_BY_COMMAND["uv pip compile"][0]
-    return any(
-        a == "--output-file"
-        or a.startswith("--output-file=")
-        or (not a.startswith("--") and "-o" in uv_short_names(a, valued))
-        for a in args
-    )
+    """``uv pip compile``: a writer, so a later install on the line reading a file is refused
+    as after any writer, "run the install as its own command" (red team 50a R50a-5: it read
+    the output file as it was before the line). Any compile counts, whatever its words: uv
+    takes the file it writes from ``-o``/``--output-file`` in any spelling (``-qo F``: red team
+    52a R52a-2) or from its settings (``[pip] output-file`` in uv.toml or ``[tool.uv.pip]``,
+    ``--config-file``, ``UV_CONFIG_FILE``: red team 53a R53a-2), which Warden would otherwise
+    have to resolve for the line; and what it writes is not only requirements (its header
+    holds ``custom-compile-command`` as written, newlines and all)."""
+    return "compile" in args
 
 
 # pip's commands, where ``_plain_install`` finds which one a pip runs past its global options
@@ -5039,7 +5031,13 @@ def _unwrap(
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
         env["PYTHONPATH"] = ""
-    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+    # env's `-` ends its options (getopt stops at a word that is no option): it is read after
+    while (
+        i < len(args)
+        and args[i].startswith("-")
+        and args[i] != "--"
+        and not (name == "env" and args[i] == "-")
+    ):
         word = args[i]
         bundle = shell_runners.split_bundle(word, flags)
         if bundle:  # getopt's bundles (red team 16 R16-9: `env -vS TEXT`)
@@ -5078,7 +5076,7 @@ def _unwrap(
             # TEXT is split by env's rules, not the shell's (red team 51a R51a-1/2)
             args, i = _env_split(script) + args[i + 1 :], 0
             continue
-        if name == "env" and option in ("-i", "--ignore-environment", "-"):
+        if name == "env" and option in ("-i", "--ignore-environment"):
             _empty_environment(env)
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
@@ -5106,6 +5104,12 @@ def _unwrap(
             _refuse_unread(f"{name} {option}", args[i:])
             i += 1
     if i < len(args) and args[i] == "--":
+        i += 1
+    if name == "env" and i < len(args) and args[i] == "-":
+        # GNU env tests for the obsolete `-` (as `-i`) after getopt, which has consumed a `--`:
+        # `env -- - CMD` empties the environment too (red team 53a R53a-3); one `-` only, a
+        # second is the program (`env - - CMD` runs `-`)
+        _empty_environment(env)
         i += 1
     if name == "command" and any(a in ("-v", "-V") for a in args[:i]):
         return []  # command -v NAME names it, runs nothing
