@@ -70,3 +70,64 @@ def test_the_guarded_reading_allows_a_plain_start(tmp_path):
     """What the guardless lines above are told apart from: with the guard on PYTHONPATH, a
     pip whose env line changes nothing is allowed."""
     assert _problems(tmp_path, f"#!{sys.executable}") == []
+
+
+# fix66 (red team 53a R53a-1): the command env runs is read on through the wrappers a line's
+# reading follows (env again, timeout, nice), and env is known by its real file
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#!/usr/bin/env -S env -i {py}",
+        "#!/usr/bin/env -S /usr/bin/env -i {py}",
+        "#!/usr/bin/env -S timeout 60 env -i {py}",
+        "#!/usr/bin/env -S nice -n 5 env -u PYTHONPATH {py}",
+        "#!/usr/bin/env -S env env PYTHONPATH= {py}",
+        "#!{tmp}/e -S -i {py}",
+        "#!{tmp}/e -S {tmp}/e -i {py}",
+    ],
+)
+def test_a_python_started_through_wrappers_is_a_guardless_pip(tmp_path, line):
+    (tmp_path / "e").symlink_to("/usr/bin/env")
+    problems = _problems(tmp_path, line.format(py=sys.executable, tmp=tmp_path))
+    assert any("guard" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "#!/usr/bin/env -S timeout 60 {py}",
+        "#!/usr/bin/env -S env {py}",
+        "#!{tmp}/e -S {py}",
+        "#!/usr/bin/env python3",
+    ],
+)
+def test_wrappers_that_keep_the_environment_stay_allowed(tmp_path, line):
+    """Control: the same chains with the guard left in place start a guarded Python (the
+    plain ``#!/usr/bin/env python3`` pip among them)."""
+    (tmp_path / "e").symlink_to("/usr/bin/env")
+    path = os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"
+    line = line.format(py=sys.executable, tmp=tmp_path)
+    assert _problems(tmp_path, line, PATH=path) == []
+
+
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        ("#!/usr/bin/timeout 60", "starts timeout"),
+        ("#!/usr/bin/env -S perl -e 1", "neither a Python nor a shell"),
+        ("#!/usr/bin/env -S timeout 60 perl", "neither a Python nor a shell"),
+    ],
+)
+def test_a_pip_whose_line_starts_a_program_warden_does_not_read_is_refused(tmp_path, line, why):
+    """Fail closed: a wrapper not followed, or a last program that is no Python or shell,
+    could start a Python its own way."""
+    problems = _problems(tmp_path, line)
+    assert any(why in p for p in problems), problems
+
+
+def test_env_is_known_by_its_real_file(tmp_path):
+    (tmp_path / "e").symlink_to("/usr/bin/env")
+    assert shebang._is_env(str(tmp_path / "e")) and shebang._is_env("/usr/bin/env")
+    assert not shebang._is_env(sys.executable)
+    # without a reader, a link to env that changes the environment is not told
+    assert shebang._started(f"{tmp_path}/e -S -i python3", None) is None

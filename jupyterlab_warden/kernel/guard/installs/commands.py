@@ -3967,13 +3967,24 @@ def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[
     envs: Dict[int, Dict[str, str]] = {}
 
     def env_start(arguments: List[str], level: int) -> Optional[List[str]]:
-        moved: list = []
-        command = _unwrap("env", arguments, current, moved)
-        if moved or not command:
-            return None
-        envs[level] = dict(current)
-        found = command[0] if os.sep in command[0] else _which(command[0], current.get("PATH"))
-        return [found or command[0]] + command[1:]
+        # the command env runs may be a wrapper again (red team 53a R53a-1: `-S env -i PY`,
+        # `-S timeout 60 env -i PY`): each is read as the line's wrapper loop reads it
+        # (``_simple``: ``_unwrap``, its program named by its real file), environment
+        # changes applied at each step, to the program that is no wrapper
+        name, command = "env", arguments
+        for _ in range(4 * MAX_NESTING):
+            moved: list = []
+            command = _unwrap(name, command, current, moved)
+            if moved or not command:
+                return None
+            found = command[0] if os.sep in command[0] else _which(command[0], current.get("PATH"))
+            command = [found or command[0]] + command[1:]
+            name = _wrapper_file(command[0])
+            if not name:
+                envs[level] = dict(current)
+                return command
+            command = command[1:]
+        return None  # wrapped too deeply
 
     starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")), env_start)
     if starts is None:
@@ -3983,6 +3994,16 @@ def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[
         level_env = envs.get(level, level_env)
         read.append((words, level_env))
     return read
+
+
+def _wrapper_file(program: str) -> str:
+    """The wrapper (``WRAPPERS``) a program file is, named as a line's program is
+    (``_resolved_name``): a link by its real file's name (a link to env named ``e`` runs
+    env), a multi-call binary's by the link's; '' when it is none."""
+    name = program_name(os.path.realpath(program))
+    if name in _MULTI_CALL:
+        name = program_name(program)
+    return name if name in WRAPPERS else ""
 
 
 # The command read is the running process's own (``gate.pip_main_wrapper``: ``python -m pip``,
@@ -4017,11 +4038,18 @@ def _refuse_console_script_start(
     # a pyenv shim `pip` is a bash script (R31-5), which runs the picked version's pip (R34-2)
     _read_pyenv_pick(*_refuse_shell_script(program, env), [program] + args, env, depth, stdin)
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
-    return _read_python_script_start(program, path, args, env, stdin) if path else ""
+    return (
+        _read_python_script_start(program, path, args, env, stdin, installer=True) if path else ""
+    )
 
 
 def _read_python_script_start(
-    program: str, path: str, args: List[str], env: Dict[str, str], stdin: str = "unknown"
+    program: str,
+    path: str,
+    args: List[str],
+    env: Dict[str, str],
+    stdin: str = "unknown",
+    installer: bool = False,
 ) -> str:
     """The Python start a script file's ``#!`` line makes (each level of it that names a
     Python; conda's long-path ``#!/bin/sh`` form through ``pip_program.interpreter_of``), read
@@ -4029,8 +4057,12 @@ def _read_python_script_start(
     its PYTHONPATH and PYTHONHOME hold, and R31-6's places an earlier writer on the line may
     have written, compared without walking a written tree for links (``_SHALLOW_TREES``).
     What the script runs is not read here (``_CALLER_READS``). A line Warden cannot read may
-    name any Python: refused. Returns ``_guardless_pip_problem``'s refusal of a guardless
-    start (a pip's `#!/usr/bin/python3 -I`), '' when none."""
+    name any Python: refused, as is a level whose program is a wrapper not followed
+    (``#!/usr/bin/timeout ...``) and, for an installer's start (``installer``), a line that
+    ends in a program that is neither a Python nor a shell (red team 53a R53a-1: a program
+    that starts a Python its own way, which Warden cannot tell). Returns
+    ``_guardless_pip_problem``'s refusal of a guardless start (a pip's
+    `#!/usr/bin/python3 -I`), '' when none."""
     from . import pip_program
 
     search = env.get("PATH", os.environ.get("PATH"))
@@ -4041,6 +4073,7 @@ def _read_python_script_start(
             "none), and the Python it may start reads its environment and site folders before "
             "Warden's guard: start it as python -m with the Python named"
         )
+    _refuse_unread_script_start(program, starts, installer)
     pythons = [
         (words, runs, start_env)
         for (words, start_env), runs in zip(starts, [path] + [words[0] for words, _ in starts])
@@ -4060,6 +4093,37 @@ def _read_python_script_start(
     finally:
         _SHALLOW_TREES.reset(token)
     return next((f"{program}'s #! line: {p}" for p in problems if p), "")
+
+
+def _refuse_unread_script_start(
+    program: str, starts: List[Tuple[List[str], dict]], installer: bool
+) -> None:
+    """Fail closed where a ``#!`` start's Python is not the level Warden reads (red team 53a
+    R53a-1): a level whose program is a wrapper (env's own are followed by
+    ``_shebang_starts``; ``#!/usr/bin/timeout ...``, ``#!/usr/bin/nice ...`` are not), and,
+    for an installer, a last level whose program is neither a Python nor a shell (those are
+    read: ``_names_python``, the shell's script by ``_refuse_console_script_start``), so a
+    program that starts a Python its own way (with its own environment) is not passed."""
+    for words, _ in starts:
+        wrapper = _wrapper_file(words[0])
+        if wrapper:
+            raise Unreadable(
+                f"{program}'s #! line starts {wrapper} ({words[0]}), which starts another "
+                "program Warden does not follow there: start the Python as python -m pip"
+            )
+    if not installer or not starts:
+        return
+    # a name not found (`#!/usr/bin/env NAME`) is read by its name too: the PATH read here
+    # may not be where exec finds it
+    last = starts[-1][0][0]
+    names = (program_name(last), program_name(os.path.realpath(last)))
+    if _names_python(last) or any(name in SHELLS for name in names):
+        return
+    raise Unreadable(
+        f"{program}'s #! line starts {last}, which is neither a Python nor a shell, so Warden "
+        "cannot tell which Python it starts or with what environment: start the Python as "
+        "python -m pip"
+    )
 
 
 def _names_python(program: str) -> bool:

@@ -193,7 +193,7 @@ def _started(
     words = line.split()
     if not words:
         return None
-    if os.path.basename(words[0]) != "env":
+    if not _is_env(words[0]):
         return words
     if env_start is not None:
         # the kernel hands env the rest of the line as ONE argument (binfmt_script)
@@ -222,6 +222,14 @@ def _started(
             continue
         return [shutil.which(word, path=search) or word] + rest[i + 1 :]
     return None
+
+
+def _is_env(program: str) -> bool:
+    """env by its name or its real file's, as a line's program is read (``commands.
+    _resolved_name``): a link to env named otherwise (red team 53a R53a-1: ``#!/work/e -S -i
+    python3``, ``e`` a link to /usr/bin/env) runs env, which ignores its argv[0]."""
+    names = (os.path.basename(program), os.path.basename(os.path.realpath(program)))
+    return "env" in names
 
 
 def _is_bash(program: str) -> bool:
