@@ -259,6 +259,16 @@ def installed(program: str) -> str:
     return found
 
 
+def gnu_env() -> str:
+    """The machine's GNU env (coreutils), the program whose ``-S`` splitting and options the
+    env readings are modelled on and compared with (schema/vectors/env-split.json was written
+    from its 9.1): another env fails the test that compares, saying so; never passed over."""
+    found = installed("env")
+    version = subprocess.run([found, "--version"], capture_output=True, text=True).stdout
+    assert "GNU coreutils" in version, f"{found} is no GNU env: install coreutils"
+    return found
+
+
 def reading_refusal(argv: List[str], cwd, env: Optional[dict] = None) -> str:
     """Why the kernel's reading refuses the start ``argv`` in folder ``cwd`` ('' when it may
     start): the reading alone, no process started."""

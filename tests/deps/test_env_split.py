@@ -4,12 +4,12 @@ splits a text into, or null where env refuses it (red team 51a R51a-1/2). The Ty
 runs the same file (src/deps/envsplit.spec.ts)."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from launched import gnu_env
 
 from jupyterlab_warden.kernel.guard.installs import env_split, shebang
 
@@ -35,21 +35,13 @@ def test_split_matches_env(vector):
     assert _read(vector["text"]) == vector["words"]
 
 
-def _gnu_env() -> bool:
-    env = shutil.which("env")
-    if not env:
-        return False
-    done = subprocess.run([env, "--version"], capture_output=True, text=True, check=False)
-    return "GNU coreutils" in done.stdout
-
-
-@pytest.mark.skipif(not _gnu_env(), reason="no GNU env on this machine")
 def test_vectors_are_what_this_env_does():
+    env = gnu_env()
     show = "import json, sys; print(json.dumps(sys.argv[1:]))"
     texts = [v["text"] for v in VECTORS][::7]  # a sample: each start costs a Python start
     for text in texts:
         done = subprocess.run(
-            ["env", "-S", f"{sys.executable} -c '{show}' " + text],
+            [env, "-S", f"{sys.executable} -c '{show}' " + text],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         real = None if done.returncode == 125 else json.loads(done.stdout)

@@ -9,20 +9,14 @@ the reading leaves the environment as it was and reads the file found there.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
+from launched import gnu_env, installed
 
 from jupyterlab_warden.kernel.guard.installs import command_values, commands
 from jupyterlab_warden.kernel.guard.installs.commands import Unreadable, _unwrap
-
-ENV = shutil.which("env", path="/usr/bin:/bin")
-GNU = (
-    bool(ENV)
-    and "GNU coreutils" in subprocess.run([ENV, "--version"], capture_output=True, text=True).stdout
-)
 
 # env's arguments before the program; the program then prints its argv and two variables
 SPLIT_CASES = [
@@ -54,14 +48,13 @@ def _real(args, prog, tmp_path):
     """What /usr/bin/env runs: its argv and HOME/X as the program sees them."""
     words = [w.replace("PROG", prog) for w in args]
     run = subprocess.run(
-        [ENV, *words], capture_output=True, text=True, cwd=tmp_path,
+        [gnu_env(), *words], capture_output=True, text=True, cwd=tmp_path,
         env={"HOME": "/h", "X": "0", "PATH": os.environ["PATH"]},
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
-@pytest.mark.skipif(not GNU, reason="GNU env (coreutils) is what -S is modelled on")
 @pytest.mark.parametrize("args", SPLIT_CASES, ids=[" ".join(c) for c in SPLIT_CASES])
 def test_env_split_string_reads_as_gnu_env(args, tmp_path):
     prog = tmp_path / "prog"
@@ -171,16 +164,13 @@ def test_command_p_hands_the_default_path_to_command(default_paths):
     assert commands.program_argv(["command", "-p", "command", "-v", "tool"]) == []
 
 
-@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
 @pytest.mark.parametrize("shell", ["bash", "dash"])
 def test_command_p_keeps_path_for_the_child_in_the_real_shells(shell, tmp_path):
     """What the reading models: the shells' own behaviour (bash 5.x, dash)."""
-    if not shutil.which(shell):
-        pytest.skip(shell)
     line = "command -p env | grep ^PATH="
     path = f"{tmp_path}:/usr/bin:/bin"
     run = subprocess.run(
-        [shutil.which(shell), "-c", line], capture_output=True, text=True,
+        [installed(shell), "-c", line], capture_output=True, text=True,
         env={"PATH": path},
     )  # fmt: skip
     assert run.stdout.strip() == f"PATH={path}", run
