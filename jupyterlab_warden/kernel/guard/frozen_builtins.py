@@ -48,8 +48,8 @@ def seal() -> None:
     their names, and its own copies of the rest.
 
     ``private_modules`` itself then leaves ``sys.modules`` and its package (mods 67): its
-    tables hold every copy and every Warden module the guard loads later, and nothing of the
-    process's may name it. The guard reaches it through ``FROZEN``'s ``__import__`` and the
+    tables hold every copy and every Warden module the guard loads later, so the process
+    must not find it by name. The guard reaches it through ``FROZEN``'s ``__import__`` and the
     functions its sealed modules bound at their import (``own_module``); its own table of the
     sealed modules holds it, so the guard's later ``from ..private_modules import x`` is that
     object, never a fresh copy the process's import would run and note."""
@@ -63,9 +63,9 @@ def seal() -> None:
     name = private_modules.__name__
     if sys.modules.get(name) is private_modules:
         del sys.modules[name]
-    package = sys.modules.get(name.rpartition(".")[0])
-    if vars(package).get("private_modules") is private_modules:
-        del vars(package)["private_modules"]
+    package = getattr(sys.modules.get(name.rpartition(".")[0]), "__dict__", {})
+    if package.get("private_modules") is private_modules:
+        del package["private_modules"]
 
 
 def _loaded(name: str, globals, fromlist, level: int) -> bool:
