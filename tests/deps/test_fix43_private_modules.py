@@ -83,7 +83,10 @@ def test_the_guards_library_copies_name_the_files_they_were_read_from(own_kernel
     cell = (
         "import os\n"
         "assert os.system('true') == 0\n"  # the guard's first check loads its copies
-        "from jupyterlab_warden.kernel.guard import private_modules\n"
+        # the guard's own (mods 67: out of sys.modules), through a guard function's __globals__
+        "from jupyterlab_warden.kernel.guard.frozen_builtins import FROZEN\n"
+        "private_modules = FROZEN['__import__'].__globals__['_SEALED'][\n"
+        "    'jupyterlab_warden.kernel.guard.private_modules']\n"
         "library = private_modules._LIBRARY + '/'\n"
         "copies = [m for m in private_modules._LOADED.values()\n"
         "          if (getattr(m, '__file__', None) or '').startswith(library)]\n"

@@ -4,9 +4,10 @@
   PATH folder keeping files: a venv's bin and /usr/local/bin each asked), and at every call:
   a kernel that drops root between two starts has its kept files read by ``lstat`` at the
   next, and a file made executable in the second folder between two starts is found;
-- ``frozen_builtins.guard_import`` answers an import of a shared module loaded already
-  (``os.get_exec_path``'s ``import warnings``, in the guard's copy of it, at every Popen start)
-  as its sealed path did, without that path's six Python frames;
+- ``FROZEN``'s ``__import__`` (``private_modules.sealed_import`` since mods 67) answers an
+  import of a shared module loaded already (``os.get_exec_path``'s ``import warnings``, in the
+  guard's copy of it, at every Popen start) as its sealed path did, without that path's six
+  Python frames;
 - a guarded child's start reaches ``start_writes`` and ``interpreters`` through module
   references kept on first use: an import statement there ran the guard's ``__import__``
   (Python code, in a sealed guard) at every start. The answers are the modules' own.
@@ -127,22 +128,25 @@ def test_the_kept_modules_answer_as_their_own_functions(tmp_path, monkeypatch):
 def test_a_shared_module_loaded_already_is_the_processs_without_the_private_path(monkeypatch):
     """``os.get_exec_path``'s ``import warnings`` (the guard's copy runs it at every Popen
     start): the process's module, as the sealed path's ``boot_import`` gave it; any other
-    import still goes the sealed path (the private copies)."""
-    from jupyterlab_warden.kernel.guard import frozen_builtins
+    import still goes the sealed path (the private copies). ``FROZEN``'s ``__import__`` once
+    sealed is ``private_modules.sealed_import`` (mods 67); before, ``frozen_builtins``' own
+    answers shared modules the same way."""
+    from jupyterlab_warden.kernel.guard import frozen_builtins, private_modules
 
     asked = []
-    monkeypatch.setitem(frozen_builtins._IMPORT_SYSTEM, "sealed", True)
-    monkeypatch.setitem(
-        frozen_builtins._IMPORT_SYSTEM, "private", lambda *args: asked.append(args) or "private"
+    monkeypatch.setattr(
+        private_modules, "guard_import", lambda *args: asked.append(args) or "private"
     )
-    assert frozen_builtins.guard_import("warnings") is sys.modules["warnings"]
-    assert frozen_builtins.guard_import("warnings", {}, None, [], 0) is sys.modules["warnings"]
+    sealed = private_modules.sealed_import
+    for answer in (sealed, frozen_builtins.guard_import):
+        assert answer("warnings") is sys.modules["warnings"]
+        assert answer("warnings", {}, None, [], 0) is sys.modules["warnings"]
     assert asked == []
     planted = types.ModuleType("warnings")
     monkeypatch.setitem(sys.modules, "warnings", planted)
-    assert frozen_builtins.guard_import("warnings") is planted  # open, as before: the process's
+    assert sealed("warnings") is planted  # open, as before: the process's
     for args in (("shlex",), ("warnings", {}, None, ("warn",), 0), ("warnings.x",)):
-        assert frozen_builtins.guard_import(*args) == "private"
+        assert sealed(*args) == "private"
     package = {"__package__": "jupyterlab_warden.kernel.guard", "__name__": "x"}
-    assert frozen_builtins.guard_import("warnings", package, None, None, 1) == "private"
+    assert sealed("warnings", package, None, None, 1) == "private"
     assert len(asked) == 4

@@ -13,7 +13,8 @@ when it runs is the process's to rebind. ``frozen_os`` froze ``os``/``os.path``/
   import system of the boot (``builtins.__import__``, ``sys.meta_path`` and ``sys.path`` as
   ``seal`` kept them), so neither a hook the process added nor its script's folder (a
   ``contextvars.py`` beside it) takes part. A module already loaded is taken from
-  ``sys.modules`` as it is (open: a module object put there by the process).
+  ``sys.modules`` as it is (open: a module object put there by the process). Until ``seal``:
+  then ``FROZEN``'s ``__import__`` is ``private_modules.sealed_import``.
 * ``fs_decode``: bytes read with the encoding the interpreter started with (what C code
   converts them with), not the live ``sys.getfilesystemencoding``; utf-8 (and ascii, latin-1)
   by CPython's own decoder, which no ``codecs.register`` reaches.
@@ -28,10 +29,7 @@ import sys
 
 _IMPORT = builtins.__import__
 FS_ENCODING = sys.getfilesystemencoding()
-_IMPORT_SYSTEM = {"meta_path": tuple(sys.meta_path), "path": tuple(sys.path), "sealed": False}
-_MODULE = type(sys)
-# the modules loaded when ``seal`` ran, by name: what ``guard_import`` takes under those names
-_SEALED = {}
+_IMPORT_SYSTEM = {"meta_path": tuple(sys.meta_path), "path": tuple(sys.path)}
 # the library's modules the guard takes as the process's own (open), sealed or not: the
 # import system itself; those whose body changes the process (threading's main-thread
 # sentinel, site's .pth files) or whose state is the process's (warnings' filters, logging's
@@ -44,18 +42,30 @@ PATH_CLASSES = set()
 
 def seal() -> None:
     """The import system of the boot, once the guard's own finder is in (``patches.install``):
-    what ``guard_import`` loads the guard's modules with. The modules loaded now (Warden's
-    guard and what it and the interpreter loaded before any code of the process ran) are the
-    ones ``guard_import`` hands out under their names from now on (``_SEALED``)."""
+    what the guard's late imports load with. From now on ``FROZEN``'s ``__import__`` is
+    ``private_modules``' (red team 39a), which hands out the modules loaded now (Warden's
+    guard and what it and the interpreter loaded before any code of the process ran) under
+    their names, and its own copies of the rest.
+
+    ``private_modules`` itself then leaves ``sys.modules`` and its package (mods 67): its
+    tables hold every copy and every Warden module the guard loads later, so the process
+    must not find it by name. The guard reaches it through ``FROZEN``'s ``__import__`` and the
+    functions its sealed modules bound at their import (``own_module``); its own table of the
+    sealed modules holds it, so the guard's later ``from ..private_modules import x`` is that
+    object, never a fresh copy the process's import would run and note."""
+    if FROZEN["__import__"] is not guard_import:
+        return  # sealed already: one private_modules a process
     from . import private_modules  # built-in modules only: loaded at the boot, before the seal
 
     _IMPORT_SYSTEM["meta_path"] = tuple(sys.meta_path)
     _IMPORT_SYSTEM["path"] = tuple(sys.path)
-    _IMPORT_SYSTEM["private"] = private_modules.guard_import
-    _SEALED.clear()
-    _SEALED.update((k, v) for k, v in dict(sys.modules).items() if type(v) is _MODULE)
-    private_modules.note_seal()
-    _IMPORT_SYSTEM["sealed"] = True
+    FROZEN["__import__"] = private_modules.seal(dict(sys.modules))
+    name = private_modules.__name__
+    if sys.modules.get(name) is private_modules:
+        del sys.modules[name]
+    package = getattr(sys.modules.get(name.rpartition(".")[0]), "__dict__", {})
+    if package.get("private_modules") is private_modules:
+        del package["private_modules"]
 
 
 def _loaded(name: str, globals, fromlist, level: int) -> bool:
@@ -76,18 +86,15 @@ def _loaded(name: str, globals, fromlist, level: int) -> bool:
 
 
 def guard_import(name, globals=None, locals=None, fromlist=(), level=0):
-    """``__import__`` of the guard's modules (``FROZEN``). Once ``seal`` ran (a guarded
-    Python), ``private_modules.guard_module`` answers (red team 39a: no module, class or cache
-    the process can reach or plant); before (the lab, tests importing the guard's modules),
-    what is loaded is read from ``sys.modules`` and anything else is loaded with the import
-    system of the boot."""
+    """``__import__`` of the guard's modules (``FROZEN``) until ``seal`` ran (the lab, tests
+    importing the guard's modules, a guarded Python's boot): what is loaded is read from
+    ``sys.modules``, anything else is loaded with the import system of the boot. ``seal``
+    puts ``private_modules.sealed_import`` in its place (red team 39a: no module, class or
+    cache the process can reach or plant)."""
     if not level and not fromlist and name in SHARED and sys.modules.get(name) is not None:
-        # a shared module loaded already (``os.get_exec_path``'s ``import warnings``, run by
-        # the guard's copy of it at every Popen start): both paths below take the process's
-        # own from ``sys.modules`` (``boot_import``), here without their six frames
+        # a shared module loaded already: the process's own from ``sys.modules``
+        # (``boot_import``), here without its frames
         return _IMPORT(name, globals, locals, fromlist, level)
-    if _IMPORT_SYSTEM["sealed"]:
-        return _private_import(name, globals, fromlist, level)
     return boot_import(name, globals, locals, fromlist, level)
 
 
@@ -114,11 +121,6 @@ def boot_import(name, globals=None, locals=None, fromlist=(), level=0):
                 names.pop(key, None)
             else:
                 names[key] = value
-
-
-def _private_import(name, globals, fromlist, level):
-    """``__import__``'s answer from the guard's own modules (``private_modules``)."""
-    return _IMPORT_SYSTEM["private"](name, globals, fromlist, level)
 
 
 _BOOT = dict(vars(builtins))

@@ -6,9 +6,9 @@ library modules the rule runs (``re``, ``shlex``, ``fnmatch``, ``glob``, ``typin
 the process's own: ``shlex.shlex.read_token`` rebound, an entry planted in ``re._cache``, a
 finder put in ``sys.path_importer_cache`` for the guard's folder, a module planted in
 ``sys.modules`` all reached the decision. ``guard_import`` (``FROZEN``'s ``__import__`` once
-``frozen_builtins.seal`` ran) answers instead:
+``frozen_builtins.seal`` ran: ``sealed_import``) answers instead:
 
-* a module loaded when the seal ran: that object (``frozen_builtins._SEALED``), never what
+* a module loaded when the seal ran: that object (``_SEALED``), never what
   ``sys.modules`` holds now under its name; but ``enum`` and ``dataclasses`` (``_BY_NAME``):
   always the guard's copies;
 * Warden's own modules: found by path under the package's folder and run from its file, with
@@ -32,11 +32,17 @@ finder put in ``sys.path_importer_cache`` for the guard's folder, a module plant
   changes the process or whose state is the process's), third-party modules (the boot's
   import system, as before), and the modules C code imports for itself (``PyImport_Import``
   reads ``sys.modules``: ``_sre``'s template substitution calls the process's ``re``);
-  the copies themselves, through objects the process reaches: this module's own tables
-  (``_LOADED``...: it is a module the seal found, in ``sys.modules``) and ``FROZEN``'s
-  ``__import__`` called with the namespace of a Warden module the seal found (``vars`` of any
-  of them), the guard's frames seen from a gc callback, finalizer or signal handler in its
-  thread, a guard function's ``__globals__`` or closure, ``gc`` (docs/threat-model.md).
+  the copies themselves, through objects the process reaches: ``FROZEN``'s ``__import__``
+  called with the namespace of a Warden module the seal found (``vars`` of any of them), or
+  replaced (``FROZEN`` is every ``FROZEN``-bound module's ``__builtins__``, a dict), the
+  guard's frames seen from a gc callback, finalizer or signal handler in its thread, a guard
+  function's ``__globals__`` or closure (``own_module``'s: this module's tables), ``gc``
+  (docs/threat-model.md).
+
+This module's tables (``_SEALED``, ``_LOADED``, ``_VIEWS``...) hold every copy and every Warden
+module the guard loads after the seal: once sealed, this module is in neither ``sys.modules``
+nor its package (``frozen_builtins.seal``, mods 67), and its own table of the sealed modules
+answers the guard's later ``from ..private_modules import x`` with this very object.
 
 Costs once per module and process (the first check that needs it); a loaded module costs a
 dict lookup. Imports only built-in modules: every guarded Python loads it at boot.
@@ -49,7 +55,7 @@ import posix
 import sys
 
 from .boot_sys import VALUES as _BOOT_VALUES
-from .frozen_builtins import _IMPORT_SYSTEM, _SEALED, FROZEN, SHARED, boot_import
+from .frozen_builtins import _IMPORT, FROZEN, SHARED, boot_import
 
 __builtins__ = FROZEN  # its own names: the boot's
 
@@ -72,6 +78,10 @@ _AGE = __name__.rpartition(".")[0] + ".installs.kernel_age"
 # the library's folder, as the interpreter started
 _LIBRARY = getattr(sys, "_stdlib_dir", None) or sys.modules["os"].__file__.rpartition("/")[0]
 
+# name: the module loaded when the seal ran (``seal``), what ``guard_import`` takes under that
+# name; empty until then (the lab, tests importing the guard: ``own_module`` reads sys.modules).
+# This module's own table, not ``frozen_builtins``' (a module of ``sys.modules``: mods 67)
+_SEALED = {}
 _LOADED = {}  # name: the module the guard loaded itself (its own, private copies, built-ins)
 _LOADING = {}  # name: the module whose body runs now (an import cycle takes it as it is)
 _LOCK = _thread.RLock()  # one first load at a time (``_module``)
@@ -80,7 +90,7 @@ _TOPS = {}  # top-level name: ``_guards``' answer
 _VIEWS = {}  # name: ``_view`` of a package of the process's
 _SHARED = SHARED  # the library's modules taken as the process's own (``frozen_builtins``)
 # ids of the namespaces of Warden's modules that are the guard's (``_process_run``): those the
-# seal found (``note_seal``) and those the guard runs itself (kept alive: an id stays theirs)
+# seal found (``seal``) and those the guard runs itself (kept alive: an id stays theirs)
 _SPACES = set()
 # library modules whose code looks a module up in the interpreter's ``sys.modules`` by name as
 # another module's body runs (``enum.global_enum`` and ``Enum._convert_``: ``re``, ``signal``,
@@ -167,10 +177,23 @@ def guard_import(name, globals, fromlist, level):
     return module
 
 
-def note_seal() -> None:
-    """The namespaces of Warden's modules the seal found (``frozen_builtins.seal``): the
-    guard's, whose imports it answers (``_process_run``)."""
+def sealed_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """``FROZEN``'s ``__import__`` once sealed (``seal``): ``guard_import``, but for a shared
+    module loaded already (``os.get_exec_path``'s ``import warnings``, run by the guard's copy
+    of it at every Popen start), the process's own from ``sys.modules`` without its frames."""
+    if not level and not fromlist and name in _SHARED and sys.modules.get(name) is not None:
+        return _IMPORT(name, globals, locals, fromlist, level)
+    return guard_import(name, globals, fromlist, level)
+
+
+def seal(modules: dict):
+    """The modules loaded now (``frozen_builtins.seal``: ``sys.modules`` once the guard's
+    finder is in), this one among them: the ones ``guard_import`` hands out under their names
+    from now on; the namespaces of Warden's among them are the guard's, whose imports it
+    answers (``_process_run``). Returns the ``__import__`` for ``FROZEN``."""
+    _SEALED.update((k, v) for k, v in modules.items() if type(v) is _MODULE)
     _SPACES.update(id(vars(m)) for n, m in _SEALED.items() if n.partition(".")[0] == _OWN)
+    return sealed_import
 
 
 def _process_run(globals: dict) -> bool:
@@ -188,7 +211,7 @@ def own_module(name: str, load: bool = False):
     holds (the process's to fill; the guard's modules loaded after the seal are not there);
     None when it is not loaded, unless ``load`` (then loaded now; the half-run one in the
     thread running its body). Before the seal (the lab, tests): ``sys.modules``' own."""
-    if not _IMPORT_SYSTEM["sealed"]:
+    if not _SEALED:
         return sys.modules.get(name)
     module = _LOADED.get(name) or _sealed(name)
     return _module(name) if module is None and load else module
