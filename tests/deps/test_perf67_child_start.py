@@ -16,7 +16,6 @@ import pytest
 from jupyterlab_warden.kernel.guard.installs import (
     decided_start,
     gate,
-    handed_fds,
     interpreters,
     line_writers,
 )
@@ -101,23 +100,3 @@ def test_a_childs_unlisted_start_in_a_site_folder_is_still_read(monkeypatch):
     ):
         _child_gate().check("subprocess.Popen", ("mytool", ["mytool", "zz.pth"], None, None))
     decided_start.clear()
-
-
-def test_only_regular_files_are_read_on(tmp_path):
-    """``handed_fds.regular``: a start's descriptors open on a regular file, with the
-    ``fstat`` ``written`` then reads by (a pipe, ``/dev/null``, a closed one: nothing handed)."""
-    read, write = os.pipe()
-    null = os.open(os.devnull, os.O_WRONLY)
-    made = os.open(tmp_path / "x.pth", os.O_WRONLY | os.O_CREAT)
-    closed = os.dup(read)
-    os.close(closed)
-    try:
-        found = handed_fds.regular([read, write, null, made, closed])
-        assert [fd for fd, _ in found] == [made]
-        assert found[0][1].st_ino == os.fstat(made).st_ino
-        path, key = handed_fds.written(made, (), found[0][1])
-        assert path == os.path.realpath(tmp_path / "x.pth") and key is not None
-        assert handed_fds.written(made, (key,), found[0][1]) == ("", None)  # passed before
-    finally:
-        for fd in (read, write, null, made):
-            os.close(fd)

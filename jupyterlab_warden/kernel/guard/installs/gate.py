@@ -544,8 +544,8 @@ class InstallGate:
             if handed_fds.opens_for_writing(flags):
                 self.writes.handed(event, path, flags, _spawn_open(path))
         passed = self._handed_passed
-        for fd, st in handed_fds.regular(fds):  # most are pipes, terminals, /dev/null
-            path, key = handed_fds.written(fd, passed, st)
+        for fd in fds:
+            path, key = handed_fds.written(fd, passed)
             if path is None:
                 self._enforce([_refused_start(_unnamed(fd))], event, in_process=False)
             elif path and key not in passed:

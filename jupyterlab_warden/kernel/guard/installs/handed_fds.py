@@ -154,25 +154,7 @@ def inheritable() -> list:
     return found
 
 
-def regular(fds) -> list:
-    """``(fd, fstat)`` of each of ``fds`` open on a regular file now, the only ones ``written``
-    reads on (a closed one, a pipe, a terminal, ``/dev/null``: nothing handed): one ``fstat``
-    each, in one loop (a start's stdio: three frames of ``written`` less). Each descriptor is
-    asked: a number may be another file at every start (``os.dup2``, ``os.close`` raise no
-    audit event), and no call tells two descriptors are one file without a system call each."""
-    found = []
-    fstat, is_regular = os.fstat, stat.S_ISREG
-    for fd in fds:
-        try:
-            st = fstat(fd)
-        except (OSError, ValueError):
-            continue  # closed: nothing handed
-        if is_regular(st.st_mode):
-            found.append((fd, st))
-    return found
-
-
-def written(fd: int, passed=(), st=None) -> tuple:
+def written(fd: int, passed=()) -> tuple:
     """``(path, key)``: the path of the regular file ``fd`` has open for writing ('' when none;
     None when Warden cannot name it), and what says the same file is open at the same name at
     the next start (None for a file with more names: the rule reads the others by inode, and
@@ -182,12 +164,10 @@ def written(fd: int, passed=(), st=None) -> tuple:
     not one ``passed`` (the keys of files whose writing the rule passed at an earlier start:
     the rule passed writing that file at that name, whatever the descriptor's mode now). A
     kernel whose stderr is a log file pays two system calls per start for it, not three and a
-    second pass through the audit hook (``fcntl.fcntl`` raises an event). ``st``: its
-    ``fstat`` as ``regular`` found it, or None (asked here)."""
+    second pass through the audit hook (``fcntl.fcntl`` raises an event)."""
     global _fcntl
     try:
-        if st is None:
-            st = os.fstat(fd)
+        st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return "", None
     except (OSError, ValueError):
