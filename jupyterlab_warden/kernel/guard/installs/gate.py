@@ -123,19 +123,22 @@ def _own_line_writers():
     return module
 
 
-def _may_reach_start_places(start, cwd) -> bool:
+def _may_reach_start_places(start, cwd, here=None, may_write=None) -> bool:
     """Whether a start that is no writer of ``line_writers``' list may still write a start-up
     name (``InstallGate._child_writes``): a word is a path (a launcher's, an unknown program's
     operand: `rsync p.pth SITE/zz.pth`), or names a writer of the list (`xargs cp p.pth`,
     `env cp ...`), or it runs in a site folder or a library (relative names land there: by
-    its name, or by inode for one of this Python's own). Cheap: string tests, then one
-    ``getcwd`` and one ``stat`` when the words say nothing."""
-    may_write = _own_line_writers().may_write
+    its name, or by inode for one of this Python's own). ``here``: the process's folder as
+    the decision began (``check``'s ``getcwd``: the folder a Popen child is started in,
+    ``decided_start``), asked again when None; ``may_write``: ``line_writers``' test, when
+    the caller has it. Cheap: string tests, then one ``stat`` when the words say nothing."""
+    if may_write is None:
+        may_write = _own_line_writers().may_write
     for word in start[1:]:
         if type(word) is not str or os.sep in word or may_write(word):
             return True
     try:
-        folder = os.fsdecode(cwd) if cwd else os.getcwd()
+        folder = os.fsdecode(cwd) if cwd else (here if here is not None else os.getcwd())
         if "-packages" in folder or "/lib/python" in folder or "/lib64/python" in folder:
             return True
         # a link to one spells neither: this Python's own site folders and library by inode
@@ -377,13 +380,13 @@ class InstallGate:
         here = _current_folder()
         try:
             if self.kernel or self.allowed_install:
-                decided = self._check(event, args, here)
+                decided = self._check(event, args, here, False)
             else:
                 # a Python the kernel starts: what it starts may not write start-up names (R32-3)
                 flag = child_writes()
                 token = flag.set(True)
                 try:
-                    decided = self._check(event, args, here)
+                    decided = self._check(event, args, here, True)
                 finally:
                     flag.reset(token)
         except (GuardLoadError, ImportError) as exc:
@@ -412,10 +415,12 @@ class InstallGate:
         except (GuardLoadError, ImportError):
             raise PermissionError(f"Jupyter Warden refused a process start: {why}") from None
 
-    def _check(self, event: str, args: tuple, here):
+    def _check(self, event: str, args: tuple, here, child: bool):
         """Decides the start; for ``subprocess.Popen``, returns what it decided on
         (``decided_start.publish``'s note), read from the same copies; ``here``: the process's
-        folder as the decision began (``_current_folder``)."""
+        folder as the decision began (``_current_folder``); ``child``: a Python the kernel
+        starts decides it, neither the kernel nor an allowed pip (``check`` asked once: its
+        ``allowed_install`` walks frames)."""
         self.counts["process_starts"] += 1
         self._handed_files(event)
         version = self.inherited.version  # before any reading: a change during it is seen
@@ -435,8 +440,8 @@ class InstallGate:
                             self._enforce([_refused_start(problem)], event, in_process=False)
                             where = _placed(program, search, None)[2]  # warn mode runs it
                             return (program, words, (None, here), None, search, version, where)
-                    if not (self.kernel or self.allowed_install):
-                        self._child_writes(start, None, None, event)
+                    if child:  # the folder it runs in: ``here``, asked already
+                        self._child_writes(start, None, None, event, here)
                     # PATH's new program files first, as the general path below reads them;
                     # the folders' names, listed and checked current there, spare the lookup
                     # of the program the system calls in folders that do not hold it
@@ -499,7 +504,7 @@ class InstallGate:
             found = placings(event, argv[0], search, caller, cwd)
             starts = [[p] + argv[1:] for p in found] or starts
         for start in starts:
-            if start and not (self.kernel or self.allowed_install):
+            if start and child:
                 self._child_writes(start, env, cwd, event)
             # the common case first, cheaply: the program is neither an installer nor a shell,
             # and no word names one (a launcher may)
@@ -550,24 +555,26 @@ class InstallGate:
                         passed.clear()
                     passed.add(key)
 
-    def _child_writes(self, start, env, cwd, event: str) -> None:
+    def _child_writes(self, start, env, cwd, event: str, here=None) -> None:
         """A Python the kernel starts may not start a writer that writes a start-up name where
         it imports from as it starts (``start_writes``): a writer of ``line_writers``' list
         (read by its table, ``commands.child_writes``), or any other program whose words name
         such a folder or a file in one (``start_writes.unlisted_writes``; red team 34 R34-1:
         `env cp`, `nice cp`, `find -exec cp`, `rsync`, cp linked under another name were never
-        read: only the list's names were)."""
+        read: only the list's names were). ``here``: the process's folder as the decision
+        began, for a start that inherits it (``_may_reach_start_places``)."""
         line_writers = _own_line_writers()
+        may_write = line_writers.may_write
         name = os.path.basename(start[0])
         reach = None
-        if line_writers.may_write(name):
+        if may_write(name):
             try:
                 reach = line_writers.reach(name, start[1:], _str_env(env or {}))
             except line_writers.UnplacedWrites:
                 reach = [("", "")]  # read in full: a place Warden cannot tell
             if reach == []:
                 return  # writes nothing
-        elif not _may_reach_start_places(start, cwd):
+        elif not _may_reach_start_places(start, cwd, here, may_write):
             return  # the common start: no writer of the list, no path among its words
         if reach is None:
             # not on the list, or an option or form its table does not read (a Python's

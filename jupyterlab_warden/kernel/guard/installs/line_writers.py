@@ -1000,17 +1000,29 @@ def may_write(name: str) -> bool:
     """Whether ``reach`` may place a write for the program ``name``: a writer of the list, a
     Python, or an interpreter whose inline code may write (``interpreters.code_writes``). Any
     other program is None there (not on the list) and builtins that write nothing are ``[]``,
-    so a caller that reads only placed writes skips them on this one look."""
+    so a caller that reads only placed writes skips them on this one look. A pure function of
+    the name (the tables are read once), kept per name: a guarded Python asks it of its
+    program's name at every start (``gate.InstallGate._child_writes``)."""
+    known = _MAY_WRITE.get(name)
+    if known is not None:
+        return known
     if _listed(name):
-        return True
-    global _interpreters
-    if _interpreters is None:  # loaded on first use, kept: an import statement here ran the
-        # guard's ``__import__`` (Python code: ``private_modules``) at every start
-        from . import interpreters as _interpreters
-    return _interpreters.code_writer_name(name)  # awk, perl: their code may name a place
+        known = True
+    else:
+        global _interpreters
+        if _interpreters is None:  # loaded on first use, kept: an import statement here ran
+            # the guard's ``__import__`` (Python code: ``private_modules``) at every start
+            from . import interpreters as _interpreters
+        known = _interpreters.code_writer_name(name)  # awk, perl: their code may name a place
+    if type(name) is str and len(name) <= 256:
+        if len(_MAY_WRITE) >= 1024:
+            _MAY_WRITE.clear()
+        _MAY_WRITE[name] = known
+    return known
 
 
 _interpreters = None  # the module, once a start first needs it (``may_write``)
+_MAY_WRITE: dict = {}  # name -> ``may_write``'s answer; bounded (cleared when full)
 
 
 def _listed(name: str) -> bool:
