@@ -12,8 +12,10 @@ import sys
 import pytest
 
 PY = sys.executable
-ARGS = ("'-m', 'pip', 'install', '-q', '--no-cache-dir', '--target', '{target}', "
-        "'--index-url', '{index}', 'warden-demo-pkg'")
+ARGS = (
+    "'-m', 'pip', 'install', '-q', '--no-cache-dir', '--target', '{target}', "
+    "'--index-url', '{index}', 'warden-demo-pkg'"
+)
 CELLS = {
     name: "import shutil, subprocess\n"
     f"shutil.copy('/usr/bin/env', {name!r})\n"

@@ -36,9 +36,7 @@ def _cell(line: str, prep: str = "") -> str:
     (an install the policy allows by its words; the gate reads it as pip's)."""
     body = f"#!{line}\n{SCRIPT}"
     return (
-        "import os, shutil, subprocess\n"
-        + prep
-        + f"open('pip', 'w').write({body!r})\n"
+        "import os, shutil, subprocess\n" + prep + f"open('pip', 'w').write({body!r})\n"
         "os.chmod('pip', 0o755)\n"
         "subprocess.run(['./pip', 'install', 'six'])\n"
     )

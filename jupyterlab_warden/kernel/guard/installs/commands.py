@@ -2567,9 +2567,8 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     up on the command's PATH (else the kernel's). A shell, env or another wrapper is one
     only when the file is the machine's (``_known_as``, red team 54b R54b-5: a copy of env
     named ``sh``): otherwise its path is the name, a program Warden has no reading for."""
-    name = _named_file(program, name, env)
+    name, path = _named_file(program, name, env)
     if name in _NAME_READ and not (os.sep not in program and name in _BUILTIN_WRAPPERS):
-        path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
         if path and not _known_as(path, name):
             return path
     return name
@@ -2582,27 +2581,27 @@ _NAME_READ = SHELLS | WRAPPERS
 _BUILTIN_WRAPPERS = frozenset(("exec", "command", "builtin", "coproc", "time"))
 
 
-def _named_file(program: str, name: str, env: Dict[str, str]) -> str:
-    """``_resolved_name``'s name by the program file's links."""
+def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]:
+    """``_resolved_name``'s name by the program file's links, and the file ('' not found)."""
     if os.sep not in program:
         # every bare name: a link named `ls` or `foo` on the command's PATH (`PATH=/tmp/x ls
         # pip install ...`) runs its target, and an inert program's words pass as data (red
         # team 9 R9-10)
         path = _which(program, env.get("PATH"))
         if not path:
-            return name
+            return name, ""
     else:
         path = _placed(program)
         _refuse_written_program(program, path)
     _refuse_process_program(program, path)
     if not os.path.islink(path):
-        return name
+        return name, path
     target = program_name(os.path.realpath(path))
     if target in _MULTI_CALL:
-        return name
+        return name, path
     if not _may_install_name(name) or _may_install_name(target):
-        return target  # a link named otherwise, or an installer's name on another installer
-    return name
+        return target, path  # a link named otherwise, or an installer's name on another one
+    return name, path
 
 
 def _simple(
@@ -4061,13 +4060,36 @@ def _known_as(path: str, name: str) -> bool:
     if not os.path.lexists(path):
         return True
     real = os.path.realpath(path)
-    if _machine_program(real):
-        return True
-    machine = shutil.which(name, path=_MACHINE_PATH)
     try:
-        return bool(machine) and os.path.samefile(real, machine) and _machine_program(machine)
+        info = os.stat(real)
     except OSError:
         return False
+    # the answer is the real file's: kept by its identity and change stamps once settled (as
+    # ``shebang.is_script``), since every `bash -c`, `env` and `nice` of a line asks, and
+    # the machine's rule reads the mount table; a mount over it shows another file
+    key = (name, real, info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns)
+    known = _KNOWN_AS.get(key)
+    if known is not None:
+        return known
+    known = _machine_program(real)
+    if not known:
+        machine = shutil.which(name, path=_MACHINE_PATH)
+        try:
+            same = bool(machine) and os.path.samefile(real, machine)
+        except OSError:
+            same = False
+        known = same and _machine_program(machine)
+    if time.time_ns() - info.st_ctime_ns >= _SETTLED_NS:
+        if len(_KNOWN_AS) >= 1024:
+            _KNOWN_AS.clear()
+        _KNOWN_AS[key] = known
+    return known
+
+
+# ``_known_as``'s answers by the real file's identity and stamps; a file changed within the
+# last _SETTLED_NS is asked again (a change within the clock's tick may keep its ctime)
+_KNOWN_AS: Dict[tuple, bool] = {}
+_SETTLED_NS = 2_000_000_000
 
 
 # The command read is the running process's own (``gate.pip_main_wrapper``: ``python -m pip``,
