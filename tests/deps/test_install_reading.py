@@ -476,9 +476,7 @@ def test_a_link_between_interpreters_or_to_busybox_keeps_its_reading(tmp_path):
     machine = shutil.which("busybox", path="/usr/sbin:/usr/bin:/sbin:/bin")
     if machine:
         (tmp_path / "sh").symlink_to(machine)
-        assert _tools([str(tmp_path / "sh"), "-c", "pip install x"]) == [
-            ("pip", ["install", "x"])
-        ]
+        assert _tools([str(tmp_path / "sh"), "-c", "pip install x"]) == [("pip", ["install", "x"])]
         (tmp_path / "sh").unlink()
     busybox = tmp_path / "busybox"
     busybox.write_text("")
