@@ -2564,26 +2564,44 @@ def _resolved_name(program: str, name: str, env: Dict[str, str]) -> str:
     """The name a program is classified by: a link is read as its target (red team 8 R8-12:
     a link to uv named `python3`, `nice` or `bash` runs uv, which ignores its argv[0]). A
     name with a slash is the file itself; a bare name that may start an installer is looked
-    up on the command's PATH (else the kernel's)."""
+    up on the command's PATH (else the kernel's). A shell, env or another wrapper is one
+    only when the file is the machine's (``_known_as``, red team 54b R54b-5: a copy of env
+    named ``sh``): otherwise its path is the name, a program Warden has no reading for."""
+    name, path = _named_file(program, name, env)
+    if name in _NAME_READ and not (os.sep not in program and name in _BUILTIN_WRAPPERS):
+        if path and not _known_as(path, name):
+            return path
+    return name
+
+
+# Programs whose reading trusts what they do by their name (``_known_as``)
+_NAME_READ = SHELLS | WRAPPERS
+# wrappers that are the shell's own builtins or keywords by a bare name (a file of the name
+# on PATH is not what a shell line runs); by a path they are files as any other
+_BUILTIN_WRAPPERS = frozenset(("exec", "command", "builtin", "coproc", "time"))
+
+
+def _named_file(program: str, name: str, env: Dict[str, str]) -> Tuple[str, str]:
+    """``_resolved_name``'s name by the program file's links, and the file ('' not found)."""
     if os.sep not in program:
         # every bare name: a link named `ls` or `foo` on the command's PATH (`PATH=/tmp/x ls
         # pip install ...`) runs its target, and an inert program's words pass as data (red
         # team 9 R9-10)
         path = _which(program, env.get("PATH"))
         if not path:
-            return name
+            return name, ""
     else:
         path = _placed(program)
         _refuse_written_program(program, path)
     _refuse_process_program(program, path)
     if not os.path.islink(path):
-        return name
+        return name, path
     target = program_name(os.path.realpath(path))
     if target in _MULTI_CALL:
-        return name
+        return name, path
     if not _may_install_name(name) or _may_install_name(target):
-        return target  # a link named otherwise, or an installer's name on another installer
-    return name
+        return target, path  # a link named otherwise, or an installer's name on another one
+    return name, path
 
 
 def _simple(
@@ -3858,7 +3876,9 @@ def _script_start(argv: List[str], env: Dict[str, str], depth: int) -> Optional[
         )
     if depth >= MAX_NESTING:
         raise Unreadable(f"{program}'s #! line names interpreters nested too deeply")
-    return words + [path] + argv[1:]
+    # the kernel opens a relative interpreter (`#!python3`) from the start's folder, never
+    # from PATH (red team 54b R54b-1): read as that file, not the name's program on PATH
+    return [_placed(words[0])] + words[1:] + [path] + argv[1:]
 
 
 def _machine_program(path: str) -> bool:
@@ -3977,8 +3997,10 @@ def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[
             command = _unwrap(name, command, current, moved)
             if moved or not command:
                 return None
-            found = command[0] if os.sep in command[0] else _which(command[0], current.get("PATH"))
-            command = [found or command[0]] + command[1:]
+            # env's execvp: a name with a slash is a path from the start's folder (R54b-1)
+            word = command[0]
+            found = _placed(word) if os.sep in word else _which(word, current.get("PATH"))
+            command = [found or word] + command[1:]
             name = _wrapper_file(command[0])
             if not name:
                 envs[level] = dict(current)
@@ -3986,7 +4008,9 @@ def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[
             command = command[1:]
         return None  # wrapped too deeply
 
-    starts = shebang.interpreter_starts(path, env.get("PATH", os.environ.get("PATH")), env_start)
+    search = env.get("PATH", os.environ.get("PATH"))
+    is_env = lambda program: _wrapper_file(program) == "env"  # noqa: E731
+    starts = shebang.interpreter_starts(path, search, env_start, _placed, is_env)
     if starts is None:
         return None
     read, level_env = [], env
@@ -3999,11 +4023,73 @@ def _shebang_starts(path: str, env: Dict[str, str]) -> Optional[List[Tuple[List[
 def _wrapper_file(program: str) -> str:
     """The wrapper (``WRAPPERS``) a program file is, named as a line's program is
     (``_resolved_name``): a link by its real file's name (a link to env named ``e`` runs
-    env), a multi-call binary's by the link's; '' when it is none."""
+    env), a multi-call binary's by the link's; '' when it is none, or when the file is not
+    the machine's program of that name (``_known_as``: a copy of env named ``nice``)."""
     name = program_name(os.path.realpath(program))
     if name in _MULTI_CALL:
         name = program_name(program)
-    return name if name in WRAPPERS else ""
+    return name if name in WRAPPERS and _known_as(program, name) else ""
+
+
+def _shell_file(program: str) -> str:
+    """The shell (``SHELLS``) a ``#!`` level's program file is, named as ``_wrapper_file``
+    names a wrapper; '' when it is none or not the machine's (R54b-3: a copy of env named
+    ``sh``). A bare name (``#!/usr/bin/env bash`` with bash nowhere on the PATH read) is
+    read by its name: no file to tell it by."""
+    names = [program_name(os.path.realpath(program)), program_name(program)]
+    name = names[1] if names[0] in _MULTI_CALL else names[0]
+    if name not in SHELLS:
+        return ""
+    return name if os.sep not in program or _known_as(program, name) else ""
+
+
+# Where the machine's own programs are found by name (``_known_as``): the system's folders
+_MACHINE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _known_as(path: str, name: str) -> bool:
+    """Whether a program file read by ``name`` as a shell, env or another wrapper (whose
+    reading trusts what it does by that name) is one: its real file the machine's
+    (``_machine_program``: root's, in a system folder, unchanged since the kernel started),
+    or the very file (st_dev, st_ino) the machine has by that name (a hard link). A program
+    named so is no such program by its name alone (red team 54b R54b-3, R54b-5: a copy of
+    /usr/bin/env named ``sh`` in the notebook folder runs env, which starts ``-i PY -m pip``
+    with an empty environment, while read as a shell running the script file PY). The rule
+    Python names already have (``guardless.hosts_guard``: a ``python3`` Warden cannot tell
+    is read as a guardless Python). A file not there is read by its name (exec fails)."""
+    if not os.path.lexists(path):
+        return True
+    real = os.path.realpath(path)
+    try:
+        info = os.stat(real)
+    except OSError:
+        return False
+    # the answer is the real file's: kept by its identity and change stamps once settled (as
+    # ``shebang.is_script``), since every `bash -c`, `env` and `nice` of a line asks, and
+    # the machine's rule reads the mount table; a mount over it shows another file
+    key = (name, real, info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns)
+    known = _KNOWN_AS.get(key)
+    if known is not None:
+        return known
+    known = _machine_program(real)
+    if not known:
+        machine = shutil.which(name, path=_MACHINE_PATH)
+        try:
+            same = bool(machine) and os.path.samefile(real, machine)
+        except OSError:
+            same = False
+        known = same and _machine_program(machine)
+    if time.time_ns() - info.st_ctime_ns >= _SETTLED_NS:
+        if len(_KNOWN_AS) >= 1024:
+            _KNOWN_AS.clear()
+        _KNOWN_AS[key] = known
+    return known
+
+
+# ``_known_as``'s answers by the real file's identity and stamps; a file changed within the
+# last _SETTLED_NS is asked again (a change within the clock's tick may keep its ctime)
+_KNOWN_AS: Dict[tuple, bool] = {}
+_SETTLED_NS = 2_000_000_000
 
 
 # The command read is the running process's own (``gate.pip_main_wrapper``: ``python -m pip``,
@@ -4038,9 +4124,9 @@ def _refuse_console_script_start(
     # a pyenv shim `pip` is a bash script (R31-5), which runs the picked version's pip (R34-2)
     _read_pyenv_pick(*_refuse_shell_script(program, env), [program] + args, env, depth, stdin)
     path = _placed(program) if os.sep in program else _which(program, env.get("PATH"))
-    return (
-        _read_python_script_start(program, path, args, env, stdin, installer=True) if path else ""
-    )
+    if not path:
+        return ""
+    return _read_python_script_start(program, path, args, env, stdin, installer=True, depth=depth)
 
 
 def _read_python_script_start(
@@ -4050,6 +4136,7 @@ def _read_python_script_start(
     env: Dict[str, str],
     stdin: str = "unknown",
     installer: bool = False,
+    depth: int = 0,
 ) -> str:
     """The Python start a script file's ``#!`` line makes (each level of it that names a
     Python; conda's long-path ``#!/bin/sh`` form through ``pip_program.interpreter_of``), read
@@ -4060,7 +4147,8 @@ def _read_python_script_start(
     name any Python: refused, as is a level whose program is a wrapper not followed
     (``#!/usr/bin/timeout ...``) and, for an installer's start (``installer``), a line that
     ends in a program that is neither a Python nor a shell (red team 53a R53a-1: a program
-    that starts a Python its own way, which Warden cannot tell). Returns
+    that starts a Python its own way, which Warden cannot tell) or in a shell whose own words
+    Warden does not pass (``_refuse_shell_level``). Returns
     ``_guardless_pip_problem``'s refusal of a guardless start (a pip's
     `#!/usr/bin/python3 -I`), '' when none."""
     from . import pip_program
@@ -4074,6 +4162,9 @@ def _read_python_script_start(
             "Warden's guard: start it as python -m with the Python named"
         )
     _refuse_unread_script_start(program, starts, installer)
+    if installer and starts:
+        (words, start_env), runs = starts[-1], ([path] + [w[0] for w, _ in starts])[-2]
+        _refuse_shell_level(program, words, runs, args, start_env, depth)
     pythons = [
         (words, runs, start_env)
         for (words, start_env), runs in zip(starts, [path] + [words[0] for words, _ in starts])
@@ -4101,9 +4192,14 @@ def _refuse_unread_script_start(
     """Fail closed where a ``#!`` start's Python is not the level Warden reads (red team 53a
     R53a-1): a level whose program is a wrapper (env's own are followed by
     ``_shebang_starts``; ``#!/usr/bin/timeout ...``, ``#!/usr/bin/nice ...`` are not), and,
-    for an installer, a last level whose program is neither a Python nor a shell (those are
-    read: ``_names_python``, the shell's script by ``_refuse_console_script_start``), so a
-    program that starts a Python its own way (with its own environment) is not passed."""
+    for an installer, a last level whose program is neither a Python nor a shell, so a
+    program that starts a Python its own way (with its own environment) is not passed. A
+    Python level is read by ``_guardless_start`` (one Warden cannot tell is a guardless
+    one); a shell level's own words by ``_refuse_shell_level``, which passes only a plain
+    ``sh FILE`` (the script file is not read: the open script-file class; red team 54b
+    R54b-2 found the earlier claim that ``_refuse_console_script_start`` read it untrue). A
+    shell is one only as the machine's file (``_shell_file``, R54b-3: a copy of env named
+    ``sh`` is neither)."""
     for words, _ in starts:
         wrapper = _wrapper_file(words[0])
         if wrapper:
@@ -4116,14 +4212,61 @@ def _refuse_unread_script_start(
     # a name not found (`#!/usr/bin/env NAME`) is read by its name too: the PATH read here
     # may not be where exec finds it
     last = starts[-1][0][0]
-    names = (program_name(last), program_name(os.path.realpath(last)))
-    if _names_python(last) or any(name in SHELLS for name in names):
+    if _names_python(last) or _shell_file(last):
         return
     raise Unreadable(
-        f"{program}'s #! line starts {last}, which is neither a Python nor a shell, so Warden "
-        "cannot tell which Python it starts or with what environment: start the Python as "
-        "python -m pip"
+        f"{program}'s #! line starts {last}, which is neither a Python nor a shell of the "
+        "machine's, so Warden cannot tell which Python it starts or with what environment: "
+        "start the Python as python -m pip"
     )
+
+
+# A shell's set letters that change neither where its commands come from nor what runs
+# first (-i: startup files, -s: the input, -l: profile files, -r/-D/-I/-q/-V: not set's)
+_PLAIN_SHELL_LETTERS = frozenset("abefhkmnptuvxBCEHPT")
+
+
+def _refuse_shell_level(
+    program: str, words: List[str], runs: str, args: List[str], env: Dict[str, str], depth: int
+) -> None:
+    """An installer's ``#!`` start whose last level is a shell (``_shell_file``) runs what
+    that shell's own words say (red team 54b R54b-2: ``#!/usr/bin/env -S bash -c 'env -i PY
+    pip'`` runs the text, whose Python starts with an empty environment): its words, the
+    script and the start's arguments read as the shell reads them (``_shell_start``). A
+    ``-c`` text is read as a line in that level's environment, and any installer it starts
+    is refused (the gate reads the start by the program's name, not the text's); a start
+    reading its commands from the input (``-s``, no script file) or with an option beyond
+    set's plain letters is refused; a plain ``sh FILE`` passes (the script file itself is
+    not read here: the open script-file class). A code variable in the level's environment
+    (BASH_ENV...) is refused as for any shell start."""
+    shell = _shell_file(words[0])
+    if not shell:
+        return
+    argv = [words[0]] + words[1:] + [runs] + args
+    start = _shell_start(argv)
+    _refuse_shell_code(f"{program}'s #! line's {shell}", env, start.on("i"))
+    options = argv[1 : 1 + start.operand] if start.operand is not None else argv[1:]
+    if start.command and start.operand is not None:
+        text = argv[1 + start.operand]
+        found = shell_invocations(text, depth + 1, env)
+        if found:
+            raise Unreadable(
+                f"{program}'s #! line runs {shell} -c with a command that starts "
+                f"{found[0].tool}, which Warden does not read as {program}'s own start: run "
+                "the installer directly"
+            )
+        return
+    plain = all(
+        word[:1] in "-+" and len(word) > 1 and set(word[1:]) <= _PLAIN_SHELL_LETTERS
+        for word in options
+        if word not in ("-", "--")
+    )
+    if start.operand is None or start.command or not plain:
+        raise Unreadable(
+            f"{program}'s #! line starts {shell} with {' '.join(words[1:]) or 'no script'}, "
+            "which runs commands Warden does not read (its input, a startup file, an option "
+            "it does not model): start the installer as python -m pip"
+        )
 
 
 def _names_python(program: str) -> bool:
@@ -4195,7 +4338,8 @@ def _refuse_shell_script(program: str, env: Dict[str, str]) -> Tuple[str, Option
     if shell_code_variable({**dict(_START_ENV.get()), **env}, False):
         # strict: a relative program or PATH folder where the start's folder is unknown
         path = _placed(program) if os.sep in program else _which(program, search)
-        why = shebang.runs_bash(path, env.get("PATH", os.environ.get("PATH"))) if path else ""
+        search = env.get("PATH", os.environ.get("PATH"))
+        why = shebang.runs_bash(path, search, _placed) if path else ""
         if why:
             _refuse_shell_code(f"{program} ({why})", env)
     else:

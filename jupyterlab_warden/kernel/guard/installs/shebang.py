@@ -24,6 +24,10 @@ _HEAD = 256
 _BINARY = (b"\x7fELF",)  # what exec runs itself; any other file without `#!` falls back
 _NESTING = 4  # Linux follows an interpreter that is itself a script this deep
 
+# Where the start finds a relative path (``commands._placed``: from the start's folder, not
+# this process's); this process's folder where the caller gives none.
+Place = Callable[[str], str]
+
 
 # What the first look found, by file identity and change stamps: ``fastpath`` asks on every
 # start of a program given by path or found on PATH, and opening the file was ~1/6 of a
@@ -72,9 +76,10 @@ def _key(info: Optional[os.stat_result]):
     return (info.st_dev, info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_size)
 
 
-def runs_bash(path: str, search: Optional[str] = None) -> str:
+def runs_bash(path: str, search: Optional[str] = None, place: Place = os.path.abspath) -> str:
     """Why exec of ``path`` runs bash ('' when it does not, or there is no such file);
-    ``search``: the PATH a ``#!/usr/bin/env NAME`` line looks NAME up on."""
+    ``search``: the PATH a ``#!/usr/bin/env NAME`` line looks NAME up on; ``place``: where a
+    relative interpreter is (``_started``)."""
     for _ in range(_NESTING):
         try:
             with open(path, "rb") as fh:
@@ -88,7 +93,7 @@ def runs_bash(path: str, search: Optional[str] = None) -> str:
         if not head.startswith(b"#!"):
             return "it has no #! line, so a shell runs it"
         line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace")
-        program = _interpreter(line, search)
+        program = _interpreter(line, search, place)
         if program is None:
             return "Warden cannot tell which interpreter its #! line names"
         if _is_bash(program):
@@ -136,7 +141,11 @@ EnvStart = Callable[[List[str], int], Optional[List[str]]]
 
 
 def interpreter_starts(
-    path: str, search: Optional[str], env_start: Optional[EnvStart] = None
+    path: str,
+    search: Optional[str],
+    env_start: Optional[EnvStart] = None,
+    place: Place = os.path.abspath,
+    is_env: Optional[Callable[[str], bool]] = None,
 ) -> Optional[List[List[str]]]:
     """What exec of ``path`` runs, level by level (red team 25 R25-2): the program its ``#!``
     line names with the words the line gives it (``["/usr/bin/perl", "-w"]``; through ``env``,
@@ -146,7 +155,9 @@ def interpreter_starts(
     (a shell runs it: ``runs_bash``); None when Warden cannot tell (a file it cannot read, a
     line longer than the kernel reads or naming nothing, an ``env`` option it does not model,
     interpreters nested deeper than Linux follows). ``env_start``: how an ``env`` line is read
-    (``_started``)."""
+    (``_started``); ``place`` and ``is_env``: where a relative interpreter is and whether a
+    program file is env (``_started``). An interpreter that is not there is no level: exec
+    fails (red team 54b R54b-1: ``#!python3`` is ./python3, not a Python on PATH)."""
     starts: List[List[str]] = []
     for _ in range(_NESTING):
         try:
@@ -163,9 +174,11 @@ def interpreter_starts(
         line, newline, _ = head[2:].partition(b"\n")
         if not newline and len(head) == _HEAD:
             return None  # cut where the kernel stops reading
-        words = _started(os.fsdecode(line), search, env_start, len(starts))
+        words = _started(os.fsdecode(line), search, env_start, len(starts), place, is_env)
         if words is None:
             return None
+        if os.path.isabs(words[0]) and not os.path.lexists(words[0]):
+            return starts  # exec fails: no such interpreter
         starts.append(words)
         if not os.path.isabs(words[0]):
             return starts  # `#!/usr/bin/env NAME` with NAME nowhere: exec fails
@@ -173,14 +186,19 @@ def interpreter_starts(
     return None
 
 
-def _interpreter(line: str, search: Optional[str]) -> Optional[str]:
+def _interpreter(line: str, search: Optional[str], place: Place) -> Optional[str]:
     """The program a ``#!`` line runs (``_started``; None: Warden cannot tell)."""
-    started = _started(line, search)
+    started = _started(line, search, place=place)
     return started[0] if started else None
 
 
 def _started(
-    line: str, search: Optional[str], env_start: Optional[EnvStart] = None, level: int = 0
+    line: str,
+    search: Optional[str],
+    env_start: Optional[EnvStart] = None,
+    level: int = 0,
+    place: Place = os.path.abspath,
+    is_env: Optional[Callable[[str], bool]] = None,
 ) -> Optional[List[str]]:
     """The program a ``#!`` line (the text after ``#!``) runs and the words it gives it: its
     first word and the rest, or for ``env`` the command env runs (None: Warden cannot tell).
@@ -189,11 +207,17 @@ def _started(
     ``-S`` TEXT change the environment the started program is read with (red team 52a R52a-1:
     ``#!/usr/bin/env -S -i python3`` starts a Python with the guard's PYTHONPATH entry gone).
     Without one, only a line that leaves the environment as it is (``-S`` and the command,
-    looked up on ``search``) is read: any option or assignment is one Warden cannot tell."""
+    looked up on ``search``) is read: any option or assignment is one Warden cannot tell.
+    The kernel opens the line's program as a path: a relative one (``#!python3``) from the
+    folder the start runs in, never looked up on PATH (red team 54b R54b-1), so it is placed
+    (``place``) before it is read. ``is_env``: whether a program file is env (the caller's
+    rule: ``commands._wrapper_file`` knows a copy named env is no machine's env); by name
+    without one."""
     words = line.split()
     if not words:
         return None
-    if not _is_env(words[0]):
+    words[0] = place(words[0])
+    if not (is_env or _is_env)(words[0]):
         return words
     if env_start is not None:
         # the kernel hands env the rest of the line as ONE argument (binfmt_script)
@@ -220,7 +244,9 @@ def _started(
                 # (`-C DIR`): what the program is read with is not the caller's (R52a-1)
                 return None
             continue
-        return [shutil.which(word, path=search) or word] + rest[i + 1 :]
+        # env's execvp: a name with a slash is a path from the start's folder, as above
+        found = place(word) if os.sep in word else shutil.which(word, path=search) or word
+        return [found] + rest[i + 1 :]
     return None
 
 
