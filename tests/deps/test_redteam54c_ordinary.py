@@ -104,7 +104,11 @@ def test_r54c_1_the_word_after_an_option_of_an_untabled_tool(kernel):
     from launched import line_refusal
 
     (kernel.work / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
-    for line in ("jupytext --to script nb.ipynb", "jupyter nbconvert --to script nb.ipynb"):
+    for line in (
+        "jupytext --to script nb.ipynb",
+        "jupyter nbconvert --to script --output train nb.ipynb",
+        "man script",  # the same reading: a manual page's name
+    ):
         assert line_refusal(line, kernel.work, {}) == "", line
 
 
@@ -128,7 +132,7 @@ def test_r54c_2_requirements_file_naming_the_trusted_index(kernel):
         assert guarded["out"].startswith("0\n") and kernel.installed(), guarded["out"][-800:]
 
 
-def test_r54c_2_the_resolved_reading_keeps_the_files_index(tmp_path):
+def test_r54c_2_the_resolved_reading_keeps_the_files_index(tmp_path, monkeypatch):
     """The mechanism: pip's resolved options of `pip install -r requirements.txt` (no
     --index-url given: pip's default in options.index_url) read as a request whose only
     index is the file's."""
@@ -136,8 +140,12 @@ def test_r54c_2_the_resolved_reading_keeps_the_files_index(tmp_path):
 
     from jupyterlab_warden.kernel.guard.installs.resolved import pip_request_from_options
 
+    for name in [n for n in os.environ if n.startswith("PIP_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no machine config's indexes
     (tmp_path / "requirements.txt").write_text("--index-url https://private.example/simple\nx\n")
     options, args = create_command("install").parse_args(["-r", "requirements.txt"])
     request = pip_request_from_options("install", options, args, str(tmp_path), {})
-    urls = [source.url for source in request.sources if source.role in ("index", "extra-index", "default-index")]
+    roles = ("index", "extra-index", "default-index")
+    urls = [source.url for source in request.sources if source.role in roles]
     assert urls == ["https://private.example/simple"], request.sources
