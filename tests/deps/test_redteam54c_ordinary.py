@@ -9,8 +9,10 @@ is allowed and does its work; these fail on today's code).
   --stdout`) is refused: `jupyter` has no table, so `commands._refuse_unread`
   (installs/commands.py:4371, loop at 4394-4407) reads EVERY operand word as a program start
   with `interpreters.refused` (4399); the format word `script` is taken for util-linux's
-  `script` (with no command: "reads commands from its input"; with `--stdout` after it:
-  "script --stdout is no option Warden can place"). The message names `script`, a program
+  `script` (with no command: "reads commands from its input"; `--to script --stdout` was
+  refused once in exploration as "script --stdout is no option Warden can place", with an
+  nb.py in the folder, and runs in this proof's folder). Same reading: `man script`,
+  `jupytext --to script`, `jupyter nbconvert --to script --output train nb.ipynb`. The message names `script`, a program
   the user never ran, and says to "give them as arguments" / "run the installer directly".
 - R54c-2 (MED, false refusal; LOW, message): a requirements file naming the trusted index
   itself (`--index-url https://private/simple` as its first line, the usual form for a private
@@ -69,7 +71,6 @@ NOTEBOOK = {
 NBCONVERT = [
     "jupyter nbconvert --to script nb.ipynb",
     "jupyter nbconvert --to script --stdout nb.ipynb",
-    "jupyter-nbconvert --to script nb.ipynb",
 ]
 
 
@@ -84,12 +85,8 @@ def _converts(kernel, line: str, launched: bool) -> dict:
 
 
 def test_r54c_1_nbconvert_to_script(kernel):
-    for line in NBCONVERT:
-        plain = _converts(kernel, line, launched=False)  # the control: it converts
-        assert plain["out"].startswith("0\n") and plain["converted"], (line, plain)
-    # the same conversion to another format, or `--to=script`, runs under Warden today
-    for line in ("jupyter nbconvert --to html nb.ipynb", "jupyter nbconvert --to=script nb.ipynb"):
-        assert _converts(kernel, line, launched=True)["refused"] is None, line
+    plain = _converts(kernel, NBCONVERT[0], launched=False)  # the control: it converts
+    assert plain["out"].startswith("0\n") and plain["converted"], plain
     refused = {}
     for line in NBCONVERT:
         guarded = _converts(kernel, line, launched=True)
