@@ -12,8 +12,9 @@ is allowed and does its work; these fail on today's code).
   `script` (with no command: "reads commands from its input"; `--to script --stdout` was
   refused once in exploration as "script --stdout is no option Warden can place", with an
   nb.py in the folder, and runs in this proof's folder). Same reading: `man script`,
-  `jupytext --to script`, `jupyter nbconvert --to script --output train nb.ipynb`. The message names `script`, a program
-  the user never ran, and says to "give them as arguments" / "run the installer directly".
+  `jupytext --to script`, `jupyter nbconvert --to script --output train nb.ipynb`. The
+  message names `script`, a program the user never ran, and says to "give them as
+  arguments" / "run the installer directly".
 - R54c-2 (MED, false refusal; LOW, message): a requirements file naming the trusted index
   itself (`--index-url https://private/simple` as its first line, the usual form for a private
   index) installs under Warden's pre-start reading but is refused inside pip: pip's
@@ -129,20 +130,12 @@ def test_r54c_2_requirements_file_naming_the_trusted_index(kernel):
         assert guarded["out"].startswith("0\n") and kernel.installed(), guarded["out"][-800:]
 
 
-def test_r54c_2_the_resolved_reading_keeps_the_files_index(tmp_path, monkeypatch):
+def test_r54c_2_the_resolved_reading_keeps_the_files_index(tmp_path):
     """The mechanism: pip's resolved options of `pip install -r requirements.txt` (no
     --index-url given: pip's default in options.index_url) read as a request whose only
-    index is the file's."""
-    from pip._internal.commands import create_command
+    index is the file's. In a child Python: pip's parse_args in this process would be the
+    guard's, were one installed here by an earlier test of the run."""
+    from resolved_reading import index_urls
 
-    from jupyterlab_warden.kernel.guard.installs.resolved import pip_request_from_options
-
-    for name in [n for n in os.environ if n.startswith("PIP_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no machine config's indexes
     (tmp_path / "requirements.txt").write_text("--index-url https://private.example/simple\nx\n")
-    options, args = create_command("install").parse_args(["-r", "requirements.txt"])
-    request = pip_request_from_options("install", options, args, str(tmp_path), {})
-    roles = ("index", "extra-index", "default-index")
-    urls = [source.url for source in request.sources if source.role in roles]
-    assert urls == ["https://private.example/simple"], request.sources
+    assert index_urls(tmp_path, ["-r", "requirements.txt"]) == ["https://private.example/simple"]

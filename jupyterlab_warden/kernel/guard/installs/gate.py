@@ -1621,13 +1621,19 @@ def pip_command_stage() -> str:
 
 def pip_command_wrapper(original, label, state):
     """``pip._internal.cli.base_command.Command.main``: the span of one pip command, in which
-    an install the gate allows may write site folders' start-up files (``allowed_install``)."""
+    an install the gate allows may write site folders' start-up files (``allowed_install``).
+    A refusal raised before pip's own error handling (its ``parse_args``: ``decide_resolved``)
+    ends as pip's errors do, and as a refused start in a forked child (``_enforce``): Warden's
+    message on stderr and a non-zero status, not a traceback (red team 54c R54c-2)."""
 
     def main(self, *args, **kwargs):
         var = _pip_command_var()
         token = var.set("main")
         try:
             return original(self, *args, **kwargs)
+        except WardenBlockedInstall as exc:
+            _stderr(f"{exc}\n")
+            return EXIT_REFUSED
         finally:
             var.reset(token)
 
