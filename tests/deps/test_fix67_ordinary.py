@@ -41,8 +41,8 @@ def test_a_command_line_index_stays(tmp_path):
     assert index_urls(tmp_path, ["--index-url", OTHER, "x"]) == [OTHER]
 
 
-# pip's own main, its Command.main wrapped as the guard wraps it, and a parse_args that refuses
-# as decide_resolved does: what `python -m pip install ...` shows then
+# pip's own main wrapped as the guard wraps it, and a parse_args that refuses as
+# decide_resolved does: what `python -m pip install ...` shows then
 _REFUSED_IN_PARSE_ARGS = """
 import sys
 from pip._internal.cli import base_command
@@ -53,8 +53,7 @@ def parse_args(self, args):
     raise gate.WardenBlockedInstall("Jupyter Warden refused this installation: TEST REASON")
 
 base_command.Command.parse_args = parse_args
-base_command.Command.main = gate.pip_command_wrapper(base_command.Command.main, "", None)
-sys.exit(main(["install", "x"]))
+sys.exit(gate.pip_main_wrapper(main, "", None)(["install", "x"]))
 """
 
 
