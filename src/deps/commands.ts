@@ -516,7 +516,8 @@ function refuseStarted(
     name,
     words.slice(j + 1),
     { ...startEnv, ...env },
-    startFolder
+    startFolder,
+    j === 0
   );
   if (reading === null) {
     if (j > 0 && STARTERS.has(name)) {
@@ -527,7 +528,13 @@ function refuseStarted(
     return;
   }
   if (reading.refused) {
-    throw new Unreadable(reading.refused);
+    // say whose word it is: `man script` refused as "script ..." names a program the user
+    // never ran (red team 54c R54c-1)
+    const whose =
+      j > 0
+        ? `${basename(words[0])}'s argument '${words[j]}' may be a program it runs: `
+        : '';
+    throw new Unreadable(whose + reading.refused);
   }
   const started = { ...env, ...reading.env }; // `tmux new -e NAME=VALUE CMD` (R17-15)
   for (const text of reading.texts) {

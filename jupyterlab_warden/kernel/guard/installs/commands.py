@@ -4984,7 +4984,7 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
     expansion the inner shell resolves (``u$@v``: red team 13 R13-5)."""
     # the variables it starts with: the start's environment and the line's assignments
     reading = shell_runners.read(
-        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder()
+        name, words[j + 1 :], {**dict(_START_ENV.get()), **env}, current_folder(), j == 0
     )
     if reading is None:
         if j and name in _STARTERS:
@@ -4993,7 +4993,14 @@ def _refuse_started(name: str, words: List[str], j: int, env: Dict[str, str]) ->
             _refuse_inner_start(name, words[j:], env, "decided")
         return
     if reading.refused:
-        raise Unreadable(reading.refused)
+        # say whose word it is: `man script` refused as "script ..." names a program the user
+        # never ran (red team 54c R54c-1)
+        whose = (
+            f"{program_name(words[0])}'s argument {words[j]!r} may be a program it runs: "
+            if j
+            else ""
+        )
+        raise Unreadable(whose + reading.refused)
     env = {**env, **dict(reading.environment)}  # `tmux new -e NAME=VALUE CMD` (R17-15)
     for text in reading.texts:
         try:

@@ -1567,14 +1567,22 @@ def _program_argv(program, argv: List[str]) -> List[str]:
 def pip_main_wrapper(original, label, state):
     """``pip._internal.cli.main.main``: installs run inside this interpreter (``pip.main``,
     ``python -m pip`` when this interpreter is pip's own). Refusals only: the process that
-    started pip already recorded the allowed install."""
+    started pip already recorded the allowed install. A refusal raised in the command before
+    pip's own error handling (its ``parse_args``: ``decide_resolved``) ends as pip's errors
+    do, and as a refused start in a forked child (``_enforce``): Warden's message on stderr
+    and a non-zero status, not a traceback (red team 54c R54c-2). A caller of the command
+    itself (``create_command("install").main``) still gets the exception."""
 
     def main(args=None, *rest, **kwargs):
         argv = list(sys.argv[1:] if args is None else args)
         gate = getattr(state, "installs", None)
         if gate is not None:
             gate.decide_pip_main(argv)
-        return original(args, *rest, **kwargs)
+        try:
+            return original(args, *rest, **kwargs)
+        except WardenBlockedInstall as exc:
+            _stderr(f"{exc}\n")
+            return EXIT_REFUSED
 
     return main
 
