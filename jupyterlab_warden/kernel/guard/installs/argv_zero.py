@@ -83,9 +83,8 @@ def _same_place(place: str, program: str) -> bool:
         # ``._pth`` name is one ``start_writes`` keeps out of a folder holding a Python
         if os.path.realpath(place) != os.path.realpath(program):
             return False
-    folders = (os.path.dirname(place), os.path.dirname(program))
-    parents = tuple(os.path.dirname(f) for f in folders)
-    return (
-        os.path.realpath(folders[0]) == os.path.realpath(folders[1])
-        and os.path.realpath(parents[0]) == os.path.realpath(parents[1])
-    )
+    for _ in range(2):  # the folder, then its parent, each spelled as getpath spells it
+        place, program = os.path.dirname(place), os.path.dirname(program)
+        if os.path.realpath(place) != os.path.realpath(program):
+            return False
+    return True
