@@ -41,6 +41,8 @@ CELLS = {
     + f"subprocess.run([{PY!r}, '-I', '-c', 'pass'])\n",
     "PYTHONEXECUTABLE in env=": PREP
     + f"subprocess.run([{PY!r}, '-c', 'pass'], env=dict(os.environ, PYTHONEXECUTABLE=fake))\n",
+    "PYTHONEXECUTABLE on a line": PREP
+    + f"os.system('PYTHONEXECUTABLE=' + fake + ' {PY} -c pass')\n",
     "bare argv[0] on PATH": PREP
     + "open('fake/bin/python3', 'w').close(); os.chmod('fake/bin/python3', 0o755)\n"
     + "env = dict(os.environ, PATH=os.path.abspath('fake/bin') + ':' + os.environ['PATH'])\n"

@@ -2618,6 +2618,7 @@ def _simple(
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
     _refuse_path_programs(env, depth)
+    _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(env)
     if name == "busybox" and len(argv) > 1:
@@ -5207,12 +5208,14 @@ def _unwrap(
 
 
 def _refuse_renamed_python(program: str, argv0: str, env: Dict[str, str]) -> None:
-    """``exec -a NAME PROGRAM``: a Python's getpath places it by NAME, not by its file (red
-    team 54b R54b-4: another pyvenv.cfg and site folders than Warden reads), unreadable unless
-    NAME places it where its program is (``argv_zero``)."""
+    """``exec -a NAME PROGRAM``, ``PYTHONEXECUTABLE=NAME PROGRAM``: a Python's getpath places
+    it by NAME, not by its file (red team 54b R54b-4: another pyvenv.cfg and site folders than
+    Warden reads), unreadable unless NAME places it where its program is (``argv_zero``)."""
     from .argv_zero import moved_python
 
     start = {**_inherited_environ(), **env}
+    if argv0 == program and not start.get("PYTHONEXECUTABLE"):
+        return  # a simple command's own start, as it is nearly always
     problem = moved_python(program, argv0, start, _START_FOLDER.get())
     if problem:
         raise Unreadable(problem)
