@@ -2636,6 +2636,7 @@ def _simple(
         raise Unreadable("its program is `{}`, a file find finds, which Warden cannot name")
     name = _resolved_name(argv[0], name, env)
     _refuse_path_programs(env, depth)
+    _refuse_renamed_python(argv[0], argv[0], env)  # PYTHONEXECUTABLE places a Python (R54b-4)
     if name not in _STARTS_NOTHING:
         _refuse_path_written(env)
     if name == "busybox" and len(argv) > 1:
@@ -5242,6 +5243,7 @@ def _unwrap(
     Warden does not know, with an installer named after it, is unreadable."""
     flags, valued = _WRAPPER_OPTIONS[name]
     i, moved, emptied, default_lookup = 0, False, False, False
+    renamed = None  # `exec -a NAME`: the argv[0] the program gets (R54b-4)
     if name in ("sudo", "doas"):
         # they start the command with a reset environment: the guard's PYTHONPATH entry is
         # not kept (sudoers' env_reset; doas keeps only a few variables)
@@ -5293,6 +5295,8 @@ def _unwrap(
             continue
         if name == "env" and option in ("-i", "--ignore-environment"):
             _empty_environment(env)
+        if name == "exec" and short_value == "-a":
+            renamed = word[2:] if len(word) > 2 else args[i + 1] if i + 1 < len(args) else ""
         # bash's `exec -c` looks the program up with the shell's PATH, then empties the
         # environment for the started program only (red team 49a R49a-5): after the options
         emptied = emptied or (name == "exec" and option in flags and "c" in option[1:])
@@ -5342,6 +5346,8 @@ def _unwrap(
         return ["command", "-p"] + args[i + 1 :]
     if default_lookup and i < len(args):
         args = args[:i] + [_default_path_program(args[i])] + args[i + 1 :]
+    if renamed is not None and i < len(args):
+        _refuse_renamed_python(args[i], renamed, env)
     if emptied:
         if i < len(args) and os.sep not in args[i]:
             found = _which(args[i], env.get("PATH"))
@@ -5350,6 +5356,20 @@ def _unwrap(
             args = args[:i] + [found] + args[i + 1 :]
         _empty_environment(env)
     return args[i:]
+
+
+def _refuse_renamed_python(program: str, argv0: str, env: Dict[str, str]) -> None:
+    """``exec -a NAME PROGRAM``, ``PYTHONEXECUTABLE=NAME PROGRAM``: a Python's getpath places
+    it by NAME, not by its file (red team 54b R54b-4: another pyvenv.cfg and site folders than
+    Warden reads), unreadable unless NAME places it where its program is (``argv_zero``)."""
+    from .argv_zero import moved_python
+
+    start = {**_inherited_environ(), **env}
+    if argv0 == program and not start.get("PYTHONEXECUTABLE"):
+        return  # a simple command's own start, as it is nearly always
+    problem = moved_python(program, argv0, start, _START_FOLDER.get())
+    if problem:
+        raise Unreadable(problem)
 
 
 def _default_path_program(word: str) -> str:
